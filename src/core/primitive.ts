@@ -1,0 +1,41 @@
+/** @file What a primitive is: a name, its forward kernel, its VJP and JVP rules, and the residuals it keeps. */
+import type { Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * What the backward pass may read of one recorded call. Only what the primitive declared in
+ * `saves` is kept; the rest is null (shapes are always kept, they are small).
+ */
+export interface Residuals {
+  /** Primal inputs (boxed at outer levels, so rules differentiate to higher order), or null if not saved. */
+  readonly inputs: ReadonlyArray<Tensor | null>;
+  /** The primal output, or null if not saved. */
+  readonly out: Tensor | null;
+  readonly shapes: readonly Shape[];
+}
+
+/** What a primitive keeps for its VJP: tfjs's inputsToSave/outputsToSave, made visible. */
+export type Saves = 'none' | 'inputs' | 'output' | 'both';
+
+export interface Primitive<P = unknown> {
+  readonly name: string;
+  /** The kernel, on plain (unboxed) tensors. */
+  forward(inputs: readonly Tensor[], params: P): Tensor;
+  readonly saves: Saves;
+  /**
+   * Cotangents of the inputs given the output's cotangent `g`, written in adjoint's own ops.
+   * `needs[i]` is false when input i is a constant, so its cotangent may be skipped (null).
+   * null for a primitive with zero derivative (comparisons): it is never recorded.
+   */
+  readonly vjp: ((g: Tensor, res: Residuals, params: P, needs: readonly boolean[]) => Array<Tensor | null>) | null;
+  /**
+   * The output's tangent given the inputs' tangents (null = zero), written in adjoint's own ops.
+   * null for a primitive with zero derivative.
+   */
+  readonly jvp: ((tangents: ReadonlyArray<Tensor | null>, primals: readonly Tensor[], out: Tensor, params: P) => Tensor | null) | null;
+}
+
+/** Declares a primitive; a typed identity that keeps each rule's `params` in step with its kernel. */
+export function definePrimitive<P>(def: Primitive<P>): Primitive<P> {
+  return def;
+}

@@ -1,0 +1,82 @@
+/** @file Pytrees: nested arrays and plain objects whose leaves are tensors or numbers, flattened and rebuilt. */
+import { Tensor } from '../tensor/tensor.js';
+import { InvalidArgumentError } from './errors.js';
+import { describe } from '../tensor/create.js';
+
+/** A tensor or number, or arrays and plain objects of them, nested to any depth. */
+export type PyTree = Tensor | number | readonly PyTree[] | { readonly [key: string]: PyTree };
+
+/** The same structure with every leaf a tensor: what gradients come back as. */
+export type TensorTree<T> = T extends Tensor | number
+  ? Tensor
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: TensorTree<T[K]> }
+    : T extends object
+      ? { [K in keyof T]: TensorTree<T[K]> }
+      : never;
+
+export type TreeDef =
+  | { readonly kind: 'leaf' }
+  | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
+  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
+
+const LEAF: TreeDef = { kind: 'leaf' };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Leaves in a fixed order (arrays by index, objects by key order) and the structure to rebuild them. */
+export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | number>; def: TreeDef } {
+  const leaves: Array<Tensor | number> = [];
+  const walk = (node: unknown, path: string): TreeDef => {
+    if (node instanceof Tensor || typeof node === 'number') {
+      leaves.push(node);
+      return LEAF;
+    }
+    if (Array.isArray(node)) return { kind: 'array', children: node.map((c, i) => walk(c, `${path}[${i}]`)) };
+    if (isPlainObject(node)) {
+      const keys = Object.keys(node);
+      return { kind: 'object', keys, children: keys.map((k) => walk(node[k], `${path}.${k}`)) };
+    }
+    throw new InvalidArgumentError(
+      `${op}: the leaf at ${path || 'the top'} is ${describe(node)}; leaves of arguments and results must be ` +
+        `tensors or numbers (in nested arrays and plain objects). Close over other values instead of passing them.`,
+    );
+  };
+  const def = walk(tree, '');
+  return { leaves, def };
+}
+
+/** Rebuilds a structure from its leaves. */
+export function unflatten<T>(def: TreeDef, leaves: readonly T[]): unknown {
+  let k = 0;
+  const build = (d: TreeDef): unknown => {
+    if (d.kind === 'leaf') return leaves[k++];
+    if (d.kind === 'array') return d.children.map(build);
+    const out: Record<string, unknown> = {};
+    d.keys.forEach((key, i) => (out[key] = build(d.children[i]!)));
+    return out;
+  };
+  return build(def);
+}
+
+/** Applies `fn` to every leaf. */
+export function mapTree(tree: unknown, fn: (leaf: Tensor | number, index: number) => unknown, op = 'pytree'): unknown {
+  const { leaves, def } = flatten(tree, op);
+  return unflatten(def, leaves.map(fn));
+}
+
+export function treesMatch(a: TreeDef, b: TreeDef): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'leaf') return true;
+  const bc = (b as typeof a).children;
+  if (a.children.length !== bc.length) return false;
+  if (a.kind === 'object') {
+    const bk = (b as typeof a).keys;
+    if (a.keys.some((k, i) => k !== bk[i])) return false;
+  }
+  return a.children.every((c, i) => treesMatch(c, bc[i]!));
+}

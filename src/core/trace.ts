@@ -1,0 +1,168 @@
+/** @file Trace levels and the dispatcher: every primitive call goes through `apply`, which hands it to the innermost live transformation. */
+import type { Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Primitive, Residuals } from './primitive.js';
+import { anomaly, checkForward, captureSite } from './anomaly.js';
+
+let nextLevel = 1;
+
+/**
+ * One running transformation (a `vjp` or a `jvp` call). Levels grow with nesting, so the innermost
+ * transformation has the highest level; a value boxed at a finished (inactive) trace is read as
+ * its primal, so a leaked tracer never confuses a later computation.
+ */
+export abstract class Trace {
+  readonly level = nextLevel++;
+  active = true;
+  /** Runs `prim` on inputs at least one of which is boxed at this trace. */
+  abstract process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor;
+}
+
+/** Reads `x` one level below `trace`. */
+export function unbox(x: Tensor, trace: Trace): Tensor {
+  return x.trace === trace ? x.primal! : x;
+}
+
+/** Strips layers boxed at finished traces. */
+export function live(x: Tensor): Tensor {
+  while (x.trace !== null && !x.trace.active) x = x.primal!;
+  return x;
+}
+
+/** The innermost live trace among `inputs` (replacing dead boxes in place), or null. */
+export function topTrace(inputs: Tensor[]): Trace | null {
+  let top: Trace | null = null;
+  for (let i = 0; i < inputs.length; i++) {
+    let x = inputs[i]!;
+    if (x.trace === null) continue;
+    if (!x.trace.active) inputs[i] = x = live(x);
+    const t = x.trace;
+    if (t !== null && (top === null || t.level > top.level)) top = t;
+  }
+  return top;
+}
+
+/** Calls a primitive: runs its kernel on plain values, or lets the innermost live trace handle it. */
+export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
+  const top = topTrace(inputs);
+  if (top === null) {
+    const out = prim.forward(inputs, params);
+    if (anomaly.enabled) checkForward(prim.name, out);
+    return out;
+  }
+  return top.process(prim, inputs, params);
+}
+
+/**
+ * A node of the reverse-mode tape: one recorded primitive call. Leaves (the differentiated
+ * arguments) have a null `prim`. `ct` accumulates the cotangent during the backward pass and is
+ * dropped as soon as the node has been processed.
+ */
+export class TapeNode implements Residuals {
+  ct: Tensor | null = null;
+  constructor(
+    readonly prim: Primitive<any> | null,
+    readonly params: unknown,
+    readonly parents: ReadonlyArray<TapeNode | null>,
+    readonly inputs: ReadonlyArray<Tensor | null>,
+    readonly out: Tensor | null,
+    readonly shapes: readonly Shape[],
+    readonly outShape: Shape,
+    /** Where the user's code made this call (anomaly mode only). */
+    readonly site: string | null,
+  ) {}
+}
+
+const NO_PARENTS: never[] = [];
+
+/** A leaf node for a differentiated argument of the given shape. */
+export function leafNode(shape: Shape): TapeNode {
+  return new TapeNode(null, null, NO_PARENTS, NO_PARENTS, null, NO_PARENTS, shape, null);
+}
+
+/** Reverse mode: records each call on a tape for a later backward pass. */
+export class ReverseTrace extends Trace {
+  tape: TapeNode[] = [];
+
+  /** Boxes `x` as a differentiated input. */
+  input(x: Tensor): Tensor {
+    const b = Tensor.box(x, this);
+    b.node = leafNode(x.shape);
+    return b;
+  }
+
+  process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
+    const n = inputs.length;
+    const primals = new Array<Tensor>(n);
+    const parents = new Array<TapeNode | null>(n);
+    for (let i = 0; i < n; i++) {
+      const x = inputs[i]!;
+      if (x.trace === this) {
+        primals[i] = x.primal!;
+        parents[i] = x.node;
+      } else {
+        primals[i] = x;
+        parents[i] = null;
+      }
+    }
+    const shapes = primals.map((p) => p.shape);
+    const out = apply(prim, primals, params);
+    if (prim.vjp === null) return out; // zero derivative: a constant to this trace
+    const keepInputs = prim.saves === 'inputs' || prim.saves === 'both';
+    const keepOut = prim.saves === 'output' || prim.saves === 'both';
+    const node = new TapeNode(
+      prim, params, parents, keepInputs ? primals : NO_PARENTS, keepOut ? out : null, shapes, out.shape,
+      anomaly.enabled ? captureSite() : null,
+    );
+    this.tape.push(node);
+    const box = Tensor.box(out, this);
+    box.node = node;
+    return box;
+  }
+
+  /** Records a node whose backward rule is a closure (customVjp, checkpoint). */
+  record(prim: Primitive<any>, params: unknown, args: Tensor[], out: Tensor): Tensor {
+    const parents = args.map((x) => (x.trace === this ? x.node : null));
+    const node = new TapeNode(
+      prim, params, parents, NO_PARENTS, null, args.map((x) => x.shape), out.shape,
+      anomaly.enabled ? captureSite() : null,
+    );
+    this.tape.push(node);
+    const box = Tensor.box(out, this);
+    box.node = node;
+    return box;
+  }
+}
+
+/** Forward mode: carries a tangent beside each value. */
+export class JvpTrace extends Trace {
+  /** Boxes `x` with tangent `t`. */
+  input(x: Tensor, t: Tensor | null): Tensor {
+    const b = Tensor.box(x, this);
+    b.tangent = t;
+    return b;
+  }
+
+  process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
+    const n = inputs.length;
+    const primals = new Array<Tensor>(n);
+    const tangents = new Array<Tensor | null>(n);
+    for (let i = 0; i < n; i++) {
+      const x = inputs[i]!;
+      if (x.trace === this) {
+        primals[i] = x.primal!;
+        tangents[i] = x.tangent;
+      } else {
+        primals[i] = x;
+        tangents[i] = null;
+      }
+    }
+    const out = apply(prim, primals, params);
+    if (prim.jvp === null) return out;
+    const tangent = prim.jvp(tangents, primals, out, params);
+    if (tangent === null) return out;
+    const box = Tensor.box(out, this);
+    box.tangent = tangent;
+    return box;
+  }
+}

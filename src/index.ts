@@ -1,0 +1,37 @@
+/** @file The public surface of adjoint, and nothing else. */
+export { Tensor } from './tensor/tensor.js';
+export type { NestedArray } from './tensor/tensor.js';
+export { tensor, scalar, zeros, ones, full, eye, arange, linspace } from './tensor/create.js';
+export type { TensorLike, TensorInput } from './tensor/create.js';
+export type { Shape } from './tensor/shape.js';
+export * as random from './tensor/random.js';
+
+export {
+  add, sub, mul, div, pow, maximum, minimum, greater, greaterEqual, less, lessEqual, equal, notEqual,
+} from './ops/binary.js';
+export {
+  neg, exp, log, log1p, expm1, sqrt, square, abs, sign, sin, cos, tanh, sigmoid, softplus, relu, reciprocal,
+} from './ops/unary.js';
+export { where, clip, stopGradient } from './ops/select.js';
+export { sum, mean, max, min, logsumexp, softmax, logSoftmax, cumsum } from './ops/reduce.js';
+export type { Axis } from './ops/reduce.js';
+export {
+  reshape, transpose, squeeze, expandDims, broadcastTo, concat, stack, slice, take,
+} from './ops/shape.js';
+export { matmul, dot, outer } from './ops/linalg.js';
+export { tensorMethodNames } from './ops/methods.js';
+
+export { grad, valueAndGrad, vjp } from './transforms/vjp.js';
+export type { Pullback } from './transforms/vjp.js';
+export { jvp, hvp } from './transforms/jvp.js';
+export { jacobian, hessian } from './transforms/jacobian.js';
+export { customVjp, checkpoint } from './transforms/custom.js';
+export type { CustomVjpContext } from './transforms/custom.js';
+export { detectAnomalies } from './core/anomaly.js';
+export { checkGrad, assertGrad } from './testing/checkGrad.js';
+export type { CheckGradOptions, GradCheck, GradCheckResult } from './testing/checkGrad.js';
+export type { PyTree } from './core/pytree.js';
+
+export {
+  AdjointError, ShapeError, InvalidArgumentError, NonScalarOutputError, AnomalyError, GradientCheckError,
+} from './core/errors.js';

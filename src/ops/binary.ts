@@ -1,0 +1,130 @@
+/** @file Elementwise ops of two operands with broadcasting: arithmetic, maximum/minimum, comparisons. */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive, type Residuals, type Saves } from '../core/primitive.js';
+import { registerAdder } from '../core/accumulate.js';
+import { binaryKernel, type BinaryKernel } from '../tensor/kernels/binary.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { chain, scaleTangent, sumTangents, unbroadcastIf } from './rules.js';
+import { log, neg, reciprocal } from './unary.js';
+import { where } from './select.js';
+
+type VjpRule = (g: Tensor, res: Residuals, needs: readonly boolean[]) => Array<Tensor | null>;
+type JvpRule = (ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, out: Tensor) => Tensor | null;
+
+function binaryPrimitive(name: BinaryKernel, saves: Saves, vjp: VjpRule | null, jvp: JvpRule | null): Primitive<null> {
+  return definePrimitive<null>({
+    name,
+    saves,
+    forward: ([a, b]) => {
+      const shape = broadcastShapes(name, a!.shape, b!.shape);
+      return new Tensor(binaryKernel(name, a!.data, a!.shape, b!.data, b!.shape, shape), shape);
+    },
+    vjp: vjp && ((g, res, _params, needs) => vjp(g, res, needs)),
+    jvp: jvp && ((ts, [a, b], out) => jvp(ts[0]!, ts[1]!, a!, b!, out)),
+  });
+}
+
+function call(prim: Primitive<null>, a: TensorLike, b: TensorLike): Tensor {
+  return apply(prim, [asTensor(a, prim.name), asTensor(b, prim.name)], null);
+}
+
+const s = (res: Residuals, i: number) => res.shapes[i]!;
+const x = (res: Residuals, i: number) => res.inputs[i]!;
+
+// d(a+b) = da + db
+const addP = binaryPrimitive('add', 'none',
+  (g, r, n) => [unbroadcastIf(n[0], g, s(r, 0)), unbroadcastIf(n[1], g, s(r, 1))],
+  (ta, tb, _a, _b, out) => sumTangents(out.shape, ta, tb));
+
+// d(a−b) = da − db
+const subP = binaryPrimitive('sub', 'none',
+  (g, r, n) => [unbroadcastIf(n[0], g, s(r, 0)), n[1] ? unbroadcastIf(true, neg(g), s(r, 1)) : null],
+  (ta, tb, _a, _b, out) => sumTangents(out.shape, ta, tb && neg(tb)));
+
+// d(ab) = b da + a db
+const mulP = binaryPrimitive('mul', 'inputs',
+  (g, r, n) => [n[0] ? unbroadcastIf(true, chain(g, x(r, 1)), s(r, 0)) : null,
+                n[1] ? unbroadcastIf(true, chain(g, x(r, 0)), s(r, 1)) : null],
+  (ta, tb, a, b, out) => sumTangents(out.shape, scaleTangent(ta, b), scaleTangent(tb, a)));
+
+// d(a/b) = da / b − (a/b) db / b
+const divP = binaryPrimitive('div', 'both',
+  (g, r, n) => [n[0] ? unbroadcastIf(true, chain(g, reciprocal(x(r, 1))), s(r, 0)) : null,
+                n[1] ? unbroadcastIf(true, chain(g, neg(div(r.out!, x(r, 1)))), s(r, 1)) : null],
+  (ta, tb, _a, b, out) => sumTangents(out.shape, scaleTangent(ta, reciprocal(b)), scaleTangent(tb, neg(div(out, b)))));
+
+// d(aᵇ) = b aᵇ⁻¹ da + aᵇ log(a) db; the db factor is taken as 0 at a = 0 (its limit for b > 0),
+// so integer powers of zero (x² at 0) never produce 0·log 0 = NaN.
+const powDa = (a: Tensor, b: Tensor) => mul(b, pow(a, sub(b, 1)));
+const powDb = (a: Tensor, out: Tensor) => where(equal(a, 0), 0, mul(out, log(a)));
+const powP = binaryPrimitive('pow', 'both',
+  (g, r, n) => [n[0] ? unbroadcastIf(true, chain(g, powDa(x(r, 0), x(r, 1))), s(r, 0)) : null,
+                n[1] ? unbroadcastIf(true, chain(g, powDb(x(r, 0), r.out!)), s(r, 1)) : null],
+  (ta, tb, a, b, out) => sumTangents(out.shape, ta && chain(ta, powDa(a, b)), tb && chain(tb, powDb(a, out))));
+
+/**
+ * maximum/minimum share the cotangent equally on ties (weight ½ each), the documented subgradient;
+ * `wa` is a's weight.
+ */
+function extremumPrimitive(name: 'maximum' | 'minimum', wins: (a: Tensor, b: Tensor) => Tensor): Primitive<null> {
+  const weightA = (a: Tensor, b: Tensor) => where(wins(a, b), 1, where(equal(a, b), 0.5, 0));
+  return binaryPrimitive(name, 'inputs',
+    (g, r, n) => {
+      const wa = weightA(x(r, 0), x(r, 1));
+      return [n[0] ? unbroadcastIf(true, chain(g, wa), s(r, 0)) : null,
+              n[1] ? unbroadcastIf(true, chain(g, sub(1, wa)), s(r, 1)) : null];
+    },
+    (ta, tb, a, b, out) => {
+      const wa = weightA(a, b);
+      return sumTangents(out.shape, scaleTangent(ta, wa), scaleTangent(tb, sub(1, wa)));
+    });
+}
+const maximumP = extremumPrimitive('maximum', (a, b) => greater(a, b));
+const minimumP = extremumPrimitive('minimum', (a, b) => less(a, b));
+
+// Strong-zero product (0 · ∞ = 0), used by derivative rules; same rules as mul.
+const mulStrongP = binaryPrimitive('mulStrong', 'inputs',
+  (g, r, n) => [n[0] ? unbroadcastIf(true, mulStrong(g, x(r, 1)), s(r, 0)) : null,
+                n[1] ? unbroadcastIf(true, mulStrong(g, x(r, 0)), s(r, 1)) : null],
+  (ta, tb, a, b, out) => sumTangents(out.shape, ta && mulStrong(ta, b), tb && mulStrong(a, tb)));
+
+// Comparisons are piecewise constant: zero derivative, never recorded.
+const greaterP = binaryPrimitive('greater', 'none', null, null);
+const greaterEqualP = binaryPrimitive('greaterEqual', 'none', null, null);
+const lessP = binaryPrimitive('less', 'none', null, null);
+const lessEqualP = binaryPrimitive('lessEqual', 'none', null, null);
+const equalP = binaryPrimitive('equal', 'none', null, null);
+const notEqualP = binaryPrimitive('notEqual', 'none', null, null);
+
+/** a + b, broadcasting. @example ad.add(ad.tensor([1, 2]), 10) // [11, 12] */
+export function add(a: TensorLike, b: TensorLike): Tensor { return call(addP, a, b); }
+/** a − b, broadcasting. @example ad.sub(ad.tensor([3, 4]), 1) // [2, 3] */
+export function sub(a: TensorLike, b: TensorLike): Tensor { return call(subP, a, b); }
+/** a · b elementwise, broadcasting. @example ad.mul(ad.tensor([1, 2]), ad.tensor([[1], [2]])) // shape [2,2] */
+export function mul(a: TensorLike, b: TensorLike): Tensor { return call(mulP, a, b); }
+/** a / b elementwise, broadcasting. @example ad.div(1, ad.tensor([2, 4])) // [0.5, 0.25] */
+export function div(a: TensorLike, b: TensorLike): Tensor { return call(divP, a, b); }
+/** aᵇ elementwise, broadcasting. @example ad.pow(ad.tensor([2, 3]), 2) // [4, 9] */
+export function pow(a: TensorLike, b: TensorLike): Tensor { return call(powP, a, b); }
+/** Elementwise maximum; on ties the gradient is split equally. @example ad.maximum(ad.tensor([1, 5]), 3) // [3, 5] */
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return call(maximumP, a, b); }
+/** Elementwise minimum; on ties the gradient is split equally. @example ad.minimum(ad.tensor([1, 5]), 3) // [1, 3] */
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return call(minimumP, a, b); }
+/** a · b where a zero factor gives exactly 0 even against ∞ or NaN (the strong zero of derivative rules). */
+export function mulStrong(a: TensorLike, b: TensorLike): Tensor { return call(mulStrongP, a, b); }
+/** 1 where a > b, else 0 (no gradient). @example ad.greater(ad.tensor([1, 3]), 2) // [0, 1] */
+export function greater(a: TensorLike, b: TensorLike): Tensor { return call(greaterP, a, b); }
+/** 1 where a ≥ b, else 0 (no gradient). */
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor { return call(greaterEqualP, a, b); }
+/** 1 where a < b, else 0 (no gradient). */
+export function less(a: TensorLike, b: TensorLike): Tensor { return call(lessP, a, b); }
+/** 1 where a ≤ b, else 0 (no gradient). */
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor { return call(lessEqualP, a, b); }
+/** 1 where a = b, else 0 (no gradient). */
+export function equal(a: TensorLike, b: TensorLike): Tensor { return call(equalP, a, b); }
+/** 1 where a ≠ b, else 0 (no gradient). */
+export function notEqual(a: TensorLike, b: TensorLike): Tensor { return call(notEqualP, a, b); }
+
+registerAdder(add);

@@ -1,0 +1,60 @@
+/** @file Method forms of the common ops (`x.add(y)`, `x.sum()`), installed on Tensor's prototype. */
+import { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import type { Shape } from '../tensor/shape.js';
+import * as binary from './binary.js';
+import * as unary from './unary.js';
+import * as reduce from './reduce.js';
+import * as shape from './shape.js';
+import * as linalg from './linalg.js';
+import * as select from './select.js';
+import type { Axis } from './reduce.js';
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    add(y: TensorLike): Tensor; sub(y: TensorLike): Tensor; mul(y: TensorLike): Tensor; div(y: TensorLike): Tensor;
+    pow(y: TensorLike): Tensor; maximum(y: TensorLike): Tensor; minimum(y: TensorLike): Tensor;
+    greater(y: TensorLike): Tensor; greaterEqual(y: TensorLike): Tensor; less(y: TensorLike): Tensor;
+    lessEqual(y: TensorLike): Tensor; equal(y: TensorLike): Tensor;
+    neg(): Tensor; exp(): Tensor; log(): Tensor; log1p(): Tensor; expm1(): Tensor; sqrt(): Tensor; square(): Tensor;
+    abs(): Tensor; sign(): Tensor; sin(): Tensor; cos(): Tensor; tanh(): Tensor; sigmoid(): Tensor;
+    softplus(): Tensor; relu(): Tensor;
+    sum(axis?: Axis, keepdims?: boolean): Tensor; mean(axis?: Axis, keepdims?: boolean): Tensor;
+    max(axis?: Axis, keepdims?: boolean): Tensor; min(axis?: Axis, keepdims?: boolean): Tensor;
+    logsumexp(axis?: Axis, keepdims?: boolean): Tensor;
+    softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor; cumsum(axis: number): Tensor;
+    reshape(shape: Shape): Tensor; transpose(perm?: readonly number[]): Tensor;
+    squeeze(axis?: number | readonly number[]): Tensor; expandDims(axis: number): Tensor;
+    broadcastTo(shape: Shape): Tensor; slice(begin: readonly number[], size?: readonly number[]): Tensor;
+    take(indices: readonly number[] | Int32Array | Tensor, axis?: number): Tensor;
+    matmul(y: TensorLike): Tensor; dot(y: TensorLike): Tensor;
+    clip(lo: TensorLike, hi: TensorLike): Tensor; where(a: TensorLike, b: TensorLike): Tensor;
+    /** The matrix transpose (all axes reversed). */
+    readonly T: Tensor;
+  }
+}
+
+type Method = (this: Tensor, ...args: any[]) => Tensor;
+const methods: Record<string, Method> = {};
+const install = (ops: Record<string, unknown>, names: readonly string[]) => {
+  for (const name of names) {
+    const op = ops[name] as (x: Tensor, ...rest: unknown[]) => Tensor;
+    methods[name] = function (this: Tensor, ...rest: unknown[]) { return op(this, ...rest); };
+  }
+};
+install(binary, ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal']);
+install(unary, ['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'square', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'relu']);
+install(reduce, ['sum', 'mean', 'max', 'min', 'logsumexp', 'softmax', 'logSoftmax', 'cumsum']);
+install(shape, ['reshape', 'transpose', 'squeeze', 'expandDims', 'broadcastTo', 'slice', 'take']);
+install(linalg, ['matmul', 'dot']);
+install(select, ['clip']);
+// x.where(a, b): x is the condition.
+methods['where'] = function (this: Tensor, a: TensorLike, b: TensorLike) { return select.where(this, a, b); };
+Object.assign(Tensor.prototype, methods);
+Object.defineProperty(Tensor.prototype, 'T', {
+  get(this: Tensor) { return shape.transpose(this); },
+  configurable: true,
+});
+
+/** The names installed as methods (for documentation and tests). */
+export const tensorMethodNames: readonly string[] = Object.keys(methods);

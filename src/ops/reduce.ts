@@ -1,0 +1,127 @@
+/** @file Reductions (sum, mean, max, min, logsumexp), softmax forms and cumulative sums. */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { cumsumKernel, reduceKernel, type ReduceKernel } from '../tensor/kernels/reduce.js';
+import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { div, equal, mulStrong, sub } from './binary.js';
+import { exp } from './unary.js';
+import { where } from './select.js';
+import { broadcastTo, reshape } from './shape.js';
+import { chain, linearTangent } from './rules.js';
+
+export type Axis = number | readonly number[];
+interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
+
+function reduction(name: ReduceKernel, vjp: Primitive<ReduceParams>['vjp'], jvp: Primitive<ReduceParams>['jvp'],
+  saves: Primitive<ReduceParams>['saves']): Primitive<ReduceParams> {
+  return definePrimitive<ReduceParams>({
+    name,
+    saves,
+    forward: ([x], { axes, keepdims }) =>
+      new Tensor(reduceKernel(name, x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+    vjp,
+    jvp,
+  });
+}
+
+/** `t` (shaped like the reduction's output) with the reduced axes restored as length 1. */
+function kept(t: Tensor, inShape: readonly number[], axes: readonly number[]): Tensor {
+  return reshape(t, reducedShape(inShape, axes, true));
+}
+
+// sum is linear; its transpose broadcasts the cotangent back over the reduced axes.
+const sumP = reduction('sum',
+  (g, r, { axes }) => [broadcastTo(kept(g, r.shapes[0]!, axes), r.shapes[0]!)],
+  ([t], _x, _y, { axes, keepdims }) => linearTangent(t!, (u) => sum(u, axes, keepdims)),
+  'none');
+
+/**
+ * The weights w with ∂out/∂x = w for a max or min: 1/k on each of k tied extrema, 0 elsewhere
+ * (the cotangent is split equally among ties).
+ */
+function extremumWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
+  const mask = equal(x, kept(y, x.shape, axes));
+  return div(mask, sum(mask, axes, true));
+}
+
+// d logsumexp(x) = softmax(x) = exp(x − lse); where lse = −∞ (all −∞) the weights are 0, not NaN.
+function softmaxWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
+  const lse = kept(y, x.shape, axes);
+  return exp(sub(x, where(equal(lse, -Infinity), 0, lse)));
+}
+
+function weightedReduction(name: ReduceKernel, weights: (x: Tensor, y: Tensor, axes: readonly number[]) => Tensor) {
+  return reduction(name,
+    (g, r, { axes }) => [chain(kept(g, r.shapes[0]!, axes), weights(r.inputs[0]!, r.out!, axes))],
+    ([t], [x], y, { axes, keepdims }) => (t === null ? null : sum(mulStrong(t, weights(x!, y, axes)), axes, keepdims)),
+    'both');
+}
+const maxP = weightedReduction('max', extremumWeights);
+const minP = weightedReduction('min', extremumWeights);
+const logsumexpP = weightedReduction('logsumexp', softmaxWeights);
+
+function reduce(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
+  const t = asTensor(x, prim.name);
+  const axes = normalizeAxes(axis, t.ndim, prim.name);
+  return apply(prim, [t], { axes, keepdims });
+}
+
+/** Sum over `axis` (all axes by default). @example ad.sum(ad.tensor([[1, 2], [3, 4]]), 0) // [4, 6] */
+export function sum(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(sumP, x, axis, keepdims); }
+
+/** Maximum over `axis`; the gradient is split equally among tied maxima. @example ad.max(ad.tensor([1, 3, 2])) // 3 */
+export function max(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(maxP, x, axis, keepdims); }
+
+/** Minimum over `axis`; the gradient is split equally among tied minima. @example ad.min(ad.tensor([1, 3, 2])) // 1 */
+export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(minP, x, axis, keepdims); }
+
+/**
+ * log Σ exp(x) over `axis`, without overflow. All −∞ gives −∞ with a zero gradient.
+ * @example ad.logsumexp(ad.tensor([0, Math.log(3)])) // log 4
+ */
+export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  return reduce(logsumexpP, x, axis, keepdims);
+}
+
+/** Mean over `axis`. @example ad.mean(ad.tensor([1, 2, 3, 6])) // 3 */
+export function mean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  const t = asTensor(x, 'mean');
+  const axes = normalizeAxes(axis, t.ndim, 'mean');
+  const count = sizeOf(axes.map((a) => t.shape[a]!));
+  return div(sum(t, axes, keepdims), count);
+}
+
+/** log softmax along `axis`: x − logsumexp(x). @example ad.logSoftmax(ad.tensor([1, 2, 3])) */
+export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+  const t = asTensor(x, 'logSoftmax');
+  return sub(t, logsumexp(t, axis, true));
+}
+
+/** softmax along `axis`, computed as exp(logSoftmax) so it never overflows. @example ad.softmax(ad.tensor([1, 2, 3])) */
+export function softmax(x: TensorLike, axis = -1): Tensor {
+  return exp(logSoftmax(x, axis));
+}
+
+interface CumsumParams { readonly axis: number; readonly reverse: boolean }
+
+// cumsum is linear; its transpose is the cumulative sum from the other end.
+const cumsumP = definePrimitive<CumsumParams>({
+  name: 'cumsum',
+  saves: 'none',
+  forward: ([x], { axis, reverse }) => new Tensor(cumsumKernel(x!.data, x!.shape, axis, reverse), x!.shape),
+  vjp: (g, _r, { axis, reverse }) => [cumsumAlong(g, axis, !reverse)],
+  jvp: ([t], _x, _y, { axis, reverse }) => linearTangent(t!, (u) => cumsumAlong(u, axis, reverse)),
+});
+
+function cumsumAlong(x: Tensor, axis: number, reverse: boolean): Tensor {
+  return apply(cumsumP, [x], { axis, reverse });
+}
+
+/** Cumulative sum along `axis`. @example ad.cumsum(ad.tensor([1, 2, 3]), 0) // [1, 3, 6] */
+export function cumsum(x: TensorLike, axis: number): Tensor {
+  const t = asTensor(x, 'cumsum');
+  if (t.ndim === 0) return t;
+  return cumsumAlong(t, normalizeAxis(axis, t.ndim, 'cumsum'), false);
+}

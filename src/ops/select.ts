@@ -1,0 +1,61 @@
+/** @file Selection: where, clip and stopGradient. */
+import { apply, live } from '../core/trace.js';
+import { definePrimitive } from '../core/primitive.js';
+import { whereKernel } from '../tensor/kernels/binary.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { greater, less } from './binary.js';
+import { sumTangents, unbroadcastIf } from './rules.js';
+
+// The cotangent goes to the selected branch only, as exact zeros elsewhere: so a branch that was
+// not taken (sqrt at 0 in where(x > 0, sqrt(x), 0)) receives 0 and contributes 0, never NaN.
+const whereP = definePrimitive<null>({
+  name: 'where',
+  saves: 'inputs',
+  forward: ([c, a, b]) => {
+    const shape = broadcastShapes('where', c!.shape, a!.shape, b!.shape);
+    return new Tensor(whereKernel(c!.data, c!.shape, a!.data, a!.shape, b!.data, b!.shape, shape), shape);
+  },
+  vjp: (g, r, _p, needs) => {
+    const c = r.inputs[0]!;
+    return [
+      null, // the condition is not differentiable
+      needs[1] ? unbroadcastIf(true, where(c, g, 0), r.shapes[1]!) : null,
+      needs[2] ? unbroadcastIf(true, where(c, 0, g), r.shapes[2]!) : null,
+    ];
+  },
+  jvp: ([, ta, tb], [c], out) => {
+    if (ta === null && tb === null) return null;
+    return sumTangents(out.shape, where(c!, ta ?? 0, tb ?? 0));
+  },
+});
+
+/**
+ * Elementwise `cond ? a : b` (any non-zero condition counts as true), broadcasting all three.
+ * The gradient flows only into the branch that was selected.
+ * @example ad.where(ad.greater(x, 0), ad.sqrt(x), 0)
+ */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  return apply(whereP, [asTensor(cond, 'where'), asTensor(a, 'where'), asTensor(b, 'where')], null);
+}
+
+/**
+ * Limits x to [lo, hi]. The gradient is 1 inside the interval, boundaries included, and flows to
+ * `lo` or `hi` where they are the value.
+ * @example ad.clip(ad.tensor([-2, 0.5, 3]), 0, 1) // [0, 0.5, 1]
+ */
+export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
+  return where(less(x, lo), lo, where(greater(x, hi), hi, x));
+}
+
+/**
+ * The same value, treated as a constant by every transformation (its derivative is zero).
+ * @example ad.grad((x) => ad.mul(x, ad.stopGradient(x)))(ad.tensor(3)) // 3, not 6
+ */
+export function stopGradient(x: TensorLike): Tensor {
+  let t = asTensor(x, 'stopGradient');
+  t = live(t);
+  while (t.primal !== null) t = t.primal;
+  return t;
+}

@@ -1,0 +1,279 @@
+/** @file Shape ops: reshape, transpose, broadcastTo, slice/pad, concat/stack, take, squeeze/expandDims. */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { broadcastKernel } from '../tensor/kernels/binary.js';
+import { boxCopy, concatKernel, scatterAddKernel, takeKernel, transposeKernel } from '../tensor/kernels/layout.js';
+import {
+  broadcastShapes, checkShape, formatShape, normalizeAxis, shapesEqual, sizeOf, type Shape,
+} from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, zeros, type TensorLike } from '../tensor/create.js';
+import { linearTangent, sumToShape } from './rules.js';
+
+// reshape shares storage; it is linear, so its transpose reshapes back.
+const reshapeP = definePrimitive<{ shape: Shape }>({
+  name: 'reshape',
+  saves: 'none',
+  forward: ([x], { shape }) => new Tensor(x!.data, shape),
+  vjp: (g, r) => [reshape(g, r.shapes[0]!)],
+  jvp: ([t], _x, _y, { shape }) => linearTangent(t!, (u) => reshape(u, shape)),
+});
+
+/**
+ * The same values in a new shape (one entry may be −1, inferred).
+ * @example ad.reshape(ad.arange(6), [2, -1]) // shape [2,3]
+ */
+export function reshape(x: TensorLike, shape: Shape): Tensor {
+  const t = asTensor(x, 'reshape');
+  const target = inferShape(shape, t.size, t.shape);
+  if (shapesEqual(target, t.shape)) return t;
+  return apply(reshapeP, [t], { shape: target });
+}
+
+function inferShape(shape: Shape, size: number, from: Shape): number[] {
+  const out = [...shape];
+  const free = out.indexOf(-1);
+  if (free >= 0) {
+    const known = sizeOf(out.filter((_, i) => i !== free));
+    if (known === 0 || size % known !== 0) {
+      throw new ShapeError(`reshape: cannot infer the -1 in ${formatShape(shape)} for ${size} elements (from ${formatShape(from)}).`);
+    }
+    out[free] = size / known;
+  }
+  checkShape(out, 'reshape');
+  if (sizeOf(out) !== size) {
+    throw new ShapeError(
+      `reshape: cannot reshape ${formatShape(from)} (${size} elements) to ${formatShape(shape)} (${sizeOf(out)} elements); the sizes must match.`,
+    );
+  }
+  return out;
+}
+
+// transpose is a permutation; its transpose is the inverse permutation.
+const transposeP = definePrimitive<{ perm: readonly number[] }>({
+  name: 'transpose',
+  saves: 'none',
+  forward: ([x], { perm }) => new Tensor(transposeKernel(x!.data, x!.shape, perm), perm.map((p) => x!.shape[p]!)),
+  vjp: (g, _r, { perm }) => [transpose(g, inversePermutation(perm))],
+  jvp: ([t], _x, _y, { perm }) => linearTangent(t!, (u) => transpose(u, perm)),
+});
+
+function inversePermutation(perm: readonly number[]): number[] {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+}
+
+/**
+ * Permutes axes (reverses them by default).
+ * @example ad.transpose(ad.zeros([2, 3, 4]), [0, 2, 1]).shape // [2, 4, 3]
+ */
+export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
+  const t = asTensor(x, 'transpose');
+  const p = perm ? perm.map((a) => normalizeAxis(a, t.ndim, 'transpose')) : t.shape.map((_, i) => t.ndim - 1 - i);
+  if (p.length !== t.ndim || new Set(p).size !== p.length) {
+    throw new InvalidArgumentError(
+      `transpose: perm ${JSON.stringify(perm)} is not a permutation of the ${t.ndim} axes of a tensor of shape ${formatShape(t.shape)}.`,
+    );
+  }
+  if (p.every((a, i) => a === i)) return t;
+  return apply(transposeP, [t], { perm: p });
+}
+
+// broadcastTo copies along new or stretched axes; its transpose sums them back.
+const broadcastToP = definePrimitive<{ shape: Shape }>({
+  name: 'broadcastTo',
+  saves: 'none',
+  forward: ([x], { shape }) => new Tensor(broadcastKernel(x!.data, x!.shape, shape), shape),
+  vjp: (g, r) => [sumToShape(g, r.shapes[0]!)],
+  jvp: ([t], _x, _y, { shape }) => linearTangent(t!, (u) => broadcastTo(u, shape)),
+});
+
+/** x repeated to `shape` by NumPy's broadcasting rules. @example ad.broadcastTo(ad.tensor([1, 2]), [3, 2]) */
+export function broadcastTo(x: TensorLike, shape: Shape): Tensor {
+  const t = asTensor(x, 'broadcastTo');
+  checkShape(shape, 'broadcastTo');
+  if (shapesEqual(t.shape, shape)) return t;
+  const b = broadcastShapes('broadcastTo', t.shape, shape);
+  if (!shapesEqual(b, shape)) {
+    throw new ShapeError(`broadcastTo: cannot broadcast ${formatShape(t.shape)} to ${formatShape(shape)}; the result would be ${formatShape(b)}.`);
+  }
+  return apply(broadcastToP, [t], { shape: [...shape] });
+}
+
+interface BoxParams { readonly begin: readonly number[]; readonly size: Shape; readonly big: Shape }
+
+// slice and pad are each other's transposes.
+const sliceP: Primitive<BoxParams> = definePrimitive<BoxParams>({
+  name: 'slice',
+  saves: 'none',
+  forward: ([x], { begin, size }) => {
+    const out = new Float64Array(sizeOf(size));
+    boxCopy(x!.data, x!.shape, out, size, begin, false);
+    return new Tensor(out, size);
+  },
+  vjp: (g, _r, p) => [apply(padP, [g], p)],
+  jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(sliceP, [u], p)),
+});
+const padP: Primitive<BoxParams> = definePrimitive<BoxParams>({
+  name: 'pad',
+  saves: 'none',
+  forward: ([x], { begin, size, big }) => {
+    const out = new Float64Array(sizeOf(big));
+    boxCopy(out, big, x!.data, size, begin, true);
+    return new Tensor(out, big);
+  },
+  vjp: (g, _r, p) => [apply(sliceP, [g], p)],
+  jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(padP, [u], p)),
+});
+
+/**
+ * The box starting at `begin` with extent `size` (−1 means "to the end of that axis").
+ * @example ad.slice(ad.arange(10), [2], [3]) // [2, 3, 4]
+ */
+export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
+  const t = asTensor(x, 'slice');
+  if (begin.length !== t.ndim || (size && size.length !== t.ndim)) {
+    throw new InvalidArgumentError(
+      `slice: begin ${JSON.stringify(begin)} and size ${JSON.stringify(size)} need one entry per axis of shape ${formatShape(t.shape)}.`,
+    );
+  }
+  const b = begin.map((v, i) => (v < 0 ? v + t.shape[i]! : v));
+  const s = b.map((v, i) => (size === undefined || size[i] === -1 ? t.shape[i]! - v : size[i]!));
+  for (let i = 0; i < t.ndim; i++) {
+    if (!Number.isInteger(b[i]) || !Number.isInteger(s[i]) || b[i]! < 0 || s[i]! < 0 || b[i]! + s[i]! > t.shape[i]!) {
+      throw new ShapeError(
+        `slice: begin ${JSON.stringify(begin)}, size ${JSON.stringify(size)} do not fit in shape ${formatShape(t.shape)} (axis ${i}).`,
+      );
+    }
+  }
+  if (shapesEqual(s, t.shape)) return t;
+  return apply(sliceP, [t], { begin: b, size: s, big: t.shape });
+}
+
+// concat's transpose slices the cotangent back into the parts.
+const concatP = definePrimitive<{ axis: number }>({
+  name: 'concat',
+  saves: 'none',
+  forward: (xs, { axis }) => {
+    const shape = [...xs[0]!.shape];
+    shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
+    return new Tensor(concatKernel(xs.map((x) => x.data), xs.map((x) => x.shape), axis), shape);
+  },
+  vjp: (g, r, { axis }, needs) => {
+    let offset = 0;
+    return r.shapes.map((s, i) => {
+      const begin = g.shape.map((_, k) => (k === axis ? offset : 0));
+      offset += s[axis]!;
+      return needs[i] ? slice(g, begin, s) : null;
+    });
+  },
+  jvp: (ts, xs, _y, { axis }) =>
+    ts.every((t) => t === null) ? null : concat(ts.map((t, i) => t ?? zeros(xs[i]!.shape)), axis),
+});
+
+/** Joins tensors along an existing axis. @example ad.concat([ad.ones([2]), ad.zeros([3])], 0) // shape [5] */
+export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
+  if (xs.length === 0) throw new InvalidArgumentError('concat: needs at least one tensor.');
+  const ts = xs.map((x) => asTensor(x, 'concat'));
+  const first = ts[0]!;
+  const ax = normalizeAxis(axis, first.ndim, 'concat');
+  for (const [i, t] of ts.entries()) {
+    if (t.ndim !== first.ndim || t.shape.some((d, k) => k !== ax && d !== first.shape[k])) {
+      throw new ShapeError(
+        `concat: tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(first.shape)}; ` +
+          `all shapes must match except along axis ${ax}.`,
+      );
+    }
+  }
+  if (ts.length === 1) return first;
+  return apply(concatP, ts, { axis: ax });
+}
+
+/** Joins tensors of equal shape along a new axis. @example ad.stack([ad.ones([2]), ad.zeros([2])], 0) // shape [2,2] */
+export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
+  if (xs.length === 0) throw new InvalidArgumentError('stack: needs at least one tensor.');
+  const ts = xs.map((x) => asTensor(x, 'stack'));
+  for (const [i, t] of ts.entries()) {
+    if (!shapesEqual(t.shape, ts[0]!.shape)) {
+      throw new ShapeError(`stack: tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(ts[0]!.shape)}; stacked tensors must have equal shapes.`);
+    }
+  }
+  const ax = normalizeAxis(axis, ts[0]!.ndim + 1, 'stack');
+  return concat(ts.map((t) => expandDims(t, ax)), ax);
+}
+
+interface TakeParams { readonly indices: Int32Array; readonly axis: number; readonly n: number }
+
+// take (gather) and scatterAdd are each other's transposes; repeated indices accumulate.
+const takeP: Primitive<TakeParams> = definePrimitive<TakeParams>({
+  name: 'take',
+  saves: 'none',
+  forward: ([x], { indices, axis }) => {
+    const shape = [...x!.shape];
+    shape[axis] = indices.length;
+    return new Tensor(takeKernel(x!.data, x!.shape, indices, axis), shape);
+  },
+  vjp: (g, _r, p) => [apply(scatterAddP, [g], p)],
+  jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(takeP, [u], p)),
+});
+const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
+  name: 'scatterAdd',
+  saves: 'none',
+  forward: ([g], { indices, axis, n }) => {
+    const shape = [...g!.shape];
+    shape[axis] = n;
+    return new Tensor(scatterAddKernel(g!.data, g!.shape, indices, axis, n), shape);
+  },
+  vjp: (g, _r, p) => [apply(takeP, [g], p)],
+  jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(scatterAddP, [u], p)),
+});
+
+/**
+ * Gathers entries along `axis` (default 0) at integer `indices` (negative counts from the end).
+ * The result's `axis` has length `indices.length`.
+ * @example ad.take(ad.tensor([10, 20, 30]), [2, 0]) // [30, 10]
+ */
+export function take(x: TensorLike, indices: readonly number[] | Int32Array | Tensor, axis = 0): Tensor {
+  const t = asTensor(x, 'take');
+  const ax = normalizeAxis(axis, t.ndim, 'take');
+  const n = t.shape[ax]!;
+  const raw = indices instanceof Tensor ? indices.data : indices;
+  const idx = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    let v = raw[i]!;
+    if (v < 0) v += n;
+    if (!Number.isInteger(v) || v < 0 || v >= n) {
+      throw new InvalidArgumentError(`take: index ${raw[i]} is out of range for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}).`);
+    }
+    idx[i] = v;
+  }
+  return apply(takeP, [t], { indices: idx, axis: ax, n });
+}
+
+/**
+ * Removes axes of length 1 (all of them, or those in `axis`).
+ * @example ad.squeeze(ad.zeros([1, 3, 1])).shape // [3]
+ */
+export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
+  const t = asTensor(x, 'squeeze');
+  const axes = axis === undefined
+    ? t.shape.flatMap((d, i) => (d === 1 ? [i] : []))
+    : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis(a, t.ndim, 'squeeze'));
+  for (const a of axes) {
+    if (t.shape[a] !== 1) {
+      throw new ShapeError(`squeeze: axis ${a} of shape ${formatShape(t.shape)} has length ${t.shape[a]}, not 1.`);
+    }
+  }
+  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+}
+
+/** Inserts an axis of length 1 at `axis`. @example ad.expandDims(ad.zeros([3]), 0).shape // [1, 3] */
+export function expandDims(x: TensorLike, axis: number): Tensor {
+  const t = asTensor(x, 'expandDims');
+  const ax = normalizeAxis(axis, t.ndim + 1, 'expandDims');
+  const shape = [...t.shape];
+  shape.splice(ax, 0, 1);
+  return reshape(t, shape);
+}

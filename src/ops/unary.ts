@@ -1,0 +1,84 @@
+/** @file Elementwise ops of one operand: each a kernel and its local derivative, chained with a strong zero. */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive, type Saves } from '../core/primitive.js';
+import { unaryKernel, type UnaryKernel } from '../tensor/kernels/unary.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { add, div, greater, mul, sub } from './binary.js';
+import { chain, linearTangent, scaleTangent } from './rules.js';
+
+/**
+ * An elementwise op whose derivative is f'(x), given as a function of the saved input `x`
+ * and/or output `y`. VJP: g · f'(x); JVP: t · f'(x) — both with a strong zero.
+ */
+function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y: Tensor) => Tensor) | null): Primitive<null> {
+  return definePrimitive<null>({
+    name,
+    saves,
+    forward: ([x]) => new Tensor(unaryKernel(name, x!.data), x!.shape),
+    vjp: derivative && ((g, r) => [chain(g, derivative(r.inputs[0]!, r.out!))]),
+    jvp: derivative && (([t], [x], y) => scaleTangent(t!, derivative(x!, y))),
+  });
+}
+
+function call(prim: Primitive<null>, x: TensorLike): Tensor {
+  return apply(prim, [asTensor(x, prim.name)], null);
+}
+
+// Linear: the VJP and JVP are negation itself.
+const negP = definePrimitive<null>({
+  name: 'neg',
+  saves: 'none',
+  forward: ([x]) => new Tensor(unaryKernel('neg', x!.data), x!.shape),
+  vjp: (g) => [neg(g)],
+  jvp: ([t]) => linearTangent(t!, neg),
+});
+
+const expP = elementwise('exp', 'output', (_x, y) => y); // (eˣ)' = eˣ
+const logP = elementwise('log', 'inputs', (x) => reciprocal(x)); // (log x)' = 1/x
+const log1pP = elementwise('log1p', 'inputs', (x) => reciprocal(add(x, 1))); // 1/(1+x)
+const expm1P = elementwise('expm1', 'output', (_x, y) => add(y, 1)); // eˣ = y + 1
+const sqrtP = elementwise('sqrt', 'output', (_x, y) => div(0.5, y)); // 1/(2√x); +∞ at 0
+const squareP = elementwise('square', 'inputs', (x) => mul(2, x));
+const absP = elementwise('abs', 'inputs', (x) => sign(x)); // abs'(0) = sign(0) = 0
+const signP = elementwise('sign', 'none', null); // piecewise constant
+const sinP = elementwise('sin', 'inputs', (x) => cos(x));
+const cosP = elementwise('cos', 'inputs', (x) => neg(sin(x)));
+const tanhP = elementwise('tanh', 'output', (_x, y) => sub(1, square(y))); // 1 − tanh²
+const sigmoidP = elementwise('sigmoid', 'output', (_x, y) => mul(y, sub(1, y))); // σ(1 − σ)
+const softplusP = elementwise('softplus', 'inputs', (x) => sigmoid(x)); // log(1+eˣ)' = σ(x)
+const reluP = elementwise('relu', 'inputs', (x) => greater(x, 0)); // relu'(0) = 0
+const reciprocalP = elementwise('reciprocal', 'output', (_x, y) => neg(square(y))); // (1/x)' = −1/x²
+
+/** −x. @example ad.neg(ad.tensor([1, -2])) // [-1, 2] */
+export function neg(x: TensorLike): Tensor { return call(negP, x); }
+/** eˣ. @example ad.exp(0) // 1 */
+export function exp(x: TensorLike): Tensor { return call(expP, x); }
+/** Natural logarithm. @example ad.log(Math.E) // 1 */
+export function log(x: TensorLike): Tensor { return call(logP, x); }
+/** log(1 + x), accurate for small x. @example ad.log1p(1e-10) */
+export function log1p(x: TensorLike): Tensor { return call(log1pP, x); }
+/** eˣ − 1, accurate for small x. @example ad.expm1(1e-10) */
+export function expm1(x: TensorLike): Tensor { return call(expm1P, x); }
+/** √x; its derivative at 0 is +∞ (a zero cotangent still gives 0). @example ad.sqrt(ad.tensor([4, 9])) // [2, 3] */
+export function sqrt(x: TensorLike): Tensor { return call(sqrtP, x); }
+/** x². @example ad.square(3) // 9 */
+export function square(x: TensorLike): Tensor { return call(squareP, x); }
+/** |x|; abs'(0) = 0. @example ad.abs(ad.tensor([-1, 2])) // [1, 2] */
+export function abs(x: TensorLike): Tensor { return call(absP, x); }
+/** −1, 0 or 1 (no gradient). @example ad.sign(ad.tensor([-3, 0, 2])) // [-1, 0, 1] */
+export function sign(x: TensorLike): Tensor { return call(signP, x); }
+/** Sine. @example ad.sin(0) // 0 */
+export function sin(x: TensorLike): Tensor { return call(sinP, x); }
+/** Cosine. @example ad.cos(0) // 1 */
+export function cos(x: TensorLike): Tensor { return call(cosP, x); }
+/** Hyperbolic tangent. @example ad.tanh(0) // 0 */
+export function tanh(x: TensorLike): Tensor { return call(tanhP, x); }
+/** 1 / (1 + e⁻ˣ), computed without overflow. @example ad.sigmoid(0) // 0.5 */
+export function sigmoid(x: TensorLike): Tensor { return call(sigmoidP, x); }
+/** log(1 + eˣ), computed without overflow. @example ad.softplus(0) // log 2 */
+export function softplus(x: TensorLike): Tensor { return call(softplusP, x); }
+/** max(x, 0); relu'(0) = 0. @example ad.relu(ad.tensor([-1, 2])) // [0, 2] */
+export function relu(x: TensorLike): Tensor { return call(reluP, x); }
+/** 1/x. @example ad.reciprocal(ad.tensor([2, 4])) // [0.5, 0.25] */
+export function reciprocal(x: TensorLike): Tensor { return call(reciprocalP, x); }

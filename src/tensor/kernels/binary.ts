@@ -1,0 +1,118 @@
+/** @file Elementwise kernels of two and three operands with NumPy broadcasting. */
+import { broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
+
+export type BinaryKernel =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'mulStrong' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual';
+
+/**
+ * out[i] = f(a[ia], b[ib]) over n elements with strides sa, sb ∈ {0, 1, …}.
+ * One loop per op, chosen outside the loop.
+ */
+function binaryRun(
+  op: BinaryKernel, out: Float64Array, o: number, a: Float64Array, ia: number, sa: number,
+  b: Float64Array, ib: number, sb: number, n: number,
+): void {
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! + b[ib]!; break;
+    case 'sub': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! - b[ib]!; break;
+    case 'mul': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! * b[ib]!; break;
+    case 'div': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! / b[ib]!; break;
+    case 'pow': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = Math.pow(a[ia]!, b[ib]!); break;
+    // NaN-propagating, unlike a bare comparison.
+    case 'maximum': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = Math.max(a[ia]!, b[ib]!); break;
+    case 'minimum': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = Math.min(a[ia]!, b[ib]!); break;
+    // Strong zero: a zero factor gives exactly zero, whatever the other (∞ and NaN included).
+    case 'mulStrong':
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) {
+        const x = a[ia]!, y = b[ib]!;
+        out[o + i] = x === 0 || y === 0 ? 0 : x * y;
+      }
+      break;
+    case 'greater': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! > b[ib]! ? 1 : 0; break;
+    case 'greaterEqual': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! >= b[ib]! ? 1 : 0; break;
+    case 'less': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! < b[ib]! ? 1 : 0; break;
+    case 'lessEqual': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! <= b[ib]! ? 1 : 0; break;
+    case 'equal': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! === b[ib]! ? 1 : 0; break;
+    case 'notEqual': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! !== b[ib]! ? 1 : 0; break;
+  }
+}
+
+/**
+ * Walks the output in row-major order, calling `run(o, offsets, n)` once per innermost row.
+ * Specialised for the common cases: equal shapes and scalars become one flat row.
+ */
+function forEachRow(
+  outShape: Shape, strides: number[][], run: (o: number, offsets: number[], inner: number[]) => void,
+): void {
+  const ndim = outShape.length;
+  const k = strides.length;
+  if (ndim === 0) { run(0, new Array<number>(k).fill(0), new Array<number>(k).fill(0)); return; }
+  const n = outShape[ndim - 1]!;
+  const inner = strides.map((s) => s[ndim - 1]!);
+  const offsets = new Array<number>(k).fill(0);
+  const index = new Array<number>(ndim - 1).fill(0);
+  const rows = sizeOf(outShape) / Math.max(n, 1);
+  if (n === 0) return;
+  for (let r = 0, o = 0; r < rows; r++, o += n) {
+    run(o, offsets, inner);
+    // odometer over the outer axes
+    for (let ax = ndim - 2; ax >= 0; ax--) {
+      index[ax]!++;
+      for (let j = 0; j < k; j++) offsets[j]! += strides[j]![ax]!;
+      if (index[ax]! < outShape[ax]!) break;
+      for (let j = 0; j < k; j++) offsets[j]! -= strides[j]![ax]! * outShape[ax]!;
+      index[ax] = 0;
+    }
+  }
+}
+
+/** f(a, b) with broadcasting; `outShape` is the broadcast shape. */
+export function binaryKernel(
+  op: BinaryKernel, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape,
+): Float64Array {
+  const size = sizeOf(outShape);
+  const out = new Float64Array(size);
+  if (a.length === size && b.length === size && shapesEqual(aShape, bShape)) {
+    binaryRun(op, out, 0, a, 0, 1, b, 0, 1, size);
+  } else if (b.length === 1 && a.length === size) {
+    binaryRun(op, out, 0, a, 0, 1, b, 0, 0, size);
+  } else if (a.length === 1 && b.length === size) {
+    binaryRun(op, out, 0, a, 0, 0, b, 0, 1, size);
+  } else {
+    const strides = [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
+    forEachRow(outShape, strides, (o, off, inner) =>
+      binaryRun(op, out, o, a, off[0]!, inner[0]!, b, off[1]!, inner[1]!, outShape[outShape.length - 1] ?? 1),
+    );
+  }
+  return out;
+}
+
+/** where(cond ≠ 0, a, b) with broadcasting of all three. */
+export function whereKernel(
+  c: Float64Array, cShape: Shape, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape,
+): Float64Array {
+  const out = new Float64Array(sizeOf(outShape));
+  const strides = [cShape, aShape, bShape].map((s) => broadcastStrides(s, outShape));
+  const n = outShape[outShape.length - 1] ?? 1;
+  forEachRow(outShape, strides, (o, off, inner) => {
+    let ic = off[0]!, ia = off[1]!, ib = off[2]!;
+    const sc = inner[0]!, sa = inner[1]!, sb = inner[2]!;
+    for (let i = 0; i < n; i++, ic += sc, ia += sa, ib += sb) out[o + i] = c[ic] !== 0 ? a[ia]! : b[ib]!;
+  });
+  return out;
+}
+
+/** Materialises `x` broadcast to `outShape`. */
+export function broadcastKernel(x: Float64Array, shape: Shape, outShape: Shape): Float64Array {
+  const out = new Float64Array(sizeOf(outShape));
+  if (x.length === 1) return out.fill(x[0]!);
+  const strides = [broadcastStrides(shape, outShape)];
+  const n = outShape[outShape.length - 1] ?? 1;
+  forEachRow(outShape, strides, (o, off, inner) => {
+    const s = inner[0]!;
+    if (s === 1) out.set(x.subarray(off[0]!, off[0]! + n), o);
+    else for (let i = 0, j = off[0]!; i < n; i++, j += s) out[o + i] = x[j]!;
+  });
+  return out;
+}

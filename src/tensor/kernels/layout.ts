@@ -1,0 +1,120 @@
+/** @file Data movement: transposes, slices, padding, concatenation and gathers along an axis. */
+import { sizeOf, stridesOf, type Shape } from '../shape.js';
+
+/** out = x with axes permuted: out.shape[i] = shape[perm[i]]. */
+export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly number[]): Float64Array {
+  const ndim = shape.length;
+  const out = new Float64Array(x.length);
+  if (x.length === 0) return out;
+  const inStrides = stridesOf(shape);
+  const outShape = perm.map((p) => shape[p]!);
+  const strides = perm.map((p) => inStrides[p]!); // input stride of each output axis
+  if (ndim === 2 && perm[0] === 1) {
+    // Matrix transpose, tiled so both sides stay in cache.
+    const r = shape[0]!, c = shape[1]!, T = 32;
+    for (let i0 = 0; i0 < r; i0 += T)
+      for (let j0 = 0; j0 < c; j0 += T)
+        for (let i = i0; i < Math.min(r, i0 + T); i++)
+          for (let j = j0; j < Math.min(c, j0 + T); j++) out[j * r + i] = x[i * c + j]!;
+    return out;
+  }
+  const index = new Array<number>(ndim).fill(0);
+  const n = outShape[ndim - 1]!, s = strides[ndim - 1]!;
+  let src = 0;
+  for (let o = 0; o < out.length; o += n) {
+    for (let j = 0, p = src; j < n; j++, p += s) out[o + j] = x[p]!;
+    for (let ax = ndim - 2; ax >= 0; ax--) {
+      index[ax]!++;
+      src += strides[ax]!;
+      if (index[ax]! < outShape[ax]!) break;
+      src -= strides[ax]! * outShape[ax]!;
+      index[ax] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Copies the box [begin, begin + size) of a `big`-shaped array to or from a `size`-shaped one:
+ * `toBig = false` slices, `toBig = true` pads (writes into `bigData`, which starts as zeros).
+ */
+export function boxCopy(
+  bigData: Float64Array, bigShape: Shape, smallData: Float64Array, size: Shape, begin: readonly number[], toBig: boolean,
+): void {
+  const ndim = bigShape.length;
+  const total = sizeOf(size);
+  if (total === 0) return;
+  if (ndim === 0) {
+    if (toBig) bigData[0] = smallData[0]!;
+    else smallData[0] = bigData[0]!;
+    return;
+  }
+  const bigStrides = stridesOf(bigShape);
+  let base = 0;
+  for (let i = 0; i < ndim; i++) base += begin[i]! * bigStrides[i]!;
+  const n = size[ndim - 1]!;
+  const index = new Array<number>(ndim).fill(0);
+  let src = base;
+  for (let o = 0; o < total; o += n) {
+    if (toBig) bigData.set(smallData.subarray(o, o + n), src);
+    else smallData.set(bigData.subarray(src, src + n), o);
+    for (let ax = ndim - 2; ax >= 0; ax--) {
+      index[ax]!++;
+      src += bigStrides[ax]!;
+      if (index[ax]! < size[ax]!) break;
+      src -= bigStrides[ax]! * size[ax]!;
+      index[ax] = 0;
+    }
+  }
+}
+
+/** Gathers `indices` along `axis`: out.shape = shape[:axis] + [indices.length] + shape[axis+1:]. */
+export function takeKernel(x: Float64Array, shape: Shape, indices: Int32Array, axis: number): Float64Array {
+  const outer = sizeOf(shape.slice(0, axis));
+  const n = shape[axis]!;
+  const inner = sizeOf(shape.slice(axis + 1));
+  const m = indices.length;
+  const out = new Float64Array(outer * m * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < m; i++) {
+      const src = (o * n + indices[i]!) * inner;
+      out.set(x.subarray(src, src + inner), (o * m + i) * inner);
+    }
+  }
+  return out;
+}
+
+/** The transpose of take: adds each gathered slice back at its index (repeated indices accumulate). */
+export function scatterAddKernel(
+  g: Float64Array, gShape: Shape, indices: Int32Array, axis: number, n: number,
+): Float64Array {
+  const outer = sizeOf(gShape.slice(0, axis));
+  const inner = sizeOf(gShape.slice(axis + 1));
+  const m = indices.length;
+  const out = new Float64Array(outer * n * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < m; i++) {
+      const dst = (o * n + indices[i]!) * inner;
+      const src = (o * m + i) * inner;
+      for (let j = 0; j < inner; j++) out[dst + j] += g[src + j]!;
+    }
+  }
+  return out;
+}
+
+/** Concatenates along `axis` arrays whose shapes agree elsewhere. */
+export function concatKernel(parts: Float64Array[], shapes: Shape[], axis: number): Float64Array {
+  const outer = sizeOf(shapes[0]!.slice(0, axis));
+  const widths = shapes.map((s) => s[axis]! * sizeOf(s.slice(axis + 1)));
+  const rowWidth = widths.reduce((x, y) => x + y, 0);
+  const out = new Float64Array(outer * rowWidth);
+  for (let o = 0; o < outer; o++) {
+    let dst = o * rowWidth;
+    for (let p = 0; p < parts.length; p++) {
+      const w = widths[p]!;
+      out.set(parts[p]!.subarray(o * w, o * w + w), dst);
+      dst += w;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+/** @file Elementwise kernels of one operand: one tight loop per function over a Float64Array. */
+
+export type UnaryKernel =
+  | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'
+  | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'softplus' | 'relu' | 'step' | 'reciprocal';
+
+/** out[i] = f(x[i]). The switch sits outside the loops so each loop is monomorphic. */
+export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; break;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); break;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); break;
+    case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]!); break;
+    case 'expm1': for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]!); break;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); break;
+    case 'square': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * v; } break;
+    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); break;
+    // sign(0) = 0 and sign(NaN) = NaN, as NumPy.
+    case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
+    case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!); break;
+    case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!); break;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); break;
+    // Stable sigmoid: never exponentiates a large positive number.
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+        else { const e = Math.exp(v); out[i] = e / (1 + e); }
+      }
+      break;
+    // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}).
+    case 'softplus':
+      for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))); }
+      break;
+    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : v === v ? 0 : v; } break;
+    // Heaviside step with step(0) = 0: relu's derivative.
+    case 'step': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v === v ? 0 : v; } break;
+    case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]!; break;
+  }
+  return out;
+}

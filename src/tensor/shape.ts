@@ -1,0 +1,112 @@
+/** @file Shapes: validation, sizes, strides, NumPy broadcasting and axis normalisation. */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+
+export type Shape = readonly number[];
+
+/** `[2,3]` as text, for error messages. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** Throws unless every entry is a non-negative integer. */
+export function checkShape(shape: Shape, op: string): void {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: a shape must be an array of non-negative integers, got ${String(shape)}.`);
+  }
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(
+        `${op}: shape ${formatShape(shape)} has entry ${d}; every entry must be a non-negative integer.`,
+      );
+    }
+  }
+}
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  return n;
+}
+
+/** Row-major strides of a contiguous array of this shape. */
+export function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** NumPy broadcasting: align trailing axes; each pair must be equal or contain a 1. */
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  let ndim = 0;
+  for (const s of shapes) ndim = Math.max(ndim, s.length);
+  const out = new Array<number>(ndim).fill(1);
+  for (const s of shapes) {
+    const offset = ndim - s.length;
+    for (let i = 0; i < s.length; i++) {
+      const d = s[i]!;
+      const o = out[offset + i]!;
+      if (d === o || d === 1) continue;
+      if (o === 1) out[offset + i] = d;
+      else {
+        throw new ShapeError(
+          `${op}: shapes ${shapes.map(formatShape).join(' and ')} cannot be broadcast together ` +
+            `(axis ${i - s.length} has sizes ${o} and ${d}). Broadcasting aligns trailing axes; ` +
+            `each pair must be equal or 1. Use reshape or expandDims to line them up.`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Strides of `shape` read as if broadcast to `outShape` (0 along broadcast axes). */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const strides = stridesOf(shape);
+  const offset = outShape.length - shape.length;
+  const out = new Array<number>(outShape.length).fill(0);
+  for (let i = 0; i < shape.length; i++) out[offset + i] = shape[i] === 1 ? 0 : strides[i]!;
+  return out;
+}
+
+/** One axis, negative counting from the end, checked against `ndim`. */
+export function normalizeAxis(axis: number, ndim: number, op: string): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new InvalidArgumentError(
+      `${op}: axis ${axis} is out of range for a tensor of rank ${ndim}; use an integer in [${-ndim}, ${ndim - 1}].`,
+    );
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/** `undefined` means every axis; returns sorted, distinct axes. */
+export function normalizeAxes(axis: number | readonly number[] | undefined, ndim: number, op: string): number[] {
+  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : axis;
+  const out = list.map((a) => normalizeAxis(a, ndim, op));
+  const sorted = [...new Set(out)].sort((x, y) => x - y);
+  if (sorted.length !== out.length) {
+    throw new InvalidArgumentError(`${op}: axes ${JSON.stringify(list)} repeat an axis.`);
+  }
+  return sorted;
+}
+
+/** The shape after reducing `axes`, with or without the reduced axes kept as 1. */
+export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (axes.includes(i)) {
+      if (keepdims) out.push(1);
+    } else out.push(shape[i]!);
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+/** @file Shared plumbing of the transformations: flattening arguments into tensors and boxing them. */
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe } from '../tensor/create.js';
+import { flatten, unflatten, type TreeDef } from '../core/pytree.js';
+import { InvalidArgumentError } from '../core/errors.js';
+
+/** Arguments as flat tensor leaves plus the structure to rebuild them. */
+export interface FlatArgs {
+  leaves: Tensor[];
+  def: TreeDef;
+}
+
+export function flattenArgs(args: readonly unknown[], op: string): FlatArgs {
+  const { leaves, def } = flatten(args as unknown[], op);
+  return { leaves: leaves.map((l) => asTensor(l, op)), def };
+}
+
+/** Rebuilds the argument list from (possibly boxed) leaves. */
+export function rebuildArgs(def: TreeDef, leaves: readonly Tensor[]): unknown[] {
+  return unflatten(def, leaves) as unknown[];
+}
+
+/** Normalises `argnums` to a list of distinct, in-range indices. */
+export function argnumList(argnums: number | readonly number[], count: number, op: string): number[] {
+  const list = typeof argnums === 'number' ? [argnums] : [...argnums];
+  for (const a of list) {
+    if (!Number.isInteger(a) || a < 0 || a >= count) {
+      throw new InvalidArgumentError(
+        `${op}: argnums ${JSON.stringify(argnums)} refers to argument ${a}, but the function was called with ${count} argument(s).`,
+      );
+    }
+  }
+  return list;
+}
+
+export function checkFunction(f: unknown, op: string): void {
+  if (typeof f !== 'function') {
+    throw new InvalidArgumentError(`${op}: expected a function to transform, got ${describe(f)}.`);
+  }
+}

@@ -1,0 +1,68 @@
+/** @file Forward mode: jvp, and the Hessian-vector product as forward-over-reverse. */
+import { Tensor } from '../tensor/tensor.js';
+import { zeros } from '../tensor/create.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { JvpTrace, live, unbox } from '../core/trace.js';
+import { flatten, treesMatch, unflatten, type PyTree } from '../core/pytree.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
+import { grad } from './vjp.js';
+
+/**
+ * Forward mode: evaluates `f(...primals)` and the directional derivative J·tangents in one pass.
+ * `tangents` has the structure of `primals`.
+ * @example
+ * const [y, dy] = ad.jvp((x) => ad.sin(x), [ad.tensor(0)], [ad.tensor(1)]); // 0, cos(0) = 1
+ */
+export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tangents: readonly any[]): [any, any] {
+  checkFunction(f, 'jvp');
+  if (!Array.isArray(primals) || !Array.isArray(tangents)) {
+    throw new InvalidArgumentError('jvp: pass primals and tangents as arrays, one entry per argument: jvp(f, [x], [v]).');
+  }
+  const p = flattenArgs(primals, 'jvp');
+  const t = flattenArgs(tangents, 'jvp (tangents)');
+  if (!treesMatch(p.def, t.def)) {
+    throw new ShapeError('jvp: tangents must have the same structure as primals (one tangent per primal leaf).');
+  }
+  p.leaves.forEach((x, i) => {
+    if (!shapesEqual(x.shape, t.leaves[i]!.shape)) {
+      throw new ShapeError(
+        `jvp: tangent ${i} has shape ${formatShape(t.leaves[i]!.shape)} but its primal has shape ${formatShape(x.shape)}; they must be equal.`,
+      );
+    }
+  });
+  const trace = new JvpTrace();
+  const inputs = p.leaves.map((x, i) => trace.input(x, t.leaves[i]!));
+  let out: ReturnType<typeof flatten>;
+  const outPrimals: Array<Tensor | number> = [];
+  const outTangents: Tensor[] = [];
+  try {
+    out = flatten(f(...rebuildArgs(p.def, inputs)), 'jvp (output)');
+    for (const leaf of out.leaves) {
+      if (!(leaf instanceof Tensor)) {
+        outPrimals.push(leaf);
+        outTangents.push(zeros([]));
+        continue;
+      }
+      const l = live(leaf); // while this trace is live
+      const tangent = l.trace === trace ? l.tangent : null;
+      outPrimals.push(unbox(l, trace));
+      outTangents.push(tangent ?? zeros(l.shape));
+    }
+  } finally {
+    trace.active = false;
+  }
+  return [unflatten(out.def, outPrimals), unflatten(out.def, outTangents)];
+}
+
+/**
+ * The Hessian-vector product H(x)·v of a scalar function, exactly, by forward-over-reverse
+ * (the JVP of the gradient): about the cost of two gradients, and H is never formed.
+ * `x` and `v` may be pytrees of the same structure.
+ * @example
+ * ad.hvp((x) => ad.sum(ad.pow(x, 3)), ad.tensor([1, 2]), ad.tensor([1, 0])); // [6, 0]
+ */
+export function hvp(f: (x: any) => PyTree, x: any, v: any): any {
+  checkFunction(f, 'hvp');
+  return jvp(grad(f), [x], [v])[1];
+}
