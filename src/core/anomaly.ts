@@ -15,11 +15,14 @@ const libraryPath = libraryRoot.replace(/^file:\/\//, '');
 
 /** The first stack frames outside adjoint: where the user's code called the op. */
 export function captureSite(): string {
+  const limit = (Error as { stackTraceLimit?: number }).stackTraceLimit;
+  (Error as { stackTraceLimit?: number }).stackTraceLimit = 60; // library frames come first
   const stack = new Error().stack ?? '';
+  (Error as { stackTraceLimit?: number }).stackTraceLimit = limit;
   const frames = stack
     .split('\n')
     .slice(1)
-    .map((l) => l.trim())
+    .map((l) => l.trim().replace(/^at /, ''))
     .filter((l) => !l.includes(libraryRoot) && !l.includes(libraryPath) && !l.includes('node:internal'));
   return frames.slice(0, 3).join('\n    ') || '(unknown location)';
 }

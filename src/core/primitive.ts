@@ -35,7 +35,12 @@ export interface Primitive<P = unknown> {
   readonly jvp: ((tangents: ReadonlyArray<Tensor | null>, primals: readonly Tensor[], out: Tensor, params: P) => Tensor | null) | null;
 }
 
-/** Declares a primitive; a typed identity that keeps each rule's `params` in step with its kernel. */
+/** Every primitive defined, by name: the op table test checks that each one is covered. @internal */
+export const primitiveRegistry = new Map<string, Primitive<any>>();
+
+/** Declares a primitive, keeping each rule's `params` in step with its kernel, and registers it. */
 export function definePrimitive<P>(def: Primitive<P>): Primitive<P> {
+  if (primitiveRegistry.has(def.name)) throw new Error(`internal: primitive '${def.name}' defined twice`);
+  primitiveRegistry.set(def.name, def);
   return def;
 }

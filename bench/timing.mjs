@@ -1,0 +1,55 @@
+// Warm-up and median timing of several functions, interleaved in rounds so that load drift hits all of them alike.
+import { performance } from 'node:perf_hooks';
+
+/** Keeps results reachable so the JIT cannot drop the work that made them. */
+export const sink = { last: null };
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Milliseconds per call of `fn`, timing `inner` back-to-back calls as one sample. */
+function sample(fn, inner) {
+  const t0 = performance.now();
+  for (let i = 0; i < inner; i++) sink.last = fn();
+  return (performance.now() - t0) / inner;
+}
+
+/**
+ * Times each function of `fns` ({ name: fn }) and returns { name: { ms, runs } }, `ms` the median
+ * milliseconds per call and `runs` the number of timed calls. Each function is first warmed up
+ * (at least `warmupRuns` calls and `warmupMs`), then measured in `rounds` rounds that visit every
+ * function in turn; in each round a function runs for about budgetMs / rounds, with at least
+ * minRuns / rounds and at most maxRuns / rounds calls. Calls shorter than `minSampleMs` are
+ * batched into one sample.
+ */
+export function measure(fns, { warmupRuns = 3, warmupMs = 300, rounds = 3, budgetMs = 2000, minRuns = 6, maxRuns = 300, minSampleMs = 2 } = {}) {
+  const names = Object.keys(fns);
+  const state = names.map((name) => {
+    const fn = fns[name];
+    const t0 = performance.now();
+    let n = 0;
+    while (n < warmupRuns || performance.now() - t0 < warmupMs) {
+      sink.last = fn();
+      n++;
+    }
+    const est = Math.max((performance.now() - t0) / n, 1e-4);
+    return { name, fn, inner: Math.max(1, Math.ceil(minSampleMs / est)), samples: [], runs: 0 };
+  });
+  const perRoundMin = Math.ceil(minRuns / rounds);
+  const perRoundMax = Math.max(perRoundMin, Math.ceil(maxRuns / rounds));
+  for (let r = 0; r < rounds; r++) {
+    for (const s of state) {
+      const end = performance.now() + budgetMs / rounds;
+      let k = 0;
+      while (k < perRoundMin || (k < perRoundMax && performance.now() < end)) {
+        s.samples.push(sample(s.fn, s.inner));
+        k += s.inner;
+      }
+      s.runs += k;
+    }
+  }
+  return Object.fromEntries(state.map((s) => [s.name, { ms: median(s.samples), runs: s.runs }]));
+}

@@ -1,0 +1,107 @@
+/** @file The table of every primitive (and the composite ops), with input domains and shapes: one row per op. */
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+import { mulStrong } from '../src/ops/binary.js';
+
+/** Where an op's inputs are drawn from: away from its kinks and singularities. */
+export type Domain = 'real' | 'positive' | 'awayFromZero' | 'aboveMinusOne' | 'index';
+
+export interface OpRow {
+  /** Row name; the primitive names it covers are listed in `covers`. */
+  name: string;
+  fn: (...xs: Tensor[]) => Tensor;
+  domains: Domain[];
+  /** Shapes to test, one list of input shapes per case. */
+  shapes: number[][][];
+  /** Primitives this row exercises (defaults to [name]). */
+  covers?: string[];
+  /** True for piecewise-constant ops: the gradient must be exactly zero. */
+  zeroGradient?: boolean;
+}
+
+const UNARY_SHAPES = [[[]], [[4]], [[2, 3]]];
+const BINARY_SHAPES = [[[], []], [[3], [3]], [[2, 3], [3]], [[2, 1], [1, 3]], [[4], []], [[], [2, 2]]];
+
+const unary = (name: string, fn: (x: Tensor) => Tensor, domain: Domain = 'real'): OpRow =>
+  ({ name, fn, domains: [domain], shapes: UNARY_SHAPES });
+const binary = (name: string, fn: (a: Tensor, b: Tensor) => Tensor, da: Domain = 'real', db: Domain = 'real'): OpRow =>
+  ({ name, fn, domains: [da, db], shapes: BINARY_SHAPES });
+
+export const opTable: OpRow[] = [
+  unary('neg', ad.neg),
+  unary('exp', ad.exp),
+  unary('log', ad.log, 'positive'),
+  unary('log1p', ad.log1p, 'aboveMinusOne'),
+  unary('expm1', ad.expm1),
+  unary('sqrt', ad.sqrt, 'positive'),
+  unary('square', ad.square),
+  unary('abs', ad.abs, 'awayFromZero'),
+  unary('sin', ad.sin),
+  unary('cos', ad.cos),
+  unary('tanh', ad.tanh),
+  unary('sigmoid', ad.sigmoid),
+  unary('softplus', ad.softplus),
+  unary('relu', ad.relu, 'awayFromZero'),
+  unary('reciprocal', ad.reciprocal, 'awayFromZero'),
+  { ...unary('sign', ad.sign, 'awayFromZero'), zeroGradient: true },
+
+  binary('add', ad.add),
+  binary('sub', ad.sub),
+  binary('mul', ad.mul),
+  binary('div', ad.div, 'real', 'awayFromZero'),
+  binary('pow', ad.pow, 'positive', 'real'),
+  binary('maximum', ad.maximum),
+  binary('minimum', ad.minimum),
+  binary('mulStrong', mulStrong),
+  ...(['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'] as const).map(
+    (name): OpRow => ({ ...binary(name, ad[name]), zeroGradient: true }),
+  ),
+  {
+    name: 'where', covers: ['where', 'greater'], domains: ['real', 'real', 'real'],
+    fn: (c, a, b) => ad.where(ad.greater(c, 0), a, b),
+    shapes: [[[], [], []], [[3], [3], [3]], [[2, 3], [3], [2, 1]]],
+  },
+  {
+    name: 'clip', covers: ['where', 'less', 'greater'], domains: ['real'],
+    fn: (x) => ad.clip(x, -0.5, 0.7), shapes: UNARY_SHAPES,
+  },
+
+  ...(['sum', 'max', 'min', 'logsumexp', 'mean'] as const).flatMap((name): OpRow[] => [
+    { name: `${name} (all)`, covers: [name === 'mean' ? 'sum' : name], domains: ['real'], fn: (x) => ad[name](x), shapes: [[[]], [[5]], [[2, 3]]] },
+    { name: `${name} (axis 0)`, covers: [name === 'mean' ? 'sum' : name], domains: ['real'], fn: (x) => ad[name](x, 0), shapes: [[[3]], [[3, 2]]] },
+    { name: `${name} (axis -1, keepdims)`, covers: [name === 'mean' ? 'sum' : name], domains: ['real'], fn: (x) => ad[name](x, -1, true), shapes: [[[2, 3]], [[2, 2, 3]]] },
+    { name: `${name} (axes [0,2])`, covers: [name === 'mean' ? 'sum' : name], domains: ['real'], fn: (x) => ad[name](x, [0, 2]), shapes: [[[2, 3, 2]]] },
+  ]),
+  { name: 'softmax', covers: ['logsumexp', 'exp', 'sub'], domains: ['real'], fn: (x) => ad.softmax(x), shapes: [[[4]], [[2, 3]]] },
+  { name: 'logSoftmax (axis 0)', covers: ['logsumexp', 'sub'], domains: ['real'], fn: (x) => ad.logSoftmax(x, 0), shapes: [[[4]], [[2, 3]]] },
+  { name: 'cumsum', domains: ['real'], fn: (x) => ad.cumsum(x, 0), shapes: [[[4]], [[3, 2]]] },
+  { name: 'cumsum (axis -1)', covers: ['cumsum'], domains: ['real'], fn: (x) => ad.cumsum(x, -1), shapes: [[[3, 2]], [[2, 2, 3]]] },
+
+  { name: 'reshape', domains: ['real'], fn: (x) => ad.reshape(x, [-1]), shapes: [[[2, 3]], [[2, 2, 2]]] },
+  { name: 'squeeze/expandDims', covers: ['reshape'], domains: ['real'], fn: (x) => ad.expandDims(ad.squeeze(x), 1), shapes: [[[3, 1]], [[1, 4]]] },
+  { name: 'transpose', domains: ['real'], fn: (x) => ad.transpose(x), shapes: [[[2, 3]], [[2, 3, 4]]] },
+  { name: 'transpose (perm)', covers: ['transpose'], domains: ['real'], fn: (x) => ad.transpose(x, [1, 0, 2]), shapes: [[[2, 3, 2]]] },
+  { name: 'broadcastTo', domains: ['real'], fn: (x) => ad.broadcastTo(x, [2, 3, 4]), shapes: [[[4]], [[3, 1]], [[]]] },
+  { name: 'slice', covers: ['slice', 'pad'], domains: ['real'], fn: (x) => ad.slice(x, [1, 0], [2, -1]), shapes: [[[4, 3]]] },
+  { name: 'concat', domains: ['real', 'real'], fn: (a, b) => ad.concat([a, b], 1), shapes: [[[2, 3], [2, 1]]] },
+  { name: 'stack', covers: ['concat', 'reshape'], domains: ['real', 'real'], fn: (a, b) => ad.stack([a, b], 0), shapes: [[[3], [3]], [[2, 2], [2, 2]]] },
+  { name: 'take', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.take(x, [2, 0, 2, -1], 0), shapes: [[[3]], [[3, 2]]] },
+  { name: 'take (axis 1)', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.take(x, [1, 1, 0], 1), shapes: [[[2, 3]]] },
+
+  { name: 'matmul', domains: ['real', 'real'], fn: ad.matmul, shapes: [[[2, 3], [3, 4]], [[3], [3, 2]], [[2, 3], [3]], [[2, 2, 3], [3, 2]], [[2, 1, 2, 3], [3, 3, 2]]] },
+  { name: 'dot', covers: ['mul', 'sum', 'matmul'], domains: ['real', 'real'], fn: ad.dot, shapes: [[[3], [3]], [[2, 3], [3, 2]]] },
+  { name: 'outer', covers: ['mul', 'reshape'], domains: ['real', 'real'], fn: ad.outer, shapes: [[[3], [2]]] },
+];
+
+/** Deterministic inputs from a domain. */
+export function sample(domain: Domain, shape: number[], seed: number): Tensor {
+  const u = ad.random.uniform(shape, seed);
+  const n = ad.random.normal(shape, seed + 1);
+  switch (domain) {
+    case 'real': return n;
+    case 'positive': return ad.add(ad.mul(u, 2), 0.5);
+    case 'awayFromZero': return ad.mul(ad.where(ad.greater(n, 0), 1, -1), ad.add(u, 0.3));
+    case 'aboveMinusOne': return ad.add(ad.mul(u, 2), -0.6);
+    case 'index': return ad.tensor(u.toFloat64Array().map((v) => Math.floor(3 * v)), shape);
+  }
+}
