@@ -1,0 +1,121 @@
+// Runs the benchmark workloads (plain JavaScript vs adjoint) in one process, prints a table and writes bench/results.json.
+import { fileURLToPath } from 'node:url';
+import { compare } from './check.mjs';
+import { formatTable, machineInfo, makeRow, writeResults } from './report.mjs';
+import { measure } from './timing.mjs';
+import w1 from './workloads/w1.mjs';
+import w2 from './workloads/w2.mjs';
+import w2l from './workloads/w2l.mjs';
+import w5 from './workloads/w5.mjs';
+import w6 from './workloads/w6.mjs';
+import w7 from './workloads/w7.mjs';
+
+const WORKLOADS = [w1, w2, w2l, w5, w6, w7];
+
+/** Timing settings: the full run takes a few minutes on 2 cores, --quick about a minute. */
+const SETTINGS = {
+  full: { warmupRuns: 3, warmupMs: 500, rounds: 3, budgetMs: 2400, minRuns: 6, maxRuns: 300 },
+  quick: { warmupRuns: 2, warmupMs: 150, rounds: 2, budgetMs: 500, minRuns: 3, maxRuns: 60 },
+};
+
+function parseArgs(argv) {
+  const opts = { quick: false, only: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const v = a === '--only' ? argv[++i] : a.slice('--only='.length);
+      if (!v) throw new Error('--only needs a list, e.g. --only W1,W6');
+      opts.only = v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    } else if (a === '--help' || a === '-h') {
+      console.log('usage: node bench/run.mjs [--quick] [--only W1,W2,...]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${a} (usage: node bench/run.mjs [--quick] [--only W1,W6])`);
+  }
+  return opts;
+}
+
+function select(only) {
+  if (!only) return WORKLOADS;
+  const ids = WORKLOADS.map((w) => w.id);
+  const unknown = only.filter((id) => !ids.includes(id));
+  if (unknown.length) throw new Error(`--only: unknown workload(s) ${unknown.join(', ')}; available: ${ids.join(', ')}`);
+  return WORKLOADS.filter((w) => only.includes(w.id));
+}
+
+/**
+ * Runs one workload once for correctness: adjoint's f, value and gradients against the plain ones,
+ * and the plain value-and-gradient's value against the plain f. Returns a note per impl ('' if fine).
+ */
+function verify(w, d) {
+  const pf = w.plain.f(d);
+  const pvg = w.plain.vg(d);
+  const af = w.adjoint.f(d);
+  const avg = w.adjoint.vg(d);
+  const plainPairs = pvg.value === undefined ? {} : { 'vg value vs f': [pvg.value, pf] };
+  const adjPairs = { 'f value': [af, pf] };
+  if (avg.value !== undefined) adjPairs['vg value'] = [avg.value, pf];
+  for (const name of Object.keys(pvg.grads)) adjPairs[`grad ${name}`] = [avg.grads[name], pvg.grads[name]];
+  const p = compare(plainPairs), a = compare(adjPairs);
+  return {
+    plain: p.failures.length ? `MISMATCH: ${p.failures.join('; ')}` : '',
+    adjoint: a.failures.length ? `MISMATCH vs plain: ${a.failures.join('; ')}` : '',
+    worst: a.worst,
+  };
+}
+
+function runWorkload(w, settings) {
+  const d = w.setup();
+  const notes = verify(w, d);
+  const t = measure({
+    plainF: () => w.plain.f(d),
+    plainVG: () => w.plain.vg(d),
+    adjointF: () => w.adjoint.f(d),
+    adjointVG: () => w.adjoint.vg(d),
+  }, settings);
+  const base = { workload: w.id, size: w.size, plainFMs: t.plainF.ms };
+  const extra = w.id === 'W7' ? 'vg = HVP' : '';
+  const join = (...xs) => xs.filter(Boolean).join('; ');
+  return {
+    worst: notes.worst,
+    rows: [
+      makeRow({ ...base, impl: 'plain', fMs: t.plainF.ms, vgMs: t.plainVG.ms, runs: { f: t.plainF.runs, vg: t.plainVG.runs }, note: join(extra, notes.plain) }),
+      makeRow({ ...base, impl: 'adjoint', fMs: t.adjointF.ms, vgMs: t.adjointVG.ms, runs: { f: t.adjointF.runs, vg: t.adjointVG.runs }, note: join(extra, notes.adjoint) }),
+    ],
+  };
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const settings = opts.quick ? SETTINGS.quick : SETTINGS.full;
+  const machine = machineInfo();
+  console.log(`adjoint bench${opts.quick ? ' (quick)' : ''}: node ${machine.node}, ${machine.cpu}, ${machine.cores} cores`);
+  const rows = [];
+  const t0 = performance.now();
+  for (const w of select(opts.only)) {
+    const start = performance.now();
+    try {
+      const r = runWorkload(w, settings);
+      rows.push(...r.rows);
+      console.error(`  ${w.id} done in ${((performance.now() - start) / 1000).toFixed(1)} s (adjoint vs plain: worst rel err ${r.worst.toExponential(1)})`);
+    } catch (e) {
+      const note = `failed: ${e?.message ?? e}`;
+      rows.push({ workload: w.id, impl: 'adjoint', size: w.size, f_ms: null, vg_ms: null, ratio_vs_plain: null, ratio_vs_own_f: null, runs: null, note });
+      console.error(`  ${w.id} FAILED: ${e?.stack ?? e}`);
+      process.exitCode = 1;
+    }
+  }
+  console.log('');
+  console.log(formatTable(rows));
+  const bad = rows.filter((r) => r.note && /MISMATCH|failed/.test(r.note));
+  if (bad.length) {
+    console.log('');
+    for (const r of bad) console.log(`WARNING: ${r.workload} ${r.impl}: ${r.note}`);
+    process.exitCode = 1;
+  }
+  const out = fileURLToPath(new URL('./results.json', import.meta.url));
+  writeResults(out, { machine, options: { quick: opts.quick, only: opts.only }, rows });
+  console.log(`\nwrote ${out} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+main();
