@@ -15,7 +15,7 @@ const WORKLOADS = [w1, w2, w2l, w5, w6, w7];
 /** Timing settings: the full run takes a few minutes on 2 cores, --quick about a minute. */
 const SETTINGS = {
   full: { warmupRuns: 3, warmupMs: 500, rounds: 3, budgetMs: 2400, minRuns: 6, maxRuns: 300 },
-  quick: { warmupRuns: 2, warmupMs: 150, rounds: 2, budgetMs: 500, minRuns: 3, maxRuns: 60 },
+  quick: { warmupRuns: 2, warmupMs: 150, rounds: 2, budgetMs: 700, minRuns: 3, maxRuns: 80 },
 };
 
 function parseArgs(argv) {

@@ -18,11 +18,11 @@ export function backward(tape: readonly TapeNode[]): void {
     if (g === null) continue;
     node.ct = null;
     const parents = node.parents;
-    const needs = parents.map((p) => p !== null);
     anomaly.inRule++;
     let cts: Array<Tensor | null>;
     try {
-      cts = node.prim!.vjp!(g, node, node.params, needs);
+      // A parent is non-null exactly when its input needs a cotangent.
+      cts = node.prim!.vjp!(g, node, node.params, parents as unknown as readonly boolean[]);
     } finally {
       anomaly.inRule--;
     }

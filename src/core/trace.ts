@@ -95,17 +95,14 @@ export class ReverseTrace extends Trace {
     const n = inputs.length;
     const primals = new Array<Tensor>(n);
     const parents = new Array<TapeNode | null>(n);
+    const shapes = new Array<Shape>(n);
     for (let i = 0; i < n; i++) {
       const x = inputs[i]!;
-      if (x.trace === this) {
-        primals[i] = x.primal!;
-        parents[i] = x.node;
-      } else {
-        primals[i] = x;
-        parents[i] = null;
-      }
+      const p = x.trace === this ? x.primal! : x;
+      primals[i] = p;
+      parents[i] = x.trace === this ? x.node : null;
+      shapes[i] = p.shape;
     }
-    const shapes = primals.map((p) => p.shape);
     const out = apply(prim, primals, params);
     if (prim.vjp === null) return out; // zero derivative: a constant to this trace
     const keepInputs = prim.saves === 'inputs' || prim.saves === 'both';

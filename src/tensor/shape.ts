@@ -46,7 +46,13 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 }
 
 /** NumPy broadcasting: align trailing axes; each pair must be equal or contain a 1. */
-export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+export function broadcastShapes(op: string, ...shapes: Shape[]): Shape {
+  // Fast paths (no allocation): equal shapes, and a scalar against anything.
+  if (shapes.length === 2) {
+    const a = shapes[0]!, b = shapes[1]!;
+    if (a === b || shapesEqual(a, b) || b.length === 0) return a;
+    if (a.length === 0) return b;
+  }
   let ndim = 0;
   for (const s of shapes) ndim = Math.max(ndim, s.length);
   const out = new Array<number>(ndim).fill(1);
