@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { anomaly, checkCotangent } from './anomaly.js';
 import { AdjointError } from './errors.js';
 import type { TapeNode } from './trace.js';
-import { addCotangents } from './accumulate.js';
+import { accumulate, ownedBuffer } from './cotangents.js';
 
 /**
  * Propagates cotangents already seeded on nodes (`node.ct`) back through `tape`, newest first.
@@ -17,7 +17,18 @@ export function backward(tape: readonly TapeNode[]): void {
     const g = node.ct;
     if (g === null) continue;
     node.ct = null;
+    node.ctOwned = false;
     const parents = node.parents;
+    const prim = node.prim!;
+    if (prim.accumulate !== undefined && g.trace === null && !anomaly.enabled) {
+      // A sparse linear rule (slice, take) at first order: add straight into the parent's buffer.
+      const p = parents[0];
+      if (!p) continue;
+      if (p.ct === null || p.ct.trace === null) {
+        prim.accumulate(ownedBuffer(p), g, node.params);
+        continue;
+      }
+    }
     anomaly.inRule++;
     let cts: Array<Tensor | null>;
     try {
@@ -37,7 +48,7 @@ export function backward(tape: readonly TapeNode[]): void {
         );
       }
       if (anomaly.enabled) checkCotangent(node.prim!.name, j, ct, node.site);
-      p.ct = p.ct === null ? ct : addCotangents(p.ct, ct);
+      accumulate(p, ct);
     }
   }
 }

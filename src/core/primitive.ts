@@ -32,6 +32,13 @@ export interface Primitive<P = unknown> {
    * The output's tangent given the inputs' tangents (null = zero), written in adjoint's own ops.
    * null for a primitive with zero derivative.
    */
+  /**
+   * Optional, for linear ops whose cotangent is sparse (slice, take): adds the input's cotangent
+   * for output cotangent `g` into `acc` (a dense buffer of the input's shape) in place. The
+   * backward pass uses it at first order, so n small slices of one big tensor cost O(total
+   * slice size) instead of n dense zero-padded cotangents.
+   */
+  readonly accumulate?: (acc: Float64Array, g: Tensor, params: P) => void;
   readonly jvp: ((tangents: ReadonlyArray<Tensor | null>, primals: readonly Tensor[], out: Tensor, params: P) => Tensor | null) | null;
 }
 

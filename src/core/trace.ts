@@ -60,6 +60,8 @@ export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tenso
  */
 export class TapeNode implements Residuals {
   ct: Tensor | null = null;
+  /** True when `ct` is a plain buffer the backward pass allocated itself, so it may add into it in place. */
+  ctOwned = false;
   constructor(
     readonly prim: Primitive<any> | null,
     readonly params: unknown,

@@ -110,10 +110,11 @@ const sliceP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   saves: 'none',
   forward: ([x], { begin, size }) => {
     const out = new Float64Array(sizeOf(size));
-    boxCopy(x!.data, x!.shape, out, size, begin, false);
+    boxCopy(x!.data, x!.shape, out, size, begin, 'read');
     return new Tensor(out, size);
   },
   vjp: (g, _r, p) => [apply(padP, [g], p)],
+  accumulate: (acc, g, { begin, size, big }) => boxCopy(acc, big, g.data, size, begin, 'add'),
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(sliceP, [u], p)),
 });
 const padP: Primitive<BoxParams> = definePrimitive<BoxParams>({
@@ -121,7 +122,7 @@ const padP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   saves: 'none',
   forward: ([x], { begin, size, big }) => {
     const out = new Float64Array(sizeOf(big));
-    boxCopy(out, big, x!.data, size, begin, true);
+    boxCopy(out, big, x!.data, size, begin, 'write');
     return new Tensor(out, big);
   },
   vjp: (g, _r, p) => [apply(sliceP, [g], p)],
@@ -216,6 +217,7 @@ const takeP: Primitive<TakeParams> = definePrimitive<TakeParams>({
     return new Tensor(takeKernel(x!.data, x!.shape, indices, axis), shape);
   },
   vjp: (g, _r, p) => [apply(scatterAddP, [g], p)],
+  accumulate: (acc, g, { indices, axis, n }) => scatterAddKernel(g.data, g.shape, indices, axis, n, acc),
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(takeP, [u], p)),
 });
 const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({

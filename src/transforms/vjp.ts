@@ -7,7 +7,7 @@ import { backward } from '../core/backward.js';
 import { flatten, treesMatch, unflatten, type PyTree } from '../core/pytree.js';
 import { NonScalarOutputError, ShapeError } from '../core/errors.js';
 import { argnumList, checkFunction, flattenArgs, rebuildArgs } from './args.js';
-import { addCotangents } from '../core/accumulate.js';
+import { accumulate, resetCotangent } from '../core/cotangents.js';
 
 /** The pullback of `vjp`: output cotangents in, one cotangent per primal argument out. */
 export type Pullback = (cotangent: PyTree) => any[];
@@ -43,8 +43,8 @@ export function vjp(f: (...args: any[]) => PyTree, ...primals: any[]): [any, Pul
     if (!treesMatch(ct.def, out.def)) {
       throw new ShapeError('vjp pullback: the cotangent must have the same structure as the function output.');
     }
-    for (const n of tape) n.ct = null;
-    for (const n of leafNodes) n.ct = null;
+    for (const n of tape) resetCotangent(n);
+    for (const n of leafNodes) resetCotangent(n);
     ct.leaves.forEach((c, i) => {
       const node = outNodes[i];
       if (node === null) return;
@@ -55,12 +55,12 @@ export function vjp(f: (...args: any[]) => PyTree, ...primals: any[]): [any, Pul
           `vjp pullback: cotangent ${i} has shape ${formatShape(g.shape)} but the output it pairs with has shape ${formatShape(o.shape)}; they must be equal.`,
         );
       }
-      node!.ct = node!.ct === null ? g : addCotangents(node!.ct, g);
+      accumulate(node!, g);
     });
     backward(tape);
     const cts = leafNodes.map((n, i) => {
       const g = n.ct ?? zeros(leaves[i]!.shape);
-      n.ct = null;
+      resetCotangent(n);
       return g;
     });
     return rebuildArgs(def, cts);

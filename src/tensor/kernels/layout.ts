@@ -35,29 +35,26 @@ export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly nu
 }
 
 /**
- * Copies the box [begin, begin + size) of a `big`-shaped array to or from a `size`-shaped one:
- * `toBig = false` slices, `toBig = true` pads (writes into `bigData`, which starts as zeros).
+ * Moves the box [begin, begin + size) of a `big`-shaped array to or from a `size`-shaped one:
+ * 'read' slices it out of `bigData`; 'write' stores `smallData` into it; 'add' adds `smallData`
+ * into it (the in-place transpose of a slice).
  */
 export function boxCopy(
-  bigData: Float64Array, bigShape: Shape, smallData: Float64Array, size: Shape, begin: readonly number[], toBig: boolean,
+  bigData: Float64Array, bigShape: Shape, smallData: Float64Array, size: Shape, begin: readonly number[],
+  mode: 'read' | 'write' | 'add',
 ): void {
   const ndim = bigShape.length;
   const total = sizeOf(size);
   if (total === 0) return;
-  if (ndim === 0) {
-    if (toBig) bigData[0] = smallData[0]!;
-    else smallData[0] = bigData[0]!;
-    return;
-  }
   const bigStrides = stridesOf(bigShape);
-  let base = 0;
-  for (let i = 0; i < ndim; i++) base += begin[i]! * bigStrides[i]!;
-  const n = size[ndim - 1]!;
+  let src = 0;
+  for (let i = 0; i < ndim; i++) src += begin[i]! * bigStrides[i]!;
+  const n = ndim === 0 ? 1 : size[ndim - 1]!;
   const index = new Array<number>(ndim).fill(0);
-  let src = base;
   for (let o = 0; o < total; o += n) {
-    if (toBig) bigData.set(smallData.subarray(o, o + n), src);
-    else smallData.set(bigData.subarray(src, src + n), o);
+    if (mode === 'read') smallData.set(bigData.subarray(src, src + n), o);
+    else if (mode === 'write') bigData.set(smallData.subarray(o, o + n), src);
+    else for (let j = 0; j < n; j++) bigData[src + j] += smallData[o + j]!;
     for (let ax = ndim - 2; ax >= 0; ax--) {
       index[ax]!++;
       src += bigStrides[ax]!;
@@ -87,11 +84,11 @@ export function takeKernel(x: Float64Array, shape: Shape, indices: Int32Array, a
 /** The transpose of take: adds each gathered slice back at its index (repeated indices accumulate). */
 export function scatterAddKernel(
   g: Float64Array, gShape: Shape, indices: Int32Array, axis: number, n: number,
+  out: Float64Array = new Float64Array(sizeOf(gShape.slice(0, axis)) * n * sizeOf(gShape.slice(axis + 1))),
 ): Float64Array {
   const outer = sizeOf(gShape.slice(0, axis));
   const inner = sizeOf(gShape.slice(axis + 1));
   const m = indices.length;
-  const out = new Float64Array(outer * n * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < m; i++) {
       const dst = (o * n + indices[i]!) * inner;

@@ -1,0 +1,59 @@
+/** @file Accumulating the cotangents that meet at a tape node: in place when the values are plain, differentiably when they are traced. */
+import { Tensor } from '../tensor/tensor.js';
+import { sizeOf } from '../tensor/shape.js';
+import type { TapeNode } from './trace.js';
+import { addCotangents } from './accumulate.js';
+
+/**
+ * Adds `ct` to `node`'s cotangent. The first contribution is stored as is (rules may share it,
+ * so it is never written to). When a second plain contribution arrives the sum goes into a fresh
+ * buffer the node owns, and later ones are added into that buffer in place: k contributions cost
+ * one allocation, not k. Traced (boxed) cotangents — a backward pass inside an outer
+ * transformation — are summed with the differentiable `add` so higher orders see the sum.
+ */
+export function accumulate(node: TapeNode, ct: Tensor): void {
+  const cur = node.ct;
+  if (cur === null) {
+    node.ct = ct;
+    node.ctOwned = false;
+    return;
+  }
+  if (cur.trace !== null || ct.trace !== null) {
+    node.ct = addCotangents(cur, ct);
+    node.ctOwned = false;
+    return;
+  }
+  if (node.ctOwned) {
+    addInto(cur.data, ct.data);
+    return;
+  }
+  const sum = cur.data.slice();
+  addInto(sum, ct.data);
+  node.ct = new Tensor(sum, node.outShape);
+  node.ctOwned = true;
+}
+
+function addInto(acc: Float64Array, x: Float64Array): void {
+  const n = acc.length;
+  for (let i = 0; i < n; i++) acc[i] += x[i]!;
+}
+
+/**
+ * A dense plain buffer holding `node`'s cotangent so far, owned by the node, for a sparse rule to
+ * add into; zeros the first time. Only for plain cotangents: the caller checks that `node.ct` is
+ * null or untraced.
+ */
+export function ownedBuffer(node: TapeNode): Float64Array {
+  const cur = node.ct;
+  if (cur !== null && node.ctOwned) return cur.data;
+  const buf = cur === null ? new Float64Array(sizeOf(node.outShape)) : cur.data.slice();
+  node.ct = new Tensor(buf, node.outShape);
+  node.ctOwned = true;
+  return buf;
+}
+
+/** Clears a node's cotangent (before a pullback, and after it is consumed). */
+export function resetCotangent(node: TapeNode): void {
+  node.ct = null;
+  node.ctOwned = false;
+}
