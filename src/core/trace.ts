@@ -3,8 +3,11 @@ import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { anomaly, checkForward, captureSite } from './anomaly.js';
+import { retainResidual, type Holder } from './memory.js';
 
 let nextLevel = 1;
+/** Traces whose transformation is running, outermost first. */
+const running: Trace[] = [];
 
 /**
  * One running transformation (a `vjp` or a `jvp` call). Levels grow with nesting, so the innermost
@@ -14,8 +17,33 @@ let nextLevel = 1;
 export abstract class Trace {
   readonly level = nextLevel++;
   active = true;
+  /**
+   * While this trace is paused (inactive) inside a checkpointed region, how its boxes are read:
+   * recorded as closure captures, or substituted by inputs of a recomputation. null: read the primal.
+   */
+  redirect: ((box: Tensor) => Tensor) | null = null;
+
+  constructor() {
+    running.push(this);
+  }
+
+  /** Marks the transformation finished: its boxes read as their primals from now on. */
+  finish(): void {
+    this.active = false;
+    const i = running.lastIndexOf(this);
+    if (i >= 0) running.splice(i, 1);
+  }
   /** Runs `prim` on inputs at least one of which is boxed at this trace. */
   abstract process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor;
+}
+
+/** The innermost running, unpaused reverse trace, or null. */
+export function innermostReverseTrace(): ReverseTrace | null {
+  for (let i = running.length - 1; i >= 0; i--) {
+    const t = running[i]!;
+    if (t instanceof ReverseTrace && t.active) return t;
+  }
+  return null;
 }
 
 /** Reads `x` one level below `trace`. */
@@ -25,8 +53,28 @@ export function unbox(x: Tensor, trace: Trace): Tensor {
 
 /** Strips layers boxed at finished traces. */
 export function live(x: Tensor): Tensor {
-  while (x.trace !== null && !x.trace.active) x = x.primal!;
+  while (x.trace !== null && !x.trace.active) {
+    const redirect = x.trace.redirect;
+    x = redirect === null ? x.primal! : redirect(x);
+  }
   return x;
+}
+
+/**
+ * Runs `fn` with `trace` paused: its boxes read through `redirect` (see Trace.redirect), so
+ * nothing is recorded on it. Restores the previous state afterwards; pauses nest.
+ */
+export function withPaused<T>(trace: Trace, redirect: (box: Tensor) => Tensor, fn: () => T): T {
+  const wasActive = trace.active;
+  const was = trace.redirect;
+  trace.active = false;
+  trace.redirect = redirect;
+  try {
+    return fn();
+  } finally {
+    trace.active = wasActive;
+    trace.redirect = was;
+  }
 }
 
 /** The innermost live trace among `inputs` (replacing dead boxes in place), or null. */
@@ -85,6 +133,8 @@ export function leafNode(shape: Shape): TapeNode {
 /** Reverse mode: records each call on a tape for a later backward pass. */
 export class ReverseTrace extends Trace {
   tape: TapeNode[] = [];
+  /** Bytes of residuals this tape holds (see memory.ts). */
+  readonly memory: Holder = { residualBytes: 0 };
 
   /** Boxes `x` as a differentiated input. */
   input(x: Tensor): Tensor {
@@ -109,6 +159,8 @@ export class ReverseTrace extends Trace {
     if (prim.vjp === null) return out; // zero derivative: a constant to this trace
     const keepInputs = prim.saves === 'inputs' || prim.saves === 'both';
     const keepOut = prim.saves === 'output' || prim.saves === 'both';
+    if (keepInputs) for (let i = 0; i < n; i++) retainResidual(this.memory, this.level, primals[i]!);
+    if (keepOut) retainResidual(this.memory, this.level, out);
     const node = new TapeNode(
       prim, params, parents, keepInputs ? primals : NO_PARENTS, keepOut ? out : null, shapes, out.shape,
       anomaly.enabled ? captureSite() : null,

@@ -57,7 +57,7 @@ const divP = binaryPrimitive('div', 'both',
 
 // d(aᵇ) = b aᵇ⁻¹ da + aᵇ log(a) db; the db factor is taken as 0 at a = 0 (its limit for b > 0),
 // so integer powers of zero (x² at 0) never produce 0·log 0 = NaN.
-const powDa = (a: Tensor, b: Tensor) => mul(b, pow(a, sub(b, 1)));
+const powDa = (a: Tensor, b: Tensor) => mulStrong(b, pow(a, sub(b, 1))); // strong: d(a⁰)/da = 0 even at a = 0
 const powDb = (a: Tensor, out: Tensor) => where(equal(a, 0), 0, mul(out, log(a)));
 const powP = binaryPrimitive('pow', 'both',
   (g, r, n) => [n[0] ? unbroadcastIf(true, chain(g, powDa(x(r, 0), x(r, 1))), s(r, 0)) : null,

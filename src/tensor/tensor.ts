@@ -23,6 +23,8 @@ export class Tensor {
   tangent: Tensor | null;
   /** Reverse mode: the tape node that produced this value. @internal */
   node: TapeNode | null;
+  /** Level of the trace that last counted this tensor as a residual (memory accounting). @internal */
+  savedBy: number;
 
   /** @internal Use `ad.tensor(...)` to make tensors. */
   constructor(data: Float64Array, shape: Shape) {
@@ -33,6 +35,7 @@ export class Tensor {
     this.primal = null;
     this.tangent = null;
     this.node = null;
+    this.savedBy = 0;
   }
 
   /** A tensor boxed at `trace`, sharing `primal`'s value. @internal */

@@ -1,13 +1,11 @@
 /** @file customVjp (a user-supplied backward rule) and checkpoint (recompute instead of store). */
-import { Tensor } from '../tensor/tensor.js';
-import { ReverseTrace, topTrace, unbox } from '../core/trace.js';
-import { definePrimitive, type Residuals } from '../core/primitive.js';
-import { flatten, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
-import { ShapeError } from '../core/errors.js';
-import { concat, reshape, slice } from '../ops/shape.js';
-import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
+import { flatten, type PyTree } from '../core/pytree.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { zeros } from '../tensor/create.js';
 import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
-import { vjp } from './vjp.js';
+import { recordRegion, runCapturing } from './customNode.js';
+import { record } from './record.js';
 
 /** What a custom backward rule receives besides the cotangent. */
 export interface CustomVjpContext<A extends any[], R> {
@@ -17,103 +15,14 @@ export interface CustomVjpContext<A extends any[], R> {
   readonly out: R;
 }
 
-interface CustomParams {
-  /** The cotangent arrives packed in one flat tensor when the output has several leaves. */
-  unpack: (g: Tensor) => unknown;
-  backward: (cotangent: any) => any[];
-  argDef: TreeDef;
-  argShapes: ReadonlyArray<readonly number[]>;
-  name: string;
-}
-
-// One primitive for every custom rule; the rule itself travels in the node's params.
-const customP = definePrimitive<CustomParams>({
-  name: 'customVjp',
-  saves: 'none',
-  forward: () => {
-    throw new Error('customVjp: internal, never run as a kernel');
-  },
-  vjp: (g: Tensor, _r: Residuals, p: CustomParams) => {
-    const cts = p.backward(p.unpack(g));
-    if (!Array.isArray(cts) || cts.length !== (p.argDef.kind === 'array' ? p.argDef.children.length : -1)) {
-      throw new ShapeError(`${p.name}: the backward rule must return an array with one cotangent per argument.`);
-    }
-    const { leaves } = flattenArgs(cts, `${p.name} (backward result)`);
-    if (leaves.length !== p.argShapes.length) {
-      throw new ShapeError(`${p.name}: the backward rule's cotangents do not match the arguments' structure.`);
-    }
-    return leaves.map((c, i) => {
-      const shape = p.argShapes[i]!;
-      if (c.size === 1 && shape.length === 0) return reshape(c, []);
-      if (!shapesEqual(c.shape, shape)) {
-        throw new ShapeError(
-          `${p.name}: the backward rule returned a cotangent of shape ${formatShape(c.shape)} for an argument of shape ${formatShape(shape)}.`,
-        );
-      }
-      return c;
-    });
-  },
-  jvp: null,
-});
-
-/**
- * Wraps `f` in a node with a hand-written rule. The returned function runs `f`; under reverse
- * mode the whole call is one tape node whose backward pass is `rule(cotangent, { args, out })`,
- * which returns one cotangent per argument (each with its argument's structure). Write the rule
- * with adjoint ops and it is differentiated for higher orders (`grad(grad(·))`, `hvp`).
- * In forward mode (`jvp`) `f`'s own ops are differentiated.
- */
-function wrap<A extends any[], R extends PyTree>(
-  name: string,
-  f: (...args: A) => R,
-  rule: (cotangent: any, ctx: CustomVjpContext<A, R>) => any[],
-): (...args: A) => R {
-  const call = (...args: A): R => {
-    const { leaves, def } = flattenArgs(args, name);
-    const top = topTrace(leaves);
-    if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
-    // Below the innermost reverse trace, the call is made again (recursively custom at each level).
-    const inner = leaves.map((x) => unbox(x, top));
-    const innerArgs = rebuildArgs(def, inner) as A;
-    const out = call(...innerArgs);
-    const o = flatten(out, `${name} (output)`);
-    const outLeaves = o.leaves.map((l) => (l instanceof Tensor ? l : new Tensor(new Float64Array([l]), [])));
-    const single = outLeaves.length === 1;
-    const packed = single ? outLeaves[0]! : concat(outLeaves.map((l) => reshape(l, [l.size])), 0);
-    const unpack = (g: Tensor): unknown => {
-      if (single) return unflatten(o.def, [g]);
-      let offset = 0;
-      const parts = outLeaves.map((l) => {
-        const part = reshape(slice(g, [offset], [l.size]), l.shape);
-        offset += l.size;
-        return part;
-      });
-      return unflatten(o.def, parts);
-    };
-    const params: CustomParams = {
-      unpack,
-      backward: (ct) => rule(ct, { args: innerArgs, out }),
-      argDef: def,
-      argShapes: leaves.map((x) => x.shape),
-      name,
-    };
-    const box = top.record(customP, params, leaves, packed);
-    if (single) return unflatten(o.def, [box]) as R;
-    let offset = 0;
-    const boxed = outLeaves.map((l) => {
-      const part = reshape(slice(box, [offset], [l.size]), l.shape);
-      offset += l.size;
-      return part;
-    });
-    return unflatten(o.def, boxed) as R;
-  };
-  return call;
-}
-
 /**
  * A function like `f` whose gradient is given by `backward(cotangent, { args, out })`, which returns
- * one cotangent per argument. Use it for a numerically better rule, a straight-through estimator,
- * or a gradient that skips an expensive inner computation.
+ * one cotangent per argument (each with its argument's structure). Use it for a numerically better
+ * rule, a straight-through estimator, or a gradient that skips an expensive inner computation.
+ * Under reverse mode the whole call is one tape node; write the rule with adjoint ops and it is
+ * differentiated for higher orders (`grad(grad(·))`, `hvp`). In forward mode (`jvp`) `f`'s own ops
+ * are differentiated. `f` must receive everything being differentiated as arguments (a tensor it
+ * reads through its closure would get no cotangent from the rule, so that is an error).
  * @example
  * // Gradient clipping in the backward pass only
  * const clipGrad = ad.customVjp((x) => x, (g) => [ad.clip(g, -1, 1)]);
@@ -125,19 +34,71 @@ export function customVjp<A extends any[], R extends PyTree>(
 ): (...args: A) => R {
   checkFunction(f, 'customVjp');
   checkFunction(backward, 'customVjp');
-  return wrap('customVjp', f, backward);
+  const call = (...args: A): R => {
+    const { leaves, def } = flattenArgs(args, 'customVjp');
+    const top = topTrace(leaves);
+    if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
+    const inner = leaves.map((x) => unbox(x, top));
+    const innerArgs = rebuildArgs(def, inner) as A;
+    // Below this trace the call is made again, so outer reverse levels record it as custom too.
+    const { result: out, captured } = runCapturing(top, () => call(...innerArgs));
+    if (captured.length > 0) {
+      throw new InvalidArgumentError(
+        `customVjp: the function reads ${captured.length} tensor(s) being differentiated through its closure ` +
+          `(first of shape [${captured[0]!.shape.join(',')}]); the backward rule cannot return their cotangents. ` +
+          `Pass them as arguments instead.`,
+      );
+    }
+    return recordRegion('customVjp', top, leaves, {
+      out,
+      captured,
+      backward: (ct) => {
+        const cts = backward(ct, { args: innerArgs, out });
+        if (!Array.isArray(cts) || cts.length !== args.length) {
+          throw new InvalidArgumentError(
+            `customVjp: the backward rule must return an array with one cotangent per argument (${args.length}), got ${Array.isArray(cts) ? cts.length : typeof cts}.`,
+          );
+        }
+        return flattenArgs(cts, 'customVjp (backward result)').leaves;
+      },
+    }) as R;
+  };
+  return call;
 }
 
 /**
  * A function like `f` whose intermediates are not kept for the backward pass: only its arguments
  * are stored, and `f` is run again (under `vjp`) when the cotangent arrives. Memory for time.
- * Nests, and composes with higher-order transformations.
+ * Tensors `f` reads through its closure (weights) get their gradients too. Nests, and composes with
+ * higher-order transformations.
  * @example
  * const block = ad.checkpoint((h) => ad.tanh(ad.tanh(h)));
  * ad.grad((h) => ad.sum(block(h)))(ad.tensor([0.1, 0.2]));
  */
 export function checkpoint<A extends any[], R extends PyTree>(f: (...args: A) => R): (...args: A) => R {
   checkFunction(f, 'checkpoint');
-  return wrap('checkpoint', f, (ct, { args }) => vjp(f as (...a: any[]) => PyTree, ...args)[1](ct));
+  const call = (...args: A): R => {
+    const { leaves, def } = flattenArgs(args, 'checkpoint');
+    // The innermost running reverse trace, even if the arguments are constants: f may close over its values.
+    const top = topTrace(leaves) ?? innermostReverseTrace();
+    if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
+    const inner = leaves.map((x) => unbox(x, top));
+    const { result: out, captured } = runCapturing(top, () => call(...(rebuildArgs(def, inner) as A)));
+    return recordRegion('checkpoint', top, leaves, {
+      out,
+      captured,
+      backward: (ct) => {
+        const rec = record((ins) => f(...(rebuildArgs(def, ins) as A)), inner, top);
+        try {
+          const cts = rec.pullback(flatten(ct, 'checkpoint').leaves);
+          const byBox = new Map(rec.captured.map((b, i) => [b, cts[inner.length + i]!]));
+          return [...cts.slice(0, inner.length), ...captured.map((b) => byBox.get(b) ?? zeros(b.shape))];
+        } finally {
+          rec.release();
+        }
+      },
+    }) as R;
+  };
+  return call;
 }
 

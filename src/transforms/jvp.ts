@@ -50,7 +50,7 @@ export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tang
       outTangents.push(tangent ?? zeros(l.shape));
     }
   } finally {
-    trace.active = false;
+    trace.finish();
   }
   return [unflatten(out.def, outPrimals), unflatten(out.def, outTangents)];
 }

@@ -1,13 +1,11 @@
 /** @file Reverse mode: vjp, grad and valueAndGrad. */
 import { Tensor } from '../tensor/tensor.js';
-import { full, ones, zeros } from '../tensor/create.js';
-import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { ReverseTrace, unbox, live, type TapeNode } from '../core/trace.js';
-import { backward } from '../core/backward.js';
+import { ones } from '../tensor/create.js';
+import { formatShape } from '../tensor/shape.js';
 import { flatten, treesMatch, unflatten, type PyTree } from '../core/pytree.js';
+import { record } from './record.js';
 import { NonScalarOutputError, ShapeError } from '../core/errors.js';
 import { argnumList, checkFunction, flattenArgs, rebuildArgs } from './args.js';
-import { accumulate, resetCotangent } from '../core/cotangents.js';
 
 /** The pullback of `vjp`: output cotangents in, one cotangent per primal argument out. */
 export type Pullback = (cotangent: PyTree) => any[];
@@ -23,49 +21,16 @@ export type Pullback = (cotangent: PyTree) => any[];
 export function vjp(f: (...args: any[]) => PyTree, ...primals: any[]): [any, Pullback] {
   checkFunction(f, 'vjp');
   const { leaves, def } = flattenArgs(primals, 'vjp');
-  const trace = new ReverseTrace();
-  const inputs = leaves.map((x) => trace.input(x));
-  let out: ReturnType<typeof flatten>;
-  let outLeaves: Array<Tensor | number>;
-  try {
-    out = flatten(f(...rebuildArgs(def, inputs)), 'vjp (output)');
-    outLeaves = out.leaves.map((l) => (l instanceof Tensor ? live(l) : l)); // while this trace is live
-  } finally {
-    trace.active = false;
-  }
-  const outNodes: Array<TapeNode | null> = outLeaves.map((l) => (l instanceof Tensor && l.trace === trace ? l.node : null));
-  const outPrimals = outLeaves.map((l) => (l instanceof Tensor ? unbox(l, trace) : l));
-  const leafNodes = inputs.map((b) => b.node!);
-  const tape = trace.tape;
-
+  const rec = record((inputs) => f(...rebuildArgs(def, inputs)), leaves);
   const pullback: Pullback = (cotangent) => {
     const ct = flatten(cotangent, 'vjp pullback');
-    if (!treesMatch(ct.def, out.def)) {
+    if (!treesMatch(ct.def, rec.outDef)) {
       throw new ShapeError('vjp pullback: the cotangent must have the same structure as the function output.');
     }
-    for (const n of tape) resetCotangent(n);
-    for (const n of leafNodes) resetCotangent(n);
-    ct.leaves.forEach((c, i) => {
-      const node = outNodes[i];
-      if (node === null) return;
-      const o = outPrimals[i] as Tensor;
-      const g = c instanceof Tensor ? live(c) : full(o.shape, c);
-      if (!shapesEqual(g.shape, o.shape)) {
-        throw new ShapeError(
-          `vjp pullback: cotangent ${i} has shape ${formatShape(g.shape)} but the output it pairs with has shape ${formatShape(o.shape)}; they must be equal.`,
-        );
-      }
-      accumulate(node!, g);
-    });
-    backward(tape);
-    const cts = leafNodes.map((n, i) => {
-      const g = n.ct ?? zeros(leaves[i]!.shape);
-      resetCotangent(n);
-      return g;
-    });
-    return rebuildArgs(def, cts);
+    return rebuildArgs(def, rec.pullback(ct.leaves));
   };
-  return [unflatten(out.def, outPrimals), pullback];
+  rec.releaseWith(pullback);
+  return [unflatten(rec.outDef, rec.outLeaves), pullback];
 }
 
 function scalarOutput(out: unknown, op: string): Tensor | number {
@@ -87,10 +52,16 @@ function gradImpl(f: (...args: any[]) => PyTree, argnums: number | readonly numb
       nums.forEach((a, i) => (full[a] = diff[i]));
       return scalarOutput(f(...full), op);
     };
-    const [value, pullback] = vjp(partial, ...nums.map((a) => args[a]));
-    const v = value instanceof Tensor ? value : new Tensor(new Float64Array([value as number]), []);
-    const cts = pullback(ones(v.shape));
-    return [v, typeof argnums === 'number' ? cts[0] : cts];
+    const { leaves, def } = flattenArgs(nums.map((a) => args[a]), op);
+    const rec = record((inputs) => partial(...rebuildArgs(def, inputs)), leaves);
+    const value = rec.outLeaves[0]!;
+    const v = value instanceof Tensor ? value : new Tensor(new Float64Array([value]), []);
+    try {
+      const cts = rebuildArgs(def, rec.pullback([ones(v.shape)]));
+      return [v, typeof argnums === 'number' ? cts[0] : cts];
+    } finally {
+      rec.release();
+    }
   };
 }
 

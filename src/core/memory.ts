@@ -1,0 +1,64 @@
+/** @file Residual memory you can read: bytes held by live tapes and checkpoints now, and the peak. */
+import type { Tensor } from '../tensor/tensor.js';
+
+/** What a tape or a checkpointed loop holds; small, so a FinalizationRegistry can keep it. */
+export interface Holder { residualBytes: number }
+
+const state = { current: 0, peak: 0 };
+
+/** Counts `t`'s bytes against `holder` once (a tensor saved by several nodes is counted once per holder). @internal */
+export function retainResidual(holder: Holder, level: number, t: Tensor): void {
+  if (t.savedBy === level) return;
+  t.savedBy = level;
+  const bytes = t.data.byteLength;
+  holder.residualBytes += bytes;
+  state.current += bytes;
+  if (state.current > state.peak) state.peak = state.current;
+}
+
+/** Adds raw bytes (stored checkpoints) against a holder. @internal */
+export function retainBytes(holder: Holder, bytes: number): void {
+  holder.residualBytes += bytes;
+  state.current += bytes;
+  if (state.current > state.peak) state.peak = state.current;
+}
+
+/** Returns a holder's bytes: its tape or checkpoints are no longer reachable. @internal */
+export function releaseTrace(holder: Holder): void {
+  state.current -= holder.residualBytes;
+  holder.residualBytes = 0;
+}
+
+// Tapes whose pullback the user keeps (vjp) are released when the pullback is collected.
+const registry = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<Holder>(releaseTrace) : null;
+
+/** Releases `holder` when `owner` is garbage-collected. @internal */
+export function releaseWith(owner: object, holder: Holder): void {
+  registry?.register(owner, holder);
+}
+
+export interface MemoryStats {
+  /** Bytes of residuals (saved values and stored checkpoints) held by tapes not yet released. */
+  residualBytes: number;
+  /** The most held at once since the last `resetPeakMemory()`. */
+  peakResidualBytes: number;
+}
+
+/**
+ * Bytes of residuals that reverse mode holds now and held at peak: the values derivative rules
+ * saved for the backward pass and the carries stored by checkpointed loops. A `grad` or
+ * `valueAndGrad` call releases its tape when it returns; a `vjp` pullback holds its tape until
+ * the pullback is garbage-collected.
+ * @example
+ * ad.resetPeakMemory();
+ * ad.grad((x) => ad.sum(ad.tanh(ad.tanh(x))))(ad.ones([1000]));
+ * ad.memoryStats().peakResidualBytes; // 16000: two tanh outputs of 1000 float64s
+ */
+export function memoryStats(): MemoryStats {
+  return { residualBytes: state.current, peakResidualBytes: state.peak };
+}
+
+/** Starts a new peak measurement from the bytes held now. */
+export function resetPeakMemory(): void {
+  state.peak = state.current;
+}

@@ -1,0 +1,85 @@
+/** @file One tape node standing for a whole region (customVjp, checkpoint, scan): its output packed, its backward rule a closure. */
+import { Tensor } from '../tensor/tensor.js';
+import { ReverseTrace, withPaused } from '../core/trace.js';
+import { definePrimitive, type Residuals } from '../core/primitive.js';
+import { flatten, unflatten, type PyTree } from '../core/pytree.js';
+import { AdjointError, ShapeError } from '../core/errors.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { concat, reshape, slice } from '../ops/shape.js';
+import { asTensor } from '../tensor/create.js';
+
+/** What a region's forward run reports. */
+export interface RegionCall {
+  /** The region's output (values one level below the trace, never boxed at it). */
+  out: PyTree;
+  /** Boxes of the trace that the region read through its closure: extra inputs of the node. */
+  captured: readonly Tensor[];
+  /** Cotangents of the inputs (flat leaves), then of `captured`, for an output cotangent. */
+  backward(cotangent: PyTree): Tensor[];
+}
+
+interface RegionParams {
+  name: string;
+  unpack: (g: Tensor) => PyTree;
+  call: RegionCall;
+  shapes: ReadonlyArray<readonly number[]>;
+}
+
+// One primitive for every region node; the rule travels in the node's params.
+const regionP = definePrimitive<RegionParams>({
+  name: 'region',
+  saves: 'none',
+  forward: () => {
+    throw new AdjointError('internal: a region node has no kernel');
+  },
+  vjp: (g: Tensor, _r: Residuals, p: RegionParams) => {
+    const cts = p.call.backward(p.unpack(g));
+    return p.shapes.map((shape, i) => {
+      const c = cts[i];
+      if (c === undefined) throw new ShapeError(`${p.name}: the backward rule returned too few cotangents.`);
+      if (c.size === 1 && shape.length === 0 && c.ndim !== 0) return reshape(c, []);
+      if (!shapesEqual(c.shape, shape)) {
+        throw new ShapeError(
+          `${p.name}: the backward rule returned a cotangent of shape ${formatShape(c.shape)} for an argument of shape ${formatShape(shape)}.`,
+        );
+      }
+      return c;
+    });
+  },
+  jvp: null,
+});
+
+/** Records the region on `trace` as one node with inputs `leaves` (boxed at `trace` or not) plus the captured boxes. */
+export function recordRegion(name: string, trace: ReverseTrace, leaves: readonly Tensor[], call: RegionCall): PyTree {
+  const o = flatten(call.out, `${name} (output)`);
+  const outLeaves = o.leaves.map((l) => asTensor(l, name));
+  const single = outLeaves.length === 1;
+  const packed = single ? outLeaves[0]! : concat(outLeaves.map((l) => reshape(l, [l.size])), 0);
+  const split = (flat: Tensor): Tensor[] => {
+    let offset = 0;
+    return outLeaves.map((l) => {
+      const part = reshape(slice(flat, [offset], [l.size]), l.shape);
+      offset += l.size;
+      return part;
+    });
+  };
+  const inputs = [...leaves, ...call.captured];
+  const params: RegionParams = {
+    name,
+    unpack: (g) => unflatten(o.def, single ? [g] : split(g)) as PyTree,
+    call,
+    shapes: inputs.map((x) => x.shape),
+  };
+  const box = trace.record(regionP, params, inputs, packed);
+  return unflatten(o.def, single ? [box] : split(box)) as PyTree;
+}
+
+/** Runs `fn` with `trace` paused, collecting the boxes of `trace` it reads through closures. */
+export function runCapturing<T>(trace: ReverseTrace, fn: () => T): { result: T; captured: Tensor[] } {
+  const seen = new Set<Tensor>();
+  const result = withPaused(trace, (box) => {
+    seen.add(box);
+    return box.primal!;
+  }, fn);
+  return { result, captured: [...seen] };
+}

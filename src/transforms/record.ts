@@ -1,0 +1,103 @@
+/** @file Recording a function on a fresh reverse trace and pulling cotangents back: the engine under vjp, checkpoint and scan. */
+import { Tensor } from '../tensor/tensor.js';
+import { full, zeros } from '../tensor/create.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { ReverseTrace, live, unbox, withPaused, type TapeNode, type Trace } from '../core/trace.js';
+import { backward } from '../core/backward.js';
+import { flatten, type TreeDef } from '../core/pytree.js';
+import { ShapeError } from '../core/errors.js';
+import { accumulate, resetCotangent } from '../core/cotangents.js';
+import { releaseTrace, releaseWith } from '../core/memory.js';
+
+export interface Recording {
+  /** Output leaves, unboxed at the recording trace (numbers stay numbers). */
+  readonly outLeaves: ReadonlyArray<Tensor | number>;
+  readonly outDef: TreeDef;
+  /**
+   * Boxes of the paused trace that the function read through its closure, in first-use order
+   * (only when recording with `captureFrom`); they are extra inputs of the recording.
+   */
+  readonly captured: readonly Tensor[];
+  /** Cotangents of the inputs, then of the captured boxes, for output cotangent leaves. */
+  pullback(ctLeaves: ReadonlyArray<Tensor | number>): Tensor[];
+  /** Drops the tape (and its residual-memory accounting); the pullback cannot be used after. */
+  release(): void;
+  /** Releases the accounting when `owner` (a pullback the user keeps) is garbage-collected. */
+  releaseWith(owner: object): void;
+}
+
+/**
+ * Runs `fn(inputs)` on a new reverse trace. With `captureFrom` (a trace that is inactive or is
+ * paused here), every box of that trace which `fn` reads through its closure becomes an extra
+ * input of this recording, so its cotangent comes back too — how a recomputed checkpoint or scan
+ * step returns gradients for the weights it closes over.
+ */
+export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tensor[], captureFrom?: Trace): Recording {
+  const trace = new ReverseTrace();
+  const inputs = leaves.map((x) => trace.input(x));
+  const captured: Tensor[] = [];
+  const capturedInputs: Tensor[] = [];
+  const substitutes = new Map<Tensor, Tensor>();
+  const run = () => fn(inputs);
+  let out: { leaves: Array<Tensor | number>; def: TreeDef };
+  let outLeaves: Array<Tensor | number>;
+  try {
+    const result = captureFrom
+      ? withPaused(captureFrom, (box) => {
+          let s = substitutes.get(box);
+          if (s === undefined) {
+            s = trace.input(live(box.primal!));
+            substitutes.set(box, s);
+            captured.push(box);
+            capturedInputs.push(s);
+          }
+          return s;
+        }, run)
+      : run();
+    out = flatten(result, 'vjp (output)');
+    outLeaves = out.leaves.map((l) => (l instanceof Tensor ? live(l) : l)); // while this trace is live
+  } finally {
+    trace.finish();
+  }
+  const outNodes: Array<TapeNode | null> = outLeaves.map((l) => (l instanceof Tensor && l.trace === trace ? l.node : null));
+  const outPrimals = outLeaves.map((l) => (l instanceof Tensor ? unbox(l, trace) : l));
+  const allInputs = [...inputs, ...capturedInputs];
+  const leafNodes = allInputs.map((b) => b.node!);
+  let tape: TapeNode[] | null = trace.tape;
+
+  return {
+    outLeaves: outPrimals,
+    outDef: out.def,
+    captured,
+    pullback(ctLeaves) {
+      if (tape === null) throw new Error('internal: pullback after release');
+      for (const n of tape) resetCotangent(n);
+      for (const n of leafNodes) resetCotangent(n);
+      ctLeaves.forEach((c, i) => {
+        const node = outNodes[i];
+        if (node === null || node === undefined) return;
+        const o = outPrimals[i] as Tensor;
+        const g = c instanceof Tensor ? live(c) : full(o.shape, c);
+        if (!shapesEqual(g.shape, o.shape)) {
+          throw new ShapeError(
+            `vjp pullback: cotangent ${i} has shape ${formatShape(g.shape)} but the output it pairs with has shape ${formatShape(o.shape)}; they must be equal.`,
+          );
+        }
+        accumulate(node, g);
+      });
+      backward(tape);
+      return leafNodes.map((n, i) => {
+        const g = n.ct ?? zeros(allInputs[i]!.shape);
+        resetCotangent(n);
+        return g;
+      });
+    },
+    release() {
+      tape = null;
+      releaseTrace(trace.memory);
+    },
+    releaseWith(owner) {
+      releaseWith(owner, trace.memory);
+    },
+  };
+}
