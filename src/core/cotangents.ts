@@ -57,3 +57,36 @@ export function resetCotangent(node: TapeNode): void {
   node.ct = null;
   node.ctOwned = false;
 }
+
+/**
+ * A running sum of cotangents outside any tape node (a scan's weights, summed over steps): in
+ * place while the values are plain, with the differentiable `add` when they are traced.
+ */
+export class CotangentSum {
+  private sum: Tensor | null = null;
+  private owned = false;
+
+  add(ct: Tensor): void {
+    const cur = this.sum;
+    if (cur === null) {
+      this.sum = ct;
+      return;
+    }
+    if (cur.trace !== null || ct.trace !== null) {
+      this.sum = addCotangents(cur, ct);
+      this.owned = false;
+    } else if (this.owned) {
+      addInto(cur.data, ct.data);
+    } else {
+      const buf = cur.data.slice();
+      addInto(buf, ct.data);
+      this.sum = new Tensor(buf, cur.shape);
+      this.owned = true;
+    }
+  }
+
+  /** The sum, or null if nothing was added. */
+  get value(): Tensor | null {
+    return this.sum;
+  }
+}

@@ -62,3 +62,9 @@ export function memoryStats(): MemoryStats {
 export function resetPeakMemory(): void {
   state.peak = state.current;
 }
+
+/** Returns raw bytes (a checkpoint dropped) from a holder. @internal */
+export function releaseBytes(holder: Holder, bytes: number): void {
+  holder.residualBytes -= bytes;
+  state.current -= bytes;
+}

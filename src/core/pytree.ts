@@ -7,7 +7,9 @@ import { describe } from '../tensor/create.js';
 export type PyTree = Tensor | number | readonly PyTree[] | { readonly [key: string]: PyTree };
 
 /** The same structure with every leaf a tensor: what gradients come back as. */
-export type TensorTree<T> = T extends Tensor | number
+export type TensorTree<T> = 0 extends 1 & T
+  ? any // an untyped argument gives an untyped gradient
+  : T extends Tensor | number
   ? Tensor
   : T extends readonly unknown[]
     ? { [K in keyof T]: TensorTree<T[K]> }

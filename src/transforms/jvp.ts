@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { JvpTrace, live, unbox } from '../core/trace.js';
-import { flatten, treesMatch, unflatten, type PyTree } from '../core/pytree.js';
+import { flatten, treesMatch, unflatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
 import { grad } from './vjp.js';
@@ -62,7 +62,7 @@ export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tang
  * @example
  * ad.hvp((x) => ad.sum(ad.pow(x, 3)), ad.tensor([1, 2]), ad.tensor([1, 0])); // [6, 0]
  */
-export function hvp(f: (x: any) => PyTree, x: any, v: any): any {
+export function hvp<T extends PyTree>(f: (x: T) => PyTree, x: T, v: T): TensorTree<T> {
   checkFunction(f, 'hvp');
-  return jvp(grad(f), [x], [v])[1];
+  return jvp(grad(f as (x: any) => PyTree), [x], [v])[1] as TensorTree<T>;
 }

@@ -2,10 +2,13 @@
 import { Tensor } from '../tensor/tensor.js';
 import { ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
-import { flatten, treesMatch, unflatten, type PyTree } from '../core/pytree.js';
+import { flatten, treesMatch, unflatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { record } from './record.js';
 import { NonScalarOutputError, ShapeError } from '../core/errors.js';
 import { argnumList, checkFunction, flattenArgs, rebuildArgs } from './args.js';
+
+/** Argument types as callers may pass them: a number wherever a Tensor is declared. */
+export type Loosen<P extends readonly unknown[]> = { [K in keyof P]: P[K] extends Tensor ? Tensor | number : P[K] };
 
 /** The pullback of `vjp`: output cotangents in, one cotangent per primal argument out. */
 export type Pullback = (cotangent: PyTree) => any[];
@@ -72,6 +75,9 @@ function gradImpl(f: (...args: any[]) => PyTree, argnums: number | readonly numb
  * const df = ad.grad((x) => ad.sum(ad.square(x)));
  * df(ad.tensor([1, 2, 3])); // [2, 4, 6]
  */
+export function grad<F extends (...args: any[]) => PyTree>(f: F): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[0]>;
+export function grad<F extends (...args: any[]) => PyTree, N extends number>(f: F, argnums: N): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[N]>;
+export function grad<F extends (...args: any[]) => PyTree>(f: F, argnums: readonly number[]): (...args: Loosen<Parameters<F>>) => any[];
 export function grad(f: (...args: any[]) => PyTree, argnums: number | readonly number[] = 0): (...args: any[]) => any {
   const vg = gradImpl(f, argnums, 'grad');
   return (...args: any[]) => vg(...args)[1];
@@ -82,6 +88,9 @@ export function grad(f: (...args: any[]) => PyTree, argnums: number | readonly n
  * @example
  * const [loss, g] = ad.valueAndGrad((w) => ad.sum(ad.square(w)))(ad.tensor([3, 4])); // 25, [6, 8]
  */
+export function valueAndGrad<F extends (...args: any[]) => PyTree>(f: F): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[0]>];
+export function valueAndGrad<F extends (...args: any[]) => PyTree, N extends number>(f: F, argnums: N): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[N]>];
+export function valueAndGrad<F extends (...args: any[]) => PyTree>(f: F, argnums: readonly number[]): (...args: Loosen<Parameters<F>>) => [Tensor, any[]];
 export function valueAndGrad(
   f: (...args: any[]) => PyTree,
   argnums: number | readonly number[] = 0,
