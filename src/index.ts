@@ -35,3 +35,9 @@ export type { PyTree } from './core/pytree.js';
 export {
   AdjointError, ShapeError, InvalidArgumentError, NonScalarOutputError, AnomalyError, GradientCheckError,
 } from './core/errors.js';
+export { scan } from './transforms/scan.js';
+export type { ScanOptions, ScanStats, Checkpoints } from './transforms/scan.js';
+export { memoryStats, resetPeakMemory } from './core/memory.js';
+export type { MemoryStats } from './core/memory.js';
+export { whileLoop } from './transforms/whileLoop.js';
+export type { WhileLoopOptions } from './transforms/whileLoop.js';

@@ -6,9 +6,13 @@ export interface Holder { residualBytes: number }
 
 const state = { current: 0, peak: 0 };
 
-/** Counts `t`'s bytes against `holder` once (a tensor saved by several nodes is counted once per holder). @internal */
-export function retainResidual(holder: Holder, level: number, t: Tensor): void {
-  if (t.savedBy === level) return;
+/**
+ * Counts `t`'s bytes against `holder` once (a tensor saved by several nodes is counted once per
+ * holder), and only if `t` was made after serial `since` (when the tape began): the arguments and
+ * weights a tape refers to already existed, so keeping them costs nothing extra. @internal
+ */
+export function retainResidual(holder: Holder, level: number, since: number, t: Tensor): void {
+  if (t.savedBy === level || t.serial < since) return;
   t.savedBy = level;
   const bytes = t.data.byteLength;
   holder.residualBytes += bytes;

@@ -1,6 +1,6 @@
 /** @file Trace levels and the dispatcher: every primitive call goes through `apply`, which hands it to the innermost live transformation. */
 import type { Shape } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, serialCounter } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { anomaly, checkForward, captureSite } from './anomaly.js';
 import { retainResidual, type Holder } from './memory.js';
@@ -135,6 +135,8 @@ export class ReverseTrace extends Trace {
   tape: TapeNode[] = [];
   /** Bytes of residuals this tape holds (see memory.ts). */
   readonly memory: Holder = { residualBytes: 0 };
+  /** Tensors made before this serial existed before the tape began. */
+  readonly since = serialCounter.next;
 
   /** Boxes `x` as a differentiated input. */
   input(x: Tensor): Tensor {
@@ -159,8 +161,8 @@ export class ReverseTrace extends Trace {
     if (prim.vjp === null) return out; // zero derivative: a constant to this trace
     const keepInputs = prim.saves === 'inputs' || prim.saves === 'both';
     const keepOut = prim.saves === 'output' || prim.saves === 'both';
-    if (keepInputs) for (let i = 0; i < n; i++) retainResidual(this.memory, this.level, primals[i]!);
-    if (keepOut) retainResidual(this.memory, this.level, out);
+    if (keepInputs) for (let i = 0; i < n; i++) retainResidual(this.memory, this.level, this.since, primals[i]!);
+    if (keepOut) retainResidual(this.memory, this.level, this.since, out);
     const node = new TapeNode(
       prim, params, parents, keepInputs ? primals : NO_PARENTS, keepOut ? out : null, shapes, out.shape,
       anomaly.enabled ? captureSite() : null,

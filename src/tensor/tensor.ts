@@ -25,6 +25,8 @@ export class Tensor {
   node: TapeNode | null;
   /** Level of the trace that last counted this tensor as a residual (memory accounting). @internal */
   savedBy: number;
+  /** Creation order: residual accounting counts only tensors made after a tape began. @internal */
+  readonly serial: number;
 
   /** @internal Use `ad.tensor(...)` to make tensors. */
   constructor(data: Float64Array, shape: Shape) {
@@ -36,6 +38,7 @@ export class Tensor {
     this.tangent = null;
     this.node = null;
     this.savedBy = 0;
+    this.serial = serialCounter.next++;
   }
 
   /** A tensor boxed at `trace`, sharing `primal`'s value. @internal */
@@ -82,6 +85,9 @@ export class Tensor {
     return this.toString();
   }
 }
+
+/** The next tensor serial number. @internal */
+export const serialCounter = { next: 1 };
 
 export type NestedArray = Array<number | NestedArray>;
 
