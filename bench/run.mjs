@@ -9,6 +9,7 @@ import w2l from './workloads/w2l.mjs';
 import w5 from './workloads/w5.mjs';
 import w6 from './workloads/w6.mjs';
 import w7 from './workloads/w7.mjs';
+import { runW8 } from './memory/run-w8.mjs';
 
 const WORKLOADS = [w1, w2, w2l, w5, w6, w7];
 
@@ -37,7 +38,7 @@ function parseArgs(argv) {
 
 function select(only) {
   if (!only) return WORKLOADS;
-  const ids = WORKLOADS.map((w) => w.id);
+  const ids = [...WORKLOADS.map((w) => w.id), 'W8'];
   const unknown = only.filter((id) => !ids.includes(id));
   if (unknown.length) throw new Error(`--only: unknown workload(s) ${unknown.join(', ')}; available: ${ids.join(', ')}`);
   return WORKLOADS.filter((w) => only.includes(w.id));
@@ -104,6 +105,13 @@ function main() {
       console.error(`  ${w.id} FAILED: ${e?.stack ?? e}`);
       process.exitCode = 1;
     }
+  }
+  if (!opts.only || opts.only.includes('W8')) {
+    const start = performance.now();
+    const r = runW8({ quick: opts.quick });
+    rows.push(...r.rows);
+    const { all, c10, sqrt } = r.summary;
+    console.error(`  W8 done in ${((performance.now() - start) / 1000).toFixed(1)} s: peak residuals c=10 ${(100 * c10.peakBytes / all.peakBytes).toFixed(2)}% of 'all', time ${(c10.ms / all.ms).toFixed(2)}x; 'sqrt' ${(100 * sqrt.peakBytes / all.peakBytes).toFixed(2)}%, ${(sqrt.ms / all.ms).toFixed(2)}x; picture ${r.svg}`);
   }
   console.log('');
   console.log(formatTable(rows));
