@@ -6,12 +6,13 @@ import { measure } from './timing.mjs';
 import w1 from './workloads/w1.mjs';
 import w2 from './workloads/w2.mjs';
 import w2l from './workloads/w2l.mjs';
+import w4 from './workloads/w4.mjs';
 import w5 from './workloads/w5.mjs';
 import w6 from './workloads/w6.mjs';
 import w7 from './workloads/w7.mjs';
 import { runW8 } from './memory/run-w8.mjs';
 
-const WORKLOADS = [w1, w2, w2l, w5, w6, w7];
+const WORKLOADS = [w1, w2, w2l, ...w4, w5, w6, w7];
 
 /** Timing settings: the full run takes a few minutes on 2 cores, --quick about a minute. */
 const SETTINGS = {
@@ -44,44 +45,56 @@ function select(only) {
   return WORKLOADS.filter((w) => only.includes(w.id));
 }
 
+/** A workload's adjoint implementations: `adjoint`, then its `alternatives` (e.g. adjoint-chainMatmul). */
+function adjointImpls(w) {
+  return [{ impl: 'adjoint', ...w.adjoint }, ...(w.alternatives ?? [])];
+}
+
 /**
- * Runs one workload once for correctness: adjoint's f, value and gradients against the plain ones,
- * and the plain value-and-gradient's value against the plain f. Returns a note per impl ('' if fine).
+ * Runs one workload once for correctness: each adjoint implementation's f, value and gradients
+ * against the plain ones, and the plain value-and-gradient's value against the plain f. Returns a
+ * note per impl ('' if fine) and the worst relative error.
  */
 function verify(w, d) {
   const pf = w.plain.f(d);
   const pvg = w.plain.vg(d);
-  const af = w.adjoint.f(d);
-  const avg = w.adjoint.vg(d);
   const plainPairs = pvg.value === undefined ? {} : { 'vg value vs f': [pvg.value, pf] };
-  const adjPairs = { 'f value': [af, pf] };
-  if (avg.value !== undefined) adjPairs['vg value'] = [avg.value, pf];
-  for (const name of Object.keys(pvg.grads)) adjPairs[`grad ${name}`] = [avg.grads[name], pvg.grads[name]];
-  const p = compare(plainPairs), a = compare(adjPairs);
-  return {
-    plain: p.failures.length ? `MISMATCH: ${p.failures.join('; ')}` : '',
-    adjoint: a.failures.length ? `MISMATCH vs plain: ${a.failures.join('; ')}` : '',
-    worst: a.worst,
-  };
+  const p = compare(plainPairs);
+  const notes = { plain: p.failures.length ? `MISMATCH: ${p.failures.join('; ')}` : '' };
+  let worst = 0;
+  for (const { impl, f, vg } of adjointImpls(w)) {
+    const af = f(d);
+    const avg = vg(d);
+    const adjPairs = { 'f value': [af, pf] };
+    if (avg.value !== undefined) adjPairs['vg value'] = [avg.value, pf];
+    for (const name of Object.keys(pvg.grads)) adjPairs[`grad ${name}`] = [avg.grads[name], pvg.grads[name]];
+    const a = compare(adjPairs);
+    notes[impl] = a.failures.length ? `MISMATCH vs plain: ${a.failures.join('; ')}` : '';
+    worst = Math.max(worst, a.worst);
+  }
+  return { notes, worst };
 }
 
 function runWorkload(w, settings) {
   const d = w.setup();
-  const notes = verify(w, d);
-  const t = measure({
-    plainF: () => w.plain.f(d),
-    plainVG: () => w.plain.vg(d),
-    adjointF: () => w.adjoint.f(d),
-    adjointVG: () => w.adjoint.vg(d),
-  }, settings);
+  const { notes, worst } = verify(w, d);
+  const impls = adjointImpls(w);
+  const fns = { plainF: () => w.plain.f(d), plainVG: () => w.plain.vg(d) };
+  for (const { impl, f, vg } of impls) {
+    fns[`${impl}F`] = () => f(d);
+    fns[`${impl}VG`] = () => vg(d);
+  }
+  const t = measure(fns, settings);
   const base = { workload: w.id, size: w.size, plainFMs: t.plainF.ms };
   const extra = w.id === 'W7' ? 'vg = HVP' : '';
   const join = (...xs) => xs.filter(Boolean).join('; ');
+  const row = (impl, f, vg, note) =>
+    makeRow({ ...base, impl, fMs: f.ms, vgMs: vg.ms, runs: { f: f.runs, vg: vg.runs }, note: join(extra, note) });
   return {
-    worst: notes.worst,
+    worst,
     rows: [
-      makeRow({ ...base, impl: 'plain', fMs: t.plainF.ms, vgMs: t.plainVG.ms, runs: { f: t.plainF.runs, vg: t.plainVG.runs }, note: join(extra, notes.plain) }),
-      makeRow({ ...base, impl: 'adjoint', fMs: t.adjointF.ms, vgMs: t.adjointVG.ms, runs: { f: t.adjointF.runs, vg: t.adjointVG.runs }, note: join(extra, notes.adjoint) }),
+      row('plain', t.plainF, t.plainVG, notes.plain),
+      ...impls.map(({ impl }) => row(impl, t[`${impl}F`], t[`${impl}VG`], notes[impl])),
     ],
   };
 }

@@ -41,3 +41,12 @@ export { memoryStats, resetPeakMemory } from './core/memory.js';
 export type { MemoryStats } from './core/memory.js';
 export { whileLoop } from './transforms/whileLoop.js';
 export type { WhileLoopOptions } from './transforms/whileLoop.js';
+
+export { prod } from './products/prod.js';
+export { cumprod } from './products/cumprod.js';
+export type { CumprodOptions } from './products/cumprod.js';
+export { SignedLog } from './products/signedLog.js';
+export { logAbsProd } from './products/logAbsProd.js';
+export { chainMatmul } from './products/chainMatmul.js';
+export { chainProduct } from './products/chainProduct.js';
+export type { AssociativeOp } from './products/chainProduct.js';

@@ -2,6 +2,8 @@
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { mulStrong } from '../src/ops/binary.js';
+import { leaveOneOutProd } from '../src/products/prod.js';
+import { linearRecurrence } from '../src/products/recurrence.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
 export type Domain = 'real' | 'positive' | 'awayFromZero' | 'aboveMinusOne' | 'index';
@@ -19,6 +21,8 @@ export interface OpRow {
   zeroGradient?: boolean;
 }
 
+/** prod's gradient at second order goes through the leave-one-out product. */
+const PROD = ['prod', 'leaveOneOutProd'];
 const UNARY_SHAPES = [[[]], [[4]], [[2, 3]]];
 const BINARY_SHAPES = [[[], []], [[3], [3]], [[2, 3], [3]], [[2, 1], [1, 3]], [[4], []], [[], [2, 2]]];
 
@@ -87,6 +91,43 @@ export const opTable: OpRow[] = [
   { name: 'stack', covers: ['concat', 'reshape'], domains: ['real', 'real'], fn: (a, b) => ad.stack([a, b], 0), shapes: [[[3], [3]], [[2, 2], [2, 2]]] },
   { name: 'take', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.take(x, [2, 0, 2, -1], 0), shapes: [[[3]], [[3, 2]]] },
   { name: 'take (axis 1)', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.take(x, [1, 1, 0], 1), shapes: [[[2, 3]]] },
+
+  // Products (src/products). Zeros, underflow and higher orders are covered by test/products/.
+  { name: 'prod (all)', covers: PROD, domains: ['real'], fn: (x) => ad.prod(x), shapes: [[[]], [[5]], [[2, 3]]] },
+  { name: 'prod (axis 0)', covers: PROD, domains: ['real'], fn: (x) => ad.prod(x, 0), shapes: [[[3]], [[3, 2]]] },
+  { name: 'prod (axis -1, keepdims)', covers: PROD, domains: ['real'], fn: (x) => ad.prod(x, -1, true), shapes: [[[2, 3]], [[2, 2, 3]]] },
+  { name: 'prod (axes [0,2])', covers: PROD, domains: ['real'], fn: (x) => ad.prod(x, [0, 2]), shapes: [[[2, 3, 2]]] },
+  { name: 'cumprod', domains: ['real'], fn: (x) => ad.cumprod(x, 0), shapes: [[[4]], [[3, 2]]] },
+  { name: 'cumprod (axis -1)', covers: ['cumprod'], domains: ['real'], fn: (x) => ad.cumprod(x, -1), shapes: [[[3, 2]], [[2, 2, 3]]] },
+  {
+    name: 'cumprod (exclusive, reverse)', covers: ['cumprod'], domains: ['real'],
+    fn: (x) => ad.cumprod(x, -1, { exclusive: true, reverse: true }), shapes: [[[4]], [[2, 3]]],
+  },
+  { name: 'leaveOneOutProd', domains: ['real'], fn: (x) => leaveOneOutProd(x, 0), shapes: [[[4]], [[3, 2]]] },
+  { name: 'leaveOneOutProd (axis 1)', covers: ['leaveOneOutProd'], domains: ['real'], fn: (x) => leaveOneOutProd(x, 1), shapes: [[[2, 3]]] },
+  { name: 'linearRecurrence', domains: ['real', 'real'], fn: (a, b) => linearRecurrence(a, b, 0, false), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },
+  {
+    name: 'linearRecurrence (reverse, axis 1)', covers: ['linearRecurrence'], domains: ['real', 'real'],
+    fn: (a, b) => linearRecurrence(a, b, 1, true), shapes: [[[2, 3], [2, 3]]],
+  },
+  { name: 'logAbsProd', domains: ['awayFromZero'], fn: (x) => ad.logAbsProd(x, -1).logAbs, shapes: [[[4]], [[2, 3]]] },
+  {
+    name: 'SignedLog sum', covers: ['logsumexp', 'expm1', 'where'], domains: ['awayFromZero'],
+    fn: (x) => ad.SignedLog.fromTensor(x).sum(-1).logAbs, shapes: [[[4]], [[2, 3]]],
+  },
+  {
+    name: 'chainMatmul', domains: ['real', 'real', 'real'], fn: (a, b, c) => ad.chainMatmul([a, b, c]),
+    shapes: [[[2, 3], [3, 3], [3, 2]], [[1, 2], [2, 4], [4, 1]]],
+  },
+  {
+    name: 'chainProduct (matmul)', covers: ['chainProduct'], domains: ['real', 'real', 'real'],
+    fn: (a, b, c) => ad.chainProduct([a, b, c], ad.matmul), shapes: [[[2, 3], [3, 3], [3, 2]]],
+  },
+  {
+    name: 'chainProduct (log semiring)', covers: ['chainProduct'], domains: ['real', 'real', 'real'],
+    fn: (a, b, c) => ad.chainProduct([a, b, c], (p, q) => ad.logsumexp(ad.add(ad.expandDims(p, 2), ad.expandDims(q, 0)), 1)),
+    shapes: [[[2, 3], [3, 3], [3, 2]]],
+  },
 
   { name: 'matmul', domains: ['real', 'real'], fn: ad.matmul, shapes: [[[2, 3], [3, 4]], [[3], [3, 2]], [[2, 3], [3]], [[2, 2, 3], [3, 2]], [[2, 1, 2, 3], [3, 3, 2]]] },
   { name: 'dot', covers: ['mul', 'sum', 'matmul'], domains: ['real', 'real'], fn: ad.dot, shapes: [[[3], [3]], [[2, 3], [3, 2]]] },

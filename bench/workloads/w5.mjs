@@ -1,4 +1,4 @@
-// W5, matrix chain: sum of the entries of M₀M₁⋯M₁₉₉ (16×16), plain loops vs a fold of ad.matmul; gradient for every matrix.
+// W5, matrix chain: sum of the entries of M₀M₁⋯M₁₉₉ (16×16), plain loops vs a fold of ad.matmul and vs ad.chainMatmul; gradient for every matrix.
 import * as ad from 'adjoint';
 import { symmetric } from '../data.mjs';
 import { matmul, matmulNT, matmulTN } from '../plain/linalg.mjs';
@@ -53,6 +53,23 @@ function adjointVG(d) {
   return { value: v.item(), grads: { Ms: g.map((x) => x.data) } };
 }
 
+// ---- adjoint, chainMatmul: one node whose rule uses prefix and suffix products ----
+
+function chainOp(Ms) {
+  return ad.sum(ad.chainMatmul(Ms));
+}
+
+const vgChainOp = ad.valueAndGrad(chainOp);
+
+function chainMatmulF(d) {
+  return chainOp(d.t.Ms).item();
+}
+
+function chainMatmulVG(d) {
+  const [v, g] = vgChainOp(d.t.Ms);
+  return { value: v.item(), grads: { Ms: g.map((x) => x.data) } };
+}
+
 export default {
   id: 'W5',
   size: '200 x 16x16',
@@ -63,4 +80,6 @@ export default {
   },
   plain: { f: plainF, vg: plainVG },
   adjoint: { f: adjointF, vg: adjointVG },
+  /** Further adjoint implementations, each a row of its own. */
+  alternatives: [{ impl: 'adjoint-chainMatmul', f: chainMatmulF, vg: chainMatmulVG }],
 };

@@ -1,0 +1,96 @@
+/** @file chainMatmul: the product of a chain of matrices, with its gradient from prefix and suffix products in O(n) matrix products. */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { chainCotangents, chainPrefixes, type Matrix } from '../tensor/kernels/chain.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { matmul } from '../ops/linalg.js';
+import { transpose } from '../ops/shape.js';
+import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
+import { untraced } from './firstOrder.js';
+
+const chainMatmulP = chainPrimitive('chainMatmul');
+
+const asMatrix = (t: Tensor): Matrix => ({ data: t.data, rows: t.shape[0]!, cols: t.shape[1]! });
+
+/** The prefix products P_0 … P_{n−1}: a fused kernel on plain values, ordinary matmuls on traced ones. */
+function prefixes(ms: readonly Tensor[]): Tensor[] {
+  if (untraced(...ms)) {
+    const rows = ms[0]!.shape[0]!;
+    return chainPrefixes(ms.map(asMatrix), true).map((p, i) => (i === 0 ? ms[0]! : new Tensor(p, [rows, ms[i]!.shape[1]!])));
+  }
+  const out = [ms[0]!];
+  for (let i = 1; i < ms.length; i++) out.push(matmul(out[i - 1]!, ms[i]!));
+  return out;
+}
+
+/*
+ * For P = M_0 M_1 ⋯ M_{n−1} with output cotangent Ḡ (Giles 2008 for one product, C = AB:
+ * Ā = C̄ Bᵀ, B̄ = Aᵀ C̄; regrouped by associativity around each factor):
+ *
+ *   M̄_i = P_{i−1}ᵀ · Ḡ S_{i+1}ᵀ,   P_{i−1} = M_0 ⋯ M_{i−1} (prefix),  S_{i+1} = M_{i+1} ⋯ M_{n−1} (suffix).
+ *
+ * The suffix factor is accumulated with the cotangent already in it, R_i = Ḡ S_{i+1}ᵀ, from
+ * R_{n−1} = Ḡ by R_{i−1} = R_i M_iᵀ; so the gradient costs 2(n − 1) matrix products after the
+ * n − 1 of the forward pass (leave-one-out products, each formed anew, would cost O(n²)).
+ * At first order the products run as fused kernels (Aᵀ B and A Bᵀ without forming a
+ * transpose, the results in one buffer); under an outer transformation the same formula runs as
+ * matmul and transpose ops, so it is differentiated again.
+ */
+function chainForward(ms: readonly Tensor[]): ChainForward {
+  const P = prefixes(ms);
+  const n = ms.length;
+  const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
+    if (untraced(g, ...P, ...ms)) {
+      const cts = chainCotangents(ms.map(asMatrix), P.map((p) => p.data), g.data, needs);
+      return cts.map((c, i) => (c === null ? null : new Tensor(c, ms[i]!.shape)));
+    }
+    const cts = new Array<Tensor | null>(n).fill(null);
+    const first = needs.findIndex(Boolean); // needs[i] is truthy, not necessarily `true`
+    if (first < 0) return cts;
+    let R = g;
+    for (let i = n - 1; i >= Math.max(first, 1); i--) {
+      if (needs[i]) cts[i] = matmul(transpose(P[i - 1]!), R);
+      if (i - 1 >= first) R = matmul(R, transpose(ms[i]!));
+    }
+    if (first === 0) cts[0] = R;
+    return cts;
+  };
+  return { out: P[n - 1]!, rule, residuals: P.slice(0, n - 1) };
+}
+
+function evaluate(ms: Tensor[]): Tensor {
+  if (untraced(...ms)) {
+    const last = chainPrefixes(ms.map(asMatrix), false)[0]!;
+    return new Tensor(last, [ms[0]!.shape[0]!, ms[ms.length - 1]!.shape[1]!]);
+  }
+  return ms.reduce((acc, m) => matmul(acc, m)); // forward mode: each product's JVP
+}
+
+/**
+ * The product M_0 M_1 ⋯ M_{n−1} of 2-D matrices with matching inner extents, multiplied left to
+ * right. Its gradient is one node whose rule uses prefix and suffix products: 2(n − 1) matrix
+ * products, O(n), and differentiable again (`hvp`, `grad` of `grad`).
+ * @example
+ * const a = ad.tensor([[1, 2]]), b = ad.tensor([[1], [1]]), c = ad.tensor([[3]]);
+ * ad.chainMatmul([a, b, c]); // [[9]]
+ */
+export function chainMatmul(matrices: readonly TensorLike[]): Tensor {
+  if (!Array.isArray(matrices) || matrices.length === 0) {
+    throw new InvalidArgumentError('chainMatmul: pass a non-empty array of 2-D matrices, e.g. chainMatmul([A, B, C]).');
+  }
+  const ms = matrices.map((m) => asTensor(m, 'chainMatmul'));
+  ms.forEach((m, i) => {
+    if (m.ndim !== 2) {
+      throw new ShapeError(`chainMatmul: matrix ${i} has shape ${formatShape(m.shape)}; every factor must be 2-D (reshape vectors to [1,n] or [n,1]).`);
+    }
+    if (i > 0 && ms[i - 1]!.shape[1] !== m.shape[0]) {
+      throw new ShapeError(
+        `chainMatmul: matrix ${i - 1} (${formatShape(ms[i - 1]!.shape)}) and matrix ${i} (${formatShape(m.shape)}) do not line up: ` +
+          `the columns of one must equal the rows of the next.`,
+      );
+    }
+  });
+  if (ms.length === 1) return ms[0]!;
+  return runChain(chainMatmulP, ms, evaluate, chainForward);
+}

@@ -1,0 +1,80 @@
+/** @file chainProduct: x_0 ⊗ x_1 ⊗ ⋯ ⊗ x_{n−1} for any associative operator ⊗ the user supplies, its gradient by prefixes and suffixes through the vjp of ⊗. */
+import { InvalidArgumentError } from '../core/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe, type TensorLike } from '../tensor/create.js';
+import { record } from '../transforms/record.js';
+import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
+
+const chainProductP = chainPrimitive('chainProduct');
+
+/** An associative binary operator on tensors, written with adjoint ops (matmul, a semiring's product, …). */
+export type AssociativeOp = (a: Tensor, b: Tensor) => Tensor;
+
+function combine(op: AssociativeOp, a: Tensor, b: Tensor, i: number): Tensor {
+  const out = op(a, b);
+  if (!(out instanceof Tensor)) {
+    throw new InvalidArgumentError(`chainProduct: the operator returned ${describe(out)} when combining element ${i}; it must return a Tensor.`);
+  }
+  return out;
+}
+
+/*
+ * The forward pass keeps only the prefixes P_i = x_0 ⊗ ⋯ ⊗ x_i. The cotangent A_i of P_i is Ḡ
+ * pulled back through "⊗ S_{i+1} on the right", S_{i+1} = x_{i+1} ⊗ ⋯ ⊗ x_{n−1} — for matrices
+ * A_i = Ḡ S_{i+1}ᵀ — so it is the suffix product, accumulated with the cotangent folded in:
+ *
+ *   A_{n−1} = Ḡ;   (A_{i−1}, x̄_i) = vjp of ⊗ at (P_{i−1}, x_i), applied to A_i;   x̄_0 = A_0.
+ *
+ * Each step reruns ⊗ once inside its vjp, so the memory held between the passes is the n
+ * prefixes only, never ⊗'s intermediates (for a semiring matrix product those are k times larger
+ * than the prefixes), and during the backward pass one step's at a time. O(n) applications of ⊗
+ * and of its pullback. The pullbacks are adjoint ops, so under an outer transformation they are
+ * differentiated again.
+ */
+function chainForward(op: AssociativeOp) {
+  return (xs: readonly Tensor[]): ChainForward => {
+    const n = xs.length;
+    const P = [xs[0]!];
+    for (let i = 1; i < n; i++) P.push(combine(op, P[i - 1]!, xs[i]!, i));
+    const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
+      const cts = new Array<Tensor | null>(n).fill(null);
+      const first = needs.findIndex(Boolean);
+      if (first < 0) return cts;
+      let A = g;
+      for (let i = n - 1; i >= Math.max(first, 1); i--) {
+        // ad.vjp of ⊗ at (P_{i−1}, x_i), its tape dropped as soon as it has been pulled back.
+        const step = record((ins) => combine(op, ins[0]!, ins[1]!, i), [P[i - 1]!, xs[i]!]);
+        const [prefixCt, elementCt] = step.pullback([A]) as [Tensor, Tensor];
+        step.release();
+        if (needs[i]) cts[i] = elementCt;
+        A = prefixCt;
+      }
+      if (first === 0) cts[0] = A;
+      return cts;
+    };
+    return { out: P[n - 1]!, rule, residuals: P.slice(0, n - 1) };
+  };
+}
+
+/**
+ * x_0 ⊗ x_1 ⊗ ⋯ ⊗ x_{n−1} for an associative operator `op`, combined left to right. Only
+ * associativity is assumed (not commutativity): matrix products, a semiring's matrix product,
+ * compositions of affine maps. The gradient is one node using prefix and suffix products: O(n)
+ * applications of `op` and of its pullback (ad.vjp), keeping only the n prefixes in memory.
+ * @example
+ * // The max-plus (tropical) matrix product: best path scores through a chain of layers.
+ * const maxPlus = (a: ad.Tensor, b: ad.Tensor) => ad.max(ad.add(ad.expandDims(a, 2), ad.expandDims(b, 0)), 1);
+ * ad.chainProduct([ad.tensor([[0, 1]]), ad.tensor([[2], [0]])], maxPlus); // [[2]]
+ */
+export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp): Tensor {
+  if (!Array.isArray(elements) || elements.length === 0) {
+    throw new InvalidArgumentError('chainProduct: pass a non-empty array of tensors and an operator, e.g. chainProduct([A, B, C], ad.matmul).');
+  }
+  if (typeof op !== 'function') {
+    throw new InvalidArgumentError(`chainProduct: the operator must be a function (a, b) => Tensor, got ${describe(op)}.`);
+  }
+  const xs = elements.map((x) => asTensor(x, 'chainProduct'));
+  if (xs.length === 1) return xs[0]!;
+  const evaluate = (ys: Tensor[]) => ys.reduce((acc, y, i) => combine(op, acc, y, i));
+  return runChain(chainProductP, xs, evaluate, chainForward(op));
+}

@@ -1,0 +1,117 @@
+/** @file prod and the leave-one-out product: O(n) gradients that are exact with any number of zeros, to every order. */
+import { apply } from '../core/trace.js';
+import { definePrimitive } from '../core/primitive.js';
+import { leaveOneOutKernel, prodKernel } from '../tensor/kernels/products.js';
+import { normalizeAxes, reducedShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { add } from '../ops/binary.js';
+import { sum, type Axis } from '../ops/reduce.js';
+import { reshape, transpose } from '../ops/shape.js';
+import { chain } from '../ops/rules.js';
+import { cumprodAlong, exclusiveCumprodCotangent, exclusiveCumprodTangent } from './cumprod.js';
+import { untraced } from './firstOrder.js';
+
+interface AxisParams { readonly axis: number }
+
+/*
+ * The leave-one-out product L_i = Π_{j≠i} x_j along an axis: the gradient of the product.
+ *
+ * Its value (the kernel) takes the cheapest exact method per row — 0 for two or more zeros, one
+ * pass for exactly one zero, the division trick when the row's product is a normal number, prefix
+ * × suffix products otherwise (see leaveOneOutKernel).
+ *
+ * Its derivatives must hold on a whole neighbourhood of the point, not only at it, or their own
+ * derivatives come out wrong (a rule that returns the constant 0 when two factors are zero has
+ * derivative 0, but ∂²L_i/∂x_j∂x_k = Π_{l≠i,j,k} x_l is not 0 when j, k are the zeros). So the rules
+ * use the identity L = E · S, with E and S the exclusive cumulative products from the start and
+ * from the end — a polynomial identity, true everywhere:
+ *
+ *   JVP: L̇ = Ė S + E Ṡ        VJP: x̄ = Eᵀ(ḡ S) + Sᵀ(ḡ E)   (Eᵀ, Sᵀ: the cumprods' transposed rules)
+ *
+ * Ė, Ṡ and their transposes are linear recurrences (see cumprod.ts); nothing divides, and every
+ * piece differentiates again into the same pieces, so each order is exact whatever the zeros.
+ * The matrix of this map, H_ij = Π_{k≠i,j} x_k, is the Hessian of the product.
+ */
+const leaveOneOutP = definePrimitive<AxisParams>({
+  name: 'leaveOneOutProd',
+  saves: 'inputs',
+  forward: ([x], { axis }) => new Tensor(leaveOneOutKernel(x!.data, x!.shape, axis, null, null), x!.shape),
+  vjp: (g, r, { axis }) => {
+    const x = r.inputs[0]!;
+    const E = cumprodAlong(x, axis, false, true);
+    const S = cumprodAlong(x, axis, true, true);
+    return [add(
+      exclusiveCumprodCotangent(x, E, chain(g, S), axis, false),
+      exclusiveCumprodCotangent(x, S, chain(g, E), axis, true),
+    )];
+  },
+  jvp: ([t], [x], _out, { axis }) => {
+    if (t === null) return null;
+    const E = cumprodAlong(x!, axis, false, true);
+    const S = cumprodAlong(x!, axis, true, true);
+    return add(chain(exclusiveCumprodTangent(x!, E, t, axis, false), S), chain(exclusiveCumprodTangent(x!, S, t, axis, true), E));
+  },
+});
+
+/** L_i = Π_{j≠i} x_j along `axis` (normalised). @internal */
+export function leaveOneOutProd(x: Tensor, axis: number): Tensor {
+  return apply(leaveOneOutP, [x], { axis });
+}
+
+/*
+ * y = Π_i x_i along one axis, kept as length 1; ∂y/∂x_i = L_i, the leave-one-out product.
+ *
+ * VJP, at first order (nothing traced): one fused kernel computes x̄ = ḡ · L with the cheapest
+ * exact method per row. With no zero and a normal y, the division trick x̄_i = ḡ · y / x_i — one
+ * pass, O(1) extra memory, exact because no x_i is 0. With one zero at z, x̄ is ḡ · Π_{j≠z} x_j at
+ * z and 0 elsewhere; with two or more, x̄ = 0. When y underflowed to 0 (or overflowed) without a
+ * zero factor, y / x_i would be wrong, so the row takes prefix × suffix products instead.
+ * Under an outer transformation the rule is ḡ · leaveOneOutProd(x), whose own rules (above) are
+ * exact at every order — the division trick is not used there, since x̄ = ḡ y / x differentiates
+ * into terms that cancel (catastrophically when one x_i is tiny), and is wrong at a zero.
+ * JVP: ẏ = Σ_i ẋ_i L_i.
+ */
+const prodP = definePrimitive<AxisParams>({
+  name: 'prod',
+  saves: 'both',
+  forward: ([x], { axis }) => {
+    const shape = x!.shape.map((d, i) => (i === axis ? 1 : d));
+    return new Tensor(prodKernel(x!.data, x!.shape, axis), shape);
+  },
+  vjp: (g, r, { axis }) => {
+    const x = r.inputs[0]!;
+    if (untraced(g, x)) return [new Tensor(leaveOneOutKernel(x.data, x.shape, axis, g.data, r.out!.data), x.shape)];
+    return [chain(g, leaveOneOutProd(x, axis))];
+  },
+  jvp: ([t], [x], _y, { axis }) => (t === null ? null : sum(chain(t, leaveOneOutProd(x!, axis)), axis, true)),
+});
+
+/**
+ * Product over `axis` (all axes by default). The gradient costs O(n) and is exact with no, one or
+ * many zero factors, to every order (the Hessian between two zero factors is the product of the
+ * others); no factor is ever divided by unless none is zero. An empty product is 1.
+ * @example
+ * ad.prod(ad.tensor([[1, 2], [3, 4]]), 1); // [2, 12]
+ * ad.grad((x) => ad.prod(x))(ad.tensor([2, 0, 5])); // [0, 10, 0]
+ */
+export function prod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  const t = asTensor(x, 'prod');
+  const axes = normalizeAxes(axis, t.ndim, 'prod');
+  if (axes.length === 0) return t;
+  const { rows, axis: ax } = mergeAxes(t, axes);
+  return reshape(apply(prodP, [rows], { axis: ax }), reducedShape(t.shape, axes, keepdims));
+}
+
+/**
+ * `t` arranged so that the reduced `axes` (sorted, non-empty) are one axis: itself for a single
+ * axis, flattened for all of them, otherwise those axes moved to the end and merged. @internal
+ */
+export function mergeAxes(t: Tensor, axes: readonly number[]): { rows: Tensor; axis: number } {
+  if (axes.length === 1) return { rows: t, axis: axes[0]! };
+  if (axes.length === t.ndim) return { rows: reshape(t, [t.size]), axis: 0 };
+  const keptAxes = t.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const moved = transpose(t, [...keptAxes, ...axes]);
+  const merged = axes.reduce((m, a) => m * t.shape[a]!, 1);
+  return { rows: reshape(moved, [...keptAxes.map((i) => t.shape[i]!), merged]), axis: keptAxes.length };
+}
