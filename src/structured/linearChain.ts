@@ -1,0 +1,246 @@
+/** @file LinearChainCRF: log-partition, marginals, Viterbi, entropy, scoring and sampling, all from one forward algorithm. */
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, zeros } from '../tensor/create.js';
+import { uniform } from '../tensor/random.js';
+import { formatShape } from '../tensor/shape.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { add, sub } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { concat, reshape, take, stack } from '../ops/shape.js';
+import { stopGradient } from '../ops/select.js';
+import { grad } from '../transforms/vjp.js';
+import type { Checkpoints } from '../transforms/scan.js';
+import { chainPotentials, chainSum, type ChainPotentials } from './chain.js';
+import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+
+export interface LinearChainCRFOptions {
+  /** Emission scores [n, K], or a batch [B, n, K] (padded to the longest sequence). */
+  emissions: Tensor;
+  /** transitions[i][j] scores moving from tag i to tag j: [K, K]. */
+  transitions: Tensor;
+  /** Scores of the first tag [K] (default 0). */
+  start?: Tensor;
+  /** Scores of the last tag [K] (default 0). */
+  end?: Tensor;
+  /** For a batch: each sequence's length (1 … n); default n for all. */
+  lengths?: readonly number[];
+  /** Checkpointing of the forward algorithm's loop (see ad.scan): bounds memory for long chains. */
+  checkpoints?: Checkpoints;
+}
+
+/**
+ * A linear-chain conditional random field over tag sequences y of length n with K tags:
+ * score(y) = start[y₀] + Σ_t emissions[t, y_t] + Σ_t transitions[y_{t−1}, y_t] + end[y_{n−1}],
+ * p(y) = exp(score(y) − log Z). Only the forward algorithm is written; everything else is a
+ * semiring choice or a gradient of it: marginals are ∂ log Z / ∂ scores (forward–backward is
+ * backprop), the Viterbi path is ∂ max-score / ∂ scores, the entropy is the entropy semiring.
+ * Scores of −Infinity forbid tags or transitions and give exact zeros.
+ *
+ * Give emissions [n, K] for one sequence, or [B, n, K] with `lengths` for a batch: then every
+ * result gains a leading batch axis (tags and scores become arrays).
+ * @example
+ * const crf = new ad.LinearChainCRF({ emissions: ad.random.normal([4, 3], 1), transitions: ad.random.normal([3, 3], 2) });
+ * crf.logPartition();          // log Z, differentiable with respect to emissions and transitions
+ * crf.marginals().unary;       // [4, 3]: p(y_t = k)
+ * crf.argmax().tags;           // the Viterbi path
+ */
+export class LinearChainCRF {
+  readonly batched: boolean;
+  readonly emissions: Tensor; // always [B, n, K]
+  readonly transitions: Tensor;
+  readonly start: Tensor;
+  readonly end: Tensor;
+  readonly lengths: readonly number[];
+  readonly checkpoints: Checkpoints;
+
+  constructor(options: LinearChainCRFOptions) {
+    const e = asTensor(options.emissions, 'LinearChainCRF');
+    if (e.ndim !== 2 && e.ndim !== 3) {
+      throw new ShapeError(`LinearChainCRF: emissions must be [n, K] or [B, n, K], got ${formatShape(e.shape)}.`);
+    }
+    this.batched = e.ndim === 3;
+    this.emissions = this.batched ? e : reshape(e, [1, ...e.shape]);
+    const [B, n, K] = this.emissions.shape as [number, number, number];
+    if (n < 1) throw new ShapeError('LinearChainCRF: a sequence needs at least one position.');
+    this.transitions = asTensor(options.transitions, 'LinearChainCRF');
+    if (this.transitions.ndim !== 2 || this.transitions.shape[0] !== K || this.transitions.shape[1] !== K) {
+      throw new ShapeError(
+        `LinearChainCRF: transitions must be [K, K] = [${K},${K}] for emissions ${formatShape(e.shape)}, got ${formatShape(this.transitions.shape)}.`,
+      );
+    }
+    this.start = vectorOrZeros(options.start, K, 'start');
+    this.end = vectorOrZeros(options.end, K, 'end');
+    this.lengths = options.lengths ? [...options.lengths] : new Array<number>(B).fill(n);
+    if (this.lengths.length !== B || this.lengths.some((l) => !Number.isInteger(l) || l < 1 || l > n)) {
+      throw new InvalidArgumentError(
+        `LinearChainCRF: lengths ${JSON.stringify(options.lengths)} must give each of the ${B} sequences a length in 1 … ${n}.`,
+      );
+    }
+    this.checkpoints = options.checkpoints ?? 'all';
+  }
+
+  private potentials(): ChainPotentials {
+    return chainPotentials(this.emissions, this.transitions, this.start, this.end, this.lengths);
+  }
+
+  private unbatch(t: Tensor): Tensor {
+    return this.batched ? t : reshape(t, t.shape.slice(1));
+  }
+
+  /** The semiring sum of the chain: log Z (log), best score (max), entropy (entropy), Z (real). */
+  sum(semiring: Semiring): Tensor {
+    return this.unbatch(chainSum(semiring, this.potentials(), this.checkpoints));
+  }
+
+  /** log Z, differentiable (the training loss is logPartition() − score of the gold tags). */
+  logPartition(): Tensor {
+    return this.sum(log);
+  }
+
+  /** The entropy of p(y) in nats. */
+  entropy(): Tensor {
+    return this.sum(entropy);
+  }
+
+  /**
+   * Marginal probabilities, as the gradient of log Z with respect to the chain's potentials:
+   * `unary[t, k] = p(y_t = k)` and `pairwise[t, i, j] = p(y_t = i, y_{t+1} = j)`. Positions past a
+   * batch member's length are 0. Differentiable again (for expectations of expectations).
+   */
+  marginals(): { unary: Tensor; pairwise: Tensor } {
+    return this.gradientOf(log);
+  }
+
+  /**
+   * The highest-scoring tag sequence (Viterbi), read off the gradient of the max semiring's best
+   * score: 1 on the best path's parts, 0 elsewhere. Returns its tags and score (arrays for a batch).
+   */
+  argmax(): { tags: any; score: any } {
+    const { unary } = this.gradientOf(maxSemiring);
+    const best = chainSum(maxSemiring, this.potentials(), this.checkpoints).toFloat64Array();
+    const [, n, K] = this.emissions.shape as [number, number, number];
+    const u = stopGradient(this.batched ? unary : reshape(unary, [1, n, K])).data;
+    const paths = this.lengths.map((len, b) =>
+      Array.from({ length: len }, (_, t) => {
+        let arg = 0;
+        for (let k = 1; k < K; k++) if (u[(b * n + t) * K + k]! > u[(b * n + t) * K + arg]!) arg = k;
+        return arg;
+      }),
+    );
+    return this.batched ? { tags: paths, score: Array.from(best) } : { tags: paths[0]!, score: best[0]! };
+  }
+
+  /** score(y): the sum of the sequence's potentials, differentiable. `tags` per sequence for a batch. */
+  score(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+    const all = (this.batched ? tags : [tags]) as readonly (readonly number[])[];
+    const [B, n, K] = this.emissions.shape as [number, number, number];
+    if (all.length !== B) throw new InvalidArgumentError(`LinearChainCRF.score: expected tags for ${B} sequences, got ${all.length}.`);
+    const scores = all.map((ys, b) => {
+      if (ys.length !== this.lengths[b] || ys.some((y) => !Number.isInteger(y) || y < 0 || y >= K)) {
+        throw new InvalidArgumentError(
+          `LinearChainCRF.score: sequence ${b} needs ${this.lengths[b]} tags in 0 … ${K - 1}, got ${JSON.stringify(ys)}.`,
+        );
+      }
+      const flatE = reshape(this.emissions, [B * n * K]);
+      let s = sum(take(flatE, ys.map((y, t) => (b * n + t) * K + y)));
+      s = add(s, sum(take(this.start, [ys[0]!])));
+      s = add(s, sum(take(this.end, [ys[ys.length - 1]!])));
+      if (ys.length > 1) s = add(s, sum(take(reshape(this.transitions, [K * K]), ys.slice(1).map((y, t) => ys[t]! * K + y))));
+      return s;
+    });
+    return this.unbatch(stack(scores, 0));
+  }
+
+  /** log p(y) = score(y) − log Z. */
+  logProbability(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+    return sub(this.score(tags), this.logPartition());
+  }
+
+  /**
+   * `count` tag sequences drawn from p(y), by forward filtering and backward sampling
+   * (not differentiable). For a batch, an array of samples per sequence.
+   */
+  sample(count: number, seed: number): any {
+    const [B, n, K] = this.emissions.shape as [number, number, number];
+    const p = this.potentials();
+    const init = stopGradient(p.init).data, edges = stopGradient(p.edges).data, fin = stopGradient(p.final).data;
+    const u = uniform([B, count, n], seed).data;
+    const out = this.lengths.map((len, b) => {
+      // Forward filtering: alpha[t][j] = log Σ over prefixes ending in j.
+      const alpha = new Float64Array(len * K);
+      for (let j = 0; j < K; j++) alpha[j] = init[b * K + j]!;
+      for (let t = 1; t < len; t++) {
+        for (let j = 0; j < K; j++) {
+          const w = new Float64Array(K);
+          for (let i = 0; i < K; i++) w[i] = alpha[(t - 1) * K + i]! + edges[((b * (n - 1) + t - 1) * K + i) * K + j]!;
+          alpha[t * K + j] = logSumExp(w);
+        }
+      }
+      return Array.from({ length: count }, (_, s) => {
+        const ys = new Array<number>(len);
+        const draw = (logits: Float64Array, t: number) => pick(logits, u[(b * count + s) * n + t]!);
+        const last = new Float64Array(K);
+        for (let j = 0; j < K; j++) last[j] = alpha[(len - 1) * K + j]! + fin[b * K + j]!;
+        ys[len - 1] = draw(last, len - 1);
+        for (let t = len - 2; t >= 0; t--) {
+          const w = new Float64Array(K);
+          for (let i = 0; i < K; i++) w[i] = alpha[t * K + i]! + edges[((b * (n - 1) + t) * K + i) * K + ys[t + 1]!]!;
+          ys[t] = draw(w, t);
+        }
+        return ys;
+      });
+    });
+    return this.batched ? out : out[0];
+  }
+
+  /** Gradients of a semiring's chain sum with respect to the potentials, as unary and pairwise parts. */
+  private gradientOf(semiring: Semiring): { unary: Tensor; pairwise: Tensor } {
+    const p = this.potentials();
+    const [B, n, K] = this.emissions.shape as [number, number, number];
+    const [gInit, gEdges] = grad(
+      (init: Tensor, edges: Tensor) => sum(chainSum(semiring, { ...p, init, edges }, this.checkpoints)),
+      [0, 1],
+    )(p.init, p.edges) as [Tensor, Tensor];
+    // unary[t] = Σ_i pairwise[t−1, i, :] for t ≥ 1; unary[0] = ∂/∂init.
+    const later = n > 1 ? sum(gEdges, 2) : zeros([B, 0, K]);
+    const unary = stackUnary(gInit, later, B, n, K);
+    return { unary: this.unbatch(unary), pairwise: this.unbatch(gEdges) };
+  }
+}
+
+/** unary [B, n, K] from the first position's marginals and the later positions'. */
+function stackUnary(first: Tensor, later: Tensor, B: number, n: number, K: number): Tensor {
+  const head = reshape(first, [B, 1, K]);
+  return n === 1 ? head : concat([head, later], 1);
+}
+
+function vectorOrZeros(v: Tensor | undefined, K: number, name: string): Tensor {
+  if (v === undefined) return zeros([K]);
+  const t = asTensor(v, 'LinearChainCRF');
+  if (t.ndim !== 1 || t.shape[0] !== K) {
+    throw new ShapeError(`LinearChainCRF: ${name} must have shape [${K}], got ${formatShape(t.shape)}.`);
+  }
+  return t;
+}
+
+function logSumExp(w: Float64Array): number {
+  let m = -Infinity;
+  for (const v of w) if (v > m) m = v;
+  if (m === -Infinity) return -Infinity;
+  let s = 0;
+  for (const v of w) s += Math.exp(v - m);
+  return m + Math.log(s);
+}
+
+/** Index drawn from softmax(logits) with the uniform number r. */
+function pick(logits: Float64Array, r: number): number {
+  const z = logSumExp(logits);
+  let acc = 0;
+  for (let k = 0; k < logits.length; k++) {
+    acc += Math.exp(logits[k]! - z);
+    if (r < acc) return k;
+  }
+  for (let k = logits.length - 1; k >= 0; k--) if (logits[k]! > -Infinity) return k;
+  return 0;
+}
+

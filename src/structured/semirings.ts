@@ -1,0 +1,118 @@
+/**
+ * @file Semirings for dynamic programs written once: log (marginals), max (Viterbi), real
+ * (counts), entropy. After torch-struct (Rush 2020) and Li & Eisner 2009 (expectation semirings).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { add, maximum, mul, sub } from '../ops/binary.js';
+import { exp } from '../ops/unary.js';
+import { logsumexp, max, sum } from '../ops/reduce.js';
+import { reshape, slice, stack } from '../ops/shape.js';
+import { where } from '../ops/select.js';
+import { equal } from '../ops/binary.js';
+import { zeros } from '../tensor/create.js';
+
+/**
+ * A commutative semiring over tensors. Elements carry a leading axis of `size` components (1 for
+ * log, max and real; 2 for entropy), so one dynamic program serves all of them: it combines
+ * elements with `times`, reduces alternatives with `sum` along an axis, and starts from `one`.
+ */
+export interface Semiring {
+  readonly name: string;
+  /** Components per element: the length of the leading axis of every element tensor. */
+  readonly size: number;
+  /** Log-potentials (scores) of shape s → elements of shape [size, ...s]. */
+  convert(scores: Tensor): Tensor;
+  /** A final element [size, ...s] → the quantity of interest, shape s. */
+  unconvert(x: Tensor): Tensor;
+  /** a ⊗ b, elementwise with broadcasting over the element axes. */
+  times(a: Tensor, b: Tensor): Tensor;
+  /** a ⊕ b, elementwise. */
+  plus(a: Tensor, b: Tensor): Tensor;
+  /** ⊕ over element axis `axis` (0-based among the element axes; the component axis is not counted). */
+  sum(x: Tensor, axis: number): Tensor;
+  /** The multiplicative identity with element shape `shape`. */
+  one(shape: readonly number[]): Tensor;
+}
+
+const lead = (x: Tensor) => reshape(x, [1, ...x.shape]);
+/** Component k of elements [size, ...s], shape s. */
+const component = (x: Tensor, k: number) =>
+  reshape(slice(x, [k, ...x.shape.slice(1).map(() => 0)], [1, ...x.shape.slice(1)]), x.shape.slice(1));
+const first = (x: Tensor) => reshape(x, x.shape.slice(1));
+
+/**
+ * The log semiring (⊕ = logsumexp, ⊗ = +): the program computes log Z, and the gradient of log Z
+ * with respect to each score is that part's marginal probability ("gradients give marginals").
+ */
+export const log: Semiring = {
+  name: 'log',
+  size: 1,
+  convert: lead,
+  unconvert: first,
+  times: add,
+  plus: (a, b) => logsumexp(stack([a, b], 0), 0),
+  sum: (x, axis) => logsumexp(x, axis + 1),
+  one: (shape) => zeros([1, ...shape]),
+};
+
+/**
+ * The max (Viterbi) semiring (⊕ = max, ⊗ = +): the program computes the best score, and the
+ * gradient of the best score with respect to each score is 1 on the best structure's parts and 0
+ * elsewhere ("gradients give the argmax"; exact ties split the gradient equally).
+ */
+export const maxSemiring: Semiring = {
+  name: 'max',
+  size: 1,
+  convert: lead,
+  unconvert: first,
+  times: add,
+  plus: maximum,
+  sum: (x, axis) => max(x, axis + 1),
+  one: (shape) => zeros([1, ...shape]),
+};
+
+/**
+ * The real semiring (⊕ = +, ⊗ = ×) over weights exp(score): the program computes Z itself (which
+ * may overflow; prefer `log`), and the gradient of Z with respect to each weight is the total
+ * weight of the structures that use that part, Z · marginal / weight.
+ */
+export const real: Semiring = {
+  name: 'real',
+  size: 1,
+  convert: (scores) => lead(exp(scores)),
+  unconvert: first,
+  times: mul,
+  plus: add,
+  sum: (x, axis) => sum(x, axis + 1),
+  one: (shape) => reshape(add(zeros(shape), 1), [1, ...shape]),
+};
+
+/**
+ * The entropy semiring (torch-struct's EntropySemiring, a log-space first-order expectation
+ * semiring): an element is (log Z, H) of a distribution over partial structures; ⊗ adds both parts
+ * (independent parts), and ⊕ of alternatives i with weights p_i = softmax(log Z_i) gives
+ * (logsumexp log Z_i, Σ p_i (H_i − log p_i)). The program computes the entropy H of the
+ * distribution over structures; its gradient is ∂H/∂score.
+ */
+export const entropy: Semiring = {
+  name: 'entropy',
+  size: 2,
+  convert: (scores) => stack([scores, zeros(scores.shape)], 0),
+  unconvert: (x) => component(x, 1),
+  times: add,
+  plus: (a, b) => entropy.sum(stack([a, b], 1), 0),
+  sum: (x, axis) => {
+    const logZ = component(x, 0);
+    const h = component(x, 1);
+    const part = logsumexp(logZ, axis, true);
+    // log p_i = log Z_i − log Z; where every alternative is impossible (−∞) p = 0 and its terms vanish.
+    const logP = sub(logZ, where(equal(part, -Infinity), 0, part));
+    const p = exp(logP);
+    const hSum = sum(mul(p, sub(h, where(equal(p, 0), 0, logP))), axis);
+    return stack([reshape(part, hSum.shape), hSum], 0);
+  },
+  one: (shape) => zeros([2, ...shape]),
+};
+
+/** The semirings, by name: `ad.semirings.log`, `.max`, `.real`, `.entropy`. */
+export const semirings = { log, max: maxSemiring, real, entropy } as const;
