@@ -79,3 +79,9 @@ for (let t = 1; t <= steps; t++) {
 }
 if (tty) process.stdout.write('\n');
 console.log(`  ${steps} steps of value-and-gradient + Adam in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+
+section('5. Structured prediction on real data: a linear-chain CRF tags vowel stress in CMUdict');
+// Marginals and the Viterbi path are gradients of the forward algorithm (see docs/structured.md);
+// the full run is `node examples/stress-crf.mjs`.
+const { run: trainStress } = await import('./stress-crf.mjs');
+trainStress({ trainSize: 20000, testSize: 5000, epochs: 2 });
