@@ -54,3 +54,7 @@ export { semirings } from './structured/semirings.js';
 export type { Semiring } from './structured/semirings.js';
 export { LinearChainCRF } from './structured/linearChain.js';
 export type { LinearChainCRFOptions } from './structured/linearChain.js';
+export { HigherOrderCRF } from './structured/higherOrder.js';
+export type { HigherOrderCRFOptions } from './structured/higherOrder.js';
+export { VariableOrderCRF } from './structured/variableOrder.js';
+export type { VariableOrderCRFOptions } from './structured/variableOrder.js';

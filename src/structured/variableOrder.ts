@@ -1,0 +1,214 @@
+/**
+ * @file VariableOrderCRF (Vieira, Cotterell & Eisner, EMNLP 2016): potentials on a chosen set of tag
+ * contexts of varying length; the forward algorithm runs over the prefix tree of the contexts
+ * (an Aho–Corasick automaton), and its gradient — the expected context counts — costs a constant
+ * times the forward pass, because it is backprop.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, tensor } from '../tensor/create.js';
+import { formatShape } from '../tensor/shape.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { add, sub } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { concat, reshape, take, transpose } from '../ops/shape.js';
+import { matmul } from '../ops/linalg.js';
+import { stopGradient } from '../ops/select.js';
+import { grad } from '../transforms/vjp.js';
+import { scan, type Checkpoints } from '../transforms/scan.js';
+import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+
+export interface VariableOrderCRFOptions {
+  /** Emission scores [n, K]. */
+  emissions: Tensor;
+  /** The contexts: tag strings (each an array of tags, length ≥ 1), all distinct. */
+  contexts: ReadonlyArray<readonly number[]>;
+  /** One score per context [C]: added each time the context ends at a position (as a suffix of the tags so far). */
+  weights: Tensor;
+  checkpoints?: Checkpoints;
+}
+
+/** The automaton: states are the prefixes of contexts (every single tag included). */
+interface Automaton {
+  states: number[][];
+  /** next[s][y]: the state after reading y in state s (the longest suffix of s·y that is a state). */
+  next: number[][];
+  /** matches[s][y]: the contexts that are suffixes of s·y (their scores are earned on that move). */
+  matches: number[][][];
+  /** initial[y]: the state after the first tag y, and the contexts matched there. */
+  initialMatches: number[][];
+}
+
+function buildAutomaton(K: number, contexts: ReadonlyArray<readonly number[]>): Automaton {
+  const key = (s: readonly number[]) => s.join(',');
+  const ids = new Map<string, number>();
+  const states: number[][] = [];
+  const addState = (s: number[]) => {
+    if (!ids.has(key(s))) { ids.set(key(s), states.length); states.push(s); }
+  };
+  for (let y = 0; y < K; y++) addState([y]);
+  for (const c of contexts) for (let l = 1; l <= c.length; l++) addState(c.slice(0, l));
+  const contextIds = new Map(contexts.map((c, i) => [key(c), i]));
+  const suffixMatches = (s: readonly number[]) => {
+    const out: number[] = [];
+    for (let i = 0; i < s.length; i++) {
+      const id = contextIds.get(key(s.slice(i)));
+      if (id !== undefined) out.push(id);
+    }
+    return out;
+  };
+  const longestStateSuffix = (s: readonly number[]) => {
+    for (let i = 0; i < s.length; i++) {
+      const id = ids.get(key(s.slice(i)));
+      if (id !== undefined) return id;
+    }
+    throw new Error('internal: every single tag is a state');
+  };
+  const next = states.map((s) => Array.from({ length: K }, (_, y) => longestStateSuffix([...s, y])));
+  const matches = states.map((s) => Array.from({ length: K }, (_, y) => suffixMatches([...s, y])));
+  const initialMatches = Array.from({ length: K }, (_, y) => suffixMatches([y]));
+  return { states, next, matches, initialMatches };
+}
+
+/**
+ * A CRF whose potentials sit on a chosen set of tag contexts of different lengths:
+ * score(y) = Σ_t emissions[t, y_t] + Σ_t Σ_{c a context, c a suffix of y₀…y_t} weights[c].
+ * With every (k+1)-gram as a context it is a k-th order chain; with a few long contexts where they
+ * matter and short ones elsewhere it is much smaller. The forward algorithm runs over the
+ * automaton of context prefixes (|states| ≤ total context length + K); marginals, expected context
+ * counts and the Viterbi path are its gradients, at a constant times its cost.
+ * @example
+ * const crf = new ad.VariableOrderCRF({ emissions: ad.random.normal([5, 2], 1),
+ *   contexts: [[0, 1], [1, 1, 0]], weights: ad.tensor([0.5, -1]) });
+ * crf.marginals().contexts; // expected number of occurrences of each context
+ */
+export class VariableOrderCRF {
+  readonly emissions: Tensor;
+  readonly weights: Tensor;
+  readonly contexts: ReadonlyArray<readonly number[]>;
+  readonly checkpoints: Checkpoints;
+  private readonly auto: Automaton;
+
+  constructor(options: VariableOrderCRFOptions) {
+    this.emissions = asTensor(options.emissions, 'VariableOrderCRF');
+    this.weights = asTensor(options.weights, 'VariableOrderCRF');
+    if (this.emissions.ndim !== 2) throw new ShapeError(`VariableOrderCRF: emissions must be [n, K], got ${formatShape(this.emissions.shape)}.`);
+    const K = this.emissions.shape[1]!;
+    this.contexts = options.contexts.map((c) => [...c]);
+    if (this.weights.ndim !== 1 || this.weights.shape[0] !== this.contexts.length) {
+      throw new ShapeError(`VariableOrderCRF: weights must be [${this.contexts.length}] (one per context), got ${formatShape(this.weights.shape)}.`);
+    }
+    const seen = new Set<string>();
+    for (const c of this.contexts) {
+      if (c.length === 0 || c.some((y) => !Number.isInteger(y) || y < 0 || y >= K) || seen.has(c.join(','))) {
+        throw new InvalidArgumentError(`VariableOrderCRF: context ${JSON.stringify(c)} must be a non-empty, distinct string of tags in 0 … ${K - 1}.`);
+      }
+      seen.add(c.join(','));
+    }
+    this.auto = buildAutomaton(K, this.contexts);
+    this.checkpoints = options.checkpoints ?? 'all';
+  }
+
+  /** Number of automaton states. */
+  get stateCount(): number {
+    return this.auto.states.length;
+  }
+
+  /**
+   * Move scores as a linear map of the context weights: moveScores[s·K + y] = Σ of the weights of
+   * the contexts matched by reading y in state s; then laid out as a dense [S, S] matrix of log
+   * scores (−∞ where no tag leads from s to s′) and the initial scores per state.
+   */
+  private scores(weights: Tensor): { init: Tensor; moves: Tensor } {
+    const { states, next, matches, initialMatches } = this.auto;
+    const K = this.emissions.shape[1]!;
+    const S = states.length, C = this.contexts.length;
+    const incidence = (lists: number[][]) => {
+      const a = new Float64Array(lists.length * C);
+      lists.forEach((l, r) => l.forEach((c) => (a[r * C + c] += 1)));
+      return tensor(a, [lists.length, C]);
+    };
+    const w = reshape(weights, [C, 1]);
+    const moveScores = reshape(matmul(incidence(matches.flat()), w), [S * K]);
+    const initScores = reshape(matmul(incidence(initialMatches), w), [K]);
+    // Dense layout: entry (s, s′) reads moveScores[s·K + y] with y the last tag of s′, or −∞.
+    const slot = new Int32Array(S * S).fill(S * K);
+    for (let s = 0; s < S; s++) for (let y = 0; y < K; y++) slot[s * S + next[s]![y]!] = s * K + y;
+    const padded = concat([moveScores, tensor([-Infinity])], 0);
+    const moves = reshape(take(padded, slot), [S, S]);
+    // Initial scores per state: state (y) gets initScores[y]; longer states are unreachable at t = 0.
+    const firstIndex = states.map((s) => (s.length === 1 ? s[0]! : K));
+    const init = take(concat([initScores, tensor([-Infinity])], 0), firstIndex);
+    return { init, moves };
+  }
+
+  /** The emissions seen on entering each state: emissions[t, last tag of state]. */
+  private stateEmissions(E: Tensor): Tensor {
+    return take(E, this.auto.states.map((s) => s[s.length - 1]!), 1); // [n, S]
+  }
+
+  private chainSum(semiring: Semiring, E: Tensor, weights: Tensor): Tensor {
+    const n = E.shape[0]!;
+    const S = this.auto.states.length, R = semiring.size;
+    const { init, moves } = this.scores(weights);
+    const e = this.stateEmissions(E);
+    let alpha = semiring.convert(add(init, reshape(take(e, [0], 0), [S]))); // [R, S]
+    if (n > 1) {
+      const rows = transpose(semiring.convert(reshape(take(e, Array.from({ length: n - 1 }, (_, t) => t + 1), 0), [n - 1, S])), [1, 0, 2]);
+      const M = semiring.convert(moves); // [R, S, S]
+      alpha = scan(
+        (a: Tensor, row: Tensor) => semiring.times(semiring.sum(semiring.times(reshape(a, [R, S, 1]), M), 0), row),
+        alpha,
+        { xs: rows, checkpoints: this.checkpoints },
+      ) as Tensor;
+    }
+    return semiring.unconvert(semiring.sum(alpha, 0));
+  }
+
+  sum(semiring: Semiring): Tensor {
+    return this.chainSum(semiring, this.emissions, this.weights);
+  }
+
+  logPartition(): Tensor {
+    return this.sum(log);
+  }
+
+  entropy(): Tensor {
+    return this.sum(entropy);
+  }
+
+  /** `unary[t, k] = p(y_t = k)`; `contexts[c]` = the expected number of occurrences of context c. */
+  marginals(): { unary: Tensor; contexts: Tensor } {
+    const [unary, contexts] = grad((e: Tensor, w: Tensor) => this.chainSum(log, e, w), [0, 1])(this.emissions, this.weights) as [Tensor, Tensor];
+    return { unary, contexts };
+  }
+
+  argmax(): { tags: number[]; score: number } {
+    const g = stopGradient(grad((e: Tensor) => this.chainSum(maxSemiring, e, this.weights))(this.emissions) as Tensor);
+    const [n, K] = this.emissions.shape as [number, number];
+    const tags = Array.from({ length: n }, (_, t) => {
+      let arg = 0;
+      for (let y = 1; y < K; y++) if (g.data[t * K + y]! > g.data[t * K + arg]!) arg = y;
+      return arg;
+    });
+    return { tags, score: stopGradient(this.sum(maxSemiring)).item() };
+  }
+
+  /** score(y), differentiable: emissions plus every context occurrence. */
+  score(tags: readonly number[]): Tensor {
+    const [n, K] = this.emissions.shape as [number, number];
+    if (tags.length !== n || tags.some((y) => !Number.isInteger(y) || y < 0 || y >= K)) {
+      throw new InvalidArgumentError(`VariableOrderCRF.score: expected ${n} tags in 0 … ${K - 1}, got ${JSON.stringify(tags)}.`);
+    }
+    const hits: number[] = [];
+    this.contexts.forEach((c, i) => {
+      for (let t = c.length - 1; t < n; t++) if (c.every((y, j) => tags[t - c.length + 1 + j] === y)) hits.push(i);
+    });
+    let s = sum(take(reshape(this.emissions, [n * K]), tags.map((y, t) => t * K + y)));
+    if (hits.length > 0) s = add(s, sum(take(this.weights, hits)));
+    return s;
+  }
+
+  logProbability(tags: readonly number[]): Tensor {
+    return sub(this.score(tags), this.logPartition());
+  }
+}
