@@ -2,6 +2,7 @@
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { mulStrong } from '../src/ops/binary.js';
+import { mm } from '../src/ops/linalg.js';
 import { leaveOneOutProd } from '../src/products/prod.js';
 import { linearRecurrence } from '../src/products/recurrence.js';
 
@@ -130,6 +131,11 @@ export const opTable: OpRow[] = [
   },
 
   { name: 'matmul', domains: ['real', 'real'], fn: ad.matmul, shapes: [[[2, 3], [3, 4]], [[3], [3, 2]], [[2, 3], [3]], [[2, 2, 3], [3, 2]], [[2, 1, 2, 3], [3, 3, 2]]] },
+  ...([[false, true], [true, false], [true, true]] as const).map(([ta, tb]): OpRow => ({
+    name: `matmul (transA=${ta}, transB=${tb})`, covers: ['matmul'], domains: ['real', 'real'],
+    fn: (a, b) => mm(a, b, ta, tb),
+    shapes: [[ta ? [3, 2] : [2, 3], tb ? [4, 3] : [3, 4]], [ta ? [2, 3, 2] : [2, 2, 3], tb ? [4, 3] : [3, 4]]],
+  })),
   { name: 'dot', covers: ['mul', 'sum', 'matmul'], domains: ['real', 'real'], fn: ad.dot, shapes: [[[3], [3]], [[2, 3], [3, 2]]] },
   { name: 'outer', covers: ['mul', 'reshape'], domains: ['real', 'real'], fn: ad.outer, shapes: [[[3], [2]]] },
 ];

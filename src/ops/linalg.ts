@@ -8,45 +8,54 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { mul } from './binary.js';
 import { sum } from './reduce.js';
-import { reshape, transpose } from './shape.js';
+import { reshape } from './shape.js';
 import { sumTangents, unbroadcastIf } from './rules.js';
 
-/** Swaps the last two axes. */
-function mT(x: Tensor): Tensor {
-  const perm = x.shape.map((_, i) => i);
-  perm[x.ndim - 1] = x.ndim - 2;
-  perm[x.ndim - 2] = x.ndim - 1;
-  return transpose(x, perm);
+interface MatmulParams { readonly transA: boolean; readonly transB: boolean }
+
+/** op(x)'s last two axes: [rows, cols] of x or of its transpose. */
+function dims(x: Tensor, trans: boolean): [number, number] {
+  const r = x.shape[x.ndim - 2]!, c = x.shape[x.ndim - 1]!;
+  return trans ? [c, r] : [r, c];
 }
 
-// For C = A B: dA = G Bᵀ, dB = Aᵀ G (Giles 2008, "Extended collection of matrix derivative
-// results"), each summed over broadcast batch axes. JVP: dC = dA B + A dB.
-const matmulP = definePrimitive<null>({
+// For C = op(A) op(B), with G the cotangent of C (Giles 2008, "Extended collection of matrix
+// derivative results"; transposes folded into the flags, so no transposed copies are made):
+//   C = A B:   dA = G Bᵀ,  dB = Aᵀ G        C = A Bᵀ:   dA = G B,    dB = Gᵀ A
+//   C = Aᵀ B:  dA = B Gᵀ,  dB = A G         C = Aᵀ Bᵀ:  dA = Bᵀ Gᵀ,  dB = Gᵀ Aᵀ
+// each summed over broadcast batch axes. JVP: dC = op(dA) op(B) + op(A) op(dB).
+const matmulP = definePrimitive<MatmulParams>({
   name: 'matmul',
   saves: 'inputs',
-  forward: ([a, b]) => {
-    const m = a!.shape[a!.ndim - 2]!, k = a!.shape[a!.ndim - 1]!, n = b!.shape[b!.ndim - 1]!;
-    if (b!.shape[b!.ndim - 2] !== k) {
+  forward: ([a, b], { transA, transB }) => {
+    const [m, k] = dims(a!, transA);
+    const [kb, n] = dims(b!, transB);
+    if (kb !== k) {
       throw new ShapeError(
         `matmul: shapes ${formatShape(a!.shape)} and ${formatShape(b!.shape)} do not line up: ` +
-          `a's last axis (${k}) must equal b's second-to-last (${b!.shape[b!.ndim - 2]}). Transpose one operand?`,
+          `a's last axis (${k}) must equal b's second-to-last (${kb}). Transpose one operand?`,
       );
     }
     const aBatch = a!.shape.slice(0, -2), bBatch = b!.shape.slice(0, -2);
     const batch = broadcastShapes('matmul (batch axes)', aBatch, bBatch);
-    const data = batchedMatmul(a!.data, b!.data, batch, broadcastStrides(aBatch, batch), broadcastStrides(bBatch, batch), m, k, n);
+    const data = batchedMatmul(a!.data, b!.data, batch, broadcastStrides(aBatch, batch), broadcastStrides(bBatch, batch), m, k, n, transA, transB);
     return new Tensor(data, [...batch, m, n]);
   },
-  vjp: (g, r, _p, needs) => {
+  vjp: (g, r, { transA, transB }, needs) => {
     const [a, b] = r.inputs as [Tensor, Tensor];
-    return [
-      needs[0] ? unbroadcastIf(true, matmul(g, mT(b)), a.shape) : null,
-      needs[1] ? unbroadcastIf(true, matmul(mT(a), g), b.shape) : null,
-    ];
+    let da: Tensor | null = null, db: Tensor | null = null;
+    if (needs[0]) da = transA ? (transB ? mm(b, g, true, true) : mm(b, g, false, true)) : mm(g, b, false, !transB);
+    if (needs[1]) db = transB ? (transA ? mm(g, a, true, true) : mm(g, a, true, false)) : mm(a, g, !transA, false);
+    return [da && unbroadcastIf(true, da, a.shape), db && unbroadcastIf(true, db, b.shape)];
   },
-  jvp: ([ta, tb], [a, b], out) =>
-    sumTangents(out.shape, ta ? matmul(ta, b!) : null, tb ? matmul(a!, tb) : null),
+  jvp: ([ta, tb], [a, b], out, { transA, transB }) =>
+    sumTangents(out.shape, ta ? mm(ta, b!, transA, transB) : null, tb ? mm(a!, tb, transA, transB) : null),
 });
+
+/** op(a) · op(b) for operands of rank ≥ 2, op a transpose of the last two axes when flagged. @internal */
+export function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  return apply(matmulP, [a, b], { transA, transB });
+}
 
 /**
  * Matrix product with NumPy's rules: 2-D × 2-D; batched over leading axes (broadcast);
@@ -64,7 +73,7 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
   const xv = x.ndim === 1, yv = y.ndim === 1;
   const x2 = xv ? reshape(x, [1, x.shape[0]!]) : x;
   const y2 = yv ? reshape(y, [y.shape[0]!, 1]) : y;
-  const out = apply(matmulP, [x2, y2], null);
+  const out = mm(x2, y2, false, false);
   if (!xv && !yv) return out;
   const shape = out.shape.slice(0, -2);
   if (!xv) shape.push(out.shape[out.ndim - 2]!);
