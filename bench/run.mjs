@@ -6,13 +6,14 @@ import { measure } from './timing.mjs';
 import w1 from './workloads/w1.mjs';
 import w2 from './workloads/w2.mjs';
 import w2l from './workloads/w2l.mjs';
+import w3 from './workloads/w3.mjs';
 import w4 from './workloads/w4.mjs';
 import w5 from './workloads/w5.mjs';
 import w6 from './workloads/w6.mjs';
 import w7 from './workloads/w7.mjs';
 import { runW8 } from './memory/run-w8.mjs';
 
-const WORKLOADS = [w1, w2, w2l, ...w4, w5, w6, w7];
+const WORKLOADS = [w1, w2, w2l, w3, ...w4, w5, w6, w7];
 
 /** Timing settings: the full run takes a few minutes on 2 cores, --quick about a minute. */
 const SETTINGS = {

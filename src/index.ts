@@ -58,3 +58,6 @@ export { HigherOrderCRF } from './structured/higherOrder.js';
 export type { HigherOrderCRFOptions } from './structured/higherOrder.js';
 export { VariableOrderCRF } from './structured/variableOrder.js';
 export type { VariableOrderCRFOptions } from './structured/variableOrder.js';
+export { PCFG } from './structured/pcfg.js';
+export type { PCFGOptions } from './structured/pcfg.js';
+export type { ParseTree } from './structured/parseTree.js';
