@@ -71,10 +71,10 @@ export function scan(step: (carry: any, x?: any) => PyTree, init: PyTree, option
   const shapes: Shapes = { carryDef: initFlat.def, pairs: null, yDef: null };
 
   const xRow = (xs: Tensor[], t: number): Tensor[] => xs.map((x) => reshape(take(x, [t]), x.shape.slice(1)));
-  const stepFn = (xs: Tensor[]): StepFn => (carry, t, xRowLeaves) => {
+  const stepFn: StepFn = (carry, t, xRowLeaves) => {
     stats.stepCalls++;
     const x = xsFlat ? unflatten(xsFlat.def, xRowLeaves) : undefined;
-    return splitResult(step(unflatten(shapes.carryDef, carry), x), shapes, t, xs);
+    return splitResult(step(unflatten(shapes.carryDef, carry), x), shapes, t);
   };
   const assemble = (carry: Tensor[], ys: Tensor[][]): any => {
     const out = unflatten(shapes.carryDef, carry);
@@ -90,7 +90,7 @@ export function scan(step: (carry: any, x?: any) => PyTree, init: PyTree, option
     stats.checkpoints = n + 1;
     let carry = initLeaves;
     const ys: Tensor[][] = [];
-    const run = stepFn(xsLeaves);
+    const run = stepFn;
     for (let t = 0; t < n; t++) {
       const r = run(carry, t, xRow(xsLeaves, t));
       carry = r.carry;
@@ -105,7 +105,7 @@ export function scan(step: (carry: any, x?: any) => PyTree, init: PyTree, option
   // One region node on `top`: the loop runs below it, reversed by revolve in its backward pass.
   const innerInit = initLeaves.map((x) => unbox(x, top));
   const innerXs = xsLeaves.map((x) => unbox(x, top));
-  const loop = new CheckpointedLoop(top, stepFn(innerXs), (t) => xRow(innerXs, t), n, c, innerInit, stats, true);
+  const loop = new CheckpointedLoop(top, stepFn, (t) => xRow(innerXs, t), n, c, innerInit, stats, true);
   const { captured: advanceCaptured } = runCapturing(top, () => loop.start(loop));
   const captured = [...new Set([...advanceCaptured, ...loop.tapedCaptured])];
   const out = assemble(loop.finalCarry, loop.ys);
@@ -146,7 +146,7 @@ function scanLength(length: number | undefined, xs: readonly Tensor[]): number {
 }
 
 /** Reads a step's result as a carry, or as [carry, y]; the form is fixed by the first call. */
-function splitResult(result: unknown, shapes: Shapes, t: number, _xs: Tensor[]): { carry: Tensor[]; y: Tensor[] } {
+function splitResult(result: unknown, shapes: Shapes, t: number): { carry: Tensor[]; y: Tensor[] } {
   const flat = flatten(result, 'scan (step result)');
   if (shapes.pairs === null) {
     if (treesMatch(flat.def, shapes.carryDef)) shapes.pairs = false;
