@@ -61,3 +61,5 @@ export type { VariableOrderCRFOptions } from './structured/variableOrder.js';
 export { PCFG } from './structured/pcfg.js';
 export type { PCFGOptions } from './structured/pcfg.js';
 export type { ParseTree } from './structured/parseTree.js';
+export { profile, formatProfile } from './core/profile.js';
+export type { Profile, OpTime } from './core/profile.js';

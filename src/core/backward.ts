@@ -5,6 +5,7 @@ import { anomaly, checkCotangent } from './anomaly.js';
 import { AdjointError } from './errors.js';
 import type { TapeNode } from './trace.js';
 import { accumulate, ownedBuffer } from './cotangents.js';
+import { profiler, timedRule } from './profile.js';
 
 /**
  * Propagates cotangents already seeded on nodes (`node.ct`) back through `tape`, newest first.
@@ -33,7 +34,10 @@ export function backward(tape: readonly TapeNode[]): void {
     let cts: Array<Tensor | null>;
     try {
       // A parent is non-null exactly when its input needs a cotangent.
-      cts = node.prim!.vjp!(g, node, node.params, parents as unknown as readonly boolean[]);
+      const needs = parents as unknown as readonly boolean[];
+      cts = profiler.active
+        ? timedRule(prim.name, () => prim.vjp!(g, node, node.params, needs))
+        : prim.vjp!(g, node, node.params, needs);
     } finally {
       anomaly.inRule--;
     }

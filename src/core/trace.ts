@@ -4,6 +4,7 @@ import { Tensor, serialCounter } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { anomaly, checkForward, captureSite } from './anomaly.js';
 import { retainResidual, type Holder } from './memory.js';
+import { profiler, timedForward } from './profile.js';
 
 let nextLevel = 1;
 /** Traces whose transformation is running, outermost first. */
@@ -94,7 +95,7 @@ export function topTrace(inputs: Tensor[]): Trace | null {
 export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
   const top = topTrace(inputs);
   if (top === null) {
-    const out = prim.forward(inputs, params);
+    const out = profiler.active ? timedForward(prim, inputs, params) : prim.forward(inputs, params);
     if (anomaly.enabled) checkForward(prim.name, out);
     return out;
   }
@@ -168,6 +169,7 @@ export class ReverseTrace extends Trace {
       anomaly.enabled ? captureSite() : null,
     );
     this.tape.push(node);
+    if (profiler.active) profiler.tapeNodes++;
     const box = Tensor.box(out, this);
     box.node = node;
     return box;
