@@ -12,6 +12,7 @@ import w5 from './workloads/w5.mjs';
 import w6 from './workloads/w6.mjs';
 import w7 from './workloads/w7.mjs';
 import { runW8 } from './memory/run-w8.mjs';
+import { runHypergradient } from './implicit/hypergradient.mjs';
 
 const WORKLOADS = [w1, w2, w2l, w3, ...w4, w5, w6, w7];
 
@@ -40,7 +41,7 @@ function parseArgs(argv) {
 
 function select(only) {
   if (!only) return WORKLOADS;
-  const ids = [...WORKLOADS.map((w) => w.id), 'W8'];
+  const ids = [...WORKLOADS.map((w) => w.id), 'W8', 'HG'];
   const unknown = only.filter((id) => !ids.includes(id));
   if (unknown.length) throw new Error(`--only: unknown workload(s) ${unknown.join(', ')}; available: ${ids.join(', ')}`);
   return WORKLOADS.filter((w) => only.includes(w.id));
@@ -126,6 +127,19 @@ function main() {
     rows.push(...r.rows);
     const { all, c10, sqrt } = r.summary;
     console.error(`  W8 done in ${((performance.now() - start) / 1000).toFixed(1)} s: peak residuals c=10 ${(100 * c10.peakBytes / all.peakBytes).toFixed(2)}% of 'all', time ${(c10.ms / all.ms).toFixed(2)}x; 'sqrt' ${(100 * sqrt.peakBytes / all.peakBytes).toFixed(2)}%, ${(sqrt.ms / all.ms).toFixed(2)}x; picture ${r.svg}`);
+  }
+  if (!opts.only || opts.only.includes('HG')) {
+    const start = performance.now();
+    try {
+      const r = runHypergradient({ quick: opts.quick });
+      rows.push(...r.rows);
+      const s = r.summary;
+      console.error(`  HG done in ${((performance.now() - start) / 1000).toFixed(1)} s: one hypergradient = ${s.exactUnits.toFixed(1)} inner gradients (exact HVPs, ${s.cg.exact} CG iterations), ${s.fdUnits.toFixed(1)} with finite-difference HVPs; the inner solve took ${s.forwardEvaluations} gradient evaluations`);
+    } catch (e) {
+      rows.push({ workload: 'HG', impl: 'adjoint', size: '', f_ms: null, vg_ms: null, ratio_vs_plain: null, ratio_vs_own_f: null, runs: null, note: `failed: ${e?.message ?? e}` });
+      console.error(`  HG FAILED: ${e?.stack ?? e}`);
+      process.exitCode = 1;
+    }
   }
   console.log('');
   console.log(formatTable(rows));

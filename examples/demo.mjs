@@ -85,3 +85,10 @@ section('5. Structured prediction on real data: a linear-chain CRF tags vowel st
 // the full run is `node examples/stress-crf.mjs`.
 const { run: trainStress } = await import('./stress-crf.mjs');
 trainStress({ trainSize: 20000, testSize: 5000, epochs: 2 });
+
+section('6. Hypergradients on real data: one L2 penalty per word feature of a spam filter');
+// ad.argmin's result is differentiable in the penalties its loss closes over (implicit function
+// theorem: one CG solve per hypergradient); see docs/hypergradients.md. The full-length run is
+// `node examples/spam-hyperparameters.mjs` (512 penalties, 80 outer steps, an SVG plot).
+const { tune } = await import('./spam-hyperparameters.mjs');
+tune({ features: 256, outerSteps: 12, grid: [-9, -8, -7, -6, -5, -4, -3], every: 4 });

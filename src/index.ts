@@ -61,5 +61,14 @@ export type { VariableOrderCRFOptions } from './structured/variableOrder.js';
 export { PCFG } from './structured/pcfg.js';
 export type { PCFGOptions } from './structured/pcfg.js';
 export type { ParseTree } from './structured/parseTree.js';
+
+export { cg, minres, gmres } from './implicit/linearSolve.js';
+export type { LinearSolveOptions, LinearSolveResult } from './implicit/linearSolve.js';
+export { argmin } from './implicit/argmin.js';
+export type { ArgminOptions, ArgminInfo } from './implicit/argmin.js';
+export type { LinearSolveInfo } from './implicit/diagnostics.js';
+export { root } from './implicit/root.js';
+export type { RootOptions, RootInfo } from './implicit/root.js';
+export * as optimizers from './implicit/optimizers.js';
 export { profile, formatProfile } from './core/profile.js';
 export type { Profile, OpTime } from './core/profile.js';

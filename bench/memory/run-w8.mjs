@@ -53,7 +53,8 @@ export function runW8({ quick }) {
   }
   const caption = `W8 on ${new Date().toISOString().slice(0, 10)}: one run each; 'all' peak ${main.all.peakBytes} B, c = 10 ${(100 * main[10].peakBytes / main.all.peakBytes).toFixed(2)}% of it in ${(main[10].ms / main.all.ms).toFixed(2)}× the time`;
   const svg = tradeoffSvg(sweep, main.all, caption);
-  const out = fileURLToPath(new URL('../../docs/img/w8-checkpointing.svg', import.meta.url));
+  // The full run redraws the guide's picture; a quick run (fewer points) writes beside the results.
+  const out = fileURLToPath(new URL(quick ? '../w8-checkpointing.quick.svg' : '../../docs/img/w8-checkpointing.svg', import.meta.url));
   mkdirSync(fileURLToPath(new URL('../../docs/img/', import.meta.url)), { recursive: true });
   writeFileSync(out, svg + '\n');
   return { rows, summary: { all: main.all, c10: main[10], sqrt: main.sqrt }, svg: out };

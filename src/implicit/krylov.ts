@@ -1,0 +1,51 @@
+/** @file What the Krylov kernels (cg, minres, gmres) share: flat operators, options, results and the stopping rule. */
+import { norm } from './space.js';
+
+/** A linear operator on flat vectors. It must not keep or modify its argument. */
+export type FlatOperator = (v: Float64Array) => Float64Array;
+
+export interface KernelOptions {
+  /** Stop when ‖r‖ ≤ max(tol·‖b‖, atol). */
+  tol: number;
+  atol: number;
+  maxIter: number;
+  /** Starting point (copied); zero when absent. */
+  x0: Float64Array | null;
+  /** An approximation of A⁻¹, symmetric positive definite for cg and minres. */
+  preconditioner: FlatOperator | null;
+  /** A·b when the caller already computed it (used for the first product when x0 is zero and there is no preconditioner). */
+  Ab: Float64Array | null;
+}
+
+export interface KernelResult {
+  x: Float64Array;
+  /** Products with A (not counting the one that forms the initial residual from a non-zero x0). */
+  iterations: number;
+  /** ‖b − A x‖ as tracked by the iteration (in the preconditioner's norm for preconditioned minres). */
+  residualNorm: number;
+  converged: boolean;
+  /** cg only: a direction p with pᵀAp ≤ 0 was met, so A is not positive definite; x is the last iterate. */
+  negativeCurvature: boolean;
+}
+
+/** The residual norm below which a solve has converged. */
+export function threshold(b: Float64Array, o: KernelOptions): number {
+  return Math.max(o.tol * norm(b), o.atol);
+}
+
+/** The first Krylov product A·(s·b), from the known A·b when allowed. */
+export function firstProduct(A: FlatOperator, v: Float64Array, s: number, o: KernelOptions): Float64Array {
+  if (o.Ab === null || o.preconditioner !== null || (o.x0 !== null && o.x0.some((x) => x !== 0))) return A(v);
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < out.length; i++) out[i] = s * o.Ab[i]!;
+  return out;
+}
+
+/** r = b − A x0 and x = x0 (a copy), or r = b and x = 0 without a starting point. */
+export function initialResidual(A: FlatOperator, b: Float64Array, x0: Float64Array | null): { x: Float64Array; r: Float64Array } {
+  if (x0 === null || x0.every((v) => v === 0)) return { x: new Float64Array(b.length), r: b.slice() };
+  const Ax = A(x0);
+  const r = new Float64Array(b.length);
+  for (let i = 0; i < r.length; i++) r[i] = b[i]! - Ax[i]!;
+  return { x: x0.slice(), r };
+}

@@ -1,0 +1,103 @@
+/** @file Differentiating a solution x*(λ) of F(x, λ) = 0 by the implicit function theorem, at every trace level: the engine under cg, argmin and root. */
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, zeros } from '../tensor/create.js';
+import { JvpTrace, ReverseTrace, live, topTrace, unbox, withPaused } from '../core/trace.js';
+import { flatten } from '../core/pytree.js';
+import { neg } from '../ops/unary.js';
+import { recordRegion, runCapturing } from '../transforms/customNode.js';
+import { record } from '../transforms/record.js';
+
+/**
+ * A problem whose solution x is defined implicitly by F(x, args, closure) = 0, where `args` are
+ * explicit inputs (the right-hand side of a linear system) and `closure` is every tensor the
+ * user's functions read through their closures (hyperparameters). By the implicit function
+ * theorem, with J = ∂F/∂x at the solution,
+ *
+ *     dx = −J⁻¹ (∂F/∂args · dargs + ∂F/∂closure · dclosure),
+ *
+ * so a cotangent x̄ pulls back through ONE adjoint solve Jᵀu = x̄ and one VJP of F with respect
+ * to (args, closure) with cotangent −u, whatever the number of hyperparameters; and a tangent
+ * pushes forward through one solve J ẋ = −Ḟ. The solver's iterations are never differentiated.
+ */
+export interface ImplicitProblem {
+  /** The public name, for errors and the tape. */
+  readonly name: string;
+  /**
+   * Evaluates something that depends on every differentiated input (args and closures) the way F
+   * does — a loss value, a matrix-vector product. Only the trace levels of its leaves are read,
+   * and at the bottom level (nothing traced) the result is passed on to `solve`.
+   */
+  probe(args: readonly Tensor[]): ReadonlyArray<Tensor | number>;
+  /** Finds the solution when nothing is traced any more; returns its leaves. */
+  solve(args: readonly Tensor[], probe: ReadonlyArray<Tensor | number>): Tensor[];
+  /** F(x, args), in differentiable adjoint ops, reading the closures as the user's functions do. */
+  residual(x: readonly Tensor[], args: readonly Tensor[]): Tensor[];
+  /** Solves J(x)ᵀ u = g (differentiably, since it may run under an outer transformation). */
+  adjointSolve(x: readonly Tensor[], args: readonly Tensor[], g: readonly Tensor[]): Tensor[];
+  /** Solves J(x) v = r. */
+  tangentSolve(x: readonly Tensor[], args: readonly Tensor[], r: readonly Tensor[]): Tensor[];
+}
+
+/**
+ * The solution's leaves, boxed at every running transformation that the problem depends on.
+ * Level by level from the innermost: a reverse trace gets one tape node (a region) whose backward
+ * rule is the adjoint solve; a forward trace gets the tangent from a tangent solve. Below the
+ * lowest level the problem is solved on plain values, once.
+ */
+export function solveImplicit(problem: ImplicitProblem, args: readonly Tensor[]): Tensor[] {
+  const probed = problem.probe(args);
+  const top = topTrace([...args, ...probed.filter((p): p is Tensor => p instanceof Tensor)]);
+  if (top === null) return problem.solve(args.map(live), probed);
+  const inner = args.map((a) => unbox(a, top));
+  if (top instanceof ReverseTrace) return reverseLevel(problem, top, args, inner);
+  if (top instanceof JvpTrace) return forwardLevel(problem, top, args, inner);
+  throw new Error(`internal: ${problem.name} met a trace of an unknown kind`);
+}
+
+function reverseLevel(problem: ImplicitProblem, trace: ReverseTrace, args: readonly Tensor[], inner: Tensor[]): Tensor[] {
+  // Solve one level down with this trace paused, collecting the closure tensors F reads.
+  const { result: x, captured } = runCapturing(trace, () => solveImplicit(problem, inner));
+  return recordRegion(problem.name, trace, args, {
+    out: x,
+    captured,
+    backward: (cotangent) => {
+      const xBar = flatten(cotangent, problem.name).leaves.map((l) => asTensor(l, problem.name));
+      // The trace has finished: its boxes read as their values one level down.
+      const u = problem.adjointSolve(x, inner, xBar);
+      // VJP of (args, closure) ↦ F(x*, args, closure) with cotangent −u; x* held fixed.
+      const rec = record((ins) => problem.residual(x, ins), inner, trace);
+      try {
+        const cts = rec.pullback(u.map((t) => neg(t)));
+        const byBox = new Map(rec.captured.map((b, i) => [b, cts[inner.length + i]!]));
+        return [...cts.slice(0, inner.length), ...captured.map((b) => byBox.get(b) ?? zeros(b.shape))];
+      } finally {
+        rec.release();
+      }
+    },
+  }) as Tensor[];
+}
+
+function forwardLevel(problem: ImplicitProblem, trace: JvpTrace, args: readonly Tensor[], inner: Tensor[]): Tensor[] {
+  const primal = (box: Tensor) => box.primal!;
+  const x = withPaused(trace, primal, () => solveImplicit(problem, inner));
+  // Ḟ: the tangent of F(x*, args, closure) with x* held fixed, read off this trace.
+  const F = problem.residual(x, args);
+  let any = false;
+  const rhs = F.map((f) => {
+    const l = live(f);
+    if (l.trace !== trace || l.tangent === null) return zeros(l.shape);
+    any = true;
+    return neg(l.tangent);
+  });
+  if (!any) return x;
+  const xDot = withPaused(trace, primal, () => problem.tangentSolve(x, inner, rhs));
+  return x.map((xi, i) => trace.input(xi, xDot[i]!));
+}
+
+/** Plain leaves of a pytree, for code that runs below every trace. @internal */
+export function plainLeaves(tree: unknown, op: string): Tensor[] {
+  return flatten(tree, op).leaves.map((l) => {
+    const t = live(asTensor(l, op));
+    return t.trace === null ? t : new Tensor(t.data, t.shape);
+  });
+}

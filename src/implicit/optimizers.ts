@@ -1,0 +1,139 @@
+/** @file Gradient-descent optimizers as pure, differentiable step functions on pytrees (sgd, momentum, adam), plus the reversible one. */
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, zeros, type TensorLike } from '../tensor/create.js';
+import { flatten, unflatten, treesMatch, type PyTree, type TensorTree } from '../core/pytree.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { add, div, mul, pow, sub } from '../ops/binary.js';
+import { sqrt, square } from '../ops/unary.js';
+
+export { reversibleMomentum } from './reversible.js';
+export type { ReversibleMomentumOptions, ReversibleInfo } from './reversible.js';
+
+/** A hyperparameter: a number or a tensor (differentiable: pass a traced tensor to get its hypergradient), or a function of the step count. */
+export type Hyperparameter = TensorLike | ((count: Tensor) => TensorLike);
+
+/**
+ * An optimizer as two pure functions, in the style of optax: `init(params)` makes the state and
+ * `step(params, grads, state)` returns `[newParams, newState]`. Nothing is mutated, and every
+ * update is written in adjoint ops, so `grad` of a function that trains by calling `step`
+ * (directly or inside `ad.scan`, with checkpoints to bound memory) differentiates through the
+ * whole run: with respect to the learning rate and other hyperparameters, the initial
+ * parameters, and whatever the loss closes over.
+ */
+export interface Optimizer<S extends PyTree = PyTree> {
+  init<P extends PyTree>(params: P): S;
+  step<P extends PyTree>(params: P, grads: PyTree, state: S): [TensorTree<P>, S];
+}
+
+export type SgdState = { count: Tensor };
+export type MomentumState = { count: Tensor; velocity: PyTree };
+export type AdamState = { count: Tensor; mu: PyTree; nu: PyTree };
+
+function leavesOf(tree: unknown, what: string, op: string) {
+  const { leaves, def } = flatten(tree, `optimizers.${op} (${what})`);
+  return { leaves: leaves.map((l) => asTensor(l, `optimizers.${op}`)), def };
+}
+
+/** Params, grads and state trees as matching leaf lists. */
+function aligned(op: string, params: unknown, ...others: Array<[unknown, string]>) {
+  const p = leavesOf(params, 'params', op);
+  const rest = others.map(([tree, what]) => {
+    const o = leavesOf(tree, what, op);
+    if (!treesMatch(o.def, p.def)) throw new ShapeError(`optimizers.${op}: ${what} must have the structure of params.`);
+    o.leaves.forEach((l, i) => {
+      if (l.shape.join() !== p.leaves[i]!.shape.join()) {
+        throw new ShapeError(`optimizers.${op}: leaf ${i} of ${what} has shape [${l.shape}] but the parameter has shape [${p.leaves[i]!.shape}].`);
+      }
+    });
+    return o.leaves;
+  });
+  return { params: p.leaves, def: p.def, rest };
+}
+
+function value(h: Hyperparameter, count: Tensor): TensorLike {
+  return typeof h === 'function' ? h(count) : h;
+}
+
+function checkRate(name: string, v: Hyperparameter | undefined, op: string): void {
+  if (v === undefined) throw new InvalidArgumentError(`optimizers.${op}: option ${name} is required.`);
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new InvalidArgumentError(`optimizers.${op}: ${name} must be finite, got ${v}.`);
+}
+
+const zerosLike = (params: unknown, op: string) => {
+  const { leaves, def } = leavesOf(params, 'params', op);
+  return unflatten(def, leaves.map((l) => zeros(l.shape))) as PyTree;
+};
+
+/**
+ * Plain gradient descent: params ← params − lr·grads.
+ * @example
+ * const opt = ad.optimizers.sgd({ lr: 0.1 });
+ * let params = ad.tensor([1, 2]), state = opt.init(params);
+ * [params, state] = opt.step(params, ad.tensor([1, 1]), state); // params = [0.9, 1.9]
+ */
+export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
+  checkRate('lr', options.lr, 'sgd');
+  return {
+    init: () => ({ count: zeros([]) }),
+    step(params, grads, state) {
+      const a = aligned('sgd', params, [grads, 'grads']);
+      const lr = value(options.lr, state.count);
+      const next = a.params.map((p, i) => sub(p, mul(lr, a.rest[0]![i]!)));
+      return [unflatten(a.def, next) as any, { count: add(state.count, 1) }];
+    },
+  };
+}
+
+/**
+ * Gradient descent with (heavy-ball) momentum, as in optax and PyTorch: v ← β·v + grads, then
+ * params ← params − lr·v; with `nesterov`, params ← params − lr·(grads + β·v).
+ * @example
+ * const opt = ad.optimizers.momentum({ lr: 0.1, beta: 0.9 });
+ * let params = ad.tensor([1]), state = opt.init(params);
+ * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.9]
+ * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.71]: v = 1.9
+ */
+export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter; nesterov?: boolean }): Optimizer<MomentumState> {
+  checkRate('lr', options.lr, 'momentum');
+  const beta = options.beta ?? 0.9;
+  return {
+    init: (params) => ({ count: zeros([]), velocity: zerosLike(params, 'momentum') }),
+    step(params, grads, state) {
+      const a = aligned('momentum', params, [grads, 'grads'], [state.velocity, 'state.velocity']);
+      const lr = value(options.lr, state.count);
+      const b = value(beta, state.count);
+      const v = a.rest[1]!.map((vi, i) => add(mul(b, vi), a.rest[0]![i]!));
+      const next = a.params.map((p, i) => sub(p, mul(lr, options.nesterov ? add(a.rest[0]![i]!, mul(b, v[i]!)) : v[i]!)));
+      return [unflatten(a.def, next) as any, { count: add(state.count, 1), velocity: unflatten(a.def, v) as PyTree }];
+    },
+  };
+}
+
+/**
+ * Adam (Kingma & Ba 2015): running means of the gradient and of its square, bias-corrected:
+ * m ← b1·m + (1 − b1)·g, v ← b2·v + (1 − b2)·g², params ← params − lr·m̂/(√v̂ + eps) with
+ * m̂ = m/(1 − b1^t), v̂ = v/(1 − b2^t).
+ * @example
+ * const opt = ad.optimizers.adam({ lr: 0.1 });
+ * let params = ad.tensor([1, -1]), state = opt.init(params);
+ * [params, state] = opt.step(params, ad.tensor([3, -0.5]), state); // each moves by ≈ lr against its gradient's sign
+ */
+export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter; b2?: Hyperparameter; eps?: number }): Optimizer<AdamState> {
+  checkRate('lr', options.lr, 'adam');
+  const b1 = options.b1 ?? 0.9, b2 = options.b2 ?? 0.999, eps = options.eps ?? 1e-8;
+  return {
+    init: (params) => ({ count: zeros([]), mu: zerosLike(params, 'adam'), nu: zerosLike(params, 'adam') }),
+    step(params, grads, state) {
+      const a = aligned('adam', params, [grads, 'grads'], [state.mu, 'state.mu'], [state.nu, 'state.nu']);
+      const count = add(state.count, 1);
+      const lr = value(options.lr, state.count);
+      const beta1 = value(b1, state.count), beta2 = value(b2, state.count);
+      const g = a.rest[0]!;
+      const mu = a.rest[1]!.map((m, i) => add(mul(beta1, m), mul(sub(1, beta1), g[i]!)));
+      const nu = a.rest[2]!.map((v, i) => add(mul(beta2, v), mul(sub(1, beta2), square(g[i]!))));
+      const c1 = sub(1, pow(beta1, count)), c2 = sub(1, pow(beta2, count));
+      const next = a.params.map((p, i) => sub(p, div(mul(lr, div(mu[i]!, c1)), add(sqrt(div(nu[i]!, c2)), eps))));
+      return [unflatten(a.def, next) as any, { count, mu: unflatten(a.def, mu) as PyTree, nu: unflatten(a.def, nu) as PyTree }];
+    },
+  };
+}

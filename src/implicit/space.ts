@@ -1,0 +1,126 @@
+/** @file Pytrees of tensors as flat Float64Array vectors, so the solvers' inner loops are plain typed-array arithmetic. */
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor } from '../tensor/create.js';
+import { flatten, treesMatch, unflatten, type TreeDef } from '../core/pytree.js';
+import { ShapeError } from '../core/errors.js';
+import { formatShape, shapesEqual, type Shape } from '../tensor/shape.js';
+
+/**
+ * The vector space of one pytree structure: its leaves' shapes laid end to end. A solver works on
+ * flat Float64Arrays of `size` numbers and meets the user's functions through `toTree`/`toFlat`.
+ */
+export class Space {
+  readonly size: number;
+  private readonly offsets: number[];
+
+  private constructor(readonly def: TreeDef, readonly shapes: readonly Shape[], private readonly op: string) {
+    this.offsets = [];
+    let size = 0;
+    for (const s of shapes) {
+      this.offsets.push(size);
+      size += s.reduce((a, b) => a * b, 1);
+    }
+    this.size = size;
+  }
+
+  /** The space of `tree`'s structure and shapes; `op` names the caller in errors. */
+  static of(tree: unknown, op: string): Space {
+    const { leaves, def } = flatten(tree, op);
+    return new Space(def, leaves.map((l) => asTensor(l, op).shape), op);
+  }
+
+  /** `tree`'s leaves as tensors (numbers become 0-d tensors), checked against this space. */
+  leaves(tree: unknown, what: string): Tensor[] {
+    const { leaves, def } = flatten(tree, this.op);
+    if (!treesMatch(def, this.def) || leaves.length !== this.shapes.length) {
+      throw new ShapeError(`${this.op}: ${what} must have the same pytree structure as the right-hand side / starting point.`);
+    }
+    return leaves.map((l, i) => {
+      const t = asTensor(l, this.op);
+      const shape = this.shapes[i]!;
+      if (!shapesEqual(t.shape, shape)) {
+        throw new ShapeError(
+          `${this.op}: leaf ${i} of ${what} has shape ${formatShape(t.shape)}, but the matching leaf of the right-hand side / starting point has shape ${formatShape(shape)}.`,
+        );
+      }
+      return t;
+    });
+  }
+
+  /** The leaves' values, concatenated (a copy; boxed tensors share their primal's values). */
+  toFlat(tree: unknown, what: string): Float64Array {
+    return this.flatOfLeaves(this.leaves(tree, what));
+  }
+
+  flatOfLeaves(leaves: readonly Tensor[]): Float64Array {
+    const out = new Float64Array(this.size);
+    leaves.forEach((t, i) => out.set(t.data, this.offsets[i]!));
+    return out;
+  }
+
+  /** Plain tensors holding copies of `flat`'s segments. */
+  toLeaves(flat: Float64Array): Tensor[] {
+    return this.shapes.map((shape, i) => {
+      const start = this.offsets[i]!;
+      const n = shape.reduce((a, b) => a * b, 1);
+      return new Tensor(flat.slice(start, start + n), [...shape]);
+    });
+  }
+
+  /** A pytree of plain tensors holding a copy of `flat`. */
+  toTree(flat: Float64Array): any {
+    return this.rebuild(this.toLeaves(flat));
+  }
+
+  rebuild(leaves: readonly Tensor[]): any {
+    return unflatten(this.def, leaves);
+  }
+}
+
+// Level-1 BLAS on flat vectors.
+
+export function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+export function norm(a: Float64Array): number {
+  // Scaled, so vectors of huge or tiny entries do not overflow or underflow.
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!));
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]! / scale;
+    s += v * v;
+  }
+  return scale * Math.sqrt(s);
+}
+
+export function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!);
+    if (!(v <= m)) m = v; // NaN wins
+  }
+  return m;
+}
+
+/** y ← y + alpha·x, in place. */
+export function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < y.length; i++) y[i]! += alpha * x[i]!;
+}
+
+/** alpha·x + beta·y, a new vector. */
+export function combine(alpha: number, x: Float64Array, beta: number, y: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = alpha * x[i]! + beta * y[i]!;
+  return out;
+}
+
+export function scaled(alpha: number, x: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = alpha * x[i]!;
+  return out;
+}
