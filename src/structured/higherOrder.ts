@@ -6,13 +6,12 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { add, sub } from '../ops/binary.js';
+import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, slice, take, transpose } from '../ops/shape.js';
-import { stopGradient } from '../ops/select.js';
-import { grad } from '../transforms/vjp.js';
 import { scan, type Checkpoints } from '../transforms/scan.js';
-import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+import type { Semiring } from './semirings.js';
+import { TagModel } from './tagModel.js';
 
 export interface HigherOrderCRFOptions {
   /** Emission scores [n, K] (n ≥ k). */
@@ -35,7 +34,7 @@ export interface HigherOrderCRFOptions {
  * const crf = new ad.HigherOrderCRF({ emissions: ad.random.normal([6, 3], 1), transitions: ad.random.normal([3, 3, 3], 2) });
  * crf.marginals().unary; // [6, 3]
  */
-export class HigherOrderCRF {
+export class HigherOrderCRF extends TagModel {
   readonly order: number;
   readonly emissions: Tensor;
   readonly transitions: Tensor;
@@ -43,7 +42,12 @@ export class HigherOrderCRF {
   readonly end: Tensor;
   readonly checkpoints: Checkpoints;
 
+  protected get parameters(): Tensor {
+    return this.transitions;
+  }
+
   constructor(options: HigherOrderCRFOptions) {
+    super();
     this.emissions = asTensor(options.emissions, 'HigherOrderCRF');
     this.transitions = asTensor(options.transitions, 'HigherOrderCRF');
     const [n, K] = this.emissions.shape as [number, number];
@@ -74,7 +78,7 @@ export class HigherOrderCRF {
    * α over windows (y_{t−k+1}, …, y_t), flattened to K^k; one step:
    * α′[w₂…w_k, y] = ⊕_{w₁} α[w₁…w_k] ⊗ transitions[w₁…w_k, y] ⊗ emissions[t, y].
    */
-  private chainSum(semiring: Semiring, E: Tensor, T: Tensor): Tensor {
+  protected chainSum(semiring: Semiring, E: Tensor, T: Tensor): Tensor {
     const [n, K] = E.shape as [number, number];
     const k = this.order;
     const S = semiring.size;
@@ -103,34 +107,10 @@ export class HigherOrderCRF {
     return semiring.unconvert(semiring.sum(semiring.times(alpha, semiring.convert(reshape(this.end, [Kk]))), 0));
   }
 
-  sum(semiring: Semiring): Tensor {
-    return this.chainSum(semiring, this.emissions, this.transitions);
-  }
-
-  logPartition(): Tensor {
-    return this.sum(log);
-  }
-
-  entropy(): Tensor {
-    return this.sum(entropy);
-  }
-
   /** `unary[t, k] = p(y_t = k)` and `transitions` = the expected count of each window of k + 1 tags. */
   marginals(): { unary: Tensor; transitions: Tensor } {
-    const [unary, transitions] = grad((e: Tensor, t: Tensor) => this.chainSum(log, e, t), [0, 1])(this.emissions, this.transitions) as [Tensor, Tensor];
+    const [unary, transitions] = this.logZGradients();
     return { unary, transitions };
-  }
-
-  /** The Viterbi tags and score, from the max semiring's gradient. */
-  argmax(): { tags: number[]; score: number } {
-    const g = stopGradient(grad((e: Tensor) => this.chainSum(maxSemiring, e, this.transitions))(this.emissions) as Tensor);
-    const [n, K] = this.emissions.shape as [number, number];
-    const tags = Array.from({ length: n }, (_, t) => {
-      let arg = 0;
-      for (let y = 1; y < K; y++) if (g.data[t * K + y]! > g.data[t * K + arg]!) arg = y;
-      return arg;
-    });
-    return { tags, score: stopGradient(this.sum(maxSemiring)).item() };
   }
 
   /** score(y), differentiable. */
@@ -151,7 +131,4 @@ export class HigherOrderCRF {
     return s;
   }
 
-  logProbability(tags: readonly number[]): Tensor {
-    return sub(this.score(tags), this.logPartition());
-  }
 }

@@ -12,6 +12,7 @@ import { grad } from '../transforms/vjp.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { chainPotentials, chainSum, type ChainPotentials } from './chain.js';
 import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+import { rowArgmax } from './tagModel.js';
 
 export interface LinearChainCRFOptions {
   /** Emission scores [n, K], or a batch [B, n, K] (padded to the longest sequence). */
@@ -120,13 +121,7 @@ export class LinearChainCRF {
     const best = chainSum(maxSemiring, this.potentials(), this.checkpoints).toFloat64Array();
     const [, n, K] = this.emissions.shape as [number, number, number];
     const u = stopGradient(this.batched ? unary : reshape(unary, [1, n, K])).data;
-    const paths = this.lengths.map((len, b) =>
-      Array.from({ length: len }, (_, t) => {
-        let arg = 0;
-        for (let k = 1; k < K; k++) if (u[(b * n + t) * K + k]! > u[(b * n + t) * K + arg]!) arg = k;
-        return arg;
-      }),
-    );
+    const paths = this.lengths.map((len, b) => Array.from({ length: len }, (_, t) => rowArgmax(u, (b * n + t) * K, K)));
     return this.batched ? { tags: paths, score: Array.from(best) } : { tags: paths[0]!, score: best[0]! };
   }
 

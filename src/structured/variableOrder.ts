@@ -8,14 +8,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, tensor } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { add, sub } from '../ops/binary.js';
+import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, take, transpose } from '../ops/shape.js';
 import { matmul } from '../ops/linalg.js';
-import { stopGradient } from '../ops/select.js';
-import { grad } from '../transforms/vjp.js';
 import { scan, type Checkpoints } from '../transforms/scan.js';
-import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+import type { Semiring } from './semirings.js';
+import { TagModel } from './tagModel.js';
 
 export interface VariableOrderCRFOptions {
   /** Emission scores [n, K]. */
@@ -81,14 +80,19 @@ function buildAutomaton(K: number, contexts: ReadonlyArray<readonly number[]>): 
  *   contexts: [[0, 1], [1, 1, 0]], weights: ad.tensor([0.5, -1]) });
  * crf.marginals().contexts; // expected number of occurrences of each context
  */
-export class VariableOrderCRF {
+export class VariableOrderCRF extends TagModel {
   readonly emissions: Tensor;
   readonly weights: Tensor;
   readonly contexts: ReadonlyArray<readonly number[]>;
   readonly checkpoints: Checkpoints;
   private readonly auto: Automaton;
 
+  protected get parameters(): Tensor {
+    return this.weights;
+  }
+
   constructor(options: VariableOrderCRFOptions) {
+    super();
     this.emissions = asTensor(options.emissions, 'VariableOrderCRF');
     this.weights = asTensor(options.weights, 'VariableOrderCRF');
     if (this.emissions.ndim !== 2) throw new ShapeError(`VariableOrderCRF: emissions must be [n, K], got ${formatShape(this.emissions.shape)}.`);
@@ -146,7 +150,7 @@ export class VariableOrderCRF {
     return take(E, this.auto.states.map((s) => s[s.length - 1]!), 1); // [n, S]
   }
 
-  private chainSum(semiring: Semiring, E: Tensor, weights: Tensor): Tensor {
+  protected chainSum(semiring: Semiring, E: Tensor, weights: Tensor): Tensor {
     const n = E.shape[0]!;
     const S = this.auto.states.length, R = semiring.size;
     const { init, moves } = this.scores(weights);
@@ -164,33 +168,10 @@ export class VariableOrderCRF {
     return semiring.unconvert(semiring.sum(alpha, 0));
   }
 
-  sum(semiring: Semiring): Tensor {
-    return this.chainSum(semiring, this.emissions, this.weights);
-  }
-
-  logPartition(): Tensor {
-    return this.sum(log);
-  }
-
-  entropy(): Tensor {
-    return this.sum(entropy);
-  }
-
   /** `unary[t, k] = p(y_t = k)`; `contexts[c]` = the expected number of occurrences of context c. */
   marginals(): { unary: Tensor; contexts: Tensor } {
-    const [unary, contexts] = grad((e: Tensor, w: Tensor) => this.chainSum(log, e, w), [0, 1])(this.emissions, this.weights) as [Tensor, Tensor];
+    const [unary, contexts] = this.logZGradients();
     return { unary, contexts };
-  }
-
-  argmax(): { tags: number[]; score: number } {
-    const g = stopGradient(grad((e: Tensor) => this.chainSum(maxSemiring, e, this.weights))(this.emissions) as Tensor);
-    const [n, K] = this.emissions.shape as [number, number];
-    const tags = Array.from({ length: n }, (_, t) => {
-      let arg = 0;
-      for (let y = 1; y < K; y++) if (g.data[t * K + y]! > g.data[t * K + arg]!) arg = y;
-      return arg;
-    });
-    return { tags, score: stopGradient(this.sum(maxSemiring)).item() };
   }
 
   /** score(y), differentiable: emissions plus every context occurrence. */
@@ -208,7 +189,4 @@ export class VariableOrderCRF {
     return s;
   }
 
-  logProbability(tags: readonly number[]): Tensor {
-    return sub(this.score(tags), this.logPartition());
-  }
 }

@@ -1,0 +1,57 @@
+/** @file What every unbatched tagging model shares once it has a semiring sum and a score: log Z, entropy, marginals, Viterbi, log p. */
+import type { Tensor } from '../tensor/tensor.js';
+import { sub } from '../ops/binary.js';
+import { stopGradient } from '../ops/select.js';
+import { grad } from '../transforms/vjp.js';
+import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+
+/** The index of the largest of K values starting at `offset` (the first on ties). */
+export function rowArgmax(data: Float64Array, offset: number, K: number): number {
+  let arg = 0;
+  for (let k = 1; k < K; k++) if (data[offset + k]! > data[offset + arg]!) arg = k;
+  return arg;
+}
+
+/**
+ * A distribution over tag sequences of one sentence (emissions [n, K]) with one more tensor of
+ * scores (`parameters`: transitions, context weights). Subclasses write the forward algorithm
+ * once (`chainSum`, against a semiring) and `score`; the rest follows from semirings and gradients.
+ */
+export abstract class TagModel {
+  abstract readonly emissions: Tensor;
+  protected abstract readonly parameters: Tensor;
+  /** The semiring sum over tag sequences as a function of the scores, so it can be differentiated. */
+  protected abstract chainSum(semiring: Semiring, emissions: Tensor, parameters: Tensor): Tensor;
+  /** score(y), differentiable. */
+  abstract score(tags: readonly number[]): Tensor;
+
+  sum(semiring: Semiring): Tensor {
+    return this.chainSum(semiring, this.emissions, this.parameters);
+  }
+
+  logPartition(): Tensor {
+    return this.sum(log);
+  }
+
+  entropy(): Tensor {
+    return this.sum(entropy);
+  }
+
+  /** log p(y) = score(y) − log Z. */
+  logProbability(tags: readonly number[]): Tensor {
+    return sub(this.score(tags), this.logPartition());
+  }
+
+  /** ∂ log Z / ∂ (emissions, parameters): the unary marginals and the expected parameter counts. */
+  protected logZGradients(): [Tensor, Tensor] {
+    return grad((e: Tensor, p: Tensor) => this.chainSum(log, e, p), [0, 1])(this.emissions, this.parameters) as [Tensor, Tensor];
+  }
+
+  /** The Viterbi tags (read off the max semiring's gradient: 1 on the best path) and their score. */
+  argmax(): { tags: number[]; score: number } {
+    const g = stopGradient(grad((e: Tensor) => this.chainSum(maxSemiring, e, this.parameters))(this.emissions) as Tensor);
+    const [n, K] = this.emissions.shape as [number, number];
+    const tags = Array.from({ length: n }, (_, t) => rowArgmax(g.data, t * K, K));
+    return { tags, score: stopGradient(this.sum(maxSemiring)).item() };
+  }
+}
