@@ -6,23 +6,23 @@ const STEPS = 100000, X0 = 0.5, A = 2, B = 0.1;
 // ---- plain ----
 
 function plainF(d) {
-  const { a, b } = d;
+  const { a, b, steps } = d;
   let x = X0;
-  for (let t = 0; t < STEPS; t++) x = a * Math.sin(x) + b * x;
+  for (let t = 0; t < steps; t++) x = a * Math.sin(x) + b * x;
   return x;
 }
 
 /** Keeps x_t; backward: ā += x̄ sin x_t, b̄ += x̄ x_t, x̄ ← x̄ (a cos x_t + b). */
 function plainVG(d) {
-  const { a, b } = d;
-  const xs = new Float64Array(STEPS);
+  const { a, b, steps } = d;
+  const xs = new Float64Array(steps);
   let x = X0;
-  for (let t = 0; t < STEPS; t++) {
+  for (let t = 0; t < steps; t++) {
     xs[t] = x;
     x = a * Math.sin(x) + b * x;
   }
   let gx = 1, ga = 0, gb = 0;
-  for (let t = STEPS - 1; t >= 0; t--) {
+  for (let t = steps - 1; t >= 0; t--) {
     const xt = xs[t];
     ga += gx * Math.sin(xt);
     gb += gx * xt;
@@ -34,29 +34,38 @@ function plainVG(d) {
 // ---- adjoint ----
 
 /** The recurrence as a user would write it: 0-d tensors and ad ops in a plain for loop. */
-function recurrence(a, b) {
+function recurrence(a, b, steps = STEPS) {
   let x = ad.scalar(X0);
-  for (let t = 0; t < STEPS; t++) x = ad.add(ad.mul(a, ad.sin(x)), ad.mul(b, x));
+  for (let t = 0; t < steps; t++) x = ad.add(ad.mul(a, ad.sin(x)), ad.mul(b, x));
   return x;
 }
 
 const vgRecurrence = ad.valueAndGrad(recurrence, [0, 1]);
 
 function adjointF(d) {
-  return recurrence(d.t.a, d.t.b).item();
+  return recurrence(d.t.a, d.t.b, d.steps).item();
 }
 
 function adjointVG(d) {
-  const [v, [ga, gb]] = vgRecurrence(d.t.a, d.t.b);
+  const [v, [ga, gb]] = vgRecurrence(d.t.a, d.t.b, d.steps);
   return { value: v.item(), grads: { a: ga.item(), b: gb.item() } };
 }
 
-export default {
-  id: 'W6',
-  size: 'T=1e5 scalar',
-  setup() {
-    return { a: A, b: B, t: { a: ad.scalar(A), b: ad.scalar(B) } };
-  },
-  plain: { f: plainF, vg: plainVG },
-  adjoint: { f: adjointF, vg: adjointVG },
-};
+/** The workload with `steps` steps (W6: 1e5, as BENCHMARKS.md defines it). */
+function recurrenceWorkload(id, steps, size) {
+  return {
+    id,
+    size,
+    steps,
+    setup() {
+      return { a: A, b: B, steps, t: { a: ad.scalar(A), b: ad.scalar(B) } };
+    },
+    plain: { f: plainF, vg: plainVG },
+    adjoint: { f: adjointF, vg: adjointVG },
+  };
+}
+
+export default recurrenceWorkload('W6', STEPS, 'T=1e5 scalar');
+
+/** W6 cut to T=1e3 (not a BENCHMARKS.md workload): where the peers, impractical at T=1e5, are measured. */
+export const w6s = recurrenceWorkload('W6S', 1000, 'T=1e3 scalar (W6 cut 100x for the peers)');
