@@ -54,22 +54,15 @@ const forward = (q, inputs) => {
 const loss = (q) => ad.mean(ad.sub(ad.softplus(forward(q, X)), ad.mul(y, forward(q, X))));
 const accuracy = (q) => ad.mean(ad.equal(ad.greater(forward(q, X), 0), y)).item();
 const step = ad.valueAndGrad(loss);
-// Adam, written out: m and v are running moments of the gradient.
-const lr = 0.03, beta1 = 0.9, beta2 = 0.999;
-let m = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, ad.zeros(t.shape)]));
-let s = Object.fromEntries(Object.entries(params).map(([k, t]) => [k, ad.zeros(t.shape)]));
+// Adam from ad.optimizers (optax-style: init, then step(params, grads, state)).
+const opt = ad.optimizers.adam({ lr: 0.03 });
+let state = opt.init(params);
 const steps = 600;
 const tty = Boolean(process.stdout.isTTY);
 const started = performance.now();
 for (let t = 1; t <= steps; t++) {
   const [value, g] = step(params);
-  for (const k of Object.keys(params)) {
-    m[k] = ad.add(ad.mul(beta1, m[k]), ad.mul(1 - beta1, g[k]));
-    s[k] = ad.add(ad.mul(beta2, s[k]), ad.mul(1 - beta2, ad.square(g[k])));
-    const mHat = ad.div(m[k], 1 - beta1 ** t);
-    const sHat = ad.div(s[k], 1 - beta2 ** t);
-    params[k] = ad.sub(params[k], ad.div(ad.mul(lr, mHat), ad.add(ad.sqrt(sHat), 1e-8)));
-  }
+  [params, state] = opt.step(params, g, state);
   // A progress line, redrawn in place on a terminal, printed every 100 steps otherwise.
   if (tty ? t % 10 === 0 || t === steps : t % 100 === 0) {
     const bar = '█'.repeat(Math.round((t / steps) * 30)).padEnd(30, '·');

@@ -124,11 +124,8 @@ export function run({ trainSize = Infinity, testSize = Infinity, epochs = 3, bat
   for (let i = 0; i < train.length; i += batchSize) encoded.push(encode(train.slice(i, i + batchSize), vocab, true));
   let params = { weights: ad.zeros([vocab.size, 3]), transitions: ad.zeros([3, 3]), start: ad.zeros([3]), end: ad.zeros([3]) };
   const step = ad.valueAndGrad(loss);
-  // Adam on every parameter
-  const lr = 0.02, b1 = 0.9, b2 = 0.999;
-  let m = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, ad.zeros(v.shape)]));
-  let s = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, ad.zeros(v.shape)]));
-  let t = 0;
+  const opt = ad.optimizers.adam({ lr: 0.02 });
+  let state = opt.init(params);
   const tty = Boolean(process.stdout.isTTY);
   const started = performance.now();
   for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -136,12 +133,7 @@ export function run({ trainSize = Infinity, testSize = Infinity, epochs = 3, bat
     encoded.forEach((enc, i) => {
       const [value, g] = step(params, enc);
       total += value.item();
-      t++;
-      for (const k of Object.keys(params)) {
-        m[k] = ad.add(ad.mul(b1, m[k]), ad.mul(1 - b1, g[k]));
-        s[k] = ad.add(ad.mul(b2, s[k]), ad.mul(1 - b2, ad.square(g[k])));
-        params[k] = ad.sub(params[k], ad.div(ad.mul(lr / (1 - b1 ** t), m[k]), ad.add(ad.sqrt(ad.div(s[k], 1 - b2 ** t)), 1e-8)));
-      }
+      [params, state] = opt.step(params, g, state);
       if (tty && (i % 10 === 0 || i === encoded.length - 1)) {
         const bar = '█'.repeat(Math.round(((i + 1) / encoded.length) * 24)).padEnd(24, '·');
         process.stdout.write(`\r  epoch ${epoch}/${epochs} [${bar}] loss ${(total / (i + 1)).toFixed(4)}`);
