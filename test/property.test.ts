@@ -50,7 +50,7 @@ describe('random programs', () => {
       families.add(String(p.S));
     }
     expect(seen.size).toBe(2 + UNARY.length + BINARY.length + REDUCE.length + SHAPED.length);
-    expect(families.size).toBe(5);
+    expect(families.size).toBe(6);
   });
 });
 

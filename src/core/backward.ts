@@ -3,18 +3,54 @@ import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { anomaly, checkCotangent } from './anomaly.js';
 import { AdjointError } from './errors.js';
-import type { TapeNode } from './trace.js';
+import { BRIDGE, type TapeNode } from './trace.js';
+import type { ScalarTape } from './scalarTape.js';
 import { accumulate, ownedBuffer } from './cotangents.js';
-import { profiler, timedRule } from './profile.js';
+import { profiler, timedRule, timedScalarWalk } from './profile.js';
 
 /**
  * Propagates cotangents already seeded on nodes (`node.ct`) back through `tape`, newest first.
  * Each node is visited once; nodes that received no cotangent are skipped (so only the part of
  * the tape between the seeded outputs and the inputs costs anything). Runs in constant stack depth.
  */
-export function backward(tape: readonly TapeNode[]): void {
+export function backward(tape: readonly TapeNode[], scalars: ScalarTape | null = null): void {
+  if (scalars === null || scalars.length === 0) {
+    walk(tape, null);
+    return;
+  }
+  // The scalar tape's entries interleave with the nodes by creation order (node.mark).
+  const adj = scalars.adjoints();
+  const give = (node: { ct: Tensor | null }, ct: Tensor) => accumulate(node as TapeNode, ct);
+  let top = scalars.length;
+  walk(tape, (node) => {
+    if (node.mark < top) {
+      const t0 = profiler.active ? performance.now() : 0;
+      scalars.backward(adj, node.mark, top, give);
+      if (profiler.active) timedScalarWalk(top - node.mark, performance.now() - t0);
+      top = node.mark;
+    }
+    if (node.prim === BRIDGE) {
+      const g = node.ct;
+      if (g !== null) scalars.seed(adj, node.params as number, g);
+      node.ct = null;
+      node.ctOwned = false;
+      return true;
+    }
+    return false;
+  });
+  if (top > 0) {
+    const t0 = profiler.active ? performance.now() : 0;
+    scalars.backward(adj, 0, top, give);
+    if (profiler.active) timedScalarWalk(top, performance.now() - t0);
+  }
+  scalars.doneWith(adj);
+}
+
+/** The walk over tape nodes; `before(node)` runs first for each node and returns true when it handled it. */
+function walk(tape: readonly TapeNode[], before: ((node: TapeNode) => boolean) | null): void {
   for (let k = tape.length - 1; k >= 0; k--) {
     const node = tape[k]!;
+    if (before !== null && before(node)) continue;
     const g = node.ct;
     if (g === null) continue;
     node.ct = null;

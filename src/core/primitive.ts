@@ -1,6 +1,7 @@
 /** @file What a primitive is: a name, its forward kernel, its VJP and JVP rules, and the residuals it keeps. */
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { SCALAR_CODES, registerScalarPrimitive } from './scalarTape.js';
 
 /**
  * What the backward pass may read of one recorded call. Only what the primitive declared in
@@ -39,6 +40,11 @@ export interface Primitive<P = unknown> {
    * slice size) instead of n dense zero-padded cotangents.
    */
   readonly accumulate?: (acc: Float64Array, g: Tensor, params: P) => void;
+  /**
+   * Set by definePrimitive for 0-d elementwise ops the scalar tape handles (core/scalarTape.ts);
+   * undefined otherwise. @internal
+   */
+  scalarCode?: number;
   readonly jvp: ((tangents: ReadonlyArray<Tensor | null>, primals: readonly Tensor[], out: Tensor, params: P) => Tensor | null) | null;
 }
 
@@ -49,5 +55,10 @@ export const primitiveRegistry = new Map<string, Primitive<any>>();
 export function definePrimitive<P>(def: Primitive<P>): Primitive<P> {
   if (primitiveRegistry.has(def.name)) throw new Error(`internal: primitive '${def.name}' defined twice`);
   primitiveRegistry.set(def.name, def);
+  const code = SCALAR_CODES.get(def.name);
+  if (code !== undefined) {
+    def.scalarCode = code;
+    registerScalarPrimitive(code, def);
+  }
   return def;
 }

@@ -49,6 +49,18 @@ export function timedForward<P>(prim: Primitive<P>, inputs: readonly Tensor[], p
   return out;
 }
 
+/** Records the time of one scalar-tape op (core/scalarTape.ts) under its primitive's name. @internal */
+export function timedScalar(op: string, ms: number): void {
+  if (profiler.inRule === 0) add(profiler.forward, op, ms);
+}
+
+/** Records a backward walk over `entries` scalar-tape entries (one row, 'scalar tape', counting entries). @internal */
+export function timedScalarWalk(entries: number, ms: number): void {
+  if (profiler.inRule > 0) return;
+  add(profiler.backward, 'scalar tape', ms);
+  profiler.backward.get('scalar tape')!.calls += entries - 1;
+}
+
 /** Times a VJP rule. @internal */
 export function timedRule<T>(op: string, rule: () => T): T {
   profiler.inRule++;

@@ -3,8 +3,9 @@ import type { Shape } from '../tensor/shape.js';
 import { Tensor, serialCounter } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { anomaly, checkForward, captureSite } from './anomaly.js';
-import { retainResidual, type Holder } from './memory.js';
-import { profiler, timedForward } from './profile.js';
+import { retainBytes, retainResidual, type Holder } from './memory.js';
+import { profiler, timedForward, timedScalar } from './profile.js';
+import { ScalarTape, scalarForward } from './scalarTape.js';
 
 let nextLevel = 1;
 /** Traces whose transformation is running, outermost first. */
@@ -93,6 +94,10 @@ export function topTrace(inputs: Tensor[]): Trace | null {
 
 /** Calls a primitive: runs its kernel on plain values, or lets the innermost live trace handle it. */
 export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
+  if (prim.scalarCode !== undefined) {
+    const out = applyScalar(prim, prim.scalarCode, inputs);
+    if (out !== null) return out;
+  }
   const top = topTrace(inputs);
   if (top === null) {
     const out = profiler.active ? timedForward(prim, inputs, params) : prim.forward(inputs, params);
@@ -100,6 +105,28 @@ export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tenso
     return out;
   }
   return top.process(prim, inputs, params);
+}
+
+/**
+ * The fast path for 0-d elementwise ops (the common case of scalar-heavy loops): plain values
+ * give a buffer-less 0-d tensor; values boxed at a live reverse trace over plain values go on its
+ * scalar tape. Anything else (dead boxes, outer levels, profile or anomaly mode) returns null
+ * for the general path, which reaches the same results.
+ */
+function applyScalar(prim: Primitive<any>, code: number, inputs: Tensor[]): Tensor | null {
+  if (anomaly.enabled || profiler.active) return null;
+  const a = inputs[0]!;
+  const b = inputs.length > 1 ? inputs[1]! : null;
+  if (a.shape.length !== 0 || (b !== null && b.shape.length !== 0)) return null;
+  const ta = a.trace;
+  const tb = b === null ? null : b.trace;
+  if (ta === null && tb === null) return Tensor.scalar(scalarForward(code, a.first, b === null ? 0 : b.first));
+  if (prim.vjp === null) return null;
+  const top = ta === null ? tb! : tb === null || ta.level >= tb.level ? ta : tb;
+  if (!(top instanceof ReverseTrace) || !top.active) return null;
+  if (ta !== null && (ta !== top || (a.slot < 0 && a.primal!.trace !== null))) return null;
+  if (tb !== null && (tb !== top || (b!.slot < 0 && b!.primal!.trace !== null))) return null;
+  return top.recordScalar(code, a, b);
 }
 
 /**
@@ -111,6 +138,8 @@ export class TapeNode implements Residuals {
   ct: Tensor | null = null;
   /** True when `ct` is a plain buffer the backward pass allocated itself, so it may add into it in place. */
   ctOwned = false;
+  /** Length of the trace's scalar tape when this node was recorded: the backward pass walks scalar entries past it first. */
+  mark = 0;
   constructor(
     readonly prim: Primitive<any> | null,
     readonly params: unknown,
@@ -131,9 +160,25 @@ export function leafNode(shape: Shape): TapeNode {
   return new TapeNode(null, null, NO_PARENTS, NO_PARENTS, null, NO_PARENTS, shape, null);
 }
 
+/**
+ * The node standing for a scalar-tape value read by a general op (`params` is its slot): the
+ * backward pass adds its cotangent to that slot's adjoint.
+ */
+export const BRIDGE: Primitive<number> = {
+  name: 'scalarTape',
+  saves: 'none',
+  forward: () => {
+    throw new Error('internal: the scalar-tape bridge has no kernel');
+  },
+  vjp: null,
+  jvp: null,
+};
+
 /** Reverse mode: records each call on a tape for a later backward pass. */
 export class ReverseTrace extends Trace {
   tape: TapeNode[] = [];
+  /** 0-d first-order ops, recorded compactly (core/scalarTape.ts); made on first use. */
+  scalars: ScalarTape | null = null;
   /** Bytes of residuals this tape holds (see memory.ts). */
   readonly memory: Holder = { residualBytes: 0 };
   /** Tensors made before this serial existed before the tape began. */
@@ -146,7 +191,69 @@ export class ReverseTrace extends Trace {
     return b;
   }
 
+  /** The tape node of one of this trace's boxes: a scalar-tape value gets a bridge node once. */
+  nodeOf(x: Tensor): TapeNode | null {
+    if (x.node !== null || x.slot < 0) return x.node;
+    const node = new TapeNode(BRIDGE, x.slot, NO_PARENTS, NO_PARENTS, null, NO_PARENTS, x.shape, null);
+    node.mark = this.scalars!.length;
+    this.tape.push(node);
+    return (x.node = node);
+  }
+
+  /**
+   * Whether a call can go on the scalar tape: a differentiable 0-d elementwise op whose inputs are
+   * plain 0-d values or this trace's boxes over plain values (so its residuals are numbers).
+   */
+  private scalarEligible(prim: Primitive<any>, inputs: Tensor[]): boolean {
+    if (prim.scalarCode === undefined || prim.vjp === null || anomaly.enabled) return false;
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i]!;
+      if (x.shape.length !== 0) return false;
+      if (x.trace === null) continue;
+      if (x.trace !== this || (x.slot < 0 && x.primal!.trace !== null)) return false;
+    }
+    return true;
+  }
+
+  /** Imports a general node's 0-d value onto the scalar tape, once per box. */
+  private importSlot(x: Tensor): number {
+    return (x.slot = this.scalarTape().importNode(x.node!, x.first));
+  }
+
+  private scalarTape(): ScalarTape {
+    let s = this.scalars;
+    if (s === null) {
+      const memory = this.memory;
+      s = this.scalars = new ScalarTape((bytes) => retainBytes(memory, bytes));
+    }
+    return s;
+  }
+
+  /** Records a 0-d op on the scalar tape and returns a light box naming its slot. @internal */
+  recordScalar(code: number, a: Tensor, b: Tensor | null): Tensor {
+    const va = a.first;
+    const vb = b === null ? 0 : b.first;
+    const v = scalarForward(code, va, vb);
+    const sa = a.trace === null ? -1 : a.slot >= 0 ? a.slot : this.importSlot(a);
+    const sb = b === null || b.trace === null ? -1 : b.slot >= 0 ? b.slot : this.importSlot(b);
+    const scalars = this.scalars ?? this.scalarTape();
+    return Tensor.scalarBox(v, this, scalars.push(code, sa, sb, va, vb, v));
+  }
+
+  /** The general path's way onto the scalar tape (profile mode: timed). */
+  private processScalar(prim: Primitive<any>, inputs: Tensor[]): Tensor {
+    const a = inputs[0]!;
+    const b = inputs.length > 1 ? inputs[1]! : null;
+    if (!profiler.active) return this.recordScalar(prim.scalarCode!, a, b);
+    const t0 = performance.now();
+    const out = this.recordScalar(prim.scalarCode!, a, b);
+    timedScalar(prim.name, performance.now() - t0);
+    profiler.tapeNodes++;
+    return out;
+  }
+
   process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
+    if (this.scalarEligible(prim, inputs)) return this.processScalar(prim, inputs);
     const n = inputs.length;
     const primals = new Array<Tensor>(n);
     const parents = new Array<TapeNode | null>(n);
@@ -155,7 +262,7 @@ export class ReverseTrace extends Trace {
       const x = inputs[i]!;
       const p = x.trace === this ? x.primal! : x;
       primals[i] = p;
-      parents[i] = x.trace === this ? x.node : null;
+      parents[i] = x.trace === this ? this.nodeOf(x) : null;
       shapes[i] = p.shape;
     }
     const out = apply(prim, primals, params);
@@ -168,6 +275,7 @@ export class ReverseTrace extends Trace {
       prim, params, parents, keepInputs ? primals : NO_PARENTS, keepOut ? out : null, shapes, out.shape,
       anomaly.enabled ? captureSite() : null,
     );
+    if (this.scalars !== null) node.mark = this.scalars.length;
     this.tape.push(node);
     if (profiler.active) profiler.tapeNodes++;
     const box = Tensor.box(out, this);
@@ -177,11 +285,12 @@ export class ReverseTrace extends Trace {
 
   /** Records a node whose backward rule is a closure (customVjp, checkpoint). */
   record(prim: Primitive<any>, params: unknown, args: Tensor[], out: Tensor): Tensor {
-    const parents = args.map((x) => (x.trace === this ? x.node : null));
+    const parents = args.map((x) => (x.trace === this ? this.nodeOf(x) : null));
     const node = new TapeNode(
       prim, params, parents, NO_PARENTS, null, args.map((x) => x.shape), out.shape,
       anomaly.enabled ? captureSite() : null,
     );
+    if (this.scalars !== null) node.mark = this.scalars.length;
     this.tape.push(node);
     const box = Tensor.box(out, this);
     box.node = node;

@@ -44,9 +44,7 @@ export function tensor(value: TensorInput, shape?: Shape): Tensor {
 
 /** A 0-d tensor. */
 export function scalar(v: number): Tensor {
-  const d = new Float64Array(1);
-  d[0] = v;
-  return new Tensor(d, []);
+  return Tensor.scalar(v);
 }
 
 /** Numbers become 0-d tensors; tensors pass through. @internal */

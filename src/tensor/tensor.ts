@@ -11,18 +11,22 @@ import { formatTensor } from './format.js';
  * so `x.item()` and ordinary control flow work inside differentiated code.
  */
 export class Tensor {
-  /** Row-major values; shared, never write to it (use `toFloat64Array()` for a copy). */
-  readonly data: Float64Array;
+  /** The values, or null for a 0-d tensor not yet asked for them (its value is in `scalarValue`). @internal */
+  buffer: Float64Array | null;
+  /** The value of a 0-d tensor made without a buffer (see `Tensor.scalar`). @internal */
+  scalarValue: number;
   readonly shape: Shape;
   readonly size: number;
   /** The transformation this tensor is boxed in, or null for a plain value. @internal */
   trace: Trace | null;
-  /** The same value one level down (boxed at an outer level or plain). @internal */
-  primal: Tensor | null;
+  /** The same value one level down, or null before a scalar-tape box is asked for it (see `primal`). @internal */
+  below: Tensor | null;
   /** Forward mode: the tangent carried with this value (null means zero). @internal */
   tangent: Tensor | null;
   /** Reverse mode: the tape node that produced this value. @internal */
   node: TapeNode | null;
+  /** Reverse mode: this value's entry on its trace's scalar tape, or -1 (see core/scalarTape.ts). @internal */
+  slot: number;
   /** Level of the trace that last counted this tensor as a residual (memory accounting). @internal */
   savedBy: number;
   /** Creation order: residual accounting counts only tensors made after a tape began. @internal */
@@ -30,22 +34,77 @@ export class Tensor {
 
   /** @internal Use `ad.tensor(...)` to make tensors. */
   constructor(data: Float64Array, shape: Shape) {
-    this.data = data;
+    this.buffer = data;
+    this.scalarValue = 0;
     this.shape = shape;
     this.size = data.length;
     this.trace = null;
-    this.primal = null;
+    this.below = null;
     this.tangent = null;
     this.node = null;
+    this.slot = -1;
     this.savedBy = 0;
     this.serial = serialCounter.next++;
   }
 
+  /**
+   * A 0-d tensor holding `v` with no Float64Array until someone reads `data`: scalar-heavy code
+   * (a loop of 10⁵ tiny steps) then allocates one small object per op. @internal
+   */
+  static scalar(v: number): Tensor {
+    const t = new Tensor(NO_DATA, SCALAR_SHAPE);
+    (t as { size: number }).size = 1;
+    t.buffer = null;
+    t.scalarValue = v;
+    return t;
+  }
+
+  /** Row-major values; shared, never write to it (use `toFloat64Array()` for a copy). */
+  get data(): Float64Array {
+    const b = this.buffer;
+    if (b !== null) return b;
+    const d = new Float64Array(1);
+    d[0] = this.scalarValue;
+    return (this.buffer = d);
+  }
+
+  /** The value of a one-element tensor, without touching a buffer that was never made. @internal */
+  get first(): number {
+    const b = this.buffer;
+    return b === null ? this.scalarValue : b[0]!;
+  }
+
+  /** The same value one level down (boxed at an outer level or plain); null for a plain value. @internal */
+  get primal(): Tensor | null {
+    const p = this.below;
+    if (p !== null || this.trace === null) return p;
+    // A scalar-tape box makes its plain primal only when general code asks for it.
+    return (this.below = Tensor.scalar(this.scalarValue));
+  }
+
+  set primal(p: Tensor | null) {
+    this.below = p;
+  }
+
   /** A tensor boxed at `trace`, sharing `primal`'s value. @internal */
   static box(primal: Tensor, trace: Trace): Tensor {
-    const t = new Tensor(primal.data, primal.shape);
+    const t = new Tensor(NO_DATA, primal.shape);
+    (t as { size: number }).size = primal.size;
+    t.buffer = primal.buffer;
+    t.scalarValue = primal.scalarValue;
     t.trace = trace;
-    t.primal = primal;
+    t.below = primal;
+    return t;
+  }
+
+  /** A scalar-tape box: a 0-d value at `trace` recorded as entry `slot`; its primal is made on demand. @internal */
+  static scalarBox(v: number, trace: Trace, slot: number): Tensor {
+    const t = new Tensor(NO_DATA, SCALAR_SHAPE);
+    (t as { size: number }).size = 1;
+    t.buffer = null;
+    t.scalarValue = v;
+    t.trace = trace;
+    t.slot = slot;
     return t;
   }
 
@@ -62,12 +121,12 @@ export class Tensor {
           `Use toArray() or toFloat64Array() for many values.`,
       );
     }
-    return this.data[0]!;
+    return this.first;
   }
 
   /** A number for a 0-d tensor, nested arrays otherwise. */
   toArray(): number | NestedArray {
-    if (this.shape.length === 0) return this.data[0]!;
+    if (this.shape.length === 0) return this.first;
     return nest(this.data, this.shape, 0, 0) as NestedArray;
   }
 
@@ -85,6 +144,9 @@ export class Tensor {
     return this.toString();
   }
 }
+
+const NO_DATA = new Float64Array(0);
+const SCALAR_SHAPE: Shape = Object.freeze([]) as unknown as Shape;
 
 /** The next tensor serial number. @internal */
 export const serialCounter = { next: 1 };

@@ -59,7 +59,7 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
   } finally {
     trace.finish();
   }
-  const outNodes: Array<TapeNode | null> = outLeaves.map((l) => (l instanceof Tensor && l.trace === trace ? l.node : null));
+  const outNodes: Array<TapeNode | null> = outLeaves.map((l) => (l instanceof Tensor && l.trace === trace ? trace.nodeOf(l) : null));
   const outPrimals = outLeaves.map((l) => (l instanceof Tensor ? unbox(l, trace) : l));
   const allInputs = [...inputs, ...capturedInputs];
   const leafNodes = allInputs.map((b) => b.node!);
@@ -85,7 +85,7 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
         }
         accumulate(node, g);
       });
-      backward(tape);
+      backward(tape, trace.scalars);
       return leafNodes.map((n, i) => {
         const g = n.ct ?? zeros(allInputs[i]!.shape);
         resetCotangent(n);
@@ -94,6 +94,7 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
     },
     release() {
       tape = null;
+      trace.scalars?.release();
       releaseTrace(trace.memory);
     },
     releaseWith(owner) {

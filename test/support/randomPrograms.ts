@@ -32,7 +32,8 @@ export interface RandomProgram {
   final: (typeof REDUCE)[number];
 }
 
-const FAMILIES = [[4], [2, 3], [3, 3], [2, 2, 2], [3, 1, 2]];
+// [] makes every node 0-d: whole programs on the scalar tape (core/scalarTape.ts).
+const FAMILIES = [[], [4], [2, 3], [3, 3], [2, 2, 2], [3, 1, 2]];
 const POW_EXPONENTS = [-1.5, 0.5, 2, 3];
 /** Integer powers are polynomials: smooth on the whole line, zero included. */
 const INT_EXPONENTS = [1, 2, 3, 1];
