@@ -1,7 +1,7 @@
 /** @file What a primitive is: a name, its forward kernel, its VJP and JVP rules, and the residuals it keeps. */
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { SCALAR_CODES, registerScalarPrimitive } from './scalarTape.js';
+import { SCALAR_OPS, registerScalarPrimitive } from './scalarTape.js';
 
 /**
  * What the backward pass may read of one recorded call. Only what the primitive declared in
@@ -51,14 +51,35 @@ export interface Primitive<P = unknown> {
 /** Every primitive defined, by name: the op table test checks that each one is covered. @internal */
 export const primitiveRegistry = new Map<string, Primitive<any>>();
 
+/**
+ * Every primitive as one object layout (the same hidden class), so the dispatcher's reads of
+ * `scalarCode`, `vjp` or `saves` stay monomorphic however many primitives a program mixes.
+ */
+class DefinedPrimitive<P> implements Primitive<P> {
+  readonly name: string;
+  readonly forward: Primitive<P>['forward'];
+  readonly saves: Saves;
+  readonly vjp: Primitive<P>['vjp'];
+  readonly jvp: Primitive<P>['jvp'];
+  readonly accumulate: Primitive<P>['accumulate'];
+  scalarCode: number | undefined;
+
+  constructor(def: Primitive<P>) {
+    this.name = def.name;
+    this.forward = def.forward;
+    this.saves = def.saves;
+    this.vjp = def.vjp;
+    this.jvp = def.jvp;
+    this.accumulate = def.accumulate;
+    this.scalarCode = SCALAR_OPS.get(def.name)?.code;
+  }
+}
+
 /** Declares a primitive, keeping each rule's `params` in step with its kernel, and registers it. */
 export function definePrimitive<P>(def: Primitive<P>): Primitive<P> {
   if (primitiveRegistry.has(def.name)) throw new Error(`internal: primitive '${def.name}' defined twice`);
-  primitiveRegistry.set(def.name, def);
-  const code = SCALAR_CODES.get(def.name);
-  if (code !== undefined) {
-    def.scalarCode = code;
-    registerScalarPrimitive(code, def);
-  }
-  return def;
+  const prim = new DefinedPrimitive(def);
+  primitiveRegistry.set(def.name, prim);
+  if (prim.scalarCode !== undefined) registerScalarPrimitive(prim.scalarCode, prim);
+  return prim;
 }

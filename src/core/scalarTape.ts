@@ -4,8 +4,9 @@
  * A loop of 10⁵ tiny steps (x ← a·sin x + b·x) is per-op overhead, not arithmetic: a general tape
  * node keeps a node, arrays of parents, inputs and shapes, and a boxed Tensor per op (~1.7 kB a
  * step, most of it garbage-collector work). Here a first-order op on 0-d values appends one entry
- * — an op code, the slots of its inputs, their values and the output's — to columns of typed
- * arrays, and returns a light box naming its slot. The backward walk is one loop over those
+ * — an op code, the slots of its inputs and its value, 17 bytes — to columns of typed arrays, and
+ * returns a light box naming its slot (a constant operand gets a CONST entry of its own, so
+ * every input value is read back from the value column). The backward walk is one loop over those
  * columns with a switch, accumulating adjoints in a Float64Array (Griewank & Walther,
  * "Evaluating Derivatives", §6.1: the tape as a sequential "Wengert list" of elementary ops).
  *
@@ -27,23 +28,19 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { addCotangents } from './accumulate.js';
 
-// Op codes. Binary ops take two inputs, unary ops one; IMPORT stands for a general tape node.
-export const IMPORT = 0;
-const ADD = 1, SUB = 2, MUL = 3, DIV = 4, MUL_STRONG = 5, POW = 6, MAXIMUM = 7, MINIMUM = 8;
-const NEG = 9, EXP = 10, LOG = 11, LOG1P = 12, EXPM1 = 13, SQRT = 14, SQUARE = 15, ABS = 16;
-const SIN = 17, COS = 18, TANH = 19, SIGMOID = 20, SOFTPLUS = 21, RELU = 22, RECIPROCAL = 23;
-// Comparisons: no derivative, so never taped; their codes serve the untraced fast path only.
-const GREATER = 24, GREATER_EQUAL = 25, LESS = 26, LESS_EQUAL = 27, EQUAL = 28, NOT_EQUAL = 29, SIGN = 30;
-
-/** Primitive name → op code, read by definePrimitive. */
-export const SCALAR_CODES: ReadonlyMap<string, number> = new Map([
-  ['add', ADD], ['sub', SUB], ['mul', MUL], ['div', DIV], ['mulStrong', MUL_STRONG], ['pow', POW],
-  ['maximum', MAXIMUM], ['minimum', MINIMUM], ['neg', NEG], ['exp', EXP], ['log', LOG],
-  ['log1p', LOG1P], ['expm1', EXPM1], ['sqrt', SQRT], ['square', SQUARE], ['abs', ABS], ['sin', SIN],
-  ['cos', COS], ['tanh', TANH], ['sigmoid', SIGMOID], ['softplus', SOFTPLUS], ['relu', RELU],
-  ['reciprocal', RECIPROCAL], ['greater', GREATER], ['greaterEqual', GREATER_EQUAL], ['less', LESS],
-  ['lessEqual', LESS_EQUAL], ['equal', EQUAL], ['notEqual', NOT_EQUAL], ['sign', SIGN],
-]);
+/**
+ * Op codes. Binary ops take two inputs, unary ops one; IMPORT stands for a general tape node, CONST for a constant.
+ * A const enum, so the backward walk's switch has literal cases (V8 then emits a jump table).
+ */
+const enum Op {
+  IMPORT = 0, ADD = 1, SUB = 2, MUL = 3, DIV = 4, MUL_STRONG = 5, POW = 6, MAXIMUM = 7, MINIMUM = 8,
+  NEG = 9, EXP = 10, LOG = 11, LOG1P = 12, EXPM1 = 13, SQRT = 14, SQUARE = 15, ABS = 16,
+  SIN = 17, COS = 18, TANH = 19, SIGMOID = 20, SOFTPLUS = 21, RELU = 22, RECIPROCAL = 23,
+  // Comparisons: no derivative, so never taped; their codes only identify them.
+  GREATER = 24, GREATER_EQUAL = 25, LESS = 26, LESS_EQUAL = 27, EQUAL = 28, NOT_EQUAL = 29, SIGN = 30,
+  /** A constant operand: its adjoint is dropped. */
+  CONST = 31,
+}
 
 /** The primitive behind each code, for the traced (higher-order) walk. */
 const primitiveOf: Array<Primitive<any> | undefined> = [];
@@ -71,44 +68,73 @@ function sigmoidOf(v: number): number {
 }
 
 /** One op on numbers: exactly the expression its Float64Array kernel evaluates per element. */
+export type ScalarFn = (a: number, b: number) => number;
+
+/** Primitive name → op code (read by definePrimitive) and the op on numbers. */
+export const SCALAR_OPS: ReadonlyMap<string, { code: number; fn: ScalarFn }> = new Map(([
+  ['add', Op.ADD, (a, b) => a + b],
+  ['sub', Op.SUB, (a, b) => a - b],
+  ['mul', Op.MUL, (a, b) => a * b],
+  ['div', Op.DIV, (a, b) => a / b],
+  ['mulStrong', Op.MUL_STRONG, strong],
+  ['pow', Op.POW, (a, b) => Math.pow(a, b)],
+  ['maximum', Op.MAXIMUM, (a, b) => Math.max(a, b)],
+  ['minimum', Op.MINIMUM, (a, b) => Math.min(a, b)],
+  ['neg', Op.NEG, (a) => -a],
+  ['exp', Op.EXP, (a) => Math.exp(a)],
+  ['log', Op.LOG, (a) => Math.log(a)],
+  ['log1p', Op.LOG1P, (a) => Math.log1p(a)],
+  ['expm1', Op.EXPM1, (a) => Math.expm1(a)],
+  ['sqrt', Op.SQRT, (a) => Math.sqrt(a)],
+  ['square', Op.SQUARE, (a) => a * a],
+  ['abs', Op.ABS, (a) => Math.abs(a)],
+  ['sin', Op.SIN, (a) => Math.sin(a)],
+  ['cos', Op.COS, (a) => Math.cos(a)],
+  ['tanh', Op.TANH, (a) => Math.tanh(a)],
+  ['sigmoid', Op.SIGMOID, sigmoidOf],
+  ['softplus', Op.SOFTPLUS, (a) => Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)))],
+  ['relu', Op.RELU, (a) => (a > 0 ? a : a === a ? 0 : a)],
+  ['reciprocal', Op.RECIPROCAL, (a) => 1 / a],
+  ['greater', Op.GREATER, (a, b) => (a > b ? 1 : 0)],
+  ['greaterEqual', Op.GREATER_EQUAL, (a, b) => (a >= b ? 1 : 0)],
+  ['less', Op.LESS, (a, b) => (a < b ? 1 : 0)],
+  ['lessEqual', Op.LESS_EQUAL, (a, b) => (a <= b ? 1 : 0)],
+  ['equal', Op.EQUAL, (a, b) => (a === b ? 1 : 0)],
+  ['notEqual', Op.NOT_EQUAL, (a, b) => (a !== b ? 1 : 0)],
+  ['sign', Op.SIGN, signOf],
+] as Array<[string, number, ScalarFn]>).map(([name, code, fn]) => [name, { code, fn }]));
+
+const SCALAR_FNS: ScalarFn[] = [];
+for (const { code, fn } of SCALAR_OPS.values()) SCALAR_FNS[code] = fn;
+
+/** The op of `code` on numbers (the same functions as SCALAR_OPS), as one switch with literal cases: a jump table. */
 export function scalarForward(code: number, a: number, b: number): number {
   switch (code) {
-    case ADD: return a + b;
-    case SUB: return a - b;
-    case MUL: return a * b;
-    case DIV: return a / b;
-    case MUL_STRONG: return strong(a, b);
-    case POW: return Math.pow(a, b);
-    case MAXIMUM: return Math.max(a, b);
-    case MINIMUM: return Math.min(a, b);
-    case NEG: return -a;
-    case EXP: return Math.exp(a);
-    case LOG: return Math.log(a);
-    case LOG1P: return Math.log1p(a);
-    case EXPM1: return Math.expm1(a);
-    case SQRT: return Math.sqrt(a);
-    case SQUARE: return a * a;
-    case ABS: return Math.abs(a);
-    case SIN: return Math.sin(a);
-    case COS: return Math.cos(a);
-    case TANH: return Math.tanh(a);
-    case SIGMOID: return sigmoidOf(a);
-    case SOFTPLUS: return Math.max(a, 0) + Math.log1p(Math.exp(-Math.abs(a)));
-    case RELU: return a > 0 ? a : a === a ? 0 : a;
-    case RECIPROCAL: return 1 / a;
-    case GREATER: return a > b ? 1 : 0;
-    case GREATER_EQUAL: return a >= b ? 1 : 0;
-    case LESS: return a < b ? 1 : 0;
-    case LESS_EQUAL: return a <= b ? 1 : 0;
-    case EQUAL: return a === b ? 1 : 0;
-    case NOT_EQUAL: return a !== b ? 1 : 0;
-    case SIGN: return signOf(a);
+    case Op.ADD: return a + b;
+    case Op.SUB: return a - b;
+    case Op.MUL: return a * b;
+    case Op.DIV: return a / b;
+    case Op.MUL_STRONG: return strong(a, b);
+    case Op.POW: return Math.pow(a, b);
+    case Op.MAXIMUM: return Math.max(a, b);
+    case Op.MINIMUM: return Math.min(a, b);
+    case Op.NEG: return -a;
+    case Op.EXP: return Math.exp(a);
+    case Op.LOG: return Math.log(a);
+    case Op.LOG1P: return Math.log1p(a);
+    case Op.EXPM1: return Math.expm1(a);
+    case Op.SQRT: return Math.sqrt(a);
+    case Op.SQUARE: return a * a;
+    case Op.ABS: return Math.abs(a);
+    case Op.SIN: return Math.sin(a);
+    case Op.COS: return Math.cos(a);
+    case Op.TANH: return Math.tanh(a);
+    default: return SCALAR_FNS[code]!(a, b);
   }
-  throw new Error(`internal: scalar op code ${code}`);
 }
 
 /** Bytes one entry takes in the columns below. */
-const ENTRY_BYTES = 1 + 4 + 4 + 8 + 8 + 8;
+const ENTRY_BYTES = 1 + 4 + 4 + 8;
 
 /** Column buffers of a released tape, kept for the next one (a loop calling grad reuses them). */
 let spare: Columns | null = null;
@@ -119,20 +145,11 @@ interface Columns {
   op: Uint8Array;
   in0: Int32Array;
   in1: Int32Array;
-  v0: Float64Array;
-  v1: Float64Array;
   out: Float64Array;
 }
 
 function allocate(capacity: number): Columns {
-  return {
-    op: new Uint8Array(capacity),
-    in0: new Int32Array(capacity),
-    in1: new Int32Array(capacity),
-    v0: new Float64Array(capacity),
-    v1: new Float64Array(capacity),
-    out: new Float64Array(capacity),
-  };
+  return { op: new Uint8Array(capacity), in0: new Int32Array(capacity), in1: new Int32Array(capacity), out: new Float64Array(capacity) };
 }
 
 /** Plain partial-derivative contributions go here; traced ones (higher order) into `traced`. */
@@ -142,12 +159,18 @@ interface Adjoints {
 }
 
 /**
- * The entries of one reverse trace. Entry k's inputs are slots (earlier entries) or −1 for a
- * constant, whose value is in v0/v1 all the same.
+ * The entries of one reverse trace: op code, input slots (earlier entries; −1 for a unary op's
+ * missing second input) and the value. Every input is a slot — a constant operand gets a CONST
+ * entry and a general node's value an IMPORT entry — so an entry's input values are read from the
+ * `out` column and each entry costs 17 bytes.
  */
 export class ScalarTape {
   length = 0;
-  private cols: Columns;
+  // The columns, one element per entry (fields of the tape itself: one load fewer per push).
+  private op: Uint8Array;
+  private in0: Int32Array;
+  private in1: Int32Array;
+  private out: Float64Array;
   /** General tape nodes read by IMPORT entries (in0 indexes this). */
   readonly imported: Array<{ ct: Tensor | null }> = [];
   /** Called with the bytes of each 32 new entries (residual-memory accounting counts entries, not capacity). */
@@ -155,49 +178,53 @@ export class ScalarTape {
 
   constructor(onGrow: (bytes: number) => void) {
     this.onGrow = onGrow;
-    this.cols = spare ?? allocate(1024);
+    const c = spare ?? allocate(1024);
     spare = null;
+    this.op = c.op;
+    this.in0 = c.in0;
+    this.in1 = c.in1;
+    this.out = c.out;
   }
 
   /** Appends an entry and returns its slot. */
-  push(code: number, in0: number, in1: number, v0: number, v1: number, out: number): number {
-    let c = this.cols;
+  push(code: number, in0: number, in1: number, out: number): number {
     const k = this.length;
-    if (k === c.op.length) c = this.grow();
-    c.op[k] = code;
-    c.in0[k] = in0;
-    c.in1[k] = in1;
-    c.v0[k] = v0;
-    c.v1[k] = v1;
-    c.out[k] = out;
+    if (k === this.op.length) this.grow();
+    this.op[k] = code;
+    this.in0[k] = in0;
+    this.in1[k] = in1;
+    this.out[k] = out;
     this.length = k + 1;
     if ((k & 31) === 0) this.onGrow(32 * ENTRY_BYTES); // memory accounting in steps of 32 entries
     return k;
   }
 
+  /** A CONST entry holding `v` (an operand that is not traced). */
+  constant(v: number): number {
+    return this.push(Op.CONST, -1, -1, v);
+  }
+
   /** An IMPORT entry for a general tape node holding a 0-d value `v`. */
   importNode(node: { ct: Tensor | null }, v: number): number {
     this.imported.push(node);
-    return this.push(IMPORT, this.imported.length - 1, -1, 0, 0, v);
+    return this.push(Op.IMPORT, this.imported.length - 1, -1, v);
   }
 
-  private grow(): Columns {
-    const old = this.cols;
-    const n = old.op.length;
-    const c = allocate(2 * n);
-    c.op.set(old.op);
-    c.in0.set(old.in0);
-    c.in1.set(old.in1);
-    c.v0.set(old.v0);
-    c.v1.set(old.v1);
-    c.out.set(old.out);
-    this.cols = c;
-    return c;
+  private grow(): void {
+    const c = allocate(2 * this.op.length);
+    c.op.set(this.op);
+    c.in0.set(this.in0);
+    c.in1.set(this.in1);
+    c.out.set(this.out);
+    this.op = c.op;
+    this.in0 = c.in0;
+    this.in1 = c.in1;
+    this.out = c.out;
   }
 
   /** Hands the columns to the next tape; this one must not be used again. */
   release(): void {
-    if (spare === null || spare.op.length < this.cols.op.length) spare = this.cols;
+    if (spare === null || spare.op.length < this.op.length) spare = { op: this.op, in0: this.in0, in1: this.in1, out: this.out };
     this.length = 0;
   }
 
@@ -226,54 +253,67 @@ export class ScalarTape {
    * hand theirs to the general node through `give(node, cotangent)`.
    */
   backward(adj: Adjoints, from: number, to: number, give: (node: { ct: Tensor | null }, ct: Tensor) => void): void {
-    const { op, in0, in1, v0, v1, out } = this.cols;
+    const { op, in0, in1, out } = this;
     const plain = adj.plain;
+    // Traced adjoints arrive only through seed(): before this walk, or from a traced entry in it.
+    let traced = adj.traced;
     for (let k = to - 1; k >= from; k--) {
-      if (adj.traced !== null && adj.traced[k] != null) {
+      if (traced !== null && traced[k] != null) {
         this.tracedEntry(adj, k, give);
+        traced = adj.traced;
         continue;
       }
       const g = plain[k]!;
       if (g === 0) continue; // nothing to propagate (a zero adjoint contributes exactly 0)
-      const i = in0[k]!, j = in1[k]!;
-      const a = v0[k]!, b = v1[k]!;
-      // Each case: the VJP of src/ops, first order, with `strong` where the rule uses chain().
+      const i = in0[k]!;
+      // Each case: the VJP of src/ops at first order, `strong` where the rule uses chain(). Input
+      // values are out[i], out[j]; a constant's adjoint goes to its CONST entry and is dropped.
       switch (op[k]) {
-        case IMPORT: give(this.imported[i]!, Tensor.scalar(g)); break;
-        case ADD: if (i >= 0) plain[i]! += g; if (j >= 0) plain[j]! += g; break; // d(a+b) = da + db
-        case SUB: if (i >= 0) plain[i]! += g; if (j >= 0) plain[j]! += -g; break; // d(a−b) = da − db
-        case MUL: if (i >= 0) plain[i]! += strong(g, b); if (j >= 0) plain[j]! += strong(g, a); break;
-        case MUL_STRONG: if (i >= 0) plain[i]! += strong(g, b); if (j >= 0) plain[j]! += strong(g, a); break;
-        case DIV: // d(a/b) = da / b − (a/b) db / b
-          if (i >= 0) plain[i]! += strong(g, 1 / b);
-          if (j >= 0) plain[j]! += strong(g, -(out[k]! / b));
-          break;
-        case POW: // b aᵇ⁻¹ da (strong: d(a⁰)/da = 0 at a = 0) + aᵇ log a db (0 at a = 0)
-          if (i >= 0) plain[i]! += strong(g, strong(b, Math.pow(a, b - 1)));
-          if (j >= 0) plain[j]! += strong(g, a === 0 ? 0 : out[k]! * Math.log(a));
-          break;
-        case MAXIMUM: case MINIMUM: { // ties share equally
-          const wins = op[k] === MAXIMUM ? a > b : a < b;
-          const wa = wins ? 1 : a === b ? 0.5 : 0;
-          if (i >= 0) plain[i]! += strong(g, wa);
-          if (j >= 0) plain[j]! += strong(g, 1 - wa);
+        case Op.CONST: break;
+        case Op.IMPORT: give(this.imported[i]!, Tensor.scalar(g)); break;
+        case Op.ADD: { plain[i]! += g; plain[in1[k]!]! += g; break; } // d(a+b) = da + db
+        case Op.SUB: { plain[i]! += g; plain[in1[k]!]! += -g; break; } // d(a−b) = da − db
+        case Op.MUL: case Op.MUL_STRONG: { // d(ab) = b da + a db
+          const j = in1[k]!;
+          plain[i]! += strong(g, out[j]!);
+          plain[j]! += strong(g, out[i]!);
           break;
         }
-        case NEG: plain[i]! += -g; break;
-        case EXP: plain[i]! += strong(g, out[k]!); break; // (eˣ)' = eˣ
-        case LOG: plain[i]! += strong(g, 1 / a); break;
-        case LOG1P: plain[i]! += strong(g, 1 / (a + 1)); break;
-        case EXPM1: plain[i]! += strong(g, out[k]! + 1); break;
-        case SQRT: plain[i]! += strong(g, 0.5 / out[k]!); break;
-        case SQUARE: plain[i]! += strong(g, 2 * a); break;
-        case ABS: plain[i]! += strong(g, signOf(a)); break; // abs'(0) = 0
-        case SIN: plain[i]! += strong(g, Math.cos(a)); break;
-        case COS: plain[i]! += strong(g, -Math.sin(a)); break;
-        case TANH: { const y = out[k]!; plain[i]! += strong(g, 1 - y * y); break; }
-        case SIGMOID: { const y = out[k]!; plain[i]! += strong(g, y * (1 - y)); break; }
-        case SOFTPLUS: plain[i]! += strong(g, sigmoidOf(a)); break;
-        case RELU: plain[i]! += strong(g, a > 0 ? 1 : 0); break; // relu'(0) = 0
-        case RECIPROCAL: { const y = out[k]!; plain[i]! += strong(g, -(y * y)); break; }
+        case Op.DIV: { // d(a/b) = da / b − (a/b) db / b
+          const j = in1[k]!, b = out[j]!;
+          plain[i]! += strong(g, 1 / b);
+          plain[j]! += strong(g, -(out[k]! / b));
+          break;
+        }
+        case Op.POW: { // b aᵇ⁻¹ da (strong: d(a⁰)/da = 0 at a = 0) + aᵇ log a db (0 at a = 0)
+          const j = in1[k]!, a = out[i]!, b = out[j]!;
+          plain[i]! += strong(g, strong(b, Math.pow(a, b - 1)));
+          plain[j]! += strong(g, a === 0 ? 0 : out[k]! * Math.log(a));
+          break;
+        }
+        case Op.MAXIMUM: case Op.MINIMUM: { // ties share equally
+          const j = in1[k]!, a = out[i]!, b = out[j]!;
+          const wins = op[k] === Op.MAXIMUM ? a > b : a < b;
+          const wa = wins ? 1 : a === b ? 0.5 : 0;
+          plain[i]! += strong(g, wa);
+          plain[j]! += strong(g, 1 - wa);
+          break;
+        }
+        case Op.NEG: plain[i]! += -g; break;
+        case Op.EXP: plain[i]! += strong(g, out[k]!); break; // (eˣ)' = eˣ
+        case Op.LOG: plain[i]! += strong(g, 1 / out[i]!); break;
+        case Op.LOG1P: plain[i]! += strong(g, 1 / (out[i]! + 1)); break;
+        case Op.EXPM1: plain[i]! += strong(g, out[k]! + 1); break;
+        case Op.SQRT: plain[i]! += strong(g, 0.5 / out[k]!); break;
+        case Op.SQUARE: plain[i]! += strong(g, 2 * out[i]!); break;
+        case Op.ABS: plain[i]! += strong(g, signOf(out[i]!)); break; // abs'(0) = 0
+        case Op.SIN: plain[i]! += strong(g, Math.cos(out[i]!)); break;
+        case Op.COS: plain[i]! += strong(g, -Math.sin(out[i]!)); break;
+        case Op.TANH: { const y = out[k]!; plain[i]! += strong(g, 1 - y * y); break; }
+        case Op.SIGMOID: { const y = out[k]!; plain[i]! += strong(g, y * (1 - y)); break; }
+        case Op.SOFTPLUS: plain[i]! += strong(g, sigmoidOf(out[i]!)); break;
+        case Op.RELU: plain[i]! += strong(g, out[i]! > 0 ? 1 : 0); break; // relu'(0) = 0
+        case Op.RECIPROCAL: { const y = out[k]!; plain[i]! += strong(g, -(y * y)); break; }
         default: throw new Error(`internal: scalar tape op code ${op[k]}`);
       }
     }
@@ -284,26 +324,27 @@ export class ScalarTape {
    * numbers), so an outer transformation sees the backward pass as ordinary ops.
    */
   private tracedEntry(adj: Adjoints, k: number, give: (node: { ct: Tensor | null }, ct: Tensor) => void): void {
-    const { op, in0, in1, v0, v1, out } = this.cols;
     let g = adj.traced![k]!;
     adj.traced![k] = null;
     const p = adj.plain[k]!;
     if (p !== 0) g = addCotangents(g, Tensor.scalar(p));
-    const code = op[k]!;
-    const i = in0[k]!, j = in1[k]!;
-    if (code === IMPORT) {
+    const code = this.op[k]!;
+    const i = this.in0[k]!, j = this.in1[k]!;
+    if (code === Op.CONST) return;
+    if (code === Op.IMPORT) {
       give(this.imported[i]!, g);
       return;
     }
     const prim = primitiveOf[code]!;
     const res: Residuals = {
-      inputs: [Tensor.scalar(v0[k]!), Tensor.scalar(v1[k]!)],
-      out: Tensor.scalar(out[k]!),
+      inputs: [Tensor.scalar(this.out[i]!), Tensor.scalar(j >= 0 ? this.out[j]! : 0)],
+      out: Tensor.scalar(this.out[k]!),
       shapes: SCALAR_SHAPES,
     };
-    const cts = prim.vjp!(g, res, null, [i >= 0, j >= 0]);
-    if (i >= 0 && cts[0]) this.seed(adj, i, cts[0]);
-    if (j >= 0 && cts[1]) this.seed(adj, j, cts[1]);
+    const needs = [this.op[i] !== Op.CONST, j >= 0 && this.op[j] !== Op.CONST];
+    const cts = prim.vjp!(g, res, null, needs);
+    if (needs[0] && cts[0]) this.seed(adj, i, cts[0]);
+    if (needs[1] && cts[1]) this.seed(adj, j, cts[1]);
   }
 }
 

@@ -95,7 +95,7 @@ export function topTrace(inputs: Tensor[]): Trace | null {
 /** Calls a primitive: runs its kernel on plain values, or lets the innermost live trace handle it. */
 export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
   if (prim.scalarCode !== undefined) {
-    const out = applyScalar(prim, prim.scalarCode, inputs);
+    const out = applyScalar(prim, inputs[0]!, inputs.length > 1 ? inputs[1]! : null);
     if (out !== null) return out;
   }
   const top = topTrace(inputs);
@@ -113,20 +113,22 @@ export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tenso
  * scalar tape. Anything else (dead boxes, outer levels, profile or anomaly mode) returns null
  * for the general path, which reaches the same results.
  */
-function applyScalar(prim: Primitive<any>, code: number, inputs: Tensor[]): Tensor | null {
-  if (anomaly.enabled || profiler.active) return null;
-  const a = inputs[0]!;
-  const b = inputs.length > 1 ? inputs[1]! : null;
-  if (a.shape.length !== 0 || (b !== null && b.shape.length !== 0)) return null;
+export function applyScalar(prim: Primitive<any>, a: Tensor, b: Tensor | null): Tensor | null {
+  const code = prim.scalarCode;
+  if (code === undefined || a.shape.length !== 0 || (b !== null && b.shape.length !== 0) || anomaly.enabled || profiler.active) return null;
+  const va = a.first;
+  const vb = b === null ? 0 : b.first;
   const ta = a.trace;
   const tb = b === null ? null : b.trace;
-  if (ta === null && tb === null) return Tensor.scalar(scalarForward(code, a.first, b === null ? 0 : b.first));
+  if (ta === null && tb === null) return Tensor.scalar(scalarForward(code, va, vb));
+  // Traced: on the innermost reverse trace's scalar tape when every input is a plain value or that
+  // trace's box over a plain value (so the residuals are numbers); otherwise the general path.
   if (prim.vjp === null) return null;
   const top = ta === null ? tb! : tb === null || ta.level >= tb.level ? ta : tb;
   if (!(top instanceof ReverseTrace) || !top.active) return null;
   if (ta !== null && (ta !== top || (a.slot < 0 && a.primal!.trace !== null))) return null;
   if (tb !== null && (tb !== top || (b!.slot < 0 && b!.primal!.trace !== null))) return null;
-  return top.recordScalar(code, a, b);
+  return top.recordScalar(code, a, b, va, vb, scalarForward(code, va, vb));
 }
 
 /**
@@ -229,26 +231,26 @@ export class ReverseTrace extends Trace {
     return s;
   }
 
-  /** Records a 0-d op on the scalar tape and returns a light box naming its slot. @internal */
-  recordScalar(code: number, a: Tensor, b: Tensor | null): Tensor {
-    const va = a.first;
-    const vb = b === null ? 0 : b.first;
-    const v = scalarForward(code, va, vb);
-    const sa = a.trace === null ? -1 : a.slot >= 0 ? a.slot : this.importSlot(a);
-    const sb = b === null || b.trace === null ? -1 : b.slot >= 0 ? b.slot : this.importSlot(b);
-    const scalars = this.scalars ?? this.scalarTape();
-    return Tensor.scalarBox(v, this, scalars.push(code, sa, sb, va, vb, v));
+  /** Records a 0-d op (inputs a, b with values va, vb; value v) on the scalar tape; returns a light box naming its slot. @internal */
+  recordScalar(code: number, a: Tensor, b: Tensor | null, va: number, vb: number, v: number): Tensor {
+    const s = this.scalars ?? this.scalarTape();
+    const sa = a.trace === null ? s.constant(va) : a.slot >= 0 ? a.slot : this.importSlot(a);
+    const sb = b === null ? -1 : b.trace === null ? s.constant(vb) : b.slot >= 0 ? b.slot : this.importSlot(b);
+    return Tensor.scalarBox(v, this, s.push(code, sa, sb, v));
   }
 
   /** The general path's way onto the scalar tape (profile mode: timed). */
   private processScalar(prim: Primitive<any>, inputs: Tensor[]): Tensor {
     const a = inputs[0]!;
     const b = inputs.length > 1 ? inputs[1]! : null;
-    if (!profiler.active) return this.recordScalar(prim.scalarCode!, a, b);
-    const t0 = performance.now();
-    const out = this.recordScalar(prim.scalarCode!, a, b);
-    timedScalar(prim.name, performance.now() - t0);
-    profiler.tapeNodes++;
+    const t0 = profiler.active ? performance.now() : 0;
+    const va = a.first;
+    const vb = b === null ? 0 : b.first;
+    const out = this.recordScalar(prim.scalarCode!, a, b, va, vb, scalarForward(prim.scalarCode!, va, vb));
+    if (profiler.active) {
+      timedScalar(prim.name, performance.now() - t0);
+      profiler.tapeNodes++;
+    }
     return out;
   }
 

@@ -32,12 +32,15 @@ export class Tensor {
   /** Creation order: residual accounting counts only tensors made after a tape began. @internal */
   readonly serial: number;
 
-  /** @internal Use `ad.tensor(...)` to make tensors. */
-  constructor(data: Float64Array, shape: Shape) {
+  /**
+   * @internal Use `ad.tensor(...)` to make tensors. A null `data` makes a buffer-less 0-d tensor
+   * holding `value` (see `Tensor.scalar`).
+   */
+  constructor(data: Float64Array | null, shape: Shape, value = 0) {
     this.buffer = data;
-    this.scalarValue = 0;
+    this.scalarValue = value;
     this.shape = shape;
-    this.size = data.length;
+    this.size = data === null ? 1 : data.length;
     this.trace = null;
     this.below = null;
     this.tangent = null;
@@ -52,11 +55,7 @@ export class Tensor {
    * (a loop of 10⁵ tiny steps) then allocates one small object per op. @internal
    */
   static scalar(v: number): Tensor {
-    const t = new Tensor(NO_DATA, SCALAR_SHAPE);
-    (t as { size: number }).size = 1;
-    t.buffer = null;
-    t.scalarValue = v;
-    return t;
+    return new Tensor(null, SCALAR_SHAPE, v);
   }
 
   /** Row-major values; shared, never write to it (use `toFloat64Array()` for a copy). */
@@ -88,10 +87,8 @@ export class Tensor {
 
   /** A tensor boxed at `trace`, sharing `primal`'s value. @internal */
   static box(primal: Tensor, trace: Trace): Tensor {
-    const t = new Tensor(NO_DATA, primal.shape);
-    (t as { size: number }).size = primal.size;
-    t.buffer = primal.buffer;
-    t.scalarValue = primal.scalarValue;
+    const b = primal.buffer;
+    const t = b === null ? new Tensor(null, primal.shape, primal.scalarValue) : new Tensor(b, primal.shape);
     t.trace = trace;
     t.below = primal;
     return t;
@@ -99,10 +96,7 @@ export class Tensor {
 
   /** A scalar-tape box: a 0-d value at `trace` recorded as entry `slot`; its primal is made on demand. @internal */
   static scalarBox(v: number, trace: Trace, slot: number): Tensor {
-    const t = new Tensor(NO_DATA, SCALAR_SHAPE);
-    (t as { size: number }).size = 1;
-    t.buffer = null;
-    t.scalarValue = v;
+    const t = new Tensor(null, SCALAR_SHAPE, v);
     t.trace = trace;
     t.slot = slot;
     return t;
@@ -145,7 +139,6 @@ export class Tensor {
   }
 }
 
-const NO_DATA = new Float64Array(0);
 const SCALAR_SHAPE: Shape = Object.freeze([]) as unknown as Shape;
 
 /** The next tensor serial number. @internal */
