@@ -71,9 +71,10 @@ function walk(tape: readonly TapeNode[], before: ((node: TapeNode) => boolean) |
     try {
       // A parent is non-null exactly when its input needs a cotangent.
       const needs = parents as unknown as readonly boolean[];
+      const rule = prim.fusedVjp !== undefined && g.trace === null && plainResiduals(node) ? fusedOrGeneric : prim.vjp!;
       cts = profiler.active
-        ? timedRule(prim.name, () => prim.vjp!(g, node, node.params, needs))
-        : prim.vjp!(g, node, node.params, needs);
+        ? timedRule(prim.name, () => rule(g, node, node.params, needs))
+        : rule(g, node, node.params, needs);
     } finally {
       anomaly.inRule--;
     }
@@ -91,4 +92,20 @@ function walk(tape: readonly TapeNode[], before: ((node: TapeNode) => boolean) |
       accumulate(p, ct);
     }
   }
+}
+
+/** Whether a node's saved residuals are plain values (first order at this level). */
+function plainResiduals(node: TapeNode): boolean {
+  if (node.out !== null && node.out.trace !== null) return false;
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i];
+    if (x != null && x.trace !== null) return false;
+  }
+  return true;
+}
+
+/** A primitive's fused first-order rule, or its generic rule where the fused one declines. */
+function fusedOrGeneric(g: Tensor, node: TapeNode, params: unknown, needs: readonly boolean[]): Array<Tensor | null> {
+  return node.prim!.fusedVjp!(g, node, params, needs) ?? node.prim!.vjp!(g, node, params, needs);
 }

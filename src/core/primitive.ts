@@ -41,6 +41,12 @@ export interface Primitive<P = unknown> {
    */
   readonly accumulate?: (acc: Float64Array, g: Tensor, params: P) => void;
   /**
+   * Optional: the VJP at first order — plain cotangent, plain residuals — as one fused kernel, for
+   * a rule whose generic form builds several temporaries (logsumexp: equal, where, sub, exp,
+   * mulStrong). Must equal `vjp` bit for bit; may return null to fall back to it.
+   */
+  readonly fusedVjp?: (g: Tensor, res: Residuals, params: P, needs: readonly boolean[]) => Array<Tensor | null> | null;
+  /**
    * Set by definePrimitive for 0-d elementwise ops the scalar tape handles (core/scalarTape.ts);
    * undefined otherwise. @internal
    */
@@ -62,6 +68,7 @@ class DefinedPrimitive<P> implements Primitive<P> {
   readonly vjp: Primitive<P>['vjp'];
   readonly jvp: Primitive<P>['jvp'];
   readonly accumulate: Primitive<P>['accumulate'];
+  readonly fusedVjp: Primitive<P>['fusedVjp'];
   scalarCode: number | undefined;
 
   constructor(def: Primitive<P>) {
@@ -71,6 +78,7 @@ class DefinedPrimitive<P> implements Primitive<P> {
     this.vjp = def.vjp;
     this.jvp = def.jvp;
     this.accumulate = def.accumulate;
+    this.fusedVjp = def.fusedVjp;
     this.scalarCode = SCALAR_OPS.get(def.name)?.code;
   }
 }

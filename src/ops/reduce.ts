@@ -1,7 +1,7 @@
 /** @file Reductions (sum, mean, max, min, logsumexp), softmax forms and cumulative sums. */
 import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import { cumsumKernel, reduceKernel, type ReduceKernel } from '../tensor/kernels/reduce.js';
+import { cumsumKernel, reduceKernel, weightedReduceVjpKernel, type ReduceKernel } from '../tensor/kernels/reduce.js';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
@@ -52,11 +52,21 @@ function softmaxWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
   return exp(sub(x, where(equal(lse, -Infinity), 0, lse)));
 }
 
-function weightedReduction(name: ReduceKernel, weights: (x: Tensor, y: Tensor, axes: readonly number[]) => Tensor) {
-  return reduction(name,
-    (g, r, { axes }) => [chain(kept(g, r.shapes[0]!, axes), weights(r.inputs[0]!, r.out!, axes))],
-    ([t], [x], y, { axes, keepdims }) => (t === null ? null : sum(mulStrong(t, weights(x!, y, axes)), axes, keepdims)),
-    'both');
+function weightedReduction(name: 'max' | 'min' | 'logsumexp', weights: (x: Tensor, y: Tensor, axes: readonly number[]) => Tensor) {
+  return definePrimitive<ReduceParams>({
+    name,
+    saves: 'both',
+    forward: ([x], { axes, keepdims }) =>
+      new Tensor(reduceKernel(name, x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+    vjp: (g, r, { axes }) => [chain(kept(g, r.shapes[0]!, axes), weights(r.inputs[0]!, r.out!, axes))],
+    // The same rule in one pass at first order (kernels/reduce.ts), without its temporaries.
+    fusedVjp: (g, r, { axes }) => {
+      const x = r.inputs[0]!;
+      const ct = weightedReduceVjpKernel(name, x.data, x.shape, axes, r.out!.data, g.data);
+      return ct === null ? null : [new Tensor(ct, x.shape)];
+    },
+    jvp: ([t], [x], y, { axes, keepdims }) => (t === null ? null : sum(mulStrong(t, weights(x!, y, axes)), axes, keepdims)),
+  });
 }
 const maxP = weightedReduction('max', extremumWeights);
 const minP = weightedReduction('min', extremumWeights);

@@ -90,3 +90,49 @@ export function cumsumKernel(x: Float64Array, shape: Shape, axis: number, revers
   }
   return out;
 }
+
+/**
+ * The first-order VJP of logsumexp, max or min over contiguous `axes` in one pass, the fused form
+ * of the rule in ops/reduce.ts (same arithmetic, same result bit for bit):
+ *   logsumexp: ∂/∂x_p = g_q · exp(x_p − lse_q), with lse_q = −∞ read as 0 (all −∞: weights 0);
+ *   max, min:  ∂/∂x_p = g_q / k_q where x_p = y_q (k_q tied extrema), else 0;
+ * q is p's position in the output, and the product has the strong zero (a zero factor gives 0).
+ * Returns null for non-contiguous axes (the rule's generic form handles them).
+ */
+export function weightedReduceVjpKernel(
+  op: 'logsumexp' | 'max' | 'min', x: Float64Array, shape: Shape, axes: readonly number[], y: Float64Array, g: Float64Array,
+): Float64Array | null {
+  if (axes.length === 0) return null;
+  const first = axes[0]!, last = axes[axes.length - 1]!;
+  if (last - first + 1 !== axes.length) return null;
+  const outer = sizeOf(shape.slice(0, first)), n = sizeOf(shape.slice(first, last + 1)), inner = sizeOf(shape.slice(last + 1));
+  const out = new Float64Array(x.length);
+  const ties = op === 'logsumexp' ? null : new Float64Array(y.length);
+  if (ties !== null) {
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < n; i++) {
+        const row = (o * n + i) * inner, q0 = o * inner;
+        for (let j = 0; j < inner; j++) if (x[row + j] === y[q0 + j]) ties[q0 + j]!++;
+      }
+    }
+  }
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < n; i++) {
+      const row = (o * n + i) * inner, q0 = o * inner;
+      for (let j = 0; j < inner; j++) {
+        const q = q0 + j;
+        const gq = g[q]!;
+        if (gq === 0) continue;
+        let w: number;
+        if (ties === null) {
+          const l = y[q]!;
+          w = Math.exp(x[row + j]! - (l === -Infinity ? 0 : l));
+        } else {
+          w = (x[row + j] === y[q] ? 1 : 0) / ties[q]!; // 0/0 = NaN when no entry ties (a NaN extremum), as the rule
+        }
+        out[row + j] = w === 0 ? 0 : gq * w;
+      }
+    }
+  }
+  return out;
+}
