@@ -1,4 +1,4 @@
-/** @file Method forms of the common ops (`x.add(y)`, `x.sum()`), installed on Tensor's prototype. */
+/** @file Method forms of the common ops (`x.add(y)`, `x.sum()`), installed on Tensor's prototype; later modules (src/products) register theirs through registerTensorMethods. */
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Shape } from '../tensor/shape.js';
@@ -56,5 +56,25 @@ Object.defineProperty(Tensor.prototype, 'T', {
   configurable: true,
 });
 
-/** The names installed as methods (for documentation and tests). */
-export const tensorMethodNames: readonly string[] = Object.keys(methods);
+const installedNames: string[] = Object.keys(methods);
+
+/** The names installed as methods (for documentation and tests), including those registered by modules built on ops/. */
+export const tensorMethodNames: readonly string[] = installedNames;
+
+/**
+ * Installs method forms for ops defined in modules that ops/ cannot import (they import ops/
+ * themselves, e.g. src/products): `x.name(...rest)` calls `ops[name](x, ...rest)`. The registering
+ * module calls this when it loads, and declares the methods on the Tensor interface next to the ops
+ * (`declare module '../tensor/tensor.js'`), with their doc comments.
+ * @internal
+ */
+export function registerTensorMethods(ops: Readonly<Record<string, (x: Tensor, ...rest: any[]) => Tensor>>): void {
+  for (const [name, op] of Object.entries(ops)) {
+    const known = name in methods;
+    if (!known && name in Tensor.prototype) throw new Error(`registerTensorMethods: Tensor already has a member '${name}'`);
+    const method: Method = function (this: Tensor, ...rest: unknown[]) { return op(this, ...rest); };
+    methods[name] = method;
+    Object.defineProperty(Tensor.prototype, name, { value: method, writable: true, configurable: true, enumerable: true });
+    if (!known) installedNames.push(name);
+  }
+}

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { mulStrong } from '../ops/binary.js';
 import { chain } from '../ops/rules.js';
+import { registerTensorMethods } from '../ops/methods.js';
 import { linearRecurrence, shiftNext, shiftPrev } from './recurrence.js';
 
 interface CumprodParams {
@@ -97,3 +98,16 @@ export function cumprod(x: TensorLike, axis: number, options: CumprodOptions = {
   if (t.ndim === 0) return options.exclusive ? new Tensor(new Float64Array([1]), []) : t;
   return cumprodAlong(t, normalizeAxis(axis, t.ndim, 'cumprod'), options.reverse ?? false, options.exclusive ?? false);
 }
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /**
+     * Cumulative product along `axis`, as `ad.cumprod(x, axis, options)`: `exclusive` leaves each
+     * element out of its own product, `reverse` runs from the end; derivatives exact with zeros.
+     * @example ad.tensor([1, 2, 3, 4]).cumprod(0); // [1, 2, 6, 24]
+     */
+    cumprod(axis: number, options?: CumprodOptions): Tensor;
+  }
+}
+
+registerTensorMethods({ cumprod });

@@ -9,6 +9,7 @@ import { add } from '../ops/binary.js';
 import { sum, type Axis } from '../ops/reduce.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { chain } from '../ops/rules.js';
+import { registerTensorMethods } from '../ops/methods.js';
 import { cumprodAlong, exclusiveCumprodCotangent, exclusiveCumprodTangent } from './cumprod.js';
 import { untraced } from './firstOrder.js';
 
@@ -115,3 +116,16 @@ export function mergeAxes(t: Tensor, axes: readonly number[]): { rows: Tensor; a
   const merged = axes.reduce((m, a) => m * t.shape[a]!, 1);
   return { rows: reshape(moved, [...keptAxes.map((i) => t.shape[i]!), merged]), axis: keptAxes.length };
 }
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /**
+     * Product over `axis` (all axes by default), as `ad.prod(x, axis, keepdims)`: the gradient costs
+     * O(n) and is exact with any number of zero factors, to every order.
+     * @example ad.tensor([[1, 2], [3, 4]]).prod(1); // [2, 12]
+     */
+    prod(axis?: Axis, keepdims?: boolean): Tensor;
+  }
+}
+
+registerTensorMethods({ prod });
