@@ -1,34 +1,36 @@
-// Loads the JavaScript peers (TensorFlow.js, jax-js) lazily for the bench: a peer that is missing or fails to start becomes a note, not a crash.
+// The JavaScript peers (TensorFlow.js with its cpu and wasm backends, jax-js), loaded one group per process by child.mjs: a peer that is missing or fails to start becomes a note, not a crash.
 
-/** [module path, impl names it may provide]. */
-const PEER_MODULES = [
-  ['./tfjs.mjs', ['tfjs-cpu', 'tfjs-wasm']],
-  ['./jaxjs.mjs', ['jax-js']],
+/** Peer groups, each run in its own process: [group, module path, load options, impl names it provides]. */
+const GROUPS = [
+  ['tfjs-cpu', './tfjs.mjs', { backend: 'cpu' }, ['tfjs-cpu']],
+  ['tfjs-wasm', './tfjs.mjs', { backend: 'wasm' }, ['tfjs-wasm']],
+  ['jax-js', './jaxjs.mjs', {}, ['jax-js', 'jax-js-jit']],
 ];
 
+export const PEER_GROUPS = GROUPS.map(([group]) => group);
+
 /**
- * Imports each peer module and calls its `load()`, which returns [{ impl, rows(w) }]: rows(w) gives
- * the alternatives ({ impl, f, vg, prepare?, tol?, note? } or { impl, skip }) a peer offers for workload w.
- * Returns { forWorkload(w), status: [lines for the log] }.
+ * Imports one group's module and calls its `load(options)`, which returns [{ impl, rows(w) }]:
+ * rows(w) gives the alternatives ({ impl, f, vg, prepare?, tol?, note? } or { impl, skip }) a peer
+ * offers for workload w. Returns { forWorkload(w), status: [lines for the log] }.
  */
-export async function loadPeers() {
+export async function loadPeerGroup(group) {
+  const entry = GROUPS.find(([g]) => g === group);
+  if (!entry) throw new Error(`unknown peer group ${group}; known: ${PEER_GROUPS.join(', ')}`);
+  const [, path, options, names] = entry;
   const peers = [];
   const status = [];
-  const missing = [];
-  for (const [path, names] of PEER_MODULES) {
-    try {
-      const mod = await import(path);
-      const loaded = await mod.load();
-      for (const p of loaded) {
-        peers.push(p);
-        status.push(`${p.impl}: ${p.skip ? p.skip : 'ready'}`);
-      }
-    } catch (e) {
-      const why = `skipped: could not load (${String(e?.message ?? e).split('\n')[0].slice(0, 120)})`;
-      for (const impl of names) {
-        missing.push({ impl, skip: why });
-        status.push(`${impl}: ${why}`);
-      }
+  try {
+    const mod = await import(path);
+    for (const p of await mod.load(options)) {
+      peers.push(p);
+      status.push(`${p.impl}: ${p.skip ? p.skip : 'ready'}`);
+    }
+  } catch (e) {
+    const skip = `skipped: could not load (${String(e?.message ?? e).split('\n')[0].slice(0, 120)})`;
+    for (const impl of names) {
+      peers.push({ impl, skip });
+      status.push(`${impl}: ${skip}`);
     }
   }
   return {
@@ -48,7 +50,6 @@ export async function loadPeers() {
         }
         for (const r of rows) out.push({ ...r, peer: true });
       }
-      for (const m of missing) out.push({ ...m, peer: true });
       return out;
     },
   };

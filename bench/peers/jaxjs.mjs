@@ -1,5 +1,6 @@
 // jax-js (@jax-js/jax, Wasm device, float64, eager) as a bench peer: the workloads written as a jax-js user would.
 import { K as CRF_K } from '../workloads/w2.mjs';
+import { n as PCFG_n, N as PCFG_N } from '../workloads/w3.mjs';
 
 export async function load() {
   // Node 20 has no Float16Array, which jax-js tests with instanceof; a stand-in class makes that test false.
@@ -177,7 +178,46 @@ export async function load() {
       }),
     ],
     W6: () => [{ impl, skip: 'skipped: impractical at T=1e5 (eager is one dispatch per op, about 100x its W6S time); measured at T=1e3 as W6S' }, { impl: 'jax-js-jit', skip: 'skipped: jit traces and unrolls all 1e5 steps (out of memory or stack, issue 7)' }],
-    W3: () => [{ impl, skip: 'skipped: not written yet (the CKY chart in jax-js ops)' }],
+    // Under jit the gradient of an output taken by .slice() is wrong in jax-js 0.1.25 (jit(grad((x) => x.slice(0)))
+    // gives all ones; eager gives the one-hot), so the jit row's gradients MISMATCH; returning
+    // sum(beta[n] · onehot(0)) instead made jit agree with eager exactly (measured, not used here).
+    W3: () =>
+      both((d, wrap) => {
+        const n = PCFG_n, N = PCFG_N;
+        const U = f64(d.U, [n, N]), R = f64(d.R, [N, N, N]);
+        // The chart as one array per span width w: beta[w] is [n−w+1, N], row i the span (i, i+w).
+        const logZ = (U, R) => {
+          const R2 = R.reshape([1, N, N * N]);
+          const beta = [null, U];
+          for (let w = 2; w <= n; w++) {
+            const m = n - w + 1;
+            const S = [];
+            for (let l = 1; l < w; l++) {
+              const left = beta[l].ref.slice([0, m]); // spans (i, i+l)
+              const right = beta[w - l].ref.slice([l, l + m]); // spans (i+l, i+w)
+              S.push(left.reshape([m, N, 1]).add(right.reshape([m, 1, N])));
+            }
+            const M = nn.logsumexp(np.stack(S), 0); // [m, N, N]: the split sum over l
+            beta[w] = nn.logsumexp(R2.ref.add(M.reshape([m, 1, N * N])), -1); // [m, N]
+          }
+          R2.dispose();
+          for (let w = 1; w < n; w++) beta[w].dispose();
+          return beta[n].slice(0, 0);
+        };
+        const vgf = wrap(valueAndGrad(logZ, { argnums: [0, 1] }));
+        const logZF = wrap(logZ);
+        return {
+          f: () => num(logZF(U.ref, R.ref)),
+          vg: () => {
+            const [v, [gU, gR]] = vgf(U.ref, R.ref);
+            return { value: num(v), grads: { U: out(gU), R: out(gR) } };
+          },
+          dispose: () => {
+            U.dispose();
+            R.dispose();
+          },
+        };
+      }).map((r) => (r.impl === 'jax-js-jit' ? { ...r, note: `${r.note}; jit gets the gradient of the final .slice() wrong (jax-js bug)` } : r)),
   };
   // n=1000: in one run the trace overflowed Node's default stack; in another it fitted and one call then took minutes and >2 GB.
   const w2lWhy = "skipped: n=1000 overflows Node's default stack in jax-js, and where it fitted, the eager row ran over 6 min at 2.4 GB without finishing a quick run (issue 7: node --stack-size)";

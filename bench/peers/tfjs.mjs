@@ -1,11 +1,13 @@
-// TensorFlow.js (tfjs-core + the pure-JS cpu backend, float32) as a bench peer: the workloads written as a TF.js user would.
+// TensorFlow.js (tfjs-core with the pure-JS cpu backend or the WebAssembly backend, float32) as a bench peer: the workloads written as a TF.js user would.
 import { K as CRF_K } from '../workloads/w2.mjs';
+import { n as PCFG_n, N as PCFG_N } from '../workloads/w3.mjs';
 
 /** float32 against the float64 plain reference: a normwise relative tolerance a clearly wrong gradient still fails. */
 export const TOL32 = 1e-4;
 const NOTE32 = 'float32, checked to 1e-4';
 
-export async function load() {
+/** Loads TF.js with `backend` ('cpu' or 'wasm'; one per process) and returns its peer rows. */
+export async function load({ backend = 'cpu' } = {}) {
   // The CommonJS bundles Node would pick register no gradients; the ESM sources that do import paths
   // without '.js', hence the resolve hook, which also keeps one copy of tfjs-core for core, gradients and backend.
   const { register } = await import('node:module');
@@ -22,15 +24,24 @@ export async function load() {
   }
   await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
   await import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js'); // some gradients call x.reshape() etc.
-  await import('@tensorflow/tfjs-backend-cpu/dist/index.js');
-  await tf.setBackend('cpu');
+  if (backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm/dist/index.js');
+    // Node reads the .wasm files from the package (SIMD, and threads if the runtime allows them).
+    const { fileURLToPath } = await import('node:url');
+    const { dirname } = await import('node:path');
+    const dir = dirname(fileURLToPath(import.meta.resolve('@tensorflow/tfjs-backend-wasm/dist/index.js')));
+    wasm.setWasmPaths(`${dir}/`);
+  } else {
+    await import('@tensorflow/tfjs-backend-cpu/dist/index.js');
+  }
+  if (!(await tf.setBackend(backend))) throw new Error(`the ${backend} backend did not start`);
   await tf.ready();
+  const impl = `tfjs-${backend}`;
   const t32 = (a, shape) => tf.tensor(Float32Array.from(a), shape, 'float32');
   const num = (t) => t.dataSync()[0];
 
   /** One workload's row: `make(d)` builds { f, vg } on tensors made from d (untimed); both return plain-style results. */
   const row = (make, extra = {}) => {
-    const impl = 'tfjs-cpu';
     let fns = null;
     return {
       impl,
@@ -171,14 +182,42 @@ export async function load() {
         };
       }),
     ],
-    W6: () => [{ impl: 'tfjs-cpu', skip: 'skipped: impractical at T=1e5 (about 19 s and 5 GB per gradient, issue 7); measured at T=1e3 as W6S' }],
-    W3: () => [{ impl: 'tfjs-cpu', skip: 'skipped: not written yet (the CKY chart in TF.js ops)' }],
+    W6: () => [{ impl, skip: 'skipped: impractical at T=1e5 (about 19 s and 5 GB per gradient, issue 7); measured at T=1e3 as W6S' }],
+    W3: () => [
+      row((d) => {
+        const n = PCFG_n, N = PCFG_N;
+        const U = t32(d.U, [n, N]), R = t32(d.R, [N, N, N]);
+        // The chart as one tensor per span width w: beta[w] is [n−w+1, N], row i the span (i, i+w).
+        const logZ = (U, R) => {
+          const R2 = tf.reshape(R, [1, N, N * N]);
+          const beta = [null, U];
+          for (let w = 2; w <= n; w++) {
+            const m = n - w + 1;
+            const S = [];
+            for (let l = 1; l < w; l++) {
+              const left = tf.slice(beta[l], [0, 0], [m, N]); // spans (i, i+l)
+              const right = tf.slice(beta[w - l], [l, 0], [m, N]); // spans (i+l, i+w)
+              S.push(tf.add(tf.reshape(left, [m, N, 1]), tf.reshape(right, [m, 1, N])));
+            }
+            const M = tf.logSumExp(tf.stack(S), 0); // [m, N, N]: the split sum over l
+            beta[w] = tf.logSumExp(tf.add(R2, tf.reshape(M, [m, 1, N * N])), 2); // [m, N]
+          }
+          return tf.reshape(tf.slice(beta[n], [0, 0], [1, 1]), []);
+        };
+        const vgf = tf.valueAndGrads(logZ);
+        return {
+          f: () => num(logZ(U, R)),
+          vg: () => {
+            const { value, grads } = vgf([U, R]);
+            return { value: num(value), grads: { U: grads[0].dataSync(), R: grads[1].dataSync() } };
+          },
+          dispose: () => tf.dispose([U, R]),
+        };
+      }),
+    ],
   };
   // 1000 float32 logsumexp steps: measured 2.7e-4 normwise error in grad E, so 1e-3 here.
   byId.W2L = () => byId.W2().map((r) => ({ ...r, tol: 1e-3, note: 'float32, checked to 1e-3 (error grows over the 1000-step recursion)' }));
 
-  return [
-    { impl: 'tfjs-cpu', rows: (w) => (byId[w.id] ?? (() => [{ impl: 'tfjs-cpu', skip: 'skipped: not expressed' }]))() },
-    { impl: 'tfjs-wasm', skip: 'skipped: not set up (one global TF.js backend, switched asynchronously: tfjs-wasm needs its own process)' },
-  ];
+  return [{ impl, rows: (w) => (byId[w.id] ?? (() => [{ impl, skip: 'skipped: not expressed' }]))() }];
 }
