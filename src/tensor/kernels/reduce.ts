@@ -51,7 +51,8 @@ function reduceRow(op: ReduceKernel, x: Float64Array, base: number, n: number): 
 function logsumexpShifted(x: Float64Array, start: number, stride: number, n: number, m: number): number {
   if (m === -Infinity || !Number.isFinite(m)) return m;
   let s = 0;
-  for (let i = 0, p = start; i < n; i++, p += stride) s += Math.exp(x[p]! - m);
+  if (stride === 1) for (let p = start, end = start + n; p < end; p++) s += Math.exp(x[p]! - m);
+  else for (let i = 0, p = start; i < n; i++, p += stride) s += Math.exp(x[p]! - m);
   return m + Math.log(s);
 }
 
