@@ -1,6 +1,7 @@
 /** @file Accumulating the cotangents that meet at a tape node: in place when the values are plain, differentiably when they are traced. */
 import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
+import { allocF64 } from '../tensor/alloc.js';
 import type { TapeNode } from './trace.js';
 import { addCotangents } from './accumulate.js';
 
@@ -27,10 +28,17 @@ export function accumulate(node: TapeNode, ct: Tensor): void {
     addInto(cur.data, ct.data);
     return;
   }
-  const sum = cur.data.slice();
+  const sum = copyOf(cur.data);
   addInto(sum, ct.data);
   node.ct = new Tensor(sum, node.outShape);
   node.ctOwned = true;
+}
+
+/** A copy the caller owns (from a slab inside recordings, see tensor/alloc.ts). */
+function copyOf(x: Float64Array): Float64Array {
+  const out = allocF64(x.length);
+  out.set(x);
+  return out;
 }
 
 function addInto(acc: Float64Array, x: Float64Array): void {
@@ -46,7 +54,7 @@ function addInto(acc: Float64Array, x: Float64Array): void {
 export function ownedBuffer(node: TapeNode): Float64Array {
   const cur = node.ct;
   if (cur !== null && node.ctOwned) return cur.data;
-  const buf = cur === null ? new Float64Array(sizeOf(node.outShape)) : cur.data.slice();
+  const buf = cur === null ? allocF64(sizeOf(node.outShape)) : copyOf(cur.data);
   node.ct = new Tensor(buf, node.outShape);
   node.ctOwned = true;
   return buf;
@@ -78,7 +86,7 @@ export class CotangentSum {
     } else if (this.owned) {
       addInto(cur.data, ct.data);
     } else {
-      const buf = cur.data.slice();
+      const buf = copyOf(cur.data);
       addInto(buf, ct.data);
       this.sum = new Tensor(buf, cur.shape);
       this.owned = true;

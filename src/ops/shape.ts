@@ -1,5 +1,6 @@
 /** @file Shape ops: reshape, transpose, broadcastTo, slice/pad, concat/stack, take, squeeze/expandDims. */
 import { apply } from '../core/trace.js';
+import { allocF64 } from '../tensor/alloc.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastKernel } from '../tensor/kernels/binary.js';
@@ -109,7 +110,7 @@ const sliceP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   name: 'slice',
   saves: 'none',
   forward: ([x], { begin, size }) => {
-    const out = new Float64Array(sizeOf(size));
+    const out = allocF64(sizeOf(size));
     boxCopy(x!.data, x!.shape, out, size, begin, 'read');
     return new Tensor(out, size);
   },
@@ -121,7 +122,7 @@ const padP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   name: 'pad',
   saves: 'none',
   forward: ([x], { begin, size, big }) => {
-    const out = new Float64Array(sizeOf(big));
+    const out = allocF64(sizeOf(big));
     boxCopy(out, big, x!.data, size, begin, 'write');
     return new Tensor(out, big);
   },

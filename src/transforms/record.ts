@@ -8,6 +8,7 @@ import { flatten, type TreeDef } from '../core/pytree.js';
 import { ShapeError } from '../core/errors.js';
 import { accumulate, resetCotangent } from '../core/cotangents.js';
 import { releaseTrace, releaseWith } from '../core/memory.js';
+import { inArena, isSlabView } from '../tensor/alloc.js';
 
 export interface Recording {
   /** Output leaves, unboxed at the recording trace (numbers stay numbers). */
@@ -38,7 +39,7 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
   const captured: Tensor[] = [];
   const capturedInputs: Tensor[] = [];
   const substitutes = new Map<Tensor, Tensor>();
-  const run = () => fn(inputs);
+  const run = () => inArena(() => fn(inputs));
   let out: { leaves: Array<Tensor | number>; def: TreeDef };
   let outLeaves: Array<Tensor | number>;
   try {
@@ -60,7 +61,8 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
     trace.finish();
   }
   const outNodes: Array<TapeNode | null> = outLeaves.map((l) => (l instanceof Tensor && l.trace === trace ? trace.nodeOf(l) : null));
-  const outPrimals = outLeaves.map((l) => (l instanceof Tensor ? unbox(l, trace) : l));
+  // Outputs leave the recording: copied out of allocation slabs (see tensor/alloc.ts).
+  const outPrimals = outLeaves.map((l) => (l instanceof Tensor ? detach(unbox(l, trace)) : l));
   const allInputs = [...inputs, ...capturedInputs];
   const leafNodes = allInputs.map((b) => b.node!);
   let tape: TapeNode[] | null = trace.tape;
@@ -85,9 +87,9 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
         }
         accumulate(node, g);
       });
-      backward(tape, trace.scalars);
+      inArena(() => backward(tape!, trace.scalars));
       return leafNodes.map((n, i) => {
-        const g = n.ct ?? zeros(allInputs[i]!.shape);
+        const g = n.ct === null ? zeros(allInputs[i]!.shape) : detach(n.ct);
         resetCotangent(n);
         return g;
       });
@@ -101,4 +103,10 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
       releaseWith(owner, trace.memory);
     },
   };
+}
+
+/** A plain tensor whose buffer is a slab view, copied to a buffer of its own; anything else as is. */
+function detach(t: Tensor): Tensor {
+  if (t.trace !== null || t.buffer === null || !isSlabView(t.buffer)) return t;
+  return new Tensor(t.buffer.slice(), t.shape);
 }

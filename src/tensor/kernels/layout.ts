@@ -1,10 +1,11 @@
 /** @file Data movement: transposes, slices, padding, concatenation and gathers along an axis. */
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
+import { allocF64 } from '../alloc.js';
 
 /** out = x with axes permuted: out.shape[i] = shape[perm[i]]. */
 export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly number[]): Float64Array {
   const ndim = shape.length;
-  const out = new Float64Array(x.length);
+  const out = allocF64(x.length);
   if (x.length === 0) return out;
   const inStrides = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
@@ -71,7 +72,7 @@ export function takeKernel(x: Float64Array, shape: Shape, indices: Int32Array, a
   const n = shape[axis]!;
   const inner = sizeOf(shape.slice(axis + 1));
   const m = indices.length;
-  const out = new Float64Array(outer * m * inner);
+  const out = allocF64(outer * m * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < m; i++) {
       const src = (o * n + indices[i]!) * inner;
@@ -84,7 +85,7 @@ export function takeKernel(x: Float64Array, shape: Shape, indices: Int32Array, a
 /** The transpose of take: adds each gathered slice back at its index (repeated indices accumulate). */
 export function scatterAddKernel(
   g: Float64Array, gShape: Shape, indices: Int32Array, axis: number, n: number,
-  out: Float64Array = new Float64Array(sizeOf(gShape.slice(0, axis)) * n * sizeOf(gShape.slice(axis + 1))),
+  out: Float64Array = allocF64(sizeOf(gShape.slice(0, axis)) * n * sizeOf(gShape.slice(axis + 1))),
 ): Float64Array {
   const outer = sizeOf(gShape.slice(0, axis));
   const inner = sizeOf(gShape.slice(axis + 1));
@@ -104,7 +105,7 @@ export function concatKernel(parts: Float64Array[], shapes: Shape[], axis: numbe
   const outer = sizeOf(shapes[0]!.slice(0, axis));
   const widths = shapes.map((s) => s[axis]! * sizeOf(s.slice(axis + 1)));
   const rowWidth = widths.reduce((x, y) => x + y, 0);
-  const out = new Float64Array(outer * rowWidth);
+  const out = allocF64(outer * rowWidth);
   for (let o = 0; o < outer; o++) {
     let dst = o * rowWidth;
     for (let p = 0; p < parts.length; p++) {

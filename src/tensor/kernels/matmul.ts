@@ -1,4 +1,5 @@
 /** @file Matrix products: a cache- and register-blocked float64 kernel, batched with broadcasting. */
+import { allocF64 } from '../alloc.js';
 
 const KC = 256; // depth of a block of B rows kept hot in cache
 
@@ -99,7 +100,7 @@ export function batchedMatmul(
 ): Float64Array {
   let count = 1;
   for (const d of batch) count *= d;
-  const out = new Float64Array(count * m * n);
+  const out = allocF64(count * m * n);
   const index = new Array<number>(batch.length).fill(0);
   let ai = 0, bi = 0;
   for (let t = 0; t < count; t++) {

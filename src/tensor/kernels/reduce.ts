@@ -1,5 +1,6 @@
 /** @file Reductions along axes (sum, max, min, logsumexp) and cumulative sums, as (outer, n, inner) loops. */
 import { sizeOf, type Shape } from '../shape.js';
+import { allocF64 } from '../alloc.js';
 
 export type ReduceKernel = 'sum' | 'max' | 'min' | 'logsumexp';
 
@@ -11,7 +12,7 @@ function around(shape: Shape, axis: number): [number, number, number] {
 /** Reduces one axis, keeping it as length 1. */
 function reduceOne(op: ReduceKernel, x: Float64Array, shape: Shape, axis: number): Float64Array {
   const [outer, n, inner] = around(shape, axis);
-  const out = new Float64Array(outer * inner);
+  const out = allocF64(outer * inner);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     const ob = o * inner;
@@ -78,7 +79,7 @@ export function reduceKernel(op: ReduceKernel, x: Float64Array, shape: Shape, ax
 
 /** Cumulative sum along `axis`; `reverse` sums from the end (the transpose of the forward sum). */
 export function cumsumKernel(x: Float64Array, shape: Shape, axis: number, reverse: boolean): Float64Array {
-  const out = new Float64Array(x.length);
+  const out = allocF64(x.length);
   if (x.length === 0) return out;
   const [outer, n, inner] = around(shape, axis);
   for (let o = 0; o < outer; o++) {
@@ -107,7 +108,7 @@ export function weightedReduceVjpKernel(
   const first = axes[0]!, last = axes[axes.length - 1]!;
   if (last - first + 1 !== axes.length) return null;
   const outer = sizeOf(shape.slice(0, first)), n = sizeOf(shape.slice(first, last + 1)), inner = sizeOf(shape.slice(last + 1));
-  const out = new Float64Array(x.length);
+  const out = allocF64(x.length);
   const ties = op === 'logsumexp' ? null : new Float64Array(y.length);
   if (ties !== null) {
     for (let o = 0; o < outer; o++) {

@@ -1,4 +1,5 @@
 /** @file Elementwise kernels of one operand: one tight loop per function over a Float64Array. */
+import { allocF64 } from '../alloc.js';
 
 export type UnaryKernel =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'
@@ -7,7 +8,7 @@ export type UnaryKernel =
 /** out[i] = f(x[i]). The switch sits outside the loops so each loop is monomorphic. */
 export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
   const n = x.length;
-  const out = new Float64Array(n);
+  const out = allocF64(n);
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; break;
     case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); break;
