@@ -36,16 +36,16 @@ export class Tensor {
    * @internal Use `ad.tensor(...)` to make tensors. A null `data` makes a buffer-less 0-d tensor
    * holding `value` (see `Tensor.scalar`).
    */
-  constructor(data: Float64Array | null, shape: Shape, value = 0, trace: Trace | null = null, slot = -1) {
+  constructor(data: Float64Array | null, shape: Shape, value = 0) {
     this.buffer = data;
     this.scalarValue = value;
     this.shape = shape;
     this.size = data === null ? 1 : data.length;
-    this.trace = trace;
+    this.trace = null;
     this.below = null;
     this.tangent = null;
     this.node = null;
-    this.slot = slot;
+    this.slot = -1;
     this.savedBy = 0;
     this.serial = serialCounter.next++;
   }
@@ -96,7 +96,10 @@ export class Tensor {
 
   /** A scalar-tape box: a 0-d value at `trace` recorded as entry `slot`; its primal is made on demand. @internal */
   static scalarBox(v: number, trace: Trace, slot: number): Tensor {
-    return new Tensor(null, SCALAR_SHAPE, v, trace, slot);
+    const t = new Tensor(null, SCALAR_SHAPE, v);
+    t.trace = trace;
+    t.slot = slot;
+    return t;
   }
 
   /** Number of axes (0 for a scalar). */
