@@ -1,11 +1,14 @@
 /**
- * @file The register-blocked gemm kernel against the naive triple loop: every size class (multiples
- * of the 4×4 block and leftovers in rows, columns and both), k across the cache block, the four
- * transpose combinations, offsets into larger arrays, and accumulation into a non-zero C.
+ * @file The gemm kernel against the naive triple loop — with the WebAssembly SIMD block kernel and
+ * with the JavaScript kernel alone: every size class (multiples of the 4×4 block and leftovers in
+ * rows, columns and both), k across the cache block, the four transpose combinations, offsets into
+ * larger arrays, and accumulation into a non-zero C.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { afterAll } from 'vitest';
 import { gemm } from '../src/tensor/kernels/matmul.js';
+import { useWasmKernels, wasmKernelsAvailable } from '../src/tensor/kernels/wasm/gemm.js';
 
 function naive(a: Float64Array, b: Float64Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Float64Array {
   const c = new Float64Array(m * n);
@@ -21,13 +24,22 @@ function naive(a: Float64Array, b: Float64Array, m: number, k: number, n: number
 
 const values = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 2);
 
-describe('gemm kernel', () => {
+afterAll(() => useWasmKernels(true));
+
+it('WebAssembly SIMD is available here (Node 20), so the suite exercises the Wasm kernel', () => {
+  useWasmKernels(true);
+  expect(wasmKernelsAvailable()).toBe(true);
+});
+
+describe.each([['WebAssembly SIMD', true], ['JavaScript', false]] as const)('gemm kernel (%s)', (_name, wasm) => {
+  useWasmKernels(wasm);
   it('matches the naive product for all shapes, transposes, offsets and a non-zero C', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 13 }),
+        fc.integer({ min: 1, max: 21 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 21 }),
         fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 1000 }),
         (m, k, n, transA, transB, off, seed) => {
+          useWasmKernels(wasm);
           const a = values(off + m * k, seed), b = values(off + k * n, seed + 1), c0 = values(off + m * n, seed + 2);
           const c = c0.slice();
           gemm(a, off, b, off, c, off, m, k, n, transA, transB);
@@ -44,6 +56,7 @@ describe('gemm kernel', () => {
   });
 
   it('propagates NaN and infinities like the naive loop', () => {
+    useWasmKernels(wasm);
     const a = Float64Array.from([1, NaN, 2, 3, Infinity, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2]);
     const b = Float64Array.from({ length: 20 }, (_, i) => i - 5);
     const c = new Float64Array(25);

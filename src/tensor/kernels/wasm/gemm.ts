@@ -1,0 +1,142 @@
+/**
+ * @file A WebAssembly SIMD kernel for the 4×4-divisible block of C += A·B (float64), built from
+ * source at load time (./encode.ts), with the JavaScript kernel as the fallback.
+ *
+ * Each 4×4 block of C is accumulated in eight f64x2 registers over the whole k loop: per step,
+ * two vector loads of B's row, four splat loads of A's column, eight multiplies and eight adds —
+ * the JavaScript kernel's register blocking, two lanes at a time and without bounds checks. On the
+ * bench machine that is about 11 GFLOP/s against 3.5 for the JavaScript kernel (bench/kernels.mjs),
+ * including copying the operands into the module's memory.
+ *
+ * Memory: one WebAssembly.Memory with a fixed size (initial = maximum), replaced by a larger
+ * one when a product does not fit — never grown. Growing a memory detaches its old ArrayBuffer,
+ * and once any ArrayBuffer has been detached V8 checks for detachment on every typed-array access
+ * in the process: every Float64Array loop (plain JavaScript's too) runs about twice as slowly from
+ * then on. Replacing the memory detaches nothing.
+ */
+import { I32, V128, moduleBytes, op } from './encode.js';
+
+// Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of B and C),
+// n4 (columns to compute, a multiple of 4).
+const A = 0, B = 1, C = 2, M4 = 3, K = 4, N = 5, N4 = 6;
+// i32 locals: row i, column j, step p, address in A, address in B, address in C, A's and B's row
+// lengths in bytes.
+const I = 7, J = 8, P = 9, PA = 10, PB = 11, PC = 12, ROW_A = 13, ROW_B = 14;
+// v128 locals: the accumulators (c[r][0..1] at ACC + 2r, c[r][2..3] at ACC + 2r + 1), B's row, A's splat.
+const ACC = 15, B0 = 23, B1 = 24, AS = 25;
+
+function gemmCode(): number[] {
+  const { get, set, tee, i32 } = op;
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const p of parts) code.push(...p);
+  };
+  emit(get(K), i32(3), op.i32Shl, set(ROW_A), get(N), i32(3), op.i32Shl, set(ROW_B));
+  emit(i32(0), set(I), op.block, op.loop); // for i in 0, 4, … < m4
+  emit(get(I), get(M4), op.i32GeS, op.brIf(1));
+  emit(i32(0), set(J), op.block, op.loop); //   for j in 0, 4, … < n4
+  emit(get(J), get(N4), op.i32GeS, op.brIf(1));
+  for (let r = 0; r < 8; r++) emit(op.f64Const0, op.f64x2Splat, set(ACC + r));
+  emit(get(A), get(I), get(ROW_A), op.i32Mul, op.i32Add, set(PA)); // &A[i, 0]
+  emit(get(B), get(J), i32(3), op.i32Shl, op.i32Add, set(PB)); //     &B[0, j]
+  emit(i32(0), set(P), op.block, op.loop); //     for p < k
+  emit(get(P), get(K), op.i32GeS, op.brIf(1));
+  emit(get(PB), op.v128Load(0), set(B0), get(PB), op.v128Load(16), set(B1));
+  for (let r = 0; r < 4; r++) {
+    emit(get(PA));
+    if (r > 0) emit(get(ROW_A), i32(r), op.i32Mul, op.i32Add);
+    emit(op.v128Load64Splat(0), set(AS)); // A[i + r, p] in both lanes
+    emit(get(ACC + 2 * r), get(AS), get(B0), op.f64x2Mul, op.f64x2Add, set(ACC + 2 * r));
+    emit(get(ACC + 2 * r + 1), get(AS), get(B1), op.f64x2Mul, op.f64x2Add, set(ACC + 2 * r + 1));
+  }
+  emit(get(PA), i32(8), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
+  emit(get(P), i32(1), op.i32Add, set(P), op.br(0), op.end, op.end);
+  for (let r = 0; r < 4; r++) { // C[i + r, j..j+3] += accumulators
+    emit(get(C), get(I), i32(r), op.i32Add, get(ROW_B), op.i32Mul, op.i32Add, get(J), i32(3), op.i32Shl, op.i32Add, set(PC));
+    emit(get(PC), get(PC), op.v128Load(0), get(ACC + 2 * r), op.f64x2Add, op.v128Store(0));
+    emit(get(PC), get(PC), op.v128Load(16), get(ACC + 2 * r + 1), op.f64x2Add, op.v128Store(16));
+  }
+  emit(get(J), i32(4), op.i32Add, set(J), op.br(0), op.end, op.end);
+  emit(get(I), i32(4), op.i32Add, set(I), op.br(0), op.end, op.end);
+  return code;
+}
+
+type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number) => void;
+
+const PAGE = 65536;
+let module: WebAssembly.Module | null = null;
+let enabled = true;
+let memory: WebAssembly.Memory | null = null;
+let view = new Float64Array(0);
+let kernel: Kernel | null = null;
+
+/** Compiles the kernel once; null where WebAssembly or its SIMD is unavailable. */
+function compiled(): WebAssembly.Module | null {
+  if (module === null && enabled) {
+    try {
+      const bytes = moduleBytes({ name: 'gemm', params: 7, locals: [[8, I32], [11, V128]], code: gemmCode() });
+      module = new WebAssembly.Module(bytes);
+    } catch {
+      enabled = false; // no WebAssembly, no SIMD, or a host that refuses synchronous compilation
+    }
+  }
+  return enabled ? module : null;
+}
+
+/** A memory of at least `doubles` float64s (a fresh, larger one when needed; never grown). */
+function ensure(doubles: number): Kernel | null {
+  const mod = compiled();
+  if (mod === null) return null;
+  if (memory === null || view.length < doubles) {
+    const pages = Math.ceil((doubles * 8) / PAGE);
+    const size = Math.max(pages, 64); // at least 4 MB, so small products never reallocate
+    memory = new WebAssembly.Memory({ initial: size, maximum: size });
+    view = new Float64Array(memory.buffer);
+    kernel = (new WebAssembly.Instance(mod, { env: { memory } }).exports as { gemm: Kernel }).gemm;
+  }
+  return kernel;
+}
+
+/** Products with at least this many multiply-adds go to WebAssembly (below, copying costs more than it saves). */
+const MIN_WORK = 16 * 16 * 16;
+/** Operands larger than this many float64s (256 MB) stay in JavaScript. */
+const MAX_DOUBLES = 1 << 25;
+
+/**
+ * Computes the 4×4-divisible block (rows < m − m % 4, columns < n − n % 4) of
+ * C[m,n] += op(A)·op(B) in WebAssembly; returns false (having done nothing) when the kernel is
+ * unavailable or the product is too small or too large. op transposes as in gemm.
+ */
+export function gemmBlockWasm(
+  a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
+  m: number, k: number, n: number, transA: boolean, transB: boolean,
+): boolean {
+  const m4 = m - (m % 4), n4 = n - (n % 4);
+  if (m4 === 0 || n4 === 0 || m * n * k < MIN_WORK) return false;
+  const total = m * k + k * n + m * n;
+  if (total > MAX_DOUBLES) return false;
+  const run = ensure(total);
+  if (run === null) return false;
+  const v = view;
+  const oa = 0, ob = m * k, oc = ob + k * n;
+  // A as row-major [m, k], B as row-major [k, n], C as is.
+  if (!transA) v.set(a.subarray(aOff, aOff + m * k), oa);
+  else for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) v[oa + i * k + p] = a[aOff + p * m + i]!;
+  if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
+  else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * n + j] = b[bOff + j * k + p]!;
+  v.set(c.subarray(cOff, cOff + m * n), oc);
+  run(oa * 8, ob * 8, oc * 8, m4, k, n, n4);
+  // Only the block changed; copy its rows back.
+  for (let i = 0; i < m4; i++) c.set(v.subarray(oc + i * n, oc + i * n + n4), cOff + i * n);
+  return true;
+}
+
+/** Turns the WebAssembly kernel on or off (tests run both; off where WebAssembly is unavailable). @internal */
+export function useWasmKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether the WebAssembly kernel is available and on. @internal */
+export function wasmKernelsAvailable(): boolean {
+  return compiled() !== null;
+}
