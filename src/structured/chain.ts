@@ -42,13 +42,15 @@ export function chainSum(semiring: Semiring, p: ChainPotentials, checkpoints: Ch
       Array.from({ length: (n - 1) * B }, (_, k) => (Math.floor(k / B) + 1 < p.lengths[k % B]! ? 1 : 0)),
       [n - 1, 1, B, 1],
     );
+    // Without padding (every sequence full length) the mask is all ones: skip the where.
+    const padded = p.lengths.some((len) => len < n);
     alpha = scan(
-      (a: Tensor, x: { e: Tensor; m: Tensor }) => {
+      (a: Tensor, x: { e: Tensor; m?: Tensor }) => {
         const next = semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), x.e), 1);
-        return where(x.m, next, a);
+        return x.m === undefined ? next : where(x.m, next, a);
       },
       alpha0,
-      { xs: { e: edges, m: live }, checkpoints },
+      { xs: padded ? { e: edges, m: live } : { e: edges }, checkpoints },
     ) as Tensor;
   }
   const last = semiring.times(alpha, semiring.convert(p.final));
