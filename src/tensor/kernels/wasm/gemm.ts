@@ -99,8 +99,8 @@ function ensure(doubles: number): Kernel | null {
 
 /** Products with at least this many multiply-adds go to WebAssembly (below, copying costs more than it saves). */
 const MIN_WORK = 16 * 16 * 16;
-/** Operands larger than this many float64s (256 MB) stay in JavaScript. */
-const MAX_DOUBLES = 1 << 25;
+/** Operands larger than this many float64s (64 MB, copied into the module's memory) stay in JavaScript. */
+const MAX_DOUBLES = 1 << 23;
 
 /**
  * Computes the 4×4-divisible block (rows < m − m % 4, columns < n − n % 4) of
