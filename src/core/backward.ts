@@ -22,13 +22,15 @@ export function backward(tape: readonly TapeNode[], scalars: ScalarTape | null =
   const adj = scalars.adjoints();
   const give = (node: { ct: Tensor | null }, ct: Tensor) => accumulate(node as TapeNode, ct);
   let top = scalars.length;
+  /** Walks the scalar entries from `top` down to `to` (those made after the node about to be processed). */
+  const flushTo = (to: number) => {
+    const t0 = profiler.active ? performance.now() : 0;
+    scalars.backward(adj, to, top, give);
+    if (profiler.active) timedScalarWalk(top - to, performance.now() - t0);
+    top = to;
+  };
   walk(tape, (node) => {
-    if (node.mark < top) {
-      const t0 = profiler.active ? performance.now() : 0;
-      scalars.backward(adj, node.mark, top, give);
-      if (profiler.active) timedScalarWalk(top - node.mark, performance.now() - t0);
-      top = node.mark;
-    }
+    if (node.mark < top) flushTo(node.mark);
     if (node.prim === BRIDGE) {
       const g = node.ct;
       if (g !== null) scalars.seed(adj, node.params as number, g);
@@ -38,11 +40,7 @@ export function backward(tape: readonly TapeNode[], scalars: ScalarTape | null =
     }
     return false;
   });
-  if (top > 0) {
-    const t0 = profiler.active ? performance.now() : 0;
-    scalars.backward(adj, 0, top, give);
-    if (profiler.active) timedScalarWalk(top, performance.now() - t0);
-  }
+  if (top > 0) flushTo(0);
   scalars.doneWith(adj);
 }
 

@@ -126,9 +126,14 @@ export function applyScalar(prim: Primitive<any>, a: Tensor, b: Tensor | null): 
   if (prim.vjp === null) return null;
   const top = ta === null ? tb! : tb === null || ta.level >= tb.level ? ta : tb;
   if (!(top instanceof ReverseTrace) || !top.active) return null;
-  if (ta !== null && (ta !== top || (a.slot < 0 && a.primal!.trace !== null))) return null;
-  if (tb !== null && (tb !== top || (b!.slot < 0 && b!.primal!.trace !== null))) return null;
+  if (!scalarInput(a, top) || (b !== null && !scalarInput(b, top))) return null;
   return top.recordScalar(code, a, b, va, vb, scalarForward(code, va, vb));
+}
+
+/** Whether `x` can be a scalar-tape input at `trace`: a plain value, or one of trace's boxes over a plain value. */
+function scalarInput(x: Tensor, trace: Trace): boolean {
+  const t = x.trace;
+  return t === null || (t === trace && (x.slot >= 0 || x.primal!.trace === null));
 }
 
 /**
@@ -210,9 +215,7 @@ export class ReverseTrace extends Trace {
     if (prim.scalarCode === undefined || prim.vjp === null || anomaly.enabled) return false;
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i]!;
-      if (x.shape.length !== 0) return false;
-      if (x.trace === null) continue;
-      if (x.trace !== this || (x.slot < 0 && x.primal!.trace !== null)) return false;
+      if (x.shape.length !== 0 || !scalarInput(x, this)) return false;
     }
     return true;
   }
