@@ -98,6 +98,11 @@ export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tenso
     const out = applyScalar(prim, inputs[0]!, inputs.length > 1 ? inputs[1]! : null);
     if (out !== null) return out;
   }
+  return applyGeneral(prim, inputs, params);
+}
+
+/** `apply` past the 0-d fast path (for callers that tried applyScalar themselves). */
+export function applyGeneral<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
   const top = topTrace(inputs);
   if (top === null) {
     const out = profiler.active ? timedForward(prim, inputs, params) : prim.forward(inputs, params);

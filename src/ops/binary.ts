@@ -1,5 +1,5 @@
 /** @file Elementwise ops of two operands with broadcasting: arithmetic, maximum/minimum, comparisons. */
-import { apply, applyScalar } from '../core/trace.js';
+import { apply, applyGeneral, applyScalar } from '../core/trace.js';
 import { definePrimitive, type Primitive, type Residuals, type Saves } from '../core/primitive.js';
 import { registerAdder } from '../core/accumulate.js';
 import { binaryKernel, type BinaryKernel } from '../tensor/kernels/binary.js';
@@ -27,7 +27,7 @@ function binaryPrimitive(name: BinaryKernel, saves: Saves, vjp: VjpRule | null, 
 }
 
 function call(prim: Primitive<null>, a: TensorLike, b: TensorLike): Tensor {
-  if (a instanceof Tensor && b instanceof Tensor) return applyScalar(prim, a, b) ?? apply(prim, [a, b], null); // 0-d first (core/scalarTape.ts)
+  if (a instanceof Tensor && b instanceof Tensor) return applyScalar(prim, a, b) ?? applyGeneral(prim, [a, b], null); // 0-d first (core/scalarTape.ts)
   return apply(prim, [asTensor(a, prim.name), asTensor(b, prim.name)], null);
 }
 

@@ -1,5 +1,5 @@
 /** @file Elementwise ops of one operand: each a kernel and its local derivative, chained with a strong zero. */
-import { apply, applyScalar } from '../core/trace.js';
+import { apply, applyGeneral, applyScalar } from '../core/trace.js';
 import { definePrimitive, type Primitive, type Saves } from '../core/primitive.js';
 import { unaryKernel, type UnaryKernel } from '../tensor/kernels/unary.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -22,7 +22,7 @@ function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y
 }
 
 function call(prim: Primitive<null>, x: TensorLike): Tensor {
-  if (x instanceof Tensor) return applyScalar(prim, x, null) ?? apply(prim, [x], null); // 0-d first (core/scalarTape.ts)
+  if (x instanceof Tensor) return applyScalar(prim, x, null) ?? applyGeneral(prim, [x], null); // 0-d first (core/scalarTape.ts)
   return apply(prim, [asTensor(x, prim.name)], null);
 }
 
