@@ -26,6 +26,8 @@ export type { Pullback } from './transforms/vjp.js';
 export { jvp, hvp } from './transforms/jvp.js';
 export { jacobian, hessian } from './transforms/jacobian.js';
 export { customVjp, checkpoint } from './transforms/custom.js';
+export { jit } from './transforms/jit.js';
+export type { JitOptions, JitCacheEntry, Jitted } from './transforms/jit.js';
 export type { CustomVjpContext } from './transforms/custom.js';
 export { detectAnomalies } from './core/anomaly.js';
 export { checkGrad, assertGrad } from './testing/checkGrad.js';

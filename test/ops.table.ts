@@ -49,6 +49,7 @@ export const opTable: OpRow[] = [
   unary('relu', ad.relu, 'awayFromZero'),
   unary('reciprocal', ad.reciprocal, 'awayFromZero'),
   { ...unary('sign', ad.sign, 'awayFromZero'), zeroGradient: true },
+  { ...unary('stopGradient', ad.stopGradient), zeroGradient: true },
 
   binary('add', ad.add),
   binary('sub', ad.sub),

@@ -14,7 +14,7 @@ const state = { current: 0, peak: 0 };
 export function retainResidual(holder: Holder, level: number, since: number, t: Tensor): void {
   if (t.savedBy === level || t.serial < since) return;
   t.savedBy = level;
-  const bytes = t.data.byteLength;
+  const bytes = t.size * 8; // not t.data: no value read, and a 0-d tensor keeps no buffer
   holder.residualBytes += bytes;
   state.current += bytes;
   if (state.current > state.peak) state.peak = state.current;

@@ -142,6 +142,36 @@ export function scalarForward(code: number, a: number, b: number): number {
   }
 }
 
+/**
+ * Runs consecutive 0-d ops of a recorded program (core/program.ts) on the numbers column `v`:
+ * slot k gets op code[k] of slots a[k] and b[k] (a unary op has b = a). Stops at the first slot
+ * whose code is not a scalar op (32 or more) and returns its index, or `to`. The common ops are
+ * spelled out as in `scalarForward`, whose results they equal bit for bit.
+ */
+export function runScalars(code: Uint8Array, a: Int32Array, b: Int32Array, v: Float64Array, from: number, to: number): number {
+  for (let k = from; k < to; k++) {
+    const c = code[k]!;
+    if (c >= 32) return k;
+    const x = v[a[k]!]!;
+    switch (c) {
+      case Op.ADD: v[k] = x + v[b[k]!]!; break;
+      case Op.SUB: v[k] = x - v[b[k]!]!; break;
+      case Op.MUL: v[k] = x * v[b[k]!]!; break;
+      case Op.DIV: v[k] = x / v[b[k]!]!; break;
+      case Op.MUL_STRONG: { const y = v[b[k]!]!; v[k] = x === 0 || y === 0 ? 0 : x * y; break; }
+      case Op.NEG: v[k] = -x; break;
+      case Op.EXP: v[k] = Math.exp(x); break;
+      case Op.LOG: v[k] = Math.log(x); break;
+      case Op.SQUARE: v[k] = x * x; break;
+      case Op.SIN: v[k] = Math.sin(x); break;
+      case Op.COS: v[k] = Math.cos(x); break;
+      case Op.TANH: v[k] = Math.tanh(x); break;
+      default: v[k] = scalarForward(c, x, v[b[k]!]!);
+    }
+  }
+  return to;
+}
+
 /** Bytes one entry takes in the columns below. */
 const ENTRY_BYTES = 1 + 4 + 4 + 8;
 

@@ -39,6 +39,11 @@ export abstract class Trace {
   abstract process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor;
 }
 
+/** Whether any transformation is running (paused ones included). */
+export function anyTraceRunning(): boolean {
+  return running.length > 0;
+}
+
 /** The innermost running, unpaused reverse trace, or null. */
 export function innermostReverseTrace(): ReverseTrace | null {
   for (let i = running.length - 1; i >= 0; i--) {

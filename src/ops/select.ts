@@ -1,5 +1,5 @@
 /** @file Selection: where, clip and stopGradient. */
-import { apply, live } from '../core/trace.js';
+import { apply } from '../core/trace.js';
 import { definePrimitive } from '../core/primitive.js';
 import { whereKernel } from '../tensor/kernels/binary.js';
 import { broadcastShapes } from '../tensor/shape.js';
@@ -49,13 +49,20 @@ export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
   return where(less(x, lo), lo, where(greater(x, hi), hi, x));
 }
 
+// The identity with zero derivative: no VJP or JVP rule, so every differentiating level sees a
+// constant, while a jit recording still sees the call and keeps the value's dependence on the inputs.
+const stopGradientP = definePrimitive<null>({
+  name: 'stopGradient',
+  saves: 'none',
+  forward: ([x]) => x!,
+  vjp: null,
+  jvp: null,
+});
+
 /**
  * The same value, treated as a constant by every transformation (its derivative is zero).
  * @example ad.grad((x) => ad.mul(x, ad.stopGradient(x)))(ad.tensor(3)) // 3, not 6
  */
 export function stopGradient(x: TensorLike): Tensor {
-  let t = asTensor(x, 'stopGradient');
-  t = live(t);
-  while (t.primal !== null) t = t.primal;
-  return t;
+  return apply(stopGradientP, [asTensor(x, 'stopGradient')], null);
 }

@@ -3,6 +3,7 @@ import type { Trace, TapeNode } from '../core/trace.js';
 import { AdjointError } from '../core/errors.js';
 import { sizeOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
+import { valueReads } from '../core/valueReads.js';
 
 /**
  * An n-dimensional array of float64 values. Tensors are immutable: every op returns a new one,
@@ -60,6 +61,7 @@ export class Tensor {
 
   /** Row-major values; shared, never write to it (use `toFloat64Array()` for a copy). */
   get data(): Float64Array {
+    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'data');
     const b = this.buffer;
     if (b !== null) return b;
     const d = new Float64Array(1);
@@ -109,6 +111,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'item()');
     if (this.size !== 1) {
       throw new AdjointError(
         `item: the tensor has shape [${this.shape.join(',')}] (${this.size} elements); item() needs exactly one. ` +
@@ -120,6 +123,7 @@ export class Tensor {
 
   /** A number for a 0-d tensor, nested arrays otherwise. */
   toArray(): number | NestedArray {
+    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'toArray()');
     if (this.shape.length === 0) return this.first;
     return nest(this.data, this.shape, 0, 0) as NestedArray;
   }

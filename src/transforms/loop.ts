@@ -36,7 +36,7 @@ export function newStats(into?: Partial<LoopStats>): LoopStats {
 /** One step: carry leaves and step index in, carry leaves and per-step output leaves out. */
 export type StepFn = (carry: Tensor[], t: number, inputs: Tensor[]) => { carry: Tensor[]; y: Tensor[] };
 
-const bytesOf = (ts: readonly Tensor[]) => ts.reduce((b, t) => b + t.data.byteLength, 0);
+const bytesOf = (ts: readonly Tensor[]) => ts.reduce((b, t) => b + t.size * 8, 0); // not t.data: no value read
 
 /**
  * A loop of n steps, reversible with at most c stored carries. `xRow(t)` gives step t's inputs

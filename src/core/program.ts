@@ -1,0 +1,253 @@
+/**
+ * @file A recorded program: the primitive calls of one run of a function, replayable on new inputs.
+ *
+ * `jit` runs a function once on a recording trace (core/recordTrace.ts); every primitive call
+ * whose inputs depend on the function's tensor arguments becomes one instruction here. Replaying
+ * the program re-runs those calls on new argument values without running the user's JavaScript:
+ * no dispatch, no trace levels, no tape nodes, no Tensor object per 0-d value. This is the
+ * "trace once, then re-evaluate the tape at new points" of ADOL-C (Griewank & Walther,
+ * "Evaluating Derivatives", §6.2: taping and re-taping), and JAX's `jit` without XLA.
+ *
+ * Layout: a program is a list of slots, one value each, in evaluation order. Slot k is an input
+ * argument, a constant (a tensor the function closed over or made without reading its inputs),
+ * a 0-d elementwise op (code 1…30 of core/scalarTape.ts, computed on numbers), or a general
+ * primitive call (its primitive, params and input slots are kept aside). 0-d values live in a
+ * Float64Array and get a Tensor only when a general call or an output needs one.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import type { Primitive } from './primitive.js';
+import { runScalars } from './scalarTape.js';
+import { isSlabView } from '../tensor/alloc.js';
+
+/** Slot kinds beyond the scalar op codes (which are below 32). */
+export const INPUT = 250;
+export const CONSTANT = 251;
+export const GENERAL = 252;
+
+/** A general primitive call: its primitive, params and input slots. */
+export interface GeneralCall {
+  readonly prim: Primitive<any>;
+  readonly params: unknown;
+  readonly inputs: Int32Array;
+}
+
+/** Where an output leaf comes from: a slot, or a value that does not depend on the inputs. */
+export type OutputSource = { readonly slot: number } | { readonly value: unknown };
+
+/** A finished, dead-code-free program. */
+export class Program {
+  constructor(
+    /** Per slot: a scalar op code, INPUT, CONSTANT or GENERAL. */
+    readonly code: Uint8Array,
+    /** Per slot: first input slot; INPUT: argument index; CONSTANT: constant index; GENERAL: call index. */
+    readonly a: Int32Array,
+    /** Per slot: second input slot of a binary scalar op (a unary op repeats `a`). */
+    readonly b: Int32Array,
+    /** Per slot: 1 when its value is 0-d (it also lives in the numbers column). */
+    readonly scalar: Uint8Array,
+    readonly calls: readonly GeneralCall[],
+    readonly constants: readonly Tensor[],
+    readonly outputs: readonly OutputSource[],
+    /** Per slot: the last slot reading it as a general call's input (its Tensor is dropped after), or -1. */
+    readonly lastUse: Int32Array,
+    /** Per slot: its index in the run's tensor table, or -1 for a 0-d op's value no general call or output reads. */
+    readonly tensorOf: Int32Array,
+    readonly tensorCount: number,
+  ) {}
+
+  get length(): number {
+    return this.code.length;
+  }
+
+  /** Instruction counts, for `cacheInfo`. */
+  counts(): { scalarOps: number; generalOps: number; inputs: number; constants: number } {
+    let scalarOps = 0, generalOps = 0, inputs = 0;
+    for (let k = 0; k < this.code.length; k++) {
+      const c = this.code[k]!;
+      if (c < 32) scalarOps++;
+      else if (c === GENERAL) generalOps++;
+      else if (c === INPUT) inputs++;
+    }
+    return { scalarOps, generalOps, inputs, constants: this.constants.length };
+  }
+
+  /** The numbers column, kept between runs (every slot is written before it is read). */
+  private numbers: Float64Array | null = null;
+
+  /**
+   * Runs the program on new argument tensors (the same shapes as when it was recorded); returns
+   * the output leaves in order. Every value is computed by the same kernel as the recorded run
+   * (a 0-d op by `runScalars`, which equals its Float64Array kernel bit for bit).
+   */
+  run(args: readonly Tensor[]): unknown[] {
+    const { code, a, b, scalar, calls, constants, lastUse, tensorOf } = this;
+    const n = code.length;
+    let nums = this.numbers ?? new Float64Array(n);
+    this.numbers = null; // a run inside a run (a kernel calling a jitted function) gets its own
+    const tensors = new Array<Tensor | null>(this.tensorCount).fill(null);
+    for (let k = runScalars(code, a, b, nums, 0, n); k < n; k = runScalars(code, a, b, nums, k + 1, n)) {
+      const c = code[k]!;
+      let t: Tensor;
+      if (c === INPUT) t = args[a[k]!]!;
+      else if (c === CONSTANT) t = constants[a[k]!]!;
+      else {
+        const call = calls[a[k]!]!;
+        const slots = call.inputs;
+        const inputs = new Array<Tensor>(slots.length);
+        for (let i = 0; i < slots.length; i++) {
+          const s = slots[i]!;
+          const ti = tensorOf[s]!;
+          let x = tensors[ti];
+          if (x == null) x = tensors[ti] = Tensor.scalar(nums[s]!); // a 0-d op's value read by a general call
+          inputs[i] = x;
+        }
+        t = call.prim.forward(inputs, call.params);
+        // Drop tensors this call read for the last time, so a replay holds no more than it needs.
+        for (let i = 0; i < slots.length; i++) {
+          const s = slots[i]!;
+          if (lastUse[s] === k) tensors[tensorOf[s]!] = null;
+        }
+      }
+      tensors[tensorOf[k]!] = t;
+      if (scalar[k] === 1) nums[k] = t.first;
+    }
+    const out = this.outputs.map((o) => {
+      if (!('slot' in o)) return o.value;
+      const s = o.slot;
+      return tensors[tensorOf[s]!] ?? Tensor.scalar(nums[s]!);
+    });
+    this.numbers = nums;
+    return out;
+  }
+}
+
+/**
+ * Builds a program while a function runs: slots are appended as the recording trace meets
+ * inputs, constants and calls; `finish` drops everything the outputs do not need.
+ */
+export class ProgramBuilder {
+  private code = new Uint8Array(1024);
+  private a = new Int32Array(1024);
+  private b = new Int32Array(1024);
+  private scalar = new Uint8Array(1024);
+  length = 0;
+  private readonly calls: GeneralCall[] = [];
+  private readonly constants: Tensor[] = [];
+  /** Constant tensors already given a slot, so a closed-over tensor read by many calls takes one. */
+  private readonly constantSlots = new Map<Tensor, number>();
+
+  private push(code: number, a: number, b: number, isScalar: boolean): number {
+    const k = this.length;
+    if (k === this.code.length) this.grow();
+    this.code[k] = code;
+    this.a[k] = a;
+    this.b[k] = b;
+    this.scalar[k] = isScalar ? 1 : 0;
+    this.length = k + 1;
+    return k;
+  }
+
+  private grow(): void {
+    const cap = 2 * this.code.length;
+    const code = new Uint8Array(cap), a = new Int32Array(cap), b = new Int32Array(cap), scalar = new Uint8Array(cap);
+    code.set(this.code);
+    a.set(this.a);
+    b.set(this.b);
+    scalar.set(this.scalar);
+    this.code = code;
+    this.a = a;
+    this.b = b;
+    this.scalar = scalar;
+  }
+
+  /** The slot of argument `index` (a tensor of that argument's shape). */
+  input(index: number, x: Tensor): number {
+    return this.push(INPUT, index, 0, x.shape.length === 0);
+  }
+
+  /** The slot of a tensor that does not depend on the inputs (one slot per tensor object). */
+  constant(x: Tensor): number {
+    let s = this.constantSlots.get(x);
+    if (s === undefined) {
+      // A constant made inside a recording may be a view of a 256 kB slab (tensor/alloc.ts): keep a copy instead.
+      const b = x.buffer;
+      this.constants.push(b !== null && isSlabView(b) ? new Tensor(b.slice(), x.shape) : x);
+      s = this.push(CONSTANT, this.constants.length - 1, 0, x.shape.length === 0);
+      this.constantSlots.set(x, s);
+    }
+    return s;
+  }
+
+  /** A 0-d elementwise op on 0-d slots (b: the second input, or -1 for a unary op). */
+  scalarOp(code: number, a: number, b: number): number {
+    return this.push(code, a, b < 0 ? a : b, true);
+  }
+
+  /** A general primitive call. */
+  call(prim: Primitive<any>, params: unknown, inputs: readonly number[], out: Tensor): number {
+    this.calls.push({ prim, params, inputs: Int32Array.from(inputs) });
+    return this.push(GENERAL, this.calls.length - 1, 0, out.shape.length === 0);
+  }
+
+  /**
+   * The program computing `outputs`, without the slots they do not need (dead-code elimination:
+   * a backward walk marking what each live slot reads), renumbered in the same order.
+   */
+  finish(outputs: readonly OutputSource[]): Program {
+    const n = this.length;
+    const { code, a, b, calls } = this;
+    const live = new Uint8Array(n);
+    for (const o of outputs) if ('slot' in o) live[o.slot] = 1;
+    for (let k = n - 1; k >= 0; k--) {
+      if (live[k] === 0) continue;
+      const c = code[k]!;
+      if (c < 32) {
+        live[a[k]!] = 1;
+        live[this.b[k]!] = 1;
+      } else if (c === GENERAL) {
+        for (const s of calls[a[k]!]!.inputs) live[s] = 1;
+      }
+    }
+    const renumber = new Int32Array(n).fill(-1);
+    let m = 0;
+    for (let k = 0; k < n; k++) if (live[k] === 1 || code[k] === INPUT) renumber[k] = m++;
+    const nCode = new Uint8Array(m), nA = new Int32Array(m), nB = new Int32Array(m), nScalar = new Uint8Array(m);
+    const nCalls: GeneralCall[] = [];
+    const nConstants: Tensor[] = [];
+    for (let k = 0; k < n; k++) {
+      const j = renumber[k]!;
+      if (j < 0) continue;
+      const c = code[k]!;
+      nCode[j] = c;
+      nScalar[j] = this.scalar[k]!;
+      if (c < 32) {
+        nA[j] = renumber[a[k]!]!;
+        nB[j] = renumber[b[k]!]!;
+      } else if (c === INPUT) {
+        nA[j] = a[k]!;
+      } else if (c === CONSTANT) {
+        nA[j] = nConstants.push(this.constants[a[k]!]!) - 1;
+      } else {
+        const call = calls[a[k]!]!;
+        nA[j] = nCalls.push({ prim: call.prim, params: call.params, inputs: call.inputs.map((s) => renumber[s]!) }) - 1;
+      }
+    }
+    const lastUse = new Int32Array(m).fill(-1);
+    for (let k = 0; k < m; k++) if (nCode[k] === GENERAL) for (const s of nCalls[nA[k]!]!.inputs) lastUse[s] = k;
+    // An output's tensor must survive to the end.
+    const nOutputs = outputs.map((o) => ('slot' in o ? { slot: renumber[o.slot]! } : o));
+    for (const o of nOutputs) if ('slot' in o) lastUse[o.slot] = -1;
+    // Tensor table entries: inputs, constants, general calls, and 0-d values general calls or outputs read.
+    const tensorOf = new Int32Array(m).fill(-1);
+    let tensorCount = 0;
+    const give = (s: number) => {
+      if (tensorOf[s] === -1) tensorOf[s] = tensorCount++;
+    };
+    for (let k = 0; k < m; k++) {
+      if (nCode[k]! >= 32) give(k);
+      if (nCode[k] === GENERAL) for (const s of nCalls[nA[k]!]!.inputs) give(s);
+    }
+    for (const o of nOutputs) if ('slot' in o) give(o.slot);
+    return new Program(nCode, nA, nB, nScalar, nCalls, nConstants, nOutputs, lastUse, tensorOf, tensorCount);
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * @file The hook through which reading a tensor's values reaches a running `jit` recording.
+ *
+ * A recorded program is replayed without running the user's JavaScript, so it is valid only if
+ * nothing the function did depended on the values of its inputs except through primitive calls.
+ * The one way values reach JavaScript is reading them (`item()`, `data`, `toArray()`, …); while a
+ * recording runs, each such read of a value that depends on its inputs is reported here, and the
+ * recording is not kept (see transforms/jit.ts). Kept apart from tensor.ts so the Tensor class
+ * does not import the tracing machinery.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+
+/** The running recording's read handler, or null (the common case: one load and compare). @internal */
+export const valueReads: { watcher: ((t: Tensor, how: string) => void) | null } = { watcher: null };

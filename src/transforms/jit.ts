@@ -1,0 +1,219 @@
+/**
+ * @file `jit`: record a function once per argument signature, then replay the recording.
+ *
+ * The first call with a given signature (the shapes of the tensor arguments and the values of
+ * everything else) runs the function on a recording trace (core/recordTrace.ts) and keeps the
+ * program of primitive calls that depend on the tensor arguments (core/program.ts). Later calls
+ * with that signature replay the program on the new tensors without running the function's
+ * JavaScript. Wrapped around a transformation — `jit(valueAndGrad(f))` — the program holds the
+ * forward and the backward pass, so a scalar loop of 10⁵ steps replays as an interpreter loop
+ * over typed arrays instead of 10⁵ dispatches, tape entries and Tensor objects.
+ *
+ * Replaying is only correct if the function's control flow did not depend on the values of its
+ * tensor arguments. Values reach JavaScript only by being read (`item()`, `data`, `toArray()`,
+ * printing), so the recording watches for such reads: a function that read one is not kept and
+ * runs as is on every call with that signature (`cacheInfo()` says where it read). Like JAX's
+ * `jit`, tensors the function closes over are constants of the recording, and side effects
+ * happen on the recording call only.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { anyTraceRunning, live } from '../core/trace.js';
+import { RecordTrace } from '../core/recordTrace.js';
+import type { OutputSource, Program } from '../core/program.js';
+import { flatten, unflatten, type TreeDef } from '../core/pytree.js';
+import { valueReads } from '../core/valueReads.js';
+import { anomaly } from '../core/anomaly.js';
+import { profiler } from '../core/profile.js';
+import { inArena, isSlabView } from '../tensor/alloc.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { checkFunction } from './args.js';
+
+export interface JitOptions {
+  /** How many signatures to keep programs for; the oldest is dropped beyond it (default 32). */
+  readonly maxSignatures?: number;
+}
+
+/** What `cacheInfo()` reports for one signature. */
+export interface JitCacheEntry {
+  /** Tensor argument shapes and the other arguments' values, as the cache key. */
+  readonly signature: string;
+  /** 'replayed': a program is kept; 'eager': the function runs as is (see `reason`). */
+  readonly status: 'replayed' | 'eager';
+  /** Why the function runs as is, for status 'eager'. */
+  readonly reason: string | null;
+  /** Slots of the program: 0-d ops run on numbers, other primitive calls, and constants. */
+  readonly scalarOps: number;
+  readonly generalOps: number;
+  readonly constants: number;
+  /** Calls served by replaying the program. */
+  readonly replays: number;
+}
+
+/** A jitted function: the function itself, plus a view of its cache. */
+export type Jitted<F extends (...args: any[]) => any> = F & {
+  /** One entry per signature seen (oldest first). */
+  cacheInfo(): JitCacheEntry[];
+  /** Drops every kept program (the next call records again). */
+  clearCache(): void;
+};
+
+interface Entry {
+  readonly program: Program | null;
+  readonly outDef: TreeDef | null;
+  readonly reason: string | null;
+  replays: number;
+}
+
+/**
+ * Records `fn` once per signature and replays the recording on later calls: same results, bit for
+ * bit, without re-running the function's JavaScript.
+ *
+ * Tensor arguments (at any depth of arrays and plain objects) are the program's inputs; their
+ * shapes and every other argument (numbers, strings, booleans, other objects by identity) make
+ * the signature, so a number that changes between calls records a new program — pass it as a
+ * tensor if it should not. The function must not read the values of tensors computed from its
+ * arguments (`item()`, `data`, `toArray()`); one that does still works, but runs as is every time.
+ * Under another transformation (`grad(jit(f))`) the function runs as is; put `jit` outermost.
+ * @example
+ * const step = ad.jit(ad.valueAndGrad((a, b, steps) => {
+ *   let x = ad.scalar(0.5);
+ *   for (let t = 0; t < steps; t++) x = ad.add(ad.mul(a, ad.sin(x)), ad.mul(b, x));
+ *   return x;
+ * }, [0, 1]));
+ * step(ad.scalar(2), ad.scalar(0.1), 1000); // records
+ * step(ad.scalar(2.5), ad.scalar(0.2), 1000); // replays
+ */
+export function jit<F extends (...args: any[]) => any>(fn: F, options: JitOptions = {}): Jitted<F> {
+  checkFunction(fn, 'jit');
+  const maxSignatures = options.maxSignatures ?? 32;
+  if (!Number.isInteger(maxSignatures) || maxSignatures < 1) {
+    throw new InvalidArgumentError(`jit: maxSignatures must be a positive integer, got ${String(maxSignatures)}.`);
+  }
+  const cache = new Map<string, Entry>();
+
+  const jitted = (...args: unknown[]): unknown => {
+    // Inside another transformation, anomaly or profile mode the function runs as written, so
+    // outer traces see its calls and diagnostics see its lines.
+    if (anyTraceRunning() || anomaly.enabled || profiler.active) return fn(...args);
+    const tensors: Tensor[] = [];
+    const key = signatureOf(args, tensors);
+    const entry = cache.get(key);
+    if (entry !== undefined) {
+      if (entry.program === null) return fn(...args);
+      entry.replays++;
+      const leaves = inArena(() => entry.program!.run(tensors)).map(detach);
+      return unflatten(entry.outDef!, leaves);
+    }
+    const { result, entry: made } = recordCall(fn, args, tensors);
+    if (cache.size >= maxSignatures) cache.delete(cache.keys().next().value!);
+    cache.set(key, made);
+    return result;
+  };
+
+  const info = (): JitCacheEntry[] =>
+    [...cache].map(([signature, e]) => {
+      const c = e.program?.counts();
+      return {
+        signature,
+        status: e.program === null ? 'eager' : 'replayed',
+        reason: e.reason,
+        scalarOps: c?.scalarOps ?? 0,
+        generalOps: c?.generalOps ?? 0,
+        constants: c?.constants ?? 0,
+        replays: e.replays,
+      };
+    });
+  return Object.assign(jitted, { cacheInfo: info, clearCache: () => cache.clear() }) as unknown as Jitted<F>;
+}
+
+/** Runs `fn` on a recording trace; returns its result (plain values) and what to cache. */
+function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: Tensor[]): { result: unknown; entry: Entry } {
+  const rec = new RecordTrace();
+  const boxes = tensors.map((t, i) => rec.input(t, i));
+  let k = 0;
+  const boxedArgs = replaceTensors(args, () => boxes[k++]!) as unknown[];
+  const watcher = valueReads.watcher;
+  valueReads.watcher = (t, how) => rec.noteRead(t, how);
+  let result: unknown;
+  let sources: OutputSource[] | null = null;
+  let outDef: TreeDef | null = null;
+  let reason: string | null = null;
+  try {
+    result = fn(...boxedArgs);
+    let flat: { leaves: Array<Tensor | number>; def: TreeDef } | null = null;
+    try {
+      flat = flatten(result, 'jit (output)');
+    } catch {
+      reason = 'the result is not a tensor, a number, or arrays and plain objects of them';
+    }
+    if (flat !== null) {
+      outDef = flat.def;
+      const leaves = flat.leaves.map((l) => (l instanceof Tensor ? live(l) : l));
+      sources = leaves.map((l) => (l instanceof Tensor && l.trace === rec ? { slot: l.slot } : { value: l instanceof Tensor ? detach(l) : l }));
+      result = unflatten(flat.def, leaves.map((l) => (l instanceof Tensor && l.trace === rec ? l.primal! : l)));
+    }
+  } finally {
+    valueReads.watcher = watcher;
+    rec.finish();
+  }
+  reason ??= rec.valueRead;
+  const program = reason === null ? rec.program.finish(sources!) : null;
+  return { result, entry: { program, outDef, reason, replays: 0 } };
+}
+
+/** A plain tensor whose buffer is a slab view, copied; anything else as is. */
+function detach(x: unknown): unknown {
+  if (!(x instanceof Tensor) || x.buffer === null || !isSlabView(x.buffer)) return x;
+  return new Tensor(x.buffer.slice(), x.shape);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Identities for objects in signatures (functions, class instances): compared by reference. */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+
+/**
+ * The cache key of an argument list, collecting its tensors (live values) in order: tensors by
+ * shape, arrays and plain objects by structure, numbers and other primitives by value, any other
+ * object by identity.
+ */
+function signatureOf(args: readonly unknown[], tensors: Tensor[]): string {
+  const walk = (v: unknown): string => {
+    if (v instanceof Tensor) {
+      tensors.push(live(v));
+      return `T[${v.shape.join(',')}]`;
+    }
+    if (Array.isArray(v)) return `[${v.map(walk).join(',')}]`;
+    if (isPlainObject(v)) return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${walk(v[k])}`).join(',')}}`;
+    switch (typeof v) {
+      case 'number': return Object.is(v, -0) ? 'n-0' : `n${v}`;
+      case 'string': return `s${JSON.stringify(v)}`;
+      case 'boolean': return String(v);
+      case 'object': case 'function': {
+        if (v === null) return 'null';
+        let id = objectIds.get(v);
+        if (id === undefined) objectIds.set(v, (id = nextObjectId++));
+        return `o${id}`;
+      }
+      default: return `${typeof v}:${String(v)}`;
+    }
+  };
+  return `(${args.map(walk).join(',')})`;
+}
+
+/** A copy of `v` with every tensor (in the order signatureOf met them) replaced by `next()`. */
+function replaceTensors(v: unknown, next: () => Tensor): unknown {
+  if (v instanceof Tensor) return next();
+  if (Array.isArray(v)) return v.map((c) => replaceTensors(c, next));
+  if (isPlainObject(v)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = replaceTensors(v[k], next);
+    return out;
+  }
+  return v;
+}

@@ -1,0 +1,245 @@
+/**
+ * @file `jit`: a replayed program gives exactly (bit for bit) what running the function gives, on
+ * new inputs, for every op, for random programs, and for transformations recorded inside it; a
+ * function that reads values runs as is; the signature separates shapes and static arguments.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+import { opTable, sample } from './ops.table.js';
+import { programArb, toFunction } from './support/randomPrograms.js';
+
+/** Leaves of a result (tensors as arrays of numbers), for exact comparison. */
+function leaves(x: unknown): unknown[] {
+  if (x instanceof ad.Tensor) return [x.shape, Array.from(x.toFloat64Array())];
+  if (Array.isArray(x)) return x.map(leaves);
+  if (x !== null && typeof x === 'object') return Object.entries(x).map(([k, v]) => [k, leaves(v)]);
+  return [x];
+}
+
+/** Exact equality, NaN equal to NaN and 0 distinct from -0 (Object.is at every leaf). */
+function expectSame(actual: unknown, expected: unknown, what = ''): void {
+  const a = JSON.stringify(leaves(actual), replacer);
+  const e = JSON.stringify(leaves(expected), replacer);
+  expect(a, what).toBe(e);
+}
+const replacer = (_k: string, v: unknown) => (typeof v === 'number' && (Object.is(v, -0) || !Number.isFinite(v)) ? `#${Object.is(v, -0) ? '-0' : String(v)}` : v);
+
+/** Numbers of a result in order (tensor entries flattened), for a tolerance comparison. */
+function numbers(x: unknown): number[] {
+  if (x instanceof ad.Tensor) return Array.from(x.toFloat64Array());
+  if (Array.isArray(x)) return x.flatMap(numbers);
+  if (x !== null && typeof x === 'object') return Object.values(x).flatMap(numbers);
+  return typeof x === 'number' ? [x] : [];
+}
+
+/**
+ * Agreement with running the function as is. Not always bit for bit: at first order some rules
+ * take a fused kernel on plain values (products' division pass), which a recording (whose values
+ * are traced) replaces by the generic rule; the two differ by rounding only.
+ */
+function expectClose(actual: unknown, expected: unknown, what = ''): void {
+  expect(leaves(actual).length, what).toBe(leaves(expected).length);
+  const a = numbers(actual), e = numbers(expected);
+  expect(a.length, what).toBe(e.length);
+  a.forEach((v, i) => {
+    const w = e[i]!;
+    if (Number.isNaN(w) || !Number.isFinite(w)) expect(v, `${what} [${i}]`).toBe(w);
+    else expect(Math.abs(v - w), `${what} [${i}]: ${v} vs ${w}`).toBeLessThanOrEqual(1e-10 * (1 + Math.abs(w)));
+  });
+}
+
+/**
+ * Records `f` on `first` and checks the recording was kept; then on each of `later`, the replay
+ * equals a fresh recording at those inputs bit for bit, and running `f` as is up to rounding.
+ */
+function checkReplays(f: (...args: any[]) => unknown, first: unknown[], later: unknown[][], what = ''): void {
+  const jf = ad.jit(f);
+  expectClose(jf(...first), f(...first), `${what} (recording call)`);
+  const [entry] = jf.cacheInfo();
+  expect(entry?.status, `${what}: ${entry?.reason}`).toBe('replayed');
+  for (const args of later) {
+    const replayed = jf(...args);
+    expectSame(replayed, ad.jit(f)(...args), `${what} (replay vs recording)`);
+    expectClose(replayed, f(...args), `${what} (replay vs as is)`);
+  }
+  expect(jf.cacheInfo()[0]!.replays).toBe(later.length);
+}
+
+describe('jit replays every op exactly', () => {
+  for (const row of opTable) {
+    row.shapes.forEach((shapes, c) => {
+      const args = (seed: number) => shapes.map((s, i) => sample(row.domains[i]!, s, seed + 7 * i));
+      const argnums = shapes.map((_, i) => i);
+      const loss = (...xs: Tensor[]) => ad.sum(ad.mul(row.fn(...xs), ad.random.normal(row.fn(...args(1)).shape, 99)));
+      it(`${row.name} ${JSON.stringify(shapes)}: value, gradient and hvp`, () => {
+        checkReplays(row.fn, args(1), [args(11), args(21)], `${row.name} forward`);
+        if (row.domains.includes('index')) return;
+        checkReplays(ad.valueAndGrad(loss, argnums), args(1), [args(11), args(21)], `${row.name} valueAndGrad`);
+        const hv = (...xs: Tensor[]) => ad.hvp((ys: Tensor[]) => loss(...ys), xs, xs.map((x) => ad.cos(x)));
+        checkReplays(hv, args(1), [args(11)], `${row.name} hvp`);
+      });
+    });
+  }
+});
+
+describe('jit on random programs', () => {
+  it('replays value and gradient of 300 random programs on new inputs', () => {
+    fc.assert(
+      fc.property(programArb, (p) => {
+        const f = toFunction(p);
+        const vg = ad.valueAndGrad((...xs: Tensor[]) => f(xs), p.inputs.map((_, i) => i));
+        const at = (pick: (x: { x: number[]; v: number[] }) => number[]) => p.inputs.map((inp) => ad.tensor(pick(inp), inp.shape));
+        checkReplays(vg, at((i) => i.x), [at((i) => i.v), at((i) => i.x.map((x, k) => x - i.v[k]!))]);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+});
+
+describe('the scalar recurrence (W6) under jit', () => {
+  const recurrence = (a: Tensor, b: Tensor, steps: number) => {
+    let x = ad.scalar(0.5);
+    for (let t = 0; t < steps; t++) x = ad.add(ad.mul(a, ad.sin(x)), ad.mul(b, x));
+    return x;
+  };
+  it('replays the forward and backward pass bit for bit, and separates loop lengths', () => {
+    const vg = ad.valueAndGrad(recurrence, [0, 1]);
+    const jvg = ad.jit(vg);
+    for (const [a, b] of [[2, 0.1], [1.5, -0.3], [2.5, 0.2]] as const) {
+      for (const steps of [100, 37]) expectSame(jvg(ad.scalar(a), ad.scalar(b), steps), vg(ad.scalar(a), ad.scalar(b), steps));
+    }
+    const info = jvg.cacheInfo();
+    expect(info.map((e) => [e.signature, e.status, e.replays])).toEqual([
+      ['(T[],T[],n100)', 'replayed', 2],
+      ['(T[],T[],n37)', 'replayed', 2],
+    ]);
+    // 4 forward ops a step and the backward ones; no general calls: everything runs on numbers.
+    expect(info[0]!.generalOps).toBe(0);
+    expect(info[0]!.scalarOps).toBeGreaterThan(400);
+  });
+  it('a hand-written adjoint agrees (the oracle of the bench)', () => {
+    const [v, [ga, gb]] = ad.jit(ad.valueAndGrad(recurrence, [0, 1]))(ad.scalar(2), ad.scalar(0.1), 50) as [Tensor, Tensor[]];
+    const xs: number[] = [];
+    let x = 0.5;
+    for (let t = 0; t < 50; t++) { xs.push(x); x = 2 * Math.sin(x) + 0.1 * x; }
+    let gx = 1, gaRef = 0, gbRef = 0;
+    for (let t = 49; t >= 0; t--) { gaRef += gx * Math.sin(xs[t]!); gbRef += gx * xs[t]!; gx *= 2 * Math.cos(xs[t]!) + 0.1; }
+    expect(v.item()).toBe(x);
+    expect(ga!.item()).toBeCloseTo(gaRef, 10);
+    expect(gb!.item()).toBeCloseTo(gbRef, 10);
+  });
+});
+
+describe('transformations and library code inside jit', () => {
+  const w = ad.random.normal([3, 4], 1);
+  const x = (seed: number) => ad.random.normal([4], seed);
+  it('grad, jvp, jacobian, hessian, customVjp and checkpoint', () => {
+    const f = (v: Tensor) => ad.sum(ad.tanh(ad.matmul(w, v)));
+    checkReplays(ad.grad(f), [x(1)], [[x(2)], [x(3)]], 'grad');
+    checkReplays((v: Tensor) => ad.jvp(f, [v], [ad.ones([4])]), [x(1)], [[x(2)]], 'jvp');
+    checkReplays(ad.jacobian((v: Tensor) => ad.tanh(ad.matmul(w, v))), [x(1)], [[x(2)]], 'jacobian');
+    checkReplays(ad.hessian(f), [x(1)], [[x(2)]], 'hessian');
+    const softSin = ad.customVjp((v: Tensor) => ad.sin(v), (g: Tensor, { args }) => [ad.mul(g, ad.cos(args[0]))]);
+    checkReplays(ad.grad((v: Tensor) => ad.sum(softSin(ad.mul(v, v)))), [x(1)], [[x(2)]], 'customVjp');
+    checkReplays(ad.grad((v: Tensor) => ad.sum(ad.checkpoint((u: Tensor) => ad.exp(ad.sin(u)))(v))), [x(1)], [[x(2)]], 'checkpoint');
+  });
+  it('scan with checkpoints, and a structured model', () => {
+    const W = ad.mul(ad.random.normal([4, 4], 5), 0.4);
+    const rnn = (h0: Tensor, xs: Tensor) => {
+      const h = ad.scan((h: Tensor, xt: Tensor) => ad.tanh(ad.add(ad.matmul(W, h), xt)), h0, { xs, checkpoints: 3 });
+      return ad.sum(h as Tensor);
+    };
+    const xs = (seed: number) => ad.random.normal([12, 4], seed);
+    checkReplays(ad.valueAndGrad(rnn, [0, 1]), [x(1), xs(1)], [[x(2), xs(2)]], 'scan');
+    const crf = (scores: Tensor, trans: Tensor) => new ad.LinearChainCRF({ emissions: scores, transitions: trans }).logPartition();
+    const s = (seed: number) => ad.random.normal([6, 3], seed);
+    checkReplays(ad.valueAndGrad(crf, [0, 1]), [s(1), ad.random.normal([3, 3], 2)], [[s(3), ad.random.normal([3, 3], 4)]], 'LinearChainCRF');
+  });
+});
+
+describe('what jit keeps and what it runs as is', () => {
+  it('a function reading a value it computed runs as is, and says where', () => {
+    let calls = 0;
+    const f = (x: Tensor) => {
+      calls++;
+      return ad.sum(x).item() > 0 ? ad.exp(x) : ad.neg(x); // control flow on a value
+    };
+    const jf = ad.jit(f);
+    expectSame(jf(ad.tensor([1, 2])), ad.exp(ad.tensor([1, 2])));
+    expectSame(jf(ad.tensor([-1, -2])), ad.tensor([1, 2])); // the other branch: right, because f ran again
+    expect(calls).toBe(2);
+    const [e] = jf.cacheInfo();
+    expect(e!.status).toBe('eager');
+    expect(e!.reason).toMatch(/item\(\) read the value of a tensor computed from the arguments, at\n.*jit\.test/);
+  });
+  it('reading values that do not depend on the arguments is fine', () => {
+    const c = ad.tensor([1, 2, 3]);
+    const jf = ad.jit((x: Tensor) => (c.toArray() as number[]).length === 3 ? ad.mul(x, ad.sum(c).item()) : x);
+    jf(ad.tensor([1, 1, 1]));
+    expectSame(jf(ad.tensor([1, 2, 3])), ad.tensor([6, 12, 18]));
+    expect(jf.cacheInfo()[0]!.status).toBe('replayed');
+  });
+  it('numbers and other arguments are part of the signature; tensors by shape', () => {
+    const jf = ad.jit((x: Tensor, k: number, opts: { square: boolean }) => (opts.square ? ad.mul(ad.square(x), k) : ad.mul(x, k)));
+    expectSame(jf(ad.tensor([1, 2]), 3, { square: true }), ad.tensor([3, 12]));
+    expectSame(jf(ad.tensor([3, 4]), 3, { square: true }), ad.tensor([27, 48]));
+    expectSame(jf(ad.tensor([3, 4]), 2, { square: true }), ad.tensor([18, 32]));
+    expectSame(jf(ad.tensor([3, 4]), 2, { square: false }), ad.tensor([6, 8]));
+    expectSame(jf(ad.tensor([[3, 4]]), 2, { square: false }), ad.tensor([[6, 8]]));
+    expect(jf.cacheInfo().map((e) => [e.signature, e.replays])).toEqual([
+      ['(T[2],n3,{"square":true})', 1],
+      ['(T[2],n2,{"square":true})', 0],
+      ['(T[2],n2,{"square":false})', 0],
+      ['(T[1,2],n2,{"square":false})', 0],
+    ]);
+    jf.clearCache();
+    expect(jf.cacheInfo()).toEqual([]);
+  });
+  it('keeps at most maxSignatures programs, dropping the oldest', () => {
+    const jf = ad.jit((x: Tensor, k: number) => ad.mul(x, k), { maxSignatures: 2 });
+    for (const k of [1, 2, 3]) jf(ad.tensor([1]), k);
+    expect(jf.cacheInfo().map((e) => e.signature)).toEqual(['(T[1],n2)', '(T[1],n3)']);
+    expect(() => ad.jit((x: Tensor) => x, { maxSignatures: 0 })).toThrow(/maxSignatures must be a positive integer/);
+    expect(() => ad.jit(3 as never)).toThrow(/jit: expected a function/);
+  });
+  it('outputs: pytrees, numbers, constants and inputs passed through', () => {
+    const c = ad.tensor([7, 8]);
+    const jf = ad.jit((p: { a: Tensor; b: Tensor[] }) => ({ sum: ad.add(p.a, p.b[0]!), same: p.b[1]!, c, n: 4, list: [ad.exp(p.a)] }));
+    const arg = (s: number) => ({ a: ad.tensor([s, 1]), b: [ad.tensor([2, s]), ad.tensor([s])] });
+    jf(arg(1));
+    const out = jf(arg(5));
+    expectSame(out, { sum: ad.tensor([7, 6]), same: ad.tensor([5]), c, n: 4, list: [ad.exp(ad.tensor([5, 1]))] });
+    expect(out.c).toBe(c);
+    expect(jf.cacheInfo()[0]!.status).toBe('replayed');
+  });
+  it('tensors the function closes over are constants of the recording (as in JAX)', () => {
+    let scale = ad.tensor(2);
+    const jf = ad.jit((x: Tensor) => ad.mul(x, scale));
+    jf(ad.tensor([1]));
+    scale = ad.tensor(3);
+    expectSame(jf(ad.tensor([1])), ad.tensor([2])); // the recorded constant; pass it as an argument to vary it
+    expectSame(ad.jit((x: Tensor, s: Tensor) => ad.mul(x, s))(ad.tensor([1]), scale), ad.tensor([3]));
+  });
+  it('inside another transformation the function runs as is, so gradients through it are right', () => {
+    const jf = ad.jit((x: Tensor) => ad.sum(ad.sin(x)));
+    const g = ad.grad((x: Tensor) => jf(x))(ad.tensor([0, 1]));
+    expectSame(g, ad.cos(ad.tensor([0, 1])));
+    expect(jf.cacheInfo()).toEqual([]); // nothing recorded under grad
+    const outer = ad.jit((x: Tensor) => ad.mul(jf(x), 2)); // jit inside jit: recorded into the outer program
+    outer(ad.tensor([0, 1]));
+    expectSame(outer(ad.tensor([1, 2])), ad.mul(ad.sum(ad.sin(ad.tensor([1, 2]))), 2));
+    expect(outer.cacheInfo()[0]!.status).toBe('replayed');
+  });
+  it('errors thrown by the function reach the caller and record nothing', () => {
+    const jf = ad.jit((x: Tensor) => ad.matmul(x, x));
+    expect(() => jf(ad.tensor([[1, 2, 3]]))).toThrow(/matmul/);
+    expect(jf.cacheInfo()).toEqual([]);
+  });
+  it('a result that is not a pytree is returned, and the function runs as is', () => {
+    const jf = ad.jit((x: Tensor) => `${x.shape.length}`);
+    expect(jf(ad.tensor([1]))).toBe('1');
+    expect(jf.cacheInfo()[0]!.reason).toMatch(/result is not a tensor/);
+  });
+});
