@@ -118,6 +118,9 @@ describe('the scalar recurrence (W6) under jit', () => {
     // 4 forward ops a step and the backward ones; no general calls: everything runs on numbers.
     expect(info[0]!.generalOps).toBe(0);
     expect(info[0]!.scalarOps).toBeGreaterThan(400);
+    // The forward and the backward loop each became one generated loop.
+    expect(info[0]!.loops).toBe(2);
+    expect(info[0]!.loopOps).toBeGreaterThan(0.95 * info[0]!.scalarOps);
   });
   it('a hand-written adjoint agrees (the oracle of the bench)', () => {
     const [v, [ga, gb]] = ad.jit(ad.valueAndGrad(recurrence, [0, 1]))(ad.scalar(2), ad.scalar(0.1), 50) as [Tensor, Tensor[]];

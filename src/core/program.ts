@@ -17,6 +17,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from './primitive.js';
 import { runScalars } from './scalarTape.js';
+import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
 import { isSlabView } from '../tensor/alloc.js';
 
 /** Slot kinds beyond the scalar op codes (which are below 32). */
@@ -73,19 +74,77 @@ export class Program {
 
   /** The numbers column, kept between runs (every slot is written before it is read). */
   private numbers: Float64Array | null = null;
+  /** How a run proceeds (made on the first run): interpreted ranges, generated loops, other slots. */
+  private plan: PlanStep[] | null = null;
+  /** Whether repeating runs of 0-d ops become generated loops (see core/programLoops.ts). */
+  codegen = true;
+
+  /** Loops generated for this program, and the 0-d ops they cover (after the first run). */
+  loopCounts(): { loops: number; loopOps: number } {
+    let loops = 0, loopOps = 0;
+    for (const s of this.plan ?? []) {
+      if (s.loop !== null) {
+        loops++;
+        loopOps += s.loop.period * s.loop.count;
+      }
+    }
+    return { loops, loopOps };
+  }
+
+  private makePlan(): PlanStep[] {
+    const { code, a, b } = this;
+    const n = code.length;
+    const steps: PlanStep[] = [];
+    const range = (from: number, to: number) => {
+      if (to > from) steps.push({ from, to, loop: null });
+    };
+    for (let k = 0; k < n;) {
+      if (code[k]! >= 32) {
+        steps.push({ from: k, to: k, loop: null });
+        k++;
+        continue;
+      }
+      let end = k;
+      while (end < n && code[end]! < 32) end++;
+      let at = k;
+      if (this.codegen) {
+        for (const l of findLoops(code, a, b, k, end)) {
+          const loop = compileLoop(code, a, b, l.start, l.period, l.count);
+          if (loop === null) continue; // no code generation here: the interpreter runs it
+          range(at, l.start);
+          steps.push({ from: l.start, to: l.start + l.period * l.count, loop });
+          at = l.start + l.period * l.count;
+        }
+      }
+      range(at, end);
+      k = end;
+    }
+    return steps;
+  }
 
   /**
    * Runs the program on new argument tensors (the same shapes as when it was recorded); returns
    * the output leaves in order. Every value is computed by the same kernel as the recorded run
-   * (a 0-d op by `runScalars`, which equals its Float64Array kernel bit for bit).
+   * (a 0-d op by `runScalars` or a generated loop, which equal its Float64Array kernel bit for bit).
    */
   run(args: readonly Tensor[]): unknown[] {
     const { code, a, b, scalar, calls, constants, lastUse, tensorOf } = this;
     const n = code.length;
-    let nums = this.numbers ?? new Float64Array(n);
+    const plan = (this.plan ??= this.makePlan());
+    const nums = this.numbers ?? new Float64Array(n);
     this.numbers = null; // a run inside a run (a kernel calling a jitted function) gets its own
     const tensors = new Array<Tensor | null>(this.tensorCount).fill(null);
-    for (let k = runScalars(code, a, b, nums, 0, n); k < n; k = runScalars(code, a, b, nums, k + 1, n)) {
+    for (let p = 0; p < plan.length; p++) {
+      const step = plan[p]!;
+      if (step.loop !== null) {
+        step.loop.fn(nums, step.loop.bases, step.loop.count);
+        continue;
+      }
+      if (step.to > step.from) {
+        runScalars(code, a, b, nums, step.from, step.to);
+        continue;
+      }
+      const k = step.from;
       const c = code[k]!;
       let t: Tensor;
       if (c === INPUT) t = args[a[k]!]!;
@@ -119,6 +178,13 @@ export class Program {
     this.numbers = nums;
     return out;
   }
+}
+
+/** One step of a run: slots [from, to) of 0-d ops (interpreted, or a generated loop), or the single other slot `from` (to = from). */
+interface PlanStep {
+  readonly from: number;
+  readonly to: number;
+  readonly loop: ScalarLoop | null;
 }
 
 /**

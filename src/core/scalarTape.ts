@@ -172,6 +172,34 @@ export function runScalars(code: Uint8Array, a: Int32Array, b: Int32Array, v: Fl
   return to;
 }
 
+/** Whether op `code` reads two inputs (the rest of the scalar ops read one). */
+export function scalarArity(code: number): 1 | 2 {
+  return (code >= Op.ADD && code <= Op.MINIMUM) || (code >= Op.GREATER && code <= Op.NOT_EQUAL) ? 2 : 1;
+}
+
+/**
+ * The JavaScript expression of op `code` on the expressions `x` and `y` (plain identifiers), for
+ * generated code (core/programLoops.ts): the same expression as `scalarForward`, so the results
+ * are equal bit for bit; `sf` names scalarForward itself, for the ops not spelled out here.
+ */
+export function scalarExpression(code: number, x: string, y: string): string {
+  switch (code) {
+    case Op.ADD: return `${x} + ${y}`;
+    case Op.SUB: return `${x} - ${y}`;
+    case Op.MUL: return `${x} * ${y}`;
+    case Op.DIV: return `${x} / ${y}`;
+    case Op.MUL_STRONG: return `(${x} === 0 || ${y} === 0 ? 0 : ${x} * ${y})`;
+    case Op.NEG: return `-${x}`;
+    case Op.EXP: return `Math.exp(${x})`;
+    case Op.LOG: return `Math.log(${x})`;
+    case Op.SQUARE: return `${x} * ${x}`;
+    case Op.SIN: return `Math.sin(${x})`;
+    case Op.COS: return `Math.cos(${x})`;
+    case Op.TANH: return `Math.tanh(${x})`;
+    default: return `sf(${code}, ${x}, ${y})`;
+  }
+}
+
 /** Bytes one entry takes in the columns below. */
 const ENTRY_BYTES = 1 + 4 + 4 + 8;
 

@@ -45,6 +45,12 @@ export interface JitCacheEntry {
   readonly scalarOps: number;
   readonly generalOps: number;
   readonly constants: number;
+  /**
+   * Loops generated from the program's repeating runs of 0-d ops, and the ops they cover (known
+   * after the first replay; see core/programLoops.ts). The other 0-d ops are interpreted.
+   */
+  readonly loops: number;
+  readonly loopOps: number;
   /** Calls served by replaying the program. */
   readonly replays: number;
 }
@@ -113,6 +119,7 @@ export function jit<F extends (...args: any[]) => any>(fn: F, options: JitOption
   const info = (): JitCacheEntry[] =>
     [...cache].map(([signature, e]) => {
       const c = e.program?.counts();
+      const l = e.program?.loopCounts();
       return {
         signature,
         status: e.program === null ? 'eager' : 'replayed',
@@ -120,6 +127,8 @@ export function jit<F extends (...args: any[]) => any>(fn: F, options: JitOption
         scalarOps: c?.scalarOps ?? 0,
         generalOps: c?.generalOps ?? 0,
         constants: c?.constants ?? 0,
+        loops: l?.loops ?? 0,
+        loopOps: l?.loopOps ?? 0,
         replays: e.replays,
       };
     });

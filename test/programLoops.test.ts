@@ -1,0 +1,108 @@
+/**
+ * @file Generated loops of recorded programs (core/programLoops.ts): each op's generated
+ * expression equals the interpreter bit for bit, on special values too; loops are found with
+ * their prologue and epilogue left to the interpreter; a stride-0 input inside the loop is not
+ * hoisted.
+ */
+import { describe, expect, it } from 'vitest';
+import { SCALAR_OPS, runScalars, scalarArity } from '../src/core/scalarTape.js';
+import { compileLoop, findLoops } from '../src/core/programLoops.js';
+
+const SPECIAL = [0, -0, NaN, Infinity, -Infinity, 1e-300, -1e-300, 5e-324, 1, -1, 0.5, -2.5, 3, 700, -700, 1e308, Math.PI, -1e-8];
+
+/** A program: 64 input slots (values), then `copies` of a one-slot body reading slots i and 63 − i. */
+function singleOpProgram(code: number, copies: number) {
+  const n = 64 + copies;
+  const c = new Uint8Array(n), a = new Int32Array(n), b = new Int32Array(n);
+  c.fill(250, 0, 64); // not scalar ops: the inputs
+  for (let i = 0; i < copies; i++) {
+    c[64 + i] = code;
+    a[64 + i] = i;
+    b[64 + i] = scalarArity(code) === 2 ? 63 - i : i;
+  }
+  const v = new Float64Array(n);
+  for (let i = 0; i < 64; i++) v[i] = SPECIAL[i % SPECIAL.length]! * (i < SPECIAL.length ? 1 : (i % 7) - 3.25);
+  return { c, a, b, v };
+}
+
+const bits = (x: Float64Array) => Array.from(new Uint8Array(x.buffer));
+
+describe('generated loops', () => {
+  it.each([...SCALAR_OPS].map(([name, { code }]) => ({ name, code })))('$name: the generated loop equals the interpreter bit for bit', ({ code }) => {
+    const { c, a, b, v } = singleOpProgram(code, 64);
+    const [loop] = findLoops(c, a, b, 64, c.length);
+    expect(loop).toEqual({ start: 64, period: 1, count: 64 });
+    const compiled = compileLoop(c, a, b, 64, 1, 64)!;
+    expect(compiled).not.toBeNull();
+    const interpreted = v.slice();
+    runScalars(c, a, b, interpreted, 64, c.length);
+    const generated = v.slice();
+    compiled.fn(generated, compiled.bases, compiled.count);
+    expect(bits(generated)).toEqual(bits(interpreted));
+  });
+
+  it('finds a period-3 body between a prologue and an epilogue, and replays it exactly', () => {
+    // slot 0, 1: inputs. Prologue: 2 = sin(0). Body (copy i at 3 + 3i): exp(prev), mul(that, w=1), add(that, prev).
+    const copies = 40;
+    const n = 3 + 3 * copies + 2;
+    const c = new Uint8Array(n), a = new Int32Array(n), b = new Int32Array(n);
+    c[0] = c[1] = 250;
+    const ADD = SCALAR_OPS.get('add')!.code, MUL = SCALAR_OPS.get('mul')!.code, TANH = SCALAR_OPS.get('tanh')!.code, SIN = SCALAR_OPS.get('sin')!.code;
+    c[2] = SIN; a[2] = b[2] = 0;
+    for (let i = 0; i < copies; i++) {
+      const k = 3 + 3 * i, prev = k - 1;
+      c[k] = TANH; a[k] = b[k] = prev;
+      c[k + 1] = MUL; a[k + 1] = k; b[k + 1] = 1;
+      c[k + 2] = ADD; a[k + 2] = k + 1; b[k + 2] = prev;
+    }
+    c[n - 2] = SIN; a[n - 2] = b[n - 2] = n - 3; // epilogue, then a slot reading copy 0's first value
+    c[n - 1] = ADD; a[n - 1] = 3; b[n - 1] = n - 2;
+    const loops = findLoops(c, a, b, 2, n);
+    expect(loops).toEqual([{ start: 3, period: 3, count: copies }]);
+    const v = new Float64Array(n);
+    v[0] = 0.3;
+    v[1] = 0.9;
+    const interpreted = v.slice();
+    runScalars(c, a, b, interpreted, 2, n);
+    const generated = v.slice();
+    runScalars(c, a, b, generated, 2, 3);
+    const loop = compileLoop(c, a, b, 3, 3, copies)!;
+    loop.fn(generated, loop.bases, loop.count);
+    runScalars(c, a, b, generated, 3 + 3 * copies, n);
+    expect(bits(generated)).toEqual(bits(interpreted));
+  });
+
+  it('an input every copy reads from inside the loop (stride 0) is read after copy 0 writes it', () => {
+    // Copy i at 2 + 2i: neg(slot 0 + i·0)… reads slot 2 (copy 0's first value) in every copy.
+    const copies = 40;
+    const n = 2 + 2 * copies;
+    const c = new Uint8Array(n), a = new Int32Array(n), b = new Int32Array(n);
+    c[0] = c[1] = 250;
+    const ADD = SCALAR_OPS.get('add')!.code, SQUARE = SCALAR_OPS.get('square')!.code;
+    for (let i = 0; i < copies; i++) {
+      const k = 2 + 2 * i;
+      c[k] = SQUARE; a[k] = b[k] = k - 1; // square of the previous copy's sum (slot 1 for copy 0)
+      c[k + 1] = ADD; a[k + 1] = k; b[k + 1] = i === 0 ? 2 : 2; // + copy 0's square, in every copy
+    }
+    b[3] = 2;
+    const [found] = findLoops(c, a, b, 2, n);
+    expect(found).toEqual({ start: 2, period: 2, count: copies });
+    const v = new Float64Array(n);
+    v[1] = 0.5;
+    const interpreted = v.slice();
+    runScalars(c, a, b, interpreted, 2, n);
+    const generated = v.slice();
+    const loop = compileLoop(c, a, b, 2, 2, copies)!;
+    loop.fn(generated, loop.bases, loop.count);
+    expect(bits(generated)).toEqual(bits(interpreted));
+    expect(generated[3]).toBe(0.5); // 0.25 + 0.25, not 0.25 + 0 (a hoisted, unwritten slot 2)
+  });
+
+  it('short or irregular runs are left to the interpreter', () => {
+    const { c, a, b } = singleOpProgram(SCALAR_OPS.get('add')!.code, 20); // 20 slots: under the minimum
+    expect(findLoops(c, a, b, 64, c.length)).toEqual([]);
+    const irregular = singleOpProgram(SCALAR_OPS.get('add')!.code, 64);
+    for (let i = 0; i < 64; i += 3) irregular.a[64 + i] = (i * 7) % 64; // inputs no longer affine
+    expect(findLoops(irregular.c, irregular.a, irregular.b, 64, irregular.c.length).every((l) => l.period * l.count < 64)).toBe(true);
+  });
+});
