@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { opTable, sample } from './ops.table.js';
-import { programArb, toFunction } from './support/randomPrograms.js';
+import { exprArb, evaluate, programArb, toFunction } from './support/randomPrograms.js';
 
 /** Leaves of a result (tensors as arrays of numbers), for exact comparison. */
 function leaves(x: unknown): unknown[] {
@@ -95,6 +95,39 @@ describe('jit on random programs', () => {
       }),
       { seed: 7, numRuns: 300 },
     );
+  });
+});
+
+describe('jit on random scalar loops (generated code)', () => {
+  it('replays 150 random recurrences x ← tanh(E(x, y, w)), y ← E′(…) exactly, as generated loops', () => {
+    // Programs whose recording is a long run of 0-d ops (no general op such as stack breaks it; a
+    // body that does not depend on w and v folds to constants when recorded).
+    let eligible = 0, generated = 0;
+    fc.assert(
+      fc.property(exprArb(3, true), exprArb(3, true), fc.integer({ min: 12, max: 60 }), (e1, e2, steps) => {
+        const f = (w: Tensor, v: Tensor) => {
+          let x: Tensor = ad.scalar(0.3), y: Tensor = ad.scalar(-0.2);
+          for (let t = 0; t < steps; t++) {
+            const xs = [x, y, w, v];
+            [x, y] = [ad.tanh(evaluate(e1, xs, [])), ad.sin(evaluate(e2, [y, v, x, w], []))];
+          }
+          return ad.add(x, ad.mul(y, 0.5));
+        };
+        const vg = ad.valueAndGrad(f, [0, 1]);
+        checkReplays(vg, [ad.scalar(0.7), ad.scalar(-0.4)], [[ad.scalar(-1.1), ad.scalar(0.45)], [ad.scalar(0.05), ad.scalar(1.3)]]);
+        const jf = ad.jit(vg);
+        jf(ad.scalar(0.7), ad.scalar(-0.4));
+        jf(ad.scalar(0.2), ad.scalar(0.1));
+        const info = jf.cacheInfo()[0]!;
+        if (info.generalOps === 0 && info.scalarOps >= 10 * steps) {
+          eligible++;
+          if (info.loopOps >= 0.6 * info.scalarOps) generated++; // a few first and last copies differ (constants made, accumulations started)
+        }
+      }),
+      { seed: 11, numRuns: 150 },
+    );
+    expect(eligible).toBeGreaterThan(30);
+    expect(generated).toBe(eligible); // each such body repeats with affine slots and becomes loops
   });
 });
 

@@ -27,12 +27,28 @@ function singleOpProgram(code: number, copies: number) {
 
 const bits = (x: Float64Array) => Array.from(new Uint8Array(x.buffer));
 
+/** Every slot read after the end: nothing stays in registers, so every slot can be compared. */
+const allKept = (n: number) => new Int32Array(n).fill(n);
+
+/** The last reader of each slot, as Program computes it, with `outputs` read at the end. */
+function lastReadOf(c: Uint8Array, a: Int32Array, b: Int32Array, outputs: number[]): Int32Array {
+  const last = new Int32Array(c.length).fill(-1);
+  for (let k = 0; k < c.length; k++) {
+    if (c[k]! < 32) {
+      last[a[k]!] = k;
+      last[b[k]!] = k;
+    }
+  }
+  for (const o of outputs) last[o] = c.length;
+  return last;
+}
+
 describe('generated loops', () => {
   it.each([...SCALAR_OPS].map(([name, { code }]) => ({ name, code })))('$name: the generated loop equals the interpreter bit for bit', ({ code }) => {
     const { c, a, b, v } = singleOpProgram(code, 64);
     const [loop] = findLoops(c, a, b, 64, c.length);
     expect(loop).toEqual({ start: 64, period: 1, count: 64 });
-    const compiled = compileLoop(c, a, b, 64, 1, 64)!;
+    const compiled = compileLoop(c, a, b, 64, 1, 64, allKept(c.length))!;
     expect(compiled).not.toBeNull();
     const interpreted = v.slice();
     runScalars(c, a, b, interpreted, 64, c.length);
@@ -66,7 +82,7 @@ describe('generated loops', () => {
     runScalars(c, a, b, interpreted, 2, n);
     const generated = v.slice();
     runScalars(c, a, b, generated, 2, 3);
-    const loop = compileLoop(c, a, b, 3, 3, copies)!;
+    const loop = compileLoop(c, a, b, 3, 3, copies, allKept(n))!;
     loop.fn(generated, loop.bases, loop.count);
     runScalars(c, a, b, generated, 3 + 3 * copies, n);
     expect(bits(generated)).toEqual(bits(interpreted));
@@ -92,10 +108,45 @@ describe('generated loops', () => {
     const interpreted = v.slice();
     runScalars(c, a, b, interpreted, 2, n);
     const generated = v.slice();
-    const loop = compileLoop(c, a, b, 2, 2, copies)!;
+    const loop = compileLoop(c, a, b, 2, 2, copies, allKept(n))!;
     loop.fn(generated, loop.bases, loop.count);
     expect(bits(generated)).toEqual(bits(interpreted));
     expect(generated[3]).toBe(0.5); // 0.25 + 0.25, not 0.25 + 0 (a hoisted, unwritten slot 2)
+  });
+
+  it('values read only by their own copy or the next stay in registers; the rest reach memory exactly', () => {
+    // The period-3 body of the test above, plus a slot after the loop reading copy 5's first value.
+    const copies = 40;
+    const n = 3 + 3 * copies + 1;
+    const c = new Uint8Array(n), a = new Int32Array(n), b = new Int32Array(n);
+    c[0] = c[1] = 250;
+    const ADD = SCALAR_OPS.get('add')!.code, MUL = SCALAR_OPS.get('mul')!.code, TANH = SCALAR_OPS.get('tanh')!.code, SIN = SCALAR_OPS.get('sin')!.code;
+    c[2] = SIN; a[2] = b[2] = 0;
+    for (let i = 0; i < copies; i++) {
+      const k = 3 + 3 * i, prev = k - 1;
+      c[k] = TANH; a[k] = b[k] = prev;
+      c[k + 1] = MUL; a[k + 1] = k; b[k + 1] = 1;
+      c[k + 2] = ADD; a[k + 2] = k + 1; b[k + 2] = prev; // the carry: read by the next copy only
+    }
+    c[n - 1] = ADD; a[n - 1] = 3 + 3 * 5; b[n - 1] = n - 2; // copy 5's tanh and the last carry
+    const lastRead = lastReadOf(c, a, b, [n - 1]);
+    const v = new Float64Array(n).fill(-7); // stale values where registers are not written back
+    v[0] = 0.3;
+    v[1] = 0.9;
+    const interpreted = v.slice();
+    runScalars(c, a, b, interpreted, 2, n);
+    const generated = v.slice();
+    runScalars(c, a, b, generated, 2, 3);
+    const loop = compileLoop(c, a, b, 3, 3, copies, lastRead)!;
+    loop.fn(generated, loop.bases, loop.count);
+    runScalars(c, a, b, generated, n - 1, n);
+    expect(generated[n - 1]).toBe(interpreted[n - 1]);
+    for (let i = 0; i < copies; i++) {
+      const k = 3 + 3 * i;
+      expect(generated[k]).toBe(interpreted[k]); // tanh: read after the loop (copy 5), so every copy is kept
+      expect(generated[k + 1]).toBe(-7); // the product: read by its own copy only, a register
+      expect(generated[k + 2]).toBe(interpreted[k + 2]); // the carry: the last one is read after the loop
+    }
   });
 
   it('short or irregular runs are left to the interpreter', () => {

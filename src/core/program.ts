@@ -16,7 +16,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from './primitive.js';
-import { runScalars } from './scalarTape.js';
+import { SCALAR_CONSTANT, runScalars } from './scalarTape.js';
 import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
 import { isSlabView } from '../tensor/alloc.js';
 
@@ -54,6 +54,9 @@ export class Program {
     /** Per slot: its index in the run's tensor table, or -1 for a 0-d op's value no general call or output reads. */
     readonly tensorOf: Int32Array,
     readonly tensorCount: number,
+    /** The SCALAR_CONSTANT slots and their values, written into each new numbers column. */
+    readonly constantSlots: Int32Array,
+    readonly constantValues: Float64Array,
   ) {}
 
   get length(): number {
@@ -62,14 +65,15 @@ export class Program {
 
   /** Instruction counts, for `cacheInfo`. */
   counts(): { scalarOps: number; generalOps: number; inputs: number; constants: number } {
-    let scalarOps = 0, generalOps = 0, inputs = 0;
+    let scalarOps = 0, generalOps = 0, inputs = 0, constants = this.constants.length;
     for (let k = 0; k < this.code.length; k++) {
       const c = this.code[k]!;
-      if (c < 32) scalarOps++;
+      if (c === SCALAR_CONSTANT) constants++;
+      else if (c < 32) scalarOps++;
       else if (c === GENERAL) generalOps++;
       else if (c === INPUT) inputs++;
     }
-    return { scalarOps, generalOps, inputs, constants: this.constants.length };
+    return { scalarOps, generalOps, inputs, constants };
   }
 
   /** The numbers column, kept between runs (every slot is written before it is read). */
@@ -91,10 +95,37 @@ export class Program {
     return { loops, loopOps };
   }
 
+  /** A new numbers column holding the 0-d constants (no op writes their slots). */
+  private numbersColumn(): Float64Array {
+    const nums = new Float64Array(this.code.length);
+    const { constantSlots, constantValues } = this;
+    for (let i = 0; i < constantSlots.length; i++) nums[constantSlots[i]!] = constantValues[i]!;
+    return nums;
+  }
+
+  /** Per slot, the last slot that reads it (the program's length for an output; -1 if none). */
+  private lastReads(): Int32Array {
+    const { code, a, b, calls } = this;
+    const n = code.length;
+    const last = new Int32Array(n).fill(-1);
+    for (let k = 0; k < n; k++) {
+      const c = code[k]!;
+      if (c < 32) {
+        last[a[k]!] = k;
+        last[b[k]!] = k;
+      } else if (c === GENERAL) {
+        for (const s of calls[a[k]!]!.inputs) last[s] = k;
+      }
+    }
+    for (const o of this.outputs) if ('slot' in o) last[o.slot] = n;
+    return last;
+  }
+
   private makePlan(): PlanStep[] {
     const { code, a, b } = this;
     const n = code.length;
     const steps: PlanStep[] = [];
+    const lastRead = this.codegen ? this.lastReads() : null;
     const range = (from: number, to: number) => {
       if (to > from) steps.push({ from, to, loop: null });
     };
@@ -107,9 +138,9 @@ export class Program {
       let end = k;
       while (end < n && code[end]! < 32) end++;
       let at = k;
-      if (this.codegen) {
+      if (lastRead !== null) {
         for (const l of findLoops(code, a, b, k, end)) {
-          const loop = compileLoop(code, a, b, l.start, l.period, l.count);
+          const loop = compileLoop(code, a, b, l.start, l.period, l.count, lastRead);
           if (loop === null) continue; // no code generation here: the interpreter runs it
           range(at, l.start);
           steps.push({ from: l.start, to: l.start + l.period * l.count, loop });
@@ -131,7 +162,7 @@ export class Program {
     const { code, a, b, scalar, calls, constants, lastUse, tensorOf } = this;
     const n = code.length;
     const plan = (this.plan ??= this.makePlan());
-    const nums = this.numbers ?? new Float64Array(n);
+    const nums = this.numbers ?? this.numbersColumn();
     this.numbers = null; // a run inside a run (a kernel calling a jitted function) gets its own
     const tensors = new Array<Tensor | null>(this.tensorCount).fill(null);
     for (let p = 0; p < plan.length; p++) {
@@ -201,6 +232,9 @@ export class ProgramBuilder {
   private readonly constants: Tensor[] = [];
   /** Constant tensors already given a slot, so a closed-over tensor read by many calls takes one. */
   private readonly constantSlots = new Map<Tensor, number>();
+  /** 0-d constants by value (-0 apart from 0), and the value of each such slot. */
+  private readonly scalarConstantSlots = new Map<number | string, number>();
+  private readonly constantValues = new Map<number, number>();
 
   private push(code: number, a: number, b: number, isScalar: boolean): number {
     const k = this.length;
@@ -233,6 +267,7 @@ export class ProgramBuilder {
 
   /** The slot of a tensor that does not depend on the inputs (one slot per tensor object). */
   constant(x: Tensor): number {
+    if (x.shape.length === 0) return this.scalarConstant(x.first);
     let s = this.constantSlots.get(x);
     if (s === undefined) {
       // A constant made inside a recording may be a view of a 256 kB slab (tensor/alloc.ts): keep a copy instead.
@@ -240,6 +275,22 @@ export class ProgramBuilder {
       this.constants.push(b !== null && isSlabView(b) ? new Tensor(b.slice(), x.shape) : x);
       s = this.push(CONSTANT, this.constants.length - 1, 0, x.shape.length === 0);
       this.constantSlots.set(x, s);
+    }
+    return s;
+  }
+
+  /**
+   * The slot of a 0-d constant, one per value (constants are immutable, so equal values may share
+   * a slot): a SCALAR_CONSTANT slot, whose value sits in the numbers column before a run starts,
+   * so runs of 0-d ops — and the loops generated from them — are not broken by constants.
+   */
+  private scalarConstant(v: number): number {
+    const key = Object.is(v, -0) ? '-0' : v;
+    let s = this.scalarConstantSlots.get(key);
+    if (s === undefined) {
+      s = this.push(SCALAR_CONSTANT, this.length, this.length, true); // inputs: itself (see Program.constantValues)
+      this.scalarConstantSlots.set(key, s);
+      this.constantValues.set(s, v);
     }
     return s;
   }
@@ -280,13 +331,18 @@ export class ProgramBuilder {
     const nCode = new Uint8Array(m), nA = new Int32Array(m), nB = new Int32Array(m), nScalar = new Uint8Array(m);
     const nCalls: GeneralCall[] = [];
     const nConstants: Tensor[] = [];
+    const valueSlots: number[] = [], values: number[] = [];
     for (let k = 0; k < n; k++) {
       const j = renumber[k]!;
       if (j < 0) continue;
       const c = code[k]!;
       nCode[j] = c;
       nScalar[j] = this.scalar[k]!;
-      if (c < 32) {
+      if (c === SCALAR_CONSTANT) {
+        nA[j] = nB[j] = j;
+        valueSlots.push(j);
+        values.push(this.constantValues.get(k)!);
+      } else if (c < 32) {
         nA[j] = renumber[a[k]!]!;
         nB[j] = renumber[b[k]!]!;
       } else if (c === INPUT) {
@@ -314,6 +370,6 @@ export class ProgramBuilder {
       if (nCode[k] === GENERAL) for (const s of nCalls[nA[k]!]!.inputs) give(s);
     }
     for (const o of nOutputs) if ('slot' in o) give(o.slot);
-    return new Program(nCode, nA, nB, nScalar, nCalls, nConstants, nOutputs, lastUse, tensorOf, tensorCount);
+    return new Program(nCode, nA, nB, nScalar, nCalls, nConstants, nOutputs, lastUse, tensorOf, tensorCount, Int32Array.from(valueSlots), Float64Array.from(values));
   }
 }

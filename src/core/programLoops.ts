@@ -11,7 +11,10 @@
  * generation is not allowed (a Content-Security-Policy without 'unsafe-eval'), or a run does not
  * repeat, the interpreter (`runScalars`) runs it.
  */
-import { scalarArity, scalarExpression, scalarForward } from './scalarTape.js';
+import { SCALAR_CONSTANT, scalarArity, scalarExpression, scalarForward } from './scalarTape.js';
+
+/** Inputs a body slot reads: none for a constant (its value is in memory already). */
+const arity = (code: number) => (code === SCALAR_CONSTANT ? 0 : scalarArity(code));
 
 /** Periods tried, and the fewest repetitions (and slots) worth a generated loop. */
 const MAX_PERIOD = 128;
@@ -94,62 +97,111 @@ export function findLoops(code: Uint8Array, a: Int32Array, b: Int32Array, from: 
   return loops;
 }
 
-/** The generated function for the loop at `start`, or null where code generation is unavailable. */
-export function compileLoop(code: Uint8Array, a: Int32Array, b: Int32Array, start: number, period: number, count: number): ScalarLoop | null {
+/**
+ * How a body input reads its value: a weight loaded once before the loop ('hoist'), the value of
+ * an earlier slot of the same copy ('same', position `at`), the previous copy's ('prev', position
+ * `at`), or memory through a pointer moving by `stride` ('load').
+ */
+type InputKind = { kind: 'hoist' } | { kind: 'same'; at: number } | { kind: 'prev'; at: number } | { kind: 'load'; stride: number };
+
+/**
+ * The generated function for the loop at `start`, or null where code generation is unavailable.
+ * `lastRead[s]` is the last slot reading slot s (the program's length for an output): a body
+ * position whose every value is read only by its own copy or the next one stays in a local
+ * variable and is never written to the numbers column.
+ */
+export function compileLoop(
+  code: Uint8Array, a: Int32Array, b: Int32Array, start: number, period: number, count: number, lastRead: Int32Array,
+): ScalarLoop | null {
   if (!canGenerate()) return null;
+  const p = period, end = start + count * p;
   const bases: number[] = [start];
-  const shape: string[] = [String(period)];
-  const inputs: Array<{ stride: number; hoist: boolean }> = [];
-  for (let j = 0; j < period; j++) {
+  const inputs: InputKind[] = [];
+  const kept = new Uint8Array(p); // 1: the position's values go to memory
+  for (let j = 0; j < p; j++) {
     const k = start + j;
-    const c = code[k]!;
-    shape.push(String(c));
-    const ins = scalarArity(c) === 2 ? [a, b] : [a];
-    for (const col of ins) {
-      const stride = count > 1 ? col[k + period]! - col[k]! : 0;
+    for (const col of arity(code[k]!) === 2 ? [a, b] : arity(code[k]!) === 1 ? [a] : []) {
+      const base = col[k]!;
+      const stride = count > 1 ? col[k + p]! - col[k]! : 0;
+      const offset = base - start;
+      bases.push(base);
+      if (stride === p && offset >= 0 && offset < j) inputs.push({ kind: 'same', at: offset });
+      else if (stride === p && offset >= -p && offset < 0) inputs.push({ kind: 'prev', at: offset + p });
       // A stride-0 input before the loop (a weight every copy reads) is loaded once; one inside
       // it (every copy reads copy 0's value) is read in the body, after copy 0 wrote it.
-      const hoist = stride === 0 && col[k]! < start;
-      inputs.push({ stride, hoist });
-      bases.push(col[k]!);
-      shape.push(hoist ? 'h' : `${stride}`);
+      else if (stride === 0 && base < start) inputs.push({ kind: 'hoist' });
+      else {
+        inputs.push({ kind: 'load', stride });
+        // Whatever it reads inside the loop must be in memory.
+        for (let i = 0; i < count; i++) {
+          const slot = base + i * stride;
+          if (slot >= start && slot < end) kept[(slot - start) % p] = 1;
+          if (stride === 0) break;
+        }
+      }
     }
-    shape.push(';');
   }
-  const key = shape.join(' ');
+  // A value read after the next copy, or after the loop, goes to memory.
+  for (let j = 0; j < p; j++) {
+    for (let i = 0; i < count && kept[j] === 0; i++) {
+      if (lastRead[start + i * p + j]! >= Math.min(start + (i + 2) * p, end)) kept[j] = 1;
+    }
+  }
+  const key = `${p}|${Array.from(code.subarray(start, start + p)).join(',')}|${inputs.map((x) => (x.kind === 'load' ? `l${x.stride}` : x.kind === 'hoist' ? 'h' : `${x.kind[0]}${x.at}`)).join(',')}|${kept.join('')}`;
   let fn = compiled.get(key);
   if (fn === undefined) {
-    fn = generate(code, start, period, inputs);
+    fn = generate(code.subarray(start, start + p), inputs, kept);
     if (compiled.size > 4096) compiled.clear();
     compiled.set(key, fn);
   }
   return fn === null ? null : { start, period, count, bases: Int32Array.from(bases), fn };
 }
 
-/** The source of one body shape: per input its stride, or `hoist` to load it once before the loop. */
-function generate(code: Uint8Array, start: number, period: number, inputs: ReadonlyArray<{ stride: number; hoist: boolean }>): LoopFn | null {
+/** The source of one body shape (codes of the body's positions, how each input reads, which positions are kept in memory). */
+function generate(body: Uint8Array, inputs: readonly InputKind[], kept: Uint8Array): LoopFn | null {
+  const p = body.length;
   const head: string[] = ['let k = o[0];'];
-  const body: string[] = [];
+  const lines: string[] = [];
   const tail: string[] = [];
+  const carried = new Set<number>();
   let m = 0;
-  for (let j = 0; j < period; j++) {
-    const c = code[start + j]!;
+  for (let j = 0; j < p; j++) {
+    const c = body[j]!;
     const names: string[] = [];
-    for (let q = 0; q < scalarArity(c); q++, m++) {
-      const { stride: s, hoist } = inputs[m]!;
-      if (hoist) {
-        head.push(`const c${m} = v[o[${m + 1}]];`);
-        names.push(`c${m}`);
-      } else {
-        head.push(`let p${m} = o[${m + 1}];`);
-        body.push(`const x${m} = v[p${m}];`);
-        if (s !== 0) tail.push(`p${m} += ${s};`);
-        names.push(`x${m}`);
+    if (c === SCALAR_CONSTANT) { // in memory already, never written
+      lines.push(`const t${j} = v[k + ${j}];`);
+      continue;
+    }
+    for (let q = 0; q < arity(c); q++, m++) {
+      const x = inputs[m]!;
+      switch (x.kind) {
+        case 'hoist':
+          head.push(`const c${m} = v[o[${m + 1}]];`);
+          names.push(`c${m}`);
+          break;
+        case 'same':
+          names.push(`t${x.at}`);
+          break;
+        case 'prev':
+          if (!carried.has(x.at)) {
+            carried.add(x.at);
+            head.push(`let r${x.at} = v[k - ${p - x.at}];`); // copy 0 reads the slot just before the loop
+          }
+          names.push(`r${x.at}`);
+          break;
+        case 'load':
+          head.push(`let p${m} = o[${m + 1}];`);
+          lines.push(`const x${m} = v[p${m}];`);
+          if (x.stride !== 0) tail.push(`p${m} += ${x.stride};`);
+          names.push(`x${m}`);
+          break;
       }
     }
-    body.push(`v[k + ${j}] = ${scalarExpression(c, names[0]!, names[1] ?? names[0]!)};`);
+    lines.push(`const t${j} = ${scalarExpression(c, names[0]!, names[1] ?? names[0]!)};`);
+    if (kept[j] === 1) lines.push(`v[k + ${j}] = t${j};`);
   }
-  const src = `${head.join('\n')}\nfor (let i = 0; i < n; i++) {\n${body.join('\n')}\n${tail.join(' ')}\nk += ${period};\n}`;
+  for (const at of carried) tail.push(`r${at} = t${at};`);
+  const src = `${head.join('\n')}\nfor (let i = 0; i < n; i++) {\n${lines.join('\n')}\n${tail.join(' ')}\nk += ${p};\n}`;
   try {
     return new Function('sf', `"use strict"; return function rolledLoop(v, o, n) {\n${src}\n};`)(scalarForward) as LoopFn;
   } catch {

@@ -42,6 +42,9 @@ const enum Op {
   CONST = 31,
 }
 
+/** In a recorded program (core/program.ts): a 0-d constant, whose value is already in the numbers column. */
+export const SCALAR_CONSTANT: number = Op.CONST;
+
 /** The primitive behind each code, for the traced (higher-order) walk. */
 const primitiveOf: Array<Primitive<any> | undefined> = [];
 
@@ -154,6 +157,7 @@ export function runScalars(code: Uint8Array, a: Int32Array, b: Int32Array, v: Fl
     if (c >= 32) return k;
     const x = v[a[k]!]!;
     switch (c) {
+      case Op.CONST: break; // a constant: its value is in place
       case Op.ADD: v[k] = x + v[b[k]!]!; break;
       case Op.SUB: v[k] = x - v[b[k]!]!; break;
       case Op.MUL: v[k] = x * v[b[k]!]!; break;
