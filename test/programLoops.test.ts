@@ -43,6 +43,41 @@ function lastReadOf(c: Uint8Array, a: Int32Array, b: Int32Array, outputs: number
   return last;
 }
 
+/**
+ * Slots 0, 1: inputs (0.3, 0.9). Prologue: 2 = sin(slot 0). Body, copy i at 3 + 3i: tanh of the
+ * previous carry, times slot 1, plus the previous carry (the new carry). `tail` slots follow.
+ */
+function period3Program(copies: number, tail: number) {
+  const n = 3 + 3 * copies + tail;
+  const c = new Uint8Array(n), a = new Int32Array(n), b = new Int32Array(n);
+  c[0] = c[1] = 250;
+  c[2] = SIN; a[2] = b[2] = 0;
+  for (let i = 0; i < copies; i++) {
+    const k = 3 + 3 * i, prev = k - 1;
+    c[k] = TANH; a[k] = b[k] = prev;
+    c[k + 1] = MUL; a[k + 1] = k; b[k + 1] = 1;
+    c[k + 2] = ADD; a[k + 2] = k + 1; b[k + 2] = prev;
+  }
+  const v = new Float64Array(n).fill(-7); // stale values where registers are not written back
+  v[0] = 0.3;
+  v[1] = 0.9;
+  return { n, c, a, b, v };
+}
+const [ADD, MUL, TANH, SIN, SQUARE] = ['add', 'mul', 'tanh', 'sin', 'square'].map((name) => SCALAR_OPS.get(name)!.code) as [number, number, number, number, number];
+
+/** Interprets [2, n) into one copy of v, and into another runs the prologue, the loop at 3, and the rest. */
+function interpretedAndGenerated(p: ReturnType<typeof period3Program>, copies: number, lastRead: Int32Array) {
+  const { n, c, a, b, v } = p;
+  const interpreted = v.slice();
+  runScalars(c, a, b, interpreted, 2, n);
+  const generated = v.slice();
+  runScalars(c, a, b, generated, 2, 3);
+  const loop = compileLoop(c, a, b, 3, 3, copies, lastRead)!;
+  loop.fn(generated, loop.bases, loop.count);
+  runScalars(c, a, b, generated, 3 + 3 * copies, n);
+  return { interpreted, generated };
+}
+
 describe('generated loops', () => {
   it.each([...SCALAR_OPS].map(([name, { code }]) => ({ name, code })))('$name: the generated loop equals the interpreter bit for bit', ({ code }) => {
     const { c, a, b, v } = singleOpProgram(code, 64);
@@ -58,33 +93,13 @@ describe('generated loops', () => {
   });
 
   it('finds a period-3 body between a prologue and an epilogue, and replays it exactly', () => {
-    // slot 0, 1: inputs. Prologue: 2 = sin(0). Body (copy i at 3 + 3i): exp(prev), mul(that, w=1), add(that, prev).
     const copies = 40;
-    const n = 3 + 3 * copies + 2;
-    const c = new Uint8Array(n), a = new Int32Array(n), b = new Int32Array(n);
-    c[0] = c[1] = 250;
-    const ADD = SCALAR_OPS.get('add')!.code, MUL = SCALAR_OPS.get('mul')!.code, TANH = SCALAR_OPS.get('tanh')!.code, SIN = SCALAR_OPS.get('sin')!.code;
-    c[2] = SIN; a[2] = b[2] = 0;
-    for (let i = 0; i < copies; i++) {
-      const k = 3 + 3 * i, prev = k - 1;
-      c[k] = TANH; a[k] = b[k] = prev;
-      c[k + 1] = MUL; a[k + 1] = k; b[k + 1] = 1;
-      c[k + 2] = ADD; a[k + 2] = k + 1; b[k + 2] = prev;
-    }
+    const p = period3Program(copies, 2);
+    const { n, c, a, b } = p;
     c[n - 2] = SIN; a[n - 2] = b[n - 2] = n - 3; // epilogue, then a slot reading copy 0's first value
     c[n - 1] = ADD; a[n - 1] = 3; b[n - 1] = n - 2;
-    const loops = findLoops(c, a, b, 2, n);
-    expect(loops).toEqual([{ start: 3, period: 3, count: copies }]);
-    const v = new Float64Array(n);
-    v[0] = 0.3;
-    v[1] = 0.9;
-    const interpreted = v.slice();
-    runScalars(c, a, b, interpreted, 2, n);
-    const generated = v.slice();
-    runScalars(c, a, b, generated, 2, 3);
-    const loop = compileLoop(c, a, b, 3, 3, copies, allKept(n))!;
-    loop.fn(generated, loop.bases, loop.count);
-    runScalars(c, a, b, generated, 3 + 3 * copies, n);
+    expect(findLoops(c, a, b, 2, n)).toEqual([{ start: 3, period: 3, count: copies }]);
+    const { interpreted, generated } = interpretedAndGenerated(p, copies, allKept(n));
     expect(bits(generated)).toEqual(bits(interpreted));
   });
 
@@ -94,7 +109,6 @@ describe('generated loops', () => {
     const n = 2 + 2 * copies;
     const c = new Uint8Array(n), a = new Int32Array(n), b = new Int32Array(n);
     c[0] = c[1] = 250;
-    const ADD = SCALAR_OPS.get('add')!.code, SQUARE = SCALAR_OPS.get('square')!.code;
     for (let i = 0; i < copies; i++) {
       const k = 2 + 2 * i;
       c[k] = SQUARE; a[k] = b[k] = k - 1; // square of the previous copy's sum (slot 1 for copy 0)
@@ -115,31 +129,11 @@ describe('generated loops', () => {
   });
 
   it('values read only by their own copy or the next stay in registers; the rest reach memory exactly', () => {
-    // The period-3 body of the test above, plus a slot after the loop reading copy 5's first value.
     const copies = 40;
-    const n = 3 + 3 * copies + 1;
-    const c = new Uint8Array(n), a = new Int32Array(n), b = new Int32Array(n);
-    c[0] = c[1] = 250;
-    const ADD = SCALAR_OPS.get('add')!.code, MUL = SCALAR_OPS.get('mul')!.code, TANH = SCALAR_OPS.get('tanh')!.code, SIN = SCALAR_OPS.get('sin')!.code;
-    c[2] = SIN; a[2] = b[2] = 0;
-    for (let i = 0; i < copies; i++) {
-      const k = 3 + 3 * i, prev = k - 1;
-      c[k] = TANH; a[k] = b[k] = prev;
-      c[k + 1] = MUL; a[k + 1] = k; b[k + 1] = 1;
-      c[k + 2] = ADD; a[k + 2] = k + 1; b[k + 2] = prev; // the carry: read by the next copy only
-    }
+    const p = period3Program(copies, 1);
+    const { n, c, a, b } = p;
     c[n - 1] = ADD; a[n - 1] = 3 + 3 * 5; b[n - 1] = n - 2; // copy 5's tanh and the last carry
-    const lastRead = lastReadOf(c, a, b, [n - 1]);
-    const v = new Float64Array(n).fill(-7); // stale values where registers are not written back
-    v[0] = 0.3;
-    v[1] = 0.9;
-    const interpreted = v.slice();
-    runScalars(c, a, b, interpreted, 2, n);
-    const generated = v.slice();
-    runScalars(c, a, b, generated, 2, 3);
-    const loop = compileLoop(c, a, b, 3, 3, copies, lastRead)!;
-    loop.fn(generated, loop.bases, loop.count);
-    runScalars(c, a, b, generated, n - 1, n);
+    const { interpreted, generated } = interpretedAndGenerated(p, copies, lastReadOf(c, a, b, [n - 1]));
     expect(generated[n - 1]).toBe(interpreted[n - 1]);
     for (let i = 0; i < copies; i++) {
       const k = 3 + 3 * i;
