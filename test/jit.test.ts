@@ -195,6 +195,41 @@ describe('transformations and library code inside jit', () => {
   });
 });
 
+describe('sparse cotangents in replays', () => {
+  // A forward algorithm reading one row of E per step (as LinearChainCRF does): n take cotangents.
+  const logZ = (E: Tensor, T: Tensor) => {
+    let alpha = ad.reshape(ad.take(E, [0], 0), [3]);
+    for (let t = 1; t < E.shape[0]!; t++) {
+      const row = ad.reshape(ad.take(E, [t], 0), [3]);
+      alpha = ad.add(ad.logsumexp(ad.add(ad.reshape(alpha, [3, 1]), T), 0), row);
+    }
+    return ad.logsumexp(alpha, 0);
+  };
+  const E = (seed: number) => ad.random.normal([30, 3], seed);
+  const T = ad.random.normal([3, 3], 9);
+  it('are added in place (O(n), not n dense [n, K] tensors), exactly as the recording forms them', () => {
+    const vg = ad.valueAndGrad(logZ, [0, 1]);
+    checkReplays(vg, [E(1), T], [[E(2), T], [E(3), ad.mul(T, -1)]], 'take');
+    const jf = ad.jit(vg);
+    jf(E(1), T);
+    const calls = jf.cacheInfo()[0]!.calls;
+    expect(calls.scatterAdd).toBe(1); // the first one is formed; the other 29 are added into it
+    expect(calls.accumulateInto).toBe(29);
+  });
+  it('slices too, and not scatters with repeated indices (their sums would round differently)', () => {
+    const sliced = (x: Tensor) => ad.sum(ad.stack(Array.from({ length: 10 }, (_, i) => ad.mul(ad.square(ad.slice(x, [i], [2])), i + 1))));
+    const repeated = (x: Tensor) => ad.sum(ad.stack(Array.from({ length: 10 }, (_, i) => ad.mul(ad.square(ad.take(x, [i, i, 0])), i + 1))));
+    const x = (seed: number) => ad.random.normal([11], seed);
+    checkReplays(ad.grad(sliced), [x(1)], [[x(2)]], 'slice');
+    checkReplays(ad.grad(repeated), [x(1)], [[x(2)]], 'repeated take');
+    const js = ad.jit(ad.grad(sliced)), jr = ad.jit(ad.grad(repeated));
+    js(x(1));
+    jr(x(1));
+    expect(js.cacheInfo()[0]!.calls.accumulateInto).toBe(9);
+    expect(jr.cacheInfo()[0]!.calls.accumulateInto).toBeUndefined();
+  });
+});
+
 describe('what jit keeps and what it runs as is', () => {
   it('a function reading a value it computed runs as is, and says where', () => {
     let calls = 0;

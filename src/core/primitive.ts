@@ -41,6 +41,15 @@ export interface Primitive<P = unknown> {
    */
   readonly accumulate?: (acc: Float64Array, g: Tensor, params: P) => void;
   /**
+   * Optional, for linear ops whose output is mostly zeros (scatterAdd and pad, the transposes of
+   * take and slice): for these params, a kernel adding the output for `inputs` into `acc` (a dense
+   * buffer of the output's shape) without forming it — equal bit for bit to acc + forward(inputs)
+   * — or null where it cannot be (scatterAdd with repeated indices sums them in another order).
+   * Replayed jit programs use it to accumulate cotangents in place (core/programFusion.ts), as the
+   * backward pass does with `accumulate`.
+   */
+  readonly addInto?: (params: P) => ((acc: Float64Array, inputs: readonly Tensor[]) => void) | null;
+  /**
    * Optional: the VJP at first order — plain cotangent, plain residuals — as one fused kernel, for
    * a rule whose generic form builds several temporaries (logsumexp: equal, where, sub, exp,
    * mulStrong). Must equal `vjp` bit for bit; may return null to fall back to it.
@@ -69,6 +78,7 @@ class DefinedPrimitive<P> implements Primitive<P> {
   readonly jvp: Primitive<P>['jvp'];
   readonly accumulate: Primitive<P>['accumulate'];
   readonly fusedVjp: Primitive<P>['fusedVjp'];
+  readonly addInto: Primitive<P>['addInto'];
   scalarCode: number | undefined;
 
   constructor(def: Primitive<P>) {
@@ -79,6 +89,7 @@ class DefinedPrimitive<P> implements Primitive<P> {
     this.jvp = def.jvp;
     this.accumulate = def.accumulate;
     this.fusedVjp = def.fusedVjp;
+    this.addInto = def.addInto;
     this.scalarCode = SCALAR_OPS.get(def.name)?.code;
   }
 }

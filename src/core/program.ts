@@ -19,17 +19,20 @@ import type { Primitive } from './primitive.js';
 import { SCALAR_CONSTANT, runScalars } from './scalarTape.js';
 import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
 import { isSlabView } from '../tensor/alloc.js';
+import type { Shape } from '../tensor/shape.js';
+import { fuseAccumulation, type CallSlot } from './programFusion.js';
 
 /** Slot kinds beyond the scalar op codes (which are below 32). */
 export const INPUT = 250;
 export const CONSTANT = 251;
 export const GENERAL = 252;
 
-/** A general primitive call: its primitive, params and input slots. */
+/** A general primitive call: its primitive, params, input slots and output shape. */
 export interface GeneralCall {
   readonly prim: Primitive<any>;
   readonly params: unknown;
   readonly inputs: Int32Array;
+  readonly shape: Shape;
 }
 
 /** Where an output leaf comes from: a slot, or a value that does not depend on the inputs. */
@@ -82,6 +85,13 @@ export class Program {
   private plan: PlanStep[] | null = null;
   /** Whether repeating runs of 0-d ops become generated loops (see core/programLoops.ts). */
   codegen = true;
+
+  /** General calls by primitive name. */
+  callCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const c of this.calls) counts[c.prim.name] = (counts[c.prim.name] ?? 0) + 1;
+    return counts;
+  }
 
   /** Loops generated for this program, and the 0-d ops they cover (after the first run). */
   loopCounts(): { loops: number; loopOps: number } {
@@ -228,7 +238,7 @@ export class ProgramBuilder {
   private b = new Int32Array(1024);
   private scalar = new Uint8Array(1024);
   length = 0;
-  private readonly calls: GeneralCall[] = [];
+  private readonly calls: CallSlot[] = [];
   private readonly constants: Tensor[] = [];
   /** Constant tensors already given a slot, so a closed-over tensor read by many calls takes one. */
   private readonly constantSlots = new Map<Tensor, number>();
@@ -302,8 +312,28 @@ export class ProgramBuilder {
 
   /** A general primitive call. */
   call(prim: Primitive<any>, params: unknown, inputs: readonly number[], out: Tensor): number {
-    this.calls.push({ prim, params, inputs: Int32Array.from(inputs) });
+    this.calls.push({ prim, params, inputs: Int32Array.from(inputs), shape: out.shape });
     return this.push(GENERAL, this.calls.length - 1, 0, out.shape.length === 0);
+  }
+
+  /** Runs core/programFusion.ts over the calls (before dead-code elimination drops what it frees). */
+  private fuse(outputs: readonly OutputSource[]): void {
+    const n = this.length;
+    const { code, a, b, calls } = this;
+    const callOf = new Int32Array(n).fill(-1);
+    const readers = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const c = code[k]!;
+      if (c === GENERAL) {
+        callOf[k] = a[k]!;
+        for (const s of calls[a[k]!]!.inputs) readers[s]!++;
+      } else if (c < 32 && c !== SCALAR_CONSTANT) {
+        readers[a[k]!]!++;
+        readers[b[k]!]!++;
+      }
+    }
+    for (const o of outputs) if ('slot' in o) readers[o.slot]!++;
+    fuseAccumulation(calls, callOf, readers);
   }
 
   /**
@@ -313,6 +343,7 @@ export class ProgramBuilder {
   finish(outputs: readonly OutputSource[]): Program {
     const n = this.length;
     const { code, a, b, calls } = this;
+    this.fuse(outputs);
     const live = new Uint8Array(n);
     for (const o of outputs) if ('slot' in o) live[o.slot] = 1;
     for (let k = n - 1; k >= 0; k--) {
@@ -351,7 +382,7 @@ export class ProgramBuilder {
         nA[j] = nConstants.push(this.constants[a[k]!]!) - 1;
       } else {
         const call = calls[a[k]!]!;
-        nA[j] = nCalls.push({ prim: call.prim, params: call.params, inputs: call.inputs.map((s) => renumber[s]!) }) - 1;
+        nA[j] = nCalls.push({ prim: call.prim, params: call.params, inputs: call.inputs.map((s) => renumber[s]!), shape: call.shape }) - 1;
       }
     }
     const lastUse = new Int32Array(m).fill(-1);

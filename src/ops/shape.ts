@@ -126,6 +126,8 @@ const padP: Primitive<BoxParams> = definePrimitive<BoxParams>({
     boxCopy(out, big, x!.data, size, begin, 'write');
     return new Tensor(out, big);
   },
+  // pad writes x into zeros, so acc + pad(x) adds x's own values: exactly what 'add' mode does.
+  addInto: ({ begin, size, big }) => (acc, [x]) => boxCopy(acc, big, x!.data, size, begin, 'add'),
   vjp: (g, _r, p) => [apply(sliceP, [g], p)],
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(padP, [u], p)),
 });
@@ -229,6 +231,9 @@ const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
     shape[axis] = n;
     return new Tensor(scatterAddKernel(g!.data, g!.shape, indices, axis, n), shape);
   },
+  // Distinct indices only: the dense output holds 0 + g (+0 where g is −0), so add that.
+  addInto: ({ indices, axis, n }) =>
+    new Set(indices).size === indices.length ? (acc, [g]) => scatterAddKernel(g!.data, g!.shape, indices, axis, n, acc, true) : null,
   vjp: (g, _r, p) => [apply(takeP, [g], p)],
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(scatterAddP, [u], p)),
 });

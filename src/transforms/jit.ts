@@ -51,6 +51,11 @@ export interface JitCacheEntry {
    */
   readonly loops: number;
   readonly loopOps: number;
+  /**
+   * The general calls by primitive name. `accumulateInto` counts sparse cotangents (of take and
+   * slice) added in place instead of formed densely (see core/programFusion.ts).
+   */
+  readonly calls: Readonly<Record<string, number>>;
   /** Calls served by replaying the program. */
   readonly replays: number;
 }
@@ -129,6 +134,7 @@ export function jit<F extends (...args: any[]) => any>(fn: F, options: JitOption
         constants: c?.constants ?? 0,
         loops: l?.loops ?? 0,
         loopOps: l?.loopOps ?? 0,
+        calls: e.program?.callCounts() ?? {},
         replays: e.replays,
       };
     });

@@ -86,6 +86,8 @@ export function takeKernel(x: Float64Array, shape: Shape, indices: Int32Array, a
 export function scatterAddKernel(
   g: Float64Array, gShape: Shape, indices: Int32Array, axis: number, n: number,
   out: Float64Array = allocF64(sizeOf(gShape.slice(0, axis)) * n * sizeOf(gShape.slice(axis + 1))),
+  /** Add 0 + g (as into a fresh zero buffer: +0 for −0) rather than g, so out + scatter(g) is exact. */
+  viaZero = false,
 ): Float64Array {
   const outer = sizeOf(gShape.slice(0, axis));
   const inner = sizeOf(gShape.slice(axis + 1));
@@ -94,7 +96,8 @@ export function scatterAddKernel(
     for (let i = 0; i < m; i++) {
       const dst = (o * n + indices[i]!) * inner;
       const src = (o * m + i) * inner;
-      for (let j = 0; j < inner; j++) out[dst + j] += g[src + j]!;
+      if (viaZero) for (let j = 0; j < inner; j++) out[dst + j] += 0 + g[src + j]!;
+      else for (let j = 0; j < inner; j++) out[dst + j] += g[src + j]!;
     }
   }
   return out;
