@@ -215,6 +215,9 @@ describe('sparse cotangents in replays', () => {
     const calls = jf.cacheInfo()[0]!.calls;
     expect(calls.scatterAdd).toBe(1); // the first one is formed; the other 29 are added into it
     expect(calls.accumulateInto).toBe(29);
+    // logsumexp's fused first-order rule is recorded as one call per step (29 in the loop, 1 at the end).
+    expect(calls['logsumexp.fusedVjp']).toBe(30);
+    expect(calls.exp).toBeUndefined(); // not the generic rule's exp(x − y)
   });
   it('slices too, and not scatters with repeated indices (their sums would round differently)', () => {
     const sliced = (x: Tensor) => ad.sum(ad.stack(Array.from({ length: 10 }, (_, i) => ad.mul(ad.square(ad.slice(x, [i], [2])), i + 1))));

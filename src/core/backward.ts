@@ -7,6 +7,7 @@ import { BRIDGE, type TapeNode } from './trace.js';
 import type { ScalarTape } from './scalarTape.js';
 import { accumulate, ownedBuffer } from './cotangents.js';
 import { profiler, timedRule, timedScalarWalk } from './profile.js';
+import { recordFusedVjp } from './recordTrace.js';
 
 /**
  * Propagates cotangents already seeded on nodes (`node.ct`) back through `tape`, newest first.
@@ -69,7 +70,9 @@ function walk(tape: readonly TapeNode[], before: ((node: TapeNode) => boolean) |
     try {
       // A parent is non-null exactly when its input needs a cotangent.
       const needs = parents as unknown as readonly boolean[];
-      const rule = prim.fusedVjp !== undefined && g.trace === null && plainResiduals(node) ? fusedOrGeneric : prim.vjp!;
+      const rule = prim.fusedVjp === undefined ? prim.vjp!
+        : g.trace === null && plainResiduals(node) ? fusedOrGeneric
+          : recordedOrGeneric; // under jit, a recording may still take the fused rule
       cts = profiler.active
         ? timedRule(prim.name, () => rule(g, node, node.params, needs))
         : rule(g, node, node.params, needs);
@@ -101,6 +104,11 @@ function plainResiduals(node: TapeNode): boolean {
     if (x != null && x.trace !== null) return false;
   }
   return true;
+}
+
+/** A fused rule recorded by a jit recording (core/recordTrace.ts), or the generic rule. */
+function recordedOrGeneric(g: Tensor, node: TapeNode, params: unknown, needs: readonly boolean[]): Array<Tensor | null> {
+  return recordFusedVjp(node.prim!, g, node, params, needs) ?? node.prim!.vjp!(g, node, params, needs);
 }
 
 /** A primitive's fused first-order rule, or its generic rule where the fused one declines. */

@@ -9,7 +9,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { Trace, apply } from './trace.js';
-import type { Primitive } from './primitive.js';
+import type { Primitive, Residuals } from './primitive.js';
 import { ProgramBuilder } from './program.js';
 import { captureSite } from './anomaly.js';
 
@@ -62,4 +62,78 @@ export class RecordTrace extends Trace {
       : this.program.call(prim, params, slots, out);
     return box;
   }
+}
+
+/**
+ * The recording trace `t` is boxed at when it is the only level above a plain value (so `t` is at
+ * first order there), null for plain values, undefined otherwise.
+ */
+function onlyRecording(t: Tensor): RecordTrace | null | undefined {
+  if (t.trace === null) return null;
+  return t.trace instanceof RecordTrace && t.trace.active && t.primal!.trace === null ? t.trace : undefined;
+}
+
+/** Fused first-order rules as primitives of their own, one per primitive (made on first use). */
+const fusedRules = new WeakMap<Primitive<any>, Primitive<FusedParams>>();
+
+interface FusedParams {
+  readonly params: unknown;
+  readonly needs: readonly boolean[];
+  /** Which cotangent this call gives. */
+  readonly index: number;
+  /** Which residual inputs follow the cotangent among the call's inputs, and whether the output does last. */
+  readonly saved: readonly boolean[];
+  readonly hasOut: boolean;
+  readonly shapes: Residuals['shapes'];
+}
+
+function fusedRule(prim: Primitive<any>): Primitive<FusedParams> {
+  let rule = fusedRules.get(prim);
+  if (rule === undefined) {
+    rule = {
+      name: `${prim.name}.fusedVjp`,
+      saves: 'none',
+      forward: (ins, p) => {
+        let i = 1;
+        const inputs = p.saved.map((has) => (has ? ins[i++]! : null));
+        const res: Residuals = { inputs, out: p.hasOut ? ins[i]! : null, shapes: p.shapes };
+        return prim.fusedVjp!(ins[0]!, res, p.params, p.needs)![p.index]!;
+      },
+      vjp: null,
+      jvp: null,
+    };
+    fusedRules.set(prim, rule);
+  }
+  return rule;
+}
+
+/**
+ * A primitive's fused first-order VJP (`Primitive.fusedVjp`) where the cotangent and residuals are
+ * boxes of a jit recording over plain values (the recording's only reason for being traced): runs
+ * the fused kernel on the plain values and records each cotangent as one call, so a replay gets
+ * the fused kernel too. Returns null where that does not apply (or the rule declines), for the
+ * generic rule.
+ */
+export function recordFusedVjp(prim: Primitive<any>, g: Tensor, res: Residuals, params: unknown, needs: readonly boolean[]): Array<Tensor | null> | null {
+  if (prim.fusedVjp === undefined) return null;
+  const saved = res.inputs.map((x) => x !== null);
+  const operands = [g, ...res.inputs.filter((x): x is Tensor => x !== null), ...(res.out !== null ? [res.out] : [])];
+  let rec: RecordTrace | null = null;
+  for (const x of operands) {
+    const r = onlyRecording(x);
+    if (r === undefined || (r !== null && rec !== null && r !== rec)) return null;
+    rec ??= r;
+  }
+  if (rec === null) return null;
+  const plain = (x: Tensor | null) => (x === null || x.trace === null ? x : x.primal!);
+  const cts = prim.fusedVjp(plain(g)!, { inputs: res.inputs.map(plain), out: plain(res.out), shapes: res.shapes }, params, needs);
+  if (cts === null) return null;
+  const slots = operands.map((x) => rec!.slotOf(x));
+  return cts.map((ct, index) => {
+    if (ct === null) return null;
+    const p: FusedParams = { params, needs, index, saved, hasOut: res.out !== null, shapes: res.shapes };
+    const box = Tensor.box(ct, rec!);
+    box.slot = rec!.program.call(fusedRule(prim), p, slots, ct);
+    return box;
+  });
 }
