@@ -1,5 +1,6 @@
 // W2, CRF log-partition by the forward algorithm (K=45, n=100): plain loops vs adjoint, gradient for E and T.
 import * as ad from 'adjoint';
+import { jitRow, timedJit } from '../jit.mjs';
 import { symmetric } from '../data.mjs';
 
 export const K = 45;
@@ -94,6 +95,19 @@ function adjointVG(d) {
   return { value: v.item(), grads: { E: gE.data, T: gT.data } };
 }
 
+/** The same function and gradient under ad.jit (recorded on the first call, replayed after). */
+function jitImpl() {
+  const f = timedJit(logPartition);
+  const vg = timedJit(vgLogPartition);
+  return jitRow(vg, {
+    f: (d) => f(d.t.E, d.t.T).item(),
+    vg: (d) => {
+      const [v, [gE, gT]] = vg(d.t.E, d.t.T);
+      return { value: v.item(), grads: { E: gE.data, T: gT.data } };
+    },
+  });
+}
+
 /** The same log Z through ad.LinearChainCRF (the forward algorithm written once over a semiring). */
 const crfLogZ = (E, T) => new ad.LinearChainCRF({ emissions: E, transitions: T }).logPartition();
 const vgCrf = ad.valueAndGrad(crfLogZ, [0, 1]);
@@ -120,7 +134,7 @@ export function crf(id, n) {
     },
     plain: { f: plainF, vg: plainVG },
     adjoint: { f: adjointF, vg: adjointVG },
-    alternatives: [{ impl: 'adjoint-LinearChainCRF', f: crfF, vg: crfVG }],
+    alternatives: [{ impl: 'adjoint-LinearChainCRF', f: crfF, vg: crfVG }, jitImpl()],
   };
 }
 

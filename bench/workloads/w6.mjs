@@ -1,5 +1,6 @@
 // W6, scalar recurrence x_{t+1} = a·sin(x_t) + b·x_t for T=1e5 steps: plain loop vs 0-d adjoint tensors; d x_T / d(a, b).
 import * as ad from 'adjoint';
+import { jitRow, timedJit } from '../jit.mjs';
 
 const STEPS = 100000, X0 = 0.5, A = 2, B = 0.1;
 
@@ -57,34 +58,16 @@ function adjointVG(d) {
 // on the numbers of the new a and b without running the loop's JavaScript. `steps` is a number,
 // so it is part of the signature (one recording per loop length).
 
-/** A jit-wrapped function that remembers how long its recording call took (reported in the row's note). */
-function timedJit(fn) {
-  const jitted = ad.jit(fn);
-  const wrapped = (...args) => {
-    const recording = jitted.cacheInfo().length === 0;
-    const t0 = performance.now();
-    const out = jitted(...args);
-    if (recording) wrapped.recordMs = performance.now() - t0;
-    return out;
-  };
-  wrapped.recordMs = NaN;
-  return wrapped;
-}
-
 function jitImpl() {
   const f = timedJit(recurrence);
   const vg = timedJit(ad.valueAndGrad(recurrence, [0, 1]));
-  return {
-    impl: 'adjoint-jit',
+  return jitRow(vg, {
     f: (d) => f(d.t.a, d.t.b, d.steps).item(),
     vg: (d) => {
       const [v, [ga, gb]] = vg(d.t.a, d.t.b, d.steps);
       return { value: v.item(), grads: { a: ga.item(), b: gb.item() } };
     },
-    get note() {
-      return `ad.jit(ad.valueAndGrad(...)); first call (recording) ${vg.recordMs.toFixed(0)} ms, not in the median`;
-    },
-  };
+  });
 }
 
 /** The workload with `steps` steps (W6: 1e5, as BENCHMARKS.md defines it). */

@@ -141,24 +141,30 @@ export function compileLoop(
       }
     }
   }
-  // A value read after the next copy, or after the loop, goes to memory.
+  // A value read after the next copy goes to memory; one the loop's last copy makes that is read
+  // after the loop is written once, when the loop ends.
+  const last = new Uint8Array(p);
   for (let j = 0; j < p; j++) {
-    for (let i = 0; i < count && kept[j] === 0; i++) {
-      if (lastRead[start + i * p + j]! >= Math.min(start + (i + 2) * p, end)) kept[j] = 1;
+    for (let i = 0; i < count - 1 && kept[j] === 0; i++) {
+      if (lastRead[start + i * p + j]! >= start + (i + 2) * p) kept[j] = 1;
     }
+    if (kept[j] === 0 && lastRead[end - p + j]! >= end) last[j] = 1;
   }
-  const key = `${p}|${Array.from(code.subarray(start, start + p)).join(',')}|${inputs.map((x) => (x.kind === 'load' ? `l${x.stride}` : x.kind === 'hoist' ? 'h' : `${x.kind[0]}${x.at}`)).join(',')}|${kept.join('')}`;
+  const key = `${p}|${Array.from(code.subarray(start, start + p)).join(',')}|${inputs.map((x) => (x.kind === 'load' ? `l${x.stride}` : x.kind === 'hoist' ? 'h' : `${x.kind[0]}${x.at}`)).join(',')}|${kept.join('')}|${last.join('')}`;
   let fn = compiled.get(key);
   if (fn === undefined) {
-    fn = generate(code.subarray(start, start + p), inputs, kept);
+    fn = generate(code.subarray(start, start + p), inputs, kept, last);
     if (compiled.size > 4096) compiled.clear();
     compiled.set(key, fn);
   }
   return fn === null ? null : { start, period, count, bases: Int32Array.from(bases), fn };
 }
 
-/** The source of one body shape (codes of the body's positions, how each input reads, which positions are kept in memory). */
-function generate(body: Uint8Array, inputs: readonly InputKind[], kept: Uint8Array): LoopFn | null {
+/**
+ * The source of one body shape: codes of the body's positions, how each input reads, which
+ * positions go to memory in every copy (`kept`) and which only from the last copy (`last`).
+ */
+function generate(body: Uint8Array, inputs: readonly InputKind[], kept: Uint8Array, last: Uint8Array): LoopFn | null {
   const p = body.length;
   const head: string[] = ['let k = o[0];'];
   const lines: string[] = [];
@@ -201,7 +207,14 @@ function generate(body: Uint8Array, inputs: readonly InputKind[], kept: Uint8Arr
     if (kept[j] === 1) lines.push(`v[k + ${j}] = t${j};`);
   }
   for (const at of carried) tail.push(`r${at} = t${at};`);
-  const src = `${head.join('\n')}\nfor (let i = 0; i < n; i++) {\n${lines.join('\n')}\n${tail.join(' ')}\nk += ${p};\n}`;
+  const after: string[] = [];
+  for (let j = 0; j < p; j++) {
+    if (last[j] === 0) continue;
+    head.push(`let l${j} = 0;`);
+    tail.push(`l${j} = t${j};`);
+    after.push(`v[k - ${p - j}] = l${j};`); // k is one body past the last copy
+  }
+  const src = `${head.join('\n')}\nfor (let i = 0; i < n; i++) {\n${lines.join('\n')}\n${tail.join(' ')}\nk += ${p};\n}\n${after.join('\n')}`;
   try {
     return new Function('sf', `"use strict"; return function rolledLoop(v, o, n) {\n${src}\n};`)(scalarForward) as LoopFn;
   } catch {
