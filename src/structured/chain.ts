@@ -31,26 +31,65 @@ export interface ChainPotentials {
  */
 export function chainSum(semiring: Semiring, p: ChainPotentials, checkpoints: Checkpoints = 'all'): Tensor {
   const [B, K] = p.init.shape as [number, number];
-  const n = p.edges.shape[1]! + 1;
   const S = semiring.size;
+  // Steps on the leading axis for scan: [n−1, S, B, K, K].
+  const steps = p.edges.shape[1]! > 0 ? transpose(semiring.convert(p.edges), [2, 0, 1, 3, 4]) : null;
+  return runChain(semiring, p, steps, (a, e) => semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), e), 1), checkpoints);
+}
+
+/**
+ * A CRF's chain potentials before they are combined into edges: `transitions` [K, K] shared by
+ * every step and `later` [B, n − 1, K], the emissions of positions 1 … n − 1.
+ */
+export interface FactoredPotentials {
+  init: Tensor; // [B, K]
+  transitions: Tensor; // [K, K]
+  later: Tensor; // [B, n − 1, K]
+  final: Tensor; // [B, K]
+  lengths: readonly number[];
+}
+
+/**
+ * `chainSum` of edges_t[i, j] = transitions[i, j] ⊗ later[t, j] without forming the edges: by
+ * distributivity, α_{t+1}[j] = (⊕_i α_t[i] ⊗ transitions[i, j]) ⊗ later[t, j]. Each step reads a
+ * [K] row instead of a [K, K] block, and no [B, n − 1, K, K] tensor (or its gradient) is made.
+ * The same value as `chainSum` on `chainPotentials` up to rounding (the emission is added after
+ * the ⊕ instead of inside it).
+ */
+export function factoredChainSum(semiring: Semiring, p: FactoredPotentials, checkpoints: Checkpoints = 'all'): Tensor {
+  const [B, K] = p.init.shape as [number, number];
+  const S = semiring.size;
+  const T = reshape(semiring.convert(p.transitions), [S, 1, K, K]);
+  // Steps on the leading axis for scan: [n−1, S, B, K].
+  const steps = p.later.shape[1]! > 0 ? transpose(semiring.convert(p.later), [2, 0, 1, 3]) : null;
+  return runChain(
+    semiring, p, steps, (a, e) => semiring.times(semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), T), 1), e), checkpoints,
+  );
+}
+
+/** The forward recursion shared by both forms: `step(α, xs[t])` over the steps, masked past each sequence's end. */
+function runChain(
+  semiring: Semiring, p: { init: Tensor; final: Tensor; lengths: readonly number[] }, steps: Tensor | null,
+  step: (a: Tensor, x: Tensor) => Tensor, checkpoints: Checkpoints,
+): Tensor {
+  const B = p.init.shape[0]!;
   const alpha0 = semiring.convert(p.init); // [S, B, K]
   let alpha = alpha0;
-  if (n > 1) {
-    // Steps on the leading axis for scan: [n−1, S, B, K, K], and per-step masks [n−1, 1, B, 1].
-    const edges = transpose(semiring.convert(p.edges), [2, 0, 1, 3, 4]);
+  if (steps !== null) {
+    const n = steps.shape[0]! + 1;
+    // Per-step masks [n−1, 1, B, 1]; without padding (every sequence full length) none, so no where.
+    const padded = p.lengths.some((len) => len < n);
     const live = tensor(
       Array.from({ length: (n - 1) * B }, (_, k) => (Math.floor(k / B) + 1 < p.lengths[k % B]! ? 1 : 0)),
       [n - 1, 1, B, 1],
     );
-    // Without padding (every sequence full length) the mask is all ones: skip the where.
-    const padded = p.lengths.some((len) => len < n);
     alpha = scan(
       (a: Tensor, x: { e: Tensor; m?: Tensor }) => {
-        const next = semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), x.e), 1);
+        const next = step(a, x.e);
         return x.m === undefined ? next : where(x.m, next, a);
       },
       alpha0,
-      { xs: padded ? { e: edges, m: live } : { e: edges }, checkpoints },
+      { xs: padded ? { e: steps, m: live } : { e: steps }, checkpoints },
     ) as Tensor;
   }
   const last = semiring.times(alpha, semiring.convert(p.final));
@@ -70,6 +109,21 @@ export function chainPotentials(
   return {
     init: add(first, start),
     edges: add(reshape(transitions, [1, 1, K, K]), later),
+    final: broadcastTo(reshape(end, [1, K]), [B, K]),
+    lengths,
+  };
+}
+
+/** The factored chain potentials of a CRF batch (see `factoredChainSum`). */
+export function factoredPotentials(
+  emissions: Tensor, transitions: Tensor, start: Tensor, end: Tensor, lengths: readonly number[],
+): FactoredPotentials {
+  const [B, n, K] = emissions.shape as [number, number, number];
+  const first = reshape(slice(emissions, [0, 0, 0], [B, 1, K]), [B, K]);
+  return {
+    init: add(first, start),
+    transitions,
+    later: slice(emissions, [0, 1, 0], [B, n - 1, K]),
     final: broadcastTo(reshape(end, [1, K]), [B, K]),
     lengths,
   };

@@ -10,7 +10,7 @@ import { concat, reshape, take, stack } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
 import { grad } from '../transforms/vjp.js';
 import type { Checkpoints } from '../transforms/scan.js';
-import { chainPotentials, chainSum, type ChainPotentials } from './chain.js';
+import { chainPotentials, chainSum, factoredChainSum, factoredPotentials, type ChainPotentials } from './chain.js';
 import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
 import { rowArgmax } from './tagModel.js';
 
@@ -88,9 +88,13 @@ export class LinearChainCRF {
     return this.batched ? t : reshape(t, t.shape.slice(1));
   }
 
-  /** The semiring sum of the chain: log Z (log), best score (max), entropy (entropy), Z (real). */
+  /**
+   * The semiring sum of the chain: log Z (log), best score (max), entropy (entropy), Z (real).
+   * Computed without forming the [n − 1, K, K] edge potentials (chain.ts, `factoredChainSum`).
+   */
   sum(semiring: Semiring): Tensor {
-    return this.unbatch(chainSum(semiring, this.potentials(), this.checkpoints));
+    const p = factoredPotentials(this.emissions, this.transitions, this.start, this.end, this.lengths);
+    return this.unbatch(factoredChainSum(semiring, p, this.checkpoints));
   }
 
   /** log Z, differentiable (the training loss is logPartition() − score of the gold tags). */

@@ -127,3 +127,29 @@ describe('LinearChainCRF against brute force', () => {
     expect(() => new ad.LinearChainCRF({ emissions: ad.zeros([2, 3, 4]), transitions: ad.zeros([4, 4]), lengths: [3, 4] })).toThrow(/lengths/);
   });
 });
+
+describe('the factored forward algorithm (LinearChainCRF.sum)', () => {
+  it('equals the one over materialized edges, for every semiring, with padding and −Infinity, and in gradient', async () => {
+    const { chainPotentials, chainSum, factoredChainSum, factoredPotentials } = await import('../../src/structured/chain.js');
+    const { semirings } = await import('../../src/structured/semirings.js');
+    const { Tensor } = await import('../../src/tensor/tensor.js');
+    const { grad, sum } = await import('../../src/index.js');
+    const B = 3, n = 6, K = 4;
+    const data = (shape: number[], seed: number) => new Tensor(ad.random.normal(shape, seed).toFloat64Array(), shape);
+    const E = data([B, n, K], 1), start = data([K], 3), end = data([K], 4);
+    const tData = ad.random.normal([K, K], 2).toFloat64Array();
+    tData[1] = -Infinity; // 0 → 1 forbidden
+    const T = new Tensor(tData, [K, K]);
+    const lengths = [6, 3, 1];
+    for (const semiring of Object.values(semirings)) {
+      const edges = (e: InstanceType<typeof Tensor>, t: InstanceType<typeof Tensor>) => sum(chainSum(semiring, chainPotentials(e, t, start, end, lengths)));
+      const factored = (e: InstanceType<typeof Tensor>, t: InstanceType<typeof Tensor>) => sum(factoredChainSum(semiring, factoredPotentials(e, t, start, end, lengths)));
+      close(factored(E, T).item(), edges(E, T).item(), 1e-12);
+      const [ge, gt] = grad(edges, [0, 1])(E, T) as InstanceType<typeof Tensor>[];
+      const [fe, ft] = grad(factored, [0, 1])(E, T) as InstanceType<typeof Tensor>[];
+      Array.from(fe!.data).forEach((v, i) => close(v, ge!.data[i]!, 1e-12));
+      Array.from(ft!.data).forEach((v, i) => close(v, gt!.data[i]!, 1e-12));
+      expect(ft!.data[1]).toBe(0); // the forbidden transition gets an exact zero
+    }
+  });
+});
