@@ -11,6 +11,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Trace, apply } from './trace.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { ProgramBuilder } from './program.js';
+import { scalarForward } from './scalarTape.js';
 import { captureSite } from './anomaly.js';
 
 export class RecordTrace extends Trace {
@@ -45,6 +46,13 @@ export class RecordTrace extends Trace {
   }
 
   process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
+    const code = prim.scalarCode;
+    if (code !== undefined && inputs.length <= 2 && inputs.every((x) => x.shape.length === 0)) {
+      // A 0-d op: the number, and a light box whose plain primal is made only if asked for.
+      const a = inputs[0]!, b = inputs.length > 1 ? inputs[1]! : null;
+      const v = scalarForward(code, a.first, b === null ? 0 : b.first);
+      return Tensor.scalarBox(v, this, this.program.scalarOp(code, this.slotOf(a), b === null ? -1 : this.slotOf(b)));
+    }
     const n = inputs.length;
     const primals = new Array<Tensor>(n);
     const slots = new Array<number>(n);
