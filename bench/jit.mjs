@@ -17,7 +17,7 @@ export function timedJit(fn) {
 }
 
 /** The 'adjoint-jit' implementation of a workload: f and vg as given; its note names the recording time. */
-export function jitRow(vg, { f, vg: vgRow }) {
+export function jitRow(vg, { f, vg: vgRow, label = 'ad.jit(ad.valueAndGrad(...))' }) {
   return {
     impl: 'adjoint-jit',
     f,
@@ -25,7 +25,7 @@ export function jitRow(vg, { f, vg: vgRow }) {
     get note() {
       const [entry] = vg.cacheInfo();
       const status = entry?.status === 'replayed' ? '' : `; NOT REPLAYED: ${entry?.reason}`;
-      return `ad.jit(ad.valueAndGrad(...)); first call (recording) ${vg.recordMs.toFixed(0)} ms, not in the median${status}`;
+      return `${label}; first call (recording) ${vg.recordMs.toFixed(0)} ms, not in the median${status}`;
     },
   };
 }
