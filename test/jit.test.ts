@@ -233,6 +233,72 @@ describe('sparse cotangents in replays', () => {
   });
 });
 
+describe('library code that iterates on values, signatures and zeros', () => {
+  const bits = (t: Tensor) => Array.from(t.toFloat64Array(), (v) => (Object.is(v, -0) ? '-0' : String(v)));
+  it('implicit solvers and reversible momentum run as is under jit (and say so), with the right values', () => {
+    const x = ad.tensor([1, 2, 3]), y = ad.tensor([2, 4, 7]);
+    const fit = (lam: Tensor) => ad.argmin((w: Tensor) => ad.add(ad.mul(0.5, ad.sum(ad.square(ad.sub(ad.mul(w, x), y)))),
+      ad.mul(ad.mul(0.5, lam), ad.square(w))), ad.tensor(0)) as Tensor;
+    for (const f of [fit, ad.grad(fit)]) {
+      const jf = ad.jit(f);
+      expect(jf(ad.tensor(1)).item()).toBeCloseTo(f(ad.tensor(1)).item(), 10);
+      expect(jf(ad.tensor(2)).item()).toBeCloseTo(f(ad.tensor(2)).item(), 10);
+      expect(jf.cacheInfo()[0]!.reason).toMatch(/argmin iterates until values converge/);
+    }
+    const A = ad.tensor([[4, 1], [1, 3]]);
+    const solve = (b: Tensor) => ad.cg((v: Tensor) => ad.matmul(A, v), b).x as Tensor;
+    expect(ad.jit(solve)(ad.tensor([1, 2])).toArray()).toEqual(solve(ad.tensor([1, 2])).toArray());
+    const cbrt = (a: Tensor) => ad.root((z: Tensor) => ad.sub(ad.pow(z, 3), a), ad.tensor(1)) as Tensor;
+    expect(ad.jit(cbrt)(ad.tensor(8)).item()).toBeCloseTo(2, 8);
+    const trained = (l: Tensor) => ad.optimizers.reversibleMomentum(
+      (w: Tensor) => ad.add(ad.sum(ad.square(ad.sub(w, 1))), ad.mul(l, ad.sum(ad.square(w)))), ad.zeros([3]), { steps: 5, lr: 0.1 }) as Tensor;
+    const g = (l: Tensor) => ad.grad((m: Tensor) => ad.sum(trained(m)))(l) as Tensor;
+    expect(ad.jit(g)(ad.tensor(0.1)).item()).toBeCloseTo(g(ad.tensor(0.1)).item(), 12);
+  });
+  it('in-place accumulation keeps the dense sum\'s signed zeros (−0 + 0 = +0 off the slice)', () => {
+    // The first slice's cotangent is −0 (neg of a zero cotangent); the dense sum adds +0 to it.
+    const f = (x: Tensor, c: Tensor) => ad.add(ad.sum(ad.square(ad.slice(x, [2], [2]))), ad.sum(ad.mul(ad.neg(ad.slice(x, [0], [2])), c)));
+    const jg = ad.jit(ad.grad(f));
+    const x = ad.tensor([1, 2, 3, 4]), c = ad.tensor(0);
+    const recorded = jg(x, c) as Tensor;
+    const replayed = jg(x, c) as Tensor;
+    expect(jg.cacheInfo()[0]!.calls.accumulateInto).toBe(1);
+    expect(bits(replayed)).toEqual(bits(recorded));
+    expect(bits(replayed)).toEqual(['0', '0', '6', '8']);
+  });
+  it('signatures: holes, symbols, typed arrays by value, cyclic arguments', () => {
+    const len = ad.jit((x: Tensor, arr: unknown[]) => ad.mul(x, arr.length));
+    len(ad.tensor([1]), []);
+    expect(len(ad.tensor([1]), new Array(1)).toArray()).toEqual([1]);
+    const s1 = Symbol('k'), s2 = Symbol('k');
+    const sym = ad.jit((x: Tensor, s: symbol) => (s === s1 ? ad.mul(x, 2) : ad.mul(x, 3)));
+    sym(ad.tensor([1]), s1);
+    expect(sym(ad.tensor([1]), s2).toArray()).toEqual([3]);
+    const take = ad.jit((x: Tensor, idx: Int32Array) => ad.take(x, idx));
+    const idx = new Int32Array([0, 1]), v = ad.tensor([10, 20, 30]);
+    take(v, idx);
+    idx[0] = 2;
+    expect(take(v, idx).toArray()).toEqual([30, 20]);
+    const long = new Float64Array(1000).fill(1);
+    const dot = ad.jit((x: Tensor, w: Float64Array) => ad.mul(x, w[999]!));
+    dot(ad.tensor([1]), long);
+    long[999] = 5;
+    expect(dot(ad.tensor([1]), long).toArray()).toEqual([5]); // long arrays: a hash of their bytes
+    const o: Record<string, unknown> = { k: 2 };
+    o.self = o;
+    const cyc = ad.jit((x: Tensor, p: { k: number }) => ad.mul(x, p.k));
+    expect(cyc(ad.tensor([1]), o as { k: number }).toArray()).toEqual([2]);
+    expect(cyc.cacheInfo()).toEqual([]); // runs as is
+  });
+  it('JSON.stringify of a traced tensor is a value read', () => {
+    const h = ad.jit((x: Tensor) => (JSON.stringify(x) === '[1]' ? ad.mul(x, 100) : ad.neg(x)));
+    expect(h(ad.tensor([1])).toArray()).toEqual([100]);
+    expect(h(ad.tensor([2])).toArray()).toEqual([-2]);
+    expect(h.cacheInfo()[0]!.status).toBe('eager');
+    expect(JSON.stringify({ t: ad.tensor([[1, 2]]) })).toBe('{"t":[[1,2]]}');
+  });
+});
+
 describe('what jit keeps and what it runs as is', () => {
   it('a function reading a value it computed runs as is, and says where', () => {
     let calls = 0;

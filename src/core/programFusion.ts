@@ -24,14 +24,43 @@ export interface CallSlot {
   readonly shape: Shape;
 }
 
-type AccumulateParams = (acc: Float64Array, inputs: readonly Tensor[]) => void;
+interface AccumulateParams {
+  /** P's addInto kernel for its params. */
+  readonly kernel: (acc: Float64Array, inputs: readonly Tensor[]) => void;
+  readonly inner: Primitive<any>;
+  readonly params: unknown;
+}
+
+/**
+ * Accumulators known to hold no −0. The dense sum x + P(g) adds +0 off P's support, turning a −0
+ * there into +0, which the in-place add would not: so the first time a buffer is accumulated into,
+ * it is checked, and one with a −0 gets the dense sum instead. Once clean it stays clean — adding
+ * g (pad) or 0 + g (scatterAdd) to a value that is not −0 never gives −0 — so the check costs one
+ * pass per accumulation chain, where the dense form costs one per step.
+ */
+const clean = new WeakSet<Float64Array>();
+
+function hasNegativeZero(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] === 0 && 1 / a[i]! < 0) return true;
+  return false;
+}
 
 /** x + P(g) into x's own buffer (see the file comment for when that is allowed). Only replays run it. */
 const accumulateInto: Primitive<AccumulateParams> = {
   name: 'accumulateInto',
   saves: 'none',
-  forward: ([x, g], addInto) => {
-    addInto(x!.data, [g!]);
+  forward: ([x, g], { kernel, inner, params }) => {
+    const acc = x!.data;
+    if (!clean.has(acc)) {
+      if (hasNegativeZero(acc)) {
+        const s = inner.forward([g!], params).data;
+        for (let i = 0; i < acc.length; i++) acc[i] += s[i]!;
+        if (!hasNegativeZero(acc)) clean.add(acc);
+        return x!;
+      }
+      clean.add(acc);
+    }
+    kernel(acc, [g!]);
     return x!;
   },
   vjp: null,
@@ -60,7 +89,7 @@ export function fuseAccumulation(calls: CallSlot[], callOf: Int32Array, readers:
       if (kernel === null) continue;
       const g = ps.inputs[0]!;
       call.prim = accumulateInto;
-      call.params = kernel satisfies AccumulateParams;
+      call.params = { kernel, inner: ps.prim, params: ps.params } satisfies AccumulateParams;
       call.inputs = Int32Array.of(x, g);
       readers[s] = 0;
       readers[g]!++;

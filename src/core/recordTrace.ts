@@ -19,6 +19,14 @@ export class RecordTrace extends Trace {
   /** Why this recording cannot be replayed — the first read of a value computed from the inputs — or null. */
   valueRead: string | null = null;
 
+  /**
+   * Marks this recording as not replayable because library code computes on values here (an
+   * iterative solver's convergence test): the function then runs as is on every call.
+   */
+  computesOnValues(what: string): void {
+    if (this.valueRead === null) this.valueRead = `${what}, at\n    ${captureSite()}`;
+  }
+
   /** Boxes argument tensor `index`. */
   input(x: Tensor, index: number): Tensor {
     const box = Tensor.box(x, this);

@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
 import { JvpTrace, ReverseTrace, live, topTrace, unbox, withPaused } from '../core/trace.js';
+import { RecordTrace } from '../core/recordTrace.js';
 import { flatten } from '../core/pytree.js';
 import { neg } from '../ops/unary.js';
 import { recordRegion, runCapturing } from '../transforms/customNode.js';
@@ -47,6 +48,11 @@ export interface ImplicitProblem {
 export function solveImplicit(problem: ImplicitProblem, args: readonly Tensor[]): Tensor[] {
   const probed = problem.probe(args);
   const top = topTrace([...args, ...probed.filter((p): p is Tensor => p instanceof Tensor)]);
+  if (top instanceof RecordTrace) {
+    // A jit recording: the iterations depend on values, so it cannot be replayed; solve as is.
+    top.computesOnValues(`${problem.name} iterates until values converge`);
+    return problem.solve(args.map(live), probed);
+  }
   if (top === null) return problem.solve(args.map(live), probed);
   const inner = args.map((a) => unbox(a, top));
   if (top instanceof ReverseTrace) return reverseLevel(problem, top, args, inner);

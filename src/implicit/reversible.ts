@@ -1,7 +1,8 @@
 /** @file Reversible SGD with momentum (Maclaurin, Duvenaud & Adams 2015): hypergradients through a training run without storing its trajectory. */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor } from '../tensor/create.js';
-import { ReverseTrace, JvpTrace, topTrace, unbox } from '../core/trace.js';
+import { ReverseTrace, JvpTrace, topTrace, unbox, type Trace } from '../core/trace.js';
+import { RecordTrace } from '../core/recordTrace.js';
 import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { grad } from '../transforms/vjp.js';
@@ -83,7 +84,7 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
   const paramLeaves = space.leaves(params0, 'params0');
   const inputs = [...paramLeaves, lr, decay];
   const probe = () => flatten(f(space.rebuild(paramLeaves), 0), 'reversibleMomentum (the loss value)').leaves;
-  const top = topTrace([...inputs, ...probe().filter((p): p is Tensor => p instanceof Tensor)]);
+  const top = plainOrRecorded(topTrace([...inputs, ...probe().filter((p): p is Tensor => p instanceof Tensor)]));
   const run = new Run(f, space, radixBits, T, options.trajectory ?? 'reverse', info);
   if (top === null) return space.rebuild(space.toLeaves(run.forward(space.flatOfLeaves(paramLeaves), lr.data, decay.data).values()));
   if (top instanceof JvpTrace) {
@@ -92,7 +93,7 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
   const trace = top as ReverseTrace;
   const inner = inputs.map((x) => unbox(x, trace));
   const { result: finalW, captured } = runCapturing(trace, () => {
-    const below = topTrace([...inner, ...probe().filter((p): p is Tensor => p instanceof Tensor)]);
+    const below = plainOrRecorded(topTrace([...inner, ...probe().filter((p): p is Tensor => p instanceof Tensor)]));
     if (below !== null) {
       throw new InvalidArgumentError(
         'reversibleMomentum: only first-order reverse mode is supported (it is nested in another transformation here); ' +
@@ -223,4 +224,14 @@ function scaledBy(a: number, x: Float64Array): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < out.length; i++) out[i] = a * x[i]!;
   return out;
+}
+
+/**
+ * A jit recording counts as plain values here: the optimizer runs on numbers, so the recording is
+ * marked not replayable (the function runs as is on later calls).
+ */
+function plainOrRecorded(t: Trace | null): Trace | null {
+  if (!(t instanceof RecordTrace)) return t;
+  t.computesOnValues('reversibleMomentum runs its optimizer on values');
+  return null;
 }

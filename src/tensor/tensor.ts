@@ -128,6 +128,11 @@ export class Tensor {
     return nest(this.data, this.shape, 0, 0) as NestedArray;
   }
 
+  /** `JSON.stringify` gives the values as `toArray()` does (a read of the values, for jit too). */
+  toJSON(): number | NestedArray {
+    return this.toArray();
+  }
+
   /** A copy of the values in row-major order. */
   toFloat64Array(): Float64Array {
     return this.data.slice();

@@ -80,9 +80,9 @@ interface Entry {
  * bit, without re-running the function's JavaScript.
  *
  * Tensor arguments (at any depth of arrays and plain objects) are the program's inputs; their
- * shapes and every other argument (numbers, strings, booleans, other objects by identity) make
- * the signature, so a number that changes between calls records a new program — pass it as a
- * tensor if it should not. The function must not read the values of tensors computed from its
+ * shapes and every other argument (numbers, strings, booleans and typed arrays by value, other
+ * objects by identity) make the signature, so a number that changes between calls records a new
+ * program — pass it as a tensor if it should not. The function must not read the values of tensors computed from its
  * arguments (`item()`, `data`, `toArray()`); one that does still works, but runs as is every time.
  * Under another transformation (`grad(jit(f))`) the function runs as is; put `jit` outermost.
  * @example
@@ -107,7 +107,13 @@ export function jit<F extends (...args: any[]) => any>(fn: F, options: JitOption
     // outer traces see its calls and diagnostics see its lines.
     if (anyTraceRunning() || anomaly.enabled || profiler.active) return fn(...args);
     const tensors: Tensor[] = [];
-    const key = signatureOf(args, tensors);
+    let key: string;
+    try {
+      key = signatureOf(args, tensors);
+    } catch (e) {
+      if (e === CYCLIC) return fn(...args); // an argument that contains itself has no signature
+      throw e;
+    }
     const entry = cache.get(key);
     if (entry !== undefined) {
       if (entry.program === null) return fn(...args);
@@ -160,6 +166,10 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
       flat = flatten(result, 'jit (output)');
     } catch {
       reason = 'the result is not a tensor, a number, or arrays and plain objects of them';
+      result = replaceTensors(result, (t) => {
+        const l = live(t);
+        return l.trace === rec ? l.primal! : l;
+      });
     }
     if (flat !== null) {
       outDef = flat.def;
@@ -188,46 +198,88 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Identities for objects in signatures (functions, class instances): compared by reference. */
+/** Identities for objects and symbols in signatures (functions, class instances): compared by reference. */
 const objectIds = new WeakMap<object, number>();
+const symbolIds = new Map<symbol, number>();
 let nextObjectId = 1;
+
+/** Thrown by signatureOf for an argument that contains itself: such a call runs as is. */
+const CYCLIC = Symbol('cyclic argument');
+
+/** Typed arrays of up to this many elements are keyed by their values; longer ones by a hash of their bytes. */
+const SPELLED_OUT = 256;
+
+/** FNV-1a over a typed array's bytes, as two 32-bit halves (with the length, a key for long arrays). */
+function bytesHash(v: ArrayBufferView): string {
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  let h1 = 0x811c9dc5, h2 = 0x01000193;
+  for (let i = 0; i < bytes.length; i++) {
+    h1 = Math.imul(h1 ^ bytes[i]!, 16777619);
+    h2 = Math.imul(h2 ^ bytes[i]!, 2246822519);
+  }
+  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+}
 
 /**
  * The cache key of an argument list, collecting its tensors (live values) in order: tensors by
- * shape, arrays and plain objects by structure, numbers and other primitives by value, any other
- * object by identity.
+ * shape, arrays and plain objects by structure (holes of sparse arrays included), numbers and
+ * other primitives by value, typed arrays by type and values, any other object and symbols by
+ * identity. Throws CYCLIC for an argument that contains itself.
  */
 function signatureOf(args: readonly unknown[], tensors: Tensor[]): string {
+  const path = new Set<object>();
   const walk = (v: unknown): string => {
     if (v instanceof Tensor) {
       tensors.push(live(v));
       return `T[${v.shape.join(',')}]`;
     }
-    if (Array.isArray(v)) return `[${v.map(walk).join(',')}]`;
-    if (isPlainObject(v)) return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${walk(v[k])}`).join(',')}}`;
+    if (Array.isArray(v) || isPlainObject(v)) {
+      if (path.has(v)) throw CYCLIC;
+      path.add(v);
+      let key: string;
+      if (Array.isArray(v)) {
+        const parts: string[] = [];
+        for (let i = 0; i < v.length; i++) parts.push(i in v ? walk(v[i]) : 'hole');
+        key = `[${parts.join(',')}]`;
+      } else {
+        key = `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${walk(v[k])}`).join(',')}}`;
+      }
+      path.delete(v);
+      return key;
+    }
+    if (ArrayBuffer.isView(v)) {
+      const name = v.constructor.name;
+      const values = v instanceof DataView || v.byteLength > SPELLED_OUT * 8 ? `#${v.byteLength}:${bytesHash(v)}` : Array.from(v as unknown as ArrayLike<number | bigint>).join(',');
+      return `${name}(${values})`;
+    }
     switch (typeof v) {
       case 'number': return Object.is(v, -0) ? 'n-0' : `n${v}`;
       case 'string': return `s${JSON.stringify(v)}`;
       case 'boolean': return String(v);
+      case 'symbol': {
+        let id = symbolIds.get(v);
+        if (id === undefined) symbolIds.set(v, (id = nextObjectId++));
+        return `y${id}`;
+      }
       case 'object': case 'function': {
         if (v === null) return 'null';
         let id = objectIds.get(v);
         if (id === undefined) objectIds.set(v, (id = nextObjectId++));
         return `o${id}`;
       }
-      default: return `${typeof v}:${String(v)}`;
+      default: return `${typeof v}:${String(v)}`; // undefined, bigint
     }
   };
   return `(${args.map(walk).join(',')})`;
 }
 
-/** A copy of `v` with every tensor (in the order signatureOf met them) replaced by `next()`. */
-function replaceTensors(v: unknown, next: () => Tensor): unknown {
-  if (v instanceof Tensor) return next();
-  if (Array.isArray(v)) return v.map((c) => replaceTensors(c, next));
+/** A copy of `v` with every tensor (in the order signatureOf met them) replaced by `map(t)`. */
+function replaceTensors(v: unknown, map: (t: Tensor) => Tensor): unknown {
+  if (v instanceof Tensor) return map(v);
+  if (Array.isArray(v)) return v.map((c) => replaceTensors(c, map));
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) out[k] = replaceTensors(v[k], next);
+    for (const k of Object.keys(v)) out[k] = replaceTensors(v[k], map);
     return out;
   }
   return v;
