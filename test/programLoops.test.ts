@@ -5,7 +5,7 @@
  * hoisted.
  */
 import { describe, expect, it } from 'vitest';
-import { SCALAR_OPS, runScalars, scalarArity } from '../src/core/scalarTape.js';
+import { SCALAR_OPS, runScalars, scalarArity } from '../src/core/scalarOps.js';
 import { compileLoop, findLoops } from '../src/core/programLoops.js';
 
 const SPECIAL = [0, -0, NaN, Infinity, -Infinity, 1e-300, -1e-300, 5e-324, 1, -1, 0.5, -2.5, 3, 700, -700, 1e308, Math.PI, -1e-8];

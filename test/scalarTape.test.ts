@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
-import { SCALAR_OPS } from '../src/core/scalarTape.js';
+import { SCALAR_OPS } from '../src/core/scalarOps.js';
 import { primitiveRegistry } from '../src/core/primitive.js';
 
 type Unary = (x: Tensor) => Tensor;

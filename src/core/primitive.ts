@@ -1,7 +1,8 @@
 /** @file What a primitive is: a name, its forward kernel, its VJP and JVP rules, and the residuals it keeps. */
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { SCALAR_OPS, registerScalarPrimitive } from './scalarTape.js';
+import { registerScalarPrimitive } from './scalarTape.js';
+import { SCALAR_OPS } from './scalarOps.js';
 
 /**
  * What the backward pass may read of one recorded call. Only what the primitive declared in

@@ -16,7 +16,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from './primitive.js';
-import { SCALAR_CONSTANT, runScalars } from './scalarTape.js';
+import { SCALAR_CONSTANT, runScalars } from './scalarOps.js';
 import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
 import { isSlabView } from '../tensor/alloc.js';
 import type { Shape } from '../tensor/shape.js';

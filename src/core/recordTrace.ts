@@ -11,7 +11,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Trace, apply } from './trace.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { ProgramBuilder } from './program.js';
-import { scalarForward } from './scalarTape.js';
+import { scalarForward } from './scalarOps.js';
 import { captureSite } from './anomaly.js';
 
 export class RecordTrace extends Trace {

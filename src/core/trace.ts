@@ -5,7 +5,8 @@ import type { Primitive, Residuals } from './primitive.js';
 import { anomaly, checkForward, captureSite } from './anomaly.js';
 import { retainBytes, retainResidual, type Holder } from './memory.js';
 import { profiler, timedForward, timedScalar } from './profile.js';
-import { ScalarTape, scalarForward } from './scalarTape.js';
+import { ScalarTape } from './scalarTape.js';
+import { scalarForward } from './scalarOps.js';
 
 let nextLevel = 1;
 /** Traces whose transformation is running, outermost first. */
