@@ -342,7 +342,7 @@ export class ProgramBuilder {
    */
   finish(outputs: readonly OutputSource[]): Program {
     const n = this.length;
-    const { code, a, b, calls } = this;
+    const { code, a, b, calls, scalar } = this;
     this.fuse(outputs);
     const live = new Uint8Array(n);
     for (const o of outputs) if ('slot' in o) live[o.slot] = 1;
@@ -351,7 +351,7 @@ export class ProgramBuilder {
       const c = code[k]!;
       if (c < 32) {
         live[a[k]!] = 1;
-        live[this.b[k]!] = 1;
+        live[b[k]!] = 1;
       } else if (c === GENERAL) {
         for (const s of calls[a[k]!]!.inputs) live[s] = 1;
       }
@@ -368,7 +368,7 @@ export class ProgramBuilder {
       if (j < 0) continue;
       const c = code[k]!;
       nCode[j] = c;
-      nScalar[j] = this.scalar[k]!;
+      nScalar[j] = scalar[k]!;
       if (c === SCALAR_CONSTANT) {
         nA[j] = nB[j] = j;
         valueSlots.push(j);
@@ -393,14 +393,13 @@ export class ProgramBuilder {
     // Tensor table entries: inputs, constants, general calls, and 0-d values general calls or outputs read.
     const tensorOf = new Int32Array(m).fill(-1);
     let tensorCount = 0;
-    const give = (s: number) => {
-      if (tensorOf[s] === -1) tensorOf[s] = tensorCount++;
-    };
     for (let k = 0; k < m; k++) {
-      if (nCode[k]! >= 32) give(k);
-      if (nCode[k] === GENERAL) for (const s of nCalls[nA[k]!]!.inputs) give(s);
+      const c = nCode[k]!;
+      if (c < 32) continue;
+      if (tensorOf[k] === -1) tensorOf[k] = tensorCount++;
+      if (c === GENERAL) for (const s of nCalls[nA[k]!]!.inputs) if (tensorOf[s] === -1) tensorOf[s] = tensorCount++;
     }
-    for (const o of nOutputs) if ('slot' in o) give(o.slot);
+    for (const o of nOutputs) if ('slot' in o && tensorOf[o.slot] === -1) tensorOf[o.slot] = tensorCount++;
     return new Program(nCode, nA, nB, nScalar, nCalls, nConstants, nOutputs, lastUse, tensorOf, tensorCount, Int32Array.from(valueSlots), Float64Array.from(values));
   }
 }
