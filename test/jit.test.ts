@@ -131,6 +131,35 @@ describe('jit on random scalar loops (generated code)', () => {
   });
 });
 
+describe('the scalar tape inside a recording (its backward pass written into the program)', () => {
+  const f = (x: Tensor) => {
+    let y = x;
+    for (let t = 0; t < 40; t++) y = ad.add(ad.mul(ad.sin(y), 0.9), ad.div(x, ad.add(3, ad.square(ad.tanh(y)))));
+    return ad.add(ad.exp(ad.mul(y, 0.1)), ad.log1p(ad.square(y)));
+  };
+  const xs = [[ad.scalar(0.3)], [ad.scalar(0.9)], [ad.scalar(-0.5)]];
+  it('grad, grad of grad and hvp of a scalar loop', () => {
+    checkReplays(ad.grad(f), xs[0]!, xs.slice(1), 'grad');
+    checkReplays(ad.grad(ad.grad(f)), xs[0]!, xs.slice(1), 'grad of grad');
+    checkReplays((x: Tensor) => ad.hvp(f, x, ad.scalar(1.5)), xs[0]!, xs.slice(1), 'hvp');
+  });
+  it('a pullback called with a traced cotangent (the tape\'s traced entries, residuals recorded)', () => {
+    const g = (x: Tensor, c: Tensor) => {
+      const [y, pb] = ad.vjp(f, x);
+      return ad.grad((cc: Tensor) => ad.mul(pb(ad.mul(cc, cc))[0], y))(c);
+    };
+    checkReplays(g, [ad.scalar(0.3), ad.scalar(1.5)], [[ad.scalar(0.7), ad.scalar(-0.4)], [ad.scalar(1.1), ad.scalar(2)]], 'traced cotangent');
+  });
+  it('ops without a recorded rule (pow, maximum, relu, …) mixed in take the general path', () => {
+    const h = (x: Tensor) => {
+      let y = x;
+      for (let t = 0; t < 20; t++) y = ad.add(ad.maximum(ad.sin(y), ad.mul(y, 0.5)), ad.pow(ad.softplus(y), 1.5));
+      return ad.add(ad.relu(y), ad.abs(ad.mul(y, 0.1)));
+    };
+    checkReplays(ad.valueAndGrad(h), [ad.scalar(0.2)], [[ad.scalar(-0.7)], [ad.scalar(1.3)]], 'mixed');
+  });
+});
+
 describe('the scalar recurrence (W6) under jit', () => {
   const recurrence = (a: Tensor, b: Tensor, steps: number) => {
     let x = ad.scalar(0.5);

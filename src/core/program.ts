@@ -16,7 +16,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from './primitive.js';
-import { SCALAR_CONSTANT, runScalars } from './scalarOps.js';
+import { SCALAR_CONSTANT, runScalars, scalarForward } from './scalarOps.js';
 import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
 import { isSlabView } from '../tensor/alloc.js';
 import type { Shape } from '../tensor/shape.js';
@@ -237,6 +237,8 @@ export class ProgramBuilder {
   private a = new Int32Array(1024);
   private b = new Int32Array(1024);
   private scalar = new Uint8Array(1024);
+  /** The value of each 0-d slot while recording. */
+  private values = new Float64Array(1024);
   length = 0;
   private readonly calls: CallSlot[] = [];
   private readonly constants: Tensor[] = [];
@@ -246,24 +248,42 @@ export class ProgramBuilder {
   private readonly scalarConstantSlots = new Map<number | string, number>();
   private readonly constantValues = new Map<number, number>();
 
-  private push(code: number, a: number, b: number, isScalar: boolean): number {
+  private push(code: number, a: number, b: number, isScalar: boolean, value: number): number {
     const k = this.length;
     if (k === this.code.length) this.grow();
     this.code[k] = code;
     this.a[k] = a;
     this.b[k] = b;
     this.scalar[k] = isScalar ? 1 : 0;
+    this.values[k] = value;
     this.length = k + 1;
     return k;
+  }
+
+  /** The recorded value of a 0-d slot (0 for others). */
+  value(slot: number): number {
+    return this.values[slot]!;
+  }
+
+  /**
+   * A 0-d op on 0-d slots, its value computed here from theirs (`b` −1 for a unary op): how the
+   * scalar tape's backward pass writes itself into a recording (core/scalarTapeRecorded.ts).
+   */
+  emit(code: number, a: number, b = -1): number {
+    const v = scalarForward(code, this.values[a]!, this.values[b < 0 ? a : b]!);
+    return this.push(code, a, b < 0 ? a : b, true, v);
   }
 
   private grow(): void {
     const cap = 2 * this.code.length;
     const code = new Uint8Array(cap), a = new Int32Array(cap), b = new Int32Array(cap), scalar = new Uint8Array(cap);
+    const values = new Float64Array(cap);
     code.set(this.code);
     a.set(this.a);
     b.set(this.b);
     scalar.set(this.scalar);
+    values.set(this.values);
+    this.values = values;
     this.code = code;
     this.a = a;
     this.b = b;
@@ -272,7 +292,7 @@ export class ProgramBuilder {
 
   /** The slot of argument `index` (a tensor of that argument's shape). */
   input(index: number, x: Tensor): number {
-    return this.push(INPUT, index, 0, x.shape.length === 0);
+    return this.push(INPUT, index, 0, x.shape.length === 0, x.shape.length === 0 ? x.first : 0);
   }
 
   /** The slot of a tensor that does not depend on the inputs (one slot per tensor object). */
@@ -283,7 +303,7 @@ export class ProgramBuilder {
       // A constant made inside a recording may be a view of a 256 kB slab (tensor/alloc.ts): keep a copy instead.
       const b = x.buffer;
       this.constants.push(b !== null && isSlabView(b) ? new Tensor(b.slice(), x.shape) : x);
-      s = this.push(CONSTANT, this.constants.length - 1, 0, x.shape.length === 0);
+      s = this.push(CONSTANT, this.constants.length - 1, 0, false, 0);
       this.constantSlots.set(x, s);
     }
     return s;
@@ -294,11 +314,11 @@ export class ProgramBuilder {
    * a slot): a SCALAR_CONSTANT slot, whose value sits in the numbers column before a run starts,
    * so runs of 0-d ops — and the loops generated from them — are not broken by constants.
    */
-  private scalarConstant(v: number): number {
+  scalarConstant(v: number): number {
     const key = Object.is(v, -0) ? '-0' : v;
     let s = this.scalarConstantSlots.get(key);
     if (s === undefined) {
-      s = this.push(SCALAR_CONSTANT, this.length, this.length, true); // inputs: itself (see Program.constantValues)
+      s = this.push(SCALAR_CONSTANT, this.length, this.length, true, v); // inputs: itself (see Program.constantValues)
       this.scalarConstantSlots.set(key, s);
       this.constantValues.set(s, v);
     }
@@ -306,14 +326,14 @@ export class ProgramBuilder {
   }
 
   /** A 0-d elementwise op on 0-d slots (b: the second input, or -1 for a unary op). */
-  scalarOp(code: number, a: number, b: number): number {
-    return this.push(code, a, b < 0 ? a : b, true);
+  scalarOp(code: number, a: number, b: number, v: number): number {
+    return this.push(code, a, b < 0 ? a : b, true, v);
   }
 
   /** A general primitive call. */
   call(prim: Primitive<any>, params: unknown, inputs: readonly number[], out: Tensor): number {
     this.calls.push({ prim, params, inputs: Int32Array.from(inputs), shape: out.shape });
-    return this.push(GENERAL, this.calls.length - 1, 0, out.shape.length === 0);
+    return this.push(GENERAL, this.calls.length - 1, 0, out.shape.length === 0, out.shape.length === 0 ? out.first : 0);
   }
 
   /** Runs core/programFusion.ts over the calls (before dead-code elimination drops what it frees). */

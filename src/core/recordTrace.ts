@@ -15,6 +15,7 @@ import { scalarForward } from './scalarOps.js';
 import { captureSite } from './anomaly.js';
 
 export class RecordTrace extends Trace {
+  override readonly records = true;
   readonly program = new ProgramBuilder();
   /** Why this recording cannot be replayed — the first read of a value computed from the inputs — or null. */
   valueRead: string | null = null;
@@ -59,7 +60,7 @@ export class RecordTrace extends Trace {
       // A 0-d op: the number, and a light box whose plain primal is made only if asked for.
       const a = inputs[0]!, b = inputs.length > 1 ? inputs[1]! : null;
       const v = scalarForward(code, a.first, b === null ? 0 : b.first);
-      return Tensor.scalarBox(v, this, this.program.scalarOp(code, this.slotOf(a), b === null ? -1 : this.slotOf(b)));
+      return Tensor.scalarBox(v, this, this.program.scalarOp(code, this.slotOf(a), b === null ? -1 : this.slotOf(b), v));
     }
     const n = inputs.length;
     const primals = new Array<Tensor>(n);
@@ -74,7 +75,7 @@ export class RecordTrace extends Trace {
     const out = apply(prim, primals, params);
     const box = Tensor.box(out, this);
     box.slot = scalar
-      ? this.program.scalarOp(prim.scalarCode!, slots[0]!, n > 1 ? slots[1]! : -1)
+      ? this.program.scalarOp(prim.scalarCode!, slots[0]!, n > 1 ? slots[1]! : -1, out.first)
       : this.program.call(prim, params, slots, out);
     return box;
   }

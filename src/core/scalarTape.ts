@@ -28,6 +28,8 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { addCotangents } from './accumulate.js';
 import { Op, sigmoidOf, signOf, strong } from './scalarOps.js';
+import type { RecordTrace } from './recordTrace.js';
+import { walkRecorded } from './scalarTapeRecorded.js';
 
 /** The primitive behind each code, for the traced (higher-order) walk. */
 const primitiveOf: Array<Primitive<any> | undefined> = [];
@@ -64,11 +66,13 @@ function allocate(capacity: number): Columns {
 }
 
 /** Plain partial-derivative contributions go here; traced ones (higher order) into `traced`. */
-interface Adjoints {
+export interface Adjoints {
   plain: Float64Array;
   traced: Array<Tensor | null> | null;
   /** Local derivatives of the transcendental unary entries, filled by a pre-pass (see backward). */
   derivative: Float64Array;
+  /** Under a jit recording: each entry's adjoint as a program slot (−1: none yet). */
+  recorded: Int32Array | null;
 }
 
 /**
@@ -88,9 +92,14 @@ export class ScalarTape {
   readonly imported: Array<{ ct: Tensor | null }> = [];
   /** Called with the bytes of each 32 new entries (residual-memory accounting counts entries, not capacity). */
   private readonly onGrow: (bytes: number) => void;
+  /** The jit recording this tape writes into (see core/scalarTapeRecorded.ts), or null. */
+  readonly recording: RecordTrace | null;
+  /** Under a recording: each entry's program slot. */
+  private recordedSlots: Int32Array | null = null;
 
-  constructor(onGrow: (bytes: number) => void) {
+  constructor(onGrow: (bytes: number) => void, recording: RecordTrace | null = null) {
     this.onGrow = onGrow;
+    this.recording = recording;
     const c = spare ?? allocate(1024);
     spare = null;
     this.op = c.op;
@@ -110,6 +119,33 @@ export class ScalarTape {
     this.length = k + 1;
     if ((k & 31) === 0) this.onGrow(32 * ENTRY_BYTES); // memory accounting in steps of 32 entries
     return k;
+  }
+
+  /** Under a recording: sets entry k's program slot. */
+  setRecorded(k: number, slot: number): void {
+    let r = this.recordedSlots;
+    if (r === null || r.length <= k) {
+      const bigger = new Int32Array(Math.max(1024, 2 * (k + 1)));
+      if (r !== null) bigger.set(r);
+      r = this.recordedSlots = bigger;
+    }
+    r[k] = slot;
+  }
+
+  /** Under a recording: the recorded value in program slot `slot`, as a box of the recording. */
+  recordedValue(slot: number): Tensor {
+    const rec = this.recording!;
+    return Tensor.scalarBox(rec.program.value(slot), rec, slot);
+  }
+
+  /** Under a recording: entry k's program slot. */
+  recordedSlot(k: number): number {
+    return this.recordedSlots![k]!;
+  }
+
+  /** The columns, for the recorded walk. @internal */
+  columns(): { op: Uint8Array; in0: Int32Array; in1: Int32Array; out: Float64Array; imported: ReadonlyArray<{ ct: Tensor | null }> } {
+    return { op: this.op, in0: this.in0, in1: this.in1, out: this.out, imported: this.imported };
   }
 
   /** A CONST entry holding `v` (an operand that is not traced). */
@@ -150,7 +186,8 @@ export class ScalarTape {
     let derivative = spareDerivatives;
     spareDerivatives = null;
     if (derivative === null || derivative.length < this.length) derivative = new Float64Array(Math.max(this.length, 1024));
-    return { plain, traced: null, derivative };
+    const recorded = this.recording === null ? null : new Int32Array(this.length).fill(-1);
+    return { plain, traced: null, derivative, recorded };
   }
 
   /** Returns a walk's adjoint buffer for reuse. */
@@ -161,7 +198,13 @@ export class ScalarTape {
 
   /** Adds a cotangent arriving from a general node (through a bridge) to `slot`'s adjoint. */
   seed(adj: Adjoints, slot: number, ct: Tensor): void {
-    if (ct.trace === null) adj.plain[slot]! += ct.first;
+    const rec = this.recording;
+    if (rec !== null && (ct.trace === null || (ct.trace === rec && ct.primal!.trace === null))) {
+      // Under a recording, a plain or recorded cotangent is a program slot.
+      const c = ct.trace === null ? rec.program.constant(ct) : ct.slot;
+      const r = adj.recorded!;
+      r[slot] = r[slot]! < 0 ? c : rec.program.emit(Op.ADD, r[slot]!, c);
+    } else if (ct.trace === null) adj.plain[slot]! += ct.first;
     else addTraced(adj, slot, ct);
   }
 
@@ -170,6 +213,10 @@ export class ScalarTape {
    * hand theirs to the general node through `give(node, cotangent)`.
    */
   backward(adj: Adjoints, from: number, to: number, give: (node: { ct: Tensor | null }, ct: Tensor) => void): void {
+    if (this.recording !== null) {
+      walkRecorded(this, adj, from, to, give, (k) => this.tracedEntry(adj, k, give));
+      return;
+    }
     const { op, in0, in1, out } = this;
     const plain = adj.plain;
     // Pre-pass: the local derivatives that cost a transcendental call. They depend on saved values
@@ -260,6 +307,8 @@ export class ScalarTape {
     adj.traced![k] = null;
     const p = adj.plain[k]!;
     if (p !== 0) g = addCotangents(g, Tensor.scalar(p));
+    const rec = this.recording;
+    if (rec !== null && adj.recorded![k]! >= 0) g = addCotangents(g, this.recordedValue(adj.recorded![k]!));
     const code = this.op[k]!;
     const i = this.in0[k]!, j = this.in1[k]!;
     if (code === Op.CONST) return;
@@ -268,9 +317,11 @@ export class ScalarTape {
       return;
     }
     const prim = primitiveOf[code]!;
+    // Residuals as numbers, or under a recording as its values (so the rule's ops are recorded).
+    const value = (e: number) => (rec === null ? Tensor.scalar(this.out[e]!) : this.recordedValue(this.recordedSlot(e)));
     const res: Residuals = {
-      inputs: [Tensor.scalar(this.out[i]!), Tensor.scalar(j >= 0 ? this.out[j]! : 0)],
-      out: Tensor.scalar(this.out[k]!),
+      inputs: [value(i), j >= 0 ? value(j) : Tensor.scalar(0)],
+      out: value(k),
       shapes: SCALAR_SHAPES,
     };
     const needs = [this.op[i] !== Op.CONST, j >= 0 && this.op[j] !== Op.CONST];
@@ -281,6 +332,7 @@ export class ScalarTape {
 }
 
 const SCALAR_SHAPES = [[], []];
+
 
 function addTraced(adj: Adjoints, slot: number, ct: Tensor): void {
   if (adj.traced === null) adj.traced = [];

@@ -6,6 +6,8 @@ import { anomaly, checkForward, captureSite } from './anomaly.js';
 import { retainBytes, retainResidual, type Holder } from './memory.js';
 import { profiler, timedForward, timedScalar } from './profile.js';
 import { ScalarTape } from './scalarTape.js';
+import type { RecordTrace } from './recordTrace.js';
+import { RECORDED_OPS } from './scalarTapeRecorded.js';
 import { scalarForward } from './scalarOps.js';
 
 let nextLevel = 1;
@@ -25,6 +27,8 @@ export abstract class Trace {
    * recorded as closure captures, or substituted by inputs of a recomputation. null: read the primal.
    */
   redirect: ((box: Tensor) => Tensor) | null = null;
+  /** True for a jit recording (core/recordTrace.ts). */
+  readonly records: boolean = false;
 
   constructor() {
     running.push(this);
@@ -138,13 +142,24 @@ export function applyScalar(prim: Primitive<any>, a: Tensor, b: Tensor | null): 
   const top = ta === null ? tb! : tb === null || ta.level >= tb.level ? ta : tb;
   if (!(top instanceof ReverseTrace) || !top.active) return null;
   if (!scalarInput(a, top) || (b !== null && !scalarInput(b, top))) return null;
+  if (top.recording !== null && !RECORDED_OPS.has(code)) return null;
   return top.recordScalar(code, a, b, va, vb, scalarForward(code, va, vb));
 }
 
-/** Whether `x` can be a scalar-tape input at `trace`: a plain value, or one of trace's boxes over a plain value. */
-function scalarInput(x: Tensor, trace: Trace): boolean {
+/**
+ * Whether `x` can be a scalar-tape input at `trace`: a plain value, one of trace's boxes over a
+ * plain value, or — when a jit recording lies right below `trace` — that recording's values.
+ */
+function scalarInput(x: Tensor, trace: ReverseTrace): boolean {
   const t = x.trace;
-  return t === null || (t === trace && (x.slot >= 0 || x.primal!.trace === null));
+  if (t === null) return true;
+  if (t === trace) return x.slot >= 0 || x.primal!.trace === null || recordedValue(x.primal!, trace);
+  return recordedValue(x, trace); // a recorded value: a constant to this trace
+}
+
+/** `p` is a value of the jit recording right below `trace`, over a plain value. */
+function recordedValue(p: Tensor, trace: ReverseTrace): boolean {
+  return p.trace === trace.recording && p.trace !== null && p.primal!.trace === null;
 }
 
 /**
@@ -195,6 +210,12 @@ export const BRIDGE: Primitive<number> = {
 /** Reverse mode: records each call on a tape for a later backward pass. */
 export class ReverseTrace extends Trace {
   tape: TapeNode[] = [];
+  /**
+   * The jit recording right below this trace, or null. Then 0-d ops of recorded values go on the
+   * scalar tape too, which writes them and its backward pass into the recording
+   * (core/scalarTapeRecorded.ts) instead of leaving them to the general tape.
+   */
+  readonly recording: RecordTrace | null = recordingBelow(this);
   /** 0-d first-order ops, recorded compactly (core/scalarTape.ts); made on first use. */
   scalars: ScalarTape | null = null;
   /** Bytes of residuals this tape holds (see memory.ts). */
@@ -224,6 +245,7 @@ export class ReverseTrace extends Trace {
    */
   private scalarEligible(prim: Primitive<any>, inputs: Tensor[]): boolean {
     if (prim.scalarCode === undefined || prim.vjp === null || anomaly.enabled) return false;
+    if (this.recording !== null && !RECORDED_OPS.has(prim.scalarCode)) return false;
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i]!;
       if (x.shape.length !== 0 || !scalarInput(x, this)) return false;
@@ -233,14 +255,33 @@ export class ReverseTrace extends Trace {
 
   /** Imports a general node's 0-d value onto the scalar tape, once per box. */
   private importSlot(x: Tensor): number {
-    return (x.slot = this.scalarTape().importNode(x.node!, x.first));
+    const s = this.scalarTape();
+    x.slot = s.importNode(x.node!, x.first);
+    if (this.recording !== null) s.setRecorded(x.slot, this.programSlot(x.primal!));
+    return x.slot;
+  }
+
+  /** The tape slot of input `x` (value v): its entry, an IMPORT of a general box, or a CONST. */
+  private tapeSlot(s: ScalarTape, x: Tensor, v: number): number {
+    if (x.trace === this) return x.slot >= 0 ? x.slot : this.importSlot(x);
+    const k = s.constant(v);
+    if (this.recording !== null) s.setRecorded(k, this.programSlot(x));
+    return k;
+  }
+
+  /** Under a jit recording: the program slot holding `x` (plain, a recorded value, or one of this trace's 0-d boxes). */
+  private programSlot(x: Tensor): number {
+    const rec = this.recording!;
+    if (x.trace === null) return rec.program.constant(x);
+    if (x.trace === rec) return x.slot;
+    return x.slot >= 0 ? this.scalars!.recordedSlot(x.slot) : this.programSlot(x.primal!);
   }
 
   private scalarTape(): ScalarTape {
     let s = this.scalars;
     if (s === null) {
       const memory = this.memory;
-      s = this.scalars = new ScalarTape((bytes) => retainBytes(memory, bytes));
+      s = this.scalars = new ScalarTape((bytes) => retainBytes(memory, bytes), this.recording);
     }
     return s;
   }
@@ -248,9 +289,25 @@ export class ReverseTrace extends Trace {
   /** Records a 0-d op (inputs a, b with values va, vb; value v) on the scalar tape; returns a light box naming its slot. @internal */
   recordScalar(code: number, a: Tensor, b: Tensor | null, va: number, vb: number, v: number): Tensor {
     const s = this.scalars ?? this.scalarTape();
+    if (this.recording !== null) return this.recordScalarRecorded(s, code, a, b, va, vb, v);
     const sa = a.trace === null ? s.constant(va) : a.slot >= 0 ? a.slot : this.importSlot(a);
     const sb = b === null ? -1 : b.trace === null ? s.constant(vb) : b.slot >= 0 ? b.slot : this.importSlot(b);
     return Tensor.scalarBox(v, this, s.push(code, sa, sb, v));
+  }
+
+  /**
+   * `recordScalar` under a jit recording: the op also goes into the recording, and the box's
+   * primal is the recorded value (never a plain one, which would cut the program's dependence).
+   */
+  private recordScalarRecorded(s: ScalarTape, code: number, a: Tensor, b: Tensor | null, va: number, vb: number, v: number): Tensor {
+    const rec = this.recording!;
+    const sa = this.tapeSlot(s, a, va);
+    const sb = b === null ? -1 : this.tapeSlot(s, b, vb);
+    const box = Tensor.scalarBox(v, this, s.push(code, sa, sb, v));
+    const ps = rec.program.emit(code, s.recordedSlot(sa), sb < 0 ? -1 : s.recordedSlot(sb));
+    s.setRecorded(box.slot, ps);
+    box.primal = Tensor.scalarBox(v, rec, ps);
+    return box;
   }
 
   /** The general path's way onto the scalar tape (profile mode: timed). */
@@ -312,6 +369,12 @@ export class ReverseTrace extends Trace {
     box.node = node;
     return box;
   }
+}
+
+function recordingBelow(trace: Trace): RecordTrace | null {
+  const i = running.lastIndexOf(trace);
+  const below = i > 0 ? running[i - 1]! : null;
+  return below !== null && below.records && below.active ? (below as RecordTrace) : null;
 }
 
 /** Forward mode: carries a tangent beside each value. */
