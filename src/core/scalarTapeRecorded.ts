@@ -43,6 +43,14 @@ export function walkRecorded(
     const v = c();
     r[e] = r[e]! < 0 ? v : emit(Op.ADD, r[e]!, v);
   };
+  // Pre-pass, as in the numeric walk: the transcendental local derivatives first, in a run of
+  // their own. They read forward values only, so a replay computes them in a loop whose calls
+  // overlap, instead of inside the backward loop's dependent chain (W6: 6.5 ms against 5.2).
+  const derivative = new Int32Array(to - from);
+  for (let k = from; k < to; k++) {
+    if (op[k] === Op.SIN) derivative[k - from] = emit(Op.COS, at(in0[k]!)); // cos x
+    else if (op[k] === Op.COS) derivative[k - from] = emit(Op.NEG, emit(Op.SIN, at(in0[k]!))); // −sin x
+  }
   for (let k = to - 1; k >= from; k--) {
     if (adj.traced !== null && adj.traced[k] != null) {
       traced(k);
@@ -72,8 +80,7 @@ export function walkRecorded(
       case Op.EXPM1: add(i, () => chain(emit(Op.ADD, at(k), constant(1)))); break; // eˣ = y + 1
       case Op.SQRT: add(i, () => chain(emit(Op.DIV, constant(0.5), at(k)))); break; // 1/(2√x)
       case Op.SQUARE: add(i, () => chain(emit(Op.MUL, constant(2), at(i)))); break; // 2x
-      case Op.SIN: add(i, () => chain(emit(Op.COS, at(i)))); break; // cos x
-      case Op.COS: add(i, () => chain(emit(Op.NEG, emit(Op.SIN, at(i))))); break; // −sin x
+      case Op.SIN: case Op.COS: add(i, () => chain(derivative[k - from]!)); break; // from the pre-pass
       case Op.TANH: add(i, () => chain(emit(Op.SUB, constant(1), emit(Op.SQUARE, at(k))))); break; // 1 − y²
       case Op.SIGMOID: add(i, () => chain(emit(Op.MUL, at(k), emit(Op.SUB, constant(1), at(k))))); break; // y(1 − y)
       case Op.RECIPROCAL: add(i, () => chain(emit(Op.NEG, emit(Op.SQUARE, at(k))))); break; // −y²
