@@ -150,13 +150,19 @@ describe('the scalar tape inside a recording (its backward pass written into the
     };
     checkReplays(g, [ad.scalar(0.3), ad.scalar(1.5)], [[ad.scalar(0.7), ad.scalar(-0.4)], [ad.scalar(1.1), ad.scalar(2)]], 'traced cotangent');
   });
-  it('ops without a recorded rule (pow, maximum, relu, …) mixed in take the general path', () => {
+  it('rules with selections (pow at 0, ties of maximum, relu, abs) written with comparison ops', () => {
     const h = (x: Tensor) => {
       let y = x;
       for (let t = 0; t < 20; t++) y = ad.add(ad.maximum(ad.sin(y), ad.mul(y, 0.5)), ad.pow(ad.softplus(y), 1.5));
       return ad.add(ad.relu(y), ad.abs(ad.mul(y, 0.1)));
     };
     checkReplays(ad.valueAndGrad(h), [ad.scalar(0.2)], [[ad.scalar(-0.7)], [ad.scalar(1.3)]], 'mixed');
+    // At a = 0 the exponent's partial aᵇ log a is taken as 0 (not 0 · −∞); ties split equally.
+    const edges = (a: Tensor, b: Tensor) => ad.add(ad.pow(ad.mul(a, a), b), ad.maximum(a, ad.mul(b, 0)));
+    const vg = ad.valueAndGrad(edges, [0, 1]);
+    checkReplays(vg, [ad.scalar(0.5), ad.scalar(2)], [[ad.scalar(0), ad.scalar(2)], [ad.scalar(0), ad.scalar(3)]], 'pow and maximum at 0');
+    const [, [ga, gb]] = ad.jit(vg)(ad.scalar(0), ad.scalar(2)) as [Tensor, Tensor[]];
+    expect([ga!.item(), gb!.item()]).toEqual([0.5, 0]);
   });
 });
 

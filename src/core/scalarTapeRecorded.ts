@@ -9,8 +9,8 @@
  * the program (`ProgramBuilder.emit`, which also computes their values) instead of computing
  * numbers: adjoints are program slots. The rules are those of the numeric walk in scalarTape.ts —
  * the ops' VJPs from src/ops, `mulStrong` for the chain rule — so a replay computes what running
- * the VJP rules computes. Ops whose rule needs a selection (pow, maximum, minimum, abs, relu,
- * softplus) are not in RECORDED_OPS and take the general path.
+ * the VJP rules computes. Selections in rules (ties of maximum, the sign of abs, relu's step,
+ * pow at a = 0) are written with the 0-d comparison ops, whose values are 0 and 1.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { Op } from './scalarOps.js';
@@ -18,8 +18,9 @@ import type { Adjoints, ScalarTape } from './scalarTape.js';
 
 /** The ops the recorded walk has rules for. */
 export const RECORDED_OPS: ReadonlySet<number> = new Set<number>([
-  Op.ADD, Op.SUB, Op.MUL, Op.MUL_STRONG, Op.DIV, Op.NEG, Op.EXP, Op.LOG, Op.LOG1P, Op.EXPM1, Op.SQRT,
-  Op.SQUARE, Op.SIN, Op.COS, Op.TANH, Op.SIGMOID, Op.RECIPROCAL,
+  Op.ADD, Op.SUB, Op.MUL, Op.MUL_STRONG, Op.DIV, Op.POW, Op.MAXIMUM, Op.MINIMUM, Op.NEG, Op.EXP, Op.LOG,
+  Op.LOG1P, Op.EXPM1, Op.SQRT, Op.SQUARE, Op.ABS, Op.SIN, Op.COS, Op.TANH, Op.SIGMOID, Op.SOFTPLUS,
+  Op.RELU, Op.RECIPROCAL,
 ]);
 
 /**
@@ -73,6 +74,22 @@ export function walkRecorded(
         add(i, () => chain(emit(Op.RECIPROCAL, at(j))));
         add(j, () => chain(emit(Op.NEG, emit(Op.DIV, at(k), at(j)))));
         break;
+      case Op.POW: // b aᵇ⁻¹ da (strong: d(a⁰)/da = 0 at a = 0) + aᵇ log a db (0 at a = 0)
+        add(i, () => chain(emit(Op.MUL_STRONG, at(j), emit(Op.POW, at(i), emit(Op.SUB, at(j), constant(1))))));
+        // [a ≠ 0] is 0 or 1, and the strong product makes 0 · (aᵇ log a) exactly 0 at a = 0.
+        add(j, () => chain(emit(Op.MUL_STRONG, emit(Op.NOT_EQUAL, at(i), constant(0)), emit(Op.MUL, at(k), emit(Op.LOG, at(i))))));
+        break;
+      case Op.MAXIMUM: case Op.MINIMUM: { // ties share equally: a's weight is [a wins] + ½ [a = b]
+        const wins = op[k] === Op.MAXIMUM ? Op.GREATER : Op.LESS;
+        let wa = -1;
+        const weightA = () => (wa >= 0 ? wa : (wa = emit(Op.ADD, emit(wins, at(i), at(j)), emit(Op.MUL, emit(Op.EQUAL, at(i), at(j)), constant(0.5)))));
+        add(i, () => chain(weightA()));
+        add(j, () => chain(emit(Op.SUB, constant(1), weightA())));
+        break;
+      }
+      case Op.ABS: add(i, () => chain(emit(Op.SIGN, at(i)))); break; // abs'(0) = 0
+      case Op.SOFTPLUS: add(i, () => chain(emit(Op.SIGMOID, at(i)))); break; // σ(x)
+      case Op.RELU: add(i, () => chain(emit(Op.GREATER, at(i), constant(0)))); break; // relu'(0) = 0
       case Op.NEG: add(i, () => emit(Op.NEG, G)); break;
       case Op.EXP: add(i, () => chain(at(k))); break; // (eˣ)' = eˣ
       case Op.LOG: add(i, () => chain(emit(Op.RECIPROCAL, at(i)))); break; // 1/x
