@@ -18,7 +18,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from './primitive.js';
 import { SCALAR_CONSTANT, runScalars, scalarForward } from './scalarOps.js';
 import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
-import { isSlabView } from '../tensor/alloc.js';
+import { detach } from '../tensor/alloc.js';
 import type { Shape } from '../tensor/shape.js';
 import { fuseAccumulation, type CallSlot } from './programFusion.js';
 
@@ -301,8 +301,7 @@ export class ProgramBuilder {
     let s = this.constantSlots.get(x);
     if (s === undefined) {
       // A constant made inside a recording may be a view of a 256 kB slab (tensor/alloc.ts): keep a copy instead.
-      const b = x.buffer;
-      this.constants.push(b !== null && isSlabView(b) ? new Tensor(b.slice(), x.shape) : x);
+      this.constants.push(detach(x));
       s = this.push(CONSTANT, this.constants.length - 1, 0, false, 0);
       this.constantSlots.set(x, s);
     }

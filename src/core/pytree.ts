@@ -24,7 +24,8 @@ export type TreeDef =
 
 const LEAF: TreeDef = { kind: 'leaf' };
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** An object literal (or one with a null prototype): a pytree node, not a leaf. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== 'object') return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;

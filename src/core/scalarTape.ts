@@ -29,7 +29,7 @@ import type { Primitive, Residuals } from './primitive.js';
 import { addCotangents } from './accumulate.js';
 import { Op, sigmoidOf, signOf, strong } from './scalarOps.js';
 import type { RecordTrace } from './recordTrace.js';
-import { walkRecorded } from './scalarTapeRecorded.js';
+import { addRecorded, walkRecorded } from './scalarTapeRecorded.js';
 
 /** The primitive behind each code, for the traced (higher-order) walk. */
 const primitiveOf: Array<Primitive<any> | undefined> = [];
@@ -201,9 +201,7 @@ export class ScalarTape {
     const rec = this.recording;
     if (rec !== null && (ct.trace === null || (ct.trace === rec && ct.primal!.trace === null))) {
       // Under a recording, a plain or recorded cotangent is a program slot.
-      const c = ct.trace === null ? rec.program.constant(ct) : ct.slot;
-      const r = adj.recorded!;
-      r[slot] = r[slot]! < 0 ? c : rec.program.emit(Op.ADD, r[slot]!, c);
+      addRecorded(rec.program, adj.recorded!, slot, ct.trace === null ? rec.program.constant(ct) : ct.slot);
     } else if (ct.trace === null) adj.plain[slot]! += ct.first;
     else addTraced(adj, slot, ct);
   }

@@ -15,6 +15,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { Op } from './scalarOps.js';
 import type { Adjoints, ScalarTape } from './scalarTape.js';
+import type { ProgramBuilder } from './program.js';
 
 /** The ops the recorded walk has rules for. */
 export const RECORDED_OPS: ReadonlySet<number> = new Set<number>([
@@ -22,6 +23,11 @@ export const RECORDED_OPS: ReadonlySet<number> = new Set<number>([
   Op.LOG1P, Op.EXPM1, Op.SQRT, Op.SQUARE, Op.ABS, Op.SIN, Op.COS, Op.TANH, Op.SIGMOID, Op.SOFTPLUS,
   Op.RELU, Op.RECIPROCAL,
 ]);
+
+/** Adds program slot `c` to entry e's recorded adjoint (its first contribution is taken as is). */
+export function addRecorded(program: ProgramBuilder, adjoints: Int32Array, e: number, c: number): void {
+  adjoints[e] = adjoints[e]! < 0 ? c : program.emit(Op.ADD, adjoints[e]!, c);
+}
 
 /**
  * Propagates the adjoints (program slots in `adj.recorded`) of entries [from, to) to their inputs,
@@ -40,9 +46,7 @@ export function walkRecorded(
   const constant = (v: number) => program.scalarConstant(v);
   /** Adds contribution `c()` to entry e's adjoint; a constant's adjoint is not needed, so not made. */
   const add = (e: number, c: () => number) => {
-    if (op[e] === Op.CONST) return;
-    const v = c();
-    r[e] = r[e]! < 0 ? v : emit(Op.ADD, r[e]!, v);
+    if (op[e] !== Op.CONST) addRecorded(program, r, e, c());
   };
   // Pre-pass, as in the numeric walk: the transcendental local derivatives first, in a run of
   // their own. They read forward values only, so a replay computes them in a loop whose calls

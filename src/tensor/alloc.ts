@@ -19,6 +19,8 @@
  * (say, in an outer variable) can still hold a slab; that is memory, never a wrong value.
  */
 
+import { Tensor } from './tensor.js';
+
 /** Slab size in elements (256 kB) and the range of requests served from slabs. */
 const SLAB = 32768;
 const MIN = 9;
@@ -57,4 +59,13 @@ export function inArena<T>(fn: () => T): T {
 /** Whether `data` is a view into a slab, so keeping it would keep the whole slab. @internal */
 export function isSlabView(data: Float64Array): boolean {
   return slabBuffers.has(data.buffer);
+}
+
+/**
+ * A plain tensor whose buffer is a slab view, copied to a buffer of its own; anything else as is.
+ * For results that leave a recording or a replay (so keeping them never keeps a slab). @internal
+ */
+export function detach(t: Tensor): Tensor {
+  if (t.trace !== null || t.buffer === null || !isSlabView(t.buffer)) return t;
+  return new Tensor(t.buffer.slice(), t.shape);
 }

@@ -20,11 +20,11 @@ import { Tensor } from '../tensor/tensor.js';
 import { anyTraceRunning, live } from '../core/trace.js';
 import { RecordTrace } from '../core/recordTrace.js';
 import type { OutputSource, Program } from '../core/program.js';
-import { flatten, unflatten, type TreeDef } from '../core/pytree.js';
+import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
 import { valueReads } from '../core/valueReads.js';
 import { anomaly } from '../core/anomaly.js';
 import { profiler } from '../core/profile.js';
-import { inArena, isSlabView } from '../tensor/alloc.js';
+import { detach, inArena } from '../tensor/alloc.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction } from './args.js';
 
@@ -118,7 +118,7 @@ export function jit<F extends (...args: any[]) => any>(fn: F, options: JitOption
     if (entry !== undefined) {
       if (entry.program === null) return fn(...args);
       entry.replays++;
-      const leaves = inArena(() => entry.program!.run(tensors)).map(detach);
+      const leaves = inArena(() => entry.program!.run(tensors)).map(detachLeaf);
       return unflatten(entry.outDef!, leaves);
     }
     const { result, entry: made } = recordCall(fn, args, tensors);
@@ -174,7 +174,7 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
     if (flat !== null) {
       outDef = flat.def;
       const leaves = flat.leaves.map((l) => (l instanceof Tensor ? live(l) : l));
-      sources = leaves.map((l) => (l instanceof Tensor && l.trace === rec ? { slot: l.slot } : { value: l instanceof Tensor ? detach(l) : l }));
+      sources = leaves.map((l) => (l instanceof Tensor && l.trace === rec ? { slot: l.slot } : { value: detachLeaf(l) }));
       result = unflatten(flat.def, leaves.map((l) => (l instanceof Tensor && l.trace === rec ? l.primal! : l)));
     }
   } finally {
@@ -186,17 +186,8 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
   return { result, entry: { program, outDef, reason, replays: 0 } };
 }
 
-/** A plain tensor whose buffer is a slab view, copied; anything else as is. */
-function detach(x: unknown): unknown {
-  if (!(x instanceof Tensor) || x.buffer === null || !isSlabView(x.buffer)) return x;
-  return new Tensor(x.buffer.slice(), x.shape);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object') return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
+/** A leaf leaving a replay or recording: a tensor detached from allocation slabs, anything else as is. */
+const detachLeaf = (x: unknown): unknown => (x instanceof Tensor ? detach(x) : x);
 
 /** Identities for objects and symbols in signatures (functions, class instances): compared by reference. */
 const objectIds = new WeakMap<object, number>();

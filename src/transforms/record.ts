@@ -8,7 +8,7 @@ import { flatten, type TreeDef } from '../core/pytree.js';
 import { ShapeError } from '../core/errors.js';
 import { accumulate, resetCotangent } from '../core/cotangents.js';
 import { releaseTrace, releaseWith } from '../core/memory.js';
-import { inArena, isSlabView } from '../tensor/alloc.js';
+import { detach, inArena } from '../tensor/alloc.js';
 
 export interface Recording {
   /** Output leaves, unboxed at the recording trace (numbers stay numbers). */
@@ -103,10 +103,4 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
       releaseWith(owner, trace.memory);
     },
   };
-}
-
-/** A plain tensor whose buffer is a slab view, copied to a buffer of its own; anything else as is. */
-function detach(t: Tensor): Tensor {
-  if (t.trace !== null || t.buffer === null || !isSlabView(t.buffer)) return t;
-  return new Tensor(t.buffer.slice(), t.shape);
 }
