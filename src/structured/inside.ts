@@ -37,11 +37,8 @@ export interface GrammarScores {
  * span and every split are one slice per split k (rows 0 … n − w of chart[k]), and the right
  * children rows k … k + n − w of chart[w − k]; the split sum comes first (cost n³N²/6) and the
  * rule sum second (n²N³/2), each one broadcast ⊗ and one ⊕ over an axis.
- *
- * `observe(w, chart)` sees each width's chart as it is computed (the argmax reads the max
- * semiring's charts to break exact ties).
  */
-export function inside(semiring: Semiring, scores: GrammarScores, observe?: (width: number, chart: Tensor) => void): Tensor {
+export function inside(semiring: Semiring, scores: GrammarScores): Tensor {
   const { terminals, rules, root, spans } = scores;
   const [n, N] = terminals.shape as [number, number];
   const S = semiring.size;
@@ -55,7 +52,6 @@ export function inside(semiring: Semiring, scores: GrammarScores, observe?: (wid
 
   const charts: Tensor[] = [];
   charts[1] = withSpanScores(semiring.convert(terminals), 1);
-  observe?.(1, charts[1]);
   // rules as [S, 1, A, (B, C)]: broadcast over span positions.
   const ruleElements = reshape(semiring.convert(rules), [S, 1, N, N * N]);
   for (let w = 2; w <= n; w++) {
@@ -71,7 +67,6 @@ export function inside(semiring: Semiring, scores: GrammarScores, observe?: (wid
     const children = semiring.sum(semiring.times(left, right), 0); // [S, m, B, C]
     const spansOfWidth = semiring.sum(semiring.times(reshape(children, [S, m, 1, N * N]), ruleElements), 2); // [S, m, A]
     charts[w] = withSpanScores(spansOfWidth, w);
-    observe?.(w, charts[w]!);
   }
   const top = reshape(charts[n]!, [S, N]);
   return semiring.unconvert(semiring.sum(semiring.times(top, semiring.convert(root)), 0));

@@ -1,6 +1,6 @@
 /** @file LinearChainCRF: log-partition, marginals, Viterbi, entropy, scoring and sampling, all from one forward algorithm. */
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, zeros } from '../tensor/create.js';
+import { asTensor, ones, zeros } from '../tensor/create.js';
 import { uniform } from '../tensor/random.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
@@ -8,10 +8,10 @@ import { add, sub } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, take, stack } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
-import { grad } from '../transforms/vjp.js';
+import { grad, vjp } from '../transforms/vjp.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { chainPotentials, chainSum, factoredChainSum, factoredPotentials, type ChainPotentials } from './chain.js';
-import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { rowArgmax } from './tagModel.js';
 
 export interface LinearChainCRFOptions {
@@ -117,16 +117,20 @@ export class LinearChainCRF {
   }
 
   /**
-   * The highest-scoring tag sequence (Viterbi), read off the gradient of the max semiring's best
-   * score: 1 on the best path's parts, 0 elsewhere. Returns its tags and score (arrays for a batch).
+   * The highest-scoring tag sequence (Viterbi) and its score (arrays for a batch). The tags are
+   * read off the gradient of the argmax semiring's best score with respect to the emissions: the
+   * indicator of exactly one best path per sequence (ties go to the lowest tag at each choice), so
+   * the path is always valid and its score is the reported one.
    */
   argmax(): { tags: any; score: any } {
-    const { unary } = this.gradientOf(maxSemiring);
-    const best = chainSum(maxSemiring, this.potentials(), this.checkpoints).toFloat64Array();
-    const [, n, K] = this.emissions.shape as [number, number, number];
-    const u = stopGradient(this.batched ? unary : reshape(unary, [1, n, K])).data;
-    const paths = this.lengths.map((len, b) => Array.from({ length: len }, (_, t) => rowArgmax(u, (b * n + t) * K, K)));
-    return this.batched ? { tags: paths, score: Array.from(best) } : { tags: paths[0]!, score: best[0]! };
+    const [B, n, K] = this.emissions.shape as [number, number, number];
+    const viterbi = (e: Tensor) =>
+      factoredChainSum(argmaxSemiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
+    const [best, pullback] = vjp(viterbi, this.emissions);
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data; // [B, n, K], 1 on each best path
+    const paths = this.lengths.map((len, b) => Array.from({ length: len }, (_, t) => rowArgmax(flow, (b * n + t) * K, K)));
+    const scores = Array.from(stopGradient(best as Tensor).data);
+    return this.batched ? { tags: paths, score: scores } : { tags: paths[0]!, score: scores[0]! };
   }
 
   /** score(y): the sum of the sequence's potentials, differentiable. `tags` per sequence for a batch. */

@@ -1,4 +1,4 @@
-/** @file Labelled binary parse trees: the representation, validation, the parts a tree uses, and reading the best tree off the max semiring's gradient. */
+/** @file Labelled binary parse trees: the representation, validation, the parts a tree uses, and reading the best tree off the argmax semiring's gradient. */
 import { InvalidArgumentError } from '../core/errors.js';
 
 /**
@@ -52,40 +52,27 @@ export function treeParts(tree: ParseTree, n: number, N: number, op: string): Tr
 }
 
 /**
- * The best tree, read off the max semiring's gradient `flow[i, j, A]` (∂ best score / ∂ score of
- * span (i, j) labelled A, flattened [n, n + 1, N]): 1 on the best tree's spans and 0 elsewhere, so
- * without ties the tree is exactly the spans with positive flow. Exact ties split the flow among
- * every best tree; then, top-down, each node takes among the splits and child labels with positive
- * flow one whose score `rules[A, B, C] + best(i, k, B) + best(k, j, C)` is highest, from the max
- * charts `best[w][i·N + A]`, so the result is always one of the best trees.
+ * The tree whose labelled spans have positive `flow[i, j, A]` (flattened [n, n + 1, N]): the
+ * argmax semiring's gradient with respect to the span scores, the indicator of one tree's spans.
+ * Read top-down: the root is the label of span (0, n) with positive flow, and a node over (i, j)
+ * has the split k and child labels B, C whose spans (i, k) and (k, j) both have positive flow
+ * (spans of one tree nest or are disjoint, so exactly one such split and pair exists).
  */
-export function treeFromFlow(
-  flow: Float64Array, best: readonly Float64Array[], rules: Float64Array, root: Float64Array, n: number, N: number,
-): ParseTree {
+export function treeFromFlow(flow: Float64Array, n: number, N: number): ParseTree {
   const f = (i: number, j: number, A: number) => flow[(i * (n + 1) + j) * N + A]!;
-  const v = (i: number, j: number, A: number) => best[j - i]![i * N + A]!;
-  // Candidates are ranked by (positive flow first, then score); the first of equals wins.
-  let label = 0, labelFlow = -1, labelScore = -Infinity;
-  for (let A = 0; A < N; A++) {
-    const positive = f(0, n, A) > 0 ? 1 : 0, score = root[A]! + v(0, n, A);
-    if (positive > labelFlow || (positive === labelFlow && score > labelScore)) [label, labelFlow, labelScore] = [A, positive, score];
-  }
+  const labelOf = (i: number, j: number) => {
+    for (let A = 0; A < N; A++) if (f(i, j, A) > 0) return A;
+    return -1;
+  };
   const build = (i: number, j: number, A: number): ParseTree => {
     if (j - i === 1) return { label: A, start: i, end: j };
-    let split = i + 1, left = 0, right = 0, bestFlow = -1, bestScore = -Infinity;
     for (let k = i + 1; k < j; k++) {
-      for (let B = 0; B < N; B++) {
-        const leftPositive = f(i, k, B) > 0;
-        for (let C = 0; C < N; C++) {
-          const positive = leftPositive && f(k, j, C) > 0 ? 1 : 0;
-          const score = rules[(A * N + B) * N + C]! + v(i, k, B) + v(k, j, C);
-          if (positive > bestFlow || (positive === bestFlow && score > bestScore)) {
-            [split, left, right, bestFlow, bestScore] = [k, B, C, positive, score];
-          }
-        }
-      }
+      const B = labelOf(i, k), C = labelOf(k, j);
+      if (B >= 0 && C >= 0) return { label: A, start: i, end: j, children: [build(i, k, B), build(k, j, C)] };
     }
-    return { label: A, start: i, end: j, children: [build(i, split, left), build(split, j, right)] };
+    throw new Error(`internal: span (${i}, ${j}) of the argmax flow has no pair of children`);
   };
-  return build(0, n, label);
+  const root = labelOf(0, n);
+  if (root < 0) throw new Error('internal: the argmax flow has no root span');
+  return build(0, n, root);
 }

@@ -10,7 +10,7 @@ import { stopGradient } from '../ops/select.js';
 import { grad, valueAndGrad } from '../transforms/vjp.js';
 import { inside, type GrammarScores } from './inside.js';
 import { treeFromFlow, treeParts, type ParseTree } from './parseTree.js';
-import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 
 export interface PCFGOptions {
   /** terminals[i, A]: score of nonterminal A over word i, [n, N]. */
@@ -97,20 +97,16 @@ export class PCFG {
   }
 
   /**
-   * The highest-scoring tree and its score, read off the gradient of the max semiring's best
-   * score with respect to the span scores (1 on the best tree's labelled spans, 0 elsewhere).
-   * Exact ties are broken by the max charts, so the tree is always one of the best. When no tree
-   * has a finite score, the score is −Infinity and the tree is any tree.
+   * The highest-scoring tree and its score, read off the gradient of the argmax semiring's best
+   * score with respect to the span scores: the indicator of the labelled spans of exactly one best
+   * tree (at each tie the first split, then the first labels, win), so the tree is always valid
+   * and its score is the reported one. When no tree has a finite score, the score is −Infinity
+   * and the tree is the first tree in that order.
    */
   argmax(): { tree: ParseTree; score: number } {
     const { n, N } = this;
-    const charts: Float64Array[] = [];
-    const [best, flow] = valueAndGrad((s: Tensor) =>
-      inside(maxSemiring, this.scores(s), (w, chart) => { charts[w] = stopGradient(chart).toFloat64Array(); }),
-    )(zeros([n, n + 1, N])) as [Tensor, Tensor];
-    const rules = stopGradient(this.rules).toFloat64Array();
-    const root = stopGradient(this.root).toFloat64Array();
-    return { tree: treeFromFlow(stopGradient(flow).toFloat64Array(), charts, rules, root, n, N), score: best.item() };
+    const [best, flow] = valueAndGrad((s: Tensor) => inside(argmaxSemiring, this.scores(s)))(zeros([n, n + 1, N])) as [Tensor, Tensor];
+    return { tree: treeFromFlow(stopGradient(flow).toFloat64Array(), n, N), score: stopGradient(best).item() };
   }
 
   /** score(t): the sum of the tree's terminal, rule and root scores, differentiable. */

@@ -3,12 +3,11 @@
  * (counts), entropy. After torch-struct (Rush 2020) and Li & Eisner 2009 (expectation semirings).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { add, maximum, mul, sub } from '../ops/binary.js';
+import { add, equal, maximum, mul, sub } from '../ops/binary.js';
 import { exp } from '../ops/unary.js';
-import { logsumexp, max, sum } from '../ops/reduce.js';
+import { cumsum, logsumexp, max, sum } from '../ops/reduce.js';
 import { reshape, slice, stack } from '../ops/shape.js';
-import { where } from '../ops/select.js';
-import { equal } from '../ops/binary.js';
+import { stopGradient, where } from '../ops/select.js';
 import { zeros } from '../tensor/create.js';
 
 /**
@@ -41,35 +40,60 @@ const component = (x: Tensor, k: number) =>
 const first = (x: Tensor) => reshape(x, x.shape.slice(1));
 
 /**
+ * A semiring on the scores themselves (one component; ⊗ = +, one = 0) whose ⊕ along an axis is
+ * `reduce`; a ⊕ b is the reduction of the pair unless a cheaper elementwise `plus` is given.
+ */
+function overScores(name: string, reduce: (x: Tensor, axis: number) => Tensor, plus?: (a: Tensor, b: Tensor) => Tensor): Semiring {
+  return {
+    name,
+    size: 1,
+    convert: lead,
+    unconvert: first,
+    times: add,
+    plus: plus ?? ((a, b) => reduce(stack([a, b], 0), 0)),
+    sum: (x, axis) => reduce(x, axis + 1),
+    one: (shape) => zeros([1, ...shape]),
+  };
+}
+
+/**
  * The log semiring (⊕ = logsumexp, ⊗ = +): the program computes log Z, and the gradient of log Z
  * with respect to each score is that part's marginal probability ("gradients give marginals").
  */
-export const log: Semiring = {
-  name: 'log',
-  size: 1,
-  convert: lead,
-  unconvert: first,
-  times: add,
-  plus: (a, b) => logsumexp(stack([a, b], 0), 0),
-  sum: (x, axis) => logsumexp(x, axis + 1),
-  one: (shape) => zeros([1, ...shape]),
-};
+export const log: Semiring = overScores('log', (x, axis) => logsumexp(x, axis));
 
 /**
  * The max (Viterbi) semiring (⊕ = max, ⊗ = +): the program computes the best score, and the
  * gradient of the best score with respect to each score is 1 on the best structure's parts and 0
- * elsewhere ("gradients give the argmax"; exact ties split the gradient equally).
+ * elsewhere. Exact ties split the gradient equally among the tied alternatives (the documented
+ * subgradient of `max`), so under ties the gradient is an average of best structures, and reading
+ * a structure off it part by part can mix them; decode with `argmax` instead.
  */
-export const maxSemiring: Semiring = {
-  name: 'max',
-  size: 1,
-  convert: lead,
-  unconvert: first,
-  times: add,
-  plus: maximum,
-  sum: (x, axis) => max(x, axis + 1),
-  one: (shape) => zeros([1, ...shape]),
-};
+export const maxSemiring: Semiring = overScores('max', (x, axis) => max(x, axis), maximum);
+
+/**
+ * ⊕ of the argmax semiring along `axis`: the value is max(x), and the whole cotangent goes to the
+ * first maximal entry (the lowest index), a valid subgradient of max. With
+ * hit = [x = max x] and first = hit ∧ [cumsum(hit) = 1], Σ where(first, x, 0) is max(x) exactly
+ * (one entry plus zeros, −∞ included) and its gradient is the one-hot of that entry. The mask is
+ * made of comparisons (no gradient), so the rule needs no new primitive and no value read.
+ */
+function firstMax(x: Tensor, axis: number): Tensor {
+  const hit = equal(x, max(stopGradient(x), axis, true));
+  const firstHit = mul(hit, equal(cumsum(hit, axis), 1));
+  return sum(where(firstHit, x, 0), axis);
+}
+
+/**
+ * The argmax semiring: the max semiring's values, with a subgradient that picks one alternative
+ * at every ⊕ (the first of the tied maxima). Locally the program is then the sum of the parts of
+ * one structure — the one its choices trace back from the result — so the gradient of the best
+ * score with respect to each score is that structure's count of the part: a 0/1 indicator of
+ * exactly one best structure (per position, per span), even under ties or when every structure
+ * is forbidden (−∞; then the structure is the first one, of score −∞). `argmax()` of every model
+ * reads its structure off this gradient; the tie goes to the lowest index at each choice.
+ */
+export const argmaxSemiring: Semiring = overScores('argmax', firstMax);
 
 /**
  * The real semiring (⊕ = +, ⊗ = ×) over weights exp(score): the program computes Z itself (which
@@ -114,5 +138,5 @@ export const entropy: Semiring = {
   one: (shape) => zeros([2, ...shape]),
 };
 
-/** The semirings, by name: `ad.semirings.log`, `.max`, `.real`, `.entropy`. */
-export const semirings = { log, max: maxSemiring, real, entropy } as const;
+/** The semirings, by name: `ad.semirings.log`, `.max`, `.argmax`, `.real`, `.entropy`. */
+export const semirings = { log, max: maxSemiring, argmax: argmaxSemiring, real, entropy } as const;

@@ -2,8 +2,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { sub } from '../ops/binary.js';
 import { stopGradient } from '../ops/select.js';
-import { grad } from '../transforms/vjp.js';
-import { entropy, log, maxSemiring, type Semiring } from './semirings.js';
+import { grad, valueAndGrad } from '../transforms/vjp.js';
+import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
 export function rowArgmax(data: Float64Array, offset: number, K: number): number {
@@ -47,11 +47,15 @@ export abstract class TagModel {
     return grad((e: Tensor, p: Tensor) => this.chainSum(log, e, p), [0, 1])(this.emissions, this.parameters) as [Tensor, Tensor];
   }
 
-  /** The Viterbi tags (read off the max semiring's gradient: 1 on the best path) and their score. */
+  /**
+   * The Viterbi tags and their score, read off the argmax semiring's gradient with respect to the
+   * emissions: the indicator of one best sequence (one 1 per position), the first at every tie.
+   */
   argmax(): { tags: number[]; score: number } {
-    const g = stopGradient(grad((e: Tensor) => this.chainSum(maxSemiring, e, this.parameters))(this.emissions) as Tensor);
+    const [best, flow] = valueAndGrad((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters))(this.emissions) as [Tensor, Tensor];
+    const g = stopGradient(flow).data;
     const [n, K] = this.emissions.shape as [number, number];
-    const tags = Array.from({ length: n }, (_, t) => rowArgmax(g.data, t * K, K));
-    return { tags, score: stopGradient(this.sum(maxSemiring)).item() };
+    const tags = Array.from({ length: n }, (_, t) => rowArgmax(g, t * K, K));
+    return { tags, score: stopGradient(best).item() };
   }
 }

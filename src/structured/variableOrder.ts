@@ -11,7 +11,6 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, take, transpose } from '../ops/shape.js';
-import { matmul } from '../ops/linalg.js';
 import { scan, type Checkpoints } from '../transforms/scan.js';
 import type { Semiring } from './semirings.js';
 import { TagModel } from './tagModel.js';
@@ -118,22 +117,26 @@ export class VariableOrderCRF extends TagModel {
   }
 
   /**
-   * Move scores as a linear map of the context weights: moveScores[s·K + y] = Σ of the weights of
-   * the contexts matched by reading y in state s; then laid out as a dense [S, S] matrix of log
-   * scores (−∞ where no tag leads from s to s′) and the initial scores per state.
+   * Move scores from the context weights: moveScores[s·K + y] = Σ of the weights of the contexts
+   * matched by reading y in state s; then laid out as a dense [S, S] matrix of log scores (−∞
+   * where no tag leads from s to s′) and the initial scores per state.
    */
   private scores(weights: Tensor): { init: Tensor; moves: Tensor } {
     const { states, next, matches, initialMatches } = this.auto;
     const K = this.emissions.shape[1]!;
     const S = states.length, C = this.contexts.length;
-    const incidence = (lists: number[][]) => {
-      const a = new Float64Array(lists.length * C);
-      lists.forEach((l, r) => l.forEach((c) => (a[r * C + c] += 1)));
-      return tensor(a, [lists.length, C]);
+    // Σ_{c ∈ list} weights[c] for each list, as a gather (lists padded with a slot holding 0) and a
+    // sum. Not as a 0/1 incidence matrix times the weights: 0 · (−∞) = NaN would spread a forbidden
+    // context (weight −∞) into every move that does not match it.
+    const withZero = concat([weights, tensor([0])], 0);
+    const matchedSum = (lists: number[][]) => {
+      const width = Math.max(1, ...lists.map((l) => l.length));
+      const index = new Int32Array(lists.length * width).fill(C);
+      lists.forEach((l, r) => l.forEach((c, j) => (index[r * width + j] = c)));
+      return sum(reshape(take(withZero, index), [lists.length, width]), 1);
     };
-    const w = reshape(weights, [C, 1]);
-    const moveScores = reshape(matmul(incidence(matches.flat()), w), [S * K]);
-    const initScores = reshape(matmul(incidence(initialMatches), w), [K]);
+    const moveScores = matchedSum(matches.flat());
+    const initScores = matchedSum(initialMatches);
     // Dense layout: entry (s, s′) reads moveScores[s·K + y] with y the last tag of s′, or −∞.
     const slot = new Int32Array(S * S).fill(S * K);
     for (let s = 0; s < S; s++) for (let y = 0; y < K; y++) slot[s * S + next[s]![y]!] = s * K + y;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { sequences } from './chainOracle.js';
+import { enumerate, higherOrderScore, occurrences, variableOrderScore } from './tagOracle.js';
 
 const close = (a: number, b: number, tol = 1e-10) => {
   if (a === b) return;
@@ -9,33 +10,11 @@ const close = (a: number, b: number, tol = 1e-10) => {
 };
 const arr = (t: ad.Tensor) => Array.from(t.toFloat64Array());
 
-/** Enumerates sequences with a score function: log Z, unary marginals, best sequence, entropy. */
-function enumerate(n: number, K: number, score: (ys: number[]) => number) {
-  const all = sequences(n, K).map((ys) => ({ ys, s: score(ys) }));
-  const m = Math.max(...all.map((a) => a.s));
-  const logZ = m + Math.log(all.reduce((acc, a) => acc + Math.exp(a.s - m), 0));
-  const unary = new Array<number>(n * K).fill(0);
-  let H = 0, best = all[0]!;
-  for (const a of all) {
-    const p = Math.exp(a.s - logZ);
-    H -= p > 0 ? p * (a.s - logZ) : 0;
-    a.ys.forEach((y, t) => (unary[t * K + y]! += p));
-    if (a.s > best.s) best = a;
-  }
-  return { logZ, unary, best, entropy: H, all };
-}
-
 describe('HigherOrderCRF', () => {
   it.each([[1, 4, 3], [2, 4, 3], [2, 2, 2], [3, 5, 2], [2, 6, 2]])('order %i, n=%i, K=%i against enumeration', (k, n, K) => {
     const E = ad.random.normal([n, K], k * 100 + n), T = ad.random.normal(new Array(k + 1).fill(K), 7), start = ad.random.normal(new Array(k).fill(K), 8), end = ad.random.normal(new Array(k).fill(K), 9);
-    const e = arr(E), tr = arr(T), st = arr(start), en = arr(end);
-    const idx = (ys: number[]) => ys.reduce((a, y) => a * K + y, 0);
-    const score = (ys: number[]) => {
-      let s = st[idx(ys.slice(0, k))]! + en[idx(ys.slice(n - k))]!;
-      ys.forEach((y, t) => { s += e[t * K + y]!; if (t >= k) s += tr[idx(ys.slice(t - k, t + 1))]!; });
-      return s;
-    };
-    const o = enumerate(n, K, score);
+    const p = { n, K, k, E: arr(E), T: arr(T), start: arr(start), end: arr(end) };
+    const o = enumerate(n, K, (ys) => higherOrderScore(p, ys));
     const crf = new ad.HigherOrderCRF({ emissions: E, transitions: T, start, end });
     close(crf.logPartition().item(), o.logZ);
     arr(crf.marginals().unary).forEach((v, i) => close(v, o.unary[i]!));
@@ -64,15 +43,13 @@ describe('VariableOrderCRF', () => {
     const n = 5, K = 3;
     const E = ad.random.normal([n, K], 31), W = ad.random.normal([contexts.length], 32);
     const e = arr(E), w = arr(W);
-    const occurrences = (ys: number[]) =>
-      contexts.map((c) => { let k = 0; for (let t = c.length - 1; t < n; t++) if (c.every((y, j) => ys[t - c.length + 1 + j] === y)) k++; return k; });
-    const score = (ys: number[]) => ys.reduce((s, y, t) => s + e[t * K + y]!, 0) + occurrences(ys).reduce((s, k, c) => s + k * w[c]!, 0);
+    const score = (ys: number[]) => variableOrderScore(K, e, contexts, w, ys);
     const o = enumerate(n, K, score);
     const crf = new ad.VariableOrderCRF({ emissions: E, contexts, weights: W });
     close(crf.logPartition().item(), o.logZ);
     const m = crf.marginals();
     arr(m.unary).forEach((v, i) => close(v, o.unary[i]!));
-    const expected = contexts.map((_, c) => o.all.reduce((acc, a) => acc + Math.exp(a.s - o.logZ) * occurrences(a.ys)[c]!, 0));
+    const expected = contexts.map((_, c) => o.all.reduce((acc, a) => acc + Math.exp(a.s - o.logZ) * occurrences(contexts, a.ys)[c]!, 0));
     arr(m.contexts).forEach((v, c) => close(v, expected[c]!));
     expect(crf.argmax().tags).toEqual(o.best.ys);
     close(crf.entropy().item(), o.entropy);
