@@ -1,57 +1,100 @@
 /** @file Making tensors: from numbers, nested arrays and typed arrays; constant fills, ranges and identity. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { checkShape, formatShape, sizeOf, type Shape } from './shape.js';
+import { allocChecked, isTraced, numberArg, fixFor, tooLarge, MAX_TENSOR_SIZE } from './checks.js';
+import { describe } from './describe.js';
+import { checkShape, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
 
+export { describe };
 export type TensorLike = Tensor | number;
-/** What `tensor()` accepts: a number, nested arrays of numbers, or flat data with a shape. */
+/** What `tensor()` accepts: a number, nested arrays of numbers (or tensors), or flat data with a shape. */
 export type TensorInput = number | readonly unknown[] | Float64Array | Float32Array | Int32Array | Tensor;
 
 /**
- * Makes a tensor from a number, nested arrays, or flat data with a shape.
- * Nested arrays must be rectangular ("ragged" arrays are rejected) and hold only numbers.
+ * Makes a tensor from a number, nested arrays, or flat data with a shape. On a tensor it is the
+ * identity (as `jnp.array`), so `tensor(x)` inside a differentiated function keeps `x`'s
+ * derivatives. Nested arrays must be rectangular ("ragged" arrays are rejected) and hold numbers,
+ * or tensors that are not being differentiated (their values are stacked; to stack tensors being
+ * differentiated use `ad.stack`).
  * @example
  * const a = ad.tensor([[1, 2], [3, 4]]);       // shape [2,2]
  * const b = ad.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
  * const c = ad.tensor(3);                       // 0-d
  */
 export function tensor(value: TensorInput, shape?: Shape): Tensor {
-  if (value instanceof Tensor) {
-    if (shape === undefined) return new Tensor(value.data, value.shape);
-    return fromFlat(value.data, shape);
-  }
-  if (typeof value === 'number') {
-    if (shape !== undefined) return full(shape, value);
-    return scalar(value);
-  }
-  if (ArrayBuffer.isView(value)) {
-    const flat = Float64Array.from(value as ArrayLike<number>);
-    return fromFlat(flat, shape ?? [flat.length]);
-  }
+  if (value instanceof Tensor) return fromTensor(value, shape);
+  if (typeof value === 'number') return shape === undefined ? Tensor.scalar(value) : fill('tensor', shape, value);
+  if (ArrayBuffer.isView(value)) return fromTypedArray(value, shape);
   if (Array.isArray(value)) {
-    if (shape !== undefined) {
-      const flat = new Float64Array(value.length);
-      for (let i = 0; i < value.length; i++) flat[i] = checkNumber(value[i], [i]);
-      return fromFlat(flat, shape);
-    }
-    return fromNested(value);
+    const t = fromNested(value);
+    return shape === undefined ? t : fromFlat(t.data, shape);
   }
   throw new InvalidArgumentError(
     `tensor: cannot make a tensor from ${describe(value)}; pass a number, nested arrays of numbers, ` +
-      `or a Float64Array with a shape.`,
+      `or a Float64Array with a shape${typeof value === 'string' ? ' (Number(s) parses a string)' : ''}.`,
   );
 }
 
-/** A 0-d tensor. */
-export function scalar(v: number): Tensor {
-  return Tensor.scalar(v);
+/**
+ * A 0-d tensor. On a 0-d tensor it is the identity (its derivatives kept); a plain one-element
+ * tensor gives its value.
+ * @example ad.scalar(2.5)
+ */
+export function scalar(v: TensorLike): Tensor {
+  if (typeof v === 'number') return Tensor.scalar(v);
+  if (v instanceof Tensor) {
+    if (v.shape.length === 0) return v;
+    if (v.size === 1 && !isTraced(v)) return Tensor.scalar(v.first);
+    if (v.size === 1) {
+      throw new InvalidArgumentError(
+        `scalar: the tensor of shape ${formatShape(v.shape)} is being differentiated or traced (by grad, jvp or jit); ` +
+          `scalar would copy its value and cut its derivatives. Use ad.reshape(x, []) to make it 0-d.`,
+      );
+    }
+    throw new InvalidArgumentError(
+      `scalar: a tensor of shape ${formatShape(v.shape)} has ${v.size} elements, a scalar one; ` +
+        `use ad.tensor for many values, or ad.sum/ad.take to reduce or pick one.`,
+    );
+  }
+  throw new InvalidArgumentError(`scalar: expected a number, got ${describe(v)}; ${fixFor(v)}`);
 }
 
 /** Numbers become 0-d tensors; tensors pass through. @internal */
 export function asTensor(x: TensorLike, op: string): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x === 'number') return scalar(x);
-  throw new InvalidArgumentError(`${op}: expected a Tensor or a number, got ${describe(x)}.`);
+  if (typeof x === 'number') return Tensor.scalar(x);
+  throw new InvalidArgumentError(`${op}: expected a Tensor or a number, got ${describe(x)}; ${fixFor(x)}`);
+}
+
+/** `tensor(t)` is `t`; `tensor(t, shape)` reshapes a tensor that is not being differentiated. */
+function fromTensor(value: Tensor, shape: Shape | undefined): Tensor {
+  if (shape === undefined) return value;
+  checkShape(shape, 'tensor');
+  if (shapesEqual(shape, value.shape)) return value;
+  if (isTraced(value)) {
+    throw new InvalidArgumentError(
+      `tensor: reshaping a tensor being differentiated or traced (by grad, jvp or jit) from ${formatShape(value.shape)} ` +
+        `to ${formatShape(shape)} would copy its values and cut its derivatives; use ad.reshape(x, ${formatShape(shape)}).`,
+    );
+  }
+  return fromFlat(value.data, shape);
+}
+
+function fromTypedArray(value: ArrayBufferView, shape: Shape | undefined): Tensor {
+  if (value instanceof DataView) {
+    throw new InvalidArgumentError(
+      `tensor: cannot make a tensor from a DataView (its element type is unknown); pass a typed array over its ` +
+        `buffer, e.g. new Float64Array(view.buffer, view.byteOffset, view.byteLength / 8), with a shape.`,
+    );
+  }
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    throw new InvalidArgumentError(
+      `tensor: cannot make a tensor from a ${value.constructor.name} (bigint elements); tensors hold float64 ` +
+        `numbers: convert first, e.g. Float64Array.from(x, Number).`,
+    );
+  }
+  const flat = Float64Array.from(value as unknown as ArrayLike<number>);
+  return fromFlat(flat, shape ?? [flat.length]);
 }
 
 function fromFlat(flat: Float64Array, shape: Shape): Tensor {
@@ -65,6 +108,10 @@ function fromFlat(flat: Float64Array, shape: Shape): Tensor {
   return new Tensor(flat, [...shape]);
 }
 
+/**
+ * Nested arrays whose leaves are numbers, or tensors whose shape becomes the trailing axes (as
+ * NumPy's `array` of arrays). The shape is read off the first element at each depth.
+ */
 function fromNested(value: readonly unknown[]): Tensor {
   const shape: number[] = [];
   let level: unknown = value;
@@ -72,20 +119,24 @@ function fromNested(value: readonly unknown[]): Tensor {
     shape.push(level.length);
     level = level[0];
   }
-  const flat = new Float64Array(sizeOf(shape));
+  const depth = shape.length; // axes given by arrays; a tensor leaf adds its own
+  const leafShape: Shape = level instanceof Tensor ? level.shape : [];
+  shape.push(...leafShape);
+  const leafSize = sizeOf(leafShape);
+  const flat = allocChecked('tensor', shape);
   let k = 0;
   const path: number[] = [];
   const fill = (node: unknown, axis: number): void => {
-    if (axis === shape.length) {
-      flat[k++] = checkNumber(node, path);
+    if (axis === depth) {
+      if (node instanceof Tensor) {
+        flat.set(tensorLeaf(node, leafShape, path), k);
+        k += leafSize;
+      } else if (leafShape.length === 0) flat[k++] = checkNumber(node, path);
+      else throw ragged(path, describe(node), `a tensor of shape ${formatShape(leafShape)}`);
       return;
     }
     if (!Array.isArray(node) || node.length !== shape[axis]) {
-      const got = Array.isArray(node) ? `length ${node.length}` : describe(node);
-      throw new ShapeError(
-        `tensor: the nested array is ragged: element [${path.join('][')}] has ${got} where ` +
-          `${shape[axis]} items were expected (from the first element at that depth); every row must have the same length.`,
-      );
+      throw ragged(path, Array.isArray(node) ? `length ${node.length}` : describe(node), `${shape[axis]} items`);
     }
     for (let i = 0; i < node.length; i++) {
       path.push(i);
@@ -97,68 +148,116 @@ function fromNested(value: readonly unknown[]): Tensor {
   return new Tensor(flat, shape);
 }
 
+/** A tensor inside nested arrays: its values, if it has the expected shape and is not being differentiated. */
+function tensorLeaf(t: Tensor, leafShape: Shape, path: number[]): Float64Array {
+  if (!shapesEqual(t.shape, leafShape)) {
+    throw ragged(path, `shape ${formatShape(t.shape)}`, `shape ${formatShape(leafShape)}`);
+  }
+  if (isTraced(t)) {
+    throw new InvalidArgumentError(
+      `tensor: element [${path.join('][')}] is a tensor being differentiated or traced (by grad, jvp or jit); ` +
+        `tensor() would copy its values and cut its derivatives. Use ad.stack([...], 0) to build a tensor from tensors.`,
+    );
+  }
+  return t.data;
+}
+
+function ragged(path: number[], got: string, expected: string): ShapeError {
+  return new ShapeError(
+    `tensor: the nested array is ragged: element [${path.join('][')}] has ${got} where ${expected} were expected ` +
+      `(from the first element at that depth); every row must have the same length.`,
+  );
+}
+
 function checkNumber(v: unknown, path: number[]): number {
   if (typeof v === 'number') return v;
   if (Array.isArray(v)) {
     throw new ShapeError(`tensor: the nested array is ragged: element [${path.join('][')}] is an array where a number was expected.`);
   }
-  throw new InvalidArgumentError(`tensor: element [${path.join('][')}] is ${describe(v)}; tensors hold numbers only.`);
-}
-
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'object') return `an object (${(v as object).constructor?.name ?? 'Object'})`;
-  return `${typeof v} ${String(v)}`;
+  throw new InvalidArgumentError(
+    `tensor: element [${path.join('][')}] is ${describe(v)}; tensors hold numbers only: ${fixFor(v)}`,
+  );
 }
 
 /** A tensor of zeros. @example ad.zeros([2, 3]) */
 export function zeros(shape: Shape): Tensor {
-  checkShape(shape, 'zeros');
-  return new Tensor(new Float64Array(sizeOf(shape)), [...shape]);
+  return new Tensor(allocChecked('zeros', shape), [...shape]);
 }
 
 /** A tensor of ones. @example ad.ones([3]) */
 export function ones(shape: Shape): Tensor {
-  return full(shape, 1);
+  return fill('ones', shape, 1);
 }
 
-/** A tensor filled with `value`. @example ad.full([2, 2], 7) */
-export function full(shape: Shape, value: number): Tensor {
-  checkShape(shape, 'full');
-  return new Tensor(new Float64Array(sizeOf(shape)).fill(value), [...shape]);
+/**
+ * A tensor filled with `value`. A tensor `value` of the same shape is returned as is (its
+ * derivatives kept); to fill a shape with a tensor being differentiated, use `ad.broadcastTo`.
+ * @example ad.full([2, 2], 7)
+ */
+export function full(shape: Shape, value: TensorLike): Tensor {
+  return fill('full', shape, value);
+}
+
+function fill(op: string, shape: Shape, value: unknown): Tensor {
+  if (value instanceof Tensor && Array.isArray(shape) && shapesEqual(shape, value.shape)) return value;
+  const v = numberArg(op, 'the fill value', value, `Use ad.broadcastTo(value, ${describeShapeArg(shape)}) to fill a shape with a tensor.`);
+  return new Tensor(allocChecked(op, shape).fill(v), [...shape]);
+}
+
+function describeShapeArg(shape: unknown): string {
+  return Array.isArray(shape) ? formatShape(shape as Shape) : 'shape';
 }
 
 /** The n×n identity matrix. @example ad.eye(3) */
 export function eye(n: number): Tensor {
-  checkShape([n], 'eye');
-  const d = new Float64Array(n * n);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError(`eye: n must be a non-negative integer (the number of rows), got ${describe(n)}.`);
+  }
+  const d = allocChecked('eye', [n, n]);
   for (let i = 0; i < n; i++) d[i * n + i] = 1;
   return new Tensor(d, [n, n]);
 }
+
+const RANGE_FIX =
+  "Its length depends on its bounds, so they must be numbers: use x.item() for a constant bound, or shift and " +
+  'scale a range with ad.add(ad.mul(ad.arange(n), step), start) to keep derivatives.';
 
 /**
  * Evenly spaced values in [start, stop): `arange(stop)` or `arange(start, stop, step = 1)`.
  * @example ad.arange(4) // [0, 1, 2, 3]
  */
 export function arange(startOrStop: number, stop?: number, step = 1): Tensor {
-  const start = stop === undefined ? 0 : startOrStop;
-  const end = stop === undefined ? startOrStop : stop;
-  if (step === 0 || !Number.isFinite(step)) {
-    throw new InvalidArgumentError(`arange: step must be a finite non-zero number, got ${step}.`);
-  }
-  const n = Math.max(0, Math.ceil((end - start) / step));
-  const d = new Float64Array(n);
-  for (let i = 0; i < n; i++) d[i] = start + i * step;
+  const one = stop === undefined;
+  const start = one ? 0 : finiteArg('start', startOrStop);
+  const end = finiteArg('stop', one ? startOrStop : stop);
+  const by = finiteArg('step', step);
+  if (by === 0) throw new InvalidArgumentError(`arange: step must be a finite non-zero number, got 0.`);
+  const n = Math.max(0, Math.ceil((end - start) / by));
+  if (!(n <= MAX_TENSOR_SIZE)) throw tooLarge('arange', `[${n}]`, n);
+  const d = allocChecked('arange', [n]);
+  for (let i = 0; i < n; i++) d[i] = start + i * by;
   return new Tensor(d, [n]);
+}
+
+function finiteArg(name: string, v: unknown): number {
+  const x = numberArg('arange', name, v, RANGE_FIX);
+  if (!Number.isFinite(x)) {
+    throw new InvalidArgumentError(`arange: ${name} is ${x}; the bounds and the step must be finite numbers.`);
+  }
+  return x;
 }
 
 /** `n` evenly spaced values from `a` to `b` inclusive. @example ad.linspace(0, 1, 5) */
 export function linspace(a: number, b: number, n: number): Tensor {
-  checkShape([n], 'linspace');
-  const d = new Float64Array(n);
-  const step = n > 1 ? (b - a) / (n - 1) : 0;
-  for (let i = 0; i < n; i++) d[i] = a + i * step;
-  if (n > 1) d[n - 1] = b;
+  const fix = 'Build it from a constant range to keep derivatives: ad.add(a, ad.mul(ad.linspace(0, 1, n), ad.sub(b, a))).';
+  const lo = numberArg('linspace', 'a (the first value)', a, fix);
+  const hi = numberArg('linspace', 'b (the last value)', b, fix);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError(`linspace: n (the number of values) must be a non-negative integer, got ${describe(n)}.`);
+  }
+  const d = allocChecked('linspace', [n]);
+  const step = n > 1 ? (hi - lo) / (n - 1) : 0;
+  for (let i = 0; i < n; i++) d[i] = lo + i * step;
+  if (n > 1) d[n - 1] = hi;
   return new Tensor(d, [n]);
 }

@@ -1,5 +1,6 @@
 /** @file Shapes: validation, sizes, strides, NumPy broadcasting and axis normalisation. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { describe, formatEntry } from './describe.js';
 
 export type Shape = readonly number[];
 
@@ -8,15 +9,19 @@ export function formatShape(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }
 
-/** Throws unless every entry is a non-negative integer. */
+/** Throws unless `shape` is an array whose every entry is a non-negative integer. */
 export function checkShape(shape: Shape, op: string): void {
   if (!Array.isArray(shape)) {
-    throw new ShapeError(`${op}: a shape must be an array of non-negative integers, got ${String(shape)}.`);
+    const hint = typeof shape === 'number' && Number.isInteger(shape) && shape >= 0 ? ` (for one axis, [${shape}])` : '';
+    throw new ShapeError(
+      `${op}: a shape must be an array of non-negative integers, got ${describe(shape)}; pass e.g. [2, 3]${hint}.`,
+    );
   }
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
+  for (const d of shape as readonly unknown[]) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw new ShapeError(
-        `${op}: shape ${formatShape(shape)} has entry ${d}; every entry must be a non-negative integer.`,
+        `${op}: shape [${shape.map(formatEntry).join(',')}] has entry ${formatEntry(d)}; ` +
+          `every entry must be a non-negative integer (a plain number).`,
       );
     }
   }
@@ -86,7 +91,16 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 
 /** One axis, negative counting from the end, checked against `ndim`. */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) {
+    const what = typeof axis === 'string' ? `the string '${axis}'` : typeof axis === 'number' ? String(axis) : typeof axis;
+    throw new InvalidArgumentError(`${op}: an axis must be an integer, got ${what}; pass a number such as 0 or -1.`);
+  }
+  if (ndim === 0) {
+    throw new InvalidArgumentError(
+      `${op}: axis ${axis} is out of range for a 0-d tensor, which has no axes; omit the axis, or reshape to [1] first.`,
+    );
+  }
+  if (axis < -ndim || axis >= ndim) {
     throw new InvalidArgumentError(
       `${op}: axis ${axis} is out of range for a tensor of rank ${ndim}; use an integer in [${-ndim}, ${ndim - 1}].`,
     );
@@ -97,6 +111,7 @@ export function normalizeAxis(axis: number, ndim: number, op: string): number {
 /** `undefined` means every axis; returns sorted, distinct axes. */
 export function normalizeAxes(axis: number | readonly number[] | undefined, ndim: number, op: string): number[] {
   if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof axis !== 'number' && !Array.isArray(axis)) normalizeAxis(axis as unknown as number, ndim, op); // throws, naming it
   const list = typeof axis === 'number' ? [axis] : axis;
   const out = list.map((a) => normalizeAxis(a, ndim, op));
   const sorted = [...new Set(out)].sort((x, y) => x - y);

@@ -142,6 +142,26 @@ export class Tensor {
     return formatTensor(this.data, this.shape);
   }
 
+  /**
+   * A tensor where JavaScript wants a number (`x > 0`, `x * 2`, `+x`, `Math.exp(x)`, `x == 1`,
+   * `'' + x`) gives its value instead of NaN, so `if (x > 0)` takes the branch its value says; it
+   * is a read of the value like `item()` (under `jit` the function then runs as written). Only a
+   * one-element tensor has one value: any other throws. Where text is wanted (`String(x)`,
+   * `${x}`) it gives `toString()`. `if (x)` cannot be intercepted: an object is always truthy.
+   */
+  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
+    if (hint === 'string') return this.toString();
+    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'a numeric context (x > 0, x * 2, Math.exp(x))');
+    if (this.size !== 1) {
+      throw new AdjointError(
+        `numeric context: a tensor of shape [${this.shape.join(',')}] (${this.size} elements) was used as a number ` +
+          `(x > 0, x * 2, Math.exp(x), '' + x); only a one-element tensor converts to one. Use x.item() for one value, ` +
+          `x.toArray() for all of them, or the ops ad.greater / ad.where to compare elementwise (String(x) or x.toString() for text).`,
+      );
+    }
+    return this.first;
+  }
+
   /** @internal Node's util.inspect and browsers' consoles show the values. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
