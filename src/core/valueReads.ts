@@ -3,9 +3,9 @@
  *
  * A recorded program is replayed without running the user's JavaScript, so it is valid only if
  * nothing the function did depended on the values of its inputs except through primitive calls.
- * The one way values reach JavaScript is reading them (`item()`, `data`, `toArray()`, …); while a
- * recording runs, each such read of a value that depends on its inputs is reported here, and the
- * recording is not kept (see transforms/jit.ts). Kept apart from tensor.ts so the Tensor class
+ * The one way values reach JavaScript is reading them (`item()`, `data`, `toArray()`, a tensor in a
+ * numeric context such as `x > 0`, …); while a recording runs, each such read of a value that
+ * depends on its inputs is reported here, and the recording is not kept (see transforms/jit.ts). Kept apart from tensor.ts so the Tensor class
  * does not import the tracing machinery.
  */
 import type { Tensor } from '../tensor/tensor.js';
