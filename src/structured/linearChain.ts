@@ -4,7 +4,7 @@ import { asTensor, ones, zeros } from '../tensor/create.js';
 import { uniform } from '../tensor/random.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { add, sub } from '../ops/binary.js';
+import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, take, stack } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
@@ -12,6 +12,7 @@ import { grad, vjp } from '../transforms/vjp.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { chainPotentials, chainSum, factoredChainSum, factoredPotentials, type ChainPotentials } from './chain.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
+import { logProbabilityOf } from './logProbability.js';
 import { rowArgmax } from './tagModel.js';
 
 export interface LinearChainCRFOptions {
@@ -154,9 +155,9 @@ export class LinearChainCRF {
     return this.unbatch(stack(scores, 0));
   }
 
-  /** log p(y) = score(y) − log Z. */
+  /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
   logProbability(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
-    return sub(this.score(tags), this.logPartition());
+    return logProbabilityOf(this.score(tags), this.logPartition());
   }
 
   /**

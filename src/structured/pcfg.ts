@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { ShapeError } from '../core/errors.js';
-import { add, sub } from '../ops/binary.js';
+import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, take } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
@@ -11,6 +11,7 @@ import { grad, valueAndGrad } from '../transforms/vjp.js';
 import { inside, type GrammarScores } from './inside.js';
 import { treeFromFlow, treeParts, type ParseTree } from './parseTree.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
+import { logProbabilityOf } from './logProbability.js';
 
 export interface PCFGOptions {
   /** terminals[i, A]: score of nonterminal A over word i, [n, N]. */
@@ -118,8 +119,8 @@ export class PCFG {
     return s;
   }
 
-  /** log p(t) = score(t) − log Z. */
+  /** log p(t) = score(t) − log Z (−∞ for a forbidden tree, also when every tree is). */
   logProbability(tree: ParseTree): Tensor {
-    return sub(this.score(tree), this.logPartition());
+    return logProbabilityOf(this.score(tree), this.logPartition());
   }
 }

@@ -1,9 +1,9 @@
 /** @file What every unbatched tagging model shares once it has a semiring sum and a score: log Z, entropy, marginals, Viterbi, log p. */
 import type { Tensor } from '../tensor/tensor.js';
-import { sub } from '../ops/binary.js';
 import { stopGradient } from '../ops/select.js';
 import { grad, valueAndGrad } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
+import { logProbabilityOf } from './logProbability.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
 export function rowArgmax(data: Float64Array, offset: number, K: number): number {
@@ -37,9 +37,9 @@ export abstract class TagModel {
     return this.sum(entropy);
   }
 
-  /** log p(y) = score(y) − log Z. */
+  /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
   logProbability(tags: readonly number[]): Tensor {
-    return sub(this.score(tags), this.logPartition());
+    return logProbabilityOf(this.score(tags), this.logPartition());
   }
 
   /** ∂ log Z / ∂ (emissions, parameters): the unary marginals and the expected parameter counts. */

@@ -8,25 +8,10 @@ import * as ad from 'adjoint';
 import { bruteForce as chainBruteForce, scoreOf as chainScore, type ChainProblem } from './chainOracle.js';
 import { bruteForce as grammarBruteForce, scoreOf as treeScore, type GrammarProblem, type Tree } from './pcfgOracle.js';
 import { enumerate, higherOrderScore, variableOrderScore, type HigherOrderProblem } from './tagOracle.js';
+import { fill, fromCells, rows, seeded, type Draw } from './draws.js';
 
-/** A source of scores: small integers (so ties are everywhere) and −∞ (forbidden parts). */
-type Draw = () => number;
 const cell = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: -2, max: 2 }) }, { weight: 1, arbitrary: fc.constant(-Infinity) });
 const cells = fc.array(cell, { minLength: 1, maxLength: 300 });
-const fromCells = (xs: number[]): Draw => { let i = 0; return () => xs[i++ % xs.length]!; };
-/** The same distribution from a seed (mulberry32), for many instances without shrinking. */
-function seeded(seed: number): Draw {
-  let a = seed >>> 0;
-  const u = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => (u() < 1 / 6 ? -Infinity : Math.floor(u() * 5) - 2);
-}
-const fill = (count: number, draw: Draw) => Array.from({ length: count }, draw);
-const rows = (r: number, c: number, draw: Draw) => Array.from({ length: r }, () => fill(c, draw));
 
 function expectTags(tags: number[], n: number, K: number) {
   expect(tags).toHaveLength(n);

@@ -28,7 +28,7 @@ export function bruteForce(p: ChainProblem) {
   let H = 0;
   let best = all[0]!;
   for (const a of all) {
-    const pr = Math.exp(a.s - logZ);
+    const pr = logZ === -Infinity ? 0 : Math.exp(a.s - logZ); // every sequence forbidden: no probability anywhere
     if (pr > 0) H -= pr * (a.s - logZ);
     a.ys.forEach((y, t) => { unary[t]![y]! += pr; if (t > 0) pairwise[t - 1]![a.ys[t - 1]!]![y]! += pr; });
     if (a.s > best.s) best = a;
