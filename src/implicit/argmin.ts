@@ -1,19 +1,20 @@
 /** @file argmin: the minimiser of a loss, differentiable with respect to everything the loss closes over (implicit function theorem). */
 import { Tensor } from '../tensor/tensor.js';
 import type { PyTree, TensorTree } from '../core/pytree.js';
-import { InvalidArgumentError, NonScalarOutputError } from '../core/errors.js';
 import { grad, valueAndGrad } from '../transforms/vjp.js';
-import { checkFunction } from '../transforms/args.js';
 import { Space } from './space.js';
 import { solveImplicit, plainLeaves, type ImplicitProblem } from './levels.js';
 import { hessianOperator, type HvpMode } from './hessian.js';
-import { linearSolve } from './linearSolve.js';
+import { derivativeSolve, type DerivativeSystem } from './linearSolve.js';
 import { lbfgs, type MinimizeResult } from './lbfgs.js';
 import { newtonCg } from './newtonCg.js';
-import { warnOnce, type LinearSolveInfo } from './diagnostics.js';
+import { Reporter, resetAdjointInfo, type AdjointInfo, type ReportOptions } from './diagnostics.js';
+import {
+  anything, callable, checkCallable, checkOptions, checkScalarResult, checkTolerance, count, flag, nonNegative, oneOf, plainObject, positiveCount,
+} from './options.js';
 
-export interface ArgminOptions {
-  /** The inner optimizer stops when ‖∇θ loss‖∞ ≤ tol. Default 1e-9. */
+export interface ArgminOptions extends ReportOptions {
+  /** The inner optimizer stops when ‖∇θ loss‖∞ ≤ tol (> 0). Default 1e-9. */
   tol?: number;
   /** Most inner iterations. Default 1000. */
   maxIter?: number;
@@ -36,13 +37,15 @@ export interface ArgminOptions {
    * the Hessian's diagonal): fewer iterations, the same answer.
    */
   preconditioner?: (v: any) => PyTree;
-  /** Filled in with what happened: see ArgminInfo. */
+  /**
+   * Filled in with what happened: see ArgminInfo. Trouble (an inner run or a derivative's solve that
+   * did not converge, a Hessian found indefinite) also prints a warning, once per call site, or
+   * throws a ConvergenceError with `throw: true`.
+   */
   info?: Partial<ArgminInfo>;
-  /** Print a console warning (once per kind) on non-convergence or negative curvature. Default true. */
-  warn?: boolean;
 }
 
-export interface ArgminInfo {
+export interface ArgminInfo extends AdjointInfo {
   /** Whether the inner optimizer reached ‖∇θ loss‖∞ ≤ tol. */
   converged: boolean;
   /** Why it stopped, in words. */
@@ -55,35 +58,14 @@ export interface ArgminInfo {
   /** ‖∇θ loss(θ*)‖∞ and loss(θ*). */
   gradientNorm: number;
   value: number;
-  /** The last linear solve H u = g of a backward pass (or H v = r of a forward pass); null until one runs. */
-  adjoint: LinearSolveInfo | null;
-  /** How many such solves ran (one per backward pass per reverse level). */
-  adjointSolves: number;
-  /** Every warning issued for this call, including those not printed. */
-  warnings: string[];
 }
 
-function resetInfo(into: Partial<ArgminInfo> | undefined): ArgminInfo {
-  const info = (into ?? {}) as ArgminInfo;
-  Object.assign(info, {
-    converged: false, message: '', iterations: 0, evaluations: 0, hvps: 0, gradientNorm: NaN, value: NaN,
-    adjoint: null, adjointSolves: 0, warnings: [],
-  });
-  return info;
-}
-
-function checkOptions(o: ArgminOptions): void {
-  const bad = (name: string, v: unknown, what: string) => {
-    throw new InvalidArgumentError(`argmin: option ${name} must be ${what}, got ${JSON.stringify(v)}.`);
-  };
-  if (o.tol !== undefined && !(o.tol >= 0)) bad('tol', o.tol, 'a number ≥ 0');
-  if (o.maxIter !== undefined && !(Number.isInteger(o.maxIter) && o.maxIter >= 0)) bad('maxIter', o.maxIter, 'an integer ≥ 0');
-  if (o.memory !== undefined && !(Number.isInteger(o.memory) && o.memory >= 1)) bad('memory', o.memory, 'an integer ≥ 1');
-  if (o.method !== undefined && o.method !== 'lbfgs' && o.method !== 'newton-cg') bad('method', o.method, "'lbfgs' or 'newton-cg'");
-  if (o.hvp !== undefined && o.hvp !== 'exact' && o.hvp !== 'finiteDifference') bad('hvp', o.hvp, "'exact' or 'finiteDifference'");
-  if (o.solver !== undefined && o.solver !== 'cg' && o.solver !== 'minres') bad('solver', o.solver, "'cg' or 'minres'");
-  if (o.damping !== undefined && !(o.damping >= 0)) bad('damping', o.damping, 'a number ≥ 0');
-}
+// The options and what each must be (the tolerances are checked on their own, below).
+const OPTIONS = {
+  tol: anything, maxIter: count, method: oneOf('lbfgs', 'newton-cg'), memory: positiveCount, hvp: oneOf('exact', 'finiteDifference'),
+  solver: oneOf('cg', 'minres'), damping: nonNegative, solverTol: anything, solverMaxIter: count, preconditioner: callable,
+  info: plainObject, warn: flag, throw: flag,
+};
 
 /**
  * θ* = argmin_θ loss(θ), found by L-BFGS (or Newton–CG) from `theta0` to ‖∇θ loss‖∞ ≤ tol, and
@@ -95,8 +77,9 @@ function checkOptions(o: ArgminOptions): void {
  * mode and higher orders work too (the solves are themselves differentiable).
  *
  * `theta0` is only a starting point: it receives no gradient. The result has `theta0`'s structure.
- * Diagnostics go into `options.info` (see ArgminInfo); a run that does not converge, or a Hessian
- * found indefinite, also prints a warning once.
+ * Diagnostics go into `options.info` (see ArgminInfo); a run or a derivative's solve that does not
+ * converge, or a Hessian found indefinite, also prints a warning once per call site (or throws a
+ * ConvergenceError with `throw: true`).
  * @example
  * // Ridge regression in one dimension: θ* = Σxy / (Σx² + λ), so dθ* / dλ = −θ* / (Σx² + λ).
  * const x = ad.tensor([1, 2, 3]), y = ad.tensor([2, 4, 7]);
@@ -105,41 +88,32 @@ function checkOptions(o: ArgminOptions): void {
  * ad.grad(fit)(1); // −31/225
  */
 export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: ArgminOptions = {}): TensorTree<T> {
-  checkFunction(loss, 'argmin');
-  checkOptions(options);
-  const space = Space.of(theta0, 'argmin');
+  checkCallable('argmin', 'loss', loss, '(theta) => ad.sum(ad.square(theta))');
+  checkOptions('argmin', options, OPTIONS);
+  checkTolerance('argmin', 'tol', options.tol);
+  checkTolerance('argmin', 'solverTol', options.solverTol);
+  const space = Space.of(theta0, 'argmin', 'theta0');
   const start = plainLeaves(theta0, 'argmin');
-  const info = resetInfo(options.info);
-  const print = options.warn ?? true;
+  const info = resetAdjointInfo<ArgminInfo>(options.info);
+  Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, hvps: 0, gradientNorm: NaN, value: NaN });
+  const reporter = new Reporter('argmin', info, options);
   const f = loss as (theta: any) => PyTree;
   const hvpMode = options.hvp ?? 'exact';
   const tol = options.tol ?? 1e-9;
 
-  const gradient = (x: readonly Tensor[]): Tensor[] => space.leaves(grad(f)(space.rebuild(x)), 'the gradient of loss');
-  const solveWithHessian = (x: readonly Tensor[], rhs: readonly Tensor[]): Tensor[] => {
+  const gradient = (x: readonly Tensor[]): Tensor[] => space.leaves(grad(f)(space.rebuild(x)), 'the gradient of loss must have');
+  // H u = g for a backward pass, H v = r for a forward-mode pass (H is symmetric: one system for both).
+  const system = (x: readonly Tensor[]): DerivativeSystem => {
     const H = hessianOperator(f, x, space, hvpMode);
-    const matvec = (v: PyTree) => space.rebuild(H(space.leaves(v, 'a vector')));
-    const settings = {
-      tol: options.solverTol ?? 1e-10, maxIter: options.solverMaxIter, damping: options.damping ?? 0, preconditioner: options.preconditioner,
+    return {
+      kind: options.solver ?? 'cg',
+      matvec: (v: PyTree) => space.rebuild(H(space.leaves(v, 'a vector must have'))),
+      space, reporter,
+      settings: { tol: options.solverTol ?? 1e-10, maxIter: options.solverMaxIter, damping: options.damping ?? 0, preconditioner: options.preconditioner },
+      matrix: 'the Hessian at θ*',
+      curvatureAdvice: 'So θ* is not a strict minimum: check the inner run, or add damping.',
+      advice: 'The Hessian may be ill-conditioned or singular: raise solverMaxIter, loosen solverTol, pass a preconditioner, or add damping.',
     };
-    let solver = options.solver ?? 'cg';
-    let r = linearSolve(solver, matvec, space.rebuild(rhs as Tensor[]), settings);
-    if (r.negativeCurvature) {
-      warnOnce(info.warnings, print, 'argmin-curvature',
-        'argmin: the Hessian at θ* is not positive definite (cg met negative curvature), so θ* is not a strict minimum; ' +
-          'the implicit derivative was computed with minres instead. Check the inner run, or add damping.');
-      solver = 'minres';
-      r = linearSolve(solver, matvec, space.rebuild(rhs as Tensor[]), settings);
-    }
-    info.adjoint = { solver, iterations: r.iterations, residualNorm: r.residualNorm, converged: r.converged, negativeCurvature: r.negativeCurvature };
-    info.adjointSolves++;
-    if (!r.converged) {
-      warnOnce(info.warnings, print, 'argmin-solve',
-        `argmin: the linear solve for the implicit derivative did not converge (${solver}, ${r.iterations} iterations, ` +
-          `residual ${r.residualNorm.toExponential(2)}); the Hessian may be ill-conditioned or singular. ` +
-          'Raise solverMaxIter, loosen solverTol, or add damping.');
-    }
-    return space.leaves(r.x, 'x');
   };
 
   const problem: ImplicitProblem = {
@@ -147,17 +121,13 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
     // The loss at θ0 depends on the hyperparameters the way the solution does: its trace levels are theirs.
     probe: () => {
       const value = f(space.rebuild(start));
-      if (!(typeof value === 'number' || (value instanceof Tensor && value.size === 1))) {
-        throw new NonScalarOutputError(
-          `argmin: loss must return a single-element tensor or a number, but it returned ${value instanceof Tensor ? `a tensor of shape [${value.shape.join(',')}]` : 'a pytree'}. Reduce it to a scalar (e.g. ad.sum or ad.mean).`,
-        );
-      }
-      return [value];
+      checkScalarResult('argmin', 'loss', value);
+      return [value as Tensor | number];
     },
     solve: () => {
       const fg = (x: Float64Array) => {
         const [value, g] = valueAndGrad(f)(space.toTree(x));
-        return { f: value.item(), g: space.toFlat(g, 'the gradient of loss') };
+        return { f: value.item(), g: space.toFlat(g, 'the gradient of loss must have') };
       };
       const settings = { tol, maxIter: options.maxIter ?? 1000, memory: options.memory ?? 10 };
       const x0 = space.flatOfLeaves(start);
@@ -172,15 +142,17 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
         gradientNorm: r.gradientNorm, value: r.f,
       });
       if (!r.converged) {
-        warnOnce(info.warnings, print, 'argmin-inner',
+        reporter.report('inner',
           `argmin: the inner optimizer stopped before ‖∇θ loss‖∞ ≤ tol (${r.gradientNorm.toExponential(2)} > ${tol} ` +
-            `after ${r.iterations} iterations: ${r.message}); θ* is not quite stationary, so its implicit derivative is approximate.`);
+            `after ${r.iterations} iterations: ${r.message}); θ* is not quite stationary, so its implicit derivative is approximate. ` +
+            'Raise maxIter, or warm-start theta0 from a previous solution.');
       }
       return space.toLeaves(r.x);
     },
     residual: (x) => gradient(x),
-    adjointSolve: (x, _args, g) => solveWithHessian(x, g),
-    tangentSolve: (x, _args, r) => solveWithHessian(x, r),
+    adjointSolve: (x, _args, g) => derivativeSolve(system(x), 'backward', g),
+    tangentSolve: (x, _args, r) => derivativeSolve(system(x), 'forward-mode', r),
   };
   return space.rebuild(solveImplicit(problem, [])) as TensorTree<T>;
 }
+

@@ -1,19 +1,21 @@
 /** @file The public matrix-free solvers cg, minres and gmres over pytrees; their solutions are differentiable. */
 import { Tensor } from '../tensor/tensor.js';
 import type { PyTree } from '../core/pytree.js';
-import { InvalidArgumentError } from '../core/errors.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { vjp, type Pullback } from '../transforms/vjp.js';
-import { checkFunction } from '../transforms/args.js';
 import { Space } from './space.js';
 import { cgKernel } from './cgKernel.js';
 import { minresKernel } from './minresKernel.js';
 import { gmresKernel } from './gmresKernel.js';
 import type { FlatOperator, KernelOptions, KernelResult } from './krylov.js';
 import { solveImplicit, type ImplicitProblem } from './levels.js';
+import { Reporter, resetAdjointInfo, type AdjointInfo, type LinearSolveInfo, type ReportOptions } from './diagnostics.js';
+import {
+  anything, callable, checkCallable, checkOptions, checkTolerance, count, finite, flag, nonNegative, plainObject, positiveCount,
+} from './options.js';
 
-export interface LinearSolveOptions<T = any> {
-  /** Relative tolerance: stop when ‖b − A x‖ ≤ max(tol·‖b‖, atol). Default 1e-10. */
+export interface LinearSolveOptions<T = any> extends ReportOptions {
+  /** Relative tolerance: stop when ‖b − A x‖ ≤ max(tol·‖b‖, atol); > 0, or 0 with atol > 0. Default 1e-10. */
   tol?: number;
   /** Absolute tolerance on the residual norm. Default 0. */
   atol?: number;
@@ -30,6 +32,13 @@ export interface LinearSolveOptions<T = any> {
   x0?: T;
   /** gmres only: the Krylov space is rebuilt from the current residual every `restart` products. Default 30. */
   restart?: number;
+  /**
+   * Filled in with the linear solves of derivative passes — a backward pass solves Aᵀu = x̄, a
+   * forward-mode pass A ẋ = r — and every warning: see AdjointInfo. Such a solve that does not
+   * converge (or cg finding A not positive definite) also prints a warning, once per call site,
+   * or throws a ConvergenceError with `throw: true`.
+   */
+  info?: Partial<AdjointInfo>;
 }
 
 export interface LinearSolveResult<X = any> {
@@ -60,7 +69,10 @@ const KERNELS: Record<SolverKind, (A: FlatOperator, b: Float64Array, o: KernelOp
  *
  * `x` is differentiable with respect to b and to every tensor `matvec` closes over, by the
  * implicit function theorem (one more solve in the backward pass; the iterations themselves are
- * not taped), to any order and in forward mode too.
+ * not taped), to any order and in forward mode too. That solve has no result for you to check, so
+ * it reports instead: its statistics go into `options.info`, and if it does not converge (or cg
+ * finds A not positive definite, and redoes it with minres) a warning is printed once per call
+ * site — or, with `throw: true`, a ConvergenceError is thrown (for this solve too).
  * @example
  * const A = ad.tensor([[4, 1], [1, 3]]);
  * const { x, converged } = ad.cg((v) => ad.matmul(A, v), ad.tensor([1, 2]));
@@ -69,7 +81,7 @@ const KERNELS: Record<SolverKind, (A: FlatOperator, b: Float64Array, o: KernelOp
 export function cg<T extends PyTree>(
   matvec: (v: T) => PyTree, b: T, options: LinearSolveOptions<T> = {},
 ): LinearSolveResult<T> {
-  return linearSolve('cg', matvec, b, options);
+  return solvePublic('cg', matvec, b, options);
 }
 
 /**
@@ -83,7 +95,7 @@ export function cg<T extends PyTree>(
 export function minres<T extends PyTree>(
   matvec: (v: T) => PyTree, b: T, options: LinearSolveOptions<T> = {},
 ): LinearSolveResult<T> {
-  return linearSolve('minres', matvec, b, options);
+  return solvePublic('minres', matvec, b, options);
 }
 
 /**
@@ -97,40 +109,105 @@ export function minres<T extends PyTree>(
 export function gmres<T extends PyTree>(
   matvec: (v: T) => PyTree, b: T, options: LinearSolveOptions<T> = {},
 ): LinearSolveResult<T> {
-  return linearSolve('gmres', matvec, b, options);
+  return solvePublic('gmres', matvec, b, options);
 }
 
-function checkOptions(o: LinearSolveOptions, op: string): void {
-  const bad = (name: string, v: unknown, what: string) => {
-    throw new InvalidArgumentError(`${op}: option ${name} must be ${what}, got ${String(v)}.`);
-  };
-  if (o.tol !== undefined && !(o.tol >= 0)) bad('tol', o.tol, 'a number ≥ 0');
-  if (o.atol !== undefined && !(o.atol >= 0)) bad('atol', o.atol, 'a number ≥ 0');
-  if (o.damping !== undefined && !Number.isFinite(o.damping)) bad('damping', o.damping, 'a finite number');
-  if (o.maxIter !== undefined && !(Number.isInteger(o.maxIter) && o.maxIter >= 0)) bad('maxIter', o.maxIter, 'an integer ≥ 0');
-  if (o.restart !== undefined && !(Number.isInteger(o.restart) && o.restart >= 1)) bad('restart', o.restart, 'an integer ≥ 1');
-  if (o.preconditioner !== undefined) checkFunction(o.preconditioner, `${op} (preconditioner)`);
+// The options and what each must be (tol is checked with atol, below).
+const OPTIONS = {
+  tol: anything, atol: nonNegative, maxIter: count, damping: finite, preconditioner: callable, x0: anything,
+  restart: positiveCount, info: plainObject, warn: flag, throw: flag,
+};
+
+/** The public entry: checks, then solves, reporting to the caller's info object. */
+function solvePublic(kind: SolverKind, matvec: unknown, b: PyTree, options: LinearSolveOptions): LinearSolveResult {
+  checkCallable(kind, 'matvec', matvec, '(v) => ad.matmul(A, v)');
+  checkOptions(kind, options, OPTIONS);
+  checkTolerance(kind, 'tol', options.tol, options.atol ?? 0);
+  const reporter = new Reporter(kind, resetAdjointInfo(options.info), options);
+  const result = linearSolve(kind, matvec as (v: any) => PyTree, b, options, reporter);
+  if (!result.converged && reporter.throws) {
+    reporter.report('solve', `${kind}: the solve did not converge (${describeSolve(statsOf(kind, result))}). ` +
+      `Raise maxIter, loosen tol${kind === 'cg' ? ', or use minres if A is not positive definite' : ''}.`, statsOf(kind, result));
+  }
+  return result;
 }
 
-/** The solver behind cg, minres and gmres. @internal */
-export function linearSolve(kind: SolverKind, matvec: (v: any) => PyTree, b: PyTree, options: LinearSolveOptions): LinearSolveResult {
+const statsOf = (solver: SolverKind, r: LinearSolveResult): LinearSolveInfo => ({
+  solver, iterations: r.iterations, residualNorm: r.residualNorm, converged: r.converged, negativeCurvature: r.negativeCurvature,
+});
+
+const describeSolve = (s: LinearSolveInfo) =>
+  `${s.solver}, ${s.iterations} iterations, residual ${s.residualNorm.toExponential(2)}${s.negativeCurvature ? ', negative curvature' : ''}`;
+
+/** The linear system of a derivative pass: what derivativeSolve needs to solve it and to word its reports. */
+export interface DerivativeSystem {
+  readonly kind: SolverKind;
+  /** v ↦ Aᵀv for a backward pass, v ↦ A v for a forward-mode pass. */
+  readonly matvec: (v: any) => PyTree;
+  readonly space: Space;
+  readonly settings: LinearSolveOptions;
+  readonly reporter: Reporter;
+  /** The matrix in words: 'A', 'the Hessian at θ*'. */
+  readonly matrix: string;
+  /** What it means, and what to do, when cg finds the matrix not positive definite. */
+  readonly curvatureAdvice: string;
+  /** What to do when the solve does not converge. */
+  readonly advice: string;
+}
+
+/**
+ * Solves the linear system of a backward pass (the adjoint solve Aᵀu = x̄) or of a forward-mode
+ * pass (the tangent solve A ẋ = r), and reports how it went: the statistics go to the info object,
+ * and a solve that did not converge is warned about (or thrown with `{ throw: true }`), since the
+ * derivative is then only approximate. cg meeting negative curvature (pᵀAp ≤ 0, so A is not
+ * positive definite and cg's iterate is meaningless — for diag(1, −1) and rhs (1, 1) it is 0) is
+ * reported too, and the solve redone with minres, which needs only symmetry. @internal
+ */
+export function derivativeSolve(system: DerivativeSystem, pass: 'backward' | 'forward-mode', rhs: readonly Tensor[]): Tensor[] {
+  const { space, reporter, matvec, settings } = system;
+  const solve = pass === 'backward' ? 'adjoint' : 'tangent';
+  const b = space.rebuild(rhs);
+  let solver = system.kind;
+  let r = linearSolve(solver, matvec, b, settings, reporter);
+  if (r.negativeCurvature) {
+    reporter.report('curvature',
+      `${reporter.op}: cg met negative curvature (pᵀAp ≤ 0) in the ${solve} solve of a ${pass} pass: ${system.matrix} is not ` +
+        `positive definite, so the derivative was computed with minres instead. ${system.curvatureAdvice}`, statsOf(solver, r));
+    solver = 'minres';
+    r = linearSolve(solver, matvec, b, settings, reporter);
+  }
+  const stats = statsOf(solver, r);
+  reporter.solved(stats);
+  if (!r.converged) {
+    reporter.report('solve',
+      `${reporter.op}: the ${solve} solve of a ${pass} pass did not converge (${describeSolve(stats)}), so the derivative is ` +
+        `approximate. ${system.advice}`, stats);
+  }
+  return space.leaves(r.x, 'the solve must return');
+}
+
+/**
+ * The solver behind cg, minres and gmres; its derivative passes report to `reporter` (argmin and
+ * root pass their own). @internal
+ */
+export function linearSolve(
+  kind: SolverKind, matvec: (v: any) => PyTree, b: PyTree, options: LinearSolveOptions, reporter: Reporter,
+): LinearSolveResult {
   const op = kind;
-  checkFunction(matvec, op);
-  checkOptions(options, op);
-  const space = Space.of(b, op);
-  const bLeaves = space.leaves(b, 'b');
+  const space = Space.of(b, op, 'b');
+  const bLeaves = space.leaves(b, 'b must have');
   const damping = options.damping ?? 0;
   const A = (leaves: readonly Tensor[]): Tensor[] => {
-    const out = space.leaves(matvec(space.rebuild(leaves)), 'the result of matvec');
+    const out = space.leaves(matvec(space.rebuild(leaves)), 'matvec must return');
     return damping === 0 ? out : out.map((o, i) => add(o, mul(damping, leaves[i]!)));
   };
   const kernelOptions = (Ab: Float64Array | null) => ({
     tol: options.tol ?? 1e-10,
     atol: options.atol ?? 0,
     maxIter: options.maxIter ?? Math.max(20, 10 * space.size),
-    x0: options.x0 === undefined ? null : space.toFlat(options.x0, 'x0'),
+    x0: options.x0 === undefined ? null : space.toFlat(options.x0, 'x0 must have'),
     preconditioner: options.preconditioner
-      ? (v: Float64Array) => space.toFlat(options.preconditioner!(space.toTree(v)), 'the result of the preconditioner')
+      ? (v: Float64Array) => space.toFlat(options.preconditioner!(space.toTree(v)), 'the preconditioner must return')
       : null,
     restart: options.restart ?? 30,
     Ab,
@@ -143,7 +220,23 @@ export function linearSolve(kind: SolverKind, matvec: (v: any) => PyTree, b: PyT
     transposed ??= vjp((z: PyTree) => matvec(z), space.toTree(new Float64Array(space.size)))[1];
     return transposed(v)[0];
   };
+  const system = (transpose: boolean): DerivativeSystem => ({
+    kind, space, reporter,
+    matvec: transpose ? matvecT : matvec,
+    settings: transpose ? again : { ...again, preconditioner: options.preconditioner },
+    matrix: 'A',
+    curvatureAdvice: 'Use minres for a symmetric indefinite A (and check the negativeCurvature of the solve itself).',
+    advice: 'Raise maxIter or loosen tol; if A is ill-conditioned, pass a preconditioner or damping.',
+  });
   let status: KernelResult | null = null;
+  // The IFT derivative is that of the exact solution A⁻¹b: of the returned x only if the solve converged.
+  const checkSolved = () => {
+    const s = status!;
+    if (s.converged) return;
+    reporter.report('inexact',
+      `${op}: differentiating a solve that did not converge (${describeSolve({ solver: kind, ...s })}): the derivative is that ` +
+        'of the exact solution A⁻¹b, not of the returned iterate. Check converged, and raise maxIter or loosen tol.');
+  };
   const problem: ImplicitProblem = {
     name: op,
     probe: (args) => A(args),
@@ -155,14 +248,13 @@ export function linearSolve(kind: SolverKind, matvec: (v: any) => PyTree, b: PyT
     },
     residual: (x, args) => A(x).map((ax, i) => sub(ax, args[i]!)),
     adjointSolve: (_x, _args, g) => {
-      const rhs = space.rebuild(g as Tensor[]);
-      const r = kind === 'gmres'
-        ? linearSolve(kind, matvecT, rhs, again)
-        : linearSolve(kind, matvec, rhs, { ...again, preconditioner: options.preconditioner });
-      return space.leaves(r.x, 'x');
+      checkSolved();
+      return derivativeSolve(system(kind === 'gmres'), 'backward', g);
     },
-    tangentSolve: (_x, _args, r) =>
-      space.leaves(linearSolve(kind, matvec, space.rebuild(r as Tensor[]), { ...again, preconditioner: options.preconditioner }).x, 'x'),
+    tangentSolve: (_x, _args, r) => {
+      checkSolved();
+      return derivativeSolve(system(false), 'forward-mode', r);
+    },
   };
   const x = solveImplicit(problem, bLeaves);
   const s = status as KernelResult | null;
@@ -175,4 +267,3 @@ export function linearSolve(kind: SolverKind, matvec: (v: any) => PyTree, b: PyT
     negativeCurvature: s.negativeCurvature,
   };
 }
-

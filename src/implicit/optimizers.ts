@@ -5,6 +5,7 @@ import { flatten, unflatten, treesMatch, type PyTree, type TensorTree } from '..
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add, div, mul, pow, sub } from '../ops/binary.js';
 import { sqrt, square } from '../ops/unary.js';
+import { checkOptions, flag, nonNegative, type Rule } from './options.js';
 
 export { reversibleMomentum } from './reversible.js';
 export type { ReversibleMomentumOptions, ReversibleInfo } from './reversible.js';
@@ -30,6 +31,10 @@ export type MomentumState = { count: Tensor; velocity: PyTree };
 export type AdamState = { count: Tensor; mu: PyTree; nu: PyTree };
 
 function leavesOf(tree: unknown, what: string, op: string) {
+  if (tree === undefined || tree === null) {
+    const whose = what.startsWith('state') ? "; pass the state this optimizer's init(params) made, or the one its last step returned" : '';
+    throw new InvalidArgumentError(`optimizers.${op}: ${what} is ${tree}${whose}.`);
+  }
   const { leaves, def } = flatten(tree, `optimizers.${op} (${what})`);
   return { leaves: leaves.map((l) => asTensor(l, `optimizers.${op}`)), def };
 }
@@ -39,10 +44,14 @@ function aligned(op: string, params: unknown, ...others: Array<[unknown, string]
   const p = leavesOf(params, 'params', op);
   const rest = others.map(([tree, what]) => {
     const o = leavesOf(tree, what, op);
-    if (!treesMatch(o.def, p.def)) throw new ShapeError(`optimizers.${op}: ${what} must have the structure of params.`);
+    if (!treesMatch(o.def, p.def)) {
+      throw new ShapeError(`optimizers.${op}: ${what} must have the structure of params (the same nesting of arrays and objects).`);
+    }
     o.leaves.forEach((l, i) => {
       if (l.shape.join() !== p.leaves[i]!.shape.join()) {
-        throw new ShapeError(`optimizers.${op}: leaf ${i} of ${what} has shape [${l.shape}] but the parameter has shape [${p.leaves[i]!.shape}].`);
+        throw new ShapeError(
+          `optimizers.${op}: leaf ${i} of ${what} has shape [${l.shape}] but the parameter has shape [${p.leaves[i]!.shape}]; pass ${what} with params' shapes.`,
+        );
       }
     });
     return o.leaves;
@@ -54,9 +63,18 @@ function value(h: Hyperparameter, count: Tensor): TensorLike {
   return typeof h === 'function' ? h(count) : h;
 }
 
-function checkRate(name: string, v: Hyperparameter | undefined, op: string): void {
-  if (v === undefined) throw new InvalidArgumentError(`optimizers.${op}: option ${name} is required.`);
-  if (typeof v === 'number' && !Number.isFinite(v)) throw new InvalidArgumentError(`optimizers.${op}: ${name} must be finite, got ${v}.`);
+/** A hyperparameter's rule: a finite number, a tensor, or a function of the step count. */
+const hyperparameter: Rule = {
+  what: 'a finite number, a tensor or a function of the step count',
+  ok: (v) => v instanceof Tensor || typeof v === 'function' || (typeof v === 'number' && Number.isFinite(v)),
+};
+
+/** Checks an optimizer's options: an object whose known entries pass their rules, with `lr` present. */
+function checkHyperparameters(op: string, options: unknown, rules: Readonly<Record<string, Rule>>): void {
+  checkOptions(`optimizers.${op}`, options, { lr: hyperparameter, ...rules }, { example: '{ lr: 0.1 }', required: true });
+  if ((options as { lr?: unknown }).lr === undefined) {
+    throw new InvalidArgumentError(`optimizers.${op}: option lr is required, e.g. optimizers.${op}({ lr: 0.1 }).`);
+  }
 }
 
 const zerosLike = (params: unknown, op: string) => {
@@ -72,7 +90,7 @@ const zerosLike = (params: unknown, op: string) => {
  * [params, state] = opt.step(params, ad.tensor([1, 1]), state); // params = [0.9, 1.9]
  */
 export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
-  checkRate('lr', options.lr, 'sgd');
+  checkHyperparameters('sgd', options, {});
   return {
     init: () => ({ count: zeros([]) }),
     step(params, grads, state) {
@@ -94,7 +112,7 @@ export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
  * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.71]: v = 1.9
  */
 export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter; nesterov?: boolean }): Optimizer<MomentumState> {
-  checkRate('lr', options.lr, 'momentum');
+  checkHyperparameters('momentum', options, { beta: hyperparameter, nesterov: flag });
   const beta = options.beta ?? 0.9;
   return {
     init: (params) => ({ count: zeros([]), velocity: zerosLike(params, 'momentum') }),
@@ -119,7 +137,7 @@ export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter; n
  * [params, state] = opt.step(params, ad.tensor([3, -0.5]), state); // each moves by ≈ lr against its gradient's sign
  */
 export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter; b2?: Hyperparameter; eps?: number }): Optimizer<AdamState> {
-  checkRate('lr', options.lr, 'adam');
+  checkHyperparameters('adam', options, { b1: hyperparameter, b2: hyperparameter, eps: nonNegative });
   const b1 = options.b1 ?? 0.9, b2 = options.b2 ?? 0.999, eps = options.eps ?? 1e-8;
   return {
     init: (params) => ({ count: zeros([]), mu: zerosLike(params, 'adam'), nu: zerosLike(params, 'adam') }),

@@ -6,13 +6,14 @@ import { RecordTrace } from '../core/recordTrace.js';
 import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { grad } from '../transforms/vjp.js';
-import { checkFunction } from '../transforms/args.js';
 import { recordRegion, runCapturing } from '../transforms/customNode.js';
 import { record } from '../transforms/record.js';
 import { Space, dot } from './space.js';
 import { FixedPointVector, rationalApproximation } from './fixedPoint.js';
+import { Reporter, type ReportOptions } from './diagnostics.js';
+import { anything, checkCallable, checkOptions, checkScalarResult, count, flag, oneOf, plainObject, shown } from './options.js';
 
-export interface ReversibleMomentumOptions {
+export interface ReversibleMomentumOptions extends ReportOptions {
   /** Number of steps T. */
   steps: number;
   /** Learning rate α: a number or 0-d tensor, or a [T] tensor of one rate per step. Differentiable. */
@@ -27,7 +28,11 @@ export interface ReversibleMomentumOptions {
    * with T).
    */
   trajectory?: 'reverse' | 'store';
-  /** Filled in with memory and exactness figures: see ReversibleInfo. */
+  /**
+   * Filled in with memory and exactness figures: see ReversibleInfo. A reversal that does not arrive
+   * back at the initial parameters bit for bit (the hypergradients are then wrong) also prints a
+   * warning, once per call site, or throws a ConvergenceError with `throw: true`.
+   */
   info?: Partial<ReversibleInfo>;
 }
 
@@ -41,7 +46,15 @@ export interface ReversibleInfo {
   reversedExactly: boolean | null;
   /** Loss-gradient evaluations: T forward, and T reverse-over-reverse products backward. */
   gradientEvaluations: number;
+  /** Every warning issued for this call, including those not printed. */
+  warnings: string[];
 }
+
+// The options and what each must be (steps, lr, decay and radixBits are checked on their own, below).
+const OPTIONS = {
+  steps: count, lr: anything, decay: anything, radixBits: anything, trajectory: oneOf('reverse', 'store'),
+  info: plainObject, warn: flag, throw: flag,
+};
 
 type Loss = (params: any, step: number) => PyTree;
 
@@ -68,24 +81,32 @@ type Loss = (params: any, step: number) => PyTree;
  * ad.grad((l) => ad.sum(trained(l)))(lam); // d/dλ of the trained weights' sum
  */
 export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree, params0: T, options: ReversibleMomentumOptions): TensorTree<T> {
-  checkFunction(loss, 'reversibleMomentum');
+  checkCallable('reversibleMomentum', 'loss', loss, '(params, step) => ad.sum(ad.square(params))');
+  checkOptions('reversibleMomentum', options, OPTIONS, { example: '{ steps: 100, lr: 0.1 }', required: true });
   const T = options.steps;
   if (!(Number.isInteger(T) && T >= 0)) throw new InvalidArgumentError(`reversibleMomentum: steps must be an integer ≥ 0, got ${T}.`);
   const radixBits = options.radixBits ?? 100;
   if (!(Number.isInteger(radixBits) && radixBits >= 1 && radixBits <= 1000)) {
     throw new InvalidArgumentError(`reversibleMomentum: radixBits must be an integer in [1, 1000], got ${radixBits}.`);
   }
-  const space = Space.of(params0, 'reversibleMomentum');
+  const space = Space.of(params0, 'reversibleMomentum', 'params0');
   const lr = schedule(options.lr, T, 'lr');
   const decay = schedule(options.decay ?? 0.9, T, 'decay');
   const info = (options.info ?? {}) as ReversibleInfo;
-  Object.assign(info, { steps: T, bufferBits: 0, trajectoryBytes: 16 * space.size * (T + 1), reversedExactly: null, gradientEvaluations: 0 });
+  Object.assign(info, {
+    steps: T, bufferBits: 0, trajectoryBytes: 16 * space.size * (T + 1), reversedExactly: null, gradientEvaluations: 0, warnings: [],
+  });
+  const reporter = new Reporter('reversibleMomentum', info, options);
   const f = loss as Loss;
-  const paramLeaves = space.leaves(params0, 'params0');
+  const paramLeaves = space.leaves(params0, 'params0 must have');
   const inputs = [...paramLeaves, lr, decay];
-  const probe = () => flatten(f(space.rebuild(paramLeaves), 0), 'reversibleMomentum (the loss value)').leaves;
+  const probe = () => {
+    const value = f(space.rebuild(paramLeaves), 0);
+    checkScalarResult('reversibleMomentum', 'loss', value);
+    return flatten(value, 'reversibleMomentum').leaves;
+  };
   const top = plainOrRecorded(topTrace([...inputs, ...probe().filter((p): p is Tensor => p instanceof Tensor)]));
-  const run = new Run(f, space, radixBits, T, options.trajectory ?? 'reverse', info);
+  const run = new Run(f, space, radixBits, T, options.trajectory ?? 'reverse', info, reporter);
   if (top === null) return space.rebuild(space.toLeaves(run.forward(space.flatOfLeaves(paramLeaves), lr.data, decay.data).values()));
   if (top instanceof JvpTrace) {
     throw new InvalidArgumentError('reversibleMomentum: forward mode (jvp) is not supported; unroll optimizers.momentum with ad.scan instead.');
@@ -116,6 +137,11 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
 }
 
 function schedule(v: Tensor | number, T: number, name: string): Tensor {
+  if (!(v instanceof Tensor || typeof v === 'number')) {
+    throw new InvalidArgumentError(
+      `reversibleMomentum: option ${name} must be a number, a 0-d tensor or a [${T}] tensor (one per step), got ${shown(v)}.`,
+    );
+  }
   const t = asTensor(v, 'reversibleMomentum');
   if (!(t.ndim === 0 || (t.ndim === 1 && t.shape[0] === T))) {
     throw new InvalidArgumentError(`reversibleMomentum: ${name} must be a scalar or have shape [${T}] (one per step), got [${t.shape.join(',')}].`);
@@ -132,11 +158,12 @@ class Run {
   constructor(
     private readonly loss: Loss, private readonly space: Space, private readonly radixBits: number,
     private readonly T: number, private readonly mode: 'reverse' | 'store', private readonly info: ReversibleInfo,
+    private readonly reporter: Reporter,
   ) {}
 
   private gradient(w: Float64Array, t: number): Float64Array {
     this.info.gradientEvaluations++;
-    return this.space.toFlat(grad((p: any) => this.loss(p, t))(this.space.toTree(w)), 'the gradient of loss');
+    return this.space.toFlat(grad((p: any) => this.loss(p, t))(this.space.toTree(w)), 'the gradient of loss must have');
   }
 
   forward(w0: Float64Array, alpha: Float64Array, gamma: Float64Array): FixedPointVector {
@@ -213,6 +240,15 @@ class Run {
       const start = this.initial!;
       this.info.reversedExactly = w.ints.every((x, i) => x === start[i]) && v.ints.every((x) => x === 0n) &&
         v.buffer.every((b) => b === 0n) && w.buffer.every((b) => b === 0n);
+      // The reversal recomputes ∇L(w_t, t) and trusts it to equal the forward pass's: if it did not
+      // arrive back at w_0 and v_0 = 0 exactly, some recomputed gradient differed, and every
+      // hypergradient after it was computed along a different trajectory.
+      if (!this.info.reversedExactly) {
+        this.reporter.report('reversal',
+          'reversibleMomentum: running the optimizer backwards did not arrive back at the initial parameters bit for bit, so the ' +
+            'hypergradients are wrong. loss(params, step) must be deterministic: the same value for the same params and step ' +
+            "(choose minibatches and noise from the step index, not from Math.random), or pass trajectory: 'store'.");
+      }
     }
     return { dW, dAlpha, dGamma, dCaptured: captured.map((b, i) => new Tensor(dCaptured[i]!, [...b.shape])) };
   }

@@ -1,18 +1,17 @@
 /** @file root: a solution of F(x) = 0, differentiable with respect to everything F closes over (implicit function theorem). */
 import type { Tensor } from '../tensor/tensor.js';
-import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
-import { InvalidArgumentError } from '../core/errors.js';
+import type { PyTree, TensorTree } from '../core/pytree.js';
 import { jvp } from '../transforms/jvp.js';
 import { vjp, type Pullback } from '../transforms/vjp.js';
-import { checkFunction } from '../transforms/args.js';
 import { Space } from './space.js';
 import { plainLeaves, solveImplicit, type ImplicitProblem } from './levels.js';
-import { linearSolve } from './linearSolve.js';
+import { derivativeSolve, type DerivativeSystem } from './linearSolve.js';
 import { newtonKrylov } from './newtonKrylov.js';
-import { warnOnce, type LinearSolveInfo } from './diagnostics.js';
+import { Reporter, resetAdjointInfo, type AdjointInfo, type ReportOptions } from './diagnostics.js';
+import { anything, checkCallable, checkOptions, checkTolerance, count, flag, nonNegative, oneOf, plainObject, positiveCount } from './options.js';
 
-export interface RootOptions {
-  /** Stop when ‖F(x)‖∞ ≤ tol. Default 1e-10. */
+export interface RootOptions extends ReportOptions {
+  /** Stop when ‖F(x)‖∞ ≤ tol (> 0). Default 1e-10. */
   tol?: number;
   /** Most Newton steps. Default 100. */
   maxIter?: number;
@@ -29,13 +28,14 @@ export interface RootOptions {
   solverMaxIter?: number;
   /** GMRES restart length. Default 30. */
   restart?: number;
-  /** Filled in with what happened: see RootInfo. */
+  /**
+   * Filled in with what happened: see RootInfo. A Newton run or a derivative's solve that does not
+   * converge also prints a warning, once per call site, or throws a ConvergenceError with `throw: true`.
+   */
   info?: Partial<RootInfo>;
-  /** Print a console warning (once per kind) on non-convergence. Default true. */
-  warn?: boolean;
 }
 
-export interface RootInfo {
+export interface RootInfo extends AdjointInfo {
   converged: boolean;
   message: string;
   /** Newton steps. */
@@ -45,19 +45,13 @@ export interface RootInfo {
   jvps: number;
   /** ‖F(x*)‖∞. */
   residualNorm: number;
-  /** The last linear solve Jᵀu = x̄ of a backward pass (or J v = r of a forward pass); null until one runs. */
-  adjoint: LinearSolveInfo | null;
-  adjointSolves: number;
-  warnings: string[];
 }
 
-function resetInfo(into: Partial<RootInfo> | undefined): RootInfo {
-  const info = (into ?? {}) as RootInfo;
-  Object.assign(info, {
-    converged: false, message: '', iterations: 0, evaluations: 0, jvps: 0, residualNorm: NaN, adjoint: null, adjointSolves: 0, warnings: [],
-  });
-  return info;
-}
+// The options and what each must be (the tolerances are checked on their own, below).
+const OPTIONS = {
+  tol: anything, maxIter: count, solver: oneOf('gmres', 'cg', 'minres'), damping: nonNegative, solverTol: anything,
+  solverMaxIter: count, restart: positiveCount, info: plainObject, warn: flag, throw: flag,
+};
 
 /**
  * x* with F(x*) = 0, by Newton–Krylov from `x0` (GMRES on Jacobian-vector products, backtracking
@@ -67,28 +61,30 @@ function resetInfo(into: Partial<RootInfo> | undefined): RootInfo {
  * Fixed points z = f(z) are roots of F(z) = z − f(z): implicit layers, equilibrium models.
  *
  * `F` maps x's structure to x's structure. `x0` receives no gradient. Diagnostics go into
- * `options.info`; a run that does not converge prints a warning once.
+ * `options.info`; a run or a derivative's solve that does not converge prints a warning once per
+ * call site (or throws a ConvergenceError with `throw: true`).
  * @example
  * // The cube root: x³ = a, dx/da = 1/(3x²)
  * const cbrt = (a) => ad.root((x) => ad.sub(ad.pow(x, 3), a), ad.tensor(1));
  * ad.grad(cbrt)(8); // 1/12
  */
 export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): TensorTree<T> {
-  checkFunction(F, 'root');
+  checkCallable('root', 'F', F, '(x) => ad.sub(ad.pow(x, 3), 2)');
+  checkOptions('root', options, OPTIONS);
+  checkTolerance('root', 'tol', options.tol);
+  checkTolerance('root', 'solverTol', options.solverTol);
   const solver = options.solver ?? 'gmres';
-  if (!['gmres', 'cg', 'minres'].includes(solver)) {
-    throw new InvalidArgumentError(`root: option solver must be 'gmres', 'cg' or 'minres', got ${JSON.stringify(options.solver)}.`);
-  }
-  if (options.tol !== undefined && !(options.tol >= 0)) throw new InvalidArgumentError(`root: option tol must be a number ≥ 0, got ${options.tol}.`);
-  const space = Space.of(x0, 'root');
+  const space = Space.of(x0, 'root', 'x0');
   const start = plainLeaves(x0, 'root');
-  const info = resetInfo(options.info);
-  const print = options.warn ?? true;
+  const info = resetAdjointInfo<RootInfo>(options.info);
+  Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, jvps: 0, residualNorm: NaN });
+  const reporter = new Reporter('root', info, options);
   const f = F as (x: any) => PyTree;
   const tol = options.tol ?? 1e-10;
-  const Fx = (x: readonly Tensor[]): Tensor[] => space.leaves(f(space.rebuild(x)), 'the value of F (it must have the structure and shapes of x0)');
+  const Fx = (x: readonly Tensor[]): Tensor[] => space.leaves(f(space.rebuild(x)), 'F must return');
 
-  const solveJ = (x: readonly Tensor[], rhs: readonly Tensor[], transpose: boolean): Tensor[] => {
+  // Jᵀu = x̄ for a backward pass, J v = r for a forward-mode pass, J = ∂F/∂x at x*.
+  const system = (x: readonly Tensor[], transpose: boolean): DerivativeSystem => {
     let pullback: Pullback | null = null;
     const matvec = transpose || solver !== 'gmres'
       ? (v: PyTree) => {
@@ -96,27 +92,23 @@ export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): 
         return pullback(v)[0];
       }
       : (v: PyTree) => jvp(f, [space.rebuild(x)], [v])[1];
-    const r = linearSolve(solver, matvec, space.rebuild(rhs as Tensor[]), {
-      tol: options.solverTol ?? 1e-10, maxIter: options.solverMaxIter, damping: options.damping ?? 0, restart: options.restart,
-    });
-    info.adjoint = { solver, iterations: r.iterations, residualNorm: r.residualNorm, converged: r.converged, negativeCurvature: r.negativeCurvature };
-    info.adjointSolves++;
-    if (!r.converged) {
-      warnOnce(info.warnings, print, 'root-solve',
-        `root: the linear solve for the implicit derivative did not converge (${solver}, ${r.iterations} iterations, residual ` +
-          `${r.residualNorm.toExponential(2)}); ∂F/∂x may be singular at x*. Raise solverMaxIter or add damping.`);
-    }
-    return space.leaves(r.x, 'x');
+    return {
+      kind: solver, matvec, space, reporter,
+      settings: { tol: options.solverTol ?? 1e-10, maxIter: options.solverMaxIter, damping: options.damping ?? 0, restart: options.restart },
+      matrix: '∂F/∂x at x*',
+      curvatureAdvice: "Use solver: 'minres' (symmetric ∂F/∂x) or 'gmres'.",
+      advice: '∂F/∂x may be singular at x*: raise solverMaxIter, or add damping.',
+    };
   };
 
   const problem: ImplicitProblem = {
     name: 'root',
-    probe: () => flatten(f(space.rebuild(start)), 'root (the value of F)').leaves,
+    probe: () => Fx(start),
     solve: () => {
       const flatF = (x: Float64Array) => space.flatOfLeaves(Fx(space.toLeaves(x)));
       const jacobianAt = (x: Float64Array) => {
         const at = space.toTree(x);
-        return (v: Float64Array) => space.toFlat(jvp(f, [at], [space.toTree(v)])[1], 'a Jacobian-vector product');
+        return (v: Float64Array) => space.toFlat(jvp(f, [at], [space.toTree(v)])[1], 'a Jacobian-vector product must have');
       };
       const r = newtonKrylov(flatF, jacobianAt, space.flatOfLeaves(start), {
         tol, maxIter: options.maxIter ?? 100, solver, restart: options.restart ?? 30,
@@ -125,15 +117,15 @@ export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): 
         converged: r.converged, message: r.message, iterations: r.iterations, evaluations: r.evaluations, jvps: r.jvps, residualNorm: r.residualNorm,
       });
       if (!r.converged) {
-        warnOnce(info.warnings, print, 'root-inner',
+        reporter.report('inner',
           `root: Newton–Krylov stopped before ‖F‖∞ ≤ tol (${r.residualNorm.toExponential(2)} > ${tol} after ${r.iterations} steps: ` +
-            `${r.message}); x* is not a root, so its implicit derivative is approximate.`);
+            `${r.message}); x* is not a root, so its implicit derivative is approximate. Raise maxIter, or start x0 closer to a root.`);
       }
       return space.toLeaves(r.x);
     },
     residual: (x) => Fx(x),
-    adjointSolve: (x, _args, g) => solveJ(x, g, true),
-    tangentSolve: (x, _args, r) => solveJ(x, r, false),
+    adjointSolve: (x, _args, g) => derivativeSolve(system(x, true), 'backward', g),
+    tangentSolve: (x, _args, r) => derivativeSolve(system(x, false), 'forward-mode', r),
   };
   return space.rebuild(solveImplicit(problem, [])) as TensorTree<T>;
 }

@@ -2,8 +2,9 @@
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor } from '../tensor/create.js';
 import { flatten, treesMatch, unflatten, type TreeDef } from '../core/pytree.js';
-import { ShapeError } from '../core/errors.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual, type Shape } from '../tensor/shape.js';
+import { shown } from './options.js';
 
 /**
  * The vector space of one pytree structure: its leaves' shapes laid end to end. A solver works on
@@ -13,7 +14,7 @@ export class Space {
   readonly size: number;
   private readonly offsets: number[];
 
-  private constructor(readonly def: TreeDef, readonly shapes: readonly Shape[], private readonly op: string) {
+  private constructor(readonly def: TreeDef, readonly shapes: readonly Shape[], private readonly op: string, private readonly ref: string) {
     this.offsets = [];
     let size = 0;
     for (const s of shapes) {
@@ -23,24 +24,43 @@ export class Space {
     this.size = size;
   }
 
-  /** The space of `tree`'s structure and shapes; `op` names the caller in errors. */
-  static of(tree: unknown, op: string): Space {
-    const { leaves, def } = flatten(tree, op);
-    return new Space(def, leaves.map((l) => asTensor(l, op).shape), op);
+  /**
+   * The space of `tree`'s structure and shapes; `op` names the caller in errors and `ref` the
+   * argument that fixes the space ('b', 'theta0', …).
+   */
+  static of(tree: unknown, op: string, ref: string): Space {
+    if (!(tree instanceof Tensor || typeof tree === 'number' || (typeof tree === 'object' && tree !== null))) {
+      throw new InvalidArgumentError(
+        `${op}: ${ref} must be a tensor, a number, or a pytree of them (nested arrays and plain objects), got ${shown(tree)}.`,
+      );
+    }
+    const { leaves, def } = flatten(tree, `${op} (${ref})`);
+    return new Space(def, leaves.map((l) => asTensor(l, op).shape), op, ref);
   }
 
-  /** `tree`'s leaves as tensors (numbers become 0-d tensors), checked against this space. */
-  leaves(tree: unknown, what: string): Tensor[] {
+  /**
+   * `tree`'s leaves as tensors (numbers become 0-d tensors), checked against this space. `must`
+   * says what was wrong in the user's terms: 'matvec must return', 'x0 must have'.
+   */
+  leaves(tree: unknown, must: string): Tensor[] {
+    const wanted = `${this.ref}'s structure and shapes`;
+    if (tree === undefined) {
+      throw new InvalidArgumentError(`${this.op}: ${must} ${wanted}, got undefined; did a function forget to \`return\` its result?`);
+    }
     const { leaves, def } = flatten(tree, this.op);
     if (!treesMatch(def, this.def) || leaves.length !== this.shapes.length) {
-      throw new ShapeError(`${this.op}: ${what} must have the same pytree structure as the right-hand side / starting point.`);
+      throw new ShapeError(
+        `${this.op}: ${must} ${wanted}, but its pytree has ${leaves.length} leaves arranged differently from ${this.ref}'s ${this.shapes.length}; ` +
+          `give it the same nesting of arrays and objects.`,
+      );
     }
     return leaves.map((l, i) => {
       const t = asTensor(l, this.op);
       const shape = this.shapes[i]!;
       if (!shapesEqual(t.shape, shape)) {
+        const where = this.shapes.length === 1 ? '' : ` at leaf ${i}`;
         throw new ShapeError(
-          `${this.op}: leaf ${i} of ${what} has shape ${formatShape(t.shape)}, but the matching leaf of the right-hand side / starting point has shape ${formatShape(shape)}.`,
+          `${this.op}: ${must} ${wanted}, but it has shape ${formatShape(t.shape)}${where} where ${this.ref} has shape ${formatShape(shape)}.`,
         );
       }
       return t;
@@ -48,8 +68,8 @@ export class Space {
   }
 
   /** The leaves' values, concatenated (a copy; boxed tensors share their primal's values). */
-  toFlat(tree: unknown, what: string): Float64Array {
-    return this.flatOfLeaves(this.leaves(tree, what));
+  toFlat(tree: unknown, must: string): Float64Array {
+    return this.flatOfLeaves(this.leaves(tree, must));
   }
 
   flatOfLeaves(leaves: readonly Tensor[]): Float64Array {

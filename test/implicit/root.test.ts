@@ -62,6 +62,6 @@ describe('root', () => {
   });
 
   it('F must map x to the same structure', () => {
-    expect(() => ad.root(() => ad.zeros([3]), ad.zeros([2]))).toThrow(/root: leaf 0 of the value of F/);
+    expect(() => ad.root(() => ad.zeros([3]), ad.zeros([2]))).toThrow(/root: F must return x0's structure and shapes, but it has shape \[3\] where x0 has shape \[2\]/);
   });
 });
