@@ -1,9 +1,42 @@
-/** @file Anomaly mode: every forward value and every cotangent checked for NaN and ±Infinity, blamed on the user's line that made it. */
+/**
+ * @file Anomaly mode: a NaN or ±Infinity that reaches a result or a cotangent is flagged, blamed on
+ * the op and the user's line that made it.
+ *
+ * By default a non-finite forward value is not an error where it is made: `where(z > 0, sqrt(z), 0)`
+ * computes sqrt of a negative number on purpose, and a CRF's −∞ mask makes −∞ scores that the
+ * log-partition absorbs. So every op output that is not finite is tagged with its *origin* (the op
+ * and the call site that first made a bad value on its path), and the error comes when a bad value
+ * reaches something the user sees — the function's return value, what a transformation returns, a
+ * value read (`item()`, `toArray()`) — or when a cotangent is not finite, naming the origin. The
+ * strict setting throws at the first non-finite intermediate instead, as PyTorch's anomaly mode does.
+ */
 import type { Tensor } from '../tensor/tensor.js';
 import { AnomalyError } from './errors.js';
 
-/** Global switch, read on the hot path (a single property load when off). @internal */
-export const anomaly = { enabled: false, /** > 0 while a VJP rule runs: its intermediates are not user values */ inRule: 0 };
+/** What `detectAnomalies` checks. */
+export interface AnomalyOptions {
+  /** Throw at the first op whose output is not finite, even if it never reaches a result (default false). */
+  readonly strict?: boolean;
+  /** Flag NaN only; ±Infinity is allowed (default false: both). */
+  readonly nanOnly?: boolean;
+  /** Which pass to check: forward values, backward cotangents, or both (default). */
+  readonly pass?: 'both' | 'forward' | 'backward';
+}
+
+/** Global switch and settings, read on the hot path (a single property load when off). @internal */
+export const anomaly = {
+  enabled: false,
+  /** > 0 while a VJP rule runs: its intermediates are not user values */
+  inRule: 0,
+  strict: false,
+  nanOnly: false,
+  forward: true,
+  backward: true,
+};
+
+/** Where a bad value came from: the op that first made one on its path, and the user's line. */
+interface Origin { readonly op: string; readonly site: string; readonly value: number; readonly index: number }
+const origins = new WeakMap<Tensor, Origin>();
 
 // This file's URL locates the library (src/ or dist/), so its own frames can be skipped.
 const libraryRoot = (() => {
@@ -27,7 +60,12 @@ export function captureSite(): string {
   return frames.slice(0, 3).join('\n    ') || '(unknown location)';
 }
 
+/** The first flagged entry: NaN, or also ±Infinity unless `nanOnly`. */
 function firstBad(data: Float64Array): number {
+  if (anomaly.nanOnly) {
+    for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) return i;
+    return -1;
+  }
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
   return -1;
 }
@@ -36,23 +74,96 @@ function describeValue(v: number): string {
   return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
 }
 
-/** Throws if a user-visible forward value is not finite. @internal */
-export function checkForward(op: string, out: Tensor): void {
-  if (anomaly.inRule > 0) return;
+/** A boxed tensor's plain value at the bottom (where origins are kept). */
+function plainOf(t: Tensor): Tensor {
+  let p = t;
+  while (p.trace !== null && p.primal !== null) p = p.primal;
+  return p;
+}
+
+/**
+ * Checks an op's output in the forward pass. Strict: throws at the first bad value. Otherwise:
+ * tags the output with its origin (inherited from a bad input, else this op). @internal
+ */
+export function checkForward(op: string, out: Tensor, inputs: readonly Tensor[]): void {
+  if (anomaly.inRule > 0 || !anomaly.forward) return;
   const i = firstBad(out.data);
   if (i < 0) return;
-  const site = captureSite();
+  if (anomaly.strict) {
+    const site = captureSite();
+    throw new AnomalyError(
+      `detectAnomalies: op '${op}' produced ${describeValue(out.data[i]!)} at flat index ${i} of its output ` +
+        `(shape [${out.shape.join(',')}]).\n  called at ${site}\nCheck the op's inputs there (a log or sqrt of a non-positive number, ` +
+        `a division by zero, an overflow).`,
+      op,
+      site,
+    );
+  }
+  for (const x of inputs) {
+    const inherited = origins.get(plainOf(x));
+    if (inherited !== undefined) {
+      origins.set(out, inherited);
+      return;
+    }
+  }
+  origins.set(out, { op, site: captureSite(), value: out.data[i]!, index: i });
+}
+
+/**
+ * Checks values that reach the user (`what` says which: "the result of grad", "a value read by
+ * item()"): throws, naming the op that made a bad one. Arrays and plain objects are walked;
+ * other leaves are ignored. @internal
+ */
+export function checkResult(value: unknown, what: string): void {
+  if (!anomaly.enabled || !anomaly.forward) return;
+  const stack: unknown[] = [value];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (anomaly.nanOnly ? v !== v : !Number.isFinite(v)) throwAtResult(what, v, null, null);
+    } else if (isTensor(v)) {
+      const plain = plainOf(v);
+      const i = firstBad(plain.data);
+      if (i >= 0) throwAtResult(what, plain.data[i]!, plain, i);
+    } else if (v !== null && typeof v === 'object' && !seen.has(v)) {
+      seen.add(v);
+      const proto = Object.getPrototypeOf(v);
+      if (Array.isArray(v)) stack.push(...v);
+      else if (proto === Object.prototype || proto === null) stack.push(...Object.values(v));
+    }
+  }
+}
+
+function isTensor(v: unknown): v is Tensor {
+  return v !== null && typeof v === 'object' && 'shape' in v && 'buffer' in v && 'trace' in v;
+}
+
+function throwAtResult(what: string, value: number, t: Tensor | null, index: number | null): never {
+  const origin = t === null ? undefined : origins.get(t);
+  const at = t === null ? '' : ` (flat index ${index}, shape [${t.shape.join(',')}])`;
+  if (origin === undefined) {
+    throw new AnomalyError(
+      `detectAnomalies: ${describeValue(value)} reached ${what}${at}, and no forward op inside detectAnomalies made it: ` +
+        `it was given as an input, or made by a derivative rule in a backward pass (check cotangents too, with ` +
+        `pass: 'both'). Check the data you pass in.`,
+      '(input)',
+      '(unknown location)',
+    );
+  }
   throw new AnomalyError(
-    `detectAnomalies: op '${op}' produced ${describeValue(out.data[i]!)} at flat index ${i} of its output ` +
-      `(shape [${out.shape.join(',')}]).\n  called at ${site}\nCheck the op's inputs there (a log or sqrt of a non-positive number, ` +
-      `a division by zero, an overflow).`,
-    op,
-    site,
+    `detectAnomalies: ${describeValue(value)} reached ${what}${at}. It was made by op '${origin.op}' ` +
+      `(${describeValue(origin.value)} at flat index ${origin.index} of its output)\n  called at ${origin.site}\n` +
+      `Check the op's inputs there (a log or sqrt of a non-positive number, a division by zero, an overflow), or mask ` +
+      `the value away with where().`,
+    origin.op,
+    origin.site,
   );
 }
 
 /** Throws if a cotangent flowing into input `index` of `op` is not finite. @internal */
 export function checkCotangent(op: string, index: number, ct: Tensor, site: string | null): void {
+  if (!anomaly.backward) return;
   const i = firstBad(ct.data);
   if (i < 0) return;
   const where = site ?? '(site not recorded: the call was traced before detectAnomalies began)';
@@ -65,21 +176,18 @@ export function checkCotangent(op: string, index: number, ct: Tensor, site: stri
   );
 }
 
-/**
- * Runs `fn` with anomaly checks on: every op's output in the forward pass and every cotangent in
- * the backward pass is checked for NaN and ±Infinity, and the first one found throws an
- * `AnomalyError` naming the op and the line of user code that called it. Slower; for debugging.
- * @example
- * const g = ad.grad((x) => ad.sqrt(x).sum());
- * ad.detectAnomalies(() => g(ad.tensor([1, 4]))); // fine
- * // ad.detectAnomalies(() => g(ad.tensor([0, 4]))); // AnomalyError: backward pass of op 'sqrt' produced Infinity
- */
-export function detectAnomalies<T>(fn: () => T): T {
-  const was = anomaly.enabled;
+/** Runs `fn` with anomaly mode on and `options` in force, restoring the previous settings after. @internal */
+export function withAnomalyMode<T>(options: AnomalyOptions, fn: () => T): T {
+  const saved = { ...anomaly };
+  const pass = options.pass ?? 'both';
   anomaly.enabled = true;
+  anomaly.strict = options.strict ?? false;
+  anomaly.nanOnly = options.nanOnly ?? false;
+  anomaly.forward = pass !== 'backward';
+  anomaly.backward = pass !== 'forward';
   try {
     return fn();
   } finally {
-    anomaly.enabled = was;
+    Object.assign(anomaly, saved, { inRule: anomaly.inRule });
   }
 }

@@ -1,4 +1,6 @@
 /** @file Profile mode: for one call, time per op kind in the forward and backward passes, and the tape's size. */
+import { checkFunction, checkSynchronous } from './functions.js';
+import { InvalidArgumentError } from './errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from './primitive.js';
 import { memoryStats, resetPeakMemory } from './memory.js';
@@ -85,7 +87,10 @@ const sorted = (table: Map<string, OpTime>) => [...table.values()].sort((a, b) =
  * profile.backward[0].op; // the op whose backward rule took longest, e.g. 'matmul'
  */
 export function profile<T>(fn: () => T): { result: T; profile: Profile } {
-  if (profiler.active) throw new Error('profile: already profiling (profile calls do not nest)');
+  checkFunction(fn, 'profile');
+  if (profiler.active) {
+    throw new InvalidArgumentError('profile: already profiling (profile calls do not nest); profile the outer call only.');
+  }
   profiler.active = true;
   profiler.tapeNodes = 0;
   profiler.forward = new Map();
@@ -95,6 +100,7 @@ export function profile<T>(fn: () => T): { result: T; profile: Profile } {
   const t0 = performance.now();
   try {
     const result = fn();
+    checkSynchronous(result, 'profile');
     const totalMs = performance.now() - t0;
     return {
       result,

@@ -34,18 +34,34 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Leaves in a fixed order (arrays by index, objects by key order) and the structure to rebuild them. */
 export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | number>; def: TreeDef } {
   const leaves: Array<Tensor | number> = [];
-  const walk = (node: unknown, path: string): TreeDef => {
+  // Arrays and objects on the path from the root: one met again contains itself (an endless tree).
+  const path = new Set<object>();
+  const walk = (node: unknown, at: string): TreeDef => {
     if (node instanceof Tensor || typeof node === 'number') {
       leaves.push(node);
       return LEAF;
     }
-    if (Array.isArray(node)) return { kind: 'array', children: node.map((c, i) => walk(c, `${path}[${i}]`)) };
-    if (isPlainObject(node)) {
-      const keys = Object.keys(node);
-      return { kind: 'object', keys, children: keys.map((k) => walk(node[k], `${path}.${k}`)) };
+    const isArray = Array.isArray(node);
+    if (isArray || isPlainObject(node)) {
+      if (path.has(node)) {
+        throw new InvalidArgumentError(
+          `${op}: the argument contains itself at ${at || 'the top'} (a cyclic structure); pass a tree of tensors ` +
+            `and numbers without cycles, or close over the cyclic object instead of passing it.`,
+        );
+      }
+      path.add(node);
+      let def: TreeDef;
+      if (isArray) def = { kind: 'array', children: (node as unknown[]).map((c, i) => walk(c, `${at}[${i}]`)) };
+      else {
+        const obj = node as Record<string, unknown>;
+        const keys = Object.keys(obj);
+        def = { kind: 'object', keys, children: keys.map((k) => walk(obj[k], `${at}.${k}`)) };
+      }
+      path.delete(node);
+      return def;
     }
     throw new InvalidArgumentError(
-      `${op}: the leaf at ${path || 'the top'} is ${describe(node)}; leaves of arguments and results must be ` +
+      `${op}: the leaf at ${at || 'the top'} is ${describe(node)}; leaves of arguments and results must be ` +
         `tensors or numbers (in nested arrays and plain objects). Close over other values instead of passing them.`,
     );
   };

@@ -116,7 +116,7 @@ export function applyGeneral<P>(prim: Primitive<P>, inputs: Tensor[], params: P)
   const top = topTrace(inputs);
   if (top === null) {
     const out = profiler.active ? timedForward(prim, inputs, params) : prim.forward(inputs, params);
-    if (anomaly.enabled) checkForward(prim.name, out);
+    if (anomaly.enabled) checkForward(prim.name, out, inputs);
     return out;
   }
   return top.process(prim, inputs, params);

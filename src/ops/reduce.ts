@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { div, equal, mulStrong, sub } from './binary.js';
 import { exp } from './unary.js';
-import { where } from './select.js';
+import { stopGradient, where } from './select.js';
 import { broadcastTo, reshape } from './shape.js';
 import { chain, linearTangent } from './rules.js';
 
@@ -46,10 +46,20 @@ function extremumWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor 
   return div(mask, sum(mask, axes, true));
 }
 
-// d logsumexp(x) = softmax(x) = exp(x − lse); where lse = −∞ (all −∞) the weights are 0, not NaN.
-function softmaxWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
-  const lse = kept(y, x.shape, axes);
-  return exp(sub(x, where(equal(lse, -Infinity), 0, lse)));
+/** The maximum over `axes` (kept), as a constant shift: −∞ (an all −∞ row) is read as 0, so x − m is never NaN there. */
+function maxShift(x: Tensor, axes: readonly number[]): Tensor {
+  const m = stopGradient(max(x, axes, true));
+  return where(equal(m, -Infinity), 0, m);
+}
+
+// d logsumexp(x) = softmax(x) = exp(x − m) / Σ exp(x − m) for any shift m. With m = max x the
+// difference x − m is exact, so the weights are accurate to rounding however large the logits:
+// exp(x − lse) would lose |lse|·ε in the exponent (5e-7 relative at 1e10). Where every entry
+// is −∞ the empty sum is read as 1, so the weights are 0, not NaN.
+function softmaxWeights(x: Tensor, _y: Tensor, axes: readonly number[]): Tensor {
+  const e = exp(sub(x, maxShift(x, axes)));
+  const s = sum(e, axes, true);
+  return div(e, where(equal(s, 0), 1, s));
 }
 
 function weightedReduction(name: 'max' | 'min' | 'logsumexp', weights: (x: Tensor, y: Tensor, axes: readonly number[]) => Tensor) {
@@ -103,15 +113,23 @@ export function mean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   return div(sum(t, axes, keepdims), count);
 }
 
-/** log softmax along `axis`: x − logsumexp(x). @example ad.logSoftmax(ad.tensor([1, 2, 3])) */
+/**
+ * log softmax along `axis`: (x − m) − logsumexp(x − m) with m = max x a constant shift, so the
+ * result is exact where x − logsumexp(x) would round (softmax([1e16, 1e16]) is [0.5, 0.5], not [1, 1]).
+ * @example ad.logSoftmax(ad.tensor([1, 2, 3]))
+ */
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   const t = asTensor(x, 'logSoftmax');
-  return sub(t, logsumexp(t, axis, true));
+  const axes = [normalizeAxis(axis, t.ndim, 'logSoftmax')];
+  const shifted = sub(t, maxShift(t, axes));
+  return sub(shifted, logsumexp(shifted, axes, true));
 }
 
 /** softmax along `axis`, computed as exp(logSoftmax) so it never overflows. @example ad.softmax(ad.tensor([1, 2, 3])) */
 export function softmax(x: TensorLike, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  const t = asTensor(x, 'softmax');
+  normalizeAxis(axis, t.ndim, 'softmax');
+  return exp(logSoftmax(t, axis));
 }
 
 interface CumsumParams { readonly axis: number; readonly reverse: boolean }
@@ -132,6 +150,5 @@ function cumsumAlong(x: Tensor, axis: number, reverse: boolean): Tensor {
 /** Cumulative sum along `axis`. @example ad.cumsum(ad.tensor([1, 2, 3]), 0) // [1, 3, 6] */
 export function cumsum(x: TensorLike, axis: number): Tensor {
   const t = asTensor(x, 'cumsum');
-  if (t.ndim === 0) return t;
   return cumsumAlong(t, normalizeAxis(axis, t.ndim, 'cumsum'), false);
 }

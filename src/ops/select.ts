@@ -46,7 +46,9 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
  * @example ad.clip(ad.tensor([-2, 0.5, 3]), 0, 1) // [0, 0.5, 1]
  */
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
-  return where(less(x, lo), lo, where(greater(x, hi), hi, x));
+  const [t, l, h] = [asTensor(x, 'clip'), asTensor(lo, 'clip'), asTensor(hi, 'clip')];
+  broadcastShapes('clip', t.shape, l.shape, h.shape); // errors name clip, not the ops below
+  return where(less(t, l), l, where(greater(t, h), h, t));
 }
 
 // The identity with zero derivative: no VJP or JVP rule, so every differentiating level sees a

@@ -9,7 +9,7 @@ import {
   broadcastShapes, checkShape, formatShape, normalizeAxis, shapesEqual, sizeOf, type Shape,
 } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, zeros, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
 import { linearTangent, sumToShape } from './rules.js';
 
 // reshape shares storage; it is linear, so its transpose reshapes back.
@@ -33,8 +33,14 @@ export function reshape(x: TensorLike, shape: Shape): Tensor {
 }
 
 function inferShape(shape: Shape, size: number, from: Shape): number[] {
+  if (!Array.isArray(shape)) {
+    throw new InvalidArgumentError(`reshape: the new shape must be an array of integers, got ${describe(shape)}; e.g. reshape(x, [2, -1]).`);
+  }
   const out = [...shape];
   const free = out.indexOf(-1);
+  if (out.lastIndexOf(-1) !== free) {
+    throw new ShapeError(`reshape: ${formatShape(shape)} has more than one -1; at most one entry may be inferred, give the others.`);
+  }
   if (free >= 0) {
     const known = sizeOf(out.filter((_, i) => i !== free));
     if (known === 0 || size % known !== 0) {
@@ -204,7 +210,7 @@ export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
       throw new ShapeError(`stack: tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(ts[0]!.shape)}; stacked tensors must have equal shapes.`);
     }
   }
-  const ax = normalizeAxis(axis, ts[0]!.ndim + 1, 'stack');
+  const ax = newAxis(axis, ts[0]!, 'stack');
   return concat(ts.map((t) => expandDims(t, ax)), ax);
 }
 
@@ -243,21 +249,51 @@ const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
  * The result's `axis` has length `indices.length`.
  * @example ad.take(ad.tensor([10, 20, 30]), [2, 0]) // [30, 10]
  */
-export function take(x: TensorLike, indices: readonly number[] | Int32Array | Tensor, axis = 0): Tensor {
+export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Tensor, axis = 0): Tensor {
   const t = asTensor(x, 'take');
   const ax = normalizeAxis(axis, t.ndim, 'take');
   const n = t.shape[ax]!;
-  const raw = indices instanceof Tensor ? indices.data : indices;
+  // The indices' own shape replaces the axis (as NumPy's take): a number removes it, a [2, 2]
+  // tensor of indices makes it two axes.
+  let raw: ArrayLike<unknown>, indexShape: number[];
+  if (typeof indices === 'number') [raw, indexShape] = [[indices], []];
+  else if (indices instanceof Tensor) [raw, indexShape] = [indices.data, [...indices.shape]];
+  else if (Array.isArray(indices) || indices instanceof Int32Array) [raw, indexShape] = [indices, [indices.length]];
+  else {
+    throw new InvalidArgumentError(
+      `take: indices must be an integer, an array of integers, an Int32Array or a tensor of integer values, got ${describe(indices)}.`,
+    );
+  }
   const idx = new Int32Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
-    let v = raw[i]!;
-    if (v < 0) v += n;
-    if (!Number.isInteger(v) || v < 0 || v >= n) {
-      throw new InvalidArgumentError(`take: index ${raw[i]} is out of range for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}).`);
+    const given = raw[i];
+    if (typeof given !== 'number' || !Number.isInteger(given)) {
+      const what = typeof given === 'string' ? `the string '${given}'` : typeof given === 'number' ? String(given) : describe(given);
+      throw new InvalidArgumentError(`take: index ${i} is ${what}, not an integer; indices must be whole numbers (round them, or use a tensor of integer values).`);
+    }
+    const v = given < 0 ? given + n : given;
+    if (v < 0 || v >= n) {
+      throw new InvalidArgumentError(
+        `take: index ${given} is out of range for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}); use an integer in [${-n}, ${n - 1}].`,
+      );
     }
     idx[i] = v;
   }
-  return apply(takeP, [t], { indices: idx, axis: ax, n });
+  const gathered = apply(takeP, [t], { indices: idx, axis: ax, n });
+  if (indexShape.length === 1) return gathered;
+  return reshape(gathered, [...t.shape.slice(0, ax), ...indexShape, ...t.shape.slice(ax + 1)]);
+}
+
+/** The position of an axis to insert into `t` (stack, expandDims): an integer in [−ndim−1, ndim]. */
+function newAxis(axis: number, t: Tensor, op: string): number {
+  const ndim = t.ndim + 1;
+  if (typeof axis === 'number' && Number.isInteger(axis) && (axis < -ndim || axis >= ndim)) {
+    throw new InvalidArgumentError(
+      `${op}: axis ${axis} is out of range for inserting an axis into a tensor of rank ${t.ndim} (shape ${formatShape(t.shape)}); ` +
+        `use an integer in [${-ndim}, ${ndim - 1}].`,
+    );
+  }
+  return normalizeAxis(axis, ndim, op);
 }
 
 /**
@@ -280,7 +316,7 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
 /** Inserts an axis of length 1 at `axis`. @example ad.expandDims(ad.zeros([3]), 0).shape // [1, 3] */
 export function expandDims(x: TensorLike, axis: number): Tensor {
   const t = asTensor(x, 'expandDims');
-  const ax = normalizeAxis(axis, t.ndim + 1, 'expandDims');
+  const ax = newAxis(axis, t, 'expandDims');
   const shape = [...t.shape];
   shape.splice(ax, 0, 1);
   return reshape(t, shape);

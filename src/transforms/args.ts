@@ -20,9 +20,20 @@ export function rebuildArgs(def: TreeDef, leaves: readonly Tensor[]): unknown[] 
   return unflatten(def, leaves) as unknown[];
 }
 
-/** Normalises `argnums` to a list of distinct, in-range indices. */
+/**
+ * Normalises `argnums` to a list of in-range indices. A repeated index is allowed (as in JAX): its
+ * gradient is given at each place it is listed.
+ */
 export function argnumList(argnums: number | readonly number[], count: number, op: string): number[] {
+  if (typeof argnums !== 'number' && !Array.isArray(argnums)) {
+    throw new InvalidArgumentError(
+      `${op}: argnums must be an argument index or an array of them, got ${describe(argnums)}; e.g. ${op}(f, 0) or ${op}(f, [0, 1]).`,
+    );
+  }
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
+  if (list.length === 0) {
+    throw new InvalidArgumentError(`${op}: argnums is an empty array; list at least one argument index, e.g. [0].`);
+  }
   for (const a of list) {
     if (!Number.isInteger(a) || a < 0 || a >= count) {
       throw new InvalidArgumentError(
@@ -33,8 +44,4 @@ export function argnumList(argnums: number | readonly number[], count: number, o
   return list;
 }
 
-export function checkFunction(f: unknown, op: string): void {
-  if (typeof f !== 'function') {
-    throw new InvalidArgumentError(`${op}: expected a function to transform, got ${describe(f)}.`);
-  }
-}
+export { checkFunction, checkResult, missingResult } from '../core/functions.js';

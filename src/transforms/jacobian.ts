@@ -5,9 +5,9 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { reshape, stack } from '../ops/shape.js';
 import { transpose } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
-import { checkFunction } from './args.js';
+import { checkFunction, checkResult } from './args.js';
 import { jvp } from './jvp.js';
-import { grad, vjp } from './vjp.js';
+import { gradFor, vjp } from './vjp.js';
 
 function basis(shape: readonly number[], i: number): Tensor {
   const e = zeros(shape);
@@ -17,6 +17,7 @@ function basis(shape: readonly number[], i: number): Tensor {
 
 function tensorOutput(y: unknown, op: string): Tensor {
   if (y instanceof Tensor || typeof y === 'number') return asTensor(y, op);
+  checkResult(y, op);
   throw new InvalidArgumentError(`${op}: the function must return a single tensor (got a pytree); jacobian is for tensor → tensor functions.`);
 }
 
@@ -29,9 +30,14 @@ function tensorOutput(y: unknown, op: string): Tensor {
  */
 export function jacobian(f: (x: Tensor) => Tensor | number): (x: Tensor | number) => Tensor {
   checkFunction(f, 'jacobian');
+  return jacobianAs(f, 'jacobian');
+}
+
+/** jacobian whose errors name `op` (hessian is the jacobian of the gradient). */
+function jacobianAs(f: (x: Tensor) => Tensor | number, op: string): (x: Tensor | number) => Tensor {
   return (xIn) => {
-    const x = asTensor(xIn, 'jacobian');
-    const fx = (z: Tensor) => tensorOutput(f(z), 'jacobian');
+    const x = asTensor(xIn, op);
+    const fx = (z: Tensor) => tensorOutput(f(z), op);
     const outSize = fx(stopGradient(x)).size; // decides the mode; plain values, no tape
     if (outSize === 0 || x.size === 0) return zeros([...fx(stopGradient(x)).shape, ...x.shape]);
     if (x.size < outSize) {
@@ -62,5 +68,5 @@ export function jacobian(f: (x: Tensor) => Tensor | number): (x: Tensor | number
  */
 export function hessian(f: (x: Tensor) => Tensor | number): (x: Tensor | number) => Tensor {
   checkFunction(f, 'hessian');
-  return jacobian(grad(f) as (x: Tensor) => Tensor);
+  return jacobianAs(gradFor(f, 'hessian') as (x: Tensor) => Tensor, 'hessian');
 }

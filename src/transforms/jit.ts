@@ -73,6 +73,8 @@ interface Entry {
   readonly outDef: TreeDef | null;
   readonly reason: string | null;
   replays: number;
+  /** Copies of the long typed-array arguments, keyed only by a hash of their bytes. */
+  hashed: readonly ArrayBufferView[];
 }
 
 /**
@@ -107,21 +109,32 @@ export function jit<F extends (...args: any[]) => any>(fn: F, options: JitOption
     // outer traces see its calls and diagnostics see its lines.
     if (anyTraceRunning() || anomaly.enabled || profiler.active) return fn(...args);
     const tensors: Tensor[] = [];
-    let key: string;
+    let sig: Signature;
     try {
-      key = signatureOf(args, tensors);
+      sig = signatureOf(args, tensors);
     } catch (e) {
       if (e === CYCLIC) return fn(...args); // an argument that contains itself has no signature
       throw e;
     }
+    const key = sig.key;
     const entry = cache.get(key);
     if (entry !== undefined) {
       if (entry.program === null) return fn(...args);
+      // Long typed arrays are keyed by a hash: a program is replayed only for the very same bytes.
+      if (!sameBytes(entry.hashed, sig.hashed)) return fn(...args);
       entry.replays++;
       const leaves = inArena(() => entry.program!.run(tensors)).map(detachLeaf);
       return unflatten(entry.outDef!, leaves);
     }
-    const { result, entry: made } = recordCall(fn, args, tensors);
+    let result: unknown, made: Entry;
+    if (sig.unkeyable !== null) {
+      // Mutable objects jit cannot key by value: a kept program could replay stale values.
+      result = fn(...args);
+      made = { program: null, outDef: null, reason: sig.unkeyable, replays: 0, hashed: [] };
+    } else {
+      ({ result, entry: made } = recordCall(fn, args, tensors));
+      made.hashed = sig.hashed.map((v) => new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)));
+    }
     if (cache.size >= maxSignatures) cache.delete(cache.keys().next().value!);
     cache.set(key, made);
     return result;
@@ -183,13 +196,13 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
   }
   reason ??= rec.valueRead;
   const program = reason === null ? rec.program.finish(sources!) : null;
-  return { result, entry: { program, outDef, reason, replays: 0 } };
+  return { result, entry: { program, outDef, reason, replays: 0, hashed: [] } };
 }
 
 /** A leaf leaving a replay or recording: a tensor detached from allocation slabs, anything else as is. */
 const detachLeaf = (x: unknown): unknown => (x instanceof Tensor ? detach(x) : x);
 
-/** Identities for objects and symbols in signatures (functions, class instances): compared by reference. */
+/** Identities for functions and symbols in signatures: compared by reference. */
 const objectIds = new WeakMap<object, number>();
 const symbolIds = new Map<symbol, number>();
 let nextObjectId = 1;
@@ -211,15 +224,44 @@ function bytesHash(v: ArrayBufferView): string {
   return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
 }
 
+/** Whether two lists of typed arrays hold the same bytes, pairwise. */
+function sameBytes(kept: readonly ArrayBufferView[], now: readonly ArrayBufferView[]): boolean {
+  if (kept.length !== now.length) return false;
+  for (let k = 0; k < kept.length; k++) {
+    const a = new Uint8Array(kept[k]!.buffer, kept[k]!.byteOffset, kept[k]!.byteLength);
+    const b = new Uint8Array(now[k]!.buffer, now[k]!.byteOffset, now[k]!.byteLength);
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  }
+  return true;
+}
+
+/** A typed array's values as key text: −0 apart from 0 (div(x, −0) is −∞, not +∞). */
+function spelled(v: ArrayBufferView): string {
+  const values = Array.from(v as unknown as ArrayLike<number | bigint>);
+  return values.map((x) => (Object.is(x, -0) ? '-0' : String(x))).join(',');
+}
+
+interface Signature {
+  readonly key: string;
+  /** Long typed arrays keyed by a hash: a hit replays only if their bytes are the same. */
+  readonly hashed: ArrayBufferView[];
+  /** Why the call cannot be keyed (a Map, a class instance...), or null. */
+  readonly unkeyable: string | null;
+}
+
 /**
  * The cache key of an argument list, collecting its tensors (live values) in order: tensors by
  * shape, arrays and plain objects by structure (holes of sparse arrays included), numbers and
- * other primitives by value, typed arrays by type and values, any other object and symbols by
- * identity. Throws CYCLIC for an argument that contains itself.
+ * other primitives by value, typed arrays by type and values, functions and symbols by identity.
+ * Other objects (class instances, Maps, Sets, Dates) are mutable state jit cannot see change, so
+ * a call with one runs as is (JAX rejects them). Throws CYCLIC for an argument that contains itself.
  */
-function signatureOf(args: readonly unknown[], tensors: Tensor[]): string {
+function signatureOf(args: readonly unknown[], tensors: Tensor[]): Signature {
   const path = new Set<object>();
-  const walk = (v: unknown): string => {
+  const hashed: ArrayBufferView[] = [];
+  let unkeyable: string | null = null;
+  const walk = (v: unknown, at: string): string => {
     if (v instanceof Tensor) {
       tensors.push(live(v));
       return `T[${v.shape.join(',')}]`;
@@ -230,18 +272,21 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[]): string {
       let key: string;
       if (Array.isArray(v)) {
         const parts: string[] = [];
-        for (let i = 0; i < v.length; i++) parts.push(i in v ? walk(v[i]) : 'hole');
+        for (let i = 0; i < v.length; i++) parts.push(i in v ? walk(v[i], `${at}[${i}]`) : 'hole');
         key = `[${parts.join(',')}]`;
       } else {
-        key = `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${walk(v[k])}`).join(',')}}`;
+        key = `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${walk(v[k], `${at}.${k}`)}`).join(',')}}`;
       }
       path.delete(v);
       return key;
     }
     if (ArrayBuffer.isView(v)) {
       const name = v.constructor.name;
-      const values = v instanceof DataView || v.byteLength > SPELLED_OUT * 8 ? `#${v.byteLength}:${bytesHash(v)}` : Array.from(v as unknown as ArrayLike<number | bigint>).join(',');
-      return `${name}(${values})`;
+      if (v instanceof DataView || v.byteLength > SPELLED_OUT * 8) {
+        hashed.push(v);
+        return `${name}(#${v.byteLength}:${bytesHash(v)})`;
+      }
+      return `${name}(${spelled(v)})`;
     }
     switch (typeof v) {
       case 'number': return Object.is(v, -0) ? 'n-0' : `n${v}`;
@@ -252,16 +297,24 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[]): string {
         if (id === undefined) symbolIds.set(v, (id = nextObjectId++));
         return `y${id}`;
       }
-      case 'object': case 'function': {
-        if (v === null) return 'null';
+      case 'function': {
         let id = objectIds.get(v);
         if (id === undefined) objectIds.set(v, (id = nextObjectId++));
-        return `o${id}`;
+        return `f${id}`;
+      }
+      case 'object': {
+        if (v === null) return 'null';
+        const kind = (v as object).constructor?.name ?? 'object';
+        unkeyable ??=
+          `argument ${at} is a ${kind}, mutable state jit cannot key by value (a kept program could replay stale ` +
+          `values), so the function runs as is; pass its tensors and numbers in arrays or plain objects instead`;
+        return `?${kind}`;
       }
       default: return `${typeof v}:${String(v)}`; // undefined, bigint
     }
   };
-  return `(${args.map(walk).join(',')})`;
+  const key = `(${args.map((a, i) => walk(a, String(i))).join(',')})`;
+  return { key, hashed, unkeyable };
 }
 
 /** A copy of `v` with every tensor (in the order signatureOf met them) replaced by `map(t)`. */

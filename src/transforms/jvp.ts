@@ -5,8 +5,9 @@ import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { JvpTrace, live, unbox } from '../core/trace.js';
 import { flatten, treesMatch, unflatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
-import { grad } from './vjp.js';
+import { checkFunction, checkResult, flattenArgs, rebuildArgs } from './args.js';
+import { gradFor } from './vjp.js';
+import { anomaly, checkResult as checkAnomalies } from '../core/anomaly.js';
 
 /**
  * Forward mode: evaluates `f(...primals)` and the directional derivative J·tangents in one pass.
@@ -19,15 +20,20 @@ export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tang
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
     throw new InvalidArgumentError('jvp: pass primals and tangents as arrays, one entry per argument: jvp(f, [x], [v]).');
   }
-  const p = flattenArgs(primals, 'jvp');
-  const t = flattenArgs(tangents, 'jvp (tangents)');
+  return jvpAs(f, primals, tangents, 'jvp', 'tangent');
+}
+
+/** jvp whose errors name `op` and call the tangents `tangentName` (hvp's direction v). */
+function jvpAs(f: (...args: any[]) => PyTree, primals: readonly any[], tangents: readonly any[], op: string, tangentName: string): [any, any] {
+  const p = flattenArgs(primals, op);
+  const t = flattenArgs(tangents, `${op} (${tangentName})`);
   if (!treesMatch(p.def, t.def)) {
-    throw new ShapeError('jvp: tangents must have the same structure as primals (one tangent per primal leaf).');
+    throw new ShapeError(`${op}: the ${tangentName} must have the same structure as the point (one leaf per leaf, same keys and lengths).`);
   }
   p.leaves.forEach((x, i) => {
     if (!shapesEqual(x.shape, t.leaves[i]!.shape)) {
       throw new ShapeError(
-        `jvp: tangent ${i} has shape ${formatShape(t.leaves[i]!.shape)} but its primal has shape ${formatShape(x.shape)}; they must be equal.`,
+        `${op}: ${tangentName} ${i} has shape ${formatShape(t.leaves[i]!.shape)} but its primal has shape ${formatShape(x.shape)}; they must be equal.`,
       );
     }
   });
@@ -37,7 +43,9 @@ export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tang
   const outPrimals: Array<Tensor | number> = [];
   const outTangents: Tensor[] = [];
   try {
-    out = flatten(f(...rebuildArgs(p.def, inputs)), 'jvp (output)');
+    const result = f(...rebuildArgs(p.def, inputs));
+    checkResult(result, op);
+    out = flatten(result, `${op} (output)`);
     for (const leaf of out.leaves) {
       if (!(leaf instanceof Tensor)) {
         outPrimals.push(leaf);
@@ -52,7 +60,9 @@ export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tang
   } finally {
     trace.finish();
   }
-  return [unflatten(out.def, outPrimals), unflatten(out.def, outTangents)];
+  const result: [any, any] = [unflatten(out.def, outPrimals), unflatten(out.def, outTangents)];
+  if (anomaly.enabled) checkAnomalies(result, `the output or tangent that ${op} returns`);
+  return result;
 }
 
 /**
@@ -64,5 +74,5 @@ export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tang
  */
 export function hvp<T extends PyTree>(f: (x: T) => PyTree, x: T, v: T): TensorTree<T> {
   checkFunction(f, 'hvp');
-  return jvp(grad(f as (x: any) => PyTree), [x], [v])[1] as TensorTree<T>;
+  return jvpAs(gradFor(f as (x: any) => PyTree, 'hvp'), [x], [v], 'hvp', 'direction v')[1] as TensorTree<T>;
 }

@@ -57,6 +57,11 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
       : run();
     out = flatten(result, 'vjp (output)');
     outLeaves = out.leaves.map((l) => (l instanceof Tensor ? live(l) : l)); // while this trace is live
+  } catch (e) {
+    // A function that throws leaves no tape behind: its residuals are not held any more.
+    trace.scalars?.release();
+    releaseTrace(trace.memory);
+    throw e;
   } finally {
     trace.finish();
   }

@@ -4,8 +4,9 @@ import { ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { flatten, treesMatch, unflatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { record } from './record.js';
+import { anomaly, checkResult as checkAnomalies } from '../core/anomaly.js';
 import { NonScalarOutputError, ShapeError } from '../core/errors.js';
-import { argnumList, checkFunction, flattenArgs, rebuildArgs } from './args.js';
+import { argnumList, checkFunction, checkResult, flattenArgs, missingResult, rebuildArgs } from './args.js';
 
 /** Argument types as callers may pass them: a number wherever a Tensor is declared. */
 export type Loosen<P extends readonly unknown[]> = { [K in keyof P]: P[K] extends Tensor ? Tensor | number : P[K] };
@@ -24,21 +25,31 @@ export type Pullback = (cotangent: PyTree) => any[];
 export function vjp(f: (...args: any[]) => PyTree, ...primals: any[]): [any, Pullback] {
   checkFunction(f, 'vjp');
   const { leaves, def } = flattenArgs(primals, 'vjp');
-  const rec = record((inputs) => f(...rebuildArgs(def, inputs)), leaves);
+  const rec = record((inputs) => {
+    const out = f(...rebuildArgs(def, inputs));
+    checkResult(out, 'vjp');
+    return out;
+  }, leaves);
   const pullback: Pullback = (cotangent) => {
     const ct = flatten(cotangent, 'vjp pullback');
     if (!treesMatch(ct.def, rec.outDef)) {
       throw new ShapeError('vjp pullback: the cotangent must have the same structure as the function output.');
     }
-    return rebuildArgs(def, rec.pullback(ct.leaves));
+    const cotangents = rebuildArgs(def, rec.pullback(ct.leaves));
+    if (anomaly.enabled) checkAnomalies(cotangents, 'the cotangents a vjp pullback returns');
+    return cotangents;
   };
   rec.releaseWith(pullback);
-  return [unflatten(rec.outDef, rec.outLeaves), pullback];
+  const out = unflatten(rec.outDef, rec.outLeaves);
+  if (anomaly.enabled) checkAnomalies(out, 'the output of vjp');
+  return [out, pullback];
 }
 
 function scalarOutput(out: unknown, op: string): Tensor | number {
   if (typeof out === 'number') return out;
   if (out instanceof Tensor && out.size === 1) return out;
+  const problem = missingResult(out, op);
+  if (problem !== null) throw new NonScalarOutputError(problem);
   const what = out instanceof Tensor ? `a tensor of shape ${formatShape(out.shape)}` : 'a pytree';
   throw new NonScalarOutputError(
     `${op}: the function must return a single-element tensor or a number, but it returned ${what}. ` +
@@ -49,7 +60,9 @@ function scalarOutput(out: unknown, op: string): Tensor | number {
 function gradImpl(f: (...args: any[]) => PyTree, argnums: number | readonly number[], op: string) {
   checkFunction(f, op);
   return (...args: any[]): [Tensor, any] => {
-    const nums = argnumList(argnums, args.length, op);
+    const listed = argnumList(argnums, args.length, op);
+    // A repeated index (argnums [0, 0]) is differentiated once and its gradient given at each place.
+    const nums = [...new Set(listed)];
     const partial = (...diff: any[]) => {
       const full = [...args];
       nums.forEach((a, i) => (full[a] = diff[i]));
@@ -61,11 +74,19 @@ function gradImpl(f: (...args: any[]) => PyTree, argnums: number | readonly numb
     const v = value instanceof Tensor ? value : new Tensor(new Float64Array([value]), []);
     try {
       const cts = rebuildArgs(def, rec.pullback([ones(v.shape)]));
-      return [v, typeof argnums === 'number' ? cts[0] : cts];
+      const gradient = typeof argnums === 'number' ? cts[0] : listed.map((a) => cts[nums.indexOf(a)]);
+      if (anomaly.enabled) checkAnomalies([v, gradient], `the value or gradient that ${op} returns`);
+      return [v, gradient];
     } finally {
       rec.release();
     }
   };
+}
+
+/** `grad(f)` whose errors name `op` (hvp and hessian are built on it). @internal */
+export function gradFor(f: (...args: any[]) => PyTree, op: string): (...args: any[]) => any {
+  const vg = gradImpl(f, 0, op);
+  return (...args: any[]) => vg(...args)[1];
 }
 
 /**

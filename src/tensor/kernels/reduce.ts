@@ -96,7 +96,8 @@ export function cumsumKernel(x: Float64Array, shape: Shape, axis: number, revers
 /**
  * The first-order VJP of logsumexp, max or min over contiguous `axes` in one pass, the fused form
  * of the rule in ops/reduce.ts (same arithmetic, same result bit for bit):
- *   logsumexp: ∂/∂x_p = g_q · exp(x_p − lse_q), with lse_q = −∞ read as 0 (all −∞: weights 0);
+ *   logsumexp: ∂/∂x_p = g_q · e_p / s_q, e_p = exp(x_p − m_q), s_q = Σ e over q's entries, with
+ *              m = max x (−∞ read as 0) and an empty sum s_q = 0 read as 1 (all −∞: weights 0);
  *   max, min:  ∂/∂x_p = g_q / k_q where x_p = y_q (k_q tied extrema), else 0;
  * q is p's position in the output, and the product has the strong zero (a zero factor gives 0).
  * Returns null for non-contiguous axes (the rule's generic form handles them).
@@ -109,12 +110,27 @@ export function weightedReduceVjpKernel(
   if (last - first + 1 !== axes.length) return null;
   const outer = sizeOf(shape.slice(0, first)), n = sizeOf(shape.slice(first, last + 1)), inner = sizeOf(shape.slice(last + 1));
   const out = allocF64(x.length);
-  const ties = op === 'logsumexp' ? null : new Float64Array(y.length);
-  if (ties !== null) {
+  // For logsumexp, `scale` is the per-output sum s_q, and `out` first holds e_p.
+  let scale: Float64Array;
+  if (op === 'logsumexp') {
+    const m = reduceKernel('max', x, shape, axes);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < n; i++) {
         const row = (o * n + i) * inner, q0 = o * inner;
-        for (let j = 0; j < inner; j++) if (x[row + j] === y[q0 + j]) ties[q0 + j]!++;
+        for (let j = 0; j < inner; j++) {
+          const mq = m[q0 + j]!;
+          out[row + j] = Math.exp(x[row + j]! - (mq === -Infinity ? 0 : mq));
+        }
+      }
+    }
+    scale = reduceKernel('sum', out, shape, axes);
+    for (let q = 0; q < scale.length; q++) if (scale[q] === 0) scale[q] = 1;
+  } else {
+    scale = new Float64Array(y.length);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < n; i++) {
+        const row = (o * n + i) * inner, q0 = o * inner;
+        for (let j = 0; j < inner; j++) if (x[row + j] === y[q0 + j]) scale[q0 + j]!++;
       }
     }
   }
@@ -122,17 +138,11 @@ export function weightedReduceVjpKernel(
     for (let i = 0; i < n; i++) {
       const row = (o * n + i) * inner, q0 = o * inner;
       for (let j = 0; j < inner; j++) {
-        const q = q0 + j;
+        const q = q0 + j, p = row + j;
         const gq = g[q]!;
-        if (gq === 0) continue;
-        let w: number;
-        if (ties === null) {
-          const l = y[q]!;
-          w = Math.exp(x[row + j]! - (l === -Infinity ? 0 : l));
-        } else {
-          w = (x[row + j] === y[q] ? 1 : 0) / ties[q]!; // 0/0 = NaN when no entry ties (a NaN extremum), as the rule
-        }
-        out[row + j] = w === 0 ? 0 : gq * w;
+        // max, min: 0/0 = NaN when no entry ties (a NaN extremum), as the rule.
+        const w = (op === 'logsumexp' ? out[p]! : x[p] === y[q] ? 1 : 0) / scale[q]!;
+        out[p] = gq === 0 || w === 0 ? 0 : gq * w;
       }
     }
   }
