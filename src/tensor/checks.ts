@@ -90,5 +90,6 @@ export function numberArg(op: string, name: string, v: unknown, differentiable: 
 export function fixFor(v: unknown): string {
   if (typeof v === 'string') return 'pass a number (Number(s) parses a string).';
   if (typeof v === 'bigint') return 'pass a number (Number(b) converts a bigint).';
+  if (ArrayBuffer.isView(v)) return 'pass a number (Array.from(a) turns a typed array into an array of numbers).';
   return 'pass a number.';
 }

@@ -77,6 +77,14 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): Shape {
       }
     }
   }
+  // A result larger than any tensor (outer products of long vectors, say) is named here, before a kernel's RangeError.
+  if (sizeOf(out) > 2 ** 32) {
+    throw new ShapeError(
+      `${op}: broadcasting ${shapes.map(formatShape).join(' and ')} gives ${formatShape(out)}, ${sizeOf(out).toLocaleString('en-US')} ` +
+        `elements, more than the 4,294,967,296 (2^32) a tensor can hold; reduce as you go (e.g. ad.matmul or ad.dot instead of ` +
+        `a broadcast product and a sum), or process the data in pieces.`,
+    );
+  }
   return out;
 }
 

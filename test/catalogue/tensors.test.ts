@@ -28,6 +28,7 @@ describe('catalogue: tensor and scalar', () => {
     ['tensor of a ragged array', () => ad.tensor([[1, 2], [3]]), { op: 'tensor', fix: /ragged.*every row must have the same length/, type: ad.ShapeError }],
     ['tensor with a string element, quoted', () => ad.tensor([[1, bad('a')]]), { op: 'tensor', fix: /\[0\]\[1\] is string 'a'.*pass a number/ }],
     ['tensor with a boolean element', () => ad.tensor([bad(true)]), { op: 'tensor', fix: /boolean true.*pass a number/ }],
+    ['tensor with typed-array rows', () => ad.tensor([bad(new Float64Array([1, 2]))]), { op: 'tensor', fix: /\[0\] is an object \(Float64Array\).*Array\.from\(a\)/ }],
     ['tensor(value, shape) that does not fill the shape', () => ad.tensor([1, 2, 3], [2, 2]), { op: 'tensor', fix: /3 values do not fill shape \[2,2\].*exactly as many/, type: ad.ShapeError }],
     ['tensor(value, shape) with a negative entry', () => ad.tensor([1, 2], [-2]), { op: 'tensor', fix: /entry -2.*non-negative integer/, type: ad.ShapeError }],
     ['tensor of a DataView', () => ad.tensor(bad(new DataView(new ArrayBuffer(8)))), { op: 'tensor', fix: /DataView.*new Float64Array\(view\.buffer/ }],
@@ -56,12 +57,14 @@ describe('catalogue: zeros, ones, full, eye', () => {
     ['ones with an Infinity size', () => ad.ones([Infinity]), { op: 'ones', fix: /entry Infinity.*non-negative integer/ }],
     ['ones of 10¹² elements', () => ad.ones([1e12]), { op: 'ones', fix: /1,000,000,000,000 elements.*smaller shape/ }],
     ['full with a string value', () => ad.full([2], bad('a')), { op: 'full', fix: /fill value must be a number, got string 'a'.*Number\(s\)/ }],
-    ['full with a missing value', () => ad.full(bad([2])), { op: 'full', fix: /got undefined; pass a number/ }],
+    ['full with a missing value', () => bad<(shape: number[]) => Tensor>(ad.full)([2]), { op: 'full', fix: /got undefined; pass a number/ }],
     ['full with a traced value', underGrad((x) => ad.full([3], x)), { op: 'full', fix: /cut its derivatives.*ad\.broadcastTo\(value, \[3\]\)/ }],
     ['full with a many-element value', () => ad.full([3], ad.tensor([1, 2])), { op: 'full', fix: /shape \[2\].*ad\.broadcastTo/ }],
     ['full of 10¹² elements', () => ad.full([1e6, 1e6], 1), { op: 'full', fix: /1,000,000,000,000 elements/ }],
     ['eye of a fraction', () => ad.eye(2.5), { op: 'eye', fix: /n must be a non-negative integer.*number 2\.5/ }],
     ['eye of a string', () => ad.eye(bad('3')), { op: 'eye', fix: /non-negative integer.*string '3'/ }],
+    ['eye of a tensor', () => ad.eye(bad(ad.scalar(3))), { op: 'eye', fix: /non-negative integer.*got a tensor of shape \[\]/ }],
+    ['zeros with a tensor size', () => ad.zeros(bad([ad.scalar(3)])), { op: 'zeros', fix: /has entry a tensor of shape \[\]; every entry must be a non-negative integer/ }],
     ['eye of 10¹² elements', () => ad.eye(1e6), { op: 'eye', fix: /\[1000000,1000000\] has 1,000,000,000,000 elements.*smaller shape/ }],
   ];
   it.each(cases)('%s', (_name, run, expected) => expectOpFirst(run, expected));
@@ -89,7 +92,7 @@ describe('catalogue: random', () => {
   const cases: Case[] = [
     ['normal with a fractional seed', () => ad.random.normal([2], 1.5), { op: 'random.normal', fix: /seed must be an integer, got number 1\.5; pass an integer seed/ }],
     ['normal with a string seed', () => ad.random.normal([2], bad('1')), { op: 'random.normal', fix: /got string '1'; pass an integer seed/ }],
-    ['normal without a seed', () => ad.random.normal(bad([2])), { op: 'random.normal', fix: /got undefined; pass an integer seed/ }],
+    ['normal without a seed', () => bad<(shape: number[]) => Tensor>(ad.random.normal)([2]), { op: 'random.normal', fix: /got undefined; pass an integer seed/ }],
     ['uniform with a NaN seed', () => ad.random.uniform([2], NaN), { op: 'random.uniform', fix: /got number NaN; pass an integer seed/ }],
     ['uniform with a negative size', () => ad.random.uniform([-1], 0), { op: 'random.uniform', fix: /entry -1.*non-negative integer/ }],
     ['uniform of a number shape', () => ad.random.uniform(bad(2), 0), { op: 'random.uniform', fix: /\(for one axis, \[2\]\)/ }],
