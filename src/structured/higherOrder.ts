@@ -3,15 +3,16 @@
  * of k tags, K^(k+1) work per position (the optimum), written once against a semiring.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, zeros } from '../tensor/create.js';
+import { zeros } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, slice, take, transpose } from '../ops/shape.js';
 import { scan, type Checkpoints } from '../transforms/scan.js';
 import type { Semiring } from './semirings.js';
 import { TagModel } from './tagModel.js';
+import { checkpointsOption, optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
 
 export interface HigherOrderCRFOptions {
   /** Emission scores [n, K] (n ≥ k). */
@@ -42,35 +43,35 @@ export class HigherOrderCRF extends TagModel {
   readonly end: Tensor;
   readonly checkpoints: Checkpoints;
 
+  protected readonly op = 'HigherOrderCRF';
+
   protected get parameters(): Tensor {
     return this.transitions;
   }
 
   constructor(options: HigherOrderCRFOptions) {
     super();
-    this.emissions = asTensor(options.emissions, 'HigherOrderCRF');
-    this.transitions = asTensor(options.transitions, 'HigherOrderCRF');
+    const op = 'HigherOrderCRF';
+    optionsObject(options, op, 'new ad.HigherOrderCRF({ emissions /* [n, K] */, transitions /* [K, K, K] for order 2 */ })');
+    this.emissions = scoresTensor(options.emissions, op, 'emissions', '[n, K]');
     const [n, K] = this.emissions.shape as [number, number];
+    if (this.emissions.ndim !== 2 || n < 1 || K < 1) throw wrongShape(op, 'emissions', '[n, K] with n ≥ 1 positions and K ≥ 1 tags', this.emissions);
+    this.transitions = scoresTensor(options.transitions, op, 'transitions', '[K] × (k + 1)');
     const k = this.transitions.ndim - 1;
-    if (this.emissions.ndim !== 2 || k < 1 || this.transitions.shape.some((d) => d !== K)) {
-      throw new ShapeError(
-        `HigherOrderCRF: emissions must be [n, K] and transitions [K, …, K] (k + 1 axes of K); got ${formatShape(this.emissions.shape)} and ${formatShape(this.transitions.shape)}.`,
+    if (k < 1 || this.transitions.shape.some((d) => d !== K)) {
+      throw wrongShape(op, 'transitions', `[${K}, …, ${K}] (k + 1 ≥ 2 axes of K = ${K}, the tags of emissions ${formatShape(this.emissions.shape)})`, this.transitions);
+    }
+    if (n < k) {
+      throw new InvalidArgumentError(
+        `${op}: a chain of order ${k} (transitions ${formatShape(this.transitions.shape)}) needs at least ${k} positions, got emissions ${formatShape(this.emissions.shape)}; pass a longer sequence or a lower order.`,
       );
     }
-    if (n < k) throw new InvalidArgumentError(`HigherOrderCRF: a chain of order ${k} needs at least ${k} positions, got ${n}.`);
     this.order = k;
     const window = new Array<number>(k).fill(K);
-    const check = (t: Tensor | undefined, name: string) => {
-      if (t === undefined) return zeros(window);
-      const x = asTensor(t, 'HigherOrderCRF');
-      if (x.ndim !== k || x.shape.some((d) => d !== K)) {
-        throw new ShapeError(`HigherOrderCRF: ${name} must have shape ${formatShape(window)}, got ${formatShape(x.shape)}.`);
-      }
-      return x;
-    };
-    this.start = check(options.start, 'start');
-    this.end = check(options.end, 'end');
-    this.checkpoints = options.checkpoints ?? 'all';
+    const hint = `[K] × k = ${formatShape(window)}`;
+    this.start = scoresOfShape(options.start, window, op, 'start', { hint, why: ` (the first ${k} tags jointly)`, optional: true });
+    this.end = scoresOfShape(options.end, window, op, 'end', { hint, why: ` (the last ${k} tags jointly)`, optional: true });
+    this.checkpoints = checkpointsOption(options.checkpoints, op);
   }
 
   /**
@@ -113,13 +114,9 @@ export class HigherOrderCRF extends TagModel {
     return { unary, transitions };
   }
 
-  /** score(y), differentiable. */
-  score(tags: readonly number[]): Tensor {
+  protected scoreOf(tags: readonly number[]): Tensor {
     const [n, K] = this.emissions.shape as [number, number];
     const k = this.order;
-    if (tags.length !== n || tags.some((y) => !Number.isInteger(y) || y < 0 || y >= K)) {
-      throw new InvalidArgumentError(`HigherOrderCRF.score: expected ${n} tags in 0 … ${K - 1}, got ${JSON.stringify(tags)}.`);
-    }
     const index = (ys: readonly number[]) => ys.reduce((a, y) => a * K + y, 0);
     let s = sum(take(reshape(this.emissions, [n * K]), tags.map((y, t) => t * K + y)));
     s = add(s, sum(take(reshape(this.start, [K ** k]), [index(tags.slice(0, k))])));

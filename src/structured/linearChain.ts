@@ -1,9 +1,10 @@
 /** @file LinearChainCRF: log-partition, marginals, Viterbi, entropy, scoring and sampling, all from one forward algorithm. */
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, ones, zeros } from '../tensor/create.js';
+import { ones, zeros } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
 import { uniform } from '../tensor/random.js';
 import { formatShape } from '../tensor/shape.js';
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, take, stack } from '../ops/shape.js';
@@ -13,6 +14,9 @@ import type { Checkpoints } from '../transforms/scan.js';
 import { chainPotentials, chainSum, factoredChainSum, factoredPotentials, type ChainPotentials } from './chain.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
+import {
+  checkpointsOption, lengthsOption, optionsObject, sampleCount, scoresOfShape, scoresTensor, semiringArg, tagSequence, wrongShape,
+} from './validate.js';
 import { rowArgmax } from './tagModel.js';
 
 export interface LinearChainCRFOptions {
@@ -56,29 +60,20 @@ export class LinearChainCRF {
   readonly checkpoints: Checkpoints;
 
   constructor(options: LinearChainCRFOptions) {
-    const e = asTensor(options.emissions, 'LinearChainCRF');
-    if (e.ndim !== 2 && e.ndim !== 3) {
-      throw new ShapeError(`LinearChainCRF: emissions must be [n, K] or [B, n, K], got ${formatShape(e.shape)}.`);
-    }
+    const op = 'LinearChainCRF';
+    optionsObject(options, op, 'new ad.LinearChainCRF({ emissions /* [n, K] */, transitions /* [K, K] */ })');
+    const e = scoresTensor(options.emissions, op, 'emissions', '[n, K] or [B, n, K]');
+    if (e.ndim !== 2 && e.ndim !== 3) throw wrongShape(op, 'emissions', '[n, K] (one sequence) or [B, n, K] (a batch)', e);
     this.batched = e.ndim === 3;
     this.emissions = this.batched ? e : reshape(e, [1, ...e.shape]);
     const [B, n, K] = this.emissions.shape as [number, number, number];
-    if (n < 1) throw new ShapeError('LinearChainCRF: a sequence needs at least one position.');
-    this.transitions = asTensor(options.transitions, 'LinearChainCRF');
-    if (this.transitions.ndim !== 2 || this.transitions.shape[0] !== K || this.transitions.shape[1] !== K) {
-      throw new ShapeError(
-        `LinearChainCRF: transitions must be [K, K] = [${K},${K}] for emissions ${formatShape(e.shape)}, got ${formatShape(this.transitions.shape)}.`,
-      );
-    }
-    this.start = vectorOrZeros(options.start, K, 'start');
-    this.end = vectorOrZeros(options.end, K, 'end');
-    this.lengths = options.lengths ? [...options.lengths] : new Array<number>(B).fill(n);
-    if (this.lengths.length !== B || this.lengths.some((l) => !Number.isInteger(l) || l < 1 || l > n)) {
-      throw new InvalidArgumentError(
-        `LinearChainCRF: lengths ${JSON.stringify(options.lengths)} must give each of the ${B} sequences a length in 1 … ${n}.`,
-      );
-    }
-    this.checkpoints = options.checkpoints ?? 'all';
+    if (n < 1 || K < 1) throw wrongShape(op, 'emissions', '[n, K] with n ≥ 1 positions and K ≥ 1 tags', e);
+    const why = ` for emissions ${formatShape(e.shape)} (K = ${K} tags)`;
+    this.transitions = scoresOfShape(options.transitions, [K, K], op, 'transitions', { hint: '[K, K]', why });
+    this.start = scoresOfShape(options.start, [K], op, 'start', { hint: '[K]', why, optional: true });
+    this.end = scoresOfShape(options.end, [K], op, 'end', { hint: '[K]', why, optional: true });
+    this.lengths = lengthsOption(options.lengths, B, n, op);
+    this.checkpoints = checkpointsOption(options.checkpoints, op);
   }
 
   private potentials(): ChainPotentials {
@@ -94,6 +89,7 @@ export class LinearChainCRF {
    * Computed without forming the [n − 1, K, K] edge potentials (chain.ts, `factoredChainSum`).
    */
   sum(semiring: Semiring): Tensor {
+    semiringArg(semiring, 'LinearChainCRF.sum');
     const p = factoredPotentials(this.emissions, this.transitions, this.start, this.end, this.lengths);
     return this.unbatch(factoredChainSum(semiring, p, this.checkpoints));
   }
@@ -136,16 +132,24 @@ export class LinearChainCRF {
 
   /** score(y): the sum of the sequence's potentials, differentiable. `tags` per sequence for a batch. */
   score(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
-    const all = (this.batched ? tags : [tags]) as readonly (readonly number[])[];
+    return this.scoreAs(tags, 'LinearChainCRF.score');
+  }
+
+  /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
+  logProbability(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+    return logProbabilityOf(this.scoreAs(tags, 'LinearChainCRF.logProbability'), this.logPartition());
+  }
+
+  private scoreAs(tags: readonly number[] | readonly (readonly number[])[], op: string): Tensor {
     const [B, n, K] = this.emissions.shape as [number, number, number];
-    if (all.length !== B) throw new InvalidArgumentError(`LinearChainCRF.score: expected tags for ${B} sequences, got ${all.length}.`);
-    const scores = all.map((ys, b) => {
-      if (ys.length !== this.lengths[b] || ys.some((y) => !Number.isInteger(y) || y < 0 || y >= K)) {
-        throw new InvalidArgumentError(
-          `LinearChainCRF.score: sequence ${b} needs ${this.lengths[b]} tags in 0 … ${K - 1}, got ${JSON.stringify(ys)}.`,
-        );
-      }
-      const flatE = reshape(this.emissions, [B * n * K]);
+    if (this.batched && (!Array.isArray(tags) || tags.length !== B)) {
+      const got = Array.isArray(tags) ? `${tags.length} sequences` : describe(tags);
+      throw new InvalidArgumentError(`${op}: a batch of ${B} sequences needs one tag array per sequence, got ${got}; pass an array of ${B} arrays of tags.`);
+    }
+    const all = (this.batched ? tags : [tags]) as readonly (readonly number[])[];
+    const flatE = reshape(this.emissions, [B * n * K]);
+    const scores = all.map((sequence, b) => {
+      const ys = tagSequence(sequence, this.lengths[b]!, K, op, this.batched ? `tags[${b}]` : 'tags');
       let s = sum(take(flatE, ys.map((y, t) => (b * n + t) * K + y)));
       s = add(s, sum(take(this.start, [ys[0]!])));
       s = add(s, sum(take(this.end, [ys[ys.length - 1]!])));
@@ -155,16 +159,12 @@ export class LinearChainCRF {
     return this.unbatch(stack(scores, 0));
   }
 
-  /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
-  logProbability(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
-    return logProbabilityOf(this.score(tags), this.logPartition());
-  }
-
   /**
    * `count` tag sequences drawn from p(y), by forward filtering and backward sampling
    * (not differentiable). For a batch, an array of samples per sequence.
    */
   sample(count: number, seed: number): any {
+    sampleCount(count, 'LinearChainCRF.sample');
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const p = this.potentials();
     const init = stopGradient(p.init).data, edges = stopGradient(p.edges).data, fin = stopGradient(p.final).data;
@@ -216,15 +216,6 @@ export class LinearChainCRF {
 function stackUnary(first: Tensor, later: Tensor, B: number, n: number, K: number): Tensor {
   const head = reshape(first, [B, 1, K]);
   return n === 1 ? head : concat([head, later], 1);
-}
-
-function vectorOrZeros(v: Tensor | undefined, K: number, name: string): Tensor {
-  if (v === undefined) return zeros([K]);
-  const t = asTensor(v, 'LinearChainCRF');
-  if (t.ndim !== 1 || t.shape[0] !== K) {
-    throw new ShapeError(`LinearChainCRF: ${name} must have shape [${K}], got ${formatShape(t.shape)}.`);
-  }
-  return t;
 }
 
 function logSumExp(w: Float64Array): number {

@@ -1,8 +1,7 @@
 /** @file PCFG: log-partition, span and rule marginals, the best tree, entropy and tree scores, all from one inside algorithm. */
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, zeros } from '../tensor/create.js';
+import { zeros } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
-import { ShapeError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, take } from '../ops/shape.js';
@@ -12,6 +11,7 @@ import { inside, type GrammarScores } from './inside.js';
 import { treeFromFlow, treeParts, type ParseTree } from './parseTree.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
+import { optionsObject, scoresOfShape, scoresTensor, semiringArg, wrongShape } from './validate.js';
 
 export interface PCFGOptions {
   /** terminals[i, A]: score of nonterminal A over word i, [n, N]. */
@@ -45,22 +45,17 @@ export class PCFG {
   readonly N: number;
 
   constructor(options: PCFGOptions) {
-    this.terminals = asTensor(options.terminals, 'PCFG');
+    const op = 'PCFG';
+    optionsObject(options, op, 'new ad.PCFG({ terminals /* [n, N] */, rules /* [N, N, N] */ })');
+    this.terminals = scoresTensor(options.terminals, op, 'terminals', '[n, N]');
     if (this.terminals.ndim !== 2 || this.terminals.shape[0]! < 1 || this.terminals.shape[1]! < 1) {
-      throw new ShapeError(`PCFG: terminals must be [n, N] with n ≥ 1 words and N ≥ 1 nonterminals, got ${formatShape(this.terminals.shape)}.`);
+      throw wrongShape(op, 'terminals', '[n, N] with n ≥ 1 words and N ≥ 1 nonterminals', this.terminals);
     }
     [this.n, this.N] = this.terminals.shape as [number, number];
     const N = this.N;
-    this.rules = asTensor(options.rules, 'PCFG');
-    if (this.rules.ndim !== 3 || this.rules.shape.some((d) => d !== N)) {
-      throw new ShapeError(
-        `PCFG: rules must be [N, N, N] = [${N},${N},${N}] for terminals ${formatShape(this.terminals.shape)}, got ${formatShape(this.rules.shape)}.`,
-      );
-    }
-    this.root = options.root === undefined ? zeros([N]) : asTensor(options.root, 'PCFG');
-    if (this.root.ndim !== 1 || this.root.shape[0] !== N) {
-      throw new ShapeError(`PCFG: root must be [N] = [${N}], got ${formatShape(this.root.shape)}.`);
-    }
+    const why = ` for terminals ${formatShape(this.terminals.shape)} (N = ${N} nonterminals)`;
+    this.rules = scoresOfShape(options.rules, [N, N, N], op, 'rules', { hint: '[N, N, N]', why });
+    this.root = scoresOfShape(options.root, [N], op, 'root', { hint: '[N]', why, optional: true });
   }
 
   private scores(spans?: Tensor): GrammarScores {
@@ -69,7 +64,7 @@ export class PCFG {
 
   /** The semiring sum over trees: log Z (log), best score (max), entropy (entropy), Z (real). A 0-d tensor. */
   sum(semiring: Semiring): Tensor {
-    return inside(semiring, this.scores());
+    return inside(semiringArg(semiring, 'PCFG.sum'), this.scores());
   }
 
   /** log Z, differentiable (the training loss is logPartition() − score(gold tree)). */
@@ -100,9 +95,10 @@ export class PCFG {
   /**
    * The highest-scoring tree and its score, read off the gradient of the argmax semiring's best
    * score with respect to the span scores: the indicator of the labelled spans of exactly one best
-   * tree (at each tie the first split, then the first labels, win), so the tree is always valid
-   * and its score is the reported one. When no tree has a finite score, the score is −Infinity
-   * and the tree is the first tree in that order.
+   * tree, so the tree is always valid and its score is the reported one. Ties go to the first
+   * alternative of the inside algorithm: the lowest root label, at each node the lowest (left,
+   * right) label pair in row-major order, and for that pair the leftmost split. When no tree has a
+   * finite score, the score is −Infinity and the tree is the first tree in that order.
    */
   argmax(): { tree: ParseTree; score: number } {
     const { n, N } = this;
@@ -112,15 +108,20 @@ export class PCFG {
 
   /** score(t): the sum of the tree's terminal, rule and root scores, differentiable. */
   score(tree: ParseTree): Tensor {
+    return this.scoreAs(tree, 'PCFG.score');
+  }
+
+  /** log p(t) = score(t) − log Z (−∞ for a forbidden tree, also when every tree is). */
+  logProbability(tree: ParseTree): Tensor {
+    return logProbabilityOf(this.scoreAs(tree, 'PCFG.logProbability'), this.logPartition());
+  }
+
+  private scoreAs(tree: ParseTree, op: string): Tensor {
     const { n, N } = this;
-    const parts = treeParts(tree, n, N, 'PCFG.score');
+    const parts = treeParts(tree, n, N, op);
     let s = add(sum(take(reshape(this.terminals, [n * N]), parts.terminals)), sum(take(this.root, [parts.root])));
     if (parts.rules.length > 0) s = add(s, sum(take(reshape(this.rules, [N * N * N]), parts.rules)));
     return s;
   }
 
-  /** log p(t) = score(t) − log Z (−∞ for a forbidden tree, also when every tree is). */
-  logProbability(tree: ParseTree): Tensor {
-    return logProbabilityOf(this.score(tree), this.logPartition());
-  }
 }

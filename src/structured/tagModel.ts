@@ -4,6 +4,7 @@ import { stopGradient } from '../ops/select.js';
 import { grad, valueAndGrad } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
+import { semiringArg, tagSequence } from './validate.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
 export function rowArgmax(data: Float64Array, offset: number, K: number): number {
@@ -20,13 +21,20 @@ export function rowArgmax(data: Float64Array, offset: number, K: number): number
 export abstract class TagModel {
   abstract readonly emissions: Tensor;
   protected abstract readonly parameters: Tensor;
+  /** The class name, as error messages name the op (`HigherOrderCRF.score`). */
+  protected abstract readonly op: string;
   /** The semiring sum over tag sequences as a function of the scores, so it can be differentiated. */
   protected abstract chainSum(semiring: Semiring, emissions: Tensor, parameters: Tensor): Tensor;
-  /** score(y), differentiable. */
-  abstract score(tags: readonly number[]): Tensor;
+  /** score(y) of a checked tag sequence, differentiable. */
+  protected abstract scoreOf(tags: readonly number[]): Tensor;
+
+  /** score(y), differentiable: `tags` are n integers in 0 … K − 1. */
+  score(tags: readonly number[]): Tensor {
+    return this.scoreOf(this.checkTags(tags, `${this.op}.score`));
+  }
 
   sum(semiring: Semiring): Tensor {
-    return this.chainSum(semiring, this.emissions, this.parameters);
+    return this.chainSum(semiringArg(semiring, `${this.op}.sum`), this.emissions, this.parameters);
   }
 
   logPartition(): Tensor {
@@ -39,7 +47,12 @@ export abstract class TagModel {
 
   /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
   logProbability(tags: readonly number[]): Tensor {
-    return logProbabilityOf(this.score(tags), this.logPartition());
+    return logProbabilityOf(this.scoreOf(this.checkTags(tags, `${this.op}.logProbability`)), this.logPartition());
+  }
+
+  private checkTags(tags: readonly number[], op: string): readonly number[] {
+    const [n, K] = this.emissions.shape as [number, number];
+    return tagSequence(tags, n, K, op);
   }
 
   /** ∂ log Z / ∂ (emissions, parameters): the unary marginals and the expected parameter counts. */

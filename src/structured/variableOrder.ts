@@ -5,15 +5,16 @@
  * times the forward pass, because it is backprop.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, tensor } from '../tensor/create.js';
-import { formatShape } from '../tensor/shape.js';
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { tensor } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, take, transpose } from '../ops/shape.js';
 import { scan, type Checkpoints } from '../transforms/scan.js';
 import type { Semiring } from './semirings.js';
 import { TagModel } from './tagModel.js';
+import { checkpointsOption, optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
 
 export interface VariableOrderCRFOptions {
   /** Emission scores [n, K]. */
@@ -67,6 +68,22 @@ function buildAutomaton(K: number, contexts: ReadonlyArray<readonly number[]>): 
   return { states, next, matches, initialMatches };
 }
 
+/** The contexts: distinct, non-empty arrays of integer tags in 0 … K − 1. */
+function checkContexts(contexts: unknown, K: number, op: string): number[][] {
+  const want = `an array of distinct, non-empty arrays of integer tags in 0 … ${K - 1}, e.g. contexts: [[0, 1], [1]]`;
+  if (!Array.isArray(contexts)) throw new InvalidArgumentError(`${op}: contexts must be ${want}, got ${describe(contexts)}.`);
+  const seen = new Set<string>();
+  return contexts.map((c: unknown, i) => {
+    const why = !Array.isArray(c) ? `is ${describe(c)}, not an array of tags`
+      : c.length === 0 ? 'is empty'
+        : c.some((y) => !Number.isInteger(y) || y < 0 || y >= K) ? `${JSON.stringify(c)} has a tag that is not an integer in 0 … ${K - 1}`
+          : seen.has(c.join(',')) ? `${JSON.stringify(c)} repeats an earlier context` : null;
+    if (why !== null) throw new InvalidArgumentError(`${op}: contexts[${i}] ${why}; pass ${want}.`);
+    seen.add((c as number[]).join(','));
+    return [...(c as number[])];
+  });
+}
+
 /**
  * A CRF whose potentials sit on a chosen set of tag contexts of different lengths:
  * score(y) = Σ_t emissions[t, y_t] + Σ_t Σ_{c a context, c a suffix of y₀…y_t} weights[c].
@@ -86,29 +103,24 @@ export class VariableOrderCRF extends TagModel {
   readonly checkpoints: Checkpoints;
   private readonly auto: Automaton;
 
+  protected readonly op = 'VariableOrderCRF';
+
   protected get parameters(): Tensor {
     return this.weights;
   }
 
   constructor(options: VariableOrderCRFOptions) {
     super();
-    this.emissions = asTensor(options.emissions, 'VariableOrderCRF');
-    this.weights = asTensor(options.weights, 'VariableOrderCRF');
-    if (this.emissions.ndim !== 2) throw new ShapeError(`VariableOrderCRF: emissions must be [n, K], got ${formatShape(this.emissions.shape)}.`);
-    const K = this.emissions.shape[1]!;
-    this.contexts = options.contexts.map((c) => [...c]);
-    if (this.weights.ndim !== 1 || this.weights.shape[0] !== this.contexts.length) {
-      throw new ShapeError(`VariableOrderCRF: weights must be [${this.contexts.length}] (one per context), got ${formatShape(this.weights.shape)}.`);
-    }
-    const seen = new Set<string>();
-    for (const c of this.contexts) {
-      if (c.length === 0 || c.some((y) => !Number.isInteger(y) || y < 0 || y >= K) || seen.has(c.join(','))) {
-        throw new InvalidArgumentError(`VariableOrderCRF: context ${JSON.stringify(c)} must be a non-empty, distinct string of tags in 0 … ${K - 1}.`);
-      }
-      seen.add(c.join(','));
-    }
+    const op = 'VariableOrderCRF';
+    optionsObject(options, op, 'new ad.VariableOrderCRF({ emissions /* [n, K] */, contexts: [[0, 1], [1]], weights /* [2] */ })');
+    this.emissions = scoresTensor(options.emissions, op, 'emissions', '[n, K]');
+    const [n, K] = this.emissions.shape as [number, number];
+    if (this.emissions.ndim !== 2 || n < 1 || K < 1) throw wrongShape(op, 'emissions', '[n, K] with n ≥ 1 positions and K ≥ 1 tags', this.emissions);
+    this.contexts = checkContexts(options.contexts, K, op);
+    const C = this.contexts.length;
+    this.weights = scoresOfShape(options.weights, [C], op, 'weights', { hint: `[C] = [${C}]`, why: ` (one score per context, ${C} contexts)` });
     this.auto = buildAutomaton(K, this.contexts);
-    this.checkpoints = options.checkpoints ?? 'all';
+    this.checkpoints = checkpointsOption(options.checkpoints, op);
   }
 
   /** Number of automaton states. */
@@ -178,11 +190,8 @@ export class VariableOrderCRF extends TagModel {
   }
 
   /** score(y), differentiable: emissions plus every context occurrence. */
-  score(tags: readonly number[]): Tensor {
+  protected scoreOf(tags: readonly number[]): Tensor {
     const [n, K] = this.emissions.shape as [number, number];
-    if (tags.length !== n || tags.some((y) => !Number.isInteger(y) || y < 0 || y >= K)) {
-      throw new InvalidArgumentError(`VariableOrderCRF.score: expected ${n} tags in 0 … ${K - 1}, got ${JSON.stringify(tags)}.`);
-    }
     const hits: number[] = [];
     this.contexts.forEach((c, i) => {
       for (let t = c.length - 1; t < n; t++) if (c.every((y, j) => tags[t - c.length + 1 + j] === y)) hits.push(i);

@@ -1,0 +1,119 @@
+/**
+ * @file Checks of what users pass to structured models: each misuse throws an AdjointError whose
+ * message starts with the op (`LinearChainCRF`, `LinearChainCRF.logProbability`), names the
+ * argument and its shape, and says what to pass instead.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { zeros } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
+import { formatShape } from '../tensor/shape.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import type { Checkpoints } from '../transforms/scan.js';
+import type { Semiring } from './semirings.js';
+
+/** The options object of a constructor; `usage` shows a minimal correct call. */
+export function optionsObject<T>(options: T, op: string, usage: string): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${op}: expected an options object, got ${describe(options)}. Pass one as in ${usage}.`);
+  }
+  return options;
+}
+
+/** A required tensor of scores, `shape` as the reader should write it (`[n, K]`). */
+export function scoresTensor(value: unknown, op: string, name: string, shape: string): Tensor {
+  if (value === undefined) throw new InvalidArgumentError(`${op}: options.${name} is missing; pass a Tensor of shape ${shape}.`);
+  if (!(value instanceof Tensor)) {
+    throw new InvalidArgumentError(
+      `${op}: ${name} must be a Tensor of shape ${shape}, got ${describe(value)}; wrap plain arrays with ad.tensor(...).`,
+    );
+  }
+  return value;
+}
+
+/** A ShapeError for argument `name`, which must have shape `want` and has `got`. */
+export function wrongShape(op: string, name: string, want: string, got: Tensor, why = ''): ShapeError {
+  return new ShapeError(`${op}: ${name} must have shape ${want}${why}, got ${formatShape(got.shape)}; pass a tensor of shape ${want}.`);
+}
+
+/** Throws unless `shape` equals `want` axis by axis. */
+function expectShape(t: Tensor, want: readonly number[], op: string, name: string, why = ''): Tensor {
+  if (t.ndim !== want.length || t.shape.some((d, i) => d !== want[i])) throw wrongShape(op, name, formatShape(want), t, why);
+  return t;
+}
+
+/**
+ * A tensor of scores of exactly `shape`: `hint` writes the shape with its symbols (`[K, K]`) and
+ * `why` says where the sizes come from. An optional one that is absent is zeros (every score 0).
+ */
+export function scoresOfShape(
+  value: unknown, shape: readonly number[], op: string, name: string, { hint, why = '', optional = false }: { hint: string; why?: string; optional?: boolean },
+): Tensor {
+  if (optional && value === undefined) return zeros(shape);
+  return expectShape(scoresTensor(value, op, name, hint), shape, op, name, why);
+}
+
+/** The `checkpoints` option of the forward algorithm's loop (as for ad.scan), checked where the model is made. */
+export function checkpointsOption(checkpoints: unknown, op: string): Checkpoints {
+  if (checkpoints === undefined) return 'all';
+  if (checkpoints === 'all' || checkpoints === 'sqrt' || (Number.isInteger(checkpoints) && (checkpoints as number) >= 1)) return checkpoints as Checkpoints;
+  throw new InvalidArgumentError(
+    `${op}: checkpoints must be 'all', 'sqrt' or an integer ≥ 1 (stored states of the forward algorithm), got ${describe(checkpoints)}; pass e.g. checkpoints: 'sqrt'.`,
+  );
+}
+
+/**
+ * A tag sequence for `score`/`logProbability`: an array of `n` integers in 0 … K − 1 (`which`
+ * names the sequence of a batch).
+ */
+export function tagSequence(tags: unknown, n: number, K: number, op: string, which = 'tags'): readonly number[] {
+  const want = `an array of ${n} integer tags in 0 … ${K - 1} (one per position)`;
+  if (!Array.isArray(tags)) throw new InvalidArgumentError(`${op}: ${which} must be ${want}, got ${describe(tags)}.`);
+  if (tags.length !== n) {
+    throw new InvalidArgumentError(`${op}: ${which} has ${tags.length} tags but the sequence has ${n} positions; pass ${want}.`);
+  }
+  const t = tags.findIndex((y) => !Number.isInteger(y) || y < 0 || y >= K);
+  if (t >= 0) {
+    const y = tags[t];
+    throw new InvalidArgumentError(
+      `${op}: ${which}[${t}] is ${typeof y === 'number' ? y : describe(y)}, not an integer tag in 0 … ${K - 1}; pass ${want}.`,
+    );
+  }
+  return tags as number[];
+}
+
+const semiringParts = ['convert', 'unconvert', 'times', 'plus', 'sum', 'one'] as const;
+
+/** A semiring argument: one of ad.semirings or an object with the Semiring interface. */
+export function semiringArg(semiring: unknown, op: string): Semiring {
+  const s = semiring as Partial<Record<string, unknown>> | null;
+  if (s === null || typeof s !== 'object' || typeof s.size !== 'number' || semiringParts.some((k) => typeof s[k] !== 'function')) {
+    throw new InvalidArgumentError(
+      `${op}: expected a semiring, got ${describe(semiring)}; pass one of ad.semirings (log, max, argmax, real, entropy), e.g. sum(ad.semirings.log).`,
+    );
+  }
+  return semiring as Semiring;
+}
+
+/** A count of samples: an integer ≥ 0. */
+export function sampleCount(count: unknown, op: string): number {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+    throw new InvalidArgumentError(`${op}: count must be an integer ≥ 0 (the number of samples), got ${describe(count)}; pass e.g. sample(10, seed).`);
+  }
+  return count;
+}
+
+/** The `lengths` of a batch of B sequences padded to n: B integers in 1 … n (default: all n). */
+export function lengthsOption(lengths: unknown, B: number, n: number, op: string): readonly number[] {
+  const want = `an array of ${B} integer${B === 1 ? '' : 's'} in 1 … ${n} (one length per sequence, at most the padded length)`;
+  if (lengths === undefined) return new Array<number>(B).fill(n);
+  if (!Array.isArray(lengths)) throw new InvalidArgumentError(`${op}: lengths must be ${want}, got ${describe(lengths)}.`);
+  if (lengths.length !== B) {
+    throw new InvalidArgumentError(`${op}: lengths has ${lengths.length} entries for a batch of ${B} sequences; pass ${want}.`);
+  }
+  const b = lengths.findIndex((l) => !Number.isInteger(l) || l < 1 || l > n);
+  if (b >= 0) {
+    const l = lengths[b];
+    throw new InvalidArgumentError(`${op}: lengths[${b}] is ${typeof l === 'number' ? l : describe(l)}, not an integer in 1 … ${n}; pass ${want}.`);
+  }
+  return [...lengths] as number[];
+}
