@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
-import { binomial, optimalForwardSteps, repetitionNumber, revolve } from '../src/transforms/revolve.js';
+import { binomial, optimalForwardSteps, repetitionNumber, reversalCost, revolve, revolveFrom } from '../src/transforms/revolve.js';
+import { OnlinePlacement } from '../src/transforms/online.js';
 
 /** The fewest forward steps by brute-force dynamic programming over every first split. */
 function bruteForce(nMax: number, cMax: number): number[][] {
@@ -117,6 +118,25 @@ describe('scan', () => {
     expect(ten).toBeLessThan(0.1 * all);
   });
 
+  it('keeps the form of its result at every length: [carry, ys] with ys of leading axis 0 at length 0', () => {
+    const step = (h: Tensor, x: Tensor) => [ad.add(h, x), { y: ad.mul(h, 2), z: ad.sum(x) }];
+    for (const n of [0, 1, 3]) {
+      const xs = ad.ones([n, 2]);
+      const [carry, ys] = ad.scan(step, ad.zeros([2]), { xs });
+      expect(carry.shape).toEqual([2]);
+      expect(ys.y.shape).toEqual([n, 2]);
+      expect(ys.z.shape).toEqual([n]);
+    }
+    // under grad, with checkpoints: the probe tapes nothing, and the gradient of the carry at length 0 is the identity
+    const g = ad.grad((h0: Tensor) => {
+      const [c, ys] = ad.scan((h: Tensor) => [ad.sin(h), ad.cos(h)], h0, { length: 0, checkpoints: 2 });
+      return ad.add(ad.sum(c), ad.sum(ys));
+    })(ad.tensor([0.5, 1]));
+    expect(g.toArray()).toEqual([1, 1]);
+    const single = ad.scan((h: Tensor) => ad.add(h, 1), ad.tensor(0), { length: 0 });
+    expect(single.item()).toBe(0);
+  });
+
   it('returns the final carry alone when step does, and checks its options', () => {
     expect(ad.scan((h: Tensor) => ad.add(h, 1), ad.tensor(0), { length: 5 }).item()).toBe(5);
     expect(() => ad.scan((h: Tensor) => h, ad.tensor(0), {})).toThrow(/length/);
@@ -125,33 +145,105 @@ describe('scan', () => {
   });
 });
 
-describe('whileLoop', () => {
+describe('whileLoop: online checkpointing', () => {
+  /** Drives the online placement and the segment reversal over a fake loop whose states are the step numbers. */
+  function driveOnline(n: number, capacity: (i: number) => number) {
+    let calls = 0, stored = 1, peak = 1, wrongState = 0;
+    const order: number[] = [];
+    const held = new Set<number>([0]);
+    const loop = {
+      advance: (s: number, from: number, to: number) => { if (s !== from) wrongState++; calls += to - from; return to; },
+      store: (p: number) => { held.add(p); stored++; peak = Math.max(peak, stored); },
+      release: (p: number) => { if (!held.delete(p)) wrongState++; stored--; },
+      *reverseStep(t: number, s: number) { if (s !== t) wrongState++; order.push(t); },
+    };
+    const placement = new OnlinePlacement(capacity);
+    for (let i = 1; i < n; i++) {
+      const { drop, store } = placement.offer(i);
+      if (drop >= 0) loop.release(drop);
+      if (store) loop.store(i);
+    }
+    calls += n; // the forward pass, which learns n
+    const c = capacity(Math.max(n - 1, 0));
+    for (const _ of revolveFrom(loop, placement.positions, placement.positions, n, c)) { /* drain */ }
+    const inOrder = order.length === n && order.every((t, i) => t === n - 1 - i);
+    return { calls, peak, ok: inOrder && wrongState === 0 && stored === 1, c, positions: placement.positions };
+  }
+
+  it('one forward pass, then revolve on each stretch: n + Σ t(n_j, c − j) calls, at most c states, for every n ≤ 300 and c ≤ 12', () => {
+    const failures: string[] = [];
+    for (let n = 0; n <= 300; n++) {
+      for (const c of [1, 2, 3, 4, 5, 6, 8, 12, 'sqrt' as const]) {
+        const capacity = (i: number) => (c === 'sqrt' ? Math.ceil(Math.sqrt(i + 1)) : c);
+        const r = driveOnline(n, capacity);
+        const limit = c === 'sqrt' ? Math.max(1, Math.ceil(Math.sqrt(n))) : c;
+        const expected = n + Math.min(reversalCost(r.positions, n, r.c), optimalForwardSteps(n, r.c));
+        if (r.calls !== expected || r.peak > limit || !r.ok) failures.push(`n=${n} c=${c}: ${r.calls} calls (expected ${expected}), peak ${r.peak}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('is within 20% (plus 2 calls) of the offline optimum t(n, c) + n for every n ≤ 2000 and c ≤ 20, within 5% for c ≥ 5 and n ≥ 50, and never above t(n, c) + 2n', () => {
+    const failures: string[] = [];
+    for (let c = 1; c <= 20; c++) {
+      // The placement is online: its positions after offering state n − 1 are those of a loop of length n.
+      const placement = new OnlinePlacement(() => c);
+      for (let n = 1; n <= 2000; n++) {
+        if (n >= 2) placement.offer(n - 1);
+        const optimum = optimalForwardSteps(n, c) + n;
+        const online = n + Math.min(reversalCost(placement.positions, n, c), optimalForwardSteps(n, c)) + n;
+        const bound = Math.min(1.2 * optimum + 2, optimum + n, c >= 5 && n >= 50 ? 1.05 * optimum : Infinity);
+        if (online > bound) failures.push(`n=${n} c=${c}: ${online} calls, optimum ${optimum}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // The bound is not loose everywhere: c = 1 stores nothing, so the forward pass is pure overhead.
+    expect(2 * 4 + optimalForwardSteps(4, 1)).toBe(1.2 * (optimalForwardSteps(4, 1) + 4) + 2);
+  });
+
   const newton = (checkpoints: ad.Checkpoints, stats?: Partial<ad.ScanStats>) => (a: Tensor) =>
     ad.whileLoop((x: Tensor) => Math.abs(x.item() ** 2 - a.item()) > 1e-13, (x: Tensor) => ad.mul(0.5, ad.add(x, ad.div(a, x))), a, { checkpoints, stats });
 
-  it("gives 'all''s gradients and stays within twice the offline optimum", () => {
+  it("gives exactly 'all''s gradient in n + R + n body calls, R the reversal of what the forward pass stored", () => {
     const ref = ad.grad(newton('all'))(ad.tensor(9)).item();
     expect(ref).toBeCloseTo(1 / 6, 12);
     for (const c of [1, 2, 3, 5]) {
       const stats: Partial<ad.ScanStats> = {};
       expect(ad.grad(newton(c, stats))(ad.tensor(9)).item()).toBe(ref);
       const n = stats.length!;
-      expect(stats.stepCalls).toBe(n + optimalForwardSteps(n, c) + n);
-      expect(stats.stepCalls!).toBeLessThanOrEqual(2 * (optimalForwardSteps(n, c) + n));
+      expect(stats.stepCalls).toBe(2 * n + Math.min(reversalCost(driveOnline(n, () => c).positions, n, c), optimalForwardSteps(n, c)));
+      expect(stats.peakStoredCarries).toBeLessThanOrEqual(c);
     }
   });
 
-  it('loops of unknown length up to 300 with closed-over weights', () => {
-    const w = ad.tensor(0.999);
-    const f = (ck: ad.Checkpoints, stats?: Partial<ad.ScanStats>) => (s: Tensor) =>
-      ad.whileLoop((c: { x: Tensor; k: Tensor }) => c.k.item() < 50 + Math.floor(200 * s.item()),
-        (c: { x: Tensor; k: Tensor }) => ({ x: ad.sin(ad.add(ad.mul(c.x, w), s)), k: ad.add(c.k, 1) }), { x: s, k: ad.tensor(0) }, { checkpoints: ck, stats }).x;
-    for (const s of [0.1, 0.6, 1.2]) {
-      const ref = ad.grad(f('all'))(ad.tensor(s)).item();
-      const stats: Partial<ad.ScanStats> = {};
-      expect(ad.grad(f(4, stats))(ad.tensor(s)).item()).toBeCloseTo(ref, 12);
-      expect(stats.stepCalls!).toBeLessThanOrEqual(2 * (optimalForwardSteps(stats.length!, 4) + stats.length!));
+  // A loop whose length (50 to 250 steps) depends on the input, closing over a weight being differentiated.
+  const w = ad.tensor(0.999);
+  const wander = (ck: ad.Checkpoints, stats?: Partial<ad.ScanStats>) => (s: Tensor, v: Tensor = w) =>
+    ad.whileLoop((c: { x: Tensor; k: Tensor }) => c.k.item() < 50 + Math.floor(200 * s.item()),
+      (c: { x: Tensor; k: Tensor }) => ({ x: ad.sin(ad.add(ad.mul(c.x, v), s)), k: ad.add(c.k, 1) }), { x: s, k: ad.tensor(0) }, { checkpoints: ck, stats }).x;
+
+  it("loops of unknown length with closed-over weights: gradients equal 'all''s exactly, and to 1e-14 at second order", () => {
+    for (const s of [0.1, 0.435, 1.2]) {
+      const ref = ad.grad(wander('all'), [0, 1])(ad.tensor(s), w).map((g: Tensor) => g.item());
+      for (const ck of [2, 4, 'sqrt' as const]) {
+        const stats: Partial<ad.ScanStats> = {};
+        expect(ad.grad(wander(ck, stats), [0, 1])(ad.tensor(s), w).map((g: Tensor) => g.item())).toEqual(ref);
+        const n = stats.length!;
+        expect(stats.peakStoredCarries).toBeLessThanOrEqual(ck === 'sqrt' ? Math.ceil(Math.sqrt(n)) : ck);
+        expect(stats.stepCalls!).toBeLessThanOrEqual(1.2 * (optimalForwardSteps(n, stats.checkpoints!) + n) + 2);
+      }
+      // grad of grad through the loop, closing over the outer level's tensor: the same operations,
+      // but the outer cotangents of the weight are summed in another order (last-bit differences).
+      const gg = (ck: ad.Checkpoints) => ad.grad((u: Tensor) => ad.grad((x: Tensor) => wander(ck)(x, u))(ad.tensor(s)))(w).item();
+      expect(Math.abs(gg(3) - gg('all'))).toBeLessThan(1e-14 * Math.abs(gg('all')));
     }
+  });
+
+  it('n = 137, c = 5: 625 body calls online, against 612 offline (revolve knowing n) and 749 for a counting pass then revolve', () => {
+    const stats: Partial<ad.ScanStats> = {};
+    ad.grad((s: Tensor) => ad.whileLoop((c: { x: Tensor; k: number }) => c.k < 137, (c: { x: Tensor; k: number }) => ({ x: ad.sin(c.x), k: c.k + 1 }), { x: s, k: 0 }, { checkpoints: 5, stats }).x)(ad.tensor(0.3));
+    expect([stats.length, stats.stepCalls, optimalForwardSteps(137, 5) + 137, 2 * 137 + optimalForwardSteps(137, 5)]).toEqual([137, 625, 612, 749]);
   });
 });
 

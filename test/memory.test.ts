@@ -41,4 +41,35 @@ describe('memory and depth', () => {
     // Each call allocates ~100 kB of tensors; if anything were retained, 10⁴ calls would hold ~1 GB.
     expect(after - before).toBeLessThan(5 * 1024 * 1024);
   });
+
+  it('counts what checkpoint, customVjp and checkpointed loops keep, and gives it back with the tape', () => {
+    const size = 10_000;
+    const block = ad.checkpoint((x: Tensor) => ad.tanh(ad.tanh(x)));
+    const before = ad.memoryStats().residualBytes;
+    // The checkpoint keeps its input (made on the tape, 80 kB) and nothing of its inside.
+    const [, pullback] = ad.vjp((x: Tensor) => block(ad.mul(x, 2)), ad.ones([size]));
+    expect(ad.memoryStats().residualBytes - before).toBeGreaterThanOrEqual(8 * size);
+    expect(ad.memoryStats().residualBytes - before).toBeLessThan(2 * 8 * size);
+    pullback(ad.ones([size]));
+    // grad releases its tape when it returns, whatever its regions kept.
+    const W = ad.random.normal([8, 8], 1, 0, 0.3);
+    const xs = ad.random.normal([50, 8], 2);
+    const loss = (w: Tensor) => {
+      const h = ad.scan((c: Tensor, x: Tensor) => ad.tanh(ad.add(ad.matmul(w, c), x)), ad.zeros([8]), { xs: ad.mul(xs, w.sum()), checkpoints: 3 });
+      const custom = ad.customVjp((a: Tensor) => ad.sin(a), (g: Tensor, { args }) => [ad.mul(g, ad.cos(args[0]))]);
+      const k = ad.whileLoop((c: { v: Tensor; i: number }) => c.i < 40, (c: { v: Tensor; i: number }) => ({ v: ad.sin(ad.matmul(w, c.v)), i: c.i + 1 }), { v: custom(h), i: 0 }, { checkpoints: 4 });
+      return ad.add(ad.sum(block(k.v)), ad.sum(h));
+    };
+    const mid = ad.memoryStats().residualBytes;
+    ad.resetPeakMemory();
+    ad.grad(loss)(W);
+    expect(ad.memoryStats().peakResidualBytes - mid).toBeGreaterThanOrEqual(50 * 8 * 8); // the scan's xs at least
+    expect(ad.memoryStats().residualBytes).toBe(mid);
+    // A loop whose output the loss does not use gets no cotangent: its stored carries go with the tape all the same.
+    ad.grad((w: Tensor) => {
+      ad.whileLoop((c: { v: Tensor; i: number }) => c.i < 30, (c: { v: Tensor; i: number }) => ({ v: ad.sin(ad.matmul(w, c.v)), i: c.i + 1 }), { v: ad.ones([8]), i: 0 }, { checkpoints: 6 });
+      return ad.sum(w);
+    })(W);
+    expect(ad.memoryStats().residualBytes).toBe(mid);
+  });
 });

@@ -1,8 +1,11 @@
 /** @file Residual memory you can read: bytes held by live tapes and checkpoints now, and the peak. */
 import type { Tensor } from '../tensor/tensor.js';
 
-/** What a tape or a checkpointed loop holds; small, so a FinalizationRegistry can keep it. */
-export interface Holder { residualBytes: number }
+/**
+ * What a tape holds (its saved values, the inputs its checkpointed regions keep, the carries its
+ * loops store); small, so a FinalizationRegistry can keep it. Once released it counts nothing more.
+ */
+export interface Holder { residualBytes: number; released?: boolean }
 
 const state = { current: 0, peak: 0 };
 
@@ -12,7 +15,7 @@ const state = { current: 0, peak: 0 };
  * weights a tape refers to already existed, so keeping them costs nothing extra. @internal
  */
 export function retainResidual(holder: Holder, level: number, since: number, t: Tensor): void {
-  if (t.savedBy === level || t.serial < since) return;
+  if (t.savedBy === level || t.serial < since || holder.released === true) return;
   t.savedBy = level;
   const bytes = t.size * 8; // not t.data: no value read, and a 0-d tensor keeps no buffer
   holder.residualBytes += bytes;
@@ -22,6 +25,7 @@ export function retainResidual(holder: Holder, level: number, since: number, t: 
 
 /** Adds raw bytes (stored checkpoints) against a holder. @internal */
 export function retainBytes(holder: Holder, bytes: number): void {
+  if (holder.released === true) return;
   holder.residualBytes += bytes;
   state.current += bytes;
   if (state.current > state.peak) state.peak = state.current;
@@ -31,6 +35,19 @@ export function retainBytes(holder: Holder, bytes: number): void {
 export function releaseTrace(holder: Holder): void {
   state.current -= holder.residualBytes;
   holder.residualBytes = 0;
+  holder.released = true;
+}
+
+/** What `retainKept` needs of a reverse trace (structural, so this file imports no trace). */
+export interface TapeMemory { readonly memory: Holder; readonly level: number; readonly since: number }
+
+/**
+ * Counts tensors a region node of `tape` keeps for its backward pass — the inputs of a
+ * `checkpoint`, the xs of a checkpointed `scan`, the closed-over values either reads — as that
+ * tape's residuals (each once, and only if made after the tape began), released with it. @internal
+ */
+export function retainKept(tape: TapeMemory, kept: readonly Tensor[]): void {
+  for (const t of kept) retainResidual(tape.memory, tape.level, tape.since, t);
 }
 
 // Tapes whose pullback the user keeps (vjp) are released when the pullback is collected.
@@ -69,6 +86,7 @@ export function resetPeakMemory(): void {
 
 /** Returns raw bytes (a checkpoint dropped) from a holder. @internal */
 export function releaseBytes(holder: Holder, bytes: number): void {
+  if (holder.released === true) return;
   holder.residualBytes -= bytes;
   state.current -= bytes;
 }

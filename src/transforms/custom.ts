@@ -2,10 +2,12 @@
 import { ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
 import { flatten, type PyTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { zeros } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+import { describe, zeros } from '../tensor/create.js';
+import { retainKept } from '../core/memory.js';
 import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
-import { record } from './record.js';
+import { record, type Recording } from './record.js';
 
 /** What a custom backward rule receives besides the cotangent. */
 export interface CustomVjpContext<A extends any[], R> {
@@ -49,6 +51,8 @@ export function customVjp<A extends any[], R extends PyTree>(
           `Pass them as arguments instead.`,
       );
     }
+    // The rule may read the arguments and the output: they are the node's residuals.
+    retainKept(top, [...inner, ...flatten(out, 'customVjp (output)').leaves.filter((l): l is Tensor => l instanceof Tensor)]);
     return recordRegion('customVjp', top, leaves, {
       out,
       captured,
@@ -56,7 +60,8 @@ export function customVjp<A extends any[], R extends PyTree>(
         const cts = backward(ct, { args: innerArgs, out });
         if (!Array.isArray(cts) || cts.length !== args.length) {
           throw new InvalidArgumentError(
-            `customVjp: the backward rule must return an array with one cotangent per argument (${args.length}), got ${Array.isArray(cts) ? cts.length : typeof cts}.`,
+            `customVjp: the backward rule must return an array with one cotangent per argument (${args.length}), got ` +
+              `${Array.isArray(cts) ? `an array of length ${cts.length}` : describe(cts)}; return [ct0, ct1, …] in the order of the arguments (a one-argument function returns [ct]).`,
           );
         }
         return flattenArgs(cts, 'customVjp (backward result)').leaves;
@@ -64,6 +69,35 @@ export function customVjp<A extends any[], R extends PyTree>(
     }) as R;
   };
   return call;
+}
+
+/**
+ * Checkpoint regions running inside one another now, and the most since the outermost began. Under
+ * `grad`, the backward pass of a region recomputes it and pulls back through the regions inside it
+ * before it returns, so nesting depth costs JavaScript stack.
+ */
+const nesting = { depth: 0, deepest: 0 };
+
+function enter(): void {
+  if (++nesting.depth > nesting.deepest) nesting.deepest = nesting.depth;
+}
+
+function leave(): void {
+  if (--nesting.depth === 0) nesting.deepest = 0;
+}
+
+/**
+ * A stack overflow inside nested checkpoints as an error that says what to do; any other error as
+ * is. Caught first near the stack's end: if building the error overflows too, a level further out
+ * converts it. (Inlined try/catch rather than a wrapper, to spend no extra frames per level.)
+ */
+function nestingError(e: unknown): unknown {
+  if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) return e;
+  return new InvalidArgumentError(
+    `checkpoint: the JavaScript call stack overflowed with ${nesting.deepest} checkpoint regions nested inside one another ` +
+      `(under grad each level's backward pass runs inside the one around it). Put checkpoints side by side instead of inside ` +
+      `each other — a chain of blocks is ad.scan(block, x, { length, checkpoints }) — or run Node with a larger --stack-size.`,
+  );
 }
 
 /**
@@ -83,18 +117,34 @@ export function checkpoint<A extends any[], R extends PyTree>(f: (...args: A) =>
     const top = topTrace(leaves) ?? innermostReverseTrace();
     if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
     const inner = leaves.map((x) => unbox(x, top));
-    const { result: out, captured } = runCapturing(top, () => call(...(rebuildArgs(def, inner) as A)));
+    let forward: { result: R; captured: Tensor[] };
+    enter();
+    try {
+      forward = runCapturing(top, () => call(...(rebuildArgs(def, inner) as A)));
+    } catch (e) {
+      throw nestingError(e);
+    } finally {
+      leave();
+    }
+    const { result: out, captured } = forward;
+    // Only the inputs and the closed-over values are kept for the backward pass: its residuals.
+    retainKept(top, [...inner, ...captured.map((b) => b.primal!)]);
     return recordRegion('checkpoint', top, leaves, {
       out,
       captured,
       backward: (ct) => {
-        const rec = record((ins) => f(...(rebuildArgs(def, ins) as A)), inner, top);
+        enter();
+        let rec: Recording | null = null;
         try {
+          rec = record((ins) => f(...(rebuildArgs(def, ins) as A)), inner, top);
           const cts = rec.pullback(flatten(ct, 'checkpoint').leaves);
           const byBox = new Map(rec.captured.map((b, i) => [b, cts[inner.length + i]!]));
           return [...cts.slice(0, inner.length), ...captured.map((b) => byBox.get(b) ?? zeros(b.shape))];
+        } catch (e) {
+          throw nestingError(e);
         } finally {
-          rec.release();
+          rec?.release();
+          leave();
         }
       },
     }) as R;

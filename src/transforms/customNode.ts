@@ -36,11 +36,16 @@ const regionP = definePrimitive<RegionParams>({
     const cts = p.call.backward(p.unpack(g));
     return p.shapes.map((shape, i) => {
       const c = cts[i];
-      if (c === undefined) throw new ShapeError(`${p.name}: the backward rule returned too few cotangents.`);
+      if (c === undefined) {
+        throw new ShapeError(
+          `${p.name}: the backward rule returned ${cts.length} cotangent leaves for ${p.shapes.length} argument leaves; return one cotangent per argument, with its structure and shape.`,
+        );
+      }
       if (c.size === 1 && shape.length === 0 && c.ndim !== 0) return reshape(c, []);
       if (!shapesEqual(c.shape, shape)) {
         throw new ShapeError(
-          `${p.name}: the backward rule returned a cotangent of shape ${formatShape(c.shape)} for an argument of shape ${formatShape(shape)}.`,
+          `${p.name}: the backward rule returned a cotangent of shape ${formatShape(c.shape)} for an argument of shape ${formatShape(shape)} (leaf ${i}); ` +
+            'each cotangent must have the shape of its argument (sum a broadcast gradient back to it, e.g. ad.sum over the extra axes).',
         );
       }
       return c;

@@ -3,9 +3,10 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { ReverseTrace } from '../core/trace.js';
 import { CotangentSum } from '../core/cotangents.js';
-import { releaseBytes, releaseWith, retainBytes, type Holder } from '../core/memory.js';
+import { releaseBytes, retainBytes } from '../core/memory.js';
 import { record } from './record.js';
-import { revolve, type LoopReversal } from './revolve.js';
+import { revolve, revolveFrom, type LoopReversal } from './revolve.js';
+import { OnlinePlacement } from './online.js';
 
 /** Counts a checkpointed loop reports, so users can choose c from numbers (see ScanStats). */
 export interface LoopStats {
@@ -39,20 +40,23 @@ export type StepFn = (carry: Tensor[], t: number, inputs: Tensor[]) => { carry: 
 const bytesOf = (ts: readonly Tensor[]) => ts.reduce((b, t) => b + t.size * 8, 0); // not t.data: no value read
 
 /**
- * A loop of n steps, reversible with at most c stored carries. `xRow(t)` gives step t's inputs
- * (slices of the scanned-over xs, or nothing). The forward phase (`start`) runs revolve until the
- * first taped step — the last step — whose output is the loop's output; `finish(carryCt, yCt)`
- * runs the rest of the schedule and returns the cotangents of the initial carry, of every xRow
- * and of the captured closure boxes.
+ * A loop of steps, reversible with at most c stored carries. `xRow(t)` gives step t's inputs
+ * (slices of the scanned-over xs, or nothing). The forward phase is `start` (scan: n known, revolve
+ * runs until its first taped step — the last step — whose output is the loop's output) or
+ * `runOnline` (whileLoop: n learnt as the loop runs); `finish(carryCt, yCt)` runs the rest of the
+ * schedule and returns the cotangents of the initial carry, of every xRow and of the captured
+ * closure boxes. Stored carries count as residuals of the trace's tape (`memoryStats`), and are
+ * given back when the schedule releases them or when the tape is released, whichever comes first.
  */
 export class CheckpointedLoop {
   private stored = 0;
   private storedBytes = 0;
-  private readonly holder: Holder = { residualBytes: 0 };
   private carryCt: Tensor[] = [];
   private yCt: ((t: number) => Tensor[]) | null = null;
   private readonly xCts: Tensor[][] = [];
   private readonly capturedCts = new Map<Tensor, CotangentSum>();
+  /** States stored now, by position (the initial carry is held apart, as `init`). */
+  private readonly states = new Map<number, Tensor[]>();
   /** Closure boxes of `trace` that taped steps read; merged into the region's captured list. */
   readonly tapedCaptured = new Set<Tensor>();
   /** Step outputs seen in the forward phase, by step. */
@@ -60,52 +64,51 @@ export class CheckpointedLoop {
   finalCarry: Tensor[] = [];
   private forwardPhase = true;
   private schedule: Generator<void, void, void> | null = null;
+  /** The loop's length and states, once known. */
+  private n = 0;
+  private c = 1;
 
   constructor(
     private readonly trace: ReverseTrace,
     private readonly step: StepFn,
     private readonly xRow: (t: number) => Tensor[],
-    private readonly n: number,
-    private readonly c: number,
     private readonly init: Tensor[],
     private readonly stats: LoopStats,
     /** Yield after the last step's taped run (scan: the output comes from it). */
     private readonly outputFromSchedule: boolean,
   ) {}
 
+  /** Counts a stored state against the tape's residual memory (released with the tape). */
   private keep(s: Tensor[], delta: 1 | -1): void {
     const b = bytesOf(s);
     this.stored += delta;
     this.storedBytes += delta * b;
-    if (delta > 0) retainBytes(this.holder, b);
-    else releaseBytes(this.holder, b);
+    if (delta > 0) retainBytes(this.trace.memory, b);
+    else releaseBytes(this.trace.memory, b);
     if (this.stored > this.stats.peakStoredCarries) this.stats.peakStoredCarries = this.stored;
     if (this.storedBytes > this.stats.peakStoredBytes) this.stats.peakStoredBytes = this.storedBytes;
   }
 
-  private reversal(): LoopReversal<Tensor[]> {
-    const positions = new Map<number, Tensor[]>();
-    return {
-      advance: (s, from, to) => {
-        let state = s;
-        for (let t = from; t < to; t++) {
-          const r = this.step(state, t, this.xRow(t));
-          if (this.forwardPhase) this.ys[t] = r.y;
-          state = r.carry;
-        }
-        return state;
-      },
-      store: (position, s) => {
-        positions.set(position, s);
-        this.keep(s, 1);
-      },
-      release: (position) => {
-        this.keep(positions.get(position)!, -1);
-        positions.delete(position);
-      },
-      reverseStep: (t, s) => this.reverseStep(t, s),
-    };
-  }
+  private readonly reversal: LoopReversal<Tensor[]> = {
+    advance: (s, from, to) => {
+      let state = s;
+      for (let t = from; t < to; t++) {
+        const r = this.step(state, t, this.xRow(t));
+        if (this.forwardPhase) this.ys[t] = r.y;
+        state = r.carry;
+      }
+      return state;
+    },
+    store: (position, s) => {
+      this.states.set(position, s);
+      this.keep(s, 1);
+    },
+    release: (position) => {
+      this.keep(this.states.get(position)!, -1);
+      this.states.delete(position);
+    },
+    reverseStep: (t, s) => this.reverseStep(t, s),
+  };
 
   private *reverseStep(t: number, s: Tensor[]): Generator<void, void, void> {
     const x = this.xRow(t);
@@ -139,24 +142,55 @@ export class CheckpointedLoop {
     }
   }
 
-  /** Runs the schedule up to (scan) or before (whileLoop) the backward pass. */
-  start(owner: object): void {
-    this.stats.length = this.n;
-    this.stats.checkpoints = this.c;
-    releaseWith(owner, this.holder);
+  private open(n: number, c: number): void {
+    this.n = this.stats.length = n;
+    this.c = this.stats.checkpoints = c;
     this.keep(this.init, 1); // the initial carry is one of the c states
+  }
+
+  /** scan's forward phase: revolve's schedule for n steps, run up to the first taped step (the last step). */
+  start(n: number, c: number): void {
+    this.open(n, c);
     this.forwardPhase = this.outputFromSchedule;
-    this.schedule = revolve(this.reversal(), this.n, this.c, this.init);
+    this.schedule = revolve(this.reversal, n, c, this.init);
     if (this.outputFromSchedule) this.schedule.next();
+  }
+
+  /**
+   * whileLoop's forward phase: one untaped pass while `goesOn(carry, i)`, keeping the states an
+   * online placement chooses (at most `capacity(i)` when state i is offered), so that n is learnt
+   * without a second pass. Returns the final carry; the backward pass reverses segment by segment
+   * from the stored states (`revolveFrom`) with c = `capacity(n − 1)` (1 when n = 0).
+   */
+  runOnline(goesOn: (carry: Tensor[], i: number) => boolean, capacity: (i: number) => number): Tensor[] {
+    this.open(0, 1);
+    this.forwardPhase = false;
+    const placement = new OnlinePlacement(capacity);
+    let state = this.init;
+    let i = 0;
+    while (goesOn(state, i)) {
+      if (i > 0) {
+        const { drop, store } = placement.offer(i);
+        if (drop >= 0) this.reversal.release(drop);
+        if (store) this.reversal.store(i, state);
+      }
+      state = this.step(state, i, this.xRow(i)).carry;
+      i++;
+    }
+    this.n = this.stats.length = i;
+    this.c = this.stats.checkpoints = capacity(Math.max(i - 1, 0));
+    const positions = placement.positions;
+    this.schedule = revolveFrom(this.reversal, positions, positions.map((p) => (p === 0 ? this.init : this.states.get(p)!)), i, this.c);
+    return state;
   }
 
   /** The backward pass: cotangents of the initial carry, of each step's inputs, and of `captured`. */
   finish(carryCt: Tensor[], yCt: ((t: number) => Tensor[]) | null, captured: readonly Tensor[]) {
     if (this.schedule === null) {
-      // A second pullback: the schedule is spent, so run it again from the start.
+      // A second pullback: the schedule is spent, so reverse again from the initial carry.
       this.keep(this.init, 1);
       this.forwardPhase = this.outputFromSchedule;
-      this.schedule = revolve(this.reversal(), this.n, this.c, this.init);
+      this.schedule = revolve(this.reversal, this.n, this.c, this.init);
       if (this.outputFromSchedule) this.schedule.next();
     }
     this.carryCt = carryCt;

@@ -30,8 +30,17 @@ export function repetitionNumber(n: number, c: number): number {
 export function optimalForwardSteps(n: number, c: number): number {
   if (n <= 1) return 0;
   if (c <= 0) return Infinity;
-  const r = repetitionNumber(n, c);
-  return r * n - binomial(c + r, c + 1);
+  if (n <= c + 1) return n - 1; // r = 1: one sweep, storing a state at every step but the last
+  // β(c, r) = C(c + r, c) grows by β(c, r) = β(c, r − 1)·(c + r)/r (exact: the product is an
+  // integer that r divides), and C(c + r, c + 1) = β(c, r)·r/(c + 1). O(r) with no inner loop, as
+  // the online placement evaluates t many times per step.
+  let r = 1;
+  let beta = c + 1;
+  while (beta < n) {
+    r++;
+    beta = (beta * (c + r)) / r;
+  }
+  return r * n - Math.round((beta * r) / (c + 1));
 }
 
 /**
@@ -78,6 +87,44 @@ export function* revolve<S>(loop: LoopReversal<S>, n: number, c: number, init: S
   if (n === 0) return;
   if (c < 1) throw new Error('internal: revolve needs at least one state');
   yield* reverseRange(loop, 0, n, c, init);
+}
+
+/**
+ * Reverses steps [0, n) from states stored at `positions` (ascending, `positions[0] = 0`: the
+ * caller's initial state) by an earlier forward pass — an online one, which could not know n. The
+ * segments are reversed from the last: segment j, from `positions[j]` to the next stored position
+ * (or n), by revolve with the c − j states that positions 0…j − 1 leave free; then its start state
+ * is released (all but the initial one). That costs `reversalCost(positions, n, c)` advances,
+ * revolve's t(n_j, c − j) summed over the segments. If reversing from the initial state alone
+ * costs less (t(n, c)), the stored states are dropped and that is done instead, so the count never
+ * exceeds the offline t(n, c).
+ */
+export function* revolveFrom<S>(loop: LoopReversal<S>, positions: readonly number[], states: readonly S[], n: number, c: number): Generator<void, void, void> {
+  if (positions.length > c || positions[0] !== 0) throw new Error('internal: revolveFrom needs at most c states, the first at 0');
+  if (reversalCost(positions, n, c) > optimalForwardSteps(n, c)) {
+    for (let j = positions.length - 1; j >= 1; j--) loop.release(positions[j]!);
+    yield* revolve(loop, n, c, states[0]!);
+    return;
+  }
+  for (let j = positions.length - 1; j >= 0; j--) {
+    const end = j + 1 < positions.length ? positions[j + 1]! : n;
+    if (end > positions[j]!) yield* reverseRange(loop, positions[j]!, end, c - j, states[j]!);
+    if (j > 0) loop.release(positions[j]!);
+  }
+}
+
+/**
+ * Advances needed to reverse n steps from states stored at `positions` (ascending, from 0) with c
+ * states in all: Σ_j t(n_j, c − j), where n_j is the length of segment j (from positions[j] to the
+ * next stored position, or n) and c − j the states positions 0…j − 1 leave it.
+ */
+export function reversalCost(positions: readonly number[], n: number, c: number): number {
+  let cost = 0;
+  for (let j = 0; j < positions.length; j++) {
+    const end = j + 1 < positions.length ? positions[j + 1]! : n;
+    cost += optimalForwardSteps(end - positions[j]!, c - j);
+  }
+  return cost;
 }
 
 function* reverseRange<S>(loop: LoopReversal<S>, s: number, e: number, c: number, state: S): Generator<void, void, void> {

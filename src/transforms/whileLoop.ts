@@ -1,19 +1,20 @@
 /** @file whileLoop: a loop whose length is known only when it ends, reversed in bounded memory. */
-import type { Tensor } from '../tensor/tensor.js';
-import { asTensor } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe } from '../tensor/create.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
-import { flatten, treesMatch, unflatten, type PyTree } from '../core/pytree.js';
+import { flatten, treesMatch, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { checkFunction } from './args.js';
+import { retainKept } from '../core/memory.js';
 import { recordRegion, runCapturing } from './customNode.js';
-import { CheckpointedLoop, newStats, type StepFn } from './loop.js';
-import { resolveCheckpoints, type Checkpoints, type ScanStats } from './scan.js';
+import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
+import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 
 export interface WhileLoopOptions {
-  /** 'all' (default), at most c stored carries, or 'sqrt' (c = ⌈√n⌉ once n is known). */
+  /** 'all' (default), at most c stored carries, or 'sqrt' (at most ⌈√(i + 1)⌉ after i steps, so ⌈√n⌉ in the end). */
   checkpoints?: Checkpoints;
   /** Filled in with counts as the loop and its backward pass run. */
-  stats?: Partial<ScanStats>;
+  stats?: Partial<LoopStats>;
   /** A guard against loops that never end (default: no limit). */
   maxIterations?: number;
 }
@@ -23,10 +24,12 @@ export interface WhileLoopOptions {
  * `cond` turns false (an optimizer run to convergence, a decode of unknown length). `cond` returns a
  * boolean or a one-element tensor (non-zero continues); it is not differentiated.
  *
- * With `checkpoints: c` reverse mode stores at most c carries. The loop first runs once untaped to
- * find n (n body calls, nothing stored but the initial carry); its backward pass then reverses it
- * with revolve's optimal schedule for that n: n + t(n, c) + n body calls in all, within twice the
- * offline optimum t(n, c) + n for every n and c (since n ≤ t(n, c) + n).
+ * With `checkpoints: c` reverse mode stores at most c carries, chosen online: the loop runs once,
+ * untaped, keeping the carries a greedy rule picks as it goes (transforms/online.ts), and its
+ * backward pass reverses each stretch between stored carries with revolve. That is n + R + n body
+ * calls, R the reversal's recomputations, against the offline optimum t(n, c) + n that revolve
+ * reaches when n is known in advance: never more than t(n, c) + 2n, and measured within 20% (plus
+ * two calls) of the optimum for every n ≤ 2,000 and c ≤ 20 (docs/checkpointing.md has the figures).
  * @example
  * // Newton's iteration for √a, run to convergence; d√a/da = 1/(2√a)
  * const sqrtNewton = (a) => ad.whileLoop((x) => Math.abs(x.item() ** 2 - a.item()) > 1e-12,
@@ -39,52 +42,52 @@ export function whileLoop<C extends PyTree>(
   init: C,
   options: WhileLoopOptions = {},
 ): C {
-  checkFunction(cond, 'whileLoop');
-  checkFunction(body, 'whileLoop');
+  checkLoopFunction(cond, 'whileLoop', 'cond', '(carry) => boolean');
+  checkLoopFunction(body, 'whileLoop', 'body', '(carry) => next carry');
+  checkOptions(options, 'whileLoop', ['checkpoints', 'stats', 'maxIterations']);
   const initFlat = flatten(init, 'whileLoop (init)');
   const initLeaves = initFlat.leaves.map((l) => asTensor(l, 'whileLoop'));
   const stats = newStats(options.stats);
   const limit = options.maxIterations ?? Infinity;
+  if (limit !== Infinity && (!Number.isInteger(limit) || limit < 0)) {
+    throw new InvalidArgumentError(`whileLoop: maxIterations must be a non-negative integer, got ${describe(limit)}; leave it out for no limit.`);
+  }
   resolveCheckpoints(options.checkpoints, 1, 'whileLoop'); // validates the option early
   const rebuild = (leaves: Tensor[]) => unflatten(initFlat.def, leaves) as C;
-  const truthy = (v: boolean | Tensor): boolean => (typeof v === 'boolean' ? v : asTensor(v, 'whileLoop (cond)').item() !== 0);
-  const step: StepFn = (carry) => {
-    stats.stepCalls++;
-    const next = flatten(body(rebuild(carry)), 'whileLoop (body result)');
-    if (!treesMatch(next.def, initFlat.def)) {
-      throw new ShapeError('whileLoop: body must return a carry with the structure of init.');
+  const goesOn = (carry: Tensor[], i: number): boolean => {
+    const more = truthy(cond(rebuild(carry)), i);
+    if (more && i >= limit) {
+      throw new InvalidArgumentError(
+        `whileLoop: cond was still true after maxIterations = ${limit} iterations; raise maxIterations or check that body moves cond towards false.`,
+      );
     }
-    return { carry: next.leaves.map((l) => asTensor(l, 'whileLoop')), y: [] };
+    return more;
   };
-  const runToEnd = (start: Tensor[]): { carry: Tensor[]; n: number } => {
-    let carry = start;
-    let n = 0;
-    while (truthy(cond(rebuild(carry)))) {
-      if (n >= limit) {
-        throw new InvalidArgumentError(`whileLoop: cond was still true after maxIterations = ${limit} iterations.`);
-      }
-      carry = step(carry, n, []).carry;
-      n++;
-    }
-    return { carry, n };
+  const step: StepFn = (carry, i) => {
+    stats.stepCalls++;
+    return { carry: checkCarry(body(rebuild(carry)), initFlat.def, initLeaves, i), y: [] };
   };
 
   const top = topTrace([...initLeaves]) ?? innermostReverseTrace();
-  if (options.checkpoints === undefined || options.checkpoints === 'all' || !(top instanceof ReverseTrace)) {
-    const { carry, n } = runToEnd(initLeaves);
+  const c = options.checkpoints;
+  if (c === undefined || c === 'all' || !(top instanceof ReverseTrace)) {
+    let carry = initLeaves;
+    let n = 0;
+    while (goesOn(carry, n)) carry = step(carry, n++, []).carry;
     stats.length = n;
     stats.checkpoints = n + 1;
     stats.tapedSteps = n;
     stats.peakStoredCarries = n + 1;
     return rebuild(carry);
   }
+  // 'sqrt': n ≥ i + 1 once state i is offered, so ⌈√(i + 1)⌉ states never exceed ⌈√n⌉.
+  const capacity = (i: number) => resolveCheckpoints(c, i + 1, 'whileLoop')!;
   const innerInit = initLeaves.map((x) => unbox(x, top));
-  const { result, captured } = runCapturing(top, () => runToEnd(innerInit));
-  const c = resolveCheckpoints(options.checkpoints, result.n, 'whileLoop')!;
-  const loop = new CheckpointedLoop(top, step, () => [], result.n, c, innerInit, stats, false);
-  loop.start(loop);
+  const loop = new CheckpointedLoop(top, step, () => [], innerInit, stats, false);
+  const { result: finalCarry, captured } = runCapturing(top, () => loop.runOnline(goesOn, capacity));
+  retainKept(top, captured.map((b) => b.primal!));
   return recordRegion('whileLoop', top, initLeaves, {
-    out: rebuild(result.carry),
+    out: rebuild(finalCarry),
     captured,
     backward: (ct) => {
       const carryCt = flatten(ct, 'whileLoop (cotangent)').leaves.map((l) => asTensor(l, 'whileLoop'));
@@ -92,4 +95,42 @@ export function whileLoop<C extends PyTree>(
       return [...r.init, ...r.captured];
     },
   }) as C;
+}
+
+/** cond's answer as a boolean: true/false, or a one-element tensor (non-zero continues). */
+function truthy(v: unknown, i: number): boolean {
+  if (typeof v === 'boolean') return v;
+  if (v instanceof Tensor || typeof v === 'number') {
+    const t = asTensor(v, 'whileLoop (cond)');
+    if (t.size !== 1) {
+      throw new ShapeError(
+        `whileLoop: cond must return a boolean or a single-element tensor, but at iteration ${i} it returned a tensor of shape ${formatShape(t.shape)}; ` +
+          'reduce it to one element, e.g. ad.max(x).item() > 0 or ad.sum(x).item() !== 0.',
+      );
+    }
+    return t.item() !== 0;
+  }
+  throw new InvalidArgumentError(
+    `whileLoop: cond must return a boolean or a single-element tensor, but at iteration ${i} it returned ${describe(v)}; did it forget to return?`,
+  );
+}
+
+/** body's result as carry leaves, checked against init's structure and shapes. */
+function checkCarry(result: unknown, def: TreeDef, init: readonly Tensor[], i: number): Tensor[] {
+  const next = flatten(result, 'whileLoop (body result)');
+  if (!treesMatch(next.def, def)) {
+    throw new ShapeError(
+      `whileLoop: body must return a carry with the structure of init, but at iteration ${i} it returned ${describe(result)}; return the next carry (same nesting, same keys).`,
+    );
+  }
+  return next.leaves.map((l, k) => {
+    const t = asTensor(l, 'whileLoop');
+    if (!shapesEqual(t.shape, init[k]!.shape)) {
+      throw new ShapeError(
+        `whileLoop: body changed carry leaf ${k} from shape ${formatShape(init[k]!.shape)} to ${formatShape(t.shape)} at iteration ${i}; ` +
+          'a carry keeps its shapes from step to step (pad it, or carry the varying part in a fixed-size buffer).',
+      );
+    }
+    return t;
+  });
 }
