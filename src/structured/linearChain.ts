@@ -39,7 +39,8 @@ export interface LinearChainCRFOptions {
  * score(y) = start[y₀] + Σ_t emissions[t, y_t] + Σ_t transitions[y_{t−1}, y_t] + end[y_{n−1}],
  * p(y) = exp(score(y) − log Z). Only the forward algorithm is written; everything else is a
  * semiring choice or a gradient of it: marginals are ∂ log Z / ∂ scores (forward–backward is
- * backprop), the Viterbi path is ∂ max-score / ∂ scores, the entropy is the entropy semiring.
+ * backprop), the Viterbi path is ∂ max-score / ∂ scores (in the argmax semiring, so that it is one
+ * path under ties), the entropy is the entropy semiring.
  * Scores of −Infinity forbid tags or transitions and give exact zeros.
  *
  * Give emissions [n, K] for one sequence, or [B, n, K] with `lengths` for a batch: then every

@@ -1,6 +1,7 @@
 /**
- * @file Semirings for dynamic programs written once: log (marginals), max (Viterbi), real
- * (counts), entropy. After torch-struct (Rush 2020) and Li & Eisner 2009 (expectation semirings).
+ * @file Semirings for dynamic programs written once: log (marginals), max (best score), argmax
+ * (one best structure, as a gradient), real (counts), entropy. After torch-struct (Rush 2020) and
+ * Li & Eisner 2009 (expectation semirings).
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { add, equal, maximum, mul, sub } from '../ops/binary.js';
