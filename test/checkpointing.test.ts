@@ -240,6 +240,13 @@ describe('whileLoop: online checkpointing', () => {
     }
   });
 
+  it("composes with hvp and jvp (forward mode needs no checkpoints)", () => {
+    const f = (ck: ad.Checkpoints) => (u: Tensor) => ad.square(wander(ck)(ad.tensor(0.3), u));
+    const h = (ck: ad.Checkpoints) => ad.hvp(f(ck), w, ad.tensor(1)).item();
+    expect(Math.abs(h(3) - h('all'))).toBeLessThan(1e-13 * Math.abs(h('all')));
+    expect((ad.jvp(f(3), [w], [ad.tensor(1)])[1] as Tensor).item()).toBe((ad.jvp(f('all'), [w], [ad.tensor(1)])[1] as Tensor).item());
+  });
+
   it('n = 137, c = 5: 625 body calls online, against 612 offline (revolve knowing n) and 749 for a counting pass then revolve', () => {
     const stats: Partial<ad.ScanStats> = {};
     ad.grad((s: Tensor) => ad.whileLoop((c: { x: Tensor; k: number }) => c.k < 137, (c: { x: Tensor; k: number }) => ({ x: ad.sin(c.x), k: c.k + 1 }), { x: s, k: 0 }, { checkpoints: 5, stats }).x)(ad.tensor(0.3));
