@@ -98,7 +98,7 @@ export class PCFG {
    * tree, so the tree is always valid and its score is the reported one. Ties go to the first
    * alternative of the inside algorithm: the lowest root label, at each node the lowest (left,
    * right) label pair in row-major order, and for that pair the leftmost split. When no tree has a
-   * finite score, the score is −Infinity and the tree is the first tree in that order.
+   * finite score, the score is −Infinity and the tree is one of them (of score −Infinity).
    */
   argmax(): { tree: ParseTree; score: number } {
     const { n, N } = this;

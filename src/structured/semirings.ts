@@ -90,9 +90,10 @@ function firstMax(x: Tensor, axis: number): Tensor {
  * at every ⊕ (the first of the tied maxima). Locally the program is then the sum of the parts of
  * one structure — the one its choices trace back from the result — so the gradient of the best
  * score with respect to each score is that structure's count of the part: a 0/1 indicator of
- * exactly one best structure (per position, per span), even under ties or when every structure
- * is forbidden (−∞; then the structure is the first one, of score −∞). `argmax()` of every model
- * reads its structure off this gradient; the tie goes to the lowest index at each choice.
+ * exactly one best structure (per position, per span), even under ties. `argmax()` of every model
+ * reads its structure off this gradient; the tie goes to the lowest index at each choice. When
+ * every structure is forbidden the best score is −∞ and the structure is still one structure (the
+ * one the choices trace, of score −∞, not necessarily the first in any order).
  */
 export const argmaxSemiring: Semiring = overScores('argmax', firstMax);
 

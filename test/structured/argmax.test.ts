@@ -25,6 +25,19 @@ function chainProblem(n: number, K: number, draw: Draw): ChainProblem {
 const crfOf = (p: ChainProblem, checkpoints?: ad.Checkpoints) =>
   new ad.LinearChainCRF({ emissions: ad.tensor(p.E), transitions: ad.tensor(p.T), start: ad.tensor(p.start), end: ad.tensor(p.end), checkpoints });
 
+/**
+ * The documented tie order: among the best sequences, the lowest last tag, then the lowest tag
+ * before it, and so on (the least in lexicographic order read from the end). When every sequence
+ * is forbidden there is no order to check (the result is any sequence, of score −∞): null.
+ */
+function firstFromTheEnd(p: ChainProblem): number[] | null {
+  const o = chainBruteForce(p);
+  if (o.best.s === -Infinity) return null;
+  const best = o.all.filter((a) => a.s === o.best.s).map((a) => [...a.ys].reverse());
+  best.sort((a, b) => { const i = a.findIndex((y, t) => y !== b[t]); return i < 0 ? 0 : a[i]! - b[i]!; });
+  return best[0]!.reverse();
+}
+
 function chainArgmaxIsOptimal(p: ChainProblem, checkpoints?: ad.Checkpoints) {
   const crf = crfOf(p, checkpoints);
   const { tags, score } = crf.argmax();
@@ -32,6 +45,7 @@ function chainArgmaxIsOptimal(p: ChainProblem, checkpoints?: ad.Checkpoints) {
   expect(chainScore(p, tags)).toBe(score);
   expect(score).toBe(chainBruteForce(p).best.s);
   expect(crf.score(tags).item()).toBe(score);
+  expect(tags).toEqual(firstFromTheEnd(p) ?? tags);
 }
 
 /** A padded batch: emissions [B, n, K] whose padding is drawn too (it must not matter). */
@@ -47,6 +61,7 @@ function batchArgmaxIsOptimal(B: number, n: number, K: number, lengths: number[]
     expectTags(tags[b]!, len, K);
     expect(chainScore(p, tags[b]!)).toBe(score[b]);
     expect(score[b]).toBe(chainBruteForce(p).best.s);
+    expect(tags[b]).toEqual(firstFromTheEnd(p) ?? tags[b]);
   });
   expect(Array.from(crf.score(tags).toFloat64Array())).toEqual(score);
 }
@@ -169,6 +184,33 @@ describe('VariableOrderCRF.argmax under ties and masks', () => {
 });
 
 // ---- PCFG ----
+/**
+ * The documented tie order, by plain CKY with backpointers: the lowest root label among the best,
+ * at each node the lowest (left, right) label pair in row-major order, then the leftmost split.
+ */
+function documentedBestTree(p: GrammarProblem): Tree {
+  const n = p.U.length, N = p.root.length;
+  const best = new Map<string, number>();
+  const key = (i: number, j: number, A: number) => `${i},${j},${A}`;
+  const choices = (i: number, j: number, A: number) => {
+    const out: { B: number; C: number; k: number; s: number }[] = [];
+    for (let B = 0; B < N; B++) for (let C = 0; C < N; C++) for (let k = i + 1; k < j; k++) {
+      out.push({ B, C, k, s: p.R[A]![B]![C]! + best.get(key(i, k, B))! + best.get(key(k, j, C))! });
+    }
+    return out; // in the documented order: (B, C) row-major, then the split
+  };
+  for (let w = 1; w <= n; w++) for (let i = 0; i + w <= n; i++) for (let A = 0; A < N; A++) {
+    best.set(key(i, i + w, A), w === 1 ? p.U[i]![A]! : Math.max(...choices(i, i + w, A).map((c) => c.s)));
+  }
+  const build = (i: number, j: number, A: number): Tree => {
+    if (j - i === 1) return { label: A, start: i, end: j };
+    const c = choices(i, j, A).find((x) => x.s === best.get(key(i, j, A)))!;
+    return { label: A, start: i, end: j, children: [build(i, c.k, c.B), build(c.k, j, c.C)] };
+  };
+  const top = p.root.map((r, A) => r + best.get(key(0, n, A))!);
+  return build(0, n, top.indexOf(Math.max(...top)));
+}
+
 function grammarArgmaxIsOptimal(n: number, N: number, draw: Draw) {
   const p: GrammarProblem = { U: rows(n, N, draw), R: Array.from({ length: N }, () => rows(N, N, draw)), root: fill(N, draw) };
   const g = new ad.PCFG({ terminals: ad.tensor(p.U), rules: ad.tensor(p.R), root: ad.tensor(p.root) });
@@ -176,6 +218,7 @@ function grammarArgmaxIsOptimal(n: number, N: number, draw: Draw) {
   expect(g.score(tree).item()).toBe(score); // also checks that the tree is a valid tree over the sentence
   expect(treeScore(p, tree as Tree)).toBe(score);
   expect(score).toBe(grammarBruteForce(p).best.s);
+  if (score > -Infinity) expect(tree).toEqual(documentedBestTree(p));
 }
 
 describe('PCFG.argmax under ties and masks', () => {
