@@ -247,6 +247,17 @@ describe('whileLoop: online checkpointing', () => {
     expect((ad.jvp(f(3), [w], [ad.tensor(1)])[1] as Tensor).item()).toBe((ad.jvp(f('all'), [w], [ad.tensor(1)])[1] as Tensor).item());
   });
 
+  it('zero iterations, and a pullback called twice, under checkpoints', () => {
+    const stats: Partial<ad.ScanStats> = {};
+    const g = ad.grad((x: Tensor) => ad.sum(ad.whileLoop(() => false, (h: Tensor) => ad.sin(h), ad.mul(x, 2), { checkpoints: 3, stats })))(ad.ones([2]));
+    expect([g.toArray(), stats.stepCalls, stats.length]).toEqual([[2, 2], 0, 0]);
+    const [, pullback] = ad.vjp(wander(3), ad.tensor(0.4));
+    const [, ref] = ad.vjp(wander('all'), ad.tensor(0.4));
+    const first = pullback(ad.tensor(1))[0].item();
+    expect(first).toBe(ref(ad.tensor(1))[0].item());
+    expect(pullback(ad.tensor(2))[0].item()).toBe(ref(ad.tensor(2))[0].item());
+  });
+
   it('n = 137, c = 5: 625 body calls online, against 612 offline (revolve knowing n) and 749 for a counting pass then revolve', () => {
     const stats: Partial<ad.ScanStats> = {};
     ad.grad((s: Tensor) => ad.whileLoop((c: { x: Tensor; k: number }) => c.k < 137, (c: { x: Tensor; k: number }) => ({ x: ad.sin(c.x), k: c.k + 1 }), { x: s, k: 0 }, { checkpoints: 5, stats }).x)(ad.tensor(0.3));
