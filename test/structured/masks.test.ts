@@ -188,3 +188,19 @@ describe('every structure forbidden', () => {
     everythingForbidden(grammarCase(3, 2, fromCells([...zeros(6), ...never(8), ...zeros(2)])));
   });
 });
+
+describe('derivatives through −∞ masks', () => {
+  // −∞ entries stay −∞ under any perturbation, so checkGrad compares the finite directions only.
+  const E = ad.tensor([[0.3, -Infinity, 1], [1, 0.2, -Infinity], [0.5, 0, 0.1]]);
+  const T = ad.tensor([[0, -Infinity, 0.4], [-Infinity, 0.1, 1], [0, 0.7, -Infinity]]);
+  const models: Array<[string, (e: ad.Tensor, t: ad.Tensor) => Model]> = [
+    ['LinearChainCRF', (e, t) => new ad.LinearChainCRF({ emissions: e, transitions: t })],
+    ['HigherOrderCRF', (e, t) => new ad.HigherOrderCRF({ emissions: e, transitions: ad.reshape(ad.concat([t, t, t], 0), [3, 3, 3]) })],
+    ['VariableOrderCRF', (e, t) => new ad.VariableOrderCRF({ emissions: e, contexts: [[0], [1, 2], [2, 2], [0, 1]], weights: ad.reshape(ad.slice(t, [0, 0], [2, 2]), [4]) })],
+    ['PCFG', (e, t) => new ad.PCFG({ terminals: e, rules: ad.reshape(ad.concat([t, t, t], 0), [3, 3, 3]) })],
+  ];
+  it.each(models)('%s: log Z and the entropy check to second order', (_name, make) => {
+    expect(ad.checkGrad((e: ad.Tensor, t: ad.Tensor) => make(e, t).logPartition(), [E, T], { order: 2 }).ok).toBe(true);
+    expect(ad.checkGrad((e: ad.Tensor, t: ad.Tensor) => make(e, t).entropy(), [E, T], { order: 2 }).ok).toBe(true);
+  });
+});
