@@ -73,7 +73,7 @@ export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp)
   if (typeof op !== 'function') {
     throw new InvalidArgumentError(`chainProduct: the operator must be a function (a, b) => Tensor, got ${describe(op)}.`);
   }
-  const xs = elements.map((x) => asTensor(x, 'chainProduct'));
+  const xs = elements.map((x, i) => asTensor(x, `chainProduct (element ${i})`));
   if (xs.length === 1) return xs[0]!;
   const evaluate = (ys: Tensor[]) => ys.reduce((acc, y, i) => combine(op, acc, y, i));
   return runChain(chainProductP, xs, evaluate, chainForward(op));

@@ -2,9 +2,10 @@
 import { apply } from '../core/trace.js';
 import { definePrimitive } from '../core/primitive.js';
 import { cumprodKernel } from '../tensor/kernels/products.js';
-import { normalizeAxis } from '../tensor/shape.js';
+import { formatShape, normalizeAxis } from '../tensor/shape.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { mulStrong } from '../ops/binary.js';
 import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
@@ -95,8 +96,32 @@ export interface CumprodOptions {
  */
 export function cumprod(x: TensorLike, axis: number, options: CumprodOptions = {}): Tensor {
   const t = asTensor(x, 'cumprod');
-  if (t.ndim === 0) return options.exclusive ? new Tensor(new Float64Array([1]), []) : t;
+  if (axis === undefined) {
+    throw new InvalidArgumentError(`cumprod: pass the axis to multiply along, e.g. cumprod(x, 0) or cumprod(x, -1) (x has shape ${formatShape(t.shape)}).`);
+  }
+  checkCumprodOptions(options);
+  // A 0-d tensor is a one-element sequence along axis 0 (or −1), as a [1] vector would be.
+  if (t.ndim === 0) {
+    if (axis !== 0 && axis !== -1) {
+      throw new InvalidArgumentError(`cumprod: axis ${String(axis)} is out of range for a 0-d tensor; use 0 or -1 (or reshape x).`);
+    }
+    return options.exclusive ? new Tensor(new Float64Array([1]), []) : t;
+  }
   return cumprodAlong(t, normalizeAxis(axis, t.ndim, 'cumprod'), options.reverse ?? false, options.exclusive ?? false);
+}
+
+function checkCumprodOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`cumprod: options must be an object such as { exclusive: true, reverse: true }, got ${describe(options)}.`);
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (key !== 'exclusive' && key !== 'reverse') {
+      throw new InvalidArgumentError(`cumprod: unknown option ${key}; the options are exclusive and reverse.`);
+    }
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new InvalidArgumentError(`cumprod: option ${key} must be true or false, got ${describe(value)}.`);
+    }
+  }
 }
 
 declare module '../tensor/tensor.js' {

@@ -1,28 +1,40 @@
 /** @file Signed log-space numbers: a sign tensor and a log-magnitude tensor, for products and sums that would underflow or overflow. */
-import { broadcastShapes, type Shape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
-import { add, equal, greater, greaterEqual, less, maximum, mul, sub } from '../ops/binary.js';
-import { abs, exp, expm1, log, neg, sign } from '../ops/unary.js';
+import { broadcastShapes, normalizeAxes, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe, type TensorLike } from '../tensor/create.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { add, equal, mul, mulStrong, sub } from '../ops/binary.js';
+import { abs, exp, log, neg, sign } from '../ops/unary.js';
 import { stopGradient, where } from '../ops/select.js';
-import { logsumexp, sum, type Axis } from '../ops/reduce.js';
-import { broadcastTo } from '../ops/shape.js';
+import { max, sum, type Axis } from '../ops/reduce.js';
+import { broadcastTo, stack } from '../ops/shape.js';
 import { prod } from './prod.js';
+import { signedLogSum } from './signedSum.js';
+import { untraced } from './firstOrder.js';
 
 /** `t` with ±∞ replaced by 0: a safe shift for exponentials. */
 function finiteOrZero(t: Tensor): Tensor {
   return where(equal(abs(t), Infinity), 0, t);
 }
 
+/** t − stopGradient(t): the value 0 (t finite), with t's derivative. */
+function derivativeOnly(t: Tensor): Tensor {
+  return sub(t, stopGradient(t));
+}
+
 /**
  * Real numbers stored as sign · exp(logAbs): a sign tensor (−1, 0 or +1; a constant, with no
  * gradient) and a log-magnitude tensor (differentiable). Products and quotients add and subtract
- * logs, so nothing underflows or overflows; sums use a signed log-add-exp. Zero is logAbs = −∞
- * (with sign 0). Every operation is written with adjoint ops, so gradients flow through
- * `logAbs` to whatever it was computed from, at every order.
+ * logs, so nothing underflows or overflows; sums are exact when terms cancel exactly and accurate
+ * to a few roundings of Σ|terms| otherwise (see `sum`). Zero is logAbs = −∞ (with sign 0). Every
+ * operation is written with adjoint ops, so gradients flow through `logAbs` to whatever it was
+ * computed from, at every order.
  *
- * At an exact zero the derivative of log|x| has no finite value; `fromTensor` then gives the
- * zero a derivative of 0 (as abs'(0) = 0). `ad.prod` is exact with zeros when you need that.
+ * At an exact zero log|x| = −∞ has no derivative, so a derivative there cannot travel through
+ * logAbs. A SignedLog made by `fromTensor`, or computed from one, therefore keeps a zero part: at
+ * its exact zeros, a tensor of value 0 carrying the first-order derivative of the value. `toTensor`,
+ * `add`, `sub`, `sum`, `mul`, `div`, `prod` and `neg` carry it, so `toTensor` of `fromTensor(x)`,
+ * and of sums that cancel exactly (2.5 − 2.5), have the derivative of plain arithmetic.
  * @example
  * const x = ad.SignedLog.fromTensor(ad.tensor([1e-200, -1e-200]));
  * x.prod().logAbs.item(); // log(1e-400), where the plain product underflows to 0
@@ -32,20 +44,36 @@ export class SignedLog {
   readonly sign: Tensor;
   /** log |value|; −∞ for zero. */
   readonly logAbs: Tensor;
+  /** At exact zeros, value 0 with the value's first-order derivative (0 elsewhere); null when nothing needs it. */
+  private zero: Tensor | null = null;
 
-  /** Wraps a sign and a log-magnitude (broadcast together). The sign is held as a constant. */
+  /** Wraps a sign (−1, 0 or +1) and a log-magnitude (broadcast together). The sign is held as a constant. */
   constructor(sign: TensorLike, logAbs: TensorLike) {
-    const s = stopGradient(asTensor(sign, 'SignedLog'));
-    const l = asTensor(logAbs, 'SignedLog');
+    if (typeof sign === 'number' && !(sign === -1 || sign === 0 || sign === 1)) {
+      throw new InvalidArgumentError(`SignedLog: the sign must be -1, 0 or 1, got ${sign}; put the magnitude in logAbs (log|x|).`);
+    }
+    const s = stopGradient(asTensor(sign, 'SignedLog (sign)'));
+    const l = asTensor(logAbs, 'SignedLog (logAbs)');
     const shape = broadcastShapes('SignedLog', s.shape, l.shape);
     this.sign = broadcastTo(s, shape);
     this.logAbs = broadcastTo(l, shape);
   }
 
+  /** A SignedLog with a zero part (dropped when nothing is traced: it only carries derivatives). */
+  private static withZero(sign: TensorLike, logAbs: TensorLike, zero: Tensor | null): SignedLog {
+    const out = new SignedLog(sign, logAbs);
+    if (zero !== null && !untraced(zero)) out.zero = broadcastTo(zero, out.shape);
+    return out;
+  }
+
   /** The signed log form of x: sign(x) and log|x|. @example ad.SignedLog.fromTensor(ad.tensor([-2, 0])) */
   static fromTensor(x: TensorLike): SignedLog {
+    if (!(x instanceof Tensor || typeof x === 'number')) {
+      throw new InvalidArgumentError(`SignedLog.fromTensor: expected a Tensor or a number, got ${describe(x)}.`);
+    }
     const t = asTensor(x, 'SignedLog.fromTensor');
-    return new SignedLog(sign(t), log(abs(t)));
+    // At x = 0 the zero part is x itself (value 0, derivative 1); elsewhere logAbs carries it.
+    return SignedLog.withZero(sign(t), log(abs(t)), untraced(t) ? null : where(equal(t, 0), t, 0));
   }
 
   /** The positive number exp(logAbs), or `sign` · exp(logAbs). */
@@ -53,9 +81,13 @@ export class SignedLog {
     return new SignedLog(sign, logAbs);
   }
 
-  /** A SignedLog as is; a tensor or number converted by `fromTensor`. */
-  static from(x: SignedLog | TensorLike): SignedLog {
-    return x instanceof SignedLog ? x : SignedLog.fromTensor(x);
+  /** A SignedLog as is; a tensor or number converted by `fromTensor`. `op` names the caller in errors. */
+  static from(x: SignedLog | TensorLike, op = 'SignedLog.from'): SignedLog {
+    if (x instanceof SignedLog) return x;
+    if (!(x instanceof Tensor || typeof x === 'number')) {
+      throw new InvalidArgumentError(`${op}: expected a SignedLog, a Tensor or a number, got ${describe(x)}.`);
+    }
+    return SignedLog.fromTensor(x);
   }
 
   get shape(): Shape {
@@ -64,63 +96,101 @@ export class SignedLog {
 
   /** sign · exp(logAbs) as an ordinary tensor (underflows to 0 and overflows to ±∞ as a float64 would). */
   toTensor(): Tensor {
-    return mul(this.sign, exp(this.logAbs));
+    const value = mul(this.sign, exp(this.logAbs));
+    return this.zero === null ? value : where(equal(this.sign, 0), this.zero, value);
   }
 
   neg(): SignedLog {
-    return new SignedLog(neg(this.sign), this.logAbs);
+    return SignedLog.withZero(neg(this.sign), this.logAbs, this.zero && neg(this.zero));
   }
 
-  /** Product: signs multiply, logs add. */
+  /** Product: signs multiply, logs add. At a zero factor a, d(ab) = b·da. */
   mul(other: SignedLog | TensorLike): SignedLog {
-    const o = SignedLog.from(other);
-    return new SignedLog(mul(this.sign, o.sign), add(this.logAbs, o.logAbs));
+    const o = SignedLog.from(other, 'SignedLog.mul');
+    broadcastShapes('SignedLog.mul', this.shape, o.shape);
+    const zero = sumOf(this.zero && mulStrong(this.zero, o.toTensor()), o.zero && mulStrong(o.zero, this.toTensor()));
+    return SignedLog.withZero(mul(this.sign, o.sign), add(this.logAbs, o.logAbs), zero);
   }
 
-  /** Quotient: signs multiply, logs subtract (a zero divisor gives logAbs = +∞). */
+  /** Quotient: signs multiply, logs subtract (a zero divisor gives logAbs = +∞). At a zero numerator a, d(a/b) = da/b. */
   div(other: SignedLog | TensorLike): SignedLog {
-    const o = SignedLog.from(other);
-    return new SignedLog(mul(this.sign, o.sign), sub(this.logAbs, o.logAbs));
+    const o = SignedLog.from(other, 'SignedLog.div');
+    broadcastShapes('SignedLog.div', this.shape, o.shape);
+    const zero = this.zero && mulStrong(this.zero, mul(o.sign, exp(neg(o.logAbs))));
+    return SignedLog.withZero(mul(this.sign, o.sign), sub(this.logAbs, o.logAbs), zero);
   }
 
-  /**
-   * Sum, by a signed log-add-exp. Same signs: log(e^a + e^b) = m + log(e^{a−m} + e^{b−m}) with the
-   * shift m = max(a, b) held constant, so every derivative is the smooth one. Opposite signs:
-   * log|e^a − e^b| = hi + log(−expm1(lo − hi)), accurate near cancellation (expm1), and exactly −∞
-   * — an exact zero, with sign 0 — when the magnitudes are equal.
-   */
+  /** Sum: the two-term `sum`, so it is exact when they cancel and smooth in its derivatives (even at ties). */
   add(other: SignedLog | TensorLike): SignedLog {
-    const o = SignedLog.from(other);
-    const sa = this.sign, sb = o.sign, la = this.logAbs, lb = o.logAbs;
-    const same = equal(sa, sb);
-    const shift = finiteOrZero(stopGradient(maximum(la, lb)));
-    const sameLog = add(shift, log(add(exp(sub(la, shift)), exp(sub(lb, shift)))));
-    const aBigger = greaterEqual(la, lb);
-    const hi = where(aBigger, la, lb);
-    const lo = where(aBigger, lb, la);
-    const diffLog = add(hi, log(neg(expm1(sub(lo, where(equal(hi, -Infinity), 0, hi))))));
-    const logAbs = where(same, sameLog, diffLog);
-    const s = where(equal(logAbs, -Infinity), 0, where(same, sa, where(aBigger, sa, sb)));
-    return new SignedLog(s, logAbs);
+    const o = SignedLog.from(other, 'SignedLog.add');
+    const shape = broadcastShapes('SignedLog.add', this.shape, o.shape);
+    const both = (a: Tensor, b: Tensor) => stack([broadcastTo(a, shape), broadcastTo(b, shape)], 0);
+    const zero = this.zero === null && o.zero === null ? null : both(this.zero ?? stopGradient(0), o.zero ?? stopGradient(0));
+    return SignedLog.withZero(both(this.sign, o.sign), both(this.logAbs, o.logAbs), zero).sumOver([0], false);
   }
 
   /** Difference: the sum with `other`'s sign flipped. */
   sub(other: SignedLog | TensorLike): SignedLog {
-    return this.add(SignedLog.from(other).neg());
+    return this.add(SignedLog.from(other, 'SignedLog.sub').neg());
   }
 
   /**
-   * Sum over `axis` (all axes by default): the positive and the negative terms are each summed
-   * by logsumexp, then combined by `add` (exactly zero when they cancel).
+   * Sum over `axis` (all axes by default), in one pass that is exact when terms cancel exactly
+   * and accurate otherwise: terms of equal log-magnitude are counted exactly first (so e^800 −
+   * e^800 + e^−5 − e^−5.000001 keeps its 6.7e−9, and terms that cancel exactly give sign 0 and
+   * logAbs −∞), then the rest are added from the largest, in double-double arithmetic scaled by
+   * powers of two, each term e^{l−M} taken as 2^k·(1 + expm1(r)): the computed sum S̃ satisfies
+   * |S̃ − S| ≤ 2u·Σ|tᵢ|·(1 + |lᵢ − M|), with u = 2⁻⁵³ and M the largest log-magnitude that does not
+   * cancel — about what rounding the tᵢ's log-magnitudes to doubles already costs — and logAbs
+   * carries a further rounding of u·(|M| + |logAbs|). The gradient of logAbs is the signed softmax
+   * sᵢe^{lᵢ}/S; where the sum is exactly zero, the derivative of the value is carried by the zero part.
    */
   sum(axis?: Axis, keepdims = false): SignedLog {
-    const positive = logsumexp(where(greater(this.sign, 0), this.logAbs, -Infinity), axis, keepdims);
-    const negative = logsumexp(where(less(this.sign, 0), this.logAbs, -Infinity), axis, keepdims);
-    return new SignedLog(1, positive).add(new SignedLog(-1, negative));
+    const axes = normalizeAxes(axis, this.sign.ndim, 'SignedLog.sum');
+    return axes.length === 0 ? this : this.sumOver(axes, keepdims);
   }
 
-  /** Product over `axis` (all axes by default): signs multiply, logs add. */
-  prod(axis?: Axis, keepdims = false): SignedLog {
-    return new SignedLog(add(prod(this.sign, axis, keepdims), 0), sum(this.logAbs, axis, keepdims)); // + 0: no −0 signs
+  private sumOver(axes: readonly number[], keepdims: boolean): SignedLog {
+    const { sign: s, logAbs: L } = signedLogSum(this.sign, this.logAbs, axes, keepdims);
+    if (untraced(this.logAbs, this.zero)) return new SignedLog(s, L);
+    // Where S = 0 exactly, L = −∞ carries no derivative: the zero part takes dS = Σ sᵢe^{lᵢ}dlᵢ (scaled
+    // by the largest finite lᵢ, so the value stays 0 even when e^{lᵢ} overflows) plus the terms' own.
+    const finiteMax = stopGradient(finiteOrZero(max(where(equal(abs(this.logAbs), Infinity), -Infinity, this.logAbs), axes, true)));
+    const scaled = sum(derivativeOnly(mul(this.sign, exp(sub(this.logAbs, finiteMax)))), axes, keepdims);
+    const dS = mulStrong(scaled, exp(keepdims ? finiteMax : sum(finiteMax, axes)));
+    const terms = this.zero && sum(this.zero, axes, keepdims);
+    const isZero = equal(s, 0);
+    const zero = where(isZero, sumOf(dS, terms)!, 0);
+    // Elsewhere a zero term's derivative enters log|S| as dz/S (value 0 · 1/S = 0).
+    const logAbs = terms === null ? L : add(L, where(isZero, 0, mulStrong(terms, mul(s, exp(neg(L))))));
+    return SignedLog.withZero(s, logAbs, zero);
   }
+
+  /**
+   * Product over `axis` (all axes by default): signs multiply, logs add. A row with exactly one
+   * zero factor z has derivative Π_{j≠z} x_j with respect to it (in its zero part); with two or
+   * more, 0 (first order).
+   */
+  prod(axis?: Axis, keepdims = false): SignedLog {
+    const axes = normalizeAxes(axis, this.sign.ndim, 'SignedLog.prod');
+    if (axes.length === 0) return this;
+    const sign = add(prod(this.sign, axes, keepdims), 0); // + 0: no −0 signs
+    const logAbs = sum(this.logAbs, axes, keepdims);
+    if (this.zero === null) return new SignedLog(sign, logAbs);
+    // Leave-one-out products in log space: others_i = Π_{j≠i} x_j = (Π_{j≠i} sign_j) e^{Σ_{j≠i} l_j},
+    // with zero factors' logs and signs replaced by 0 and 1 and the count of other zeros checked.
+    const isZero = equal(this.sign, 0);
+    const zeroCount = sum(isZero, axes, true);
+    const logs = where(isZero, 0, this.logAbs);
+    const signs = where(isZero, 1, this.sign);
+    const others = mul(mul(prod(signs, axes, true), signs), exp(sub(sum(logs, axes, true), logs)));
+    const loneZero = equal(sub(zeroCount, isZero), 0);
+    const zero = sum(mulStrong(this.zero, where(loneZero, others, 0)), axes, keepdims);
+    return SignedLog.withZero(sign, logAbs, zero);
+  }
+}
+
+/** a + b, either of which may be absent. */
+function sumOf(a: Tensor | null, b: Tensor | null): Tensor | null {
+  return a === null ? b : b === null ? a : add(a, b);
 }

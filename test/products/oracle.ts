@@ -125,3 +125,70 @@ export function chainHvp(ms: readonly Mat[], vs: readonly Mat[], w: Mat): Mat[] 
     return acc;
   });
 }
+
+/** d = m·2^e exactly (m a BigInt, e an integer), for a finite double d. */
+function exactParts(d: number): { m: bigint; e: number } {
+  if (d === 0) return { m: 0n, e: 0 };
+  let e = 0;
+  let m = d;
+  while (!Number.isInteger(m)) { m *= 2; e--; } // exact: doubling a double only moves its exponent
+  return { m: BigInt(m), e };
+}
+
+/** e^d · 2^P for a rational d = m·2^e of either sign (e^{|d|} = 1 / e^{−|d|} in fixed point). */
+function expFixedSigned(m: bigint, e: number, P: number): bigint {
+  if (m <= 0n) return expFixed(m, e, P);
+  return (1n << BigInt(2 * P)) / expFixed(-m, e, P);
+}
+
+/** e^d · 2^P as a BigInt, for a rational d = m·2^e ≤ 0, to about P − 12 − |d|·log2(e) correct bits. */
+function expFixed(m: bigint, e: number, P: number): bigint {
+  const one = 1n << BigInt(P);
+  // x = d / 2^r in fixed point, with |x| < 1/2; then e^d = (e^x)^(2^r).
+  const magnitude = m < 0n ? -m : m;
+  const r = Math.max(0, magnitude.toString(2).length + e + 20); // |x| < 2⁻²⁰: about P/20 Taylor terms
+  const shift = P + e - r;
+  const x = shift >= 0 ? m << BigInt(shift) : m / (1n << BigInt(-shift));
+  let term = one;
+  let sum = one;
+  for (let k = 1n; term !== 0n; k++) {
+    term = (term * x) / (k << BigInt(P));
+    sum += term;
+  }
+  for (let i = 0; i < r; i++) sum = (sum * sum) >> BigInt(P);
+  return sum;
+}
+
+/**
+ * Σ sᵢ·e^{lᵢ} to about 1e−30 relative (BigInt fixed point with 3,200 bits, each lᵢ taken exactly as
+ * the double it is): the sign and the log-magnitude, the latter rounded once to a double.
+ */
+export function signedLogSumOracle(signs: readonly number[], logs: readonly number[]): { sign: number; logAbs: number } {
+  const live = logs.map((l, i) => ({ s: signs[i]!, l })).filter((t) => t.s !== 0 && t.l !== -Infinity);
+  if (live.length === 0) return { sign: 0, logAbs: -Infinity };
+  const M = Math.max(...live.map((t) => t.l));
+  const P = 3200;
+  const Mp = exactParts(M);
+  let total = 0n;
+  for (const t of live) {
+    const lp = exactParts(t.l);
+    const e = Math.min(lp.e, Mp.e);
+    const diff = (lp.m << BigInt(lp.e - e)) - (Mp.m << BigInt(Mp.e - e)); // l − M, exactly
+    const v = expFixed(diff, e, P);
+    total += t.s > 0 ? v : -v;
+  }
+  if (total === 0n) return { sign: 0, logAbs: -Infinity };
+  const sign = total > 0n ? 1 : -1;
+  const abs = total > 0n ? total : -total;
+  const bits = abs.toString(2).length;
+  // A first estimate L₀ of log|S| = M + log(|total|·2^−P), then the correction log(|S|·e^{−L₀}) of a
+  // number near 1, computed from |total|·e^{M−L₀} in fixed point: L₀ + δ is rounded once.
+  const f = Number(bits > 60 ? abs >> BigInt(bits - 60) : abs << BigInt(60 - bits)) / 2 ** 60;
+  const estimate = M + (Math.log(f) + (bits - P) * Math.LN2);
+  const [Mq, Lq] = [exactParts(M), exactParts(estimate)];
+  const e = Math.min(Mq.e, Lq.e);
+  const scaled = abs * expFixedSigned((Mq.m << BigInt(Mq.e - e)) - (Lq.m << BigInt(Lq.e - e)), e, P);
+  const one = 1n << BigInt(2 * P);
+  const delta = Math.log1p(Number(((scaled - one) << 60n) / one) / 2 ** 60);
+  return { sign, logAbs: estimate + delta };
+}
