@@ -97,3 +97,16 @@ describe('detectAnomalies', () => {
     });
   });
 });
+
+describe('detectAnomalies and value reads', () => {
+  it('a bad value read with item() or in a numeric context is a result', () => {
+    const e = anomaly(() => {
+      const loss = ad.log(ad.sub(ad.tensor(1), 2));
+      return loss.item() > 0 ? 1 : 0;
+    });
+    expect(e.op).toBe('log');
+    expect(e.message).toMatch(/reached a value read by item\(\)/);
+    expect(anomaly(() => +ad.sqrt(-1)).message).toMatch(/numeric context/);
+    expect(anomaly(() => ad.exp(ad.tensor([1, 1000])).toArray()).op).toBe('exp');
+  });
+});

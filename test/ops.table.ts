@@ -114,7 +114,7 @@ export const opTable: OpRow[] = [
   },
   { name: 'logAbsProd', domains: ['awayFromZero'], fn: (x) => ad.logAbsProd(x, -1).logAbs, shapes: [[[4]], [[2, 3]]] },
   {
-    name: 'SignedLog sum', covers: ['logsumexp', 'expm1', 'where'], domains: ['awayFromZero'],
+    name: 'SignedLog sum', covers: ['signedLogSum', 'expm1', 'where'], domains: ['awayFromZero'],
     fn: (x) => ad.SignedLog.fromTensor(x).sum(-1).logAbs, shapes: [[[4]], [[2, 3]]],
   },
   {

@@ -12,6 +12,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { AnomalyError } from './errors.js';
+import { valueReads } from './valueReads.js';
 
 /** What `detectAnomalies` checks. */
 export interface AnomalyOptions {
@@ -179,6 +180,8 @@ export function checkCotangent(op: string, index: number, ct: Tensor, site: stri
 /** Runs `fn` with anomaly mode on and `options` in force, restoring the previous settings after. @internal */
 export function withAnomalyMode<T>(options: AnomalyOptions, fn: () => T): T {
   const saved = { ...anomaly };
+  const savedRead = valueReads.result;
+  valueReads.result = (t, how) => checkResult(t, `a value read by ${how}`);
   const pass = options.pass ?? 'both';
   anomaly.enabled = true;
   anomaly.strict = options.strict ?? false;
@@ -189,5 +192,6 @@ export function withAnomalyMode<T>(options: AnomalyOptions, fn: () => T): T {
     return fn();
   } finally {
     Object.assign(anomaly, saved, { inRule: anomaly.inRule });
+    valueReads.result = savedRead;
   }
 }

@@ -10,5 +10,12 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 
-/** The running recording's read handler, or null (the common case: one load and compare). @internal */
-export const valueReads: { watcher: ((t: Tensor, how: string) => void) | null } = { watcher: null };
+/**
+ * `watcher`: the running recording's read handler, or null (the common case: one load and
+ * compare). `result`: anomaly mode's check of values that reach user code (item(), toArray(), a
+ * numeric context), or null. @internal
+ */
+export const valueReads: {
+  watcher: ((t: Tensor, how: string) => void) | null;
+  result: ((t: Tensor, how: string) => void) | null;
+} = { watcher: null, result: null };

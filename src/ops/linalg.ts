@@ -1,4 +1,5 @@
 /** @file Linear algebra: matmul (2-D and batched, with broadcasting), dot and outer. */
+import { checkedSize } from '../tensor/checks.js';
 import { apply } from '../core/trace.js';
 import { definePrimitive } from '../core/primitive.js';
 import { ShapeError } from '../core/errors.js';
@@ -38,6 +39,7 @@ const matmulP = definePrimitive<MatmulParams>({
     }
     const aBatch = a!.shape.slice(0, -2), bBatch = b!.shape.slice(0, -2);
     const batch = broadcastShapes('matmul (batch axes)', aBatch, bBatch);
+    checkedSize('matmul', [...batch, m, n]);
     const data = batchedMatmul(a!.data, b!.data, batch, broadcastStrides(aBatch, batch), broadcastStrides(bBatch, batch), m, k, n, transA, transB);
     return new Tensor(data, [...batch, m, n]);
   },
@@ -103,5 +105,6 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
 export function outer(a: TensorLike, b: TensorLike): Tensor {
   const x = asTensor(a, 'outer');
   const y = asTensor(b, 'outer');
+  checkedSize('outer', [x.size, y.size]);
   return mul(reshape(x, [x.size, 1]), reshape(y, [1, y.size]));
 }

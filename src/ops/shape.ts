@@ -10,6 +10,7 @@ import {
 } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
+import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
 
 // reshape shares storage; it is linear, so its transpose reshapes back.
@@ -100,7 +101,7 @@ const broadcastToP = definePrimitive<{ shape: Shape }>({
 /** x repeated to `shape` by NumPy's broadcasting rules. @example ad.broadcastTo(ad.tensor([1, 2]), [3, 2]) */
 export function broadcastTo(x: TensorLike, shape: Shape): Tensor {
   const t = asTensor(x, 'broadcastTo');
-  checkShape(shape, 'broadcastTo');
+  checkedSize('broadcastTo', shape);
   if (shapesEqual(t.shape, shape)) return t;
   const b = broadcastShapes('broadcastTo', t.shape, shape);
   if (!shapesEqual(b, shape)) {

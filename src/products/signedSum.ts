@@ -10,7 +10,7 @@ import { sum } from '../ops/reduce.js';
 import { reshape, slice, stack } from '../ops/shape.js';
 import { zeros } from '../tensor/create.js';
 import { chain } from '../ops/rules.js';
-import { signedLogSumKernel } from './signedSumKernel.js';
+import { signedLogSumKernel } from '../tensor/kernels/signedSum.js';
 import { mergeAxes } from './prod.js';
 
 interface SumParams { readonly axis: number }

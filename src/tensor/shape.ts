@@ -124,7 +124,7 @@ export function normalizeAxes(axis: number | readonly number[] | undefined, ndim
   const out = list.map((a) => normalizeAxis(a, ndim, op));
   const sorted = [...new Set(out)].sort((x, y) => x - y);
   if (sorted.length !== out.length) {
-    throw new InvalidArgumentError(`${op}: axes ${JSON.stringify(list)} repeat an axis.`);
+    throw new InvalidArgumentError(`${op}: axes ${JSON.stringify(list)} repeat an axis (negative axes count from the end); list each axis once.`);
   }
   return sorted;
 }

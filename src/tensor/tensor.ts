@@ -109,9 +109,18 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /**
+   * A read of the values by user code: reported to a running jit recording (a traced value's read
+   * makes the recording unusable) and to anomaly mode (a value read is a result). @internal
+   */
+  noteRead(how: string): void {
+    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, how);
+    if (valueReads.result !== null) valueReads.result(this, how);
+  }
+
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'item()');
+    this.noteRead('item()');
     if (this.size !== 1) {
       throw new AdjointError(
         `item: the tensor has shape [${this.shape.join(',')}] (${this.size} elements); item() needs exactly one. ` +
@@ -123,7 +132,7 @@ export class Tensor {
 
   /** A number for a 0-d tensor, nested arrays otherwise. */
   toArray(): number | NestedArray {
-    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'toArray()');
+    this.noteRead('toArray()');
     if (this.shape.length === 0) return this.first;
     return nest(this.data, this.shape, 0, 0) as NestedArray;
   }
@@ -151,7 +160,7 @@ export class Tensor {
    */
   [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
     if (hint === 'string') return this.toString();
-    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'a numeric context (x > 0, x * 2, Math.exp(x))');
+    this.noteRead('a numeric context (x > 0, x * 2, Math.exp(x))');
     if (this.size !== 1) {
       throw new AdjointError(
         `numeric context: a tensor of shape [${this.shape.join(',')}] (${this.size} elements) was used as a number ` +

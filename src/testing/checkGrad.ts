@@ -1,9 +1,10 @@
 /** @file Gradient checking: reverse mode against centered differences and against forward mode, to any order. */
+import { checkFunction } from '../core/functions.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor } from '../tensor/create.js';
+import { asTensor, describe } from '../tensor/create.js';
 import { normal } from '../tensor/random.js';
 import { flatten, unflatten, type PyTree } from '../core/pytree.js';
-import { GradientCheckError } from '../core/errors.js';
+import { GradientCheckError, InvalidArgumentError } from '../core/errors.js';
 import { jvp } from '../transforms/jvp.js';
 import { vjp } from '../transforms/vjp.js';
 import { stopGradient } from '../ops/select.js';
@@ -74,6 +75,15 @@ function unitDirection(like: readonly Tensor[], seed: number): Tensor[] {
  * r.ok; // true
  */
 export function checkGrad(f: Fn, args: readonly any[], options: CheckGradOptions = {}): GradCheckResult {
+  checkFunction(f, 'checkGrad');
+  if (!Array.isArray(args)) {
+    throw new InvalidArgumentError(
+      `checkGrad: pass the arguments as an array, one entry per argument of f: checkGrad(f, [x]) (got ${describe(args)}).`,
+    );
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`checkGrad: options must be an object such as { order: 1 }, got ${describe(options)}.`);
+  }
   const o = { order: 2, modes: ['reverse', 'forward'] as const, directions: 2, eps: 1e-5, rtol: 1e-5, atol: 1e-7, seed: 0, ...options };
   const checks: GradCheck[] = [];
   run(f, [...args], 1, o, checks);
