@@ -5,8 +5,8 @@ import { cumsumKernel, reduceKernel, weightedReduceVjpKernel, type ReduceKernel 
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, equal, mulStrong, sub } from './binary.js';
-import { exp } from './unary.js';
+import { div, equal, mul, mulStrong, sub } from './binary.js';
+import { exp, reciprocal } from './unary.js';
 import { stopGradient, where } from './select.js';
 import { broadcastTo, reshape } from './shape.js';
 import { chain, linearTangent } from './rules.js';
@@ -52,14 +52,15 @@ function maxShift(x: Tensor, axes: readonly number[]): Tensor {
   return where(equal(m, -Infinity), 0, m);
 }
 
-// d logsumexp(x) = softmax(x) = exp(x − m) / Σ exp(x − m) for any shift m. With m = max x the
-// difference x − m is exact, so the weights are accurate to rounding however large the logits:
-// exp(x − lse) would lose |lse|·ε in the exponent (5e-7 relative at 1e10). Where every entry
-// is −∞ the empty sum is read as 1, so the weights are 0, not NaN.
-function softmaxWeights(x: Tensor, _y: Tensor, axes: readonly number[]): Tensor {
-  const e = exp(sub(x, maxShift(x, axes)));
+// d logsumexp(x) = softmax(x) = exp(x − c) / Σ exp(x − c) for any shift c. With c = lse (held
+// constant) the terms are at most about 1, and dividing by their sum cancels lse's own rounding:
+// exp(x − lse) alone is off by |lse|·ε in the exponent (5e-7 relative at 1e10). Where every entry
+// is −∞ the shift is read as 0 and the empty sum as 1, so the weights are 0, not NaN.
+function softmaxWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
+  const lse = stopGradient(kept(y, x.shape, axes));
+  const e = exp(sub(x, where(equal(lse, -Infinity), 0, lse)));
   const s = sum(e, axes, true);
-  return div(e, where(equal(s, 0), 1, s));
+  return mul(e, reciprocal(where(equal(s, 0), 1, s)));
 }
 
 function weightedReduction(name: 'max' | 'min' | 'logsumexp', weights: (x: Tensor, y: Tensor, axes: readonly number[]) => Tensor) {

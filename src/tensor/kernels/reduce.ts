@@ -96,11 +96,12 @@ export function cumsumKernel(x: Float64Array, shape: Shape, axis: number, revers
 /**
  * The first-order VJP of logsumexp, max or min over contiguous `axes` in one pass, the fused form
  * of the rule in ops/reduce.ts (same arithmetic, same result bit for bit):
- *   logsumexp: ∂/∂x_p = g_q · e_p / s_q, e_p = exp(x_p − m_q), s_q = Σ e over q's entries, with
- *              m = max x (−∞ read as 0) and an empty sum s_q = 0 read as 1 (all −∞: weights 0);
+ *   logsumexp: ∂/∂x_p = g_q · e_p · (1/s_q), e_p = exp(x_p − y_q), s_q = Σ e over q's entries, with
+ *              y = logsumexp x (−∞ read as 0) and an empty sum s_q = 0 read as 1 (all −∞: weights 0);
  *   max, min:  ∂/∂x_p = g_q / k_q where x_p = y_q (k_q tied extrema), else 0;
  * q is p's position in the output, and the product has the strong zero (a zero factor gives 0).
- * Returns null for non-contiguous axes (the rule's generic form handles them).
+ * Returns null where the rule's generic form must run: non-contiguous axes, and for logsumexp
+ * several axes that are not trailing (the generic sum adds those one axis at a time, in another order).
  */
 export function weightedReduceVjpKernel(
   op: 'logsumexp' | 'max' | 'min', x: Float64Array, shape: Shape, axes: readonly number[], y: Float64Array, g: Float64Array,
@@ -109,29 +110,13 @@ export function weightedReduceVjpKernel(
   const first = axes[0]!, last = axes[axes.length - 1]!;
   if (last - first + 1 !== axes.length) return null;
   const outer = sizeOf(shape.slice(0, first)), n = sizeOf(shape.slice(first, last + 1)), inner = sizeOf(shape.slice(last + 1));
+  if (op === 'logsumexp') return inner === 1 || axes.length === 1 ? softmaxVjp(x, outer, n, inner, y, g) : null;
   const out = allocF64(x.length);
-  // For logsumexp, `scale` is the per-output sum s_q, and `out` first holds e_p.
-  let scale: Float64Array;
-  if (op === 'logsumexp') {
-    const m = reduceKernel('max', x, shape, axes);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < n; i++) {
-        const row = (o * n + i) * inner, q0 = o * inner;
-        for (let j = 0; j < inner; j++) {
-          const mq = m[q0 + j]!;
-          out[row + j] = Math.exp(x[row + j]! - (mq === -Infinity ? 0 : mq));
-        }
-      }
-    }
-    scale = reduceKernel('sum', out, shape, axes);
-    for (let q = 0; q < scale.length; q++) if (scale[q] === 0) scale[q] = 1;
-  } else {
-    scale = new Float64Array(y.length);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < n; i++) {
-        const row = (o * n + i) * inner, q0 = o * inner;
-        for (let j = 0; j < inner; j++) if (x[row + j] === y[q0 + j]) scale[q0 + j]!++;
-      }
+  const ties = new Float64Array(y.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < n; i++) {
+      const row = (o * n + i) * inner, q0 = o * inner;
+      for (let j = 0; j < inner; j++) if (x[row + j] === y[q0 + j]) ties[q0 + j]!++;
     }
   }
   for (let o = 0; o < outer; o++) {
@@ -140,8 +125,39 @@ export function weightedReduceVjpKernel(
       for (let j = 0; j < inner; j++) {
         const q = q0 + j, p = row + j;
         const gq = g[q]!;
-        // max, min: 0/0 = NaN when no entry ties (a NaN extremum), as the rule.
-        const w = (op === 'logsumexp' ? out[p]! : x[p] === y[q] ? 1 : 0) / scale[q]!;
+        if (gq === 0) continue;
+        const w = (x[p] === y[q] ? 1 : 0) / ties[q]!; // 0/0 = NaN when no entry ties (a NaN extremum), as the rule
+        out[p] = w === 0 ? 0 : gq * w;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * g_q · e_p · (1/s_q) over an (outer, n, inner) layout: e_p = exp(x_p − y_q) with y = lse (−∞
+ * read as 0), summed in index order (the order of reduceKernel's sum over one axis or a trailing
+ * block), then each weight e_p · (1/s_q) times g_q. One exp per entry, as exp(x − lse) alone took.
+ */
+function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y: Float64Array, g: Float64Array): Float64Array {
+  const out = allocF64(x.length);
+  const s = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * n * inner, q0 = o * inner;
+    s.fill(0);
+    for (let i = 0, p = base; i < n; i++) {
+      for (let j = 0, q = q0; j < inner; j++, p++, q++) {
+        const l = y[q]!;
+        const e = Math.exp(x[p]! - (l === -Infinity ? 0 : l));
+        out[p] = e;
+        s[j] += e;
+      }
+    }
+    for (let j = 0; j < inner; j++) s[j] = 1 / (s[j] === 0 ? 1 : s[j]!); // now the reciprocal
+    for (let i = 0, p = base; i < n; i++) {
+      for (let j = 0, q = q0; j < inner; j++, p++, q++) {
+        const gq = g[q]!;
+        const w = out[p]! * s[j]!;
         out[p] = gq === 0 || w === 0 ? 0 : gq * w;
       }
     }
