@@ -5,6 +5,9 @@ import { mulStrong } from '../src/ops/binary.js';
 import { mm } from '../src/ops/linalg.js';
 import { leaveOneOutProd } from '../src/products/prod.js';
 import { linearRecurrence } from '../src/products/recurrence.js';
+import { linalgRows } from './opTables/linalg.js';
+import { specialRows } from './opTables/special.js';
+import { indexingRows } from './opTables/indexing.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
 export type Domain = 'real' | 'positive' | 'awayFromZero' | 'aboveMinusOne' | 'index';
@@ -139,6 +142,10 @@ export const opTable: OpRow[] = [
   })),
   { name: 'dot', covers: ['mul', 'sum', 'matmul'], domains: ['real', 'real'], fn: ad.dot, shapes: [[[3], [3]], [[2, 3], [3, 2]]] },
   { name: 'outer', covers: ['mul', 'reshape'], domains: ['real', 'real'], fn: ad.outer, shapes: [[[3], [2]]] },
+  // Op families with tables of their own (test/opTables/).
+  ...linalgRows,
+  ...specialRows,
+  ...indexingRows,
 ];
 
 /** Deterministic inputs from a domain. */
