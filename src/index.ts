@@ -27,6 +27,8 @@ export { jvp, hvp } from './transforms/jvp.js';
 export { jacobian, hessian } from './transforms/jacobian.js';
 export { customVjp, checkpoint } from './transforms/custom.js';
 export { jit } from './transforms/jit.js';
+export { vmap } from './transforms/vmap.js';
+export type { AxisSpec } from './transforms/vmap.js';
 export type { JitOptions, JitCacheEntry, Jitted } from './transforms/jit.js';
 export type { CustomVjpContext } from './transforms/custom.js';
 export { detectAnomalies } from './core/detectAnomalies.js';

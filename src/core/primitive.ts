@@ -62,6 +62,13 @@ export interface Primitive<P = unknown> {
    */
   scalarCode?: number;
   readonly jvp: ((tangents: ReadonlyArray<Tensor | null>, primals: readonly Tensor[], out: Tensor, params: P) => Tensor | null) | null;
+  /**
+   * The batching rule (vmap): the output for a batch of examples, from `inputs` where
+   * `batched[i]` says input i carries the batch as its leading axis (of length `size`) and is
+   * otherwise one example's value, shared by all. Written in adjoint's own ops; the result has the
+   * batch as its leading axis. Undefined: vmap runs the primitive once per example and stacks.
+   */
+  readonly batch?: (inputs: readonly Tensor[], batched: readonly boolean[], params: P, size: number) => Tensor;
 }
 
 /** Every primitive defined, by name: the op table test checks that each one is covered. @internal */
@@ -80,6 +87,7 @@ class DefinedPrimitive<P> implements Primitive<P> {
   readonly accumulate: Primitive<P>['accumulate'];
   readonly fusedVjp: Primitive<P>['fusedVjp'];
   readonly addInto: Primitive<P>['addInto'];
+  readonly batch: Primitive<P>['batch'];
   scalarCode: number | undefined;
 
   constructor(def: Primitive<P>) {
@@ -91,6 +99,7 @@ class DefinedPrimitive<P> implements Primitive<P> {
     this.accumulate = def.accumulate;
     this.fusedVjp = def.fusedVjp;
     this.addInto = def.addInto;
+    this.batch = def.batch;
     this.scalarCode = SCALAR_OPS.get(def.name)?.code;
   }
 }

@@ -29,6 +29,11 @@ export abstract class Trace {
   redirect: ((box: Tensor) => Tensor) | null = null;
   /** True for a jit recording (core/recordTrace.ts). */
   readonly records: boolean = false;
+  /**
+   * The transformation's name ('vmap') when its boxes hold no single value (one per example), so
+   * reading one is an error; null for traces whose boxes carry their concrete value.
+   */
+  readonly opaque: string | null = null;
 
   constructor() {
     running.push(this);

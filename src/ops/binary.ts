@@ -9,12 +9,13 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { chain, scaleTangent, sumTangents, unbroadcastIf } from './rules.js';
 import { log, neg, reciprocal } from './unary.js';
 import { where } from './select.js';
+import { broadcastingRule } from './batching.js';
 
 type VjpRule = (g: Tensor, res: Residuals, needs: readonly boolean[]) => Array<Tensor | null>;
 type JvpRule = (ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, out: Tensor) => Tensor | null;
 
 function binaryPrimitive(name: BinaryKernel, saves: Saves, vjp: VjpRule | null, jvp: JvpRule | null): Primitive<null> {
-  return definePrimitive<null>({
+  const prim: Primitive<null> = definePrimitive<null>({
     name,
     saves,
     forward: ([a, b]) => {
@@ -23,7 +24,9 @@ function binaryPrimitive(name: BinaryKernel, saves: Saves, vjp: VjpRule | null, 
     },
     vjp: vjp && ((g, res, _params, needs) => vjp(g, res, needs)),
     jvp: jvp && ((ts, [a, b], out) => jvp(ts[0]!, ts[1]!, a!, b!, out)),
+    batch: broadcastingRule(() => prim),
   });
+  return prim;
 }
 
 function call(prim: Primitive<null>, a: TensorLike, b: TensorLike): Tensor {

@@ -1,7 +1,8 @@
 /** @file Linear algebra: matmul (2-D and batched, with broadcasting), dot and outer. */
 import { checkedSize } from '../tensor/checks.js';
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { broadcastingRule } from './batching.js';
 import { ShapeError } from '../core/errors.js';
 import { batchedMatmul } from '../tensor/kernels/matmul.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../tensor/shape.js';
@@ -25,7 +26,7 @@ function dims(x: Tensor, trans: boolean): [number, number] {
 //   C = A B:   dA = G Bᵀ,  dB = Aᵀ G        C = A Bᵀ:   dA = G B,    dB = Gᵀ A
 //   C = Aᵀ B:  dA = B Gᵀ,  dB = A G         C = Aᵀ Bᵀ:  dA = Bᵀ Gᵀ,  dB = Gᵀ Aᵀ
 // each summed over broadcast batch axes. JVP: dC = op(dA) op(B) + op(A) op(dB).
-const matmulP = definePrimitive<MatmulParams>({
+const matmulP: Primitive<MatmulParams> = definePrimitive<MatmulParams>({
   name: 'matmul',
   saves: 'inputs',
   forward: ([a, b], { transA, transB }) => {
@@ -52,6 +53,8 @@ const matmulP = definePrimitive<MatmulParams>({
   },
   jvp: ([ta, tb], [a, b], out, { transA, transB }) =>
     sumTangents(out.shape, ta ? mm(ta, b!, transA, transB) : null, tb ? mm(a!, tb, transA, transB) : null),
+  // A batch of products is one more batch axis of the batched product (broadcast where shared).
+  batch: broadcastingRule(() => matmulP),
 });
 
 /** op(a) · op(b) for operands of rank ≥ 2, op a transpose of the last two axes when flagged. @internal */

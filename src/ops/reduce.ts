@@ -10,20 +10,29 @@ import { exp, reciprocal } from './unary.js';
 import { stopGradient, where } from './select.js';
 import { broadcastTo, reshape } from './shape.js';
 import { chain, linearTangent } from './rules.js';
+import { shiftAxes } from './batching.js';
 
 export type Axis = number | readonly number[];
 interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
 
 function reduction(name: ReduceKernel, vjp: Primitive<ReduceParams>['vjp'], jvp: Primitive<ReduceParams>['jvp'],
   saves: Primitive<ReduceParams>['saves']): Primitive<ReduceParams> {
-  return definePrimitive<ReduceParams>({
+  const prim: Primitive<ReduceParams> = definePrimitive<ReduceParams>({
     name,
     saves,
     forward: ([x], { axes, keepdims }) =>
       new Tensor(reduceKernel(name, x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp,
     jvp,
+    batch: reduceRule(() => prim),
   });
+  return prim;
+}
+
+/** A reduction of a batch: the same axes of each example, one further along. */
+function reduceRule(self: () => Primitive<ReduceParams>) {
+  return ([x]: readonly Tensor[], _batched: readonly boolean[], { axes, keepdims }: ReduceParams) =>
+    apply(self(), [x!], { axes: shiftAxes(axes), keepdims });
 }
 
 /** `t` (shaped like the reduction's output) with the reduced axes restored as length 1. */
@@ -64,7 +73,7 @@ function softmaxWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
 }
 
 function weightedReduction(name: 'max' | 'min' | 'logsumexp', weights: (x: Tensor, y: Tensor, axes: readonly number[]) => Tensor) {
-  return definePrimitive<ReduceParams>({
+  const prim: Primitive<ReduceParams> = definePrimitive<ReduceParams>({
     name,
     saves: 'both',
     forward: ([x], { axes, keepdims }) =>
@@ -77,7 +86,9 @@ function weightedReduction(name: 'max' | 'min' | 'logsumexp', weights: (x: Tenso
       return ct === null ? null : [new Tensor(ct, x.shape)];
     },
     jvp: ([t], [x], y, { axes, keepdims }) => (t === null ? null : sum(mulStrong(t, weights(x!, y, axes)), axes, keepdims)),
+    batch: reduceRule(() => prim),
   });
+  return prim;
 }
 const maxP = weightedReduction('max', extremumWeights);
 const minP = weightedReduction('min', extremumWeights);
@@ -136,12 +147,13 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
 interface CumsumParams { readonly axis: number; readonly reverse: boolean }
 
 // cumsum is linear; its transpose is the cumulative sum from the other end.
-const cumsumP = definePrimitive<CumsumParams>({
+const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
   name: 'cumsum',
   saves: 'none',
   forward: ([x], { axis, reverse }) => new Tensor(cumsumKernel(x!.data, x!.shape, axis, reverse), x!.shape),
   vjp: (g, _r, { axis, reverse }) => [cumsumAlong(g, axis, !reverse)],
   jvp: ([t], _x, _y, { axis, reverse }) => linearTangent(t!, (u) => cumsumAlong(u, axis, reverse)),
+  batch: ([x], _b, { axis, reverse }) => cumsumAlong(x!, axis + 1, reverse),
 });
 
 function cumsumAlong(x: Tensor, axis: number, reverse: boolean): Tensor {

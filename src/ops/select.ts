@@ -1,6 +1,7 @@
 /** @file Selection: where, clip and stopGradient. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { broadcastingRule } from './batching.js';
 import { whereKernel } from '../tensor/kernels/binary.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -10,7 +11,7 @@ import { sumTangents, unbroadcastIf } from './rules.js';
 
 // The cotangent goes to the selected branch only, as exact zeros elsewhere: so a branch that was
 // not taken (sqrt at 0 in where(x > 0, sqrt(x), 0)) receives 0 and contributes 0, never NaN.
-const whereP = definePrimitive<null>({
+const whereP: Primitive<null> = definePrimitive<null>({
   name: 'where',
   saves: 'inputs',
   forward: ([c, a, b]) => {
@@ -29,6 +30,7 @@ const whereP = definePrimitive<null>({
     if (ta === null && tb === null) return null;
     return sumTangents(out.shape, where(c!, ta ?? 0, tb ?? 0));
   },
+  batch: broadcastingRule(() => whereP),
 });
 
 /**
@@ -53,12 +55,13 @@ export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
 
 // The identity with zero derivative: no VJP or JVP rule, so every differentiating level sees a
 // constant, while a jit recording still sees the call and keeps the value's dependence on the inputs.
-const stopGradientP = definePrimitive<null>({
+const stopGradientP: Primitive<null> = definePrimitive<null>({
   name: 'stopGradient',
   saves: 'none',
   forward: ([x]) => x!,
   vjp: null,
   jvp: null,
+  batch: broadcastingRule(() => stopGradientP),
 });
 
 /**

@@ -12,6 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
 import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
+import { allBatched, shiftAxes } from './batching.js';
 
 // reshape shares storage; it is linear, so its transpose reshapes back.
 const reshapeP = definePrimitive<{ shape: Shape }>({
@@ -20,6 +21,7 @@ const reshapeP = definePrimitive<{ shape: Shape }>({
   forward: ([x], { shape }) => new Tensor(x!.data, shape),
   vjp: (g, r) => [reshape(g, r.shapes[0]!)],
   jvp: ([t], _x, _y, { shape }) => linearTangent(t!, (u) => reshape(u, shape)),
+  batch: ([x], _b, { shape }, size) => reshape(x!, [size, ...shape]),
 });
 
 /**
@@ -65,6 +67,7 @@ const transposeP = definePrimitive<{ perm: readonly number[] }>({
   forward: ([x], { perm }) => new Tensor(transposeKernel(x!.data, x!.shape, perm), perm.map((p) => x!.shape[p]!)),
   vjp: (g, _r, { perm }) => [transpose(g, inversePermutation(perm))],
   jvp: ([t], _x, _y, { perm }) => linearTangent(t!, (u) => transpose(u, perm)),
+  batch: ([x], _b, { perm }) => transpose(x!, [0, ...shiftAxes(perm)]),
 });
 
 function inversePermutation(perm: readonly number[]): number[] {
@@ -96,6 +99,11 @@ const broadcastToP = definePrimitive<{ shape: Shape }>({
   forward: ([x], { shape }) => new Tensor(broadcastKernel(x!.data, x!.shape, shape), shape),
   vjp: (g, r) => [sumToShape(g, r.shapes[0]!)],
   jvp: ([t], _x, _y, { shape }) => linearTangent(t!, (u) => broadcastTo(u, shape)),
+  // One example's axes aligned to the target's rank first, so broadcasting keeps the batch axis leading.
+  batch: ([x], _b, { shape }, size) => {
+    const lift = shape.length - (x!.ndim - 1);
+    return broadcastTo(reshape(x!, [size, ...new Array<number>(lift).fill(1), ...x!.shape.slice(1)]), [size, ...shape]);
+  },
 });
 
 /** x repeated to `shape` by NumPy's broadcasting rules. @example ad.broadcastTo(ad.tensor([1, 2]), [3, 2]) */
@@ -124,6 +132,7 @@ const sliceP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   vjp: (g, _r, p) => [apply(padP, [g], p)],
   accumulate: (acc, g, { begin, size, big }) => boxCopy(acc, big, g.data, size, begin, 'add'),
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(sliceP, [u], p)),
+  batch: ([x], _b, p, size) => apply(sliceP, [x!], batchBox(p, size)),
 });
 const padP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   name: 'pad',
@@ -137,7 +146,13 @@ const padP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   addInto: ({ begin, size, big }) => (acc, [x]) => boxCopy(acc, big, x!.data, size, begin, 'add'),
   vjp: (g, _r, p) => [apply(sliceP, [g], p)],
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(padP, [u], p)),
+  batch: ([x], _b, p, size) => apply(padP, [x!], batchBox(p, size)),
 });
+
+/** A box of one example as a box of the batch: the whole of the leading axis. */
+function batchBox({ begin, size, big }: BoxParams, n: number): BoxParams {
+  return { begin: [0, ...begin], size: [n, ...size], big: [n, ...big] };
+}
 
 /**
  * The box starting at `begin` with extent `size` (−1 means "to the end of that axis").
@@ -182,6 +197,7 @@ const concatP = definePrimitive<{ axis: number }>({
   },
   jvp: (ts, xs, _y, { axis }) =>
     ts.every((t) => t === null) ? null : concat(ts.map((t, i) => t ?? zeros(xs[i]!.shape)), axis),
+  batch: (xs, batched, { axis }, size) => concat(allBatched(xs, batched, size), axis + 1),
 });
 
 /** Joins tensors along an existing axis. @example ad.concat([ad.ones([2]), ad.zeros([3])], 0) // shape [5] */
@@ -229,6 +245,7 @@ const takeP: Primitive<TakeParams> = definePrimitive<TakeParams>({
   vjp: (g, _r, p) => [apply(scatterAddP, [g], p)],
   accumulate: (acc, g, { indices, axis, n }) => scatterAddKernel(g.data, g.shape, indices, axis, n, acc),
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(takeP, [u], p)),
+  batch: ([x], _b, p) => apply(takeP, [x!], { ...p, axis: p.axis + 1 }),
 });
 const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
   name: 'scatterAdd',
@@ -243,6 +260,7 @@ const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
     new Set(indices).size === indices.length ? (acc, [g]) => scatterAddKernel(g!.data, g!.shape, indices, axis, n, acc, true) : null,
   vjp: (g, _r, p) => [apply(takeP, [g], p)],
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(scatterAddP, [u], p)),
+  batch: ([g], _b, p) => apply(scatterAddP, [g!], { ...p, axis: p.axis + 1 }),
 });
 
 /**

@@ -6,19 +6,22 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, div, greater, mul, sub } from './binary.js';
 import { chain, linearTangent, scaleTangent } from './rules.js';
+import { broadcastingRule } from './batching.js';
 
 /**
  * An elementwise op whose derivative is f'(x), given as a function of the saved input `x`
  * and/or output `y`. VJP: g · f'(x); JVP: t · f'(x) — both with a strong zero.
  */
 function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y: Tensor) => Tensor) | null): Primitive<null> {
-  return definePrimitive<null>({
+  const prim: Primitive<null> = definePrimitive<null>({
     name,
     saves,
     forward: ([x]) => new Tensor(unaryKernel(name, x!.data), x!.shape),
     vjp: derivative && ((g, r) => [chain(g, derivative(r.inputs[0]!, r.out!))]),
     jvp: derivative && (([t], [x], y) => scaleTangent(t!, derivative(x!, y))),
+    batch: broadcastingRule(() => prim),
   });
+  return prim;
 }
 
 function call(prim: Primitive<null>, x: TensorLike): Tensor {
@@ -27,12 +30,13 @@ function call(prim: Primitive<null>, x: TensorLike): Tensor {
 }
 
 // Linear: the VJP and JVP are negation itself.
-const negP = definePrimitive<null>({
+const negP: Primitive<null> = definePrimitive<null>({
   name: 'neg',
   saves: 'none',
   forward: ([x]) => new Tensor(unaryKernel('neg', x!.data), x!.shape),
   vjp: (g) => [neg(g)],
   jvp: ([t]) => linearTangent(t!, neg),
+  batch: broadcastingRule(() => negP),
 });
 
 const expP = elementwise('exp', 'output', (_x, y) => y); // (eˣ)' = eˣ

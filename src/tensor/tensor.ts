@@ -41,7 +41,8 @@ export class Tensor {
     this.buffer = data;
     this.scalarValue = value;
     this.shape = shape;
-    this.size = data === null ? 1 : data.length;
+    // A null buffer is a buffer-less 0-d value, or a box whose value is not one array (vmap's batch boxes).
+    this.size = data === null ? (shape.length === 0 ? 1 : sizeOf(shape)) : data.length;
     this.trace = null;
     this.below = null;
     this.tangent = null;
@@ -64,6 +65,7 @@ export class Tensor {
     if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'data');
     const b = this.buffer;
     if (b !== null) return b;
+    if (this.trace !== null) checkReadable(this, 'data');
     const d = new Float64Array(1);
     d[0] = this.scalarValue;
     return (this.buffer = d);
@@ -114,7 +116,10 @@ export class Tensor {
    * makes the recording unusable) and to anomaly mode (a value read is a result). @internal
    */
   noteRead(how: string): void {
-    if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, how);
+    if (this.trace !== null) {
+      if (this.buffer === null) checkReadable(this, how);
+      if (valueReads.watcher !== null) valueReads.watcher(this, how);
+    }
     if (valueReads.result !== null) valueReads.result(this, how);
   }
 
@@ -148,6 +153,8 @@ export class Tensor {
   }
 
   toString(): string {
+    const opaque = this.buffer === null ? opaqueTrace(this) : null;
+    if (opaque !== null) return `Tensor(${opaque.opaque} value, per-example shape [${this.shape.join(',')}])`;
     return formatTensor(this.data, this.shape);
   }
 
@@ -191,4 +198,24 @@ function nest(data: Float64Array, shape: Shape, axis: number, offset: number): n
   const out: NestedArray = new Array(n);
   for (let i = 0; i < n; i++) out[i] = nest(data, shape, axis + 1, offset + i * stride);
   return out;
+}
+
+/**
+ * The trace whose boxes have no single value, if `t` is one or lies over one (vmap's batch boxes:
+ * one value per example), else null.
+ */
+function opaqueTrace(t: Tensor): Trace | null {
+  for (let x: Tensor | null = t; x !== null && x.trace !== null; x = x.below) if (x.trace.opaque !== null) return x.trace;
+  return null;
+}
+
+/** Throws where user code reads a value that differs across a batch (inside vmap). */
+function checkReadable(t: Tensor, how: string): void {
+  const trace = opaqueTrace(t);
+  if (trace === null) return;
+  throw new AdjointError(
+    `${trace.opaque}: ${how} reads the value of a batched tensor (per-example shape [${t.shape.join(',')}]), which differs ` +
+      `from example to example, so no single value can be read. Write the branch with ad.where(cond, a, b), keep the ` +
+      `value a tensor, or loop over the batch instead of mapping.`,
+  );
 }

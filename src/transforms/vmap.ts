@@ -1,0 +1,238 @@
+/**
+ * @file `vmap`: a function of one example mapped over a batch axis, by batching every primitive call.
+ *
+ * A batch trace boxes each mapped argument: the box has one example's shape and holds the whole
+ * batch below it, with the batch as the leading axis. Every primitive call on a box goes to the
+ * primitive's batching rule (declared beside its forward, VJP and JVP rules), which computes the
+ * batch's output at once in adjoint's own ops; a primitive without a rule runs once per example.
+ * Transformations inside (`vmap(grad(f))`) and outside (`grad(vmap(f))`) see ordinary primitive
+ * calls, so everything composes. A box has no single value, so reading one (`item()`, `data`,
+ * `if (x > 0)`) is an error that says what to write instead.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import { Trace, apply, live } from '../core/trace.js';
+import type { Primitive } from '../core/primitive.js';
+import { isPlainObject } from '../core/pytree.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { checkFunction, checkResult } from '../core/functions.js';
+import { describe } from '../tensor/create.js';
+import { broadcastTo, reshape, stack, take, transpose } from '../ops/shape.js';
+
+/** Where a leaf's batch axis is: an axis, or null for a value shared by every example. */
+export type AxisSpec = number | null | readonly AxisSpec[] | { readonly [key: string]: AxisSpec };
+
+/** The trace of one `vmap` call: its boxes hold the batch (leading axis of length `size`) below them. */
+export class BatchTrace extends Trace {
+  override readonly opaque = 'vmap';
+
+  constructor(readonly size: number) {
+    super();
+  }
+
+  /** A box of one example's shape over `batched` (batch axis leading). */
+  box(batched: Tensor): Tensor {
+    const t = new Tensor(null, batched.shape.slice(1));
+    t.trace = this;
+    t.below = batched;
+    return t;
+  }
+
+  process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
+    const values: Tensor[] = [];
+    const batched: boolean[] = [];
+    for (const x of inputs) {
+      const mine = x.trace === this;
+      values.push(mine ? x.below! : x);
+      batched.push(mine);
+    }
+    const out = prim.batch !== undefined ? prim.batch(values, batched, params, this.size) : perExample(prim, values, batched, params, this.size);
+    if (out.shape[0] !== this.size) {
+      throw new ShapeError(
+        `internal: the batching rule of '${prim.name}' returned shape ${formatShape(out.shape)} for a batch of ${this.size}. This is a bug in that rule; please report it.`,
+      );
+    }
+    return this.box(out);
+  }
+}
+
+/** The fallback for a primitive without a batching rule: once per example, stacked. */
+function perExample<P>(prim: Primitive<P>, values: Tensor[], batched: boolean[], params: P, size: number): Tensor {
+  const outs: Tensor[] = [];
+  for (let b = 0; b < size; b++) {
+    outs.push(apply(prim, values.map((v, i) => (batched[i] ? take(v, b) : v)), params));
+  }
+  return stack(outs, 0);
+}
+
+/**
+ * `f` mapped over an axis of its arguments: `vmap(f)(xs)` stacks `f(x)` for every `x` along the
+ * leading axis of `xs`, computed at once by batching each primitive (as JAX's `vmap`).
+ * `inAxes`: a number (that axis of every argument), null (not mapped: shared by every example),
+ * or an array with one entry per positional argument — each a number, null, or a pytree of those
+ * matching the argument (a number or null stands for every leaf below it). `outAxes` likewise for
+ * the result. Negative axes count from the end. Composes with every transformation in any order:
+ * `vmap(grad(f))` gives per-example gradients.
+ * @example
+ * const perExample = ad.vmap(ad.grad((w, x) => ad.sum(ad.square(ad.mul(w, x)))), [null, 0]);
+ * perExample(ad.tensor([1, 2]), ad.tensor([[1, 1], [2, 0]])); // [[2, 4], [8, 0]]
+ */
+export function vmap<F extends (...args: any[]) => any>(f: F, inAxes: AxisSpec = 0, outAxes: AxisSpec = 0): (...args: any[]) => any {
+  checkFunction(f, 'vmap');
+  checkSpec(inAxes, 'inAxes');
+  checkSpec(outAxes, 'outAxes');
+  return (...args: unknown[]) => {
+    if (Array.isArray(inAxes) && inAxes.length !== args.length) {
+      throw new InvalidArgumentError(
+        `vmap: inAxes has ${inAxes.length} entries but the function was called with ${args.length} argument(s); ` +
+          `give one entry per positional argument (null for an argument that is not mapped).`,
+      );
+    }
+    const specs = Array.isArray(inAxes) ? (inAxes as readonly AxisSpec[]) : args.map(() => inAxes);
+    const mapped: Array<{ leaf: Tensor; axis: number; path: string }> = [];
+    const skeleton = args.map((a, i) => collect(a, specs[i]!, `argument ${i}`, mapped));
+    if (mapped.length === 0) {
+      throw new InvalidArgumentError(
+        `vmap: no argument is mapped (every inAxes entry is null or the arguments hold no tensors); map at least one axis, e.g. vmap(f, 0).`,
+      );
+    }
+    const size = mapped[0]!.leaf.shape[mapped[0]!.axis]!;
+    for (const m of mapped) {
+      const n = m.leaf.shape[m.axis]!;
+      if (n !== size) {
+        throw new ShapeError(
+          `vmap: ${m.path} has length ${n} along its mapped axis ${m.axis} (shape ${formatShape(m.leaf.shape)}), but ` +
+            `${mapped[0]!.path} has ${size}; every mapped axis must have the batch's length.`,
+        );
+      }
+    }
+    const trace = new BatchTrace(size);
+    let out: unknown;
+    try {
+      let k = 0;
+      const boxed = skeleton.map((s) => fill(s, () => trace.box(toFront(mapped[k]!.leaf, mapped[k++]!.axis))));
+      out = f(...boxed);
+      checkResult(out, 'vmap');
+      out = unbatchOutput(out, outAxes, trace, size);
+    } finally {
+      trace.finish();
+    }
+    return out;
+  };
+}
+
+/** Marks a mapped leaf in an argument's skeleton. */
+const MAPPED = Symbol('mapped leaf');
+
+/** A copy of `arg` with each mapped leaf replaced by MAPPED (recorded in `mapped`), checking `spec` against it. */
+function collect(arg: unknown, spec: AxisSpec, path: string, mapped: Array<{ leaf: Tensor; axis: number; path: string }>): unknown {
+  if (spec === null) return arg;
+  if (typeof spec === 'number') {
+    if (arg instanceof Tensor) {
+      mapped.push({ leaf: arg, axis: normalize(spec, arg, path), path });
+      return MAPPED;
+    }
+    if (typeof arg === 'number') {
+      throw new InvalidArgumentError(`vmap: ${path} is a number, which has no axis to map; pass null for it in inAxes, or a tensor.`);
+    }
+    if (Array.isArray(arg)) return arg.map((c, i) => collect(c, spec, `${path}[${i}]`, mapped));
+    if (isPlainObject(arg)) return mapObject(arg, (c, key) => collect(c, spec, `${path}.${key}`, mapped));
+    throw new InvalidArgumentError(`vmap: ${path} is ${describe(arg)}; mapped arguments hold tensors (in arrays and plain objects), pass null in inAxes for others.`);
+  }
+  if (Array.isArray(spec)) {
+    if (!Array.isArray(arg) || arg.length !== spec.length) {
+      throw new InvalidArgumentError(`vmap: inAxes at ${path} is an array of ${spec.length} but the argument there is ${describe(arg)}; the spec must match the argument's structure.`);
+    }
+    return arg.map((c, i) => collect(c, spec[i]!, `${path}[${i}]`, mapped));
+  }
+  const keys = Object.keys(spec);
+  if (!isPlainObject(arg) || keys.some((key) => !(key in arg))) {
+    throw new InvalidArgumentError(`vmap: inAxes at ${path} has keys [${keys.join(', ')}] but the argument there is ${describe(arg)}; the spec must match the argument's structure.`);
+  }
+  return mapObject(arg, (c, key) => (key in (spec as object) ? collect(c, (spec as Record<string, AxisSpec>)[key]!, `${path}.${key}`, mapped) : c));
+}
+
+/** The skeleton with each MAPPED leaf replaced by `next()`, in order. */
+function fill(skeleton: unknown, next: () => Tensor): unknown {
+  if (skeleton === MAPPED) return next();
+  if (Array.isArray(skeleton)) return skeleton.map((c) => fill(c, next));
+  if (isPlainObject(skeleton)) return mapObject(skeleton, (c) => fill(c, next));
+  return skeleton;
+}
+
+function mapObject(obj: Record<string, unknown>, fn: (value: unknown, key: string) => unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(obj)) out[key] = fn(obj[key], key);
+  return out;
+}
+
+/** The result's leaves with their batch axes where `spec` says: batched boxes unboxed, shared values broadcast. */
+function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: number, path = 'the result'): unknown {
+  if (out instanceof Tensor || typeof out === 'number') {
+    if (spec !== null && typeof spec !== 'number') {
+      throw new InvalidArgumentError(`vmap: outAxes at ${path} is a tree, but the result there is a single value; give a number or null.`);
+    }
+    const l = out instanceof Tensor ? live(out) : null;
+    if (l !== null && l.trace === trace) {
+      if (spec === null) {
+        throw new InvalidArgumentError(`vmap: outAxes is null at ${path}, but that value differs across the batch; give the axis to stack it along (e.g. 0).`);
+      }
+      return fromFront(l.below!, spec, path);
+    }
+    const shared = out instanceof Tensor ? l! : new Tensor(new Float64Array([out]), []);
+    if (spec === null) return out;
+    return fromFront(broadcastTo(reshape(shared, [1, ...shared.shape]), [size, ...shared.shape]), spec, path);
+  }
+  if (Array.isArray(out)) {
+    if (Array.isArray(spec) && spec.length !== out.length) {
+      throw new InvalidArgumentError(`vmap: outAxes at ${path} has ${spec.length} entries but the result there has ${out.length}.`);
+    }
+    return out.map((c, i) => unbatchOutput(c, Array.isArray(spec) ? spec[i]! : spec, trace, size, `${path}[${i}]`));
+  }
+  if (isPlainObject(out)) {
+    return mapObject(out, (c, key) =>
+      unbatchOutput(c, spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, AxisSpec>)[key] ?? 0 : spec, trace, size, `${path}.${key}`));
+  }
+  throw new InvalidArgumentError(`vmap: ${path} is ${describe(out)}; the function must return tensors or numbers (in arrays and plain objects).`);
+}
+
+/** `axis` of `t` (negative from the end), checked. */
+function normalize(axis: number, t: Tensor, path: string): number {
+  if (!Number.isInteger(axis) || axis < -t.ndim || axis >= t.ndim) {
+    throw new InvalidArgumentError(
+      `vmap: in axis ${axis} is out of range for ${path} of shape ${formatShape(t.shape)}; use an integer in [${-t.ndim}, ${t.ndim - 1}]` +
+        (t.ndim === 0 ? ' (a 0-d tensor has no axis to map: pass null for it)' : '') + '.',
+    );
+  }
+  return axis < 0 ? axis + t.ndim : axis;
+}
+
+/** `t` with `axis` moved to the front. */
+function toFront(t: Tensor, axis: number): Tensor {
+  if (axis === 0) return t;
+  const perm = [axis, ...t.shape.map((_, i) => i).filter((i) => i !== axis)];
+  return transpose(t, perm);
+}
+
+/** `t` (batch axis leading) with the batch axis moved to `axis` of the result. */
+function fromFront(t: Tensor, axis: number, path: string): Tensor {
+  const ndim = t.ndim;
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    throw new InvalidArgumentError(`vmap: out axis ${axis} is out of range for ${path}, of rank ${ndim} with the batch axis; use an integer in [${-ndim}, ${ndim - 1}].`);
+  }
+  const a = axis < 0 ? axis + ndim : axis;
+  if (a === 0) return t;
+  const rest = t.shape.map((_, i) => i).slice(1);
+  const perm = [...rest.slice(0, a), 0, ...rest.slice(a)];
+  return transpose(t, perm);
+}
+
+/** Checks that an axis spec is made of integers, null, arrays and plain objects. */
+function checkSpec(spec: unknown, name: string): void {
+  if (spec === null || (typeof spec === 'number' && Number.isInteger(spec))) return;
+  if (Array.isArray(spec)) return spec.forEach((s) => checkSpec(s, name));
+  if (isPlainObject(spec)) return Object.values(spec).forEach((s) => checkSpec(s, name));
+  throw new InvalidArgumentError(
+    `vmap: ${name} entries must be integers, null, or arrays and plain objects of them (a pytree prefix of the arguments), got ${describe(spec)}.`,
+  );
+}
