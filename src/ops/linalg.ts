@@ -2,7 +2,7 @@
 import { checkedSize } from '../tensor/checks.js';
 import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import { broadcastingRule } from './batching.js';
+import { alignBatched } from './batching.js';
 import { ShapeError } from '../core/errors.js';
 import { batchedMatmul } from '../tensor/kernels/matmul.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../tensor/shape.js';
@@ -10,7 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { mul } from './binary.js';
 import { sum } from './reduce.js';
-import { reshape } from './shape.js';
+import { reshape, transpose } from './shape.js';
 import { sumTangents, unbroadcastIf } from './rules.js';
 
 interface MatmulParams { readonly transA: boolean; readonly transB: boolean }
@@ -53,9 +53,35 @@ const matmulP: Primitive<MatmulParams> = definePrimitive<MatmulParams>({
   },
   jvp: ([ta, tb], [a, b], out, { transA, transB }) =>
     sumTangents(out.shape, ta ? mm(ta, b!, transA, transB) : null, tb ? mm(a!, tb, transA, transB) : null),
-  // A batch of products is one more batch axis of the batched product (broadcast where shared).
-  batch: broadcastingRule(() => matmulP),
+  batch: (inputs, batched, params, size) => matmulBatch(inputs as [Tensor, Tensor], batched, params, size),
 });
+
+/**
+ * A batch of products. Where one operand is a shared matrix, the batch folds into the other's rows
+ * or columns, making one large product (the gemm kernels' best case) instead of `size` small ones:
+ *   A_b·op(B) for all b = reshape([A_0; …; A_{s−1}] · op(B));
+ *   op(A)·B_b for all b = op(A)·[B_0 … B_{s−1}], columns side by side;
+ *   op(A)·B_bᵀ for all b = ([B_0; …] · op(A)ᵀ)ᵀ per example.
+ * Otherwise the batch is one more batch axis of the batched product (broadcast where shared).
+ */
+function matmulBatch([a, b]: [Tensor, Tensor], [ba, bb]: readonly boolean[], p: MatmulParams, size: number): Tensor {
+  if (ba && !bb && a.ndim === 3 && b.ndim === 2 && !p.transA) {
+    const [m, k] = [a.shape[1]!, a.shape[2]!];
+    const out = mm(reshape(a, [size * m, k]), b, false, p.transB);
+    return reshape(out, [size, m, out.shape[1]!]);
+  }
+  if (!ba && bb && a.ndim === 2 && b.ndim === 3) {
+    if (!p.transB) {
+      const [k, n] = [b.shape[1]!, b.shape[2]!];
+      const out = mm(a, reshape(transpose(b, [1, 0, 2]), [k, size * n]), p.transA, false); // [m, size·n]
+      return transpose(reshape(out, [out.shape[0]!, size, n]), [1, 0, 2]);
+    }
+    const [n, k] = [b.shape[1]!, b.shape[2]!];
+    const out = mm(reshape(b, [size * n, k]), a, false, !p.transA); // [size·n, m]
+    return transpose(reshape(out, [size, n, out.shape[1]!]), [0, 2, 1]);
+  }
+  return apply(matmulP, alignBatched([a, b], [ba!, bb!]), p);
+}
 
 /** op(a) · op(b) for operands of rank ≥ 2, op a transpose of the last two axes when flagged. @internal */
 export function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {

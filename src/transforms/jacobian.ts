@@ -1,18 +1,18 @@
 /** @file Dense Jacobians and Hessians of functions of one tensor, by whichever mode needs fewer passes. */
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, zeros } from '../tensor/create.js';
+import { asTensor, eye, zeros } from '../tensor/create.js';
+import { sizeOf } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { reshape, stack } from '../ops/shape.js';
-import { transpose } from '../ops/shape.js';
+import { reshape, transpose } from '../ops/shape.js';
+import { vmap } from './vmap.js';
 import { stopGradient } from '../ops/select.js';
 import { checkFunction, checkResult } from './args.js';
 import { jvp } from './jvp.js';
 import { gradFor, vjp } from './vjp.js';
 
-function basis(shape: readonly number[], i: number): Tensor {
-  const e = zeros(shape);
-  (e.data as Float64Array)[i] = 1;
-  return e;
+/** The standard basis of tensors of `shape`, stacked: [size, ...shape]. */
+function basis(shape: readonly number[]): Tensor {
+  return reshape(eye(sizeOf(shape)), [sizeOf(shape), ...shape]);
 }
 
 function tensorOutput(y: unknown, op: string): Tensor {
@@ -23,8 +23,9 @@ function tensorOutput(y: unknown, op: string): Tensor {
 
 /**
  * The dense Jacobian of `f` (one tensor in, one tensor out): shape [...out.shape, ...x.shape].
- * Uses forward mode (one JVP per input element) when the input is smaller than the output, and
- * reverse mode (one VJP per output element) otherwise. Differentiable, so it nests.
+ * Uses forward mode (a JVP per input element) when the input is smaller than the output, and
+ * reverse mode (a VJP per output element) otherwise, each as one pass batched over the basis
+ * (vmap). Differentiable, so it nests.
  * @example
  * ad.jacobian((x) => ad.mul(x, x))(ad.tensor([1, 2])); // [[2, 0], [0, 4]]
  */
@@ -38,25 +39,18 @@ function jacobianAs(f: (x: Tensor) => Tensor | number, op: string): (x: Tensor |
   return (xIn) => {
     const x = asTensor(xIn, op);
     const fx = (z: Tensor) => tensorOutput(f(z), op);
-    const outSize = fx(stopGradient(x)).size; // decides the mode; plain values, no tape
-    if (outSize === 0 || x.size === 0) return zeros([...fx(stopGradient(x)).shape, ...x.shape]);
+    const outShape = fx(stopGradient(x)).shape; // decides the mode; plain values, no tape
+    const outSize = sizeOf(outShape);
+    if (outSize === 0 || x.size === 0) return zeros([...outShape, ...x.shape]);
     if (x.size < outSize) {
-      // Columns J e_i by forward mode, stacked on a trailing axis.
-      const cols: Tensor[] = [];
-      let shape: readonly number[] = [];
-      for (let i = 0; i < x.size; i++) {
-        const col = jvp(fx, [x], [basis(x.shape, i)])[1] as Tensor;
-        shape = col.shape;
-        cols.push(reshape(col, [outSize]));
-      }
-      return reshape(transpose(stack(cols, 0)), [...shape, ...x.shape]);
+      // Columns J e_i by forward mode, all in one batched pass over the basis (vmap of jvp).
+      const cols = vmap((e: Tensor) => jvp(fx, [x], [e])[1] as Tensor)(basis(x.shape)) as Tensor; // [n, ...out]
+      return reshape(transpose(reshape(cols, [x.size, outSize])), [...outShape, ...x.shape]);
     }
-    const [yRaw, pullback] = vjp(fx, x);
-    const y = yRaw as Tensor;
-    // Rows eᵢᵀ J by reverse mode, reusing one tape.
-    const rows = [];
-    for (let i = 0; i < y.size; i++) rows.push(reshape(pullback(basis(y.shape, i))[0] as Tensor, [x.size]));
-    return reshape(stack(rows, 0), [...y.shape, ...x.shape]);
+    // Rows eᵢᵀ J by reverse mode: one recording, its backward pass batched over the basis.
+    const [y, pullback] = vjp(fx, x);
+    const rows = vmap((e: Tensor) => pullback(e)[0] as Tensor)(basis((y as Tensor).shape)) as Tensor; // [m, ...in]
+    return reshape(rows, [...outShape, ...x.shape]);
   };
 }
 
