@@ -19,6 +19,9 @@ export {
   reshape, transpose, squeeze, expandDims, broadcastTo, concat, stack, slice, take,
 } from './ops/shape.js';
 export { matmul, dot, outer } from './ops/linalg.js';
+export { sort, argsort, topk, maxIndex, minIndex } from './ops/sort.js';
+export type { SortOptions } from './ops/sort.js';
+export { gather, scatter, scatterAdd } from './ops/gather.js';
 export { tensorMethodNames } from './ops/methods.js';
 
 export { grad, valueAndGrad, vjp } from './transforms/vjp.js';

@@ -1,0 +1,129 @@
+/**
+ * @file Sorting: `sort`, `argsort`, `topk`, and the positions of extrema `maxIndex`/`minIndex`
+ * (named so, not argmax/argmin: `ad.argmin` is the differentiable optimizer). Sorted values are a
+ * gather through the sorting permutation, so their gradient is the cotangent scattered back
+ * through it; positions are float64 tensors of whole numbers, with no gradient.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { argsortKernel, extremumIndexKernel } from '../tensor/kernels/sort.js';
+import { formatShape, normalizeAxis, reducedShape, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe, type TensorLike } from '../tensor/create.js';
+import { gatherAlong } from './gather.js';
+import { reshape } from './shape.js';
+
+export interface SortOptions {
+  /** Largest first (NaN first, as the greatest); ties keep their order either way. Default false. */
+  readonly descending?: boolean;
+}
+
+function descendingOption(op: string, options: SortOptions | undefined): boolean {
+  if (options === undefined) return false;
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`${op}: options must be an object such as { descending: true }, got ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'descending') throw new InvalidArgumentError(`${op}: unknown option '${key}'; the one option is { descending: boolean }.`);
+  }
+  const d = options.descending ?? false;
+  if (typeof d !== 'boolean') throw new InvalidArgumentError(`${op}: descending must be true or false, got ${describe(d)}.`);
+  return d;
+}
+
+/** The sorting permutation of `x` along `axis` (first k per lane), laid out as x with k along the axis. */
+function permutation(op: string, x: TensorLike, axis: number, options: SortOptions | undefined, k?: number) {
+  const t = asTensor(x, op);
+  const ax = normalizeAxis(axis, t.ndim, op);
+  const descending = descendingOption(op, options);
+  const shape: Shape = k === undefined ? t.shape : t.shape.map((d, i) => (i === ax ? k : d));
+  return { t, ax, shape, perm: argsortKernel(t.data, t.shape, ax, descending, shape[ax]) };
+}
+
+/**
+ * x sorted along `axis` (default the last), stably; NaN sorts last (first when descending), as NumPy.
+ * The gradient sends each entry's cotangent back to where the entry came from (well defined away
+ * from ties; at a tie, to the entry the stable order put there).
+ * @example
+ * ad.sort(ad.tensor([3, 1, 2])).toArray();                          // => [1, 2, 3]
+ * ad.sort(ad.tensor([[3, 1], [0, 2]]), 0).toArray();                // => [[0, 1], [3, 2]]
+ * ad.sort(ad.tensor([3, NaN, 1]), -1, { descending: true }).toArray(); // => [NaN, 3, 1]
+ */
+export function sort(x: TensorLike, axis = -1, options?: SortOptions): Tensor {
+  const { t, ax, shape, perm } = permutation('sort', x, axis, options);
+  return gatherAlong(t, perm, shape, ax);
+}
+
+/**
+ * The positions that sort x along `axis` (default the last): `gather(x, argsort(x, axis), axis)`
+ * is `sort(x, axis)`. Stable (ties keep their order, descending too), NaN last as NumPy (first
+ * when descending). A float64 tensor of whole numbers, with no gradient.
+ * @example
+ * ad.argsort(ad.tensor([30, 10, 20, 10])).toArray();                        // => [1, 3, 2, 0]
+ * ad.argsort(ad.tensor([30, 10, 20, 10]), -1, { descending: true }).toArray(); // => [0, 2, 1, 3]
+ */
+export function argsort(x: TensorLike, axis = -1, options?: SortOptions): Tensor {
+  const { shape, perm } = permutation('argsort', x, axis, options);
+  return new Tensor(Float64Array.from(perm), shape);
+}
+
+/**
+ * The k largest entries along `axis` (default the last), largest first, and their positions (as
+ * `jax.lax.top_k`, along any axis): ties in order of position, NaN counted greatest. `values` is
+ * differentiable (the cotangent goes back to the chosen entries); `indices` is a float64 tensor of
+ * whole numbers.
+ * @example
+ * const { values, indices } = ad.topk(ad.tensor([1, 5, 3, 5]), 2);
+ * values.toArray();                 // => [5, 5]
+ * indices.toArray();                // => [1, 3]
+ */
+export function topk(x: TensorLike, k: number, axis = -1): { values: Tensor; indices: Tensor } {
+  const t = asTensor(x, 'topk');
+  const ax = normalizeAxis(axis, t.ndim, 'topk');
+  const n = t.shape[ax]!;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k > n) {
+    throw new InvalidArgumentError(
+      `topk: k must be a whole number in [0, ${n}] (the length of axis ${ax} of x, shape ${formatShape(t.shape)}), got ${describe(k)}.`,
+    );
+  }
+  const { shape, perm } = permutation('topk', t, ax, { descending: true }, k);
+  return { values: gatherAlong(t, perm, shape, ax), indices: new Tensor(Float64Array.from(perm), shape) };
+}
+
+function extremumIndex(op: string, which: 'max' | 'min', x: TensorLike, axis: number | undefined, keepdims: boolean): Tensor {
+  const t = asTensor(x, op);
+  // No axis: the position in the flattened tensor, as NumPy's.
+  const flat = axis === undefined;
+  const source = flat ? reshape(t, [t.size]) : t;
+  const ax = flat ? 0 : normalizeAxis(axis, t.ndim, op);
+  if (source.shape[ax] === 0) {
+    throw new InvalidArgumentError(
+      `${op}: x of shape ${formatShape(t.shape)} is empty along ${flat ? 'its flattened length' : `axis ${ax}`}; there is no extremum to point to.`,
+    );
+  }
+  const positions = extremumIndexKernel(source.data, source.shape, ax, which);
+  const shape = flat ? (keepdims ? t.shape.map(() => 1) : []) : reducedShape(t.shape, [ax], keepdims);
+  return new Tensor(positions, shape);
+}
+
+/**
+ * The position of the maximum along `axis` (of the flattened tensor when `axis` is omitted), as
+ * NumPy's `argmax`: the first of tied maxima, the first NaN where there is one. A float64 tensor of
+ * whole numbers, no gradient.
+ * @example
+ * ad.maxIndex(ad.tensor([1, 7, 7, 2])).item();                    // => 1
+ * ad.maxIndex(ad.tensor([[1, 9], [8, 2]]), 0).toArray();         // => [1, 0]
+ */
+export function maxIndex(x: TensorLike, axis?: number, keepdims = false): Tensor {
+  return extremumIndex('maxIndex', 'max', x, axis, keepdims);
+}
+
+/**
+ * The position of the minimum along `axis` (of the flattened tensor when `axis` is omitted), as
+ * NumPy's `argmin`: the first of tied minima, the first NaN where there is one. A float64 tensor of
+ * whole numbers, no gradient. (`ad.argmin` is the differentiable optimizer, hence the name.)
+ * @example
+ * ad.minIndex(ad.tensor([[4, 1, 1], [0, 5, 0]]), 1).toArray();    // => [1, 0]
+ */
+export function minIndex(x: TensorLike, axis?: number, keepdims = false): Tensor {
+  return extremumIndex('minIndex', 'min', x, axis, keepdims);
+}
