@@ -19,6 +19,8 @@ export {
   reshape, transpose, squeeze, expandDims, broadcastTo, concat, stack, slice, take,
 } from './ops/shape.js';
 export { matmul, dot, outer } from './ops/linalg.js';
+export * as linalg from './linalg/index.js';
+export type { TriangularSolveOptions, NormOrder } from './linalg/index.js';
 export { sort, argsort, topk, maxIndex, minIndex } from './ops/sort.js';
 export type { SortOptions } from './ops/sort.js';
 export { gather, scatter, scatterAdd } from './ops/gather.js';

@@ -1,0 +1,130 @@
+/** @file Helpers shared by the linalg ops: batch bookkeeping, argument checks, and small matrix expressions in adjoint's ops. */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { allocF64 } from '../tensor/alloc.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { add, mul } from '../ops/binary.js';
+import { slice, transpose } from '../ops/shape.js';
+
+/** The batch part of a matrix shape (all but the last two axes) and how many matrices it holds. */
+export function batchOf(shape: Shape): { batch: number[]; count: number } {
+  const batch = shape.slice(0, -2);
+  return { batch, count: sizeOf(batch) };
+}
+
+/** "batch index [1, 0] of a [2,3,4,4] argument", or "a [4,4] argument" when there is no batch. */
+export function whereInBatch(shape: Shape, t: number): string {
+  const batch = shape.slice(0, -2);
+  if (batch.length === 0) return `the ${formatShape(shape)} argument`;
+  const index: number[] = [];
+  for (let ax = batch.length - 1; ax >= 0; ax--) { index.unshift(t % batch[ax]!); t = Math.floor(t / batch[ax]!); }
+  return `the matrix at batch index [${index.join(', ')}] of the ${formatShape(shape)} argument`;
+}
+
+/** `x` as a tensor with at least two axes whose last two are equal (a batch of square matrices). */
+export function squareArg(op: string, x: TensorLike, name = 'a'): Tensor {
+  const t = asTensor(x, op);
+  if (t.ndim < 2 || t.shape[t.ndim - 1] !== t.shape[t.ndim - 2]) {
+    throw new ShapeError(
+      `${op}: ${name} must be a square matrix or a batch of them, shape [..., n, n]; got ${formatShape(t.shape)}. ` +
+        (t.ndim < 2 ? 'Reshape a vector to a matrix first.' : 'Pass the matrix itself (for least squares of a tall matrix, use linalg.qr or linalg.svd).'),
+    );
+  }
+  return t;
+}
+
+/** `x` with at least two axes (a matrix or a batch of them). */
+export function matrixArg(op: string, x: TensorLike, name = 'a'): Tensor {
+  const t = asTensor(x, op);
+  if (t.ndim < 2) throw new ShapeError(`${op}: ${name} must be a matrix or a batch of them, shape [..., m, n]; got ${formatShape(t.shape)}. Reshape it to [1, n] or [n, 1] first.`);
+  return t;
+}
+
+/**
+ * Throws unless every matrix of the batch is symmetric up to rounding: |a_ij − a_ji| ≤ 1e-8·max|a|.
+ * (Only the symmetric part is used; the tolerance lets through matrices such as x·xᵀ, whose two
+ * triangles may round differently, and rejects a matrix that was meant to be something else.)
+ */
+export function checkSymmetric(op: string, a: Tensor, count: number, n: number): void {
+  const d = a.data;
+  for (let t = 0; t < count; t++) {
+    const off = t * n * n;
+    let big = 0;
+    for (let i = 0; i < n * n; i++) big = Math.max(big, Math.abs(d[off + i]!));
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) {
+      const x = d[off + i * n + j]!, y = d[off + j * n + i]!;
+      if (Math.abs(x - y) > 1e-8 * big) {
+        throw new InvalidArgumentError(
+          `${op}: ${whereInBatch(a.shape, t)} is not symmetric: entry [${i}, ${j}] is ${x} but [${j}, ${i}] is ${y}. ` +
+            `Pass a symmetric matrix, e.g. its symmetric part ad.mul(ad.add(a, ad.linalg.matrixTranspose(a)), 0.5).`,
+        );
+      }
+    }
+  }
+}
+
+/** Throws unless every entry is finite (iterative kernels cannot decompose NaN or ±Infinity). */
+export function checkFinite(op: string, a: Tensor, perMatrix: number): void {
+  const d = a.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i]!)) {
+      throw new InvalidArgumentError(
+        `${op}: ${whereInBatch(a.shape, Math.floor(i / perMatrix))} has a non-finite entry (${d[i]}); pass finite values (ad.detectAnomalies finds where a NaN came from).`,
+      );
+    }
+  }
+}
+
+/** The transpose of the last two axes (a batch of matrices transposed). */
+export function matrixTranspose(x: TensorLike): Tensor {
+  const t = asTensor(x, 'linalg.matrixTranspose');
+  if (t.ndim < 2) throw new ShapeError(`linalg.matrixTranspose: needs at least two axes, got ${formatShape(t.shape)}.`);
+  const perm = t.shape.map((_, i) => i);
+  perm[t.ndim - 1] = t.ndim - 2;
+  perm[t.ndim - 2] = t.ndim - 1;
+  return transpose(t, perm);
+}
+
+/** ½(a + aᵀ): the symmetric part, whose transpose (for VJPs) is itself. */
+export function symmetricPart(a: Tensor): Tensor {
+  return mul(add(a, matrixTranspose(a)), 0.5);
+}
+
+/** Rows [start, start + count) of each matrix of a batch (a slice of the second-to-last axis). */
+export function rows(x: Tensor, start: number, count: number): Tensor {
+  const begin = x.shape.map(() => 0), size = [...x.shape];
+  begin[x.ndim - 2] = start;
+  size[x.ndim - 2] = count;
+  return slice(x, begin, size);
+}
+
+/**
+ * A constant n×n 0/1 mask: the lower (or upper) triangle, with or without the diagonal. `diagonal`
+ * sets the diagonal's value (½ gives Murray's Φ: the lower triangle with the diagonal halved).
+ */
+export function triangleMask(n: number, lower: boolean, diagonal: number): Tensor {
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[i * n + j] = i === j ? diagonal : (lower ? j < i : j > i) ? 1 : 0;
+  return new Tensor(m, [n, n]);
+}
+
+/** The argument's last-axis length, for messages. */
+export function lastDim(x: Tensor): number {
+  return x.shape[x.ndim - 1]!;
+}
+
+/**
+ * One tensor holding several results per matrix, stacked along rows: for each batch entry t, the
+ * `per` values of each part in turn. Multi-output decompositions (eigh, qr, svd) return this from
+ * one primitive, and the public function slices it apart (slices are differentiable).
+ */
+export function packRows(count: number, parts: ReadonlyArray<{ data: Float64Array; per: number }>, shape: Shape): Tensor {
+  const total = parts.reduce((s, p) => s + p.per, 0);
+  const out = allocF64(count * total);
+  for (let t = 0; t < count; t++) {
+    let at = t * total;
+    for (const { data, per } of parts) { out.set(data.subarray(t * per, (t + 1) * per), at); at += per; }
+  }
+  return new Tensor(out, shape);
+}

@@ -1,0 +1,72 @@
+/** @file linalg.norm: vector and matrix norms with numpy.linalg.norm's ord and axis conventions. */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape, normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { notEqual, pow } from '../ops/binary.js';
+import { abs, sqrt, square } from '../ops/unary.js';
+import { max, min, sum } from '../ops/reduce.js';
+import { expandDims, reshape, transpose } from '../ops/shape.js';
+import { svd } from './svd.js';
+
+/** What `ord` may be: a number (vector: any p, ±Infinity, 0; matrix: ±1, ±2, ±Infinity), 'fro' or 'nuc'. */
+export type NormOrder = number | 'fro' | 'nuc';
+
+function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepdims: boolean): Tensor {
+  if (ord === undefined || ord === 2) return sqrt(sum(square(x), axis, keepdims));
+  if (ord === Infinity) return max(abs(x), axis, keepdims);
+  if (ord === -Infinity) return min(abs(x), axis, keepdims);
+  if (ord === 1) return sum(abs(x), axis, keepdims);
+  if (ord === 0) return sum(notEqual(x, 0), axis, keepdims); // a count: no derivative
+  if (typeof ord === 'number' && Number.isFinite(ord)) return pow(sum(pow(abs(x), ord), axis, keepdims), 1 / ord);
+  throw new InvalidArgumentError(`linalg.norm: ord ${String(ord)} is not a vector norm; use a number, Infinity or -Infinity (or give two axes for 'fro'/'nuc').`);
+}
+
+function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colAxis: number, keepdims: boolean): Tensor {
+  // Move the two axes to the end, rows then columns.
+  const rest = x.shape.map((_, i) => i).filter((i) => i !== rowAxis && i !== colAxis);
+  const m = transpose(x, [...rest, rowAxis, colAxis]);
+  let out: Tensor;
+  if (ord === undefined || ord === 'fro') out = sqrt(sum(square(m), [-2, -1]));
+  else if (ord === 'nuc') out = sum(svd(m).s, -1);
+  else if (ord === 2) out = max(svd(m).s, -1);
+  else if (ord === -2) out = min(svd(m).s, -1);
+  else if (ord === 1) out = max(sum(abs(m), -2), -1); //          largest column sum
+  else if (ord === -1) out = min(sum(abs(m), -2), -1);
+  else if (ord === Infinity) out = max(sum(abs(m), -1), -1); //   largest row sum
+  else if (ord === -Infinity) out = min(sum(abs(m), -1), -1);
+  else throw new InvalidArgumentError(`linalg.norm: ord ${String(ord)} is not a matrix norm; use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity.`);
+  if (!keepdims) return out;
+  const [a, b] = rowAxis < colAxis ? [rowAxis, colAxis] : [colAxis, rowAxis];
+  return expandDims(expandDims(out, a), b);
+}
+
+/**
+ * A vector or matrix norm, as numpy.linalg.norm. With no axis: the 2-norm of all entries when
+ * ord is omitted, otherwise x must be 1-D (vector norm) or 2-D (matrix norm). A number `axis`
+ * takes vector norms along it; two axes take matrix norms over them (so batches of matrices use
+ * axis [-2, -1]). Vector ord: 2 (default), 1, Infinity, -Infinity, 0 (count of non-zeros), any p.
+ * Matrix ord: 'fro' (default), 'nuc', 1, -1, 2, -2, Infinity, -Infinity. The gradient of the
+ * 2-norm at 0 is 0 (a subgradient).
+ * @example ad.linalg.norm(ad.tensor([3, 4])) // 5
+ */
+export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly number[], keepdims = false): Tensor {
+  const t = asTensor(x, 'linalg.norm');
+  if (axis === undefined) {
+    if (ord === undefined) {
+      const flat = vectorNorm(reshape(t, [t.size]), undefined, 0, false);
+      return keepdims ? reshape(flat, t.shape.map(() => 1)) : flat;
+    }
+    if (t.ndim === 1) return vectorNorm(t, ord, 0, keepdims);
+    if (t.ndim === 2) return matrixNorm(t, ord, 0, 1, keepdims);
+    throw new ShapeError(`linalg.norm: with ord given and no axis, x must be 1-D or 2-D, got ${formatShape(t.shape)}; pass axis (a number for vector norms, two for matrix norms).`);
+  }
+  if (typeof axis === 'number') return vectorNorm(t, ord, normalizeAxis(axis, t.ndim, 'linalg.norm'), keepdims);
+  if (axis.length === 1) return vectorNorm(t, ord, normalizeAxis(axis[0]!, t.ndim, 'linalg.norm'), keepdims);
+  if (axis.length === 2) {
+    const r = normalizeAxis(axis[0]!, t.ndim, 'linalg.norm'), c = normalizeAxis(axis[1]!, t.ndim, 'linalg.norm');
+    if (r === c) throw new InvalidArgumentError(`linalg.norm: the two axes ${JSON.stringify(axis)} name the same axis of ${formatShape(t.shape)}; pass two different axes.`);
+    return matrixNorm(t, ord, r, c, keepdims);
+  }
+  throw new InvalidArgumentError(`linalg.norm: axis must be a number or two numbers, got ${JSON.stringify(axis)}.`);
+}

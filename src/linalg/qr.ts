@@ -1,0 +1,77 @@
+/** @file linalg.qr: reduced QR by Householder reflections, R's diagonal non-negative. */
+import { apply } from '../core/trace.js';
+import { definePrimitive } from '../core/primitive.js';
+import { qrKernel } from '../tensor/kernels/linalg/qr.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { add, mul, sub } from '../ops/binary.js';
+import { concat, slice } from '../ops/shape.js';
+import { mm } from '../ops/linalg.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, packRows, rows, triangleMask } from './matrix.js';
+import { solveTriangular } from './triangular.js';
+
+/** tril(x, −1): the strictly lower triangle. */
+const strictlyLower = (x: Tensor) => mul(x, triangleMask(x.shape[x.ndim - 1]!, true, 0));
+const UPPER_RIGHT = { lower: false, transposeA: false, unitDiagonal: false, left: false } as const;
+
+/** The packed output [..., m+n, n]: rows 0…m−1 are Q, rows m…m+n−1 are R. */
+const split = (packed: Tensor, m: number, n: number) => ({ q: rows(packed, 0, m), r: rows(packed, m, n) });
+
+// For tall A = Q R (m ≥ n, R invertible), with C = Qᵀ Ȧ R⁻¹ and Ω = tril(C, −1) − tril(C, −1)ᵀ
+// (Walter & Lehmann 2018; Townsend's note "Differentiating the QR decomposition"; jax's qr_jvp_rule):
+//   Q̇ = Q (Ω − C) + Ȧ R⁻¹,   Ṙ = (C − Ω) R.
+// Transposed (derived from the JVP): with N = Qᵀ Q̄ − R̄ Rᵀ,
+//   C̄ = tril(N − Nᵀ, −1) − N,   Ā = (Q̄ + Q C̄) R⁻ᵀ.
+const qrP = definePrimitive<null>({
+  name: 'qr',
+  saves: 'output',
+  forward: ([a]) => {
+    const m = a!.shape[a!.ndim - 2]!, n = a!.shape[a!.ndim - 1]!;
+    const { batch, count } = batchOf(a!.shape);
+    checkFinite('linalg.qr', a!, m * n);
+    const q = new Float64Array(count * m * n), r = new Float64Array(count * n * n);
+    qrKernel(a!.data, count, m, n, q, r);
+    return packRows(count, [{ data: q, per: m * n }, { data: r, per: n * n }], [...batch, m + n, n]);
+  },
+  vjp: (g, res) => {
+    const n = g.shape[g.ndim - 1]!, m = g.shape[g.ndim - 2]! - n;
+    const { q, r } = split(res.out!, m, n);
+    const { q: qBar, r: rBar } = split(g, m, n);
+    const nMat = sub(mm(q, qBar, true, false), mm(rBar, r, false, true));
+    const cBar = sub(strictlyLower(sub(nMat, matrixTranspose(nMat))), nMat);
+    const z = add(qBar, mm(q, cBar, false, false));
+    return [solveTriangular(r, z, { ...UPPER_RIGHT, transposeA: true })];
+  },
+  jvp: ([t], _a, out) => {
+    const n = out.shape[out.ndim - 1]!, m = out.shape[out.ndim - 2]! - n;
+    const { q, r } = split(out, m, n);
+    const y = solveTriangular(r, t!, UPPER_RIGHT); // Ȧ R⁻¹
+    const c = mm(q, y, true, false);
+    const low = strictlyLower(c);
+    const omega = sub(low, matrixTranspose(low));
+    const qDot = add(mm(q, sub(omega, c), false, false), y);
+    const rDot = mm(sub(c, omega), r, false, false);
+    return concat([qDot, rDot], -2);
+  },
+});
+
+/**
+ * The reduced QR decomposition of each matrix: a = q r with q [..., m, k] orthonormal columns
+ * and r [..., k, n] upper triangular, k = min(m, n) (jax.numpy.linalg.qr's mode 'reduced').
+ * R's diagonal is made non-negative, so for a of full column rank the factors are unique.
+ * Derivatives need r's leading k×k block invertible (full rank); a wide matrix [X | Y] is
+ * factored as X = q r₁ and r = [r₁ | qᵀ Y].
+ * @example ad.linalg.qr(ad.tensor([[3, 1], [4, 2]])).r // [[5, 2.2], [0, 0.4]]
+ */
+export function qr(a: TensorLike): { q: Tensor; r: Tensor } {
+  const t = matrixArg('linalg.qr', a);
+  const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
+  if (m >= n) return split(apply(qrP, [t], null), m, n);
+  const begin = t.shape.map(() => 0), size = [...t.shape];
+  size[t.ndim - 1] = m;
+  const left = slice(t, begin, size);
+  begin[t.ndim - 1] = m;
+  size[t.ndim - 1] = n - m;
+  const { q, r } = split(apply(qrP, [left], null), m, m);
+  return { q, r: concat([r, mm(q, slice(t, begin, size), true, false)], -1) };
+}

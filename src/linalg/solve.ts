@@ -1,0 +1,81 @@
+/** @file linalg.solve (LU with partial pivoting) and linalg.inv. */
+import { apply } from '../core/trace.js';
+import { definePrimitive } from '../core/primitive.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { allocF64 } from '../tensor/alloc.js';
+import { luFactor, luSolve } from '../tensor/kernels/linalg/lu.js';
+import { Tensor } from '../tensor/tensor.js';
+import { eye, type TensorLike } from '../tensor/create.js';
+import { sub } from '../ops/binary.js';
+import { neg } from '../ops/unary.js';
+import { broadcastTo } from '../ops/shape.js';
+import { mm } from '../ops/linalg.js';
+import { batchOf, matrixTranspose, squareArg, whereInBatch } from './matrix.js';
+import { solveOperands } from './operands.js';
+
+interface SolveParams {
+  /** The public op's name, for the singular-matrix message; null inside derivative rules, where a singular matrix gives ±∞/NaN. */
+  readonly op: string | null;
+}
+
+// X = A⁻¹ B (Giles 2008, §2.2.3):  B̄ = A⁻ᵀ X̄,  Ā = −B̄ Xᵀ,  Ẋ = A⁻¹ (Ḃ − Ȧ X).
+const solveP = definePrimitive<SolveParams>({
+  name: 'solve',
+  saves: 'both',
+  forward: ([a, b], { op }) => {
+    const n = a!.shape[a!.ndim - 1]!, k = b!.shape[b!.ndim - 1]!;
+    const { count } = batchOf(a!.shape);
+    const factors = luFactor(a!.data, count, n);
+    if (op !== null && factors.singular >= 0) {
+      throw new InvalidArgumentError(
+        `${op}: ${whereInBatch(a!.shape, factors.singular)} is singular (LU with partial pivoting met an exactly zero pivot). ` +
+          'Check the matrix for dependent rows; for least squares or a pseudo-inverse use linalg.qr or linalg.svd, or regularise with ad.add(a, ad.mul(lambda, ad.eye(n))).',
+      );
+    }
+    return new Tensor(luSolve(factors, b!.data, count, n, k, allocF64(b!.size)), b!.shape);
+  },
+  vjp: (g, r, p, needs) => {
+    const [a] = r.inputs as [Tensor];
+    const bBar = solveSquare(matrixTranspose(a), g, p);
+    return [needs[0] ? neg(mm(bBar, r.out!, false, true)) : null, needs[1] ? bBar : null];
+  },
+  jvp: ([ta, tb], [a], x, p) => {
+    if (ta === null) return solveSquare(a!, tb!, p);
+    const ax = mm(ta, x, false, false);
+    return solveSquare(a!, tb === null ? neg(ax) : sub(tb, ax), p);
+  },
+});
+
+/** The primitive on operands already checked and broadcast ([..., n, n] and [..., n, k]). @internal */
+export function solveSquare(a: Tensor, b: Tensor, p: SolveParams = { op: null }): Tensor {
+  return apply(solveP, [a, b], p);
+}
+
+/**
+ * Solves a x = b by LU with partial pivoting, batched over leading axes (broadcast between a and
+ * b). b is [..., n, k], or a vector [n] when a is 2-D (as jax.numpy.linalg.solve). A singular
+ * matrix (an exactly zero pivot) is an error naming its batch index; a nearly singular one gives
+ * a correspondingly inaccurate x, as LAPACK's gesv.
+ * @example ad.linalg.solve(ad.tensor([[2, 1], [1, 3]]), ad.tensor([3, 5])) // [0.8, 1.4]
+ */
+export function solve(a: TensorLike, b: TensorLike): Tensor {
+  const op = 'linalg.solve';
+  const s = solveOperands(op, squareArg(op, a), b);
+  return s.finish(solveSquare(s.a, s.b, { op }));
+}
+
+/**
+ * The inverse of each square matrix (a solve against the identity). Prefer linalg.solve or
+ * linalg.choleskySolve for a⁻¹ b: fewer operations and more accurate.
+ * @example ad.linalg.inv(ad.tensor([[2, 0], [0, 4]])) // [[0.5, 0], [0, 0.25]]
+ */
+export function inv(a: TensorLike): Tensor {
+  const t = squareArg('linalg.inv', a);
+  return invOf(t, 'linalg.inv');
+}
+
+/** a⁻¹ for a checked square batch; `op` null gives ±∞/NaN for a singular matrix instead of an error. @internal */
+export function invOf(a: Tensor, op: string | null): Tensor {
+  const n = a.shape[a.ndim - 1]!;
+  return solveSquare(a, broadcastTo(eye(n), a.shape), { op });
+}

@@ -1,0 +1,85 @@
+/** @file linalg.svd: the reduced singular value decomposition, by one-sided Jacobi. */
+import { apply } from '../core/trace.js';
+import { definePrimitive } from '../core/primitive.js';
+import { svdKernel } from '../tensor/kernels/linalg/svd.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { add, div, mul, mulStrong, sub } from '../ops/binary.js';
+import { concat, expandDims, squeeze } from '../ops/shape.js';
+import { mm } from '../ops/linalg.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, packRows, rows } from './matrix.js';
+import { diagEmbed, diagonal } from './diagonal.js';
+import { gapReciprocals } from './eigh.js';
+
+/** The packed output [..., m+1+n, n] of a tall matrix: U (m rows), s (1 row), Vᵀ (n rows). */
+function split(packed: Tensor, m: number, n: number): { u: Tensor; s: Tensor; vh: Tensor } {
+  return { u: rows(packed, 0, m), s: squeeze(rows(packed, m, 1), -2), vh: rows(packed, m + 1, n) };
+}
+
+const column = (s: Tensor) => expandDims(s, -2); // s as [..., 1, k]: scales columns
+const row = (s: Tensor) => expandDims(s, -1); //    s as [..., k, 1]: scales rows
+
+// Tall A = U S Vᵀ (m ≥ n = k), dS = Uᵀ Ȧ V, F[i, j] = 1/(sⱼ² − sᵢ²) off the diagonal, 0 on it
+// (Townsend 2016, "Differentiating the singular value decomposition"; jax's svd_jvp_rule):
+//   ṡ = diag(dS),
+//   U̇ = U (F ∘ (dS S + S dSᵀ)) + (I − U Uᵀ) Ȧ V S⁻¹,
+//   V̇ = V (F ∘ (S dS + dSᵀ S)).
+// Transposed, with J = F ∘ (Uᵀ Ū) and H = F ∘ (Vᵀ V̄) (F is antisymmetric):
+//   Ā = U (diag(s̄) + (J + Jᵀ) S + S (H + Hᵀ)) Vᵀ + (I − U Uᵀ) Ū S⁻¹ Vᵀ.
+// F is built from s² with the eigh helper. Repeated singular values make F infinite (U and V are
+// not differentiable there); a zero singular value makes S⁻¹ infinite when m > n.
+const svdP = definePrimitive<null>({
+  name: 'svd',
+  saves: 'output',
+  forward: ([a]) => {
+    const m = a!.shape[a!.ndim - 2]!, n = a!.shape[a!.ndim - 1]!;
+    const { batch, count } = batchOf(a!.shape);
+    checkFinite('linalg.svd', a!, m * n);
+    const u = new Float64Array(count * m * n), s = new Float64Array(count * n), vh = new Float64Array(count * n * n);
+    svdKernel(a!.data, count, m, n, u, s, vh);
+    return packRows(count, [{ data: u, per: m * n }, { data: s, per: n }, { data: vh, per: n * n }], [...batch, m + 1 + n, n]);
+  },
+  vjp: (g, res) => {
+    const n = g.shape[g.ndim - 1]!, m = g.shape[g.ndim - 2]! - n - 1;
+    const { u, s, vh } = split(res.out!, m, n);
+    const { u: uBar, s: sBar, vh: vhBar } = split(g, m, n);
+    const f = gapReciprocals(mul(s, s));
+    const j = mulStrong(f, mm(u, uBar, true, false));
+    const h = mulStrong(f, mm(vh, vhBar, false, true)); // Vᵀ V̄ with V̄ = vh̄ᵀ
+    const inner = add(add(diagEmbed(sBar, 0, n, n), mul(add(j, matrixTranspose(j)), column(s))), mul(row(s), add(h, matrixTranspose(h))));
+    let aBar = mm(mm(u, inner, false, false), vh, false, false);
+    if (m > n) {
+      const outside = sub(uBar, mm(u, mm(u, uBar, true, false), false, false));
+      aBar = add(aBar, mm(mulStrong(outside, column(div(1, s))), vh, false, false));
+    }
+    return [aBar];
+  },
+  jvp: ([t], _a, out) => {
+    const n = out.shape[out.ndim - 1]!, m = out.shape[out.ndim - 2]! - n - 1;
+    const { u, s, vh } = split(out, m, n);
+    const av = mm(t!, vh, false, true); // Ȧ V
+    const ds = mm(u, av, true, false);
+    const f = gapReciprocals(mul(s, s));
+    const dss = mul(ds, column(s));
+    const sds = mul(ds, row(s));
+    let uDot = mm(u, mulStrong(f, add(dss, matrixTranspose(dss))), false, false);
+    if (m > n) uDot = add(uDot, mulStrong(sub(av, mm(u, mm(u, av, true, false), false, false)), column(div(1, s))));
+    const vDot = mm(vh, mulStrong(f, add(sds, matrixTranspose(sds))), true, false);
+    return concat([uDot, expandDims(diagonal(ds), -2), matrixTranspose(vDot)], -2);
+  },
+});
+
+/**
+ * The reduced singular value decomposition a = u · diag(s) · vh of each matrix: u [..., m, k],
+ * s [..., k] descending and non-negative, vh [..., k, n], k = min(m, n) (jax.numpy.linalg.svd
+ * with full_matrices=False). Singular vectors of repeated singular values are not unique and have
+ * no derivative (±∞/NaN, see docs/linalg.md); s stays differentiable where it is distinct.
+ * @example ad.linalg.svd(ad.tensor([[3, 0], [0, -2]])).s // [3, 2]
+ */
+export function svd(a: TensorLike): { u: Tensor; s: Tensor; vh: Tensor } {
+  const t = matrixArg('linalg.svd', a);
+  const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
+  if (m >= n) return split(apply(svdP, [t], null), m, n);
+  const { u, s, vh } = split(apply(svdP, [matrixTranspose(t)], null), n, m);
+  return { u: matrixTranspose(vh), s, vh: matrixTranspose(u) };
+}

@@ -1,0 +1,117 @@
+/**
+ * @file Reduced singular value decomposition A = U diag(s) Vᵀ, batched, by one-sided Jacobi
+ * (Hestenes 1958; Demmel & Veselić 1992): rotations orthogonalise the columns of A, whose norms
+ * are then the singular values. Slower than Golub–Kahan for large n but simple and accurate:
+ * small singular values get high relative accuracy. s descending. No AD here.
+ */
+
+/**
+ * One-sided Jacobi on `g`, k rows of length len (the columns of a tall matrix, stored as rows so
+ * rotations run along contiguous memory), accumulating the rotations in the rows of `vt` (k×k).
+ */
+function orthogonalizeRows(g: Float64Array, k: number, len: number, vt: Float64Array): void {
+  const eps = 2 ** -52;
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < k - 1; p++) {
+      for (let q = p + 1; q < k; q++) {
+        let alpha = 0, beta = 0, gamma = 0;
+        const rp = p * len, rq = q * len;
+        for (let i = 0; i < len; i++) {
+          const x = g[rp + i]!, y = g[rq + i]!;
+          alpha += x * x; beta += y * y; gamma += x * y;
+        }
+        if (gamma === 0 || Math.abs(gamma) <= eps * Math.sqrt(alpha * beta)) continue;
+        rotated = true;
+        // The rotation that zeroes the (p, q) entry of GᵀG (Rutishauser's stable form).
+        const zeta = (beta - alpha) / (2 * gamma);
+        const tan = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + tan * tan), s = c * tan;
+        rotateRows(g, rp, rq, len, c, s);
+        rotateRows(vt, p * k, q * k, k, c, s);
+      }
+    }
+    if (!rotated) return;
+  }
+}
+
+function rotateRows(x: Float64Array, rp: number, rq: number, len: number, c: number, s: number): void {
+  for (let i = 0; i < len; i++) {
+    const a = x[rp + i]!, b = x[rq + i]!;
+    x[rp + i] = c * a - s * b;
+    x[rq + i] = s * a + c * b;
+  }
+}
+
+/**
+ * SVD of `count` m×n matrices with k = min(m, n): u (m×k), s (k), vh (k×n). A wide matrix is
+ * decomposed through its transpose. Columns of U for zero singular values are completed to an
+ * orthonormal set (Gram–Schmidt on unit vectors), as LAPACK's are.
+ */
+export function svdKernel(a: Float64Array, count: number, m: number, n: number, u: Float64Array, s: Float64Array, vh: Float64Array): void {
+  const tall = m >= n;
+  const k = Math.min(m, n), len = Math.max(m, n);
+  const g = new Float64Array(k * len), vt = new Float64Array(k * k);
+  for (let t = 0; t < count; t++) {
+    const off = t * m * n;
+    // g's rows: the columns of A (tall) or of Aᵀ (wide), i.e. the k columns of the tall factor.
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      if (tall) g[j * len + i] = a[off + i * n + j]!;
+      else g[i * len + j] = a[off + i * n + j]!;
+    }
+    vt.fill(0);
+    for (let i = 0; i < k; i++) vt[i * k + i] = 1;
+    orthogonalizeRows(g, k, len, vt);
+    const norms = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      let x = 0;
+      for (let j = 0; j < len; j++) x += g[i * len + j]! ** 2;
+      norms[i] = Math.sqrt(x);
+    }
+    const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => norms[y]! - norms[x]!);
+    // Left vectors of the tall problem (rows of `left`, length len); right vectors: rows of vt.
+    const left = new Float64Array(k * len);
+    for (let c = 0; c < k; c++) {
+      const src = order[c]!, sv = norms[src]!;
+      s[t * k + c] = sv;
+      for (let j = 0; j < len; j++) left[c * len + j] = sv > 0 ? g[src * len + j]! / sv : 0;
+    }
+    completeOrthonormal(left, k, len, s.subarray(t * k, t * k + k));
+    for (let c = 0; c < k; c++) {
+      const src = order[c]!;
+      for (let j = 0; j < len; j++) {
+        if (tall) u[t * m * k + j * k + c] = left[c * len + j]!; // U[j, c]
+        else vh[t * k * n + c * n + j] = left[c * len + j]!; //  Vh[c, j]
+      }
+      for (let j = 0; j < k; j++) {
+        if (tall) vh[t * k * n + c * n + j] = vt[src * k + j]!;
+        else u[t * m * k + j * k + c] = vt[src * k + j]!;
+      }
+    }
+  }
+}
+
+/** Replaces the rows of `left` whose singular value is 0 by unit vectors orthogonal to all the others. */
+function completeOrthonormal(left: Float64Array, k: number, len: number, s: Float64Array): void {
+  let next = 0;
+  for (let c = 0; c < k; c++) {
+    if (s[c]! > 0) continue;
+    for (; next < len; next++) {
+      const row = c * len;
+      left.fill(0, row, row + len);
+      left[row + next] = 1;
+      for (let pass = 0; pass < 2; pass++) { // twice is enough (Kahan's "twice is enough")
+        for (let o = 0; o < k; o++) {
+          if (o === c || (s[o]! === 0 && o > c)) continue;
+          let d = 0;
+          for (let j = 0; j < len; j++) d += left[o * len + j]! * left[row + j]!;
+          for (let j = 0; j < len; j++) left[row + j] -= d * left[o * len + j]!;
+        }
+      }
+      let nrm = 0;
+      for (let j = 0; j < len; j++) nrm += left[row + j]! ** 2;
+      nrm = Math.sqrt(nrm);
+      if (nrm > 0.5) { for (let j = 0; j < len; j++) left[row + j]! /= nrm; next++; break; }
+    }
+  }
+}
