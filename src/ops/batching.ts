@@ -48,3 +48,12 @@ export function broadcastingRule<P>(self: () => Primitive<P>) {
 export function shiftAxes(axes: readonly number[]): number[] {
   return axes.map((a) => a + 1);
 }
+
+/**
+ * The rule of a primitive along one axis of inputs of one shape (prod, cumprod, recurrences): the
+ * axis one further along, shared inputs broadcast to the batch. `self` returns the primitive.
+ */
+export function alongAxisRule<P extends { readonly axis: number }>(self: () => Primitive<P>) {
+  return (inputs: readonly Tensor[], batched: readonly boolean[], params: P, size: number): Tensor =>
+    apply(self(), inputs.length === 1 ? [...inputs] : allBatched(inputs, batched, size), { ...params, axis: params.axis + 1 });
+}

@@ -1,6 +1,7 @@
 /** @file Cumulative products (inclusive or exclusive, from either end), exact with zeros to every order. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { alongAxisRule } from '../ops/batching.js';
 import { cumprodKernel } from '../tensor/kernels/products.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -34,7 +35,7 @@ interface CumprodParams {
  * derivative is exact with any number of zeros. (The usual rule ċ = c · cumsum(ẋ/x) is 0/0 at a
  * zero.)
  */
-const cumprodP = definePrimitive<CumprodParams>({
+const cumprodP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
   name: 'cumprod',
   saves: 'both',
   forward: ([x], { axis, reverse, exclusive }) =>
@@ -49,6 +50,7 @@ const cumprodP = definePrimitive<CumprodParams>({
     const e = exclusive ? out : cumprodAlong(x!, axis, reverse, true);
     return exclusiveOrInclusiveTangent(x!, e, t!, axis, reverse, exclusive);
   },
+  batch: alongAxisRule(() => cumprodP),
 });
 
 /** The tangent of the (ex/in)clusive cumulative product of x (whose exclusive product is e) in direction t. */

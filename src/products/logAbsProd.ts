@@ -1,6 +1,7 @@
 /** @file logAbsProd: the sign and the log-magnitude of a product, without forming it (no underflow or overflow). */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { alongAxisRule } from '../ops/batching.js';
 import { logAbsProdKernel } from '../tensor/kernels/products.js';
 import { normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -24,13 +25,14 @@ function reciprocalOrZero(x: Tensor): Tensor {
 
 // log|Π x_i| = Σ log|x_i|: its derivative is 1/x_i (VJP ḡ/x, JVP Σ ẋ/x), its value the kernel's
 // scaled product (one logarithm per row, far more accurate than summing n logarithms).
-const logAbsProdP = definePrimitive<{ axis: number }>({
+const logAbsProdP: Primitive<{ axis: number }> = definePrimitive<{ axis: number }>({
   name: 'logAbsProd',
   saves: 'inputs',
   forward: ([x], { axis }) =>
     new Tensor(logAbsProdKernel(x!.data, x!.shape, axis), x!.shape.map((d, i) => (i === axis ? 1 : d))),
   vjp: (g, r) => [chain(g, reciprocalOrZero(r.inputs[0]!))],
   jvp: ([t], [x], _y, { axis }) => (t === null ? null : sum(chain(t, reciprocalOrZero(x!)), axis, true)),
+  batch: alongAxisRule(() => logAbsProdP),
 });
 
 /**

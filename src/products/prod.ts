@@ -1,6 +1,7 @@
 /** @file prod and the leave-one-out product: O(n) gradients that are exact with any number of zeros, to every order. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { alongAxisRule } from '../ops/batching.js';
 import { leaveOneOutKernel, prodKernel } from '../tensor/kernels/products.js';
 import { normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -34,7 +35,7 @@ interface AxisParams { readonly axis: number }
  * piece differentiates again into the same pieces, so each order is exact whatever the zeros.
  * The matrix of this map, H_ij = Π_{k≠i,j} x_k, is the Hessian of the product.
  */
-const leaveOneOutP = definePrimitive<AxisParams>({
+const leaveOneOutP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: 'leaveOneOutProd',
   saves: 'inputs',
   forward: ([x], { axis }) => new Tensor(leaveOneOutKernel(x!.data, x!.shape, axis, null, null), x!.shape),
@@ -53,6 +54,7 @@ const leaveOneOutP = definePrimitive<AxisParams>({
     const S = cumprodAlong(x!, axis, true, true);
     return add(chain(exclusiveCumprodTangent(x!, E, t, axis, false), S), chain(exclusiveCumprodTangent(x!, S, t, axis, true), E));
   },
+  batch: alongAxisRule(() => leaveOneOutP),
 });
 
 /** L_i = Π_{j≠i} x_j along `axis` (normalised). @internal */
@@ -73,7 +75,7 @@ export function leaveOneOutProd(x: Tensor, axis: number): Tensor {
  * into terms that cancel (catastrophically when one x_i is tiny), and is wrong at a zero.
  * JVP: ẏ = Σ_i ẋ_i L_i.
  */
-const prodP = definePrimitive<AxisParams>({
+const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: 'prod',
   saves: 'both',
   forward: ([x], { axis }) => {
@@ -86,6 +88,7 @@ const prodP = definePrimitive<AxisParams>({
     return [chain(g, leaveOneOutProd(x, axis))];
   },
   jvp: ([t], [x], _y, { axis }) => (t === null ? null : sum(chain(t, leaveOneOutProd(x!, axis)), axis, true)),
+  batch: alongAxisRule(() => prodP),
 });
 
 /**

@@ -1,6 +1,7 @@
 /** @file The first-order linear recurrence r_k = a_k r_{k−1} + b_k: the primitive that the derivatives of cumulative products are made of. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { alongAxisRule } from '../ops/batching.js';
 import { ShapeError } from '../core/errors.js';
 import { linearRecurrenceKernel } from '../tensor/kernels/products.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
@@ -43,7 +44,7 @@ interface RecurrenceParams { readonly axis: number; readonly reverse: boolean }
  * Every rule is the recurrence again times and plus other terms: no division anywhere, so the
  * rules hold for every input (zeros included) and differentiate again to any order.
  */
-const linearRecurrenceP = definePrimitive<RecurrenceParams>({
+const linearRecurrenceP: Primitive<RecurrenceParams> = definePrimitive<RecurrenceParams>({
   name: 'linearRecurrence',
   saves: 'both',
   forward: ([a, b], { axis, reverse }) =>
@@ -58,6 +59,7 @@ const linearRecurrenceP = definePrimitive<RecurrenceParams>({
     const drive = fromA && tb ? add(fromA, tb) : fromA ?? tb;
     return drive === null ? null : linearRecurrence(a!, drive, axis, reverse);
   },
+  batch: alongAxisRule(() => linearRecurrenceP),
 });
 
 /**

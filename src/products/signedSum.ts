@@ -1,6 +1,7 @@
 /** @file The primitive under SignedLog.sum: the kernel's exactly cancelling sum of signed log-space terms, with its derivative rules written in ops. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { alongAxisRule } from '../ops/batching.js';
 import { Tensor } from '../tensor/tensor.js';
 import { reducedShape } from '../tensor/shape.js';
 import { equal, mul, sub } from '../ops/binary.js';
@@ -37,7 +38,7 @@ function weights(s: Tensor, l: Tensor, out: Tensor): Tensor {
   return where(degenerate, 0, mul(mul(s, sigma), exp(sub(l, shift))));
 }
 
-const signedLogSumP = definePrimitive<SumParams>({
+const signedLogSumP: Primitive<SumParams> = definePrimitive<SumParams>({
   name: 'signedLogSum',
   saves: 'both',
   forward: ([s, l], { axis }) =>
@@ -51,6 +52,7 @@ const signedLogSumP = definePrimitive<SumParams>({
     const Ldot = sum(chain(tl!, weights(s!, l!, out)), axis, true);
     return stack([zeros(Ldot.shape), Ldot], -1);
   },
+  batch: alongAxisRule(() => signedLogSumP),
 });
 
 /**

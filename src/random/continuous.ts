@@ -1,0 +1,103 @@
+/**
+ * @file Keyed continuous samplers, as jax.random's in 64-bit mode: `uniform`, `normal`, `gumbel`.
+ * Each is a transform of the unit uniforms of JAX's 64-bit bits (threefry.ts's `unitUniform`);
+ * `uniform` and `normal` are reparameterised, so their results are differentiable in their
+ * location and scale.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { less, sub } from '../ops/binary.js';
+import type { TensorLike } from '../tensor/create.js';
+import type { Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { erfinv } from './erf.js';
+import { toKey, type Key } from './key.js';
+import { affine, param, sampleSize, valuesToCheck, type Param } from './params.js';
+import { unitUniform } from './threefry.js';
+
+/** What samplers accept where a key goes: a key, or an integer seed read as `key(seed)`. */
+export type KeyLike = Key | number | bigint;
+
+/** The unit uniforms of a sample: key and shape checked, 2 words per value. */
+export function unitSample(op: string, k: KeyLike, shape: Shape): Float64Array {
+  const { words } = toKey(k, op);
+  return unitUniform(words[0], words[1], sampleSize(op, shape, 2));
+}
+
+/** Throws unless low < high (both finite) wherever their values can be read. */
+function checkRange(op: string, low: Param, high: Param): void {
+  const lo = valuesToCheck(low), hi = valuesToCheck(high);
+  if (lo === null || hi === null) return;
+  for (const v of [...Array.from(lo), ...Array.from(hi)]) {
+    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${op}: low and high must be finite, got ${v}; pass finite bounds.`);
+  }
+  const ordered = typeof low === 'number' && typeof high === 'number' ? low < high : less(low, high).data.every((b) => b === 1);
+  if (!ordered) {
+    throw new InvalidArgumentError(
+      `${op}: low must be less than high${typeof low === 'number' && typeof high === 'number' ? `, got low = ${low}, high = ${high}` : ' everywhere'}; ` +
+        'swap them, or widen the interval (the sample is in [low, high)).',
+    );
+  }
+}
+
+/**
+ * Uniform values in [low, high) (JAX's `random.uniform`, bit for bit in x64 mode): f·(high − low)
+ * + low for f the 52-bit unit uniforms. Differentiable in `low` and `high`.
+ * @example ad.random.uniform(ad.random.key(0), [2]).shape // [2]
+ */
+export function uniform(k: KeyLike, shape: Shape = [], low: TensorLike = 0, high: TensorLike = 1): Tensor {
+  const op = 'random.uniform';
+  const f = unitSample(op, k, shape);
+  const lo = param(op, 'low', low, shape), hi = param(op, 'high', high, shape);
+  checkRange(op, lo, hi);
+  // JAX also takes max(low, ·); f·(high − low) ≥ 0 makes the sum ≥ low already, so it is left out.
+  return affine(f, shape, typeof lo === 'number' && typeof hi === 'number' ? hi - lo : sub(hi, lo), lo);
+}
+
+/** nextafter(−1, 0): JAX's `normal` draws u in [−1 + 2^−53, 1) so that erf⁻¹(u) stays finite. */
+const NORMAL_LOW = -1 + 2 ** -53;
+/** JAX's maxval − minval for that interval, 1 − (−1 + 2^−53), which rounds to 2. */
+const NORMAL_SPAN = 1 - NORMAL_LOW;
+
+/** Standard normal values √2·erf⁻¹(u), u uniform in [−1 + 2^−53, 1), as JAX's `_normal_real`. */
+export function standardNormal(op: string, k: KeyLike, shape: Shape): Float64Array {
+  const z = unitSample(op, k, shape);
+  for (let i = 0; i < z.length; i++) z[i] = Math.SQRT2 * erfinv(Math.max(NORMAL_LOW, z[i]! * NORMAL_SPAN + NORMAL_LOW));
+  return z;
+}
+
+/**
+ * Normal values mean + std·z, z standard normal by inversion (JAX's `random.normal`; with the
+ * default mean and std, JAX's x64 values up to the last bits of erf⁻¹). Differentiable in `mean`
+ * and `std`: the reparameterisation trick.
+ * @example ad.random.normal(ad.random.key(0), [2, 3]).shape // [2, 3]
+ */
+export function normal(k: KeyLike, shape: Shape = [], mean: TensorLike = 0, std: TensorLike = 1): Tensor {
+  const op = 'random.normal';
+  const z = standardNormal(op, k, shape);
+  const mu = param(op, 'mean', mean, shape), sigma = param(op, 'std', std, shape);
+  const s = valuesToCheck(sigma);
+  if (s !== null && !Array.from(s).every((v) => v >= 0)) {
+    throw new InvalidArgumentError(`${op}: std must be non-negative${typeof sigma === 'number' ? `, got ${sigma}` : ' everywhere'}; pass a standard deviation ≥ 0 (its absolute value, say).`);
+  }
+  return affine(z, shape, sigma, mu);
+}
+
+/** The smallest positive normal float64: JAX's `gumbel` draws u in [tiny, 1) so that log(u) is finite. */
+const TINY = 2.2250738585072014e-308;
+
+/** Standard Gumbel values −log(−log(u)), u uniform in [tiny, 1), as JAX's `_gumbel`. */
+export function standardGumbel(op: string, k: KeyLike, shape: Shape): Float64Array {
+  const g = unitSample(op, k, shape);
+  const span = 1 - TINY;
+  for (let i = 0; i < g.length; i++) g[i] = -Math.log(-Math.log(Math.max(TINY, g[i]! * span + TINY)));
+  return g;
+}
+
+/**
+ * Standard Gumbel values (JAX's `random.gumbel`): the maximum of a Gumbel-perturbed set of logits
+ * is a softmax sample (see `categorical`).
+ * @example ad.random.gumbel(ad.random.key(0), [3]).shape // [3]
+ */
+export function gumbel(k: KeyLike, shape: Shape = []): Tensor {
+  return new Tensor(standardGumbel('random.gumbel', k, shape), [...shape]);
+}

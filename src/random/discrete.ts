@@ -1,0 +1,143 @@
+/**
+ * @file Keyed discrete samplers, as jax.random's in 64-bit mode: `bits`, `bernoulli`,
+ * `categorical` (Gumbel-max) and `randint`. Results are float64 tensors of integer values (the
+ * library's one dtype); none is differentiable: their values do not move smoothly with parameters.
+ */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { less } from '../ops/binary.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
+import { broadcastShapes, broadcastStrides, formatShape, normalizeAxis, shapesEqual, stridesOf, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { standardGumbel, unitSample, type KeyLike } from './continuous.js';
+import { split, toKey } from './key.js';
+import { param, sampleSize, valuesToCheck } from './params.js';
+import { hashCounts, words64 } from './threefry.js';
+
+/**
+ * Uniform 32-bit unsigned integers (JAX's `random.bits` with dtype uint32), as exact float64 values.
+ * @example ad.random.bits(ad.random.key(1701), [3]) // => [56197195, 4200222568, 961309823]
+ */
+export function bits(k: KeyLike, shape: Shape = []): Tensor {
+  const op = 'random.bits';
+  const { words } = toKey(k, op);
+  const n = sampleSize(op, shape, 1);
+  return new Tensor(Float64Array.from(hashCounts(words[0], words[1], n, null)), [...shape]);
+}
+
+/**
+ * 1 with probability p, else 0 (JAX's `random.bernoulli`: uniform < p). `p` is a number or a
+ * tensor; the shape defaults to p's.
+ * @example ad.random.bernoulli(ad.random.key(0), 0.5, [4]).shape // [4]
+ */
+export function bernoulli(k: KeyLike, p: TensorLike = 0.5, shape?: Shape): Tensor {
+  const op = 'random.bernoulli';
+  const sampleShape = shape ?? (p instanceof Tensor ? p.shape : []);
+  const u = new Tensor(unitSample(op, k, sampleShape), [...sampleShape]);
+  const prob = param(op, 'p', p, sampleShape);
+  const values = valuesToCheck(prob);
+  if (values !== null && !Array.from(values).every((v) => v >= 0 && v <= 1)) {
+    throw new InvalidArgumentError(`${op}: p must be a probability in [0, 1]${typeof prob === 'number' ? `, got ${prob}` : ' everywhere'}; for log-odds use ad.sigmoid(logits).`);
+  }
+  return less(u, prob);
+}
+
+export interface CategoricalOptions {
+  /** The axis of `logits` that indexes the categories (default −1). */
+  axis?: number;
+  /** The sample's shape: it must end with (broadcast to) logits' shape without `axis`; default that shape. */
+  shape?: Shape;
+}
+
+/**
+ * Category indices drawn with probabilities softmax(logits) along `axis` (JAX's
+ * `random.categorical`): argmax(logits + Gumbel noise), the Gumbel-max trick. Logits of −Infinity
+ * are never drawn.
+ * @example ad.random.categorical(ad.random.key(0), ad.tensor([0, -Infinity, -Infinity])) // => 0
+ */
+export function categorical(k: KeyLike, logits: TensorLike, options: CategoricalOptions = {}): Tensor {
+  const op = 'random.categorical';
+  const l = asTensor(logits, op);
+  if (l.ndim === 0) throw new ShapeError(`${op}: logits must have at least one axis (the categories), got a scalar; pass e.g. ad.tensor([0.1, 2, -1]).`);
+  const axis = normalizeAxis(options.axis ?? -1, l.ndim, op);
+  const K = l.shape[axis]!;
+  if (K === 0) throw new ShapeError(`${op}: logits have no categories along axis ${axis} (shape ${formatShape(l.shape)}); pass at least one.`);
+  const batch = l.shape.filter((_, i) => i !== axis);
+  const shape = options.shape ?? batch;
+  sampleSize(op, shape, 2);
+  if (shape.length < batch.length || !shapesEqual(broadcastShapes(op, shape, batch), shape)) {
+    throw new ShapeError(
+      `${op}: shape ${formatShape(shape)} must end with logits' batch shape ${formatShape(batch)} (logits ${formatShape(l.shape)} ` +
+        `without axis ${axis}) or broadcast it; pass e.g. [n, ${batch.join(', ')}] for n draws.`,
+    );
+  }
+  // The noise has the sample's shape with the categories' axis put back where logits have it.
+  const prefix = shape.length - batch.length;
+  const noiseShape = [...shape.slice(0, prefix), ...shape.slice(prefix, prefix + axis), K, ...shape.slice(prefix + axis)];
+  const noise = standardGumbel(op, k, noiseShape);
+  const noiseAxis = prefix + axis;
+  const logitStrides = broadcastStrides(l.shape, noiseShape), strides = stridesOf(noiseShape);
+  const lv = l.data, out = new Float64Array(noise.length / K);
+  const inner = strides[noiseAxis]!, step = logitStrides[noiseAxis]!;
+  for (let o = 0; o < out.length; o++) {
+    const outer = Math.floor(o / inner), within = o - outer * inner;
+    const base = outer * K * inner + within;
+    let li = 0; // logits' offset of noise element `base`
+    for (let d = 0, rest = base; d < noiseShape.length; d++) {
+      const idx = Math.floor(rest / strides[d]!);
+      rest -= idx * strides[d]!;
+      li += idx * logitStrides[d]!;
+    }
+    // argmax as jnp.argmax: the first maximum, or the first NaN.
+    let best = 0, bestValue = -Infinity;
+    for (let c = 0; c < K; c++) {
+      const v = noise[base + c * inner]! + lv[li + c * step]!;
+      if (v > bestValue || (Number.isNaN(v) && !Number.isNaN(bestValue))) [best, bestValue] = [c, v];
+      if (Number.isNaN(v)) break;
+    }
+    out[o] = best;
+  }
+  return new Tensor(out, [...shape]);
+}
+
+/** Whether spans up to this keep randint's arithmetic exact in doubles: (h mod s)·(2^64 mod s) < 2^52. */
+const EXACT_SPAN = 2 ** 26;
+
+/**
+ * Uniform integers in [low, high) (JAX's `random.randint` with int64, x64 mode): two 64-bit
+ * streams from `split(key)`, combined modulo high − low as JAX does to reduce the modulo bias.
+ * @example ad.random.randint(ad.random.key(0), [3, 3], 0, 8) // => [[7, 2, 6], [2, 1, 0], [6, 7, 7]]
+ */
+export function randint(k: KeyLike, shape: Shape, low: number, high: number): Tensor {
+  const op = 'random.randint';
+  const [k1, k2] = split(toKey(k, op), 2);
+  const n = sampleSize(op, shape, 2);
+  for (const [name, v] of [['low', low], ['high', high]] as const) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
+      throw new InvalidArgumentError(`${op}: ${name} must be an integer, got ${describe(v)}; pass whole numbers (Math.floor or Math.round them).`);
+    }
+  }
+  const span = high - low;
+  if (!(span > 0)) throw new InvalidArgumentError(`${op}: low must be less than high, got low = ${low}, high = ${high}; the integers drawn are in [low, high).`);
+  if (span > 2 ** 53) throw new InvalidArgumentError(`${op}: high − low = ${span} is more than 2^53; float64 cannot hold every integer of that range, so narrow it.`);
+  const higher = words64(k1.words[0], k1.words[1], n), lower = words64(k2.words[0], k2.words[1], n);
+  const out = new Float64Array(n);
+  if (span <= EXACT_SPAN) {
+    // h mod s for h = hi·2^32 + lo: each product stays below 2^52, so doubles compute it exactly.
+    const m32 = 2 ** 32 % span, multiplier = (m32 * m32) % span;
+    for (let i = 0; i < n; i++) {
+      const h = ((higher.hi[i]! % span) * m32 + higher.lo[i]!) % span;
+      const l = ((lower.hi[i]! % span) * m32 + lower.lo[i]!) % span;
+      out[i] = low + ((h * multiplier + l) % span);
+    }
+  } else {
+    // Wide ranges: JAX's uint64 arithmetic (its product wraps modulo 2^64) with bigints.
+    const s = BigInt(span), multiplier = ((2n ** 32n % s) * (2n ** 32n % s)) % s;
+    const word = (w: { hi: Uint32Array; lo: Uint32Array }, i: number) => (BigInt(w.hi[i]!) << 32n) | BigInt(w.lo[i]!);
+    for (let i = 0; i < n; i++) {
+      const offset = BigInt.asUintN(64, (word(higher, i) % s) * multiplier + (word(lower, i) % s)) % s;
+      out[i] = low + Number(offset);
+    }
+  }
+  return new Tensor(out, [...shape]);
+}

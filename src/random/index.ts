@@ -1,0 +1,51 @@
+/**
+ * @file `ad.random`: keyed, counter-based randomness as JAX's (`key`, `split`, `foldIn` and samplers
+ * that take the key first), plus today's seeded forms `normal(shape, seed)` / `uniform(shape, seed)`,
+ * told apart by their first argument (a shape is an array, a key never is).
+ */
+import type { TensorLike } from '../tensor/create.js';
+import type { Shape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import * as seeded from '../tensor/random.js';
+import * as keyed from './continuous.js';
+import type { KeyLike } from './continuous.js';
+import { Key } from './key.js';
+
+export { Key, key, split, foldIn, keyData, wrapKeyData, threefry2x32 } from './key.js';
+export type { KeyLike } from './continuous.js';
+export { gumbel } from './continuous.js';
+export { bits, bernoulli, categorical, randint } from './discrete.js';
+export type { CategoricalOptions } from './discrete.js';
+export { permutation } from './permutation.js';
+export { truncatedNormal } from './truncated.js';
+
+/**
+ * Uniform values in [low, high). Keyed, as JAX's: `uniform(key, shape?, low?, high?)` (a number
+ * key means `key(number)`), differentiable in `low` and `high`. Seeded, as before:
+ * `uniform(shape, seed, low?, high?)` with its own stream (mulberry32), unchanged.
+ * @example ad.random.uniform(ad.random.key(0), [2, 3]).shape // [2, 3]
+ */
+export function uniform(key: KeyLike, shape?: Shape, low?: TensorLike, high?: TensorLike): Tensor;
+export function uniform(shape: Shape, seed: number, low?: number, high?: number): Tensor;
+export function uniform(first: KeyLike | Shape, second?: Shape | number, low?: TensorLike, high?: TensorLike): Tensor {
+  if (Array.isArray(first) && !first.some(isKeyObject)) return seeded.uniform(first, second as number, low as number, high as number);
+  return keyed.uniform(first as KeyLike, second as Shape | undefined, low, high);
+}
+
+/**
+ * Normal values. Keyed, as JAX's: `normal(key, shape?, mean?, std?)` (a number key means
+ * `key(number)`), differentiable in `mean` and `std`. Seeded, as before:
+ * `normal(shape, seed, mean?, std?)` with its own stream (Box–Muller over mulberry32), unchanged.
+ * @example ad.random.normal(ad.random.key(0), [3]).shape // [3]
+ */
+export function normal(key: KeyLike, shape?: Shape, mean?: TensorLike, std?: TensorLike): Tensor;
+export function normal(shape: Shape, seed: number, mean?: number, std?: number): Tensor;
+export function normal(first: KeyLike | Shape, second?: Shape | number, mean?: TensorLike, std?: TensorLike): Tensor {
+  if (Array.isArray(first) && !first.some(isKeyObject)) return seeded.normal(first, second as number, mean as number, std as number);
+  return keyed.normal(first as KeyLike, second as Shape | undefined, mean, std);
+}
+
+/** Whether `v` is a key: an array of keys (split's result) passed where one key goes takes the keyed path, whose error says to pick one. */
+function isKeyObject(v: unknown): boolean {
+  return v instanceof Key;
+}

@@ -1,0 +1,149 @@
+/**
+ * @file PRNG keys as JAX's default `threefry2x32` implementation makes them: `key(seed)`,
+ * `split(key, n)`, `foldIn(key, data)`, and the coercion of what a user passes where a key goes.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { describe } from '../tensor/describe.js';
+import { block, hashCounts, threefry2x32 as hashBlock } from './threefry.js';
+
+/**
+ * A PRNG key: two 32-bit words, immutable. Make one with `ad.random.key(seed)`; derive new ones
+ * with `split` and `foldIn`. Samplers never change a key: the same key gives the same sample.
+ */
+export class Key {
+  /** The key's two uint32 words, as JAX's `random.key_data` gives them. */
+  readonly words: readonly [number, number];
+
+  /** @internal Use `ad.random.key(seed)` or `ad.random.wrapKeyData(words)`. */
+  constructor(k0: number, k1: number) {
+    this.words = Object.freeze([k0 >>> 0, k1 >>> 0] as [number, number]);
+    Object.freeze(this);
+  }
+
+  toString(): string {
+    return `Key(${this.words[0]}, ${this.words[1]})`;
+  }
+}
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * A key from an integer seed, as JAX's `random.key` / `PRNGKey` in 64-bit mode: the seed's
+ * 64-bit two's-complement pattern, high word first (`key(0)` is [0, 0], `key(-1)` is
+ * [2³²−1, 2³²−1]). Numbers must be safe integers; a bigint may use all 64 bits.
+ * @example ad.random.key(42).words // [0, 42]
+ */
+export function key(seed: number | bigint): Key {
+  if (typeof seed === 'bigint') {
+    if (seed < -(2n ** 63n) || seed >= 2n ** 64n) {
+      throw new InvalidArgumentError(
+        `random.key: seed ${seed}n does not fit in 64 bits; pass an integer in [-2^63, 2^64) (seeds are 32- or 64-bit integers, as JAX's).`,
+      );
+    }
+    const bits = BigInt.asUintN(64, seed);
+    return new Key(Number(bits >> 32n), Number(bits & 0xffffffffn));
+  }
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+    const fix = typeof seed === 'number' && Number.isInteger(seed)
+      ? 'it is past 2^53, where numbers lose integer precision; pass it as a bigint (e.g. 2n ** 60n).'
+      : 'pass an integer seed (e.g. 0) so results repeat, or a bigint for a 64-bit seed.';
+    throw new InvalidArgumentError(`random.key: seed must be an integer, got ${describe(seed)}; ${fix}`);
+  }
+  // floor(seed / 2^32) and seed mod 2^32 are the two words of the 64-bit pattern, negative seeds included.
+  const high = Math.floor(seed / TWO_32);
+  return new Key(high >>> 0, seed - high * TWO_32);
+}
+
+/**
+ * A key from its two uint32 words (JAX's `random.wrap_key_data`), to continue a stream that JAX
+ * or an earlier run produced.
+ * @example ad.random.wrapKeyData([0, 42]).toString() // 'Key(0, 42)'
+ */
+export function wrapKeyData(words: readonly number[]): Key {
+  const ok = Array.isArray(words) && words.length === 2 &&
+    words.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w < TWO_32);
+  if (!ok) {
+    throw new InvalidArgumentError(
+      `random.wrapKeyData: words must be an array of two integers in [0, 2^32), got ${describe(words)}; pass key.words of an existing key.`,
+    );
+  }
+  return new Key(words[0]!, words[1]!);
+}
+
+/** The two uint32 words of a key (JAX's `random.key_data`). @example ad.random.keyData(ad.random.key(7)) // [0, 7] */
+export function keyData(k: Key | number | bigint): [number, number] {
+  const { words } = toKey(k, 'random.keyData');
+  return [words[0], words[1]];
+}
+
+/**
+ * What was passed where a key goes, as a Key: a key itself, or a plain integer (or bigint) read as
+ * `key(seed)`. Anything else is an error naming `op`.
+ */
+export function toKey(k: unknown, op: string): Key {
+  if (k instanceof Key) return k;
+  if ((typeof k === 'number' && Number.isSafeInteger(k)) || typeof k === 'bigint') return key(k);
+  const fix = Array.isArray(k) && k.some((x) => x instanceof Key)
+    ? 'it holds several keys (as split returns); pass one of them, e.g. keys[0].'
+    : Array.isArray(k) && k.length === 2 && k.every((x) => typeof x === 'number')
+      ? 'to use two raw key words, wrap them with ad.random.wrapKeyData([a, b]).'
+      : 'make one with ad.random.key(seed), or pass an integer seed.';
+  throw new InvalidArgumentError(`${op}: key must be a key from ad.random.key(seed) or an integer seed, got ${describe(k)}; ${fix}`);
+}
+
+/**
+ * `n` new keys from one (JAX's `random.split`, threefry's non-partitionable form): the counters
+ * 0 … 2n − 1 hashed under the key, read in pairs. The keys are independent streams; use one and
+ * split it again rather than reusing a key.
+ * @example ad.random.split(ad.random.key(0)).length // 2
+ */
+export function split(k: Key | number | bigint, n = 2): Key[] {
+  const { words } = toKey(k, 'random.split');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError(`random.split: n must be a non-negative integer, got ${describe(n)}; pass how many keys you want (default 2).`);
+  }
+  if (2 * n > 2 ** 32 - 2) {
+    throw new InvalidArgumentError(`random.split: n = ${n} keys is more than one split gives (2^31 - 1); split in two steps (split each of a few keys).`);
+  }
+  const out = hashCounts(words[0], words[1], 2 * n, null);
+  const keys = new Array<Key>(n);
+  for (let i = 0; i < n; i++) keys[i] = new Key(out[2 * i]!, out[2 * i + 1]!);
+  return keys;
+}
+
+/**
+ * A new key from a key and a 32-bit integer (JAX's `random.fold_in`): the block (0, data) hashed
+ * under the key. Use it to give each step, example or worker its own stream: `foldIn(k, step)`.
+ * @example ad.random.foldIn(ad.random.key(0), 4).words // [2285895361, 433833334]
+ */
+export function foldIn(k: Key | number | bigint, data: number): Key {
+  const { words } = toKey(k, 'random.foldIn');
+  if (typeof data !== 'number' || !Number.isInteger(data) || data < 0 || data >= TWO_32) {
+    throw new InvalidArgumentError(
+      `random.foldIn: data must be an integer in [0, 2^32), got ${describe(data)}; fold in a step or index (use data >>> 0 for a negative 32-bit value).`,
+    );
+  }
+  hashBlock(words[0], words[1], 0, data);
+  return new Key(block[0]!, block[1]!);
+}
+
+/**
+ * The raw hash (JAX's `prng.threefry_2x32(key, counts)`): Threefry-2x32-20 of the uint32 counters
+ * under the key, paired first half with second half (one 0 of padding when their number is odd).
+ * For reproducing or testing streams; samplers call it for you.
+ * @example Array.from(ad.random.threefry2x32(ad.random.wrapKeyData([0, 0]), [0, 0])) // => [0x6b200159, 0x99ba4efe]
+ */
+export function threefry2x32(k: Key | number | bigint, counts: ArrayLike<number>): Uint32Array {
+  const { words } = toKey(k, 'random.threefry2x32');
+  const n = counts?.length;
+  if (typeof n !== 'number' || typeof counts === 'string') {
+    throw new InvalidArgumentError(`random.threefry2x32: counts must be an array of integers in [0, 2^32), got ${describe(counts)}; pass e.g. [0, 1].`);
+  }
+  for (let i = 0; i < n; i++) {
+    const c = counts[i];
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= TWO_32) {
+      throw new InvalidArgumentError(`random.threefry2x32: counts[${i}] is ${describe(c)}; every counter must be an integer in [0, 2^32).`);
+    }
+  }
+  return hashCounts(words[0], words[1], n, counts);
+}

@@ -1,0 +1,71 @@
+/**
+ * @file What samplers share: checking the sample shape against one key's stream, reading a
+ * parameter (a number, or a tensor that broadcasts to the sample), and shifting and scaling a
+ * standard sample with derivatives kept (the reparameterisation x = shift + scale · ε).
+ */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { add, mul } from '../ops/binary.js';
+import { checkedSize, isTraced } from '../tensor/checks.js';
+import { describe } from '../tensor/describe.js';
+import { broadcastShapes, formatShape, shapesEqual, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { MAX_STREAM_WORDS } from './threefry.js';
+
+/**
+ * The number of elements of a sample of `shape` drawn with `wordsPerValue` 32-bit words each,
+ * checked: a valid shape, within one key's stream (see MAX_STREAM_WORDS).
+ */
+export function sampleSize(op: string, shape: Shape, wordsPerValue: number): number {
+  const n = checkedSize(op, shape);
+  if (n * wordsPerValue > MAX_STREAM_WORDS) {
+    throw new ShapeError(
+      `${op}: a sample of shape ${formatShape(shape)} needs ${n * wordsPerValue} random words, more than one key's stream ` +
+        `(2^32 - 2); draw it in pieces, one key from ad.random.split per piece.`,
+    );
+  }
+  return n;
+}
+
+/** A parameter as given: a number, or a tensor (possibly being differentiated). */
+export type Param = number | Tensor;
+
+/** Checks that `v` is a number or a tensor whose shape broadcasts to the sample's `shape`. */
+export function param(op: string, name: string, v: unknown, shape: Shape): Param {
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) throw new InvalidArgumentError(`${op}: ${name} is NaN; pass a number.`);
+    return v;
+  }
+  if (!(v instanceof Tensor)) {
+    throw new InvalidArgumentError(`${op}: ${name} must be a number or a tensor, got ${describe(v)}; pass a number, or ad.tensor(values).`);
+  }
+  const joint = broadcastShapes(op, shape, v.shape);
+  if (!shapesEqual(joint, shape)) {
+    throw new ShapeError(
+      `${op}: ${name} of shape ${formatShape(v.shape)} does not broadcast to the sample shape ${formatShape(shape)} ` +
+        `(together they make ${formatShape(joint)}); pass the full sample shape, e.g. ${formatShape(joint)}.`,
+    );
+  }
+  return v;
+}
+
+/**
+ * The values of a parameter for checking it (`p` in [0, 1], low < high), or null when they must
+ * not be read: a tensor being differentiated or traced is checked by the caller's own code.
+ */
+export function valuesToCheck(p: Param): ArrayLike<number> | null {
+  if (typeof p === 'number') return [p];
+  return isTraced(p) ? null : p.data;
+}
+
+/**
+ * shift + scale · base as a tensor of `shape`: in one loop when both are numbers, else with the
+ * library's ops so that derivatives reach the parameters (d/dshift = 1, d/dscale = base).
+ */
+export function affine(base: Float64Array, shape: Shape, scale: Param, shift: Param): Tensor {
+  if (typeof scale === 'number' && typeof shift === 'number') {
+    if (scale !== 1 || shift !== 0) for (let i = 0; i < base.length; i++) base[i] = base[i]! * scale + shift;
+    return new Tensor(base, [...shape]);
+  }
+  return add(mul(new Tensor(base, [...shape]), scale as TensorLike), shift as TensorLike);
+}

@@ -1,0 +1,70 @@
+/**
+ * @file `truncatedNormal(key, lower, upper, shape?)`: standard normal values conditioned on
+ * (lower, upper), by inversion as JAX's `random.truncated_normal`: u uniform between erf(lower/√2)
+ * and erf(upper/√2), x = √2·erf⁻¹(u), clamped into the open interval against rounding.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { broadcastTo } from '../ops/shape.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { isTraced } from '../tensor/checks.js';
+import { broadcastShapes, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { unitSample, type KeyLike } from './continuous.js';
+import { erf, erfinv } from './erf.js';
+import { param } from './params.js';
+
+const view = new DataView(new ArrayBuffer(8));
+
+/** The next float64 after x towards +Infinity (dir 1) or −Infinity (dir −1), as C's nextafter. */
+export function nextAfter(x: number, dir: 1 | -1): number {
+  if (Number.isNaN(x) || x === dir * Infinity) return x;
+  if (x === 0) return dir * Number.MIN_VALUE;
+  view.setFloat64(0, x);
+  // Away from zero adds one to the 64-bit pattern, towards zero subtracts one (carrying across words).
+  const step = (x > 0) === (dir > 0) ? 1 : -1;
+  const low = view.getUint32(4) + step, high = view.getUint32(0);
+  view.setUint32(4, low >>> 0);
+  view.setUint32(0, low < 0 ? high - 1 : low > 0xffffffff ? high + 1 : high);
+  return view.getFloat64(0);
+}
+
+/** A bound's values broadcast to the sample shape, read as constants (the sampler is not differentiable in them). */
+function boundValues(op: string, name: string, v: TensorLike, shape: Shape): Float64Array {
+  const p = param(op, name, v, shape);
+  if (typeof p === 'number') return new Float64Array(1).fill(p);
+  if (isTraced(p)) {
+    throw new InvalidArgumentError(
+      `${op}: ${name} is a tensor being differentiated or traced; truncatedNormal is not differentiable in its bounds. ` +
+        `Pass ad.stopGradient(${name}) to sample with its value, or shift and scale ad.random.normal if the bounds need not move.`,
+    );
+  }
+  return broadcastTo(p, shape).toFloat64Array();
+}
+
+/**
+ * Standard normal values truncated to (lower, upper) (JAX's `random.truncated_normal`). The
+ * bounds are numbers or tensors (±Infinity allowed); the shape defaults to their broadcast shape.
+ * @example ad.random.truncatedNormal(ad.random.key(0), 0, 2, [3]).shape // [3]
+ */
+export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.truncatedNormal';
+  const sampleShape = shape ?? broadcastShapes(op, asTensor(lower, op).shape, asTensor(upper, op).shape);
+  const x = unitSample(op, k, sampleShape);
+  const lo = boundValues(op, 'lower', lower, sampleShape), hi = boundValues(op, 'upper', upper, sampleShape);
+  for (let i = 0; i < Math.max(lo.length, hi.length); i++) {
+    const l = lo[lo.length === 1 ? 0 : i]!, h = hi[hi.length === 1 ? 0 : i]!;
+    if (!(l < h)) {
+      throw new InvalidArgumentError(`${op}: lower must be less than upper, got lower = ${l}, upper = ${h}; the values drawn lie strictly between them.`);
+    }
+  }
+  // Per bound: erf(bound/√2) and the clamp into the open interval, jnp.clip(v, nextafter(lower, +inf), nextafter(upper, -inf)).
+  const a = lo.map((l) => erf(l / Math.SQRT2)), lowest = lo.map((l) => nextAfter(l, 1));
+  const b = hi.map((h) => erf(h / Math.SQRT2)), highest = hi.map((h) => nextAfter(h, -1));
+  const iLo = lo.length === 1 ? 0 : 1, iHi = hi.length === 1 ? 0 : 1;
+  for (let i = 0; i < x.length; i++) {
+    const ai = a[i * iLo]!, bi = b[i * iHi]!;
+    const v = Math.SQRT2 * erfinv(Math.max(ai, x[i]! * (bi - ai) + ai));
+    x[i] = Math.min(Math.max(v, lowest[i * iLo]!), highest[i * iHi]!);
+  }
+  return new Tensor(x, [...sampleShape]);
+}
