@@ -3,6 +3,7 @@
  * that take the key first), plus today's seeded forms `normal(shape, seed)` / `uniform(shape, seed)`,
  * told apart by their first argument (a shape is an array, a key never is).
  */
+import { ShapeError } from '../core/errors.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Shape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -29,6 +30,7 @@ export function uniform(key: KeyLike, shape?: Shape, low?: TensorLike, high?: Te
 export function uniform(shape: Shape, seed: number, low?: number, high?: number): Tensor;
 export function uniform(first: KeyLike | Shape, second?: Shape | number, low?: TensorLike, high?: TensorLike): Tensor {
   if (Array.isArray(first) && !first.some(isKeyObject)) return seeded.uniform(first, second as number, low as number, high as number);
+  checkNumberShape('uniform', first, second);
   return keyed.uniform(first as KeyLike, second as Shape | undefined, low, high);
 }
 
@@ -42,10 +44,25 @@ export function normal(key: KeyLike, shape?: Shape, mean?: TensorLike, std?: Ten
 export function normal(shape: Shape, seed: number, mean?: number, std?: number): Tensor;
 export function normal(first: KeyLike | Shape, second?: Shape | number, mean?: TensorLike, std?: TensorLike): Tensor {
   if (Array.isArray(first) && !first.some(isKeyObject)) return seeded.normal(first, second as number, mean as number, std as number);
+  checkNumberShape('normal', first, second);
   return keyed.normal(first as KeyLike, second as Shape | undefined, mean, std);
 }
 
 /** Whether `v` is a key: an array of keys (split's result) passed where one key goes takes the keyed path, whose error says to pick one. */
 function isKeyObject(v: unknown): boolean {
   return v instanceof Key;
+}
+
+/**
+ * `normal(3, 0)`: two numbers. The first is a key's seed, so the second should be a shape; most
+ * likely the seeded form `normal([3], 0)` was meant, and the message says both readings.
+ */
+function checkNumberShape(name: string, first: unknown, second: unknown): void {
+  if (typeof first !== 'number' || typeof second !== 'number') return;
+  const hint = Number.isInteger(first) && first >= 0 ? ` (for one axis, [${first}])` : '';
+  throw new ShapeError(
+    `random.${name}: got two numbers, ${name}(${first}, ${second}): a number first is a key's seed, and then a shape must ` +
+      `follow as an array. For the seeded form, pass the shape as an array${hint}: ${name}([${first}], ${second}); ` +
+      `for the keyed form, ${name}(ad.random.key(${first}), [${second}]).`,
+  );
 }
