@@ -4,7 +4,7 @@ export type { NestedArray } from './tensor/tensor.js';
 export { tensor, scalar, zeros, ones, full, eye, arange, linspace } from './tensor/create.js';
 export type { TensorLike, TensorInput } from './tensor/create.js';
 export type { Shape } from './tensor/shape.js';
-export * as random from './tensor/random.js';
+export * as random from './random/index.js';
 
 export {
   add, sub, mul, div, pow, maximum, minimum, greater, greaterEqual, less, lessEqual, equal, notEqual,
