@@ -7,99 +7,122 @@
 import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { broadcastKernel } from '../tensor/kernels/binary.js';
 import {
-  gatherAlongKernel, scatterAddAlongKernel, scatterKernel, scatterWinners, type Lanes,
+  gatherAlongKernel, scatterAddAlongKernel, scatterKernel, wholeIndices, type Lanes,
 } from '../tensor/kernels/gather.js';
-import { broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf, stridesOf, type Shape } from '../tensor/shape.js';
+import { broadcastShapes, formatShape, normalizeAxis, sizeOf, stridesOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, describe, tensor, zeros, type TensorInput, type TensorLike } from '../tensor/create.js';
-import { add } from './binary.js';
+import { arange, asTensor, describe, full, tensor, zeros, type TensorInput, type TensorLike } from '../tensor/create.js';
+import { add, equal, greaterEqual } from './binary.js';
 import { where } from './select.js';
-import { broadcastTo } from './shape.js';
-import { linearTangent } from './rules.js';
-
-/** A gather along `axis`: `indices` (in [0, n)) laid out as `shape`, gathering from a tensor of shape `big`. */
-interface AlongParams {
-  readonly indices: Int32Array;
-  readonly shape: Shape;
-  readonly big: Shape;
-  readonly lanes: Lanes;
-}
-
-// gather and scatterAddAlong are each other's transposes; repeated indices accumulate.
-const gatherP: Primitive<AlongParams> = definePrimitive<AlongParams>({
-  name: 'gather',
-  saves: 'none',
-  forward: ([x], p) => new Tensor(gatherAlongKernel(x!.data, p.indices, p.lanes), p.shape),
-  vjp: (g, _r, p) => [apply(scatterAddAlongP, [g], p)],
-  // At first order the cotangent is added straight into x's buffer (sorting one long row, say).
-  accumulate: (acc, g, p) => scatterAddAlongKernel(g.data, p.indices, p.lanes, acc),
-  jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(gatherP, [u], p)),
-});
-const scatterAddAlongP: Primitive<AlongParams> = definePrimitive<AlongParams>({
-  name: 'scatterAddAlong',
-  saves: 'none',
-  forward: ([g], p) => new Tensor(scatterAddAlongKernel(g!.data, p.indices, p.lanes), p.big),
-  vjp: (g, _r, p) => [apply(gatherP, [g], p)],
-  jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(scatterAddAlongP, [u], p)),
-});
-
-/** A setting scatter, with where it writes: `written` shaped as x, `wins` (the kept updates) as the indices. */
-interface ScatterParams extends AlongParams { readonly written: Tensor; readonly wins: Tensor }
-
-// out = x off the written positions, the winning update on them. Linear in (x, updates), so
-// d out = scatter(dx, du); transposed, x receives g where nothing was written and each winning
-// update receives g at its target (a losing update is overwritten: its cotangent is 0).
-const scatterP: Primitive<ScatterParams> = definePrimitive<ScatterParams>({
-  name: 'scatter',
-  saves: 'none',
-  forward: ([x, u], p) => new Tensor(scatterKernel(x!.data, u!.data, p.indices, p.wins.data, p.lanes), p.big),
-  vjp: (g, _r, p, needs) => [
-    needs[0] ? where(p.written, 0, g) : null,
-    needs[1] ? where(p.wins, apply(gatherP, [g], p), 0) : null,
-  ],
-  jvp: ([tx, tu], _xs, _y, p) =>
-    tx === null && tu === null ? null : apply(scatterP, [tx ?? zeros(p.big), tu ?? zeros(p.shape)], p),
-});
-
-/** The gather of `x` at `indices` (already in [0, n), shaped as x except along `axis`). @internal */
-export function gatherAlong(x: Tensor, indices: Int32Array, shape: Shape, axis: number): Tensor {
-  return apply(gatherP, [x], alongParams(indices, shape, x.shape, axis));
-}
-
-function alongParams(indices: Int32Array, shape: Shape, big: Shape, axis: number): AlongParams {
-  const lanes = { outer: sizeOf(shape.slice(0, axis)), n: big[axis]!, m: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
-  return { indices, shape, big, lanes };
-}
+import { broadcastTo, reshape } from './shape.js';
+import { allBatched } from './batching.js';
 
 /**
- * The index argument as whole numbers in [0, n), broadcast to `shape`: negative indices count from
- * the end (as NumPy's); anything else names the op, the position and the range.
+ * A gather or scatter along `axis`. The indices are the primitive's last input (a float64 tensor
+ * of whole numbers, as JAX's gather takes them), so a permutation computed by `argsort` inside a
+ * jit recording or under vmap stays an op, never a value read; they are checked by the kernel,
+ * whose errors name `op` (the public function called).
  */
-function checkedIndices(op: string, idx: Tensor, shape: Shape, n: number, axis: number, x: Tensor): Int32Array {
-  const data = shapesEqual(idx.shape, shape) ? idx.data : broadcastKernel(idx.data, idx.shape, shape);
-  const out = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (Number.isInteger(v) && v >= -n && v < n) {
-      out[i] = v < 0 ? v + n : v;
-      continue;
-    }
-    const at = `at position ${formatShape(unravel(i, shape))} of the indices (broadcast to ${formatShape(shape)})`;
-    if (!Number.isInteger(v)) {
-      throw new InvalidArgumentError(`${op}: index ${v} ${at} is not an integer; indices must be whole numbers (round them first).`);
-    }
-    throw new InvalidArgumentError(
-      `${op}: index ${v} ${at} is out of range for axis ${axis} of length ${n} (x of shape ${formatShape(x.shape)}); ` +
-        `use integers in [${-n}, ${n - 1}].`,
-    );
+interface AlongParams { readonly axis: number; readonly op: string }
+/** A scatter-add makes the gathered-from tensor, of length `n` along the axis. */
+interface ScatterAddParams extends AlongParams { readonly n: number }
+
+/** The indices as whole numbers in [0, n), or an error naming the op, the position and the range. */
+function checkedIndices(idx: Tensor, n: number, { axis, op }: AlongParams, xShape: Shape): Int32Array {
+  const out = new Int32Array(idx.size);
+  const bad = wholeIndices(idx.data, n, out);
+  if (bad < 0) return out;
+  const v = idx.data[bad]!;
+  const at = `at position ${formatShape(unravel(bad, idx.shape))} of the indices (broadcast to ${formatShape(idx.shape)})`;
+  if (!Number.isInteger(v)) {
+    throw new InvalidArgumentError(`${op}: index ${v} ${at} is not an integer; indices must be whole numbers (round them first).`);
   }
-  return out;
+  throw new InvalidArgumentError(
+    `${op}: index ${v} ${at} is out of range for axis ${axis} of length ${n} (x of shape ${formatShape(xShape)}); use integers in [${-n}, ${n - 1}].`,
+  );
 }
 
 function unravel(flat: number, shape: Shape): number[] {
   return stridesOf(shape).map((s, k) => Math.floor(flat / s) % shape[k]!);
+}
+
+/** The extents of a gather from `n` entries along `axis` at indices of `shape`. */
+function lanes(shape: Shape, axis: number, n: number): Lanes {
+  return { outer: sizeOf(shape.slice(0, axis)), n, m: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
+}
+
+/** One example's rule as a batch's: every input with the batch leading, the axis one further. */
+function batchAlong<P extends AlongParams>(self: () => Primitive<P>) {
+  return (inputs: readonly Tensor[], batched: readonly boolean[], p: P, size: number) =>
+    apply(self(), allBatched(inputs, batched, size), { ...p, axis: p.axis + 1 });
+}
+
+// gather and scatterAddAlong are each other's transposes in their first input (repeated indices
+// accumulate); the indices have no derivative (null cotangent, ignored tangent).
+const gatherP: Primitive<AlongParams> = definePrimitive<AlongParams>({
+  name: 'gather',
+  saves: 'inputs',
+  forward: ([x, idx], p) => {
+    const n = x!.shape[p.axis]!;
+    return new Tensor(gatherAlongKernel(x!.data, checkedIndices(idx!, n, p, x!.shape), lanes(idx!.shape, p.axis, n)), idx!.shape);
+  },
+  vjp: (g, r, p) => [apply(scatterAddAlongP, [g, r.inputs[1]!], { ...p, n: r.shapes[0]![p.axis]! }), null],
+  jvp: ([t], [, idx], _y, p) => (t === null ? null : apply(gatherP, [t, idx!], p)),
+  batch: batchAlong(() => gatherP),
+});
+const scatterAddAlongP: Primitive<ScatterAddParams> = definePrimitive<ScatterAddParams>({
+  name: 'scatterAddAlong',
+  saves: 'inputs',
+  forward: ([u, idx], p) => {
+    const shape = u!.shape.map((d, k) => (k === p.axis ? p.n : d));
+    const positions = checkedIndices(idx!, p.n, p, shape);
+    return new Tensor(scatterAddAlongKernel(u!.data, positions, lanes(idx!.shape, p.axis, p.n)), shape);
+  },
+  vjp: (g, r, p) => [apply(gatherP, [g, r.inputs[1]!], p), null],
+  jvp: ([t], [, idx], _y, p) => (t === null ? null : apply(scatterAddAlongP, [t, idx!], p)),
+  batch: batchAlong(() => scatterAddAlongP),
+});
+
+// out = x off the written positions, the winning update on them: linear in (x, updates), so
+// d out = scatter(dx, du); transposed, x receives g where nothing was written and each winning
+// update receives g at its target (a losing update is overwritten: its cotangent is 0).
+const scatterP: Primitive<AlongParams> = definePrimitive<AlongParams>({
+  name: 'scatter',
+  saves: 'inputs',
+  forward: ([x, u, idx], p) => {
+    const n = x!.shape[p.axis]!;
+    return new Tensor(scatterKernel(x!.data, u!.data, checkedIndices(idx!, n, p, x!.shape), lanes(idx!.shape, p.axis, n)), x!.shape);
+  },
+  vjp: (g, r, p, needs) => {
+    const idx = r.inputs[2]!;
+    const { written, wins } = scatterMasks(idx, r.shapes[0]!, p);
+    return [
+      needs[0] ? where(written, 0, g) : null,
+      needs[1] ? where(wins, apply(gatherP, [g, idx], p), 0) : null,
+      null,
+    ];
+  },
+  jvp: ([tx, tu], [x, u, idx], _y, p) =>
+    tx === null && tu === null ? null : apply(scatterP, [tx ?? zeros(x!.shape), tu ?? zeros(u!.shape), idx!], p),
+  batch: batchAlong(() => scatterP),
+});
+
+/**
+ * Where a setting scatter at `idx` into a tensor of shape `big` writes (`written`, shaped as x)
+ * and which updates it keeps (`wins`, shaped as the indices): scattering each update's own
+ * position shows which one a target kept.
+ */
+function scatterMasks(idx: Tensor, big: Shape, p: AlongParams): { written: Tensor; wins: Tensor } {
+  const m = idx.shape[p.axis]!;
+  const positions = broadcastTo(reshape(arange(m), idx.shape.map((d, k) => (k === p.axis ? m : 1))), idx.shape);
+  const kept = apply(scatterP, [full(big, -1), positions, idx], p);
+  return { written: greaterEqual(kept, 0), wins: equal(apply(gatherP, [kept, idx], p), positions) };
+}
+
+/** The gather of `x` at `indices` (a tensor of whole numbers, shaped as x except along `axis`). @internal */
+export function gatherAlong(x: Tensor, indices: Tensor, axis: number, op: string): Tensor {
+  return apply(gatherP, [x, indices], { axis, op });
 }
 
 /** The indices as a tensor with as many axes as x, and the axis normalised. */
@@ -142,11 +165,10 @@ export function gather(x: TensorLike, indices: TensorInput, axis = -1): Tensor {
   const n = t.shape[ax]!;
   const common = broadcastShapes('gather (x and indices, off the axis)', withAxis(t.shape, ax, 1), withAxis(idx.shape, ax, 1));
   const shape = withAxis(common, ax, idx.shape[ax]!);
-  const source = broadcastTo(t, withAxis(common, ax, n));
-  return gatherAlong(source, checkedIndices('gather', idx, shape, n, ax, t), shape, ax);
+  return gatherAlong(broadcastTo(t, withAxis(common, ax, n)), broadcastTo(idx, shape), ax, 'gather');
 }
 
-/** Params of a scatter into x: indices and updates broadcast to x's shape, with indices' length along the axis. */
+/** The arguments of a scatter into x: indices and updates broadcast to x's shape, with the indices' length along the axis. */
 function scatterArguments(op: string, x: TensorLike, indices: TensorInput, updates: TensorLike, axis: number) {
   const t = asTensor(x, op);
   const { idx, ax } = indexArgument(op, t, indices, axis);
@@ -161,8 +183,7 @@ function scatterArguments(op: string, x: TensorLike, indices: TensorInput, updat
       );
     }
   }
-  const p = alongParams(checkedIndices(op, idx, shape, t.shape[ax]!, ax, t), shape, t.shape, ax);
-  return { t, u: broadcastTo(u, shape), p };
+  return { t, u: broadcastTo(u, shape), idx: broadcastTo(idx, shape), p: { axis: ax, op } };
 }
 
 /**
@@ -174,8 +195,8 @@ function scatterArguments(op: string, x: TensorLike, indices: TensorInput, updat
  * ad.scatterAdd(ad.zeros([4]), [1, 3, 1], ad.tensor([1, 2, 3]), 0).toArray();   // => [0, 4, 0, 2]
  */
 export function scatterAdd(x: TensorLike, indices: TensorInput, updates: TensorLike, axis = -1): Tensor {
-  const { t, u, p } = scatterArguments('scatterAdd', x, indices, updates, axis);
-  return add(t, apply(scatterAddAlongP, [u], p));
+  const { t, u, idx, p } = scatterArguments('scatterAdd', x, indices, updates, axis);
+  return add(t, apply(scatterAddAlongP, [u, idx], { ...p, n: t.shape[p.axis]! }));
 }
 
 /**
@@ -187,7 +208,6 @@ export function scatterAdd(x: TensorLike, indices: TensorInput, updates: TensorL
  * ad.scatter(ad.zeros([4]), [1, 3, 1], ad.tensor([1, 2, 3]), 0).toArray();      // => [0, 3, 0, 2]
  */
 export function scatter(x: TensorLike, indices: TensorInput, updates: TensorLike, axis = -1): Tensor {
-  const { t, u, p } = scatterArguments('scatter', x, indices, updates, axis);
-  const { written, wins } = scatterWinners(p.indices, p.lanes);
-  return apply(scatterP, [t, u], { ...p, written: new Tensor(written, p.big), wins: new Tensor(wins, p.shape) });
+  const { t, u, idx, p } = scatterArguments('scatter', x, indices, updates, axis);
+  return apply(scatterP, [t, u, idx], p);
 }

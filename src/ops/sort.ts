@@ -4,9 +4,11 @@
  * gather through the sorting permutation, so their gradient is the cotangent scattered back
  * through it; positions are float64 tensors of whole numbers, with no gradient.
  */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { argsortKernel, extremumIndexKernel } from '../tensor/kernels/sort.js';
-import { formatShape, normalizeAxis, reducedShape, type Shape } from '../tensor/shape.js';
+import { formatShape, normalizeAxis, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { gatherAlong } from './gather.js';
@@ -16,6 +18,36 @@ export interface SortOptions {
   /** Largest first (NaN first, as the greatest); ties keep their order either way. Default false. */
   readonly descending?: boolean;
 }
+
+interface ArgsortParams { readonly axis: number; readonly descending: boolean; readonly k: number }
+
+// Positions are piecewise constant in x: no derivative rules (never recorded by grad or jvp). They
+// are primitives rather than reads of x's values so jit records them and vmap batches them.
+const argsortP: Primitive<ArgsortParams> = definePrimitive<ArgsortParams>({
+  name: 'argsort',
+  saves: 'none',
+  forward: ([x], { axis, descending, k }) =>
+    new Tensor(Float64Array.from(argsortKernel(x!.data, x!.shape, axis, descending, k)), x!.shape.map((d, i) => (i === axis ? k : d))),
+  vjp: null,
+  jvp: null,
+  batch: ([x], _b, p) => apply(argsortP, [x!], { ...p, axis: p.axis + 1 }),
+});
+
+interface ExtremumParams { readonly axis: number; readonly keepdims: boolean }
+function extremumIndexPrimitive(which: 'max' | 'min'): Primitive<ExtremumParams> {
+  const prim: Primitive<ExtremumParams> = definePrimitive<ExtremumParams>({
+    name: `${which}Index`,
+    saves: 'none',
+    forward: ([x], { axis, keepdims }) =>
+      new Tensor(extremumIndexKernel(x!.data, x!.shape, axis, which), reducedShape(x!.shape, [axis], keepdims)),
+    vjp: null,
+    jvp: null,
+    batch: ([x], _b, p) => apply(prim, [x!], { ...p, axis: p.axis + 1 }),
+  });
+  return prim;
+}
+const maxIndexP = extremumIndexPrimitive('max');
+const minIndexP = extremumIndexPrimitive('min');
 
 function descendingOption(op: string, options: SortOptions | undefined): boolean {
   if (options === undefined) return false;
@@ -30,13 +62,12 @@ function descendingOption(op: string, options: SortOptions | undefined): boolean
   return d;
 }
 
-/** The sorting permutation of `x` along `axis` (first k per lane), laid out as x with k along the axis. */
+/** The sorting permutation of `x` along `axis` (its first k per lane), laid out as x with k along the axis. */
 function permutation(op: string, x: TensorLike, axis: number, options: SortOptions | undefined, k?: number) {
   const t = asTensor(x, op);
   const ax = normalizeAxis(axis, t.ndim, op);
   const descending = descendingOption(op, options);
-  const shape: Shape = k === undefined ? t.shape : t.shape.map((d, i) => (i === ax ? k : d));
-  return { t, ax, shape, perm: argsortKernel(t.data, t.shape, ax, descending, shape[ax]) };
+  return { t, ax, perm: apply(argsortP, [t], { axis: ax, descending, k: k ?? t.shape[ax]! }) };
 }
 
 /**
@@ -49,8 +80,8 @@ function permutation(op: string, x: TensorLike, axis: number, options: SortOptio
  * ad.sort(ad.tensor([3, NaN, 1]), -1, { descending: true }).toArray(); // => [NaN, 3, 1]
  */
 export function sort(x: TensorLike, axis = -1, options?: SortOptions): Tensor {
-  const { t, ax, shape, perm } = permutation('sort', x, axis, options);
-  return gatherAlong(t, perm, shape, ax);
+  const { t, ax, perm } = permutation('sort', x, axis, options);
+  return gatherAlong(t, perm, ax, 'sort');
 }
 
 /**
@@ -62,8 +93,7 @@ export function sort(x: TensorLike, axis = -1, options?: SortOptions): Tensor {
  * ad.argsort(ad.tensor([30, 10, 20, 10]), -1, { descending: true }).toArray(); // => [0, 2, 1, 3]
  */
 export function argsort(x: TensorLike, axis = -1, options?: SortOptions): Tensor {
-  const { shape, perm } = permutation('argsort', x, axis, options);
-  return new Tensor(Float64Array.from(perm), shape);
+  return permutation('argsort', x, axis, options).perm;
 }
 
 /**
@@ -85,11 +115,12 @@ export function topk(x: TensorLike, k: number, axis = -1): { values: Tensor; ind
       `topk: k must be a whole number in [0, ${n}] (the length of axis ${ax} of x, shape ${formatShape(t.shape)}), got ${describe(k)}.`,
     );
   }
-  const { shape, perm } = permutation('topk', t, ax, { descending: true }, k);
-  return { values: gatherAlong(t, perm, shape, ax), indices: new Tensor(Float64Array.from(perm), shape) };
+  const { perm } = permutation('topk', t, ax, { descending: true }, k);
+  return { values: gatherAlong(t, perm, ax, 'topk'), indices: perm };
 }
 
-function extremumIndex(op: string, which: 'max' | 'min', x: TensorLike, axis: number | undefined, keepdims: boolean): Tensor {
+function extremumIndex(prim: Primitive<ExtremumParams>, x: TensorLike, axis: number | undefined, keepdims: boolean): Tensor {
+  const op = prim.name;
   const t = asTensor(x, op);
   // No axis: the position in the flattened tensor, as NumPy's.
   const flat = axis === undefined;
@@ -100,9 +131,8 @@ function extremumIndex(op: string, which: 'max' | 'min', x: TensorLike, axis: nu
       `${op}: x of shape ${formatShape(t.shape)} is empty along ${flat ? 'its flattened length' : `axis ${ax}`}; there is no extremum to point to.`,
     );
   }
-  const positions = extremumIndexKernel(source.data, source.shape, ax, which);
-  const shape = flat ? (keepdims ? t.shape.map(() => 1) : []) : reducedShape(t.shape, [ax], keepdims);
-  return new Tensor(positions, shape);
+  const positions = apply(prim, [source], { axis: ax, keepdims: keepdims && !flat });
+  return flat ? reshape(positions, keepdims ? t.shape.map(() => 1) : []) : positions;
 }
 
 /**
@@ -114,7 +144,7 @@ function extremumIndex(op: string, which: 'max' | 'min', x: TensorLike, axis: nu
  * ad.maxIndex(ad.tensor([[1, 9], [8, 2]]), 0).toArray();         // => [1, 0]
  */
 export function maxIndex(x: TensorLike, axis?: number, keepdims = false): Tensor {
-  return extremumIndex('maxIndex', 'max', x, axis, keepdims);
+  return extremumIndex(maxIndexP, x, axis, keepdims);
 }
 
 /**
@@ -125,5 +155,5 @@ export function maxIndex(x: TensorLike, axis?: number, keepdims = false): Tensor
  * ad.minIndex(ad.tensor([[4, 1, 1], [0, 5, 0]]), 1).toArray();    // => [1, 0]
  */
 export function minIndex(x: TensorLike, axis?: number, keepdims = false): Tensor {
-  return extremumIndex('minIndex', 'min', x, axis, keepdims);
+  return extremumIndex(minIndexP, x, axis, keepdims);
 }

@@ -6,12 +6,12 @@ const GATHER = ['gather', 'scatterAddAlong'];
 
 export const indexingRows: OpRow[] = [
   // Sorting: a gather through the permutation ('real' inputs almost never tie).
-  { name: 'sort', covers: GATHER, domains: ['real'], fn: (x) => ad.sort(x), shapes: [[[5]], [[2, 3]]] },
-  { name: 'sort (axis 0, descending)', covers: GATHER, domains: ['real'], fn: (x) => ad.sort(x, 0, { descending: true }), shapes: [[[3, 2]], [[20]]] },
-  { name: 'topk (values)', covers: GATHER, domains: ['real'], fn: (x) => ad.topk(x, 2).values, shapes: [[[4]], [[2, 3]]] },
-  { name: 'argsort', covers: [], zeroGradient: true, domains: ['real'], fn: (x) => ad.argsort(x), shapes: [[[4]], [[2, 3]]] },
-  { name: 'maxIndex', covers: [], zeroGradient: true, domains: ['real'], fn: (x) => ad.maxIndex(x, -1), shapes: [[[4]], [[2, 3]]] },
-  { name: 'minIndex', covers: [], zeroGradient: true, domains: ['real'], fn: (x) => ad.minIndex(x), shapes: [[[4]], [[2, 3]]] },
+  { name: 'sort', covers: [...GATHER, 'argsort'], domains: ['real'], fn: (x) => ad.sort(x), shapes: [[[5]], [[2, 3]]] },
+  { name: 'sort (axis 0, descending)', covers: [...GATHER, 'argsort'], domains: ['real'], fn: (x) => ad.sort(x, 0, { descending: true }), shapes: [[[3, 2]], [[20]]] },
+  { name: 'topk (values)', covers: [...GATHER, 'argsort'], domains: ['real'], fn: (x) => ad.topk(x, 2).values, shapes: [[[4]], [[2, 3]]] },
+  { name: 'argsort', zeroGradient: true, domains: ['real'], fn: (x) => ad.argsort(x), shapes: [[[4]], [[2, 3]]] },
+  { name: 'maxIndex', zeroGradient: true, domains: ['real'], fn: (x) => ad.maxIndex(x, -1), shapes: [[[4]], [[2, 3]]] },
+  { name: 'minIndex', zeroGradient: true, domains: ['real'], fn: (x) => ad.minIndex(x), shapes: [[[4]], [[2, 3]]] },
 
   // Gathers and scatters along an axis, with repeated and negative indices.
   { name: 'gather', covers: GATHER, domains: ['real'], fn: (x) => ad.gather(x, [[2, 0, 2, -1], [1, 1, 0, 0]], 1), shapes: [[[2, 3]], [[1, 3]]] },
