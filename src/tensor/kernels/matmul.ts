@@ -27,6 +27,15 @@ export function gemm(
   a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
   m: number, k: number, n: number, transA = false, transB = false,
 ): void {
+  if (k === 1) {
+    // An outer product (a per-example gradient of a layer): one multiply-add per element of C,
+    // where register blocking only adds overhead. op(A) is a column, op(B) a row, whichever the flags.
+    for (let i = 0, o = cOff; i < m; i++, o += n) {
+      const x = a[aOff + i]!;
+      for (let j = 0; j < n; j++) c[o + j] += x * b[bOff + j]!;
+    }
+    return;
+  }
   // The 4×4-divisible block in WebAssembly SIMD where available (./wasm/gemm.ts); the leftover
   // rows and columns, or everything, here.
   const blockDone = gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB);

@@ -102,6 +102,8 @@ function ensure(doubles: number): Kernel | null {
 
 /** Products with at least this many multiply-adds go to WebAssembly (below, copying costs more than it saves). */
 const MIN_WORK = 16 * 16 * 16;
+/** Products shallower than this stay in JavaScript (see gemmBlockWasm). */
+const MIN_DEPTH = 8;
 /** Operands larger than this many float64s (64 MB, copied into the module's memory) stay in JavaScript. */
 const MAX_DOUBLES = 1 << 23;
 
@@ -115,7 +117,9 @@ export function gemmBlockWasm(
   m: number, k: number, n: number, transA: boolean, transB: boolean,
 ): boolean {
   const m4 = m - (m % 4), n4 = n - (n % 4);
-  if (m4 === 0 || n4 === 0 || m * n * k < MIN_WORK) return false;
+  // C is copied in and out (2 moves per element) for k multiply-adds per element: shallow products
+  // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save.
+  if (m4 === 0 || n4 === 0 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
   const total = m * k + k * n + m * n;
   if (total > MAX_DOUBLES) return false;
   const run = ensure(total);
