@@ -24,6 +24,8 @@ export type { TriangularSolveOptions, NormOrder } from './linalg/index.js';
 export { sort, argsort, topk, maxIndex, minIndex } from './ops/sort.js';
 export type { SortOptions } from './ops/sort.js';
 export { gather, scatter, scatterAdd } from './ops/gather.js';
+export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
+export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';
 export { tensorMethodNames } from './ops/methods.js';
 
 export { grad, valueAndGrad, vjp } from './transforms/vjp.js';

@@ -24,4 +24,17 @@ export const indexingRows: OpRow[] = [
     name: 'scatter', covers: ['scatter', 'gather', 'where'], domains: ['real', 'real'], fn: (x, u) => ad.scatter(x, [[0, 2, 0]], u, 1),
     shapes: [[[2, 3], [2, 3]], [[2, 4], [3]], [[1, 3], []]],
   },
+
+  // Rearranging: take with an index map per axis, concat, broadcastTo, where.
+  { name: 'pad (constant)', covers: ['concat'], domains: ['real'], fn: (x) => ad.pad(x, [[1, 0], [2, 1]], { value: 3 }), shapes: [[[2, 3]], [[1, 1]]] },
+  { name: 'pad (reflect)', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.pad(x, [[2, 3]], { mode: 'reflect' }), shapes: [[[3]], [[2, 3]]] },
+  { name: 'pad (symmetric, wrap, edge)', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.pad(ad.pad(ad.pad(x, 2, { mode: 'symmetric' }), [[0, 3]], { mode: 'wrap' }), 1, { mode: 'edge' }), shapes: [[[2]], [[2, 2]]] },
+  { name: 'flip', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.flip(x), shapes: [[[3]], [[2, 3]]] },
+  { name: 'roll', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.roll(x, [1, -4], [0, -1]), shapes: [[[3, 2]], [[2, 3, 2]]] },
+  { name: 'roll (flattened)', covers: ['take', 'reshape'], domains: ['real'], fn: (x) => ad.roll(x, 2), shapes: [[[5]], [[2, 3]]] },
+  { name: 'tile', covers: ['broadcastTo', 'reshape'], domains: ['real'], fn: (x) => ad.tile(x, [2, 1, 3]), shapes: [[[2]], [[2, 3]], [[]]] },
+  { name: 'repeat', covers: ['broadcastTo', 'reshape'], domains: ['real'], fn: (x) => ad.repeat(x, 2, -1), shapes: [[[3]], [[2, 3]]] },
+  { name: 'repeat (counts, flattened)', covers: ['take', 'reshape'], domains: ['real'], fn: (x) => ad.repeat(x, [2, 0, 1, 3]), shapes: [[[4]], [[2, 2]]] },
+  { name: 'tril', covers: ['where'], domains: ['real'], fn: (x) => ad.tril(x), shapes: [[[3, 3]], [[2, 3, 4]]] },
+  { name: 'triu (k = -1)', covers: ['where'], domains: ['real'], fn: (x) => ad.triu(x, -1), shapes: [[[3, 3]], [[2, 4, 3]]] },
 ];
