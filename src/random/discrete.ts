@@ -7,11 +7,11 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { less } from '../ops/binary.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
-import { broadcastShapes, broadcastStrides, formatShape, normalizeAxis, shapesEqual, stridesOf, type Shape } from '../tensor/shape.js';
+import { broadcastStrides, formatShape, normalizeAxis, stridesOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { standardGumbel, unitSample, type KeyLike } from './continuous.js';
 import { split, toKey } from './key.js';
-import { param, sampleSize, valuesToCheck } from './params.js';
+import { broadcastsTo, param, sampleSize, valuesToCheck } from './params.js';
 import { hashCounts, words64 } from './threefry.js';
 
 /**
@@ -65,7 +65,7 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
   const batch = l.shape.filter((_, i) => i !== axis);
   const shape = options.shape ?? batch;
   sampleSize(op, shape, 2);
-  if (shape.length < batch.length || !shapesEqual(broadcastShapes(op, shape, batch), shape)) {
+  if (!broadcastsTo(batch, shape)) {
     throw new ShapeError(
       `${op}: shape ${formatShape(shape)} must end with logits' batch shape ${formatShape(batch)} (logits ${formatShape(l.shape)} ` +
         `without axis ${axis}) or broadcast it; pass e.g. [n, ${batch.join(', ')}] for n draws.`,

@@ -19,6 +19,7 @@ export { bits, bernoulli, categorical, randint } from './discrete.js';
 export type { CategoricalOptions } from './discrete.js';
 export { permutation } from './permutation.js';
 export { truncatedNormal } from './truncated.js';
+export { multivariateNormal } from './multivariate.js';
 
 /**
  * Uniform values in [low, high). Keyed, as JAX's: `uniform(key, shape?, low?, high?)` (a number

@@ -7,7 +7,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add, mul } from '../ops/binary.js';
 import { checkedSize, isTraced } from '../tensor/checks.js';
 import { describe } from '../tensor/describe.js';
-import { broadcastShapes, formatShape, shapesEqual, type Shape } from '../tensor/shape.js';
+import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { MAX_STREAM_WORDS } from './threefry.js';
@@ -39,14 +39,20 @@ export function param(op: string, name: string, v: unknown, shape: Shape): Param
   if (!(v instanceof Tensor)) {
     throw new InvalidArgumentError(`${op}: ${name} must be a number or a tensor, got ${describe(v)}; pass a number, or ad.tensor(values).`);
   }
-  const joint = broadcastShapes(op, shape, v.shape);
-  if (!shapesEqual(joint, shape)) {
+  if (!broadcastsTo(v.shape, shape)) {
     throw new ShapeError(
-      `${op}: ${name} of shape ${formatShape(v.shape)} does not broadcast to the sample shape ${formatShape(shape)} ` +
-        `(together they make ${formatShape(joint)}); pass the full sample shape, e.g. ${formatShape(joint)}.`,
+      `${op}: ${name} of shape ${formatShape(v.shape)} does not broadcast to the sample shape ${formatShape(shape)}; ` +
+        `pass a sample shape that ends with ${formatShape(v.shape)} (axes of 1 may differ), or reshape ${name}.`,
     );
   }
   return v;
+}
+
+/** Whether `from` broadcasts to exactly `to` (NumPy's rules: trailing axes equal or 1). */
+export function broadcastsTo(from: Shape, to: Shape): boolean {
+  if (from.length > to.length) return false;
+  const offset = to.length - from.length;
+  return from.every((d, i) => d === 1 || d === to[offset + i]);
 }
 
 /**

@@ -1,0 +1,46 @@
+/**
+ * @file `multivariateNormal(key, mean, cov, shape?)`: mean + L·z with L = cholesky(cov) and z
+ * standard normal, as JAX's `random.multivariate_normal` (method 'cholesky'). Differentiable in
+ * `mean` and, through `linalg.cholesky`'s derivative rules, in `cov`.
+ */
+import { ShapeError } from '../core/errors.js';
+import { add } from '../ops/binary.js';
+import { matmul } from '../ops/linalg.js';
+import { reshape } from '../ops/shape.js';
+import { cholesky } from '../linalg/cholesky.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { broadcastShapes, formatShape, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { standardNormal, type KeyLike } from './continuous.js';
+import { broadcastsTo } from './params.js';
+
+/**
+ * Normal vectors with mean `mean` (shape [..., n]) and covariance `cov` (shape [..., n, n],
+ * symmetric positive definite); the result has shape [...shape, n], `shape` defaulting to the
+ * broadcast of the two batch shapes.
+ * @example ad.random.multivariateNormal(ad.random.key(0), ad.zeros([2]), ad.eye(2), [5]).shape // [5, 2]
+ */
+export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.multivariateNormal';
+  const mu = asTensor(mean, op), sigma = asTensor(cov, op);
+  if (mu.ndim < 1) throw new ShapeError(`${op}: mean must have at least one axis (shape [..., n]), got a scalar; pass a vector, e.g. ad.zeros([n]).`);
+  const n = mu.shape[mu.ndim - 1]!;
+  if (sigma.ndim < 2 || sigma.shape[sigma.ndim - 1] !== n || sigma.shape[sigma.ndim - 2] !== n) {
+    throw new ShapeError(
+      `${op}: cov must have shape [..., ${n}, ${n}] to match mean of shape ${formatShape(mu.shape)}, got ${formatShape(sigma.shape)}; ` +
+        `pass an ${n}×${n} covariance matrix (or a batch of them).`,
+    );
+  }
+  const batch = broadcastShapes(op, mu.shape.slice(0, -1), sigma.shape.slice(0, -2));
+  const sampleShape = shape ?? batch;
+  if (!broadcastsTo(batch, sampleShape)) {
+    throw new ShapeError(
+      `${op}: shape ${formatShape(sampleShape)} must end with (or broadcast) the batch shape ${formatShape(batch)} of mean and cov; ` +
+        `pass e.g. [draws, ${batch.join(', ')}].`.replace(', ]', ']'),
+    );
+  }
+  const zShape = [...sampleShape, n, 1];
+  const z = new Tensor(standardNormal(op, k, [...sampleShape, n]), zShape);
+  // einsum('...ij,...j->...i', L, z) as a batched matrix–vector product.
+  return add(mu, reshape(matmul(cholesky(sigma), z), [...sampleShape, n]));
+}
