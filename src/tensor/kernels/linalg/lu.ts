@@ -91,7 +91,7 @@ export function luDet(f: LuFactors, count: number, n: number): Float64Array {
   for (let t = 0; t < count; t++) {
     let d = f.parity[t]!;
     for (let i = 0; i < n; i++) d *= f.lu[t * n * n + i * n + i]!;
-    out[t] = d;
+    out[t] = d === 0 ? 0 : d; // no −0
   }
   return out;
 }
