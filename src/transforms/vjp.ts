@@ -2,10 +2,12 @@
 import { Tensor } from '../tensor/tensor.js';
 import { ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
-import { flatten, treesMatch, unflatten, type PyTree, type TensorTree } from '../core/pytree.js';
+import { flatten, isPlainObject, treesMatch, unflatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { record } from './record.js';
 import { anomaly, checkResult as checkAnomalies } from '../core/anomaly.js';
-import { NonScalarOutputError, ShapeError } from '../core/errors.js';
+import { InvalidArgumentError, NonScalarOutputError, ShapeError } from '../core/errors.js';
+import { live } from '../core/trace.js';
+import { describe } from '../tensor/create.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, missingResult, rebuildArgs } from './args.js';
 
 /** Argument types as callers may pass them: a number wherever a Tensor is declared. */
@@ -24,25 +26,48 @@ export type Pullback = (cotangent: PyTree) => any[];
  */
 export function vjp(f: (...args: any[]) => PyTree, ...primals: any[]): [any, Pullback] {
   checkFunction(f, 'vjp');
-  const { leaves, def } = flattenArgs(primals, 'vjp');
+  const [out, pullback] = vjpAs(f, primals, false, 'vjp');
+  return [out, pullback];
+}
+
+/**
+ * `vjp` of a function that returns `[output, aux]`: `[output, pullback, aux]`, aux not
+ * differentiated (JAX's `vjp(f, *primals, has_aux=True)`; vjp's primals are variadic, hence the name).
+ * @example
+ * const [y, pullback, aux] = ad.vjpWithAux((x) => [ad.mul(x, x), { twice: ad.mul(x, 2) }], ad.tensor(3));
+ * pullback(ad.tensor(1))[0]; // 6
+ */
+export function vjpWithAux(f: (...args: any[]) => [PyTree, unknown], ...primals: any[]): [any, Pullback, any] {
+  checkFunction(f, 'vjpWithAux');
+  return vjpAs(f, primals, true, 'vjpWithAux');
+}
+
+function vjpAs(f: (...args: any[]) => unknown, primals: any[], hasAux: boolean, op: string): [any, Pullback, any] {
+  const { leaves, def } = flattenArgs(primals, op);
+  let aux: unknown;
   const rec = record((inputs) => {
-    const out = f(...rebuildArgs(def, inputs));
-    checkResult(out, 'vjp');
+    const result = f(...rebuildArgs(def, inputs));
+    if (!hasAux) {
+      checkResult(result, op);
+      return result;
+    }
+    const [out, a] = splitAux(result, op);
+    aux = a;
     return out;
   }, leaves);
   const pullback: Pullback = (cotangent) => {
-    const ct = flatten(cotangent, 'vjp pullback');
+    const ct = flatten(cotangent, `${op} pullback`);
     if (!treesMatch(ct.def, rec.outDef)) {
-      throw new ShapeError('vjp pullback: the cotangent must have the same structure as the function output.');
+      throw new ShapeError(`${op} pullback: the cotangent must have the same structure as the function output.`);
     }
     const cotangents = rebuildArgs(def, rec.pullback(ct.leaves));
-    if (anomaly.enabled) checkAnomalies(cotangents, 'the cotangents a vjp pullback returns');
+    if (anomaly.enabled) checkAnomalies(cotangents, `the cotangents a ${op} pullback returns`);
     return cotangents;
   };
   rec.releaseWith(pullback);
   const out = unflatten(rec.outDef, rec.outLeaves);
-  if (anomaly.enabled) checkAnomalies(out, 'the output of vjp');
-  return [out, pullback];
+  if (anomaly.enabled) checkAnomalies(out, `the output of ${op}`);
+  return [out, pullback, releaseAux(aux)];
 }
 
 function scalarOutput(out: unknown, op: string): Tensor | number {
@@ -57,16 +82,65 @@ function scalarOutput(out: unknown, op: string): Tensor | number {
   );
 }
 
-function gradImpl(f: (...args: any[]) => PyTree, argnums: number | readonly number[], op: string) {
+/** `argnums` as grad takes it: an index, a list, or `{ argnums, hasAux }` as JAX's keywords. */
+export interface GradOptions {
+  readonly argnums?: number | readonly number[];
+  /** `f` returns `[output, aux]`; aux comes back beside the result, not differentiated. */
+  readonly hasAux?: boolean;
+}
+
+/** Splits grad's second argument into argnums and hasAux. @internal */
+export function gradOptions(spec: number | readonly number[] | GradOptions, op: string): { argnums: number | readonly number[]; hasAux: boolean } {
+  if (typeof spec === 'number' || Array.isArray(spec)) return { argnums: spec as number | readonly number[], hasAux: false };
+  if (spec === null || typeof spec !== 'object') {
+    throw new InvalidArgumentError(`${op}: the second argument is argnums (an index or an array of them) or { argnums, hasAux }, got ${describe(spec)}.`);
+  }
+  const unknown = Object.keys(spec).filter((k) => k !== 'argnums' && k !== 'hasAux');
+  if (unknown.length > 0) throw new InvalidArgumentError(`${op}: unknown option ${JSON.stringify(unknown[0])}; the options are argnums and hasAux.`);
+  const o = spec as GradOptions;
+  if (o.hasAux !== undefined && typeof o.hasAux !== 'boolean') throw new InvalidArgumentError(`${op}: hasAux must be true or false, got ${describe(o.hasAux)}.`);
+  return { argnums: o.argnums ?? 0, hasAux: o.hasAux ?? false };
+}
+
+/** The `[output, aux]` pair a hasAux function returns, checked. @internal */
+export function splitAux(result: unknown, op: string): [unknown, unknown] {
+  checkResult(result, op);
+  if (!Array.isArray(result) || result.length !== 2) {
+    throw new InvalidArgumentError(
+      `${op}: with hasAux the function must return a pair [output, aux], got ${describe(result)}; return [loss, { ...whatever you want back }].`,
+    );
+  }
+  return [result[0], result[1]];
+}
+
+/** Aux values leaving a finished trace: tensors read as their live values (no longer traced here). @internal */
+export function releaseAux(aux: unknown): unknown {
+  if (aux instanceof Tensor) return live(aux);
+  if (Array.isArray(aux)) return aux.map(releaseAux);
+  if (isPlainObject(aux)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(aux)) out[k] = releaseAux(aux[k]);
+    return out;
+  }
+  return aux;
+}
+
+function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] | GradOptions, op: string) {
   checkFunction(f, op);
-  return (...args: any[]): [Tensor, any] => {
+  const { argnums, hasAux } = gradOptions(spec, op);
+  return (...args: any[]): [Tensor, any, unknown] => {
     const listed = argnumList(argnums, args.length, op);
     // A repeated index (argnums [0, 0]) is differentiated once and its gradient given at each place.
     const nums = [...new Set(listed)];
+    let aux: unknown;
     const partial = (...diff: any[]) => {
       const full = [...args];
       nums.forEach((a, i) => (full[a] = diff[i]));
-      return scalarOutput(f(...full), op);
+      const result = f(...full);
+      if (!hasAux) return scalarOutput(result, op);
+      const [out, a] = splitAux(result, op);
+      aux = a;
+      return scalarOutput(out, op);
     };
     const { leaves, def } = flattenArgs(nums.map((a) => args[a]), op);
     const rec = record((inputs) => partial(...rebuildArgs(def, inputs)), leaves);
@@ -76,7 +150,7 @@ function gradImpl(f: (...args: any[]) => PyTree, argnums: number | readonly numb
       const cts = rebuildArgs(def, rec.pullback([ones(v.shape)]));
       const gradient = typeof argnums === 'number' ? cts[0] : listed.map((a) => cts[nums.indexOf(a)]);
       if (anomaly.enabled) checkAnomalies([v, gradient], `the value or gradient that ${op} returns`);
-      return [v, gradient];
+      return [v, gradient, releaseAux(aux)];
     } finally {
       rec.release();
     }
@@ -84,8 +158,8 @@ function gradImpl(f: (...args: any[]) => PyTree, argnums: number | readonly numb
 }
 
 /** `grad(f)` whose errors name `op` (hvp and hessian are built on it). @internal */
-export function gradFor(f: (...args: any[]) => PyTree, op: string): (...args: any[]) => any {
-  const vg = gradImpl(f, 0, op);
+export function gradFor(f: (...args: any[]) => PyTree, op: string, argnums: number | readonly number[] = 0): (...args: any[]) => any {
+  const vg = gradImpl(f, argnums, op);
   return (...args: any[]) => vg(...args)[1];
 }
 
@@ -99,9 +173,14 @@ export function gradFor(f: (...args: any[]) => PyTree, op: string): (...args: an
 export function grad<F extends (...args: any[]) => PyTree>(f: F): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[0]>;
 export function grad<F extends (...args: any[]) => PyTree, N extends number>(f: F, argnums: N): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[N]>;
 export function grad<F extends (...args: any[]) => PyTree>(f: F, argnums: readonly number[]): (...args: Loosen<Parameters<F>>) => any[];
-export function grad(f: (...args: any[]) => PyTree, argnums: number | readonly number[] = 0): (...args: any[]) => any {
+export function grad<F extends (...args: any[]) => any>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => any;
+export function grad(f: (...args: any[]) => any, argnums: number | readonly number[] | GradOptions = 0): (...args: any[]) => any {
   const vg = gradImpl(f, argnums, 'grad');
-  return (...args: any[]) => vg(...args)[1];
+  const hasAux = gradOptions(argnums, 'grad').hasAux;
+  return (...args: any[]) => {
+    const [, gradient, aux] = vg(...args);
+    return hasAux ? [gradient, aux] : gradient;
+  };
 }
 
 /**
@@ -112,9 +191,15 @@ export function grad(f: (...args: any[]) => PyTree, argnums: number | readonly n
 export function valueAndGrad<F extends (...args: any[]) => PyTree>(f: F): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[0]>];
 export function valueAndGrad<F extends (...args: any[]) => PyTree, N extends number>(f: F, argnums: N): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[N]>];
 export function valueAndGrad<F extends (...args: any[]) => PyTree>(f: F, argnums: readonly number[]): (...args: Loosen<Parameters<F>>) => [Tensor, any[]];
+export function valueAndGrad<F extends (...args: any[]) => any>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => [any, any];
 export function valueAndGrad(
-  f: (...args: any[]) => PyTree,
-  argnums: number | readonly number[] = 0,
-): (...args: any[]) => [Tensor, any] {
-  return gradImpl(f, argnums, 'valueAndGrad');
+  f: (...args: any[]) => any,
+  argnums: number | readonly number[] | GradOptions = 0,
+): (...args: any[]) => [any, any] {
+  const vg = gradImpl(f, argnums, 'valueAndGrad');
+  const hasAux = gradOptions(argnums, 'valueAndGrad').hasAux;
+  return (...args: any[]) => {
+    const [value, gradient, aux] = vg(...args);
+    return hasAux ? [[value, aux], gradient] : [value, gradient];
+  };
 }

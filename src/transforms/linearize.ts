@@ -1,0 +1,46 @@
+/** @file linearize: a function's output and its Jacobian-vector product as a reusable linear map. */
+import { Tensor } from '../tensor/tensor.js';
+import { zeros } from '../tensor/create.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { flatten, mapTree, treesMatch, type PyTree } from '../core/pytree.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { checkFunction } from './args.js';
+import { vjp } from './vjp.js';
+
+/**
+ * `[out, jvpFn]`: `f`'s output at `primals`, and `jvpFn(...tangents)` = J·tangents (one tangent per
+ * primal, in its structure), as JAX's `linearize`. `f` runs once: its tape is kept, and each
+ * `jvpFn` call is the transpose of that tape's pullback — a linear map of the output cotangent, so
+ * its transpose is J — taken by one more reverse pass over the pullback (about the cost of two
+ * backward passes, with no re-running of `f`'s JavaScript).
+ * @example
+ * const [y, jvpFn] = ad.linearize((x) => ad.sin(x), ad.tensor([0, 1]));
+ * jvpFn(ad.tensor([1, 1])); // [cos 0, cos 1]
+ */
+export function linearize(f: (...args: any[]) => PyTree, ...primals: any[]): [any, (...tangents: any[]) => any] {
+  checkFunction(f, 'linearize');
+  if (primals.length === 0) throw new InvalidArgumentError('linearize: give the point to linearize at: linearize(f, ...primals).');
+  const [out, pullback] = vjp(f, ...primals);
+  const seed = mapTree(out, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), 'linearize (output)');
+  const primalTree = flatten(primals, 'linearize');
+  const jvpFn = (...tangents: any[]): any => {
+    const t = flatten(tangents, 'linearize (tangents)');
+    if (!treesMatch(t.def, primalTree.def)) {
+      throw new ShapeError(
+        `linearize: jvpFn takes one tangent per primal (${primals.length}), each in its primal's structure; got ${tangents.length} of another structure.`,
+      );
+    }
+    t.leaves.forEach((leaf, i) => {
+      const p = primalTree.leaves[i]!;
+      const ps = p instanceof Tensor ? p.shape : [];
+      const ts = leaf instanceof Tensor ? leaf.shape : [];
+      if (!shapesEqual(ps, ts)) {
+        throw new ShapeError(`linearize: tangent leaf ${i} has shape ${formatShape(ts)} but its primal has shape ${formatShape(ps)}; they must be equal.`);
+      }
+    });
+    // pullback is linear in the cotangent; the pullback of pullback, at any point, is its transpose J.
+    const [, transpose] = vjp((ct: PyTree) => pullback(ct) as PyTree, seed);
+    return transpose(tangents)[0];
+  };
+  return [out, jvpFn];
+}
