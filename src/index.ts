@@ -26,6 +26,7 @@ export type { SortOptions } from './ops/sort.js';
 export { gather, scatter, scatterAdd } from './ops/gather.js';
 export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
 export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';
+export { einsum } from './ops/einsum.js';
 export { tensorMethodNames } from './ops/methods.js';
 
 export { grad, valueAndGrad, vjp } from './transforms/vjp.js';

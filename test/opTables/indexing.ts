@@ -37,4 +37,19 @@ export const indexingRows: OpRow[] = [
   { name: 'repeat (counts, flattened)', covers: ['take', 'reshape'], domains: ['real'], fn: (x) => ad.repeat(x, [2, 0, 1, 3]), shapes: [[[4]], [[2, 2]]] },
   { name: 'tril', covers: ['where'], domains: ['real'], fn: (x) => ad.tril(x), shapes: [[[3, 3]], [[2, 3, 4]]] },
   { name: 'triu (k = -1)', covers: ['where'], domains: ['real'], fn: (x) => ad.triu(x, -1), shapes: [[[3, 3]], [[2, 4, 3]]] },
+
+  // einsum: transposes, reshapes, matmul, sums and diagonals (take) underneath.
+  {
+    name: 'einsum (chain with a vector)', covers: ['matmul', 'reshape', 'transpose'], domains: ['real', 'real', 'real'],
+    fn: (a, b, v) => ad.einsum('ij,jk,k->i', a, b, v), shapes: [[[2, 3], [3, 4], [4]]],
+  },
+  {
+    name: 'einsum (batched, ellipsis)', covers: ['matmul', 'reshape'], domains: ['real', 'real'],
+    fn: (a, b) => ad.einsum('...ij,...jk->...ki', a, b), shapes: [[[2, 2, 3], [3, 2]], [[2, 3], [2, 3, 1]]],
+  },
+  {
+    name: 'einsum (diagonal, sum, outer)', covers: ['take', 'scatterAdd', 'sum', 'mul'], domains: ['real', 'real'],
+    fn: (a, b) => ad.einsum('iij,k->jk', a, b), shapes: [[[2, 2, 3], [2]]],
+  },
+  { name: 'einsum (broadcast length 1)', covers: ['mul', 'reshape'], domains: ['real', 'real'], fn: (a, b) => ad.einsum('ij,ij->ji', a, b), shapes: [[[1, 3], [2, 3]]] },
 ];

@@ -1,0 +1,147 @@
+/**
+ * @file einsum with NumPy's subscripts, evaluated as a sequence of ordinary differentiable ops:
+ * diagonals by `take`, lone subscripts by `sum`, pairwise contractions by transpose + reshape +
+ * `matmul` (the SIMD gemm kernels) in a greedy order, so gradients and higher orders come free.
+ */
+import { transpose, reshape, take } from './shape.js';
+import { mul } from './binary.js';
+import { sum } from './reduce.js';
+import { mm } from './linalg.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { parseEinsum, type Label } from './einsumSpec.js';
+
+/** An intermediate: a tensor and the label of each of its axes. */
+interface Term { readonly t: Tensor; readonly labels: readonly Label[] }
+
+const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+const lengths = (term: Term, labels: readonly Label[]) => labels.map((l) => term.t.shape[term.labels.indexOf(l)]!);
+
+/** `term` with its axes in the order of `labels` (a permutation of its own; no copy if already so). */
+function arrange(term: Term, labels: readonly Label[]): Tensor {
+  return transpose(term.t, labels.map((l) => term.labels.indexOf(l)));
+}
+
+/** A repeated label within one operand ('ii') takes the diagonal: both axes to the end, flattened, every (n+1)-th entry. */
+function diagonals(term: Term): Term {
+  let { t, labels } = term;
+  for (let b = 1; b < labels.length; b++) {
+    const a = labels.indexOf(labels[b]!);
+    if (a === b) continue;
+    const n = t.shape[a]!;
+    const rest = labels.flatMap((_, k) => (k === a || k === b ? [] : [k]));
+    const flat = reshape(transpose(t, [...rest, a, b]), [...rest.map((k) => t.shape[k]!), n * n]);
+    t = take(flat, Int32Array.from({ length: n }, (_, i) => i * (n + 1)), -1);
+    labels = [...rest.map((k) => labels[k]!), labels[a]!];
+    b = 0; // the labels moved; look again from the start
+  }
+  return { t, labels };
+}
+
+/** Axes of length 1 whose label is longer elsewhere are broadcast: the operand is constant along them, so they go. */
+function dropBroadcast(term: Term, sizes: ReadonlyMap<Label, number>): Term {
+  const keep = term.labels.map((l, k) => term.t.shape[k] !== 1 || sizes.get(l) === 1);
+  if (keep.every(Boolean)) return term;
+  return { t: reshape(term.t, term.t.shape.filter((_, k) => keep[k])), labels: term.labels.filter((_, k) => keep[k]) };
+}
+
+/** Sums the labels of `terms[i]` that neither the output nor another term uses. */
+function sumLoneLabels(terms: readonly Term[], i: number, output: readonly Label[]): Term {
+  const term = terms[i]!;
+  const used = (l: Label) => output.includes(l) || terms.some((other, k) => k !== i && other.labels.includes(l));
+  const axes = term.labels.flatMap((l, k) => (used(l) ? [] : [k]));
+  if (axes.length === 0) return term;
+  return { t: sum(term.t, axes), labels: term.labels.filter((l) => used(l)) };
+}
+
+/** The labels the contraction of terms i and j must keep: those the output or another term uses. */
+function keptLabels(terms: readonly Term[], i: number, j: number, output: readonly Label[]): Set<Label> {
+  const keep = new Set<Label>();
+  for (const l of [...terms[i]!.labels, ...terms[j]!.labels]) {
+    if (output.includes(l) || terms.some((t, k) => k !== i && k !== j && t.labels.includes(l))) keep.add(l);
+  }
+  return keep;
+}
+
+/**
+ * The pair to contract next, greedily (as opt_einsum's 'greedy'): the one whose result is
+ * smallest relative to its operands (result size − operand sizes), ties to the fewer
+ * multiplications. Outer products grow the data and so come last.
+ */
+function nextPair(terms: readonly Term[], output: readonly Label[], sizes: ReadonlyMap<Label, number>): [number, number] {
+  let best: [number, number] = [0, 1], bestCost = Infinity, bestFlops = Infinity;
+  const size = (ls: Iterable<Label>) => product([...ls].map((l) => sizes.get(l)!));
+  for (let i = 0; i < terms.length; i++) {
+    for (let j = i + 1; j < terms.length; j++) {
+      const cost = size(keptLabels(terms, i, j, output)) - terms[i]!.t.size - terms[j]!.t.size;
+      const flops = size(new Set([...terms[i]!.labels, ...terms[j]!.labels]));
+      if (cost < bestCost || (cost === bestCost && flops < bestFlops)) [best, bestCost, bestFlops] = [[i, j], cost, flops];
+    }
+  }
+  return best;
+}
+
+/**
+ * `term` as a batch of matrices [batch, rows, cols], or [batch, cols, rows] with the transpose
+ * flag when that is already its layout (then no copy is made).
+ */
+function asMatrices(term: Term, batch: Label[], rows: Label[], cols: Label[]): [Tensor, boolean] {
+  const plain = [...batch, ...rows, ...cols], swapped = [...batch, ...cols, ...rows];
+  const trans = term.labels.some((l, k) => l !== plain[k]) && term.labels.every((l, k) => l === swapped[k]);
+  const [r, c] = [product(lengths(term, rows)), product(lengths(term, cols))];
+  const matrix = trans ? [c, r] : [r, c];
+  return [reshape(arrange(term, trans ? swapped : plain), batch.length ? [product(lengths(term, batch)), ...matrix] : matrix), trans];
+}
+
+/**
+ * Contracts two terms, keeping `keep`: shared kept labels are a batch, shared others are summed by
+ * a matrix product, the rest are rows (of a) and columns (of b). Without a summed label it is a
+ * broadcasting product.
+ */
+function contract(a: Term, b: Term, keep: ReadonlySet<Label>): Term {
+  const batch = a.labels.filter((l) => b.labels.includes(l) && keep.has(l));
+  const summed = a.labels.filter((l) => b.labels.includes(l) && !keep.has(l));
+  const left = a.labels.filter((l) => !b.labels.includes(l));
+  const right = b.labels.filter((l) => !a.labels.includes(l));
+  const labels = [...batch, ...left, ...right];
+  const [bs, ls, rs] = [lengths(a, batch), lengths(a, left), lengths(b, right)];
+  if (summed.length === 0) {
+    const x = reshape(arrange(a, [...batch, ...left]), [...bs, ...ls, ...rs.map(() => 1)]);
+    const y = reshape(arrange(b, [...batch, ...right]), [...bs, ...ls.map(() => 1), ...rs]);
+    return { t: mul(x, y), labels };
+  }
+  const [x, transA] = asMatrices(a, batch, left, summed);
+  const [y, transB] = asMatrices(b, batch, summed, right);
+  return { t: reshape(mm(x, y, transA, transB), [...bs, ...ls, ...rs]), labels };
+}
+
+/**
+ * Einstein summation, as NumPy's `einsum`: `spec` lists one term of subscripts per operand,
+ * separated by commas, then optionally `->` and the output's subscripts. Subscripts in several
+ * places multiply; those not in the output are summed. Without `->` the output is the subscripts
+ * used exactly once, in alphabetical (ASCII) order. `...` stands for broadcast axes (aligned on the
+ * right, put first in an implicit output); a subscript repeated within one term takes a diagonal
+ * (`'ii->i'`, `'ii'` is the trace); axes of length 1 broadcast. Several operands are contracted a
+ * pair at a time in a greedy order (smallest intermediates first), each pair by one `matmul`.
+ * @example
+ * const a = ad.tensor([[1, 2], [3, 4]]), b = ad.tensor([[5, 6], [7, 8]]);
+ * ad.einsum('ij,jk->ik', a, b).toArray();    // => [[19, 22], [43, 50]]
+ * ad.einsum('ii', a).item();                  // => 5
+ * ad.einsum('ij->j', a).toArray();            // => [4, 6]
+ */
+export function einsum(spec: string, ...operands: TensorLike[]): Tensor {
+  if (operands.length === 0) {
+    throw new InvalidArgumentError(`einsum: no operands for '${spec}'; pass the tensors after the spec, e.g. einsum('ij,jk->ik', a, b).`);
+  }
+  const ts = operands.map((x) => asTensor(x, 'einsum'));
+  const { inputs, output, sizes } = parseEinsum(spec, ts.map((t) => t.shape));
+  let terms = ts.map((t, i) => dropBroadcast(diagonals({ t, labels: inputs[i]! }), sizes));
+  terms = terms.map((_, i) => sumLoneLabels(terms, i, output));
+  while (terms.length > 1) {
+    const [i, j] = nextPair(terms, output, sizes);
+    const joined = contract(terms[i]!, terms[j]!, keptLabels(terms, i, j, output));
+    terms = [...terms.filter((_, k) => k !== i && k !== j), joined];
+  }
+  return arrange(terms[0]!, output);
+}
