@@ -30,9 +30,7 @@ export { multivariateNormal } from './multivariate.js';
 export function uniform(key: KeyLike, shape?: Shape, low?: TensorLike, high?: TensorLike): Tensor;
 export function uniform(shape: Shape, seed: number, low?: number, high?: number): Tensor;
 export function uniform(first: KeyLike | Shape, second?: Shape | number, low?: TensorLike, high?: TensorLike): Tensor {
-  if (Array.isArray(first) && !first.some(isKeyObject)) return seeded.uniform(first, second as number, low as number, high as number);
-  checkNumberShape('uniform', first, second);
-  return keyed.uniform(first as KeyLike, second as Shape | undefined, low, high);
+  return dispatch('uniform', seeded.uniform, keyed.uniform, first, second, low, high);
 }
 
 /**
@@ -44,9 +42,19 @@ export function uniform(first: KeyLike | Shape, second?: Shape | number, low?: T
 export function normal(key: KeyLike, shape?: Shape, mean?: TensorLike, std?: TensorLike): Tensor;
 export function normal(shape: Shape, seed: number, mean?: number, std?: number): Tensor;
 export function normal(first: KeyLike | Shape, second?: Shape | number, mean?: TensorLike, std?: TensorLike): Tensor {
-  if (Array.isArray(first) && !first.some(isKeyObject)) return seeded.normal(first, second as number, mean as number, std as number);
-  checkNumberShape('normal', first, second);
-  return keyed.normal(first as KeyLike, second as Shape | undefined, mean, std);
+  return dispatch('normal', seeded.normal, keyed.normal, first, second, mean, std);
+}
+
+/** The seeded form for a shape array first, else the keyed form (after the two-numbers check). */
+function dispatch(
+  name: string,
+  seededForm: (shape: Shape, seed: number, a?: number, b?: number) => Tensor,
+  keyedForm: (key: KeyLike, shape?: Shape, a?: TensorLike, b?: TensorLike) => Tensor,
+  first: KeyLike | Shape, second: Shape | number | undefined, a: TensorLike | undefined, b: TensorLike | undefined,
+): Tensor {
+  if (Array.isArray(first) && !first.some(isKeyObject)) return seededForm(first, second as number, a as number, b as number);
+  checkNumberShape(name, first, second);
+  return keyedForm(first as KeyLike, second as Shape | undefined, a, b);
 }
 
 /** Whether `v` is a key: an array of keys (split's result) passed where one key goes takes the keyed path, whose error says to pick one. */
