@@ -29,8 +29,9 @@ export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';
 export { einsum } from './ops/einsum.js';
 export { tensorMethodNames } from './ops/methods.js';
 
-export { grad, valueAndGrad, vjp } from './transforms/vjp.js';
-export type { Pullback } from './transforms/vjp.js';
+export { grad, valueAndGrad, vjp, vjpWithAux } from './transforms/vjp.js';
+export type { Pullback, GradOptions } from './transforms/vjp.js';
+export { linearize } from './transforms/linearize.js';
 export { jvp, hvp } from './transforms/jvp.js';
 export { jacobian, hessian } from './transforms/jacobian.js';
 export { customVjp, checkpoint } from './transforms/custom.js';
