@@ -1,6 +1,7 @@
 /** @file linalg.cholesky: A = L Lᵀ with L lower, for symmetric positive-definite A. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { leadingAxesRule } from '../ops/batching.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { choleskyKernel } from '../tensor/kernels/linalg/cholesky.js';
@@ -25,7 +26,7 @@ const LOWER = { lower: true, transposeA: false, unitDiagonal: false, left: true 
 // and, its transpose (Φ is a mask, so self-adjoint),
 //   Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹).
 // Both are two triangular solves and a product, O(n³), written in adjoint's ops.
-const choleskyP = definePrimitive<null>({
+const choleskyP: Primitive<null> = definePrimitive<null>({
   name: 'cholesky',
   saves: 'output',
   forward: ([a]) => {
@@ -53,6 +54,7 @@ const choleskyP = definePrimitive<null>({
     const both = solveTriangular(l, left, { ...LOWER, transposeA: true, left: false }); // (L⁻¹ Ȧ) L⁻ᵀ
     return mm(l, phi(both), false, false);
   },
+  batch: leadingAxesRule(() => choleskyP),
 });
 
 /**

@@ -1,6 +1,7 @@
 /** @file Determinants: linalg.det, and linalg.slogdet → { sign, logAbsDet } (as numpy.linalg), from LU with partial pivoting. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { leadingAxesRule } from '../ops/batching.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { luDet, luFactor, luLogAbsDet, type LuFactors } from '../tensor/kernels/linalg/lu.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -22,32 +23,35 @@ const perMatrix = (g: Tensor) => expandDims(expandDims(g, -1), -1);
 
 // d log|det A| = tr(A⁻¹ dA)  (Jacobi's formula; Giles 2008, §2.2.4), so Ā = ḡ A⁻ᵀ.
 // At a singular matrix log|det A| = −∞ and A⁻¹ does not exist: the derivative is ±∞/NaN there.
-const logAbsDetP = definePrimitive<null>({
+const logAbsDetP: Primitive<null> = definePrimitive<null>({
   name: 'logAbsDet',
   saves: 'inputs',
   forward: ([a]) => fromLu(a!, (f, c, n) => luLogAbsDet(f, c, n).logAbs),
   vjp: (g, r) => [mulStrong(perMatrix(g), matrixTranspose(invOf(r.inputs[0]!, null)))],
   jvp: ([t], [a]) => trace(solveSquare(a!, t!)),
+  batch: leadingAxesRule(() => logAbsDetP),
 });
 
 // sign(det A) is piecewise constant: zero derivative, never recorded.
-const signDetP = definePrimitive<null>({
+const signDetP: Primitive<null> = definePrimitive<null>({
   name: 'signDet',
   saves: 'none',
   forward: ([a]) => fromLu(a!, (f, c, n) => luLogAbsDet(f, c, n).sign),
   vjp: null,
   jvp: null,
+  batch: leadingAxesRule(() => signDetP),
 });
 
 // d det A = det A · tr(A⁻¹ dA), so Ā = ḡ det(A) A⁻ᵀ (the adjugate, transposed, times ḡ). At an
 // exactly singular A this formula is 0·∞: NaN, where the adjugate is the true derivative (see
 // docs/linalg.md).
-const detP = definePrimitive<null>({
+const detP: Primitive<null> = definePrimitive<null>({
   name: 'det',
   saves: 'both',
   forward: ([a]) => fromLu(a!, luDet),
   vjp: (g, r) => [mulStrong(perMatrix(g), mul(perMatrix(r.out!), matrixTranspose(invOf(r.inputs[0]!, null))))],
   jvp: ([t], [a], out) => mul(out, trace(solveSquare(a!, t!))),
+  batch: leadingAxesRule(() => detP),
 });
 
 /**

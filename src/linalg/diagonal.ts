@@ -1,5 +1,6 @@
 /** @file Diagonals: linalg.diagonal and linalg.trace over the last two axes (as numpy.linalg), and diag (as numpy.diag). */
 import { apply } from '../core/trace.js';
+import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { allocF64 } from '../tensor/alloc.js';
@@ -28,6 +29,7 @@ const diagonalP: Primitive<DiagonalParams> = definePrimitive<DiagonalParams>({
     return [diagEmbed(g, offset, s[s.length - 2]!, s[s.length - 1]!)];
   },
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(diagonalP, [u], p)),
+  batch: leadingAxesRule(() => diagonalP),
 });
 
 const diagEmbedP: Primitive<EmbedParams> = definePrimitive<EmbedParams>({
@@ -39,6 +41,7 @@ const diagEmbedP: Primitive<EmbedParams> = definePrimitive<EmbedParams>({
   },
   vjp: (g, _r, { offset }) => [apply(diagonalP, [g], { offset })],
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(diagEmbedP, [u], p)),
+  batch: leadingAxesRule(() => diagEmbedP),
 });
 
 function offsetArg(op: string, offset: unknown): number {

@@ -1,6 +1,7 @@
 /** @file linalg.eigh: eigenvalues (ascending) and orthonormal eigenvectors of symmetric matrices. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { leadingAxesRule } from '../ops/batching.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { AdjointError } from '../core/errors.js';
 import { eighKernel } from '../tensor/kernels/linalg/eigh.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -32,7 +33,7 @@ const split = (packed: Tensor, n: number) => ({ values: squeeze(rows(packed, 0, 
 // transposed:  Ā = sym(V (diag(λ̄) + F ∘ (Vᵀ V̄)) Vᵀ).
 // The products with F are strong: where V̄ (or a tangent) is zero they give 0 even against
 // F = ±∞, so eigenvalues alone stay differentiable with repeated eigenvalues.
-const eighP = definePrimitive<null>({
+const eighP: Primitive<null> = definePrimitive<null>({
   name: 'eigh',
   saves: 'output',
   forward: ([a]) => {
@@ -68,6 +69,7 @@ const eighP = definePrimitive<null>({
     const vDot = mm(v, mulStrong(gapReciprocals(values), m), false, false);
     return concat([expandDims(diagonal(m), -2), vDot], -2);
   },
+  batch: leadingAxesRule(() => eighP),
 });
 
 /**

@@ -1,6 +1,7 @@
 /** @file linalg.qr: reduced QR by Householder reflections, R's diagonal non-negative. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { leadingAxesRule } from '../ops/batching.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { qrKernel } from '../tensor/kernels/linalg/qr.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -22,7 +23,7 @@ const split = (packed: Tensor, m: number, n: number) => ({ q: rows(packed, 0, m)
 //   Q̇ = Q (Ω − C) + Ȧ R⁻¹,   Ṙ = (C − Ω) R.
 // Transposed (derived from the JVP): with N = Qᵀ Q̄ − R̄ Rᵀ,
 //   C̄ = tril(N − Nᵀ, −1) − N,   Ā = (Q̄ + Q C̄) R⁻ᵀ.
-const qrP = definePrimitive<null>({
+const qrP: Primitive<null> = definePrimitive<null>({
   name: 'qr',
   saves: 'output',
   forward: ([a]) => {
@@ -53,6 +54,7 @@ const qrP = definePrimitive<null>({
     const rDot = mm(sub(c, omega), r, false, false);
     return concat([qDot, rDot], -2);
   },
+  batch: leadingAxesRule(() => qrP),
 });
 
 /**

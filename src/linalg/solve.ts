@@ -1,6 +1,7 @@
 /** @file linalg.solve (LU with partial pivoting) and linalg.inv. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { leadingAxesRule } from '../ops/batching.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { luFactor, luSolve } from '../tensor/kernels/linalg/lu.js';
@@ -19,7 +20,7 @@ interface SolveParams {
 }
 
 // X = A⁻¹ B (Giles 2008, §2.2.3):  B̄ = A⁻ᵀ X̄,  Ā = −B̄ Xᵀ,  Ẋ = A⁻¹ (Ḃ − Ȧ X).
-const solveP = definePrimitive<SolveParams>({
+const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
   name: 'solve',
   saves: 'both',
   forward: ([a, b], { op }) => {
@@ -44,6 +45,7 @@ const solveP = definePrimitive<SolveParams>({
     const ax = mm(ta, x, false, false);
     return solveSquare(a!, tb === null ? neg(ax) : sub(tb, ax), p);
   },
+  batch: leadingAxesRule(() => solveP),
 });
 
 /** The primitive on operands already checked and broadcast ([..., n, n] and [..., n, k]). @internal */

@@ -1,6 +1,7 @@
 /** @file linalg.svd: the reduced singular value decomposition, by one-sided Jacobi. */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { leadingAxesRule } from '../ops/batching.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { svdKernel } from '../tensor/kernels/linalg/svd.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -28,7 +29,7 @@ const row = (s: Tensor) => expandDims(s, -1); //    s as [..., k, 1]: scales row
 //   Ā = U (diag(s̄) + (J + Jᵀ) S + S (H + Hᵀ)) Vᵀ + (I − U Uᵀ) Ū S⁻¹ Vᵀ.
 // F is built from s² with the eigh helper. Repeated singular values make F infinite (U and V are
 // not differentiable there); a zero singular value makes S⁻¹ infinite when m > n.
-const svdP = definePrimitive<null>({
+const svdP: Primitive<null> = definePrimitive<null>({
   name: 'svd',
   saves: 'output',
   forward: ([a]) => {
@@ -67,6 +68,7 @@ const svdP = definePrimitive<null>({
     const vDot = mm(vh, mulStrong(f, add(sds, matrixTranspose(sds))), true, false);
     return concat([uDot, expandDims(diagonal(ds), -2), matrixTranspose(vDot)], -2);
   },
+  batch: leadingAxesRule(() => svdP),
 });
 
 /**

@@ -1,6 +1,7 @@
 /** @file Triangular solves (linalg.triangularSolve) and solves with a Cholesky factor (linalg.choleskySolve). */
 import { apply } from '../core/trace.js';
-import { definePrimitive } from '../core/primitive.js';
+import { leadingAxesRule } from '../ops/batching.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { triangularSolveKernel, type TriangularOptions } from '../tensor/kernels/linalg/triangular.js';
@@ -34,7 +35,7 @@ function onTriangle(x: Tensor, o: TriangularOptions): Tensor {
 //   Ẋ = op(A)⁻¹ (Ḃ − op(Ȧ) X).
 // For X op(A) = B (right): B̄ = X̄ op(A)⁻ᵀ, op(A)̄ = −Xᵀ B̄, Ẋ = (Ḃ − X op(Ȧ)) op(A)⁻¹.
 // Ā and Ȧ are restricted to the triangle the solve reads (strictly, with a unit diagonal).
-const triangularSolveP = definePrimitive<TriangularOptions>({
+const triangularSolveP: Primitive<TriangularOptions> = definePrimitive<TriangularOptions>({
   name: 'triangularSolve',
   saves: 'both',
   forward: ([a, b], o) => {
@@ -62,6 +63,7 @@ const triangularSolveP = definePrimitive<TriangularOptions>({
     }
     return rhs === null ? null : solveTriangular(a!, rhs, o);
   },
+  batch: leadingAxesRule(() => triangularSolveP),
 });
 
 /** The primitive on operands already checked and broadcast. @internal */

@@ -57,3 +57,12 @@ export function alongAxisRule<P extends { readonly axis: number }>(self: () => P
   return (inputs: readonly Tensor[], batched: readonly boolean[], params: P, size: number): Tensor =>
     apply(self(), inputs.length === 1 ? [...inputs] : allBatched(inputs, batched, size), { ...params, axis: params.axis + 1 });
 }
+
+/**
+ * The rule of a primitive already batched over leading axes (the linear algebra, which works on the
+ * last one or two): the same call with the batch as one more leading axis; shared inputs broadcast.
+ */
+export function leadingAxesRule<P>(self: () => Primitive<P>) {
+  return (inputs: readonly Tensor[], batched: readonly boolean[], params: P, size: number): Tensor =>
+    apply(self(), inputs.length === 1 ? [...inputs] : allBatched(inputs, batched, size), params);
+}
