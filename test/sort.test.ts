@@ -35,6 +35,19 @@ describe('sort and argsort (NumPy order: stable, NaN last)', () => {
     }), { seed: 31, numRuns: 300 });
   });
 
+  it('agree with the brute-force sort on long lanes (the radix path), with ties, NaN, ±0, ±∞ and tiny and huge magnitudes', () => {
+    const specials = [NaN, -0, 0, Infinity, -Infinity, 5e-324, -5e-324, 1.7e308, -1.7e308, 1, -1];
+    const u = ad.random.uniform([2, 9000], 3).toFloat64Array();
+    const values = Array.from(u, (v, i) => (i % 7 === 0 ? specials[i % specials.length]! : Math.round((v - 0.5) * 2000) / 8));
+    for (const descending of [false, true]) {
+      const got = arr(ad.argsort(ad.tensor(values, [2, 9000]), 1, { descending }));
+      expect(got).toEqual(argsortOracle(values, [2, 9000], 1, descending));
+    }
+    // and along a leading axis, where lanes are strided
+    const t = ad.tensor(values, [9000, 2]);
+    expect(arr(ad.argsort(t, 0))).toEqual(argsortOracle(values, [9000, 2], 0, false));
+  });
+
   it('puts NaN last ascending and first descending, keeps ties in order, treats −0 as 0', () => {
     const x = ad.tensor([2, NaN, -0, 1, 0, NaN, 2]);
     expect(arr(ad.argsort(x))).toEqual([2, 4, 3, 0, 6, 1, 5]);

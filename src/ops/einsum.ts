@@ -94,17 +94,22 @@ function asMatrices(term: Term, batch: Label[], rows: Label[], cols: Label[]): [
   return [reshape(arrange(term, trans ? swapped : plain), batch.length ? [product(lengths(term, batch)), ...matrix] : matrix), trans];
 }
 
+/** The labels' roles in the contraction of a and b, and the result's labels [batch, left, right]. */
+function roles(a: Term, b: Term, keep: ReadonlySet<Label>) {
+  const batch = a.labels.filter((l) => b.labels.includes(l) && keep.has(l));
+  const summed = a.labels.filter((l) => b.labels.includes(l) && !keep.has(l));
+  const left = a.labels.filter((l) => !b.labels.includes(l));
+  const right = b.labels.filter((l) => !a.labels.includes(l));
+  return { batch, summed, left, right, labels: [...batch, ...left, ...right] };
+}
+
 /**
  * Contracts two terms, keeping `keep`: shared kept labels are a batch, shared others are summed by
  * a matrix product, the rest are rows (of a) and columns (of b). Without a summed label it is a
  * broadcasting product.
  */
 function contract(a: Term, b: Term, keep: ReadonlySet<Label>): Term {
-  const batch = a.labels.filter((l) => b.labels.includes(l) && keep.has(l));
-  const summed = a.labels.filter((l) => b.labels.includes(l) && !keep.has(l));
-  const left = a.labels.filter((l) => !b.labels.includes(l));
-  const right = b.labels.filter((l) => !a.labels.includes(l));
-  const labels = [...batch, ...left, ...right];
+  const { batch, summed, left, right, labels } = roles(a, b, keep);
   const [bs, ls, rs] = [lengths(a, batch), lengths(a, left), lengths(b, right)];
   if (summed.length === 0) {
     const x = reshape(arrange(a, [...batch, ...left]), [...bs, ...ls, ...rs.map(() => 1)]);
@@ -140,7 +145,11 @@ export function einsum(spec: string, ...operands: TensorLike[]): Tensor {
   terms = terms.map((_, i) => sumLoneLabels(terms, i, output));
   while (terms.length > 1) {
     const [i, j] = nextPair(terms, output, sizes);
-    const joined = contract(terms[i]!, terms[j]!, keptLabels(terms, i, j, output));
+    const keep = keptLabels(terms, i, j, output);
+    // The last product can often come out in the output's order if the other operand gives its rows.
+    const inOrder = (x: Term, y: Term) => roles(x, y, keep).labels.every((l, k) => l === output[k]);
+    const swap = terms.length === 2 && !inOrder(terms[i]!, terms[j]!) && inOrder(terms[j]!, terms[i]!);
+    const joined = swap ? contract(terms[j]!, terms[i]!, keep) : contract(terms[i]!, terms[j]!, keep);
     terms = [...terms.filter((_, k) => k !== i && k !== j), joined];
   }
   return arrange(terms[0]!, output);
