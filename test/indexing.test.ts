@@ -65,6 +65,29 @@ describe('gather (take_along_axis)', () => {
   });
 });
 
+describe('indices as values, not reads: jit and vmap', () => {
+  it('jit replays a sort-based loss on new inputs (the permutation is recomputed, not frozen)', () => {
+    const loss = (x: Tensor) => ad.sum(ad.mul(ad.arange(4), ad.sort(x)));
+    const jitted = ad.jit(ad.valueAndGrad(loss));
+    for (const values of [[3, 1, 2, 0], [0, 1, 2, 3], [-1, 5, -7, 2]]) {
+      const x = ad.tensor(values);
+      const [v, g] = jitted(x) as [Tensor, Tensor];
+      const [v0, g0] = ad.valueAndGrad(loss)(x);
+      expect([v.item(), arr(g)]).toEqual([v0.item(), arr(g0)]);
+    }
+    expect(jitted.cacheInfo().map((e) => e.status)).toEqual(['replayed']);
+  });
+
+  it('vmap over batched indices and batched values equals a loop', () => {
+    const x = ad.tensor([[1, 2, 3], [4, 5, 6]]);
+    const idx = ad.tensor([[[2, 0]], [[1, 1]]]); // a batch of two [1, 2] index tensors
+    const got = ad.vmap((i: Tensor) => ad.gather(x, i, 1))(idx) as Tensor;
+    expect(got.toArray()).toEqual([0, 1].map((b) => ad.gather(x, ad.take(idx, b), 1).toArray()));
+    const sorted = ad.vmap((r: Tensor) => ad.topk(r, 2).values, 1)(x) as Tensor;
+    expect(sorted.toArray()).toEqual([[4, 1], [5, 2], [6, 3]].map((col) => col.sort((a, b) => b - a)));
+  });
+});
+
 describe('scatterAdd and scatter (put_along_axis)', () => {
   /** x with updates added (or set, the last index winning), by loops in index order. */
   function oracle(x: Tensor, idx: Tensor, idxShape: number[], u: Tensor, axis: number, n: number, set: boolean): number[] {
