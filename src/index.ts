@@ -35,6 +35,8 @@ export { linearize } from './transforms/linearize.js';
 export { jvp, hvp } from './transforms/jvp.js';
 export { jacobian, hessian } from './transforms/jacobian.js';
 export { customVjp, checkpoint } from './transforms/custom.js';
+export type { CustomVjpOptions } from './transforms/custom.js';
+export { customJvp } from './transforms/customJvp.js';
 export { jit } from './transforms/jit.js';
 export { vmap } from './transforms/vmap.js';
 export type { AxisSpec } from './transforms/vmap.js';
@@ -75,6 +77,8 @@ export type { VariableOrderCRFOptions } from './structured/variableOrder.js';
 export { PCFG } from './structured/pcfg.js';
 export type { PCFGOptions } from './structured/pcfg.js';
 export type { ParseTree } from './structured/parseTree.js';
+export { SemiMarkovCRF } from './structured/semiMarkov.js';
+export type { SemiMarkovCRFOptions, Segment } from './structured/semiMarkov.js';
 
 export { cg, minres, gmres } from './implicit/linearSolve.js';
 export type { LinearSolveOptions, LinearSolveResult } from './implicit/linearSolve.js';

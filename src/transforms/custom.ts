@@ -1,5 +1,5 @@
 /** @file customVjp (a user-supplied backward rule) and checkpoint (recompute instead of store). */
-import { ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
+import { JvpTrace, ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
 import { flatten, type PyTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -8,6 +8,22 @@ import { retainKept } from '../core/memory.js';
 import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
 import { record, type Recording } from './record.js';
+import { BatchTrace } from './vmap.js';
+import {
+  boxWithTangents, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
+  vmap, whileRecordingForward, type JvpRule,
+} from './customModes.js';
+
+/** Options of customVjp. */
+export interface CustomVjpOptions {
+  /**
+   * The forward derivative, for forward mode (jvp, forward-mode jacobian): primals and tangents (in
+   * the arguments' structure) to `[out, tangentOut]`. Without it, forward mode transposes the
+   * backward rule, which must then be linear in its cotangent (a rule that is not, such as gradient
+   * clipping, defines no forward derivative: forward mode through it is an error).
+   */
+  readonly jvp?: JvpRule;
+}
 
 /** What a custom backward rule receives besides the cotangent. */
 export interface CustomVjpContext<A extends any[], R> {
@@ -22,8 +38,9 @@ export interface CustomVjpContext<A extends any[], R> {
  * one cotangent per argument (each with its argument's structure). Use it for a numerically better
  * rule, a straight-through estimator, or a gradient that skips an expensive inner computation.
  * Under reverse mode the whole call is one tape node; write the rule with adjoint ops and it is
- * differentiated for higher orders (`grad(grad(·))`, `hvp`). In forward mode (`jvp`) `f`'s own ops
- * are differentiated. `f` must receive everything being differentiated as arguments (a tensor it
+ * differentiated for higher orders (`grad(grad(·))`, `hvp`). Forward mode (`jvp`, a forward-mode
+ * `jacobian`) uses the same derivative: `options.jvp` if given, else the transpose of `backward`
+ * (which must then be linear in its cotangent); under `vmap`, `f` and the rules are mapped. `f` must receive everything being differentiated as arguments (a tensor it
  * reads through its closure would get no cotangent from the rule, so that is an error).
  * @example
  * // Gradient clipping in the backward pass only
@@ -33,17 +50,41 @@ export interface CustomVjpContext<A extends any[], R> {
 export function customVjp<A extends any[], R extends PyTree>(
   f: (...args: A) => R,
   backward: (cotangent: any, ctx: CustomVjpContext<A, R>) => any[],
+  options: CustomVjpOptions = {},
 ): (...args: A) => R {
   checkFunction(f, 'customVjp');
   checkFunction(backward, 'customVjp');
+  if (options === null || typeof options !== 'object' || (options.jvp !== undefined && typeof options.jvp !== 'function')) {
+    throw new InvalidArgumentError('customVjp: options must be an object such as { jvp: (primals, tangents) => [out, tangentOut] }.');
+  }
+  const name = f.name ? `customVjp(${f.name})` : 'customVjp';
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customVjp');
     const top = topTrace(leaves);
+    if (top instanceof JvpTrace && !isRecordingForward()) {
+      // Forward mode uses the derivative the user defined: their JVP, or the transpose of their VJP.
+      const [primals, tangents] = primalsAndTangents(top, leaves, def);
+      if (options.jvp !== undefined) {
+        const [out, tangentOut] = checkRuleResult(options.jvp(primals, tangents), name);
+        return boxWithTangents(top, out, tangentOut, name) as R;
+      }
+      const out = call(...(primals as A));
+      const tangentOut = transposeOfVjp((ct) => backward(ct, { args: primals as A, out }), out, tangents, name, backward);
+      return boxWithTangents(top, out, tangentOut, name) as R;
+    }
+    if (top instanceof BatchTrace) {
+      // The custom function of the batch: f and its rules mapped, so outer levels still see the rule.
+      return liftBatched(top, leaves, def, (axes, batched) => customVjp(
+        vmap(f, axes) as (...a: any[]) => PyTree,
+        (ct, { args: a, out }) => sumShared(vmap((c: any, x: any, o: any) => backward(c, { args: x, out: o }), [0, axes, 0])(ct, a, out) as any[], batched, name),
+        options.jvp === undefined ? {} : { jvp: (p, t) => vmap(options.jvp!, [axes, axes])(p, t) as [any, any] },
+      )) as R;
+    }
     if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
     const inner = leaves.map((x) => unbox(x, top));
     const innerArgs = rebuildArgs(def, inner) as A;
     // Below this trace the call is made again, so outer reverse levels record it as custom too.
-    const { result: out, captured } = runCapturing(top, () => call(...innerArgs));
+    const { result: out, captured } = runCapturing(top, () => whileRecordingForward(() => call(...innerArgs)));
     if (captured.length > 0) {
       throw new InvalidArgumentError(
         `customVjp: the function reads ${captured.length} tensor(s) being differentiated through its closure ` +

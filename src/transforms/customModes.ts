@@ -1,0 +1,158 @@
+/**
+ * @file How a function with a user-defined derivative (customVjp, customJvp) meets the modes it was
+ * not defined in, so that a derivative means one thing in every mode:
+ *
+ * - forward mode through a reverse rule: the JVP is the transpose of the VJP (a VJP is linear in
+ *   its cotangent, and its transpose is J); a rule that is not linear (gradient clipping) has no J
+ *   to transpose, and forward mode then needs a JVP from the user;
+ * - reverse mode through a forward rule: the VJP is the transpose of the JVP (linear in the tangents);
+ * - vmap: the custom function of the batched values, its function and rule mapped (`vmap`), so
+ *   the transformations outside the vmap still see the user's rule.
+ * Transposes are taken by one more reverse pass over the linear map (its pullback is its transpose).
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { zeros } from '../tensor/create.js';
+import { normal } from '../tensor/random.js';
+import { JvpTrace, unbox } from '../core/trace.js';
+import { flatten, mapTree, treesMatch, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { sum } from '../ops/reduce.js';
+import { asTensor } from '../tensor/create.js';
+import { vjp } from './vjp.js';
+import { BatchTrace, vmap, type AxisSpec } from './vmap.js';
+
+/** A forward rule: primals and tangents (each in the arguments' structure) to `[out, tangentOut]`. */
+export type JvpRule = (primals: any[], tangents: any[]) => [any, any];
+
+/**
+ * While a reverse trace records a customVjp call's forward value, forward mode inside it (the outer
+ * level of an hvp) differentiates `f`'s own ops: there the tangent of `out` is what the backward rule,
+ * a function of the arguments and `out`, is differentiated with.
+ */
+const recordingForward = { depth: 0 };
+
+export function whileRecordingForward<T>(fn: () => T): T {
+  recordingForward.depth++;
+  try {
+    return fn();
+  } finally {
+    recordingForward.depth--;
+  }
+}
+
+export function isRecordingForward(): boolean {
+  return recordingForward.depth > 0;
+}
+
+/** The zeros of `tree`'s structure and shapes. */
+function zerosLike(tree: unknown, op: string): PyTree {
+  return mapTree(tree, (l) => zeros(l instanceof Tensor ? l.shape : []), op) as PyTree;
+}
+
+/** A tensor's values at the bottom of its boxes (a batch's whole value under vmap), for comparisons. */
+function bottom(t: Tensor): Float64Array {
+  let x = t;
+  while (x.trace !== null) x = x.primal!;
+  return x.data;
+}
+
+/** Backward rules found linear in their cotangent (checked once per rule). */
+const linearRules = new WeakSet<object>();
+
+/**
+ * J·v for a function whose reverse rule is `rule` (cotangent of `out` → cotangents of the
+ * arguments, as an array): the transpose of the rule, applied to the tangents. The rule must be
+ * linear in its cotangent; the first time, that is checked by transposing it at two cotangents
+ * (0 and a large random one) — a linear map's transpose is the same at every point.
+ */
+export function transposeOfVjp(
+  rule: (ct: PyTree) => unknown, out: PyTree, tangents: unknown[], name: string, key: object,
+): PyTree {
+  const at = (point: PyTree) => vjp((ct: PyTree) => rule(ct) as PyTree, point)[1](tangents as unknown as PyTree)[0] as PyTree;
+  const jv = at(zerosLike(out, name));
+  if (!linearRules.has(key)) {
+    let seed = 17;
+    const probe = mapTree(out, (l) => normal(l instanceof Tensor ? [...l.shape] : [], seed++, 0, 10), name) as PyTree;
+    const a = flatten(jv, name).leaves, b = flatten(at(probe), name).leaves;
+    a.forEach((leaf, i) => {
+      const x = leaf instanceof Tensor ? bottom(leaf) : [leaf], y = b[i] instanceof Tensor ? bottom(b[i] as Tensor) : [b[i] as number];
+      let scale = 0, diff = 0;
+      for (let k = 0; k < x.length; k++) {
+        scale = Math.max(scale, Math.abs(x[k]!), Math.abs(y[k]!));
+        diff = Math.max(diff, Math.abs(x[k]! - y[k]!));
+      }
+      if (diff > 1e-8 * (1 + scale)) {
+        throw new InvalidArgumentError(
+          `customVjp: forward mode (jvp, hvp's inner pass, a forward-mode jacobian) through ${name} needs its Jacobian, but its ` +
+            `backward rule is not linear in the cotangent (gradient clipping, say), so it defines none to transpose. Give the ` +
+            `forward derivative you mean: ad.customVjp(f, backward, { jvp: (primals, tangents) => [out, tangentOut] }), or use reverse mode.`,
+        );
+      }
+    });
+    linearRules.add(key);
+  }
+  return jv;
+}
+
+/** The VJP of a function given by a forward `rule`: the transpose of v ↦ rule(primals, v)[1], at `cotangent`. */
+export function transposeOfJvp(rule: JvpRule, primals: any[], cotangent: PyTree, name: string): Tensor[] {
+  const tangentOut = (...v: any[]) => checkRuleResult(rule(primals, v), name)[1] as PyTree;
+  const [, pullback] = vjp(tangentOut, ...primals.map((p) => zerosLike(p, name)));
+  return flatten(pullback(cotangent), name).leaves.map((l) => asTensor(l, name));
+}
+
+/** A rule's `[out, tangentOut]`, checked. */
+export function checkRuleResult(r: unknown, name: string): [PyTree, PyTree] {
+  if (!Array.isArray(r) || r.length !== 2) {
+    throw new InvalidArgumentError(`${name}: the forward rule must return [out, tangentOut], got ${Array.isArray(r) ? `an array of length ${r.length}` : typeof r}.`);
+  }
+  return [r[0] as PyTree, r[1] as PyTree];
+}
+
+/** Boxes `out` at `trace` with `tangentOut` (same structure and shapes), as jvp's outputs. */
+export function boxWithTangents(trace: JvpTrace, out: PyTree, tangentOut: PyTree, name: string): PyTree {
+  const o = flatten(out, name), t = flatten(tangentOut, `${name} (tangent)`);
+  if (!treesMatch(o.def, t.def)) {
+    throw new ShapeError(`${name}: the forward rule's tangent must have the structure of its output (one tangent per output leaf).`);
+  }
+  return unflatten(o.def, o.leaves.map((l, i) => {
+    const value = asTensor(l, name), tangent = asTensor(t.leaves[i]!, name);
+    if (!shapesEqual(value.shape, tangent.shape)) {
+      throw new ShapeError(`${name}: the forward rule's tangent ${i} has shape ${formatShape(tangent.shape)} but the output has ${formatShape(value.shape)}.`);
+    }
+    return trace.input(value, tangent);
+  })) as PyTree;
+}
+
+/** Primals one level below a JVP trace, and their tangents (zeros where not traced), in `def`'s structure. */
+export function primalsAndTangents(trace: JvpTrace, leaves: readonly Tensor[], def: TreeDef): [any[], any[]] {
+  const primals = leaves.map((x) => unbox(x, trace));
+  const tangents = leaves.map((x) => (x.trace === trace && x.tangent !== null ? x.tangent : zeros(x.shape)));
+  return [unflatten(def, primals) as any[], unflatten(def, tangents) as any[]];
+}
+
+/**
+ * A custom function called on boxes of a vmap: the batch's values one level down, mapped axes
+ * `axes` (0 where batched, null where shared, per leaf in the arguments' structure); `lift(axes,
+ * batched)` makes the custom function of the mapped function and rule; its outputs (batch axis
+ * first) are boxed again.
+ */
+export function liftBatched(
+  trace: BatchTrace, leaves: readonly Tensor[], def: TreeDef,
+  lift: (axes: AxisSpec[], batched: readonly boolean[]) => (...args: any[]) => PyTree,
+): PyTree {
+  const batched = leaves.map((x) => x.trace === trace);
+  const axes = unflatten(def, batched.map((b) => (b ? 0 : null))) as AxisSpec[];
+  const below = unflatten(def, leaves.map((x) => (x.trace === trace ? x.below! : x))) as any[];
+  const out = lift(axes, batched)(...below);
+  return mapTree(out, (l) => trace.box(asTensor(l, 'vmap')), 'vmap') as PyTree;
+}
+
+/** Per-example cotangents (batch axis first; one per argument leaf) summed over the batch where the argument was shared. */
+export function sumShared(cotangents: any[], batched: readonly boolean[], name: string): any[] {
+  const c = flatten(cotangents, name);
+  return unflatten(c.def, c.leaves.map((l, i) => (batched[i] ? l : sum(asTensor(l, name), 0)))) as any[];
+}
+
+export { vmap };
