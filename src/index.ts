@@ -1,4 +1,5 @@
 /** @file The public surface of adjoint, and nothing else. */
+import './core/libraryFrames.js'; // first: marks where the library's code starts (see there)
 export { Tensor } from './tensor/tensor.js';
 export type { NestedArray } from './tensor/tensor.js';
 export { tensor, scalar, zeros, ones, full, eye, arange, linspace } from './tensor/create.js';
@@ -91,3 +92,7 @@ export type { RootOptions, RootInfo } from './implicit/root.js';
 export * as optimizers from './implicit/optimizers.js';
 export { profile, formatProfile } from './core/profile.js';
 export type { Profile, OpTime } from './core/profile.js';
+
+export { config, backendInfo } from './config.js';
+export type { BackendConfig, BackendInfo } from './config.js';
+import './core/libraryEnd.js'; // last: marks where the library's code ends

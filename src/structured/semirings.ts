@@ -9,7 +9,7 @@ import { exp } from '../ops/unary.js';
 import { cumsum, logsumexp, max, sum } from '../ops/reduce.js';
 import { reshape, slice, stack } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
-import { zeros } from '../tensor/create.js';
+import { full, zeros } from '../tensor/create.js';
 
 /**
  * A commutative semiring over tensors. Elements carry a leading axis of `size` components (1 for
@@ -139,6 +139,14 @@ export const entropy: Semiring = {
   },
   one: (shape) => zeros([2, ...shape]),
 };
+
+/**
+ * The semiring's zero (⊕'s identity, "no structure") with element shape `shape`: the score −∞
+ * converted, so (−∞) for log/max/argmax, 0 for real and (−∞, 0) for entropy.
+ */
+export function semiringZero(semiring: Semiring, shape: readonly number[]): Tensor {
+  return semiring.convert(full(shape, -Infinity));
+}
 
 /** The semirings, by name: `ad.semirings.log`, `.max`, `.argmax`, `.real`, `.entropy`. */
 export const semirings = { log, max: maxSemiring, argmax: argmaxSemiring, real, entropy } as const;

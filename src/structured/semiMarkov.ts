@@ -1,0 +1,199 @@
+/**
+ * @file SemiMarkovCRF (Sarawagi & Cohen 2004): a sentence cut into labelled segments of length
+ * ≤ L. Only the forward algorithm over segment ends is written, against a semiring; marginals,
+ * the best segmentation and the entropy are gradients and semiring swaps of it.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { ones, tensor } from '../tensor/create.js';
+import { formatShape } from '../tensor/shape.js';
+import { describe } from '../tensor/describe.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { add } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { broadcastTo, reshape, stack, take, transpose } from '../ops/shape.js';
+import { stopGradient, where } from '../ops/select.js';
+import { grad, vjp } from '../transforms/vjp.js';
+import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
+import { logProbabilityOf } from './logProbability.js';
+import { batchedScores, perItem, unbatch } from './batch.js';
+import { lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
+
+/** One labelled segment: words start … end − 1 labelled `label`. */
+export interface Segment { start: number; end: number; label: number }
+
+export interface SemiMarkovCRFOptions {
+  /**
+   * segments[i, d − 1, c] scores words i … i + d − 1 as one segment labelled c: [n, L, C], or a
+   * padded batch [B, n, L, C]. Entries that would run past the sentence are never used.
+   */
+  segments: Tensor;
+  /** transitions[c, c′]: a segment labelled c followed by one labelled c′, [C, C]. */
+  transitions: Tensor;
+  /** Scores of the first segment's label [C] (default 0). */
+  start?: Tensor;
+  /** Scores of the last segment's label [C] (default 0). */
+  end?: Tensor;
+  /** For a batch: each sentence's length in words (1 … n); default n for all. */
+  lengths?: readonly number[];
+}
+
+/**
+ * The forward algorithm over segment boundaries, for a batch [B, n, L, C] (Sarawagi & Cohen 2004):
+ *   β₀[c] = start[c];   β_t[c] = ⊕_{c′} α_t[c′] ⊗ transitions[c′, c]            (t ≥ 1)
+ *   α_t[c] = ⊕_{d = 1 … min(L, t)} β_{t−d}[c] ⊗ segments[t − d, d − 1, c]      (a segment ends at t)
+ *   result = ⊕_c α_{length}[c] ⊗ end[c]
+ * The transition is applied once per boundary, not once per segment: O(n L C + n C²) instead of
+ * the O(n L C²) of the unfactored edge potentials. Under the argmax semiring ties go to the lowest
+ * last label, the shortest last segment, then the lowest previous label, and so on backwards.
+ */
+function semiMarkovSum(semiring: Semiring, segments: Tensor, transitions: Tensor, startScores: Tensor, endScores: Tensor, lengths: readonly number[]): Tensor {
+  const [B, n, L, C] = segments.shape as [number, number, number, number];
+  const S = semiring.size;
+  const seg = semiring.convert(reshape(segments, [B, n * L, C])); // [S, B, n·L, C]
+  const T = reshape(semiring.convert(transitions), [S, 1, C, C]);
+  const betas = [semiring.convert(broadcastTo(reshape(startScores, [1, C]), [B, C]))]; // [S, B, C] each
+  let final: Tensor | null = null;
+  for (let t = 1; t <= n; t++) {
+    const D = Math.min(L, t);
+    const ds = Array.from({ length: D }, (_, i) => i + 1);
+    const previous = stack(ds.map((d) => betas[t - d]!), 1); // [S, D, B, C]
+    const scores = transpose(take(seg, ds.map((d) => (t - d) * L + d - 1), 2), [0, 2, 1, 3]); // [S, D, B, C]
+    const alpha = semiring.sum(semiring.times(previous, scores), 0); // [S, B, C]
+    const ends = tensor(lengths.map((len) => (len === t ? 1 : 0)), [1, B, 1]);
+    final = final === null ? alpha : where(ends, alpha, final);
+    if (t < n) betas.push(semiring.sum(semiring.times(reshape(alpha, [S, B, C, 1]), T), 1));
+  }
+  const closing = semiring.convert(broadcastTo(reshape(endScores, [1, C]), [B, C]));
+  return semiring.unconvert(semiring.sum(semiring.times(final!, closing), 1));
+}
+
+/**
+ * A semi-Markov CRF over segmentations of a sentence of n words into labelled segments of at most
+ * L words: score = start[c₁] + Σ_k segments[i_k, d_k − 1, c_k] + Σ_k transitions[c_{k−1}, c_k]
+ * + end[c_last]. The segment scores are factored from the transitions ([n, L, C] and [C, C])
+ * rather than torch-struct's edge potentials [n, L, C, C] (edge[i, d, c, c′] = segments[i, d, c] +
+ * transitions[c′, c]): segment scores usually come from a span encoder that does not see the
+ * previous label, the tensor is C times smaller, and the forward algorithm applies each
+ * transition once per boundary. With L = 1 it is the linear-chain CRF.
+ * @example
+ * const crf = new ad.SemiMarkovCRF({ segments: ad.random.normal([5, 3, 2], 1), transitions: ad.zeros([2, 2]) });
+ * crf.argmax().segments;      // e.g. [{ start: 0, end: 2, label: 1 }, …] covering words 0 … 4
+ * crf.marginals().segments;   // [5, 3, 2]: p(a segment of words i … i + d − 1 labelled c)
+ */
+export class SemiMarkovCRF {
+  readonly batched: boolean;
+  readonly segments: Tensor; // always [B, n, L, C]
+  readonly transitions: Tensor;
+  readonly start: Tensor;
+  readonly end: Tensor;
+  readonly lengths: readonly number[];
+
+  constructor(options: SemiMarkovCRFOptions) {
+    const op = 'SemiMarkovCRF';
+    optionsObject(options, op, 'new ad.SemiMarkovCRF({ segments /* [n, L, C] */, transitions /* [C, C] */ })');
+    const given = batchedScores(options.segments, 3, op, 'segments', '[n, L, C]');
+    this.batched = given.batched;
+    this.segments = given.scores;
+    const [B, n, L, C] = this.segments.shape as [number, number, number, number];
+    if (n < 1 || L < 1 || C < 1) throw wrongShape(op, 'segments', '[n, L, C] with n ≥ 1 words, L ≥ 1 lengths and C ≥ 1 labels', options.segments as Tensor);
+    const why = ` for segments ${formatShape((options.segments as Tensor).shape)} (C = ${C} labels)`;
+    this.transitions = scoresOfShape(options.transitions, [C, C], op, 'transitions', { hint: '[C, C]', why });
+    this.start = scoresOfShape(options.start, [C], op, 'start', { hint: '[C]', why, optional: true });
+    this.end = scoresOfShape(options.end, [C], op, 'end', { hint: '[C]', why, optional: true });
+    this.lengths = lengthsOption(options.lengths, B, n, op);
+  }
+
+  private sumOf(semiring: Semiring, segments: Tensor, transitions: Tensor): Tensor {
+    return semiMarkovSum(semiring, segments, transitions, this.start, this.end, this.lengths);
+  }
+
+  /** The semiring sum over segmentations: log Z (log), best score (max), entropy (entropy), Z (real). */
+  sum(semiring: Semiring): Tensor {
+    return unbatch(this.sumOf(semiringArg(semiring, 'SemiMarkovCRF.sum'), this.segments, this.transitions), this.batched);
+  }
+
+  logPartition(): Tensor {
+    return this.sum(log);
+  }
+
+  /** The entropy of p(segmentation) in nats. */
+  entropy(): Tensor {
+    return this.sum(entropy);
+  }
+
+  /**
+   * Marginals as gradients of log Z: `segments[i, d − 1, c]` = p(words i … i + d − 1 form one
+   * segment labelled c) (0 past a sentence's end), `transitions[c, c′]` = the expected number of
+   * boundaries from label c to c′. Differentiable again.
+   */
+  marginals(): { segments: Tensor; transitions: Tensor } {
+    const [segments, transitions] = grad(
+      (s: Tensor, t: Tensor) => sum(this.sumOf(log, s, t)), [0, 1],
+    )(this.segments, this.transitions) as [Tensor, Tensor];
+    return { segments: unbatch(segments, this.batched), transitions };
+  }
+
+  /**
+   * The best segmentation and its score (arrays for a batch), read off the argmax semiring's
+   * gradient with respect to the segment scores: the indicator of the segments of one best
+   * segmentation, so it is always valid and scores the reported maximum.
+   */
+  argmax(): { segments: any; score: any } {
+    const [B, n, L, C] = this.segments.shape as [number, number, number, number];
+    const [best, pullback] = vjp((s: Tensor) => this.sumOf(argmaxSemiring, s, this.transitions), this.segments);
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
+    const out = this.lengths.map((len, b) => {
+      const found: Segment[] = [];
+      for (let i = 0; i < len; i++) {
+        for (let d = 1; d <= L && i + d <= len; d++) {
+          for (let c = 0; c < C; c++) if (flow[((b * n + i) * L + d - 1) * C + c]! > 0) found.push({ start: i, end: i + d, label: c });
+        }
+      }
+      return found;
+    });
+    const scores = Array.from(stopGradient(best as Tensor).data);
+    return this.batched ? { segments: out, score: scores } : { segments: out[0]!, score: scores[0]! };
+  }
+
+  /** The score of a segmentation (an array of segments per batch item for a batch), differentiable. */
+  score(segmentation: readonly Segment[] | readonly (readonly Segment[])[]): Tensor {
+    return this.scoreAs(segmentation, 'SemiMarkovCRF.score');
+  }
+
+  /** log p(segmentation) = score − log Z (−∞ for a forbidden one, also when every one is). */
+  logProbability(segmentation: readonly Segment[] | readonly (readonly Segment[])[]): Tensor {
+    return logProbabilityOf(this.scoreAs(segmentation, 'SemiMarkovCRF.logProbability'), this.logPartition());
+  }
+
+  private scoreAs(segmentation: unknown, op: string): Tensor {
+    const [B, n, L, C] = this.segments.shape as [number, number, number, number];
+    const items = perItem<readonly Segment[]>(segmentation, this.batched, B, op, 'segmentation');
+    const flat = reshape(this.segments, [B * n * L * C]);
+    const scores = items.map((segs, b) => {
+      const ok = checkSegmentation(segs, this.lengths[b]!, L, C, op, this.batched ? `segmentation[${b}]` : 'segmentation');
+      const labels = ok.map((s) => s.label);
+      let s = sum(take(flat, ok.map((g) => ((b * n + g.start) * L + g.end - g.start - 1) * C + g.label)));
+      s = add(s, add(sum(take(this.start, [labels[0]!])), sum(take(this.end, [labels[labels.length - 1]!]))));
+      if (labels.length > 1) s = add(s, sum(take(reshape(this.transitions, [C * C]), labels.slice(1).map((c, k) => labels[k]! * C + c))));
+      return s;
+    });
+    return unbatch(stack(scores, 0), this.batched);
+  }
+}
+
+/** Checks that `segs` cut words 0 … length − 1 into consecutive segments of 1 … L words with labels in 0 … C − 1. */
+function checkSegmentation(segs: unknown, length: number, L: number, C: number, op: string, which: string): Segment[] {
+  const want = `an array of { start, end, label } segments covering words 0 … ${length - 1} in order, each of 1 … ${L} words, labels in 0 … ${C - 1}`;
+  if (!Array.isArray(segs) || segs.length === 0) throw new InvalidArgumentError(`${op}: ${which} must be ${want}, got ${describe(segs)}.`);
+  let at = 0;
+  segs.forEach((g: Segment, k) => {
+    const why = g === null || typeof g !== 'object' ? 'is not an object'
+      : g.start !== at ? `starts at ${g.start} where ${at} was expected`
+        : !Number.isInteger(g.end) || g.end - g.start < 1 || g.end - g.start > L ? `ends at ${g.end}: its length is not in 1 … ${L}`
+          : !Number.isInteger(g.label) || g.label < 0 || g.label >= C ? `has label ${g.label}, not an integer in 0 … ${C - 1}` : null;
+    if (why !== null) throw new InvalidArgumentError(`${op}: ${which}[${k}] ${why}; pass ${want}.`);
+    at = g.end;
+  });
+  if (at !== length) throw new InvalidArgumentError(`${op}: ${which} ends at word ${at} but the sentence has ${length} words; pass ${want}.`);
+  return segs as Segment[];
+}

@@ -1,0 +1,130 @@
+/** @file SemiMarkovCRF against enumeration of every segmentation: log Z, marginals, argmax under ties and masks, entropy, batches. */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import { fill, seeded, type Draw } from './draws.js';
+import { allClose, close, summarize, values } from './structureOracle.js';
+
+interface Problem { n: number; L: number; C: number; seg: number[]; T: number[]; start: number[]; end: number[] }
+type Seg = { start: number; end: number; label: number };
+
+/** Every segmentation of n words into labelled segments of 1 … L words. */
+function segmentations(n: number, L: number, C: number, at = 0): Seg[][] {
+  if (at === n) return [[]];
+  const out: Seg[][] = [];
+  for (let d = 1; d <= L && at + d <= n; d++) {
+    for (let c = 0; c < C; c++) for (const rest of segmentations(n, L, C, at + d)) out.push([{ start: at, end: at + d, label: c }, ...rest]);
+  }
+  return out;
+}
+
+const segIndex = (p: Problem, g: Seg) => (g.start * p.L + g.end - g.start - 1) * p.C + g.label;
+function scoreOf(p: Problem, segs: Seg[]): number {
+  let s = p.start[segs[0]!.label]! + p.end[segs[segs.length - 1]!.label]!;
+  segs.forEach((g, k) => { s += p.seg[segIndex(p, g)]!; if (k > 0) s += p.T[segs[k - 1]!.label * p.C + g.label]!; });
+  return s;
+}
+function oracle(p: Problem) {
+  const all = segmentations(p.n, p.L, p.C).map((x) => ({ x, s: scoreOf(p, x) }));
+  const segs = summarize(all, (x) => x.map((g) => segIndex(p, g)), p.n * p.L * p.C);
+  const trans = summarize(all, (x) => x.slice(1).map((g, k) => x[k]!.label * p.C + g.label), p.C * p.C);
+  return { ...segs, transitions: trans.marginals, all };
+}
+function problem(n: number, L: number, C: number, draw: Draw): Problem {
+  return { n, L, C, seg: fill(n * L * C, draw), T: fill(C * C, draw), start: fill(C, draw), end: fill(C, draw) };
+}
+const modelOf = (p: Problem) => new ad.SemiMarkovCRF({
+  segments: ad.tensor(p.seg, [p.n, p.L, p.C]), transitions: ad.tensor(p.T, [p.C, p.C]), start: ad.tensor(p.start), end: ad.tensor(p.end),
+});
+
+function agrees(p: Problem, tol = 1e-10) {
+  const o = oracle(p);
+  const crf = modelOf(p);
+  close(crf.logPartition().item(), o.logZ, tol);
+  const m = crf.marginals();
+  allClose(values(m.segments), o.marginals, tol);
+  allClose(values(m.transitions), o.transitions, tol);
+  close(crf.entropy().item(), o.entropy, tol);
+  const best = crf.argmax();
+  expect(best.score).toBe(o.best);
+  expect(scoreOf(p, best.segments)).toBe(best.score);
+  expect(crf.score(best.segments).item()).toBe(best.score);
+  for (const a of o.all.filter((_, i) => i % 5 === 0)) {
+    close(crf.score(a.x).item(), a.s, tol);
+    close(crf.logProbability(a.x).item(), o.logZ === -Infinity ? -Infinity : a.s - o.logZ, tol);
+  }
+}
+
+describe('SemiMarkovCRF against brute force', () => {
+  it('the enumerator: segmentations of n words with L = n and one label are 2^(n−1)', () => {
+    for (let n = 1; n <= 6; n++) expect(segmentations(n, n, 1).length).toBe(2 ** (n - 1));
+  });
+
+  it.each([[1, 1, 2], [3, 2, 2], [4, 3, 2], [5, 2, 3], [5, 5, 1], [4, 4, 3]])('n=%i, L=%i, C=%i, real scores', (n, L, C) => {
+    agrees(problem(n, L, C, seeded(100 * n + 10 * L + C, { forbidden: 0, real: true })));
+  });
+
+  it('integer scores (ties everywhere) and −∞ masks, 60 draws: argmax is one valid best segmentation', () => {
+    for (let seed = 0; seed < 60; seed++) agrees(problem(1 + (seed % 5), 1 + (seed % 3), 1 + (seed % 2) + (seed % 3 === 0 ? 1 : 0), seeded(seed, { forbidden: 1 / 4 })));
+  });
+
+  it('everything forbidden: log Z = −∞, zero marginals without NaN, argmax score −∞', () => {
+    const p = problem(3, 2, 2, () => -Infinity);
+    const crf = modelOf(p);
+    expect(crf.logPartition().item()).toBe(-Infinity);
+    expect(values(crf.marginals().segments).every((v) => v === 0)).toBe(true);
+    expect(crf.argmax().score).toBe(-Infinity);
+    expect(crf.entropy().item()).toBe(0);
+  });
+
+  it('L = 1 is the linear-chain CRF', () => {
+    const E = ad.random.normal([5, 3], 4), T = ad.random.normal([3, 3], 5);
+    const semi = new ad.SemiMarkovCRF({ segments: ad.reshape(E, [5, 1, 3]), transitions: T });
+    const chain = new ad.LinearChainCRF({ emissions: E, transitions: T });
+    close(semi.logPartition().item(), chain.logPartition().item(), 1e-12);
+    allClose(values(semi.marginals().segments), values(chain.marginals().unary), 1e-12);
+  });
+
+  it('a padded batch equals a loop over its sentences (padding scores do not matter; a length-1 sentence)', () => {
+    const draw = seeded(7, { forbidden: 1 / 8 });
+    const [B, n, L, C] = [3, 4, 3, 2];
+    const seg = fill(B * n * L * C, draw), T = fill(C * C, draw), lengths = [4, 1, 3];
+    const batch = new ad.SemiMarkovCRF({ segments: ad.tensor(seg, [B, n, L, C]), transitions: ad.tensor(T, [C, C]), lengths });
+    const logZ = values(batch.logPartition()), H = values(batch.entropy()), m = values(batch.marginals().segments);
+    const best = batch.argmax();
+    lengths.forEach((len, b) => {
+      const own = seg.slice(b * n * L * C, b * n * L * C + len * L * C);
+      const single = new ad.SemiMarkovCRF({ segments: ad.tensor(own, [len, L, C]), transitions: ad.tensor(T, [C, C]) });
+      close(logZ[b]!, single.logPartition().item());
+      close(H[b]!, single.entropy().item());
+      const mb = m.slice(b * n * L * C, (b + 1) * n * L * C);
+      allClose(mb.slice(0, len * L * C), values(single.marginals().segments));
+      expect(mb.slice(len * L * C).every((v) => v === 0)).toBe(true);
+      expect(best.segments[b]).toEqual(single.argmax().segments);
+      expect(best.score[b]).toBe(single.argmax().score);
+    });
+    allClose(values(batch.score(best.segments)), best.score);
+  });
+
+  it('log Z is correct to second order (checkGrad)', () => {
+    const r = ad.checkGrad((s: ad.Tensor, t: ad.Tensor) => new ad.SemiMarkovCRF({ segments: s, transitions: t }).logPartition(),
+      [ad.random.normal([4, 2, 2], 1), ad.random.normal([2, 2], 2)]);
+    expect(r.ok).toBe(true);
+    const h = ad.checkGrad((s: ad.Tensor) => new ad.SemiMarkovCRF({ segments: s, transitions: ad.zeros([2, 2]) }).entropy(), [ad.random.normal([3, 2, 2], 3)]);
+    expect(h.ok).toBe(true);
+  });
+
+  it('bad input: errors name the op, the argument and the fix', () => {
+    const segments = ad.zeros([3, 2, 2]);
+    const bad: [() => unknown, RegExp][] = [
+      [() => new ad.SemiMarkovCRF({ segments: ad.zeros([3, 2]), transitions: ad.zeros([2, 2]) }), /^SemiMarkovCRF: segments must have shape \[n, L, C\]/],
+      [() => new ad.SemiMarkovCRF({ segments, transitions: ad.zeros([3, 3]) }), /^SemiMarkovCRF: transitions must have shape \[2,2\]/],
+      [() => new ad.SemiMarkovCRF({ segments: ad.zeros([2, 3, 2, 2]), transitions: ad.zeros([2, 2]), lengths: [3, 4] }), /^SemiMarkovCRF: lengths\[1\] is 4/],
+      [() => new ad.SemiMarkovCRF({ segments: ad.zeros([2, 3, 2, 2]), transitions: ad.zeros([2, 2]), lengths: [3, 0] }), /^SemiMarkovCRF: lengths\[1\] is 0/],
+      [() => new ad.SemiMarkovCRF({ segments, transitions: ad.zeros([2, 2]) }).score([{ start: 0, end: 3, label: 0 }]), /^SemiMarkovCRF.score: segmentation\[0\] ends at 3: its length is not in 1 … 2/],
+      [() => new ad.SemiMarkovCRF({ segments, transitions: ad.zeros([2, 2]) }).score([{ start: 0, end: 2, label: 0 }]), /ends at word 2 but the sentence has 3 words/],
+      [() => new ad.SemiMarkovCRF({ segments, transitions: ad.zeros([2, 2]) }).logProbability([{ start: 0, end: 1, label: 0 }, { start: 2, end: 3, label: 0 }]), /segmentation\[1\] starts at 2 where 1 was expected/],
+      [() => new ad.SemiMarkovCRF({ segments: ad.zeros([2, 3, 2, 2]), transitions: ad.zeros([2, 2]) }).score([]), /a batch of 2 structures needs one segmentation per batch item/],
+    ];
+    for (const [f, message] of bad) expect(f).toThrow(message);
+  });
+});
