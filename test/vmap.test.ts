@@ -129,3 +129,14 @@ describe('vmap errors', () => {
     expect(() => ad.vmap((x: Tensor) => x, 0, null)(ad.zeros([2]))).toThrow(/outAxes is null at the result/);
   });
 });
+
+describe('batching rules', () => {
+  it('every primitive declares one, but for those vmap runs once per example on purpose', async () => {
+    const { primitiveRegistry } = await import('../src/core/primitive.js');
+    // region: a customVjp/checkpoint call carries its function in its params (it is run per example);
+    // chain nodes are only recorded on tapes, never applied.
+    const looped = new Set(['region', 'chainMatmul', 'chainProduct']);
+    const missing = [...primitiveRegistry.values()].filter((p) => p.batch === undefined && !looped.has(p.name)).map((p) => p.name);
+    expect(missing).toEqual([]);
+  });
+});
