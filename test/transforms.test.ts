@@ -170,3 +170,46 @@ describe('jacobian and hessian', () => {
     for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) expect(h[4 * i + j]).toBeCloseTo(h[4 * j + i]!, 12);
   });
 });
+
+describe('jacobian and hessian over pytrees, with argnums and hasAux', () => {
+  const f = (p: { w: Tensor; b: Tensor }, x: Tensor) => ({ y: ad.tanh(ad.add(ad.matmul(p.w, x), p.b)), n: ad.sum(ad.square(x)) });
+  const p = { w: ad.tensor([[1, 2], [3, -1], [0.5, 0]]), b: ad.tensor([0.1, -0.2, 0.3]) };
+  const x = ad.tensor([0.4, -0.7]);
+
+  it('nests the output structure outside and the argument structure inside, equal to per-leaf jacobians', () => {
+    const J = ad.jacobian(f, [0, 1])(p, x) as { y: [{ w: Tensor; b: Tensor }, Tensor]; n: [{ w: Tensor; b: Tensor }, Tensor] };
+    expect(J.y[0].w.shape).toEqual([3, 3, 2]);
+    expect(J.y[1].shape).toEqual([3, 2]);
+    expect(J.n[0].b.shape).toEqual([3]);
+    const byLeaf = ad.jacobian((w: Tensor) => f({ w, b: p.b }, x).y)(p.w);
+    expect(Array.from(J.y[0].w.toFloat64Array())).toEqual(Array.from(byLeaf.toFloat64Array()));
+    expect(Array.from(J.y[1].toFloat64Array())).toEqual(Array.from(ad.jacobian((u: Tensor) => f(p, u).y)(x).toFloat64Array()));
+    expect(Array.from(J.n[1].toFloat64Array())).toEqual([0.8, -1.4]);
+    expect(Array.from(J.n[0].w.toFloat64Array()).every((v) => v === 0)).toBe(true);
+  });
+
+  it('forward and reverse mode give the same blocks', () => {
+    // One scalar input, a pytree of outputs: forward mode; its transpose problem: reverse mode.
+    const g = (t: Tensor) => ({ a: ad.mul(ad.sin(t), ad.tensor([1, 2, 3])), b: ad.exp(t) });
+    const Jf = ad.jacobian(g)(ad.tensor(0.3)) as { a: Tensor; b: Tensor };
+    expect(Jf.a.shape).toEqual([3]);
+    Array.from(Jf.a.toFloat64Array()).forEach((v, i) => expect(v).toBeCloseTo((i + 1) * Math.cos(0.3), 14));
+    const h = (v: Tensor) => ad.sum(ad.mul(ad.sin(v), ad.tensor([1, 2, 3])));
+    expect(Array.from((ad.jacobian(h)(ad.tensor([0.3, 0.3, 0.3])) as Tensor).toFloat64Array())).toEqual(Array.from(Jf.a.toFloat64Array()));
+  });
+
+  it('hessian over a pytree argument nests the argument structure twice', () => {
+    const loss = (q: { a: Tensor; c: Tensor }) => ad.sum(ad.mul(ad.square(q.a), q.c));
+    const H = ad.hessian(loss)({ a: ad.tensor([1, 2]), c: ad.tensor([3, 4]) }) as { a: { a: Tensor; c: Tensor }; c: { a: Tensor; c: Tensor } };
+    expect(H.a.a.toArray()).toEqual([[6, 0], [0, 8]]);
+    expect(H.a.c.toArray()).toEqual([[2, 0], [0, 4]]);
+    expect(H.c.c.toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(ad.hessian((u: Tensor, v: Tensor) => ad.sum(ad.mul(ad.square(u), v)), 1)(ad.tensor([1, 2]), ad.tensor([3, 4])).toArray()).toEqual([[0, 0], [0, 0]]);
+  });
+
+  it('hasAux returns [jacobian, aux]', () => {
+    const [J, aux] = ad.jacobian((u: Tensor) => [ad.mul(u, 2), { seen: u }], { hasAux: true })(ad.tensor([1, 2])) as [Tensor, { seen: Tensor }];
+    expect(J.toArray()).toEqual([[2, 0], [0, 2]]);
+    expect(aux.seen.toArray()).toEqual([1, 2]);
+  });
+});

@@ -1,66 +1,108 @@
-/** @file Dense Jacobians and Hessians of functions of one tensor, by whichever mode needs fewer passes. */
+/** @file Dense Jacobians and Hessians over pytrees, by whichever mode needs fewer passes, each pass batched over the basis. */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, eye, zeros } from '../tensor/create.js';
 import { sizeOf } from '../tensor/shape.js';
-import { InvalidArgumentError } from '../core/errors.js';
+import { flatten, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
 import { reshape, transpose } from '../ops/shape.js';
-import { vmap } from './vmap.js';
 import { stopGradient } from '../ops/select.js';
-import { checkFunction, checkResult } from './args.js';
+import { vmap } from './vmap.js';
+import { argnumList, checkFunction, checkResult, flattenArgs } from './args.js';
 import { jvp } from './jvp.js';
-import { gradFor, vjp } from './vjp.js';
+import { gradFor, gradOptions, releaseAux, splitAux, vjp, type GradOptions } from './vjp.js';
 
 /** The standard basis of tensors of `shape`, stacked: [size, ...shape]. */
 function basis(shape: readonly number[]): Tensor {
   return reshape(eye(sizeOf(shape)), [sizeOf(shape), ...shape]);
 }
 
-function tensorOutput(y: unknown, op: string): Tensor {
-  if (y instanceof Tensor || typeof y === 'number') return asTensor(y, op);
-  checkResult(y, op);
-  throw new InvalidArgumentError(`${op}: the function must return a single tensor (got a pytree); jacobian is for tensor → tensor functions.`);
-}
-
 /**
- * The dense Jacobian of `f` (one tensor in, one tensor out): shape [...out.shape, ...x.shape].
- * Uses forward mode (a JVP per input element) when the input is smaller than the output, and
- * reverse mode (a VJP per output element) otherwise, each as one pass batched over the basis
- * (vmap). Differentiable, so it nests.
+ * The dense Jacobian of `f` with respect to argument `argnums` (default 0; several give an array),
+ * as JAX's `jacrev`/`jacfwd`: for arguments and results that are pytrees, the result is nested
+ * with the output's structure outside and the argument's inside, each leaf of shape
+ * [...out.shape, ...in.shape]; for one tensor in and one out, a single tensor. Forward mode (one
+ * JVP per input element) when the inputs are smaller than the outputs, reverse mode (one VJP per
+ * output element) otherwise, each as one pass batched over the basis (vmap); both give the same
+ * matrix. `{ argnums, hasAux: true }` returns `[jacobian, aux]`. Differentiable, so it nests.
  * @example
  * ad.jacobian((x) => ad.mul(x, x))(ad.tensor([1, 2])); // [[2, 0], [0, 4]]
  */
-export function jacobian(f: (x: Tensor) => Tensor | number): (x: Tensor | number) => Tensor {
+export function jacobian(f: (...args: any[]) => any, argnums: number | readonly number[] | GradOptions = 0): (...args: any[]) => any {
   checkFunction(f, 'jacobian');
-  return jacobianAs(f, 'jacobian');
-}
-
-/** jacobian whose errors name `op` (hessian is the jacobian of the gradient). */
-function jacobianAs(f: (x: Tensor) => Tensor | number, op: string): (x: Tensor | number) => Tensor {
-  return (xIn) => {
-    const x = asTensor(xIn, op);
-    const fx = (z: Tensor) => tensorOutput(f(z), op);
-    const outShape = fx(stopGradient(x)).shape; // decides the mode; plain values, no tape
-    const outSize = sizeOf(outShape);
-    if (outSize === 0 || x.size === 0) return zeros([...outShape, ...x.shape]);
-    if (x.size < outSize) {
-      // Columns J e_i by forward mode, all in one batched pass over the basis (vmap of jvp).
-      const cols = vmap((e: Tensor) => jvp(fx, [x], [e])[1] as Tensor)(basis(x.shape)) as Tensor; // [n, ...out]
-      return reshape(transpose(reshape(cols, [x.size, outSize])), [...outShape, ...x.shape]);
-    }
-    // Rows eᵢᵀ J by reverse mode: one recording, its backward pass batched over the basis.
-    const [y, pullback] = vjp(fx, x);
-    const rows = vmap((e: Tensor) => pullback(e)[0] as Tensor)(basis((y as Tensor).shape)) as Tensor; // [m, ...in]
-    return reshape(rows, [...outShape, ...x.shape]);
-  };
+  return jacobianAs(f, argnums, 'jacobian');
 }
 
 /**
- * The dense Hessian of a scalar function of one tensor: shape [...x.shape, ...x.shape]
- * (the Jacobian of the gradient).
+ * The dense Hessian of a scalar function with respect to argument `argnums` (default 0): the
+ * Jacobian of the gradient, nested as JAX's `hessian` for pytrees (argument structure outside and
+ * inside); shape [...x.shape, ...x.shape] for one tensor.
  * @example
  * ad.hessian((x) => ad.sum(ad.pow(x, 3)))(ad.tensor([1, 2])); // [[6, 0], [0, 12]]
  */
-export function hessian(f: (x: Tensor) => Tensor | number): (x: Tensor | number) => Tensor {
+export function hessian(f: (...args: any[]) => any, argnums: number | readonly number[] = 0): (...args: any[]) => any {
   checkFunction(f, 'hessian');
-  return jacobianAs(gradFor(f, 'hessian') as (x: Tensor) => Tensor, 'hessian');
+  return jacobianAs(gradFor(f, 'hessian', argnums), argnums, 'hessian');
+}
+
+/** jacobian whose errors name `op` (hessian is the jacobian of the gradient). */
+function jacobianAs(f: (...args: any[]) => any, spec: number | readonly number[] | GradOptions, op: string): (...args: any[]) => any {
+  const { argnums, hasAux } = gradOptions(spec, op);
+  return (...args: any[]) => {
+    const listed = argnumList(argnums, args.length, op);
+    const nums = [...new Set(listed)]; // a repeated index is differentiated once, given at each place
+    const { leaves: x, def: inDef } = flattenArgs(nums.map((a) => args[a]), op);
+    let aux: unknown;
+    // f of the flat input leaves, returning its output pytree (aux split off).
+    const flatF = (...leaves: Tensor[]): PyTree => {
+      const full = [...args];
+      const rebuilt = unflatten(inDef, leaves) as unknown[];
+      nums.forEach((a, i) => (full[a] = rebuilt[i]));
+      const result = f(...full);
+      if (!hasAux) {
+        checkResult(result, op);
+        return result as PyTree;
+      }
+      const [out, a] = splitAux(result, op);
+      aux = a;
+      return out as PyTree;
+    };
+    const probe = flatten(flatF(...x.map((l) => stopGradient(l))), `${op} (output)`); // the output's structure; plain values, no tape
+    const outShapes = probe.leaves.map((l) => (l instanceof Tensor ? l.shape : []));
+    const inSize = x.reduce((n, l) => n + l.size, 0), outSize = outShapes.reduce((n, s) => n + sizeOf(s), 0);
+    // blocks[j][i]: d out_j / d in_i, of shape [...out_j, ...in_i].
+    let blocks: Tensor[][];
+    if (inSize === 0 || outSize === 0) blocks = outShapes.map((so) => x.map((l) => zeros([...so, ...l.shape])));
+    else if (inSize < outSize) blocks = forwardBlocks(flatF, x, outShapes);
+    else blocks = reverseBlocks(flatF, x, probe.def, outShapes);
+    const inner = (row: Tensor[]): unknown => {
+      const tree = unflatten(inDef, row) as unknown[];
+      return typeof argnums === 'number' ? tree[0] : listed.map((a) => tree[nums.indexOf(a)]);
+    };
+    const J = unflatten(probe.def, blocks.map(inner));
+    return hasAux ? [J, releaseAux(aux)] : J;
+  };
+}
+
+/** Columns J e_k by forward mode: per input leaf, one JVP batched over its basis. */
+function forwardBlocks(flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outShapes: ReadonlyArray<readonly number[]>): Tensor[][] {
+  const blocks: Tensor[][] = outShapes.map(() => []);
+  x.forEach((xi, i) => {
+    const tangentsFor = (e: Tensor) => x.map((l, k) => (k === i ? e : zeros(l.shape)));
+    const cols = vmap((e: Tensor) => flatten(jvp(flatF, x, tangentsFor(e))[1], 'jacobian').leaves.map((t) => asTensor(t, 'jacobian')))(basis(xi.shape)) as Tensor[];
+    cols.forEach((c, j) => {
+      const so = outShapes[j]!;
+      // c: [n_i, ...out_j] → [...out_j, ...in_i]
+      blocks[j]!.push(reshape(transpose(reshape(c, [xi.size, sizeOf(so)])), [...so, ...xi.shape]));
+    });
+  });
+  return blocks;
+}
+
+/** Rows eᵀ J by reverse mode: one recording, per output leaf one backward pass batched over its basis. */
+function reverseBlocks(flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outDef: TreeDef, outShapes: ReadonlyArray<readonly number[]>): Tensor[][] {
+  const [, pullback] = vjp(flatF, ...x);
+  return outShapes.map((so, j) => {
+    const seedFor = (e: Tensor) => unflatten(outDef, outShapes.map((s, k) => (k === j ? e : zeros(s)))) as PyTree;
+    const rows = vmap((e: Tensor) => pullback(seedFor(e)) as Tensor[])(basis(so)) as Tensor[]; // each [n_j, ...in_i]
+    return rows.map((r, i) => reshape(r, [...so, ...x[i]!.shape]));
+  });
 }
