@@ -80,6 +80,8 @@ export type { PCFGOptions } from './structured/pcfg.js';
 export type { ParseTree } from './structured/parseTree.js';
 export { SemiMarkovCRF } from './structured/semiMarkov.js';
 export type { SemiMarkovCRFOptions, Segment } from './structured/semiMarkov.js';
+export { DependencyCRF } from './structured/dependency.js';
+export type { DependencyCRFOptions } from './structured/dependency.js';
 
 export { cg, minres, gmres } from './implicit/linearSolve.js';
 export type { LinearSolveOptions, LinearSolveResult } from './implicit/linearSolve.js';

@@ -1,16 +1,10 @@
 /** @file Brute-force oracle for linear-chain CRFs: enumerate every tag sequence. */
+import { product } from './structureOracle.js';
 
 export interface ChainProblem { E: number[][]; T: number[][]; start: number[]; end: number[] }
 
-export function sequences(n: number, K: number): number[][] {
-  const out: number[][] = [];
-  const rec = (prefix: number[]) => {
-    if (prefix.length === n) { out.push([...prefix]); return; }
-    for (let k = 0; k < K; k++) rec([...prefix, k]);
-  };
-  rec([]);
-  return out;
-}
+/** Every tag sequence of length n over K tags. */
+export const sequences = (n: number, K: number): number[][] => product(n, K);
 
 export function scoreOf(p: ChainProblem, ys: number[]): number {
   let s = p.start[ys[0]!]! + p.end[ys[ys.length - 1]!]!;

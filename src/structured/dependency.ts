@@ -1,0 +1,186 @@
+/**
+ * @file DependencyCRF: a distribution over dependency trees from arc scores, projective (Eisner's
+ * algorithm against a semiring) or not (the Matrix-Tree theorem); marginals are gradients of log Z.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { ones, tensor } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { add, equal, mul, sub } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { reshape, stack, take } from '../ops/shape.js';
+import { stopGradient, where } from '../ops/select.js';
+import { grad, vjp } from '../transforms/vjp.js';
+import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
+import { logProbabilityOf } from './logProbability.js';
+import { batchedScores, perItem, unbatch } from './batch.js';
+import { eisner } from './eisner.js';
+import { matrixTreeLogPartition } from './matrixTree.js';
+import { maxArborescence } from './arborescence.js';
+import { checkHeads } from './heads.js';
+import { lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
+
+export interface DependencyCRFOptions {
+  /**
+   * arcScores[h, m] scores the arc from head h to dependent m over positions 0 … n, position 0 the
+   * root and 1 … n the words: [n + 1, n + 1], or a padded batch [B, n + 1, n + 1]. Column 0 (arcs
+   * into the root) and the diagonal are never used.
+   */
+  arcScores: Tensor;
+  /** true: projective trees only (Eisner's algorithm); false: every tree (Matrix-Tree theorem). */
+  projective: boolean;
+  /** true: exactly one word depends on the root; false (default): any number of words may. */
+  singleRoot?: boolean;
+  /** For a batch: each sentence's length in words (1 … n); default n for all. */
+  lengths?: readonly number[];
+}
+
+/**
+ * A dependency CRF: p(tree) ∝ exp(Σ_{arcs h → m of the tree} arcScores[h, m]) over the trees that
+ * attach every word 1 … n to one head, with position 0 the root. A tree is written as CoNLL's HEAD
+ * column: `heads[i]` is the head of word i + 1 (0 for the root).
+ *
+ * Projective (`projective: true`): only the inside algorithm (Eisner 1996) is written, against a
+ * semiring; marginals, the best tree (argmax semiring) and the entropy (entropy semiring) follow.
+ * Non-projective: log Z is a log-determinant (Matrix-Tree theorem, Koo et al. 2007), not a
+ * semiring program; the marginals are still its gradient, the entropy is log Z − E[score] from
+ * them, and the best tree is the maximum spanning arborescence (Chu–Liu/Edmonds), with
+ * `singleRoot` by trying each root dependent in turn.
+ *
+ * Conventions against torch-struct: its DependencyCRF takes [n, n] scores with the root's arcs on
+ * the diagonal (entry [m, m] is root → m); here the root is an explicit position 0, so its arcs are
+ * row 0 (torch-struct's [i, i] is arcScores[0, i + 1]). torch-struct's projective model allows
+ * several root dependents by default and its non-projective one a single one; here both default to
+ * several (the plain Matrix-Tree theorem) and `singleRoot: true` gives treebank-style trees.
+ * @example
+ * const parser = new ad.DependencyCRF({ arcScores: ad.random.normal([4, 4], 1), projective: true, singleRoot: true });
+ * parser.marginals();         // [4, 4]: p(arc h → m)
+ * parser.argmax().heads;      // e.g. [2, 0, 2]: word 2 is the root's one dependent
+ */
+export class DependencyCRF {
+  readonly batched: boolean;
+  readonly arcScores: Tensor; // always [B, n + 1, n + 1]
+  readonly projective: boolean;
+  readonly singleRoot: boolean;
+  readonly lengths: readonly number[];
+  private readonly mask: Tensor;
+
+  constructor(options: DependencyCRFOptions) {
+    const op = 'DependencyCRF';
+    optionsObject(options, op, 'new ad.DependencyCRF({ arcScores /* [n + 1, n + 1] */, projective: true })');
+    const given = batchedScores(options.arcScores, 2, op, 'arcScores', '[n + 1, n + 1]');
+    this.batched = given.batched;
+    this.arcScores = given.scores;
+    const [B, N, N2] = this.arcScores.shape as [number, number, number];
+    if (N < 2 || N2 !== N) throw wrongShape(op, 'arcScores', '[n + 1, n + 1] (square, the root and n ≥ 1 words)', options.arcScores as Tensor);
+    for (const name of ['projective', 'singleRoot'] as const) {
+      const v = options[name];
+      if (typeof v !== 'boolean' && !(name === 'singleRoot' && v === undefined)) {
+        throw new InvalidArgumentError(`${op}: ${name} must be true or false, got ${describe(v)}; pass e.g. { arcScores, projective: true${name === 'singleRoot' ? ', singleRoot: true' : ''} }.`);
+      }
+    }
+    this.projective = options.projective;
+    this.singleRoot = options.singleRoot ?? false;
+    this.lengths = lengthsOption(options.lengths, B, N - 1, op);
+    // 0 on the arcs a sentence can use, −∞ on arcs into the root, self-loops and padding.
+    this.mask = tensor(this.lengths.flatMap((len) => Array.from({ length: N * N }, (_, k) => {
+      const h = Math.floor(k / N), m = k % N;
+      return m === 0 || h === m || h > len || m > len ? -Infinity : 0;
+    })), [B, N, N]);
+  }
+
+  private logZ(arcs: Tensor): Tensor {
+    const masked = add(arcs, this.mask);
+    return this.projective ? eisner(log, masked, this.lengths, this.singleRoot) : matrixTreeLogPartition(masked, this.lengths, this.singleRoot);
+  }
+
+  /** The semiring sum over projective trees (log Z, best score, entropy, Z). Projective models only. */
+  sum(semiring: Semiring): Tensor {
+    const op = 'DependencyCRF.sum';
+    semiringArg(semiring, op);
+    if (!this.projective) {
+      throw new InvalidArgumentError(`${op}: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program; use logPartition(), marginals(), entropy() and argmax(), or pass projective: true.`);
+    }
+    return unbatch(eisner(semiring, add(this.arcScores, this.mask), this.lengths, this.singleRoot), this.batched);
+  }
+
+  logPartition(): Tensor {
+    return unbatch(this.logZ(this.arcScores), this.batched);
+  }
+
+  /** arcs[h, m] = p(the tree has the arc h → m), ∂ log Z / ∂ arcScores; 0 on unusable arcs. Differentiable again. */
+  marginals(): Tensor {
+    return unbatch(grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor, this.batched);
+  }
+
+  /**
+   * The entropy of p(tree) in nats: the entropy semiring for projective trees; for non-projective
+   * ones H = log Z − Σ marginals ⊙ arcScores (unusable arcs, of marginal 0, left out so −∞ adds nothing).
+   */
+  entropy(): Tensor {
+    if (this.projective) return this.sum(entropy);
+    const marginals = grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor;
+    const usable = where(equal(add(this.arcScores, this.mask), -Infinity), 0, this.arcScores);
+    const logZ = this.logZ(this.arcScores);
+    const expected = sum(mul(marginals, usable), [1, 2]);
+    return unbatch(where(equal(logZ, -Infinity), 0, sub(logZ, expected)), this.batched);
+  }
+
+  /**
+   * The best tree and its score (arrays for a batch). Projective: read off the argmax semiring's
+   * gradient (the indicator of one best tree's arcs; ties to the first alternative of Eisner's
+   * algorithm). Non-projective: the maximum spanning arborescence. When no tree has a finite score
+   * the score is −∞ and the tree is some tree.
+   */
+  argmax(): { heads: any; score: any } {
+    const [B, N] = this.arcScores.shape as [number, number, number];
+    let trees: number[][];
+    if (this.projective) {
+      const [, pullback] = vjp((a: Tensor) => eisner(argmaxSemiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores);
+      const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
+      trees = this.lengths.map((len, b) => Array.from({ length: len }, (_, i) => {
+        for (let h = 0; h <= len; h++) if (flow[(b * N + h) * N + i + 1]! > 0) return h;
+        throw new Error('internal: the argmax flow has no arc into a word');
+      }));
+    } else {
+      const scores = stopGradient(add(this.arcScores, this.mask)).data;
+      trees = this.lengths.map((len, b) => bestTree(len, (h, m) => scores[(b * N + h) * N + m]!, this.singleRoot));
+    }
+    const score = Array.from(stopGradient(this.scoreAs(this.batched ? trees : trees[0], 'DependencyCRF.argmax')).toFloat64Array());
+    return this.batched ? { heads: trees, score } : { heads: trees[0]!, score: score[0]! };
+  }
+
+  /** The score of a tree (heads per batch item for a batch), differentiable. */
+  score(heads: readonly number[] | readonly (readonly number[])[]): Tensor {
+    return unbatch(this.scoreAs(heads, 'DependencyCRF.score'), this.batched);
+  }
+
+  /** log p(tree) = score − log Z (−∞ for a forbidden tree, also when every tree is). */
+  logProbability(heads: readonly number[] | readonly (readonly number[])[]): Tensor {
+    return logProbabilityOf(this.score(heads), this.logPartition());
+  }
+
+  /** [B] scores of checked trees. */
+  private scoreAs(heads: unknown, op: string): Tensor {
+    const [B, N] = this.arcScores.shape as [number, number, number];
+    const items = perItem<readonly number[]>(heads, this.batched, B, op, 'heads array');
+    const flat = reshape(this.arcScores, [B * N * N]);
+    return stack(items.map((hs, b) => {
+      const ok = checkHeads(hs, this.lengths[b]!, this.projective, this.singleRoot, op, this.batched ? `heads[${b}]` : 'heads');
+      return sum(take(flat, ok.map((h, i) => (b * N + h) * N + i + 1)));
+    }), 0);
+  }
+}
+
+/** Chu–Liu/Edmonds; with one root dependent, the best over each choice of that dependent. Some tree when none is finite. */
+function bestTree(n: number, arc: (h: number, m: number) => number, singleRoot: boolean): number[] {
+  const total = (heads: number[]) => heads.reduce((s, h, m) => (m === 0 ? s : s + arc(h, m)), 0);
+  let best: number[] | null = null;
+  const candidates = singleRoot ? Array.from({ length: n }, (_, r) => r + 1) : [-1];
+  for (const r of candidates) {
+    const tree = maxArborescence(n + 1, (h, m) => (r > 0 && h === 0 && m !== r ? -Infinity : arc(h, m)));
+    if (tree !== null && (best === null || total(tree) > total(best))) best = tree;
+  }
+  // No finite tree: word 1 on the root, every other word on word 1 (a valid tree either way).
+  return best === null ? Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1)) : best.slice(1);
+}
