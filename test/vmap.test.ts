@@ -140,3 +140,27 @@ describe('batching rules', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('whileLoop under vmap', () => {
+  const shrink = (x: Tensor) => ad.whileLoop((y: Tensor) => ad.greaterEqual(y, 1), (y: Tensor) => ad.div(y, 2), x);
+  const xs = ad.tensor([10, 0.5, 3, 1]);
+  const loop = (f: (x: Tensor) => Tensor) => ad.stack(Array.from({ length: 4 }, (_, b) => f(ad.take(xs, b))), 0);
+
+  it('runs each example until its own condition is false, with exact gradients', () => {
+    expect((ad.vmap(shrink)(xs) as Tensor).toArray()).toEqual(loop(shrink).toArray());
+    expect((ad.vmap(ad.grad(shrink))(xs) as Tensor).toArray()).toEqual(loop(ad.grad(shrink)).toArray());
+    expect(ad.grad((u: Tensor) => ad.sum(ad.vmap(shrink)(u) as Tensor))(xs).toArray()).toEqual(loop(ad.grad(shrink)).toArray());
+  });
+
+  it('with checkpoints, and under jit (which runs it as written: the trip count is read)', () => {
+    const sqrtNewton = (a: Tensor) => ad.whileLoop((x: Tensor) => ad.greater(ad.abs(ad.sub(ad.square(x), a)), 1e-12),
+      (x: Tensor) => ad.mul(0.5, ad.add(x, ad.div(a, x))), a, { checkpoints: 3 });
+    const as = ad.tensor([4, 9, 2]);
+    const perExample = ad.stack([0, 1, 2].map((b) => ad.grad(sqrtNewton)(ad.take(as, b))), 0);
+    expect((ad.vmap(ad.grad(sqrtNewton))(as) as Tensor).toArray()).toEqual(perExample.toArray());
+    const j = ad.jit(ad.vmap(shrink));
+    expect((j(xs) as Tensor).toArray()).toEqual(loop(shrink).toArray());
+    expect((j(ad.tensor([100, 0.5, 3, 1])) as Tensor).toArray()).toEqual([0.78125, 0.5, 0.75, 0.5]);
+    expect(j.cacheInfo()[0]!.status).toBe('eager');
+  });
+});

@@ -17,6 +17,7 @@ import { isPlainObject } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult } from '../core/functions.js';
 import { describe } from '../tensor/create.js';
+import { valueReads } from '../core/valueReads.js';
 import { broadcastTo, reshape, stack, take, transpose } from '../ops/shape.js';
 
 /** Where a leaf's batch axis is: an axis, or null for a value shared by every example. */
@@ -235,4 +236,25 @@ function checkSpec(spec: unknown, name: string): void {
   throw new InvalidArgumentError(
     `vmap: ${name} entries must be integers, null, or arrays and plain objects of them (a pytree prefix of the arguments), got ${describe(spec)}.`,
   );
+}
+
+/** Whether `t` is (or lies over) a vmap box: a value that differs across a batch. */
+export function isBatched(t: Tensor): boolean {
+  for (let x: Tensor | null = t; x !== null && x.trace !== null; x = x.below) if (x.trace instanceof BatchTrace) return true;
+  return false;
+}
+
+/**
+ * Whether any example of a batched condition is true (non-zero), read from the batch's whole value
+ * at the bottom of its boxes. A running jit recording is told of the read (so it runs as is).
+ */
+export function anyExample(t: Tensor): boolean {
+  let x = t;
+  while (x.trace !== null) {
+    if (x.trace.records && valueReads.watcher !== null) valueReads.watcher(x, 'a whileLoop condition under vmap');
+    x = x.primal!;
+  }
+  const d = x.data;
+  for (let i = 0; i < d.length; i++) if (d[i] !== 0) return true;
+  return false;
 }

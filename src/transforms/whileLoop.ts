@@ -9,6 +9,8 @@ import { retainKept } from '../core/memory.js';
 import { recordRegion, runCapturing } from './customNode.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
 import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
+import { anyExample, isBatched } from './vmap.js';
+import { where } from '../ops/select.js';
 
 export interface WhileLoopOptions {
   /** 'all' (default), at most c stored carries, or 'sqrt' (at most ⌈√(i + 1)⌉ after i steps, so ⌈√n⌉ in the end). */
@@ -54,8 +56,11 @@ export function whileLoop<C extends PyTree>(
   }
   resolveCheckpoints(options.checkpoints, 1, 'whileLoop'); // validates the option early
   const rebuild = (leaves: Tensor[]) => unflatten(initFlat.def, leaves) as C;
+  let first: unknown; // cond at init, asked once before the loop starts (below)
   const goesOn = (carry: Tensor[], i: number): boolean => {
-    const more = truthy(cond(rebuild(carry)), i);
+    const answer = i === 0 && first !== undefined ? first : cond(rebuild(carry));
+    first = undefined;
+    const more = truthy(answer, i);
     if (more && i >= limit) {
       throw new InvalidArgumentError(
         `whileLoop: cond was still true after maxIterations = ${limit} iterations; raise maxIterations or check that body moves cond towards false.`,
@@ -67,6 +72,34 @@ export function whileLoop<C extends PyTree>(
     stats.stepCalls++;
     return { carry: checkCarry(body(rebuild(carry)), initFlat.def, initLeaves, i), y: [] };
   };
+
+  /** The loop over a batch whose condition differs across examples: every carry masked by its example's condition. */
+  function maskedLoop(m0: Tensor): Tensor[] {
+    let carry = initLeaves, more = m0, n = 0;
+    while (anyExample(more)) {
+      if (n >= limit) {
+        throw new InvalidArgumentError(
+          `whileLoop: cond was still true for some example after maxIterations = ${limit} iterations; raise maxIterations or check that body moves cond towards false.`,
+        );
+      }
+      const next = step(carry, n++, []).carry;
+      const m = more;
+      carry = carry.map((l, k) => where(m, next[k]!, l));
+      const answer = cond(rebuild(carry));
+      more = answer instanceof Tensor ? answer : asTensor(typeof answer === 'boolean' ? Number(answer) : (answer as number), 'whileLoop (cond)');
+      if (more.size !== 1) truthy(more, n); // throws: one value per example
+    }
+    stats.length = n;
+    stats.checkpoints = n + 1;
+    stats.tapedSteps = n;
+    stats.peakStoredCarries = n + 1;
+    return carry;
+  }
+
+  // Under vmap a condition may differ across the batch: then the loop runs until every example is
+  // done, each example's carry frozen once its condition is false (as JAX's while_loop under vmap).
+  first = cond(rebuild(initLeaves));
+  if (first instanceof Tensor && isBatched(first)) return rebuild(maskedLoop(first));
 
   const top = topTrace([...initLeaves]) ?? innermostReverseTrace();
   const c = options.checkpoints;
