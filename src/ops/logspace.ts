@@ -1,0 +1,65 @@
+/**
+ * @file Log-space helpers — logaddexp, logSigmoid, xlogy — stable by construction, with the
+ * conventions of logsumexp (−∞ with −∞ has a zero gradient) and of strong zeros (xlogy at x = 0).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { asTensor } from '../tensor/create.js';
+import { equal, mul, mulStrong, sub } from './binary.js';
+import { abs, log, neg, reciprocal, sigmoid, softplus } from './unary.js';
+import { where } from './select.js';
+import { registerTensorMethods } from './methods.js';
+import { binaryPrimitive, callBinary } from './pointwise.js';
+
+/**
+ * a − b, read as 0 where a and b are the same infinity (so both weights below are ½ there, not
+ * NaN); finite ties are left alone so that their tangent da − db still flows.
+ */
+function safeDifference(a: Tensor, b: Tensor): Tensor {
+  const sameInfinity = mul(equal(a, b), equal(abs(a), Infinity));
+  return where(sameInfinity, 0, sub(a, b));
+}
+
+/**
+ * ∂ logaddexp(a, b)/∂a = e^{a − out} = σ(a − b), and σ(b − a) for b: softmax weights of the two
+ * terms, exact for large |a − b|. Where out = −∞ (both −∞) the weights are 0, as logsumexp's.
+ */
+const logaddexpWeight = (first: Tensor, second: Tensor, out: Tensor) =>
+  where(equal(out, -Infinity), 0, sigmoid(safeDifference(first, second)));
+const logaddexpP = binaryPrimitive('logaddexp', (a, b, out) => logaddexpWeight(a, b, out), (a, b, out) => logaddexpWeight(b, a, out));
+
+// d(x log y) = log y dx + (x/y) dy, where x/y is x · (1/y) with a strong zero: 0 wherever x = 0,
+// even at y = 0, since xlogy(0, y) = 0 for every y. (∂/∂x = log y is −∞ at y = 0: a genuine limit.)
+const xlogyP = binaryPrimitive('xlogy', (_x, y) => log(y), (x, y) => mulStrong(x, reciprocal(y)));
+
+/**
+ * log(eᵃ + eᵇ) elementwise, broadcasting, without overflow (NumPy's logaddexp). Both −∞ give −∞
+ * with a zero gradient; both +∞ give +∞ with the cotangent split equally.
+ * @example ad.logaddexp(ad.tensor([0, 1000]), ad.tensor([0, 1000])) // [log 2, 1000 + log 2]
+ */
+export function logaddexp(a: TensorLike, b: TensorLike): Tensor { return callBinary(logaddexpP, a, b); }
+
+/**
+ * log σ(x) = −softplus(−x), without overflow or cancellation (logSigmoid(−1000) = −1000,
+ * logSigmoid(40) = −4.248354255291589e-18). Its derivative σ(−x) is exact too.
+ * @example ad.logSigmoid(0) // −log 2
+ */
+export function logSigmoid(x: TensorLike): Tensor {
+  return neg(softplus(neg(asTensor(x, 'logSigmoid'))));
+}
+
+/**
+ * x · log y, broadcasting, and 0 wherever x = 0 — even at y = 0 — unless y is NaN (SciPy's xlogy).
+ * The gradient keeps that: ∂/∂y = x/y is 0 where x = 0 (a strong zero); ∂/∂x = log y.
+ * @example ad.xlogy(ad.tensor([0, 2]), ad.tensor([0, Math.E])) // [0, 2]
+ */
+export function xlogy(x: TensorLike, y: TensorLike): Tensor { return callBinary(xlogyP, x, y); }
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `ad.logaddexp(x, other)`. @example ad.tensor([0]).logaddexp(0) // [log 2] */ logaddexp(other: TensorLike): Tensor;
+    /** `ad.logSigmoid(x)`. @example ad.tensor([0]).logSigmoid() // [−log 2] */ logSigmoid(): Tensor;
+  }
+}
+
+registerTensorMethods({ logaddexp, logSigmoid });

@@ -1,0 +1,76 @@
+/**
+ * @file Moments over axes — variance and std with NumPy's conventions (ddof 0 by default, axis
+ * and keepdims as `sum`) — composed of differentiable ops, two-pass for accuracy.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { normalizeAxes, sizeOf } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { div, sub } from './binary.js';
+import { sqrt, square } from './unary.js';
+import { mean, sum, type Axis } from './reduce.js';
+import { registerTensorMethods } from './methods.js';
+
+/** Options of `variance` and `std`. */
+export interface MomentOptions {
+  /** Delta degrees of freedom: the sum of squares is divided by N − ddof (default 0, NumPy's; 1 for the unbiased estimate). */
+  readonly ddof?: number;
+  /** Keep the reduced axes as length 1 (default false). */
+  readonly keepdims?: boolean;
+}
+
+function checkOptions(op: string, options: MomentOptions): { ddof: number; keepdims: boolean } {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError(`${op}: options must be an object like { ddof: 1, keepdims: true }, got ${String(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'ddof' && key !== 'keepdims') {
+      throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are ddof and keepdims.`);
+    }
+  }
+  const { ddof = 0, keepdims = false } = options;
+  if (typeof ddof !== 'number' || !Number.isFinite(ddof)) {
+    throw new InvalidArgumentError(`${op}: ddof must be a finite number (0 for the population variance, 1 for the sample variance), got ${String(ddof)}.`);
+  }
+  if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`${op}: keepdims must be true or false, got ${String(keepdims)}.`);
+  return { ddof, keepdims };
+}
+
+/**
+ * Σ (x − mean)² / (N − ddof) over `axis` (all axes by default), N the number of entries reduced.
+ * Two passes: the mean first, then the squared deviations, so a large common offset does not
+ * cancel the result (variance([1e9 + 1, 1e9 + 2, 1e9 + 3]) = 2/3). As NumPy, N − ddof ≤ 0 divides
+ * by max(N − ddof, 0): +∞, or NaN for a zero sum. The gradient is 2(x − mean)/(N − ddof).
+ * @example ad.variance(ad.tensor([[1, 2], [3, 5]]), 1) // [0.25, 1]
+ * @example ad.variance(ad.tensor([1, 2, 3, 4]), undefined, { ddof: 1 }) // 5/3
+ */
+export function variance(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
+  const t = asTensor(x, 'variance');
+  const { ddof, keepdims } = checkOptions('variance', options);
+  const axes = normalizeAxes(axis, t.ndim, 'variance');
+  const count = sizeOf(axes.map((a) => t.shape[a]!));
+  const deviations = sub(t, mean(t, axes, true));
+  return div(sum(square(deviations), axes, keepdims), Math.max(count - ddof, 0));
+}
+
+/**
+ * √variance(x, axis, options): NumPy's std. Where every entry is equal the gradient is 0 (the
+ * infinite derivative of √ at 0 meets exactly zero deviations: a strong zero), not NaN.
+ * @example ad.std(ad.tensor([2, 4, 4, 4, 5, 5, 7, 9])) // 2
+ */
+export function std(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
+  const t = asTensor(x, 'std');
+  checkOptions('std', options);
+  return sqrt(variance(t, axis, options));
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `ad.variance(x, axis, options)`. @example ad.tensor([1, 2, 3]).variance() // 2/3 */
+    variance(axis?: Axis, options?: MomentOptions): Tensor;
+    /** `ad.std(x, axis, options)`. @example ad.tensor([1, 3]).std() // 1 */
+    std(axis?: Axis, options?: MomentOptions): Tensor;
+  }
+}
+
+registerTensorMethods({ variance, std });

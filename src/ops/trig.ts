@@ -1,0 +1,90 @@
+/**
+ * @file Trigonometric and hyperbolic functions — tan, asin, acos, atan, atan2, sinh, cosh, asinh,
+ * acosh, atanh, hypot — each a kernel (tensor/kernels/special.ts, binaryMath.ts) and its
+ * derivative in adjoint's own ops, written so it neither cancels nor overflows.
+ */
+import { specialKernel, type SpecialKernel } from '../tensor/kernels/special.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { add, div, equal, mul, sub } from './binary.js';
+import { neg, reciprocal, sqrt, square } from './unary.js';
+import { where } from './select.js';
+import { registerTensorMethods } from './methods.js';
+import { binaryPrimitive, callBinary, callUnary, unaryPrimitive } from './pointwise.js';
+
+const trig = (name: SpecialKernel, saves: 'inputs' | 'output', derivative: (x: Tensor, y: Tensor) => Tensor) =>
+  unaryPrimitive<null>(name, saves, (x) => specialKernel(name, x), derivative);
+
+/** 1/√(1 − x²) as 1/√((1 − x)(1 + x)): no cancellation near ±1, +∞ at ±1. */
+const inverseSqrtOneMinusSquare = (x: Tensor) => reciprocal(sqrt(mul(sub(1, x), add(1, x))));
+
+const tanP = trig('tan', 'output', (_x, y) => add(1, square(y))); // tan' = 1 + tan²
+const asinP = trig('asin', 'inputs', (x) => inverseSqrtOneMinusSquare(x)); // asin' = 1/√(1 − x²)
+const acosP = trig('acos', 'inputs', (x) => neg(inverseSqrtOneMinusSquare(x))); // acos' = −asin'
+const atanP = trig('atan', 'inputs', (x) => reciprocal(add(1, square(x)))); // atan' = 1/(1 + x²)
+const sinhP = trig('sinh', 'inputs', (x) => cosh(x)); // sinh' = cosh
+const coshP = trig('cosh', 'inputs', (x) => sinh(x)); // cosh' = sinh
+// asinh' = 1/√(1 + x²) = 1/hypot(1, x), which does not overflow for |x| > 1e154.
+const asinhP = trig('asinh', 'inputs', (x) => reciprocal(hypot(1, x)));
+// acosh' = 1/√(x² − 1) = 1/(√(x − 1) √(x + 1)): exact factors near 1, no overflow; +∞ at 1.
+const acoshP = trig('acosh', 'inputs', (x) => reciprocal(mul(sqrt(sub(x, 1)), sqrt(add(x, 1)))));
+// atanh' = 1/(1 − x²) = 1/((1 − x)(1 + x)); +∞ at ±1.
+const atanhP = trig('atanh', 'inputs', (x) => reciprocal(mul(sub(1, x), add(1, x))));
+
+/** u/h², as (u/h)/h so that h² cannot overflow; 0 where h = 0 (the documented value at the origin). */
+const overSquare = (u: Tensor, h: Tensor) => where(equal(h, 0), 0, div(div(u, h), h));
+// ∂ atan2(y, x)/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²); both 0 at the origin, where atan2 jumps.
+const atan2P = binaryPrimitive('atan2', (y, x) => overSquare(x, hypot(y, x)), (y, x) => neg(overSquare(y, hypot(y, x))));
+// ∂ hypot(a, b)/∂a = a/hypot(a, b); 0 at the origin (a subgradient, as abs'(0) = 0).
+const hypotPartial = (u: Tensor, h: Tensor) => where(equal(h, 0), 0, div(u, h));
+const hypotP = binaryPrimitive('hypot', (a, _b, h) => hypotPartial(a, h), (_a, b, h) => hypotPartial(b, h));
+
+/** Tangent. @example ad.tan(ad.tensor([0, Math.PI / 4])) // [0, 0.9999999999999999] */
+export function tan(x: TensorLike): Tensor { return callUnary(tanP, x, null); }
+/** Arcsine on [−1, 1] (NaN outside); its derivative is +∞ at ±1. @example ad.asin(1) // π/2 */
+export function asin(x: TensorLike): Tensor { return callUnary(asinP, x, null); }
+/** Arccosine on [−1, 1] (NaN outside); its derivative is −∞ at ±1. @example ad.acos(0) // π/2 */
+export function acos(x: TensorLike): Tensor { return callUnary(acosP, x, null); }
+/** Arctangent. @example ad.atan(1) // π/4 */
+export function atan(x: TensorLike): Tensor { return callUnary(atanP, x, null); }
+/** Hyperbolic sine. @example ad.sinh(0) // 0 */
+export function sinh(x: TensorLike): Tensor { return callUnary(sinhP, x, null); }
+/** Hyperbolic cosine. @example ad.cosh(0) // 1 */
+export function cosh(x: TensorLike): Tensor { return callUnary(coshP, x, null); }
+/** Inverse hyperbolic sine, accurate near 0. @example ad.asinh(1e-20) // 1e-20 */
+export function asinh(x: TensorLike): Tensor { return callUnary(asinhP, x, null); }
+/** Inverse hyperbolic cosine on [1, ∞) (NaN below 1), accurate near 1. @example ad.acosh(1) // 0 */
+export function acosh(x: TensorLike): Tensor { return callUnary(acoshP, x, null); }
+/** Inverse hyperbolic tangent on [−1, 1]: ±∞ at ±1, NaN outside. @example ad.atanh(0.5) // 0.5493061443340548 */
+export function atanh(x: TensorLike): Tensor { return callUnary(atanhP, x, null); }
+
+/**
+ * The angle of the point (x, y) in (−π, π], broadcasting, with the signed zeros of C's atan2
+ * (atan2(0, −0) = π, atan2(−0, −0) = −π). Its gradient is 0 at the origin.
+ * @example ad.atan2(ad.tensor([1, -1]), -1) // [3π/4, −3π/4]
+ */
+export function atan2(y: TensorLike, x: TensorLike): Tensor { return callBinary(atan2P, y, x); }
+
+/**
+ * √(a² + b²) without overflow or underflow (hypot(1e200, 1e200) = 1.4142135623730952e200),
+ * broadcasting; hypot(±∞, NaN) = ∞. Its gradient at the origin is 0.
+ * @example ad.hypot(3, ad.tensor([4, 0])) // [5, 3]
+ */
+export function hypot(a: TensorLike, b: TensorLike): Tensor { return callBinary(hypotP, a, b); }
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `ad.tan(x)`. */ tan(): Tensor;
+    /** `ad.asin(x)`. */ asin(): Tensor;
+    /** `ad.acos(x)`. */ acos(): Tensor;
+    /** `ad.atan(x)`. */ atan(): Tensor;
+    /** `ad.sinh(x)`. */ sinh(): Tensor;
+    /** `ad.cosh(x)`. */ cosh(): Tensor;
+    /** `ad.asinh(x)`. */ asinh(): Tensor;
+    /** `ad.acosh(x)`. */ acosh(): Tensor;
+    /** `ad.atanh(x)`. */ atanh(): Tensor;
+    /** `ad.hypot(x, other)`. @example ad.tensor([3]).hypot(4) // [5] */ hypot(other: TensorLike): Tensor;
+  }
+}
+
+registerTensorMethods({ tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, hypot });
