@@ -87,6 +87,12 @@ export { SemiMarkovCRF } from './structured/semiMarkov.js';
 export type { SemiMarkovCRFOptions, Segment } from './structured/semiMarkov.js';
 export { DependencyCRF } from './structured/dependency.js';
 export type { DependencyCRFOptions } from './structured/dependency.js';
+export { Alignment } from './structured/alignment.js';
+export type { AlignmentOptions } from './structured/alignment.js';
+export { ctcLoss } from './structured/ctc.js';
+export type { CTCLossOptions } from './structured/ctc.js';
+export { HMM } from './structured/hmm.js';
+export type { HMMOptions } from './structured/hmm.js';
 
 export { cg, minres, gmres } from './implicit/linearSolve.js';
 export type { LinearSolveOptions, LinearSolveResult } from './implicit/linearSolve.js';

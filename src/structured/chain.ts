@@ -67,8 +67,12 @@ export function factoredChainSum(semiring: Semiring, p: FactoredPotentials, chec
   );
 }
 
-/** The forward recursion shared by both forms: `step(α, xs[t])` over the steps, masked past each sequence's end. */
-function runChain(
+/**
+ * The forward recursion shared by the chain-shaped models: α₀ = init [S, B, K]; α_{t+1} =
+ * `step(α_t, xs[t])` over the steps [n − 1, …] (kept unchanged past each sequence's end);
+ * result = ⊕_j α_last[j] ⊗ final[j], shape [B].
+ */
+export function runChain(
   semiring: Semiring, p: { init: Tensor; final: Tensor; lengths: readonly number[] }, steps: Tensor | null,
   step: (a: Tensor, x: Tensor) => Tensor, checkpoints: Checkpoints,
 ): Tensor {

@@ -102,18 +102,18 @@ export function sampleCount(count: unknown, op: string): number {
   return count;
 }
 
-/** The `lengths` of a batch of B sequences padded to n: B integers in 1 … n (default: all n). */
-export function lengthsOption(lengths: unknown, B: number, n: number, op: string): readonly number[] {
+/** The `lengths` (or another per-item size, `name`) of a batch of B sequences padded to n: B integers in 1 … n (default: all n). */
+export function lengthsOption(lengths: unknown, B: number, n: number, op: string, name = 'lengths'): readonly number[] {
   const want = `an array of ${B} integer${B === 1 ? '' : 's'} in 1 … ${n} (one length per sequence, at most the padded length)`;
   if (lengths === undefined) return new Array<number>(B).fill(n);
-  if (!Array.isArray(lengths)) throw new InvalidArgumentError(`${op}: lengths must be ${want}, got ${describe(lengths)}.`);
+  if (!Array.isArray(lengths)) throw new InvalidArgumentError(`${op}: ${name} must be ${want}, got ${describe(lengths)}.`);
   if (lengths.length !== B) {
-    throw new InvalidArgumentError(`${op}: lengths has ${lengths.length} entries for a batch of ${B} sequences; pass ${want}.`);
+    throw new InvalidArgumentError(`${op}: ${name} has ${lengths.length} entries for a batch of ${B} sequences; pass ${want}.`);
   }
   const b = lengths.findIndex((l) => !Number.isInteger(l) || l < 1 || l > n);
   if (b >= 0) {
     const l = lengths[b];
-    throw new InvalidArgumentError(`${op}: lengths[${b}] is ${typeof l === 'number' ? l : describe(l)}, not an integer in 1 … ${n}; pass ${want}.`);
+    throw new InvalidArgumentError(`${op}: ${name}[${b}] is ${typeof l === 'number' ? l : describe(l)}, not an integer in 1 … ${n}; pass ${want}.`);
   }
   return [...lengths] as number[];
 }

@@ -1,0 +1,196 @@
+/**
+ * @file Alignment: monotonic alignments of T frames to a sequence of S states (each frame in one
+ * state; from frame to frame stay, advance by one, or skip one where allowed), the lattice of CTC
+ * (Graves et al. 2006) and of forced alignment. Only the forward algorithm is written, against a
+ * semiring; occupation probabilities are its gradient.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { ones, tensor } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { add } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
+import { stopGradient, where } from '../ops/select.js';
+import { grad, vjp } from '../transforms/vjp.js';
+import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './semirings.js';
+import { runChain } from './chain.js';
+import { logProbabilityOf } from './logProbability.js';
+import { batchedScores, perItem, unbatch } from './batch.js';
+import { lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
+import { rowArgmax } from './tagModel.js';
+
+export interface AlignmentOptions {
+  /** scores[t, s]: frame t in state s, [T, S], or a padded batch [B, T, S]. */
+  scores: Tensor;
+  /** For a batch: each item's number of frames (1 … T); default T. */
+  lengths?: readonly number[];
+  /** For a batch: each item's number of states (1 … S); default S. */
+  states?: readonly number[];
+  /** skips[s]: a frame may move from state s − 2 straight to s (CTC: between different labels). One array, or one per item. Default none. */
+  skips?: readonly boolean[] | readonly (readonly boolean[])[];
+  /** The first frame may be in states 0 … initialStates − 1 (default 1; CTC: 2, a blank or the first label). */
+  initialStates?: number;
+  /** The last frame may be in the last finalStates states (default 1; CTC: 2, the last label or the blank after it). */
+  finalStates?: number;
+}
+
+/**
+ * A distribution over monotonic alignments a₀ … a_{T−1} of frames to states: a₀ < initialStates,
+ * a_{T−1} among the last finalStates states, and a_{t+1} − a_t ∈ {0, 1}, or 2 where skips[a_{t+1}];
+ * score(a) = Σ_t scores[t, a_t]. The forward algorithm (Rabiner 1989's α, on this lattice):
+ *   α₀[s] = scores[0, s] for s < initialStates;
+ *   α_{t+1}[s] = (α_t[s] ⊕ α_t[s − 1] ⊕ [skips[s]] α_t[s − 2]) ⊗ scores[t + 1, s];
+ *   result = ⊕ over the final states of α_{T−1}.
+ * Under the argmax semiring ties go to staying, then advancing by one, then skipping, and to the
+ * lowest final state.
+ * @example
+ * const a = new ad.Alignment({ scores: ad.random.normal([5, 3], 1) });   // 5 frames through 3 states in order
+ * a.marginals();          // [5, 3]: p(frame t is in state s)
+ * a.argmax().states;      // e.g. [0, 0, 1, 2, 2]
+ */
+export class Alignment {
+  readonly batched: boolean;
+  readonly scores: Tensor; // always [B, T, S]
+  readonly lengths: readonly number[];
+  readonly states: readonly number[];
+  private readonly skipScores: Tensor; // [B, S]: 0 where a skip into s is allowed, −∞ elsewhere
+  private readonly initial: Tensor; // [B, S]
+  private readonly final: Tensor; // [B, S]
+  private readonly skips: boolean[][];
+  private readonly initialStates: number;
+  private readonly finalStates: number;
+
+  constructor(options: AlignmentOptions) {
+    const op = 'Alignment';
+    optionsObject(options, op, 'new ad.Alignment({ scores /* [T, S] */ })');
+    const given = batchedScores(options.scores, 2, op, 'scores', '[T, S]');
+    this.batched = given.batched;
+    this.scores = given.scores;
+    const [B, T, S] = this.scores.shape as [number, number, number];
+    if (T < 1 || S < 1) throw wrongShape(op, 'scores', '[T, S] with T ≥ 1 frames and S ≥ 1 states', options.scores as Tensor);
+    this.lengths = lengthsOption(options.lengths, B, T, op);
+    this.states = lengthsOption(options.states, B, S, op, 'states');
+    this.initialStates = count(options.initialStates, 'initialStates', op);
+    this.finalStates = count(options.finalStates, 'finalStates', op);
+    this.skips = skipsOption(options.skips, B, S, op);
+    const mask = (f: (s: number, b: number) => boolean) =>
+      tensor(Array.from({ length: B * S }, (_, k) => (f(k % S, Math.floor(k / S)) ? 0 : -Infinity)), [B, S]);
+    this.skipScores = mask((s, b) => this.skips[b]![s]!);
+    this.initial = mask((s, b) => s < Math.min(this.initialStates, this.states[b]!));
+    this.final = mask((s, b) => s < this.states[b]! && s >= this.states[b]! - this.finalStates);
+  }
+
+  private sumOf(semiring: Semiring, scores: Tensor): Tensor {
+    const [B, T, S] = scores.shape as [number, number, number];
+    const R = semiring.size;
+    const skip = semiring.convert(this.skipScores);
+    // α shifted right by k states along the last axis, the semiring's zero coming in.
+    const shifted = (a: Tensor, k: number) => k >= S ? semiringZero(semiring, [B, S])
+      : concat([semiringZero(semiring, [B, k]), slice(a, [0, 0, 0], [R, B, S - k])], 2);
+    const init = add(reshape(slice(scores, [0, 0, 0], [B, 1, S]), [B, S]), this.initial);
+    const steps = T > 1 ? transpose(semiring.convert(slice(scores, [0, 1, 0], [B, T - 1, S])), [2, 0, 1, 3]) : null; // [T − 1, R, B, S]
+    const step = (a: Tensor, e: Tensor) =>
+      semiring.times(semiring.sum(stack([a, shifted(a, 1), semiring.times(shifted(a, 2), skip)], 1), 0), e);
+    return runChain(semiring, { init, final: this.final, lengths: this.lengths }, steps, step, 'all');
+  }
+
+  /** The semiring sum over alignments: log Z (log), best score (max), entropy (entropy), Z (real). */
+  sum(semiring: Semiring): Tensor {
+    return unbatch(this.sumOf(semiringArg(semiring, 'Alignment.sum'), this.scores), this.batched);
+  }
+
+  logPartition(): Tensor {
+    return this.sum(log);
+  }
+
+  entropy(): Tensor {
+    return this.sum(entropy);
+  }
+
+  /** p(frame t is in state s) = ∂ log Z / ∂ scores[t, s]; 0 past an item's frames or states. Differentiable again. */
+  marginals(): Tensor {
+    return unbatch(grad((x: Tensor) => sum(this.sumOf(log, x)))(this.scores) as Tensor, this.batched);
+  }
+
+  /**
+   * The best alignment (one state per frame) and its score, read off the argmax semiring's
+   * gradient. When every alignment scores −∞ the states are those of the first alignment the
+   * lattice allows (traced with every score 0), or null when the lattice allows none (too few
+   * frames to reach the final states).
+   */
+  argmax(): { states: any; score: any } {
+    const [B, T, S] = this.scores.shape as [number, number, number];
+    const trace = (x: Tensor) => {
+      const [best, pullback] = vjp((y: Tensor) => this.sumOf(argmaxSemiring, y), x);
+      return { best: Array.from(stopGradient(best as Tensor).data), flow: stopGradient((pullback(ones([B])) as Tensor[])[0]!).data };
+    };
+    const scored = trace(this.scores);
+    const dead = scored.best.map((s) => s === -Infinity);
+    const structural = dead.some((d) => d) ? trace(where(tensor(dead.map(Number), [B, 1, 1]), 0, this.scores)) : scored;
+    const paths = this.lengths.map((len, b) => {
+      if (dead[b] && structural.best[b] === -Infinity) return null;
+      const flow = dead[b] ? structural.flow : scored.flow;
+      return Array.from({ length: len }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
+    });
+    return this.batched ? { states: paths, score: scored.best } : { states: paths[0]!, score: scored.best[0]! };
+  }
+
+  /** The score of an alignment (a state per frame; one array per item for a batch), differentiable. */
+  score(states: readonly number[] | readonly (readonly number[])[]): Tensor {
+    return this.scoreAs(states, 'Alignment.score');
+  }
+
+  /** log p(alignment) = score − log Z. */
+  logProbability(states: readonly number[] | readonly (readonly number[])[]): Tensor {
+    return logProbabilityOf(this.scoreAs(states, 'Alignment.logProbability'), this.logPartition());
+  }
+
+  private scoreAs(states: unknown, op: string): Tensor {
+    const [B, T, S] = this.scores.shape as [number, number, number];
+    const flat = reshape(this.scores, [B * T * S]);
+    const items = perItem<readonly number[]>(states, this.batched, B, op, 'alignment');
+    return unbatch(stack(items.map((path, b) => {
+      this.checkPath(path, b, op, this.batched ? `states[${b}]` : 'states');
+      return sum(take(flat, path.map((s, t) => (b * T + t) * S + s)));
+    }), 0), this.batched);
+  }
+
+  private checkPath(path: unknown, b: number, op: string, which: string): void {
+    const [T, S] = [this.lengths[b]!, this.states[b]!];
+    const want = `an array of ${T} states in 0 … ${S - 1}, one per frame, starting below ${this.initialStates}, ending in the last ${this.finalStates}, each step staying, advancing by 1, or by 2 where skips allow`;
+    const fail = (why: string): never => { throw new InvalidArgumentError(`${op}: ${which} ${why}; pass ${want}.`); };
+    if (!Array.isArray(path) || path.length !== T) fail(`is ${Array.isArray(path) ? `${path.length} states long` : describe(path)}`);
+    const p = path as number[];
+    p.forEach((s, t) => {
+      if (!Number.isInteger(s) || s < 0 || s >= S) fail(`has state ${describe(s)} at frame ${t}`);
+      const d = t === 0 ? 0 : s - p[t - 1]!;
+      if (d < 0 || d > 2 || (d === 2 && !this.skips[b]![s])) fail(`moves from state ${p[t - 1]} to ${s} at frame ${t}`);
+    });
+    if (p[0]! >= this.initialStates) fail(`starts in state ${p[0]}`);
+    if (p[T - 1]! < S - this.finalStates) fail(`ends in state ${p[T - 1]}`);
+  }
+}
+
+function count(value: unknown, name: string, op: string): number {
+  if (value === undefined) return 1;
+  if (!Number.isInteger(value) || (value as number) < 1) throw new InvalidArgumentError(`${op}: ${name} must be an integer ≥ 1, got ${describe(value)}; pass e.g. ${name}: 2.`);
+  return value as number;
+}
+
+/** skips as one boolean array of S per batch item. */
+function skipsOption(skips: unknown, B: number, S: number, op: string): boolean[][] {
+  if (skips === undefined) return Array.from({ length: B }, () => new Array<boolean>(S).fill(false));
+  const row = (r: unknown, which: string): boolean[] => {
+    if (!Array.isArray(r) || r.length !== S || r.some((x) => typeof x !== 'boolean')) {
+      throw new InvalidArgumentError(`${op}: ${which} must be an array of ${S} booleans (one per state), got ${describe(r)}.`);
+    }
+    return r as boolean[];
+  };
+  if (Array.isArray(skips) && Array.isArray(skips[0])) {
+    if (skips.length !== B) throw new InvalidArgumentError(`${op}: skips has ${skips.length} rows for a batch of ${B}; pass one array of ${S} booleans, or one per item.`);
+    return skips.map((r, b) => row(r, `skips[${b}]`));
+  }
+  const shared = row(skips, 'skips');
+  return Array.from({ length: B }, () => shared);
+}

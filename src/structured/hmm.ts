@@ -1,0 +1,149 @@
+/**
+ * @file HMM (Rabiner 1989): a hidden Markov model with discrete observations, in log space. Given
+ * the observations, the hidden states form a linear-chain CRF, so the forward algorithm is the
+ * chain's, posteriors are gradients, Viterbi is the argmax semiring, and the E-step of EM is the
+ * gradient of the log-likelihood with respect to the log-parameters (the expected counts).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { describe } from '../tensor/describe.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { equal, sub } from '../ops/binary.js';
+import { log as logOf } from '../ops/unary.js';
+import { logsumexp, sum } from '../ops/reduce.js';
+import { reshape, take, transpose } from '../ops/shape.js';
+import { stopGradient, where } from '../ops/select.js';
+import { grad } from '../transforms/vjp.js';
+import { LinearChainCRF } from './linearChain.js';
+import { optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
+
+export interface HMMOptions {
+  /** log p(z₀ = k): [K]. */
+  initial: Tensor;
+  /** transition[i, j] = log p(z_{t+1} = j | z_t = i): [K, K]. */
+  transition: Tensor;
+  /** emission[k, v] = log p(x_t = v | z_t = k): [K, V]. */
+  emission: Tensor;
+}
+
+type Observations = readonly number[] | readonly (readonly number[])[];
+
+/**
+ * A hidden Markov model with K states and V observation symbols, parameters as log-probabilities
+ * (normalised: use `ad.logSoftmax` of free parameters to learn them by gradient). Observations are
+ * an array of symbols, or an array of such arrays (a batch of sequences of any lengths): results
+ * then gain a leading batch axis.
+ * @example
+ * const hmm = new ad.HMM({
+ *   initial: ad.log(ad.tensor([0.6, 0.4])),
+ *   transition: ad.log(ad.tensor([[0.7, 0.3], [0.4, 0.6]])),
+ *   emission: ad.log(ad.tensor([[0.5, 0.4, 0.1], [0.1, 0.3, 0.6]])),
+ * });
+ * hmm.logLikelihood([0, 1, 2]);           // log p(x), the forward algorithm
+ * hmm.posterior([0, 1, 2]).marginals();   // p(z_t = k | x) and p(z_t, z_{t+1} | x)
+ * hmm.viterbi([0, 1, 2]).states;          // the most probable state sequence
+ * hmm.emStep([[0, 1, 2], [2, 2]]);        // one Baum–Welch step, from gradients
+ */
+export class HMM {
+  readonly initial: Tensor;
+  readonly transition: Tensor;
+  readonly emission: Tensor;
+
+  constructor(options: HMMOptions) {
+    const op = 'HMM';
+    optionsObject(options, op, 'new ad.HMM({ initial /* [K] */, transition /* [K, K] */, emission /* [K, V] */ })');
+    this.emission = scoresTensor(options.emission, op, 'emission', '[K, V]');
+    const [K, V] = this.emission.shape as [number, number];
+    if (this.emission.ndim !== 2 || K < 1 || V < 1) throw wrongShape(op, 'emission', '[K, V] with K ≥ 1 states and V ≥ 1 symbols', this.emission);
+    const why = ` for emission [${K}, ${V}] (K = ${K} states)`;
+    this.initial = scoresOfShape(options.initial, [K], op, 'initial', { hint: '[K]', why });
+    this.transition = scoresOfShape(options.transition, [K, K], op, 'transition', { hint: '[K, K]', why });
+    for (const name of ['initial', 'transition', 'emission'] as const) normalised(this[name], op, name);
+  }
+
+  /** The distribution of the hidden states given the observations, a LinearChainCRF (batched for a batch). */
+  posterior(observations: Observations): LinearChainCRF {
+    return this.chainOf(observations, 'HMM.posterior');
+  }
+
+  private chainOf(observations: Observations, op: string): LinearChainCRF {
+    const [K, V] = this.emission.shape as [number, number];
+    const { rows, batched } = checkObservations(observations, V, op);
+    const n = Math.max(...rows.map((r) => r.length));
+    const symbols = rows.flatMap((r) => Array.from({ length: n }, (_, t) => r[t] ?? 0));
+    const emissions = reshape(take(transpose(this.emission), symbols, 0), [rows.length, n, K]);
+    return new LinearChainCRF({
+      emissions: batched ? emissions : reshape(emissions, [n, K]),
+      transitions: this.transition, start: this.initial, lengths: batched ? rows.map((r) => r.length) : undefined,
+    });
+  }
+
+  /** log p(x) by the forward algorithm (one per sequence for a batch), differentiable in the parameters. */
+  logLikelihood(observations: Observations): Tensor {
+    return this.chainOf(observations, 'HMM.logLikelihood').logPartition();
+  }
+
+  /** The most probable state sequence (Viterbi, through the argmax semiring) and log p(x, z). */
+  viterbi(observations: Observations): { states: any; score: any } {
+    const { tags, score } = this.chainOf(observations, 'HMM.viterbi').argmax();
+    return { states: tags, score };
+  }
+
+  /** log p(x, z) of a state sequence (one per sequence for a batch). */
+  logJoint(states: readonly number[] | readonly (readonly number[])[], observations: Observations): Tensor {
+    return this.chainOf(observations, 'HMM.logJoint').score(states);
+  }
+
+  /**
+   * The E-step: expected counts summed over the sequences, as the gradient of Σ log p(x) with
+   * respect to the log-parameters (treated as free): `initial[k]` = E[z₀ = k], `transition[i, j]` =
+   * E[#(i → j)], `emission[k, v]` = E[#(state k emits v)].
+   */
+  expectedCounts(observations: Observations): { initial: Tensor; transition: Tensor; emission: Tensor } {
+    const total = (i: Tensor, t: Tensor, e: Tensor) => sum(new HMM({ initial: i, transition: t, emission: e }).logLikelihood(observations));
+    const [initial, transition, emission] = grad(total, [0, 1, 2])(this.initial, this.transition, this.emission) as Tensor[];
+    return { initial: initial!, transition: transition!, emission: emission! };
+  }
+
+  /**
+   * One EM (Baum–Welch) step: the M-step normalises the expected counts of `expectedCounts`
+   * (a row with no expected count keeps its old probabilities). The log-likelihood never decreases.
+   */
+  emStep(observations: Observations): HMM {
+    const counts = this.expectedCounts(observations);
+    const normalise = (c: Tensor, old: Tensor, axis: number) => {
+      const total = sum(c, axis, true);
+      return where(equal(total, 0), old, sub(logOf(c), logOf(total)));
+    };
+    return new HMM({
+      initial: normalise(counts.initial, this.initial, 0),
+      transition: normalise(counts.transition, this.transition, 1),
+      emission: normalise(counts.emission, this.emission, 1),
+    });
+  }
+}
+
+/** Each row (the last axis) of a log-probability tensor must sum to 1 within 1e-6. */
+function normalised(t: Tensor, op: string, name: string): void {
+  const totals = stopGradient(logsumexp(t, -1)).toFloat64Array();
+  const bad = totals.findIndex((z) => !(Math.abs(Math.expm1(z)) <= 1e-6));
+  if (bad >= 0) {
+    throw new InvalidArgumentError(
+      `${op}: ${name} must hold log-probabilities whose rows sum to 1 (in probability), but row ${bad} sums to ${Math.exp(totals[bad]!)}; pass ad.log(probabilities) or ad.logSoftmax(parameters, -1).`,
+    );
+  }
+}
+
+/** Observations as rows of integer symbols in 0 … V − 1 (each non-empty); batched when given an array of arrays. */
+function checkObservations(observations: unknown, V: number, op: string): { rows: number[][]; batched: boolean } {
+  const want = `an array of symbols in 0 … ${V - 1}, or an array of such arrays (a batch); each non-empty`;
+  if (!Array.isArray(observations) || observations.length === 0) throw new InvalidArgumentError(`${op}: observations must be ${want}, got ${describe(observations)}.`);
+  const batched = Array.isArray(observations[0]);
+  const rows = (batched ? observations : [observations]) as unknown[];
+  rows.forEach((r, b) => {
+    const which = batched ? `observations[${b}]` : 'observations';
+    if (!Array.isArray(r) || r.length === 0) throw new InvalidArgumentError(`${op}: ${which} is ${describe(r)}; pass ${want}.`);
+    const t = r.findIndex((x) => !Number.isInteger(x) || x < 0 || x >= V);
+    if (t >= 0) throw new InvalidArgumentError(`${op}: ${which}[${t}] is ${typeof r[t] === 'number' ? r[t] : describe(r[t])}, not a symbol in 0 … ${V - 1}; pass ${want}.`);
+  });
+  return { rows: rows as number[][], batched };
+}
