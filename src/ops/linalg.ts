@@ -60,7 +60,8 @@ const matmulP: Primitive<MatmulParams> = definePrimitive<MatmulParams>({
  * A batch of products. Where one operand is a shared matrix, the batch folds into the other's rows
  * or columns, making one large product (the gemm kernels' best case) instead of `size` small ones:
  *   A_b·op(B) for all b = reshape([A_0; …; A_{s−1}] · op(B));
- *   op(A)·B_b for all b = op(A)·[B_0 … B_{s−1}], columns side by side;
+ *   op(A)·B_b for all b = op(A)·[B_0 … B_{s−1}], columns side by side (for vectors B_b:
+ *     the rows of [B_0ᵀ; …]·op(A)ᵀ, which needs no transposed copies);
  *   op(A)·B_bᵀ for all b = ([B_0; …] · op(A)ᵀ)ᵀ per example.
  * Otherwise the batch is one more batch axis of the batched product (broadcast where shared).
  */
@@ -71,6 +72,11 @@ function matmulBatch([a, b]: [Tensor, Tensor], [ba, bb]: readonly boolean[], p: 
     return reshape(out, [size, m, out.shape[1]!]);
   }
   if (!ba && bb && a.ndim === 2 && b.ndim === 3) {
+    if (!p.transB && b.shape[2] === 1) {
+      // Matrix–vector products: the vectors as rows, [b_0ᵀ; …] · op(A)ᵀ, with no transposed copies.
+      const out = mm(reshape(b, [size, b.shape[1]!]), a, false, !p.transA); // [size, m]
+      return reshape(out, [size, out.shape[1]!, 1]);
+    }
     if (!p.transB) {
       const [k, n] = [b.shape[1]!, b.shape[2]!];
       const out = mm(a, reshape(transpose(b, [1, 0, 2]), [k, size * n]), p.transA, false); // [m, size·n]
