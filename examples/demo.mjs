@@ -1,7 +1,11 @@
 // The tour of adjoint that `npm run demo` runs: a gradient, a Hessian-vector product, a gradient check, a model fit.
 import * as ad from 'adjoint';
 
-const section = (title) => console.log(`\n\u001b[1m${title}\u001b[0m`);
+// Bold headings only on a terminal, and never with NO_COLOR set (https://no-color.org): no escape
+// codes go into pipes, files or CI logs. Progress lines below are redrawn in place only on a terminal.
+const tty = Boolean(process.stdout.isTTY);
+const bold = tty && !process.env.NO_COLOR;
+const section = (title) => console.log(bold ? `\n\u001b[1m${title}\u001b[0m` : `\n${title}`);
 
 section('1. A gradient');
 const f = (x) => ad.sum(ad.mul(ad.sin(x), x)); // f(x) = Σ x sin x
@@ -58,7 +62,6 @@ const step = ad.valueAndGrad(loss);
 const opt = ad.optimizers.adam({ lr: 0.03 });
 let state = opt.init(params);
 const steps = 600;
-const tty = Boolean(process.stdout.isTTY);
 const started = performance.now();
 for (let t = 1; t <= steps; t++) {
   const [value, g] = step(params);

@@ -12,6 +12,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { AnomalyError } from './errors.js';
+import { userFrames } from './libraryFrames.js';
 import { valueReads } from './valueReads.js';
 
 /** What `detectAnomalies` checks. */
@@ -39,26 +40,17 @@ export const anomaly = {
 interface Origin { readonly op: string; readonly site: string; readonly value: number; readonly index: number }
 const origins = new WeakMap<Tensor, Origin>();
 
-// This file's URL locates the library (src/ or dist/), so its own frames can be skipped.
-const libraryRoot = (() => {
-  const url = import.meta.url;
-  const cut = url.lastIndexOf('/core/');
-  return cut >= 0 ? url.slice(0, cut + 1) : url;
-})();
-const libraryPath = libraryRoot.replace(/^file:\/\//, '');
-
-/** The first stack frames outside adjoint: where the user's code called the op. */
+/**
+ * The first stack frames outside adjoint: where the user's code called the op. Library frames are
+ * told apart by position, not by URL or name, so this works in bundles and minified code too
+ * (see libraryFrames.ts).
+ */
 export function captureSite(): string {
   const limit = (Error as { stackTraceLimit?: number }).stackTraceLimit;
   (Error as { stackTraceLimit?: number }).stackTraceLimit = 60; // library frames come first
   const stack = new Error().stack ?? '';
   (Error as { stackTraceLimit?: number }).stackTraceLimit = limit;
-  const frames = stack
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim().replace(/^at /, ''))
-    .filter((l) => !l.includes(libraryRoot) && !l.includes(libraryPath) && !l.includes('node:internal'));
-  return frames.slice(0, 3).join('\n    ') || '(unknown location)';
+  return userFrames(stack).slice(0, 3).join('\n    ') || '(unknown location)';
 }
 
 /** The first flagged entry: NaN, or also ±Infinity unless `nanOnly`. */

@@ -36,18 +36,34 @@ export interface ScalarLoop {
 
 /** Compiled bodies by shape (period, codes, strides), shared across programs. */
 const compiled = new Map<string, LoopFn | null>();
-let codegenAvailable: boolean | null = null;
+/** Whether generated loops may be used (ad.config({ codegen })). */
+let codegenWanted = true;
+/** Whether `new Function` works here: null until first needed. */
+let codegenWorks: boolean | null = null;
 
-/** Whether `new Function` works here (it does not under a CSP without 'unsafe-eval'). */
-function canGenerate(): boolean {
-  if (codegenAvailable === null) {
+/**
+ * Whether loops are generated: turned on, and `new Function` works here (it does not under a CSP
+ * without 'unsafe-eval', where the first try is reported as a violation; tried once, when first
+ * needed). @internal
+ */
+export function codegenAvailable(): boolean {
+  if (!codegenWanted) return false;
+  if (codegenWorks === null) {
     try {
-      codegenAvailable = new Function('return 1')() === 1;
+      codegenWorks = new Function('return 1')() === 1;
     } catch {
-      codegenAvailable = false;
+      codegenWorks = false;
     }
   }
-  return codegenAvailable;
+  return codegenWorks;
+}
+
+/**
+ * Turns generated loops on or off for programs planned from now on (a program's first run plans
+ * it; the interpreter runs what is not generated, with the same results bit for bit). @internal
+ */
+export function useCodegen(on: boolean): void {
+  codegenWanted = on;
 }
 
 /**
@@ -113,7 +129,7 @@ type InputKind = { kind: 'hoist' } | { kind: 'same'; at: number } | { kind: 'pre
 export function compileLoop(
   code: Uint8Array, a: Int32Array, b: Int32Array, start: number, period: number, count: number, lastRead: Int32Array,
 ): ScalarLoop | null {
-  if (!canGenerate()) return null;
+  if (!codegenAvailable()) return null;
   const p = period, end = start + count * p;
   const bases: number[] = [start];
   const inputs: InputKind[] = [];

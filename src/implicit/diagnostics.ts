@@ -1,5 +1,6 @@
 /** @file How the solvers, argmin, root and reversibleMomentum report numerical trouble: an info object the caller passes in, one console warning per call site and kind, or a ConvergenceError on request. */
 import { AdjointError } from '../core/errors.js';
+import { userFrames } from '../core/libraryFrames.js';
 
 /** What the adjoint (or tangent) linear solve of a backward (or forward-mode) pass reported. */
 export interface LinearSolveInfo {
@@ -35,6 +36,10 @@ export interface ReportOptions {
 
 /** A solve or an iteration did not converge (or broke down), and the caller passed `{ throw: true }`. */
 export class ConvergenceError extends AdjointError {
+  static {
+    this.prototype.name = 'ConvergenceError'; // survives minification (see core/errors.ts)
+  }
+
   constructor(
     message: string,
     /** The op that reported it ('cg', 'argmin', …). */
@@ -53,22 +58,9 @@ export function resetAdjointInfo<T extends AdjointInfo>(into: Partial<T> | undef
   return info;
 }
 
-// The folder above this file's: frames inside it are the library's own.
-const libraryRoot = (() => {
-  const url = import.meta.url;
-  const cut = url.lastIndexOf('/implicit/');
-  return cut >= 0 ? url.slice(0, cut + 1) : url;
-})();
-const libraryPath = libraryRoot.replace(/^file:\/\//, '');
-
 /** The first stack frame of `origin` outside adjoint: the line of the user's code that made the call. */
 function callSite(origin: Error | null): string {
-  const frame = (origin?.stack ?? '')
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim().replace(/^at /, ''))
-    .find((l) => l !== '' && !l.includes(libraryRoot) && !l.includes(libraryPath) && !l.includes('node:internal'));
-  return frame ?? '(unknown location)';
+  return userFrames(origin?.stack ?? '')[0] ?? '(unknown location)';
 }
 
 /** Call sites whose warnings of a kind have been printed (per process). */

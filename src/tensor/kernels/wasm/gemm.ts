@@ -65,25 +65,33 @@ type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number
 
 const PAGE = 65536;
 let module: WebAssembly.Module | null = null;
-let enabled = true;
+/** Whether the kernel may be used (ad.config({ wasm })). */
+let wanted = true;
+/** Whether it compiled: null until first needed (compiling is what a strict CSP reports). */
+let available: boolean | null = null;
 let memory: WebAssembly.Memory | null = null;
 let view = new Float64Array(0);
 let kernel: Kernel | null = null;
 
 /**
- * Compiles the kernel once; null where WebAssembly or its SIMD is unavailable. The module is 684
- * bytes, under the 4 kB that browsers allow to compile synchronously on the main thread.
+ * Compiles the kernel once, when first needed; null where it is turned off, or where WebAssembly
+ * or its SIMD is unavailable. The module is 684 bytes, under the 4 kB that browsers allow to
+ * compile synchronously on the main thread. Under a Content-Security-Policy without
+ * 'wasm-unsafe-eval' the compilation fails (and the browser reports a violation), once: the
+ * JavaScript kernel is used from then on.
  */
 function compiled(): WebAssembly.Module | null {
-  if (module === null && enabled) {
+  if (!wanted) return null;
+  if (available === null) {
     try {
       const bytes = moduleBytes({ name: 'gemm', params: 7, locals: [[8, I32], [11, V128]], code: gemmCode() });
       module = new WebAssembly.Module(bytes);
+      available = true;
     } catch {
-      enabled = false; // no WebAssembly, no SIMD, or a host that refuses synchronous compilation
+      available = false; // no WebAssembly, no SIMD, or a host that refuses to compile it
     }
   }
-  return enabled ? module : null;
+  return available ? module : null;
 }
 
 /** A memory of at least `doubles` float64s (a fresh, larger one when needed; never grown). */
@@ -138,12 +146,16 @@ export function gemmBlockWasm(
   return true;
 }
 
-/** Turns the WebAssembly kernel on or off (tests run both; off where WebAssembly is unavailable). @internal */
+/**
+ * Turns the WebAssembly kernel on or off (tests run both; ad.config({ wasm: false }) keeps a site
+ * under a strict CSP free of violation reports). Turning it on again does not retry a compilation
+ * that failed. @internal
+ */
 export function useWasmKernels(on: boolean): void {
-  enabled = on;
+  wanted = on;
 }
 
-/** Whether the WebAssembly kernel is available and on. @internal */
+/** Whether the WebAssembly kernel is on and compiles here (compiling it if this is the first ask). @internal */
 export function wasmKernelsAvailable(): boolean {
   return compiled() !== null;
 }

@@ -1,0 +1,163 @@
+/**
+ * @file adjoint in a real browser: Debian's chromium (driven by playwright-core, never a
+ * downloaded browser) loads the package as `<script type="module">` from a CDN-style path and runs
+ * grad, hvp, jit (generated loops and the interpreter), the WebAssembly and JavaScript matmul, a
+ * CRF and argmin under three Content-Security-Policies; every number must equal Node's, and any
+ * console error fails the test. Without chromium the tests are skipped, and say why.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import * as ad from 'adjoint';
+import { buildPackage, repoRoot } from '../packaging/buildPackage.js';
+import { chromiumArgs, chromiumMissing, chromiumPath } from './chromium.mjs';
+import { workload } from './workload.mjs';
+
+interface Results {
+  values: Record<string, number[]>;
+  backends: Record<string, { wasm?: boolean; codegen?: boolean; loops?: number }>;
+  ms: Record<string, number>;
+  backendInfo: { wasm: boolean; codegen: boolean };
+  error?: string;
+}
+
+const missing = chromiumMissing();
+if (missing !== null) console.warn(`browser tests skipped: ${missing}`);
+
+const both = { codegen: [true, false], wasm: [true, false] };
+const reference = workload(ad, both) as Results;
+
+let project = '';
+let server: Server | null = null;
+let origin = '';
+let browser: Browser | null = null;
+const timings: string[] = [];
+
+const types: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.ts': 'text/plain' };
+
+beforeAll(async () => {
+  if (missing !== null) return;
+  const { project: dir, pkg } = buildPackage('adjoint-browser-');
+  project = dir;
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const send = (status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': type, ...headers });
+      res.end(body);
+    };
+    if (url.pathname === '/page.html') {
+      const csp = url.searchParams.get('csp');
+      const html = `<!doctype html><meta charset="utf-8"><title>adjoint</title><link rel="icon" href="data:,"><script type="module" src="/page.mjs${url.search}"></script>`;
+      return send(200, 'text/html', html, csp ? { 'content-security-policy': csp } : {});
+    }
+    if (url.pathname === '/page.mjs' || url.pathname === '/workload.mjs') {
+      return send(200, 'text/javascript', readFileSync(join(repoRoot, 'test/browser', url.pathname)));
+    }
+    const prefix = '/npm/adjoint@0.1.0/';
+    const file = normalize(join(pkg, url.pathname.slice(prefix.length)));
+    if (url.pathname.startsWith(prefix) && file.startsWith(pkg) && existsSync(file) && statSync(file).isFile()) {
+      return send(200, types[extname(file)] ?? 'application/octet-stream', readFileSync(file));
+    }
+    send(404, 'text/plain', 'not found');
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  if (project !== '') rmSync(project, { recursive: true, force: true });
+  if (timings.length > 0) console.log(`browser timings (ms):\n  ${timings.join('\n  ')}`);
+});
+
+/** Loads the page under `csp` with `config` applied first; returns its results and console errors. */
+async function visit(csp: string | null, config: object, variants: object) {
+  const context = await browser!.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  page.on('pageerror', (e) => void errors.push(`page error: ${e.message}`));
+  const query = new URLSearchParams({ config: JSON.stringify(config), variants: JSON.stringify(variants), ...(csp ? { csp } : {}) });
+  const started = Date.now();
+  await page.goto(`${origin}/page.html?${query}`);
+  await page.waitForFunction(() => (window as { __results?: unknown }).__results !== undefined, undefined, { timeout: 60_000 });
+  await page.waitForTimeout(100); // CSP reports are queued as events
+  const results = (await page.evaluate(() => (window as { __results?: unknown }).__results)) as Results;
+  const violations = (await page.evaluate(() => (window as { __violations?: string[] }).__violations)) as string[];
+  await context.close();
+  return { results, errors, violations, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Every number the browser computed equals Node's (the matmul kernels' sums may round differently). */
+function expectValues(results: Results): void {
+  expect(results.error).toBeUndefined();
+  for (const [name, values] of Object.entries(results.values)) {
+    const want = reference.values[name.replace(/Js$|Wasm$/, 'Js')] ?? reference.values[name]!;
+    expect(values.length, name).toBe(want.length);
+    values.forEach((v, i) => expect(Math.abs(v - want[i]!), `${name}[${i}]`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want[i]!))));
+  }
+}
+
+const SELF = "script-src 'self'";
+
+describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPath : `skipped: ${missing}`})`, () => {
+  it('Node agrees with itself across backends (the reference is sound)', () => {
+    expect(reference.backends.jitGenerated).toEqual({ codegen: true, loops: expect.any(Number) });
+    expect(reference.backends.jitGenerated!.loops).toBeGreaterThan(0);
+    expect(reference.backends.jitInterpreted).toEqual({ codegen: false, loops: 0 });
+    expect(reference.values.jitGenerated).toEqual(reference.values.jitInterpreted);
+    expect(reference.backends.matmulWasm).toEqual({ wasm: true });
+    reference.values.matmulWasm!.forEach((v, i) => expect(v).toBeCloseTo(reference.values.matmulJs![i]!, 12));
+    expect(reference.values.argminHypergradient![0]).toBeCloseTo(-31 / 225, 10);
+  });
+
+  it('no CSP: WebAssembly and generated code, both checked against their fallbacks', async () => {
+    const { results, errors, violations, seconds } = await visit(null, {}, both);
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    expectValues(results);
+    expect(results.backends).toEqual({
+      jitGenerated: { codegen: true, loops: reference.backends.jitGenerated!.loops },
+      jitInterpreted: { codegen: false, loops: 0 },
+      matmulWasm: { wasm: true },
+      matmulJs: { wasm: false },
+    });
+    expect(results.backendInfo).toEqual({ wasm: true, codegen: true });
+    timings.push(`no CSP: page ${seconds.toFixed(2)} s; ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  });
+
+  it(`${SELF} with ad.config({ wasm: false, codegen: false }): no violation reported`, async () => {
+    const { results, errors, violations } = await visit(SELF, { wasm: false, codegen: false }, { codegen: [false], wasm: [false] });
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    expectValues(results);
+    expect(results.backendInfo).toEqual({ wasm: false, codegen: false });
+    timings.push(`${SELF}, both off: ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  });
+
+  it(`${SELF} without ad.config: both fall back with the right numbers; the browser reports the attempts as violations`, async () => {
+    const { results, errors, violations } = await visit(SELF, {}, { codegen: [true], wasm: [true] });
+    expectValues(results);
+    expect(results.backends.jitGenerated).toEqual({ codegen: false, loops: 0 });
+    expect(results.backends.matmulWasm).toEqual({ wasm: false });
+    expect(results.backendInfo).toEqual({ wasm: false, codegen: false });
+    // One report per backend tried (the WebAssembly compile and `new Function`), then no more attempts.
+    expect(violations).toEqual(['script-src', 'script-src']);
+    for (const e of errors) expect(e).toMatch(/Content Security Policy/);
+  });
+
+  it(`${SELF} 'wasm-unsafe-eval' with ad.config({ codegen: false }): WebAssembly runs, no violation`, async () => {
+    const { results, errors, violations } = await visit(`${SELF} 'wasm-unsafe-eval'`, { codegen: false }, { codegen: [false], wasm: [true, false] });
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    expectValues(results);
+    expect(results.backends.matmulWasm).toEqual({ wasm: true });
+    expect(results.backendInfo).toEqual({ wasm: true, codegen: false });
+    timings.push(`${SELF} 'wasm-unsafe-eval', codegen off: ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * @file adjoint loads everywhere users put it: ESM import and require() on Node, a `.cts` file
+ * type-checked against the package, and bundles by esbuild, Rollup and webpack in ESM, IIFE and
+ * CommonJS formats, minified and not — each built from the package as `npm pack` would publish it
+ * and run; minified bundles keep the error names and anomaly mode's site in the user's code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { runInNewContext } from 'node:vm';
+import { build } from 'esbuild';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import webpack from 'webpack';
+import { buildPackage, repoRoot } from './buildPackage.js';
+
+let project = '';
+let files: string[] = [];
+
+beforeAll(() => {
+  ({ project, files } = buildPackage());
+  for (const f of ['main.mjs', 'require.cjs', 'typed.cts']) copyFileSync(join(repoRoot, 'test/packaging/app', f), join(project, f));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'commonjs' }));
+}, 120_000);
+
+afterAll(() => {
+  if (project !== '') rmSync(project, { recursive: true, force: true });
+});
+
+interface Report {
+  grad: number[];
+  hvp: number[];
+  shapeError: { name: string; adjoint: boolean; shape: boolean };
+  convergenceError: { name: string; adjoint: boolean };
+  anomaly: { name: string; op: string; site: string };
+  backend: { wasm: boolean; codegen: boolean };
+}
+
+const node = (file: string) => execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+/** Runs a bundle: ESM and CommonJS as files in a Node process, IIFE as a plain script in a fresh vm context. */
+function run(file: string, format: 'esm' | 'iife' | 'cjs'): Report {
+  if (format === 'iife') {
+    const lines: string[] = [];
+    runInNewContext(readFileSync(file, 'utf8'), { console: { log: (s: string) => lines.push(s), warn: () => {} } }, { filename: file });
+    return JSON.parse(lines.join('\n')) as Report;
+  }
+  return JSON.parse(node(file)) as Report;
+}
+
+/** What main.mjs must report, bundled or not; `file` is the bundle (the site must point into its user code). */
+function expectReport(r: Report, file: string | null, minified: boolean): void {
+  expect(r.grad).toEqual([0, 1.3817732906760363, 0.0770037537313969]);
+  expect(r.hvp).toEqual([6, 0]);
+  expect(r.shapeError).toEqual({ name: 'ShapeError', adjoint: true, shape: true });
+  expect(r.convergenceError).toEqual({ name: 'ConvergenceError', adjoint: true });
+  expect(r.anomaly.name).toBe('AnomalyError');
+  expect(r.anomaly.op).toBe('sqrt');
+  expect(r.backend).toEqual({ wasm: true, codegen: true });
+  const first = r.anomaly.site.split('\n')[0]!;
+  if (!minified) expect(first).toMatch(/^userModel \(/);
+  const m = /([^\s(]+):(\d+):(\d+)\)?$/.exec(first);
+  expect(m, `site "${r.anomaly.site}"`).not.toBeNull();
+  if (file === null) {
+    expect(m![1]).toMatch(/main\.mjs$/);
+    return;
+  }
+  // The site is in the bundle, after the library's code: in the user's module.
+  expect(m![1]!.replace(/^file:\/\//, '')).toBe(file);
+  const text = readFileSync(file, 'utf8');
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
+  const offset = lineStarts[Number(m![2]) - 1]! + Number(m![3]) - 1;
+  expect(offset).toBeGreaterThan(text.indexOf('USER-CODE-BEGIN'));
+}
+
+describe('Node', () => {
+  it('imports the ES module', () => {
+    expectReport(JSON.parse(node('main.mjs')) as Report, null, false);
+  });
+
+  it("require('adjoint') loads it from CommonJS, with the same classes", () => {
+    const out = execFileSync(process.execPath, ['require.cjs'], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(JSON.parse(out)).toEqual({ grad: [0, 1.3817732906760363, 0.0770037537313969], tensorClass: true, version: '0.1.0' });
+  });
+
+  it('a .cts file type-checks against the package (module nodenext)', () => {
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [], lib: ['es2022', 'dom'] },
+      files: ['typed.cts'],
+    }));
+    const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+    expect(() => execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+    // And the check is real: a wrong type in it is an error.
+    writeFileSync(join(project, 'bad.cts'), "import ad = require('adjoint');\nexport const n: number = ad.tensor([1]);\n");
+    writeFileSync(join(project, 'tsconfig.bad.json'), JSON.stringify({ extends: './tsconfig.json', files: ['bad.cts'] }));
+    let out = '';
+    try {
+      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.bad.json'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      out = (e as { stdout: string }).stdout;
+    }
+    expect(out).toMatch(/bad\.cts.*TS2322/);
+  });
+});
+
+const formats = ['esm', 'iife', 'cjs'] as const;
+const ext = (format: string) => (format === 'esm' ? 'mjs' : format === 'cjs' ? 'cjs' : 'js');
+
+describe('esbuild', () => {
+  for (const format of formats) {
+    for (const minify of [false, true]) {
+      it(`${format}${minify ? ', minified' : ''}`, async () => {
+        const outfile = join(project, `esbuild-${format}${minify ? '-min' : ''}.${ext(format)}`);
+        const result = await build({ entryPoints: [join(project, 'main.mjs')], bundle: true, format, minify, outfile, platform: 'neutral', logLevel: 'silent' });
+        expect(result.errors).toEqual([]);
+        expect(result.warnings.map((w) => w.text)).toEqual([]);
+        expectReport(run(outfile, format), outfile, minify);
+      });
+    }
+  }
+});
+
+describe('Rollup', () => {
+  for (const format of formats) {
+    it(format, async () => {
+      const warnings: string[] = [];
+      const bundle = await rollup({ input: join(project, 'main.mjs'), plugins: [nodeResolve()], onwarn: (w) => {
+        // The library's op modules import each other (rules written in the ops); ES module order handles it.
+        if (w.code !== 'CIRCULAR_DEPENDENCY') warnings.push(w.message);
+      } });
+      const file = join(project, `rollup-${format}.${ext(format)}`);
+      await bundle.write({ file, format, name: 'app' });
+      await bundle.close();
+      expect(warnings).toEqual([]);
+      expectReport(run(file, format), file, false);
+    });
+  }
+});
+
+describe('webpack (production: minified by terser)', () => {
+  for (const format of ['iife', 'cjs'] as const) {
+    it(format, async () => {
+      const filename = `webpack-${format}.${ext(format)}`;
+      const stats = await new Promise<webpack.Stats>((resolve, reject) => {
+        webpack({
+          mode: 'production',
+          context: project,
+          entry: './main.mjs',
+          target: format === 'cjs' ? 'node' : ['web', 'es2022'],
+          output: { path: project, filename, ...(format === 'cjs' ? { library: { type: 'commonjs2' } } : {}) },
+          performance: { hints: false },
+        }, (err, s) => (err ? reject(err) : resolve(s!)));
+      });
+      expect(stats.toJson({ all: false, errors: true, warnings: true })).toMatchObject({ errors: [], warnings: [] });
+      const file = join(project, filename);
+      expectReport(run(file, format), file, true);
+    });
+  }
+});
+
+describe('the published files', () => {
+  it("resolve the README's relative links, and hold LICENSE, CHANGELOG and the types", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:/.test(l));
+    expect(links.length).toBeGreaterThan(3);
+    for (const link of links) expect(files, `README link ${link}`).toContain(link.replace(/^\.\//, ''));
+    for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']) expect(files).toContain(f);
+    expect(existsSync(join(project, 'node_modules/adjoint/dist/index.d.ts'))).toBe(true);
+  });
+});
