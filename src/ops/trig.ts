@@ -66,7 +66,7 @@ export function atanh(x: TensorLike): Tensor { return callUnary(atanhP, x, null)
 export function atan2(y: TensorLike, x: TensorLike): Tensor { return callBinary(atan2P, y, x); }
 
 /**
- * √(a² + b²) without overflow or underflow (hypot(1e200, 1e200) = 1.4142135623730952e200),
+ * √(a² + b²) without overflow or underflow (hypot(1e200, 1e200) ≈ 1.414e200, not ∞),
  * broadcasting; hypot(±∞, NaN) = ∞. Its gradient at the origin is 0.
  * @example ad.hypot(3, ad.tensor([4, 0])) // [5, 3]
  */

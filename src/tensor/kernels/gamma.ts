@@ -110,6 +110,7 @@ function lgamma1p(y: number): number {
 /** log Γ(x) for x > 0. */
 function lgammaPositive(x: number): number {
   if (x < 0.5) return series(C1, x) - Math.log(x); // lgamma(x) = lgamma(1 + x) − log x
+  if (x === 1 || x === 2) return 0; // +0, as C99 (the series would give −0)
   if (x < 1.5) return series(C1, x - 1); // x − 1 and x − 2 are exact (Sterbenz)
   if (x <= 2.5) return series(C2, x - 2);
   if (x < 13) {
