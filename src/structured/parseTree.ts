@@ -56,10 +56,11 @@ export function treeParts(tree: ParseTree, n: number, N: number, op: string): Tr
  * argmax semiring's gradient with respect to the span scores, the indicator of one tree's spans.
  * Read top-down: the root is the label of span (0, n) with positive flow, and a node over (i, j)
  * has the split k and child labels B, C whose spans (i, k) and (k, j) both have positive flow
- * (spans of one tree nest or are disjoint, so exactly one such split and pair exists).
+ * (spans of one tree nest or are disjoint, so exactly one such split and pair exists). For a batch
+ * padded to `padded` words, sentence b's flow starts at `offset` (b · padded · (padded + 1) · N).
  */
-export function treeFromFlow(flow: Float64Array, n: number, N: number): ParseTree {
-  const f = (i: number, j: number, A: number) => flow[(i * (n + 1) + j) * N + A]!;
+export function treeFromFlow(flow: Float64Array, n: number, N: number, padded = n, offset = 0): ParseTree {
+  const f = (i: number, j: number, A: number) => flow[offset + (i * (padded + 1) + j) * N + A]!;
   const labelOf = (i: number, j: number) => {
     for (let A = 0; A < N; A++) if (f(i, j, A) > 0) return A;
     return -1;

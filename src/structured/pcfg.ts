@@ -1,25 +1,28 @@
 /** @file PCFG: log-partition, span and rule marginals, the best tree, entropy and tree scores, all from one inside algorithm. */
 import type { Tensor } from '../tensor/tensor.js';
-import { zeros } from '../tensor/create.js';
+import { ones, zeros } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { reshape, take } from '../ops/shape.js';
+import { reshape, stack, take } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
-import { grad, valueAndGrad } from '../transforms/vjp.js';
+import { grad, vjp } from '../transforms/vjp.js';
 import { inside, type GrammarScores } from './inside.js';
 import { treeFromFlow, treeParts, type ParseTree } from './parseTree.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
-import { optionsObject, scoresOfShape, scoresTensor, semiringArg, wrongShape } from './validate.js';
+import { batchedScores, perItem, unbatch } from './batch.js';
+import { lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
 export interface PCFGOptions {
-  /** terminals[i, A]: score of nonterminal A over word i, [n, N]. */
+  /** terminals[i, A]: score of nonterminal A over word i, [n, N], or a padded batch [B, n, N]. */
   terminals: Tensor;
   /** rules[A, B, C]: score of the binary rule A → B C, [N, N, N]. */
   rules: Tensor;
   /** root[A]: score of A at the top of the tree, [N] (default 0: any label may be the root). */
   root?: Tensor;
+  /** For a batch: each sentence's length in words (1 … n); default n for all. */
+  lengths?: readonly number[];
 }
 
 /**
@@ -29,7 +32,9 @@ export interface PCFGOptions {
  *          + Σ_{nodes A over children B, C} rules[A, B, C],   p(t) = exp(score(t) − log Z).
  * Only the inside algorithm is written (CKY, against a semiring); the outside pass is backprop:
  * marginals are ∂ log Z / ∂ scores, the best tree is ∂ best-score / ∂ scores, the entropy is the
- * entropy semiring. Scores of −Infinity forbid rules or labels and give exact zeros.
+ * entropy semiring. Scores of −Infinity forbid rules or labels and give exact zeros. Terminals
+ * [B, n, N] with `lengths` make a batch of sentences sharing the grammar: results gain a leading
+ * batch axis (trees and scores become arrays), expected rule counts are summed over the batch.
  * @example
  * const g = new ad.PCFG({ terminals: ad.random.normal([5, 3], 1), rules: ad.random.normal([3, 3, 3], 2) });
  * g.logPartition();            // log Z, differentiable with respect to terminals, rules and root
@@ -37,34 +42,37 @@ export interface PCFGOptions {
  * g.argmax().tree;             // { label, start: 0, end: 5, children: [left, right] }
  */
 export class PCFG {
-  readonly terminals: Tensor;
+  readonly batched: boolean;
+  readonly terminals: Tensor; // always [B, n, N]
   readonly rules: Tensor;
   readonly root: Tensor;
-  /** Sentence length n and nonterminal count N. */
+  readonly lengths: readonly number[];
+  /** Padded sentence length n and nonterminal count N. */
   readonly n: number;
   readonly N: number;
 
   constructor(options: PCFGOptions) {
     const op = 'PCFG';
     optionsObject(options, op, 'new ad.PCFG({ terminals /* [n, N] */, rules /* [N, N, N] */ })');
-    this.terminals = scoresTensor(options.terminals, op, 'terminals', '[n, N]');
-    if (this.terminals.ndim !== 2 || this.terminals.shape[0]! < 1 || this.terminals.shape[1]! < 1) {
-      throw wrongShape(op, 'terminals', '[n, N] with n ≥ 1 words and N ≥ 1 nonterminals', this.terminals);
-    }
-    [this.n, this.N] = this.terminals.shape as [number, number];
-    const N = this.N;
-    const why = ` for terminals ${formatShape(this.terminals.shape)} (N = ${N} nonterminals)`;
+    const given = batchedScores(options.terminals, 2, op, 'terminals', '[n, N]');
+    this.batched = given.batched;
+    this.terminals = given.scores;
+    const [B, n, N] = this.terminals.shape as [number, number, number];
+    if (n < 1 || N < 1) throw wrongShape(op, 'terminals', '[n, N] with n ≥ 1 words and N ≥ 1 nonterminals', options.terminals as Tensor);
+    [this.n, this.N] = [n, N];
+    const why = ` for terminals ${formatShape((options.terminals as Tensor).shape)} (N = ${N} nonterminals)`;
     this.rules = scoresOfShape(options.rules, [N, N, N], op, 'rules', { hint: '[N, N, N]', why });
     this.root = scoresOfShape(options.root, [N], op, 'root', { hint: '[N]', why, optional: true });
+    this.lengths = lengthsOption(options.lengths, B, n, op);
   }
 
   private scores(spans?: Tensor): GrammarScores {
     return { terminals: this.terminals, rules: this.rules, root: this.root, spans };
   }
 
-  /** The semiring sum over trees: log Z (log), best score (max), entropy (entropy), Z (real). A 0-d tensor. */
+  /** The semiring sum over trees: log Z (log), best score (max), entropy (entropy), Z (real); [B] for a batch. */
   sum(semiring: Semiring): Tensor {
-    return inside(semiringArg(semiring, 'PCFG.sum'), this.scores());
+    return unbatch(inside(semiringArg(semiring, 'PCFG.sum'), this.scores(), this.lengths), this.batched);
   }
 
   /** log Z, differentiable (the training loss is logPartition() − score(gold tree)). */
@@ -80,48 +88,56 @@ export class PCFG {
   /**
    * Marginals as gradients of log Z (the outside pass is backprop): `spans[i, j, A]` = p(the
    * tree has span (i, j), words i … j − 1, labelled A), found as ∂ log Z / ∂ (a zero score on that
-   * labelled span), 0 where j ≤ i; `rules[A, B, C]` = the expected number of uses of A → B C,
-   * ∂ log Z / ∂ rules. Width-one spans are the preterminals: spans[i, i + 1, A] = ∂ log Z /
-   * ∂ terminals[i, A]. Differentiable again.
+   * labelled span), 0 where j ≤ i or past the sentence; `rules[A, B, C]` = the expected number of
+   * uses of A → B C, ∂ log Z / ∂ rules (summed over a batch). Width-one spans are the
+   * preterminals: spans[i, i + 1, A] = ∂ log Z / ∂ terminals[i, A]. Differentiable again.
    */
   marginals(): { spans: Tensor; rules: Tensor } {
     const [spans, rules] = grad(
-      (s: Tensor, r: Tensor) => inside(log, { ...this.scores(s), rules: r }),
+      (s: Tensor, r: Tensor) => sum(inside(log, { ...this.scores(s), rules: r }, this.lengths)),
       [0, 1],
-    )(zeros([this.n, this.n + 1, this.N]), this.rules) as [Tensor, Tensor];
-    return { spans, rules };
+    )(zeros([this.terminals.shape[0]!, this.n, this.n + 1, this.N]), this.rules) as [Tensor, Tensor];
+    return { spans: unbatch(spans, this.batched), rules };
   }
 
   /**
-   * The highest-scoring tree and its score, read off the gradient of the argmax semiring's best
-   * score with respect to the span scores: the indicator of the labelled spans of exactly one best
-   * tree, so the tree is always valid and its score is the reported one. Ties go to the first
-   * alternative of the inside algorithm: the lowest root label, at each node the lowest (left,
-   * right) label pair in row-major order, and for that pair the leftmost split. When no tree has a
-   * finite score, the score is −Infinity and the tree is one of them (of score −Infinity).
+   * The highest-scoring tree and its score (arrays for a batch), read off the gradient of the
+   * argmax semiring's best score with respect to the span scores: the indicator of the labelled
+   * spans of exactly one best tree, so the tree is always valid and its score is the reported one.
+   * Ties go to the first alternative of the inside algorithm: the lowest root label, at each node
+   * the lowest (left, right) label pair in row-major order, and for that pair the leftmost split.
+   * When no tree has a finite score, the score is −Infinity and the tree is one of them.
    */
-  argmax(): { tree: ParseTree; score: number } {
+  argmax(): { tree: any; score: any } {
     const { n, N } = this;
-    const [best, flow] = valueAndGrad((s: Tensor) => inside(argmaxSemiring, this.scores(s)))(zeros([n, n + 1, N])) as [Tensor, Tensor];
-    return { tree: treeFromFlow(stopGradient(flow).toFloat64Array(), n, N), score: stopGradient(best).item() };
+    const B = this.terminals.shape[0]!;
+    const [best, pullback] = vjp((s: Tensor) => inside(argmaxSemiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]));
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).toFloat64Array();
+    const trees = this.lengths.map((len, b) => treeFromFlow(flow, len, N, n, b * n * (n + 1) * N));
+    const scores = Array.from(stopGradient(best as Tensor).toFloat64Array());
+    return this.batched ? { tree: trees, score: scores } : { tree: trees[0]!, score: scores[0]! };
   }
 
-  /** score(t): the sum of the tree's terminal, rule and root scores, differentiable. */
-  score(tree: ParseTree): Tensor {
+  /** score(t): the sum of the tree's terminal, rule and root scores (one tree per sentence for a batch), differentiable. */
+  score(tree: ParseTree | readonly ParseTree[]): Tensor {
     return this.scoreAs(tree, 'PCFG.score');
   }
 
   /** log p(t) = score(t) − log Z (−∞ for a forbidden tree, also when every tree is). */
-  logProbability(tree: ParseTree): Tensor {
+  logProbability(tree: ParseTree | readonly ParseTree[]): Tensor {
     return logProbabilityOf(this.scoreAs(tree, 'PCFG.logProbability'), this.logPartition());
   }
 
-  private scoreAs(tree: ParseTree, op: string): Tensor {
+  private scoreAs(tree: unknown, op: string): Tensor {
     const { n, N } = this;
-    const parts = treeParts(tree, n, N, op);
-    let s = add(sum(take(reshape(this.terminals, [n * N]), parts.terminals)), sum(take(this.root, [parts.root])));
-    if (parts.rules.length > 0) s = add(s, sum(take(reshape(this.rules, [N * N * N]), parts.rules)));
-    return s;
+    const B = this.terminals.shape[0]!;
+    const flat = reshape(this.terminals, [B * n * N]);
+    const items = perItem<ParseTree>(tree, this.batched, B, op, 'tree');
+    return unbatch(stack(items.map((t, b) => {
+      const parts = treeParts(t, this.lengths[b]!, N, op);
+      let s = add(sum(take(flat, parts.terminals.map((i) => b * n * N + i))), sum(take(this.root, [parts.root])));
+      if (parts.rules.length > 0) s = add(s, sum(take(reshape(this.rules, [N * N * N]), parts.rules)));
+      return s;
+    }), 0), this.batched);
   }
-
 }

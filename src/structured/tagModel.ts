@@ -1,10 +1,14 @@
-/** @file What every unbatched tagging model shares once it has a semiring sum and a score: log Z, entropy, marginals, Viterbi, log p. */
+/** @file What every tagging model shares once it has a semiring sum and a score: batches with lengths, log Z, entropy, marginals, Viterbi, log p. */
 import type { Tensor } from '../tensor/tensor.js';
+import { ones } from '../tensor/create.js';
+import { stack } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
-import { grad, valueAndGrad } from '../transforms/vjp.js';
+import { sum } from '../ops/reduce.js';
+import { grad, vjp } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
-import { semiringArg, tagSequence } from './validate.js';
+import { batchedScores, perItem, unbatch } from './batch.js';
+import { lengthsOption, semiringArg, tagSequence, wrongShape } from './validate.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
 export function rowArgmax(data: Float64Array, offset: number, K: number): number {
@@ -13,28 +17,41 @@ export function rowArgmax(data: Float64Array, offset: number, K: number): number
   return arg;
 }
 
+/** Emissions [n, K] or a padded batch [B, n, K], and the lengths of a batch (1 … n each). */
+export function tagEmissions(value: unknown, lengths: unknown, op: string): { batched: boolean; emissions: Tensor; lengths: readonly number[] } {
+  const { batched, scores } = batchedScores(value, 2, op, 'emissions', '[n, K]');
+  const [B, n, K] = scores.shape as [number, number, number];
+  if (n < 1 || K < 1) throw wrongShape(op, 'emissions', '[n, K] with n ≥ 1 positions and K ≥ 1 tags', value as Tensor);
+  return { batched, emissions: scores, lengths: lengthsOption(lengths, B, n, op) };
+}
+
 /**
- * A distribution over tag sequences of one sentence (emissions [n, K]) with one more tensor of
- * scores (`parameters`: transitions, context weights). Subclasses write the forward algorithm
- * once (`chainSum`, against a semiring) and `score`; the rest follows from semirings and gradients.
+ * A distribution over tag sequences (emissions [B, n, K], sequence b of length lengths[b]) with one
+ * more tensor of scores (`parameters`: transitions, context weights) shared by the batch.
+ * Subclasses write the forward algorithm once (`chainSum`, against a semiring, → [B]) and the
+ * score of one sequence; the rest follows from semirings and gradients. Results of a model made
+ * from [n, K] emissions have no batch axis.
  */
 export abstract class TagModel {
+  abstract readonly batched: boolean;
+  /** Always [B, n, K]. */
   abstract readonly emissions: Tensor;
+  abstract readonly lengths: readonly number[];
   protected abstract readonly parameters: Tensor;
   /** The class name, as error messages name the op (`HigherOrderCRF.score`). */
   protected abstract readonly op: string;
-  /** The semiring sum over tag sequences as a function of the scores, so it can be differentiated. */
+  /** The semiring sum over tag sequences, [B], as a function of the scores (so it can be differentiated). */
   protected abstract chainSum(semiring: Semiring, emissions: Tensor, parameters: Tensor): Tensor;
-  /** score(y) of a checked tag sequence, differentiable. */
-  protected abstract scoreOf(tags: readonly number[]): Tensor;
+  /** score(y) of the checked tag sequence of batch item b, differentiable. */
+  protected abstract scoreOf(tags: readonly number[], b: number): Tensor;
 
-  /** score(y), differentiable: `tags` are n integers in 0 … K − 1. */
-  score(tags: readonly number[]): Tensor {
-    return this.scoreOf(this.checkTags(tags, `${this.op}.score`));
+  /** score(y), differentiable: `tags` are lengths[b] integers in 0 … K − 1 (one array per sequence for a batch). */
+  score(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+    return this.scoreAs(tags, `${this.op}.score`);
   }
 
   sum(semiring: Semiring): Tensor {
-    return this.chainSum(semiringArg(semiring, `${this.op}.sum`), this.emissions, this.parameters);
+    return unbatch(this.chainSum(semiringArg(semiring, `${this.op}.sum`), this.emissions, this.parameters), this.batched);
   }
 
   logPartition(): Tensor {
@@ -46,29 +63,34 @@ export abstract class TagModel {
   }
 
   /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
-  logProbability(tags: readonly number[]): Tensor {
-    return logProbabilityOf(this.scoreOf(this.checkTags(tags, `${this.op}.logProbability`)), this.logPartition());
+  logProbability(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+    return logProbabilityOf(this.scoreAs(tags, `${this.op}.logProbability`), this.logPartition());
   }
 
-  private checkTags(tags: readonly number[], op: string): readonly number[] {
-    const [n, K] = this.emissions.shape as [number, number];
-    return tagSequence(tags, n, K, op);
+  private scoreAs(tags: unknown, op: string): Tensor {
+    const [B, , K] = this.emissions.shape as [number, number, number];
+    const items = perItem<readonly number[]>(tags, this.batched, B, op, 'tag sequence');
+    const scores = items.map((ys, b) => this.scoreOf(tagSequence(ys, this.lengths[b]!, K, op, this.batched ? `tags[${b}]` : 'tags'), b));
+    return unbatch(stack(scores, 0), this.batched);
   }
 
-  /** ∂ log Z / ∂ (emissions, parameters): the unary marginals and the expected parameter counts. */
+  /** ∂ Σ log Z / ∂ (emissions, parameters): the unary marginals and the expected parameter counts (summed over the batch). */
   protected logZGradients(): [Tensor, Tensor] {
-    return grad((e: Tensor, p: Tensor) => this.chainSum(log, e, p), [0, 1])(this.emissions, this.parameters) as [Tensor, Tensor];
+    const [unary, counts] = grad((e: Tensor, p: Tensor) => sum(this.chainSum(log, e, p)), [0, 1])(this.emissions, this.parameters) as [Tensor, Tensor];
+    return [unbatch(unary, this.batched), counts];
   }
 
   /**
-   * The Viterbi tags and their score, read off the argmax semiring's gradient with respect to the
-   * emissions: the indicator of one best sequence (one 1 per position), the first at every tie.
+   * The Viterbi tags and their score (arrays for a batch), read off the argmax semiring's gradient
+   * with respect to the emissions: the indicator of one best sequence (one 1 per position), the
+   * first at every tie.
    */
-  argmax(): { tags: number[]; score: number } {
-    const [best, flow] = valueAndGrad((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters))(this.emissions) as [Tensor, Tensor];
-    const g = stopGradient(flow).data;
-    const [n, K] = this.emissions.shape as [number, number];
-    const tags = Array.from({ length: n }, (_, t) => rowArgmax(g, t * K, K));
-    return { tags, score: stopGradient(best).item() };
+  argmax(): { tags: any; score: any } {
+    const [B, n, K] = this.emissions.shape as [number, number, number];
+    const [best, pullback] = vjp((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters), this.emissions);
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
+    const tags = this.lengths.map((len, b) => Array.from({ length: len }, (_, t) => rowArgmax(flow, (b * n + t) * K, K)));
+    const score = Array.from(stopGradient(best as Tensor).data);
+    return this.batched ? { tags, score } : { tags: tags[0]!, score: score[0]! };
   }
 }

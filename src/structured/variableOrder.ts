@@ -5,24 +5,27 @@
  * times the forward pass, because it is backprop.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { tensor } from '../tensor/create.js';
+import { tensor, zeros } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { concat, reshape, take, transpose } from '../ops/shape.js';
-import { scan, type Checkpoints } from '../transforms/scan.js';
+import { concat, reshape, slice, take, transpose } from '../ops/shape.js';
+import type { Checkpoints } from '../transforms/scan.js';
+import { runChain } from './chain.js';
 import type { Semiring } from './semirings.js';
-import { TagModel } from './tagModel.js';
-import { checkpointsOption, optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
+import { TagModel, tagEmissions } from './tagModel.js';
+import { checkpointsOption, optionsObject, scoresOfShape } from './validate.js';
 
 export interface VariableOrderCRFOptions {
-  /** Emission scores [n, K]. */
+  /** Emission scores [n, K], or a padded batch [B, n, K]. */
   emissions: Tensor;
   /** The contexts: tag strings (each an array of tags, length ≥ 1), all distinct. */
   contexts: ReadonlyArray<readonly number[]>;
   /** One score per context [C]: added each time the context ends at a position (as a suffix of the tags so far). */
   weights: Tensor;
+  /** For a batch: each sequence's length (1 … n); default n for all. */
+  lengths?: readonly number[];
   checkpoints?: Checkpoints;
 }
 
@@ -97,7 +100,9 @@ function checkContexts(contexts: unknown, K: number, op: string): number[][] {
  * crf.marginals().contexts; // expected number of occurrences of each context
  */
 export class VariableOrderCRF extends TagModel {
+  readonly batched: boolean;
   readonly emissions: Tensor;
+  readonly lengths: readonly number[];
   readonly weights: Tensor;
   readonly contexts: ReadonlyArray<readonly number[]>;
   readonly checkpoints: Checkpoints;
@@ -113,9 +118,8 @@ export class VariableOrderCRF extends TagModel {
     super();
     const op = 'VariableOrderCRF';
     optionsObject(options, op, 'new ad.VariableOrderCRF({ emissions /* [n, K] */, contexts: [[0, 1], [1]], weights /* [2] */ })');
-    this.emissions = scoresTensor(options.emissions, op, 'emissions', '[n, K]');
-    const [n, K] = this.emissions.shape as [number, number];
-    if (this.emissions.ndim !== 2 || n < 1 || K < 1) throw wrongShape(op, 'emissions', '[n, K] with n ≥ 1 positions and K ≥ 1 tags', this.emissions);
+    ({ batched: this.batched, emissions: this.emissions, lengths: this.lengths } = tagEmissions(options.emissions, options.lengths, op));
+    const K = this.emissions.shape[2]!;
     this.contexts = checkContexts(options.contexts, K, op);
     const C = this.contexts.length;
     this.weights = scoresOfShape(options.weights, [C], op, 'weights', { hint: `[C] = [${C}]`, why: ` (one score per context, ${C} contexts)` });
@@ -135,7 +139,7 @@ export class VariableOrderCRF extends TagModel {
    */
   private scores(weights: Tensor): { init: Tensor; moves: Tensor } {
     const { states, next, matches, initialMatches } = this.auto;
-    const K = this.emissions.shape[1]!;
+    const K = this.emissions.shape[2]!;
     const S = states.length, C = this.contexts.length;
     // Σ_{c ∈ list} weights[c] for each list, as a gather (lists padded with a slot holding 0) and a
     // sum. Not as a 0/1 incidence matrix times the weights: 0 · (−∞) = NaN would spread a forbidden
@@ -160,45 +164,42 @@ export class VariableOrderCRF extends TagModel {
     return { init, moves };
   }
 
-  /** The emissions seen on entering each state: emissions[t, last tag of state]. */
+  /** The emissions seen on entering each state: emissions[b, t, last tag of state], [B, n, S]. */
   private stateEmissions(E: Tensor): Tensor {
-    return take(E, this.auto.states.map((s) => s[s.length - 1]!), 1); // [n, S]
+    return take(E, this.auto.states.map((s) => s[s.length - 1]!), 2);
   }
 
+  /**
+   * The forward algorithm over the automaton's states: α₀[s] = init[s] ⊗ e[0, s];
+   * α_{t+1}[s′] = (⊕_s α_t[s] ⊗ moves[s, s′]) ⊗ e[t + 1, s′]; result = ⊕_s α_last[s].
+   */
   protected chainSum(semiring: Semiring, E: Tensor, weights: Tensor): Tensor {
-    const n = E.shape[0]!;
+    const [B, n] = E.shape as [number, number, number];
     const S = this.auto.states.length, R = semiring.size;
     const { init, moves } = this.scores(weights);
-    const e = this.stateEmissions(E);
-    let alpha = semiring.convert(add(init, reshape(take(e, [0], 0), [S]))); // [R, S]
-    if (n > 1) {
-      const rows = transpose(semiring.convert(reshape(take(e, Array.from({ length: n - 1 }, (_, t) => t + 1), 0), [n - 1, S])), [1, 0, 2]);
-      const M = semiring.convert(moves); // [R, S, S]
-      alpha = scan(
-        (a: Tensor, row: Tensor) => semiring.times(semiring.sum(semiring.times(reshape(a, [R, S, 1]), M), 0), row),
-        alpha,
-        { xs: rows, checkpoints: this.checkpoints },
-      ) as Tensor;
-    }
-    return semiring.unconvert(semiring.sum(alpha, 0));
+    const e = this.stateEmissions(E); // [B, n, S]
+    const first = add(reshape(init, [1, S]), reshape(slice(e, [0, 0, 0], [B, 1, S]), [B, S]));
+    const steps = n > 1 ? transpose(semiring.convert(slice(e, [0, 1, 0], [B, n - 1, S])), [2, 0, 1, 3]) : null; // [n−1, R, B, S]
+    const M = reshape(semiring.convert(moves), [R, 1, S, S]);
+    const step = (a: Tensor, row: Tensor) => semiring.times(semiring.sum(semiring.times(reshape(a, [R, B, S, 1]), M), 1), row);
+    return runChain(semiring, { init: first, final: zeros([B, S]), lengths: this.lengths }, steps, step, this.checkpoints);
   }
 
-  /** `unary[t, k] = p(y_t = k)`; `contexts[c]` = the expected number of occurrences of context c. */
+  /** `unary[t, k] = p(y_t = k)`; `contexts[c]` = the expected number of occurrences of context c (summed over a batch). */
   marginals(): { unary: Tensor; contexts: Tensor } {
     const [unary, contexts] = this.logZGradients();
     return { unary, contexts };
   }
 
   /** score(y), differentiable: emissions plus every context occurrence. */
-  protected scoreOf(tags: readonly number[]): Tensor {
-    const [n, K] = this.emissions.shape as [number, number];
+  protected scoreOf(tags: readonly number[], b: number): Tensor {
+    const [, n, K] = this.emissions.shape as [number, number, number];
     const hits: number[] = [];
     this.contexts.forEach((c, i) => {
-      for (let t = c.length - 1; t < n; t++) if (c.every((y, j) => tags[t - c.length + 1 + j] === y)) hits.push(i);
+      for (let t = c.length - 1; t < tags.length; t++) if (c.every((y, j) => tags[t - c.length + 1 + j] === y)) hits.push(i);
     });
-    let s = sum(take(reshape(this.emissions, [n * K]), tags.map((y, t) => t * K + y)));
+    let s = sum(take(reshape(this.emissions, [this.emissions.size]), tags.map((y, t) => (b * n + t) * K + y)));
     if (hits.length > 0) s = add(s, sum(take(this.weights, hits)));
     return s;
   }
-
 }
