@@ -5,10 +5,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { concat, reshape, slice, stack, take } from '../ops/shape.js';
-import type { Semiring } from './semirings.js';
-
-const LEFT = 0; // the head is the span's right end t, its dependents lie to the left
-const RIGHT = 1; // the head is the span's left end s
+import { semiringZero, type Semiring } from './semirings.js';
 
 /**
  * The semiring sum over projective trees of the product of their arc scores, for a batch of arc
@@ -16,7 +13,7 @@ const RIGHT = 1; // the head is the span's left end s
  * −∞ on arcs into the root, on self-loops and on positions past each sentence. Sentence b has
  * words 1 … lengths[b]. Returns shape [B].
  *
- * Charts by width w = t − s, each [S, B, N − w, 2] (row s, direction LEFT or RIGHT):
+ * The charts, over spans (s, t), directions ← (the head is t) and → (the head is s):
  *   I[s, t, ←] = ⊕_{s ≤ r < t} C[s, r, →] ⊗ C[r + 1, t, ←] ⊗ arc(t → s)   (incomplete: the arc just added)
  *   I[s, t, →] = the same ⊕ ⊗ arc(s → t)
  *   C[s, t, ←] = ⊕_{s ≤ r < t} C[s, r, ←] ⊗ I[r, t, ←]                       (complete: t's left side done)
@@ -30,28 +27,46 @@ export function eisner(semiring: Semiring, arcs: Tensor, lengths: readonly numbe
   const [B, N] = arcs.shape as [number, number, number];
   const S = semiring.size;
   const flat = reshape(arcs, [B, N * N]);
-  const C: Tensor[] = [semiring.one([B, N, 2])];
-  const I: Tensor[] = [];
-  // Rows s … s + m − 1 of a chart, one direction: [S, B, m, 1].
-  const rows = (chart: Tensor, from: number, m: number, dir: number) => slice(chart, [0, 0, from, dir], [S, B, m, 1]);
-  const combine = (pairs: [Tensor, Tensor][]) =>
-    semiring.sum(semiring.times(stack(pairs.map((p) => p[0]), 1), stack(pairs.map((p) => p[1]), 1)), 0);
+  // Each chart is kept as a growing [S, B, N, widths] tensor, so that every width costs a fixed
+  // number of ops (torch-struct's layout): "by start" rows s hold span (s, s + w) at column w (for
+  // I from width 1), "by end, reversed" rows t hold span (t − w, t) at column (widest − w).
+  const one = semiring.one([B, N, 1]);
+  let completeLeftByStart = one, completeRightByStart = one, completeLeftByEnd = one, completeRightByEnd = one;
+  let incompleteRightByStart: Tensor | null = null, incompleteLeftByEnd: Tensor | null = null;
+  const block = (chart: Tensor, row: number, m: number, w: number) => slice(chart, [0, 0, row, 0], [S, B, m, w]);
+  const combine = (a: Tensor, b: Tensor) => semiring.sum(semiring.times(a, b), 2); // ⊕ over the split axis → [S, B, m]
+  const padded = (col: Tensor, w: number, atEnd: boolean) => {
+    const zero = semiringZero(semiring, [B, w, 1]);
+    const c = reshape(col, [S, B, N - w, 1]);
+    return concat(atEnd ? [zero, c] : [c, zero], 2);
+  };
+  const append = (chart: Tensor | null, col: Tensor, w: number) => (chart === null ? padded(col, w, false) : concat([chart, padded(col, w, false)], 3));
+  const prepend = (chart: Tensor | null, col: Tensor, w: number) => (chart === null ? padded(col, w, true) : concat([padded(col, w, true), chart], 3));
   for (let w = 1; w < N; w++) {
     const m = N - w;
-    const ks = Array.from({ length: w }, (_, k) => k);
-    const inner = combine(ks.map((k) => [rows(C[k]!, 0, m, RIGHT), rows(C[w - 1 - k]!, k + 1, m, LEFT)])); // [S, B, m, 1]
-    const heads = Array.from({ length: m }, (_, s) => s);
-    const arcScores = stack([take(flat, heads.map((s) => (s + w) * N + s), 1), take(flat, heads.map((s) => s * N + s + w), 1)], 2);
-    I[w] = semiring.times(inner, semiring.convert(arcScores)); // [S, B, m, 2]
-    const left = combine(ks.map((k) => [rows(C[k]!, 0, m, LEFT), rows(I[w - k]!, k, m, LEFT)]));
-    const right = combine(ks.map((k) => [rows(I[k + 1]!, 0, m, RIGHT), rows(C[w - k - 1]!, k + 1, m, RIGHT)]));
-    C[w] = concat([left, right], 3);
+    const starts = Array.from({ length: m }, (_, s) => s);
+    // ⊕_{k < w} C[s, s + k, →] ⊗ C[s + k + 1, s + w, ←]
+    const inner = combine(block(completeRightByStart, 0, m, w), block(completeLeftByEnd, w, m, w)); // [S, B, m]
+    const toLeft = semiring.times(inner, semiring.convert(take(flat, starts.map((s) => (s + w) * N + s), 1))); // arc (s + w) → s
+    const toRight = semiring.times(inner, semiring.convert(take(flat, starts.map((s) => s * N + s + w), 1))); // arc s → (s + w)
+    incompleteLeftByEnd = prepend(incompleteLeftByEnd, toLeft, w);
+    incompleteRightByStart = append(incompleteRightByStart, toRight, w);
+    // C[s, t, ←] = ⊕_{k < w} C[s, s + k, ←] ⊗ I[s + k, t, ←];  C[s, t, →] = ⊕_{1 ≤ k ≤ w} I[s, s + k, →] ⊗ C[s + k, t, →]
+    const left = combine(block(completeLeftByStart, 0, m, w), block(incompleteLeftByEnd, w, m, w));
+    const right = combine(block(incompleteRightByStart, 0, m, w), block(completeRightByEnd, w, m, w));
+    completeLeftByStart = append(completeLeftByStart, left, w);
+    completeRightByStart = append(completeRightByStart, right, w);
+    completeLeftByEnd = prepend(completeLeftByEnd, left, w);
+    completeRightByEnd = prepend(completeRightByEnd, right, w);
   }
-  const at = (chart: Tensor, b: number, s: number, dir: number) => reshape(slice(chart, [0, b, s, dir], [S, 1, 1, 1]), [S, 1]);
+  // C[s, s + w, ·] by start: [S, B, N, N].
+  const at = (chart: Tensor, b: number, s: number, w: number) => reshape(slice(chart, [0, b, s, w], [S, 1, 1, 1]), [S, 1]);
   const perSentence = lengths.map((n, b) => {
-    if (!singleRoot) return at(C[n]!, b, 0, RIGHT);
+    if (!singleRoot) return at(completeRightByStart, b, 0, n);
     const r = Array.from({ length: n }, (_, i) => i + 1);
-    const halves = semiring.times(stack(r.map((x) => at(C[x - 1]!, b, 1, LEFT)), 1), stack(r.map((x) => at(C[n - x]!, b, x, RIGHT)), 1));
+    const halves = semiring.times(
+      stack(r.map((x) => at(completeLeftByStart, b, 1, x - 1)), 1), stack(r.map((x) => at(completeRightByStart, b, x, n - x)), 1),
+    );
     const rootArcs = semiring.convert(reshape(take(reshape(arcs, [B * N * N]), r.map((x) => b * N * N + x)), [n, 1]));
     return semiring.sum(semiring.times(halves, rootArcs), 0); // [S, 1]
   });
