@@ -164,3 +164,30 @@ describe('whileLoop under vmap', () => {
     expect(j.cacheInfo()[0]!.status).toBe('eager');
   });
 });
+
+describe('implicit solvers under vmap (batched hyperparameters)', () => {
+  const X = ad.tensor([[1, 2], [3, 4], [5, 7]]), y = ad.tensor([1, 0, 2]);
+  // Ridge regression: θ*(λ) = (XᵀX + λI)⁻¹ Xᵀy in closed form.
+  const fit = (lam: Tensor) =>
+    ad.argmin((th: Tensor) => ad.add(ad.sum(ad.square(ad.sub(ad.matmul(X, th), y))), ad.mul(lam, ad.sum(ad.square(th)))), ad.zeros([2])) as Tensor;
+  const closed = (lam: Tensor) => ad.linalg.solve(ad.add(ad.matmul(ad.transpose(X), X), ad.mul(lam, ad.eye(2))), ad.matmul(ad.transpose(X), y));
+  const lams = ad.tensor([0.1, 1, 10]);
+  const near = (a: Tensor, b: Tensor, tol: number) => Array.from(a.toFloat64Array()).forEach((v, i) => expect(Math.abs(v - b.toFloat64Array()[i]!)).toBeLessThan(tol));
+
+  it('argmin: values, vmap(grad), grad(vmap) and jvp(vmap) against the closed form', () => {
+    near(ad.vmap(fit)(lams) as Tensor, ad.vmap(closed)(lams) as Tensor, 1e-10);
+    const dev = (l: Tensor) => ad.sum(fit(l)), devClosed = (l: Tensor) => ad.sum(closed(l));
+    const want = ad.vmap(ad.grad(devClosed))(lams) as Tensor;
+    near(ad.vmap(ad.grad(dev))(lams) as Tensor, want, 1e-9);
+    near(ad.grad((ls: Tensor) => ad.sum(ad.vmap(fit)(ls) as Tensor))(lams), want, 1e-9);
+    near(ad.jvp(ad.vmap(fit), [lams], [ad.ones([3])])[1] as Tensor, ad.jvp(ad.vmap(closed), [lams], [ad.ones([3])])[1] as Tensor, 1e-9);
+  });
+
+  it('root and cg', () => {
+    const cubeRoot = (a: Tensor) => ad.root((x: Tensor) => ad.sub(ad.pow(x, 3), a), ad.tensor(1)) as Tensor;
+    near(ad.vmap(cubeRoot)(ad.tensor([8, 27, 2])) as Tensor, ad.tensor([2, 3, Math.cbrt(2)]), 1e-9);
+    near(ad.vmap(ad.grad(cubeRoot))(ad.tensor([8, 27, 2])) as Tensor, ad.tensor([8, 27, 2].map((a) => 1 / (3 * Math.cbrt(a) ** 2))), 1e-9);
+    const solveDiag = (d: Tensor) => ad.cg((v: Tensor) => ad.mul(d, v), ad.tensor([1, 1])).x as Tensor;
+    near(ad.vmap(solveDiag)(ad.tensor([[1, 2], [4, 5]])) as Tensor, ad.tensor([[1, 0.5], [0.25, 0.2]]), 1e-12);
+  });
+});

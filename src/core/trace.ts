@@ -54,6 +54,36 @@ export function anyTraceRunning(): boolean {
   return running.length > 0;
 }
 
+/**
+ * The redirects in force now for traces above `level` that are paused with one (a vmap running one
+ * example at a time reads its boxes as that example's slice), so a backward pass run later can
+ * read its closures in the same context.
+ */
+export function redirectsAbove(level: number): Array<[Trace, (box: Tensor) => Tensor]> {
+  return running.filter((t) => t.level > level && !t.active && t.redirect !== null).map((t) => [t, t.redirect!]);
+}
+
+/** Runs `fn` with `redirects` restored on their traces (finished ones included), then puts back what was there. */
+export function withRedirects<T>(redirects: ReadonlyArray<[Trace, (box: Tensor) => Tensor]>, fn: () => T): T {
+  if (redirects.length === 0) return fn();
+  const saved = redirects.map(([t]) => t.redirect);
+  for (const [t, r] of redirects) t.redirect = r;
+  try {
+    return fn();
+  } finally {
+    redirects.forEach(([t], i) => (t.redirect = saved[i]!));
+  }
+}
+
+/** The innermost running, unpaused trace of a kind (a class), or null. */
+export function innermostActive<T extends Trace>(kind: abstract new (...args: any[]) => T): T | null {
+  for (let i = running.length - 1; i >= 0; i--) {
+    const t = running[i]!;
+    if (t instanceof kind && t.active) return t;
+  }
+  return null;
+}
+
 /** The innermost running, unpaused reverse trace, or null. */
 export function innermostReverseTrace(): ReverseTrace | null {
   for (let i = running.length - 1; i >= 0; i--) {

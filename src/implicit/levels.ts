@@ -1,12 +1,13 @@
 /** @file Differentiating a solution x*(λ) of F(x, λ) = 0 by the implicit function theorem, at every trace level: the engine under cg, argmin and root. */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
-import { JvpTrace, ReverseTrace, live, topTrace, unbox, withPaused } from '../core/trace.js';
+import { JvpTrace, ReverseTrace, live, redirectsAbove, topTrace, unbox, withPaused, withRedirects } from '../core/trace.js';
 import { RecordTrace } from '../core/recordTrace.js';
 import { flatten } from '../core/pytree.js';
 import { neg } from '../ops/unary.js';
 import { recordRegion, runCapturing } from '../transforms/customNode.js';
 import { record } from '../transforms/record.js';
+import { BatchTrace, eachExample } from '../transforms/vmap.js';
 
 /**
  * A problem whose solution x is defined implicitly by F(x, args, closure) = 0, where `args` are
@@ -54,6 +55,8 @@ export function solveImplicit(problem: ImplicitProblem, args: readonly Tensor[])
     return problem.solve(args.map(live), probed);
   }
   if (top === null) return problem.solve(args.map(live), probed);
+  // Under vmap the iterations read values, which differ across the batch: one example at a time.
+  if (top instanceof BatchTrace) return eachExample(() => solveImplicit(problem, args), problem.name);
   const inner = args.map((a) => unbox(a, top));
   if (top instanceof ReverseTrace) return reverseLevel(problem, top, args, inner);
   if (top instanceof JvpTrace) return forwardLevel(problem, top, args, inner);
@@ -63,13 +66,16 @@ export function solveImplicit(problem: ImplicitProblem, args: readonly Tensor[])
 function reverseLevel(problem: ImplicitProblem, trace: ReverseTrace, args: readonly Tensor[], inner: Tensor[]): Tensor[] {
   // Solve one level down with this trace paused, collecting the closure tensors F reads.
   const { result: x, captured } = runCapturing(trace, () => solveImplicit(problem, inner));
+  // Under a vmap inside this trace, one example of the batch is being solved: its backward pass
+  // must read the closures as that example's slices too.
+  const context = redirectsAbove(trace.level);
   return recordRegion(problem.name, trace, args, {
     out: x,
     captured,
-    backward: (cotangent) => {
+    backward: (cotangent) => withRedirects(context, () => {
       const xBar = flatten(cotangent, problem.name).leaves.map((l) => asTensor(l, problem.name));
       // The trace has finished: its boxes read as their values one level down.
-      const u = problem.adjointSolve(x, inner, xBar);
+      const u = eachExample(() => problem.adjointSolve(x, inner, xBar), problem.name);
       // VJP of (args, closure) ↦ F(x*, args, closure) with cotangent −u; x* held fixed.
       const rec = record((ins) => problem.residual(x, ins), inner, trace);
       try {
@@ -79,7 +85,7 @@ function reverseLevel(problem: ImplicitProblem, trace: ReverseTrace, args: reado
       } finally {
         rec.release();
       }
-    },
+    }),
   }) as Tensor[];
 }
 
@@ -96,7 +102,7 @@ function forwardLevel(problem: ImplicitProblem, trace: JvpTrace, args: readonly 
     return neg(l.tangent);
   });
   if (!any) return x;
-  const xDot = withPaused(trace, primal, () => problem.tangentSolve(x, inner, rhs));
+  const xDot = withPaused(trace, primal, () => eachExample(() => problem.tangentSolve(x, inner, rhs), problem.name));
   return x.map((xi, i) => trace.input(xi, xDot[i]!));
 }
 

@@ -11,9 +11,9 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { Trace, apply, live } from '../core/trace.js';
+import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.js';
 import type { Primitive } from '../core/primitive.js';
-import { isPlainObject } from '../core/pytree.js';
+import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult } from '../core/functions.js';
 import { describe } from '../tensor/create.js';
@@ -257,4 +257,28 @@ export function anyExample(t: Tensor): boolean {
   const d = x.data;
   for (let i = 0; i < d.length; i++) if (d[i] !== 0) return true;
   return false;
+}
+
+/**
+ * `run()` under the innermost running vmap, one example at a time: for a computation that must
+ * read concrete values (an optimizer run to convergence), the batch trace is paused with each of its
+ * boxes read as one example's slice, and the results are stacked and boxed again. Outside vmap it
+ * is `run()`. The result must be a pytree of tensors and numbers.
+ */
+export function eachExample<T>(run: () => T, op: string): T {
+  const trace = innermostActive(BatchTrace);
+  if (trace === null) return run();
+  const results: Array<{ leaves: Array<Tensor | number>; def: TreeDef }> = [];
+  for (let b = 0; b < trace.size; b++) {
+    const slices = new Map<Tensor, Tensor>();
+    const slice = (box: Tensor): Tensor => {
+      let s = slices.get(box);
+      if (s === undefined) slices.set(box, (s = take(box.below!, b)));
+      return s;
+    };
+    results.push(flatten(withPaused(trace, slice, run), `${op} (under vmap)`));
+  }
+  const first = results[0]!;
+  const leaves = first.leaves.map((_, k) => trace.box(stack(results.map((r) => r.leaves[k]!), 0)));
+  return unflatten(first.def, leaves) as T;
 }
