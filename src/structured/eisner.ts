@@ -35,8 +35,9 @@ export function eisner(semiring: Semiring, arcs: Tensor, lengths: readonly numbe
   let incompleteRightByStart: Tensor | null = null, incompleteLeftByEnd: Tensor | null = null;
   const block = (chart: Tensor, row: number, m: number, w: number) => slice(chart, [0, 0, row, 0], [S, B, m, w]);
   const combine = (a: Tensor, b: Tensor) => semiring.sum(semiring.times(a, b), 2); // ⊕ over the split axis → [S, B, m]
+  const zeros: Tensor[] = []; // the padding of a width-w column, made once per width
   const padded = (col: Tensor, w: number, atEnd: boolean) => {
-    const zero = semiringZero(semiring, [B, w, 1]);
+    const zero = (zeros[w] ??= semiringZero(semiring, [B, w, 1]));
     const c = reshape(col, [S, B, N - w, 1]);
     return concat(atEnd ? [zero, c] : [c, zero], 2);
   };

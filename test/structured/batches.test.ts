@@ -92,3 +92,28 @@ describe('PCFG batches', () => {
     expect(() => new ad.PCFG({ terminals, rules, lengths: [3, 2] }).score({ label: 0, start: 0, end: 1 } as any)).toThrow(/^PCFG.score: a batch of 2 structures needs one tree per batch item/);
   });
 });
+
+describe('gradients through padded batches (checkGrad, second order)', () => {
+  it('HigherOrderCRF, VariableOrderCRF and PCFG: Σ log Z of a batch with lengths', () => {
+    const T = ad.random.normal([2, 2, 2], 11);
+    const higher = (e: ad.Tensor, t: ad.Tensor) => ad.sum(new ad.HigherOrderCRF({ emissions: e, transitions: t, lengths: [3, 2] }).logPartition());
+    expect(ad.checkGrad(higher, [ad.random.normal([2, 3, 2], 12), T]).ok).toBe(true);
+    const variable = (e: ad.Tensor, w: ad.Tensor) => ad.sum(new ad.VariableOrderCRF({ emissions: e, contexts: [[0, 1], [1]], weights: w, lengths: [1, 3] }).entropy());
+    expect(ad.checkGrad(variable, [ad.random.normal([2, 3, 2], 13), ad.random.normal([2], 14)]).ok).toBe(true);
+    const grammar = (u: ad.Tensor, r: ad.Tensor) => ad.sum(new ad.PCFG({ terminals: u, rules: r, lengths: [3, 1] }).logPartition());
+    expect(ad.checkGrad(grammar, [ad.random.normal([2, 3, 2], 15), ad.random.normal([2, 2, 2], 16)]).ok).toBe(true);
+  });
+
+  it('SemiMarkovCRF, DependencyCRF (both kinds), Alignment: Σ log Z and the entropy of a batch with lengths', () => {
+    const semi = (s: ad.Tensor) => ad.sum(new ad.SemiMarkovCRF({ segments: s, transitions: ad.zeros([2, 2]), lengths: [3, 2] }).entropy());
+    expect(ad.checkGrad(semi, [ad.random.normal([2, 3, 2, 2], 17)]).ok).toBe(true);
+    for (const projective of [true, false]) {
+      const dep = (a: ad.Tensor) => ad.sum(new ad.DependencyCRF({ arcScores: a, projective, lengths: [3, 2] }).logPartition());
+      expect(ad.checkGrad(dep, [ad.random.normal([2, 4, 4], 18)]).ok).toBe(true);
+      const h = (a: ad.Tensor) => ad.sum(new ad.DependencyCRF({ arcScores: a, projective, singleRoot: true }).entropy());
+      expect(ad.checkGrad(h, [ad.random.normal([3, 3], 19)], { order: 1 }).ok).toBe(true);
+    }
+    const align = (x: ad.Tensor) => ad.sum(new ad.Alignment({ scores: x, lengths: [4, 2], states: [3, 2], skips: [false, false, true] }).entropy());
+    expect(ad.checkGrad(align, [ad.random.normal([2, 4, 3], 20)]).ok).toBe(true);
+  });
+});
