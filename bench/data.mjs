@@ -32,3 +32,17 @@ export function labels(n, k, seed) {
   for (let i = 0; i < n; i++) out[i] = Math.floor(k * u());
   return out;
 }
+
+/**
+ * W1's MLP data for a B×D input, D → Hn (tanh) → C: X (seed 1), W1, b1, W2, b2 (seeds 2–5), labels (seed 7)
+ * and their one-hot matrix, as BENCHMARKS.md fixes them for W1 (and W9, which reuses them).
+ */
+export function mlpData(B, D, Hn, C) {
+  const y = labels(B, C, 7);
+  const onehot = new Float64Array(B * C);
+  for (let i = 0; i < B; i++) onehot[i * C + y[i]] = 1;
+  return {
+    X: uniform(B * D, 1), W1: symmetric(D * Hn, 2, Math.sqrt(3 / D)), b1: symmetric(Hn, 3, 0.1),
+    W2: symmetric(Hn * C, 4, Math.sqrt(3 / Hn)), b2: symmetric(C, 5, 0.1), y, onehot,
+  };
+}

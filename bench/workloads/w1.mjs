@@ -1,20 +1,13 @@
 // W1, MLP loss: B=128, 784 → 256 (tanh) → 10, softmax cross-entropy; plain loops vs adjoint, gradient for W1, b1, W2, b2.
 import * as ad from 'adjoint';
-import { labels, symmetric, uniform } from '../data.mjs';
+import { mlpData } from '../data.mjs';
 import { matmul, matmulNT, matmulTN } from '../plain/linalg.mjs';
 
 export const B = 128, D = 784, Hn = 256, C = 10;
 
 /** The data of BENCHMARKS.md as Float64Arrays, plus the same as tensors and a one-hot label matrix. */
 export function setup() {
-  const X = uniform(B * D, 1);
-  const W1 = symmetric(D * Hn, 2, Math.sqrt(3 / D));
-  const b1 = symmetric(Hn, 3, 0.1);
-  const W2 = symmetric(Hn * C, 4, Math.sqrt(3 / Hn));
-  const b2 = symmetric(C, 5, 0.1);
-  const y = labels(B, C, 7);
-  const onehot = new Float64Array(B * C);
-  for (let i = 0; i < B; i++) onehot[i * C + y[i]] = 1;
+  const { X, W1, b1, W2, b2, y, onehot } = mlpData(B, D, Hn, C);
   return {
     X, W1, b1, W2, b2, y,
     t: {

@@ -2,20 +2,13 @@
 // against a hand-written batched forward with per-example backward passes and against a loop of 128 valueAndGrad calls; W9S the same
 // on a small MLP (16 → 16 → 10), where per-call overhead dominates.
 import * as ad from 'adjoint';
-import { labels, symmetric, uniform } from '../data.mjs';
+import { mlpData } from '../data.mjs';
 import { matmul } from '../plain/linalg.mjs';
 
 const B = 128, C = 10;
 
 function setup(D, Hn) {
-  const X = uniform(B * D, 1);
-  const W1 = symmetric(D * Hn, 2, Math.sqrt(3 / D));
-  const b1 = symmetric(Hn, 3, 0.1);
-  const W2 = symmetric(Hn * C, 4, Math.sqrt(3 / Hn));
-  const b2 = symmetric(C, 5, 0.1);
-  const y = labels(B, C, 7);
-  const onehot = new Float64Array(B * C);
-  for (let i = 0; i < B; i++) onehot[i * C + y[i]] = 1;
+  const { X, W1, b1, W2, b2, y, onehot } = mlpData(B, D, Hn, C);
   const t = {
     X: ad.tensor(X, [B, D]), W1: ad.tensor(W1, [D, Hn]), b1: ad.tensor(b1, [Hn]),
     W2: ad.tensor(W2, [Hn, C]), b2: ad.tensor(b2, [C]), Y: ad.tensor(onehot, [B, C]),
