@@ -13,11 +13,12 @@ import { sum } from '../ops/reduce.js';
 import { concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { grad, vjp } from '../transforms/vjp.js';
+import type { Checkpoints } from '../transforms/scan.js';
 import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './semirings.js';
 import { runChain } from './chain.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
-import { lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
+import { checkpointsOption, lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
 import { rowArgmax } from './tagModel.js';
 
 export interface AlignmentOptions {
@@ -33,6 +34,8 @@ export interface AlignmentOptions {
   initialStates?: number;
   /** The last frame may be in the last finalStates states (default 1; CTC: 2, the last label or the blank after it). */
   finalStates?: number;
+  /** Checkpointing of the loop over frames (as for ad.scan): bounds the memory of the backward pass for long inputs. */
+  checkpoints?: Checkpoints;
 }
 
 /**
@@ -60,6 +63,7 @@ export class Alignment {
   private readonly skips: boolean[][];
   private readonly initialStates: number;
   private readonly finalStates: number;
+  readonly checkpoints: Checkpoints;
 
   constructor(options: AlignmentOptions) {
     const op = 'Alignment';
@@ -74,6 +78,7 @@ export class Alignment {
     this.initialStates = count(options.initialStates, 'initialStates', op);
     this.finalStates = count(options.finalStates, 'finalStates', op);
     this.skips = skipsOption(options.skips, B, S, op);
+    this.checkpoints = checkpointsOption(options.checkpoints, op);
     const mask = (f: (s: number, b: number) => boolean) =>
       tensor(Array.from({ length: B * S }, (_, k) => (f(k % S, Math.floor(k / S)) ? 0 : -Infinity)), [B, S]);
     this.skipScores = mask((s, b) => this.skips[b]![s]!);
@@ -92,7 +97,7 @@ export class Alignment {
     const steps = T > 1 ? transpose(semiring.convert(slice(scores, [0, 1, 0], [B, T - 1, S])), [2, 0, 1, 3]) : null; // [T − 1, R, B, S]
     const step = (a: Tensor, e: Tensor) =>
       semiring.times(semiring.sum(stack([a, shifted(a, 1), semiring.times(shifted(a, 2), skip)], 1), 0), e);
-    return runChain(semiring, { init, final: this.final, lengths: this.lengths }, steps, step, 'all');
+    return runChain(semiring, { init, final: this.final, lengths: this.lengths }, steps, step, this.checkpoints);
   }
 
   /** The semiring sum over alignments: log Z (log), best score (max), entropy (entropy), Z (real). */

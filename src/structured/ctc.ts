@@ -13,6 +13,7 @@ import { mean, sum } from '../ops/reduce.js';
 import { reshape, take } from '../ops/shape.js';
 import { where } from '../ops/select.js';
 import { tensor } from '../tensor/create.js';
+import type { Checkpoints } from '../transforms/scan.js';
 import { Alignment } from './alignment.js';
 import { wrongShape } from './validate.js';
 
@@ -23,6 +24,8 @@ export interface CTCLossOptions {
   reduction?: 'none' | 'sum' | 'mean';
   /** Replace infinite losses (no alignment fits: too few frames) and their gradients by 0 (default false). */
   zeroInfinity?: boolean;
+  /** Checkpointing of the loop over frames (as for ad.scan; not in PyTorch): bounds the memory of the gradient for long inputs. */
+  checkpoints?: Checkpoints;
 }
 
 type Lengths = readonly number[] | Tensor;
@@ -56,7 +59,7 @@ export function ctcLoss(logProbs: Tensor, targets: Targets, inputLengths: Length
   const single = logProbs.ndim === 2;
   const lp = single ? reshape(logProbs, [logProbs.shape[0]!, 1, logProbs.shape[1]!]) : logProbs;
   const [T, N, C] = lp.shape as [number, number, number];
-  const { blank = 0, reduction = 'mean', zeroInfinity = false } = options;
+  const { blank = 0, reduction = 'mean', zeroInfinity = false, checkpoints } = options;
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) throw new InvalidArgumentError(`${op}: blank must be a class index in 0 … ${C - 1}, got ${describe(blank)}; pass e.g. { blank: 0 }.`);
   if (!['none', 'sum', 'mean'].includes(reduction)) throw new InvalidArgumentError(`${op}: reduction must be 'none', 'sum' or 'mean', got ${describe(reduction)}.`);
   const frames = lengthList(single ? [inputLengths].flat() : inputLengths, N, 1, T, op, 'inputLengths');
@@ -74,7 +77,7 @@ export function ctcLoss(logProbs: Tensor, targets: Targets, inputLengths: Length
   extended.forEach((ext, b) => { for (let t = 0; t < T; t++) for (let s = 0; s < S; s++) index[(b * T + t) * S + s] = (t * N + b) * C + ext[s]!; });
   const scores = reshape(take(reshape(lp, [T * N * C]), index), [N, T, S]);
   const skips = extended.map((ext) => ext.map((k, s) => s % 2 === 1 && s >= 3 && k !== ext[s - 2]));
-  const alignment = new Alignment({ scores, lengths: frames, states: sizes.map((u) => 2 * u + 1), skips, initialStates: 2, finalStates: 2 });
+  const alignment = new Alignment({ scores, lengths: frames, states: sizes.map((u) => 2 * u + 1), skips, initialStates: 2, finalStates: 2, checkpoints });
   let losses = neg(alignment.logPartition()); // [N]
   if (zeroInfinity) losses = where(equal(losses, Infinity), 0, losses);
   if (reduction === 'sum') return sum(losses);

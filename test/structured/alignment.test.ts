@@ -126,6 +126,13 @@ describe('ctcLoss against enumeration of every frame labelling', () => {
     allClose(values(ad.ctcLoss(lp, [1, 2, 3, 3, 3], frames, sizes, { reduction: 'none' })), want, 1e-12);
   });
 
+  it("checkpoints: 'sqrt' gives the same loss and gradient as storing every frame", () => {
+    const lp = ad.logSoftmax(ad.random.normal([30, 2, 5], 6), -1);
+    const f = (checkpoints: ad.Checkpoints) => (x: ad.Tensor) => ad.ctcLoss(x, [[1, 2, 3, 3], [4]], [30, 17], [4, 1], { checkpoints });
+    close(f('sqrt')(lp).item(), f('all')(lp).item(), 1e-13);
+    allClose(values(ad.grad(f(3))(lp)), values(ad.grad(f('all'))(lp)), 1e-12);
+  });
+
   it('an impossible target (too few frames) has loss ∞; zeroInfinity makes it 0 with a zero gradient', () => {
     const lp = ad.logSoftmax(ad.random.normal([2, 1, 3], 4), -1);
     expect(ad.ctcLoss(lp, [[1, 1]], [2], [2], { reduction: 'sum' }).item()).toBe(Infinity);
