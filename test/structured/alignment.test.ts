@@ -105,6 +105,34 @@ describe('ctcLoss against enumeration of every frame labelling', () => {
     allClose(values(ad.grad((v: ad.Tensor) => loss(ad.logSoftmax(v, -1)))(u)), y.map((yk, i) => yk - o.occupancy[i]!), 1e-10);
   });
 
+  it("Graves' implementation's known answers (as TensorFlow's ctc_loss tests quote them): losses 3.34211 and 5.42262, and the gradients through the softmax", () => {
+    // Classes 0 … 4 are labels and 5 the blank; 5 frames each; printed to 6 significant digits.
+    const probabilities = [
+      [[0.633766, 0.221185, 0.0917319, 0.0129757, 0.0142857, 0.0260553], [0.111121, 0.588392, 0.278779, 0.0055756, 0.00569609, 0.010436],
+        [0.0357786, 0.633813, 0.321418, 0.00249248, 0.00272882, 0.0037688], [0.0663296, 0.643849, 0.280111, 0.00283995, 0.0035545, 0.00331533],
+        [0.458235, 0.396634, 0.123377, 0.00648837, 0.00903441, 0.00623107]],
+      [[0.30176, 0.28562, 0.0831517, 0.0862751, 0.0816851, 0.161508], [0.24082, 0.397533, 0.0557226, 0.0546814, 0.0557528, 0.19549],
+        [0.230246, 0.450868, 0.0389607, 0.038309, 0.0391602, 0.202456], [0.280884, 0.429522, 0.0326593, 0.0339046, 0.0326856, 0.190345],
+        [0.423286, 0.315517, 0.0338439, 0.0393744, 0.0339315, 0.154046]],
+    ];
+    const gradients = [
+      [[-0.366234, 0.221185, 0.0917319, 0.0129757, 0.0142857, 0.0260553], [0.111121, -0.411608, 0.278779, 0.0055756, 0.00569609, 0.010436],
+        [0.0357786, 0.633813, -0.678582, 0.00249248, 0.00272882, 0.0037688], [0.0663296, -0.356151, 0.280111, 0.00283995, 0.0035545, 0.00331533],
+        [-0.541765, 0.396634, 0.123377, 0.00648837, 0.00903441, 0.00623107]],
+      [[-0.69824, 0.28562, 0.0831517, 0.0862751, 0.0816851, 0.161508], [0.24082, -0.602467, 0.0557226, 0.0546814, 0.0557528, 0.19549],
+        [0.230246, 0.450868, 0.0389607, 0.038309, 0.0391602, -0.797544], [0.280884, -0.570478, 0.0326593, 0.0339046, 0.0326856, 0.190345],
+        [-0.576714, 0.315517, 0.0338439, 0.0393744, 0.0339315, 0.154046]],
+    ];
+    // [T, N, C] activations whose softmax is the given probabilities.
+    const u = ad.transpose(ad.log(ad.tensor(probabilities)), [1, 0, 2]);
+    const loss = (x: ad.Tensor) => ad.ctcLoss(ad.logSoftmax(x, -1), [[0, 1, 2, 1, 0], [0, 1, 1, 0]], [5, 5], [5, 4], { blank: 5, reduction: 'none' });
+    const losses = values(loss(u));
+    close(losses[0]!, 3.34211, 2e-6);
+    close(losses[1]!, 5.42262, 2e-6);
+    const g = values(ad.grad((x: ad.Tensor) => ad.sum(loss(x)))(u));
+    gradients.forEach((rows, b) => rows.forEach((row, t) => row.forEach((want, k) => expect(Math.abs(g[(t * 2 + b) * 6 + k]! - want)).toBeLessThan(2e-6))));
+  });
+
   it('the gradient against finite differences, to second order', () => {
     const u = ad.random.normal([4, 2, 3], 9);
     const f = (v: ad.Tensor) => ad.ctcLoss(ad.logSoftmax(v, -1), [[1, 2], [2]], [4, 3], [2, 1]);
