@@ -19,7 +19,7 @@ import { runChain } from './chain.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { checkpointsOption, lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
-import { rowArgmax } from './tagModel.js';
+import { rowsFromFlow } from './tagModel.js';
 
 export interface AlignmentOptions {
   /** scores[t, s]: frame t in state s, [T, S], or a padded batch [B, T, S]. */
@@ -133,11 +133,8 @@ export class Alignment {
     const scored = trace(this.scores);
     const dead = scored.best.map((s) => s === -Infinity);
     const structural = dead.some((d) => d) ? trace(where(tensor(dead.map(Number), [B, 1, 1]), 0, this.scores)) : scored;
-    const paths = this.lengths.map((len, b) => {
-      if (dead[b] && structural.best[b] === -Infinity) return null;
-      const flow = dead[b] ? structural.flow : scored.flow;
-      return Array.from({ length: len }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
-    });
+    const [own, allowed] = [rowsFromFlow(scored.flow, this.lengths, T, S), rowsFromFlow(structural.flow, this.lengths, T, S)];
+    const paths = this.lengths.map((_, b) => (!dead[b] ? own[b]! : structural.best[b] === -Infinity ? null : allowed[b]!));
     return this.batched ? { states: paths, score: scored.best } : { states: paths[0]!, score: scored.best[0]! };
   }
 

@@ -17,7 +17,7 @@ import { logProbabilityOf } from './logProbability.js';
 import {
   checkpointsOption, lengthsOption, optionsObject, sampleCount, scoresOfShape, scoresTensor, semiringArg, tagSequence, wrongShape,
 } from './validate.js';
-import { rowArgmax } from './tagModel.js';
+import { rowsFromFlow } from './tagModel.js';
 
 export interface LinearChainCRFOptions {
   /** Emission scores [n, K], or a batch [B, n, K] (padded to the longest sequence). */
@@ -126,7 +126,7 @@ export class LinearChainCRF {
       factoredChainSum(argmaxSemiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
     const [best, pullback] = vjp(viterbi, this.emissions);
     const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data; // [B, n, K], 1 on each best path
-    const paths = this.lengths.map((len, b) => Array.from({ length: len }, (_, t) => rowArgmax(flow, (b * n + t) * K, K)));
+    const paths = rowsFromFlow(flow, this.lengths, n, K);
     const scores = Array.from(stopGradient(best as Tensor).data);
     return this.batched ? { tags: paths, score: scores } : { tags: paths[0]!, score: scores[0]! };
   }

@@ -17,6 +17,11 @@ export function rowArgmax(data: Float64Array, offset: number, K: number): number
   return arg;
 }
 
+/** One row of K labels per position read off a batch's 0/1 flow [B, n, K] (the argmax semiring's gradient): the labelled position of each of lengths[b] rows. */
+export function rowsFromFlow(flow: Float64Array, lengths: readonly number[], n: number, K: number): number[][] {
+  return lengths.map((len, b) => Array.from({ length: len }, (_, t) => rowArgmax(flow, (b * n + t) * K, K)));
+}
+
 /** Emissions [n, K] or a padded batch [B, n, K], and the lengths of a batch (1 … n each). */
 export function tagEmissions(value: unknown, lengths: unknown, op: string): { batched: boolean; emissions: Tensor; lengths: readonly number[] } {
   const { batched, scores } = batchedScores(value, 2, op, 'emissions', '[n, K]');
@@ -89,7 +94,7 @@ export abstract class TagModel {
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const [best, pullback] = vjp((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters), this.emissions);
     const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
-    const tags = this.lengths.map((len, b) => Array.from({ length: len }, (_, t) => rowArgmax(flow, (b * n + t) * K, K)));
+    const tags = rowsFromFlow(flow, this.lengths, n, K);
     const score = Array.from(stopGradient(best as Tensor).data);
     return this.batched ? { tags, score } : { tags: tags[0]!, score: score[0]! };
   }

@@ -88,6 +88,27 @@ describe('HMM', () => {
     close(ad.sum(counts.emission).item(), 16);
   });
 
+  it('zero probabilities (a left-to-right HMM): exact zeros in posteriors and counts, kept by EM, no NaN', () => {
+    const hmm = new ad.HMM({
+      initial: ad.log(ad.tensor([1, 0, 0])),
+      transition: ad.log(ad.tensor([[0.5, 0.5, 0], [0, 0.5, 0.5], [0, 0, 1]])),
+      emission: ad.log(ad.tensor([[0.9, 0.1], [0.5, 0.5], [0.1, 0.9]])),
+    });
+    const x = [0, 0, 1, 1];
+    const p: Params = { pi: [1, 0, 0], A: [[0.5, 0.5, 0], [0, 0.5, 0.5], [0, 0, 1]], B: [[0.9, 0.1], [0.5, 0.5], [0.1, 0.9]] };
+    const all = product(4, 3).map((z) => ({ x: z, s: joint(p, z, x) }));
+    const o = summarize(all, (z) => z.map((k, t) => t * 3 + k), 12);
+    close(hmm.logLikelihood(x).item(), o.logZ);
+    allClose(values(hmm.posterior(x).marginals().unary), o.marginals);
+    const counts = hmm.expectedCounts(x);
+    expect(values(counts.transition).filter((_, i) => [2, 3, 6, 7].includes(i))).toEqual([0, 0, 0, 0]);
+    const next = hmm.emStep(x);
+    const A = values(ad.exp(next.transition));
+    expect(A.every((v) => Number.isFinite(v))).toBe(true);
+    expect([A[2], A[3], A[6], A[7]]).toEqual([0, 0, 0, 0]);
+    allClose(values(ad.exp(next.transition)), baumWelch(p, [x]).A.flat(), 1e-12);
+  });
+
   it('a batch of sequences of different lengths equals a loop (a length-1 sequence)', () => {
     const hmm = hmmOf(randomParams(2, 3, 3));
     const data = [[0, 2, 1, 1], [2], [1, 0]];
