@@ -58,8 +58,12 @@ describe('the checks can fail', () => {
   // sin with a derivative that is wrong by 1e-4 relative, and right otherwise (second order too).
   const sinWrong = ad.customVjp((x: Tensor) => ad.sin(x), (g: Tensor, { args }) => [ad.mul(g, ad.mul(1.0001, ad.cos(args[0])))]);
   // sin whose gradient is right but whose reverse-mode second derivative is wrong: the backward
-  // rule calls a cos whose own backward rule is off by 1% in its argument.
-  const cosWrong = ad.customVjp((x: Tensor) => ad.cos(x), (g: Tensor, { args }) => [ad.mul(g, ad.neg(ad.sin(ad.mul(args[0], 1.01))))]);
+  // rule calls a cos whose own backward rule is off by 1% in its argument (its forward rule is right).
+  const cosWrong = ad.customVjp((x: Tensor) => ad.cos(x), (g: Tensor, { args }) => [ad.mul(g, ad.neg(ad.sin(ad.mul(args[0], 1.01))))],
+    { jvp: ([x], [t]) => [ad.cos(x as Tensor), ad.mul(t as Tensor, ad.neg(ad.sin(x as Tensor)))] });
+  // sin with a right backward rule and a forward rule off by 1e-4.
+  const sinJvpWrong = ad.customVjp((x: Tensor) => ad.sin(x), (g: Tensor, { args }) => [ad.mul(g, ad.cos(args[0]))],
+    { jvp: ([x], [t]) => [ad.sin(x as Tensor), ad.mul(t as Tensor, ad.mul(1.0001, ad.cos(x as Tensor)))] });
   const sinBadSecond = ad.customVjp((x: Tensor) => ad.sin(x), (g: Tensor, { args }) => [ad.mul(g, cosWrong(args[0]))]);
 
   const p: RandomProgram = {
@@ -79,8 +83,8 @@ describe('the checks can fail', () => {
   });
 
   it('a forward mode that disagrees with reverse mode is caught', () => {
-    // customVjp's forward mode differentiates f itself, so jvp and grad disagree here.
-    const bad = checkProgram(p, (xs) => ad.sum(sinWrong(xs[0]!)), 1);
+    // The forward rule given to customVjp disagrees with its backward rule.
+    const bad = checkProgram(p, (xs) => ad.sum(sinJvpWrong(xs[0]!)), 1);
     expect(bad.some((b) => b.startsWith('jvp tangent'))).toBe(true);
   });
 
