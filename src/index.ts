@@ -33,11 +33,12 @@ export { gather, scatter, scatterAdd } from './ops/gather.js';
 export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
 export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';
 export { einsum } from './ops/einsum.js';
+export { conv, convTranspose, type ConvOptions, type ConvTransposeOptions, type ConvPadding } from './ops/conv.js';
 export { tensorMethodNames } from './ops/methods.js';
 
 export { grad, valueAndGrad, vjp, vjpWithAux } from './transforms/vjp.js';
 export type { Pullback, GradOptions } from './transforms/vjp.js';
-export { linearize } from './transforms/linearize.js';
+export { linearize, linearTranspose } from './transforms/linearize.js';
 export { jvp, hvp } from './transforms/jvp.js';
 export { jacobian, hessian } from './transforms/jacobian.js';
 export { customVjp, checkpoint } from './transforms/custom.js';

@@ -8,6 +8,7 @@ import { linearRecurrence } from '../src/products/recurrence.js';
 import { linalgRows } from './opTables/linalg.js';
 import { specialRows } from './opTables/special.js';
 import { indexingRows } from './opTables/indexing.js';
+import { convRows } from './opTables/conv.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
 export type Domain = 'real' | 'positive' | 'awayFromZero' | 'aboveMinusOne' | 'index';
@@ -146,6 +147,7 @@ export const opTable: OpRow[] = [
   ...linalgRows,
   ...specialRows,
   ...indexingRows,
+  ...convRows,
 ];
 
 /** Deterministic inputs from a domain. */

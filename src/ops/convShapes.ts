@@ -1,0 +1,178 @@
+/**
+ * @file The options of `conv` and `convTranspose` (PyTorch's conv1d/conv2d/conv3d and
+ * conv_transpose), checked and turned into a ConvGeometry, with errors that name the op, the shapes
+ * and the fix. Output sizes follow PyTorch: along each spatial axis, with input length L, kernel k,
+ * stride s, dilation d and padding lo + hi,
+ *
+ *   conv:           out = ⌊(L + lo + hi − d·(k − 1) − 1) / s⌋ + 1
+ *   convTranspose:  out = (L − 1)·s − 2·pad + d·(k − 1) + outputPadding + 1
+ *
+ * and padding 'same' pads d·(k − 1) in total, the odd one after (as PyTorch does).
+ */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { describe } from '../tensor/create.js';
+import type { ConvGeometry } from '../tensor/kernels/im2col.js';
+import { formatShape, type Shape } from '../tensor/shape.js';
+import type { TensorLike } from '../tensor/create.js';
+
+/** One number for every spatial axis, or one per axis. */
+export type PerAxis = number | readonly number[];
+/** A number for every side, one per axis (both sides), one [before, after] pair per axis, or 'same' / 'valid'. */
+export type ConvPadding = PerAxis | ReadonlyArray<readonly [number, number]> | 'same' | 'valid';
+
+export interface ConvOptions {
+  /** Step between output positions (default 1). */
+  readonly stride?: PerAxis;
+  /** Zeros around the input (default 0); 'same' keeps the size (stride 1 only), 'valid' is 0. */
+  readonly padding?: ConvPadding;
+  /** Spacing between kernel taps (default 1). */
+  readonly dilation?: PerAxis;
+  /** Channel groups (default 1): in and out channels both split into this many blocks. */
+  readonly groups?: number;
+  /** Added to each output channel: shape [out channels]. */
+  readonly bias?: TensorLike;
+}
+
+export interface ConvTransposeOptions {
+  readonly stride?: PerAxis;
+  /** The padding of the convolution this transposes: removed from each side of the output. */
+  readonly padding?: PerAxis;
+  /** Extra positions at the end of each output axis, to pick among the sizes a strided conv maps to one; < stride or < dilation. */
+  readonly outputPadding?: PerAxis;
+  readonly dilation?: PerAxis;
+  readonly groups?: number;
+  /** Added to each output channel: shape [out channels] = [weight.shape[1] · groups]. */
+  readonly bias?: TensorLike;
+}
+
+/** A whole number ≥ min, or an AdjointError naming the op and the option. */
+function whole(op: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    throw new InvalidArgumentError(`${op}: ${name} must be ${min === 0 ? 'a whole number ≥ 0' : 'a positive integer'}, got ${describe(v)}.`);
+  }
+  return v;
+}
+
+/** A per-axis option as D numbers ≥ min: one for all axes, or a list of D. */
+export function perAxis(op: string, name: string, v: unknown, D: number, min: number, dflt: number): number[] {
+  if (v === undefined) return new Array<number>(D).fill(dflt);
+  if (typeof v === 'number') return new Array<number>(D).fill(whole(op, name, v, min));
+  if (!Array.isArray(v) || v.length !== D) {
+    throw new InvalidArgumentError(`${op}: ${name} must be a number or a list of ${D} (one per spatial axis), got ${describe(v)}.`);
+  }
+  return v.map((e: unknown) => whole(op, name, e, min));
+}
+
+/** Padding as [before, after] per axis. */
+function paddingPairs(op: string, padding: unknown, D: number, kernel: readonly number[], dilation: readonly number[], stride: readonly number[]): Array<[number, number]> {
+  if (padding === 'valid') return kernel.map(() => [0, 0]);
+  if (padding === 'same') {
+    if (stride.some((s) => s !== 1)) {
+      throw new InvalidArgumentError(`${op}: padding 'same' needs stride 1 (as PyTorch), got stride ${formatShape(stride)}; give the padding as numbers instead.`);
+    }
+    return kernel.map((k, j) => {
+      const total = dilation[j]! * (k - 1);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    });
+  }
+  if (Array.isArray(padding) && padding.length === D && padding.every((p) => Array.isArray(p))) {
+    return padding.map((p: unknown[]) => {
+      if (p.length !== 2) throw new InvalidArgumentError(`${op}: each axis's padding pair must be [before, after], got ${describe(p)}.`);
+      return [whole(op, 'padding', p[0], 0), whole(op, 'padding', p[1], 0)];
+    });
+  }
+  if (typeof padding === 'string') {
+    throw new InvalidArgumentError(`${op}: padding must be a number, a list of ${D}, [before, after] pairs, 'same' or 'valid', got '${padding}'.`);
+  }
+  return perAxis(op, 'padding', padding, D, 0, 0).map((p) => [p, p]);
+}
+
+function groupsOf(op: string, v: unknown): number {
+  return v === undefined ? 1 : whole(op, 'groups', v, 1);
+}
+
+/** The spatial rank D from the weight ([out, in/groups, …kernel]), and whether x is unbatched ([C, …]). */
+export function spatialRank(op: string, xShape: Shape, wShape: Shape, layout: string): { D: number; unbatched: boolean } {
+  if (wShape.length < 3) {
+    throw new ShapeError(`${op}: weight of shape ${formatShape(wShape)} must be ${layout} with at least one spatial axis (rank ≥ 3); for a 1-d convolution use [out, in, k].`);
+  }
+  const D = wShape.length - 2;
+  if (xShape.length !== D + 2 && xShape.length !== D + 1) {
+    throw new ShapeError(
+      `${op}: input of shape ${formatShape(xShape)} does not fit a ${D}-d weight ${formatShape(wShape)}: ` +
+        `it must be [batch, channels, …${D} spatial] (rank ${D + 2}) or unbatched [channels, …] (rank ${D + 1}).`,
+    );
+  }
+  return { D, unbatched: xShape.length === D + 1 };
+}
+
+/** Checks that `groups` divides both channel counts. */
+function checkGroups(op: string, groups: number, cin: number, cout: number, xShape: Shape, wShape: Shape): void {
+  if (cin % groups !== 0 || cout % groups !== 0) {
+    throw new ShapeError(
+      `${op}: groups = ${groups} must divide both the input channels (${cin}) and the output channels (${cout}) ` +
+        `(input ${formatShape(xShape)}, weight ${formatShape(wShape)}); choose groups among their common divisors.`,
+    );
+  }
+}
+
+/** The geometry of conv(x, w, options): x [N, C, …] (or [C, …] when `unbatched`), w [O, C/G, …k]. */
+export function convGeometry(op: string, xShape: Shape, wShape: Shape, o: ConvOptions, unbatched: boolean): ConvGeometry {
+  const D = wShape.length - 2, lead = unbatched ? 0 : 1;
+  const stride = perAxis(op, 'stride', o.stride, D, 1, 1);
+  const dilation = perAxis(op, 'dilation', o.dilation, D, 1, 1);
+  const groups = groupsOf(op, o.groups);
+  const kernel = wShape.slice(2), inSize = xShape.slice(lead + 1);
+  const cin = xShape[lead]!, cout = wShape[0]!;
+  if (cin !== wShape[1]! * groups) {
+    throw new ShapeError(
+      `${op}: input ${formatShape(xShape)} has ${cin} channels but weight ${formatShape(wShape)} expects ` +
+        `${wShape[1]} per group × ${groups} group${groups === 1 ? '' : 's'} = ${wShape[1]! * groups}; ` +
+        `the weight must be [out, in/groups, …kernel] (check the channel axis, or groups).`,
+    );
+  }
+  checkGroups(op, groups, cin, cout, xShape, wShape);
+  const pads = paddingPairs(op, o.padding, D, kernel, dilation, stride);
+  const outSize = inSize.map((L, j) => {
+    const extent = dilation[j]! * (kernel[j]! - 1) + 1, padded = L + pads[j]![0] + pads[j]![1];
+    if (extent > padded) {
+      throw new ShapeError(
+        `${op}: along spatial axis ${j} the kernel spans ${extent} (size ${kernel[j]}, dilation ${dilation[j]}) but the padded input ` +
+          `is only ${padded} long (input ${formatShape(xShape)}, padding ${pads[j]!.join('+')}); pad more, or use a smaller kernel or dilation.`,
+      );
+    }
+    return Math.floor((padded - extent) / stride[j]!) + 1;
+  });
+  return { inSize, kernel, outSize, stride, dilation, padLo: pads.map((p) => p[0]), groups };
+}
+
+/** The geometry of convTranspose(x, w, options), x [N, C, …] (or [C, …]), w [C, O/G, …k]: the conv it transposes. */
+export function convTransposeGeometry(op: string, xShape: Shape, wShape: Shape, o: ConvTransposeOptions, unbatched: boolean): ConvGeometry {
+  const D = wShape.length - 2, lead = unbatched ? 0 : 1;
+  const stride = perAxis(op, 'stride', o.stride, D, 1, 1);
+  const dilation = perAxis(op, 'dilation', o.dilation, D, 1, 1);
+  const padding = perAxis(op, 'padding', o.padding, D, 0, 0);
+  const outputPadding = perAxis(op, 'outputPadding', o.outputPadding, D, 0, 0);
+  const groups = groupsOf(op, o.groups);
+  const kernel = wShape.slice(2), lengths = xShape.slice(lead + 1);
+  if (xShape[lead] !== wShape[0]) {
+    throw new ShapeError(
+      `${op}: input ${formatShape(xShape)} has ${xShape[lead]} channels but weight ${formatShape(wShape)} has ${wShape[0]} ` +
+        `(for convTranspose the weight is [in, out/groups, …kernel], as PyTorch's conv_transpose).`,
+    );
+  }
+  checkGroups(op, groups, wShape[1]! * groups, wShape[0]!, xShape, wShape);
+  const inSize = lengths.map((L, j) => {
+    const s = stride[j]!, d = dilation[j]!, op_ = outputPadding[j]!;
+    if (L < 1) throw new ShapeError(`${op}: input ${formatShape(xShape)} is empty along spatial axis ${j}; a transposed convolution needs at least one position.`);
+    if (op_ >= s && op_ >= d) {
+      throw new InvalidArgumentError(`${op}: outputPadding ${op_} along spatial axis ${j} must be smaller than the stride (${s}) or the dilation (${d}).`);
+    }
+    const size = (L - 1) * s - 2 * padding[j]! + d * (kernel[j]! - 1) + op_ + 1;
+    if (size < 1) {
+      throw new ShapeError(`${op}: along spatial axis ${j} the output would have ${size} positions (input ${formatShape(xShape)}, weight ${formatShape(wShape)}, padding ${padding[j]}); use less padding.`);
+    }
+    return size;
+  });
+  return { inSize, kernel, outSize: lengths, stride, dilation, padLo: padding, groups };
+}
