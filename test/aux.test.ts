@@ -64,3 +64,14 @@ describe('linearize', () => {
     expect(() => jvpFn(ad.tensor([1]), ad.tensor([1, 0]))).toThrow(/tangent leaf 0 has shape \[1\]/);
   });
 });
+
+describe('linearTranspose', () => {
+  it('transposes a linear map: ⟨u, A v⟩ = ⟨Aᵀu, v⟩', () => {
+    const A = ad.tensor([[1, 2], [3, 4], [5, 6]]);
+    const f = (v: Tensor, w: Tensor) => ad.add(ad.matmul(A, v), ad.mul(2, w));
+    const t = ad.linearTranspose(f, ad.zeros([2]), ad.zeros([3]));
+    const [dv, dw] = t(ad.tensor([1, -1, 2])) as [Tensor, Tensor];
+    expect(dv.toArray()).toEqual([8, 10]);
+    expect(dw.toArray()).toEqual([2, -2, 4]);
+  });
+});

@@ -44,3 +44,21 @@ export function linearize(f: (...args: any[]) => PyTree, ...primals: any[]): [an
   };
   return [out, jvpFn];
 }
+
+/**
+ * The transpose of a linear function, as JAX's `linear_transpose`: `f` is linear in its arguments,
+ * whose shapes `primals` give (their values do not matter); the result maps a cotangent of `f`'s
+ * output to one cotangent per argument. It is the pullback of `f` at zero — exact for a linear `f`
+ * (for one that is not, it is the transpose of its derivative at zero, which is rarely what is meant).
+ * @example
+ * const A = ad.tensor([[1, 2], [3, 4], [5, 6]]);
+ * const t = ad.linearTranspose((x) => ad.matmul(A, x), ad.zeros([2]));
+ * t(ad.tensor([1, 0, 0]))[0]; // [1, 2], the first row of A
+ */
+export function linearTranspose(f: (...args: any[]) => PyTree, ...primals: any[]): (cotangent: PyTree) => any[] {
+  checkFunction(f, 'linearTranspose');
+  if (primals.length === 0) throw new InvalidArgumentError('linearTranspose: give example arguments (their shapes): linearTranspose(f, ...primals).');
+  const zerosArgs = primals.map((p) => mapTree(p, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), 'linearTranspose'));
+  const [, pullback] = vjp(f, ...zerosArgs);
+  return (cotangent) => pullback(cotangent);
+}
