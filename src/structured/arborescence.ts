@@ -5,17 +5,29 @@
  */
 
 /**
- * The best arborescence rooted at node 0 of a dense graph, `score(h, m)` the arc h → m (−∞: no
- * arc), as heads[m] for m = 1 … size − 1 (heads[0] = −1), or null when no arborescence of finite
- * score exists. O(size³): each contraction picks every node's best incoming arc, and a cycle among
- * them is merged into one node whose incoming arcs are rescored by the cycle arc they replace.
+ * An arc weight: [major, minor], compared lexicographically and added componentwise (an ordered
+ * abelian group, so Chu–Liu/Edmonds is exact over it). [−∞, −∞] is no arc.
  */
-export function maxArborescence(size: number, score: (h: number, m: number) => number): number[] | null {
+export type Weight = readonly [number, number];
+
+const none: Weight = [-Infinity, -Infinity];
+const greater = (a: Weight, b: Weight) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+const minus = (a: Weight, b: Weight): Weight => (a[0] === -Infinity ? none : [a[0] - b[0], a[1] - b[1]]);
+
+/**
+ * The best arborescence rooted at node 0 of a dense graph, `score(h, m)` the weight of the arc
+ * h → m, as heads[m] for m = 1 … size − 1 (heads[0] = −1), or null when none exists. O(size³) per
+ * contraction: each picks every node's best incoming arc, and a cycle among them is merged into one
+ * node whose incoming arcs are rescored by the cycle arc they replace. With weights [0, score] it
+ * is the best tree; with [−1, score] on the root's arcs, the best among those with the fewest root
+ * dependents (one when possible), in one run instead of one per root dependent.
+ */
+export function maxArborescence(size: number, score: (h: number, m: number) => Weight): number[] | null {
   const heads = new Array<number>(size).fill(-1);
   for (let m = 1; m < size; m++) {
-    let best = -Infinity;
-    for (let h = 0; h < size; h++) if (h !== m && score(h, m) > best) { best = score(h, m); heads[m] = h; }
-    if (best === -Infinity) return null;
+    let best = none;
+    for (let h = 0; h < size; h++) if (h !== m && greater(score(h, m), best)) { best = score(h, m); heads[m] = h; }
+    if (best[0] === -Infinity) return null;
   }
   const cycle = findCycle(heads);
   if (cycle === null) return heads;
@@ -25,24 +37,24 @@ export function maxArborescence(size: number, score: (h: number, m: number) => n
   const merged = outside.length;
   const enter = new Map<number, number>(); // outside node u → the cycle node its best arc enters
   const leave = new Map<number, number>(); // outside node w → the cycle node its best arc comes from
-  const contractedScore = (h: number, m: number): number => {
+  const contractedScore = (h: number, m: number): Weight => {
     if (h === merged) {
-      let best = -Infinity;
-      for (const v of cycle) if (score(v, outside[m]!) > best) { best = score(v, outside[m]!); leave.set(outside[m]!, v); }
+      let best = none;
+      for (const v of cycle) if (greater(score(v, outside[m]!), best)) { best = score(v, outside[m]!); leave.set(outside[m]!, v); }
       return best;
     }
     if (m === merged) {
-      let best = -Infinity;
+      let best = none;
       for (const v of cycle) {
-        const gain = score(outside[h]!, v) - score(heads[v]!, v);
-        if (gain > best) { best = gain; enter.set(outside[h]!, v); }
+        const gain = minus(score(outside[h]!, v), score(heads[v]!, v));
+        if (greater(gain, best)) { best = gain; enter.set(outside[h]!, v); }
       }
       return best;
     }
     return score(outside[h]!, outside[m]!);
   };
   // Score every contracted arc once, so that enter/leave hold each one's choice.
-  const table = Array.from({ length: merged + 1 }, (_, h) => Array.from({ length: merged + 1 }, (_, m) => (h === m ? -Infinity : contractedScore(h, m))));
+  const table = Array.from({ length: merged + 1 }, (_, h) => Array.from({ length: merged + 1 }, (_, m) => (h === m ? none : contractedScore(h, m))));
   const inner = maxArborescence(merged + 1, (h, m) => table[h]![m]!);
   if (inner === null) return null;
   const result = [...heads];

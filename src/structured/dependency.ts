@@ -172,15 +172,18 @@ export class DependencyCRF {
   }
 }
 
-/** Chu–Liu/Edmonds; with one root dependent, the best over each choice of that dependent. Some tree when none is finite. */
+/**
+ * Chu–Liu/Edmonds. With one root dependent, the root's arcs weigh [−1, score] and the others
+ * [0, score]: the lexicographic optimum has the fewest root dependents, then the best score, so it
+ * is the best single-root tree whenever one exists (one run, not one per root dependent). When no
+ * tree of finite score exists (or none with one root dependent), some valid tree of score −∞.
+ */
 function bestTree(n: number, arc: (h: number, m: number) => number, singleRoot: boolean): number[] {
-  const total = (heads: number[]) => heads.reduce((s, h, m) => (m === 0 ? s : s + arc(h, m)), 0);
-  let best: number[] | null = null;
-  const candidates = singleRoot ? Array.from({ length: n }, (_, r) => r + 1) : [-1];
-  for (const r of candidates) {
-    const tree = maxArborescence(n + 1, (h, m) => (r > 0 && h === 0 && m !== r ? -Infinity : arc(h, m)));
-    if (tree !== null && (best === null || total(tree) > total(best))) best = tree;
-  }
-  // No finite tree: word 1 on the root, every other word on word 1 (a valid tree either way).
-  return best === null ? Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1)) : best.slice(1);
+  const tree = maxArborescence(n + 1, (h, m) => {
+    const s = arc(h, m);
+    return s === -Infinity ? [-Infinity, -Infinity] : [singleRoot && h === 0 ? -1 : 0, s];
+  });
+  const ok = tree !== null && (!singleRoot || tree.filter((h) => h === 0).length === 1);
+  // Otherwise word 1 on the root, every other word on word 1 (a valid tree either way).
+  return ok ? tree.slice(1) : Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1));
 }

@@ -41,7 +41,8 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   if (!singleRoot) diagonal = add(diagonal, root);
   let laplacian = sub(mul(eye(n), diagonal), words); // [B, n, n]: column m holds the arcs into word m + 1
   if (singleRoot) laplacian = where(tensor(Array.from({ length: n }, (_, h) => (h === 0 ? 1 : 0)), [n, 1]), root, laplacian);
-  const none = lengths.map((len, b) => !treeExists(stopGradient(arcs).data, b, N, len, singleRoot));
+  const values = stopGradient(arcs).data;
+  const none = lengths.map((len, b) => !treeExists(values, b, N, len, singleRoot));
   const dead = tensor(none.map((x) => (x ? 1 : 0)), [B]);
   const safe = where(reshape(dead, [B, 1, 1]), eye(n), laplacian);
   const logZ = add(slogdet(safe).logAbsDet, sum(slice(shift, [0, 1], [B, n]), 1));

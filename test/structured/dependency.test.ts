@@ -101,6 +101,20 @@ describe('DependencyCRF against brute force', () => {
     });
   }
 
+  it('the single-root arborescence (one lexicographic run) equals the best over each forced root dependent, n = 6 … 12', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const n = 6 + (seed % 7);
+      const p = problem(n, seeded(500 + seed, { forbidden: 1 / 6 }));
+      const forced = Array.from({ length: n }, (_, i) => {
+        const arcs = p.arcs.map((v, k) => (k < n + 1 && k !== i + 1 ? -Infinity : v)); // row 0: only the arc to word i + 1
+        return modelOf({ n, arcs }, false, false).argmax().score as number;
+      });
+      const best = modelOf(p, false, true).argmax();
+      expect(best.score).toBe(Math.max(...forced));
+      expect(best.heads.filter((h: number) => h === 0).length).toBe(1);
+    }
+  });
+
   it('projective trees are a subset: the non-projective log Z is larger, and equal for n ≤ 2', () => {
     for (const n of [1, 2, 4]) {
       const p = problem(n, seeded(n, { forbidden: 0, real: true }));
