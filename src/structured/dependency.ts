@@ -44,8 +44,8 @@ export interface DependencyCRFOptions {
  * semiring; marginals, the best tree (argmax semiring) and the entropy (entropy semiring) follow.
  * Non-projective: log Z is a log-determinant (Matrix-Tree theorem, Koo et al. 2007), not a
  * semiring program; the marginals are still its gradient, the entropy is log Z − E[score] from
- * them, and the best tree is the maximum spanning arborescence (Chu–Liu/Edmonds), with
- * `singleRoot` by trying each root dependent in turn.
+ * them, and the best tree is the maximum spanning arborescence (Chu–Liu/Edmonds; with
+ * `singleRoot`, over weights that rank the number of root dependents before the score).
  *
  * Conventions against torch-struct: its DependencyCRF takes [n, n] scores with the root's arcs on
  * the diagonal (entry [m, m] is root → m); here the root is an explicit position 0, so its arcs are
