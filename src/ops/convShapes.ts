@@ -48,7 +48,7 @@ export interface ConvTransposeOptions {
 /** A whole number ≥ min, or an AdjointError naming the op and the option. */
 function whole(op: string, name: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new InvalidArgumentError(`${op}: ${name} must be ${min === 0 ? 'a whole number ≥ 0' : 'a positive integer'}, got ${describe(v)}.`);
+    throw new InvalidArgumentError(`${op}: ${name} must be ${min === 0 ? 'a whole number ≥ 0' : 'a positive integer'}, got ${typeof v === 'number' ? String(v) : describe(v)}.`);
   }
   return v;
 }
