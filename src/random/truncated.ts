@@ -1,12 +1,16 @@
 /**
  * @file `truncatedNormal(key, lower, upper, shape?)`: standard normal values conditioned on
  * (lower, upper), by inversion as JAX's `random.truncated_normal`: u uniform between erf(lower/√2)
- * and erf(upper/√2), x = √2·erf⁻¹(u), clamped into the open interval against rounding.
+ * and erf(upper/√2), x = √2·erf⁻¹(u), clamped into the open interval against rounding; its
+ * derivative in the bounds by implicit reparameterisation (a customJvp).
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { broadcastTo } from '../ops/shape.js';
+import { add, div, mul, sub } from '../ops/binary.js';
+import { exp, square } from '../ops/unary.js';
+import { erfc } from '../ops/special.js';
+import { customJvp } from '../transforms/customJvp.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { isTraced } from '../tensor/checks.js';
 import { broadcastShapes, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { unitSample, type KeyLike } from './continuous.js';
@@ -28,27 +32,15 @@ export function nextAfter(x: number, dir: 1 | -1): number {
   return view.getFloat64(0);
 }
 
-/** A bound's values broadcast to the sample shape, read as constants (the sampler is not differentiable in them). */
+/** A bound's values broadcast to the sample shape (plain values: the derivative comes from the rule below). */
 function boundValues(op: string, name: string, v: TensorLike, shape: Shape): Float64Array {
   const p = param(op, name, v, shape);
   if (typeof p === 'number') return new Float64Array(1).fill(p);
-  if (isTraced(p)) {
-    throw new InvalidArgumentError(
-      `${op}: ${name} is a tensor being differentiated or traced; truncatedNormal is not differentiable in its bounds. ` +
-        `Pass ad.stopGradient(${name}) to sample with its value, or shift and scale ad.random.normal if the bounds need not move.`,
-    );
-  }
   return broadcastTo(p, shape).toFloat64Array();
 }
 
-/**
- * Standard normal values truncated to (lower, upper) (JAX's `random.truncated_normal`). The
- * bounds are numbers or tensors (±Infinity allowed); the shape defaults to their broadcast shape.
- * @example ad.random.truncatedNormal(ad.random.key(0), 0, 2, [3]).shape // [3]
- */
-export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike, shape?: Shape): Tensor {
-  const op = 'random.truncatedNormal';
-  const sampleShape = shape ?? broadcastShapes(op, asTensor(lower, op).shape, asTensor(upper, op).shape);
+/** The draws on plain bounds: u uniform between Φ(lower) and Φ(upper) (as erfs), x = Φ⁻¹(u), clamped inside. */
+function draw(op: string, k: KeyLike, lower: TensorLike, upper: TensorLike, sampleShape: Shape): Tensor {
   const x = unitSample(op, k, sampleShape);
   const lo = boundValues(op, 'lower', lower, sampleShape), hi = boundValues(op, 'upper', upper, sampleShape);
   for (let i = 0; i < Math.max(lo.length, hi.length); i++) {
@@ -67,4 +59,33 @@ export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike
     x[i] = Math.min(Math.max(v, lowest[i * iLo]!), highest[i * iHi]!);
   }
   return new Tensor(x, [...sampleShape]);
+}
+
+/** Φ(z), the standard normal CDF, as ½ erfc(−z/√2) (accurate in the lower tail). */
+const normalCdf = (z: Tensor): Tensor => mul(0.5, erfc(mul(-Math.SQRT1_2, z)));
+
+/**
+ * Standard normal values truncated to (lower, upper) (JAX's `random.truncated_normal`). The
+ * bounds are numbers or tensors (±Infinity allowed); the shape defaults to their broadcast shape.
+ * Differentiable in the bounds by implicit reparameterisation: x = Φ⁻¹((1 − u)Φ(a) + uΦ(b)) for the
+ * uniform u the draw used, so φ(x) dx = (1 − u) φ(a) da + u φ(b) db, with
+ * u = (Φ(x) − Φ(a)) / (Φ(b) − Φ(a)) (an infinite bound contributes nothing: φ(±∞) = 0).
+ * @example ad.random.truncatedNormal(ad.random.key(0), 0, 2, [3]).shape // [3]
+ */
+export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.truncatedNormal';
+  const sampleShape = shape ?? broadcastShapes(op, asTensor(lower, op).shape, asTensor(upper, op).shape);
+  const sample: (a: Tensor, b: Tensor) => Tensor = customJvp(
+    (a: Tensor, b: Tensor) => draw(op, k, a, b, sampleShape),
+    ([a, b]: [Tensor, Tensor], [da, db]: [Tensor, Tensor]) => {
+      const x = sample(a, b);
+      const [Pa, Pb, Px] = [normalCdf(a), normalCdf(b), normalCdf(x)];
+      const u = div(sub(Px, Pa), sub(Pb, Pa));
+      // φ(bound)/φ(x) = exp((x² − bound²)/2): 0 for an infinite bound, without underflow in φ(x).
+      const ratio = (bound: Tensor) => exp(mul(0.5, sub(square(x), square(bound))));
+      const dx = add(mul(mul(sub(1, u), ratio(a)), da), mul(mul(u, ratio(b)), db));
+      return [x, dx];
+    },
+  );
+  return sample(asTensor(lower, op), asTensor(upper, op));
 }

@@ -50,4 +50,16 @@ describe('reparameterised gradients', () => {
     ad.grad((m: ad.Tensor) => { const x = random.normal(key, [4], m, 2); inside = x.toArray(); return ad.sum(x); })(ad.tensor(0.5));
     expect(inside).toEqual(outside);
   });
+
+  it('truncatedNormal: d/dlower and d/dupper by implicit reparameterisation, against finite differences with the same key', () => {
+    const k = random.key(3);
+    const f = (a: ad.Tensor, b: ad.Tensor) => ad.sum(random.truncatedNormal(k, a, b, [6]));
+    const a = ad.tensor(-0.5), b = ad.tensor(1.2), h = 1e-6;
+    const [ga, gb] = ad.grad(f, [0, 1])(a, b) as [ad.Tensor, ad.Tensor];
+    expect(ga.item()).toBeCloseTo((f(ad.add(a, h), b).item() - f(ad.sub(a, h), b).item()) / (2 * h), 7);
+    expect(gb.item()).toBeCloseTo((f(a, ad.add(b, h)).item() - f(a, ad.sub(b, h)).item()) / (2 * h), 7);
+    // An infinite bound contributes nothing; the sample's value is the one drawn without differentiation.
+    expect(ad.grad((u: ad.Tensor) => ad.sum(random.truncatedNormal(k, -Infinity, u, [4])))(ad.tensor(0.3)).item()).toBeGreaterThan(0);
+    expect(ad.checkGrad((lo: ad.Tensor, hi: ad.Tensor) => random.truncatedNormal(k, lo, hi, [3]), [ad.tensor([-1, 0, 0.5]), ad.tensor([1, 2, 3])]).ok).toBe(true);
+  });
 });
