@@ -12,8 +12,9 @@ import w6, { w6s } from './workloads/w6.mjs';
 import w7 from './workloads/w7.mjs';
 import w9 from './workloads/w9.mjs';
 import jac from './workloads/jac.mjs';
+import conv from './workloads/conv.mjs';
 
-export const WORKLOADS = [w1, w2, w2l, w3, ...w4, w5, w6, w6s, w7, ...w9, jac];
+export const WORKLOADS = [w1, w2, w2l, w3, ...w4, w5, w6, w6s, w7, ...w9, jac, conv];
 
 /** Timing settings: the full run takes a few minutes on 2 cores, --quick about a minute. */
 export const SETTINGS = {
