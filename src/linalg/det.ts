@@ -1,45 +1,66 @@
-/** @file Determinants: linalg.det, and linalg.slogdet → { sign, logAbsDet } (as numpy.linalg), from LU with partial pivoting. */
+/** @file Determinants: linalg.det, and linalg.slogdet → { sign, logAbsDet } (as numpy.linalg), from one Cholesky or LU factorisation. */
 import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
-import { luDet, luFactor, luLogAbsDet, type LuFactors } from '../tensor/kernels/linalg/lu.js';
+import { allocF64 } from '../tensor/alloc.js';
+import { detFactorKernel, detFromFactors, factorSize, readLogAbsDet, scaledInverseTranspose } from '../tensor/kernels/linalg/determinant.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { mul, mulStrong } from '../ops/binary.js';
-import { expandDims } from '../ops/shape.js';
+import { expandDims, slice, squeeze } from '../ops/shape.js';
 import { batchOf, matrixTranspose, squareArg } from './matrix.js';
 import { trace } from './diagonal.js';
 import { invOf, solveSquare } from './solve.js';
 
-/** One number per matrix, from its LU factors. */
-function fromLu(a: Tensor, reduce: (f: LuFactors, count: number, n: number) => Float64Array): Tensor {
-  const n = a.shape[a.ndim - 1]!;
-  const { batch, count } = batchOf(a.shape);
-  return new Tensor(reduce(luFactor(a.data, count, n), count, n), batch);
-}
-
 /** A cotangent of shape [...batch] as [...batch, 1, 1], to scale whole matrices. */
 const perMatrix = (g: Tensor) => expandDims(expandDims(g, -1), -1);
 
-// d log|det A| = tr(A⁻¹ dA)  (Jacobi's formula; Giles 2008, §2.2.4), so Ā = ḡ A⁻ᵀ.
-// At a singular matrix log|det A| = −∞ and A⁻¹ does not exist: the derivative is ±∞/NaN there.
-const logAbsDetP: Primitive<null> = definePrimitive<null>({
-  name: 'logAbsDet',
-  saves: 'inputs',
-  forward: ([a]) => fromLu(a!, (f, c, n) => luLogAbsDet(f, c, n).logAbs),
-  vjp: (g, r) => [mulStrong(perMatrix(g), matrixTranspose(invOf(r.inputs[0]!, null)))],
-  jvp: ([t], [a]) => trace(solveSquare(a!, t!)),
-  batch: leadingAxesRule(() => logAbsDetP),
-});
+/** One number per matrix of `a` ([...batch]) read from its packed factors. */
+function perBatch(a: Tensor, f: Tensor, read: (f: Float64Array, count: number, n: number, out: Float64Array) => Float64Array): Tensor {
+  const n = a.shape[a.ndim - 1]!;
+  const { batch, count } = batchOf(a.shape);
+  return new Tensor(read(f.data, count, n, allocF64(count)), batch);
+}
 
-// sign(det A) is piecewise constant: zero derivative, never recorded.
-const signDetP: Primitive<null> = definePrimitive<null>({
+// The factorisation that slogdet and det read (kernels/linalg/determinant.ts: Cholesky for an
+// exactly symmetric positive-definite matrix, LU otherwise), packed per matrix, with sign(det A)
+// and log|det A| already read off it: one pass gives both, and the gradients below reuse it. The
+// sign is piecewise constant, and the factors are passed on only as values: zero derivative,
+// never recorded. (Named for the one result the public API takes from it directly.)
+// `tryCholesky` false (det) keeps to LU, whose product of pivots is exact on small integer and
+// diagonal matrices where (√2)²·4 is not.
+const signDetP: Primitive<{ tryCholesky: boolean }> = definePrimitive<{ tryCholesky: boolean }>({
   name: 'signDet',
   saves: 'none',
-  forward: ([a]) => fromLu(a!, (f, c, n) => luLogAbsDet(f, c, n).sign),
+  forward: ([a], { tryCholesky }) => {
+    const n = a!.shape[a!.ndim - 1]!;
+    const { batch, count } = batchOf(a!.shape);
+    return new Tensor(detFactorKernel(a!.data, count, n, tryCholesky, allocF64(count * factorSize(n))), [...batch, factorSize(n)]);
+  },
   vjp: null,
   jvp: null,
   batch: leadingAxesRule(() => signDetP),
+});
+
+/** The scaled transposed inverse of each matrix from its factors, one kernel (first order). */
+function fusedInverseTranspose(a: Tensor, f: Tensor, scale: Tensor): Tensor {
+  const n = a.shape[a.ndim - 1]!;
+  return new Tensor(scaledInverseTranspose(f.data, batchOf(a.shape).count, n, scale.data, allocF64(a.size)), a.shape);
+}
+
+// log|det A| of A (input 0) read from its factors (input 1, a constant).
+// d log|det A| = tr(A⁻¹ dA)  (Jacobi's formula; Giles 2008, §2.2.4), so Ā = ḡ A⁻ᵀ.
+// At a singular matrix log|det A| = −∞ and A⁻¹ does not exist: the derivative is ±∞/NaN there.
+// At first order Ā comes from the saved factors (an SPD matrix's gradient is Murray's Cholesky
+// reverse pass, 2n³/3 flops: value and gradient cost 3 Cholesky factorisations).
+const logAbsDetP: Primitive<null> = definePrimitive<null>({
+  name: 'logAbsDet',
+  saves: 'inputs',
+  forward: ([a, f]) => perBatch(a!, f!, readLogAbsDet),
+  vjp: (g, r) => [mulStrong(perMatrix(g), matrixTranspose(invOf(r.inputs[0]!, null))), null],
+  fusedVjp: (g, r) => [fusedInverseTranspose(r.inputs[0]!, r.inputs[1]!, g), null],
+  jvp: ([t], [a]) => (t === null ? null : trace(solveSquare(a!, t))),
+  batch: leadingAxesRule(() => logAbsDetP),
 });
 
 // d det A = det A · tr(A⁻¹ dA), so Ā = ḡ det(A) A⁻ᵀ (the adjugate, transposed, times ḡ). At an
@@ -48,9 +69,14 @@ const signDetP: Primitive<null> = definePrimitive<null>({
 const detP: Primitive<null> = definePrimitive<null>({
   name: 'det',
   saves: 'both',
-  forward: ([a]) => fromLu(a!, luDet),
-  vjp: (g, r) => [mulStrong(perMatrix(g), mul(perMatrix(r.out!), matrixTranspose(invOf(r.inputs[0]!, null))))],
-  jvp: ([t], [a], out) => mul(out, trace(solveSquare(a!, t!))),
+  forward: ([a, f]) => perBatch(a!, f!, detFromFactors),
+  vjp: (g, r) => [mulStrong(perMatrix(g), mul(perMatrix(r.out!), matrixTranspose(invOf(r.inputs[0]!, null)))), null],
+  fusedVjp: (g, r) => {
+    const scale = allocF64(g.size), gd = g.data, od = r.out!.data;
+    for (let i = 0; i < scale.length; i++) scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
+    return [fusedInverseTranspose(r.inputs[0]!, r.inputs[1]!, new Tensor(scale, g.shape)), null];
+  },
+  jvp: ([t], [a], out) => (t === null ? null : mul(out, trace(solveSquare(a!, t)))),
   batch: leadingAxesRule(() => detP),
 });
 
@@ -59,7 +85,8 @@ const detP: Primitive<null> = definePrimitive<null>({
  * @example ad.linalg.det(ad.tensor([[1, 2], [3, 4]])) // -2
  */
 export function det(a: TensorLike): Tensor {
-  return apply(detP, [squareArg('linalg.det', a)], null);
+  const t = squareArg('linalg.det', a);
+  return apply(detP, [t, apply(signDetP, [t], { tryCholesky: false })], null);
 }
 
 /**
@@ -70,5 +97,11 @@ export function det(a: TensorLike): Tensor {
  */
 export function slogdet(a: TensorLike): { sign: Tensor; logAbsDet: Tensor } {
   const t = squareArg('linalg.slogdet', a);
-  return { sign: apply(signDetP, [t], null), logAbsDet: apply(logAbsDetP, [t], null) };
+  const f = apply(signDetP, [t], { tryCholesky: true });
+  // The sign is entry 1 of each packed factorisation (kernels/linalg/determinant.ts), sliced out
+  // with an op so that a jit recording replays it.
+  const begin = f.shape.map(() => 0), size = [...f.shape];
+  begin[f.ndim - 1] = 1;
+  size[f.ndim - 1] = 1;
+  return { sign: squeeze(slice(f, begin, size), -1), logAbsDet: apply(logAbsDetP, [t, f], null) };
 }
