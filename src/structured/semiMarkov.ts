@@ -4,19 +4,20 @@
  * the best segmentation and the entropy are gradients and semiring swaps of it.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones, tensor } from '../tensor/create.js';
+import { full, ones, tensor } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { broadcastTo, reshape, stack, take, transpose } from '../ops/shape.js';
+import { broadcastTo, concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { grad, vjp } from '../transforms/vjp.js';
-import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
+import { scan, type Checkpoints } from '../transforms/scan.js';
+import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
-import { lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
+import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
 /** One labelled segment: words start … end − 1 labelled `label`. */
 export interface Segment { start: number; end: number; label: number }
@@ -35,6 +36,8 @@ export interface SemiMarkovCRFOptions {
   end?: Tensor;
   /** For a batch: each sentence's length in words (1 … n); default n for all. */
   lengths?: readonly number[];
+  /** Checkpointing of the forward algorithm's loop (see ad.scan): bounds memory for long sentences. */
+  checkpoints?: Checkpoints;
 }
 
 /**
@@ -43,28 +46,38 @@ export interface SemiMarkovCRFOptions {
  *   α_t[c] = ⊕_{d = 1 … min(L, t)} β_{t−d}[c] ⊗ segments[t − d, d − 1, c]      (a segment ends at t)
  *   result = ⊕_c α_{length}[c] ⊗ end[c]
  * The transition is applied once per boundary, not once per segment: O(n L C + n C²) instead of
- * the O(n L C²) of the unfactored edge potentials. Under the argmax semiring ties go to the lowest
- * last label, the shortest last segment, then the lowest previous label, and so on backwards.
+ * the O(n L C²) of the unfactored edge potentials. The loop is an ad.scan over t whose carry is the
+ * window (β_{t−1}, …, β_{t−L}) and each sentence's α at its own length; its step reads the scores
+ * of the L segments that end at t, gathered once before the loop (the semiring's zero where a
+ * segment would start before word 0). Under the argmax semiring ties go to the lowest last label,
+ * the shortest last segment, then the lowest previous label, and so on backwards.
  */
-function semiMarkovSum(semiring: Semiring, segments: Tensor, transitions: Tensor, startScores: Tensor, endScores: Tensor, lengths: readonly number[]): Tensor {
+function semiMarkovSum(
+  semiring: Semiring, segments: Tensor, transitions: Tensor, startScores: Tensor, endScores: Tensor, lengths: readonly number[], checkpoints: Checkpoints,
+): Tensor {
   const [B, n, L, C] = segments.shape as [number, number, number, number];
   const S = semiring.size;
-  const seg = semiring.convert(reshape(segments, [B, n * L, C])); // [S, B, n·L, C]
+  // ending[b, t − 1, d − 1] = segments[b, t − d, d − 1] (row n·L, appended, is −∞: no such segment).
+  const rows = concat([reshape(segments, [B, n * L, C]), full([B, 1, C], -Infinity)], 1);
+  const index = Array.from({ length: n * L }, (_, k) => {
+    const [t, d] = [Math.floor(k / L) + 1, (k % L) + 1];
+    return t - d >= 0 ? (t - d) * L + d - 1 : n * L;
+  });
+  const ending = transpose(semiring.convert(reshape(take(rows, index, 1), [B, n, L, C])), [2, 0, 3, 1, 4]); // [n, S, L, B, C]
+  const ends = tensor(Array.from({ length: n * B }, (_, k) => (lengths[k % B] === Math.floor(k / B) + 1 ? 1 : 0)), [n, 1, B, 1]);
   const T = reshape(semiring.convert(transitions), [S, 1, C, C]);
-  const betas = [semiring.convert(broadcastTo(reshape(startScores, [1, C]), [B, C]))]; // [S, B, C] each
-  let final: Tensor | null = null;
-  for (let t = 1; t <= n; t++) {
-    const D = Math.min(L, t);
-    const ds = Array.from({ length: D }, (_, i) => i + 1);
-    const previous = stack(ds.map((d) => betas[t - d]!), 1); // [S, D, B, C]
-    const scores = transpose(take(seg, ds.map((d) => (t - d) * L + d - 1), 2), [0, 2, 1, 3]); // [S, D, B, C]
-    const alpha = semiring.sum(semiring.times(previous, scores), 0); // [S, B, C]
-    const ends = tensor(lengths.map((len) => (len === t ? 1 : 0)), [1, B, 1]);
-    final = final === null ? alpha : where(ends, alpha, final);
-    if (t < n) betas.push(semiring.sum(semiring.times(reshape(alpha, [S, B, C, 1]), T), 1));
-  }
+  const first = reshape(semiring.convert(broadcastTo(reshape(startScores, [1, C]), [B, C])), [S, 1, B, C]);
+  const window = L > 1 ? concat([first, semiringZero(semiring, [L - 1, B, C])], 1) : first; // [S, L, B, C]
+  const step = (carry: { window: Tensor; final: Tensor }, x: { e: Tensor; end: Tensor }) => {
+    const alpha = semiring.sum(semiring.times(carry.window, x.e), 0); // [S, B, C]
+    const beta = reshape(semiring.sum(semiring.times(reshape(alpha, [S, B, C, 1]), T), 1), [S, 1, B, C]);
+    const older = L > 1 ? [slice(carry.window, [0, 0, 0, 0], [S, L - 1, B, C])] : [];
+    return { window: concat([beta, ...older], 1), final: where(x.end, alpha, carry.final) };
+  };
+  const init = { window, final: semiringZero(semiring, [B, C]) };
+  const { final } = scan(step, init, { xs: { e: ending, end: ends }, checkpoints }) as { final: Tensor };
   const closing = semiring.convert(broadcastTo(reshape(endScores, [1, C]), [B, C]));
-  return semiring.unconvert(semiring.sum(semiring.times(final!, closing), 1));
+  return semiring.unconvert(semiring.sum(semiring.times(final, closing), 1));
 }
 
 /**
@@ -87,6 +100,7 @@ export class SemiMarkovCRF {
   readonly start: Tensor;
   readonly end: Tensor;
   readonly lengths: readonly number[];
+  readonly checkpoints: Checkpoints;
 
   constructor(options: SemiMarkovCRFOptions) {
     const op = 'SemiMarkovCRF';
@@ -101,10 +115,11 @@ export class SemiMarkovCRF {
     this.start = scoresOfShape(options.start, [C], op, 'start', { hint: '[C]', why, optional: true });
     this.end = scoresOfShape(options.end, [C], op, 'end', { hint: '[C]', why, optional: true });
     this.lengths = lengthsOption(options.lengths, B, n, op);
+    this.checkpoints = checkpointsOption(options.checkpoints, op);
   }
 
   private sumOf(semiring: Semiring, segments: Tensor, transitions: Tensor): Tensor {
-    return semiMarkovSum(semiring, segments, transitions, this.start, this.end, this.lengths);
+    return semiMarkovSum(semiring, segments, transitions, this.start, this.end, this.lengths, this.checkpoints);
   }
 
   /** The semiring sum over segmentations: log Z (log), best score (max), entropy (entropy), Z (real). */

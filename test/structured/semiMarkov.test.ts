@@ -105,6 +105,13 @@ describe('SemiMarkovCRF against brute force', () => {
     allClose(values(batch.score(best.segments)), best.score);
   });
 
+  it("checkpoints: 'sqrt' and 2 give the same log Z and marginals as storing every step", () => {
+    const segments = ad.random.normal([12, 3, 2], 8), transitions = ad.random.normal([2, 2], 9);
+    const m = (checkpoints: ad.Checkpoints) => new ad.SemiMarkovCRF({ segments, transitions, checkpoints });
+    close(m('sqrt').logPartition().item(), m('all').logPartition().item(), 1e-13);
+    allClose(values(m(2).marginals().segments), values(m('all').marginals().segments), 1e-12);
+  });
+
   it('log Z is correct to second order (checkGrad)', () => {
     const r = ad.checkGrad((s: ad.Tensor, t: ad.Tensor) => new ad.SemiMarkovCRF({ segments: s, transitions: t }).logPartition(),
       [ad.random.normal([4, 2, 2], 1), ad.random.normal([2, 2], 2)]);
