@@ -14,7 +14,7 @@
  * example too large for it is cut into runs of output rows. Buffers are reused between calls.
  */
 import { allocF64 } from '../alloc.js';
-import { col2im, im2col, product, type ConvGeometry } from './im2col.js';
+import { col2im, im2col, im2colPlan, product, type ConvGeometry, type Im2colPlan } from './im2col.js';
 import { gemm } from './matmul.js';
 
 /** At most this many doubles of columns at once (8 MB), unless one output row needs more. */
@@ -80,9 +80,9 @@ function blockRows(t: Layout, c0: number, rows: number, b: Block, Pl: number): [
 }
 
 /** Fills cols [Cg·K, width] with the patches of group γ's channels for every example of a block. */
-function blockCols(x: Float64Array, cin: number, geo: ConvGeometry, g: number, b: Block, cols: Float64Array, width: number): void {
-  const Cg = cin / geo.groups, S = product(geo.inSize), run = width / (b.n1 - b.n0);
-  for (let e = b.n0; e < b.n1; e++) im2col(x, (e * cin + g * Cg) * S, cols, width, (e - b.n0) * run, geo, Cg, b.q0, b.q1);
+function blockCols(x: Float64Array, cin: number, plan: Im2colPlan, g: number, b: Block, cols: Float64Array, width: number): void {
+  const Cg = cin / plan.geo.groups, S = product(plan.geo.inSize), run = width / (b.n1 - b.n0);
+  for (let e = b.n0; e < b.n1; e++) im2col(x, (e * cin + g * Cg) * S, cols, width, (e - b.n0) * run, plan, Cg, b.q0, b.q1);
 }
 
 /** The sizes every kernel needs: groups, channels per group, taps, rows of cols, positions. */
@@ -98,11 +98,12 @@ export function convForwardKernel(x: Float64Array, w: Float64Array, n: number, c
   const y = allocF64(n * cout * P);
   if (CK === 0) return y;
   const out: Layout = { data: y, channels: cout, P };
+  const plan = im2colPlan(geo);
   for (const b of planBlocks(n, CK, geo)) {
     const width = (b.n1 - b.n0) * (b.q1 - b.q0) * Pl;
     const cols = buffer('cols', CK * width, false);
     for (let g = 0; g < G; g++) {
-      blockCols(x, cin, geo, g, b, cols, width);
+      blockCols(x, cin, plan, g, b, cols, width);
       if (whole(b, Q)) {
         gemm(w, g * Og * CK, cols, 0, y, (b.n0 * cout + g * Og) * P, Og, CK, width);
       } else {
@@ -121,13 +122,14 @@ export function convTransposeKernel(gy: Float64Array, w: Float64Array, n: number
   const x = allocF64(n * cin * S);
   if (CK === 0 || Og === 0) return x;
   const grad: Layout = { data: gy, channels: cout, P };
+  const plan = im2colPlan(geo);
   for (const b of planBlocks(n, CK, geo)) {
     const run = (b.q1 - b.q0) * Pl, width = (b.n1 - b.n0) * run;
     for (let g = 0; g < G; g++) {
       const [src, srcOff] = blockRows(grad, g * Og, Og, b, Pl);
       const cols = buffer('cols', CK * width, true);
       gemm(w, g * Og * CK, src, srcOff, cols, 0, CK, Og, width, true, false);
-      for (let e = b.n0; e < b.n1; e++) col2im(cols, width, (e - b.n0) * run, x, (e * cin + g * Cg) * S, geo, Cg, b.q0, b.q1);
+      for (let e = b.n0; e < b.n1; e++) col2im(cols, width, (e - b.n0) * run, x, (e * cin + g * Cg) * S, plan, Cg, b.q0, b.q1);
     }
   }
   return x;
@@ -139,11 +141,12 @@ export function convWeightKernel(x: Float64Array, gy: Float64Array, n: number, c
   const w = allocF64(cout * CK);
   if (CK === 0 || Og === 0) return w;
   const grad: Layout = { data: gy, channels: cout, P };
+  const plan = im2colPlan(geo);
   for (const b of planBlocks(n, CK, geo)) {
     const width = (b.n1 - b.n0) * (b.q1 - b.q0) * Pl;
     const cols = buffer('cols', CK * width, false);
     for (let g = 0; g < G; g++) {
-      blockCols(x, cin, geo, g, b, cols, width);
+      blockCols(x, cin, plan, g, b, cols, width);
       const [src, srcOff] = blockRows(grad, g * Og, Og, b, Pl);
       gemm(src, srcOff, cols, 0, w, g * Og * CK, Og, width, CK, false, true);
     }

@@ -36,22 +36,24 @@ export function product(xs: readonly number[]): number {
 }
 
 /**
- * Moves patches between x and a block of columns. Rows `c·K + k` (c < channels) of `cols` (row
- * length `rowLen`), columns `colOff + (q − q0)·Pl + j` for output rows q in [q0, q1) — an output
- * "row" is a run of Pl = outSize[last] positions along the last axis — and last-axis positions j.
- * x's channel 0 is at `xOff`. `toCols`: cols = patches of x (every entry written, zeros included);
- * otherwise x += the patches in cols (col2im). Loops over typed arrays; no per-element allocation.
+ * What im2col needs of a geometry beyond it, computed once per kernel call: along the last axis,
+ * kernel offset k reads x at p·s + shift[k], inside [0, L) for output positions p in [lo[k], hi[k]);
+ * the input's row-major strides; and odometer scratch.
  */
-function transfer(
-  x: Float64Array, xOff: number, cols: Float64Array, rowLen: number, colOff: number,
-  geo: ConvGeometry, channels: number, q0: number, q1: number, toCols: boolean,
-): void {
+export interface Im2colPlan {
+  readonly geo: ConvGeometry;
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly shift: Int32Array;
+  readonly inStride: Int32Array;
+  /** Kernel offset per axis, and output row per axis but the last (odometers). */
+  readonly kIdx: Int32Array;
+  readonly oIdx: Int32Array;
+}
+
+export function im2colPlan(geo: ConvGeometry): Im2colPlan {
   const { inSize, kernel, outSize, stride, dilation, padLo } = geo;
-  const last = inSize.length - 1;
-  const S = product(inSize), K = product(kernel);
-  const Pl = outSize[last]!, Ll = inSize[last]!, sl = stride[last]!;
-  // Along the last axis, kernel offset k reads x at p·s + shift(k), inside [0, L) for p in [lo, hi).
-  const Kl = kernel[last]!;
+  const last = inSize.length - 1, Kl = kernel[last]!, Pl = outSize[last]!, Ll = inSize[last]!, sl = stride[last]!;
   const lo = new Int32Array(Kl), hi = new Int32Array(Kl), shift = new Int32Array(Kl);
   for (let k = 0; k < Kl; k++) {
     const sh = k * dilation[last]! - padLo[last]!;
@@ -62,8 +64,25 @@ function transfer(
   }
   const inStride = new Int32Array(last + 1);
   for (let j = last, s = 1; j >= 0; j--) { inStride[j] = s; s *= inSize[j]!; }
-  const kIdx = new Int32Array(last + 1); // kernel offset, per axis (odometer)
-  const oIdx = new Int32Array(last + 1); // output row, per axis but the last (odometer)
+  return { geo, lo, hi, shift, inStride, kIdx: new Int32Array(last + 1), oIdx: new Int32Array(last + 1) };
+}
+
+/**
+ * Moves patches between x and a block of columns. Rows `c·K + k` (c < channels) of `cols` (row
+ * length `rowLen`), columns `colOff + (q − q0)·Pl + j` for output rows q in [q0, q1) — an output
+ * "row" is a run of Pl = outSize[last] positions along the last axis — and last-axis positions j.
+ * x's channel 0 is at `xOff`. `toCols`: cols = patches of x (every entry written, zeros included);
+ * otherwise x += the patches in cols (col2im). Loops over typed arrays; no allocation.
+ */
+function transfer(
+  x: Float64Array, xOff: number, cols: Float64Array, rowLen: number, colOff: number,
+  plan: Im2colPlan, channels: number, q0: number, q1: number, toCols: boolean,
+): void {
+  const { inSize, kernel, outSize, stride, dilation, padLo } = plan.geo;
+  const { lo, hi, shift, inStride, kIdx, oIdx } = plan;
+  const last = inSize.length - 1;
+  const S = product(inSize), K = product(kernel);
+  const Pl = outSize[last]!, sl = stride[last]!;
   for (let c = 0; c < channels; c++) {
     kIdx.fill(0);
     for (let k = 0; k < K; k++) {
@@ -107,15 +126,15 @@ function transfer(
 /** cols[c·K + k, colOff + …] = patches of `channels` channels of x starting at xOff, output rows [q0, q1). */
 export function im2col(
   x: Float64Array, xOff: number, cols: Float64Array, rowLen: number, colOff: number,
-  geo: ConvGeometry, channels: number, q0: number, q1: number,
+  plan: Im2colPlan, channels: number, q0: number, q1: number,
 ): void {
-  transfer(x, xOff, cols, rowLen, colOff, geo, channels, q0, q1, true);
+  transfer(x, xOff, cols, rowLen, colOff, plan, channels, q0, q1, true);
 }
 
 /** The transpose of im2col: x += each column entry at the input position it was read from. */
 export function col2im(
   cols: Float64Array, rowLen: number, colOff: number, x: Float64Array, xOff: number,
-  geo: ConvGeometry, channels: number, q0: number, q1: number,
+  plan: Im2colPlan, channels: number, q0: number, q1: number,
 ): void {
-  transfer(x, xOff, cols, rowLen, colOff, geo, channels, q0, q1, false);
+  transfer(x, xOff, cols, rowLen, colOff, plan, channels, q0, q1, false);
 }
