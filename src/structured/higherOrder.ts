@@ -70,7 +70,7 @@ export class HigherOrderCRF extends TagModel {
     if (short >= 0) {
       const which = this.batched ? `lengths[${short}] is ${this.lengths[short]}` : `emissions ${shown} has ${n}`;
       throw new InvalidArgumentError(
-        `${op}: a chain of order ${k} (transitions ${formatShape(this.transitions.shape)}) needs at least ${k} positions, but ${which}; pass longer sequences or a lower order.`,
+        `${op}: a chain of order ${k} (transitions ${formatShape(this.transitions.shape)}) needs at least ${k} positions, but ${which}; pass a longer sequence or a lower order.`,
       );
     }
     this.order = k;
