@@ -35,7 +35,7 @@ function checkCase(c: Case, seed: number): void {
   const xin = c.batched ? x : ad.take(x, 0);
   const y = f(xin, w, b);
   expect(y.shape).toEqual(c.batched ? ref.shape : ref.shape.slice(1));
-  close(c.batched ? y.data : y.data, c.batched ? ref.data : ref.data.subarray(0, y.size));
+  close(y.data, c.batched ? ref.data : ref.data.subarray(0, y.size));
   // Gradients of ⟨g, y⟩ against accumulation over every tap.
   const g = normal(ref.shape, seed + 3);
   const gin = c.batched ? g : ad.take(g, 0);

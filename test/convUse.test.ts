@@ -39,6 +39,7 @@ describe('errors', () => {
   it('ranks and the bias', () => {
     throwsAdjoint(() => ad.conv(x, ad.zeros([8, 4])), /conv: weight of shape \[8,4\] must be \[out, in\/groups, …kernel\] with at least one spatial axis/);
     throwsAdjoint(() => ad.conv(ad.zeros([6, 6]), w), /conv: input of shape \[6,6\] does not fit a 2-d weight \[8,4,3,3\]: it must be \[batch, channels, …2 spatial\]/);
+    throwsAdjoint(() => ad.conv(x, ad.zeros([8, 4, 0, 3])), /conv: weight of shape \[8,4,0,3\] has an empty kernel along spatial axis 0; every kernel size must be at least 1/);
     throwsAdjoint(() => ad.conv(x, w, { bias: ad.zeros([4]) }), /conv: bias of shape \[4\] must be \[8\], one value per output channel/);
   });
 

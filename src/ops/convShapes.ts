@@ -96,7 +96,8 @@ export function spatialRank(op: string, xShape: Shape, wShape: Shape, layout: st
   if (wShape.length < 3) {
     throw new ShapeError(`${op}: weight of shape ${formatShape(wShape)} must be ${layout} with at least one spatial axis (rank ≥ 3); for a 1-d convolution use [out, in, k].`);
   }
-  const D = wShape.length - 2;
+  const D = wShape.length - 2, empty = wShape.slice(2).indexOf(0);
+  if (empty >= 0) throw new ShapeError(`${op}: weight of shape ${formatShape(wShape)} has an empty kernel along spatial axis ${empty}; every kernel size must be at least 1.`);
   if (xShape.length !== D + 2 && xShape.length !== D + 1) {
     throw new ShapeError(
       `${op}: input of shape ${formatShape(xShape)} does not fit a ${D}-d weight ${formatShape(wShape)}: ` +
