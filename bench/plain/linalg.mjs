@@ -66,3 +66,99 @@ export function matmulNT(a, b, m, n, k) {
   }
   return c;
 }
+
+/** The lower Cholesky factor of the SPD n×n matrix `a` (row-oriented Cholesky–Banachiewicz: each entry one dot product of two contiguous rows). */
+export function cholesky(a, n) {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n;
+    for (let j = 0; j <= i; j++) {
+      const rj = j * n;
+      let s = a[ri + j];
+      for (let p = 0; p < j; p++) s -= l[ri + p] * l[rj + p];
+      l[ri + j] = j < i ? s / l[rj + j] : Math.sqrt(s);
+    }
+  }
+  return l;
+}
+
+/** x = (L Lᵀ)⁻¹ b for one right-hand side: forward then back substitution. */
+export function choleskySolveVector(l, b, n) {
+  const x = Float64Array.from(b);
+  for (let i = 0; i < n; i++) {
+    let s = x[i];
+    for (let p = 0; p < i; p++) s -= l[i * n + p] * x[p];
+    x[i] = s / l[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = x[i];
+    for (let p = i + 1; p < n; p++) s -= l[p * n + i] * x[p];
+    x[i] = s / l[i * n + i];
+  }
+  return x;
+}
+
+/**
+ * A⁻¹ = L⁻ᵀ L⁻¹ from the Cholesky factor (LAPACK's potri: 2n³/3 flops): M = L⁻¹ row by row
+ * (lower), then A⁻¹[i, j] = Σ_{k ≥ max(i, j)} M[k, i] M[k, j], accumulated as rank-one updates by
+ * rows of M so that the inner loop runs along contiguous memory.
+ */
+export function choleskyInverse(l, n) {
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const ri = i * n, d = l[ri + i];
+    m[ri + i] = 1 / d;
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let p = j; p < i; p++) s -= l[ri + p] * m[p * n + j];
+      m[ri + j] = s / d;
+    }
+  }
+  const inv = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) {
+    const rk = k * n;
+    for (let i = 0; i <= k; i++) {
+      const x = m[rk + i], ri = i * n;
+      if (x === 0) continue;
+      for (let j = 0; j <= i; j++) inv[ri + j] += x * m[rk + j];
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) inv[j * n + i] = inv[i * n + j];
+  return inv;
+}
+
+/** LU with partial pivoting (right-looking, row updates along contiguous rows): { lu, perm }. */
+export function luFactor(a, n) {
+  const lu = Float64Array.from(a), perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let k = 0; k < n; k++) {
+    let p = k, best = Math.abs(lu[k * n + k]);
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]) > best) { best = Math.abs(lu[i * n + k]); p = i; }
+    if (p !== k) {
+      for (let j = 0; j < n; j++) { const s = lu[k * n + j]; lu[k * n + j] = lu[p * n + j]; lu[p * n + j] = s; }
+      const s = perm[k]; perm[k] = perm[p]; perm[p] = s;
+    }
+    const rk = k * n, pivot = lu[rk + k];
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n, f = (lu[ri + k] /= pivot);
+      if (f !== 0) for (let j = k + 1; j < n; j++) lu[ri + j] -= f * lu[rk + j];
+    }
+  }
+  return { lu, perm };
+}
+
+/** x with A x = b (transposed: Aᵀ x = b) from A's LU factors, one right-hand side. */
+export function luSolveVector({ lu, perm }, b, n, transposed = false) {
+  const x = new Float64Array(n);
+  if (!transposed) {
+    for (let i = 0; i < n; i++) x[i] = b[perm[i]];
+    for (let i = 0; i < n; i++) { let s = x[i]; for (let p = 0; p < i; p++) s -= lu[i * n + p] * x[p]; x[i] = s; }
+    for (let i = n - 1; i >= 0; i--) { let s = x[i]; for (let p = i + 1; p < n; p++) s -= lu[i * n + p] * x[p]; x[i] = s / lu[i * n + i]; }
+    return x;
+  }
+  // Aᵀ = Uᵀ Lᵀ P: solve Uᵀ z = b, then Lᵀ w = z, then x = Pᵀ w.
+  const z = Float64Array.from(b);
+  for (let i = 0; i < n; i++) { const v = (z[i] /= lu[i * n + i]); for (let j = i + 1; j < n; j++) z[j] -= lu[i * n + j] * v; }
+  for (let i = n - 1; i >= 0; i--) { const v = z[i]; for (let j = 0; j < i; j++) z[j] -= lu[i * n + j] * v; }
+  for (let i = 0; i < n; i++) x[perm[i]] = z[i];
+  return x;
+}
