@@ -83,6 +83,15 @@ describe('vmap', () => {
     close(grads[1]!, ad.stack(loop.map((g) => g[1]!), 0));
   });
 
+  it('runs one kernel call per primitive for the whole batch, not one per example', () => {
+    const calls = (fn: () => unknown) => Object.fromEntries(ad.profile(fn).profile.forward.map((r) => [r.op, r.calls]));
+    expect(calls(() => ad.vmap(f, [0, 0])(X, W))).toMatchObject({ conv: 1 });
+    expect(calls(() => ad.vmap(f, [null, 0])(ad.take(X, 0), W))).toMatchObject({ conv: 1 });
+    const G = ad.random.normal([3, 2, 6, 3, 4], 4);
+    expect(calls(() => ad.vmap((g: Tensor, w: Tensor) => ad.convTranspose(g, w, options), [0, 0])(G, W))).toMatchObject({ convTranspose: 1 });
+    expect(calls(() => ad.vmap((g: Tensor, w: Tensor) => ad.convTranspose(g, w, options), [0, null])(G, ad.take(W, 0)))).toMatchObject({ convTranspose: 1 });
+  });
+
   it('hessian-vector products of per-example losses', () => {
     const V = ad.random.normal([6, 2, 3, 2], 3), w = ad.take(W, 1);
     const hvps = ad.vmap((x: Tensor) => ad.hvp((ww: Tensor) => loss(ww, x), w, V), [0])(X) as Tensor;
