@@ -53,6 +53,11 @@ export function captureSite(): string {
   return userFrames(stack).slice(0, 3).join('\n    ') || '(unknown location)';
 }
 
+function firstNonFinite(data: Float64Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+  return -1;
+}
+
 /** The first flagged entry: NaN, or also ±Infinity unless `nanOnly`. */
 function firstBad(data: Float64Array): number {
   if (anomaly.nanOnly) {
@@ -80,21 +85,25 @@ function plainOf(t: Tensor): Tensor {
  */
 export function checkForward(op: string, out: Tensor, inputs: readonly Tensor[]): void {
   if (anomaly.inRule > 0 || !anomaly.forward) return;
-  const i = firstBad(out.data);
+  // Origins are tagged for every non-finite value (an outer mode without nanOnly may ask); what throws follows nanOnly.
+  const i = firstNonFinite(out.data);
   if (i < 0) return;
-  if (anomaly.strict) {
+  const j = anomaly.strict ? firstBad(out.data) : -1;
+  if (j >= 0) {
     const site = captureSite();
     throw new AnomalyError(
-      `detectAnomalies: op '${op}' produced ${describeValue(out.data[i]!)} at flat index ${i} of its output ` +
+      `detectAnomalies: op '${op}' produced ${describeValue(out.data[j]!)} at flat index ${j} of its output ` +
         `(shape [${out.shape.join(',')}]).\n  called at ${site}\nCheck the op's inputs there (a log or sqrt of a non-positive number, ` +
         `a division by zero, an overflow).`,
       op,
       site,
     );
   }
+  // A NaN made from infinities (∞ − ∞) is this op's own; a NaN or an infinity passed on keeps its origin.
+  const nan = out.data[i] !== out.data[i];
   for (const x of inputs) {
     const inherited = origins.get(plainOf(x));
-    if (inherited !== undefined) {
+    if (inherited !== undefined && (inherited.value !== inherited.value) === nan) {
       origins.set(out, inherited);
       return;
     }
@@ -157,11 +166,12 @@ function throwAtResult(what: string, value: number, t: Tensor | null, index: num
 /** Throws if a cotangent flowing into input `index` of `op` is not finite. @internal */
 export function checkCotangent(op: string, index: number, ct: Tensor, site: string | null): void {
   if (!anomaly.backward) return;
-  const i = firstBad(ct.data);
+  const data = plainOf(ct).data; // a cotangent inside vmap(grad) is a batch box: check the whole batch
+  const i = firstBad(data);
   if (i < 0) return;
   const where = site ?? '(site not recorded: the call was traced before detectAnomalies began)';
   throw new AnomalyError(
-    `detectAnomalies: the backward pass of op '${op}' produced a cotangent with ${describeValue(ct.data[i]!)} ` +
+    `detectAnomalies: the backward pass of op '${op}' produced a cotangent with ${describeValue(data[i]!)} ` +
       `(input ${index}, shape [${ct.shape.join(',')}], flat index ${i}).\n  the op was called at ${where}\n` +
       `The derivative is not finite there (e.g. sqrt or log at 0); guard the input, or use where() to select a safe branch.`,
     op,

@@ -9,6 +9,7 @@ import { ScalarTape } from './scalarTape.js';
 import type { RecordTrace } from './recordTrace.js';
 import { RECORDED_OPS } from './scalarTapeRecorded.js';
 import { scalarForward } from './scalarOps.js';
+import { AdjointError } from './errors.js';
 
 let nextLevel = 1;
 /** Traces whose transformation is running, outermost first. */
@@ -63,14 +64,36 @@ export function redirectsAbove(level: number): Array<[Trace, (box: Tensor) => Te
   return running.filter((t) => t.level > level && !t.active && t.redirect !== null).map((t) => [t, t.redirect!]);
 }
 
+/** Redirect sets restored by withRedirects and in force now, innermost last. */
+const restored: Array<ReadonlyArray<[Trace, (box: Tensor) => Tensor]>> = [];
+
+/**
+ * What the redirects in force now are, as two identities (for caches of values that read closures
+ * through them): the innermost set restored by withRedirects, and the redirect of the innermost
+ * running trace paused with one; null where there is none.
+ */
+export function redirectContext(): [object | null, object | null] {
+  let paused: object | null = null;
+  for (let i = running.length - 1; i >= 0; i--) {
+    const t = running[i]!;
+    if (!t.active && t.redirect !== null) {
+      paused = t.redirect;
+      break;
+    }
+  }
+  return [restored[restored.length - 1] ?? null, paused];
+}
+
 /** Runs `fn` with `redirects` restored on their traces (finished ones included), then puts back what was there. */
 export function withRedirects<T>(redirects: ReadonlyArray<[Trace, (box: Tensor) => Tensor]>, fn: () => T): T {
   if (redirects.length === 0) return fn();
   const saved = redirects.map(([t]) => t.redirect);
   for (const [t, r] of redirects) t.redirect = r;
+  restored.push(redirects);
   try {
     return fn();
   } finally {
+    restored.pop();
     redirects.forEach(([t], i) => (t.redirect = saved[i]!));
   }
 }
@@ -102,6 +125,7 @@ export function unbox(x: Tensor, trace: Trace): Tensor {
 export function live(x: Tensor): Tensor {
   while (x.trace !== null && !x.trace.active) {
     const redirect = x.trace.redirect;
+    if (redirect === null && x.trace.opaque !== null) throw leakedBatch(x.trace.opaque);
     x = redirect === null ? x.primal! : redirect(x);
   }
   return x;
@@ -443,4 +467,12 @@ export class JvpTrace extends Trace {
     box.tangent = tangent;
     return box;
   }
+}
+
+/** A value boxed by a finished vmap: its box stands for a whole batch, which has no one value now. */
+function leakedBatch(op: string): AdjointError {
+  return new AdjointError(
+    `${op}: a tensor computed inside ${op} was used after ${op} returned; inside, it stood for one example of a ` +
+      `batch, which has no single value outside. Return it from the mapped function instead (it comes back stacked).`,
+  );
 }

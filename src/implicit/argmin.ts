@@ -97,6 +97,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
   const info = resetAdjointInfo<ArgminInfo>(options.info);
   Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, hvps: 0, gradientNorm: NaN, value: NaN });
   const reporter = new Reporter('argmin', info, options);
+  let solves = 0;
   const f = loss as (theta: any) => PyTree;
   const hvpMode = options.hvp ?? 'exact';
   const tol = options.tol ?? 1e-9;
@@ -137,8 +138,10 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
           return (v) => space.flatOfLeaves(H(space.toLeaves(v)));
         }, x0, settings)
         : lbfgs(fg, x0, settings);
+      // Under vmap there is one solve per example: the figures are the last one's, `converged` all of them.
+      const every = solves++ === 0 || info.converged === true;
       Object.assign(info, {
-        converged: r.converged, message: r.message, iterations: r.iterations, evaluations: r.evaluations, hvps: r.hvps,
+        converged: every && r.converged, message: r.message, iterations: r.iterations, evaluations: r.evaluations, hvps: r.hvps,
         gradientNorm: r.gradientNorm, value: r.f,
       });
       if (!r.converged) {

@@ -75,7 +75,7 @@ function reverseLevel(problem: ImplicitProblem, trace: ReverseTrace, args: reado
     backward: (cotangent) => withRedirects(context, () => {
       const xBar = flatten(cotangent, problem.name).leaves.map((l) => asTensor(l, problem.name));
       // The trace has finished: its boxes read as their values one level down.
-      const u = eachExample(() => problem.adjointSolve(x, inner, xBar), problem.name);
+      const u = problem.adjointSolve(x, inner, xBar);
       // VJP of (args, closure) ↦ F(x*, args, closure) with cotangent −u; x* held fixed.
       const rec = record((ins) => problem.residual(x, ins), inner, trace);
       try {
@@ -102,7 +102,7 @@ function forwardLevel(problem: ImplicitProblem, trace: JvpTrace, args: readonly 
     return neg(l.tangent);
   });
   if (!any) return x;
-  const xDot = withPaused(trace, primal, () => eachExample(() => problem.tangentSolve(x, inner, rhs), problem.name));
+  const xDot = withPaused(trace, primal, () => problem.tangentSolve(x, inner, rhs));
   return x.map((xi, i) => trace.input(xi, xDot[i]!));
 }
 

@@ -1,4 +1,5 @@
 /** @file The public matrix-free solvers cg, minres and gmres over pytrees; their solutions are differentiable. */
+import { redirectContext } from '../core/trace.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { PyTree } from '../core/pytree.js';
 import { add, mul, sub } from '../ops/binary.js';
@@ -214,11 +215,19 @@ export function linearSolve(
   });
   // The solves of the backward (transposed) and forward (same) passes use the same settings.
   const again = { tol: options.tol, atol: options.atol, maxIter: options.maxIter, damping, restart: options.restart };
-  let transposed: Pullback | null = null;
+  // Aᵀv is the VJP of the linear map v ↦ A v (at any point; zero is as good as any), recorded once
+  // per context: under vmap each example reads the closures of A as its own slice (a redirect).
+  const transposed = new Map<object | null, Map<object | null, Pullback>>();
   const matvecT = (v: PyTree) => {
-    // Aᵀv is the VJP of the linear map v ↦ A v (at any point; zero is as good as any).
-    transposed ??= vjp((z: PyTree) => matvec(z), space.toTree(new Float64Array(space.size)))[1];
-    return transposed(v)[0];
+    const [restoredSet, paused] = redirectContext();
+    let byPaused = transposed.get(restoredSet);
+    if (byPaused === undefined) transposed.set(restoredSet, (byPaused = new Map()));
+    let pullback = byPaused.get(paused);
+    if (pullback === undefined) {
+      pullback = vjp((z: PyTree) => matvec(z), space.toTree(new Float64Array(space.size)))[1];
+      byPaused.set(paused, pullback);
+    }
+    return pullback(v)[0];
   };
   const system = (transpose: boolean): DerivativeSystem => ({
     kind, space, reporter,
@@ -229,6 +238,8 @@ export function linearSolve(
     advice: 'Raise maxIter or loosen tol; if A is ill-conditioned, pass a preconditioner or damping.',
   });
   let status: KernelResult | null = null;
+  // Every solve of this call: one, or one per example under vmap (reported as the worst of them).
+  const statuses: KernelResult[] = [];
   // The IFT derivative is that of the exact solution A⁻¹b: of the returned x only if the solve converged.
   const checkSolved = () => {
     const s = status!;
@@ -244,7 +255,9 @@ export function linearSolve(
       const flatA: FlatOperator = (v) => space.flatOfLeaves(A(space.toLeaves(v)));
       const Ab = space.flatOfLeaves(probed as Tensor[]);
       status = KERNELS[kind](flatA, space.flatOfLeaves(args), kernelOptions(Ab));
-      return space.toLeaves(status.x);
+      statuses.push(status);
+      if (statuses.length > 1) status = worstOf(statuses);
+      return space.toLeaves(statuses[statuses.length - 1]!.x);
     },
     residual: (x, args) => A(x).map((ax, i) => sub(ax, args[i]!)),
     adjointSolve: (_x, _args, g) => {
@@ -265,5 +278,19 @@ export function linearSolve(
     residualNorm: s.residualNorm,
     converged: s.converged,
     negativeCurvature: s.negativeCurvature,
+  };
+}
+
+/**
+ * The statistics of several solves (one per example under vmap) as one honest summary: the most
+ * iterations, the largest residual, converged only if every solve did, negative curvature if any met it.
+ */
+function worstOf(all: readonly KernelResult[]): KernelResult {
+  return {
+    ...all[all.length - 1]!,
+    iterations: Math.max(...all.map((s) => s.iterations)),
+    residualNorm: Math.max(...all.map((s) => s.residualNorm)),
+    converged: all.every((s) => s.converged),
+    negativeCurvature: all.some((s) => s.negativeCurvature),
   };
 }

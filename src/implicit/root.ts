@@ -79,6 +79,7 @@ export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): 
   const info = resetAdjointInfo<RootInfo>(options.info);
   Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, jvps: 0, residualNorm: NaN });
   const reporter = new Reporter('root', info, options);
+  let solves = 0;
   const f = F as (x: any) => PyTree;
   const tol = options.tol ?? 1e-10;
   const Fx = (x: readonly Tensor[]): Tensor[] => space.leaves(f(space.rebuild(x)), 'F must return');
@@ -113,8 +114,10 @@ export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): 
       const r = newtonKrylov(flatF, jacobianAt, space.flatOfLeaves(start), {
         tol, maxIter: options.maxIter ?? 100, solver, restart: options.restart ?? 30,
       });
+      // Under vmap there is one solve per example: the figures are the last one's, `converged` all of them.
+      const every = solves++ === 0 || info.converged === true;
       Object.assign(info, {
-        converged: r.converged, message: r.message, iterations: r.iterations, evaluations: r.evaluations, jvps: r.jvps, residualNorm: r.residualNorm,
+        converged: every && r.converged, message: r.message, iterations: r.iterations, evaluations: r.evaluations, jvps: r.jvps, residualNorm: r.residualNorm,
       });
       if (!r.converged) {
         reporter.report('inner',

@@ -61,14 +61,14 @@ export function customVjp<A extends any[], R extends PyTree>(
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customVjp');
     const top = topTrace(leaves);
-    if (top instanceof JvpTrace && !isRecordingForward()) {
+    if (top instanceof JvpTrace && !isRecordingForward(top.level)) {
       // Forward mode uses the derivative the user defined: their JVP, or the transpose of their VJP.
       const [primals, tangents] = primalsAndTangents(top, leaves, def);
+      const out = call(...(primals as A)); // the value, as every level below computes it
       if (options.jvp !== undefined) {
-        const [out, tangentOut] = checkRuleResult(options.jvp(primals, tangents), name);
+        const [, tangentOut] = checkRuleResult(options.jvp(primals, tangents), name);
         return boxWithTangents(top, out, tangentOut, name) as R;
       }
-      const out = call(...(primals as A));
       const tangentOut = transposeOfVjp((ct) => backward(ct, { args: primals as A, out }), out, tangents, name, backward);
       return boxWithTangents(top, out, tangentOut, name) as R;
     }
@@ -84,7 +84,7 @@ export function customVjp<A extends any[], R extends PyTree>(
     const inner = leaves.map((x) => unbox(x, top));
     const innerArgs = rebuildArgs(def, inner) as A;
     // Below this trace the call is made again, so outer reverse levels record it as custom too.
-    const { result: out, captured } = runCapturing(top, () => whileRecordingForward(() => call(...innerArgs)));
+    const { result: out, captured } = runCapturing(top, () => whileRecordingForward(top.level, () => call(...innerArgs)));
     if (captured.length > 0) {
       throw new InvalidArgumentError(
         `customVjp: the function reads ${captured.length} tensor(s) being differentiated through its closure ` +

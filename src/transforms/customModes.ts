@@ -30,19 +30,26 @@ export type JvpRule = (primals: any[], tangents: any[]) => [any, any];
  * level of an hvp) differentiates `f`'s own ops: there the tangent of `out` is what the backward rule,
  * a function of the arguments and `out`, is differentiated with.
  */
-const recordingForward = { depth: 0 };
+const recordingLevels: number[] = [];
 
-export function whileRecordingForward<T>(fn: () => T): T {
-  recordingForward.depth++;
+/** Runs `fn` (the forward value of a customVjp call) while the reverse trace at `level` records it. */
+export function whileRecordingForward<T>(level: number, fn: () => T): T {
+  recordingLevels.push(level);
   try {
     return fn();
   } finally {
-    recordingForward.depth--;
+    recordingLevels.pop();
   }
 }
 
-export function isRecordingForward(): boolean {
-  return recordingForward.depth > 0;
+/**
+ * Whether a forward trace at `level` is one outside the reverse trace recording a customVjp's
+ * forward value (hvp's outer level): there `f`'s own ops are differentiated. A forward trace the
+ * user's `f` opens itself is inside (a higher level) and uses the custom rules as everywhere.
+ */
+export function isRecordingForward(level: number): boolean {
+  const recording = recordingLevels[recordingLevels.length - 1];
+  return recording !== undefined && level < recording;
 }
 
 /** The zeros of `tree`'s structure and shapes. */
@@ -69,12 +76,15 @@ const linearRules = new WeakSet<object>();
 export function transposeOfVjp(
   rule: (ct: PyTree) => unknown, out: PyTree, tangents: unknown[], name: string, key: object,
 ): PyTree {
-  const at = (point: PyTree) => vjp((ct: PyTree) => rule(ct) as PyTree, point)[1](tangents as unknown as PyTree)[0] as PyTree;
-  const jv = at(zerosLike(out, name));
+  const at = (point: PyTree, v: unknown) => vjp((ct: PyTree) => rule(ct) as PyTree, point)[1](v as PyTree)[0] as PyTree;
+  const zero = zerosLike(out, name);
+  const jv = at(zero, tangents);
   if (!linearRules.has(key)) {
+    // Random tangents and a random, large cotangent point: the user's tangents may be zero and tell nothing.
     let seed = 17;
-    const probe = mapTree(out, (l) => normal(l instanceof Tensor ? [...l.shape] : [], seed++, 0, 10), name) as PyTree;
-    const a = flatten(jv, name).leaves, b = flatten(at(probe), name).leaves;
+    const random = (tree: unknown) => mapTree(tree, (l) => normal(l instanceof Tensor ? [...l.shape] : [], seed++, 0, 10), name) as PyTree;
+    const v = random(tangents);
+    const a = flatten(at(zero, v), name).leaves, b = flatten(at(random(out), v), name).leaves;
     a.forEach((leaf, i) => {
       const x = leaf instanceof Tensor ? bottom(leaf) : [leaf], y = b[i] instanceof Tensor ? bottom(b[i] as Tensor) : [b[i] as number];
       let scale = 0, diff = 0;

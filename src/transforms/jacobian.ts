@@ -8,7 +8,7 @@ import { stopGradient } from '../ops/select.js';
 import { vmap } from './vmap.js';
 import { argnumList, checkFunction, checkResult, flattenArgs } from './args.js';
 import { jvp } from './jvp.js';
-import { gradFor, gradOptions, releaseAux, splitAux, vjp, type GradOptions } from './vjp.js';
+import { gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjp, type GradOptions } from './vjp.js';
 
 /** The standard basis of tensors of `shape`, stacked: [size, ...shape]. */
 function basis(shape: readonly number[]): Tensor {
@@ -34,13 +34,17 @@ export function jacobian(f: (...args: any[]) => any, argnums: number | readonly 
 /**
  * The dense Hessian of a scalar function with respect to argument `argnums` (default 0): the
  * Jacobian of the gradient, nested as JAX's `hessian` for pytrees (argument structure outside and
- * inside); shape [...x.shape, ...x.shape] for one tensor.
+ * inside); shape [...x.shape, ...x.shape] for one tensor. `{ argnums, hasAux: true }` returns
+ * `[hessian, aux]`.
  * @example
  * ad.hessian((x) => ad.sum(ad.pow(x, 3)))(ad.tensor([1, 2])); // [[6, 0], [0, 12]]
  */
-export function hessian(f: (...args: any[]) => any, argnums: number | readonly number[] = 0): (...args: any[]) => any {
+export function hessian(f: (...args: any[]) => any, argnums: number | readonly number[] | GradOptions = 0): (...args: any[]) => any {
   checkFunction(f, 'hessian');
-  return jacobianAs(gradFor(f, 'hessian', argnums), argnums, 'hessian');
+  const { argnums: nums, hasAux } = gradOptions(argnums, 'hessian');
+  if (!hasAux) return jacobianAs(gradFor(f, 'hessian', nums), nums, 'hessian');
+  // With aux: the Jacobian of [gradient, aux] with the aux passed through, as JAX's hessian(has_aux=True).
+  return jacobianAs(gradWithAuxFor(f, 'hessian', nums), { argnums: nums, hasAux: true }, 'hessian');
 }
 
 /** jacobian whose errors name `op` (hessian is the jacobian of the gradient). */

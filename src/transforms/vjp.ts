@@ -157,6 +157,15 @@ function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] |
   };
 }
 
+/** `grad(f, { argnums, hasAux: true })` whose errors name `op`: `[gradient, aux]` (hessian with aux). @internal */
+export function gradWithAuxFor(f: (...args: any[]) => any, op: string, argnums: number | readonly number[]): (...args: any[]) => [any, unknown] {
+  const vg = gradImpl(f, { argnums, hasAux: true }, op);
+  return (...args: any[]) => {
+    const [, gradient, aux] = vg(...args);
+    return [gradient, aux];
+  };
+}
+
 /** `grad(f)` whose errors name `op` (hvp and hessian are built on it). @internal */
 export function gradFor(f: (...args: any[]) => PyTree, op: string, argnums: number | readonly number[] = 0): (...args: any[]) => any {
   const vg = gradImpl(f, argnums, op);

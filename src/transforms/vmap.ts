@@ -192,7 +192,7 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
   }
   if (isPlainObject(out)) {
     return mapObject(out, (c, key) =>
-      unbatchOutput(c, spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Record<string, AxisSpec>)[key] ?? 0 : spec, trace, size, `${path}.${key}`));
+      unbatchOutput(c, spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? (key in spec ? (spec as Record<string, AxisSpec>)[key]! : 0) : spec, trace, size, `${path}.${key}`));
   }
   throw new InvalidArgumentError(`vmap: ${path} is ${describe(out)}; the function must return tensors or numbers (in arrays and plain objects).`);
 }

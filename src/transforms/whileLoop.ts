@@ -87,7 +87,12 @@ export function whileLoop<C extends PyTree>(
       carry = carry.map((l, k) => where(m, next[k]!, l));
       const answer = cond(rebuild(carry));
       more = answer instanceof Tensor ? answer : asTensor(typeof answer === 'boolean' ? Number(answer) : (answer as number), 'whileLoop (cond)');
-      if (more.size !== 1) truthy(more, n); // throws: one value per example
+      if (more.size !== 1) {
+        throw new ShapeError(
+          `whileLoop: under vmap, cond must return one value per example (a single-element tensor), but after iteration ${n} it ` +
+            `returned one of shape ${formatShape(more.shape)} per example; reduce it, e.g. ad.greater(ad.max(x), 0).`,
+        );
+      }
     }
     stats.length = n;
     stats.checkpoints = n + 1;
