@@ -1,6 +1,6 @@
 /** @file The gradient checker catches wrong rules: at first order, at second order only, and in forward mode only. */
 import { describe, expect, it } from 'vitest';
-import * as ad from 'adjoint';
+import * as ad from '../src/index.js'; // src's types: the test defines primitives over src's Tensor
 import { apply } from '../src/core/trace.js';
 import { definePrimitive } from '../src/core/primitive.js';
 import { unaryKernel } from '../src/tensor/kernels/unary.js';

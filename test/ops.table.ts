@@ -9,6 +9,7 @@ import { linalgRows } from './opTables/linalg.js';
 import { specialRows } from './opTables/special.js';
 import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
+import { internal } from './support/internalTensor.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
 export type Domain = 'real' | 'positive' | 'awayFromZero' | 'aboveMinusOne' | 'index';
@@ -62,7 +63,7 @@ export const opTable: OpRow[] = [
   binary('pow', ad.pow, 'positive', 'real'),
   binary('maximum', ad.maximum),
   binary('minimum', ad.minimum),
-  binary('mulStrong', mulStrong),
+  binary('mulStrong', (a, b) => mulStrong(internal(a), internal(b))),
   ...(['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'] as const).map(
     (name): OpRow => ({ ...binary(name, ad[name]), zeroGradient: true }),
   ),
@@ -109,12 +110,12 @@ export const opTable: OpRow[] = [
     name: 'cumprod (exclusive, reverse)', covers: ['cumprod'], domains: ['real'],
     fn: (x) => ad.cumprod(x, -1, { exclusive: true, reverse: true }), shapes: [[[4]], [[2, 3]]],
   },
-  { name: 'leaveOneOutProd', domains: ['real'], fn: (x) => leaveOneOutProd(x, 0), shapes: [[[4]], [[3, 2]]] },
-  { name: 'leaveOneOutProd (axis 1)', covers: ['leaveOneOutProd'], domains: ['real'], fn: (x) => leaveOneOutProd(x, 1), shapes: [[[2, 3]]] },
-  { name: 'linearRecurrence', domains: ['real', 'real'], fn: (a, b) => linearRecurrence(a, b, 0, false), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },
+  { name: 'leaveOneOutProd', domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 0), shapes: [[[4]], [[3, 2]]] },
+  { name: 'leaveOneOutProd (axis 1)', covers: ['leaveOneOutProd'], domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 1), shapes: [[[2, 3]]] },
+  { name: 'linearRecurrence', domains: ['real', 'real'], fn: (a, b) => linearRecurrence(internal(a), internal(b), 0, false), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },
   {
     name: 'linearRecurrence (reverse, axis 1)', covers: ['linearRecurrence'], domains: ['real', 'real'],
-    fn: (a, b) => linearRecurrence(a, b, 1, true), shapes: [[[2, 3], [2, 3]]],
+    fn: (a, b) => linearRecurrence(internal(a), internal(b), 1, true), shapes: [[[2, 3], [2, 3]]],
   },
   { name: 'logAbsProd', domains: ['awayFromZero'], fn: (x) => ad.logAbsProd(x, -1).logAbs, shapes: [[[4]], [[2, 3]]] },
   {
@@ -138,7 +139,7 @@ export const opTable: OpRow[] = [
   { name: 'matmul', domains: ['real', 'real'], fn: ad.matmul, shapes: [[[2, 3], [3, 4]], [[3], [3, 2]], [[2, 3], [3]], [[2, 2, 3], [3, 2]], [[2, 1, 2, 3], [3, 3, 2]]] },
   ...([[false, true], [true, false], [true, true]] as const).map(([ta, tb]): OpRow => ({
     name: `matmul (transA=${ta}, transB=${tb})`, covers: ['matmul'], domains: ['real', 'real'],
-    fn: (a, b) => mm(a, b, ta, tb),
+    fn: (a, b) => mm(internal(a), internal(b), ta, tb),
     shapes: [[ta ? [3, 2] : [2, 3], tb ? [4, 3] : [3, 4]], [ta ? [2, 3, 2] : [2, 2, 3], tb ? [4, 3] : [3, 4]]],
   })),
   { name: 'dot', covers: ['mul', 'sum', 'matmul'], domains: ['real', 'real'], fn: ad.dot, shapes: [[[3], [3]], [[2, 3], [3, 2]]] },

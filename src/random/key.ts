@@ -14,7 +14,7 @@ export class Key {
   /** The key's two uint32 words, as JAX's `random.key_data` gives them. */
   readonly words: readonly [number, number];
 
-  /** @internal Use `ad.random.key(seed)` or `ad.random.wrapKeyData(words)`. */
+  /** Not for users (kept declared, so no implicit no-argument constructor): use `ad.random.key(seed)` or `ad.random.wrapKeyData(words)`. */
   constructor(k0: number, k1: number) {
     this.words = Object.freeze([k0 >>> 0, k1 >>> 0] as [number, number]);
     Object.freeze(this);

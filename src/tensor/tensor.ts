@@ -34,8 +34,9 @@ export class Tensor {
   readonly serial: number;
 
   /**
-   * @internal Use `ad.tensor(...)` to make tensors. A null `data` makes a buffer-less 0-d tensor
-   * holding `value` (see `Tensor.scalar`).
+   * Not for users: use `ad.tensor(...)` to make tensors. A null `data` makes a buffer-less 0-d tensor
+   * holding `value` (see `Tensor.scalar`). Kept in the declarations (not `@internal`): without it
+   * stripInternal would declare an implicit `new Tensor()` taking no arguments.
    */
   constructor(data: Float64Array | null, shape: Shape, value = 0) {
     this.buffer = data;

@@ -3,6 +3,7 @@ import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { convWeight } from '../../src/ops/conv.js';
 import type { OpRow } from '../ops.table.js';
+import { internal } from '../support/internalTensor.js';
 
 /** Second-order checks of any of them run the other two: each one's VJPs are the other two primitives. */
 const CONV = ['conv', 'convTranspose', 'convWeight'];
@@ -29,6 +30,6 @@ export const convRows: OpRow[] = [
   },
   {
     name: 'convWeight (1-d, groups 2, stride 2)', covers: CONV, domains: ['real', 'real'],
-    fn: (x: Tensor, g: Tensor) => convWeight(x, g, [2], { groups: 2, stride: 2, padding: 1 }), shapes: [[[2, 4, 6], [2, 2, 4]]],
+    fn: (x: Tensor, g: Tensor) => convWeight(internal(x), internal(g), [2], { groups: 2, stride: 2, padding: 1 }), shapes: [[[2, 4, 6], [2, 2, 4]]],
   },
 ];
