@@ -55,47 +55,9 @@ export function anyTraceRunning(): boolean {
   return running.length > 0;
 }
 
-/**
- * The redirects in force now for traces above `level` that are paused with one (a vmap running one
- * example at a time reads its boxes as that example's slice), so a backward pass run later can
- * read its closures in the same context.
- */
-export function redirectsAbove(level: number): Array<[Trace, (box: Tensor) => Tensor]> {
-  return running.filter((t) => t.level > level && !t.active && t.redirect !== null).map((t) => [t, t.redirect!]);
-}
-
-/** Redirect sets restored by withRedirects and in force now, innermost last. */
-const restored: Array<ReadonlyArray<[Trace, (box: Tensor) => Tensor]>> = [];
-
-/**
- * What the redirects in force now are, as two identities (for caches of values that read closures
- * through them): the innermost set restored by withRedirects, and the redirect of the innermost
- * running trace paused with one; null where there is none.
- */
-export function redirectContext(): [object | null, object | null] {
-  let paused: object | null = null;
-  for (let i = running.length - 1; i >= 0; i--) {
-    const t = running[i]!;
-    if (!t.active && t.redirect !== null) {
-      paused = t.redirect;
-      break;
-    }
-  }
-  return [restored[restored.length - 1] ?? null, paused];
-}
-
-/** Runs `fn` with `redirects` restored on their traces (finished ones included), then puts back what was there. */
-export function withRedirects<T>(redirects: ReadonlyArray<[Trace, (box: Tensor) => Tensor]>, fn: () => T): T {
-  if (redirects.length === 0) return fn();
-  const saved = redirects.map(([t]) => t.redirect);
-  for (const [t, r] of redirects) t.redirect = r;
-  restored.push(redirects);
-  try {
-    return fn();
-  } finally {
-    restored.pop();
-    redirects.forEach(([t], i) => (t.redirect = saved[i]!));
-  }
+/** The running transformations, outermost first (read-only view for core/redirects.ts). @internal */
+export function runningTraces(): readonly Trace[] {
+  return running;
 }
 
 /** The innermost running, unpaused trace of a kind (a class), or null. */

@@ -1,7 +1,8 @@
 /** @file Differentiating a solution x*(λ) of F(x, λ) = 0 by the implicit function theorem, at every trace level: the engine under cg, argmin and root. */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
-import { JvpTrace, ReverseTrace, live, redirectsAbove, topTrace, unbox, withPaused, withRedirects } from '../core/trace.js';
+import { JvpTrace, ReverseTrace, live, topTrace, unbox, withPaused } from '../core/trace.js';
+import { redirectsAbove, withRedirects } from '../core/redirects.js';
 import { RecordTrace } from '../core/recordTrace.js';
 import { flatten } from '../core/pytree.js';
 import { neg } from '../ops/unary.js';

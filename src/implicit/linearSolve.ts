@@ -1,5 +1,5 @@
 /** @file The public matrix-free solvers cg, minres and gmres over pytrees; their solutions are differentiable. */
-import { redirectContext } from '../core/trace.js';
+import { redirectContext } from '../core/redirects.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { PyTree } from '../core/pytree.js';
 import { add, mul, sub } from '../ops/binary.js';

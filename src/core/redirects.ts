@@ -1,0 +1,52 @@
+/**
+ * @file Redirect contexts: how the boxes of a paused trace are read (a vmap solving one example at
+ * a time reads its boxes as that example's slice), carried into backward passes run later and
+ * used as keys of caches whose values read closures through them.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { runningTraces, type Trace } from './trace.js';
+
+type Redirect = (box: Tensor) => Tensor;
+
+/**
+ * The redirects in force now for traces above `level` that are paused with one, so a backward pass
+ * run later can read its closures in the same context.
+ */
+export function redirectsAbove(level: number): Array<[Trace, Redirect]> {
+  return runningTraces().filter((t) => t.level > level && !t.active && t.redirect !== null).map((t) => [t, t.redirect!]);
+}
+
+/** Redirect sets restored by withRedirects and in force now, innermost last. */
+const restored: Array<ReadonlyArray<[Trace, Redirect]>> = [];
+
+/** Runs `fn` with `redirects` restored on their traces (finished ones included), then puts back what was there. */
+export function withRedirects<T>(redirects: ReadonlyArray<[Trace, Redirect]>, fn: () => T): T {
+  if (redirects.length === 0) return fn();
+  const saved = redirects.map(([t]) => t.redirect);
+  for (const [t, r] of redirects) t.redirect = r;
+  restored.push(redirects);
+  try {
+    return fn();
+  } finally {
+    restored.pop();
+    redirects.forEach(([t], i) => (t.redirect = saved[i]!));
+  }
+}
+
+/**
+ * What the redirects in force now are, as two identities (for caches of values that read closures
+ * through them): the innermost set restored by withRedirects, and the redirect of the innermost
+ * running trace paused with one; null where there is none.
+ */
+export function redirectContext(): [object | null, object | null] {
+  let paused: object | null = null;
+  const running = runningTraces();
+  for (let i = running.length - 1; i >= 0; i--) {
+    const t = running[i]!;
+    if (!t.active && t.redirect !== null) {
+      paused = t.redirect;
+      break;
+    }
+  }
+  return [restored[restored.length - 1] ?? null, paused];
+}
