@@ -51,8 +51,10 @@ function fusedInverseTranspose(a: Tensor, f: Tensor, scale: Tensor): Tensor {
 // log|det A| of A (input 0) read from its factors (input 1, a constant).
 // d log|det A| = tr(A⁻¹ dA)  (Jacobi's formula; Giles 2008, §2.2.4), so Ā = ḡ A⁻ᵀ.
 // At a singular matrix log|det A| = −∞ and A⁻¹ does not exist: the derivative is ±∞/NaN there.
-// At first order Ā comes from the saved factors (an SPD matrix's gradient is Murray's Cholesky
-// reverse pass, 2n³/3 flops: value and gradient cost 3 Cholesky factorisations).
+// At first order Ā comes from the saved factors, equal to the rule up to rounding: for an SPD
+// matrix A⁻ᵀ = A⁻¹ = L⁻ᵀL⁻¹ by LAPACK's dpotri (a blocked triangular inverse, then the blocked
+// product XᵀX: n³/3 + n³/3 flops, kernels/linalg/choleskyInverse.ts), so value and gradient cost
+// 3 Cholesky factorisations, the arithmetic floor.
 const logAbsDetP: Primitive<null> = definePrimitive<null>({
   name: 'logAbsDet',
   saves: 'inputs',

@@ -4,7 +4,7 @@
  * Algorithm "chol_blocked_rev"), almost all of its 2n³/3 flops in matrix products. No AD here.
  */
 import { gemm } from '../matmul.js';
-import { substitute } from './triangular.js';
+import { invertLowerBlock } from './choleskyInverse.js';
 
 /** Block width: columns of this many are reversed in plain loops, the rest is matrix products. */
 const NB = 48;
@@ -65,10 +65,9 @@ function adjointInPlace(l: Float64Array, lo: number, g: Float64Array, go: number
     if (rows > 0) {
       // C̄ ← C̄ D⁻¹ as one product with the inverse of the (small, as well conditioned as A) diagonal
       // block, as the forward factorisation does for its panel.
-      pack(l, lo, n, j0, nb, j0, nb, sym);
-      dInv.fill(0, 0, nb * nb);
-      for (let i = 0; i < nb; i++) dInv[i * nb + i] = 1;
-      substitute(sym, 0, nb, true, false, false, dInv, 0, nb);
+      // (L's upper triangle is zero, so the packed block is lower triangular: dtrti2 in place.)
+      pack(l, lo, n, j0, nb, j0, nb, dInv);
+      invertLowerBlock(dInv, 0, nb, nb);
       pack(g, go, n, j1, rows, j0, nb, c);
       cBar.fill(0, 0, rows * nb);
       gemm(c, 0, dInv, 0, cBar, 0, rows, nb, nb);

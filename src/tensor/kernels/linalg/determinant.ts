@@ -4,7 +4,7 @@
  * pivoting otherwise (2n³/3). No AD here.
  */
 import { choleskyInPlace } from './cholesky.js';
-import { choleskyAdjointKernel } from './choleskyAdjoint.js';
+import { choleskyInverseInto } from './choleskyInverse.js';
 import { luFactor, luSolve } from './lu.js';
 
 /**
@@ -14,11 +14,20 @@ import { luFactor, luSolve } from './lu.js';
 export const factorSize = (n: number): number => n * n + n + 3;
 const KIND = 0, SIGN = 1, LOG = 2, PERM = 3; // SIGN: also linalg/det.ts's slice
 
-/** Whether the n×n matrix at `off` equals its transpose exactly and has a positive diagonal. */
+/**
+ * Whether the n×n matrix at `off` equals its transpose exactly and has a positive diagonal. The
+ * comparison runs over 32×32 tiles, so that the transposed reads stay in cache (a column-wise
+ * sweep of a 512×512 matrix costs as much as a tenth of its Cholesky factorisation).
+ */
 function maybeSpd(a: Float64Array, off: number, n: number): boolean {
-  for (let i = 0; i < n; i++) {
-    if (!(a[off + i * n + i]! > 0)) return false;
-    for (let j = 0; j < i; j++) if (a[off + i * n + j] !== a[off + j * n + i]) return false;
+  for (let i = 0; i < n; i++) if (!(a[off + i * n + i]! > 0)) return false;
+  const T = 32;
+  for (let i0 = 0; i0 < n; i0 += T) for (let j0 = 0; j0 <= i0; j0 += T) {
+    const i1 = Math.min(n, i0 + T);
+    for (let i = i0; i < i1; i++) {
+      const j1 = Math.min(i, j0 + T);
+      for (let j = j0; j < j1; j++) if (a[off + i * n + j] !== a[off + j * n + i]) return false;
+    }
   }
   return true;
 }
@@ -87,27 +96,26 @@ export function detFromFactors(f: Float64Array, count: number, n: number, out: F
 
 /**
  * scale[t] · A⁻ᵀ per matrix from the packed factors (the gradient of log|det A|, times the
- * cotangent; det's gradient with scale = ḡ det A). Cholesky: A⁻¹ = A⁻ᵀ is the adjoint of
- * 2 Σ log Lᵢᵢ, i.e. Murray's reverse pass with L̄ = diag(2 scale / Lᵢᵢ) (2n³/3 flops, all but the
- * diagonal blocks in matrix products). LU: A⁻¹ = U⁻¹ L⁻¹ P from n solves, transposed.
+ * cotangent; det's gradient with scale = ḡ det A). Cholesky: A⁻ᵀ = A⁻¹ = L⁻ᵀ L⁻¹ by LAPACK's
+ * dpotri (choleskyInverse.ts: n³/3 + n³/3 flops, written straight into `out`, no n×n temporary).
+ * LU: A⁻¹ = U⁻¹ L⁻¹ P from n solves, transposed.
  */
 export function scaledInverseTranspose(f: Float64Array, count: number, n: number, scale: Float64Array, out: Float64Array): Float64Array {
   const nn = n * n, size = factorSize(n);
-  const bar = new Float64Array(nn), id = new Float64Array(nn), x = new Float64Array(nn);
+  let id: Float64Array | null = null, x: Float64Array | null = null;
   for (let t = 0; t < count; t++) {
     const o = t * size, d0 = o + PERM + n, s = scale[t]!;
-    const factor = f.subarray(d0, d0 + nn);
     if (f[o + KIND] === 1) {
-      bar.fill(0);
-      for (let i = 0; i < n; i++) bar[i * n + i] = s === 0 ? 0 : (2 * s) / factor[i * n + i]!;
-      choleskyAdjointKernel(factor, bar, 1, n, out.subarray(t * nn, (t + 1) * nn));
+      choleskyInverseInto(f, d0, n, s, out, t * nn);
       continue;
     }
     const perm = new Int32Array(n);
     for (let i = 0; i < n; i++) perm[i] = f[o + PERM + i]!;
+    id ??= new Float64Array(nn);
+    x ??= new Float64Array(nn);
     id.fill(0);
     for (let i = 0; i < n; i++) id[i * n + i] = 1;
-    luSolve({ lu: factor, perm, parity: new Float64Array(1), singular: -1 }, id, 1, n, n, x);
+    luSolve({ lu: f.subarray(d0, d0 + nn), perm, parity: new Float64Array(1), singular: -1 }, id, 1, n, n, x);
     // Strong zero: a zero cotangent gives zeros even where A⁻¹ is infinite.
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[t * nn + j * n + i] = s === 0 ? 0 : s * x[i * n + j]!;
   }
