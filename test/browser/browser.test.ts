@@ -2,8 +2,8 @@
  * @file adjoint in a real browser: Debian's chromium (driven by playwright-core, never a
  * downloaded browser) loads the package as `<script type="module">` from a CDN-style path and runs
  * grad, hvp, jit (generated loops and the interpreter), the WebAssembly and JavaScript matmul, a
- * CRF and argmin under three Content-Security-Policies; every number must equal Node's, and any
- * console error fails the test. Without chromium the tests are skipped, and say why.
+ * CRF, argmin and the training of a small CNN under three Content-Security-Policies; every number
+ * must equal Node's, and any console error fails the test. Without chromium the tests are skipped, and say why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
@@ -19,6 +19,7 @@ interface Results {
   values: Record<string, number[]>;
   backends: Record<string, { wasm?: boolean; codegen?: boolean; loops?: number }>;
   ms: Record<string, number>;
+  cnn: { losses: number[]; msPerStep: number };
   backendInfo: { wasm: boolean; codegen: boolean };
   error?: string;
 }
@@ -103,6 +104,24 @@ function expectValues(results: Results): void {
   }
 }
 
+/**
+ * The CNN trained in the page (workload.mjs: two ad.conv layers, Adam, 30 steps): its loss falls
+ * to under a tenth, along Node's trajectory (to 1e-9: thirty steps of Adam may amplify the
+ * last-bit differences of the matmul kernels a little), at under 250 ms a step (about 5 ms on the
+ * bench machine): training runs at interactive speed in the browser.
+ */
+function expectCnnTrained(results: Results): string {
+  const { losses, msPerStep } = results.cnn;
+  const want = reference.cnn.losses;
+  expect(losses.length).toBe(want.length);
+  losses.forEach((v, i) => expect(Math.abs(v - want[i]!), `cnn loss ${i}`).toBeLessThanOrEqual(1e-9 * Math.abs(want[i]!)));
+  expect(losses[0]).toBeGreaterThan(0.6); // about log 2: the untrained net guesses
+  expect(losses.at(-1)!).toBeLessThan(losses[0]! / 10);
+  expect(msPerStep).toBeGreaterThan(0);
+  expect(msPerStep).toBeLessThan(250);
+  return `cnn ${msPerStep.toFixed(2)} ms/step (loss ${losses[0]!.toFixed(3)} → ${losses.at(-1)!.toFixed(4)} in ${losses.length - 1} steps)`;
+}
+
 const SELF = "script-src 'self'";
 
 describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPath : `skipped: ${missing}`})`, () => {
@@ -128,7 +147,8 @@ describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPat
       matmulJs: { wasm: false },
     });
     expect(results.backendInfo).toEqual({ wasm: true, codegen: true });
-    timings.push(`no CSP: page ${seconds.toFixed(2)} s; ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    const cnn = expectCnnTrained(results);
+    timings.push(`no CSP: page ${seconds.toFixed(2)} s; ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; ${cnn}`);
   });
 
   it(`${SELF} with ad.config({ wasm: false, codegen: false }): no violation reported`, async () => {
@@ -137,7 +157,8 @@ describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPat
     expect(violations).toEqual([]);
     expectValues(results);
     expect(results.backendInfo).toEqual({ wasm: false, codegen: false });
-    timings.push(`${SELF}, both off: ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    const cnn = expectCnnTrained(results);
+    timings.push(`${SELF}, both off: ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; ${cnn}`);
   });
 
   it(`${SELF} without ad.config: both fall back with the right numbers; the browser reports the attempts as violations`, async () => {

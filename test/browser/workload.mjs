@@ -1,5 +1,6 @@
 // The computation the browser test runs in Chromium and in Node, to compare: grad, hvp, jit with
-// generated loops and interpreted, the WebAssembly and JavaScript matmul, a CRF and argmin.
+// generated loops and interpreted, the WebAssembly and JavaScript matmul, a CRF, argmin, and a
+// small CNN trained by Adam (its losses and time per step in `cnn`).
 // `variants` says which backends to try ({ codegen: [true, false], wasm: [true, false] }); each
 // result records what ad.backendInfo() said while it ran, and how long it took (ms).
 
@@ -67,5 +68,45 @@ export function workload(ad, variants) {
   const fit = (lam) => ad.argmin((w) =>
     ad.add(ad.mul(0.5, ad.sum(ad.square(ad.sub(ad.mul(w, x), y)))), ad.mul(ad.mul(0.5, lam), ad.square(w))), ad.tensor(0));
   out.values.argminHypergradient = [ad.grad(fit)(ad.tensor(1)).item()];
+  out.cnn = trainCnn(ad);
   return out;
+}
+
+/**
+ * A small CNN (two ad.conv layers, 682 parameters) trained by ad.optimizers.adam to tell
+ * horizontal from vertical bars in 32 noisy 8×8 images. Returns the loss before each step and
+ * after the last, and the median milliseconds of a step (value, gradient and update).
+ */
+function trainCnn(ad, steps = 30) {
+  const count = 32, images = [], labels = [];
+  const noise = ad.random.uniform([count, 64], 21).toFloat64Array();
+  for (let n = 0; n < count; n++) {
+    const horizontal = n % 2, at = (5 * n + 2) % 8;
+    for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) images.push(((horizontal ? i : j) === at ? 1 : 0) + 0.8 * (noise[n * 64 + i * 8 + j] - 0.5));
+    labels.push(...(horizontal ? [0, 1] : [1, 0]));
+  }
+  const x = ad.tensor(images, [count, 1, 8, 8]), y = ad.tensor(labels, [count, 2]);
+  const scaled = (shape, seed, fanIn) => ad.mul(ad.random.normal(shape, seed), Math.sqrt(2 / fanIn));
+  let params = {
+    w1: scaled([8, 1, 3, 3], 22, 9), b1: ad.zeros([8]), w2: scaled([8, 8, 3, 3], 23, 72), b2: ad.zeros([8]),
+    wo: scaled([8, 2], 24, 8), bo: ad.zeros([2]),
+  };
+  const loss = (p) => {
+    const h1 = ad.relu(ad.conv(x, p.w1, { padding: 'same', bias: p.b1 }));              // [32, 8, 8, 8]
+    const h2 = ad.relu(ad.conv(h1, p.w2, { stride: 2, padding: 1, bias: p.b2 }));       // [32, 8, 4, 4]
+    const logits = ad.add(ad.matmul(ad.mean(h2, [2, 3]), p.wo), p.bo);
+    return ad.neg(ad.mean(ad.sum(ad.mul(ad.logSoftmax(logits), y), 1)));                // cross-entropy
+  };
+  const step = ad.valueAndGrad(loss), opt = ad.optimizers.adam({ lr: 0.01 });
+  let state = opt.init(params);
+  const losses = [], times = [];
+  for (let t = 0; t < steps; t++) {
+    const t0 = now();
+    const [value, gradient] = step(params);
+    [params, state] = opt.step(params, gradient, state);
+    losses.push(value.item());
+    times.push(now() - t0);
+  }
+  losses.push(loss(params).item());
+  return { losses, msPerStep: times.sort((p, q) => p - q)[times.length >> 1] };
 }
