@@ -54,6 +54,14 @@ export type { AnomalyOptions } from './core/anomaly.js';
 export { checkGrad, assertGrad } from './testing/checkGrad.js';
 export type { CheckGradOptions, GradCheck, GradCheckResult } from './testing/checkGrad.js';
 export type { PyTree } from './core/pytree.js';
+// Types that public signatures use (issue #15 item 2: every type a user meets is exported).
+export type { TensorTree, TensorLikeTree, TensorTrees, TensorLikeTrees, TensorPyTree, JacobianTree } from './core/pytree.js';
+export type { TreeFunction } from './core/functions.js';
+export type { Loosen, AuxOf, OutputOf, GradientOf, ArgumentsAt, ArgnumsOf } from './transforms/vjp.js';
+export type { HessianTree } from './transforms/jacobian.js';
+export type { JvpRule } from './transforms/customModes.js';
+export type { LoopStats } from './transforms/loop.js';
+export type { HvpMode } from './implicit/hessian.js';
 
 export {
   AdjointError, ShapeError, InvalidArgumentError, NonScalarOutputError, AnomalyError, GradientCheckError,

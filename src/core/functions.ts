@@ -1,6 +1,17 @@
 /** @file What a transformation checks of the function it is given and of what that function returns. */
 import { describe } from '../tensor/create.js';
 import { InvalidArgumentError } from './errors.js';
+import type { PyTree } from './pytree.js';
+
+/**
+ * A function a transformation takes: pytrees in, `R` out. The public types' one deliberate
+ * `any`: a constraint's parameter type is what TypeScript gives an unannotated lambda's
+ * parameters, and `any` keeps `ad.grad((x) => ad.sum(x))` compiling (`never[]` would type `x` as
+ * never, `PyTree[]` would reject `ad.sum(x)`). Annotated parameters keep their own types, and the
+ * results are computed from them (`TensorTree<Parameters<F>[0]>`, …).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TreeFunction<R = PyTree> = (...args: any[]) => R;
 
 /** Throws unless `f` is a synchronous function. */
 export function checkFunction(f: unknown, op: string): void {

@@ -6,15 +6,56 @@ import { describe } from '../tensor/create.js';
 /** A tensor or number, or arrays and plain objects of them, nested to any depth. */
 export type PyTree = Tensor | number | readonly PyTree[] | { readonly [key: string]: PyTree };
 
-/** The same structure with every leaf a tensor: what gradients come back as. */
+/**
+ * The same structure with every leaf a tensor: what gradients come back as. An `any` argument
+ * (an unannotated lambda parameter) gives back the same `any`, no more and no less precise.
+ */
 export type TensorTree<T> = 0 extends 1 & T
-  ? any // an untyped argument gives an untyped gradient
+  ? T
+  : PyTree extends T
+  ? TensorPyTree // any tree at all: named, not expanded
   : T extends Tensor | number
   ? Tensor
   : T extends readonly unknown[]
     ? { [K in keyof T]: TensorTree<T[K]> }
     : T extends object
       ? { [K in keyof T]: TensorTree<T[K]> }
+      : never;
+
+/** The same structure with every leaf a tensor or a number: what cotangents and tangents may be passed as. */
+export type TensorLikeTree<T> = 0 extends 1 & T
+  ? T
+  : PyTree extends T
+  ? PyTree
+  : T extends Tensor | number
+  ? Tensor | number
+  : T extends readonly unknown[]
+    ? { readonly [K in keyof T]: TensorLikeTree<T[K]> }
+    : T extends object
+      ? { readonly [K in keyof T]: TensorLikeTree<T[K]> }
+      : never;
+
+/** A pytree whose leaves are all tensors. */
+export type TensorPyTree = Tensor | readonly TensorPyTree[] | { readonly [key: string]: TensorPyTree };
+
+/** One tensor-or-number tree per argument: tangents as `jvp` and `linearize` take them. */
+export type TensorLikeTrees<Args extends readonly unknown[]> = { -readonly [K in keyof Args]: TensorLikeTree<Args[K]> };
+
+/** One tensor tree per argument: what a pullback returns (a tuple with `Args`' length). */
+export type TensorTrees<Args extends readonly unknown[]> = { -readonly [K in keyof Args]: TensorTree<Args[K]> };
+
+/**
+ * A dense derivative's nesting (jacobian, hessian): the output's structure outside and, at each
+ * output leaf, the argument's structure inside, each leaf a tensor of shape [...out.shape, ...in.shape].
+ */
+export type JacobianTree<Out, Arg> = 0 extends 1 & Out
+  ? Out
+  : Out extends Tensor | number
+  ? TensorTree<Arg>
+  : Out extends readonly unknown[]
+    ? { [K in keyof Out]: JacobianTree<Out[K], Arg> }
+    : Out extends object
+      ? { [K in keyof Out]: JacobianTree<Out[K], Arg> }
       : never;
 
 export type TreeDef =

@@ -1,7 +1,7 @@
 /** @file Gradient-descent optimizers as pure, differentiable step functions on pytrees (sgd, momentum, adam), plus the reversible one. */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros, type TensorLike } from '../tensor/create.js';
-import { flatten, unflatten, treesMatch, type PyTree, type TensorTree } from '../core/pytree.js';
+import { flatten, unflatten, treesMatch, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add, div, mul, pow, sub } from '../ops/binary.js';
 import { sqrt, square } from '../ops/unary.js';
@@ -22,8 +22,9 @@ export type Hyperparameter = TensorLike | ((count: Tensor) => TensorLike);
  * parameters, and whatever the loss closes over.
  */
 export interface Optimizer<S extends PyTree = PyTree> {
-  init<P extends PyTree>(params: P): S;
-  step<P extends PyTree>(params: P, grads: PyTree, state: S): [TensorTree<P>, S];
+  /** The state for `params` (a pytree; `P` may be an interface: its leaves are checked when it runs). */
+  init<P extends object | number>(params: P): S;
+  step<P extends object | number>(params: P, grads: TensorLikeTree<P>, state: S): [TensorTree<P>, S];
 }
 
 export type SgdState = { count: Tensor };
@@ -97,7 +98,7 @@ export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
       const a = aligned('sgd', params, [grads, 'grads']);
       const lr = value(options.lr, state.count);
       const next = a.params.map((p, i) => sub(p, mul(lr, a.rest[0]![i]!)));
-      return [unflatten(a.def, next) as any, { count: add(state.count, 1) }];
+      return [unflatten(a.def, next) as never, { count: add(state.count, 1) }];
     },
   };
 }
@@ -122,7 +123,7 @@ export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter; n
       const b = value(beta, state.count);
       const v = a.rest[1]!.map((vi, i) => add(mul(b, vi), a.rest[0]![i]!));
       const next = a.params.map((p, i) => sub(p, mul(lr, options.nesterov ? add(a.rest[0]![i]!, mul(b, v[i]!)) : v[i]!)));
-      return [unflatten(a.def, next) as any, { count: add(state.count, 1), velocity: unflatten(a.def, v) as PyTree }];
+      return [unflatten(a.def, next) as never, { count: add(state.count, 1), velocity: unflatten(a.def, v) as PyTree }];
     },
   };
 }
@@ -151,7 +152,7 @@ export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter; b2?: Hy
       const nu = a.rest[2]!.map((v, i) => add(mul(beta2, v), mul(sub(1, beta2), square(g[i]!))));
       const c1 = sub(1, pow(beta1, count)), c2 = sub(1, pow(beta2, count));
       const next = a.params.map((p, i) => sub(p, div(mul(lr, div(mu[i]!, c1)), add(sqrt(div(nu[i]!, c2)), eps))));
-      return [unflatten(a.def, next) as any, { count, mu: unflatten(a.def, mu) as PyTree, nu: unflatten(a.def, nu) as PyTree }];
+      return [unflatten(a.def, next) as never, { count, mu: unflatten(a.def, mu) as PyTree, nu: unflatten(a.def, nu) as PyTree }];
     },
   };
 }

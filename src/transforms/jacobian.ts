@@ -2,13 +2,17 @@
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, eye, zeros } from '../tensor/create.js';
 import { sizeOf } from '../tensor/shape.js';
-import { flatten, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
+import { flatten, unflatten, type JacobianTree, type PyTree, type TensorTree, type TreeDef } from '../core/pytree.js';
+import type { TreeFunction } from '../core/functions.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
 import { vmap } from './vmap.js';
 import { argnumList, checkFunction, checkResult, flattenArgs } from './args.js';
 import { jvp } from './jvp.js';
-import { gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjp, type GradOptions } from './vjp.js';
+import {
+  gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjp,
+  type ArgnumsOf, type ArgumentsAt, type AuxOf, type GradOptions, type Loosen, type OutputOf,
+} from './vjp.js';
 
 /** The standard basis of tensors of `shape`, stacked: [size, ...shape]. */
 function basis(shape: readonly number[]): Tensor {
@@ -26,7 +30,21 @@ function basis(shape: readonly number[]): Tensor {
  * @example
  * ad.jacobian((x) => ad.mul(x, x))(ad.tensor([1, 2])); // [[2, 0], [0, 4]]
  */
-export function jacobian(f: (...args: any[]) => any, argnums: number | readonly number[] | GradOptions = 0): (...args: any[]) => any {
+export function jacobian<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, Parameters<F>[0]>;
+export function jacobian<F extends TreeFunction, const N extends number | readonly number[]>(
+  f: F,
+  argnums: N,
+): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, ArgumentsAt<Parameters<F>, N>>;
+export function jacobian<F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [JacobianTree<OutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
+export function jacobian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
+export function jacobian<F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => unknown;
+export function jacobian(f: TreeFunction<unknown>, argnums: number | readonly number[] | GradOptions = 0): (...args: unknown[]) => unknown {
   checkFunction(f, 'jacobian');
   return jacobianAs(f, argnums, 'jacobian');
 }
@@ -39,7 +57,21 @@ export function jacobian(f: (...args: any[]) => any, argnums: number | readonly 
  * @example
  * ad.hessian((x) => ad.sum(ad.pow(x, 3)))(ad.tensor([1, 2])); // [[6, 0], [0, 12]]
  */
-export function hessian(f: (...args: any[]) => any, argnums: number | readonly number[] | GradOptions = 0): (...args: any[]) => any {
+export function hessian<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => HessianTree<Parameters<F>[0]>;
+export function hessian<F extends TreeFunction, const N extends number | readonly number[]>(
+  f: F,
+  argnums: N,
+): (...args: Loosen<Parameters<F>>) => HessianTree<ArgumentsAt<Parameters<F>, N>>;
+export function hessian<F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [HessianTree<ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
+export function hessian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => HessianTree<ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
+export function hessian<F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => unknown;
+export function hessian(f: TreeFunction, argnums: number | readonly number[] | GradOptions = 0): (...args: never[]) => unknown {
   checkFunction(f, 'hessian');
   const { argnums: nums, hasAux } = gradOptions(argnums, 'hessian');
   if (!hasAux) return jacobianAs(gradFor(f, 'hessian', nums), nums, 'hessian');
@@ -47,10 +79,13 @@ export function hessian(f: (...args: any[]) => any, argnums: number | readonly n
   return jacobianAs(gradWithAuxFor(f, 'hessian', nums), { argnums: nums, hasAux: true }, 'hessian');
 }
 
+/** A Hessian's nesting: the argument's structure outside and inside (the Jacobian of the gradient). */
+export type HessianTree<Arg> = JacobianTree<TensorTree<Arg>, Arg>;
+
 /** jacobian whose errors name `op` (hessian is the jacobian of the gradient). */
-function jacobianAs(f: (...args: any[]) => any, spec: number | readonly number[] | GradOptions, op: string): (...args: any[]) => any {
+function jacobianAs(f: TreeFunction<unknown>, spec: number | readonly number[] | GradOptions, op: string): (...args: unknown[]) => unknown {
   const { argnums, hasAux } = gradOptions(spec, op);
-  return (...args: any[]) => {
+  return (...args: unknown[]) => {
     const listed = argnumList(argnums, args.length, op);
     const nums = [...new Set(listed)]; // a repeated index is differentiated once, given at each place
     const { leaves: x, def: inDef } = flattenArgs(nums.map((a) => args[a]), op);

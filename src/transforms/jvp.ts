@@ -3,7 +3,9 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { JvpTrace, live, unbox } from '../core/trace.js';
-import { flatten, treesMatch, unflatten, type PyTree, type TensorTree } from '../core/pytree.js';
+import { flatten, treesMatch, unflatten, type PyTree, type TensorLikeTree, type TensorLikeTrees, type TensorTree } from '../core/pytree.js';
+import type { TreeFunction } from '../core/functions.js';
+import type { Loosen } from './vjp.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, flattenArgs, rebuildArgs } from './args.js';
 import { gradFor } from './vjp.js';
@@ -15,7 +17,12 @@ import { anomaly, checkResult as checkAnomalies } from '../core/anomaly.js';
  * @example
  * const [y, dy] = ad.jvp((x) => ad.sin(x), [ad.tensor(0)], [ad.tensor(1)]); // 0, cos(0) = 1
  */
-export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tangents: readonly any[]): [any, any] {
+export function jvp<F extends TreeFunction>(
+  f: F,
+  primals: Loosen<Parameters<F>>,
+  tangents: TensorLikeTrees<Parameters<F>>,
+): [TensorTree<ReturnType<F>>, TensorTree<ReturnType<F>>];
+export function jvp(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[]): [unknown, unknown] {
   checkFunction(f, 'jvp');
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
     throw new InvalidArgumentError('jvp: pass primals and tangents as arrays, one entry per argument: jvp(f, [x], [v]).');
@@ -24,7 +31,7 @@ export function jvp(f: (...args: any[]) => PyTree, primals: readonly any[], tang
 }
 
 /** jvp whose errors name `op` and call the tangents `tangentName` (hvp's direction v). */
-function jvpAs(f: (...args: any[]) => PyTree, primals: readonly any[], tangents: readonly any[], op: string, tangentName: string): [any, any] {
+function jvpAs(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[], op: string, tangentName: string): [unknown, unknown] {
   const p = flattenArgs(primals, op);
   const t = flattenArgs(tangents, `${op} (${tangentName})`);
   if (!treesMatch(p.def, t.def)) {
@@ -60,7 +67,7 @@ function jvpAs(f: (...args: any[]) => PyTree, primals: readonly any[], tangents:
   } finally {
     trace.finish();
   }
-  const result: [any, any] = [unflatten(out.def, outPrimals), unflatten(out.def, outTangents)];
+  const result: [unknown, unknown] = [unflatten(out.def, outPrimals), unflatten(out.def, outTangents)];
   if (anomaly.enabled) checkAnomalies(result, `the output or tangent that ${op} returns`);
   return result;
 }
@@ -72,7 +79,7 @@ function jvpAs(f: (...args: any[]) => PyTree, primals: readonly any[], tangents:
  * @example
  * ad.hvp((x) => ad.sum(ad.pow(x, 3)), ad.tensor([1, 2]), ad.tensor([1, 0])); // [6, 0]
  */
-export function hvp<T extends PyTree>(f: (x: T) => PyTree, x: T, v: T): TensorTree<T> {
+export function hvp<T>(f: (x: T) => PyTree, x: T, v: TensorLikeTree<T>): TensorTree<T> {
   checkFunction(f, 'hvp');
-  return jvpAs(gradFor(f as (x: any) => PyTree, 'hvp'), [x], [v], 'hvp', 'direction v')[1] as TensorTree<T>;
+  return jvpAs(gradFor(f as TreeFunction, 'hvp'), [x], [v], 'hvp', 'direction v')[1] as TensorTree<T>;
 }

@@ -2,10 +2,11 @@
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { flatten, mapTree, treesMatch, type PyTree } from '../core/pytree.js';
+import { flatten, mapTree, treesMatch, type PyTree, type TensorLikeTrees, type TensorTree } from '../core/pytree.js';
+import type { TreeFunction } from '../core/functions.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction } from './args.js';
-import { vjp } from './vjp.js';
+import { vjp, type Loosen, type Pullback } from './vjp.js';
 
 /**
  * `[out, jvpFn]`: `f`'s output at `primals`, and `jvpFn(...tangents)` = J·tangents (one tangent per
@@ -17,13 +18,17 @@ import { vjp } from './vjp.js';
  * const [y, jvpFn] = ad.linearize((x) => ad.sin(x), ad.tensor([0, 1]));
  * jvpFn(ad.tensor([1, 1])); // [cos 0, cos 1]
  */
-export function linearize(f: (...args: any[]) => PyTree, ...primals: any[]): [any, (...tangents: any[]) => any] {
+export function linearize<F extends TreeFunction>(
+  f: F,
+  ...primals: Loosen<Parameters<F>>
+): [TensorTree<ReturnType<F>>, (...tangents: TensorLikeTrees<Parameters<F>>) => TensorTree<ReturnType<F>>];
+export function linearize(f: TreeFunction, ...primals: unknown[]): [unknown, (...tangents: unknown[]) => unknown] {
   checkFunction(f, 'linearize');
   if (primals.length === 0) throw new InvalidArgumentError('linearize: give the point to linearize at: linearize(f, ...primals).');
-  const [out, pullback] = vjp(f, ...primals);
+  const [out, pullback] = vjp(f, ...primals) as [PyTree, Pullback];
   const seed = mapTree(out, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), 'linearize (output)');
   const primalTree = flatten(primals, 'linearize');
-  const jvpFn = (...tangents: any[]): any => {
+  const jvpFn = (...tangents: unknown[]): unknown => {
     const t = flatten(tangents, 'linearize (tangents)');
     if (!treesMatch(t.def, primalTree.def)) {
       throw new ShapeError(
@@ -39,8 +44,8 @@ export function linearize(f: (...args: any[]) => PyTree, ...primals: any[]): [an
       }
     });
     // pullback is linear in the cotangent; the pullback of pullback, at any point, is its transpose J.
-    const [, transpose] = vjp((ct: PyTree) => pullback(ct) as PyTree, seed);
-    return transpose(tangents)[0];
+    const [, transpose] = vjp((ct: PyTree) => pullback(ct) as PyTree, seed as PyTree);
+    return transpose(tangents as PyTree)[0];
   };
   return [out, jvpFn];
 }
@@ -55,10 +60,11 @@ export function linearize(f: (...args: any[]) => PyTree, ...primals: any[]): [an
  * const t = ad.linearTranspose((x) => ad.matmul(A, x), ad.zeros([2]));
  * t(ad.tensor([1, 0, 0]))[0]; // [1, 2], the first row of A
  */
-export function linearTranspose(f: (...args: any[]) => PyTree, ...primals: any[]): (cotangent: PyTree) => any[] {
+export function linearTranspose<F extends TreeFunction>(f: F, ...primals: Loosen<Parameters<F>>): Pullback<ReturnType<F>, Parameters<F>>;
+export function linearTranspose(f: TreeFunction, ...primals: unknown[]): unknown {
   checkFunction(f, 'linearTranspose');
   if (primals.length === 0) throw new InvalidArgumentError('linearTranspose: give example arguments (their shapes): linearTranspose(f, ...primals).');
   const zerosArgs = primals.map((p) => mapTree(p, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), 'linearTranspose'));
-  const [, pullback] = vjp(f, ...zerosArgs);
-  return (cotangent) => pullback(cotangent);
+  const [, pullback] = vjp(f, ...zerosArgs) as [PyTree, Pullback];
+  return (cotangent: PyTree) => pullback(cotangent);
 }

@@ -2,7 +2,8 @@
 import { Tensor } from '../tensor/tensor.js';
 import { ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
-import { flatten, isPlainObject, treesMatch, unflatten, type PyTree, type TensorTree } from '../core/pytree.js';
+import { flatten, isPlainObject, treesMatch, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees } from '../core/pytree.js';
+import type { TreeFunction } from '../core/functions.js';
 import { record } from './record.js';
 import { anomaly, checkResult as checkAnomalies } from '../core/anomaly.js';
 import { InvalidArgumentError, NonScalarOutputError, ShapeError } from '../core/errors.js';
@@ -13,8 +14,34 @@ import { argnumList, checkFunction, checkResult, flattenArgs, missingResult, reb
 /** Argument types as callers may pass them: a number wherever a Tensor is declared. */
 export type Loosen<P extends readonly unknown[]> = { [K in keyof P]: P[K] extends Tensor ? Tensor | number : P[K] };
 
-/** The pullback of `vjp`: output cotangents in, one cotangent per primal argument out. */
-export type Pullback = (cotangent: PyTree) => any[];
+/**
+ * The pullback of `vjp`: an output cotangent in (the output's structure, numbers accepted for
+ * tensors), one cotangent per primal argument out, each in its argument's structure.
+ */
+export type Pullback<Out = PyTree, Args extends readonly unknown[] = readonly PyTree[]> = (cotangent: TensorLikeTree<Out>) => TensorTrees<Args>;
+
+/** What `f` returns beside its output when it returns `[output, aux]` (hasAux). */
+export type AuxOf<F extends TreeFunction<unknown>> = ReturnType<F> extends readonly [unknown, infer A] ? A : unknown;
+
+/** What `f` returns before its aux when it returns `[output, aux]` (hasAux). */
+export type OutputOf<F extends TreeFunction<unknown>> = ReturnType<F> extends readonly [infer O, unknown] ? O : PyTree;
+
+/** The gradient for `argnums` of a function with parameters `P`: one tree, or a tuple of them for an array of indices. */
+export type GradientOf<P extends readonly unknown[], N> = N extends number
+  ? TensorTree<P[N]>
+  : N extends readonly number[]
+    ? { -readonly [K in keyof N]: TensorTree<P[N[K] & number]> }
+    : never;
+
+/** The argument at `N`, or the tuple of those at each index of an array `N`. */
+export type ArgumentsAt<P extends readonly unknown[], N> = N extends number
+  ? P[N]
+  : N extends readonly number[]
+    ? { -readonly [K in keyof N]: P[N[K] & number] }
+    : never;
+
+/** The argnums an options object names (0 when it names none). */
+export type ArgnumsOf<O extends GradOptions> = O extends { readonly argnums: infer N } ? (undefined extends N ? 0 : N) : 0;
 
 /**
  * Runs `f(...primals)` recording a tape, and returns its output with a function that maps an
@@ -24,7 +51,11 @@ export type Pullback = (cotangent: PyTree) => any[];
  * const [y, pullback] = ad.vjp((x) => ad.mul(x, x), ad.tensor([1, 2]));
  * pullback(ad.tensor([1, 1]))[0]; // [2, 4]
  */
-export function vjp(f: (...args: any[]) => PyTree, ...primals: any[]): [any, Pullback] {
+export function vjp<F extends TreeFunction>(
+  f: F,
+  ...primals: Loosen<Parameters<F>>
+): [TensorTree<ReturnType<F>>, Pullback<ReturnType<F>, Parameters<F>>];
+export function vjp(f: TreeFunction, ...primals: unknown[]): [unknown, unknown] {
   checkFunction(f, 'vjp');
   const [out, pullback] = vjpAs(f, primals, false, 'vjp');
   return [out, pullback];
@@ -37,12 +68,16 @@ export function vjp(f: (...args: any[]) => PyTree, ...primals: any[]): [any, Pul
  * const [y, pullback, aux] = ad.vjpWithAux((x) => [ad.mul(x, x), { twice: ad.mul(x, 2) }], ad.tensor(3));
  * pullback(ad.tensor(1))[0]; // 6
  */
-export function vjpWithAux(f: (...args: any[]) => [PyTree, unknown], ...primals: any[]): [any, Pullback, any] {
+export function vjpWithAux<F extends TreeFunction<readonly [PyTree, unknown]>>(
+  f: F,
+  ...primals: Loosen<Parameters<F>>
+): [TensorTree<OutputOf<F>>, Pullback<OutputOf<F>, Parameters<F>>, AuxOf<F>];
+export function vjpWithAux(f: TreeFunction<readonly [PyTree, unknown]>, ...primals: unknown[]): [unknown, unknown, unknown] {
   checkFunction(f, 'vjpWithAux');
   return vjpAs(f, primals, true, 'vjpWithAux');
 }
 
-function vjpAs(f: (...args: any[]) => unknown, primals: any[], hasAux: boolean, op: string): [any, Pullback, any] {
+function vjpAs(f: TreeFunction<unknown>, primals: readonly unknown[], hasAux: boolean, op: string): [unknown, Pullback, unknown] {
   const { leaves, def } = flattenArgs(primals, op);
   let aux: unknown;
   const rec = record((inputs) => {
@@ -62,7 +97,7 @@ function vjpAs(f: (...args: any[]) => unknown, primals: any[], hasAux: boolean, 
     }
     const cotangents = rebuildArgs(def, rec.pullback(ct.leaves));
     if (anomaly.enabled) checkAnomalies(cotangents, `the cotangents a ${op} pullback returns`);
-    return cotangents;
+    return cotangents as TensorTrees<readonly PyTree[]>;
   };
   rec.releaseWith(pullback);
   const out = unflatten(rec.outDef, rec.outLeaves);
@@ -179,10 +214,20 @@ export function gradFor(f: (...args: any[]) => PyTree, op: string, argnums: numb
  * const df = ad.grad((x) => ad.sum(ad.square(x)));
  * df(ad.tensor([1, 2, 3])); // [2, 4, 6]
  */
-export function grad<F extends (...args: any[]) => PyTree>(f: F): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[0]>;
-export function grad<F extends (...args: any[]) => PyTree, N extends number>(f: F, argnums: N): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[N]>;
-export function grad<F extends (...args: any[]) => PyTree>(f: F, argnums: readonly number[]): (...args: Loosen<Parameters<F>>) => any[];
-export function grad<F extends (...args: any[]) => any>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => any;
+export function grad<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[0]>;
+export function grad<F extends TreeFunction, const N extends number | readonly number[]>(
+  f: F,
+  argnums: N,
+): (...args: Loosen<Parameters<F>>) => GradientOf<Parameters<F>, N>;
+export function grad<F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [GradientOf<Parameters<F>, ArgnumsOf<O>>, AuxOf<F>];
+export function grad<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => GradientOf<Parameters<F>, ArgnumsOf<O>>;
+export function grad<F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => unknown;
 export function grad(f: (...args: any[]) => any, argnums: number | readonly number[] | GradOptions = 0): (...args: any[]) => any {
   const vg = gradImpl(f, argnums, 'grad');
   const hasAux = gradOptions(argnums, 'grad').hasAux;
@@ -197,10 +242,20 @@ export function grad(f: (...args: any[]) => any, argnums: number | readonly numb
  * @example
  * const [loss, g] = ad.valueAndGrad((w) => ad.sum(ad.square(w)))(ad.tensor([3, 4])); // 25, [6, 8]
  */
-export function valueAndGrad<F extends (...args: any[]) => PyTree>(f: F): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[0]>];
-export function valueAndGrad<F extends (...args: any[]) => PyTree, N extends number>(f: F, argnums: N): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[N]>];
-export function valueAndGrad<F extends (...args: any[]) => PyTree>(f: F, argnums: readonly number[]): (...args: Loosen<Parameters<F>>) => [Tensor, any[]];
-export function valueAndGrad<F extends (...args: any[]) => any>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => [any, any];
+export function valueAndGrad<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[0]>];
+export function valueAndGrad<F extends TreeFunction, const N extends number | readonly number[]>(
+  f: F,
+  argnums: N,
+): (...args: Loosen<Parameters<F>>) => [Tensor, GradientOf<Parameters<F>, N>];
+export function valueAndGrad<F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [[Tensor, AuxOf<F>], GradientOf<Parameters<F>, ArgnumsOf<O>>];
+export function valueAndGrad<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [Tensor, GradientOf<Parameters<F>, ArgnumsOf<O>>];
+export function valueAndGrad<F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => [unknown, unknown];
 export function valueAndGrad(
   f: (...args: any[]) => any,
   argnums: number | readonly number[] | GradOptions = 0,

@@ -82,7 +82,7 @@ describe('catalogue: optimizers', () => {
     }, { op: 'optimizers.sgd', fix: /pass grads with params' shapes/, type: ad.ShapeError }],
     ['grads of another structure', () => {
       const opt = ad.optimizers.momentum({ lr: 0.1 });
-      return opt.step(params, [params], opt.init(params));
+      return opt.step(params, bad([params]), opt.init(params)); // the types reject it too
     }, { op: 'optimizers.momentum', fix: /structure of params/, type: ad.ShapeError }],
     ['adam state from another optimizer', () => {
       const opt = ad.optimizers.adam({ lr: 0.1 });
