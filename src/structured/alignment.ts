@@ -19,7 +19,8 @@ import { runChain } from './chain.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { checkpointsOption, lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
-import { rowsFromFlow } from './tagModel.js';
+import { rowArgmax, rowsFromFlow } from './tagModel.js';
+import { kBest, kBestResult } from './kbest.js';
 
 export interface AlignmentOptions {
   /** scores[t, s]: frame t in state s, [T, S], or a padded batch [B, T, S]. */
@@ -136,6 +137,18 @@ export class Alignment {
     const [own, allowed] = [rowsFromFlow(scored.flow, this.lengths, T, S), rowsFromFlow(structural.flow, this.lengths, T, S)];
     const paths = this.lengths.map((_, b) => (!dead[b] ? own[b]! : structural.best[b] === -Infinity ? null : allowed[b]!));
     return this.batched ? { states: paths, score: scored.best } : { states: paths[0]!, score: scored.best[0]! };
+  }
+
+  /**
+   * The k best alignments and their scores, best first (`{ states, score }`, arrays of k; per item
+   * for a batch), from the kmax semiring: the i-th score's gradient is the indicator of the i-th
+   * best alignment. Alignments of score −∞ are left out (so a lattice with none gives empty
+   * arrays); ties follow the forward algorithm's first alternatives (`topk(1)` is `argmax()`).
+   */
+  topk(k: number): { states: any; score: any } {
+    const [, T, S] = this.scores.shape as [number, number, number];
+    const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
+    return kBestResult('states', kBest(k, (semiring, x) => this.sumOf(semiring, x), this.scores, read), this.batched);
   }
 
   /** The score of an alignment (a state per frame; one array per item for a batch), differentiable. */

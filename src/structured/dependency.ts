@@ -18,6 +18,7 @@ import { eisner } from './eisner.js';
 import { matrixTreeLogPartition } from './matrixTree.js';
 import { maxArborescence } from './arborescence.js';
 import { checkHeads } from './heads.js';
+import { kBest, kBestResult } from './kbest.js';
 import { lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
 
 export interface DependencyCRFOptions {
@@ -138,16 +139,38 @@ export class DependencyCRF {
     if (this.projective) {
       const [, pullback] = vjp((a: Tensor) => eisner(argmaxSemiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores);
       const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
-      trees = this.lengths.map((len, b) => Array.from({ length: len }, (_, i) => {
-        for (let h = 0; h <= len; h++) if (flow[(b * N + h) * N + i + 1]! > 0) return h;
-        throw new Error('internal: the argmax flow has no arc into a word');
-      }));
+      trees = this.lengths.map((_, b) => this.headsFromFlow(flow, b));
     } else {
       const scores = stopGradient(add(this.arcScores, this.mask)).data;
       trees = this.lengths.map((len, b) => bestTree(len, (h, m) => scores[(b * N + h) * N + m]!, this.singleRoot));
     }
     const score = Array.from(stopGradient(this.scoreAs(this.batched ? trees : trees[0], 'DependencyCRF.argmax')).toFloat64Array());
     return this.batched ? { heads: trees, score } : { heads: trees[0]!, score: score[0]! };
+  }
+
+  /**
+   * The k best projective trees and their scores, best first (`{ heads, score }`, arrays of k; per
+   * sentence for a batch), from Eisner's algorithm in the kmax semiring: the i-th score's gradient
+   * is the indicator of the i-th best tree's arcs. Trees of score −∞ are left out; ties follow the
+   * algorithm's first alternatives (`topk(1)` is `argmax()`). Projective models only: k-best
+   * spanning arborescences (Camerini et al. 1980) are not a semiring program and are not offered.
+   */
+  topk(k: number): { heads: any; score: any } {
+    if (!this.projective) {
+      throw new InvalidArgumentError('DependencyCRF.topk: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program, so it has no k-best trees here; use argmax() for the best tree, or pass projective: true.');
+    }
+    const found = kBest(k, (semiring, a) => eisner(semiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores, (flow, b) => this.headsFromFlow(flow, b));
+    return kBestResult('heads', found, this.batched);
+  }
+
+  /** The heads of sentence b from a 0/1 flow over the arc scores [B, N, N]: the one arc into each word. */
+  private headsFromFlow(flow: Float64Array, b: number): number[] {
+    const N = this.arcScores.shape[1]!;
+    const len = this.lengths[b]!;
+    return Array.from({ length: len }, (_, i) => {
+      for (let h = 0; h <= len; h++) if (flow[(b * N + h) * N + i + 1]! > 0) return h;
+      throw new Error('internal: the flow has no arc into a word');
+    });
   }
 
   /** The score of a tree (heads per batch item for a batch), differentiable. */

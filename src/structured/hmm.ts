@@ -88,6 +88,12 @@ export class HMM {
     return { states: tags, score };
   }
 
+  /** The k most probable state sequences and their log p(x, z), best first (`{ states, score }`; per sequence for a batch), as the posterior chain's `topk`. */
+  topk(observations: Observations, k: number): { states: any; score: any } {
+    const { tags, score } = this.chainOf(observations, 'HMM.topk').topk(k);
+    return { states: tags, score };
+  }
+
   /** log p(x, z) of a state sequence (one per sequence for a batch). */
   logJoint(states: readonly number[] | readonly (readonly number[])[], observations: Observations): Tensor {
     return this.chainOf(observations, 'HMM.logJoint').score(states);

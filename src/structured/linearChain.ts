@@ -17,7 +17,8 @@ import { logProbabilityOf } from './logProbability.js';
 import {
   checkpointsOption, lengthsOption, optionsObject, sampleCount, scoresOfShape, scoresTensor, semiringArg, tagSequence, wrongShape,
 } from './validate.js';
-import { rowsFromFlow } from './tagModel.js';
+import { rowArgmax, rowsFromFlow } from './tagModel.js';
+import { kBest, kBestResult } from './kbest.js';
 
 export interface LinearChainCRFOptions {
   /** Emission scores [n, K], or a batch [B, n, K] (padded to the longest sequence). */
@@ -129,6 +130,22 @@ export class LinearChainCRF {
     const paths = rowsFromFlow(flow, this.lengths, n, K);
     const scores = Array.from(stopGradient(best as Tensor).data);
     return this.batched ? { tags: paths, score: scores } : { tags: paths[0]!, score: scores[0]! };
+  }
+
+  /**
+   * The k highest-scoring tag sequences and their scores, best first: `{ tags: number[][], score:
+   * number[] }` (one of each per sequence for a batch). The k best scores come from the kmax
+   * semiring's forward algorithm, and the i-th sequence is read off the gradient of the i-th score
+   * (its indicator). Only sequences of finite score are returned, so k above their number returns
+   * all of them. Ties come in the argmax order extended: the lowest last tag first, then the lowest
+   * tag before it, and so on; `topk(1)` is `argmax()`.
+   */
+  topk(k: number): { tags: any; score: any } {
+    const [, n, K] = this.emissions.shape as [number, number, number];
+    const sumOf = (semiring: Semiring, e: Tensor) =>
+      factoredChainSum(semiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
+    const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
+    return kBestResult('tags', kBest(k, sumOf, this.emissions, read), this.batched);
   }
 
   /** score(y): the sum of the sequence's potentials, differentiable. `tags` per sequence for a batch. */

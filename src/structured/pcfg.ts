@@ -12,6 +12,7 @@ import { treeFromFlow, treeParts, type ParseTree } from './parseTree.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
+import { kBest, kBestResult } from './kbest.js';
 import { lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
 export interface PCFGOptions {
@@ -116,6 +117,20 @@ export class PCFG {
     const trees = this.lengths.map((len, b) => treeFromFlow(flow, len, N, n, b * n * (n + 1) * N));
     const scores = Array.from(stopGradient(best as Tensor).toFloat64Array());
     return this.batched ? { tree: trees, score: scores } : { tree: trees[0]!, score: scores[0]! };
+  }
+
+  /**
+   * The k best trees and their scores, best first (`{ tree, score }`, arrays of k; per sentence for
+   * a batch), from the kmax semiring's inside algorithm: the i-th score's gradient with respect to
+   * the span scores is the indicator of the i-th best tree's labelled spans. Trees of score −∞ are
+   * left out; ties follow the inside algorithm's first alternatives (`topk(1)` is `argmax()`).
+   */
+  topk(k: number): { tree: any; score: any } {
+    const { n, N } = this;
+    const B = this.terminals.shape[0]!;
+    const found = kBest(k, (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),
+      (flow, b) => treeFromFlow(flow, this.lengths[b]!, N, n, b * n * (n + 1) * N));
+    return kBestResult('tree', found, this.batched);
   }
 
   /** score(t): the sum of the tree's terminal, rule and root scores (one tree per sentence for a batch), differentiable. */

@@ -17,6 +17,7 @@ import { scan, type Checkpoints } from '../transforms/scan.js';
 import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
+import { kBest, kBestResult } from './kbest.js';
 import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
 /** One labelled segment: words start … end − 1 labelled `label`. */
@@ -154,20 +155,37 @@ export class SemiMarkovCRF {
    * segmentation, so it is always valid and scores the reported maximum.
    */
   argmax(): { segments: any; score: any } {
-    const [B, n, L, C] = this.segments.shape as [number, number, number, number];
+    const B = this.segments.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => this.sumOf(argmaxSemiring, s, this.transitions), this.segments);
     const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
-    const out = this.lengths.map((len, b) => {
-      const found: Segment[] = [];
-      for (let i = 0; i < len; i++) {
-        for (let d = 1; d <= L && i + d <= len; d++) {
-          for (let c = 0; c < C; c++) if (flow[((b * n + i) * L + d - 1) * C + c]! > 0) found.push({ start: i, end: i + d, label: c });
-        }
-      }
-      return found;
-    });
+    const out = this.lengths.map((_, b) => this.segmentsFromFlow(flow, b));
     const scores = Array.from(stopGradient(best as Tensor).data);
     return this.batched ? { segments: out, score: scores } : { segments: out[0]!, score: scores[0]! };
+  }
+
+  /**
+   * The k best segmentations and their scores, best first (`{ segments, score }`, arrays of k; per
+   * sentence for a batch), from the kmax semiring: the i-th score's gradient with respect to the
+   * segment scores is the indicator of the i-th best segmentation's segments. Segmentations of
+   * score −∞ are left out; ties follow the forward algorithm's first alternatives (`topk(1)` is
+   * `argmax()`).
+   */
+  topk(k: number): { segments: any; score: any } {
+    const found = kBest(k, (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
+    return kBestResult('segments', found, this.batched);
+  }
+
+  /** The segments of sentence b whose entries of a 0/1 flow over the segment scores [B, n, L, C] are positive, in order. */
+  private segmentsFromFlow(flow: Float64Array, b: number): Segment[] {
+    const [, n, L, C] = this.segments.shape as [number, number, number, number];
+    const len = this.lengths[b]!;
+    const found: Segment[] = [];
+    for (let i = 0; i < len; i++) {
+      for (let d = 1; d <= L && i + d <= len; d++) {
+        for (let c = 0; c < C; c++) if (flow[((b * n + i) * L + d - 1) * C + c]! > 0) found.push({ start: i, end: i + d, label: c });
+      }
+    }
+    return found;
   }
 
   /** The score of a segmentation (an array of segments per batch item for a batch), differentiable. */

@@ -10,6 +10,7 @@ import { cumsum, logsumexp, max, sum } from '../ops/reduce.js';
 import { reshape, slice, stack } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { full, zeros } from '../tensor/create.js';
+import { kmax } from './kmax.js';
 
 /**
  * A commutative semiring over tensors. Elements carry a leading axis of `size` components (1 for
@@ -148,5 +149,8 @@ export function semiringZero(semiring: Semiring, shape: readonly number[]): Tens
   return semiring.convert(full(shape, -Infinity));
 }
 
-/** The semirings, by name: `ad.semirings.log`, `.max`, `.argmax`, `.real`, `.entropy`. */
-export const semirings = { log, max: maxSemiring, argmax: argmaxSemiring, real, entropy } as const;
+/**
+ * The semirings, by name: `ad.semirings.log`, `.max`, `.argmax`, `.real`, `.entropy`, and
+ * `.kmax(k)` (the k best scores; kmax.ts).
+ */
+export const semirings = { log, max: maxSemiring, argmax: argmaxSemiring, real, entropy, kmax } as const;

@@ -9,6 +9,7 @@ import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { lengthsOption, semiringArg, tagSequence, wrongShape } from './validate.js';
+import { kBest, kBestResult } from './kbest.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
 export function rowArgmax(data: Float64Array, offset: number, K: number): number {
@@ -97,5 +98,17 @@ export abstract class TagModel {
     const tags = rowsFromFlow(flow, this.lengths, n, K);
     const score = Array.from(stopGradient(best as Tensor).data);
     return this.batched ? { tags, score } : { tags: tags[0]!, score: score[0]! };
+  }
+
+  /**
+   * The k best tag sequences and their scores, best first (`{ tags, score }`, arrays of k; per
+   * sequence for a batch): the kmax semiring's k scores and the indicator of each as its gradient.
+   * Sequences of score −∞ are left out; ties follow the forward algorithm's first alternatives, so
+   * `topk(1)` is `argmax()`.
+   */
+  topk(k: number): { tags: any; score: any } {
+    const [, n, K] = this.emissions.shape as [number, number, number];
+    const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
+    return kBestResult('tags', kBest(k, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read), this.batched);
   }
 }

@@ -3,13 +3,9 @@ import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { fill, seeded, type Draw } from './draws.js';
 import { allClose, close, product, summarize, values } from './structureOracle.js';
+import { alignments, type Lattice } from './enumerate.js';
 
-interface Lattice { T: number; S: number; scores: number[]; skips: boolean[]; initialStates: number; finalStates: number }
 
-function alignments(p: Lattice): number[][] {
-  return product(p.T, p.S).filter((a) => a[0]! < p.initialStates && a[p.T - 1]! >= p.S - p.finalStates
-    && a.every((s, t) => t === 0 || (s - a[t - 1]! >= 0 && (s - a[t - 1]! <= 1 || (s - a[t - 1]! === 2 && p.skips[s])))));
-}
 function oracle(p: Lattice) {
   const all = alignments(p).map((x) => ({ x, s: x.reduce((acc, s, t) => acc + p.scores[t * p.S + s]!, 0) }));
   return { ...summarize(all, (x) => x.map((s, t) => t * p.S + s), p.T * p.S), all };

@@ -2,20 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { fill, seeded, type Draw } from './draws.js';
-import { allClose, close, product, summarize, values } from './structureOracle.js';
+import { allClose, close, summarize, values } from './structureOracle.js';
+import { trees } from './enumerate.js';
 
-/** Every heads array over words 1 … n that is a tree (optionally projective, optionally one root dependent). */
-function trees(n: number, projective: boolean, singleRoot: boolean): number[][] {
-  return product(n, n + 1).filter((heads) => {
-    if (heads.some((h, i) => h === i + 1)) return false;
-    const reaches = (m: number) => { let v = m; for (let s = 0; s <= n; s++) { if (v === 0) return true; v = heads[v - 1]!; } return false; };
-    if (![...Array(n).keys()].every((i) => reaches(i + 1))) return false;
-    if (singleRoot && heads.filter((h) => h === 0).length !== 1) return false;
-    if (!projective) return true;
-    const ancestor = (h: number, v: number) => { while (v !== 0) { if (v === h) return true; v = heads[v - 1]!; } return h === 0; };
-    return heads.every((h, i) => { for (let v = Math.min(h, i + 1) + 1; v < Math.max(h, i + 1); v++) if (!ancestor(h, v)) return false; return true; });
-  });
-}
 
 interface Problem { n: number; arcs: number[] } // arcs[(h)(n + 1) + m]
 const scoreOf = (p: Problem, heads: number[]) => heads.reduce((s, h, i) => s + p.arcs[h * (p.n + 1) + i + 1]!, 0);

@@ -3,19 +3,10 @@ import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { fill, seeded, type Draw } from './draws.js';
 import { allClose, close, summarize, values } from './structureOracle.js';
+import { segmentations, type Seg } from './enumerate.js';
 
 interface Problem { n: number; L: number; C: number; seg: number[]; T: number[]; start: number[]; end: number[] }
-type Seg = { start: number; end: number; label: number };
 
-/** Every segmentation of n words into labelled segments of 1 … L words. */
-function segmentations(n: number, L: number, C: number, at = 0): Seg[][] {
-  if (at === n) return [[]];
-  const out: Seg[][] = [];
-  for (let d = 1; d <= L && at + d <= n; d++) {
-    for (let c = 0; c < C; c++) for (const rest of segmentations(n, L, C, at + d)) out.push([{ start: at, end: at + d, label: c }, ...rest]);
-  }
-  return out;
-}
 
 const segIndex = (p: Problem, g: Seg) => (g.start * p.L + g.end - g.start - 1) * p.C + g.label;
 function scoreOf(p: Problem, segs: Seg[]): number {

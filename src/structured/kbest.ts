@@ -1,0 +1,52 @@
+/**
+ * @file The k best structures of a batch, read off the gradients of the kmax semiring's k scores
+ * (torch-struct's `topk`: the i-th score's gradient is the indicator of the i-th best structure).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/create.js';
+import { stopGradient } from '../ops/select.js';
+import { vjp } from '../transforms/vjp.js';
+import { kmax } from './kmax.js';
+import type { Semiring } from './semirings.js';
+
+/** Per batch item, its best structures and their scores, best first (at most k; fewer when fewer have a finite score). */
+export interface KBest<T> {
+  structures: T[][];
+  scores: number[][];
+}
+
+/**
+ * The k best structures of each batch item. `sumOf(semiring, x)` is the model's semiring sum as a
+ * function of the scores `x` it reads structures from ([B] elements → [B, k] under kmax(k));
+ * `read(flow, b)` turns item b of a 0/1 flow (the gradient, shaped as x) into a structure.
+ *
+ * One forward pass in the kmax semiring, then one backward pass per rank i with the cotangent 1 on
+ * every item's i-th score: the gradient is then, item by item, the indicator of its i-th best
+ * structure (see kmax.ts), read as argmax reads the argmax semiring's. Scores of −∞ are left out:
+ * a structure that uses a forbidden part has probability 0 and is not returned (and the ranks past
+ * the number of structures are −∞ fillers, not structures), so k larger than the number of allowed
+ * structures returns all of them.
+ */
+export function kBest<T>(k: number, sumOf: (semiring: Semiring, x: Tensor) => Tensor, x: Tensor, read: (flow: Float64Array, b: number) => T): KBest<T> {
+  const semiring = kmax(k);
+  const [best, pullback] = vjp((y: Tensor) => sumOf(semiring, y), x);
+  const values = stopGradient(best as Tensor).toFloat64Array(); // [B, k]
+  const B = values.length / k;
+  const out: KBest<T> = { structures: Array.from({ length: B }, () => []), scores: Array.from({ length: B }, () => []) };
+  for (let i = 0; i < k; i++) {
+    const live = Array.from({ length: B * k }, (_, j) => (j % k === i && values[j]! > -Infinity ? 1 : 0));
+    if (!live.includes(1)) break; // the lists are sorted: no item has a structure past this rank
+    const flow = stopGradient((pullback(tensor(live, [B, k])) as Tensor[])[0]!).toFloat64Array();
+    for (let b = 0; b < B; b++) {
+      if (live[b * k + i] === 0) continue;
+      out.structures[b]!.push(read(flow, b));
+      out.scores[b]!.push(values[b * k + i]!);
+    }
+  }
+  return out;
+}
+
+/** A model's `topk` result: for one structure `{ [name]: structures, score: scores }`, for a batch one array of each per item. */
+export function kBestResult<T>(name: string, found: KBest<T>, batched: boolean): any {
+  return batched ? { [name]: found.structures, score: found.scores } : { [name]: found.structures[0]!, score: found.scores[0]! };
+}
