@@ -27,6 +27,7 @@ import { profiler } from '../core/profile.js';
 import { detach, inArena } from '../tensor/alloc.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction } from './args.js';
+import type { TreeFunction } from '../core/functions.js';
 
 export interface JitOptions {
   /** How many signatures to keep programs for; the oldest is dropped beyond it (default 32). */
@@ -61,7 +62,7 @@ export interface JitCacheEntry {
 }
 
 /** A jitted function: the function itself, plus a view of its cache. */
-export type Jitted<F extends (...args: any[]) => any> = F & {
+export type Jitted<F extends TreeFunction<unknown>> = F & {
   /** One entry per signature seen (oldest first). */
   cacheInfo(): JitCacheEntry[];
   /** Drops every kept program (the next call records again). */
@@ -96,7 +97,7 @@ interface Entry {
  * step(ad.scalar(2), ad.scalar(0.1), 1000); // records
  * step(ad.scalar(2.5), ad.scalar(0.2), 1000); // replays
  */
-export function jit<F extends (...args: any[]) => any>(fn: F, options: JitOptions = {}): Jitted<F> {
+export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions = {}): Jitted<F> {
   checkFunction(fn, 'jit');
   const maxSignatures = options.maxSignatures ?? 32;
   if (!Number.isInteger(maxSignatures) || maxSignatures < 1) {

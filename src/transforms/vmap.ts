@@ -15,7 +15,9 @@ import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.j
 import type { Primitive } from '../core/primitive.js';
 import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { checkFunction, checkResult } from '../core/functions.js';
+import { checkFunction, checkResult, type TreeFunction } from '../core/functions.js';
+import type { TensorTree } from '../core/pytree.js';
+import type { Loosen } from './vjp.js';
 import { describe } from '../tensor/create.js';
 import { valueReads } from '../core/valueReads.js';
 import { broadcastTo, reshape, stack, take, transpose } from '../ops/shape.js';
@@ -78,11 +80,11 @@ function perExample<P>(prim: Primitive<P>, values: Tensor[], batched: boolean[],
  * const perExample = ad.vmap(ad.grad((w, x) => ad.sum(ad.square(ad.mul(w, x)))), [null, 0]);
  * perExample(ad.tensor([1, 2]), ad.tensor([[1, 1], [2, 0]])); // [[2, 4], [8, 0]]
  */
-export function vmap<F extends (...args: any[]) => any>(f: F, inAxes: AxisSpec = 0, outAxes: AxisSpec = 0): (...args: any[]) => any {
+export function vmap<F extends TreeFunction<unknown>>(f: F, inAxes: AxisSpec = 0, outAxes: AxisSpec = 0): (...args: Loosen<Parameters<F>>) => TensorTree<ReturnType<F>> {
   checkFunction(f, 'vmap');
   checkSpec(inAxes, 'inAxes');
   checkSpec(outAxes, 'outAxes');
-  return (...args: unknown[]) => {
+  return ((...args: unknown[]) => {
     if (Array.isArray(inAxes) && inAxes.length !== args.length) {
       throw new InvalidArgumentError(
         `vmap: inAxes has ${inAxes.length} entries but the function was called with ${args.length} argument(s); ` +
@@ -119,7 +121,7 @@ export function vmap<F extends (...args: any[]) => any>(f: F, inAxes: AxisSpec =
       trace.finish();
     }
     return out;
-  };
+  }) as (...args: Loosen<Parameters<F>>) => TensorTree<ReturnType<F>>;
 }
 
 /** Marks a mapped leaf in an argument's skeleton. */
