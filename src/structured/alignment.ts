@@ -21,6 +21,7 @@ import { batchedScores, perItem, unbatch } from './batch.js';
 import { checkpointsOption, lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
+import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 
 export interface AlignmentOptions {
   /** scores[t, s]: frame t in state s, [T, S], or a padded batch [B, T, S]. */
@@ -149,6 +150,32 @@ export class Alignment {
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
     return kBestResult('states', kBest(k, (semiring, x) => this.sumOf(semiring, x), this.scores, read), this.batched);
+  }
+
+
+  /**
+   * The cross-entropy H(p, q) = −Σ_y p(y) log q(y) in nats, p this model and q `other` (a model of
+   * the same kind, shapes, lengths and options): log Z_q − E_p[score_q], where E_p[score_q] = Σ μ_p · θ_q
+   * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
+   * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
+   */
+  crossEntropy(other: Alignment): Tensor {
+    const same = other instanceof Alignment;
+    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'Alignment.crossEntropy', same), this.batched);
+  }
+
+  /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
+  kl(other: Alignment): Tensor {
+    const same = other instanceof Alignment;
+    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'Alignment.kl', same), this.batched);
+  }
+
+  private scoreForm(): ScoreForm {
+    return {
+      scores: [this.scores],
+      logZ: ([x]) => this.sumOf(log, x!),
+      structure: `lengths [${this.lengths.join(', ')}], states [${this.states.join(', ')}], skips ${JSON.stringify(this.skips)}, initialStates ${this.initialStates}, finalStates ${this.finalStates}`,
+    };
   }
 
   /** The score of an alignment (a state per frame; one array per item for a batch), differentiable. */

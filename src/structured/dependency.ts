@@ -19,6 +19,7 @@ import { matrixTreeLogPartition } from './matrixTree.js';
 import { maxArborescence } from './arborescence.js';
 import { checkHeads } from './heads.js';
 import { kBest, kBestResult } from './kbest.js';
+import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
 
 export interface DependencyCRFOptions {
@@ -146,6 +147,31 @@ export class DependencyCRF {
     }
     const score = Array.from(stopGradient(this.scoreAs(this.batched ? trees : trees[0], 'DependencyCRF.argmax')).toFloat64Array());
     return this.batched ? { heads: trees, score } : { heads: trees[0]!, score: score[0]! };
+  }
+
+  /**
+   * The cross-entropy H(p, q) = −Σ_y p(y) log q(y) in nats, p this model and q `other` (a model of
+   * the same kind, shapes, lengths and options): log Z_q − E_p[score_q], where E_p[score_q] = Σ μ_p · θ_q
+   * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
+   * structure q forbids; 0 where p has none. Non-projective models too (μ_p from the Matrix-Tree theorem). Differentiable in both models (one per item for a batch).
+   */
+  crossEntropy(other: DependencyCRF): Tensor {
+    const same = other instanceof DependencyCRF;
+    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'DependencyCRF.crossEntropy', same), this.batched);
+  }
+
+  /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
+  kl(other: DependencyCRF): Tensor {
+    const same = other instanceof DependencyCRF;
+    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'DependencyCRF.kl', same), this.batched);
+  }
+
+  private scoreForm(): ScoreForm {
+    return {
+      scores: [this.arcScores],
+      logZ: ([arcs]) => this.logZ(arcs!),
+      structure: `projective ${this.projective}, singleRoot ${this.singleRoot}, lengths [${this.lengths.join(', ')}]`,
+    };
   }
 
   /**

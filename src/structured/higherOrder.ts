@@ -10,7 +10,8 @@ import { sum } from '../ops/reduce.js';
 import { broadcastTo, reshape, slice, take, transpose } from '../ops/shape.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { runChain } from './chain.js';
-import type { Semiring } from './semirings.js';
+import { log, type Semiring } from './semirings.js';
+import type { ScoreForm } from './divergence.js';
 import { TagModel, tagEmissions } from './tagModel.js';
 import { checkpointsOption, optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
 
@@ -114,6 +115,15 @@ export class HigherOrderCRF extends TagModel {
   marginals(): { unary: Tensor; transitions: Tensor } {
     const [unary, transitions] = this.logZGradients();
     return { unary, transitions };
+  }
+
+  protected scoreForm(): ScoreForm {
+    const { lengths, checkpoints } = this;
+    return {
+      scores: [this.emissions, this.transitions, this.start, this.end],
+      logZ: ([e, t, s, f]) => new HigherOrderCRF({ emissions: e!, transitions: t!, start: s!, end: f!, lengths, checkpoints }).chainSum(log, e!, t!),
+      structure: `order ${this.order}, lengths [${lengths.join(', ')}]`,
+    };
   }
 
   protected scoreOf(tags: readonly number[], b: number): Tensor {

@@ -19,6 +19,7 @@ import {
 } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
+import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 
 export interface LinearChainCRFOptions {
   /** Emission scores [n, K], or a batch [B, n, K] (padded to the longest sequence). */
@@ -146,6 +147,33 @@ export class LinearChainCRF {
       factoredChainSum(semiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
     return kBestResult('tags', kBest(k, sumOf, this.emissions, read), this.batched);
+  }
+
+
+  /**
+   * The cross-entropy H(p, q) = −Σ_y p(y) log q(y) in nats, p this model and q `other` (a model of
+   * the same kind, shapes, lengths and options): log Z_q − E_p[score_q], where E_p[score_q] = Σ μ_p · θ_q
+   * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
+   * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
+   */
+  crossEntropy(other: LinearChainCRF): Tensor {
+    const same = other instanceof LinearChainCRF;
+    return this.unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'LinearChainCRF.crossEntropy', same));
+  }
+
+  /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
+  kl(other: LinearChainCRF): Tensor {
+    const same = other instanceof LinearChainCRF;
+    return this.unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'LinearChainCRF.kl', same));
+  }
+
+  /** The score tensors and log Z as their function, for crossEntropy and kl. */
+  private scoreForm(): ScoreForm {
+    return {
+      scores: [this.emissions, this.transitions, this.start, this.end],
+      logZ: ([e, t, s, f]) => factoredChainSum(log, factoredPotentials(e!, t!, s!, f!, this.lengths), this.checkpoints),
+      structure: `lengths [${this.lengths.join(', ')}]`,
+    };
   }
 
   /** score(y): the sum of the sequence's potentials, differentiable. `tags` per sequence for a batch. */

@@ -13,6 +13,7 @@ import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
+import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
 export interface PCFGOptions {
@@ -131,6 +132,32 @@ export class PCFG {
     const found = kBest(k, (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),
       (flow, b) => treeFromFlow(flow, this.lengths[b]!, N, n, b * n * (n + 1) * N));
     return kBestResult('tree', found, this.batched);
+  }
+
+
+  /**
+   * The cross-entropy H(p, q) = −Σ_y p(y) log q(y) in nats, p this model and q `other` (a model of
+   * the same kind, shapes, lengths and options): log Z_q − E_p[score_q], where E_p[score_q] = Σ μ_p · θ_q
+   * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
+   * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
+   */
+  crossEntropy(other: PCFG): Tensor {
+    const same = other instanceof PCFG;
+    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'PCFG.crossEntropy', same), this.batched);
+  }
+
+  /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
+  kl(other: PCFG): Tensor {
+    const same = other instanceof PCFG;
+    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'PCFG.kl', same), this.batched);
+  }
+
+  private scoreForm(): ScoreForm {
+    return {
+      scores: [this.terminals, this.rules, this.root],
+      logZ: ([terminals, rules, root]) => inside(log, { terminals: terminals!, rules: rules!, root: root! }, this.lengths),
+      structure: `lengths [${this.lengths.join(', ')}]`,
+    };
   }
 
   /** score(t): the sum of the tree's terminal, rule and root scores (one tree per sentence for a batch), differentiable. */

@@ -18,6 +18,7 @@ import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './sem
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
+import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
 /** One labelled segment: words start … end − 1 labelled `label`. */
@@ -186,6 +187,32 @@ export class SemiMarkovCRF {
       }
     }
     return found;
+  }
+
+
+  /**
+   * The cross-entropy H(p, q) = −Σ_y p(y) log q(y) in nats, p this model and q `other` (a model of
+   * the same kind, shapes, lengths and options): log Z_q − E_p[score_q], where E_p[score_q] = Σ μ_p · θ_q
+   * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
+   * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
+   */
+  crossEntropy(other: SemiMarkovCRF): Tensor {
+    const same = other instanceof SemiMarkovCRF;
+    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'SemiMarkovCRF.crossEntropy', same), this.batched);
+  }
+
+  /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
+  kl(other: SemiMarkovCRF): Tensor {
+    const same = other instanceof SemiMarkovCRF;
+    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'SemiMarkovCRF.kl', same), this.batched);
+  }
+
+  private scoreForm(): ScoreForm {
+    return {
+      scores: [this.segments, this.transitions, this.start, this.end],
+      logZ: ([g, t, s, f]) => semiMarkovSum(log, g!, t!, s!, f!, this.lengths, this.checkpoints),
+      structure: `lengths [${this.lengths.join(', ')}]`,
+    };
   }
 
   /** The score of a segmentation (an array of segments per batch item for a batch), differentiable. */

@@ -10,6 +10,7 @@ import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { lengthsOption, semiringArg, tagSequence, wrongShape } from './validate.js';
 import { kBest, kBestResult } from './kbest.js';
+import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
 export function rowArgmax(data: Float64Array, offset: number, K: number): number {
@@ -50,6 +51,8 @@ export abstract class TagModel {
   protected abstract chainSum(semiring: Semiring, emissions: Tensor, parameters: Tensor): Tensor;
   /** score(y) of the checked tag sequence of batch item b, differentiable. */
   protected abstract scoreOf(tags: readonly number[], b: number): Tensor;
+  /** Every score tensor, log Z ([B]) as their function, and what else fixes the structures (for crossEntropy and kl). */
+  protected abstract scoreForm(): ScoreForm;
 
   /** score(y), differentiable: `tags` are lengths[b] integers in 0 … K − 1 (one array per sequence for a batch). */
   score(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
@@ -98,6 +101,23 @@ export abstract class TagModel {
     const tags = rowsFromFlow(flow, this.lengths, n, K);
     const score = Array.from(stopGradient(best as Tensor).data);
     return this.batched ? { tags, score } : { tags: tags[0]!, score: score[0]! };
+  }
+
+  /**
+   * The cross-entropy H(p, q) = log Z_q − E_p[score_q] in nats, p this model and q `other` (the
+   * same kind, shapes, lengths and options); E_p[score_q] = Σ μ_p · θ_q is one forward-mode
+   * derivative of log Z_p (divergence.ts). +∞ where p gives probability to a sequence q forbids, 0
+   * where p has none. Differentiable in both (one per sequence for a batch).
+   */
+  crossEntropy(other: TagModel): Tensor {
+    const same = other instanceof (this.constructor as typeof TagModel);
+    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), `${this.op}.crossEntropy`, same), this.batched);
+  }
+
+  /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
+  kl(other: TagModel): Tensor {
+    const same = other instanceof (this.constructor as typeof TagModel);
+    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), `${this.op}.kl`, same), this.batched);
   }
 
   /**

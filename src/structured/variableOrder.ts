@@ -13,7 +13,8 @@ import { sum } from '../ops/reduce.js';
 import { concat, reshape, slice, take, transpose } from '../ops/shape.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { runChain } from './chain.js';
-import type { Semiring } from './semirings.js';
+import { log, type Semiring } from './semirings.js';
+import type { ScoreForm } from './divergence.js';
 import { TagModel, tagEmissions } from './tagModel.js';
 import { checkpointsOption, optionsObject, scoresOfShape } from './validate.js';
 
@@ -189,6 +190,14 @@ export class VariableOrderCRF extends TagModel {
   marginals(): { unary: Tensor; contexts: Tensor } {
     const [unary, contexts] = this.logZGradients();
     return { unary, contexts };
+  }
+
+  protected scoreForm(): ScoreForm {
+    return {
+      scores: [this.emissions, this.weights],
+      logZ: ([e, w]) => this.chainSum(log, e!, w!),
+      structure: `contexts ${JSON.stringify(this.contexts)}, lengths [${this.lengths.join(', ')}]`,
+    };
   }
 
   /** score(y), differentiable: emissions plus every context occurrence. */

@@ -1,0 +1,69 @@
+/**
+ * @file Cross-entropy and KL divergence between two models of the same structure, from one
+ * forward-mode derivative of log Z: the expected score under p is linear in the scores, so
+ * E_p[score_q] = Σ_parts μ_p · θ_q = the directional derivative of log Z_p along θ_q.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { equal, greater, sub } from '../ops/binary.js';
+import { stopGradient, where } from '../ops/select.js';
+import { jvp } from '../transforms/jvp.js';
+import { formatShape } from '../tensor/shape.js';
+
+/**
+ * A model as its score tensors (every tensor its structure scores are sums of entries of) and log Z
+ * as a function of them ([B]: one per batch item), plus a description of everything else that fixes
+ * the set of structures (lengths, options), which two models must share.
+ */
+export interface ScoreForm {
+  scores: Tensor[];
+  logZ: (scores: Tensor[]) => Tensor;
+  structure: string;
+}
+
+/** Finite scores as they are, −∞ (a forbidden part) as 0: what a part adds to E_p[score] when p uses it with probability 0. */
+const usable = (t: Tensor) => where(equal(t, -Infinity), 0, t);
+
+function checkSame(p: ScoreForm, q: ScoreForm, op: string, sameClass: boolean): void {
+  const shapes = (f: ScoreForm) => f.scores.map((t) => formatShape(t.shape)).join(', ');
+  if (!sameClass || shapes(p) !== shapes(q) || p.structure !== q.structure) {
+    throw new InvalidArgumentError(
+      `${op}: other must be a model of the same kind over the same structures (score shapes ${shapes(p)}; ${p.structure}), got ${sameClass ? `shapes ${shapes(q)}; ${q.structure}` : 'a model of another kind'}; build both from scores of the same shapes, lengths and options.`,
+    );
+  }
+}
+
+/**
+ * log Z_p and, per batch item, E_p[Σ_parts tangent] = ∂ log Z_p / ∂ scores · tangent (forward
+ * mode), and E_p[number of parts q forbids], > 0 exactly when p gives probability to a structure q
+ * gives none.
+ */
+function expectations(p: ScoreForm, q: ScoreForm, tangents: Tensor[]): { logZp: Tensor; expected: Tensor; misses: Tensor } {
+  const logZ = (...scores: Tensor[]) => p.logZ(scores);
+  const [logZp, expected] = jvp(logZ, p.scores, tangents) as [Tensor, Tensor];
+  const [, misses] = jvp(logZ, p.scores.map(stopGradient), q.scores.map((t) => equal(stopGradient(t), -Infinity))) as [Tensor, Tensor];
+  return { logZp, expected, misses };
+}
+
+/** +∞ where p puts mass on what q forbids; 0 where p has no structure at all (as its entropy is 0). */
+function finish(value: Tensor, logZp: Tensor, misses: Tensor): Tensor {
+  return where(equal(logZp, -Infinity), 0, where(greater(misses, 0), Infinity, value));
+}
+
+/**
+ * H(p, q) = −Σ_y p(y) log q(y) = log Z_q − E_p[score_q], per batch item, differentiable in both
+ * models (E_p[score_q] = Σ μ_p · θ_q is the derivative of log Z_p along θ_q; its gradient is
+ * second-order backprop through the forward algorithm).
+ */
+export function crossEntropyOf(p: ScoreForm, q: ScoreForm, op: string, sameClass: boolean): Tensor {
+  checkSame(p, q, op, sameClass);
+  const { logZp, expected, misses } = expectations(p, q, q.scores.map(usable));
+  return finish(sub(q.logZ(q.scores), expected), logZp, misses);
+}
+
+/** KL(p ‖ q) = H(p, q) − H(p) = log Z_q − log Z_p − E_p[score_q − score_p], per batch item, differentiable in both. */
+export function klOf(p: ScoreForm, q: ScoreForm, op: string, sameClass: boolean): Tensor {
+  checkSame(p, q, op, sameClass);
+  const { logZp, expected, misses } = expectations(p, q, q.scores.map((t, i) => sub(usable(t), usable(p.scores[i]!))));
+  return finish(sub(sub(q.logZ(q.scores), logZp), expected), logZp, misses);
+}

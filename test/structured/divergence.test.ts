@@ -1,0 +1,140 @@
+/**
+ * @file crossEntropy(other) and kl(other) of every model against enumeration of every structure
+ * (real scores with −∞ masks on either side: +∞ where p uses what q forbids), batches, and
+ * checkGrad in both models.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import { sequences } from './chainOracle.js';
+import { treesOver } from './pcfgOracle.js';
+import { alignments, segmentations, trees } from './enumerate.js';
+import { fill, seeded, type Draw } from './draws.js';
+import { close } from './structureOracle.js';
+
+interface Divergent { score(x: any): ad.Tensor; crossEntropy(o: any): ad.Tensor; kl(o: any): ad.Tensor; entropy(): ad.Tensor }
+
+const logSumExp = (xs: number[]) => { const m = Math.max(...xs); return m === -Infinity ? m : m + Math.log(xs.reduce((a, x) => a + Math.exp(x - m), 0)); };
+
+/** H(p, q) and KL(p ‖ q) by enumeration, from each structure's scores under p and q. */
+function oracle(sp: number[], sq: number[]) {
+  const [zp, zq] = [logSumExp(sp), logSumExp(sq)];
+  if (zp === -Infinity) return { ce: 0, kl: 0 };
+  let ce = 0, kl = 0;
+  sp.forEach((s, i) => {
+    const p = Math.exp(s - zp);
+    if (p === 0) return;
+    ce += p * (zq - sq[i]!);
+    kl += p * (s - zp - sq[i]! + zq);
+  });
+  return { ce, kl };
+}
+
+function agrees<T>(p: Divergent, q: Divergent, all: readonly T[], tol = 1e-9) {
+  const sp = all.map((x) => p.score(x).item()), sq = all.map((x) => q.score(x).item());
+  const o = oracle(sp, sq);
+  close(p.crossEntropy(q).item(), o.ce, tol);
+  close(p.kl(q).item(), o.kl, tol);
+  close(p.kl(p).item(), 0, tol);
+  close(p.crossEntropy(p).item(), p.entropy().item(), tol);
+}
+
+/** Real scores in (−2, 2), −∞ with probability `forbidden`. */
+const draws = (seed: number, forbidden: number): Draw => seeded(seed, { real: true, forbidden });
+
+type Maker = (draw: Draw) => { model: Divergent; all: readonly unknown[] };
+const makers: Record<string, Maker> = {
+  LinearChainCRF: (d) => ({
+    model: new ad.LinearChainCRF({ emissions: ad.tensor(fill(6, d), [3, 2]), transitions: ad.tensor(fill(4, d), [2, 2]), start: ad.tensor(fill(2, d)), end: ad.tensor(fill(2, d)) }),
+    all: sequences(3, 2),
+  }),
+  HigherOrderCRF: (d) => ({
+    model: new ad.HigherOrderCRF({ emissions: ad.tensor(fill(8, d), [4, 2]), transitions: ad.tensor(fill(8, d), [2, 2, 2]), start: ad.tensor(fill(4, d), [2, 2]), end: ad.tensor(fill(4, d), [2, 2]) }),
+    all: sequences(4, 2),
+  }),
+  VariableOrderCRF: (d) => ({
+    model: new ad.VariableOrderCRF({ emissions: ad.tensor(fill(8, d), [4, 2]), contexts: [[0, 1], [1, 1, 0], [1]], weights: ad.tensor(fill(3, d)) }),
+    all: sequences(4, 2),
+  }),
+  SemiMarkovCRF: (d) => ({
+    model: new ad.SemiMarkovCRF({ segments: ad.tensor(fill(4 * 2 * 2, d), [4, 2, 2]), transitions: ad.tensor(fill(4, d), [2, 2]), start: ad.tensor(fill(2, d)), end: ad.tensor(fill(2, d)) }),
+    all: segmentations(4, 2, 2),
+  }),
+  PCFG: (d) => ({
+    model: new ad.PCFG({ terminals: ad.tensor(fill(6, d), [3, 2]), rules: ad.tensor(fill(8, d), [2, 2, 2]), root: ad.tensor(fill(2, d)) }),
+    all: treesOver(0, 3, 2),
+  }),
+  'DependencyCRF projective': (d) => ({ model: new ad.DependencyCRF({ arcScores: ad.tensor(fill(16, d), [4, 4]), projective: true }), all: trees(3, true, false) }),
+  'DependencyCRF projective, single root': (d) => ({ model: new ad.DependencyCRF({ arcScores: ad.tensor(fill(16, d), [4, 4]), projective: true, singleRoot: true }), all: trees(3, true, true) }),
+  'DependencyCRF non-projective': (d) => ({ model: new ad.DependencyCRF({ arcScores: ad.tensor(fill(16, d), [4, 4]), projective: false }), all: trees(3, false, false) }),
+  'DependencyCRF non-projective, single root': (d) => ({ model: new ad.DependencyCRF({ arcScores: ad.tensor(fill(16, d), [4, 4]), projective: false, singleRoot: true }), all: trees(3, false, true) }),
+  Alignment: (d) => {
+    const lattice = { T: 4, S: 3, scores: fill(12, d), skips: [false, false, true], initialStates: 2, finalStates: 1 };
+    return { model: new ad.Alignment({ scores: ad.tensor(lattice.scores, [4, 3]), skips: lattice.skips, initialStates: 2 }), all: alignments(lattice) };
+  },
+};
+
+describe.each(Object.entries(makers))('%s: crossEntropy and kl against enumeration', (_, make) => {
+  it('real scores, no masks', () => {
+    for (let seed = 0; seed < 3; seed++) {
+      const p = make(draws(seed, 0)), q = make(draws(seed + 50, 0));
+      agrees(p.model, q.model, p.all);
+    }
+  });
+
+  it('−∞ masks in either model (infinite where p gives probability to what q forbids)', () => {
+    let infinite = 0, finite = 0;
+    for (let seed = 0; seed < 16; seed++) {
+      const p = make(draws(seed + 100, 0.15)), q = make(draws(seed + 200, seed % 2 === 0 ? 0.05 : 0));
+      agrees(p.model, q.model, p.all);
+      if (p.model.kl(q.model).item() === Infinity) infinite++; else finite++;
+    }
+    expect(finite).toBeGreaterThan(0);
+    expect(infinite).toBeGreaterThan(0);
+  });
+});
+
+describe('crossEntropy and kl: batches, gradients, misuse', () => {
+  it('a padded batch of chains equals a loop over its sequences', () => {
+    const d = draws(7, 0.1), e = draws(8, 0);
+    const [B, n, K] = [3, 4, 2], lengths = [4, 2, 1];
+    const make = (x: Draw) => ({ E: fill(B * n * K, x), T: fill(K * K, x) });
+    const [a, b] = [make(d), make(e)];
+    const model = (m: { E: number[]; T: number[] }, rows?: number) => rows === undefined
+      ? new ad.LinearChainCRF({ emissions: ad.tensor(m.E, [B, n, K]), transitions: ad.tensor(m.T, [K, K]), lengths })
+      : new ad.LinearChainCRF({ emissions: ad.tensor(m.E.slice(rows * n * K, rows * n * K + lengths[rows]! * K), [lengths[rows]!, K]), transitions: ad.tensor(m.T, [K, K]) });
+    const ce = Array.from(model(a).crossEntropy(model(b)).toFloat64Array()), kl = Array.from(model(a).kl(model(b)).toFloat64Array());
+    lengths.forEach((_, r) => {
+      close(ce[r]!, model(a, r).crossEntropy(model(b, r)).item(), 1e-10);
+      close(kl[r]!, model(a, r).kl(model(b, r)).item(), 1e-10);
+    });
+  });
+
+  it('checkGrad in both models (chain, PCFG, non-projective trees, semi-Markov)', () => {
+    const x = (shape: number[], seed: number) => ad.random.normal(shape, seed);
+    const chain = (e: ad.Tensor, t: ad.Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: t });
+    expect(ad.checkGrad((e1: ad.Tensor, t1: ad.Tensor, e2: ad.Tensor, t2: ad.Tensor) => chain(e1, t1).kl(chain(e2, t2)), [x([3, 2], 1), x([2, 2], 2), x([3, 2], 3), x([2, 2], 4)]).ok).toBe(true);
+    expect(ad.checkGrad((e1: ad.Tensor, e2: ad.Tensor, t: ad.Tensor) => chain(e1, t).crossEntropy(chain(e2, t)), [x([3, 2], 5), x([3, 2], 6), x([2, 2], 7)]).ok).toBe(true);
+    const grammar = (u: ad.Tensor, r: ad.Tensor) => new ad.PCFG({ terminals: u, rules: r });
+    expect(ad.checkGrad((u1: ad.Tensor, r1: ad.Tensor, u2: ad.Tensor, r2: ad.Tensor) => grammar(u1, r1).kl(grammar(u2, r2)), [x([3, 2], 8), x([2, 2, 2], 9), x([3, 2], 10), x([2, 2, 2], 11)]).ok).toBe(true);
+    const tree = (a: ad.Tensor) => new ad.DependencyCRF({ arcScores: a, projective: false, singleRoot: true });
+    expect(ad.checkGrad((a: ad.Tensor, b: ad.Tensor) => tree(a).crossEntropy(tree(b)), [x([4, 4], 12), x([4, 4], 13)]).ok).toBe(true);
+    const semi = (g: ad.Tensor, t: ad.Tensor) => new ad.SemiMarkovCRF({ segments: g, transitions: t });
+    expect(ad.checkGrad((g1: ad.Tensor, g2: ad.Tensor, t: ad.Tensor) => semi(g1, t).kl(semi(g2, t)), [x([3, 2, 2], 14), x([3, 2, 2], 15), x([2, 2], 16)]).ok).toBe(true);
+  });
+
+  it('the gradient of KL(p ‖ q) in q is μ_q − μ_p (through the emissions of a chain)', () => {
+    const T = ad.random.normal([2, 2], 1), Ep = ad.random.normal([3, 2], 2), Eq = ad.random.normal([3, 2], 3);
+    const chain = (e: ad.Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: T });
+    const g = ad.grad((e: ad.Tensor) => chain(Ep).kl(chain(e)))(Eq);
+    const want = ad.sub(chain(Eq).marginals().unary, chain(Ep).marginals().unary);
+    Array.from(g.toFloat64Array()).forEach((v, i) => close(v, want.toFloat64Array()[i]!, 1e-10));
+  });
+
+  it('a model of another kind, shape, length or option is an error naming the method', () => {
+    const chain = new ad.LinearChainCRF({ emissions: ad.zeros([3, 2]), transitions: ad.zeros([2, 2]) });
+    expect(() => chain.kl(new ad.LinearChainCRF({ emissions: ad.zeros([4, 2]), transitions: ad.zeros([2, 2]) }))).toThrow(/LinearChainCRF.kl: other must be a model of the same kind/);
+    expect(() => chain.crossEntropy(new ad.HigherOrderCRF({ emissions: ad.zeros([3, 2]), transitions: ad.zeros([2, 2]) }) as any)).toThrow(/LinearChainCRF.crossEntropy: .*another kind/);
+    const tree = (singleRoot: boolean) => new ad.DependencyCRF({ arcScores: ad.zeros([4, 4]), projective: true, singleRoot });
+    expect(() => tree(true).kl(tree(false))).toThrow(/DependencyCRF.kl: .*singleRoot true/);
+  });
+});
