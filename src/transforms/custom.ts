@@ -1,6 +1,6 @@
 /** @file customVjp (a user-supplied backward rule) and checkpoint (recompute instead of store). */
 import { JvpTrace, ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
-import { flatten, type PyTree } from '../core/pytree.js';
+import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, zeros } from '../tensor/create.js';
@@ -26,7 +26,7 @@ export interface CustomVjpOptions {
 }
 
 /** What a custom backward rule receives besides the cotangent. */
-export interface CustomVjpContext<A extends any[], R> {
+export interface CustomVjpContext<A extends unknown[], R> {
   /** The arguments of the call (values, boxed at outer levels under higher-order transformations). */
   readonly args: A;
   /** The output of the call. */
@@ -47,9 +47,9 @@ export interface CustomVjpContext<A extends any[], R> {
  * const clipGrad = ad.customVjp((x) => x, (g) => [ad.clip(g, -1, 1)]);
  * ad.grad((x) => ad.sum(ad.mul(clipGrad(x), 10)))(ad.tensor([1, 2])); // [1, 1]
  */
-export function customVjp<A extends any[], R extends PyTree>(
+export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
-  backward: (cotangent: any, ctx: CustomVjpContext<A, R>) => any[],
+  backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => unknown[],
   options: CustomVjpOptions = {},
 ): (...args: A) => R {
   checkFunction(f, 'customVjp');
@@ -69,7 +69,7 @@ export function customVjp<A extends any[], R extends PyTree>(
         const [, tangentOut] = checkRuleResult(options.jvp(primals, tangents), name);
         return boxWithTangents(top, out, tangentOut, name) as R;
       }
-      const tangentOut = transposeOfVjp((ct) => backward(ct, { args: primals as A, out }), out, tangents, name, backward);
+      const tangentOut = transposeOfVjp((ct) => backward(ct as TensorTree<R>, { args: primals as A, out }), out, tangents, name, backward);
       return boxWithTangents(top, out, tangentOut, name) as R;
     }
     if (top instanceof BatchTrace) {
@@ -98,7 +98,7 @@ export function customVjp<A extends any[], R extends PyTree>(
       out,
       captured,
       backward: (ct) => {
-        const cts = backward(ct, { args: innerArgs, out });
+        const cts = backward(ct as TensorTree<R>, { args: innerArgs, out });
         if (!Array.isArray(cts) || cts.length !== args.length) {
           throw new InvalidArgumentError(
             `customVjp: the backward rule must return an array with one cotangent per argument (${args.length}), got ` +
@@ -150,7 +150,7 @@ function nestingError(e: unknown): unknown {
  * const block = ad.checkpoint((h) => ad.tanh(ad.tanh(h)));
  * ad.grad((h) => ad.sum(block(h)))(ad.tensor([0.1, 0.2]));
  */
-export function checkpoint<A extends any[], R extends PyTree>(f: (...args: A) => R): (...args: A) => R {
+export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R): (...args: A) => R {
   checkFunction(f, 'checkpoint');
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'checkpoint');

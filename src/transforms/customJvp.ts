@@ -28,7 +28,7 @@ import {
  * );
  * ad.grad(safeNorm)(ad.tensor([0, 0])); // [0, 0]
  */
-export function customJvp<A extends any[], R extends PyTree>(
+export function customJvp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
   jvpRule: (primals: A, tangents: A) => [R, R],
 ): (...args: A) => R {
