@@ -140,3 +140,12 @@ describe('ops that read their arguments', () => {
     expect(g.toArray()).toEqual([[3, 3], [0, 0], [1, 1]]);
   });
 });
+
+describe('take with typed-array indices', () => {
+  it('accepts any typed array of integer values, as a 1-D index list', () => {
+    const x = ad.tensor([10, 20, 30]);
+    expect(ad.take(x, new Float64Array([2, 0])).toArray()).toEqual([30, 10]);
+    expect(ad.take(x, new Int32Array([1])).toArray()).toEqual([20]);
+    expect(() => ad.take(x, new Float64Array([0.5]))).toThrow(/not an integer/);
+  });
+});

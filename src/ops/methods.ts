@@ -26,7 +26,7 @@ declare module '../tensor/tensor.js' {
     reshape(shape: Shape): Tensor; transpose(perm?: readonly number[]): Tensor;
     squeeze(axis?: number | readonly number[]): Tensor; expandDims(axis: number): Tensor;
     broadcastTo(shape: Shape): Tensor; slice(begin: readonly number[], size?: readonly number[]): Tensor;
-    take(indices: number | readonly number[] | Int32Array | Tensor, axis?: number): Tensor;
+    take(indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number): Tensor;
     matmul(y: TensorLike): Tensor; dot(y: TensorLike): Tensor;
     clip(lo: TensorLike, hi: TensorLike): Tensor; where(a: TensorLike, b: TensorLike): Tensor;
     /** The matrix transpose (all axes reversed). */

@@ -268,7 +268,7 @@ const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
  * The result's `axis` has length `indices.length`.
  * @example ad.take(ad.tensor([10, 20, 30]), [2, 0]) // [30, 10]
  */
-export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Tensor, axis = 0): Tensor {
+export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis = 0): Tensor {
   const t = asTensor(x, 'take');
   const ax = normalizeAxis(axis, t.ndim, 'take');
   const n = t.shape[ax]!;
@@ -277,10 +277,13 @@ export function take(x: TensorLike, indices: number | readonly number[] | Int32A
   let raw: ArrayLike<unknown>, indexShape: number[];
   if (typeof indices === 'number') [raw, indexShape] = [[indices], []];
   else if (indices instanceof Tensor) [raw, indexShape] = [indices.data, [...indices.shape]];
-  else if (Array.isArray(indices) || indices instanceof Int32Array) [raw, indexShape] = [indices, [indices.length]];
+  else if (Array.isArray(indices) || (ArrayBuffer.isView(indices) && !(indices instanceof DataView))) {
+    const list = indices as ArrayLike<unknown>;
+    [raw, indexShape] = [list, [list.length]];
+  }
   else {
     throw new InvalidArgumentError(
-      `take: indices must be an integer, an array of integers, an Int32Array or a tensor of integer values, got ${describe(indices)}.`,
+      `take: indices must be an integer, an array or typed array of integers, or a tensor of integer values, got ${describe(indices)}.`,
     );
   }
   const idx = new Int32Array(raw.length);
