@@ -53,7 +53,10 @@ export interface Primitive<P = unknown> {
   /**
    * Optional: the VJP at first order — plain cotangent, plain residuals — as one fused kernel, for
    * a rule whose generic form builds several temporaries (logsumexp: equal, where, sub, exp,
-   * mulStrong). Must equal `vjp` bit for bit; may return null to fall back to it.
+   * mulStrong). Must equal `vjp` bit for bit where the same arithmetic is fused (reductions,
+   * test/fusedVjp.test.ts); a blocked factorization's reverse pass (cholesky, slogdet, det) orders
+   * its sums differently from the rule's ops and equals it to rounding (test/linalg). May return
+   * null to fall back to `vjp`.
    */
   readonly fusedVjp?: (g: Tensor, res: Residuals, params: P, needs: readonly boolean[]) => Array<Tensor | null> | null;
   /**
