@@ -34,6 +34,15 @@ export interface Primitive<P = unknown> {
    * The output's tangent given the inputs' tangents (null = zero), written in adjoint's own ops.
    * null for a primitive with zero derivative.
    */
+  readonly jvp: ((tangents: ReadonlyArray<Tensor | null>, primals: readonly Tensor[], out: Tensor, params: P) => Tensor | null) | null;
+  /**
+   * The batching rule (vmap): the output for a batch of examples, from `inputs` where
+   * `batched[i]` says input i carries the batch as its leading axis (of length `size`) and is
+   * otherwise one example's value, shared by all. Written in adjoint's own ops; the result has the
+   * batch as its leading axis. Undefined: vmap runs the primitive once per example and stacks.
+   */
+  readonly batch?: (inputs: readonly Tensor[], batched: readonly boolean[], params: P, size: number) => Tensor;
+  // Speed hooks: each computes what the rules above define, faster; none changes a result's meaning.
   /**
    * Optional, for linear ops whose cotangent is sparse (slice, take): adds the input's cotangent
    * for output cotangent `g` into `acc` (a dense buffer of the input's shape) in place. The
@@ -64,14 +73,6 @@ export interface Primitive<P = unknown> {
    * undefined otherwise. @internal
    */
   scalarCode?: number;
-  readonly jvp: ((tangents: ReadonlyArray<Tensor | null>, primals: readonly Tensor[], out: Tensor, params: P) => Tensor | null) | null;
-  /**
-   * The batching rule (vmap): the output for a batch of examples, from `inputs` where
-   * `batched[i]` says input i carries the batch as its leading axis (of length `size`) and is
-   * otherwise one example's value, shared by all. Written in adjoint's own ops; the result has the
-   * batch as its leading axis. Undefined: vmap runs the primitive once per example and stacks.
-   */
-  readonly batch?: (inputs: readonly Tensor[], batched: readonly boolean[], params: P, size: number) => Tensor;
 }
 
 /** Every primitive defined, by name: the op table test checks that each one is covered. @internal */
