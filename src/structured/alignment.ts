@@ -21,6 +21,8 @@ import { batchedScores, perItem, unbatch } from './batch.js';
 import { checkpointsOption, lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
+import { sampleStructures } from './sample.js';
+import type { Key } from '../random/key.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 
 export interface AlignmentOptions {
@@ -150,6 +152,18 @@ export class Alignment {
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
     return kBestResult('states', kBest(k, (semiring, x) => this.sumOf(semiring, x), this.scores, read), this.batched);
+  }
+
+  /**
+   * `count` alignments drawn exactly from p (an array of state arrays, as `topk`'s; one per item for
+   * a batch), by forward filtering and backward sampling through the sample semiring (sample.ts);
+   * `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
+   */
+  sample(count: number, key: Key | number): any {
+    const [, T, S] = this.scores.shape as [number, number, number];
+    const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
+    const found = sampleStructures(count, key, 'Alignment.sample', (semiring, x) => this.sumOf(semiring, x), this.scores, read);
+    return this.batched ? found : found[0]!;
   }
 
 

@@ -19,6 +19,8 @@ import { matrixTreeLogPartition } from './matrixTree.js';
 import { maxArborescence } from './arborescence.js';
 import { checkHeads } from './heads.js';
 import { kBest, kBestResult } from './kbest.js';
+import { sampleStructures } from './sample.js';
+import type { Key } from '../random/key.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
 
@@ -187,6 +189,20 @@ export class DependencyCRF {
     }
     const found = kBest(k, (semiring, a) => eisner(semiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores, (flow, b) => this.headsFromFlow(flow, b));
     return kBestResult('heads', found, this.batched);
+  }
+
+  /**
+   * `count` projective trees drawn exactly from p (an array of head arrays, as `topk`'s; one per
+   * sentence for a batch), by sampling through Eisner's algorithm in the sample semiring
+   * (sample.ts); `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
+   * Projective models only for now (a non-projective model samples by Wilson's algorithm, not yet here).
+   */
+  sample(count: number, key: Key | number): any {
+    if (!this.projective) {
+      throw new InvalidArgumentError('DependencyCRF.sample: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program, and its sampler (Wilson\'s algorithm) is not written yet; pass projective: true to sample projective trees.');
+    }
+    const found = sampleStructures(count, key, 'DependencyCRF.sample', (semiring, a) => eisner(semiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores, (flow, b) => this.headsFromFlow(flow, b));
+    return this.batched ? found : found[0]!;
   }
 
   /** The heads of sentence b from a 0/1 flow over the arc scores [B, N, N]: the one arc into each word. */

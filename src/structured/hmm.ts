@@ -4,6 +4,7 @@
  * chain's, posteriors are gradients, Viterbi is the argmax semiring, and the E-step of EM is the
  * gradient of the log-likelihood with respect to the log-parameters (the expected counts).
  */
+import type { Key } from '../random/key.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -92,6 +93,15 @@ export class HMM {
   topk(observations: Observations, k: number): { states: any; score: any } {
     const { tags, score } = this.chainOf(observations, 'HMM.topk').topk(k);
     return { states: tags, score };
+  }
+
+  /**
+   * `count` state sequences drawn exactly from the posterior p(z | x) (an array of state arrays;
+   * one per sequence for a batch), as the posterior chain's `sample`; `key` is a key from
+   * `ad.random.key` or an integer seed (same key, same samples).
+   */
+  sample(observations: Observations, count: number, key: Key | number): any {
+    return this.chainOf(observations, 'HMM.sample').sample(count, key);
   }
 
   /** log p(x, z) of a state sequence (one per sequence for a batch). */

@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
-import { uniform } from '../tensor/random.js';
+import type { Key } from '../random/key.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
@@ -15,10 +15,11 @@ import { chainPotentials, chainSum, factoredChainSum, factoredPotentials, type C
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import {
-  checkpointsOption, lengthsOption, optionsObject, sampleCount, scoresOfShape, scoresTensor, semiringArg, tagSequence, wrongShape,
+  checkpointsOption, lengthsOption, optionsObject, scoresOfShape, scoresTensor, semiringArg, tagSequence, wrongShape,
 } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
+import { sampleStructures } from './sample.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 
 export interface LinearChainCRFOptions {
@@ -206,41 +207,20 @@ export class LinearChainCRF {
   }
 
   /**
-   * `count` tag sequences drawn from p(y), by forward filtering and backward sampling
-   * (not differentiable). For a batch, an array of samples per sequence.
+   * `count` tag sequences drawn exactly from p(y) (an array of `count` tag arrays; one such array per
+   * sequence for a batch). `key` is a key from `ad.random.key` or an integer seed; the same key
+   * gives the same samples. Forward filtering, backward sampling as backprop: one forward algorithm
+   * in the sample semiring, then per sample a backward pass whose every ⊕ sends its cotangent to one
+   * alternative drawn in proportion to its probability (sample.ts); the tags are read off that
+   * gradient as `argmax` reads its. A −∞ tag or transition is never sampled. Not differentiable.
    */
-  sample(count: number, seed: number): any {
-    sampleCount(count, 'LinearChainCRF.sample');
-    const [B, n, K] = this.emissions.shape as [number, number, number];
-    const p = this.potentials();
-    const init = stopGradient(p.init).data, edges = stopGradient(p.edges).data, fin = stopGradient(p.final).data;
-    const u = uniform([B, count, n], seed).data;
-    const out = this.lengths.map((len, b) => {
-      // Forward filtering: alpha[t][j] = log Σ over prefixes ending in j.
-      const alpha = new Float64Array(len * K);
-      for (let j = 0; j < K; j++) alpha[j] = init[b * K + j]!;
-      for (let t = 1; t < len; t++) {
-        for (let j = 0; j < K; j++) {
-          const w = new Float64Array(K);
-          for (let i = 0; i < K; i++) w[i] = alpha[(t - 1) * K + i]! + edges[((b * (n - 1) + t - 1) * K + i) * K + j]!;
-          alpha[t * K + j] = logSumExp(w);
-        }
-      }
-      return Array.from({ length: count }, (_, s) => {
-        const ys = new Array<number>(len);
-        const draw = (logits: Float64Array, t: number) => pick(logits, u[(b * count + s) * n + t]!);
-        const last = new Float64Array(K);
-        for (let j = 0; j < K; j++) last[j] = alpha[(len - 1) * K + j]! + fin[b * K + j]!;
-        ys[len - 1] = draw(last, len - 1);
-        for (let t = len - 2; t >= 0; t--) {
-          const w = new Float64Array(K);
-          for (let i = 0; i < K; i++) w[i] = alpha[t * K + i]! + edges[((b * (n - 1) + t) * K + i) * K + ys[t + 1]!]!;
-          ys[t] = draw(w, t);
-        }
-        return ys;
-      });
-    });
-    return this.batched ? out : out[0];
+  sample(count: number, key: Key | number): any {
+    const [, n, K] = this.emissions.shape as [number, number, number];
+    const sumOf = (semiring: Semiring, e: Tensor) =>
+      factoredChainSum(semiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
+    const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
+    const found = sampleStructures(count, key, 'LinearChainCRF.sample', sumOf, this.emissions, read);
+    return this.batched ? found : found[0]!;
   }
 
   /** Gradients of a semiring's chain sum with respect to the potentials, as unary and pairwise parts. */
@@ -263,25 +243,3 @@ function stackUnary(first: Tensor, later: Tensor, B: number, n: number, K: numbe
   const head = reshape(first, [B, 1, K]);
   return n === 1 ? head : concat([head, later], 1);
 }
-
-function logSumExp(w: Float64Array): number {
-  let m = -Infinity;
-  for (const v of w) if (v > m) m = v;
-  if (m === -Infinity) return -Infinity;
-  let s = 0;
-  for (const v of w) s += Math.exp(v - m);
-  return m + Math.log(s);
-}
-
-/** Index drawn from softmax(logits) with the uniform number r. */
-function pick(logits: Float64Array, r: number): number {
-  const z = logSumExp(logits);
-  let acc = 0;
-  for (let k = 0; k < logits.length; k++) {
-    acc += Math.exp(logits[k]! - z);
-    if (r < acc) return k;
-  }
-  for (let k = logits.length - 1; k >= 0; k--) if (logits[k]! > -Infinity) return k;
-  return 0;
-}
-

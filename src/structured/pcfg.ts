@@ -13,6 +13,8 @@ import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
+import { sampleStructures } from './sample.js';
+import type { Key } from '../random/key.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
@@ -132,6 +134,19 @@ export class PCFG {
     const found = kBest(k, (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),
       (flow, b) => treeFromFlow(flow, this.lengths[b]!, N, n, b * n * (n + 1) * N));
     return kBestResult('tree', found, this.batched);
+  }
+
+  /**
+   * `count` trees drawn exactly from p (an array of trees, as `topk`'s; one per sentence for a
+   * batch), by sampling top-down through the inside algorithm in the sample semiring (sample.ts);
+   * `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
+   */
+  sample(count: number, key: Key | number): any {
+    const { n, N } = this;
+    const B = this.terminals.shape[0]!;
+    const found = sampleStructures(count, key, 'PCFG.sample', (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),
+      (flow, b) => treeFromFlow(flow, this.lengths[b]!, N, n, b * n * (n + 1) * N));
+    return this.batched ? found : found[0]!;
   }
 
 

@@ -18,6 +18,8 @@ import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './sem
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
+import { sampleStructures } from './sample.js';
+import type { Key } from '../random/key.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
@@ -174,6 +176,16 @@ export class SemiMarkovCRF {
   topk(k: number): { segments: any; score: any } {
     const found = kBest(k, (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
     return kBestResult('segments', found, this.batched);
+  }
+
+  /**
+   * `count` segmentations drawn exactly from p (an array of segment lists, as `topk`'s; one per
+   * sentence for a batch), by forward filtering and backward sampling through the sample semiring
+   * (sample.ts); `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
+   */
+  sample(count: number, key: Key | number): any {
+    const found = sampleStructures(count, key, 'SemiMarkovCRF.sample', (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
+    return this.batched ? found : found[0]!;
   }
 
   /** The segments of sentence b whose entries of a 0/1 flow over the segment scores [B, n, L, C] are positive, in order. */

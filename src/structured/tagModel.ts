@@ -10,6 +10,8 @@ import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { lengthsOption, semiringArg, tagSequence, wrongShape } from './validate.js';
 import { kBest, kBestResult } from './kbest.js';
+import { sampleStructures } from './sample.js';
+import type { Key } from '../random/key.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
@@ -130,5 +132,17 @@ export abstract class TagModel {
     const [, n, K] = this.emissions.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
     return kBestResult('tags', kBest(k, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read), this.batched);
+  }
+
+  /**
+   * `count` tag sequences drawn exactly from p(y) (an array of tag arrays; one per sequence for a
+   * batch), by forward filtering and backward sampling through the sample semiring (sample.ts):
+   * `key` is a key from `ad.random.key` or an integer seed, and the same key gives the same samples.
+   */
+  sample(count: number, key: Key | number): any {
+    const [, n, K] = this.emissions.shape as [number, number, number];
+    const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
+    const found = sampleStructures(count, key, `${this.op}.sample`, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read);
+    return this.batched ? found : found[0]!;
   }
 }
