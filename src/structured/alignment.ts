@@ -174,14 +174,12 @@ export class Alignment {
    * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
   crossEntropy(other: Alignment): Tensor {
-    const same = other instanceof Alignment;
-    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'Alignment.crossEntropy', same), this.batched);
+    return unbatch(crossEntropyOf(this.scoreForm(), other instanceof Alignment ? other.scoreForm() : null, 'Alignment.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
   kl(other: Alignment): Tensor {
-    const same = other instanceof Alignment;
-    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'Alignment.kl', same), this.batched);
+    return unbatch(klOf(this.scoreForm(), other instanceof Alignment ? other.scoreForm() : null, 'Alignment.kl'), this.batched);
   }
 
   private scoreForm(): ScoreForm {

@@ -158,14 +158,12 @@ export class DependencyCRF {
    * structure q forbids; 0 where p has none. Non-projective models too (μ_p from the Matrix-Tree theorem). Differentiable in both models (one per item for a batch).
    */
   crossEntropy(other: DependencyCRF): Tensor {
-    const same = other instanceof DependencyCRF;
-    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'DependencyCRF.crossEntropy', same), this.batched);
+    return unbatch(crossEntropyOf(this.scoreForm(), other instanceof DependencyCRF ? other.scoreForm() : null, 'DependencyCRF.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
   kl(other: DependencyCRF): Tensor {
-    const same = other instanceof DependencyCRF;
-    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'DependencyCRF.kl', same), this.batched);
+    return unbatch(klOf(this.scoreForm(), other instanceof DependencyCRF ? other.scoreForm() : null, 'DependencyCRF.kl'), this.batched);
   }
 
   private scoreForm(): ScoreForm {

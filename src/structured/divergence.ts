@@ -24,11 +24,12 @@ export interface ScoreForm {
 /** Finite scores as they are, −∞ (a forbidden part) as 0: what a part adds to E_p[score] when p uses it with probability 0. */
 const usable = (t: Tensor) => where(equal(t, -Infinity), 0, t);
 
-function checkSame(p: ScoreForm, q: ScoreForm, op: string, sameClass: boolean): void {
+/** `q` (null: `other` was a model of another kind) over the same structures as `p`, or an error. */
+function checkSame(p: ScoreForm, q: ScoreForm | null, op: string): asserts q is ScoreForm {
   const shapes = (f: ScoreForm) => f.scores.map((t) => formatShape(t.shape)).join(', ');
-  if (!sameClass || shapes(p) !== shapes(q) || p.structure !== q.structure) {
+  if (q === null || shapes(p) !== shapes(q) || p.structure !== q.structure) {
     throw new InvalidArgumentError(
-      `${op}: other must be a model of the same kind over the same structures (score shapes ${shapes(p)}; ${p.structure}), got ${sameClass ? `shapes ${shapes(q)}; ${q.structure}` : 'a model of another kind'}; build both from scores of the same shapes, lengths and options.`,
+      `${op}: other must be a model of the same kind over the same structures (score shapes ${shapes(p)}; ${p.structure}), got ${q !== null ? `shapes ${shapes(q)}; ${q.structure}` : 'a model of another kind'}; build both from scores of the same shapes, lengths and options.`,
     );
   }
 }
@@ -55,15 +56,15 @@ function finish(value: Tensor, logZp: Tensor, misses: Tensor): Tensor {
  * models (E_p[score_q] = Σ μ_p · θ_q is the derivative of log Z_p along θ_q; its gradient is
  * second-order backprop through the forward algorithm).
  */
-export function crossEntropyOf(p: ScoreForm, q: ScoreForm, op: string, sameClass: boolean): Tensor {
-  checkSame(p, q, op, sameClass);
+export function crossEntropyOf(p: ScoreForm, q: ScoreForm | null, op: string): Tensor {
+  checkSame(p, q, op);
   const { logZp, expected, misses } = expectations(p, q, q.scores.map(usable));
   return finish(sub(q.logZ(q.scores), expected), logZp, misses);
 }
 
 /** KL(p ‖ q) = H(p, q) − H(p) = log Z_q − log Z_p − E_p[score_q − score_p], per batch item, differentiable in both. */
-export function klOf(p: ScoreForm, q: ScoreForm, op: string, sameClass: boolean): Tensor {
-  checkSame(p, q, op, sameClass);
+export function klOf(p: ScoreForm, q: ScoreForm | null, op: string): Tensor {
+  checkSame(p, q, op);
   const { logZp, expected, misses } = expectations(p, q, q.scores.map((t, i) => sub(usable(t), usable(p.scores[i]!))));
   return finish(sub(sub(q.logZ(q.scores), logZp), expected), logZp, misses);
 }

@@ -158,14 +158,12 @@ export class LinearChainCRF {
    * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
   crossEntropy(other: LinearChainCRF): Tensor {
-    const same = other instanceof LinearChainCRF;
-    return this.unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'LinearChainCRF.crossEntropy', same));
+    return this.unbatch(crossEntropyOf(this.scoreForm(), other instanceof LinearChainCRF ? other.scoreForm() : null, 'LinearChainCRF.crossEntropy'));
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
   kl(other: LinearChainCRF): Tensor {
-    const same = other instanceof LinearChainCRF;
-    return this.unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'LinearChainCRF.kl', same));
+    return this.unbatch(klOf(this.scoreForm(), other instanceof LinearChainCRF ? other.scoreForm() : null, 'LinearChainCRF.kl'));
   }
 
   /** The score tensors and log Z as their function, for crossEntropy and kl. */

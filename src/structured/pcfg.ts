@@ -157,14 +157,12 @@ export class PCFG {
    * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
   crossEntropy(other: PCFG): Tensor {
-    const same = other instanceof PCFG;
-    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'PCFG.crossEntropy', same), this.batched);
+    return unbatch(crossEntropyOf(this.scoreForm(), other instanceof PCFG ? other.scoreForm() : null, 'PCFG.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
   kl(other: PCFG): Tensor {
-    const same = other instanceof PCFG;
-    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'PCFG.kl', same), this.batched);
+    return unbatch(klOf(this.scoreForm(), other instanceof PCFG ? other.scoreForm() : null, 'PCFG.kl'), this.batched);
   }
 
   private scoreForm(): ScoreForm {

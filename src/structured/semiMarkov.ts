@@ -209,14 +209,12 @@ export class SemiMarkovCRF {
    * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
   crossEntropy(other: SemiMarkovCRF): Tensor {
-    const same = other instanceof SemiMarkovCRF;
-    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), 'SemiMarkovCRF.crossEntropy', same), this.batched);
+    return unbatch(crossEntropyOf(this.scoreForm(), other instanceof SemiMarkovCRF ? other.scoreForm() : null, 'SemiMarkovCRF.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
   kl(other: SemiMarkovCRF): Tensor {
-    const same = other instanceof SemiMarkovCRF;
-    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), 'SemiMarkovCRF.kl', same), this.batched);
+    return unbatch(klOf(this.scoreForm(), other instanceof SemiMarkovCRF ? other.scoreForm() : null, 'SemiMarkovCRF.kl'), this.batched);
   }
 
   private scoreForm(): ScoreForm {

@@ -112,14 +112,17 @@ export abstract class TagModel {
    * where p has none. Differentiable in both (one per sequence for a batch).
    */
   crossEntropy(other: TagModel): Tensor {
-    const same = other instanceof (this.constructor as typeof TagModel);
-    return unbatch(crossEntropyOf(this.scoreForm(), (same ? other : this).scoreForm(), `${this.op}.crossEntropy`, same), this.batched);
+    return unbatch(crossEntropyOf(this.scoreForm(), this.sameKind(other), `${this.op}.crossEntropy`), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
   kl(other: TagModel): Tensor {
-    const same = other instanceof (this.constructor as typeof TagModel);
-    return unbatch(klOf(this.scoreForm(), (same ? other : this).scoreForm(), `${this.op}.kl`, same), this.batched);
+    return unbatch(klOf(this.scoreForm(), this.sameKind(other), `${this.op}.kl`), this.batched);
+  }
+
+  /** `other`'s score form if it is a model of this one's class (HigherOrderCRF, VariableOrderCRF), else null. */
+  private sameKind(other: TagModel): ScoreForm | null {
+    return other instanceof (this.constructor as typeof TagModel) ? other.scoreForm() : null;
   }
 
   /**
