@@ -116,7 +116,7 @@ export function checkForward(op: string, out: Tensor, inputs: readonly Tensor[])
  * item()"): throws, naming the op that made a bad one. Arrays and plain objects are walked;
  * other leaves are ignored. @internal
  */
-export function checkResult(value: unknown, what: string): void {
+export function checkAnomalies(value: unknown, what: string): void {
   if (!anomaly.enabled || !anomaly.forward) return;
   const stack: unknown[] = [value];
   const seen = new Set<object>();
@@ -183,7 +183,7 @@ export function checkCotangent(op: string, index: number, ct: Tensor, site: stri
 export function withAnomalyMode<T>(options: AnomalyOptions, fn: () => T): T {
   const saved = { ...anomaly };
   const savedRead = valueReads.result;
-  valueReads.result = (t, how) => checkResult(t, `a value read by ${how}`);
+  valueReads.result = (t, how) => checkAnomalies(t, `a value read by ${how}`);
   const pass = options.pass ?? 'both';
   anomaly.enabled = true;
   anomaly.strict = options.strict ?? false;

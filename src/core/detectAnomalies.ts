@@ -1,5 +1,5 @@
 /** @file `detectAnomalies`: the public switch of anomaly mode (core/anomaly.ts holds the checks). */
-import { checkResult, withAnomalyMode, type AnomalyOptions } from './anomaly.js';
+import { checkAnomalies, withAnomalyMode, type AnomalyOptions } from './anomaly.js';
 import { checkFunction, checkSynchronous } from './functions.js';
 import { InvalidArgumentError } from './errors.js';
 
@@ -30,7 +30,7 @@ export function detectAnomalies<T>(fn: () => T, options: AnomalyOptions = {}): T
   return withAnomalyMode(options, () => {
     const result = fn();
     checkSynchronous(result, 'detectAnomalies');
-    checkResult(result, 'the value detectAnomalies returns');
+    checkAnomalies(result, 'the value detectAnomalies returns');
     return result;
   });
 }

@@ -9,7 +9,7 @@ import type { Loosen } from './vjp.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, flattenArgs, rebuildArgs } from './args.js';
 import { gradFor } from './vjp.js';
-import { anomaly, checkResult as checkAnomalies } from '../core/anomaly.js';
+import { anomaly, checkAnomalies } from '../core/anomaly.js';
 
 /**
  * Forward mode: evaluates `f(...primals)` and the directional derivative J·tangents in one pass.

@@ -5,7 +5,7 @@ import { formatShape } from '../tensor/shape.js';
 import { flatten, isPlainObject, treesMatch, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees } from '../core/pytree.js';
 import type { TreeFunction } from '../core/functions.js';
 import { record } from './record.js';
-import { anomaly, checkResult as checkAnomalies } from '../core/anomaly.js';
+import { anomaly, checkAnomalies } from '../core/anomaly.js';
 import { InvalidArgumentError, NonScalarOutputError, ShapeError } from '../core/errors.js';
 import { live } from '../core/trace.js';
 import { describe } from '../tensor/create.js';
