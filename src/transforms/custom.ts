@@ -8,10 +8,10 @@ import { retainKept } from '../core/memory.js';
 import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
 import { record, type Recording } from './record.js';
-import { BatchTrace } from './vmap.js';
+import { BatchTrace, vmap } from './vmap.js';
 import {
   boxWithTangents, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
-  vmap, whileRecordingForward, type JvpRule,
+  whileRecordingForward, type JvpRule,
 } from './customModes.js';
 
 /** Options of customVjp. */

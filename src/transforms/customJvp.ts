@@ -4,9 +4,9 @@ import type { PyTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
-import { BatchTrace } from './vmap.js';
+import { BatchTrace, vmap } from './vmap.js';
 import {
-  boxWithTangents, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, vmap, type JvpRule,
+  boxWithTangents, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule,
 } from './customModes.js';
 
 /**

@@ -20,7 +20,7 @@ import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { sum } from '../ops/reduce.js';
 import { asTensor } from '../tensor/create.js';
 import { vjp } from './vjp.js';
-import { BatchTrace, vmap, type AxisSpec } from './vmap.js';
+import type { BatchTrace, AxisSpec } from './vmap.js';
 
 /** A forward rule: primals and tangents (each in the arguments' structure) to `[out, tangentOut]`. */
 export type JvpRule = (primals: any[], tangents: any[]) => [any, any];
@@ -165,4 +165,3 @@ export function sumShared(cotangents: any[], batched: readonly boolean[], name: 
   return unflatten(c.def, c.leaves.map((l, i) => (batched[i] ? l : sum(asTensor(l, name), 0)))) as any[];
 }
 
-export { vmap };
