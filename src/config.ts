@@ -9,7 +9,7 @@
  * endpoint). A site under such a policy turns the backend off with `ad.config` before first use,
  * and nothing is attempted. Each is tried once, when first needed — never at load time.
  */
-import { codegenAvailable, useCodegen } from './core/programLoops.js';
+import { codegenAvailable, useCodegen } from './jit/programLoops.js';
 import { InvalidArgumentError } from './core/errors.js';
 import { useWasmKernels, wasmKernelsAvailable } from './tensor/kernels/wasm/gemm.js';
 

@@ -1,12 +1,12 @@
 /**
- * @file Generated loops of recorded programs (core/programLoops.ts): each op's generated
+ * @file Generated loops of recorded programs (jit/programLoops.ts): each op's generated
  * expression equals the interpreter bit for bit, on special values too; loops are found with
  * their prologue and epilogue left to the interpreter; a stride-0 input inside the loop is not
  * hoisted.
  */
 import { describe, expect, it } from 'vitest';
 import { SCALAR_OPS, runScalars, scalarArity } from '../src/core/scalarOps.js';
-import { compileLoop, findLoops } from '../src/core/programLoops.js';
+import { compileLoop, findLoops } from '../src/jit/programLoops.js';
 
 const SPECIAL = [0, -0, NaN, Infinity, -Infinity, 1e-300, -1e-300, 5e-324, 1, -1, 0.5, -2.5, 3, 700, -700, 1e308, Math.PI, -1e-8];
 

@@ -13,7 +13,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { AnomalyError } from './errors.js';
 import { userFrames } from './libraryFrames.js';
-import { valueReads } from './valueReads.js';
+import { valueReads } from '../jit/valueReads.js';
 
 /** What `detectAnomalies` checks. */
 export interface AnomalyOptions {

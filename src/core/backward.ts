@@ -7,7 +7,7 @@ import { BRIDGE, type TapeNode } from './trace.js';
 import type { ScalarTape } from './scalarTape.js';
 import { accumulate, ownedBuffer } from './cotangents.js';
 import { profiler, timedRule, timedScalarWalk } from './profile.js';
-import { recordFusedVjp } from './recordTrace.js';
+import { recordFusedVjp } from '../jit/recordTrace.js';
 
 /**
  * Propagates cotangents already seeded on nodes (`node.ct`) back through `tape`, newest first.
@@ -106,7 +106,7 @@ function plainResiduals(node: TapeNode): boolean {
   return true;
 }
 
-/** A fused rule recorded by a jit recording (core/recordTrace.ts), or the generic rule. */
+/** A fused rule recorded by a jit recording (jit/recordTrace.ts), or the generic rule. */
 function recordedOrGeneric(g: Tensor, node: TapeNode, params: unknown, needs: readonly boolean[]): Array<Tensor | null> {
   return recordFusedVjp(node.prim!, g, node, params, needs) ?? node.prim!.vjp!(g, node, params, needs);
 }

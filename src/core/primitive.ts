@@ -55,7 +55,7 @@ export interface Primitive<P = unknown> {
    * take and slice): for these params, a kernel adding the output for `inputs` into `acc` (a dense
    * buffer of the output's shape) without forming it — equal bit for bit to acc + forward(inputs)
    * — or null where it cannot be (scatterAdd with repeated indices sums them in another order).
-   * Replayed jit programs use it to accumulate cotangents in place (core/programFusion.ts), as the
+   * Replayed jit programs use it to accumulate cotangents in place (jit/programFusion.ts), as the
    * backward pass does with `accumulate`.
    */
   readonly addInto?: (params: P) => ((acc: Float64Array, inputs: readonly Tensor[]) => void) | null;

@@ -2,7 +2,7 @@
  * @file The 0-d elementwise ops on numbers: their codes, what each computes (exactly the
  * expression its Float64Array kernel evaluates per element), an interpreter for runs of them and
  * their JavaScript source for generated code. Shared by the scalar tape (core/scalarTape.ts) and
- * recorded jit programs (core/program.ts, core/programLoops.ts).
+ * recorded jit programs (jit/program.ts, jit/programLoops.ts).
  */
 
 /**
@@ -19,7 +19,7 @@ export const enum Op {
   CONST = 31,
 }
 
-/** In a recorded program (core/program.ts): a 0-d constant, whose value is already in the numbers column. */
+/** In a recorded program (jit/program.ts): a 0-d constant, whose value is already in the numbers column. */
 export const SCALAR_CONSTANT: number = Op.CONST;
 
 /** Strong-zero product, as the `mulStrong` kernel: 0 when either factor is 0, whatever the other. */
@@ -110,7 +110,7 @@ export function scalarForward(code: number, a: number, b: number): number {
 }
 
 /**
- * Runs consecutive 0-d ops of a recorded program (core/program.ts) on the numbers column `v`:
+ * Runs consecutive 0-d ops of a recorded program (jit/program.ts) on the numbers column `v`:
  * slot k gets op code[k] of slots a[k] and b[k] (a unary op has b = a). Stops at the first slot
  * whose code is not a scalar op (32 or more) and returns its index, or `to`. The common ops are
  * spelled out as in `scalarForward`, whose results they equal bit for bit.
@@ -147,7 +147,7 @@ export function scalarArity(code: number): 1 | 2 {
 
 /**
  * The JavaScript expression of op `code` on the expressions `x` and `y` (plain identifiers), for
- * generated code (core/programLoops.ts): the same expression as `scalarForward`, so the results
+ * generated code (jit/programLoops.ts): the same expression as `scalarForward`, so the results
  * are equal bit for bit; `sf` names scalarForward itself, for the ops not spelled out here.
  */
 export function scalarExpression(code: number, x: string, y: string): string {

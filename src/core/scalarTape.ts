@@ -28,8 +28,8 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { addCotangents } from './accumulate.js';
 import { Op, sigmoidOf, signOf, strong } from './scalarOps.js';
-import type { RecordTrace } from './recordTrace.js';
-import { addRecorded, walkRecorded } from './scalarTapeRecorded.js';
+import type { RecordTrace } from '../jit/recordTrace.js';
+import { addRecorded, walkRecorded } from '../jit/scalarTapeRecorded.js';
 
 /** The primitive behind each code, for the traced (higher-order) walk. */
 const primitiveOf: Array<Primitive<any> | undefined> = [];
@@ -92,7 +92,7 @@ export class ScalarTape {
   readonly imported: Array<{ ct: Tensor | null }> = [];
   /** Called with the bytes of each 32 new entries (residual-memory accounting counts entries, not capacity). */
   private readonly onGrow: (bytes: number) => void;
-  /** The jit recording this tape writes into (see core/scalarTapeRecorded.ts), or null. */
+  /** The jit recording this tape writes into (see jit/scalarTapeRecorded.ts), or null. */
   readonly recording: RecordTrace | null;
   /** Under a recording: each entry's program slot. */
   private recordedSlots: Int32Array | null = null;

@@ -6,8 +6,8 @@ import { anomaly, checkForward, captureSite } from './anomaly.js';
 import { retainBytes, retainResidual, type Holder } from './memory.js';
 import { profiler, timedForward, timedScalar } from './profile.js';
 import { ScalarTape } from './scalarTape.js';
-import type { RecordTrace } from './recordTrace.js';
-import { RECORDED_OPS } from './scalarTapeRecorded.js';
+import type { RecordTrace } from '../jit/recordTrace.js';
+import { RECORDED_OPS } from '../jit/scalarTapeRecorded.js';
 import { scalarForward } from './scalarOps.js';
 import { AdjointError } from './errors.js';
 
@@ -28,7 +28,7 @@ export abstract class Trace {
    * recorded as closure captures, or substituted by inputs of a recomputation. null: read the primal.
    */
   redirect: ((box: Tensor) => Tensor) | null = null;
-  /** True for a jit recording (core/recordTrace.ts). */
+  /** True for a jit recording (jit/recordTrace.ts). */
   readonly records: boolean = false;
   /**
    * The transformation's name ('vmap') when its boxes hold no single value (one per example), so
@@ -234,7 +234,7 @@ export class ReverseTrace extends Trace {
   /**
    * The jit recording right below this trace, or null. Then 0-d ops of recorded values go on the
    * scalar tape too, which writes them and its backward pass into the recording
-   * (core/scalarTapeRecorded.ts) instead of leaving them to the general tape.
+   * (jit/scalarTapeRecorded.ts) instead of leaving them to the general tape.
    */
   readonly recording: RecordTrace | null = recordingBelow(this);
   /** 0-d first-order ops, recorded compactly (core/scalarTape.ts); made on first use. */

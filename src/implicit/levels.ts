@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
 import { JvpTrace, ReverseTrace, live, topTrace, unbox, withPaused } from '../core/trace.js';
 import { redirectsAbove, withRedirects } from '../core/redirects.js';
-import { RecordTrace } from '../core/recordTrace.js';
+import { RecordTrace } from '../jit/recordTrace.js';
 import { flatten } from '../core/pytree.js';
 import { neg } from '../ops/unary.js';
 import { recordRegion, runCapturing } from '../transforms/customNode.js';

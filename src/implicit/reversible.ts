@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor } from '../tensor/create.js';
 import { ReverseTrace, JvpTrace, topTrace, unbox, type Trace } from '../core/trace.js';
-import { RecordTrace } from '../core/recordTrace.js';
+import { RecordTrace } from '../jit/recordTrace.js';
 import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { grad } from '../transforms/vjp.js';

@@ -3,7 +3,7 @@ import type { Trace, TapeNode } from '../core/trace.js';
 import { AdjointError } from '../core/errors.js';
 import { sizeOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
-import { valueReads } from '../core/valueReads.js';
+import { valueReads } from '../jit/valueReads.js';
 
 /**
  * An n-dimensional array of float64 values. Tensors are immutable: every op returns a new one,

@@ -19,7 +19,7 @@ import { checkFunction, checkResult, type TreeFunction } from '../core/functions
 import type { TensorTree } from '../core/pytree.js';
 import type { Loosen } from './vjp.js';
 import { describe } from '../tensor/create.js';
-import { valueReads } from '../core/valueReads.js';
+import { valueReads } from '../jit/valueReads.js';
 import { broadcastTo, reshape, stack, take, transpose } from '../ops/shape.js';
 
 /** Where a leaf's batch axis is: an axis, or null for a value shared by every example. */

@@ -18,7 +18,7 @@ describe('library frames', () => {
   it('include every frame without a position of its own: builtins, node internals, generated code', () => {
     expect(isLibraryFrame('    at Array.map (<anonymous>)')).toBe(true);
     expect(isLibraryFrame('    at Module._compile (node:internal/modules/cjs/loader:1554:14)')).toBe(true);
-    expect(isLibraryFrame(`    at eval (eval at compileLoop (${src}core/programLoops.ts:1:2), <anonymous>:3:4)`)).toBe(true);
+    expect(isLibraryFrame(`    at eval (eval at compileLoop (${src}jit/programLoops.ts:1:2), <anonymous>:3:4)`)).toBe(true);
   });
 
   it("leave the user's frames of a real stack, innermost first", () => {

@@ -2,8 +2,8 @@
  * @file `jit`: record a function once per argument signature, then replay the recording.
  *
  * The first call with a given signature (the shapes of the tensor arguments and the values of
- * everything else) runs the function on a recording trace (core/recordTrace.ts) and keeps the
- * program of primitive calls that depend on the tensor arguments (core/program.ts). Later calls
+ * everything else) runs the function on a recording trace (jit/recordTrace.ts) and keeps the
+ * program of primitive calls that depend on the tensor arguments (jit/program.ts). Later calls
  * with that signature replay the program on the new tensors without running the function's
  * JavaScript. Wrapped around a transformation — `jit(valueAndGrad(f))` — the program holds the
  * forward and the backward pass, so a scalar loop of 10⁵ steps replays as an interpreter loop
@@ -18,15 +18,15 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { anyTraceRunning, live } from '../core/trace.js';
-import { RecordTrace } from '../core/recordTrace.js';
-import type { OutputSource, Program } from '../core/program.js';
+import { RecordTrace } from './recordTrace.js';
+import type { OutputSource, Program } from './program.js';
 import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
-import { valueReads } from '../core/valueReads.js';
+import { valueReads } from './valueReads.js';
 import { anomaly } from '../core/anomaly.js';
 import { profiler } from '../core/profile.js';
 import { detach, inArena } from '../tensor/alloc.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { checkFunction } from './args.js';
+import { checkFunction } from '../transforms/args.js';
 import type { TreeFunction } from '../core/functions.js';
 
 export interface JitOptions {
@@ -48,13 +48,13 @@ export interface JitCacheEntry {
   readonly constants: number;
   /**
    * Loops generated from the program's repeating runs of 0-d ops, and the ops they cover (known
-   * after the first replay; see core/programLoops.ts). The other 0-d ops are interpreted.
+   * after the first replay; see jit/programLoops.ts). The other 0-d ops are interpreted.
    */
   readonly loops: number;
   readonly loopOps: number;
   /**
    * The general calls by primitive name. `accumulateInto` counts sparse cotangents (of take and
-   * slice) added in place instead of formed densely (see core/programFusion.ts).
+   * slice) added in place instead of formed densely (see jit/programFusion.ts).
    */
   readonly calls: Readonly<Record<string, number>>;
   /** Calls served by replaying the program. */

@@ -1,6 +1,6 @@
 /**
  * @file The recording trace under `jit`: runs a function on concrete values and writes each
- * primitive call that depends on its inputs into a program (core/program.ts).
+ * primitive call that depends on its inputs into a program (jit/program.ts).
  *
  * It is the outermost level of a jit recording, so transformations inside the function (grad,
  * jvp, hvp, checkpoint, …) run on top of it, and whatever they finally compute — forward values,
@@ -8,11 +8,11 @@
  * `jit(valueAndGrad(f))` records the forward and the backward pass as one straight-line program.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { Trace, apply } from './trace.js';
-import type { Primitive, Residuals } from './primitive.js';
+import { Trace, apply } from '../core/trace.js';
+import type { Primitive, Residuals } from '../core/primitive.js';
 import { ProgramBuilder } from './program.js';
-import { scalarForward } from './scalarOps.js';
-import { captureSite } from './anomaly.js';
+import { scalarForward } from '../core/scalarOps.js';
+import { captureSite } from '../core/anomaly.js';
 
 export class RecordTrace extends Trace {
   override readonly records = true;
@@ -41,7 +41,7 @@ export class RecordTrace extends Trace {
   }
 
   /**
-   * Reports a read of `t`'s values while recording (from core/valueReads.ts): it matters when `t`
+   * Reports a read of `t`'s values while recording (from jit/valueReads.ts): it matters when `t`
    * is this trace's box or a box over one at a higher level, i.e. a value computed from the inputs.
    */
   noteRead(t: Tensor, how: string): void {

@@ -13,8 +13,8 @@
  * pow at a = 0) are written with the 0-d comparison ops, whose values are 0 and 1.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { Op } from './scalarOps.js';
-import type { Adjoints, ScalarTape } from './scalarTape.js';
+import { Op } from '../core/scalarOps.js';
+import type { Adjoints, ScalarTape } from '../core/scalarTape.js';
 import type { ProgramBuilder } from './program.js';
 
 /** The ops the recorded walk has rules for. */

@@ -14,7 +14,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { shapesEqual, type Shape } from '../tensor/shape.js';
-import type { Primitive } from './primitive.js';
+import type { Primitive } from '../core/primitive.js';
 
 /** What the pass reads and rewrites of a program being built. */
 export interface CallSlot {

@@ -11,7 +11,7 @@
  * generation is not allowed (a Content-Security-Policy without 'unsafe-eval'), or a run does not
  * repeat, the interpreter (`runScalars`) runs it.
  */
-import { SCALAR_CONSTANT, scalarArity, scalarExpression, scalarForward } from './scalarOps.js';
+import { SCALAR_CONSTANT, scalarArity, scalarExpression, scalarForward } from '../core/scalarOps.js';
 
 /** Inputs a body slot reads: none for a constant (its value is in memory already). */
 const arity = (code: number) => (code === SCALAR_CONSTANT ? 0 : scalarArity(code));

@@ -5,7 +5,7 @@
  * nothing the function did depended on the values of its inputs except through primitive calls.
  * The one way values reach JavaScript is reading them (`item()`, `data`, `toArray()`, a tensor in a
  * numeric context such as `x > 0`, …); while a recording runs, each such read of a value that
- * depends on its inputs is reported here, and the recording is not kept (see transforms/jit.ts). Kept apart from tensor.ts so the Tensor class
+ * depends on its inputs is reported here, and the recording is not kept (see jit/jit.ts). Kept apart from tensor.ts so the Tensor class
  * does not import the tracing machinery.
  */
 import type { Tensor } from '../tensor/tensor.js';

@@ -1,7 +1,7 @@
 /**
  * @file A recorded program: the primitive calls of one run of a function, replayable on new inputs.
  *
- * `jit` runs a function once on a recording trace (core/recordTrace.ts); every primitive call
+ * `jit` runs a function once on a recording trace (jit/recordTrace.ts); every primitive call
  * whose inputs depend on the function's tensor arguments becomes one instruction here. Replaying
  * the program re-runs those calls on new argument values without running the user's JavaScript:
  * no dispatch, no trace levels, no tape nodes, no Tensor object per 0-d value. This is the
@@ -15,8 +15,8 @@
  * Float64Array and get a Tensor only when a general call or an output needs one.
  */
 import { Tensor } from '../tensor/tensor.js';
-import type { Primitive } from './primitive.js';
-import { SCALAR_CONSTANT, runScalars, scalarForward } from './scalarOps.js';
+import type { Primitive } from '../core/primitive.js';
+import { SCALAR_CONSTANT, runScalars, scalarForward } from '../core/scalarOps.js';
 import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
 import { detach } from '../tensor/alloc.js';
 import type { Shape } from '../tensor/shape.js';
@@ -83,7 +83,7 @@ export class Program {
   private numbers: Float64Array | null = null;
   /** How a run proceeds (made on the first run): interpreted ranges, generated loops, other slots. */
   private plan: PlanStep[] | null = null;
-  /** Whether repeating runs of 0-d ops become generated loops (see core/programLoops.ts). */
+  /** Whether repeating runs of 0-d ops become generated loops (see jit/programLoops.ts). */
   codegen = true;
 
   /** General calls by primitive name. */
@@ -267,7 +267,7 @@ export class ProgramBuilder {
 
   /**
    * A 0-d op on 0-d slots, its value computed here from theirs (`b` −1 for a unary op): how the
-   * scalar tape's backward pass writes itself into a recording (core/scalarTapeRecorded.ts).
+   * scalar tape's backward pass writes itself into a recording (jit/scalarTapeRecorded.ts).
    */
   emit(code: number, a: number, b = -1): number {
     const v = scalarForward(code, this.values[a]!, this.values[b < 0 ? a : b]!);
@@ -335,7 +335,7 @@ export class ProgramBuilder {
     return this.push(GENERAL, this.calls.length - 1, 0, out.shape.length === 0, out.shape.length === 0 ? out.first : 0);
   }
 
-  /** Runs core/programFusion.ts over the calls (before dead-code elimination drops what it frees). */
+  /** Runs jit/programFusion.ts over the calls (before dead-code elimination drops what it frees). */
   private fuse(outputs: readonly OutputSource[]): void {
     const n = this.length;
     const { code, a, b, calls } = this;
