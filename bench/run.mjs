@@ -7,6 +7,7 @@ import { runW8 } from './memory/run-w8.mjs';
 import { runHypergradient } from './implicit/hypergradient.mjs';
 import { formatKernels, runKernels } from './kernels.mjs';
 import { PEER_GROUPS } from './peers/index.mjs';
+import { runTorch } from './peers/torch.mjs';
 
 /**
  * Each peer group runs in a child process. Not only because TF.js has one global backend: once a
@@ -49,19 +50,27 @@ async function main() {
   const plainF = new Map(rows.filter((x) => x.impl === 'plain').map((x) => [`${x.workload}|${x.size}`, x.f_ms]));
   const peerByKey = new Map();
   const ids = select(opts.only).map((w) => w.id);
+  const addPeerRow = (x) => {
+    const pf = plainF.get(`${x.workload}|${x.size}`);
+    if (x.vg_ms !== null && pf) x.ratio_vs_plain = Number((x.vg_ms / pf).toPrecision(4));
+    const key = `${x.workload}|${x.size}`;
+    if (!peerByKey.has(key)) peerByKey.set(key, []);
+    peerByKey.get(key).push(x);
+    peerRows.add(x);
+  };
   for (const group of ids.length ? PEER_GROUPS : []) {
     const start = performance.now();
     const r = runPeerGroup(group, opts);
     if (r.error) console.error(`  peer ${group}: ${r.error}`);
-    for (const x of r.rows) {
-      const pf = plainF.get(`${x.workload}|${x.size}`);
-      if (x.vg_ms !== null && pf) x.ratio_vs_plain = Number((x.vg_ms / pf).toPrecision(4));
-      const key = `${x.workload}|${x.size}`;
-      if (!peerByKey.has(key)) peerByKey.set(key, []);
-      peerByKey.get(key).push(x);
-      peerRows.add(x);
-    }
+    r.rows.forEach(addPeerRow);
     console.error(`  peer ${group} done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  }
+  // PyTorch, in a Python process of its own (peers/torch.mjs), where a Python with torch is found.
+  if (ids.length) {
+    const start = performance.now();
+    const r = runTorch(select(opts.only), settings);
+    r.rows.forEach(addPeerRow);
+    console.error(`  ${r.status}; done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
   const merged = [];
   for (let i = 0; i < rows.length; i++) {

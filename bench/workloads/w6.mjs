@@ -2,7 +2,9 @@
 import * as ad from 'adjoint';
 import { jitRow, timedJit } from '../jit.mjs';
 
-const STEPS = 100000, X0 = 0.5, A = 2, B = 0.1;
+/** x₀ of the recurrence (exported for the PyTorch peer). */
+export const X0 = 0.5;
+const STEPS = 100000, A = 2, B = 0.1;
 
 // ---- plain ----
 

@@ -1,0 +1,288 @@
+"""PyTorch (CPU, float64) as a bench peer: W1-W7 written as a PyTorch user would, the same algorithm
+as adjoint's workload, on the data node sends (never regenerated here).
+
+Run by bench/peers/torch.mjs: python3 torch.py <manifest.json> <data.bin> <out.bin>. The manifest
+holds the timing settings (bench/harness.mjs SETTINGS) and, per workload, its kind and the byte
+ranges of its float64 arrays in data.bin. Each workload is timed on one thread and on the default
+thread count; the value and gradients of each configuration go to out.bin, and one line
+'@@torch {json}' on stdout says where, with the medians, for node to check against adjoint.
+"""
+import json
+import math
+import os
+import sys
+import time
+
+# This file is named torch.py: drop its own folder from the module path, or `import torch` finds itself.
+_here = os.path.dirname(os.path.abspath(__file__))
+sys.path = [p for p in sys.path if os.path.abspath(p or '.') != _here]
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+F64 = torch.float64
+
+
+# ---- timing: the median-of-runs convention of bench/timing.mjs ----
+
+def _now_ms():
+    return time.perf_counter() * 1000.0
+
+
+def _median(xs):
+    s = sorted(xs)
+    m = len(s) >> 1
+    return s[m] if len(s) % 2 else (s[m - 1] + s[m]) / 2
+
+
+def measure(fns, warmupRuns=3, warmupMs=300, rounds=3, budgetMs=2000, minRuns=6, maxRuns=300, minSampleMs=2, **_):
+    """bench/timing.mjs's measure: warm-up, then `rounds` rounds visiting each function in turn;
+    calls shorter than minSampleMs are batched into one sample; returns {name: (median ms, runs)}."""
+    state = []
+    for name, fn in fns.items():
+        t0 = _now_ms()
+        n = 0
+        while n < warmupRuns or _now_ms() - t0 < warmupMs:
+            fn()
+            n += 1
+        est = max((_now_ms() - t0) / n, 1e-4)
+        state.append({'name': name, 'fn': fn, 'inner': max(1, math.ceil(minSampleMs / est)), 'samples': [], 'runs': 0})
+    per_min = math.ceil(minRuns / rounds)
+    per_max = max(per_min, math.ceil(maxRuns / rounds))
+    for _ in range(rounds):
+        for s in state:
+            end = _now_ms() + budgetMs / rounds
+            k = 0
+            while k < per_min or (k < per_max and _now_ms() < end):
+                t0 = _now_ms()
+                for _ in range(s['inner']):
+                    s['fn']()
+                s['samples'].append((_now_ms() - t0) / s['inner'])
+                k += s['inner']
+            s['runs'] += k
+    return {s['name']: (_median(s['samples']), s['runs']) for s in state}
+
+
+# ---- the workloads (each returns f() -> float and vg() -> (value or None, {name: tensor})) ----
+
+def leaf(t):
+    return t.detach().clone().requires_grad_(True)
+
+
+def mlp_loss(X, Y):
+    """W1's loss as adjoint's makeLoss: -mean(sum(log_softmax(tanh(X W1 + b1) W2 + b2) * Y, 1))."""
+    def loss(W1, b1, W2, b2):
+        H = torch.tanh(X @ W1 + b1)
+        logits = H @ W2 + b2
+        return -torch.mean(torch.sum(torch.log_softmax(logits, -1) * Y, 1))
+    return loss
+
+
+def w1(a, s):
+    loss = mlp_loss(a['X'], a['Y'])
+    P = [leaf(a[k]) for k in ('W1', 'b1', 'W2', 'b2')]
+
+    def f():
+        with torch.no_grad():
+            return loss(*P).item()
+
+    def vg():
+        v = loss(*P)
+        g = torch.autograd.grad(v, P)
+        return v.item(), dict(zip(('W1', 'b1', 'W2', 'b2'), g))
+    return f, vg
+
+
+def w7(a, s):
+    """H(W1)·V as PyTorch computes Hessian-vector products: the gradient of <∇L(W1), V> (double backward)."""
+    loss = mlp_loss(a['X'], a['Y'])
+    b1, W2, b2, V = a['b1'], a['W2'], a['b2'], a['V']
+    W1 = leaf(a['W1'])
+
+    def f():
+        with torch.no_grad():
+            return loss(W1, b1, W2, b2).item()
+
+    def vg():
+        (g,) = torch.autograd.grad(loss(W1, b1, W2, b2), W1, create_graph=True)
+        (hv,) = torch.autograd.grad(g, W1, grad_outputs=V)
+        return None, {'HV': hv}
+    return f, vg
+
+
+def w2(a, s):
+    """The CRF forward algorithm as bench/workloads/w2.mjs writes it: α as a [K] tensor."""
+    K = int(s['K'])
+
+    def log_z(E, T):
+        alpha = E[0]
+        for t in range(1, E.shape[0]):
+            alpha = torch.logsumexp(alpha.reshape(K, 1) + T, 0) + E[t]
+        return torch.logsumexp(alpha, 0)
+    E, T = leaf(a['E']), leaf(a['T'])
+
+    def f():
+        with torch.no_grad():
+            return log_z(E, T).item()
+
+    def vg():
+        v = log_z(E, T)
+        gE, gT = torch.autograd.grad(v, (E, T))
+        return v.item(), {'E': gE, 'T': gT}
+    return f, vg
+
+
+def w3(a, s):
+    """The inside algorithm of src/structured/inside.ts (log semiring, one sentence): for each width,
+    the split sum first (one broadcast + and one logsumexp over the stacked splits), then the rule
+    sum (one broadcast + with the rules and one logsumexp over (B, C)); log Z = logsumexp(root + chart[n][0])."""
+    n, N = int(s['n']), int(s['N'])
+    root = torch.full((N,), -math.inf, dtype=F64)
+    root[0] = 0.0
+
+    def log_z(U, R):
+        rules = R.reshape(1, N, N * N)
+        charts = [None, U]
+        for w in range(2, n + 1):
+            m = n - w + 1
+            left = torch.stack([charts[k][0:m] for k in range(1, w)], 0).reshape(w - 1, m, N, 1)
+            right = torch.stack([charts[w - k][k:k + m] for k in range(1, w)], 0).reshape(w - 1, m, 1, N)
+            children = torch.logsumexp(left + right, 0)  # [m, B, C]
+            charts.append(torch.logsumexp(children.reshape(m, 1, N * N) + rules, 2))  # [m, A]
+        return torch.logsumexp(charts[n][0] + root, 0)
+    U, R = leaf(a['U']), leaf(a['R'])
+
+    def f():
+        with torch.no_grad():
+            return log_z(U, R).item()
+
+    def vg():
+        v = log_z(U, R)
+        gU, gR = torch.autograd.grad(v, (U, R))
+        return v.item(), {'R': gR, 'U': gU}
+    return f, vg
+
+
+def w4(a, s):
+    x = leaf(a['x'])
+
+    def f():
+        with torch.no_grad():
+            return torch.prod(x).item()
+
+    def vg():
+        v = torch.prod(x)
+        (g,) = torch.autograd.grad(v, x)
+        return v.item(), {'x': g}
+    return f, vg
+
+
+def w5(a, s):
+    """The fold of matmuls over 200 matrices, then the sum of the entries."""
+    Ms = [leaf(m) for m in a['Ms'].unbind(0)]
+
+    def chain():
+        acc = Ms[0]
+        for M in Ms[1:]:
+            acc = acc @ M
+        return torch.sum(acc)
+
+    def f():
+        with torch.no_grad():
+            return chain().item()
+
+    def vg():
+        v = chain()
+        g = torch.autograd.grad(v, Ms)
+        return v.item(), {'Ms': torch.stack(g, 0)}
+    return f, vg
+
+
+def w6(a, s):
+    """The scalar recurrence x ← a·sin(x) + b·x on 0-d tensors, as a PyTorch user writes it."""
+    steps, x0 = int(s['steps']), float(s['x0'])
+    A = torch.tensor(float(s['a']), dtype=F64, requires_grad=True)
+    B = torch.tensor(float(s['b']), dtype=F64, requires_grad=True)
+
+    def rec():
+        x = torch.tensor(x0, dtype=F64)
+        for _ in range(steps):
+            x = A * torch.sin(x) + B * x
+        return x
+
+    def f():
+        with torch.no_grad():
+            return rec().item()
+
+    def vg():
+        v = rec()
+        ga, gb = torch.autograd.grad(v, (A, B))
+        return v.item(), {'a': ga, 'b': gb}
+    return f, vg
+
+
+KINDS = {'mlp': w1, 'hvp': w7, 'crf': w2, 'pcfg': w3, 'prod': w4, 'chain': w5, 'scalar': w6}
+
+
+def main():
+    manifest_path, data_path, out_path = sys.argv[1:4]
+    with open(manifest_path) as fh:
+        manifest = json.load(fh)
+    data = np.fromfile(data_path, dtype='<f8')
+    settings = manifest['settings']
+    default_threads = torch.get_num_threads()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    # Torch's own default here may be below the cores this process may use (it counts physical cores
+    # and OpenMP's view of them); the second row uses every core, as adjoint's two-core goal does.
+    many = max(default_threads, cores)
+    configs = [('pytorch', 1, ''), ('pytorch-default-threads', many, f'{many} threads (torch default {default_threads}, {cores} cores)')]
+    out = open(out_path, 'wb')
+    offset = 0
+    results = []
+    for w in manifest['workloads']:
+        arrays = {k: torch.from_numpy(data[r['offset']:r['offset'] + r['length']].copy()).reshape(r['shape']) for k, r in w['arrays'].items()}
+        for impl, threads, note in configs:
+            row = {'workload': w['id'], 'size': w['size'], 'impl': impl, 'threads': threads, 'note': note}
+            results.append(row)
+            if threads > 1 and w['kind'] == 'scalar':
+                row['skip'] = 'not run: 0-d ops do not use threads (the pytorch row is this row)'
+                continue
+            try:
+                torch.set_num_threads(threads)
+                f, vg = KINDS[w['kind']](arrays, w['scalars'])
+                # The verification call, cold (as the harness's verify): its value and gradients go to node.
+                t0 = _now_ms()
+                fv = f()
+                t1 = _now_ms()
+                value, grads = vg()
+                t2 = _now_ms()
+                row['f_value'] = fv
+                row['value'] = value
+                row['grads'] = {}
+                for name, g in grads.items():
+                    arr = g.detach().contiguous().numpy().astype('<f8', copy=False)
+                    out.write(arr.tobytes())
+                    row['grads'][name] = {'offset': offset, 'length': int(arr.size)}
+                    offset += int(arr.size)
+                cold_vg = t2 - t1
+                opts = dict(settings)
+                if settings.get('oneRunAboveMs') is not None and cold_vg > settings['oneRunAboveMs']:
+                    row.update(f_ms=t1 - t0, vg_ms=cold_vg, runs={'f': 1, 'vg': 1}, timing='quick: one cold run')
+                    continue
+                if cold_vg > 2000:
+                    # Seconds per call (W6 in eager PyTorch): one warm-up and three runs, not minutes.
+                    opts.update(warmupRuns=1, warmupMs=0, rounds=1, minRuns=3, maxRuns=3)
+                    row['timing'] = '1 warm-up, 3 runs (seconds per call)'
+                t = measure({'f': f, 'vg': vg}, **opts)
+                row.update(f_ms=t['f'][0], vg_ms=t['vg'][0], runs={'f': t['f'][1], 'vg': t['vg'][1]})
+            except Exception as e:  # a failure is the row's note, not the end of the run
+                row['error'] = f'{type(e).__name__}: {str(e).splitlines()[0][:160] if str(e) else ""}'
+            finally:
+                print(f"  pytorch {w['id']} {w['size']} {impl}: {row.get('vg_ms', row.get('skip', row.get('error')))}", file=sys.stderr, flush=True)
+    out.close()
+    torch.set_num_threads(default_threads)
+    print('@@torch ' + json.dumps({'version': torch.__version__, 'results': results}), flush=True)
+
+
+if __name__ == '__main__':
+    main()
