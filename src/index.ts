@@ -103,6 +103,11 @@ export type { CTCLossOptions } from './structured/ctc.js';
 export { HMM } from './structured/hmm.js';
 export type { HMMOptions } from './structured/hmm.js';
 
+export { PairwiseMRF } from './inference/pairwiseMRF.js';
+export type { PairwiseMRFOptions, MRFBeliefs } from './inference/pairwiseMRF.js';
+export type { BeliefsOptions, InferenceMethod } from './inference/options.js';
+export type { BeliefsInfo } from './inference/iterate.js';
+
 export { cg, minres, gmres } from './implicit/linearSolve.js';
 export type { LinearSolveOptions, LinearSolveResult } from './implicit/linearSolve.js';
 export { argmin } from './implicit/argmin.js';

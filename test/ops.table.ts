@@ -9,6 +9,7 @@ import { linalgRows } from './opTables/linalg.js';
 import { specialRows } from './opTables/special.js';
 import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
+import { structuredRows } from './opTables/structured.js';
 import { internal } from './support/internalTensor.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
@@ -149,6 +150,7 @@ export const opTable: OpRow[] = [
   ...specialRows,
   ...indexingRows,
   ...convRows,
+  ...structuredRows,
 ];
 
 /** Deterministic inputs from a domain. */

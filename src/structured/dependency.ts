@@ -3,7 +3,7 @@
  * algorithm against a semiring) or not (the Matrix-Tree theorem); marginals are gradients of log Z.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones, tensor } from '../tensor/create.js';
+import { ones } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add, equal, mul, sub } from '../ops/binary.js';
@@ -15,6 +15,7 @@ import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { eisner } from './eisner.js';
+import { arcMask, eisnerLogPartition } from './eisnerLog.js';
 import { matrixTreeLogPartition } from './matrixTree.js';
 import { maxArborescence } from './arborescence.js';
 import { checkHeads } from './heads.js';
@@ -67,7 +68,7 @@ export class DependencyCRF {
   readonly projective: boolean;
   readonly singleRoot: boolean;
   readonly lengths: readonly number[];
-  private readonly mask: Tensor;
+  private maskMade: Tensor | null = null;
 
   constructor(options: DependencyCRFOptions) {
     const op = 'DependencyCRF';
@@ -86,16 +87,16 @@ export class DependencyCRF {
     this.projective = options.projective;
     this.singleRoot = options.singleRoot ?? false;
     this.lengths = lengthsOption(options.lengths, B, N - 1, op);
-    // 0 on the arcs a sentence can use, −∞ on arcs into the root, self-loops and padding.
-    this.mask = tensor(this.lengths.flatMap((len) => Array.from({ length: N * N }, (_, k) => {
-      const h = Math.floor(k / N), m = k % N;
-      return m === 0 || h === m || h > len || m > len ? -Infinity : 0;
-    })), [B, N, N]);
   }
 
+  /** 0 on the arcs a sentence can use, −∞ on arcs into the root, self-loops and padding; made when first needed (not by log Z of a projective model). */
+  private get mask(): Tensor {
+    return (this.maskMade ??= arcMask(this.lengths, this.arcScores.shape[1]!));
+  }
+
+  /** log Z [B]: projective by the log-semiring Eisner kernels (eisnerLog.ts, which ignore the arcs the mask forbids), else the Matrix-Tree theorem. */
   private logZ(arcs: Tensor): Tensor {
-    const masked = add(arcs, this.mask);
-    return this.projective ? eisner(log, masked, this.lengths, this.singleRoot) : matrixTreeLogPartition(masked, this.lengths, this.singleRoot);
+    return this.projective ? eisnerLogPartition(arcs, this.lengths, this.singleRoot) : matrixTreeLogPartition(add(arcs, this.mask), this.lengths, this.singleRoot);
   }
 
   /** The semiring sum over projective trees (log Z, best score, entropy, Z). Projective models only. */
@@ -105,7 +106,7 @@ export class DependencyCRF {
     if (!this.projective) {
       throw new InvalidArgumentError(`${op}: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program; use logPartition(), marginals(), entropy() and argmax(), or pass projective: true.`);
     }
-    return unbatch(eisner(semiring, add(this.arcScores, this.mask), this.lengths, this.singleRoot), this.batched);
+    return unbatch(semiring === log ? this.logZ(this.arcScores) : eisner(semiring, add(this.arcScores, this.mask), this.lengths, this.singleRoot), this.batched);
   }
 
   logPartition(): Tensor {

@@ -4,6 +4,7 @@ import * as ad from 'adjoint';
 import { fill, seeded, type Draw } from './draws.js';
 import { allClose, close, summarize, values } from './structureOracle.js';
 import { trees } from './enumerate.js';
+import { eisner } from '../../src/structured/eisner.js';
 
 
 interface Problem { n: number; arcs: number[] } // arcs[(h)(n + 1) + m]
@@ -24,7 +25,7 @@ function agrees(p: Problem, projective: boolean, singleRoot: boolean, tol = 1e-9
   close(crf.logPartition().item(), o.logZ, tol);
   allClose(values(crf.marginals()), o.marginals, tol);
   close(crf.entropy().item(), o.entropy, tol);
-  const best = crf.argmax();
+  const best = crf.argmax() as ad.HeadsAndScore;
   expect(best.score).toBe(o.best);
   expect(o.all.some((a) => a.x.every((h, i) => h === best.heads[i]))).toBe(true); // a tree of the right kind
   if (o.best > -Infinity) expect(scoreOf(p, best.heads)).toBe(best.score);
@@ -67,7 +68,7 @@ describe('DependencyCRF against brute force', () => {
         const [B, N, lengths] = [3, 5, [4, 1, 2]];
         const arcs = fill(B * N * N, draw);
         const batch = new ad.DependencyCRF({ arcScores: ad.tensor(arcs, [B, N, N]), projective, singleRoot, lengths });
-        const logZ = values(batch.logPartition()), H = values(batch.entropy()), m = values(batch.marginals()), best = batch.argmax();
+        const logZ = values(batch.logPartition()), H = values(batch.entropy()), m = values(batch.marginals()), best = batch.argmax() as ad.HeadsAndScore<number[][], number[]>;
         lengths.forEach((len, b) => {
           const own = Array.from({ length: (len + 1) ** 2 }, (_, k) => arcs[b * N * N + Math.floor(k / (len + 1)) * N + (k % (len + 1))]!);
           const single = new ad.DependencyCRF({ arcScores: ad.tensor(own, [len + 1, len + 1]), projective, singleRoot });
@@ -79,7 +80,7 @@ describe('DependencyCRF against brute force', () => {
             close(m[b * N * N + k]!, h <= len && c <= len ? sm[h * (len + 1) + c]! : 0);
           }
           expect(best.heads[b]).toEqual(single.argmax().heads);
-          close(best.score[b], single.argmax().score);
+          close(best.score[b]!, (single.argmax() as ad.HeadsAndScore).score);
         });
       });
 
@@ -98,9 +99,33 @@ describe('DependencyCRF against brute force', () => {
         const arcs = p.arcs.map((v, k) => (k < n + 1 && k !== i + 1 ? -Infinity : v)); // row 0: only the arc to word i + 1
         return modelOf({ n, arcs }, false, false).argmax().score as number;
       });
-      const best = modelOf(p, false, true).argmax();
+      const best = modelOf(p, false, true).argmax() as ad.HeadsAndScore;
       expect(best.score).toBe(Math.max(...forced));
       expect(best.heads.filter((h: number) => h === 0).length).toBe(1);
+    }
+  });
+
+  it('the log-semiring Eisner kernels equal the semiring-generic program (n = 12, a padded batch, −∞ arcs), under grad, jvp and vmap', () => {
+    const draw = seeded(77, { forbidden: 1 / 9, real: true });
+    const [B, N, lengths] = [3, 13, [12, 5, 1]];
+    const arcs = ad.tensor(fill(B * N * N, draw), [B, N, N]);
+    const mask = ad.tensor(lengths.flatMap((len) => Array.from({ length: N * N }, (_, k) => {
+      const [h, m] = [Math.floor(k / N), k % N];
+      return m === 0 || h === m || h > len || m > len ? -Infinity : 0;
+    })), [B, N, N]);
+    for (const singleRoot of [false, true]) {
+      const kernel = (a: ad.Tensor) => new ad.DependencyCRF({ arcScores: a, projective: true, singleRoot, lengths }).logPartition();
+      // eisner.ts itself, in the log semiring: the program the kernels replace.
+      const generic = (a: ad.Tensor) => eisner(ad.semirings.log, ad.add(a, mask), lengths, singleRoot);
+      allClose(values(kernel(arcs)), values(generic(arcs)), 1e-12);
+      const [gk, gg] = [ad.grad((a: ad.Tensor) => ad.sum(kernel(a)))(arcs), ad.grad((a: ad.Tensor) => ad.sum(generic(a)))(arcs)];
+      allClose(values(gk), values(gg), 1e-12);
+      const t = ad.random.normal([B, N, N], 5);
+      allClose(values(ad.jvp(kernel, [arcs], [t])[1] as ad.Tensor), values(ad.jvp(generic, [arcs], [t])[1] as ad.Tensor), 1e-12);
+      // vmap over two copies of the batch (one scaled) folds the mapped axis into the batch axis.
+      const twice = ad.stack([arcs, ad.mul(arcs, 0.5)], 0);
+      allClose(values(ad.vmap(kernel)(twice)), [...values(kernel(arcs)), ...values(kernel(ad.mul(arcs, 0.5)))], 1e-12);
+      allClose(values(ad.vmap(ad.grad((a: ad.Tensor) => ad.sum(kernel(a))))(twice)), [...values(gk), ...values(ad.grad((a: ad.Tensor) => ad.sum(kernel(a)))(ad.mul(arcs, 0.5)))], 1e-12);
     }
   });
 

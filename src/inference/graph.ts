@@ -1,0 +1,121 @@
+/**
+ * @file The graph of a pairwise MRF as index arrays over directed edges (for gathers and
+ * scatter-adds that update every message at once), and the default edge appearance
+ * probabilities of tree-reweighted BP (an average of spanning forests).
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { describe } from '../tensor/describe.js';
+import { formatShape } from '../tensor/shape.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+
+/**
+ * Edge e = (s, t) is read in both directions: directed edge d = e goes s → t and d = E + e goes
+ * t → s. A message m_d lives on d's target; `reverse[d]` is the other direction of the same edge.
+ */
+export interface MRFGraph {
+  /** Variables and undirected edges. */
+  readonly V: number;
+  readonly E: number;
+  /** Per directed edge (length 2E): its source and target variable, and its reverse. */
+  readonly source: Int32Array;
+  readonly target: Int32Array;
+  readonly reverse: Int32Array;
+  /** The targets as a [2E, 1] tensor of indices, for scatter-adds of messages into [V, K]. */
+  readonly targetColumn: Tensor;
+  /** Edge e's endpoints, s = edges[e][0] and t = edges[e][1] (length E each). */
+  readonly first: Int32Array;
+  readonly second: Int32Array;
+}
+
+/** The edge list [E, 2] (a tensor of integer values or nested arrays) of a graph on V variables, checked. */
+export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
+  const usage = 'pass edges as an [E, 2] tensor (or array of [s, t] pairs) of variable indices, e.g. [[0, 1], [1, 2]]';
+  let flat: ArrayLike<number>;
+  let E: number;
+  if (edges instanceof Tensor) {
+    if (edges.ndim !== 2 || edges.shape[1] !== 2) {
+      throw new ShapeError(`${op}: edges must have shape [E, 2], got ${formatShape(edges.shape)}; ${usage}.`);
+    }
+    E = edges.shape[0]!;
+    flat = edges.toFloat64Array();
+  } else if (Array.isArray(edges)) {
+    E = edges.length;
+    const out = new Float64Array(2 * E);
+    edges.forEach((pair: unknown, e) => {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new ShapeError(`${op}: edges[${e}] is ${describe(pair)}, not a pair [s, t]; ${usage}.`);
+      }
+      out[2 * e] = pair[0] as number;
+      out[2 * e + 1] = pair[1] as number;
+    });
+    flat = out;
+  } else {
+    throw new InvalidArgumentError(`${op}: edges must be an [E, 2] tensor or an array of pairs, got ${describe(edges)}; ${usage}.`);
+  }
+  const first = new Int32Array(E), second = new Int32Array(E);
+  for (let e = 0; e < E; e++) {
+    const s = flat[2 * e]!, t = flat[2 * e + 1]!;
+    for (const v of [s, t]) {
+      if (!Number.isInteger(v) || v < 0 || v >= V) {
+        throw new InvalidArgumentError(`${op}: edges[${e}] = [${s}, ${t}] holds ${v}, not a variable index in 0 … ${V - 1} (unary has V = ${V} rows); ${usage}.`);
+      }
+    }
+    if (s === t) throw new InvalidArgumentError(`${op}: edges[${e}] = [${s}, ${t}] joins a variable to itself; put a self-score into unary instead.`);
+    first[e] = s;
+    second[e] = t;
+  }
+  const source = new Int32Array(2 * E), target = new Int32Array(2 * E), reverse = new Int32Array(2 * E);
+  const column = new Float64Array(2 * E);
+  for (let e = 0; e < E; e++) {
+    source[e] = first[e]!;
+    target[e] = second[e]!;
+    source[E + e] = second[e]!;
+    target[E + e] = first[e]!;
+    reverse[e] = E + e;
+    reverse[E + e] = e;
+    column[e] = second[e]!;
+    column[E + e] = first[e]!;
+  }
+  return { V, E, source, target, reverse, targetColumn: new Tensor(column, [2 * E, 1]), first, second };
+}
+
+/** Least used edges first; ties by index. */
+function byUse(uses: Int32Array): Int32Array {
+  return Int32Array.from(uses.keys()).sort((a, b) => uses[a]! - uses[b]! || a - b);
+}
+
+/**
+ * Default edge appearance probabilities ρ for tree-reweighted BP: the fraction of T spanning
+ * forests that contain each edge, the forests built by Kruskal's algorithm taking the least used
+ * edges first, until every edge has been used and T ≥ `minForests`. An average of spanning forests
+ * lies in the spanning-tree polytope, which is what the TRW bound needs (Wainwright, Jaakkola &
+ * Willsky 2005, §4); taking the least used edges first spreads ρ evenly, near the uniform
+ * (V − 1)/E of an edge-symmetric graph; an edge in every forest (a bridge, or any edge of a tree)
+ * gets ρ = 1, where TRW reduces to BP.
+ */
+export function spanningForestWeights(graph: MRFGraph, minForests = 20): Float64Array {
+  const { V, E, first, second } = graph;
+  const uses = new Int32Array(E);
+  const parent = new Int32Array(V);
+  const find = (v: number): number => {
+    while (parent[v] !== v) {
+      parent[v] = parent[parent[v]!]!; // path halving
+      v = parent[v]!;
+    }
+    return v;
+  };
+  let forests = 0;
+  let unused = E;
+  while (unused > 0 || forests < minForests) {
+    for (let v = 0; v < V; v++) parent[v] = v;
+    for (const e of byUse(uses)) {
+      const a = find(first[e]!), b = find(second[e]!);
+      if (a === b) continue;
+      parent[a] = b;
+      if (uses[e] === 0) unused--;
+      uses[e]!++;
+    }
+    forests++;
+  }
+  return Float64Array.from(uses, (u) => u / forests);
+}

@@ -1,0 +1,137 @@
+/**
+ * @file Running an approximate-inference iteration to its result, differentiably in one of two
+ * ways: unrolled (backprop through the iterations, by `scan` with binomial checkpointing, or by
+ * `whileLoop` when a tolerance may stop it early) or implicit (the fixed point by `root`, whose
+ * derivative is the implicit function theorem's). Non-convergence is reported, never silent.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/create.js';
+import { add, greater, less, mul, sub } from '../ops/binary.js';
+import { abs } from '../ops/unary.js';
+import { max } from '../ops/reduce.js';
+import { stopGradient } from '../ops/select.js';
+import { scan, type Checkpoints } from '../transforms/scan.js';
+import { whileLoop } from '../transforms/whileLoop.js';
+import { root, type RootInfo } from '../implicit/root.js';
+import type { Reporter } from '../implicit/diagnostics.js';
+import type { UpdateScores } from './updates.js';
+
+/** A fixed-point iteration state ← damp(update(state), state). */
+export interface FixedPointProblem {
+  /** The starting state (uniform messages, or q ∝ exp θ_s). */
+  readonly init: Tensor;
+  /** The undamped update; its fixed points are the method's. */
+  update(state: Tensor, scores: UpdateScores): Tensor;
+  /** The damped step from `next` = update(previous). */
+  damp(next: Tensor, previous: Tensor): Tensor;
+}
+
+export interface IterationSettings {
+  readonly iterations: number;
+  readonly tol: number | undefined;
+  readonly gradient: 'unrolled' | 'implicit';
+  readonly checkpoints: Checkpoints;
+  readonly warn: boolean | undefined;
+  readonly throw: boolean | undefined;
+}
+
+/** What `beliefs` (and everything built on it) reports in its `info` option. */
+export interface BeliefsInfo {
+  /** ‖update(state) − state‖∞ ≤ tol at the end (tol 1e-6 when none was given). */
+  converged: boolean;
+  /** Iterations run (for 'implicit', before the Newton polish). */
+  iterations: number;
+  /** ‖update(state) − state‖∞ at the returned state: 0 at a fixed point. Under vmap, the largest over the batch. */
+  residualNorm: number;
+  /** For gradient: 'implicit', what ad.root reported (the Newton polish and the adjoint solves); null otherwise. */
+  root: Partial<RootInfo> | null;
+  /** Every warning issued for this call, including those not printed. */
+  warnings: string[];
+}
+
+/** The tolerance that `converged` is measured against when the caller gave none. */
+const FLAG_TOL = 1e-6;
+
+/** The largest entry of a tensor's whole value, batch included (a value read below every trace). */
+function largest(t: Tensor): number {
+  let x = t;
+  while (x.trace !== null) x = x.primal!;
+  let m = 0;
+  for (const v of x.data) m = v > m || Number.isNaN(v) ? v : m;
+  return m;
+}
+
+function residualNorm(problem: FixedPointProblem, state: Tensor, scores: UpdateScores): number {
+  const s = stopGradient(state);
+  return largest(abs(sub(problem.update(s, frozen(scores)), s)));
+}
+
+function frozen(scores: UpdateScores): UpdateScores {
+  return { unary: stopGradient(scores.unary), directed: stopGradient(scores.directed), weights: scores.weights && stopGradient(scores.weights) };
+}
+
+/**
+ * The state after the iteration, differentiable in `scores` by the chosen gradient, with `info`
+ * filled in and non-convergence reported (a warning once per call site, or a ConvergenceError
+ * with `throw: true`): when `tol` was given and not reached, and always for 'implicit', whose
+ * derivative holds only at a fixed point. A fixed number of iterations without `tol` is truncated
+ * inference by request (Domke 2013; Stoyanov et al. 2011): `info` says how far from a fixed point
+ * it ended, and nothing is printed.
+ */
+export function iterate(
+  problem: FixedPointProblem, scores: UpdateScores, settings: IterationSettings, reporter: Reporter, info: BeliefsInfo, what: string,
+): Tensor {
+  const state = settings.gradient === 'implicit' ? implicit(problem, scores, settings, info) : unrolled(problem, scores, settings, info);
+  const r = info.root?.converged === true ? (info.root.residualNorm ?? NaN) : residualNorm(problem, state, scores);
+  const tol = settings.tol ?? FLAG_TOL;
+  info.residualNorm = r;
+  info.converged = r <= tol;
+  if (!info.converged && (settings.tol !== undefined || settings.gradient === 'implicit')) {
+    const advice = settings.gradient === 'implicit'
+      ? 'the implicit gradient assumes a fixed point, so it is approximate; raise iterations or damping, or use gradient: \'unrolled\''
+      : 'the beliefs are those of the last iteration; raise iterations or damping';
+    reporter.report('inner', `${what} did not converge: ‖Δ‖∞ = ${r.toExponential(2)} > tol = ${tol} after ${info.iterations} iterations; ${advice}.`);
+  }
+  return state;
+}
+
+function unrolled(problem: FixedPointProblem, scores: UpdateScores, settings: IterationSettings, info: BeliefsInfo): Tensor {
+  const step = (state: Tensor) => problem.damp(problem.update(state, scores), state);
+  const { iterations, tol, checkpoints } = settings;
+  if (tol === undefined) {
+    info.iterations = iterations;
+    return scan(step, problem.init, { length: iterations, checkpoints }) as Tensor;
+  }
+  // Stopping early: the residual of the state before each step rides in the carry (not taped).
+  type Carry = { state: Tensor; residual: Tensor; count: Tensor };
+  const body = ({ state, count }: Carry): Carry => {
+    const next = problem.update(state, scores);
+    const residual = max(abs(sub(stopGradient(next), stopGradient(state))));
+    return { state: problem.damp(next, state), residual, count: add(count, 1) };
+  };
+  const cond = ({ residual, count }: Carry) => mul(greater(residual, tol), less(count, iterations));
+  const init: Carry = { state: problem.init, residual: tensor(Infinity), count: tensor(0) };
+  const out = whileLoop(cond, body, init, { checkpoints });
+  info.iterations = largest(out.count);
+  return out.state;
+}
+
+function implicit(problem: FixedPointProblem, scores: UpdateScores, settings: IterationSettings, info: BeliefsInfo): Tensor {
+  const tol = settings.tol ?? 1e-8;
+  const plain = frozen(scores);
+  let state = stopGradient(problem.init);
+  let n = 0;
+  for (; n < settings.iterations; n++) {
+    const next = problem.update(state, plain);
+    if (largest(abs(sub(next, state))) <= tol) break;
+    state = problem.damp(next, state);
+  }
+  info.iterations = n;
+  // The fixed point F(state) = state − update(state) = 0, polished by Newton–Krylov if the iteration
+  // stopped short, and differentiated by the implicit function theorem: one adjoint solve with
+  // (I − ∂update/∂state)ᵀ per backward pass (root.ts).
+  const rootInfo: Partial<RootInfo> = {};
+  info.root = rootInfo;
+  const options = { tol, maxIter: 50, info: rootInfo, ...(settings.warn === undefined ? {} : { warn: settings.warn }), ...(settings.throw === undefined ? {} : { throw: settings.throw }) };
+  return root((s: Tensor) => sub(s, problem.update(s, scores)), state, options);
+}

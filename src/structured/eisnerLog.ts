@@ -1,0 +1,113 @@
+/**
+ * @file Eisner's algorithm in the log semiring as primitives: log Z of projective dependency trees
+ * and the arc marginals (its gradient) by the typed-array inside and outside passes of
+ * eisnerKernel.ts, one kernel call each instead of a few dozen small ops per span width. Higher
+ * derivatives (the marginals' own derivative, a Hessian) differentiate the semiring-generic
+ * program of eisner.ts twice, so every order stays exact.
+ */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { allocF64 } from '../tensor/alloc.js';
+import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/create.js';
+import { add, mul } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { broadcastTo, reshape } from '../ops/shape.js';
+import { hvp } from '../transforms/jvp.js';
+import { log } from './semirings.js';
+import { eisner } from './eisner.js';
+import { chartSize, eisnerAdjointKernel, eisnerInsideKernel, eisnerReadLogZ } from './eisnerKernel.js';
+
+/** Each sentence's length in words, and whether the root takes exactly one dependent. */
+interface EisnerParams { readonly lengths: readonly number[]; readonly singleRoot: boolean }
+
+/**
+ * 0 on the arcs sentence b can use, −∞ on arcs into the root (column 0), self-loops and positions
+ * past its length: [B, N, N], added to the arc scores of the semiring-generic program.
+ */
+export function arcMask(lengths: readonly number[], N: number): Tensor {
+  return tensor(lengths.flatMap((len) => Array.from({ length: N * N }, (_, k) => {
+    const h = Math.floor(k / N), m = k % N;
+    return m === 0 || h === m || h > len || m > len ? -Infinity : 0;
+  })), [lengths.length, N, N]);
+}
+
+/** Σ_b log Z_b by the semiring-generic program: what the primitives compute, differentiated twice for their higher derivatives. */
+const genericLogZ = (arcs: Tensor, p: EisnerParams) => sum(eisner(log, add(arcs, arcMask(p.lengths, arcs.shape[1]!)), p.lengths, p.singleRoot));
+
+/**
+ * The vmap rule of all three primitives: the vmapped axis V joins the batch axis B (each item
+ * keeps its length), so [V, B, …] inputs are one call on [V·B, …], reshaped back. Shared inputs
+ * are broadcast first.
+ */
+function foldedBatch(self: () => Primitive<EisnerParams>) {
+  return (inputs: readonly Tensor[], batched: readonly boolean[], params: EisnerParams, size: number): Tensor => {
+    const folded = inputs.map((x, i) => {
+      const all = batched[i] ? x : broadcastTo(reshape(x, [1, ...x.shape]), [size, ...x.shape]);
+      return reshape(all, [size * x.shape[batched[i] ? 1 : 0]!, ...all.shape.slice(2)]);
+    });
+    const lengths = Array.from({ length: size }, () => params.lengths).flat();
+    const out = apply(self(), folded, { lengths, singleRoot: params.singleRoot });
+    return reshape(out, [size, params.lengths.length, ...out.shape.slice(1)]);
+  };
+}
+
+// The inside pass: arcs [B, N, N] → packed charts [B, chartSize(N)] (eisnerKernel.ts). Passed on
+// only as values, like linalg's factorisations: no derivative of its own, never recorded.
+const chartsP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
+  name: 'eisnerCharts',
+  saves: 'none',
+  forward: ([arcs], { lengths, singleRoot }) => {
+    const [B, N] = arcs!.shape as [number, number, number];
+    return new Tensor(eisnerInsideKernel(arcs!.data, B, N, lengths, singleRoot, allocF64(B * chartSize(N))), [B, chartSize(N)]);
+  },
+  vjp: null,
+  jvp: null,
+  batch: foldedBatch(() => chartsP),
+});
+
+// The arc marginals μ = ∂ log Z / ∂ arcs [B, N, N] (arcs, charts): the adjoint of the inside pass with
+// a cotangent of 1 per item. Their derivative is the Hessian H of Σ log Z, symmetric, so both rules
+// are the Hessian-vector product H·v, forward-over-reverse through eisner.ts.
+const marginalsP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
+  name: 'eisnerMarginals',
+  saves: 'inputs',
+  forward: ([arcs, charts], { lengths, singleRoot }) => {
+    const [B, N] = arcs!.shape as [number, number, number];
+    return new Tensor(eisnerAdjointKernel(arcs!.data, charts!.data, new Float64Array(B).fill(1), B, N, lengths, singleRoot, allocF64(B * N * N)), arcs!.shape);
+  },
+  vjp: (g, r, params) => [hvp((a: Tensor) => genericLogZ(a, params), r.inputs[0]!, g) as Tensor, null],
+  jvp: ([t], [arcs], _out, params) => (t === null ? null : (hvp((a: Tensor) => genericLogZ(a, params), arcs!, t) as Tensor)),
+  batch: foldedBatch(() => marginalsP),
+});
+
+// log Z [B] (arcs, charts), read from the charts. d log Z = Σ μ ⊙ d arcs: the VJP scales the
+// marginals by the cotangent, the JVP contracts them with the tangent. At first order the VJP is
+// one pass of the adjoint kernel over the saved charts, scaled as it goes (the rule's numbers to rounding).
+const logZP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
+  name: 'eisnerLogZ',
+  saves: 'inputs',
+  forward: ([arcs, charts]) => {
+    const [B, N] = arcs!.shape as [number, number, number];
+    return new Tensor(eisnerReadLogZ(charts!.data, B, N, allocF64(B)), [B]);
+  },
+  vjp: (g, r, params) => [mul(reshape(g, [g.size, 1, 1]), apply(marginalsP, [r.inputs[0]!, r.inputs[1]!], params)), null],
+  fusedVjp: (g, r, { lengths, singleRoot }) => {
+    const [arcs, charts] = r.inputs as [Tensor, Tensor];
+    const [B, N] = arcs.shape as [number, number, number];
+    return [new Tensor(eisnerAdjointKernel(arcs.data, charts.data, g.data, B, N, lengths, singleRoot, allocF64(B * N * N)), arcs.shape), null];
+  },
+  jvp: ([t], [arcs, charts], _out, params) => (t === null ? null : sum(mul(apply(marginalsP, [arcs!, charts!], params), t), [1, 2])),
+  batch: foldedBatch(() => logZP),
+});
+
+/**
+ * log Z [B] over the projective trees of each sentence of arcs [B, N, N] ([head, child], 0 the
+ * root; sentence b has words 1 … lengths[b]; entries it cannot use are ignored, with gradient 0),
+ * with one root dependent or several: eisner(log, …) of eisner.ts as one kernel, differentiable to
+ * every order.
+ */
+export function eisnerLogPartition(arcs: Tensor, lengths: readonly number[], singleRoot: boolean): Tensor {
+  const params: EisnerParams = { lengths, singleRoot };
+  return apply(logZP, [arcs, apply(chartsP, [arcs], params)], params);
+}
