@@ -117,6 +117,7 @@ export type { LinearSolveInfo, AdjointInfo, ReportOptions } from './implicit/dia
 export { root } from './implicit/root.js';
 export type { RootOptions, RootInfo } from './implicit/root.js';
 export * as optimizers from './implicit/optimizers.js';
+export * as onnx from './onnx/index.js';
 export { profile, formatProfile } from './core/profile.js';
 export type { Profile, OpTime } from './core/profile.js';
 

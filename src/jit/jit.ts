@@ -161,9 +161,39 @@ export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions 
   return Object.assign(jitted, { cacheInfo: info, clearCache: () => cache.clear() }) as unknown as Jitted<F>;
 }
 
-/** Runs `fn` on a recording trace; returns its result (plain values) and what to cache. */
-function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: Tensor[]): { result: unknown; entry: Entry } {
+/** What `recordProgram` gives the ONNX exporter (src/onnx/). @internal */
+export interface Recording {
+  /** The program, or null when the function cannot be replayed (`reason` says why). */
+  readonly program: Program | null;
+  readonly reason: string | null;
+  /** The result's structure (null when it is not a tree of tensors and numbers). */
+  readonly outDef: TreeDef | null;
+  /** The argument tensors, in program input order, and where each sits in the arguments (`0`, `1.W1`, `0[2]`). */
+  readonly inputs: readonly Tensor[];
+  readonly inputPaths: readonly string[];
+}
+
+/**
+ * Records `fn` at `args` exactly as `jit` does on a first call, on a recording trace that
+ * `configure` may set up first (the ONNX exporter turns fused VJPs off and watches each call). @internal
+ */
+export function recordProgram(fn: (...args: any[]) => unknown, args: unknown[], configure: (rec: RecordTrace) => void): Recording {
+  const tensors: Tensor[] = [];
+  const inputPaths: string[] = [];
+  try {
+    signatureOf(args, tensors, inputPaths);
+  } catch (e) {
+    if (e === CYCLIC) throw new InvalidArgumentError('an argument contains itself (a cyclic structure); pass a tree of tensors and numbers without cycles.');
+    throw e;
+  }
   const rec = new RecordTrace();
+  configure(rec);
+  const { entry } = recordCall(fn, args, tensors, rec);
+  return { program: entry.program, reason: entry.reason, outDef: entry.outDef, inputs: tensors, inputPaths };
+}
+
+/** Runs `fn` on a recording trace; returns its result (plain values) and what to cache. */
+function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: Tensor[], rec = new RecordTrace()): { result: unknown; entry: Entry } {
   const boxes = tensors.map((t, i) => rec.input(t, i));
   let k = 0;
   const boxedArgs = replaceTensors(args, () => boxes[k++]!) as unknown[];
@@ -257,14 +287,16 @@ interface Signature {
  * other primitives by value, typed arrays by type and values, functions and symbols by identity.
  * Other objects (class instances, Maps, Sets, Dates) are mutable state jit cannot see change, so
  * a call with one runs as is (JAX rejects them). Throws CYCLIC for an argument that contains itself.
+ * `paths`, if given, gets each tensor's place in the arguments.
  */
-function signatureOf(args: readonly unknown[], tensors: Tensor[]): Signature {
+function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[] | null = null): Signature {
   const path = new Set<object>();
   const hashed: ArrayBufferView[] = [];
   let unkeyable: string | null = null;
   const walk = (v: unknown, at: string): string => {
     if (v instanceof Tensor) {
       tensors.push(live(v));
+      paths?.push(at);
       return `T[${v.shape.join(',')}]`;
     }
     if (Array.isArray(v) || isPlainObject(v)) {

@@ -19,6 +19,13 @@ export class RecordTrace extends Trace {
   readonly program = new ProgramBuilder();
   /** Why this recording cannot be replayed — the first read of a value computed from the inputs — or null. */
   valueRead: string | null = null;
+  /**
+   * Whether first-order VJPs are recorded as their fused kernels (`recordFusedVjp`). The ONNX
+   * exporter turns this off: it needs every call as a primitive with a known meaning.
+   */
+  fusedVjps = true;
+  /** Called with each general primitive call as it is recorded (the ONNX exporter notes where each op came from), or null. */
+  onCall: ((prim: Primitive<any>, params: unknown) => void) | null = null;
 
   /**
    * Marks this recording as not replayable because library code computes on values here (an
@@ -73,6 +80,7 @@ export class RecordTrace extends Trace {
       if (x.shape.length !== 0) scalar = false;
     }
     const out = apply(prim, primals, params);
+    if (!scalar && this.onCall !== null) this.onCall(prim, params);
     const box = Tensor.box(out, this);
     box.slot = scalar
       ? this.program.scalarOp(prim.scalarCode!, slots[0]!, n > 1 ? slots[1]! : -1, out.first)
@@ -141,7 +149,7 @@ export function recordFusedVjp(prim: Primitive<any>, g: Tensor, res: Residuals, 
     if (r === undefined || (r !== null && rec !== null && r !== rec)) return null;
     rec ??= r;
   }
-  if (rec === null) return null;
+  if (rec === null || !rec.fusedVjps) return null;
   const plain = (x: Tensor | null) => (x === null || x.trace === null ? x : x.primal!);
   const cts = prim.fusedVjp(plain(g)!, { inputs: res.inputs.map(plain), out: plain(res.out), shapes: res.shapes }, params, needs);
   if (cts === null) return null;

@@ -1,0 +1,188 @@
+/**
+ * @file ONNX forms of the elementwise primitives: the unary and binary ops, comparisons, where,
+ * trigonometry and log-space helpers. ONNX broadcasts as NumPy does, as adjoint does.
+ *
+ * Where ONNX has the op but ONNX Runtime's CPU provider has no float64 kernel for it (Tan, Asin,
+ * Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh, Erf), or has no such op (log1p, expm1), the op is
+ * written with ones it has, in forms accurate to a few ulps, so an exported float64 graph gives
+ * adjoint's values to about 1e-15 relative.
+ */
+import type { GraphBuilder, Lowering } from './graph.js';
+
+type Unary = (g: GraphBuilder, x: string) => string;
+type Binary = (g: GraphBuilder, a: string, b: string) => string;
+
+const op1 = (opType: string): Unary => (g, x) => g.node(opType, [x]);
+const op2 = (opType: string): Binary => (g, a, b) => g.node(opType, [a, b]);
+
+const add = (g: GraphBuilder, a: string, b: string) => g.node('Add', [a, b]);
+const sub = (g: GraphBuilder, a: string, b: string) => g.node('Sub', [a, b]);
+const mul = (g: GraphBuilder, a: string, b: string) => g.node('Mul', [a, b]);
+const div = (g: GraphBuilder, a: string, b: string) => g.node('Div', [a, b]);
+const where = (g: GraphBuilder, c: string, a: string, b: string) => g.node('Where', [c, a, b]);
+const eq = (g: GraphBuilder, a: string, b: string) => g.node('Equal', [a, b]);
+const isInf = (g: GraphBuilder, x: string) => g.node('IsInf', [x]);
+
+/**
+ * log1p(x) = log(u) · x / (u − 1) with u = 1 + x, and x itself where u − 1 = 0 (Goldberg, "What
+ * every computer scientist should know about floating-point arithmetic", Theorem 4): the rounding
+ * of 1 + x cancels between log(u) and u − 1, leaving a few ulps. +∞ stays +∞.
+ */
+export const log1p: Unary = (g, x) => {
+  const u = add(g, g.floats(1), x);
+  const d = sub(g, u, g.floats(1));
+  const ratio = div(g, mul(g, g.node('Log', [u]), x), d);
+  return where(g, g.node('Or', [eq(g, d, g.floats(0)), isInf(g, x)]), x, ratio);
+};
+
+/**
+ * expm1(x) = (u − 1) · x / log(u) with u = eˣ (Kahan's form, the same cancellation argument):
+ * x where u = 1, −1 where u − 1 = −1, and u where u = +∞.
+ */
+export const expm1: Unary = (g, x) => {
+  const u = g.node('Exp', [x]);
+  const d = sub(g, u, g.floats(1));
+  const ratio = div(g, mul(g, d, x), g.node('Log', [u]));
+  const small = where(g, eq(g, u, g.floats(1)), x, ratio);
+  return where(g, g.node('Or', [eq(g, d, g.floats(-1)), isInf(g, u)]), d, small);
+};
+
+/** The stable sigmoid of adjoint's kernel: 1/(1 + e^{−|x|}) for x ≥ 0, e^{−|x|}/(1 + e^{−|x|}) below. */
+const sigmoid: Unary = (g, x) => {
+  const e = g.node('Exp', [g.node('Neg', [g.node('Abs', [x])])]);
+  const d = add(g, g.floats(1), e);
+  return where(g, g.node('GreaterOrEqual', [x, g.floats(0)]), g.node('Reciprocal', [d]), div(g, e, d));
+};
+
+/** softplus(x) = max(x, 0) + log1p(e^{−|x|}), adjoint's kernel: no overflow for large x. */
+const softplus: Unary = (g, x) =>
+  add(g, g.node('Max', [x, g.floats(0)]), log1p(g, g.node('Exp', [g.node('Neg', [g.node('Abs', [x])])])));
+
+/**
+ * atan by Cephes' atan.c (S. Moshier): reduce |x| to [0, 0.66] with atan(x) = π/2 − atan(1/x)
+ * above tan(3π/8) and π/4 + atan((x − 1)/(x + 1)) above 0.66, then z + z·w·P(w)/Q(w), w = z²
+ * (relative error about 1e-16); the sign restored at the end.
+ */
+const P = [-8.750608600031904122785e-1, -1.615753718733365076637e1, -7.500855792314704667340e1, -1.228866684490136173410e2, -6.485021904942025371773e1];
+const Q = [2.485846490142306297962e1, 1.650270098316988542046e2, 4.328810604912902668951e2, 4.853903996359136964868e2, 1.945506571482613964425e2];
+const T3P8 = 2.41421356237309504880; // tan(3π/8)
+const MOREBITS = 6.123233995736765886130e-17; // π/2 − fl(π/2)
+export const atan: Unary = (g, x) => {
+  const f = (v: number) => g.floats(v);
+  const ax = g.node('Abs', [x]);
+  const big = g.node('Greater', [ax, f(T3P8)]);
+  const mid = g.node('Greater', [ax, f(0.66)]);
+  // The reduced argument and the base angle (with Cephes' extra bits of π/2 and π/4).
+  const zBig = g.node('Neg', [div(g, f(1), ax)]);
+  const zMid = div(g, sub(g, ax, f(1)), add(g, ax, f(1)));
+  const z = where(g, big, zBig, where(g, mid, zMid, ax));
+  const base = where(g, big, f(Math.PI / 2), where(g, mid, f(Math.PI / 4), f(0)));
+  const extra = where(g, big, f(MOREBITS), where(g, mid, f(0.5 * MOREBITS), f(0)));
+  const w = mul(g, z, z);
+  let p = f(P[0]!);
+  for (let i = 1; i < P.length; i++) p = add(g, mul(g, p, w), f(P[i]!));
+  let q = add(g, w, f(Q[0]!));
+  for (let i = 1; i < Q.length; i++) q = add(g, mul(g, q, w), f(Q[i]!));
+  const poly = add(g, mul(g, mul(g, z, w), div(g, p, q)), z);
+  const y = add(g, base, add(g, poly, extra));
+  return mul(g, g.node('Sign', [x]), y);
+};
+
+/** atan2(y, x) from atan(y/x) and the quadrant, as Math.atan2 (±π/2 on the y axis, atan2(0, 0) = 0). */
+const atan2: Binary = (g, y, x) => {
+  const f = (v: number) => g.floats(v);
+  const base = atan(g, div(g, y, x));
+  const ySign = where(g, g.node('Less', [y, f(0)]), f(-1), f(1));
+  const negX = g.node('Less', [x, f(0)]);
+  const shifted = where(g, negX, add(g, base, mul(g, ySign, f(Math.PI))), base);
+  const onYAxis = eq(g, x, f(0));
+  const axis = where(g, eq(g, y, f(0)), mul(g, y, f(0)), mul(g, ySign, f(Math.PI / 2)));
+  return where(g, onYAxis, axis, shifted);
+};
+
+/** hypot(a, b) = m·√((a/m)² + (b/m)²) with m = max(|a|, |b|), 0 where m = 0: no overflow or underflow. */
+const hypot: Binary = (g, a, b) => {
+  const aa = g.node('Abs', [a]), ab = g.node('Abs', [b]);
+  const m = g.node('Max', [aa, ab]);
+  const safe = where(g, eq(g, m, g.floats(0)), g.floats(1), m);
+  const ra = div(g, aa, safe), rb = div(g, ab, safe);
+  return mul(g, m, g.node('Sqrt', [add(g, mul(g, ra, ra), mul(g, rb, rb))]));
+};
+
+/** asin(x) = atan(x / √((1 − x)(1 + x))); acos(x) = π/2 − asin(x) (both for |x| < 1). */
+const asin: Unary = (g, x) => atan(g, div(g, x, g.node('Sqrt', [mul(g, sub(g, g.floats(1), x), add(g, g.floats(1), x))])));
+const acos: Unary = (g, x) => sub(g, g.floats(Math.PI / 2), asin(g, x));
+
+/** sinh(x) = (u + u/(u + 1))/2 with u = expm1(x): accurate near 0 where (eˣ − e⁻ˣ)/2 cancels. */
+const sinh: Unary = (g, x) => {
+  const u = expm1(g, x);
+  return mul(g, g.floats(0.5), add(g, u, div(g, u, add(g, u, g.floats(1)))));
+};
+const cosh: Unary = (g, x) => {
+  const e = g.node('Exp', [g.node('Abs', [x])]);
+  return mul(g, g.floats(0.5), add(g, e, g.node('Reciprocal', [e])));
+};
+/** asinh(x) = sign(x) log1p(|x| + x²/(1 + √(1 + x²))): no cancellation for small |x|. */
+const asinh: Unary = (g, x) => {
+  const ax = g.node('Abs', [x]);
+  const x2 = mul(g, x, x);
+  const t = add(g, ax, div(g, x2, add(g, g.floats(1), g.node('Sqrt', [add(g, g.floats(1), x2)]))));
+  return mul(g, g.node('Sign', [x]), log1p(g, t));
+};
+/** acosh(x) = log1p(t + √(2t + t²)) with t = x − 1 (exact for x near 1). */
+const acosh: Unary = (g, x) => {
+  const t = sub(g, x, g.floats(1));
+  return log1p(g, add(g, t, g.node('Sqrt', [add(g, mul(g, g.floats(2), t), mul(g, t, t))])));
+};
+/** atanh(x) = ½ log1p(2x/(1 − x)). */
+const atanh: Unary = (g, x) =>
+  mul(g, g.floats(0.5), log1p(g, div(g, mul(g, g.floats(2), x), sub(g, g.floats(1), x))));
+const tan: Unary = (g, x) => div(g, g.node('Sin', [x]), g.node('Cos', [x]));
+
+/** logaddexp as adjoint's kernel: a + log 2 where a = b (∓∞ included), else max + log1p(e^{−|a − b|}). */
+const logaddexp: Binary = (g, a, b) => {
+  const general = add(g, g.node('Max', [a, b]), log1p(g, g.node('Exp', [g.node('Neg', [g.node('Abs', [sub(g, a, b)])])])));
+  return where(g, eq(g, a, b), add(g, a, g.floats(Math.LN2)), general);
+};
+/** xlogy(x, y) = x log y, and 0 where x = 0 unless y is NaN. */
+const xlogy: Binary = (g, x, y) => {
+  const zero = g.node('And', [eq(g, x, g.floats(0)), g.node('Not', [g.node('IsNaN', [y])])]);
+  return where(g, zero, mul(g, x, g.floats(0)), mul(g, x, g.node('Log', [y])));
+};
+/** mulStrong: the product, and exactly 0 where either factor is 0 (0 · ∞ = 0: the strong zero). */
+const mulStrong: Binary = (g, a, b) => {
+  const zero = g.node('Or', [eq(g, a, g.floats(0)), eq(g, b, g.floats(0))]);
+  return where(g, zero, g.floats(0), mul(g, a, b));
+};
+
+/** A comparison's 0/1 result. */
+const compare = (opType: string, negate = false): Binary => (g, a, b) => {
+  const c = g.node(opType, [a, b]);
+  return g.toFloat(negate ? g.node('Not', [c]) : c);
+};
+
+const unaryOps: Record<string, Unary> = {
+  neg: op1('Neg'), exp: op1('Exp'), log: op1('Log'), log1p, expm1, sqrt: op1('Sqrt'),
+  square: (g, x) => mul(g, x, x), abs: op1('Abs'), sign: op1('Sign'), sin: op1('Sin'), cos: op1('Cos'),
+  tanh: op1('Tanh'), sigmoid, softplus, relu: op1('Relu'), reciprocal: op1('Reciprocal'), stopGradient: op1('Identity'),
+  tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
+};
+
+const binaryOps: Record<string, Binary> = {
+  add: op2('Add'), sub: op2('Sub'), mul: op2('Mul'), div: op2('Div'), pow: op2('Pow'),
+  maximum: op2('Max'), minimum: op2('Min'), mulStrong,
+  greater: compare('Greater'), greaterEqual: compare('GreaterOrEqual'), less: compare('Less'),
+  lessEqual: compare('LessOrEqual'), equal: compare('Equal'), notEqual: compare('Equal', true),
+  atan2, hypot, logaddexp, xlogy,
+};
+
+/** where(c, a, b): a where c ≠ 0 (NaN counts as true, as in adjoint's kernel), else b. */
+const whereLowering: Lowering<null> = (g, [c, a, b]) =>
+  where(g, g.node('Not', [eq(g, c!.name, g.floats(0))]), a!.name, b!.name);
+
+/** The elementwise rules by primitive name (erf and erfc are in exportSpecial.ts). */
+export const elementwiseRules: Record<string, Lowering<unknown>> = {
+  where: whereLowering as Lowering<unknown>,
+};
+for (const [name, f] of Object.entries(unaryOps)) elementwiseRules[name] = (g, [x]) => f(g, x!.name);
+for (const [name, f] of Object.entries(binaryOps)) elementwiseRules[name] = (g, [a, b]) => f(g, a!.name, b!.name);

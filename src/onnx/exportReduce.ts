@@ -1,0 +1,135 @@
+/**
+ * @file ONNX forms of the reductions, scans, sorting and product primitives: ReduceSum/Max/Min/Prod
+ * (opset 18: axes as an input), logsumexp with adjoint's shift (all −∞ gives −∞), CumSum, TopK
+ * for argsort, ArgMax/ArgMin, and the products. ONNX has no cumulative product or first-order
+ * recurrence, so those are unrolled along their axis (Split, one Mul/Add per position, Concat):
+ * n nodes for an axis of length n, which is what the recorded program's kernel loops over too.
+ */
+import type { GraphBuilder, Lowering, Operand } from './graph.js';
+
+interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
+
+/** Reduce<opType> over `axes` (none: a copy, as adjoint's kernel; ONNX would reduce all). */
+function reduce(g: GraphBuilder, opType: string, x: string, axes: readonly number[], keepdims: boolean): string {
+  if (axes.length === 0) return g.node('Identity', [x]);
+  return g.node(opType, [x, g.ints(axes)], { keepdims: keepdims ? 1 : 0 });
+}
+
+const reduction = (opType: string): Lowering<ReduceParams> => (g, [x], { axes, keepdims }) => reduce(g, opType, x!.name, axes, keepdims);
+
+/**
+ * logsumexp = m + log Σ exp(x − m) with m the maximum (kept), as adjoint's kernel: where m is −∞
+ * (every entry −∞), +∞ or NaN the result is m itself.
+ */
+const logsumexp: Lowering<ReduceParams> = (g, [x], { axes, keepdims }, out) => {
+  if (axes.length === 0) return g.node('Identity', [x!.name]);
+  const m = reduce(g, 'ReduceMax', x!.name, axes, true);
+  const finite = g.node('Not', [g.node('Or', [g.node('IsInf', [m]), g.node('IsNaN', [m])])]);
+  const shift = g.node('Where', [finite, m, g.floats(0)]);
+  const s = reduce(g, 'ReduceSum', g.node('Exp', [g.node('Sub', [x!.name, shift])]), axes, true);
+  const y = g.node('Where', [finite, g.node('Add', [shift, g.node('Log', [s])]), m]);
+  return keepdims ? y : g.reshape(y, out);
+};
+
+const cumsum: Lowering<{ axis: number; reverse: boolean }> = (g, [x], { axis, reverse }) =>
+  g.node('CumSum', [x!.name, g.ints([axis], [])], { reverse: reverse ? 1 : 0 });
+
+/** argsort's first k positions along `axis`: TopK's indices (ties by position, as adjoint's stable sort), as floats. */
+const argsort: Lowering<{ axis: number; descending: boolean; k: number }> = (g, [x], { axis, descending, k }) => {
+  const [, indices] = g.nodeN('TopK', [x!.name, g.ints([k])], { axis, largest: descending ? 1 : 0, sorted: 1 }, 2);
+  return g.toFloat(indices!);
+};
+
+const extremumIndex = (opType: string): Lowering<{ axis: number; keepdims: boolean }> => (g, [x], { axis, keepdims }) =>
+  g.toFloat(g.node(opType, [x!.name], { axis, keepdims: keepdims ? 1 : 0, select_last_index: 0 }));
+
+/** The n slices of `x` along `axis` (each keeping the axis, length 1). */
+function split(g: GraphBuilder, x: Operand, axis: number): string[] {
+  const n = x.shape[axis]!;
+  if (n === 1) return [x.name];
+  return g.nodeN('Split', [x.name], { axis, num_outputs: n }, n);
+}
+
+/** Positions 0…n−1 along the axis in the order a scan visits them. */
+const order = (n: number, reverse: boolean) => Array.from({ length: n }, (_, i) => (reverse ? n - 1 - i : i));
+
+/** Cumulative products along `axis`, each slice in place: c_k = Π_{j≤k} (or j<k, exclusive; from the end with reverse). */
+function cumprodSlices(g: GraphBuilder, x: Operand, axis: number, reverse: boolean, exclusive: boolean): string[] {
+  const parts = split(g, x, axis);
+  const out = new Array<string>(parts.length);
+  let acc: string | null = null;
+  for (const k of order(parts.length, reverse)) {
+    if (exclusive) {
+      out[k] = acc ?? g.node('Expand', [g.floats(1), g.node('Shape', [parts[k]!])]);
+      acc = acc === null ? parts[k]! : g.node('Mul', [acc, parts[k]!]);
+    } else {
+      acc = acc === null ? parts[k]! : g.node('Mul', [acc, parts[k]!]);
+      out[k] = acc;
+    }
+  }
+  return out;
+}
+
+const join = (g: GraphBuilder, parts: string[], axis: number) => (parts.length === 1 ? g.node('Identity', [parts[0]!]) : g.node('Concat', parts, { axis }));
+
+const cumprod: Lowering<{ axis: number; reverse: boolean; exclusive: boolean }> = (g, [x], { axis, reverse, exclusive }) =>
+  join(g, cumprodSlices(g, x!, axis, reverse, exclusive), axis);
+
+/** Π of the other entries along `axis`: exclusive prefix products times exclusive suffix products (no division). */
+const leaveOneOutProd: Lowering<{ axis: number }> = (g, [x], { axis }) => {
+  const before = cumprodSlices(g, x!, axis, false, true);
+  const after = cumprodSlices(g, x!, axis, true, true);
+  return join(g, before.map((b, k) => g.node('Mul', [b, after[k]!])), axis);
+};
+
+/** r_k = a_k · r_{k−1} + b_k along `axis` (r_0 = b_0; from the end with reverse). */
+const linearRecurrence: Lowering<{ axis: number; reverse: boolean }> = (g, [a, b], { axis, reverse }) => {
+  const as = split(g, a!, axis), bs = split(g, b!, axis);
+  const out = new Array<string>(as.length);
+  let r: string | null = null;
+  for (const k of order(as.length, reverse)) {
+    r = r === null ? bs[k]! : g.node('Add', [g.node('Mul', [as[k]!, r]), bs[k]!]);
+    out[k] = r;
+  }
+  return join(g, out, axis);
+};
+
+const prod: Lowering<{ axis: number }> = (g, [x], { axis }) => reduce(g, 'ReduceProd', x!.name, [axis], true);
+
+/** log |Π x| along `axis` (kept) as Σ log |x|: never overflows; differs from the kernel's scaled product by rounding. */
+const logAbsProd: Lowering<{ axis: number }> = (g, [x], { axis }) =>
+  reduce(g, 'ReduceSum', g.node('Log', [g.node('Abs', [x!.name])]), [axis], true);
+
+/**
+ * Σ sᵢ e^{lᵢ} along `axis` as [sign, log|Σ|] in a trailing axis of 2: m = max l, t = Σ sᵢ e^{lᵢ − m},
+ * sign(t) and m + log|t| (−∞ and sign 0 for an all-zero row). The kernel's double-double sum is
+ * exact under cancellation; this form is accurate where the terms do not cancel to rounding.
+ */
+const signedLogSum: Lowering<{ axis: number }> = (g, [s, l], { axis }, out) => {
+  const m = reduce(g, 'ReduceMax', l!.name, [axis], true);
+  const finite = g.node('Not', [g.node('IsInf', [m])]);
+  const shift = g.node('Where', [finite, m, g.floats(0)]);
+  const terms = g.node('Mul', [s!.name, g.node('Exp', [g.node('Sub', [l!.name, shift])])]);
+  const t = reduce(g, 'ReduceSum', terms, [axis], true);
+  const logAbs = g.node('Add', [shift, g.node('Log', [g.node('Abs', [t])])]);
+  const kept = out.slice(0, -1);
+  const pair = [g.reshape(g.node('Sign', [t]), [...kept, 1]), g.reshape(logAbs, [...kept, 1])];
+  return g.node('Concat', pair, { axis: -1 });
+};
+
+export const reduceRules: Record<string, Lowering<unknown>> = {
+  sum: reduction('ReduceSum') as Lowering<unknown>,
+  max: reduction('ReduceMax') as Lowering<unknown>,
+  min: reduction('ReduceMin') as Lowering<unknown>,
+  logsumexp: logsumexp as Lowering<unknown>,
+  cumsum: cumsum as Lowering<unknown>,
+  argsort: argsort as Lowering<unknown>,
+  maxIndex: extremumIndex('ArgMax') as Lowering<unknown>,
+  minIndex: extremumIndex('ArgMin') as Lowering<unknown>,
+  prod: prod as Lowering<unknown>,
+  cumprod: cumprod as Lowering<unknown>,
+  leaveOneOutProd: leaveOneOutProd as Lowering<unknown>,
+  linearRecurrence: linearRecurrence as Lowering<unknown>,
+  logAbsProd: logAbsProd as Lowering<unknown>,
+  signedLogSum: signedLogSum as Lowering<unknown>,
+};

@@ -1,0 +1,47 @@
+/**
+ * @file The export table: for every primitive, its ONNX form, or why it has none.
+ *
+ * Kept here, keyed by primitive name, rather than as a hook on `Primitive`: how a graph format
+ * spells an op is the exporter's business, not the op's. test/onnx/exportTable.test.ts checks
+ * that every primitive the library defines is in exactly one of the three lists below, and runs
+ * each mapped one on ONNX Runtime against adjoint's kernel.
+ */
+import type { Lowering } from './graph.js';
+import { elementwiseRules } from './exportElementwise.js';
+import { shapeRules } from './exportShape.js';
+import { reduceRules } from './exportReduce.js';
+import { linalgRules } from './exportLinalg.js';
+import { specialRules } from './exportSpecial.js';
+
+/** Primitive name → its ONNX form. */
+export const exportRules: Readonly<Record<string, Lowering<unknown>>> = {
+  ...elementwiseRules,
+  ...shapeRules,
+  ...reduceRules,
+  ...linalgRules,
+  ...specialRules,
+};
+
+/** Primitives with no reasonable ONNX form, and why: exporting a function that uses one is an error naming it. */
+export const notExportable: Readonly<Record<string, string>> = {
+  lgamma: 'a special function with no ONNX operator (its series and recurrences do not reduce to a fixed graph of ONNX operators)',
+  digamma: 'a special function with no ONNX operator',
+  polygamma: 'a special function with no ONNX operator',
+  erfinv: 'computed by Newton–Halley iterations to convergence, which a fixed ONNX graph does not express',
+  cholesky: 'a factorization: ONNX has no such operator',
+  triangularSolve: 'a triangular solve: ONNX has no such operator',
+  solve: 'a linear solve (an LU factorization): ONNX has no such operator',
+  det: 'a determinant by factorization: ONNX Det has no float64 kernel in ONNX Runtime and no gradient form here',
+  logAbsDet: 'a log-determinant by factorization: ONNX has no such operator',
+  signDet: 'the sign of a determinant by factorization: ONNX has no such operator',
+  eigh: 'an eigendecomposition: ONNX has no such operator',
+  qr: 'a QR factorization: ONNX has no such operator',
+  svd: 'a singular value decomposition: ONNX has no such operator',
+};
+
+/**
+ * Primitives that live on the reverse-mode tape only and never reach a recorded program: under a
+ * recording their forward pass arrives as the primitives it is made of (chainMatmul as matmuls),
+ * and their backward rule as the ops it runs.
+ */
+export const tapeOnly: ReadonlySet<string> = new Set(['region', 'chainMatmul', 'chainProduct']);
