@@ -25,6 +25,8 @@ export interface MRFGraph {
   /** Edge e's endpoints, s = edges[e][0] and t = edges[e][1] (length E each). */
   readonly first: Int32Array;
   readonly second: Int32Array;
+  /** The edges as the caller gave them (a key for caches). */
+  readonly edges: object;
 }
 
 /** The edge list [E, 2] (a tensor of integer values or nested arrays) of a graph on V variables, checked. */
@@ -76,13 +78,26 @@ export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
     column[e] = second[e]!;
     column[E + e] = first[e]!;
   }
-  return { V, E, source, target, reverse, targetColumn: new Tensor(column, [2 * E, 1]), first, second };
+  return { V, E, source, target, reverse, targetColumn: new Tensor(column, [2 * E, 1]), first, second, edges: edges as object };
 }
 
-/** Least used edges first; ties by index. */
-function byUse(uses: Int32Array): Int32Array {
-  return Int32Array.from(uses.keys()).sort((a, b) => uses[a]! - uses[b]! || a - b);
+/**
+ * The edges, least used first; ties in an order scrambled per round (a multiplicative hash), so that
+ * no edge always comes first. One numeric sort of keys (uses, hash) · E + e.
+ */
+function byUse(uses: Int32Array, round: number): Int32Array {
+  const E = uses.length;
+  const keys = new Float64Array(E);
+  for (let e = 0; e < E; e++) {
+    const tie = (Math.imul(e + 1, 0x9e3779b1) ^ Math.imul(round + 1, 0x85ebca6b)) >>> 12; // 20 bits
+    keys[e] = (uses[e]! * 2 ** 20 + tie) * E + e;
+  }
+  keys.sort();
+  return Int32Array.from(keys, (k) => k % E);
 }
+
+/** ρ per edge list (the user's edges object) and V: a training loop makes a new model from the same edges each step. */
+const cache = new WeakMap<object, { V: number; rho: Float64Array }>();
 
 /**
  * Default edge appearance probabilities ρ for tree-reweighted BP: the fraction of T spanning
@@ -94,6 +109,8 @@ function byUse(uses: Int32Array): Int32Array {
  * gets ρ = 1, where TRW reduces to BP.
  */
 export function spanningForestWeights(graph: MRFGraph, minForests = 20): Float64Array {
+  const known = cache.get(graph.edges);
+  if (known !== undefined && known.V === graph.V) return known.rho;
   const { V, E, first, second } = graph;
   const uses = new Int32Array(E);
   const parent = new Int32Array(V);
@@ -108,7 +125,7 @@ export function spanningForestWeights(graph: MRFGraph, minForests = 20): Float64
   let unused = E;
   while (unused > 0 || forests < minForests) {
     for (let v = 0; v < V; v++) parent[v] = v;
-    for (const e of byUse(uses)) {
+    for (const e of byUse(uses, forests)) {
       const a = find(first[e]!), b = find(second[e]!);
       if (a === b) continue;
       parent[a] = b;
@@ -117,5 +134,7 @@ export function spanningForestWeights(graph: MRFGraph, minForests = 20): Float64
     }
     forests++;
   }
-  return Float64Array.from(uses, (u) => u / forests);
+  const rho = Float64Array.from(uses, (u) => u / forests);
+  cache.set(graph.edges, { V: graph.V, rho });
+  return rho;
 }

@@ -5,10 +5,10 @@
  * derivative is the implicit function theorem's). Non-convergence is reported, never silent.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { tensor } from '../tensor/create.js';
+import { tensor, zeros } from '../tensor/create.js';
 import { add, greater, less, mul, sub } from '../ops/binary.js';
 import { abs } from '../ops/unary.js';
-import { max } from '../ops/reduce.js';
+import { max, sum } from '../ops/reduce.js';
 import { stopGradient } from '../ops/select.js';
 import { scan, type Checkpoints } from '../transforms/scan.js';
 import { whileLoop } from '../transforms/whileLoop.js';
@@ -110,7 +110,9 @@ function unrolled(problem: FixedPointProblem, scores: UpdateScores, settings: It
     return { state: problem.damp(next, state), residual, count: add(count, 1) };
   };
   const cond = ({ residual, count }: Carry) => mul(greater(residual, tol), less(count, iterations));
-  const init: Carry = { state: problem.init, residual: tensor(Infinity), count: tensor(0) };
+  // +∞ to start, batched as the scores are (under vmap the loop then runs per example, masked).
+  const probe = add(sum(stopGradient(scores.unary)), sum(stopGradient(scores.directed)));
+  const init: Carry = { state: problem.init, residual: add(mul(0, probe), Infinity), count: tensor(0) };
   const out = whileLoop(cond, body, init, { checkpoints });
   info.iterations = largest(out.count);
   return out.state;
@@ -133,5 +135,8 @@ function implicit(problem: FixedPointProblem, scores: UpdateScores, settings: It
   const rootInfo: Partial<RootInfo> = {};
   info.root = rootInfo;
   const options = { tol, maxIter: 50, info: rootInfo, ...(settings.warn === undefined ? {} : { warn: settings.warn }), ...(settings.throw === undefined ? {} : { throw: settings.throw }) };
-  return root((s: Tensor) => sub(s, problem.update(s, scores)), state, options);
+  // Solved for the step δ from where the iteration stopped (x = state + δ, δ0 = 0): the start is
+  // then a closure, which under vmap root reads per example (an x0 must be the same for all).
+  const delta = root((d: Tensor) => { const x = add(state, d); return sub(x, problem.update(x, scores)); }, zeros(state.shape), options);
+  return add(state, delta);
 }
