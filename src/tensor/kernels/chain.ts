@@ -1,4 +1,4 @@
-/** @file Matrix-chain kernels: the prefix products of a chain, and its backward pass by transposed products, in a few large buffers. */
+/** @file Matrix-chain kernels: the prefix products of a chain, and its backward pass, as untransposed products in the blocked `gemm`, the outputs carved from a few chunks. */
 import { gemm } from './matmul.js';
 
 /** A row-major matrix: its values and its two extents. */
@@ -9,22 +9,47 @@ export interface Matrix {
 }
 
 /**
+ * Chunk size in elements (64 kB). The outputs of a chain — its prefixes, its cotangents — are
+ * consecutive views of chunks of this size (a matrix larger than a chunk gets its own buffer): a
+ * fresh Float64Array per small matrix costs more than a 16×16 product (see ../alloc.ts), while one
+ * buffer for the whole chain (6.5 MB for 200 matrices 64×64) is fresh memory from the operating
+ * system on every call, whose page faults cost about a sixth of the products; buffers of this size
+ * are recycled by the allocator once collected.
+ */
+const CHUNK = 8192;
+
+/** Zeroed buffers carved one after another from chunks. */
+class Chunks {
+  private chunk = new Float64Array(0);
+  private offset = 0;
+
+  take(n: number): Float64Array {
+    if (n > CHUNK / 2) return new Float64Array(n);
+    if (this.offset + n > this.chunk.length) {
+      this.chunk = new Float64Array(CHUNK);
+      this.offset = 0;
+    }
+    const view = this.chunk.subarray(this.offset, this.offset + n);
+    this.offset += n;
+    return view;
+  }
+}
+
+/**
  * The prefix products P_0 = M_0, P_i = P_{i−1} M_i of a chain, left to right (n − 1 products).
- * With `keep`, all of them, P_1 … P_{n−1} as views into one buffer (one allocation, not n); without,
- * only the last (two buffers reused in turn).
+ * With `keep`, all of them (P_1 … P_{n−1} carved from chunks); without, only the last (two
+ * buffers reused in turn).
  */
 export function chainPrefixes(ms: readonly Matrix[], keep: boolean): Float64Array[] {
   const rows = ms[0]!.rows;
   if (keep) {
-    let total = 0;
-    for (let i = 1; i < ms.length; i++) total += rows * ms[i]!.cols;
-    const slab = new Float64Array(total);
+    const chunks = new Chunks();
     const prefixes: Float64Array[] = [ms[0]!.data];
-    for (let i = 1, off = 0; i < ms.length; i++) {
+    for (let i = 1; i < ms.length; i++) {
       const m = ms[i]!;
-      gemm(prefixes[i - 1]!, 0, m.data, 0, slab, off, rows, m.rows, m.cols);
-      prefixes.push(slab.subarray(off, off + rows * m.cols));
-      off += rows * m.cols;
+      const p = chunks.take(rows * m.cols);
+      gemm(prefixes[i - 1]!, 0, m.data, 0, p, 0, rows, m.rows, m.cols);
+      prefixes.push(p);
     }
     return prefixes;
   }
@@ -45,10 +70,38 @@ export function chainPrefixes(ms: readonly Matrix[], keep: boolean): Float64Arra
 }
 
 /**
+ * out[c, r] = x[r, c] for x of `rows` × `cols` at offset xOff (out at offset 0), in 4×4 tiles:
+ * four rows read and four rows written per tile, so both sides move along contiguous runs.
+ */
+function transposeInto(x: Float64Array, xOff: number, rows: number, cols: number, out: Float64Array): void {
+  const r4 = rows - (rows % 4), c4 = cols - (cols % 4);
+  for (let i = 0; i < r4; i += 4) {
+    const x0 = xOff + i * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+    for (let j = 0; j < c4; j += 4) {
+      let o = j * rows + i;
+      out[o] = x[x0 + j]!; out[o + 1] = x[x1 + j]!; out[o + 2] = x[x2 + j]!; out[o + 3] = x[x3 + j]!; o += rows;
+      out[o] = x[x0 + j + 1]!; out[o + 1] = x[x1 + j + 1]!; out[o + 2] = x[x2 + j + 1]!; out[o + 3] = x[x3 + j + 1]!; o += rows;
+      out[o] = x[x0 + j + 2]!; out[o + 1] = x[x1 + j + 2]!; out[o + 2] = x[x2 + j + 2]!; out[o + 3] = x[x3 + j + 2]!; o += rows;
+      out[o] = x[x0 + j + 3]!; out[o + 1] = x[x1 + j + 3]!; out[o + 2] = x[x2 + j + 3]!; out[o + 3] = x[x3 + j + 3]!;
+    }
+    for (let j = c4; j < cols; j++) {
+      const o = j * rows + i;
+      out[o] = x[x0 + j]!; out[o + 1] = x[x1 + j]!; out[o + 2] = x[x2 + j]!; out[o + 3] = x[x3 + j]!;
+    }
+  }
+  for (let i = r4; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[xOff + i * cols + j]!;
+}
+
+/**
  * The cotangents M̄_i = P_{i−1}ᵀ R_i of a chain's factors, with R_{n−1} = g (the output's
- * cotangent) and R_{i−1} = R_i M_iᵀ, for the factors that `needs`; M̄_0 = R_0. Each needed
- * cotangent is a view into one buffer; R lives in two buffers used in turn. (`needs[i]` is read
- * for truthiness.)
+ * cotangent) and R_{i−1} = R_i M_iᵀ, for the factors that `needs`; M̄_0 = R_0. (`needs[i]` is
+ * read for truthiness.)
+ *
+ * Written as products without transposed operands, so that each runs in the blocked `gemm` (the
+ * WebAssembly kernel where available) without a transposing copy: the sweep carries
+ * Q_i = R_iᵀ instead, Q_{i−1} = M_i Q_i, and M̄_i = (Q_i P_{i−1})ᵀ, one product into a scratch
+ * buffer and a tiled transpose into the output. One transposition of a matrix per step, where
+ * P_{i−1}ᵀ R_i and R_i M_iᵀ would transpose two operands.
  */
 export function chainCotangents(
   ms: readonly Matrix[], prefixes: readonly Float64Array[], g: Float64Array, needs: readonly unknown[],
@@ -58,78 +111,34 @@ export function chainCotangents(
   const first = needs.findIndex(Boolean);
   const out = new Array<Float64Array | null>(n).fill(null);
   if (first < 0) return out;
-  const offsets = new Array<number>(n).fill(-1);
-  let total = 0, widest = 0;
-  for (let i = 0; i < n; i++) {
-    const size = ms[i]!.rows * ms[i]!.cols;
-    if (needs[i]) { offsets[i] = total; total += size; }
-    widest = Math.max(widest, ms[i]!.rows);
+  let widest = 0, largest = 0;
+  for (const m of ms) {
+    widest = Math.max(widest, m.rows, m.cols);
+    largest = Math.max(largest, m.rows * m.cols);
   }
-  const slab = new Float64Array(total);
+  const chunks = new Chunks();
   const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
-  let R = g, rOff = 0;
-  for (let i = n - 1, turn = 0; i >= Math.max(first, 1); i--, turn ^= 1) {
-    const m = ms[i]!;
-    if (needs[i]) gemmTN(prefixes[i - 1]!, 0, R, rOff, slab, offsets[i]!, rows, m.rows, m.cols);
+  const scratch = new Float64Array(largest);
+  const last = ms[n - 1]!;
+  transposeInto(g, 0, rows, last.cols, turns[0]!); // Q_{n−1} = gᵀ
+  let Q = turns[0]!;
+  for (let i = n - 1, turn = 1; i >= Math.max(first, 1); i--, turn ^= 1) {
+    const m = ms[i]!; // [a, b]; Q_i is [b, rows], P_{i−1} is [rows, a]
+    if (needs[i]) {
+      scratch.fill(0, 0, m.cols * m.rows);
+      gemm(Q, 0, prefixes[i - 1]!, 0, scratch, 0, m.cols, rows, m.rows); // M̄_iᵀ = Q_i P_{i−1}  [b, a]
+      out[i] = chunks.take(m.rows * m.cols);
+      transposeInto(scratch, 0, m.cols, m.rows, out[i]!);
+    }
     if (i - 1 < first) continue;
-    const toOutput = i === 1 && needs[0];
-    const target = toOutput ? slab : turns[turn]!;
-    const tOff = toOutput ? offsets[0]! : 0;
-    gemmNT(R, rOff, m.data, 0, target, tOff, rows, m.cols, m.rows);
-    R = target;
-    rOff = tOff;
+    const next = turns[turn]!;
+    next.fill(0, 0, m.rows * rows);
+    gemm(m.data, 0, Q, 0, next, 0, m.rows, m.cols, rows); // Q_{i−1} = M_i Q_i  [a, rows]
+    Q = next;
   }
-  for (let i = 0; i < n; i++) if (needs[i]) out[i] = slab.subarray(offsets[i]!, offsets[i]! + ms[i]!.rows * ms[i]!.cols);
+  if (first === 0) {
+    out[0] = chunks.take(rows * ms[0]!.cols);
+    transposeInto(Q, 0, ms[0]!.cols, rows, out[0]!); // M̄_0 = R_0 = Q_0ᵀ
+  }
   return out;
-}
-
-/** C[k,n] += Aᵀ B for A[m,k], B[m,n] (at offsets): rank-one updates, four rows of A and B at a time. */
-export function gemmTN(
-  a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number, m: number, k: number, n: number,
-): void {
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-    const b0 = bOff + i * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-    for (let p = 0; p < k; p++) {
-      const x0 = a[a0 + p]!, x1 = a[a1 + p]!, x2 = a[a2 + p]!, x3 = a[a3 + p]!;
-      const cp = cOff + p * n;
-      for (let j = 0; j < n; j++) c[cp + j] += x0 * b[b0 + j]! + x1 * b[b1 + j]! + x2 * b[b2 + j]! + x3 * b[b3 + j]!;
-    }
-  }
-  for (; i < m; i++) {
-    const ai = aOff + i * k, bi = bOff + i * n;
-    for (let p = 0; p < k; p++) {
-      const x = a[ai + p]!, cp = cOff + p * n;
-      for (let j = 0; j < n; j++) c[cp + j] += x * b[bi + j]!;
-    }
-  }
-}
-
-/** C[m,n] = A Bᵀ for A[m,k], B[n,k] (at offsets; C overwritten): dot products of rows, four rows of B at a time. */
-export function gemmNT(
-  a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number, m: number, k: number, n: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * k, ci = cOff + i * n;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) {
-      const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const x = a[ai + p]!;
-        s0 += x * b[b0 + p]!;
-        s1 += x * b[b1 + p]!;
-        s2 += x * b[b2 + p]!;
-        s3 += x * b[b3 + p]!;
-      }
-      c[ci + j] = s0; c[ci + j + 1] = s1; c[ci + j + 2] = s2; c[ci + j + 3] = s3;
-    }
-    for (; j < n; j++) {
-      const bj = bOff + j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
-      c[ci + j] = s;
-    }
-  }
 }

@@ -1,0 +1,232 @@
+// Specialised product paths against their generic ops forms (issue 17, goal 4), each pair in one workload:
+// CM chainMatmul vs a fold of ad.matmul (200 matrices n×n, n = 8…128), CP chainProduct vs a fold of the
+// same operator (the log-semiring matrix product), CUMPROD cumprod vs exp(cumsum(log x)), LAP logAbsProd
+// vs sum(log(abs(x))). The `adjoint` row is the generic form, the alternative the specialised one.
+import * as ad from 'adjoint';
+import { symmetric, uniform } from '../data.mjs';
+import { matmul, matmulNT, matmulTN } from '../plain/linalg.mjs';
+
+// ---- CM: sum of the entries of M₀M₁⋯M₁₉₉, every matrix n×n, entries (2u−1)·√(3/n) (seed 41, in order) ----
+
+const COUNT = 200;
+
+function chainWorkload(S) {
+  const SS = S * S;
+  /** With prefixes P_i and Ḡ the cotangent of P_i: M̄_i = P_{i−1}ᵀ Ḡ, then Ḡ ← Ḡ M_iᵀ (as W5). */
+  function plainVG(d) {
+    const P = [d.Ms[0]];
+    for (let i = 1; i < COUNT; i++) P.push(matmul(P[i - 1], d.Ms[i], S, S, S));
+    let value = 0;
+    for (let k = 0; k < SS; k++) value += P[COUNT - 1][k];
+    const grads = new Array(COUNT);
+    let G = new Float64Array(SS).fill(1);
+    for (let i = COUNT - 1; i >= 1; i--) {
+      grads[i] = matmulTN(P[i - 1], G, S, S, S);
+      G = matmulNT(G, d.Ms[i], S, S, S);
+    }
+    grads[0] = G;
+    return { value, grads: { Ms: grads } };
+  }
+  function plainF(d) {
+    let acc = d.Ms[0];
+    for (let i = 1; i < COUNT; i++) acc = matmul(acc, d.Ms[i], S, S, S);
+    let s = 0;
+    for (let k = 0; k < SS; k++) s += acc[k];
+    return s;
+  }
+  const fold = (Ms) => ad.sum(Ms.reduce((acc, M) => ad.matmul(acc, M)));
+  const special = (Ms) => ad.sum(ad.chainMatmul(Ms));
+  return {
+    id: 'CM',
+    size: `${COUNT} x ${S}x${S}`,
+    setup() {
+      const all = symmetric(COUNT * SS, 41, Math.sqrt(3 / S));
+      const Ms = Array.from({ length: COUNT }, (_, i) => all.slice(i * SS, (i + 1) * SS));
+      return { Ms, t: { Ms: Ms.map((m) => ad.tensor(m, [S, S])) } };
+    },
+    plain: { f: plainF, vg: plainVG },
+    adjoint: listImpl(fold, 'Ms', 'fold of ad.matmul'),
+    alternatives: [{ impl: 'adjoint-chainMatmul', ...listImpl(special, 'Ms') }],
+  };
+}
+
+/** f and vg rows for a loss of one list argument `name` (the gradient a list of matrices). */
+function listImpl(loss, name, note) {
+  const vg = ad.valueAndGrad(loss);
+  return {
+    note,
+    f: (d) => loss(d.t[name]).item(),
+    vg: (d) => {
+      const [v, g] = vg(d.t[name]);
+      return { value: v.item(), grads: { [name]: g.map((x) => x.data) } };
+    },
+  };
+}
+
+// ---- CP: log Z of a chain of 100 log-semiring products of 16×16 score matrices, (2u−1) (seed 42) ----
+// C = A ⊗ B, C_ij = log Σ_k exp(A_ik + B_kj); log Z = logsumexp of the entries of the whole product.
+
+const CP_COUNT = 100, K = 16, KK = K * K;
+
+function logMatmul(a, b) {
+  const c = new Float64Array(KK);
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      let m = -Infinity;
+      for (let k = 0; k < K; k++) m = Math.max(m, a[i * K + k] + b[k * K + j]);
+      let s = 0;
+      for (let k = 0; k < K; k++) s += Math.exp(a[i * K + k] + b[k * K + j] - m);
+      c[i * K + j] = m + Math.log(s);
+    }
+  }
+  return c;
+}
+
+function logSumAll(c) {
+  let m = -Infinity;
+  for (let i = 0; i < c.length; i++) m = Math.max(m, c[i]);
+  let s = 0;
+  for (let i = 0; i < c.length; i++) s += Math.exp(c[i] - m);
+  return m + Math.log(s);
+}
+
+function cpPlainF(d) {
+  let acc = d.Ms[0];
+  for (let i = 1; i < CP_COUNT; i++) acc = logMatmul(acc, d.Ms[i]);
+  return logSumAll(acc);
+}
+
+/** Prefixes forward; backward, with Ḡ the cotangent of C = P_{i−1} ⊗ M_i: w = Ḡ_ij exp(A_ik + B_kj − C_ij) goes to Ā_ik and B̄_kj. */
+function cpPlainVG(d) {
+  const P = [d.Ms[0]];
+  for (let i = 1; i < CP_COUNT; i++) P.push(logMatmul(P[i - 1], d.Ms[i]));
+  const last = P[CP_COUNT - 1];
+  const value = logSumAll(last);
+  let G = new Float64Array(KK);
+  for (let q = 0; q < KK; q++) G[q] = Math.exp(last[q] - value);
+  const grads = new Array(CP_COUNT);
+  for (let t = CP_COUNT - 1; t >= 1; t--) {
+    const A = P[t - 1], B = d.Ms[t], C = P[t];
+    const ga = new Float64Array(KK), gb = new Float64Array(KK);
+    for (let i = 0; i < K; i++) {
+      for (let j = 0; j < K; j++) {
+        const g = G[i * K + j], c = C[i * K + j];
+        for (let k = 0; k < K; k++) {
+          const w = g * Math.exp(A[i * K + k] + B[k * K + j] - c);
+          ga[i * K + k] += w;
+          gb[k * K + j] += w;
+        }
+      }
+    }
+    grads[t] = gb;
+    G = ga;
+  }
+  grads[0] = G;
+  return { value, grads: { Ms: grads } };
+}
+
+const logSemiring = (a, b) => ad.logsumexp(ad.add(ad.expandDims(a, 2), ad.expandDims(b, 0)), 1);
+const logZ = (p) => ad.logsumexp(ad.reshape(p, [KK]), 0);
+
+const chainProductWorkload = {
+  id: 'CP',
+  size: `${CP_COUNT} x ${K}x${K} log-semiring`,
+  setup() {
+    const all = symmetric(CP_COUNT * KK, 42);
+    const Ms = Array.from({ length: CP_COUNT }, (_, i) => all.slice(i * KK, (i + 1) * KK));
+    return { Ms, t: { Ms: Ms.map((m) => ad.tensor(m, [K, K])) } };
+  },
+  plain: { f: cpPlainF, vg: cpPlainVG },
+  adjoint: listImpl((Ms) => logZ(Ms.reduce(logSemiring)), 'Ms', 'fold of the ops product'),
+  alternatives: [{ impl: 'adjoint-chainProduct', ...listImpl((Ms) => logZ(ad.chainProduct(Ms, logSemiring)), 'Ms') }],
+};
+
+// ---- CUMPROD and LAP: 100 rows of 1,000 factors, along the rows ----
+
+const ROWS = 100, LEN = 1000;
+
+/** x_i = exp(0.02(u − 0.5)) (seed 31, as W4): positive, so exp(cumsum(log x)) is the same function. */
+function rowsSetup(seed, map) {
+  return () => {
+    const x = uniform(ROWS * LEN, seed, map);
+    return { x, t: { x: ad.tensor(x, [ROWS, LEN]) } };
+  };
+}
+
+function tensorImpl(loss, note) {
+  const vg = ad.valueAndGrad(loss);
+  return {
+    note,
+    f: (d) => loss(d.t.x).item(),
+    vg: (d) => {
+      const [v, g] = vg(d.t.x);
+      return { value: v.item(), grads: { x: g.data } };
+    },
+  };
+}
+
+/** Σ of every row's inclusive cumulative products. */
+function cumprodPlainF(d) {
+  const { x } = d;
+  let s = 0;
+  for (let r = 0; r < ROWS; r++) {
+    let acc = 1;
+    for (let i = r * LEN, end = i + LEN; i < end; i++) { acc *= x[i]; s += acc; }
+  }
+  return s;
+}
+
+/** x̄_i = e_i s_i, e the exclusive products and s_i = 1 + x_{i+1} s_{i+1} (the transposed recurrence). */
+function cumprodPlainVG(d) {
+  const { x } = d;
+  const g = new Float64Array(x.length);
+  let value = 0;
+  for (let r = 0; r < ROWS; r++) {
+    const start = r * LEN, end = start + LEN;
+    let acc = 1;
+    for (let i = start; i < end; i++) { g[i] = acc; acc *= x[i]; value += acc; }
+    let s = 0;
+    for (let i = end - 1; i >= start; i--) {
+      s = 1 + (i + 1 < end ? x[i + 1] * s : 0);
+      g[i] *= s;
+    }
+  }
+  return { value, grads: { x: g } };
+}
+
+const cumprodWorkload = {
+  id: 'CUMPROD',
+  size: `${ROWS}x${LEN}, axis 1`,
+  setup: rowsSetup(31, (u) => Math.exp(0.02 * (u - 0.5))),
+  plain: { f: cumprodPlainF, vg: cumprodPlainVG },
+  adjoint: tensorImpl((x) => ad.sum(ad.exp(ad.cumsum(ad.log(x), 1))), 'exp(cumsum(log x)), positive x'),
+  alternatives: [{ impl: 'adjoint-cumprod', ...tensorImpl((x) => ad.sum(ad.cumprod(x, 1))) }],
+};
+
+/** Σ over rows of log|Π x|, as Σ log|x_i|; gradient 1/x. Factors ±exp(0.02(u − 0.5)) with random signs (seed 32). */
+function lapPlainF(d) {
+  const { x } = d;
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += Math.log(Math.abs(x[i]));
+  return s;
+}
+
+function lapPlainVG(d) {
+  const { x } = d;
+  const g = new Float64Array(x.length);
+  let value = 0;
+  for (let i = 0; i < x.length; i++) { value += Math.log(Math.abs(x[i])); g[i] = 1 / x[i]; }
+  return { value, grads: { x: g } };
+}
+
+const logAbsProdWorkload = {
+  id: 'LAP',
+  size: `${ROWS}x${LEN}, axis 1`,
+  setup: rowsSetup(32, (u) => (u < 0.5 ? -1 : 1) * Math.exp(0.02 * (2 * u - 1 - 0.5))),
+  plain: { f: lapPlainF, vg: lapPlainVG },
+  adjoint: tensorImpl((x) => ad.sum(ad.log(ad.abs(x))), 'sum(log(abs(x)))'),
+  alternatives: [{ impl: 'adjoint-logAbsProd', ...tensorImpl((x) => ad.sum(ad.logAbsProd(x, 1).logAbs)) }],
+};
+
+/** All the pairs; `--only CM` (or CP, CUMPROD, LAP) runs one group. */
+export default [...[8, 16, 32, 64, 128].map(chainWorkload), chainProductWorkload, cumprodWorkload, logAbsProdWorkload];
