@@ -1,0 +1,242 @@
+/**
+ * @file ONNX's elementwise operators in adjoint's ops: arithmetic (integer Div truncates),
+ * activations, comparisons and logic, Where, Clip, Cast, the rounding functions (zero gradient,
+ * as JAX's) and the identities (Identity, Dropout at inference). All broadcast as NumPy, as ONNX's
+ * multidirectional broadcasting does.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { add, div, equal, greater, greaterEqual, less, lessEqual, maximum, minimum, mul, notEqual, pow, sub } from '../ops/binary.js';
+import { abs, cos, exp, expm1, log, neg, reciprocal, relu, sigmoid, sign, sin, softplus, sqrt, tanh } from '../ops/unary.js';
+import { clip, stopGradient, where } from '../ops/select.js';
+import { erf } from '../ops/special.js';
+import { ones } from '../tensor/create.js';
+import { kindOf, oneNumber, required, same, type Kind, type NodeContext, type OperatorDef, type Run, type Value } from './importNode.js';
+
+// ---- Rounding, with a zero derivative (the input passes through stopGradient first) ----
+
+const TWO52 = 2 ** 52;
+
+/**
+ * Round half to even, from float addition: for 0 ≤ x < 2⁵², x + 2⁵² has no fraction bits left,
+ * so the sum is x rounded to an integer by IEEE round-to-nearest-even, and subtracting 2⁵² is exact
+ * (−2⁵² likewise for x < 0). |x| ≥ 2⁵², ±∞ and NaN are already their own rounding. The zero
+ * keeps x's sign, as C's `nearbyint` (round(−0.3) = −0).
+ */
+export function roundHalfEven(x: Tensor): Tensor {
+  const t = stopGradient(x);
+  const c = where(less(t, 0), -TWO52, TWO52);
+  const r = sub(add(t, c), c);
+  return where(less(abs(t), TWO52), where(equal(r, 0), mul(t, 0), r), t);
+}
+
+/** ⌊x⌋ = round(x) − [round(x) > x]. */
+export function floor(x: Tensor): Tensor {
+  const r = roundHalfEven(x);
+  return sub(r, greater(r, stopGradient(x)));
+}
+
+/** ⌈x⌉ = round(x) + [round(x) < x]. */
+export function ceil(x: Tensor): Tensor {
+  const r = roundHalfEven(x);
+  return add(r, less(r, stopGradient(x)));
+}
+
+/** Rounding toward zero (C's integer conversion and integer division). */
+export function trunc(x: Tensor): Tensor {
+  return where(less(x, 0), ceil(x), floor(x));
+}
+
+// ---- Operator builders ----
+
+type Fn1 = (x: Tensor) => Tensor;
+
+/** A unary operator without attributes, keeping its input's kind. */
+function unary(fn: Fn1): OperatorDef {
+  return { attributes: [], compile: () => ([x]) => [same(x!, fn(x!.tensor))] };
+}
+
+/** A unary operator with float attributes read at import. */
+function unaryWith(attributes: Record<string, number>, fn: (x: Tensor, a: Record<string, number>) => Tensor): OperatorDef {
+  return {
+    attributes: Object.keys(attributes),
+    compile: (node) => {
+      const a: Record<string, number> = {};
+      for (const [name, fallback] of Object.entries(attributes)) a[name] = node.float(name, fallback);
+      return ([x]) => [same(x!, fn(x!.tensor, a))];
+    },
+  };
+}
+
+/** A binary arithmetic operator: the result has the inputs' kind. */
+function binary(fn: (a: Tensor, b: Tensor) => Tensor): OperatorDef {
+  return { attributes: [], compile: () => ([a, b]) => [same(a!, fn(a!.tensor, b!.tensor))] };
+}
+
+/** A comparison or logical operator: a bool result. */
+function predicate(fn: (a: Tensor, b: Tensor) => Tensor): OperatorDef {
+  return { attributes: [], compile: () => ([a, b]) => [{ tensor: fn(a!.tensor, b!.tensor), kind: 'bool' }] };
+}
+
+/** Sum, Mean, Max, Min: any number of inputs, folded pairwise with broadcasting. */
+function variadic(fn: (a: Tensor, b: Tensor) => Tensor, finish?: (t: Tensor, n: number) => Tensor): OperatorDef {
+  return {
+    attributes: [],
+    compile: (node) => (inputs) => {
+      if (inputs.length === 0) node.runError('needs at least one input.');
+      let acc = inputs[0]!.tensor;
+      for (let i = 1; i < inputs.length; i++) acc = fn(acc, inputs[i]!.tensor);
+      return [same(inputs[0]!, finish ? finish(acc, inputs.length) : acc)];
+    },
+  };
+}
+
+/** Division; integers truncate toward zero, as C (and ONNX Runtime) do. */
+const divOp: OperatorDef = {
+  attributes: [],
+  compile: () => ([a, b]) => {
+    const q = div(a!.tensor, b!.tensor);
+    return [same(a!, a!.kind === 'float' ? q : trunc(q))];
+  },
+};
+
+/** Casting: to float the values are kept (float32 is computed in float64), to integers truncated, to bool tested against 0. */
+function castTo(v: Value, kind: Kind): Value {
+  if (kind === v.kind || kind === 'float') return { tensor: v.tensor, kind };
+  if (kind === 'bool') return { tensor: notEqual(v.tensor, 0), kind };
+  return { tensor: v.kind === 'bool' ? v.tensor : trunc(v.tensor), kind };
+}
+
+const cast: OperatorDef = {
+  attributes: ['to', 'saturate'],
+  compile: (node) => {
+    const to = node.int('to', 0);
+    const kind = kindOf(to) ?? node.fail(`casting to element type ${to} is not supported (float types, integer types and bool are).`);
+    return ([x]) => [castTo(x!, kind)];
+  },
+};
+
+const castLike: OperatorDef = {
+  attributes: ['saturate'],
+  compile: () => ([x, like]) => [castTo(x!, like!.kind)],
+};
+
+/** Clip: min and max as attributes before opset 11, as optional inputs from 11 on. */
+const clipOp: OperatorDef = {
+  attributes: ['min', 'max'],
+  compile: (node) => {
+    if (node.opset < 11) {
+      const lo = node.float('min', -Infinity), hi = node.float('max', Infinity);
+      return ([x]) => [same(x!, clip(x!.tensor, lo, hi))];
+    }
+    return ([x, lo, hi]) => [same(x!, clip(x!.tensor, lo?.tensor ?? -Infinity, hi?.tensor ?? Infinity))];
+  },
+};
+
+/** Dropout at inference is the identity; its mask (if asked for) is all true. Training mode is not supported. */
+const dropout: OperatorDef = {
+  attributes: ['ratio', 'seed', 'is_test'],
+  staticInputs: [2],
+  compile: (node) => {
+    if (node.opset < 7 && node.int('is_test', 0) === 0) node.fail('Dropout in training mode (is_test = 0) is not supported; adjoint imports models for inference and fine-tuning.');
+    return ([x, , training]) => {
+      if (training !== undefined && oneNumber(node, training, 'training_mode') !== 0) {
+        node.runError('Dropout in training mode is not supported; adjoint imports models for inference and fine-tuning.');
+      }
+      const out = [x!];
+      if (node.outputs.length > 1) out.push({ tensor: ones(x!.tensor.shape), kind: 'bool' });
+      return out;
+    };
+  },
+};
+
+// Gaussian error linear unit (opset 20): x Φ(x) = x (1 + erf(x/√2)) / 2, or the tanh approximation
+// x (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2 (Hendrycks & Gimpel 2016).
+const gelu: OperatorDef = {
+  attributes: ['approximate'],
+  compile: (node) => {
+    const mode = node.oneOf('approximate', node.string('approximate', 'none'), ['none', 'tanh']);
+    const half = (x: Tensor, s: Tensor) => mul(mul(x, 0.5), add(1, s));
+    return ([x]) => {
+      const t = x!.tensor;
+      const s = mode === 'none'
+        ? erf(mul(t, Math.SQRT1_2))
+        : tanh(mul(Math.sqrt(2 / Math.PI), add(t, mul(0.044715, mul(t, mul(t, t))))));
+      return [same(x!, half(t, s))];
+    };
+  },
+};
+
+/** where(cond, x, y): the branch values' kind. */
+const whereOp: OperatorDef = {
+  attributes: [],
+  compile: () => ([c, a, b]) => [same(a!, where(c!.tensor, a!.tensor, b!.tensor))],
+};
+
+/** Identity (and its cousins that only pass a value on). */
+const identity: OperatorDef = { attributes: [], compile: () => ([x]) => [x!] };
+
+// SELU's constants are float32 attributes: these are their defaults as ONNX writes them.
+const SELU_ALPHA = 1.67326319217681884765625;
+const SELU_GAMMA = 1.05070102214813232421875;
+
+/** Elementwise operators by ONNX name. */
+export const ELEMENTWISE: Record<string, OperatorDef> = {
+  Add: binary(add),
+  Sub: binary(sub),
+  Mul: binary(mul),
+  Div: divOp,
+  Pow: binary(pow),
+  Neg: unary(neg),
+  Abs: unary(abs),
+  Exp: unary(exp),
+  Log: unary(log),
+  Sqrt: unary(sqrt),
+  Reciprocal: unary(reciprocal),
+  Sin: unary(sin),
+  Cos: unary(cos),
+  Sum: variadic(add),
+  Mean: variadic(add, (t, n) => div(t, n)),
+  Max: variadic(maximum),
+  Min: variadic(minimum),
+  Relu: unary(relu),
+  // LeakyRelu: x for x ≥ 0, αx below.
+  LeakyRelu: unaryWith({ alpha: 0.01 }, (x, { alpha }) => where(less(x, 0), mul(x, alpha!), x)),
+  // PRelu: LeakyRelu with a slope tensor that broadcasts to x.
+  PRelu: binary((x, slope) => where(less(x, 0), mul(x, slope), x)),
+  // Elu: α(eˣ − 1) for x < 0 (expm1, no cancellation near 0), x from 0 on.
+  Elu: unaryWith({ alpha: 1 }, (x, { alpha }) => where(less(x, 0), mul(alpha!, expm1(x)), x)),
+  // Selu: γ·(α(eˣ − 1)) for x ≤ 0, γx above.
+  Selu: unaryWith({ alpha: SELU_ALPHA, gamma: SELU_GAMMA }, (x, { alpha, gamma }) =>
+    mul(gamma!, where(greater(x, 0), x, mul(alpha!, expm1(x))))),
+  Tanh: unary(tanh),
+  Sigmoid: unary(sigmoid),
+  Softplus: unary(softplus),
+  // Softsign: x / (1 + |x|).
+  Softsign: unary((x) => div(x, add(1, abs(x)))),
+  Gelu: gelu,
+  Erf: unary(erf),
+  // HardSigmoid: max(0, min(1, αx + β)).
+  HardSigmoid: unaryWith({ alpha: 0.2, beta: 0.5 }, (x, { alpha, beta }) => clip(add(mul(alpha!, x), beta!), 0, 1)),
+  // HardSwish: x · HardSigmoid(x) with α = 1/6, β = 1/2.
+  HardSwish: unary((x) => mul(x, clip(add(mul(1 / 6, x), 0.5), 0, 1))),
+  Sign: unary((x) => sign(stopGradient(x))),
+  Floor: unary(floor),
+  Ceil: unary(ceil),
+  Round: unary(roundHalfEven),
+  Equal: predicate(equal),
+  Less: predicate(less),
+  Greater: predicate(greater),
+  LessOrEqual: predicate(lessEqual),
+  GreaterOrEqual: predicate(greaterEqual),
+  And: predicate(mul),
+  Or: predicate(maximum),
+  Xor: predicate(notEqual),
+  Not: { attributes: [], compile: () => ([x]) => [{ tensor: sub(1, x!.tensor), kind: 'bool' }] },
+  Where: whereOp,
+  Clip: clipOp,
+  Cast: cast,
+  CastLike: castLike,
+  Identity: identity,
+  Dropout: dropout,
+};
+

@@ -1,0 +1,153 @@
+/**
+ * @file ONNX's indexing operators in adjoint's ops: Gather (known indices through `take`, indices
+ * computed by the model — token ids, say — through `gather`), GatherElements, Slice (negative and
+ * clamped bounds, any step), Pad and Trilu.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { sizeOf } from '../tensor/shape.js';
+import { add, less } from '../ops/binary.js';
+import { where } from '../ops/select.js';
+import { reshape, slice, take } from '../ops/shape.js';
+import { gather } from '../ops/gather.js';
+import { pad, tril, triu, type PadMode } from '../ops/rearrange.js';
+import { numbers, oneNumber, same, type NodeContext, type OperatorDef, type Value } from './importNode.js';
+import { axisIn } from './importShape.js';
+
+/**
+ * x's entries at indices along `axis`, for indices known only at the run: x is seen as
+ * [before, n, after] and the indices as [1, k, 1], so NumPy's take_along_axis (`gather`)
+ * broadcasts them over the other axes; then the indices' shape takes the axis's place.
+ */
+function gatherRuntime(x: Tensor, indices: Tensor, axis: number): Tensor {
+  const n = x.shape[axis]!;
+  const before = x.shape.slice(0, axis), after = x.shape.slice(axis + 1);
+  const flat = reshape(where(less(indices, 0), add(indices, n), indices), [1, indices.size, 1]);
+  const out = gather(reshape(x, [sizeOf(before), n, sizeOf(after)]), flat, 1);
+  return reshape(out, [...before, ...indices.shape, ...after]);
+}
+
+/** Gather: out[…, j…, …] = x[…, indices[j…], …] along `axis`. */
+const gatherOp: OperatorDef = {
+  attributes: ['axis'],
+  compile: (node) => {
+    const axis = node.int('axis', 0);
+    return ([x, indices], known) => {
+      const t = x!.tensor, ax = axisIn(node, axis, t.ndim);
+      const out = known[1] ? take(t, indices!.tensor, ax) : gatherRuntime(t, indices!.tensor, ax);
+      return [same(x!, out)];
+    };
+  },
+};
+
+/** GatherElements: NumPy's take_along_axis, the output shaped as the indices (x cut to their extent off the axis). */
+const gatherElements: OperatorDef = {
+  attributes: ['axis'],
+  compile: (node) => {
+    const axis = node.int('axis', 0);
+    return ([x, indices]) => {
+      const t = x!.tensor, idx = indices!.tensor, ax = axisIn(node, axis, t.ndim);
+      if (idx.ndim !== t.ndim) node.runError(`indices have rank ${idx.ndim} and data rank ${t.ndim}; they must be equal.`);
+      const cut = slice(t, t.shape.map(() => 0), t.shape.map((d, i) => (i === ax ? d : Math.min(d, idx.shape[i]!))));
+      return [same(x!, gather(cut, idx, ax))];
+    };
+  },
+};
+
+/**
+ * The positions Slice takes along one axis of length n (ONNX Slice): negative bounds count from
+ * the end, then starts clamp to [0, n] (to [0, n − 1] for a negative step) and ends to [0, n]
+ * (to [−1, n − 1]); a step walks from start up to (down to) end, exclusive.
+ */
+export function slicePositions(n: number, start: number, end: number, step: number): { first: number; count: number } {
+  const s0 = start < 0 ? start + n : start, e0 = end < 0 ? end + n : end;
+  if (step > 0) {
+    const s = Math.min(Math.max(s0, 0), n), e = Math.min(Math.max(e0, 0), n);
+    return { first: s, count: Math.max(0, Math.ceil((e - s) / step)) };
+  }
+  const s = Math.min(Math.max(s0, 0), n - 1), e = Math.min(Math.max(e0, -1), n - 1);
+  return { first: s, count: Math.max(0, Math.ceil((s - e) / -step)) };
+}
+
+/** Slice: starts, ends, axes, steps as inputs (opset 10 on) or attributes (before). */
+const sliceOp: OperatorDef = {
+  attributes: ['starts', 'ends', 'axes'],
+  staticInputs: [1, 2, 3, 4],
+  compile: (node) => {
+    const legacy = node.opset < 10;
+    return ([x, startsIn, endsIn, axesIn, stepsIn]) => {
+      let t = x!.tensor;
+      const starts = legacy ? node.ints('starts') ?? [] : numbers(startsIn!);
+      const ends = legacy ? node.ints('ends') ?? [] : numbers(endsIn!);
+      const axes = (legacy ? node.ints('axes') : axesIn && numbers(axesIn)) ?? starts.map((_, i) => i);
+      const steps = stepsIn ? numbers(stepsIn) : starts.map(() => 1);
+      if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) {
+        node.runError(`starts, ends, axes and steps have lengths ${starts.length}, ${ends.length}, ${axes.length}, ${steps.length}; they must be equal.`);
+      }
+      const begin = t.shape.map(() => 0), size = [...t.shape];
+      const strided: Array<[number, Int32Array]> = [];
+      axes.forEach((a, i) => {
+        const ax = axisIn(node, a, t.ndim), step = steps[i]!;
+        if (step === 0) node.runError('a step is 0.');
+        const { first, count } = slicePositions(t.shape[ax]!, starts[i]!, ends[i]!, step);
+        if (step === 1) [begin[ax], size[ax]] = [first, count];
+        else strided.push([ax, Int32Array.from({ length: count }, (_, k) => first + k * step)]);
+      });
+      t = slice(t, begin, size);
+      for (const [ax, positions] of strided) t = take(t, positions, ax);
+      return [same(x!, t)];
+    };
+  },
+};
+
+/** Pad: pads [begin₀, begin₁, …, end₀, end₁, …] (negative ones crop), constant value, axes (opset 18); modes constant, reflect, edge, wrap. */
+const padOp: OperatorDef = {
+  attributes: ['mode', 'pads', 'value'],
+  staticInputs: [1, 2, 3],
+  compile: (node) => {
+    const mode = node.oneOf('mode', node.string('mode', 'constant'), ['constant', 'reflect', 'edge', 'wrap']);
+    const legacy = node.opset < 11;
+    return ([x, padsIn, valueIn, axesIn]) => {
+      let t = x!.tensor;
+      const pads = legacy ? node.ints('pads') ?? node.runError('attribute pads is required.') : numbers(padsIn!);
+      const value = legacy ? node.float('value', 0) : valueIn ? oneNumber(node, valueIn, 'constant_value') : 0;
+      const axes = axesIn ? numbers(axesIn).map((a) => axisIn(node, a, t.ndim)) : t.shape.map((_, i) => i);
+      if (pads.length !== 2 * axes.length) node.runError(`pads has ${pads.length} entries for ${axes.length} axes; it needs two per axis.`);
+      const widths = t.shape.map((): [number, number] => [0, 0]);
+      // Negative pads remove entries: crop first, then pad by the positive ones.
+      const begin = t.shape.map(() => 0), size = [...t.shape];
+      axes.forEach((ax, i) => {
+        const [b, e] = [pads[i]!, pads[i + axes.length]!];
+        if (b < 0) [begin[ax], size[ax]] = [-b, size[ax]! + b];
+        if (e < 0) size[ax] = size[ax]! + e;
+        widths[ax] = [Math.max(b, 0), Math.max(e, 0)];
+      });
+      if (size.some((d) => d < 0)) node.runError(`pads ${JSON.stringify(pads)} crop more than the shape ${JSON.stringify(t.shape)} holds.`);
+      t = slice(t, begin, size);
+      const padMode: PadMode = mode === 'constant' ? 'constant' : mode === 'reflect' ? 'reflect' : mode === 'edge' ? 'edge' : 'wrap';
+      return [same(x!, pad(t, widths, padMode === 'constant' ? { mode: padMode, value } : { mode: padMode }))];
+    };
+  },
+};
+
+/** Trilu: the upper (default) or lower triangle of the last two axes, from diagonal k. */
+const triluOp: OperatorDef = {
+  attributes: ['upper'],
+  staticInputs: [1],
+  compile: (node) => {
+    const upper = node.int('upper', 1) === 1;
+    return ([x, kIn]) => {
+      const k = kIn ? oneNumber(node, kIn, 'k') : 0;
+      return [same(x!, upper ? triu(x!.tensor, k) : tril(x!.tensor, k))];
+    };
+  },
+};
+
+/** Indexing operators by ONNX name. */
+export const INDEXING: Record<string, OperatorDef> = {
+  Gather: gatherOp,
+  GatherElements: gatherElements,
+  Slice: sliceOp,
+  Pad: padOp,
+  Trilu: triluOp,
+};
+

@@ -1,0 +1,176 @@
+/**
+ * @file What an operator of the importer sees: a node's attributes read and checked at import time,
+ * the values flowing along the graph's edges (an adjoint tensor and the ONNX element kind it
+ * stands for), and the helpers every operator group shares.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import { AttributeType, DataType, tensorValues, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
+
+/**
+ * The element kind a value stands for. adjoint computes in float64 throughout; integers and
+ * booleans are float64 tensors of whole numbers and of 0/1, and the kind says which ONNX type they
+ * carry, so that integer Div truncates and Cast knows where it starts.
+ */
+export type Kind = 'float' | 'int' | 'bool';
+
+/** A value on an edge of the graph. */
+export interface Value {
+  readonly tensor: Tensor;
+  readonly kind: Kind;
+}
+
+/**
+ * The operator's run: one value per input (undefined for an omitted optional input) to one per
+ * output. `known[i]` says input i is known before the run (computed from constants and shapes
+ * only), so its numbers may be read.
+ */
+export type Run = (inputs: ReadonlyArray<Value | undefined>, known: readonly boolean[]) => Value[];
+
+/** One operator of the table. */
+export interface OperatorDef {
+  /** The attributes it understands; any other attribute on a node is an import-time error. */
+  readonly attributes: readonly string[];
+  /**
+   * The inputs whose values must be known before the run (shapes, axes, pads, …): computed from
+   * constants and from other values' shapes only, never from the graph inputs' values.
+   */
+  readonly staticInputs?: readonly number[];
+  /** Its output is known from its input's shape alone (Shape, Size). */
+  readonly shapeOnly?: boolean;
+  /** Reads and checks the attributes once, at import, and returns the run. */
+  compile(node: NodeContext): Run;
+}
+
+/** The kind of an ONNX element type. */
+export function kindOf(dataType: number): Kind | null {
+  switch (dataType) {
+    case DataType.FLOAT: case DataType.DOUBLE: case 10 /* FLOAT16 */: case 16 /* BFLOAT16 */:
+      return 'float';
+    case DataType.BOOL:
+      return 'bool';
+    case DataType.UINT8: case DataType.INT8: case 4 /* UINT16 */: case 5 /* INT16 */: case DataType.INT32: case DataType.INT64:
+    case 12 /* UINT32 */: case 13 /* UINT64 */:
+      return 'int';
+    default:
+      return null;
+  }
+}
+
+/** The constant in a TensorProto (an initializer or an attribute) as a value. */
+export function constantValue(t: TensorProto, where: string): Value {
+  const kind = kindOf(t.dataType ?? 0);
+  if (kind === null) {
+    throw new InvalidArgumentError(
+      `onnx.importModel: ${where} has element type ${t.dataType}, which adjoint does not read (float, double, float16, integer and bool tensors are read).`,
+    );
+  }
+  const dims = t.dims ?? [];
+  return { tensor: new Tensor(tensorValues(t), [...dims]), kind };
+}
+
+/** A node with its attributes, as an operator's compile step sees it. */
+export class NodeContext {
+  readonly name: string;
+  readonly opType: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  private readonly attrs = new Map<string, AttributeProto>();
+
+  constructor(
+    node: NodeProto,
+    index: number,
+    /** The default domain's opset the model imports. */
+    readonly opset: number,
+  ) {
+    this.opType = node.opType ?? '';
+    this.name = node.name || `#${index} (${this.opType})`;
+    // Trailing empty names are omitted inputs as much as missing ones are.
+    const inputs = [...(node.input ?? [])];
+    while (inputs.length > 0 && inputs[inputs.length - 1] === '') inputs.pop();
+    this.inputs = inputs;
+    this.outputs = node.output ?? [];
+    for (const a of node.attribute ?? []) this.attrs.set(a.name ?? '', a);
+  }
+
+  /** An import-time error naming this node and its operator. */
+  fail(message: string): never {
+    throw new InvalidArgumentError(`onnx.importModel: node '${this.name}' (${this.opType}, opset ${this.opset}): ${message}`);
+  }
+
+  has(name: string): boolean {
+    return this.attrs.has(name);
+  }
+
+  attributeNames(): string[] {
+    return [...this.attrs.keys()];
+  }
+
+  private get(name: string, type: number): AttributeProto | undefined {
+    const a = this.attrs.get(name);
+    if (a === undefined) return undefined;
+    // Old writers leave `type` unset; the field present says what it is.
+    if (a.type !== undefined && a.type !== 0 && a.type !== type) this.fail(`attribute '${name}' has type ${a.type}, expected ${type}.`);
+    return a;
+  }
+
+  int(name: string, fallback: number): number {
+    return this.get(name, AttributeType.INT)?.i ?? fallback;
+  }
+
+  float(name: string, fallback: number): number {
+    return this.get(name, AttributeType.FLOAT)?.f ?? fallback;
+  }
+
+  ints(name: string): number[] | undefined {
+    const a = this.get(name, AttributeType.INTS);
+    return a === undefined ? undefined : (a.ints ?? []);
+  }
+
+  floats(name: string): number[] | undefined {
+    const a = this.get(name, AttributeType.FLOATS);
+    return a === undefined ? undefined : (a.floats ?? []);
+  }
+
+  string(name: string, fallback: string): string {
+    const s = this.get(name, AttributeType.STRING)?.s;
+    return s === undefined ? fallback : new TextDecoder().decode(s);
+  }
+
+  tensor(name: string): TensorProto | undefined {
+    return this.get(name, AttributeType.TENSOR)?.t;
+  }
+
+  /** An attribute that must take one of `allowed` values (a mode adjoint does not implement is an error now, not at the run). */
+  oneOf<T extends string | number>(name: string, value: T, allowed: readonly T[]): T {
+    if (!allowed.includes(value)) this.fail(`attribute ${name} = ${JSON.stringify(value)} is not supported (supported: ${allowed.map((a) => JSON.stringify(a)).join(', ')}).`);
+    return value;
+  }
+
+  /** A run-time error naming this node (shapes that do not fit the operator). */
+  runError(message: string): never {
+    throw new InvalidArgumentError(`onnx model: node '${this.name}' (${this.opType}): ${message}`);
+  }
+}
+
+/** The values of a value known before the run (a static input), as numbers. */
+export function numbers(v: Value): number[] {
+  return Array.from(v.tensor.data);
+}
+
+/** A value known before the run that must be one number. */
+export function oneNumber(node: NodeContext, v: Value, what: string): number {
+  if (v.tensor.size !== 1) node.runError(`${what} must hold one value, got shape ${formatShape(v.tensor.shape)}.`);
+  return v.tensor.data[0]!;
+}
+
+/** An input the operator requires. */
+export function required(node: NodeContext, inputs: ReadonlyArray<Value | undefined>, i: number, what: string): Value {
+  const v = inputs[i];
+  if (v === undefined) node.runError(`input ${i} (${what}) is required.`);
+  return v;
+}
+
+export const floatValue = (tensor: Tensor): Value => ({ tensor, kind: 'float' });
+export const same = (v: Value, tensor: Tensor): Value => ({ tensor, kind: v.kind });

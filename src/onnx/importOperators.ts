@@ -1,0 +1,10 @@
+/** @file The importer's operator table: every ONNX operator adjoint runs, by name, from the group files. */
+import type { OperatorDef } from './importNode.js';
+import { ELEMENTWISE } from './importElementwise.js';
+import { SHAPE } from './importShape.js';
+import { INDEXING } from './importIndexing.js';
+import { REDUCE } from './importReduce.js';
+import { NN } from './importNN.js';
+
+/** ONNX operator name → its definition (default domain, opsets 7–22 as each operator's notes say). */
+export const OPERATORS: Readonly<Record<string, OperatorDef>> = { ...ELEMENTWISE, ...SHAPE, ...INDEXING, ...REDUCE, ...NN };
