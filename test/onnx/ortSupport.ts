@@ -24,8 +24,13 @@ export function resultLeaves(tree: unknown): Tensor[] {
 
 export type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
+/**
+ * A session on one thread. Float64 graphs run with ONNX Runtime's 'basic' optimizations: its
+ * 'extended' fusions fold a constant factor into FusedMatMul's float32 `alpha` attribute (1e-8
+ * relative in a float64 graph); see docs/onnx.md.
+ */
 export function session(bytes: Uint8Array, options: Parameters<Ort['InferenceSession']['create']>[1] = {}): Promise<Session> {
-  return ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, ...options });
+  return ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, graphOptimizationLevel: 'basic', ...options });
 }
 
 /** Runs a session on tensors given in input order; returns the outputs in output order as Float64Arrays with shapes. */
