@@ -103,6 +103,7 @@ editor.addEventListener('keydown', (e) => {
 });
 editor.addEventListener('blur', () => { tabMovesFocus = false; });
 select.addEventListener('change', () => load(select.value));
+window.addEventListener('hashchange', () => load(decodeURIComponent(location.hash.slice(1))));
 run.addEventListener('click', () => void execute());
 
 load(decodeURIComponent(location.hash.slice(1)) || presets[0].id);
