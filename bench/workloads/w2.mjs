@@ -74,7 +74,7 @@ function plainVG(d) {
 // ---- adjoint ----
 
 /** log Z as a user would write it: α as a [K] tensor, row t of E taken with ad.take. */
-function logPartition(E, T) {
+export function logPartition(E, T) {
   const n = E.shape[0];
   let alpha = ad.reshape(ad.take(E, [0], 0), [K]);
   for (let t = 1; t < n; t++) {

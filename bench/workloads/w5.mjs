@@ -38,7 +38,7 @@ function plainVG(d) {
 // ---- adjoint ----
 
 /** The loss as a fold of ad.matmul over the list of matrices (a pytree argument). */
-function chain(Ms) {
+export function chain(Ms) {
   return ad.sum(Ms.reduce((acc, M) => ad.matmul(acc, M)));
 }
 
@@ -55,7 +55,7 @@ function adjointVG(d) {
 
 // ---- adjoint, chainMatmul: one node whose rule uses prefix and suffix products ----
 
-function chainOp(Ms) {
+export function chainOp(Ms) {
   return ad.sum(ad.chainMatmul(Ms));
 }
 

@@ -49,10 +49,11 @@ export async function run(s: Session, inputs: readonly Tensor[], dtype: 'float64
 }
 
 /**
- * |ort − adjoint| ≤ tol · max(|adjoint|, 1e-3 · max|adjoint of that output|) elementwise: relative,
- * with a floor for entries far below the output's scale (where any rounding is relative to the scale).
+ * |ort − adjoint| ≤ tol · max(|adjoint|, floor · max|adjoint of that output|) elementwise: relative,
+ * with a floor for entries far below the output's scale (where any rounding is relative to the
+ * scale); floor 1 makes it normwise.
  */
-export function expectClose(got: { data: Float64Array; shape: number[] }, want: Tensor, tol: number, label = ''): void {
+export function expectClose(got: { data: Float64Array; shape: number[] }, want: Tensor, tol: number, label = '', floor = 1e-3): void {
   expect(got.shape, `${label} shape`).toEqual([...want.shape]);
   const w = want.toFloat64Array();
   let scale = 0;
@@ -61,17 +62,17 @@ export function expectClose(got: { data: Float64Array; shape: number[] }, want: 
     const a = got.data[i]!, b = w[i]!;
     if (Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b))) continue;
     const err = Math.abs(a - b);
-    const bound = tol * Math.max(Math.abs(b), 1e-3 * scale);
+    const bound = tol * Math.max(Math.abs(b), floor * scale);
     if (!(err <= bound)) expect.fail(`${label} entry ${i}: ONNX Runtime ${a}, adjoint ${b} (error ${err}, bound ${bound})`);
   }
 }
 
 /** Exports fn at args, runs it on ORT at the same args, and checks every output against fn(args). */
-export async function expectExportMatches(fn: (...args: never[]) => unknown, args: readonly unknown[], tol = 1e-12, label = ''): Promise<void> {
+export async function expectExportMatches(fn: (...args: never[]) => unknown, args: readonly unknown[], tol = 1e-12, label = '', floor = 1e-3): Promise<void> {
   const bytes = ad.onnx.exportModel(fn, args);
   const s = await session(bytes);
   const got = await run(s, tensorLeaves(args));
   const want = resultLeaves((fn as (...a: unknown[]) => unknown)(...args));
   expect(got.length, `${label} outputs`).toBe(want.length);
-  got.forEach((g, i) => expectClose(g, want[i]!, tol, `${label} output ${i}`));
+  got.forEach((g, i) => expectClose(g, want[i]!, tol, `${label} output ${i}`, floor));
 }
