@@ -212,7 +212,7 @@ export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint
           return bound !== undefined && bound !== t.shape[i];
         });
         if (bad) {
-          const want = `[${shape.map((d) => (d === null ? '?' : d)).join(', ')}]`;
+          const want = `[${shape.map((d) => (d === null ? '?' : d)).join(',')}]`;
           throw new ShapeError(`onnx model: input '${name}' has shape ${formatShape(t.shape)}, but the model declares ${want}${dims.size ? ` (with ${[...dims].map(([k, n]) => `${k} = ${n}`).join(', ')})` : ''}.`);
         }
       }
