@@ -174,7 +174,7 @@ describe.skipIf(missing !== null)(`playground in Chromium (${missing === null ? 
     expect(errors).toEqual([]);
   });
 
-  it('shows an AdjointError as such, with its line; Ctrl+Enter runs; Tab indents and Esc, Tab leaves', async () => {
+  it('shows an AdjointError as such, with its line; Ctrl+Enter runs; ad.config works; Tab indents and Esc, Tab leaves', async () => {
     const p = page!;
     await p.fill('#code', 'const a = ad.ones([2, 3]);\nprint(a.shape);\nad.add(a, ad.ones([4]));');
     const run = await runInPage(p, 'keys');
@@ -186,6 +186,14 @@ describe.skipIf(missing !== null)(`playground in Chromium (${missing === null ? 
 
     await p.fill('#code', 'print(1 +);');
     expect((await runInPage(p)).error).toMatchObject({ name: 'SyntaxError', adjoint: false });
+
+    // ad.config works from the editor, and the footer follows it.
+    await p.fill('#code', 'ad.config({ wasm: false });\nprint(ad.backendInfo(), ad.matmul(ad.ones([20, 20]), ad.ones([20, 20])).sum());');
+    expect((await runInPage(p)).values).toEqual([[{ wasm: false, codegen: true }, 8000]]);
+    expect(await p.textContent('#backend')).toMatch(/WebAssembly matmul off, generated jit loops on/);
+    await p.fill('#code', 'ad.config({ wasm: true });');
+    await runInPage(p);
+    expect(await p.textContent('#backend')).toMatch(/WebAssembly matmul on/);
 
     await p.fill('#code', 'x');
     await p.focus('#code');
