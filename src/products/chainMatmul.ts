@@ -1,6 +1,6 @@
 /** @file chainMatmul: the product of a chain of matrices, with its gradient from prefix and suffix products in O(n) matrix products. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { chainCotangents, chainPrefixes, type Matrix } from '../tensor/kernels/chain.js';
+import { chainCotangents, chainPrefixes, chainValue, prefixView, type Matrix } from '../tensor/kernels/chain.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
@@ -13,12 +13,8 @@ const chainMatmulP = chainPrimitive('chainMatmul');
 
 const asMatrix = (t: Tensor): Matrix => ({ data: t.data, rows: t.shape[0]!, cols: t.shape[1]! });
 
-/** The prefix products P_0 … P_{n−1}: a fused kernel on plain values, ordinary matmuls on traced ones. */
-function prefixes(ms: readonly Tensor[]): Tensor[] {
-  if (untraced(...ms)) {
-    const rows = ms[0]!.shape[0]!;
-    return chainPrefixes(ms.map(asMatrix), true).map((p, i) => (i === 0 ? ms[0]! : new Tensor(p, [rows, ms[i]!.shape[1]!])));
-  }
+/** The prefix products P_0 … P_{n−1} as ordinary matmuls (traced: an outer transformation differentiates them). */
+function tracedPrefixes(ms: readonly Tensor[]): Tensor[] {
   const out = [ms[0]!];
   for (let i = 1; i < ms.length; i++) out.push(matmul(out[i - 1]!, ms[i]!));
   return out;
@@ -33,36 +29,53 @@ function prefixes(ms: readonly Tensor[]): Tensor[] {
  * The suffix factor is accumulated with the cotangent already in it, R_i = Ḡ S_{i+1}ᵀ, from
  * R_{n−1} = Ḡ by R_{i−1} = R_i M_iᵀ; so the gradient costs 2(n − 1) matrix products after the
  * n − 1 of the forward pass (leave-one-out products, each formed anew, would cost O(n²)).
- * At first order the products run as fused kernels (Aᵀ B and A Bᵀ without forming a
- * transpose, the results in one buffer); under an outer transformation the same formula runs as
- * matmul and transpose ops, so it is differentiated again.
+ * At first order (plain factors) the prefixes are plain arrays from one kernel and the products
+ * of the rule run in the same blocked kernel as `matmul` (../tensor/kernels/chain.ts); under an
+ * outer transformation the same formula runs as matmul and transpose ops, so it is
+ * differentiated again.
  */
 function chainForward(ms: readonly Tensor[]): ChainForward {
-  const P = prefixes(ms);
   const n = ms.length;
-  const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
-    if (untraced(g, ...P, ...ms)) {
-      const cts = chainCotangents(ms.map(asMatrix), P.map((p) => p.data), g.data, needs);
-      return cts.map((c, i) => (c === null ? null : new Tensor(c, ms[i]!.shape)));
-    }
-    const cts = new Array<Tensor | null>(n).fill(null);
-    const first = needs.findIndex(Boolean); // needs[i] is truthy, not necessarily `true`
-    if (first < 0) return cts;
-    let R = g;
-    for (let i = n - 1; i >= Math.max(first, 1); i--) {
-      if (needs[i]) cts[i] = matmul(transpose(P[i - 1]!), R);
-      if (i - 1 >= first) R = matmul(R, transpose(ms[i]!));
-    }
-    if (first === 0) cts[0] = R;
-    return cts;
-  };
+  if (untraced(...ms)) {
+    const mats = ms.map(asMatrix);
+    const P = chainPrefixes(mats);
+    const rows = mats[0]!.rows;
+    let bytes = 0;
+    for (let i = 1; i < n - 1; i++) bytes += rows * mats[i]!.cols * 8;
+    const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
+      if (untraced(g)) {
+        const cts = chainCotangents(mats, P, g.data, needs);
+        return cts.map((c, i) => (c === null ? null : new Tensor(c, ms[i]!.shape)));
+      }
+      const prefixes = ms.slice(0, n - 1).map((m, i) => (i === 0 ? m : new Tensor(prefixView(P, i, rows * mats[i]!.cols), [rows, mats[i]!.cols])));
+      return tracedRule(ms, prefixes, g, needs);
+    };
+    const out = new Tensor(prefixView(P, n - 1, rows * mats[n - 1]!.cols), [rows, mats[n - 1]!.cols]);
+    return { out, rule, residuals: [], residualBytes: bytes };
+  }
+  const P = tracedPrefixes(ms);
+  const rule = (g: Tensor, needs: readonly boolean[]) => tracedRule(ms, P, g, needs);
   return { out: P[n - 1]!, rule, residuals: P.slice(0, n - 1) };
+}
+
+/** The rule as matmul and transpose ops (differentiated again by an outer transformation). */
+function tracedRule(ms: readonly Tensor[], P: readonly Tensor[], g: Tensor, needs: readonly boolean[]): Array<Tensor | null> {
+  const n = ms.length;
+  const cts = new Array<Tensor | null>(n).fill(null);
+  const first = needs.findIndex(Boolean); // needs[i] is truthy, not necessarily `true`
+  if (first < 0) return cts;
+  let R = g;
+  for (let i = n - 1; i >= Math.max(first, 1); i--) {
+    if (needs[i]) cts[i] = matmul(transpose(P[i - 1]!), R);
+    if (i - 1 >= first) R = matmul(R, transpose(ms[i]!));
+  }
+  if (first === 0) cts[0] = R;
+  return cts;
 }
 
 function evaluate(ms: Tensor[]): Tensor {
   if (untraced(...ms)) {
-    const last = chainPrefixes(ms.map(asMatrix), false)[0]!;
-    return new Tensor(last, [ms[0]!.shape[0]!, ms[ms.length - 1]!.shape[1]!]);
+    return new Tensor(chainValue(ms.map(asMatrix)), [ms[0]!.shape[0]!, ms[ms.length - 1]!.shape[1]!]);
   }
   return ms.reduce((acc, m) => matmul(acc, m)); // forward mode: each product's JVP
 }

@@ -1,7 +1,7 @@
 /** @file One tape node for a whole chain product: the forward pass keeps the prefix products, the node's rule pulls the cotangent back through them. */
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { live, ReverseTrace, topTrace, unbox } from '../core/trace.js';
-import { retainResidual } from '../core/memory.js';
+import { retainBytes, retainResidual } from '../core/memory.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A chain's backward rule: input cotangents (null where not needed) from the output's cotangent. */
@@ -31,6 +31,8 @@ export interface ChainForward {
   readonly rule: ChainRule;
   /** What the rule keeps alive (the prefix products), counted in `ad.memoryStats()`. */
   readonly residuals: readonly Tensor[];
+  /** Further bytes the rule keeps alive in buffers of its own (prefixes held as plain arrays). */
+  readonly residualBytes?: number;
 }
 
 /**
@@ -52,8 +54,9 @@ export function runChain(
   const top = topTrace(args);
   if (!(top instanceof ReverseTrace)) return evaluate(args);
   const inner = args.map((x) => unbox(x, top));
-  const { out, rule, residuals } = forward(inner);
+  const { out, rule, residuals, residualBytes = 0 } = forward(inner);
   if (live(out).trace === top) return evaluate(args);
   for (const r of residuals) retainResidual(top.memory, top.level, top.since, r);
+  if (residualBytes > 0) retainBytes(top.memory, residualBytes);
   return top.record(prim, { rule }, args, out);
 }

@@ -18,41 +18,63 @@ export interface Matrix {
  */
 const CHUNK = 8192;
 
-/** Zeroed buffers carved one after another from chunks. */
+/** Zeroed buffers carved one after another from chunks, named by (buffer, offset) so that no view is made. */
 class Chunks {
-  private chunk = new Float64Array(0);
-  private offset = 0;
+  chunk = new Float64Array(0);
+  offset = 0;
 
-  take(n: number): Float64Array {
-    if (n > CHUNK / 2) return new Float64Array(n);
+  /** Reserves n elements: afterwards they are `this.chunk` from `this.offset − n` (returned). */
+  reserve(n: number): number {
+    if (n > CHUNK / 2) {
+      this.chunk = new Float64Array(n);
+      this.offset = n;
+      return 0;
+    }
     if (this.offset + n > this.chunk.length) {
       this.chunk = new Float64Array(CHUNK);
       this.offset = 0;
     }
-    const view = this.chunk.subarray(this.offset, this.offset + n);
     this.offset += n;
-    return view;
+    return this.offset - n;
+  }
+
+  /** n elements as a view (a typed-array view costs less than a fresh buffer, but not nothing). */
+  take(n: number): Float64Array {
+    const off = this.reserve(n);
+    return off === 0 && n === this.chunk.length ? this.chunk : new Float64Array(this.chunk.buffer, off * 8, n);
   }
 }
 
-/**
- * The prefix products P_0 = M_0, P_i = P_{i−1} M_i of a chain, left to right (n − 1 products).
- * With `keep`, all of them (P_1 … P_{n−1} carved from chunks); without, only the last (two
- * buffers reused in turn).
- */
-export function chainPrefixes(ms: readonly Matrix[], keep: boolean): Float64Array[] {
+/** The prefix products of a chain: P_i is `bufs[i]` from offset `offs[i]` (P_0 is M_0 itself). */
+export interface Prefixes {
+  readonly bufs: Float64Array[];
+  readonly offs: number[];
+}
+
+/** The prefix products P_0 = M_0, P_i = P_{i−1} M_i of a chain, left to right (n − 1 products), carved from chunks. */
+export function chainPrefixes(ms: readonly Matrix[]): Prefixes {
   const rows = ms[0]!.rows;
-  if (keep) {
-    const chunks = new Chunks();
-    const prefixes: Float64Array[] = [ms[0]!.data];
-    for (let i = 1; i < ms.length; i++) {
-      const m = ms[i]!;
-      const p = chunks.take(rows * m.cols);
-      gemm(prefixes[i - 1]!, 0, m.data, 0, p, 0, rows, m.rows, m.cols);
-      prefixes.push(p);
-    }
-    return prefixes;
+  const chunks = new Chunks();
+  const bufs = [ms[0]!.data], offs = [0];
+  for (let i = 1; i < ms.length; i++) {
+    const m = ms[i]!;
+    const off = chunks.reserve(rows * m.cols);
+    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, 0, chunks.chunk, off, rows, m.rows, m.cols);
+    bufs.push(chunks.chunk);
+    offs.push(off);
   }
+  return { bufs, offs };
+}
+
+/** P_i of `p` as an array of its own extent (a view, or the buffer itself). */
+export function prefixView(p: Prefixes, i: number, size: number): Float64Array {
+  const buf = p.bufs[i]!, off = p.offs[i]!;
+  return off === 0 && buf.length === size ? buf : new Float64Array(buf.buffer, buf.byteOffset + off * 8, size);
+}
+
+/** The chain's product M_0 ⋯ M_{n−1} alone: two buffers used in turn, nothing kept. */
+export function chainValue(ms: readonly Matrix[]): Float64Array {
+  const rows = ms[0]!.rows;
   let acc = ms[0]!.data;
   let spare: Float64Array | null = null;
   for (let i = 1; i < ms.length; i++) {
@@ -66,7 +88,7 @@ export function chainPrefixes(ms: readonly Matrix[], keep: boolean): Float64Arra
     if (i > 1) spare = acc; // a buffer of ours from the step before (never the caller's M_0)
     acc = c;
   }
-  return [acc];
+  return acc;
 }
 
 /**
@@ -104,7 +126,7 @@ function transposeInto(x: Float64Array, xOff: number, rows: number, cols: number
  * P_{i−1}ᵀ R_i and R_i M_iᵀ would transpose two operands.
  */
 export function chainCotangents(
-  ms: readonly Matrix[], prefixes: readonly Float64Array[], g: Float64Array, needs: readonly unknown[],
+  ms: readonly Matrix[], prefixes: Prefixes, g: Float64Array, needs: readonly unknown[],
 ): Array<Float64Array | null> {
   const n = ms.length;
   const rows = ms[0]!.rows;
@@ -126,7 +148,7 @@ export function chainCotangents(
     const m = ms[i]!; // [a, b]; Q_i is [b, rows], P_{i−1} is [rows, a]
     if (needs[i]) {
       scratch.fill(0, 0, m.cols * m.rows);
-      gemm(Q, 0, prefixes[i - 1]!, 0, scratch, 0, m.cols, rows, m.rows); // M̄_iᵀ = Q_i P_{i−1}  [b, a]
+      gemm(Q, 0, prefixes.bufs[i - 1]!, prefixes.offs[i - 1]!, scratch, 0, m.cols, rows, m.rows); // M̄_iᵀ = Q_i P_{i−1}  [b, a]
       out[i] = chunks.take(m.rows * m.cols);
       transposeInto(scratch, 0, m.cols, m.rows, out[i]!);
     }
