@@ -5,6 +5,7 @@
  * is an ExportError naming it.
  */
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { primitiveRegistry } from '../../src/core/primitive.js';
@@ -32,6 +33,18 @@ describe('the export table', () => {
   it('lists every primitive exactly once: mapped, not exportable, or tape-only', () => {
     const places = (name: string) => [name in exportRules, name in notExportable, tapeOnly.has(name)].filter(Boolean).length;
     expect([...primitiveRegistry.keys()].filter((name) => places(name) !== 1)).toEqual([]);
+  });
+
+  it('docs/onnx.md lists the same primitives as exportable and as not exportable', () => {
+    const doc = readFileSync(new URL('../../docs/onnx.md', import.meta.url), 'utf8');
+    /** Primitive names in the first column of the table rows of a section. */
+    const listed = (from: string, to: string) => {
+      const section = doc.slice(doc.indexOf(from), doc.indexOf(to));
+      const rows = section.split('\n').filter((l) => l.startsWith('| `'));
+      return rows.flatMap((r) => [...r.split('|')[1]!.matchAll(/`(\w+)`/g)].map((m) => m[1]!)).sort();
+    };
+    expect(listed('## What is exportable', '## What is not exportable')).toEqual(Object.keys(exportRules).sort());
+    expect(listed('## What is not exportable', '## Measured')).toEqual(Object.keys(notExportable).sort());
   });
 });
 
