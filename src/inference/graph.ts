@@ -20,8 +20,11 @@ export interface MRFGraph {
   readonly source: Int32Array;
   readonly target: Int32Array;
   readonly reverse: Int32Array;
-  /** The targets as a [2E, 1] tensor of indices, for scatter-adds of messages into [V, K]. */
-  readonly targetColumn: Tensor;
+  /**
+   * For K states, [K, 2E] tensors of the sources, targets and reverses (each row the same): the
+   * indices of gathers and scatter-adds along axis 1 of state-major [K, ·] arrays.
+   */
+  indexRows(K: number): { source: Tensor; target: Tensor; reverse: Tensor };
   /** Edge e's endpoints, s = edges[e][0] and t = edges[e][1] (length E each). */
   readonly first: Int32Array;
   readonly second: Int32Array;
@@ -67,7 +70,6 @@ export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
     second[e] = t;
   }
   const source = new Int32Array(2 * E), target = new Int32Array(2 * E), reverse = new Int32Array(2 * E);
-  const column = new Float64Array(2 * E);
   for (let e = 0; e < E; e++) {
     source[e] = first[e]!;
     target[e] = second[e]!;
@@ -75,10 +77,19 @@ export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
     target[E + e] = first[e]!;
     reverse[e] = E + e;
     reverse[E + e] = e;
-    column[e] = second[e]!;
-    column[E + e] = first[e]!;
   }
-  return { V, E, source, target, reverse, targetColumn: new Tensor(column, [2 * E, 1]), first, second, edges: edges as object };
+  const rows = new Map<number, { source: Tensor; target: Tensor; reverse: Tensor }>();
+  const repeat = (ix: Int32Array, K: number) => {
+    const out = new Float64Array(K * ix.length);
+    for (let k = 0; k < K; k++) for (let d = 0; d < ix.length; d++) out[k * ix.length + d] = ix[d]!;
+    return new Tensor(out, [K, ix.length]);
+  };
+  const indexRows = (K: number) => {
+    let r = rows.get(K);
+    if (r === undefined) rows.set(K, (r = { source: repeat(source, K), target: repeat(target, K), reverse: repeat(reverse, K) }));
+    return r;
+  };
+  return { V, E, source, target, reverse, indexRows, first, second, edges: edges as object };
 }
 
 /**

@@ -131,9 +131,9 @@ export class PairwiseMRF {
     const K = this.unary.shape[1]!;
     const what = `${op} (method '${settings.method}')`;
     if (settings.method === 'meanField') {
-      const scores: UpdateScores = { unary: this.unary, directed: this.directed(null), weights: null };
+      const scores: UpdateScores = { unary: transpose(this.unary), directed: this.directed(null), weights: null };
       const problem: FixedPointProblem = {
-        init: logSoftmax(this.unary, 1),
+        init: logSoftmax(scores.unary, 0),
         update: (logQ, s) => meanFieldUpdate(graph, s, logQ),
         damp: (next, previous) => damp(settings.semiring, next, previous, settings.damping),
       };
@@ -141,10 +141,10 @@ export class PairwiseMRF {
       return { log: meanFieldBeliefs(graph, logQ), counting: 'none' };
     }
     const rho = settings.method === 'trw' ? this.edgeWeights(settings) : null;
-    const weights = rho === null ? null : new Tensor(Float64Array.from([...rho, ...rho]), [2 * graph.E, 1]);
-    const scores: UpdateScores = { unary: this.unary, directed: this.directed(rho), weights };
+    const weights = rho === null ? null : new Tensor(Float64Array.from([...rho, ...rho]), [1, 2 * graph.E]);
+    const scores: UpdateScores = { unary: transpose(this.unary), directed: this.directed(rho), weights };
     const problem: FixedPointProblem = {
-      init: zeros([2 * graph.E, K]),
+      init: zeros([K, 2 * graph.E]),
       update: (m, s) => messageUpdate(graph, s, settings.semiring, m),
       damp: (next, previous) => damp(settings.semiring, next, previous, settings.damping),
     };
@@ -152,11 +152,11 @@ export class PairwiseMRF {
     return { log: messageBeliefs(graph, scores, messages), counting: rho === null ? 'bethe' : new Tensor(rho, [graph.E]) };
   }
 
-  /** The pairwise scores per directed edge [2E, K, K] (source state × target state), divided by ρ for TRW. */
+  /** The pairwise scores per directed edge, state-major [K, K, 2E] (source state × target state), divided by ρ for TRW. */
   private directed(rho: Float64Array | null): Tensor {
     const { E } = this.graph;
     const scaled = rho === null ? this.pairwise : div(this.pairwise, new Tensor(rho, [E, 1, 1]));
-    return concat([scaled, transpose(scaled, [0, 2, 1])], 0);
+    return concat([transpose(scaled, [1, 2, 0]), transpose(scaled, [2, 1, 0])], 2);
   }
 
   private edgeWeights(settings: InferenceSettings): Float64Array {

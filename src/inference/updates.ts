@@ -3,29 +3,34 @@
  * (a gather, a broadcast add, a semiring ⊕ over an axis, a scatter-add), and the beliefs read off
  * its state: loopy belief propagation and tree-reweighted BP (messages over directed edges), and
  * naive mean field (one distribution per variable). All in log space.
+ *
+ * Arrays are state-major — messages [K, 2E], fields [K, V], pairwise scores [K, K, 2E] — so that
+ * every op runs along long contiguous rows of edges or variables (K is often 2).
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { exp } from '../ops/unary.js';
 import { logSoftmax, logsumexp, sum } from '../ops/reduce.js';
-import { reshape, slice, take } from '../ops/shape.js';
-import { scatterAdd } from '../ops/gather.js';
+import { reshape, slice, transpose } from '../ops/shape.js';
+import { gatherAlong, scatterAdd } from '../ops/gather.js';
 import type { Semiring } from '../structured/semirings.js';
 import type { MRFGraph } from './graph.js';
 
-/** The scores an iteration reads: differentiable tensors, closed over by the loop. */
+/** The scores an iteration reads, state-major: differentiable tensors, closed over by the loop. */
 export interface UpdateScores {
-  /** θ_s(x_s): [V, K]. */
+  /** θ_s(x_s) transposed: [K, V]. */
   readonly unary: Tensor;
   /**
-   * Per directed edge d = (s → t): [2E, K, K], axis 1 the source's state and axis 2 the target's:
-   * θ_e(x_s, x_t) for d = e and its transpose for d = E + e, divided by ρ_e for TRW.
+   * Per directed edge d = (s → t): [K, K, 2E], axis 0 the source's state and axis 1 the target's:
+   * θ_e(x_s, x_t) for d = e and θ_e(x_t, x_s) for d = E + e, divided by ρ_e for TRW.
    */
   readonly directed: Tensor;
-  /** TRW's edge appearance probabilities per directed edge [2E, 1]; null for BP and mean field (ρ = 1). */
+  /** TRW's edge appearance probabilities per directed edge [1, 2E]; null for BP and mean field (ρ = 1). */
   readonly weights: Tensor | null;
 }
+
+const OP = 'PairwiseMRF';
 
 /** ⊕ of a semiring over scores (log: logsumexp, max: max) along `axis`, keeping it when `keep`. */
 export function plusOver(semiring: Semiring, x: Tensor, axis: number, keep = false): Tensor {
@@ -33,30 +38,31 @@ export function plusOver(semiring: Semiring, x: Tensor, axis: number, keep = fal
   return keep ? reshape(r, x.shape.map((d, k) => (k === axis ? 1 : d))) : r;
 }
 
-/** Σ of per-directed-edge rows [2E, K] into their targets: [V, K]. */
-function intoTargets(graph: MRFGraph, rows: Tensor, K: number): Tensor {
-  return scatterAdd(zeros([graph.V, K]), graph.targetColumn, rows, 0);
+/** Σ of per-directed-edge rows [K, 2E] into their targets: [K, V]. */
+function intoTargets(graph: MRFGraph, rows: Tensor): Tensor {
+  const K = rows.shape[0]!;
+  return scatterAdd(zeros([K, graph.V]), graph.indexRows(K).target, rows, 1);
 }
 
 /**
- * The field of each variable, θ_s + Σ_{u ∈ N(s)} ρ_us m_{u→s}: [V, K]. Its normalisation is the
+ * The field of each variable, θ_s + Σ_{u ∈ N(s)} ρ_us m_{u→s}: [K, V]. Its normalisation is the
  * node belief b_s ∝ exp(field_s), for BP (ρ = 1) and TRW (Wainwright et al. 2005, eq. 40).
  */
 export function messageField(graph: MRFGraph, scores: UpdateScores, messages: Tensor): Tensor {
-  const K = scores.unary.shape[1]!;
   const weighted = scores.weights === null ? messages : mul(messages, scores.weights);
-  return add(scores.unary, intoTargets(graph, weighted, K));
+  return add(scores.unary, intoTargets(graph, weighted));
 }
 
 /**
- * The cavity of every directed edge s → t, field_s − m_{t→s}: [2E, K] over x_s. For BP this is
+ * The cavity of every directed edge s → t, field_s − m_{t→s}: [K, 2E] over x_s. For BP this is
  * θ_s + Σ_{u ∈ N(s)∖t} m_{u→s} (dividing out the message that came back along the edge instead
  * of summing the others, so one gather serves all edges); for TRW it is
  * θ_s + Σ_{u ∈ N(s)} ρ_us m_{u→s} − m_{t→s}, which is eq. 39 of Wainwright et al. (2005):
  * Π_{u ≠ t} m_{u→s}^{ρ_us} / m_{t→s}^{1 − ρ_ts}.
  */
 function cavity(graph: MRFGraph, field: Tensor, messages: Tensor): Tensor {
-  return sub(take(field, graph.source, 0), take(messages, graph.reverse, 0));
+  const ix = graph.indexRows(messages.shape[0]!);
+  return sub(gatherAlong(field, ix.source, 1, OP), gatherAlong(messages, ix.reverse, 1, OP));
 }
 
 /**
@@ -68,15 +74,15 @@ function cavity(graph: MRFGraph, field: Tensor, messages: Tensor): Tensor {
  * The fixed points do not depend on the normalisation, and normalised messages are bounded.
  */
 export function messageUpdate(graph: MRFGraph, scores: UpdateScores, semiring: Semiring, messages: Tensor): Tensor {
-  const [D, K] = messages.shape as [number, number];
+  const [K, D] = messages.shape as [number, number];
   const c = cavity(graph, messageField(graph, scores, messages), messages);
-  const next = plusOver(semiring, add(reshape(c, [D, K, 1]), scores.directed), 1);
-  return sub(next, plusOver(semiring, next, 1, true));
+  const next = plusOver(semiring, add(reshape(c, [K, 1, D]), scores.directed), 0);
+  return sub(next, plusOver(semiring, next, 0, true));
 }
 
 /**
- * One parallel (Jacobi) update of naive mean field, in log q: every variable at once from its
- * neighbours' current distributions,
+ * One parallel (Jacobi) update of naive mean field, in log q [K, V]: every variable at once from
+ * its neighbours' current distributions,
  *
  *     log q_s(x_s) = θ_s(x_s) + Σ_{t ∈ N(s)} Σ_{x_t} q_t(x_t) θ_st(x_s, x_t) − log Z_s
  *
@@ -84,13 +90,12 @@ export function messageUpdate(graph: MRFGraph, scores: UpdateScores, semiring: S
  * ones may oscillate on strong couplings, which damping (default 0.5 for mean field) prevents.
  */
 export function meanFieldUpdate(graph: MRFGraph, scores: UpdateScores, logQ: Tensor): Tensor {
-  const K = logQ.shape[1]!;
+  const K = logQ.shape[0]!;
   const D = 2 * graph.E;
-  const qSource = reshape(take(exp(logQ), graph.source, 0), [D, K, 1]);
+  const qSource = reshape(gatherAlong(exp(logQ), graph.indexRows(K).source, 1, OP), [K, 1, D]);
   // Per directed edge s → t, the expected score as a function of x_t: Σ_{x_s} q_s(x_s) θ(x_s, x_t).
-  const expected = sum(mul(qSource, scores.directed), 1);
-  const field = add(scores.unary, intoTargets(graph, expected, K));
-  return logSoftmax(field, 1);
+  const expected = sum(mul(qSource, scores.directed), 0);
+  return logSoftmax(add(scores.unary, intoTargets(graph, expected)), 0);
 }
 
 /**
@@ -101,10 +106,10 @@ export function meanFieldUpdate(graph: MRFGraph, scores: UpdateScores, logQ: Ten
 export function damp(semiring: Semiring, next: Tensor, previous: Tensor, alpha: number): Tensor {
   if (alpha === 0) return next;
   const mixed = add(mul(1 - alpha, next), mul(alpha, previous));
-  return sub(mixed, plusOver(semiring, mixed, 1, true));
+  return sub(mixed, plusOver(semiring, mixed, 0, true));
 }
 
-/** Log beliefs: `unary` [V, K] and `pairwise` [E, K, K], each normalised (logsumexp 0). */
+/** Log beliefs in the public layout: `unary` [V, K] and `pairwise` [E, K, K], each normalised (logsumexp 0). */
 export interface LogBeliefs {
   readonly unary: Tensor;
   readonly pairwise: Tensor;
@@ -118,20 +123,26 @@ export interface LogBeliefs {
  */
 export function messageBeliefs(graph: MRFGraph, scores: UpdateScores, messages: Tensor): LogBeliefs {
   const { E } = graph;
-  const K = scores.unary.shape[1]!;
+  const K = messages.shape[0]!;
   const field = messageField(graph, scores, messages);
   const c = cavity(graph, field, messages);
-  const forward = reshape(slice(c, [0, 0], [E, K]), [E, K, 1]);
-  const backward = reshape(slice(c, [E, 0], [E, K]), [E, 1, K]);
-  const joint = add(add(forward, backward), slice(scores.directed, [0, 0, 0], [E, K, K]));
-  return { unary: logSoftmax(field, 1), pairwise: sub(joint, logsumexp(joint, [1, 2], true)) };
+  const forward = reshape(slice(c, [0, 0], [K, E]), [K, 1, E]);
+  const backward = reshape(slice(c, [0, E], [K, E]), [1, K, E]);
+  const joint = add(add(forward, backward), slice(scores.directed, [0, 0, 0], [K, K, E]));
+  return {
+    unary: transpose(logSoftmax(field, 0)),
+    pairwise: transpose(sub(joint, logsumexp(joint, [0, 1], true)), [2, 0, 1]),
+  };
 }
 
-/** Mean field's beliefs: q_s, and the product q_s(x_s) q_t(x_t) on every edge. */
+/** Mean field's beliefs from log q [K, V]: q_s, and the product q_s(x_s) q_t(x_t) on every edge. */
 export function meanFieldBeliefs(graph: MRFGraph, logQ: Tensor): LogBeliefs {
-  const [, K] = logQ.shape as [number, number];
   const { E } = graph;
-  const s = reshape(take(logQ, graph.first, 0), [E, K, 1]);
-  const t = reshape(take(logQ, graph.second, 0), [E, 1, K]);
-  return { unary: logQ, pairwise: add(s, t) };
+  const K = logQ.shape[0]!;
+  const ix = graph.indexRows(K);
+  // Directed edges 0 … E − 1 run s → t: their sources are the edges' first ends, their targets the second.
+  const ends = (rows: Tensor) => slice(gatherAlong(logQ, rows, 1, OP), [0, 0], [K, E]);
+  const s = reshape(ends(ix.source), [K, 1, E]);
+  const t = reshape(ends(ix.target), [1, K, E]);
+  return { unary: transpose(logQ), pairwise: transpose(add(s, t), [2, 0, 1]) };
 }

@@ -13,6 +13,7 @@ function around(shape: Shape, axis: number): [number, number, number] {
 function reduceOne(op: ReduceKernel, x: Float64Array, shape: Shape, axis: number): Float64Array {
   const [outer, n, inner] = around(shape, axis);
   const out = allocF64(outer * inner);
+  const scratch = op === 'logsumexp' && inner > 1 ? new Float64Array(inner) : null;
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     const ob = o * inner;
@@ -20,19 +21,34 @@ function reduceOne(op: ReduceKernel, x: Float64Array, shape: Shape, axis: number
       out[ob] = reduceRow(op, x, base, n);
       continue;
     }
-    for (let j = 0; j < inner; j++) {
-      let acc = op === 'sum' ? 0 : op === 'min' ? Infinity : -Infinity;
-      if (op === 'sum') for (let i = 0, p = base + j; i < n; i++, p += inner) acc += x[p]!;
-      else if (op === 'max') for (let i = 0, p = base + j; i < n; i++, p += inner) { const v = x[p]!; if (v > acc || v !== v) acc = v; }
-      else if (op === 'min') for (let i = 0, p = base + j; i < n; i++, p += inner) { const v = x[p]!; if (v < acc || v !== v) acc = v; }
-      else {
-        for (let i = 0, p = base + j; i < n; i++, p += inner) { const v = x[p]!; if (v > acc || v !== v) acc = v; }
-        acc = logsumexpShifted(x, base + j, inner, n, acc);
-      }
-      out[ob + j] = acc;
-    }
+    reduceLanes(op, x, base, n, inner, out, ob, scratch);
   }
   return out;
+}
+
+/**
+ * out[ob + j] = the reduction over i of x[base + i·inner + j], for j < inner: whole rows at a
+ * time (contiguous in j), with each lane accumulated in the order i = 0 … n − 1, so the result is
+ * the same bit for bit as reducing each lane on its own (a short axis over long rows, such as the
+ * K states of [K, K, edges] messages, is then as fast as a long one).
+ */
+function reduceLanes(
+  op: ReduceKernel, x: Float64Array, base: number, n: number, inner: number, out: Float64Array, ob: number, scratch: Float64Array | null,
+): void {
+  const init = op === 'sum' ? 0 : op === 'min' ? Infinity : -Infinity;
+  for (let j = 0; j < inner; j++) out[ob + j] = init;
+  for (let i = 0, row = base; i < n; i++, row += inner) {
+    if (op === 'sum') for (let j = 0; j < inner; j++) out[ob + j] += x[row + j]!;
+    else if (op === 'min') for (let j = 0; j < inner; j++) { const v = x[row + j]!, a = out[ob + j]!; if (v < a || v !== v) out[ob + j] = v; }
+    else for (let j = 0; j < inner; j++) { const v = x[row + j]!, a = out[ob + j]!; if (v > a || v !== v) out[ob + j] = v; }
+  }
+  if (scratch === null) return;
+  // log Σ exp(x − m) + m per lane, as logsumexpShifted: a −∞, +∞ or NaN maximum is the result as is.
+  const s = scratch.fill(0);
+  for (let i = 0, row = base; i < n; i++, row += inner) {
+    for (let j = 0; j < inner; j++) { const m = out[ob + j]!; if (Number.isFinite(m)) s[j] += Math.exp(x[row + j]! - m); }
+  }
+  for (let j = 0; j < inner; j++) { const m = out[ob + j]!; if (Number.isFinite(m)) out[ob + j] = m + Math.log(s[j]!); }
 }
 
 /** A contiguous row's reduction. */
