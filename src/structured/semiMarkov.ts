@@ -51,10 +51,12 @@ export interface SemiMarkovCRFOptions {
  *   result = ⊕_c α_{length}[c] ⊗ end[c]
  * The transition is applied once per boundary, not once per segment: O(n L C + n C²) instead of
  * the O(n L C²) of the unfactored edge potentials. The loop is an ad.scan over t whose carry is the
- * window (β_{t−1}, …, β_{t−L}) and each sentence's α at its own length; its step reads the scores
- * of the L segments that end at t, gathered once before the loop (the semiring's zero where a
- * segment would start before word 0). Under the argmax semiring ties go to the lowest last label,
- * the shortest last segment, then the lowest previous label, and so on backwards.
+ * window (β_{t−1}, …, β_{t−L}) and whose outputs are the α_t; its step reads the scores of the L
+ * segments that end at t, gathered once before the loop (the semiring's zero where a segment would
+ * start before word 0). Each sentence's α at its own length is gathered from the α_t once after
+ * the loop, so a step is only ⊗ and ⊕ for α, ⊗ and ⊕ for β, and the window's shift. Under the
+ * argmax semiring ties go to the lowest last label, the shortest last segment, then the lowest
+ * previous label, and so on backwards.
  */
 function semiMarkovSum(
   semiring: Semiring, segments: Tensor, transitions: Tensor, startScores: Tensor, endScores: Tensor, lengths: readonly number[], checkpoints: Checkpoints,
@@ -63,23 +65,22 @@ function semiMarkovSum(
   const S = semiring.size;
   // ending[b, t − 1, d − 1] = segments[b, t − d, d − 1] (row n·L, appended, is −∞: no such segment).
   const rows = concat([reshape(segments, [B, n * L, C]), full([B, 1, C], -Infinity)], 1);
-  const index = Array.from({ length: n * L }, (_, k) => {
-    const [t, d] = [Math.floor(k / L) + 1, (k % L) + 1];
-    return t - d >= 0 ? (t - d) * L + d - 1 : n * L;
-  });
+  const index = new Int32Array(n * L);
+  for (let t = 1; t <= n; t++) for (let d = 1; d <= L; d++) index[(t - 1) * L + d - 1] = t - d >= 0 ? (t - d) * L + d - 1 : n * L;
   const ending = transpose(semiring.convert(reshape(take(rows, index, 1), [B, n, L, C])), [2, 0, 3, 1, 4]); // [n, S, L, B, C]
-  const ends = tensor(Array.from({ length: n * B }, (_, k) => (lengths[k % B] === Math.floor(k / B) + 1 ? 1 : 0)), [n, 1, B, 1]);
   const T = reshape(semiring.convert(transitions), [S, 1, C, C]);
   const first = reshape(semiring.convert(broadcastTo(reshape(startScores, [1, C]), [B, C])), [S, 1, B, C]);
   const window = L > 1 ? concat([first, semiringZero(semiring, [L - 1, B, C])], 1) : first; // [S, L, B, C]
-  const step = (carry: { window: Tensor; final: Tensor }, x: { e: Tensor; end: Tensor }) => {
-    const alpha = semiring.sum(semiring.times(carry.window, x.e), 0); // [S, B, C]
+  const step = (carry: Tensor, e: Tensor): [Tensor, Tensor] => {
+    const alpha = semiring.sum(semiring.times(carry, e), 0); // [S, B, C]
     const beta = reshape(semiring.sum(semiring.times(reshape(alpha, [S, B, C, 1]), T), 1), [S, 1, B, C]);
-    const older = L > 1 ? [slice(carry.window, [0, 0, 0, 0], [S, L - 1, B, C])] : [];
-    return { window: concat([beta, ...older], 1), final: where(x.end, alpha, carry.final) };
+    return [L > 1 ? concat([beta, slice(carry, [0, 0, 0, 0], [S, L - 1, B, C])], 1) : beta, alpha];
   };
-  const init = { window, final: semiringZero(semiring, [B, C]) };
-  const { final } = scan(step, init, { xs: { e: ending, end: ends }, checkpoints }) as { final: Tensor };
+  const [, alphas] = scan(step, window, { xs: ending, checkpoints }) as [Tensor, Tensor]; // [n, S, B, C]
+  // final[·, b, ·] = alphas[lengths[b] − 1, ·, b, ·]
+  const at = new Int32Array(S * B * C);
+  for (let k = 0; k < S; k++) for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) at[(k * B + b) * C + c] = (((lengths[b]! - 1) * S + k) * B + b) * C + c;
+  const final = reshape(take(reshape(alphas, [n * S * B * C]), at), [S, B, C]);
   const closing = semiring.convert(broadcastTo(reshape(endScores, [1, C]), [B, C]));
   return semiring.unconvert(semiring.sum(semiring.times(final, closing), 1));
 }
