@@ -1,7 +1,8 @@
 /**
  * @file The playground page: presets in a <select>, a <textarea> editor (Tab indents, Esc then
  * Tab leaves, Ctrl/Cmd+Enter runs), and the output of run.js drawn as text, plots and heat maps.
- * The last run is left in `window.playground.lastRun` for the browser test (and the console).
+ * The preset in the address (or the first) runs on load. The last run is left in
+ * `window.playground.lastRun` for the browser test (and the console).
  */
 import * as ad from './build/adjoint.js';
 import { presets } from './build/presets.js';
@@ -107,7 +108,4 @@ window.addEventListener('hashchange', () => load(decodeURIComponent(location.has
 run.addEventListener('click', () => void execute());
 
 load(decodeURIComponent(location.hash.slice(1)) || presets[0].id);
-showBackend();
-run.disabled = false;
-status.dataset.state = 'ready';
-status.textContent = 'Ready';
+void execute(); // a visitor sees the first picture (or the linked preset's output) at once
