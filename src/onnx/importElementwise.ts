@@ -9,7 +9,7 @@ import { add, div, equal, greater, greaterEqual, less, lessEqual, maximum, minim
 import { abs, cos, exp, expm1, log, neg, reciprocal, relu, sigmoid, sign, sin, softplus, sqrt, tanh } from '../ops/unary.js';
 import { clip, stopGradient, where } from '../ops/select.js';
 import { erf } from '../ops/special.js';
-import { ones } from '../tensor/create.js';
+import { ones, zeros } from '../tensor/create.js';
 import { kindOf, oneNumber, required, same, type Kind, type NodeContext, type OperatorDef, type Run, type Value } from './importNode.js';
 
 // ---- Rounding, with a zero derivative (the input passes through stopGradient first) ----
@@ -166,6 +166,19 @@ const gelu: OperatorDef = {
   },
 };
 
+/** IsInf: +∞ and/or −∞ as detect_positive / detect_negative say. */
+const isInf: OperatorDef = {
+  attributes: ['detect_positive', 'detect_negative'],
+  compile: (node) => {
+    const positive = node.int('detect_positive', 1) === 1, negative = node.int('detect_negative', 1) === 1;
+    return ([x]) => {
+      const t = x!.tensor;
+      const hit = positive && negative ? equal(abs(t), Infinity) : positive ? equal(t, Infinity) : negative ? equal(t, -Infinity) : zeros(t.shape);
+      return [{ tensor: hit, kind: 'bool' }];
+    };
+  },
+};
+
 /** where(cond, x, y): the branch values' kind. */
 const whereOp: OperatorDef = {
   attributes: [],
@@ -232,6 +245,9 @@ export const ELEMENTWISE: Record<string, OperatorDef> = {
   Or: predicate(maximum),
   Xor: predicate(notEqual),
   Not: { attributes: [], compile: () => ([x]) => [{ tensor: sub(1, x!.tensor), kind: 'bool' }] },
+  // NaN is the one value not equal to itself.
+  IsNaN: { attributes: [], compile: () => ([x]) => [{ tensor: notEqual(x!.tensor, x!.tensor), kind: 'bool' }] },
+  IsInf: isInf,
   Where: whereOp,
   Clip: clipOp,
   Cast: cast,

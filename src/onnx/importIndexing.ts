@@ -1,14 +1,17 @@
 /**
  * @file ONNX's indexing operators in adjoint's ops: Gather (known indices through `take`, indices
  * computed by the model — token ids, say — through `gather`), GatherElements, Slice (negative and
- * clamped bounds, any step), Pad and Trilu.
+ * clamped bounds, any step), Pad, Trilu, ScatterElements and TopK.
  */
 import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { add, less } from '../ops/binary.js';
 import { where } from '../ops/select.js';
 import { reshape, slice, take } from '../ops/shape.js';
-import { gather } from '../ops/gather.js';
+import { gather, scatter, scatterAdd } from '../ops/gather.js';
+import { topk } from '../ops/sort.js';
+import { neg } from '../ops/unary.js';
+import { ones } from '../tensor/create.js';
 import { pad, tril, triu, type PadMode } from '../ops/rearrange.js';
 import { numbers, oneNumber, same, type NodeContext, type OperatorDef, type Value } from './importNode.js';
 import { axisIn } from './importShape.js';
@@ -142,6 +145,44 @@ const triluOp: OperatorDef = {
   },
 };
 
+/**
+ * ScatterElements: data with updates written (reduction 'none') or added ('add') at indices along
+ * `axis` — NumPy's put_along_axis, through `scatter` / `scatterAdd`. Indices may be shorter than
+ * the data off the axis: the scatter then acts on that corner of the data, the rest kept.
+ */
+const scatterElements: OperatorDef = {
+  attributes: ['axis', 'reduction'],
+  compile: (node) => {
+    const axis = node.int('axis', 0);
+    const reduction = node.oneOf('reduction', node.string('reduction', 'none'), ['none', 'add']);
+    const write = reduction === 'add' ? scatterAdd : scatter;
+    return ([x, indices, updates]) => {
+      const t = x!.tensor, idx = indices!.tensor, ax = axisIn(node, axis, t.ndim);
+      if (idx.ndim !== t.ndim) node.runError(`indices have rank ${idx.ndim} and data rank ${t.ndim}; they must be equal.`);
+      const corner = t.shape.map((d, i) => (i === ax ? d : idx.shape[i]!));
+      if (corner.every((d, i) => d === t.shape[i])) return [same(x!, write(t, idx, updates!.tensor, ax))];
+      const part = write(slice(t, t.shape.map(() => 0), corner), idx, updates!.tensor, ax);
+      const widths = t.shape.map((d, i): [number, number] => [0, d - corner[i]!]);
+      const inside = pad(ones(corner), widths);
+      return [same(x!, where(inside, pad(part, widths), t))];
+    };
+  },
+};
+
+/** TopK: the k largest (or smallest) entries along `axis` and their positions, sorted; ties by position. */
+const topK: OperatorDef = {
+  attributes: ['axis', 'largest', 'sorted'],
+  staticInputs: [1],
+  compile: (node) => {
+    const axis = node.int('axis', -1), largest = node.int('largest', 1) === 1;
+    return ([x, kIn]) => {
+      const t = x!.tensor, k = oneNumber(node, kIn!, 'K'), ax = axisIn(node, axis, t.ndim);
+      const { values, indices } = topk(largest ? t : neg(t), k, ax);
+      return [same(x!, largest ? values : neg(values)), { tensor: indices, kind: 'int' }];
+    };
+  },
+};
+
 /** Indexing operators by ONNX name. */
 export const INDEXING: Record<string, OperatorDef> = {
   Gather: gatherOp,
@@ -149,5 +190,7 @@ export const INDEXING: Record<string, OperatorDef> = {
   Slice: sliceOp,
   Pad: padOp,
   Trilu: triluOp,
+  ScatterElements: scatterElements,
+  TopK: topK,
 };
 

@@ -117,6 +117,14 @@ const CASES: Record<string, Case> = {
   'Pad (opset 7 attributes)': { op: 'Pad', inputs: [x23], opset: 7, attributes: [attr.ints('pads', [0, 1, 1, 0]), attr.float('value', 2)] },
   'Trilu upper k = 1, batched': { op: 'Trilu', inputs: [floats('x', [2, 3, 4]), ints('k', [1], [])], opset: 14 },
   'Trilu lower k = −1': { op: 'Trilu', inputs: [floats('x', [4, 3]), ints('k', [-1], [])], opset: 14, attributes: [attr.int('upper', 0)] },
+  'ScatterElements (set), negative indices': { op: 'ScatterElements', inputs: [floats('x', [3, 4]), ints('i', [3, 0, -2, 1, 2, 0, 1, 3, 1, -4, 2, 3], [3, 4]), floats('u', [3, 4], 2)], attributes: [attr.int('axis', 1)] },
+  'ScatterElements add, repeated indices': { op: 'ScatterElements', inputs: [floats('x', [4, 2]), ints('i', [1, 0, 1, 3, 1, 0], [3, 2]), floats('u', [3, 2], 2)], attributes: [attr.string('reduction', 'add')] },
+  'ScatterElements with indices smaller than the data': { op: 'ScatterElements', inputs: [floats('x', [3, 4]), ints('i', [3, 0, 1, 2], [2, 2]), floats('u', [2, 2], 2)], attributes: [attr.int('axis', 1)] },
+  'TopK largest': { op: 'TopK', inputs: [floats('x', [3, 5]), ints('k', [3])], outputs: [{ name: 'v' }, { name: 'i', type: 'int64' }] },
+  'TopK smallest along axis 0': { op: 'TopK', inputs: [floats('x', [5, 3]), ints('k', [2])], attributes: [attr.int('axis', 0), attr.int('largest', 0)], outputs: [{ name: 'v' }, { name: 'i', type: 'int64' }] },
+  'IsInf': { op: 'IsInf', inputs: [{ name: 'x', data: [1, Infinity, -Infinity, NaN, 0], shape: [5] }], outputs: boolOut },
+  'IsInf positive only': { op: 'IsInf', inputs: [{ name: 'x', data: [1, Infinity, -Infinity, NaN, 0], shape: [5] }], attributes: [attr.int('detect_negative', 0)], outputs: boolOut },
+  'IsNaN': { op: 'IsNaN', inputs: [{ name: 'x', data: [1, Infinity, -Infinity, NaN, 0], shape: [5] }], outputs: boolOut },
 
   // ---- reductions and axis operators ----
   'ReduceSum axes input, keepdims 0': { op: 'ReduceSum', inputs: [x234, ints('a', [0, -1])], attributes: [attr.int('keepdims', 0)] },
