@@ -12,6 +12,7 @@
  * line of the user's code.
  */
 import { Tensor } from '../tensor/tensor.js';
+import { anyTraceRunning } from '../core/trace.js';
 import type { Primitive } from '../core/primitive.js';
 import { AdjointError, InvalidArgumentError } from '../core/errors.js';
 import { captureSite } from '../core/anomaly.js';
@@ -62,6 +63,9 @@ export function exportModel(fn: (...args: never[]) => unknown, exampleArgs: read
 /** The model `exportModel` encodes, as a ModelProto object. @internal */
 export function exportModelProto(fn: (...args: never[]) => unknown, exampleArgs: readonly unknown[], options: ExportOptions = {}): ModelProto {
   checkFunction(fn, 'onnx.exportModel');
+  if (anyTraceRunning()) {
+    throw new InvalidArgumentError('onnx.exportModel: called inside a transformation (grad, vmap, …); export at the top level, with the transformation inside fn: exportModel(ad.grad(f), args).');
+  }
   if (!Array.isArray(exampleArgs)) {
     throw new InvalidArgumentError('onnx.exportModel: exampleArgs must be an array of the arguments to record fn at, e.g. [W, x].');
   }

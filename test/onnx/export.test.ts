@@ -48,6 +48,13 @@ describe('onnx.exportModel', () => {
     for (let i = 0; i < want.length; i++) expect(Math.abs(got!.data[i]! - want[i]!)).toBeLessThan(1e-5 * Math.max(1, Math.abs(want[i]!)));
   });
 
+  it('is refused inside a transformation', () => {
+    expect(() => ad.grad((x: ad.Tensor) => {
+      ad.onnx.exportModel((y: ad.Tensor) => ad.exp(y), [x]);
+      return ad.sum(x);
+    })(ad.ones([2]))).toThrow(/inside a transformation/);
+  });
+
   it('a value read under recording is an error naming the read and the line', () => {
     const f = (x: ad.Tensor) => (ad.sum(x).item() > 0 ? ad.exp(x) : ad.neg(x));
     expect(() => ad.onnx.exportModel(f, [ad.ones([2])])).toThrow(/item\(\)[\s\S]*export\.test\.ts/);

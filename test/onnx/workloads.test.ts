@@ -33,6 +33,15 @@ describe('bench workloads on ONNX Runtime', () => {
     await expectExportMatches(ad.valueAndGrad(loss, [0, 1, 2, 3]), [p.W1, p.b1, p.W2, p.b2], 1e-12, 'W1');
   });
 
+  it('W1 exported as float32: loss and gradient within float32 rounding of adjoint', async () => {
+    const { params: p, loss } = w1Setup();
+    const vg = ad.valueAndGrad(loss, [0, 1, 2, 3]);
+    const args = [p.W1, p.b1, p.W2, p.b2];
+    const s = await session(ad.onnx.exportModel(vg, args, { dtype: 'float32' }), { graphOptimizationLevel: 'all' });
+    const got = await run(s, args, 'float32');
+    resultLeaves(vg(...args)).forEach((want, i) => expectClose(got[i]!, want, 1e-4, `W1 float32 output ${i}`, 1e-2));
+  });
+
   it('W2: forward algorithm, log Z and gradient', async () => {
     const d = w2.setup();
     await expectExportMatches(ad.valueAndGrad(logPartition, [0, 1]), [d.t.E, d.t.T], 1e-12, 'W2');
