@@ -2,7 +2,7 @@
 import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
-import { logAbsProdKernel } from '../tensor/kernels/products.js';
+import { logAbsProdCotangentKernel, logAbsProdKernel } from '../tensor/kernels/products.js';
 import { normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
@@ -13,6 +13,7 @@ import { sum, type Axis } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { chain } from '../ops/rules.js';
 import { mergeAxes, prod } from './prod.js';
+import { untraced } from './firstOrder.js';
 
 /**
  * d log|x|/dx = 1/x, taken as 0 at an exact zero (where log|x| = −∞ has no derivative; the same
@@ -24,13 +25,19 @@ function reciprocalOrZero(x: Tensor): Tensor {
 }
 
 // log|Π x_i| = Σ log|x_i|: its derivative is 1/x_i (VJP ḡ/x, JVP Σ ẋ/x), its value the kernel's
-// scaled product (one logarithm per row, far more accurate than summing n logarithms).
+// scaled product (one logarithm per row, far more accurate than summing n logarithms). At first
+// order (nothing traced) the VJP is one fused pass, bit for bit the ops' ḡ · (1/x), where the ops
+// take six passes (and temporaries) over x.
 const logAbsProdP: Primitive<{ axis: number }> = definePrimitive<{ axis: number }>({
   name: 'logAbsProd',
   saves: 'inputs',
   forward: ([x], { axis }) =>
     new Tensor(logAbsProdKernel(x!.data, x!.shape, axis), x!.shape.map((d, i) => (i === axis ? 1 : d))),
-  vjp: (g, r) => [chain(g, reciprocalOrZero(r.inputs[0]!))],
+  vjp: (g, r, { axis }) => {
+    const x = r.inputs[0]!;
+    if (untraced(g, x)) return [new Tensor(logAbsProdCotangentKernel(x.data, x.shape, axis, g.data), x.shape)];
+    return [chain(g, reciprocalOrZero(x))];
+  },
   jvp: ([t], [x], _y, { axis }) => (t === null ? null : sum(chain(t, reciprocalOrZero(x!)), axis, true)),
   batch: alongAxisRule(() => logAbsProdP),
 });

@@ -306,3 +306,25 @@ export function logAbsProdKernel(x: Float64Array, shape: Shape, axis: number): F
   }
   return out;
 }
+
+/**
+ * The first-order cotangent of log|Π x| along `axis`: out_i = g · (1/x_i), with g one value per
+ * row; +0 where x_i = 0 (the convention of logAbsProd's rule) and, as mulStrong, where g or 1/x_i is
+ * 0. In one pass, and bit for bit what the rule's ops give (1/x rounded, then times g).
+ */
+export function logAbsProdCotangentKernel(x: Float64Array, shape: Shape, axis: number, g: Float64Array): Float64Array {
+  const out = new Float64Array(x.length);
+  const [outer, n, inner] = aroundAxis(shape, axis);
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const s = g[o * inner + j]!;
+      if (s === 0) continue;
+      for (let i = 0, q = o * n * inner + j; i < n; i++, q += inner) {
+        const v = x[q]!;
+        const d = v === 0 ? 0 : 1 / v;
+        if (d !== 0) out[q] = s * d; // mulStrong: 0 where either factor is 0 (±0, and 1/±∞)
+      }
+    }
+  }
+  return out;
+}
