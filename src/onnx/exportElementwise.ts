@@ -7,7 +7,7 @@
  * written with ones it has, in forms accurate to a few ulps, so an exported float64 graph gives
  * adjoint's values to about 1e-15 relative.
  */
-import type { GraphBuilder, Lowering } from './graph.js';
+import { rules, type GraphBuilder, type Lowering } from './graph.js';
 
 type Unary = (g: GraphBuilder, x: string) => string;
 type Binary = (g: GraphBuilder, a: string, b: string) => string;
@@ -181,8 +181,6 @@ const whereLowering: Lowering<null> = (g, [c, a, b]) =>
   where(g, g.node('Not', [eq(g, c!.name, g.floats(0))]), a!.name, b!.name);
 
 /** The elementwise rules by primitive name (erf and erfc are in exportSpecial.ts). */
-export const elementwiseRules: Record<string, Lowering<unknown>> = {
-  where: whereLowering as Lowering<unknown>,
-};
+export const elementwiseRules = rules({ where: whereLowering });
 for (const [name, f] of Object.entries(unaryOps)) elementwiseRules[name] = (g, [x]) => f(g, x!.name);
 for (const [name, f] of Object.entries(binaryOps)) elementwiseRules[name] = (g, [a, b]) => f(g, a!.name, b!.name);

@@ -12,7 +12,8 @@
  *   convTranspose: x̄ = col2im(Wᵀ · g)                 (ScatterElements with reduction 'add')
  * Shapes: x [N, C_in, …in], w [C_out, C_in/G, …kernel], y [N, C_out, …out].
  */
-import type { GraphBuilder, Lowering, Operand } from './graph.js';
+import { rules, type GraphBuilder, type Lowering, type Operand } from './graph.js';
+import { product, type ConvGeometry } from '../tensor/kernels/im2col.js';
 
 const swapLast = (g: GraphBuilder, x: Operand) => {
   const perm = x.shape.map((_, k) => k);
@@ -23,18 +24,6 @@ const swapLast = (g: GraphBuilder, x: Operand) => {
 
 const matmul: Lowering<{ transA: boolean; transB: boolean }> = (g, [a, b], { transA, transB }) =>
   g.node('MatMul', [transA ? swapLast(g, a!) : a!.name, transB ? swapLast(g, b!) : b!.name]);
-
-interface ConvGeometry {
-  readonly inSize: readonly number[];
-  readonly kernel: readonly number[];
-  readonly outSize: readonly number[];
-  readonly stride: readonly number[];
-  readonly dilation: readonly number[];
-  readonly padLo: readonly number[];
-  readonly groups: number;
-}
-
-const product = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
 /** Per (output position, kernel offset), row-major, the flat input position it reads, or S (the appended zero). */
 function patchIndex(geo: ConvGeometry): number[] {
@@ -104,9 +93,9 @@ const convTranspose: Lowering<ConvGeometry> = (g, [gy, w], geo, out) => {
   return g.reshape(inside, out);
 };
 
-export const linalgRules: Record<string, Lowering<unknown>> = {
-  matmul: matmul as Lowering<unknown>,
-  conv: conv as Lowering<unknown>,
-  convWeight: convWeight as Lowering<unknown>,
-  convTranspose: convTranspose as Lowering<unknown>,
-};
+export const linalgRules = rules({
+  matmul,
+  conv,
+  convWeight,
+  convTranspose,
+});

@@ -5,7 +5,7 @@
  * recurrence, so those are unrolled along their axis (Split, one Mul/Add per position, Concat):
  * n nodes for an axis of length n, which is what the recorded program's kernel loops over too.
  */
-import type { GraphBuilder, Lowering, Operand } from './graph.js';
+import { rules, type GraphBuilder, type Lowering, type Operand } from './graph.js';
 
 interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
 
@@ -117,19 +117,19 @@ const signedLogSum: Lowering<{ axis: number }> = (g, [s, l], { axis }, out) => {
   return g.node('Concat', pair, { axis: -1 });
 };
 
-export const reduceRules: Record<string, Lowering<unknown>> = {
-  sum: reduction('ReduceSum') as Lowering<unknown>,
-  max: reduction('ReduceMax') as Lowering<unknown>,
-  min: reduction('ReduceMin') as Lowering<unknown>,
-  logsumexp: logsumexp as Lowering<unknown>,
-  cumsum: cumsum as Lowering<unknown>,
-  argsort: argsort as Lowering<unknown>,
-  maxIndex: extremumIndex('ArgMax') as Lowering<unknown>,
-  minIndex: extremumIndex('ArgMin') as Lowering<unknown>,
-  prod: prod as Lowering<unknown>,
-  cumprod: cumprod as Lowering<unknown>,
-  leaveOneOutProd: leaveOneOutProd as Lowering<unknown>,
-  linearRecurrence: linearRecurrence as Lowering<unknown>,
-  logAbsProd: logAbsProd as Lowering<unknown>,
-  signedLogSum: signedLogSum as Lowering<unknown>,
-};
+export const reduceRules = rules({
+  sum: reduction('ReduceSum'),
+  max: reduction('ReduceMax'),
+  min: reduction('ReduceMin'),
+  logsumexp,
+  cumsum,
+  argsort,
+  maxIndex: extremumIndex('ArgMax'),
+  minIndex: extremumIndex('ArgMin'),
+  prod,
+  cumprod,
+  leaveOneOutProd,
+  linearRecurrence,
+  logAbsProd,
+  signedLogSum,
+});

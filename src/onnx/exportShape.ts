@@ -5,7 +5,7 @@
  * Indices known when the function was recorded become int64 initializers; index tensors computed
  * by the graph (float values in adjoint) are cast to int64.
  */
-import type { GraphBuilder, Lowering, Operand } from './graph.js';
+import { rules, type GraphBuilder, type Lowering, type Operand } from './graph.js';
 
 const reshape: Lowering<unknown> = (g, [x], _p, out) => g.reshape(x!.name, out);
 
@@ -81,18 +81,18 @@ const diagEmbed: Lowering<{ offset: number; rows: number; cols: number }> = (g, 
   return g.reshape(g.node('Gather', [padded, g.ints(positions)], { axis: -1 }), out);
 };
 
-export const shapeRules: Record<string, Lowering<unknown>> = {
+export const shapeRules = rules({
   reshape,
-  transpose: transpose as Lowering<unknown>,
-  broadcastTo: broadcastTo as Lowering<unknown>,
-  slice: slice as Lowering<unknown>,
-  pad: pad as Lowering<unknown>,
-  concat: concat as Lowering<unknown>,
-  take: take as Lowering<unknown>,
-  scatterAdd: scatterAdd as Lowering<unknown>,
-  gather: gather as Lowering<unknown>,
-  scatterAddAlong: scatterAddAlong as Lowering<unknown>,
-  scatter: scatter as Lowering<unknown>,
-  diagonal: diagonal as Lowering<unknown>,
-  diagEmbed: diagEmbed as Lowering<unknown>,
-};
+  transpose,
+  broadcastTo,
+  slice,
+  pad,
+  concat,
+  take,
+  scatterAdd,
+  gather,
+  scatterAddAlong,
+  scatter,
+  diagonal,
+  diagEmbed,
+});

@@ -95,6 +95,14 @@ export class GraphBuilder {
  */
 export type Lowering<P = never> = (g: GraphBuilder, inputs: readonly Operand[], params: P, out: readonly number[]) => string;
 
+/**
+ * A family's lowerings, each typed by its own params, as one table of the exporter's type: the
+ * exporter hands each rule the params its primitive recorded, so the types line up by name.
+ */
+export function rules(table: Readonly<Record<string, Lowering<never>>>): Record<string, Lowering<unknown>> {
+  return table as Record<string, Lowering<unknown>>;
+}
+
 function attributeOf(name: string, v: Attribute): AttributeProto {
   if (typeof v === 'number') return { name, type: AttributeType.INT, i: v };
   if (typeof v === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(v) };

@@ -25,6 +25,9 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 /** erfc(x) underflows to 0 beyond 27.3 (Cody's XBIG is 26.543 where results turn subnormal). */
 const ERFC_ZERO = 27.3;
 
+/** Cody's coefficients and constants, for the ONNX exporter's erf and erfc (src/onnx/exportSpecial.ts), which write this algorithm as graph nodes. */
+export const CODY = { A, B, C, D, P, Q, ONE_OVER_SQRT_PI, SMALL: 0.46875, ERFC_ZERO } as const;
+
 /** erf(x) for |x| ≤ 0.46875 (Cody's first interval). */
 function erfSmall(x: number): number {
   const z = x * x;
