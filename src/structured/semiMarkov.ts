@@ -4,14 +4,14 @@
  * the best segmentation and the entropy are gradients and semiring swaps of it.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { full, ones, tensor } from '../tensor/create.js';
+import { full, ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { broadcastTo, concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
-import { stopGradient, where } from '../ops/select.js';
+import { stopGradient } from '../ops/select.js';
 import { grad, vjp } from '../transforms/vjp.js';
 import { scan, type Checkpoints } from '../transforms/scan.js';
 import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './semirings.js';

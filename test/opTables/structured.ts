@@ -3,10 +3,11 @@ import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import type { OpRow } from '../ops.table.js';
 import { eisnerLogPartition } from '../../src/structured/eisnerLog.js';
+import { internal } from '../support/internalTensor.js';
 
 /** Arc scores [B, N, N] of sentences of N − 1, N − 2, … words (at least 1): padding included. */
 const lengthsOf = (a: Tensor) => Array.from({ length: a.shape[0]! }, (_, b) => Math.max(1, a.shape[1]! - 1 - b));
-const logZ = (singleRoot: boolean) => (a: Tensor) => eisnerLogPartition(a, lengthsOf(a), singleRoot);
+const logZ = (singleRoot: boolean) => (a: Tensor): Tensor => eisnerLogPartition(internal(a), lengthsOf(a), singleRoot);
 const EISNER = ['eisnerCharts', 'eisnerLogZ', 'eisnerMarginals'];
 
 export const structuredRows: OpRow[] = [
