@@ -125,9 +125,9 @@ export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint
 
   // Compile every node: an unknown operator, domain or attribute is an error here.
   const contexts = nodes.map((n, i) => new NodeContext(n, i, opset));
-  const defs = contexts.map((node) => {
-    if (node.inputs.length > 0 && node.opType === '') fail(`node '${node.name}' has no operator.`);
-    const domain = nodes[contexts.indexOf(node)]!.domain ?? '';
+  const defs = contexts.map((node, i) => {
+    if (node.opType === '') fail(`node '${node.name}' has no operator.`);
+    const domain = nodes[i]!.domain ?? '';
     if (domain !== '' && domain !== 'ai.onnx') node.fail(`operators of domain '${domain}' are not supported (only the default ONNX domain is).`);
     const def = OPERATORS[node.opType] ?? node.fail(`operator '${node.opType}' is not supported by adjoint's importer (docs/onnx.md lists those that are).`);
     for (const a of node.attributeNames()) if (!def.attributes.includes(a)) node.fail(`attribute '${a}' is not supported.`);

@@ -10,7 +10,7 @@ import { abs, cos, exp, expm1, log, neg, reciprocal, relu, sigmoid, sign, sin, s
 import { clip, stopGradient, where } from '../ops/select.js';
 import { erf } from '../ops/special.js';
 import { ones, zeros } from '../tensor/create.js';
-import { kindOf, oneNumber, required, same, type Kind, type NodeContext, type OperatorDef, type Run, type Value } from './importNode.js';
+import { kindOf, oneNumber, same, type Kind, type OperatorDef, type Value } from './importNode.js';
 
 // ---- Rounding, with a zero derivative (the input passes through stopGradient first) ----
 

@@ -13,7 +13,7 @@ import { topk } from '../ops/sort.js';
 import { neg } from '../ops/unary.js';
 import { ones } from '../tensor/create.js';
 import { pad, tril, triu, type PadMode } from '../ops/rearrange.js';
-import { numbers, oneNumber, same, type NodeContext, type OperatorDef, type Value } from './importNode.js';
+import { numbers, oneNumber, same, type OperatorDef } from './importNode.js';
 import { axisIn } from './importShape.js';
 
 /**

@@ -165,12 +165,5 @@ export function oneNumber(node: NodeContext, v: Value, what: string): number {
   return v.tensor.data[0]!;
 }
 
-/** An input the operator requires. */
-export function required(node: NodeContext, inputs: ReadonlyArray<Value | undefined>, i: number, what: string): Value {
-  const v = inputs[i];
-  if (v === undefined) node.runError(`input ${i} (${what}) is required.`);
-  return v;
-}
-
 export const floatValue = (tensor: Tensor): Value => ({ tensor, kind: 'float' });
 export const same = (v: Value, tensor: Tensor): Value => ({ tensor, kind: v.kind });

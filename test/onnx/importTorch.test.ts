@@ -103,6 +103,19 @@ describe('PyTorch models under transformations', () => {
     expect(relativeError(g, fixture.inputGradients.x!)).toBeLessThan(1e-12);
   });
 
+  it.each(['cnn', 'attention', 'shape_ops'])('vmap of %s over a stack of whole inputs equals one call each', (name) => {
+    // (shape_ops takes a mean over its whole input, and cnn has a fixed batch: whole inputs are the examples.)
+    const other = load(name);
+    const m = importModel<ad.Tensor>(other.bytes);
+    const x = asTensor(other.fixture.inputs.x!);
+    const inputs = [x, ad.mul(0.5, x), ad.flip(x, -1)];
+    const mapped = ad.vmap((one: ad.Tensor) => m({ x: one }))(ad.stack(inputs, 0));
+    inputs.forEach((xi, i) => {
+      const y = m({ x: xi });
+      expect(relativeError(ad.take(mapped, i), { shape: [...y.shape], data: Array.from(y.toFloat64Array()) })).toBeLessThan(1e-12);
+    });
+  });
+
   it('hvp and jvp agree with the dense Hessian', () => {
     const f = (x: ad.Tensor) => ad.sum(ad.tanh(model({ x })));
     const v = ad.random.normal(x.shape, 3);
