@@ -33,7 +33,7 @@ export { gather, scatter, scatterAdd } from './ops/gather.js';
 export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
 export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';
 export { einsum } from './ops/einsum.js';
-export { conv, convTranspose, type ConvOptions, type ConvTransposeOptions, type ConvPadding } from './ops/conv.js';
+export { conv, convTranspose, type ConvOptions, type ConvTransposeOptions, type ConvPadding, type PerAxis } from './ops/conv.js';
 export { tensorMethodNames } from './ops/methods.js';
 
 export { grad, valueAndGrad, vjp, vjpWithAux } from './transforms/vjp.js';
@@ -52,7 +52,7 @@ export type { CustomVjpContext } from './transforms/custom.js';
 export { detectAnomalies } from './core/detectAnomalies.js';
 export type { AnomalyOptions } from './core/anomaly.js';
 export { checkGrad, assertGrad } from './testing/checkGrad.js';
-export type { CheckGradOptions, GradCheck, GradCheckResult } from './testing/checkGrad.js';
+export type { CheckGradOptions, GradCheck, GradCheckResult, CheckGradArgs } from './testing/checkGrad.js';
 export type { PyTree } from './core/pytree.js';
 // Types that public signatures use (issue #15 item 2: every type a user meets is exported).
 export type { TensorTree, TensorLikeTree, TensorTrees, TensorLikeTrees, TensorPyTree, JacobianTree } from './core/pytree.js';
@@ -67,7 +67,7 @@ export {
   AdjointError, ShapeError, InvalidArgumentError, NonScalarOutputError, AnomalyError, GradientCheckError,
 } from './core/errors.js';
 export { scan } from './transforms/scan.js';
-export type { ScanOptions, ScanStats, Checkpoints } from './transforms/scan.js';
+export type { ScanOptions, ScanStats, Checkpoints, ScanRow, ScanResult, ScanStepCheck } from './transforms/scan.js';
 export { memoryStats, resetPeakMemory } from './core/memory.js';
 export type { MemoryStats } from './core/memory.js';
 export { whileLoop } from './transforms/whileLoop.js';
@@ -85,6 +85,7 @@ export { semirings } from './structured/semirings.js';
 export type { Semiring } from './structured/semirings.js';
 export { LinearChainCRF } from './structured/linearChain.js';
 export type { LinearChainCRFOptions } from './structured/linearChain.js';
+export type { TagModel } from './structured/tagModel.js';
 export { HigherOrderCRF } from './structured/higherOrder.js';
 export type { HigherOrderCRFOptions } from './structured/higherOrder.js';
 export { VariableOrderCRF } from './structured/variableOrder.js';
@@ -99,9 +100,10 @@ export type { DependencyCRFOptions } from './structured/dependency.js';
 export { Alignment } from './structured/alignment.js';
 export type { AlignmentOptions } from './structured/alignment.js';
 export { ctcLoss } from './structured/ctc.js';
-export type { CTCLossOptions } from './structured/ctc.js';
+export type { CTCLossOptions, CTCLengths, CTCTargets } from './structured/ctc.js';
 export { HMM } from './structured/hmm.js';
-export type { HMMOptions } from './structured/hmm.js';
+export type { HMMOptions, Observations } from './structured/hmm.js';
+export type { TagsAndScore, SegmentsAndScore, TreeAndScore, HeadsAndScore, StatesAndScore } from './structured/results.js';
 
 export { PairwiseMRF } from './inference/pairwiseMRF.js';
 export type { PairwiseMRFOptions, MRFBeliefs } from './inference/pairwiseMRF.js';

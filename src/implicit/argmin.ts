@@ -1,11 +1,11 @@
 /** @file argmin: the minimiser of a loss, differentiable with respect to everything the loss closes over (implicit function theorem). */
 import { Tensor } from '../tensor/tensor.js';
-import type { PyTree, TensorTree } from '../core/pytree.js';
+import type { PyTree, TensorLikeTree, TensorTree } from '../core/pytree.js';
 import { grad, valueAndGrad } from '../transforms/vjp.js';
 import { Space } from './space.js';
 import { solveImplicit, plainLeaves, type ImplicitProblem } from './levels.js';
 import { hessianOperator, type HvpMode } from './hessian.js';
-import { derivativeSolve, type DerivativeSystem } from './linearSolve.js';
+import { derivativeSolve, type DerivativeSystem, type LinearSolveOptions } from './linearSolve.js';
 import { lbfgs, type MinimizeResult } from './lbfgs.js';
 import { newtonCg } from './newtonCg.js';
 import { Reporter, resetAdjointInfo, type AdjointInfo, type ReportOptions } from './diagnostics.js';
@@ -13,7 +13,7 @@ import {
   anything, callable, checkCallable, checkOptions, checkScalarResult, checkTolerance, count, flag, nonNegative, oneOf, plainObject, positiveCount,
 } from './options.js';
 
-export interface ArgminOptions extends ReportOptions {
+export interface ArgminOptions<T = PyTree> extends ReportOptions {
   /** The inner optimizer stops when ‖∇θ loss‖∞ ≤ tol (> 0). Default 1e-9. */
   tol?: number;
   /** Most inner iterations. Default 1000. */
@@ -36,7 +36,7 @@ export interface ArgminOptions extends ReportOptions {
    * M(v) ≈ H⁻¹v for that solve, with theta0's structure, symmetric positive definite (e.g. one over
    * the Hessian's diagonal): fewer iterations, the same answer.
    */
-  preconditioner?: (v: any) => PyTree;
+  preconditioner?: (v: TensorTree<T>) => TensorLikeTree<T>;
   /**
    * Filled in with what happened: see ArgminInfo. Trouble (an inner run or a derivative's solve that
    * did not converge, a Hessian found indefinite) also prints a warning, once per call site, or
@@ -87,7 +87,7 @@ const OPTIONS = {
  *   ad.mul(ad.mul(0.5, lam), ad.square(w))), ad.tensor(0));
  * ad.grad(fit)(1); // −31/225
  */
-export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: ArgminOptions = {}): TensorTree<T> {
+export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: ArgminOptions<T> = {}): TensorTree<T> {
   checkCallable('argmin', 'loss', loss, '(theta) => ad.sum(ad.square(theta))');
   checkOptions('argmin', options, OPTIONS);
   checkTolerance('argmin', 'tol', options.tol);
@@ -110,7 +110,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
       kind: options.solver ?? 'cg',
       matvec: (v: PyTree) => space.rebuild(H(space.leaves(v, 'a vector must have'))),
       space, reporter,
-      settings: { tol: options.solverTol ?? 1e-10, maxIter: options.solverMaxIter, damping: options.damping ?? 0, preconditioner: options.preconditioner },
+      settings: { tol: options.solverTol ?? 1e-10, maxIter: options.solverMaxIter, damping: options.damping ?? 0, preconditioner: options.preconditioner as LinearSolveOptions['preconditioner'] },
       matrix: 'the Hessian at θ*',
       curvatureAdvice: 'So θ* is not a strict minimum: check the inner run, or add damping.',
       advice: 'The Hessian may be ill-conditioned or singular: raise solverMaxIter, loosen solverTol, pass a preconditioner, or add damping.',

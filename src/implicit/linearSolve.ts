@@ -1,7 +1,7 @@
 /** @file The public matrix-free solvers cg, minres and gmres over pytrees; their solutions are differentiable. */
 import { redirectContext } from '../core/redirects.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { PyTree } from '../core/pytree.js';
+import type { PyTree, TensorLikeTree, TensorPyTree, TensorTree } from '../core/pytree.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { vjp, type Pullback } from '../transforms/vjp.js';
 import { Space } from './space.js';
@@ -15,7 +15,7 @@ import {
   anything, callable, checkCallable, checkOptions, checkTolerance, count, finite, flag, nonNegative, plainObject, positiveCount,
 } from './options.js';
 
-export interface LinearSolveOptions<T = any> extends ReportOptions {
+export interface LinearSolveOptions<T = PyTree> extends ReportOptions {
   /** Relative tolerance: stop when ‖b − A x‖ ≤ max(tol·‖b‖, atol); > 0, or 0 with atol > 0. Default 1e-10. */
   tol?: number;
   /** Absolute tolerance on the residual norm. Default 0. */
@@ -28,9 +28,9 @@ export interface LinearSolveOptions<T = any> extends ReportOptions {
    * M(r) ≈ A⁻¹ r, a linear map with b's structure: symmetric positive definite for cg and minres.
    * It changes how fast the solve converges, not what it converges to.
    */
-  preconditioner?: (r: T) => PyTree;
+  preconditioner?: (r: TensorTree<T>) => TensorLikeTree<T>;
   /** A starting point (warm start), with b's structure. Default zero. */
-  x0?: T;
+  x0?: TensorLikeTree<T>;
   /** gmres only: the Krylov space is rebuilt from the current residual every `restart` products. Default 30. */
   restart?: number;
   /**
@@ -42,7 +42,7 @@ export interface LinearSolveOptions<T = any> extends ReportOptions {
   info?: Partial<AdjointInfo>;
 }
 
-export interface LinearSolveResult<X = any> {
+export interface LinearSolveResult<X = TensorPyTree> {
   /** The solution, with b's structure (leaves as tensors): differentiable with respect to b and every tensor matvec closes over. */
   x: X;
   /** Products with A that the iteration made. */
@@ -79,9 +79,9 @@ const KERNELS: Record<SolverKind, (A: FlatOperator, b: Float64Array, o: KernelOp
  * const { x, converged } = ad.cg((v) => ad.matmul(A, v), ad.tensor([1, 2]));
  * x; // [1/11, 7/11]
  */
-export function cg<T extends PyTree>(
-  matvec: (v: T) => PyTree, b: T, options: LinearSolveOptions<T> = {},
-): LinearSolveResult<T> {
+export function cg<T>(
+  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {},
+): LinearSolveResult<TensorTree<T>> {
   return solvePublic('cg', matvec, b, options);
 }
 
@@ -93,9 +93,9 @@ export function cg<T extends PyTree>(
  * const A = ad.tensor([[1, 2], [2, -3]]); // eigenvalues of both signs
  * ad.minres((v) => ad.matmul(A, v), ad.tensor([3, -1])).x; // [1, 1]
  */
-export function minres<T extends PyTree>(
-  matvec: (v: T) => PyTree, b: T, options: LinearSolveOptions<T> = {},
-): LinearSolveResult<T> {
+export function minres<T>(
+  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {},
+): LinearSolveResult<TensorTree<T>> {
   return solvePublic('minres', matvec, b, options);
 }
 
@@ -107,9 +107,9 @@ export function minres<T extends PyTree>(
  * const A = ad.tensor([[2, 1], [0, 3]]);
  * ad.gmres((v) => ad.matmul(A, v), ad.tensor([3, 3])).x; // [1, 1]
  */
-export function gmres<T extends PyTree>(
-  matvec: (v: T) => PyTree, b: T, options: LinearSolveOptions<T> = {},
-): LinearSolveResult<T> {
+export function gmres<T>(
+  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {},
+): LinearSolveResult<TensorTree<T>> {
   return solvePublic('gmres', matvec, b, options);
 }
 
@@ -120,17 +120,17 @@ const OPTIONS = {
 };
 
 /** The public entry: checks, then solves, reporting to the caller's info object. */
-function solvePublic(kind: SolverKind, matvec: unknown, b: PyTree, options: LinearSolveOptions): LinearSolveResult {
+function solvePublic<T>(kind: SolverKind, matvec: unknown, b: T, options: LinearSolveOptions<T>): LinearSolveResult<TensorTree<T>> {
   checkCallable(kind, 'matvec', matvec, '(v) => ad.matmul(A, v)');
   checkOptions(kind, options, OPTIONS);
   checkTolerance(kind, 'tol', options.tol, options.atol ?? 0);
   const reporter = new Reporter(kind, resetAdjointInfo(options.info), options);
-  const result = linearSolve(kind, matvec as (v: any) => PyTree, b, options, reporter);
+  const result = linearSolve(kind, matvec as (v: any) => PyTree, b as PyTree, options as unknown as LinearSolveOptions, reporter);
   if (!result.converged && reporter.throws) {
     reporter.report('solve', `${kind}: the solve did not converge (${describeSolve(statsOf(kind, result))}). ` +
       `Raise maxIter, loosen tol${kind === 'cg' ? ', or use minres if A is not positive definite' : ''}.`, statsOf(kind, result));
   }
-  return result;
+  return result as LinearSolveResult<TensorTree<T>>; // x has b's structure, its leaves tensors
 }
 
 const statsOf = (solver: SolverKind, r: LinearSolveResult): LinearSolveInfo => ({

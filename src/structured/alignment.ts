@@ -23,6 +23,7 @@ import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
+import type { StatesAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 
 export interface AlignmentOptions {
@@ -128,7 +129,7 @@ export class Alignment {
    * lattice allows (traced with every score 0), or null when the lattice allows none (too few
    * frames to reach the final states).
    */
-  argmax(): { states: any; score: any } {
+  argmax(): StatesAndScore<number[] | null> | StatesAndScore<(number[] | null)[], number[]> {
     const [B, T, S] = this.scores.shape as [number, number, number];
     const trace = (x: Tensor) => {
       const [best, pullback] = vjp((y: Tensor) => this.sumOf(argmaxSemiring, y), x);
@@ -148,7 +149,7 @@ export class Alignment {
    * best alignment. Alignments of score −∞ are left out (so a lattice with none gives empty
    * arrays); ties follow the forward algorithm's first alternatives (`topk(1)` is `argmax()`).
    */
-  topk(k: number): { states: any; score: any } {
+  topk(k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
     return kBestResult('states', kBest(k, (semiring, x) => this.sumOf(semiring, x), this.scores, read), this.batched);
@@ -159,7 +160,7 @@ export class Alignment {
    * a batch), by forward filtering and backward sampling through the sample semiring (sample.ts);
    * `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    */
-  sample(count: number, key: Key | number): any {
+  sample(count: number, key: Key | number): number[][] | number[][][] {
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
     const found = sampleStructures(count, key, 'Alignment.sample', (semiring, x) => this.sumOf(semiring, x), this.scores, read);

@@ -28,8 +28,10 @@ export interface CTCLossOptions {
   checkpoints?: Checkpoints;
 }
 
-type Lengths = readonly number[] | Tensor;
-type Targets = Tensor | readonly number[] | readonly (readonly number[])[];
+/** ctcLoss's inputLengths and targetLengths: one length per sequence, as numbers or a tensor [N]. */
+export type CTCLengths = readonly number[] | Tensor;
+/** ctcLoss's targets: padded rows [N, S] or one concatenation [Σ targetLengths], as a tensor or arrays of label indices. */
+export type CTCTargets = Tensor | readonly number[] | readonly (readonly number[])[];
 
 /**
  * The CTC loss, −log p(target | input) summed over every alignment of the frames to the target
@@ -50,7 +52,7 @@ type Targets = Tensor | readonly number[] | readonly (readonly number[])[];
  * const logProbs = ad.logSoftmax(ad.random.normal([6, 1, 4], 1), -1);   // 6 frames, batch 1, 4 classes
  * ad.ctcLoss(logProbs, [[1, 2, 2]], [6], [3]);   // a positive number; differentiable in logProbs
  */
-export function ctcLoss(logProbs: Tensor, targets: Targets, inputLengths: Lengths, targetLengths: Lengths, options: CTCLossOptions = {}): Tensor {
+export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTCLengths, targetLengths: CTCLengths, options: CTCLossOptions = {}): Tensor {
   const op = 'ctcLoss';
   if (!(logProbs instanceof Tensor) || (logProbs.ndim !== 3 && logProbs.ndim !== 2)) {
     if (logProbs instanceof Tensor) throw wrongShape(op, 'logProbs', '[T, N, C] (or [T, C] for one sequence)', logProbs);

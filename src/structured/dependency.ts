@@ -22,6 +22,7 @@ import { checkHeads } from './heads.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
+import type { HeadsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
 
@@ -137,7 +138,7 @@ export class DependencyCRF {
    * algorithm). Non-projective: the maximum spanning arborescence. When no tree has a finite score
    * the score is −∞ and the tree is some tree.
    */
-  argmax(): { heads: any; score: any } {
+  argmax(): HeadsAndScore | HeadsAndScore<number[][], number[]> {
     const [B, N] = this.arcScores.shape as [number, number, number];
     let trees: number[][];
     if (this.projective) {
@@ -182,7 +183,7 @@ export class DependencyCRF {
    * algorithm's first alternatives (`topk(1)` is `argmax()`). Projective models only: k-best
    * spanning arborescences (Camerini et al. 1980) are not a semiring program and are not offered.
    */
-  topk(k: number): { heads: any; score: any } {
+  topk(k: number): HeadsAndScore<number[][], number[]> | HeadsAndScore<number[][][], number[][]> {
     if (!this.projective) {
       throw new InvalidArgumentError('DependencyCRF.topk: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program, so it has no k-best trees here; use argmax() for the best tree, or pass projective: true.');
     }
@@ -196,7 +197,7 @@ export class DependencyCRF {
    * (sample.ts); `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    * Projective models only for now (a non-projective model samples by Wilson's algorithm, not yet here).
    */
-  sample(count: number, key: Key | number): any {
+  sample(count: number, key: Key | number): number[][] | number[][][] {
     if (!this.projective) {
       throw new InvalidArgumentError('DependencyCRF.sample: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program, and its sampler (Wilson\'s algorithm) is not written yet; pass projective: true to sample projective trees.');
     }

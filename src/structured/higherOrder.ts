@@ -117,6 +117,7 @@ export class HigherOrderCRF extends TagModel {
     return { unary, transitions };
   }
 
+  /** @internal */
   protected scoreForm(): ScoreForm {
     const { lengths, checkpoints } = this;
     return {

@@ -5,6 +5,7 @@
  * gradient of the log-likelihood with respect to the log-parameters (the expected counts).
  */
 import type { Key } from '../random/key.js';
+import type { StatesAndScore } from './results.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -26,7 +27,8 @@ export interface HMMOptions {
   emission: Tensor;
 }
 
-type Observations = readonly number[] | readonly (readonly number[])[];
+/** An HMM's observations: one sequence of symbols, or a batch of them (of any lengths). */
+export type Observations = readonly number[] | readonly (readonly number[])[];
 
 /**
  * A hidden Markov model with K states and V observation symbols, parameters as log-probabilities
@@ -84,15 +86,21 @@ export class HMM {
   }
 
   /** The most probable state sequence (Viterbi, through the argmax semiring) and log p(x, z). */
-  viterbi(observations: Observations): { states: any; score: any } {
+  viterbi(observations: readonly number[]): StatesAndScore;
+  viterbi(observations: readonly (readonly number[])[]): StatesAndScore<number[][], number[]>;
+  viterbi(observations: Observations): StatesAndScore | StatesAndScore<number[][], number[]>;
+  viterbi(observations: Observations): StatesAndScore | StatesAndScore<number[][], number[]> {
     const { tags, score } = this.chainOf(observations, 'HMM.viterbi').argmax();
-    return { states: tags, score };
+    return { states: tags, score } as StatesAndScore | StatesAndScore<number[][], number[]>;
   }
 
   /** The k most probable state sequences and their log p(x, z), best first (`{ states, score }`; per sequence for a batch), as the posterior chain's `topk`. */
-  topk(observations: Observations, k: number): { states: any; score: any } {
+  topk(observations: readonly number[], k: number): StatesAndScore<number[][], number[]>;
+  topk(observations: readonly (readonly number[])[], k: number): StatesAndScore<number[][][], number[][]>;
+  topk(observations: Observations, k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
+  topk(observations: Observations, k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
     const { tags, score } = this.chainOf(observations, 'HMM.topk').topk(k);
-    return { states: tags, score };
+    return { states: tags, score } as StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
   }
 
   /**
@@ -100,7 +108,10 @@ export class HMM {
    * one per sequence for a batch), as the posterior chain's `sample`; `key` is a key from
    * `ad.random.key` or an integer seed (same key, same samples).
    */
-  sample(observations: Observations, count: number, key: Key | number): any {
+  sample(observations: readonly number[], count: number, key: Key | number): number[][];
+  sample(observations: readonly (readonly number[])[], count: number, key: Key | number): number[][][];
+  sample(observations: Observations, count: number, key: Key | number): number[][] | number[][][];
+  sample(observations: Observations, count: number, key: Key | number): number[][] | number[][][] {
     return this.chainOf(observations, 'HMM.sample').sample(count, key);
   }
 

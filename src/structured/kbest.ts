@@ -46,7 +46,11 @@ export function kBest<T>(k: number, sumOf: (semiring: Semiring, x: Tensor) => Te
   return out;
 }
 
-/** A model's `topk` result: for one structure `{ [name]: structures, score: scores }`, for a batch one array of each per item. */
-export function kBestResult<T>(name: string, found: KBest<T>, batched: boolean): any {
-  return batched ? { [name]: found.structures, score: found.scores } : { [name]: found.structures[0]!, score: found.scores[0]! };
+/** A model's `topk` result: for one input `{ [name]: structures, score: scores }`, for a batch one array of each per item. */
+type KBestResult<Name extends string, T> = ({ [K in Name]: T[] } & { score: number[] }) | ({ [K in Name]: T[][] } & { score: number[][] });
+
+/** The `topk` result of a model (`batched`: one list per item) under the field `name`. */
+export function kBestResult<Name extends string, T>(name: Name, found: KBest<T>, batched: boolean): KBestResult<Name, T> {
+  // A computed key widens the literal's type to `{ [x: string]: … }`; the object has exactly the field `name` and score.
+  return (batched ? { [name]: found.structures, score: found.scores } : { [name]: found.structures[0]!, score: found.scores[0]! }) as KBestResult<Name, T>;
 }

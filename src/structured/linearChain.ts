@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import type { Key } from '../random/key.js';
+import type { TagsAndScore } from './results.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
@@ -123,7 +124,7 @@ export class LinearChainCRF {
    * indicator of exactly one best path per sequence (ties go to the lowest tag at each choice), so
    * the path is always valid and its score is the reported one.
    */
-  argmax(): { tags: any; score: any } {
+  argmax(): TagsAndScore | TagsAndScore<number[][], number[]> {
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const viterbi = (e: Tensor) =>
       factoredChainSum(argmaxSemiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
@@ -142,7 +143,7 @@ export class LinearChainCRF {
    * all of them. Ties come in the argmax order extended: the lowest last tag first, then the lowest
    * tag before it, and so on; `topk(1)` is `argmax()`.
    */
-  topk(k: number): { tags: any; score: any } {
+  topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
     const [, n, K] = this.emissions.shape as [number, number, number];
     const sumOf = (semiring: Semiring, e: Tensor) =>
       factoredChainSum(semiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
@@ -212,7 +213,7 @@ export class LinearChainCRF {
    * alternative drawn in proportion to its probability (sample.ts); the tags are read off that
    * gradient as `argmax` reads its. A −∞ tag or transition is never sampled. Not differentiable.
    */
-  sample(count: number, key: Key | number): any {
+  sample(count: number, key: Key | number): number[][] | number[][][] {
     const [, n, K] = this.emissions.shape as [number, number, number];
     const sumOf = (semiring: Semiring, e: Tensor) =>
       factoredChainSum(semiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);

@@ -15,6 +15,7 @@ import { batchedScores, perItem, unbatch } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
+import type { TreeAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
@@ -112,7 +113,7 @@ export class PCFG {
    * the lowest (left, right) label pair in row-major order, and for that pair the leftmost split.
    * When no tree has a finite score, the score is −Infinity and the tree is one of them.
    */
-  argmax(): { tree: any; score: any } {
+  argmax(): TreeAndScore | TreeAndScore<ParseTree[], number[]> {
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => inside(argmaxSemiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]));
@@ -128,7 +129,7 @@ export class PCFG {
    * the span scores is the indicator of the i-th best tree's labelled spans. Trees of score −∞ are
    * left out; ties follow the inside algorithm's first alternatives (`topk(1)` is `argmax()`).
    */
-  topk(k: number): { tree: any; score: any } {
+  topk(k: number): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]> {
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
     const found = kBest(k, (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),
@@ -141,7 +142,7 @@ export class PCFG {
    * batch), by sampling top-down through the inside algorithm in the sample semiring (sample.ts);
    * `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    */
-  sample(count: number, key: Key | number): any {
+  sample(count: number, key: Key | number): ParseTree[] | ParseTree[][] {
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
     const found = sampleStructures(count, key, 'PCFG.sample', (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),

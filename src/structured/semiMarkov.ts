@@ -20,6 +20,7 @@ import { batchedScores, perItem, unbatch } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
+import type { SegmentsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
@@ -158,7 +159,7 @@ export class SemiMarkovCRF {
    * gradient with respect to the segment scores: the indicator of the segments of one best
    * segmentation, so it is always valid and scores the reported maximum.
    */
-  argmax(): { segments: any; score: any } {
+  argmax(): SegmentsAndScore | SegmentsAndScore<Segment[][], number[]> {
     const B = this.segments.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => this.sumOf(argmaxSemiring, s, this.transitions), this.segments);
     const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
@@ -174,7 +175,7 @@ export class SemiMarkovCRF {
    * score −∞ are left out; ties follow the forward algorithm's first alternatives (`topk(1)` is
    * `argmax()`).
    */
-  topk(k: number): { segments: any; score: any } {
+  topk(k: number): SegmentsAndScore<Segment[][], number[]> | SegmentsAndScore<Segment[][][], number[][]> {
     const found = kBest(k, (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
     return kBestResult('segments', found, this.batched);
   }
@@ -184,7 +185,7 @@ export class SemiMarkovCRF {
    * sentence for a batch), by forward filtering and backward sampling through the sample semiring
    * (sample.ts); `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    */
-  sample(count: number, key: Key | number): any {
+  sample(count: number, key: Key | number): Segment[][] | Segment[][][] {
     const found = sampleStructures(count, key, 'SemiMarkovCRF.sample', (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
     return this.batched ? found : found[0]!;
   }

@@ -12,6 +12,7 @@ import { lengthsOption, semiringArg, tagSequence, wrongShape } from './validate.
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
+import type { TagsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
@@ -54,6 +55,7 @@ export abstract class TagModel {
   /** score(y) of the checked tag sequence of batch item b, differentiable. */
   protected abstract scoreOf(tags: readonly number[], b: number): Tensor;
   /** Every score tensor, log Z ([B]) as their function, and what else fixes the structures (for crossEntropy and kl). */
+  /** @internal The score tensors and log Z as their function, for crossEntropy and kl. */
   protected abstract scoreForm(): ScoreForm;
 
   /** score(y), differentiable: `tags` are lengths[b] integers in 0 … K − 1 (one array per sequence for a batch). */
@@ -96,7 +98,7 @@ export abstract class TagModel {
    * with respect to the emissions: the indicator of one best sequence (one 1 per position), the
    * first at every tie.
    */
-  argmax(): { tags: any; score: any } {
+  argmax(): TagsAndScore | TagsAndScore<number[][], number[]> {
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const [best, pullback] = vjp((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters), this.emissions);
     const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
@@ -131,7 +133,7 @@ export abstract class TagModel {
    * Sequences of score −∞ are left out; ties follow the forward algorithm's first alternatives, so
    * `topk(1)` is `argmax()`.
    */
-  topk(k: number): { tags: any; score: any } {
+  topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
     const [, n, K] = this.emissions.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
     return kBestResult('tags', kBest(k, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read), this.batched);
@@ -142,7 +144,7 @@ export abstract class TagModel {
    * batch), by forward filtering and backward sampling through the sample semiring (sample.ts):
    * `key` is a key from `ad.random.key` or an integer seed, and the same key gives the same samples.
    */
-  sample(count: number, key: Key | number): any {
+  sample(count: number, key: Key | number): number[][] | number[][][] {
     const [, n, K] = this.emissions.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
     const found = sampleStructures(count, key, `${this.op}.sample`, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read);

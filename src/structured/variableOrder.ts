@@ -192,6 +192,7 @@ export class VariableOrderCRF extends TagModel {
     return { unary, contexts };
   }
 
+  /** @internal */
   protected scoreForm(): ScoreForm {
     return {
       scores: [this.emissions, this.weights],

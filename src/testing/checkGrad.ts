@@ -1,12 +1,12 @@
 /** @file Gradient checking: reverse mode against centered differences and against forward mode, to any order. */
-import { checkFunction } from '../core/functions.js';
+import { checkFunction, type TreeFunction } from '../core/functions.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe } from '../tensor/create.js';
 import { normal } from '../tensor/random.js';
 import { flatten, unflatten, type PyTree } from '../core/pytree.js';
 import { GradientCheckError, InvalidArgumentError } from '../core/errors.js';
 import { jvp } from '../transforms/jvp.js';
-import { vjp } from '../transforms/vjp.js';
+import { vjp, type Loosen } from '../transforms/vjp.js';
 import { stopGradient } from '../ops/select.js';
 import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
@@ -44,7 +44,11 @@ export interface GradCheckResult {
   checks: GradCheck[];
 }
 
-type Fn = (...args: any[]) => PyTree;
+/** The function as checkGrad calls it, on arguments of any structure. */
+type Fn = (...args: PyTree[]) => PyTree;
+
+/** f's arguments as checkGrad and assertGrad take them: one entry per parameter, numbers allowed where tensors are declared. */
+export type CheckGradArgs<F extends TreeFunction> = Readonly<Loosen<Parameters<F>>>;
 
 function dotTrees(a: readonly Tensor[], b: readonly Tensor[]): number {
   let s = 0;
@@ -74,7 +78,7 @@ function unitDirection(like: readonly Tensor[], seed: number): Tensor[] {
  * const r = ad.checkGrad((x) => ad.sum(ad.tanh(x)), [ad.tensor([0.1, 0.5])]);
  * r.ok; // true
  */
-export function checkGrad(f: Fn, args: readonly any[], options: CheckGradOptions = {}): GradCheckResult {
+export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options: CheckGradOptions = {}): GradCheckResult {
   checkFunction(f, 'checkGrad');
   if (!Array.isArray(args)) {
     throw new InvalidArgumentError(
@@ -86,15 +90,15 @@ export function checkGrad(f: Fn, args: readonly any[], options: CheckGradOptions
   }
   const o = { order: 2, modes: ['reverse', 'forward'] as const, directions: 2, eps: 1e-5, rtol: 1e-5, atol: 1e-7, seed: 0, ...options };
   const checks: GradCheck[] = [];
-  run(f, [...args], 1, o, checks);
+  run(f as Fn, [...(args as readonly PyTree[])], 1, o, checks);
   const maxRelativeError = checks.reduce((m, c) => Math.max(m, c.relativeError), 0);
   return { ok: checks.every((c) => c.ok), maxRelativeError, checks };
 }
 
-function run(f: Fn, args: any[], order: number, o: Required<CheckGradOptions>, checks: GradCheck[]): void {
+function run(f: Fn, args: PyTree[], order: number, o: Required<CheckGradOptions>, checks: GradCheck[]): void {
   const argTree = flatten(args, 'checkGrad');
   const x = leavesOf(args);
-  const rebuild = (leaves: Tensor[]) => unflatten(argTree.def, leaves) as any[];
+  const rebuild = (leaves: Tensor[]) => unflatten(argTree.def, leaves) as PyTree[];
   const [out0, pullback] = vjp(f, ...rebuild(x));
   const outTree = flatten(out0, 'checkGrad');
   const y = leavesOf(out0);
@@ -123,7 +127,7 @@ function run(f: Fn, args: any[], order: number, o: Required<CheckGradOptions>, c
     if (order < o.order) {
       // The next order: x ↦ ⟨vjp(f, x)(u), w⟩, a scalar whose derivatives are second derivatives of f.
       const w = unitDirection(x, seed * 2 + 3);
-      const projected: Fn = (...a: any[]) => {
+      const projected: Fn = (...a) => {
         const cts = flatten(vjp(f, ...a)[1](uTree), 'checkGrad').leaves as Tensor[];
         let s: Tensor | null = null;
         for (let i = 0; i < cts.length; i++) {
@@ -145,7 +149,7 @@ function sumProduct(a: Tensor, b: Tensor): Tensor {
  * Like `checkGrad`, but throws a `GradientCheckError` describing the worst disagreement.
  * @example ad.assertGrad((x) => ad.sum(ad.exp(x)), [ad.tensor([0.5, 1])]);
  */
-export function assertGrad(f: Fn, args: readonly any[], options: CheckGradOptions = {}): void {
+export function assertGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options: CheckGradOptions = {}): void {
   const r = checkGrad(f, args, options);
   if (r.ok) return;
   const worst = r.checks.filter((c) => !c.ok).sort((a, b) => b.relativeError - a.relativeError)[0]!;

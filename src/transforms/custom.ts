@@ -11,18 +11,18 @@ import { record, type Recording } from './record.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
   boxWithTangents, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
-  whileRecordingForward, type JvpRule,
+  whileRecordingForward, type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
 
 /** Options of customVjp. */
-export interface CustomVjpOptions {
+export interface CustomVjpOptions<A extends unknown[] = PyTree[], R = PyTree> {
   /**
    * The forward derivative, for forward mode (jvp, forward-mode jacobian): primals and tangents (in
    * the arguments' structure) to `[out, tangentOut]`. Without it, forward mode transposes the
    * backward rule, which must then be linear in its cotangent (a rule that is not, such as gradient
    * clipping, defines no forward derivative: forward mode through it is an error).
    */
-  readonly jvp?: JvpRule;
+  readonly jvp?: JvpRule<A, R>;
 }
 
 /** What a custom backward rule receives besides the cotangent. */
@@ -50,7 +50,7 @@ export interface CustomVjpContext<A extends unknown[], R> {
 export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
   backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => unknown[],
-  options: CustomVjpOptions = {},
+  options: CustomVjpOptions<A, R> = {},
 ): (...args: A) => R {
   checkFunction(f, 'customVjp');
   checkFunction(backward, 'customVjp');
@@ -58,6 +58,7 @@ export function customVjp<A extends unknown[], R extends PyTree>(
     throw new InvalidArgumentError('customVjp: options must be an object such as { jvp: (primals, tangents) => [out, tangentOut] }.');
   }
   const name = f.name ? `customVjp(${f.name})` : 'customVjp';
+  const jvpRule = options.jvp as UntypedJvpRule | undefined;
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customVjp');
     const top = topTrace(leaves);
@@ -65,8 +66,8 @@ export function customVjp<A extends unknown[], R extends PyTree>(
       // Forward mode uses the derivative the user defined: their JVP, or the transpose of their VJP.
       const [primals, tangents] = primalsAndTangents(top, leaves, def);
       const out = call(...(primals as A)); // the value, as every level below computes it
-      if (options.jvp !== undefined) {
-        const [, tangentOut] = checkRuleResult(options.jvp(primals, tangents), name);
+      if (jvpRule !== undefined) {
+        const [, tangentOut] = checkRuleResult(jvpRule(primals, tangents), name);
         return boxWithTangents(top, out, tangentOut, name) as R;
       }
       const tangentOut = transposeOfVjp((ct) => backward(ct as TensorTree<R>, { args: primals as A, out }), out, tangents, name, backward);
@@ -77,7 +78,7 @@ export function customVjp<A extends unknown[], R extends PyTree>(
       return liftBatched(top, leaves, def, (axes, batched) => customVjp(
         vmap(f, axes) as (...a: any[]) => PyTree,
         (ct, { args: a, out }) => sumShared(vmap((c: any, x: any, o: any) => backward(c, { args: x, out: o }), [0, axes, 0])(ct, a, out) as any[], batched, name),
-        options.jvp === undefined ? {} : { jvp: (p, t) => vmap(options.jvp!, [axes, axes])(p, t) as [any, any] },
+        jvpRule === undefined ? {} : { jvp: (p, t) => vmap(jvpRule, [axes, axes])(p, t) as [any, any] },
       )) as R;
     }
     if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));

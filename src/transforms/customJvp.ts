@@ -6,7 +6,7 @@ import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
-  boxWithTangents, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule,
+  boxWithTangents, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
 
 /**
@@ -30,12 +30,12 @@ import {
  */
 export function customJvp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
-  jvpRule: (primals: A, tangents: A) => [R, R],
+  jvpRule: JvpRule<A, R>,
 ): (...args: A) => R {
   checkFunction(f, 'customJvp');
   checkFunction(jvpRule, 'customJvp');
   const name = f.name ? `customJvp(${f.name})` : 'customJvp';
-  const rule = jvpRule as unknown as JvpRule;
+  const rule = jvpRule as unknown as UntypedJvpRule;
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customJvp');
     const top = topTrace(leaves);

@@ -22,8 +22,12 @@ import { asTensor } from '../tensor/create.js';
 import { vjp } from './vjp.js';
 import type { BatchTrace, AxisSpec } from './vmap.js';
 
-/** A forward rule: primals and tangents (each in the arguments' structure) to `[out, tangentOut]`. */
-export type JvpRule = (primals: any[], tangents: any[]) => [any, any];
+/** A forward rule: primals and tangents (each in the arguments' structure, A) to `[out, tangentOut]` (each in the output's, R). */
+export type JvpRule<A extends unknown[] = PyTree[], R = PyTree> = (primals: A, tangents: A) => [R, R];
+
+/** A forward rule as the machinery calls it, on the arguments' values whatever their types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type UntypedJvpRule = (primals: any[], tangents: any[]) => [any, any];
 
 /**
  * While a reverse trace records a customVjp call's forward value, forward mode inside it (the outer
@@ -106,7 +110,7 @@ export function transposeOfVjp(
 }
 
 /** The VJP of a function given by a forward `rule`: the transpose of v ↦ rule(primals, v)[1], at `cotangent`. */
-export function transposeOfJvp(rule: JvpRule, primals: any[], cotangent: PyTree, name: string): Tensor[] {
+export function transposeOfJvp(rule: UntypedJvpRule, primals: any[], cotangent: PyTree, name: string): Tensor[] {
   const tangentOut = (...v: any[]) => checkRuleResult(rule(primals, v), name)[1] as PyTree;
   const [, pullback] = vjp(tangentOut, ...primals.map((p) => zerosLike(p, name)));
   return flatten(pullback(cotangent), name).leaves.map((l) => asTensor(l, name));

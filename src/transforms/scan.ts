@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
 import { ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
-import { flatten, unflatten, type PyTree } from '../core/pytree.js';
+import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { retainKept } from '../core/memory.js';
 import { reshape, stack, take } from '../ops/shape.js';
 import { recordRegion, runCapturing } from './customNode.js';
@@ -12,11 +12,11 @@ import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints }
 
 export type { Checkpoints } from './loopArgs.js';
 
-export interface ScanOptions {
+export interface ScanOptions<Xs = PyTree> {
   /** Number of steps; optional when `xs` gives it (its leaves' leading axis). */
   length?: number;
   /** Per-step inputs: a pytree whose leaves all have leading axis n; step t receives slice t. */
-  xs?: PyTree;
+  xs?: Xs;
   /**
    * 'all' (default) keeps every step's residuals; a number c keeps at most c carries (the
    * initial one included) and recomputes the rest by revolve's optimal schedule; 'sqrt' uses
@@ -28,6 +28,31 @@ export interface ScanOptions {
 }
 
 export type ScanStats = LoopStats;
+
+/** What `step` receives as x: row t of `xs` (its structure, each leaf without the leading axis), or undefined without xs. */
+export type ScanRow<Xs> = [Xs] extends [undefined] ? undefined : TensorTree<Xs>;
+
+/**
+ * What `scan` returns for a step returning R: the final carry when R is a carry (init's structure,
+ * as at run time a result in init's nesting is the carry), else `[carry, ys]` for R = `[carry, y]`,
+ * ys in y's structure, each leaf stacked along a new leading axis. A step declared apart from the
+ * call returns a tuple only if it says so: `return [carry, y] as const`.
+ */
+export type ScanResult<Carry, R> = R extends TensorLikeTree<Carry>
+  ? TensorTree<Carry>
+  : R extends readonly [unknown, infer Y]
+    ? [TensorTree<Carry>, TensorTree<Y>]
+    : never;
+
+/**
+ * What a step's result R must be besides itself: nothing more when it is a carry or `[carry, y]`;
+ * otherwise a property named after the mistake, so that the call fails to compile with it. (R is
+ * constrained only loosely, with a pair among its options, so that an array literal a step returns
+ * is typed as a tuple; this check does the rest.)
+ */
+export type ScanStepCheck<Carry, R> = [ScanResult<Carry, R>] extends [never]
+  ? { 'scan: step must return a carry in the structure of init, or [carry, y] (as const when step is declared apart)': never }
+  : unknown;
 
 /**
  * Runs `step` n times, threading a carry: carry_{t+1} = step(carry_t, xs[t]). If `step` returns
@@ -47,7 +72,11 @@ export type ScanStats = LoopStats;
  * `[carry, y]` (as `jax.lax.scan`). To learn that, step is called once on init and a zero row of
  * xs with nothing taped, and the result discarded.
  */
-export function scan(step: (carry: any, x?: any) => PyTree, init: PyTree, options: ScanOptions = {}): any {
+export function scan<Carry, R extends number | object | readonly [unknown, unknown], Xs = undefined>(
+  step: (carry: TensorTree<Carry>, x: ScanRow<Xs>) => R & ScanStepCheck<Carry, R>, init: Carry, options?: ScanOptions<Xs>,
+): ScanResult<Carry, R>;
+export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, options: ScanOptions<unknown> = {}): unknown {
+  const step = stepFunction as (carry: unknown, x: unknown) => unknown;
   checkLoopFunction(step, 'scan', 'step', '(carry, x) => carry or [carry, y]');
   checkOptions(options, 'scan', ['length', 'xs', 'checkpoints', 'stats']);
   const initFlat = flatten(init, 'scan (init)');
@@ -66,11 +95,11 @@ export function scan(step: (carry: any, x?: any) => PyTree, init: PyTree, option
     stats.stepCalls++;
     return splitResult(callStep(carry, xRowLeaves), shapes, t);
   };
-  const assemble = (carry: Tensor[], ys: Tensor[][]): any => {
-    const out = unflatten(shapes.carryDef, carry);
+  const assemble = (carry: Tensor[], ys: Tensor[][]): PyTree => {
+    const out = unflatten(shapes.carryDef, carry) as PyTree;
     if (!shapes.pairs) return out;
     const stacked = shapes.yShapes!.map((shape, i) => (ys.length === 0 ? zeros([0, ...shape]) : stack(ys.map((row) => row[i]!), 0)));
-    return [out, unflatten(shapes.yDef!, stacked)];
+    return [out, unflatten(shapes.yDef!, stacked) as PyTree];
   };
 
   const top = topTrace([...initLeaves, ...xsLeaves]) ?? innermostReverseTrace();

@@ -38,7 +38,7 @@ export interface WhileLoopOptions {
  *   (x) => ad.mul(0.5, ad.add(x, ad.div(a, x))), a, { checkpoints: 3 });
  * ad.grad(sqrtNewton)(ad.tensor(4)); // 0.25
  */
-export function whileLoop<C extends PyTree>(
+export function whileLoop<C>(
   cond: (carry: C) => boolean | Tensor,
   body: (carry: C) => C,
   init: C,
@@ -125,7 +125,7 @@ export function whileLoop<C extends PyTree>(
   const { result: finalCarry, captured } = runCapturing(top, () => loop.runOnline(goesOn, capacity));
   retainKept(top, captured.map((b) => b.primal!));
   return recordRegion('whileLoop', top, initLeaves, {
-    out: rebuild(finalCarry),
+    out: unflatten(initFlat.def, finalCarry) as PyTree,
     captured,
     backward: (ct) => {
       const carryCt = flatten(ct, 'whileLoop (cotangent)').leaves.map((l) => asTensor(l, 'whileLoop'));

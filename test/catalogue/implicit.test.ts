@@ -17,7 +17,7 @@ describe('catalogue: cg, minres, gmres', () => {
     ['matvec not a function', () => ad.cg(bad(A), b), { op: 'cg', fix: /matvec must be a function/ }],
     ['matvec returns the wrong shape', () => ad.cg(() => ad.zeros([3]), b), { op: 'cg', fix: /matvec must return .*shape \[2\]/, type: ad.ShapeError }],
     ['matvec forgets to return', () => ad.minres(bad(() => { ad.matmul(A, b); }), b), { op: 'minres', fix: /return/ }],
-    ['matvec returns another structure', () => ad.gmres(() => [b, b], b), { op: 'gmres', fix: /matvec must return/ }],
+    ['matvec returns another structure', () => ad.gmres(bad(() => [b, b]), b), { op: 'gmres', fix: /matvec must return/ }],
     ['b is a string', () => ad.cg(matvec, bad('1,2')), { op: 'cg', fix: /b must be a tensor/ }],
     ['b is missing', () => ad.cg(matvec, bad(undefined)), { op: 'cg', fix: /b must be a tensor/ }],
     ['negative maxIter', () => ad.cg(matvec, b, { maxIter: -1 }), { op: 'cg', fix: /maxIter must be an integer ≥ 0/ }],

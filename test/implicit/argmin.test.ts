@@ -10,7 +10,7 @@ const arr = (t: Tensor) => Array.from(t.toFloat64Array());
 
 describe('argmin: ridge regression hypergradients equal the closed form', () => {
   const r = regression(40, 30, 6, 1);
-  const outer = (options: ad.ArgminOptions) => (lam: Tensor) =>
+  const outer = (options: ad.ArgminOptions<Tensor>) => (lam: Tensor) =>
     validationLoss(r)(ad.argmin(ridgeLoss(r, lam), ad.zeros([6]), { tol: 1e-12, ...options }));
 
   it('one shared penalty, exact HVPs: to 1e-7', () => {

@@ -21,7 +21,7 @@ function agrees(p: Lattice, tol = 1e-10) {
   close(a.logPartition().item(), o.logZ, tol);
   allClose(values(a.marginals()), o.marginals, tol);
   close(a.entropy().item(), o.entropy, tol);
-  const best = a.argmax();
+  const best = a.argmax() as ad.StatesAndScore;
   expect(best.score).toBe(o.best);
   if (o.all.length === 0) expect(best.states).toBe(null);
   else {
@@ -44,7 +44,7 @@ describe('Alignment against enumeration of every monotonic alignment', () => {
     const scores = fill(B * T * S, draw), lengths = [5, 1, 3], states = [4, 1, 3];
     const skips = [[false, false, true, true], [false, false, false, false], [false, true, true, false]];
     const batch = new ad.Alignment({ scores: ad.tensor(scores, [B, T, S]), lengths, states, skips, initialStates: 2, finalStates: 2 });
-    const logZ = values(batch.logPartition()), m = values(batch.marginals()), best = batch.argmax();
+    const logZ = values(batch.logPartition()), m = values(batch.marginals()), best = batch.argmax() as ad.StatesAndScore<number[][], number[]>;
     lengths.forEach((len, b) => {
       const own = Array.from({ length: len * states[b]! }, (_, k) => scores[(b * T + Math.floor(k / states[b]!)) * S + (k % states[b]!)]!);
       const single = new ad.Alignment({ scores: ad.tensor(own, [len, states[b]!]), skips: skips[b]!.slice(0, states[b]!), initialStates: 2, finalStates: 2 });

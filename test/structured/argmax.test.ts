@@ -40,7 +40,7 @@ function firstFromTheEnd(p: ChainProblem): number[] | null {
 
 function chainArgmaxIsOptimal(p: ChainProblem, checkpoints?: ad.Checkpoints) {
   const crf = crfOf(p, checkpoints);
-  const { tags, score } = crf.argmax();
+  const { tags, score } = crf.argmax() as ad.TagsAndScore;
   expectTags(tags, p.E.length, p.start.length);
   expect(chainScore(p, tags)).toBe(score);
   expect(score).toBe(chainBruteForce(p).best.s);
@@ -84,7 +84,7 @@ describe('LinearChainCRF.argmax under ties and masks', () => {
 
   it('every sequence scores −∞: the score is −∞ and the tags are still a sequence of the right length', () => {
     const crf = new ad.LinearChainCRF({ emissions: ad.zeros([3, 2]), transitions: ad.full([2, 2], -Infinity) });
-    const { tags, score } = crf.argmax();
+    const { tags, score } = crf.argmax() as ad.TagsAndScore;
     expect(score).toBe(-Infinity);
     expectTags(tags, 3, 2);
     expect(crf.score(tags).item()).toBe(-Infinity);
@@ -129,7 +129,7 @@ function higherOrderArgmaxIsOptimal(p: HigherOrderProblem) {
   const crf = new ad.HigherOrderCRF({
     emissions: ad.tensor(p.E, [n, K]), transitions: ad.tensor(p.T, window(k + 1)), start: ad.tensor(p.start, window(k)), end: ad.tensor(p.end, window(k)),
   });
-  const { tags, score } = crf.argmax();
+  const { tags, score } = crf.argmax() as ad.TagsAndScore;
   expectTags(tags, n, K);
   expect(higherOrderScore(p, tags)).toBe(score);
   expect(score).toBe(enumerate(n, K, (ys) => higherOrderScore(p, ys)).best.s);
@@ -156,7 +156,7 @@ function variableOrderArgmaxIsOptimal(n: number, K: number, contexts: number[][]
   const E = fill(n * K, draw), weights = fill(contexts.length, draw);
   const crf = new ad.VariableOrderCRF({ emissions: ad.tensor(E, [n, K]), contexts, weights: ad.tensor(weights) });
   const score = (ys: number[]) => variableOrderScore(K, E, contexts, weights, ys);
-  const best = crf.argmax();
+  const best = crf.argmax() as ad.TagsAndScore;
   expectTags(best.tags, n, K);
   expect(score(best.tags)).toBe(best.score);
   expect(best.score).toBe(enumerate(n, K, score).best.s);
@@ -214,7 +214,7 @@ function documentedBestTree(p: GrammarProblem): Tree {
 function grammarArgmaxIsOptimal(n: number, N: number, draw: Draw) {
   const p: GrammarProblem = { U: rows(n, N, draw), R: Array.from({ length: N }, () => rows(N, N, draw)), root: fill(N, draw) };
   const g = new ad.PCFG({ terminals: ad.tensor(p.U), rules: ad.tensor(p.R), root: ad.tensor(p.root) });
-  const { tree, score } = g.argmax();
+  const { tree, score } = g.argmax() as ad.TreeAndScore;
   expect(g.score(tree).item()).toBe(score); // also checks that the tree is a valid tree over the sentence
   expect(treeScore(p, tree as Tree)).toBe(score);
   expect(score).toBe(grammarBruteForce(p).best.s);

@@ -12,7 +12,7 @@ function taggingBatchIsALoop(make: (emissions: ad.Tensor, lengths?: number[]) =>
   const E = fill(B * n * K, seeded(seed, { forbidden: 1 / 10, real: true }));
   const batch = make(ad.tensor(E, [B, n, K]), lengths);
   const logZ = values(batch.logPartition()), H = values(batch.entropy()), unary = values(batch.marginals().unary);
-  const best = batch.argmax();
+  const best = batch.argmax() as ad.TagsAndScore<number[][], number[]>;
   const counts = values(Object.values(batch.marginals())[1] as ad.Tensor);
   const loopCounts = new Array<number>(counts.length).fill(0);
   lengths.forEach((len, b) => {
@@ -67,7 +67,7 @@ describe('PCFG batches', () => {
     const U = fill(B * n * N, seeded(10, { forbidden: 1 / 10, real: true }));
     const batch = new ad.PCFG({ terminals: ad.tensor(U, [B, n, N]), rules, root, lengths });
     const logZ = values(batch.logPartition()), H = values(batch.entropy());
-    const m = batch.marginals(), spans = values(m.spans), best = batch.argmax();
+    const m = batch.marginals(), spans = values(m.spans), best = batch.argmax() as ad.TreeAndScore<ad.ParseTree[], number[]>;
     const ruleCounts = new Array<number>(N ** 3).fill(0);
     lengths.forEach((len, b) => {
       const single = new ad.PCFG({ terminals: ad.tensor(rowsOf(U, b, n, len, N), [len, N]), rules, root });
@@ -79,7 +79,7 @@ describe('PCFG batches', () => {
       }
       values(single.marginals().rules).forEach((v, i) => (ruleCounts[i]! += v));
       expect(best.tree[b]).toEqual(single.argmax().tree);
-      close(best.score[b], single.argmax().score);
+      close(best.score[b]!, (single.argmax() as ad.TreeAndScore).score);
       close(batch.logProbability(best.tree).toFloat64Array()[b]!, single.logProbability(best.tree[b]).item());
     });
     allClose(values(m.rules), ruleCounts);

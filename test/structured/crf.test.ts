@@ -26,7 +26,7 @@ describe('LinearChainCRF against brute force', () => {
     const { unary, pairwise } = crf.marginals();
     flat(unary.toArray()).forEach((v, i) => close(v, flat(oracle.unary)[i]!));
     if (n > 1) flat(pairwise.toArray()).forEach((v, i) => close(v, flat(oracle.pairwise)[i]!));
-    const best = crf.argmax();
+    const best = crf.argmax() as ad.TagsAndScore;
     expect(best.tags).toEqual(oracle.best.ys);
     close(best.score, oracle.best.s);
     close(crf.entropy().item(), oracle.entropy);
@@ -43,7 +43,7 @@ describe('LinearChainCRF against brute force', () => {
           close(crf.logPartition().item(), o.logZ, 1e-9);
           flat(crf.marginals().unary.toArray()).forEach((v, i) => close(v, flat(o.unary)[i]!, 1e-9));
           close(crf.entropy().item(), o.entropy, 1e-9);
-          close(crf.argmax().score, o.best.s, 1e-12);
+          close((crf.argmax() as ad.TagsAndScore).score, o.best.s, 1e-12);
         }),
       { seed: 4242, numRuns: 60 },
     );

@@ -19,7 +19,7 @@ describe('HigherOrderCRF', () => {
     close(crf.logPartition().item(), o.logZ);
     arr(crf.marginals().unary).forEach((v, i) => close(v, o.unary[i]!));
     expect(crf.argmax().tags).toEqual(o.best.ys);
-    close(crf.argmax().score, o.best.s);
+    close((crf.argmax() as ad.TagsAndScore).score, o.best.s);
     close(crf.entropy().item(), o.entropy);
     close(crf.logProbability(o.all[3]!.ys).item(), o.all[3]!.s - o.logZ);
     // expected window counts sum to the number of windows

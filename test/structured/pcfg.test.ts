@@ -31,7 +31,7 @@ function agreesWithEnumeration(p: GrammarProblem, tol = 1e-10) {
   allClose(m.spans, o.spans, tol);
   allClose(m.rules, o.rules, tol);
   close(g.entropy().item(), o.entropy, tol);
-  const best = g.argmax();
+  const best = g.argmax() as ad.TreeAndScore;
   close(best.score, o.best.s, tol);
   close(scoreOf(p, best.tree), o.best.s, tol);
   // Different trees can use the same parts (A → A A bracketed either way) and tie exactly; when the
@@ -77,7 +77,7 @@ describe('PCFG against brute force', () => {
         const round = (x: unknown): any => (Array.isArray(x) ? x.map(round) : Math.round(x as number));
         const q: GrammarProblem = { U: round(p.U), R: round(p.R), root: round(p.root) };
         const o = bruteForce(q);
-        const best = grammarOf(q).argmax();
+        const best = grammarOf(q).argmax() as ad.TreeAndScore;
         expect(best.score).toBe(o.best.s);
         expect(scoreOf(q, best.tree)).toBe(o.best.s);
         expect(grammarOf(q).score(best.tree).item()).toBe(o.best.s);
@@ -161,7 +161,7 @@ describe('PCFG numerics', () => {
     close(ad.sum(ad.slice(spans, [0, n, 0], [1, 1, N])).item(), 1);
     close(ad.sum(rules).item(), n - 1);
     close(ad.sum(spans).item(), 2 * n - 1);
-    const { tree, score } = g.argmax();
+    const { tree, score } = g.argmax() as ad.TreeAndScore;
     close(g.score(tree).item(), score);
     let count = 0;
     nodes(tree as Tree, () => count++);
@@ -205,7 +205,7 @@ describe('PCFG usage', () => {
     const g = new ad.PCFG({ terminals: ad.random.normal([5, 3], 1), rules: ad.random.normal([3, 3, 3], 2) });
     expect(Number.isFinite(g.logPartition().item())).toBe(true);
     expect(g.marginals().spans.shape).toEqual([5, 6, 3]);
-    const { tree } = g.argmax();
+    const { tree } = g.argmax() as ad.TreeAndScore;
     expect([tree.start, tree.end, tree.children?.length]).toEqual([0, 5, 2]);
   });
 

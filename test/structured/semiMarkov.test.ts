@@ -35,7 +35,7 @@ function agrees(p: Problem, tol = 1e-10) {
   allClose(values(m.segments), o.marginals, tol);
   allClose(values(m.transitions), o.transitions, tol);
   close(crf.entropy().item(), o.entropy, tol);
-  const best = crf.argmax();
+  const best = crf.argmax() as ad.SegmentsAndScore;
   expect(best.score).toBe(o.best);
   expect(scoreOf(p, best.segments)).toBe(best.score);
   expect(crf.score(best.segments).item()).toBe(best.score);
@@ -81,7 +81,7 @@ describe('SemiMarkovCRF against brute force', () => {
     const seg = fill(B * n * L * C, draw), T = fill(C * C, draw), lengths = [4, 1, 3];
     const batch = new ad.SemiMarkovCRF({ segments: ad.tensor(seg, [B, n, L, C]), transitions: ad.tensor(T, [C, C]), lengths });
     const logZ = values(batch.logPartition()), H = values(batch.entropy()), m = values(batch.marginals().segments);
-    const best = batch.argmax();
+    const best = batch.argmax() as ad.SegmentsAndScore<ad.Segment[][], number[]>;
     lengths.forEach((len, b) => {
       const own = seg.slice(b * n * L * C, b * n * L * C + len * L * C);
       const single = new ad.SemiMarkovCRF({ segments: ad.tensor(own, [len, L, C]), transitions: ad.tensor(T, [C, C]) });

@@ -61,12 +61,12 @@ describe('LinearChainCRF.topk', () => {
       const crf = chainOf(p);
       const order = chainOrder(p);
       for (const k of ks) {
-        const { tags, score } = crf.topk(k);
+        const { tags, score } = crf.topk(k) as ad.TagsAndScore<number[][], number[]>;
         checkTopk(sequences(p.E.length, p.start.length), (ys) => chainScore(p, ys), { structures: tags, score }, k, (ys) => crf.score(ys).item());
         expect(tags).toEqual(order.slice(0, k));
       }
-      const best = crf.argmax();
-      const top1 = crf.topk(1);
+      const best = crf.argmax() as ad.TagsAndScore;
+      const top1 = crf.topk(1) as ad.TagsAndScore<number[][], number[]>;
       firstIsArgmax({ structures: top1.tags, score: top1.score }, { structure: best.tags, score: best.score });
     }
   });
@@ -108,11 +108,11 @@ describe('topk of the other models against brute force (integer scores, −∞ m
       const p = { n, K, k, E: fill(n * K, draw), T: fill(K ** 3, draw), start: fill(K * K, draw), end: fill(K * K, draw) };
       const crf = new ad.HigherOrderCRF({ emissions: ad.tensor(p.E, [n, K]), transitions: ad.tensor(p.T, [K, K, K]), start: ad.tensor(p.start, [K, K]), end: ad.tensor(p.end, [K, K]) });
       for (const kk of ks) {
-        const { tags, score } = crf.topk(kk);
+        const { tags, score } = crf.topk(kk) as ad.TagsAndScore<number[][], number[]>;
         checkTopk(sequences(n, K), (ys) => higherOrderScore(p, ys), { structures: tags, score }, kk, (ys) => crf.score(ys).item());
       }
-      const best = crf.argmax();
-      firstIsArgmax({ structures: crf.topk(1).tags, score: crf.topk(1).score }, { structure: best.tags, score: best.score });
+      const best = crf.argmax() as ad.TagsAndScore;
+      firstIsArgmax({ structures: (crf.topk(1) as ad.TagsAndScore<number[][], number[]>).tags, score: (crf.topk(1) as ad.TagsAndScore<number[][], number[]>).score }, { structure: best.tags, score: best.score });
     }
     const hmm = new ad.HMM({
       initial: ad.log(ad.tensor([0.5, 0.5])), transition: ad.log(ad.tensor([[0.5, 0.5], [0.25, 0.75]])), emission: ad.log(ad.tensor([[1, 0], [0.5, 0.5]])),
@@ -133,7 +133,7 @@ describe('topk of the other models against brute force (integer scores, −∞ m
       const E = fill(n * K, draw), weights = fill(contexts.length, draw);
       const crf = new ad.VariableOrderCRF({ emissions: ad.tensor(E, [n, K]), contexts, weights: ad.tensor(weights) });
       for (const k of ks) {
-        const { tags, score } = crf.topk(k);
+        const { tags, score } = crf.topk(k) as ad.TagsAndScore<number[][], number[]>;
         checkTopk(sequences(n, K), (ys) => variableOrderScore(K, E, contexts, weights, ys), { structures: tags, score }, k, (ys) => crf.score(ys).item());
       }
     }
@@ -151,11 +151,11 @@ describe('topk of the other models against brute force (integer scores, −∞ m
       };
       const crf = new ad.SemiMarkovCRF({ segments: ad.tensor(seg, [n, L, C]), transitions: ad.tensor(T, [C, C]), start: ad.tensor(start), end: ad.tensor(end) });
       for (const k of ks) {
-        const { segments, score } = crf.topk(k);
+        const { segments, score } = crf.topk(k) as ad.SegmentsAndScore<ad.Segment[][], number[]>;
         checkTopk(segmentations(n, L, C), scoreOf, { structures: segments, score }, k, (x) => crf.score(x).item());
       }
-      const best = crf.argmax();
-      firstIsArgmax({ structures: crf.topk(1).segments, score: crf.topk(1).score }, { structure: best.segments, score: best.score });
+      const best = crf.argmax() as ad.SegmentsAndScore;
+      firstIsArgmax({ structures: (crf.topk(1) as ad.SegmentsAndScore<ad.Segment[][], number[]>).segments, score: (crf.topk(1) as ad.SegmentsAndScore<ad.Segment[][], number[]>).score }, { structure: best.segments, score: best.score });
     }
   });
 
@@ -166,11 +166,11 @@ describe('topk of the other models against brute force (integer scores, −∞ m
       const p = { U: rows(n, N, draw), R: Array.from({ length: N }, () => rows(N, N, draw)), root: fill(N, draw) };
       const g = new ad.PCFG({ terminals: ad.tensor(p.U), rules: ad.tensor(p.R), root: ad.tensor(p.root) });
       for (const k of [1, 3, 100]) {
-        const { tree, score } = g.topk(k);
+        const { tree, score } = g.topk(k) as ad.TreeAndScore<ad.ParseTree[], number[]>;
         checkTopk<Tree>(treesOver(0, n, N), (t) => treeScore(p, t), { structures: tree, score }, k, (t) => g.score(t).item());
       }
-      const best = g.argmax();
-      firstIsArgmax({ structures: g.topk(1).tree, score: g.topk(1).score }, { structure: best.tree, score: best.score });
+      const best = g.argmax() as ad.TreeAndScore;
+      firstIsArgmax({ structures: (g.topk(1) as ad.TreeAndScore<ad.ParseTree[], number[]>).tree, score: (g.topk(1) as ad.TreeAndScore<ad.ParseTree[], number[]>).score }, { structure: best.tree, score: best.score });
     }
   });
 
@@ -182,11 +182,11 @@ describe('topk of the other models against brute force (integer scores, −∞ m
       const scoreOf = (heads: number[]) => heads.reduce((s, h, i) => s + arcs[h * (n + 1) + i + 1]!, 0);
       const parser = new ad.DependencyCRF({ arcScores: ad.tensor(arcs, [n + 1, n + 1]), projective: true, singleRoot });
       for (const k of ks) {
-        const { heads, score } = parser.topk(k);
+        const { heads, score } = parser.topk(k) as ad.HeadsAndScore<number[][], number[]>;
         checkTopk(trees(n, true, singleRoot), scoreOf, { structures: heads, score }, k, (h) => parser.score(h).item());
       }
-      const best = parser.argmax();
-      firstIsArgmax({ structures: parser.topk(1).heads, score: parser.topk(1).score }, { structure: best.heads, score: best.score });
+      const best = parser.argmax() as ad.HeadsAndScore;
+      firstIsArgmax({ structures: (parser.topk(1) as ad.HeadsAndScore<number[][], number[]>).heads, score: (parser.topk(1) as ad.HeadsAndScore<number[][], number[]>).score }, { structure: best.heads, score: best.score });
     }
     const free = new ad.DependencyCRF({ arcScores: ad.zeros([3, 3]), projective: false });
     expect(() => free.topk(2)).toThrow(/DependencyCRF.topk: a non-projective DependencyCRF .* pass projective: true/);
@@ -200,11 +200,11 @@ describe('topk of the other models against brute force (integer scores, −∞ m
       const a = new ad.Alignment({ scores: ad.tensor(p.scores, [T, S]), skips: p.skips, initialStates: p.initialStates, finalStates: p.finalStates });
       const scoreOf = (x: number[]) => x.reduce((acc, s, t) => acc + p.scores[t * S + s]!, 0);
       for (const k of ks) {
-        const { states, score } = a.topk(k);
+        const { states, score } = a.topk(k) as ad.StatesAndScore<number[][], number[]>;
         checkTopk(alignments(p), scoreOf, { structures: states, score }, k, (x) => a.score(x).item());
       }
-      const best = a.argmax();
-      if (best.score > -Infinity) firstIsArgmax({ structures: a.topk(1).states, score: a.topk(1).score }, { structure: best.states, score: best.score });
+      const best = a.argmax() as ad.StatesAndScore;
+      if (best.score > -Infinity) firstIsArgmax({ structures: (a.topk(1) as ad.StatesAndScore<number[][], number[]>).states, score: (a.topk(1) as ad.StatesAndScore<number[][], number[]>).score }, { structure: best.states, score: best.score });
     }
   });
 });

@@ -59,4 +59,71 @@ export function signatures(): void {
   const opt = ad.optimizers.adam({ lr: 0.1 });
   const [next] = opt.step(params, ad.grad(loss)(params, x), opt.init(params));
   expectType<Params>()(next);
+
+  // scan: the carry's and ys' trees from step and init (numbers in init come back as tensors).
+  expectType<Tensor>()(ad.scan((h) => ad.tanh(h), x, { length: 3 }));
+  expectType<Tensor>()(ad.scan((h: Tensor) => ad.add(h, 1), 0, { length: 3 }));
+  expectType<[Tensor, { y: Tensor }]>()(ad.scan((h: Tensor, row: Tensor) => [ad.add(h, row), { y: ad.mul(h, row) }], x, { xs: x }));
+  const lstm = (c: { h: Tensor; s: Tensor }, row: { e: Tensor }) => [{ h: ad.tanh(c.s), s: ad.add(c.s, row.e) }, c.h] as const;
+  expectType<[{ h: Tensor; s: Tensor }, Tensor]>()(ad.scan(lstm, { h: x, s: x }, { xs: { e: x }, checkpoints: 2 }));
+  // A carry that is itself a pair stays a carry (as at run time: a result in init's nesting is the carry).
+  expectType<[Tensor, Tensor]>()(ad.scan((c: [Tensor, Tensor]) => [c[1], c[0]], [x, x] as [Tensor, Tensor], { length: 2 }));
+  // Params declared as an interface.
+  expectType<Params>()(ad.scan((p: Params) => ({ w: ad.sin(p.w), b: p.b }), params, { length: 2 }));
+  ad.scan((h: Tensor, row) => { expectType<undefined>()(row); return h; }, x, { length: 1 }); // without xs, x is undefined
+  // @ts-expect-error a step must return a carry in init's structure, or [carry, y]
+  ad.scan((c: { a: Tensor }) => ({ b: c.a }), { a: x }, { length: 2 });
+  // @ts-expect-error three things are neither
+  ad.scan((h: Tensor) => [h, h, h], x, { length: 2 });
+
+  // whileLoop: the carry's type, interface params included.
+  expectType<Params>()(ad.whileLoop((p: Params) => ad.sum(p.w).item() < 1, (p: Params) => ({ w: ad.add(p.w, 1), b: p.b }), params));
+
+  // vmap, jit and checkGrad take functions of interface params.
+  expectType<Params>()(ad.vmap((p: Params) => ({ w: ad.sin(p.w), b: p.b }))(params));
+  expectType<Tensor>()(ad.jit(loss)(params, x));
+  expectType<ad.GradCheckResult>()(ad.checkGrad(loss, [params, x]));
+  expectType<ad.GradCheckResult>()(ad.checkGrad((t: Tensor) => ad.sum(t), [2], { order: 1 }));
+  expectType<void>()(ad.assertGrad(loss, [params, x]));
+  // @ts-expect-error one entry per parameter of f
+  ad.checkGrad(loss, [params]);
+
+  // customVjp's jvp option and customJvp's rule: primals and tangents as f's arguments, [out, tangentOut] as its output.
+  const square = ad.customVjp((t: Tensor) => ad.mul(t, t), (g) => [ad.mul(g, 2)], {
+    jvp: (primals, tangents) => {
+      expectType<[t: Tensor]>()(primals);
+      return [ad.mul(primals[0], primals[0]), ad.mul(ad.mul(primals[0], 2), tangents[0])];
+    },
+  });
+  expectType<Tensor>()(square(x));
+  const rule: ad.JvpRule<[Tensor], Tensor> = ([p], [t]) => [ad.exp(p), ad.mul(ad.exp(p), t)];
+  expectType<Tensor>()(ad.customJvp((t: Tensor) => ad.exp(t), rule)(x));
+
+  // Solvers: x in b's structure with tensor leaves; matvec, preconditioner and x0 typed from b.
+  const solved = ad.cg((v) => ad.mul(v, 2), x, { preconditioner: (r) => ad.div(r, 2), x0: 0 });
+  expectType<ad.LinearSolveResult<Tensor>>()(solved);
+  expectType<Tensor>()(solved.x);
+  expectType<Params>()(ad.minres((v: Params) => ({ w: ad.mul(v.w, 2), b: v.b }), params).x);
+  expectType<{ a: Tensor; b: [Tensor] }>()(ad.gmres((v) => v, { a: x, b: [1] as [number] }).x);
+  expectType<Params>()(ad.argmin((p: Params) => loss(p, x), params, { preconditioner: (v) => ({ w: v.w, b: ad.mul(v.b, 0.5) }) }));
+
+  // Structured results: one input's form or a batch's (the scores' rank decides at run time).
+  const crf = new ad.LinearChainCRF({ emissions: x, transitions: x });
+  expectType<ad.TagsAndScore | ad.TagsAndScore<number[][], number[]>>()(crf.argmax());
+  expectType<ad.TagsAndScore<number[][], number[]> | ad.TagsAndScore<number[][][], number[][]>>()(crf.topk(2));
+  expectType<number[][] | number[][][]>()(crf.sample(2, 0));
+  const one = crf.argmax() as ad.TagsAndScore;
+  expectType<number[]>()(one.tags);
+  expectType<number>()(one.score);
+  expectType<ad.TreeAndScore | ad.TreeAndScore<ad.ParseTree[], number[]>>()(new ad.PCFG({ terminals: x, rules: x }).argmax());
+  expectType<ad.SegmentsAndScore | ad.SegmentsAndScore<ad.Segment[][], number[]>>()(new ad.SemiMarkovCRF({ segments: x, transitions: x }).argmax());
+  expectType<ad.HeadsAndScore | ad.HeadsAndScore<number[][], number[]>>()(new ad.DependencyCRF({ arcScores: x, projective: true }).argmax());
+  expectType<ad.StatesAndScore<number[] | null> | ad.StatesAndScore<(number[] | null)[], number[]>>()(new ad.Alignment({ scores: x }).argmax());
+  expectType<ad.TagsAndScore | ad.TagsAndScore<number[][], number[]>>()(new ad.HigherOrderCRF({ emissions: x, transitions: x }).argmax());
+  // HMM: the batch is an argument, so the form is exact.
+  const hmm = new ad.HMM({ initial: x, transition: x, emission: x });
+  expectType<ad.StatesAndScore>()(hmm.viterbi([0, 1]));
+  expectType<ad.StatesAndScore<number[][], number[]>>()(hmm.viterbi([[0, 1], [1]]));
+  expectType<ad.StatesAndScore<number[][], number[]>>()(hmm.topk([0, 1], 2));
+  expectType<number[][][]>()(hmm.sample([[0, 1]], 3, 0));
 }
