@@ -36,8 +36,8 @@ describe('bench workloads on ONNX Runtime', () => {
   it('W1 exported as float32: loss and gradient within float32 rounding of adjoint', async () => {
     const { params: p, loss } = w1Setup();
     const vg = ad.valueAndGrad(loss, [0, 1, 2, 3]);
-    const args = [p.W1, p.b1, p.W2, p.b2];
-    const s = await session(ad.onnx.exportModel(vg, args, { dtype: 'float32' }), { graphOptimizationLevel: 'all' });
+    const args = [p.W1, p.b1, p.W2, p.b2] as const;
+    const s = await session(ad.onnx.exportModel(vg, [...args], { dtype: 'float32' }), { graphOptimizationLevel: 'all' });
     const got = await run(s, args, 'float32');
     resultLeaves(vg(...args)).forEach((want, i) => expectClose(got[i]!, want, 1e-4, `W1 float32 output ${i}`, 1e-2));
   });
