@@ -21,10 +21,11 @@ import { maxArborescence } from './arborescence.js';
 import { checkHeads } from './heads.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
-import type { Key } from '../random/key.js';
+import { someTree, wilsonSamples } from './wilson.js';
+import { foldIn, toKey, type Key } from '../random/key.js';
 import type { HeadsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
-import { lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
+import { lengthsOption, optionsObject, sampleCount, semiringArg, wrongShape } from './validate.js';
 
 export interface DependencyCRFOptions {
   /**
@@ -192,16 +193,29 @@ export class DependencyCRF {
   }
 
   /**
-   * `count` projective trees drawn exactly from p (an array of head arrays, as `topk`'s; one per
-   * sentence for a batch), by sampling through Eisner's algorithm in the sample semiring
-   * (sample.ts); `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
-   * Projective models only for now (a non-projective model samples by Wilson's algorithm, not yet here).
+   * `count` trees drawn exactly from p (an array of head arrays, as `topk`'s; one per sentence for
+   * a batch); `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
+   * Projective: by sampling through Eisner's algorithm in the sample semiring (sample.ts).
+   * Non-projective: by Wilson's algorithm (wilson.ts), loop-erased random walks from each word to
+   * the root, each step to a head drawn in proportion to exp(arc score); with one root dependent,
+   * that word is drawn first from the root arcs' marginals. When no tree has a finite score every
+   * sample is the tree `argmax` reports (score −∞).
    */
   sample(count: number, key: Key | number): number[][] | number[][][] {
-    if (!this.projective) {
-      throw new InvalidArgumentError('DependencyCRF.sample: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program, and its sampler (Wilson\'s algorithm) is not written yet; pass projective: true to sample projective trees.');
+    const op = 'DependencyCRF.sample';
+    if (this.projective) {
+      const found = sampleStructures(count, key, op, (semiring, a) => eisner(semiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores, (flow, b) => this.headsFromFlow(flow, b));
+      return this.batched ? found : found[0]!;
     }
-    const found = sampleStructures(count, key, 'DependencyCRF.sample', (semiring, a) => eisner(semiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores, (flow, b) => this.headsFromFlow(flow, b));
+    sampleCount(count, op);
+    const root = toKey(key, op);
+    const N = this.arcScores.shape[1]!;
+    const scores = stopGradient(add(this.arcScores, this.mask)).toFloat64Array();
+    const marginals = this.singleRoot ? stopGradient(grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor).toFloat64Array() : null;
+    // Sample s of sentence b draws from foldIn(foldIn(key, b), s): one stream per sentence.
+    const found = this.lengths.map((len, b) => wilsonSamples(
+      len, (h, m) => scores[(b * N + h) * N + m]!, this.singleRoot, (r) => marginals![b * N * N + r]!, count, foldIn(root, b),
+    ));
     return this.batched ? found : found[0]!;
   }
 
@@ -250,5 +264,5 @@ function bestTree(n: number, arc: (h: number, m: number) => number, singleRoot: 
   });
   const ok = tree !== null && (!singleRoot || tree.filter((h) => h === 0).length === 1);
   // Otherwise word 1 on the root, every other word on word 1 (a valid tree either way).
-  return ok ? tree.slice(1) : Array.from({ length: n }, (_, i) => (i === 0 ? 0 : 1));
+  return ok ? tree.slice(1) : someTree(n);
 }

@@ -142,7 +142,7 @@ describe('sample of the other models against brute force (χ², validity)', () =
     checkSamples<Tree>(treesOver(0, n, N), (t) => treeScore(p, t), g.sample(draws, 6) as Tree[]);
   });
 
-  it('projective DependencyCRF (one or several root dependents); the non-projective model says it has no sampler yet', () => {
+  it('projective DependencyCRF (one or several root dependents)', () => {
     for (const singleRoot of [true, false]) {
       const draw = seeded(singleRoot ? 61 : 62, { forbidden: 1 / 8, real: true });
       const n = 3;
@@ -151,8 +151,66 @@ describe('sample of the other models against brute force (χ², validity)', () =
       const parser = new ad.DependencyCRF({ arcScores: ad.tensor(arcs, [n + 1, n + 1]), projective: true, singleRoot });
       checkSamples(trees(n, true, singleRoot), scoreOf, parser.sample(draws, 7) as number[][]);
     }
-    const free = new ad.DependencyCRF({ arcScores: ad.zeros([3, 3]), projective: false });
-    expect(() => free.sample(2, 0)).toThrow(/DependencyCRF.sample: a non-projective DependencyCRF .* pass projective: true/);
+  });
+
+  describe('non-projective DependencyCRF (Wilson\'s algorithm)', () => {
+    const arcScoreOf = (arcs: readonly number[], n: number) => (heads: number[]) => heads.reduce((s, h, i) => s + arcs[h * (n + 1) + i + 1]!, 0);
+
+    it('fits the enumerated distribution over all trees (χ²), one or several root dependents, −∞ arcs never used', () => {
+      for (const singleRoot of [true, false]) {
+        for (const [n, seed] of [[3, 81], [4, 82], [4, 83]] as const) {
+          const draw = seeded(seed + (singleRoot ? 10 : 0), { forbidden: 1 / 6, real: true });
+          const arcs = fill((n + 1) ** 2, draw);
+          const scoreOf = arcScoreOf(arcs, n);
+          const all = trees(n, false, singleRoot);
+          if (all.every((x) => scoreOf(x) === -Infinity)) continue;
+          const parser = new ad.DependencyCRF({ arcScores: ad.tensor(arcs, [n + 1, n + 1]), projective: false, singleRoot });
+          checkSamples(all, scoreOf, parser.sample(draws, seed) as number[][]);
+        }
+      }
+    });
+
+    it('strong arcs and a root reachable only through a chain of words (long walks, loops erased)', () => {
+      // Every word prefers its neighbours (loops between them), and only word 4 may attach to the root.
+      const n = 4;
+      const arcs = Array.from({ length: (n + 1) ** 2 }, (_, k) => {
+        const [h, m] = [Math.floor(k / (n + 1)), k % (n + 1)];
+        return h === 0 ? (m === n ? 0 : -Infinity) : Math.abs(h - m) === 1 ? 2 : -1;
+      });
+      for (const singleRoot of [true, false]) {
+        const parser = new ad.DependencyCRF({ arcScores: ad.tensor(arcs, [n + 1, n + 1]), projective: false, singleRoot });
+        checkSamples(trees(n, false, singleRoot), arcScoreOf(arcs, n), parser.sample(draws, 5) as number[][]);
+      }
+    });
+
+    it('a padded batch: each sentence its own samples from its own distribution; the same key gives the same samples', () => {
+      const draw = seeded(91, { forbidden: 1 / 8, real: true });
+      const [B, N, lengths] = [2, 5, [4, 2]];
+      const arcs = fill(B * N * N, draw);
+      for (const singleRoot of [false, true]) {
+        const parser = new ad.DependencyCRF({ arcScores: ad.tensor(arcs, [B, N, N]), projective: false, singleRoot, lengths });
+        const batch = parser.sample(draws, ad.random.key(4)) as number[][][];
+        lengths.forEach((len, b) => {
+          const own = Array.from({ length: (len + 1) ** 2 }, (_, k) => arcs[b * N * N + Math.floor(k / (len + 1)) * N + (k % (len + 1))]!);
+          checkSamples(trees(len, false, singleRoot), arcScoreOf(own, len), batch[b]!);
+        });
+        expect(parser.sample(30, 4)).toEqual(batch.map((x) => x.slice(0, 30)));
+        expect(parser.sample(30, 5)).not.toEqual(parser.sample(30, 4));
+      }
+    });
+
+    it('no tree of finite score: every sample is argmax\'s tree; bad counts and keys are errors', () => {
+      const arcs = fill(16, () => -Infinity);
+      arcs[1 * 4 + 2] = 1; // 1 → 2 alone cannot make a tree
+      for (const singleRoot of [false, true]) {
+        const parser = new ad.DependencyCRF({ arcScores: ad.tensor(arcs, [4, 4]), projective: false, singleRoot });
+        expect(parser.sample(3, 0)).toEqual([0, 1, 2].map(() => parser.argmax().heads));
+      }
+      const free = new ad.DependencyCRF({ arcScores: ad.zeros([4, 4]), projective: false });
+      expect(free.sample(0, 1)).toEqual([]);
+      expect(() => free.sample(-1, 1)).toThrow(/DependencyCRF.sample: count must be an integer ≥ 0/);
+      expect(() => free.sample(2, 'one' as unknown as number)).toThrow(/DependencyCRF.sample: key must be a key/);
+    });
   });
 
   it('Alignment', () => {
