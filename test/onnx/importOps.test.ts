@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { attr, compareWithOrt, floats, ints, type Case } from './importOracle.js';
+import { readFileSync } from 'node:fs';
+import { OPERATORS } from '../../src/onnx/importOperators.js';
 
 const x23 = floats('x', [2, 3]);
 const x234 = floats('x', [2, 3, 4]);
@@ -69,6 +71,7 @@ const CASES: Record<string, Case> = {
   'Cast float → int64 truncates': { op: 'Cast', inputs: [halves], attributes: [attr.int('to', 7)], outputs: intOut },
   'Cast int64 → double': { op: 'Cast', inputs: [ints('x', [-3, 0, 5], [3], false)], attributes: [attr.int('to', 11)], outputs: [{ name: 'y', type: 'float' }] },
   'Cast float → bool': { op: 'Cast', inputs: [halves], attributes: [attr.int('to', 9)], outputs: boolOut },
+  'CastLike float → int64 (opset 15)': { op: 'CastLike', inputs: [halves, ints('like', [0], [1])], opset: 15, outputs: intOut },
   'Identity': { op: 'Identity', inputs: [x23] },
   'Dropout at inference': { op: 'Dropout', inputs: [x23, floats('ratio', [], 1, { data: [0.5], init: true })] },
 
@@ -222,6 +225,19 @@ describe('importModel against ONNX Runtime, operator by operator', () => {
     results[name] = { precision, error };
     expect(shapes).toEqual(expectedShapes);
     expect(error).toBeLessThan(TOLERANCE[name] ?? (precision === 'double' ? 1e-12 : 2e-6));
+  });
+
+  it('covers every operator of the table', () => {
+    const tested = new Set(Object.values(CASES).map((c) => c.op));
+    expect(Object.keys(OPERATORS).filter((op) => !tested.has(op))).toEqual([]);
+  });
+
+  it('docs/onnx.md lists the same operators', () => {
+    const doc = readFileSync(new URL('../../docs/onnx.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('### Supported operators'), doc.indexOf('**Pooling**'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| group') && !l.startsWith('| ---'));
+    const listed = rows.flatMap((r) => [...r.split('|')[2]!.matchAll(/`([^`]+)`/g)].flatMap((m) => m[1]!.split(/\s+/))).filter((w) => /^[A-Z]/.test(w));
+    expect(listed.sort()).toEqual(Object.keys(OPERATORS).sort());
   });
 
   it('reports the worst errors', () => {
