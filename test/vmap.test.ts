@@ -190,4 +190,17 @@ describe('implicit solvers under vmap (batched hyperparameters)', () => {
     const solveDiag = (d: Tensor) => ad.cg((v: Tensor) => ad.mul(d, v), ad.tensor([1, 1])).x as Tensor;
     near(ad.vmap(solveDiag)(ad.tensor([[1, 2], [4, 5]])) as Tensor, ad.tensor([[1, 0.5], [0.25, 0.2]]), 1e-12);
   });
+
+  it('a batched starting point: each example starts, and converges, where its own x0 says', () => {
+    // x² = a has two roots; the start picks one per example, and the gradient is that root's (±1/(2√a)).
+    const sqrtFrom = (a: Tensor, x0: Tensor) => ad.root((x: Tensor) => ad.sub(ad.square(x), a), x0) as Tensor;
+    const as = ad.tensor([4, 9, 2]), starts = ad.tensor([1, -1, -3]);
+    near(ad.vmap(sqrtFrom)(as, starts) as Tensor, ad.tensor([2, -3, -Math.SQRT2]), 1e-9);
+    near(ad.vmap(ad.grad(sqrtFrom))(as, starts) as Tensor, ad.tensor([1 / 4, -1 / 6, -1 / (2 * Math.SQRT2)]), 1e-9);
+    // Only the start is batched (the loss is shared): a double well, each example in its own basin.
+    const well = (x0: Tensor) => ad.argmin((t: Tensor) => ad.square(ad.sub(ad.square(t), 1)), x0) as Tensor;
+    near(ad.vmap(well)(ad.tensor([0.5, -2, 3])) as Tensor, ad.tensor([1, -1, 1]), 1e-6);
+    // The start receives no gradient, batched or not.
+    expect((ad.vmap(ad.grad((x0: Tensor) => sqrtFrom(ad.tensor(4), x0)))(starts) as Tensor).toArray()).toEqual([0, 0, 0]);
+  });
 });

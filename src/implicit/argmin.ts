@@ -3,7 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { PyTree, TensorLikeTree, TensorTree } from '../core/pytree.js';
 import { grad, valueAndGrad } from '../transforms/vjp.js';
 import { Space } from './space.js';
-import { solveImplicit, plainLeaves, type ImplicitProblem } from './levels.js';
+import { solveImplicit, StartingPoint, type ImplicitProblem } from './levels.js';
 import { hessianOperator, type HvpMode } from './hessian.js';
 import { derivativeSolve, type DerivativeSystem, type LinearSolveOptions } from './linearSolve.js';
 import { lbfgs, type MinimizeResult } from './lbfgs.js';
@@ -15,34 +15,34 @@ import {
 
 export interface ArgminOptions<T = PyTree> extends ReportOptions {
   /** The inner optimizer stops when ‖∇θ loss‖∞ ≤ tol (> 0). Default 1e-9. */
-  tol?: number;
+  tol?: number | undefined;
   /** Most inner iterations. Default 1000. */
-  maxIter?: number;
+  maxIter?: number | undefined;
   /** Inner optimizer: 'lbfgs' (default; gradients only) or 'newton-cg' (Hessian-vector products; fewer, dearer steps). */
-  method?: 'lbfgs' | 'newton-cg';
+  method?: 'lbfgs' | 'newton-cg' | undefined;
   /** L-BFGS memory (pairs kept). Default 10. */
-  memory?: number;
+  memory?: number | undefined;
   /** Hessian-vector products for the implicit derivative (and newton-cg): 'exact' (default) or 'finiteDifference'. */
-  hvp?: HvpMode;
+  hvp?: HvpMode | undefined;
   /** Linear solver for H u = g: 'cg' (default; H positive definite) or 'minres' (H symmetric, possibly indefinite). */
-  solver?: 'cg' | 'minres';
+  solver?: 'cg' | 'minres' | undefined;
   /** Solve (H + damping·I) u = g: regularises an ill-conditioned or singular Hessian (biasing the hypergradient). Default 0. */
-  damping?: number;
+  damping?: number | undefined;
   /** Relative residual tolerance of that solve. Default 1e-10. */
-  solverTol?: number;
+  solverTol?: number | undefined;
   /** Most Hessian-vector products per solve. Default 10·n, at least 20. */
-  solverMaxIter?: number;
+  solverMaxIter?: number | undefined;
   /**
    * M(v) ≈ H⁻¹v for that solve, with theta0's structure, symmetric positive definite (e.g. one over
    * the Hessian's diagonal): fewer iterations, the same answer.
    */
-  preconditioner?: (v: TensorTree<T>) => TensorLikeTree<T>;
+  preconditioner?: ((v: TensorTree<T>) => TensorLikeTree<T>) | undefined;
   /**
    * Filled in with what happened: see ArgminInfo. Trouble (an inner run or a derivative's solve that
    * did not converge, a Hessian found indefinite) also prints a warning, once per call site, or
    * throws a ConvergenceError with `throw: true`.
    */
-  info?: Partial<ArgminInfo>;
+  info?: Partial<ArgminInfo> | undefined;
 }
 
 export interface ArgminInfo extends AdjointInfo {
@@ -93,7 +93,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
   checkTolerance('argmin', 'tol', options.tol);
   checkTolerance('argmin', 'solverTol', options.solverTol);
   const space = Space.of(theta0, 'argmin', 'theta0');
-  const start = plainLeaves(theta0, 'argmin');
+  const start = new StartingPoint(theta0, 'argmin');
   const info = resetAdjointInfo<ArgminInfo>(options.info);
   Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, hvps: 0, gradientNorm: NaN, value: NaN });
   const reporter = new Reporter('argmin', info, options);
@@ -121,7 +121,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
     name: 'argmin',
     // The loss at θ0 depends on the hyperparameters the way the solution does: its trace levels are theirs.
     probe: () => {
-      const value = f(space.rebuild(start));
+      const value = f(space.rebuild(start.forProbe()));
       checkScalarResult('argmin', 'loss', value);
       return [value as Tensor | number];
     },
@@ -131,7 +131,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
         return { f: value.item(), g: space.toFlat(g, 'the gradient of loss must have') };
       };
       const settings = { tol, maxIter: options.maxIter ?? 1000, memory: options.memory ?? 10 };
-      const x0 = space.flatOfLeaves(start);
+      const x0 = space.flatOfLeaves(start.values());
       const r: MinimizeResult = options.method === 'newton-cg'
         ? newtonCg(fg, (x) => {
           const H = hessianOperator(f, space.toLeaves(x), space, hvpMode);

@@ -8,7 +8,7 @@ import { flatten } from '../core/pytree.js';
 import { neg } from '../ops/unary.js';
 import { recordRegion, runCapturing } from '../transforms/customNode.js';
 import { record } from '../transforms/record.js';
-import { BatchTrace, eachExample } from '../transforms/vmap.js';
+import { BatchTrace, eachExample, isBatched } from '../transforms/vmap.js';
 
 /**
  * A problem whose solution x is defined implicitly by F(x, args, closure) = 0, where `args` are
@@ -107,10 +107,38 @@ function forwardLevel(problem: ImplicitProblem, trace: JvpTrace, args: readonly 
   return x.map((xi, i) => trace.input(xi, xDot[i]!));
 }
 
+/**
+ * A starting point (root's x0, argmin's θ0). It receives no gradient, so it is read as plain
+ * values — except that under vmap each example may start elsewhere: batched leaves stay boxes for
+ * the probe (so the problem is solved one example at a time), and the values are read only when
+ * the solve runs, below every trace, where a paused vmap reads its boxes as the current example's
+ * slice. @internal
+ */
+export class StartingPoint {
+  private readonly leaves: Tensor[];
+  constructor(
+    private readonly tree: unknown,
+    private readonly op: string,
+  ) {
+    this.leaves = flatten(tree, op).leaves.map((l) => asTensor(l, op));
+  }
+
+  /** The leaves the probe evaluates at: plain values, and the vmap boxes of a batched start. */
+  forProbe(): Tensor[] {
+    return this.leaves.map((l) => (isBatched(l) ? l : plainOf(live(l))));
+  }
+
+  /** The values the solver starts from (call it below every trace). */
+  values(): Tensor[] {
+    return plainLeaves(this.tree, this.op);
+  }
+}
+
+function plainOf(t: Tensor): Tensor {
+  return t.trace === null ? t : new Tensor(t.data, t.shape);
+}
+
 /** Plain leaves of a pytree, for code that runs below every trace. @internal */
 export function plainLeaves(tree: unknown, op: string): Tensor[] {
-  return flatten(tree, op).leaves.map((l) => {
-    const t = live(asTensor(l, op));
-    return t.trace === null ? t : new Tensor(t.data, t.shape);
-  });
+  return flatten(tree, op).leaves.map((l) => plainOf(live(asTensor(l, op))));
 }

@@ -4,7 +4,7 @@ import type { PyTree, TensorTree } from '../core/pytree.js';
 import { jvp } from '../transforms/jvp.js';
 import { vjp, type Pullback } from '../transforms/vjp.js';
 import { Space } from './space.js';
-import { plainLeaves, solveImplicit, type ImplicitProblem } from './levels.js';
+import { StartingPoint, solveImplicit, type ImplicitProblem } from './levels.js';
 import { derivativeSolve, type DerivativeSystem } from './linearSolve.js';
 import { newtonKrylov } from './newtonKrylov.js';
 import { Reporter, resetAdjointInfo, type AdjointInfo, type ReportOptions } from './diagnostics.js';
@@ -12,27 +12,27 @@ import { anything, checkCallable, checkOptions, checkTolerance, count, flag, non
 
 export interface RootOptions extends ReportOptions {
   /** Stop when ‖F(x)‖∞ ≤ tol (> 0). Default 1e-10. */
-  tol?: number;
+  tol?: number | undefined;
   /** Most Newton steps. Default 100. */
-  maxIter?: number;
+  maxIter?: number | undefined;
   /**
    * Krylov solver for Newton's steps and for the implicit derivative: 'gmres' (default, any
    * Jacobian), or 'cg' / 'minres' when ∂F/∂x is symmetric (positive definite for cg).
    */
-  solver?: 'gmres' | 'cg' | 'minres';
+  solver?: 'gmres' | 'cg' | 'minres' | undefined;
   /** Solve (Jᵀ + damping·I) u = x̄ in the backward pass (regularises a nearly singular Jacobian). Default 0. */
-  damping?: number;
+  damping?: number | undefined;
   /** Relative residual tolerance of the implicit derivative's solve. Default 1e-10. */
-  solverTol?: number;
+  solverTol?: number | undefined;
   /** Most products per such solve. Default 10·n, at least 20. */
-  solverMaxIter?: number;
+  solverMaxIter?: number | undefined;
   /** GMRES restart length. Default 30. */
-  restart?: number;
+  restart?: number | undefined;
   /**
    * Filled in with what happened: see RootInfo. A Newton run or a derivative's solve that does not
    * converge also prints a warning, once per call site, or throws a ConvergenceError with `throw: true`.
    */
-  info?: Partial<RootInfo>;
+  info?: Partial<RootInfo> | undefined;
 }
 
 export interface RootInfo extends AdjointInfo {
@@ -75,7 +75,7 @@ export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): 
   checkTolerance('root', 'solverTol', options.solverTol);
   const solver = options.solver ?? 'gmres';
   const space = Space.of(x0, 'root', 'x0');
-  const start = plainLeaves(x0, 'root');
+  const start = new StartingPoint(x0, 'root');
   const info = resetAdjointInfo<RootInfo>(options.info);
   Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, jvps: 0, residualNorm: NaN });
   const reporter = new Reporter('root', info, options);
@@ -104,14 +104,14 @@ export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): 
 
   const problem: ImplicitProblem = {
     name: 'root',
-    probe: () => Fx(start),
+    probe: () => Fx(start.forProbe()),
     solve: () => {
       const flatF = (x: Float64Array) => space.flatOfLeaves(Fx(space.toLeaves(x)));
       const jacobianAt = (x: Float64Array) => {
         const at = space.toTree(x);
         return (v: Float64Array) => space.toFlat(jvp(f, [at], [space.toTree(v)])[1], 'a Jacobian-vector product must have');
       };
-      const r = newtonKrylov(flatF, jacobianAt, space.flatOfLeaves(start), {
+      const r = newtonKrylov(flatF, jacobianAt, space.flatOfLeaves(start.values()), {
         tol, maxIter: options.maxIter ?? 100, solver, restart: options.restart ?? 30,
       });
       // Under vmap there is one solve per example: the figures are the last one's, `converged` all of them.
