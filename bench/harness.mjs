@@ -14,12 +14,13 @@ import w9 from './workloads/w9.mjs';
 import jac from './workloads/jac.mjs';
 import w10 from './workloads/w10.mjs';
 import w11 from './workloads/w11.mjs';
+import marginals from './workloads/marginals.mjs';
 import w12 from './workloads/w12.mjs';
 import linalg from './workloads/linalg.mjs';
 import conv from './workloads/conv.mjs';
 import products from './workloads/products.mjs';
 
-export const WORKLOADS = [w1, w2, w2l, w3, ...w4, w5, w6, w6s, w7, ...w9, jac, conv, w10, ...w11, w12, ...linalg, ...products];
+export const WORKLOADS = [w1, w2, w2l, w3, ...w4, w5, w6, w6s, w7, ...w9, jac, conv, w10, ...w11, ...marginals, w12, ...linalg, ...products];
 
 /** Timing settings: the full run takes a few minutes on 2 cores, --quick about a minute. */
 export const SETTINGS = {

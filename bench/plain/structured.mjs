@@ -207,3 +207,144 @@ export function matrixTreeMarginals(S, N) {
   }
   return { logZ: logAbsDet + shift, grad };
 }
+
+// ---- Semi-Markov CRF (the marginals-vs-log-Z row SM) ----
+
+/** log Σ_k exp(x[k]) over a plain array, −∞ when every entry is. */
+function lse(x, len) {
+  let m = -Infinity;
+  for (let k = 0; k < len; k++) if (x[k] > m) m = x[k];
+  if (m === -Infinity) return m;
+  let s = 0;
+  for (let k = 0; k < len; k++) s += Math.exp(x[k] - m);
+  return m + Math.log(s);
+}
+
+/**
+ * The semi-Markov forward algorithm (Sarawagi & Cohen 2004) over segments G[n, L, C] (G[i, d − 1, c]
+ * scores words i … i + d − 1 as one segment labelled c) and transitions T[C, C], start and end 0:
+ *   β₀ = 0,  α_t[c] = lse_{1 ≤ d ≤ min(L, t)} β_{t−d}[c] + G[t − d, d − 1, c],  β_t[c] = lse_{c′} α_t[c′] + T[c′, c],
+ *   log Z = lse_c α_n[c]. Fills A (α, [n + 1, C]) and Bt (β, [n + 1, C]).
+ */
+function semiMarkovForward(G, T, n, L, C, A, Bt) {
+  const tmp = new Float64Array(Math.max(L, C));
+  for (let c = 0; c < C; c++) Bt[c] = 0;
+  for (let t = 1; t <= n; t++) {
+    for (let c = 0; c < C; c++) {
+      const D = Math.min(L, t);
+      for (let d = 1; d <= D; d++) tmp[d - 1] = Bt[(t - d) * C + c] + G[((t - d) * L + d - 1) * C + c];
+      A[t * C + c] = lse(tmp, D);
+    }
+    for (let c = 0; c < C; c++) {
+      for (let p = 0; p < C; p++) tmp[p] = A[t * C + p] + T[p * C + c];
+      Bt[t * C + c] = lse(tmp, C);
+    }
+  }
+  for (let c = 0; c < C; c++) tmp[c] = A[n * C + c];
+  return lse(tmp, C);
+}
+
+export function semiMarkovLogZ(G, T, n, L, C) {
+  return semiMarkovForward(G, T, n, L, C, new Float64Array((n + 1) * C), new Float64Array((n + 1) * C));
+}
+
+/**
+ * log Z and its gradients (the segment marginals and expected transition counts): the forward
+ * pass's adjoint, t from n down to 1 — β_t's adjoint is complete once every α_{t+d} has handed
+ * it its share, so α_t takes β_t's, then hands its own to the β_{t−d} and segments it sums over.
+ */
+export function semiMarkovMarginals(G, T, n, L, C) {
+  const A = new Float64Array((n + 1) * C), Bt = new Float64Array((n + 1) * C);
+  const logZ = semiMarkovForward(G, T, n, L, C, A, Bt);
+  const gA = new Float64Array((n + 1) * C), gB = new Float64Array((n + 1) * C);
+  const gG = new Float64Array(n * L * C), gT = new Float64Array(C * C);
+  for (let c = 0; c < C; c++) gA[n * C + c] = Math.exp(A[n * C + c] - logZ);
+  for (let t = n; t >= 1; t--) {
+    if (t < n) {
+      for (let c = 0; c < C; c++) {
+        const g = gB[t * C + c];
+        if (g === 0) continue;
+        for (let p = 0; p < C; p++) {
+          const w = g * Math.exp(A[t * C + p] + T[p * C + c] - Bt[t * C + c]);
+          gA[t * C + p] += w;
+          gT[p * C + c] += w;
+        }
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      const g = gA[t * C + c];
+      if (g === 0) continue;
+      for (let d = 1; d <= Math.min(L, t); d++) {
+        const k = ((t - d) * L + d - 1) * C + c;
+        const w = g * Math.exp(Bt[(t - d) * C + c] + G[k] - A[t * C + c]);
+        gG[k] += w;
+        gB[(t - d) * C + c] += w;
+      }
+    }
+  }
+  return { logZ, grads: { segments: gG, transitions: gT } };
+}
+
+// ---- CTC (the marginals-vs-log-Z row CTC) ----
+
+/**
+ * The CTC forward algorithm (Graves et al. 2006) in log space for one sequence: log-probabilities
+ * P[T, K] (frame, class), target labels y (never the blank 0); states s = 0 … 2U are the target
+ * with blanks around and between its labels. α_0 = P[0, ·] on states 0 and 1;
+ * α_t(s) = lse(α_{t−1}(s), α_{t−1}(s − 1), α_{t−1}(s − 2) when ext(s) ≠ blank and ≠ ext(s − 2)) + P[t, ext(s)];
+ * loss = −lse(α_{T−1}(2U), α_{T−1}(2U − 1)). Fills A [T, S].
+ */
+function ctcForward(P, K, T, y, A) {
+  const S = 2 * y.length + 1;
+  const ext = (s) => (s % 2 === 0 ? 0 : y[(s - 1) >> 1]);
+  A.fill(-Infinity);
+  A[0] = P[ext(0)];
+  if (S > 1) A[1] = P[ext(1)];
+  const tmp = new Float64Array(3);
+  for (let t = 1; t < T; t++) {
+    for (let s = 0; s < S; s++) {
+      let k = 0;
+      tmp[k++] = A[(t - 1) * S + s];
+      if (s >= 1) tmp[k++] = A[(t - 1) * S + s - 1];
+      if (s >= 2 && s % 2 === 1 && ext(s) !== ext(s - 2)) tmp[k++] = A[(t - 1) * S + s - 2];
+      A[t * S + s] = lse(tmp, k) + P[t * K + ext(s)];
+    }
+  }
+  tmp[0] = A[(T - 1) * S + S - 1];
+  tmp[1] = S > 1 ? A[(T - 1) * S + S - 2] : -Infinity;
+  return -lse(tmp, 2);
+}
+
+export function ctcLossPlain(P, K, T, y) {
+  return ctcForward(P, K, T, y, new Float64Array(T * (2 * y.length + 1)));
+}
+
+/**
+ * The loss and its gradient with respect to the log-probabilities: −(the expected number of frames
+ * of each class at each time), the forward pass's adjoint from the last frame down (Graves et al.'s
+ * α·β/p, taken as backprop).
+ */
+export function ctcLossGrad(P, K, T, y) {
+  const S = 2 * y.length + 1;
+  const ext = (s) => (s % 2 === 0 ? 0 : y[(s - 1) >> 1]);
+  const A = new Float64Array(T * S);
+  const loss = ctcForward(P, K, T, y, A);
+  const gA = new Float64Array(T * S), grad = new Float64Array(T * K);
+  const logZ = -loss;
+  gA[(T - 1) * S + S - 1] = Math.exp(A[(T - 1) * S + S - 1] - logZ);
+  if (S > 1) gA[(T - 1) * S + S - 2] = Math.exp(A[(T - 1) * S + S - 2] - logZ);
+  for (let t = T - 1; t >= 0; t--) {
+    for (let s = 0; s < S; s++) {
+      const g = gA[t * S + s];
+      if (g === 0) continue;
+      grad[t * K + ext(s)] -= g; // the loss is −log Z
+      if (t === 0) continue;
+      const inner = A[t * S + s] - P[t * K + ext(s)];
+      const give = (r) => { gA[(t - 1) * S + r] += g * Math.exp(A[(t - 1) * S + r] - inner); };
+      give(s);
+      if (s >= 1) give(s - 1);
+      if (s >= 2 && s % 2 === 1 && ext(s) !== ext(s - 2)) give(s - 2);
+    }
+  }
+  return { loss, grad };
+}

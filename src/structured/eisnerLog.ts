@@ -9,7 +9,6 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { Tensor } from '../tensor/tensor.js';
-import { tensor } from '../tensor/create.js';
 import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { broadcastTo, reshape } from '../ops/shape.js';
@@ -26,10 +25,11 @@ interface EisnerParams { readonly lengths: readonly number[]; readonly singleRoo
  * past its length: [B, N, N], added to the arc scores of the semiring-generic program.
  */
 export function arcMask(lengths: readonly number[], N: number): Tensor {
-  return tensor(lengths.flatMap((len) => Array.from({ length: N * N }, (_, k) => {
-    const h = Math.floor(k / N), m = k % N;
-    return m === 0 || h === m || h > len || m > len ? -Infinity : 0;
-  })), [lengths.length, N, N]);
+  const mask = new Float64Array(lengths.length * N * N).fill(-Infinity);
+  lengths.forEach((len, b) => {
+    for (let h = 0; h <= len; h++) for (let m = 1; m <= len; m++) if (h !== m) mask[(b * N + h) * N + m] = 0;
+  });
+  return new Tensor(mask, [lengths.length, N, N]);
 }
 
 /** Σ_b log Z_b by the semiring-generic program: what the primitives compute, differentiated twice for their higher derivatives. */

@@ -1,0 +1,80 @@
+// Marginals vs log Z for the structured models not timed elsewhere (W11 and W11N time Eisner and the Matrix-Tree
+// theorem): the vg/own f column is issue #18's "marginals (value and gradient) ≤ 3× logPartition alone".
+// SM: a semi-Markov CRF, n = 100 words, segments of L ≤ 8 words, C = 10 labels: segments[n, L, C] = 2u − 1 (seed 91),
+//     transitions[C, C] = 2u − 1 (seed 92); log Z and its gradient in both (segment marginals, transition counts).
+// CTC: ad.ctcLoss of one sequence of T = 150 frames over K = 30 classes (blank 0) against U = 40 labels in 1 … 29
+//     (⌊29u⌋ + 1, seed 94): log-probabilities logSoftmax(2·(2u − 1)) over classes (seed 93), loss and its gradient.
+// Plain: the same forward algorithms in Float64Array loops and their adjoints (bench/plain/structured.mjs).
+import * as ad from 'adjoint';
+import { labels, symmetric } from '../data.mjs';
+import { ctcLossGrad, ctcLossPlain, semiMarkovLogZ, semiMarkovMarginals } from '../plain/structured.mjs';
+
+const [n, L, C] = [100, 8, 10];
+const semiMarkov = {
+  id: 'SM',
+  size: `semi-Markov CRF n=${n}, L=${L}, C=${C}`,
+  setup() {
+    const G = symmetric(n * L * C, 91), T = symmetric(C * C, 92);
+    return { G, T, g: ad.tensor(G, [n, L, C]), t: ad.tensor(T, [C, C]) };
+  },
+  plain: {
+    f: (d) => semiMarkovLogZ(d.G, d.T, n, L, C),
+    vg: (d) => {
+      const { logZ, grads } = semiMarkovMarginals(d.G, d.T, n, L, C);
+      return { value: logZ, grads };
+    },
+  },
+  adjoint: (() => {
+    const logZ = (g, t) => new ad.SemiMarkovCRF({ segments: g, transitions: t }).logPartition();
+    const vg = ad.valueAndGrad(logZ, [0, 1]);
+    return {
+      f: (d) => logZ(d.g, d.t).item(),
+      vg: (d) => {
+        const [v, [gg, gt]] = vg(d.g, d.t);
+        return { value: v.item(), grads: { segments: gg.data, transitions: gt.data } };
+      },
+    };
+  })(),
+};
+
+const [T, K, U] = [150, 30, 40];
+/** Row-wise log-softmax of x [T, K]. */
+function logSoftmaxRows(x) {
+  const out = new Float64Array(x.length);
+  for (let t = 0; t < T; t++) {
+    let m = -Infinity;
+    for (let k = 0; k < K; k++) m = Math.max(m, x[t * K + k]);
+    let s = 0;
+    for (let k = 0; k < K; k++) s += Math.exp(x[t * K + k] - m);
+    for (let k = 0; k < K; k++) out[t * K + k] = x[t * K + k] - m - Math.log(s);
+  }
+  return out;
+}
+const ctc = {
+  id: 'CTC',
+  size: `ctcLoss T=${T}, K=${K}, U=${U}`,
+  setup() {
+    const P = logSoftmaxRows(symmetric(T * K, 93, 2));
+    const y = Array.from(labels(U, K - 1, 94), (k) => k + 1);
+    return { P, y, p: ad.tensor(P, [T, K]) };
+  },
+  plain: {
+    f: (d) => ctcLossPlain(d.P, K, T, d.y),
+    vg: (d) => {
+      const { loss, grad } = ctcLossGrad(d.P, K, T, d.y);
+      return { value: loss, grads: { logProbs: grad } };
+    },
+  },
+  adjoint: (() => {
+    const loss = (p, y) => ad.ctcLoss(p, y, [T], [U], { reduction: 'sum' });
+    return {
+      f: (d) => loss(d.p, d.y).item(),
+      vg: (d) => {
+        const [v, g] = ad.valueAndGrad((p) => loss(p, d.y))(d.p);
+        return { value: v.item(), grads: { logProbs: g.data } };
+      },
+    };
+  })(),
+};
+
+export default [semiMarkov, ctc];
