@@ -1,6 +1,7 @@
 /** @file Reductions along axes (sum, max, min, logsumexp) and cumulative sums, as (outer, n, inner) loops. */
 import { sizeOf, type Shape } from '../shape.js';
 import { allocF64 } from '../alloc.js';
+import { vectorMath, vectorized } from './wasm/vmath.js';
 
 export type ReduceKernel = 'sum' | 'max' | 'min' | 'logsumexp';
 
@@ -12,6 +13,7 @@ function around(shape: Shape, axis: number): [number, number, number] {
 /** Reduces one axis, keeping it as length 1. */
 function reduceOne(op: ReduceKernel, x: Float64Array, shape: Shape, axis: number): Float64Array {
   const [outer, n, inner] = around(shape, axis);
+  if (op === 'logsumexp' && vectorized('exp', x.length)) return logsumexpVector(x, outer, n, inner);
   const out = allocF64(outer * inner);
   const scratch = op === 'logsumexp' && inner > 1 ? new Float64Array(inner) : null;
   for (let o = 0; o < outer; o++) {
@@ -49,6 +51,46 @@ function reduceLanes(
     for (let j = 0; j < inner; j++) { const m = out[ob + j]!; if (Number.isFinite(m)) s[j] += Math.exp(x[row + j]! - m); }
   }
   for (let j = 0; j < inner; j++) { const m = out[ob + j]!; if (Number.isFinite(m)) out[ob + j] = m + Math.log(s[j]!); }
+}
+
+/** A reusable buffer of at least n float64s (contents undefined; never returned to a caller). */
+let temp = new Float64Array(0);
+function scratchOf(n: number): Float64Array {
+  if (temp.length < n) temp = new Float64Array(Math.max(n, 2 * temp.length));
+  return temp;
+}
+
+/**
+ * logsumexp over the middle axis of an (outer, n, inner) layout in three passes, the exps as one
+ * vector call (./wasm/vmath.ts, Math.exp's values to the bit): the maxima m (reduceLanes / row
+ * maxima), then e = exp(x − m) over the whole array, then m + log Σ e with the sum in index order
+ * — the same bits as the scalar loops above, at the vector kernel's speed.
+ */
+function logsumexpVector(x: Float64Array, outer: number, n: number, inner: number): Float64Array {
+  const out = allocF64(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    if (inner === 1) out[o] = reduceRow('max', x, o * n, n);
+    else reduceLanes('max', x, o * n * inner, n, inner, out, o * inner, null);
+  }
+  const len = x.length, e = scratchOf(len);
+  for (let o = 0, p = 0; o < outer; o++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0, q = o * inner; j < inner; j++, p++, q++) {
+        const m = out[q]!;
+        e[p] = x[p]! - (Number.isFinite(m) ? m : 0); // a non-finite maximum is the result as is (below)
+      }
+    }
+  }
+  vectorMath('exp', e, e, len);
+  const s = new Float64Array(outer * inner);
+  for (let o = 0, p = 0; o < outer; o++) {
+    for (let i = 0; i < n; i++) for (let j = 0, q = o * inner; j < inner; j++, p++, q++) s[q] += e[p]!;
+  }
+  for (let q = 0; q < out.length; q++) {
+    const m = out[q]!;
+    if (Number.isFinite(m)) out[q] = m + Math.log(s[q]!);
+  }
+  return out;
 }
 
 /** A contiguous row's reduction. */
@@ -156,6 +198,7 @@ export function weightedReduceVjpKernel(
  * block), then each weight e_p · (1/s_q) times g_q. One exp per entry, as exp(x − lse) alone took.
  */
 function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y: Float64Array, g: Float64Array): Float64Array {
+  if (vectorized('exp', x.length)) return softmaxVjpVector(x, outer, n, inner, y, g);
   const out = allocF64(x.length);
   const s = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
@@ -174,6 +217,38 @@ function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y:
       for (let j = 0, q = q0; j < inner; j++, p++, q++) {
         const gq = g[q]!;
         const w = out[p]! * s[j]!;
+        out[p] = gq === 0 || w === 0 ? 0 : gq * w;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * softmaxVjp with the exps as one vector call over the whole array (Math.exp's values to the
+ * bit, so the same result as the loop above and as the generic rule's exp).
+ */
+function softmaxVjpVector(x: Float64Array, outer: number, n: number, inner: number, y: Float64Array, g: Float64Array): Float64Array {
+  const out = allocF64(x.length);
+  for (let o = 0, p = 0; o < outer; o++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0, q = o * inner; j < inner; j++, p++, q++) {
+        const l = y[q]!;
+        out[p] = x[p]! - (l === -Infinity ? 0 : l);
+      }
+    }
+  }
+  vectorMath('exp', out, out, x.length);
+  const s = new Float64Array(outer * inner);
+  for (let o = 0, p = 0; o < outer; o++) {
+    for (let i = 0; i < n; i++) for (let j = 0, q = o * inner; j < inner; j++, p++, q++) s[q] += out[p]!;
+  }
+  for (let q = 0; q < s.length; q++) s[q] = 1 / (s[q] === 0 ? 1 : s[q]!); // now the reciprocal
+  for (let o = 0, p = 0; o < outer; o++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0, q = o * inner; j < inner; j++, p++, q++) {
+        const gq = g[q]!;
+        const w = out[p]! * s[q]!;
         out[p] = gq === 0 || w === 0 ? 0 : gq * w;
       }
     }

@@ -1,5 +1,6 @@
 /** @file Elementwise kernels of one operand: one tight loop per function over a Float64Array. */
 import { allocF64 } from '../alloc.js';
+import { vectorMath } from './wasm/vmath.js';
 
 export type UnaryKernel =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'
@@ -11,9 +12,10 @@ export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
   const out = allocF64(n);
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; break;
-    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); break;
-    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); break;
-    case 'log1p': for (let i = 0; i < n; i++) out[i] = Math.log1p(x[i]!); break;
+    // WebAssembly SIMD on long arrays (exp and log: Math's values to the bit; log1p within 1 ulp).
+    case 'exp': vectorMath('exp', x, out, n); break;
+    case 'log': vectorMath('log', x, out, n); break;
+    case 'log1p': vectorMath('log1p', x, out, n); break;
     case 'expm1': for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]!); break;
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); break;
     case 'square': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * v; } break;

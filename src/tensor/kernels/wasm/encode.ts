@@ -61,18 +61,69 @@ export const op = {
   f64x2Splat: [0xfd, ...uleb(20)],
   f64x2Add: [0xfd, ...uleb(240)],
   f64x2Mul: [0xfd, ...uleb(242)],
+  // For the transcendental kernels (./vmath.ts): i32 unsigned compare, constants, bitwise ops,
+  // lane-wise compares (all-ones where true), rounding, and the 64-bit integer shifts that move
+  // an exponent into or out of a double's bits.
+  i32GeU: [0x4f],
+  /** v128.const with both lanes the float64 `v` (for a bit pattern, give `bits` as a bigint). */
+  f64x2Const: (v: number) => [0xfd, ...uleb(12), ...lanes(v)],
+  i64x2Const: (bits: bigint) => [0xfd, ...uleb(12), ...lanes(bits)],
+  v128And: [0xfd, ...uleb(78)],
+  v128Or: [0xfd, ...uleb(80)],
+  /** bitselect(a, b, mask): a where mask bits are set, b elsewhere (operands pushed in that order). */
+  v128Bitselect: [0xfd, ...uleb(82)],
+  f64x2Eq: [0xfd, ...uleb(71)],
+  f64x2Ne: [0xfd, ...uleb(72)],
+  f64x2Lt: [0xfd, ...uleb(73)],
+  f64x2Gt: [0xfd, ...uleb(74)],
+  f64x2Ge: [0xfd, ...uleb(76)],
+  f64x2Floor: [0xfd, ...uleb(117)],
+  f64x2Trunc: [0xfd, ...uleb(122)],
+  f64x2Abs: [0xfd, ...uleb(236)],
+  f64x2Nearest: [0xfd, ...uleb(148)],
+  i64x2Shl: [0xfd, ...uleb(203)],
+  i64x2ShrU: [0xfd, ...uleb(205)],
+  f64x2Sub: [0xfd, ...uleb(241)],
+  f64x2Div: [0xfd, ...uleb(243)],
+  /** Lane-wise min / max; a NaN operand gives NaN (unlike pmin / pmax). */
+  f64x2Min: [0xfd, ...uleb(244)],
+  f64x2Max: [0xfd, ...uleb(245)],
 };
 
+/** The 16 little-endian bytes of a v128 whose two 64-bit lanes are `v` (a float64, or raw bits). */
+function lanes(v: number | bigint): number[] {
+  const lane = new DataView(new ArrayBuffer(8));
+  if (typeof v === 'bigint') lane.setBigUint64(0, v, true);
+  else lane.setFloat64(0, v, true);
+  const bytes = Array.from(new Uint8Array(lane.buffer));
+  return [...bytes, ...bytes];
+}
+
+/** A function of a module: exported as `name`, with i32 parameters `params`, locals `locals` ([count, type] runs) and body `code` (without the final end). */
+export interface FunctionSource {
+  name: string;
+  params: number;
+  locals: Array<[number, number]>;
+  code: number[];
+}
+
 /**
- * A module importing its memory as `env.memory` and exporting one function `name` with i32
- * parameters `params`, locals `locals` ([count, type] runs) and body `code` (without the final end).
+ * A module importing its memory as `env.memory` and exporting the function `fn` — or each of
+ * the functions `fn`, function i of type i (no result).
  */
-export function moduleBytes(fn: { name: string; params: number; locals: Array<[number, number]>; code: number[] }): Uint8Array<ArrayBuffer> {
-  const type = section(1, vec([[0x60, ...vec(Array.from({ length: fn.params }, () => [I32])), 0]]));
-  const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, 0x00]]));
-  const funcs = section(3, vec([[0]]));
-  const exports = section(7, vec([[...name(fn.name), 0x00, 0]]));
-  const body = [...vec(fn.locals.map(([count, t]) => [...uleb(count), t])), ...fn.code, ...op.end];
-  const code = section(10, vec([[...uleb(body.length), ...body]]));
+export function moduleBytes(fn: FunctionSource | FunctionSource[], sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
+  const fns = Array.isArray(fn) ? fn : [fn];
+  const type = section(1, vec(fns.map((f) => [0x60, ...vec(Array.from({ length: f.params }, () => [I32])), 0])));
+  // Memory limits: flag 0 (minimum 0, no maximum); with sharedMaxPages, flag 3 (shared, which
+  // needs a maximum) for worker threads (../../threads/pool.ts).
+  const limits = sharedMaxPages === undefined ? [0x00, 0x00] : [0x03, 0x00, ...uleb(sharedMaxPages)];
+  const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, ...limits]]));
+  const funcs = section(3, vec(fns.map((_, i) => uleb(i))));
+  const exports = section(7, vec(fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])));
+  const bodies = fns.map((f) => {
+    const body = [...vec(f.locals.map(([count, t]) => [...uleb(count), t])), ...f.code, ...op.end];
+    return [...uleb(body.length), ...body];
+  });
+  const code = section(10, vec(bodies));
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...imports, ...funcs, ...exports, ...code]);
 }

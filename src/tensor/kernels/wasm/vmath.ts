@@ -1,0 +1,110 @@
+/**
+ * @file exp, log and log1p over Float64Arrays in WebAssembly SIMD (./transcendental.ts), with
+ * Math.exp / Math.log / Math.log1p as the fallback: below a length where the copies and the call
+ * cost more than they save, where WebAssembly SIMD is unavailable, and under
+ * ad.config({ wasm: false }) (the switch of every WebAssembly kernel, ./gemm.ts).
+ *
+ * Which of the two runs depends only on the operation, the length and the setting, never on the
+ * values or on where the array came from: two computations of exp over arrays of one length give
+ * the same bits (the fused softmax VJP and the generic rule it stands for rely on it), and each
+ * element's result does not depend on its neighbours (the kernel is lane-wise and chunked).
+ *
+ * Memory: one fixed 1 MB WebAssembly.Memory, never grown (growing detaches an ArrayBuffer, which
+ * slows every typed-array loop in the process; see ./gemm.ts); arrays pass through it in chunks.
+ */
+import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
+import { expCode, log1pCode, logOfCode, type Regs } from './transcendental.js';
+import { wasmKernelsAvailable } from './gemm.js';
+
+export type VectorOp = 'exp' | 'log' | 'log1p';
+
+// Parameters: byte addresses of the source and destination, and the element count n; the loop
+// runs over pairs, so an odd n also computes the element after the last (the caller's padding).
+const SRC = 0, DST = 1, N = 2, P = 3, Q = 4, END = 5, X = 6, T0 = 7;
+
+function kernelSource(name: VectorOp, body: (r: Regs) => number[]): FunctionSource {
+  const { get, set, i32 } = op;
+  const regs: Regs = { x: X, t: Array.from({ length: 9 }, (_, i) => T0 + i) };
+  const code = [
+    ...get(SRC), ...set(P), ...get(DST), ...set(Q),
+    ...get(SRC), ...get(N), ...i32(3), ...op.i32Shl, ...op.i32Add, ...set(END),
+    ...op.block, ...op.loop,
+    ...get(P), ...get(END), ...op.i32GeU, ...op.brIf(1),
+    ...get(P), ...op.v128Load(0), ...set(X),
+    ...get(Q), ...body(regs), ...op.v128Store(0),
+    ...get(P), ...i32(16), ...op.i32Add, ...set(P), ...get(Q), ...i32(16), ...op.i32Add, ...set(Q),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+  return { name, params: 3, locals: [[3, I32], [10, V128]], code };
+}
+
+type Kernel = (src: number, dst: number, n: number) => void;
+
+/**
+ * Lengths from which WebAssembly wins (measured on the bench machine, test/vmath.bench: below
+ * them a Math.* loop is as fast or faster, the call and the copies dominating).
+ */
+export const VECTOR_MIN: Readonly<Record<VectorOp, number>> = { exp: 512, log: 32768, log1p: 8192 };
+/** Elements per pass through the module's memory (512 kB of the 1 MB: in and out in place). */
+const CHUNK = 1 << 16;
+
+let available: boolean | null = null;
+let kernels: Record<VectorOp, Kernel> | null = null;
+let view = new Float64Array(0);
+
+/**
+ * Compiles and instantiates the module once, when first needed; null where turned off or where
+ * WebAssembly SIMD is unavailable (or a Content-Security-Policy refuses it: then once). About
+ * 1.6 kB, under the 4 kB browsers compile synchronously on the main thread.
+ */
+function ready(): Record<VectorOp, Kernel> | null {
+  if (!wasmKernelsAvailable()) return null; // ad.config({ wasm: false }), or no WebAssembly SIMD here
+  if (available === null) {
+    try {
+      const bytes = moduleBytes([kernelSource('exp', expCode), kernelSource('log', logOfCode), kernelSource('log1p', log1pCode)]);
+      const memory = new WebAssembly.Memory({ initial: 16, maximum: 16 });
+      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Record<VectorOp, Kernel>;
+      kernels = { exp: exports.exp, log: exports.log, log1p: exports.log1p };
+      view = new Float64Array(memory.buffer);
+      available = true;
+    } catch {
+      available = false;
+    }
+  }
+  return available ? kernels : null;
+}
+
+/** The size of the module in bytes (its source is built on every call). @internal */
+export function vectorModuleSize(): number {
+  return moduleBytes([kernelSource('exp', expCode), kernelSource('log', logOfCode), kernelSource('log1p', log1pCode)]).length;
+}
+
+const MATH: Readonly<Record<VectorOp, (v: number) => number>> = { exp: Math.exp, log: Math.log, log1p: Math.log1p };
+
+/**
+ * out[i] = op(x[i]) for i < n (out may be x): in WebAssembly from VECTOR_MIN[op] elements on,
+ * else with Math.*.
+ */
+export function vectorMath(name: VectorOp, x: Float64Array, out: Float64Array, n: number = x.length): void {
+  const ks = vectorized(name, n) ? kernels : null;
+  if (ks === null) {
+    switch (name) {
+      case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); break;
+      case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); break;
+      default: { const f = MATH[name]; for (let i = 0; i < n; i++) out[i] = f(x[i]!); }
+    }
+    return;
+  }
+  const run = ks[name], v = view;
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    v.set(start === 0 && len === x.length ? x : x.subarray(start, start + len), 0);
+    run(0, 0, len);
+    out.set(v.subarray(0, len), start);
+  }
+}
+
+/** Whether op over n elements runs in WebAssembly (on, available, and n at least VECTOR_MIN[op]). @internal */
+export function vectorized(name: VectorOp, n: number): boolean {
+  return n >= VECTOR_MIN[name] && ready() !== null;
+}
