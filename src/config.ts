@@ -16,9 +16,9 @@ import { useWasmKernels, wasmKernelsAvailable } from './tensor/kernels/wasm/gemm
 /** The backends adjoint may use; an omitted field keeps its current setting. */
 export interface BackendConfig {
   /** The WebAssembly SIMD matmul kernel (default true; about 3× the JavaScript kernel's speed). */
-  readonly wasm?: boolean;
+  readonly wasm?: boolean | undefined;
   /** Generated JavaScript for the loops of jit programs (default true; else jit interprets them). */
-  readonly codegen?: boolean;
+  readonly codegen?: boolean | undefined;
 }
 
 /** What is in use: true where a backend is turned on and works here. */

@@ -18,11 +18,11 @@ import { valueReads } from '../jit/valueReads.js';
 /** What `detectAnomalies` checks. */
 export interface AnomalyOptions {
   /** Throw at the first op whose output is not finite, even if it never reaches a result (default false). */
-  readonly strict?: boolean;
+  readonly strict?: boolean | undefined;
   /** Flag NaN only; ±Infinity is allowed (default false: both). */
-  readonly nanOnly?: boolean;
+  readonly nanOnly?: boolean | undefined;
   /** Which pass to check: forward values, backward cotangents, or both (default). */
-  readonly pass?: 'both' | 'forward' | 'backward';
+  readonly pass?: 'both' | 'forward' | 'backward' | undefined;
 }
 
 /** Global switch and settings, read on the hot path (a single property load when off). @internal */

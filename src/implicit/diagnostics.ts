@@ -29,9 +29,9 @@ export interface AdjointInfo {
 /** The options every reporting op takes. */
 export interface ReportOptions {
   /** Print a console warning on trouble, once per call site and kind. Default true. */
-  warn?: boolean;
+  warn?: boolean | undefined;
   /** Throw a ConvergenceError on trouble instead of warning and going on with an approximate result. Default false. */
-  throw?: boolean;
+  throw?: boolean | undefined;
 }
 
 /** A solve or an iteration did not converge (or broke down), and the caller passed `{ throw: true }`. */

@@ -17,29 +17,29 @@ import {
 
 export interface LinearSolveOptions<T = PyTree> extends ReportOptions {
   /** Relative tolerance: stop when ‖b − A x‖ ≤ max(tol·‖b‖, atol); > 0, or 0 with atol > 0. Default 1e-10. */
-  tol?: number;
+  tol?: number | undefined;
   /** Absolute tolerance on the residual norm. Default 0. */
-  atol?: number;
+  atol?: number | undefined;
   /** Most products with A. Default 10·n (n the number of unknowns), at least 20. */
-  maxIter?: number;
+  maxIter?: number | undefined;
   /** Solve (A + damping·I) x = b instead (Tikhonov damping, for ill-conditioned or singular A). Default 0. */
-  damping?: number;
+  damping?: number | undefined;
   /**
    * M(r) ≈ A⁻¹ r, a linear map with b's structure: symmetric positive definite for cg and minres.
    * It changes how fast the solve converges, not what it converges to.
    */
-  preconditioner?: (r: TensorTree<T>) => TensorLikeTree<T>;
+  preconditioner?: ((r: TensorTree<T>) => TensorLikeTree<T>) | undefined;
   /** A starting point (warm start), with b's structure. Default zero. */
-  x0?: TensorLikeTree<T>;
+  x0?: TensorLikeTree<T> | undefined;
   /** gmres only: the Krylov space is rebuilt from the current residual every `restart` products. Default 30. */
-  restart?: number;
+  restart?: number | undefined;
   /**
    * Filled in with the linear solves of derivative passes — a backward pass solves Aᵀu = x̄, a
    * forward-mode pass A ẋ = r — and every warning: see AdjointInfo. Such a solve that does not
    * converge (or cg finding A not positive definite) also prints a warning, once per call site,
    * or throws a ConvergenceError with `throw: true`.
    */
-  info?: Partial<AdjointInfo>;
+  info?: Partial<AdjointInfo> | undefined;
 }
 
 export interface LinearSolveResult<X = TensorPyTree> {

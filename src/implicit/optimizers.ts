@@ -112,7 +112,7 @@ export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
  * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.9]
  * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.71]: v = 1.9
  */
-export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter; nesterov?: boolean }): Optimizer<MomentumState> {
+export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<MomentumState> {
   checkHyperparameters('momentum', options, { beta: hyperparameter, nesterov: flag });
   const beta = options.beta ?? 0.9;
   return {
@@ -137,7 +137,7 @@ export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter; n
  * let params = ad.tensor([1, -1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([3, -0.5]), state); // each moves by ≈ lr against its gradient's sign
  */
-export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter; b2?: Hyperparameter; eps?: number }): Optimizer<AdamState> {
+export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; eps?: number | undefined }): Optimizer<AdamState> {
   checkHyperparameters('adam', options, { b1: hyperparameter, b2: hyperparameter, eps: nonNegative });
   const b1 = options.b1 ?? 0.9, b2 = options.b2 ?? 0.999, eps = options.eps ?? 1e-8;
   return {

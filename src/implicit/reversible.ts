@@ -19,21 +19,21 @@ export interface ReversibleMomentumOptions extends ReportOptions {
   /** Learning rate α: a number or 0-d tensor, or a [T] tensor of one rate per step. Differentiable. */
   lr: Tensor | number;
   /** Momentum decay γ in (0, 1]: a number or 0-d tensor, or a [T] tensor. Differentiable. Default 0.9. */
-  decay?: Tensor | number;
+  decay?: Tensor | number | undefined;
   /** Fixed-point resolution 2^−radixBits (BigInt integers, so there is no range limit). Default 100. */
-  radixBits?: number;
+  radixBits?: number | undefined;
   /**
    * 'reverse' (default) reconstructs the trajectory backwards exactly; 'store' keeps every step's
    * parameters and velocity instead (the reference the reversal is tested against; memory grows
    * with T).
    */
-  trajectory?: 'reverse' | 'store';
+  trajectory?: 'reverse' | 'store' | undefined;
   /**
    * Filled in with memory and exactness figures: see ReversibleInfo. A reversal that does not arrive
    * back at the initial parameters bit for bit (the hypergradients are then wrong) also prints a
    * warning, once per call site, or throws a ConvergenceError with `throw: true`.
    */
-  info?: Partial<ReversibleInfo>;
+  info?: Partial<ReversibleInfo> | undefined;
 }
 
 export interface ReversibleInfo {

@@ -31,7 +31,7 @@ import type { TreeFunction } from '../core/functions.js';
 
 export interface JitOptions {
   /** How many signatures to keep programs for; the oldest is dropped beyond it (default 32). */
-  readonly maxSignatures?: number;
+  readonly maxSignatures?: number | undefined;
 }
 
 /** What `cacheInfo()` reports for one signature. */

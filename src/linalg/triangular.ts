@@ -16,13 +16,13 @@ import { solveOperands } from './operands.js';
 /** Options of linalg.triangularSolve; the defaults are jax.scipy.linalg.solve_triangular's. */
 export interface TriangularSolveOptions {
   /** Read a's lower triangle (default false: the upper one, as SciPy). */
-  lower?: boolean;
+  lower?: boolean | undefined;
   /** Solve with aᵀ instead of a (SciPy's trans=1). Default false. */
-  transposeA?: boolean;
+  transposeA?: boolean | undefined;
   /** Take a's diagonal as ones without reading it. Default false. */
-  unitDiagonal?: boolean;
+  unitDiagonal?: boolean | undefined;
   /** Solve op(a) x = b (true, the default) or x op(a) = b (false). */
-  left?: boolean;
+  left?: boolean | undefined;
 }
 
 /** The triangle of a that the solve reads: the tangent or cotangent of a lives there only. */

@@ -22,27 +22,27 @@ export type ConvPadding = PerAxis | ReadonlyArray<readonly [number, number]> | '
 
 export interface ConvOptions {
   /** Step between output positions (default 1). */
-  readonly stride?: PerAxis;
+  readonly stride?: PerAxis | undefined;
   /** Zeros around the input (default 0); 'same' keeps the size (stride 1 only), 'valid' is 0. */
-  readonly padding?: ConvPadding;
+  readonly padding?: ConvPadding | undefined;
   /** Spacing between kernel taps (default 1). */
-  readonly dilation?: PerAxis;
+  readonly dilation?: PerAxis | undefined;
   /** Channel groups (default 1): in and out channels both split into this many blocks. */
-  readonly groups?: number;
+  readonly groups?: number | undefined;
   /** Added to each output channel: shape [out channels]. */
-  readonly bias?: TensorLike;
+  readonly bias?: TensorLike | undefined;
 }
 
 export interface ConvTransposeOptions {
-  readonly stride?: PerAxis;
+  readonly stride?: PerAxis | undefined;
   /** The padding of the convolution this transposes: removed from each side of the output. */
-  readonly padding?: PerAxis;
+  readonly padding?: PerAxis | undefined;
   /** Extra positions at the end of each output axis, to pick among the sizes a strided conv maps to one; < stride or < dilation. */
-  readonly outputPadding?: PerAxis;
-  readonly dilation?: PerAxis;
-  readonly groups?: number;
+  readonly outputPadding?: PerAxis | undefined;
+  readonly dilation?: PerAxis | undefined;
+  readonly groups?: number | undefined;
   /** Added to each output channel: shape [out channels] = [weight.shape[1] · groups]. */
-  readonly bias?: TensorLike;
+  readonly bias?: TensorLike | undefined;
 }
 
 /** A whole number ≥ min, or an AdjointError naming the op and the option. */

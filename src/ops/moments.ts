@@ -14,9 +14,9 @@ import { registerTensorMethods } from './methods.js';
 /** Options of `variance` and `std`. */
 export interface MomentOptions {
   /** Delta degrees of freedom: the sum of squares is divided by N − ddof (default 0, NumPy's; 1 for the unbiased estimate). */
-  readonly ddof?: number;
+  readonly ddof?: number | undefined;
   /** Keep the reduced axes as length 1 (default false). */
-  readonly keepdims?: boolean;
+  readonly keepdims?: boolean | undefined;
 }
 
 function checkOptions(op: string, options: MomentOptions): { ddof: number; keepdims: boolean } {

@@ -27,9 +27,9 @@ function asList(op: string, name: string, v: unknown, signed = false): number[] 
 export type PadMode = 'constant' | 'edge' | 'reflect' | 'symmetric' | 'wrap';
 export interface PadOptions {
   /** How the border is filled (NumPy's modes): 'constant' (default), 'edge', 'reflect', 'symmetric' or 'wrap'. */
-  readonly mode?: PadMode;
+  readonly mode?: PadMode | undefined;
   /** The fill value of mode 'constant' (default 0). */
-  readonly value?: number;
+  readonly value?: number | undefined;
 }
 /** Widths as NumPy's pad_width: `w` on every side, `[before, after]` on every axis, or one pair per axis. */
 export type PadWidths = number | readonly [number, number] | ReadonlyArray<readonly [number, number]>;

@@ -16,7 +16,7 @@ import { reshape } from './shape.js';
 
 export interface SortOptions {
   /** Largest first (NaN first, as the greatest); ties keep their order either way. Default false. */
-  readonly descending?: boolean;
+  readonly descending?: boolean | undefined;
 }
 
 interface ArgsortParams { readonly axis: number; readonly descending: boolean; readonly k: number }

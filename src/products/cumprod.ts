@@ -82,9 +82,9 @@ export function cumprodAlong(x: Tensor, axis: number, reverse: boolean, exclusiv
 
 export interface CumprodOptions {
   /** Multiply from the end of the axis towards its start. Default false. */
-  readonly reverse?: boolean;
+  readonly reverse?: boolean | undefined;
   /** Leave each element out of its own product: Π_{j<k} x_j, starting from 1. Default false. */
-  readonly exclusive?: boolean;
+  readonly exclusive?: boolean | undefined;
 }
 
 /**

@@ -44,9 +44,9 @@ export function bernoulli(k: KeyLike, p: TensorLike = 0.5, shape?: Shape): Tenso
 
 export interface CategoricalOptions {
   /** The axis of `logits` that indexes the categories (default −1). */
-  axis?: number;
+  axis?: number | undefined;
   /** The sample's shape: it must end with (broadcast to) logits' shape without `axis`; default that shape. */
-  shape?: Shape;
+  shape?: Shape | undefined;
 }
 
 /**

@@ -30,17 +30,17 @@ export interface AlignmentOptions {
   /** scores[t, s]: frame t in state s, [T, S], or a padded batch [B, T, S]. */
   scores: Tensor;
   /** For a batch: each item's number of frames (1 … T); default T. */
-  lengths?: readonly number[];
+  lengths?: readonly number[] | undefined;
   /** For a batch: each item's number of states (1 … S); default S. */
-  states?: readonly number[];
+  states?: readonly number[] | undefined;
   /** skips[s]: a frame may move from state s − 2 straight to s (CTC: between different labels). One array, or one per item. Default none. */
-  skips?: readonly boolean[] | readonly (readonly boolean[])[];
+  skips?: readonly boolean[] | readonly (readonly boolean[])[] | undefined;
   /** The first frame may be in states 0 … initialStates − 1 (default 1; CTC: 2, a blank or the first label). */
-  initialStates?: number;
+  initialStates?: number | undefined;
   /** The last frame may be in the last finalStates states (default 1; CTC: 2, the last label or the blank after it). */
-  finalStates?: number;
+  finalStates?: number | undefined;
   /** Checkpointing of the loop over frames (as for ad.scan): bounds the memory of the backward pass for long inputs. */
-  checkpoints?: Checkpoints;
+  checkpoints?: Checkpoints | undefined;
 }
 
 /**

@@ -19,13 +19,13 @@ import { wrongShape } from './validate.js';
 
 export interface CTCLossOptions {
   /** The blank label (default 0). */
-  blank?: number;
+  blank?: number | undefined;
   /** 'none': one loss per sequence [N]; 'sum'; 'mean' (default): each loss divided by its target length (at least 1), then averaged. */
-  reduction?: 'none' | 'sum' | 'mean';
+  reduction?: 'none' | 'sum' | 'mean' | undefined;
   /** Replace infinite losses (no alignment fits: too few frames) and their gradients by 0 (default false). */
-  zeroInfinity?: boolean;
+  zeroInfinity?: boolean | undefined;
   /** Checkpointing of the loop over frames (as for ad.scan; not in PyTorch): bounds the memory of the gradient for long inputs. */
-  checkpoints?: Checkpoints;
+  checkpoints?: Checkpoints | undefined;
 }
 
 /** ctcLoss's inputLengths and targetLengths: one length per sequence, as numbers or a tensor [N]. */

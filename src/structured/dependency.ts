@@ -37,9 +37,9 @@ export interface DependencyCRFOptions {
   /** true: projective trees only (Eisner's algorithm); false: every tree (Matrix-Tree theorem). */
   projective: boolean;
   /** true: exactly one word depends on the root; false (default): any number of words may. */
-  singleRoot?: boolean;
+  singleRoot?: boolean | undefined;
   /** For a batch: each sentence's length in words (1 … n); default n for all. */
-  lengths?: readonly number[];
+  lengths?: readonly number[] | undefined;
 }
 
 /**

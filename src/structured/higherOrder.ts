@@ -21,12 +21,12 @@ export interface HigherOrderCRFOptions {
   /** transitions[y_{t−k}, …, y_t]: the score of each window of k + 1 tags; shape [K] × (k + 1). */
   transitions: Tensor;
   /** Scores of the first k tags jointly, [K] × k (default 0). */
-  start?: Tensor;
+  start?: Tensor | undefined;
   /** Scores of the last k tags jointly, [K] × k (default 0). */
-  end?: Tensor;
+  end?: Tensor | undefined;
   /** For a batch: each sequence's length (k … n); default n for all. */
-  lengths?: readonly number[];
-  checkpoints?: Checkpoints;
+  lengths?: readonly number[] | undefined;
+  checkpoints?: Checkpoints | undefined;
 }
 
 /**

@@ -29,13 +29,13 @@ export interface LinearChainCRFOptions {
   /** transitions[i][j] scores moving from tag i to tag j: [K, K]. */
   transitions: Tensor;
   /** Scores of the first tag [K] (default 0). */
-  start?: Tensor;
+  start?: Tensor | undefined;
   /** Scores of the last tag [K] (default 0). */
-  end?: Tensor;
+  end?: Tensor | undefined;
   /** For a batch: each sequence's length (1 … n); default n for all. */
-  lengths?: readonly number[];
+  lengths?: readonly number[] | undefined;
   /** Checkpointing of the forward algorithm's loop (see ad.scan): bounds memory for long chains. */
-  checkpoints?: Checkpoints;
+  checkpoints?: Checkpoints | undefined;
 }
 
 /**

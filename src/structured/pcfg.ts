@@ -25,9 +25,9 @@ export interface PCFGOptions {
   /** rules[A, B, C]: score of the binary rule A → B C, [N, N, N]. */
   rules: Tensor;
   /** root[A]: score of A at the top of the tree, [N] (default 0: any label may be the root). */
-  root?: Tensor;
+  root?: Tensor | undefined;
   /** For a batch: each sentence's length in words (1 … n); default n for all. */
-  lengths?: readonly number[];
+  lengths?: readonly number[] | undefined;
 }
 
 /**

@@ -36,13 +36,13 @@ export interface SemiMarkovCRFOptions {
   /** transitions[c, c′]: a segment labelled c followed by one labelled c′, [C, C]. */
   transitions: Tensor;
   /** Scores of the first segment's label [C] (default 0). */
-  start?: Tensor;
+  start?: Tensor | undefined;
   /** Scores of the last segment's label [C] (default 0). */
-  end?: Tensor;
+  end?: Tensor | undefined;
   /** For a batch: each sentence's length in words (1 … n); default n for all. */
-  lengths?: readonly number[];
+  lengths?: readonly number[] | undefined;
   /** Checkpointing of the forward algorithm's loop (see ad.scan): bounds memory for long sentences. */
-  checkpoints?: Checkpoints;
+  checkpoints?: Checkpoints | undefined;
 }
 
 /**

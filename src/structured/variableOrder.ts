@@ -26,8 +26,8 @@ export interface VariableOrderCRFOptions {
   /** One score per context [C]: added each time the context ends at a position (as a suffix of the tags so far). */
   weights: Tensor;
   /** For a batch: each sequence's length (1 … n); default n for all. */
-  lengths?: readonly number[];
-  checkpoints?: Checkpoints;
+  lengths?: readonly number[] | undefined;
+  checkpoints?: Checkpoints | undefined;
 }
 
 /** The automaton: states are the prefixes of contexts (every single tag included). */

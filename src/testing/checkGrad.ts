@@ -13,19 +13,19 @@ import { sum } from '../ops/reduce.js';
 
 export interface CheckGradOptions {
   /** Highest derivative order to check (1 = gradients; 2 adds the derivatives of the VJP). Default 2. */
-  order?: number;
+  order?: number | undefined;
   /** Which checks: 'reverse' (VJP against finite differences), 'forward' (JVP against VJP), or both. */
-  modes?: ReadonlyArray<'reverse' | 'forward'>;
+  modes?: ReadonlyArray<'reverse' | 'forward'> | undefined;
   /** Random directions per check. Default 2. */
-  directions?: number;
+  directions?: number | undefined;
   /** Finite-difference step (along a unit direction). Default 1e-5. */
-  eps?: number;
+  eps?: number | undefined;
   /** Relative tolerance. Default 1e-5. */
-  rtol?: number;
+  rtol?: number | undefined;
   /** Absolute tolerance. Default 1e-7. */
-  atol?: number;
+  atol?: number | undefined;
   /** Seed for the random directions. Default 0. */
-  seed?: number;
+  seed?: number | undefined;
 }
 
 export interface GradCheck {
@@ -88,7 +88,8 @@ export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, 
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`checkGrad: options must be an object such as { order: 1 }, got ${describe(options)}.`);
   }
-  const o = { order: 2, modes: ['reverse', 'forward'] as const, directions: 2, eps: 1e-5, rtol: 1e-5, atol: 1e-7, seed: 0, ...options };
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)); // an option given as undefined means its default
+  const o = { order: 2, modes: ['reverse', 'forward'] as const, directions: 2, eps: 1e-5, rtol: 1e-5, atol: 1e-7, seed: 0, ...given } as Required<CheckGradOptions>;
   const checks: GradCheck[] = [];
   run(f as Fn, [...(args as readonly PyTree[])], 1, o, checks);
   const maxRelativeError = checks.reduce((m, c) => Math.max(m, c.relativeError), 0);

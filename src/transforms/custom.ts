@@ -22,7 +22,7 @@ export interface CustomVjpOptions<A extends unknown[] = PyTree[], R = PyTree> {
    * backward rule, which must then be linear in its cotangent (a rule that is not, such as gradient
    * clipping, defines no forward derivative: forward mode through it is an error).
    */
-  readonly jvp?: JvpRule<A, R>;
+  readonly jvp?: JvpRule<A, R> | undefined;
 }
 
 /** What a custom backward rule receives besides the cotangent. */

@@ -39,7 +39,7 @@ export function jacobian<F extends TreeFunction<readonly [PyTree, unknown]>, con
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [JacobianTree<OutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
-export function jacobian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false }>(
+export function jacobian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
@@ -66,7 +66,7 @@ export function hessian<F extends TreeFunction<readonly [PyTree, unknown]>, cons
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [HessianTree<ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
-export function hessian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false }>(
+export function hessian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => HessianTree<ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;

@@ -14,17 +14,17 @@ export type { Checkpoints } from './loopArgs.js';
 
 export interface ScanOptions<Xs = PyTree> {
   /** Number of steps; optional when `xs` gives it (its leaves' leading axis). */
-  length?: number;
+  length?: number | undefined;
   /** Per-step inputs: a pytree whose leaves all have leading axis n; step t receives slice t. */
-  xs?: Xs;
+  xs?: Xs | undefined;
   /**
    * 'all' (default) keeps every step's residuals; a number c keeps at most c carries (the
    * initial one included) and recomputes the rest by revolve's optimal schedule; 'sqrt' uses
    * c = ⌈√n⌉.
    */
-  checkpoints?: Checkpoints;
+  checkpoints?: Checkpoints | undefined;
   /** Filled in with counts (step calls, stored carries) as the scan and its backward pass run. */
-  stats?: Partial<ScanStats>;
+  stats?: Partial<ScanStats> | undefined;
 }
 
 export type ScanStats = LoopStats;

@@ -119,9 +119,9 @@ function scalarOutput(out: unknown, op: string): Tensor | number {
 
 /** `argnums` as grad takes it: an index, a list, or `{ argnums, hasAux }` as JAX's keywords. */
 export interface GradOptions {
-  readonly argnums?: number | readonly number[];
+  readonly argnums?: number | readonly number[] | undefined;
   /** `f` returns `[output, aux]`; aux comes back beside the result, not differentiated. */
-  readonly hasAux?: boolean;
+  readonly hasAux?: boolean | undefined;
 }
 
 /** Splits grad's second argument into argnums and hasAux. @internal */
@@ -223,7 +223,7 @@ export function grad<F extends TreeFunction<readonly [PyTree, unknown]>, const O
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [GradientOf<Parameters<F>, ArgnumsOf<O>>, AuxOf<F>];
-export function grad<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false }>(
+export function grad<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => GradientOf<Parameters<F>, ArgnumsOf<O>>;
@@ -251,7 +251,7 @@ export function valueAndGrad<F extends TreeFunction<readonly [PyTree, unknown]>,
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [[Tensor, AuxOf<F>], GradientOf<Parameters<F>, ArgnumsOf<O>>];
-export function valueAndGrad<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false }>(
+export function valueAndGrad<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [Tensor, GradientOf<Parameters<F>, ArgnumsOf<O>>];

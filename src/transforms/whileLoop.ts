@@ -14,11 +14,11 @@ import { where } from '../ops/select.js';
 
 export interface WhileLoopOptions {
   /** 'all' (default), at most c stored carries, or 'sqrt' (at most ⌈√(i + 1)⌉ after i steps, so ⌈√n⌉ in the end). */
-  checkpoints?: Checkpoints;
+  checkpoints?: Checkpoints | undefined;
   /** Filled in with counts as the loop and its backward pass run. */
-  stats?: Partial<LoopStats>;
+  stats?: Partial<LoopStats> | undefined;
   /** A guard against loops that never end (default: no limit). */
-  maxIterations?: number;
+  maxIterations?: number | undefined;
 }
 
 /**

@@ -20,7 +20,7 @@ let files: string[] = [];
 
 beforeAll(() => {
   ({ project, files } = buildPackage());
-  for (const f of ['main.mjs', 'require.cjs', 'typed.cts']) copyFileSync(join(repoRoot, 'test/packaging/app', f), join(project, f));
+  for (const f of ['main.mjs', 'require.cjs', 'typed.cts', 'threads.mjs']) copyFileSync(join(repoRoot, 'test/packaging/app', f), join(project, f));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'commonjs' }));
 }, 120_000);
 
@@ -34,7 +34,7 @@ interface Report {
   shapeError: { name: string; adjoint: boolean; shape: boolean };
   convergenceError: { name: string; adjoint: boolean };
   anomaly: { name: string; op: string; site: string };
-  backend: { wasm: boolean; codegen: boolean };
+  backend: { threads: number; threadsReason?: string; wasm: boolean; codegen: boolean };
 }
 
 const node = (file: string) => execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -57,7 +57,9 @@ function expectReport(r: Report, file: string | null, minified: boolean): void {
   expect(r.convergenceError).toEqual({ name: 'ConvergenceError', adjoint: true });
   expect(r.anomaly.name).toBe('AnomalyError');
   expect(r.anomaly.op).toBe('sqrt');
-  expect(r.backend).toEqual({ wasm: true, codegen: true });
+  expect(r.backend).toMatchObject({ wasm: true, codegen: true });
+  // Node has worker threads; a bare vm context (the IIFE runs) has none and says why.
+  if (r.backend.threads === 1) expect(r.backend.threadsReason).toMatch(/no Web Workers/);
   const first = r.anomaly.site.split('\n')[0]!;
   if (!minified) expect(first).toMatch(/^userModel \(/);
   const m = /([^\s(]+):(\d+):(\d+)\)?$/.exec(first);
@@ -156,6 +158,21 @@ describe('webpack (production: minified by terser)', () => {
       expect(stats.toJson({ all: false, errors: true, warnings: true })).toMatchObject({ errors: [], warnings: [] });
       const file = join(project, filename);
       expectReport(run(file, format), file, true);
+    });
+  }
+});
+
+describe('worker threads from a bundle (esbuild), in Node', () => {
+  for (const format of formats) {
+    it(`${format}: 2 threads start, equal one thread bit for bit, and the process exits`, async () => {
+      const outfile = join(project, `threads-${format}.${ext(format)}`);
+      const result = await build({ entryPoints: [join(project, 'threads.mjs')], bundle: true, format, minify: true, outfile, platform: 'neutral', logLevel: 'silent' });
+      expect(result.errors).toEqual([]);
+      const out = execFileSync(process.execPath, [outfile], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+      const r = JSON.parse(out) as { before: Report['backend']; after: Report['backend']; same: boolean };
+      expect(r.before).toEqual({ threads: 2, wasm: true, codegen: true });
+      expect(r.after).toEqual({ threads: 2, wasm: true, codegen: true });
+      expect(r.same).toBe(true);
     });
   }
 });

@@ -1,11 +1,14 @@
-/** @file The published declarations: no `any`, no `@internal` member, every named type a user meets exported, and no errors. */
+/** @file The published declarations: no `any`, no `@internal` member, every named type a user meets exported, no errors, and usable under exactOptionalPropertyTypes. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDeclarations, scanDeclarations, type DeclarationReport } from './declarations.js';
+import { buildDeclarations, compileAgainst, repoRoot, scanDeclarations, type DeclarationReport } from './declarations.js';
+import { join } from 'node:path';
 
 describe('the declarations users see (dist/**/*.d.ts, built fresh)', () => {
   let report: DeclarationReport;
+  let dir: string;
   beforeAll(() => {
-    report = scanDeclarations(buildDeclarations());
+    dir = buildDeclarations();
+    report = scanDeclarations(dir);
   }, 180_000);
 
   it('type-check on their own (skipLibCheck off): stripInternal removed nothing they use', () => {
@@ -24,4 +27,8 @@ describe('the declarations users see (dist/**/*.d.ts, built fresh)', () => {
   it('name only types the package exports', () => {
     expect(report.unexported).toEqual([]);
   });
+
+  it('compile a user project with exactOptionalPropertyTypes (the checkpointing guide, options forwarded as T | undefined)', () => {
+    expect(compileAgainst(join(repoRoot, 'test/types/exactOptional'), dir)).toEqual([]);
+  }, 120_000);
 });

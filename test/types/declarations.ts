@@ -126,3 +126,20 @@ export function scanDeclarations(dir: string): DeclarationReport {
     .map((d) => `${d.file ? relative(dir, d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   return { anys, internals: [...new Set(internals)], unexported: [...unexported].sort(), diagnostics };
 }
+
+/**
+ * Type-checks the project at `project` (a directory with a tsconfig.json, importing 'adjoint') with
+ * 'adjoint' resolved to the declarations in `dir`, as a user's project sees the package; returns its errors.
+ */
+export function compileAgainst(project: string, dir: string): string[] {
+  const configPath = join(project, 'tsconfig.json');
+  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (read.error) return [ts.flattenDiagnosticMessageText(read.error.messageText, '\n')];
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, project);
+  const options = { ...parsed.options, paths: { adjoint: [join(dir, 'index.d.ts')] } };
+  const program = ts.createProgram(parsed.fileNames, options);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const at = d.file && d.start !== undefined ? `${relative(project, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+    return `${at}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}

@@ -13,8 +13,14 @@
  * and once any ArrayBuffer has been detached V8 checks for detachment on every typed-array access
  * in the process: every Float64Array loop (plain JavaScript's too) runs about twice as slowly from
  * then on. Replacing the memory detaches nothing.
+ *
+ * Threads: products of 128³ multiply-adds and more are split by rows of C across worker threads
+ * (../../threads/pool.ts), every thread running this kernel compiled against one shared memory
+ * (a shared memory grows without detaching anything). A block of four rows is computed by the
+ * same instructions in the same order whichever thread takes it, so the result is the same bits.
  */
 import { I32, V128, moduleBytes, op } from './encode.js';
+import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
 
 // Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of B and C),
 // n4 (columns to compute, a multiple of 4).
@@ -63,6 +69,9 @@ function gemmCode(): number[] {
 
 type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number) => void;
 
+/** The kernel's function, for ./encode.ts (compiled twice: against a memory of its own, and against the pool's shared memory). */
+const gemmSource = () => ({ name: 'gemm', params: 7, locals: [[8, I32], [11, V128]] as Array<[number, number]>, code: gemmCode() });
+
 const PAGE = 65536;
 let module: WebAssembly.Module | null = null;
 /** Whether the kernel may be used (ad.config({ wasm })). */
@@ -84,7 +93,7 @@ function compiled(): WebAssembly.Module | null {
   if (!wanted) return null;
   if (available === null) {
     try {
-      const bytes = moduleBytes({ name: 'gemm', params: 7, locals: [[8, I32], [11, V128]], code: gemmCode() });
+      const bytes = moduleBytes(gemmSource());
       module = new WebAssembly.Module(bytes);
       available = true;
     } catch {
@@ -114,11 +123,45 @@ const MIN_WORK = 16 * 16 * 16;
 const MIN_DEPTH = 8;
 /** Operands larger than this many float64s (64 MB, copied into the module's memory) stay in JavaScript. */
 const MAX_DOUBLES = 1 << 23;
+/**
+ * Products with at least this many multiply-adds (128³, about 0.3 ms on one thread of the bench
+ * machine), and at least PARALLEL_ROWS rows, are split across the worker threads
+ * (../../threads/pool.ts) where a pool runs. Waking a sleeping worker costs tens of µs on an idle
+ * machine and milliseconds on a loaded one; bench/threads.mjs times 64³…512³ on 1 and 2 threads.
+ */
+const PARALLEL_WORK = 128 * 128 * 128;
+const PARALLEL_ROWS = 16;
+
+/** The same kernel compiled against the pool's shared memory, run by every thread of a job. */
+const sharedGemm = sharedKernel(() => ({ module: new WebAssembly.Module(moduleBytes(gemmSource(), MAX_PAGES)), name: 'gemm' }));
+
+/**
+ * Copies A as row-major [m, k], B as row-major [k, n] and C into `v` at element offsets 0, m·k and
+ * m·k + k·n (op transposes as in gemm).
+ */
+function stage(
+  v: Float64Array, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
+  m: number, k: number, n: number, transA: boolean, transB: boolean,
+): void {
+  const oa = 0, ob = m * k, oc = ob + k * n;
+  if (!transA) v.set(a.subarray(aOff, aOff + m * k), oa);
+  else for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) v[oa + i * k + p] = a[aOff + p * m + i]!;
+  if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
+  else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * n + j] = b[bOff + j * k + p]!;
+  v.set(c.subarray(cOff, cOff + m * n), oc);
+}
+
+/** Copies the computed block (rows < m4, columns < n4) of C back from `v` at element offset oc. */
+function unstage(v: Float64Array, oc: number, c: Float64Array, cOff: number, m4: number, n: number, n4: number): void {
+  for (let i = 0; i < m4; i++) c.set(v.subarray(oc + i * n, oc + i * n + n4), cOff + i * n);
+}
 
 /**
  * Computes the 4×4-divisible block (rows < m − m % 4, columns < n − n % 4) of
  * C[m,n] += op(A)·op(B) in WebAssembly; returns false (having done nothing) when the kernel is
- * unavailable or the product is too small or too large. op transposes as in gemm.
+ * unavailable or the product is too small or too large. op transposes as in gemm. Large products
+ * are split by rows of C across the worker threads, each block of 4 rows computed by the same
+ * kernel in the same order as on one thread: the same bits.
  */
 export function gemmBlockWasm(
   a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
@@ -130,19 +173,22 @@ export function gemmBlockWasm(
   if (m4 === 0 || n4 === 0 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
   const total = m * k + k * n + m * n;
   if (total > MAX_DOUBLES) return false;
-  const run = ensure(total);
-  if (run === null) return false;
+  if (compiled() === null) return false;
+  const oc = m * k + k * n;
+  const pool = m4 >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
+  if (pool !== null) {
+    const v = pool.view(total);
+    stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transA, transB);
+    // Row r of a chunk: A's and C's addresses move by a row (k and n float64s); B is shared.
+    pool.run({ name: 'matmul', kernel: sharedGemm, args: [0, m * k * 8, oc * 8, m4, k, n, n4], steps: [k * 8, 0, n * 8, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4 });
+    unstage(v, oc, c, cOff, m4, n, n4);
+    return true;
+  }
+  const run = ensure(total)!;
   const v = view;
-  const oa = 0, ob = m * k, oc = ob + k * n;
-  // A as row-major [m, k], B as row-major [k, n], C as is.
-  if (!transA) v.set(a.subarray(aOff, aOff + m * k), oa);
-  else for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) v[oa + i * k + p] = a[aOff + p * m + i]!;
-  if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
-  else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * n + j] = b[bOff + j * k + p]!;
-  v.set(c.subarray(cOff, cOff + m * n), oc);
-  run(oa * 8, ob * 8, oc * 8, m4, k, n, n4);
-  // Only the block changed; copy its rows back.
-  for (let i = 0; i < m4; i++) c.set(v.subarray(oc + i * n, oc + i * n + n4), cOff + i * n);
+  stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transA, transB);
+  run(0, m * k * 8, oc * 8, m4, k, n, n4);
+  unstage(v, oc, c, cOff, m4, n, n4);
   return true;
 }
 

@@ -1,0 +1,105 @@
+/**
+ * @file How this host starts worker threads, found at run time with no import of Node built-ins
+ * (the file is the same in browser bundles): Node's `worker_threads` through
+ * `process.getBuiltinModule` (Node 20.16+, 22.3+), a browser's Web Workers from a Blob URL when the
+ * page is cross-origin isolated — or the reason neither works, and the caller stays on one thread.
+ *
+ * Shared memory is what threads need: a `SharedArrayBuffer` reaches a browser worker only in a
+ * cross-origin isolated page (served with `Cross-Origin-Opener-Policy: same-origin` and
+ * `Cross-Origin-Embedder-Policy: require-corp`); elsewhere `crossOriginIsolated` is false and
+ * nothing is attempted (so no CSP violation is reported either).
+ */
+
+/** A started worker: post it one message, stop it, hear of its failure. */
+export interface WorkerHandle {
+  post(message: unknown): void;
+  terminate(): void;
+}
+
+/** What the host offers: a way to start workers from source, its core count, and whether this thread may block. */
+export interface Platform {
+  /** Starts a worker running `source` (a classic script); `onError` hears of a failure to start or run it. Throws where the host refuses (a CSP without `worker-src blob:`). */
+  spawn(source: string, onError: (message: string) => void): WorkerHandle;
+  /** Logical processors (os.availableParallelism, navigator.hardwareConcurrency). */
+  cores: number;
+  /** Whether Atomics.wait may block this thread (not on a browser's main thread). */
+  canWait: boolean;
+}
+
+interface NodeWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+  unref(): void;
+  on(event: 'error', listener: (e: Error) => void): void;
+}
+interface NodeProcess {
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/** Whether Atomics.wait may block here: a browser's main thread throws for any call, even one that would not wait. */
+function mayBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0); // 'not-equal' at once where allowed
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** This host's way to start workers, or why there is none. */
+export function detectPlatform(): Platform | string {
+  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
+    return 'SharedArrayBuffer is unavailable: in a browser, serve the page cross-origin isolated ' +
+      '(Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  const g = globalThis as { process?: NodeProcess; crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  const nodeProcess = g.process;
+  if (nodeProcess !== undefined && typeof (nodeProcess as { versions?: { node?: string } }).versions?.node === 'string') {
+    if (typeof nodeProcess.getBuiltinModule !== 'function') return 'worker threads need Node 20.16+ or 22.3+ (process.getBuiltinModule)';
+    const threads = nodeProcess.getBuiltinModule('node:worker_threads') as { Worker: new (src: string, opts: object) => NodeWorker };
+    const os = nodeProcess.getBuiltinModule('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] };
+    return {
+      cores: os.availableParallelism?.() ?? os.cpus().length,
+      canWait: true,
+      spawn(source, onError) {
+        const worker = new threads.Worker(source, { eval: true });
+        worker.unref(); // an idle pool never keeps the process alive
+        worker.on('error', (e) => onError(e.message));
+        return { post: (m) => worker.postMessage(m), terminate: () => void worker.terminate() };
+      },
+    };
+  }
+  if (typeof Worker !== 'function' || typeof Blob !== 'function' || typeof URL === 'undefined' || typeof URL.createObjectURL !== 'function') {
+    return 'this host has no Web Workers';
+  }
+  if (g.crossOriginIsolated !== true) {
+    return 'the page is not cross-origin isolated, so SharedArrayBuffer cannot reach a worker ' +
+      '(serve it with Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)';
+  }
+  return {
+    cores: g.navigator?.hardwareConcurrency ?? 1,
+    canWait: mayBlock(),
+    spawn(source, onError) {
+      // The URL lives as long as the worker: revoking it at once may race the worker's load.
+      const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      let worker: Worker;
+      try {
+        worker = new Worker(url); // a CSP without worker-src blob: throws here (or reports an error event)
+      } catch (e) {
+        URL.revokeObjectURL(url);
+        throw e;
+      }
+      worker.onerror = (e) => {
+        e.preventDefault();
+        onError(e.message || 'the worker failed to load (a Content-Security-Policy without worker-src blob:?)');
+      };
+      return {
+        post: (m) => worker.postMessage(m),
+        terminate: () => {
+          worker.terminate();
+          URL.revokeObjectURL(url);
+        },
+      };
+    },
+  };
+}

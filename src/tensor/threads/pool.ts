@@ -1,0 +1,250 @@
+/**
+ * @file A small pool of worker threads for large kernels, fork-join inside one synchronous kernel
+ * call: the caller copies the operands into a shared WebAssembly.Memory, posts a job (a kernel and
+ * a range of rows split into chunks), computes chunks itself, and returns when every chunk is done.
+ * Each chunk runs the same WebAssembly function on its rows as one thread would, so the result is
+ * the same bit for bit whichever thread ran which chunk.
+ *
+ * Chunks are claimed, not assigned (./workerSource.ts): a worker still starting, descheduled by a
+ * loaded machine, or never started (a CSP that refused it after all) simply claims nothing, and
+ * the caller computes those chunks. So the first large call never waits for workers to boot, and
+ * the only waiting is for chunks a worker has already begun. The caller waits in Atomics.wait
+ * where it may block (Node, a browser's workers); on a browser's main thread, where Atomics.wait
+ * throws, it spins on Atomics.load — bounded by the chunk a worker is computing (a few ms at most).
+ *
+ * The pool starts when first needed (a large kernel, or `backendInfo`), never at load time.
+ * Node workers are unref'd: an idle pool never keeps a process alive.
+ */
+import { AdjointError } from '../../core/errors.js';
+import { detectPlatform, type Platform, type WorkerHandle } from './platform.js';
+import {
+  ARGS, CHUNK, CLAIM, CONTROL_WORDS, COUNT, DONE, FAULT, GEN, GEN_MASK, KERNEL, MAX_ARGS, MAX_CHUNKS, NARGS,
+  READY, ROWS, ROWS_ARG, STEPS, STOP, WORKED, workerSource,
+} from './workerSource.js';
+
+/** A WebAssembly kernel compiled against a shared memory (imported as env.memory) and the name of its exported function. */
+export interface SharedKernel {
+  module: WebAssembly.Module;
+  name: string;
+}
+
+/** One fork-join job: `kernel` over `rows` rows, in chunks of a multiple of `quantum` rows (see ./workerSource.ts). */
+export interface RowJob {
+  /** The op, for errors. */
+  name: string;
+  kernel: number;
+  /** i32 arguments for the whole range of rows. */
+  args: readonly number[];
+  /** What one row adds to each argument (a byte stride for addresses, 0 for the rest). */
+  steps: readonly number[];
+  /** Which argument is the row count. */
+  rowsArg: number;
+  rows: number;
+  quantum: number;
+}
+
+/** The setting: a count of threads (the caller included), or 'auto'. */
+export type ThreadSetting = number | 'auto';
+
+/** 'auto' uses up to this many threads: the row-split kernels are memory-bound beyond a few cores, and each worker costs memory. */
+const AUTO_MAX = 4;
+const PAGE = 65536;
+/** The shared memory's maximum in 64 kB pages (1 GB; reserved address space, not memory); kernels declare it in their import. */
+export const MAX_PAGES = 16384;
+
+const kernelSources: Array<() => SharedKernel> = [];
+
+let setting: ThreadSetting = 'auto';
+let platform: Platform | string | null = null;
+/** The running pool, or why there is none (null: not started yet). */
+let pool: Pool | string | null = null;
+
+/** Registers a kernel the workers will run (at import time; compiled when the pool starts); returns its number for RowJob.kernel. @internal */
+export function sharedKernel(make: () => SharedKernel): number {
+  if (pool !== null) stopPool(); // restarted with the new kernel when next needed
+  return kernelSources.push(make) - 1;
+}
+
+class Pool {
+  readonly memory: WebAssembly.Memory;
+  private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+  private readonly fns: Array<(...args: number[]) => void>;
+  private readonly args = new Array<number>(MAX_ARGS).fill(0);
+  private gen = 0;
+  private failure: string | null = null;
+  readonly workers: WorkerHandle[] = [];
+
+  constructor(readonly threads: number, private readonly host: Platform, kernels: SharedKernel[]) {
+    this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
+    const env = { env: { memory: this.memory } };
+    this.fns = kernels.map((k) => (new WebAssembly.Instance(k.module, env).exports as Record<string, (...a: number[]) => void>)[k.name]!);
+    const init = { memory: this.memory, control: this.control.buffer, kernels: kernels.map((k) => ({ module: k.module, name: k.name })) };
+    try {
+      for (let i = 1; i < threads; i++) {
+        const w = host.spawn(workerSource, (message) => void (this.failure ??= `a worker failed: ${message}`));
+        this.workers.push(w);
+        w.post(init);
+      }
+    } catch (e) {
+      this.stop();
+      throw e;
+    }
+  }
+
+  /** Why the pool no longer runs (a worker failed), or null. */
+  get broken(): string | null {
+    return this.failure;
+  }
+
+  /** Workers that have their kernels and claim chunks. */
+  get ready(): number {
+    return Atomics.load(this.control, READY);
+  }
+
+  /** Chunks workers have computed since the pool started. */
+  get worked(): number {
+    return Atomics.load(this.control, WORKED);
+  }
+
+  /** A Float64Array over the whole shared memory, grown to at least `doubles` (growing a shared memory detaches nothing). */
+  view(doubles: number): Float64Array {
+    const have = this.memory.buffer.byteLength;
+    if (doubles * 8 > have) this.memory.grow(Math.ceil((doubles * 8 - have) / PAGE));
+    return new Float64Array(this.memory.buffer);
+  }
+
+  /** Runs `job` across the pool and returns when all of it is done. */
+  run(job: RowJob): void {
+    const ctl = this.control;
+    const chunkRows = chunkSize(job.rows, job.quantum, this.threads);
+    const count = Math.ceil(job.rows / chunkRows);
+    const nargs = job.args.length;
+    ctl[KERNEL] = job.kernel;
+    ctl[ROWS] = job.rows;
+    ctl[CHUNK] = chunkRows;
+    ctl[COUNT] = count;
+    ctl[ROWS_ARG] = job.rowsArg;
+    ctl[NARGS] = nargs;
+    for (let i = 0; i < nargs; i++) {
+      ctl[ARGS + i] = job.args[i]!;
+      ctl[STEPS + i] = job.steps[i]!;
+    }
+    ctl[DONE] = 0;
+    this.gen = (this.gen + 1) & GEN_MASK;
+    // Publishing: the plain writes above happen before these sequentially consistent stores.
+    Atomics.store(ctl, CLAIM, this.gen * 256);
+    Atomics.store(ctl, GEN, this.gen);
+    Atomics.notify(ctl, GEN);
+    const fn = this.fns[job.kernel]!;
+    const args = this.args;
+    for (;;) {
+      const v = Atomics.load(ctl, CLAIM);
+      const chunk = v & 255;
+      if (chunk >= count) break;
+      if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) !== v) continue;
+      const row0 = chunk * chunkRows;
+      for (let i = 0; i < nargs; i++) args[i] = job.args[i]! + row0 * job.steps[i]!;
+      args[job.rowsArg] = Math.min(chunkRows, job.rows - row0);
+      fn.apply(null, nargs === MAX_ARGS ? args : args.slice(0, nargs));
+      Atomics.add(ctl, DONE, 1);
+    }
+    // Only chunks a worker has claimed (and is computing) remain.
+    for (let d = Atomics.load(ctl, DONE); d < count; d = Atomics.load(ctl, DONE)) {
+      if (this.host.canWait) Atomics.wait(ctl, DONE, d, 1000);
+    }
+    if (Atomics.load(ctl, FAULT) !== 0) {
+      this.failure = 'a kernel threw in a worker thread';
+      throw new AdjointError(`${job.name}: a kernel threw in a worker thread (a bug in adjoint; ad.config({ threads: 1 }) avoids it)`);
+    }
+  }
+
+  stop(): void {
+    Atomics.store(this.control, STOP, 1);
+    Atomics.add(this.control, GEN, 1);
+    Atomics.notify(this.control, GEN);
+    for (const w of this.workers) w.terminate();
+  }
+}
+
+/**
+ * Rows per chunk: about 8 chunks per thread, so a thread slowed by a loaded machine leaves little
+ * for the others to wait on, in multiples of `quantum` (the kernel's row block), at most MAX_CHUNKS chunks.
+ */
+function chunkSize(rows: number, quantum: number, threads: number): number {
+  const blocks = Math.ceil(rows / quantum);
+  const perChunk = Math.max(1, Math.ceil(blocks / Math.min(MAX_CHUNKS, threads * 8)));
+  return perChunk * quantum;
+}
+
+/** How many threads the setting asks for here. */
+function wanted(host: Platform): number {
+  return setting === 'auto' ? Math.max(1, Math.min(host.cores, AUTO_MAX)) : setting;
+}
+
+/**
+ * The running pool (started now if needed), or why there is none. Under threads: 1 a pool already
+ * started stays parked (its workers asleep), so switching back and forth costs nothing; a
+ * different count starts a new pool.
+ */
+function current(): Pool | string {
+  if (pool instanceof Pool && pool.broken !== null) {
+    const why = pool.broken;
+    stopPool();
+    pool = why;
+  }
+  if (typeof pool === 'string') return pool;
+  platform ??= detectPlatform();
+  if (typeof platform === 'string') return (pool = platform);
+  const threads = wanted(platform);
+  if (threads <= 1) return setting === 'auto' ? 'this machine has one core' : 'threads: 1 is set';
+  if (pool instanceof Pool && pool.threads === threads) return pool;
+  stopPool();
+  try {
+    pool = new Pool(threads, platform, kernelSources.map((make) => make()));
+  } catch (e) {
+    pool = `starting worker threads failed (${e instanceof Error ? e.message : String(e)}); ` +
+      "under a Content-Security-Policy, allow worker-src blob: or set ad.config({ threads: 1 })";
+  }
+  return pool;
+}
+
+/** The pool when it runs with more than one thread (starting it if needed), else null. @internal */
+export function threadPool(): Pool | null {
+  const p = current();
+  return typeof p === 'string' ? null : p;
+}
+
+/** Threads in use (1 where there is no pool) and, where only one, why. @internal */
+export function threadsInfo(): { threads: number; reason: string | null } {
+  const p = current();
+  return typeof p === 'string' ? { threads: 1, reason: p } : { threads: p.threads, reason: null };
+}
+
+/** The setting now in force. @internal */
+export function threadSetting(): ThreadSetting {
+  return setting;
+}
+
+/** Sets the thread count for what is computed from now on (a pool of another size starts when next needed). @internal */
+export function setThreads(value: ThreadSetting): void {
+  setting = value;
+  if (typeof pool === 'string') pool = null; // try again (a worker that failed, a refused start)
+}
+
+/** Stops the workers; the next large kernel (or backendInfo) starts a pool again. @internal */
+export function stopPool(): void {
+  if (pool instanceof Pool) pool.stop();
+  pool = null;
+}
+
+/**
+ * Stops the pool and sets the host it will start on: a Platform, a reason there is none, or null
+ * to detect it again (tests: the spinning caller of a browser's main thread, a refused worker,
+ * no SharedArrayBuffer). @internal
+ */
+export function setPlatform(host: Platform | string | null): void {
+  stopPool();
+  platform = host;
+}
+
+export type { Pool };

@@ -1,0 +1,75 @@
+/**
+ * @file What a pool worker runs, as source text: bundlers (IIFE, CommonJS, minified) keep a string
+ * as it is, where a separate worker file would be lost or renamed. The same script runs in a Node
+ * worker (`eval: true`, where `require` exists) and a browser Web Worker from a Blob URL.
+ *
+ * The worker receives one message — the shared WebAssembly.Memory, the control words, and the
+ * kernels compiled against that memory — instantiates each kernel, and from then on never returns
+ * to its event loop: it sleeps in Atomics.wait on the job word and claims chunks of each job.
+ *
+ * Control words (an Int32Array over a SharedArrayBuffer), one job at a time:
+ * - GEN: the job's number (23 bits, so that GEN·256 + 255 is a positive int32).
+ * - CLAIM: GEN·256 + the next unclaimed chunk. A chunk is claimed by a compare-and-exchange of the
+ *   whole word, so a worker that read an earlier job's parameters cannot claim a chunk of a later
+ *   job: the exchange fails when GEN moved on. The caller posts a job only when every chunk of the
+ *   previous one is done, so parameters read before a successful claim are the claimed job's.
+ * - DONE: chunks finished (everyone adds 1 after a chunk; the caller waits for COUNT).
+ * - KERNEL, ROWS, CHUNK, COUNT, ROWS_ARG, NARGS, then NARGS arguments at ARGS and their per-row
+ *   byte steps at STEPS: chunk c covers rows [c·CHUNK, min(ROWS, (c+1)·CHUNK)), and runs the kernel
+ *   with argument i = ARGS[i] + row0·STEPS[i], and argument ROWS_ARG = its row count.
+ * - STOP: set to end the workers; READY: workers with their kernels instantiated; WORKED: chunks
+ *   workers ran (for tests and the bench); FAULT: set when a kernel threw in a worker (the chunk
+ *   still counts as done, so the caller never hangs; it throws instead).
+ */
+
+export const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, WORKED = 5, FAULT = 6;
+export const KERNEL = 7, ROWS = 8, CHUNK = 9, COUNT = 10, ROWS_ARG = 11, NARGS = 12;
+export const MAX_ARGS = 8;
+export const ARGS = 13, STEPS = ARGS + MAX_ARGS;
+export const CONTROL_WORDS = STEPS + MAX_ARGS;
+/** GEN's range: job numbers wrap at 2^23. */
+export const GEN_MASK = 0x7fffff;
+/** At most this many chunks per job (CLAIM's low byte). */
+export const MAX_CHUNKS = 255;
+
+/** The worker's script. */
+export const workerSource = `'use strict';
+(function () {
+  var nodePort = typeof require === 'function' ? require('node:worker_threads').parentPort : null;
+  function start(init) {
+    var ctl = new Int32Array(init.control);
+    var fns = init.kernels.map(function (k) {
+      return new WebAssembly.Instance(k.module, { env: { memory: init.memory } }).exports[k.name];
+    });
+    var args = new Array(${MAX_ARGS});
+    Atomics.add(ctl, ${READY}, 1);
+    var seen = Atomics.load(ctl, ${GEN});
+    for (;;) {
+      if (Atomics.load(ctl, ${STOP}) !== 0) return;
+      for (;;) {
+        var v = Atomics.load(ctl, ${CLAIM});
+        if ((v >>> 8) !== seen) break;
+        var chunk = v & 255, count = ctl[${COUNT}];
+        if (chunk >= count) break;
+        var fn = fns[ctl[${KERNEL}]], rows = ctl[${ROWS}], size = ctl[${CHUNK}], rowsArg = ctl[${ROWS_ARG}], nargs = ctl[${NARGS}];
+        var row0 = chunk * size;
+        for (var i = 0; i < nargs; i++) args[i] = ctl[${ARGS} + i] + row0 * ctl[${STEPS} + i];
+        if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue;
+        args[rowsArg] = Math.min(size, rows - row0);
+        try {
+          fn.apply(null, args.slice(0, nargs));
+          Atomics.add(ctl, ${WORKED}, 1);
+        } catch (e) {
+          Atomics.store(ctl, ${FAULT}, 1);
+        }
+        Atomics.add(ctl, ${DONE}, 1);
+        Atomics.notify(ctl, ${DONE});
+      }
+      Atomics.wait(ctl, ${GEN}, seen);
+      seen = Atomics.load(ctl, ${GEN});
+    }
+  }
+  if (nodePort !== null) nodePort.once('message', start);
+  else self.onmessage = function (e) { self.onmessage = null; start(e.data); };
+})();
+`;
