@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
-import { vectorMath, vectorModuleSize, vectorized, VECTOR_MIN, type VectorOp } from '../src/tensor/kernels/wasm/vmath.js';
+import { divideIntoVector, vectorMath, vectorModuleSize, vectorized, VECTOR_MIN, type VectorOp } from '../src/tensor/kernels/wasm/vmath.js';
 
 /** Deterministic uniform [0, 1) (xorshift32), so a failure reproduces. */
 function stream(seed: number) {
@@ -111,6 +111,22 @@ describe('vectorised exp, log, log1p against Math', () => {
     ad.config({ wasm: true });
     expect(vectorized('exp', VECTOR_MIN.exp)).toBe(true);
     expect(vectorized('exp', VECTOR_MIN.exp - 1)).toBe(false);
+  });
+});
+
+describe('the vector quotient c / x (a product gradient\'s division trick)', () => {
+  it('gives the JavaScript quotients to the bit over a sub-range of odd length, across chunks', () => {
+    const u = stream(5);
+    const x = Float64Array.from({ length: 70001 }, (_, i) => [randomBits(u), -randomBits(u), 1 + u(), EDGES[i % EDGES.length]!][i % 4]!);
+    for (const c of [1.5, -3e-300, 7e307, Infinity, 0]) {
+      const out = new Float64Array(x.length).fill(42);
+      expect(divideIntoVector(out, x, c, 3, 70000)).toBe(true);
+      for (let p = 0; p < x.length; p++) {
+        const want = p < 3 || p >= 70000 ? 42 : c / x[p]!;
+        if (!Object.is(out[p], want)) throw new Error(`c = ${c}, x[${p}] = ${x[p]}: ${out[p]} instead of ${want}`);
+      }
+    }
+    expect(divideIntoVector(new Float64Array(10), x, 1, 0, 10)).toBe(false); // short: left to JavaScript
   });
 });
 

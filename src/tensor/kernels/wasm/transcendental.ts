@@ -3,13 +3,13 @@
  * for ./encode.ts: range reduction, a polynomial, reconstruction, and the special values as
  * lane-wise selects (no branches). Used through ./vmath.ts.
  *
- * Accuracy (test/vmath.test.ts, 10⁶ random and edge inputs each against V8's fdlibm Math.exp,
- * Math.log and Math.log1p, themselves within 1 ulp): exp at most 2 ulp from Math.exp (1 ulp
- * median-free: almost all are 0), log at most 1 ulp from Math.log, log1p at most 2 ulp from
- * Math.log1p, subnormal results of exp included; ±0, ±∞, NaN, negative inputs and the
- * overflow/underflow thresholds give exactly Math's values. Without FMA (not in the SIMD
- * proposal) each lane's arithmetic is plain IEEE double arithmetic: the result of an element
- * does not depend on its lane, its neighbour or the length of the array.
+ * Accuracy (test/vmath.test.ts, 10⁶ random and edge inputs each): exp and log give V8's Math.exp
+ * and Math.log (fdlibm, within 1 ulp of the exact value) to the bit — the same algorithms with
+ * their branches as lane-wise selects; log1p is within 1 ulp of Math.log1p (so within 2 of the
+ * exact value). ±0, ±∞, NaN, negative inputs, subnormal inputs and results and the overflow and
+ * underflow thresholds give exactly Math's values. Without FMA (not in the SIMD proposal) each
+ * lane's arithmetic is plain IEEE double arithmetic: an element's result does not depend on its
+ * lane, its neighbour or the length of the array.
  */
 import { op } from './encode.js';
 
