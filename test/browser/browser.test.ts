@@ -2,7 +2,8 @@
  * @file adjoint in a real browser: Debian's chromium (driven by playwright-core, never a
  * downloaded browser) loads the package as `<script type="module">` from a CDN-style path and runs
  * grad, hvp, jit (generated loops and the interpreter), the WebAssembly and JavaScript matmul, a
- * CRF, argmin and the training of a small CNN under three Content-Security-Policies; every number
+ * CRF, argmin and the training of a small CNN under three Content-Security-Policies (and worker
+ * threads in a cross-origin isolated page, with and without a CSP that forbids them); every number
  * must equal Node's, and any console error fails the test. Without chromium the tests are skipped, and say why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,8 @@ interface Results {
   backends: Record<string, { wasm?: boolean; codegen?: boolean; loops?: number }>;
   ms: Record<string, number>;
   cnn: { losses: number[]; msPerStep: number };
-  backendInfo: { wasm: boolean; codegen: boolean };
+  backendInfo: { threads: number; threadsReason?: string; wasm: boolean; codegen: boolean };
+  threads?: { crossOriginIsolated: boolean; before: Results['backendInfo']; after: Results['backendInfo']; same: boolean; ms: { one: number; two: number } };
   error?: string;
 }
 
@@ -51,7 +53,9 @@ beforeAll(async () => {
     if (url.pathname === '/page.html') {
       const csp = url.searchParams.get('csp');
       const html = `<!doctype html><meta charset="utf-8"><title>adjoint</title><link rel="icon" href="data:,"><script type="module" src="/page.mjs${url.search}"></script>`;
-      return send(200, 'text/html', html, csp ? { 'content-security-policy': csp } : {});
+      // ?coi: cross-origin isolated (SharedArrayBuffer, so worker threads); every resource is same-origin.
+      const isolated = url.searchParams.has('coi') ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+      return send(200, 'text/html', html, { ...(csp ? { 'content-security-policy': csp } : {}), ...isolated });
     }
     if (url.pathname === '/page.mjs' || url.pathname === '/workload.mjs') {
       return send(200, 'text/javascript', readFileSync(join(repoRoot, 'test/browser', url.pathname)));
@@ -77,13 +81,13 @@ afterAll(async () => {
 });
 
 /** Loads the page under `csp` with `config` applied first; returns its results and console errors. */
-async function visit(csp: string | null, config: object, variants: object) {
+async function visit(csp: string | null, config: object, variants: object, extra: Record<string, string> = {}) {
   const context = await browser!.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
   page.on('pageerror', (e) => void errors.push(`page error: ${e.message}`));
-  const query = new URLSearchParams({ config: JSON.stringify(config), variants: JSON.stringify(variants), ...(csp ? { csp } : {}) });
+  const query = new URLSearchParams({ config: JSON.stringify(config), variants: JSON.stringify(variants), ...(csp ? { csp } : {}), ...extra });
   const started = Date.now();
   await page.goto(`${origin}/page.html?${query}`);
   await page.waitForFunction(() => (window as { __results?: unknown }).__results !== undefined, undefined, { timeout: 60_000 });
@@ -146,7 +150,7 @@ describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPat
       matmulWasm: { wasm: true },
       matmulJs: { wasm: false },
     });
-    expect(results.backendInfo).toEqual({ wasm: true, codegen: true });
+    expect(results.backendInfo).toEqual({ threads: 1, threadsReason: expect.stringMatching(/cross-origin isolated/), wasm: true, codegen: true });
     const cnn = expectCnnTrained(results);
     timings.push(`no CSP: page ${seconds.toFixed(2)} s; ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; ${cnn}`);
   });
@@ -156,7 +160,7 @@ describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPat
     expect(errors).toEqual([]);
     expect(violations).toEqual([]);
     expectValues(results);
-    expect(results.backendInfo).toEqual({ wasm: false, codegen: false });
+    expect(results.backendInfo).toMatchObject({ threads: 1, wasm: false, codegen: false });
     const cnn = expectCnnTrained(results);
     timings.push(`${SELF}, both off: ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}; ${cnn}`);
   });
@@ -166,7 +170,7 @@ describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPat
     expectValues(results);
     expect(results.backends.jitGenerated).toEqual({ codegen: false, loops: 0 });
     expect(results.backends.matmulWasm).toEqual({ wasm: false });
-    expect(results.backendInfo).toEqual({ wasm: false, codegen: false });
+    expect(results.backendInfo).toMatchObject({ threads: 1, wasm: false, codegen: false });
     // One report per backend tried (the WebAssembly compile and `new Function`), then no more attempts.
     expect(violations).toEqual(['script-src', 'script-src']);
     for (const e of errors) expect(e).toMatch(/Content Security Policy/);
@@ -178,7 +182,34 @@ describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPat
     expect(violations).toEqual([]);
     expectValues(results);
     expect(results.backends.matmulWasm).toEqual({ wasm: true });
-    expect(results.backendInfo).toEqual({ wasm: true, codegen: false });
+    expect(results.backendInfo).toEqual({ threads: 1, threadsReason: expect.stringMatching(/cross-origin isolated/), wasm: true, codegen: false });
     timings.push(`${SELF} 'wasm-unsafe-eval', codegen off: ${Object.entries(results.ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+  });
+
+  it('cross-origin isolated (COOP/COEP), no CSP: worker threads from a Blob URL, the same bits as one thread', async () => {
+    const { results, errors, violations } = await visit(null, {}, both, { coi: '1', threads: '1' });
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    expectValues(results);
+    const t = results.threads!;
+    expect(t.crossOriginIsolated).toBe(true);
+    expect(t.before).toEqual({ threads: 2, wasm: true, codegen: true });
+    expect(t.after).toEqual({ threads: 2, wasm: true, codegen: true });
+    expect(t.same).toBe(true);
+    timings.push(`cross-origin isolated: 256³ matmul 1 thread ${t.ms.one.toFixed(2)} ms, 2 threads ${t.ms.two.toFixed(2)} ms`);
+  });
+
+  it(`cross-origin isolated, ${SELF} 'wasm-unsafe-eval' (no worker-src blob:): with threads: 1 nothing is attempted; without, one thread and the reason`, async () => {
+    const csp = `${SELF} 'wasm-unsafe-eval'`;
+    const quiet = await visit(csp, { codegen: false, threads: 1 }, { codegen: [false], wasm: [true] }, { coi: '1' });
+    expect(quiet.errors).toEqual([]);
+    expect(quiet.violations).toEqual([]);
+    expectValues(quiet.results);
+    expect(quiet.results.backendInfo).toEqual({ threads: 1, threadsReason: 'threads: 1 is set', wasm: true, codegen: false });
+    const tried = await visit(csp, { codegen: false }, { codegen: [false], wasm: [true] }, { coi: '1', threads: '1' });
+    expectValues(tried.results);
+    expect(tried.results.threads!.after).toMatchObject({ threads: 1, threadsReason: expect.stringMatching(/worker-src blob:/) });
+    expect(tried.results.threads!.same).toBe(true);
+    expect(tried.violations).toEqual(['worker-src']); // one attempt: a failure is not retried
   });
 });

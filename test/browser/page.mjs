@@ -10,7 +10,40 @@ try {
   ad.config(JSON.parse(params.get('config') ?? '{}'));
   const results = workload(ad, JSON.parse(params.get('variants')));
   results.backendInfo = ad.backendInfo();
+  if (params.has('threads')) results.threads = await threadsCheck();
   window.__results = results;
 } catch (e) {
   window.__results = { error: `${e.name}: ${e.message}\n${e.stack}` };
+}
+
+/**
+ * ?threads: a 256³ product on 2 threads against 1, bit for bit, repeated across turns of the event
+ * loop (a worker that fails to load is reported by backendInfo once its error event arrives), and
+ * the median time of each (the main thread spins while a worker finishes its chunk).
+ */
+async function threadsCheck() {
+  const a = ad.random.normal([256, 256], 7);
+  const time = (threads) => {
+    ad.config({ threads });
+    const ms = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      ad.matmul(a, a);
+      ms.push(performance.now() - t0);
+    }
+    return ms.sort((p, q) => p - q)[3];
+  };
+  ad.config({ threads: 1 });
+  const one = ad.matmul(a, a).toFloat64Array();
+  ad.config({ threads: 2 });
+  const before = ad.backendInfo();
+  let same = true;
+  for (let i = 0; i < 10; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    same &&= ad.matmul(a, a).toFloat64Array().every((v, j) => v === one[j]);
+  }
+  const ms = { one: time(1), two: time(2) };
+  const after = ad.backendInfo();
+  ad.config({ threads: 'auto' });
+  return { crossOriginIsolated: self.crossOriginIsolated, before, after, same, ms };
 }

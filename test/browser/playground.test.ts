@@ -139,7 +139,7 @@ describe.skipIf(missing !== null)(`playground in Chromium (${missing === null ? 
     expect(first).toMatchObject({ id: presets[0]!.id, error: null });
     expect(await p.getAttribute('#status', 'data-state')).toBe('done');
     await p.screenshot({ path: join(shots, 'page.png') });
-    expect(await p.evaluate(() => (window as unknown as { playground: { ad: { backendInfo(): unknown } } }).playground.ad.backendInfo())).toEqual({ wasm: true, codegen: true });
+    expect(await p.evaluate(() => (window as unknown as { playground: { ad: { backendInfo(): unknown } } }).playground.ad.backendInfo())).toMatchObject({ threads: 1, wasm: true, codegen: true });
     expect(await p.textContent('#backend')).toMatch(/WebAssembly matmul on, generated jit loops on/);
     expect(errors).toEqual([]);
   });
@@ -193,7 +193,7 @@ describe.skipIf(missing !== null)(`playground in Chromium (${missing === null ? 
 
     // ad.config works from the editor, and the footer follows it.
     await p.fill('#code', 'ad.config({ wasm: false });\nprint(ad.backendInfo(), ad.matmul(ad.ones([20, 20]), ad.ones([20, 20])).sum());');
-    expect((await runInPage(p)).values).toEqual([[{ wasm: false, codegen: true }, 8000]]);
+    expect((await runInPage(p)).values).toEqual([[{ threads: 1, threadsReason: expect.stringMatching(/WebAssembly/), wasm: false, codegen: true }, 8000]]);
     expect(await p.textContent('#backend')).toMatch(/WebAssembly matmul off, generated jit loops on/);
     await p.fill('#code', 'ad.config({ wasm: true });');
     await runInPage(p);

@@ -93,9 +93,18 @@ export function detectPlatform(): Platform | string {
         e.preventDefault();
         onError(e.message || 'the worker failed to load (a Content-Security-Policy without worker-src blob:?)');
       };
+      // Chromium creates a worker that a CSP forbids and reports a violation event (then, maybe, an
+      // error on the worker): either says the pool cannot run.
+      const target = (globalThis as { document?: EventTarget }).document ?? globalThis;
+      const violation = (e: Event) => {
+        const v = e as SecurityPolicyViolationEvent;
+        if (v.blockedURI === url || v.blockedURI === 'blob') onError(`the Content-Security-Policy's ${v.effectiveDirective} forbids a worker from a blob: URL`);
+      };
+      target.addEventListener?.('securitypolicyviolation', violation);
       return {
         post: (m) => worker.postMessage(m),
         terminate: () => {
+          target.removeEventListener?.('securitypolicyviolation', violation);
           worker.terminate();
           URL.revokeObjectURL(url);
         },

@@ -81,7 +81,8 @@ class Pool {
     const init = { memory: this.memory, control: this.control.buffer, kernels: kernels.map((k) => ({ module: k.module, name: k.name })) };
     try {
       for (let i = 1; i < threads; i++) {
-        const w = host.spawn(workerSource, (message) => void (this.failure ??= `a worker failed: ${message}`));
+        const w = host.spawn(workerSource, (message) => void (this.failure ??= `a worker failed: ${message}; ` +
+          'under a Content-Security-Policy, allow worker-src blob: or set ad.config({ threads: 1 })'));
         this.workers.push(w);
         w.post(init);
       }
@@ -227,8 +228,7 @@ export function threadSetting(): ThreadSetting {
 
 /** Sets the thread count for what is computed from now on (a pool of another size starts when next needed). @internal */
 export function setThreads(value: ThreadSetting): void {
-  setting = value;
-  if (typeof pool === 'string') pool = null; // try again (a worker that failed, a refused start)
+  setting = value; // a failure to start or run workers stays: trying again would fail (and be reported) again
 }
 
 /** Stops the workers; the next large kernel (or backendInfo) starts a pool again. @internal */
