@@ -14,6 +14,7 @@
  * `config({ threads: 1 })` keeps even those from trying.
  */
 import { codegenAvailable, useCodegen } from './jit/programLoops.js';
+import { autoJitSetting } from './jit/autoJit.js';
 import { InvalidArgumentError } from './core/errors.js';
 import { useWasmKernels, wasmKernelsAvailable } from './tensor/kernels/wasm/gemm.js';
 import { setThreads, threadSetting, threadsInfo, type ThreadSetting } from './tensor/threads/pool.js';
@@ -31,6 +32,12 @@ export interface BackendConfig {
   readonly wasm?: boolean | undefined;
   /** Generated JavaScript for the loops of jit programs (default true; else jit interprets them). */
   readonly codegen?: boolean | undefined;
+  /**
+   * Gradient functions (`grad`, `valueAndGrad`) whose call turns out to be a long run of 0-d ops
+   * wrap themselves in `jit`: the next call records, later ones replay (default false; see
+   * docs/jit.md, "autoJit": the caveats of jit then apply to them).
+   */
+  readonly autoJit?: boolean | undefined;
 }
 
 /** What is in use: true where a backend is turned on and works here. */
@@ -45,7 +52,7 @@ export interface BackendInfo {
   readonly codegen: boolean;
 }
 
-const settings = { wasm: true, codegen: true };
+const settings = { wasm: true, codegen: true, autoJit: false };
 
 /** A valid thread setting, or an error naming the fix. */
 function checkThreads(value: unknown): ThreadSetting {
@@ -67,8 +74,8 @@ function checkThreads(value: unknown): ThreadSetting {
  */
 export function config(options: BackendConfig = {}): Required<BackendConfig> {
   for (const key of Object.keys(options) as Array<keyof BackendConfig>) {
-    if (key !== 'wasm' && key !== 'codegen' && key !== 'threads') {
-      throw new InvalidArgumentError(`config: unknown option '${String(key)}'. The options are threads ('auto' or a count), wasm and codegen (booleans).`);
+    if (key !== 'wasm' && key !== 'codegen' && key !== 'threads' && key !== 'autoJit') {
+      throw new InvalidArgumentError(`config: unknown option '${String(key)}'. The options are threads ('auto' or a count), wasm, codegen and autoJit (booleans).`);
     }
     const value = options[key];
     if (key === 'threads') {
@@ -81,6 +88,7 @@ export function config(options: BackendConfig = {}): Required<BackendConfig> {
   }
   if (options.wasm !== undefined) useWasmKernels((settings.wasm = options.wasm));
   if (options.codegen !== undefined) useCodegen((settings.codegen = options.codegen));
+  if (options.autoJit !== undefined) autoJitSetting.on = settings.autoJit = options.autoJit;
   if (options.threads !== undefined) setThreads(options.threads);
   return { threads: threadSetting(), ...settings };
 }

@@ -43,7 +43,7 @@ describe('ad.config({ threads }) and ad.backendInfo().threads', () => {
     expect(ad.config().threads).toBe('auto');
     expect(ad.backendInfo().threads).toBe(Math.min(cores, 4));
     expect(ad.backendInfo().threadsReason).toBeUndefined();
-    expect(ad.config({ threads: 3 })).toEqual({ threads: 3, wasm: true, codegen: true });
+    expect(ad.config({ threads: 3 })).toEqual({ threads: 3, wasm: true, codegen: true, autoJit: false });
     expect(ad.backendInfo().threads).toBe(3);
     ad.config({ threads: 1 });
     expect(ad.backendInfo()).toEqual({ threads: 1, threadsReason: 'threads: 1 is set', wasm: true, codegen: true });

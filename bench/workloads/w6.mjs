@@ -72,6 +72,32 @@ function jitImpl() {
   });
 }
 
+// ---- adjoint, autoJit ----
+// The same valueAndGrad with ad.config({ autoJit: true }) (docs/jit.md): its first call runs
+// eagerly and finds a long run of 0-d ops, the second records, the later ones replay. The switch
+// is global, so it is on only around this row's calls.
+
+function autoJitImpl() {
+  const vg = ad.valueAndGrad(recurrence, [0, 1]);
+  const withAutoJit = (fn) => {
+    ad.config({ autoJit: true });
+    try {
+      return fn();
+    } finally {
+      ad.config({ autoJit: false });
+    }
+  };
+  return {
+    impl: 'adjoint-autoJit',
+    note: 'ad.config({ autoJit: true }); the eager and the recording call not in the median',
+    f: (d) => recurrence(d.t.a, d.t.b, d.steps).item(),
+    vg: (d) => withAutoJit(() => {
+      const [v, [ga, gb]] = vg(d.t.a, d.t.b, d.steps);
+      return { value: v.item(), grads: { a: ga.item(), b: gb.item() } };
+    }),
+  };
+}
+
 /** The workload with `steps` steps (W6: 1e5, as BENCHMARKS.md defines it). */
 function recurrenceWorkload(id, steps, size) {
   return {
@@ -83,7 +109,7 @@ function recurrenceWorkload(id, steps, size) {
     },
     plain: { f: plainF, vg: plainVG },
     adjoint: { f: adjointF, vg: adjointVG },
-    alternatives: [jitImpl()],
+    alternatives: [jitImpl(), autoJitImpl()],
   };
 }
 

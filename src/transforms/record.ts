@@ -25,6 +25,9 @@ export interface Recording {
   release(): void;
   /** Releases the accounting when `owner` (a pullback the user keeps) is garbage-collected. */
   releaseWith(owner: object): void;
+  /** Entries of the scalar tape (0-d ops) and general tape nodes the function recorded (what jit/autoJit.ts weighs). */
+  readonly scalarOps: number;
+  readonly generalOps: number;
 }
 
 /**
@@ -76,6 +79,8 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
     outLeaves: outPrimals,
     outDef: out.def,
     captured,
+    scalarOps: trace.scalars?.length ?? 0,
+    generalOps: trace.tape.length,
     pullback(ctLeaves) {
       if (tape === null) throw new Error('internal: pullback after release');
       for (const n of tape) resetCotangent(n);

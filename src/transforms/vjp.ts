@@ -5,6 +5,7 @@ import { formatShape } from '../tensor/shape.js';
 import { flatten, isPlainObject, treesMatch, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees } from '../core/pytree.js';
 import type { TreeFunction } from '../core/functions.js';
 import { record } from './record.js';
+import { autoJit, type RecordedOps } from '../jit/autoJit.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
 import { InvalidArgumentError, NonScalarOutputError, ShapeError } from '../core/errors.js';
 import { live } from '../core/trace.js';
@@ -163,7 +164,8 @@ export function releaseAux(aux: unknown): unknown {
 function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] | GradOptions, op: string) {
   checkFunction(f, op);
   const { argnums, hasAux } = gradOptions(spec, op);
-  return (...args: any[]): [Tensor, any, unknown] => {
+  let last: RecordedOps = { scalarOps: 0, generalOps: 0 }; // what the latest call recorded (for autoJit)
+  const eager = (...args: any[]): [Tensor, any, unknown] => {
     const listed = argnumList(argnums, args.length, op);
     // A repeated index (argnums [0, 0]) is differentiated once and its gradient given at each place.
     const nums = [...new Set(listed)];
@@ -179,6 +181,7 @@ function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] |
     };
     const { leaves, def } = flattenArgs(nums.map((a) => args[a]), op);
     const rec = record((inputs) => partial(...rebuildArgs(def, inputs)), leaves);
+    last = { scalarOps: rec.scalarOps, generalOps: rec.generalOps };
     const value = rec.outLeaves[0]!;
     const v = value instanceof Tensor ? value : new Tensor(new Float64Array([value]), []);
     try {
@@ -190,6 +193,10 @@ function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] |
       rec.release();
     }
   };
+  if (hasAux) return eager; // aux may be anything: not for jit
+  // With ad.config({ autoJit: true }), a long run of 0-d ops takes the recorded path (jit/autoJit.ts).
+  const auto = autoJit((...args: any[]) => eager(...args).slice(0, 2) as [Tensor, any], () => last);
+  return (...args: any[]): [Tensor, any, unknown] => [...auto(...args), undefined];
 }
 
 /** `grad(f, { argnums, hasAux: true })` whose errors name `op`: `[gradient, aux]` (hessian with aux). @internal */

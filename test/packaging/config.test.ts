@@ -15,11 +15,11 @@ describe('ad.config and ad.backendInfo', () => {
     // (threads: test/threads.test.ts; here the count is whatever this machine gives.)
     const threads = expect.any(Number);
     expect(ad.backendInfo()).toMatchObject({ threads, wasm: true, codegen: true });
-    expect(ad.config({ wasm: false })).toEqual({ threads: 'auto', wasm: false, codegen: true });
+    expect(ad.config({ wasm: false })).toEqual({ threads: 'auto', wasm: false, codegen: true, autoJit: false });
     expect(ad.backendInfo()).toMatchObject({ threads: 1, wasm: false, codegen: true });
-    expect(ad.config({ codegen: false })).toEqual({ threads: 'auto', wasm: false, codegen: false });
-    expect(ad.config()).toEqual({ threads: 'auto', wasm: false, codegen: false });
-    expect(ad.config({ wasm: true })).toEqual({ threads: 'auto', wasm: true, codegen: false });
+    expect(ad.config({ codegen: false })).toEqual({ threads: 'auto', wasm: false, codegen: false, autoJit: false });
+    expect(ad.config()).toEqual({ threads: 'auto', wasm: false, codegen: false, autoJit: false });
+    expect(ad.config({ wasm: true })).toEqual({ threads: 'auto', wasm: true, codegen: false, autoJit: false });
     expect(ad.backendInfo()).toMatchObject({ threads, wasm: true, codegen: false });
   });
 
@@ -46,7 +46,7 @@ describe('ad.config and ad.backendInfo', () => {
   });
 
   it('rejects unknown options and values that are not booleans, naming the fix', () => {
-    expect(() => ad.config({ thread: 2 } as ad.BackendConfig)).toThrow(/config: unknown option 'thread'. The options are threads \('auto' or a count\), wasm and codegen/);
+    expect(() => ad.config({ thread: 2 } as ad.BackendConfig)).toThrow(/config: unknown option 'thread'. The options are threads \('auto' or a count\), wasm, codegen and autoJit/);
     expect(() => ad.config({ wasm: 'no' as unknown as boolean })).toThrow(ad.InvalidArgumentError);
     expect(() => ad.config({ wasm: 'no' as unknown as boolean })).toThrow(/wasm must be true or false, but it is 'no'/);
     expect(ad.backendInfo()).toMatchObject({ threads: expect.any(Number), wasm: true, codegen: true });
