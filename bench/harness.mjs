@@ -49,7 +49,7 @@ export function parseArgs(argv) {
 
 export function select(only) {
   if (!only) return WORKLOADS;
-  const ids = [...WORKLOADS.map((w) => w.id), 'W8', 'HG', 'K'];
+  const ids = [...WORKLOADS.map((w) => w.id), 'W8', 'HG', 'K', 'T'];
   const unknown = only.filter((id) => !ids.includes(id));
   if (unknown.length) throw new Error(`--only: unknown workload(s) ${unknown.join(', ')}; available: ${ids.join(', ')}`);
   return WORKLOADS.filter((w) => only.includes(w.id));

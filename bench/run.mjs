@@ -6,6 +6,7 @@ import { SETTINGS, ownImpls, parseArgs, runWorkload, select } from './harness.mj
 import { runW8 } from './memory/run-w8.mjs';
 import { runHypergradient } from './implicit/hypergradient.mjs';
 import { formatKernels, runKernels } from './kernels.mjs';
+import { formatThreads, runThreads } from './threads.mjs';
 import { PEER_GROUPS } from './peers/index.mjs';
 import { runTorch } from './peers/torch.mjs';
 
@@ -107,11 +108,22 @@ async function main() {
     kernels = runKernels({ quick: opts.quick });
     console.error(`  K (kernels) done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
+  // T: W1 and a 512³ matmul on 1 thread against 2 (ad.config({ threads })), and the products around the threshold.
+  let threads = null;
+  if (!opts.only || opts.only.includes('T')) {
+    const start = performance.now();
+    threads = await runThreads({ quick: opts.quick });
+    console.error(`  T (threads) done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  }
   console.log('');
   console.log(formatTable(rows));
   if (kernels.length) {
     console.log('');
     console.log(formatKernels(kernels));
+  }
+  if (threads) {
+    console.log('');
+    console.log(formatThreads(threads));
   }
   // A peer's wrong or failed result is a finding about the peer, listed but not a failure of the run.
   const bad = rows.filter((r) => r.note && /MISMATCH|failed/.test(r.note));
@@ -121,7 +133,7 @@ async function main() {
     if (bad.some((r) => !peerRows.has(r))) process.exitCode = 1;
   }
   const out = fileURLToPath(new URL('./results.json', import.meta.url));
-  writeResults(out, { machine, options: { quick: opts.quick, only: opts.only }, rows, kernels });
+  writeResults(out, { machine, options: { quick: opts.quick, only: opts.only }, rows, kernels, threads });
   console.log(`\nwrote ${out} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 

@@ -1,0 +1,76 @@
+// One thread against two (issue 17, goal 2): W1's value and gradient and a 512³ matmul with
+// ad.config({ threads: 1 }) and ({ threads: 2 }), timed in alternating rounds in one process so
+// that load drift hits both alike; the row is the 1-thread/2-thread ratio of the medians (above 1:
+// two threads are faster). Also the product sizes where threads start to pay (the threshold in
+// src/tensor/kernels/wasm/gemm.ts). run.mjs prints the rows; alone:
+//   node bench/threads.mjs [--quick]                  the ratios, as a table
+//   node bench/threads.mjs --fixed T --work W --runs N  W (w1 | mm512 | mmN) N times on T threads, for whole-process timing
+import * as ad from 'adjoint';
+import { measure } from './timing.mjs';
+import w1 from './workloads/w1.mjs';
+
+/** The timed work: W1's value and gradient, or an n³ product. */
+function work(name) {
+  if (name === 'w1') {
+    const d = w1.setup();
+    return () => w1.adjoint.vg(d);
+  }
+  const n = Number(/^mm(\d+)$/.exec(name)?.[1]);
+  if (!Number.isInteger(n)) throw new Error(`--work: w1 or mmN (an n³ product), not ${name}`);
+  const a = ad.random.normal([n, n], 1), b = ad.random.normal([n, n], 2);
+  return () => ad.matmul(a, b);
+}
+
+/** Waits (turning the event loop) until the pool's workers have started, so the 2-thread runs measure threads, not start-up. */
+async function threadsStarted(threads) {
+  ad.config({ threads });
+  const a = ad.ones([128, 128]);
+  ad.matmul(a, a); // starts the pool
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
+
+/** Times `name` on 1 and on 2 threads in alternating rounds; returns the medians and their ratio. */
+function pair(name, settings) {
+  const fn = work(name);
+  const on = (threads) => () => {
+    ad.config({ threads });
+    return fn();
+  };
+  const r = measure({ one: on(1), two: on(2) }, settings);
+  return { work: name, oneMs: r.one.ms, twoMs: r.two.ms, ratio: r.one.ms / r.two.ms, runs: r.one.runs + r.two.runs };
+}
+
+/** The bench rows: W1, the 512³ product, and smaller products around the threshold. */
+export async function runThreads({ quick = false } = {}) {
+  await threadsStarted(2);
+  const settings = quick
+    ? { warmupRuns: 1, warmupMs: 100, rounds: 3, budgetMs: 600, minRuns: 6, maxRuns: 60 }
+    : { warmupRuns: 3, warmupMs: 300, rounds: 6, budgetMs: 3000, minRuns: 12, maxRuns: 300 };
+  const info = ad.backendInfo();
+  const rows = ['w1', 'mm512', 'mm256', 'mm128', 'mm96', 'mm64'].map((name) => pair(name, settings));
+  ad.config({ threads: 'auto' });
+  return { threads: info.threads, reason: info.threadsReason ?? null, rows };
+}
+
+export function formatThreads({ threads, reason, rows }) {
+  const head = `threads: 1 against 2 (pool of ${threads}${reason ? `: ${reason}` : ''}); ratio = 1-thread ms / 2-thread ms`;
+  const lines = rows.map((r) => `  ${r.work.padEnd(6)} 1 thread ${r.oneMs.toFixed(3).padStart(9)} ms   2 threads ${r.twoMs.toFixed(3).padStart(9)} ms   ratio ${r.ratio.toFixed(2)}`);
+  return [head, ...lines].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const opt = (name) => {
+    const i = args.indexOf(name);
+    return i < 0 ? null : args[i + 1];
+  };
+  if (opt('--fixed') !== null) {
+    const threads = Number(opt('--fixed'));
+    const fn = work(opt('--work') ?? 'w1');
+    ad.config({ threads }); // whole-process timing includes the workers' start (the first calls run on one thread meanwhile)
+    const runs = Number(opt('--runs') ?? 20);
+    for (let i = 0; i < runs; i++) fn();
+  } else {
+    console.log(formatThreads(await runThreads({ quick: args.includes('--quick') })));
+  }
+}
