@@ -80,7 +80,7 @@ export { SignedLog } from './products/signedLog.js';
 export { logAbsProd } from './products/logAbsProd.js';
 export { chainMatmul } from './products/chainMatmul.js';
 export { chainProduct } from './products/chainProduct.js';
-export type { AssociativeOp } from './products/chainProduct.js';
+export type { AssociativeOp, ChainProductOptions } from './products/chainProduct.js';
 export { semirings } from './structured/semirings.js';
 export type { Semiring } from './structured/semirings.js';
 export { LinearChainCRF } from './structured/linearChain.js';
