@@ -138,7 +138,10 @@ const chainProductWorkload = {
   },
   plain: { f: cpPlainF, vg: cpPlainVG },
   adjoint: listImpl((Ms) => logZ(Ms.reduce(logSemiring)), 'Ms', 'fold of the ops product'),
-  alternatives: [{ impl: 'adjoint-chainProduct', ...listImpl((Ms) => logZ(ad.chainProduct(Ms, logSemiring)), 'Ms') }],
+  alternatives: [
+    { impl: 'adjoint-chainProduct', ...listImpl((Ms) => logZ(ad.chainProduct(Ms, logSemiring)), 'Ms', 'recomputes each step in its pullback (keeps the prefixes only)') },
+    { impl: 'adjoint-chainProduct-kept', ...listImpl((Ms) => logZ(ad.chainProduct(Ms, logSemiring, { recompute: false })), 'Ms', '{ recompute: false }: keeps each step\'s tape') },
+  ],
 };
 
 // ---- CUMPROD and LAP: 100 rows of 1,000 factors, along the rows ----

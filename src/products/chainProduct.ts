@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
-import { record } from '../transforms/record.js';
+import { record, type Recording } from '../transforms/record.js';
 import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
 
 const chainProductP = chainPrimitive('chainProduct');
@@ -31,8 +31,9 @@ function combine(op: AssociativeOp, a: Tensor, b: Tensor, i: number): Tensor {
  * and of its pullback. The pullbacks are adjoint ops, so under an outer transformation they are
  * differentiated again.
  */
-function chainForward(op: AssociativeOp) {
+function chainForward(op: AssociativeOp, recompute: boolean) {
   return (xs: readonly Tensor[]): ChainForward => {
+    if (!recompute) return keptSteps(op, xs);
     const n = xs.length;
     const P = [xs[0]!];
     for (let i = 1; i < n; i++) P.push(combine(op, P[i - 1]!, xs[i]!, i));
@@ -56,17 +57,60 @@ function chainForward(op: AssociativeOp) {
   };
 }
 
+/*
+ * With `recompute: false` each step is recorded in the forward pass (ad.vjp of ⊗ at
+ * (P_{i−1}, x_i)) and its tape kept for the rule, which only pulls back: no second application
+ * of ⊗, and the memory of differentiating the fold (⊗'s intermediates, every step's). The tapes
+ * are released when the rule is garbage (a pullback may run more than once).
+ */
+function keptSteps(op: AssociativeOp, xs: readonly Tensor[]): ChainForward {
+  const n = xs.length;
+  const P = [xs[0]!];
+  const steps: Recording[] = [];
+  for (let i = 1; i < n; i++) {
+    const step = record((ins) => combine(op, ins[0]!, ins[1]!, i), [P[i - 1]!, xs[i]!]);
+    steps.push(step);
+    P.push(step.outLeaves[0] as Tensor);
+  }
+  const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
+    const cts = new Array<Tensor | null>(n).fill(null);
+    const first = needs.findIndex(Boolean);
+    if (first < 0) return cts;
+    let A = g;
+    for (let i = n - 1; i >= Math.max(first, 1); i--) {
+      const [prefixCt, elementCt] = steps[i - 1]!.pullback([A]) as [Tensor, Tensor];
+      if (needs[i]) cts[i] = elementCt;
+      A = prefixCt;
+    }
+    if (first === 0) cts[0] = A;
+    return cts;
+  };
+  for (const step of steps) step.releaseWith(rule);
+  return { out: P[n - 1]!, rule, residuals: [] };
+}
+
+/** Options of `chainProduct`. */
+export interface ChainProductOptions {
+  /**
+   * Recompute each step of the chain inside its pullback (default true): only the n prefixes are
+   * kept between the passes. `false` keeps every step's tape from the forward pass instead — the
+   * memory of differentiating the fold, and its time (one application of `op` a step, not two).
+   */
+  readonly recompute?: boolean | undefined;
+}
+
 /**
  * x_0 ⊗ x_1 ⊗ ⋯ ⊗ x_{n−1} for an associative operator `op`, combined left to right. Only
  * associativity is assumed (not commutativity): matrix products, a semiring's matrix product,
  * compositions of affine maps. The gradient is one node using prefix and suffix products: O(n)
- * applications of `op` and of its pullback (ad.vjp), keeping only the n prefixes in memory.
+ * applications of `op` and of its pullback (ad.vjp), keeping only the n prefixes in memory
+ * (`{ recompute: false }` keeps each step's tape instead: the fold's memory and time).
  * @example
  * // The max-plus (tropical) matrix product: best path scores through a chain of layers.
  * const maxPlus = (a: ad.Tensor, b: ad.Tensor) => ad.max(ad.add(ad.expandDims(a, 2), ad.expandDims(b, 0)), 1);
  * ad.chainProduct([ad.tensor([[0, 1]]), ad.tensor([[2], [0]])], maxPlus); // [[2]]
  */
-export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp): Tensor {
+export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp, options: ChainProductOptions = {}): Tensor {
   if (!Array.isArray(elements) || elements.length === 0) {
     throw new InvalidArgumentError('chainProduct: pass a non-empty array of tensors and an operator, e.g. chainProduct([A, B, C], ad.matmul).');
   }
@@ -76,5 +120,8 @@ export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp)
   const xs = elements.map((x, i) => asTensor(x, `chainProduct (element ${i})`));
   if (xs.length === 1) return xs[0]!;
   const evaluate = (ys: Tensor[]) => ys.reduce((acc, y, i) => combine(op, acc, y, i));
-  return runChain(chainProductP, xs, evaluate, chainForward(op));
+  if (typeof options !== 'object' || options === null || (options.recompute !== undefined && typeof options.recompute !== 'boolean')) {
+    throw new InvalidArgumentError(`chainProduct: options must be { recompute?: boolean }, got ${describe(options)}.`);
+  }
+  return runChain(chainProductP, xs, evaluate, chainForward(op, options.recompute ?? true));
 }

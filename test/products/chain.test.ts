@@ -43,6 +43,7 @@ function checkChain(chain: (ms: Tensor[]) => Tensor, ms: Tensor[], seed: number,
 const chains: Array<[string, (ms: Tensor[]) => Tensor]> = [
   ['chainMatmul', (ms) => ad.chainMatmul(ms)],
   ['chainProduct(matmul)', (ms) => ad.chainProduct(ms, ad.matmul)],
+  ['chainProduct(matmul, { recompute: false })', (ms) => ad.chainProduct(ms, ad.matmul, { recompute: false })],
 ];
 
 describe.each(chains)('%s against the leave-one-out oracle', (_name, chain) => {
@@ -143,6 +144,24 @@ describe('chainProduct with a semiring', () => {
     a.forEach((t, i) => expectNear(t.toFloat64Array(), Array.from(b[i]!.data), 1e-12, Array.from(b[i]!.data).map(() => 1)));
   });
 
+  it('with recompute: false, matches the fold to second order, and a pullback may run twice', () => {
+    const ms = [ad.random.normal([2, 3], 50), ad.random.normal([3, 3], 51), ad.random.normal([3, 2], 52)];
+    const f = (chain: (xs: Tensor[]) => Tensor) => (...xs: Tensor[]) => ad.sum(ad.exp(chain(xs)));
+    const kept = f((xs) => ad.chainProduct(xs, logMatmul, { recompute: false }));
+    const fold = f((xs) => xs.reduce(logMatmul));
+    const vs = ms.map((m, i) => ad.random.normal(m.shape, 60 + i));
+    const a = ad.hvp((xs: Tensor[]) => kept(...xs), ms, vs) as Tensor[];
+    const b = ad.hvp((xs: Tensor[]) => fold(...xs), ms, vs) as Tensor[];
+    a.forEach((t, i) => expectNear(t.toFloat64Array(), Array.from(b[i]!.data), 1e-12, Array.from(b[i]!.data).map(() => 1)));
+    const [, pullback] = ad.vjp((...xs: Tensor[]) => ad.chainProduct(xs, logMatmul, { recompute: false }), ...ms);
+    const w = ad.random.normal([2, 2], 70);
+    const once = pullback(w) as Tensor[], twice = pullback(w) as Tensor[];
+    once.forEach((t, i) => expect(Array.from(twice[i]!.data)).toEqual(Array.from(t.data)));
+    const grads = ad.grad((...xs: Tensor[]) => ad.sum(ad.mul(fold(...xs), 1)), [0, 1, 2])(...ms) as Tensor[];
+    const keptGrads = ad.grad((...xs: Tensor[]) => kept(...xs), [0, 1, 2])(...ms) as Tensor[];
+    keptGrads.forEach((t, i) => expectNear(t.toFloat64Array(), Array.from(grads[i]!.data), 1e-12, Array.from(grads[i]!.data).map(() => 1)));
+  });
+
   it('holds less between the passes than differentiating the fold (each step is recomputed in its vjp)', () => {
     const K = 6, ms = Array.from({ length: 8 }, (_, i) => ad.random.normal([K, K], 80 + i));
     const peak = (chain: (xs: Tensor[]) => Tensor) => {
@@ -180,6 +199,7 @@ describe('chainProduct with a semiring', () => {
   it('rejects a bad operator or an empty chain', () => {
     expect(() => ad.chainProduct([], ad.matmul)).toThrow(ad.InvalidArgumentError);
     expect(() => ad.chainProduct([ad.ones([2, 2]), ad.ones([2, 2])], (() => 3) as unknown as typeof ad.matmul)).toThrow(/must return a Tensor/);
+    expect(() => ad.chainProduct([ad.ones([2, 2]), ad.ones([2, 2])], ad.matmul, { recompute: 1 as unknown as boolean })).toThrow(/recompute\?: boolean/);
   });
 });
 
