@@ -4,17 +4,17 @@
  * the best segmentation and the entropy are gradients and semiring swaps of it.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { full, ones } from '../tensor/create.js';
+import { ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { broadcastTo, concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
+import { reshape, stack, take } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
 import { grad, vjp } from '../transforms/vjp.js';
-import { scan, type Checkpoints } from '../transforms/scan.js';
-import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './semirings.js';
+import type { Checkpoints } from '../transforms/scan.js';
+import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
@@ -22,6 +22,8 @@ import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
 import type { SegmentsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { semiMarkovSum } from './semiMarkovSum.js';
+import { semiMarkovLogPartition } from './semiMarkovLog.js';
 import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
 
 /** One labelled segment: words start … end − 1 labelled `label`. */
@@ -43,47 +45,6 @@ export interface SemiMarkovCRFOptions {
   lengths?: readonly number[] | undefined;
   /** Checkpointing of the forward algorithm's loop (see ad.scan): bounds memory for long sentences. */
   checkpoints?: Checkpoints | undefined;
-}
-
-/**
- * The forward algorithm over segment boundaries, for a batch [B, n, L, C] (Sarawagi & Cohen 2004):
- *   β₀[c] = start[c];   β_t[c] = ⊕_{c′} α_t[c′] ⊗ transitions[c′, c]            (t ≥ 1)
- *   α_t[c] = ⊕_{d = 1 … min(L, t)} β_{t−d}[c] ⊗ segments[t − d, d − 1, c]      (a segment ends at t)
- *   result = ⊕_c α_{length}[c] ⊗ end[c]
- * The transition is applied once per boundary, not once per segment: O(n L C + n C²) instead of
- * the O(n L C²) of the unfactored edge potentials. The loop is an ad.scan over t whose carry is the
- * window (β_{t−1}, …, β_{t−L}) and whose outputs are the α_t; its step reads the scores of the L
- * segments that end at t, gathered once before the loop (the semiring's zero where a segment would
- * start before word 0). Each sentence's α at its own length is gathered from the α_t once after
- * the loop, so a step is only ⊗ and ⊕ for α, ⊗ and ⊕ for β, and the window's shift. Under the
- * argmax semiring ties go to the lowest last label, the shortest last segment, then the lowest
- * previous label, and so on backwards.
- */
-function semiMarkovSum(
-  semiring: Semiring, segments: Tensor, transitions: Tensor, startScores: Tensor, endScores: Tensor, lengths: readonly number[], checkpoints: Checkpoints,
-): Tensor {
-  const [B, n, L, C] = segments.shape as [number, number, number, number];
-  const S = semiring.size;
-  // ending[b, t − 1, d − 1] = segments[b, t − d, d − 1] (row n·L, appended, is −∞: no such segment).
-  const rows = concat([reshape(segments, [B, n * L, C]), full([B, 1, C], -Infinity)], 1);
-  const index = new Int32Array(n * L);
-  for (let t = 1; t <= n; t++) for (let d = 1; d <= L; d++) index[(t - 1) * L + d - 1] = t - d >= 0 ? (t - d) * L + d - 1 : n * L;
-  const ending = transpose(semiring.convert(reshape(take(rows, index, 1), [B, n, L, C])), [2, 0, 3, 1, 4]); // [n, S, L, B, C]
-  const T = reshape(semiring.convert(transitions), [S, 1, C, C]);
-  const first = reshape(semiring.convert(broadcastTo(reshape(startScores, [1, C]), [B, C])), [S, 1, B, C]);
-  const window = L > 1 ? concat([first, semiringZero(semiring, [L - 1, B, C])], 1) : first; // [S, L, B, C]
-  const step = (carry: Tensor, e: Tensor): [Tensor, Tensor] => {
-    const alpha = semiring.sum(semiring.times(carry, e), 0); // [S, B, C]
-    const beta = reshape(semiring.sum(semiring.times(reshape(alpha, [S, B, C, 1]), T), 1), [S, 1, B, C]);
-    return [L > 1 ? concat([beta, slice(carry, [0, 0, 0, 0], [S, L - 1, B, C])], 1) : beta, alpha];
-  };
-  const [, alphas] = scan(step, window, { xs: ending, checkpoints }) as [Tensor, Tensor]; // [n, S, B, C]
-  // final[·, b, ·] = alphas[lengths[b] − 1, ·, b, ·]
-  const at = new Int32Array(S * B * C);
-  for (let k = 0; k < S; k++) for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) at[(k * B + b) * C + c] = (((lengths[b]! - 1) * S + k) * B + b) * C + c;
-  const final = reshape(take(reshape(alphas, [n * S * B * C]), at), [S, B, C]);
-  const closing = semiring.convert(broadcastTo(reshape(endScores, [1, C]), [B, C]));
-  return semiring.unconvert(semiring.sum(semiring.times(final, closing), 1));
 }
 
 /**
@@ -124,7 +85,9 @@ export class SemiMarkovCRF {
     this.checkpoints = checkpointsOption(options.checkpoints, op);
   }
 
+  /** The semiring sum [B]: in the log semiring by the kernels of semiMarkovLog.ts, otherwise the program of semiMarkovSum.ts. */
   private sumOf(semiring: Semiring, segments: Tensor, transitions: Tensor): Tensor {
+    if (semiring === log) return semiMarkovLogPartition(segments, transitions, this.start, this.end, this.lengths);
     return semiMarkovSum(semiring, segments, transitions, this.start, this.end, this.lengths, this.checkpoints);
   }
 
@@ -222,7 +185,7 @@ export class SemiMarkovCRF {
   private scoreForm(): ScoreForm {
     return {
       scores: [this.segments, this.transitions, this.start, this.end],
-      logZ: ([g, t, s, f]) => semiMarkovSum(log, g!, t!, s!, f!, this.lengths, this.checkpoints),
+      logZ: ([g, t, s, f]) => semiMarkovLogPartition(g!, t!, s!, f!, this.lengths),
       structure: `lengths [${this.lengths.join(', ')}]`,
     };
   }
