@@ -31,28 +31,38 @@ function combine(op: AssociativeOp, a: Tensor, b: Tensor, i: number): Tensor {
  * and of its pullback. The pullbacks are adjoint ops, so under an outer transformation they are
  * differentiated again.
  */
+/**
+ * The backward sweep: A_{n−1} = Ḡ, (A_{i−1}, x̄_i) = pull(i, A_i) down to the first element
+ * needed, x̄_0 = A_0.
+ */
+function sweep(n: number, g: Tensor, needs: readonly boolean[], pull: (i: number, A: Tensor) => [Tensor, Tensor]): Array<Tensor | null> {
+  const cts = new Array<Tensor | null>(n).fill(null);
+  const first = needs.findIndex(Boolean);
+  if (first < 0) return cts;
+  let A = g;
+  for (let i = n - 1; i >= Math.max(first, 1); i--) {
+    const [prefixCt, elementCt] = pull(i, A);
+    if (needs[i]) cts[i] = elementCt;
+    A = prefixCt;
+  }
+  if (first === 0) cts[0] = A;
+  return cts;
+}
+
 function chainForward(op: AssociativeOp, recompute: boolean) {
   return (xs: readonly Tensor[]): ChainForward => {
     if (!recompute) return keptSteps(op, xs);
     const n = xs.length;
     const P = [xs[0]!];
     for (let i = 1; i < n; i++) P.push(combine(op, P[i - 1]!, xs[i]!, i));
-    const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
-      const cts = new Array<Tensor | null>(n).fill(null);
-      const first = needs.findIndex(Boolean);
-      if (first < 0) return cts;
-      let A = g;
-      for (let i = n - 1; i >= Math.max(first, 1); i--) {
+    const rule = (g: Tensor, needs: readonly boolean[]) =>
+      sweep(n, g, needs, (i, A) => {
         // ad.vjp of ⊗ at (P_{i−1}, x_i), its tape dropped as soon as it has been pulled back.
         const step = record((ins) => combine(op, ins[0]!, ins[1]!, i), [P[i - 1]!, xs[i]!]);
-        const [prefixCt, elementCt] = step.pullback([A]) as [Tensor, Tensor];
+        const cts = step.pullback([A]) as [Tensor, Tensor];
         step.release();
-        if (needs[i]) cts[i] = elementCt;
-        A = prefixCt;
-      }
-      if (first === 0) cts[0] = A;
-      return cts;
-    };
+        return cts;
+      });
     return { out: P[n - 1]!, rule, residuals: P.slice(0, n - 1) };
   };
 }
@@ -72,19 +82,7 @@ function keptSteps(op: AssociativeOp, xs: readonly Tensor[]): ChainForward {
     steps.push(step);
     P.push(step.outLeaves[0] as Tensor);
   }
-  const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
-    const cts = new Array<Tensor | null>(n).fill(null);
-    const first = needs.findIndex(Boolean);
-    if (first < 0) return cts;
-    let A = g;
-    for (let i = n - 1; i >= Math.max(first, 1); i--) {
-      const [prefixCt, elementCt] = steps[i - 1]!.pullback([A]) as [Tensor, Tensor];
-      if (needs[i]) cts[i] = elementCt;
-      A = prefixCt;
-    }
-    if (first === 0) cts[0] = A;
-    return cts;
-  };
+  const rule = (g: Tensor, needs: readonly boolean[]) => sweep(n, g, needs, (i, A) => steps[i - 1]!.pullback([A]) as [Tensor, Tensor]);
   for (const step of steps) step.releaseWith(rule);
   return { out: P[n - 1]!, rule, residuals: [] };
 }
