@@ -23,39 +23,46 @@ import { I32, V128, moduleBytes, op } from './encode.js';
 import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
 
 // Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of B and C),
-// n4 (columns to compute, a multiple of 4).
-const A = 0, B = 1, C = 2, M4 = 3, K = 4, N = 5, N4 = 6;
-// i32 locals: row i, column j, step p, address in A, address in B, address in C, A's and B's row
-// lengths in bytes.
-const I = 7, J = 8, P = 9, PA = 10, PB = 11, PC = 12, ROW_A = 13, ROW_B = 14;
+// n4 (columns to compute, a multiple of 4), and A's row length in bytes (k·8 for A stored [m, k];
+// m·8 for the transposed variant, A stored [k, m]).
+const A = 0, B = 1, C = 2, M4 = 3, K = 4, N = 5, N4 = 6, ROW_A = 7;
+// i32 locals: row i, column j, step p, address in A, address in B, address in C, B's row length in bytes.
+const I = 8, J = 9, P = 10, PA = 11, PB = 12, PC = 13, ROW_B = 14;
 // v128 locals: the accumulators (c[r][0..1] at ACC + 2r, c[r][2..3] at ACC + 2r + 1), B's row, A's splat.
 const ACC = 15, B0 = 23, B1 = 24, AS = 25;
 
-function gemmCode(): number[] {
+/**
+ * The kernel's body. `transA`: A is stored [k, m] (op(A) = Aᵀ), so A[i + r, p] is read at
+ * &A[p, i] + 8r and the next p is a row of A further on: no transposed copy, and the same
+ * products added in the same order as the plain variant on a transposed copy (the same bits).
+ */
+function gemmCode(transA: boolean): number[] {
   const { get, set, tee, i32 } = op;
   const code: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const p of parts) code.push(...p);
   };
-  emit(get(K), i32(3), op.i32Shl, set(ROW_A), get(N), i32(3), op.i32Shl, set(ROW_B));
+  emit(get(N), i32(3), op.i32Shl, set(ROW_B));
   emit(i32(0), set(I), op.block, op.loop); // for i in 0, 4, … < m4
   emit(get(I), get(M4), op.i32GeS, op.brIf(1));
   emit(i32(0), set(J), op.block, op.loop); //   for j in 0, 4, … < n4
   emit(get(J), get(N4), op.i32GeS, op.brIf(1));
   for (let r = 0; r < 8; r++) emit(op.f64Const0, op.f64x2Splat, set(ACC + r));
-  emit(get(A), get(I), get(ROW_A), op.i32Mul, op.i32Add, set(PA)); // &A[i, 0]
+  if (transA) emit(get(A), get(I), i32(3), op.i32Shl, op.i32Add, set(PA)); // &Aᵀ[i, 0] = &A[0, i]
+  else emit(get(A), get(I), get(ROW_A), op.i32Mul, op.i32Add, set(PA)); // &A[i, 0]
   emit(get(B), get(J), i32(3), op.i32Shl, op.i32Add, set(PB)); //     &B[0, j]
   emit(i32(0), set(P), op.block, op.loop); //     for p < k
   emit(get(P), get(K), op.i32GeS, op.brIf(1));
   emit(get(PB), op.v128Load(0), set(B0), get(PB), op.v128Load(16), set(B1));
   for (let r = 0; r < 4; r++) {
     emit(get(PA));
-    if (r > 0) emit(get(ROW_A), i32(r), op.i32Mul, op.i32Add);
-    emit(op.v128Load64Splat(0), set(AS)); // A[i + r, p] in both lanes
+    if (r > 0 && !transA) emit(get(ROW_A), i32(r), op.i32Mul, op.i32Add);
+    emit(op.v128Load64Splat(transA ? 8 * r : 0), set(AS)); // A[i + r, p] in both lanes
     emit(get(ACC + 2 * r), get(AS), get(B0), op.f64x2Mul, op.f64x2Add, set(ACC + 2 * r));
     emit(get(ACC + 2 * r + 1), get(AS), get(B1), op.f64x2Mul, op.f64x2Add, set(ACC + 2 * r + 1));
   }
-  emit(get(PA), i32(8), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
+  if (transA) emit(get(PA), get(ROW_A), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
+  else emit(get(PA), i32(8), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
   emit(get(P), i32(1), op.i32Add, set(P), op.br(0), op.end, op.end);
   for (let r = 0; r < 4; r++) { // C[i + r, j..j+3] += accumulators
     emit(get(C), get(I), i32(r), op.i32Add, get(ROW_B), op.i32Mul, op.i32Add, get(J), i32(3), op.i32Shl, op.i32Add, set(PC));
@@ -67,10 +74,16 @@ function gemmCode(): number[] {
   return code;
 }
 
-type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number) => void;
+type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number, rowA: number) => void;
+interface Kernels {
+  gemm: Kernel;
+  gemmTransA: Kernel;
+}
 
-/** The kernel's function, for ./encode.ts (compiled twice: against a memory of its own, and against the pool's shared memory). */
-const gemmSource = () => ({ name: 'gemm', params: 7, locals: [[8, I32], [11, V128]] as Array<[number, number]>, code: gemmCode() });
+/** The kernels' functions, for ./encode.ts (compiled twice: against a memory of its own, and against the pool's shared memory). */
+const gemmSource = () => [false, true].map((transA) => ({
+  name: transA ? 'gemmTransA' : 'gemm', params: 8, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA),
+}));
 
 const PAGE = 65536;
 let module: WebAssembly.Module | null = null;
@@ -80,11 +93,11 @@ let wanted = true;
 let available: boolean | null = null;
 let memory: WebAssembly.Memory | null = null;
 let view = new Float64Array(0);
-let kernel: Kernel | null = null;
+let kernels: Kernels | null = null;
 
 /**
  * Compiles the kernel once, when first needed; null where it is turned off, or where WebAssembly
- * or its SIMD is unavailable. The module is 684 bytes, under the 4 kB that browsers allow to
+ * or its SIMD is unavailable. The module is 1,306 bytes, under the 4 kB that browsers allow to
  * compile synchronously on the main thread. Under a Content-Security-Policy without
  * 'wasm-unsafe-eval' the compilation fails (and the browser reports a violation), once: the
  * JavaScript kernel is used from then on.
@@ -104,7 +117,7 @@ function compiled(): WebAssembly.Module | null {
 }
 
 /** A memory of at least `doubles` float64s (a fresh, larger one when needed; never grown). */
-function ensure(doubles: number): Kernel | null {
+function ensure(doubles: number): Kernels | null {
   const mod = compiled();
   if (mod === null) return null;
   if (memory === null || view.length < doubles) {
@@ -112,9 +125,9 @@ function ensure(doubles: number): Kernel | null {
     const size = Math.max(pages, 64); // at least 4 MB, so small products never reallocate
     memory = new WebAssembly.Memory({ initial: size, maximum: size });
     view = new Float64Array(memory.buffer);
-    kernel = (new WebAssembly.Instance(mod, { env: { memory } }).exports as { gemm: Kernel }).gemm;
+    kernels = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Kernels;
   }
-  return kernel;
+  return kernels;
 }
 
 /** Products with at least this many multiply-adds go to WebAssembly (below, copying costs more than it saves). */
@@ -132,20 +145,22 @@ const MAX_DOUBLES = 1 << 23;
 const PARALLEL_WORK = 128 * 128 * 128;
 const PARALLEL_ROWS = 16;
 
-/** The same kernel compiled against the pool's shared memory, run by every thread of a job. */
-const sharedGemm = sharedKernel(() => ({ module: new WebAssembly.Module(moduleBytes(gemmSource(), MAX_PAGES)), name: 'gemm' }));
+/** The same kernels compiled against the pool's shared memory, run by every thread of a job. */
+let sharedModule: WebAssembly.Module | null = null;
+const sharedModuleOnce = () => (sharedModule ??= new WebAssembly.Module(moduleBytes(gemmSource(), MAX_PAGES)));
+const sharedGemm = sharedKernel(() => ({ module: sharedModuleOnce(), name: 'gemm' }));
+const sharedGemmTransA = sharedKernel(() => ({ module: sharedModuleOnce(), name: 'gemmTransA' }));
 
 /**
- * Copies A as row-major [m, k], B as row-major [k, n] and C into `v` at element offsets 0, m·k and
- * m·k + k·n (op transposes as in gemm).
+ * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed),
+ * B as row-major [k, n] and C into `v` at element offsets 0, m·k and m·k + k·n (op transposes B as in gemm).
  */
 function stage(
   v: Float64Array, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
-  m: number, k: number, n: number, transA: boolean, transB: boolean,
+  m: number, k: number, n: number, transB: boolean,
 ): void {
   const oa = 0, ob = m * k, oc = ob + k * n;
-  if (!transA) v.set(a.subarray(aOff, aOff + m * k), oa);
-  else for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) v[oa + i * k + p] = a[aOff + p * m + i]!;
+  v.set(a.subarray(aOff, aOff + m * k), oa);
   if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
   else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * n + j] = b[bOff + j * k + p]!;
   v.set(c.subarray(cOff, cOff + m * n), oc);
@@ -178,16 +193,21 @@ export function gemmBlockWasm(
   const pool = m4 >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
   if (pool !== null) {
     const v = pool.view(total);
-    stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transA, transB);
-    // Row r of a chunk: A's and C's addresses move by a row (k and n float64s); B is shared.
-    pool.run({ name: 'matmul', kernel: sharedGemm, args: [0, m * k * 8, oc * 8, m4, k, n, n4], steps: [k * 8, 0, n * 8, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4 });
+    stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB);
+    // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
+    // C's by a row (n float64s); B is shared.
+    const rowA = transA ? m * 8 : k * 8;
+    pool.run({
+      name: 'matmul', kernel: transA ? sharedGemmTransA : sharedGemm, args: [0, m * k * 8, oc * 8, m4, k, n, n4, rowA],
+      steps: [transA ? 8 : k * 8, 0, n * 8, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4,
+    });
     unstage(v, oc, c, cOff, m4, n, n4);
     return true;
   }
   const run = ensure(total)!;
   const v = view;
-  stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transA, transB);
-  run(0, m * k * 8, oc * 8, m4, k, n, n4);
+  stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB);
+  (transA ? run.gemmTransA : run.gemm)(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8);
   unstage(v, oc, c, cOff, m4, n, n4);
   return true;
 }
