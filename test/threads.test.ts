@@ -110,7 +110,7 @@ describe('split across threads, the same bits as one thread', () => {
     expect(worked()).toBe(before);
   });
 
-  it('batched products, convolution, the blocked Cholesky and W1-sized gradients', async () => {
+  it('batched products, convolution, the blocked Cholesky and LU, W1-sized gradients', async () => {
     const run = () => {
       const a = ad.random.normal([3, 130, 150], 1), b = ad.random.normal([150, 140], 2);
       const x = ad.random.normal([2, 16, 40, 40], 3), w = ad.random.normal([32, 16, 3, 3], 4);
@@ -118,7 +118,8 @@ describe('split across threads, the same bits as one thread', () => {
       const spd = ad.add(ad.matmul(s, ad.transpose(s)), ad.mul(300, ad.eye(300)));
       const X = ad.random.normal([128, 784], 6), W1 = ad.random.normal([784, 256], 7);
       const g = ad.grad((W: ad.Tensor) => ad.sum(ad.tanh(ad.matmul(X, W))))(W1);
-      return [ad.matmul(a, b), ad.conv(x, w, { padding: 1 }), ad.linalg.cholesky(spd), g].map((t) => t.toFloat64Array());
+      const lu = ad.linalg.solve(ad.add(s, ad.mul(20, ad.eye(300))), ad.random.normal([300, 200], 8)); // blocked LU's trailing updates
+      return [ad.matmul(a, b), ad.conv(x, w, { padding: 1 }), ad.linalg.cholesky(spd), lu, g].map((t) => t.toFloat64Array());
     };
     ad.config({ threads: 1 });
     const one = run();
