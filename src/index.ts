@@ -1,7 +1,7 @@
 /** @file The public surface of adjoint, and nothing else. */
 import './core/libraryFrames.js'; // first: marks where the library's code starts (see there)
 export { Tensor } from './tensor/tensor.js';
-export type { NestedArray } from './tensor/tensor.js';
+export type { NestedArray, ReadonlyFloat64Array } from './tensor/tensor.js';
 export { tensor, scalar, zeros, ones, full, eye, arange, linspace } from './tensor/create.js';
 export type { TensorLike, TensorInput } from './tensor/create.js';
 export type { Shape } from './tensor/shape.js';

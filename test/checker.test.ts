@@ -11,7 +11,7 @@ function brokenSine(name: string, vjpFactor: (x: Tensor) => Tensor, jvpFactor: (
   const prim = definePrimitive<null>({
     name,
     saves: 'inputs',
-    forward: ([x]) => new Tensor(unaryKernel('sin', x!.data), x!.shape),
+    forward: ([x]) => new Tensor(unaryKernel('sin', x!.values), x!.shape),
     vjp: (g, r) => [ad.mul(g, vjpFactor(r.inputs[0]!))],
     jvp: ([t], [x]) => (t ? ad.mul(t, jvpFactor(x!)) : null),
   });

@@ -86,13 +86,13 @@ function plainOf(t: Tensor): Tensor {
 export function checkForward(op: string, out: Tensor, inputs: readonly Tensor[]): void {
   if (anomaly.inRule > 0 || !anomaly.forward) return;
   // Origins are tagged for every non-finite value (an outer mode without nanOnly may ask); what throws follows nanOnly.
-  const i = firstNonFinite(out.data);
+  const i = firstNonFinite(out.values);
   if (i < 0) return;
-  const j = anomaly.strict ? firstBad(out.data) : -1;
+  const j = anomaly.strict ? firstBad(out.values) : -1;
   if (j >= 0) {
     const site = captureSite();
     throw new AnomalyError(
-      `detectAnomalies: op '${op}' produced ${describeValue(out.data[j]!)} at flat index ${j} of its output ` +
+      `detectAnomalies: op '${op}' produced ${describeValue(out.values[j]!)} at flat index ${j} of its output ` +
         `(shape [${out.shape.join(',')}]).\n  called at ${site}\nCheck the op's inputs there (a log or sqrt of a non-positive number, ` +
         `a division by zero, an overflow).`,
       op,
@@ -100,7 +100,7 @@ export function checkForward(op: string, out: Tensor, inputs: readonly Tensor[])
     );
   }
   // A NaN made from infinities (∞ − ∞) is this op's own; a NaN or an infinity passed on keeps its origin.
-  const nan = out.data[i] !== out.data[i];
+  const nan = out.values[i] !== out.values[i];
   for (const x of inputs) {
     const inherited = origins.get(plainOf(x));
     if (inherited !== undefined && (inherited.value !== inherited.value) === nan) {
@@ -108,7 +108,7 @@ export function checkForward(op: string, out: Tensor, inputs: readonly Tensor[])
       return;
     }
   }
-  origins.set(out, { op, site: captureSite(), value: out.data[i]!, index: i });
+  origins.set(out, { op, site: captureSite(), value: out.values[i]!, index: i });
 }
 
 /**
@@ -126,8 +126,8 @@ export function checkAnomalies(value: unknown, what: string): void {
       if (anomaly.nanOnly ? v !== v : !Number.isFinite(v)) throwAtResult(what, v, null, null);
     } else if (isTensor(v)) {
       const plain = plainOf(v);
-      const i = firstBad(plain.data);
-      if (i >= 0) throwAtResult(what, plain.data[i]!, plain, i);
+      const i = firstBad(plain.values);
+      if (i >= 0) throwAtResult(what, plain.values[i]!, plain, i);
     } else if (v !== null && typeof v === 'object' && !seen.has(v)) {
       seen.add(v);
       const proto = Object.getPrototypeOf(v);
@@ -166,7 +166,7 @@ function throwAtResult(what: string, value: number, t: Tensor | null, index: num
 /** Throws if a cotangent flowing into input `index` of `op` is not finite. @internal */
 export function checkCotangent(op: string, index: number, ct: Tensor, site: string | null): void {
   if (!anomaly.backward) return;
-  const data = plainOf(ct).data; // a cotangent inside vmap(grad) is a batch box: check the whole batch
+  const data = plainOf(ct).values; // a cotangent inside vmap(grad) is a batch box: check the whole batch
   const i = firstBad(data);
   if (i < 0) return;
   const where = site ?? '(site not recorded: the call was traced before detectAnomalies began)';

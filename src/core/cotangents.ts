@@ -25,11 +25,11 @@ export function accumulate(node: TapeNode, ct: Tensor): void {
     return;
   }
   if (node.ctOwned) {
-    addInto(cur.data, ct.data);
+    addInto(cur.values, ct.values);
     return;
   }
-  const sum = copyOf(cur.data);
-  addInto(sum, ct.data);
+  const sum = copyOf(cur.values);
+  addInto(sum, ct.values);
   node.ct = new Tensor(sum, node.outShape);
   node.ctOwned = true;
 }
@@ -53,8 +53,8 @@ function addInto(acc: Float64Array, x: Float64Array): void {
  */
 export function ownedBuffer(node: TapeNode): Float64Array {
   const cur = node.ct;
-  if (cur !== null && node.ctOwned) return cur.data;
-  const buf = cur === null ? allocF64(sizeOf(node.outShape)) : copyOf(cur.data);
+  if (cur !== null && node.ctOwned) return cur.values;
+  const buf = cur === null ? allocF64(sizeOf(node.outShape)) : copyOf(cur.values);
   node.ct = new Tensor(buf, node.outShape);
   node.ctOwned = true;
   return buf;
@@ -84,10 +84,10 @@ export class CotangentSum {
       this.sum = addCotangents(cur, ct);
       this.owned = false;
     } else if (this.owned) {
-      addInto(cur.data, ct.data);
+      addInto(cur.values, ct.values);
     } else {
-      const buf = copyOf(cur.data);
-      addInto(buf, ct.data);
+      const buf = copyOf(cur.values);
+      addInto(buf, ct.values);
       this.sum = new Tensor(buf, cur.shape);
       this.owned = true;
     }

@@ -32,10 +32,10 @@ export function hessianOperator(loss: (x: any) => PyTree, x: readonly Tensor[], 
       return space.leaves(pullback(space.rebuild(v))[0], 'a Hessian-vector product');
     };
   }
-  const xScale = Math.max(...x.map((t) => maxAbs(t.data)), 0);
+  const xScale = Math.max(...x.map((t) => maxAbs(t.values)), 0);
   const eps = Math.cbrt(Number.EPSILON) * (1 + xScale);
   return (v) => {
-    const vScale = Math.max(...v.map((t) => maxAbs(t.data)), 0);
+    const vScale = Math.max(...v.map((t) => maxAbs(t.values)), 0);
     if (vScale === 0) return v.map((t) => mul(t, 0));
     const step = eps / vScale; // x ± step·v moves x by eps in the max norm
     const plus = g(x.map((xi, i) => add(xi, mul(step, v[i]!))));

@@ -135,7 +135,7 @@ export class StartingPoint {
 }
 
 function plainOf(t: Tensor): Tensor {
-  return t.trace === null ? t : new Tensor(t.data, t.shape);
+  return t.trace === null ? t : new Tensor(t.values, t.shape);
 }
 
 /** Plain leaves of a pytree, for code that runs below every trace. @internal */

@@ -107,7 +107,7 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
   };
   const top = plainOrRecorded(topTrace([...inputs, ...probe().filter((p): p is Tensor => p instanceof Tensor)]));
   const run = new Run(f, space, radixBits, T, options.trajectory ?? 'reverse', info, reporter);
-  if (top === null) return space.rebuild(space.toLeaves(run.forward(space.flatOfLeaves(paramLeaves), lr.data, decay.data).values()));
+  if (top === null) return space.rebuild(space.toLeaves(run.forward(space.flatOfLeaves(paramLeaves), lr.values, decay.values).values()));
   if (top instanceof JvpTrace) {
     throw new InvalidArgumentError('reversibleMomentum: forward mode (jvp) is not supported; unroll optimizers.momentum with ad.scan instead.');
   }
@@ -121,14 +121,14 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
           'unroll optimizers.momentum with ad.scan for higher orders.',
       );
     }
-    return space.toLeaves(run.forward(space.flatOfLeaves(inner.slice(0, -2)), lr.data, decay.data).values());
+    return space.toLeaves(run.forward(space.flatOfLeaves(inner.slice(0, -2)), lr.values, decay.values).values());
   });
   return space.rebuild(recordRegion('reversibleMomentum', trace, inputs, {
     out: finalW,
     captured,
     backward: (ct) => {
       const wBar = space.flatOfLeaves(flatten(ct, 'reversibleMomentum').leaves.map((l) => asTensor(l, 'reversibleMomentum')));
-      const r = run.backward(wBar, lr.data, decay.data, trace, captured);
+      const r = run.backward(wBar, lr.values, decay.values, trace, captured);
       const dLr = lr.ndim === 0 ? new Tensor(new Float64Array([r.dAlpha.reduce((a, b) => a + b, 0)]), []) : new Tensor(r.dAlpha, [T]);
       const dDecay = decay.ndim === 0 ? new Tensor(new Float64Array([r.dGamma.reduce((a, b) => a + b, 0)]), []) : new Tensor(r.dGamma, [T]);
       return [...space.toLeaves(r.dW), dLr, dDecay, ...r.dCaptured];
@@ -228,7 +228,7 @@ class Run {
         rec.captured.forEach((b, i) => {
           const j = where.get(b);
           if (j === undefined) return;
-          const acc = dCaptured[j]!, ct = cts[k + i]!.data;
+          const acc = dCaptured[j]!, ct = cts[k + i]!.values;
           for (let e = 0; e < acc.length; e++) acc[e]! += ct[e]!;
         });
         for (let i = 0; i < dV.length; i++) dV[i]! *= c;

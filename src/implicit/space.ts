@@ -74,7 +74,7 @@ export class Space {
 
   flatOfLeaves(leaves: readonly Tensor[]): Float64Array {
     const out = new Float64Array(this.size);
-    leaves.forEach((t, i) => out.set(t.data, this.offsets[i]!));
+    leaves.forEach((t, i) => out.set(t.values, this.offsets[i]!));
     return out;
   }
 

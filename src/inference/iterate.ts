@@ -57,7 +57,7 @@ function largest(t: Tensor): number {
   let x = t;
   while (x.trace !== null) x = x.primal!;
   let m = 0;
-  for (const v of x.data) m = v > m || Number.isNaN(v) ? v : m;
+  for (const v of x.values) m = v > m || Number.isNaN(v) ? v : m;
   return m;
 }
 

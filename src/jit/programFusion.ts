@@ -50,10 +50,10 @@ const accumulateInto: Primitive<AccumulateParams> = {
   name: 'accumulateInto',
   saves: 'none',
   forward: ([x, g], { kernel, inner, params }) => {
-    const acc = x!.data;
+    const acc = x!.values;
     if (!clean.has(acc)) {
       if (hasNegativeZero(acc)) {
-        const s = inner.forward([g!], params).data;
+        const s = inner.forward([g!], params).values;
         for (let i = 0; i < acc.length; i++) acc[i] += s[i]!;
         if (!hasNegativeZero(acc)) clean.add(acc);
         return x!;

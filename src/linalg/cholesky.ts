@@ -35,7 +35,7 @@ const choleskyP: Primitive<null> = definePrimitive<null>({
     const { count } = batchOf(a!.shape);
     checkSymmetric('linalg.cholesky', a!, count, n);
     const out = allocF64(a!.size);
-    const { failed, row } = choleskyKernel(a!.data, count, n, out);
+    const { failed, row } = choleskyKernel(a!.values, count, n, out);
     if (failed >= 0) {
       throw new InvalidArgumentError(
         `linalg.cholesky: ${whereInBatch(a!.shape, failed)} is not positive definite (its leading ${row + 1}×${row + 1} minor is not positive). ` +
@@ -56,7 +56,7 @@ const choleskyP: Primitive<null> = definePrimitive<null>({
   // rounding, not bit for bit (a different order of the same sums).
   fusedVjp: (g, r) => {
     const l = r.out!, n = l.shape[l.ndim - 1]!;
-    return [new Tensor(choleskyAdjointKernel(l.data, g.data, batchOf(l.shape).count, n, allocF64(l.size)), l.shape)];
+    return [new Tensor(choleskyAdjointKernel(l.values, g.values, batchOf(l.shape).count, n, allocF64(l.size)), l.shape)];
   },
   jvp: ([t], _a, l) => {
     const left = solveTriangular(l, symmetricPart(t!), LOWER); // L⁻¹ Ȧ

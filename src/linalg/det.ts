@@ -19,7 +19,7 @@ const perMatrix = (g: Tensor) => expandDims(expandDims(g, -1), -1);
 function perBatch(a: Tensor, f: Tensor, read: (f: Float64Array, count: number, n: number, out: Float64Array) => Float64Array): Tensor {
   const n = a.shape[a.ndim - 1]!;
   const { batch, count } = batchOf(a.shape);
-  return new Tensor(read(f.data, count, n, allocF64(count)), batch);
+  return new Tensor(read(f.values, count, n, allocF64(count)), batch);
 }
 
 // The factorisation that slogdet and det read (kernels/linalg/determinant.ts: Cholesky for an
@@ -35,7 +35,7 @@ const signDetP: Primitive<{ tryCholesky: boolean }> = definePrimitive<{ tryChole
   forward: ([a], { tryCholesky }) => {
     const n = a!.shape[a!.ndim - 1]!;
     const { batch, count } = batchOf(a!.shape);
-    return new Tensor(detFactorKernel(a!.data, count, n, tryCholesky, allocF64(count * factorSize(n))), [...batch, factorSize(n)]);
+    return new Tensor(detFactorKernel(a!.values, count, n, tryCholesky, allocF64(count * factorSize(n))), [...batch, factorSize(n)]);
   },
   vjp: null,
   jvp: null,
@@ -45,7 +45,7 @@ const signDetP: Primitive<{ tryCholesky: boolean }> = definePrimitive<{ tryChole
 /** The scaled transposed inverse of each matrix from its factors, one kernel (first order). */
 function fusedInverseTranspose(a: Tensor, f: Tensor, scale: Tensor): Tensor {
   const n = a.shape[a.ndim - 1]!;
-  return new Tensor(scaledInverseTranspose(f.data, batchOf(a.shape).count, n, scale.data, allocF64(a.size)), a.shape);
+  return new Tensor(scaledInverseTranspose(f.values, batchOf(a.shape).count, n, scale.values, allocF64(a.size)), a.shape);
 }
 
 // log|det A| of A (input 0) read from its factors (input 1, a constant).
@@ -74,7 +74,7 @@ const detP: Primitive<null> = definePrimitive<null>({
   forward: ([a, f]) => perBatch(a!, f!, detFromFactors),
   vjp: (g, r) => [mulStrong(perMatrix(g), mul(perMatrix(r.out!), matrixTranspose(invOf(r.inputs[0]!, null)))), null],
   fusedVjp: (g, r) => {
-    const scale = allocF64(g.size), gd = g.data, od = r.out!.data;
+    const scale = allocF64(g.size), gd = g.values, od = r.out!.values;
     for (let i = 0; i < scale.length; i++) scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
     return [fusedInverseTranspose(r.inputs[0]!, r.inputs[1]!, new Tensor(scale, g.shape)), null];
   },

@@ -22,7 +22,7 @@ const diagonalP: Primitive<DiagonalParams> = definePrimitive<DiagonalParams>({
   forward: ([x], { offset }) => {
     const m = x!.shape[x!.ndim - 2]!, n = x!.shape[x!.ndim - 1]!;
     const batch = x!.shape.slice(0, -2), count = sizeOf(batch), len = diagonalLength(m, n, offset);
-    return new Tensor(diagonalKernel(x!.data, count, m, n, offset, allocF64(count * len)), [...batch, len]);
+    return new Tensor(diagonalKernel(x!.values, count, m, n, offset, allocF64(count * len)), [...batch, len]);
   },
   vjp: (g, r, { offset }) => {
     const s = r.shapes[0]!;
@@ -37,7 +37,7 @@ const diagEmbedP: Primitive<EmbedParams> = definePrimitive<EmbedParams>({
   saves: 'none',
   forward: ([v], { offset, rows, cols }) => {
     const batch = v!.shape.slice(0, -1), count = sizeOf(batch);
-    return new Tensor(diagEmbedKernel(v!.data, count, rows, cols, offset, allocF64(count * rows * cols)), [...batch, rows, cols]);
+    return new Tensor(diagEmbedKernel(v!.values, count, rows, cols, offset, allocF64(count * rows * cols)), [...batch, rows, cols]);
   },
   vjp: (g, _r, { offset }) => [apply(diagonalP, [g], { offset })],
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(diagEmbedP, [u], p)),

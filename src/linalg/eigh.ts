@@ -43,7 +43,7 @@ const eighP: Primitive<null> = definePrimitive<null>({
     checkSymmetric('linalg.eigh', a!, count, n);
     const values = new Float64Array(count * n), vectors = new Float64Array(count * n * n);
     const sym = new Float64Array(a!.size);
-    const d = a!.data;
+    const d = a!.values;
     for (let t = 0; t < count; t++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       const o = t * n * n;
       sym[o + i * n + j] = 0.5 * (d[o + i * n + j]! + d[o + j * n + i]!);

@@ -47,7 +47,7 @@ export function matrixArg(op: string, x: TensorLike, name = 'a'): Tensor {
  * triangles may round differently, and rejects a matrix that was meant to be something else.)
  */
 export function checkSymmetric(op: string, a: Tensor, count: number, n: number): void {
-  const d = a.data;
+  const d = a.values;
   for (let t = 0; t < count; t++) {
     const off = t * n * n;
     let big = 0;
@@ -66,7 +66,7 @@ export function checkSymmetric(op: string, a: Tensor, count: number, n: number):
 
 /** Throws unless every entry is finite (iterative kernels cannot decompose NaN or ±Infinity). */
 export function checkFinite(op: string, a: Tensor, perMatrix: number): void {
-  const d = a.data;
+  const d = a.values;
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i]!)) {
       throw new InvalidArgumentError(

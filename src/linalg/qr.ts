@@ -31,7 +31,7 @@ const qrP: Primitive<null> = definePrimitive<null>({
     const { batch, count } = batchOf(a!.shape);
     checkFinite('linalg.qr', a!, m * n);
     const q = new Float64Array(count * m * n), r = new Float64Array(count * n * n);
-    qrKernel(a!.data, count, m, n, q, r);
+    qrKernel(a!.values, count, m, n, q, r);
     return packRows(count, [{ data: q, per: m * n }, { data: r, per: n * n }], [...batch, m + n, n]);
   },
   vjp: (g, res) => {

@@ -26,14 +26,14 @@ const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
   forward: ([a, b], { op }) => {
     const n = a!.shape[a!.ndim - 1]!, k = b!.shape[b!.ndim - 1]!;
     const { count } = batchOf(a!.shape);
-    const factors = luFactor(a!.data, count, n);
+    const factors = luFactor(a!.values, count, n);
     if (op !== null && factors.singular >= 0) {
       throw new InvalidArgumentError(
         `${op}: ${whereInBatch(a!.shape, factors.singular)} is singular (LU with partial pivoting met an exactly zero pivot). ` +
           'Check the matrix for dependent rows; for least squares or a pseudo-inverse use linalg.qr or linalg.svd, or regularise with ad.add(a, ad.mul(lambda, ad.eye(n))).',
       );
     }
-    return new Tensor(luSolve(factors, b!.data, count, n, k, allocF64(b!.size)), b!.shape);
+    return new Tensor(luSolve(factors, b!.values, count, n, k, allocF64(b!.size)), b!.shape);
   },
   vjp: (g, r, p, needs) => {
     const [a] = r.inputs as [Tensor];

@@ -37,7 +37,7 @@ const svdP: Primitive<null> = definePrimitive<null>({
     const { batch, count } = batchOf(a!.shape);
     checkFinite('linalg.svd', a!, m * n);
     const u = new Float64Array(count * m * n), s = new Float64Array(count * n), vh = new Float64Array(count * n * n);
-    svdKernel(a!.data, count, m, n, u, s, vh);
+    svdKernel(a!.values, count, m, n, u, s, vh);
     return packRows(count, [{ data: u, per: m * n }, { data: s, per: n }, { data: vh, per: n * n }], [...batch, m + 1 + n, n]);
   },
   vjp: (g, res) => {

@@ -41,7 +41,7 @@ const triangularSolveP: Primitive<TriangularOptions> = definePrimitive<Triangula
   forward: ([a, b], o) => {
     const n = a!.shape[a!.ndim - 1]!, k = o.left ? b!.shape[b!.ndim - 1]! : b!.shape[b!.ndim - 2]!;
     const { count } = batchOf(a!.shape);
-    return new Tensor(triangularSolveKernel(a!.data, b!.data, count, n, k, o, allocF64(b!.size)), b!.shape);
+    return new Tensor(triangularSolveKernel(a!.values, b!.values, count, n, k, o, allocF64(b!.size)), b!.shape);
   },
   vjp: (g, r, o, needs) => {
     const [a] = r.inputs as [Tensor], x = r.out!;

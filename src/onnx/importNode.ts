@@ -156,13 +156,13 @@ export class NodeContext {
 
 /** The values of a value known before the run (a static input), as numbers. */
 export function numbers(v: Value): number[] {
-  return Array.from(v.tensor.data);
+  return Array.from(v.tensor.values);
 }
 
 /** A value known before the run that must be one number. */
 export function oneNumber(node: NodeContext, v: Value, what: string): number {
   if (v.tensor.size !== 1) node.runError(`${what} must hold one value, got shape ${formatShape(v.tensor.shape)}.`);
-  return v.tensor.data[0]!;
+  return v.tensor.values[0]!;
 }
 
 export const floatValue = (tensor: Tensor): Value => ({ tensor, kind: 'float' });

@@ -182,7 +182,7 @@ const constantOfShape: OperatorDef = {
     const t = node.tensor('value');
     const value = t === undefined ? { tensor: new Tensor(Float64Array.of(0), []), kind: 'float' as const } : constantValue(t, `the value of node '${node.name}'`);
     if (value.tensor.size !== 1) node.fail('attribute value must hold one element.');
-    return ([shape]) => [{ tensor: full(numbers(shape!), value.tensor.data[0]!), kind: value.kind }];
+    return ([shape]) => [{ tensor: full(numbers(shape!), value.tensor.values[0]!), kind: value.kind }];
   },
 };
 

@@ -20,7 +20,7 @@ function binaryPrimitive(name: BinaryKernel, saves: Saves, vjp: VjpRule | null, 
     saves,
     forward: ([a, b]) => {
       const shape = broadcastShapes(name, a!.shape, b!.shape);
-      return new Tensor(binaryKernel(name, a!.data, a!.shape, b!.data, b!.shape, shape), shape);
+      return new Tensor(binaryKernel(name, a!.values, a!.shape, b!.values, b!.shape, shape), shape);
     },
     vjp: vjp && ((g, res, _params, needs) => vjp(g, res, needs)),
     jvp: jvp && ((ts, [a, b], out) => jvp(ts[0]!, ts[1]!, a!, b!, out)),

@@ -48,7 +48,7 @@ const convP: Primitive<ConvGeometry> = definePrimitive<ConvGeometry>({
   // x [N, C, …inSize], w [O, C/G, …kernel] → y [N, O, …outSize]
   forward: ([x, w], geo) => {
     const [n, cin] = x!.shape as number[], cout = w!.shape[0]!;
-    return new Tensor(convForwardKernel(x!.data, w!.data, n!, cin!, cout, geo), [n!, cout, ...geo.outSize]);
+    return new Tensor(convForwardKernel(x!.values, w!.values, n!, cin!, cout, geo), [n!, cout, ...geo.outSize]);
   },
   vjp: (g, r, geo, needs) => {
     const [x, w] = r.inputs as [Tensor, Tensor];
@@ -64,7 +64,7 @@ const convTransposeP: Primitive<ConvGeometry> = definePrimitive<ConvGeometry>({
   // g [N, O, …outSize], w [O, C/G, …kernel] → x̄ [N, C, …inSize]
   forward: ([g, w], geo) => {
     const [n, cout] = g!.shape as number[], cin = w!.shape[1]! * geo.groups;
-    return new Tensor(convTransposeKernel(g!.data, w!.data, n!, cin, cout!, geo), [n!, cin, ...geo.inSize]);
+    return new Tensor(convTransposeKernel(g!.values, w!.values, n!, cin, cout!, geo), [n!, cin, ...geo.inSize]);
   },
   vjp: (h, r, geo, needs) => {
     const [g, w] = r.inputs as [Tensor, Tensor];
@@ -80,7 +80,7 @@ const convWeightP: Primitive<ConvGeometry> = definePrimitive<ConvGeometry>({
   // x [N, C, …inSize], g [N, O, …outSize] → w̄ [O, C/G, …kernel]
   forward: ([x, g], geo) => {
     const [n, cin] = x!.shape as number[], cout = g!.shape[1]!;
-    return new Tensor(convWeightKernel(x!.data, g!.data, n!, cin!, cout, geo), [cout, cin! / geo.groups, ...geo.kernel]);
+    return new Tensor(convWeightKernel(x!.values, g!.values, n!, cin!, cout, geo), [cout, cin! / geo.groups, ...geo.kernel]);
   },
   vjp: (h, r, geo, needs) => {
     const [x, g] = r.inputs as [Tensor, Tensor];

@@ -31,9 +31,9 @@ interface ScatterAddParams extends AlongParams { readonly n: number }
 /** The indices as whole numbers in [0, n), or an error naming the op, the position and the range. */
 function checkedIndices(idx: Tensor, n: number, { axis, op }: AlongParams, xShape: Shape): Int32Array {
   const out = new Int32Array(idx.size);
-  const bad = wholeIndices(idx.data, n, out);
+  const bad = wholeIndices(idx.values, n, out);
   if (bad < 0) return out;
-  const v = idx.data[bad]!;
+  const v = idx.values[bad]!;
   const at = `at position ${formatShape(unravel(bad, idx.shape))} of the indices (broadcast to ${formatShape(idx.shape)})`;
   if (!Number.isInteger(v)) {
     throw new InvalidArgumentError(`${op}: index ${v} ${at} is not an integer; indices must be whole numbers (round them first).`);
@@ -65,7 +65,7 @@ const gatherP: Primitive<AlongParams> = definePrimitive<AlongParams>({
   saves: 'inputs',
   forward: ([x, idx], p) => {
     const n = x!.shape[p.axis]!;
-    return new Tensor(gatherAlongKernel(x!.data, checkedIndices(idx!, n, p, x!.shape), lanes(idx!.shape, p.axis, n)), idx!.shape);
+    return new Tensor(gatherAlongKernel(x!.values, checkedIndices(idx!, n, p, x!.shape), lanes(idx!.shape, p.axis, n)), idx!.shape);
   },
   vjp: (g, r, p) => [apply(scatterAddAlongP, [g, r.inputs[1]!], { ...p, n: r.shapes[0]![p.axis]! }), null],
   jvp: ([t], [, idx], _y, p) => (t === null ? null : apply(gatherP, [t, idx!], p)),
@@ -77,7 +77,7 @@ const scatterAddAlongP: Primitive<ScatterAddParams> = definePrimitive<ScatterAdd
   forward: ([u, idx], p) => {
     const shape = u!.shape.map((d, k) => (k === p.axis ? p.n : d));
     const positions = checkedIndices(idx!, p.n, p, shape);
-    return new Tensor(scatterAddAlongKernel(u!.data, positions, lanes(idx!.shape, p.axis, p.n)), shape);
+    return new Tensor(scatterAddAlongKernel(u!.values, positions, lanes(idx!.shape, p.axis, p.n)), shape);
   },
   vjp: (g, r, p) => [apply(gatherP, [g, r.inputs[1]!], p), null],
   jvp: ([t], [, idx], _y, p) => (t === null ? null : apply(scatterAddAlongP, [t, idx!], p)),
@@ -92,7 +92,7 @@ const scatterP: Primitive<AlongParams> = definePrimitive<AlongParams>({
   saves: 'inputs',
   forward: ([x, u, idx], p) => {
     const n = x!.shape[p.axis]!;
-    return new Tensor(scatterKernel(x!.data, u!.data, checkedIndices(idx!, n, p, x!.shape), lanes(idx!.shape, p.axis, n)), x!.shape);
+    return new Tensor(scatterKernel(x!.values, u!.values, checkedIndices(idx!, n, p, x!.shape), lanes(idx!.shape, p.axis, n)), x!.shape);
   },
   vjp: (g, r, p, needs) => {
     const idx = r.inputs[2]!;

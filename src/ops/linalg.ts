@@ -41,7 +41,7 @@ const matmulP: Primitive<MatmulParams> = definePrimitive<MatmulParams>({
     const aBatch = a!.shape.slice(0, -2), bBatch = b!.shape.slice(0, -2);
     const batch = broadcastShapes('matmul (batch axes)', aBatch, bBatch);
     checkedSize('matmul', [...batch, m, n]);
-    const data = batchedMatmul(a!.data, b!.data, batch, broadcastStrides(aBatch, batch), broadcastStrides(bBatch, batch), m, k, n, transA, transB);
+    const data = batchedMatmul(a!.values, b!.values, batch, broadcastStrides(aBatch, batch), broadcastStrides(bBatch, batch), m, k, n, transA, transB);
     return new Tensor(data, [...batch, m, n]);
   },
   vjp: (g, r, { transA, transB }, needs) => {

@@ -22,7 +22,7 @@ export function unaryPrimitive<P>(
   const prim: Primitive<P> = definePrimitive<P>({
     name,
     saves,
-    forward: ([x], params) => new Tensor(kernel(x!.data, params), x!.shape),
+    forward: ([x], params) => new Tensor(kernel(x!.values, params), x!.shape),
     vjp: (g, r, params) => [chain(g, derivative(r.inputs[0]!, r.out!, params))],
     jvp: ([t], [x], y, params) => scaleTangent(t!, derivative(x!, y, params)),
     batch: broadcastingRule(() => prim), // elementwise: the op itself on the batch
@@ -44,7 +44,7 @@ export function binaryPrimitive(name: BinaryMathKernel, da: Partial, db: Partial
     saves: 'both',
     forward: ([a, b]) => {
       const shape = broadcastShapes(name, a!.shape, b!.shape);
-      return new Tensor(binaryMathKernel(name, a!.data, a!.shape, b!.data, b!.shape, shape), shape);
+      return new Tensor(binaryMathKernel(name, a!.values, a!.shape, b!.values, b!.shape, shape), shape);
     },
     vjp: (g, r, _p, needs) => {
       const [a, b] = r.inputs as [Tensor, Tensor];

@@ -21,7 +21,7 @@ function reduction(name: ReduceKernel, vjp: Primitive<ReduceParams>['vjp'], jvp:
     name,
     saves,
     forward: ([x], { axes, keepdims }) =>
-      new Tensor(reduceKernel(name, x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+      new Tensor(reduceKernel(name, x!.values, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp,
     jvp,
     batch: reduceRule(() => prim),
@@ -77,12 +77,12 @@ function weightedReduction(name: 'max' | 'min' | 'logsumexp', weights: (x: Tenso
     name,
     saves: 'both',
     forward: ([x], { axes, keepdims }) =>
-      new Tensor(reduceKernel(name, x!.data, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
+      new Tensor(reduceKernel(name, x!.values, x!.shape, axes), reducedShape(x!.shape, axes, keepdims)),
     vjp: (g, r, { axes }) => [chain(kept(g, r.shapes[0]!, axes), weights(r.inputs[0]!, r.out!, axes))],
     // The same rule in one pass at first order (kernels/reduce.ts), without its temporaries.
     fusedVjp: (g, r, { axes }) => {
       const x = r.inputs[0]!;
-      const ct = weightedReduceVjpKernel(name, x.data, x.shape, axes, r.out!.data, g.data);
+      const ct = weightedReduceVjpKernel(name, x.values, x.shape, axes, r.out!.values, g.values);
       return ct === null ? null : [new Tensor(ct, x.shape)];
     },
     jvp: ([t], [x], y, { axes, keepdims }) => (t === null ? null : sum(mulStrong(t, weights(x!, y, axes)), axes, keepdims)),
@@ -150,7 +150,7 @@ interface CumsumParams { readonly axis: number; readonly reverse: boolean }
 const cumsumP: Primitive<CumsumParams> = definePrimitive<CumsumParams>({
   name: 'cumsum',
   saves: 'none',
-  forward: ([x], { axis, reverse }) => new Tensor(cumsumKernel(x!.data, x!.shape, axis, reverse), x!.shape),
+  forward: ([x], { axis, reverse }) => new Tensor(cumsumKernel(x!.values, x!.shape, axis, reverse), x!.shape),
   vjp: (g, _r, { axis, reverse }) => [cumsumAlong(g, axis, !reverse)],
   jvp: ([t], _x, _y, { axis, reverse }) => linearTangent(t!, (u) => cumsumAlong(u, axis, reverse)),
   batch: ([x], _b, { axis, reverse }) => cumsumAlong(x!, axis + 1, reverse),

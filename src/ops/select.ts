@@ -16,7 +16,7 @@ const whereP: Primitive<null> = definePrimitive<null>({
   saves: 'inputs',
   forward: ([c, a, b]) => {
     const shape = broadcastShapes('where', c!.shape, a!.shape, b!.shape);
-    return new Tensor(whereKernel(c!.data, c!.shape, a!.data, a!.shape, b!.data, b!.shape, shape), shape);
+    return new Tensor(whereKernel(c!.values, c!.shape, a!.values, a!.shape, b!.values, b!.shape, shape), shape);
   },
   vjp: (g, r, _p, needs) => {
     const c = r.inputs[0]!;

@@ -18,7 +18,7 @@ import { allBatched, shiftAxes } from './batching.js';
 const reshapeP = definePrimitive<{ shape: Shape }>({
   name: 'reshape',
   saves: 'none',
-  forward: ([x], { shape }) => new Tensor(x!.data, shape),
+  forward: ([x], { shape }) => new Tensor(x!.values, shape),
   vjp: (g, r) => [reshape(g, r.shapes[0]!)],
   jvp: ([t], _x, _y, { shape }) => linearTangent(t!, (u) => reshape(u, shape)),
   batch: ([x], _b, { shape }, size) => reshape(x!, [size, ...shape]),
@@ -64,7 +64,7 @@ function inferShape(shape: Shape, size: number, from: Shape): number[] {
 const transposeP = definePrimitive<{ perm: readonly number[] }>({
   name: 'transpose',
   saves: 'none',
-  forward: ([x], { perm }) => new Tensor(transposeKernel(x!.data, x!.shape, perm), perm.map((p) => x!.shape[p]!)),
+  forward: ([x], { perm }) => new Tensor(transposeKernel(x!.values, x!.shape, perm), perm.map((p) => x!.shape[p]!)),
   vjp: (g, _r, { perm }) => [transpose(g, inversePermutation(perm))],
   jvp: ([t], _x, _y, { perm }) => linearTangent(t!, (u) => transpose(u, perm)),
   batch: ([x], _b, { perm }) => transpose(x!, [0, ...shiftAxes(perm)]),
@@ -96,7 +96,7 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
 const broadcastToP = definePrimitive<{ shape: Shape }>({
   name: 'broadcastTo',
   saves: 'none',
-  forward: ([x], { shape }) => new Tensor(broadcastKernel(x!.data, x!.shape, shape), shape),
+  forward: ([x], { shape }) => new Tensor(broadcastKernel(x!.values, x!.shape, shape), shape),
   vjp: (g, r) => [sumToShape(g, r.shapes[0]!)],
   jvp: ([t], _x, _y, { shape }) => linearTangent(t!, (u) => broadcastTo(u, shape)),
   // One example's axes aligned to the target's rank first, so broadcasting keeps the batch axis leading.
@@ -126,11 +126,11 @@ const sliceP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   saves: 'none',
   forward: ([x], { begin, size }) => {
     const out = allocF64(sizeOf(size));
-    boxCopy(x!.data, x!.shape, out, size, begin, 'read');
+    boxCopy(x!.values, x!.shape, out, size, begin, 'read');
     return new Tensor(out, size);
   },
   vjp: (g, _r, p) => [apply(padP, [g], p)],
-  accumulate: (acc, g, { begin, size, big }) => boxCopy(acc, big, g.data, size, begin, 'add'),
+  accumulate: (acc, g, { begin, size, big }) => boxCopy(acc, big, g.values, size, begin, 'add'),
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(sliceP, [u], p)),
   batch: ([x], _b, p, size) => apply(sliceP, [x!], batchBox(p, size)),
 });
@@ -139,11 +139,11 @@ const padP: Primitive<BoxParams> = definePrimitive<BoxParams>({
   saves: 'none',
   forward: ([x], { begin, size, big }) => {
     const out = allocF64(sizeOf(big));
-    boxCopy(out, big, x!.data, size, begin, 'write');
+    boxCopy(out, big, x!.values, size, begin, 'write');
     return new Tensor(out, big);
   },
   // pad writes x into zeros, so acc + pad(x) adds x's own values: exactly what 'add' mode does.
-  addInto: ({ begin, size, big }) => (acc, [x]) => boxCopy(acc, big, x!.data, size, begin, 'add'),
+  addInto: ({ begin, size, big }) => (acc, [x]) => boxCopy(acc, big, x!.values, size, begin, 'add'),
   vjp: (g, _r, p) => [apply(sliceP, [g], p)],
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(padP, [u], p)),
   batch: ([x], _b, p, size) => apply(padP, [x!], batchBox(p, size)),
@@ -185,7 +185,7 @@ const concatP = definePrimitive<{ axis: number }>({
   forward: (xs, { axis }) => {
     const shape = [...xs[0]!.shape];
     shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
-    return new Tensor(concatKernel(xs.map((x) => x.data), xs.map((x) => x.shape), axis), shape);
+    return new Tensor(concatKernel(xs.map((x) => x.values), xs.map((x) => x.shape), axis), shape);
   },
   vjp: (g, r, { axis }, needs) => {
     let offset = 0;
@@ -240,10 +240,10 @@ const takeP: Primitive<TakeParams> = definePrimitive<TakeParams>({
   forward: ([x], { indices, axis }) => {
     const shape = [...x!.shape];
     shape[axis] = indices.length;
-    return new Tensor(takeKernel(x!.data, x!.shape, indices, axis), shape);
+    return new Tensor(takeKernel(x!.values, x!.shape, indices, axis), shape);
   },
   vjp: (g, _r, p) => [apply(scatterAddP, [g], p)],
-  accumulate: (acc, g, { indices, axis, n }) => scatterAddKernel(g.data, g.shape, indices, axis, n, acc),
+  accumulate: (acc, g, { indices, axis, n }) => scatterAddKernel(g.values, g.shape, indices, axis, n, acc),
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(takeP, [u], p)),
   batch: ([x], _b, p) => apply(takeP, [x!], { ...p, axis: p.axis + 1 }),
 });
@@ -253,11 +253,11 @@ const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
   forward: ([g], { indices, axis, n }) => {
     const shape = [...g!.shape];
     shape[axis] = n;
-    return new Tensor(scatterAddKernel(g!.data, g!.shape, indices, axis, n), shape);
+    return new Tensor(scatterAddKernel(g!.values, g!.shape, indices, axis, n), shape);
   },
   // Distinct indices only: the dense output holds 0 + g (+0 where g is −0), so add that.
   addInto: ({ indices, axis, n }) =>
-    new Set(indices).size === indices.length ? (acc, [g]) => scatterAddKernel(g!.data, g!.shape, indices, axis, n, acc, true) : null,
+    new Set(indices).size === indices.length ? (acc, [g]) => scatterAddKernel(g!.values, g!.shape, indices, axis, n, acc, true) : null,
   vjp: (g, _r, p) => [apply(takeP, [g], p)],
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(scatterAddP, [u], p)),
   batch: ([g], _b, p) => apply(scatterAddP, [g!], { ...p, axis: p.axis + 1 }),
@@ -276,7 +276,7 @@ export function take(x: TensorLike, indices: number | readonly number[] | Int32A
   // tensor of indices makes it two axes.
   let raw: ArrayLike<unknown>, indexShape: number[];
   if (typeof indices === 'number') [raw, indexShape] = [[indices], []];
-  else if (indices instanceof Tensor) [raw, indexShape] = [indices.data, [...indices.shape]];
+  else if (indices instanceof Tensor) [raw, indexShape] = [indices.values, [...indices.shape]];
   else if (Array.isArray(indices) || (ArrayBuffer.isView(indices) && !(indices instanceof DataView))) {
     const list = indices as ArrayLike<unknown>;
     [raw, indexShape] = [list, [list.length]];

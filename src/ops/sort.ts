@@ -27,7 +27,7 @@ const argsortP: Primitive<ArgsortParams> = definePrimitive<ArgsortParams>({
   name: 'argsort',
   saves: 'none',
   forward: ([x], { axis, descending, k }) =>
-    new Tensor(Float64Array.from(argsortKernel(x!.data, x!.shape, axis, descending, k)), x!.shape.map((d, i) => (i === axis ? k : d))),
+    new Tensor(Float64Array.from(argsortKernel(x!.values, x!.shape, axis, descending, k)), x!.shape.map((d, i) => (i === axis ? k : d))),
   vjp: null,
   jvp: null,
   batch: ([x], _b, p) => apply(argsortP, [x!], { ...p, axis: p.axis + 1 }),
@@ -39,7 +39,7 @@ function extremumIndexPrimitive(which: 'max' | 'min'): Primitive<ExtremumParams>
     name: `${which}Index`,
     saves: 'none',
     forward: ([x], { axis, keepdims }) =>
-      new Tensor(extremumIndexKernel(x!.data, x!.shape, axis, which), reducedShape(x!.shape, [axis], keepdims)),
+      new Tensor(extremumIndexKernel(x!.values, x!.shape, axis, which), reducedShape(x!.shape, [axis], keepdims)),
     vjp: null,
     jvp: null,
     batch: ([x], _b, p) => apply(prim, [x!], { ...p, axis: p.axis + 1 }),

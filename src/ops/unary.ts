@@ -16,7 +16,7 @@ function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y
   const prim: Primitive<null> = definePrimitive<null>({
     name,
     saves,
-    forward: ([x]) => new Tensor(unaryKernel(name, x!.data), x!.shape),
+    forward: ([x]) => new Tensor(unaryKernel(name, x!.values), x!.shape),
     vjp: derivative && ((g, r) => [chain(g, derivative(r.inputs[0]!, r.out!))]),
     jvp: derivative && (([t], [x], y) => scaleTangent(t!, derivative(x!, y))),
     batch: broadcastingRule(() => prim),
@@ -33,7 +33,7 @@ function call(prim: Primitive<null>, x: TensorLike): Tensor {
 const negP: Primitive<null> = definePrimitive<null>({
   name: 'neg',
   saves: 'none',
-  forward: ([x]) => new Tensor(unaryKernel('neg', x!.data), x!.shape),
+  forward: ([x]) => new Tensor(unaryKernel('neg', x!.values), x!.shape),
   vjp: (g) => [neg(g)],
   jvp: ([t]) => linearTangent(t!, neg),
   batch: broadcastingRule(() => negP),

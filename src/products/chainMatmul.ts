@@ -11,7 +11,7 @@ import { untraced } from './firstOrder.js';
 
 const chainMatmulP = chainPrimitive('chainMatmul');
 
-const asMatrix = (t: Tensor): Matrix => ({ data: t.data, rows: t.shape[0]!, cols: t.shape[1]! });
+const asMatrix = (t: Tensor): Matrix => ({ data: t.values, rows: t.shape[0]!, cols: t.shape[1]! });
 
 /** The prefix products P_0 … P_{n−1} as ordinary matmuls (traced: an outer transformation differentiates them). */
 function tracedPrefixes(ms: readonly Tensor[]): Tensor[] {
@@ -44,7 +44,7 @@ function chainForward(ms: readonly Tensor[]): ChainForward {
     for (let i = 1; i < n - 1; i++) bytes += rows * mats[i]!.cols * 8;
     const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
       if (untraced(g)) {
-        const cts = chainCotangents(mats, P, g.data, needs);
+        const cts = chainCotangents(mats, P, g.values, needs);
         return cts.map((c, i) => (c === null ? null : new Tensor(c, ms[i]!.shape)));
       }
       const prefixes = ms.slice(0, n - 1).map((m, i) => (i === 0 ? m : new Tensor(prefixView(P, i, rows * mats[i]!.cols), [rows, mats[i]!.cols])));

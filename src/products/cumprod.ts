@@ -39,7 +39,7 @@ const cumprodP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
   name: 'cumprod',
   saves: 'both',
   forward: ([x], { axis, reverse, exclusive }) =>
-    new Tensor(cumprodKernel(x!.data, x!.shape, axis, reverse, exclusive), x!.shape),
+    new Tensor(cumprodKernel(x!.values, x!.shape, axis, reverse, exclusive), x!.shape),
   vjp: (g, r, { axis, reverse, exclusive }) => {
     const x = r.inputs[0]!;
     const e = exclusive ? r.out! : cumprodAlong(x, axis, reverse, true);

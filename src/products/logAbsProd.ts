@@ -32,10 +32,10 @@ const logAbsProdP: Primitive<{ axis: number }> = definePrimitive<{ axis: number 
   name: 'logAbsProd',
   saves: 'inputs',
   forward: ([x], { axis }) =>
-    new Tensor(logAbsProdKernel(x!.data, x!.shape, axis), x!.shape.map((d, i) => (i === axis ? 1 : d))),
+    new Tensor(logAbsProdKernel(x!.values, x!.shape, axis), x!.shape.map((d, i) => (i === axis ? 1 : d))),
   vjp: (g, r, { axis }) => {
     const x = r.inputs[0]!;
-    if (untraced(g, x)) return [new Tensor(logAbsProdCotangentKernel(x.data, x.shape, axis, g.data), x.shape)];
+    if (untraced(g, x)) return [new Tensor(logAbsProdCotangentKernel(x.values, x.shape, axis, g.values), x.shape)];
     return [chain(g, reciprocalOrZero(x))];
   },
   jvp: ([t], [x], _y, { axis }) => (t === null ? null : sum(chain(t, reciprocalOrZero(x!)), axis, true)),

@@ -38,7 +38,7 @@ interface AxisParams { readonly axis: number }
 const leaveOneOutP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: 'leaveOneOutProd',
   saves: 'inputs',
-  forward: ([x], { axis }) => new Tensor(leaveOneOutKernel(x!.data, x!.shape, axis, null, null), x!.shape),
+  forward: ([x], { axis }) => new Tensor(leaveOneOutKernel(x!.values, x!.shape, axis, null, null), x!.shape),
   vjp: (g, r, { axis }) => {
     const x = r.inputs[0]!;
     const E = cumprodAlong(x, axis, false, true);
@@ -80,11 +80,11 @@ const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   saves: 'both',
   forward: ([x], { axis }) => {
     const shape = x!.shape.map((d, i) => (i === axis ? 1 : d));
-    return new Tensor(prodKernel(x!.data, x!.shape, axis), shape);
+    return new Tensor(prodKernel(x!.values, x!.shape, axis), shape);
   },
   vjp: (g, r, { axis }) => {
     const x = r.inputs[0]!;
-    if (untraced(g, x)) return [new Tensor(leaveOneOutKernel(x.data, x.shape, axis, g.data, r.out!.data), x.shape)];
+    if (untraced(g, x)) return [new Tensor(leaveOneOutKernel(x.values, x.shape, axis, g.values, r.out!.values), x.shape)];
     return [chain(g, leaveOneOutProd(x, axis))];
   },
   jvp: ([t], [x], _y, { axis }) => (t === null ? null : sum(chain(t, leaveOneOutProd(x!, axis)), axis, true)),

@@ -48,7 +48,7 @@ const linearRecurrenceP: Primitive<RecurrenceParams> = definePrimitive<Recurrenc
   name: 'linearRecurrence',
   saves: 'both',
   forward: ([a, b], { axis, reverse }) =>
-    new Tensor(linearRecurrenceKernel(a!.data, b!.data, a!.shape, axis, reverse), a!.shape),
+    new Tensor(linearRecurrenceKernel(a!.values, b!.values, a!.shape, axis, reverse), a!.shape),
   vjp: (g, r, { axis, reverse }, needs) => {
     const a = r.inputs[0]!;
     const s = linearRecurrence(shiftNext(a, axis, reverse), g, axis, !reverse);

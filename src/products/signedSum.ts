@@ -42,7 +42,7 @@ const signedLogSumP: Primitive<SumParams> = definePrimitive<SumParams>({
   name: 'signedLogSum',
   saves: 'both',
   forward: ([s, l], { axis }) =>
-    new Tensor(signedLogSumKernel(s!.data, l!.data, s!.shape, axis), [...s!.shape.map((d, i) => (i === axis ? 1 : d)), 2]),
+    new Tensor(signedLogSumKernel(s!.values, l!.values, s!.shape, axis), [...s!.shape.map((d, i) => (i === axis ? 1 : d)), 2]),
   vjp: (g, r, _params, needs) => {
     const [s, l] = r.inputs as [Tensor, Tensor];
     return [null, needs[1] ? chain(component(g, 1), weights(s, l, r.out!)) : null];

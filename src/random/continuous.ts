@@ -30,7 +30,7 @@ function checkRange(op: string, low: Param, high: Param): void {
   for (const v of [...Array.from(lo), ...Array.from(hi)]) {
     if (!Number.isFinite(v)) throw new InvalidArgumentError(`${op}: low and high must be finite, got ${v}; pass finite bounds.`);
   }
-  const ordered = typeof low === 'number' && typeof high === 'number' ? low < high : less(low, high).data.every((b) => b === 1);
+  const ordered = typeof low === 'number' && typeof high === 'number' ? low < high : less(low, high).values.every((b) => b === 1);
   if (!ordered) {
     throw new InvalidArgumentError(
       `${op}: low must be less than high${typeof low === 'number' && typeof high === 'number' ? `, got low = ${low}, high = ${high}` : ' everywhere'}; ` +

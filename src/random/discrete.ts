@@ -77,7 +77,7 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
   const noise = standardGumbel(op, k, noiseShape);
   const noiseAxis = prefix + axis;
   const logitStrides = broadcastStrides(l.shape, noiseShape), strides = stridesOf(noiseShape);
-  const lv = l.data, out = new Float64Array(noise.length / K);
+  const lv = l.values, out = new Float64Array(noise.length / K);
   const inner = strides[noiseAxis]!, step = logitStrides[noiseAxis]!;
   for (let o = 0; o < out.length; o++) {
     const outer = Math.floor(o / inner), within = o - outer * inner;

@@ -61,7 +61,7 @@ export function broadcastsTo(from: Shape, to: Shape): boolean {
  */
 export function valuesToCheck(p: Param): ArrayLike<number> | null {
   if (typeof p === 'number') return [p];
-  return isTraced(p) ? null : p.data;
+  return isTraced(p) ? null : p.values;
 }
 
 /**

@@ -133,7 +133,7 @@ export class Alignment {
     const [B, T, S] = this.scores.shape as [number, number, number];
     const trace = (x: Tensor) => {
       const [best, pullback] = vjp((y: Tensor) => this.sumOf(argmaxSemiring, y), x);
-      return { best: Array.from(stopGradient(best as Tensor).data), flow: stopGradient((pullback(ones([B])) as Tensor[])[0]!).data };
+      return { best: Array.from(stopGradient(best as Tensor).values), flow: stopGradient((pullback(ones([B])) as Tensor[])[0]!).values };
     };
     const scored = trace(this.scores);
     const dead = scored.best.map((s) => s === -Infinity);

@@ -144,10 +144,10 @@ export class DependencyCRF {
     let trees: number[][];
     if (this.projective) {
       const [, pullback] = vjp((a: Tensor) => eisner(argmaxSemiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores);
-      const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
+      const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values;
       trees = this.lengths.map((_, b) => this.headsFromFlow(flow, b));
     } else {
-      const scores = stopGradient(add(this.arcScores, this.mask)).data;
+      const scores = stopGradient(add(this.arcScores, this.mask)).values;
       trees = this.lengths.map((len, b) => bestTree(len, (h, m) => scores[(b * N + h) * N + m]!, this.singleRoot));
     }
     const score = Array.from(stopGradient(this.scoreAs(this.batched ? trees : trees[0], 'DependencyCRF.argmax')).toFloat64Array());

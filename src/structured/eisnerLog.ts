@@ -59,7 +59,7 @@ const chartsP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
   saves: 'none',
   forward: ([arcs], { lengths, singleRoot }) => {
     const [B, N] = arcs!.shape as [number, number, number];
-    return new Tensor(eisnerInsideKernel(arcs!.data, B, N, lengths, singleRoot, allocF64(B * chartSize(N))), [B, chartSize(N)]);
+    return new Tensor(eisnerInsideKernel(arcs!.values, B, N, lengths, singleRoot, allocF64(B * chartSize(N))), [B, chartSize(N)]);
   },
   vjp: null,
   jvp: null,
@@ -74,7 +74,7 @@ const marginalsP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
   saves: 'inputs',
   forward: ([arcs, charts], { lengths, singleRoot }) => {
     const [B, N] = arcs!.shape as [number, number, number];
-    return new Tensor(eisnerAdjointKernel(arcs!.data, charts!.data, new Float64Array(B).fill(1), B, N, lengths, singleRoot, allocF64(B * N * N)), arcs!.shape);
+    return new Tensor(eisnerAdjointKernel(arcs!.values, charts!.values, new Float64Array(B).fill(1), B, N, lengths, singleRoot, allocF64(B * N * N)), arcs!.shape);
   },
   vjp: (g, r, params) => [hvp((a: Tensor) => genericLogZ(a, params), r.inputs[0]!, g) as Tensor, null],
   jvp: ([t], [arcs], _out, params) => (t === null ? null : (hvp((a: Tensor) => genericLogZ(a, params), arcs!, t) as Tensor)),
@@ -89,13 +89,13 @@ const logZP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
   saves: 'inputs',
   forward: ([arcs, charts]) => {
     const [B, N] = arcs!.shape as [number, number, number];
-    return new Tensor(eisnerReadLogZ(charts!.data, B, N, allocF64(B)), [B]);
+    return new Tensor(eisnerReadLogZ(charts!.values, B, N, allocF64(B)), [B]);
   },
   vjp: (g, r, params) => [mul(reshape(g, [g.size, 1, 1]), apply(marginalsP, [r.inputs[0]!, r.inputs[1]!], params)), null],
   fusedVjp: (g, r, { lengths, singleRoot }) => {
     const [arcs, charts] = r.inputs as [Tensor, Tensor];
     const [B, N] = arcs.shape as [number, number, number];
-    return [new Tensor(eisnerAdjointKernel(arcs.data, charts.data, g.data, B, N, lengths, singleRoot, allocF64(B * N * N)), arcs.shape), null];
+    return [new Tensor(eisnerAdjointKernel(arcs.values, charts.values, g.values, B, N, lengths, singleRoot, allocF64(B * N * N)), arcs.shape), null];
   },
   jvp: ([t], [arcs, charts], _out, params) => (t === null ? null : sum(mul(apply(marginalsP, [arcs!, charts!], params), t), [1, 2])),
   batch: foldedBatch(() => logZP),

@@ -129,9 +129,9 @@ export class LinearChainCRF {
     const viterbi = (e: Tensor) =>
       factoredChainSum(argmaxSemiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
     const [best, pullback] = vjp(viterbi, this.emissions);
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data; // [B, n, K], 1 on each best path
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values; // [B, n, K], 1 on each best path
     const paths = rowsFromFlow(flow, this.lengths, n, K);
-    const scores = Array.from(stopGradient(best as Tensor).data);
+    const scores = Array.from(stopGradient(best as Tensor).values);
     return this.batched ? { tags: paths, score: scores } : { tags: paths[0]!, score: scores[0]! };
   }
 

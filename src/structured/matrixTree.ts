@@ -12,7 +12,6 @@ import { max, sum } from '../ops/reduce.js';
 import { reshape, slice } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { slogdet } from '../linalg/det.js';
-import { reachesAllWords } from './reach.js';
 
 /**
  * log Z for a batch of masked arc scores [B, N, N] (indexed [head, child], position 0 the root,
@@ -42,7 +41,7 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   if (!singleRoot) diagonal = add(diagonal, root);
   let laplacian = sub(mul(eye(n), diagonal), words); // [B, n, n]: column m holds the arcs into word m + 1
   if (singleRoot) laplacian = where(tensor(Array.from({ length: n }, (_, h) => (h === 0 ? 1 : 0)), [n, 1]), root, laplacian);
-  const values = stopGradient(arcs).data;
+  const values = stopGradient(arcs).values;
   const none = lengths.map((len, b) => !treeExists(values, b, N, len, singleRoot));
   const dead = tensor(none.map((x) => (x ? 1 : 0)), [B]);
   const safe = where(reshape(dead, [B, 1, 1]), eye(n), laplacian);
@@ -55,9 +54,18 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
  * root along arcs of finite score, and with one root dependent, all from one word r with a finite
  * arc 0 → r along word-to-word arcs.
  */
-export function treeExists(arcs: ArrayLike<number>, b: number, N: number, length: number, singleRoot: boolean): boolean {
+export function treeExists(arcs: Float64Array, b: number, N: number, length: number, singleRoot: boolean): boolean {
   const finite = (h: number, m: number) => arcs[(b * N + h) * N + m]! > -Infinity;
-  if (!singleRoot) return reachesAllWords(length, [0], finite);
-  for (let r = 1; r <= length; r++) if (finite(0, r) && reachesAllWords(length, [r], finite)) return true;
+  const reachesAll = (from: number[]) => {
+    const seen = new Set(from);
+    const todo = [...from];
+    while (todo.length > 0) {
+      const h = todo.pop()!;
+      for (let m = 1; m <= length; m++) if (!seen.has(m) && finite(h, m)) { seen.add(m); todo.push(m); }
+    }
+    return Array.from({ length }, (_, i) => i + 1).every((m) => seen.has(m));
+  };
+  if (!singleRoot) return reachesAll([0]);
+  for (let r = 1; r <= length; r++) if (finite(0, r) && reachesAll([r])) return true;
   return false;
 }

@@ -125,9 +125,9 @@ export class SemiMarkovCRF {
   argmax(): SegmentsAndScore | SegmentsAndScore<Segment[][], number[]> {
     const B = this.segments.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => this.sumOf(argmaxSemiring, s, this.transitions), this.segments);
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values;
     const out = this.lengths.map((_, b) => this.segmentsFromFlow(flow, b));
-    const scores = Array.from(stopGradient(best as Tensor).data);
+    const scores = Array.from(stopGradient(best as Tensor).values);
     return this.batched ? { segments: out, score: scores } : { segments: out[0]!, score: scores[0]! };
   }
 

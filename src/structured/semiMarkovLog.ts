@@ -74,7 +74,7 @@ const chartsP: Primitive<Params> = definePrimitive<Params>({
     const [G, T, s, e] = inputs as [Tensor, Tensor, Tensor, Tensor];
     const d = dims(inputs, lengths);
     const P = semiMarkovChartSize(d.n, d.C);
-    return new Tensor(semiMarkovForwardKernel(G.data, T.data, s.data, e.data, d, allocF64(d.B * P)), [d.B, P]);
+    return new Tensor(semiMarkovForwardKernel(G.values, T.values, s.values, e.values, d, allocF64(d.B * P)), [d.B, P]);
   },
   vjp: null,
   jvp: null,
@@ -86,7 +86,7 @@ function adjoint(inputs: readonly Tensor[], g: ArrayLike<number>, lengths: reado
   const [G, T, , e, charts] = inputs as [Tensor, Tensor, Tensor, Tensor, Tensor];
   const d = dims(inputs, lengths);
   const Q = semiMarkovGradSize(d.n, d.L, d.C);
-  return new Tensor(semiMarkovAdjointKernel(G.data, T.data, e.data, charts.data, g, d, allocF64(d.B * Q)), [d.B, Q]);
+  return new Tensor(semiMarkovAdjointKernel(G.values, T.values, e.values, charts.values, g, d, allocF64(d.B * Q)), [d.B, Q]);
 }
 
 // Each sentence's gradient of its log Z, packed [B, Q] (segments, transitions, start, end). Its
@@ -129,7 +129,7 @@ const logZP: Primitive<Params> = definePrimitive<Params>({
   saves: 'inputs',
   forward: (inputs, { lengths }) => {
     const d = dims(inputs, lengths);
-    const P = semiMarkovChartSize(d.n, d.C), charts = inputs[4]!.data, out = allocF64(d.B);
+    const P = semiMarkovChartSize(d.n, d.C), charts = inputs[4]!.values, out = allocF64(d.B);
     for (let b = 0; b < d.B; b++) out[b] = charts[b * P + P - 1]!;
     return new Tensor(out, [d.B]);
   },
@@ -148,7 +148,7 @@ const logZP: Primitive<Params> = definePrimitive<Params>({
   fusedVjp: (g, r, { lengths }) => {
     const xs = r.inputs as Tensor[];
     const d = dims(xs, lengths);
-    const m = adjoint(xs, g.data, lengths).data;
+    const m = adjoint(xs, g.values, lengths).values;
     const Q = semiMarkovGradSize(d.n, d.L, d.C), nLC = d.n * d.L * d.C;
     const seg = allocF64(d.B * nLC);
     for (let b = 0; b < d.B; b++) seg.set(m.subarray(b * Q, b * Q + nLC), b * nLC);

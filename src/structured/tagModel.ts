@@ -101,9 +101,9 @@ export abstract class TagModel {
   argmax(): TagsAndScore | TagsAndScore<number[][], number[]> {
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const [best, pullback] = vjp((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters), this.emissions);
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).data;
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values;
     const tags = rowsFromFlow(flow, this.lengths, n, K);
-    const score = Array.from(stopGradient(best as Tensor).data);
+    const score = Array.from(stopGradient(best as Tensor).values);
     return this.batched ? { tags, score } : { tags: tags[0]!, score: score[0]! };
   }
 

@@ -27,7 +27,7 @@ export function tensor(value: TensorInput, shape?: Shape): Tensor {
   if (ArrayBuffer.isView(value)) return fromTypedArray(value, shape);
   if (Array.isArray(value)) {
     const t = fromNested(value);
-    return shape === undefined ? t : fromFlat(t.data, shape);
+    return shape === undefined ? t : fromFlat(t.values, shape);
   }
   throw new InvalidArgumentError(
     `tensor: cannot make a tensor from ${describe(value)}; pass a number, nested arrays of numbers, ` +
@@ -77,7 +77,7 @@ function fromTensor(value: Tensor, shape: Shape | undefined): Tensor {
         `to ${formatShape(shape)} would copy its values and cut its derivatives; use ad.reshape(x, ${formatShape(shape)}).`,
     );
   }
-  return fromFlat(value.data, shape);
+  return fromFlat(value.values, shape);
 }
 
 function fromTypedArray(value: ArrayBufferView, shape: Shape | undefined): Tensor {
@@ -159,7 +159,7 @@ function tensorLeaf(t: Tensor, leafShape: Shape, path: number[]): Float64Array {
         `tensor() would copy its values and cut its derivatives. Use ad.stack([...], 0) to build a tensor from tensors.`,
     );
   }
-  return t.data;
+  return t.values;
 }
 
 function ragged(path: number[], got: string, expected: string): ShapeError {

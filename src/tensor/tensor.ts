@@ -6,6 +6,12 @@ import { formatTensor } from './format.js';
 import { valueReads } from '../jit/valueReads.js';
 
 /**
+ * A Float64Array that cannot be written through: its index signature is read-only and its
+ * mutating methods (fill, set, sort, reverse, copyWithin) are left out. What `Tensor.data` returns.
+ */
+export interface ReadonlyFloat64Array extends Readonly<Omit<Float64Array, 'fill' | 'set' | 'sort' | 'reverse' | 'copyWithin'>> {}
+
+/**
  * An n-dimensional array of float64 values. Tensors are immutable: every op returns a new one,
  * and storage may be shared between a tensor and its reshapes. While a transformation traces a
  * function, its tensors are "boxed" at that trace's level but always carry their concrete value,
@@ -61,8 +67,17 @@ export class Tensor {
     return new Tensor(null, SCALAR_SHAPE, v);
   }
 
-  /** Row-major values; shared, never write to it (use `toFloat64Array()` for a copy). */
-  get data(): Float64Array {
+  /**
+   * The values in row-major order, as a read-only copy: writing into it (`t.data[0] = 99`) is a
+   * compile error, and at run time it changes the copy, never the tensor. Each read copies (O(n)),
+   * so read it once into a variable rather than in a loop; `toFloat64Array()` gives a writable copy.
+   */
+  get data(): ReadonlyFloat64Array {
+    return this.values.slice();
+  }
+
+  /** The storage itself, shared between a tensor and its reshapes: what kernels read (never written to). @internal */
+  get values(): Float64Array {
     if (this.trace !== null && valueReads.watcher !== null) valueReads.watcher(this, 'data');
     const b = this.buffer;
     if (b !== null) return b;
@@ -140,7 +155,7 @@ export class Tensor {
   toArray(): number | NestedArray {
     this.noteRead('toArray()');
     if (this.shape.length === 0) return this.first;
-    return nest(this.data, this.shape, 0, 0) as NestedArray;
+    return nest(this.values, this.shape, 0, 0) as NestedArray;
   }
 
   /** `JSON.stringify` gives the values as `toArray()` does (a read of the values, for jit too). */
@@ -150,13 +165,13 @@ export class Tensor {
 
   /** A copy of the values in row-major order. */
   toFloat64Array(): Float64Array {
-    return this.data.slice();
+    return this.values.slice();
   }
 
   toString(): string {
     const opaque = this.buffer === null ? opaqueTrace(this) : null;
     if (opaque !== null) return `Tensor(${opaque.opaque} value, per-example shape [${this.shape.join(',')}])`;
-    return formatTensor(this.data, this.shape);
+    return formatTensor(this.values, this.shape);
   }
 
   /**

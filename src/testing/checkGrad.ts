@@ -53,7 +53,7 @@ export type CheckGradArgs<F extends TreeFunction> = Readonly<Loosen<Parameters<F
 function dotTrees(a: readonly Tensor[], b: readonly Tensor[]): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!.data, y = b[i]!.data;
+    const x = a[i]!.values, y = b[i]!.values;
     for (let j = 0; j < x.length; j++) s += x[j]! * y[j]!;
   }
   return s;
@@ -66,7 +66,7 @@ function leavesOf(tree: unknown): Tensor[] {
 function unitDirection(like: readonly Tensor[], seed: number): Tensor[] {
   const vs = like.map((x, i) => normal(x.shape, seed * 7919 + i));
   const norm = Math.sqrt(dotTrees(vs, vs)) || 1;
-  return vs.map((v) => new Tensor(v.data.map((e) => e / norm), v.shape));
+  return vs.map((v) => new Tensor(v.values.map((e) => e / norm), v.shape));
 }
 
 /**
@@ -118,7 +118,7 @@ function run(f: Fn, args: PyTree[], order: number, o: Required<CheckGradOptions>
     const vjpV = dotTrees(leavesOf(pullback(uTree)), v);
     if (o.modes.includes('reverse')) {
       const shifted = (sgn: number) =>
-        dotTrees(leavesOf(f(...rebuild(x.map((xi, i) => new Tensor(xi.data.map((e, j) => e + sgn * o.eps * v[i]!.data[j]!), xi.shape))))), u);
+        dotTrees(leavesOf(f(...rebuild(x.map((xi, i) => new Tensor(xi.values.map((e, j) => e + sgn * o.eps * v[i]!.values[j]!), xi.shape))))), u);
       record('reverse', vjpV, (shifted(1) - shifted(-1)) / (2 * o.eps));
     }
     if (o.modes.includes('forward')) {

@@ -65,7 +65,7 @@ function zerosLike(tree: unknown, op: string): PyTree {
 function bottom(t: Tensor): Float64Array {
   let x = t;
   while (x.trace !== null) x = x.primal!;
-  return x.data;
+  return x.values;
 }
 
 /** Backward rules found linear in their cotangent (checked once per rule). */

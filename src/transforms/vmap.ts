@@ -256,7 +256,7 @@ export function anyExample(t: Tensor): boolean {
     if (x.trace.records && valueReads.watcher !== null) valueReads.watcher(x, 'a whileLoop condition under vmap');
     x = x.primal!;
   }
-  const d = x.data;
+  const d = x.values;
   for (let i = 0; i < d.length; i++) if (d[i] !== 0) return true;
   return false;
 }

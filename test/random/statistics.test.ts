@@ -159,7 +159,7 @@ describe('multivariateNormal', () => {
 
 describe('independence of split and folded streams', () => {
   const M = 64, L = 4096;
-  const streams = (keys: ad.random.Key[]) => keys.map((k) => random.uniform(k, [L]).data);
+  const streams = (keys: ad.random.Key[]) => keys.map((k) => random.uniform(k, [L]).toFloat64Array());
   const correlation = (a: Float64Array, b: Float64Array) => {
     let sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
     for (let i = 0; i < a.length; i++) { sa += a[i]!; sb += b[i]!; sab += a[i]! * b[i]!; saa += a[i]! ** 2; sbb += b[i]! ** 2; }

@@ -126,4 +126,13 @@ export function signatures(): void {
   expectType<ad.StatesAndScore<number[][], number[]>>()(hmm.viterbi([[0, 1], [1]]));
   expectType<ad.StatesAndScore<number[][], number[]>>()(hmm.topk([0, 1], 2));
   expectType<number[][][]>()(hmm.sample([[0, 1]], 3, 0));
+
+  // A tensor's data is a read-only copy: writing into it does not compile.
+  expectType<ad.ReadonlyFloat64Array>()(x.data);
+  expectType<number>()(x.data[0]!);
+  // @ts-expect-error data is read-only
+  x.data[0] = 99;
+  // @ts-expect-error data has no mutating methods
+  x.data.fill(0);
+  expectType<Float64Array>()(x.toFloat64Array()); // the writable copy
 }
