@@ -138,6 +138,7 @@ export const opTable: OpRow[] = [
   },
 
   { name: 'matmul', domains: ['real', 'real'], fn: ad.matmul, shapes: [[[2, 3], [3, 4]], [[3], [3, 2]], [[2, 3], [3]], [[2, 2, 3], [3, 2]], [[2, 1, 2, 3], [3, 3, 2]]] },
+  { name: 'logMatmul', domains: ['real', 'real'], fn: ad.logMatmul, shapes: [[[2, 3], [3, 4]], [[3], [3, 2]], [[2, 3], [3]], [[2, 2, 3], [3, 2]], [[2, 1, 2, 3], [3, 3, 2]]] },
   ...([[false, true], [true, false], [true, true]] as const).map(([ta, tb]): OpRow => ({
     name: `matmul (transA=${ta}, transB=${tb})`, covers: ['matmul'], domains: ['real', 'real'],
     fn: (a, b) => mm(internal(a), internal(b), ta, tb),

@@ -1,5 +1,5 @@
 /**
- * @file ONNX forms of matmul and the convolutions.
+ * @file ONNX forms of matmul, logMatmul and the convolutions.
  *
  * matmul is MatMul (NumPy batch broadcasting, as adjoint's), with a Transpose of the last two axes
  * for a transposed operand. The convolutions are written as adjoint computes them, by im2col:
@@ -14,6 +14,7 @@
  */
 import { rules, type GraphBuilder, type Lowering, type Operand } from './graph.js';
 import { product, type ConvGeometry } from '../tensor/kernels/im2col.js';
+import { logsumexp } from './exportReduce.js';
 
 const swapLast = (g: GraphBuilder, x: Operand) => {
   const perm = x.shape.map((_, k) => k);
@@ -24,6 +25,17 @@ const swapLast = (g: GraphBuilder, x: Operand) => {
 
 const matmul: Lowering<{ transA: boolean; transB: boolean }> = (g, [a, b], { transA, transB }) =>
   g.node('MatMul', [transA ? swapLast(g, a!) : a!.name, transB ? swapLast(g, b!) : b!.name]);
+
+/**
+ * logMatmul(a, b) as its definition, logsumexp over j of a[…, i, j, 1] + b[…, 1, j, k] (Add
+ * broadcasts the batch axes as adjoint does), with logsumexp's own form: a [m, k, n] tensor per
+ * batch entry where adjoint's kernel takes a matmul of shifted exponentials; equal to rounding.
+ */
+const logMatmul: Lowering<Record<string, never>> = (g, [a, b], _p, out) => {
+  const terms = g.node('Add', [g.reshape(a!.name, [...a!.shape, 1]), g.reshape(b!.name, [...b!.shape.slice(0, -2), 1, ...b!.shape.slice(-2)])]);
+  const rank = out.length + 1;
+  return logsumexp(g, [{ name: terms, shape: [...out.slice(0, -1), a!.shape[a!.shape.length - 1]!, out[out.length - 1]!] }], { axes: [rank - 2], keepdims: false }, out);
+};
 
 /** Per (output position, kernel offset), row-major, the flat input position it reads, or S (the appended zero). */
 function patchIndex(geo: ConvGeometry): number[] {
@@ -95,6 +107,7 @@ const convTranspose: Lowering<ConvGeometry> = (g, [gy, w], geo, out) => {
 
 export const linalgRules = rules({
   matmul,
+  logMatmul,
   conv,
   convWeight,
   convTranspose,

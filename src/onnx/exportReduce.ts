@@ -21,7 +21,7 @@ const reduction = (opType: string): Lowering<ReduceParams> => (g, [x], { axes, k
  * logsumexp = m + log Σ exp(x − m) with m the maximum (kept), as adjoint's kernel: where m is −∞
  * (every entry −∞), +∞ or NaN the result is m itself.
  */
-const logsumexp: Lowering<ReduceParams> = (g, [x], { axes, keepdims }, out) => {
+export const logsumexp: Lowering<ReduceParams> = (g, [x], { axes, keepdims }, out) => {
   if (axes.length === 0) return g.node('Identity', [x!.name]);
   const m = reduce(g, 'ReduceMax', x!.name, axes, true);
   const finite = g.node('Not', [g.node('Or', [g.node('IsInf', [m]), g.node('IsNaN', [m])])]);

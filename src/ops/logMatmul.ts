@@ -1,0 +1,120 @@
+/**
+ * @file The log-semiring matrix product, logMatmul(a, b)[…, i, k] = log Σ_j exp(a[…, i, j] + b[…, j, k]):
+ * the log semiring's ⊗-then-⊕ over a shared axis (the forward algorithm's α·T, the inside
+ * algorithm's split and rule sums) as one primitive, without the [… , i, j, k] tensor of the
+ * broadcast form logsumexp(a[…, :, :, None] + b[…, None, :, :], −2), which it equals to rounding.
+ * Forward kernel and first-order VJP: tensor/kernels/logMatmul.ts (a real matmul of shifted
+ * exponentials; its accuracy is stated there).
+ */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { ShapeError } from '../core/errors.js';
+import { checkedSize } from '../tensor/checks.js';
+import { logMatmulKernel, logMatmulVjpKernel, type LogMatmulShape } from '../tensor/kernels/logMatmul.js';
+import { broadcastShapes, broadcastStrides, formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { add, equal, mul, mulStrong, sub } from './binary.js';
+import { exp, reciprocal } from './unary.js';
+import { sum } from './reduce.js';
+import { reshape } from './shape.js';
+import { stopGradient, where } from './select.js';
+import { alignBatched } from './batching.js';
+import { unbroadcastIf } from './rules.js';
+
+type LogMatmulParams = Readonly<Record<string, never>>;
+
+/** The batch geometry of a[…, m, k] against b[…, k, n], checked. */
+function geometry(a: Tensor, b: Tensor): LogMatmulShape & { out: number[] } {
+  const m = a.shape[a.ndim - 2]!, k = a.shape[a.ndim - 1]!;
+  const kb = b.shape[b.ndim - 2]!, n = b.shape[b.ndim - 1]!;
+  if (kb !== k) {
+    throw new ShapeError(
+      `logMatmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not line up: ` +
+        `a's last axis (${k}) must equal b's second-to-last (${kb}). Transpose one operand?`,
+    );
+  }
+  const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
+  const batch = broadcastShapes('logMatmul (batch axes)', aBatch, bBatch);
+  const out = [...batch, m, n];
+  checkedSize('logMatmul', out);
+  return { batch, aStrides: broadcastStrides(aBatch, batch), bStrides: broadcastStrides(bBatch, batch), m, k, n, out };
+}
+
+/** a[…, m, k] as […, m, k, 1] and b[…, k, n] as […, 1, k, n]: the broadcast form's two terms. */
+const asTerms = (a: Tensor, b: Tensor): [Tensor, Tensor] =>
+  [reshape(a, [...a.shape, 1]), reshape(b, [...b.shape.slice(0, -2), 1, ...b.shape.slice(-2)])];
+
+/**
+ * P[…, i, j, k] = exp(a[i, j] + b[j, k] − out[i, k]): for each (i, k) the softmax over j of the
+ * broadcast terms, written as logsumexp's weights (ops/reduce.ts softmaxWeights): exp(x − out) with
+ * out held constant, divided by its own sum so out's rounding cancels; an all −∞ (i, k) has
+ * weights 0 (shift read as 0, empty sum as 1). Differentiable, so the rules below are too.
+ */
+function weights(a: Tensor, b: Tensor, out: Tensor): Tensor {
+  const [ta, tb] = asTerms(a, b);
+  const lse = stopGradient(reshape(out, [...out.shape.slice(0, -1), 1, out.shape[out.ndim - 1]!]));
+  const e = exp(sub(add(ta, tb), where(equal(lse, -Infinity), 0, lse)));
+  const s = sum(e, e.ndim - 2, true);
+  return mul(e, reciprocal(where(equal(s, 0), 1, s)));
+}
+
+// ∂out[i,k]/∂a[i,j] = ∂out[i,k]/∂b[j,k] = P[i,j,k], so (summing over broadcast batch axes)
+//   ā[i,j] = Σ_k ḡ[i,k] P[i,j,k],   b̄[j,k] = Σ_i ḡ[i,k] P[i,j,k],   ṫ[i,k] = Σ_j P[i,j,k] (ȧ[i,j] + ḃ[j,k]).
+// The generic rules form P ([…, m, k, n]) from differentiable ops (higher orders); at first order
+// the fused rule takes the two real matmuls of the kernel instead.
+const logMatmulP: Primitive<LogMatmulParams> = definePrimitive<LogMatmulParams>({
+  name: 'logMatmul',
+  saves: 'both',
+  forward: ([a, b]) => {
+    const geo = geometry(a!, b!);
+    return new Tensor(logMatmulKernel(a!.values, b!.values, geo), geo.out);
+  },
+  vjp: (g, r, _p, needs) => {
+    const [a, b] = r.inputs as [Tensor, Tensor];
+    const gk = reshape(g, [...g.shape.slice(0, -1), 1, g.shape[g.ndim - 1]!]);
+    const ct = mulStrong(gk, weights(a, b, r.out!)); // […, m, k, n]
+    return [
+      needs[0] ? unbroadcastIf(true, sum(ct, ct.ndim - 1), a.shape) : null,
+      needs[1] ? unbroadcastIf(true, sum(ct, ct.ndim - 3), b.shape) : null,
+    ];
+  },
+  fusedVjp: (g, r, _p, needs) => {
+    const [a, b] = r.inputs as [Tensor, Tensor];
+    const [da, db] = logMatmulVjpKernel(a.values, b.values, r.out!.values, g.values, geometry(a, b), !!needs[0], !!needs[1]);
+    return [da && new Tensor(da, a.shape), db && new Tensor(db, b.shape)];
+  },
+  jvp: ([ta, tb], [a, b], out) => {
+    if (ta === null && tb === null) return null;
+    const [xa, xb] = asTerms(ta ?? a!, tb ?? b!);
+    const t = ta === null ? xb : tb === null ? xa : add(xa, xb);
+    return sum(mulStrong(t, weights(a!, b!, out)), t.ndim - 2);
+  },
+  // The primitive broadcasts batch axes, so a vmapped call is one call with the batch as one more.
+  batch: ([a, b], batched, p) => apply(logMatmulP, alignBatched([a!, b!], batched), p),
+});
+
+/**
+ * The log-semiring matrix product: out[…, i, k] = log Σ_j exp(a[…, i, j] + b[…, j, k]), with
+ * matmul's shapes (batch axes broadcast; a 1-D operand is a vector whose axis is removed) — the
+ * value of logsumexp(a[…, :, :, None] + b[…, None, :, :], −2) without forming that tensor. Stable
+ * (each entry max-shifted), an all −∞ row gives −∞ with zero gradients; the gradient with respect
+ * to a[i, j] is Σ_k ḡ[i, k] · exp(a[i, j] + b[j, k] − out[i, k]).
+ * @example ad.logMatmul(ad.tensor([[0, 0]]), ad.tensor([[0], [0]])) // [[log 2]]
+ */
+export function logMatmul(a: TensorLike, b: TensorLike): Tensor {
+  const x = asTensor(a, 'logMatmul');
+  const y = asTensor(b, 'logMatmul');
+  if (x.ndim === 0 || y.ndim === 0) {
+    throw new ShapeError(
+      `logMatmul: operands must have at least one axis, got ${formatShape(x.shape)} and ${formatShape(y.shape)}; use add for scalars.`,
+    );
+  }
+  const xv = x.ndim === 1, yv = y.ndim === 1;
+  const out = apply(logMatmulP, [xv ? reshape(x, [1, x.shape[0]!]) : x, yv ? reshape(y, [y.shape[0]!, 1]) : y], {});
+  if (!xv && !yv) return out;
+  const shape = out.shape.slice(0, -2);
+  if (!xv) shape.push(out.shape[out.ndim - 2]!);
+  if (!yv) shape.push(out.shape[out.ndim - 1]!);
+  return reshape(out, shape);
+}
