@@ -12,6 +12,7 @@ import { max, sum } from '../ops/reduce.js';
 import { reshape, slice } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { slogdet } from '../linalg/det.js';
+import { reachesAllWords } from './reach.js';
 
 /**
  * log Z for a batch of masked arc scores [B, N, N] (indexed [head, child], position 0 the root,
@@ -54,18 +55,9 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
  * root along arcs of finite score, and with one root dependent, all from one word r with a finite
  * arc 0 → r along word-to-word arcs.
  */
-export function treeExists(arcs: Float64Array, b: number, N: number, length: number, singleRoot: boolean): boolean {
+export function treeExists(arcs: ArrayLike<number>, b: number, N: number, length: number, singleRoot: boolean): boolean {
   const finite = (h: number, m: number) => arcs[(b * N + h) * N + m]! > -Infinity;
-  const reachesAll = (from: number[]) => {
-    const seen = new Set(from);
-    const todo = [...from];
-    while (todo.length > 0) {
-      const h = todo.pop()!;
-      for (let m = 1; m <= length; m++) if (!seen.has(m) && finite(h, m)) { seen.add(m); todo.push(m); }
-    }
-    return Array.from({ length }, (_, i) => i + 1).every((m) => seen.has(m));
-  };
-  if (!singleRoot) return reachesAll([0]);
-  for (let r = 1; r <= length; r++) if (finite(0, r) && reachesAll([r])) return true;
+  if (!singleRoot) return reachesAllWords(length, [0], finite);
+  for (let r = 1; r <= length; r++) if (finite(0, r) && reachesAllWords(length, [r], finite)) return true;
   return false;
 }

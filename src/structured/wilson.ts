@@ -7,6 +7,7 @@
  */
 import { foldIn, type Key } from '../random/key.js';
 import { unitSample } from '../random/continuous.js';
+import { reachesAllWords } from './reach.js';
 
 /** Unit uniforms from a key, drawn in blocks: block i from foldIn(key, i), so one key gives one fixed stream. */
 class UniformStream {
@@ -43,22 +44,6 @@ function headTables(n: number, score: (h: number, m: number) => number, withRoot
     cumulative.push(c);
   }
   return { heads, cumulative };
-}
-
-/** Whether every word 1 … n reaches `root` by following heads in `tables` (a tree exists; Wilson's walks then end). */
-function allReach(n: number, tables: HeadTables, root: number): boolean {
-  // Words whose walks end at the root: grown from it along the arcs h → m in reverse.
-  const reached = new Uint8Array(n + 1);
-  reached[root] = 1;
-  for (let grew = true; grew;) {
-    grew = false;
-    for (let m = 1; m <= n; m++) {
-      if (reached[m]) continue;
-      if (tables.heads[m]!.some((h) => reached[h] === 1)) { reached[m] = 1; grew = true; }
-    }
-  }
-  for (let m = 1; m <= n; m++) if (!reached[m]) return false;
-  return true;
 }
 
 /** A head of word m drawn from its table: the first running sum above u · total. */
@@ -109,15 +94,16 @@ export function wilsonSamples(
   n: number, score: (h: number, m: number) => number, singleRoot: boolean, rootMarginal: (r: number) => number, count: number, key: Key,
 ): number[][] {
   const tables = headTables(n, score, !singleRoot);
+  const finite = (h: number, m: number) => score(h, m) > -Infinity;
   const out: number[][] = [];
   if (!singleRoot) {
-    if (!allReach(n, tables, 0)) return Array.from({ length: count }, () => someTree(n));
+    if (!reachesAllWords(n, [0], finite)) return Array.from({ length: count }, () => someTree(n));
     for (let s = 0; s < count; s++) out.push(wilsonTree(n, tables, 0, new UniformStream(foldIn(key, s), 4 * n)));
     return out;
   }
   // The root dependents r that can carry a tree (a marginal that rounding left above 0 for an r with
   // no tree is not drawn: that tree has probability 0).
-  const weights = Array.from({ length: n + 1 }, (_, r) => (r > 0 && score(0, r) > -Infinity && allReach(n, tables, r) ? Math.max(rootMarginal(r), 0) : 0));
+  const weights = Array.from({ length: n + 1 }, (_, r) => (r > 0 && finite(0, r) && reachesAllWords(n, [r], finite) ? Math.max(rootMarginal(r), 0) : 0));
   const total = weights.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return Array.from({ length: count }, () => someTree(n));
   for (let s = 0; s < count; s++) {
