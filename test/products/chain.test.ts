@@ -54,6 +54,10 @@ describe.each(chains)('%s against the leave-one-out oracle', (_name, chain) => {
     ms[2] = ad.zeros([3, 3]);
     checkChain(chain, ms, 3, 'zeros');
   });
+  it('factors large enough for the blocked-kernel sweep (16×16 and rectangular, zeros included)', () => {
+    checkChain(chain, chainOf([16, 16, 16, 16], 12), 12, 'square 16');
+    checkChain(chain, chainOf([20, 24, 16, 28, 12], 13, 5), 13, 'rectangular 20…28');
+  });
   it('two factors, and one', () => {
     checkChain(chain, chainOf([2, 3, 2], 4), 4, 'two');
     const m = ad.random.normal([2, 3], 9);

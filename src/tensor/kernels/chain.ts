@@ -1,4 +1,4 @@
-/** @file Matrix-chain kernels: the prefix products of a chain, and its backward pass, as untransposed products in the blocked `gemm`, the outputs carved from a few chunks. */
+/** @file Matrix-chain kernels: the prefix products of a chain, and its backward pass — untransposed products in the blocked `gemm`, or direct kernels for small products — the outputs carved from a few chunks. */
 import { gemm } from './matmul.js';
 
 /** A row-major matrix: its values and its two extents. */
@@ -114,6 +114,40 @@ function transposeInto(x: Float64Array, xOff: number, rows: number, cols: number
   for (let i = r4; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[xOff + i * cols + j]!;
 }
 
+/** Products below this many multiply-adds stay in JavaScript in `gemm` (its WebAssembly threshold). */
+const SMALL_WORK = 16 * 16 * 16;
+
+/**
+ * The sweep of `chainCotangents` for chains of small products: R itself, with M̄_i = P_{i−1}ᵀ R_i
+ * and R_{i−1} = R_i M_iᵀ as the direct kernels below, which read the transposed operand in place.
+ * (For products this small, `gemm`'s blocking and the transposes of the untransposed form cost
+ * more than they save: a third of the sweep at 8×8.)
+ */
+function smallSweep(
+  ms: readonly Matrix[], prefixes: Prefixes, g: Float64Array, needs: readonly unknown[], first: number, widest: number,
+  chunks: Chunks, out: Array<Float64Array | null>,
+): Array<Float64Array | null> {
+  const rows = ms[0]!.rows;
+  const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
+  let R = g;
+  for (let i = ms.length - 1, turn = 0; i >= Math.max(first, 1); i--, turn ^= 1) {
+    const m = ms[i]!;
+    if (needs[i]) {
+      out[i] = chunks.take(m.rows * m.cols);
+      gemmTN(prefixes.bufs[i - 1]!, prefixes.offs[i - 1]!, R, 0, out[i]!, 0, rows, m.rows, m.cols);
+    }
+    if (i - 1 < first) continue;
+    gemmNT(R, 0, m.data, 0, turns[turn]!, 0, rows, m.cols, m.rows);
+    R = turns[turn]!;
+  }
+  if (first === 0) {
+    const size = rows * ms[0]!.cols;
+    out[0] = chunks.take(size);
+    out[0]!.set(R.subarray(0, size));
+  }
+  return out;
+}
+
 /**
  * The cotangents M̄_i = P_{i−1}ᵀ R_i of a chain's factors, with R_{n−1} = g (the output's
  * cotangent) and R_{i−1} = R_i M_iᵀ, for the factors that `needs`; M̄_0 = R_0. (`needs[i]` is
@@ -133,12 +167,14 @@ export function chainCotangents(
   const first = needs.findIndex(Boolean);
   const out = new Array<Float64Array | null>(n).fill(null);
   if (first < 0) return out;
-  let widest = 0, largest = 0;
+  let widest = 0, largest = 0, work = 0;
   for (const m of ms) {
     widest = Math.max(widest, m.rows, m.cols);
     largest = Math.max(largest, m.rows * m.cols);
+    work = Math.max(work, rows * m.rows * m.cols);
   }
   const chunks = new Chunks();
+  if (work < SMALL_WORK) return smallSweep(ms, prefixes, g, needs, first, widest, chunks, out);
   const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
   const scratch = new Float64Array(largest);
   const last = ms[n - 1]!;
@@ -163,4 +199,55 @@ export function chainCotangents(
     transposeInto(Q, 0, ms[0]!.cols, rows, out[0]!); // M̄_0 = R_0 = Q_0ᵀ
   }
   return out;
+}
+
+/** C[k,n] += Aᵀ B for A[m,k], B[m,n] (at offsets): rank-one updates, four rows of A and B at a time. */
+function gemmTN(
+  a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number, m: number, k: number, n: number,
+): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    const b0 = bOff + i * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+    for (let p = 0; p < k; p++) {
+      const x0 = a[a0 + p]!, x1 = a[a1 + p]!, x2 = a[a2 + p]!, x3 = a[a3 + p]!;
+      const cp = cOff + p * n;
+      for (let j = 0; j < n; j++) c[cp + j] += x0 * b[b0 + j]! + x1 * b[b1 + j]! + x2 * b[b2 + j]! + x3 * b[b3 + j]!;
+    }
+  }
+  for (; i < m; i++) {
+    const ai = aOff + i * k, bi = bOff + i * n;
+    for (let p = 0; p < k; p++) {
+      const x = a[ai + p]!, cp = cOff + p * n;
+      for (let j = 0; j < n; j++) c[cp + j] += x * b[bi + j]!;
+    }
+  }
+}
+
+/** C[m,n] = A Bᵀ for A[m,k], B[n,k] (at offsets; C overwritten): dot products of rows, four rows of B at a time. */
+function gemmNT(
+  a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number, m: number, k: number, n: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ai = aOff + i * k, ci = cOff + i * n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const b0 = bOff + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let p = 0; p < k; p++) {
+        const x = a[ai + p]!;
+        s0 += x * b[b0 + p]!;
+        s1 += x * b[b1 + p]!;
+        s2 += x * b[b2 + p]!;
+        s3 += x * b[b3 + p]!;
+      }
+      c[ci + j] = s0; c[ci + j + 1] = s1; c[ci + j + 2] = s2; c[ci + j + 3] = s3;
+    }
+    for (; j < n; j++) {
+      const bj = bOff + j * k;
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[ai + p]! * b[bj + p]!;
+      c[ci + j] = s;
+    }
+  }
 }
