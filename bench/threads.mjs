@@ -5,6 +5,7 @@
 // src/tensor/kernels/wasm/gemm.ts). run.mjs prints the rows; alone:
 //   node bench/threads.mjs [--quick]                  the ratios, as a table
 //   node bench/threads.mjs --fixed T --work W --runs N  W (w1 | mm512 | mmN) N times on T threads, for whole-process timing
+import { readFileSync } from 'node:fs';
 import * as ad from 'adjoint';
 import { measure } from './timing.mjs';
 import w1 from './workloads/w1.mjs';
@@ -40,6 +41,43 @@ function pair(name, settings) {
   return { work: name, oneMs: r.one.ms, twoMs: r.two.ms, ratio: r.one.ms / r.two.ms, runs: r.one.runs + r.two.runs };
 }
 
+/**
+ * CPU milliseconds of this process's main thread (Linux: /proc/self/task/<pid>/stat, clock ticks of
+ * 10 ms), or null elsewhere. On a machine shared under the kernel's fair group scheduling a process
+ * gets the same share of the cores however many threads it runs, so wall times cannot show what two
+ * threads gain; the main thread's CPU time can: it is what the caller computes (its chunks and
+ * everything serial) without the time it sleeps waiting for a worker, about the wall time of a
+ * call on an idle machine.
+ */
+function mainThreadCpuMs() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14, 15)
+  } catch {
+    return null;
+  }
+}
+
+/** The main thread's CPU ms per call on 1 thread and on 2: their ratio estimates the idle-machine ratio (see mainThreadCpuMs). */
+function cpuEstimate(name, cpuMs) {
+  const fn = work(name);
+  const perCall = (threads, cpu) => {
+    ad.config({ threads });
+    for (let i = 0; i < 3; i++) fn();
+    const c0 = cpu();
+    let runs = 0;
+    while (cpu() - c0 < cpuMs) {
+      fn();
+      runs++;
+    }
+    return (cpu() - c0) / runs;
+  };
+  const one = perCall(1, mainThreadCpuMs);
+  const two = perCall(2, mainThreadCpuMs);
+  return { oneCpuMs: one, twoMainCpuMs: two, cpuRatio: one / two };
+}
+
 /** The bench rows: W1, the 512³ product, and smaller products around the threshold. */
 export async function runThreads({ quick = false } = {}) {
   await threadsStarted(2);
@@ -48,13 +86,18 @@ export async function runThreads({ quick = false } = {}) {
     : { warmupRuns: 3, warmupMs: 300, rounds: 6, budgetMs: 3000, minRuns: 12, maxRuns: 300 };
   const info = ad.backendInfo();
   const rows = ['w1', 'mm512', 'mm256', 'mm128', 'mm96', 'mm64'].map((name) => pair(name, settings));
+  if (mainThreadCpuMs() !== null) {
+    for (const row of rows.slice(0, 3)) Object.assign(row, cpuEstimate(row.work, quick ? 300 : 1500));
+  }
   ad.config({ threads: 'auto' });
   return { threads: info.threads, reason: info.threadsReason ?? null, rows };
 }
 
 export function formatThreads({ threads, reason, rows }) {
-  const head = `threads: 1 against 2 (pool of ${threads}${reason ? `: ${reason}` : ''}); ratio = 1-thread ms / 2-thread ms`;
-  const lines = rows.map((r) => `  ${r.work.padEnd(6)} 1 thread ${r.oneMs.toFixed(3).padStart(9)} ms   2 threads ${r.twoMs.toFixed(3).padStart(9)} ms   ratio ${r.ratio.toFixed(2)}`);
+  const head = `threads: 1 against 2 (pool of ${threads}${reason ? `: ${reason}` : ''}); ratio = 1-thread ms / 2-thread ms (wall);\n` +
+    '  cpu ratio = the main thread\'s CPU ms per call, 1 thread / 2 threads (about the wall ratio on an idle machine; see bench/threads.mjs)';
+  const lines = rows.map((r) => `  ${r.work.padEnd(6)} 1 thread ${r.oneMs.toFixed(3).padStart(9)} ms   2 threads ${r.twoMs.toFixed(3).padStart(9)} ms   ratio ${r.ratio.toFixed(2)}` +
+    (r.cpuRatio === undefined ? '' : `   cpu ${r.oneCpuMs.toFixed(2)} / ${r.twoMainCpuMs.toFixed(2)} ms, cpu ratio ${r.cpuRatio.toFixed(2)}`));
   return [head, ...lines].join('\n');
 }
 

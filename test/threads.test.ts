@@ -1,8 +1,8 @@
 /**
  * @file Worker threads for large kernels (src/tensor/threads/): ad.config({ threads }) and
  * ad.backendInfo().threads; products split by rows across threads equal one thread's bit for bit
- * (every shape class, transposes, batched products, convolution, the blocked Cholesky, W1's
- * gradient), the workers really compute chunks, small products never reach them; the fallbacks
+ * (every shape class, transposes, batched products, convolution, the blocked Cholesky and LU, W1's
+ * gradient; tanh, sin, cos, expm1 over long arrays), the workers really compute chunks, small ops never reach them; the fallbacks
  * (threads: 1, WebAssembly off, no SharedArrayBuffer, a host that refuses workers, a worker that
  * fails) give one thread with a reason and the same numbers; a caller that may not block (a
  * browser's main thread) spins instead of Atomics.wait.
@@ -128,6 +128,25 @@ describe('split across threads, the same bits as one thread', () => {
     const two = run();
     two.forEach((t, i) => expect(t, `result ${i}`).toEqual(one[i]));
     expect(worked()).toBeGreaterThan(before);
+  });
+});
+
+describe('transcendental maps over long arrays on the threads', () => {
+  it('tanh, sin, cos, expm1 of 50,000 elements (and a view into a larger buffer): the same bits, computed by both threads; short arrays stay', async () => {
+    const x = ad.tensor(values(50_001, 9).map((v) => 3 * v), [50_001]);
+    const view = ad.slice(x, [1], [50_000]);
+    const ops = [ad.tanh, ad.sin, ad.cos, ad.expm1];
+    ad.config({ threads: 1 });
+    const one = ops.flatMap((f) => [f(x), f(view)].map((t) => t.toFloat64Array()));
+    await workersReady(2);
+    const before = worked();
+    const two = ops.flatMap((f) => [f(x), f(view)].map((t) => t.toFloat64Array()));
+    two.forEach((t, i) => expect(t, `result ${i}`).toEqual(one[i]));
+    expect(two[0]![123]).toBe(Math.tanh(x.toFloat64Array()[123]!));
+    expect(worked()).toBeGreaterThan(before);
+    const middle = worked();
+    ad.tanh(ad.ones([16383]));
+    expect(worked()).toBe(middle);
   });
 });
 

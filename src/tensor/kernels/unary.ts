@@ -1,6 +1,7 @@
 /** @file Elementwise kernels of one operand: one tight loop per function over a Float64Array. */
 import { allocF64 } from '../alloc.js';
 import { vectorMath } from './wasm/vmath.js';
+import { parallelMap } from './parallelMap.js';
 
 export type UnaryKernel =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'
@@ -16,15 +17,16 @@ export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
     case 'exp': vectorMath('exp', x, out, n); break;
     case 'log': vectorMath('log', x, out, n); break;
     case 'log1p': vectorMath('log1p', x, out, n); break;
-    case 'expm1': for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]!); break;
+    // On the worker threads for long arrays (./parallelMap.ts: the same Math, the same bits).
+    case 'expm1': if (!parallelMap('expm1', x, out)) for (let i = 0; i < n; i++) out[i] = Math.expm1(x[i]!); break;
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); break;
     case 'square': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * v; } break;
     case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); break;
     // sign(0) = 0 and sign(NaN) = NaN, as NumPy.
     case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
-    case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!); break;
-    case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!); break;
-    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); break;
+    case 'sin': if (!parallelMap('sin', x, out)) for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!); break;
+    case 'cos': if (!parallelMap('cos', x, out)) for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!); break;
+    case 'tanh': if (!parallelMap('tanh', x, out)) for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); break;
     // Stable sigmoid: never exponentiates a large positive number.
     case 'sigmoid':
       for (let i = 0; i < n; i++) {

@@ -19,12 +19,15 @@ import { AdjointError } from '../../core/errors.js';
 import { detectPlatform, type Platform, type WorkerHandle } from './platform.js';
 import {
   ARGS, CHUNK, CLAIM, CONTROL_WORDS, COUNT, DONE, FAULT, GEN, GEN_MASK, KERNEL, MAX_ARGS, MAX_CHUNKS, NARGS,
-  READY, ROWS, ROWS_ARG, STEPS, STOP, WORKED, workerSource,
+  READY, ROWS, ROWS_ARG, STEPS, STOP, WORKED, workerSource, type MapKernel,
 } from './workerSource.js';
 
-/** A WebAssembly kernel compiled against a shared memory (imported as env.memory) and the name of its exported function. */
+/**
+ * A WebAssembly kernel compiled against a shared memory (imported as env.memory) and the name of
+ * its exported function; or, with module null, the JavaScript map kernel `name` (./workerSource.ts).
+ */
 export interface SharedKernel {
-  module: WebAssembly.Module;
+  module: WebAssembly.Module | null;
   name: string;
 }
 
@@ -77,7 +80,9 @@ class Pool {
   constructor(readonly threads: number, private readonly host: Platform, kernels: SharedKernel[]) {
     this.memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     const env = { env: { memory: this.memory } };
-    this.fns = kernels.map((k) => (new WebAssembly.Instance(k.module, env).exports as Record<string, (...a: number[]) => void>)[k.name]!);
+    this.fns = kernels.map((k) => k.module === null
+      ? mapKernel(this.memory, k.name as MapKernel)
+      : (new WebAssembly.Instance(k.module, env).exports as Record<string, (...a: number[]) => void>)[k.name]!);
     const init = { memory: this.memory, control: this.control.buffer, kernels: kernels.map((k) => ({ module: k.module, name: k.name })) };
     try {
       for (let i = 1; i < threads; i++) {
@@ -165,6 +170,17 @@ class Pool {
     Atomics.notify(this.control, GEN);
     for (const w of this.workers) w.terminate();
   }
+}
+
+/** The caller's copy of a worker's map kernel (./workerSource.ts): the same loop over the same Math function. */
+function mapKernel(memory: WebAssembly.Memory, name: MapKernel): (x: number, out: number, count: number) => void {
+  const f = Math[name];
+  let heap = new Float64Array(0);
+  return (x, out, count) => {
+    if (heap.length * 8 !== memory.buffer.byteLength) heap = new Float64Array(memory.buffer);
+    const v = heap, s = x >> 3, d = out >> 3;
+    for (let i = 0; i < count; i++) v[d + i] = f(v[s + i]!);
+  };
 }
 
 /**

@@ -32,13 +32,33 @@ export const GEN_MASK = 0x7fffff;
 /** At most this many chunks per job (CLAIM's low byte). */
 export const MAX_CHUNKS = 255;
 
+/**
+ * JavaScript kernels the workers run besides WebAssembly ones (a SharedKernel with module null):
+ * out[i] = Math[name](x[i]) over the shared memory, with (x, out, count) as byte addresses and a
+ * count. The caller runs the same loop (./pool.ts, mapKernel): one engine, the same Math, the same bits.
+ */
+export const MAP_KERNELS = ['tanh', 'sin', 'cos', 'expm1'] as const;
+export type MapKernel = (typeof MAP_KERNELS)[number];
+
 /** The worker's script. */
 export const workerSource = `'use strict';
 (function () {
   var nodePort = typeof require === 'function' ? require('node:worker_threads').parentPort : null;
   function start(init) {
     var ctl = new Int32Array(init.control);
+    var heap = new Float64Array(0);
+    function view() { // the memory's buffer changes when it grows
+      if (heap.length * 8 !== init.memory.buffer.byteLength) heap = new Float64Array(init.memory.buffer);
+      return heap;
+    }
+    function map(f) {
+      return function (x, out, count) {
+        var v = view(), s = x >> 3, d = out >> 3;
+        for (var i = 0; i < count; i++) v[d + i] = f(v[s + i]);
+      };
+    }
     var fns = init.kernels.map(function (k) {
+      if (k.module === null) return map(Math[k.name]);
       return new WebAssembly.Instance(k.module, { env: { memory: init.memory } }).exports[k.name];
     });
     var args = new Array(${MAX_ARGS});

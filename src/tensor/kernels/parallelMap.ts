@@ -1,0 +1,34 @@
+/**
+ * @file Transcendental elementwise functions over long arrays split across the worker threads
+ * (../threads/pool.ts): the input is copied into the shared memory, each thread applies the same
+ * Math function to its chunk, the result is copied back — the same bits as one thread's loop.
+ *
+ * Only functions that cost far more than the copies gain: Math.tanh, sin, cos and expm1 take about
+ * 15–20 ns an element on the bench machine (measured on one thread; a loaded machine shares its
+ * cores fairly between processes, so two threads' wall time cannot be measured there), the two
+ * copies about 1 ns; from PARALLEL_MAP elements the half a thread saves exceeds waking a worker
+ * (tens of µs). Arithmetic (add, mul, …) costs about what its copies cost and stays on one thread;
+ * exp and log run in WebAssembly SIMD (./wasm/vmath.ts) on one thread.
+ */
+import { sharedKernel, threadPool } from '../threads/pool.js';
+import { MAP_KERNELS, type MapKernel } from '../threads/workerSource.js';
+import { wasmKernelsAvailable } from './wasm/gemm.js';
+
+/** Arrays of at least this many elements are split (W1's hidden layer, 128 × 256, is 32,768). */
+const PARALLEL_MAP = 16384;
+
+const kernels = Object.fromEntries(MAP_KERNELS.map((name) => [name, sharedKernel(() => ({ module: null, name }))])) as Record<MapKernel, number>;
+
+/** out[i] = Math[op](x[i]) on the worker threads; false (having done nothing) when the array is short or no pool runs. */
+export function parallelMap(op: MapKernel, x: Float64Array, out: Float64Array): boolean {
+  const n = x.length;
+  // Threads run only with the WebAssembly kernels on (ad.backendInfo says so), for these too.
+  if (n < PARALLEL_MAP || !wasmKernelsAvailable()) return false;
+  const pool = threadPool();
+  if (pool === null) return false;
+  const v = pool.view(2 * n);
+  v.set(x, 0);
+  pool.run({ name: op, kernel: kernels[op], args: [0, n * 8, n], steps: [8, 8, 0], rowsArg: 2, rows: n, quantum: 64 });
+  out.set(v.subarray(n, 2 * n));
+  return true;
+}
