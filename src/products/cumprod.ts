@@ -2,7 +2,7 @@
 import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
-import { cumprodKernel } from '../tensor/kernels/products.js';
+import { cumprodCotangentKernel, cumprodKernel } from '../tensor/kernels/products.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -11,6 +11,7 @@ import { mulStrong } from '../ops/binary.js';
 import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
 import { linearRecurrence, shiftNext, shiftPrev } from './recurrence.js';
+import { untraced } from './firstOrder.js';
 
 interface CumprodParams {
   readonly axis: number;
@@ -42,6 +43,8 @@ const cumprodP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
     new Tensor(cumprodKernel(x!.values, x!.shape, axis, reverse, exclusive), x!.shape),
   vjp: (g, r, { axis, reverse, exclusive }) => {
     const x = r.inputs[0]!;
+    // First order: one fused pass, bit for bit the rule below (see cumprodCotangentKernel).
+    if (untraced(g, x, r.out)) return [new Tensor(cumprodCotangentKernel(x.values, r.out!.values, g.values, x.shape, axis, reverse, exclusive), x.shape)];
     const e = exclusive ? r.out! : cumprodAlong(x, axis, reverse, true);
     return [exclusiveOrInclusiveCotangent(x, e, g, axis, reverse, exclusive)];
   },

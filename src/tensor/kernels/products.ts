@@ -330,3 +330,37 @@ export function logAbsProdCotangentKernel(x: Float64Array, shape: Shape, axis: n
   }
   return out;
 }
+
+/**
+ * The first-order cotangent of the cumulative product along `axis` (`out` its value, `g` its
+ * cotangent, `reverse` and `exclusive` as in cumprodKernel), in one backward pass per row:
+ * x̄_k = s_k · e_k (a strong product: 0 where either is 0), with e the exclusive products — `out`
+ * itself when exclusive, else the inclusive product one place before (the same multiplications, so
+ * the same bits; e_0 = 1) — and s the transposed recurrence s_k = x_{k+1} s_{k+1} + b_k, b = g
+ * (inclusive) or g one place on (exclusive; s_{n−1} = b_{n−1}). Bit for bit what cumprod's rule
+ * computes with the linear-recurrence and shift ops, in one pass instead of five.
+ */
+export function cumprodCotangentKernel(
+  x: Float64Array, out: Float64Array, g: Float64Array, shape: Shape, axis: number, reverse: boolean, exclusive: boolean,
+): Float64Array {
+  const res = new Float64Array(x.length);
+  const [outer, n, inner] = aroundAxis(shape, axis);
+  if (n === 0) return res;
+  const step = reverse ? -inner : inner; // from one element to the next in scan order
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const start = o * n * inner + j + (reverse ? (n - 1) * inner : 0);
+      let p = start + (n - 1) * step; // scan position n − 1
+      let sk = exclusive ? 0 : g[p]!;
+      for (let k = n - 1; ; k--) {
+        const e = exclusive ? out[p]! : k === 0 ? 1 : out[p - step]!;
+        res[p] = sk === 0 || e === 0 ? 0 : sk * e;
+        if (k === 0) break;
+        const q = p;
+        p -= step;
+        sk = x[q]! * sk + (exclusive ? g[q]! : g[p]!);
+      }
+    }
+  }
+  return res;
+}
