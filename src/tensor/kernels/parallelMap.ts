@@ -16,6 +16,8 @@ import { wasmKernelsAvailable } from './wasm/gemm.js';
 
 /** Arrays of at least this many elements are split (W1's hidden layer, 128 × 256, is 32,768). */
 const PARALLEL_MAP = 16384;
+/** Longer arrays stay on one thread (input and output, 64 MB, in the shared memory: gemm's bound). */
+const MAX_MAP = 1 << 22;
 
 const kernels = Object.fromEntries(MAP_KERNELS.map((name) => [name, sharedKernel(() => ({ module: null, name }))])) as Record<MapKernel, number>;
 
@@ -23,7 +25,7 @@ const kernels = Object.fromEntries(MAP_KERNELS.map((name) => [name, sharedKernel
 export function parallelMap(op: MapKernel, x: Float64Array, out: Float64Array): boolean {
   const n = x.length;
   // Threads run only with the WebAssembly kernels on (ad.backendInfo says so), for these too.
-  if (n < PARALLEL_MAP || !wasmKernelsAvailable()) return false;
+  if (n < PARALLEL_MAP || n > MAX_MAP || !wasmKernelsAvailable()) return false;
   const pool = threadPool();
   if (pool === null) return false;
   const v = pool.view(2 * n);
