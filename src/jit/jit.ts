@@ -53,6 +53,12 @@ export interface JitCacheEntry {
   readonly loops: number;
   readonly loopOps: number;
   /**
+   * Fused groups of elementwise calls (ending in a reduction or not) run as one generated loop
+   * each, and the calls they replace (known after the first replay; see jit/elementwiseFusion.ts).
+   */
+  readonly fusedGroups: number;
+  readonly fusedOps: number;
+  /**
    * The general calls by primitive name. `accumulateInto` counts sparse cotangents (of take and
    * slice) added in place instead of formed densely (see jit/programFusion.ts).
    */
@@ -145,6 +151,7 @@ export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions 
     [...cache].map(([signature, e]) => {
       const c = e.program?.counts();
       const l = e.program?.loopCounts();
+      const f = e.program?.fusionCounts();
       return {
         signature,
         status: e.program === null ? 'eager' : 'replayed',
@@ -154,6 +161,8 @@ export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions 
         constants: c?.constants ?? 0,
         loops: l?.loops ?? 0,
         loopOps: l?.loopOps ?? 0,
+        fusedGroups: f?.groups ?? 0,
+        fusedOps: f?.fusedOps ?? 0,
         calls: e.program?.callCounts() ?? {},
         replays: e.replays,
       };

@@ -21,6 +21,7 @@ import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
 import { detach } from '../tensor/alloc.js';
 import type { Shape } from '../tensor/shape.js';
 import { fuseAccumulation, type CallSlot } from './programFusion.js';
+import { findGroups, runGroup, type FusedGroup } from './elementwiseFusion.js';
 
 /** Slot kinds beyond the scalar op codes (which are below 32). */
 export const INPUT = 250;
@@ -85,6 +86,8 @@ export class Program {
   private plan: PlanStep[] | null = null;
   /** Whether repeating runs of 0-d ops become generated loops (see jit/programLoops.ts). */
   codegen = true;
+  /** Per slot, the step after which a run drops its tensor: `lastUse`, moved to a fused group's step for the group's leaves. */
+  private dropAt: Int32Array | null = null;
 
   /** General calls by primitive name. */
   callCounts(): Record<string, number> {
@@ -103,6 +106,18 @@ export class Program {
       }
     }
     return { loops, loopOps };
+  }
+
+  /** Fused elementwise groups of this program and the calls they replace (after the first run; see jit/elementwiseFusion.ts). */
+  fusionCounts(): { groups: number; fusedOps: number } {
+    let groups = 0, fusedOps = 0;
+    for (const s of this.plan ?? []) {
+      if (s.fused !== null) {
+        groups++;
+        fusedOps += s.fused.members.length;
+      }
+    }
+    return { groups, fusedOps };
   }
 
   /** A new numbers column holding the 0-d constants (no op writes their slots). */
@@ -131,17 +146,48 @@ export class Program {
     return last;
   }
 
-  private makePlan(): PlanStep[] {
+  /** The fused groups of this program (run on `args`, whose shapes the inputs have), by root slot, and the members they replace. */
+  private fusedGroups(args: readonly Tensor[]): { byRoot: Map<number, FusedGroup>; member: Uint8Array } {
+    const { code, a, b, calls, constants } = this;
+    const n = code.length;
+    const callOf = new Int32Array(n).fill(-1);
+    for (let k = 0; k < n; k++) if (code[k] === GENERAL) callOf[k] = a[k]!;
+    const shapeOf = (s: number): Shape =>
+      code[s] === GENERAL ? calls[a[s]!]!.shape : code[s] === INPUT ? args[a[s]!]!.shape : code[s] === CONSTANT ? constants[a[s]!]!.shape : [];
+    const outputSlots = this.outputs.flatMap((o) => ('slot' in o ? [o.slot] : []));
+    const groups = findGroups({ code, a, b, callOf, calls, outputSlots, shapeOf });
+    const byRoot = new Map<number, FusedGroup>();
+    const member = new Uint8Array(n);
+    if (groups.length === 0) return { byRoot, member };
+    // A group computes its members at its root: the tensors it reads must live until then.
+    const rootOf = new Int32Array(n).fill(-1);
+    for (const g of groups) {
+      byRoot.set(g.root, g);
+      for (const m of g.members) {
+        member[m] = 1;
+        rootOf[m] = g.root;
+      }
+    }
+    const dropAt = this.lastUse.slice();
+    for (let s = 0; s < n; s++) if (dropAt[s] !== -1 && rootOf[dropAt[s]!] !== -1) dropAt[s] = rootOf[dropAt[s]!]!;
+    for (const g of groups) for (const s of g.leaves) if (dropAt[s] !== -1 && dropAt[s]! < g.root) dropAt[s] = g.root;
+    this.dropAt = dropAt;
+    return { byRoot, member };
+  }
+
+  private makePlan(args: readonly Tensor[]): PlanStep[] {
     const { code, a, b } = this;
     const n = code.length;
     const steps: PlanStep[] = [];
     const lastRead = this.codegen ? this.lastReads() : null;
+    const fusion = this.codegen ? this.fusedGroups(args) : null;
     const range = (from: number, to: number) => {
-      if (to > from) steps.push({ from, to, loop: null });
+      if (to > from) steps.push({ from, to, loop: null, fused: null });
     };
     for (let k = 0; k < n;) {
       if (code[k]! >= 32) {
-        steps.push({ from: k, to: k, loop: null });
+        if (fusion === null || fusion.member[k] === 0) steps.push({ from: k, to: k, loop: null, fused: null });
+        else if (fusion.byRoot.has(k)) steps.push({ from: k, to: k, loop: null, fused: fusion.byRoot.get(k)! });
         k++;
         continue;
       }
@@ -153,7 +199,7 @@ export class Program {
           const loop = compileLoop(code, a, b, l.start, l.period, l.count, lastRead);
           if (loop === null) continue; // no code generation here: the interpreter runs it
           range(at, l.start);
-          steps.push({ from: l.start, to: l.start + l.period * l.count, loop });
+          steps.push({ from: l.start, to: l.start + l.period * l.count, loop, fused: null });
           at = l.start + l.period * l.count;
         }
       }
@@ -169,9 +215,10 @@ export class Program {
    * (a 0-d op by `runScalars` or a generated loop, which equal its Float64Array kernel bit for bit).
    */
   run(args: readonly Tensor[]): unknown[] {
-    const { code, a, b, scalar, calls, constants, lastUse, tensorOf } = this;
+    const { code, a, b, scalar, calls, constants, tensorOf } = this;
     const n = code.length;
-    const plan = (this.plan ??= this.makePlan());
+    const plan = (this.plan ??= this.makePlan(args));
+    const lastUse = this.dropAt ?? this.lastUse;
     const nums = this.numbers ?? this.numbersColumn();
     this.numbers = null; // a run inside a run (a kernel calling a jitted function) gets its own
     const tensors = new Array<Tensor | null>(this.tensorCount).fill(null);
@@ -186,6 +233,11 @@ export class Program {
         continue;
       }
       const k = step.from;
+      if (step.fused !== null) {
+        runGroup(step.fused, tensors, tensorOf, nums, scalar);
+        for (const s of step.fused.leaves) if (lastUse[s] === k) tensors[tensorOf[s]!] = null;
+        continue;
+      }
       const c = code[k]!;
       let t: Tensor;
       if (c === INPUT) t = args[a[k]!]!;
@@ -221,11 +273,15 @@ export class Program {
   }
 }
 
-/** One step of a run: slots [from, to) of 0-d ops (interpreted, or a generated loop), or the single other slot `from` (to = from). */
+/**
+ * One step of a run: slots [from, to) of 0-d ops (interpreted, or a generated loop), or the single
+ * other slot `from` (to = from): a call, or the root of a fused group computing all its members.
+ */
 interface PlanStep {
   readonly from: number;
   readonly to: number;
   readonly loop: ScalarLoop | null;
+  readonly fused: FusedGroup | null;
 }
 
 /**

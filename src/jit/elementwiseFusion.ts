@@ -1,0 +1,458 @@
+/**
+ * @file Fused elementwise loops in recorded programs: a chain of elementwise calls over tensors,
+ * optionally ending in a reduction, runs as one generated JavaScript loop instead of one kernel
+ * call (and one temporary tensor) per op.
+ *
+ * A *group* grows from a root — an elementwise call (an op with a 0-d code, or `where`) or a
+ * reduction (sum, max, min, logsumexp over one axis or a trailing block of axes) — upwards through
+ * the elementwise calls that make its operands, as long as each has the group's shape S (the
+ * root's, or the reduction's input shape) and every reader outside the group comes after the root.
+ * Everything else a member reads is a *leaf*: a tensor broadcast into S by strides (0 along
+ * broadcast axes). Members read only inside the group are never materialised; one read later
+ * (a residual the backward pass reads, an output of the program) is written out by the loop.
+ * This is XLA's loop fusion (producer into consumer), restricted to what keeps every value the
+ * same bit for bit as the unfused replay:
+ *   - each element is computed by the expression its Float64Array kernel evaluates
+ *     (`scalarExpression`, the same as the 0-d ops and the rolled loops of programLoops.ts);
+ *   - a reduction visits the loop nest outer axes, reduced axes, inner axes in row-major order, so
+ *     each output folds its terms in increasing index order, as reduceKernel's row and lane
+ *     reductions do (which is why several reduced axes must be trailing: reduceKernel folds other
+ *     sets one axis at a time); logsumexp takes the maximum in the first pass and
+ *     m + log Σ exp(x − m) in the second, with a non-finite maximum as the result, as the kernel.
+ * The generated source depends only on the group's structure (op codes, how members read each
+ * other and the leaves, the loop depth and which axes reduce), not on sizes or strides, which are
+ * passed in: one function serves every group of that structure, in every program (`compiled`).
+ * Fusion is planned on a program's first replay (jit/program.ts), so the program itself — which
+ * the ONNX exporter reads — keeps every call. Without code generation (ad.config({ codegen:
+ * false }), or a CSP without 'unsafe-eval') nothing is fused and the calls run one by one.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { allocF64 } from '../tensor/alloc.js';
+import { sizeOf, type Shape } from '../tensor/shape.js';
+import { Op, SCALAR_CONSTANT, scalarArity, scalarExpression, scalarForward } from '../core/scalarOps.js';
+import type { Primitive } from '../core/primitive.js';
+import { codegenAvailable } from './programLoops.js';
+import { vectorMath, vectorized } from '../tensor/kernels/wasm/vmath.js';
+
+/** What the pass reads of a finished program (jit/program.ts). */
+export interface FusionSource {
+  readonly code: Uint8Array;
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  /** Per slot: its general call's index, or -1. */
+  readonly callOf: Int32Array;
+  readonly calls: ReadonlyArray<{ readonly prim: Primitive<any>; readonly params: unknown; readonly inputs: Int32Array; readonly shape: Shape }>;
+  /** The slots the program returns. */
+  readonly outputSlots: readonly number[];
+  /** The shape of any slot's value (inputs, constants, 0-d values, calls). */
+  shapeOf(slot: number): Shape;
+}
+
+type Reduction = 'sum' | 'max' | 'min' | 'logsumexp';
+const REDUCTIONS: ReadonlySet<string> = new Set(['sum', 'max', 'min', 'logsumexp']);
+/** What a group ends in: nothing (its root is elementwise), a reduction, or logsumexp's fused VJP. */
+type Ending = { readonly kind: 'map' } | { readonly kind: Reduction | 'softmaxVjp'; readonly axes: readonly number[] };
+/** `where`'s code inside a group (the 0-d codes are below 32). */
+const WHERE = 64;
+/** Producers cheap enough to be computed again inside a group rather than read (one add per element). */
+const COPIED: ReadonlySet<number> = new Set([Op.ADD, Op.SUB, Op.MUL, Op.NEG]);
+
+/** Bounds on a group: members, leaves, and loop depth once axes are merged. */
+const MAX_MEMBERS = 24;
+const MAX_LEAVES = 12;
+const MAX_DEPTH = 6;
+
+/** exp over the first n entries of an array, in place, with Math.exp's values to the bit. */
+type VectorExp = (x: Float64Array, n: number) => void;
+const vectorExp: VectorExp = (x, n) => vectorMath('exp', x, x, n);
+
+/**
+ * A generated group body. L: the leaves' arrays; O: the kept members' outputs; P: sizes and
+ * strides (see `generate`); R: the reduction's output (the VJP's: its g); Y: the VJP's y; S: sums;
+ * W: a domain-sized scratch array (the VJP's output); vexp: a vector exp, or null for Math.exp.
+ */
+type FusedFn = (
+  L: Float64Array[], O: Float64Array[], P: Int32Array, R: Float64Array | null, Y: Float64Array | null, S: Float64Array | null,
+  W: Float64Array | null, vexp: VectorExp | null,
+) => void;
+
+/** One fused group of a program. */
+export interface FusedGroup {
+  /** The slot it runs at (its last member), and every member slot (the calls it replaces). */
+  readonly root: number;
+  readonly members: Int32Array;
+  /** Slots it reads (for logsumexp's VJP, g and y come last). */
+  readonly leaves: Int32Array;
+  /** Slots it writes (kept members, then the root when it is a reduction or a VJP), and their shapes. */
+  readonly outputs: Int32Array;
+  readonly shapes: readonly Shape[];
+  readonly ending: Ending['kind'];
+  /** Elements of the loop nest, and of the reduction's result (0 for a map). */
+  readonly size: number;
+  readonly reducedSize: number;
+  /** Sizes and strides of the merged loop nest (see `generate`). */
+  readonly params: Int32Array;
+  /** Whether logsumexp needs a scratch copy of its operand (the operand is not kept). */
+  readonly scratch: boolean;
+  readonly fn: FusedFn;
+}
+
+/** Compiled group bodies by structure, shared by all programs. */
+const compiled = new Map<string, FusedFn | null>();
+/** How many group bodies were compiled (a re-recorded program compiles none). @internal */
+export const fusionStats = { compiled: 0 };
+
+type Call = FusionSource['calls'][number];
+
+/** How a group ends at `call`, or null if no group can end there. */
+function endingOf(call: Call): Ending | null {
+  if (REDUCTIONS.has(call.prim.name)) {
+    const { axes } = call.params as { axes: readonly number[] };
+    return axes.length > 0 ? { kind: call.prim.name as Reduction, axes } : null;
+  }
+  if (call.prim.name === 'logsumexp.fusedVjp' && call.inputs.length === 3) {
+    // Recorded only where its kernel (kernels/reduce.ts, softmaxVjp) applies: g, x, y.
+    const { params } = call.params as { params: { axes: readonly number[] } };
+    return { kind: 'softmaxVjp', axes: params.axes };
+  }
+  return elementwiseCode(call) >= 0 ? { kind: 'map' } : null;
+}
+
+/**
+ * Whether reduceKernel (and the softmax VJP) fold `axes` of an input of rank `ndim` in the order
+ * of this pass's loop nest: one axis, or a block running to the last axis (one row, row-major).
+ */
+function foldsInOrder(axes: readonly number[], ndim: number): boolean {
+  if (axes.length === 1) return true;
+  const first = axes[0]!;
+  return axes[axes.length - 1] === ndim - 1 && axes.length === ndim - first && axes.every((x, i) => x === first + i);
+}
+
+/** The op code of an elementwise call, or -1 (an op with a 0-d code and matching arity, or `where`). */
+function elementwiseCode(call: Call): number {
+  const c = call.prim.scalarCode;
+  if (c !== undefined && c !== SCALAR_CONSTANT && scalarArity(c) === call.inputs.length) return c;
+  if (call.prim.name === 'where' && call.inputs.length === 3) return WHERE;
+  return -1;
+}
+
+/** Row-major strides of `shape` seen from a loop over `domain` (right-aligned; 0 along broadcast axes). */
+function stridesIn(shape: Shape, domain: Shape): number[] {
+  const d = domain.length, off = d - shape.length;
+  const st = new Array<number>(d).fill(0);
+  let s = 1;
+  for (let j = shape.length - 1; j >= 0; j--) {
+    if (shape[j] !== 1) st[j + off] = s;
+    s *= shape[j]!;
+  }
+  return st;
+}
+
+function sameShape(x: Shape, y: Shape): boolean {
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/**
+ * The fused groups of a program, newest root first ([] where code generation is unavailable).
+ * Roots are taken newest first, so a producer goes to its last consumer's group. A cheap
+ * producer (COPIED) read before the root outside the group is computed again inside it (its
+ * inputs become leaves), as XLA duplicates cheap producers into consumers: the backward pass's
+ * softmax VJP recomputes x = a + b from a and b instead of reading the forward pass's x, which
+ * then needs no memory at all when the forward reduction absorbs it.
+ */
+export function findGroups(p: FusionSource): FusedGroup[] {
+  if (!codegenAvailable()) return [];
+  const { code, a, b, callOf, calls } = p;
+  const n = code.length;
+  // The readers of each slot (the program's length for an output), updated as copies replace reads.
+  const readers: Array<Set<number>> = Array.from({ length: n }, () => new Set());
+  for (let k = 0; k < n; k++) {
+    const c = code[k]!;
+    if (callOf[k]! >= 0) for (const s of calls[callOf[k]!]!.inputs) readers[s]!.add(k);
+    else if (c < 32 && c !== SCALAR_CONSTANT) {
+      readers[a[k]!]!.add(k);
+      readers[b[k]!]!.add(k);
+    }
+  }
+  for (const s of p.outputSlots) readers[s]!.add(n);
+  const assigned = new Uint8Array(n);
+  const groups: FusedGroup[] = [];
+  for (let root = n - 1; root >= 0; root--) {
+    if (callOf[root]! < 0 || assigned[root] === 1) continue;
+    const call = calls[callOf[root]!]!;
+    const ending = endingOf(call);
+    if (ending === null) continue;
+    const domain = ending.kind === 'map' || ending.kind === 'softmaxVjp' ? call.shape : p.shapeOf(call.inputs[0]!);
+    if (domain.length === 0 || sizeOf(domain) === 0) continue;
+    if (ending.kind !== 'map' && !foldsInOrder(ending.axes, domain.length)) continue;
+    // Grow upwards through elementwise producers of the domain's shape: absorbed when every
+    // reader is a member or comes after the root (then it is kept), else copied when cheap.
+    const members = new Set<number>([root]);
+    const copies = new Set<number>();
+    const queue = ending.kind === 'map' ? [...call.inputs] : [call.inputs[ending.kind === 'softmaxVjp' ? 1 : 0]!];
+    let reads = new Set<number>(call.inputs);
+    while (queue.length > 0 && members.size + copies.size < MAX_MEMBERS) {
+      const s = queue.shift()!;
+      if (members.has(s) || copies.has(s) || callOf[s]! < 0) continue;
+      const pc = calls[callOf[s]!]!;
+      const c = elementwiseCode(pc);
+      if (c < 0 || !sameShape(pc.shape, domain)) continue;
+      // Stop growing where the group would read more than MAX_LEAVES slots.
+      const grown = new Set(reads);
+      grown.delete(s);
+      for (const x of pc.inputs) if (!members.has(x) && !copies.has(x)) grown.add(x);
+      if (grown.size > MAX_LEAVES) continue;
+      // (A copy's own call still reads s where it stands, so a copy is not a member here.)
+      if (assigned[s] === 0 && [...readers[s]!].every((r) => members.has(r) || r > root)) {
+        members.add(s);
+        queue.push(...pc.inputs);
+      } else if (COPIED.has(c)) {
+        copies.add(s);
+      } else continue;
+      reads = grown;
+    }
+    if (members.size + copies.size < 2) continue;
+    const group = buildGroup(p, [...members].sort((x, y) => x - y), [...copies], root, ending, domain, readers);
+    if (group === null) continue;
+    for (const m of members) assigned[m] = 1;
+    // A copy's readers in the group now read its inputs instead.
+    for (const c of copies) {
+      for (const r of [...readers[c]!]) if (members.has(r) || copies.has(r)) readers[c]!.delete(r);
+      for (const s of calls[callOf[c]!]!.inputs) readers[s]!.add(root);
+    }
+    groups.push(group);
+  }
+  return groups;
+}
+
+/**
+ * The group of `members` (sorted; `root` last) and `copies`, with its merged loop nest and
+ * generated body; null if it does not fit the bounds.
+ */
+function buildGroup(
+  p: FusionSource, members: readonly number[], copies: readonly number[], root: number, ending: Ending, domain: Shape,
+  readers: ReadonlyArray<ReadonlySet<number>>,
+): FusedGroup | null {
+  const { callOf, calls } = p;
+  const rootCall = calls[callOf[root]!]!;
+  const inGroup = (s: number) => members.includes(s) || copies.includes(s);
+  // Elementwise nodes in program order (copies come before the members reading them).
+  const elementwise = [...(ending.kind === 'map' ? members : members.filter((m) => m !== root)), ...copies].sort((x, y) => x - y);
+  const position = new Map(elementwise.map((m, j) => [m, j]));
+  const leaves: number[] = [];
+  const leafOf = new Map<number, number>();
+  /** An operand as 't<j>' (the j-th node) or 'l<i>' (the i-th leaf). */
+  const ref = (s: number): string => {
+    const j = position.get(s);
+    if (j !== undefined) return `t${j}`;
+    let l = leafOf.get(s);
+    if (l === undefined) {
+      l = leaves.push(s) - 1;
+      leafOf.set(s, l);
+    }
+    return `l${l}`;
+  };
+  const nodes = elementwise.map((m) => {
+    const c = calls[callOf[m]!]!;
+    return { code: elementwiseCode(c), ins: Array.from(c.inputs, ref) };
+  });
+  const operand = ending.kind === 'map' ? null : ref(rootCall.inputs[ending.kind === 'softmaxVjp' ? 1 : 0]!);
+  if (leaves.length > MAX_LEAVES) return null;
+  // Kept: members (not copies) read outside the group — after the root, as findGroups checked.
+  const kept = elementwise.filter((m) => members.includes(m) && [...readers[m]!].some((r) => !inGroup(r)));
+  const d = domain.length;
+  const cls = new Array<number>(d).fill(0); // 0 outer, 1 reduced, 2 inner
+  if (ending.kind !== 'map') {
+    for (const x of ending.axes) cls[x] = 1;
+    for (let j = ending.axes[ending.axes.length - 1]! + 1; j < d; j++) cls[j] = 2;
+  }
+  // Stride rows: leaves, kept members, then the reduced layout r (0 along reduced axes) and the domain w.
+  const rows: number[][] = leaves.map((s) => stridesIn(p.shapeOf(s), domain));
+  for (let i = 0; i < kept.length; i++) rows.push(stridesIn(domain, domain));
+  rows.push(stridesIn(domain.map((v, j) => (cls[j] === 1 ? 1 : v)), domain).map((v, j) => (cls[j] === 1 ? 0 : v)));
+  rows.push(stridesIn(domain, domain));
+  // Merge axes: drop length-1 axes, then join neighbours of one kind where every row is contiguous across them.
+  const sizes: number[] = [], kinds: number[] = [], strides: number[][] = rows.map(() => []);
+  for (let j = 0; j < d; j++) {
+    if (domain[j] === 1) continue;
+    const last = sizes.length - 1;
+    if (last >= 0 && kinds[last] === cls[j] && rows.every((r, i) => strides[i]![last] === r[j]! * domain[j]!)) {
+      sizes[last] *= domain[j]!;
+      rows.forEach((r, i) => (strides[i]![last] = r[j]!));
+      continue;
+    }
+    sizes.push(domain[j]!);
+    kinds.push(cls[j]!);
+    rows.forEach((r, i) => strides[i]!.push(r[j]!));
+  }
+  if (sizes.length === 0) {
+    sizes.push(1);
+    kinds.push(0);
+    strides.forEach((s) => s.push(0));
+  }
+  if (sizes.length > MAX_DEPTH) return null;
+  // Arrays with the same strides share one pointer.
+  const pointerOf: number[] = [];
+  const distinct: number[][] = [];
+  for (const st of strides) {
+    let k = distinct.findIndex((x) => x.every((v, i) => v === st[i]));
+    if (k < 0) k = distinct.push(st) - 1;
+    pointerOf.push(k);
+  }
+  const keptAt = kept.map((m) => position.get(m)!);
+  const scratch = ending.kind === 'logsumexp' && !keptAt.some((j) => `t${j}` === operand);
+  const structure: Structure = { depth: sizes.length, pointers: distinct.length, pointerOf, nLeaves: leaves.length, nodes, kept: keptAt, ending: ending.kind, operand, scratch };
+  const key = JSON.stringify(structure);
+  let fn = compiled.get(key);
+  if (fn === undefined) {
+    fn = generate(structure);
+    fusionStats.compiled++;
+    if (compiled.size > 4096) compiled.clear();
+    compiled.set(key, fn);
+  }
+  if (fn === null) return null;
+  const outputs = ending.kind === 'map' ? kept : [...kept, root];
+  return {
+    root,
+    members: Int32Array.from(members),
+    leaves: Int32Array.from(ending.kind === 'softmaxVjp' ? [...leaves, rootCall.inputs[0]!, rootCall.inputs[2]!] : leaves),
+    outputs: Int32Array.from(outputs),
+    shapes: outputs.map((m) => calls[callOf[m]!]!.shape),
+    ending: ending.kind,
+    size: sizeOf(domain),
+    reducedSize: ending.kind === 'map' ? 0 : sizeOf(domain.filter((_, j) => cls[j] !== 1)),
+    params: Int32Array.from([...sizes, ...distinct.flat()]),
+    scratch,
+    fn,
+  };
+}
+
+/** What a group body's source depends on (its cache key). */
+interface Structure {
+  readonly depth: number;
+  /** Distinct stride rows, and the row of each array: leaves, kept members, r, w. */
+  readonly pointers: number;
+  readonly pointerOf: readonly number[];
+  readonly nLeaves: number;
+  readonly nodes: ReadonlyArray<{ readonly code: number; readonly ins: readonly string[] }>;
+  /** The nodes written out, in order. */
+  readonly kept: readonly number[];
+  readonly ending: Ending['kind'];
+  readonly operand: string | null;
+  readonly scratch: boolean;
+}
+
+/**
+ * The source of one group structure. P holds the loop sizes n0…n(D−1), then each distinct stride
+ * row: the strides of pointer k along axis d at P[D + k·D + d]. Arrays, in order: the leaves, the
+ * kept nodes, r (the reduced layout: R, and the VJP's g and y) and w (the domain, row-major: W).
+ */
+function generate(st: Structure): FusedFn | null {
+  const { depth, pointerOf, nLeaves, nodes, kept, ending, operand, scratch } = st;
+  const nKept = kept.length;
+  const ptr = (array: number) => pointerOf[array]!;
+  const R_ = nLeaves + nKept, W_ = R_ + 1;
+  const head: string[] = [];
+  for (let d = 0; d < depth; d++) head.push(`const n${d} = P[${d}];`);
+  for (let k = 0; k < st.pointers; k++) for (let d = 0; d < depth; d++) head.push(`const p${k}s${d} = P[${depth + k * depth + d}];`);
+  for (let i = 0; i < nLeaves; i++) head.push(`const L${i} = L[${i}];`);
+  for (let i = 0; i < nKept; i++) head.push(`const O${i} = O[${i}];`);
+  /** The innermost index of array `i`. */
+  const at = (i: number) => `p${ptr(i)}_${depth - 1}`;
+  /** A loop nest over the axes moving the pointers of `arrays`, around `body`. */
+  const nest = (arrays: readonly number[], body: readonly string[]): string => {
+    const ps = [...new Set(arrays.map(ptr))];
+    let open = '', close = '';
+    for (let d = 0; d < depth; d++) {
+      open += `${ps.map((k) => `let p${k}_${d} = ${d === 0 ? 0 : `p${k}_${d - 1}`};`).join(' ')}\nfor (let i${d} = 0; i${d} < n${d}; i${d}++) {\n`;
+      close = `${ps.map((k) => `p${k}_${d} += p${k}s${d};`).join(' ')}\n}\n` + close;
+    }
+    return `{\n${open}${body.join('\n')}\n${close}}`;
+  };
+  // The elementwise part: leaves loaded once, each node by its kernel's expression, kept ones written.
+  const leaves = Array.from({ length: nLeaves }, (_, i) => i);
+  const values: string[] = leaves.map((i) => `const l${i} = L${i}[${at(i)}];`);
+  nodes.forEach((x, j) => {
+    const e = x.code === WHERE ? `(${x.ins[0]} !== 0 ? ${x.ins[1]} : ${x.ins[2]})` : scalarExpression(x.code, x.ins[0]!, x.ins[1] ?? x.ins[0]!);
+    values.push(`const t${j} = ${e};`);
+  });
+  kept.forEach((j, i) => values.push(`O${i}[${at(nLeaves + i)}] = t${j};`));
+  const first = [...leaves, ...kept.map((_, i) => nLeaves + i)];
+  const src: string[] = [...head];
+  const v = operand!;
+  const r = at(R_), w = at(W_);
+  if (ending === 'map') {
+    src.push(nest(first, values));
+  } else if (ending === 'softmaxVjp') {
+    // kernels/reduce.ts softmaxVjp(Vector): e = exp(x − y) (−∞ read as 0), s = Σ e in order,
+    // then g · e · (1/s) with the strong zero, an empty sum read as 1.
+    const shift = `const y = Y[${r}]; const d = ${v} - (y === -Infinity ? 0 : y);`;
+    src.push('if (vexp !== null) {');
+    src.push(nest([...first, R_, W_], [...values, `{ ${shift} W[${w}] = d; }`]));
+    src.push('vexp(W, W.length);');
+    src.push(nest([R_, W_], [`S[${r}] += W[${w}];`]));
+    src.push('} else {');
+    src.push(nest([...first, R_, W_], [...values, `{ ${shift} const e = Math.exp(d); W[${w}] = e; S[${r}] += e; }`]));
+    src.push('}');
+    src.push('for (let q = 0; q < S.length; q++) S[q] = 1 / (S[q] === 0 ? 1 : S[q]);');
+    src.push(nest([R_, W_], [`{ const g = R[${r}]; const e = W[${w}] * S[${r}]; W[${w}] = g === 0 || e === 0 ? 0 : g * e; }`]));
+  } else {
+    src.push(`R.fill(${ending === 'sum' ? '0' : ending === 'min' ? 'Infinity' : '-Infinity'});`);
+    // reduceKernel's folds: sum in order; max/min keep a NaN once met (v !== v).
+    const fold = ending === 'sum' ? `R[${r}] += ${v};`
+      : `{ const c = R[${r}]; if (${v} ${ending === 'min' ? '<' : '>'} c || ${v} !== ${v}) R[${r}] = ${v}; }`;
+    src.push(nest(scratch ? [...first, R_, W_] : [...first, R_], [...values, fold, ...(scratch ? [`W[${w}] = ${v};`] : [])]));
+    if (ending === 'logsumexp') {
+      // m + log Σ exp(x − m) per output with a finite maximum m (m − m === 0), else m. The operand
+      // is W (scratch) or a kept node, laid out as W. With a vector exp, as logsumexpVector:
+      // x − m (0 for a non-finite m) into W, exp over W, then the sums: the same terms.
+      const x = scratch ? 'W' : `O${kept.indexOf(Number(v.slice(1)))}`;
+      src.push('if (vexp !== null) {');
+      src.push(nest([R_, W_], [`{ const m = R[${r}]; W[${w}] = ${x}[${w}] - (m - m === 0 ? m : 0); }`]));
+      src.push('vexp(W, W.length);');
+      src.push(nest([R_, W_], [`S[${r}] += W[${w}];`]));
+      src.push('} else {');
+      src.push(nest([R_, W_], [`{ const m = R[${r}]; if (m - m === 0) S[${r}] += Math.exp(${x}[${w}] - m); }`]));
+      src.push('}');
+      src.push('for (let q = 0; q < R.length; q++) { const m = R[q]; if (m - m === 0) R[q] = m + Math.log(S[q]); }');
+    }
+  }
+  try {
+    return new Function('sf', `"use strict"; return function fusedLoop(L, O, P, R, Y, S, W, vexp) {\n${src.join('\n')}\n};`)(scalarForward) as FusedFn;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs group `g` on a run's tensor table (as Program.run: a 0-d value read by a general call gets
+ * its tensor here), writing its outputs' tensors (and the numbers of 0-d ones).
+ */
+export function runGroup(g: FusedGroup, tensors: Array<Tensor | null>, tensorOf: Int32Array, nums: Float64Array, scalar: Uint8Array): void {
+  const { leaves, outputs, shapes, ending } = g;
+  const arrays = new Array<Float64Array>(leaves.length);
+  for (let i = 0; i < leaves.length; i++) {
+    const s = leaves[i]!, ti = tensorOf[s]!;
+    let x = tensors[ti];
+    if (x == null) x = tensors[ti] = Tensor.scalar(nums[s]!);
+    arrays[i] = x.values;
+  }
+  const vjp = ending === 'softmaxVjp';
+  const L = vjp ? arrays.slice(0, arrays.length - 2) : arrays;
+  const nKept = ending === 'map' ? outputs.length : outputs.length - 1;
+  const O = new Array<Float64Array>(nKept);
+  for (let i = 0; i < nKept; i++) O[i] = allocF64(g.size);
+  const exps = vjp || ending === 'logsumexp';
+  const vector = exps && vectorized('exp', g.size);
+  const R = vjp ? arrays[arrays.length - 2]! : ending === 'map' ? null : allocF64(g.reducedSize);
+  const Y = vjp ? arrays[arrays.length - 1]! : null;
+  const S = exps ? new Float64Array(g.reducedSize) : null;
+  const W = vjp || g.scratch || vector ? allocF64(g.size) : null;
+  g.fn(L, O, g.params, R, Y, S, W, vector ? vectorExp : null);
+  for (let i = 0; i < outputs.length; i++) {
+    const s = outputs[i]!;
+    const t = new Tensor(i < nKept ? O[i]! : vjp ? W! : R!, shapes[i]!);
+    tensors[tensorOf[s]!] = t;
+    if (scalar[s] === 1) nums[s] = t.first;
+  }
+}
