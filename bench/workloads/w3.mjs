@@ -1,6 +1,7 @@
 // W3, PCFG inside algorithm (CKY, log semiring; n=30 words, N=20 nonterminals): plain loops vs adjoint, gradient for R and U.
 import * as ad from 'adjoint';
 import { symmetric } from '../data.mjs';
+import { jitRow, timedJit } from '../jit.mjs';
 
 export const n = 30;
 export const N = 20;
@@ -124,6 +125,19 @@ function marginalsVG(d) {
   return { grads: { R: rules.data, U: gU } };
 }
 
+/** The same log-partition and gradient under ad.jit (recorded on the first call, replayed after). */
+function jitImpl() {
+  const f = timedJit(logPartition);
+  const vg = timedJit(vgLogPartition);
+  return jitRow(vg, {
+    f: (d) => f(d.t.U, d.t.R).item(),
+    vg: (d) => {
+      const [v, [gU, gR]] = vg(d.t.U, d.t.R);
+      return { value: v.item(), grads: { R: gR.data, U: gU.data } };
+    },
+  });
+}
+
 export default {
   id: 'W3',
   size: `n=${n} N=${N}`,
@@ -135,5 +149,5 @@ export default {
   plain: { f: plainF, vg: plainVG },
   adjoint: { f: adjointF, vg: adjointVG },
   // vg/own f of this row is the issue's marginals / log-partition ratio.
-  alternatives: [{ impl: 'adjoint-PCFG.marginals', f: adjointF, vg: marginalsVG }],
+  alternatives: [{ impl: 'adjoint-PCFG.marginals', f: adjointF, vg: marginalsVG }, jitImpl()],
 };
