@@ -6,12 +6,13 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { eye, tensor } from '../tensor/create.js';
-import { add, equal, mul, sub } from '../ops/binary.js';
+import { add, equal, sub } from '../ops/binary.js';
 import { exp } from '../ops/unary.js';
 import { max, sum } from '../ops/reduce.js';
 import { reshape, slice } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { slogdet } from '../linalg/det.js';
+import { diagEmbed } from '../linalg/diagonal.js';
 import { reachesAllWords } from './reach.js';
 
 /**
@@ -40,14 +41,17 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   const padding = tensor(lengths.flatMap((len) => Array.from({ length: n }, (_, m) => (m + 1 > len ? 1 : 0))), [B, 1, n]);
   let diagonal = add(reshape(sum(words, 1), [B, 1, n]), padding);
   if (!singleRoot) diagonal = add(diagonal, root);
-  let laplacian = sub(mul(eye(n), diagonal), words); // [B, n, n]: column m holds the arcs into word m + 1
+  // [B, n, n]: column m holds the arcs into word m + 1 (words has a zero diagonal: no self-loops).
+  let laplacian = sub(diagEmbed(reshape(diagonal, [B, n]), 0, n, n), words);
   if (singleRoot) laplacian = where(tensor(Array.from({ length: n }, (_, h) => (h === 0 ? 1 : 0)), [n, 1]), root, laplacian);
   const values = stopGradient(arcs).values;
   const none = lengths.map((len, b) => !treeExists(values, b, N, len, singleRoot));
+  const logShift = sum(slice(shift, [0, 1], [B, n]), 1);
+  // The common case, a tree in every sentence, skips the two masking passes over [B, n, n].
+  if (!none.includes(true)) return add(slogdet(laplacian).logAbsDet, logShift);
   const dead = tensor(none.map((x) => (x ? 1 : 0)), [B]);
   const safe = where(reshape(dead, [B, 1, 1]), eye(n), laplacian);
-  const logZ = add(slogdet(safe).logAbsDet, sum(slice(shift, [0, 1], [B, n]), 1));
-  return where(dead, -Infinity, logZ);
+  return where(dead, -Infinity, add(slogdet(safe).logAbsDet, logShift));
 }
 
 /**
