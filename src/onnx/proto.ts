@@ -311,8 +311,12 @@ class Writer {
   }
 }
 
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+// Made on first use: a module that runs on load must not need TextEncoder (bare `vm` contexts and
+// some embedded hosts lack it, and most users never touch ONNX).
+let utf8Encoder: TextEncoder | null = null;
+let utf8Decoder: TextDecoder | null = null;
+const encodeUtf8 = (s: string): Uint8Array => (utf8Encoder ??= new TextEncoder()).encode(s);
+const decodeUtf8 = (b: Uint8Array): string => (utf8Decoder ??= new TextDecoder('utf-8', { fatal: false })).decode(b);
 
 function writeScalar(w: Writer, kind: Scalar, value: unknown): void {
   switch (kind) {
@@ -327,7 +331,7 @@ function writeScalar(w: Writer, kind: Scalar, value: unknown): void {
       w.float64(value as number);
       return;
     case 'string': {
-      const bytes = utf8Encoder.encode(value as string);
+      const bytes = encodeUtf8(value as string);
       w.varint(bytes.length);
       w.raw(bytes);
       return;
@@ -483,7 +487,7 @@ function readScalar(r: Reader, kind: Scalar): unknown {
     case 'double':
       return r.float64();
     case 'string':
-      return utf8Decoder.decode(r.slice(r.varint()));
+      return decodeUtf8(r.slice(r.varint()));
     case 'bytes':
       return r.slice(r.varint()).slice();
   }

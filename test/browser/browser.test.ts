@@ -54,8 +54,9 @@ beforeAll(async () => {
       const csp = url.searchParams.get('csp');
       const html = `<!doctype html><meta charset="utf-8"><title>adjoint</title><link rel="icon" href="data:,"><script type="module" src="/page.mjs${url.search}"></script>`;
       // ?coi: cross-origin isolated (SharedArrayBuffer, so worker threads); every resource is same-origin.
-      const isolated = url.searchParams.has('coi') ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
-      return send(200, 'text/html', html, { ...(csp ? { 'content-security-policy': csp } : {}), ...isolated });
+      const isolated: Record<string, string> = url.searchParams.has('coi') ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+      const policy: Record<string, string> = csp ? { 'content-security-policy': csp } : {};
+      return send(200, 'text/html', html, { ...policy, ...isolated });
     }
     if (url.pathname === '/page.mjs' || url.pathname === '/workload.mjs') {
       return send(200, 'text/javascript', readFileSync(join(repoRoot, 'test/browser', url.pathname)));
