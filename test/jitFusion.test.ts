@@ -152,6 +152,15 @@ describe('fused elementwise loops', () => {
     );
   });
 
+  it("the softmax VJP's cotangent summed back over a broadcast axis folds into the VJP's last pass", () => {
+    const f = ad.grad((x: ad.Tensor, y: ad.Tensor) => ad.logsumexp(ad.logsumexp(ad.add(x, y), 0)), [0, 1]);
+    const x = ad.tensor([[0.5], [-1], [Infinity], [2]]), y = ad.random.normal(ad.random.key(9), [4, 6]);
+    const info = threeWays(f, [x, y]);
+    expect(info.calls.sum).toBe(1); // x's cotangent: the VJP's output summed over axis 1
+    // The forward add and logsumexp; the VJP (recomputing x + y) and the sum.
+    expect([info.fusedGroups, info.fusedOps]).toEqual([2, 4]);
+  });
+
   it('long rows (vector exp lengths) in logsumexp and its VJP, as a CRF forward algorithm', () => {
     const K = 40, n = 12;
     const logZ = (E: ad.Tensor, T: ad.Tensor) => {

@@ -69,11 +69,12 @@ const vectorExp: VectorExp = (x, n) => vectorMath('exp', x, x, n);
 /**
  * A generated group body. L: the leaves' arrays; O: the kept members' outputs; P: sizes and
  * strides (see `generate`); R: the reduction's output (the VJP's: its g); Y: the VJP's y; S: sums;
- * W: a domain-sized scratch array (the VJP's output); vexp: a vector exp, or null for Math.exp.
+ * W: a domain-sized scratch array (the VJP's output); vexp: a vector exp, or null for Math.exp;
+ * Q: the epilogue's output.
  */
 type FusedFn = (
   L: Float64Array[], O: Float64Array[], P: Int32Array, R: Float64Array | null, Y: Float64Array | null, S: Float64Array | null,
-  W: Float64Array | null, vexp: VectorExp | null,
+  W: Float64Array | null, vexp: VectorExp | null, Q: Float64Array | null,
 ) => void;
 
 /** One fused group of a program. */
@@ -83,8 +84,14 @@ export interface FusedGroup {
   readonly members: Int32Array;
   /** Slots it reads (for logsumexp's VJP, g and y come last). */
   readonly leaves: Int32Array;
-  /** Slots it writes (kept members, then the root when it is a reduction or a VJP), and their shapes. */
+  /**
+   * Slots it writes (kept members; the root when it is a reduction or a VJP read outside; the
+   * epilogue), what each is made from (O[i] for i ≥ 0, W −1, R −2, Q −3) and their shapes.
+   */
   readonly outputs: Int32Array;
+  readonly from: Int8Array;
+  /** Elements of the epilogue's result (0 without one). */
+  readonly epilogueSize: number;
   readonly shapes: readonly Shape[];
   readonly ending: Ending['kind'];
   /** Elements of the loop nest, and of the reduction's result (0 for a map). */
@@ -211,8 +218,21 @@ export function findGroups(p: FusionSource): FusedGroup[] {
       } else continue;
       reads = grown;
     }
+    // The softmax VJP's output summed (or maximised) right away, as the backward pass of a
+    // broadcast does (its cotangent summed back to the smaller shape), folds in its last pass.
+    let epilogue: Epilogue | null = null;
+    if (ending.kind === 'softmaxVjp') {
+      for (const r of readers[root]!) {
+        const rc = r < n && callOf[r]! >= 0 ? calls[callOf[r]!]! : null;
+        const e = rc === null || assigned[r] === 1 ? null : endingOf(rc);
+        if (e === null || (e.kind !== 'sum' && e.kind !== 'max' && e.kind !== 'min') || !foldsInOrder(e.axes, domain.length)) continue;
+        epilogue = { slot: r, op: e.kind, axes: e.axes };
+        members.add(r);
+        break;
+      }
+    }
     if (members.size + copies.size < 2) continue;
-    const group = buildGroup(p, [...members].sort((x, y) => x - y), [...copies], root, ending, domain, readers);
+    const group = buildGroup(p, [...members].sort((x, y) => x - y), [...copies], root, ending, domain, readers, epilogue);
     if (group === null) continue;
     for (const m of members) assigned[m] = 1;
     // A copy's readers in the group now read its inputs instead.
@@ -231,13 +251,13 @@ export function findGroups(p: FusionSource): FusedGroup[] {
  */
 function buildGroup(
   p: FusionSource, members: readonly number[], copies: readonly number[], root: number, ending: Ending, domain: Shape,
-  readers: ReadonlyArray<ReadonlySet<number>>,
+  readers: ReadonlyArray<ReadonlySet<number>>, epilogue: Epilogue | null,
 ): FusedGroup | null {
   const { callOf, calls } = p;
   const rootCall = calls[callOf[root]!]!;
   const inGroup = (s: number) => members.includes(s) || copies.includes(s);
   // Elementwise nodes in program order (copies come before the members reading them).
-  const elementwise = [...(ending.kind === 'map' ? members : members.filter((m) => m !== root)), ...copies].sort((x, y) => x - y);
+  const elementwise = [...(ending.kind === 'map' ? members : members.filter((m) => m !== root && m !== epilogue?.slot)), ...copies].sort((x, y) => x - y);
   const position = new Map(elementwise.map((m, j) => [m, j]));
   const leaves: number[] = [];
   const leafOf = new Map<number, number>();
@@ -271,6 +291,10 @@ function buildGroup(
   for (let i = 0; i < kept.length; i++) rows.push(stridesIn(domain, domain));
   rows.push(stridesIn(domain.map((v, j) => (cls[j] === 1 ? 1 : v)), domain).map((v, j) => (cls[j] === 1 ? 0 : v)));
   rows.push(stridesIn(domain, domain));
+  if (epilogue !== null) {
+    const kept1 = domain.map((v, j) => (epilogue.axes.includes(j) ? 1 : v));
+    rows.push(stridesIn(kept1, domain).map((v, j) => (epilogue.axes.includes(j) ? 0 : v)));
+  }
   // Merge axes: drop length-1 axes, then join neighbours of one kind where every row is contiguous across them.
   const sizes: number[] = [], kinds: number[] = [], strides: number[][] = rows.map(() => []);
   for (let j = 0; j < d; j++) {
@@ -301,7 +325,10 @@ function buildGroup(
   }
   const keptAt = kept.map((m) => position.get(m)!);
   const scratch = ending.kind === 'logsumexp' && !keptAt.some((j) => `t${j}` === operand);
-  const structure: Structure = { depth: sizes.length, pointers: distinct.length, pointerOf, nLeaves: leaves.length, nodes, kept: keptAt, ending: ending.kind, operand, scratch };
+  const structure: Structure = {
+    depth: sizes.length, pointers: distinct.length, pointerOf, nLeaves: leaves.length, nodes, kept: keptAt, ending: ending.kind, operand, scratch,
+    epilogue: epilogue?.op ?? null,
+  };
   const key = JSON.stringify(structure);
   let fn = compiled.get(key);
   if (fn === undefined) {
@@ -311,13 +338,24 @@ function buildGroup(
     compiled.set(key, fn);
   }
   if (fn === null) return null;
-  const outputs = ending.kind === 'map' ? kept : [...kept, root];
+  // What each output is made from: O[i] (i ≥ 0), W (−1), R (−2) or Q (−3, the epilogue's).
+  const outputs: number[] = [...kept], from: number[] = kept.map((_, i) => i);
+  if (ending.kind !== 'map' && (epilogue === null || [...readers[root]!].some((r) => r !== epilogue.slot))) {
+    outputs.push(root);
+    from.push(ending.kind === 'softmaxVjp' ? -1 : -2);
+  }
+  if (epilogue !== null) {
+    outputs.push(epilogue.slot);
+    from.push(-3);
+  }
   return {
     root,
     members: Int32Array.from(members),
     leaves: Int32Array.from(ending.kind === 'softmaxVjp' ? [...leaves, rootCall.inputs[0]!, rootCall.inputs[2]!] : leaves),
     outputs: Int32Array.from(outputs),
+    from: Int8Array.from(from),
     shapes: outputs.map((m) => calls[callOf[m]!]!.shape),
+    epilogueSize: epilogue === null ? 0 : sizeOf(calls[callOf[epilogue.slot]!]!.shape),
     ending: ending.kind,
     size: sizeOf(domain),
     reducedSize: ending.kind === 'map' ? 0 : sizeOf(domain.filter((_, j) => cls[j] !== 1)),
@@ -340,6 +378,14 @@ interface Structure {
   readonly ending: Ending['kind'];
   readonly operand: string | null;
   readonly scratch: boolean;
+  readonly epilogue: Epilogue['op'] | null;
+}
+
+/** A reduction of the softmax VJP's output folded into its last pass. */
+interface Epilogue {
+  readonly slot: number;
+  readonly op: 'sum' | 'max' | 'min';
+  readonly axes: readonly number[];
 }
 
 /**
@@ -348,10 +394,10 @@ interface Structure {
  * kept nodes, r (the reduced layout: R, and the VJP's g and y) and w (the domain, row-major: W).
  */
 function generate(st: Structure): FusedFn | null {
-  const { depth, pointerOf, nLeaves, nodes, kept, ending, operand, scratch } = st;
+  const { depth, pointerOf, nLeaves, nodes, kept, ending, operand, scratch, epilogue } = st;
   const nKept = kept.length;
   const ptr = (array: number) => pointerOf[array]!;
-  const R_ = nLeaves + nKept, W_ = R_ + 1;
+  const R_ = nLeaves + nKept, W_ = R_ + 1, E_ = W_ + 1;
   const head: string[] = [];
   for (let d = 0; d < depth; d++) head.push(`const n${d} = P[${d}];`);
   for (let k = 0; k < st.pointers; k++) for (let d = 0; d < depth; d++) head.push(`const p${k}s${d} = P[${depth + k * depth + d}];`);
@@ -395,13 +441,15 @@ function generate(st: Structure): FusedFn | null {
     src.push(nest([...first, R_, W_], [...values, `{ ${shift} const e = Math.exp(d); W[${w}] = e; S[${r}] += e; }`]));
     src.push('}');
     src.push('for (let q = 0; q < S.length; q++) S[q] = 1 / (S[q] === 0 ? 1 : S[q]);');
-    src.push(nest([R_, W_], [`{ const g = R[${r}]; const e = W[${w}] * S[${r}]; W[${w}] = g === 0 || e === 0 ? 0 : g * e; }`]));
+    const product = `const g = R[${r}]; const e = W[${w}] * S[${r}]; const o = g === 0 || e === 0 ? 0 : g * e; W[${w}] = o;`;
+    if (epilogue === null) src.push(nest([R_, W_], [`{ ${product} }`]));
+    else {
+      src.push(`Q.fill(${initial(epilogue)});`);
+      src.push(nest([R_, W_, E_], [`{ ${product} ${fold(epilogue, 'Q', at(E_), 'o')} }`]));
+    }
   } else {
-    src.push(`R.fill(${ending === 'sum' ? '0' : ending === 'min' ? 'Infinity' : '-Infinity'});`);
-    // reduceKernel's folds: sum in order; max/min keep a NaN once met (v !== v).
-    const fold = ending === 'sum' ? `R[${r}] += ${v};`
-      : `{ const c = R[${r}]; if (${v} ${ending === 'min' ? '<' : '>'} c || ${v} !== ${v}) R[${r}] = ${v}; }`;
-    src.push(nest(scratch ? [...first, R_, W_] : [...first, R_], [...values, fold, ...(scratch ? [`W[${w}] = ${v};`] : [])]));
+    src.push(`R.fill(${initial(ending)});`);
+    src.push(nest(scratch ? [...first, R_, W_] : [...first, R_], [...values, fold(ending, 'R', r, v), ...(scratch ? [`W[${w}] = ${v};`] : [])]));
     if (ending === 'logsumexp') {
       // m + log Σ exp(x − m) per output with a finite maximum m (m − m === 0), else m. The operand
       // is W (scratch) or a kept node, laid out as W. With a vector exp, as logsumexpVector:
@@ -418,10 +466,22 @@ function generate(st: Structure): FusedFn | null {
     }
   }
   try {
-    return new Function('sf', `"use strict"; return function fusedLoop(L, O, P, R, Y, S, W, vexp) {\n${src.join('\n')}\n};`)(scalarForward) as FusedFn;
+    return new Function('sf', `"use strict"; return function fusedLoop(L, O, P, R, Y, S, W, vexp, Q) {\n${src.join('\n')}\n};`)(scalarForward) as FusedFn;
   } catch {
     return null;
   }
+}
+
+/** The first value of a reduction's accumulator. */
+const initial = (op: Reduction) => (op === 'sum' ? '0' : op === 'min' ? 'Infinity' : '-Infinity');
+
+/**
+ * Folds value `v` into `A[i]` as reduceKernel does: sum in order; max and min keep a NaN once met
+ * (v !== v). logsumexp's first pass is max's.
+ */
+function fold(op: Reduction, A: string, i: string, v: string): string {
+  if (op === 'sum') return `${A}[${i}] += ${v};`;
+  return `{ const c = ${A}[${i}]; if (${v} ${op === 'min' ? '<' : '>'} c || ${v} !== ${v}) ${A}[${i}] = ${v}; }`;
 }
 
 /**
@@ -439,7 +499,9 @@ export function runGroup(g: FusedGroup, tensors: Array<Tensor | null>, tensorOf:
   }
   const vjp = ending === 'softmaxVjp';
   const L = vjp ? arrays.slice(0, arrays.length - 2) : arrays;
-  const nKept = ending === 'map' ? outputs.length : outputs.length - 1;
+  const { from } = g;
+  let nKept = 0;
+  while (nKept < from.length && from[nKept]! >= 0) nKept++;
   const O = new Array<Float64Array>(nKept);
   for (let i = 0; i < nKept; i++) O[i] = allocF64(g.size);
   const exps = vjp || ending === 'logsumexp';
@@ -448,10 +510,11 @@ export function runGroup(g: FusedGroup, tensors: Array<Tensor | null>, tensorOf:
   const Y = vjp ? arrays[arrays.length - 1]! : null;
   const S = exps ? new Float64Array(g.reducedSize) : null;
   const W = vjp || g.scratch || vector ? allocF64(g.size) : null;
-  g.fn(L, O, g.params, R, Y, S, W, vector ? vectorExp : null);
+  const Q = g.epilogueSize > 0 ? allocF64(g.epilogueSize) : null;
+  g.fn(L, O, g.params, R, Y, S, W, vector ? vectorExp : null, Q);
   for (let i = 0; i < outputs.length; i++) {
-    const s = outputs[i]!;
-    const t = new Tensor(i < nKept ? O[i]! : vjp ? W! : R!, shapes[i]!);
+    const s = outputs[i]!, f = from[i]!;
+    const t = new Tensor(f >= 0 ? O[f]! : f === -1 ? W! : f === -2 ? R! : Q!, shapes[i]!);
     tensors[tensorOf[s]!] = t;
     if (scalar[s] === 1) nums[s] = t.first;
   }
