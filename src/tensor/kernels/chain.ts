@@ -19,20 +19,27 @@ export interface Matrix {
  */
 const CHUNK = 32768;
 
-/** Zeroed buffers carved one after another from chunks, named by (buffer, offset) so that no view is made. */
+/**
+ * Zeroed buffers carved one after another from chunks, named by (buffer, offset) so that no view
+ * is made. `total` is how many elements will be reserved in all: no chunk is larger than what is
+ * left of it (a short chain does not zero a whole chunk it will not use).
+ */
 class Chunks {
   chunk = new Float64Array(0);
   offset = 0;
 
+  constructor(private left: number) {}
+
   /** Reserves n elements: afterwards they are `this.chunk` from `this.offset − n` (returned). */
   reserve(n: number): number {
+    this.left -= n;
     if (n > CHUNK / 2) {
       this.chunk = new Float64Array(n);
       this.offset = n;
       return 0;
     }
     if (this.offset + n > this.chunk.length) {
-      this.chunk = new Float64Array(CHUNK);
+      this.chunk = new Float64Array(Math.min(CHUNK, n + Math.max(this.left, 0)));
       this.offset = 0;
     }
     this.offset += n;
@@ -55,7 +62,9 @@ export interface Prefixes {
 /** The prefix products P_0 = M_0, P_i = P_{i−1} M_i of a chain, left to right (n − 1 products), carved from chunks. */
 export function chainPrefixes(ms: readonly Matrix[]): Prefixes {
   const rows = ms[0]!.rows;
-  const chunks = new Chunks();
+  let total = 0;
+  for (let i = 1; i < ms.length; i++) total += rows * ms[i]!.cols;
+  const chunks = new Chunks(total);
   const bufs = [ms[0]!.data], offs = [0];
   for (let i = 1; i < ms.length; i++) {
     const m = ms[i]!;
@@ -168,13 +177,14 @@ export function chainCotangents(
   const first = needs.findIndex(Boolean);
   const out = new Array<Float64Array | null>(n).fill(null);
   if (first < 0) return out;
-  let widest = 0, largest = 0, work = 0;
-  for (const m of ms) {
+  let widest = 0, largest = 0, work = 0, total = 0;
+  ms.forEach((m, i) => {
     widest = Math.max(widest, m.rows, m.cols);
     largest = Math.max(largest, m.rows * m.cols);
     work = Math.max(work, rows * m.rows * m.cols);
-  }
-  const chunks = new Chunks();
+    if (needs[i]) total += m.rows * m.cols;
+  });
+  const chunks = new Chunks(total);
   if (work < SMALL_WORK) return smallSweep(ms, prefixes, g, needs, first, widest, chunks, out);
   const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
   const scratch = new Float64Array(largest);
