@@ -97,4 +97,13 @@ describe('options given as undefined take their defaults', () => {
     ad.config({ wasm: undefined, codegen: undefined, threads: undefined });
     expect(ad.backendInfo()).toEqual(before);
   });
+
+  it('PairwiseMRF.beliefs and onnx.exportModel', () => {
+    const mrf = new ad.PairwiseMRF({ unary: ad.tensor([[0, 1], [1, 0], [0.5, 0]]), edges: [[0, 1], [1, 2]], pairwise: ad.tensor([[0.3, 0], [0, 0.3]]) });
+    const all = { method: undefined, iterations: undefined, damping: undefined, tol: undefined, gradient: undefined, checkpoints: undefined, edgeWeights: undefined, semiring: undefined, info: undefined };
+    expect(mrf.beliefs(all).unary.toArray()).toEqual(mrf.beliefs().unary.toArray());
+    const f = (t: Tensor) => ad.exp(t);
+    const given = ad.onnx.exportModel(f, [ad.tensor([1, 2])], { dtype: undefined, name: undefined, docString: undefined });
+    expect(Array.from(given)).toEqual(Array.from(ad.onnx.exportModel(f, [ad.tensor([1, 2])])));
+  });
 });

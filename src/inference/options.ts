@@ -18,34 +18,34 @@ export interface BeliefsOptions extends ReportOptions {
    * 'bp' (default): loopy sum-product belief propagation, exact on trees; 'meanField': naive mean
    * field (parallel updates); 'trw': tree-reweighted BP, whose log-partition is an upper bound.
    */
-  method?: InferenceMethod;
+  method?: InferenceMethod | undefined;
   /** Most iterations (all of them when no `tol` is given). Default 100. */
-  iterations?: number;
+  iterations?: number | undefined;
   /** α in [0, 1): each step is (1 − α)·new + α·old in log space. Default 0 for 'bp' and 'trw', 0.5 for 'meanField'. */
-  damping?: number;
+  damping?: number | undefined;
   /**
    * Stop once ‖update(state) − state‖∞ ≤ tol (a warning if `iterations` run out first). Default:
    * none for 'unrolled' (exactly `iterations`: truncated inference), 1e-8 for 'implicit'.
    */
-  tol?: number;
+  tol?: number | undefined;
   /**
    * 'unrolled' (default): backprop through the iterations actually run, the exact gradient of the
    * truncated computation; 'implicit': the implicit function theorem at the fixed point (ad.root):
    * memory independent of the iteration count, exact only at a fixed point.
    */
-  gradient?: 'unrolled' | 'implicit';
+  gradient?: 'unrolled' | 'implicit' | undefined;
   /** For 'unrolled': 'all' (default), at most c stored states (binomial checkpointing), or 'sqrt'. */
-  checkpoints?: Checkpoints;
+  checkpoints?: Checkpoints | undefined;
   /**
    * TRW's edge appearance probabilities ρ_e in (0, 1], [E]: the bound holds when they are the
    * edge marginals of a distribution over spanning trees. Default: an average of spanning forests
    * (graph.ts, spanningForestWeights).
    */
-  edgeWeights?: Tensor | readonly number[];
+  edgeWeights?: Tensor | readonly number[] | undefined;
   /** For 'bp' and 'trw': ad.semirings.log (sum-product, default) or ad.semirings.max (max-product: normalised max-marginals). */
-  semiring?: Semiring;
+  semiring?: Semiring | undefined;
   /** Filled in with what happened: see BeliefsInfo. */
-  info?: Partial<BeliefsInfo>;
+  info?: Partial<BeliefsInfo> | undefined;
 }
 
 /** The checked options, with defaults filled in. */

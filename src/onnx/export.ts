@@ -32,11 +32,11 @@ const PRODUCER_VERSION = '0.1.0';
 
 export interface ExportOptions {
   /** Element type of the graph's inputs, outputs, constants and arithmetic (default 'float64'). */
-  readonly dtype?: 'float64' | 'float32';
+  readonly dtype?: 'float64' | 'float32' | undefined;
   /** The graph's name (default 'adjoint'). */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /** A description stored in the model (ModelProto.doc_string). */
-  readonly docString?: string;
+  readonly docString?: string | undefined;
 }
 
 /** Thrown when a function cannot be written as an ONNX graph: the message names the op or the read, and where. */
