@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
+import { logMatmulOf } from '../src/ops/logMatmul.js';
+import { internal } from './support/internalTensor.js';
 
 const EPS = 2 ** -52;
 
@@ -69,6 +71,15 @@ describe('logMatmul values against a float64 brute force', () => {
       });
     }
   }
+
+  it('a stored transposed ([k, m], the internal transA form) gives the same values', () => {
+    for (const [m, k, n] of [[20, 7, 20], [5, 45, 1], [9, 400, 3]] as const) {
+      const a = matrix(m, k, 30, m + k, 0.1), b = matrix(k, n, 30, n + 3 * k, 0.1);
+      const at = ad.transpose(ad.tensor(a, [m, k]));
+      const got = logMatmulOf(internal(at), internal(ad.tensor(b, [k, n])), true).toFloat64Array();
+      expectNear(got, brute(a, b, m, k, n), (k + 8) * EPS, 120);
+    }
+  });
 
   it('sums that underflow the shifted product are taken directly (the same bits as the brute force)', () => {
     // Entry (0, 0): its best pairing is −700 below ma + mb = 5, so C < 2⁻⁹⁶⁸ and it is taken directly.
@@ -137,6 +148,20 @@ describe('logMatmul gradients', () => {
     const generic = ad.jvp((x: Tensor, y: Tensor) => ad.grad(loss, [0, 1])(x, y) as Tensor[], [a, b], [ad.zeros([2, 6, 9]), ad.zeros([9, 5])])[0] as Tensor[];
     expectNear(fused[0]!.toFloat64Array(), generic[0]!.toFloat64Array(), 1e-13);
     expectNear(fused[1]!.toFloat64Array(), generic[1]!.toFloat64Array(), 1e-13);
+  });
+
+  it('a stored transposed: gradients (fused and generic) equal the broadcast form\'s', () => {
+    const a = ad.mul(3, ad.random.normal([2, 7, 6], 15)), b = ad.mul(3, ad.random.normal([2, 7, 5], 16));
+    const w = ad.random.normal([2, 6, 5], 17);
+    const viaT = (x: Tensor, y: Tensor) => ad.sum(ad.mul(logMatmulOf(internal(x), internal(y), true), w));
+    const viaForm = (x: Tensor, y: Tensor) => ad.sum(ad.mul(broadcastForm(ad.transpose(x, [0, 2, 1]), y), w));
+    const fused = ad.grad(viaT, [0, 1])(a, b) as Tensor[];
+    const generic = ad.jvp((x: Tensor, y: Tensor) => ad.grad(viaT, [0, 1])(x, y) as Tensor[], [a, b], [ad.zeros([2, 7, 6]), ad.zeros([2, 7, 5])])[0] as Tensor[];
+    const want = ad.grad(viaForm, [0, 1])(a, b) as Tensor[];
+    for (const i of [0, 1]) {
+      expectNear(fused[i]!.toFloat64Array(), want[i]!.toFloat64Array(), 1e-12);
+      expectNear(generic[i]!.toFloat64Array(), want[i]!.toFloat64Array(), 1e-12);
+    }
   });
 
   it('the JVP is Σ_j P (ȧ + ḃ), as the broadcast form\'s', () => {

@@ -3,6 +3,7 @@ import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { mulStrong } from '../src/ops/binary.js';
 import { mm } from '../src/ops/linalg.js';
+import { logMatmulOf } from '../src/ops/logMatmul.js';
 import { leaveOneOutProd } from '../src/products/prod.js';
 import { linearRecurrence } from '../src/products/recurrence.js';
 import { linalgRows } from './opTables/linalg.js';
@@ -139,6 +140,10 @@ export const opTable: OpRow[] = [
 
   { name: 'matmul', domains: ['real', 'real'], fn: ad.matmul, shapes: [[[2, 3], [3, 4]], [[3], [3, 2]], [[2, 3], [3]], [[2, 2, 3], [3, 2]], [[2, 1, 2, 3], [3, 3, 2]]] },
   { name: 'logMatmul', domains: ['real', 'real'], fn: ad.logMatmul, shapes: [[[2, 3], [3, 4]], [[3], [3, 2]], [[2, 3], [3]], [[2, 2, 3], [3, 2]], [[2, 1, 2, 3], [3, 3, 2]]] },
+  {
+    name: 'logMatmul (a stored transposed)', covers: ['logMatmul'], domains: ['real', 'real'],
+    fn: (a, b) => logMatmulOf(internal(a), internal(b), true), shapes: [[[3, 2], [3, 4]], [[2, 3, 2], [3, 2]]],
+  },
   ...([[false, true], [true, false], [true, true]] as const).map(([ta, tb]): OpRow => ({
     name: `matmul (transA=${ta}, transB=${tb})`, covers: ['matmul'], domains: ['real', 'real'],
     fn: (a, b) => mm(internal(a), internal(b), ta, tb),

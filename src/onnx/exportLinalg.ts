@@ -28,13 +28,16 @@ const matmul: Lowering<{ transA: boolean; transB: boolean }> = (g, [a, b], { tra
 
 /**
  * logMatmul(a, b) as its definition, logsumexp over j of a[…, i, j, 1] + b[…, 1, j, k] (Add
- * broadcasts the batch axes as adjoint does), with logsumexp's own form: a [m, k, n] tensor per
+ * broadcasts the batch axes as adjoint does; a Transpose first under transA), with logsumexp's own form: a [m, k, n] tensor per
  * batch entry where adjoint's kernel takes a matmul of shifted exponentials; equal to rounding.
  */
-const logMatmul: Lowering<Record<string, never>> = (g, [a, b], _p, out) => {
-  const terms = g.node('Add', [g.reshape(a!.name, [...a!.shape, 1]), g.reshape(b!.name, [...b!.shape.slice(0, -2), 1, ...b!.shape.slice(-2)])]);
+const logMatmul: Lowering<{ transA: boolean }> = (g, [a, b], { transA }, out) => {
+  const k = b!.shape[b!.shape.length - 2]!;
+  const opA = transA ? swapLast(g, a!) : a!.name;
+  const aShape = [...a!.shape.slice(0, -2), out[out.length - 2]!, k];
+  const terms = g.node('Add', [g.reshape(opA, [...aShape, 1]), g.reshape(b!.name, [...b!.shape.slice(0, -2), 1, ...b!.shape.slice(-2)])]);
   const rank = out.length + 1;
-  return logsumexp(g, [{ name: terms, shape: [...out.slice(0, -1), a!.shape[a!.shape.length - 1]!, out[out.length - 1]!] }], { axes: [rank - 2], keepdims: false }, out);
+  return logsumexp(g, [{ name: terms, shape: [...out.slice(0, -1), k, out[out.length - 1]!] }], { axes: [rank - 2], keepdims: false }, out);
 };
 
 /** Per (output position, kernel offset), row-major, the flat input position it reads, or S (the appended zero). */

@@ -17,29 +17,40 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, equal, mul, mulStrong, sub } from './binary.js';
 import { exp, reciprocal } from './unary.js';
 import { sum } from './reduce.js';
-import { reshape } from './shape.js';
+import { reshape, transpose } from './shape.js';
 import { stopGradient, where } from './select.js';
 import { alignBatched } from './batching.js';
 import { unbroadcastIf } from './rules.js';
 
-type LogMatmulParams = Readonly<Record<string, never>>;
+interface LogMatmulParams { readonly transA: boolean }
 
-/** The batch geometry of a[…, m, k] against b[…, k, n], checked. */
-function geometry(a: Tensor, b: Tensor): LogMatmulShape & { out: number[] } {
-  const m = a.shape[a.ndim - 2]!, k = a.shape[a.ndim - 1]!;
+/** The batch geometry of op(a)[…, m, k] (a stored [… , k, m] under transA) against b[…, k, n], checked. */
+function geometry(a: Tensor, b: Tensor, transA: boolean): LogMatmulShape & { out: number[] } {
+  const r = a.shape[a.ndim - 2]!, c = a.shape[a.ndim - 1]!;
+  const [m, k] = transA ? [c, r] : [r, c];
   const kb = b.shape[b.ndim - 2]!, n = b.shape[b.ndim - 1]!;
   if (kb !== k) {
     throw new ShapeError(
       `logMatmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not line up: ` +
-        `a's last axis (${k}) must equal b's second-to-last (${kb}). Transpose one operand?`,
+        `a's ${transA ? 'second-to-last' : 'last'} axis (${k}) must equal b's second-to-last (${kb}). Transpose one operand?`,
     );
   }
   const aBatch = a.shape.slice(0, -2), bBatch = b.shape.slice(0, -2);
   const batch = broadcastShapes('logMatmul (batch axes)', aBatch, bBatch);
   const out = [...batch, m, n];
   checkedSize('logMatmul', out);
-  return { batch, aStrides: broadcastStrides(aBatch, batch), bStrides: broadcastStrides(bBatch, batch), m, k, n, out };
+  return { batch, aStrides: broadcastStrides(aBatch, batch), bStrides: broadcastStrides(bBatch, batch), m, k, n, transA, out };
 }
+
+/** x with its last two axes swapped. */
+function swapLast(x: Tensor): Tensor {
+  const perm = x.shape.map((_, i) => i);
+  [perm[x.ndim - 2], perm[x.ndim - 1]] = [perm[x.ndim - 1]!, perm[x.ndim - 2]!];
+  return transpose(x, perm);
+}
+
+/** op(a): a, or a with its last two axes swapped under transA. */
+const opOf = (a: Tensor, transA: boolean) => (transA ? swapLast(a) : a);
 
 /** a[…, m, k] as […, m, k, 1] and b[…, k, n] as […, 1, k, n]: the broadcast form's two terms. */
 const asTerms = (a: Tensor, b: Tensor): [Tensor, Tensor] =>
@@ -66,29 +77,29 @@ function weights(a: Tensor, b: Tensor, out: Tensor): Tensor {
 const logMatmulP: Primitive<LogMatmulParams> = definePrimitive<LogMatmulParams>({
   name: 'logMatmul',
   saves: 'both',
-  forward: ([a, b]) => {
-    const geo = geometry(a!, b!);
+  forward: ([a, b], { transA }) => {
+    const geo = geometry(a!, b!, transA);
     return new Tensor(logMatmulKernel(a!.values, b!.values, geo), geo.out);
   },
-  vjp: (g, r, _p, needs) => {
+  vjp: (g, r, { transA }, needs) => {
     const [a, b] = r.inputs as [Tensor, Tensor];
     const gk = reshape(g, [...g.shape.slice(0, -1), 1, g.shape[g.ndim - 1]!]);
-    const ct = mulStrong(gk, weights(a, b, r.out!)); // […, m, k, n]
+    const ct = mulStrong(gk, weights(opOf(a, transA), b, r.out!)); // […, m, k, n]
     return [
-      needs[0] ? unbroadcastIf(true, sum(ct, ct.ndim - 1), a.shape) : null,
+      needs[0] ? unbroadcastIf(true, opOf(sum(ct, ct.ndim - 1), transA), a.shape) : null,
       needs[1] ? unbroadcastIf(true, sum(ct, ct.ndim - 3), b.shape) : null,
     ];
   },
-  fusedVjp: (g, r, _p, needs) => {
+  fusedVjp: (g, r, { transA }, needs) => {
     const [a, b] = r.inputs as [Tensor, Tensor];
-    const [da, db] = logMatmulVjpKernel(a.values, b.values, r.out!.values, g.values, geometry(a, b), !!needs[0], !!needs[1]);
+    const [da, db] = logMatmulVjpKernel(a.values, b.values, r.out!.values, g.values, geometry(a, b, transA), !!needs[0], !!needs[1]);
     return [da && new Tensor(da, a.shape), db && new Tensor(db, b.shape)];
   },
-  jvp: ([ta, tb], [a, b], out) => {
+  jvp: ([ta, tb], [a, b], out, { transA }) => {
     if (ta === null && tb === null) return null;
-    const [xa, xb] = asTerms(ta ?? a!, tb ?? b!);
+    const [xa, xb] = asTerms(opOf(ta ?? a!, transA), tb ?? b!);
     const t = ta === null ? xb : tb === null ? xa : add(xa, xb);
-    return sum(mulStrong(t, weights(a!, b!, out)), t.ndim - 2);
+    return sum(mulStrong(t, weights(opOf(a!, transA), b!, out)), t.ndim - 2);
   },
   // The primitive broadcasts batch axes, so a vmapped call is one call with the batch as one more.
   batch: ([a, b], batched, p) => apply(logMatmulP, alignBatched([a!, b!], batched), p),
@@ -111,10 +122,19 @@ export function logMatmul(a: TensorLike, b: TensorLike): Tensor {
     );
   }
   const xv = x.ndim === 1, yv = y.ndim === 1;
-  const out = apply(logMatmulP, [xv ? reshape(x, [1, x.shape[0]!]) : x, yv ? reshape(y, [y.shape[0]!, 1]) : y], {});
+  const out = logMatmulOf(xv ? reshape(x, [1, x.shape[0]!]) : x, yv ? reshape(y, [y.shape[0]!, 1]) : y, false);
   if (!xv && !yv) return out;
   const shape = out.shape.slice(0, -2);
   if (!xv) shape.push(out.shape[out.ndim - 2]!);
   if (!yv) shape.push(out.shape[out.ndim - 1]!);
   return reshape(out, shape);
+}
+
+/**
+ * logMatmul of op(a) and b for operands of rank ≥ 2, op(a) a's transpose (last two axes) under
+ * `transA`: a stored [… , k, m] contracts along its second-to-last axis without a transposed copy.
+ * @internal
+ */
+export function logMatmulOf(a: Tensor, b: Tensor, transA: boolean): Tensor {
+  return apply(logMatmulP, [a, b], { transA });
 }

@@ -27,14 +27,19 @@ export interface ChainPotentials {
  * The semiring sum over every tag sequence of the product of its potentials: for the log semiring
  * log Z per sequence, for max the best score, for entropy the entropy. Returns shape [B].
  * α₀ = init; α_{t+1}[j] = ⊕_i α_t[i] ⊗ edges_t[i, j] (kept unchanged past a sequence's end);
- * result = ⊕_j α_{last}[j] ⊗ final[j].
+ * result = ⊕_j α_{last}[j] ⊗ final[j]. A semiring with a matrix product (`contract`, the log
+ * semiring's logMatmul) takes each step as α_t (a row) times edges_t in one kernel.
  */
 export function chainSum(semiring: Semiring, p: ChainPotentials, checkpoints: Checkpoints = 'all'): Tensor {
   const [B, K] = p.init.shape as [number, number];
   const S = semiring.size;
   // Steps on the leading axis for scan: [n−1, S, B, K, K].
   const steps = p.edges.shape[1]! > 0 ? transpose(semiring.convert(p.edges), [2, 0, 1, 3, 4]) : null;
-  return runChain(semiring, p, steps, (a, e) => semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), e), 1), checkpoints);
+  const contract = semiring.contract;
+  const step = contract
+    ? (a: Tensor, e: Tensor) => reshape(contract(reshape(a, [S, B, 1, K]), e), [S, B, K]) // α_t as a row times edges_t
+    : (a: Tensor, e: Tensor) => semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), e), 1);
+  return runChain(semiring, p, steps, step, checkpoints);
 }
 
 /**
@@ -62,9 +67,11 @@ export function factoredChainSum(semiring: Semiring, p: FactoredPotentials, chec
   const T = reshape(semiring.convert(p.transitions), [S, 1, K, K]);
   // Steps on the leading axis for scan: [n−1, S, B, K].
   const steps = p.later.shape[1]! > 0 ? transpose(semiring.convert(p.later), [2, 0, 1, 3]) : null;
-  return runChain(
-    semiring, p, steps, (a, e) => semiring.times(semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), T), 1), e), checkpoints,
-  );
+  const contract = semiring.contract;
+  const through = contract
+    ? (a: Tensor) => reshape(contract(reshape(a, [S, B, 1, K]), T), [S, B, K]) // α_t as a row times transitions
+    : (a: Tensor) => semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), T), 1);
+  return runChain(semiring, p, steps, (a, e) => semiring.times(through(a), e), checkpoints);
 }
 
 /**

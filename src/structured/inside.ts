@@ -3,7 +3,7 @@
  * and vectorised by span width. Inside–outside is its gradient (Eisner 2016).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { concat, reshape, slice, stack, take } from '../ops/shape.js';
+import { concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
 import type { Semiring } from './semirings.js';
 
 /**
@@ -55,6 +55,10 @@ export function inside(semiring: Semiring, scores: GrammarScores, lengths: reado
   charts[1] = withSpanScores(semiring.convert(terminals), 1);
   // rules as [S, 1, 1, A, (B, C)]: broadcast over sentences and span positions.
   const ruleElements = reshape(semiring.convert(rules), [S, 1, 1, N, N * N]);
+  // With a semiring matrix product (the log semiring's logMatmul) both sums are contractions:
+  // split sum [B, k] × [k, C] per span, rule sum [spans, (B, C)] × [(B, C), A] with the rules transposed once.
+  const contract = semiring.contract;
+  const rulesByChildren = contract && transpose(reshape(semiring.convert(rules), [S, N, N * N]), [0, 2, 1]); // [S, (B, C), A]
   for (let w = 2; w <= n; w++) {
     const m = n - w + 1;
     const lefts: Tensor[] = [], rights: Tensor[] = [];
@@ -62,11 +66,18 @@ export function inside(semiring: Semiring, scores: GrammarScores, lengths: reado
       lefts.push(slice(charts[k]!, [0, 0, 0, 0], [S, B, m, N]));
       rights.push(slice(charts[w - k]!, [0, 0, k, 0], [S, B, m, N]));
     }
-    // [S, split, sentence, position, B, C]: the two children of every span of width w, at every split.
-    const left = reshape(stack(lefts, 1), [S, w - 1, B, m, N, 1]);
-    const right = reshape(stack(rights, 1), [S, w - 1, B, m, 1, N]);
-    const children = semiring.sum(semiring.times(left, right), 0); // [S, B, m, B, C]
-    const spansOfWidth = semiring.sum(semiring.times(reshape(children, [S, B, m, 1, N * N]), ruleElements), 3); // [S, B, m, A]
+    let spansOfWidth: Tensor; // [S, B, m, A]
+    if (contract && rulesByChildren) {
+      // [S, sentence, position, split, B] (read transposed) ⊗⊕ [S, sentence, position, split, C], then the rules.
+      const children = contract(stack(lefts, 3), stack(rights, 3), true); // [S, B, m, B, C]
+      spansOfWidth = reshape(contract(reshape(children, [S, B * m, N * N]), rulesByChildren), [S, B, m, N]);
+    } else {
+      // [S, split, sentence, position, B, C]: the two children of every span of width w, at every split.
+      const left = reshape(stack(lefts, 1), [S, w - 1, B, m, N, 1]);
+      const right = reshape(stack(rights, 1), [S, w - 1, B, m, 1, N]);
+      const children = semiring.sum(semiring.times(left, right), 0); // [S, B, m, B, C]
+      spansOfWidth = semiring.sum(semiring.times(reshape(children, [S, B, m, 1, N * N]), ruleElements), 3);
+    }
     charts[w] = withSpanScores(spansOfWidth, w);
   }
   const top = concat(lengths.map((len, b) => reshape(slice(charts[len]!, [0, b, 0, 0], [S, 1, 1, N]), [S, 1, N])), 1); // [S, B, N]

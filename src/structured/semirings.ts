@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { add, equal, maximum, mul, sub } from '../ops/binary.js';
 import { exp } from '../ops/unary.js';
 import { cumsum, logsumexp, max, sum } from '../ops/reduce.js';
+import { logMatmulOf } from '../ops/logMatmul.js';
 import { reshape, slice, stack } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { full, zeros } from '../tensor/create.js';
@@ -33,6 +34,15 @@ export interface Semiring {
   sum(x: Tensor, axis: number): Tensor;
   /** The multiplicative identity with element shape `shape`. */
   one(shape: readonly number[]): Tensor;
+  /**
+   * Optional: ⊕_j a[…, i, j] ⊗ b[…, j, k], a matrix product in the semiring over the last two
+   * element axes (the other axes, the component axis included, broadcast), equal to
+   * sum(times(a[…, i, j, 1], b[…, 1, j, k]), j) to rounding without forming that tensor; with
+   * `transA`, a is stored as a[…, j, i]. Only the log semiring has one (logMatmul); the others' ⊕
+   * (ties, first maxima, k best, expectations) keeps the generic form, so callers fall back to it
+   * where this is undefined.
+   */
+  contract?(a: Tensor, b: Tensor, transA?: boolean): Tensor;
 }
 
 const lead = (x: Tensor) => reshape(x, [1, ...x.shape]);
@@ -61,8 +71,9 @@ function overScores(name: string, reduce: (x: Tensor, axis: number) => Tensor, p
 /**
  * The log semiring (⊕ = logsumexp, ⊗ = +): the program computes log Z, and the gradient of log Z
  * with respect to each score is that part's marginal probability ("gradients give marginals").
+ * Its ⊗-then-⊕ over a shared axis is logMatmul, one kernel on the real matmul (ops/logMatmul.ts).
  */
-export const log: Semiring = overScores('log', (x, axis) => logsumexp(x, axis));
+export const log: Semiring = { ...overScores('log', (x, axis) => logsumexp(x, axis)), contract: (a, b, transA = false) => logMatmulOf(a, b, transA) };
 
 /**
  * The max (Viterbi) semiring (⊕ = max, ⊗ = +): the program computes the best score, and the

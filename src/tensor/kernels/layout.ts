@@ -50,13 +50,16 @@ export function boxCopy(
   const bigStrides = stridesOf(bigShape);
   let src = 0;
   for (let i = 0; i < ndim; i++) src += begin[i]! * bigStrides[i]!;
-  const n = ndim === 0 ? 1 : size[ndim - 1]!;
+  // Trailing axes the box spans in full are contiguous with the axis before them: one run for all.
+  let cut = ndim - 1;
+  while (cut > 0 && size[cut] === bigShape[cut]) cut--;
+  const n = ndim === 0 ? 1 : sizeOf(size.slice(cut));
   const index = new Array<number>(ndim).fill(0);
   for (let o = 0; o < total; o += n) {
     if (mode === 'read') smallData.set(bigData.subarray(src, src + n), o);
     else if (mode === 'write') bigData.set(smallData.subarray(o, o + n), src);
     else for (let j = 0; j < n; j++) bigData[src + j] += smallData[o + j]!;
-    for (let ax = ndim - 2; ax >= 0; ax--) {
+    for (let ax = cut - 1; ax >= 0; ax--) {
       index[ax]!++;
       src += bigStrides[ax]!;
       if (index[ax]! < size[ax]!) break;

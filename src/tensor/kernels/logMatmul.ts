@@ -1,6 +1,7 @@
 /**
  * @file The log-semiring matrix product out[i, k] = log Σ_j exp(a[i, j] + b[j, k]) and its
- * first-order VJP, batched with broadcasting, on the real matrix product's kernel (./matmul.ts).
+ * first-order VJP, batched with broadcasting, on the real matrix product's kernel (./matmul.ts);
+ * a may be stored transposed ([k, m], as gemm's transA), so callers that build it that way need no copy.
  *
  * With ma_i = max_j a[i, j] and mb_k = max_j b[j, k] (constant shifts),
  *   out[i, k] = ma_i + mb_k + log C[i, k],   C = exp(a − ma) · exp(b − mb)   (a real matmul),
@@ -28,7 +29,7 @@ const TINY = 2 ** -968;
 /** Above this |ḡ / C| the VJP takes an entry directly too, so the scaled cotangent never overflows in the products. */
 const HUGE = 2 ** 960;
 
-/** Geometry of one batched call: the broadcast batch, strides into it (in matrices, 0 where broadcast), and m, k, n. */
+/** Geometry of one batched call: the broadcast batch, strides into it (in matrices, 0 where broadcast), m, k, n, and whether a is stored transposed ([k, m]). */
 export interface LogMatmulShape {
   readonly batch: readonly number[];
   readonly aStrides: readonly number[];
@@ -36,6 +37,7 @@ export interface LogMatmulShape {
   readonly m: number;
   readonly k: number;
   readonly n: number;
+  readonly transA: boolean;
 }
 
 /** The (matrix of a, matrix of b) pair of each output matrix, in row-major batch order. */
@@ -61,57 +63,80 @@ function pairs({ batch, aStrides, bStrides }: LogMatmulShape): Int32Array {
   return out;
 }
 
-/** The shifted exponentials of both operands, their shifts, and which rows/columns are usable. */
-interface Scaled {
-  /** Row maxima of every matrix of a (NaN if the row has one), [aMats·m]. */
-  ma: Float64Array;
-  /** Column maxima of every matrix of b, [bMats·n]. */
-  mb: Float64Array;
-  /** exp(a − ma) and exp(b − mb), a non-finite maximum read as a shift of 0 (those rows are taken directly). */
-  ea: Float64Array;
-  eb: Float64Array;
-}
+/**
+ * One operand's maxima along the contracted axis and its shifted exponentials exp(x − max), in the
+ * operand's own layout (a non-finite maximum shifts by 0: those rows and columns are taken directly).
+ */
+interface Side { readonly along: 'rows' | 'cols'; readonly k: number; readonly n: number; readonly max: Float64Array; readonly e: Float64Array }
 
-function scaled(a: Float64Array, b: Float64Array, k: number, n: number): Scaled {
-  const rows = a.length / k;
-  const ma = new Float64Array(rows), ea = new Float64Array(a.length);
-  for (let r = 0, p = 0; r < rows; r++) {
-    let mx = -Infinity;
-    for (let j = 0; j < k; j++) { const v = a[p + j]!; if (v > mx || v !== v) mx = v; }
-    ma[r] = mx;
-    const s = Number.isFinite(mx) ? mx : 0;
-    for (let j = 0; j < k; j++, p++) ea[p] = a[p]! - s;
-  }
-  const mats = k * n === 0 ? 0 : b.length / (k * n);
-  const mb = new Float64Array(mats * n), eb = new Float64Array(b.length);
-  for (let t = 0; t < mats; t++) {
-    const base = t * k * n, mo = t * n;
-    mb.fill(-Infinity, mo, mo + n);
-    for (let j = 0, p = base; j < k; j++) {
-      for (let c = 0; c < n; c++, p++) { const v = b[p]!, mx = mb[mo + c]!; if (v > mx || v !== v) mb[mo + c] = v; }
+/**
+ * Scalings kept with the storage they were computed from, and the products C kept with the output
+ * they gave: a tensor's storage is never written (tensor.ts) and never reused for another value
+ * (alloc.ts), so the same array means the same values. The forward algorithm contracts with one
+ * transition matrix at every step and the inside algorithm with one rule tensor at every width:
+ * their exponentials are taken once; and the VJP finds the forward pass's exponentials and C
+ * instead of recomputing them. Held weakly (an entry lives as long as its array), and only for
+ * arrays up to CACHED elements.
+ */
+const CACHED = 1 << 16;
+const sides = new WeakMap<Float64Array, Side[]>();
+const products = new WeakMap<Float64Array, { a: Float64Array; b: Float64Array; c: Float64Array }>();
+
+/**
+ * Maxima and exponentials of x viewed as [rows, k] with the maximum over each row of k ('rows'),
+ * or as matrices [k, n] with the maximum over each column ('cols').
+ */
+function sideOf(x: Float64Array, along: 'rows' | 'cols', k: number, n: number): Side {
+  const known = sides.get(x);
+  if (known !== undefined) for (const c of known) if (c.along === along && c.k === k && c.n === n) return c;
+  const e = new Float64Array(x.length);
+  let max: Float64Array;
+  if (along === 'rows') {
+    const rows = x.length / k;
+    max = new Float64Array(rows);
+    for (let r = 0, p = 0; r < rows; r++) {
+      let mx = -Infinity;
+      for (let j = 0; j < k; j++) { const v = x[p + j]!; if (v > mx || v !== v) mx = v; }
+      max[r] = mx;
+      const shift = Number.isFinite(mx) ? mx : 0;
+      for (let j = 0; j < k; j++, p++) e[p] = x[p]! - shift;
     }
-    for (let j = 0, p = base; j < k; j++) {
-      for (let c = 0; c < n; c++, p++) { const mx = mb[mo + c]!; eb[p] = b[p]! - (Number.isFinite(mx) ? mx : 0); }
+  } else {
+    const mats = x.length / (k * n);
+    max = new Float64Array(mats * n);
+    for (let t = 0; t < mats; t++) {
+      const base = t * k * n, mo = t * n;
+      max.fill(-Infinity, mo, mo + n);
+      for (let j = 0, p = base; j < k; j++) {
+        for (let c = 0; c < n; c++, p++) { const v = x[p]!, mx = max[mo + c]!; if (v > mx || v !== v) max[mo + c] = v; }
+      }
+      for (let j = 0, p = base; j < k; j++) {
+        for (let c = 0; c < n; c++, p++) { const mx = max[mo + c]!; e[p] = x[p]! - (Number.isFinite(mx) ? mx : 0); }
+      }
     }
   }
-  vectorMath('exp', ea, ea);
-  vectorMath('exp', eb, eb);
-  return { ma, mb, ea, eb };
+  vectorMath('exp', e, e);
+  const side: Side = { along, k, n, max, e };
+  if (x.length <= CACHED) {
+    if (known === undefined) sides.set(x, [side]);
+    else known.push(side);
+  }
+  return side;
 }
 
-/** C = exp(a − ma) · exp(b − mb) for the pair (ai, bi), into c[0 … m·n). */
-function product(s: Scaled, ai: number, bi: number, c: Float64Array, m: number, k: number, n: number): void {
-  c.fill(0, 0, m * n);
-  gemm(s.ea, ai * m * k, s.eb, bi * k * n, c, 0, m, k, n);
+/** Row maxima of op(a) (indexed [aMat·m + i]) and exp(a − ma) in a's layout; then b's column maxima and exp(b − mb). */
+function scaled(a: Float64Array, b: Float64Array, { m, k, n, transA }: LogMatmulShape): { ma: Float64Array; ea: Float64Array; mb: Float64Array; eb: Float64Array } {
+  const sa = transA ? sideOf(a, 'cols', k, m) : sideOf(a, 'rows', k, 0), sb = sideOf(b, 'cols', k, n);
+  return { ma: sa.max, ea: sa.e, mb: sb.max, eb: sb.e };
 }
 
-/** log Σ_j exp(a[aRow + j] + b[bCol + j·n]) directly, max-shifted (as logsumexp over the broadcast sum). */
-function direct(a: Float64Array, aRow: number, b: Float64Array, bCol: number, k: number, n: number): number {
+/** log Σ_j exp(a[aAt + j·as] + b[bAt + j·n]) directly, max-shifted (as logsumexp over the broadcast sum). */
+function direct(a: Float64Array, aAt: number, as: number, b: Float64Array, bAt: number, k: number, n: number): number {
   let mx = -Infinity;
-  for (let j = 0, q = bCol; j < k; j++, q += n) { const v = a[aRow + j]! + b[q]!; if (v > mx || v !== v) mx = v; }
+  for (let j = 0, p = aAt, q = bAt; j < k; j++, p += as, q += n) { const v = a[p]! + b[q]!; if (v > mx || v !== v) mx = v; }
   if (!Number.isFinite(mx)) return mx;
   let s = 0;
-  for (let j = 0, q = bCol; j < k; j++, q += n) s += Math.exp(a[aRow + j]! + b[q]! - mx);
+  for (let j = 0, p = aAt, q = bAt; j < k; j++, p += as, q += n) s += Math.exp(a[p]! + b[q]! - mx);
   return mx + Math.log(s);
 }
 
@@ -121,37 +146,43 @@ function scratchOf(size: number): Float64Array {
   return scratch;
 }
 
-/** out[t, i, k] = log Σ_j exp(a[ai(t), i, j] + b[bi(t), j, k]) for the broadcast batch t. */
+/** out[t, i, k] = log Σ_j exp(op(a)[ai(t), i, j] + b[bi(t), j, k]) for the broadcast batch t. */
 export function logMatmulKernel(a: Float64Array, b: Float64Array, shape: LogMatmulShape): Float64Array {
-  const { m, k, n } = shape;
+  const { m, k, n, transA } = shape;
   const idx = pairs(shape);
   const count = idx.length / 2;
   const out = allocF64(count * m * n);
   if (k === 0) return out.fill(-Infinity); // an empty sum
-  const s = scaled(a, b, k, n);
-  const c = scratchOf(m * n);
+  const s = scaled(a, b, shape);
+  // C for every output matrix, kept for the VJP when small enough (else one matrix of scratch at a time).
+  const keep = out.length <= CACHED;
+  const c = keep ? new Float64Array(out.length) : scratchOf(m * n);
+  const rs = transA ? 1 : k, ps = transA ? m : 1; // op(a)[i, j] is at aOff + i·rs + j·ps
   for (let t = 0; t < count; t++) {
-    const ai = idx[2 * t]!, bi = idx[2 * t + 1]!, o = t * m * n;
-    product(s, ai, bi, c, m, k, n);
+    const ai = idx[2 * t]!, bi = idx[2 * t + 1]!, o = t * m * n, aOff = ai * m * k, bOff = bi * k * n;
+    const co = keep ? o : 0;
+    if (!keep) c.fill(0, 0, m * n);
+    gemm(s.ea, aOff, s.eb, bOff, c, co, m, k, n, transA, false);
     for (let i = 0; i < m; i++) {
-      const mai = s.ma[ai * m + i]!;
-      for (let col = 0; col < n; col++) {
-        const mbk = s.mb[bi * n + col]!, ci = c[i * n + col]!;
-        out[o + i * n + col] = Number.isFinite(mai) && Number.isFinite(mbk) && ci >= TINY
-          ? mai + mbk + Math.log(ci)
-          : direct(a, (ai * m + i) * k, b, bi * k * n + col, k, n);
+      const mai = s.ma[ai * m + i]!, finiteRow = Number.isFinite(mai);
+      for (let col = 0, q = i * n, mo = bi * n; col < n; col++, q++) {
+        const mbk = s.mb[mo + col]!, cq = c[co + q]!;
+        out[o + q] = finiteRow && Number.isFinite(mbk) && cq >= TINY
+          ? mai + mbk + Math.log(cq)
+          : direct(a, aOff + i * rs, ps, b, bOff + col, k, n);
       }
     }
   }
+  if (keep) products.set(out, { a, b, c });
   return out;
 }
 
 /**
  * The cotangents of a and b (null where not needed) for output cotangent g, from the weights
- * P[i, j, k] = exp(a[i, j] + b[j, k] − out[i, k]) (a softmax over j for each (i, k)):
- *   ā[i, j] = Σ_k g[i, k] P[i, j, k],   b̄[j, k] = Σ_i g[i, k] P[i, j, k],
+ * P[i, j, k] = exp(op(a)[i, j] + b[j, k] − out[i, k]) (a softmax over j for each (i, k)):
+ *   op(a)‾[i, j] = Σ_k g[i, k] P[i, j, k],   b̄[j, k] = Σ_i g[i, k] P[i, j, k],
  * summed over broadcast batch axes. With W = g / C (C as in the forward pass, so P = ea·eb / C):
- *   ā = ea ⊙ (W · ebᵀ),   b̄ = eb ⊙ (eaᵀ · W)   — two real matmuls.
+ *   ā = ea ⊙ (W · ebᵀ)  (ea ⊙ (eb · Wᵀ) for a stored [k, m]),   b̄ = eb ⊙ (op(ea)ᵀ · W)  — two real matmuls.
  * Entries taken directly in the forward pass (or whose |W| would exceed HUGE) add their weights
  * one by one as the generic rule computes them: e_j = exp(a + b − out) (out = −∞ read as 0),
  * w_j = e_j / Σ e (an empty sum read as 1), times g[i, k]. A zero g[i, k] contributes exactly 0.
@@ -159,39 +190,46 @@ export function logMatmulKernel(a: Float64Array, b: Float64Array, shape: LogMatm
 export function logMatmulVjpKernel(
   a: Float64Array, b: Float64Array, out: Float64Array, g: Float64Array, shape: LogMatmulShape, needA: boolean, needB: boolean,
 ): [Float64Array | null, Float64Array | null] {
-  const { m, k, n } = shape;
+  const { m, k, n, transA } = shape;
   const da = needA ? allocF64(a.length) : null, db = needB ? allocF64(b.length) : null;
   if (k === 0 || (da === null && db === null)) return [da, db];
   const idx = pairs(shape);
   const count = idx.length / 2;
-  const s = scaled(a, b, k, n);
+  const s = scaled(a, b, shape);
+  const known = products.get(out);
+  const kept = known !== undefined && known.a === a && known.b === b ? known.c : undefined;
   const c = scratchOf(m * n + Math.max(m, k) * Math.max(k, n));
   const w = c.subarray(0, m * n), tmp = c.subarray(m * n);
+  const rs = transA ? 1 : k, ps = transA ? m : 1;
   for (let t = 0; t < count; t++) {
     const ai = idx[2 * t]!, bi = idx[2 * t + 1]!, o = t * m * n, aOff = ai * m * k, bOff = bi * k * n;
-    product(s, ai, bi, w, m, k, n);
+    if (kept !== undefined) w.set(kept.subarray(o, o + m * n));
+    else {
+      w.fill(0);
+      gemm(s.ea, aOff, s.eb, bOff, w, 0, m, k, n, transA, false);
+    }
     for (let i = 0; i < m; i++) {
-      const mai = s.ma[ai * m + i]!;
-      for (let col = 0; col < n; col++) {
-        const q = i * n + col, gq = g[o + q]!;
-        const ci = w[q]!, mbk = s.mb[bi * n + col]!;
-        const wq = gq === 0 ? 0 : gq / ci;
-        if (Number.isFinite(mai) && Number.isFinite(mbk) && ci >= TINY && Math.abs(wq) <= HUGE) {
+      const mai = s.ma[ai * m + i]!, finiteRow = Number.isFinite(mai);
+      for (let col = 0, q = i * n; col < n; col++, q++) {
+        const gq = g[o + q]!, cq = w[q]!, mbk = s.mb[bi * n + col]!;
+        const wq = gq === 0 ? 0 : gq / cq;
+        if (finiteRow && Number.isFinite(mbk) && cq >= TINY && Math.abs(wq) <= HUGE) {
           w[q] = wq;
           continue;
         }
         w[q] = 0;
-        if (gq !== 0) directVjp(a, aOff + i * k, b, bOff + col, k, n, out[o + q]!, gq, da, db);
+        if (gq !== 0) directVjp(a, aOff + i * rs, ps, b, bOff + col, k, n, out[o + q]!, gq, da, db);
       }
     }
     if (da !== null) {
       tmp.fill(0, 0, m * k);
-      gemm(w, 0, s.eb, bOff, tmp, 0, m, n, k, false, true);
+      if (transA) gemm(s.eb, bOff, w, 0, tmp, 0, k, n, m, false, true);
+      else gemm(w, 0, s.eb, bOff, tmp, 0, m, n, k, false, true);
       for (let p = 0; p < m * k; p++) da[aOff + p] += s.ea[aOff + p]! * tmp[p]!;
     }
     if (db !== null) {
       tmp.fill(0, 0, k * n);
-      gemm(s.ea, aOff, w, 0, tmp, 0, k, m, n, true, false);
+      gemm(s.ea, aOff, w, 0, tmp, 0, k, m, n, !transA, false);
       for (let p = 0; p < k * n; p++) db[bOff + p] += s.eb[bOff + p]! * tmp[p]!;
     }
   }
@@ -200,17 +238,17 @@ export function logMatmulVjpKernel(
 
 /** One entry's weights, as the generic rule: e_j = exp(a_j + b_j − out) (out = −∞ read as 0), w_j = e_j / Σ e. */
 function directVjp(
-  a: Float64Array, aRow: number, b: Float64Array, bCol: number, k: number, n: number, y: number, gq: number,
+  a: Float64Array, aAt: number, as: number, b: Float64Array, bAt: number, k: number, n: number, y: number, gq: number,
   da: Float64Array | null, db: Float64Array | null,
 ): void {
   const shift = y === -Infinity ? 0 : y;
   let sum = 0;
-  for (let j = 0, q = bCol; j < k; j++, q += n) sum += Math.exp(a[aRow + j]! + b[q]! - shift);
+  for (let j = 0, p = aAt, q = bAt; j < k; j++, p += as, q += n) sum += Math.exp(a[p]! + b[q]! - shift);
   const inv = 1 / (sum === 0 ? 1 : sum);
-  for (let j = 0, q = bCol; j < k; j++, q += n) {
-    const wj = Math.exp(a[aRow + j]! + b[q]! - shift) * inv;
+  for (let j = 0, p = aAt, q = bAt; j < k; j++, p += as, q += n) {
+    const wj = Math.exp(a[p]! + b[q]! - shift) * inv;
     const ct = wj === 0 ? 0 : gq * wj;
-    if (da !== null) da[aRow + j] += ct;
+    if (da !== null) da[p] += ct;
     if (db !== null) db[q] += ct;
   }
 }
