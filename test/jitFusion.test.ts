@@ -185,6 +185,15 @@ describe('fused elementwise loops', () => {
     expect(info.fusedOps).toBe(4); // sub, add, mul and the sum; exp(s) is 0-d (a number)
   });
 
+  it('long arrays of exp, log1p and tanh stay with their kernels (vector or threaded), the rest fuses around them', () => {
+    const x = ad.tensor(Float64Array.from({ length: 20000 }, (_, i) => (i % 13 === 0 ? SPECIAL[i % SPECIAL.length]! : Math.sin(i) * 3)), [20000]);
+    const info = threeWays((t: ad.Tensor) => ad.sum(ad.mul(ad.add(ad.log1p(ad.abs(t)), ad.exp(ad.neg(t))), ad.tanh(t))), [x]);
+    // abs and neg each form no group alone; log1p, exp and tanh run as calls; add, mul and sum fuse.
+    expect([info.fusedGroups, info.fusedOps]).toEqual([1, 3]);
+    const short = threeWays((t: ad.Tensor) => ad.sum(ad.mul(ad.add(ad.log1p(ad.abs(t)), ad.exp(ad.neg(t))), ad.tanh(t))), [ad.tensor(x.toFloat64Array().subarray(0, 100))]);
+    expect([short.fusedGroups, short.fusedOps]).toEqual([1, 8]);
+  });
+
   it('a reduction over several axes fuses only when they are trailing (the kernel folds others one axis at a time)', () => {
     const x = ad.random.normal(ad.random.key(5), [3, 4, 5]);
     const trailing = threeWays((t: ad.Tensor) => ad.sum(ad.exp(t), [1, 2]), [x]);

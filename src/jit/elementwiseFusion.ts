@@ -32,7 +32,7 @@ import { sizeOf, type Shape } from '../tensor/shape.js';
 import { Op, SCALAR_CONSTANT, scalarArity, scalarExpression, scalarForward } from '../core/scalarOps.js';
 import type { Primitive } from '../core/primitive.js';
 import { codegenAvailable } from './programLoops.js';
-import { vectorMath, vectorized } from '../tensor/kernels/wasm/vmath.js';
+import { VECTOR_MIN, vectorMath, vectorized } from '../tensor/kernels/wasm/vmath.js';
 
 /** What the pass reads of a finished program (jit/program.ts). */
 export interface FusionSource {
@@ -56,6 +56,17 @@ type Ending = { readonly kind: 'map' } | { readonly kind: Reduction | 'softmaxVj
 const WHERE = 64;
 /** Producers cheap enough to be computed again inside a group rather than read (one add per element). */
 const COPIED: ReadonlySet<number> = new Set([Op.ADD, Op.SUB, Op.MUL, Op.NEG]);
+
+/**
+ * Ops whose kernels leave the scalar loop on long arrays: exp, log and log1p for the WebAssembly
+ * vector kernels (kernels/wasm/vmath.ts; log1p's is within 1 ulp of Math.log1p, not equal), tanh,
+ * sin, cos and expm1 for the worker threads (kernels/parallelMap.ts, from 16,384 elements). From
+ * these lengths such a call stays out of groups: a loop calling Math.* would be slower, or differ.
+ */
+const LONG: ReadonlyMap<number, number> = new Map([
+  [Op.EXP, VECTOR_MIN.exp], [Op.LOG, VECTOR_MIN.log], [Op.LOG1P, VECTOR_MIN.log1p],
+  [Op.TANH, 16384], [Op.SIN, 16384], [Op.COS, 16384], [Op.EXPM1, 16384],
+]);
 
 /** Bounds on a group: members, leaves, and loop depth once axes are merged. */
 const MAX_MEMBERS = 24;
@@ -135,10 +146,16 @@ function foldsInOrder(axes: readonly number[], ndim: number): boolean {
   return axes[axes.length - 1] === ndim - 1 && axes.length === ndim - first && axes.every((x, i) => x === first + i);
 }
 
-/** The op code of an elementwise call, or -1 (an op with a 0-d code and matching arity, or `where`). */
+/**
+ * The op code of an elementwise call, or -1: an op with a 0-d code and matching arity (not one of
+ * LONG on an array that long), or `where`.
+ */
 function elementwiseCode(call: Call): number {
   const c = call.prim.scalarCode;
-  if (c !== undefined && c !== SCALAR_CONSTANT && scalarArity(c) === call.inputs.length) return c;
+  if (c !== undefined && c !== SCALAR_CONSTANT && scalarArity(c) === call.inputs.length) {
+    const long = LONG.get(c);
+    return long !== undefined && sizeOf(call.shape) >= long ? -1 : c;
+  }
   if (call.prim.name === 'where' && call.inputs.length === 3) return WHERE;
   return -1;
 }
