@@ -140,6 +140,19 @@ describe('logMatmul gradients', () => {
     expectNear(gb!.toFloat64Array(), hb!.toFloat64Array(), 1e-13);
   });
 
+  it('one row (a forward-algorithm step) with masks and underflow: gradients as the broadcast form\'s', () => {
+    const I = Infinity;
+    const a = ad.tensor([[0, -I, 2, -700]]);
+    const b = ad.tensor([[1, -I, -700], [0, 3, 0], [-2, -I, -1400], [5, 0, 0]]);
+    const w = ad.tensor([[1, 2, 3]]);
+    const loss = (f: (x: Tensor, y: Tensor) => Tensor) => (x: Tensor, y: Tensor) => ad.sum(ad.mul(f(x, y), w));
+    const [ga, gb] = ad.grad(loss(ad.logMatmul), [0, 1])(a, b) as Tensor[];
+    const [ha, hb] = ad.grad(loss(broadcastForm), [0, 1])(a, b) as Tensor[];
+    expectNear(ga!.toFloat64Array(), ha!.toFloat64Array(), 1e-13);
+    expectNear(gb!.toFloat64Array(), hb!.toFloat64Array(), 1e-13);
+    expect(ga!.toFloat64Array()[1]).toBe(0);
+  });
+
   it('the fused first-order rule equals the generic one (traced under an outer jvp) to rounding', () => {
     const a = ad.mul(4, ad.random.normal([2, 6, 9], 8)), b = ad.mul(4, ad.random.normal([9, 5], 9));
     const w = ad.random.normal([2, 6, 5], 10);

@@ -64,13 +64,18 @@ export interface FactoredPotentials {
 export function factoredChainSum(semiring: Semiring, p: FactoredPotentials, checkpoints: Checkpoints = 'all'): Tensor {
   const [B, K] = p.init.shape as [number, number];
   const S = semiring.size;
-  const T = reshape(semiring.convert(p.transitions), [S, 1, K, K]);
   // Steps on the leading axis for scan: [n−1, S, B, K].
   const steps = p.later.shape[1]! > 0 ? transpose(semiring.convert(p.later), [2, 0, 1, 3]) : null;
   const contract = semiring.contract;
-  const through = contract
-    ? (a: Tensor) => reshape(contract(reshape(a, [S, B, 1, K]), T), [S, B, K]) // α_t as a row times transitions
-    : (a: Tensor) => semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), T), 1);
+  let through: (a: Tensor) => Tensor;
+  if (contract) {
+    // α_t [S, B, K] is a [B, K] matrix: one product with the transitions for the whole batch.
+    const T = semiring.convert(p.transitions); // [S, K, K]
+    through = (a) => contract(a, T);
+  } else {
+    const T = reshape(semiring.convert(p.transitions), [S, 1, K, K]);
+    through = (a) => semiring.sum(semiring.times(reshape(a, [S, B, K, 1]), T), 1);
+  }
   return runChain(semiring, p, steps, (a, e) => semiring.times(through(a), e), checkpoints);
 }
 

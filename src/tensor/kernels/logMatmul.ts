@@ -76,9 +76,11 @@ interface Side { readonly along: 'rows' | 'cols'; readonly k: number; readonly n
  * transition matrix at every step and the inside algorithm with one rule tensor at every width:
  * their exponentials are taken once; and the VJP finds the forward pass's exponentials and C
  * instead of recomputing them. Held weakly (an entry lives as long as its array), and only for
- * arrays up to CACHED elements.
+ * arrays of CACHED_MIN … CACHED elements: below, recomputing costs less than a weak map's entry
+ * (a forward-algorithm step's α of 45 states: each entry also costs the garbage collector).
  */
 const CACHED = 1 << 16;
+const CACHED_MIN = 512;
 const sides = new WeakMap<Float64Array, Side[]>();
 const products = new WeakMap<Float64Array, { a: Float64Array; b: Float64Array; c: Float64Array }>();
 
@@ -87,7 +89,7 @@ const products = new WeakMap<Float64Array, { a: Float64Array; b: Float64Array; c
  * or as matrices [k, n] with the maximum over each column ('cols').
  */
 function sideOf(x: Float64Array, along: 'rows' | 'cols', k: number, n: number): Side {
-  const known = sides.get(x);
+  const known = x.length >= CACHED_MIN ? sides.get(x) : undefined;
   if (known !== undefined) for (const c of known) if (c.along === along && c.k === k && c.n === n) return c;
   const e = new Float64Array(x.length);
   let max: Float64Array;
@@ -117,7 +119,7 @@ function sideOf(x: Float64Array, along: 'rows' | 'cols', k: number, n: number): 
   }
   vectorMath('exp', e, e);
   const side: Side = { along, k, n, max, e };
-  if (x.length <= CACHED) {
+  if (x.length >= CACHED_MIN && x.length <= CACHED) {
     if (known === undefined) sides.set(x, [side]);
     else known.push(side);
   }
@@ -155,7 +157,7 @@ export function logMatmulKernel(a: Float64Array, b: Float64Array, shape: LogMatm
   if (k === 0) return out.fill(-Infinity); // an empty sum
   const s = scaled(a, b, shape);
   // C for every output matrix, kept for the VJP when small enough (else one matrix of scratch at a time).
-  const keep = out.length <= CACHED;
+  const keep = out.length >= CACHED_MIN && out.length <= CACHED;
   const c = keep ? new Float64Array(out.length) : scratchOf(m * n);
   const rs = transA ? 1 : k, ps = transA ? m : 1; // op(a)[i, j] is at aOff + i·rs + j·ps
   for (let t = 0; t < count; t++) {
@@ -221,6 +223,10 @@ export function logMatmulVjpKernel(
         if (gq !== 0) directVjp(a, aOff + i * rs, ps, b, bOff + col, k, n, out[o + q]!, gq, da, db);
       }
     }
+    if (m === 1) {
+      matvecVjp(s.ea, aOff, s.eb, bOff, w, k, n, da, db);
+      continue;
+    }
     if (da !== null) {
       tmp.fill(0, 0, m * k);
       if (transA) gemm(s.eb, bOff, w, 0, tmp, 0, k, n, m, false, true);
@@ -234,6 +240,29 @@ export function logMatmulVjpKernel(
     }
   }
   return [da, db];
+}
+
+/**
+ * The two products of the VJP for one row (m = 1, a forward-algorithm step), in one pass over b
+ * without temporaries: with t = eb[j, c]·W[c], ā[j] += ea[j]·Σ_c t and b̄[j, c] += ea[j]·t.
+ */
+function matvecVjp(
+  ea: Float64Array, aOff: number, eb: Float64Array, bOff: number, w: Float64Array, k: number, n: number,
+  da: Float64Array | null, db: Float64Array | null,
+): void {
+  for (let j = 0, row = bOff; j < k; j++, row += n) {
+    const x = ea[aOff + j]!;
+    let acc = 0;
+    if (db === null) for (let c = 0; c < n; c++) acc += eb[row + c]! * w[c]!;
+    else {
+      for (let c = 0; c < n; c++) {
+        const t = eb[row + c]! * w[c]!;
+        acc += t;
+        db[row + c] += x * t;
+      }
+    }
+    if (da !== null) da[aOff + j] += x * acc;
+  }
 }
 
 /** One entry's weights, as the generic rule: e_j = exp(a_j + b_j − out) (out = −∞ read as 0), w_j = e_j / Σ e. */
