@@ -212,9 +212,9 @@ describe('fused elementwise loops', () => {
     expect(info.fusedGroups).toBe(0);
   });
 
-  it('a cheap producer read earlier is computed again in the group, and what it reads is not taken into the group', () => {
-    // c = a − 1 is read by the matmul before the root: the root's group computes c again from a
-    // (a copy), but a itself must stay where it is, since c's own call reads it there.
+  it('a producer read earlier outside the group stays where it is, and so does what it reads', () => {
+    // c = a − 1 is read by the matmul before the root: the root's group reads c, and a must not
+    // be taken into the root's group either, since c's own call reads it before the root runs.
     const f = (x: ad.Tensor) => {
       const a = ad.exp(x);
       const c = ad.sub(a, 1);
@@ -222,7 +222,7 @@ describe('fused elementwise loops', () => {
       return ad.add(ad.add(c, m), ad.mul(a, 2));
     };
     const info = threeWays(f, [ad.random.normal(ad.random.key(8), [3, 3])]);
-    // The root's group: both adds and the mul (c a copy); then c's own group with a (both kept).
+    // The root's group: both adds and the mul; then c's own group with a (both kept).
     expect(info.fusedGroups).toBe(2);
     expect(info.fusedOps).toBe(5);
   });

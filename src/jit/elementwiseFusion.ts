@@ -70,6 +70,13 @@ const LONG: ReadonlyMap<number, number> = new Map([
 
 /** Bounds on a group: members, leaves, and loop depth once axes are merged. */
 const MAX_MEMBERS = 24;
+/**
+ * How far before the root a member may stand (in slots). A group reads its leaves when it runs:
+ * a chain of accumulations (g₁ + g₂ + … with each gₖ made long before the next) fused into one
+ * loop would read every gₖ cold from memory at the end, where each add alone reads its gₖ while
+ * still in cache (measured slower on W3's rule gradients).
+ */
+const WINDOW = 16;
 const MAX_LEAVES = 12;
 const MAX_DEPTH = 6;
 
@@ -178,11 +185,12 @@ function sameShape(x: Shape, y: Shape): boolean {
 
 /**
  * The fused groups of a program, newest root first ([] where code generation is unavailable).
- * Roots are taken newest first, so a producer goes to its last consumer's group. A cheap
- * producer (COPIED) read before the root outside the group is computed again inside it (its
- * inputs become leaves), as XLA duplicates cheap producers into consumers: the backward pass's
- * softmax VJP recomputes x = a + b from a and b instead of reading the forward pass's x, which
- * then needs no memory at all when the forward reduction absorbs it.
+ * Roots are taken newest first, so a producer goes to its last consumer's group. In a softmax
+ * VJP's group, a cheap producer (COPIED) read before the root outside the group is computed
+ * again inside it (its inputs become leaves), as XLA duplicates cheap producers into consumers:
+ * the backward pass recomputes x = a + b from a and b instead of reading the forward pass's x,
+ * which then needs no memory at all when the forward reduction absorbs it. (Elsewhere a copy
+ * would only compute something twice.)
  */
 export function findGroups(p: FusionSource): FusedGroup[] {
   if (!codegenAvailable()) return [];
@@ -227,10 +235,11 @@ export function findGroups(p: FusionSource): FusedGroup[] {
       for (const x of pc.inputs) if (!members.has(x) && !copies.has(x)) grown.add(x);
       if (grown.size > MAX_LEAVES) continue;
       // (A copy's own call still reads s where it stands, so a copy is not a member here.)
-      if (assigned[s] === 0 && [...readers[s]!].every((r) => members.has(r) || r > root)) {
+      if (assigned[s] === 0 && root - s <= WINDOW && [...readers[s]!].every((r) => members.has(r) || r > root)) {
         members.add(s);
         queue.push(...pc.inputs);
-      } else if (COPIED.has(c)) {
+      } else if (COPIED.has(c) && ending.kind === 'softmaxVjp') {
+        // Only where it saves the residual: the forward reduction then absorbs s unkept.
         copies.add(s);
       } else continue;
       reads = grown;
