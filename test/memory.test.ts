@@ -73,3 +73,27 @@ describe('memory and depth', () => {
     expect(ad.memoryStats().residualBytes).toBe(mid);
   });
 });
+
+describe('implicit derivatives return their tapes when the solve is done', () => {
+  // The adjoint solve pulls many vectors back through one recorded Jacobian or Hessian; that tape
+  // is released when the solve ends, not when the garbage collector finds it.
+  const held = (run: () => unknown) => {
+    const before = ad.memoryStats().residualBytes;
+    run();
+    return ad.memoryStats().residualBytes - before;
+  };
+
+  it('root, argmin (L-BFGS and Newton-CG) and PairwiseMRF with implicit gradients hold nothing after grad returns', () => {
+    const a = ad.tensor([2, 3, 5]);
+    expect(held(() => ad.grad((x: Tensor) => ad.sum(ad.root((y: Tensor) => ad.sub(ad.pow(y, 3), x), ad.ones([3]))))(a))).toBe(0);
+    const ridge = (method: 'lbfgs' | 'newton-cg') => (lam: Tensor) =>
+      ad.sum(ad.argmin((t: Tensor) => ad.add(ad.sum(ad.square(ad.sub(ad.tanh(t), a))), ad.mul(lam, ad.sum(ad.square(t)))), ad.zeros([3]), { method }));
+    expect(held(() => ad.grad(ridge('lbfgs'))(ad.tensor(0.1)))).toBe(0);
+    expect(held(() => ad.grad(ridge('newton-cg'))(ad.tensor(0.1)))).toBe(0);
+    expect(held(() => ad.jvp(ridge('lbfgs'), [ad.tensor(0.1)], [ad.tensor(1)]))).toBe(0);
+    const mrf = (u: Tensor) =>
+      ad.sum(new ad.PairwiseMRF({ unary: u, edges: [[0, 1], [1, 2], [2, 0]], pairwise: ad.tensor([[0.3, 0], [0, 0.3]]) })
+        .beliefs({ method: 'bp', iterations: 100, tol: 1e-10, gradient: 'implicit' }).unary);
+    expect(held(() => ad.grad(mrf)(ad.tensor([[0, 1], [1, 0], [0.5, 0]])))).toBe(0);
+  });
+});

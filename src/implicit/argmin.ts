@@ -4,7 +4,7 @@ import type { PyTree, TensorLikeTree, TensorTree } from '../core/pytree.js';
 import { grad, valueAndGrad } from '../transforms/vjp.js';
 import { Space } from './space.js';
 import { solveImplicit, StartingPoint, type ImplicitProblem } from './levels.js';
-import { hessianOperator, type HvpMode } from './hessian.js';
+import { hessianOperator, type HvpMode, type LeafOperator } from './hessian.js';
 import { derivativeSolve, type DerivativeSystem, type LinearSolveOptions } from './linearSolve.js';
 import { lbfgs, type MinimizeResult } from './lbfgs.js';
 import { newtonCg } from './newtonCg.js';
@@ -114,6 +114,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
       matrix: 'the Hessian at θ*',
       curvatureAdvice: 'So θ* is not a strict minimum: check the inner run, or add damping.',
       advice: 'The Hessian may be ill-conditioned or singular: raise solverMaxIter, loosen solverTol, pass a preconditioner, or add damping.',
+      release: () => H.release?.(),
     };
   };
 
@@ -132,12 +133,20 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
       };
       const settings = { tol, maxIter: options.maxIter ?? 1000, memory: options.memory ?? 10 };
       const x0 = space.flatOfLeaves(start.values());
-      const r: MinimizeResult = options.method === 'newton-cg'
-        ? newtonCg(fg, (x) => {
-          const H = hessianOperator(f, space.toLeaves(x), space, hvpMode);
-          return (v) => space.flatOfLeaves(H(space.toLeaves(v)));
-        }, x0, settings)
-        : lbfgs(fg, x0, settings);
+      // Each Newton step's Hessian operator keeps a tape until the next step replaces it.
+      let H: LeafOperator | null = null;
+      let r: MinimizeResult;
+      try {
+        r = options.method === 'newton-cg'
+          ? newtonCg(fg, (x) => {
+            H?.release?.();
+            const at = (H = hessianOperator(f, space.toLeaves(x), space, hvpMode));
+            return (v) => space.flatOfLeaves(at(space.toLeaves(v)));
+          }, x0, settings)
+          : lbfgs(fg, x0, settings);
+      } finally {
+        (H as LeafOperator | null)?.release?.();
+      }
       // Under vmap there is one solve per example: the figures are the last one's, `converged` all of them.
       const every = solves++ === 0 || info.converged === true;
       Object.assign(info, {

@@ -2,15 +2,15 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { add, mul, sub } from '../ops/binary.js';
 import type { PyTree } from '../core/pytree.js';
-import { grad, vjp, type Pullback } from '../transforms/vjp.js';
+import { grad, releasablePullback } from '../transforms/vjp.js';
 import { maxAbs } from './space.js';
 import type { Space } from './space.js';
 
 /** How Hessian-vector products are computed: exactly by automatic differentiation, or by centered differences of gradients. */
 export type HvpMode = 'exact' | 'finiteDifference';
 
-/** A linear operator on the leaves of a space. */
-export type LeafOperator = (v: readonly Tensor[]) => Tensor[];
+/** A linear operator on the leaves of a space; `release` returns the tape an exact operator keeps. */
+export type LeafOperator = ((v: readonly Tensor[]) => Tensor[]) & { release?: () => void };
 
 /**
  * v ↦ ∇²loss(x)·v on the leaves of `space`.
@@ -26,11 +26,13 @@ export type LeafOperator = (v: readonly Tensor[]) => Tensor[];
 export function hessianOperator(loss: (x: any) => PyTree, x: readonly Tensor[], space: Space, mode: HvpMode): LeafOperator {
   const g = (leaves: readonly Tensor[]): Tensor[] => space.leaves(grad(loss)(space.rebuild(leaves)), 'the gradient');
   if (mode === 'exact') {
-    let pullback: Pullback | null = null;
-    return (v) => {
-      pullback ??= vjp((z: PyTree) => grad(loss)(z), space.rebuild(x))[1];
-      return space.leaves(pullback(space.rebuild(v))[0], 'a Hessian-vector product');
+    let linear: ReturnType<typeof releasablePullback> | null = null;
+    const apply: LeafOperator = (v) => {
+      linear ??= releasablePullback((z: PyTree) => grad(loss)(z), space.rebuild(x), 'argmin');
+      return space.leaves(linear.pullback(space.rebuild(v)), 'a Hessian-vector product');
     };
+    apply.release = () => linear?.release();
+    return apply;
   }
   const xScale = Math.max(...x.map((t) => maxAbs(t.values)), 0);
   const eps = Math.cbrt(Number.EPSILON) * (1 + xScale);

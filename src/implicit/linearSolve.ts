@@ -1,5 +1,6 @@
 /** @file The public matrix-free solvers cg, minres and gmres over pytrees; their solutions are differentiable. */
 import { redirectContext } from '../core/redirects.js';
+import { runningTraces } from '../core/trace.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { PyTree, TensorLikeTree, TensorPyTree, TensorTree } from '../core/pytree.js';
 import { add, mul, sub } from '../ops/binary.js';
@@ -154,6 +155,8 @@ export interface DerivativeSystem {
   readonly curvatureAdvice: string;
   /** What to do when the solve does not converge. */
   readonly advice: string;
+  /** Returns what `matvec` holds (a pullback's tape) once the solve is done. */
+  readonly release?: () => void;
 }
 
 /**
@@ -169,13 +172,20 @@ export function derivativeSolve(system: DerivativeSystem, pass: 'backward' | 'fo
   const solve = pass === 'backward' ? 'adjoint' : 'tangent';
   const b = space.rebuild(rhs);
   let solver = system.kind;
-  let r = linearSolve(solver, matvec, b, settings, reporter);
-  if (r.negativeCurvature) {
-    reporter.report('curvature',
-      `${reporter.op}: cg met negative curvature (pᵀAp ≤ 0) in the ${solve} solve of a ${pass} pass: ${system.matrix} is not ` +
-        `positive definite, so the derivative was computed with minres instead. ${system.curvatureAdvice}`, statsOf(solver, r));
-    solver = 'minres';
+  let r: LinearSolveResult;
+  try {
     r = linearSolve(solver, matvec, b, settings, reporter);
+    if (r.negativeCurvature) {
+      reporter.report('curvature',
+        `${reporter.op}: cg met negative curvature (pᵀAp ≤ 0) in the ${solve} solve of a ${pass} pass: ${system.matrix} is not ` +
+          `positive definite, so the derivative was computed with minres instead. ${system.curvatureAdvice}`, statsOf(solver, r));
+      solver = 'minres';
+      r = linearSolve(solver, matvec, b, settings, reporter);
+    }
+  } finally {
+    // Only when no transformation records this solve: under an active one (grad of grad, jvp of
+    // grad) the solution's own derivative pulls back through that tape again.
+    if (!runningTraces().some((t) => t.active)) system.release?.();
   }
   const stats = statsOf(solver, r);
   reporter.solved(stats);

@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { PyTree, TensorTree } from '../core/pytree.js';
 import { jvp } from '../transforms/jvp.js';
-import { vjp, type Pullback } from '../transforms/vjp.js';
+import { releasablePullback } from '../transforms/vjp.js';
 import { Space } from './space.js';
 import { StartingPoint, solveImplicit, type ImplicitProblem } from './levels.js';
 import { derivativeSolve, type DerivativeSystem } from './linearSolve.js';
@@ -86,15 +86,13 @@ export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): 
 
   // Jᵀu = x̄ for a backward pass, J v = r for a forward-mode pass, J = ∂F/∂x at x*.
   const system = (x: readonly Tensor[], transpose: boolean): DerivativeSystem => {
-    let pullback: Pullback | null = null;
+    let linear: ReturnType<typeof releasablePullback> | null = null;
     const matvec = transpose || solver !== 'gmres'
-      ? (v: PyTree) => {
-        pullback ??= vjp((z: PyTree) => f(z), space.rebuild(x))[1];
-        return pullback(v)[0];
-      }
+      ? (v: PyTree) => (linear ??= releasablePullback((z: PyTree) => f(z), space.rebuild(x), 'root')).pullback(v)
       : (v: PyTree) => jvp(f, [space.rebuild(x)], [v])[1];
     return {
       kind: solver, matvec, space, reporter,
+      release: () => linear?.release(),
       settings: { tol: options.solverTol ?? 1e-10, maxIter: options.solverMaxIter, damping: options.damping ?? 0, restart: options.restart },
       matrix: '∂F/∂x at x*',
       curvatureAdvice: "Use solver: 'minres' (symmetric ∂F/∂x) or 'gmres'.",

@@ -106,6 +106,22 @@ function vjpAs(f: TreeFunction<unknown>, primals: readonly unknown[], hasAux: bo
   return [out, pullback, releaseAux(aux)];
 }
 
+/**
+ * The pullback of x ↦ f(x) at one pytree x, for library code that pulls back many vectors and is
+ * then done with it (the matrix-vector products of an implicit solve): `release()` returns the
+ * tape's residual memory at once, instead of when the pullback is garbage-collected as `vjp`'s
+ * is (a pullback never released is still freed that way). @internal
+ */
+export function releasablePullback(
+  f: (x: PyTree) => PyTree, x: PyTree, op: string,
+): { pullback: (cotangent: PyTree) => PyTree; release: () => void } {
+  const { leaves, def } = flattenArgs([x], op);
+  const rec = record((inputs) => f(rebuildArgs(def, inputs)[0] as PyTree), leaves);
+  const pullback = (cotangent: PyTree): PyTree => rebuildArgs(def, rec.pullback(flatten(cotangent, `${op} pullback`).leaves))[0] as PyTree;
+  rec.releaseWith(pullback);
+  return { pullback, release: () => rec.release() };
+}
+
 function scalarOutput(out: unknown, op: string): Tensor | number {
   if (typeof out === 'number') return out;
   if (out instanceof Tensor && out.size === 1) return out;
