@@ -40,6 +40,9 @@ export const notExportable: Readonly<Record<string, string>> = {
   eisnerCharts: "Eisner's dynamic program as one kernel: ONNX has no such operator, and unrolled it is O(n³) nodes",
   eisnerMarginals: "the outside pass of Eisner's dynamic program as one kernel (as eisnerCharts)",
   eisnerLogZ: "log Z read from eisnerCharts' packed charts (which have no ONNX form)",
+  semiMarkovCharts: 'the semi-Markov forward and backward passes as one kernel: ONNX has no such operator, and unrolled it is O(n·L) nodes per label pair',
+  semiMarkovLogZ: "log Z read from semiMarkovCharts' packed charts (which have no ONNX form)",
+  semiMarkovMarginals: 'the semi-Markov marginals from the packed charts, as one kernel (as semiMarkovCharts)',
 };
 
 /**
