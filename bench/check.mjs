@@ -5,6 +5,9 @@ export const TOLERANCE = 1e-8;
 /** A number, Float64Array or array of them, as one flat list of numbers. */
 function flat(x) {
   if (typeof x === 'number') return [x];
+  // An adjoint tensor: workloads return gradients as tensors, read here, outside the timed call
+  // (as PyTorch's side returns tensors and converts them only for this check).
+  if (x !== null && typeof x === 'object' && typeof x.toFloat64Array === 'function') return Array.from(x.toFloat64Array());
   if (ArrayBuffer.isView(x)) return Array.from(x);
   if (Array.isArray(x)) return x.flatMap(flat);
   throw new Error(`check: cannot compare ${Object.prototype.toString.call(x)}`);

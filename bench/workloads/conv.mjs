@@ -96,7 +96,7 @@ const vg = ad.valueAndGrad(loss, [0, 1, 2]);
 
 function adjointVG(d) {
   const [value, [gx, gw, gb]] = vg(d.t.x, d.t.w, d.t.b);
-  return { value: value.item(), grads: { x: gx.data, w: gw.data, b: gb.data } };
+  return { value: value.item(), grads: { x: gx, w: gw, b: gb } };
 }
 
 export default {

@@ -58,12 +58,12 @@ const rows = (n) => [
   {
     id: 'LA-CHOL', size: `n=${n} (n³/3 flops)`, setup: () => setup(n),
     plain: { f: (d) => logdetOfL(cholesky(d.a, d.n), d.n), vg: plainLogdetVG },
-    adjoint: { f: (d) => choleskyLogdet(d.A).item(), vg: (d) => { const [v, g] = choleskyVG(d.A); return { value: v.item(), grads: { A: g.data } }; }, note: 'logdet = 2 Σ log diag cholesky(a); plain vg: A⁻¹ by potri' },
+    adjoint: { f: (d) => choleskyLogdet(d.A).item(), vg: (d) => { const [v, g] = choleskyVG(d.A); return { value: v.item(), grads: { A: g } }; }, note: 'logdet = 2 Σ log diag cholesky(a); plain vg: A⁻¹ by potri' },
   },
   {
     id: 'LA-SLOGDET', size: `n=${n} (SPD)`, setup: () => setup(n),
     plain: { f: (d) => logdetOfL(cholesky(d.a, d.n), d.n), vg: plainLogdetVG },
-    adjoint: { f: (d) => ad.linalg.slogdet(d.A).logAbsDet.item(), vg: (d) => { const [v, g] = slogdetVG(d.A); return { value: v.item(), grads: { A: g.data } }; }, note: 'slogdet(a).logAbsDet; floor vg/f = 3' },
+    adjoint: { f: (d) => ad.linalg.slogdet(d.A).logAbsDet.item(), vg: (d) => { const [v, g] = slogdetVG(d.A); return { value: v.item(), grads: { A: g } }; }, note: 'slogdet(a).logAbsDet; floor vg/f = 3' },
   },
   {
     id: 'LA-SOLVE', size: `n=${n}, 1 rhs (2n³/3 flops)`, setup: () => setup(n),
@@ -77,7 +77,7 @@ const rows = (n) => [
         return { value: v, grads: { A: aBar, b: bBar } };
       },
     },
-    adjoint: { f: (d) => solveLoss(d.A, d.B, d.W).item(), vg: (d) => { const [v, [ga, gb]] = solveVG(d.A, d.B, d.W); return { value: v.item(), grads: { A: ga.data, b: gb.data } }; }, note: 'sum(w ∘ solve(a, b)); plain: LU, unblocked' },
+    adjoint: { f: (d) => solveLoss(d.A, d.B, d.W).item(), vg: (d) => { const [v, [ga, gb]] = solveVG(d.A, d.B, d.W); return { value: v.item(), grads: { A: ga, b: gb } }; }, note: 'sum(w ∘ solve(a, b)); plain: LU, unblocked' },
   },
   {
     id: 'LA-EIGH', size: `n=${n} (tred2 + tql2)`, setup: () => setup(n),
@@ -95,7 +95,7 @@ const rows = (n) => [
         return { value: v, grads: { A: matmul(vw, vt, n, n, n) } };
       },
     },
-    adjoint: { f: (d) => eighLoss(d.A, d.W).item(), vg: (d) => { const [v, g] = eighVG(d.A, d.W); return { value: v.item(), grads: { A: g.data } }; }, note: 'sum(w ∘ eigh(a).values)' },
+    adjoint: { f: (d) => eighLoss(d.A, d.W).item(), vg: (d) => { const [v, g] = eighVG(d.A, d.W); return { value: v.item(), grads: { A: g } }; }, note: 'sum(w ∘ eigh(a).values)' },
   },
 ];
 

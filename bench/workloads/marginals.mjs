@@ -31,7 +31,7 @@ const semiMarkov = {
       f: (d) => logZ(d.g, d.t).item(),
       vg: (d) => {
         const [v, [gg, gt]] = vg(d.g, d.t);
-        return { value: v.item(), grads: { segments: gg.data, transitions: gt.data } };
+        return { value: v.item(), grads: { segments: gg, transitions: gt } };
       },
     };
   })(),
@@ -71,7 +71,7 @@ const ctc = {
       f: (d) => loss(d.p, d.y).item(),
       vg: (d) => {
         const [v, g] = ad.valueAndGrad((p) => loss(p, d.y))(d.p);
-        return { value: v.item(), grads: { logProbs: g.data } };
+        return { value: v.item(), grads: { logProbs: g } };
       },
     };
   })(),

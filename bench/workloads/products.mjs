@@ -58,7 +58,7 @@ function listImpl(loss, name, note) {
     f: (d) => loss(d.t[name]).item(),
     vg: (d) => {
       const [v, g] = vg(d.t[name]);
-      return { value: v.item(), grads: { [name]: g.map((x) => x.data) } };
+      return { value: v.item(), grads: { [name]: g } };
     },
   };
 }
@@ -163,7 +163,7 @@ function tensorImpl(loss, note) {
     f: (d) => loss(d.t.x).item(),
     vg: (d) => {
       const [v, g] = vg(d.t.x);
-      return { value: v.item(), grads: { x: g.data } };
+      return { value: v.item(), grads: { x: g } };
     },
   };
 }

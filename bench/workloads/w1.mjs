@@ -104,7 +104,7 @@ function adjointF(d) {
 function adjointVG(d) {
   const { W1, b1, W2, b2 } = d.t;
   const [v, [g1, gb1, g2, gb2]] = d.vg(W1, b1, W2, b2);
-  return { value: v.item(), grads: { W1: g1.data, b1: gb1.data, W2: g2.data, b2: gb2.data } };
+  return { value: v.item(), grads: { W1: g1, b1: gb1, W2: g2, b2: gb2 } };
 }
 
 export default {

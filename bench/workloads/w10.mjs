@@ -64,7 +64,7 @@ export default {
   plain: { f: (d) => plain(d, false), vg: (d) => plain(d, true) },
   adjoint: {
     f: (d) => d.logMarginal(d.theta).item(),
-    vg: (d) => { const [v, g] = d.vg(d.theta); return { value: v.item(), grads: { theta: g.data } }; },
+    vg: (d) => { const [v, g] = d.vg(d.theta); return { value: v.item(), grads: { theta: g } }; },
     note: 'cholesky, choleskySolve, 2 Σ log diag L',
   },
 };

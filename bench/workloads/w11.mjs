@@ -30,7 +30,7 @@ function dependency(id, n, projective) {
       f: (d) => logZ(d.t).item(),
       vg: (d) => {
         const [v, [g]] = vg(d.t);
-        return { value: v.item(), grads: { arcScores: g.data } };
+        return { value: v.item(), grads: { arcScores: g } };
       },
     },
   };

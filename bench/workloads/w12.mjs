@@ -31,7 +31,7 @@ function impl(checkpoints) {
     f: (d) => loss(checkpoints)(d.unary, d.strength).item(),
     vg: (d) => {
       const [v, [gu, gs]] = vg(d.unary, d.strength);
-      return { value: v.item(), grads: { unary: gu.data, strength: [gs.item()] } };
+      return { value: v.item(), grads: { unary: gu, strength: [gs.item()] } };
     },
     peakBytes(d) {
       vg(d.unary, d.strength); // warm

@@ -92,7 +92,7 @@ function adjointF(d) {
 
 function adjointVG(d) {
   const [v, [gE, gT]] = vgLogPartition(d.t.E, d.t.T);
-  return { value: v.item(), grads: { E: gE.data, T: gT.data } };
+  return { value: v.item(), grads: { E: gE, T: gT } };
 }
 
 /** The same function and gradient under ad.jit (recorded on the first call, replayed after). */
@@ -103,7 +103,7 @@ function jitImpl() {
     f: (d) => f(d.t.E, d.t.T).item(),
     vg: (d) => {
       const [v, [gE, gT]] = vg(d.t.E, d.t.T);
-      return { value: v.item(), grads: { E: gE.data, T: gT.data } };
+      return { value: v.item(), grads: { E: gE, T: gT } };
     },
   });
 }
@@ -119,7 +119,7 @@ function crfF(d) {
 /** Marginals as the gradient of log Z: unary = ∂/∂E, Σ_t pairwise = ∂/∂T. */
 function crfVG(d) {
   const [v, [gE, gT]] = vgCrf(d.t.E, d.t.T);
-  return { value: v.item(), grads: { E: gE.data, T: gT.data } };
+  return { value: v.item(), grads: { E: gE, T: gT } };
 }
 
 /** The workload for sequence length n (W2: 100, W2L: 1000). */

@@ -114,7 +114,7 @@ function adjointF(d) {
 
 function adjointVG(d) {
   const [v, [gU, gR]] = vgLogPartition(d.t.U, d.t.R);
-  return { value: v.item(), grads: { R: gR.data, U: gU.data } };
+  return { value: v.item(), grads: { R: gR, U: gU } };
 }
 
 /** PCFG.marginals(): the span marginals [n, n+1, N] (width-one spans are ∂/∂U) and expected rule counts (∂/∂R). */
@@ -122,7 +122,7 @@ function marginalsVG(d) {
   const { spans, rules } = new ad.PCFG({ terminals: d.t.U, rules: d.t.R, root }).marginals();
   const s = spans.data, gU = new Float64Array(n * N);
   for (let i = 0; i < n; i++) for (let A = 0; A < N; A++) gU[i * N + A] = s[at(i, i + 1) * N + A];
-  return { grads: { R: rules.data, U: gU } };
+  return { grads: { R: rules, U: gU } };
 }
 
 /** The same log-partition and gradient under ad.jit (recorded on the first call, replayed after). */
@@ -133,7 +133,7 @@ function jitImpl() {
     f: (d) => f(d.t.U, d.t.R).item(),
     vg: (d) => {
       const [v, [gU, gR]] = vg(d.t.U, d.t.R);
-      return { value: v.item(), grads: { R: gR.data, U: gU.data } };
+      return { value: v.item(), grads: { R: gR, U: gU } };
     },
   });
 }

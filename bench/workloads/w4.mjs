@@ -45,7 +45,7 @@ function adjointF(d) {
 
 function adjointVG(d) {
   const [v, g] = vgProd(d.t.x);
-  return { value: v.item(), grads: { x: g.data } };
+  return { value: v.item(), grads: { x: g } };
 }
 
 function variant(n, zero) {

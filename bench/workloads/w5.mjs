@@ -50,7 +50,7 @@ function adjointF(d) {
 
 function adjointVG(d) {
   const [v, g] = vgChain(d.t.Ms);
-  return { value: v.item(), grads: { Ms: g.map((x) => x.data) } };
+  return { value: v.item(), grads: { Ms: g } };
 }
 
 // ---- adjoint, chainMatmul: one node whose rule uses prefix and suffix products ----
@@ -67,7 +67,7 @@ function chainMatmulF(d) {
 
 function chainMatmulVG(d) {
   const [v, g] = vgChainOp(d.t.Ms);
-  return { value: v.item(), grads: { Ms: g.map((x) => x.data) } };
+  return { value: v.item(), grads: { Ms: g } };
 }
 
 export default {

@@ -42,7 +42,7 @@ function adjointF(d) {
 }
 
 function adjointHVP(d) {
-  return { grads: { HV: ad.hvp(d.lossW1, d.t.W1, d.t.V).data } };
+  return { grads: { HV: ad.hvp(d.lossW1, d.t.W1, d.t.V) } };
 }
 
 /**
@@ -55,7 +55,7 @@ function jitImpl() {
   const hvp = timedJit((loss, W1, V) => ad.hvp(loss, W1, V));
   return jitRow(hvp, {
     f: (d) => f(d.lossW1, d.t.W1).item(),
-    vg: (d) => ({ grads: { HV: hvp(d.lossW1, d.t.W1, d.t.V).data } }),
+    vg: (d) => ({ grads: { HV: hvp(d.lossW1, d.t.W1, d.t.V) } }),
     label: 'ad.jit((loss, W1, V) => ad.hvp(loss, W1, V))',
   });
 }

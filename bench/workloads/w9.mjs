@@ -72,7 +72,7 @@ function plainVG(d) {
 }
 
 const mean = (v) => ad.mean(v).item();
-const asGrads = ([g1, gb1, g2, gb2]) => ({ W1: g1.data, b1: gb1.data, W2: g2.data, b2: gb2.data });
+const asGrads = ([g1, gb1, g2, gb2]) => ({ W1: g1, b1: gb1, W2: g2, b2: gb2 });
 
 function vmapVG(d) {
   const { W1, b1, W2, b2, X, Y } = d.t;
