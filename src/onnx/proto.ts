@@ -1,6 +1,6 @@
 /**
- * @file The ONNX wire format: the messages of onnx.proto that models use, as plain objects, and a
- * minimal Protocol Buffers encoder and decoder for them.
+ * @file The ONNX wire format: a minimal Protocol Buffers encoder and decoder for the messages of
+ * onnx.proto that models use (their object forms: protoMessages.ts; tensor contents: protoTensors.ts).
  *
  * ONNX models are `ModelProto` messages (onnx/onnx.proto, proto2 syntax). Writing our own codec
  * instead of taking protobufjs keeps the package free of runtime dependencies and browser-safe,
@@ -16,121 +16,11 @@
  * int64 values are JavaScript numbers here: exact up to 2⁵³, which covers every dimension, axis
  * and attribute a model carries; negative ones are written as ten-byte two's complement varints.
  */
+import { ProtoDecodeError, type ModelProto } from './protoMessages.js';
 
-/** TensorProto.DataType values used by adjoint. */
-export const DataType = {
-  FLOAT: 1,
-  UINT8: 2,
-  INT8: 3,
-  INT32: 6,
-  INT64: 7,
-  BOOL: 9,
-  DOUBLE: 11,
-} as const;
-
-/** AttributeProto.AttributeType values. */
-export const AttributeType = {
-  FLOAT: 1,
-  INT: 2,
-  STRING: 3,
-  TENSOR: 4,
-  GRAPH: 5,
-  FLOATS: 6,
-  INTS: 7,
-  STRINGS: 8,
-} as const;
-
-export interface OperatorSetIdProto {
-  domain?: string;
-  version?: number;
-}
-
-export interface StringStringEntryProto {
-  key?: string;
-  value?: string;
-}
-
-export interface TensorProto {
-  dims?: number[];
-  dataType?: number;
-  floatData?: number[];
-  int32Data?: number[];
-  int64Data?: number[];
-  name?: string;
-  docString?: string;
-  rawData?: Uint8Array;
-  doubleData?: number[];
-}
-
-export interface DimensionProto {
-  dimValue?: number;
-  dimParam?: string;
-}
-
-export interface TensorShapeProto {
-  dim?: DimensionProto[];
-}
-
-export interface TypeProtoTensor {
-  elemType?: number;
-  shape?: TensorShapeProto;
-}
-
-export interface TypeProto {
-  tensorType?: TypeProtoTensor;
-}
-
-export interface ValueInfoProto {
-  name?: string;
-  type?: TypeProto;
-  docString?: string;
-}
-
-export interface AttributeProto {
-  name?: string;
-  type?: number;
-  f?: number;
-  i?: number;
-  s?: Uint8Array;
-  t?: TensorProto;
-  g?: GraphProto;
-  floats?: number[];
-  ints?: number[];
-  strings?: Uint8Array[];
-  docString?: string;
-}
-
-export interface NodeProto {
-  input?: string[];
-  output?: string[];
-  name?: string;
-  opType?: string;
-  domain?: string;
-  attribute?: AttributeProto[];
-  docString?: string;
-}
-
-export interface GraphProto {
-  node?: NodeProto[];
-  name?: string;
-  initializer?: TensorProto[];
-  docString?: string;
-  input?: ValueInfoProto[];
-  output?: ValueInfoProto[];
-  valueInfo?: ValueInfoProto[];
-}
-
-export interface ModelProto {
-  irVersion?: number;
-  opsetImport?: OperatorSetIdProto[];
-  producerName?: string;
-  producerVersion?: string;
-  domain?: string;
-  modelVersion?: number;
-  docString?: string;
-  graph?: GraphProto;
-  metadataProps?: StringStringEntryProto[];
-}
+// The wire format's users import messages, codec and tensor contents from here.
+export * from './protoMessages.js';
+export * from './protoTensors.js';
 
 type Scalar = 'string' | 'bytes' | 'int64' | 'int32' | 'float' | 'double';
 type Kind = Scalar | MessageName;
@@ -388,14 +278,6 @@ export function encodeModel(model: ModelProto): Uint8Array {
   return w.finish();
 }
 
-/** Thrown on bytes that are not a well-formed protobuf message. */
-export class ProtoDecodeError extends Error {
-  constructor(message: string) {
-    super(`onnx: cannot decode the model: ${message}`);
-    this.name = 'ProtoDecodeError';
-  }
-}
-
 class Reader {
   pos: number;
   private readonly view: DataView;
@@ -545,85 +427,3 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   return readMessage(bytes, 0, bytes.length, 'ModelProto') as ModelProto;
 }
 
-/** Little-endian bytes of a float64 array (TensorProto.raw_data for DOUBLE). */
-export function float64Bytes(values: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(values.length * 8);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat64(i * 8, values[i]!, true);
-  return out;
-}
-
-/** Little-endian bytes of a float32 array (TensorProto.raw_data for FLOAT). */
-export function float32Bytes(values: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(values.length * 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
-  return out;
-}
-
-/** Little-endian bytes of int64 values (TensorProto.raw_data for INT64). */
-export function int64Bytes(values: ArrayLike<number>): Uint8Array {
-  const out = new Uint8Array(values.length * 8);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true);
-  return out;
-}
-
-/**
- * The values of a TensorProto as float64, whatever its element type and storage (typed field or
- * raw_data). Integer and boolean tensors come back as float64 integers, as adjoint's index tensors are.
- */
-export function tensorValues(t: TensorProto): Float64Array {
-  const size = (t.dims ?? []).reduce((a, b) => a * b, 1);
-  const type = t.dataType ?? 0;
-  const raw = t.rawData;
-  if (raw !== undefined && raw.length > 0) {
-    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    const out = new Float64Array(size);
-    const width = bytesPerElement(type);
-    if (raw.length !== size * width) {
-      throw new ProtoDecodeError(`tensor ${t.name ?? ''} has ${raw.length} bytes of raw data for ${size} elements of type ${type}`);
-    }
-    for (let i = 0; i < size; i++) out[i] = readElement(view, i * width, type);
-    return out;
-  }
-  const list = t.doubleData ?? t.floatData ?? t.int64Data ?? t.int32Data ?? [];
-  if (list.length !== size) {
-    throw new ProtoDecodeError(`tensor ${t.name ?? ''} has ${list.length} values for ${size} elements`);
-  }
-  return Float64Array.from(list);
-}
-
-function bytesPerElement(type: number): number {
-  switch (type) {
-    case DataType.DOUBLE:
-    case DataType.INT64:
-      return 8;
-    case DataType.FLOAT:
-    case DataType.INT32:
-      return 4;
-    case DataType.UINT8:
-    case DataType.INT8:
-    case DataType.BOOL:
-      return 1;
-    default:
-      throw new ProtoDecodeError(`tensor element type ${type} is not supported (float32, float64, int8/uint8/int32/int64 and bool are)`);
-  }
-}
-
-function readElement(view: DataView, offset: number, type: number): number {
-  switch (type) {
-    case DataType.DOUBLE:
-      return view.getFloat64(offset, true);
-    case DataType.FLOAT:
-      return view.getFloat32(offset, true);
-    case DataType.INT64:
-      return Number(view.getBigInt64(offset, true));
-    case DataType.INT32:
-      return view.getInt32(offset, true);
-    case DataType.INT8:
-      return view.getInt8(offset);
-    default:
-      return view.getUint8(offset);
-  }
-}
