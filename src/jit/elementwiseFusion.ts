@@ -29,10 +29,11 @@
 import { Tensor } from '../tensor/tensor.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { sizeOf, type Shape } from '../tensor/shape.js';
-import { Op, SCALAR_CONSTANT, scalarArity, scalarExpression, scalarForward } from '../core/scalarOps.js';
+import { Op, SCALAR_CONSTANT, scalarArity } from '../core/scalarOps.js';
 import type { Primitive } from '../core/primitive.js';
 import { codegenAvailable } from './programLoops.js';
 import { VECTOR_MIN, vectorMath, vectorized } from '../tensor/kernels/wasm/vmath.js';
+import { REDUCTIONS, WHERE, generate, type Ending, type Epilogue, type FusedFn, type Reduction, type Structure, type VectorExp } from './elementwiseCodegen.js';
 
 /** What the pass reads of a finished program (jit/program.ts). */
 export interface FusionSource {
@@ -48,12 +49,6 @@ export interface FusionSource {
   shapeOf(slot: number): Shape;
 }
 
-type Reduction = 'sum' | 'max' | 'min' | 'logsumexp';
-const REDUCTIONS: ReadonlySet<string> = new Set(['sum', 'max', 'min', 'logsumexp']);
-/** What a group ends in: nothing (its root is elementwise), a reduction, or logsumexp's fused VJP. */
-type Ending = { readonly kind: 'map' } | { readonly kind: Reduction | 'softmaxVjp'; readonly axes: readonly number[] };
-/** `where`'s code inside a group (the 0-d codes are below 32). */
-const WHERE = 64;
 /** Producers cheap enough to be computed again inside a group rather than read (one add per element). */
 const COPIED: ReadonlySet<number> = new Set([Op.ADD, Op.SUB, Op.MUL, Op.NEG]);
 
@@ -80,20 +75,7 @@ const WINDOW = 16;
 const MAX_LEAVES = 12;
 const MAX_DEPTH = 6;
 
-/** exp over the first n entries of an array, in place, with Math.exp's values to the bit. */
-type VectorExp = (x: Float64Array, n: number) => void;
 const vectorExp: VectorExp = (x, n) => vectorMath('exp', x, x, n);
-
-/**
- * A generated group body. L: the leaves' arrays; O: the kept members' outputs; P: sizes and
- * strides (see `generate`); R: the reduction's output (the VJP's: its g); Y: the VJP's y; S: sums;
- * W: a domain-sized scratch array (the VJP's output); vexp: a vector exp, or null for Math.exp;
- * Q: the epilogue's output.
- */
-type FusedFn = (
-  L: Float64Array[], O: Float64Array[], P: Int32Array, R: Float64Array | null, Y: Float64Array | null, S: Float64Array | null,
-  W: Float64Array | null, vexp: VectorExp | null, Q: Float64Array | null,
-) => void;
 
 /** One fused group of a program. */
 export interface FusedGroup {
@@ -389,125 +371,6 @@ function buildGroup(
     scratch,
     fn,
   };
-}
-
-/** What a group body's source depends on (its cache key). */
-interface Structure {
-  readonly depth: number;
-  /** Distinct stride rows, and the row of each array: leaves, kept members, r, w. */
-  readonly pointers: number;
-  readonly pointerOf: readonly number[];
-  readonly nLeaves: number;
-  readonly nodes: ReadonlyArray<{ readonly code: number; readonly ins: readonly string[] }>;
-  /** The nodes written out, in order. */
-  readonly kept: readonly number[];
-  readonly ending: Ending['kind'];
-  readonly operand: string | null;
-  readonly scratch: boolean;
-  readonly epilogue: Epilogue['op'] | null;
-}
-
-/** A reduction of the softmax VJP's output folded into its last pass. */
-interface Epilogue {
-  readonly slot: number;
-  readonly op: 'sum' | 'max' | 'min';
-  readonly axes: readonly number[];
-}
-
-/**
- * The source of one group structure. P holds the loop sizes n0…n(D−1), then each distinct stride
- * row: the strides of pointer k along axis d at P[D + k·D + d]. Arrays, in order: the leaves, the
- * kept nodes, r (the reduced layout: R, and the VJP's g and y) and w (the domain, row-major: W).
- */
-function generate(st: Structure): FusedFn | null {
-  const { depth, pointerOf, nLeaves, nodes, kept, ending, operand, scratch, epilogue } = st;
-  const nKept = kept.length;
-  const ptr = (array: number) => pointerOf[array]!;
-  const R_ = nLeaves + nKept, W_ = R_ + 1, E_ = W_ + 1;
-  const head: string[] = [];
-  for (let d = 0; d < depth; d++) head.push(`const n${d} = P[${d}];`);
-  for (let k = 0; k < st.pointers; k++) for (let d = 0; d < depth; d++) head.push(`const p${k}s${d} = P[${depth + k * depth + d}];`);
-  for (let i = 0; i < nLeaves; i++) head.push(`const L${i} = L[${i}];`);
-  for (let i = 0; i < nKept; i++) head.push(`const O${i} = O[${i}];`);
-  /** The innermost index of array `i`. */
-  const at = (i: number) => `p${ptr(i)}_${depth - 1}`;
-  /** A loop nest over the axes moving the pointers of `arrays`, around `body`. */
-  const nest = (arrays: readonly number[], body: readonly string[]): string => {
-    const ps = [...new Set(arrays.map(ptr))];
-    let open = '', close = '';
-    for (let d = 0; d < depth; d++) {
-      open += `${ps.map((k) => `let p${k}_${d} = ${d === 0 ? 0 : `p${k}_${d - 1}`};`).join(' ')}\nfor (let i${d} = 0; i${d} < n${d}; i${d}++) {\n`;
-      close = `${ps.map((k) => `p${k}_${d} += p${k}s${d};`).join(' ')}\n}\n` + close;
-    }
-    return `{\n${open}${body.join('\n')}\n${close}}`;
-  };
-  // The elementwise part: leaves loaded once, each node by its kernel's expression, kept ones written.
-  const leaves = Array.from({ length: nLeaves }, (_, i) => i);
-  const values: string[] = leaves.map((i) => `const l${i} = L${i}[${at(i)}];`);
-  nodes.forEach((x, j) => {
-    const e = x.code === WHERE ? `(${x.ins[0]} !== 0 ? ${x.ins[1]} : ${x.ins[2]})` : scalarExpression(x.code, x.ins[0]!, x.ins[1] ?? x.ins[0]!);
-    values.push(`const t${j} = ${e};`);
-  });
-  kept.forEach((j, i) => values.push(`O${i}[${at(nLeaves + i)}] = t${j};`));
-  const first = [...leaves, ...kept.map((_, i) => nLeaves + i)];
-  const src: string[] = [...head];
-  const v = operand!;
-  const r = at(R_), w = at(W_);
-  if (ending === 'map') {
-    src.push(nest(first, values));
-  } else if (ending === 'softmaxVjp') {
-    // kernels/reduce.ts softmaxVjp(Vector): e = exp(x − y) (−∞ read as 0), s = Σ e in order,
-    // then g · e · (1/s) with the strong zero, an empty sum read as 1.
-    const shift = `const y = Y[${r}]; const d = ${v} - (y === -Infinity ? 0 : y);`;
-    src.push('if (vexp !== null) {');
-    src.push(nest([...first, R_, W_], [...values, `{ ${shift} W[${w}] = d; }`]));
-    src.push('vexp(W, W.length);');
-    src.push(nest([R_, W_], [`S[${r}] += W[${w}];`]));
-    src.push('} else {');
-    src.push(nest([...first, R_, W_], [...values, `{ ${shift} const e = Math.exp(d); W[${w}] = e; S[${r}] += e; }`]));
-    src.push('}');
-    src.push('for (let q = 0; q < S.length; q++) S[q] = 1 / (S[q] === 0 ? 1 : S[q]);');
-    const product = `const g = R[${r}]; const e = W[${w}] * S[${r}]; const o = g === 0 || e === 0 ? 0 : g * e; W[${w}] = o;`;
-    if (epilogue === null) src.push(nest([R_, W_], [`{ ${product} }`]));
-    else {
-      src.push(`Q.fill(${initial(epilogue)});`);
-      src.push(nest([R_, W_, E_], [`{ ${product} ${fold(epilogue, 'Q', at(E_), 'o')} }`]));
-    }
-  } else {
-    src.push(`R.fill(${initial(ending)});`);
-    src.push(nest(scratch ? [...first, R_, W_] : [...first, R_], [...values, fold(ending, 'R', r, v), ...(scratch ? [`W[${w}] = ${v};`] : [])]));
-    if (ending === 'logsumexp') {
-      // m + log Σ exp(x − m) per output with a finite maximum m (m − m === 0), else m. The operand
-      // is W (scratch) or a kept node, laid out as W. With a vector exp, as logsumexpVector:
-      // x − m (0 for a non-finite m) into W, exp over W, then the sums: the same terms.
-      const x = scratch ? 'W' : `O${kept.indexOf(Number(v.slice(1)))}`;
-      src.push('if (vexp !== null) {');
-      src.push(nest([R_, W_], [`{ const m = R[${r}]; W[${w}] = ${x}[${w}] - (m - m === 0 ? m : 0); }`]));
-      src.push('vexp(W, W.length);');
-      src.push(nest([R_, W_], [`S[${r}] += W[${w}];`]));
-      src.push('} else {');
-      src.push(nest([R_, W_], [`{ const m = R[${r}]; if (m - m === 0) S[${r}] += Math.exp(${x}[${w}] - m); }`]));
-      src.push('}');
-      src.push('for (let q = 0; q < R.length; q++) { const m = R[q]; if (m - m === 0) R[q] = m + Math.log(S[q]); }');
-    }
-  }
-  try {
-    return new Function('sf', `"use strict"; return function fusedLoop(L, O, P, R, Y, S, W, vexp, Q) {\n${src.join('\n')}\n};`)(scalarForward) as FusedFn;
-  } catch {
-    return null;
-  }
-}
-
-/** The first value of a reduction's accumulator. */
-const initial = (op: Reduction) => (op === 'sum' ? '0' : op === 'min' ? 'Infinity' : '-Infinity');
-
-/**
- * Folds value `v` into `A[i]` as reduceKernel does: sum in order; max and min keep a NaN once met
- * (v !== v). logsumexp's first pass is max's.
- */
-function fold(op: Reduction, A: string, i: string, v: string): string {
-  if (op === 'sum') return `${A}[${i}] += ${v};`;
-  return `{ const c = ${A}[${i}]; if (${v} ${op === 'min' ? '<' : '>'} c || ${v} !== ${v}) ${A}[${i}] = ${v}; }`;
 }
 
 /**
