@@ -162,3 +162,32 @@ export function luSolveVector({ lu, perm }, b, n, transposed = false) {
   for (let i = 0; i < n; i++) x[perm[i]] = z[i];
   return x;
 }
+
+/** Sum of the entries of the product Ms[0]·Ms[1]⋯ of n×n matrices (W5 and the CM rows). */
+export function chainSum(Ms, n) {
+  let acc = Ms[0];
+  for (let i = 1; i < Ms.length; i++) acc = matmul(acc, Ms[i], n, n, n);
+  let s = 0;
+  for (let k = 0; k < n * n; k++) s += acc[k];
+  return s;
+}
+
+/**
+ * chainSum and its gradient for every matrix: with prefixes P_i = M₀⋯M_i and Ḡ the cotangent of
+ * P_i (all ones for the last), M̄_i = P_{i−1}ᵀ Ḡ, then Ḡ ← Ḡ M_iᵀ for P_{i−1}; M̄₀ is the last Ḡ.
+ */
+export function chainSumVG(Ms, n) {
+  const count = Ms.length, nn = n * n;
+  const P = [Ms[0]];
+  for (let i = 1; i < count; i++) P.push(matmul(P[i - 1], Ms[i], n, n, n));
+  let value = 0;
+  for (let k = 0; k < nn; k++) value += P[count - 1][k];
+  const grads = new Array(count);
+  let G = new Float64Array(nn).fill(1);
+  for (let i = count - 1; i >= 1; i--) {
+    grads[i] = matmulTN(P[i - 1], G, n, n, n);
+    G = matmulNT(G, Ms[i], n, n, n);
+  }
+  grads[0] = G;
+  return { value, grads };
+}

@@ -4,7 +4,7 @@
 // vs sum(log(abs(x))). The `adjoint` row is the generic form, the alternative the specialised one.
 import * as ad from 'adjoint';
 import { symmetric, uniform } from '../data.mjs';
-import { matmul, matmulNT, matmulTN } from '../plain/linalg.mjs';
+import { chainSum, chainSumVG } from '../plain/linalg.mjs';
 
 // ---- CM: sum of the entries of M₀M₁⋯M₁₉₉, every matrix n×n, entries (2u−1)·√(3/n) (seed 41, in order) ----
 
@@ -12,28 +12,11 @@ const COUNT = 200;
 
 function chainWorkload(S) {
   const SS = S * S;
-  /** With prefixes P_i and Ḡ the cotangent of P_i: M̄_i = P_{i−1}ᵀ Ḡ, then Ḡ ← Ḡ M_iᵀ (as W5). */
-  function plainVG(d) {
-    const P = [d.Ms[0]];
-    for (let i = 1; i < COUNT; i++) P.push(matmul(P[i - 1], d.Ms[i], S, S, S));
-    let value = 0;
-    for (let k = 0; k < SS; k++) value += P[COUNT - 1][k];
-    const grads = new Array(COUNT);
-    let G = new Float64Array(SS).fill(1);
-    for (let i = COUNT - 1; i >= 1; i--) {
-      grads[i] = matmulTN(P[i - 1], G, S, S, S);
-      G = matmulNT(G, d.Ms[i], S, S, S);
-    }
-    grads[0] = G;
+  const plainF = (d) => chainSum(d.Ms, S);
+  const plainVG = (d) => {
+    const { value, grads } = chainSumVG(d.Ms, S);
     return { value, grads: { Ms: grads } };
-  }
-  function plainF(d) {
-    let acc = d.Ms[0];
-    for (let i = 1; i < COUNT; i++) acc = matmul(acc, d.Ms[i], S, S, S);
-    let s = 0;
-    for (let k = 0; k < SS; k++) s += acc[k];
-    return s;
-  }
+  };
   const fold = (Ms) => ad.sum(Ms.reduce((acc, M) => ad.matmul(acc, M)));
   const special = (Ms) => ad.sum(ad.chainMatmul(Ms));
   return {
