@@ -6,8 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from 'adjoint';
-import type { Tensor } from 'adjoint';
 import { opTable, sample } from './ops.table.js';
+import { definePrimitive, type Primitive } from '../src/core/primitive.js';
+import { apply } from '../src/core/trace.js';
+import { Tensor as RawTensor } from '../src/tensor/tensor.js';
+import type { Tensor } from 'adjoint';
 import { exprArb, evaluate, programArb, toFunction } from './support/randomPrograms.js';
 
 /** Leaves of a result (tensors as arrays of numbers), for exact comparison. */
@@ -416,5 +419,45 @@ describe('what jit keeps and what it runs as is', () => {
     const jf = ad.jit((x: Tensor) => `${x.shape.length}`);
     expect(jf(ad.tensor([1]))).toBe('1');
     expect(jf.cacheInfo()[0]!.reason).toMatch(/result is not a tensor/);
+  });
+});
+
+describe('fused first-order rules in a replay', () => {
+  // A product a·b whose fused rule counts its runs: it gives both cotangents at once, and the
+  // program records each as a call of its own; a replay must run the kernel once, not once per cotangent.
+  let runs = 0;
+  const productP: Primitive<null> = definePrimitive<null>({
+    name: 'countedProduct',
+    saves: 'inputs',
+    forward: ([a, b]) => new RawTensor(a!.values.map((v, i) => v * b!.values[i]!), a!.shape),
+    vjp: (g, r) => [ad.mul(g, r.inputs[1]!) as unknown as RawTensor, ad.mul(g, r.inputs[0]!) as unknown as RawTensor],
+    fusedVjp: (g, r, _p, needs) => {
+      runs++;
+      const [a, b] = r.inputs as [RawTensor, RawTensor];
+      return [
+        needs[0] ? new RawTensor(g.values.map((v, i) => v * b.values[i]!), a.shape) : null,
+        needs[1] ? new RawTensor(g.values.map((v, i) => v * a.values[i]!), b.shape) : null,
+      ];
+    },
+    jvp: null,
+  });
+  const f = (a: Tensor, b: Tensor) => ad.sum(ad.mul(apply(productP, [a, b] as unknown as RawTensor[], null) as unknown as Tensor, ad.tensor([1, 2, 3])));
+
+  it('runs once per replay however many cotangents it gives, with the same cotangents', () => {
+    const jg = ad.jit(ad.grad(f, [0, 1]));
+    jg(ad.tensor([1, 2, 3]), ad.tensor([4, 5, 6])); // records
+    const [a, b] = [ad.tensor([0.5, -1, 2]), ad.tensor([3, 0, -2])];
+    const before = runs;
+    const [ga, gb] = jg(a, b);
+    expect(runs - before).toBe(1);
+    expect(jg.cacheInfo()[0]!.status).toBe('replayed');
+    expect(Array.from(ga.toFloat64Array())).toEqual([3, 0, -6]);
+    expect(Array.from(gb.toFloat64Array())).toEqual([0.5, -2, 6]);
+    // Only one cotangent wanted: one call, one run.
+    const ja = ad.jit(ad.grad(f, 0));
+    ja(a, b);
+    const mid = runs;
+    expect(Array.from(ja(b, a).toFloat64Array())).toEqual([0.5, -2, 6]);
+    expect(runs - mid).toBe(1);
   });
 });

@@ -112,6 +112,27 @@ interface FusedParams {
   readonly shapes: Residuals['shapes'];
 }
 
+/**
+ * The cotangents of the last fused rule a replay ran, with what they were computed from. A fused
+ * kernel gives all of a call's cotangents at once, but each is recorded as a call of its own (a
+ * program call has one output); the calls for the others, recorded right after it, take theirs
+ * from here instead of running the kernel again (logMatmul's rule computes ā and b̄ together:
+ * without this, a replay ran it twice). Identical inputs, params and needs give identical
+ * cotangents, so a match is always right; the entry is dropped once every cotangent is taken.
+ */
+let lastFused: {
+  prim: Primitive<any>; params: unknown; needs: readonly boolean[]; ins: readonly Tensor[];
+  cts: Array<Tensor | null>; untaken: number;
+} | null = null;
+
+function sameCall(prim: Primitive<any>, ins: readonly Tensor[], p: FusedParams): boolean {
+  const last = lastFused;
+  if (last === null || last.prim !== prim || last.params !== p.params || last.ins.length !== ins.length) return false;
+  for (let i = 0; i < ins.length; i++) if (last.ins[i] !== ins[i]) return false;
+  for (let i = 0; i < p.needs.length; i++) if (last.needs[i] !== p.needs[i]) return false;
+  return true;
+}
+
 function fusedRule(prim: Primitive<any>): Primitive<FusedParams> {
   let rule = fusedRules.get(prim);
   if (rule === undefined) {
@@ -119,10 +140,17 @@ function fusedRule(prim: Primitive<any>): Primitive<FusedParams> {
       name: `${prim.name}.fusedVjp`,
       saves: 'none',
       forward: (ins, p) => {
-        let i = 1;
-        const inputs = p.saved.map((has) => (has ? ins[i++]! : null));
-        const res: Residuals = { inputs, out: p.hasOut ? ins[i]! : null, shapes: p.shapes };
-        return prim.fusedVjp!(ins[0]!, res, p.params, p.needs)![p.index]!;
+        if (!sameCall(prim, ins, p)) {
+          let i = 1;
+          const inputs = p.saved.map((has) => (has ? ins[i++]! : null));
+          const res: Residuals = { inputs, out: p.hasOut ? ins[i]! : null, shapes: p.shapes };
+          const cts = prim.fusedVjp!(ins[0]!, res, p.params, p.needs)!;
+          lastFused = { prim, params: p.params, needs: p.needs, ins: ins.slice(), cts, untaken: cts.filter((c) => c !== null).length };
+        }
+        const last = lastFused!;
+        const ct = last.cts[p.index]!;
+        if (--last.untaken === 0) lastFused = null;
+        return ct;
       },
       vjp: null,
       jvp: null,

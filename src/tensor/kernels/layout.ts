@@ -35,6 +35,15 @@ export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly nu
   return out;
 }
 
+/** Runs shorter than this are copied by a loop: `set(subarray(…))` makes a view object per run, which costs more than copying a few dozen numbers. */
+const SHORT_RUN = 64;
+
+/** dst[dOff + j] = src[sOff + j] for j < n. */
+function copyRun(dst: Float64Array, dOff: number, src: Float64Array, sOff: number, n: number): void {
+  if (n < SHORT_RUN) for (let j = 0; j < n; j++) dst[dOff + j] = src[sOff + j]!;
+  else dst.set(src.subarray(sOff, sOff + n), dOff);
+}
+
 /**
  * Moves the box [begin, begin + size) of a `big`-shaped array to or from a `size`-shaped one:
  * 'read' slices it out of `bigData`; 'write' stores `smallData` into it; 'add' adds `smallData`
@@ -56,8 +65,8 @@ export function boxCopy(
   const n = ndim === 0 ? 1 : sizeOf(size.slice(cut));
   const index = new Array<number>(ndim).fill(0);
   for (let o = 0; o < total; o += n) {
-    if (mode === 'read') smallData.set(bigData.subarray(src, src + n), o);
-    else if (mode === 'write') bigData.set(smallData.subarray(o, o + n), src);
+    if (mode === 'read') copyRun(smallData, o, bigData, src, n);
+    else if (mode === 'write') copyRun(bigData, src, smallData, o, n);
     else for (let j = 0; j < n; j++) bigData[src + j] += smallData[o + j]!;
     for (let ax = cut - 1; ax >= 0; ax--) {
       index[ax]!++;
@@ -116,7 +125,7 @@ export function concatKernel(parts: Float64Array[], shapes: Shape[], axis: numbe
     let dst = o * rowWidth;
     for (let p = 0; p < parts.length; p++) {
       const w = widths[p]!;
-      out.set(parts[p]!.subarray(o * w, o * w + w), dst);
+      copyRun(out, dst, parts[p]!, o * w, w);
       dst += w;
     }
   }
