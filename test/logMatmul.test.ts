@@ -40,7 +40,8 @@ function brute(a: Float64Array, b: Float64Array, m: number, k: number, n: number
 /** The broadcast form the primitive stands for (a 1-D operand a vector, as in matmul). */
 function broadcastForm(a: Tensor, b: Tensor): Tensor {
   const x = a.ndim === 1 ? ad.expandDims(a, 0) : a, y = b.ndim === 1 ? ad.expandDims(b, 1) : b;
-  const out = ad.logsumexp(ad.add(ad.expandDims(x, -1), ad.expandDims(y, -3)), -2);
+  // x − (−y), not x + y: logsumexp of an add is itself computed as a logMatmul (ops/outerSum.ts).
+  const out = ad.logsumexp(ad.sub(ad.expandDims(x, -1), ad.neg(ad.expandDims(y, -3))), -2);
   return b.ndim === 1 ? ad.squeeze(out, -1) : a.ndim === 1 ? ad.squeeze(out, -2) : out;
 }
 

@@ -10,6 +10,7 @@ import { chain, scaleTangent, sumTangents, unbroadcastIf } from './rules.js';
 import { log, neg, reciprocal } from './unary.js';
 import { where } from './select.js';
 import { broadcastingRule } from './batching.js';
+import { noteOuterSum } from './outerSum.js';
 
 type VjpRule = (g: Tensor, res: Residuals, needs: readonly boolean[]) => Array<Tensor | null>;
 type JvpRule = (ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, out: Tensor) => Tensor | null;
@@ -103,7 +104,11 @@ const equalP = binaryPrimitive('equal', 'none', null, null);
 const notEqualP = binaryPrimitive('notEqual', 'none', null, null);
 
 /** a + b, broadcasting. @example ad.add(ad.tensor([1, 2]), 10) // [11, 12] */
-export function add(a: TensorLike, b: TensorLike): Tensor { return call(addP, a, b); }
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  const out = call(addP, a, b);
+  noteOuterSum(out, a, b); // for logsumexp (./outerSum.ts)
+  return out;
+}
 /** a − b, broadcasting. @example ad.sub(ad.tensor([3, 4]), 1) // [2, 3] */
 export function sub(a: TensorLike, b: TensorLike): Tensor { return call(subP, a, b); }
 /** a · b elementwise, broadcasting. @example ad.mul(ad.tensor([1, 2]), ad.tensor([[1], [2]])) // shape [2,2] */

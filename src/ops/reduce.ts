@@ -11,6 +11,7 @@ import { stopGradient, where } from './select.js';
 import { broadcastTo, reshape } from './shape.js';
 import { chain, linearTangent } from './rules.js';
 import { shiftAxes } from './batching.js';
+import { logsumexpOfOuterSum } from './outerSum.js';
 
 export type Axis = number | readonly number[];
 interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
@@ -114,7 +115,10 @@ export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { retu
  * @example ad.logsumexp(ad.tensor([0, Math.log(3)])) // log 4
  */
 export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
-  return reduce(logsumexpP, x, axis, keepdims);
+  const t = asTensor(x, 'logsumexp');
+  const axes = normalizeAxes(axis, t.ndim, 'logsumexp');
+  // Over an outer sum a + b along both operands: the log-semiring matmul (./outerSum.ts).
+  return logsumexpOfOuterSum(t, axes, keepdims) ?? apply(logsumexpP, [t], { axes, keepdims });
 }
 
 /** Mean over `axis`. @example ad.mean(ad.tensor([1, 2, 3, 6])) // 3 */
