@@ -33,6 +33,24 @@ function dependency(id, n, projective) {
         return { value: v.item(), grads: { arcScores: g } };
       },
     },
+    // Eisner's log-semiring kernels against the generic semiring program they stand for (#17 goal 4).
+    alternatives: projective ? [genericRow(projective)] : [],
+  };
+}
+
+/** The same log Z through the generic semiring program: a copy of the log semiring is not the one the kernels recognise. */
+function genericRow(projective) {
+  const semiring = { ...ad.semirings.log };
+  const logZ = (a) => new ad.DependencyCRF({ arcScores: a, projective }).sum(semiring);
+  const vg = ad.valueAndGrad(logZ, [0]);
+  return {
+    impl: 'adjoint-generic',
+    f: (d) => logZ(d.t).item(),
+    vg: (d) => {
+      const [v, [g]] = vg(d.t);
+      return { value: v.item(), grads: { arcScores: g } };
+    },
+    note: 'the generic semiring program (the kernels take the log semiring itself)',
   };
 }
 

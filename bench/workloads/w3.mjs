@@ -125,6 +125,24 @@ function marginalsVG(d) {
   return { grads: { R: rules, U: gU } };
 }
 
+/**
+ * The ops form PCFG's fast path stands for (#17 goal 4): the same inside algorithm through the
+ * generic semiring program — a log semiring without the `contract` (logMatmul) hook, so each
+ * split and rule sum is semiring.times then semiring.sum over broadcast tensors.
+ */
+const generic = { ...ad.semirings.log, contract: undefined };
+const genericLogPartition = (U, R) => new ad.PCFG({ terminals: U, rules: R, root }).sum(generic);
+const vgGeneric = ad.valueAndGrad(genericLogPartition, [0, 1]);
+const genericImpl = {
+  impl: 'adjoint-generic',
+  f: (d) => genericLogPartition(d.t.U, d.t.R).item(),
+  vg: (d) => {
+    const [v, [gU, gR]] = vgGeneric(d.t.U, d.t.R);
+    return { value: v.item(), grads: { R: gR, U: gU } };
+  },
+  note: 'the generic semiring program (log semiring without its logMatmul contraction)',
+};
+
 /** The same log-partition and gradient under ad.jit (recorded on the first call, replayed after). */
 function jitImpl() {
   const f = timedJit(logPartition);
@@ -149,5 +167,5 @@ export default {
   plain: { f: plainF, vg: plainVG },
   adjoint: { f: adjointF, vg: adjointVG },
   // vg/own f of this row is the issue's marginals / log-partition ratio.
-  alternatives: [{ impl: 'adjoint-PCFG.marginals', f: adjointF, vg: marginalsVG }, jitImpl()],
+  alternatives: [{ impl: 'adjoint-PCFG.marginals', f: adjointF, vg: marginalsVG }, jitImpl(), genericImpl],
 };
