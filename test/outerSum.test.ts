@@ -120,3 +120,13 @@ describe('logsumexp of an outer sum (as a logMatmul)', () => {
     close(mapped.toFloat64Array().slice(K), step(ad.mul(alpha, 2), T).toFloat64Array(), 0);
   });
 });
+
+describe('what the rewrite holds', () => {
+  it('forgets the noted sum when the synchronous run ends', async () => {
+    const a = ad.random.normal(ad.random.key(5), [12, 1]), t = ad.random.normal(ad.random.key(6), [12, 12]);
+    const x = ad.add(a, t);
+    await Promise.resolve();
+    // The next run's logsumexp of x reduces x as written: the note (and its hold on a and t) is gone.
+    expect(ad.profile(() => ad.logsumexp(x, 0)).profile.forward.map((o) => o.op)).not.toContain('logMatmul');
+  });
+});

@@ -11,13 +11,13 @@
  * operand used again, as T is at every step of a DP) and does the rest as a real matmul. So `add`
  * notes the last sum it made in which an operand broadcasts, and `logsumexp` of that very sum —
  * written logsumexp(add(…), axis), as a DP step is — computes it as logMatmul when its reduced
- * axes run along both operands (a contraction). One sum is noted at a time, so no more than one
- * sum's operands are ever held for it. It applies in every mode (eager, under grad, vmap and jit
- * alike), so a value never depends on whether it is being differentiated. The result equals the
- * direct form to rounding (each entry max-shifted, −∞ and non-finite rows as the direct form has
- * them: tensor/kernels/logMatmul.ts), and so does its gradient, at every order (logMatmul's rules
- * are differentiable). The sum itself is still computed where it was written; a jit program drops
- * it when nothing else reads it.
+ * axes run along both operands (a contraction). One sum is noted at a time, and only until the
+ * synchronous run that made it ends, so no more than one sum's operands are ever held for it. It
+ * applies in every mode (eager, under grad, vmap and jit alike), so a value never depends on
+ * whether it is being differentiated. The result equals the direct form to rounding (each entry
+ * max-shifted, −∞ and non-finite rows as the direct form has them: tensor/kernels/logMatmul.ts),
+ * and so does its gradient, at every order (logMatmul's rules are differentiable). The sum itself
+ * is still computed where it was written; a jit program drops it when nothing else reads it.
  */
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -33,6 +33,18 @@ const MIN_SIZE = 64;
 /** Notes out = a + b if an operand broadcasts (is smaller than the sum); forgets the sum noted before. @internal */
 export function noteOuterSum(out: Tensor, a: TensorLike, b: TensorLike): void {
   noted = out.size >= MIN_SIZE && a instanceof Tensor && b instanceof Tensor && (a.size < out.size || b.size < out.size) ? { out, a, b } : null;
+  if (noted !== null && !forgetting) {
+    // Nothing is held past the synchronous run that made it: the garbage collector may have the
+    // sum and its operands as soon as the user's code lets go of them.
+    forgetting = true;
+    queueMicrotask(forget);
+  }
+}
+
+let forgetting = false;
+function forget(): void {
+  noted = null;
+  forgetting = false;
 }
 
 /** `shape` with 1s in front up to rank `r` (broadcasting's alignment). */
