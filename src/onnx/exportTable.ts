@@ -43,6 +43,9 @@ export const notExportable: Readonly<Record<string, string>> = {
   semiMarkovCharts: 'the semi-Markov forward and backward passes as one kernel: ONNX has no such operator, and unrolled it is O(n·L) nodes per label pair',
   semiMarkovLogZ: "log Z read from semiMarkovCharts' packed charts (which have no ONNX form)",
   semiMarkovMarginals: 'the semi-Markov marginals from the packed charts, as one kernel (as semiMarkovCharts)',
+  ctcCharts: "CTC's forward (α) recursion as one kernel: ONNX has no such operator, and unrolled it is O(T) nodes per sequence",
+  ctcLogLikelihood: "log p read from ctcCharts' charts (which have no ONNX form)",
+  ctcOccupations: 'the CTC state occupations by the backward (β) recursion, as one kernel (as ctcCharts)',
 };
 
 /**

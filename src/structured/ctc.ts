@@ -1,7 +1,8 @@
 /**
  * @file ad.ctcLoss as PyTorch's ctc_loss: connectionist temporal classification (Graves,
- * Fernández, Gomez & Schmidhuber 2006) as an Alignment of the frames to the target with blanks;
- * the loss is −log Z of that alignment and its gradient is backprop through the forward algorithm.
+ * Fernández, Gomez & Schmidhuber 2006): the loss is −log Z of the Alignment of the frames to the
+ * target with blanks, computed by the log-semiring kernels of ctcLog.ts (the α recursion, and the β
+ * recursion for its gradient); higher derivatives differentiate that Alignment's program.
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
@@ -10,12 +11,12 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { div, equal } from '../ops/binary.js';
 import { neg } from '../ops/unary.js';
 import { mean, sum } from '../ops/reduce.js';
-import { reshape, take } from '../ops/shape.js';
+import { reshape } from '../ops/shape.js';
 import { where } from '../ops/select.js';
 import { tensor } from '../tensor/create.js';
 import type { Checkpoints } from '../transforms/scan.js';
-import { Alignment } from './alignment.js';
-import { wrongShape } from './validate.js';
+import { ctcLogLikelihood } from './ctcLog.js';
+import { checkpointsOption, wrongShape } from './validate.js';
 
 export interface CTCLossOptions {
   /** The blank label (default 0). */
@@ -24,7 +25,11 @@ export interface CTCLossOptions {
   reduction?: 'none' | 'sum' | 'mean' | undefined;
   /** Replace infinite losses (no alignment fits: too few frames) and their gradients by 0 (default false). */
   zeroInfinity?: boolean | undefined;
-  /** Checkpointing of the loop over frames (as for ad.scan; not in PyTorch): bounds the memory of the gradient for long inputs. */
+  /**
+   * Checkpoints of the loop over frames (as for ad.scan; not in PyTorch): bounds the memory of the
+   * gradient for long inputs. With c ('sqrt': ⌈√T⌉) the forward pass keeps α at every ⌈T / c⌉-th
+   * frame, at most c of them, and the gradient recomputes the frames between two kept ones.
+   */
   checkpoints?: Checkpoints | undefined;
 }
 
@@ -47,7 +52,8 @@ export type CTCTargets = Tensor | readonly number[] | readonly (readonly number[
  * label k), Graves et al.'s α_t(s) β_t(s) / p summed over the states of label k. Through
  * `ad.logSoftmax` of activations u it is Graves et al.'s published y_t^k − that occupancy (eq. 16);
  * PyTorch returns the latter directly as the gradient with respect to log_probs, which is right
- * only when log_probs come from log_softmax — here no such assumption is made.
+ * only when log_probs come from log_softmax — here no such assumption is made. Both run as one
+ * typed-array kernel each (ctcKernel.ts), to every order of differentiation.
  * @example
  * const logProbs = ad.logSoftmax(ad.random.normal([6, 1, 4], 1), -1);   // 6 frames, batch 1, 4 classes
  * ad.ctcLoss(logProbs, [[1, 2, 2]], [6], [3]);   // a positive number; differentiable in logProbs
@@ -74,13 +80,10 @@ export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTC
   }));
   // The extended targets: blank, l₁, blank, l₂, …, blank (padded with blanks to 2·max U + 1).
   const S = 2 * Math.max(0, ...sizes) + 1;
-  const extended = labels.map((row) => Array.from({ length: S }, (_, s) => (s % 2 === 1 && s < 2 * row.length ? row[(s - 1) / 2]! : blank)));
-  const index = new Int32Array(N * T * S);
-  extended.forEach((ext, b) => { for (let t = 0; t < T; t++) for (let s = 0; s < S; s++) index[(b * T + t) * S + s] = (t * N + b) * C + ext[s]!; });
-  const scores = reshape(take(reshape(lp, [T * N * C]), index), [N, T, S]);
-  const skips = extended.map((ext) => ext.map((k, s) => s % 2 === 1 && s >= 3 && k !== ext[s - 2]));
-  const alignment = new Alignment({ scores, lengths: frames, states: sizes.map((u) => 2 * u + 1), skips, initialStates: 2, finalStates: 2, checkpoints });
-  let losses = neg(alignment.logPartition()); // [N]
+  const ext = new Int32Array(N * S).fill(blank);
+  labels.forEach((row, b) => row.forEach((k, u) => { ext[b * S + 2 * u + 1] = k; }));
+  const params = { S, ext, frames, states: sizes.map((u) => 2 * u + 1), checkpoints: checkpointsOption(checkpoints, op) };
+  let losses = neg(ctcLogLikelihood(lp, params)); // [N]
   if (zeroInfinity) losses = where(equal(losses, Infinity), 0, losses);
   if (reduction === 'sum') return sum(losses);
   if (reduction === 'mean') return mean(div(losses, tensor(sizes.map((u) => Math.max(u, 1)))));

@@ -1,0 +1,132 @@
+/**
+ * @file The CTC forward (α) recursion in log space over Float64Arrays, and its adjoint by the
+ * backward (β) recursion: the kernels behind the primitives of ctcLog.ts. The semiring-generic
+ * program they replace is ctcLoss's Alignment (alignment.ts).
+ *
+ * Sequence b of a batch, log-probabilities y_t(s) = logProbs[t, b, l′_s] over its T_b frames and
+ * the S_b = 2U_b + 1 states of its extended target l′ = blank, l₁, blank, l₂, …, l_U, blank
+ * (Graves, Fernández, Gomez & Schmidhuber 2006, section 4.1, in log space; ⊕ = logsumexp):
+ *   α_0(s) = y_0(s) for s < 2 (the first blank or the first label), −∞ elsewhere;
+ *   α_t(s) = (α_{t−1}(s) ⊕ α_{t−1}(s − 1) ⊕ [skip(s)] α_{t−1}(s − 2)) + y_t(s),
+ *     skip(s): l′_s is a label (s odd) other than l′_{s−2} (two equal labels need the blank between them);
+ *   log p = α_{T_b−1}(S_b − 1) ⊕ α_{T_b−1}(S_b − 2).
+ * β_t(s) sums the frames after t (not y_t(s) itself): β_{T_b−1}(s) = 0 on the two final states,
+ * −∞ elsewhere, and β_{t−1}(s) = ⊕ over s′ ∈ {s, s + 1, s + 2 if skip(s + 2)} of β_t(s′) + y_t(s′).
+ * Then p(frame t in state s) = exp(α_t(s) + β_t(s) − log p), and ∂ log p / ∂ logProbs[t, b, k] is
+ * its sum over the states s with l′_s = k (Graves et al.'s eq. 14–16, before the softmax).
+ *
+ * Charts keep α at every `stride`-th frame (stride 1: every frame); the adjoint recomputes the
+ * frames between two kept ones, block by block from the last, before running β down through them.
+ */
+
+/** Shapes and lattice of one call: logProbs [T, N, C]; ext [N, S] the extended targets (blank past each S_b). */
+export interface CTCDims {
+  readonly T: number; readonly N: number; readonly C: number; readonly S: number;
+  readonly ext: Int32Array;
+  /** T_b, 1 … T. */
+  readonly frames: readonly number[];
+  /** S_b = 2U_b + 1, 1 … S. */
+  readonly states: readonly number[];
+  /** α is kept at frames 0, stride, 2·stride, … */
+  readonly stride: number;
+}
+
+/** Doubles per sequence in the charts: ⌈T / stride⌉ rows of α over S states, then log p. */
+export const ctcChartSize = (T: number, S: number, stride: number) => Math.ceil(T / stride) * S + 1;
+
+/** x ⊕ y ⊕ z: −∞ when all three are (NaN when one is NaN), +∞ when one is. */
+function lse3(x: number, y: number, z: number): number {
+  let m = x > y ? x : y;
+  if (z > m) m = z;
+  if (m === -Infinity) return x + y + z;
+  if (m === Infinity) return m;
+  return m + Math.log(Math.exp(x - m) + Math.exp(y - m) + Math.exp(z - m));
+}
+
+/** Whether state s (of sequence b's extended target at ext offset e) may be entered from s − 2. */
+const skips = (ext: Int32Array, e: number, s: number) => (s & 1) === 1 && s >= 2 && ext[e + s] !== ext[e + s - 2];
+
+/** α_t of sequence b (t ≥ 1) into `next` at q, from α_{t−1} in `prev` at p; states past S_b get −∞. */
+function alphaStep(lp: ArrayLike<number>, prev: Float64Array, p: number, next: Float64Array, q: number, t: number, b: number, d: CTCDims): void {
+  const { N, C, S, ext } = d;
+  const Sb = d.states[b]!, row = (t * N + b) * C, e = b * S;
+  for (let s = 0; s < Sb; s++) {
+    const stay = prev[p + s]!, advance = s >= 1 ? prev[p + s - 1]! : -Infinity, skip = skips(ext, e, s) ? prev[p + s - 2]! : -Infinity;
+    next[q + s] = lse3(stay, advance, skip) + lp[row + ext[e + s]!]!;
+  }
+  for (let s = Sb; s < S; s++) next[q + s] = -Infinity;
+}
+
+/** α_0 of sequence b into `out` at q: the first blank and the first label (when there is one). */
+function alphaStart(lp: ArrayLike<number>, out: Float64Array, q: number, b: number, d: CTCDims): void {
+  const { N, C, S, ext } = d;
+  out.fill(-Infinity, q, q + S);
+  for (let s = 0; s < Math.min(2, d.states[b]!); s++) out[q + s] = lp[b * C + ext[b * S + s]!]!;
+}
+
+/** The forward pass for logProbs [T, N, C] into `out` [N, ctcChartSize(T, S, stride)]: the kept rows of α, then log p. */
+export function ctcForwardKernel(lp: ArrayLike<number>, d: CTCDims, out: Float64Array): Float64Array {
+  const { T, N, S, stride } = d;
+  const P = ctcChartSize(T, S, stride), R = P - 1;
+  const rows = new Float64Array(2 * S); // α_{t−1} and α_t, in turn
+  for (let b = 0; b < N; b++) {
+    const o = b * P, Tb = d.frames[b]!, Sb = d.states[b]!;
+    alphaStart(lp, rows, 0, b, d);
+    out.set(rows.subarray(0, S), o);
+    for (let t = 1; t < Tb; t++) {
+      const q = (t & 1) * S, p = S - q;
+      alphaStep(lp, rows, p, rows, q, t, b, d);
+      if (t % stride === 0) out.set(rows.subarray(q, q + S), o + (t / stride) * S);
+    }
+    const last = (Tb - 1) & 1 ? S : 0;
+    out[o + R] = lse3(rows[last + Sb - 1]!, Sb >= 2 ? rows[last + Sb - 2]! : -Infinity, -Infinity);
+  }
+  return out;
+}
+
+/** log p of each sequence from the charts [N, P], into `out` [N]. */
+export function ctcReadLogLikelihood(charts: ArrayLike<number>, d: CTCDims, out: Float64Array): Float64Array {
+  const P = ctcChartSize(d.T, d.S, d.stride);
+  for (let b = 0; b < d.N; b++) out[b] = charts[b * P + P - 1]!;
+  return out;
+}
+
+/**
+ * The adjoint of the forward pass: `out` [T, N, C] += g[b] · ∂ log p_b / ∂ logProbs, the state
+ * occupations exp(α + β − log p) summed onto each state's class, frame by frame from the last, β
+ * running down beside them. Sequences whose log p is −∞ (no alignment) or whose g is 0 get nothing.
+ */
+export function ctcAdjointKernel(lp: ArrayLike<number>, charts: ArrayLike<number>, g: ArrayLike<number>, d: CTCDims, out: Float64Array): Float64Array {
+  const { T, N, C, S, ext, stride } = d;
+  const P = ctcChartSize(T, S, stride);
+  const block = new Float64Array(stride * S), beta = new Float64Array(S), e = new Float64Array(S);
+  for (let b = 0; b < N; b++) {
+    const gb = g[b]!, o = b * P, logp = charts[o + P - 1]!;
+    if (gb === 0 || logp === -Infinity) continue;
+    const Tb = d.frames[b]!, Sb = d.states[b]!, eb = b * S;
+    beta.fill(-Infinity);
+    beta[Sb - 1] = 0;
+    if (Sb >= 2) beta[Sb - 2] = 0;
+    for (let t0 = Math.floor((Tb - 1) / stride) * stride; t0 >= 0; t0 -= stride) {
+      // α over the block's frames t0 … t1 − 1: the kept row, then the recursion.
+      const t1 = Math.min(t0 + stride, Tb), kept = o + (t0 / stride) * S;
+      for (let s = 0; s < S; s++) block[s] = charts[kept + s]!;
+      for (let t = t0 + 1; t < t1; t++) alphaStep(lp, block, (t - t0 - 1) * S, block, (t - t0) * S, t, b, d);
+      for (let t = t1 - 1; t >= t0; t--) {
+        const a = (t - t0) * S, row = (t * N + b) * C;
+        for (let s = 0; s < Sb; s++) {
+          const x = block[a + s]!;
+          if (x !== -Infinity) out[row + ext[eb + s]!] += gb * Math.exp(x + beta[s]! - logp);
+        }
+        if (t === 0) break;
+        // β_{t−1}(s) = ⊕ over s′ ∈ {s, s + 1, s + 2 if skip(s + 2)} of β_t(s′) + y_t(s′).
+        for (let s = 0; s < Sb; s++) e[s] = beta[s]! + lp[row + ext[eb + s]!]!;
+        for (let s = 0; s < Sb; s++) {
+          const advance = s + 1 < Sb ? e[s + 1]! : -Infinity, skip = s + 2 < Sb && skips(ext, eb, s + 2) ? e[s + 2]! : -Infinity;
+          beta[s] = lse3(e[s]!, advance, skip);
+        }
+      }
+    }
+  }
+  return out;
+}
