@@ -16,6 +16,7 @@ import { anyTraceRunning } from '../core/trace.js';
 import type { Primitive } from '../core/primitive.js';
 import { AdjointError, InvalidArgumentError } from '../core/errors.js';
 import { captureSite } from '../core/anomaly.js';
+import { genericPrograms } from '../core/genericPrograms.js';
 import type { TreeDef } from '../core/pytree.js';
 import { SCALAR_OPS, SCALAR_CONSTANT, scalarArity } from '../core/scalarOps.js';
 import { recordProgram } from '../jit/jit.js';
@@ -75,12 +76,20 @@ export function exportModelProto(fn: (...args: never[]) => unknown, exampleArgs:
   }
   // Where each non-exportable call was recorded (the first of each primitive), for the error.
   const sites = new Map<string, string>();
-  const rec = recordProgram(fn as (...args: unknown[]) => unknown, [...exampleArgs], (trace) => {
-    trace.fusedVjps = false;
-    trace.onCall = (prim) => {
-      if (!(prim.name in exportRules) && !sites.has(prim.name)) sites.set(prim.name, captureSite());
-    };
-  });
+  // Kernels without an ONNX form (Eisner, semi-Markov, CTC) give way to their op programs meanwhile.
+  const was = genericPrograms.on;
+  genericPrograms.on = true;
+  let rec: ReturnType<typeof recordProgram>;
+  try {
+    rec = recordProgram(fn as (...args: unknown[]) => unknown, [...exampleArgs], (trace) => {
+      trace.fusedVjps = false;
+      trace.onCall = (prim) => {
+        if (!(prim.name in exportRules) && !sites.has(prim.name)) sites.set(prim.name, captureSite());
+      };
+    });
+  } finally {
+    genericPrograms.on = was;
+  }
   if (rec.program === null) {
     throw new ExportError(`onnx.exportModel: the function cannot be exported: ${rec.reason ?? 'it could not be recorded'}. ` +
       'A graph cannot depend on values read in JavaScript: compute with ops instead (ad.where for a branch on values).');

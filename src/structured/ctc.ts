@@ -15,7 +15,8 @@ import { reshape } from '../ops/shape.js';
 import { where } from '../ops/select.js';
 import { tensor } from '../tensor/create.js';
 import type { Checkpoints } from '../transforms/scan.js';
-import { ctcLogLikelihood } from './ctcLog.js';
+import { ctcAlignmentLogLikelihood, ctcLogLikelihood } from './ctcLog.js';
+import { genericPrograms } from '../core/genericPrograms.js';
 import { checkpointsOption, wrongShape } from './validate.js';
 
 export interface CTCLossOptions {
@@ -83,7 +84,8 @@ export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTC
   const ext = new Int32Array(N * S).fill(blank);
   labels.forEach((row, b) => row.forEach((k, u) => { ext[b * S + 2 * u + 1] = k; }));
   const params = { S, ext, frames, states: sizes.map((u) => 2 * u + 1), checkpoints: checkpointsOption(checkpoints, op) };
-  let losses = neg(ctcLogLikelihood(lp, params)); // [N]
+  // The kernels, or (while exporting to ONNX: core/genericPrograms.ts) the program they stand for.
+  let losses = neg(genericPrograms.on ? ctcAlignmentLogLikelihood(lp, params) : ctcLogLikelihood(lp, params)); // [N]
   if (zeroInfinity) losses = where(equal(losses, Infinity), 0, losses);
   if (reduction === 'sum') return sum(losses);
   if (reduction === 'mean') return mean(div(losses, tensor(sizes.map((u) => Math.max(u, 1)))));

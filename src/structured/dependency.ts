@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { ones } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
+import { genericPrograms } from '../core/genericPrograms.js';
 import { add, equal, mul, sub } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack, take } from '../ops/shape.js';
@@ -98,7 +99,9 @@ export class DependencyCRF {
 
   /** log Z [B]: projective by the log-semiring Eisner kernels (eisnerLog.ts, which ignore the arcs the mask forbids), else the Matrix-Tree theorem. */
   private logZ(arcs: Tensor): Tensor {
-    return this.projective ? eisnerLogPartition(arcs, this.lengths, this.singleRoot) : matrixTreeLogPartition(add(arcs, this.mask), this.lengths, this.singleRoot);
+    if (!this.projective) return matrixTreeLogPartition(add(arcs, this.mask), this.lengths, this.singleRoot);
+    // The kernels, or (while exporting to ONNX: core/genericPrograms.ts) the program they stand for.
+    return genericPrograms.on ? eisner(log, add(arcs, this.mask), this.lengths, this.singleRoot) : eisnerLogPartition(arcs, this.lengths, this.singleRoot);
   }
 
   /** The semiring sum over projective trees (log Z, best score, entropy, Z). Projective models only. */

@@ -8,6 +8,7 @@ import { ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
+import { genericPrograms } from '../core/genericPrograms.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack, take } from '../ops/shape.js';
@@ -87,7 +88,8 @@ export class SemiMarkovCRF {
 
   /** The semiring sum [B]: in the log semiring by the kernels of semiMarkovLog.ts, otherwise the program of semiMarkovSum.ts. */
   private sumOf(semiring: Semiring, segments: Tensor, transitions: Tensor): Tensor {
-    if (semiring === log) return semiMarkovLogPartition(segments, transitions, this.start, this.end, this.lengths);
+    // The kernels, or (while exporting to ONNX: core/genericPrograms.ts) the program they stand for.
+    if (semiring === log && !genericPrograms.on) return semiMarkovLogPartition(segments, transitions, this.start, this.end, this.lengths);
     return semiMarkovSum(semiring, segments, transitions, this.start, this.end, this.lengths, this.checkpoints);
   }
 

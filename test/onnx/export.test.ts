@@ -73,3 +73,31 @@ describe('onnx.exportModel', () => {
     expect(message).toMatch(/export\.test\.ts/);
   });
 });
+
+describe('structured models whose kernels have no ONNX form export their op programs', () => {
+  // While exporting, Eisner's, the semi-Markov CRF's and CTC's log-semiring kernels give way to the
+  // semiring programs they stand for (core/genericPrograms.ts); values and gradients run on ORT.
+  it('a projective DependencyCRF: log Z and the arc marginals', async () => {
+    const arcs = ad.random.normal(ad.random.key(1), [7, 7]);
+    const logZ = (a: ad.Tensor) => new ad.DependencyCRF({ arcScores: a, projective: true }).logPartition();
+    await expectExportMatches(ad.valueAndGrad(logZ), [arcs], 1e-11, 'Eisner');
+  });
+
+  it('a SemiMarkovCRF: log Z and its gradient', async () => {
+    const segments = ad.random.normal(ad.random.key(2), [9, 3, 4]), transitions = ad.random.normal(ad.random.key(3), [4, 4]);
+    const logZ = (g: ad.Tensor, t: ad.Tensor) => new ad.SemiMarkovCRF({ segments: g, transitions: t }).logPartition();
+    await expectExportMatches(ad.valueAndGrad(logZ, [0, 1]), [segments, transitions], 1e-11, 'semi-Markov');
+  });
+
+  it('ctcLoss and its gradient', async () => {
+    const activations = ad.random.normal(ad.random.key(4), [8, 2, 5]); // [T, N, C]
+    const loss = (u: ad.Tensor) => ad.ctcLoss(ad.logSoftmax(u, -1), [[1, 2, 2], [3, 0, 0]], [8, 6], [3, 1]);
+    await expectExportMatches(ad.valueAndGrad(loss), [activations], 1e-11, 'CTC');
+  });
+
+  it('outside an export the kernels run as before', () => {
+    const arcs = ad.random.normal(ad.random.key(1), [7, 7]);
+    const ops = ad.profile(() => new ad.DependencyCRF({ arcScores: arcs, projective: true }).logPartition()).profile.forward.map((o) => o.op);
+    expect(ops.some((op) => op.startsWith('eisner'))).toBe(true);
+  });
+});
