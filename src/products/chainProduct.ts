@@ -2,8 +2,9 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
-import { record, type Recording } from '../transforms/record.js';
+import { record } from '../transforms/record.js';
 import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
+import { recordFold } from './recordedFold.js';
 
 const chainProductP = chainPrimitive('chainProduct');
 
@@ -19,18 +20,25 @@ function combine(op: AssociativeOp, a: Tensor, b: Tensor, i: number): Tensor {
 }
 
 /*
- * The forward pass keeps only the prefixes P_i = x_0 ⊗ ⋯ ⊗ x_i. The cotangent A_i of P_i is Ḡ
- * pulled back through "⊗ S_{i+1} on the right", S_{i+1} = x_{i+1} ⊗ ⋯ ⊗ x_{n−1} — for matrices
- * A_i = Ḡ S_{i+1}ᵀ — so it is the suffix product, accumulated with the cotangent folded in:
+ * The cotangent A_i of the prefix P_i = x_0 ⊗ ⋯ ⊗ x_i is Ḡ pulled back through "⊗ S_{i+1} on the
+ * right", S_{i+1} = x_{i+1} ⊗ ⋯ ⊗ x_{n−1} — for matrices A_i = Ḡ S_{i+1}ᵀ — so it is the suffix
+ * product, accumulated with the cotangent folded in:
  *
  *   A_{n−1} = Ḡ;   (A_{i−1}, x̄_i) = vjp of ⊗ at (P_{i−1}, x_i), applied to A_i;   x̄_0 = A_0.
  *
- * Each step reruns ⊗ once inside its vjp, so the memory held between the passes is the n
- * prefixes only, never ⊗'s intermediates (for a semiring matrix product those are k times larger
- * than the prefixes), and during the backward pass one step's at a time. O(n) applications of ⊗
- * and of its pullback. The pullbacks are adjoint ops, so under an outer transformation they are
- * differentiated again.
+ * O(n) applications of ⊗ and of its pullback. The pullbacks are adjoint ops, so under an outer
+ * transformation they are differentiated again.
+ *
+ * The forward pass records the fold on one tape (./recordedFold.ts). Where every step's nodes keep
+ * only the step's operands and result — views of P_{i−1}, x_i and P_i, as matmul's and
+ * logMatmul's do — that tape holds nothing but the prefixes, and its backward pass is the rule:
+ * the fold's time. Where a step keeps more (⊗'s intermediates: the [i, k, j] sum that max-plus
+ * reduces is k times larger than a prefix), recording stops there, the rest of the fold runs
+ * unrecorded, and the rule reruns ⊗ once a step inside its vjp (one more application of ⊗ a step),
+ * so the memory held between the passes is the n prefixes only, never ⊗'s intermediates, and
+ * during the backward pass one step's at a time.
  */
+
 /**
  * The backward sweep: A_{n−1} = Ḡ, (A_{i−1}, x̄_i) = pull(i, A_i) down to the first element
  * needed, x̄_0 = A_0.
@@ -51,48 +59,40 @@ function sweep(n: number, g: Tensor, needs: readonly boolean[], pull: (i: number
 
 function chainForward(op: AssociativeOp, recompute: boolean) {
   return (xs: readonly Tensor[]): ChainForward => {
-    if (!recompute) return keptSteps(op, xs);
     const n = xs.length;
-    const P = [xs[0]!];
-    for (let i = 1; i < n; i++) P.push(combine(op, P[i - 1]!, xs[i]!, i));
+    const step = (a: Tensor, b: Tensor, i: number) => combine(op, a, b, i);
+    const fold = recordFold(xs, step, recompute);
+    const P = fold.prefixes;
+    if (fold.rec !== null) {
+      // The fold's tape: one backward pass gives every element's cotangent.
+      const rec = fold.rec;
+      const rule = (g: Tensor, needs: readonly boolean[]) => rec.pullback([g]).map((ct, i) => (needs[i] ? ct : null));
+      // With `recompute: false` the tape is kept whatever it holds, counted as the fold's tape is;
+      // otherwise it holds the prefixes only, counted as such.
+      if (!recompute) rec.releaseWith(rule);
+      return { out: P[n - 1]!, rule, residuals: fold.held };
+    }
+    for (let i = P.length; i < n; i++) P.push(step(P[i - 1]!, xs[i]!, i));
     const rule = (g: Tensor, needs: readonly boolean[]) =>
       sweep(n, g, needs, (i, A) => {
         // ad.vjp of ⊗ at (P_{i−1}, x_i), its tape dropped as soon as it has been pulled back.
-        const step = record((ins) => combine(op, ins[0]!, ins[1]!, i), [P[i - 1]!, xs[i]!]);
-        const cts = step.pullback([A]) as [Tensor, Tensor];
-        step.release();
+        const rec = record((ins) => step(ins[0]!, ins[1]!, i), [P[i - 1]!, xs[i]!]);
+        const cts = rec.pullback([A]) as [Tensor, Tensor];
+        rec.release();
         return cts;
       });
     return { out: P[n - 1]!, rule, residuals: P.slice(0, n - 1) };
   };
 }
 
-/*
- * With `recompute: false` each step is recorded in the forward pass (ad.vjp of ⊗ at
- * (P_{i−1}, x_i)) and its tape kept for the rule, which only pulls back: no second application
- * of ⊗, and the memory of differentiating the fold (⊗'s intermediates, every step's). The tapes
- * are released when the rule is garbage (a pullback may run more than once).
- */
-function keptSteps(op: AssociativeOp, xs: readonly Tensor[]): ChainForward {
-  const n = xs.length;
-  const P = [xs[0]!];
-  const steps: Recording[] = [];
-  for (let i = 1; i < n; i++) {
-    const step = record((ins) => combine(op, ins[0]!, ins[1]!, i), [P[i - 1]!, xs[i]!]);
-    steps.push(step);
-    P.push(step.outLeaves[0] as Tensor);
-  }
-  const rule = (g: Tensor, needs: readonly boolean[]) => sweep(n, g, needs, (i, A) => steps[i - 1]!.pullback([A]) as [Tensor, Tensor]);
-  for (const step of steps) step.releaseWith(rule);
-  return { out: P[n - 1]!, rule, residuals: [] };
-}
-
 /** Options of `chainProduct`. */
 export interface ChainProductOptions {
   /**
-   * Recompute each step of the chain inside its pullback (default true): only the n prefixes are
-   * kept between the passes. `false` keeps every step's tape from the forward pass instead — the
-   * memory of differentiating the fold, and its time (one application of `op` a step, not two).
+   * Keep only the n prefixes between the passes (default true): a step whose tape would hold more
+   * (`op`'s intermediates) is recomputed inside its pullback, one more application of `op` a step;
+   * where each step's tape holds only its operands and result (matmul, logMatmul), the forward
+   * pass's tape is kept, at the fold's time. `false` keeps every step's tape whatever it holds —
+   * the memory of differentiating the fold, and its time.
    */
   readonly recompute?: boolean | undefined;
 }
@@ -101,8 +101,9 @@ export interface ChainProductOptions {
  * x_0 ⊗ x_1 ⊗ ⋯ ⊗ x_{n−1} for an associative operator `op`, combined left to right. Only
  * associativity is assumed (not commutativity): matrix products, a semiring's matrix product,
  * compositions of affine maps. The gradient is one node using prefix and suffix products: O(n)
- * applications of `op` and of its pullback (ad.vjp), keeping only the n prefixes in memory
- * (`{ recompute: false }` keeps each step's tape instead: the fold's memory and time).
+ * applications of `op` and of its pullback (ad.vjp), keeping only the n prefixes in memory — a
+ * step whose tape would keep more is recomputed in its pullback (`{ recompute: false }` keeps
+ * each step's tape instead: the fold's memory and time).
  * @example
  * // The max-plus (tropical) matrix product: best path scores through a chain of layers.
  * const maxPlus = (a: ad.Tensor, b: ad.Tensor) => ad.max(ad.add(ad.expandDims(a, 2), ad.expandDims(b, 0)), 1);
