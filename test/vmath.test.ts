@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
-import { divideIntoVector, vectorMath, vectorModuleSize, vectorized, VECTOR_MIN, type VectorOp } from '../src/tensor/kernels/wasm/vmath.js';
+import { divideIntoVector, productChainsVector, vectorMath, vectorModuleSize, vectorized, VECTOR_MIN, type VectorOp } from '../src/tensor/kernels/wasm/vmath.js';
 
 /** Deterministic uniform [0, 1) (xorshift32), so a failure reproduces. */
 function stream(seed: number) {
@@ -127,6 +127,31 @@ describe('the vector quotient c / x (a product gradient\'s division trick)', () 
       }
     }
     expect(divideIntoVector(new Float64Array(10), x, 1, 0, 10)).toBe(false); // short: left to JavaScript
+  });
+});
+
+describe('the vector product chains (a long row\'s product)', () => {
+  /** kernels/products.ts productChains as a scalar loop: eight chains, the tail into the first, paired at the end. */
+  function chains(x: Float64Array, start: number, end: number): number {
+    const a = new Float64Array(8).fill(1);
+    let p = start;
+    for (; p + 8 <= end; p += 8) for (let j = 0; j < 8; j++) a[j]! *= x[p + j]!;
+    for (; p < end; p++) a[0]! *= x[p]!;
+    return ((a[0]! * a[1]!) * (a[2]! * a[3]!)) * ((a[4]! * a[5]!) * (a[6]! * a[7]!));
+  }
+
+  it('gives the scalar chains\' product to the bit, across chunks, with tails, ±0, ±∞, NaN and subnormals', () => {
+    const u = stream(9);
+    const near1 = (n: number) => Float64Array.from({ length: n }, () => Math.exp(0.02 * (u() - 0.5)) * (u() < 0.01 ? -1 : 1));
+    const cases: Array<[Float64Array, number, number]> = [];
+    for (const n of [4096, 4103, 65536, 65543, 140007, 200000]) cases.push([near1(n), 0, n], [near1(n + 5), 3, n + 3]);
+    const wild = Float64Array.from({ length: 9000 }, (_, i) => [randomBits(u), 1 + u(), EDGES[i % EDGES.length]!, 0.5][i % 4]!);
+    cases.push([wild, 0, 9000], [wild, 1, 8999], [Float64Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? 1e-200 : 1e150)), 0, 5000]);
+    for (const [x, start, end] of cases) {
+      const got = productChainsVector(x, start, end), want = chains(x, start, end);
+      if (!Object.is(got, want)) throw new Error(`[${start}, ${end}) of ${x.length}: ${got} instead of ${want}`);
+    }
+    expect(productChainsVector(new Float64Array(100), 0, 100)).toBe(null); // short: left to JavaScript
   });
 });
 

@@ -1,5 +1,5 @@
 /** @file Product kernels along an axis: row products, cumulative products, linear recurrences and leave-one-out products. */
-import { divideIntoVector } from './wasm/vmath.js';
+import { divideIntoVector, productChainsVector } from './wasm/vmath.js';
 import { sizeOf, type Shape } from '../shape.js';
 
 /** Splits `shape` around `axis` into the product before it, its length, and the product after it. */
@@ -26,6 +26,8 @@ const CHAINS_MIN = 32;
  * but the result is as accurate: n roundings either way.
  */
 function productChains(x: Float64Array, start: number, end: number): number {
+  const vector = productChainsVector(x, start, end); // long rows: the same chains in WebAssembly SIMD
+  if (vector !== null) return vector;
   let a0 = 1, a1 = 1, a2 = 1, a3 = 1, a4 = 1, a5 = 1, a6 = 1, a7 = 1;
   let p = start;
   for (const last = end - 7; p < last; p += 8) {
