@@ -7,6 +7,8 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { matmul } from '../ops/linalg.js';
 import { transpose } from '../ops/shape.js';
 import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
+import { lend, reclaim } from './prefixPool.js';
+import type { Holder } from '../core/memory.js';
 import { untraced } from './firstOrder.js';
 
 const chainMatmulP = chainPrimitive('chainMatmul');
@@ -34,11 +36,12 @@ function tracedPrefixes(ms: readonly Tensor[]): Tensor[] {
  * outer transformation the same formula runs as matmul and transpose ops, so it is
  * differentiated again.
  */
-function chainForward(ms: readonly Tensor[]): ChainForward {
+function chainForward(ms: readonly Tensor[], holder: Holder): ChainForward {
   const n = ms.length;
   if (untraced(...ms)) {
     const mats = ms.map(asMatrix);
-    const P = chainPrefixes(mats);
+    const P = chainPrefixes(mats, reclaim());
+    const loan = lend(holder, P.chunks); // the chunks return to the pool when the tape is released
     const rows = mats[0]!.rows;
     let bytes = 0;
     for (let i = 1; i < n - 1; i++) bytes += rows * mats[i]!.cols * 8;
@@ -47,6 +50,7 @@ function chainForward(ms: readonly Tensor[]): ChainForward {
         const cts = chainCotangents(mats, P, g.values, needs);
         return cts.map((c, i) => (c === null ? null : new Tensor(c, ms[i]!.shape)));
       }
+      loan.escaped = true; // the prefixes become tensors an outer tape may keep
       const prefixes = ms.slice(0, n - 1).map((m, i) => (i === 0 ? m : new Tensor(prefixView(P, i, rows * mats[i]!.cols), [rows, mats[i]!.cols])));
       return tracedRule(ms, prefixes, g, needs);
     };

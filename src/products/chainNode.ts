@@ -1,7 +1,7 @@
 /** @file One tape node for a whole chain product: the forward pass keeps the prefix products, the node's rule pulls the cotangent back through them. */
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { live, ReverseTrace, topTrace, unbox } from '../core/trace.js';
-import { retainBytes, retainResidual } from '../core/memory.js';
+import { retainBytes, retainResidual, type Holder } from '../core/memory.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** A chain's backward rule: input cotangents (null where not needed) from the output's cotangent. */
@@ -39,7 +39,8 @@ export interface ChainForward {
  * Runs a chain product on `xs`. Under a reverse-mode trace the whole chain becomes one node of
  * that trace: `forward` runs on the arguments one level down (so outer levels, if any, record
  * its products as ordinary ops and differentiate them, and the rule's ops, as usual) and returns
- * the value with the rule. Otherwise (plain values, or forward mode innermost) `evaluate` runs.
+ * the value with the rule; it is given the holder of that trace's residuals, released when the
+ * tape can no longer be pulled back (./prefixPool.ts). Otherwise (plain values, or forward mode innermost) `evaluate` runs.
  * If `forward`'s value still depends on the innermost trace — the user's operator closes over a
  * tensor being differentiated there — the chain is evaluated as ordinary ops instead, so that
  * dependence is differentiated too.
@@ -48,13 +49,13 @@ export function runChain(
   prim: Primitive<ChainParams>,
   xs: readonly Tensor[],
   evaluate: (xs: Tensor[]) => Tensor,
-  forward: (inner: Tensor[]) => ChainForward,
+  forward: (inner: Tensor[], holder: Holder) => ChainForward,
 ): Tensor {
   const args = [...xs];
   const top = topTrace(args);
   if (!(top instanceof ReverseTrace)) return evaluate(args);
   const inner = args.map((x) => unbox(x, top));
-  const { out, rule, residuals, residualBytes = 0 } = forward(inner);
+  const { out, rule, residuals, residualBytes = 0 } = forward(inner, top.memory);
   if (live(out).trace === top) return evaluate(args);
   for (const r of residuals) retainResidual(top.memory, top.level, top.since, r);
   if (residualBytes > 0) retainBytes(top.memory, residualBytes);

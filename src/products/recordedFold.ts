@@ -1,5 +1,5 @@
 /** @file A chain's fold recorded on one tape, stopped at the first step whose nodes would keep more than the prefixes. */
-import { releaseBytes, releaseTrace } from '../core/memory.js';
+import { releaseBytes } from '../core/memory.js';
 import { unbox, type ReverseTrace } from '../core/trace.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { record, type Recording } from '../transforms/record.js';
@@ -31,11 +31,10 @@ export interface RecordedFold {
 export function recordFold(xs: readonly Tensor[], step: (a: Tensor, b: Tensor, i: number) => Tensor, prefixesOnly: boolean): RecordedFold {
   const prefixes = [xs[0]!];
   const held = new Array<boolean>(xs.length).fill(false);
-  let trace: ReverseTrace | null = null;
   let rec: Recording | null;
   try {
     rec = record((ins) => {
-      const t = (trace = ins[0]!.trace as ReverseTrace);
+      const t = ins[0]!.trace as ReverseTrace;
       let acc = ins[0]!;
       let counted: Tensor[] = [];
       for (let i = 1; i < ins.length; i++) {
@@ -55,9 +54,9 @@ export function recordFold(xs: readonly Tensor[], step: (a: Tensor, b: Tensor, i
     if (e !== STOP) throw e;
     return { rec: null, prefixes, held: [] };
   }
-  if (!prefixesOnly) return { rec, prefixes, held: [] };
-  releaseTrace(trace!.memory);
-  return { rec, prefixes, held: prefixes.filter((_, i) => held[i]) };
+  // The tape's own count is back to nothing (each step's taken back); the tape itself lives on,
+  // so its holder is not released (./prefixPool.ts reads a released holder as a dead tape).
+  return { rec, prefixes, held: prefixesOnly ? prefixes.filter((_, i) => held[i]) : [] };
 }
 
 /**

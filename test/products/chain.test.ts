@@ -5,6 +5,7 @@ import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { chainGradient, chainHvp, chainRange, matMul, type Mat } from './oracle.js';
 import { SEED, expectNear } from './cases.js';
+import { reclaim } from '../../src/products/prefixPool.js';
 
 const toMat = (t: Tensor) => t.toArray() as Mat;
 const flat = (m: Mat) => m.flat();
@@ -102,6 +103,31 @@ describe('chainMatmul', () => {
     ad.grad((xs: Tensor[]) => ad.sum(ad.chainMatmul(xs)))(ms);
     expect(ad.memoryStats().peakResidualBytes - base).toBe(4 * K * K * 8);
     expect(ad.memoryStats().residualBytes).toBe(base);
+  });
+
+  it('reuses the prefix memory of a chain whose tape is released, never of one a kept pullback can still run', () => {
+    const K = 5, w = ad.random.normal([K, K], 140);
+    const chainAt = (seed: number) => chainOf([K, K, K, K, K, K, K], seed); // six matrices: four inner prefixes
+    const expectOracle = (grads: Tensor[], ms: Tensor[], what: string) => {
+      const oracle = chainGradient(ms.map(toMat), toMat(w));
+      grads.forEach((g, i) => expectNear(g.toFloat64Array(), flat(oracle[i]!), 1e-12, flat(oracle[i]!).map(() => 1), `${what} ${i}`));
+    };
+    const gradOf = (ms: Tensor[]) => ad.grad((xs: Tensor[]) => ad.sum(ad.mul(ad.chainMatmul(xs), w)))(ms) as Tensor[];
+    reclaim(); // end earlier loans
+    const kept = chainAt(150);
+    const [value, pullback] = ad.vjp((...xs: Tensor[]) => ad.chainMatmul(xs), ...kept);
+    expect(reclaim(), 'a pullback that can still run keeps its chunks').toEqual([]);
+    const again = chainAt(150);
+    gradOf(again);
+    expect(reclaim().length, 'grad releases its tape as it returns: its chunks come back').toBeGreaterThan(0);
+    // Chains of the same shapes one after another: each reuses the chunks of the one before
+    // (used memory, zeroed before the products accumulate into it), while the pullback is kept.
+    for (let seed = 160; seed < 200; seed += 10) {
+      const ms = chainAt(seed);
+      expectOracle(gradOf(ms), ms, `chain ${seed}`);
+    }
+    expect(value.toFloat64Array()).toEqual(ad.chainMatmul(kept).toFloat64Array());
+    expectOracle(pullback(w) as Tensor[], kept, 'the kept pullback');
   });
 
   it('says which matrices do not line up', () => {

@@ -20,30 +20,40 @@ export interface Matrix {
 const CHUNK = 32768;
 
 /**
- * Zeroed buffers carved one after another from chunks, named by (buffer, offset) so that no view
- * is made. `total` is how many elements will be reserved in all: no chunk is larger than what is
- * left of it (a short chain does not zero a whole chunk it will not use).
+ * Buffers carved one after another from chunks, named by (buffer, offset) so that no view is
+ * made. `total` is how many elements will be reserved in all: no chunk is larger than what is
+ * left of it (a short chain does not zero a whole chunk it will not use). A chunk is fresh (zeroed)
+ * memory, or one of `spares` of the same length (used memory: `reused` says so); `made` lists them.
  */
 class Chunks {
-  chunk = new Float64Array(0);
+  chunk: Float64Array = new Float64Array(0);
   offset = 0;
+  reused = false;
+  readonly made: Float64Array[] = [];
 
-  constructor(private left: number) {}
+  constructor(private left: number, private readonly spares: Float64Array[] = []) {}
 
   /** Reserves n elements: afterwards they are `this.chunk` from `this.offset − n` (returned). */
   reserve(n: number): number {
     this.left -= n;
     if (n > CHUNK / 2) {
-      this.chunk = new Float64Array(n);
+      this.next(n);
       this.offset = n;
       return 0;
     }
     if (this.offset + n > this.chunk.length) {
-      this.chunk = new Float64Array(Math.min(CHUNK, n + Math.max(this.left, 0)));
+      this.next(Math.min(CHUNK, n + Math.max(this.left, 0)));
       this.offset = 0;
     }
     this.offset += n;
     return this.offset - n;
+  }
+
+  private next(size: number): void {
+    const i = this.spares.findIndex((c) => c.length === size);
+    this.reused = i >= 0;
+    this.chunk = this.reused ? this.spares.splice(i, 1)[0]! : new Float64Array(size);
+    this.made.push(this.chunk);
   }
 
   /** n elements as a view (a typed-array view costs less than a fresh buffer, but not nothing). */
@@ -53,27 +63,41 @@ class Chunks {
   }
 }
 
-/** The prefix products of a chain: P_i is `bufs[i]` from offset `offs[i]` (P_0 is M_0 itself). */
+/**
+ * The prefix products of a chain: P_i is `bufs[i]` from offset `offs[i]` (P_0 is M_0 itself).
+ * P_1 … P_{n−2} lie in `chunks`, read by nothing else; the last, the chain's value, in a buffer of its own.
+ */
 export interface Prefixes {
   readonly bufs: Float64Array[];
   readonly offs: number[];
+  readonly chunks: readonly Float64Array[];
 }
 
-/** The prefix products P_0 = M_0, P_i = P_{i−1} M_i of a chain, left to right (n − 1 products), carved from chunks. */
-export function chainPrefixes(ms: readonly Matrix[]): Prefixes {
-  const rows = ms[0]!.rows;
+/**
+ * The prefix products P_0 = M_0, P_i = P_{i−1} M_i of a chain, left to right (n − 1 products),
+ * P_1 … P_{n−2} carved from chunks — fresh, or `spares` (used chunks, zeroed here where reused) —
+ * and P_{n−1} a buffer of its own.
+ */
+export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): Prefixes {
+  const rows = ms[0]!.rows, n = ms.length;
   let total = 0;
-  for (let i = 1; i < ms.length; i++) total += rows * ms[i]!.cols;
-  const chunks = new Chunks(total);
+  for (let i = 1; i < n - 1; i++) total += rows * ms[i]!.cols;
+  const chunks = new Chunks(total, spares);
   const bufs = [ms[0]!.data], offs = [0];
-  for (let i = 1; i < ms.length; i++) {
-    const m = ms[i]!;
-    const off = chunks.reserve(rows * m.cols);
-    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, 0, chunks.chunk, off, rows, m.rows, m.cols);
-    bufs.push(chunks.chunk);
+  for (let i = 1; i < n; i++) {
+    const m = ms[i]!, size = rows * m.cols;
+    let c: Float64Array, off = 0;
+    if (i === n - 1) c = new Float64Array(size);
+    else {
+      off = chunks.reserve(size);
+      c = chunks.chunk;
+      if (chunks.reused) c.fill(0, off, off + size);
+    }
+    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, 0, c, off, rows, m.rows, m.cols);
+    bufs.push(c);
     offs.push(off);
   }
-  return { bufs, offs };
+  return { bufs, offs, chunks: chunks.made };
 }
 
 /** P_i of `p` as an array of its own extent (a view, or the buffer itself). */

@@ -1,0 +1,56 @@
+/** @file The prefix chunks of chains whose tapes are gone, handed to the next chain in place of fresh memory. */
+import type { Holder } from '../core/memory.js';
+
+/*
+ * A chain's value and gradient keeps its n − 2 inner prefixes in fresh chunks (6.4 MB for 200
+ * matrices 64×64): their allocation, first touch and the collections that much external memory
+ * brings cost several percent of chainMatmul's gradient. Those chunks are read by the chain's
+ * rule alone (../tensor/kernels/chain.ts keeps the chain's value out of them), and the rule runs
+ * only while the tape holding it lives. A tape's holder is released when the tape can no longer
+ * be pulled back: grad and valueAndGrad release theirs as they return, a vjp pullback's when the
+ * pullback is collected, record.ts walks no released tape. From then on the chunks are free for
+ * the next chain. Until then they are held weakly (a pullback kept for long keeps nothing alive
+ * here), and a chain whose prefixes left as tensors (its rule ran under an outer transformation,
+ * which may keep them) is never reclaimed.
+ */
+
+/** The chunks of one chain, lent while `holder` (its tape's) is not released. */
+export interface Loan {
+  readonly holder: Holder;
+  readonly chunks: ReadonlyArray<WeakRef<Float64Array>>;
+  /** Set when the prefixes were handed out as tensors: the chunks are never reclaimed. */
+  escaped: boolean;
+}
+
+/** Loans not yet returned, oldest first; at most MAX (an older one is forgotten, never reclaimed). */
+let loans: Loan[] = [];
+const MAX = 64;
+const weak = typeof WeakRef === 'function';
+
+/** The chunks of every loan whose tape has been released and whose prefixes never escaped (the loans end). */
+export function reclaim(): Float64Array[] {
+  const free: Float64Array[] = [];
+  if (loans.length === 0) return free;
+  const open: Loan[] = [];
+  for (const loan of loans) {
+    if (loan.holder.released !== true) open.push(loan);
+    else if (!loan.escaped) {
+      for (const ref of loan.chunks) {
+        const c = ref.deref();
+        if (c !== undefined) free.push(c);
+      }
+    }
+  }
+  loans = open;
+  return free;
+}
+
+/** Lends `chunks` to a chain recorded on the tape of `holder`, until that holder is released. */
+export function lend(holder: Holder, chunks: readonly Float64Array[]): Loan {
+  const loan: Loan = { holder, chunks: weak ? chunks.map((c) => new WeakRef(c)) : [], escaped: false };
+  if (loan.chunks.length > 0) {
+    loans.push(loan);
+    if (loans.length > MAX) loans.shift();
+  }
+  return loan;
+}
