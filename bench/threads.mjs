@@ -85,7 +85,7 @@ export async function runThreads({ quick = false } = {}) {
     ? { warmupRuns: 1, warmupMs: 100, rounds: 3, budgetMs: 600, minRuns: 6, maxRuns: 60 }
     : { warmupRuns: 3, warmupMs: 300, rounds: 6, budgetMs: 3000, minRuns: 12, maxRuns: 300 };
   const info = ad.backendInfo();
-  const rows = ['w1', 'mm512', 'mm256', 'mm128', 'mm96', 'mm64'].map((name) => pair(name, settings));
+  const rows = ['w1', 'mm512', 'mm256', 'mm192', 'mm160', 'mm128', 'mm96'].map((name) => pair(name, settings));
   if (mainThreadCpuMs() !== null) {
     for (const row of rows.slice(0, 3)) Object.assign(row, cpuEstimate(row.work, quick ? 300 : 1500));
   }

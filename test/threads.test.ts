@@ -69,7 +69,8 @@ describe('split across threads, the same bits as one thread', () => {
   it('every shape class and transpose: leftover rows and columns, deep and shallow k', async () => {
     await workersReady(2);
     let byWorkers = 0;
-    for (const [m, k, n] of [[128, 128, 128], [130, 170, 103], [257, 140, 61], [16, 6000, 24], [99, 200, 111]] as const) {
+    // Each at least 160³ multiply-adds, the threshold for threads (src/tensor/kernels/wasm/gemm.ts).
+    for (const [m, k, n] of [[160, 160, 160], [130, 250, 130], [257, 140, 121], [16, 12000, 24], [99, 400, 111]] as const) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const one = product(1, m, k, n, transA, transB);
@@ -84,9 +85,17 @@ describe('split across threads, the same bits as one thread', () => {
     expect(byWorkers).toBeGreaterThan(0); // the worker computed chunks, not only the caller
   });
 
+  it('products under 160³ multiply-adds stay on the calling thread (at 128³ two threads were slower)', async () => {
+    await workersReady(2);
+    const before = worked();
+    for (let i = 0; i < 3; i++) product(2, 128, 128, 128, false, false);
+    product(2, 160, 160, 159, false, false);
+    expect(worked()).toBe(before);
+  });
+
   it('more threads than cores, and against the naive sum (the split changes no order of additions)', async () => {
     await workersReady(4);
-    const [m, k, n] = [120, 160, 112];
+    const [m, k, n] = [120, 320, 112];
     const a = values(m * k, 5), b = values(k * n, 6);
     const c = new Float64Array(m * n);
     gemm(a, 0, b, 0, c, 0, m, k, n);
@@ -152,7 +161,7 @@ describe('transcendental maps over long arrays on the threads', () => {
 });
 
 describe('fallbacks: one thread, a reason, the same numbers', () => {
-  const reference = () => product(1, 128, 128, 128, false, false);
+  const reference = () => product(1, 160, 160, 160, false, false);
 
   it('no SharedArrayBuffer (a page that is not cross-origin isolated)', () => {
     vi.stubGlobal('SharedArrayBuffer', undefined);
@@ -164,7 +173,7 @@ describe('fallbacks: one thread, a reason, the same numbers', () => {
     } finally {
       vi.unstubAllGlobals();
     }
-    const c = product(2, 128, 128, 128, false, false);
+    const c = product(2, 160, 160, 160, false, false);
     expect(c).toEqual(reference());
   });
 
@@ -172,7 +181,7 @@ describe('fallbacks: one thread, a reason, the same numbers', () => {
     const real = detectPlatform() as Platform;
     setPlatform({ ...real, spawn: () => { throw new Error("Refused to create a worker from 'blob:' (CSP)"); } });
     ad.config({ threads: 2 });
-    const c = product(2, 128, 128, 128, false, false);
+    const c = product(2, 160, 160, 160, false, false);
     expect(ad.backendInfo().threads).toBe(1);
     expect(ad.backendInfo().threadsReason).toMatch(/starting worker threads failed \(Refused.*worker-src blob: or set ad\.config\(\{ threads: 1 \}\)/);
     expect(c).toEqual(reference());
@@ -184,10 +193,10 @@ describe('fallbacks: one thread, a reason, the same numbers', () => {
     setPlatform({ ...real, spawn: (_source, onError) => real.spawn('throw new Error("boom")', onError) });
     ad.config({ threads: 2 });
     expect(ad.backendInfo().threads).toBe(2);
-    expect(product(2, 128, 128, 128, false, false)).toEqual(want);
+    expect(product(2, 160, 160, 160, false, false)).toEqual(want);
     await vi.waitFor(() => expect(ad.backendInfo().threads).toBe(1), { timeout: 20_000, interval: 20 });
     expect(ad.backendInfo().threadsReason).toMatch(/a worker failed: boom/);
-    expect(product(2, 128, 128, 128, false, false)).toEqual(want);
+    expect(product(2, 160, 160, 160, false, false)).toEqual(want);
   });
 
   it('a caller that may not block (a browser main thread) spins on the chunks its workers claimed', async () => {

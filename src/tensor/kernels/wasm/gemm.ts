@@ -137,12 +137,14 @@ const MIN_DEPTH = 8;
 /** Operands larger than this many float64s (64 MB, copied into the module's memory) stay in JavaScript. */
 const MAX_DOUBLES = 1 << 23;
 /**
- * Products with at least this many multiply-adds (128³, about 0.3 ms on one thread of the bench
+ * Products with at least this many multiply-adds (160³, about 0.33 ms on one thread of the bench
  * machine), and at least PARALLEL_ROWS rows, are split across the worker threads
  * (../../threads/pool.ts) where a pool runs. Waking a sleeping worker costs tens of µs on an idle
- * machine and milliseconds on a loaded one; bench/threads.mjs times 64³…512³ on 1 and 2 threads.
+ * machine and milliseconds on a loaded one; bench/threads.mjs times 96³…512³ on 1 and 2 threads.
+ * Measured idle, 1-thread time ÷ 2-thread time: 128³ 0.97 (so it stays on one thread), 160³
+ * 1.02, 192³ 1.21, 256³ 1.77, 512³ 1.93.
  */
-const PARALLEL_WORK = 128 * 128 * 128;
+const PARALLEL_WORK = 160 * 160 * 160;
 const PARALLEL_ROWS = 16;
 
 /** The same kernels compiled against the pool's shared memory, run by every thread of a job. */
@@ -166,9 +168,21 @@ function stage(
   v.set(c.subarray(cOff, cOff + m * n), oc);
 }
 
-/** Copies the computed block (rows < m4, columns < n4) of C back from `v` at element offset oc. */
+/**
+ * Copies the computed block (rows < m4, columns < n4) of C back from `v` at element offset oc: one
+ * copy when the block spans whole rows, else row by row (short rows by a loop: a subarray view per
+ * row costs more than copying a few dozen numbers).
+ */
 function unstage(v: Float64Array, oc: number, c: Float64Array, cOff: number, m4: number, n: number, n4: number): void {
-  for (let i = 0; i < m4; i++) c.set(v.subarray(oc + i * n, oc + i * n + n4), cOff + i * n);
+  if (n4 === n) {
+    c.set(v.subarray(oc, oc + m4 * n), cOff);
+    return;
+  }
+  for (let i = 0; i < m4; i++) {
+    const from = oc + i * n, to = cOff + i * n;
+    if (n4 < 64) for (let j = 0; j < n4; j++) c[to + j] = v[from + j]!;
+    else c.set(v.subarray(from, from + n4), to);
+  }
 }
 
 /**
