@@ -122,7 +122,7 @@ const chainProductWorkload = {
   plain: { f: cpPlainF, vg: cpPlainVG },
   adjoint: listImpl((Ms) => logZ(Ms.reduce(logSemiring)), 'Ms', 'fold of the ops product'),
   alternatives: [
-    { impl: 'adjoint-chainProduct', ...listImpl((Ms) => logZ(ad.chainProduct(Ms, logSemiring)), 'Ms', 'recomputes each step in its pullback (keeps the prefixes only)') },
+    { impl: 'adjoint-chainProduct', ...listImpl((Ms) => logZ(ad.chainProduct(Ms, logSemiring)), 'Ms', "the default: keeps the prefixes only (the fold's tape where its steps save only views, else each step recomputed in the pullback)") },
     { impl: 'adjoint-chainProduct-kept', ...listImpl((Ms) => logZ(ad.chainProduct(Ms, logSemiring, { recompute: false })), 'Ms', '{ recompute: false }: keeps each step\'s tape') },
   ],
 };
