@@ -73,18 +73,35 @@ function logsumexpVector(x: Float64Array, outer: number, n: number, inner: numbe
     else reduceLanes('max', x, o * n * inner, n, inner, out, o * inner, null);
   }
   const len = x.length, e = scratchOf(len);
-  for (let o = 0, p = 0; o < outer; o++) {
-    for (let i = 0; i < n; i++) {
-      for (let j = 0, q = o * inner; j < inner; j++, p++, q++) {
-        const m = out[q]!;
-        e[p] = x[p]! - (Number.isFinite(m) ? m : 0); // a non-finite maximum is the result as is (below)
+  // A non-finite maximum is the result as is (below): its row is shifted by 0.
+  if (inner === 1) {
+    // Contiguous rows (the common case): one shift per row, tight loops, the same values and sums.
+    for (let o = 0; o < outer; o++) {
+      const m = out[o]!, shift = Number.isFinite(m) ? m : 0;
+      for (let p = o * n, end = p + n; p < end; p++) e[p] = x[p]! - shift;
+    }
+  } else {
+    for (let o = 0, p = 0; o < outer; o++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0, q = o * inner; j < inner; j++, p++, q++) {
+          const m = out[q]!;
+          e[p] = x[p]! - (Number.isFinite(m) ? m : 0);
+        }
       }
     }
   }
   vectorMath('exp', e, e, len);
   const s = new Float64Array(outer * inner);
-  for (let o = 0, p = 0; o < outer; o++) {
-    for (let i = 0; i < n; i++) for (let j = 0, q = o * inner; j < inner; j++, p++, q++) s[q] += e[p]!;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let acc = 0; // in index order, as the general loop adds
+      for (let p = o * n, end = p + n; p < end; p++) acc += e[p]!;
+      s[o] = acc;
+    }
+  } else {
+    for (let o = 0, p = 0; o < outer; o++) {
+      for (let i = 0; i < n; i++) for (let j = 0, q = o * inner; j < inner; j++, p++, q++) s[q] += e[p]!;
+    }
   }
   for (let q = 0; q < out.length; q++) {
     const m = out[q]!;
@@ -230,6 +247,25 @@ function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y:
  */
 function softmaxVjpVector(x: Float64Array, outer: number, n: number, inner: number, y: Float64Array, g: Float64Array): Float64Array {
   const out = allocF64(x.length);
+  const s = new Float64Array(outer * inner);
+  if (inner === 1) {
+    // Contiguous rows (the common case): the same passes with one shift, sum and scale per row.
+    for (let o = 0; o < outer; o++) {
+      const l = y[o]!, shift = l === -Infinity ? 0 : l;
+      for (let p = o * n, end = p + n; p < end; p++) out[p] = x[p]! - shift;
+    }
+    vectorMath('exp', out, out, x.length);
+    for (let o = 0; o < outer; o++) {
+      let acc = 0; // in index order, as the general loop adds
+      for (let p = o * n, end = p + n; p < end; p++) acc += out[p]!;
+      const r = 1 / (acc === 0 ? 1 : acc), gq = g[o]!;
+      for (let p = o * n, end = p + n; p < end; p++) {
+        const w = out[p]! * r;
+        out[p] = gq === 0 || w === 0 ? 0 : gq * w;
+      }
+    }
+    return out;
+  }
   for (let o = 0, p = 0; o < outer; o++) {
     for (let i = 0; i < n; i++) {
       for (let j = 0, q = o * inner; j < inner; j++, p++, q++) {
@@ -239,7 +275,6 @@ function softmaxVjpVector(x: Float64Array, outer: number, n: number, inner: numb
     }
   }
   vectorMath('exp', out, out, x.length);
-  const s = new Float64Array(outer * inner);
   for (let o = 0, p = 0; o < outer; o++) {
     for (let i = 0; i < n; i++) for (let j = 0, q = o * inner; j < inner; j++, p++, q++) s[q] += out[p]!;
   }
