@@ -153,6 +153,25 @@ describe('the vector product chains (a long row\'s product)', () => {
     }
     expect(productChainsVector(new Float64Array(100), 0, 100)).toBe(null); // short: left to JavaScript
   });
+
+  it('the quotients of a row the product left in place equal those of a fresh copy, and another row is copied', async () => {
+    const u = stream(11);
+    const x = Float64Array.from({ length: 50003 }, () => Math.exp(u() - 0.5));
+    const y = productChainsVector(x, 2, 50001)!; // stages x[2, 50001)
+    const staged = new Float64Array(x.length).fill(7);
+    expect(divideIntoVector(staged, x, y, 2, 50001)).toBe(true);
+    const other = Float64Array.from(x, (v) => v * 2); // a different array over the same range: its own factors
+    const fromOther = new Float64Array(x.length).fill(7);
+    divideIntoVector(fromOther, other, y, 2, 50001);
+    await Promise.resolve(); // the run ends: the staged row is forgotten
+    const fresh = new Float64Array(x.length).fill(7);
+    divideIntoVector(fresh, x, y, 2, 50001);
+    expect(staged).toEqual(fresh);
+    for (let p = 0; p < x.length; p++) {
+      expect(Object.is(fresh[p], p < 2 || p >= 50001 ? 7 : y / x[p]!)).toBe(true);
+      expect(Object.is(fromOther[p], p < 2 || p >= 50001 ? 7 : y / other[p]!)).toBe(true);
+    }
+  });
 });
 
 describe('the fused logsumexp passes on the vector path', () => {

@@ -11,6 +11,8 @@
  *
  * Memory: one fixed 1 MB WebAssembly.Memory, never grown (growing detaches an ArrayBuffer, which
  * slows every typed-array loop in the process; see ./gemm.ts); arrays pass through it in chunks.
+ * A product's row goes whole into a second memory (replaced by a larger one when needed), where
+ * its gradient's quotients find it in the same synchronous run.
  */
 import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { expCode, log1pCode, logOfCode, type Regs } from './transcendental.js';
@@ -97,6 +99,7 @@ let available: boolean | null = null;
 let kernels: Record<VectorOp, Kernel> | null = null;
 let divide: Divide | null = null;
 let product: Product | null = null;
+let vmathModule: WebAssembly.Module | null = null;
 let view = new Float64Array(0);
 
 /**
@@ -110,7 +113,8 @@ function ready(): Record<VectorOp, Kernel> | null {
     try {
       const bytes = moduleBytes(sources());
       const memory = new WebAssembly.Memory({ initial: 16, maximum: 16 });
-      const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Record<VectorOp, Kernel>;
+      vmathModule = new WebAssembly.Module(bytes);
+      const exports = new WebAssembly.Instance(vmathModule, { env: { memory } }).exports as unknown as Record<VectorOp, Kernel>;
       kernels = { exp: exports.exp, log: exports.log, log1p: exports.log1p };
       divide = (exports as unknown as { divide: Divide }).divide;
       product = (exports as unknown as { product: Product }).product;
@@ -168,6 +172,15 @@ const DIVIDE_MIN = 4096;
 export function divideIntoVector(out: Float64Array, x: Float64Array, c: number, start: number, end: number): boolean {
   const n = end - start;
   if (n < DIVIDE_MIN || ready() === null) return false;
+  const row = staged;
+  if (row !== null && row.x === x && row.start === start && row.end === end && rowMemory !== null) {
+    // The row productChainsVector staged for this product's value: its factors are in place.
+    const { view: w, divide: run } = rowMemory, outAt = n + 2, cAt = 2 * n + 12;
+    w[cAt] = c;
+    run(0, outAt * 8, n, cAt * 8);
+    out.set(w.subarray(outAt, outAt + n), start);
+    return true;
+  }
   const run = divide!, v = view;
   const half = CHUNK >> 1; // source and destination side by side; c after them
   const cAt = CHUNK + 8;
@@ -195,18 +208,69 @@ const chainAcc = new Float64Array(8);
 export function productChainsVector(x: Float64Array, start: number, end: number): number | null {
   const n = end - start;
   if (n < PRODUCT_MIN || ready() === null) return null;
-  const run = product!, v = view;
-  const accAt = CHUNK; // after the chunk
-  v.fill(1, accAt, accAt + 8);
   const whole = n - (n % 8);
-  for (let s = 0; s < whole; s += CHUNK) {
-    const len = Math.min(CHUNK, whole - s); // CHUNK is a multiple of 8, so each chunk continues the chains
-    v.set(x.subarray(start + s, start + s + len), 0);
-    run(0, len * 8, accAt * 8);
-  }
   const a = chainAcc;
-  a.set(v.subarray(accAt, accAt + 8));
+  const mem = n <= MAX_ROW ? rowMemoryFor(n) : null;
+  if (mem !== null) {
+    // The whole row at once, left in place for the gradient's quotients (divideIntoVector).
+    const v = mem.view, accAt = 2 * n + 4;
+    v.set(x.subarray(start, end), 0);
+    v.fill(1, accAt, accAt + 8);
+    mem.product(0, whole * 8, accAt * 8);
+    a.set(v.subarray(accAt, accAt + 8));
+    stage(x, start, end);
+  } else {
+    const run = product!, v = view;
+    const accAt = CHUNK; // after the chunk
+    v.fill(1, accAt, accAt + 8);
+    for (let s = 0; s < whole; s += CHUNK) {
+      const len = Math.min(CHUNK, whole - s); // CHUNK is a multiple of 8, so each chunk continues the chains
+      v.set(x.subarray(start + s, start + s + len), 0);
+      run(0, len * 8, accAt * 8);
+    }
+    a.set(v.subarray(accAt, accAt + 8));
+  }
   let a0 = a[0]!;
   for (let p = start + whole; p < end; p++) a0 *= x[p]!;
   return ((a0 * a[1]!) * (a[2]! * a[3]!)) * ((a[4]! * a[5]!) * (a[6]! * a[7]!));
+}
+
+/**
+ * A product's row and its quotients, whole: the factors at 0 (with a pad), the quotients from
+ * n + 2, the chains' accumulators from 2n + 4, the dividend at 2n + 12 (float64 indices). Rows
+ * longer than MAX_ROW pass through the shared 1 MB memory in chunks instead.
+ */
+const MAX_ROW = 1 << 21;
+let rowMemory: { view: Float64Array; product: Product; divide: Divide; capacity: number } | null = null;
+
+/** A memory for a row of n factors and its quotients (replaced by a larger one when needed, never grown: see ./gemm.ts). */
+function rowMemoryFor(n: number): NonNullable<typeof rowMemory> | null {
+  const need = 2 * n + 16;
+  if (rowMemory === null || rowMemory.capacity < need) {
+    if (vmathModule === null) return null;
+    const pages = Math.ceil((need * 8) / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const exports = new WebAssembly.Instance(vmathModule, { env: { memory } }).exports as unknown as { product: Product; divide: Divide };
+    rowMemory = { view: new Float64Array(memory.buffer), product: exports.product, divide: exports.divide, capacity: (pages * 65536) / 8 };
+  }
+  return rowMemory;
+}
+
+/**
+ * The row whose factors rowMemory holds, until the synchronous run that staged it ends: a
+ * product's value and gradient are computed in one run (valueAndGrad, a jit replay), and a
+ * tensor's storage is never written, so the same array and range mean the same factors.
+ */
+let staged: { x: Float64Array; start: number; end: number } | null = null;
+let forgetting = false;
+
+function stage(x: Float64Array, start: number, end: number): void {
+  staged = { x, start, end };
+  if (!forgetting) {
+    forgetting = true;
+    queueMicrotask(() => {
+      staged = null;
+      forgetting = false;
+    });
+  }
 }
