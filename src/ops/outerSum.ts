@@ -23,28 +23,17 @@ import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { logMatmulOf } from './logMatmul.js';
 import { reshape, transpose } from './shape.js';
+import { RunSlot } from '../tensor/runSlot.js';
 
-/** The last sum `add` made in which an operand broadcasts, with its operands; null after any other sum. */
-let noted: { readonly out: Tensor; readonly a: Tensor; readonly b: Tensor } | null = null;
+/** The last sum `add` made in which an operand broadcasts, with its operands, until the run ends; null after any other sum. */
+const noted = new RunSlot<{ readonly out: Tensor; readonly a: Tensor; readonly b: Tensor }>();
 
 /** Sums smaller than this stay as they are: a few ops' overhead would cost more than their exps. */
 const MIN_SIZE = 64;
 
 /** Notes out = a + b if an operand broadcasts (is smaller than the sum); forgets the sum noted before. @internal */
 export function noteOuterSum(out: Tensor, a: TensorLike, b: TensorLike): void {
-  noted = out.size >= MIN_SIZE && a instanceof Tensor && b instanceof Tensor && (a.size < out.size || b.size < out.size) ? { out, a, b } : null;
-  if (noted !== null && !forgetting) {
-    // Nothing is held past the synchronous run that made it: the garbage collector may have the
-    // sum and its operands as soon as the user's code lets go of them.
-    forgetting = true;
-    queueMicrotask(forget);
-  }
-}
-
-let forgetting = false;
-function forget(): void {
-  noted = null;
-  forgetting = false;
+  noted.value = out.size >= MIN_SIZE && a instanceof Tensor && b instanceof Tensor && (a.size < out.size || b.size < out.size) ? { out, a, b } : null;
 }
 
 /** `shape` with 1s in front up to rank `r` (broadcasting's alignment). */
@@ -67,9 +56,10 @@ const product = (shape: readonly number[], axes: readonly number[]) => axes.redu
  * @internal
  */
 export function logsumexpOfOuterSum(x: Tensor, axes: readonly number[], keepdims: boolean): Tensor | null {
-  if (noted === null || noted.out !== x) return null;
-  const { a: left, b: right } = noted;
-  noted = null;
+  const sum = noted.value;
+  if (sum === null || sum.out !== x) return null;
+  const { a: left, b: right } = sum;
+  noted.value = null;
   const shape = x.shape, r = shape.length;
   const as = padded(left.shape, r), bs = padded(right.shape, r);
   const batch: number[] = [], rows: number[] = [], cols: number[] = [], contracted: number[] = [], unit: number[] = [];

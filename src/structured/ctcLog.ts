@@ -93,8 +93,8 @@ const chartsP: Primitive<CTCParams> = definePrimitive<CTCParams>({
   name: 'ctcCharts',
   saves: 'none',
   forward: ([logProbs], params) => {
-    const d = dims(logProbs!, params);
-    return new Tensor(ctcForwardKernel(logProbs!.values, d, allocF64(d.N * ctcChartSize(d.T, d.S, d.stride))), [d.N, ctcChartSize(d.T, d.S, d.stride)]);
+    const d = dims(logProbs!, params), size = ctcChartSize(d.T, d.S, d.stride);
+    return new Tensor(ctcForwardKernel(logProbs!.values, d, allocF64(d.N * size)), [d.N, size]);
   },
   vjp: null,
   jvp: null,

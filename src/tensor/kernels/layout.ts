@@ -38,8 +38,8 @@ export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly nu
 /** Runs shorter than this are copied by a loop: `set(subarray(…))` makes a view object per run, which costs more than copying a few dozen numbers. */
 const SHORT_RUN = 64;
 
-/** dst[dOff + j] = src[sOff + j] for j < n. */
-function copyRun(dst: Float64Array, dOff: number, src: Float64Array, sOff: number, n: number): void {
+/** dst[dOff + j] = src[sOff + j] for j < n. @internal */
+export function copyRun(dst: Float64Array, dOff: number, src: Float64Array, sOff: number, n: number): void {
   if (n < SHORT_RUN) for (let j = 0; j < n; j++) dst[dOff + j] = src[sOff + j]!;
   else dst.set(src.subarray(sOff, sOff + n), dOff);
 }

@@ -21,6 +21,7 @@
  */
 import { I32, V128, moduleBytes, op } from './encode.js';
 import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
+import { copyRun } from '../layout.js';
 
 // Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of B and C),
 // n4 (columns to compute, a multiple of 4), and A's row length in bytes (k·8 for A stored [m, k];
@@ -168,21 +169,10 @@ function stage(
   v.set(c.subarray(cOff, cOff + m * n), oc);
 }
 
-/**
- * Copies the computed block (rows < m4, columns < n4) of C back from `v` at element offset oc: one
- * copy when the block spans whole rows, else row by row (short rows by a loop: a subarray view per
- * row costs more than copying a few dozen numbers).
- */
+/** Copies the computed block (rows < m4, columns < n4) of C back from `v` at element offset oc: one run when the block spans whole rows, else a run per row. */
 function unstage(v: Float64Array, oc: number, c: Float64Array, cOff: number, m4: number, n: number, n4: number): void {
-  if (n4 === n) {
-    c.set(v.subarray(oc, oc + m4 * n), cOff);
-    return;
-  }
-  for (let i = 0; i < m4; i++) {
-    const from = oc + i * n, to = cOff + i * n;
-    if (n4 < 64) for (let j = 0; j < n4; j++) c[to + j] = v[from + j]!;
-    else c.set(v.subarray(from, from + n4), to);
-  }
+  if (n4 === n) copyRun(c, cOff, v, oc, m4 * n);
+  else for (let i = 0; i < m4; i++) copyRun(c, cOff + i * n, v, oc + i * n, n4);
 }
 
 /**

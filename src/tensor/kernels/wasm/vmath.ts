@@ -17,6 +17,7 @@
 import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { expCode, log1pCode, logOfCode, type Regs } from './transcendental.js';
 import { wasmKernelsAvailable } from './gemm.js';
+import { RunSlot } from '../../runSlot.js';
 
 export type VectorOp = 'exp' | 'log' | 'log1p';
 
@@ -172,13 +173,13 @@ const DIVIDE_MIN = 4096;
 export function divideIntoVector(out: Float64Array, x: Float64Array, c: number, start: number, end: number): boolean {
   const n = end - start;
   if (n < DIVIDE_MIN || ready() === null) return false;
-  const row = staged;
+  const row = staged.value;
   if (row !== null && row.x === x && row.start === start && row.end === end && rowMemory !== null) {
     // The row productChainsVector staged for this product's value: its factors are in place.
-    const { view: w, divide: run } = rowMemory, outAt = n + 2, cAt = 2 * n + 12;
-    w[cAt] = c;
-    run(0, outAt * 8, n, cAt * 8);
-    out.set(w.subarray(outAt, outAt + n), start);
+    const { view: w, divide: run } = rowMemory, at = rowLayout(n);
+    w[at.dividend] = c;
+    run(0, at.quotients * 8, n, at.dividend * 8);
+    out.set(w.subarray(at.quotients, at.quotients + n), start);
     return true;
   }
   const run = divide!, v = view;
@@ -213,12 +214,12 @@ export function productChainsVector(x: Float64Array, start: number, end: number)
   const mem = n <= MAX_ROW ? rowMemoryFor(n) : null;
   if (mem !== null) {
     // The whole row at once, left in place for the gradient's quotients (divideIntoVector).
-    const v = mem.view, accAt = 2 * n + 4;
+    const v = mem.view, accAt = rowLayout(n).acc;
     v.set(x.subarray(start, end), 0);
     v.fill(1, accAt, accAt + 8);
     mem.product(0, whole * 8, accAt * 8);
     a.set(v.subarray(accAt, accAt + 8));
-    stage(x, start, end);
+    staged.value = { x, start, end };
   } else {
     const run = product!, v = view;
     const accAt = CHUNK; // after the chunk
@@ -236,22 +237,23 @@ export function productChainsVector(x: Float64Array, start: number, end: number)
 }
 
 /**
- * A product's row and its quotients, whole: the factors at 0 (with a pad), the quotients from
- * n + 2, the chains' accumulators from 2n + 4, the dividend at 2n + 12 (float64 indices). Rows
- * longer than MAX_ROW pass through the shared 1 MB memory in chunks instead.
+ * Where a product's row and its quotients lie, whole, in rowMemory (float64 indices): the factors
+ * at 0 (with a pad), the quotients from n + 2, the chains' accumulators from 2n + 4, the dividend
+ * at 2n + 12, 2n + 16 in all. Rows longer than MAX_ROW pass through the 1 MB memory in chunks instead.
  */
+const rowLayout = (n: number) => ({ quotients: n + 2, acc: 2 * n + 4, dividend: 2 * n + 12, size: 2 * n + 16 });
 const MAX_ROW = 1 << 21;
-let rowMemory: { view: Float64Array; product: Product; divide: Divide; capacity: number } | null = null;
+let rowMemory: { view: Float64Array; product: Product; divide: Divide } | null = null;
 
 /** A memory for a row of n factors and its quotients (replaced by a larger one when needed, never grown: see ./gemm.ts). */
 function rowMemoryFor(n: number): NonNullable<typeof rowMemory> | null {
-  const need = 2 * n + 16;
-  if (rowMemory === null || rowMemory.capacity < need) {
+  const need = rowLayout(n).size;
+  if (rowMemory === null || rowMemory.view.length < need) {
     if (vmathModule === null) return null;
     const pages = Math.ceil((need * 8) / 65536);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const exports = new WebAssembly.Instance(vmathModule, { env: { memory } }).exports as unknown as { product: Product; divide: Divide };
-    rowMemory = { view: new Float64Array(memory.buffer), product: exports.product, divide: exports.divide, capacity: (pages * 65536) / 8 };
+    rowMemory = { view: new Float64Array(memory.buffer), product: exports.product, divide: exports.divide };
   }
   return rowMemory;
 }
@@ -261,16 +263,4 @@ function rowMemoryFor(n: number): NonNullable<typeof rowMemory> | null {
  * product's value and gradient are computed in one run (valueAndGrad, a jit replay), and a
  * tensor's storage is never written, so the same array and range mean the same factors.
  */
-let staged: { x: Float64Array; start: number; end: number } | null = null;
-let forgetting = false;
-
-function stage(x: Float64Array, start: number, end: number): void {
-  staged = { x, start, end };
-  if (!forgetting) {
-    forgetting = true;
-    queueMicrotask(() => {
-      staged = null;
-      forgetting = false;
-    });
-  }
-}
+const staged = new RunSlot<{ x: Float64Array; start: number; end: number }>();
