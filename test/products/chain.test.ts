@@ -75,6 +75,29 @@ describe.each(chains)('%s against the leave-one-out oracle', (_name, chain) => {
 });
 
 describe('chainMatmul', () => {
+  it('runs resident in WebAssembly memory when every extent is a multiple of 4, and agrees with the JavaScript kernels', () => {
+    // Extents of 4…16 (the resident path), one chain with a 6 among them (the per-product path).
+    for (const extents of [[8, 4, 12, 8, 16, 4, 8], [4, 4, 4], [8, 8, 6, 8]]) {
+      const ms = chainOf(extents, 21, 7);
+      checkChain((xs) => ad.chainMatmul(xs), ms, 21, JSON.stringify(extents));
+      const w = ad.random.normal([extents[0]!, extents[extents.length - 1]!], 22);
+      const f = weighted((xs) => ad.chainMatmul(xs), w);
+      const some = ms.length > 2 ? [2, ms.length - 1] : [1]; // the sweep stops at the first factor asked for
+      const run = () => [f(...ms), ...(ad.grad(f, ms.map((_, i) => i))(...ms) as Tensor[]), ...(ad.grad(f, some)(...ms) as Tensor[])];
+      const withWasm = run();
+      ad.config({ wasm: false });
+      try {
+        const withoutWasm = run();
+        withWasm.forEach((t, i) => {
+          const ref = withoutWasm[i]!.toFloat64Array();
+          expectNear(t.toFloat64Array(), Array.from(ref), 1e-12, Array.from(ref, () => 1), `${JSON.stringify(extents)} output ${i}`);
+        });
+      } finally {
+        ad.config({ wasm: true });
+      }
+    }
+  });
+
   it('differentiates only the arguments asked for, and repeated matrices accumulate', () => {
     const [a, b, c] = chainOf([2, 3, 3, 2], 5);
     const w = ad.ones([2, 2]);

@@ -1,66 +1,14 @@
-/** @file Matrix-chain kernels: the prefix products of a chain, and its backward pass — untransposed products in the blocked `gemm`, or direct kernels for small products — the outputs carved from a few chunks. */
+/** @file Matrix-chain kernels: the prefix products of a chain, and its backward pass — resident in WebAssembly memory where every extent is a multiple of 4 (./chainResident.ts), else untransposed products in the blocked `gemm` or direct kernels for small products — the outputs carved from a few chunks (./chunks.ts). */
 import { gemm } from './matmul.js';
+import { Chunks } from './chunks.js';
+import { copyRun, transposeInto } from './layout.js';
+import { residentCotangents, residentPlan, residentProducts } from './chainResident.js';
 
 /** A row-major matrix: its values and its two extents. */
 export interface Matrix {
   readonly data: Float64Array;
   readonly rows: number;
   readonly cols: number;
-}
-
-/**
- * Chunk size in elements (256 kB, as the slabs of ../alloc.ts). The outputs of a chain — its
- * prefixes, its cotangents — are consecutive places in chunks of this size (a matrix of more than
- * half a chunk gets its own buffer): a fresh Float64Array per small matrix costs more than a 16×16
- * product (see ../alloc.ts), while one buffer for the whole chain (6.5 MB for 200 matrices 64×64)
- * is fresh memory from the operating system on every call, whose page faults cost about a sixth
- * of the products; buffers of this size are recycled by the allocator once collected. (64 kB
- * chunks, twice as many buffers, measured up to 1.8× slower at 64×64 next to other allocations.)
- */
-const CHUNK = 32768;
-
-/**
- * Buffers carved one after another from chunks, named by (buffer, offset) so that no view is
- * made. `total` is how many elements will be reserved in all: no chunk is larger than what is
- * left of it (a short chain does not zero a whole chunk it will not use). A chunk is fresh (zeroed)
- * memory, or one of `spares` of the same length (used memory: `reused` says so); `made` lists them.
- */
-class Chunks {
-  chunk: Float64Array = new Float64Array(0);
-  offset = 0;
-  reused = false;
-  readonly made: Float64Array[] = [];
-
-  constructor(private left: number, private readonly spares: Float64Array[] = []) {}
-
-  /** Reserves n elements: afterwards they are `this.chunk` from `this.offset − n` (returned). */
-  reserve(n: number): number {
-    this.left -= n;
-    if (n > CHUNK / 2) {
-      this.next(n);
-      this.offset = n;
-      return 0;
-    }
-    if (this.offset + n > this.chunk.length) {
-      this.next(Math.min(CHUNK, n + Math.max(this.left, 0)));
-      this.offset = 0;
-    }
-    this.offset += n;
-    return this.offset - n;
-  }
-
-  private next(size: number): void {
-    const i = this.spares.findIndex((c) => c.length === size);
-    this.reused = i >= 0;
-    this.chunk = this.reused ? this.spares.splice(i, 1)[0]! : new Float64Array(size);
-    this.made.push(this.chunk);
-  }
-
-  /** n elements as a view (a typed-array view costs less than a fresh buffer, but not nothing). */
-  take(n: number): Float64Array {
-    const off = this.reserve(n);
-    return off === 0 && n === this.chunk.length ? this.chunk : new Float64Array(this.chunk.buffer, off * 8, n);
-  }
 }
 
 /**
@@ -84,18 +32,27 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
   for (let i = 1; i < n - 1; i++) total += rows * ms[i]!.cols;
   const chunks = new Chunks(total, spares);
   const bufs = [ms[0]!.data], offs = [0];
-  for (let i = 1; i < n; i++) {
-    const m = ms[i]!, size = rows * m.cols;
-    let c: Float64Array, off = 0;
-    if (i === n - 1) c = new Float64Array(size);
-    else {
-      off = chunks.reserve(size);
-      c = chunks.chunk;
-      if (chunks.reused) c.fill(0, off, off + size);
+  /** Where P_i goes: a place in the chunks, the last a buffer of its own. */
+  const place = (i: number): void => {
+    if (i === n - 1) {
+      bufs.push(new Float64Array(rows * ms[i]!.cols));
+      offs.push(0);
+    } else {
+      offs.push(chunks.reserve(rows * ms[i]!.cols));
+      bufs.push(chunks.chunk);
     }
-    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, 0, c, off, rows, m.rows, m.cols);
-    bufs.push(c);
-    offs.push(off);
+  };
+  const plan = residentPlan(ms);
+  const resident = plan !== null && residentProducts(ms, plan, (i, view, at) => {
+    place(i);
+    copyRun(bufs[i]!, offs[i]!, view, at, rows * ms[i]!.cols);
+  });
+  if (resident) return { bufs, offs, chunks: chunks.made };
+  for (let i = 1; i < n; i++) {
+    const m = ms[i]!;
+    place(i);
+    if (chunks.reused && i < n - 1) bufs[i]!.fill(0, offs[i]!, offs[i]! + rows * m.cols); // gemm adds into C
+    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, 0, bufs[i]!, offs[i]!, rows, m.rows, m.cols);
   }
   return { bufs, offs, chunks: chunks.made };
 }
@@ -108,10 +65,17 @@ export function prefixView(p: Prefixes, i: number, size: number): Float64Array {
 
 /** The chain's product M_0 ⋯ M_{n−1} alone: two buffers used in turn, nothing kept. */
 export function chainValue(ms: readonly Matrix[]): Float64Array {
-  const rows = ms[0]!.rows;
+  const rows = ms[0]!.rows, n = ms.length;
+  const plan = residentPlan(ms);
+  if (plan !== null) {
+    const out = new Float64Array(rows * ms[n - 1]!.cols);
+    if (residentProducts(ms, plan, (i, view, at) => {
+      if (i === n - 1) copyRun(out, 0, view, at, out.length);
+    })) return out;
+  }
   let acc = ms[0]!.data;
   let spare: Float64Array | null = null;
-  for (let i = 1; i < ms.length; i++) {
+  for (let i = 1; i < n; i++) {
     const m = ms[i]!;
     let c: Float64Array;
     if (spare !== null && spare.length === rows * m.cols) {
@@ -123,29 +87,6 @@ export function chainValue(ms: readonly Matrix[]): Float64Array {
     acc = c;
   }
   return acc;
-}
-
-/**
- * out[c, r] = x[r, c] for x of `rows` × `cols` at offset xOff (out at offset 0), in 4×4 tiles:
- * four rows read and four rows written per tile, so both sides move along contiguous runs.
- */
-function transposeInto(x: Float64Array, xOff: number, rows: number, cols: number, out: Float64Array): void {
-  const r4 = rows - (rows % 4), c4 = cols - (cols % 4);
-  for (let i = 0; i < r4; i += 4) {
-    const x0 = xOff + i * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
-    for (let j = 0; j < c4; j += 4) {
-      let o = j * rows + i;
-      out[o] = x[x0 + j]!; out[o + 1] = x[x1 + j]!; out[o + 2] = x[x2 + j]!; out[o + 3] = x[x3 + j]!; o += rows;
-      out[o] = x[x0 + j + 1]!; out[o + 1] = x[x1 + j + 1]!; out[o + 2] = x[x2 + j + 1]!; out[o + 3] = x[x3 + j + 1]!; o += rows;
-      out[o] = x[x0 + j + 2]!; out[o + 1] = x[x1 + j + 2]!; out[o + 2] = x[x2 + j + 2]!; out[o + 3] = x[x3 + j + 2]!; o += rows;
-      out[o] = x[x0 + j + 3]!; out[o + 1] = x[x1 + j + 3]!; out[o + 2] = x[x2 + j + 3]!; out[o + 3] = x[x3 + j + 3]!;
-    }
-    for (let j = c4; j < cols; j++) {
-      const o = j * rows + i;
-      out[o] = x[x0 + j]!; out[o + 1] = x[x1 + j]!; out[o + 2] = x[x2 + j]!; out[o + 3] = x[x3 + j]!;
-    }
-  }
-  for (let i = r4; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[xOff + i * cols + j]!;
 }
 
 /** Products below this many multiply-adds stay in JavaScript in `gemm` (its WebAssembly threshold). */
@@ -209,6 +150,8 @@ export function chainCotangents(
     if (needs[i]) total += m.rows * m.cols;
   });
   const chunks = new Chunks(total);
+  const plan = residentPlan(ms);
+  if (plan !== null && residentCotangents(ms, plan, prefixes, g, needs, first, chunks, out)) return out;
   if (work < SMALL_WORK) return smallSweep(ms, prefixes, g, needs, first, widest, chunks, out);
   const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
   const scratch = new Float64Array(largest);

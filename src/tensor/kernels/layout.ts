@@ -45,6 +45,29 @@ export function copyRun(dst: Float64Array, dOff: number, src: Float64Array, sOff
 }
 
 /**
+ * out[c, r] = x[r, c] for x of `rows` × `cols` at offset xOff (out at offset outOff), in 4×4 tiles:
+ * four rows read and four rows written per tile, so both sides move along contiguous runs.
+ */
+export function transposeInto(x: Float64Array, xOff: number, rows: number, cols: number, out: Float64Array, outOff = 0): void {
+  const r4 = rows - (rows % 4), c4 = cols - (cols % 4);
+  for (let i = 0; i < r4; i += 4) {
+    const x0 = xOff + i * cols, x1 = x0 + cols, x2 = x1 + cols, x3 = x2 + cols;
+    for (let j = 0; j < c4; j += 4) {
+      let o = outOff + j * rows + i;
+      out[o] = x[x0 + j]!; out[o + 1] = x[x1 + j]!; out[o + 2] = x[x2 + j]!; out[o + 3] = x[x3 + j]!; o += rows;
+      out[o] = x[x0 + j + 1]!; out[o + 1] = x[x1 + j + 1]!; out[o + 2] = x[x2 + j + 1]!; out[o + 3] = x[x3 + j + 1]!; o += rows;
+      out[o] = x[x0 + j + 2]!; out[o + 1] = x[x1 + j + 2]!; out[o + 2] = x[x2 + j + 2]!; out[o + 3] = x[x3 + j + 2]!; o += rows;
+      out[o] = x[x0 + j + 3]!; out[o + 1] = x[x1 + j + 3]!; out[o + 2] = x[x2 + j + 3]!; out[o + 3] = x[x3 + j + 3]!;
+    }
+    for (let j = c4; j < cols; j++) {
+      const o = outOff + j * rows + i;
+      out[o] = x[x0 + j]!; out[o + 1] = x[x1 + j]!; out[o + 2] = x[x2 + j]!; out[o + 3] = x[x3 + j]!;
+    }
+  }
+  for (let i = r4; i < rows; i++) for (let j = 0; j < cols; j++) out[outOff + j * rows + i] = x[xOff + i * cols + j]!;
+}
+
+/**
  * Moves the box [begin, begin + size) of a `big`-shaped array to or from a `size`-shaped one:
  * 'read' slices it out of `bigData`; 'write' stores `smallData` into it; 'add' adds `smallData`
  * into it (the in-place transpose of a slice).

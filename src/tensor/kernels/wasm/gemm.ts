@@ -37,7 +37,7 @@ const ACC = 15, B0 = 23, B1 = 24, AS = 25;
  * &A[p, i] + 8r and the next p is a row of A further on: no transposed copy, and the same
  * products added in the same order as the plain variant on a transposed copy (the same bits).
  */
-function gemmCode(transA: boolean): number[] {
+function gemmCode(transA: boolean, overwrite: boolean): number[] {
   const { get, set, tee, i32 } = op;
   const code: number[] = [];
   const emit = (...parts: number[][]) => {
@@ -65,10 +65,15 @@ function gemmCode(transA: boolean): number[] {
   if (transA) emit(get(PA), get(ROW_A), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
   else emit(get(PA), i32(8), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
   emit(get(P), i32(1), op.i32Add, set(P), op.br(0), op.end, op.end);
-  for (let r = 0; r < 4; r++) { // C[i + r, j..j+3] += accumulators
+  for (let r = 0; r < 4; r++) { // C[i + r, j..j+3] += accumulators (or = them)
     emit(get(C), get(I), i32(r), op.i32Add, get(ROW_B), op.i32Mul, op.i32Add, get(J), i32(3), op.i32Shl, op.i32Add, set(PC));
-    emit(get(PC), get(PC), op.v128Load(0), get(ACC + 2 * r), op.f64x2Add, op.v128Store(0));
-    emit(get(PC), get(PC), op.v128Load(16), get(ACC + 2 * r + 1), op.f64x2Add, op.v128Store(16));
+    if (overwrite) {
+      emit(get(PC), get(ACC + 2 * r), op.v128Store(0));
+      emit(get(PC), get(ACC + 2 * r + 1), op.v128Store(16));
+    } else {
+      emit(get(PC), get(PC), op.v128Load(0), get(ACC + 2 * r), op.f64x2Add, op.v128Store(0));
+      emit(get(PC), get(PC), op.v128Load(16), get(ACC + 2 * r + 1), op.f64x2Add, op.v128Store(16));
+    }
   }
   emit(get(J), i32(4), op.i32Add, set(J), op.br(0), op.end, op.end);
   emit(get(I), i32(4), op.i32Add, set(I), op.br(0), op.end, op.end);
@@ -76,15 +81,24 @@ function gemmCode(transA: boolean): number[] {
 }
 
 type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number, rowA: number) => void;
-interface Kernels {
+/** C += op(A)·B (`gemm`, `gemmTransA`) and C = op(A)·B (`gemmSet`, `gemmTransASet`: C is only written). */
+export interface Kernels {
   gemm: Kernel;
   gemmTransA: Kernel;
+  gemmSet: Kernel;
+  gemmTransASet: Kernel;
 }
 
-/** The kernels' functions, for ./encode.ts (compiled twice: against a memory of its own, and against the pool's shared memory). */
-const gemmSource = () => [false, true].map((transA) => ({
-  name: transA ? 'gemmTransA' : 'gemm', params: 8, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA),
-}));
+/**
+ * The kernels' functions, for ./encode.ts: compiled against a memory of its own with every
+ * variant, and against the pool's shared memory with the accumulating two (what threads run).
+ */
+const gemmSource = (overwriting: boolean) =>
+  ([['gemm', false, false], ['gemmTransA', true, false], ['gemmSet', false, true], ['gemmTransASet', true, true]] as const)
+    .filter(([, , overwrite]) => overwriting || !overwrite)
+    .map(([name, transA, overwrite]) => ({
+      name, params: 8, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA, overwrite),
+    }));
 
 const PAGE = 65536;
 let module: WebAssembly.Module | null = null;
@@ -98,7 +112,8 @@ let kernels: Kernels | null = null;
 
 /**
  * Compiles the kernel once, when first needed; null where it is turned off, or where WebAssembly
- * or its SIMD is unavailable. The module is 1,306 bytes, under the 4 kB that browsers allow to
+ * or its SIMD is unavailable. The module is 2,436 bytes (1,306 for the threads, without the
+ * overwriting variants), under the 4 kB that browsers allow to
  * compile synchronously on the main thread. Under a Content-Security-Policy without
  * 'wasm-unsafe-eval' the compilation fails (and the browser reports a violation), once: the
  * JavaScript kernel is used from then on.
@@ -107,7 +122,7 @@ function compiled(): WebAssembly.Module | null {
   if (!wanted) return null;
   if (available === null) {
     try {
-      const bytes = moduleBytes(gemmSource());
+      const bytes = moduleBytes(gemmSource(true));
       module = new WebAssembly.Module(bytes);
       available = true;
     } catch {
@@ -145,12 +160,12 @@ const MAX_DOUBLES = 1 << 23;
  * Measured idle, 1-thread time ÷ 2-thread time: 128³ 0.97 (so it stays on one thread), 160³
  * 1.02, 192³ 1.21, 256³ 1.77, 512³ 1.93.
  */
-const PARALLEL_WORK = 160 * 160 * 160;
+export const PARALLEL_WORK = 160 * 160 * 160;
 const PARALLEL_ROWS = 16;
 
 /** The same kernels compiled against the pool's shared memory, run by every thread of a job. */
 let sharedModule: WebAssembly.Module | null = null;
-const sharedModuleOnce = () => (sharedModule ??= new WebAssembly.Module(moduleBytes(gemmSource(), MAX_PAGES)));
+const sharedModuleOnce = () => (sharedModule ??= new WebAssembly.Module(moduleBytes(gemmSource(false), MAX_PAGES)));
 const sharedGemm = sharedKernel(() => ({ module: sharedModuleOnce(), name: 'gemm' }));
 const sharedGemmTransA = sharedKernel(() => ({ module: sharedModuleOnce(), name: 'gemmTransA' }));
 
@@ -214,6 +229,20 @@ export function gemmBlockWasm(
   (transA ? run.gemmTransA : run.gemm)(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8);
   unstage(v, oc, c, cOff, m4, n, n4);
   return true;
+}
+
+/**
+ * The kernels over the module's own memory and a view of it of at least `doubles` float64s, for
+ * a caller that keeps its operands in that memory across several products (a matrix chain,
+ * ../chain.ts: each operand copied in once, not once per product); null where the kernel is off
+ * or unavailable, or for more than 64 MB. The view holds until the next call of this function or
+ * of `gemmBlockWasm` (which may replace the memory): the caller runs its products in one go.
+ * The kernels compute only 4×4-divisible blocks: the caller passes extents that are multiples of 4.
+ */
+export function residentKernels(doubles: number): { view: Float64Array; run: Kernels } | null {
+  if (doubles > MAX_DOUBLES || compiled() === null) return null;
+  const run = ensure(doubles)!;
+  return { view, run };
 }
 
 /**
