@@ -1,13 +1,14 @@
 /** @file chainMatmul: the product of a chain of matrices, with its gradient from prefix and suffix products in O(n) matrix products. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { chainCotangents, chainPrefixes, chainValue, prefixView, type Matrix } from '../tensor/kernels/chain.js';
+import { chainCotangents, chainPrefixes, chainValue, prefixView, type Matrix, type Prefixes } from '../tensor/kernels/chain.js';
+import { residentPlan, residentTape } from '../tensor/kernels/chainResident.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { matmul } from '../ops/linalg.js';
 import { transpose } from '../ops/shape.js';
 import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
-import { lend, reclaim } from './prefixPool.js';
+import { lend, reclaim, type Loan } from './prefixPool.js';
 import type { Holder } from '../core/memory.js';
 import { untraced } from './firstOrder.js';
 
@@ -40,22 +41,36 @@ function chainForward(ms: readonly Tensor[], holder: Holder): ChainForward {
   const n = ms.length;
   if (untraced(...ms)) {
     const mats = ms.map(asMatrix);
-    const P = chainPrefixes(mats, reclaim());
-    const loan = lend(holder, P.chunks); // the chunks return to the pool when the tape is released
     const rows = mats[0]!.rows;
     let bytes = 0;
     for (let i = 1; i < n - 1; i++) bytes += rows * mats[i]!.cols * 8;
+    // The prefixes: left in the kernel's memory where they fit (chainResident.ts), saved out into
+    // chunks when something else needs that memory while this tape can still be pulled back;
+    // else carved from chunks at once.
+    let P: Prefixes | null = null;
+    let loan: Loan | null = null;
+    const keep = (p: Prefixes): Prefixes => {
+      loan = lend(holder, p.chunks); // the chunks return to the pool when the tape is released
+      return (P = p);
+    };
+    const plan = residentPlan(mats);
+    const tape = plan === null ? null : residentTape(mats, plan, (t) => {
+      if (holder.released !== true && P === null) keep(t.saveOut(reclaim()));
+    });
+    if (tape === null) keep(chainPrefixes(mats, reclaim()));
+    const prefixes = (): Prefixes => P ?? keep(tape!.saveOut(reclaim()));
     const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
       if (untraced(g)) {
-        const cts = chainCotangents(mats, P, g.values, needs);
+        const cts = chainCotangents(mats, tape !== null && tape.present ? tape : prefixes(), g.values, needs);
         return cts.map((c, i) => (c === null ? null : new Tensor(c, ms[i]!.shape)));
       }
-      loan.escaped = true; // the prefixes become tensors an outer tape may keep
-      const prefixes = ms.slice(0, n - 1).map((m, i) => (i === 0 ? m : new Tensor(prefixView(P, i, rows * mats[i]!.cols), [rows, mats[i]!.cols])));
-      return tracedRule(ms, prefixes, g, needs);
+      const p = prefixes();
+      loan!.escaped = true; // the prefixes become tensors an outer tape may keep
+      const traced = ms.slice(0, n - 1).map((m, i) => (i === 0 ? m : new Tensor(prefixView(p, i, rows * mats[i]!.cols), [rows, mats[i]!.cols])));
+      return tracedRule(ms, traced, g, needs);
     };
-    const out = new Tensor(prefixView(P, n - 1, rows * mats[n - 1]!.cols), [rows, mats[n - 1]!.cols]);
-    return { out, rule, residuals: [], residualBytes: bytes };
+    const value = tape !== null ? tape.value : prefixView(P!, n - 1, rows * mats[n - 1]!.cols);
+    return { out: new Tensor(value, [rows, mats[n - 1]!.cols]), rule, residuals: [], residualBytes: bytes };
   }
   const P = tracedPrefixes(ms);
   const rule = (g: Tensor, needs: readonly boolean[]) => tracedRule(ms, P, g, needs);

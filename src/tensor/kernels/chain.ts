@@ -2,7 +2,7 @@
 import { gemm } from './matmul.js';
 import { Chunks } from './chunks.js';
 import { copyRun, transposeInto } from './layout.js';
-import { residentCotangents, residentPlan, residentProducts } from './chainResident.js';
+import { ResidentTape, residentCotangents, residentPlan, residentProducts } from './chainResident.js';
 
 /** A row-major matrix: its values and its two extents. */
 export interface Matrix {
@@ -133,9 +133,12 @@ function smallSweep(
  * Q_i = R_iᵀ instead, Q_{i−1} = M_i Q_i, and M̄_i = (Q_i P_{i−1})ᵀ, one product into a scratch
  * buffer and a tiled transpose into the output. One transposition of a matrix per step, where
  * P_{i−1}ᵀ R_i and R_i M_iᵀ would transpose two operands.
+ *
+ * The prefixes are given as arrays, or as a forward pass still in the WebAssembly kernel's
+ * memory (a present `ResidentTape`), whose sweep then reads everything where it lies.
  */
 export function chainCotangents(
-  ms: readonly Matrix[], prefixes: Prefixes, g: Float64Array, needs: readonly unknown[],
+  ms: readonly Matrix[], prefixes: Prefixes | ResidentTape, g: Float64Array, needs: readonly unknown[],
 ): Array<Float64Array | null> {
   const n = ms.length;
   const rows = ms[0]!.rows;
@@ -149,9 +152,13 @@ export function chainCotangents(
     work = Math.max(work, rows * m.rows * m.cols);
     if (needs[i]) total += m.rows * m.cols;
   });
+  if (prefixes instanceof ResidentTape) {
+    prefixes.cotangents(g, needs, first, out);
+    return out;
+  }
   const chunks = new Chunks(total);
   const plan = residentPlan(ms);
-  if (plan !== null && residentCotangents(ms, plan, prefixes, g, needs, first, chunks, out)) return out;
+  if (plan !== null && residentCotangents(ms, plan, prefixes, g, needs, first, out)) return out;
   if (work < SMALL_WORK) return smallSweep(ms, prefixes, g, needs, first, widest, chunks, out);
   const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
   const scratch = new Float64Array(largest);

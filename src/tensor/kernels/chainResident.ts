@@ -5,9 +5,9 @@
  * one or two here). For chains of products below the threads' size whose extents are all
  * multiples of 4 (the kernel's blocks); ./chain.ts runs the rest.
  */
-import { PARALLEL_WORK, residentKernels } from './wasm/gemm.js';
+import { PARALLEL_WORK, moveIn, occupies, residentKernels, type Kernels, type Tenant } from './wasm/gemm.js';
 import { copyRun, transposeInto } from './layout.js';
-import type { Chunks } from './chunks.js';
+import { CHUNK, Chunks } from './chunks.js';
 import type { Matrix, Prefixes } from './chain.js';
 
 /** The extents of a chain that can run resident: its row count and its widest factor extent. */
@@ -59,41 +59,217 @@ export function residentProducts(
 }
 
 /**
+ * Where a sweep writes its cotangents in the memory, and how they leave: in runs of at most CHUNK
+ * float64s, each one `ArrayBuffer.slice` (an allocation and a copy, no zeroing) that the
+ * cotangents of the run view. (One buffer for a whole long chain would be fresh memory from the
+ * operating system on every call; buffers of CHUNK are recycled by the allocator, ./chunks.ts.)
+ * The region [base, base + size) holds at least the largest cotangent and is reused once a run
+ * has left; cotangents come in descending order of i and are placed downwards, so a run is in
+ * ascending order.
+ */
+class CotangentRuns {
+  private cursor: number;
+  private runEnd: number;
+  private readonly pending: number[] = []; // (i, place, length) triples of the current run
+
+  constructor(private readonly view: Float64Array, private readonly base: number, private readonly size: number, private readonly out: Array<Float64Array | null>) {
+    this.cursor = this.runEnd = base + size;
+  }
+
+  /** Where M̄_i, of `length` float64s, is to be written. */
+  place(i: number, length: number): number {
+    if (this.pending.length > 0 && this.runEnd - (this.cursor - length) > CHUNK) this.flush();
+    if (this.cursor - length < this.base) this.cursor = this.runEnd = this.base + this.size;
+    this.cursor -= length;
+    this.pending.push(i, this.cursor, length);
+    return this.cursor;
+  }
+
+  /** Sends the current run out. */
+  flush(): void {
+    const { pending, cursor } = this;
+    if (pending.length === 0) return;
+    const buffer = this.view.buffer.slice(cursor * 8, this.runEnd * 8);
+    for (let t = 0; t < pending.length; t += 3) this.out[pending[t]!] = new Float64Array(buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
+    pending.length = 0;
+    this.runEnd = cursor;
+  }
+}
+
+/** Where a sweep finds M_i and P_{i−1} in the memory (copying them in first, if they are not resident). */
+interface SweepOperands {
+  factor(i: number): number;
+  prefix(i: number): number;
+}
+
+/**
  * The cotangents M̄_i = P_{i−1}ᵀ R_i (R_{n−1} = g, R_{i−1} = R_i M_iᵀ, M̄_0 = R_0; see
- * ./chain.ts) resident: R stays in the memory; per step P_{i−1} is copied in and read transposed
- * by the kernel, M_i is copied in transposed, and M̄_i copied out into `chunks`. False (nothing
- * done) where the kernel is unavailable.
+ * ./chain.ts) for the factors that `needs`, from index `first`, in the memory. The sweep carries
+ * Q_i = R_iᵀ: Q_{n−1} = gᵀ, Q_{i−1} = M_i Q_i and M̄_i = (Q_i P_{i−1})ᵀ, products of
+ * untransposed operands, the last written transposed by the kernel itself, so nothing is
+ * transposed but g and Q_0. Q lives at `q` and `q + rows·widest`.
+ */
+function sweep(
+  ms: readonly Matrix[], widest: number, view: Float64Array, run: Kernels, g: Float64Array, needs: readonly unknown[], first: number,
+  q: number, operands: SweepOperands, runs: CotangentRuns,
+): void {
+  const n = ms.length, rows = ms[0]!.rows;
+  let Q = q, next = q + rows * widest;
+  transposeInto(g, 0, rows, ms[n - 1]!.cols, view, Q); // Q_{n−1} = gᵀ  [b, rows]
+  for (let i = n - 1; i >= Math.max(first, 1); i--) {
+    const m = ms[i]!, a = m.rows, b = m.cols;
+    if (needs[i]) run.gemmSetT(Q * 8, operands.prefix(i) * 8, runs.place(i, a * b) * 8, b, rows, a, a, rows * 8); // M̄_i = (Q_i P_{i−1})ᵀ  [a, b]
+    if (i - 1 < first) continue;
+    run.gemmSet(operands.factor(i) * 8, Q * 8, next * 8, a, b, rows, rows, b * 8); // Q_{i−1} = M_i Q_i  [a, rows]
+    [Q, next] = [next, Q];
+  }
+  if (first === 0) transposeInto(view, Q, ms[0]!.cols, rows, view, runs.place(0, rows * ms[0]!.cols)); // M̄_0 = R_0 = Q_0ᵀ
+  runs.flush();
+}
+
+/**
+ * The cotangents of a chain that can run resident (`plan`), with its prefixes given as arrays:
+ * per step P_{i−1} and M_i are copied in, and M̄_i leaves in runs (`sweep`). False (nothing done)
+ * where the kernel is unavailable.
  */
 export function residentCotangents(
   ms: readonly Matrix[], plan: ResidentPlan, prefixes: Prefixes, g: Float64Array, needs: readonly unknown[], first: number,
-  chunks: Chunks, out: Array<Float64Array | null>,
+  out: Array<Float64Array | null>,
 ): boolean {
   const { rows, widest } = plan;
-  const span = rows * widest, square = widest * widest;
-  const res = residentKernels(3 * span + 2 * square);
+  const span = rows * widest, square = widest * widest, region = Math.max(CHUNK, square);
+  const res = residentKernels(3 * span + square + region);
   if (res === null) return false;
   const { view, run } = res;
-  const prefix = 2 * span, factorT = 3 * span, cotangent = 3 * span + square;
-  const n = ms.length;
-  let R = 0, next = span;
-  copyRun(view, R, g, 0, rows * ms[n - 1]!.cols);
-  for (let i = n - 1; i >= Math.max(first, 1); i--) {
-    const m = ms[i]!, a = m.rows, b = m.cols; // P_{i−1} is [rows, a], R_i is [rows, b]
-    if (needs[i]) {
-      copyRun(view, prefix, prefixes.bufs[i - 1]!, prefixes.offs[i - 1]!, rows * a);
-      run.gemmTransASet(prefix * 8, R * 8, cotangent * 8, a, rows, b, b, a * 8); // M̄_i = P_{i−1}ᵀ R_i  [a, b]
-      out[i] = chunks.take(a * b);
-      copyRun(out[i]!, 0, view, cotangent, a * b);
-    }
-    if (i - 1 < first) continue;
-    transposeInto(m.data, 0, a, b, view, factorT); // M_iᵀ  [b, a]
-    run.gemmSet(R * 8, factorT * 8, next * 8, rows, b, a, a, b * 8); // R_{i−1} = R_i M_iᵀ  [rows, a]
-    [R, next] = [next, R];
-  }
-  if (first === 0) {
-    const size = rows * ms[0]!.cols;
-    out[0] = chunks.take(size);
-    copyRun(out[0]!, 0, view, R, size);
-  }
+  const prefix = 2 * span, factor = 3 * span;
+  const operands: SweepOperands = {
+    factor: (i) => {
+      copyRun(view, factor, ms[i]!.data, 0, ms[i]!.rows * ms[i]!.cols);
+      return factor;
+    },
+    prefix: (i) => {
+      copyRun(view, prefix, prefixes.bufs[i - 1]!, prefixes.offs[i - 1]!, rows * ms[i]!.rows);
+      return prefix;
+    },
+  };
+  sweep(ms, widest, view, run, g, needs, first, 0, operands, new CotangentRuns(view, factor + square, region, out));
   return true;
+}
+
+/**
+ * The most float64s a tape takes in the kernel's memory: 8 MB (200 factors of 32×32 take 4.9 MB
+ * with their prefixes and cotangents). Larger chains run step by step: at 48×48 (11 MB) and
+ * 64×64 (20 MB) a tape measured 2–3% slower than the steps — its products read their operands
+ * from further out in the caches, where a step's copies leave them close — and the memory would
+ * keep that size.
+ */
+const TAPE_MAX = 1 << 20;
+
+/**
+ * A chain's forward pass left in the kernel's memory for its backward pass: every factor M_i and
+ * every inner prefix P_1 … P_{n−2} where the products left them, so the backward pass copies
+ * nothing in — where the per-step sweep (`residentCotangents`) copies P_{i−1} and M_i in and the
+ * forward pass copies P_i out, three moves of a matrix per factor. While the tape is the memory's
+ * tenant (./wasm/gemm.ts) nothing else has written there; before anything does, `onVacate` runs,
+ * for the owner to save the prefixes elsewhere (`saveOut`) if it still needs them.
+ *
+ * The backward pass carries Q_i = R_iᵀ (see ./chain.ts): Q_{n−1} = gᵀ, Q_{i−1} = M_i Q_i and
+ * M̄_i = (Q_i P_{i−1})ᵀ, products of untransposed resident operands, the last written transposed
+ * by the kernel itself.
+ */
+export class ResidentTape implements Tenant {
+  constructor(
+    private readonly ms: readonly Matrix[],
+    private readonly widest: number,
+    private readonly view: Float64Array,
+    private readonly run: Kernels,
+    /** Where M_i lies, and P_i (for 1 ≤ i ≤ n − 2; P_0 is M_0). */
+    private readonly factorAt: readonly number[],
+    private readonly prefixAt: readonly number[],
+    /** Where the backward pass's two Q buffers start (then its cotangents, M̄_0 … M̄_{n−1} in order). */
+    private readonly workAt: number,
+    /** The float64s of all the factors (the backward pass's cotangents take as many). */
+    private readonly cotangentSize: number,
+    /** The chain's value P_{n−1}, copied out. */
+    readonly value: Float64Array,
+    private readonly onVacate: (tape: ResidentTape) => void,
+  ) {}
+
+  vacate(): void {
+    this.onVacate(this);
+  }
+
+  /** Whether the tape is still in the memory. */
+  get present(): boolean {
+    return occupies(this);
+  }
+
+  /** The prefixes copied out of the memory (P_1 … P_{n−2} into chunks, from `spares` where they fit); the tape must be present. */
+  saveOut(spares?: Float64Array[]): Prefixes {
+    const { ms } = this, n = ms.length, rows = ms[0]!.rows;
+    let total = 0;
+    for (let i = 1; i < n - 1; i++) total += rows * ms[i]!.cols;
+    const chunks = new Chunks(total, spares);
+    const bufs = [ms[0]!.data], offs = [0];
+    for (let i = 1; i < n - 1; i++) {
+      const size = rows * ms[i]!.cols;
+      offs.push(chunks.reserve(size));
+      bufs.push(chunks.chunk);
+      copyRun(chunks.chunk, offs[i]!, this.view, this.prefixAt[i]!, size);
+    }
+    bufs.push(this.value);
+    offs.push(0);
+    return { bufs, offs, chunks: chunks.made };
+  }
+
+  /** The cotangents of the factors that `needs` (from index `first`), for the output cotangent g, into `out` (`sweep`); the tape must be present. */
+  cotangents(g: Float64Array, needs: readonly unknown[], first: number, out: Array<Float64Array | null>): void {
+    const { ms, factorAt, prefixAt } = this, rows = ms[0]!.rows;
+    const operands: SweepOperands = { factor: (i) => factorAt[i]!, prefix: (i) => (i === 1 ? factorAt[0]! : prefixAt[i - 1]!) };
+    const cotangents = this.workAt + 2 * rows * this.widest;
+    sweep(ms, this.widest, this.view, this.run, g, needs, first, this.workAt, operands, new CotangentRuns(this.view, cotangents, this.cotangentSize, out));
+  }
+}
+
+/** The float64s a tape of `ms` takes: its factors, its inner prefixes, then the larger of P_{n−1} and the backward pass's buffers. */
+function tapeLayout(ms: readonly Matrix[], plan: ResidentPlan): { factorAt: number[]; prefixAt: number[]; last: number; cotangents: number; needed: number } {
+  const { rows, widest } = plan, n = ms.length;
+  const factorAt: number[] = [], prefixAt: number[] = [0];
+  let end = 0, cotangents = 0;
+  for (const m of ms) {
+    factorAt.push(end);
+    end += m.rows * m.cols;
+    cotangents += m.rows * m.cols;
+  }
+  for (let i = 1; i < n - 1; i++) {
+    prefixAt.push(end);
+    end += rows * ms[i]!.cols;
+  }
+  const needed = end + Math.max(rows * ms[n - 1]!.cols, 2 * rows * widest + cotangents);
+  return { factorAt, prefixAt, last: end, cotangents, needed };
+}
+
+/**
+ * The forward pass of a chain that can run resident (`plan`), left in the kernel's memory as a
+ * tape that has moved in; null (nothing done) where the kernel is unavailable or the tape would
+ * take more than TAPE_MAX float64s.
+ */
+export function residentTape(ms: readonly Matrix[], plan: ResidentPlan, onVacate: (tape: ResidentTape) => void): ResidentTape | null {
+  const { rows } = plan, n = ms.length;
+  const { factorAt, prefixAt, last, cotangents, needed } = tapeLayout(ms, plan);
+  if (needed > TAPE_MAX) return null;
+  const res = residentKernels(needed);
+  if (res === null) return null;
+  const { view, run } = res;
+  for (let i = 0; i < n; i++) copyRun(view, factorAt[i]!, ms[i]!.data, 0, ms[i]!.rows * ms[i]!.cols);
+  for (let i = 1; i < n; i++) {
+    const m = ms[i]!, into = i === n - 1 ? last : prefixAt[i]!;
+    const from = i === 1 ? factorAt[0]! : prefixAt[i - 1]!;
+    run.gemmSet(from * 8, factorAt[i]! * 8, into * 8, rows, m.rows, m.cols, m.cols, m.rows * 8); // P_i = P_{i−1} M_i
+  }
+  const value = new Float64Array(rows * ms[n - 1]!.cols);
+  copyRun(value, 0, view, last, value.length);
+  const tape = new ResidentTape(ms, plan.widest, view, run, factorAt, prefixAt, last, cotangents, value, onVacate);
+  moveIn(tape);
+  return tape;
 }

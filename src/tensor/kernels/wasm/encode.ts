@@ -88,6 +88,8 @@ export const op = {
   /** Lane-wise min / max; a NaN operand gives NaN (unlike pmin / pmax). */
   f64x2Min: [0xfd, ...uleb(244)],
   f64x2Max: [0xfd, ...uleb(245)],
+  /** i8x16.shuffle: 16 bytes picked from two v128s (indices 0–15 the first, 16–31 the second). */
+  i8x16Shuffle: (lanes: readonly number[]) => [0xfd, ...uleb(13), ...lanes],
 };
 
 /** The 16 little-endian bytes of a v128 whose two 64-bit lanes are `v` (a float64, or raw bits). */

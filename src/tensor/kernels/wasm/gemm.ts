@@ -36,8 +36,11 @@ const ACC = 15, B0 = 23, B1 = 24, AS = 25;
  * The kernel's body. `transA`: A is stored [k, m] (op(A) = Aᵀ), so A[i + r, p] is read at
  * &A[p, i] + 8r and the next p is a row of A further on: no transposed copy, and the same
  * products added in the same order as the plain variant on a transposed copy (the same bits).
+ * `overwrite`: C = op(A)·B, C only written. `transposeC` (with overwrite): Cᵀ is written, stored
+ * [n, m4] — each 2×2 corner of a 4×4 block swapped across the diagonal in registers (two lane
+ * shuffles), so a product whose transpose is wanted needs no transposing pass.
  */
-function gemmCode(transA: boolean, overwrite: boolean): number[] {
+function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): number[] {
   const { get, set, tee, i32 } = op;
   const code: number[] = [];
   const emit = (...parts: number[][]) => {
@@ -65,7 +68,18 @@ function gemmCode(transA: boolean, overwrite: boolean): number[] {
   if (transA) emit(get(PA), get(ROW_A), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
   else emit(get(PA), i32(8), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
   emit(get(P), i32(1), op.i32Add, set(P), op.br(0), op.end, op.end);
-  for (let r = 0; r < 4; r++) { // C[i + r, j..j+3] += accumulators (or = them)
+  if (transposeC) { // Cᵀ[j + c, i + r], for the rows r, r + 1 and the columns c, c + 1 of each 2×2 corner
+    const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], high = low.map((b) => b + 8);
+    for (let r = 0; r < 4; r += 2) {
+      for (let h = 0; h < 2; h++) {
+        const x = ACC + 2 * r + h, y = ACC + 2 * (r + 1) + h; // C[i + r, j + 2h …], C[i + r + 1, j + 2h …]
+        for (let c = 0; c < 2; c++) {
+          emit(get(C), get(J), i32(2 * h + c), op.i32Add, get(M4), op.i32Mul, get(I), op.i32Add, i32(r), op.i32Add, i32(3), op.i32Shl, op.i32Add);
+          emit(get(x), get(y), op.i8x16Shuffle(c === 0 ? low : high), op.v128Store(0));
+        }
+      }
+    }
+  } else for (let r = 0; r < 4; r++) { // C[i + r, j..j+3] += accumulators (or = them)
     emit(get(C), get(I), i32(r), op.i32Add, get(ROW_B), op.i32Mul, op.i32Add, get(J), i32(3), op.i32Shl, op.i32Add, set(PC));
     if (overwrite) {
       emit(get(PC), get(ACC + 2 * r), op.v128Store(0));
@@ -87,6 +101,8 @@ export interface Kernels {
   gemmTransA: Kernel;
   gemmSet: Kernel;
   gemmTransASet: Kernel;
+  /** (A·B)ᵀ written as [n, m]; m a multiple of 4 (every row of C computed). */
+  gemmSetT: Kernel;
 }
 
 /**
@@ -94,10 +110,13 @@ export interface Kernels {
  * variant, and against the pool's shared memory with the accumulating two (what threads run).
  */
 const gemmSource = (overwriting: boolean) =>
-  ([['gemm', false, false], ['gemmTransA', true, false], ['gemmSet', false, true], ['gemmTransASet', true, true]] as const)
+  ([
+    ['gemm', false, false, false], ['gemmTransA', true, false, false],
+    ['gemmSet', false, true, false], ['gemmTransASet', true, true, false], ['gemmSetT', false, true, true],
+  ] as const)
     .filter(([, , overwrite]) => overwriting || !overwrite)
-    .map(([name, transA, overwrite]) => ({
-      name, params: 8, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA, overwrite),
+    .map(([name, transA, overwrite, transposeC]) => ({
+      name, params: 8, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA, overwrite, transposeC),
     }));
 
 const PAGE = 65536;
@@ -112,7 +131,7 @@ let kernels: Kernels | null = null;
 
 /**
  * Compiles the kernel once, when first needed; null where it is turned off, or where WebAssembly
- * or its SIMD is unavailable. The module is 2,436 bytes (1,306 for the threads, without the
+ * or its SIMD is unavailable. The module is 3,236 bytes (1,306 for the threads, without the
  * overwriting variants), under the 4 kB that browsers allow to
  * compile synchronously on the main thread. Under a Content-Security-Policy without
  * 'wasm-unsafe-eval' the compilation fails (and the browser reports a violation), once: the
@@ -223,6 +242,7 @@ export function gemmBlockWasm(
     unstage(v, oc, c, cOff, m4, n, n4);
     return true;
   }
+  vacate();
   const run = ensure(total)!;
   const v = view;
   stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB);
@@ -232,15 +252,46 @@ export function gemmBlockWasm(
 }
 
 /**
+ * Data a caller leaves in the module's own memory after its call, to use again later: a chain's
+ * forward pass kept for its backward pass (../chainResident.ts). It is told to `vacate` (save what
+ * it still needs elsewhere) before anything else writes the memory; held weakly (a tenant nobody
+ * can reach needs nothing saved), and at most one at a time.
+ */
+export interface Tenant {
+  vacate(): void;
+}
+
+let tenant: WeakRef<Tenant> | { deref(): Tenant } | null = null;
+
+/** Tells the tenant, if any, to leave: the memory is about to be written. */
+function vacate(): void {
+  const t = tenant?.deref();
+  tenant = null;
+  t?.vacate();
+}
+
+/** Makes `t` the tenant of what the last `residentKernels` call's products left in the memory. */
+export function moveIn(t: Tenant): void {
+  tenant = typeof WeakRef === 'function' ? new WeakRef(t) : { deref: () => t };
+}
+
+/** Whether `t` is the tenant still: nothing has written the memory since it moved in. */
+export function occupies(t: Tenant): boolean {
+  return tenant?.deref() === t;
+}
+
+/**
  * The kernels over the module's own memory and a view of it of at least `doubles` float64s, for
  * a caller that keeps its operands in that memory across several products (a matrix chain,
  * ../chain.ts: each operand copied in once, not once per product); null where the kernel is off
- * or unavailable, or for more than 64 MB. The view holds until the next call of this function or
- * of `gemmBlockWasm` (which may replace the memory): the caller runs its products in one go.
+ * or unavailable, or for more than 64 MB. The tenant, if any, is told to leave first. The view
+ * holds until the next call of this function or of `gemmBlockWasm` (which may replace the
+ * memory): the caller runs its products in one go, or moves in (`moveIn`) to keep them.
  * The kernels compute only 4×4-divisible blocks: the caller passes extents that are multiples of 4.
  */
 export function residentKernels(doubles: number): { view: Float64Array; run: Kernels } | null {
   if (doubles > MAX_DOUBLES || compiled() === null) return null;
+  vacate();
   const run = ensure(doubles)!;
   return { view, run };
 }
