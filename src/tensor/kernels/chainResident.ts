@@ -60,7 +60,7 @@ export function residentProducts(
 
 /**
  * Where a sweep writes its cotangents in the memory, and how they leave: in runs of at most CHUNK
- * float64s, each one `ArrayBuffer.slice` (an allocation and a copy, no zeroing) that the
+ * float64s, each one `Float64Array.prototype.slice` (an allocation and a copy, no zeroing) that the
  * cotangents of the run view. (One buffer for a whole long chain would be fresh memory from the
  * operating system on every call; buffers of CHUNK are recycled by the allocator, ./chunks.ts.)
  * The region [base, base + size) holds at least the largest cotangent and is reused once a run
@@ -89,7 +89,7 @@ class CotangentRuns {
   flush(): void {
     const { pending, cursor } = this;
     if (pending.length === 0) return;
-    const buffer = this.view.buffer.slice(cursor * 8, this.runEnd * 8);
+    const { buffer } = this.view.slice(cursor, this.runEnd); // (half the time of ArrayBuffer.prototype.slice here)
     for (let t = 0; t < pending.length; t += 3) this.out[pending[t]!] = new Float64Array(buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
     pending.length = 0;
     this.runEnd = cursor;
