@@ -16,6 +16,8 @@ function scratchOf(size: number): Float64Array {
  * C[m,n] += op(A)[m,k] · op(B)[k,n], all row-major, at offsets into flat arrays; op transposes
  * when its flag is set (A stored [k,m], B stored [n,k]), so derivative rules need no transposed
  * copies as separate ops (a transposed B is copied into a scratch buffer in [k,n] order first).
+ * `fresh` says C's block is all zeros (a new result): the WebAssembly kernel then writes it
+ * without reading it, and it is not copied into the kernel's memory.
  *
  * Register blocking: each 4×4 block of C is accumulated in 16 local variables over a run of k,
  * loading 4 values of A and 4 of B per step for 16 multiply-adds, and written to C once per run —
@@ -25,7 +27,7 @@ function scratchOf(size: number): Float64Array {
  */
 export function gemm(
   a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
-  m: number, k: number, n: number, transA = false, transB = false,
+  m: number, k: number, n: number, transA = false, transB = false, fresh = false,
 ): void {
   if (k === 1) {
     // An outer product (a per-example gradient of a layer): one multiply-add per element of C,
@@ -38,7 +40,7 @@ export function gemm(
   }
   // The 4×4-divisible block in WebAssembly SIMD where available (./wasm/gemm.ts); the leftover
   // rows and columns, or everything, here.
-  const blockDone = gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB);
+  const blockDone = gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, fresh);
   if (blockDone && m % 4 === 0 && n % 4 === 0) return;
   if (transB) {
     const bt = scratchOf(k * n);
@@ -118,7 +120,7 @@ export function batchedMatmul(
   const index = new Array<number>(batch.length).fill(0);
   let ai = 0, bi = 0;
   for (let t = 0; t < count; t++) {
-    gemm(a, ai * m * k, b, bi * k * n, out, t * m * n, m, k, n, transA, transB);
+    gemm(a, ai * m * k, b, bi * k * n, out, t * m * n, m, k, n, transA, transB, true); // each product into its own zeroed block
     for (let ax = batch.length - 1; ax >= 0; ax--) {
       index[ax]!++;
       ai += aBatchStrides[ax]!;

@@ -107,14 +107,14 @@ export interface Kernels {
 
 /**
  * The kernels' functions, for ./encode.ts: compiled against a memory of its own with every
- * variant, and against the pool's shared memory with the accumulating two (what threads run).
+ * variant, and against the pool's shared memory without the transposed store (what threads run).
  */
-const gemmSource = (overwriting: boolean) =>
+const gemmSource = (all: boolean) =>
   ([
     ['gemm', false, false, false], ['gemmTransA', true, false, false],
     ['gemmSet', false, true, false], ['gemmTransASet', true, true, false], ['gemmSetT', false, true, true],
   ] as const)
-    .filter(([, , overwrite]) => overwriting || !overwrite)
+    .filter(([, , , transposeC]) => all || !transposeC)
     .map(([name, transA, overwrite, transposeC]) => ({
       name, params: 8, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA, overwrite, transposeC),
     }));
@@ -131,8 +131,8 @@ let kernels: Kernels | null = null;
 
 /**
  * Compiles the kernel once, when first needed; null where it is turned off, or where WebAssembly
- * or its SIMD is unavailable. The module is 3,236 bytes (1,306 for the threads, without the
- * overwriting variants), under the 4 kB that browsers allow to
+ * or its SIMD is unavailable. The module is 3,236 bytes (2,436 for the threads, without the
+ * transposed store), under the 4 kB that browsers allow to
  * compile synchronously on the main thread. Under a Content-Security-Policy without
  * 'wasm-unsafe-eval' the compilation fails (and the browser reports a violation), once: the
  * JavaScript kernel is used from then on.
@@ -185,22 +185,23 @@ const PARALLEL_ROWS = 16;
 /** The same kernels compiled against the pool's shared memory, run by every thread of a job. */
 let sharedModule: WebAssembly.Module | null = null;
 const sharedModuleOnce = () => (sharedModule ??= new WebAssembly.Module(moduleBytes(gemmSource(false), MAX_PAGES)));
-const sharedGemm = sharedKernel(() => ({ module: sharedModuleOnce(), name: 'gemm' }));
-const sharedGemmTransA = sharedKernel(() => ({ module: sharedModuleOnce(), name: 'gemmTransA' }));
+/** The pool's kernel numbers for gemm, gemmTransA, gemmSet, gemmTransASet (transA adds 1, overwriting 2). */
+const sharedKernels = ['gemm', 'gemmTransA', 'gemmSet', 'gemmTransASet'].map((name) => sharedKernel(() => ({ module: sharedModuleOnce(), name })));
 
 /**
  * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed),
- * B as row-major [k, n] and C into `v` at element offsets 0, m·k and m·k + k·n (op transposes B as in gemm).
+ * B as row-major [k, n] and — unless `fresh` (C is zeros, written by an overwriting kernel) — C
+ * into `v` at element offsets 0, m·k and m·k + k·n (op transposes B as in gemm).
  */
 function stage(
   v: Float64Array, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
-  m: number, k: number, n: number, transB: boolean,
+  m: number, k: number, n: number, transB: boolean, fresh: boolean,
 ): void {
   const oa = 0, ob = m * k, oc = ob + k * n;
   v.set(a.subarray(aOff, aOff + m * k), oa);
   if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
   else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * n + j] = b[bOff + j * k + p]!;
-  v.set(c.subarray(cOff, cOff + m * n), oc);
+  if (!fresh) v.set(c.subarray(cOff, cOff + m * n), oc);
 }
 
 /** Copies the computed block (rows < m4, columns < n4) of C back from `v` at element offset oc: one run when the block spans whole rows, else a run per row. */
@@ -218,7 +219,7 @@ function unstage(v: Float64Array, oc: number, c: Float64Array, cOff: number, m4:
  */
 export function gemmBlockWasm(
   a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
-  m: number, k: number, n: number, transA: boolean, transB: boolean,
+  m: number, k: number, n: number, transA: boolean, transB: boolean, fresh = false,
 ): boolean {
   const m4 = m - (m % 4), n4 = n - (n % 4);
   // C is copied in and out (2 moves per element) for k multiply-adds per element: shallow products
@@ -231,12 +232,12 @@ export function gemmBlockWasm(
   const pool = m4 >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
   if (pool !== null) {
     const v = pool.view(total);
-    stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB);
+    stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh);
     // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
     // C's by a row (n float64s); B is shared.
     const rowA = transA ? m * 8 : k * 8;
     pool.run({
-      name: 'matmul', kernel: transA ? sharedGemmTransA : sharedGemm, args: [0, m * k * 8, oc * 8, m4, k, n, n4, rowA],
+      name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!, args: [0, m * k * 8, oc * 8, m4, k, n, n4, rowA],
       steps: [transA ? 8 : k * 8, 0, n * 8, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4,
     });
     unstage(v, oc, c, cOff, m4, n, n4);
@@ -245,8 +246,9 @@ export function gemmBlockWasm(
   vacate();
   const run = ensure(total)!;
   const v = view;
-  stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB);
-  (transA ? run.gemmTransA : run.gemm)(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8);
+  stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh);
+  const kernel = fresh ? (transA ? run.gemmTransASet : run.gemmSet) : transA ? run.gemmTransA : run.gemm;
+  kernel(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8);
   unstage(v, oc, c, cOff, m4, n, n4);
   return true;
 }
