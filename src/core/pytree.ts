@@ -77,7 +77,11 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
   const leaves: Array<Tensor | number> = [];
   // Arrays and objects on the path from the root: one met again contains itself (an endless tree).
   const path = new Set<object>();
-  const walk = (node: unknown, at: string): TreeDef => {
+  // The keys from the root to the node being walked, made into a path (`[3].w`) only for an error:
+  // a string per leaf would cost more than the walk itself for a list of 200 matrices.
+  const keys: Array<string | number> = [];
+  const at = () => keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('') || 'the top';
+  const walk = (node: unknown): TreeDef => {
     if (node instanceof Tensor || typeof node === 'number') {
       leaves.push(node);
       return LEAF;
@@ -86,27 +90,33 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
     if (isArray || isPlainObject(node)) {
       if (path.has(node)) {
         throw new InvalidArgumentError(
-          `${op}: the argument contains itself at ${at || 'the top'} (a cyclic structure); pass a tree of tensors ` +
+          `${op}: the argument contains itself at ${at()} (a cyclic structure); pass a tree of tensors ` +
             `and numbers without cycles, or close over the cyclic object instead of passing it.`,
         );
       }
       path.add(node);
+      const child = (c: unknown, k: string | number): TreeDef => {
+        keys.push(k);
+        const d = walk(c);
+        keys.pop();
+        return d;
+      };
       let def: TreeDef;
-      if (isArray) def = { kind: 'array', children: (node as unknown[]).map((c, i) => walk(c, `${at}[${i}]`)) };
+      if (isArray) def = { kind: 'array', children: (node as unknown[]).map(child) };
       else {
         const obj = node as Record<string, unknown>;
-        const keys = Object.keys(obj);
-        def = { kind: 'object', keys, children: keys.map((k) => walk(obj[k], `${at}.${k}`)) };
+        const names = Object.keys(obj);
+        def = { kind: 'object', keys: names, children: names.map((k) => child(obj[k], k)) };
       }
       path.delete(node);
       return def;
     }
     throw new InvalidArgumentError(
-      `${op}: the leaf at ${at || 'the top'} is ${describe(node)}; leaves of arguments and results must be ` +
+      `${op}: the leaf at ${at()} is ${describe(node)}; leaves of arguments and results must be ` +
         `tensors or numbers (in nested arrays and plain objects). Close over other values instead of passing them.`,
     );
   };
-  const def = walk(tree, '');
+  const def = walk(tree);
   return { leaves, def };
 }
 

@@ -53,7 +53,9 @@ export function residentProducts(
     copyRun(view, factor, m.data, 0, m.rows * m.cols);
     run.gemmSet(acc * 8, factor * 8, next * 8, rows, m.rows, m.cols, m.cols, m.rows * 8); // P_i = P_{i−1} M_i
     keep(i, view, next);
-    [acc, next] = [next, acc];
+    const done = next;
+    next = acc;
+    acc = done;
   }
   return true;
 }
@@ -121,7 +123,9 @@ function sweep(
     if (needs[i]) run.gemmSetT(Q * 8, operands.prefix(i) * 8, runs.place(i, a * b) * 8, b, rows, a, a, rows * 8); // M̄_i = (Q_i P_{i−1})ᵀ  [a, b]
     if (i - 1 < first) continue;
     run.gemmSet(operands.factor(i) * 8, Q * 8, next * 8, a, b, rows, rows, b * 8); // Q_{i−1} = M_i Q_i  [a, rows]
-    [Q, next] = [next, Q];
+    const done = next;
+    next = Q;
+    Q = done;
   }
   if (first === 0) transposeInto(view, Q, ms[0]!.cols, rows, view, runs.place(0, rows * ms[0]!.cols)); // M̄_0 = R_0 = Q_0ᵀ
   runs.flush();
