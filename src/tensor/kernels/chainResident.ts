@@ -72,28 +72,34 @@ export function residentProducts(
 class CotangentRuns {
   private cursor: number;
   private runEnd: number;
-  private readonly pending: number[] = []; // (i, place, length) triples of the current run
+  /** (i, place, length) of each cotangent of the current run, `count` of them. */
+  private readonly pending: Int32Array;
+  private count = 0;
 
   constructor(private readonly view: Float64Array, private readonly base: number, private readonly size: number, private readonly out: Array<Float64Array | null>) {
     this.cursor = this.runEnd = base + size;
+    this.pending = new Int32Array(3 * out.length);
   }
 
   /** Where M̄_i, of `length` float64s, is to be written. */
   place(i: number, length: number): number {
-    if (this.pending.length > 0 && this.runEnd - (this.cursor - length) > CHUNK) this.flush();
+    if (this.count > 0 && this.runEnd - (this.cursor - length) > CHUNK) this.flush();
     if (this.cursor - length < this.base) this.cursor = this.runEnd = this.base + this.size;
     this.cursor -= length;
-    this.pending.push(i, this.cursor, length);
+    const t = 3 * this.count++;
+    this.pending[t] = i;
+    this.pending[t + 1] = this.cursor;
+    this.pending[t + 2] = length;
     return this.cursor;
   }
 
   /** Sends the current run out. */
   flush(): void {
     const { pending, cursor } = this;
-    if (pending.length === 0) return;
+    if (this.count === 0) return;
     const { buffer } = this.view.slice(cursor, this.runEnd); // (half the time of ArrayBuffer.prototype.slice here)
-    for (let t = 0; t < pending.length; t += 3) this.out[pending[t]!] = new Float64Array(buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
-    pending.length = 0;
+    for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = new Float64Array(buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
+    this.count = 0;
     this.runEnd = cursor;
   }
 }
