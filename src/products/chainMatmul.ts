@@ -111,7 +111,7 @@ export function chainMatmul(matrices: readonly TensorLike[]): Tensor {
   if (!Array.isArray(matrices) || matrices.length === 0) {
     throw new InvalidArgumentError('chainMatmul: pass a non-empty array of 2-D matrices, e.g. chainMatmul([A, B, C]).');
   }
-  const ms = matrices.map((m, i) => asTensor(m, `chainMatmul (matrix ${i})`));
+  const ms = matrices.map((m, i) => (m instanceof Tensor ? m : asTensor(m, `chainMatmul (matrix ${i})`))); // the message only when needed
   ms.forEach((m, i) => {
     if (m.ndim !== 2) {
       throw new ShapeError(`chainMatmul: matrix ${i} has shape ${formatShape(m.shape)}; every factor must be 2-D (reshape vectors to [1,n] or [n,1]).`);

@@ -116,7 +116,7 @@ export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp,
   if (typeof op !== 'function') {
     throw new InvalidArgumentError(`chainProduct: the operator must be a function (a, b) => Tensor, got ${describe(op)}.`);
   }
-  const xs = elements.map((x, i) => asTensor(x, `chainProduct (element ${i})`));
+  const xs = elements.map((x, i) => (x instanceof Tensor ? x : asTensor(x, `chainProduct (element ${i})`))); // the message only when needed
   if (xs.length === 1) return xs[0]!;
   const evaluate = (ys: Tensor[]) => ys.reduce((acc, y, i) => combine(op, acc, y, i));
   if (typeof options !== 'object' || options === null || (options.recompute !== undefined && typeof options.recompute !== 'boolean')) {
