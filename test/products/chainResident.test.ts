@@ -72,4 +72,33 @@ describe('chainMatmul resident in WebAssembly memory', () => {
     expectSame([value], [refValue], 'value');
     expectSame(grads, refGrads, 'grads');
   });
+
+  it('a wide chain of mixed extents whose tape was moved out by a later product: cotangents leave in runs that wrap the region', () => {
+    // The chain's result goes through a matmul, which takes the kernel's memory between the chain's
+    // forward and backward passes: the backward pass then copies each factor in, and its 184-wide
+    // and wider cotangents fill the output region before a run of 256 kB is complete.
+    for (const extents of [[4, 120, 20, 192, 160], [24, 264, 48, 196, 48, 32, 204, 212, 60]]) {
+      const ms = extents.slice(1).map((c, i) => ad.mul(ad.random.normal([extents[i]!, c], 70 + i), 1 / Math.sqrt(extents[i]!)));
+      const W = ad.random.normal([extents[extents.length - 1]!, 16], 79);
+      const f = (xs: Tensor[]) => ad.sum(ad.matmul(ad.chainMatmul(xs), W));
+      const grads = ad.grad(f)(ms) as Tensor[];
+      expectSame(grads, withoutWasm(() => ad.grad(f)(ms) as Tensor[]), `${JSON.stringify(extents)} moved out`);
+    }
+  });
+
+  it('a pullback after the kernel memory was replaced by a larger product, and after the WebAssembly kernels were turned off', () => {
+    const ms = factors(20, 12, 80), w = ad.random.normal([12, 12], 81), ct = ad.tensor(1);
+    const reference = withoutWasm(() => ad.grad(loss(w))(ms) as Tensor[]);
+    ad.config({ threads: 1 }); // every product in the module's own memory
+    try {
+      const [, replaced] = ad.vjp(loss(w), ms);
+      const big = ad.random.normal([1100, 1100], 82); // stages 3.6 M float64s: a larger memory replaces the old one
+      ad.matmul(big, big);
+      expectSame((replaced(ct) as [Tensor[]])[0], reference, 'after a larger memory');
+      const [, off] = ad.vjp(loss(w), ms);
+      withoutWasm(() => expectSame((off(ct) as [Tensor[]])[0], reference, 'with wasm off'));
+    } finally {
+      ad.config({ threads: 'auto' });
+    }
+  });
 });

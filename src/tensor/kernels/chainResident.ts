@@ -84,7 +84,10 @@ class CotangentRuns {
   /** Where M̄_i, of `length` float64s, is to be written. */
   place(i: number, length: number): number {
     if (this.count > 0 && this.runEnd - (this.cursor - length) > CHUNK) this.flush();
-    if (this.cursor - length < this.base) this.cursor = this.runEnd = this.base + this.size;
+    if (this.cursor - length < this.base) { // the region is used up: send the run out, then start at the top again
+      this.flush();
+      this.cursor = this.runEnd = this.base + this.size;
+    }
     this.cursor -= length;
     const t = 3 * this.count++;
     this.pending[t] = i;
@@ -191,8 +194,8 @@ export class ResidentTape implements Tenant {
   constructor(
     private readonly ms: readonly Matrix[],
     private readonly widest: number,
-    private readonly view: Float64Array,
-    private readonly run: Kernels,
+    /** The memory's view and kernels, until the tape leaves (then dropped: a kept pullback must not keep a replaced memory alive). */
+    private memory: { view: Float64Array; run: Kernels } | null,
     /** Where M_i lies, and P_i (for 1 ≤ i ≤ n − 2; P_0 is M_0). */
     private readonly factorAt: readonly number[],
     private readonly prefixAt: readonly number[],
@@ -207,6 +210,13 @@ export class ResidentTape implements Tenant {
 
   vacate(): void {
     this.onVacate(this);
+    this.memory = null;
+  }
+
+  /** The memory, which a tape has until it has left (`saveOut` runs while it leaves). */
+  private held(): { view: Float64Array; run: Kernels } {
+    if (this.memory === null) throw new Error('chainMatmul: internal, the resident tape was read after it left the memory');
+    return this.memory;
   }
 
   /** Whether the tape is still in the memory. */
@@ -217,6 +227,7 @@ export class ResidentTape implements Tenant {
   /** The prefixes copied out of the memory (P_1 … P_{n−2} into chunks, from `spares` where they fit); the tape must be present. */
   saveOut(spares?: Float64Array[]): Prefixes {
     const { ms } = this, n = ms.length, rows = ms[0]!.rows;
+    const { view } = this.held();
     let total = 0;
     for (let i = 1; i < n - 1; i++) total += rows * ms[i]!.cols;
     const chunks = new Chunks(total, spares);
@@ -225,7 +236,7 @@ export class ResidentTape implements Tenant {
       const size = rows * ms[i]!.cols;
       offs.push(chunks.reserve(size));
       bufs.push(chunks.chunk);
-      copyRun(chunks.chunk, offs[i]!, this.view, this.prefixAt[i]!, size);
+      copyRun(chunks.chunk, offs[i]!, view, this.prefixAt[i]!, size);
     }
     bufs.push(this.value);
     offs.push(0);
@@ -235,9 +246,10 @@ export class ResidentTape implements Tenant {
   /** The cotangents of the factors that `needs` (from index `first`), for the output cotangent g, into `out` (`sweep`); the tape must be present. */
   cotangents(g: Float64Array, needs: readonly unknown[], first: number, out: Array<Float64Array | null>): void {
     const { ms, factorAt, prefixAt } = this, rows = ms[0]!.rows;
+    const { view, run } = this.held();
     const operands: SweepOperands = { factor: (i) => factorAt[i]!, prefix: (i) => (i === 1 ? factorAt[0]! : prefixAt[i - 1]!) };
     const cotangents = this.workAt + 2 * rows * this.widest;
-    sweep(ms, this.widest, this.view, this.run, g, needs, first, this.workAt, operands, new CotangentRuns(this.view, cotangents, this.cotangentSize, out));
+    sweep(ms, this.widest, view, run, g, needs, first, this.workAt, operands, new CotangentRuns(view, cotangents, this.cotangentSize, out));
   }
 }
 
@@ -279,7 +291,7 @@ export function residentTape(ms: readonly Matrix[], plan: ResidentPlan, onVacate
   }
   const value = new Float64Array(rows * ms[n - 1]!.cols);
   copyRun(value, 0, view, last, value.length);
-  const tape = new ResidentTape(ms, plan.widest, view, run, factorAt, prefixAt, last, cotangents, value, onVacate);
+  const tape = new ResidentTape(ms, plan.widest, { view, run }, factorAt, prefixAt, last, cotangents, value, onVacate);
   moveIn(tape);
   return tape;
 }

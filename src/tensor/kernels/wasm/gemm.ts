@@ -305,6 +305,7 @@ export function residentKernels(doubles: number): { view: Float64Array; run: Ker
  */
 export function useWasmKernels(on: boolean): void {
   wanted = on;
+  if (!on) vacate(); // a resident tape saves its prefixes out: from now on nothing runs in the module
 }
 
 /** Whether the WebAssembly kernel is on and compiles here (compiling it if this is the first ask). @internal */
