@@ -1,8 +1,9 @@
-// Runs the benchmark workloads in one process (plain JavaScript vs adjoint), then each JavaScript peer in a process of its own (peers/child.mjs), and prints one table and writes bench/results.json.
+// Runs the benchmark workloads (plain JavaScript vs adjoint), each workload in a process of its own (own-child.mjs),
+// then each JavaScript peer group in a process of its own (peers/child.mjs), and prints one table and writes bench/results.json.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { formatTable, machineInfo, writeResults } from './report.mjs';
-import { SETTINGS, ownImpls, parseArgs, runWorkload, select } from './harness.mjs';
+import { SETTINGS, parseArgs, select } from './harness.mjs';
 import { runW8 } from './memory/run-w8.mjs';
 import { runHypergradient } from './implicit/hypergradient.mjs';
 import { formatKernels, runKernels } from './kernels.mjs';
@@ -26,6 +27,24 @@ function runPeerGroup(group, opts) {
   return JSON.parse(line.slice('@@peer-rows '.length));
 }
 
+/**
+ * A workload group's plain and adjoint rows, in a child process (./own-child.mjs). In one process,
+ * a workload's rows were measured in the heap, allocator and code caches every earlier workload
+ * left behind: chainMatmul's value and gradient at 128×128 took 1.3× as long at the end of a full
+ * run as in a process of its own (its allocations of 25 MB per call met a heap and a malloc arena
+ * shaped by a dozen workloads). Each group now starts as `--only <id>` would.
+ */
+function runOwnGroup(id, opts) {
+  const args = [fileURLToPath(new URL('./own-child.mjs', import.meta.url)), id];
+  if (opts.quick) args.push('--quick');
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  const line = (r.stdout ?? '').split('\n').reverse().find((l) => l.startsWith('@@own-rows '));
+  if (line) return JSON.parse(line.slice('@@own-rows '.length));
+  const note = `failed: the ${id} process ended without results (status ${r.status}${r.signal ? `, ${r.signal}` : ''})`;
+  console.error(`  ${id} FAILED: ${note}`);
+  return { rows: [{ workload: id, impl: 'adjoint', size: '', f_ms: null, vg_ms: null, ratio_vs_plain: null, ratio_vs_own_f: null, runs: null, note }], failed: true };
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const settings = opts.quick ? SETTINGS.quick : SETTINGS.full;
@@ -34,18 +53,10 @@ async function main() {
   const rows = [];
   const peerRows = new Set();
   const t0 = performance.now();
-  for (const w of select(opts.only)) {
-    const start = performance.now();
-    try {
-      const r = runWorkload(w, settings, ownImpls(w));
-      rows.push(...r.rows);
-      console.error(`  ${w.id} done in ${((performance.now() - start) / 1000).toFixed(1)} s (adjoint vs plain: worst rel err ${r.worst.toExponential(1)})`);
-    } catch (e) {
-      const note = `failed: ${e?.message ?? e}`;
-      rows.push({ workload: w.id, impl: 'adjoint', size: w.size, f_ms: null, vg_ms: null, ratio_vs_plain: null, ratio_vs_own_f: null, runs: null, note });
-      console.error(`  ${w.id} FAILED: ${e?.stack ?? e}`);
-      process.exitCode = 1;
-    }
+  for (const id of [...new Set(select(opts.only).map((w) => w.id))]) {
+    const r = runOwnGroup(id, opts);
+    rows.push(...r.rows);
+    if (r.failed) process.exitCode = 1;
   }
   // The peers, each group in its own process; their rows go after each workload's own rows.
   const plainF = new Map(rows.filter((x) => x.impl === 'plain').map((x) => [`${x.workload}|${x.size}`, x.f_ms]));
