@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import {
-  chainOracle, chainTangent, int, leaveOneOut, leaveOneOutTangent, logMatmulOracle, mm, near, normals, pick, rngOf, rowProduct,
+  chainOracle, chainTangent, int, leaveOneOut, leaveOneOutTangent, logMatmulOracle, mm, near, normals, pick, rngOf, rowProduct, tr,
   type Mat, type Rng,
 } from './oracles.js';
 
