@@ -41,7 +41,7 @@ const SHORT_RUN = 64;
 /** dst[dOff + j] = src[sOff + j] for j < n. @internal */
 export function copyRun(dst: Float64Array, dOff: number, src: Float64Array, sOff: number, n: number): void {
   if (n < SHORT_RUN) for (let j = 0; j < n; j++) dst[dOff + j] = src[sOff + j]!;
-  else dst.set(src.subarray(sOff, sOff + n), dOff);
+  else dst.set(sOff === 0 && n === src.length ? src : src.subarray(sOff, sOff + n), dOff); // a whole array needs no view
 }
 
 /**
