@@ -213,3 +213,25 @@ describe('jacobian and hessian over pytrees, with argnums and hasAux', () => {
     expect(aux.seen.toArray()).toEqual([1, 2]);
   });
 });
+
+describe('inputs nothing reached', () => {
+  it('get zero gradients of their own shapes, usable like any tensor, whether one or many', () => {
+    const shapes = [[3, 4], [2], [5, 5], [], [10], [5, 5], [1, 3, 3]];
+    const xs = shapes.map((s, i) => ad.add(ad.zeros(s), i + 1));
+    const [v, gs] = ad.valueAndGrad((xs: Tensor[]) => ad.sum(ad.mul(xs[1]!, xs[1]!)))(xs);
+    expect(v.item()).toBe(8);
+    gs.forEach((g, i) => {
+      expect(g.shape).toEqual(shapes[i]);
+      const want = i === 1 ? [4, 4] : new Array(g.size).fill(0);
+      expect(Array.from(g.data)).toEqual(want);
+    });
+    // Zero gradients feed later ops, are written through `data` copies only, and stay zero.
+    (gs[2]!.data as unknown as number[])[0] = 9;
+    expect(ad.sum(ad.add(gs[2]!, gs[5]!)).item()).toBe(0);
+    expect(ad.matmul(gs[2]!, ad.ones([5, 2])).toArray()).toEqual(new Array(5).fill([0, 0]));
+    expect(ad.grad((z: Tensor) => ad.sum(ad.mul(z, gs[0]!)))(ad.ones([3, 4])).toArray()).toEqual(new Array(3).fill([0, 0, 0, 0]));
+    // One unused input, and none.
+    const [, one] = ad.valueAndGrad((a: Tensor, b: Tensor) => ad.sum(a), [0, 1])(ad.ones([3]), ad.ones([20]));
+    expect(Array.from(one[1].data)).toEqual(new Array(20).fill(0));
+  });
+});

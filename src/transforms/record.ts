@@ -1,7 +1,7 @@
 /** @file Recording a function on a fresh reverse trace and pulling cotangents back: the engine under vjp, checkpoint and scan. */
 import { Tensor } from '../tensor/tensor.js';
 import { full, zeros } from '../tensor/create.js';
-import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { formatShape, shapesEqual, sizeOf } from '../tensor/shape.js';
 import { ReverseTrace, live, unbox, withPaused, type TapeNode, type Trace } from '../core/trace.js';
 import { backward } from '../core/backward.js';
 import { flatten, type TreeDef } from '../core/pytree.js';
@@ -98,8 +98,9 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
         accumulate(node, g);
       });
       inArena(() => backward(tape!, trace.scalars));
+      const zero = zeroCotangents(leafNodes, allInputs);
       return leafNodes.map((n, i) => {
-        const g = n.ct === null ? zeros(allInputs[i]!.shape) : detach(n.ct);
+        const g = n.ct === null ? zero(allInputs[i]!.shape) : detach(n.ct);
         resetCotangent(n);
         return g;
       });
@@ -112,5 +113,27 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
     releaseWith(owner) {
       releaseWith(owner, trace.memory);
     },
+  };
+}
+
+/**
+ * The zero cotangents of the inputs nothing reached: views of one zero buffer, as long as the
+ * largest of them, when there are several (a `new Float64Array` of more than 8 elements is an
+ * allocation outside the heap of about 0.5 µs; 199 unused 8×8 inputs took 120 µs). Sharing is
+ * safe because tensor storage is never written (core/cotangents.ts never writes a contribution
+ * it did not make; `data` hands out copies).
+ */
+function zeroCotangents(nodes: readonly TapeNode[], inputs: readonly Tensor[]): (shape: readonly number[]) => Tensor {
+  let count = 0, largest = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    if (nodes[i]!.ct !== null) continue;
+    count++;
+    largest = Math.max(largest, inputs[i]!.size);
+  }
+  if (count < 2 || largest <= 8) return zeros;
+  const shared = new Float64Array(largest);
+  return (shape) => {
+    const size = sizeOf(shape);
+    return new Tensor(size === largest ? shared : shared.subarray(0, size), [...shape]);
   };
 }
