@@ -65,3 +65,60 @@ describe.each([['WebAssembly SIMD', true], ['JavaScript', false]] as const)('gem
     expect(Array.from(c).map(String)).toEqual(Array.from(ref).map(String));
   });
 });
+
+describe('packed B strips (large products: B copied into the kernel as contiguous 4-column strips)', () => {
+  it('give the naive loop bit for bit, for every transpose, a fresh or a non-zero C, leftover columns and offsets', () => {
+    useWasmKernels(true);
+    // Packed: n a multiple of 256 with n or k ≥ 512, or any transposed B (then also with leftover columns).
+    const shapes = [[36, 520, 256], [64, 256, 512], [41, 300, 512], [32, 1024, 256], [36, 260, 258], [41, 300, 223]] as const;
+    let seed = 11;
+    for (const [m, k, n] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          for (const fresh of [true, false]) {
+            const off = seed % 3;
+            const a = values(off + m * k, seed++), b = values(off + k * n, seed++);
+            const c0 = fresh ? new Float64Array(off + m * n) : values(off + m * n, seed++);
+            const c = c0.slice();
+            gemm(a, off, b, off, c, off, m, k, n, transA, transB, fresh);
+            const ref = naive(a.subarray(off), b.subarray(off), m, k, n, transA, transB);
+            for (let i = 0; i < off; i++) expect(c[i]).toBe(c0[i]);
+            // Each entry of the kernel's block (columns < n − n % 4) is the same sum in the same
+            // order of p as the naive loop: equal bits. (The JavaScript kernel's leftover rows and
+            // columns sum k in blocks of 256: equal to rounding.)
+            const n4 = n - (n % 4), m4 = m - (m % 4);
+            for (let i = 0; i < m * n; i++) {
+              const want = fresh ? ref[i]! : c0[off + i]! + ref[i]!;
+              if (i % n < n4 && Math.floor(i / n) < m4) expect(c[off + i], `${[m, k, n, transA, transB, fresh]} at ${i}`).toBe(want);
+              else expect(Math.abs(c[off + i]! - want)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)) * k);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('give the bits of unpacked B, on one thread and on two', async () => {
+    const ad = await import('../src/index.js');
+    const { setPackRows } = await import('../src/tensor/kernels/wasm/gemm.js');
+    useWasmKernels(true);
+    const a = ad.tensor(values(200 * 180, 5), [200, 180]), b = ad.tensor(values(180 * 512, 6), [180, 512]);
+    const run = () => Array.from(ad.matmul(a, b).data);
+    try {
+      ad.config({ threads: 1 });
+      const packed1 = run();
+      setPackRows(Infinity);
+      const plain1 = run();
+      ad.config({ threads: 2 });
+      const plain2 = run();
+      setPackRows(32);
+      const packed2 = run();
+      expect(packed1).toEqual(plain1);
+      expect(packed2).toEqual(plain1);
+      expect(plain2).toEqual(plain1);
+    } finally {
+      setPackRows(32);
+      ad.config({ threads: 'auto' });
+    }
+  });
+});

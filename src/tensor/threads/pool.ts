@@ -119,8 +119,13 @@ class Pool {
     return new Float64Array(this.memory.buffer);
   }
 
-  /** Runs `job` across the pool and returns when all of it is done. */
-  run(job: RowJob): void {
+  /**
+   * Runs `job` across the pool and returns when all of it is done. `meanwhile`, if given, runs on
+   * the caller's thread right after the job is posted, before it claims chunks itself: work that
+   * needs no chunk (first-touching the result's fresh pages) overlaps the workers' chunks instead
+   * of adding to the serial part.
+   */
+  run(job: RowJob, meanwhile?: () => void): void {
     const ctl = this.control;
     const chunkRows = chunkSize(job.rows, job.quantum, this.threads);
     const count = Math.ceil(job.rows / chunkRows);
@@ -141,6 +146,7 @@ class Pool {
     Atomics.store(ctl, CLAIM, this.gen * 256);
     Atomics.store(ctl, GEN, this.gen);
     Atomics.notify(ctl, GEN);
+    meanwhile?.();
     const fn = this.fns[job.kernel]!;
     const args = this.args;
     for (;;) {

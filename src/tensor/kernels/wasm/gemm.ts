@@ -23,14 +23,17 @@ import { I32, V128, moduleBytes, op } from './encode.js';
 import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
 import { copyRun } from '../layout.js';
 
-// Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of B and C),
-// n4 (columns to compute, a multiple of 4), and A's row length in bytes (k·8 for A stored [m, k];
-// m·8 for the transposed variant, A stored [k, m]).
-const A = 0, B = 1, C = 2, M4 = 3, K = 4, N = 5, N4 = 6, ROW_A = 7;
-// i32 locals: row i, column j, step p, address in A, address in B, address in C, B's row length in bytes.
-const I = 8, J = 9, P = 10, PA = 11, PB = 12, PC = 13, ROW_B = 14;
+// Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of C, and
+// of B unpacked), n4 (columns to compute, a multiple of 4), A's row length in bytes (k·8 for A
+// stored [m, k]; m·8 for the transposed variant, A stored [k, m]); then where B's 4-column strip
+// for columns j… starts (B + j·J_SCALE) and how far its next row is (B_STEP bytes). B as stored,
+// row-major [k, n]: J_SCALE 8, B_STEP n·8 — what a caller passing only the first eight gets.
+// B packed (see packStrips): J_SCALE k·8, B_STEP 32.
+const A = 0, B = 1, C = 2, M4 = 3, K = 4, N = 5, N4 = 6, ROW_A = 7, J_SCALE = 8, B_STEP = 9;
+// i32 locals: row i, column j, step p, address in A, address in B, address in C, C's row length in bytes.
+const I = 10, J = 11, P = 12, PA = 13, PB = 14, PC = 15, ROW_C = 16;
 // v128 locals: the accumulators (c[r][0..1] at ACC + 2r, c[r][2..3] at ACC + 2r + 1), B's row, A's splat.
-const ACC = 15, B0 = 23, B1 = 24, AS = 25;
+const ACC = 17, B0 = 25, B1 = 26, AS = 27;
 
 /**
  * The kernel's body. `transA`: A is stored [k, m] (op(A) = Aᵀ), so A[i + r, p] is read at
@@ -46,7 +49,11 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
   const emit = (...parts: number[][]) => {
     for (const p of parts) code.push(...p);
   };
-  emit(get(N), i32(3), op.i32Shl, set(ROW_B));
+  emit(get(N), i32(3), op.i32Shl, set(ROW_C));
+  emit(op.block, get(J_SCALE), op.brIf(0), i32(8), set(J_SCALE), get(ROW_C), set(B_STEP), op.end); // B as stored unless told
+  // Each block of rows streams B's strips in turn: with B packed, one contiguous run of memory
+  // (the hardware prefetcher's best case); as stored, k rows of 32 bytes n·8 apart per strip.
+  // (Strips outermost instead measured the same packed and up to 8% slower unpacked.)
   emit(i32(0), set(I), op.block, op.loop); // for i in 0, 4, … < m4
   emit(get(I), get(M4), op.i32GeS, op.brIf(1));
   emit(i32(0), set(J), op.block, op.loop); //   for j in 0, 4, … < n4
@@ -54,7 +61,7 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
   for (let r = 0; r < 8; r++) emit(op.f64Const0, op.f64x2Splat, set(ACC + r));
   if (transA) emit(get(A), get(I), i32(3), op.i32Shl, op.i32Add, set(PA)); // &Aᵀ[i, 0] = &A[0, i]
   else emit(get(A), get(I), get(ROW_A), op.i32Mul, op.i32Add, set(PA)); // &A[i, 0]
-  emit(get(B), get(J), i32(3), op.i32Shl, op.i32Add, set(PB)); //     &B[0, j]
+  emit(get(B), get(J), get(J_SCALE), op.i32Mul, op.i32Add, set(PB)); //     B[0, j…j+3]
   emit(i32(0), set(P), op.block, op.loop); //     for p < k
   emit(get(P), get(K), op.i32GeS, op.brIf(1));
   emit(get(PB), op.v128Load(0), set(B0), get(PB), op.v128Load(16), set(B1));
@@ -65,8 +72,8 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
     emit(get(ACC + 2 * r), get(AS), get(B0), op.f64x2Mul, op.f64x2Add, set(ACC + 2 * r));
     emit(get(ACC + 2 * r + 1), get(AS), get(B1), op.f64x2Mul, op.f64x2Add, set(ACC + 2 * r + 1));
   }
-  if (transA) emit(get(PA), get(ROW_A), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
-  else emit(get(PA), i32(8), op.i32Add, set(PA), get(PB), get(ROW_B), op.i32Add, set(PB));
+  if (transA) emit(get(PA), get(ROW_A), op.i32Add, set(PA), get(PB), get(B_STEP), op.i32Add, set(PB));
+  else emit(get(PA), i32(8), op.i32Add, set(PA), get(PB), get(B_STEP), op.i32Add, set(PB));
   emit(get(P), i32(1), op.i32Add, set(P), op.br(0), op.end, op.end);
   if (transposeC) { // Cᵀ[j + c, i + r], for the rows r, r + 1 and the columns c, c + 1 of each 2×2 corner
     const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], high = low.map((b) => b + 8);
@@ -80,7 +87,7 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
       }
     }
   } else for (let r = 0; r < 4; r++) { // C[i + r, j..j+3] += accumulators (or = them)
-    emit(get(C), get(I), i32(r), op.i32Add, get(ROW_B), op.i32Mul, op.i32Add, get(J), i32(3), op.i32Shl, op.i32Add, set(PC));
+    emit(get(C), get(I), i32(r), op.i32Add, get(ROW_C), op.i32Mul, op.i32Add, get(J), i32(3), op.i32Shl, op.i32Add, set(PC));
     if (overwrite) {
       emit(get(PC), get(ACC + 2 * r), op.v128Store(0));
       emit(get(PC), get(ACC + 2 * r + 1), op.v128Store(16));
@@ -94,7 +101,7 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
   return code;
 }
 
-type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number, rowA: number) => void;
+type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number, rowA: number, jScale?: number, bStep?: number) => void;
 /** C += op(A)·B (`gemm`, `gemmTransA`) and C = op(A)·B (`gemmSet`, `gemmTransASet`: C is only written). */
 export interface Kernels {
   gemm: Kernel;
@@ -116,7 +123,7 @@ const gemmSource = (all: boolean) =>
   ] as const)
     .filter(([, , , transposeC]) => all || !transposeC)
     .map(([name, transA, overwrite, transposeC]) => ({
-      name, params: 8, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA, overwrite, transposeC),
+      name, params: 10, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA, overwrite, transposeC),
     }));
 
 const PAGE = 65536;
@@ -131,7 +138,7 @@ let kernels: Kernels | null = null;
 
 /**
  * Compiles the kernel once, when first needed; null where it is turned off, or where WebAssembly
- * or its SIMD is unavailable. The module is 3,236 bytes (2,436 for the threads, without the
+ * or its SIMD is unavailable. The module is 3,321 bytes (2,507 for the threads, without the
  * transposed store), under the 4 kB that browsers allow to
  * compile synchronously on the main thread. Under a Content-Security-Policy without
  * 'wasm-unsafe-eval' the compilation fails (and the browser reports a violation), once: the
@@ -190,18 +197,71 @@ const sharedKernels = ['gemm', 'gemmTransA', 'gemmSet', 'gemmTransASet'].map((na
 
 /**
  * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed),
- * B as row-major [k, n] and — unless `fresh` (C is zeros, written by an overwriting kernel) — C
- * into `v` at element offsets 0, m·k and m·k + k·n (op transposes B as in gemm).
+ * B as row-major [k, n] — or, when `packed`, its first n4 columns as packed strips — and, unless
+ * `fresh` (C is zeros, written by an overwriting kernel), C into `v` at element offsets 0, m·k
+ * and m·k + k·n (op transposes B as in gemm).
  */
 function stage(
   v: Float64Array, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
-  m: number, k: number, n: number, transB: boolean, fresh: boolean,
+  m: number, k: number, n: number, transB: boolean, fresh: boolean, packed: boolean,
 ): void {
   const oa = 0, ob = m * k, oc = ob + k * n;
   v.set(a.subarray(aOff, aOff + m * k), oa);
-  if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
+  if (packed) packStrips(v, ob, b, bOff, k, n, transB);
+  else if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
   else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * n + j] = b[bOff + j * k + p]!;
   if (!fresh) v.set(c.subarray(cOff, cOff + m * n), oc);
+}
+
+/**
+ * op(B)'s first n − n % 4 columns as packed strips at `at`: strip s holds columns 4s…4s+3 as k
+ * rows of four, contiguous (the kernel's B[0, j] at at + j·k, its next row 4 further). Unpacked, a
+ * strip's k rows lie n·8 bytes apart: at n = 512 every row of a strip falls in the same few cache
+ * sets, and a 512³ product ran at 14 GFLOP/s against 34 at 256³; packed, 512³ takes 0.6× as
+ * long, 128×784×256 (W1's layer) 0.85×, for a copy that costs about 4× a memcpy of B.
+ */
+function packStrips(v: Float64Array, at: number, b: Float64Array, bOff: number, k: number, n: number, transB: boolean): void {
+  const n4 = n - (n % 4);
+  for (let j = 0, d = at; j < n4; j += 4) {
+    if (!transB) {
+      for (let p = 0, s = bOff + j; p < k; p++, s += n, d += 4) {
+        v[d] = b[s]!; v[d + 1] = b[s + 1]!; v[d + 2] = b[s + 2]!; v[d + 3] = b[s + 3]!;
+      }
+    } else { // op(B)[p, j + c] = b[(j + c)·k + p]: four rows of b, each read along p
+      const s0 = bOff + j * k, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
+      for (let p = 0; p < k; p++, d += 4) {
+        v[d] = b[s0 + p]!; v[d + 1] = b[s1 + p]!; v[d + 2] = b[s2 + p]!; v[d + 3] = b[s3 + p]!;
+      }
+    }
+  }
+}
+
+/**
+ * Whether B is packed for a product. Measured on the bench machine (packed ÷ as stored, one
+ * thread): where B's rows lie a multiple of 2 kB apart (n a multiple of 256) a strip's rows
+ * compete for a few cache sets — 512³ 0.62, 256×128×512 0.62, 128×256×1024 0.59, 128×784×256
+ * 0.87, 128×768×768 0.89 — while 128×384×384 gained nothing and 200×180×516 lost 7% to the
+ * packing copy; 256³ and 128×256×256 were level. A B that is transposed is gathered either way,
+ * and packing it costs no more. At least 32 rows reuse each strip.
+ */
+const packs = (m: number, k: number, n: number, transB: boolean) =>
+  m >= packRows && k * n >= 1 << 16 && (transB || (n % 256 === 0 && Math.max(n, k) >= 512));
+let packRows = 32;
+/** Turns packing off (Infinity) or back on (32): tests compare both layouts. @internal */
+export function setPackRows(rows: number): void {
+  packRows = rows;
+}
+
+/**
+ * Writes a zero into each 4 kB page of c[off, off + len), which must hold zeros (a fresh result):
+ * the operating system maps a new allocation's pages on first touch, at about 1.5 µs a page on the
+ * bench machine — 0.8 ms for a 512×512 result, serial after the product if the copy-back made them.
+ * Done while the workers compute, it overlaps their chunks.
+ */
+function touchPages(c: Float64Array, off: number, len: number): void {
+  if (len === 0) return;
+  for (let i = off; i < off + len; i += 512) c[i] = 0;
+  c[off + len - 1] = 0;
 }
 
 /** Copies the computed block (rows < m4, columns < n4) of C back from `v` at element offset oc: one run when the block spans whole rows, else a run per row. */
@@ -232,23 +292,26 @@ export function gemmBlockWasm(
   const pool = m4 >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
   if (pool !== null) {
     const v = pool.view(total);
-    stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh);
+    const packed = packs(m, k, n, transB);
+    stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh, packed);
     // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
     // C's by a row (n float64s); B is shared.
     const rowA = transA ? m * 8 : k * 8;
     pool.run({
-      name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!, args: [0, m * k * 8, oc * 8, m4, k, n, n4, rowA],
-      steps: [transA ? 8 : k * 8, 0, n * 8, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4,
-    });
+      name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!,
+      args: [0, m * k * 8, oc * 8, m4, k, n, n4, rowA, packed ? k * 8 : 8, packed ? 32 : n * 8],
+      steps: [transA ? 8 : k * 8, 0, n * 8, 0, 0, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4,
+    }, fresh ? () => touchPages(c, cOff, m * n) : undefined);
     unstage(v, oc, c, cOff, m4, n, n4);
     return true;
   }
   vacate();
   const run = ensure(total)!;
   const v = view;
-  stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh);
+  const packed = packs(m, k, n, transB);
+  stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh, packed);
   const kernel = fresh ? (transA ? run.gemmTransASet : run.gemmSet) : transA ? run.gemmTransA : run.gemm;
-  kernel(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8);
+  kernel(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8, packed ? k * 8 : 8, packed ? 32 : n * 8);
   unstage(v, oc, c, cOff, m4, n, n4);
   return true;
 }
