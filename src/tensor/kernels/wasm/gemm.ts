@@ -216,10 +216,9 @@ function stage(
 
 /**
  * op(B)'s first n − n % 4 columns as packed strips at `at`: strip s holds columns 4s…4s+3 as k
- * rows of four, contiguous (the kernel's B[0, j] at at + j·k, its next row 4 further). Unpacked, a
- * strip's k rows lie n·8 bytes apart: at n = 512 every row of a strip falls in the same few cache
- * sets, and a 512³ product ran at 14 GFLOP/s against 34 at 256³; packed, 512³ takes 0.6× as
- * long, 128×784×256 (W1's layer) 0.85×, for a copy that costs about 4× a memcpy of B.
+ * rows of four, contiguous (the kernel's B[0, j] at at + j·k, its next row 4 further), where as
+ * stored a strip's k rows lie n·8 bytes apart. The copy costs about 4× a memcpy of B; when it
+ * pays, see `packs`.
  */
 function packStrips(v: Float64Array, at: number, b: Float64Array, bOff: number, k: number, n: number, transB: boolean): void {
   const n4 = n - (n % 4);
@@ -290,17 +289,18 @@ export function gemmBlockWasm(
   if (total > MAX_DOUBLES) return false;
   if (compiled() === null) return false;
   const oc = m * k + k * n;
+  const packed = packs(m, k, n, transB);
+  const jScale = packed ? k * 8 : 8, bStep = packed ? 32 : n * 8; // the kernel's B layout arguments
   const pool = m4 >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
   if (pool !== null) {
     const v = pool.view(total);
-    const packed = packs(m, k, n, transB);
     stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh, packed);
     // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
     // C's by a row (n float64s); B is shared.
     const rowA = transA ? m * 8 : k * 8;
     pool.run({
       name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!,
-      args: [0, m * k * 8, oc * 8, m4, k, n, n4, rowA, packed ? k * 8 : 8, packed ? 32 : n * 8],
+      args: [0, m * k * 8, oc * 8, m4, k, n, n4, rowA, jScale, bStep],
       steps: [transA ? 8 : k * 8, 0, n * 8, 0, 0, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4,
     }, fresh ? () => touchPages(c, cOff, m * n) : undefined);
     unstage(v, oc, c, cOff, m4, n, n4);
@@ -309,10 +309,9 @@ export function gemmBlockWasm(
   vacate();
   const run = ensure(total)!;
   const v = view;
-  const packed = packs(m, k, n, transB);
   stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh, packed);
   const kernel = fresh ? (transA ? run.gemmTransASet : run.gemmSet) : transA ? run.gemmTransA : run.gemm;
-  kernel(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8, packed ? k * 8 : 8, packed ? 32 : n * 8);
+  kernel(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8, jScale, bStep);
   unstage(v, oc, c, cOff, m4, n, n4);
   return true;
 }
