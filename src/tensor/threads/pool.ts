@@ -19,7 +19,7 @@ import { AdjointError } from '../../core/errors.js';
 import { detectPlatform, type Platform, type WorkerHandle } from './platform.js';
 import {
   ARGS, CHUNK, CLAIM, CONTROL_WORDS, COUNT, DONE, FAULT, GEN, GEN_MASK, KERNEL, MAX_ARGS, MAX_CHUNKS, NARGS,
-  READY, ROWS, ROWS_ARG, STEPS, STOP, WORKED, workerSource, type MapKernel,
+  READY, ROWS, ROWS_ARG, SPIN_MS, STEPS, STOP, WORKED, workerSource, type MapKernel,
 } from './workerSource.js';
 
 /**
@@ -160,7 +160,11 @@ class Pool {
       fn.apply(null, nargs === MAX_ARGS ? args : args.slice(0, nargs));
       Atomics.add(ctl, DONE, 1);
     }
-    // Only chunks a worker has claimed (and is computing) remain.
+    // Only chunks a worker has claimed (and is computing) remain: spin for them a while (SPIN_MS),
+    // then sleep where the host allows it.
+    for (let until = performance.now() + SPIN_MS, spin = 0; Atomics.load(ctl, DONE) < count; spin++) {
+      if ((spin & 255) === 255 && performance.now() > until) break;
+    }
     for (let d = Atomics.load(ctl, DONE); d < count; d = Atomics.load(ctl, DONE)) {
       if (this.host.canWait) Atomics.wait(ctl, DONE, d, 1000);
     }

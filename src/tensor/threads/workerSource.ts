@@ -5,7 +5,8 @@
  *
  * The worker receives one message — the shared WebAssembly.Memory, the control words, and the
  * kernels compiled against that memory — instantiates each kernel, and from then on never returns
- * to its event loop: it sleeps in Atomics.wait on the job word and claims chunks of each job.
+ * to its event loop: it claims chunks of each job, spins SPIN_MS for the next, then sleeps in
+ * Atomics.wait on the job word.
  *
  * Control words (an Int32Array over a SharedArrayBuffer), one job at a time:
  * - GEN: the job's number (23 bits, so that GEN·256 + 255 is a positive int32).
@@ -29,6 +30,15 @@ export const ARGS = 13, STEPS = ARGS + MAX_ARGS;
 export const CONTROL_WORDS = STEPS + MAX_ARGS;
 /** GEN's range: job numbers wrap at 2^23. */
 export const GEN_MASK = 0x7fffff;
+/**
+ * How long (ms) a worker spins for the next job before it sleeps in Atomics.wait, and the caller
+ * for a worker's last chunk before it waits: waking a sleeping thread costs tens of µs on an idle
+ * machine and more on a loaded one, while an op's next large kernel often follows within a few µs
+ * (OpenMP runtimes spin the same way before they block). Measured A/B in one process, 1-thread ÷
+ * 2-thread time, back-to-back calls: tanh of 32,768 entries 1.54 → 1.82, a 192³ product 1.43 →
+ * 1.73, 160³ 1.45 → 1.95. A worker idle for longer sleeps, and costs nothing.
+ */
+export const SPIN_MS = 0.2;
 /** At most this many chunks per job (CLAIM's low byte). */
 export const MAX_CHUNKS = 255;
 
@@ -62,6 +72,7 @@ export const workerSource = `'use strict';
       return new WebAssembly.Instance(k.module, { env: { memory: init.memory } }).exports[k.name];
     });
     var args = new Array(${MAX_ARGS});
+    var now = typeof performance === 'object' ? function () { return performance.now(); } : Date.now;
     Atomics.add(ctl, ${READY}, 1);
     var seen = Atomics.load(ctl, ${GEN});
     for (;;) {
@@ -84,6 +95,10 @@ export const workerSource = `'use strict';
         }
         Atomics.add(ctl, ${DONE}, 1);
         Atomics.notify(ctl, ${DONE});
+      }
+      // Spin a while before sleeping (SPIN_MS): the next job often follows within microseconds.
+      for (var until = now() + ${SPIN_MS}, spin = 0; Atomics.load(ctl, ${GEN}) === seen; spin++) {
+        if ((spin & 255) === 255 && now() > until) break;
       }
       Atomics.wait(ctl, ${GEN}, seen);
       seen = Atomics.load(ctl, ${GEN});
