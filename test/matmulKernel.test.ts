@@ -69,8 +69,9 @@ describe.each([['WebAssembly SIMD', true], ['JavaScript', false]] as const)('gem
 describe('packed B strips (large products: B copied into the kernel as contiguous 4-column strips)', () => {
   it('give the naive loop bit for bit, for every transpose, a fresh or a non-zero C, leftover columns and offsets', () => {
     useWasmKernels(true);
-    // Packed: n a multiple of 256 with n or k ≥ 512, or any transposed B (then also with leftover columns).
-    const shapes = [[36, 520, 256], [64, 256, 512], [41, 300, 512], [32, 1024, 256], [36, 260, 258], [41, 300, 223]] as const;
+    // Packed: n a multiple of 256 with n or k ≥ 512, or any transposed B (then also with leftover
+    // columns, and an odd k: the transposed pack's last row).
+    const shapes = [[36, 520, 256], [64, 256, 512], [41, 300, 512], [32, 1024, 256], [36, 260, 258], [41, 300, 223], [36, 301, 257]] as const;
     let seed = 11;
     for (const [m, k, n] of shapes) {
       for (const transA of [false, true]) {
@@ -116,6 +117,20 @@ describe('packed B strips (large products: B copied into the kernel as contiguou
       expect(packed1).toEqual(plain1);
       expect(packed2).toEqual(plain1);
       expect(plain2).toEqual(plain1);
+      // B stored transposed, an odd k and leftover columns: its strips packed by the workers too.
+      const [m, k, n] = [200, 181, 514];
+      const x = values(m * k, 7), y = values(n * k, 8);
+      const product = (threads: number, rows: number) => {
+        ad.config({ threads });
+        setPackRows(rows);
+        const c = new Float64Array(m * n);
+        gemm(x, 0, y, 0, c, 0, m, k, n, false, true, true);
+        return Array.from(c);
+      };
+      const plainT = product(1, Infinity);
+      expect(product(1, 32)).toEqual(plainT);
+      expect(product(2, 32)).toEqual(plainT);
+      expect(product(2, Infinity)).toEqual(plainT);
     } finally {
       setPackRows(32);
       ad.config({ threads: 'auto' });

@@ -7,7 +7,7 @@
  * the JavaScript kernel's register blocking, two lanes at a time and without bounds checks. On the
  * bench machine that is 32–36 GFLOP/s on one thread at 256³ and W1's 128×784×256, against 4–5 for
  * the JavaScript kernel (bench/kernels.mjs), including copying the operands into the module's
- * memory (B as packed strips for large products: packStrips).
+ * memory (B as packed strips for large products: packCode).
  *
  * Memory: one WebAssembly.Memory with a fixed size (initial = maximum), replaced by a larger
  * one when a product does not fit — never grown. Growing a memory detaches its old ArrayBuffer,
@@ -20,7 +20,7 @@
  * (a shared memory grows without detaching anything). A block of four rows is computed by the
  * same instructions in the same order whichever thread takes it, so the result is the same bits.
  */
-import { I32, V128, moduleBytes, op } from './encode.js';
+import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
 import { copyRun } from '../layout.js';
 
@@ -29,7 +29,7 @@ import { copyRun } from '../layout.js';
 // stored [m, k]; m·8 for the transposed variant, A stored [k, m]); then where B's 4-column strip
 // for columns j… starts (B + j·J_SCALE) and how far its next row is (B_STEP bytes). B as stored,
 // row-major [k, n]: J_SCALE 8, B_STEP n·8 — what a caller passing only the first eight gets.
-// B packed (see packStrips): J_SCALE k·8, B_STEP 32.
+// B packed (see packCode): J_SCALE k·8, B_STEP 32.
 const A = 0, B = 1, C = 2, M4 = 3, K = 4, N = 5, N4 = 6, ROW_A = 7, J_SCALE = 8, B_STEP = 9;
 // i32 locals: row i, column j, step p, address in A, address in B, address in C, C's row length in bytes.
 const I = 10, J = 11, P = 12, PA = 13, PB = 14, PC = 15, ROW_C = 16;
@@ -102,7 +102,65 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
   return code;
 }
 
+// The packing kernel's parameters: byte addresses of op(B) as stored and of its packed strips, the
+// number of strips, k, and the bytes between B's stored rows (n·8; k·8 when B is stored transposed,
+// [n, k]). Locals: strip, step, source and destination addresses, and four rows (transposed B).
+const SRC = 0, DST = 1, STRIPS = 2, DEPTH = 3, ROW = 4;
+const S = 5, PP = 6, PS = 7, PD = 8, R = 9;
+
+/**
+ * Packs op(B)'s first 4·STRIPS columns into strips: strip s holds columns 4s…4s+3 as k rows of
+ * four, contiguous (the gemm kernel's B[0, j] at DST + j·k·8, its next row 32 bytes further),
+ * where as stored a strip's k rows lie n·8 bytes apart. It reads a copy of B as stored in the
+ * memory: two 16-byte moves per row of a strip; stored transposed ([n, k]), four rows of B give
+ * two rows of a strip at a time, their lanes paired across rows by shuffles (an odd last row by
+ * splat loads). On one thread the copy in (a memcpy) and this pass took 0.87× the time of
+ * packing in a JavaScript loop from the tensor's array (W1's 784×256: 122 against 140 µs), and
+ * the pass splits across threads by strips. A/B, whole products, one thread / two: W1's layer
+ * 0.96 / 0.94 the time, 512³ 0.97 / 0.97. When
+ * packing pays: see `packs`.
+ */
+function packCode(transB: boolean): number[] {
+  const { get, set, i32 } = op;
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const p of parts) code.push(...p);
+  };
+  const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], high = low.map((b) => b + 8);
+  const rowAt = (c: number, load: number[]) => { // row c of the four at PS (+ c·ROW), loaded
+    emit(get(PS));
+    if (c > 0) emit(get(ROW), i32(c), op.i32Mul, op.i32Add);
+    emit(load, set(R + c));
+  };
+  const pair = (x: number, y: number, lanes: number[], offset: number) => emit(get(PD), get(x), get(y), op.i8x16Shuffle(lanes), op.v128Store(offset));
+  emit(i32(0), set(S), op.block, op.loop); // for each strip
+  emit(get(S), get(STRIPS), op.i32GeS, op.brIf(1));
+  emit(get(DST), get(S), get(DEPTH), op.i32Mul, i32(5), op.i32Shl, op.i32Add, set(PD)); // strip s at DST + s·k·32
+  if (!transB) emit(get(SRC), get(S), i32(5), op.i32Shl, op.i32Add, set(PS)); // B[0, 4s]
+  else emit(get(SRC), get(S), i32(2), op.i32Shl, get(ROW), op.i32Mul, op.i32Add, set(PS)); // stored row 4s
+  emit(i32(0), set(PP), op.block, op.loop);
+  if (!transB) { // one row of the strip: B[p, 4s…4s+3]
+    emit(get(PP), get(DEPTH), op.i32GeS, op.brIf(1));
+    emit(get(PD), get(PS), op.v128Load(0), op.v128Store(0), get(PD), get(PS), op.v128Load(16), op.v128Store(16));
+    emit(get(PS), get(ROW), op.i32Add, set(PS), get(PD), i32(32), op.i32Add, set(PD));
+    emit(get(PP), i32(1), op.i32Add, set(PP), op.br(0), op.end, op.end);
+  } else { // rows p, p + 1 of the strip from stored rows 4s…4s+3 at columns p, p + 1
+    emit(get(PP), i32(1), op.i32Add, get(DEPTH), op.i32GeS, op.brIf(1));
+    for (let c = 0; c < 4; c++) rowAt(c, op.v128Load(0));
+    pair(R, R + 1, low, 0); pair(R + 2, R + 3, low, 16); pair(R, R + 1, high, 32); pair(R + 2, R + 3, high, 48);
+    emit(get(PS), i32(16), op.i32Add, set(PS), get(PD), i32(64), op.i32Add, set(PD));
+    emit(get(PP), i32(2), op.i32Add, set(PP), op.br(0), op.end, op.end);
+    emit(op.block, get(PP), get(DEPTH), op.i32GeS, op.brIf(0)); // k odd: the last row
+    for (let c = 0; c < 4; c++) rowAt(c, op.v128Load64Splat(0));
+    pair(R, R + 1, low, 0); pair(R + 2, R + 3, low, 16);
+    emit(op.end);
+  }
+  emit(get(S), i32(1), op.i32Add, set(S), op.br(0), op.end, op.end);
+  return code;
+}
+
 type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number, rowA: number, jScale?: number, bStep?: number) => void;
+type PackKernel = (src: number, dst: number, strips: number, k: number, row: number) => void;
 /** C += op(A)·B (`gemm`, `gemmTransA`) and C = op(A)·B (`gemmSet`, `gemmTransASet`: C is only written). */
 export interface Kernels {
   gemm: Kernel;
@@ -111,21 +169,27 @@ export interface Kernels {
   gemmTransASet: Kernel;
   /** (A·B)ᵀ written as [n, m]; m a multiple of 4 (every row of C computed). */
   gemmSetT: Kernel;
+  /** op(B)'s strips from B as stored (packCode), for B stored [k, n] and stored [n, k]. */
+  pack: PackKernel;
+  packT: PackKernel;
 }
 
 /**
  * The kernels' functions, for ./encode.ts: compiled against a memory of its own with every
  * variant, and against the pool's shared memory without the transposed store (what threads run).
  */
-const gemmSource = (all: boolean) =>
+const gemmSource = (all: boolean): FunctionSource[] =>
   ([
     ['gemm', false, false, false], ['gemmTransA', true, false, false],
     ['gemmSet', false, true, false], ['gemmTransASet', true, true, false], ['gemmSetT', false, true, true],
   ] as const)
     .filter(([, , , transposeC]) => all || !transposeC)
-    .map(([name, transA, overwrite, transposeC]) => ({
-      name, params: 10, locals: [[7, I32], [11, V128]] as Array<[number, number]>, code: gemmCode(transA, overwrite, transposeC),
-    }));
+    .map(([name, transA, overwrite, transposeC]): FunctionSource => ({
+      name, params: 10, locals: [[7, I32], [11, V128]], code: gemmCode(transA, overwrite, transposeC),
+    }))
+    .concat(([['pack', false], ['packT', true]] as const).map(([name, transB]): FunctionSource => ({
+      name, params: 5, locals: [[4, I32], [4, V128]], code: packCode(transB),
+    })));
 
 const PAGE = 65536;
 let module: WebAssembly.Module | null = null;
@@ -139,9 +203,9 @@ let kernels: Kernels | null = null;
 
 /**
  * Compiles the kernel once, when first needed; null where it is turned off, or where WebAssembly
- * or its SIMD is unavailable. The module is 3,321 bytes (2,507 for the threads, without the
- * transposed store), under the 4 kB that browsers allow to
- * compile synchronously on the main thread. Under a Content-Security-Policy without
+ * or its SIMD is unavailable. The module is 3,856 bytes (3,042 for the threads, without the
+ * transposed store), under the 4 kB that browsers allow to compile synchronously on the main
+ * thread. Under a Content-Security-Policy without
  * 'wasm-unsafe-eval' the compilation fails (and the browser reports a violation), once: the
  * JavaScript kernel is used from then on.
  */
@@ -195,12 +259,14 @@ let sharedModule: WebAssembly.Module | null = null;
 const sharedModuleOnce = () => (sharedModule ??= new WebAssembly.Module(moduleBytes(gemmSource(false), MAX_PAGES)));
 /** The pool's kernel numbers for gemm, gemmTransA, gemmSet, gemmTransASet (transA adds 1, overwriting 2). */
 const sharedKernels = ['gemm', 'gemmTransA', 'gemmSet', 'gemmTransASet'].map((name) => sharedKernel(() => ({ module: sharedModuleOnce(), name })));
+/** The pool's kernel numbers for pack and packT. */
+const sharedPack = ['pack', 'packT'].map((name) => sharedKernel(() => ({ module: sharedModuleOnce(), name })));
 
 /**
- * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed),
- * B as row-major [k, n] — or, when `packed`, its first n4 columns as packed strips — and, unless
- * `fresh` (C is zeros, written by an overwriting kernel), C into `v` at element offsets 0, m·k
- * and m·k + k·n (op transposes B as in gemm).
+ * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed)
+ * into `v` at element offset 0; B — as row-major op(B) [k, n] at m·k, or, when `packed`, as
+ * stored at m·k + k·n + m·n for a pack kernel to write its strips at m·k (`packArgs`) — and,
+ * unless `fresh` (C is zeros, written by an overwriting kernel), C at m·k + k·n.
  */
 function stage(
   v: Float64Array, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
@@ -208,32 +274,19 @@ function stage(
 ): void {
   const oa = 0, ob = m * k, oc = ob + k * n;
   v.set(a.subarray(aOff, aOff + m * k), oa);
-  if (packed) packStrips(v, ob, b, bOff, k, n, transB);
+  if (packed) v.set(b.subarray(bOff, bOff + k * n), oc + m * n);
   else if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
   else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * n + j] = b[bOff + j * k + p]!;
   if (!fresh) v.set(c.subarray(cOff, cOff + m * n), oc);
 }
 
 /**
- * op(B)'s first n − n % 4 columns as packed strips at `at`: strip s holds columns 4s…4s+3 as k
- * rows of four, contiguous (the kernel's B[0, j] at at + j·k, its next row 4 further), where as
- * stored a strip's k rows lie n·8 bytes apart. The copy costs about 4× a memcpy of B; when it
- * pays, see `packs`.
+ * The pack kernel's arguments for a staged product (B as stored after C, its strips at m·k: the
+ * kernel's B[0, j] at m·k + j·k, its next row 4 further), and what one strip adds to each.
  */
-function packStrips(v: Float64Array, at: number, b: Float64Array, bOff: number, k: number, n: number, transB: boolean): void {
-  const n4 = n - (n % 4);
-  for (let j = 0, d = at; j < n4; j += 4) {
-    if (!transB) {
-      for (let p = 0, s = bOff + j; p < k; p++, s += n, d += 4) {
-        v[d] = b[s]!; v[d + 1] = b[s + 1]!; v[d + 2] = b[s + 2]!; v[d + 3] = b[s + 3]!;
-      }
-    } else { // op(B)[p, j + c] = b[(j + c)·k + p]: four rows of b, each read along p
-      const s0 = bOff + j * k, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k;
-      for (let p = 0; p < k; p++, d += 4) {
-        v[d] = b[s0 + p]!; v[d + 1] = b[s1 + p]!; v[d + 2] = b[s2 + p]!; v[d + 3] = b[s3 + p]!;
-      }
-    }
-  }
+function packArgs(m: number, k: number, n: number, transB: boolean): { args: number[]; steps: number[] } {
+  const src = (m * k + k * n + m * n) * 8, dst = m * k * 8, strips = (n - (n % 4)) / 4;
+  return { args: [src, dst, strips, k, transB ? k * 8 : n * 8], steps: [transB ? 32 * k : 32, 32 * k, 0, 0, 0] };
 }
 
 /**
@@ -285,16 +338,20 @@ export function gemmBlockWasm(
   // C is copied in and out (2 moves per element) for k multiply-adds per element: shallow products
   // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save.
   if (m4 === 0 || n4 === 0 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
-  const total = m * k + k * n + m * n;
+  const packed = packs(m, k, n, transB);
+  const total = m * k + k * n + m * n + (packed ? k * n : 0); // a packed B is first copied in as stored
   if (total > MAX_DOUBLES) return false;
   if (compiled() === null) return false;
   const oc = m * k + k * n;
-  const packed = packs(m, k, n, transB);
   const jScale = packed ? k * 8 : 8, bStep = packed ? 32 : n * 8; // the kernel's B layout arguments
   const pool = m4 >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
   if (pool !== null) {
     const v = pool.view(total);
     stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh, packed);
+    if (packed) {
+      const { args, steps } = packArgs(m, k, n, transB);
+      pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 });
+    }
     // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
     // C's by a row (n float64s); B is shared.
     const rowA = transA ? m * 8 : k * 8;
@@ -310,6 +367,10 @@ export function gemmBlockWasm(
   const run = ensure(total)!;
   const v = view;
   stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh, packed);
+  if (packed) {
+    const [src, dst, strips, depth, row] = packArgs(m, k, n, transB).args as [number, number, number, number, number];
+    (transB ? run.packT : run.pack)(src, dst, strips, depth, row);
+  }
   const kernel = fresh ? (transA ? run.gemmTransASet : run.gemmSet) : transA ? run.gemmTransA : run.gemm;
   kernel(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8, jScale, bStep);
   unstage(v, oc, c, cOff, m4, n, n4);
