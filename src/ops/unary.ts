@@ -1,7 +1,7 @@
 /** @file Elementwise ops of one operand: each a kernel and its local derivative, chained with a strong zero. */
 import { apply, applyGeneral, applyScalar } from '../core/trace.js';
 import { definePrimitive, type Primitive, type Saves } from '../core/primitive.js';
-import { unaryKernel, type UnaryKernel } from '../tensor/kernels/unary.js';
+import { unaryKernel, unaryVjpKernel, type UnaryKernel, type UnaryVjpKernel } from '../tensor/kernels/unary.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, div, greater, mul, sub } from './binary.js';
@@ -10,14 +10,17 @@ import { broadcastingRule } from './batching.js';
 
 /**
  * An elementwise op whose derivative is f'(x), given as a function of the saved input `x`
- * and/or output `y`. VJP: g · f'(x); JVP: t · f'(x) — both with a strong zero.
+ * and/or output `y`. VJP: g · f'(x); JVP: t · f'(x) — both with a strong zero. With `fused`, the
+ * first-order VJP is one kernel pass (unaryVjpKernel, the same bits) reading the one residual
+ * the derivative uses: the input ('inputs') or the output ('output').
  */
-function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y: Tensor) => Tensor) | null): Primitive<null> {
+function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y: Tensor) => Tensor) | null, fused?: UnaryVjpKernel): Primitive<null> {
   const prim: Primitive<null> = definePrimitive<null>({
     name,
     saves,
     forward: ([x]) => new Tensor(unaryKernel(name, x!.values), x!.shape),
     vjp: derivative && ((g, r) => [chain(g, derivative(r.inputs[0]!, r.out!))]),
+    ...(fused && { fusedVjp: (g, r) => [new Tensor(unaryVjpKernel(fused, g.values, (saves === 'output' ? r.out! : r.inputs[0]!).values), g.shape)] }),
     jvp: derivative && (([t], [x], y) => scaleTangent(t!, derivative(x!, y))),
     batch: broadcastingRule(() => prim),
   });
@@ -39,21 +42,21 @@ const negP: Primitive<null> = definePrimitive<null>({
   batch: broadcastingRule(() => negP),
 });
 
-const expP = elementwise('exp', 'output', (_x, y) => y); // (eˣ)' = eˣ
-const logP = elementwise('log', 'inputs', (x) => reciprocal(x)); // (log x)' = 1/x
-const log1pP = elementwise('log1p', 'inputs', (x) => reciprocal(add(x, 1))); // 1/(1+x)
-const expm1P = elementwise('expm1', 'output', (_x, y) => add(y, 1)); // eˣ = y + 1
-const sqrtP = elementwise('sqrt', 'output', (_x, y) => div(0.5, y)); // 1/(2√x); +∞ at 0
-const squareP = elementwise('square', 'inputs', (x) => mul(2, x));
+const expP = elementwise('exp', 'output', (_x, y) => y, 'exp'); // (eˣ)' = eˣ
+const logP = elementwise('log', 'inputs', (x) => reciprocal(x), 'log'); // (log x)' = 1/x
+const log1pP = elementwise('log1p', 'inputs', (x) => reciprocal(add(x, 1)), 'log1p'); // 1/(1+x)
+const expm1P = elementwise('expm1', 'output', (_x, y) => add(y, 1), 'expm1'); // eˣ = y + 1
+const sqrtP = elementwise('sqrt', 'output', (_x, y) => div(0.5, y), 'sqrt'); // 1/(2√x); +∞ at 0
+const squareP = elementwise('square', 'inputs', (x) => mul(2, x), 'square');
 const absP = elementwise('abs', 'inputs', (x) => sign(x)); // abs'(0) = sign(0) = 0
 const signP = elementwise('sign', 'none', null); // piecewise constant
 const sinP = elementwise('sin', 'inputs', (x) => cos(x));
 const cosP = elementwise('cos', 'inputs', (x) => neg(sin(x)));
-const tanhP = elementwise('tanh', 'output', (_x, y) => sub(1, square(y))); // 1 − tanh²
-const sigmoidP = elementwise('sigmoid', 'output', (_x, y) => mul(y, sub(1, y))); // σ(1 − σ)
+const tanhP = elementwise('tanh', 'output', (_x, y) => sub(1, square(y)), 'tanh'); // 1 − tanh²
+const sigmoidP = elementwise('sigmoid', 'output', (_x, y) => mul(y, sub(1, y)), 'sigmoid'); // σ(1 − σ)
 const softplusP = elementwise('softplus', 'inputs', (x) => sigmoid(x)); // log(1+eˣ)' = σ(x)
-const reluP = elementwise('relu', 'inputs', (x) => greater(x, 0)); // relu'(0) = 0
-const reciprocalP = elementwise('reciprocal', 'output', (_x, y) => neg(square(y))); // (1/x)' = −1/x²
+const reluP = elementwise('relu', 'inputs', (x) => greater(x, 0), 'relu'); // relu'(0) = 0
+const reciprocalP = elementwise('reciprocal', 'output', (_x, y) => neg(square(y)), 'reciprocal'); // (1/x)' = −1/x²
 
 /** −x. @example ad.neg(ad.tensor([1, -2])) // [-1, 2] */
 export function neg(x: TensorLike): Tensor { return call(negP, x); }

@@ -46,3 +46,33 @@ export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
   }
   return out;
 }
+
+/** The ops whose first-order VJP has a fused kernel (unaryVjpKernel). */
+export type UnaryVjpKernel = 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'tanh' | 'sigmoid' | 'relu' | 'reciprocal';
+
+/** g·d with the strong zero of mulStrong: 0 where either is 0 (a zero cotangent stays zero at d = ±∞ or NaN). */
+const strong = (g: number, d: number) => (g === 0 || d === 0 ? 0 : g * d);
+
+/**
+ * The first-order VJP of an elementwise op, g · f′, in one pass: f′ from the saved input or
+ * output `s` by the same arithmetic, in the same order, as the op's derivative rule
+ * (ops/unary.ts) — tanh′ = 1 − y·y, σ′ = y·(1 − y), … — so the same bits as that rule's ops,
+ * without their temporaries (tanh's rule makes three arrays and passes, this one).
+ */
+export function unaryVjpKernel(op: UnaryVjpKernel, g: Float64Array, s: Float64Array): Float64Array {
+  const n = g.length;
+  const out = allocF64(n);
+  switch (op) {
+    case 'exp': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]!); break; // y
+    case 'log': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / s[i]!); break; // 1/x
+    case 'log1p': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / (s[i]! + 1)); break; // 1/(x + 1)
+    case 'expm1': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]! + 1); break; // y + 1
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 0.5 / s[i]!); break; // 0.5/y
+    case 'square': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 2 * s[i]!); break; // 2x
+    case 'tanh': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, 1 - y * y); } break; // 1 − y²
+    case 'sigmoid': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, y * (1 - y)); } break; // y(1 − y)
+    case 'relu': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]! > 0 ? 1 : 0); break; // x > 0
+    case 'reciprocal': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, -(y * y)); } break; // −y²
+  }
+  return out;
+}
