@@ -38,10 +38,8 @@ export function gemm(
     }
     return;
   }
-  // The 4×4-divisible block in WebAssembly SIMD where available (./wasm/gemm.ts); the leftover
-  // rows and columns, or everything, here.
-  const blockDone = gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, fresh);
-  if (blockDone && m % 4 === 0 && n % 4 === 0) return;
+  // WebAssembly SIMD where available (./wasm/gemm.ts, extents padded to multiples of 4); else here.
+  if (gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, fresh)) return;
   if (transB) {
     const bt = scratchOf(k * n);
     for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bt[p * n + j] = b[bOff + j * k + p]!;
@@ -56,7 +54,7 @@ export function gemm(
     const k1 = Math.min(k, k0 + KC);
     for (let i = 0; i < m4; i += 4) {
       const a0 = aOff + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
-      for (let j = blockDone ? n4 : 0; j < n4; j += 4) {
+      for (let j = 0; j < n4; j += 4) {
         let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
         for (let p = k0, bp = bOff + k0 * n + j, q = k0 * ps; p < k1; p++, bp += n, q += ps) {

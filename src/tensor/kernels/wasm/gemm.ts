@@ -263,30 +263,68 @@ const sharedKernels = ['gemm', 'gemmTransA', 'gemmSet', 'gemmTransASet'].map((na
 const sharedPack = ['pack', 'packT'].map((name) => sharedKernel(() => ({ module: sharedModuleOnce(), name })));
 
 /**
- * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed)
- * into `v` at element offset 0; B — as row-major op(B) [k, n] at m·k, or, when `packed`, as
- * stored at m·k + k·n + m·n for a pack kernel to write its strips at m·k (`packArgs`) — and,
- * unless `fresh` (C is zeros, written by an overwriting kernel), C at m·k + k·n.
+ * Where a product's operands lie in the kernel's memory (element offsets), with its extents
+ * padded to multiples of 4 — mp rows of C, np columns — so the kernel computes all of C: A's pad
+ * rows and B's pad columns are zeros, and the pad rows and columns of C are not copied back.
+ * (Leftover rows and columns in the JavaScript kernel took 1.7–2.4× the time of the whole
+ * product here at 128×784×10, a classifier's last layer.)
  */
-function stage(
-  v: Float64Array, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
-  m: number, k: number, n: number, transB: boolean, fresh: boolean, packed: boolean,
-): void {
-  const oa = 0, ob = m * k, oc = ob + k * n;
-  v.set(a.subarray(aOff, aOff + m * k), oa);
-  if (packed) v.set(b.subarray(bOff, bOff + k * n), oc + m * n);
-  else if (!transB) v.set(b.subarray(bOff, bOff + k * n), ob);
-  else for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * n + j] = b[bOff + j * k + p]!;
-  if (!fresh) v.set(c.subarray(cOff, cOff + m * n), oc);
+interface Layout {
+  m: number; k: number; n: number; mp: number; np: number;
+  /** A at 0 ([mp, k], or [k, mp] when transA), op(B) at ob ([k, np], or packed strips), C at oc ([mp, np]), B as stored at raw (packed only). */
+  ob: number; oc: number; raw: number; total: number;
+}
+
+function layout(m: number, k: number, n: number, packed: boolean): Layout {
+  const mp = m + (-m & 3), np = n + (-n & 3);
+  const ob = mp * k, oc = ob + k * np, raw = oc + mp * np;
+  return { m, k, n, mp, np, ob, oc, raw, total: raw + (packed ? k * np : 0) };
+}
+
+/** `rows` runs of `cols` float64s from src (contiguous) into v at `at`, `stride` apart, each followed by stride − cols zeros. */
+function copyPadded(v: Float64Array, at: number, src: Float64Array, off: number, rows: number, cols: number, stride: number): void {
+  if (stride === cols) {
+    copyRun(v, at, src, off, rows * cols);
+    return;
+  }
+  for (let r = 0; r < rows; r++, at += stride, off += cols) {
+    copyRun(v, at, src, off, cols);
+    for (let j = cols; j < stride; j++) v[at + j] = 0;
+  }
 }
 
 /**
- * The pack kernel's arguments for a staged product (B as stored after C, its strips at m·k: the
- * kernel's B[0, j] at m·k + j·k, its next row 4 further), and what one strip adds to each.
+ * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed),
+ * B — as row-major op(B) [k, n] at ob, or, when `packed`, as stored at `raw` for a pack kernel to
+ * write its strips at ob (`packArgs`) — and, unless `fresh` (C is zeros, written by an
+ * overwriting kernel), C at oc; each padded with zeros as `Layout` says.
  */
-function packArgs(m: number, k: number, n: number, transB: boolean): { args: number[]; steps: number[] } {
-  const src = (m * k + k * n + m * n) * 8, dst = m * k * 8, strips = (n - (n % 4)) / 4;
-  return { args: [src, dst, strips, k, transB ? k * 8 : n * 8], steps: [transB ? 32 * k : 32, 32 * k, 0, 0, 0] };
+function stage(
+  v: Float64Array, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
+  { m, k, n, mp, np, ob, oc, raw }: Layout, transA: boolean, transB: boolean, fresh: boolean, packed: boolean,
+): void {
+  if (transA) copyPadded(v, 0, a, aOff, k, m, mp);
+  else {
+    copyRun(v, 0, a, aOff, m * k);
+    v.fill(0, m * k, mp * k);
+  }
+  if (packed && transB) { // stored [n, k]: np − n zero rows after it
+    copyRun(v, raw, b, bOff, n * k);
+    v.fill(0, raw + n * k, raw + np * k);
+  } else if (packed || !transB) copyPadded(v, packed ? raw : ob, b, bOff, k, n, np);
+  else {
+    for (let p = 0; p < k; p++) for (let j = n; j < np; j++) v[ob + p * np + j] = 0;
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * np + j] = b[bOff + j * k + p]!;
+  }
+  if (!fresh) copyPadded(v, oc, c, cOff, m, n, np);
+}
+
+/**
+ * The pack kernel's arguments for a staged product (B as stored at `raw`, its strips at ob: the
+ * kernel's B[0, j] at ob + j·k, its next row 4 further), and what one strip adds to each.
+ */
+function packArgs({ k, np, ob, raw }: Layout, transB: boolean): { args: number[]; steps: number[] } {
+  return { args: [raw * 8, ob * 8, np / 4, k, transB ? k * 8 : np * 8], steps: [transB ? 32 * k : 32, 32 * k, 0, 0, 0] };
 }
 
 /**
@@ -317,63 +355,63 @@ function touchPages(c: Float64Array, off: number, len: number): void {
   c[off + len - 1] = 0;
 }
 
-/** Copies the computed block (rows < m4, columns < n4) of C back from `v` at element offset oc: one run when the block spans whole rows, else a run per row. */
-function unstage(v: Float64Array, oc: number, c: Float64Array, cOff: number, m4: number, n: number, n4: number): void {
-  if (n4 === n) copyRun(c, cOff, v, oc, m4 * n);
-  else for (let i = 0; i < m4; i++) copyRun(c, cOff + i * n, v, oc + i * n, n4);
+/** Copies C's m × n entries back from the padded [mp, np] block at element offset oc: one run when no columns were padded, else a run per row. */
+function unstage(v: Float64Array, c: Float64Array, cOff: number, { m, n, np, oc }: Layout): void {
+  if (np === n) copyRun(c, cOff, v, oc, m * n);
+  else for (let i = 0; i < m; i++) copyRun(c, cOff + i * n, v, oc + i * np, n);
 }
 
 /**
- * Computes the 4×4-divisible block (rows < m − m % 4, columns < n − n % 4) of
- * C[m,n] += op(A)·op(B) in WebAssembly; returns false (having done nothing) when the kernel is
- * unavailable or the product is too small or too large. op transposes as in gemm. Large products
- * are split by rows of C across the worker threads, each block of 4 rows computed by the same
- * kernel in the same order as on one thread: the same bits.
+ * Computes C[m,n] += op(A)·op(B) in WebAssembly (C = op(A)·op(B) when `fresh`: C holds zeros),
+ * extents padded to multiples of 4 (`Layout`); returns false (having done nothing) when the
+ * kernel is unavailable or the product is too small or too large. op transposes as in gemm.
+ * Large products are split by rows of C across the worker threads, each block of 4 rows computed
+ * by the same kernel in the same order as on one thread: the same bits.
  */
 export function gemmBlockWasm(
   a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
   m: number, k: number, n: number, transA: boolean, transB: boolean, fresh = false,
 ): boolean {
-  const m4 = m - (m % 4), n4 = n - (n % 4);
   // C is copied in and out (2 moves per element) for k multiply-adds per element: shallow products
-  // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save.
-  if (m4 === 0 || n4 === 0 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
+  // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save;
+  // under 4 rows or columns, padding would more than double the work.
+  if (m < 4 || n < 4 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
   const packed = packs(m, k, n, transB);
-  const total = m * k + k * n + m * n + (packed ? k * n : 0); // a packed B is first copied in as stored
+  const at = layout(m, k, n, packed);
+  const { mp, np, ob, oc, total } = at;
   if (total > MAX_DOUBLES) return false;
   if (compiled() === null) return false;
-  const oc = m * k + k * n;
-  const jScale = packed ? k * 8 : 8, bStep = packed ? 32 : n * 8; // the kernel's B layout arguments
-  const pool = m4 >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
+  const jScale = packed ? k * 8 : 8, bStep = packed ? 32 : np * 8; // the kernel's B layout arguments
+  const rowA = transA ? mp * 8 : k * 8;
+  const pool = mp >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
   if (pool !== null) {
     const v = pool.view(total);
-    stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh, packed);
+    stage(v, a, aOff, b, bOff, c, cOff, at, transA, transB, fresh, packed);
     if (packed) {
-      const { args, steps } = packArgs(m, k, n, transB);
+      const { args, steps } = packArgs(at, transB);
       pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 });
     }
     // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
-    // C's by a row (n float64s); B is shared.
-    const rowA = transA ? m * 8 : k * 8;
+    // C's by a row (np float64s); B is shared.
     pool.run({
       name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!,
-      args: [0, m * k * 8, oc * 8, m4, k, n, n4, rowA, jScale, bStep],
-      steps: [transA ? 8 : k * 8, 0, n * 8, 0, 0, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4,
+      args: [0, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep],
+      steps: [transA ? 8 : k * 8, 0, np * 8, 0, 0, 0, 0, 0, 0, 0], rowsArg: 3, rows: mp, quantum: 4,
     }, fresh ? () => touchPages(c, cOff, m * n) : undefined);
-    unstage(v, oc, c, cOff, m4, n, n4);
+    unstage(v, c, cOff, at);
     return true;
   }
   vacate();
   const run = ensure(total)!;
   const v = view;
-  stage(v, a, aOff, b, bOff, c, cOff, m, k, n, transB, fresh, packed);
+  stage(v, a, aOff, b, bOff, c, cOff, at, transA, transB, fresh, packed);
   if (packed) {
-    const [src, dst, strips, depth, row] = packArgs(m, k, n, transB).args as [number, number, number, number, number];
+    const [src, dst, strips, depth, row] = packArgs(at, transB).args as [number, number, number, number, number];
     (transB ? run.packT : run.pack)(src, dst, strips, depth, row);
   }
   const kernel = fresh ? (transA ? run.gemmTransASet : run.gemmSet) : transA ? run.gemmTransA : run.gemm;
-  kernel(0, m * k * 8, oc * 8, m4, k, n, n4, transA ? m * 8 : k * 8, jScale, bStep);
-  unstage(v, oc, c, cOff, m4, n, n4);
+  kernel(0, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep);
+  unstage(v, c, cOff, at);
   return true;
 }
 
