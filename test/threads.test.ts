@@ -199,6 +199,25 @@ describe('fallbacks: one thread, a reason, the same numbers', () => {
     expect(product(2, 160, 160, 160, false, false)).toEqual(want);
   });
 
+  it('threads spin before they sleep only where they do not outnumber the cores', () => {
+    const real = detectPlatform() as Platform;
+    const want = reference();
+    for (const [cores, spins] of [[2, true], [1, false]] as const) {
+      const spinMs: number[] = [];
+      setPlatform({
+        ...real, cores,
+        spawn: (source, onError) => {
+          const w = real.spawn(source, onError);
+          return { ...w, post: (message: unknown) => { spinMs.push((message as { spinMs: number }).spinMs); w.post(message); }, terminate: () => w.terminate() };
+        },
+      });
+      ad.config({ threads: 2 });
+      expect(product(2, 160, 160, 160, false, false)).toEqual(want);
+      expect(spinMs).toEqual([spins ? 0.2 : 0]);
+    }
+    setPlatform(null);
+  });
+
   it('a caller that may not block (a browser main thread) spins on the chunks its workers claimed', async () => {
     const real = detectPlatform() as Platform;
     const want = product(1, 256, 256, 256, false, false);

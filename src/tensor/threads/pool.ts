@@ -74,6 +74,8 @@ class Pool {
   private readonly fns: Array<(...args: number[]) => void>;
   private readonly args = new Array<number>(MAX_ARGS).fill(0);
   private gen = 0;
+  /** How long threads spin before they sleep (SPIN_MS, or 0 where threads outnumber cores). */
+  private readonly spinMs: number;
   private failure: string | null = null;
   readonly workers: WorkerHandle[] = [];
 
@@ -83,7 +85,9 @@ class Pool {
     this.fns = kernels.map((k) => k.module === null
       ? mapKernel(this.memory, k.name as MapKernel)
       : (new WebAssembly.Instance(k.module, env).exports as Record<string, (...a: number[]) => void>)[k.name]!);
-    const init = { memory: this.memory, control: this.control.buffer, kernels: kernels.map((k) => ({ module: k.module, name: k.name })) };
+    // More threads than cores: a spinning thread would hold a core another thread needs.
+    this.spinMs = threads <= host.cores ? SPIN_MS : 0;
+    const init = { memory: this.memory, control: this.control.buffer, kernels: kernels.map((k) => ({ module: k.module, name: k.name })), spinMs: this.spinMs };
     try {
       for (let i = 1; i < threads; i++) {
         const w = host.spawn(workerSource, (message) => void (this.failure ??= `a worker failed: ${message}; ` +
@@ -162,7 +166,7 @@ class Pool {
     }
     // Only chunks a worker has claimed (and is computing) remain: spin for them a while (SPIN_MS),
     // then sleep where the host allows it.
-    for (let until = performance.now() + SPIN_MS, spin = 0; Atomics.load(ctl, DONE) < count; spin++) {
+    for (let until = performance.now() + this.spinMs, spin = 0; Atomics.load(ctl, DONE) < count; spin++) {
       if ((spin & 255) === 255 && performance.now() > until) break;
     }
     for (let d = Atomics.load(ctl, DONE); d < count; d = Atomics.load(ctl, DONE)) {

@@ -36,7 +36,8 @@ export const GEN_MASK = 0x7fffff;
  * machine and more on a loaded one, while an op's next large kernel often follows within a few µs
  * (OpenMP runtimes spin the same way before they block). Measured A/B in one process, 1-thread ÷
  * 2-thread time, back-to-back calls: tanh of 32,768 entries 1.54 → 1.82, a 192³ product 1.43 →
- * 1.73, 160³ 1.45 → 1.95. A worker idle for longer sleeps, and costs nothing.
+ * 1.73, 160³ 1.45 → 1.95. A worker idle for longer sleeps, and costs nothing. Where threads
+ * outnumber the cores (`threads` set above them), nothing spins (the pool sends 0).
  */
 export const SPIN_MS = 0.2;
 /** At most this many chunks per job (CLAIM's low byte). */
@@ -96,8 +97,8 @@ export const workerSource = `'use strict';
         Atomics.add(ctl, ${DONE}, 1);
         Atomics.notify(ctl, ${DONE});
       }
-      // Spin a while before sleeping (SPIN_MS): the next job often follows within microseconds.
-      for (var until = now() + ${SPIN_MS}, spin = 0; Atomics.load(ctl, ${GEN}) === seen; spin++) {
+      // Spin a while before sleeping (SPIN_MS, init.spinMs): the next job often follows within microseconds.
+      for (var until = now() + init.spinMs, spin = 0; Atomics.load(ctl, ${GEN}) === seen; spin++) {
         if ((spin & 255) === 255 && now() > until) break;
       }
       Atomics.wait(ctl, ${GEN}, seen);
