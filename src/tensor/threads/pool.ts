@@ -73,6 +73,8 @@ class Pool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   private readonly fns: Array<(...args: number[]) => void>;
   private readonly args = new Array<number>(MAX_ARGS).fill(0);
+  /** The first rows of the chunks the caller computed in the current job. */
+  private readonly own = new Int32Array(MAX_CHUNKS);
   private gen = 0;
   /** How long threads spin before they sleep (SPIN_MS, or 0 where threads outnumber cores). */
   private readonly spinMs: number;
@@ -127,9 +129,11 @@ class Pool {
    * Runs `job` across the pool and returns when all of it is done. `meanwhile`, if given, runs on
    * the caller's thread right after the job is posted, before it claims chunks itself: work that
    * needs no chunk (first-touching the result's fresh pages) overlaps the workers' chunks instead
-   * of adding to the serial part.
+   * of adding to the serial part. `ownChunks`, if given, is called with (first row, rows) for each
+   * chunk the caller computed, once it has no more to claim: work on its own results (copying
+   * them out) that overlaps the chunks workers are still computing.
    */
-  run(job: RowJob, meanwhile?: () => void): void {
+  run(job: RowJob, meanwhile?: () => void, ownChunks?: (row0: number, rows: number) => void): void {
     const ctl = this.control;
     const chunkRows = chunkSize(job.rows, job.quantum, this.threads);
     const count = Math.ceil(job.rows / chunkRows);
@@ -152,7 +156,8 @@ class Pool {
     Atomics.notify(ctl, GEN);
     meanwhile?.();
     const fn = this.fns[job.kernel]!;
-    const args = this.args;
+    const args = this.args, own = this.own;
+    let owned = 0;
     for (;;) {
       const v = Atomics.load(ctl, CLAIM);
       const chunk = v & 255;
@@ -163,7 +168,9 @@ class Pool {
       args[job.rowsArg] = Math.min(chunkRows, job.rows - row0);
       fn.apply(null, nargs === MAX_ARGS ? args : args.slice(0, nargs));
       Atomics.add(ctl, DONE, 1);
+      own[owned++] = row0;
     }
+    if (ownChunks !== undefined) for (let i = 0; i < owned; i++) ownChunks(own[i]!, Math.min(chunkRows, job.rows - own[i]!));
     // Only chunks a worker has claimed (and is computing) remain: spin for them a while (SPIN_MS),
     // then sleep where the host allows it.
     for (let until = performance.now() + this.spinMs, spin = 0; Atomics.load(ctl, DONE) < count; spin++) {

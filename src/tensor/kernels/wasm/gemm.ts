@@ -294,20 +294,24 @@ function copyPadded(v: Float64Array, at: number, src: Float64Array, off: number,
 }
 
 /**
- * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed),
- * B — as row-major op(B) [k, n] at ob, or, when `packed`, as stored at `raw` for a pack kernel to
- * write its strips at ob (`packArgs`) — and, unless `fresh` (C is zeros, written by an
- * overwriting kernel), C at oc; each padded with zeros as `Layout` says.
+ * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed)
+ * into `v` at 0 and, unless `fresh` (C is zeros, written by an overwriting kernel), C at oc; each
+ * padded with zeros as `Layout` says. (B: `stageB`.)
  */
-function stage(
-  v: Float64Array, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
-  { m, k, n, mp, np, ob, oc, raw }: Layout, transA: boolean, transB: boolean, fresh: boolean, packed: boolean,
+function stageAC(
+  v: Float64Array, a: Float64Array, aOff: number, c: Float64Array, cOff: number,
+  { m, k, n, mp, np, oc }: Layout, transA: boolean, fresh: boolean,
 ): void {
   if (transA) copyPadded(v, 0, a, aOff, k, m, mp);
   else {
     copyRun(v, 0, a, aOff, m * k);
     v.fill(0, m * k, mp * k);
   }
+  if (!fresh) copyPadded(v, oc, c, cOff, m, n, np);
+}
+
+/** Copies B as row-major op(B) [k, np] at ob, or, when `packed`, as stored at `raw` for a pack kernel to write its strips at ob (`packArgs`). */
+function stageB(v: Float64Array, b: Float64Array, bOff: number, { k, n, np, ob, raw }: Layout, transB: boolean, packed: boolean): void {
   if (packed && transB) { // stored [n, k]: np − n zero rows after it
     copyRun(v, raw, b, bOff, n * k);
     v.fill(0, raw + n * k, raw + np * k);
@@ -316,7 +320,6 @@ function stage(
     for (let p = 0; p < k; p++) for (let j = n; j < np; j++) v[ob + p * np + j] = 0;
     for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * np + j] = b[bOff + j * k + p]!;
   }
-  if (!fresh) copyPadded(v, oc, c, cOff, m, n, np);
 }
 
 /**
@@ -355,10 +358,21 @@ function touchPages(c: Float64Array, off: number, len: number): void {
   c[off + len - 1] = 0;
 }
 
-/** Copies C's m × n entries back from the padded [mp, np] block at element offset oc: one run when no columns were padded, else a run per row. */
-function unstage(v: Float64Array, c: Float64Array, cOff: number, { m, n, np, oc }: Layout): void {
-  if (np === n) copyRun(c, cOff, v, oc, m * n);
-  else for (let i = 0; i < m; i++) copyRun(c, cOff + i * n, v, oc + i * np, n);
+/** Copies rows [row0, row0 + rows) of C (those below m) back from the padded [mp, np] block at oc: one run when no columns were padded, else a run per row. */
+function unstage(v: Float64Array, c: Float64Array, cOff: number, { m, n, np, oc }: Layout, row0 = 0, rows = m): void {
+  const end = Math.min(m, row0 + rows);
+  if (end <= row0) return; // pad rows only
+  if (np === n) copyRun(c, cOff + row0 * n, v, oc + row0 * n, (end - row0) * n);
+  else for (let i = row0; i < end; i++) copyRun(c, cOff + i * n, v, oc + i * np, n);
+}
+
+let copiedQuads = new Uint8Array(0);
+/** A zeroed marker per block of 4 rows of C (reused across calls: kernels run one at a time). */
+function quadsCopied(quads: number): Uint8Array {
+  if (copiedQuads.length < quads) copiedQuads = new Uint8Array(Math.max(quads, 2 * copiedQuads.length));
+  const marks = copiedQuads.subarray(0, quads);
+  marks.fill(0);
+  return marks;
 }
 
 /**
@@ -386,25 +400,38 @@ export function gemmBlockWasm(
   const pool = mp >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
   if (pool !== null) {
     const v = pool.view(total);
-    stage(v, a, aOff, b, bOff, c, cOff, at, transA, transB, fresh, packed);
-    if (packed) {
+    stageB(v, b, bOff, at, transB, packed);
+    const rest = () => stageAC(v, a, aOff, c, cOff, at, transA, fresh);
+    if (packed) { // A and C are copied in while the workers pack B
       const { args, steps } = packArgs(at, transB);
-      pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 });
-    }
+      pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 }, rest);
+    } else rest();
     // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
-    // C's by a row (np float64s); B is shared.
+    // C's by a row (np float64s); B is shared. The caller copies out the rows of its own chunks
+    // while a worker finishes its last (`ownChunks`), and the workers' rows after the job.
+    const copied = quadsCopied(mp / 4);
     pool.run({
       name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!,
       args: [0, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep],
       steps: [transA ? 8 : k * 8, 0, np * 8, 0, 0, 0, 0, 0, 0, 0], rowsArg: 3, rows: mp, quantum: 4,
-    }, fresh ? () => touchPages(c, cOff, m * n) : undefined);
-    unstage(v, c, cOff, at);
+    }, fresh ? () => touchPages(c, cOff, m * n) : undefined, (row0, rows) => {
+      unstage(v, c, cOff, at, row0, rows);
+      copied.fill(1, row0 / 4, (row0 + rows) / 4);
+    });
+    for (let q = 0; q < mp / 4; q++) {
+      if (copied[q] === 1) continue;
+      let end = q + 1;
+      while (end < mp / 4 && copied[end] === 0) end++;
+      unstage(v, c, cOff, at, 4 * q, 4 * (end - q));
+      q = end - 1;
+    }
     return true;
   }
   vacate();
   const run = ensure(total)!;
   const v = view;
-  stage(v, a, aOff, b, bOff, c, cOff, at, transA, transB, fresh, packed);
+  stageB(v, b, bOff, at, transB, packed);
+  stageAC(v, a, aOff, c, cOff, at, transA, fresh);
   if (packed) {
     const [src, dst, strips, depth, row] = packArgs(at, transB).args as [number, number, number, number, number];
     (transB ? run.packT : run.pack)(src, dst, strips, depth, row);
