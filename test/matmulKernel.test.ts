@@ -122,7 +122,7 @@ describe('packed B strips (large products: B copied into the kernel as contiguou
 
   it('give the bits of unpacked B, on one thread and on two', async () => {
     const ad = await import('../src/index.js');
-    const { setPackRows } = await import('../src/tensor/kernels/wasm/gemm.js');
+    const { setPackRows } = await import('../src/tensor/kernels/wasm/pack.js');
     useWasmKernels(true);
     const a = ad.tensor(values(200 * 180, 5), [200, 180]), b = ad.tensor(values(180 * 512, 6), [180, 512]);
     const run = () => Array.from(ad.matmul(a, b).data);

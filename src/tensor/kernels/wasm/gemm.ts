@@ -7,7 +7,7 @@
  * the JavaScript kernel's register blocking, two lanes at a time and without bounds checks. On the
  * bench machine that is 32–36 GFLOP/s on one thread at 256³ and W1's 128×784×256, against 4–5 for
  * the JavaScript kernel (bench/kernels.mjs), including copying the operands into the module's
- * memory (B as packed strips for large products: packCode).
+ * memory (B as packed strips for large products: ./pack.ts; the staging: ./staging.ts).
  *
  * Memory: one WebAssembly.Memory with a fixed size (initial = maximum), replaced by a larger
  * one when a product does not fit — never grown. Growing a memory detaches its old ArrayBuffer,
@@ -22,7 +22,8 @@
  */
 import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
-import { copyRun } from '../layout.js';
+import { packArgs, packCode, packs, type PackKernel } from './pack.js';
+import { layout, quadsCopied, stageAC, stageB, touchPages, unstage } from './staging.js';
 
 // Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of C, and
 // of B unpacked), n4 (columns to compute, a multiple of 4), A's row length in bytes (k·8 for A
@@ -102,65 +103,7 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
   return code;
 }
 
-// The packing kernel's parameters: byte addresses of op(B) as stored and of its packed strips, the
-// number of strips, k, and the bytes between B's stored rows (n·8; k·8 when B is stored transposed,
-// [n, k]). Locals: strip, step, source and destination addresses, and four rows (transposed B).
-const SRC = 0, DST = 1, STRIPS = 2, DEPTH = 3, ROW = 4;
-const S = 5, PP = 6, PS = 7, PD = 8, R = 9;
-
-/**
- * Packs op(B)'s first 4·STRIPS columns into strips: strip s holds columns 4s…4s+3 as k rows of
- * four, contiguous (the gemm kernel's B[0, j] at DST + j·k·8, its next row 32 bytes further),
- * where as stored a strip's k rows lie n·8 bytes apart. It reads a copy of B as stored in the
- * memory: two 16-byte moves per row of a strip; stored transposed ([n, k]), four rows of B give
- * two rows of a strip at a time, their lanes paired across rows by shuffles (an odd last row by
- * splat loads). On one thread the copy in (a memcpy) and this pass took 0.87× the time of
- * packing in a JavaScript loop from the tensor's array (W1's 784×256: 122 against 140 µs), and
- * the pass splits across threads by strips. A/B, whole products, one thread / two: W1's layer
- * 0.96 / 0.94 the time, 512³ 0.97 / 0.97. When
- * packing pays: see `packs`.
- */
-function packCode(transB: boolean): number[] {
-  const { get, set, i32 } = op;
-  const code: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const p of parts) code.push(...p);
-  };
-  const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], high = low.map((b) => b + 8);
-  const rowAt = (c: number, load: number[]) => { // row c of the four at PS (+ c·ROW), loaded
-    emit(get(PS));
-    if (c > 0) emit(get(ROW), i32(c), op.i32Mul, op.i32Add);
-    emit(load, set(R + c));
-  };
-  const pair = (x: number, y: number, lanes: number[], offset: number) => emit(get(PD), get(x), get(y), op.i8x16Shuffle(lanes), op.v128Store(offset));
-  emit(i32(0), set(S), op.block, op.loop); // for each strip
-  emit(get(S), get(STRIPS), op.i32GeS, op.brIf(1));
-  emit(get(DST), get(S), get(DEPTH), op.i32Mul, i32(5), op.i32Shl, op.i32Add, set(PD)); // strip s at DST + s·k·32
-  if (!transB) emit(get(SRC), get(S), i32(5), op.i32Shl, op.i32Add, set(PS)); // B[0, 4s]
-  else emit(get(SRC), get(S), i32(2), op.i32Shl, get(ROW), op.i32Mul, op.i32Add, set(PS)); // stored row 4s
-  emit(i32(0), set(PP), op.block, op.loop);
-  if (!transB) { // one row of the strip: B[p, 4s…4s+3]
-    emit(get(PP), get(DEPTH), op.i32GeS, op.brIf(1));
-    emit(get(PD), get(PS), op.v128Load(0), op.v128Store(0), get(PD), get(PS), op.v128Load(16), op.v128Store(16));
-    emit(get(PS), get(ROW), op.i32Add, set(PS), get(PD), i32(32), op.i32Add, set(PD));
-    emit(get(PP), i32(1), op.i32Add, set(PP), op.br(0), op.end, op.end);
-  } else { // rows p, p + 1 of the strip from stored rows 4s…4s+3 at columns p, p + 1
-    emit(get(PP), i32(1), op.i32Add, get(DEPTH), op.i32GeS, op.brIf(1));
-    for (let c = 0; c < 4; c++) rowAt(c, op.v128Load(0));
-    pair(R, R + 1, low, 0); pair(R + 2, R + 3, low, 16); pair(R, R + 1, high, 32); pair(R + 2, R + 3, high, 48);
-    emit(get(PS), i32(16), op.i32Add, set(PS), get(PD), i32(64), op.i32Add, set(PD));
-    emit(get(PP), i32(2), op.i32Add, set(PP), op.br(0), op.end, op.end);
-    emit(op.block, get(PP), get(DEPTH), op.i32GeS, op.brIf(0)); // k odd: the last row
-    for (let c = 0; c < 4; c++) rowAt(c, op.v128Load64Splat(0));
-    pair(R, R + 1, low, 0); pair(R + 2, R + 3, low, 16);
-    emit(op.end);
-  }
-  emit(get(S), i32(1), op.i32Add, set(S), op.br(0), op.end, op.end);
-  return code;
-}
-
 type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number, rowA: number, jScale?: number, bStep?: number) => void;
-type PackKernel = (src: number, dst: number, strips: number, k: number, row: number) => void;
 /** C += op(A)·B (`gemm`, `gemmTransA`) and C = op(A)·B (`gemmSet`, `gemmTransASet`: C is only written). */
 export interface Kernels {
   gemm: Kernel;
@@ -261,119 +204,6 @@ const sharedModuleOnce = () => (sharedModule ??= new WebAssembly.Module(moduleBy
 const sharedKernels = ['gemm', 'gemmTransA', 'gemmSet', 'gemmTransASet'].map((name) => sharedKernel(() => ({ module: sharedModuleOnce(), name })));
 /** The pool's kernel numbers for pack and packT. */
 const sharedPack = ['pack', 'packT'].map((name) => sharedKernel(() => ({ module: sharedModuleOnce(), name })));
-
-/**
- * Where a product's operands lie in the kernel's memory (element offsets), with its extents
- * padded to multiples of 4 — mp rows of C, np columns — so the kernel computes all of C: A's pad
- * rows and B's pad columns are zeros, and the pad rows and columns of C are not copied back.
- * (Leftover rows and columns in the JavaScript kernel took 1.7–2.4× the time of the whole
- * product here at 128×784×10, a classifier's last layer.)
- */
-interface Layout {
-  m: number; k: number; n: number; mp: number; np: number;
-  /** A at 0 ([mp, k], or [k, mp] when transA), op(B) at ob ([k, np], or packed strips), C at oc ([mp, np]), B as stored at raw (packed only). */
-  ob: number; oc: number; raw: number; total: number;
-}
-
-function layout(m: number, k: number, n: number, packed: boolean): Layout {
-  const mp = m + (-m & 3), np = n + (-n & 3);
-  const ob = mp * k, oc = ob + k * np, raw = oc + mp * np;
-  return { m, k, n, mp, np, ob, oc, raw, total: raw + (packed ? k * np : 0) };
-}
-
-/** `rows` runs of `cols` float64s from src (contiguous) into v at `at`, `stride` apart, each followed by stride − cols zeros. */
-function copyPadded(v: Float64Array, at: number, src: Float64Array, off: number, rows: number, cols: number, stride: number): void {
-  if (stride === cols) {
-    copyRun(v, at, src, off, rows * cols);
-    return;
-  }
-  for (let r = 0; r < rows; r++, at += stride, off += cols) {
-    copyRun(v, at, src, off, cols);
-    for (let j = cols; j < stride; j++) v[at + j] = 0;
-  }
-}
-
-/**
- * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed)
- * into `v` at 0 and, unless `fresh` (C is zeros, written by an overwriting kernel), C at oc; each
- * padded with zeros as `Layout` says. (B: `stageB`.)
- */
-function stageAC(
-  v: Float64Array, a: Float64Array, aOff: number, c: Float64Array, cOff: number,
-  { m, k, n, mp, np, oc }: Layout, transA: boolean, fresh: boolean,
-): void {
-  if (transA) copyPadded(v, 0, a, aOff, k, m, mp);
-  else {
-    copyRun(v, 0, a, aOff, m * k);
-    v.fill(0, m * k, mp * k);
-  }
-  if (!fresh) copyPadded(v, oc, c, cOff, m, n, np);
-}
-
-/** Copies B as row-major op(B) [k, np] at ob, or, when `packed`, as stored at `raw` for a pack kernel to write its strips at ob (`packArgs`). */
-function stageB(v: Float64Array, b: Float64Array, bOff: number, { k, n, np, ob, raw }: Layout, transB: boolean, packed: boolean): void {
-  if (packed && transB) { // stored [n, k]: np − n zero rows after it
-    copyRun(v, raw, b, bOff, n * k);
-    v.fill(0, raw + n * k, raw + np * k);
-  } else if (packed || !transB) copyPadded(v, packed ? raw : ob, b, bOff, k, n, np);
-  else {
-    for (let p = 0; p < k; p++) for (let j = n; j < np; j++) v[ob + p * np + j] = 0;
-    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) v[ob + p * np + j] = b[bOff + j * k + p]!;
-  }
-}
-
-/**
- * The pack kernel's arguments for a staged product (B as stored at `raw`, its strips at ob: the
- * kernel's B[0, j] at ob + j·k, its next row 4 further), and what one strip adds to each.
- */
-function packArgs({ k, np, ob, raw }: Layout, transB: boolean): { args: number[]; steps: number[] } {
-  return { args: [raw * 8, ob * 8, np / 4, k, transB ? k * 8 : np * 8], steps: [transB ? 32 * k : 32, 32 * k, 0, 0, 0] };
-}
-
-/**
- * Whether B is packed for a product. Measured on the bench machine (packed ÷ as stored, one
- * thread): where B's rows lie a multiple of 2 kB apart (n a multiple of 256) a strip's rows
- * compete for a few cache sets — 512³ 0.62, 256×128×512 0.62, 128×256×1024 0.59, 128×784×256
- * 0.87, 128×768×768 0.89 — while 128×384×384 gained nothing and 200×180×516 lost 7% to the
- * packing copy; 256³ and 128×256×256 were level. A B that is transposed is gathered either way,
- * and packing it costs no more. At least 32 rows reuse each strip.
- */
-const packs = (m: number, k: number, n: number, transB: boolean) =>
-  m >= packRows && k * n >= 1 << 16 && (transB || (n % 256 === 0 && Math.max(n, k) >= 512));
-let packRows = 32;
-/** Turns packing off (Infinity) or back on (32): tests compare both layouts. @internal */
-export function setPackRows(rows: number): void {
-  packRows = rows;
-}
-
-/**
- * Writes a zero into each 4 kB page of c[off, off + len), which must hold zeros (a fresh result):
- * the operating system maps a new allocation's pages on first touch, at about 1.5 µs a page on the
- * bench machine — 0.8 ms for a 512×512 result, serial after the product if the copy-back made them.
- * Done while the workers compute, it overlaps their chunks.
- */
-function touchPages(c: Float64Array, off: number, len: number): void {
-  if (len === 0) return;
-  for (let i = off; i < off + len; i += 512) c[i] = 0;
-  c[off + len - 1] = 0;
-}
-
-/** Copies rows [row0, row0 + rows) of C (those below m) back from the padded [mp, np] block at oc: one run when no columns were padded, else a run per row. */
-function unstage(v: Float64Array, c: Float64Array, cOff: number, { m, n, np, oc }: Layout, row0 = 0, rows = m): void {
-  const end = Math.min(m, row0 + rows);
-  if (end <= row0) return; // pad rows only
-  if (np === n) copyRun(c, cOff + row0 * n, v, oc + row0 * n, (end - row0) * n);
-  else for (let i = row0; i < end; i++) copyRun(c, cOff + i * n, v, oc + i * np, n);
-}
-
-let copiedQuads = new Uint8Array(0);
-/** A zeroed marker per block of 4 rows of C (reused across calls: kernels run one at a time). */
-function quadsCopied(quads: number): Uint8Array {
-  if (copiedQuads.length < quads) copiedQuads = new Uint8Array(Math.max(quads, 2 * copiedQuads.length));
-  const marks = copiedQuads.subarray(0, quads);
-  marks.fill(0);
-  return marks;
-}
 
 /**
  * Computes C[m,n] += op(A)·op(B) in WebAssembly (C = op(A)·op(B) when `fresh`: C holds zeros),

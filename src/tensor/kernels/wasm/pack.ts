@@ -1,0 +1,90 @@
+/**
+ * @file Packing B for the WebAssembly gemm kernel: op(B)'s columns in strips of four, each a
+ * contiguous run of k rows, built by a WebAssembly pass over a copy of B as stored; and the rule
+ * for when a product packs (./gemm.ts runs both).
+ */
+import { op } from './encode.js';
+import type { Layout } from './staging.js';
+
+// The packing kernel's parameters: byte addresses of op(B) as stored and of its packed strips, the
+// number of strips, k, and the bytes between B's stored rows (n·8; k·8 when B is stored transposed,
+// [n, k]). Locals: strip, step, source and destination addresses, and four rows (transposed B).
+const SRC = 0, DST = 1, STRIPS = 2, DEPTH = 3, ROW = 4;
+const S = 5, PP = 6, PS = 7, PD = 8, R = 9;
+
+/**
+ * Packs op(B)'s first 4·STRIPS columns into strips: strip s holds columns 4s…4s+3 as k rows of
+ * four, contiguous (the gemm kernel's B[0, j] at DST + j·k·8, its next row 32 bytes further),
+ * where as stored a strip's k rows lie n·8 bytes apart. It reads a copy of B as stored in the
+ * memory: two 16-byte moves per row of a strip; stored transposed ([n, k]), four rows of B give
+ * two rows of a strip at a time, their lanes paired across rows by shuffles (an odd last row by
+ * splat loads). On one thread the copy in (a memcpy) and this pass took 0.87× the time of
+ * packing in a JavaScript loop from the tensor's array (W1's 784×256: 122 against 140 µs), and
+ * the pass splits across threads by strips. A/B, whole products, one thread / two: W1's layer
+ * 0.96 / 0.94 the time, 512³ 0.97 / 0.97. When packing pays: see `packs`.
+ */
+export function packCode(transB: boolean): number[] {
+  const { get, set, i32 } = op;
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const p of parts) code.push(...p);
+  };
+  const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23], high = low.map((b) => b + 8);
+  const rowAt = (c: number, load: number[]) => { // row c of the four at PS (+ c·ROW), loaded
+    emit(get(PS));
+    if (c > 0) emit(get(ROW), i32(c), op.i32Mul, op.i32Add);
+    emit(load, set(R + c));
+  };
+  const pair = (x: number, y: number, lanes: number[], offset: number) => emit(get(PD), get(x), get(y), op.i8x16Shuffle(lanes), op.v128Store(offset));
+  emit(i32(0), set(S), op.block, op.loop); // for each strip
+  emit(get(S), get(STRIPS), op.i32GeS, op.brIf(1));
+  emit(get(DST), get(S), get(DEPTH), op.i32Mul, i32(5), op.i32Shl, op.i32Add, set(PD)); // strip s at DST + s·k·32
+  if (!transB) emit(get(SRC), get(S), i32(5), op.i32Shl, op.i32Add, set(PS)); // B[0, 4s]
+  else emit(get(SRC), get(S), i32(2), op.i32Shl, get(ROW), op.i32Mul, op.i32Add, set(PS)); // stored row 4s
+  emit(i32(0), set(PP), op.block, op.loop);
+  if (!transB) { // one row of the strip: B[p, 4s…4s+3]
+    emit(get(PP), get(DEPTH), op.i32GeS, op.brIf(1));
+    emit(get(PD), get(PS), op.v128Load(0), op.v128Store(0), get(PD), get(PS), op.v128Load(16), op.v128Store(16));
+    emit(get(PS), get(ROW), op.i32Add, set(PS), get(PD), i32(32), op.i32Add, set(PD));
+    emit(get(PP), i32(1), op.i32Add, set(PP), op.br(0), op.end, op.end);
+  } else { // rows p, p + 1 of the strip from stored rows 4s…4s+3 at columns p, p + 1
+    emit(get(PP), i32(1), op.i32Add, get(DEPTH), op.i32GeS, op.brIf(1));
+    for (let c = 0; c < 4; c++) rowAt(c, op.v128Load(0));
+    pair(R, R + 1, low, 0); pair(R + 2, R + 3, low, 16); pair(R, R + 1, high, 32); pair(R + 2, R + 3, high, 48);
+    emit(get(PS), i32(16), op.i32Add, set(PS), get(PD), i32(64), op.i32Add, set(PD));
+    emit(get(PP), i32(2), op.i32Add, set(PP), op.br(0), op.end, op.end);
+    emit(op.block, get(PP), get(DEPTH), op.i32GeS, op.brIf(0)); // k odd: the last row
+    for (let c = 0; c < 4; c++) rowAt(c, op.v128Load64Splat(0));
+    pair(R, R + 1, low, 0); pair(R + 2, R + 3, low, 16);
+    emit(op.end);
+  }
+  emit(get(S), i32(1), op.i32Add, set(S), op.br(0), op.end, op.end);
+  return code;
+}
+
+/** The pack kernels' signature: (source, destination, strips, k, bytes between stored rows). */
+export type PackKernel = (src: number, dst: number, strips: number, k: number, row: number) => void;
+
+/**
+ * The pack kernel's arguments for a staged product (B as stored at `raw`, its strips at ob: the
+ * kernel's B[0, j] at ob + j·k, its next row 4 further), and what one strip adds to each.
+ */
+export function packArgs({ k, np, ob, raw }: Layout, transB: boolean): { args: number[]; steps: number[] } {
+  return { args: [raw * 8, ob * 8, np / 4, k, transB ? k * 8 : np * 8], steps: [transB ? 32 * k : 32, 32 * k, 0, 0, 0] };
+}
+
+/**
+ * Whether B is packed for a product. Measured on the bench machine (packed ÷ as stored, one
+ * thread): where B's rows lie a multiple of 2 kB apart (n a multiple of 256) a strip's rows
+ * compete for a few cache sets — 512³ 0.62, 256×128×512 0.62, 128×256×1024 0.59, 128×784×256
+ * 0.87, 128×768×768 0.89 — while 128×384×384 gained nothing and 200×180×516 lost 7% to the
+ * packing copy; 256³ and 128×256×256 were level. A B that is transposed is gathered either way,
+ * and packing it costs no more. At least 32 rows reuse each strip.
+ */
+export const packs = (m: number, k: number, n: number, transB: boolean) =>
+  m >= packRows && k * n >= 1 << 16 && (transB || (n % 256 === 0 && Math.max(n, k) >= 512));
+let packRows = 32;
+/** Turns packing off (Infinity) or back on (32): tests compare both layouts. @internal */
+export function setPackRows(rows: number): void {
+  packRows = rows;
+}
