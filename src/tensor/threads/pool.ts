@@ -73,8 +73,8 @@ class Pool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   private readonly fns: Array<(...args: number[]) => void>;
   private readonly args = new Array<number>(MAX_ARGS).fill(0);
-  /** The first rows of the chunks the caller computed in the current job. */
-  private readonly own = new Int32Array(MAX_CHUNKS);
+  /** Which chunks of the current job the caller computed (1) and which workers did (0). */
+  private readonly own = new Uint8Array(MAX_CHUNKS);
   private gen = 0;
   /** How long threads spin before they sleep (SPIN_MS, or 0 where threads outnumber cores). */
   private readonly spinMs: number;
@@ -129,11 +129,12 @@ class Pool {
    * Runs `job` across the pool and returns when all of it is done. `meanwhile`, if given, runs on
    * the caller's thread right after the job is posted, before it claims chunks itself: work that
    * needs no chunk (first-touching the result's fresh pages) overlaps the workers' chunks instead
-   * of adding to the serial part. `ownChunks`, if given, is called with (first row, rows) for each
-   * chunk the caller computed, once it has no more to claim: work on its own results (copying
-   * them out) that overlaps the chunks workers are still computing.
+   * of adding to the serial part. `done`, if given, is called once with (first row, rows) for each
+   * chunk: for the chunks the caller computed as soon as it has no more to claim, so that work on
+   * them (copying them out) overlaps the chunks workers are still computing; for the workers'
+   * chunks after the job.
    */
-  run(job: RowJob, meanwhile?: () => void, ownChunks?: (row0: number, rows: number) => void): void {
+  run(job: RowJob, meanwhile?: () => void, done?: (row0: number, rows: number) => void): void {
     const ctl = this.control;
     const chunkRows = chunkSize(job.rows, job.quantum, this.threads);
     const count = Math.ceil(job.rows / chunkRows);
@@ -156,8 +157,8 @@ class Pool {
     Atomics.notify(ctl, GEN);
     meanwhile?.();
     const fn = this.fns[job.kernel]!;
-    const args = this.args, own = this.own;
-    let owned = 0;
+    const args = this.args, own = this.own.fill(0, 0, count);
+    const rowsOf = (chunk: number) => Math.min(chunkRows, job.rows - chunk * chunkRows);
     for (;;) {
       const v = Atomics.load(ctl, CLAIM);
       const chunk = v & 255;
@@ -165,12 +166,12 @@ class Pool {
       if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) !== v) continue;
       const row0 = chunk * chunkRows;
       for (let i = 0; i < nargs; i++) args[i] = job.args[i]! + row0 * job.steps[i]!;
-      args[job.rowsArg] = Math.min(chunkRows, job.rows - row0);
+      args[job.rowsArg] = rowsOf(chunk);
       fn.apply(null, nargs === MAX_ARGS ? args : args.slice(0, nargs));
       Atomics.add(ctl, DONE, 1);
-      own[owned++] = row0;
+      own[chunk] = 1;
     }
-    if (ownChunks !== undefined) for (let i = 0; i < owned; i++) ownChunks(own[i]!, Math.min(chunkRows, job.rows - own[i]!));
+    if (done !== undefined) for (let c = 0; c < count; c++) if (own[c] === 1) done(c * chunkRows, rowsOf(c));
     // Only chunks a worker has claimed (and is computing) remain: spin for them a while (SPIN_MS),
     // then sleep where the host allows it.
     for (let until = performance.now() + this.spinMs, spin = 0; Atomics.load(ctl, DONE) < count; spin++) {
@@ -183,6 +184,7 @@ class Pool {
       this.failure = 'a kernel threw in a worker thread';
       throw new AdjointError(`${job.name}: a kernel threw in a worker thread (a bug in adjoint; ad.config({ threads: 1 }) avoids it)`);
     }
+    if (done !== undefined) for (let c = 0; c < count; c++) if (own[c] === 0) done(c * chunkRows, rowsOf(c));
   }
 
   stop(): void {

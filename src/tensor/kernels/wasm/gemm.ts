@@ -23,7 +23,7 @@
 import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
 import { packArgs, packCode, packs, type PackKernel } from './pack.js';
-import { layout, quadsCopied, stageAC, stageB, touchPages, unstage } from './staging.js';
+import { layout, stageAC, stageB, touchPages, unstage } from './staging.js';
 
 // Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of C, and
 // of B unpacked), n4 (columns to compute, a multiple of 4), A's row length in bytes (k·8 for A
@@ -237,24 +237,13 @@ export function gemmBlockWasm(
       pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 }, rest);
     } else rest();
     // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
-    // C's by a row (np float64s); B is shared. The caller copies out the rows of its own chunks
-    // while a worker finishes its last (`ownChunks`), and the workers' rows after the job.
-    const copied = quadsCopied(mp / 4);
+    // C's by a row (np float64s); B is shared. Each chunk's rows are copied out when done: the
+    // caller's while a worker finishes its last, the workers' after the job.
     pool.run({
       name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!,
       args: [0, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep],
       steps: [transA ? 8 : k * 8, 0, np * 8, 0, 0, 0, 0, 0, 0, 0], rowsArg: 3, rows: mp, quantum: 4,
-    }, fresh ? () => touchPages(c, cOff, m * n) : undefined, (row0, rows) => {
-      unstage(v, c, cOff, at, row0, rows);
-      copied.fill(1, row0 / 4, (row0 + rows) / 4);
-    });
-    for (let q = 0; q < mp / 4; q++) {
-      if (copied[q] === 1) continue;
-      let end = q + 1;
-      while (end < mp / 4 && copied[end] === 0) end++;
-      unstage(v, c, cOff, at, 4 * q, 4 * (end - q));
-      q = end - 1;
-    }
+    }, fresh ? () => touchPages(c, cOff, m * n) : undefined, (row0, rows) => unstage(v, c, cOff, at, row0, rows));
     return true;
   }
   vacate();

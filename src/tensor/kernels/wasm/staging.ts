@@ -84,12 +84,3 @@ export function unstage(v: Float64Array, c: Float64Array, cOff: number, { m, n, 
   if (np === n) copyRun(c, cOff + row0 * n, v, oc + row0 * n, (end - row0) * n);
   else for (let i = row0; i < end; i++) copyRun(c, cOff + i * n, v, oc + i * np, n);
 }
-
-let copiedQuads = new Uint8Array(0);
-/** A zeroed marker per block of 4 rows of C (reused across calls: kernels run one at a time). */
-export function quadsCopied(quads: number): Uint8Array {
-  if (copiedQuads.length < quads) copiedQuads = new Uint8Array(Math.max(quads, 2 * copiedQuads.length));
-  const marks = copiedQuads.subarray(0, quads);
-  marks.fill(0);
-  return marks;
-}
