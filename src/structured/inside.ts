@@ -3,7 +3,7 @@
  * and vectorised by span width. Inside–outside is its gradient (Eisner 2016).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
+import { concat, reshape, slice, take, transpose } from '../ops/shape.js';
 import type { Semiring } from './semirings.js';
 
 /**
@@ -34,8 +34,9 @@ export interface GrammarScores {
  *   chart[w][i, A]    = ⊕_{B,C} rules[A, B, C] ⊗ ⊕_{k=1}^{w−1} chart[k][i, B] ⊗ chart[w−k][i + k, C]
  *   result_b          = ⊕_A root[A] ⊗ chart[lengths[b]][b, 0, A]
  * (each span also ⊗ spans[b, i, i + w, A] when given). For width w, the left children of every
- * span and every split are one slice per split k (rows 0 … n − w of chart[k]), and the right
- * children rows k … k + n − w of chart[w − k]; the split sum comes first (cost n³N²/6) and the
+ * span and every split are rows 0 … n − w of chart[k] for each split k, and the right children
+ * rows k … k + n − w of chart[w − k], both kept as one tensor per width built from the previous
+ * width's (see the loop); the split sum comes first (cost n³N²/6) and the
  * rule sum second (n²N³/2), each one broadcast ⊗ and one ⊕ over an axis. Spans that reach past a
  * sentence's end are computed with the padding but never read for that sentence.
  */
@@ -59,22 +60,30 @@ export function inside(semiring: Semiring, scores: GrammarScores, lengths: reado
   // split sum [B, k] × [k, C] per span, rule sum [spans, (B, C)] × [(B, C), A] with the rules transposed once.
   const contract = semiring.contract;
   const rulesByChildren = contract && transpose(reshape(semiring.convert(rules), [S, N, N * N]), [0, 2, 1]); // [S, (B, C), A]
+  // The children of every span of width w at every split, [S, B, m, split, N] (m = n − w + 1):
+  // lefts[·, i, k − 1] = chart[k][i], rights[·, i, k − 1] = chart[w − k][i + k]. Width w + 1's
+  // are width w's with one row fewer and one split more — lefts: rows 0 … m − 2, then chart[w]'s
+  // first rows as split w; rights: chart[w]'s rows from 1 as split 1, then width w's rows from 1 —
+  // so each width takes four slices and two concats, not 2(w − 1) slices and two stacks (W3,
+  // n = 30: 1,738 small slices, about 2 ms of its 15; value and gradient 0.88–0.93× the time).
+  const asSplit = (x: Tensor, from: number, rows: number) => reshape(slice(x, [0, 0, from, 0], [S, B, rows, N]), [S, B, rows, 1, N]);
+  let lefts = asSplit(charts[1], 0, n - 1), rights = asSplit(charts[1], 1, n - 1);
   for (let w = 2; w <= n; w++) {
     const m = n - w + 1;
-    const lefts: Tensor[] = [], rights: Tensor[] = [];
-    for (let k = 1; k < w; k++) {
-      lefts.push(slice(charts[k]!, [0, 0, 0, 0], [S, B, m, N]));
-      rights.push(slice(charts[w - k]!, [0, 0, k, 0], [S, B, m, N]));
+    if (w > 2) {
+      const previous = charts[w - 1]!; // m + 1 rows
+      lefts = concat([slice(lefts, [0, 0, 0, 0, 0], [S, B, m, w - 2, N]), asSplit(previous, 0, m)], 3);
+      rights = concat([asSplit(previous, 1, m), slice(rights, [0, 0, 1, 0, 0], [S, B, m, w - 2, N])], 3);
     }
     let spansOfWidth: Tensor; // [S, B, m, A]
     if (contract && rulesByChildren) {
       // [S, sentence, position, split, B] (read transposed) ⊗⊕ [S, sentence, position, split, C], then the rules.
-      const children = contract(stack(lefts, 3), stack(rights, 3), true); // [S, B, m, B, C]
+      const children = contract(lefts, rights, true); // [S, B, m, B, C]
       spansOfWidth = reshape(contract(reshape(children, [S, B * m, N * N]), rulesByChildren), [S, B, m, N]);
     } else {
       // [S, split, sentence, position, B, C]: the two children of every span of width w, at every split.
-      const left = reshape(stack(lefts, 1), [S, w - 1, B, m, N, 1]);
-      const right = reshape(stack(rights, 1), [S, w - 1, B, m, 1, N]);
+      const left = reshape(transpose(lefts, [0, 3, 1, 2, 4]), [S, w - 1, B, m, N, 1]);
+      const right = reshape(transpose(rights, [0, 3, 1, 2, 4]), [S, w - 1, B, m, 1, N]);
       const children = semiring.sum(semiring.times(left, right), 0); // [S, B, m, B, C]
       spansOfWidth = semiring.sum(semiring.times(reshape(children, [S, B, m, 1, N * N]), ruleElements), 3);
     }
