@@ -251,10 +251,7 @@ export function gemmBlockWasm(
   const v = view;
   stageB(v, b, bOff, at, transB, packed);
   stageAC(v, a, aOff, c, cOff, at, transA, fresh);
-  if (packed) {
-    const [src, dst, strips, depth, row] = packArgs(at, transB).args as [number, number, number, number, number];
-    (transB ? run.packT : run.pack)(src, dst, strips, depth, row);
-  }
+  if (packed) (transB ? run.packT : run.pack)(...(packArgs(at, transB).args as Parameters<PackKernel>));
   const kernel = fresh ? (transA ? run.gemmTransASet : run.gemmSet) : transA ? run.gemmTransA : run.gemm;
   kernel(0, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep);
   unstage(v, c, cOff, at);
