@@ -1,7 +1,7 @@
 /** @file Accumulating the cotangents that meet at a tape node: in place when the values are plain, differentiably when they are traced. */
 import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
-import { allocF64 } from '../tensor/alloc.js';
+import { allocF64, uninitializedF64 } from '../tensor/alloc.js';
 import type { TapeNode } from './trace.js';
 import { addCotangents } from './accumulate.js';
 
@@ -36,7 +36,7 @@ export function accumulate(node: TapeNode, ct: Tensor): void {
 
 /** A copy the caller owns (from a slab inside recordings, see tensor/alloc.ts). */
 function copyOf(x: Float64Array): Float64Array {
-  const out = allocF64(x.length);
+  const out = uninitializedF64(x.length);
   out.set(x);
   return out;
 }

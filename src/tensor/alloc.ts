@@ -46,6 +46,38 @@ export function allocF64(n: number): Float64Array {
   return view;
 }
 
+/** Node's Buffer, if the runtime has one: its allocUnsafeSlow gives memory that is not zero-filled. */
+const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => Uint8Array } }).Buffer;
+
+/**
+ * A Float64Array of n elements for a kernel that writes every one of them before anything reads
+ * it: its contents on return are unspecified. Above the slabs' range, where the runtime offers it
+ * (Node's Buffer.allocUnsafeSlow: an ArrayBuffer of its own, at offset 0) the memory is not
+ * zero-filled: zeroing a fresh array is a whole extra pass over its memory, and for an elementwise
+ * op it is most of the cost beside the op's own pass (tanh(x + b) over 32,768 entries, or a
+ * 784×256 weight gradient copied out of the product kernel). Elsewhere (browsers, short arrays,
+ * slabs, which are zeroed already) it is `allocF64`. Never for a kernel that accumulates into its
+ * output or writes only some entries. @internal
+ */
+export function uninitializedF64(n: number): Float64Array {
+  if (poisoned) return new Float64Array(n).fill(NaN);
+  if (n > MAX && typeof nodeBuffer?.allocUnsafeSlow === 'function') {
+    const bytes = nodeBuffer.allocUnsafeSlow(n * 8);
+    if (bytes.byteOffset % 8 === 0 && bytes.byteLength === n * 8) return new Float64Array(bytes.buffer, bytes.byteOffset, n);
+  }
+  return allocF64(n);
+}
+
+let poisoned = false;
+
+/**
+ * For tests: while on, every `uninitializedF64` array, of any length, starts as NaN, so a kernel
+ * that reads its output before writing it, or leaves an entry unwritten, shows it. @internal
+ */
+export function poisonUninitialized(on: boolean): void {
+  poisoned = on;
+}
+
 /** Runs `fn` with slab allocation on (nests). @internal */
 export function inArena<T>(fn: () => T): T {
   depth++;

@@ -1,6 +1,6 @@
 /** @file Elementwise kernels of two and three operands with NumPy broadcasting. */
 import { broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
-import { allocF64 } from '../alloc.js';
+import { uninitializedF64 } from '../alloc.js';
 
 export type BinaryKernel =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
@@ -147,7 +147,7 @@ export function binaryKernel(
   op: BinaryKernel, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape,
 ): Float64Array {
   const size = sizeOf(outShape);
-  const out = allocF64(size);
+  const out = uninitializedF64(size); // every branch writes every entry
   if (a.length === size && b.length === size && shapesEqual(aShape, bShape)) {
     binaryRun(op, out, 0, a, 0, 1, b, 0, 1, size);
   } else if (b.length === 1 && a.length === size) {
@@ -167,7 +167,7 @@ export function binaryKernel(
 export function whereKernel(
   c: Float64Array, cShape: Shape, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape,
 ): Float64Array {
-  const out = allocF64(sizeOf(outShape));
+  const out = uninitializedF64(sizeOf(outShape));
   const strides = [cShape, aShape, bShape].map((s) => broadcastStrides(s, outShape));
   const n = outShape[outShape.length - 1] ?? 1;
   forEachRow(outShape, strides, (o, off, inner) => {
@@ -180,7 +180,7 @@ export function whereKernel(
 
 /** Materialises `x` broadcast to `outShape`. */
 export function broadcastKernel(x: Float64Array, shape: Shape, outShape: Shape): Float64Array {
-  const out = allocF64(sizeOf(outShape));
+  const out = uninitializedF64(sizeOf(outShape));
   if (x.length === 1) return out.fill(x[0]!);
   const strides = [broadcastStrides(shape, outShape)];
   const n = outShape[outShape.length - 1] ?? 1;

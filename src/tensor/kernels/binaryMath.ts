@@ -4,7 +4,7 @@
  * is read in place; any other is first materialised by binary.ts's broadcastKernel.
  */
 import { sizeOf, type Shape } from '../shape.js';
-import { allocF64 } from '../alloc.js';
+import { uninitializedF64 } from '../alloc.js';
 import { broadcastKernel } from './binary.js';
 
 export type BinaryMathKernel = 'atan2' | 'hypot' | 'logaddexp' | 'xlogy';
@@ -33,7 +33,7 @@ export function binaryMathKernel(
   op: BinaryMathKernel, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape,
 ): Float64Array {
   const n = sizeOf(outShape);
-  const out = allocF64(n);
+  const out = uninitializedF64(n); // every case writes every entry
   const x = operand(a, aShape, outShape, n);
   const y = operand(b, bShape, outShape, n);
   // Strides 1 or 0 (a single element read for every output); a size-1 output reads index 0 either way.

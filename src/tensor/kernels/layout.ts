@@ -1,11 +1,11 @@
 /** @file Data movement: transposes, slices, padding, concatenation and gathers along an axis. */
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
-import { allocF64 } from '../alloc.js';
+import { allocF64, uninitializedF64 } from '../alloc.js';
 
 /** out = x with axes permuted: out.shape[i] = shape[perm[i]]. */
 export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly number[]): Float64Array {
   const ndim = shape.length;
-  const out = allocF64(x.length);
+  const out = uninitializedF64(x.length); // a permutation: every entry written
   if (x.length === 0) return out;
   const inStrides = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
@@ -107,7 +107,7 @@ export function takeKernel(x: Float64Array, shape: Shape, indices: Int32Array, a
   const n = shape[axis]!;
   const inner = sizeOf(shape.slice(axis + 1));
   const m = indices.length;
-  const out = allocF64(outer * m * inner);
+  const out = uninitializedF64(outer * m * inner); // every gathered slice written
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < m; i++) {
       const src = (o * n + indices[i]!) * inner;
@@ -143,7 +143,7 @@ export function concatKernel(parts: Float64Array[], shapes: Shape[], axis: numbe
   const outer = sizeOf(shapes[0]!.slice(0, axis));
   const widths = shapes.map((s) => s[axis]! * sizeOf(s.slice(axis + 1)));
   const rowWidth = widths.reduce((x, y) => x + y, 0);
-  const out = allocF64(outer * rowWidth);
+  const out = uninitializedF64(outer * rowWidth); // every part written
   for (let o = 0; o < outer; o++) {
     let dst = o * rowWidth;
     for (let p = 0; p < parts.length; p++) {

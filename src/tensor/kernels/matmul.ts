@@ -1,6 +1,6 @@
 /** @file Matrix products: a cache- and register-blocked float64 kernel (WebAssembly SIMD for the bulk where available), batched with broadcasting. */
 import { gemmBlockWasm } from './wasm/gemm.js';
-import { allocF64 } from '../alloc.js';
+import { uninitializedF64 } from '../alloc.js';
 
 const KC = 256; // depth of a block of B rows kept hot in cache
 
@@ -16,8 +16,9 @@ function scratchOf(size: number): Float64Array {
  * C[m,n] += op(A)[m,k] · op(B)[k,n], all row-major, at offsets into flat arrays; op transposes
  * when its flag is set (A stored [k,m], B stored [n,k]), so derivative rules need no transposed
  * copies as separate ops (a transposed B is copied into a scratch buffer in [k,n] order first).
- * `fresh` says C's block is all zeros (a new result): the WebAssembly kernel then writes it
- * without reading it, and it is not copied into the kernel's memory.
+ * `fresh` says C's block holds no values yet (a new result, its contents unspecified): C = op(A)·op(B)
+ * is written without reading C — the WebAssembly kernel overwrites it and C is not copied into the
+ * kernel's memory; the JavaScript loops, which accumulate, zero the block first.
  *
  * Register blocking: each 4×4 block of C is accumulated in 16 local variables over a run of k,
  * loading 4 values of A and 4 of B per step for 16 multiply-adds, and written to C once per run —
@@ -29,17 +30,20 @@ export function gemm(
   a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
   m: number, k: number, n: number, transA = false, transB = false, fresh = false,
 ): void {
+  // WebAssembly SIMD where available (./wasm/gemm.ts, extents padded to multiples of 4); else here.
+  if (gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, fresh)) return;
   if (k === 1) {
     // An outer product (a per-example gradient of a layer): one multiply-add per element of C,
     // where register blocking only adds overhead. op(A) is a column, op(B) a row, whichever the flags.
+    // Into a fresh C, 0 + x·y: the bits of adding into zeros (−0 becomes +0) without zeroing first.
     for (let i = 0, o = cOff; i < m; i++, o += n) {
       const x = a[aOff + i]!;
-      for (let j = 0; j < n; j++) c[o + j] += x * b[bOff + j]!;
+      if (fresh) for (let j = 0; j < n; j++) c[o + j] = 0 + x * b[bOff + j]!;
+      else for (let j = 0; j < n; j++) c[o + j] += x * b[bOff + j]!;
     }
     return;
   }
-  // WebAssembly SIMD where available (./wasm/gemm.ts, extents padded to multiples of 4); else here.
-  if (gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, fresh)) return;
+  if (fresh) c.fill(0, cOff, cOff + m * n); // the loops below accumulate into C
   if (transB) {
     const bt = scratchOf(k * n);
     for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bt[p * n + j] = b[bOff + j * k + p]!;
@@ -114,11 +118,11 @@ export function batchedMatmul(
 ): Float64Array {
   let count = 1;
   for (const d of batch) count *= d;
-  const out = allocF64(count * m * n);
+  const out = uninitializedF64(count * m * n); // each block written by a fresh product
   const index = new Array<number>(batch.length).fill(0);
   let ai = 0, bi = 0;
   for (let t = 0; t < count; t++) {
-    gemm(a, ai * m * k, b, bi * k * n, out, t * m * n, m, k, n, transA, transB, true); // each product into its own zeroed block
+    gemm(a, ai * m * k, b, bi * k * n, out, t * m * n, m, k, n, transA, transB, true); // each product into its own block
     for (let ax = batch.length - 1; ax >= 0; ax--) {
       index[ax]!++;
       ai += aBatchStrides[ax]!;

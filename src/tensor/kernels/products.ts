@@ -1,6 +1,7 @@
 /** @file Product kernels along an axis: row products, cumulative products, linear recurrences and leave-one-out products. */
 import { divideIntoVector, productChainsVector } from './wasm/vmath.js';
 import { sizeOf, type Shape } from '../shape.js';
+import { uninitializedF64 } from '../alloc.js';
 
 /** Splits `shape` around `axis` into the product before it, its length, and the product after it. */
 export function aroundAxis(shape: Shape, axis: number): [outer: number, n: number, inner: number] {
@@ -148,27 +149,6 @@ function allFinite(x: Float64Array, start: number, end: number, stride: number):
 function allNormal(y: Float64Array): boolean {
   for (let i = 0; i < y.length; i++) if (!isNormal(y[i]!)) return false;
   return true;
-}
-
-/** Node's Buffer, if the runtime has one: its allocUnsafeSlow gives memory that is not zero-filled. */
-const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => Uint8Array } }).Buffer;
-
-/** Below this many entries a zero-filled allocation costs too little to matter. */
-const UNINITIALIZED_MIN = 4096;
-
-/**
- * A fresh Float64Array of length n whose every entry the caller overwrites before anyone reads it.
- * Where the runtime offers it (Node's Buffer.allocUnsafeSlow, its own ArrayBuffer at offset 0) the
- * memory is not zero-filled first: filling a fresh n-vector with zeros is a full extra pass over
- * memory — for the first-order gradient of a product, about half the cost of the division pass that
- * then overwrites it. Elsewhere, and for short arrays, an ordinary zero-filled array.
- */
-function uninitializedF64(n: number): Float64Array {
-  if (n >= UNINITIALIZED_MIN && typeof nodeBuffer?.allocUnsafeSlow === 'function') {
-    const bytes = nodeBuffer.allocUnsafeSlow(n * 8);
-    if (bytes.byteOffset % 8 === 0 && bytes.byteLength === n * 8) return new Float64Array(bytes.buffer, bytes.byteOffset, n);
-  }
-  return new Float64Array(n);
 }
 
 /** Block length of the contiguous zero scan: each block is multiplied fast and looked at closely only if its product is not normal. */

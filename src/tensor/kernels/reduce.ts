@@ -1,6 +1,6 @@
 /** @file Reductions along axes (sum, max, min, logsumexp) and cumulative sums, as (outer, n, inner) loops. */
 import { sizeOf, type Shape } from '../shape.js';
-import { allocF64 } from '../alloc.js';
+import { allocF64, uninitializedF64 } from '../alloc.js';
 import { vectorMath, vectorized } from './wasm/vmath.js';
 
 export type ReduceKernel = 'sum' | 'max' | 'min' | 'logsumexp';
@@ -154,7 +154,7 @@ export function reduceKernel(op: ReduceKernel, x: Float64Array, shape: Shape, ax
 
 /** Cumulative sum along `axis`; `reverse` sums from the end (the transpose of the forward sum). */
 export function cumsumKernel(x: Float64Array, shape: Shape, axis: number, reverse: boolean): Float64Array {
-  const out = allocF64(x.length);
+  const out = uninitializedF64(x.length); // every entry written
   if (x.length === 0) return out;
   const [outer, n, inner] = around(shape, axis);
   for (let o = 0; o < outer; o++) {
@@ -216,7 +216,7 @@ export function weightedReduceVjpKernel(
  */
 function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y: Float64Array, g: Float64Array): Float64Array {
   if (vectorized('exp', x.length)) return softmaxVjpVector(x, outer, n, inner, y, g);
-  const out = allocF64(x.length);
+  const out = uninitializedF64(x.length); // exps written, then overwritten by the weights
   const s = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner, q0 = o * inner;
@@ -246,7 +246,7 @@ function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y:
  * bit, so the same result as the loop above and as the generic rule's exp).
  */
 function softmaxVjpVector(x: Float64Array, outer: number, n: number, inner: number, y: Float64Array, g: Float64Array): Float64Array {
-  const out = allocF64(x.length);
+  const out = uninitializedF64(x.length); // shifted inputs written, then exps, then weights
   const s = new Float64Array(outer * inner);
   if (inner === 1) {
     // Contiguous rows (the common case): the same passes with one shift, sum and scale per row.

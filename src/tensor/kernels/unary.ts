@@ -1,5 +1,5 @@
 /** @file Elementwise kernels of one operand: one tight loop per function over a Float64Array. */
-import { allocF64 } from '../alloc.js';
+import { uninitializedF64 } from '../alloc.js';
 import { vectorMath } from './wasm/vmath.js';
 import { parallelMap } from './parallelMap.js';
 
@@ -10,7 +10,7 @@ export type UnaryKernel =
 /** out[i] = f(x[i]). The switch sits outside the loops so each loop is monomorphic. */
 export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
   const n = x.length;
-  const out = allocF64(n);
+  const out = uninitializedF64(n); // every case writes every entry
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; break;
     // WebAssembly SIMD on long arrays (exp and log: Math's values to the bit; log1p within 1 ulp).
@@ -61,7 +61,7 @@ const strong = (g: number, d: number) => (g === 0 || d === 0 ? 0 : g * d);
  */
 export function unaryVjpKernel(op: UnaryVjpKernel, g: Float64Array, s: Float64Array): Float64Array {
   const n = g.length;
-  const out = allocF64(n);
+  const out = uninitializedF64(n); // every case writes every entry
   switch (op) {
     case 'exp': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]!); break; // y
     case 'log': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / s[i]!); break; // 1/x

@@ -206,7 +206,7 @@ const sharedKernels = ['gemm', 'gemmTransA', 'gemmSet', 'gemmTransASet'].map((na
 const sharedPack = ['pack', 'packT'].map((name) => sharedKernel(() => ({ module: sharedModuleOnce(), name })));
 
 /**
- * Computes C[m,n] += op(A)·op(B) in WebAssembly (C = op(A)·op(B) when `fresh`: C holds zeros),
+ * Computes C[m,n] += op(A)·op(B) in WebAssembly (C = op(A)·op(B) when `fresh`: C holds no values yet),
  * extents padded to multiples of 4 (`Layout`); returns false (having done nothing) when the
  * kernel is unavailable or the product is too small or too large. op transposes as in gemm.
  * Large products are split by rows of C across the worker threads, each block of 4 rows computed

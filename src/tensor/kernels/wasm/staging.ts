@@ -38,7 +38,7 @@ function copyPadded(v: Float64Array, at: number, src: Float64Array, off: number,
 
 /**
  * Copies A as stored (row-major [m, k], or [k, m] when transA: the kernel reads it transposed)
- * into `v` at 0 and, unless `fresh` (C is zeros, written by an overwriting kernel), C at oc; each
+ * into `v` at 0 and, unless `fresh` (C holds no values yet, written by an overwriting kernel), C at oc; each
  * padded with zeros as `Layout` says. (B: `stageB`.)
  */
 export function stageAC(
@@ -66,7 +66,7 @@ export function stageB(v: Float64Array, b: Float64Array, bOff: number, { k, n, n
 }
 
 /**
- * Writes a zero into each 4 kB page of c[off, off + len), which must hold zeros (a fresh result):
+ * Writes a zero into each 4 kB page of c[off, off + len), a fresh result that the product then overwrites:
  * the operating system maps a new allocation's pages on first touch, at about 1.5 µs a page on the
  * bench machine — 0.8 ms for a 512×512 result, serial after the product if the copy-back made them.
  * Done while the workers compute, it overlaps their chunks.
