@@ -43,14 +43,18 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Limits x to [lo, hi]. The gradient is 1 inside the interval, boundaries included, and flows to
- * `lo` or `hi` where they are the value.
+ * Limits x to [lo, hi]: `minimum(maximum(x, lo), hi)`, as numpy.clip and jnp.clip, so where
+ * lo > hi the result is hi. The gradient is 1 inside the interval, boundaries included, and flows
+ * to `lo` or `hi` where they are the value.
  * @example ad.clip(ad.tensor([-2, 0.5, 3]), 0, 1) // [0, 0.5, 1]
  */
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
   const [t, l, h] = [asTensor(x, 'clip'), asTensor(lo, 'clip'), asTensor(hi, 'clip')];
   broadcastShapes('clip', t.shape, l.shape, h.shape); // errors name clip, not the ops below
-  return where(less(t, l), l, where(greater(t, h), h, t));
+  // Raise to lo first, then lower to hi: hi wins where the bounds cross (testing x against both
+  // bounds in one where would leave x < lo at lo even when lo > hi).
+  const raised = where(less(t, l), l, t);
+  return where(greater(raised, h), h, raised);
 }
 
 // The identity with zero derivative: no VJP or JVP rule, so every differentiating level sees a
