@@ -1,12 +1,12 @@
 /** @file customVjp (a user-supplied backward rule) and checkpoint (recompute instead of store). */
-import { JvpTrace, ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
+import { JvpTrace, ReverseTrace, topTrace, unbox } from '../core/trace.js';
 import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, zeros } from '../tensor/create.js';
 import { retainKept } from '../core/memory.js';
 import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
-import { recordRegion, runCapturing } from './customNode.js';
+import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { record, type Recording } from './record.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
@@ -156,7 +156,7 @@ export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'checkpoint');
     // The innermost running reverse trace, even if the arguments are constants: f may close over its values.
-    const top = topTrace(leaves) ?? innermostReverseTrace();
+    const top = regionTrace(leaves);
     if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
     const inner = leaves.map((x) => unbox(x, top));
     let forward: { result: R; captured: Tensor[] };

@@ -1,11 +1,11 @@
 /** @file scan: a loop over steps with a carry, reversed in bounded memory by binomial checkpointing. */
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
-import { ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
+import { ReverseTrace, unbox } from '../core/trace.js';
 import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { retainKept } from '../core/memory.js';
 import { reshape, stack, take } from '../ops/shape.js';
-import { recordRegion, runCapturing } from './customNode.js';
+import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { probeStep, scanLength, splitResult, type StepShapes } from './scanStep.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
 import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
@@ -102,7 +102,7 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
     return [out, unflatten(shapes.yDef!, stacked) as PyTree];
   };
 
-  const top = topTrace([...initLeaves, ...xsLeaves]) ?? innermostReverseTrace();
+  const top = regionTrace([...initLeaves, ...xsLeaves]);
   if (c === null || n === 0 || !(top instanceof ReverseTrace)) {
     // Every step on the tape of whatever transformation is running (or none): n step calls.
     stats.length = n;

@@ -2,11 +2,11 @@
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { ReverseTrace, innermostReverseTrace, topTrace, unbox } from '../core/trace.js';
+import { ReverseTrace, unbox } from '../core/trace.js';
 import { flatten, treesMatch, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { retainKept } from '../core/memory.js';
-import { recordRegion, runCapturing } from './customNode.js';
+import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
 import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { anyExample, isBatched } from './vmap.js';
@@ -106,7 +106,7 @@ export function whileLoop<C>(
   first = cond(rebuild(initLeaves));
   if (first instanceof Tensor && isBatched(first)) return rebuild(maskedLoop(first));
 
-  const top = topTrace([...initLeaves]) ?? innermostReverseTrace();
+  const top = regionTrace([...initLeaves]);
   const c = options.checkpoints;
   if (c === undefined || c === 'all' || !(top instanceof ReverseTrace)) {
     let carry = initLeaves;

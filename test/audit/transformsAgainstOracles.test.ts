@@ -1,0 +1,73 @@
+/**
+ * @file Regressions found by differential testing of the transformations (grad, jvp, vjp, hessian,
+ * vmap, jit, checkpoint, scan, whileLoop, customVjp/customJvp and their compositions) against
+ * PyTorch 1.13 (float64, torch.autograd), finite differences and brute-force loops. The oracles
+ * here are closed forms or the same computation written without the transformation under test
+ * (the loop unrolled, the region inlined), so this file needs no Python.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+const A = ad.scalar(0.7);
+const B = ad.scalar(-0.4);
+
+/** ∂/∂(a, b) of ∂f/∂a: the inner level differentiates a, the outer one both arguments. */
+const gradOfGrad = (f: (a: Tensor, b: Tensor) => Tensor) =>
+  ad.grad((a: Tensor, b: Tensor) => ad.grad(f, 0)(a, b), [0, 1])(A, B).map((t) => t.item());
+
+const expectClose = (got: number[], want: number[], tol = 1e-12) => {
+  expect(got.length).toBe(want.length);
+  got.forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i]!))));
+};
+
+describe('a region whose arguments are boxed only at an outer reverse level', () => {
+  // grad(grad(·)) where checkpoint / scan / whileLoop take b (outer level only) and read a (inner
+  // level) through their closure. The region was recorded at b's level with the inner level live
+  // inside it, so the inner level's derivative through the region was lost: 0 instead of the
+  // values below, silently.
+  it('checkpoint: the inner derivative through the closure arrives (closed form)', () => {
+    // F = ∂/∂a sin(ab)² = b sin(2ab); ∂F/∂a = 2b² cos(2ab), ∂F/∂b = sin(2ab) + 2ab cos(2ab).
+    const a = 0.7, b = -0.4;
+    const want = [2 * b * b * Math.cos(2 * a * b), Math.sin(2 * a * b) + 2 * a * b * Math.cos(2 * a * b)];
+    const f = (a: Tensor, b: Tensor) => ad.square(ad.checkpoint((h: Tensor) => ad.sin(ad.mul(h, a)))(b));
+    expectClose(gradOfGrad(f), want);
+    expectClose(gradOfGrad((a, b) => ad.square(ad.sin(ad.mul(b, a)))), want);
+  });
+
+  const unrolled = (a: Tensor, b: Tensor) => {
+    let h = b;
+    for (let t = 0; t < 5; t++) h = ad.sin(ad.add(ad.mul(h, a), 0.3));
+    return ad.square(h);
+  };
+
+  for (const checkpoints of [1, 2, 'sqrt'] as const) {
+    it(`scan with checkpoints ${checkpoints} equals the unrolled loop`, () => {
+      const f = (a: Tensor, b: Tensor) =>
+        ad.square(ad.scan((h: Tensor) => ad.sin(ad.add(ad.mul(h, a), 0.3)), b, { length: 5, checkpoints }));
+      const want = gradOfGrad(unrolled);
+      expect(Math.abs(want[0]!)).toBeGreaterThan(0.5);
+      expectClose(gradOfGrad(f), want);
+    });
+
+    it(`whileLoop with checkpoints ${checkpoints} equals the unrolled loop`, () => {
+      const f = (a: Tensor, b: Tensor) => {
+        const body = (c: { h: Tensor; i: Tensor }) => ({ h: ad.sin(ad.add(ad.mul(c.h, a), 0.3)), i: ad.add(c.i, 1) });
+        return ad.square(ad.whileLoop((c) => ad.less(c.i, 5), body, { h: b, i: ad.scalar(0) }, { checkpoints }).h);
+      };
+      expectClose(gradOfGrad(f), gradOfGrad(unrolled));
+    });
+  }
+
+  it('customVjp and customJvp of a checkpoint output plus an inner value run (they threw a closure error)', () => {
+    // F = ∂/∂a (sin b + a)³ = 3(sin b + a)²; ∂F/∂a = 6(sin b + a), ∂F/∂b = 6(sin b + a) cos b.
+    const s = Math.sin(-0.4) + 0.7;
+    const want = [6 * s, 6 * s * Math.cos(-0.4)];
+    const cubeVjp = ad.customVjp((x: Tensor) => ad.pow(x, 3), (g: Tensor, { args: [x] }) => [ad.mul(g, ad.mul(3, ad.square(x)))]);
+    const cubeJvp = ad.customJvp((x: Tensor) => ad.pow(x, 3), ([x]: [Tensor], [t]: [Tensor]) => [ad.pow(x, 3), ad.mul(ad.mul(3, ad.square(x)), t)]);
+    const inner = (b: Tensor) => ad.checkpoint((h: Tensor) => ad.sin(h))(b);
+    expectClose(gradOfGrad((a, b) => cubeVjp(ad.add(inner(b), a))), want);
+    expectClose(gradOfGrad((a, b) => cubeJvp(ad.add(inner(b), a))), want);
+    expectClose(gradOfGrad((a, b) => ad.checkpoint((x: Tensor) => ad.pow(x, 3))(ad.add(inner(b), a))), want);
+  });
+});
