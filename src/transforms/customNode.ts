@@ -1,6 +1,6 @@
 /** @file One tape node standing for a whole region (customVjp, checkpoint, scan): its output packed, its backward rule a closure. */
 import { Tensor } from '../tensor/tensor.js';
-import { ReverseTrace, innermostReverseTrace, topTrace, withPaused, type Trace } from '../core/trace.js';
+import { ReverseTrace, Trace, innermostActive, topTrace, withPaused } from '../core/trace.js';
 import { definePrimitive, type Residuals } from '../core/primitive.js';
 import { flatten, unflatten, type PyTree } from '../core/pytree.js';
 import { AdjointError, ShapeError } from '../core/errors.js';
@@ -91,16 +91,17 @@ export function runCapturing<T>(trace: ReverseTrace, fn: () => T): { result: T; 
 
 /**
  * The trace a region (checkpoint, scan, whileLoop) records on: the innermost of its inputs' traces
- * and the running reverse traces. The region's function may read boxes of an inner reverse trace
- * through its closure while its arguments are boxed only at an outer one (the inner level of
- * `grad(grad(·))` differentiating the outer argument's loop). Recording at the arguments' level
- * would run the function with that level paused but the inner one live: its region would be
- * recorded inside the outer one's (levels inverted), and the inner level's derivative lost. From the
- * innermost level down, each level pauses in turn and the next one below records (as `inputs`
- * from topTrace, replaced in place where dead).
+ * and the running ones. The region's function may read boxes of an inner level through its closure
+ * while its arguments are boxed only at an outer one (`grad(grad(·))`, `grad(jvp(·))`,
+ * `grad(vmap(·))` differentiating the outer argument's loop). Recording at the arguments' level
+ * would run the function with that level paused but the inner one live, its values inside the outer
+ * region (levels inverted): the inner level's derivative through the region was lost. So the region
+ * starts at the innermost level: a reverse level records it and pauses, and the next level down
+ * records in turn; a forward or batch level runs the function as is, every level below recording
+ * its ops (no checkpointing there). `inputs` as topTrace leaves them (dead boxes replaced in place).
  */
 export function regionTrace(inputs: Tensor[]): Trace | null {
   const top = topTrace(inputs);
-  const running = innermostReverseTrace();
+  const running = innermostActive(Trace);
   return running !== null && (top === null || running.level > top.level) ? running : top;
 }

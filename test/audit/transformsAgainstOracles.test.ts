@@ -59,6 +59,32 @@ describe('a region whose arguments are boxed only at an outer reverse level', ()
     });
   }
 
+  // The same with a forward or batch level inside the reverse one: grad over b of a jvp or vmap
+  // over a. The jvp's tangent went to 0 silently; under vmap a batched value leaked (an error).
+  const regions = {
+    checkpoint: (a: Tensor, b: Tensor) => {
+      let h = b;
+      for (let t = 0; t < 5; t++) h = ad.checkpoint((h: Tensor) => ad.sin(ad.add(ad.mul(h, a), 0.3)))(h);
+      return ad.square(h);
+    },
+    scan: (a: Tensor, b: Tensor) =>
+      ad.square(ad.scan((h: Tensor) => ad.sin(ad.add(ad.mul(h, a), 0.3)), b, { length: 5, checkpoints: 2 })),
+    whileLoop: (a: Tensor, b: Tensor) => {
+      const body = (c: { h: Tensor; i: Tensor }) => ({ h: ad.sin(ad.add(ad.mul(c.h, a), 0.3)), i: ad.add(c.i, 1) });
+      return ad.square(ad.whileLoop((c) => ad.less(c.i, 5), body, { h: b, i: ad.scalar(0) }, { checkpoints: 2 }).h);
+    },
+  };
+  for (const [name, f] of Object.entries(regions)) {
+    it(`${name}: grad of jvp and grad of vmap through the closure equal the unrolled loop`, () => {
+      const gradOfJvp = (g: typeof f) => ad.grad((b: Tensor) => ad.jvp((a: Tensor) => g(a, b), [A], [ad.scalar(1)])[1] as Tensor)(B).item();
+      const gradOfVmap = (g: typeof f) => ad.grad((b: Tensor) => ad.sum(ad.vmap((a: Tensor) => g(a, b))(ad.tensor([0.7, 0.2]))))(B).item();
+      const want = gradOfJvp(unrolled);
+      expect(Math.abs(want)).toBeGreaterThan(0.5);
+      expectClose([gradOfJvp(f)], [want]);
+      expectClose([gradOfVmap(f)], [gradOfVmap(unrolled)]);
+    });
+  }
+
   it('customVjp and customJvp of a checkpoint output plus an inner value run (they threw a closure error)', () => {
     // F = ∂/∂a (sin b + a)³ = 3(sin b + a)²; ∂F/∂a = 6(sin b + a), ∂F/∂b = 6(sin b + a) cos b.
     const s = Math.sin(-0.4) + 0.7;
