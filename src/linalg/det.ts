@@ -75,7 +75,12 @@ const detP: Primitive<null> = definePrimitive<null>({
   vjp: (g, r) => [mulStrong(perMatrix(g), mul(perMatrix(r.out!), matrixTranspose(invOf(r.inputs[0]!, null)))), null],
   fusedVjp: (g, r) => {
     const scale = allocF64(g.size), gd = g.values, od = r.out!.values;
-    for (let i = 0; i < scale.length; i++) scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
+    for (let i = 0; i < scale.length; i++) {
+      // det A = 0 under a non-zero cotangent: the kernel's strong zero would turn 0·A⁻ᵀ into a
+      // silent 0 where the rule gives the documented 0·∞ = NaN (and jvp does): take the rule.
+      if (od[i] === 0 && gd[i] !== 0) return null;
+      scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
+    }
     return [fusedInverseTranspose(r.inputs[0]!, r.inputs[1]!, new Tensor(scale, g.shape)), null];
   },
   jvp: ([t], [a], out) => (t === null ? null : mul(out, trace(solveSquare(a!, t)))),
