@@ -97,3 +97,14 @@ describe('a region whose arguments are boxed only at an outer reverse level', ()
     expectClose(gradOfGrad((a, b) => ad.checkpoint((x: Tensor) => ad.pow(x, 3))(ad.add(inner(b), a))), want);
   });
 });
+
+describe('argnums that are not argument indices', () => {
+  // Were reported as "refers to argument -1, but the function was called with 2 argument(s)".
+  it('name the bad entry and the valid range', () => {
+    const f = (a: Tensor, b: Tensor) => ad.sum(ad.mul(a, b));
+    const x = ad.tensor([1, 2]);
+    expect(() => ad.grad(f, -1)(x, x)).toThrow(/grad: argnums -1 holds -1; an argument index is an integer from 0 .* to 1/);
+    expect(() => ad.grad(f, [0, 0.5])(x, x)).toThrow(/grad: argnums \[0,0\.5\] holds 0\.5/);
+    expect(() => ad.jacobian(f, [1, 2])(x, x)).toThrow(/jacobian: argnums \[1,2\] refers to argument 2, but the function was called with 2/);
+  });
+});
