@@ -149,8 +149,12 @@ function collect(arg: unknown, spec: AxisSpec, path: string, mapped: Array<{ lea
     return arg.map((c, i) => collect(c, spec[i]!, `${path}[${i}]`, mapped));
   }
   const keys = Object.keys(spec);
-  if (!isPlainObject(arg) || keys.some((key) => !(key in arg))) {
-    throw new InvalidArgumentError(`vmap: inAxes at ${path} has keys [${keys.join(', ')}] but the argument there is ${describe(arg)}; the spec must match the argument's structure.`);
+  // Every key, as JAX's tree-prefix rule: a key left out is an error, not an unmapped leaf.
+  if (!isPlainObject(arg) || !sameKeys(keys, arg)) {
+    throw new InvalidArgumentError(
+      `vmap: inAxes at ${path} has keys [${keys.join(', ')}] but the argument there is ${isPlainObject(arg) ? `an object with keys [${Object.keys(arg).join(', ')}]` : describe(arg)}; ` +
+        'the spec must match the argument\'s structure (null for a leaf that is not mapped).',
+    );
   }
   return mapObject(arg, (c, key) => (key in (spec as object) ? collect(c, (spec as Record<string, AxisSpec>)[key]!, `${path}.${key}`, mapped) : c));
 }
@@ -161,6 +165,11 @@ function fill(skeleton: unknown, next: () => Tensor): unknown {
   if (Array.isArray(skeleton)) return skeleton.map((c) => fill(c, next));
   if (isPlainObject(skeleton)) return mapObject(skeleton, (c) => fill(c, next));
   return skeleton;
+}
+
+/** Whether `obj` has the keys `keys` and no other (but for keys holding undefined: an empty subtree). */
+function sameKeys(keys: readonly string[], obj: Record<string, unknown>): boolean {
+  return keys.every((key) => key in obj) && Object.keys(obj).every((key) => obj[key] === undefined || keys.includes(key));
 }
 
 function mapObject(obj: Record<string, unknown>, fn: (value: unknown, key: string) => unknown): Record<string, unknown> {
@@ -193,8 +202,14 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
     return out.map((c, i) => unbatchOutput(c, Array.isArray(spec) ? spec[i]! : spec, trace, size, `${path}[${i}]`));
   }
   if (isPlainObject(out)) {
+    const tree = spec !== null && typeof spec === 'object' && !Array.isArray(spec);
+    if (tree && !sameKeys(Object.keys(spec), out)) {
+      throw new InvalidArgumentError(
+        `vmap: outAxes at ${path} has keys [${Object.keys(spec).join(', ')}] but the result there has keys [${Object.keys(out).join(', ')}]; give an axis (or null) for each.`,
+      );
+    }
     return mapObject(out, (c, key) =>
-      unbatchOutput(c, spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? (key in spec ? (spec as Record<string, AxisSpec>)[key]! : 0) : spec, trace, size, `${path}.${key}`));
+      (tree && !(key in spec) ? c : unbatchOutput(c, tree ? (spec as Record<string, AxisSpec>)[key]! : spec, trace, size, `${path}.${key}`)));
   }
   throw new InvalidArgumentError(`vmap: ${path} is ${describe(out)}; the function must return tensors or numbers (in arrays and plain objects).`);
 }

@@ -108,3 +108,25 @@ describe('argnums that are not argument indices', () => {
     expect(() => ad.jacobian(f, [1, 2])(x, x)).toThrow(/jacobian: argnums \[1,2\] refers to argument 2, but the function was called with 2/);
   });
 });
+
+describe('vmap axis trees that leave out a key', () => {
+  // inAxes [{ a: 0 }] for an argument { a, b } silently left b unmapped (a [3,3,2] result where
+  // a [3,2] one was meant), and outAxes { u: 1 } for a result { u, v } silently put v's batch axis
+  // first: JAX requires the spec to be a tree prefix of the value, and so does the guide.
+  const X = ad.tensor([[1, 2], [3, 4], [5, 6]]);
+  it('inAxes: an error naming both key sets', () => {
+    expect(() => ad.vmap((p: { a: Tensor; b: Tensor }) => ad.add(p.a, p.b), [{ a: 0 }])({ a: X, b: X }))
+      .toThrow(/vmap: inAxes at argument 0 has keys \[a\] but the argument there is an object with keys \[a, b\]/);
+  });
+  it('outAxes: an error naming both key sets', () => {
+    expect(() => ad.vmap((a: Tensor) => ({ u: a, v: ad.sum(a) }), 0, { u: 1 })(X))
+      .toThrow(/vmap: outAxes at the result has keys \[u\] but the result there has keys \[u, v\]/);
+  });
+  it('a full spec maps as the loop over examples does', () => {
+    const got = ad.vmap((p: { a: Tensor; b: Tensor }) => ad.mul(p.a, p.b), [{ a: 0, b: null }])({ a: X, b: ad.tensor([10, 100]) });
+    expect(Array.from(got.toFloat64Array())).toEqual([10, 200, 30, 400, 50, 600]);
+    const out = ad.vmap((a: Tensor) => ({ u: a, v: ad.sum(a) }), 0, { u: 1, v: 0 })(X);
+    expect(out.u.toArray()).toEqual([[1, 3, 5], [2, 4, 6]]);
+    expect(out.v.toArray()).toEqual([3, 7, 11]);
+  });
+});
