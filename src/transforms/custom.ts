@@ -10,7 +10,7 @@ import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { record, type Recording } from './record.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
-  boxWithTangents, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
+  boxWithTangents, callAboveArguments, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
   whileRecordingForward, type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
 
@@ -47,6 +47,13 @@ export interface CustomVjpContext<A extends unknown[], R> {
  * const clipGrad = ad.customVjp((x) => x, (g) => [ad.clip(g, -1, 1)]);
  * ad.grad((x) => ad.sum(ad.mul(clipGrad(x), 10)))(ad.tensor([1, 2])); // [1, 1]
  */
+function closureError(count: number): Error {
+  return new InvalidArgumentError(
+    `customVjp: the function reads ${count} tensor(s) being differentiated through its closure; the backward rule ` +
+      `cannot return their cotangents. Pass them as arguments instead.`,
+  );
+}
+
 export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
   backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => unknown[],
@@ -62,6 +69,8 @@ export function customVjp<A extends unknown[], R extends PyTree>(
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customVjp');
     const top = topTrace(leaves);
+    const above = callAboveArguments(top, () => call(...(rebuildArgs(def, leaves) as A)), closureError);
+    if (above !== null) return above.result;
     if (top instanceof JvpTrace && !isRecordingForward(top.level)) {
       // Forward mode uses the derivative the user defined: their JVP, or the transpose of their VJP.
       const [primals, tangents] = primalsAndTangents(top, leaves, def);
@@ -86,13 +95,7 @@ export function customVjp<A extends unknown[], R extends PyTree>(
     const innerArgs = rebuildArgs(def, inner) as A;
     // Below this trace the call is made again, so outer reverse levels record it as custom too.
     const { result: out, captured } = runCapturing(top, () => whileRecordingForward(top.level, () => call(...innerArgs)));
-    if (captured.length > 0) {
-      throw new InvalidArgumentError(
-        `customVjp: the function reads ${captured.length} tensor(s) being differentiated through its closure ` +
-          `(first of shape [${captured[0]!.shape.join(',')}]); the backward rule cannot return their cotangents. ` +
-          `Pass them as arguments instead.`,
-      );
-    }
+    if (captured.length > 0) throw closureError(captured.length);
     // The rule may read the arguments and the output: they are the node's residuals.
     retainKept(top, [...inner, ...flatten(out, 'customVjp (output)').leaves.filter((l): l is Tensor => l instanceof Tensor)]);
     return recordRegion('customVjp', top, leaves, {

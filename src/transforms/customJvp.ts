@@ -6,7 +6,7 @@ import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
-  boxWithTangents, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule, type UntypedJvpRule,
+  callAboveArguments, boxWithTangents, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
 
 /**
@@ -36,9 +36,15 @@ export function customJvp<A extends unknown[], R extends PyTree>(
   checkFunction(jvpRule, 'customJvp');
   const name = f.name ? `customJvp(${f.name})` : 'customJvp';
   const rule = jvpRule as unknown as UntypedJvpRule;
+  const closureError = (count: number) => new InvalidArgumentError(
+    `${name}: the function reads ${count} tensor(s) being differentiated through its closure; the rule ` +
+      `cannot give their derivatives. Pass them as arguments instead.`,
+  );
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customJvp');
     const top = topTrace(leaves);
+    const above = callAboveArguments(top, () => call(...(rebuildArgs(def, leaves) as A)), closureError);
+    if (above !== null) return above.result;
     if (top instanceof JvpTrace) {
       const [primals, tangents] = primalsAndTangents(top, leaves, def);
       const [out, tangentOut] = checkRuleResult(rule(primals, tangents), name);
@@ -55,12 +61,7 @@ export function customJvp<A extends unknown[], R extends PyTree>(
     const innerArgs = rebuildArgs(def, inner) as any[];
     // Below this trace the call is made again, so outer levels see the custom function too.
     const { result: out, captured } = runCapturing(top, () => call(...(innerArgs as A)));
-    if (captured.length > 0) {
-      throw new InvalidArgumentError(
-        `${name}: the function reads ${captured.length} tensor(s) being differentiated through its closure; the rule ` +
-          `cannot give their derivatives. Pass them as arguments instead.`,
-      );
-    }
+    if (captured.length > 0) throw closureError(captured.length);
     return recordRegion(name, top, leaves, {
       out,
       captured: [],

@@ -13,13 +13,14 @@
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { normal } from '../tensor/random.js';
-import { JvpTrace, unbox } from '../core/trace.js';
+import { JvpTrace, ReverseTrace, innermostReverseTrace, unbox, type Trace } from '../core/trace.js';
 import { flatten, mapTree, treesMatch, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { sum } from '../ops/reduce.js';
 import { asTensor } from '../tensor/create.js';
 import { vjp } from './vjp.js';
+import { runCapturing } from './customNode.js';
 import type { BatchTrace, AxisSpec } from './vmap.js';
 
 /** A forward rule: primals and tangents (each in the arguments' structure, A) to `[out, tangentOut]` (each in the output's, R). */
@@ -169,3 +170,20 @@ export function sumShared(cotangents: any[], batched: readonly boolean[], name: 
   return unflatten(c.def, c.leaves.map((l, i) => (batched[i] ? l : sum(asTensor(l, name), 0)))) as any[];
 }
 
+
+/**
+ * A custom function called with arguments not boxed at the innermost running reverse level (a
+ * constant argument under `grad`, or the inner level of `grad(grad(·))` reading only the outer
+ * one's values): its `f` is run with that level paused, and reading one of its boxes through the
+ * closure is the same error as at the arguments' own level — else the ops would be differentiated
+ * as written, bypassing the rule (or, below an outer region, recorded inside it with the levels
+ * inverted). Returns null when the arguments are at that level (or none runs): the caller goes on.
+ * @internal
+ */
+export function callAboveArguments<R>(top: Trace | null, call: () => R, closureError: (count: number) => Error): { result: R } | null {
+  const running: ReverseTrace | null = innermostReverseTrace();
+  if (running === null || (top !== null && top.level >= running.level)) return null;
+  const { result, captured } = runCapturing(running, call);
+  if (captured.length > 0) throw closureError(captured.length);
+  return { result };
+}

@@ -130,3 +130,29 @@ describe('vmap axis trees that leave out a key', () => {
     expect(out.v.toArray()).toEqual([3, 7, 11]);
   });
 });
+
+describe('custom rules reading a differentiated value through the closure, with constant arguments', () => {
+  // The guide makes a closure over a differentiated tensor an error (the rule cannot give its
+  // derivative). That held only when the arguments were boxed at the differentiating level: with
+  // constant arguments f ran as written and the rule was silently bypassed (here the rule says
+  // cotangent × 0, so grad gave f's own derivative, a·cos(ab)·… instead of an error).
+  const b = ad.scalar(-0.4);
+  const ruleVjp = (a: Tensor) => ad.customVjp((h: Tensor) => ad.sin(ad.mul(h, a)), (g: Tensor) => [ad.mul(g, 0)]);
+  const ruleJvp = (a: Tensor) => ad.customJvp((h: Tensor) => ad.sin(ad.mul(h, a)), ([h]: [Tensor], [t]: [Tensor]) => [ad.sin(ad.mul(h, a)), ad.mul(t, 0)]);
+  it('is the same error under grad, hvp and the inner level of grad(grad(·))', () => {
+    expect(() => ad.grad((a: Tensor) => ruleVjp(a)(b))(ad.scalar(0.7))).toThrow(/customVjp: the function reads 1 tensor\(s\) being differentiated through its closure/);
+    expect(() => ad.grad((a: Tensor) => ruleJvp(a)(b))(ad.scalar(0.7))).toThrow(/customJvp: the function reads 1 tensor\(s\) being differentiated through its closure/);
+    expect(() => ad.hvp((a: Tensor) => ruleVjp(a)(b), ad.scalar(0.7), ad.scalar(1))).toThrow(/customVjp: the function reads/);
+    expect(() => ad.grad((c: Tensor) => ad.grad((a: Tensor) => ruleVjp(a)(c))(ad.scalar(0.7)))(b)).toThrow(/customVjp: the function reads/);
+  });
+  it('also for a value of an outer level, and runs the rule when the closure holds constants', () => {
+    // c is differentiated by the outer grad and read through the closure: the same error.
+    expect(() => ad.grad((c: Tensor) => ad.grad((a: Tensor) => ad.mul(ruleVjp(c)(ad.scalar(1)), a))(ad.scalar(0.7)))(b))
+      .toThrow(/customVjp: the function reads 1 tensor\(s\) being differentiated through its closure/);
+    // A constant closure, constant or differentiated arguments, nested levels: the rule (× 0) decides.
+    expect(ad.grad((a: Tensor) => ruleVjp(ad.scalar(2))(a))(ad.scalar(0.7)).item()).toBe(0);
+    expect(ad.grad((a: Tensor) => ruleJvp(ad.scalar(2))(a))(ad.scalar(0.7)).item()).toBe(0);
+    const g = ad.grad((c: Tensor) => ad.grad((a: Tensor) => ad.mul(ruleVjp(ad.scalar(2))(ad.scalar(1)), ad.mul(a, c)))(ad.scalar(0.7)))(b);
+    expect(g.item()).toBeCloseTo(Math.sin(2), 15);
+  });
+});
