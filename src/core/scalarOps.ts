@@ -5,6 +5,8 @@
  * recorded jit programs (jit/program.ts, jit/programLoops.ts).
  */
 
+import { ieeePow } from '../tensor/kernels/pow.js';
+
 /**
  * Op codes. Binary ops take two inputs, unary ops one; IMPORT stands for a general tape node, CONST for a constant.
  * A const enum, so the backward walk's switch has literal cases (V8 then emits a jump table).
@@ -49,7 +51,7 @@ export const SCALAR_OPS: ReadonlyMap<string, { code: number; fn: ScalarFn }> = n
   ['mul', Op.MUL, (a, b) => a * b],
   ['div', Op.DIV, (a, b) => a / b],
   ['mulStrong', Op.MUL_STRONG, strong],
-  ['pow', Op.POW, (a, b) => Math.pow(a, b)],
+  ['pow', Op.POW, ieeePow],
   ['maximum', Op.MAXIMUM, (a, b) => Math.max(a, b)],
   ['minimum', Op.MINIMUM, (a, b) => Math.min(a, b)],
   ['neg', Op.NEG, (a) => -a],
@@ -91,7 +93,7 @@ export function scalarForward(code: number, a: number, b: number): number {
     case Op.MUL: return a * b;
     case Op.DIV: return a / b;
     case Op.MUL_STRONG: return strong(a, b);
-    case Op.POW: return Math.pow(a, b);
+    case Op.POW: return ieeePow(a, b);
     case Op.MAXIMUM: return Math.max(a, b);
     case Op.MINIMUM: return Math.min(a, b);
     case Op.NEG: return -a;

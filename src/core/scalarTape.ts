@@ -28,6 +28,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { addCotangents } from './accumulate.js';
 import { Op, sigmoidOf, signOf, strong } from './scalarOps.js';
+import { ieeePow } from '../tensor/kernels/pow.js';
 import type { RecordTrace } from '../jit/recordTrace.js';
 import { addRecorded, walkRecorded } from '../jit/scalarTapeRecorded.js';
 
@@ -264,16 +265,15 @@ export class ScalarTape {
         }
         case Op.POW: { // b aᵇ⁻¹ da (strong: d(a⁰)/da = 0 at a = 0) + aᵇ log a db (0 at a = 0)
           const j = in1[k]!, a = out[i]!, b = out[j]!;
-          plain[i]! += times(g, strong(b, Math.pow(a, b - 1)));
+          plain[i]! += times(g, strong(b, ieeePow(a, b - 1)));
           plain[j]! += times(g, a === 0 ? 0 : out[k]! * Math.log(a));
           break;
         }
-        case Op.MAXIMUM: case Op.MINIMUM: { // ties share equally
+        case Op.MAXIMUM: case Op.MINIMUM: { // ties share equally; with a NaN neither wins nor ties (0 each)
           const j = in1[k]!, a = out[i]!, b = out[j]!;
-          const wins = op[k] === Op.MAXIMUM ? a > b : a < b;
-          const wa = wins ? 1 : a === b ? 0.5 : 0;
-          plain[i]! += times(g, wa);
-          plain[j]! += times(g, 1 - wa);
+          const max = op[k] === Op.MAXIMUM, tie = a === b ? 0.5 : 0;
+          plain[i]! += times(g, (max ? a > b : a < b) ? 1 : tie);
+          plain[j]! += times(g, (max ? b > a : b < a) ? 1 : tie);
           break;
         }
         case Op.NEG: plain[i]! += -g; break;

@@ -83,12 +83,12 @@ export function walkRecorded(
         // [a ≠ 0] is 0 or 1, and the strong product makes 0 · (aᵇ log a) exactly 0 at a = 0.
         add(j, () => chain(emit(Op.MUL_STRONG, emit(Op.NOT_EQUAL, at(i), constant(0)), emit(Op.MUL, at(k), emit(Op.LOG, at(i))))));
         break;
-      case Op.MAXIMUM: case Op.MINIMUM: { // ties share equally: a's weight is [a wins] + ½ [a = b]
+      case Op.MAXIMUM: case Op.MINIMUM: { // ties share equally: a's weight is [a wins] + ½ [a = b] (0 with a NaN), b's likewise
         const wins = op[k] === Op.MAXIMUM ? Op.GREATER : Op.LESS;
-        let wa = -1;
-        const weightA = () => (wa >= 0 ? wa : (wa = emit(Op.ADD, emit(wins, at(i), at(j)), emit(Op.MUL, emit(Op.EQUAL, at(i), at(j)), constant(0.5)))));
-        add(i, () => chain(weightA()));
-        add(j, () => chain(emit(Op.SUB, constant(1), weightA())));
+        let tie = -1;
+        const half = () => (tie >= 0 ? tie : (tie = emit(Op.MUL, emit(Op.EQUAL, at(i), at(j)), constant(0.5))));
+        add(i, () => chain(emit(Op.ADD, emit(wins, at(i), at(j)), half())));
+        add(j, () => chain(emit(Op.ADD, emit(wins, at(j), at(i)), half())));
         break;
       }
       case Op.ABS: add(i, () => chain(emit(Op.SIGN, at(i)))); break; // abs'(0) = 0

@@ -71,20 +71,15 @@ const powP = binaryPrimitive('pow', 'both',
 
 /**
  * maximum/minimum share the cotangent equally on ties (weight ½ each), the documented subgradient;
- * `wa` is a's weight.
+ * an operand's weight is 1 where it wins, ½ on a tie, else 0 — so where either is NaN (the output
+ * is NaN, neither wins nor ties) both weights are 0, as JAX's rule, whichever operand is NaN.
  */
 function extremumPrimitive(name: 'maximum' | 'minimum', wins: (a: Tensor, b: Tensor) => Tensor): Primitive<null> {
-  const weightA = (a: Tensor, b: Tensor) => where(wins(a, b), 1, where(equal(a, b), 0.5, 0));
+  const weight = (a: Tensor, b: Tensor) => where(wins(a, b), 1, where(equal(a, b), 0.5, 0)); // a's weight
   return binaryPrimitive(name, 'inputs',
-    (g, r, n) => {
-      const wa = weightA(x(r, 0), x(r, 1));
-      return [n[0] ? unbroadcastIf(true, chain(g, wa), s(r, 0)) : null,
-              n[1] ? unbroadcastIf(true, chain(g, sub(1, wa)), s(r, 1)) : null];
-    },
-    (ta, tb, a, b, out) => {
-      const wa = weightA(a, b);
-      return sumTangents(out.shape, scaleTangent(ta, wa), scaleTangent(tb, sub(1, wa)));
-    });
+    (g, r, n) => [n[0] ? unbroadcastIf(true, chain(g, weight(x(r, 0), x(r, 1))), s(r, 0)) : null,
+                  n[1] ? unbroadcastIf(true, chain(g, weight(x(r, 1), x(r, 0))), s(r, 1)) : null],
+    (ta, tb, a, b, out) => sumTangents(out.shape, ta && scaleTangent(ta, weight(a, b)), tb && scaleTangent(tb, weight(b, a))));
 }
 const maximumP = extremumPrimitive('maximum', (a, b) => greater(a, b));
 const minimumP = extremumPrimitive('minimum', (a, b) => less(a, b));

@@ -57,3 +57,49 @@ describe('the gradient of det at an exactly singular matrix', () => {
     expect(g0).toEqual([0, 0, 0, 0, 3, -1, -1, 2]);
   });
 });
+
+describe('pow at the cases where JavaScript and IEEE 754 differ', () => {
+  // IEEE 754, C, NumPy, JAX and torch: pow(1, y) = 1 for every y, NaN included, and
+  // pow(−1, ±∞) = 1; Math.pow gives NaN for those. np.power([1, -1, -1, 1], [nan, inf, -inf, -inf])
+  // == [1, 1, 1, 1]. Every path — tensor kernel, 0-d ops, the scalar tape, jit replay — agrees.
+  const bases = [1, -1, -1, 1, 1, 2, -2, 0, Number.NaN];
+  const exps = [Number.NaN, Infinity, -Infinity, -Infinity, Infinity, Number.NaN, 0.5, 0, 0];
+  const expected = [1, 1, 1, 1, 1, Number.NaN, Number.NaN, 1, 1];
+
+  it('gives 1 for 1 to any power and for −1 to ±∞, on tensors and on 0-d values', () => {
+    expect(arr(ad.pow(ad.tensor(bases), ad.tensor(exps)))).toEqual(expected);
+    expect(bases.map((b, i) => ad.pow(ad.scalar(b), exps[i]!).item())).toEqual(expected);
+    const jitted = ad.jit((a: Tensor, b: Tensor) => ad.pow(a, b));
+    for (let k = 0; k < 3; k++) expect(arr(jitted(ad.tensor(bases), ad.tensor(exps)))).toEqual(expected);
+  });
+
+  it('has the same value on the scalar tape of 0-d ops under valueAndGrad', () => {
+    const f = (x: Tensor) => ad.add(ad.pow(x, ad.mul(x, Number.NaN)), ad.pow(ad.neg(x), Infinity)); // 1^NaN + (−1)^∞ at x = 1
+    const [v, g] = ad.valueAndGrad(f)(ad.scalar(1));
+    expect(v.item()).toBe(2);
+    expect(Number.isNaN(g.item())).toBe(true); // b·a^(b−1) with b = NaN
+  });
+});
+
+describe('maximum and minimum where an operand is NaN', () => {
+  // The output is NaN: neither operand wins nor ties, so both weights are 0 (JAX's rule), whichever
+  // side the NaN is on. Before, the second operand took the whole cotangent (1 − a's weight).
+  const cases: Array<[string, (a: Tensor, b: Tensor) => Tensor]> = [['maximum', ad.maximum], ['minimum', ad.minimum]];
+  it.each(cases)('%s: both gradients 0 on tensors, on the scalar tape and under jit', (_name, op) => {
+    const f = (a: Tensor, b: Tensor) => ad.sum(op(a, b));
+    const a = ad.tensor([Number.NaN, 1, 2, 3]), b = ad.tensor([1, Number.NaN, 2, 5]);
+    const expectA = op === ad.maximum ? [0, 0, 0.5, 0] : [0, 0, 0.5, 1];
+    const expectB = op === ad.maximum ? [0, 0, 0.5, 1] : [0, 0, 0.5, 0];
+    for (const g of [ad.grad(f, [0, 1]), ad.jit(ad.grad(f, [0, 1]))]) {
+      for (let k = 0; k < 2; k++) {
+        const [ga, gb] = g(a, b);
+        expect([arr(ga), arr(gb)]).toEqual([expectA, expectB]);
+      }
+    }
+    const scalar = ad.grad((x: Tensor, y: Tensor) => op(x, y), [0, 1]);
+    expect(scalar(ad.scalar(Number.NaN), ad.scalar(1)).map((t) => t.item())).toEqual([0, 0]);
+    expect(scalar(ad.scalar(1), ad.scalar(Number.NaN)).map((t) => t.item())).toEqual([0, 0]);
+    const [, tangent] = ad.jvp((x: Tensor, y: Tensor) => op(x, y), [ad.tensor([1, Number.NaN]), ad.tensor([Number.NaN, 1])], [ad.ones([2]), ad.ones([2])]);
+    expect(arr(tangent as Tensor)).toEqual([0, 0]);
+  });
+});

@@ -1,6 +1,7 @@
 /** @file Elementwise kernels of two and three operands with NumPy broadcasting. */
 import { broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
+import { ieeePow } from './pow.js';
 
 export type BinaryKernel =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
@@ -23,7 +24,7 @@ function binaryRun(
     case 'sub': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! - b[ib]!; break;
     case 'mul': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! * b[ib]!; break;
     case 'div': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! / b[ib]!; break;
-    case 'pow': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = Math.pow(a[ia]!, b[ib]!); break;
+    case 'pow': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = ieeePow(a[ia]!, b[ib]!); break; // 1ᴺᵃᴺ = (−1)^±∞ = 1
     // NaN-propagating, unlike a bare comparison.
     case 'maximum': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = Math.max(a[ia]!, b[ib]!); break;
     case 'minimum': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = Math.min(a[ia]!, b[ib]!); break;
