@@ -125,6 +125,18 @@ export function gatherAlong(x: Tensor, indices: Tensor, axis: number, op: string
   return apply(gatherP, [x, indices], { axis, op });
 }
 
+/**
+ * `take(x, indices, axis)` for indices whose values cannot be read while the call is traced (a
+ * per-example batch of them under vmap): the same entries as a gather along `axis`, the indices
+ * flattened and broadcast along x's other axes, then their shape put in place of the axis.
+ * @internal
+ */
+export function takeWithTracedIndices(x: Tensor, indices: Tensor, axis: number): Tensor {
+  const shape = indices.shape, m = sizeOf(shape);
+  const idx = broadcastTo(reshape(indices, x.shape.map((d, k) => (k === axis ? m : 1))), withAxis(x.shape, axis, m));
+  return reshape(gatherAlong(x, idx, axis, 'take'), [...x.shape.slice(0, axis), ...shape, ...x.shape.slice(axis + 1)]);
+}
+
 /** The indices as a tensor with as many axes as x, and the axis normalised. */
 function indexArgument(op: string, x: Tensor, indices: TensorInput, axis: number): { idx: Tensor; ax: number } {
   const ok = indices instanceof Tensor || typeof indices === 'number' || Array.isArray(indices) || ArrayBuffer.isView(indices);

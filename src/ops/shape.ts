@@ -8,7 +8,8 @@ import { boxCopy, concatKernel, scatterAddKernel, takeKernel, transposeKernel } 
 import {
   broadcastShapes, checkShape, formatShape, normalizeAxis, shapesEqual, sizeOf, type Shape,
 } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, opaqueTrace } from '../tensor/tensor.js';
+import { takeWithTracedIndices } from './gather.js';
 import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
 import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
@@ -274,6 +275,8 @@ export function take(x: TensorLike, indices: number | readonly number[] | Int32A
   const n = t.shape[ax]!;
   // The indices' own shape replaces the axis (as NumPy's take): a number removes it, a [2, 2]
   // tensor of indices makes it two axes.
+  // Per-example indices under vmap have no single value to read now: a gather takes them as data.
+  if (indices instanceof Tensor && opaqueTrace(indices) !== null) return takeWithTracedIndices(t, indices, ax);
   let raw: ArrayLike<unknown>, indexShape: number[];
   if (typeof indices === 'number') [raw, indexShape] = [[indices], []];
   else if (indices instanceof Tensor) [raw, indexShape] = [indices.values, [...indices.shape]];

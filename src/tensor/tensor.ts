@@ -220,7 +220,7 @@ function nest(data: Float64Array, shape: Shape, axis: number, offset: number): n
  * The trace whose boxes have no single value, if `t` is one or lies over one (vmap's batch boxes:
  * one value per example), else null.
  */
-function opaqueTrace(t: Tensor): Trace | null {
+export function opaqueTrace(t: Tensor): Trace | null {
   for (let x: Tensor | null = t; x !== null && x.trace !== null; x = x.below) if (x.trace.opaque !== null) return x.trace;
   return null;
 }
