@@ -72,6 +72,11 @@ function erfcTail(x: number): number {
   return x < 0 ? 2 - y : y;
 }
 
+/** log erfc(x) for x ≥ 1, without underflow: −x² plus the log of erfcTail's rational factor. */
+export function logErfcTail(x: number): number {
+  return -x * x + Math.log(x < 8 ? horner(P, x) / horner(Q, x) : horner(R, x) / horner(S, x));
+}
+
 /** erf(x), as XLA's f64 Erf: the rational form below 1 in magnitude, 1 − erfc(x) above. */
 export function erf(x: number): number {
   if (Math.abs(x) < 1) {

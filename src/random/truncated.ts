@@ -1,20 +1,21 @@
 /**
  * @file `truncatedNormal(key, lower, upper, shape?)`: standard normal values conditioned on
  * (lower, upper), by inversion as JAX's `random.truncated_normal`: u uniform between erf(lower/√2)
- * and erf(upper/√2), x = √2·erf⁻¹(u), clamped into the open interval against rounding; its
- * derivative in the bounds by implicit reparameterisation (a customJvp).
+ * and erf(upper/√2), x = √2·erf⁻¹(u), clamped into the open interval against rounding — except for
+ * an interval beyond ±3 (normalTail.ts), where erf has run out of digits and the same x is found by
+ * inverting log(1 − Φ) instead; its derivative in the bounds by implicit reparameterisation (a customJvp).
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { broadcastTo } from '../ops/shape.js';
-import { add, div, mul, sub } from '../ops/binary.js';
+import { add, mul, sub } from '../ops/binary.js';
 import { exp, square } from '../ops/unary.js';
-import { erfc } from '../ops/special.js';
 import { customJvp } from '../transforms/customJvp.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { unitSample, type KeyLike } from './continuous.js';
 import { erf, erfinv } from './erf.js';
+import { TAIL_START, upperTailDraw } from './normalTail.js';
 import { param } from './params.js';
 
 const view = new DataView(new ArrayBuffer(8));
@@ -54,22 +55,26 @@ function draw(op: string, k: KeyLike, lower: TensorLike, upper: TensorLike, samp
   const b = hi.map((h) => erf(h / Math.SQRT2)), highest = hi.map((h) => nextAfter(h, -1));
   const iLo = lo.length === 1 ? 0 : 1, iHi = hi.length === 1 ? 0 : 1;
   for (let i = 0; i < x.length; i++) {
-    const ai = a[i * iLo]!, bi = b[i * iHi]!;
-    const v = Math.SQRT2 * erfinv(Math.max(ai, x[i]! * (bi - ai) + ai));
+    const l = lo[i * iLo]!, h = hi[i * iHi]!, f = x[i]!;
+    let v: number;
+    if (l >= TAIL_START) v = upperTailDraw(l, h, f);
+    else if (h <= -TAIL_START) v = -upperTailDraw(-h, -l, 1 - f); // by symmetry: Φ(x) = (1 − f)Φ(l) + fΦ(h) still
+    else {
+      const ai = a[i * iLo]!, bi = b[i * iHi]!;
+      v = Math.SQRT2 * erfinv(Math.max(ai, f * (bi - ai) + ai));
+    }
     x[i] = Math.min(Math.max(v, lowest[i * iLo]!), highest[i * iHi]!);
   }
   return new Tensor(x, [...sampleShape]);
 }
 
-/** Φ(z), the standard normal CDF, as ½ erfc(−z/√2) (accurate in the lower tail). */
-const normalCdf = (z: Tensor): Tensor => mul(0.5, erfc(mul(-Math.SQRT1_2, z)));
-
 /**
  * Standard normal values truncated to (lower, upper) (JAX's `random.truncated_normal`). The
  * bounds are numbers or tensors (±Infinity allowed); the shape defaults to their broadcast shape.
  * Differentiable in the bounds by implicit reparameterisation: x = Φ⁻¹((1 − u)Φ(a) + uΦ(b)) for the
- * uniform u the draw used, so φ(x) dx = (1 − u) φ(a) da + u φ(b) db, with
- * u = (Φ(x) − Φ(a)) / (Φ(b) − Φ(a)) (an infinite bound contributes nothing: φ(±∞) = 0).
+ * uniform u the draw used, so φ(x) dx = (1 − u) φ(a) da + u φ(b) db (an infinite bound
+ * contributes nothing: φ(±∞) = 0). Accurate in the tails too: truncatedNormal(key, 9, Infinity)
+ * draws just above 9 (JAX's recipe, kept between −3 and 3, would return 1.8e308 there).
  * @example ad.random.truncatedNormal(ad.random.key(0), 0, 2, [3]).shape // [3]
  */
 export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike, shape?: Shape): Tensor {
@@ -79,8 +84,9 @@ export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike
     (a: Tensor, b: Tensor) => draw(op, k, a, b, sampleShape),
     ([a, b]: [Tensor, Tensor], [da, db]: [Tensor, Tensor]) => {
       const x = sample(a, b);
-      const [Pa, Pb, Px] = [normalCdf(a), normalCdf(b), normalCdf(x)];
-      const u = div(sub(Px, Pa), sub(Pb, Pa));
+      // u is the draw's own unit uniform: every branch of draw solves Φ(x) = (1 − u)Φ(a) + uΦ(b) for it.
+      // (Recovering it as (Φ(x) − Φ(a)) / (Φ(b) − Φ(a)) is 0/0 once the bounds are in the upper tail.)
+      const u = new Tensor(unitSample(op, k, sampleShape), [...sampleShape]);
       // φ(bound)/φ(x) = exp((x² − bound²)/2): 0 for an infinite bound, without underflow in φ(x).
       const ratio = (bound: Tensor) => exp(mul(0.5, sub(square(x), square(bound))));
       const dx = add(mul(mul(sub(1, u), ratio(a)), da), mul(mul(u, ratio(b)), db));
