@@ -1,34 +1,48 @@
 /**
  * @file log Z of non-projective dependency trees by the Matrix-Tree theorem (Koo, Globerson,
- * Carreras & Collins 2007; Smith & Smith 2007; McDonald & Satta 2007): the log-determinant of a
- * Laplacian minor. Not a semiring dynamic program: the arc marginals are its gradient, through
- * linalg.slogdet's rule (A⁻ᵀ).
+ * Carreras & Collins 2007; Smith & Smith 2007; McDonald & Satta 2007): the determinant of a
+ * Laplacian minor, computed by a subtraction-free elimination (GTH: Grassmann, Taksar & Heyman
+ * 1985; O'Cinneide 1993) so that it keeps full relative accuracy. Not a semiring dynamic program:
+ * the arc marginals are its gradient.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { eye, tensor } from '../tensor/create.js';
-import { add, equal, sub } from '../ops/binary.js';
-import { exp } from '../ops/unary.js';
+import { add, div, equal, mul, sub } from '../ops/binary.js';
+import { exp, log } from '../ops/unary.js';
 import { max, sum } from '../ops/reduce.js';
-import { reshape, slice } from '../ops/shape.js';
+import { reshape, slice, take } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
-import { slogdet } from '../linalg/det.js';
-import { diagEmbed } from '../linalg/diagonal.js';
 import { reachesAllWords } from './reach.js';
 
 /**
  * log Z for a batch of masked arc scores [B, N, N] (indexed [head, child], position 0 the root,
  * −∞ on arcs into the root, self-loops and positions past each sentence); returns [B].
  *
- * With weights A[h, m] = exp(arc(h → m)) among the n = N − 1 words and root weights r[m] =
- * exp(arc(0 → m)), the Laplacian L[m, m] = Σ_h A[h, m], L[h, m] = −A[h, m] (h ≠ m) gives
- *   several root dependents:  Z = det(L + diag(r))                     (the root's row and column struck out)
- *   one root dependent:       Z = det(L with its first row replaced by r)   (Koo et al. 2007, §3.3)
- * Every entry of column m is a weight of an arc into m, so scaling column m by exp(−c_m) scales the
- * determinant by exp(−c_m): with c_m the largest score into m (held constant: log Z does not
- * depend on it), log Z = log det L̂(arc − c) + Σ_m c_m has no overflow. Padding words (past a
- * sentence) get a unit diagonal and no arcs, so they contribute det = 1. Where no tree has a
- * finite score (`treeExists`) the determinant is 0 and its derivative infinite: those sentences
- * get log Z = −∞ through an identity matrix, so their gradient is exactly 0.
+ * With weights W[h, m] = exp(arc(h → m)) among the n = N − 1 words and root weights s[m] =
+ * exp(arc(0 → m)), the Laplacian M[m, m] = s[m] + Σ_h W[h, m], M[h, m] = −W[h, m] (h ≠ m) gives
+ *   several root dependents:  Z = det M
+ *   one root dependent:       Z = Σ_r s[r] · det(L with row and column r struck out),  L = M at s = 0
+ * (the second is Koo et al.'s first-row replacement, §3.3, expanded along that row). Every entry of
+ * column m is a weight of an arc into m, so scaling column m by exp(−c_m) scales the determinant by
+ * exp(−c_m): with c_m the largest score into m (held constant: log Z does not depend on it),
+ * log Z = log det(shifted) + Σ_m c_m has no overflow.
+ *
+ * The determinant is not taken by LU with pivoting (slogdet): M is a column diagonally dominant
+ * M-matrix, and when the best arcs into the words form a cycle whose way out costs g nats, Z is
+ * e^{−g} times the size of M's entries, so an LU's subtractions lose it entirely from g ≈ 36 on
+ * (log Z −∞, marginals above 1 or NaN). Instead M is held by its off-diagonal weights W ≥ 0 and its
+ * column excesses x = s (the column sums of M), and Gaussian elimination of one word k at a time
+ * keeps that form with additions only (GTH):
+ *   pivot p = x[k] + Σ_i W[i, k],   W′[i, j] = W[i, j] + W[i, k] W[k, j] / p,   x′[j] = x[j] + W[k, j] x[k] / p,
+ * and det M = Π p. Every quantity is a sum of non-negative terms, so log Z has full relative
+ * accuracy, and its gradient (the marginals, by reverse mode through these ops, at every order)
+ * errs by rounding only. One root dependent: L has no excess, so its minor without r is the product
+ * of the pivots of eliminating every word but r, and the sum over r is the first-order term in t of
+ * det(L + t·diag(s)) — the same elimination carrying the root weights as a second excess σ
+ * (σ′[j] = σ[j] + W[k, j] σ[k] / p, the pivots without it), with one word r that carries a tree
+ * eliminated last: Z = Π p · σ[r]. Padding words (past a sentence) get excess 1 and no arcs, so
+ * they contribute a pivot of 1. Where no tree has a finite score (`treeExists`) the determinant is
+ * 0: those sentences get log Z = −∞ through an identity matrix, so their gradient is exactly 0.
  */
 export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[], singleRoot: boolean): Tensor {
   const [B, N] = arcs.shape as [number, number, number];
@@ -36,22 +50,58 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   const c = stopGradient(max(arcs, 1)); // [B, N]: the largest score into each position
   const shift = where(equal(c, -Infinity), 0, c);
   const weights = exp(sub(arcs, reshape(shift, [B, 1, N])));
-  const root = reshape(slice(weights, [0, 0, 1], [B, 1, n]), [B, 1, n]);
-  const words = slice(weights, [0, 1, 1], [B, n, n]);
-  const padding = tensor(lengths.flatMap((len) => Array.from({ length: n }, (_, m) => (m + 1 > len ? 1 : 0))), [B, 1, n]);
-  let diagonal = add(reshape(sum(words, 1), [B, 1, n]), padding);
-  if (!singleRoot) diagonal = add(diagonal, root);
-  // [B, n, n]: column m holds the arcs into word m + 1 (words has a zero diagonal: no self-loops).
-  let laplacian = sub(diagEmbed(reshape(diagonal, [B, n]), 0, n, n), words);
-  if (singleRoot) laplacian = where(tensor(Array.from({ length: n }, (_, h) => (h === 0 ? 1 : 0)), [n, 1]), root, laplacian);
   const values = stopGradient(arcs).values;
-  const none = lengths.map((len, b) => !treeExists(values, b, N, len, singleRoot));
+  const last = lengths.map((len, b) => treeRoot(values, b, N, len, singleRoot)); // −1: no tree
+  const dead = last.map((r) => r < 0);
+  // Elimination order per sentence: every word but `last` in order, then `last` (one root
+  // dependent: a word that carries a tree; several: any order, so the identity).
+  const order = last.map((r) => {
+    const rest = Array.from({ length: n }, (_, m) => m).filter((m) => !singleRoot || m !== Math.max(r, 1) - 1);
+    return singleRoot ? [...rest, Math.max(r, 1) - 1] : rest;
+  });
+  const wordIndex = new Int32Array(B * n * n), rootIndex = new Int32Array(B * n);
+  order.forEach((o, b) => o.forEach((i, a) => {
+    rootIndex[b * n + a] = (b * N + 0) * N + i + 1;
+    o.forEach((j, d) => (wordIndex[(b * n + a) * n + d] = (b * N + i + 1) * N + j + 1));
+  }));
+  const flat = reshape(weights, [B * N * N]);
+  let W = reshape(take(flat, wordIndex), [B, n, n]); // W[b, a, d]: arc order[a] → order[d] (0 on the diagonal: masked)
+  let root = reshape(take(flat, rootIndex), [B, n]);
+  // Padding words, and every word of a sentence without a tree, get excess 1 and no arcs.
+  const idle = tensor(order.flatMap((o, b) => o.map((i) => (dead[b] || i + 1 > lengths[b]! ? 1 : 0))), [B, n]);
+  if (dead.includes(true)) {
+    const d = tensor(dead.map((x) => (x ? 1 : 0)), [B]);
+    W = where(reshape(d, [B, 1, 1]), 0, W);
+    root = where(reshape(d, [B, 1]), singleRoot ? 1 : 0, root);
+  }
+  // Several root dependents: the root weights are the excess. One: the excess is the padding's, σ the root weights.
+  let excess = singleRoot ? idle : add(root, idle);
+  let sigma = root;
+  let logDet: Tensor | null = null;
+  const steps = singleRoot ? n - 1 : n;
+  for (let k = 0; k < steps; k++) {
+    const m = n - k; // words left; eliminate the first
+    const into = reshape(slice(W, [0, 1, 0], [B, m - 1, 1]), [B, m - 1]); // W[i, k]
+    const out = reshape(slice(W, [0, 0, 1], [B, 1, m - 1]), [B, m - 1]); // W[k, j]
+    const first = (x: Tensor) => reshape(slice(x, [0, 0], [B, 1]), [B, 1]);
+    const rest = (x: Tensor) => slice(x, [0, 1], [B, m - 1]);
+    const p = add(first(excess), reshape(sum(into, 1), [B, 1])); // [B, 1]
+    logDet = logDet === null ? reshape(log(p), [B]) : add(logDet, reshape(log(p), [B]));
+    if (m === 1) break;
+    const scaled = div(out, p); // W[k, j] / p
+    const fill = mul(reshape(into, [B, m - 1, 1]), reshape(scaled, [B, 1, m - 1]));
+    W = mul(add(slice(W, [0, 1, 1], [B, m - 1, m - 1]), fill), sub(1, eye(m - 1))); // no self-loops
+    excess = add(rest(excess), mul(scaled, first(excess)));
+    if (singleRoot) sigma = add(rest(sigma), mul(scaled, first(sigma)));
+  }
+  if (singleRoot) {
+    const r = reshape(sigma, [B]); // σ of the word left: Σ_r s[r] · (its minor) over the pivots taken
+    logDet = logDet === null ? log(r) : add(logDet, log(r));
+  }
   const logShift = sum(slice(shift, [0, 1], [B, n]), 1);
-  // The common case, a tree in every sentence, skips the two masking passes over [B, n, n].
-  if (!none.includes(true)) return add(slogdet(laplacian).logAbsDet, logShift);
-  const dead = tensor(none.map((x) => (x ? 1 : 0)), [B]);
-  const safe = where(reshape(dead, [B, 1, 1]), eye(n), laplacian);
-  return where(dead, -Infinity, add(slogdet(safe).logAbsDet, logShift));
+  const logZ = add(logDet!, logShift);
+  if (!dead.includes(true)) return logZ;
+  return where(tensor(dead.map((x) => (x ? 1 : 0)), [B]), -Infinity, logZ);
 }
 
 /**
@@ -60,8 +110,26 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
  * arc 0 → r along word-to-word arcs.
  */
 export function treeExists(arcs: ArrayLike<number>, b: number, N: number, length: number, singleRoot: boolean): boolean {
+  return treeRoot(arcs, b, N, length, singleRoot) >= 0;
+}
+
+/**
+ * −1 when sentence b has no tree of finite score; otherwise, with one root dependent, a word r
+ * that can be it (a finite arc 0 → r, and every word reachable from r), and with several, 0.
+ */
+function treeRoot(arcs: ArrayLike<number>, b: number, N: number, length: number, singleRoot: boolean): number {
   const finite = (h: number, m: number) => arcs[(b * N + h) * N + m]! > -Infinity;
-  if (!singleRoot) return reachesAllWords(length, [0], finite);
-  for (let r = 1; r <= length; r++) if (finite(0, r) && reachesAllWords(length, [r], finite)) return true;
-  return false;
+  if (!singleRoot) return reachesAllWords(length, [0], finite) ? 0 : -1;
+  // Of the words that can be the root's dependent, the one whose root arc is nearest its best arc
+  // in: eliminated last, its minor's pivots are the weights of the other words' arcs, not of a word
+  // that would rather hang from the root (a pivot of e^{−g} would put e^{2g} in the gradient).
+  let best = -1, gap = Infinity;
+  for (let r = 1; r <= length; r++) {
+    if (!finite(0, r) || !reachesAllWords(length, [r], finite)) continue;
+    let top = -Infinity;
+    for (let h = 0; h <= length; h++) if (h !== r) top = Math.max(top, arcs[(b * N + h) * N + r]!);
+    const g = top - arcs[(b * N) * N + r]!;
+    if (g < gap) [best, gap] = [r, g];
+  }
+  return best;
 }
