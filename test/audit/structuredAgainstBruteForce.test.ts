@@ -97,3 +97,37 @@ describe('the non-projective DependencyCRF when the best arcs form a cycle', () 
     }
   });
 });
+
+describe('the gradient of prod when the product leaves the float64 range', () => {
+  // L_i = Π_{j≠i} x_j in range although y, or the prefix and suffix products, are not: the plain
+  // prefix × suffix fallback gave ∞ (10⁻¹⁰·k · 10⁴⁰⁰ overflowing) and NaN (0 · ∞) for every L_i = 10¹⁰.
+  const exact = (x: number[], i: number) => {
+    let log = 0, sign = 1;
+    x.forEach((v, j) => { if (j !== i) { log += Math.log(Math.abs(v)); sign *= Math.sign(v); } });
+    return sign * Math.exp(log);
+  };
+  const cases: number[][] = [
+    [...new Array<number>(40).fill(1e-10), 1e300, 1e100],
+    [1e200, 1e200, -1e-300],
+    [1e300, 1e300, 2, 1e-280, 1e-290],
+    [-1e-200, 1e-200, 1e-150, 1e300, 1e300],
+    [...new Array<number>(600).fill(1e-3), ...new Array<number>(600).fill(1e3), 7], // a long row: blocks of the scan
+  ];
+  for (const x of cases) {
+    it(`is the leave-one-out product for ${x.length} factors from ${Math.min(...x.map(Math.abs))} to ${Math.max(...x.map(Math.abs))}`, () => {
+      const g = arr(ad.grad((z: Tensor) => ad.prod(z))(ad.tensor(x)));
+      x.forEach((_, i) => {
+        const want = exact(x, i);
+        if (Math.abs(want) > 1e-300 && Math.abs(want) < 1e300) expect(Math.abs(g[i]! - want)).toBeLessThanOrEqual(1e-12 * x.length * Math.abs(want));
+      });
+    });
+  }
+
+  it('counts as one zero factor the zero of a row whose other factors under- and overflow', () => {
+    // y is 0 with one zero factor; the product of the others is 10⁻¹⁰⁰, not 10⁻⁴⁰⁰ · 10³⁰⁰ = 0.
+    expect(arr(ad.grad((z: Tensor) => ad.prod(z))(ad.tensor([0, 1e-200, 1e-200, 1e300])))).toEqual([1e-100, 0, 0, 0]);
+    // With a scale: the cotangent 10⁻²⁰⁰ times a product of others of 10²⁵⁰ is 10⁵⁰.
+    const g = arr(ad.grad((z: Tensor) => ad.mul(ad.prod(z), 1e-200))(ad.tensor([0, 1e200, 1e200, 1e-150])));
+    expect(Math.abs(g[0]! / 1e50 - 1)).toBeLessThan(1e-14);
+  });
+});

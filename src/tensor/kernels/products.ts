@@ -209,12 +209,16 @@ function zeroRow(out: Float64Array, start: number, end: number, stride: number):
  *   (uninitializedF64): the pass writes every entry;
  * - otherwise one pass finds the zeros and the product q of the other factors (scanRow). Two or
  *   more zeros (all factors finite): every leave-one-out product contains a zero, so the row is 0.
- *   Exactly one zero at z: out_z = s · q, the rest 0. No zero and q normal (y was not given): the
- *   division trick with q;
- * - what is left (y underflowed or overflowed without a zero factor, ±∞ or NaN factors): exclusive
- *   prefix products written forward into `out`, then multiplied in place by the exclusive suffix
- *   products on a backward pass — no division, and ±∞ · 0 = NaN exactly where the plain product of
- *   the others has it.
+ *   Exactly one zero at z: out_z = s · q, the rest 0 (q out of range: the product of the others with
+ *   a separate exponent). No zero and q normal (y was not given): the division trick with q;
+ * - finite factors, no zero, and y (or q) out of range: the product left the float64 range although
+ *   the leave-one-out products need not (10⁻¹⁰ forty times, then 10³⁰⁰ and 10¹⁰⁰: L_i = 10¹⁰ for the
+ *   first forty, while plain prefix products underflow to 0 and suffix products overflow). Prefix
+ *   and suffix products kept with a separate binary exponent (scaledLeaveOneOut), each L_i rounded
+ *   once into range;
+ * - what is left (±∞ or NaN factors): exclusive prefix products written forward into `out`, then
+ *   multiplied in place by the exclusive suffix products on a backward pass — no division, and
+ *   ±∞ · 0 = NaN exactly where the plain product of the others has it.
  *
  * A zero scale gives a zero row whatever the factors (the strong zero of derivative rules).
  */
@@ -237,10 +241,14 @@ export function leaveOneOutKernel(
       if (!isNormal(y)) {
         scanRow(x, start, end, inner);
         const { q, zeros, z } = scanned;
-        // q = ±∞ from overflow alone still means every factor is finite (rare: look again).
-        const finiteFactors = Number.isFinite(q) || (Math.abs(q) === Infinity && allFinite(x, start, end, inner));
+        // q = ±∞ from overflow alone, or NaN from an underflowed 0 times an overflowed ∞, still means
+        // every factor may be finite (rare: look again).
+        const finiteFactors = Number.isFinite(q) || allFinite(x, start, end, inner);
         if (finiteFactors && zeros >= 2) continue;
-        if (finiteFactors && zeros === 1) { out[z] = s * q; continue; }
+        if (finiteFactors && zeros === 1) { out[z] = isNormal(q) ? s * q : scaledProductExcept(x, s, start, end, inner, z); continue; }
+        // The row's product left the float64 range (or q did, or its running product passed through
+        // the subnormals and lost digits): prefix and suffix products with a separate exponent.
+        if (finiteFactors && (rowProducts !== null || !isNormal(q))) { scaledLeaveOneOut(out, x, s, start, end, inner); continue; }
         y = zeros === 0 ? q : NaN;
       }
       if (isNormal(y)) {
@@ -256,6 +264,56 @@ export function leaveOneOutKernel(
     }
   }
   return out;
+}
+
+/** Into [2⁻²⁰⁰, 2²⁰⁰] by powers of two (exact); the exponent taken out is added to `scaledExponent`. */
+let scaledExponent = 0;
+function rescaled(m: number): number {
+  while (Math.abs(m) > TWO_200 && Math.abs(m) < Infinity) { m *= TWO_M400; scaledExponent += 400; }
+  while (Math.abs(m) < TWO_M200 && m !== 0) { m *= TWO_400; scaledExponent -= 400; }
+  return m;
+}
+
+/** m · 2^k with a single rounding wherever the result is representable (m within [2⁻⁴⁰⁰, 2⁴⁰⁰]). */
+function ldexp(m: number, k: number): number {
+  if (k < -600) { m *= TWO_M600; k += 600; }
+  else if (k > 600) { m *= TWO_600; k -= 600; }
+  return m * 2 ** k; // 2^k exact (or 0, ∞ where the result is out of range anyway)
+}
+
+/** s · Π_{j≠z} x_j of a row of finite factors, with a separate binary exponent (see scaledLeaveOneOut). */
+function scaledProductExcept(x: Float64Array, s: number, start: number, end: number, inner: number, z: number): number {
+  scaledExponent = 0;
+  let m = rescaled(s);
+  for (let p = start; p < end; p += inner) if (p !== z) m = rescaled(m * rescaled(x[p]!));
+  return ldexp(m, scaledExponent);
+}
+
+/**
+ * out_i = s · Π_{j≠i} x_j for a row of finite, non-zero factors whose product (or whose prefix or
+ * suffix products) leave the float64 range although the leave-one-out products need not (10⁻¹⁰
+ * forty times, then 10³⁰⁰ and 10¹⁰⁰: every L_i below 10⁴⁰ is 10¹⁰, while the plain prefix products
+ * underflow to 0 and the suffix products overflow, giving ∞ and NaN). The prefix and suffix
+ * products are kept as a mantissa in [2⁻²⁰⁰, 2²⁰⁰] and a binary exponent (powers of two, so
+ * exactly), as logAbsProdKernel does; each L_i is then rounded once into range.
+ */
+function scaledLeaveOneOut(out: Float64Array, x: Float64Array, s: number, start: number, end: number, inner: number): void {
+  const count = (end - start) / inner;
+  const prefixExponent = new Int32Array(count);
+  scaledExponent = 0;
+  const sm = rescaled(s), se = scaledExponent;
+  let m = 1, e = 0;
+  for (let p = start, i = 0; p < end; p += inner, i++) {
+    out[p] = m; prefixExponent[i] = e;
+    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+  }
+  m = 1; e = 0;
+  for (let p = end - inner, i = count - 1; p >= start; p -= inner, i--) {
+    scaledExponent = prefixExponent[i]! + e + se;
+    const both = rescaled(out[p]! * m) * sm; // within [2⁻⁴⁰⁰, 2⁴⁰⁰]
+    out[p] = ldexp(both, scaledExponent);
+    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+  }
 }
 
 const TWO_600 = 2 ** 600, TWO_M600 = 2 ** -600, TWO_400 = 2 ** 400, TWO_M400 = 2 ** -400;
