@@ -6,11 +6,11 @@
  * the arc marginals are its gradient.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { eye, tensor } from '../tensor/create.js';
+import { tensor } from '../tensor/create.js';
 import { add, div, equal, mul, sub } from '../ops/binary.js';
 import { exp, log } from '../ops/unary.js';
 import { max, sum } from '../ops/reduce.js';
-import { reshape, slice, take } from '../ops/shape.js';
+import { concat, reshape, slice, take } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { reachesAllWords } from './reach.js';
 
@@ -42,7 +42,7 @@ import { reachesAllWords } from './reach.js';
  * (σ′[j] = σ[j] + W[k, j] σ[k] / p, the pivots without it), with one word r that carries a tree
  * eliminated last: Z = Π p · σ[r]. Padding words (past a sentence) get excess 1 and no arcs, so
  * they contribute a pivot of 1. Where no tree has a finite score (`treeExists`) the determinant is
- * 0: those sentences get log Z = −∞ through an identity matrix, so their gradient is exactly 0.
+ * 0: those sentences are eliminated with unit pivots instead and get log Z = −∞, so their gradient is exactly 0.
  */
 export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[], singleRoot: boolean): Tensor {
   const [B, N] = arcs.shape as [number, number, number];
@@ -74,34 +74,44 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
     W = where(reshape(d, [B, 1, 1]), 0, W);
     root = where(reshape(d, [B, 1]), singleRoot ? 1 : 0, root);
   }
-  // Several root dependents: the root weights are the excess. One: the excess is the padding's, σ the root weights.
-  let excess = singleRoot ? idle : add(root, idle);
-  let sigma = root;
-  let logDet: Tensor | null = null;
+  // One [B, R, m] tensor: rows 0 … m − 1 the arcs among the words left, then the excess row, then
+  // (one root dependent) σ. The excess and σ rows are updated by the same fill as the words', and
+  // the pivot sums the word rows and the excess (not σ). Several root dependents: the root weights
+  // are the excess; one: the padding's are, and σ is the root weights.
+  const extra = singleRoot ? [reshape(idle, [B, 1, n]), reshape(root, [B, 1, n])] : [reshape(add(root, idle), [B, 1, n])];
+  let rows = concat([W, ...extra], 1);
+  const R = extra.length; // rows below the words
+  const pivots: Tensor[] = [];
   const steps = singleRoot ? n - 1 : n;
   for (let k = 0; k < steps; k++) {
     const m = n - k; // words left; eliminate the first
-    const into = reshape(slice(W, [0, 1, 0], [B, m - 1, 1]), [B, m - 1]); // W[i, k]
-    const out = reshape(slice(W, [0, 0, 1], [B, 1, m - 1]), [B, m - 1]); // W[k, j]
-    const first = (x: Tensor) => reshape(slice(x, [0, 0], [B, 1]), [B, 1]);
-    const rest = (x: Tensor) => slice(x, [0, 1], [B, m - 1]);
-    const p = add(first(excess), reshape(sum(into, 1), [B, 1])); // [B, 1]
-    logDet = logDet === null ? reshape(log(p), [B]) : add(logDet, reshape(log(p), [B]));
+    const column = slice(rows, [0, 0, 0], [B, m + R, 1]); // W[i, k] of every row (W[k, k] = 0)
+    const p = sum(slice(column, [0, 0, 0], [B, m + 1, 1]), 1, true); // [B, 1, 1]: the word rows and the excess
+    pivots.push(p);
     if (m === 1) break;
-    const scaled = div(out, p); // W[k, j] / p
-    const fill = mul(reshape(into, [B, m - 1, 1]), reshape(scaled, [B, 1, m - 1]));
-    W = mul(add(slice(W, [0, 1, 1], [B, m - 1, m - 1]), fill), sub(1, eye(m - 1))); // no self-loops
-    excess = add(rest(excess), mul(scaled, first(excess)));
-    if (singleRoot) sigma = add(rest(sigma), mul(scaled, first(sigma)));
+    const scaled = div(slice(rows, [0, 0, 1], [B, 1, m - 1]), p); // W[k, j] / p
+    const fill = mul(slice(column, [0, 1, 0], [B, m - 1 + R, 1]), scaled);
+    rows = mul(add(slice(rows, [0, 1, 1], [B, m - 1 + R, m - 1]), fill), offDiagonal(m - 1, R)); // no self-loops
   }
-  if (singleRoot) {
-    const r = reshape(sigma, [B]); // σ of the word left: Σ_r s[r] · (its minor) over the pivots taken
-    logDet = logDet === null ? log(r) : add(logDet, log(r));
-  }
+  // One root dependent: σ of the word left is Σ_r s[r] · (its minor) over the pivots taken.
+  if (singleRoot) pivots.push(slice(rows, [0, R, 0], [B, 1, 1]));
+  const logDet = sum(log(concat(pivots, 2)), [1, 2]);
   const logShift = sum(slice(shift, [0, 1], [B, n]), 1);
-  const logZ = add(logDet!, logShift);
+  const logZ = add(logDet, logShift);
   if (!dead.includes(true)) return logZ;
   return where(tensor(dead.map((x) => (x ? 1 : 0)), [B]), -Infinity, logZ);
+}
+
+/** [m + R, m]: 0 on the diagonal of the word rows, 1 elsewhere (the excess rows below). One per size. */
+const offDiagonals = new Map<string, Tensor>();
+function offDiagonal(m: number, R: number): Tensor {
+  const key = `${m},${R}`;
+  let t = offDiagonals.get(key);
+  if (t === undefined) {
+    t = tensor(Array.from({ length: (m + R) * m }, (_, i) => (Math.floor(i / m) === i % m ? 0 : 1)), [m + R, m]);
+    offDiagonals.set(key, t);
+  }
+  return t;
 }
 
 /**
