@@ -32,7 +32,8 @@ export const log1p: Unary = (g, x) => {
   const u = add(g, g.floats(1), x);
   const d = sub(g, u, g.floats(1));
   const ratio = div(g, mul(g, g.node('Log', [u]), x), d);
-  return where(g, g.node('Or', [eq(g, d, g.floats(0)), isInf(g, x)]), x, ratio);
+  // +∞ stays +∞; −∞ (like every x < −1) goes through the ratio, to NaN as Math.log1p.
+  return where(g, g.node('Or', [eq(g, d, g.floats(0)), eq(g, x, g.floats(Infinity))]), x, ratio);
 };
 
 /**
@@ -42,7 +43,8 @@ export const log1p: Unary = (g, x) => {
 export const expm1: Unary = (g, x) => {
   const u = g.node('Exp', [x]);
   const d = sub(g, u, g.floats(1));
-  const ratio = div(g, mul(g, d, x), g.node('Log', [u]));
+  // d·(x/log u), not (d·x)/log u: the product overflows for x in (709.08, 709.78), where eˣ − 1 does not.
+  const ratio = mul(g, d, div(g, x, g.node('Log', [u])));
   const small = where(g, eq(g, u, g.floats(1)), x, ratio);
   return where(g, g.node('Or', [eq(g, d, g.floats(-1)), isInf(g, u)]), d, small);
 };
@@ -88,16 +90,23 @@ export const atan: Unary = (g, x) => {
   return mul(g, g.node('Sign', [x]), y);
 };
 
-/** atan2(y, x) from atan(y/x) and the quadrant, as Math.atan2 (±π/2 on the y axis, atan2(0, 0) = 0). */
+/**
+ * atan2(y, x) from atan(y/x) and the quadrant, as Math.atan2 (IEEE 754): the signs of zeros count
+ * (atan2(±0, −0) = ±π, atan2(±0, +0) = ±0, atan2(±0, x < 0) = ±π), ±π/2 on the y axis, ±π/4 and
+ * ±3π/4 for two infinities (where y/x is NaN), and NaN for a NaN operand.
+ */
 const atan2: Binary = (g, y, x) => {
   const f = (v: number) => g.floats(v);
+  // Sign bits, zeros included: v < 0, or 1/v < 0 for v = −0 (1/(−0) = −∞).
+  const signBit = (v: string) => g.node('Or', [g.node('Less', [v, f(0)]), g.node('Less', [div(g, f(1), v), f(0)])]);
+  const negY = signBit(y), negX = signBit(x);
+  const ySign = where(g, negY, f(-1), f(1));
   const base = atan(g, div(g, y, x));
-  const ySign = where(g, g.node('Less', [y, f(0)]), f(-1), f(1));
-  const negX = g.node('Less', [x, f(0)]);
   const shifted = where(g, negX, add(g, base, mul(g, ySign, f(Math.PI))), base);
-  const onYAxis = eq(g, x, f(0));
-  const axis = where(g, eq(g, y, f(0)), mul(g, y, f(0)), mul(g, ySign, f(Math.PI / 2)));
-  return where(g, onYAxis, axis, shifted);
+  const onYAxis = where(g, eq(g, y, f(0)), where(g, negX, mul(g, ySign, f(Math.PI)), y), mul(g, ySign, f(Math.PI / 2)));
+  const corners = mul(g, ySign, where(g, negX, f((3 * Math.PI) / 4), f(Math.PI / 4)));
+  const value = where(g, eq(g, x, f(0)), onYAxis, where(g, g.node('And', [isInf(g, x), isInf(g, y)]), corners, shifted));
+  return where(g, g.node('Or', [g.node('IsNaN', [x]), g.node('IsNaN', [y])]), f(NaN), value);
 };
 
 /** hypot(a, b) = m·√((a/m)² + (b/m)²) with m = max(|a|, |b|), 0 where m = 0: no overflow or underflow. */
@@ -106,37 +115,65 @@ const hypot: Binary = (g, a, b) => {
   const m = g.node('Max', [aa, ab]);
   const safe = where(g, eq(g, m, g.floats(0)), g.floats(1), m);
   const ra = div(g, aa, safe), rb = div(g, ab, safe);
-  return mul(g, m, g.node('Sqrt', [add(g, mul(g, ra, ra), mul(g, rb, rb))]));
+  const scaled = mul(g, m, g.node('Sqrt', [add(g, mul(g, ra, ra), mul(g, rb, rb))]));
+  // An infinite side gives +∞, even beside NaN (IEEE 754 hypot, Math.hypot); ∞/∞ would be NaN.
+  return where(g, g.node('Or', [isInf(g, a), isInf(g, b)]), g.floats(Infinity), scaled);
 };
 
-/** asin(x) = atan(x / √((1 − x)(1 + x))); acos(x) = π/2 − asin(x) (both for |x| < 1). */
+/**
+ * asin(x) = atan(x / √((1 − x)(1 + x))); acos(x) = 2 atan(√((1 − x)/(1 + x))), which stays accurate
+ * near 1, where π/2 − asin(x) cancels (a relative error of 1e-11 at 1 − 1e-10). NaN outside [−1, 1].
+ */
 const asin: Unary = (g, x) => atan(g, div(g, x, g.node('Sqrt', [mul(g, sub(g, g.floats(1), x), add(g, g.floats(1), x))])));
-const acos: Unary = (g, x) => sub(g, g.floats(Math.PI / 2), asin(g, x));
+const acos: Unary = (g, x) =>
+  mul(g, g.floats(2), atan(g, g.node('Sqrt', [div(g, sub(g, g.floats(1), x), add(g, g.floats(1), x))])));
 
-/** sinh(x) = (u + u/(u + 1))/2 with u = expm1(x): accurate near 0 where (eˣ − e⁻ˣ)/2 cancels. */
-const sinh: Unary = (g, x) => {
-  const u = expm1(g, x);
-  return mul(g, g.floats(0.5), add(g, u, div(g, u, add(g, u, g.floats(1)))));
+/**
+ * An odd function from its form on |x|: sign(x)·f(|x|), with ±0 (and NaN) passed through. The
+ * forms below are accurate for arguments ≥ 0 only (fdlibm evaluates these functions the same way).
+ */
+const odd = (g: GraphBuilder, x: string, f: (a: string) => string): string =>
+  where(g, eq(g, x, g.floats(0)), x, mul(g, g.node('Sign', [x]), f(g.node('Abs', [x]))));
+/** Past |x| = 709, e^{|x|} overflows before sinh and cosh do (up to 710.48): e^{|x|}/2 as (e^{|x|/2}/2)·e^{|x|/2}. */
+const LARGE_EXP = 709;
+const halfExp = (g: GraphBuilder, a: string): string => {
+  const h = g.node('Exp', [mul(g, a, g.floats(0.5))]);
+  return mul(g, mul(g, h, g.floats(0.5)), h);
 };
+/**
+ * sinh(x) = sign(x)·(u + u/(u + 1))/2 with u = expm1(|x|) ≥ 0: no cancellation near 0, and none for
+ * x < 0 (where u + 1 = eˣ would be all rounding); u/(u + 1) as 1 − 1/(u + 1) once u > 1 (finite at ∞).
+ */
+const sinh: Unary = (g, x) => odd(g, x, (a) => {
+  const u = expm1(g, a);
+  const u1 = add(g, u, g.floats(1));
+  const w = where(g, g.node('Greater', [u, g.floats(1)]), sub(g, g.floats(1), g.node('Reciprocal', [u1])), div(g, u, u1));
+  return where(g, g.node('Greater', [a, g.floats(LARGE_EXP)]), halfExp(g, a), mul(g, g.floats(0.5), add(g, u, w)));
+});
 const cosh: Unary = (g, x) => {
-  const e = g.node('Exp', [g.node('Abs', [x])]);
-  return mul(g, g.floats(0.5), add(g, e, g.node('Reciprocal', [e])));
+  const a = g.node('Abs', [x]);
+  const e = g.node('Exp', [a]);
+  return where(g, g.node('Greater', [a, g.floats(LARGE_EXP)]), halfExp(g, a), mul(g, g.floats(0.5), add(g, e, g.node('Reciprocal', [e]))));
 };
+/** Past 2^28, asinh and acosh are log(2x) to rounding (the next term is 1/(4x²)); their forms below would square x into ∞. */
+const HUGE = 2 ** 28;
+const log2x = (g: GraphBuilder, a: string) => add(g, g.node('Log', [a]), g.floats(Math.LN2));
 /** asinh(x) = sign(x) log1p(|x| + x²/(1 + √(1 + x²))): no cancellation for small |x|. */
-const asinh: Unary = (g, x) => {
-  const ax = g.node('Abs', [x]);
-  const x2 = mul(g, x, x);
-  const t = add(g, ax, div(g, x2, add(g, g.floats(1), g.node('Sqrt', [add(g, g.floats(1), x2)]))));
-  return mul(g, g.node('Sign', [x]), log1p(g, t));
-};
-/** acosh(x) = log1p(t + √(2t + t²)) with t = x − 1 (exact for x near 1). */
+const asinh: Unary = (g, x) => odd(g, x, (a) => {
+  const a2 = mul(g, a, a);
+  const t = add(g, a, div(g, a2, add(g, g.floats(1), g.node('Sqrt', [add(g, g.floats(1), a2)]))));
+  return where(g, g.node('Greater', [a, g.floats(HUGE)]), log2x(g, a), log1p(g, t));
+});
+/** acosh(x) = log1p(t + √(2t + t²)) with t = x − 1 (exact for x near 1); NaN below 1. */
 const acosh: Unary = (g, x) => {
   const t = sub(g, x, g.floats(1));
-  return log1p(g, add(g, t, g.node('Sqrt', [add(g, mul(g, g.floats(2), t), mul(g, t, t))])));
+  const near = log1p(g, add(g, t, g.node('Sqrt', [add(g, mul(g, g.floats(2), t), mul(g, t, t))])));
+  const value = where(g, g.node('Greater', [x, g.floats(HUGE)]), log2x(g, x), near);
+  return where(g, g.node('Less', [x, g.floats(1)]), g.floats(NaN), value);
 };
-/** atanh(x) = ½ log1p(2x/(1 − x)). */
-const atanh: Unary = (g, x) =>
-  mul(g, g.floats(0.5), log1p(g, div(g, mul(g, g.floats(2), x), sub(g, g.floats(1), x))));
+/** atanh(x) = sign(x)·½ log1p(2|x|/(1 − |x|)): on |x|, since for x near −1, 1 + 2x/(1 − x) cancels. */
+const atanh: Unary = (g, x) => odd(g, x, (a) =>
+  mul(g, g.floats(0.5), log1p(g, div(g, mul(g, g.floats(2), a), sub(g, g.floats(1), a)))));
 const tan: Unary = (g, x) => div(g, g.node('Sin', [x]), g.node('Cos', [x]));
 
 /** logaddexp as adjoint's kernel: a + log 2 where a = b (∓∞ included), else max + log1p(e^{−|a − b|}). */

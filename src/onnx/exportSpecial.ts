@@ -23,9 +23,13 @@ function ratio(g: GraphBuilder, t: string, num: readonly number[], den: readonly
 /** erf(x) for |x| ≤ 0.46875: x·A(x²)/B(x²). */
 const erfSmall = (g: GraphBuilder, x: string) => g.node('Mul', [x, ratio(g, g.node('Mul', [x, x]), A, B, 4, 3)]);
 
-/** erfc(y) for y in (0.46875, 27.3] (y clamped there first), e^{−y²} split as e^{−s²}·e^{−(y−s)(y+s)}, s = ⌊16y⌋/16. */
+/**
+ * erfc(y) for y in (0.46875, 27.3] (y clamped there first, so the branches Where discards stay
+ * finite), e^{−y²} split as e^{−s²}·e^{−(y−s)(y+s)}, s = ⌊16y⌋/16. The clamp's floor is the
+ * interval's own end, SMALL: a floor of 0.5 made every |x| in (0.46875, 0.5) compute erf(0.5).
+ */
 function erfcLarge(g: GraphBuilder, yIn: string): string {
-  const y = g.node('Min', [g.node('Max', [yIn, g.floats(0.5)]), g.floats(ERFC_ZERO)]);
+  const y = g.node('Min', [g.node('Max', [yIn, g.floats(SMALL)]), g.floats(ERFC_ZERO)]);
   const near = ratio(g, y, C, D, 8, 7);
   const z = g.node('Reciprocal', [g.node('Mul', [y, y])]);
   const tail = g.node('Div', [g.node('Sub', [g.floats(ONE_OVER_SQRT_PI), g.node('Mul', [z, ratio(g, z, P, Q, 5, 4)])]), y]);
