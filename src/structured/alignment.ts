@@ -158,12 +158,20 @@ export class Alignment {
   /**
    * `count` alignments drawn exactly from p (an array of state arrays, as `topk`'s; one per item for
    * a batch), by forward filtering and backward sampling through the sample semiring (sample.ts);
-   * `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
+   * `key` is a key from `ad.random.key` or an integer seed (same key, same samples). An item whose
+   * every alignment scores −∞ gets `argmax()`'s alignment each time (the first the lattice allows):
+   * the walk's first alternatives there need not end in a final state.
    */
   sample(count: number, key: Key | number): number[][] | number[][][] {
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
     const found = sampleStructures(count, key, 'Alignment.sample', (semiring, x) => this.sumOf(semiring, x), this.scores, read);
+    const logZ = stopGradient(this.sumOf(log, this.scores)).values;
+    if (logZ.some((z) => z === -Infinity)) {
+      const best = this.argmax().states;
+      const paths = (this.batched ? best : [best]) as (number[] | null)[];
+      paths.forEach((path, b) => { if (logZ[b] === -Infinity && path !== null) found[b] = found[b]!.map(() => [...path]); });
+    }
     return this.batched ? found : found[0]!;
   }
 

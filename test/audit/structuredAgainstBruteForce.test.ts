@@ -131,3 +131,22 @@ describe('the gradient of prod when the product leaves the float64 range', () =>
     expect(Math.abs(g[0]! / 1e50 - 1)).toBeLessThan(1e-14);
   });
 });
+
+describe('Alignment.sample when every alignment is forbidden', () => {
+  // The sample semiring's walk takes the first alternative at every all −∞ ⊕, which ended in state
+  // 0, not a final state: [0, 0, 0, 0] for 4 frames through 3 states, not an alignment at all.
+  it('returns the alignment argmax returns, a path of the lattice', () => {
+    const a = new ad.Alignment({ scores: ad.full([4, 3], -Infinity) });
+    expect(a.argmax().states).toEqual([0, 1, 2, 2]);
+    expect(a.sample(3, 1)).toEqual([[0, 1, 2, 2], [0, 1, 2, 2], [0, 1, 2, 2]]);
+    const b = new ad.Alignment({ scores: ad.full([4, 3], -Infinity), initialStates: 2, finalStates: 2, skips: [false, false, true] });
+    b.sample(4, 2).forEach((path) => expect(() => b.score(path)).not.toThrow());
+  });
+
+  it('leaves the other items of a batch to the sampler', () => {
+    const scores = ad.concat([ad.full([1, 4, 3], -Infinity), ad.zeros([1, 4, 3])], 0);
+    const draws = new ad.Alignment({ scores }).sample(60, 3) as number[][][];
+    expect(draws[0]!.every((p) => p.join() === '0,1,2,2')).toBe(true);
+    expect(new Set(draws[1]!.map((p) => p.join()))).toEqual(new Set(['0,0,1,2', '0,1,1,2', '0,1,2,2']));
+  });
+});
