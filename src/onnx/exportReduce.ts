@@ -34,10 +34,24 @@ export const logsumexp: Lowering<ReduceParams> = (g, [x], { axes, keepdims }, ou
 const cumsum: Lowering<{ axis: number; reverse: boolean }> = (g, [x], { axis, reverse }) =>
   g.node('CumSum', [x!.name, g.ints([axis], [])], { reverse: reverse ? 1 : 0 });
 
-/** argsort's first k positions along `axis`: TopK's indices (ties by position, as adjoint's stable sort), as floats. */
+/**
+ * argsort's first k positions along `axis`, as floats: adjoint's stable order, NaNs last ascending
+ * and first descending. TopK orders ties by position, but NaN compares as nothing (ONNX Runtime
+ * scatters NaNs among the values), so two stable passes make the order lexicographic: TopK of x
+ * with NaN read as +∞, then a TopK of the NaN flags in that order (0s first ascending, 1s first
+ * descending), composed with GatherElements; the first k are kept.
+ */
 const argsort: Lowering<{ axis: number; descending: boolean; k: number }> = (g, [x], { axis, descending, k }) => {
-  const [, indices] = g.nodeN('TopK', [x!.name, g.ints([k])], { axis, largest: descending ? 1 : 0, sorted: 1 }, 2);
-  return g.toFloat(indices!);
+  const n = x!.shape[axis]!;
+  const largest = descending ? 1 : 0;
+  const isNaN = g.node('IsNaN', [x!.name]);
+  const keys = g.node('Where', [isNaN, g.floats(Infinity), x!.name]);
+  const [, byValue] = g.nodeN('TopK', [keys, g.ints([n])], { axis, largest, sorted: 1 }, 2);
+  const flags = g.node('GatherElements', [g.toFloat(isNaN), byValue!], { axis });
+  const [, byFlag] = g.nodeN('TopK', [flags, g.ints([n])], { axis, largest, sorted: 1 }, 2);
+  let order = g.node('GatherElements', [byValue!, byFlag!], { axis });
+  if (k < n) order = g.node('Slice', [order, g.ints([0]), g.ints([k]), g.ints([axis])]);
+  return g.toFloat(order);
 };
 
 const extremumIndex = (opType: string): Lowering<{ axis: number; keepdims: boolean }> => (g, [x], { axis, keepdims }) =>

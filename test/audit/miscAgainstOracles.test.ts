@@ -103,3 +103,23 @@ describe('ONNX export of elementwise functions: ONNX Runtime against Math.* at t
     expect(await mismatches(fn, [ys, xs])).toEqual([]);
   });
 });
+
+describe('ONNX export of sort and argsort with NaN', () => {
+  // TopK compares NaN as nothing: ONNX Runtime scattered NaNs among the values ([2, NaN, 1] sorted
+  // to [NaN, 1, 2]); adjoint puts them last ascending and first descending, ties by position.
+  it.each([false, true])('descending %s, along both axes, top-k included', async (descending) => {
+    const x = ad.tensor([[3, 1, NaN, 2, NaN, 0], [NaN, 1, -Infinity, Infinity, 1, -0]]);
+    for (const axis of [0, 1]) {
+      for (const fn of [
+        (v: ad.Tensor) => ad.sort(v, axis, { descending }),
+        (v: ad.Tensor) => ad.argsort(v, axis, { descending }),
+        (v: ad.Tensor) => (descending ? ad.topk(v, 1, axis).indices : ad.topk(v, 2, axis).values),
+      ]) {
+        const session = await ort.InferenceSession.create(ad.onnx.exportModel(fn, [x]), { graphOptimizationLevel: 'basic', intraOpNumThreads: 1 });
+        const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float64', x.toFloat64Array(), [...x.shape]) });
+        const got = Array.from(out[session.outputNames[0]!]!.data as Float64Array, (v) => (Number.isNaN(v) ? 'NaN' : String(v)));
+        expect(got).toEqual(Array.from(fn(x).toFloat64Array(), (v) => (Number.isNaN(v) ? 'NaN' : String(v))));
+      }
+    }
+  });
+});
