@@ -18,12 +18,24 @@ function reduce(g: GraphBuilder, opType: string, x: string, axes: readonly numbe
 const reduction = (opType: string): Lowering<ReduceParams> => (g, [x], { axes, keepdims }) => reduce(g, opType, x!.name, axes, keepdims);
 
 /**
+ * ReduceMax/ReduceMin with NaN propagated, as adjoint's kernels (and NumPy's max): ONNX Runtime's
+ * result for a lane holding NaN depends on where the NaN sits (max([1, 5, NaN]) gave 5).
+ */
+function reduceNaN(g: GraphBuilder, opType: string, x: string, axes: readonly number[], keepdims: boolean): string {
+  const r = reduce(g, opType, x, axes, keepdims);
+  if (axes.length === 0) return r;
+  const anyNaN = reduce(g, 'ReduceMax', g.toFloat(g.node('IsNaN', [x])), axes, keepdims);
+  return g.node('Where', [g.node('Greater', [anyNaN, g.floats(0)]), g.floats(NaN), r]);
+}
+const extremum = (opType: string): Lowering<ReduceParams> => (g, [x], { axes, keepdims }) => reduceNaN(g, opType, x!.name, axes, keepdims);
+
+/**
  * logsumexp = m + log Σ exp(x − m) with m the maximum (kept), as adjoint's kernel: where m is −∞
  * (every entry −∞), +∞ or NaN the result is m itself.
  */
 export const logsumexp: Lowering<ReduceParams> = (g, [x], { axes, keepdims }, out) => {
   if (axes.length === 0) return g.node('Identity', [x!.name]);
-  const m = reduce(g, 'ReduceMax', x!.name, axes, true);
+  const m = reduceNaN(g, 'ReduceMax', x!.name, axes, true);
   const finite = g.node('Not', [g.node('Or', [g.node('IsInf', [m]), g.node('IsNaN', [m])])]);
   const shift = g.node('Where', [finite, m, g.floats(0)]);
   const s = reduce(g, 'ReduceSum', g.node('Exp', [g.node('Sub', [x!.name, shift])]), axes, true);
@@ -54,8 +66,14 @@ const argsort: Lowering<{ axis: number; descending: boolean; k: number }> = (g, 
   return g.toFloat(order);
 };
 
-const extremumIndex = (opType: string): Lowering<{ axis: number; keepdims: boolean }> => (g, [x], { axis, keepdims }) =>
-  g.toFloat(g.node(opType, [x!.name], { axis, keepdims: keepdims ? 1 : 0, select_last_index: 0 }));
+/** ArgMax/ArgMin (first of ties), or the first NaN's position in a lane holding one (adjoint's kernel; ONNX Runtime skips some NaNs). */
+const extremumIndex = (opType: string): Lowering<{ axis: number; keepdims: boolean }> => (g, [x], { axis, keepdims }) => {
+  const attributes = { axis, keepdims: keepdims ? 1 : 0, select_last_index: 0 };
+  const flags = g.toFloat(g.node('IsNaN', [x!.name]));
+  const anyNaN = g.node('Greater', [reduce(g, 'ReduceMax', flags, [axis], keepdims), g.floats(0)]);
+  const index = g.node('Where', [anyNaN, g.node('ArgMax', [flags], attributes), g.node(opType, [x!.name], attributes)]);
+  return g.toFloat(index);
+};
 
 /** The n slices of `x` along `axis` (each keeping the axis, length 1). */
 function split(g: GraphBuilder, x: Operand, axis: number): string[] {
@@ -133,8 +151,8 @@ const signedLogSum: Lowering<{ axis: number }> = (g, [s, l], { axis }, out) => {
 
 export const reduceRules = rules({
   sum: reduction('ReduceSum'),
-  max: reduction('ReduceMax'),
-  min: reduction('ReduceMin'),
+  max: extremum('ReduceMax'),
+  min: extremum('ReduceMin'),
   logsumexp,
   cumsum,
   argsort,

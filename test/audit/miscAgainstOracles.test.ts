@@ -123,3 +123,19 @@ describe('ONNX export of sort and argsort with NaN', () => {
     }
   });
 });
+
+describe('ONNX export of max, min, logsumexp and their positions with NaN', () => {
+  // ONNX Runtime's ReduceMax/ArgMax skip a NaN depending on where it sits: max([1, 5, NaN]) gave 5,
+  // maxIndex gave 1 (adjoint: NaN, and the first NaN's position 2), logsumexp([∞, NaN]) gave ∞.
+  const x = ad.tensor([[NaN, 1, 5], [1, 5, NaN], [Infinity, NaN, 0], [2, 2, -1], [-Infinity, -Infinity, -Infinity]]);
+  it.each([
+    ['max', (v: ad.Tensor) => ad.max(v, 1)], ['min', (v: ad.Tensor) => ad.min(v, 1)], ['logsumexp', (v: ad.Tensor) => ad.logsumexp(v, 1)],
+    ['maxIndex', (v: ad.Tensor) => ad.maxIndex(v, 1)], ['minIndex', (v: ad.Tensor) => ad.minIndex(v, 1, true)],
+    ['grad of max', ad.grad((v: ad.Tensor) => ad.sum(ad.max(v, 1)))],
+  ] as Array<[string, (v: ad.Tensor) => ad.Tensor]>)('%s', async (_, fn) => {
+    const session = await ort.InferenceSession.create(ad.onnx.exportModel(fn, [x]), { graphOptimizationLevel: 'basic', intraOpNumThreads: 1 });
+    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float64', x.toFloat64Array(), [...x.shape]) });
+    const text = (a: ArrayLike<number>) => Array.from(a, (v) => (Number.isNaN(v) ? 'NaN' : String(v)));
+    expect(text(out[session.outputNames[0]!]!.data as Float64Array)).toEqual(text(fn(x).toFloat64Array()));
+  });
+});
