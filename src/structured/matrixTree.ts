@@ -12,6 +12,8 @@ import { exp, log } from '../ops/unary.js';
 import { max, sum } from '../ops/reduce.js';
 import { concat, reshape, slice, take } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
+import { slogdet } from '../linalg/det.js';
+import { diagEmbed } from '../linalg/diagonal.js';
 import { reachesAllWords } from './reach.js';
 
 /**
@@ -51,6 +53,7 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   const shift = where(equal(c, -Infinity), 0, c);
   const weights = exp(sub(arcs, reshape(shift, [B, 1, N])));
   const values = stopGradient(arcs).values;
+  if (!singleRoot && lengths.every((len, b) => luIsAccurate(values, b, N, len))) return luLogPartition(weights, shift, lengths);
   const last = lengths.map((len, b) => treeRoot(values, b, N, len, singleRoot)); // −1: no tree
   const dead = last.map((r) => r < 0);
   // Elimination order per sentence: every word but `last` in order, then `last` (one root
@@ -100,6 +103,50 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   const logZ = add(logDet, logShift);
   if (!dead.includes(true)) return logZ;
   return where(tensor(dead.map((x) => (x ? 1 : 0)), [B]), -Infinity, logZ);
+}
+
+/**
+ * Largest n² · e^G for which the LU route below is taken: its pivots then err by at most about
+ * 2n² e^G ε ≈ 1e-10 relative (see luIsAccurate).
+ */
+const LU_BOUND = 4.5e5;
+
+/**
+ * Whether sentence b (several root dependents) can take its determinant by LU (slogdet) with every
+ * pivot accurate to about 1e-10 relative. M is a column diagonally dominant M-matrix: partial
+ * pivoting keeps the diagonal, every Schur complement stays one (entries at most twice the column
+ * sums, ≤ n + 1 after the shift), so each pivot, formed by up to n subtractions, errs by at most
+ * about 2n²ε absolutely; and a pivot is at least the excess of its column, which only grows in
+ * elimination, from the root weight s_m = e^{arc(0→m) − c_m}. With G the largest gap c_m − arc(0→m)
+ * between a word's best arc and its root arc, the relative error is at most 2n² e^G ε. Every
+ * word needs a finite root arc (so every sentence has a tree). Bench-like scores in [−1, 1] have
+ * G ≤ 2; larger gaps, where LU's subtractions lose Z (the cycles of `matrixTreeLogPartition`'s
+ * comment), take the subtraction-free elimination.
+ */
+function luIsAccurate(arcs: ArrayLike<number>, b: number, N: number, length: number): boolean {
+  let gap = 0;
+  for (let m = 1; m <= length; m++) {
+    let top = -Infinity;
+    for (let h = 0; h <= length; h++) if (h !== m) top = Math.max(top, arcs[(b * N + h) * N + m]!);
+    gap = Math.max(gap, top - arcs[(b * N) * N + m]!); // +∞ (or NaN) for a forbidden root arc
+  }
+  return length * length * Math.exp(gap) <= LU_BOUND; // false for NaN
+}
+
+/**
+ * log Z of sentences that all pass `luIsAccurate` (several root dependents): the log-determinant of
+ * the shifted Laplacian M by slogdet (LU, O(n³) in one kernel, its gradient M⁻ᵀ through the same
+ * factors). Padding words get a unit diagonal and no arcs.
+ */
+function luLogPartition(weights: Tensor, shift: Tensor, lengths: readonly number[]): Tensor {
+  const [B, N] = weights.shape as [number, number, number];
+  const n = N - 1;
+  const root = reshape(slice(weights, [0, 0, 1], [B, 1, n]), [B, 1, n]);
+  const words = slice(weights, [0, 1, 1], [B, n, n]); // column m: the arcs into word m + 1 (a zero diagonal)
+  const padding = tensor(lengths.flatMap((len) => Array.from({ length: n }, (_, m) => (m + 1 > len ? 1 : 0))), [B, 1, n]);
+  const diagonal = add(add(reshape(sum(words, 1), [B, 1, n]), padding), root);
+  const laplacian = sub(diagEmbed(reshape(diagonal, [B, n]), 0, n, n), words);
+  return add(slogdet(laplacian).logAbsDet, sum(slice(shift, [0, 1], [B, n]), 1));
 }
 
 /** [m + R, m]: 0 on the diagonal of the word rows, 1 elsewhere (the excess rows below). One per size. */
