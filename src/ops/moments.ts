@@ -49,7 +49,12 @@ export function variance(x: TensorLike, axis?: Axis, options: MomentOptions = {}
   const { ddof, keepdims } = checkOptions('variance', options);
   const axes = normalizeAxes(axis, t.ndim, 'variance');
   const count = sizeOf(axes.map((a) => t.shape[a]!));
-  const deviations = sub(t, mean(t, axes, true));
+  // The mean's rounding error δ (up to N ulps of the sum: 1e15 + k over 1000 entries gives δ ≈ 4)
+  // would add δ² to the result; subtracting the (exact) deviations' own mean removes it — the
+  // corrected two-pass algorithm (Chan, Golub & LeVeque, "Algorithms for computing the sample
+  // variance", 1983, eq. 1.7).
+  const rough = sub(t, mean(t, axes, true));
+  const deviations = sub(rough, mean(rough, axes, true));
   return div(sum(square(deviations), axes, keepdims), Math.max(count - ddof, 0));
 }
 
