@@ -62,3 +62,27 @@ describe('derivatives of sigmoid, tanh and expm1 where the output rounds to its 
     expect(relErr(ad.grad(ad.grad(ad.logSigmoid))(-709).item(), -1.216780750623423e-308)).toBeLessThan(1e-14);
   });
 });
+
+describe('linalg.norm near overflow and underflow', () => {
+  // mpmath: √2·1e200 = 1.4142135623730951e200, √2·1e-200 = 1.4142135623730951e-200, |(3, 4)·1e-320| = 5e-320
+  // (subnormal inputs: 3e-320 and 4e-320 are multiples of 2^-1074, so the value is exact).
+  it('the 2-norm and the Frobenius norm neither overflow nor underflow', () => {
+    expect(relErr(ad.linalg.norm(ad.tensor([1e200, 1e200])).item(), 1.4142135623730951e200)).toBeLessThan(3e-16);
+    expect(relErr(ad.linalg.norm(ad.tensor([1e-200, -1e-200])).item(), 1.4142135623730951e-200)).toBeLessThan(3e-16);
+    expect(ad.linalg.norm(ad.tensor([3e-320, 4e-320])).item()).toBe(5e-320);
+    expect(relErr(ad.linalg.norm(ad.tensor([[1e200, 0], [0, 1e200]]), 'fro').item(), 1.4142135623730951e200)).toBeLessThan(3e-16);
+    const rows = ad.linalg.norm(ad.tensor([[1e-200, 1e-200], [3e200, 4e200]]), 2, 1, true);
+    expect(rows.shape).toEqual([2, 1]);
+    expect(relErr((rows.toArray() as number[][])[1]![0]!, 5e200)).toBeLessThan(3e-16);
+  });
+
+  it('keeps the gradient x/‖x‖ and the edge values', () => {
+    const g = ad.grad((x: ad.Tensor) => ad.linalg.norm(x))(ad.tensor([3e-200, 4e-200])).toArray() as number[];
+    expect(relErr(g[0]!, 0.6)).toBeLessThan(3e-16);
+    expect(relErr(g[1]!, 0.8)).toBeLessThan(3e-16);
+    expect(ad.grad((x: ad.Tensor) => ad.linalg.norm(x))(ad.tensor([0, 0])).toArray()).toEqual([0, 0]);
+    expect(ad.linalg.norm(ad.tensor([Infinity, 1])).item()).toBe(Infinity);
+    expect(ad.linalg.norm(ad.tensor([NaN, 1])).item()).toBeNaN();
+    expect(ad.linalg.norm(ad.zeros([0])).item()).toBe(0);
+  });
+});
