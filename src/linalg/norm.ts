@@ -3,10 +3,11 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, greater, less, mul, notEqual, pow } from '../ops/binary.js';
+import { div, mul, notEqual, pow } from '../ops/binary.js';
 import { abs, sqrt, square } from '../ops/unary.js';
 import { max, min, sum, type Axis } from '../ops/reduce.js';
-import { stopGradient, where } from '../ops/select.js';
+import { stopGradient } from '../ops/select.js';
+import { squareScale } from '../ops/squareScale.js';
 import { expandDims, reshape, transpose } from '../ops/shape.js';
 import { svd } from './svd.js';
 
@@ -14,14 +15,14 @@ import { svd } from './svd.js';
 export type NormOrder = number | 'fro' | 'nuc';
 
 /**
- * √Σx² over `axis` as s·√Σ(x/s)², s = max|x| (a constant: the gradient stays x/‖x‖), so squares
- * neither overflow nor underflow: ‖[1e200, 1e200]‖ was ∞ and ‖[1e-200, 1e-200]‖ 0 (gradient ∞).
- * s is 1 where it is 0 (the subgradient 0 at the origin) or not finite (∞ and NaN propagate).
+ * √Σx² over `axis` as s·√Σ(x/s)², s from max|x| (../ops/squareScale.ts; a constant: the gradient
+ * stays x/‖x‖), so squares neither overflow nor underflow: ‖[1e200, 1e200]‖ was ∞ and
+ * ‖[1e-200, 1e-200]‖ 0 (gradient ∞).
  */
 function euclidean(x: Tensor, axis: Axis, keepdims: boolean): Tensor {
   if (x.size === 0) return sqrt(sum(square(x), axis, keepdims)); // no max to scale by
   const largest = stopGradient(max(abs(x), axis, true));
-  const scale = where(greater(largest, 0), where(less(largest, Infinity), largest, 1), 1);
+  const scale = squareScale(largest);
   const out = sqrt(sum(square(div(x, scale)), axis, true));
   const scaled = mul(scale, out);
   return keepdims ? scaled : sum(scaled, axis, false); // the reduced axes have length 1

@@ -6,9 +6,11 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { normalizeAxes, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, sub } from './binary.js';
-import { sqrt, square } from './unary.js';
-import { mean, sum, type Axis } from './reduce.js';
+import { div, mul, sub } from './binary.js';
+import { abs, sqrt, square } from './unary.js';
+import { stopGradient } from './select.js';
+import { squareScale } from './squareScale.js';
+import { max, mean, sum, type Axis } from './reduce.js';
 import { registerTensorMethods } from './methods.js';
 
 /** Options of `variance` and `std`. */
@@ -49,13 +51,17 @@ export function variance(x: TensorLike, axis?: Axis, options: MomentOptions = {}
   const { ddof, keepdims } = checkOptions('variance', options);
   const axes = normalizeAxes(axis, t.ndim, 'variance');
   const count = sizeOf(axes.map((a) => t.shape[a]!));
+  return div(sum(square(deviationsOf(t, axes)), axes, keepdims), Math.max(count - ddof, 0));
+}
+
+/** x − mean(x) over `axes` (kept as length 1), with the mean's own rounding error removed. */
+function deviationsOf(t: Tensor, axes: number[]): Tensor {
   // The mean's rounding error δ (up to N ulps of the sum: 1e15 + k over 1000 entries gives δ ≈ 4)
   // would add δ² to the result; subtracting the (exact) deviations' own mean removes it — the
   // corrected two-pass algorithm (Chan, Golub & LeVeque, "Algorithms for computing the sample
   // variance", 1983, eq. 1.7).
   const rough = sub(t, mean(t, axes, true));
-  const deviations = sub(rough, mean(rough, axes, true));
-  return div(sum(square(deviations), axes, keepdims), Math.max(count - ddof, 0));
+  return sub(rough, mean(rough, axes, true));
 }
 
 /**
@@ -65,8 +71,18 @@ export function variance(x: TensorLike, axis?: Axis, options: MomentOptions = {}
  */
 export function std(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
   const t = asTensor(x, 'std');
-  checkOptions('std', options);
-  return sqrt(variance(t, axis, options));
+  const { ddof, keepdims } = checkOptions('std', options);
+  const axes = normalizeAxes(axis, t.ndim, 'std');
+  const count = sizeOf(axes.map((a) => t.shape[a]!));
+  const deviations = deviationsOf(t, axes);
+  if (t.size === 0) return sqrt(div(sum(square(deviations), axes, keepdims), Math.max(count - ddof, 0)));
+  // s·√(Σ(d/s)²/(N − ddof)), s from max|d| held constant (./squareScale.ts): the squares neither
+  // overflow nor underflow (std([1e160, −1e160, 3e160]) was ∞, std([1e-170, −1e-170]) 0 with a
+  // NaN gradient). Equal entries keep s = 1 and the strong-zero gradient 0.
+  const largest = stopGradient(max(abs(deviations), axes, true));
+  const scale = squareScale(largest);
+  const scaled = mul(scale, sqrt(div(sum(square(div(deviations, scale)), axes, true), Math.max(count - ddof, 0))));
+  return keepdims ? scaled : sum(scaled, axes, false); // the reduced axes have length 1
 }
 
 declare module '../tensor/tensor.js' {

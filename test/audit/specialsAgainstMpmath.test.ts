@@ -86,3 +86,18 @@ describe('linalg.norm near overflow and underflow', () => {
     expect(ad.linalg.norm(ad.zeros([0])).item()).toBe(0);
   });
 });
+
+describe('std near overflow and underflow', () => {
+  // mpmath: √(8/3)·1e160 and ·1e-170 (the population std of [1, −1, 3] times the scale).
+  it('neither overflows nor underflows where the std is representable', () => {
+    expect(relErr(ad.std(ad.tensor([1e160, -1e160, 3e160])).item(), 1.632993161855452e160)).toBeLessThan(3e-16);
+    expect(relErr(ad.std(ad.tensor([1e-170, -1e-170, 3e-170])).item(), 1.6329931618554521e-170)).toBeLessThan(3e-16);
+    expect(ad.std(ad.tensor([[1e-300, -1e-300], [2, 2]]), 1, { keepdims: true }).toArray()).toEqual([[1e-300], [0]]);
+  });
+
+  it('keeps the gradient (x − mean)/(N·std)', () => {
+    expect(ad.grad((x: ad.Tensor) => ad.std(x))(ad.tensor([1e-170, -1e-170])).toArray()).toEqual([0.5, -0.5]);
+    expect(ad.grad((x: ad.Tensor) => ad.std(x))(ad.tensor([1e160, -1e160])).toArray()).toEqual([0.5, -0.5]);
+    expect(ad.grad((x: ad.Tensor) => ad.std(x))(ad.tensor([3, 3, 3])).toArray()).toEqual([0, 0, 0]);
+  });
+});

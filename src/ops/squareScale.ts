@@ -1,0 +1,20 @@
+/** @file The scale that keeps Σ(x/s)² inside the floating-point range (norm, std). */
+import type { Tensor } from '../tensor/tensor.js';
+import { greater, less } from './binary.js';
+import { where } from './select.js';
+
+// Entries up to 2^450 square to 2^900 (room for 2^123 terms); from 2^-450 they square to 2^-900,
+// far above the subnormals. Inside that range s = 1, so the sum of squares is exactly the plain one.
+const HUGE = 2 ** 450;
+const TINY = 2 ** -450;
+
+/**
+ * s for s·√Σ(x/s)², given `largest` = max|x| (held constant by the caller): `largest` where it is
+ * beyond 2^±450 (‖[1e200, 1e200]‖ would overflow, ‖[1e-200, 1e-200]‖ underflow), else 1 — also
+ * where it is 0 (the origin's subgradient) or not finite (∞ and NaN propagate as in the plain sum).
+ */
+export function squareScale(largest: Tensor): Tensor {
+  const tiny = where(greater(largest, 0), largest, 1);
+  const huge = where(less(largest, Infinity), largest, 1);
+  return where(less(largest, TINY), tiny, where(greater(largest, HUGE), huge, 1));
+}
