@@ -280,14 +280,14 @@ export class ScalarTape {
         case Op.EXP: plain[i]! += times(g, out[k]!); break; // (eˣ)' = eˣ
         case Op.LOG: plain[i]! += times(g, d[k]!); break; // 1/x
         case Op.LOG1P: plain[i]! += times(g, d[k]!); break; // 1/(1+x)
-        case Op.EXPM1: plain[i]! += times(g, Math.exp(out[i]!)); break; // eˣ (y + 1 is 0 below x ≈ −37)
+        case Op.EXPM1: plain[i]! += times(g, out[k]! + 1); break;
         case Op.SQRT: plain[i]! += times(g, d[k]!); break; // 1/(2√x)
         case Op.SQUARE: plain[i]! += times(g, 2 * out[i]!); break;
         case Op.ABS: plain[i]! += times(g, signOf(out[i]!)); break; // abs'(0) = 0
         case Op.SIN: plain[i]! += times(g, d[k]!); break; // cos x
         case Op.COS: plain[i]! += times(g, d[k]!); break; // −sin x
-        case Op.TANH: { const v = 2 * out[i]!; plain[i]! += times(g, 4 * (sigmoidOf(v) * sigmoidOf(-v))); break; } // 4σ(2x)σ(−2x), as ops/unary.ts
-        case Op.SIGMOID: { const v = out[i]!; plain[i]! += times(g, sigmoidOf(v) * sigmoidOf(-v)); break; } // σ(x)σ(−x), as ops/unary.ts
+        case Op.TANH: { const y = out[k]!; plain[i]! += times(g, 1 - y * y); break; }
+        case Op.SIGMOID: { const y = out[k]!; plain[i]! += times(g, y * (1 - y)); break; }
         case Op.SOFTPLUS: plain[i]! += times(g, d[k]!); break; // σ(x)
         case Op.RELU: plain[i]! += times(g, out[i]! > 0 ? 1 : 0); break; // relu'(0) = 0
         case Op.RECIPROCAL: { const y = out[k]!; plain[i]! += times(g, -(y * y)); break; }

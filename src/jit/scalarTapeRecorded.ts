@@ -98,15 +98,12 @@ export function walkRecorded(
       case Op.EXP: add(i, () => chain(at(k))); break; // (eˣ)' = eˣ
       case Op.LOG: add(i, () => chain(emit(Op.RECIPROCAL, at(i)))); break; // 1/x
       case Op.LOG1P: add(i, () => chain(emit(Op.RECIPROCAL, emit(Op.ADD, at(i), constant(1))))); break; // 1/(1+x)
-      case Op.EXPM1: add(i, () => chain(emit(Op.EXP, at(i)))); break; // eˣ (y + 1 is 0 below x ≈ −37)
+      case Op.EXPM1: add(i, () => chain(emit(Op.ADD, at(k), constant(1)))); break; // eˣ = y + 1
       case Op.SQRT: add(i, () => chain(emit(Op.DIV, constant(0.5), at(k)))); break; // 1/(2√x)
       case Op.SQUARE: add(i, () => chain(emit(Op.MUL, constant(2), at(i)))); break; // 2x
       case Op.SIN: case Op.COS: add(i, () => chain(derivative[k - from]!)); break; // from the pre-pass
-      case Op.TANH: { // 4σ(2x)σ(−2x), as ops/unary.ts (1 − y² is 0 once y rounds to ±1)
-        add(i, () => chain(emit(Op.MUL, constant(4), emit(Op.MUL, emit(Op.SIGMOID, emit(Op.MUL, constant(2), at(i))), emit(Op.SIGMOID, emit(Op.MUL, constant(-2), at(i)))))));
-        break;
-      }
-      case Op.SIGMOID: add(i, () => chain(emit(Op.MUL, emit(Op.SIGMOID, at(i)), emit(Op.SIGMOID, emit(Op.NEG, at(i)))))); break; // σ(x)σ(−x)
+      case Op.TANH: add(i, () => chain(emit(Op.SUB, constant(1), emit(Op.SQUARE, at(k))))); break; // 1 − y²
+      case Op.SIGMOID: add(i, () => chain(emit(Op.MUL, at(k), emit(Op.SUB, constant(1), at(k))))); break; // y(1 − y)
       case Op.RECIPROCAL: add(i, () => chain(emit(Op.NEG, emit(Op.SQUARE, at(k))))); break; // −y²
       default: throw new Error(`internal: op code ${op[k]} on a recorded scalar tape`);
     }

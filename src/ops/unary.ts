@@ -45,17 +45,15 @@ const negP: Primitive<null> = definePrimitive<null>({
 const expP = elementwise('exp', 'output', (_x, y) => y, 'exp'); // (eˣ)' = eˣ
 const logP = elementwise('log', 'inputs', (x) => reciprocal(x), 'log'); // (log x)' = 1/x
 const log1pP = elementwise('log1p', 'inputs', (x) => reciprocal(add(x, 1)), 'log1p'); // 1/(1+x)
-const expm1P = elementwise('expm1', 'inputs', (x) => exp(x), 'expm1'); // eˣ (not y + 1: 0 below x ≈ −37)
+const expm1P = elementwise('expm1', 'output', (_x, y) => add(y, 1), 'expm1'); // eˣ = y + 1
 const sqrtP = elementwise('sqrt', 'output', (_x, y) => div(0.5, y), 'sqrt'); // 1/(2√x); +∞ at 0
 const squareP = elementwise('square', 'inputs', (x) => mul(2, x), 'square');
 const absP = elementwise('abs', 'inputs', (x) => sign(x)); // abs'(0) = sign(0) = 0
 const signP = elementwise('sign', 'none', null); // piecewise constant
 const sinP = elementwise('sin', 'inputs', (x) => cos(x));
 const cosP = elementwise('cos', 'inputs', (x) => neg(sin(x)));
-// 1 − tanh² = 4σ(2x)σ(−2x), from the input: 1 − y² is 0 once y rounds to ±1 (|x| > 19.1).
-const tanhP = elementwise('tanh', 'inputs', (x) => mul(4, mul(sigmoid(mul(2, x)), sigmoid(mul(-2, x)))), 'tanh');
-// σ(1 − σ) = σ(x)σ(−x), from the input: 1 − y is 0 once y rounds to 1 (x > 36.7).
-const sigmoidP = elementwise('sigmoid', 'inputs', (x) => mul(sigmoid(x), sigmoid(neg(x))), 'sigmoid');
+const tanhP = elementwise('tanh', 'output', (_x, y) => sub(1, square(y)), 'tanh'); // 1 − tanh²
+const sigmoidP = elementwise('sigmoid', 'output', (_x, y) => mul(y, sub(1, y)), 'sigmoid'); // σ(1 − σ)
 const softplusP = elementwise('softplus', 'inputs', (x) => sigmoid(x)); // log(1+eˣ)' = σ(x)
 const reluP = elementwise('relu', 'inputs', (x) => greater(x, 0), 'relu'); // relu'(0) = 0
 const reciprocalP = elementwise('reciprocal', 'output', (_x, y) => neg(square(y)), 'reciprocal'); // (1/x)' = −1/x²

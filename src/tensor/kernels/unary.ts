@@ -29,7 +29,11 @@ export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
     case 'tanh': if (!parallelMap('tanh', x, out)) for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); break;
     // Stable sigmoid: never exponentiates a large positive number.
     case 'sigmoid':
-      for (let i = 0; i < n; i++) out[i] = sigmoidOf(x[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
+        else { const e = Math.exp(v); out[i] = e / (1 + e); }
+      }
       break;
     // softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}).
     case 'softplus':
@@ -43,13 +47,6 @@ export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
   return out;
 }
 
-/** Stable sigmoid: never exponentiates a large positive number. */
-function sigmoidOf(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
-
 /** The ops whose first-order VJP has a fused kernel (unaryVjpKernel). */
 export type UnaryVjpKernel = 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'tanh' | 'sigmoid' | 'relu' | 'reciprocal';
 
@@ -59,7 +56,7 @@ const strong = (g: number, d: number) => (g === 0 || d === 0 ? 0 : g * d);
 /**
  * The first-order VJP of an elementwise op, g · f′, in one pass: f′ from the saved input or
  * output `s` by the same arithmetic, in the same order, as the op's derivative rule
- * (ops/unary.ts) — tanh′ = 4σ(2x)σ(−2x), σ′ = σ(x)σ(−x), … — so the same bits as that rule's ops,
+ * (ops/unary.ts) — tanh′ = 1 − y·y, σ′ = y·(1 − y), … — so the same bits as that rule's ops,
  * without their temporaries (tanh's rule makes three arrays and passes, this one).
  */
 export function unaryVjpKernel(op: UnaryVjpKernel, g: Float64Array, s: Float64Array): Float64Array {
@@ -69,11 +66,11 @@ export function unaryVjpKernel(op: UnaryVjpKernel, g: Float64Array, s: Float64Ar
     case 'exp': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]!); break; // y
     case 'log': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / s[i]!); break; // 1/x
     case 'log1p': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / (s[i]! + 1)); break; // 1/(x + 1)
-    case 'expm1': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, Math.exp(s[i]!)); break; // eˣ
+    case 'expm1': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]! + 1); break; // y + 1
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 0.5 / s[i]!); break; // 0.5/y
     case 'square': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 2 * s[i]!); break; // 2x
-    case 'tanh': for (let i = 0; i < n; i++) { const v = 2 * s[i]!; out[i] = strong(g[i]!, 4 * (sigmoidOf(v) * sigmoidOf(-v))); } break; // 4σ(2x)σ(−2x)
-    case 'sigmoid': for (let i = 0; i < n; i++) { const v = s[i]!; out[i] = strong(g[i]!, sigmoidOf(v) * sigmoidOf(-v)); } break; // σ(x)σ(−x)
+    case 'tanh': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, 1 - y * y); } break; // 1 − y²
+    case 'sigmoid': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, y * (1 - y)); } break; // y(1 − y)
     case 'relu': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]! > 0 ? 1 : 0); break; // x > 0
     case 'reciprocal': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, -(y * y)); } break; // −y²
   }
