@@ -3,33 +3,18 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, mul, notEqual, pow } from '../ops/binary.js';
-import { abs, sqrt, square } from '../ops/unary.js';
-import { max, min, sum, type Axis } from '../ops/reduce.js';
-import { stopGradient } from '../ops/select.js';
-import { squareScale } from '../ops/squareScale.js';
+import { notEqual, pow } from '../ops/binary.js';
+import { abs } from '../ops/unary.js';
+import { max, min, sum } from '../ops/reduce.js';
+import { rootSumSquares } from '../ops/squareScale.js';
 import { expandDims, reshape, transpose } from '../ops/shape.js';
 import { svd } from './svd.js';
 
 /** What `ord` may be: a number (vector: any p, ±Infinity, 0; matrix: ±1, ±2, ±Infinity), 'fro' or 'nuc'. */
 export type NormOrder = number | 'fro' | 'nuc';
 
-/**
- * √Σx² over `axis` as s·√Σ(x/s)², s from max|x| (../ops/squareScale.ts; a constant: the gradient
- * stays x/‖x‖), so squares neither overflow nor underflow: ‖[1e200, 1e200]‖ was ∞ and
- * ‖[1e-200, 1e-200]‖ 0 (gradient ∞).
- */
-function euclidean(x: Tensor, axis: Axis, keepdims: boolean): Tensor {
-  if (x.size === 0) return sqrt(sum(square(x), axis, keepdims)); // no max to scale by
-  const largest = stopGradient(max(abs(x), axis, true));
-  const scale = squareScale(largest);
-  const out = sqrt(sum(square(div(x, scale)), axis, true));
-  const scaled = mul(scale, out);
-  return keepdims ? scaled : sum(scaled, axis, false); // the reduced axes have length 1
-}
-
 function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepdims: boolean): Tensor {
-  if (ord === undefined || ord === 2) return euclidean(x, axis, keepdims);
+  if (ord === undefined || ord === 2) return rootSumSquares(x, axis, keepdims);
   if (ord === Infinity) return max(abs(x), axis, keepdims);
   if (ord === -Infinity) return min(abs(x), axis, keepdims);
   if (ord === 1) return sum(abs(x), axis, keepdims);
@@ -43,7 +28,7 @@ function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colA
   const rest = x.shape.map((_, i) => i).filter((i) => i !== rowAxis && i !== colAxis);
   const m = transpose(x, [...rest, rowAxis, colAxis]);
   let out: Tensor;
-  if (ord === undefined || ord === 'fro') out = euclidean(m, [-2, -1], false);
+  if (ord === undefined || ord === 'fro') out = rootSumSquares(m, [-2, -1], false);
   else if (ord === 'nuc') out = sum(svd(m).s, -1);
   else if (ord === 2) out = max(svd(m).s, -1);
   else if (ord === -2) out = min(svd(m).s, -1);

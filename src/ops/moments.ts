@@ -6,11 +6,10 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { normalizeAxes, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, mul, sub } from './binary.js';
-import { abs, sqrt, square } from './unary.js';
-import { stopGradient } from './select.js';
-import { squareScale } from './squareScale.js';
-import { max, mean, sum, type Axis } from './reduce.js';
+import { div, sub } from './binary.js';
+import { square } from './unary.js';
+import { rootSumSquares } from './squareScale.js';
+import { mean, sum, type Axis } from './reduce.js';
 import { registerTensorMethods } from './methods.js';
 
 /** Options of `variance` and `std`. */
@@ -74,15 +73,9 @@ export function std(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Te
   const { ddof, keepdims } = checkOptions('std', options);
   const axes = normalizeAxes(axis, t.ndim, 'std');
   const count = sizeOf(axes.map((a) => t.shape[a]!));
-  const deviations = deviationsOf(t, axes);
-  if (t.size === 0) return sqrt(div(sum(square(deviations), axes, keepdims), Math.max(count - ddof, 0)));
-  // s·√(Σ(d/s)²/(N − ddof)), s from max|d| held constant (./squareScale.ts): the squares neither
-  // overflow nor underflow (std([1e160, −1e160, 3e160]) was ∞, std([1e-170, −1e-170]) 0 with a
-  // NaN gradient). Equal entries keep s = 1 and the strong-zero gradient 0.
-  const largest = stopGradient(max(abs(deviations), axes, true));
-  const scale = squareScale(largest);
-  const scaled = mul(scale, sqrt(div(sum(square(div(deviations, scale)), axes, true), Math.max(count - ddof, 0))));
-  return keepdims ? scaled : sum(scaled, axes, false); // the reduced axes have length 1
+  // Scaled by max|d| (./squareScale.ts): std([1e160, −1e160, 3e160]) was ∞, std([1e-170, −1e-170])
+  // 0 with a NaN gradient. Equal entries keep s = 1 and the strong-zero gradient 0.
+  return rootSumSquares(deviationsOf(t, axes), axes, keepdims, Math.max(count - ddof, 0));
 }
 
 declare module '../tensor/tensor.js' {

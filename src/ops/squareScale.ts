@@ -1,7 +1,9 @@
 /** @file The scale that keeps Σ(x/s)² inside the floating-point range (norm, std). */
 import type { Tensor } from '../tensor/tensor.js';
-import { greater, less } from './binary.js';
-import { where } from './select.js';
+import { div, greater, less, mul } from './binary.js';
+import { abs, sqrt, square } from './unary.js';
+import { max, sum, type Axis } from './reduce.js';
+import { stopGradient, where } from './select.js';
 
 // Entries up to 2^450 square to 2^900 (room for 2^123 terms); from 2^-450 they square to 2^-900,
 // far above the subnormals. Inside that range s = 1, so the sum of squares is exactly the plain one.
@@ -17,4 +19,17 @@ export function squareScale(largest: Tensor): Tensor {
   const tiny = where(greater(largest, 0), largest, 1);
   const huge = where(less(largest, Infinity), largest, 1);
   return where(less(largest, TINY), tiny, where(greater(largest, HUGE), huge, 1));
+}
+
+/**
+ * √(Σx² / divisor) over `axis` as s·√(Σ(x/s)² / divisor), s = squareScale(max|x|) held constant
+ * (the gradient is unchanged), so the squares neither overflow nor underflow: the 2-norm and
+ * Frobenius norm (divisor 1), and std of the deviations (divisor N − ddof).
+ */
+export function rootSumSquares(x: Tensor, axis: Axis, keepdims: boolean, divisor = 1): Tensor {
+  const meanSquare = (y: Tensor, keep: boolean) => (divisor === 1 ? sum(square(y), axis, keep) : div(sum(square(y), axis, keep), divisor));
+  if (x.size === 0) return sqrt(meanSquare(x, keepdims)); // no max to scale by
+  const scale = squareScale(stopGradient(max(abs(x), axis, true)));
+  const scaled = mul(scale, sqrt(meanSquare(div(x, scale), true)));
+  return keepdims ? scaled : sum(scaled, axis, false); // the reduced axes have length 1
 }
