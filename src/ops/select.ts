@@ -6,7 +6,7 @@ import { whereKernel } from '../tensor/kernels/binary.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { greater, less } from './binary.js';
+import { add, greater, less, notEqual } from './binary.js';
 import { sumTangents, unbroadcastIf } from './rules.js';
 
 // The cotangent goes to the selected branch only, as exact zeros elsewhere: so a branch that was
@@ -44,8 +44,9 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
 
 /**
  * Limits x to [lo, hi]: `minimum(maximum(x, lo), hi)`, as numpy.clip and jnp.clip, so where
- * lo > hi the result is hi. The gradient is 1 inside the interval, boundaries included, and flows
- * to `lo` or `hi` where they are the value.
+ * lo > hi the result is hi, and NaN in x or a bound gives NaN. The gradient is 1 inside the
+ * interval, boundaries included (as torch.clamp), flows to `lo` or `hi` where they are the value,
+ * and is 0 everywhere at NaN.
  * @example ad.clip(ad.tensor([-2, 0.5, 3]), 0, 1) // [0, 0.5, 1]
  */
 export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
@@ -54,7 +55,12 @@ export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
   // Raise to lo first, then lower to hi: hi wins where the bounds cross (testing x against both
   // bounds in one where would leave x < lo at lo even when lo > hi).
   const raised = where(less(t, l), l, t);
-  return where(greater(raised, h), h, raised);
+  const clipped = where(greater(raised, h), h, raised);
+  // NaN in x or in a bound gives NaN with no cotangent anywhere, as torch.clamp (its VJP passes g
+  // where lo <= x <= hi, false at NaN) and jnp.clip (maximum/minimum propagate NaN): the
+  // comparisons above are false at NaN, so they alone would pass x through with gradient 1.
+  const nanBounds = add(notEqual(l, l), notEqual(h, h));
+  return where(add(notEqual(t, t), nanBounds), Number.NaN, clipped);
 }
 
 // The identity with zero derivative: no VJP or JVP rule, so every differentiating level sees a

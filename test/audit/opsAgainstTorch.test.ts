@@ -34,6 +34,39 @@ describe('clip with lo > hi', () => {
   });
 });
 
+describe('clip at NaN', () => {
+  // torch.clamp(nan, 0, 1) is nan and its gradient 0 (the VJP passes g where lo <= x <= hi, false
+  // at NaN); a NaN bound gives NaN, as np.clip / jnp.clip (maximum and minimum propagate NaN).
+  it('gives NaN with a zero gradient for a NaN entry, and the usual gradient elsewhere', () => {
+    const x = ad.tensor([Number.NaN, 0.5, 2]);
+    expect(arr(ad.clip(x, 0, 1))).toEqual([Number.NaN, 0.5, 1]);
+    expect(arr(ad.grad((v: Tensor) => ad.sum(ad.clip(v, 0, 1)))(x))).toEqual([0, 1, 0]);
+    const [, tangent] = ad.jvp((v: Tensor) => ad.clip(v, 0, 1), [x], [ad.tensor([1, 1, 1])]);
+    expect(arr(tangent as Tensor)).toEqual([0, 1, 0]);
+  });
+
+  it('gives NaN everywhere a bound is NaN, with no gradient to x or the bounds', () => {
+    const x = ad.tensor([-1, 0.5, 2]);
+    expect(arr(ad.clip(x, Number.NaN, 1))).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    expect(arr(ad.clip(x, ad.tensor([0, Number.NaN, 0]), 1))).toEqual([0, Number.NaN, 1]);
+    const [gx, glo, ghi] = ad.grad((v: Tensor, lo: Tensor, hi: Tensor) => ad.sum(ad.clip(v, lo, hi)), [0, 1, 2])(
+      x, ad.tensor([0, 0, 0]), ad.tensor([1, Number.NaN, 1]),
+    );
+    expect(arr(gx)).toEqual([0, 0, 0]);
+    expect(arr(glo)).toEqual([1, 0, 0]);
+    expect(arr(ghi)).toEqual([0, 0, 1]);
+  });
+
+  it('does the same under vmap and jit', () => {
+    const f = (v: Tensor) => ad.sum(ad.clip(v, 0, 1));
+    const X = ad.tensor([[Number.NaN, 0.5], [2, Number.NaN]]);
+    expect(arr(ad.vmap(ad.grad(f))(X) as Tensor)).toEqual([0, 1, 0, 0]);
+    const jg = ad.jit(ad.grad(f));
+    jg(ad.tensor([0.2, 0.3]));
+    expect(arr(jg(ad.tensor([Number.NaN, 0.5])))).toEqual([0, 1]);
+  });
+});
+
 describe('the gradient of det at an exactly singular matrix', () => {
   // docs/linalg.md: the rule det(a)·a⁻ᵀ gives 0·∞ = NaN there (the true derivative, the transposed
   // adjugate [[4, −2], [−2, 1]] here, is not computed), never a silent 0. The first-order fused
