@@ -13,8 +13,21 @@ import { svd } from './svd.js';
 /** What `ord` may be: a number (vector: any p, ±Infinity, 0; matrix: ±1, ±2, ±Infinity), 'fro' or 'nuc'. */
 export type NormOrder = number | 'fro' | 'nuc';
 
+/**
+ * A max or min over an empty axis has no identity (numpy.linalg.norm and torch.linalg.norm raise):
+ * without this check the norm would be a silent NaN. `what` names the empty axis.
+ */
+function nonEmpty(size: number, ord: NormOrder, x: Tensor, what: string): void {
+  if (size > 0) return;
+  throw new InvalidArgumentError(
+    `linalg.norm: the ord ${String(ord)} norm of ${formatShape(x.shape)} takes a max or min over ${what}, which is empty and has no identity; ` +
+      `pass a non-empty tensor, or use ord 'fro' (or 2 for vectors), whose value for no entries is 0.`,
+  );
+}
+
 function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepdims: boolean): Tensor {
   if (ord === undefined || ord === 2) return rootSumSquares(x, axis, keepdims);
+  if (ord === Infinity || ord === -Infinity) nonEmpty(x.shape[axis]!, ord, x, `axis ${axis}`);
   if (ord === Infinity) return max(abs(x), axis, keepdims);
   if (ord === -Infinity) return min(abs(x), axis, keepdims);
   if (ord === 1) return sum(abs(x), axis, keepdims);
@@ -27,6 +40,10 @@ function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colA
   // Move the two axes to the end, rows then columns.
   const rest = x.shape.map((_, i) => i).filter((i) => i !== rowAxis && i !== colAxis);
   const m = transpose(x, [...rest, rowAxis, colAxis]);
+  const rows = x.shape[rowAxis]!, cols = x.shape[colAxis]!;
+  if (ord === 2 || ord === -2) nonEmpty(Math.min(rows, cols), ord, x, 'the singular values');
+  if (ord === 1 || ord === -1) nonEmpty(cols, ord, x, 'the column sums');
+  if (ord === Infinity || ord === -Infinity) nonEmpty(rows, ord, x, 'the row sums');
   let out: Tensor;
   if (ord === undefined || ord === 'fro') out = rootSumSquares(m, [-2, -1], false);
   else if (ord === 'nuc') out = sum(svd(m).s, -1);

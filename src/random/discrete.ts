@@ -9,6 +9,7 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { broadcastStrides, formatShape, normalizeAxis, stridesOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../transforms/loopArgs.js';
 import { standardGumbel, unitSample, type KeyLike } from './continuous.js';
 import { split, toKey } from './key.js';
 import { broadcastsTo, param, sampleSize, valuesToCheck } from './params.js';
@@ -58,10 +59,12 @@ export interface CategoricalOptions {
 export function categorical(k: KeyLike, logits: TensorLike, options: CategoricalOptions = {}): Tensor {
   const op = 'random.categorical';
   const l = asTensor(logits, op);
+  checkOptions(options, op, ['axis', 'shape']); // a misspelt axis would draw along the last one
   if (l.ndim === 0) throw new ShapeError(`${op}: logits must have at least one axis (the categories), got a scalar; pass e.g. ad.tensor([0.1, 2, -1]).`);
   const axis = normalizeAxis(options.axis ?? -1, l.ndim, op);
   const K = l.shape[axis]!;
   if (K === 0) throw new ShapeError(`${op}: logits have no categories along axis ${axis} (shape ${formatShape(l.shape)}); pass at least one.`);
+  checkLogits(l, axis, op);
   const batch = l.shape.filter((_, i) => i !== axis);
   const shape = options.shape ?? batch;
   sampleSize(op, shape, 2);
@@ -88,16 +91,35 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
       rest -= idx * strides[d]!;
       li += idx * logitStrides[d]!;
     }
-    // argmax as jnp.argmax: the first maximum, or the first NaN.
+    // argmax as jnp.argmax: the first maximum (checkLogits ruled out NaN).
     let best = 0, bestValue = -Infinity;
     for (let c = 0; c < K; c++) {
       const v = noise[base + c * inner]! + lv[li + c * step]!;
-      if (v > bestValue || (Number.isNaN(v) && !Number.isNaN(bestValue))) [best, bestValue] = [c, v];
-      if (Number.isNaN(v)) break;
+      if (v > bestValue) [best, bestValue] = [c, v];
     }
     out[o] = best;
   }
   return new Tensor(out, [...shape]);
+}
+
+/**
+ * Throws for logits that define no distribution: a NaN anywhere, or a row (along `axis`) of only
+ * −Infinity (softmax 0/0; the argmax would silently say category 0). One pass over the logits.
+ */
+function checkLogits(l: Tensor, axis: number, op: string): void {
+  const v = l.values, K = l.shape[axis]!, inner = stridesOf(l.shape)[axis]!;
+  const nan = v.findIndex((x) => Number.isNaN(x));
+  if (nan >= 0) throw new InvalidArgumentError(`${op}: logits of shape ${formatShape(l.shape)} have a NaN at flat index ${nan}; pass finite logits or −Infinity for an excluded category.`);
+  for (let r = 0; r < v.length / K; r++) {
+    const base = Math.floor(r / inner) * K * inner + (r % inner);
+    let c = 0;
+    while (c < K && v[base + c * inner] === -Infinity) c++;
+    if (c === K) {
+      throw new InvalidArgumentError(
+        `${op}: every logit of row ${r} of logits ${formatShape(l.shape)} (along axis ${axis}) is −Infinity, so no category can be drawn; leave at least one finite logit per row.`,
+      );
+    }
+  }
 }
 
 /** Whether spans up to this keep randint's arithmetic exact in doubles: (h mod s)·(2^64 mod s) < 2^52. */

@@ -11,6 +11,7 @@ import { cholesky } from '../linalg/cholesky.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes, formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkedSize } from '../tensor/checks.js';
 import { standardNormal, type KeyLike } from './continuous.js';
 import { broadcastsTo } from './params.js';
 
@@ -33,6 +34,7 @@ export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike
   }
   const batch = broadcastShapes(op, mu.shape.slice(0, -1), sigma.shape.slice(0, -2));
   const sampleShape = shape ?? batch;
+  checkedSize(op, sampleShape); // an array of sizes, before its entries are read
   if (!broadcastsTo(batch, sampleShape)) {
     throw new ShapeError(
       `${op}: shape ${formatShape(sampleShape)} must end with (or broadcast) the batch shape ${formatShape(batch)} of mean and cov; ` +

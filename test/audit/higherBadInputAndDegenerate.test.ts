@@ -1,0 +1,63 @@
+/**
+ * @file Audit regressions for misuse and degenerate sizes in the higher-level modules (linalg,
+ * random, structured, products, implicit, inference): bad input throws an AdjointError naming the
+ * op, and empty or size-1 inputs give NumPy's / PyTorch's / brute force's values, never a silent NaN.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+
+const { linalg } = ad;
+
+describe('linalg.norm over an empty axis', () => {
+  // numpy.linalg.norm(np.zeros(0), np.inf) and torch.linalg.vector_norm(torch.zeros(0), inf) raise
+  // (a max over nothing has no identity); adjoint returned NaN. The 'fro' / 2 / 1 / 0 norms of
+  // nothing are 0 in both, and still are here.
+  it('throws for max/min norms that reduce over nothing', () => {
+    expect(() => linalg.norm(ad.zeros([0]), Infinity)).toThrow(ad.InvalidArgumentError);
+    expect(() => linalg.norm(ad.zeros([0]), -Infinity)).toThrow(/linalg\.norm: the ord -Infinity norm of \[0\]/);
+    expect(() => linalg.norm(ad.zeros([2, 0]), Infinity, 1)).toThrow(ad.InvalidArgumentError);
+    expect(() => linalg.norm(ad.zeros([0, 0]), 2)).toThrow(ad.InvalidArgumentError);
+    expect(() => linalg.norm(ad.zeros([0, 3]), -2)).toThrow(ad.InvalidArgumentError);
+    expect(() => linalg.norm(ad.zeros([3, 0]), 1)).toThrow(/column sums/);
+    expect(() => linalg.norm(ad.zeros([0, 3]), Infinity)).toThrow(/row sums/);
+  });
+
+  it('keeps the norms that have a value for no entries', () => {
+    expect(linalg.norm(ad.zeros([0])).item()).toBe(0);
+    expect(linalg.norm(ad.zeros([0]), 1).item()).toBe(0);
+    expect(linalg.norm(ad.zeros([0]), 0).item()).toBe(0);
+    expect(linalg.norm(ad.zeros([0, 0]), 'fro').item()).toBe(0);
+    expect(linalg.norm(ad.zeros([0, 0]), 'nuc').item()).toBe(0);
+    expect(linalg.norm(ad.zeros([0, 3]), 1).item()).toBe(0); // three column sums of 0
+    expect(linalg.norm(ad.zeros([3, 0]), Infinity).item()).toBe(0); // three row sums of 0
+    expect(linalg.norm(ad.zeros([0, 3]), Infinity, 1).shape).toEqual([0]); // nothing reduced over an empty axis
+  });
+});
+
+describe('random.categorical and random.multivariateNormal misuse', () => {
+  const k = ad.random.key(0);
+
+  it('categorical rejects logits with no distribution (a NaN, or a row of only −Infinity)', () => {
+    // jnp.argmax silently answered 0 for both (softmax is 0/0 there); torch's Categorical raises.
+    expect(() => ad.random.categorical(k, ad.tensor([-Infinity, -Infinity]))).toThrow(/every logit of row 0 .* is −Infinity/);
+    expect(() => ad.random.categorical(k, ad.tensor([NaN, 0]))).toThrow(ad.InvalidArgumentError);
+    expect(() => ad.random.categorical(k, ad.tensor([[-Infinity, 0], [-Infinity, 1]]), { axis: 0 })).toThrow(/row 0/);
+    expect(() => ad.random.categorical(k, ad.tensor([[[0, -Infinity], [-Infinity, -Infinity]]]), { axis: 1 })).toThrow(/row 1 of logits \[1,2,2\]/);
+    // One finite logit per row is enough, and then that category is the only draw.
+    expect(ad.random.categorical(k, ad.tensor([[-Infinity, 0], [0, -Infinity]]), { axis: 0, shape: [3, 2] }).toArray()).toEqual([[1, 0], [1, 0], [1, 0]]);
+    expect(ad.random.categorical(k, ad.tensor([[-Infinity, 0], [0, -Infinity]]), { axis: 1, shape: [3, 2] }).toArray()).toEqual([[1, 0], [1, 0], [1, 0]]);
+  });
+
+  it('categorical checks its options object (a misspelt axis drew along the last axis)', () => {
+    expect(() => ad.random.categorical(k, ad.zeros([2, 3]), { axes: 0 } as never)).toThrow(/unknown option 'axes'/);
+    expect(() => ad.random.categorical(k, ad.zeros([2, 3]), 5 as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => ad.random.categorical(k, ad.zeros([2, 3]), null as never)).toThrow(ad.InvalidArgumentError);
+  });
+
+  it('multivariateNormal checks the sample shape before reading it (a number was a TypeError)', () => {
+    expect(() => ad.random.multivariateNormal(k, ad.zeros([2]), ad.eye(2), 3 as never)).toThrow(ad.ShapeError);
+    expect(() => ad.random.multivariateNormal(k, ad.zeros([2]), ad.eye(2), [-1])).toThrow(ad.ShapeError);
+    expect(ad.random.multivariateNormal(k, ad.zeros([0]), ad.zeros([0, 0]), [3]).shape).toEqual([3, 0]);
+    expect(ad.random.multivariateNormal(k, ad.zeros([2]), ad.eye(2), [0]).shape).toEqual([0, 2]);
+  });
+});
