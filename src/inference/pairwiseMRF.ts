@@ -59,7 +59,7 @@ export class PairwiseMRF {
 
   constructor(options: PairwiseMRFOptions) {
     const op = 'PairwiseMRF';
-    optionsObject(options, op, 'new ad.PairwiseMRF({ unary /* [V, K] */, edges /* [E, 2] */, pairwise /* [E, K, K] or [K, K] */ })');
+    optionsObject(options, op, 'new ad.PairwiseMRF({ unary /* [V, K] */, edges /* [E, 2] */, pairwise /* [E, K, K] or [K, K] */ })', ['unary', 'edges', 'pairwise']);
     const u = scoresTensor(options.unary, op, 'unary', '[V, K]');
     if (u.ndim !== 2 || u.shape[0]! < 1 || u.shape[1]! < 1) throw wrongShape(op, 'unary', '[V, K] with V ≥ 1 variables and K ≥ 1 states', u);
     const [V, K] = u.shape as [number, number];

@@ -116,11 +116,14 @@ export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp,
   if (typeof op !== 'function') {
     throw new InvalidArgumentError(`chainProduct: the operator must be a function (a, b) => Tensor, got ${describe(op)}.`);
   }
-  const xs = elements.map((x, i) => (x instanceof Tensor ? x : asTensor(x, `chainProduct (element ${i})`))); // the message only when needed
-  if (xs.length === 1) return xs[0]!;
-  const evaluate = (ys: Tensor[]) => ys.reduce((acc, y, i) => combine(op, acc, y, i));
+  // Checked before the one-element shortcut, and every key (a misspelt `recompte` was ignored).
   if (typeof options !== 'object' || options === null || (options.recompute !== undefined && typeof options.recompute !== 'boolean')) {
     throw new InvalidArgumentError(`chainProduct: options must be { recompute?: boolean }, got ${describe(options)}.`);
   }
+  const unknown = Object.keys(options).find((k) => k !== 'recompute');
+  if (unknown !== undefined) throw new InvalidArgumentError(`chainProduct: unknown option '${unknown}'; the one option is recompute (a boolean).`);
+  const xs = elements.map((x, i) => (x instanceof Tensor ? x : asTensor(x, `chainProduct (element ${i})`))); // the message only when needed
+  if (xs.length === 1) return xs[0]!;
+  const evaluate = (ys: Tensor[]) => ys.reduce((acc, y, i) => combine(op, acc, y, i));
   return runChain(chainProductP, xs, evaluate, chainForward(op, options.recompute ?? true));
 }

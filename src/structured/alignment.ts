@@ -72,7 +72,7 @@ export class Alignment {
 
   constructor(options: AlignmentOptions) {
     const op = 'Alignment';
-    optionsObject(options, op, 'new ad.Alignment({ scores /* [T, S] */ })');
+    optionsObject(options, op, 'new ad.Alignment({ scores /* [T, S] */ })', ['scores', 'lengths', 'states', 'skips', 'initialStates', 'finalStates', 'checkpoints']);
     const given = batchedScores(options.scores, 2, op, 'scores', '[T, S]');
     this.batched = given.batched;
     this.scores = given.scores;

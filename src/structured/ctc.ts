@@ -17,7 +17,7 @@ import { tensor } from '../tensor/create.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { ctcAlignmentLogLikelihood, ctcLogLikelihood } from './ctcLog.js';
 import { genericPrograms } from '../core/genericPrograms.js';
-import { checkpointsOption, wrongShape } from './validate.js';
+import { checkpointsOption, optionsObject, wrongShape } from './validate.js';
 
 export interface CTCLossOptions {
   /** The blank label (default 0). */
@@ -68,7 +68,9 @@ export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTC
   const single = logProbs.ndim === 2;
   const lp = single ? reshape(logProbs, [logProbs.shape[0]!, 1, logProbs.shape[1]!]) : logProbs;
   const [T, N, C] = lp.shape as [number, number, number];
+  optionsObject(options, op, "ad.ctcLoss(logProbs, targets, inputLengths, targetLengths, { reduction: 'sum' })", ['blank', 'reduction', 'zeroInfinity', 'checkpoints']);
   const { blank = 0, reduction = 'mean', zeroInfinity = false, checkpoints } = options;
+  if (typeof zeroInfinity !== 'boolean') throw new InvalidArgumentError(`${op}: zeroInfinity must be true or false, got ${describe(zeroInfinity)}.`);
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) throw new InvalidArgumentError(`${op}: blank must be a class index in 0 … ${C - 1}, got ${describe(blank)}; pass e.g. { blank: 0 }.`);
   if (!['none', 'sum', 'mean'].includes(reduction)) throw new InvalidArgumentError(`${op}: reduction must be 'none', 'sum' or 'mean', got ${describe(reduction)}.`);
   const frames = lengthList(single ? [inputLengths].flat() : inputLengths, N, 1, T, op, 'inputLengths');

@@ -75,7 +75,7 @@ export class DependencyCRF {
 
   constructor(options: DependencyCRFOptions) {
     const op = 'DependencyCRF';
-    optionsObject(options, op, 'new ad.DependencyCRF({ arcScores /* [n + 1, n + 1] */, projective: true })');
+    optionsObject(options, op, 'new ad.DependencyCRF({ arcScores /* [n + 1, n + 1] */, projective: true })', ['arcScores', 'projective', 'singleRoot', 'lengths']);
     const given = batchedScores(options.arcScores, 2, op, 'arcScores', '[n + 1, n + 1]');
     this.batched = given.batched;
     this.arcScores = given.scores;

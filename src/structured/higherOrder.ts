@@ -58,7 +58,7 @@ export class HigherOrderCRF extends TagModel {
   constructor(options: HigherOrderCRFOptions) {
     super();
     const op = 'HigherOrderCRF';
-    optionsObject(options, op, 'new ad.HigherOrderCRF({ emissions /* [n, K] */, transitions /* [K, K, K] for order 2 */ })');
+    optionsObject(options, op, 'new ad.HigherOrderCRF({ emissions /* [n, K] */, transitions /* [K, K, K] for order 2 */ })', ['emissions', 'transitions', 'start', 'end', 'lengths', 'checkpoints']);
     ({ batched: this.batched, emissions: this.emissions, lengths: this.lengths } = tagEmissions(options.emissions, options.lengths, op));
     const [, n, K] = this.emissions.shape as [number, number, number];
     const shown = formatShape((options.emissions as Tensor).shape);

@@ -53,7 +53,7 @@ export class HMM {
 
   constructor(options: HMMOptions) {
     const op = 'HMM';
-    optionsObject(options, op, 'new ad.HMM({ initial /* [K] */, transition /* [K, K] */, emission /* [K, V] */ })');
+    optionsObject(options, op, 'new ad.HMM({ initial /* [K] */, transition /* [K, K] */, emission /* [K, V] */ })', ['initial', 'transition', 'emission']);
     this.emission = scoresTensor(options.emission, op, 'emission', '[K, V]');
     const [K, V] = this.emission.shape as [number, number];
     if (this.emission.ndim !== 2 || K < 1 || V < 1) throw wrongShape(op, 'emission', '[K, V] with K ≥ 1 states and V ≥ 1 symbols', this.emission);

@@ -66,7 +66,7 @@ export class LinearChainCRF {
 
   constructor(options: LinearChainCRFOptions) {
     const op = 'LinearChainCRF';
-    optionsObject(options, op, 'new ad.LinearChainCRF({ emissions /* [n, K] */, transitions /* [K, K] */ })');
+    optionsObject(options, op, 'new ad.LinearChainCRF({ emissions /* [n, K] */, transitions /* [K, K] */ })', ['emissions', 'transitions', 'start', 'end', 'lengths', 'checkpoints']);
     const e = scoresTensor(options.emissions, op, 'emissions', '[n, K] or [B, n, K]');
     if (e.ndim !== 2 && e.ndim !== 3) throw wrongShape(op, 'emissions', '[n, K] (one sequence) or [B, n, K] (a batch)', e);
     this.batched = e.ndim === 3;

@@ -58,7 +58,7 @@ export class PCFG {
 
   constructor(options: PCFGOptions) {
     const op = 'PCFG';
-    optionsObject(options, op, 'new ad.PCFG({ terminals /* [n, N] */, rules /* [N, N, N] */ })');
+    optionsObject(options, op, 'new ad.PCFG({ terminals /* [n, N] */, rules /* [N, N, N] */ })', ['terminals', 'rules', 'root', 'lengths']);
     const given = batchedScores(options.terminals, 2, op, 'terminals', '[n, N]');
     this.batched = given.batched;
     this.terminals = given.scores;

@@ -72,7 +72,7 @@ export class SemiMarkovCRF {
 
   constructor(options: SemiMarkovCRFOptions) {
     const op = 'SemiMarkovCRF';
-    optionsObject(options, op, 'new ad.SemiMarkovCRF({ segments /* [n, L, C] */, transitions /* [C, C] */ })');
+    optionsObject(options, op, 'new ad.SemiMarkovCRF({ segments /* [n, L, C] */, transitions /* [C, C] */ })', ['segments', 'transitions', 'start', 'end', 'lengths', 'checkpoints']);
     const given = batchedScores(options.segments, 3, op, 'segments', '[n, L, C]');
     this.batched = given.batched;
     this.segments = given.scores;

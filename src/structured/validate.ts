@@ -11,11 +11,17 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import type { Semiring } from './semirings.js';
 
-/** The options object of a constructor; `usage` shows a minimal correct call. */
-export function optionsObject<T>(options: T, op: string, usage: string): T {
+/**
+ * The options object of a constructor; `usage` shows a minimal correct call. Every key must be one
+ * of `known`: a misspelt option (`lenghts`) would otherwise be ignored and the model silently
+ * built over other structures.
+ */
+export function optionsObject<T>(options: T, op: string, usage: string, known: readonly string[]): T {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidArgumentError(`${op}: expected an options object, got ${describe(options)}. Pass one as in ${usage}.`);
   }
+  const unknown = Object.keys(options).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new InvalidArgumentError(`${op}: unknown option '${unknown}'; the options are ${known.join(', ')}.`);
   return options;
 }
 

@@ -118,7 +118,7 @@ export class VariableOrderCRF extends TagModel {
   constructor(options: VariableOrderCRFOptions) {
     super();
     const op = 'VariableOrderCRF';
-    optionsObject(options, op, 'new ad.VariableOrderCRF({ emissions /* [n, K] */, contexts: [[0, 1], [1]], weights /* [2] */ })');
+    optionsObject(options, op, 'new ad.VariableOrderCRF({ emissions /* [n, K] */, contexts: [[0, 1], [1]], weights /* [2] */ })', ['emissions', 'contexts', 'weights', 'lengths', 'checkpoints']);
     ({ batched: this.batched, emissions: this.emissions, lengths: this.lengths } = tagEmissions(options.emissions, options.lengths, op));
     const K = this.emissions.shape[2]!;
     this.contexts = checkContexts(options.contexts, K, op);

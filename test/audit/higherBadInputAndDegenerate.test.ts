@@ -61,3 +61,40 @@ describe('random.categorical and random.multivariateNormal misuse', () => {
     expect(ad.random.multivariateNormal(k, ad.zeros([2]), ad.eye(2), [0]).shape).toEqual([0, 2]);
   });
 });
+
+describe('misspelt or ill-typed options of the structured models, ctcLoss and chainProduct', () => {
+  const E = ad.tensor([[[1, 0], [0, 2], [1, 1]], [[0, 1], [2, 0], [0, 0]]]);
+  const T = ad.tensor([[0.5, -1], [0, 1]]);
+
+  it('a misspelt constructor option throws (it was ignored: log Z over the full lengths)', () => {
+    // With `lenghts` ignored, log Z of sequence 0 was over 3 positions instead of 1.
+    expect(() => new ad.LinearChainCRF({ emissions: E, transitions: T, lenghts: [1, 3] } as never)).toThrow(/LinearChainCRF: unknown option 'lenghts'/);
+    expect(() => new ad.HigherOrderCRF({ emissions: E, transitions: ad.zeros([2, 2, 2]), lenght: [3, 3] } as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => new ad.VariableOrderCRF({ emissions: E, contexts: [[0, 1]], weights: ad.zeros([1]), length: [3, 3] } as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => new ad.SemiMarkovCRF({ segments: ad.zeros([3, 2, 2]), transitions: T, starts: ad.zeros([2]) } as never)).toThrow(/unknown option 'starts'/);
+    expect(() => new ad.PCFG({ terminals: ad.zeros([3, 2]), rules: ad.zeros([2, 2, 2]), roots: ad.zeros([2]) } as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => new ad.DependencyCRF({ arcScores: ad.zeros([4, 4]), projective: true, singleroot: true } as never)).toThrow(/unknown option 'singleroot'/);
+    expect(() => new ad.Alignment({ scores: ad.zeros([4, 3]), skip: [true, true, true] } as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => new ad.HMM({ initial: ad.log(ad.tensor([0.5, 0.5])), transition: ad.log(ad.full([2, 2], 0.5)), emission: ad.log(ad.full([2, 2], 0.5)), initials: 1 } as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => new ad.PairwiseMRF({ unary: ad.zeros([2, 2]), edges: [[0, 1]], pairwise: ad.zeros([2, 2]), pairwse: 1 } as never)).toThrow(/PairwiseMRF: unknown option 'pairwse'/);
+    // The right spelling still works: sequence 0 of length 1 has log Z = logsumexp(1, 0).
+    const crf = new ad.LinearChainCRF({ emissions: E, transitions: T, lengths: [1, 3] });
+    expect((crf.logPartition().toArray() as number[])[0]).toBeCloseTo(Math.log(Math.E + 1), 14);
+  });
+
+  it('ctcLoss checks its options object (null was a TypeError, a misspelt reduction was ignored)', () => {
+    const lp = ad.logSoftmax(ad.zeros([4, 3]), -1);
+    expect(() => ad.ctcLoss(lp, [1], [4], [1], null as never)).toThrow(/ctcLoss: expected an options object, got null/);
+    expect(() => ad.ctcLoss(lp, [1], [4], [1], 5 as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => ad.ctcLoss(lp, [1], [4], [1], { reducton: 'sum' } as never)).toThrow(/unknown option 'reducton'/);
+    expect(() => ad.ctcLoss(lp, [1], [4], [1], { zeroInfinity: 'yes' } as never)).toThrow(/zeroInfinity must be true or false/);
+    // T = 1 frame, empty target: −log p(blank) (torch.nn.functional.ctc_loss gives log 2 here too).
+    expect(ad.ctcLoss(ad.log(ad.tensor([[0.5, 0.2, 0.3]])), [], [1], [0], { reduction: 'none' }).item()).toBe(Math.LN2);
+  });
+
+  it('chainProduct checks its options before the one-element shortcut, and every key', () => {
+    expect(() => ad.chainProduct([ad.eye(2)], ad.matmul, 5 as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => ad.chainProduct([ad.eye(2), ad.eye(2)], ad.matmul, { recompte: false } as never)).toThrow(/unknown option 'recompte'/);
+    expect(ad.chainProduct([ad.tensor([[2]]), ad.tensor([[3]])], ad.matmul, { recompute: false }).toArray()).toEqual([[6]]);
+  });
+});
