@@ -19,6 +19,41 @@ function nearOne(n: number, seed = 1): number[] {
 /** x with 8-factor blocks `block` repeated `times` times. */
 const repeatBlock = (block: number[], times: number): number[] => Array.from({ length: times }, () => block).flat();
 
+/** A finite double as [integer mantissa, binary exponent], exactly. */
+function split(v: number): [bigint, number] {
+  if (v === 0) return [0n, 0];
+  let e = 0, m = v;
+  while (!Number.isInteger(m)) { m *= 2; e--; } // exact: doubling a double
+  while (Math.abs(m) > 2 ** 53) { m /= 2; e++; } // exact: m is an even integer here
+  return [BigInt(m), e];
+}
+
+/** Π x exactly in BigInt arithmetic, then rounded once to the nearest double (subnormals included). */
+function exactProduct(x: readonly number[]): number {
+  let m = 1n, e = 0;
+  for (const v of x) { const [a, b] = split(v); m *= a; e += b; }
+  const sign = m < 0n ? -1 : 1;
+  if (m < 0n) m = -m;
+  if (m === 0n) return sign * 0;
+  const bits = m.toString(2).length;
+  if (e + bits - 1 < -1022 && e < -1074) {
+    // A subnormal result: to a multiple of 2⁻¹⁰⁷⁴, rounding half to even; q < 2⁵³, so exact below.
+    const shift = BigInt(-1074 - e), q = m >> shift, r = m - (q << shift), half = 1n << (shift - 1n);
+    return sign * Number(r > half || (r === half && (q & 1n) === 1n) ? q + 1n : q) * 2 ** -1074;
+  }
+  if (bits > 64) {
+    // To 64 bits with a sticky bit: Number() then rounds to 53 bits exactly as the full value would.
+    const shift = BigInt(bits - 64), q = m >> shift;
+    m = q | (m - (q << shift) === 0n ? 0n : 1n);
+    e += bits - 64;
+  }
+  let v = Number(m); // correctly rounded
+  // Scaled by 2^e in steps that stay between v and the result (exact while the result is normal).
+  for (; e > 0; e -= Math.min(e, 1000)) v *= 2 ** Math.min(e, 1000);
+  for (; e < 0; e -= Math.max(e, -1000)) v *= 2 ** Math.max(e, -1000);
+  return sign * v;
+}
+
 describe('prod of long rows (eight interleaved accumulators)', () => {
   it('is correct to rounding (n roundings, like the left-to-right loop), and exact left to right below 32 factors', () => {
     for (const n of [31, 32, 33, 39, 100, 1000, 4097]) {
@@ -39,21 +74,31 @@ describe('prod of long rows (eight interleaved accumulators)', () => {
     rows.forEach((r, i) => expect(byCol[i]).toBe(productExcept(r))); // strided: left to right
   });
 
-  it('gives the left-to-right loop\'s value whenever the result is not a normal number', () => {
+  it('gives the left-to-right loop\'s value when the product itself is ±∞, 0 or NaN', () => {
     const cases: Array<[string, number[]]> = [
       ['overflow', new Array(40).fill(1e20)],
       ['underflow', new Array(40).fill(-1e-20)],
-      // Four accumulators underflow to 0 and four overflow to ∞: 0 · ∞ would be NaN; left to right it is 0.
+      ['a NaN factor', [...nearOne(20), NaN, ...nearOne(20)]],
+      ['∞ and 0', [...nearOne(20), Infinity, ...nearOne(10), 0, ...nearOne(10)]],
+    ];
+    for (const [what, x] of cases) expect(Object.is(ad.prod(ad.tensor(x)).item(), productExcept(x)), what).toBe(true);
+  });
+
+  it('gives the true product where partial products leave the range (the loop gives 0 or lost digits)', () => {
+    const cases: Array<[string, number[]]> = [
+      // Four accumulators underflow to 0 and four overflow to ∞ (0 · ∞ = NaN); left to right it is 0; the product is 1.
       ['accumulators 0 and ∞', repeatBlock([1e-300, 1e-300, 1e-300, 1e-300, 1e300, 1e300, 1e300, 1e300], 4)],
       // One accumulator underflows to 0 while the true product is 1 (and left to right stays in range).
       ['spurious underflow', [1e-110, 1e110, 1e110, 1e110, 1, 1, 1, 1, ...repeatBlock([1e-110, 1, 1, 1, 1, 1, 1, 1], 2), ...new Array(8).fill(1)]],
-      ['a NaN factor', [...nearOne(20), NaN, ...nearOne(20)]],
-      ['∞ and 0', [...nearOne(20), Infinity, ...nearOne(10), 0, ...nearOne(10)]],
+      // A subnormal result: rounded once, where the loop rounds each of its 40 steps to 2⁻¹⁰⁷⁴.
       ['subnormal', [4e-320, ...new Array(40).fill(0.9)]],
+      ['through the subnormals and back', [2 ** -1000, 2 ** -1000, ...nearOne(40), 2 ** 1000, 2 ** 1000]],
     ];
-    for (const [what, x] of cases) expect(Object.is(ad.prod(ad.tensor(x)).item(), productExcept(x)), what).toBe(true);
-    const spurious = cases[3]![1];
-    expect(Math.abs(ad.prod(ad.tensor(spurious)).item() - 1)).toBeLessThan(1e-14);
+    for (const [what, x] of cases) {
+      const exact = exactProduct(x);
+      const ulp = Math.max(2 ** -1074, Math.abs(exact) * EPS);
+      expect(Math.abs(ad.prod(ad.tensor(x)).item() - exact), what).toBeLessThanOrEqual(x.length * ulp);
+    }
   });
 
   it('is an exact ±0 when a factor is zero (the sign is the product of the signs)', () => {
@@ -109,5 +154,17 @@ describe('the first-order gradient of long rows against the O(n²) oracle', () =
       expect(gc0.every((r) => Object.is(r[1], 0)), 'the zero-cotangent column').toBe(true);
       expectNear(gc0.map((r) => r[2]!), prodGradient(rows[2]!).map((v) => -2 * v), 1e-12, undefined, 'column 2');
     }
+  });
+});
+
+describe('the exact-product oracle of these tests', () => {
+  it('is the correctly rounded product on known cases', () => {
+    expect(exactProduct([2 ** -1000, 2 ** -1000, 2 ** 1000, 2 ** 1000, 3])).toBe(3);
+    expect(exactProduct([2 ** -1000, 3, 2 ** -70])).toBe(3 * 2 ** -1070); // subnormal, exact
+    expect(exactProduct([2 ** -1000, 5, 2 ** -75])).toBe(2 ** -1073); // 2.5 units of 2⁻¹⁰⁷⁴: half to even, 2
+    expect(exactProduct([1 + 2 ** -52, 1 + 2 ** -52])).toBe(1 + 2 ** -51);
+    expect(exactProduct([3 * 2 ** -540, 2 ** -540])).toBe(0); // 3/64 of 2⁻¹⁰⁷⁴ rounds to 0
+    expect(exactProduct([0.1, 0.1])).toBe(0.010000000000000002); // 0.1·0.1 rounded once
+    expect(exactProduct(new Array(40).fill(0.9))).toBeCloseTo(0.9 ** 40, 15);
   });
 });

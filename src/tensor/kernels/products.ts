@@ -55,13 +55,18 @@ function hasZero(x: Float64Array, start: number, end: number): boolean {
  * The product along `axis`, kept as length 1. An empty axis gives 1.
  *
  * A contiguous row of 32 or more factors is multiplied with eight interleaved accumulators
- * (productChains): correct to rounding, but not bit-for-bit the left-to-right loop's value. When
- * that result is not a normal number (±∞, NaN, subnormal, or 0 with no zero factor — a partial
- * product left the range, or a factor is ±∞ or NaN), the row is multiplied again left to right, so
- * overflow, underflow and NaN come out exactly as in the obvious loop. A 0 from a row that holds a
- * zero factor is kept: it is then the exact product (with a ±∞ or NaN factor the accumulators would
- * have given NaN, never 0). Shorter rows, and strided axes (whose rows are already independent
- * accumulators), are multiplied left to right.
+ * (productChains): correct to rounding, but not bit-for-bit the left-to-right loop's value.
+ * Shorter rows, and strided axes (whose rows are already independent accumulators), are
+ * multiplied left to right. When a row's result is not a normal number (±∞, NaN, subnormal, or 0
+ * — a partial product may have left the range although the product need not: 10⁻¹⁶⁰ twenty
+ * times, then 10¹⁶⁰ twenty times, is 1, not the loop's 0), the row is multiplied again with a
+ * separate binary exponent (scaledProductExcept), so the result is the true product rounded once
+ * into range: 0 or ±∞ only where the product itself is out of range, NaN where a factor is NaN or
+ * ∞ meets 0. A 0 from a contiguous row that holds a zero factor (a native search) is kept as is: it
+ * is then the exact product (with a ±∞ or NaN factor the accumulators would have given NaN).
+ * NumPy and PyTorch return the loop's 0 or ∞ there. The partial products are not watched (a
+ * check per factor costs about half the loop): one that dips into the subnormals and comes back
+ * to a normal result keeps the digits it lost there, as in NumPy and PyTorch (docs/products.md).
  */
 export function prodKernel(x: Float64Array, shape: Shape, axis: number): Float64Array {
   const [outer, n, inner] = aroundAxis(shape, axis);
@@ -69,18 +74,14 @@ export function prodKernel(x: Float64Array, shape: Shape, axis: number): Float64
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
     if (inner === 1) {
-      let y: number;
-      if (n < CHAINS_MIN) y = productSerial(x, base, base + n, 1);
-      else {
-        y = productChains(x, base, base + n);
-        if (!isNormal(y) && !(y === 0 && hasZero(x, base, base + n))) y = productSerial(x, base, base + n, 1);
-      }
-      out[o] = y;
+      const y = n < CHAINS_MIN ? productSerial(x, base, base + n, 1) : productChains(x, base, base + n);
+      out[o] = isNormal(y) || (y === 0 && hasZero(x, base, base + n)) ? y : scaledProductExcept(x, 1, base, base + n, 1, -1);
       continue;
     }
     // Strided axis: sweep the rows in memory order, multiplying into the inner accumulators.
     const ob = o * inner;
     for (let i = 0, p = base; i < n; i++) for (let j = 0; j < inner; j++, p++) out[ob + j] *= x[p]!;
+    for (let j = 0; j < inner; j++) if (!isNormal(out[ob + j]!)) out[ob + j] = scaledProductExcept(x, 1, base + j, base + j + n * inner, inner, -1);
   }
   return out;
 }
@@ -96,13 +97,56 @@ export function cumprodKernel(x: Float64Array, shape: Shape, axis: number, rever
   const step = reverse ? -inner : inner;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
-      let p = o * n * inner + j + (reverse ? (n - 1) * inner : 0);
-      let acc = 1;
+      const first = o * n * inner + j + (reverse ? (n - 1) * inner : 0);
+      let acc = 1, p = first;
       if (exclusive) for (let i = 0; i < n; i++, p += step) { out[p] = acc; acc *= x[p]!; }
       else for (let i = 0; i < n; i++, p += step) { acc *= x[p]!; out[p] = acc; }
+      if (!isNormal(acc)) repairCumprod(x, out, first, step, n, exclusive);
     }
   }
   return out;
+}
+
+/**
+ * A lane of cumprod whose full product is not normal (0, subnormal, ±∞ or NaN): the plain loop's
+ * outputs are exact up to the first one that is not normal. If the factor that made it so is 0,
+ * ±∞ or NaN, the loop's outputs from there on are exact too (IEEE products with 0, ∞ and NaN). If
+ * it is finite and non-zero, the running product left the range by magnitude alone (10³⁰⁰, 10³⁰⁰,
+ * 10⁻³⁰⁰ gave ∞ where the product is 10³⁰⁰), and the lane goes on from there with a separate
+ * exponent (scaledCumprod). A lane whose product ends normal is not looked at again (a check per
+ * factor costs about half the loop): a running product that dips into the subnormals and comes back
+ * keeps the digits it lost there, as in NumPy and PyTorch.
+ */
+function repairCumprod(x: Float64Array, out: Float64Array, p: number, step: number, n: number, exclusive: boolean): void {
+  // The first output that is not normal: out[i] for an inclusive product, made by factor i; an
+  // exclusive product's out[i] is made by factor i − 1 (out[0] = 1).
+  for (let i = exclusive ? 1 : 0, q = p + (exclusive ? step : 0); i < n; i++, q += step) {
+    if (isNormal(out[q]!)) continue;
+    const f = exclusive ? q - step : q; // the factor's position
+    const v = x[f]!;
+    if (v === 0 || !Number.isFinite(v)) return; // exact from here on
+    const before = f === p ? 1 : exclusive ? out[f]! : out[f - step]!;
+    scaledCumprod(x, out, f, step, exclusive ? n - i + 1 : n - i, before, exclusive);
+    return;
+  }
+}
+
+/**
+ * The rest of a cumulative product, from position p on (`count` steps of `step`), after the running
+ * product `acc` (normal; the product before factor p) would leave the normal range at p: kept as a mantissa and a binary
+ * exponent (rescaled), each output rounded once into range. A product that passes through the
+ * subnormals or overflows and comes back (10⁻¹⁶⁰, 10⁻¹⁶⁰, 10²⁰⁰) is then 10⁻¹²⁰ to the last bit, where
+ * the plain loop gives 1.1·10⁻⁵ relative error or 0; an exact zero factor gives exact zeros after it,
+ * and ±∞ or NaN factors the IEEE products.
+ */
+function scaledCumprod(x: Float64Array, out: Float64Array, p: number, step: number, count: number, acc: number, exclusive: boolean): void {
+  scaledExponent = 0;
+  let m = rescaled(acc), e = scaledExponent;
+  for (let i = 0; i < count; i++, p += step) {
+    if (exclusive) out[p] = ldexp(m, e);
+    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+    if (!exclusive) out[p] = ldexp(m, e);
+  }
 }
 
 /**
@@ -276,6 +320,7 @@ function rescaled(m: number): number {
 
 /** m · 2^k with a single rounding wherever the result is representable (m within [2⁻⁴⁰⁰, 2⁴⁰⁰]). */
 function ldexp(m: number, k: number): number {
+  if (m === 0 || !Number.isFinite(m)) return m; // not 0 · 2^k = 0 · ∞ = NaN beyond 2^1023
   if (k < -600) { m *= TWO_M600; k += 600; }
   else if (k > 600) { m *= TWO_600; k -= 600; }
   return m * 2 ** k; // 2^k exact (or 0, ∞ where the result is out of range anyway)
