@@ -108,9 +108,12 @@ export function sampleCount(count: unknown, op: string): number {
   return count;
 }
 
-/** The `lengths` (or another per-item size, `name`) of a batch of B sequences padded to n: B integers in 1 … n (default: all n). */
+/** The `lengths` (or another per-item size, `name`) of a batch of B ≥ 1 sequences padded to n: B integers in 1 … n (default: all n). */
 export function lengthsOption(lengths: unknown, B: number, n: number, op: string, name = 'lengths'): readonly number[] {
   const want = `an array of ${B} integer${B === 1 ? '' : 's'} in 1 … ${n} (one length per sequence, at most the padded length)`;
+  // Every model reads its batch size here: an empty batch (B = 0) has no structures to score,
+  // stack or sample, and lengths of 1 … n leave no empty item either.
+  if (B === 0) throw new ShapeError(`${op}: the batch is empty (a leading axis of size B = 0); pass scores for at least one sequence, or skip the call for an empty batch.`);
   if (lengths === undefined) return new Array<number>(B).fill(n);
   if (!Array.isArray(lengths)) throw new InvalidArgumentError(`${op}: ${name} must be ${want}, got ${describe(lengths)}.`);
   if (lengths.length !== B) {

@@ -98,3 +98,46 @@ describe('misspelt or ill-typed options of the structured models, ctcLoss and ch
     expect(ad.chainProduct([ad.tensor([[2]]), ad.tensor([[3]])], ad.matmul, { recompute: false }).toArray()).toEqual([[6]]);
   });
 });
+
+describe('structured models: empty batches and one-position sequences', () => {
+  const lse = (xs: number[]) => Math.log(xs.reduce((s, x) => s + Math.exp(x), 0));
+
+  it('an empty batch (B = 0) throws a ShapeError naming the model (score, argmax, PCFG log Z threw from stack/concat)', () => {
+    const models: Array<() => unknown> = [
+      () => new ad.LinearChainCRF({ emissions: ad.zeros([0, 3, 2]), transitions: ad.zeros([2, 2]) }),
+      () => new ad.HigherOrderCRF({ emissions: ad.zeros([0, 3, 2]), transitions: ad.zeros([2, 2, 2]) }),
+      () => new ad.VariableOrderCRF({ emissions: ad.zeros([0, 3, 2]), contexts: [[0, 1]], weights: ad.zeros([1]) }),
+      () => new ad.SemiMarkovCRF({ segments: ad.zeros([0, 3, 2, 2]), transitions: ad.zeros([2, 2]) }),
+      () => new ad.PCFG({ terminals: ad.zeros([0, 3, 2]), rules: ad.zeros([2, 2, 2]) }),
+      () => new ad.DependencyCRF({ arcScores: ad.zeros([0, 4, 4]), projective: true }),
+      () => new ad.DependencyCRF({ arcScores: ad.zeros([0, 4, 4]), projective: false }),
+      () => new ad.Alignment({ scores: ad.zeros([0, 4, 3]) }),
+    ];
+    for (const make of models) expect(make).toThrow(ad.ShapeError);
+    expect(models[4]!).toThrow(/PCFG: the batch is empty \(a leading axis of size B = 0\)/);
+  });
+
+  it('one position: log Z, marginals and the k best are the single-position closed forms', () => {
+    // n = 1: log Z = logsumexp(start + e + end), marginals softmax of it, no pairwise marginals.
+    const crf = new ad.LinearChainCRF({
+      emissions: ad.tensor([[0.3, -1.2, 2]]), transitions: ad.ones([3, 3]), start: ad.tensor([0.5, 0, -0.5]), end: ad.tensor([1, 2, 3]),
+    });
+    const w = [1.8, 0.8, 4.5];
+    expect(crf.logPartition().item()).toBeCloseTo(lse(w), 14);
+    expect(crf.marginals().pairwise.shape).toEqual([0, 3, 3]);
+    expect(crf.topk(5).score).toEqual([4.5, 1.8, 0.8]); // only three structures exist
+    // PCFG over one word: log Z = logsumexp(root + terminals); the rules get no gradient.
+    const pcfg = new ad.PCFG({ terminals: ad.tensor([[0.2, 1, -0.5]]), rules: ad.zeros([3, 3, 3]), root: ad.tensor([0.1, 0.2, 0.3]) });
+    expect(pcfg.logPartition().item()).toBeCloseTo(lse([0.3, 1.2, -0.2]), 14);
+    expect(ad.sum(ad.abs(pcfg.marginals().rules)).item()).toBe(0);
+    // One word, every dependency variant: the only tree is root → word 1.
+    for (const projective of [true, false]) {
+      for (const singleRoot of [true, false]) {
+        const dep = new ad.DependencyCRF({ arcScores: ad.tensor([[5, 1.5], [7, 9]]), projective, singleRoot });
+        expect(dep.logPartition().item()).toBe(1.5);
+        expect(dep.marginals().toArray()).toEqual([[0, 1], [0, 0]]);
+        expect(dep.entropy().item()).toBe(0);
+      }
+    }
+  });
+});
