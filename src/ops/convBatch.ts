@@ -15,6 +15,7 @@ import type { ConvGeometry } from '../tensor/kernels/im2col.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { allBatched } from './batching.js';
 import { reshape, transpose } from './shape.js';
+import { zeros } from '../tensor/create.js';
 
 type Call = (a: Tensor, b: Tensor, geo: ConvGeometry) => Tensor;
 
@@ -38,11 +39,18 @@ function fromChannels(t: Tensor, B: number): Tensor {
   return transpose(reshape(t, [N!, B, BC! / B, ...rest]), [1, 0, ...axesFrom(2, rest.length + 1)]);
 }
 
+/**
+ * A batch of no examples: zeros of one example's result shape with 0 in front. The rules below would
+ * run the op with B·G = 0 groups (a count of channels per group of 0/0).
+ */
+const noExamples = (shape: readonly number[]) => zeros([0, ...shape]);
+
 /** [B, O, …] → [B·O, …]: a batch of weights as one weight of B·O output channels. */
 const stackWeights = (w: Tensor) => rowsOf(w);
 
 /** conv(x, w) for a batch: more rows (shared w), more output channels (shared x) or more groups. */
 export function convBatchRule(op: Call, [x, w]: [Tensor, Tensor], [bx, bw]: readonly boolean[], geo: ConvGeometry, B: number): Tensor {
+  if (B === 0) return noExamples([x.shape[bx ? 1 : 0]!, w.shape[bw ? 1 : 0]!, ...geo.outSize]); // [N, O, …out]
   if (!bw) return unrows(op(rowsOf(x), w, geo), B);
   if (!bx) {
     // One input, B weights: a weight of G·B·Og output channels ordered (group, example, channel),
@@ -60,6 +68,7 @@ export function convBatchRule(op: Call, [x, w]: [Tensor, Tensor], [bx, bw]: read
 
 /** convTranspose(g, w) for a batch: more rows (shared w) or more groups (batched w; a shared g is broadcast). */
 export function convTransposeBatchRule(op: Call, inputs: [Tensor, Tensor], [bg, bw]: readonly boolean[], geo: ConvGeometry, B: number): Tensor {
+  if (B === 0) return noExamples([inputs[0].shape[bg ? 1 : 0]!, inputs[1].shape[bw ? 2 : 1]! * geo.groups, ...geo.inSize]); // [N, C, …in]
   if (!bw) return unrows(op(rowsOf(inputs[0]), inputs[1], geo), B);
   const [g, w] = allBatched(inputs, [bg!, bw], B) as [Tensor, Tensor];
   return fromChannels(op(toChannels(g), stackWeights(w), { ...geo, groups: B * geo.groups }), B);
@@ -67,6 +76,10 @@ export function convTransposeBatchRule(op: Call, inputs: [Tensor, Tensor], [bg, 
 
 /** convWeight(x, g) for a batch (per-example weight gradients): more groups; a shared operand is broadcast. */
 export function convWeightBatchRule(op: Call, inputs: [Tensor, Tensor], batched: readonly boolean[], geo: ConvGeometry, B: number): Tensor {
+  if (B === 0) {
+    const [x, g] = inputs, channels = (t: Tensor, b: boolean | undefined) => t.shape[b ? 2 : 1]!;
+    return noExamples([channels(g, batched[1]), channels(x, batched[0]) / geo.groups, ...geo.kernel]); // [O, C/G, …k]
+  }
   const [x, g] = allBatched(inputs, batched, B) as [Tensor, Tensor];
   const w = op(toChannels(x), toChannels(g), { ...geo, groups: B * geo.groups }); // [B·O, C/G, …k]
   return unrows(w, B);

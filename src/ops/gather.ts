@@ -39,7 +39,8 @@ function checkedIndices(idx: Tensor, n: number, { axis, op }: AlongParams, xShap
     throw new InvalidArgumentError(`${op}: index ${v} ${at} is not an integer; indices must be whole numbers (round them first).`);
   }
   throw new InvalidArgumentError(
-    `${op}: index ${v} ${at} is out of range for axis ${axis} of length ${n} (x of shape ${formatShape(xShape)}); use integers in [${-n}, ${n - 1}].`,
+    `${op}: index ${v} ${at} is out of range for axis ${axis} of length ${n} (x of shape ${formatShape(xShape)}); ` +
+      (n === 0 ? 'the axis is empty, so no index fits (the indices must be empty along it too).' : `use integers in [${-n}, ${n - 1}].`),
   );
 }
 

@@ -108,6 +108,13 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
     );
   }
   const xv = x.ndim === 1, yv = y.ndim === 1;
+  const k = x.shape[x.ndim - 1]!, kb = y.shape[yv ? 0 : y.ndim - 2]!;
+  if ((xv || yv) && k !== kb) { // named here, with the shapes as given: the kernel would see the vectors as [1, k] and [k, 1]
+    throw new ShapeError(
+      `matmul: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} do not line up: a's last axis (${k}) must equal ` +
+        `b's ${yv ? 'length' : 'second-to-last'} (${kb}). Transpose one operand?`,
+    );
+  }
   const x2 = xv ? reshape(x, [1, x.shape[0]!]) : x;
   const y2 = yv ? reshape(y, [y.shape[0]!, 1]) : y;
   const out = mm(x2, y2, false, false);

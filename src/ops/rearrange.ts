@@ -78,6 +78,12 @@ function padWidths(widths: PadWidths, ndim: number): Array<[number, number]> {
  */
 export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}): Tensor {
   let t = asTensor(x, 'pad');
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`pad: options must be an object such as { mode: 'reflect' } or { value: 1 }, got ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'mode' && key !== 'value') throw new InvalidArgumentError(`pad: unknown option '${key}'; the options are mode and value.`);
+  }
   const mode = options.mode ?? 'constant';
   if (!PAD_MODES.includes(mode)) throw new InvalidArgumentError(`pad: mode must be one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(mode)}.`);
   if (options.value !== undefined && (mode !== 'constant' || typeof options.value !== 'number')) {

@@ -2,7 +2,8 @@
 import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { cumsumKernel, reduceKernel, weightedReduceVjpKernel, type ReduceKernel } from '../tensor/kernels/reduce.js';
-import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../tensor/shape.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { formatShape, keepdimsArg, normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { div, equal, mul, mulStrong, sub } from './binary.js';
@@ -58,7 +59,7 @@ function extremumWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor 
 
 /** The maximum over `axes` (kept), as a constant shift: −∞ (an all −∞ row) is read as 0, so x − m is never NaN there. */
 function maxShift(x: Tensor, axes: readonly number[]): Tensor {
-  const m = stopGradient(max(x, axes, true));
+  const m = stopGradient(apply(maxP, [x], { axes, keepdims: true })); // an empty axis gives −∞ here, read as 0 below
   return where(equal(m, -Infinity), 0, m);
 }
 
@@ -98,17 +99,33 @@ const logsumexpP = weightedReduction('logsumexp', softmaxWeights);
 function reduce(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
   const t = asTensor(x, prim.name);
   const axes = normalizeAxes(axis, t.ndim, prim.name);
-  return apply(prim, [t], { axes, keepdims });
+  return apply(prim, [t], { axes, keepdims: keepdimsArg(keepdims, prim.name) });
+}
+
+/**
+ * max or min: as NumPy (and unlike sum's 0 or logsumexp's −∞), an empty reduced axis has no
+ * extremum, so it is an error rather than the kernel's identity ∓∞.
+ */
+function extremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
+  const t = asTensor(x, prim.name);
+  const empty = normalizeAxes(axis, t.ndim, prim.name).find((a) => t.shape[a] === 0);
+  if (empty !== undefined) {
+    throw new InvalidArgumentError(
+      `${prim.name}: x of shape ${formatShape(t.shape)} is empty along axis ${empty}; the ${prim.name} of no values is undefined ` +
+        `(NumPy raises too). Reduce a non-empty axis, or check x.size first.`,
+    );
+  }
+  return reduce(prim, t, axis, keepdims);
 }
 
 /** Sum over `axis` (all axes by default). @example ad.sum(ad.tensor([[1, 2], [3, 4]]), 0) // [4, 6] */
 export function sum(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(sumP, x, axis, keepdims); }
 
 /** Maximum over `axis`; the gradient is split equally among tied maxima. @example ad.max(ad.tensor([1, 3, 2])) // 3 */
-export function max(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(maxP, x, axis, keepdims); }
+export function max(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return extremum(maxP, x, axis, keepdims); }
 
 /** Minimum over `axis`; the gradient is split equally among tied minima. @example ad.min(ad.tensor([1, 3, 2])) // 1 */
-export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(minP, x, axis, keepdims); }
+export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return extremum(minP, x, axis, keepdims); }
 
 /**
  * log Σ exp(x) over `axis`, without overflow. All −∞ gives −∞ with a zero gradient.
@@ -117,6 +134,7 @@ export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { retu
 export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   const t = asTensor(x, 'logsumexp');
   const axes = normalizeAxes(axis, t.ndim, 'logsumexp');
+  keepdims = keepdimsArg(keepdims, 'logsumexp');
   // Over an outer sum a + b along both operands: the log-semiring matmul (./outerSum.ts).
   return logsumexpOfOuterSum(t, axes, keepdims) ?? apply(logsumexpP, [t], { axes, keepdims });
 }
@@ -125,6 +143,7 @@ export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor 
 export function mean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   const t = asTensor(x, 'mean');
   const axes = normalizeAxes(axis, t.ndim, 'mean');
+  keepdimsArg(keepdims, 'mean');
   const count = sizeOf(axes.map((a) => t.shape[a]!));
   return div(sum(t, axes, keepdims), count);
 }

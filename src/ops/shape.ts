@@ -6,7 +6,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastKernel } from '../tensor/kernels/binary.js';
 import { boxCopy, concatKernel, scatterAddKernel, takeKernel, transposeKernel } from '../tensor/kernels/layout.js';
 import {
-  broadcastShapes, checkShape, formatShape, normalizeAxis, shapesEqual, sizeOf, type Shape,
+  broadcastShapes, checkShape, formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, type Shape,
 } from '../tensor/shape.js';
 import { Tensor, opaqueTrace } from '../tensor/tensor.js';
 import { takeWithTracedIndices } from './gather.js';
@@ -83,6 +83,11 @@ function inversePermutation(perm: readonly number[]): number[] {
  */
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = asTensor(x, 'transpose');
+  if (perm !== undefined && !Array.isArray(perm)) {
+    throw new InvalidArgumentError(
+      `transpose: perm must be an array of axes, got ${describe(perm)}; pass the whole permutation as one array, e.g. ad.transpose(x, [1, 0]) for shape ${formatShape(t.shape)}.`,
+    );
+  }
   const p = perm ? perm.map((a) => normalizeAxis(a, t.ndim, 'transpose')) : t.shape.map((_, i) => t.ndim - 1 - i);
   if (p.length !== t.ndim || new Set(p).size !== p.length) {
     throw new InvalidArgumentError(
@@ -201,10 +206,18 @@ const concatP = definePrimitive<{ axis: number }>({
   batch: (xs, batched, { axis }, size) => concat(allBatched(xs, batched, size), axis + 1),
 });
 
+/** The tensors of concat or stack, given as one non-empty array (not as separate arguments, as torch.cat(a, b) might suggest). */
+function tensorList(op: string, xs: readonly TensorLike[]): Tensor[] {
+  if (!Array.isArray(xs)) {
+    throw new InvalidArgumentError(`${op}: the tensors must come as one array, got ${describe(xs)}; e.g. ad.${op}([a, b], 0).`);
+  }
+  if (xs.length === 0) throw new InvalidArgumentError(`${op}: needs at least one tensor.`);
+  return xs.map((x) => asTensor(x, op));
+}
+
 /** Joins tensors along an existing axis. @example ad.concat([ad.ones([2]), ad.zeros([3])], 0) // shape [5] */
 export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
-  if (xs.length === 0) throw new InvalidArgumentError('concat: needs at least one tensor.');
-  const ts = xs.map((x) => asTensor(x, 'concat'));
+  const ts = tensorList('concat', xs);
   const first = ts[0]!;
   const ax = normalizeAxis(axis, first.ndim, 'concat');
   for (const [i, t] of ts.entries()) {
@@ -221,8 +234,7 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
 
 /** Joins tensors of equal shape along a new axis. @example ad.stack([ad.ones([2]), ad.zeros([2])], 0) // shape [2,2] */
 export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
-  if (xs.length === 0) throw new InvalidArgumentError('stack: needs at least one tensor.');
-  const ts = xs.map((x) => asTensor(x, 'stack'));
+  const ts = tensorList('stack', xs);
   for (const [i, t] of ts.entries()) {
     if (!shapesEqual(t.shape, ts[0]!.shape)) {
       throw new ShapeError(`stack: tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(ts[0]!.shape)}; stacked tensors must have equal shapes.`);
@@ -299,7 +311,8 @@ export function take(x: TensorLike, indices: number | readonly number[] | Int32A
     const v = given < 0 ? given + n : given;
     if (v < 0 || v >= n) {
       throw new InvalidArgumentError(
-        `take: index ${given} is out of range for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}); use an integer in [${-n}, ${n - 1}].`,
+        `take: index ${given} is out of range for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}); ` +
+          (n === 0 ? 'the axis is empty, so there is nothing to take (only an empty list of indices fits).' : `use an integer in [${-n}, ${n - 1}].`),
       );
     }
     idx[i] = v;
@@ -329,7 +342,7 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
   const t = asTensor(x, 'squeeze');
   const axes = axis === undefined
     ? t.shape.flatMap((d, i) => (d === 1 ? [i] : []))
-    : (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis(a, t.ndim, 'squeeze'));
+    : normalizeAxes(axis, t.ndim, 'squeeze');
   for (const a of axes) {
     if (t.shape[a] !== 1) {
       throw new ShapeError(`squeeze: axis ${a} of shape ${formatShape(t.shape)} has length ${t.shape[a]}, not 1.`);

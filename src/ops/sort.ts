@@ -8,7 +8,7 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { argsortKernel, extremumIndexKernel } from '../tensor/kernels/sort.js';
-import { formatShape, normalizeAxis, reducedShape } from '../tensor/shape.js';
+import { formatShape, keepdimsArg, normalizeAxis, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { gatherAlong } from './gather.js';
@@ -131,7 +131,7 @@ function extremumIndex(prim: Primitive<ExtremumParams>, x: TensorLike, axis: num
       `${op}: x of shape ${formatShape(t.shape)} is empty along ${flat ? 'its flattened length' : `axis ${ax}`}; there is no extremum to point to.`,
     );
   }
-  const positions = apply(prim, [source], { axis: ax, keepdims: keepdims && !flat });
+  const positions = apply(prim, [source], { axis: ax, keepdims: keepdimsArg(keepdims, op) && !flat });
   return flat ? reshape(positions, keepdims ? t.shape.map(() => 1) : []) : positions;
 }
 

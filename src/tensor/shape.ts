@@ -129,6 +129,17 @@ export function normalizeAxes(axis: number | readonly number[] | undefined, ndim
   return sorted;
 }
 
+/**
+ * A reduction's `keepdims`: true or false. Anything else is an error, not a truthy value: an options
+ * object in its place (`sum(x, 0, { keepdims: false })`, as variance takes) would keep the axes.
+ */
+export function keepdimsArg(keepdims: unknown, op: string): boolean {
+  if (typeof keepdims === 'boolean') return keepdims;
+  throw new InvalidArgumentError(
+    `${op}: keepdims must be true or false, got ${describe(keepdims)}; it is the argument after the axis, e.g. ${op}(x, 0, true).`,
+  );
+}
+
 /** The shape after reducing `axes`, with or without the reduced axes kept as 1. */
 export function reducedShape(shape: Shape, axes: readonly number[], keepdims: boolean): number[] {
   const out: number[] = [];
