@@ -70,6 +70,15 @@ const hyperparameter: Rule = {
   ok: (v) => v instanceof Tensor || typeof v === 'function' || (typeof v === 'number' && Number.isFinite(v)),
 };
 
+/**
+ * Adam's decay rates as numbers must lie in [0, 1) (as torch.optim.Adam checks): at 1 the bias
+ * correction 1 − β^t is 0 and every step is 0/0 = NaN.
+ */
+const decayRate: Rule = {
+  what: 'a number in [0, 1), a tensor or a function of the step count',
+  ok: (v) => v instanceof Tensor || typeof v === 'function' || (typeof v === 'number' && v >= 0 && v < 1),
+};
+
 /** Checks an optimizer's options: an object whose known entries pass their rules, with `lr` present. */
 function checkHyperparameters(op: string, options: unknown, rules: Readonly<Record<string, Rule>>): void {
   checkOptions(`optimizers.${op}`, options, { lr: hyperparameter, ...rules }, { example: '{ lr: 0.1 }', required: true });
@@ -138,7 +147,7 @@ export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | 
  * [params, state] = opt.step(params, ad.tensor([3, -0.5]), state); // each moves by ≈ lr against its gradient's sign
  */
 export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; eps?: number | undefined }): Optimizer<AdamState> {
-  checkHyperparameters('adam', options, { b1: hyperparameter, b2: hyperparameter, eps: nonNegative });
+  checkHyperparameters('adam', options, { b1: decayRate, b2: decayRate, eps: nonNegative });
   const b1 = options.b1 ?? 0.9, b2 = options.b2 ?? 0.999, eps = options.eps ?? 1e-8;
   return {
     init: (params) => ({ count: zeros([]), mu: zerosLike(params, 'adam'), nu: zerosLike(params, 'adam') }),

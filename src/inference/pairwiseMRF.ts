@@ -1,5 +1,6 @@
 /** @file PairwiseMRF: beliefs and log-partition approximations by loopy BP, mean field and tree-reweighted BP, differentiable unrolled or implicitly. */
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, opaqueTrace } from '../tensor/tensor.js';
+import { valueReads } from '../jit/valueReads.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -72,6 +73,8 @@ export class PairwiseMRF {
       throw wrongShape(op, 'pairwise', `[E, K, K] = ${formatShape([E, K, K])} or a shared [K, K] = ${formatShape([K, K])}`, p,
         ` for ${E} edges and unary ${formatShape(u.shape)} (K = ${K} states)`);
     }
+    finiteScores(u, op, 'unary');
+    finiteScores(p, op, 'pairwise');
     this.unary = u;
     this.pairwise = shared ? broadcastTo(p, [E, K, K]) : p;
   }
@@ -174,4 +177,20 @@ function labelsArg(labels: unknown, V: number, K: number, op: string): number[] 
   const bad = values.findIndex((k) => !Number.isInteger(k) || k < 0 || k >= K);
   if (bad >= 0) throw new InvalidArgumentError(`${op}: labels[${bad}] is ${describe(values[bad])}, not an integer in 0 … ${K - 1}; pass ${want}.`);
   return values as number[];
+}
+
+/**
+ * Throws unless the scores are finite (docs/approximate-inference.md): the messages divide out
+ * the reverse message, where −∞ − (−∞) is NaN, and the free energy takes 0·(−∞) — log Z and the
+ * beliefs came out NaN, even with a single forbidden state. Values are not read under vmap (they
+ * differ per example) or while jit records (a read would keep the program from compiling).
+ */
+function finiteScores(t: Tensor, op: string, name: string): void {
+  if (opaqueTrace(t) !== null || valueReads.watcher !== null) return;
+  const i = t.values.findIndex((v) => !Number.isFinite(v));
+  if (i < 0) return;
+  throw new InvalidArgumentError(
+    `${op}: ${name} ${formatShape(t.shape)} holds ${t.values[i]} at flat index ${i}, but the scores must be finite (messages divide ` +
+      `out the reverse message, and −∞ − (−∞) is NaN); for a forbidden state or pair pass a large negative score such as −1e4.`,
+  );
 }

@@ -141,3 +141,37 @@ describe('structured models: empty batches and one-position sequences', () => {
     }
   });
 });
+
+describe('PairwiseMRF scores and Adam decay rates that made every value NaN', () => {
+  const P = ad.tensor([[1, -1], [-1, 1]]);
+
+  it('PairwiseMRF rejects non-finite scores (one −∞ state made log Z NaN; exact value log(e⁻¹ + e))', () => {
+    const mrf = (u: ad.Tensor) => new ad.PairwiseMRF({ unary: u, edges: [[0, 1]], pairwise: P });
+    expect(() => mrf(ad.tensor([[-Infinity, 0], [0, 0]]))).toThrow(/PairwiseMRF: unary \[2,2\] holds -Infinity at flat index 0/);
+    expect(() => new ad.PairwiseMRF({ unary: ad.zeros([2, 2]), edges: [[0, 1]], pairwise: ad.full([2, 2], -Infinity) })).toThrow(ad.InvalidArgumentError);
+    expect(() => mrf(ad.tensor([[NaN, 0], [0, 0]]))).toThrow(ad.InvalidArgumentError);
+    expect(() => ad.grad((u: ad.Tensor) => mrf(u).logPartition())(ad.tensor([[-Infinity, 0], [0, 0]]))).toThrow(ad.InvalidArgumentError);
+    // The documented stand-in, a large negative score, gives the exact value on this tree.
+    expect(mrf(ad.tensor([[-1e4, 0], [0, 0]])).logPartition().item()).toBeCloseTo(Math.log(Math.exp(-1) + Math.E), 14);
+  });
+
+  it('PairwiseMRF with no edges or one state: log Z is the closed form', () => {
+    const U = ad.tensor([[2, 0], [0, 1], [1, 1]]);
+    const expected = Math.log(Math.exp(2) + 1) + Math.log(1 + Math.E) + Math.log(2 * Math.E);
+    for (const method of ['bp', 'meanField', 'trw'] as const) {
+      expect(new ad.PairwiseMRF({ unary: U, edges: [], pairwise: P }).logPartition({ method }).item()).toBeCloseTo(expected, 12);
+      expect(new ad.PairwiseMRF({ unary: ad.tensor([[1], [2]]), edges: [[0, 1]], pairwise: ad.tensor([[3]]) }).logPartition({ method }).item()).toBeCloseTo(6, 12);
+    }
+  });
+
+  it('optimizers.adam rejects numeric b1, b2 outside [0, 1) (b1 = 1 made the first step 0/0 = NaN), as torch.optim.Adam', () => {
+    expect(() => ad.optimizers.adam({ lr: 0.1, b1: 1 })).toThrow(/optimizers\.adam: option b1 must be a number in \[0, 1\)/);
+    expect(() => ad.optimizers.adam({ lr: 0.1, b2: 1 })).toThrow(ad.InvalidArgumentError);
+    expect(() => ad.optimizers.adam({ lr: 0.1, b2: 1.5 })).toThrow(ad.InvalidArgumentError);
+    expect(() => ad.optimizers.adam({ lr: 0.1, b1: -0.1 })).toThrow(ad.InvalidArgumentError);
+    // b1 = 0: plain RMSprop-like step; the first step moves each coordinate by lr·g/(|g| + eps).
+    const opt = ad.optimizers.adam({ lr: 0.1, b1: 0 });
+    const [p] = opt.step(ad.tensor([1]), ad.tensor([2]), opt.init(ad.tensor([1])));
+    expect((p as ad.Tensor).item()).toBeCloseTo(0.9, 7);
+  });
+});
