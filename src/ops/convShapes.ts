@@ -11,6 +11,7 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from '../tensor/create.js';
+import { checkedSize } from '../tensor/checks.js';
 import type { ConvGeometry } from '../tensor/kernels/im2col.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -144,6 +145,7 @@ export function convGeometry(op: string, xShape: Shape, wShape: Shape, o: ConvOp
     }
     return Math.floor((padded - extent) / stride[j]!) + 1;
   });
+  checkedSize(op, [...xShape.slice(0, lead), cout, ...outSize]); // a huge padding: named here, not a RangeError in the kernel
   return { inSize, kernel, outSize, stride, dilation, padLo: pads.map((p) => p[0]), groups };
 }
 
@@ -175,5 +177,6 @@ export function convTransposeGeometry(op: string, xShape: Shape, wShape: Shape, 
     }
     return size;
   });
+  checkedSize(op, [...xShape.slice(0, lead), wShape[1]! * groups, ...inSize]); // a huge stride: named here, not a RangeError in the kernel
   return { inSize, kernel, outSize: lengths, stride, dilation, padLo: padding, groups };
 }

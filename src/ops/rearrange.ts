@@ -7,6 +7,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxes, normalizeAxis } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, full, type TensorLike } from '../tensor/create.js';
+import { checkedSize } from '../tensor/checks.js';
 import { where } from './select.js';
 import { broadcastTo, concat, reshape, take } from './shape.js';
 
@@ -90,7 +91,9 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}):
     throw new InvalidArgumentError(`pad: value must be a number and goes with mode 'constant' only, got ${describe(options.value)} with mode '${mode}'.`);
   }
   const value = options.value ?? 0;
-  padWidths(widths, t.ndim).forEach(([before, after], ax) => {
+  const pairs = padWidths(widths, t.ndim);
+  checkedSize('pad', t.shape.map((n, ax) => n + pairs[ax]![0] + pairs[ax]![1])); // before any index map is allocated
+  pairs.forEach(([before, after], ax) => {
     if (before === 0 && after === 0) return;
     const n = t.shape[ax]!;
     if (mode === 'constant') {
@@ -161,6 +164,7 @@ export function tile(x: TensorLike, reps: number | readonly number[]): Tensor {
   const d = Math.max(t.ndim, r.length);
   const shape = [...new Array<number>(d - t.ndim).fill(1), ...t.shape];
   const times = [...new Array<number>(d - r.length).fill(1), ...r];
+  checkedSize('tile', shape.map((n, i) => n * times[i]!));
   // Each axis n becomes [reps, n] by broadcasting a new axis of length 1, then the two merge.
   const split = shape.flatMap((n) => [1, n]);
   const spread = broadcastTo(reshape(t, split), shape.flatMap((n, i) => [times[i]!, n]));
@@ -180,6 +184,11 @@ export function repeat(x: TensorLike, repeats: number | readonly number[], axis?
   const ax = axis === undefined ? 0 : normalizeAxis(axis, t.ndim, 'repeat');
   const n = t.shape[ax]!;
   const counts = asList('repeat', 'repeats', repeats);
+  if (counts.length !== 1 && counts.length !== n) {
+    throw new ShapeError(`repeat: ${counts.length} counts for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}); give one count, or one per entry.`);
+  }
+  const length = counts.length === 1 ? n * counts[0]! : counts.reduce((a, b) => a + b, 0);
+  checkedSize('repeat', t.shape.map((s, i) => (i === ax ? length : s)));
   if (counts.length === 1) {
     // One count (a list of one broadcasts, as NumPy's): a new axis of that length after the axis, broadcast, then merged into it.
     const c = counts[0]!;
@@ -187,10 +196,7 @@ export function repeat(x: TensorLike, repeats: number | readonly number[], axis?
     const spread = broadcastTo(reshape(t, split), split.map((s, i) => (i === ax + 1 ? c : s)));
     return reshape(spread, t.shape.map((s, i) => (i === ax ? s * c : s)));
   }
-  if (counts.length !== n) {
-    throw new ShapeError(`repeat: ${counts.length} counts for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}); give one count, or one per entry.`);
-  }
-  const index = new Int32Array(counts.reduce((a, b) => a + b, 0));
+  const index = new Int32Array(length);
   let k = 0;
   counts.forEach((c, i) => index.fill(i, k, (k += c)));
   return take(t, index, ax);

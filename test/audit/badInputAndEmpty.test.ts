@@ -98,6 +98,21 @@ describe('messages that named the wrong shapes or an empty range', () => {
   });
 });
 
+describe('results too large for a tensor are named by the op that asked for them (a RangeError, or another op\'s name, before)', () => {
+  it.each([
+    ['pad in a border mode', () => ad.pad(seq([3]), 1e10, { mode: 'edge' }), 'pad', /shape \[20000000003\] has 20,000,000,003 elements/],
+    ['pad with a constant', () => ad.pad(seq([3]), 1e10), 'pad', /shape \[20000000003\]/],
+    ['repeat with one count per entry', () => ad.repeat(seq([2]), [1e10, 1]), 'repeat', /shape \[10000000001\]/],
+    ['repeat with one count', () => ad.repeat(seq([2]), 2 ** 32), 'repeat', /shape \[8589934592\]/],
+    ['tile', () => ad.tile(seq([2]), [2 ** 32]), 'tile', /shape \[8589934592\]/],
+    ['conv with a huge padding', () => ad.conv(seq([1, 1, 5]), seq([1, 1, 3]), { padding: 1e10 }), 'conv', /shape \[1,1,20000000003\]/],
+    ['convTranspose with a huge stride', () => ad.convTranspose(seq([1, 1, 5]), seq([1, 1, 3]), { stride: 1e10 }), 'convTranspose', /shape \[1,1,40000000003\]/],
+  ])('%s', (_name, run, op, fix) => {
+    expectClearError(run, { op, fix, type: ad.ShapeError });
+    expect(() => run()).toThrow(new RegExp(`^${op}: `));
+  });
+});
+
 describe('vmap of convolutions over a batch of 0 examples (reshape to NaN before)', () => {
   const w = seq([2, 1, 3]);
   it('conv with a shared weight, a batched weight, and a batch of weights only', () => {
