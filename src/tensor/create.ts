@@ -115,7 +115,14 @@ function fromFlat(flat: Float64Array, shape: Shape): Tensor {
 function fromNested(value: readonly unknown[]): Tensor {
   const shape: number[] = [];
   let level: unknown = value;
+  const chain = new Set<unknown>(); // the first elements down the nesting: an array inside itself would never end
   while (Array.isArray(level)) {
+    if (chain.has(level)) {
+      throw new InvalidArgumentError(
+        `tensor: the nested array contains itself (element [${shape.map(() => 0).join('][')}] is an array above it); pass nested arrays of numbers without cycles.`,
+      );
+    }
+    chain.add(level);
     shape.push(level.length);
     level = level[0];
   }

@@ -68,6 +68,18 @@ describe('list and permutation arguments given in the wrong form (a TypeError be
   ])('%s', (_name, run, op, fix) => expectClearError(run, { op, fix, type: ad.InvalidArgumentError }));
 });
 
+describe('tensor of an array that contains itself', () => {
+  it('is an error, not a fatal "invalid size" crash of the process while the shape grew', () => {
+    const a: unknown[] = [];
+    a.push(a);
+    expectClearError(() => ad.tensor(bad(a)), { op: 'tensor', fix: /contains itself.*without cycles/ });
+    const inner: unknown[] = [1];
+    const outer = [inner, [2]];
+    inner[0] = outer;
+    expectClearError(() => ad.tensor(bad(outer)), { op: 'tensor', fix: /element \[0\]\[0\] is an array above it/ });
+  });
+});
+
 describe('misuse that was accepted silently', () => {
   it('squeeze with a repeated axis (NumPy: duplicate value in axis)', () => {
     expectClearError(() => ad.squeeze(seq([1, 3]), [0, -2]), { op: 'squeeze', fix: /axes \[0,-2\] repeat an axis/ });
