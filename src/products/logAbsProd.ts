@@ -3,7 +3,7 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
 import { logAbsProdCotangentKernel, logAbsProdKernel } from '../tensor/kernels/products.js';
-import { normalizeAxes, reducedShape } from '../tensor/shape.js';
+import { keepdimsArg, normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, equal } from '../ops/binary.js';
@@ -57,8 +57,9 @@ const logAbsProdP: Primitive<{ axis: number }> = definePrimitive<{ axis: number 
 export function logAbsProd(x: TensorLike, axis?: Axis, keepdims = false): { sign: Tensor; logAbs: Tensor } {
   const t = asTensor(x, 'logAbsProd');
   const axes = normalizeAxes(axis, t.ndim, 'logAbsProd');
-  const s = add(prod(sign(t), axes, keepdims), 0); // + 0 turns the −0 of (−1)·0 into 0
-  if (axes.length === 0) return { sign: s, logAbs: reshape(apply(logAbsProdP, [reshape(t, [1])], { axis: 0 }), []) };
+  const s = add(prod(sign(t), axes, keepdimsArg(keepdims, 'logAbsProd')), 0); // + 0 turns the −0 of (−1)·0 into 0
+  // No axes (a scalar, or axis []): each entry is its own product, log|x| along a new axis of 1.
+  if (axes.length === 0) return { sign: s, logAbs: reshape(apply(logAbsProdP, [reshape(t, [...t.shape, 1])], { axis: t.ndim }), t.shape) };
   const { rows, axis: ax } = mergeAxes(t, axes);
   return { sign: s, logAbs: reshape(apply(logAbsProdP, [rows], { axis: ax }), reducedShape(t.shape, axes, keepdims)) };
 }

@@ -3,7 +3,7 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
 import { leaveOneOutKernel, prodKernel } from '../tensor/kernels/products.js';
-import { normalizeAxes, reducedShape } from '../tensor/shape.js';
+import { keepdimsArg, normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add } from '../ops/binary.js';
@@ -102,6 +102,7 @@ const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
 export function prod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   const t = asTensor(x, 'prod');
   const axes = normalizeAxes(axis, t.ndim, 'prod');
+  keepdimsArg(keepdims, 'prod');
   if (axes.length === 0) return t;
   const { rows, axis: ax } = mergeAxes(t, axes);
   return reshape(apply(prodP, [rows], { axis: ax }), reducedShape(t.shape, axes, keepdims));

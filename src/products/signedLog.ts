@@ -1,5 +1,5 @@
 /** @file Signed log-space numbers: a sign tensor and a log-magnitude tensor, for products and sums that would underflow or overflow. */
-import { broadcastShapes, normalizeAxes, type Shape } from '../tensor/shape.js';
+import { broadcastShapes, keepdimsArg, normalizeAxes, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -147,6 +147,7 @@ export class SignedLog {
    */
   sum(axis?: Axis, keepdims = false): SignedLog {
     const axes = normalizeAxes(axis, this.sign.ndim, 'SignedLog.sum');
+    keepdimsArg(keepdims, 'SignedLog.sum');
     return axes.length === 0 ? this : this.sumOver(axes, keepdims);
   }
 
@@ -173,6 +174,7 @@ export class SignedLog {
    */
   prod(axis?: Axis, keepdims = false): SignedLog {
     const axes = normalizeAxes(axis, this.sign.ndim, 'SignedLog.prod');
+    keepdimsArg(keepdims, 'SignedLog.prod');
     if (axes.length === 0) return this;
     const sign = add(prod(this.sign, axes, keepdims), 0); // + 0: no −0 signs
     const logAbs = sum(this.logAbs, axes, keepdims);

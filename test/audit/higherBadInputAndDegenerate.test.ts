@@ -175,3 +175,24 @@ describe('PairwiseMRF scores and Adam decay rates that made every value NaN', ()
     expect((p as ad.Tensor).item()).toBeCloseTo(0.9, 7);
   });
 });
+
+describe('products over no axes, and keepdims', () => {
+  it('logAbsProd(x, []) is elementwise (each entry its own product), as prod(x, []) is x; it threw a reshape ShapeError', () => {
+    const { sign, logAbs } = ad.logAbsProd(ad.tensor([[1, -2], [4, 0.5]]), []);
+    expect(sign.toArray()).toEqual([[1, -1], [1, 1]]);
+    expect(logAbs.toArray()).toEqual([[0, Math.log(2)], [Math.log(4), Math.log(0.5)]]);
+    // d log|x|/dx = 1/x.
+    expect(ad.grad((x: ad.Tensor) => ad.sum(ad.logAbsProd(x, []).logAbs))(ad.tensor([[1, -2], [4, 0.5]])).toArray()).toEqual([[1, -0.5], [0.25, 2]]);
+    expect(ad.logAbsProd(ad.zeros([0]), []).logAbs.shape).toEqual([0]);
+    expect(ad.logAbsProd(ad.tensor(-3)).logAbs.item()).toBe(Math.log(3));
+  });
+
+  it('prod, logAbsProd and SignedLog.sum/prod take keepdims as a boolean only (a truthy string kept the axes)', () => {
+    const x = ad.tensor([[1, -2], [3, 4]]);
+    expect(() => ad.prod(x, 0, 'yes' as never)).toThrow(/prod: keepdims must be true or false/);
+    expect(() => ad.logAbsProd(x, 0, 1 as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => ad.SignedLog.fromTensor(x).sum(0, 1 as never)).toThrow(/SignedLog\.sum: keepdims/);
+    expect(() => ad.SignedLog.fromTensor(x).prod(0, 'no' as never)).toThrow(ad.InvalidArgumentError);
+    expect(ad.prod(x, 0, true).toArray()).toEqual([[3, -8]]);
+  });
+});
