@@ -48,7 +48,10 @@ function inferShape(shape: Shape, size: number, from: Shape): number[] {
   if (free >= 0) {
     const known = sizeOf(out.filter((_, i) => i !== free));
     if (known === 0 || size % known !== 0) {
-      throw new ShapeError(`reshape: cannot infer the -1 in ${formatShape(shape)} for ${size} elements (from ${formatShape(from)}).`);
+      throw new ShapeError(
+        `reshape: cannot infer the -1 in ${formatShape(shape)} for ${size} elements (from ${formatShape(from)}); ` +
+          `the product of the other entries (${known}) must be non-zero and divide ${size}.`,
+      );
     }
     out[free] = size / known;
   }
@@ -91,7 +94,8 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const p = perm ? perm.map((a) => normalizeAxis(a, t.ndim, 'transpose')) : t.shape.map((_, i) => t.ndim - 1 - i);
   if (p.length !== t.ndim || new Set(p).size !== p.length) {
     throw new InvalidArgumentError(
-      `transpose: perm ${JSON.stringify(perm)} is not a permutation of the ${t.ndim} axes of a tensor of shape ${formatShape(t.shape)}.`,
+      `transpose: perm ${JSON.stringify(perm)} is not a permutation of the ${t.ndim} axes of a tensor of shape ${formatShape(t.shape)}; ` +
+        `list each axis once (${t.ndim} entries), e.g. [${t.shape.map((_, i) => t.ndim - 1 - i).join(', ')}] to reverse them.`,
     );
   }
   if (p.every((a, i) => a === i)) return t;
@@ -176,7 +180,8 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
   for (let i = 0; i < t.ndim; i++) {
     if (!Number.isInteger(b[i]) || !Number.isInteger(s[i]) || b[i]! < 0 || s[i]! < 0 || b[i]! + s[i]! > t.shape[i]!) {
       throw new ShapeError(
-        `slice: begin ${JSON.stringify(begin)}, size ${JSON.stringify(size)} do not fit in shape ${formatShape(t.shape)} (axis ${i}).`,
+        `slice: begin ${JSON.stringify(begin)}, size ${JSON.stringify(size)} do not fit in shape ${formatShape(t.shape)} (axis ${i}); ` +
+          `each begin (negative from the end) and size must be whole numbers with begin + size ≤ the axis length (size -1: to the end).`,
       );
     }
   }
@@ -345,7 +350,7 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
     : normalizeAxes(axis, t.ndim, 'squeeze');
   for (const a of axes) {
     if (t.shape[a] !== 1) {
-      throw new ShapeError(`squeeze: axis ${a} of shape ${formatShape(t.shape)} has length ${t.shape[a]}, not 1.`);
+      throw new ShapeError(`squeeze: axis ${a} of shape ${formatShape(t.shape)} has length ${t.shape[a]}, not 1; only axes of length 1 can be removed (omit the axis to remove all of them).`);
     }
   }
   return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));

@@ -100,8 +100,9 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 /** One axis, negative counting from the end, checked against `ndim`. */
 export function normalizeAxis(axis: number, ndim: number, op: string): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis)) {
-    const what = typeof axis === 'string' ? `the string '${axis}'` : typeof axis === 'number' ? String(axis) : typeof axis;
-    throw new InvalidArgumentError(`${op}: an axis must be an integer, got ${what}; pass a number such as 0 or -1.`);
+    const what = typeof axis === 'string' ? `the string '${axis}'` : typeof axis === 'number' ? String(axis) : describe(axis);
+    const none = axis === null ? " (NumPy's axis=None: leave the axis out where the op takes every axis)" : '';
+    throw new InvalidArgumentError(`${op}: an axis must be an integer, got ${what}; pass a number such as 0 or -1${none}.`);
   }
   if (ndim === 0) {
     throw new InvalidArgumentError(

@@ -99,6 +99,18 @@ describe('messages that named the wrong shapes or an empty range', () => {
     expect(ad.matmul(seq([3]), seq([3, 2])).toArray()).toEqual([10, 13]);
   });
 
+  it('an axis of null (NumPy\'s None) is named as null, with the way to ask for every axis', () => {
+    expectClearError(() => ad.sum(seq([2, 3]), bad(null)), { op: 'sum', fix: /got null; .*NumPy's axis=None: leave the axis out/ });
+    expectClearError(() => ad.softmax(seq([2, 3]), bad([0])), { op: 'softmax', fix: /got an array of length 1/ });
+  });
+
+  it('shape errors say what would fit', () => {
+    expectClearError(() => ad.reshape(seq([6]), [4, -1]), { op: 'reshape', fix: /product of the other entries \(4\) must be non-zero and divide 6/ });
+    expectClearError(() => ad.transpose(seq([2, 3, 4]), [0, 0, 1]), { op: 'transpose', fix: /list each axis once \(3 entries\), e\.g\. \[2, 1, 0\]/ });
+    expectClearError(() => ad.slice(seq([5]), [3], [4]), { op: 'slice', fix: /begin \+ size ≤ the axis length/ });
+    expectClearError(() => ad.squeeze(seq([2, 3]), 0), { op: 'squeeze', fix: /only axes of length 1 can be removed/ });
+  });
+
   it('take and gather from an empty axis say it is empty instead of "use an integer in [0, -1]"', () => {
     for (const run of [() => ad.take(Z([0]), [0]), () => ad.gather(Z([2, 0]), Z([2, 1]), 1)]) {
       let message = '';
