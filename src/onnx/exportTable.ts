@@ -46,6 +46,9 @@ export const notExportable: Readonly<Record<string, string>> = {
   ctcCharts: "CTC's forward (α) recursion as one kernel: ONNX has no such operator, and unrolled it is O(T) nodes per sequence",
   ctcLogLikelihood: "log p read from ctcCharts' charts (which have no ONNX form)",
   ctcOccupations: 'the CTC state occupations by the backward (β) recursion, as one kernel (as ctcCharts)',
+  gthTape: "the Matrix-Tree theorem's subtraction-free elimination as one kernel (a non-projective DependencyCRF, which also reads its scores to choose its route, so it does not record as a graph)",
+  gthLogDet: "log det read from gthTape's tapes (which have no ONNX form)",
+  gthAdjoint: "the adjoint of gthTape's elimination as one kernel (as gthTape)",
 };
 
 /**

@@ -7,12 +7,13 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/create.js';
-import { add, div, equal, mul, sub } from '../ops/binary.js';
-import { exp, log } from '../ops/unary.js';
+import { add, equal, sub } from '../ops/binary.js';
+import { exp } from '../ops/unary.js';
 import { max, sum } from '../ops/reduce.js';
 import { concat, reshape, slice, take } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { slogdet } from '../linalg/det.js';
+import { gthLogDet } from './gthLog.js';
 import { diagEmbed } from '../linalg/diagonal.js';
 import { reachesAllWords } from './reach.js';
 
@@ -37,8 +38,8 @@ import { reachesAllWords } from './reach.js';
  * keeps that form with additions only (GTH):
  *   pivot p = x[k] + Σ_i W[i, k],   W′[i, j] = W[i, j] + W[i, k] W[k, j] / p,   x′[j] = x[j] + W[k, j] x[k] / p,
  * and det M = Π p. Every quantity is a sum of non-negative terms, so log Z has full relative
- * accuracy, and its gradient (the marginals, by reverse mode through these ops, at every order)
- * errs by rounding only. One root dependent: L has no excess, so its minor without r is the product
+ * accuracy; its gradient (the marginals) is reverse mode through the same steps. The elimination
+ * and its adjoint run as typed-array kernels (gthKernel.ts, primitives in gthLog.ts). One root dependent: L has no excess, so its minor without r is the product
  * of the pivots of eliminating every word but r, and the sum over r is the first-order term in t of
  * det(L + t·diag(s)) — the same elimination carrying the root weights as a second excess σ
  * (σ′[j] = σ[j] + W[k, j] σ[k] / p, the pivots without it), with one word r that carries a tree
@@ -82,23 +83,7 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   // the pivot sums the word rows and the excess (not σ). Several root dependents: the root weights
   // are the excess; one: the padding's are, and σ is the root weights.
   const extra = singleRoot ? [reshape(idle, [B, 1, n]), reshape(root, [B, 1, n])] : [reshape(add(root, idle), [B, 1, n])];
-  let rows = concat([W, ...extra], 1);
-  const R = extra.length; // rows below the words
-  const pivots: Tensor[] = [];
-  const steps = singleRoot ? n - 1 : n;
-  for (let k = 0; k < steps; k++) {
-    const m = n - k; // words left; eliminate the first
-    const column = slice(rows, [0, 0, 0], [B, m + R, 1]); // W[i, k] of every row (W[k, k] = 0)
-    const p = sum(slice(column, [0, 0, 0], [B, m + 1, 1]), 1, true); // [B, 1, 1]: the word rows and the excess
-    pivots.push(p);
-    if (m === 1) break;
-    const scaled = div(slice(rows, [0, 0, 1], [B, 1, m - 1]), p); // W[k, j] / p
-    const fill = mul(slice(column, [0, 1, 0], [B, m - 1 + R, 1]), scaled);
-    rows = mul(add(slice(rows, [0, 1, 1], [B, m - 1 + R, m - 1]), fill), offDiagonal(m - 1, R)); // no self-loops
-  }
-  // One root dependent: σ of the word left is Σ_r s[r] · (its minor) over the pivots taken.
-  if (singleRoot) pivots.push(slice(rows, [0, R, 0], [B, 1, 1]));
-  const logDet = sum(log(concat(pivots, 2)), [1, 2]);
+  const logDet = gthLogDet(concat([W, ...extra], 1), singleRoot);
   const logShift = sum(slice(shift, [0, 1], [B, n]), 1);
   const logZ = add(logDet, logShift);
   if (!dead.includes(true)) return logZ;
@@ -149,18 +134,6 @@ function luLogPartition(weights: Tensor, shift: Tensor, lengths: readonly number
   return add(slogdet(laplacian).logAbsDet, sum(slice(shift, [0, 1], [B, n]), 1));
 }
 
-/** [m + R, m]: 0 on the diagonal of the word rows, 1 elsewhere (the excess rows below). One per size. */
-const offDiagonals = new Map<string, Tensor>();
-function offDiagonal(m: number, R: number): Tensor {
-  const key = `${m},${R}`;
-  let t = offDiagonals.get(key);
-  if (t === undefined) {
-    t = tensor(Array.from({ length: (m + R) * m }, (_, i) => (Math.floor(i / m) === i % m ? 0 : 1)), [m + R, m]);
-    offDiagonals.set(key, t);
-  }
-  return t;
-}
-
 /**
  * Whether sentence b (words 1 … length) has a tree of finite score: every word reachable from the
  * root along arcs of finite score, and with one root dependent, all from one word r with a finite
@@ -180,13 +153,17 @@ function treeRoot(arcs: ArrayLike<number>, b: number, N: number, length: number,
   // Of the words that can be the root's dependent, the one whose root arc is nearest its best arc
   // in: eliminated last, its minor's pivots are the weights of the other words' arcs, not of a word
   // that would rather hang from the root (a pivot of e^{−g} would put e^{2g} in the gradient).
-  let best = -1, gap = Infinity;
+  // The candidates by gap (ties to the lower index), and the reachability search, O(n²), only until
+  // one passes: usually the first, where testing every word would be O(n³).
+  const candidates: Array<[number, number]> = [];
   for (let r = 1; r <= length; r++) {
-    if (!finite(0, r) || !reachesAllWords(length, [r], finite)) continue;
+    if (!finite(0, r)) continue;
     let top = -Infinity;
     for (let h = 0; h <= length; h++) if (h !== r) top = Math.max(top, arcs[(b * N + h) * N + r]!);
     const g = top - arcs[(b * N) * N + r]!;
-    if (g < gap) [best, gap] = [r, g];
+    if (g < Infinity) candidates.push([g, r]); // not ∞ or NaN (a +∞ score)
   }
-  return best;
+  candidates.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  for (const [, r] of candidates) if (reachesAllWords(length, [r], finite)) return r;
+  return -1;
 }

@@ -5,6 +5,7 @@ import type { OpRow } from '../ops.table.js';
 import { eisnerLogPartition } from '../../src/structured/eisnerLog.js';
 import { semiMarkovLogPartition } from '../../src/structured/semiMarkovLog.js';
 import { ctcLogLikelihood } from '../../src/structured/ctcLog.js';
+import { gthLogDet } from '../../src/structured/gthLog.js';
 import { internal } from '../support/internalTensor.js';
 
 /** Arc scores [B, N, N] of sentences of N − 1, N − 2, … words (at least 1): padding included. */
@@ -27,6 +28,9 @@ const ctc = (checkpoints: 'all' | 2) => (x: Tensor): Tensor => {
   return ctcLogLikelihood(internal(x), { S: 5, ext, frames: Array.from({ length: N }, (_, b) => T - b), states: new Array<number>(N).fill(5), checkpoints });
 };
 const CTC = ['ctcCharts', 'ctcLogLikelihood', 'ctcOccupations'];
+const GTH = ['gthTape', 'gthLogDet', 'gthAdjoint'];
+/** The Matrix-Tree elimination on positive rows [B, n + R, n] (R = 2: one root dependent). */
+const gth = (singleRoot: boolean) => (rows: Tensor): Tensor => gthLogDet(internal(rows), singleRoot);
 
 export const structuredRows: OpRow[] = [
   // log Z's second derivative is the marginals primitive's first (a Hessian through eisner.ts).
@@ -45,6 +49,13 @@ export const structuredRows: OpRow[] = [
   {
     name: 'semiMarkovMarginals', covers: SEMI, domains: ['real', 'real', 'real', 'real'], shapes: [[[2, 3, 2, 2], [2, 2], [2], [2]]],
     fn: (g, t, s, e) => ad.concat((ad.grad((...x: Tensor[]) => ad.sum(semiMarkov(...x)), [0, 1, 2, 3])(g, t, s, e) as Tensor[]).map((x) => ad.reshape(x, [-1])), 0),
+  },
+  // The Matrix-Tree theorem's subtraction-free elimination (non-projective DependencyCRF).
+  { name: 'gthLogDet (several root dependents)', covers: GTH, fn: gth(false), domains: ['positive'], shapes: [[[1, 2, 1]], [[2, 4, 3]]] },
+  { name: 'gthLogDet (one root dependent)', covers: GTH, fn: gth(true), domains: ['positive'], shapes: [[[1, 3, 1]], [[2, 5, 3]]] },
+  {
+    name: 'gthAdjoint', covers: GTH, domains: ['positive'], shapes: [[[2, 5, 3]]],
+    fn: (x) => ad.grad((y: Tensor) => ad.sum(ad.mul(gth(true)(y), ad.tensor([0.7, -1.3]))))(x) as Tensor,
   },
   // CTC: log p's second derivative is the occupations primitive's first (a Hessian through the Alignment).
   { name: 'ctcLogLikelihood', covers: CTC, fn: ctc('all'), domains: ['real'], shapes: [[[3, 1, 3]], [[4, 2, 3]]] },

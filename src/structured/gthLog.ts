@@ -1,0 +1,135 @@
+/**
+ * @file The subtraction-free (GTH) elimination of matrixTree.ts as primitives: log det of each
+ * sentence's Laplacian minor from the typed-array loops of gthKernel.ts, and its first-order
+ * cotangent by their adjoint, one kernel call each instead of a dozen ops per eliminated word.
+ * Higher derivatives differentiate the generic program below (the same ops, reverse mode through
+ * them) twice, so every order stays exact.
+ */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { allocF64 } from '../tensor/alloc.js';
+import { Tensor } from '../tensor/tensor.js';
+import { add, div, mul } from '../ops/binary.js';
+import { log } from '../ops/unary.js';
+import { sum } from '../ops/reduce.js';
+import { broadcastTo, concat, reshape, slice } from '../ops/shape.js';
+import { hvp } from '../transforms/jvp.js';
+import { gthAdjointKernel, gthForwardKernel, tapeSize } from './gthKernel.js';
+
+/** Whether the root takes exactly one dependent (rows then carry σ: R = 2). */
+interface GthParams { readonly singleRoot: boolean }
+
+/**
+ * log det [B] by the elimination of gthKernel.ts's layout, in ops: rows [B, n + R, n]. What the
+ * primitives compute, to the bit, and what their higher derivatives differentiate.
+ */
+export function gthLogDetOps(rows0: Tensor, singleRoot: boolean): Tensor {
+  const [B, H, n] = rows0.shape as [number, number, number];
+  const R = H - n;
+  let rows = rows0;
+  const pivots: Tensor[] = [];
+  const steps = singleRoot ? n - 1 : n;
+  for (let k = 0; k < steps; k++) {
+    const m = n - k; // words left; eliminate the first
+    const column = slice(rows, [0, 0, 0], [B, m + R, 1]); // W[i, k] of every row (W[k, k] = 0)
+    const p = sum(slice(column, [0, 0, 0], [B, m + 1, 1]), 1, true); // [B, 1, 1]: the word rows and the excess
+    pivots.push(p);
+    if (m === 1) break;
+    const scaled = div(slice(rows, [0, 0, 1], [B, 1, m - 1]), p); // W[k, j] / p
+    const fill = mul(slice(column, [0, 1, 0], [B, m - 1 + R, 1]), scaled);
+    rows = mul(add(slice(rows, [0, 1, 1], [B, m - 1 + R, m - 1]), fill), offDiagonal(m - 1, R)); // no self-loops
+  }
+  // One root dependent: σ of the word left is Σ_r s[r] · (its minor) over the pivots taken.
+  if (singleRoot) pivots.push(slice(rows, [0, R, 0], [B, 1, 1]));
+  return sum(log(concat(pivots, 2)), [1, 2]);
+}
+
+/** [m + R, m]: 0 on the diagonal of the word rows, 1 elsewhere (the excess rows below). One per size. */
+const offDiagonals = new Map<string, Tensor>();
+function offDiagonal(m: number, R: number): Tensor {
+  const key = `${m},${R}`;
+  let t = offDiagonals.get(key);
+  if (t === undefined) {
+    t = new Tensor(Float64Array.from({ length: (m + R) * m }, (_, i) => (Math.floor(i / m) === i % m ? 0 : 1)), [m + R, m]);
+    offDiagonals.set(key, t);
+  }
+  return t;
+}
+
+const genericLogDet = (rows: Tensor, p: GthParams) => sum(gthLogDetOps(rows, p.singleRoot));
+
+/** The vmap rule of the three primitives: the vmapped axis joins the batch axis ([V, B, …] → [V·B, …]), shared inputs broadcast first. */
+function foldedBatch(self: () => Primitive<GthParams>) {
+  return (inputs: readonly Tensor[], batched: readonly boolean[], params: GthParams, size: number): Tensor => {
+    const folded = inputs.map((x, i) => {
+      const all = batched[i] ? x : broadcastTo(reshape(x, [1, ...x.shape]), [size, ...x.shape]);
+      return reshape(all, [size * x.shape[batched[i] ? 1 : 0]!, ...all.shape.slice(2)]);
+    });
+    const out = apply(self(), folded, params);
+    return reshape(out, [size, inputs[0]!.shape[batched[0] ? 1 : 0]!, ...out.shape.slice(1)]);
+  };
+}
+
+const dims = (rows: Tensor, singleRoot: boolean) => {
+  const [B, , n] = rows.shape as [number, number, number];
+  return { B, n, R: singleRoot ? 2 : 1 };
+};
+
+// The elimination: rows [B, n + R, n] → tapes [B, tapeSize] (gthKernel.ts). Passed on only as
+// values, like linalg's factorisations: no derivative of its own, never recorded.
+const tapeP: Primitive<GthParams> = definePrimitive<GthParams>({
+  name: 'gthTape',
+  saves: 'none',
+  forward: ([rows], { singleRoot }) => {
+    const { B, n, R } = dims(rows!, singleRoot);
+    const T = tapeSize(n, R);
+    return new Tensor(gthForwardKernel(rows!.values, B, n, R, allocF64(B * T)), [B, T]);
+  },
+  vjp: null,
+  jvp: null,
+  batch: foldedBatch(() => tapeP),
+});
+
+// ∂ log det / ∂ rows [B, n + R, n] (rows, tape), a cotangent of 1 per sentence. Its derivative is
+// the Hessian H of Σ log det, symmetric, so both rules are H·v, forward-over-reverse through the ops.
+const adjointP: Primitive<GthParams> = definePrimitive<GthParams>({
+  name: 'gthAdjoint',
+  saves: 'inputs',
+  forward: ([rows, tape], { singleRoot }) => {
+    const { B, n, R } = dims(rows!, singleRoot);
+    return new Tensor(gthAdjointKernel(tape!.values, new Float64Array(B).fill(1), B, n, R, allocF64(rows!.size)), rows!.shape);
+  },
+  vjp: (g, r, params) => [hvp((a: Tensor) => genericLogDet(a, params), r.inputs[0]!, g) as Tensor, null],
+  jvp: ([t], [rows], _out, params) => (t === null ? null : (hvp((a: Tensor) => genericLogDet(a, params), rows!, t) as Tensor)),
+  batch: foldedBatch(() => adjointP),
+});
+
+// log det [B] (rows, tape), read from the tapes. At first order the VJP is one pass of the adjoint
+// kernel, scaled by the cotangent as it goes.
+const logDetP: Primitive<GthParams> = definePrimitive<GthParams>({
+  name: 'gthLogDet',
+  saves: 'inputs',
+  forward: ([rows, tape], { singleRoot }) => {
+    const { B, n, R } = dims(rows!, singleRoot);
+    const T = tapeSize(n, R), out = allocF64(B);
+    for (let b = 0; b < B; b++) out[b] = tape!.values[b * T]!;
+    return new Tensor(out, [B]);
+  },
+  vjp: (g, r, params) => [mul(reshape(g, [g.size, 1, 1]), apply(adjointP, [r.inputs[0]!, r.inputs[1]!], params)), null],
+  fusedVjp: (g, r, { singleRoot }) => {
+    const [rows, tape] = r.inputs as [Tensor, Tensor];
+    const { B, n, R } = dims(rows, singleRoot);
+    return [new Tensor(gthAdjointKernel(tape.values, g.values, B, n, R, allocF64(rows.size)), rows.shape), null];
+  },
+  jvp: ([t], [rows, tape], _out, params) => (t === null ? null : sum(mul(apply(adjointP, [rows!, tape!], params), t), [1, 2])),
+  batch: foldedBatch(() => logDetP),
+});
+
+/**
+ * log det [B] of the Laplacian minors held in GTH form by rows [B, n + R, n] (gthKernel.ts's
+ * layout; R = 2 with one root dependent), differentiable to every order.
+ */
+export function gthLogDet(rows: Tensor, singleRoot: boolean): Tensor {
+  const params: GthParams = { singleRoot };
+  return apply(logDetP, [rows, apply(tapeP, [rows], params)], params);
+}
