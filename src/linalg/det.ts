@@ -4,10 +4,16 @@ import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { detFactorKernel, detFromFactors, factorSize, readLogAbsDet, scaledInverseTranspose } from '../tensor/kernels/linalg/determinant.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, opaqueTrace } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { mul, mulStrong } from '../ops/binary.js';
+import { valueReads } from '../jit/valueReads.js';
+import { equal, mul, mulStrong } from '../ops/binary.js';
+import { sum } from '../ops/reduce.js';
+import { matmul } from '../ops/linalg.js';
+import { stopGradient, where } from '../ops/select.js';
 import { expandDims, slice, squeeze } from '../ops/shape.js';
+import { leaveOneOutProd } from '../products/prod.js';
+import { svd } from './svd.js';
 import { batchOf, matrixTranspose, squareArg } from './matrix.js';
 import { trace } from './diagonal.js';
 import { invOf, solveSquare } from './solve.js';
@@ -65,25 +71,63 @@ const logAbsDetP: Primitive<null> = definePrimitive<null>({
   batch: leadingAxesRule(() => logAbsDetP),
 });
 
+/**
+ * Whether some determinant in `d` is exactly 0, where det(A)·A⁻ᵀ is 0·∞. Read only where values
+ * can be: not under vmap (one value per example) nor while jit records (a read would keep the
+ * program from compiling); there the formula's NaN stays (docs/linalg.md).
+ */
+function someSingular(d: Tensor): boolean {
+  return opaqueTrace(d) === null && valueReads.watcher === null && d.values.includes(0);
+}
+
+/**
+ * adj(A)ᵀ, the derivative of det A, also where A is singular: with A = U diag(s) Vᵀ,
+ * adj(A) = adj(Vᵀ) adj(diag s) adj(U) = det(U) det(V) · V diag(c) Uᵀ, c_i = Π_{j≠i} s_j
+ * (adj(XY) = adj(Y) adj(X), adj(Q) = det(Q) Qᵀ for orthogonal Q). Differentiable again (through
+ * svd) where the singular values are distinct. Null when the factors are not orthogonal to working
+ * precision (|det U · det V| ≠ 1: the svd kernel's U for a tiny non-zero singular value is not
+ * always orthogonal to the others), so that the caller keeps the formula's NaN, never a wrong number.
+ */
+function adjugateTranspose(a: Tensor): Tensor | null {
+  const { u, s, vh } = svd(a);
+  const orientation = stopGradient(mul(det(u), det(vh))); // ±1 per matrix
+  if (orientation.values.some((o) => !(Math.abs(Math.abs(o) - 1) <= 1e-8))) return null;
+  return mul(perMatrix(orientation), matmul(mul(u, expandDims(leaveOneOutProd(s, s.ndim - 1), -2)), vh));
+}
+
+/**
+ * ∂ det A / ∂A = adj(A)ᵀ: det(A)·A⁻ᵀ, except for the matrices of a batch with det A = 0 (where
+ * that is 0·∞), which take the adjugate from the SVD when it can be formed (adjugateTranspose).
+ */
+function detDerivative(a: Tensor, d: Tensor): Tensor {
+  const formula = () => mul(perMatrix(d), matrixTranspose(invOf(a, null)));
+  const adjT = someSingular(d) ? adjugateTranspose(a) : null;
+  if (adjT === null) return formula();
+  return d.values.every((x) => x === 0) ? adjT : where(perMatrix(equal(d, 0)), adjT, formula());
+}
+
 // d det A = det A · tr(A⁻¹ dA), so Ā = ḡ det(A) A⁻ᵀ (the adjugate, transposed, times ḡ). At an
-// exactly singular A this formula is 0·∞: NaN, where the adjugate is the true derivative (see
-// docs/linalg.md).
+// exactly singular A this formula is 0·∞ = NaN; there (a batch with a zero determinant) the
+// adjugate comes from the SVD instead: the polynomial det has a finite derivative everywhere.
 const detP: Primitive<null> = definePrimitive<null>({
   name: 'det',
   saves: 'both',
   forward: ([a, f]) => perBatch(a!, f!, detFromFactors),
-  vjp: (g, r) => [mulStrong(perMatrix(g), mul(perMatrix(r.out!), matrixTranspose(invOf(r.inputs[0]!, null)))), null],
+  vjp: (g, r) => [mulStrong(perMatrix(g), detDerivative(r.inputs[0]!, r.out!)), null],
   fusedVjp: (g, r) => {
     const scale = allocF64(g.size), gd = g.values, od = r.out!.values;
     for (let i = 0; i < scale.length; i++) {
-      // det A = 0 under a non-zero cotangent: the kernel's strong zero would turn 0·A⁻ᵀ into a
-      // silent 0 where the rule gives the documented 0·∞ = NaN (and jvp does): take the rule.
+      // det A = 0 under a non-zero cotangent: 0·A⁻ᵀ is not the derivative there; the rule
+      // computes the adjugate.
       if (od[i] === 0 && gd[i] !== 0) return null;
       scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
     }
     return [fusedInverseTranspose(r.inputs[0]!, r.inputs[1]!, new Tensor(scale, g.shape)), null];
   },
-  jvp: ([t], [a], out) => (t === null ? null : mul(out, trace(solveSquare(a!, t)))),
+  jvp: ([t], [a], out) => {
+    if (t === null) return null;
+    return someSingular(out) ? sum(mul(detDerivative(a!, out), t), [-2, -1]) : mul(out, trace(solveSquare(a!, t)));
+  },
   batch: leadingAxesRule(() => detP),
 });
 

@@ -196,3 +196,28 @@ describe('products over no axes, and keepdims', () => {
     expect(ad.prod(x, 0, true).toArray()).toEqual([[3, -8]]);
   });
 });
+
+describe('linalg.det: the derivative at a singular matrix is the adjugate (det is a polynomial)', () => {
+  // ∂ det A/∂A = adj(A)ᵀ, the cofactor matrix, finite everywhere; det(A)·A⁻ᵀ is 0·∞ = NaN at a
+  // singular A (torch 1.13 returns 0 there, also wrong). Cofactors written out by hand.
+  const grad = (a: number[][]) => (ad.grad((x: ad.Tensor) => linalg.det(x))(ad.tensor(a)).toArray() as number[][]).flat();
+  const close = (got: number[], want: number[]) => want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 12));
+
+  it('rank n − 1, rank ≤ n − 2, 1×1 and the zero matrix', () => {
+    close(grad([[1, 2], [2, 4]]), [4, -2, -2, 1]);
+    close(grad([[1, 2, 3], [4, 5, 6], [7, 8, 9]]), [-3, 6, -3, 6, -12, 6, -3, 6, -3]);
+    close(grad([[1, 1, 1], [1, 1, 1], [1, 1, 1]]), new Array(9).fill(0)); // every 2×2 minor is 0
+    expect(grad([[0]])).toEqual([1]);
+    expect(grad([[0, 0], [0, 0]])).toEqual([0, 0, 0, 0]);
+  });
+
+  it('forward mode and the second derivative agree with the closed forms', () => {
+    // d det = tr(adj(A) dA): with dA = e₀₀, the cofactor of entry (0, 0), 4.
+    const [, tangent] = ad.jvp((x: ad.Tensor) => linalg.det(x), [ad.tensor([[1, 2], [2, 4]])], [ad.tensor([[1, 0], [0, 0]])]);
+    expect(tangent.item()).toBeCloseTo(4, 12);
+    // det [[a, b], [c, d]] = ad − bc: ∂²/∂a∂d = 1, ∂²/∂b∂c = −1, every other second derivative 0.
+    const h = (ad.hessian((x: ad.Tensor) => linalg.det(x))(ad.tensor([[1, 2], [2, 4]])) as ad.Tensor).toArray() as number[][][][];
+    const want = [[[[0, 0], [0, 1]], [[0, 0], [-1, 0]]], [[[0, -1], [0, 0]], [[1, 0], [0, 0]]]];
+    close(h.flat(3), want.flat(3));
+  });
+});
