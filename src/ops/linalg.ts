@@ -5,7 +5,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alignBatched } from './batching.js';
 import { ShapeError } from '../core/errors.js';
 import { batchedMatmul } from '../tensor/kernels/matmul.js';
-import { broadcastShapes, broadcastStrides, formatShape } from '../tensor/shape.js';
+import { broadcastShapes, broadcastStrides, formatShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { mul } from './binary.js';
@@ -127,7 +127,8 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
 
 /**
  * NumPy's dot: inner product of vectors, matrix product of matrices, and matrix–vector products;
- * scalars multiply.
+ * scalars multiply. Beyond matrices, as NumPy (not matmul's broadcasting): the last axis of a
+ * against the second-to-last of b, every other axis kept, dot(a, b)[i…, j…, m] = Σ_k a[i…, k]·b[j…, k, m].
  * @example ad.dot(ad.tensor([1, 2]), ad.tensor([3, 4])) // 11
  */
 export function dot(a: TensorLike, b: TensorLike): Tensor {
@@ -140,7 +141,18 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
     }
     return sum(mul(x, y));
   }
-  return matmul(x, y);
+  const k = x.shape[x.ndim - 1]!, kb = y.shape[Math.max(y.ndim - 2, 0)]!;
+  if (k !== kb) {
+    throw new ShapeError(
+      `dot: shapes ${formatShape(x.shape)} and ${formatShape(y.shape)} do not line up: a's last axis (${k}) must equal ` +
+        `b's ${y.ndim === 1 ? 'length' : 'second-to-last'} (${kb}). Transpose one operand?`,
+    );
+  }
+  if (y.ndim <= 2) return matmul(x, y); // the same as matmul here
+  const lead = y.shape.slice(0, -2), m = y.shape[y.ndim - 1]!;
+  const bt = transpose(y, [y.ndim - 2, ...lead.map((_, i) => i), y.ndim - 1]); // [k, j…, m]
+  const product = matmul(reshape(x, [sizeOf(x.shape.slice(0, -1)), k]), reshape(bt, [k, sizeOf(lead) * m]));
+  return reshape(product, [...x.shape.slice(0, -1), ...lead, m]);
 }
 
 /** Outer product of two vectors: out[i,j] = a[i] b[j]. @example ad.outer(ad.tensor([1, 2]), ad.tensor([1, 10, 100])).shape // [2, 3] */

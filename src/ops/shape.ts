@@ -11,6 +11,7 @@ import {
 import { Tensor, opaqueTrace } from '../tensor/tensor.js';
 import { takeWithTracedIndices } from './gather.js';
 import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
+import { formatEntry } from '../tensor/describe.js';
 import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
 import { allBatched, shiftAxes } from './batching.js';
@@ -170,17 +171,20 @@ function batchBox({ begin, size, big }: BoxParams, n: number): BoxParams {
  */
 export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
   const t = asTensor(x, 'slice');
-  if (begin.length !== t.ndim || (size && size.length !== t.ndim)) {
+  if (!Array.isArray(begin) || (size !== undefined && !Array.isArray(size)) || begin.length !== t.ndim || (size && size.length !== t.ndim)) {
+    const list = (v: unknown) => (Array.isArray(v) ? `[${v.map(formatEntry).join(',')}]` : describe(v));
     throw new InvalidArgumentError(
-      `slice: begin ${JSON.stringify(begin)} and size ${JSON.stringify(size)} need one entry per axis of shape ${formatShape(t.shape)}.`,
+      `slice: begin ${list(begin)} and size ${list(size)} need one entry per axis of shape ${formatShape(t.shape)}, ` +
+        `as arrays: e.g. ad.slice(x, [${t.shape.map(() => 0).join(', ')}], [${t.shape.map(() => -1).join(', ')}]).`,
     );
   }
-  const b = begin.map((v, i) => (v < 0 ? v + t.shape[i]! : v));
-  const s = b.map((v, i) => (size === undefined || size[i] === -1 ? t.shape[i]! - v : size[i]!));
+  // Entries that are not numbers (a bigint, a string) go on to the integer check below as they are.
+  const b = begin.map((v, i) => (typeof v === 'number' && v < 0 ? v + t.shape[i]! : v));
+  const s = b.map((v, i) => (size === undefined || size[i] === -1 ? (typeof v === 'number' ? t.shape[i]! - v : NaN) : size[i]!));
   for (let i = 0; i < t.ndim; i++) {
     if (!Number.isInteger(b[i]) || !Number.isInteger(s[i]) || b[i]! < 0 || s[i]! < 0 || b[i]! + s[i]! > t.shape[i]!) {
       throw new ShapeError(
-        `slice: begin ${JSON.stringify(begin)}, size ${JSON.stringify(size)} do not fit in shape ${formatShape(t.shape)} (axis ${i}); ` +
+        `slice: begin [${begin.map(formatEntry).join(',')}], size ${size ? `[${size.map(formatEntry).join(',')}]` : 'undefined'} do not fit in shape ${formatShape(t.shape)} (axis ${i}); ` +
           `each begin (negative from the end) and size must be whole numbers with begin + size ≤ the axis length (size -1: to the end).`,
       );
     }

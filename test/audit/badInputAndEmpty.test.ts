@@ -68,6 +68,40 @@ describe('list and permutation arguments given in the wrong form (a TypeError be
   ])('%s', (_name, run, op, fix) => expectClearError(run, { op, fix, type: ad.InvalidArgumentError }));
 });
 
+describe('dot beyond matrices is NumPy\'s dot, not matmul (a silently different result before)', () => {
+  it('the last axis of a against the second-to-last of b, every other axis kept', () => {
+    // np.dot(np.arange(12.).reshape(2, 3, 2), np.arange(12.).reshape(3, 2, 2)): shape (2, 3, 3, 2); matmul would not even broadcast 2 with 3
+    const y = ad.dot(seq([2, 3, 2]), seq([3, 2, 2]));
+    expect(y.shape).toEqual([2, 3, 3, 2]);
+    expect(y.toArray()).toEqual([
+      [[[2, 3], [6, 7], [10, 11]], [[6, 11], [26, 31], [46, 51]], [[10, 19], [46, 55], [82, 91]]],
+      [[[14, 27], [66, 79], [118, 131]], [[18, 35], [86, 103], [154, 171]], [[22, 43], [106, 127], [190, 211]]],
+    ]);
+    // a matrix against a stack of matrices: [2, 2, 2], where matmul gives b's batch first
+    expect(ad.dot(ad.tensor([[1, 2], [3, 4]]), seq([2, 2, 2])).toArray()).toEqual([[[4, 7], [16, 19]], [[8, 15], [36, 43]]]);
+    expect(ad.dot(Z([2, 3, 0]), Z([4, 0, 5])).shape).toEqual([2, 3, 4, 5]);
+  });
+
+  it('its gradient is that of the sum of products', () => {
+    const b = seq([2, 2, 2]);
+    const g = ad.grad((a: Tensor) => ad.sum(ad.dot(a, b)))(ad.ones([2, 2]));
+    // ∂/∂a[i, k] Σ_{j, m} a[i, k] b[j, k, m] = Σ_{j, m} b[j, k, m]: k = 0 → 0 + 1 + 4 + 5, k = 1 → 2 + 3 + 6 + 7
+    expect(g.toArray()).toEqual([[10, 18], [10, 18]]);
+  });
+
+  it('a mismatch is named by dot, with the shapes given', () => {
+    expectClearError(() => ad.dot(seq([2, 3]), seq([2, 3])), { op: 'dot', fix: /shapes \[2,3\] and \[2,3\] do not line up: a's last axis \(3\) must equal b's second-to-last \(2\)/, type: ad.ShapeError });
+  });
+});
+
+describe('slice with begin or size that is not an array of numbers (a TypeError before)', () => {
+  it.each([
+    ['begin null', () => ad.slice(seq([2, 3]), bad(null)), /begin null and size undefined need one entry per axis of shape \[2,3\], as arrays: e\.g\. ad\.slice\(x, \[0, 0\], \[-1, -1\]\)/],
+    ['size null', () => ad.slice(seq([2, 3]), [0, 0], bad(null)), /size null need one entry per axis/],
+    ['a bigint entry', () => ad.slice(seq([2, 3]), bad([0, 1n])), /begin \[0,bigint 1n\].*whole numbers/],
+  ])('%s', (_name, run, fix) => expectClearError(run, { op: 'slice', fix }));
+});
+
 describe('tensor of an array that contains itself', () => {
   it('is an error, not a fatal "invalid size" crash of the process while the shape grew', () => {
     const a: unknown[] = [];
