@@ -3,7 +3,7 @@
  * standard normal, as JAX's `random.multivariate_normal` (method 'cholesky'). Differentiable in
  * `mean` and, through `linalg.cholesky`'s derivative rules, in `cov`.
  */
-import { ShapeError } from '../core/errors.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { matmul } from '../ops/linalg.js';
 import { reshape } from '../ops/shape.js';
@@ -44,5 +44,15 @@ export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike
   const zShape = [...sampleShape, n, 1];
   const z = new Tensor(standardNormal(op, k, [...sampleShape, n]), zShape);
   // einsum('...ij,...j->...i', L, z) as a batched matrix–vector product.
-  return add(mu, reshape(matmul(cholesky(sigma), z), [...sampleShape, n]));
+  return add(mu, reshape(matmul(covarianceFactor(sigma, op), z), [...sampleShape, n]));
+}
+
+/** cholesky(cov), its errors (not symmetric, not positive definite: with the batch entry and the jitter fix) prefixed by the op and the argument. */
+function covarianceFactor(cov: Tensor, op: string): Tensor {
+  try {
+    return cholesky(cov);
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`${op}: cov must be a symmetric positive-definite covariance; ${e.message}`);
+    throw e;
+  }
 }

@@ -60,6 +60,13 @@ describe('random.categorical and random.multivariateNormal misuse', () => {
     expect(ad.random.multivariateNormal(k, ad.zeros([0]), ad.zeros([0, 0]), [3]).shape).toEqual([3, 0]);
     expect(ad.random.multivariateNormal(k, ad.zeros([2]), ad.eye(2), [0]).shape).toEqual([0, 2]);
   });
+
+  it('multivariateNormal names itself and cov when cov is not a covariance (the error named linalg.cholesky only)', () => {
+    expect(() => ad.random.multivariateNormal(k, ad.zeros([2]), ad.tensor([[1, 2], [2, 1]]))).toThrow(
+      /^random\.multivariateNormal: cov must be a symmetric positive-definite covariance; linalg\.cholesky: .* not positive definite/,
+    );
+    expect(() => ad.random.multivariateNormal(k, ad.zeros([2]), ad.tensor([[1, 0.5], [0, 1]]))).toThrow(/multivariateNormal: cov .* not symmetric/);
+  });
 });
 
 describe('misspelt or ill-typed options of the structured models, ctcLoss and chainProduct', () => {
