@@ -10,7 +10,7 @@ import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { record, type Recording } from './record.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
-  boxWithTangents, callAboveArguments, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
+  boxWithTangents, callAboveArguments, checkForwardClosure, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
   whileRecordingForward, type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
 
@@ -49,7 +49,7 @@ export interface CustomVjpContext<A extends unknown[], R> {
  */
 function closureError(count: number): Error {
   return new InvalidArgumentError(
-    `customVjp: the function reads ${count} tensor(s) being differentiated through its closure; the backward rule ` +
+    `customVjp: the function reads ${count > 0 ? count : 'one or more'} tensor(s) being differentiated through its closure; the backward rule ` +
       `cannot return their cotangents. Pass them as arguments instead.`,
   );
 }
@@ -75,6 +75,7 @@ export function customVjp<A extends unknown[], R extends PyTree>(
       // Forward mode uses the derivative the user defined: their JVP, or the transpose of their VJP.
       const [primals, tangents] = primalsAndTangents(top, leaves, def);
       const out = call(...(primals as A)); // the value, as every level below computes it
+      checkForwardClosure(out, top.level, closureError, name);
       if (jvpRule !== undefined) {
         const [, tangentOut] = checkRuleResult(jvpRule(primals, tangents), name);
         return boxWithTangents(top, out, tangentOut, name) as R;
@@ -90,7 +91,11 @@ export function customVjp<A extends unknown[], R extends PyTree>(
         jvpRule === undefined ? {} : { jvp: (p, t) => vmap(jvpRule, [axes, axes])(p, t) as [any, any] },
       )) as R;
     }
-    if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
+    if (!(top instanceof ReverseTrace)) {
+      const out = f(...(rebuildArgs(def, leaves) as A));
+      checkForwardClosure(out, top === null ? 0 : top.level + 1, closureError, name);
+      return out;
+    }
     const inner = leaves.map((x) => unbox(x, top));
     const innerArgs = rebuildArgs(def, inner) as A;
     // Below this trace the call is made again, so outer reverse levels record it as custom too.

@@ -6,7 +6,7 @@ import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
-  callAboveArguments, boxWithTangents, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule, type UntypedJvpRule,
+  callAboveArguments, boxWithTangents, checkForwardClosure, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
 
 /**
@@ -37,7 +37,7 @@ export function customJvp<A extends unknown[], R extends PyTree>(
   const name = f.name ? `customJvp(${f.name})` : 'customJvp';
   const rule = jvpRule as unknown as UntypedJvpRule;
   const closureError = (count: number) => new InvalidArgumentError(
-    `${name}: the function reads ${count} tensor(s) being differentiated through its closure; the rule ` +
+    `${name}: the function reads ${count > 0 ? count : 'one or more'} tensor(s) being differentiated through its closure; the rule ` +
       `cannot give their derivatives. Pass them as arguments instead.`,
   );
   const call = (...args: A): R => {
@@ -48,6 +48,7 @@ export function customJvp<A extends unknown[], R extends PyTree>(
     if (top instanceof JvpTrace) {
       const [primals, tangents] = primalsAndTangents(top, leaves, def);
       const [out, tangentOut] = checkRuleResult(rule(primals, tangents), name);
+      checkForwardClosure(out, top.level, closureError, name);
       return boxWithTangents(top, out, tangentOut, name) as R;
     }
     if (top instanceof BatchTrace) {
@@ -56,7 +57,11 @@ export function customJvp<A extends unknown[], R extends PyTree>(
         (p, t) => vmap(rule, [axes, axes])(p, t) as [PyTree, PyTree],
       )) as R;
     }
-    if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
+    if (!(top instanceof ReverseTrace)) {
+      const out = f(...(rebuildArgs(def, leaves) as A));
+      checkForwardClosure(out, top === null ? 0 : top.level + 1, closureError, name);
+      return out;
+    }
     const inner = leaves.map((x) => unbox(x, top));
     const innerArgs = rebuildArgs(def, inner) as any[];
     // Below this trace the call is made again, so outer levels see the custom function too.

@@ -172,6 +172,21 @@ export function sumShared(cotangents: any[], batched: readonly boolean[], name: 
 
 
 /**
+ * Throws `closureError` when the output of a custom function's `f` (or rule) holds a forward-mode
+ * box at `level` or above: `f` read, through its closure, a tensor that `jvp` (or a forward-mode
+ * jacobian, linearize) is differentiating, at a level its arguments are not at. Forward mode would
+ * otherwise differentiate `f` as written, bypassing the rule (or drop that tensor's tangent).
+ * Forward-mode boxes spread by themselves (no level is "running", as reverse levels are), so they
+ * show up in the output, not in a capture. (A count of 0: the number of such tensors is unknown.)
+ * @internal
+ */
+export function checkForwardClosure(out: unknown, level: number, closureError: (count: number) => Error, name: string): void {
+  for (const leaf of flatten(out as PyTree, name).leaves) {
+    if (leaf instanceof Tensor && leaf.trace instanceof JvpTrace && leaf.trace.level >= level) throw closureError(0);
+  }
+}
+
+/**
  * A custom function called with arguments not boxed at the innermost running reverse level (a
  * constant argument under `grad`, or the inner level of `grad(grad(·))` reading only the outer
  * one's values): its `f` is run with that level paused, and reading one of its boxes through the

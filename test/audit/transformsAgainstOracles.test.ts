@@ -155,4 +155,18 @@ describe('custom rules reading a differentiated value through the closure, with 
     const g = ad.grad((c: Tensor) => ad.grad((a: Tensor) => ad.mul(ruleVjp(ad.scalar(2))(ad.scalar(1)), ad.mul(a, c)))(ad.scalar(0.7)))(b);
     expect(g.item()).toBeCloseTo(Math.sin(2), 15);
   });
+  it('is the same error in forward mode (jvp, linearize), where f ran as written or the closure\'s tangent was dropped', () => {
+    // jvp through a closure over the tangent's level: the rule (× 0) was bypassed (f's derivative
+    // came out); with the argument at the same level, the closure tensor's tangent was dropped.
+    expect(() => ad.jvp((a: Tensor) => ruleVjp(a)(b), [ad.scalar(0.7)], [ad.scalar(1)])).toThrow(/customVjp: the function reads one or more tensor\(s\) being differentiated through its closure/);
+    expect(() => ad.jvp((a: Tensor) => ruleJvp(a)(b), [ad.scalar(0.7)], [ad.scalar(1)])).toThrow(/customJvp: the function reads one or more tensor\(s\)/);
+    expect(() => ad.jvp((a: Tensor, h: Tensor) => ruleVjp(a)(h), [ad.scalar(0.7), b], [ad.scalar(1), ad.scalar(1)])).toThrow(/customVjp: the function reads/);
+    expect(() => ad.jvp((a: Tensor, h: Tensor) => ruleJvp(a)(h), [ad.scalar(0.7), b], [ad.scalar(1), ad.scalar(1)])).toThrow(/customJvp: the function reads/);
+    expect(() => ad.linearize((a: Tensor) => ruleVjp(a)(b), ad.scalar(0.7))).toThrow(/customVjp: the function reads/);
+    // A forward-mode value of an outer level read inside grad: the same error.
+    expect(() => ad.jvp((c: Tensor) => ad.grad((h: Tensor) => ruleVjp(c)(h))(b), [ad.scalar(0.7)], [ad.scalar(1)])).toThrow(/customVjp: the function reads/);
+    // Arguments only: forward mode uses the rule (the transpose of × 0, or the JVP rule's × 0).
+    expect((ad.jvp((h: Tensor) => ruleVjp(ad.scalar(2))(h), [b], [ad.scalar(1)])[1] as Tensor).item()).toBe(0);
+    expect((ad.jvp((h: Tensor) => ruleJvp(ad.scalar(2))(h), [b], [ad.scalar(1)])[1] as Tensor).item()).toBe(0);
+  });
 });
