@@ -152,7 +152,7 @@ export class Alignment {
   topk(k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
-    return kBestResult('states', kBest(k, (semiring, x) => this.sumOf(semiring, x), this.scores, read), this.batched);
+    return kBestResult('states', kBest('Alignment.topk', k, (semiring, x) => this.sumOf(semiring, x), this.scores, read), this.batched);
   }
 
   /**

@@ -191,7 +191,7 @@ export class DependencyCRF {
     if (!this.projective) {
       throw new InvalidArgumentError('DependencyCRF.topk: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program, so it has no k-best trees here; use argmax() for the best tree, or pass projective: true.');
     }
-    const found = kBest(k, (semiring, a) => eisner(semiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores, (flow, b) => this.headsFromFlow(flow, b));
+    const found = kBest('DependencyCRF.topk', k, (semiring, a) => eisner(semiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores, (flow, b) => this.headsFromFlow(flow, b));
     return kBestResult('heads', found, this.batched);
   }
 

@@ -7,6 +7,8 @@ import { tensor } from '../tensor/create.js';
 import { stopGradient } from '../ops/select.js';
 import { vjp } from '../transforms/vjp.js';
 import { kmax } from './kmax.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { describe } from '../tensor/describe.js';
 import type { Semiring } from './semirings.js';
 
 /** Per batch item, its best structures and their scores, best first (at most k; fewer when fewer have a finite score). */
@@ -27,7 +29,10 @@ export interface KBest<T> {
  * the number of structures are −∞ fillers, not structures), so k larger than the number of allowed
  * structures returns all of them.
  */
-export function kBest<T>(k: number, sumOf: (semiring: Semiring, x: Tensor) => Tensor, x: Tensor, read: (flow: Float64Array, b: number) => T): KBest<T> {
+export function kBest<T>(op: string, k: number, sumOf: (semiring: Semiring, x: Tensor) => Tensor, x: Tensor, read: (flow: Float64Array, b: number) => T): KBest<T> {
+  if (!Number.isInteger(k) || k < 1) {
+    throw new InvalidArgumentError(`${op}: k must be an integer ≥ 1 (how many best structures to return), got ${describe(k)}; pass e.g. topk(3).`);
+  }
   const semiring = kmax(k);
   const [best, pullback] = vjp((y: Tensor) => sumOf(semiring, y), x);
   const values = stopGradient(best as Tensor).toFloat64Array(); // [B, k]

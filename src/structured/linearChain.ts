@@ -148,7 +148,7 @@ export class LinearChainCRF {
     const sumOf = (semiring: Semiring, e: Tensor) =>
       factoredChainSum(semiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
-    return kBestResult('tags', kBest(k, sumOf, this.emissions, read), this.batched);
+    return kBestResult('tags', kBest('LinearChainCRF.topk', k, sumOf, this.emissions, read), this.batched);
   }
 
 

@@ -132,7 +132,7 @@ export class PCFG {
   topk(k: number): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]> {
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
-    const found = kBest(k, (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),
+    const found = kBest('PCFG.topk', k, (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),
       (flow, b) => treeFromFlow(flow, this.lengths[b]!, N, n, b * n * (n + 1) * N));
     return kBestResult('tree', found, this.batched);
   }

@@ -141,7 +141,7 @@ export class SemiMarkovCRF {
    * `argmax()`).
    */
   topk(k: number): SegmentsAndScore<Segment[][], number[]> | SegmentsAndScore<Segment[][][], number[][]> {
-    const found = kBest(k, (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
+    const found = kBest('SemiMarkovCRF.topk', k, (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
     return kBestResult('segments', found, this.batched);
   }
 

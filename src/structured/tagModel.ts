@@ -136,7 +136,7 @@ export abstract class TagModel {
   topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
     const [, n, K] = this.emissions.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
-    return kBestResult('tags', kBest(k, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read), this.batched);
+    return kBestResult('tags', kBest(`${this.op}.topk`, k, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read), this.batched);
   }
 
   /**

@@ -124,6 +124,14 @@ describe('structured models: empty batches and one-position sequences', () => {
     expect(models[4]!).toThrow(/PCFG: the batch is empty \(a leading axis of size B = 0\)/);
   });
 
+  it('topk with a k that is not an integer ≥ 1 names the model (it named semirings.kmax and said kmax(3))', () => {
+    const crf = new ad.LinearChainCRF({ emissions: ad.zeros([2, 2]), transitions: ad.zeros([2, 2]) });
+    expect(() => crf.topk(0)).toThrow(/^LinearChainCRF\.topk: k must be an integer ≥ 1/);
+    expect(() => new ad.PCFG({ terminals: ad.zeros([2, 1]), rules: ad.zeros([1, 1, 1]) }).topk(1.5)).toThrow(/^PCFG\.topk:/);
+    expect(() => new ad.HigherOrderCRF({ emissions: ad.zeros([2, 2]), transitions: ad.zeros([2, 2, 2]) }).topk(-1)).toThrow(/^HigherOrderCRF\.topk:/);
+    expect(() => new ad.Alignment({ scores: ad.zeros([2, 2]) }).topk(undefined as never)).toThrow(/^Alignment\.topk:/);
+  });
+
   it('one position: log Z, marginals and the k best are the single-position closed forms', () => {
     // n = 1: log Z = logsumexp(start + e + end), marginals softmax of it, no pairwise marginals.
     const crf = new ad.LinearChainCRF({
