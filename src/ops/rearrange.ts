@@ -91,7 +91,7 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}):
     throw new InvalidArgumentError(`pad: value must be a number and goes with mode 'constant' only, got ${describe(options.value)} with mode '${mode}'.`);
   }
   const value = options.value ?? 0;
-  const pairs = padWidths(widths, t.ndim);
+  const pairs = padWidths(widths, t.ndim), given = t.shape;
   checkedSize('pad', t.shape.map((n, ax) => n + pairs[ax]![0] + pairs[ax]![1])); // before any index map is allocated
   pairs.forEach(([before, after], ax) => {
     if (before === 0 && after === 0) return;
@@ -101,7 +101,7 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}):
       t = concat([...(before > 0 ? [side(before)] : []), t, ...(after > 0 ? [side(after)] : [])], ax);
       return;
     }
-    if (n === 0) throw new ShapeError(`pad: axis ${ax} of shape ${formatShape(t.shape)} is empty; mode '${mode}' has nothing to repeat (use 'constant').`);
+    if (n === 0) throw new ShapeError(`pad: axis ${ax} of shape ${formatShape(given)} is empty; mode '${mode}' has nothing to repeat (use 'constant').`);
     const index = new Int32Array(before + n + after);
     for (let i = 0; i < index.length; i++) index[i] = borderIndex(mode, i - before, n);
     t = take(t, index, ax);

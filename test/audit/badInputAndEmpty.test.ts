@@ -145,6 +145,11 @@ describe('messages that named the wrong shapes or an empty range', () => {
     expectClearError(() => ad.squeeze(seq([2, 3]), 0), { op: 'squeeze', fix: /only axes of length 1 can be removed/ });
   });
 
+  it('pad names the shape given when a border mode meets an empty axis (it named the shape padded so far)', () => {
+    expectClearError(() => ad.pad(Z([3, 0]), [[1, 1], [1, 0]], { mode: 'reflect' }), { op: 'pad', fix: /axis 1 of shape \[3,0\] is empty/, type: ad.ShapeError });
+    expect(ad.pad(Z([3, 0]), [[1, 1], [0, 0]], { mode: 'reflect' }).shape).toEqual([5, 0]); // NumPy pads the non-empty axis
+  });
+
   it('take and gather from an empty axis say it is empty instead of "use an integer in [0, -1]"', () => {
     for (const run of [() => ad.take(Z([0]), [0]), () => ad.gather(Z([2, 0]), Z([2, 1]), 1)]) {
       let message = '';
