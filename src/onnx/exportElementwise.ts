@@ -134,8 +134,11 @@ const acos: Unary = (g, x) =>
  */
 const odd = (g: GraphBuilder, x: string, f: (a: string) => string): string =>
   where(g, eq(g, x, g.floats(0)), x, mul(g, g.node('Sign', [x]), f(g.node('Abs', [x]))));
-/** Past |x| = 709, e^{|x|} overflows before sinh and cosh do (up to 710.48): e^{|x|}/2 as (e^{|x|/2}/2)·e^{|x|/2}. */
-const LARGE_EXP = 709;
+/**
+ * Past |x| = 709 (float64; 88 in float32), e^{|x|} overflows before sinh and cosh do (up to 710.48;
+ * 89.41 in float32): e^{|x|}/2 as (e^{|x|/2}/2)·e^{|x|/2}.
+ */
+const largeExp = (g: GraphBuilder): number => (g.dtype === 'float64' ? 709 : 88);
 const halfExp = (g: GraphBuilder, a: string): string => {
   const h = g.node('Exp', [mul(g, a, g.floats(0.5))]);
   return mul(g, mul(g, h, g.floats(0.5)), h);
@@ -148,12 +151,12 @@ const sinh: Unary = (g, x) => odd(g, x, (a) => {
   const u = expm1(g, a);
   const u1 = add(g, u, g.floats(1));
   const w = where(g, g.node('Greater', [u, g.floats(1)]), sub(g, g.floats(1), g.node('Reciprocal', [u1])), div(g, u, u1));
-  return where(g, g.node('Greater', [a, g.floats(LARGE_EXP)]), halfExp(g, a), mul(g, g.floats(0.5), add(g, u, w)));
+  return where(g, g.node('Greater', [a, g.floats(largeExp(g))]), halfExp(g, a), mul(g, g.floats(0.5), add(g, u, w)));
 });
 const cosh: Unary = (g, x) => {
   const a = g.node('Abs', [x]);
   const e = g.node('Exp', [a]);
-  return where(g, g.node('Greater', [a, g.floats(LARGE_EXP)]), halfExp(g, a), mul(g, g.floats(0.5), add(g, e, g.node('Reciprocal', [e]))));
+  return where(g, g.node('Greater', [a, g.floats(largeExp(g))]), halfExp(g, a), mul(g, g.floats(0.5), add(g, e, g.node('Reciprocal', [e]))));
 };
 /** Past 2^28, asinh and acosh are log(2x) to rounding (the next term is 1/(4x²)); their forms below would square x into ∞. */
 const HUGE = 2 ** 28;
