@@ -96,7 +96,7 @@ describe('LinearChainCRF.topk', () => {
     expect(crf.sum(ad.semirings.kmax(6)).toArray()).toEqual([3, 2, 1, 0, -Infinity, -Infinity]);
     expect(crf.sum(ad.semirings.kmax(1)).item()).toBe(crf.sum(ad.semirings.max).item());
     expect(() => ad.semirings.kmax(0)).toThrow(/kmax: k must be an integer ≥ 1/);
-    expect(() => crf.topk(2.5)).toThrow(/kmax: k must be an integer ≥ 1/);
+    expect(() => crf.topk(2.5)).toThrow(/LinearChainCRF.topk: k must be an integer ≥ 1/);
   });
 });
 
