@@ -1,6 +1,7 @@
 /** @file linalg.norm: vector and matrix norms with numpy.linalg.norm's ord and axis conventions. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
+import { describe } from '../tensor/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { notEqual, pow } from '../ops/binary.js';
@@ -25,6 +26,9 @@ function nonEmpty(size: number, ord: NormOrder, x: Tensor, what: string): void {
   );
 }
 
+/** `ord` in a message: a string quoted, so '2' is told from 2. */
+const shownOrd = (ord: unknown) => (typeof ord === 'string' ? `'${ord}'` : String(ord));
+
 function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepdims: boolean): Tensor {
   if (ord === undefined || ord === 2) return rootSumSquares(x, axis, keepdims);
   if (ord === Infinity || ord === -Infinity) nonEmpty(x.shape[axis]!, ord, x, `axis ${axis}`);
@@ -33,7 +37,7 @@ function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepdim
   if (ord === 1) return sum(abs(x), axis, keepdims);
   if (ord === 0) return sum(notEqual(x, 0), axis, keepdims); // a count: no derivative
   if (typeof ord === 'number' && Number.isFinite(ord)) return pow(sum(pow(abs(x), ord), axis, keepdims), 1 / ord);
-  throw new InvalidArgumentError(`linalg.norm: ord ${String(ord)} is not a vector norm; use a number, Infinity or -Infinity (or give two axes for 'fro'/'nuc').`);
+  throw new InvalidArgumentError(`linalg.norm: ord ${shownOrd(ord)} is not a vector norm; use a number, Infinity or -Infinity (or give two axes for 'fro'/'nuc').`);
 }
 
 function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colAxis: number, keepdims: boolean): Tensor {
@@ -53,7 +57,7 @@ function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colA
   else if (ord === -1) out = min(sum(abs(m), -2), -1);
   else if (ord === Infinity) out = max(sum(abs(m), -1), -1); //   largest row sum
   else if (ord === -Infinity) out = min(sum(abs(m), -1), -1);
-  else throw new InvalidArgumentError(`linalg.norm: ord ${String(ord)} is not a matrix norm; use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity.`);
+  else throw new InvalidArgumentError(`linalg.norm: ord ${shownOrd(ord)} is not a matrix norm; use 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity.`);
   if (!keepdims) return out;
   const [a, b] = rowAxis < colAxis ? [rowAxis, colAxis] : [colAxis, rowAxis];
   return expandDims(expandDims(out, a), b);
@@ -70,6 +74,9 @@ function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colA
  */
 export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly number[], keepdims = false): Tensor {
   const t = asTensor(x, 'linalg.norm');
+  if (typeof keepdims !== 'boolean') {
+    throw new InvalidArgumentError(`linalg.norm: keepdims must be true or false, got ${describe(keepdims)}; it is the fourth argument, e.g. linalg.norm(x, 2, -1, true).`);
+  }
   if (axis === undefined) {
     if (ord === undefined) {
       const flat = vectorNorm(reshape(t, [t.size]), undefined, 0, false);

@@ -236,3 +236,12 @@ describe('linalg.det: the derivative at a singular matrix is the adjugate (det i
     close(h.flat(3), want.flat(3));
   });
 });
+
+describe('linalg.norm argument checks', () => {
+  it('keepdims must be a boolean (a truthy string kept the axes), and a string ord is quoted in the message', () => {
+    expect(() => linalg.norm(ad.ones([2, 2]), 'fro', [0, 1], 'yes' as never)).toThrow(/linalg\.norm: keepdims must be true or false, got string 'yes'; it is the fourth argument/);
+    expect(() => linalg.norm(ad.ones([3]), 2, 0, 1 as never)).toThrow(ad.InvalidArgumentError);
+    expect(() => linalg.norm(ad.ones([3]), '2' as never)).toThrow(/ord '2' is not a vector norm/);
+    expect(linalg.norm(ad.ones([2, 2]), 'fro', [0, 1], true).toArray()).toEqual([[2]]);
+  });
+});
