@@ -6,7 +6,7 @@ import { Space } from './space.js';
 import { solveImplicit, StartingPoint, type ImplicitProblem } from './levels.js';
 import { hessianOperator, type HvpMode, type LeafOperator } from './hessian.js';
 import { derivativeSolve, type DerivativeSystem, type LinearSolveOptions } from './linearSolve.js';
-import { lbfgs, type MinimizeResult } from './lbfgs.js';
+import { UNBOUNDED, lbfgs, type MinimizeResult } from './lbfgs.js';
 import { newtonCg } from './newtonCg.js';
 import { Reporter, resetAdjointInfo, type AdjointInfo, type ReportOptions } from './diagnostics.js';
 import {
@@ -157,7 +157,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
         reporter.report('inner',
           `argmin: the inner optimizer stopped before ‖∇θ loss‖∞ ≤ tol (${r.gradientNorm.toExponential(2)} > ${tol} ` +
             `after ${r.iterations} iterations: ${r.message}); θ* is not quite stationary, so its implicit derivative is approximate. ` +
-            'Raise maxIter, or warm-start theta0 from a previous solution.');
+            (r.message.startsWith(UNBOUNDED) ? 'Give the loss a minimum (a regulariser, a bounded parameterisation).' : 'Raise maxIter, or warm-start theta0 from a previous solution.'));
       }
       return space.toLeaves(r.x);
     },

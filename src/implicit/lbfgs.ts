@@ -29,22 +29,41 @@ export interface MinimizeResult {
 
 /**
  * Notices a run that no longer makes progress: the gradient norm has not improved on its best for
- * `patience` iterations (at the limit of floating-point precision, below the requested tol).
+ * `patience` iterations (at the limit of floating-point precision, below the requested tol). With
+ * the loss given, it also tells that apart from a loss that keeps falling while its gradient does
+ * not shrink (no minimum: `reason`).
  */
 export class Stall {
   private best = Infinity;
   private since = 0;
+  private valueAtBest = NaN;
   constructor(private readonly patience: number) {}
-  /** Records an iterate's gradient norm; true when the run should stop. */
-  stuck(gradientNorm: number): boolean {
+  /** Records an iterate's gradient norm (and loss); true when the run should stop. */
+  stuck(gradientNorm: number, value = NaN): boolean {
     if (gradientNorm < 0.9 * this.best) {
       this.best = gradientNorm;
+      this.valueAtBest = value;
       this.since = 0;
       return false;
     }
     return ++this.since >= this.patience;
   }
+  /**
+   * Why the run stalled, at loss `value` and iterate x: a loss that fell by more than a thousandth
+   * of its size (plus 1) since the gradient was last at its best is still descending, so the
+   * gradient is not at precision's limit — the loss has no minimum that way (a linear term, a
+   * negative curvature, a missing regulariser).
+   */
+  reason(value: number, x: Float64Array): string {
+    if (!(this.valueAtBest - value > 1e-3 * (1 + Math.abs(this.valueAtBest)))) return STALLED;
+    return `${UNBOUNDED} (from ${this.valueAtBest.toPrecision(4)} to ${value.toPrecision(4)} over the last ` +
+      `${this.since} iterations, ‖θ‖∞ now ${maxAbs(x).toExponential(2)}) while its gradient did not shrink: it seems to have no ` +
+      'minimum (unbounded below); check the loss for a missing regulariser or constraint';
+  }
 }
+
+/** How the message of a run whose loss has no minimum begins (Stall.reason). */
+export const UNBOUNDED = 'the loss kept decreasing';
 
 export const STALLED = 'no progress in the last iterations: the gradient is at the limit of floating-point precision, above tol';
 
@@ -76,8 +95,8 @@ export function lbfgs(fg: FlatObjective, x0: Float64Array, o: MinimizeOptions): 
       break;
     }
     if (iterations >= o.maxIter) break;
-    if (stall.stuck(maxAbs(g))) {
-      message = STALLED;
+    if (stall.stuck(maxAbs(g), f)) {
+      message = stall.reason(f, x);
       break;
     }
     // Two-loop recursion: d = −H g.

@@ -3,7 +3,7 @@ import { maxAbs } from './space.js';
 import { cgKernel } from './cgKernel.js';
 import type { FlatOperator } from './krylov.js';
 import { wolfeLineSearch, type FlatObjective } from './lineSearch.js';
-import { STALLED, Stall, type MinimizeOptions, type MinimizeResult } from './lbfgs.js';
+import { Stall, type MinimizeOptions, type MinimizeResult } from './lbfgs.js';
 
 /**
  * Minimises f from x0 by inexact Newton steps: CG solves H p = −g to the relative tolerance
@@ -30,8 +30,8 @@ export function newtonCg(fg: FlatObjective, hvpAt: (x: Float64Array) => FlatOper
       break;
     }
     if (iterations >= o.maxIter) break;
-    if (stall.stuck(gnorm)) {
-      message = STALLED;
+    if (stall.stuck(gnorm, f)) {
+      message = stall.reason(f, x);
       break;
     }
     const H = hvpAt(x);

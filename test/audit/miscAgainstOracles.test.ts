@@ -153,3 +153,19 @@ describe('ONNX export of max, min, logsumexp and their positions with NaN', () =
     expect(text(out[session.outputNames[0]!]!.data as Float64Array)).toEqual(text(fn(x).toFloat64Array()));
   });
 });
+
+describe('argmin of a loss with no minimum', () => {
+  // The stall message blamed floating-point precision ("the gradient is at the limit of
+  // floating-point precision") for a linear loss whose minimiser runs off to infinity.
+  it.each([
+    ['a linear loss', (x: ad.Tensor) => ad.sum(ad.mul(x, ad.tensor([1, -1])))],
+    ['a negative quadratic', (x: ad.Tensor) => ad.neg(ad.sum(ad.square(x)))],
+  ] as Array<[string, (x: ad.Tensor) => ad.Tensor]>)('says the loss has no minimum: %s', (_, loss) => {
+    for (const method of ['lbfgs', 'newton-cg'] as const) {
+      const info: { converged?: boolean; message?: string } = {};
+      ad.argmin(loss, ad.tensor([1, 2]), { info, method, warn: false, maxIter: 200 });
+      expect(info.converged, method).toBe(false);
+      expect(info.message, method).toMatch(/^the loss kept decreasing .* no minimum/);
+    }
+  });
+});
