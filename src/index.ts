@@ -14,7 +14,7 @@ export {
   neg, exp, log, log1p, expm1, sqrt, square, abs, sign, sin, cos, tanh, sigmoid, softplus, relu, reciprocal,
 } from './ops/unary.js';
 export { where, clip, stopGradient } from './ops/select.js';
-export { sum, mean, max, min, logsumexp, softmax, logSoftmax, cumsum } from './ops/reduce.js';
+export { sum, mean, checkedMax as max, checkedMin as min, logsumexp, softmax, logSoftmax, cumsum } from './ops/reduce.js';
 export type { Axis } from './ops/reduce.js';
 export {
   reshape, transpose, squeeze, expandDims, broadcastTo, concat, stack, slice, take,

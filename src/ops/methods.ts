@@ -44,7 +44,7 @@ const install = (ops: Record<string, unknown>, names: readonly string[]) => {
 };
 install(binary, ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal']);
 install(unary, ['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'square', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'relu']);
-install(reduce, ['sum', 'mean', 'max', 'min', 'logsumexp', 'softmax', 'logSoftmax', 'cumsum']);
+install({ ...reduce, max: reduce.checkedMax, min: reduce.checkedMin }, ['sum', 'mean', 'max', 'min', 'logsumexp', 'softmax', 'logSoftmax', 'cumsum']);
 install(shape, ['reshape', 'transpose', 'squeeze', 'expandDims', 'broadcastTo', 'slice', 'take']);
 install(linalg, ['matmul', 'dot']);
 install(select, ['clip']);

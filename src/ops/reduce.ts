@@ -59,7 +59,7 @@ function extremumWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor 
 
 /** The maximum over `axes` (kept), as a constant shift: −∞ (an all −∞ row) is read as 0, so x − m is never NaN there. */
 function maxShift(x: Tensor, axes: readonly number[]): Tensor {
-  const m = stopGradient(apply(maxP, [x], { axes, keepdims: true })); // an empty axis gives −∞ here, read as 0 below
+  const m = stopGradient(max(x, axes, true));
   return where(equal(m, -Infinity), 0, m);
 }
 
@@ -102,11 +102,23 @@ function reduce(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undef
   return apply(prim, [t], { axes, keepdims: keepdimsArg(keepdims, prim.name) });
 }
 
+/** Sum over `axis` (all axes by default). @example ad.sum(ad.tensor([[1, 2], [3, 4]]), 0) // [4, 6] */
+export function sum(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(sumP, x, axis, keepdims); }
+
 /**
- * max or min: as NumPy (and unlike sum's 0 or logsumexp's −∞), an empty reduced axis has no
- * extremum, so it is an error rather than the kernel's identity ∓∞.
+ * Maximum over `axis`, −∞ over an empty axis (the identity of max: the ⊕ of the max semiring, a
+ * shift that is read as 0). The library's own code calls this one; users get `checkedMax` as `ad.max`.
  */
-function extremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
+export function max(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(maxP, x, axis, keepdims); }
+
+/** Minimum over `axis`, +∞ over an empty axis (see `max`). */
+export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(minP, x, axis, keepdims); }
+
+/**
+ * `ad.max` and `ad.min`: as NumPy (and unlike sum's 0 or logsumexp's −∞), an empty reduced axis has
+ * no extremum, so it is an error rather than the identity ∓∞.
+ */
+function checkedExtremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
   const t = asTensor(x, prim.name);
   const empty = normalizeAxes(axis, t.ndim, prim.name).find((a) => t.shape[a] === 0);
   if (empty !== undefined) {
@@ -118,14 +130,17 @@ function extremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | und
   return reduce(prim, t, axis, keepdims);
 }
 
-/** Sum over `axis` (all axes by default). @example ad.sum(ad.tensor([[1, 2], [3, 4]]), 0) // [4, 6] */
-export function sum(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(sumP, x, axis, keepdims); }
+/**
+ * Maximum over `axis`; the gradient is split equally among tied maxima. An empty axis is an error.
+ * Exported as `ad.max`. @example ad.max(ad.tensor([1, 3, 2])) // 3
+ */
+export function checkedMax(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return checkedExtremum(maxP, x, axis, keepdims); }
 
-/** Maximum over `axis`; the gradient is split equally among tied maxima. @example ad.max(ad.tensor([1, 3, 2])) // 3 */
-export function max(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return extremum(maxP, x, axis, keepdims); }
-
-/** Minimum over `axis`; the gradient is split equally among tied minima. @example ad.min(ad.tensor([1, 3, 2])) // 1 */
-export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return extremum(minP, x, axis, keepdims); }
+/**
+ * Minimum over `axis`; the gradient is split equally among tied minima. An empty axis is an error.
+ * Exported as `ad.min`. @example ad.min(ad.tensor([1, 3, 2])) // 1
+ */
+export function checkedMin(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return checkedExtremum(minP, x, axis, keepdims); }
 
 /**
  * log Σ exp(x) over `axis`, without overflow. All −∞ gives −∞ with a zero gradient.

@@ -28,6 +28,11 @@ describe('max and min of an empty axis are errors (NumPy raises; they returned �
     expect(ad.max(Z([0]), []).shape).toEqual([0]);
   });
 
+  it('the max semiring\'s ⊕ over an empty axis is still its zero, −∞ (the library\'s own max keeps the identity)', () => {
+    expect(ad.semirings.max.sum(Z([1, 3, 0]), 1).toArray()).toEqual([[-Infinity, -Infinity, -Infinity]]);
+    expect(ad.semirings.log.sum(Z([1, 3, 0]), 1).toArray()).toEqual([[-Infinity, -Infinity, -Infinity]]);
+  });
+
   it('softmax, logSoftmax, logsumexp and std over an empty axis keep working (they shift by the max inside)', () => {
     expect(ad.softmax(Z([3, 0]), 1).shape).toEqual([3, 0]);
     expect(ad.logSoftmax(Z([0, 3]), 1).shape).toEqual([0, 3]);
