@@ -72,9 +72,19 @@ function erfcTail(x: number): number {
   return x < 0 ? 2 - y : y;
 }
 
+/**
+ * The log of erfcTail's rational factor, log erfc(x) + x² for x ≥ 1: smooth, about −log(x√π).
+ * Past 1e8 that asymptote is exact in doubles (the next term is −1/(2x²)), and the polynomials'
+ * x⁶ would overflow past 1e51.
+ */
+export function logErfcFactor(x: number): number {
+  if (x > 1e8) return -Math.log(x) - 0.5 * Math.log(Math.PI);
+  return Math.log(x < 8 ? horner(P, x) / horner(Q, x) : horner(R, x) / horner(S, x));
+}
+
 /** log erfc(x) for x ≥ 1, without underflow: −x² plus the log of erfcTail's rational factor. */
 export function logErfcTail(x: number): number {
-  return -x * x + Math.log(x < 8 ? horner(P, x) / horner(Q, x) : horner(R, x) / horner(S, x));
+  return -x * x + logErfcFactor(x);
 }
 
 /** erf(x), as XLA's f64 Erf: the rational form below 1 in magnitude, 1 − erfc(x) above. */

@@ -245,3 +245,26 @@ describe('linalg.norm argument checks', () => {
     expect(linalg.norm(ad.ones([2, 2]), 'fro', [0, 1], true).toArray()).toEqual([[2]]);
   });
 });
+
+describe('random.truncatedNormal past 1e8σ', () => {
+  // log Q(x) − log Q(lower) was formed as the difference of two logs of size lower²/2, which cancel
+  // to nothing out there: (1e10, ∞) drew NaN, (1e12, ∞) drew 1.8e308, (1e100, ∞) NaN. The solve now
+  // works in δ = x − lower. Oracle: mpmath (60 digits) on Q(x) = (1 − u)Q(lower), u the draw's uniform.
+  const k = ad.random.key(7);
+
+  it('draws just above a huge lower bound (just below a huge negative upper one)', () => {
+    for (const a of [1e10, 1e12, 1e50, 1e100, 1e308]) {
+      const x = ad.random.truncatedNormal(k, a, Infinity, [4]).toArray() as number[];
+      for (const v of x) expect(v > a && v <= a * (1 + 4 * 2 ** -52)).toBe(true);
+      const y = ad.random.truncatedNormal(k, -Infinity, -a, [4]).toArray() as number[];
+      for (const v of y) expect(v < -a && v >= -a * (1 + 4 * 2 ** -52)).toBe(true);
+    }
+  });
+
+  it('matches mpmath in the tails it already handled', () => {
+    const at9 = ad.random.truncatedNormal(k, 9, Infinity, [4]).toArray() as number[];
+    [9.0013185372949986422, 9.0522001364949194131, 9.0447435788831793776, 9.0106113197283364277].forEach((v, i) => expect(at9[i]).toBeCloseTo(v, 13));
+    const at1000 = ad.random.truncatedNormal(k, 1000, Infinity, [4]).toArray() as number[];
+    [1000.0000120107745952, 1000.0004768123543751, 1000.0004085369333319, 1000.0000967090017806].forEach((v, i) => expect(at1000[i]).toBeCloseTo(v, 11));
+  });
+});
