@@ -103,8 +103,9 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
 }
 
 /**
- * Throws for logits that define no distribution: a NaN anywhere, or a row (along `axis`) of only
- * −Infinity (softmax 0/0; the argmax would silently say category 0). One pass over the logits.
+ * Throws for logits that define no distribution: a NaN anywhere, a row (along `axis`) of only
+ * −Infinity, or one with two +Infinity (softmax 0/0 or ∞/∞; the argmax would silently say the
+ * first such category). A single +Infinity is a certain category. One pass over the logits.
  */
 function checkLogits(l: Tensor, axis: number, op: string): void {
   const v = l.values, K = l.shape[axis]!, inner = stridesOf(l.shape)[axis]!;
@@ -112,11 +113,16 @@ function checkLogits(l: Tensor, axis: number, op: string): void {
   if (nan >= 0) throw new InvalidArgumentError(`${op}: logits of shape ${formatShape(l.shape)} have a NaN at flat index ${nan}; pass finite logits or −Infinity for an excluded category.`);
   for (let r = 0; r < v.length / K; r++) {
     const base = Math.floor(r / inner) * K * inner + (r % inner);
-    let c = 0;
-    while (c < K && v[base + c * inner] === -Infinity) c++;
-    if (c === K) {
+    let excluded = 0, certain = 0;
+    for (let c = 0; c < K; c++) {
+      const x = v[base + c * inner]!;
+      if (x === -Infinity) excluded++;
+      else if (x === Infinity) certain++;
+    }
+    if (excluded === K || certain > 1) {
+      const what = excluded === K ? 'every logit is −Infinity, so no category can be drawn' : `${certain} logits are +Infinity, so softmax is ∞/∞`;
       throw new InvalidArgumentError(
-        `${op}: every logit of row ${r} of logits ${formatShape(l.shape)} (along axis ${axis}) is −Infinity, so no category can be drawn; leave at least one finite logit per row.`,
+        `${op}: in row ${r} of logits ${formatShape(l.shape)} (along axis ${axis}) ${what}; pass finite logits, −Infinity to exclude a category, or one +Infinity for a certain one.`,
       );
     }
   }

@@ -39,10 +39,13 @@ describe('random.categorical and random.multivariateNormal misuse', () => {
 
   it('categorical rejects logits with no distribution (a NaN, or a row of only −Infinity)', () => {
     // jnp.argmax silently answered 0 for both (softmax is 0/0 there); torch's Categorical raises.
-    expect(() => ad.random.categorical(k, ad.tensor([-Infinity, -Infinity]))).toThrow(/every logit of row 0 .* is −Infinity/);
+    expect(() => ad.random.categorical(k, ad.tensor([-Infinity, -Infinity]))).toThrow(/in row 0 of logits \[2\] \(along axis 0\) every logit is −Infinity/);
     expect(() => ad.random.categorical(k, ad.tensor([NaN, 0]))).toThrow(ad.InvalidArgumentError);
     expect(() => ad.random.categorical(k, ad.tensor([[-Infinity, 0], [-Infinity, 1]]), { axis: 0 })).toThrow(/row 0/);
     expect(() => ad.random.categorical(k, ad.tensor([[[0, -Infinity], [-Infinity, -Infinity]]]), { axis: 1 })).toThrow(/row 1 of logits \[1,2,2\]/);
+    // Two +Infinity: ∞/∞ (the first was always drawn); one +Infinity is certain.
+    expect(() => ad.random.categorical(k, ad.tensor([Infinity, 0, Infinity]))).toThrow(/2 logits are \+Infinity/);
+    expect(ad.random.categorical(k, ad.tensor([0, Infinity, -Infinity]), { shape: [3] }).toArray()).toEqual([1, 1, 1]);
     // One finite logit per row is enough, and then that category is the only draw.
     expect(ad.random.categorical(k, ad.tensor([[-Infinity, 0], [0, -Infinity]]), { axis: 0, shape: [3, 2] }).toArray()).toEqual([[1, 0], [1, 0], [1, 0]]);
     expect(ad.random.categorical(k, ad.tensor([[-Infinity, 0], [0, -Infinity]]), { axis: 1, shape: [3, 2] }).toArray()).toEqual([[1, 0], [1, 0], [1, 0]]);
