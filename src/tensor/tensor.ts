@@ -1,6 +1,6 @@
 /** @file The Tensor: an immutable Float64Array in row-major order with a shape, plus the tracing slots transformations fill in. */
 import type { Trace, TapeNode } from '../core/trace.js';
-import { AdjointError } from '../core/errors.js';
+import { AdjointError, ShapeError } from '../core/errors.js';
 import { sizeOf, type Shape } from './shape.js';
 import { formatTensor } from './format.js';
 import { valueReads } from '../jit/valueReads.js';
@@ -143,7 +143,7 @@ export class Tensor {
   item(): number {
     this.noteRead('item()');
     if (this.size !== 1) {
-      throw new AdjointError(
+      throw new ShapeError(
         `item: the tensor has shape [${this.shape.join(',')}] (${this.size} elements); item() needs exactly one. ` +
           `Use toArray() or toFloat64Array() for many values.`,
       );
@@ -185,7 +185,7 @@ export class Tensor {
     if (hint === 'string') return this.toString();
     this.noteRead('a numeric context (x > 0, x * 2, Math.exp(x))');
     if (this.size !== 1) {
-      throw new AdjointError(
+      throw new ShapeError(
         `numeric context: a tensor of shape [${this.shape.join(',')}] (${this.size} elements) was used as a number ` +
           `(x > 0, x * 2, Math.exp(x), '' + x); only a one-element tensor converts to one. Use x.item() for one value, ` +
           `x.toArray() for all of them, or the ops ad.greater / ad.where to compare elementwise (String(x) or x.toString() for text).`,

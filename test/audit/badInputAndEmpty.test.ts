@@ -107,6 +107,14 @@ describe('slice with begin or size that is not an array of numbers (a TypeError 
   ])('%s', (_name, run, fix) => expectClearError(run, { op: 'slice', fix }));
 });
 
+describe('a tensor of many or no values read as one number', () => {
+  it('is a ShapeError (it was the bare AdjointError)', () => {
+    expect(() => Z([0]).item()).toThrow(ad.ShapeError);
+    expect(() => seq([2]).item()).toThrow(/item: the tensor has shape \[2\] \(2 elements\)/);
+    expect(() => +seq([2, 2])).toThrow(ad.ShapeError);
+  });
+});
+
 describe('tensor of an array that contains itself', () => {
   it('is an error, not a fatal "invalid size" crash of the process while the shape grew', () => {
     const a: unknown[] = [];
