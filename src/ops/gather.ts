@@ -144,7 +144,13 @@ function indexArgument(op: string, x: Tensor, indices: TensorInput, axis: number
   if (!ok) {
     throw new InvalidArgumentError(`${op}: indices must be a tensor or nested arrays of integers, got ${describe(indices)}.`);
   }
-  const idx = tensor(indices);
+  let idx: Tensor;
+  try {
+    idx = tensor(indices);
+  } catch (e) { // a ragged or non-numeric list: tensor's own message, named by the op the user called
+    if (!(e instanceof ShapeError || e instanceof InvalidArgumentError)) throw e;
+    throw new (e instanceof ShapeError ? ShapeError : InvalidArgumentError)(`${op}: the indices: ${e.message}`);
+  }
   const ax = normalizeAxis(axis, x.ndim, op);
   if (idx.ndim !== x.ndim) {
     throw new ShapeError(

@@ -163,6 +163,11 @@ describe('messages that named the wrong shapes or an empty range', () => {
     expect(ad.pad(Z([3, 0]), [[1, 1], [0, 0]], { mode: 'reflect' }).shape).toEqual([5, 0]); // NumPy pads the non-empty axis
   });
 
+  it('gather and scatter name themselves when the indices are a ragged or non-numeric list (the message began "tensor:")', () => {
+    expectClearError(() => ad.gather(seq([2, 3]), bad([[0, [1]]]), 1), { op: 'gather', fix: /^gather: the indices: .*ragged/, type: ad.ShapeError });
+    expectClearError(() => ad.scatter(seq([2, 3]), bad([['a']]), 1, 1), { op: 'scatter', fix: /^scatter: the indices: .*string 'a'/, type: ad.InvalidArgumentError });
+  });
+
   it('take and gather from an empty axis say it is empty instead of "use an integer in [0, -1]"', () => {
     for (const run of [() => ad.take(Z([0]), [0]), () => ad.gather(Z([2, 0]), Z([2, 1]), 1)]) {
       let message = '';
