@@ -38,8 +38,8 @@ export interface CustomVjpContext<A extends unknown[], R> {
  * one cotangent per argument (each with its argument's structure). Use it for a numerically better
  * rule, a straight-through estimator, or a gradient that skips an expensive inner computation.
  * Under reverse mode the whole call is one tape node; write the rule with adjoint ops and it is
- * differentiated for higher orders (`grad(grad(·))`, `hvp`). Forward mode (`jvp`, a forward-mode
- * `jacobian`) uses the same derivative: `options.jvp` if given, else the transpose of `backward`
+ * differentiated for higher orders (`grad(grad(·))`, `hvp`, which agree). Forward mode (`jvp`, a
+ * forward-mode `jacobian`, hvp's outer pass) uses the same derivative: `options.jvp` if given, else the transpose of `backward`
  * (which must then be linear in its cotangent); under `vmap`, `f` and the rules are mapped. `f` must receive everything being differentiated as arguments (a tensor it
  * reads through its closure would get no cotangent from the rule, so that is an error).
  * @example
@@ -71,8 +71,13 @@ export function customVjp<A extends unknown[], R extends PyTree>(
     const top = topTrace(leaves);
     const above = callAboveArguments(top, () => call(...(rebuildArgs(def, leaves) as A)), closureError);
     if (above !== null) return above.result;
-    if (top instanceof JvpTrace && !isRecordingForward(top.level)) {
+    if (top instanceof JvpTrace) {
       // Forward mode uses the derivative the user defined: their JVP, or the transpose of their VJP.
+      // So does hvp's outer forward level (recording: the value under a reverse level), so that
+      // forward-over-reverse agrees with grad(grad(·)), which differentiates the rule; there a rule
+      // not linear in its cotangent (gradient clipping), which defines no Jacobian, leaves f's own
+      // ops to be differentiated instead of an error.
+      const recording = isRecordingForward(top.level);
       const [primals, tangents] = primalsAndTangents(top, leaves, def);
       const out = call(...(primals as A)); // the value, as every level below computes it
       checkForwardClosure(out, top.level, closureError, name);
@@ -80,8 +85,9 @@ export function customVjp<A extends unknown[], R extends PyTree>(
         const [, tangentOut] = checkRuleResult(jvpRule(primals, tangents), name);
         return boxWithTangents(top, out, tangentOut, name) as R;
       }
-      const tangentOut = transposeOfVjp((ct) => backward(ct as TensorTree<R>, { args: primals as A, out }), out, tangents, name, backward);
-      return boxWithTangents(top, out, tangentOut, name) as R;
+      const rule = (ct: PyTree) => backward(ct as TensorTree<R>, { args: primals as A, out });
+      const tangentOut = transposeOfVjp(rule, out, tangents, name, backward, recording ? 'null' : 'throw');
+      if (tangentOut !== null) return boxWithTangents(top, out, tangentOut, name) as R;
     }
     if (top instanceof BatchTrace) {
       // The custom function of the batch: f and its rules mapped, so outer levels still see the rule.

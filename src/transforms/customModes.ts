@@ -69,19 +69,22 @@ function bottom(t: Tensor): Float64Array {
   return x.values;
 }
 
-/** Backward rules found linear in their cotangent (checked once per rule). */
+/** Backward rules found linear in their cotangent, and found not (checked once per rule). */
 const linearRules = new WeakSet<object>();
+const nonlinearRules = new WeakSet<object>();
 
 /**
  * J·v for a function whose reverse rule is `rule` (cotangent of `out` → cotangents of the
  * arguments, as an array): the transpose of the rule, applied to the tangents. The rule must be
  * linear in its cotangent; the first time, that is checked by transposing it at two cotangents
- * (0 and a large random one) — a linear map's transpose is the same at every point.
+ * (0 and a large random one) — a linear map's transpose is the same at every point. A rule that is
+ * not linear throws, or with `nonlinear: 'null'` gives null.
  */
 export function transposeOfVjp(
-  rule: (ct: PyTree) => unknown, out: PyTree, tangents: unknown[], name: string, key: object,
-): PyTree {
+  rule: (ct: PyTree) => unknown, out: PyTree, tangents: unknown[], name: string, key: object, nonlinear: 'throw' | 'null' = 'throw',
+): PyTree | null {
   const at = (point: PyTree, v: unknown) => vjp((ct: PyTree) => rule(ct) as PyTree, point)[1](v as PyTree)[0] as PyTree;
+  if (nonlinear === 'null' && nonlinearRules.has(key)) return null;
   const zero = zerosLike(out, name);
   const jv = at(zero, tangents);
   if (!linearRules.has(key)) {
@@ -90,7 +93,8 @@ export function transposeOfVjp(
     const random = (tree: unknown) => mapTree(tree, (l) => normal(l instanceof Tensor ? [...l.shape] : [], seed++, 0, 10), name) as PyTree;
     const v = random(tangents);
     const a = flatten(at(zero, v), name).leaves, b = flatten(at(random(out), v), name).leaves;
-    a.forEach((leaf, i) => {
+    for (let i = 0; i < a.length; i++) {
+      const leaf = a[i];
       const x = leaf instanceof Tensor ? bottom(leaf) : [leaf], y = b[i] instanceof Tensor ? bottom(b[i] as Tensor) : [b[i] as number];
       let scale = 0, diff = 0;
       for (let k = 0; k < x.length; k++) {
@@ -98,13 +102,15 @@ export function transposeOfVjp(
         diff = Math.max(diff, Math.abs(x[k]! - y[k]!));
       }
       if (diff > 1e-8 * (1 + scale)) {
+        nonlinearRules.add(key);
+        if (nonlinear === 'null') return null;
         throw new InvalidArgumentError(
           `customVjp: forward mode (jvp, hvp's inner pass, a forward-mode jacobian) through ${name} needs its Jacobian, but its ` +
             `backward rule is not linear in the cotangent (gradient clipping, say), so it defines none to transpose. Give the ` +
             `forward derivative you mean: ad.customVjp(f, backward, { jvp: (primals, tangents) => [out, tangentOut] }), or use reverse mode.`,
         );
       }
-    });
+    }
     linearRules.add(key);
   }
   return jv;
