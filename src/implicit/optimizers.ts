@@ -1,5 +1,6 @@
 /** @file Gradient-descent optimizers as pure, differentiable step functions on pytrees (sgd, momentum, adam), plus the reversible one. */
 import { Tensor } from '../tensor/tensor.js';
+import { describe } from '../tensor/describe.js';
 import { asTensor, zeros, type TensorLike } from '../tensor/create.js';
 import { flatten, unflatten, treesMatch, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
@@ -60,8 +61,25 @@ function aligned(op: string, params: unknown, ...others: Array<[unknown, string]
   return { params: p.leaves, def: p.def, rest };
 }
 
-function value(h: Hyperparameter, count: Tensor): TensorLike {
-  return typeof h === 'function' ? h(count) : h;
+/**
+ * A hyperparameter's value at step `count`: one number (a tensor of another shape would broadcast
+ * against the parameters and silently change their shapes).
+ */
+function value(op: string, name: string, h: Hyperparameter, count: Tensor): TensorLike {
+  const v = typeof h === 'function' ? h(count) : h;
+  if (v instanceof Tensor && v.size !== 1) {
+    throw new ShapeError(`optimizers.${op}: ${name} must be a single number, got a tensor of shape [${v.shape}]${typeof h === 'function' ? ' from its schedule' : ''}; pass a number or a one-element tensor.`);
+  }
+  return v;
+}
+
+/** The state a step takes: what init(params) or the last step returned (an object with a count). */
+function checkState(op: string, state: unknown): void {
+  if (typeof state !== 'object' || state === null || !((state as { count?: unknown }).count instanceof Tensor)) {
+    throw new InvalidArgumentError(
+      `optimizers.${op}: state must be the state this optimizer's init(params) made, or the one its last step returned, got ${describe(state)}; e.g. step(params, grads, opt.init(params)).`,
+    );
+  }
 }
 
 /** A hyperparameter's rule: a finite number, a tensor, or a function of the step count. */
@@ -104,8 +122,9 @@ export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
   return {
     init: () => ({ count: zeros([]) }),
     step(params, grads, state) {
+      checkState('sgd', state);
       const a = aligned('sgd', params, [grads, 'grads']);
-      const lr = value(options.lr, state.count);
+      const lr = value('sgd', 'lr', options.lr, state.count);
       const next = a.params.map((p, i) => sub(p, mul(lr, a.rest[0]![i]!)));
       return [unflatten(a.def, next) as never, { count: add(state.count, 1) }];
     },
@@ -127,9 +146,10 @@ export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | 
   return {
     init: (params) => ({ count: zeros([]), velocity: zerosLike(params, 'momentum') }),
     step(params, grads, state) {
+      checkState('momentum', state);
       const a = aligned('momentum', params, [grads, 'grads'], [state.velocity, 'state.velocity']);
-      const lr = value(options.lr, state.count);
-      const b = value(beta, state.count);
+      const lr = value('momentum', 'lr', options.lr, state.count);
+      const b = value('momentum', 'beta', beta, state.count);
       const v = a.rest[1]!.map((vi, i) => add(mul(b, vi), a.rest[0]![i]!));
       const next = a.params.map((p, i) => sub(p, mul(lr, options.nesterov ? add(a.rest[0]![i]!, mul(b, v[i]!)) : v[i]!)));
       return [unflatten(a.def, next) as never, { count: add(state.count, 1), velocity: unflatten(a.def, v) as PyTree }];
@@ -152,10 +172,11 @@ export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter | undefi
   return {
     init: (params) => ({ count: zeros([]), mu: zerosLike(params, 'adam'), nu: zerosLike(params, 'adam') }),
     step(params, grads, state) {
+      checkState('adam', state);
       const a = aligned('adam', params, [grads, 'grads'], [state.mu, 'state.mu'], [state.nu, 'state.nu']);
       const count = add(state.count, 1);
-      const lr = value(options.lr, state.count);
-      const beta1 = value(b1, state.count), beta2 = value(b2, state.count);
+      const lr = value('adam', 'lr', options.lr, state.count);
+      const beta1 = value('adam', 'b1', b1, state.count), beta2 = value('adam', 'b2', b2, state.count);
       const g = a.rest[0]!;
       const mu = a.rest[1]!.map((m, i) => add(mul(beta1, m), mul(sub(1, beta1), g[i]!)));
       const nu = a.rest[2]!.map((v, i) => add(mul(beta2, v), mul(sub(1, beta2), square(g[i]!))));

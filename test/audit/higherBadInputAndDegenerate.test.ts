@@ -271,3 +271,23 @@ describe('random.truncatedNormal past 1e8σ', () => {
     [1000.0000120107745952, 1000.0004768123543751, 1000.0004085369333319, 1000.0000967090017806].forEach((v, i) => expect(at1000[i]).toBeCloseTo(v, 11));
   });
 });
+
+describe('optimizers: the state and hyperparameter shapes a step takes', () => {
+  it('a missing or foreign state names the optimizer (it was a TypeError, or an error from add)', () => {
+    for (const [name, opt] of [['sgd', ad.optimizers.sgd({ lr: 0.1 })], ['momentum', ad.optimizers.momentum({ lr: 0.1 })], ['adam', ad.optimizers.adam({ lr: 0.1 })]] as const) {
+      const p = ad.tensor([1, 2]);
+      expect(() => opt.step(p, p, undefined as never)).toThrow(new RegExp(`^optimizers\\.${name}: state must be the state this optimizer's init`));
+      expect(() => opt.step(p, p, {} as never)).toThrow(ad.InvalidArgumentError);
+    }
+  });
+
+  it('a hyperparameter tensor of more than one element throws (lr [0.5, 1] turned params [1] into [0.5, 0])', () => {
+    const p = ad.tensor([1]);
+    const bad = ad.optimizers.sgd({ lr: ad.tensor([0.5, 1]) });
+    expect(() => bad.step(p, p, bad.init(p))).toThrow(/optimizers\.sgd: lr must be a single number, got a tensor of shape \[2\]/);
+    const schedule = ad.optimizers.momentum({ lr: 0.1, beta: () => ad.tensor([0.9, 0.9]) });
+    expect(() => schedule.step(p, p, schedule.init(p))).toThrow(/beta must be a single number, got a tensor of shape \[2\] from its schedule/);
+    const ok = ad.optimizers.sgd({ lr: ad.tensor(0.5) });
+    expect((ok.step(p, p, ok.init(p))[0] as ad.Tensor).toArray()).toEqual([0.5]);
+  });
+});
