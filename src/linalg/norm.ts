@@ -87,6 +87,7 @@ export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly nu
     throw new ShapeError(`linalg.norm: with ord given and no axis, x must be 1-D or 2-D, got ${formatShape(t.shape)}; pass axis (a number for vector norms, two for matrix norms).`);
   }
   if (typeof axis === 'number') return vectorNorm(t, ord, normalizeAxis(axis, t.ndim, 'linalg.norm'), keepdims);
+  if (!Array.isArray(axis)) normalizeAxis(axis as unknown as number, t.ndim, 'linalg.norm'); // null, a string…: throws, naming it
   if (axis.length === 1) return vectorNorm(t, ord, normalizeAxis(axis[0]!, t.ndim, 'linalg.norm'), keepdims);
   if (axis.length === 2) {
     const r = normalizeAxis(axis[0]!, t.ndim, 'linalg.norm'), c = normalizeAxis(axis[1]!, t.ndim, 'linalg.norm');

@@ -245,6 +245,7 @@ describe('linalg.norm argument checks', () => {
     expect(() => linalg.norm(ad.ones([2, 2]), 'fro', [0, 1], 'yes' as never)).toThrow(/linalg\.norm: keepdims must be true or false, got string 'yes'; it is the fourth argument/);
     expect(() => linalg.norm(ad.ones([3]), 2, 0, 1 as never)).toThrow(ad.InvalidArgumentError);
     expect(() => linalg.norm(ad.ones([3]), '2' as never)).toThrow(/ord '2' is not a vector norm/);
+    expect(() => linalg.norm(ad.ones([2, 2]), 2, null as never)).toThrow(/linalg\.norm: an axis must be an integer, got null/); // was a TypeError
     expect(linalg.norm(ad.ones([2, 2]), 'fro', [0, 1], true).toArray()).toEqual([[2]]);
   });
 });
