@@ -120,14 +120,15 @@ export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { retu
  */
 function checkedExtremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
   const t = asTensor(x, prim.name);
-  const empty = normalizeAxes(axis, t.ndim, prim.name).find((a) => t.shape[a] === 0);
+  const axes = normalizeAxes(axis, t.ndim, prim.name);
+  const empty = t.size === 0 ? axes.find((a) => t.shape[a] === 0) : undefined;
   if (empty !== undefined) {
     throw new InvalidArgumentError(
       `${prim.name}: x of shape ${formatShape(t.shape)} is empty along axis ${empty}; the ${prim.name} of no values is undefined ` +
         `(NumPy raises too). Reduce a non-empty axis, or check x.size first.`,
     );
   }
-  return reduce(prim, t, axis, keepdims);
+  return apply(prim, [t], { axes, keepdims: keepdimsArg(keepdims, prim.name) });
 }
 
 /**
