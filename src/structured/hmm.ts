@@ -16,6 +16,7 @@ import { reshape, take, transpose } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { grad } from '../transforms/vjp.js';
 import { LinearChainCRF } from './linearChain.js';
+import { topkCount } from './kbest.js';
 import { optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
 
 export interface HMMOptions {
@@ -99,7 +100,7 @@ export class HMM {
   topk(observations: readonly (readonly number[])[], k: number): StatesAndScore<number[][][], number[][]>;
   topk(observations: Observations, k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
   topk(observations: Observations, k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
-    const { tags, score } = this.chainOf(observations, 'HMM.topk').topk(k);
+    const { tags, score } = this.chainOf(observations, 'HMM.topk').topk(topkCount(k, 'HMM.topk'));
     return { states: tags, score } as StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
   }
 

@@ -30,10 +30,7 @@ export interface KBest<T> {
  * structures returns all of them.
  */
 export function kBest<T>(op: string, k: number, sumOf: (semiring: Semiring, x: Tensor) => Tensor, x: Tensor, read: (flow: Float64Array, b: number) => T): KBest<T> {
-  if (!Number.isInteger(k) || k < 1) {
-    throw new InvalidArgumentError(`${op}: k must be an integer ≥ 1 (how many best structures to return), got ${describe(k)}; pass e.g. topk(3).`);
-  }
-  const semiring = kmax(k);
+  const semiring = kmax(topkCount(k, op));
   const [best, pullback] = vjp((y: Tensor) => sumOf(semiring, y), x);
   const values = stopGradient(best as Tensor).toFloat64Array(); // [B, k]
   const B = values.length / k;
@@ -53,6 +50,14 @@ export function kBest<T>(op: string, k: number, sumOf: (semiring: Semiring, x: T
 
 /** A model's `topk` result: for one input `{ [name]: structures, score: scores }`, for a batch one array of each per item. */
 type KBestResult<Name extends string, T> = ({ [K in Name]: T[] } & { score: number[] }) | ({ [K in Name]: T[][] } & { score: number[][] });
+
+/** topk's k: an integer ≥ 1, else an error naming the model's `op`. */
+export function topkCount(k: unknown, op: string): number {
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
+    throw new InvalidArgumentError(`${op}: k must be an integer ≥ 1 (how many best structures to return), got ${describe(k)}; pass e.g. topk(3).`);
+  }
+  return k;
+}
 
 /** The `topk` result of a model (`batched`: one list per item) under the field `name`. */
 export function kBestResult<Name extends string, T>(name: Name, found: KBest<T>, batched: boolean): KBestResult<Name, T> {

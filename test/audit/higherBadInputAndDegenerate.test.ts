@@ -133,6 +133,8 @@ describe('structured models: empty batches and one-position sequences', () => {
     expect(() => new ad.PCFG({ terminals: ad.zeros([2, 1]), rules: ad.zeros([1, 1, 1]) }).topk(1.5)).toThrow(/^PCFG\.topk:/);
     expect(() => new ad.HigherOrderCRF({ emissions: ad.zeros([2, 2]), transitions: ad.zeros([2, 2, 2]) }).topk(-1)).toThrow(/^HigherOrderCRF\.topk:/);
     expect(() => new ad.Alignment({ scores: ad.zeros([2, 2]) }).topk(undefined as never)).toThrow(/^Alignment\.topk:/);
+    const hmm = new ad.HMM({ initial: ad.log(ad.tensor([0.5, 0.5])), transition: ad.log(ad.full([2, 2], 0.5)), emission: ad.log(ad.full([2, 2], 0.5)) });
+    expect(() => hmm.topk([0, 1], 0)).toThrow(/^HMM\.topk: k must be an integer ≥ 1/);
   });
 
   it('one position: log Z, marginals and the k best are the single-position closed forms', () => {
