@@ -294,3 +294,43 @@ describe('optimizers: the state and hyperparameter shapes a step takes', () => {
     expect((ok.step(p, p, ok.init(p))[0] as ad.Tensor).toArray()).toEqual([0.5]);
   });
 });
+
+describe('degenerate sizes that already agree with NumPy / PyTorch (kept as guards)', () => {
+  it('linalg on 0×0, a batch of 0×0, and k = 0 right-hand sides', () => {
+    // numpy: det(zeros((0, 0))) = 1.0, slogdet = (1.0, 0.0), inv → (0, 0), eigh → (0,), (0, 0).
+    expect(linalg.det(ad.zeros([0, 0])).item()).toBe(1);
+    const { sign, logAbsDet } = linalg.slogdet(ad.zeros([0, 0]));
+    expect([sign.item(), logAbsDet.item()]).toEqual([1, 0]);
+    expect(linalg.det(ad.zeros([2, 0, 0])).toArray()).toEqual([1, 1]);
+    expect(linalg.inv(ad.zeros([0, 0])).shape).toEqual([0, 0]);
+    expect(linalg.cholesky(ad.zeros([0, 0])).shape).toEqual([0, 0]);
+    expect(linalg.eigh(ad.zeros([0, 0])).values.shape).toEqual([0]);
+    expect(linalg.solve(ad.tensor([[4, 1], [1, 3]]), ad.zeros([2, 0])).shape).toEqual([2, 0]);
+    expect(linalg.svd(ad.zeros([3, 0])).u.shape).toEqual([3, 0]);
+    expect(linalg.qr(ad.zeros([0, 3])).r.shape).toEqual([0, 3]);
+    expect(ad.grad((a: ad.Tensor) => linalg.det(a))(ad.zeros([0, 0])).shape).toEqual([0, 0]);
+  });
+
+  it('1×1 matrices: values and derivatives are the scalar ones', () => {
+    const g = (f: (a: ad.Tensor) => ad.Tensor) => ad.grad(f)(ad.tensor([[4]])).item();
+    expect(g((a) => linalg.det(a))).toBe(1);
+    expect(g((a) => linalg.slogdet(a).logAbsDet)).toBe(0.25);
+    expect(g((a) => ad.sum(linalg.inv(a)))).toBe(-1 / 16);
+    expect(g((a) => ad.sum(linalg.cholesky(a)))).toBe(0.25); // d√a/da
+    expect(g((a) => ad.sum(linalg.svd(a).s))).toBe(1);
+    expect(ad.grad((a: ad.Tensor) => ad.sum(linalg.svd(a).s))(ad.tensor([[-4]])).item()).toBe(-1);
+  });
+
+  it('random: shape [] and [0], split into 0 keys, products over length 0 and 1', () => {
+    const k = ad.random.key(0);
+    expect(ad.random.normal(k, []).shape).toEqual([]);
+    expect(ad.random.categorical(k, ad.zeros([0, 3])).shape).toEqual([0]);
+    expect(ad.random.split(k, 0)).toEqual([]);
+    expect(ad.random.permutation(k, 0).shape).toEqual([0]);
+    expect(ad.prod(ad.zeros([0])).item()).toBe(1);
+    expect(ad.cumprod(ad.zeros([0]), 0).shape).toEqual([0]);
+    expect(ad.cumprod(ad.tensor([5]), 0, { exclusive: true }).toArray()).toEqual([1]);
+    expect(ad.chainMatmul([ad.tensor([[2]]), ad.tensor([[3]])]).toArray()).toEqual([[6]]);
+    expect(ad.chainMatmul([ad.ones([2, 0]), ad.ones([0, 3])]).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+});
