@@ -246,7 +246,10 @@ function skipsOption(skips: unknown, B: number, S: number, op: string): boolean[
   if (skips === undefined) return Array.from({ length: B }, () => new Array<boolean>(S).fill(false));
   const row = (r: unknown, which: string): boolean[] => {
     if (!Array.isArray(r) || r.length !== S || r.some((x) => typeof x !== 'boolean')) {
-      throw new InvalidArgumentError(`${op}: ${which} must be an array of ${S} booleans (one per state), got ${describe(r)}.`);
+      const entries: readonly unknown[] = Array.isArray(r) && r.length === S ? r : [];
+      const i = entries.findIndex((x) => typeof x !== 'boolean');
+      const got = i >= 0 ? `${which}[${i}] is ${describe(entries[i])}` : `got ${describe(r)}`;
+      throw new InvalidArgumentError(`${op}: ${which} must be an array of ${S} booleans (one per state), ${got}.`);
     }
     return r as boolean[];
   };

@@ -85,6 +85,8 @@ describe('misspelt or ill-typed options of the structured models, ctcLoss and ch
     expect(() => new ad.PCFG({ terminals: ad.zeros([3, 2]), rules: ad.zeros([2, 2, 2]), roots: ad.zeros([2]) } as never)).toThrow(ad.InvalidArgumentError);
     expect(() => new ad.DependencyCRF({ arcScores: ad.zeros([4, 4]), projective: true, singleroot: true } as never)).toThrow(/unknown option 'singleroot'/);
     expect(() => new ad.Alignment({ scores: ad.zeros([4, 3]), skip: [true, true, true] } as never)).toThrow(ad.InvalidArgumentError);
+    // A non-boolean skip is named (the message said "got an array of length 3" for 3 states).
+    expect(() => new ad.Alignment({ scores: ad.zeros([4, 3]), skips: [true, 1, false] as never })).toThrow(/skips must be an array of 3 booleans \(one per state\), skips\[1\] is number 1/);
     expect(() => new ad.HMM({ initial: ad.log(ad.tensor([0.5, 0.5])), transition: ad.log(ad.full([2, 2], 0.5)), emission: ad.log(ad.full([2, 2], 0.5)), initials: 1 } as never)).toThrow(ad.InvalidArgumentError);
     expect(() => new ad.PairwiseMRF({ unary: ad.zeros([2, 2]), edges: [[0, 1]], pairwise: ad.zeros([2, 2]), pairwse: 1 } as never)).toThrow(/PairwiseMRF: unknown option 'pairwse'/);
     // The right spelling still works: sequence 0 of length 1 has log Z = logsumexp(1, 0).
