@@ -4,7 +4,7 @@
  * chain's, posteriors are gradients, Viterbi is the argmax semiring, and the E-step of EM is the
  * gradient of the log-likelihood with respect to the log-parameters (the expected counts).
  */
-import type { Key } from '../random/key.js';
+import { toKey, type Key } from '../random/key.js';
 import type { StatesAndScore } from './results.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
@@ -17,7 +17,7 @@ import { stopGradient, where } from '../ops/select.js';
 import { grad } from '../transforms/vjp.js';
 import { LinearChainCRF } from './linearChain.js';
 import { topkCount } from './kbest.js';
-import { optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
+import { optionsObject, sampleCount, scoresOfShape, scoresTensor, tagSequence, wrongShape } from './validate.js';
 
 export interface HMMOptions {
   /** log p(z₀ = k): [K]. */
@@ -113,12 +113,21 @@ export class HMM {
   sample(observations: readonly (readonly number[])[], count: number, key: Key | number): number[][][];
   sample(observations: Observations, count: number, key: Key | number): number[][] | number[][][];
   sample(observations: Observations, count: number, key: Key | number): number[][] | number[][][] {
-    return this.chainOf(observations, 'HMM.sample').sample(count, key);
+    const chain = this.chainOf(observations, 'HMM.sample');
+    sampleCount(count, 'HMM.sample');
+    toKey(key, 'HMM.sample');
+    return chain.sample(count, key);
   }
 
   /** log p(x, z) of a state sequence (one per sequence for a batch). */
   logJoint(states: readonly number[] | readonly (readonly number[])[], observations: Observations): Tensor {
-    return this.chainOf(observations, 'HMM.logJoint').score(states);
+    const op = 'HMM.logJoint', chain = this.chainOf(observations, op), K = this.emission.shape[0]!, B = chain.lengths.length;
+    // The states checked here, so that the errors name HMM.logJoint rather than the chain's score.
+    if (!chain.batched) tagSequence(states, chain.lengths[0]!, K, op, 'states');
+    else if (!Array.isArray(states) || states.length !== B) {
+      throw new InvalidArgumentError(`${op}: a batch of ${B} sequences needs one state array per sequence, got ${describe(states)}; pass an array of ${B} arrays of states.`);
+    } else chain.lengths.forEach((n, b) => tagSequence(states[b], n, K, op, `states[${b}]`));
+    return chain.score(states);
   }
 
   /**

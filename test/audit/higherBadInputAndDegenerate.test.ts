@@ -137,6 +137,12 @@ describe('structured models: empty batches and one-position sequences', () => {
     expect(() => new ad.Alignment({ scores: ad.zeros([2, 2]) }).topk(undefined as never)).toThrow(/^Alignment\.topk:/);
     const hmm = new ad.HMM({ initial: ad.log(ad.tensor([0.5, 0.5])), transition: ad.log(ad.full([2, 2], 0.5)), emission: ad.log(ad.full([2, 2], 0.5)) });
     expect(() => hmm.topk([0, 1], 0)).toThrow(/^HMM\.topk: k must be an integer ≥ 1/);
+    // HMM.logJoint and HMM.sample named LinearChainCRF.score / LinearChainCRF.sample.
+    expect(() => hmm.logJoint([0, 2], [0, 1])).toThrow(/^HMM\.logJoint: states\[1\] is 2/);
+    expect(() => hmm.logJoint([[0]], [[1], [0, 1]])).toThrow(/^HMM\.logJoint: a batch of 2 sequences needs one state array per sequence/);
+    expect(() => hmm.sample([0, 1], -1, 0)).toThrow(/^HMM\.sample: count/);
+    expect(() => hmm.sample([0, 1], 2, 'x' as never)).toThrow(/^HMM\.sample: key/);
+    expect(hmm.logJoint([1, 1], [0, 1]).item()).toBeCloseTo(Math.log(0.5 * 0.5 * 0.5 * 0.5), 14);
   });
 
   it('one position: log Z, marginals and the k best are the single-position closed forms', () => {
