@@ -239,7 +239,7 @@ export class DependencyCRF {
 
   /** log p(tree) = score − log Z (−∞ for a forbidden tree, also when every tree is). */
   logProbability(heads: readonly number[] | readonly (readonly number[])[]): Tensor {
-    return logProbabilityOf(this.score(heads), this.logPartition());
+    return logProbabilityOf(unbatch(this.scoreAs(heads, 'DependencyCRF.logProbability'), this.batched), this.logPartition());
   }
 
   /** [B] scores of checked trees. */

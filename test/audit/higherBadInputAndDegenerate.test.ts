@@ -165,6 +165,8 @@ describe('structured models: empty batches and one-position sequences', () => {
         expect(dep.logPartition().item()).toBe(1.5);
         expect(dep.marginals().toArray()).toEqual([[0, 1], [0, 0]]);
         expect(dep.entropy().item()).toBe(0);
+        expect(dep.logProbability([0]).item()).toBe(0);
+        expect(() => dep.logProbability([1])).toThrow(/^DependencyCRF\.logProbability: heads\[0\] makes word 1 its own head/); // named .score
       }
     }
   });
