@@ -208,6 +208,43 @@ export function matrixTreeMarginals(S, N) {
   return { logZ: logAbsDet + shift, grad };
 }
 
+/**
+ * One root dependent (Koo et al. 2007, §3.3): the Laplacian minor of the word graph (its diagonal
+ * without the root weights) with the first row replaced by the root weights r_m = Â[0, m]; Z = det.
+ */
+function singleRootLaplacian(S, N) {
+  const n = N - 1;
+  const { L, A, shift } = laplacian(S, N);
+  for (let m = 1; m < N; m++) L[(m - 1) * n + (m - 1)] -= A[m];
+  for (let m = 1; m < N; m++) L[m - 1] = A[m];
+  return { L, A, shift };
+}
+
+export function matrixTreeSingleRootLogZ(S, N) {
+  const { L, shift } = singleRootLaplacian(S, N);
+  return luInPlace(L, N - 1).logAbsDet + shift;
+}
+
+/**
+ * log Z and the arc marginals with one root dependent: with M = L̂⁻¹, ∂ log det / ∂L̂[i, j] = M[j, i];
+ * the root weight r_m sits at L̂[1, m], and Â[h, m] (h a word) at L̂[m, m] (unless m is word 1, whose
+ * row is replaced) and at L̂[h, m] with a minus sign (unless h is word 1): p(0 → m) = r_m·M[m, 1],
+ * p(h → m) = Â[h, m]·((m ≠ 1)·M[m, m] − (h ≠ 1)·M[m, h]).
+ */
+export function matrixTreeSingleRootMarginals(S, N) {
+  const n = N - 1;
+  const { L, A, shift } = singleRootLaplacian(S, N);
+  const { perm, logAbsDet } = luInPlace(L, n);
+  const M = luInverse(L, perm, n);
+  const grad = new Float64Array(N * N);
+  for (let m = 1; m < N; m++) {
+    const mm = m === 1 ? 0 : M[(m - 1) * n + (m - 1)];
+    grad[m] = A[m] * M[(m - 1) * n];
+    for (let h = 1; h < N; h++) if (h !== m) grad[h * N + m] = A[h * N + m] * (mm - (h === 1 ? 0 : M[(m - 1) * n + (h - 1)]));
+  }
+  return { logZ: logAbsDet + shift, grad };
+}
+
 // ---- Semi-Markov CRF (the marginals-vs-log-Z row SM) ----
 
 /** log Σ_k exp(x[k]) over a plain array, −∞ when every entry is. */
