@@ -102,7 +102,11 @@ export class PairwiseMRF {
 
   /** score(x) = Σ_s θ_s(x_s) + Σ_e θ_e(x_s, x_t) of one labelling (V integers in 0 … K − 1), differentiable. */
   score(labels: readonly number[] | Tensor): Tensor {
-    const op = 'PairwiseMRF.score';
+    return this.scoreAs(labels, 'PairwiseMRF.score');
+  }
+
+  /** score(x) with the labels checked under `op`, the method the user called. */
+  private scoreAs(labels: readonly number[] | Tensor, op: string): Tensor {
     const [V, K] = this.unary.shape as [number, number];
     const x = labelsArg(labels, V, K, op);
     const { E, first, second } = this.graph;
@@ -120,8 +124,10 @@ export class PairwiseMRF {
    * empirical minus the approximate marginals, so it vanishes when the beliefs match the labels.
    */
   surrogateLogLikelihood(labels: readonly number[] | Tensor, options?: BeliefsOptions): Tensor {
-    const s = this.score(labels);
-    return sub(s, this.logPartition(options));
+    const op = 'PairwiseMRF.surrogateLogLikelihood';
+    const s = this.scoreAs(labels, op);
+    const { log, counting } = this.infer(options, op);
+    return sub(s, negativeFreeEnergy(this.graph, this.unary, this.pairwise, log, counting));
   }
 
   /** Runs the method: its log beliefs, and how its entropy counts the edges' mutual information. */

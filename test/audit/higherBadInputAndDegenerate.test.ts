@@ -180,6 +180,9 @@ describe('PairwiseMRF scores and Adam decay rates that made every value NaN', ()
     expect(() => mrf(ad.tensor([[-Infinity, 0], [0, 0]]))).toThrow(/PairwiseMRF: unary \[2,2\] holds -Infinity at flat index 0/);
     expect(() => new ad.PairwiseMRF({ unary: ad.zeros([2, 2]), edges: [[0, 1]], pairwise: ad.full([2, 2], -Infinity) })).toThrow(ad.InvalidArgumentError);
     expect(() => mrf(ad.tensor([[NaN, 0], [0, 0]]))).toThrow(ad.InvalidArgumentError);
+    // surrogateLogLikelihood names itself (its label and option errors named score / logPartition).
+    expect(() => mrf(ad.zeros([2, 2])).surrogateLogLikelihood([0, 2])).toThrow(/^PairwiseMRF\.surrogateLogLikelihood: labels\[1\]/);
+    expect(() => mrf(ad.zeros([2, 2])).surrogateLogLikelihood([0, 1], { iteration: 3 } as never)).toThrow(/^PairwiseMRF\.surrogateLogLikelihood: unknown option/);
     expect(() => ad.grad((u: ad.Tensor) => mrf(u).logPartition())(ad.tensor([[-Infinity, 0], [0, 0]]))).toThrow(ad.InvalidArgumentError);
     // The documented stand-in, a large negative score, gives the exact value on this tree.
     expect(mrf(ad.tensor([[-1e4, 0], [0, 0]])).logPartition().item()).toBeCloseTo(Math.log(Math.exp(-1) + Math.E), 14);
