@@ -71,7 +71,8 @@ export function diagonal(x: TensorLike, offset = 0): Tensor {
  * @example ad.linalg.trace(ad.tensor([[1, 2], [3, 4]])) // 5
  */
 export function trace(x: TensorLike, offset = 0): Tensor {
-  return sum(diagonal(asTensor(x, 'linalg.trace'), offset), -1);
+  const t = matrixArg('linalg.trace', x, 'x');
+  return sum(apply(diagonalP, [t], { offset: offsetArg('linalg.trace', offset) }), -1);
 }
 
 /**

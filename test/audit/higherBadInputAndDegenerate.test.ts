@@ -261,6 +261,10 @@ describe('linalg.norm argument checks', () => {
     expect(() => linalg.norm(ad.ones([3]), 2, 0, 1 as never)).toThrow(ad.InvalidArgumentError);
     expect(() => linalg.norm(ad.ones([3]), '2' as never)).toThrow(/ord '2' is not a vector norm/);
     expect(() => linalg.norm(ad.ones([2, 2]), 2, null as never)).toThrow(/linalg\.norm: an axis must be an integer, got null/); // was a TypeError
+    // linalg.trace's errors named linalg.diagonal.
+    expect(() => linalg.trace(ad.ones([3]))).toThrow(/^linalg\.trace: x must be a matrix/);
+    expect(() => linalg.trace(ad.ones([2, 2]), 0.5)).toThrow(/^linalg\.trace: the offset must be an integer/);
+    expect(linalg.trace(ad.tensor([[1, 2], [3, 4]]), 1).item()).toBe(2);
     expect(linalg.norm(ad.ones([2, 2]), 'fro', [0, 1], true).toArray()).toEqual([[2]]);
   });
 });
