@@ -92,6 +92,8 @@ export const maxSemiring: Semiring = overScores('max', (x, axis) => max(x, axis)
  * made of comparisons (no gradient), so the rule needs no new primitive and no value read.
  */
 function firstMax(x: Tensor, axis: number): Tensor {
+  // ⊕ over nothing is the semiring's zero, −∞ (as max's), not the empty sum's 0.
+  if (x.shape[axis] === 0) return add(sum(x, axis), -Infinity);
   const hit = equal(x, max(stopGradient(x), axis, true));
   const firstHit = mul(hit, equal(cumsum(hit, axis), 1));
   return sum(where(firstHit, x, 0), axis);

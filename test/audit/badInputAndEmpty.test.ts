@@ -256,3 +256,15 @@ describe('zero-size shapes give NumPy\'s results (swept against NumPy and PyTorc
     expectClearError(() => ad.add(Z([0]), seq([2])), { op: 'add', fix: /cannot be broadcast/, type: ad.ShapeError });
   });
 });
+
+describe('semiring sums over an empty axis', () => {
+  // The argmax semiring's ⊕ summed the selected entry with zeros: over no entries it gave 0, where
+  // its zero (and the max semiring's result) is −∞.
+  it('is the semiring zero for max and argmax (−∞), log (−∞) and real (0)', () => {
+    const { argmax, max, log, real } = ad.semirings;
+    for (const [s, zero] of [[argmax, -Infinity], [max, -Infinity], [log, -Infinity], [real, 0]] as const) {
+      const out = s.unconvert(s.sum(s.convert(ad.zeros([2, 0])), 1));
+      expect(Array.from(out.toFloat64Array()), s.name).toEqual([zero, zero]);
+    }
+  });
+});
