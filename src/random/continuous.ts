@@ -11,7 +11,7 @@ import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { erfinv } from './erf.js';
 import { toKey, type Key } from './key.js';
-import { affine, param, sampleSize, valuesToCheck, type Param } from './params.js';
+import { affine, checkPositive, param, sampleSize, valuesToCheck, type Param } from './params.js';
 import { unitUniform } from './threefry.js';
 
 /** What samplers accept where a key goes: a key, or an integer seed read as `key(seed)`. */
@@ -54,9 +54,9 @@ export function uniform(k: KeyLike, shape: Shape = [], low: TensorLike = 0, high
 }
 
 /** nextafter(−1, 0): JAX's `normal` draws u in [−1 + 2^−53, 1) so that erf⁻¹(u) stays finite. */
-const NORMAL_LOW = -1 + 2 ** -53;
+export const NORMAL_LOW = -1 + 2 ** -53;
 /** JAX's maxval − minval for that interval, 1 − (−1 + 2^−53), which rounds to 2. */
-const NORMAL_SPAN = 1 - NORMAL_LOW;
+export const NORMAL_SPAN = 1 - NORMAL_LOW;
 
 /** Standard normal values √2·erf⁻¹(u), u uniform in [−1 + 2^−53, 1), as JAX's `_normal_real`. */
 export function standardNormal(op: string, k: KeyLike, shape: Shape): Float64Array {
@@ -75,10 +75,7 @@ export function normal(k: KeyLike, shape: Shape = [], mean: TensorLike = 0, std:
   const op = 'random.normal';
   const z = standardNormal(op, k, shape);
   const mu = param(op, 'mean', mean, shape), sigma = param(op, 'std', std, shape);
-  const s = valuesToCheck(sigma);
-  if (s !== null && !Array.from(s).every((v) => v >= 0)) {
-    throw new InvalidArgumentError(`${op}: std must be non-negative${typeof sigma === 'number' ? `, got ${sigma}` : ' everywhere'}; pass a standard deviation ≥ 0 (its absolute value, say).`);
-  }
+  checkPositive(op, 'std', sigma, false, 'pass a standard deviation ≥ 0 (its absolute value, say).');
   return affine(z, shape, sigma, mu);
 }
 

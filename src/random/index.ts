@@ -20,6 +20,7 @@ export type { CategoricalOptions } from './discrete.js';
 export { permutation } from './permutation.js';
 export { truncatedNormal } from './truncated.js';
 export { multivariateNormal } from './multivariate.js';
+export { exponential, laplace, logistic, cauchy, rademacher } from './locationScale.js';
 
 /**
  * Uniform values in [low, high). Keyed, as JAX's: `uniform(key, shape?, low?, high?)` (a number

@@ -65,6 +65,18 @@ export function valuesToCheck(p: Param): ArrayLike<number> | null {
 }
 
 /**
+ * Throws unless every readable value of parameter `name` is ≥ 0 (`strict`: > 0), saying `fix`:
+ * a scale or rate out of range would give a sample from no distribution (or a mirrored one).
+ */
+export function checkPositive(op: string, name: string, p: Param, strict: boolean, fix: string): void {
+  const values = valuesToCheck(p);
+  if (values === null || Array.from(values).every((v) => (strict ? v > 0 : v >= 0))) return;
+  throw new InvalidArgumentError(
+    `${op}: ${name} must be ${strict ? 'positive' : 'non-negative'}${typeof p === 'number' ? `, got ${p}` : ' everywhere'}; ${fix}`,
+  );
+}
+
+/**
  * shift + scale · base as a tensor of `shape`: in one loop when both are numbers, else with the
  * library's ops so that derivatives reach the parameters (d/dshift = 1, d/dscale = base).
  */
