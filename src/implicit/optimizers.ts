@@ -67,6 +67,9 @@ function aligned(op: string, params: unknown, ...others: Array<[unknown, string]
  */
 function value(op: string, name: string, h: Hyperparameter, count: Tensor): TensorLike {
   const v = typeof h === 'function' ? h(count) : h;
+  if (typeof v !== 'number' && !(v instanceof Tensor)) {
+    throw new InvalidArgumentError(`optimizers.${op}: the schedule of ${name} returned ${describe(v)}; it must return a number or a one-element tensor.`);
+  }
   if (v instanceof Tensor && v.size !== 1) {
     throw new ShapeError(`optimizers.${op}: ${name} must be a single number, got a tensor of shape [${v.shape}]${typeof h === 'function' ? ' from its schedule' : ''}; pass a number or a one-element tensor.`);
   }

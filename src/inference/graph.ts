@@ -50,6 +50,8 @@ export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new ShapeError(`${op}: edges[${e}] is ${describe(pair)}, not a pair [s, t]; ${usage}.`);
       }
+      const odd = pair.findIndex((v: unknown) => typeof v !== 'number');
+      if (odd >= 0) throw new InvalidArgumentError(`${op}: edges[${e}][${odd}] is ${describe(pair[odd])}, not a variable index (a number); ${usage}.`);
       out[2 * e] = pair[0] as number;
       out[2 * e + 1] = pair[1] as number;
     });

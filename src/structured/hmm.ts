@@ -136,6 +136,7 @@ export class HMM {
    * E[#(i → j)], `emission[k, v]` = E[#(state k emits v)].
    */
   expectedCounts(observations: Observations): { initial: Tensor; transition: Tensor; emission: Tensor } {
+    checkObservations(observations, this.emission.shape[1]!, 'HMM.expectedCounts');
     const total = (i: Tensor, t: Tensor, e: Tensor) => sum(new HMM({ initial: i, transition: t, emission: e }).logLikelihood(observations));
     const [initial, transition, emission] = grad(total, [0, 1, 2])(this.initial, this.transition, this.emission) as Tensor[];
     return { initial: initial!, transition: transition!, emission: emission! };
@@ -146,6 +147,7 @@ export class HMM {
    * (a row with no expected count keeps its old probabilities). The log-likelihood never decreases.
    */
   emStep(observations: Observations): HMM {
+    checkObservations(observations, this.emission.shape[1]!, 'HMM.emStep');
     const counts = this.expectedCounts(observations);
     const normalise = (c: Tensor, old: Tensor, axis: number) => {
       const total = sum(c, axis, true);

@@ -142,6 +142,8 @@ describe('structured models: empty batches and one-position sequences', () => {
     expect(() => hmm.logJoint([[0]], [[1], [0, 1]])).toThrow(/^HMM\.logJoint: a batch of 2 sequences needs one state array per sequence/);
     expect(() => hmm.sample([0, 1], -1, 0)).toThrow(/^HMM\.sample: count/);
     expect(() => hmm.sample([0, 1], 2, 'x' as never)).toThrow(/^HMM\.sample: key/);
+    expect(() => hmm.expectedCounts([0, 5])).toThrow(/^HMM\.expectedCounts: observations\[1\] is 5/); // named HMM.logLikelihood
+    expect(() => hmm.emStep([])).toThrow(/^HMM\.emStep: observations must be/);
     expect(hmm.logJoint([1, 1], [0, 1]).item()).toBeCloseTo(Math.log(0.5 * 0.5 * 0.5 * 0.5), 14);
   });
 
@@ -183,6 +185,8 @@ describe('PairwiseMRF scores and Adam decay rates that made every value NaN', ()
     // surrogateLogLikelihood names itself (its label and option errors named score / logPartition).
     expect(() => mrf(ad.zeros([2, 2])).surrogateLogLikelihood([0, 2])).toThrow(/^PairwiseMRF\.surrogateLogLikelihood: labels\[1\]/);
     expect(() => mrf(ad.zeros([2, 2])).surrogateLogLikelihood([0, 1], { iteration: 3 } as never)).toThrow(/^PairwiseMRF\.surrogateLogLikelihood: unknown option/);
+    // An edge entry that is not a number (a [2, 2] tensor was coerced and failed as 'numeric context').
+    expect(() => new ad.PairwiseMRF({ unary: ad.zeros([2, 2]), edges: [[0, ad.ones([2, 2])]] as never, pairwise: P })).toThrow(/^PairwiseMRF: edges\[0\]\[1\] is a tensor of shape \[2,2\]/);
     expect(() => ad.grad((u: ad.Tensor) => mrf(u).logPartition())(ad.tensor([[-Infinity, 0], [0, 0]]))).toThrow(ad.InvalidArgumentError);
     // The documented stand-in, a large negative score, gives the exact value on this tree.
     expect(mrf(ad.tensor([[-1e4, 0], [0, 0]])).logPartition().item()).toBeCloseTo(Math.log(Math.exp(-1) + Math.E), 14);
@@ -307,6 +311,8 @@ describe('optimizers: the state and hyperparameter shapes a step takes', () => {
     expect(() => bad.step(p, p, bad.init(p))).toThrow(/optimizers\.sgd: lr must be a single number, got a tensor of shape \[2\]/);
     const schedule = ad.optimizers.momentum({ lr: 0.1, beta: () => ad.tensor([0.9, 0.9]) });
     expect(() => schedule.step(p, p, schedule.init(p))).toThrow(/beta must be a single number, got a tensor of shape \[2\] from its schedule/);
+    const text = ad.optimizers.sgd({ lr: () => 'x' as never });
+    expect(() => text.step(p, p, text.init(p))).toThrow(/^optimizers\.sgd: the schedule of lr returned string 'x'/); // named mul
     const ok = ad.optimizers.sgd({ lr: ad.tensor(0.5) });
     expect((ok.step(p, p, ok.init(p))[0] as ad.Tensor).toArray()).toEqual([0.5]);
   });
