@@ -24,6 +24,8 @@ export { lgamma, digamma, polygamma, erf, erfc, erfinv } from './ops/special.js'
 export { tan, asin, acos, atan, atan2, sinh, cosh, asinh, acosh, atanh, hypot } from './ops/trig.js';
 export { logaddexp, logSigmoid, xlogy } from './ops/logspace.js';
 export { logMatmul } from './ops/logMatmul.js';
+export { gelu, silu, swish, elu, leakyRelu, softsign, hardTanh, relu6, logit } from './ops/activations.js';
+export type { GeluOptions } from './ops/activations.js';
 export { variance, std } from './ops/moments.js';
 export type { MomentOptions } from './ops/moments.js';
 export * as linalg from './linalg/index.js';

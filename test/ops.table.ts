@@ -11,6 +11,7 @@ import { specialRows } from './opTables/special.js';
 import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
 import { structuredRows } from './opTables/structured.js';
+import { activationRows } from './opTables/activations.js';
 import { internal } from './support/internalTensor.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
@@ -157,6 +158,7 @@ export const opTable: OpRow[] = [
   ...indexingRows,
   ...convRows,
   ...structuredRows,
+  ...activationRows,
 ];
 
 /** Deterministic inputs from a domain. */
