@@ -21,6 +21,7 @@ export { permutation } from './permutation.js';
 export { truncatedNormal } from './truncated.js';
 export { multivariateNormal } from './multivariate.js';
 export { exponential, laplace, logistic, cauchy, rademacher } from './locationScale.js';
+export { gamma, loggamma } from './gamma.js';
 
 /**
  * Uniform values in [low, high). Keyed, as JAX's: `uniform(key, shape?, low?, high?)` (a number

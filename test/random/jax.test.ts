@@ -5,18 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
+import { adler32 } from './stats.js';
 
 const { random } = ad;
-
-/** zlib's adler32 of an ASCII string: JAX's RandomValuesCase seeds are adler32(name + impl). */
-function adler32(s: string): number {
-  let a = 1, b = 0;
-  for (const ch of s) {
-    a = (a + ch.charCodeAt(0)) % 65521;
-    b = (b + a) % 65521;
-  }
-  return (b * 65536 + a) >>> 0;
-}
 
 describe('Threefry-2x32-20', () => {
   // Random123's kat_vectors for threefry2x32_20, as in JAX's testThreefry2x32.

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { expectClearError, type ClearError } from '../catalogue/support.js';
-import { chiLimit, chiSquare, ks, ksCritical, moments } from './stats.js';
+import { adler32, chiLimit, chiSquare, ks, ksCritical, moments } from './stats.js';
 
 const { random } = ad;
 const N = 20000;
@@ -42,6 +42,26 @@ describe('JAX recipes on JAX uniforms', () => {
       expect(x.data.every(Number.isFinite)).toBe(true);
     }
   });
+});
+
+/**
+ * JAX's float32 RandomValuesCase values (tests/random_test.py) come from 32-bit uniforms
+ * f = (bits >>> 9)·2⁻²³ of JAX's words (ad.random.bits); the same minval/maxval and formula in
+ * float32 give JAX's published samples, which checks each recipe's interval and transform.
+ */
+describe("JAX's published float32 values from the same recipes", () => {
+  const f32 = (name: string) =>
+    (random.bits(random.key(adler32(`${name}threefry2x32`)), [5]).toArray() as number[]).map((b) => Math.fround((b >>> 9) * 2 ** -23));
+  /** uniform(key, float32, minval, maxval): max(minval, f·(maxval − minval) + minval) in float32. */
+  const between = (f: number[], lo: number) => f.map((v) => Math.max(lo, Math.fround(Math.fround(v * Math.fround(1 - lo)) + lo)));
+  const close = (actual: number[], expected: number[], tol: number) =>
+    actual.forEach((a, i) => expect(Math.abs(a - expected[i]!)).toBeLessThan(tol * Math.max(1, Math.abs(expected[i]!))));
+  it('exponential', () => close(f32('exponential').map((u) => -Math.log1p(-u)), [0.526067, 0.043046, 0.039932, 0.46427, 0.123886], 2e-5));
+  it('laplace (minval −1 + epsneg)', () => close(between(f32('laplace'), Math.fround(-1 + 2 ** -24)).map((u) => Math.sign(u) * Math.log1p(-Math.abs(u))),
+    [0.578939, -0.204902, 0.555733, 0.911053, -0.96456], 2e-5));
+  it('logistic (minval eps)', () => close(between(f32('logistic'), 2 ** -23).map((u) => Math.log(u / (1 - u))), [0.19611, -1.709053, -0.274093, -0.208322, -1.675489], 2e-5));
+  it('cauchy (minval eps)', () => close(between(f32('cauchy'), 2 ** -23).map((u) => Math.tan(Math.PI * (u - 0.5))), [-0.088416, -10.169713, 3.49677, -1.18056, 0.34556], 2e-5));
+  it('rademacher (1 where the uniform is below ½)', () => expect(f32('rademacher').map((u) => (u < 0.5 ? 1 : -1))).toEqual([-1, -1, -1, -1, 1]));
 });
 
 describe('distributions (KS against the exact CDF, moments within 5 standard errors)', () => {

@@ -6,26 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
+import { chiLimit, chiSquare, ks } from './stats.js';
 
 const { random } = ad;
 const N = 20000;
 /** The KS statistic's critical value at α = 0.001 for N draws. */
 const KS_CRITICAL = 1.95 / Math.sqrt(N);
-
-function ks(sample: ArrayLike<number>, cdf: (x: number) => number): number {
-  const xs = Float64Array.from(sample).sort();
-  let d = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const f = cdf(xs[i]!);
-    d = Math.max(d, (i + 1) / xs.length - f, f - i / xs.length);
-  }
-  return d;
-}
-
-function chiSquare(counts: number[], expected: number[]): number {
-  return counts.reduce((s, c, i) => s + (c - expected[i]!) ** 2 / expected[i]!, 0);
-}
-const chiLimit = (df: number) => df + 5 * Math.sqrt(2 * df);
 
 /** erf from its series, with erfc's continued fraction in the tails (test-side, independent of ad.random). */
 function erf(x: number): number {

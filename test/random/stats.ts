@@ -1,4 +1,4 @@
-/** @file Test-side statistics for the samplers' tests: KS and chi-square statistics with their α = 0.001 limits. */
+/** @file Test-side helpers for the samplers' tests: KS and chi-square statistics with their limits, moments, and JAX's test seeds. */
 
 /** The Kolmogorov–Smirnov statistic of a sample against a CDF. */
 export function ks(sample: ArrayLike<number>, cdf: (x: number) => number): number {
@@ -30,4 +30,14 @@ export function moments(x: ArrayLike<number>): { mean: number; variance: number 
   let v = 0;
   for (let i = 0; i < x.length; i++) v += (x[i]! - mean) ** 2;
   return { mean, variance: v / (x.length - 1) };
+}
+
+/** zlib's adler32 of an ASCII string: JAX's RandomValuesCase seeds (tests/random_test.py) are adler32(name + impl). */
+export function adler32(s: string): number {
+  let a = 1, b = 0;
+  for (const ch of s) {
+    a = (a + ch.charCodeAt(0)) % 65521;
+    b = (b + a) % 65521;
+  }
+  return (b * 65536 + a) >>> 0;
 }
