@@ -5,7 +5,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { detFactorKernel, detFromFactors, factorSize, readLogAbsDet, scaledInverseTranspose } from '../tensor/kernels/linalg/determinant.js';
 import { Tensor, opaqueTrace } from '../tensor/tensor.js';
-import type { TensorLike } from '../tensor/create.js';
+import { full, type TensorLike } from '../tensor/create.js';
 import { valueReads } from '../jit/valueReads.js';
 import { equal, mul, mulStrong } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
@@ -115,14 +115,20 @@ const detP: Primitive<null> = definePrimitive<null>({
   forward: ([a, f]) => perBatch(a!, f!, detFromFactors),
   vjp: (g, r) => [mulStrong(perMatrix(g), detDerivative(r.inputs[0]!, r.out!)), null],
   fusedVjp: (g, r) => {
-    const scale = allocF64(g.size), gd = g.values, od = r.out!.values;
+    const a = r.inputs[0]!, d = r.out!, scale = allocF64(g.size), gd = g.values, od = d.values;
+    let singular = false;
     for (let i = 0; i < scale.length; i++) {
-      // det A = 0 under a non-zero cotangent: 0·A⁻ᵀ is not the derivative there; the rule
-      // computes the adjugate.
-      if (od[i] === 0 && gd[i] !== 0) return null;
+      singular ||= od[i] === 0 && gd[i] !== 0;
       scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
     }
-    return [fusedInverseTranspose(r.inputs[0]!, r.inputs[1]!, new Tensor(scale, g.shape)), null];
+    const fused = fusedInverseTranspose(a, r.inputs[1]!, new Tensor(scale, g.shape));
+    if (!singular) return [fused, null];
+    // det A = 0 under a non-zero cotangent: 0·A⁻ᵀ (the kernel's strong zero) is not the
+    // derivative; the adjugate is, or the rule's NaN where it cannot be formed. Computed here,
+    // not by falling back to the rule, so that a jit program recorded at a regular matrix replays
+    // this same function at a singular one (returning null there made the replay throw).
+    const adjT = adjugateTranspose(a) ?? full(a.shape, NaN);
+    return [where(perMatrix(equal(d, 0)), mulStrong(perMatrix(g), adjT), fused), null];
   },
   jvp: ([t], [a], out) => {
     if (t === null) return null;

@@ -248,6 +248,15 @@ describe('linalg.det: the derivative at a singular matrix is the adjugate (det i
     expect(grad([[0, 0], [0, 0]])).toEqual([0, 0, 0, 0]);
   });
 
+  it('inside jit too, also when the program was recorded at a regular matrix (its replay threw a TypeError)', () => {
+    const g = ad.jit(ad.grad((x: ad.Tensor) => linalg.det(x)));
+    expect((g(ad.tensor([[2, 1], [1, 3]])) as ad.Tensor).toArray()).toEqual([[3, -1], [-1, 2]]);
+    close(((g(ad.tensor([[1, 2], [2, 4]])) as ad.Tensor).toArray() as number[][]).flat(), [4, -2, -2, 1]);
+    // A batch mixing both keeps the regular matrix's gradient exact; a zero cotangent gives 0.
+    const b = ad.grad((x: ad.Tensor) => ad.sum(ad.mul(linalg.det(x), ad.tensor([0, 2]))))(ad.tensor([[[1, 2], [2, 4]], [[2, 1], [1, 3]]]));
+    expect(b.toArray()).toEqual([[[0, 0], [0, 0]], [[6, -2], [-2, 4]]]);
+  });
+
   it('forward mode and the second derivative agree with the closed forms', () => {
     // d det = tr(adj(A) dA): with dA = e₀₀, the cofactor of entry (0, 0), 4.
     const [, tangent] = ad.jvp((x: ad.Tensor) => linalg.det(x), [ad.tensor([[1, 2], [2, 4]])], [ad.tensor([[1, 0], [0, 0]])]);
