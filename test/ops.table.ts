@@ -12,6 +12,7 @@ import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
 import { structuredRows } from './opTables/structured.js';
 import { activationRows } from './opTables/activations.js';
+import { roundingRows } from './opTables/rounding.js';
 import { internal } from './support/internalTensor.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
@@ -159,6 +160,7 @@ export const opTable: OpRow[] = [
   ...convRows,
   ...structuredRows,
   ...activationRows,
+  ...roundingRows,
 ];
 
 /** Deterministic inputs from a domain. */

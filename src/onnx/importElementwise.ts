@@ -9,42 +9,11 @@ import { add, div, equal, greater, greaterEqual, less, lessEqual, maximum, minim
 import { abs, cos, exp, expm1, log, neg, reciprocal, relu, sigmoid, sign, sin, softplus, sqrt, tanh } from '../ops/unary.js';
 import { clip, stopGradient, where } from '../ops/select.js';
 import { erf } from '../ops/special.js';
+import { ceil, floor, round, trunc } from '../ops/rounding.js';
+import { isnan } from '../ops/predicates.js';
+import { elu, gelu as geluOf, leakyRelu, softsign } from '../ops/activations.js';
 import { ones, zeros } from '../tensor/create.js';
 import { kindOf, oneNumber, same, type Kind, type OperatorDef, type Value } from './importNode.js';
-
-// ---- Rounding, with a zero derivative (the input passes through stopGradient first) ----
-
-const TWO52 = 2 ** 52;
-
-/**
- * Round half to even, from float addition: for 0 ≤ x < 2⁵², x + 2⁵² has no fraction bits left,
- * so the sum is x rounded to an integer by IEEE round-to-nearest-even, and subtracting 2⁵² is exact
- * (−2⁵² likewise for x < 0). |x| ≥ 2⁵², ±∞ and NaN are already their own rounding. The zero
- * keeps x's sign, as C's `nearbyint` (round(−0.3) = −0).
- */
-export function roundHalfEven(x: Tensor): Tensor {
-  const t = stopGradient(x);
-  const c = where(less(t, 0), -TWO52, TWO52);
-  const r = sub(add(t, c), c);
-  return where(less(abs(t), TWO52), where(equal(r, 0), mul(t, 0), r), t);
-}
-
-/** ⌊x⌋ = round(x) − [round(x) > x]. */
-export function floor(x: Tensor): Tensor {
-  const r = roundHalfEven(x);
-  return sub(r, greater(r, stopGradient(x)));
-}
-
-/** ⌈x⌉ = round(x) + [round(x) < x]. */
-export function ceil(x: Tensor): Tensor {
-  const r = roundHalfEven(x);
-  return add(r, less(r, stopGradient(x)));
-}
-
-/** Rounding toward zero (C's integer conversion and integer division). */
-export function trunc(x: Tensor): Tensor {
-  return where(less(x, 0), ceil(x), floor(x));
-}
 
 // ---- Operator builders ----
 
@@ -149,20 +118,12 @@ const dropout: OperatorDef = {
   },
 };
 
-// Gaussian error linear unit (opset 20): x Φ(x) = x (1 + erf(x/√2)) / 2, or the tanh approximation
-// x (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2 (Hendrycks & Gimpel 2016).
+// Gaussian error linear unit (opset 20): x Φ(x), or its tanh approximation (Hendrycks & Gimpel 2016).
 const gelu: OperatorDef = {
   attributes: ['approximate'],
   compile: (node) => {
     const mode = node.oneOf('approximate', node.string('approximate', 'none'), ['none', 'tanh']);
-    const half = (x: Tensor, s: Tensor) => mul(mul(x, 0.5), add(1, s));
-    return ([x]) => {
-      const t = x!.tensor;
-      const s = mode === 'none'
-        ? erf(mul(t, Math.SQRT1_2))
-        : tanh(mul(Math.sqrt(2 / Math.PI), add(t, mul(0.044715, mul(t, mul(t, t))))));
-      return [same(x!, half(t, s))];
-    };
+    return ([x]) => [same(x!, geluOf(x!.tensor, { approximate: mode === 'tanh' }))];
   },
 };
 
@@ -213,11 +174,11 @@ export const ELEMENTWISE: Record<string, OperatorDef> = {
   Min: variadic(minimum),
   Relu: unary(relu),
   // LeakyRelu: x for x ≥ 0, αx below.
-  LeakyRelu: unaryWith({ alpha: 0.01 }, (x, { alpha }) => where(less(x, 0), mul(x, alpha!), x)),
+  LeakyRelu: unaryWith({ alpha: 0.01 }, (x, { alpha }) => leakyRelu(x, alpha!)),
   // PRelu: LeakyRelu with a slope tensor that broadcasts to x.
   PRelu: binary((x, slope) => where(less(x, 0), mul(x, slope), x)),
   // Elu: α(eˣ − 1) for x < 0 (expm1, no cancellation near 0), x from 0 on.
-  Elu: unaryWith({ alpha: 1 }, (x, { alpha }) => where(less(x, 0), mul(alpha!, expm1(x)), x)),
+  Elu: unaryWith({ alpha: 1 }, (x, { alpha }) => elu(x, alpha!)),
   // Selu: γ·(α(eˣ − 1)) for x ≤ 0, γx above.
   Selu: unaryWith({ alpha: SELU_ALPHA, gamma: SELU_GAMMA }, (x, { alpha, gamma }) =>
     mul(gamma!, where(greater(x, 0), x, mul(alpha!, expm1(x))))),
@@ -225,7 +186,7 @@ export const ELEMENTWISE: Record<string, OperatorDef> = {
   Sigmoid: unary(sigmoid),
   Softplus: unary(softplus),
   // Softsign: x / (1 + |x|).
-  Softsign: unary((x) => div(x, add(1, abs(x)))),
+  Softsign: unary(softsign),
   Gelu: gelu,
   Erf: unary(erf),
   // HardSigmoid: max(0, min(1, αx + β)).
@@ -235,7 +196,7 @@ export const ELEMENTWISE: Record<string, OperatorDef> = {
   Sign: unary((x) => sign(stopGradient(x))),
   Floor: unary(floor),
   Ceil: unary(ceil),
-  Round: unary(roundHalfEven),
+  Round: unary(round),
   Equal: predicate(equal),
   Less: predicate(less),
   Greater: predicate(greater),
@@ -245,8 +206,7 @@ export const ELEMENTWISE: Record<string, OperatorDef> = {
   Or: predicate(maximum),
   Xor: predicate(notEqual),
   Not: { attributes: [], compile: () => ([x]) => [{ tensor: sub(1, x!.tensor), kind: 'bool' }] },
-  // NaN is the one value not equal to itself.
-  IsNaN: { attributes: [], compile: () => ([x]) => [{ tensor: notEqual(x!.tensor, x!.tensor), kind: 'bool' }] },
+  IsNaN: { attributes: [], compile: () => ([x]) => [{ tensor: isnan(x!.tensor), kind: 'bool' }] },
   IsInf: isInf,
   Where: whereOp,
   Clip: clipOp,
