@@ -22,6 +22,7 @@ export { truncatedNormal } from './truncated.js';
 export { multivariateNormal } from './multivariate.js';
 export { exponential, laplace, logistic, cauchy, rademacher } from './locationScale.js';
 export { gamma, loggamma } from './gamma.js';
+export { beta, dirichlet, chisquare, t } from './gammaFamily.js';
 
 /**
  * Uniform values in [low, high). Keyed, as JAX's: `uniform(key, shape?, low?, high?)` (a number

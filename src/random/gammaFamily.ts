@@ -1,0 +1,105 @@
+/**
+ * @file Samplers built from gamma draws as jax.random builds them: `beta` (two log-gamma draws from
+ * split keys, normalised in log space), `dirichlet` (a softmax of log-gamma draws), `chisquare`
+ * (2·gamma(df/2) through loggamma) and `t` (a normal over √(gamma(df/2)/(df/2))). Each is
+ * differentiable in its parameters through gamma's implicit-reparameterisation derivative.
+ */
+import { ShapeError } from '../core/errors.js';
+import { add, div, maximum, mul, sub } from '../ops/binary.js';
+import { max, sum } from '../ops/reduce.js';
+import { stopGradient } from '../ops/select.js';
+import { exp, sqrt } from '../ops/unary.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
+import { broadcastShapes, formatShape, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { standardNormal, type KeyLike } from './continuous.js';
+import { gammaSample } from './gamma.js';
+import { split, toKey } from './key.js';
+import { broadcastsTo, checkPositive, param, type Param } from './params.js';
+
+/** A parameter's shape: a number's is []. */
+const shapeOf = (v: TensorLike): Shape => (v instanceof Tensor ? v.shape : []);
+
+/**
+ * Beta(a, b) values in [0, 1], density ∝ x^{a−1}(1 − x)^{b−1}, as JAX's `random.beta`: with
+ * split(key) = [ka, kb], log-gamma draws la = loggamma(ka, a), lb = loggamma(kb, b) and
+ * x = e^{la − m}/(e^{la − m} + e^{lb − m}) for m = max(la, lb) (no underflow for small a and b).
+ * The shape defaults to the broadcast of a's and b's. Differentiable in `a` and `b`.
+ * @example ad.random.beta(ad.random.key(0), 2, 5, [3]).shape // [3]
+ */
+export function beta(k: KeyLike, a: TensorLike, b: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.beta';
+  const sampleShape = shape ?? broadcastShapes(op, shapeOf(a), shapeOf(b));
+  const [ka, kb] = split(toKey(k, op), 2);
+  const la = gammaSample(op, ka!, a, 'a', sampleShape, true), lb = gammaSample(op, kb!, b, 'b', sampleShape, true);
+  // The shift m cancels in the value; stopGradient keeps it out of the derivative (JAX's lax.max: the same value).
+  const m = stopGradient(maximum(la, lb));
+  const ea = exp(sub(la, m)), eb = exp(sub(lb, m));
+  return div(ea, add(ea, eb));
+}
+
+/**
+ * Dirichlet(alpha) vectors (nonnegative, summing to 1) for concentrations `alpha` of shape
+ * [..., K], as JAX's `random.dirichlet`: a softmax over the last axis of loggamma(key, alpha) draws
+ * of shape [...shape, K] (`shape` is the batch shape, default alpha's without its last axis).
+ * Differentiable in `alpha`.
+ * @example ad.random.dirichlet(ad.random.key(0), ad.tensor([1, 2, 3]), [4]).shape // [4, 3]
+ */
+export function dirichlet(k: KeyLike, alpha: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.dirichlet';
+  const concentration = asTensor(alpha, op);
+  if (concentration.ndim < 1) {
+    throw new ShapeError(`${op}: alpha must have at least one axis (the K categories, shape [..., K]), got a scalar; pass e.g. ad.tensor([1, 1, 1]), or use random.beta for K = 2.`);
+  }
+  const K = concentration.shape[concentration.ndim - 1]!;
+  if (shape !== undefined && !Array.isArray(shape)) {
+    throw new ShapeError(`${op}: shape must be an array of sizes (the batch shape, without the categories' axis), got ${describe(shape)}; pass e.g. [${String(shape)}].`);
+  }
+  const batch = shape ?? concentration.shape.slice(0, -1);
+  if (!broadcastsTo(concentration.shape.slice(0, -1), batch)) {
+    throw new ShapeError(
+      `${op}: shape ${formatShape(batch)} is the batch shape and must end with (or broadcast) alpha's batch shape ` +
+        `${formatShape(concentration.shape.slice(0, -1))} (alpha ${formatShape(concentration.shape)} without its last axis, the categories); ` +
+        `pass e.g. [n, ${concentration.shape.slice(0, -1).join(', ')}] for n draws.`.replace(', ]', ']'),
+    );
+  }
+  const logs = gammaSample(op, k, concentration, 'alpha', [...batch, K], true);
+  // JAX's _softmax: exp(x − stop_gradient(max)) / sum.
+  const e = exp(sub(logs, stopGradient(max(logs, -1, true))));
+  return div(e, sum(e, -1, true));
+}
+
+/** df checked positive, and df/2 (a number, or a tensor with its derivative kept). */
+function halfDf(op: string, df: TensorLike, shape: Shape): Param {
+  const d = param(op, 'df', df, shape);
+  checkPositive(op, 'df', d, true, 'pass degrees of freedom df > 0.');
+  return typeof d === 'number' ? d / 2 : div(d, 2);
+}
+
+/**
+ * Chi-square(df) values, as JAX's `random.chisquare`: 2·exp(loggamma(key, df/2)). The shape
+ * defaults to df's. Differentiable in `df`.
+ * @example ad.random.chisquare(ad.random.key(0), 3, [2]).shape // [2]
+ */
+export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.chisquare';
+  const sampleShape = shape ?? shapeOf(df);
+  return mul(exp(gammaSample(op, k, halfDf(op, df, sampleShape), 'df', sampleShape, true)), 2);
+}
+
+/**
+ * Student's t(df) values, as JAX's `random.t`: with split(key) = [kn, kg], z = normal(kn) and
+ * g = gamma(kg, df/2), x = z·√((df/2)/g). The shape defaults to df's (JAX's to []).
+ * Differentiable in `df`.
+ * @example ad.random.t(ad.random.key(0), 5, [3]).shape // [3]
+ */
+export function t(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.t';
+  const sampleShape = shape ?? shapeOf(df);
+  const [kn, kg] = split(toKey(k, op), 2);
+  const half = halfDf(op, df, sampleShape);
+  const z = new Tensor(standardNormal(op, kn!, sampleShape), [...sampleShape]);
+  const g = gammaSample(op, kg!, half, 'df', sampleShape, false);
+  return mul(z, sqrt(div(half, g)));
+}
