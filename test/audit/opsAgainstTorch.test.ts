@@ -153,3 +153,31 @@ describe('take with per-example indices under vmap', () => {
     expect(() => ad.vmap((a: Tensor, i: Tensor) => ad.take(a, i), [0, 0])(ad.tensor([[1, 2, 3], [4, 5, 6]]), ad.tensor([0, 3]))).toThrow(/take/);
   });
 });
+
+describe('svd of a matrix with a singular value at the rounding level', () => {
+  // One-sided Jacobi rotated the noise column (s₃ = 4e-157) in subnormal arithmetic: U's last
+  // column came out far from orthogonal (|UᵀU − I| = 1.0; numpy: 7e-16). It is now
+  // reorthogonalised against the others, and a graded matrix keeps its exact vectors.
+  const orthogonality = (q: Tensor) => {
+    const k = q.shape[1]!, qtq = ad.matmul(ad.linalg.matrixTranspose(q), q).toArray() as number[][];
+    return Math.max(...qtq.flatMap((row, i) => row.map((x, j) => Math.abs(x - (i === j ? 1 : 0)))).slice(0, k * k));
+  };
+  it.each([
+    [[[1, 2, 3], [2, 4, 6], [1, 0, 1]]],
+    [[[1, 1, 1], [1, 1, 1], [1, 1, 1]]],
+    [[[1, 2], [2, 4], [3, 6]]],
+    [[[1, 2, 3, 4], [2, 4, 6, 8], [1, 1, 1, 1]]],
+  ])('has orthonormal U and V for %j', (a) => {
+    const { u, s, vh } = ad.linalg.svd(ad.tensor(a));
+    expect(orthogonality(u)).toBeLessThan(1e-14);
+    expect(orthogonality(ad.linalg.matrixTranspose(vh))).toBeLessThan(1e-14);
+    const back = ad.matmul(ad.mul(u, s), vh).toArray() as number[][];
+    a.forEach((row, i) => row.forEach((x, j) => expect(Math.abs(back[i]![j]! - x)).toBeLessThan(1e-14)));
+  });
+  it('keeps the exact vectors of a graded matrix', () => {
+    const { u, s, vh } = ad.linalg.svd(ad.tensor([[1, 0], [0, 1e-200]]));
+    expect(Array.from(s.toFloat64Array())).toEqual([1, 1e-200]);
+    expect(u.toArray()).toEqual([[1, 0], [0, 1]]);
+    expect(vh.toArray()).toEqual([[1, 0], [0, 1]]);
+  });
+});

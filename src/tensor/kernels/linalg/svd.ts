@@ -63,11 +63,7 @@ export function svdKernel(a: Float64Array, count: number, m: number, n: number, 
     for (let i = 0; i < k; i++) vt[i * k + i] = 1;
     orthogonalizeRows(g, k, len, vt);
     const norms = new Float64Array(k);
-    for (let i = 0; i < k; i++) {
-      let x = 0;
-      for (let j = 0; j < len; j++) x += g[i * len + j]! ** 2;
-      norms[i] = Math.sqrt(x);
-    }
+    for (let i = 0; i < k; i++) norms[i] = scaledNorm(g, i * len, len);
     const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => norms[y]! - norms[x]!);
     // Left vectors of the tall problem (rows of `left`, length len); right vectors: rows of vt.
     const left = new Float64Array(k * len);
@@ -75,7 +71,9 @@ export function svdKernel(a: Float64Array, count: number, m: number, n: number, 
       const src = order[c]!, sv = norms[src]!;
       s[t * k + c] = sv;
       for (let j = 0; j < len; j++) left[c * len + j] = sv > 0 ? g[src * len + j]! / sv : 0;
+      if (sv > 0) normalizeRow(left, c * len, len); // g/‖g‖ rounds off unit length where g is subnormal
     }
+    reorthogonalizeSmall(left, k, len, s.subarray(t * k, t * k + k));
     completeOrthonormal(left, k, len, s.subarray(t * k, t * k + k));
     for (let c = 0; c < k; c++) {
       const src = order[c]!;
@@ -91,18 +89,68 @@ export function svdKernel(a: Float64Array, count: number, m: number, n: number, 
   }
 }
 
-/** Replaces the rows of `left` whose singular value is 0 by unit vectors orthogonal to all the others. */
+/** ‖x[at … at + len)‖ scaled by the largest |x_j|, so that tiny entries do not square into subnormals. */
+function scaledNorm(x: Float64Array, at: number, len: number): number {
+  let big = 0;
+  for (let j = 0; j < len; j++) big = Math.max(big, Math.abs(x[at + j]!));
+  if (big === 0 || !Number.isFinite(big)) return big;
+  let sum = 0;
+  for (let j = 0; j < len; j++) sum += (x[at + j]! / big) ** 2;
+  return big * Math.sqrt(sum);
+}
+
+/** Scales row x[at … at + len) to unit length (a zero row is left as is). */
+function normalizeRow(x: Float64Array, at: number, len: number): void {
+  const nrm = scaledNorm(x, at, len);
+  if (nrm > 0 && Number.isFinite(nrm)) for (let j = 0; j < len; j++) x[at + j]! /= nrm;
+}
+
+/**
+ * Left vectors of singular values at the level of the rounding of the largest (s_c ≤ len·ε·s_0):
+ * Jacobi orthogonalises the columns of A relative to their norms, but a column that is rounding
+ * noise (4e-157 beside 14) is rotated in subnormal arithmetic, and its direction came out far
+ * from orthogonal to the others (|UᵀU − I| = 1 for [[1, 2, 3], [2, 4, 6], [1, 0, 1]]). Each such
+ * row is orthogonalised against the rows of larger singular values (twice) and renormalised —
+ * which leaves a direction that was already orthogonal unchanged (a graded matrix keeps its exact
+ * vectors) — or, where nothing of it is left, set to 0 for completeOrthonormal, as for s = 0. The
+ * product U diag(s) Vᵀ moves by at most about 2 s_c, below the rounding of A.
+ */
+function reorthogonalizeSmall(left: Float64Array, k: number, len: number, s: Float64Array): void {
+  const tol = len * 2 ** -52 * s[0]!;
+  for (let c = 1; c < k; c++) {
+    if (!(s[c]! > 0 && s[c]! <= tol)) continue;
+    const row = c * len;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let o = 0; o < c; o++) {
+        if (s[o]! === 0) continue;
+        let d = 0;
+        for (let j = 0; j < len; j++) d += left[o * len + j]! * left[row + j]!;
+        for (let j = 0; j < len; j++) left[row + j] -= d * left[o * len + j]!;
+      }
+    }
+    const nrm = scaledNorm(left, row, len);
+    if (nrm > 0.5) for (let j = 0; j < len; j++) left[row + j]! /= nrm;
+    else left.fill(0, row, row + len);
+  }
+}
+
+/**
+ * Replaces the rows of `left` that are 0 (a zero singular value, or a tiny one whose direction
+ * was lost: reorthogonalizeSmall) by unit vectors orthogonal to all the others.
+ */
 function completeOrthonormal(left: Float64Array, k: number, len: number, s: Float64Array): void {
   let next = 0;
+  const zero = (c: number) => { for (let j = 0; j < len; j++) if (left[c * len + j] !== 0) return false; return true; };
+  const isZero = Array.from({ length: k }, (_, c) => !(s[c]! > 0) || zero(c));
   for (let c = 0; c < k; c++) {
-    if (s[c]! > 0) continue;
+    if (!isZero[c]) continue;
     for (; next < len; next++) {
       const row = c * len;
       left.fill(0, row, row + len);
       left[row + next] = 1;
       for (let pass = 0; pass < 2; pass++) { // twice is enough (Kahan's "twice is enough")
         for (let o = 0; o < k; o++) {
-          if (o === c || (s[o]! === 0 && o > c)) continue;
+          if (o === c || (isZero[o] && o > c)) continue;
           let d = 0;
           for (let j = 0; j < len; j++) d += left[o * len + j]! * left[row + j]!;
           for (let j = 0; j < len; j++) left[row + j] -= d * left[o * len + j]!;
