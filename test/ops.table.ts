@@ -13,6 +13,7 @@ import { convRows } from './opTables/conv.js';
 import { structuredRows } from './opTables/structured.js';
 import { activationRows } from './opTables/activations.js';
 import { roundingRows } from './opTables/rounding.js';
+import { arrayHelperRows } from './opTables/arrayHelpers.js';
 import { internal } from './support/internalTensor.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
@@ -161,6 +162,7 @@ export const opTable: OpRow[] = [
   ...structuredRows,
   ...activationRows,
   ...roundingRows,
+  ...arrayHelperRows,
 ];
 
 /** Deterministic inputs from a domain. */
