@@ -460,4 +460,26 @@ describe('fused first-order rules in a replay', () => {
     expect(Array.from(ja(b, a).toFloat64Array())).toEqual([0.5, -2, 6]);
     expect(runs - mid).toBe(1);
   });
+
+  it('falls back to the generic rule where the fused one declines the replay\'s values (it crashed)', () => {
+    // A rule that declines when an entry of a is negative (as det's declines at a singular matrix).
+    const pickyP: Primitive<null> = definePrimitive<null>({
+      name: 'pickyProduct',
+      saves: 'inputs',
+      forward: ([a, b]) => new RawTensor(a!.values.map((v, i) => v * b!.values[i]!), a!.shape),
+      vjp: (g, r) => [ad.mul(g, r.inputs[1]!) as unknown as RawTensor, ad.mul(g, r.inputs[0]!) as unknown as RawTensor],
+      fusedVjp: (g, r) => {
+        const [a, b] = r.inputs as [RawTensor, RawTensor];
+        if (a.values.some((v) => v < 0)) return null;
+        return [new RawTensor(g.values.map((v, i) => v * b.values[i]!), a.shape), new RawTensor(g.values.map((v, i) => v * a.values[i]!), b.shape)];
+      },
+      jvp: null,
+    });
+    const h = (a: Tensor, b: Tensor) => ad.sum(ad.mul(apply(pickyP, [a, b] as unknown as RawTensor[], null) as unknown as Tensor, ad.tensor([1, 2, 3])));
+    const jg = ad.jit(ad.grad(h, [0, 1]));
+    jg(ad.tensor([1, 2, 3]), ad.tensor([4, 5, 6])); // records the fused call
+    const [ga, gb] = jg(ad.tensor([0.5, -1, 2]), ad.tensor([3, 0, -2]));
+    expect(Array.from(ga.toFloat64Array())).toEqual([3, 0, -6]);
+    expect(Array.from(gb.toFloat64Array())).toEqual([0.5, -2, 6]);
+  });
 });

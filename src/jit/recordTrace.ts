@@ -144,7 +144,8 @@ function fusedRule(prim: Primitive<any>): Primitive<FusedParams> {
           let i = 1;
           const inputs = p.saved.map((has) => (has ? ins[i++]! : null));
           const res: Residuals = { inputs, out: p.hasOut ? ins[i]! : null, shapes: p.shapes };
-          const cts = prim.fusedVjp!(ins[0]!, res, p.params, p.needs)!;
+          // A rule may decline the values of a replay (det at a singular matrix): its generic rule then.
+          const cts = prim.fusedVjp!(ins[0]!, res, p.params, p.needs) ?? prim.vjp!(ins[0]!, res, p.params, p.needs);
           lastFused = { prim, params: p.params, needs: p.needs, ins: ins.slice(), cts, untaken: cts.filter((c) => c !== null).length };
         }
         const last = lastFused!;
