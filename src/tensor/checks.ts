@@ -91,5 +91,7 @@ export function fixFor(v: unknown): string {
   if (typeof v === 'string') return 'pass a number (Number(s) parses a string).';
   if (typeof v === 'bigint') return 'pass a number (Number(b) converts a bigint).';
   if (ArrayBuffer.isView(v)) return 'pass a number (Array.from(a) turns a typed array into an array of numbers).';
+  if (v === undefined) return 'an argument is probably missing from the call (check the signature), or pass a number.';
+  if (Array.isArray(v)) return 'wrap the array with ad.tensor(…) first.';
   return 'pass a number.';
 }
