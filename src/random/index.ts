@@ -23,6 +23,9 @@ export { multivariateNormal } from './multivariate.js';
 export { exponential, laplace, logistic, cauchy, rademacher } from './locationScale.js';
 export { gamma, loggamma } from './gamma.js';
 export { beta, dirichlet, chisquare, t } from './gammaFamily.js';
+export { poisson } from './poisson.js';
+export { choice } from './choice.js';
+export type { ChoiceOptions } from './choice.js';
 
 /**
  * Uniform values in [low, high). Keyed, as JAX's: `uniform(key, shape?, low?, high?)` (a number

@@ -1,0 +1,107 @@
+/**
+ * @file `poisson(key, lam, shape?)`, as JAX's `random.poisson` (jax/_src/random.py `_poisson`, after
+ * TensorFlow and NumPy): Knuth's product of uniforms for λ < 10, Hörmann's transformed rejection
+ * (PTRS, 1993) for λ ≥ 10, both on the same key, with JAX's float32 uniforms and its vectorised
+ * loops (every round draws a uniform for every element; PTRS keeps the last accepted k of each
+ * element, over as many rounds as the slowest element needs, placeholders λ = 1e5 included).
+ * The arithmetic is float64 where JAX's is float32, so the counts are JAX's except where a float32
+ * rounding decides a comparison (about one draw in a million below λ = 10, more for very large λ,
+ * where JAX's float32 counts are coarse and these are not). Counts are float64 values; not differentiable.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import type { TensorLike } from '../tensor/create.js';
+import { lgamma } from '../tensor/kernels/gamma.js';
+import type { Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { broadcastTo } from '../ops/shape.js';
+import type { KeyLike } from './continuous.js';
+import { split, toKey, type Key } from './key.js';
+import { param, sampleSize } from './params.js';
+import { hashCounts } from './threefry.js';
+
+/** JAX's float32 `uniform(key, (n,))`: 32-bit words w, (w >>> 9)·2⁻²³ (the 23-bit mantissa of a float in [1, 2), minus 1). */
+function uniform32(k: Key, n: number): Float64Array {
+  const w = hashCounts(k.words[0], k.words[1], n, null);
+  const u = new Float64Array(n);
+  for (let i = 0; i < n; i++) u[i] = (w[i]! >>> 9) * 2 ** -23;
+  return u;
+}
+
+/** Below this λ, Knuth's method; from it on, PTRS (JAX's threshold). */
+const KNUTH_BELOW = 10;
+/** JAX's placeholder λ for the Knuth elements in the PTRS loop (their results are discarded, but they keep the loop running). */
+const PLACEHOLDER = 1e5;
+
+/** Knuth: the number of uniforms whose running product stays above e^{−λ}, for the elements with λ < 10. */
+function knuth(k: Key, lam: Float64Array, out: Float64Array): void {
+  const n = lam.length;
+  const logProd = new Float64Array(n), count = new Float64Array(n);
+  let rng = k;
+  for (;;) {
+    let active = false;
+    for (let i = 0; i < n; i++) if (lam[i]! < KNUTH_BELOW && logProd[i]! > -lam[i]!) active = true;
+    if (!active) break;
+    const [next, sub] = split(rng, 2);
+    rng = next!;
+    const u = uniform32(sub!, n);
+    for (let i = 0; i < n; i++) {
+      if (!(lam[i]! < KNUTH_BELOW)) continue;
+      if (logProd[i]! > -lam[i]!) count[i]!++;
+      logProd[i] = logProd[i]! + Math.log(u[i]!);
+    }
+  }
+  for (let i = 0; i < n; i++) if (lam[i]! < KNUTH_BELOW) out[i] = count[i]! - 1;
+}
+
+/** PTRS (Hörmann 1993, "The transformed rejection method for generating Poisson random variables"), as JAX's `_poisson_rejection`, for the elements with λ ≥ 10. */
+function rejection(k: Key, lam: Float64Array, out: Float64Array): void {
+  const n = lam.length;
+  const l = lam.map((v) => (v < KNUTH_BELOW ? PLACEHOLDER : v));
+  const logLam = l.map(Math.log), b = l.map((v) => 0.931 + 2.53 * Math.sqrt(v));
+  const a = b.map((v) => -0.059 + 0.02483 * v), invAlpha = b.map((v) => 1.1239 + 1.1328 / (v - 3.4));
+  const vr = b.map((v) => 0.9277 - 3.6224 / (v - 2));
+  const accepted = new Uint8Array(n), kOut = new Float64Array(n).fill(-1);
+  let pending = n, key = k;
+  while (pending > 0) {
+    const [next, k0, k1] = split(key, 3);
+    key = next!;
+    const u0 = uniform32(k0!, n), v = uniform32(k1!, n);
+    for (let i = 0; i < n; i++) {
+      const u = u0[i]! - 0.5, us = 0.5 - Math.abs(u), vi = v[i]!;
+      const kk = Math.floor(((2 * a[i]!) / us + b[i]!) * u + l[i]! + 0.43);
+      const s = Math.log((vi * invAlpha[i]!) / (a[i]! / (us * us) + b[i]!));
+      const t = -l[i]! + kk * logLam[i]! - lgamma(kk + 1);
+      const reject = kk < 0 || (us < 0.013 && vi > us);
+      if ((us >= 0.07 && vi <= vr[i]!) || (!reject && s <= t)) {
+        kOut[i] = kk; // JAX's select(accept, k, k_out): a later acceptance replaces an earlier one
+        if (!accepted[i]) { accepted[i] = 1; pending--; }
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (!(lam[i]! < KNUTH_BELOW)) out[i] = kOut[i]!;
+}
+
+/**
+ * Poisson(λ) counts, P(k) = λᵏe^{−λ}/k!, as JAX's `random.poisson` (see the file note: JAX's
+ * algorithms and streams, float64 arithmetic). `lam` ≥ 0 is a number or a tensor; the shape
+ * defaults to lam's. The counts are float64 values; λ = 0 gives 0.
+ * @example ad.random.poisson(ad.random.key(0), 3, [4]).shape // [4]
+ */
+export function poisson(k: KeyLike, lam: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.poisson';
+  const key = toKey(k, op);
+  const sampleShape = shape ?? (lam instanceof Tensor ? lam.shape : []);
+  const rate = param(op, 'lam', lam, sampleShape);
+  const n = sampleSize(op, sampleShape, 1);
+  const values = typeof rate === 'number' ? new Float64Array(n).fill(rate) : broadcastTo(rate, sampleShape).toFloat64Array();
+  for (const v of values) {
+    if (!(v >= 0 && v < Infinity)) {
+      throw new InvalidArgumentError(`${op}: lam must be finite and ≥ 0${typeof rate === 'number' ? `, got ${v}` : ` everywhere, got ${v}`}; pass a rate (the mean count) ≥ 0.`);
+    }
+  }
+  const out = new Float64Array(n);
+  knuth(key, values, out);
+  if (values.some((v) => !(v < KNUTH_BELOW))) rejection(key, values, out);
+  for (let i = 0; i < n; i++) if (values[i] === 0) out[i] = 0;
+  return new Tensor(out, [...sampleShape]);
+}
