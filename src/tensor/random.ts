@@ -42,6 +42,10 @@ function sampleSetup(op: string, shape: Shape, seed: number, names: [string, str
 /** Uniform values in [low, high). @example ad.random.uniform([2, 3], 42) */
 export function uniform(shape: Shape, seed: number, low = 0, high = 1): Tensor {
   const { d, a: lo, b: hi } = sampleSetup('random.uniform', shape, seed, ['low', 'high'], low, high);
+  // As the keyed form: finite bounds, low < high (uniform(shape, seed, 1, 0) drew from (0, 1]).
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) {
+    throw new InvalidArgumentError(`random.uniform: low must be less than high, both finite, got low = ${lo}, high = ${hi}; pass [low, high) with low < high.`);
+  }
   const next = mulberry32(seed);
   for (let i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * next();
   return new Tensor(d, [...shape]);
@@ -50,6 +54,8 @@ export function uniform(shape: Shape, seed: number, low = 0, high = 1): Tensor {
 /** Normal values with the given mean and standard deviation (Box–Muller). @example ad.random.normal([3], 0) */
 export function normal(shape: Shape, seed: number, mean = 0, std = 1): Tensor {
   const { d, a: mu, b: sigma } = sampleSetup('random.normal', shape, seed, ['mean', 'std'], mean, std);
+  // As the keyed form: a standard deviation ≥ 0 (std −1 silently drew from N(mean, 1) mirrored).
+  if (!(sigma >= 0)) throw new InvalidArgumentError(`random.normal: std must be ≥ 0, got ${sigma}; pass a standard deviation ≥ 0 (its absolute value, say).`);
   const next = mulberry32(seed);
   for (let i = 0; i < d.length; i += 2) {
     const u1 = 1 - next(); // (0, 1]: log stays finite

@@ -366,3 +366,14 @@ describe('degenerate sizes that already agree with NumPy / PyTorch (kept as guar
     expect(ad.chainMatmul([ad.ones([2, 0]), ad.ones([0, 3])]).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
   });
 });
+
+describe('the seeded random forms check their parameters as the keyed ones do', () => {
+  // normal(shape, seed, mean, −1) and uniform(shape, seed, 1, 0) were accepted silently.
+  it('rejects a negative std and low ≥ high', () => {
+    expect(() => ad.random.normal([2], 0, 0, -1)).toThrow(/random\.normal: std must be ≥ 0/);
+    expect(() => ad.random.uniform([2], 0, 1, 0)).toThrow(/random\.uniform: low must be less than high/);
+    expect(() => ad.random.uniform([2], 0, 0, Infinity)).toThrow(/random\.uniform: low must be less than high, both finite/);
+    expect(ad.random.normal([2], 0, 0, 0).toArray()).toEqual([0, 0]);
+    expect(ad.random.uniform([3], 7, -1, 1).shape).toEqual([3]);
+  });
+});
