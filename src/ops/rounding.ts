@@ -86,21 +86,27 @@ function exactResidual(a: Tensor, q: Tensor, b: Tensor): Tensor {
 }
 
 /**
- * One reduction of r by b' = b·2ᵏ (exact: a power-of-two multiple of b): k keeps the quotient
- * under 2⁵², so q = trunc(fl(r/b')) is the true one or, where r/b' rounds up to an integer, one too
- * large (never too small: rounding is monotonic and integers are representable). Then r − qb' is
- * exact (exactResidual) and at most one step of |b'| from the remainder, a step that is exact too
- * since its result is representable. Afterwards |r| < |b'| with r's sign. fmod(r, b·2ᵏ) then fmod(·, b) is fmod(r, b).
+ * x rounded to an integer, for |x| < 2⁵¹ only: x + 1.5·2⁵² lies in [2⁵², 2⁵³), where the spacing of
+ * floats is 1, so the sum rounds x to the nearest integer, and subtracting is exact. Two ops, for
+ * the reductions below (round() handles every x, in eight).
+ */
+const roundSmall = (x: Tensor) => sub(add(x, 1.5 * 2 ** 52), 1.5 * 2 ** 52);
+
+/**
+ * One reduction of r by b' = b·2ᵏ (exact: a power-of-two multiple of b), k chosen so that |r/b'| <
+ * 2⁵⁰: q = round(fl(r/b')) is within ½ + 2⁻⁵² of r/b', so r − qb' (|·| < |b'|, on b's grid of
+ * floats) is representable, and exactResidual computes it without rounding. Where its sign is not
+ * r's, adding sign(r)·|b'| gives the remainder, exactly too, as that is representable. Afterwards
+ * |r| < |b'|, with r's sign or 0; fmod(r, b·2ᵏ) then fmod(·, b) is fmod(r, b).
  */
 function reduceOnce(r: Tensor, b: Tensor, k: Tensor): Tensor {
   const bk = mul(b, pow(2, k));
-  const r0 = exactResidual(r, truncOf(div(r, bk)), bk);
-  const step = mul(sign(r), abs(bk));
+  const r0 = exactResidual(r, roundSmall(div(r, bk)), bk);
   const wrongSign = mul(notEqual(r0, 0), notEqual(less(r0, 0), less(r, 0)));
-  return where(wrongSign, add(r0, step), where(less(abs(r0), abs(bk)), r0, sub(r0, step)));
+  return where(wrongSign, add(r0, mul(sign(r), abs(bk))), r0);
 }
 
-/** Reductions by b·2ᵏ, each taking about 50 bits off the quotient: exact for |a/b| < 2¹⁵⁰. */
+/** Reductions by b·2ᵏ, each taking 46 bits or more off the quotient: exact for |a/b| < 2¹⁴⁰. */
 const REDUCTIONS = 3;
 
 /**
@@ -108,16 +114,17 @@ const REDUCTIONS = 3;
  * gradient, exactly. Operands are first scaled by a power of two (exact) so that Veltkamp's split
  * neither overflows (|b| > 2⁹⁰⁰) nor loses bits to underflow (|b| < 2⁻⁹⁰⁰). C's special cases: a
  * for |a| < |b| (b = ±∞ included), NaN for a = ±∞ or b = 0, a zero with a's sign. Past the
- * reductions' reach (|a/b| ≥ 2¹⁵⁰) the result is NaN rather than a wrong number.
+ * reductions' reach (|a/b| ≥ 2¹⁴⁰ or so) the result is NaN rather than a wrong number.
  */
 function fmodOf(a: Tensor, b: Tensor): Tensor {
   const scale = where(greater(abs(b), 2 ** 900), 2 ** -200, where(less(abs(b), 2 ** -900), 2 ** 200, 1));
   const bs = mul(b, scale);
+  const logB = log(abs(bs));
   let r = mul(a, scale);
   for (let i = 0; i < REDUCTIONS; i++) {
-    // k = ⌊log₂|r/b|⌋ − 50 (or 0): an estimate is enough, with 2 bits to spare below 2⁵².
-    const bits = floor(mul(sub(log(abs(r)), log(abs(bs))), Math.LOG2E));
-    r = reduceOnce(r, bs, maximum(sub(bits, 50), 0));
+    // k = log₂|r/b| − 48 (or 0), the logarithm rounded: an estimate within 1 of ⌊log₂|r/b|⌋ keeps |r/b'| < 2⁵⁰.
+    const bits = roundSmall(mul(sub(log(abs(r)), logB), Math.LOG2E));
+    r = reduceOnce(r, bs, maximum(sub(bits, 48), 0));
   }
   const reduced = where(less(abs(r), abs(bs)), div(r, scale), NaN);
   const value = where(equal(reduced, 0), mul(a, 0), reduced);
@@ -148,7 +155,7 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 /**
  * The remainder of a/b with the sign of b — numpy.mod / jnp.mod (Python's %), torch.remainder:
  * fmod(a, b), plus b where that has the other sign; a zero remainder takes b's sign
- * (mod(−4, 2) = 0, mod(4, −2) = −0). Exact when |a/b| < 2¹⁵⁰, NaN beyond. Gradients as PyTorch's: 1 for a, −floor(a/b) for b.
+ * (mod(−4, 2) = 0, mod(4, −2) = −0). Exact when |a/b| < 2¹⁴⁰, NaN beyond. Gradients as PyTorch's: 1 for a, −floor(a/b) for b.
  * @example ad.mod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, 1, -1, -2]
  */
 export function mod(a: TensorLike, b: TensorLike): Tensor {
@@ -166,7 +173,7 @@ export function mod(a: TensorLike, b: TensorLike): Tensor {
 /**
  * C's fmod: the remainder of a/b with the sign of a — numpy.fmod, jnp.fmod, torch.fmod
  * (fmod(−5, 3) = −2); NaN where a = ±∞ or b = 0, a where b = ±∞. Exact (C's bits) when
- * |a/b| < 2¹⁵⁰; NaN beyond, rather than a wrong number.
+ * |a/b| < 2¹⁴⁰; NaN beyond, rather than a wrong number.
  * Gradients as PyTorch's: 1 for a, −trunc(a/b) for b.
  * @example ad.fmod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, -2, 2, -2]
  */
