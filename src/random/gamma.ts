@@ -13,7 +13,7 @@ import type { TensorLike } from '../tensor/create.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { KeyLike } from './continuous.js';
-import { gammaOne, gammaSampleDerivative } from './gammaDraw.js';
+import { gammaLogSampleDerivative, gammaOne, gammaSampleDerivative } from './gammaDraw.js';
 import { toKey } from './key.js';
 import { checkPositive, param, sampleSize, type Param } from './params.js';
 import { hashCounts } from './threefry.js';
@@ -37,8 +37,7 @@ function draw(op: string, k: KeyLike, a: Param, name: string, shape: Shape, logS
 }
 
 /**
- * dx/da per element (d(log x)/da = (dx/da)/x in log space, x = 0 read as the smallest normal
- * float, as JAX's `_gamma_grad`). A customJvp whose own derivative throws: the derivative of
+ * dx/da per element (d(log x)/da in log space, also where x itself underflows). A customJvp whose own derivative throws: the derivative of
  * dx/da is not implemented, so a second derivative in `a` says so instead of being silently wrong.
  */
 function sampleDerivative(op: string, name: string, logSpace: boolean): (a: Tensor, x: Tensor) => Tensor {
@@ -46,10 +45,7 @@ function sampleDerivative(op: string, name: string, logSpace: boolean): (a: Tens
     (a: Tensor, x: Tensor) => {
       const av = broadcastTo(a, x.shape).toFloat64Array(), xv = x.toFloat64Array();
       const g = new Float64Array(xv.length);
-      for (let i = 0; i < g.length; i++) {
-        const v = logSpace ? Math.max(Math.exp(xv[i]!), 2.2250738585072014e-308) : xv[i]!;
-        g[i] = gammaSampleDerivative(av[i]!, v) / (logSpace ? v : 1);
-      }
+      for (let i = 0; i < g.length; i++) g[i] = logSpace ? gammaLogSampleDerivative(av[i]!, xv[i]!) : gammaSampleDerivative(av[i]!, xv[i]!);
       return new Tensor(g, [...x.shape]);
     },
     () => {

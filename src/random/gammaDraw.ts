@@ -107,6 +107,20 @@ export function gammaSampleDerivative(a: number, x: number): number {
   return -(dans + ans * (Math.log(x) - digamma(a + 1))) * (x / a);
 }
 
+/** Below this log x, x^n/((a+1)…(a+n)) < 1e−300 for n ≥ 1: the series S is 1 and ∂S/∂a is 0 to the last bit. */
+const LOG_TINY = -700;
+
+/**
+ * d(log x)/da for a gamma(a) draw with log x = `logX` (JAX's `loggamma` derivative, which divides
+ * dx/da by x clamped to the smallest normal float). Where x underflows, P(a, x) = x^a/Γ(a + 1)
+ * exactly in doubles, so at fixed P: d(log x)/da = −(log x − ψ(a + 1))/a, from log x alone.
+ */
+export function gammaLogSampleDerivative(a: number, logX: number): number {
+  if (logX < LOG_TINY && a < LARGE_A) return -(logX - digamma(a + 1)) / a;
+  const x = Math.exp(logX);
+  return gammaSampleDerivative(a, x) / x;
+}
+
 /**
  * From this a on, dx/da comes from Wilson–Hilferty's transform: the series and the continued
  * fraction sum terms that cancel to (x − a)/a-sized results and lose digits (1e−10 at a = 1e6,

@@ -119,6 +119,23 @@ describe('dx/da by implicit reparameterisation', () => {
     // (Not checkGrad: finite differences of the sampler follow Marsaglia–Tsang's own map x = d(a)·(1 + c(a)z)³ at fixed
     // z, another valid transport with different per-draw derivatives; the implicit one is the inverse CDF's, tested above.)
   });
+  it.each([[0.01, 10001.621213528313220], [0.5, 4.9348022005446793094]])('loggamma: E[d(log x)/da] = dE[log x]/da = ψ′(a) (a = %d; mpmath trigamma), draws below e⁻⁷⁰⁰ included', (a, trigamma) => {
+    const n = 20000, key = random.key(17);
+    const l = random.loggamma(key, a, [n]).data;
+    const g = ad.grad((alpha: ad.Tensor) => ad.sum(random.loggamma(key, alpha)))(ad.full([n], a)).data;
+    const { mean, variance } = moments(g);
+    expect(Math.abs(mean - trigamma)).toBeLessThan(5 * Math.sqrt(variance / n));
+    // Where x underflows, P(a, x) = x^a/Γ(a + 1): d(log x)/da = −(log x − ψ(a + 1))/a (ψ(1.01) from mpmath).
+    if (a === 0.01) {
+      let tiny = 0;
+      l.forEach((li, i) => {
+        if (li > -600) return;
+        tiny++;
+        expect(Math.abs(g[i]! / (-(li + 0.56088545786867449714) / a) - 1)).toBeLessThan(1e-12);
+      });
+      expect(tiny).toBeGreaterThan(20); // P(x < e⁻⁶⁰⁰) ≈ e⁻⁶ for a = 0.01
+    }
+  });
   it('forward mode agrees with reverse mode', () => {
     const key = random.key(16), a = ad.tensor([0.6, 3]);
     const [, tangent] = ad.jvp((alpha: ad.Tensor) => random.gamma(key, alpha, [2, 2]), [a], [ad.tensor([1, 0])]);
