@@ -24,7 +24,9 @@ export { lgamma, digamma, polygamma, erf, erfc, erfinv } from './ops/special.js'
 export { tan, asin, acos, atan, atan2, sinh, cosh, asinh, acosh, atanh, hypot } from './ops/trig.js';
 export { logaddexp, logSigmoid, xlogy } from './ops/logspace.js';
 export { logMatmul } from './ops/logMatmul.js';
-export { gelu, silu, swish, elu, leakyRelu, softsign, hardTanh, relu6, logit } from './ops/activations.js';
+export {
+  gelu, silu, swish, elu, selu, celu, mish, leakyRelu, softsign, hardTanh, hardSigmoid, hardSwish, hardSilu, relu6, logit,
+} from './ops/activations.js';
 export type { GeluOptions } from './ops/activations.js';
 export { floor, ceil, round, trunc, mod, fmod } from './ops/rounding.js';
 export { isnan, isinf, isfinite, logicalAnd, logicalOr, logicalXor, logicalNot } from './ops/predicates.js';

@@ -27,6 +27,21 @@ const LEAKYRELU_D = { first: [0.2, 0.2, 0.2, 0.2, 1.0, 1.0, 1.0], second: [0.0, 
 const PG = [1e-05, 0.1, 0.3, 0.5, 0.8, 0.99];
 const LOGIT_D = { first: [100001.00001000009, 11.111111111111109, 4.761904761904762, 4.0, 6.250000000000001, 101.01010101010091], second: [-9999999998.999979, -98.76543209876542, -9.070294784580497, 0.0, 23.437500000000014, 9998.979695949372] };
 
+// Oracles for selu, celu (α = 0.7), mish, hardSigmoid, hardSwish: mpmath values at XS2, torch derivatives at GX2.
+const XS2 = [-300.0, -40.0, -20.0, -5.0, -3.0, -1.5, -1e-08, 1e-08, 0.3, 2.0, 3.0, 7.5, 40.0, 1e+150];
+const SELU = [-1.7580993408473768, -1.7580993408473768, -1.758099337223664, -1.7462533606696202, -1.670568728767112, -1.3658143533672527, -1.7580993320568802e-08, 1.0507009873554805e-08, 0.31521029620664415, 2.101401974710961, 3.1521029620664414, 7.880257405166104, 42.02803949421922, 1.0507009873554804e+150];
+const CELU = [-0.7, -0.7, -0.6999999999997266, -0.699446656773816, -0.6903653492868648, -0.6178765837340244, -9.999999928571429e-09, 1e-08, 0.3, 2.0, 3.0, 7.5, 40.0, 1e+150];
+const MISH = [-1.5444600667236042e-128, -1.6993417021166355e-16, -4.122307240628761e-08, -0.033576237730161704, -0.14564746127562458, -0.29809974216680674, -5.999999968e-09, 6.000000032e-09, 0.20800137234811503, 1.9439589595339946, 2.9865350049679575, 7.499995416538079, 40.0, 1e+150];
+const HARDSIGMOID = [0.0, 0.0, 0.0, 0.0, 0.0, 0.25, 0.4999999983333333, 0.5000000016666667, 0.55, 0.8333333333333334, 1.0, 1.0, 1.0, 1.0];
+const HARDSWISH = [0.0, 0.0, 0.0, 0.0, 0.0, -0.375, -4.999999983333333e-09, 5.000000016666667e-09, 0.16499999999999998, 1.6666666666666667, 3.0, 7.5, 40.0, 1e+150];
+const GX2 = [-4.0, -2.0, -0.2, 0.4, 1.0, 2.5, 5.0];
+const SELU_D = { first: [0.03220071265748214, 0.2379328722516818, 1.439409997317876, 1.0507009873554805, 1.0507009873554805, 1.0507009873554805, 1.0507009873554805], second: [0.03220071265748214, 0.2379328722516818, 1.439409997317876, 0.0, 0.0, 0.0, 0.0] };
+// celu's derivatives in closed form (e^{x/α}, e^{x/α}/α below 0) at 50 digits: torch's use α rounded to float32.
+const CELU_D = { first: [0.0032985057559390906, 0.05743261926761734, 0.7514772930752859, 1.0, 1.0, 1.0, 1.0], second: [0.004712151079912986, 0.08204659895373906, 1.0735389901075514, 0.0, 0.0, 0.0, 0.0] };
+const MISH_D = { first: [-0.053773209793480325, -0.1083550924203939, 0.4715302415134094, 0.8370175025417963, 1.0490362200997922, 1.041129530131353, 1.0008002248320829], second: [-0.03462003174925449, 0.035027081852659236, 0.6376032594559852, 0.519118555568941, 0.1846857644733283, -0.050011029299785015, -0.0014056704791881507] };
+const HARDSIGMOID_D = { first: [0.0, 0.1666666716337204, 0.1666666716337204, 0.1666666716337204, 0.1666666716337204, 0.1666666716337204, 0.0], second: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0] };
+const HARDSWISH_D = { first: [0.0, -0.16666666666666663, 0.43333333333333335, 0.6333333333333333, 0.8333333333333333, 1.3333333333333335, 1.0], second: [0.0, 0.3333333333333333, 0.3333333333333333, 0.3333333333333333, 0.3333333333333333, 0.3333333333333333, 0.0] };
+
 /** |got − want| ≤ rtol·|want| (or got and want the same infinity or both NaN), entry by entry. */
 function expectClose(got: Tensor, want: readonly number[], rtol: number, what: string): void {
   const g = Array.from(got.toFloat64Array());
@@ -78,6 +93,15 @@ describe('values against 1000-digit arithmetic', () => {
     const z = ad.tensor([-30, -3, -0.1, 0, 0.2, 1, 5]);
     expectClose(ad.logit(ad.sigmoid(z)), [-30, -3, -0.1, 0, 0.2, 1, 5], 1e-14, 'logit(sigmoid)');
   });
+  it('selu, celu, mish, hardSigmoid, hardSwish', () => {
+    const x2 = ad.tensor(XS2);
+    expectClose(ad.selu(x2), SELU, 4e-16, 'selu');
+    expectClose(ad.celu(x2, 0.7), CELU, 4e-16, 'celu');
+    expectClose(ad.mish(x2), MISH, 1e-15, 'mish');
+    expectClose(ad.hardSigmoid(x2), HARDSIGMOID, 4e-16, 'hardSigmoid');
+    expectClose(ad.hardSwish(x2), HARDSWISH, 2e-16, 'hardSwish');
+    expect(ad.hardSilu(x2).toArray()).toEqual(ad.hardSwish(x2).toArray());
+  });
   it('leakyRelu, relu6, hardTanh', () => {
     expect(ad.leakyRelu(ad.tensor([-3, -0, 0, 2])).toArray()).toEqual([-0.03, -0, 0, 2]);
     expect(ad.leakyRelu(ad.tensor([-3, 2]), 0.2).toArray()).toEqual([-3 * 0.2, 2]);
@@ -103,6 +127,11 @@ describe('edge values', () => {
     const softsign = ad.softsign(edges).toArray() as number[];
     expect(softsign.slice(0, 6)).toEqual([-1, -1, -0, 0, 1, 1]);
     expect(softsign[6]).toBeNaN();
+    for (const [f, at] of [[ad.mish, -0], [ad.hardSwish, -0], [ad.selu, -1.7580993408473766], [(t: Tensor) => ad.celu(t, 2), -2], [ad.hardSigmoid, 0]] as const) {
+      const v = f(edges).toArray() as number[];
+      expect([v[0], v[5]]).toEqual([at, f === ad.hardSigmoid ? 1 : Infinity]);
+      expect(v[6]).toBeNaN();
+    }
     const logit = ad.logit(ad.tensor([-0.5, -0, 0, 1, 1.5, NaN])).toArray() as number[];
     expect(logit.slice(1, 4)).toEqual([-Infinity, -Infinity, Infinity]);
     expect([logit[0], logit[4], logit[5]].every(Number.isNaN)).toBe(true);
@@ -115,7 +144,7 @@ describe('edge values', () => {
 });
 
 describe('derivatives against PyTorch autograd (first and second order)', () => {
-  const cases: Array<[string, (t: Tensor) => Tensor, { first: number[]; second: number[] }, readonly number[]]> = [
+  const cases: Array<[string, (t: Tensor) => Tensor, { first: number[]; second: number[] }, readonly number[], number?]> = [
     ['gelu (exact)', exactGelu, GELUEXACT_D, GX],
     ['gelu (tanh)', ad.gelu, GELUTANH_D, GX],
     ['silu', ad.silu, SILU_D, GX],
@@ -123,11 +152,19 @@ describe('derivatives against PyTorch autograd (first and second order)', () => 
     ['softsign', ad.softsign, SOFTSIGN_D, GX],
     ['leakyRelu (slope 0.2)', (t) => ad.leakyRelu(t, 0.2), LEAKY_D, GX],
     ['logit', ad.logit, LOGIT_D, PG],
+    ['selu', ad.selu, SELU_D, GX2],
+    // expm1's derivative is taken as its output + 1 (src/ops/unary.ts), which cancels for x ≪ 0:
+    // 1.5e-14 relative at x/α = −5.7. (Its elu test stops at x = −3.)
+    ['celu (alpha 0.7)', (t) => ad.celu(t, 0.7), CELU_D, GX2, 5e-14],
+    ['mish', ad.mish, MISH_D, GX2],
+    // torch's hardsigmoid backward multiplies by a float32 1/6 (0.1666666716337204); the slope is 1/6.
+    ['hardSigmoid', ad.hardSigmoid, { first: HARDSIGMOID_D.first.map((v) => (v === 0 ? 0 : 1 / 6)), second: HARDSIGMOID_D.second }, GX2],
+    ['hardSwish', ad.hardSwish, HARDSWISH_D, GX2],
   ];
-  it.each(cases)('%s', (_name, f, want, at) => {
+  it.each(cases)('%s', (_name, f, want, at, rtol = 1e-14) => {
     const { first, second } = derivatives(f, at);
-    expectClose(first, want.first, 1e-14, 'first');
-    expectClose(second, want.second, 1e-13, 'second');
+    expectClose(first, want.first, rtol, 'first');
+    expectClose(second, want.second, 10 * rtol, 'second');
   });
 });
 
@@ -155,5 +192,6 @@ describe('bad options', () => {
     expect(() => ad.leakyRelu(1, NaN)).toThrow(/^leakyRelu: negativeSlope must be a number/);
     expect(() => ad.hardTanh(1, undefined, null as unknown as number)).toThrow(/^hardTanh: max must be a number/);
     expect(() => ad.silu('x' as unknown as number)).toThrow(/^silu: expected a Tensor or a number/);
+    expect(() => ad.celu(1, 0)).toThrow(/^celu: alpha must not be 0/);
   });
 });

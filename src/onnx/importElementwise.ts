@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, equal, greater, greaterEqual, less, lessEqual, maximum, minimum, mul, notEqual, pow, sub } from '../ops/binary.js';
-import { abs, cos, exp, expm1, log, neg, reciprocal, relu, sigmoid, sign, sin, softplus, sqrt, tanh } from '../ops/unary.js';
+import { abs, cos, exp, log, neg, reciprocal, relu, sigmoid, sign, sin, softplus, sqrt, tanh } from '../ops/unary.js';
 import { clip, stopGradient, where } from '../ops/select.js';
 import { erf } from '../ops/special.js';
 import { ceil, floor, round, trunc } from '../ops/rounding.js';
@@ -179,9 +179,8 @@ export const ELEMENTWISE: Record<string, OperatorDef> = {
   PRelu: binary((x, slope) => where(less(x, 0), mul(x, slope), x)),
   // Elu: α(eˣ − 1) for x < 0 (expm1, no cancellation near 0), x from 0 on.
   Elu: unaryWith({ alpha: 1 }, (x, { alpha }) => elu(x, alpha!)),
-  // Selu: γ·(α(eˣ − 1)) for x ≤ 0, γx above.
-  Selu: unaryWith({ alpha: SELU_ALPHA, gamma: SELU_GAMMA }, (x, { alpha, gamma }) =>
-    mul(gamma!, where(greater(x, 0), x, mul(alpha!, expm1(x))))),
+  // Selu: γ·elu(x, α).
+  Selu: unaryWith({ alpha: SELU_ALPHA, gamma: SELU_GAMMA }, (x, { alpha, gamma }) => mul(gamma!, elu(x, alpha!))),
   Tanh: unary(tanh),
   Sigmoid: unary(sigmoid),
   Softplus: unary(softplus),

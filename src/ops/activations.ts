@@ -1,14 +1,14 @@
 /**
- * @file Activation functions of jax.nn and torch.nn.functional — gelu, silu (swish), elu,
- * leakyRelu, softsign, relu6, hardTanh, logit — as composites of adjoint's ops, so every
+ * @file Activation functions of jax.nn and torch.nn.functional — gelu, silu (swish), elu, selu,
+ * celu, mish, leakyRelu, softsign, relu6, hardTanh, hardSigmoid, hardSwish, logit — as composites of adjoint's ops, so every
  * transformation (grad to any order, jvp, vmap, jit, ONNX export) comes with them. Each is
- * written so it does not cancel where the textbook formula does (gelu and silu for x ≪ 0, logit
+ * written so it does not cancel where the textbook formula does (gelu, silu, mish for x ≪ 0, logit
  * near 0, ½ and 1), and takes its limit at ±∞ where PyTorch's formula gives NaN.
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
-import { abs, expm1, log, log1p, neg, sigmoid, sign } from './unary.js';
+import { abs, expm1, log, log1p, neg, sigmoid, sign, softplus, tanh } from './unary.js';
 import { add, div, equal, greater, greaterEqual, less, mul, sub } from './binary.js';
 import { clip, where } from './select.js';
 import { erfc } from './special.js';
@@ -82,6 +82,64 @@ export function elu(x: TensorLike, alpha = 1): Tensor {
   // expm1 sees 0 where x > 0, so a large x never makes an ∞ in the branch that is not taken.
   return where(positive, t, mul(a, expm1(where(positive, 0, t))));
 }
+
+// SELU's constants as jax.nn.selu and torch's selu write them (Klambauer et al. 2017, eq. 14).
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/**
+ * The scaled exponential linear unit λ·elu(x, α) with α ≈ 1.6733, λ ≈ 1.0507 (jax.nn.selu, torch's
+ * selu: the constants of Klambauer et al. 2017, which keep activations at mean 0 and variance 1).
+ * @example ad.selu(ad.tensor([-1, 1])).toArray(); // => [-1.1113307378125625, 1.0507009873554805]
+ */
+export function selu(x: TensorLike): Tensor {
+  return mul(SELU_SCALE, elu(asTensor(x, 'selu'), SELU_ALPHA));
+}
+
+/**
+ * The continuously differentiable ELU: x for x > 0, α·(e^{x/α} − 1) below (jax.nn.celu, torch's
+ * celu); α must not be 0.
+ * @example ad.celu(ad.tensor([-1, 2]), 0.5).toArray(); // => [0.5 * Math.expm1(-2), 2]
+ */
+export function celu(x: TensorLike, alpha = 1): Tensor {
+  const t = asTensor(x, 'celu');
+  const a = numberOption('celu', 'alpha', alpha);
+  if (a === 0) throw new InvalidArgumentError('celu: alpha must not be 0 (it divides x); use relu for the limit α → 0.');
+  const positive = greater(t, 0);
+  return where(positive, t, mul(a, expm1(div(where(positive, 0, t), a))));
+}
+
+/**
+ * Mish, x·tanh(softplus(x)) (Misra 2019; torch's mish): no cancellation for x ≪ 0,
+ * where it is ≈ x·eˣ; mish(−∞) = −0 (PyTorch: NaN).
+ * @example ad.mish(1).item(); // => 0.8650983882673103
+ */
+export function mish(x: TensorLike): Tensor {
+  const t = asTensor(x, 'mish');
+  return zeroAtMinusInfinity(t, mul(t, tanh(softplus(t))));
+}
+
+/**
+ * relu6(x + 3)/6 (jax.nn.hard_sigmoid, torch's hardsigmoid): 0 below −3, 1 above 3, linear between.
+ * Its gradient is 1/6 on [−3, 3], boundaries included (as `clip`'s; PyTorch's is 0 there).
+ * @example ad.hardSigmoid(ad.tensor([-4, 0, 1.5])).toArray(); // => [0, 0.5, 0.75]
+ */
+export function hardSigmoid(x: TensorLike): Tensor {
+  return div(clip(add(asTensor(x, 'hardSigmoid'), 3), 0, 6), 6);
+}
+
+/**
+ * x·hardSigmoid(x) (jax.nn.hard_swish / hard_silu, torch's hardswish): 0 below −3 (−0 at −∞,
+ * where the product would be NaN), x above 3.
+ * @example ad.hardSwish(ad.tensor([-4, 1, 4])).toArray(); // => [-0, 0.6666666666666666, 4]
+ */
+export function hardSwish(x: TensorLike): Tensor {
+  const t = asTensor(x, 'hardSwish');
+  return zeroAtMinusInfinity(t, mul(t, hardSigmoid(t)));
+}
+
+/** The same function as {@link hardSwish} (jax.nn.hard_silu). @example ad.hardSilu(4).item(); // => 4 */
+export const hardSilu = hardSwish;
 
 /**
  * x for x ≥ 0, negativeSlope·x below (default 0.01, as both libraries). The derivative at 0 is 1,
