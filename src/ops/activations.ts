@@ -26,6 +26,12 @@ function numberOption(op: string, name: string, v: unknown): number {
 /** f(x), and −0 at x = −∞ (where x·(something → 0) would be −∞·0 = NaN), with a zero gradient there. */
 const zeroAtMinusInfinity = (x: Tensor, fx: Tensor) => where(equal(x, -Infinity), -0, fx);
 
+/** x·gate(x) for a gate going to 0 at −∞ (silu, mish, hardSwish), with its limit −0 there. */
+function gatedLinear(op: string, x: TensorLike, gate: (t: Tensor) => Tensor): Tensor {
+  const t = asTensor(x, op);
+  return zeroAtMinusInfinity(t, mul(t, gate(t)));
+}
+
 export interface GeluOptions {
   /**
    * true (the default, as jax.nn.gelu): the tanh approximation
@@ -62,10 +68,7 @@ export function gelu(x: TensorLike, options: GeluOptions = {}): Tensor {
  * for x ≪ 0 (σ does not cancel); silu(−∞) = −0 (PyTorch: NaN).
  * @example ad.silu(ad.tensor([-1, 0, 2])).toArray(); // => [-0.2689414213699951, 0, 1.7615941559557646]
  */
-export function silu(x: TensorLike): Tensor {
-  const t = asTensor(x, 'silu');
-  return zeroAtMinusInfinity(t, mul(t, sigmoid(t)));
-}
+export function silu(x: TensorLike): Tensor { return gatedLinear('silu', x, sigmoid); }
 
 /** The same function as {@link silu} (jax.nn.swish). @example ad.swish(0).item(); // => 0 */
 export const swish = silu;
@@ -114,10 +117,7 @@ export function celu(x: TensorLike, alpha = 1): Tensor {
  * where it is ≈ x·eˣ; mish(−∞) = −0 (PyTorch: NaN).
  * @example ad.mish(1).item(); // => 0.8650983882673103
  */
-export function mish(x: TensorLike): Tensor {
-  const t = asTensor(x, 'mish');
-  return zeroAtMinusInfinity(t, mul(t, tanh(softplus(t))));
-}
+export function mish(x: TensorLike): Tensor { return gatedLinear('mish', x, (t) => tanh(softplus(t))); }
 
 /**
  * relu6(x + 3)/6 (jax.nn.hard_sigmoid, torch's hardsigmoid): 0 below −3, 1 above 3, linear between.
@@ -133,10 +133,7 @@ export function hardSigmoid(x: TensorLike): Tensor {
  * where the product would be NaN), x above 3.
  * @example ad.hardSwish(ad.tensor([-4, 1, 4])).toArray(); // => [-0, 0.6666666666666666, 4]
  */
-export function hardSwish(x: TensorLike): Tensor {
-  const t = asTensor(x, 'hardSwish');
-  return zeroAtMinusInfinity(t, mul(t, hardSigmoid(t)));
-}
+export function hardSwish(x: TensorLike): Tensor { return gatedLinear('hardSwish', x, hardSigmoid); }
 
 /** The same function as {@link hardSwish} (jax.nn.hard_silu). @example ad.hardSilu(4).item(); // => 4 */
 export const hardSilu = hardSwish;
