@@ -1,8 +1,8 @@
 /** @file Shared plumbing of the transformations: flattening arguments into tensors and boxing them. */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe } from '../tensor/create.js';
-import { flatten, unflatten, type TreeDef } from '../core/pytree.js';
-import { InvalidArgumentError } from '../core/errors.js';
+import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 
 /** Arguments as flat tensor leaves plus the structure to rebuild them. */
 export interface FlatArgs {
@@ -48,6 +48,60 @@ export function argnumList(argnums: number | readonly number[], count: number, o
     }
   }
   return list;
+}
+
+/**
+ * A structure in words for an error: `{w: *, b: [*, *]}`, `*` a leaf; cut short after `limit`
+ * characters so a list of 10⁴ leaves costs one short string.
+ */
+export function describeTree(def: TreeDef, limit = 120): string {
+  let out = '';
+  const walk = (d: TreeDef): void => {
+    if (out.length > limit) return;
+    if (d.kind === 'leaf') out += '*';
+    else if (d.kind === 'array') {
+      out += '[';
+      d.children.forEach((c, i) => (i > 0 && (out += ', '), walk(c)));
+      out += ']';
+    } else {
+      out += '{';
+      d.children.forEach((c, i) => (i > 0 && (out += ', '), (out += `${d.keys[i]}: `), walk(c)));
+      out += '}';
+    }
+  };
+  walk(def);
+  return out.length > limit ? `${out.slice(0, limit)}…` : out;
+}
+
+/**
+ * The leaves of `tree` in the order of the structure `def` (another tree's): object keys matched by
+ * name in any order (JAX sorts dict keys, so `{b, a}` pairs with `{a, b}`), arrays by position.
+ * `what` names `tree` and `against` the tree `def` came from, for the error when they differ.
+ */
+export function flattenLike(tree: unknown, def: TreeDef, op: string, what: string, against: string): Array<Tensor | number> {
+  const leaves: Array<Tensor | number> = [];
+  const mismatch = (): never => {
+    throw new ShapeError(
+      `${op}: the ${what} must have the same structure as the ${against} (one leaf per leaf, the same keys and lengths); ` +
+        `got ${describeTree(flatten(tree, op).def)} for ${describeTree(def)} (* a leaf).`,
+    );
+  };
+  const walk = (node: unknown, d: TreeDef): void => {
+    if (d.kind === 'leaf') {
+      if (node instanceof Tensor || typeof node === 'number') leaves.push(node);
+      else mismatch();
+    } else if (d.kind === 'array') {
+      if (!Array.isArray(node) || node.length !== d.children.length) mismatch();
+      d.children.forEach((c, i) => walk((node as unknown[])[i], c));
+    } else {
+      if (!isPlainObject(node)) return mismatch();
+      const keys = Object.keys(node);
+      if (keys.length !== d.keys.length || d.keys.some((k) => !Object.prototype.hasOwnProperty.call(node, k))) mismatch();
+      d.children.forEach((c, i) => walk(node[d.keys[i]!], c));
+    }
+  };
+  walk(tree, def);
+  return leaves;
 }
 
 export { checkFunction, checkResult, missingResult } from '../core/functions.js';

@@ -3,9 +3,9 @@ import { JvpTrace, ReverseTrace, topTrace, unbox } from '../core/trace.js';
 import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { describe, zeros } from '../tensor/create.js';
+import { asTensor, describe, zeros } from '../tensor/create.js';
 import { retainKept } from '../core/memory.js';
-import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
+import { checkFunction, flattenArgs, flattenLike, rebuildArgs } from './args.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { record, type Recording } from './record.js';
 import { BatchTrace, vmap } from './vmap.js';
@@ -120,7 +120,8 @@ export function customVjp<A extends unknown[], R extends PyTree>(
               `${Array.isArray(cts) ? `an array of length ${cts.length}` : describe(cts)}; return [ct0, ct1, …] in the order of the arguments (a one-argument function returns [ct]).`,
           );
         }
-        return flattenArgs(cts, 'customVjp (backward result)').leaves;
+        // Matched to the arguments by key: a rule returning {b, a} for an argument {a, b} is read by name.
+        return flattenLike(cts, def, 'customVjp', "backward rule's cotangents", 'arguments').map((l) => asTensor(l, 'customVjp'));
       },
     }) as R;
   };

@@ -14,12 +14,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { normal } from '../tensor/random.js';
 import { JvpTrace, ReverseTrace, innermostReverseTrace, unbox, type Trace } from '../core/trace.js';
-import { flatten, mapTree, treesMatch, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
+import { flatten, mapTree, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { sum } from '../ops/reduce.js';
 import { asTensor } from '../tensor/create.js';
 import { vjp } from './vjp.js';
+import { flattenLike } from './args.js';
 import { runCapturing } from './customNode.js';
 import type { BatchTrace, AxisSpec } from './vmap.js';
 
@@ -133,12 +134,9 @@ export function checkRuleResult(r: unknown, name: string): [PyTree, PyTree] {
 
 /** Boxes `out` at `trace` with `tangentOut` (same structure and shapes), as jvp's outputs. */
 export function boxWithTangents(trace: JvpTrace, out: PyTree, tangentOut: PyTree, name: string): PyTree {
-  const o = flatten(out, name), t = flatten(tangentOut, `${name} (tangent)`);
-  if (!treesMatch(o.def, t.def)) {
-    throw new ShapeError(`${name}: the forward rule's tangent must have the structure of its output (one tangent per output leaf).`);
-  }
+  const o = flatten(out, name), t = flattenLike(tangentOut, o.def, name, "forward rule's tangent", 'output');
   return unflatten(o.def, o.leaves.map((l, i) => {
-    const value = asTensor(l, name), tangent = asTensor(t.leaves[i]!, name);
+    const value = asTensor(l, name), tangent = asTensor(t[i]!, name);
     if (!shapesEqual(value.shape, tangent.shape)) {
       throw new ShapeError(`${name}: the forward rule's tangent ${i} has shape ${formatShape(tangent.shape)} but the output has ${formatShape(value.shape)}.`);
     }

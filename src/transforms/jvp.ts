@@ -1,13 +1,13 @@
 /** @file Forward mode: jvp, and the Hessian-vector product as forward-over-reverse. */
 import { Tensor } from '../tensor/tensor.js';
-import { zeros } from '../tensor/create.js';
+import { asTensor, zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { JvpTrace, live, unbox } from '../core/trace.js';
-import { flatten, treesMatch, unflatten, type PyTree, type TensorLikeTree, type TensorLikeTrees, type TensorTree } from '../core/pytree.js';
+import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorLikeTrees, type TensorTree } from '../core/pytree.js';
 import type { TreeFunction } from '../core/functions.js';
 import type { Loosen } from './vjp.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { checkFunction, checkResult, flattenArgs, rebuildArgs } from './args.js';
+import { checkFunction, checkResult, flattenArgs, flattenLike, rebuildArgs } from './args.js';
 import { gradFor } from './vjp.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
 
@@ -33,19 +33,16 @@ export function jvp(f: TreeFunction, primals: readonly unknown[], tangents: read
 /** jvp whose errors name `op` and call the tangents `tangentName` (hvp's direction v). */
 function jvpAs(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[], op: string, tangentName: string): [unknown, unknown] {
   const p = flattenArgs(primals, op);
-  const t = flattenArgs(tangents, `${op} (${tangentName})`);
-  if (!treesMatch(p.def, t.def)) {
-    throw new ShapeError(`${op}: the ${tangentName} must have the same structure as the point (one leaf per leaf, same keys and lengths).`);
-  }
+  const t = flattenLike(tangents, p.def, op, tangentName, 'point').map((l) => asTensor(l, `${op} (${tangentName})`));
   p.leaves.forEach((x, i) => {
-    if (!shapesEqual(x.shape, t.leaves[i]!.shape)) {
+    if (!shapesEqual(x.shape, t[i]!.shape)) {
       throw new ShapeError(
-        `${op}: ${tangentName} ${i} has shape ${formatShape(t.leaves[i]!.shape)} but its primal has shape ${formatShape(x.shape)}; they must be equal.`,
+        `${op}: ${tangentName} ${i} has shape ${formatShape(t[i]!.shape)} but its primal has shape ${formatShape(x.shape)}; they must be equal.`,
       );
     }
   });
   const trace = new JvpTrace();
-  const inputs = p.leaves.map((x, i) => trace.input(x, t.leaves[i]!));
+  const inputs = p.leaves.map((x, i) => trace.input(x, t[i]!));
   let out: ReturnType<typeof flatten>;
   const outPrimals: Array<Tensor | number> = [];
   const outTangents: Tensor[] = [];

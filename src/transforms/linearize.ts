@@ -2,10 +2,10 @@
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { flatten, mapTree, treesMatch, type PyTree, type TensorLikeTrees, type TensorTree } from '../core/pytree.js';
+import { flatten, mapTree, unflatten, type PyTree, type TensorLikeTrees, type TensorTree } from '../core/pytree.js';
 import type { TreeFunction } from '../core/functions.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { checkFunction } from './args.js';
+import { checkFunction, flattenLike } from './args.js';
 import { vjp, type Loosen, type Pullback } from './vjp.js';
 
 /**
@@ -29,13 +29,11 @@ export function linearize(f: TreeFunction, ...primals: unknown[]): [unknown, (..
   const seed = mapTree(out, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), 'linearize (output)');
   const primalTree = flatten(primals, 'linearize');
   const jvpFn = (...tangents: unknown[]): unknown => {
-    const t = flatten(tangents, 'linearize (tangents)');
-    if (!treesMatch(t.def, primalTree.def)) {
-      throw new ShapeError(
-        `linearize: jvpFn takes one tangent per primal (${primals.length}), each in its primal's structure; got ${tangents.length} of another structure.`,
-      );
+    if (tangents.length !== primals.length) {
+      throw new ShapeError(`linearize: jvpFn takes one tangent per primal (${primals.length}), each in its primal's structure; got ${tangents.length}.`);
     }
-    t.leaves.forEach((leaf, i) => {
+    const t = flattenLike(tangents, primalTree.def, 'linearize', 'tangents', 'primals');
+    t.forEach((leaf, i) => {
       const p = primalTree.leaves[i]!;
       const ps = p instanceof Tensor ? p.shape : [];
       const ts = leaf instanceof Tensor ? leaf.shape : [];
@@ -45,7 +43,7 @@ export function linearize(f: TreeFunction, ...primals: unknown[]): [unknown, (..
     });
     // pullback is linear in the cotangent; the pullback of pullback, at any point, is its transpose J.
     const [, transpose] = vjp((ct: PyTree) => pullback(ct) as PyTree, seed as PyTree);
-    return transpose(tangents as PyTree)[0];
+    return transpose(unflatten(primalTree.def, t) as PyTree)[0];
   };
   return [out, jvpFn];
 }

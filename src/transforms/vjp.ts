@@ -2,15 +2,15 @@
 import { Tensor } from '../tensor/tensor.js';
 import { ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
-import { flatten, isPlainObject, treesMatch, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees } from '../core/pytree.js';
+import { flatten, isPlainObject, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees } from '../core/pytree.js';
 import type { TreeFunction } from '../core/functions.js';
 import { record } from './record.js';
 import { autoJit, type RecordedOps } from '../jit/autoJit.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
-import { InvalidArgumentError, NonScalarOutputError, ShapeError } from '../core/errors.js';
+import { InvalidArgumentError, NonScalarOutputError } from '../core/errors.js';
 import { live } from '../core/trace.js';
 import { describe } from '../tensor/create.js';
-import { argnumList, checkFunction, checkResult, flattenArgs, missingResult, rebuildArgs } from './args.js';
+import { argnumList, checkFunction, checkResult, flattenArgs, flattenLike, missingResult, rebuildArgs } from './args.js';
 
 /** Argument types as callers may pass them: a number wherever a Tensor is declared. */
 export type Loosen<P extends readonly unknown[]> = { [K in keyof P]: P[K] extends Tensor ? Tensor | number : P[K] };
@@ -92,11 +92,8 @@ function vjpAs(f: TreeFunction<unknown>, primals: readonly unknown[], hasAux: bo
     return out;
   }, leaves);
   const pullback: Pullback = (cotangent) => {
-    const ct = flatten(cotangent, `${op} pullback`);
-    if (!treesMatch(ct.def, rec.outDef)) {
-      throw new ShapeError(`${op} pullback: the cotangent must have the same structure as the function output.`);
-    }
-    const cotangents = rebuildArgs(def, rec.pullback(ct.leaves));
+    const ct = flattenLike(cotangent, rec.outDef, `${op} pullback`, 'cotangent', 'function output');
+    const cotangents = rebuildArgs(def, rec.pullback(ct));
     if (anomaly.enabled) checkAnomalies(cotangents, `the cotangents a ${op} pullback returns`);
     return cotangents as TensorTrees<readonly PyTree[]>;
   };

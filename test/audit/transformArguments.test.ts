@@ -1,0 +1,69 @@
+/**
+ * @file Regressions found by auditing how the transformations take their arguments (pytrees,
+ * argnums, options, structures of tangents and cotangents) against JAX's documented semantics.
+ * Expected values are written out (closed forms of small polynomials).
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+const T = ad.tensor;
+
+describe('trees matched by key, not by key order (JAX sorts dict keys)', () => {
+  it("customVjp: a backward rule returning {b, a} for an argument {a, b} gives each key its own cotangent", () => {
+    // f(p) = 2a + 3b, so the rule's cotangents are 2·ct for a and 3·ct for b, returned b first.
+    // The leaves were paired by position: a got b's 3s and b got a's 2s, silently.
+    const f = ad.customVjp(
+      (p: { a: Tensor; b: Tensor }) => ad.add(ad.mul(p.a, 2), ad.mul(p.b, 3)),
+      (ct: Tensor) => [{ b: ad.mul(ct, 3), a: ad.mul(ct, 2) }],
+    );
+    const g = ad.grad((p: { a: Tensor; b: Tensor }) => ad.sum(f(p)))({ a: T([1, 2]), b: T([3, 4]) });
+    expect(g.a.toArray()).toEqual([2, 2]);
+    expect(g.b.toArray()).toEqual([3, 3]);
+  });
+
+  it('jvp, linearize and a vjp pullback take tangents and cotangents whose keys come in another order', () => {
+    const f = (p: { w: Tensor; b: Tensor }) => ({ y: ad.mul(p.w, p.b), z: ad.add(p.w, p.b) });
+    const p = { w: T([1, 2]), b: T(3) };
+    // d(w·b) = dw·b + w·db = [1, 0]·3 + [1, 2]·1 = [4, 2]; d(w + b) = [2, 1].
+    const [, dy] = ad.jvp(f, [p], [{ b: T(1), w: T([1, 0]) }]);
+    expect(dy.y.toArray()).toEqual([4, 2]);
+    expect(dy.z.toArray()).toEqual([2, 1]);
+    const [, jvpFn] = ad.linearize(f, p);
+    expect(jvpFn({ b: T(1), w: T([1, 0]) } as never).y.toArray()).toEqual([4, 2]);
+    // Pullback of {z: [1, 1], y: [1, 0]}: dw = y·b + z = [4, 1], db = y·w + Σz = 1 + 2 = 3.
+    const [, pullback] = ad.vjp(f, p);
+    const [ct] = pullback({ z: T([1, 1]), y: T([1, 0]) } as never);
+    expect(ct.w.toArray()).toEqual([4, 1]);
+    expect(ct.b.item()).toBe(3);
+  });
+
+  it("customJvp and customVjp's jvp option: a rule's tangent whose keys come in another order", () => {
+    const g = ad.customJvp(
+      (p: { a: Tensor; b: Tensor }) => ({ y: p.a, z: p.b }),
+      ([p], [t]) => [{ y: p.a, z: p.b }, { z: ad.mul(t.b, 7), y: ad.mul(t.a, 5) }],
+    );
+    const [, d] = ad.jvp(g, [{ a: T(2), b: T(3) }], [{ a: T(1), b: T(1) }]);
+    expect([d.y.item(), d.z.item()]).toEqual([5, 7]);
+  });
+});
+
+describe('structure mismatches name both structures', () => {
+  const f = (p: { w: Tensor; b: Tensor }) => ({ y: ad.mul(p.w, p.b) });
+  const p = { w: T([1, 2]), b: T(3) };
+  it('jvp, hvp, linearize, a vjp pullback, customVjp', () => {
+    expect(() => ad.jvp(f, [p], [{ w: T([1, 0]), c: T(1) }] as never)).toThrow(/jvp: the tangent .* got \[\{w: \*, c: \*\}\] for \[\{w: \*, b: \*\}\]/);
+    expect(() => ad.jvp((a: Tensor, b: Tensor) => ad.mul(a, b), [T(1), T(2)], [T(1)] as never)).toThrow(/got \[\*\] for \[\*, \*\]/);
+    const sq = (q: { a: Tensor; b: Tensor }) => ad.sum(ad.mul(q.a, q.b));
+    expect(() => ad.hvp(sq, { a: T([1]), b: T([2]) }, { a: T([1]) } as never)).toThrow(/hvp: the direction v .* got \[\{a: \*\}\] for \[\{a: \*, b: \*\}\]/);
+    const [, jvpFn] = ad.linearize(f, p);
+    expect(() => jvpFn({ w: T([1, 0]) } as never)).toThrow(/linearize: the tangents .* got \[\{w: \*\}\] for \[\{w: \*, b: \*\}\]/);
+    const [, pullback] = ad.vjp(f, p);
+    expect(() => pullback({ z: T([1, 1]) } as never)).toThrow(/vjp pullback: the cotangent .* got \{z: \*\} for \{y: \*\}/);
+    expect(() => pullback(T([1, 1]) as never)).toThrow(ad.ShapeError);
+    const h = ad.customVjp((q: { a: Tensor; b: Tensor }) => ad.add(q.a, q.b), (ct: Tensor) => [{ a: ct }]);
+    expect(() => ad.grad((q: { a: Tensor; b: Tensor }) => ad.sum(h(q)))({ a: T([1]), b: T([2]) })).toThrow(
+      /customVjp: the backward rule's cotangents .* got \[\{a: \*\}\] for \[\{a: \*, b: \*\}\]/,
+    );
+  });
+});
