@@ -27,9 +27,10 @@ function roundOf(t: Tensor): Tensor {
 }
 
 // ⌊x⌋ and ⌈x⌉ from round(x), stepping by one where it went the wrong way. `where` rather than
-// r ∓ [r ≷ x] keeps round's signed zero (ceil(−0.5) = −0, where −0 + 0 would give +0).
+// r ∓ [r ≷ x] keeps round's signed zero (ceil(−0.5) = −0, where −0 + 0 would give +0); the step
+// up from −1 (x in (−1, −½)) is −0 too, as −1 + 1 would give +0.
 const floorOf = (t: Tensor, r: Tensor) => where(greater(r, t), sub(r, 1), r);
-const ceilOf = (t: Tensor, r: Tensor) => where(less(r, t), add(r, 1), r);
+const ceilOf = (t: Tensor, r: Tensor) => where(less(r, t), where(equal(r, -1), -0, add(r, 1)), r);
 const truncOf = (t: Tensor) => { const r = roundOf(t); return where(less(t, 0), ceilOf(t, r), floorOf(t, r)); };
 
 /**
@@ -155,7 +156,7 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 /**
  * The remainder of a/b with the sign of b — numpy.mod / jnp.mod (Python's %), torch.remainder:
  * fmod(a, b), plus b where that has the other sign; a zero remainder takes b's sign
- * (mod(−4, 2) = 0, mod(4, −2) = −0). Exact when |a/b| < 2¹⁴⁰, NaN beyond. Gradients as PyTorch's: 1 for a, −floor(a/b) for b.
+ * (mod(−4, 2) = 0, mod(4, −2) = −0). Exact when |a/b| < 2¹⁴⁰, NaN beyond. Gradients as PyTorch's: 1 for a, −(a // b) for b.
  * @example ad.mod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, 1, -1, -2]
  */
 export function mod(a: TensorLike, b: TensorLike): Tensor {
@@ -166,8 +167,13 @@ export function mod(a: TensorLike, b: TensorLike): Tensor {
   // At b = ±∞ this gives NumPy's a where a has b's sign, b otherwise (mod(−3, ∞) = ∞).
   const m = where(adjust, add(r, sb), r);
   const signedZero = where(equal(m, 0), where(less(sb, 0), -0, 0), m);
+  // The quotient of this remainder, (a − m)/b rounded (PyTorch's floor division likewise): ⌊fl(a/b)⌋
+  // is off by one where a/b rounds up to an integer (mod(1, 0.1) = 1 − 9·0.1, not 1 − 10·0.1) or
+  // underflows (mod(1e−300, −1e300) = 1e−300 − 1·(−1e300)). ⌊a/b⌋ where that is not finite (b = ±∞).
   const quotient = div(sa, sb);
-  return withDerivatives(signedZero, [[ta, 1], [tb, neg(floorOf(quotient, roundOf(quotient)))]]);
+  const q = roundOf(div(sub(sa, signedZero), sb));
+  const floorQuotient = where(less(abs(q), Infinity), q, floorOf(quotient, roundOf(quotient)));
+  return withDerivatives(signedZero, [[ta, 1], [tb, neg(floorQuotient)]]);
 }
 
 /**

@@ -1,0 +1,57 @@
+/**
+ * @file Regressions found by an independent differential review of the activations, rounding,
+ * remainders, predicates, bases 2/10, array helpers and the new ad.random samplers against NumPy
+ * 1.24, PyTorch 1.13 (float64 autograd) and mpmath, by a harness outside the repo. The oracle
+ * values are written out here (the numbers NumPy / torch printed), so this file needs no Python.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+const arr = (t: Tensor) => Array.from(t.toFloat64Array());
+
+describe('ceil and trunc of x in (−1, −½)', () => {
+  // round(x) is −1 there, and −1 + 1 gave +0; NumPy: np.ceil(-0.75) = np.trunc(-0.75) = -0.0.
+  const x = ad.tensor([-0.75, -0.5000000000000001, -0.9999999999999999, -0.5, -0.3, 0.75, -1.25]);
+  it('ceil is −0, as numpy.ceil', () => {
+    const got = arr(ad.ceil(x));
+    expect(got.map((v) => Object.is(v, -0))).toEqual([true, true, true, true, true, false, false]);
+    expect(got).toEqual([-0, -0, -0, -0, -0, 1, -1]);
+  });
+  it('trunc is −0, as numpy.trunc (method forms too)', () => {
+    const got = arr(x.trunc());
+    expect(got.map((v) => Object.is(v, -0))).toEqual([true, true, true, true, true, false, false]);
+    expect(Object.is(x.ceil().toFloat64Array()[0], -0)).toBe(true);
+  });
+  it('under jit and vmap as eagerly', () => {
+    const j = ad.jit((t: Tensor) => ad.ceil(t));
+    j(ad.tensor([0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2]));
+    expect(arr(j(x)).map((v) => Object.is(v, -0))).toEqual([true, true, true, true, true, false, false]);
+    expect(Object.is(arr(ad.vmap((t: Tensor) => ad.trunc(t))(ad.tensor([[-0.75], [0.75]])))[0], -0)).toBe(true);
+  });
+});
+
+describe("mod's derivative in b is −(the quotient its remainder was taken with)", () => {
+  // torch.remainder's backward for b: −a.div(b, rounding_mode='floor') (Python's a // b):
+  // 1 // 0.1 = 9 (fl(1/0.1) = 10, but mod(1, 0.1) = 1 − 9·0.1 = 0.0999…95), and
+  // 1e−300 // −1e300 = −1 (the quotient underflows to −0). torch 1.13 float64 autograd:
+  const A = [1, -1, 3, -3, 2.5, 1e-300, 5e-324, 5, -5];
+  const B = [0.1, -0.1, 0.1, 0.3, 0.1, -1e300, -3, 3, 3];
+  const TORCH_DB = [-9, -9, -29, 11, -24, 1, 1, -1, 2];
+  it('matches torch.remainder where fl(a/b) rounds up to an integer or underflows', () => {
+    const [ga, gb] = ad.grad((a: Tensor, b: Tensor) => ad.sum(ad.mod(a, b)), [0, 1])(ad.tensor(A), ad.tensor(B));
+    expect(arr(gb)).toEqual(TORCH_DB);
+    expect(arr(ga)).toEqual(A.map(() => 1));
+  });
+  it('is consistent with the value: a − b·q = mod(a, b) for q = −d/db', () => {
+    const gb = ad.grad((b: Tensor) => ad.sum(ad.mod(ad.tensor([1, 3, 2.5]), b)))(ad.tensor([0.1, 0.1, 0.1]));
+    const m = arr(ad.mod(ad.tensor([1, 3, 2.5]), 0.1));
+    arr(gb).forEach((d, i) => expect(Math.abs([1, 3, 2.5][i]! + 0.1 * d - m[i]!)).toBeLessThan(1e-15));
+  });
+  it('keeps no gradient at b = ±∞, and forward mode agrees', () => {
+    const gb = ad.grad((b: Tensor) => ad.sum(ad.mod(ad.tensor([-3, 3]), b)))(ad.tensor([Infinity, -Infinity]));
+    expect(arr(gb).map(Math.abs)).toEqual([0, 0]);
+    const [, t] = ad.jvp((b: Tensor) => ad.mod(1, b), [ad.tensor(0.1)], [ad.tensor(1)]);
+    expect(t.item()).toBe(-9);
+  });
+});
