@@ -79,29 +79,32 @@ export function describeTree(def: TreeDef, limit = 120): string {
  * `what` names `tree` and `against` the tree `def` came from, for the error when they differ.
  */
 export function flattenLike(tree: unknown, def: TreeDef, op: string, what: string, against: string): Array<Tensor | number> {
-  const leaves: Array<Tensor | number> = [];
-  const mismatch = (): never => {
+  const leaves = leavesLike(tree, def);
+  if (leaves === null) {
     throw new ShapeError(
       `${op}: the ${what} must have the same structure as the ${against} (one leaf per leaf, the same keys and lengths); ` +
         `got ${describeTree(flatten(tree, op).def)} for ${describeTree(def)} (* a leaf).`,
     );
-  };
-  const walk = (node: unknown, d: TreeDef): void => {
-    if (d.kind === 'leaf') {
-      if (node instanceof Tensor || typeof node === 'number') leaves.push(node);
-      else mismatch();
-    } else if (d.kind === 'array') {
-      if (!Array.isArray(node) || node.length !== d.children.length) mismatch();
-      d.children.forEach((c, i) => walk((node as unknown[])[i], c));
-    } else {
-      if (!isPlainObject(node)) return mismatch();
-      const keys = Object.keys(node);
-      if (keys.length !== d.keys.length || d.keys.some((k) => !Object.prototype.hasOwnProperty.call(node, k))) mismatch();
-      d.children.forEach((c, i) => walk(node[d.keys[i]!], c));
-    }
-  };
-  walk(tree, def);
+  }
   return leaves;
+}
+
+/** `flattenLike`'s leaves, or null where `tree` does not have the structure `def`. */
+export function leavesLike(tree: unknown, def: TreeDef): Array<Tensor | number> | null {
+  const leaves: Array<Tensor | number> = [];
+  const walk = (node: unknown, d: TreeDef): boolean => {
+    if (d.kind === 'leaf') {
+      if (!(node instanceof Tensor || typeof node === 'number')) return false;
+      leaves.push(node);
+      return true;
+    }
+    if (d.kind === 'array') {
+      return Array.isArray(node) && node.length === d.children.length && d.children.every((c, i) => walk(node[i], c));
+    }
+    if (!isPlainObject(node) || Object.keys(node).length !== d.keys.length) return false;
+    return d.keys.every((k, i) => Object.prototype.hasOwnProperty.call(node, k) && walk(node[k], d.children[i]!));
+  };
+  return walk(tree, def) ? leaves : null;
 }
 
 export { checkFunction, checkResult, missingResult } from '../core/functions.js';

@@ -3,7 +3,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { innermostReverseTrace, withPaused } from '../core/trace.js';
-import { flatten, treesMatch, type TreeDef } from '../core/pytree.js';
+import { flatten, type TreeDef } from '../core/pytree.js';
+import { describeTree, flattenLike, leavesLike } from './args.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 
 /**
@@ -51,29 +52,23 @@ export function splitResult(result: unknown, shapes: StepShapes, t: number): { c
       throw new InvalidArgumentError('scan: step returned undefined; did it forget to `return` the next carry (or [carry, y])?');
     }
     const flat = flatten(result, 'scan (step result)');
-    if (treesMatch(flat.def, shapes.carryDef)) shapes.pairs = false;
-    else if (Array.isArray(result) && result.length === 2 && treesMatch(flatten(result[0], 'scan').def, shapes.carryDef)) {
+    if (leavesLike(result, shapes.carryDef) !== null) shapes.pairs = false;
+    else if (Array.isArray(result) && result.length === 2 && leavesLike(result[0], shapes.carryDef) !== null) {
       shapes.pairs = true;
       shapes.yDef = flatten(result[1], 'scan').def;
     } else {
       throw new ShapeError(
-        `scan: step must return a carry with the structure of init, or [carry, y]; the result of step ${t} (${describe(result)}) is neither. ` +
-          'Return the next carry in the nesting of init, or a two-element array [carry, y].',
+        `scan: step must return a carry with the structure of init, or [carry, y]; the result of step ${t} (${describeTree(flat.def)}) is neither ` +
+          `for init ${describeTree(shapes.carryDef)} (* a leaf). Return the next carry in the nesting of init, or a two-element array [carry, y].`,
       );
     }
   }
-  const parts = shapes.pairs
-    ? [flatten((result as unknown[])[0], 'scan (step result)'), flatten((result as unknown[])[1], 'scan (step result)')]
-    : [flatten(result, 'scan (step result)')];
-  if (!treesMatch(parts[0]!.def, shapes.carryDef)) {
-    throw new ShapeError(`scan: step ${t} returned a carry whose structure differs from init's; return the next carry in the nesting of init.`);
-  }
-  const carry = leavesWithShapes(parts[0]!.leaves, shapes.carryShapes, t, 'carry', 'a carry keeps its shapes from step to step');
+  // Matched by key: a carry {b, a} for init {a, b} is read by name (as JAX's sorted dict keys).
+  const carryLeaves = flattenLike(shapes.pairs ? (result as unknown[])[0] : result, shapes.carryDef, 'scan', `carry step ${t} returned`, 'init');
+  const carry = leavesWithShapes(carryLeaves, shapes.carryShapes, t, 'carry', 'a carry keeps its shapes from step to step');
   if (!shapes.pairs) return { carry, y: [] };
-  if (!treesMatch(parts[1]!.def, shapes.yDef!)) {
-    throw new ShapeError(`scan: step ${t} returned a y whose structure differs from step 0's; every step's y must have one structure (they are stacked).`);
-  }
-  const y = parts[1]!.leaves.map((l) => asTensor(l, 'scan'));
+  const yLeaves = flattenLike((result as unknown[])[1], shapes.yDef!, 'scan', `y step ${t} returned`, "y of step 0 (they are stacked)");
+  const y = yLeaves.map((l) => asTensor(l, 'scan'));
   if (shapes.yShapes === null) shapes.yShapes = y.map((v) => v.shape);
   return { carry, y: leavesWithShapes(y, shapes.yShapes, t, 'y', "every step's y has the shapes of step 0's (they are stacked)") };
 }

@@ -3,7 +3,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { ReverseTrace, unbox } from '../core/trace.js';
-import { flatten, treesMatch, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
+import { flatten, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
+import { describeTree, leavesLike } from './args.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { retainKept } from '../core/memory.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
@@ -155,13 +156,15 @@ function truthy(v: unknown, i: number): boolean {
 
 /** body's result as carry leaves, checked against init's structure and shapes. */
 function checkCarry(result: unknown, def: TreeDef, init: readonly Tensor[], i: number): Tensor[] {
-  const next = flatten(result, 'whileLoop (body result)');
-  if (!treesMatch(next.def, def)) {
+  // Matched by key: a carry {b, a} for init {a, b} is read by name (as JAX's sorted dict keys).
+  const next = leavesLike(result, def);
+  if (next === null) {
     throw new ShapeError(
-      `whileLoop: body must return a carry with the structure of init, but at iteration ${i} it returned ${describe(result)}; return the next carry (same nesting, same keys).`,
+      `whileLoop: body must return a carry with the structure of init, but at iteration ${i} it returned ` +
+        `${describeTree(flatten(result, 'whileLoop (body result)').def)} for init ${describeTree(def)} (* a leaf); return the next carry (same nesting, same keys).`,
     );
   }
-  return next.leaves.map((l, k) => {
+  return next.map((l, k) => {
     const t = asTensor(l, 'whileLoop');
     if (!shapesEqual(t.shape, init[k]!.shape)) {
       throw new ShapeError(

@@ -67,3 +67,31 @@ describe('structure mismatches name both structures', () => {
     );
   });
 });
+
+describe('scan and whileLoop: a carry whose keys come in another order than init', () => {
+  type C = { a: Tensor; b: Tensor };
+  // b accumulates a, a is multiplied by w: after 3 steps b = 1 + w + w² (7 at w = 2), db/dw = 1 + 2w = 5.
+  const step = (w: Tensor) => (c: C): C => ({ b: ad.add(c.b, c.a), a: ad.mul(c.a, w) });
+  it('scan reads it by key, in value and gradient', () => {
+    const f = (w: Tensor) => ad.scan(step(w), { a: T(1), b: T(0) }, { length: 3 }).b;
+    const [v, g] = ad.valueAndGrad(f)(T(2));
+    expect([v.item(), g.item()]).toEqual([7, 5]);
+  });
+  it('whileLoop reads it by key, in value and gradient', () => {
+    const f = (w: Tensor) => {
+      let i = 0;
+      return ad.whileLoop(() => i++ < 3, step(w), { a: T(1), b: T(0) }).b;
+    };
+    const [v, g] = ad.valueAndGrad(f)(T(2));
+    expect([v.item(), g.item()]).toEqual([7, 5]);
+  });
+  it('a carry of another structure is an error naming both', () => {
+    let i = 0;
+    const grow = (c: { a: Tensor }) => (i++ === 0 ? { a: c.a } : { a: c.a, b: c.a });
+    expect(() => ad.scan(grow, { a: T(1) }, { length: 3 })).toThrow(/scan: the carry step 1 returned .* got \{a: \*, b: \*\} for \{a: \*\}/);
+    expect(() => ad.whileLoop(() => true, (c: { a: Tensor }) => ({ a: c.a, b: c.a }), { a: T(1) })).toThrow(
+      /whileLoop: body must return a carry with the structure of init, but at iteration 0 it returned \{a: \*, b: \*\} for init \{a: \*\}/,
+    );
+    expect(() => ad.scan(((c: Tensor) => ({ c })) as never, T(1), { length: 2 })).toThrow(/the result of step 0 \(\{c: \*\}\) is neither for init \*/);
+  });
+});
