@@ -14,6 +14,7 @@ import { clip, where } from './select.js';
 import { erfc } from './special.js';
 import { atanh } from './trig.js';
 import { registerTensorMethods } from './methods.js';
+import { checkOptions } from '../transforms/loopArgs.js';
 
 /** A finite number option, or an AdjointError naming the op and the option. */
 function numberOption(op: string, name: string, v: unknown): number {
@@ -53,6 +54,12 @@ export interface GeluOptions {
  */
 export function gelu(x: TensorLike, options: GeluOptions = {}): Tensor {
   const t = asTensor(x, 'gelu');
+  // jax.nn.gelu(x, False) passes approximate positionally; here a bare boolean (or a misspelt key)
+  // would be ignored, silently giving the tanh form.
+  if (typeof options === 'boolean') {
+    throw new InvalidArgumentError(`gelu: the second argument is an options object; pass { approximate: ${String(options)} }, got the boolean ${String(options)}.`);
+  }
+  checkOptions(options, 'gelu', ['approximate']);
   const approximate = options.approximate ?? true;
   if (typeof approximate !== 'boolean') {
     throw new InvalidArgumentError(`gelu: approximate must be true (tanh form, JAX's default) or false (erf form, PyTorch's default), got ${describe(approximate)}.`);
@@ -166,7 +173,10 @@ export function softsign(x: TensorLike): Tensor {
  */
 export function hardTanh(x: TensorLike, min = -1, max = 1): Tensor {
   const t = asTensor(x, 'hardTanh');
-  return clip(t, numberOption('hardTanh', 'min', min), numberOption('hardTanh', 'max', max));
+  const [lo, hi] = [numberOption('hardTanh', 'min', min), numberOption('hardTanh', 'max', max)];
+  // clip would give max everywhere (NumPy's rule); torch.nn.functional.hardtanh refuses it, as here.
+  if (lo > hi) throw new InvalidArgumentError(`hardTanh: min ${lo} is greater than max ${hi}; pass min ≤ max (hardTanh(x, min, max)).`);
+  return clip(t, lo, hi);
 }
 
 /**

@@ -49,7 +49,10 @@ function weights(op: string, p: unknown, n: number, draws: number, replace: bool
 /** Indices in [0, n) drawn with probabilities p/Σp, with replacement: the first i with cumsum(p)[i] ≥ total·(1 − u). */
 function weightedWithReplacement(op: string, k: KeyLike, p: Float64Array, draws: number): Float64Array {
   const cumulative = new Float64Array(p.length);
-  for (let i = 0, s = 0; i < p.length; i++) cumulative[i] = s += p[i]!;
+  // Finite weights whose sum overflows (three of 1e308) are scaled by 2⁻⁶⁴ first (the same
+  // probabilities); an ∞ total would send every draw to the first entry whose running sum is ∞.
+  const scale = p.reduce((s, w) => s + w, 0) < Infinity ? 1 : 2 ** -64;
+  for (let i = 0, s = 0; i < p.length; i++) cumulative[i] = s += p[i]! * scale;
   const total = cumulative[p.length - 1]!;
   const u = unitSample(op, k, [draws]);
   const out = new Float64Array(draws);

@@ -55,3 +55,36 @@ describe("mod's derivative in b is −(the quotient its remainder was taken with
     expect(t.item()).toBe(-9);
   });
 });
+
+describe('gelu options and hardTanh bounds are checked', () => {
+  // jax.nn.gelu(x, False) passes approximate positionally; ad.gelu(x, false) ignored the boolean
+  // and gave the tanh form (0.8411919906082768 at 1, where the exact x·Φ(x) is 0.8413447460685429).
+  it('a bare boolean, a misspelt key or null throws naming gelu and the fix', () => {
+    const g = ad.gelu as (x: number, o: unknown) => Tensor;
+    expect(() => g(1, false)).toThrow(/gelu: .*\{ approximate: false \}/);
+    expect(() => g(1, { approx: false })).toThrow(/gelu: unknown option 'approx'/);
+    expect(() => g(1, null)).toThrow(ad.InvalidArgumentError);
+    expect(ad.gelu(1, { approximate: false }).item()).toBeCloseTo(0.8413447460685429, 15);
+    expect(ad.gelu(1, {}).item()).toBe(0.8411919906082768);
+  });
+  // torch.nn.functional.hardtanh(x, 2, 1) raises "min_val cannot be greater than max_val"; clip's
+  // NumPy rule gave max everywhere, silently.
+  it('hardTanh with min > max throws; min = max is allowed', () => {
+    expect(() => ad.hardTanh(ad.tensor([0, 5]), 2, 1)).toThrow(/hardTanh: min 2 is greater than max 1/);
+    expect(arr(ad.hardTanh(ad.tensor([0, 3]), 1, 1))).toEqual([1, 1]);
+  });
+});
+
+describe('random.choice with finite weights whose sum overflows', () => {
+  // p = [1e308, 1e308, 1e308]: cumsum is [1e308, ∞, ∞], total·(1 − u) = ∞, so every draw was 1.
+  // The probabilities are ⅓ each; with 30000 draws each count is within 4.5σ (σ = 81.6) of 10000.
+  it('draws each entry with probability p/Σp', () => {
+    const c = arr(ad.random.choice(ad.random.key(3), 3, [30000], { p: ad.tensor([1e308, 1e308, 1e308]) }));
+    for (const i of [0, 1, 2]) expect(Math.abs(c.filter((v) => v === i).length - 10000)).toBeLessThan(370);
+  });
+  it('draws as the same weights scaled down would', () => {
+    const big = arr(ad.random.choice(ad.random.key(4), 3, [50], { p: ad.tensor([0.5e308, 0.5e308, 1e308]) }));
+    const small = arr(ad.random.choice(ad.random.key(4), 3, [50], { p: ad.tensor([1, 1, 2]) }));
+    expect(big).toEqual(small);
+  });
+});
