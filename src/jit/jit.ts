@@ -27,6 +27,7 @@ import { profiler } from '../core/profile.js';
 import { detach, inArena } from '../tensor/alloc.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction } from '../transforms/args.js';
+import { checkOptions } from '../transforms/loopArgs.js';
 import type { TreeFunction } from '../core/functions.js';
 
 export interface JitOptions {
@@ -105,6 +106,8 @@ interface Entry {
  */
 export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions = {}): Jitted<F> {
   checkFunction(fn, 'jit');
+  // A misspelt or JAX-only option (staticArgnums) would be ignored silently.
+  checkOptions(options, 'jit', ['maxSignatures']);
   const maxSignatures = options.maxSignatures ?? 32;
   if (!Number.isInteger(maxSignatures) || maxSignatures < 1) {
     throw new InvalidArgumentError(`jit: maxSignatures must be a positive integer, got ${String(maxSignatures)}.`);

@@ -95,3 +95,12 @@ describe('scan and whileLoop: a carry whose keys come in another order than init
     expect(() => ad.scan(((c: Tensor) => ({ c })) as never, T(1), { length: 2 })).toThrow(/the result of step 0 \(\{c: \*\}\) is neither for init \*/);
   });
 });
+
+describe('jit options', () => {
+  it('an unknown option or options that are not an object throw instead of being ignored', () => {
+    const f = (x: Tensor) => ad.mul(x, 2);
+    expect(() => ad.jit(f, { staticArgnums: [1] } as never)).toThrow(/jit: unknown option 'staticArgnums'; the options are maxSignatures/);
+    expect(() => ad.jit(f, 5 as never)).toThrow(ad.InvalidArgumentError);
+    expect(ad.jit(f, { maxSignatures: 2 })(T([1, 2])).toArray()).toEqual([2, 4]);
+  });
+});
