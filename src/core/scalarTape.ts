@@ -280,7 +280,7 @@ export class ScalarTape {
         case Op.EXP: plain[i]! += times(g, out[k]!); break; // (eˣ)' = eˣ
         case Op.LOG: plain[i]! += times(g, d[k]!); break; // 1/x
         case Op.LOG1P: plain[i]! += times(g, d[k]!); break; // 1/(1+x)
-        case Op.EXPM1: plain[i]! += times(g, out[k]! + 1); break;
+        case Op.EXPM1: plain[i]! += times(g, Math.exp(out[i]!)); break; // eˣ, not y + 1 (cancels for x ≪ 0)
         case Op.SQRT: plain[i]! += times(g, d[k]!); break; // 1/(2√x)
         case Op.SQUARE: plain[i]! += times(g, 2 * out[i]!); break;
         case Op.ABS: plain[i]! += times(g, signOf(out[i]!)); break; // abs'(0) = 0

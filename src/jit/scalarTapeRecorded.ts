@@ -98,7 +98,7 @@ export function walkRecorded(
       case Op.EXP: add(i, () => chain(at(k))); break; // (eˣ)' = eˣ
       case Op.LOG: add(i, () => chain(emit(Op.RECIPROCAL, at(i)))); break; // 1/x
       case Op.LOG1P: add(i, () => chain(emit(Op.RECIPROCAL, emit(Op.ADD, at(i), constant(1))))); break; // 1/(1+x)
-      case Op.EXPM1: add(i, () => chain(emit(Op.ADD, at(k), constant(1)))); break; // eˣ = y + 1
+      case Op.EXPM1: add(i, () => chain(emit(Op.EXP, at(i)))); break; // eˣ (not y + 1, which cancels for x ≪ 0)
       case Op.SQRT: add(i, () => chain(emit(Op.DIV, constant(0.5), at(k)))); break; // 1/(2√x)
       case Op.SQUARE: add(i, () => chain(emit(Op.MUL, constant(2), at(i)))); break; // 2x
       case Op.SIN: case Op.COS: add(i, () => chain(derivative[k - from]!)); break; // from the pre-pass

@@ -45,7 +45,9 @@ const negP: Primitive<null> = definePrimitive<null>({
 const expP = elementwise('exp', 'output', (_x, y) => y, 'exp'); // (eˣ)' = eˣ
 const logP = elementwise('log', 'inputs', (x) => reciprocal(x), 'log'); // (log x)' = 1/x
 const log1pP = elementwise('log1p', 'inputs', (x) => reciprocal(add(x, 1)), 'log1p'); // 1/(1+x)
-const expm1P = elementwise('expm1', 'output', (_x, y) => add(y, 1), 'expm1'); // eˣ = y + 1
+// eˣ from the input, not y + 1 from the output, which cancels for x ≪ 0 (expm1′(−20) lost 8 digits,
+// expm1′(−40) was 0; PyTorch and JAX use y + 1). Costs an exp per element, and expm1 is not hot.
+const expm1P = elementwise('expm1', 'inputs', (x) => exp(x), 'expm1');
 const sqrtP = elementwise('sqrt', 'output', (_x, y) => div(0.5, y), 'sqrt'); // 1/(2√x); +∞ at 0
 const squareP = elementwise('square', 'inputs', (x) => mul(2, x), 'square');
 const absP = elementwise('abs', 'inputs', (x) => sign(x)); // abs'(0) = sign(0) = 0

@@ -66,7 +66,7 @@ export function unaryVjpKernel(op: UnaryVjpKernel, g: Float64Array, s: Float64Ar
     case 'exp': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]!); break; // y
     case 'log': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / s[i]!); break; // 1/x
     case 'log1p': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / (s[i]! + 1)); break; // 1/(x + 1)
-    case 'expm1': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]! + 1); break; // y + 1
+    case 'expm1': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, Math.exp(s[i]!)); break; // eˣ (s = x)
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 0.5 / s[i]!); break; // 0.5/y
     case 'square': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 2 * s[i]!); break; // 2x
     case 'tanh': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, 1 - y * y); } break; // 1 − y²
