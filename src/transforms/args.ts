@@ -31,19 +31,21 @@ export function argnumList(argnums: number | readonly number[], count: number, o
     );
   }
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
+  // As written (JSON would show NaN and Infinity as null).
+  const shown = typeof argnums === 'number' ? String(argnums) : `[${list.map((a) => (typeof a === 'number' ? String(a) : JSON.stringify(a))).join(',')}]`;
   if (list.length === 0) {
     throw new InvalidArgumentError(`${op}: argnums is an empty array; list at least one argument index, e.g. [0].`);
   }
   for (const a of list) {
     if (!Number.isInteger(a) || a < 0) {
       throw new InvalidArgumentError(
-        `${op}: argnums ${JSON.stringify(argnums)} holds ${typeof a === 'number' ? a : describe(a)}; an argument index is an integer from 0 (the first argument) ` +
+        `${op}: argnums ${shown} holds ${typeof a === 'number' ? a : describe(a)}; an argument index is an integer from 0 (the first argument) ` +
           `to ${count - 1} (the last of the ${count} passed).`,
       );
     }
     if (a >= count) {
       throw new InvalidArgumentError(
-        `${op}: argnums ${JSON.stringify(argnums)} refers to argument ${a}, but the function was called with ${count} argument(s).`,
+        `${op}: argnums ${shown} refers to argument ${a}, but the function was called with ${count} argument(s).`,
       );
     }
   }

@@ -7,6 +7,7 @@ import { asTensor, describe, zeros } from '../tensor/create.js';
 import { retainKept } from '../core/memory.js';
 import { checkFunction, flattenArgs, flattenLike, rebuildArgs } from './args.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
+import { checkOptions } from './loopArgs.js';
 import { record, type Recording } from './record.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
@@ -61,6 +62,7 @@ export function customVjp<A extends unknown[], R extends PyTree>(
 ): (...args: A) => R {
   checkFunction(f, 'customVjp');
   checkFunction(backward, 'customVjp');
+  if (options !== null && typeof options === 'object') checkOptions(options, 'customVjp', ['jvp']);
   if (options === null || typeof options !== 'object' || (options.jvp !== undefined && typeof options.jvp !== 'function')) {
     throw new InvalidArgumentError('customVjp: options must be an object such as { jvp: (primals, tangents) => [out, tangentOut] }.');
   }

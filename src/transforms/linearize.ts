@@ -6,7 +6,7 @@ import { flatten, mapTree, unflatten, type PyTree, type TensorLikeTrees, type Te
 import type { TreeFunction } from '../core/functions.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, flattenLike } from './args.js';
-import { vjp, type Loosen, type Pullback } from './vjp.js';
+import { vjp, vjpAs, type Loosen, type Pullback } from './vjp.js';
 
 /**
  * `[out, jvpFn]`: `f`'s output at `primals`, and `jvpFn(...tangents)` = J·tangents (one tangent per
@@ -63,6 +63,6 @@ export function linearTranspose(f: TreeFunction, ...primals: unknown[]): unknown
   checkFunction(f, 'linearTranspose');
   if (primals.length === 0) throw new InvalidArgumentError('linearTranspose: give example arguments (their shapes): linearTranspose(f, ...primals).');
   const zerosArgs = primals.map((p) => mapTree(p, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), 'linearTranspose'));
-  const [, pullback] = vjp(f, ...zerosArgs) as [PyTree, Pullback];
+  const [, pullback] = vjpAs(f, zerosArgs, false, 'linearTranspose');
   return (cotangent: PyTree) => pullback(cotangent);
 }

@@ -78,7 +78,8 @@ export function vjpWithAux(f: TreeFunction<readonly [PyTree, unknown]>, ...prima
   return vjpAs(f, primals, true, 'vjpWithAux');
 }
 
-function vjpAs(f: TreeFunction<unknown>, primals: readonly unknown[], hasAux: boolean, op: string): [unknown, Pullback, unknown] {
+/** vjp whose errors name `op` (linearTranspose is built on it). @internal */
+export function vjpAs(f: TreeFunction<unknown>, primals: readonly unknown[], hasAux: boolean, op: string): [unknown, Pullback, unknown] {
   const { leaves, def } = flattenArgs(primals, op);
   let aux: unknown;
   const rec = record((inputs) => {
@@ -124,7 +125,7 @@ function scalarOutput(out: unknown, op: string): Tensor | number {
   if (out instanceof Tensor && out.size === 1) return out;
   const problem = missingResult(out, op);
   if (problem !== null) throw new NonScalarOutputError(problem);
-  const what = out instanceof Tensor ? `a tensor of shape ${formatShape(out.shape)}` : 'a pytree';
+  const what = out instanceof Tensor ? `a tensor of shape ${formatShape(out.shape)}` : Array.isArray(out) || isPlainObject(out) ? 'a pytree' : describe(out);
   throw new NonScalarOutputError(
     `${op}: the function must return a single-element tensor or a number, but it returned ${what}. ` +
       `Reduce it to a scalar (e.g. ad.sum), or use ad.vjp(f, ...args) to pull back a cotangent of that shape, or ad.jacobian for every derivative.`,

@@ -104,3 +104,22 @@ describe('jit options', () => {
     expect(ad.jit(f, { maxSignatures: 2 })(T([1, 2])).toArray()).toEqual([2, 4]);
   });
 });
+
+describe('messages and options of grad, linearTranspose and customVjp', () => {
+  const mul = (a: Tensor, b: Tensor) => ad.mul(a, b);
+  it('argnums NaN and Infinity are shown as written (JSON showed null)', () => {
+    expect(() => ad.grad(mul, [0, NaN])(T(2), T(3))).toThrow(/grad: argnums \[0,NaN\] holds NaN/);
+    expect(() => ad.grad(mul, Infinity)(T(2), T(3))).toThrow(/grad: argnums Infinity holds Infinity/);
+  });
+  it('grad of a function returning a boolean or a string says so (it said "a pytree")', () => {
+    expect(() => ad.grad((() => true) as unknown as (x: Tensor) => Tensor)(T(2))).toThrow(/returned boolean true/);
+    expect(() => ad.grad((() => 'loss') as unknown as (x: Tensor) => Tensor)(T(2))).toThrow(/returned string 'loss'/);
+  });
+  it("linearTranspose's errors name linearTranspose", () => {
+    const t = ad.linearTranspose((a: Tensor) => ad.mul(a, 2), T([3]));
+    expect(() => t({ y: T([1]) } as never)).toThrow(/^linearTranspose pullback: the cotangent .* got \{y: \*\} for \*/);
+  });
+  it('customVjp rejects an unknown option (a misspelt jvp was ignored)', () => {
+    expect(() => ad.customVjp((x: Tensor) => x, (ct: Tensor) => [ct], { jvpp: () => [] } as never)).toThrow(/customVjp: unknown option 'jvpp'; the options are jvp/);
+  });
+});
