@@ -33,7 +33,14 @@ export function onesLike(x: TensorLike): Tensor { return ones(asTensor(x, 'onesL
  * `value` in x's shape (jnp.full_like).
  * @example ad.fullLike(ad.tensor([5, 6]), 7).toArray(); // => [7, 7]
  */
-export function fullLike(x: TensorLike, value: number): Tensor { return full(asTensor(x, 'fullLike').shape, value); }
+export function fullLike(x: TensorLike, value: number): Tensor {
+  const t = asTensor(x, 'fullLike');
+  // Checked here so the error names fullLike (full's named full, and took a 0-d tensor as a value).
+  if (typeof value !== 'number') {
+    throw new InvalidArgumentError(`fullLike: the fill value must be a number, got ${describe(value)}; for a tensor value, use ad.broadcastTo(value, x.shape).`);
+  }
+  return full(t.shape, value);
+}
 
 /**
  * The n-th discrete difference along `axis` (numpy.diff): out[i] = x[i + 1] − x[i], n times, so the
@@ -98,7 +105,8 @@ export function split(x: TensorLike, indicesOrSections: number | readonly number
  * @example ad.oneHot(ad.tensor([0, 2, 5]), 3).toArray(); // => [[1, 0, 0], [0, 0, 1], [0, 0, 0]]
  */
 export function oneHot(indices: TensorInput, numClasses: number): Tensor {
-  const t = indices instanceof Tensor ? indices : tensor(indices);
+  // Arrays go through tensor(); anything else through asTensor, so a bad argument's error names oneHot.
+  const t = Array.isArray(indices) || ArrayBuffer.isView(indices) ? tensor(indices) : asTensor(indices as TensorLike, 'oneHot');
   integer('oneHot', 'numClasses', numClasses);
   return equal(expandDims(t, -1), arange(numClasses));
 }

@@ -5,6 +5,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
+import { broadcastShapes } from '../tensor/shape.js';
 import { equal, less, maximum, mul, notEqual } from './binary.js';
 import { abs } from './unary.js';
 import { registerTensorMethods } from './methods.js';
@@ -33,23 +34,30 @@ export function isfinite(x: TensorLike): Tensor { return less(abs(asTensor(x, 'i
 /** x ≠ 0 as 1 or 0 (NaN counts as true, as in NumPy). */
 const truth = (x: TensorLike, op: string) => notEqual(asTensor(x, op), 0);
 
+/** The truths of a and b, their shapes' broadcast checked under the op's name (else mul's or maximum's error would show). */
+function truths(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const [ta, tb] = [truth(a, op), truth(b, op)];
+  broadcastShapes(op, ta.shape, tb.shape);
+  return [ta, tb];
+}
+
 /**
  * 1 where a and b are both non-zero (numpy.logical_and), broadcasting.
  * @example ad.logicalAnd(ad.tensor([1, 1, 0]), ad.tensor([2, 0, 0])).toArray(); // => [1, 0, 0]
  */
-export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return mul(truth(a, 'logicalAnd'), truth(b, 'logicalAnd')); }
+export function logicalAnd(a: TensorLike, b: TensorLike): Tensor { return mul(...truths('logicalAnd', a, b)); }
 
 /**
  * 1 where a or b is non-zero (numpy.logical_or), broadcasting.
  * @example ad.logicalOr(ad.tensor([1, 1, 0]), ad.tensor([2, 0, 0])).toArray(); // => [1, 1, 0]
  */
-export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return maximum(truth(a, 'logicalOr'), truth(b, 'logicalOr')); }
+export function logicalOr(a: TensorLike, b: TensorLike): Tensor { return maximum(...truths('logicalOr', a, b)); }
 
 /**
  * 1 where exactly one of a and b is non-zero (numpy.logical_xor), broadcasting.
  * @example ad.logicalXor(ad.tensor([1, 1, 0]), ad.tensor([2, 0, 0])).toArray(); // => [0, 1, 0]
  */
-export function logicalXor(a: TensorLike, b: TensorLike): Tensor { return notEqual(truth(a, 'logicalXor'), truth(b, 'logicalXor')); }
+export function logicalXor(a: TensorLike, b: TensorLike): Tensor { return notEqual(...truths('logicalXor', a, b)); }
 
 /**
  * 1 where x is 0, else 0 (numpy.logical_not; NaN is true, so its negation is 0).

@@ -88,3 +88,39 @@ describe('random.choice with finite weights whose sum overflows', () => {
     expect(big).toEqual(small);
   });
 });
+
+describe('fullLike checks its fill value under its own name', () => {
+  // The errors said 'full: …' (the op fullLike calls), and a 0-d tensor was taken as a constant.
+  it('a string, undefined or a tensor throws naming fullLike', () => {
+    const f = ad.fullLike as (x: Tensor, v: unknown) => Tensor;
+    expect(() => f(ad.ones([2]), '3')).toThrow(/^fullLike: the fill value must be a number, got string '3'/);
+    expect(() => f(ad.ones([2]), undefined)).toThrow(/^fullLike: /);
+    expect(() => f(ad.ones([2]), ad.tensor(3))).toThrow(/^fullLike: .*broadcastTo/);
+    expect(arr(ad.fullLike(ad.ones([2]), NaN)).every(Number.isNaN)).toBe(true);
+  });
+});
+
+describe('logical ops name themselves in a broadcast error', () => {
+  // They said 'mul: shapes [2] and [3] …', 'maximum: …' and 'notEqual: …'.
+  it.each([
+    ['logicalAnd', ad.logicalAnd],
+    ['logicalOr', ad.logicalOr],
+    ['logicalXor', ad.logicalXor],
+  ] as const)('%s', (name, f) => {
+    expect(() => f(ad.zeros([2]), ad.zeros([3]))).toThrow(new RegExp(`^${name}: shapes \\[2\\] and \\[3\\] cannot be broadcast`));
+    expect(arr(f(ad.tensor([[1], [0]]), ad.tensor([2, 0, NaN])))).toEqual(
+      { logicalAnd: [1, 0, 1, 0, 0, 0], logicalOr: [1, 1, 1, 1, 0, 1], logicalXor: [0, 1, 0, 1, 0, 1] }[name],
+    );
+  });
+});
+
+describe('oneHot names itself when its indices are not a tensor, a number or an array', () => {
+  // The errors said 'tensor: cannot make a tensor from …'.
+  it('undefined, a string, an object, null', () => {
+    const f = ad.oneHot as (i: unknown, n: number) => Tensor;
+    for (const bad of [undefined, 'x', {}, null]) expect(() => f(bad, 3)).toThrow(/^oneHot: /);
+    expect(arr(f([[1, 0]], 2))).toEqual([0, 1, 1, 0]);
+    expect(arr(f(2, 3))).toEqual([0, 0, 1]);
+    expect(f(ad.tensor([0, 1]), 2).shape).toEqual([2, 2]);
+  });
+});
