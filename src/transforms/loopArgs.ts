@@ -1,6 +1,7 @@
 /** @file What scan and whileLoop check of their arguments: the functions, the options, `checkpoints`. */
 import { describe } from '../tensor/create.js';
 import { InvalidArgumentError } from '../core/errors.js';
+import { isPlainObject } from '../core/pytree.js';
 import { checkFunction } from './args.js';
 
 /** How many carries a checkpointed loop may store: every one, at most c, or about √n. */
@@ -17,7 +18,7 @@ export function checkLoopFunction(f: unknown, op: string, name: string, form: st
 /** Throws unless `options` is a plain object whose keys are all among `known` (a misspelt key would be ignored). */
 export function checkOptions(options: unknown, op: string, known: readonly string[]): void {
   const list = known.join(', ');
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  if (!isPlainObject(options)) { // a Map or a Date has no keys to check: read as {} it would hide the mistake
     throw new InvalidArgumentError(`${op}: options must be an object with any of ${list}, got ${describe(options)}.`);
   }
   for (const key of Object.keys(options)) {

@@ -142,7 +142,7 @@ export interface GradOptions {
 /** Splits grad's second argument into argnums and hasAux. @internal */
 export function gradOptions(spec: number | readonly number[] | GradOptions, op: string): { argnums: number | readonly number[]; hasAux: boolean } {
   if (typeof spec === 'number' || Array.isArray(spec)) return { argnums: spec as number | readonly number[], hasAux: false };
-  if (spec === null || typeof spec !== 'object') {
+  if (!isPlainObject(spec)) {
     throw new InvalidArgumentError(`${op}: the second argument is argnums (an index or an array of them) or { argnums, hasAux }, got ${describe(spec)}.`);
   }
   const unknown = Object.keys(spec).filter((k) => k !== 'argnums' && k !== 'hasAux');

@@ -123,3 +123,13 @@ describe('messages and options of grad, linearTranspose and customVjp', () => {
     expect(() => ad.customVjp((x: Tensor) => x, (ct: Tensor) => [ct], { jvpp: () => [] } as never)).toThrow(/customVjp: unknown option 'jvpp'; the options are jvp/);
   });
 });
+
+describe('options that are objects but not plain ones', () => {
+  it('a Map or a Date as options is refused (it has no keys, so it read as {} and hid the mistake)', () => {
+    const f = (x: Tensor) => ad.sum(ad.square(x));
+    expect(() => ad.grad(f, new Map() as never)).toThrow(/grad: the second argument is argnums .* got an object \(Map\)/);
+    expect(() => ad.jit(f, new Map() as never)).toThrow(/jit: options must be an object/);
+    expect(() => ad.whileLoop(() => false, (c: Tensor) => c, T(1), new Date() as never)).toThrow(/whileLoop: options must be an object/);
+    expect(() => ad.customVjp(f, (ct: Tensor) => [ct], new Map() as never)).toThrow(/customVjp: options must be an object/);
+  });
+});
