@@ -104,7 +104,8 @@ export function leavesLike(tree: unknown, def: TreeDef): Array<Tensor | number> 
       return Array.isArray(node) && node.length === d.children.length && d.children.every((c, i) => walk(node[i], c));
     }
     if (!isPlainObject(node) || Object.keys(node).length !== d.keys.length) return false;
-    return d.keys.every((k, i) => Object.prototype.hasOwnProperty.call(node, k) && walk(node[k], d.children[i]!));
+    // Own enumerable keys, as flatten reads them (Object.keys).
+    return d.keys.every((k, i) => Object.prototype.propertyIsEnumerable.call(node, k) && walk(node[k], d.children[i]!));
   };
   return walk(tree, def) ? leaves : null;
 }

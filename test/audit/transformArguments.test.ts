@@ -133,3 +133,10 @@ describe('options that are objects but not plain ones', () => {
     expect(() => ad.customVjp(f, (ct: Tensor) => [ct], new Map() as never)).toThrow(/customVjp: options must be an object/);
   });
 });
+
+describe('a tangent object with a hidden key', () => {
+  it('a non-enumerable key does not stand in for a missing one (flatten does not see it)', () => {
+    const t = Object.defineProperty({ a: T(1), c: T(1) }, 'b', { value: T(1), enumerable: false });
+    expect(() => ad.jvp((p: { a: Tensor; b: Tensor }) => ad.add(p.a, p.b), [{ a: T(1), b: T(2) }], [t] as never)).toThrow(/got \[\{a: \*, c: \*\}\] for \[\{a: \*, b: \*\}\]/);
+  });
+});
