@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { abs, expm1, log, log1p, neg, sigmoid, sign, softplus, tanh } from './unary.js';
 import { add, div, equal, greater, greaterEqual, less, mul, sub } from './binary.js';
-import { clip, where } from './select.js';
+import { clip, stopGradient, where } from './select.js';
 import { erfc } from './special.js';
 import { atanh } from './trig.js';
 import { registerTensorMethods } from './methods.js';
@@ -127,17 +127,27 @@ export function celu(x: TensorLike, alpha = 1): Tensor {
 export function mish(x: TensorLike): Tensor { return gatedLinear('mish', x, (t) => tanh(softplus(t))); }
 
 /**
+ * clip(t, lo, hi) whose derivative is 1 strictly inside (lo, hi) and 0 at the bounds, outside and
+ * at NaN: jax.nn.relu6's rule (∇relu6(0) = ∇relu6(6) = 0, a custom_jvp there) and torch's for
+ * relu6 and hardsigmoid (their backward passes test lo < x < hi).
+ */
+function clipOpen(t: Tensor, lo: number, hi: number): Tensor {
+  return where(mul(greater(t, lo), less(t, hi)), t, clip(stopGradient(t), lo, hi));
+}
+
+/**
  * relu6(x + 3)/6 (jax.nn.hard_sigmoid, torch's hardsigmoid): 0 below −3, 1 above 3, linear between.
- * Its gradient is 1/6 on [−3, 3], boundaries included (as `clip`'s; PyTorch's is 0 there).
+ * Its gradient is 1/6 on (−3, 3) and 0 at ±3, as both libraries (relu6's rule).
  * @example ad.hardSigmoid(ad.tensor([-4, 0, 1.5])).toArray(); // => [0, 0.5, 0.75]
  */
 export function hardSigmoid(x: TensorLike): Tensor {
-  return div(clip(add(asTensor(x, 'hardSigmoid'), 3), 0, 6), 6);
+  return div(clipOpen(add(asTensor(x, 'hardSigmoid'), 3), 0, 6), 6);
 }
 
 /**
  * x·hardSigmoid(x) (jax.nn.hard_swish / hard_silu, torch's hardswish): 0 below −3 (−0 at −∞,
- * where the product would be NaN), x above 3.
+ * where the product would be NaN), x above 3. Its derivative at ±3 is JAX's, the product rule
+ * with hardSigmoid′(±3) = 0: 0 at −3 and 1 at 3 (torch's hardswish gives −0.5 and 1.5).
  * @example ad.hardSwish(ad.tensor([-4, 1, 4])).toArray(); // => [-0, 0.6666666666666666, 4]
  */
 export function hardSwish(x: TensorLike): Tensor { return gatedLinear('hardSwish', x, hardSigmoid); }
@@ -180,11 +190,12 @@ export function hardTanh(x: TensorLike, min = -1, max = 1): Tensor {
 }
 
 /**
- * min(max(x, 0), 6), as jax.nn.relu6 and torch's relu6: {@link hardTanh} on [0, 6].
+ * min(max(x, 0), 6), as jax.nn.relu6 and torch's relu6. Its derivative is 1 on (0, 6) and 0 at 0
+ * and 6, as both libraries (∇relu6(0) = 0, as relu's; unlike {@link hardTanh}, which follows `clip`).
  * @example ad.relu6(ad.tensor([-1, 3, 8])).toArray(); // => [0, 3, 6]
  */
 export function relu6(x: TensorLike): Tensor {
-  return clip(asTensor(x, 'relu6'), 0, 6);
+  return clipOpen(asTensor(x, 'relu6'), 0, 6);
 }
 
 /**

@@ -124,3 +124,16 @@ describe('oneHot names itself when its indices are not a tensor, a number or an 
     expect(f(ad.tensor([0, 1]), 2).shape).toEqual([2, 2]);
   });
 });
+
+describe('derivatives of relu6, hardSigmoid and hardSwish at their kinks', () => {
+  // relu6 and hardSigmoid followed clip (1 at the boundaries); jax.nn.relu6 defines ∇relu6(0) =
+  // ∇relu6(6) = 0 and torch's relu6/hardsigmoid backward tests lo < x < hi, so both give 0 there.
+  const g = (f: (t: Tensor) => Tensor, x: number) => ad.grad(f)(ad.scalar(x)).item();
+  it('are 0 at the kinks of relu6 and hardSigmoid, as JAX and PyTorch', () => {
+    expect([0, 6, 3, -1, 7].map((x) => g(ad.relu6, x))).toEqual([0, 0, 1, 0, 0]);
+    expect([-3, 3, 0, -4, 4].map((x) => g(ad.hardSigmoid, x))).toEqual([0, 0, 1 / 6, 0, 0]);
+  });
+  it('follow the product rule for hardSwish (JAX: 0 at −3, 1 at 3)', () => {
+    expect([-3, 3, 0].map((x) => g(ad.hardSwish, x))).toEqual([0, 1, 0.5]);
+  });
+});
