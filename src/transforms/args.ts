@@ -110,4 +110,14 @@ export function leavesLike(tree: unknown, def: TreeDef): Array<Tensor | number> 
   return walk(tree, def) ? leaves : null;
 }
 
+/**
+ * Throws if a transformation was given arguments after those it takes: a JAX keyword carried over
+ * (`policy`, `nondiff_argnums`, `axis_name`) would be ignored.
+ */
+export function noExtraArguments(extra: readonly unknown[], op: string, form: string): void {
+  if (extra.length > 0) {
+    throw new InvalidArgumentError(`${op}: takes ${form}; got ${extra.length} more argument(s), the first ${describe(extra[0])}, which would be ignored.`);
+  }
+}
+
 export { checkFunction, checkResult, missingResult } from '../core/functions.js';

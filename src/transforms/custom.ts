@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
 import { retainKept } from '../core/memory.js';
-import { checkFunction, flattenArgs, flattenLike, rebuildArgs } from './args.js';
+import { checkFunction, flattenArgs, flattenLike, noExtraArguments, rebuildArgs } from './args.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { checkOptions } from './loopArgs.js';
 import { record, type Recording } from './record.js';
@@ -168,8 +168,10 @@ function nestingError(e: unknown): unknown {
  * const block = ad.checkpoint((h) => ad.tanh(ad.tanh(h)));
  * ad.grad((h) => ad.sum(block(h)))(ad.tensor([0.1, 0.2]));
  */
-export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R): (...args: A) => R {
+export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R): (...args: A) => R;
+export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R, ...extra: unknown[]): (...args: A) => R {
   checkFunction(f, 'checkpoint');
+  noExtraArguments(extra, 'checkpoint', 'only the function, checkpoint(f) (it always recomputes the whole region)');
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'checkpoint');
     // The innermost running reverse trace, even if the arguments are constants: f may close over its values.

@@ -2,7 +2,7 @@
 import { JvpTrace, ReverseTrace, topTrace, unbox } from '../core/trace.js';
 import type { PyTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { checkFunction, flattenArgs, rebuildArgs } from './args.js';
+import { checkFunction, flattenArgs, noExtraArguments, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
 import { BatchTrace, vmap } from './vmap.js';
 import {
@@ -28,11 +28,14 @@ import {
  * );
  * ad.grad(safeNorm)(ad.tensor([0, 0])); // [0, 0]
  */
+export function customJvp<A extends unknown[], R extends PyTree>(f: (...args: A) => R, jvpRule: JvpRule<A, R>): (...args: A) => R;
 export function customJvp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
   jvpRule: JvpRule<A, R>,
+  ...extra: unknown[]
 ): (...args: A) => R {
   checkFunction(f, 'customJvp');
+  noExtraArguments(extra, 'customJvp', 'the function and its rule, customJvp(f, jvpRule)');
   checkFunction(jvpRule, 'customJvp');
   const name = f.name ? `customJvp(${f.name})` : 'customJvp';
   const rule = jvpRule as unknown as UntypedJvpRule;

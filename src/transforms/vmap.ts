@@ -16,6 +16,7 @@ import type { Primitive } from '../core/primitive.js';
 import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, type TreeFunction } from '../core/functions.js';
+import { noExtraArguments } from './args.js';
 import type { TensorTree } from '../core/pytree.js';
 import type { Loosen } from './vjp.js';
 import { describe } from '../tensor/create.js';
@@ -80,8 +81,10 @@ function perExample<P>(prim: Primitive<P>, values: Tensor[], batched: boolean[],
  * const perExample = ad.vmap(ad.grad((w, x) => ad.sum(ad.square(ad.mul(w, x)))), [null, 0]);
  * perExample(ad.tensor([1, 2]), ad.tensor([[1, 1], [2, 0]])); // [[2, 4], [8, 0]]
  */
-export function vmap<F extends TreeFunction<unknown>>(f: F, inAxes: AxisSpec = 0, outAxes: AxisSpec = 0): (...args: Loosen<Parameters<F>>) => TensorTree<ReturnType<F>> {
+export function vmap<F extends TreeFunction<unknown>>(f: F, inAxes?: AxisSpec, outAxes?: AxisSpec): (...args: Loosen<Parameters<F>>) => TensorTree<ReturnType<F>>;
+export function vmap(f: TreeFunction<unknown>, inAxes: AxisSpec = 0, outAxes: AxisSpec = 0, ...extra: unknown[]): (...args: any[]) => any {
   checkFunction(f, 'vmap');
+  noExtraArguments(extra, 'vmap', 'the function, inAxes and outAxes, vmap(f, inAxes, outAxes)');
   checkSpec(inAxes, 'inAxes');
   checkSpec(outAxes, 'outAxes');
   return ((...args: unknown[]) => {
@@ -121,7 +124,7 @@ export function vmap<F extends TreeFunction<unknown>>(f: F, inAxes: AxisSpec = 0
       trace.finish();
     }
     return out;
-  }) as (...args: Loosen<Parameters<F>>) => TensorTree<ReturnType<F>>;
+  });
 }
 
 /** Marks a mapped leaf in an argument's skeleton. */

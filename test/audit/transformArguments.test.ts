@@ -140,3 +140,14 @@ describe('a tangent object with a hidden key', () => {
     expect(() => ad.jvp((p: { a: Tensor; b: Tensor }) => ad.add(p.a, p.b), [{ a: T(1), b: T(2) }], [t] as never)).toThrow(/got \[\{a: \*, c: \*\}\] for \[\{a: \*, b: \*\}\]/);
   });
 });
+
+describe('arguments after those a transformation takes', () => {
+  it('checkpoint, customJvp and vmap refuse them (JAX keywords such as policy were ignored)', () => {
+    const f = (x: Tensor) => ad.sin(x);
+    const call = (g: Function, ...args: unknown[]) => () => g(...args);
+    expect(call(ad.checkpoint, f, { policy: 'dots' })).toThrow(/checkpoint: takes only the function.*got 1 more argument\(s\), the first an object \(Object\), which would be ignored/);
+    expect(call(ad.customJvp, f, () => [], { nondiffArgnums: [1] })).toThrow(/customJvp: takes the function and its rule/);
+    expect(call(ad.vmap, f, 0, 0, { axisName: 'i' })).toThrow(/vmap: takes the function, inAxes and outAxes/);
+    expect(ad.vmap(f, 0, 0)(T([0])).toArray()).toEqual([0]);
+  });
+});
