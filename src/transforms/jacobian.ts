@@ -7,7 +7,7 @@ import type { TreeFunction } from '../core/functions.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
 import { vmap } from './vmap.js';
-import { argnumList, checkFunction, checkResult, flattenArgs } from './args.js';
+import { argnumList, checkFunction, checkResult, flattenArgs, noExtraArguments } from './args.js';
 import { jvp } from './jvp.js';
 import {
   gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjp,
@@ -44,8 +44,9 @@ export function jacobian<F extends TreeFunction, const O extends GradOptions & {
   options: O,
 ): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
 export function jacobian<F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => unknown;
-export function jacobian(f: TreeFunction<unknown>, argnums: number | readonly number[] | GradOptions = 0): (...args: unknown[]) => unknown {
+export function jacobian(f: TreeFunction<unknown>, argnums: number | readonly number[] | GradOptions = 0, ...extra: unknown[]): (...args: unknown[]) => unknown {
   checkFunction(f, 'jacobian');
+  noExtraArguments(extra, 'jacobian', 'the function and argnums or { argnums, hasAux }, jacobian(f, { argnums: 0, hasAux: true })');
   return jacobianAs(f, argnums, 'jacobian');
 }
 
@@ -71,8 +72,9 @@ export function hessian<F extends TreeFunction, const O extends GradOptions & { 
   options: O,
 ): (...args: Loosen<Parameters<F>>) => HessianTree<ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
 export function hessian<F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => unknown;
-export function hessian(f: TreeFunction, argnums: number | readonly number[] | GradOptions = 0): (...args: never[]) => unknown {
+export function hessian(f: TreeFunction, argnums: number | readonly number[] | GradOptions = 0, ...extra: unknown[]): (...args: never[]) => unknown {
   checkFunction(f, 'hessian');
+  noExtraArguments(extra, 'hessian', 'the function and argnums or { argnums, hasAux }, hessian(f, { argnums: 0, hasAux: true })');
   const { argnums: nums, hasAux } = gradOptions(argnums, 'hessian');
   if (!hasAux) return jacobianAs(gradFor(f, 'hessian', nums), nums, 'hessian');
   // With aux: the Jacobian of [gradient, aux] with the aux passed through, as JAX's hessian(has_aux=True).

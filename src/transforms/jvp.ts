@@ -7,7 +7,7 @@ import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorLikeTr
 import type { TreeFunction } from '../core/functions.js';
 import type { Loosen } from './vjp.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { checkFunction, checkResult, flattenArgs, flattenLike, rebuildArgs } from './args.js';
+import { checkFunction, checkResult, flattenArgs, flattenLike, noExtraArguments, rebuildArgs } from './args.js';
 import { gradFor } from './vjp.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
 
@@ -22,8 +22,9 @@ export function jvp<F extends TreeFunction>(
   primals: Loosen<Parameters<F>>,
   tangents: TensorLikeTrees<Parameters<F>>,
 ): [TensorTree<ReturnType<F>>, TensorTree<ReturnType<F>>];
-export function jvp(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[]): [unknown, unknown] {
+export function jvp(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[], ...extra: unknown[]): [unknown, unknown] {
   checkFunction(f, 'jvp');
+  noExtraArguments(extra, 'jvp', 'the function, primals and tangents, jvp(f, [x], [v]) (no hasAux: return an aux beside the output, [out, aux], and ignore its tangent)');
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
     throw new InvalidArgumentError('jvp: pass primals and tangents as arrays, one entry per argument: jvp(f, [x], [v]).');
   }

@@ -10,7 +10,7 @@ import { anomaly, checkAnomalies } from '../core/anomaly.js';
 import { InvalidArgumentError, NonScalarOutputError } from '../core/errors.js';
 import { live } from '../core/trace.js';
 import { describe } from '../tensor/create.js';
-import { argnumList, checkFunction, checkResult, flattenArgs, flattenLike, missingResult, rebuildArgs } from './args.js';
+import { argnumList, checkFunction, checkResult, flattenArgs, flattenLike, missingResult, noExtraArguments, rebuildArgs } from './args.js';
 
 /** Argument types as callers may pass them: a number wherever a Tensor is declared. */
 export type Loosen<P extends readonly unknown[]> = { [K in keyof P]: P[K] extends Tensor ? Tensor | number : P[K] };
@@ -249,7 +249,8 @@ export function grad<F extends TreeFunction, const O extends GradOptions & { rea
   options: O,
 ): (...args: Loosen<Parameters<F>>) => GradientOf<Parameters<F>, ArgnumsOf<O>>;
 export function grad<F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => unknown;
-export function grad(f: (...args: any[]) => any, argnums: number | readonly number[] | GradOptions = 0): (...args: any[]) => any {
+export function grad(f: (...args: any[]) => any, argnums: number | readonly number[] | GradOptions = 0, ...extra: unknown[]): (...args: any[]) => any {
+  noExtraArguments(extra, 'grad', 'the function and argnums or { argnums, hasAux }, grad(f, { argnums: 0, hasAux: true })');
   const vg = gradImpl(f, argnums, 'grad');
   const hasAux = gradOptions(argnums, 'grad').hasAux;
   return (...args: any[]) => {
@@ -280,7 +281,9 @@ export function valueAndGrad<F extends TreeFunction<unknown>>(f: F, options: Gra
 export function valueAndGrad(
   f: (...args: any[]) => any,
   argnums: number | readonly number[] | GradOptions = 0,
+  ...extra: unknown[]
 ): (...args: any[]) => [any, any] {
+  noExtraArguments(extra, 'valueAndGrad', 'the function and argnums or { argnums, hasAux }, valueAndGrad(f, { argnums: 0, hasAux: true })');
   const vg = gradImpl(f, argnums, 'valueAndGrad');
   const hasAux = gradOptions(argnums, 'valueAndGrad').hasAux;
   return (...args: any[]) => {

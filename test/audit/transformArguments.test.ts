@@ -151,3 +151,17 @@ describe('arguments after those a transformation takes', () => {
     expect(ad.vmap(f, 0, 0)(T([0])).toArray()).toEqual([0]);
   });
 });
+
+describe("JAX's positional hasAux and jvp's has_aux", () => {
+  it('grad(f, 0, true), valueAndGrad, jacobian, hessian and jvp with an extra argument throw naming the form', () => {
+    const f = (x: Tensor) => ad.sum(ad.square(x));
+    const call = (g: Function, ...args: unknown[]) => () => g(...args);
+    // jax.grad(f, 0, True) is has_aux=True; here it was ignored.
+    expect(call(ad.grad, f, 0, true)).toThrow(/grad: takes the function and argnums or \{ argnums, hasAux \}.*the first boolean true/);
+    expect(call(ad.valueAndGrad, f, 0, true)).toThrow(/valueAndGrad: takes/);
+    expect(call(ad.jacobian, f, 0, true)).toThrow(/jacobian: takes/);
+    expect(call(ad.hessian, f, 0, true)).toThrow(/hessian: takes/);
+    expect(call(ad.jvp, f, [T(1)], [T(1)], { hasAux: true })).toThrow(/jvp: takes the function, primals and tangents/);
+    expect(ad.grad(f, 0)(T([1, 2])).toArray()).toEqual([2, 4]);
+  });
+});
