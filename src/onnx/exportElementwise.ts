@@ -214,6 +214,8 @@ const binaryOps: Record<string, Binary> = {
   greater: compare('Greater'), greaterEqual: compare('GreaterOrEqual'), less: compare('Less'),
   lessEqual: compare('LessOrEqual'), equal: compare('Equal'), notEqual: compare('Equal', true),
   atan2, hypot, logaddexp, xlogy,
+  // C's fmod (std::fmod in ONNX Runtime's Mod kernel): exact, with the dividend's sign, as JavaScript's %.
+  fmod: (g, a, b) => g.node('Mod', [a, b], { fmod: 1 }),
 };
 
 /** where(c, a, b): a where c ≠ 0 (NaN counts as true, as in adjoint's kernel), else b. */

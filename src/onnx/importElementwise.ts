@@ -9,7 +9,7 @@ import { add, div, equal, greater, greaterEqual, less, lessEqual, maximum, minim
 import { abs, cos, exp, log, neg, reciprocal, relu, sigmoid, sign, sin, softplus, sqrt, tanh } from '../ops/unary.js';
 import { clip, stopGradient, where } from '../ops/select.js';
 import { erf } from '../ops/special.js';
-import { ceil, floor, round, trunc } from '../ops/rounding.js';
+import { ceil, floor, fmod, mod, round, trunc } from '../ops/rounding.js';
 import { isnan } from '../ops/predicates.js';
 import { elu, gelu as geluOf, leakyRelu, softsign } from '../ops/activations.js';
 import { ones, zeros } from '../tensor/create.js';
@@ -65,6 +65,21 @@ const divOp: OperatorDef = {
   compile: () => ([a, b]) => {
     const q = div(a!.tensor, b!.tensor);
     return [same(a!, a!.kind === 'float' ? q : trunc(q))];
+  },
+};
+
+/**
+ * Mod: fmod = 1 is C's fmod (the dividend's sign), which the spec requires for floats; fmod = 0
+ * (integers only) is Python's %, the divisor's sign — numpy.mod.
+ */
+const modOp: OperatorDef = {
+  attributes: ['fmod'],
+  compile: (node) => {
+    const cFmod = node.oneOf('fmod', node.int('fmod', 0), [0, 1]) === 1;
+    return ([a, b]) => {
+      if (!cFmod && a!.kind === 'float') node.runError('Mod of floating-point inputs needs fmod = 1 (the ONNX specification).');
+      return [same(a!, cFmod ? fmod(a!.tensor, b!.tensor) : mod(a!.tensor, b!.tensor))];
+    };
   },
 };
 
@@ -160,6 +175,7 @@ export const ELEMENTWISE: Record<string, OperatorDef> = {
   Mul: binary(mul),
   Div: divOp,
   Pow: binary(pow),
+  Mod: modOp,
   Neg: unary(neg),
   Abs: unary(abs),
   Exp: unary(exp),

@@ -4,11 +4,15 @@
  * NumPy's values (signed zeros, ±∞ and NaN included). The rounding functions have derivative 0
  * everywhere, as JAX's and PyTorch's; mod and fmod have PyTorch's gradients.
  */
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
+import { binaryMathKernel } from '../tensor/kernels/binaryMath.js';
+import { broadcastingRule } from './batching.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes } from '../tensor/shape.js';
-import { abs, log, neg, sign } from './unary.js';
-import { add, div, equal, greater, less, maximum, mul, notEqual, pow, sub } from './binary.js';
+import { abs, neg } from './unary.js';
+import { add, div, equal, greater, less, mul, notEqual, sub } from './binary.js';
 import { stopGradient, where } from './select.js';
 import { registerTensorMethods } from './methods.js';
 
@@ -67,70 +71,26 @@ export function trunc(x: TensorLike): Tensor { return truncOf(stopGradient(asTen
 
 // ---- Remainders ----
 
-/** Veltkamp's split: hi + lo = x exactly, each with at most 26 significant bits (|x| < 2⁹⁹⁶). */
-function split(x: Tensor): [Tensor, Tensor] {
-  const c = mul(134217729, x); // 2²⁷ + 1
-  const hi = sub(c, sub(c, x));
-  return [hi, sub(x, hi)];
-}
-
 /**
- * a − q·b without rounding, when that difference is representable (Dekker's two-product: p = fl(qb)
- * and e = qb − p exactly; a − p is exact by Sterbenz's lemma as p lies within a factor 2 of a).
+ * C's fmod(a, b) on values that carry no gradient (mod and fmod form their derivatives themselves):
+ * JavaScript's `%`, which is IEEE 754's fmod — the exact remainder of a/b rounded toward zero, with
+ * a's sign, at every magnitude (fmod(1, 1e−300) included); a for |a| < |b| (b = ±∞ included), NaN
+ * for a = ±∞ or b = 0. A primitive without derivative rules (its operands are constants), exported
+ * to ONNX as Mod with fmod = 1.
  */
-function exactResidual(a: Tensor, q: Tensor, b: Tensor): Tensor {
-  const p = mul(q, b);
-  const [qh, ql] = split(q);
-  const [bh, bl] = split(b);
-  const e = add(add(add(sub(mul(qh, bh), p), mul(qh, bl)), mul(ql, bh)), mul(ql, bl));
-  return sub(sub(a, p), e);
-}
+const fmodP: Primitive<null> = definePrimitive<null>({
+  name: 'fmod',
+  saves: 'none',
+  forward: ([a, b]) => {
+    const shape = broadcastShapes('fmod', a!.shape, b!.shape);
+    return new Tensor(binaryMathKernel('fmod', a!.values, a!.shape, b!.values, b!.shape, shape), shape);
+  },
+  vjp: null,
+  jvp: null,
+  batch: broadcastingRule(() => fmodP),
+});
 
-/**
- * x rounded to an integer, for |x| < 2⁵¹ only: x + 1.5·2⁵² lies in [2⁵², 2⁵³), where the spacing of
- * floats is 1, so the sum rounds x to the nearest integer, and subtracting is exact. Two ops, for
- * the reductions below (round() handles every x, in eight).
- */
-const roundSmall = (x: Tensor) => sub(add(x, 1.5 * 2 ** 52), 1.5 * 2 ** 52);
-
-/**
- * One reduction of r by b' = b·2ᵏ (exact: a power-of-two multiple of b), k chosen so that |r/b'| <
- * 2⁵⁰: q = round(fl(r/b')) is within ½ + 2⁻⁵² of r/b', so r − qb' (|·| < |b'|, on b's grid of
- * floats) is representable, and exactResidual computes it without rounding. Where its sign is not
- * r's, adding sign(r)·|b'| gives the remainder, exactly too, as that is representable. Afterwards
- * |r| < |b'|, with r's sign or 0; fmod(r, b·2ᵏ) then fmod(·, b) is fmod(r, b).
- */
-function reduceOnce(r: Tensor, b: Tensor, k: Tensor): Tensor {
-  const bk = mul(b, pow(2, k));
-  const r0 = exactResidual(r, roundSmall(div(r, bk)), bk);
-  const wrongSign = mul(notEqual(r0, 0), notEqual(less(r0, 0), less(r, 0)));
-  return where(wrongSign, add(r0, mul(sign(r), abs(bk))), r0);
-}
-
-/** Reductions by b·2ᵏ, each taking 46 bits or more off the quotient: exact for |a/b| < 2¹⁴⁰. */
-const REDUCTIONS = 3;
-
-/**
- * C's fmod(a, b) (the remainder of a/b rounded toward zero, with a's sign) on values that carry no
- * gradient, exactly. Operands are first scaled by a power of two (exact) so that Veltkamp's split
- * neither overflows (|b| > 2⁹⁰⁰) nor loses bits to underflow (|b| < 2⁻⁹⁰⁰). C's special cases: a
- * for |a| < |b| (b = ±∞ included), NaN for a = ±∞ or b = 0, a zero with a's sign. Past the
- * reductions' reach (|a/b| ≥ 2¹⁴⁰ or so) the result is NaN rather than a wrong number.
- */
-function fmodOf(a: Tensor, b: Tensor): Tensor {
-  const scale = where(greater(abs(b), 2 ** 900), 2 ** -200, where(less(abs(b), 2 ** -900), 2 ** 200, 1));
-  const bs = mul(b, scale);
-  const logB = log(abs(bs));
-  let r = mul(a, scale);
-  for (let i = 0; i < REDUCTIONS; i++) {
-    // k = log₂|r/b| − 48 (or 0), the logarithm rounded: an estimate within 1 of ⌊log₂|r/b|⌋ keeps |r/b'| < 2⁵⁰.
-    const bits = roundSmall(mul(sub(log(abs(r)), logB), Math.LOG2E));
-    r = reduceOnce(r, bs, maximum(sub(bits, 48), 0));
-  }
-  const reduced = where(less(abs(r), abs(bs)), div(r, scale), NaN);
-  const value = where(equal(reduced, 0), mul(a, 0), reduced);
-  return where(less(abs(a), abs(b)), a, value);
-}
+const fmodOf = (a: Tensor, b: Tensor): Tensor => apply(fmodP, [a, b], null);
 
 /**
  * value, with the derivative dᵢ (constants) for each input xᵢ: value − Σ (stop(xᵢ) − xᵢ)·dᵢ, whose
@@ -156,7 +116,7 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
 /**
  * The remainder of a/b with the sign of b — numpy.mod / jnp.mod (Python's %), torch.remainder:
  * fmod(a, b), plus b where that has the other sign; a zero remainder takes b's sign
- * (mod(−4, 2) = 0, mod(4, −2) = −0). Exact when |a/b| < 2¹⁴⁰, NaN beyond. Gradients as PyTorch's: 1 for a, −(a // b) for b.
+ * (mod(−4, 2) = 0, mod(4, −2) = −0). Exact at every magnitude. Gradients as PyTorch's: 1 for a, −(a // b) for b.
  * @example ad.mod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, 1, -1, -2]
  */
 export function mod(a: TensorLike, b: TensorLike): Tensor {
@@ -178,8 +138,8 @@ export function mod(a: TensorLike, b: TensorLike): Tensor {
 
 /**
  * C's fmod: the remainder of a/b with the sign of a — numpy.fmod, jnp.fmod, torch.fmod
- * (fmod(−5, 3) = −2); NaN where a = ±∞ or b = 0, a where b = ±∞. Exact (C's bits) when
- * |a/b| < 2¹⁴⁰; NaN beyond, rather than a wrong number.
+ * (fmod(−5, 3) = −2); NaN where a = ±∞ or b = 0, a where b = ±∞. Exact (C's bits) at every
+ * magnitude.
  * Gradients as PyTorch's: 1 for a, −trunc(a/b) for b.
  * @example ad.fmod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, -2, 2, -2]
  */

@@ -25,6 +25,8 @@ const CASES: Record<string, Case> = {
   'Div (float)': { op: 'Div', inputs: [x23, positive('b', [3])] },
   'Div (int64 truncates)': { op: 'Div', inputs: [ints('a', [-7, 7, -6, 5, -1], [5], false), ints('b', [2, -2, 4, 5, 3], [5], false)] },
   'Pow': { op: 'Pow', inputs: [positive('x', [2, 3]), floats('p', [3], 2)] },
+  'Mod fmod = 1 (float)': { op: 'Mod', inputs: [floats('a', [2, 3]), floats('b', [3], 2)], attributes: [attr.int('fmod', 1)] },
+  'Mod fmod = 0 (int64, the divisor\'s sign)': { op: 'Mod', inputs: [ints('a', [-7, 7, -6, 5, -1], [5], false), ints('b', [2, -2, 4, -5, 3], [5], false)], outputs: intOut },
   'Neg': { op: 'Neg', inputs: [x23] },
   'Abs': { op: 'Abs', inputs: [x23] },
   'Exp': { op: 'Exp', inputs: [x23] },

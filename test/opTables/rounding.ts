@@ -17,8 +17,8 @@ export const roundingRows: OpRow[] = [
     shapes: BINARY,
   },
   // Piecewise linear: value and first derivative checked; the second derivative is 0.
-  { name: 'mod', covers: ['stopGradient', 'where', 'mul', 'sub'], fn: (a, b) => ad.mod(spread(a), b), domains: ['real', 'awayFromZero'], shapes: BINARY },
-  { name: 'fmod', covers: ['stopGradient', 'where', 'mul', 'sub'], fn: (a, b) => ad.fmod(spread(a), b), domains: ['real', 'awayFromZero'], shapes: BINARY },
+  { name: 'mod', covers: ['stopGradient', 'where', 'mul', 'sub', 'fmod'], fn: (a, b) => ad.mod(spread(a), b), domains: ['real', 'awayFromZero'], shapes: BINARY },
+  { name: 'fmod', covers: ['stopGradient', 'where', 'mul', 'sub', 'fmod'], fn: (a, b) => ad.fmod(spread(a), b), domains: ['real', 'awayFromZero'], shapes: BINARY },
   { name: 'log2', covers: ['log', 'mul'], fn: (x) => ad.log2(x), domains: ['positive'], shapes: UNARY },
   { name: 'log10', covers: ['log', 'mul'], fn: (x) => ad.log10(x), domains: ['positive'], shapes: UNARY },
   { name: 'exp2', covers: ['pow'], fn: (x) => ad.exp2(x), domains: ['real'], shapes: UNARY },

@@ -1,5 +1,5 @@
 /**
- * @file Elementwise kernels of two operands beyond arithmetic — atan2, hypot, logaddexp, xlogy —
+ * @file Elementwise kernels of two operands beyond arithmetic — atan2, hypot, logaddexp, xlogy, fmod —
  * with NumPy broadcasting: an operand of the output's size (the same layout) or of one element
  * is read in place; any other is first materialised by binary.ts's broadcastKernel.
  */
@@ -7,7 +7,7 @@ import { sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
 import { broadcastKernel } from './binary.js';
 
-export type BinaryMathKernel = 'atan2' | 'hypot' | 'logaddexp' | 'xlogy';
+export type BinaryMathKernel = 'atan2' | 'hypot' | 'logaddexp' | 'xlogy' | 'fmod';
 
 /**
  * log(eᵃ + eᵇ) = max + log1p(e^{−|a − b|}). Equal arguments give a + log 2, which also covers
@@ -41,6 +41,8 @@ export function binaryMathKernel(
   const sy = y.length === n ? 1 : 0;
   switch (op) {
     case 'atan2': for (let i = 0, j = 0, k = 0; i < n; i++, j += sx, k += sy) out[i] = Math.atan2(x[j]!, y[k]!); break;
+    // JavaScript's % is IEEE 754 fmod (C's): exact, with the dividend's sign.
+    case 'fmod': for (let i = 0, j = 0, k = 0; i < n; i++, j += sx, k += sy) out[i] = x[j]! % y[k]!; break;
     // Math.hypot scales by the larger magnitude, so it neither overflows nor underflows; hypot(±∞, NaN) = ∞.
     case 'hypot': for (let i = 0, j = 0, k = 0; i < n; i++, j += sx, k += sy) out[i] = Math.hypot(x[j]!, y[k]!); break;
     case 'logaddexp': for (let i = 0, j = 0, k = 0; i < n; i++, j += sx, k += sy) out[i] = logaddexp(x[j]!, y[k]!); break;
