@@ -26,7 +26,7 @@ import { anomaly } from '../core/anomaly.js';
 import { profiler } from '../core/profile.js';
 import { detach, inArena } from '../tensor/alloc.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { checkFunction } from '../transforms/args.js';
+import { checkFunction, noExtraArguments } from '../transforms/args.js';
 import { checkOptions } from '../transforms/loopArgs.js';
 import type { TreeFunction } from '../core/functions.js';
 
@@ -104,8 +104,10 @@ interface Entry {
  * step(ad.scalar(2), ad.scalar(0.1), 1000); // records
  * step(ad.scalar(2.5), ad.scalar(0.2), 1000); // replays
  */
-export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions = {}): Jitted<F> {
+export function jit<F extends TreeFunction<unknown>>(fn: F, options?: JitOptions): Jitted<F>;
+export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions = {}, ...extra: unknown[]): Jitted<F> {
   checkFunction(fn, 'jit');
+  noExtraArguments(extra, 'jit', 'the function and options, jit(f, { maxSignatures })');
   // A misspelt or JAX-only option (staticArgnums) would be ignored silently.
   checkOptions(options, 'jit', ['maxSignatures']);
   const maxSignatures = options.maxSignatures ?? 32;

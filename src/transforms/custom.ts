@@ -58,9 +58,16 @@ function closureError(count: number): Error {
 export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
   backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => unknown[],
+  options?: CustomVjpOptions<A, R>,
+): (...args: A) => R;
+export function customVjp<A extends unknown[], R extends PyTree>(
+  f: (...args: A) => R,
+  backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => unknown[],
   options: CustomVjpOptions<A, R> = {},
+  ...extra: unknown[]
 ): (...args: A) => R {
   checkFunction(f, 'customVjp');
+  noExtraArguments(extra, 'customVjp', 'the function, its backward rule and options, customVjp(f, backward, { jvp })');
   checkFunction(backward, 'customVjp');
   if (options !== null && typeof options === 'object') checkOptions(options, 'customVjp', ['jvp']);
   if (options === null || typeof options !== 'object' || (options.jvp !== undefined && typeof options.jvp !== 'function')) {

@@ -9,6 +9,7 @@ import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { probeStep, scanLength, splitResult, type StepShapes } from './scanStep.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
 import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
+import { noExtraArguments } from './args.js';
 
 export type { Checkpoints } from './loopArgs.js';
 
@@ -75,9 +76,10 @@ export type ScanStepCheck<Carry, R> = [ScanResult<Carry, R>] extends [never]
 export function scan<Carry, R extends number | object | readonly [unknown, unknown], Xs = undefined>(
   step: (carry: TensorTree<Carry>, x: ScanRow<Xs>) => R & ScanStepCheck<Carry, R>, init: Carry, options?: ScanOptions<Xs>,
 ): ScanResult<Carry, R>;
-export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, options: ScanOptions<unknown> = {}): unknown {
+export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, options: ScanOptions<unknown> = {}, ...extra: unknown[]): unknown {
   const step = stepFunction as (carry: unknown, x: unknown) => unknown;
   checkLoopFunction(step, 'scan', 'step', '(carry, x) => carry or [carry, y]');
+  noExtraArguments(extra, 'scan', 'step, init and options, scan(step, init, { xs, length, checkpoints })');
   checkOptions(options, 'scan', ['length', 'xs', 'checkpoints', 'stats']);
   const initFlat = flatten(init, 'scan (init)');
   const initLeaves = initFlat.leaves.map((l) => asTensor(l, 'scan'));

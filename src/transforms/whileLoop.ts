@@ -4,7 +4,7 @@ import { asTensor, describe } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { ReverseTrace, unbox } from '../core/trace.js';
 import { flatten, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
-import { describeTree, leavesLike } from './args.js';
+import { describeTree, leavesLike, noExtraArguments } from './args.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { retainKept } from '../core/memory.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
@@ -39,13 +39,16 @@ export interface WhileLoopOptions {
  *   (x) => ad.mul(0.5, ad.add(x, ad.div(a, x))), a, { checkpoints: 3 });
  * ad.grad(sqrtNewton)(ad.tensor(4)); // 0.25
  */
+export function whileLoop<C>(cond: (carry: C) => boolean | Tensor, body: (carry: C) => C, init: C, options?: WhileLoopOptions): C;
 export function whileLoop<C>(
   cond: (carry: C) => boolean | Tensor,
   body: (carry: C) => C,
   init: C,
   options: WhileLoopOptions = {},
+  ...extra: unknown[]
 ): C {
   checkLoopFunction(cond, 'whileLoop', 'cond', '(carry) => boolean');
+  noExtraArguments(extra, 'whileLoop', 'cond, body, init and options, whileLoop(cond, body, init, { checkpoints, maxIterations })');
   checkLoopFunction(body, 'whileLoop', 'body', '(carry) => next carry');
   checkOptions(options, 'whileLoop', ['checkpoints', 'stats', 'maxIterations']);
   const initFlat = flatten(init, 'whileLoop (init)');

@@ -165,3 +165,15 @@ describe("JAX's positional hasAux and jvp's has_aux", () => {
     expect(ad.grad(f, 0)(T([1, 2])).toArray()).toEqual([2, 4]);
   });
 });
+
+describe('arguments after those scan, whileLoop, hvp, jit and customVjp take', () => {
+  it('throw naming the form (they were ignored)', () => {
+    const call = (g: Function, ...args: unknown[]) => () => g(...args);
+    const id = (c: Tensor) => c;
+    expect(call(ad.scan, id, T(1), { length: 2 }, 10)).toThrow(/scan: takes step, init and options/);
+    expect(call(ad.whileLoop, () => false, id, T(1), {}, 5)).toThrow(/whileLoop: takes cond, body, init and options/);
+    expect(call(ad.hvp, (x: Tensor) => ad.sum(x), T(1), T(1), 'extra')).toThrow(/hvp: takes the function, the point and the direction/);
+    expect(call(ad.jit, id, {}, { donateArgnums: [0] })).toThrow(/jit: takes the function and options/);
+    expect(call(ad.customVjp, id, (ct: Tensor) => [ct], {}, 1)).toThrow(/customVjp: takes the function, its backward rule and options/);
+  });
+});
