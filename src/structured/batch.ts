@@ -5,7 +5,9 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { reshape } from '../ops/shape.js';
+import { broadcastTo, reshape } from '../ops/shape.js';
+import { apply } from '../core/trace.js';
+import type { Primitive } from '../core/primitive.js';
 import { scoresTensor, wrongShape } from './validate.js';
 
 /** Scores of one structure (`rank` axes) or of a batch (`rank + 1` axes), always returned with a leading batch axis. */
@@ -43,4 +45,21 @@ export function perItem<T>(value: unknown, batched: boolean, B: number, op: stri
     throw new InvalidArgumentError(`${op}: a batch of ${B} structures needs one ${what} per batch item, got ${got}; pass an array of ${B}.`);
   }
   return value as T[];
+}
+
+/**
+ * The vmap rule of a kernel primitive over batches [B, …] (Eisner's, the Matrix-Tree elimination):
+ * the vmapped axis V joins the batch axis, so [V, B, …] inputs (shared ones broadcast first) are
+ * one call on [V·B, …], whose result is reshaped back to [V, B, …]. `repeat` gives the params of
+ * that call from the params of one (per-item lengths repeated V times, say).
+ */
+export function foldedBatch<P>(self: () => Primitive<P>, repeat: (params: P, V: number) => P = (params) => params) {
+  return (inputs: readonly Tensor[], batched: readonly boolean[], params: P, size: number): Tensor => {
+    const folded = inputs.map((x, i) => {
+      const all = batched[i] ? x : broadcastTo(reshape(x, [1, ...x.shape]), [size, ...x.shape]);
+      return reshape(all, [size * x.shape[batched[i] ? 1 : 0]!, ...all.shape.slice(2)]);
+    });
+    const out = apply(self(), folded, repeat(params, size));
+    return reshape(out, [size, inputs[0]!.shape[batched[0] ? 1 : 0]!, ...out.shape.slice(1)]);
+  };
 }

@@ -11,10 +11,11 @@ import { allocF64 } from '../tensor/alloc.js';
 import { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { broadcastTo, reshape } from '../ops/shape.js';
+import { reshape } from '../ops/shape.js';
 import { hvp } from '../transforms/jvp.js';
 import { log } from './semirings.js';
 import { eisner } from './eisner.js';
+import { foldedBatch } from './batch.js';
 import { chartSize, eisnerAdjointKernel, eisnerInsideKernel, eisnerReadLogZ } from './eisnerKernel.js';
 
 /** Each sentence's length in words, and whether the root takes exactly one dependent. */
@@ -36,21 +37,11 @@ export function arcMask(lengths: readonly number[], N: number): Tensor {
 const genericLogZ = (arcs: Tensor, p: EisnerParams) => sum(eisner(log, add(arcs, arcMask(p.lengths, arcs.shape[1]!)), p.lengths, p.singleRoot));
 
 /**
- * The vmap rule of all three primitives: the vmapped axis V joins the batch axis B (each item
- * keeps its length), so [V, B, …] inputs are one call on [V·B, …], reshaped back. Shared inputs
- * are broadcast first.
+ * The vmap rule of all three primitives (batch.ts): the vmapped axis V joins the batch axis B, each
+ * item keeping its length.
  */
-function foldedBatch(self: () => Primitive<EisnerParams>) {
-  return (inputs: readonly Tensor[], batched: readonly boolean[], params: EisnerParams, size: number): Tensor => {
-    const folded = inputs.map((x, i) => {
-      const all = batched[i] ? x : broadcastTo(reshape(x, [1, ...x.shape]), [size, ...x.shape]);
-      return reshape(all, [size * x.shape[batched[i] ? 1 : 0]!, ...all.shape.slice(2)]);
-    });
-    const lengths = Array.from({ length: size }, () => params.lengths).flat();
-    const out = apply(self(), folded, { lengths, singleRoot: params.singleRoot });
-    return reshape(out, [size, params.lengths.length, ...out.shape.slice(1)]);
-  };
-}
+const batchRule = (self: () => Primitive<EisnerParams>) =>
+  foldedBatch(self, (p, V): EisnerParams => ({ lengths: Array.from({ length: V }, () => p.lengths).flat(), singleRoot: p.singleRoot }));
 
 // The inside pass: arcs [B, N, N] → packed charts [B, chartSize(N)] (eisnerKernel.ts). Passed on
 // only as values, like linalg's factorisations: no derivative of its own, never recorded.
@@ -63,7 +54,7 @@ const chartsP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
   },
   vjp: null,
   jvp: null,
-  batch: foldedBatch(() => chartsP),
+  batch: batchRule(() => chartsP),
 });
 
 // The arc marginals μ = ∂ log Z / ∂ arcs [B, N, N] (arcs, charts): the adjoint of the inside pass with
@@ -78,7 +69,7 @@ const marginalsP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
   },
   vjp: (g, r, params) => [hvp((a: Tensor) => genericLogZ(a, params), r.inputs[0]!, g) as Tensor, null],
   jvp: ([t], [arcs], _out, params) => (t === null ? null : (hvp((a: Tensor) => genericLogZ(a, params), arcs!, t) as Tensor)),
-  batch: foldedBatch(() => marginalsP),
+  batch: batchRule(() => marginalsP),
 });
 
 // log Z [B] (arcs, charts), read from the charts. d log Z = Σ μ ⊙ d arcs: the VJP scales the
@@ -98,7 +89,7 @@ const logZP: Primitive<EisnerParams> = definePrimitive<EisnerParams>({
     return [new Tensor(eisnerAdjointKernel(arcs.values, charts.values, g.values, B, N, lengths, singleRoot, allocF64(B * N * N)), arcs.shape), null];
   },
   jvp: ([t], [arcs, charts], _out, params) => (t === null ? null : sum(mul(apply(marginalsP, [arcs!, charts!], params), t), [1, 2])),
-  batch: foldedBatch(() => logZP),
+  batch: batchRule(() => logZP),
 });
 
 /**

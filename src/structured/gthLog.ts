@@ -12,9 +12,10 @@ import { Tensor } from '../tensor/tensor.js';
 import { add, div, mul } from '../ops/binary.js';
 import { log } from '../ops/unary.js';
 import { sum } from '../ops/reduce.js';
-import { broadcastTo, concat, reshape, slice } from '../ops/shape.js';
+import { concat, reshape, slice } from '../ops/shape.js';
 import { hvp } from '../transforms/jvp.js';
 import { gthAdjointKernel, gthForwardKernel, tapeSize } from './gthKernel.js';
+import { foldedBatch } from './batch.js'; // the vmap rule: the vmapped axis joins the batch axis
 
 /** Whether the root takes exactly one dependent (rows then carry σ: R = 2). */
 interface GthParams { readonly singleRoot: boolean }
@@ -57,18 +58,6 @@ function offDiagonal(m: number, R: number): Tensor {
 }
 
 const genericLogDet = (rows: Tensor, p: GthParams) => sum(gthLogDetOps(rows, p.singleRoot));
-
-/** The vmap rule of the three primitives: the vmapped axis joins the batch axis ([V, B, …] → [V·B, …]), shared inputs broadcast first. */
-function foldedBatch(self: () => Primitive<GthParams>) {
-  return (inputs: readonly Tensor[], batched: readonly boolean[], params: GthParams, size: number): Tensor => {
-    const folded = inputs.map((x, i) => {
-      const all = batched[i] ? x : broadcastTo(reshape(x, [1, ...x.shape]), [size, ...x.shape]);
-      return reshape(all, [size * x.shape[batched[i] ? 1 : 0]!, ...all.shape.slice(2)]);
-    });
-    const out = apply(self(), folded, params);
-    return reshape(out, [size, inputs[0]!.shape[batched[0] ? 1 : 0]!, ...out.shape.slice(1)]);
-  };
-}
 
 const dims = (rows: Tensor, singleRoot: boolean) => {
   const [B, , n] = rows.shape as [number, number, number];

@@ -110,12 +110,15 @@ const LU_BOUND = 4.5e5;
  */
 function luIsAccurate(arcs: ArrayLike<number>, b: number, N: number, length: number): boolean {
   let gap = 0;
-  for (let m = 1; m <= length; m++) {
-    let top = -Infinity;
-    for (let h = 0; h <= length; h++) if (h !== m) top = Math.max(top, arcs[(b * N + h) * N + m]!);
-    gap = Math.max(gap, top - arcs[(b * N) * N + m]!); // +∞ (or NaN) for a forbidden root arc
-  }
+  for (let m = 1; m <= length; m++) gap = Math.max(gap, rootGap(arcs, b, N, length, m)); // +∞ (or NaN) for a forbidden root arc
   return length * length * Math.exp(gap) <= LU_BOUND; // false for NaN
+}
+
+/** Word m's best arc in minus its root arc (sentence b, words 1 … length): how much m would rather not hang from the root. */
+function rootGap(arcs: ArrayLike<number>, b: number, N: number, length: number, m: number): number {
+  let top = -Infinity;
+  for (let h = 0; h <= length; h++) if (h !== m) top = Math.max(top, arcs[(b * N + h) * N + m]!);
+  return top - arcs[(b * N) * N + m]!;
 }
 
 /**
@@ -158,9 +161,7 @@ function treeRoot(arcs: ArrayLike<number>, b: number, N: number, length: number,
   const candidates: Array<[number, number]> = [];
   for (let r = 1; r <= length; r++) {
     if (!finite(0, r)) continue;
-    let top = -Infinity;
-    for (let h = 0; h <= length; h++) if (h !== r) top = Math.max(top, arcs[(b * N + h) * N + r]!);
-    const g = top - arcs[(b * N) * N + r]!;
+    const g = rootGap(arcs, b, N, length, r);
     if (g < Infinity) candidates.push([g, r]); // not ∞ or NaN (a +∞ score)
   }
   candidates.sort((x, y) => x[0] - y[0] || x[1] - y[1]);

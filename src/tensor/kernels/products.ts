@@ -2,6 +2,7 @@
 import { divideIntoVector, productChainsVector } from './wasm/vmath.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
+import { TWO_200, TWO_400, TWO_500, TWO_600, TWO_M200, TWO_M400, TWO_M500, TWO_M600, scaledCumprod, scaledLeaveOneOut, scaledProductExcept } from './scaledProducts.js';
 
 /** Splits `shape` around `axis` into the product before it, its length, and the product after it. */
 export function aroundAxis(shape: Shape, axis: number): [outer: number, n: number, inner: number] {
@@ -128,24 +129,6 @@ function repairCumprod(x: Float64Array, out: Float64Array, p: number, step: numb
     const before = f === p ? 1 : exclusive ? out[f]! : out[f - step]!;
     scaledCumprod(x, out, f, step, exclusive ? n - i + 1 : n - i, before, exclusive);
     return;
-  }
-}
-
-/**
- * The rest of a cumulative product, from position p on (`count` steps of `step`), after the running
- * product `acc` (normal; the product before factor p) would leave the normal range at p: kept as a mantissa and a binary
- * exponent (rescaled), each output rounded once into range. A product that passes through the
- * subnormals or overflows and comes back (10⁻¹⁶⁰, 10⁻¹⁶⁰, 10²⁰⁰) is then 10⁻¹²⁰ to the last bit, where
- * the plain loop gives 1.1·10⁻⁵ relative error or 0; an exact zero factor gives exact zeros after it,
- * and ±∞ or NaN factors the IEEE products.
- */
-function scaledCumprod(x: Float64Array, out: Float64Array, p: number, step: number, count: number, acc: number, exclusive: boolean): void {
-  scaledExponent = 0;
-  let m = rescaled(acc), e = scaledExponent;
-  for (let i = 0; i < count; i++, p += step) {
-    if (exclusive) out[p] = ldexp(m, e);
-    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
-    if (!exclusive) out[p] = ldexp(m, e);
   }
 }
 
@@ -309,60 +292,6 @@ export function leaveOneOutKernel(
   }
   return out;
 }
-
-/** Into [2⁻²⁰⁰, 2²⁰⁰] by powers of two (exact); the exponent taken out is added to `scaledExponent`. */
-let scaledExponent = 0;
-function rescaled(m: number): number {
-  while (Math.abs(m) > TWO_200 && Math.abs(m) < Infinity) { m *= TWO_M400; scaledExponent += 400; }
-  while (Math.abs(m) < TWO_M200 && m !== 0) { m *= TWO_400; scaledExponent -= 400; }
-  return m;
-}
-
-/** m · 2^k with a single rounding wherever the result is representable (m within [2⁻⁴⁰⁰, 2⁴⁰⁰]). */
-function ldexp(m: number, k: number): number {
-  if (m === 0 || !Number.isFinite(m)) return m; // not 0 · 2^k = 0 · ∞ = NaN beyond 2^1023
-  if (k < -600) { m *= TWO_M600; k += 600; }
-  else if (k > 600) { m *= TWO_600; k -= 600; }
-  return m * 2 ** k; // 2^k exact (or 0, ∞ where the result is out of range anyway)
-}
-
-/** s · Π_{j≠z} x_j of a row of finite factors, with a separate binary exponent (see scaledLeaveOneOut). */
-function scaledProductExcept(x: Float64Array, s: number, start: number, end: number, inner: number, z: number): number {
-  scaledExponent = 0;
-  let m = rescaled(s);
-  for (let p = start; p < end; p += inner) if (p !== z) m = rescaled(m * rescaled(x[p]!));
-  return ldexp(m, scaledExponent);
-}
-
-/**
- * out_i = s · Π_{j≠i} x_j for a row of finite, non-zero factors whose product (or whose prefix or
- * suffix products) leave the float64 range although the leave-one-out products need not (10⁻¹⁰
- * forty times, then 10³⁰⁰ and 10¹⁰⁰: every L_i below 10⁴⁰ is 10¹⁰, while the plain prefix products
- * underflow to 0 and the suffix products overflow, giving ∞ and NaN). The prefix and suffix
- * products are kept as a mantissa in [2⁻²⁰⁰, 2²⁰⁰] and a binary exponent (powers of two, so
- * exactly), as logAbsProdKernel does; each L_i is then rounded once into range.
- */
-function scaledLeaveOneOut(out: Float64Array, x: Float64Array, s: number, start: number, end: number, inner: number): void {
-  const count = (end - start) / inner;
-  const prefixExponent = new Int32Array(count);
-  scaledExponent = 0;
-  const sm = rescaled(s), se = scaledExponent;
-  let m = 1, e = 0;
-  for (let p = start, i = 0; p < end; p += inner, i++) {
-    out[p] = m; prefixExponent[i] = e;
-    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
-  }
-  m = 1; e = 0;
-  for (let p = end - inner, i = count - 1; p >= start; p -= inner, i--) {
-    scaledExponent = prefixExponent[i]! + e + se;
-    const both = rescaled(out[p]! * m) * sm; // within [2⁻⁴⁰⁰, 2⁴⁰⁰]
-    out[p] = ldexp(both, scaledExponent);
-    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
-  }
-}
-
-const TWO_600 = 2 ** 600, TWO_M600 = 2 ** -600, TWO_400 = 2 ** 400, TWO_M400 = 2 ** -400;
-const TWO_500 = 2 ** 500, TWO_M500 = 2 ** -500, TWO_200 = 2 ** 200, TWO_M200 = 2 ** -200;
 
 /**
  * log |Π x_i| along `axis` (kept as length 1), without underflow or overflow and with a single

@@ -106,6 +106,22 @@ function normalizeRow(x: Float64Array, at: number, len: number): void {
 }
 
 /**
+ * Row c of `left` (rows of length len) with its components along the rows o that `against(o)`
+ * accepts taken out, in order, twice (Kahan's "twice is enough": Gram–Schmidt to working precision).
+ */
+function projectOut(left: Float64Array, c: number, len: number, against: (o: number) => boolean): void {
+  const row = c * len, rows = left.length / len;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let o = 0; o < rows; o++) {
+      if (!against(o)) continue;
+      let d = 0;
+      for (let j = 0; j < len; j++) d += left[o * len + j]! * left[row + j]!;
+      for (let j = 0; j < len; j++) left[row + j] -= d * left[o * len + j]!;
+    }
+  }
+}
+
+/**
  * Left vectors of singular values at the level of the rounding of the largest (s_c ≤ len·ε·s_0):
  * Jacobi orthogonalises the columns of A relative to their norms, but a column that is rounding
  * noise (4e-157 beside 14) is rotated in subnormal arithmetic, and its direction came out far
@@ -120,14 +136,7 @@ function reorthogonalizeSmall(left: Float64Array, k: number, len: number, s: Flo
   for (let c = 1; c < k; c++) {
     if (!(s[c]! > 0 && s[c]! <= tol)) continue;
     const row = c * len;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let o = 0; o < c; o++) {
-        if (s[o]! === 0) continue;
-        let d = 0;
-        for (let j = 0; j < len; j++) d += left[o * len + j]! * left[row + j]!;
-        for (let j = 0; j < len; j++) left[row + j] -= d * left[o * len + j]!;
-      }
-    }
+    projectOut(left, c, len, (o) => o < c && s[o]! !== 0);
     const nrm = scaledNorm(left, row, len);
     if (nrm > 0.5) for (let j = 0; j < len; j++) left[row + j]! /= nrm;
     else left.fill(0, row, row + len);
@@ -148,14 +157,7 @@ function completeOrthonormal(left: Float64Array, k: number, len: number, s: Floa
       const row = c * len;
       left.fill(0, row, row + len);
       left[row + next] = 1;
-      for (let pass = 0; pass < 2; pass++) { // twice is enough (Kahan's "twice is enough")
-        for (let o = 0; o < k; o++) {
-          if (o === c || (isZero[o] && o > c)) continue;
-          let d = 0;
-          for (let j = 0; j < len; j++) d += left[o * len + j]! * left[row + j]!;
-          for (let j = 0; j < len; j++) left[row + j] -= d * left[o * len + j]!;
-        }
-      }
+      projectOut(left, c, len, (o) => o < k && o !== c && !(isZero[o] && o > c));
       let nrm = 0;
       for (let j = 0; j < len; j++) nrm += left[row + j]! ** 2;
       nrm = Math.sqrt(nrm);

@@ -1,0 +1,79 @@
+/**
+ * @file Products kept as a mantissa and a separate binary exponent (powers of two, so exactly), for
+ * rows whose partial products leave the float64 range although the results need not: the row
+ * product, the leave-one-out products and the rest of a cumulative product, each rounded once into
+ * range (./products.ts calls these where a plain product is not a normal number).
+ */
+
+/** Powers of two for exact rescaling (also logAbsProdKernel's). */
+export const TWO_600 = 2 ** 600, TWO_M600 = 2 ** -600, TWO_400 = 2 ** 400, TWO_M400 = 2 ** -400;
+export const TWO_500 = 2 ** 500, TWO_M500 = 2 ** -500, TWO_200 = 2 ** 200, TWO_M200 = 2 ** -200;
+
+/** Into [2⁻²⁰⁰, 2²⁰⁰] by powers of two (exact); the exponent taken out is added to `scaledExponent`. */
+let scaledExponent = 0;
+function rescaled(m: number): number {
+  while (Math.abs(m) > TWO_200 && Math.abs(m) < Infinity) { m *= TWO_M400; scaledExponent += 400; }
+  while (Math.abs(m) < TWO_M200 && m !== 0) { m *= TWO_400; scaledExponent -= 400; }
+  return m;
+}
+
+/** m · 2^k with a single rounding wherever the result is representable (m within [2⁻⁴⁰⁰, 2⁴⁰⁰]). */
+function ldexp(m: number, k: number): number {
+  if (m === 0 || !Number.isFinite(m)) return m; // not 0 · 2^k = 0 · ∞ = NaN beyond 2^1023
+  if (k < -600) { m *= TWO_M600; k += 600; }
+  else if (k > 600) { m *= TWO_600; k -= 600; }
+  return m * 2 ** k; // 2^k exact (or 0, ∞ where the result is out of range anyway)
+}
+
+/** s · Π_{j≠z} x_j of a row of finite factors, with a separate binary exponent (see scaledLeaveOneOut). */
+export function scaledProductExcept(x: Float64Array, s: number, start: number, end: number, inner: number, z: number): number {
+  scaledExponent = 0;
+  let m = rescaled(s);
+  for (let p = start; p < end; p += inner) if (p !== z) m = rescaled(m * rescaled(x[p]!));
+  return ldexp(m, scaledExponent);
+}
+
+/**
+ * out_i = s · Π_{j≠i} x_j for a row of finite, non-zero factors whose product (or whose prefix or
+ * suffix products) leave the float64 range although the leave-one-out products need not (10⁻¹⁰
+ * forty times, then 10³⁰⁰ and 10¹⁰⁰: every L_i below 10⁴⁰ is 10¹⁰, while the plain prefix products
+ * underflow to 0 and the suffix products overflow, giving ∞ and NaN). The prefix and suffix
+ * products are kept as a mantissa in [2⁻²⁰⁰, 2²⁰⁰] and a binary exponent (powers of two, so
+ * exactly), as logAbsProdKernel does; each L_i is then rounded once into range.
+ */
+export function scaledLeaveOneOut(out: Float64Array, x: Float64Array, s: number, start: number, end: number, inner: number): void {
+  const count = (end - start) / inner;
+  const prefixExponent = new Int32Array(count);
+  scaledExponent = 0;
+  const sm = rescaled(s), se = scaledExponent;
+  let m = 1, e = 0;
+  for (let p = start, i = 0; p < end; p += inner, i++) {
+    out[p] = m; prefixExponent[i] = e;
+    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+  }
+  m = 1; e = 0;
+  for (let p = end - inner, i = count - 1; p >= start; p -= inner, i--) {
+    scaledExponent = prefixExponent[i]! + e + se;
+    const both = rescaled(out[p]! * m) * sm; // within [2⁻⁴⁰⁰, 2⁴⁰⁰]
+    out[p] = ldexp(both, scaledExponent);
+    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+  }
+}
+
+/**
+ * The rest of a cumulative product, from position p on (`count` steps of `step`), after the running
+ * product `acc` (normal; the product before factor p) would leave the normal range at p: kept as a mantissa and a binary
+ * exponent (rescaled), each output rounded once into range. A product that passes through the
+ * subnormals or overflows and comes back (10⁻¹⁶⁰, 10⁻¹⁶⁰, 10²⁰⁰) is then 10⁻¹²⁰ to the last bit, where
+ * the plain loop gives 1.1·10⁻⁵ relative error or 0; an exact zero factor gives exact zeros after it,
+ * and ±∞ or NaN factors the IEEE products.
+ */
+export function scaledCumprod(x: Float64Array, out: Float64Array, p: number, step: number, count: number, acc: number, exclusive: boolean): void {
+  scaledExponent = 0;
+  let m = rescaled(acc), e = scaledExponent;
+  for (let i = 0; i < count; i++, p += step) {
+    if (exclusive) out[p] = ldexp(m, e);
+    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+    if (!exclusive) out[p] = ldexp(m, e);
+  }
+}
