@@ -7,6 +7,7 @@ import { logMatmulOf } from '../src/ops/logMatmul.js';
 import { leaveOneOutProd } from '../src/products/prod.js';
 import { linearRecurrence } from '../src/products/recurrence.js';
 import { linalgRows } from './opTables/linalg.js';
+import { linalgExtraRows } from './opTables/linalgExtras.js';
 import { specialRows } from './opTables/special.js';
 import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
@@ -156,6 +157,7 @@ export const opTable: OpRow[] = [
   { name: 'outer', covers: ['mul', 'reshape'], domains: ['real', 'real'], fn: ad.outer, shapes: [[[3], [2]]] },
   // Op families with tables of their own (test/opTables/).
   ...linalgRows,
+  ...linalgExtraRows,
   ...specialRows,
   ...indexingRows,
   ...convRows,

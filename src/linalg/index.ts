@@ -11,3 +11,7 @@ export { norm } from './norm.js';
 export type { NormOrder } from './norm.js';
 export { trace, diagonal, diag } from './diagonal.js';
 export { matrixTranspose } from './matrix.js';
+export { pinv, lstsq } from './pinv.js';
+export type { PinvOptions, LstsqResult } from './pinv.js';
+export { matrixPower, multiDot } from './products.js';
+export { expm } from './expm.js';

@@ -37,6 +37,8 @@ export const notExportable: Readonly<Record<string, string>> = {
   eigh: 'an eigendecomposition: ONNX has no such operator',
   qr: 'a QR factorization: ONNX has no such operator',
   svd: 'a singular value decomposition: ONNX has no such operator',
+  pinv: 'a pseudo-inverse from a singular value decomposition: ONNX has no such operator',
+  expm: 'a matrix exponential whose scaling and Padé degree depend on the values: ONNX has no such operator',
   eisnerCharts: "Eisner's dynamic program as one kernel: ONNX has no such operator, and unrolled it is O(n³) nodes",
   eisnerMarginals: "the outside pass of Eisner's dynamic program as one kernel (as eisnerCharts)",
   eisnerLogZ: "log Z read from eisnerCharts' packed charts (which have no ONNX form)",
