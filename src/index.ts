@@ -34,7 +34,28 @@ export { log2, log10, exp2 } from './ops/logBases.js';
 export { zerosLike, onesLike, fullLike, diff, split, oneHot, kron } from './ops/arrayHelpers.js';
 export { variance, std } from './ops/moments.js';
 export type { MomentOptions } from './ops/moments.js';
+export { all, any, countNonzero, ptp, average, cov, corrcoef } from './ops/statistics.js';
+export type { AverageOptions, CovOptions } from './ops/statistics.js';
+export { median, quantile, percentile } from './ops/quantiles.js';
+export type { QuantileMethod, QuantileOptions } from './ops/quantiles.js';
+export { nansum, nanmean, nanmax, nanmin, nanvar, nanstd } from './ops/nanReductions.js';
+export { cummax, cummin, cumlogsumexp } from './ops/cumulative.js';
+export type { CumulativeOptions } from './ops/cumulative.js';
+export {
+  moveaxis, swapaxes, ravel, flatten, atleast1d, atleast2d, atleast3d, vstack, hstack, dstack, columnStack, meshgrid,
+} from './ops/layout.js';
+export type { MeshgridOptions } from './ops/layout.js';
+export { tensordot, inner, vdot, cross, trapezoid } from './ops/contractions.js';
+export type { TensordotAxes } from './ops/contractions.js';
+export {
+  cbrt, signbit, copysign, sinc, deg2rad, rad2deg, heaviside, logaddexp2, isclose, allclose,
+} from './ops/elementwiseExtras.js';
+export type { CloseOptions } from './ops/elementwiseExtras.js';
+export { searchsorted, interp, polyval, convolve, correlate } from './ops/interpolation.js';
+export type { SearchsortedOptions, InterpOptions, ConvolveMode } from './ops/interpolation.js';
 export * as linalg from './linalg/index.js';
+export * as special from './special/index.js';
+export * as stats from './stats/index.js';
 export type { TriangularSolveOptions, NormOrder } from './linalg/index.js';
 export { sort, argsort, topk, maxIndex, minIndex } from './ops/sort.js';
 export type { SortOptions } from './ops/sort.js';

@@ -206,6 +206,8 @@ const unaryOps: Record<string, Unary> = {
   square: (g, x) => mul(g, x, x), abs: op1('Abs'), sign: op1('Sign'), sin: op1('Sin'), cos: op1('Cos'),
   tanh: op1('Tanh'), sigmoid, softplus, relu: op1('Relu'), reciprocal: op1('Reciprocal'), stopGradient: op1('Identity'),
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
+  // ∛x = sign(x)·|x|^⅓: within an ulp or two of Math.cbrt (Pow(27, ⅓) is 3 + 4e-16), odd in x.
+  cbrt: (g, x) => mul(g, g.node('Sign', [x]), g.node('Pow', [g.node('Abs', [x]), g.floats(1 / 3)])),
 };
 
 const binaryOps: Record<string, Binary> = {

@@ -1,0 +1,183 @@
+/**
+ * @file 1-D sequences as NumPy handles them — searchsorted, interp, polyval, convolve, correlate —
+ * as composites of comparisons, gathers, products and conv, so every transformation comes with
+ * them.
+ */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
+import { add, div, equal, greater, less, lessEqual, maximum, minimum, mul, sub } from './binary.js';
+import { stopGradient, where } from './select.js';
+import { expandDims, reshape, slice } from './shape.js';
+import { sum } from './reduce.js';
+import { takeWithTracedIndices } from './gather.js';
+import { flip } from './rearrange.js';
+import { conv } from './conv.js';
+import { isnan, logicalAnd, logicalNot, logicalOr } from './predicates.js';
+import { atleast1d } from './layout.js';
+
+/** A 1-D tensor argument, or an AdjointError naming the op and the argument. */
+function vector(op: string, name: string, x: TensorLike, minLength = 0): Tensor {
+  const t = asTensor(x, op);
+  if (t.ndim !== 1 || t.size < minLength) {
+    throw new ShapeError(`${op}: ${name} must be 1-D${minLength > 0 ? ` and non-empty` : ''}, got shape ${formatShape(t.shape)}.`);
+  }
+  return t;
+}
+
+/** Entry k of a 1-D tensor, as a 0-d tensor. */
+const entry = (t: Tensor, k: number) => reshape(slice(t, [k], [1]), []);
+
+/** Options of `searchsorted`. */
+export interface SearchsortedOptions {
+  /** 'left' (default): the first position where v fits, a[i−1] < v ≤ a[i]; 'right': the last, a[i−1] ≤ v < a[i]. */
+  readonly side?: 'left' | 'right' | undefined;
+}
+
+/**
+ * Where each v would go in the sorted 1-D `a` to keep it sorted (numpy.searchsorted): the number of
+ * entries of a below v ('left') or at most v ('right'), NaN counting as greater than every number
+ * (NumPy's sort order). Float64 whole numbers of v's shape, no gradient. Every v is compared with
+ * every entry (jnp's method 'compare_all'): O(n·m), fine for tables of thousands.
+ * @example
+ * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5])).toArray();                      // => [1, 0, 4]
+ * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5]), { side: 'right' }).toArray();  // => [3, 0, 4]
+ */
+export function searchsorted(a: TensorLike, v: TensorLike, options: SearchsortedOptions = {}): Tensor {
+  const ta = stopGradient(vector('searchsorted', 'a (the sorted sequence)', a));
+  const tv = stopGradient(asTensor(v, 'searchsorted'));
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`searchsorted: options must be an object like { side: 'right' }, got ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'side') throw new InvalidArgumentError(`searchsorted: unknown option '${key}'; the one option is { side: 'left' | 'right' }.`);
+  }
+  const { side = 'left' } = options;
+  if (side !== 'left' && side !== 'right') throw new InvalidArgumentError(`searchsorted: side must be 'left' or 'right', got ${describe(side)}.`);
+  const column = expandDims(tv, -1); // [...v, 1] against a's [n]
+  const vNaN = isnan(column);
+  // a[i] before v: a[i] < v ('left') or a[i] ≤ v ('right'), with NaN the greatest value.
+  const before = side === 'left'
+    ? logicalOr(less(ta, column), logicalAnd(vNaN, logicalNot(isnan(ta))))
+    : logicalOr(lessEqual(ta, column), vNaN);
+  return sum(before, -1);
+}
+
+/** Options of `interp`. */
+export interface InterpOptions {
+  /** The value for x < xp[0] (default fp[0]). */
+  readonly left?: TensorLike | undefined;
+  /** The value for x > xp[last] (default fp[last]). */
+  readonly right?: TensorLike | undefined;
+}
+
+/**
+ * 1-D piecewise-linear interpolation (numpy.interp): through the points (xp[i], fp[i]), xp
+ * increasing, at each x; `left` and `right` (default fp's ends) beyond them. Exact at the knots,
+ * with NumPy's formula slope·(x − xp[j]) + fp[j] between. Differentiable in x (the slope of the
+ * segment on the right of a knot, the left one at the last, as JAX's), xp and fp.
+ * @example
+ * ad.interp(ad.tensor([0.5, 2, 5]), ad.tensor([0, 1, 3]), ad.tensor([0, 10, 30])).toArray(); // => [5, 20, 30]
+ * ad.interp(ad.tensor([-1, 4]), ad.tensor([0, 3]), ad.tensor([1, 2]), { left: 0, right: -1 }).toArray(); // => [0, -1]
+ */
+export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: InterpOptions = {}): Tensor {
+  const tx = asTensor(x, 'interp');
+  const txp = vector('interp', 'xp', xp, 1);
+  const tfp = vector('interp', 'fp', fp, 1);
+  if (txp.size !== tfp.size) {
+    throw new ShapeError(`interp: xp of shape ${formatShape(txp.shape)} and fp of shape ${formatShape(tfp.shape)} differ in length; give one fp per xp.`);
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`interp: options must be an object like { left: 0, right: 1 }, got ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'left' && key !== 'right') throw new InvalidArgumentError(`interp: unknown option '${key}'; the options are left and right.`);
+  }
+  const n = txp.size;
+  const [x0, xLast, f0, fLast] = [entry(txp, 0), entry(txp, n - 1), entry(tfp, 0), entry(tfp, n - 1)];
+  const left = options.left === undefined ? f0 : asTensor(options.left, 'interp');
+  const right = options.right === undefined ? fLast : asTensor(options.right, 'interp');
+  let inside: Tensor;
+  if (n === 1) inside = f0; // one knot: fp[0] at x = xp[0]
+  else {
+    // j with xp[j] ≤ x < xp[j + 1], kept to a segment [0, n − 2]: searchsorted 'right' − 1.
+    const j = minimum(maximum(sub(searchsorted(txp, tx, { side: 'right' }), 1), 0), n - 2);
+    const [xa, xb] = [takeWithTracedIndices(txp, j, 0), takeWithTracedIndices(txp, add(j, 1), 0)];
+    const [fa, fb] = [takeWithTracedIndices(tfp, j, 0), takeWithTracedIndices(tfp, add(j, 1), 0)];
+    const dx = sub(xb, xa);
+    const slope = div(sub(fb, fa), where(equal(dx, 0), 1, dx));
+    // At the last knot NumPy returns fp[last] exactly; written from that end, the slope still flows.
+    inside = where(equal(tx, xLast), add(fb, mul(slope, sub(tx, xb))), add(mul(slope, sub(tx, xa)), fa));
+  }
+  return where(less(tx, x0), left, where(greater(tx, xLast), right, inside));
+}
+
+/**
+ * The polynomial with coefficients p (highest degree first) at x (numpy.polyval), by Horner's rule
+ * from 0 as NumPy's (so a non-finite x gives NaN, as there). Differentiable in p and x.
+ * @example ad.polyval(ad.tensor([3, 0, 1]), ad.tensor([0, 1, 2])).toArray(); // => [1, 4, 13]
+ */
+export function polyval(p: TensorLike, x: TensorLike): Tensor {
+  const tp = vector('polyval', 'p (the coefficients, highest degree first)', p);
+  const tx = asTensor(x, 'polyval');
+  let y = zeros(tx.shape);
+  for (let k = 0; k < tp.size; k++) y = add(mul(y, tx), entry(tp, k));
+  return y;
+}
+
+export type ConvolveMode = 'full' | 'same' | 'valid';
+
+/** The full cross-correlation c[k] = Σᵢ a[i + k] v[i], k from −(m − 1) to n − 1, by one 1-D conv. */
+function correlateFull(a: Tensor, v: Tensor): Tensor {
+  const out = conv(reshape(a, [1, a.size]), reshape(v, [1, 1, v.size]), { padding: v.size - 1 });
+  return reshape(out, [a.size + v.size - 1]);
+}
+
+function sequences(op: string, a: TensorLike, v: TensorLike, mode: unknown): [Tensor, Tensor, ConvolveMode] {
+  const [ta, tv] = [atleast1d(asTensor(a, op)), atleast1d(asTensor(v, op))];
+  for (const [name, t] of [['a', ta], ['v', tv]] as const) {
+    if (t.ndim !== 1 || t.size === 0) throw new ShapeError(`${op}: ${name} must be 1-D and non-empty, got shape ${formatShape(t.shape)}.`);
+  }
+  if (mode !== 'full' && mode !== 'same' && mode !== 'valid') {
+    throw new InvalidArgumentError(`${op}: mode must be 'full', 'same' or 'valid', got ${describe(mode)}.`);
+  }
+  return [ta, tv, mode];
+}
+
+/**
+ * The part of the full result NumPy's mode keeps: all n + m − 1 entries ('full'), max(n, m)
+ * centred ('same'), or the max − min + 1 where the sequences overlap completely ('valid').
+ * `late` moves an uneven 'same' window one later (correlate with the longer v: NumPy swaps and reverses).
+ */
+function window(full: Tensor, n: number, m: number, mode: ConvolveMode, late: boolean): Tensor {
+  const short = Math.min(n, m);
+  if (mode === 'full') return full;
+  if (mode === 'valid') return slice(full, [short - 1], [Math.max(n, m) - short + 1]);
+  const start = late ? short - 1 - Math.floor((short - 1) / 2) : Math.floor((short - 1) / 2);
+  return slice(full, [start], [Math.max(n, m)]);
+}
+
+/**
+ * The discrete linear convolution of two 1-D sequences (numpy.convolve): (a ∗ v)[k] = Σᵢ a[i] v[k − i],
+ * mode 'full' (default), 'same' or 'valid'. One conv, differentiable in both.
+ * @example
+ * ad.convolve(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5])).toArray();          // => [0, 1, 2.5, 4, 1.5]
+ * ad.convolve(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5]), 'same').toArray();  // => [1, 2.5, 4]
+ */
+export function convolve(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'full'): Tensor {
+  const [ta, tv, m] = sequences('convolve', a, v, mode);
+  return window(correlateFull(ta, flip(tv)), ta.size, tv.size, m, false);
+}
+
+/**
+ * The cross-correlation of two 1-D sequences (numpy.correlate): c[k] = Σᵢ a[i + k] v[i], mode
+ * 'valid' (default, as NumPy's), 'same' or 'full'. No conjugation (real tensors).
+ * @example
+ * ad.correlate(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5])).toArray();          // => [3.5]
+ * ad.correlate(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5]), 'full').toArray();  // => [0.5, 2, 3.5, 3, 0]
+ */
+export function correlate(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'valid'): Tensor {
+  const [ta, tv, m] = sequences('correlate', a, v, mode);
+  return window(correlateFull(ta, tv), ta.size, tv.size, m, tv.size > ta.size);
+}

@@ -1,0 +1,101 @@
+/**
+ * @file NumPy's NaN-ignoring reductions — nansum, nanmean, nanmax, nanmin, nanvar, nanstd — as
+ * the plain reductions over x with its NaNs masked out (`where`, so a NaN entry gets an exactly
+ * zero gradient). A lane of NaNs only gives NumPy's value: 0 for nansum, NaN for the others.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { keepdimsArg, normalizeAxes } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe, type TensorLike } from '../tensor/create.js';
+import { div, equal, maximum, sub } from './binary.js';
+import { sqrt, square } from './unary.js';
+import { where } from './select.js';
+import { checkedMax, checkedMin, sum, type Axis } from './reduce.js';
+import { isnan } from './predicates.js';
+import type { MomentOptions } from './moments.js';
+
+/** x with NaN read as `fill`, the NaN mask, and the axes normalised under the op's name. */
+function masked(op: string, x: TensorLike, axis: Axis | undefined, fill: number) {
+  const t = asTensor(x, op);
+  const axes = normalizeAxes(axis, t.ndim, op);
+  const nan = isnan(t);
+  return { t, axes, nan, filled: where(nan, fill, t) };
+}
+
+/** The number of non-NaN entries over `axes`. */
+const counts = (nan: Tensor, axes: number[], keepdims: boolean) => sum(sub(1, nan), axes, keepdims);
+
+/**
+ * The sum over `axis` with NaN read as 0 (numpy.nansum); NaN entries get a zero gradient.
+ * @example ad.nansum(ad.tensor([1, NaN, 3])).item(); // => 4
+ */
+export function nansum(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  const { axes, filled } = masked('nansum', x, axis, 0);
+  return sum(filled, axes, keepdimsArg(keepdims, 'nansum'));
+}
+
+/**
+ * The mean of the non-NaN entries over `axis` (numpy.nanmean); NaN where a lane has none.
+ * @example ad.nanmean(ad.tensor([[1, NaN], [2, 4]]), 1).toArray(); // => [1, 3]
+ */
+export function nanmean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  const { axes, nan, filled } = masked('nanmean', x, axis, 0);
+  keepdimsArg(keepdims, 'nanmean');
+  return div(sum(filled, axes, keepdims), counts(nan, axes, keepdims));
+}
+
+function nanExtremum(op: 'nanmax' | 'nanmin', x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
+  const { axes, nan, filled } = masked(op, x, axis, op === 'nanmax' ? -Infinity : Infinity);
+  keepdimsArg(keepdims, op);
+  // max's rule on the masked values: ties split equally, NaN entries get nothing. An empty axis is max's error.
+  const extremum = (op === 'nanmax' ? checkedMax : checkedMin)(filled, axes, keepdims);
+  return where(equal(counts(nan, axes, keepdims), 0), NaN, extremum);
+}
+
+/**
+ * The maximum of the non-NaN entries over `axis` (numpy.nanmax); NaN where a lane has none.
+ * @example ad.nanmax(ad.tensor([1, NaN, 3])).item(); // => 3
+ */
+export function nanmax(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return nanExtremum('nanmax', x, axis, keepdims); }
+
+/**
+ * The minimum of the non-NaN entries over `axis` (numpy.nanmin); NaN where a lane has none.
+ * @example ad.nanmin(ad.tensor([NaN, 2, 3])).item(); // => 2
+ */
+export function nanmin(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return nanExtremum('nanmin', x, axis, keepdims); }
+
+function momentOptions(op: string, options: MomentOptions): { ddof: number; keepdims: boolean } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${op}: options must be an object like { ddof: 1, keepdims: true }, got ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'ddof' && key !== 'keepdims') throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are ddof and keepdims.`);
+  }
+  const { ddof = 0, keepdims = false } = options;
+  if (typeof ddof !== 'number' || !Number.isFinite(ddof)) throw new InvalidArgumentError(`${op}: ddof must be a finite number, got ${describe(ddof)}.`);
+  return { ddof, keepdims: keepdimsArg(keepdims, op) };
+}
+
+/**
+ * The variance of the non-NaN entries over `axis` (numpy.nanvar): Σ (x − mean)² / (N − ddof) with N
+ * the lane's count of non-NaN entries, N − ddof ≤ 0 dividing by 0 as NumPy's. Two-pass, corrected
+ * for the mean's rounding as `variance` (Chan, Golub & LeVeque 1983).
+ * @example ad.nanvar(ad.tensor([1, NaN, 3])).item(); // => 1
+ */
+export function nanvar(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
+  const { ddof, keepdims } = momentOptions('nanvar', options);
+  const { axes, nan, filled } = masked('nanvar', x, axis, 0);
+  const n = counts(nan, axes, true);
+  const centred = (v: Tensor) => where(nan, 0, sub(v, div(sum(v, axes, true), n)));
+  const deviations = centred(centred(filled));
+  return div(sum(square(deviations), axes, keepdims), maximum(sub(counts(nan, axes, keepdims), ddof), 0));
+}
+
+/**
+ * √nanvar(x, axis, options) (numpy.nanstd).
+ * @example ad.nanstd(ad.tensor([1, NaN, 3])).item(); // => 1
+ */
+export function nanstd(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
+  momentOptions('nanstd', options);
+  return sqrt(nanvar(asTensor(x, 'nanstd'), axis, options));
+}

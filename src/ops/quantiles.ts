@@ -1,0 +1,168 @@
+/**
+ * @file Order statistics — median, quantile, percentile — as NumPy's (methods 'linear' default,
+ * 'lower', 'higher', 'nearest', 'midpoint'): a sort along the reduced axes, a gather at the
+ * positions around q·(n − 1), and NumPy's interpolation between them. Composites, so the
+ * gradient is the sort's (each sorted entry's cotangent goes back to where it came from) times
+ * the interpolation weights: median of an even count gives ½ to each middle entry, as JAX's.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { formatShape, normalizeAxes, reducedShape, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
+import { add, div, equal, greater, greaterEqual, minimum, mul, sub } from './binary.js';
+import { stopGradient, where } from './select.js';
+import { reshape } from './shape.js';
+import { sort } from './sort.js';
+import { sum, type Axis } from './reduce.js';
+import { takeWithTracedIndices } from './gather.js';
+import { floor, ceil, round } from './rounding.js';
+import { isnan } from './predicates.js';
+import { moveaxis } from './layout.js';
+import { registerTensorMethods } from './methods.js';
+
+export type QuantileMethod = 'linear' | 'lower' | 'higher' | 'nearest' | 'midpoint';
+const METHODS: readonly QuantileMethod[] = ['linear', 'lower', 'higher', 'nearest', 'midpoint'];
+
+/** Options of `quantile` and `percentile`. */
+export interface QuantileOptions {
+  /** How a position between two sorted entries is read (NumPy's): 'linear' (default), 'lower', 'higher', 'nearest' (ties to even), 'midpoint'. */
+  readonly method?: QuantileMethod | undefined;
+  /** Keep the reduced axes as length 1 (default false). */
+  readonly keepdims?: boolean | undefined;
+}
+
+/**
+ * x's reduced axes moved last and merged into one of length n, sorted along it, with what the
+ * result needs to be put back in shape; an empty reduction is an error (NumPy gives NaN and warns).
+ */
+function sortedLanes(op: string, x: TensorLike, axis: Axis | undefined) {
+  const t = asTensor(x, op);
+  const axes = normalizeAxes(axis, t.ndim, op);
+  const n = sizeOf(axes.map((a) => t.shape[a]!));
+  if (n === 0) {
+    throw new InvalidArgumentError(
+      `${op}: x of shape ${formatShape(t.shape)} is empty along the reduced axes [${axes.join(', ')}]; the ${op} of no values is undefined. ` +
+        'Reduce a non-empty axis, or check x.size first.',
+    );
+  }
+  const rest = t.shape.filter((_, i) => !axes.includes(i));
+  const moved = axes.length === 0 ? t : moveaxis(t, axes, axes.map((_, k) => t.ndim - axes.length + k));
+  const lanes = reshape(moved, [...rest, n]);
+  // NaN anywhere in a lane makes its statistic NaN, as NumPy's.
+  const hasNaN = greater(sum(isnan(lanes), -1), 0);
+  return { t, axes, n, rest, sorted: sort(lanes, -1), hasNaN };
+}
+
+/** The sorted entries at positions `idx` (a tensor of whole numbers, shape [m]) as [m, …rest]. */
+function at(sorted: Tensor, idx: Tensor): Tensor {
+  const picked = takeWithTracedIndices(sorted, idx, sorted.ndim - 1); // [...rest, m]
+  return sorted.ndim === 1 ? picked : moveaxis(picked, -1, 0);
+}
+
+/**
+ * NumPy's lerp (numpy/lib/function_base.py, `_lerp`): a + (b − a)·t below t = ½ and b − (b − a)(1 − t)
+ * from ½ on, so both ends are exact; its derivative is (1 − t, t) either way.
+ */
+function lerp(a: Tensor, b: Tensor, t: Tensor): Tensor {
+  const d = sub(b, a);
+  return where(greaterEqual(t, 0.5), sub(b, mul(d, sub(1, t))), add(a, mul(d, t)));
+}
+
+function quantileOptions(op: string, options: QuantileOptions): { method: QuantileMethod; keepdims: boolean } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${op}: options must be an object like { method: 'linear', keepdims: true }, got ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'method' && key !== 'keepdims') throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are method and keepdims.`);
+  }
+  const { method = 'linear', keepdims = false } = options;
+  if (!METHODS.includes(method)) {
+    throw new InvalidArgumentError(`${op}: unknown method ${describe(method)}; use one of ${METHODS.map((m) => `'${m}'`).join(', ')}.`);
+  }
+  if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`${op}: keepdims must be true or false, got ${describe(keepdims)}.`);
+  return { method, keepdims };
+}
+
+/** q as a tensor of values in [0, scale], or an AdjointError naming the op and the value at fault. */
+function probabilities(op: string, q: TensorInput, scale: number): Tensor {
+  const qt = q instanceof Tensor ? q : typeof q === 'number' ? tensor(q) : Array.isArray(q) || ArrayBuffer.isView(q) ? tensor(q) : null;
+  if (qt === null) throw new InvalidArgumentError(`${op}: q must be a number, a list of numbers or a tensor, got ${describe(q)}.`);
+  const bad = Array.from(qt.values).find((v) => !(v >= 0 && v <= scale));
+  if (bad !== undefined) {
+    throw new InvalidArgumentError(`${op}: q must lie in [0, ${scale}], got ${bad} (q of shape ${formatShape(qt.shape)}).`);
+  }
+  return qt;
+}
+
+function quantileOf(op: string, x: TensorLike, qt: Tensor, axis: Axis | undefined, options: QuantileOptions): Tensor {
+  const { method, keepdims } = quantileOptions(op, options);
+  const { t, axes, n, rest, sorted, hasNaN } = sortedLanes(op, x, axis);
+  const q = reshape(qt, [qt.size]);
+  const position = mul(q, n - 1); // NumPy's virtual index (n − 1)·q for these five methods
+  const fixed = stopGradient(position);
+  const lo = floor(fixed);
+  const hi = minimum(add(lo, 1), n - 1);
+  const column = (w: Tensor) => reshape(w, [q.size, ...rest.map(() => 1)]); // per q, broadcast over the lanes
+  let out: Tensor;
+  switch (method) {
+    case 'lower': out = at(sorted, lo); break;
+    case 'higher': out = at(sorted, ceil(fixed)); break;
+    case 'nearest': out = at(sorted, round(fixed)); break; // numpy.around: ties to even
+    // gamma ½ between two entries, 0 on one (NumPy's _get_gamma_mask).
+    case 'midpoint': out = lerp(at(sorted, lo), at(sorted, hi), column(where(equal(fixed, lo), 0, 0.5))); break;
+    // gamma = position − floor(position): differentiable in q, (n − 1)(b − a), as JAX's.
+    case 'linear': out = lerp(at(sorted, lo), at(sorted, hi), column(sub(position, lo))); break;
+  }
+  out = where(hasNaN, NaN, out);
+  const kept = keepdims ? reducedShape(t.shape, axes, true) : rest;
+  return reshape(out, [...qt.shape, ...kept]);
+}
+
+/**
+ * The q-th quantiles of x over `axis` (all axes by default), as numpy.quantile: q (a number, list
+ * or tensor in [0, 1]) puts its axes first in the result. The default method 'linear' reads
+ * position q·(n − 1) of the sorted values, interpolating between its neighbours; 'lower',
+ * 'higher', 'nearest' and 'midpoint' as NumPy's. NaN in a lane gives NaN. Differentiable in x
+ * and, with 'linear', in q (the slope between the neighbours).
+ * @example
+ * ad.quantile(ad.tensor([1, 2, 3, 4]), 0.5).item();                         // => 2.5
+ * ad.quantile(ad.tensor([1, 2, 3, 4]), [0.25, 1]).toArray();                // => [1.75, 4]
+ * ad.quantile(ad.tensor([1, 2, 3, 4]), 0.5, -1, { method: 'lower' }).item(); // => 2
+ */
+export function quantile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
+  return quantileOf('quantile', x, probabilities('quantile', q, 1), axis, options);
+}
+
+/**
+ * The q-th percentiles (q in [0, 100]) of x over `axis`, as numpy.percentile: `quantile(x, q / 100)`.
+ * @example ad.percentile(ad.tensor([1, 2, 3, 4, 5]), [50, 90]).toArray(); // => [3, 4.6]
+ */
+export function percentile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
+  const qt = probabilities('percentile', q, 100);
+  return quantileOf('percentile', x, div(qt, 100), axis, options);
+}
+
+/**
+ * The median of x over `axis` (all axes by default), as numpy.median: the middle sorted value, or
+ * the mean of the two middle ones for an even count — each gets half the cotangent. NaN in a lane
+ * gives NaN.
+ * @example
+ * ad.median(ad.tensor([3, 1, 2])).item();                   // => 2
+ * ad.median(ad.tensor([[4, 1], [2, 3]]), 0).toArray();      // => [3, 2]
+ */
+export function median(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`median: keepdims must be true or false, got ${describe(keepdims)}.`);
+  const { t, axes, n, rest, sorted, hasNaN } = sortedLanes('median', x, axis);
+  // (a + b)/2 as NumPy's mean of the two middle entries (a = b for an odd count).
+  const middle = at(sorted, tensor([Math.floor((n - 1) / 2), Math.floor(n / 2)]));
+  const out = where(hasNaN, NaN, div(sum(middle, 0), 2));
+  return reshape(out, keepdims ? reducedShape(t.shape, axes, true) : rest);
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `ad.median(x, axis, keepdims)`. @example ad.tensor([3, 1, 2]).median() // 2 */ median(axis?: Axis, keepdims?: boolean): Tensor;
+  }
+}
+
+registerTensorMethods({ median });

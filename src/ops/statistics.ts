@@ -1,0 +1,211 @@
+/**
+ * @file NumPy's summary statistics — all, any, countNonzero, ptp, average (weighted), cov,
+ * corrcoef — as composites of sums, comparisons and matmul, so every transformation comes with
+ * them. Truth tests return 0/1 float64 tensors with no gradient, as every comparison here.
+ */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { formatShape, keepdimsArg, normalizeAxes, normalizeAxis } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, describe, eye, type TensorLike } from '../tensor/create.js';
+import { div, equal, greater, mul, notEqual, sub } from './binary.js';
+import { sqrt } from './unary.js';
+import { clip } from './select.js';
+import { broadcastTo, concat, reshape, squeeze, transpose } from './shape.js';
+import { checkedMax, checkedMin, mean, sum, type Axis } from './reduce.js';
+import { matmul } from './linalg.js';
+import { atleast2d } from './layout.js';
+import { registerTensorMethods } from './methods.js';
+
+/** The number of entries of x ≠ 0 over `axis` (numpy.count_nonzero; NaN counts). */
+function nonzeros(op: string, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
+  const t = asTensor(x, op);
+  return sum(notEqual(t, 0), normalizeAxes(axis, t.ndim, op), keepdimsArg(keepdims, op));
+}
+
+/**
+ * 1 where every entry over `axis` is non-zero (NaN counts as true), else 0 (numpy.all); 1 over an
+ * empty axis. No gradient.
+ * @example ad.all(ad.tensor([[1, 0], [2, 3]]), 1).toArray(); // => [0, 1]
+ */
+export function all(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  const t = asTensor(x, 'all');
+  return equal(sum(equal(t, 0), normalizeAxes(axis, t.ndim, 'all'), keepdimsArg(keepdims, 'all')), 0);
+}
+
+/**
+ * 1 where some entry over `axis` is non-zero (NaN counts as true), else 0 (numpy.any); 0 over an
+ * empty axis. No gradient.
+ * @example ad.any(ad.tensor([[1, 0], [0, 0]]), 1).toArray(); // => [1, 0]
+ */
+export function any(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  return greater(nonzeros('any', x, axis, keepdims), 0);
+}
+
+/**
+ * The number of non-zero entries over `axis` (numpy.count_nonzero), as a float64 tensor. No gradient.
+ * @example ad.countNonzero(ad.tensor([[1, 0, 2], [0, 0, 3]]), 1).toArray(); // => [2, 1]
+ */
+export function countNonzero(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  return nonzeros('countNonzero', x, axis, keepdims);
+}
+
+/**
+ * max − min over `axis` (numpy.ptp, "peak to peak"); the gradient is max's minus min's, each split
+ * equally among ties. An empty axis is an error, as for max.
+ * @example ad.ptp(ad.tensor([[4, 9, 2], [1, 1, 1]]), 1).toArray(); // => [7, 0]
+ */
+export function ptp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+  const t = asTensor(x, 'ptp');
+  normalizeAxes(axis, t.ndim, 'ptp');
+  keepdimsArg(keepdims, 'ptp');
+  return sub(checkedMax(t, axis, keepdims), checkedMin(t, axis, keepdims));
+}
+
+/** Options of `average`. */
+export interface AverageOptions {
+  /** Weights: x's shape, or 1-D along a single `axis` (numpy.average). Default: all 1. */
+  readonly weights?: TensorLike | undefined;
+  /** Also return the sum of the weights, broadcast to the average's shape (default false). */
+  readonly returned?: boolean | undefined;
+  readonly keepdims?: boolean | undefined;
+}
+
+/**
+ * The weighted mean Σ w·x / Σ w over `axis` (all axes by default), as numpy.average: weights of x's
+ * shape, or 1-D of the length of a single `axis`. With `returned: true`, `[average, sumOfWeights]`
+ * with the sum broadcast to the average's shape. Weights summing to zero are an error (NumPy's
+ * ZeroDivisionError). Differentiable in x and the weights.
+ * @example
+ * ad.average(ad.tensor([1, 2, 3, 4])).item();                                   // => 2.5
+ * ad.average(ad.tensor([1, 2, 3, 4]), 0, { weights: ad.tensor([4, 3, 2, 1]) }).item(); // => 2
+ * ad.average(ad.tensor([[1, 2], [3, 4]]), 1, { weights: ad.tensor([1, 3]), returned: true }).map((r) => r.toArray()); // => [[1.75, 3.75], [4, 4]]
+ */
+export function average(x: TensorLike, axis?: Axis, options?: AverageOptions & { returned?: false | undefined }): Tensor;
+export function average(x: TensorLike, axis: Axis | undefined, options: AverageOptions & { returned: true }): [Tensor, Tensor];
+export function average(x: TensorLike, axis?: Axis, options?: AverageOptions): Tensor | [Tensor, Tensor];
+export function average(x: TensorLike, axis?: Axis, options: AverageOptions = {}): Tensor | [Tensor, Tensor] {
+  const t = asTensor(x, 'average');
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`average: options must be an object like { weights, returned, keepdims }, got ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!['weights', 'returned', 'keepdims'].includes(key)) {
+      throw new InvalidArgumentError(`average: unknown option '${key}'; the options are weights, returned and keepdims.`);
+    }
+  }
+  const { returned = false, keepdims = false } = options;
+  if (typeof returned !== 'boolean') throw new InvalidArgumentError(`average: returned must be true or false, got ${describe(returned)}.`);
+  keepdimsArg(keepdims, 'average');
+  const axes = normalizeAxes(axis, t.ndim, 'average');
+  let avg: Tensor, scale: Tensor;
+  if (options.weights === undefined) {
+    avg = mean(t, axes, keepdims);
+    scale = broadcastTo(t.size / Math.max(avg.size, 1), avg.shape);
+  } else {
+    const w = alignedWeights(t, asTensor(options.weights, 'average'), axis);
+    scale = sum(w, axes, keepdims);
+    if (Array.from(scale.values).some((v) => v === 0)) {
+      throw new InvalidArgumentError(`average: the weights sum to zero over axis ${String(axis)} (x of shape ${formatShape(t.shape)}), so they cannot be normalised; give weights with a non-zero sum.`);
+    }
+    avg = div(sum(mul(t, w), axes, keepdims), scale);
+    scale = broadcastTo(scale, avg.shape);
+  }
+  return returned ? [avg, scale] : avg;
+}
+
+/** Weights of x's shape, or 1-D along one axis shaped to broadcast against x (numpy.average's rules). */
+function alignedWeights(t: Tensor, w: Tensor, axis: Axis | undefined): Tensor {
+  if (w.ndim === t.ndim && w.shape.every((d, i) => d === t.shape[i])) return w;
+  const fix = 'give weights of x\'s shape, or 1-D weights with one weight per entry along a single axis';
+  if (axis === undefined || typeof axis !== 'number') {
+    throw new ShapeError(`average: weights of shape ${formatShape(w.shape)} differ from x's shape ${formatShape(t.shape)}, so a single axis must be given; ${fix}.`);
+  }
+  const ax = normalizeAxis(axis, t.ndim, 'average');
+  if (w.ndim !== 1 || w.shape[0] !== t.shape[ax]) {
+    throw new ShapeError(
+      `average: weights of shape ${formatShape(w.shape)} do not fit axis ${ax} (length ${t.shape[ax]}) of x of shape ${formatShape(t.shape)}; ${fix}.`,
+    );
+  }
+  return reshape(w, t.shape.map((d, i) => (i === ax ? d : 1)));
+}
+
+/** Options of `cov` and `corrcoef`. */
+export interface CovOptions {
+  /** A second set of variables, joined to x's as extra rows (numpy.cov's y). */
+  readonly y?: TensorLike | undefined;
+  /** Each row is a variable, each column an observation (default true); false: the other way round. */
+  readonly rowvar?: boolean | undefined;
+  /** Normalise by N (true) rather than N − 1 (default false); `ddof` overrides it. cov only. */
+  readonly bias?: boolean | undefined;
+  /** Delta degrees of freedom: divide by N − ddof. cov only. */
+  readonly ddof?: number | undefined;
+}
+
+/** The variables as rows of a matrix [variables, observations], as numpy.cov lays them out. */
+function observations(op: string, x: TensorLike, options: CovOptions, allowed: readonly string[]): { X: Tensor } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${op}: options must be an object like { rowvar: false }, got ${describe(options)}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are ${allowed.join(', ')}.`);
+  }
+  const { rowvar = true } = options;
+  if (typeof rowvar !== 'boolean') throw new InvalidArgumentError(`${op}: rowvar must be true or false, got ${describe(rowvar)}.`);
+  const rows = (v: TensorLike, what: string) => {
+    const m = asTensor(v, op);
+    if (m.ndim > 2) throw new ShapeError(`${op}: ${what} of shape ${formatShape(m.shape)} has more than 2 axes; give a 1-D or 2-D array of observations.`);
+    const two = atleast2d(m);
+    return !rowvar && two.shape[0] !== 1 ? transpose(two) : two;
+  };
+  let X = rows(x, 'x');
+  if (options.y !== undefined) {
+    const Y = rows(options.y, 'y');
+    if (Y.shape[1] !== X.shape[1]) {
+      throw new ShapeError(`${op}: x has ${X.shape[1]} observations but y has ${Y.shape[1]} (shapes ${formatShape(X.shape)} and ${formatShape(Y.shape)} as rows of variables); they need the same number.`);
+    }
+    X = concat([X, Y], 0);
+  }
+  return { X };
+}
+
+/**
+ * The covariance matrix of the variables in x's rows (columns with `rowvar: false`), as numpy.cov:
+ * (X − mean) (X − mean)ᵀ / (N − ddof), ddof 1 by default (0 with `bias: true`), squeezed (one
+ * variable gives a 0-d tensor). N − ddof ≤ 0 divides by 0, as NumPy's. Differentiable.
+ * @example
+ * ad.cov(ad.tensor([[0, 1, 2], [2, 1, 0]])).toArray();             // => [[1, -1], [-1, 1]]
+ * ad.cov(ad.tensor([1, 2, 3, 4]), { bias: true }).item();          // => 1.25
+ */
+export function cov(x: TensorLike, options: CovOptions = {}): Tensor {
+  const { X } = observations('cov', x, options, ['y', 'rowvar', 'bias', 'ddof']);
+  const { bias = false } = options;
+  if (typeof bias !== 'boolean') throw new InvalidArgumentError(`cov: bias must be true or false, got ${describe(bias)}.`);
+  const ddof = options.ddof ?? (bias ? 0 : 1);
+  if (typeof ddof !== 'number' || !Number.isInteger(ddof)) throw new InvalidArgumentError(`cov: ddof must be an integer, got ${describe(ddof)}.`);
+  const d = sub(X, mean(X, 1, true));
+  return squeeze(div(matmul(d, transpose(d)), Math.max(X.shape[1]! - ddof, 0)));
+}
+
+/**
+ * Pearson correlation coefficients of the variables in x's rows (numpy.corrcoef): cov divided by
+ * the outer product of the standard deviations, clipped to [−1, 1]. One variable gives c/c.
+ * @example ad.corrcoef(ad.tensor([[1, 2, 3], [6, 4, 2]])).toArray(); // => [[1, -1], [-1, 1]]
+ */
+export function corrcoef(x: TensorLike, options: Omit<CovOptions, 'bias' | 'ddof'> = {}): Tensor {
+  const { X } = observations('corrcoef', x, options, ['y', 'rowvar']);
+  const c = cov(X, { rowvar: true });
+  if (c.ndim === 0) return div(c, c);
+  const n = c.shape[0]!;
+  const s = sqrt(sum(mul(c, eye(n)), 1)); // the standard deviations, √diag(c)
+  return clip(div(div(c, reshape(s, [n, 1])), reshape(s, [1, n])), -1, 1);
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `ad.all(x, axis, keepdims)`. @example ad.tensor([1, 0]).all() // 0 */ all(axis?: Axis, keepdims?: boolean): Tensor;
+    /** `ad.any(x, axis, keepdims)`. @example ad.tensor([1, 0]).any() // 1 */ any(axis?: Axis, keepdims?: boolean): Tensor;
+    /** `ad.ptp(x, axis, keepdims)`. @example ad.tensor([1, 4]).ptp() // 3 */ ptp(axis?: Axis, keepdims?: boolean): Tensor;
+  }
+}
+
+registerTensorMethods({ all, any, ptp });
