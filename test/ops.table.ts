@@ -9,6 +9,7 @@ import { linearRecurrence } from '../src/products/recurrence.js';
 import { linalgRows } from './opTables/linalg.js';
 import { linalgExtraRows } from './opTables/linalgExtras.js';
 import { specialRows } from './opTables/special.js';
+import { specialExtraRows } from './opTables/specialExtras.js';
 import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
 import { structuredRows } from './opTables/structured.js';
@@ -159,6 +160,7 @@ export const opTable: OpRow[] = [
   ...linalgRows,
   ...linalgExtraRows,
   ...specialRows,
+  ...specialExtraRows,
   ...indexingRows,
   ...convRows,
   ...structuredRows,

@@ -15,3 +15,8 @@ export { pinv, lstsq } from './pinv.js';
 export type { PinvOptions, LstsqResult } from './pinv.js';
 export { matrixPower, multiDot } from './products.js';
 export { expm } from './expm.js';
+export { eigvalsh, svdvals, matrixRank, cond } from './spectral.js';
+export type { MatrixRankOptions, CondOrder } from './spectral.js';
+export { vectorNorm, matrixNorm } from './norms.js';
+export { tensorsolve, tensorinv } from './tensorSolve.js';
+export { lu, luFactor, luSolve } from './lu.js';

@@ -44,6 +44,31 @@ for sc in [0.005,0.1,0.4,0.9,1,10,40]:
     a=(T(A1)*sc).tolist()
     y,g=vjp(lambda a: torch.linalg.matrix_exp(a), a)
     out['expm_%g'%sc]={'a':a,'y':y,'g':g[0]}
+# spectral functions, norms
+SYM=[[2,-1,0.5],[-1,3,0.2],[0.5,0.2,1]]
+y,g=vjp(lambda a: torch.linalg.eigvalsh(a), SYM); out['eigvalsh']={'y':y,'g':g[0]}
+y,g=vjp(lambda a: torch.linalg.svdvals(a), TALL); out['svdvals']={'y':y,'g':g[0]}
+out['rank']={'a1':int(torch.linalg.matrix_rank(T(A1))),'rd':int(torch.linalg.matrix_rank(T(RD))),'rd_tol':int(torch.linalg.matrix_rank(T(RD),atol=1.5,rtol=0))}
+for p_ in [None,2,-2,1,-1,float('inf'),float('-inf'),'fro','nuc']:
+    key='cond_'+str(p_)
+    # torch 1.13's cond backward fails for p ∉ {None, ±2}: its gradient through ‖a‖·‖a⁻¹‖ instead
+    f=(lambda a: torch.linalg.cond(a,p_)) if p_ in (None,2,-2) else (lambda a: torch.linalg.matrix_norm(a,p_)*torch.linalg.matrix_norm(torch.linalg.inv(a),p_))
+    y,g=vjp(f, A1)
+    out[key]={'y':y,'g':g[0],'torch':r(torch.linalg.cond(T(A1),p_))}
+out['cond_tall']=r(torch.linalg.cond(T(TALL)))
+X3=[[[1,-2,3],[0.5,4,-1]],[[2,2,-2],[1,0,-3]]]
+out['vnorm']={'all':r(torch.linalg.vector_norm(T(X3))),'ord1_d12':r(torch.linalg.vector_norm(T(X3),1,dim=(1,2))),'inf_d0':r(torch.linalg.vector_norm(T(X3),float('inf'),dim=0)),'p3_d_1':r(torch.linalg.vector_norm(T(X3),3,dim=-1)),'ord0':r(torch.linalg.vector_norm(T(X3),0))}
+out['mnorm']={'fro':r(torch.linalg.matrix_norm(T(X3))),'nuc':r(torch.linalg.matrix_norm(T(X3),'nuc')),'m2':r(torch.linalg.matrix_norm(T(X3),-2)),'inf':r(torch.linalg.matrix_norm(T(X3),float('inf'))),'one_d02':r(torch.linalg.matrix_norm(T(X3),1,dim=(0,2)))}
+# LU
+LA=[[1,2,0.5,-1],[3,-1,2,0.4],[0.2,0.7,-2,1],[-4,1,0.3,2]]
+P_,L_,U_=torch.linalg.lu(T(LA))
+xs=T(LA,requires_grad=True); P2,L2,U2=torch.linalg.lu(xs)
+wl=torch.sin(torch.arange(16,dtype=torch.float64)+1).reshape(4,4); wu=torch.cos(torch.arange(16,dtype=torch.float64)+1).reshape(4,4)
+((L2*wl).sum()+(U2*wu).sum()).backward()
+LUf,piv=torch.linalg.lu_factor(T(LA))
+BL=[[1,0],[2,1],[-1,3],[0.5,-2]]
+xsol=torch.linalg.lu_solve(LUf,piv,T(BL))
+out['lu']={'p':r(P_),'l':r(L_),'u':r(U_),'g':r(xs.grad),'lu':r(LUf),'piv':[int(v)-1 for v in piv],'x':r(xsol)}
 lines=['/** @file Reference values for the linalg extras, from PyTorch 1.13 in float64 (values, and autograd gradients of Σ w∘f with w = sin(1…N)), by test/linalg/extrasReference.py. */','export const REF: Readonly<Record<string, unknown>> = {']
 lines += [f'  {json.dumps(k)}: {json.dumps(v, separators=(", ", ": "))},' for k, v in out.items()]
 lines.append('};')

@@ -1,0 +1,45 @@
+/**
+ * @file Modified Bessel functions of the first kind, I₀ and I₁, and their exponentially scaled
+ * forms e^{−|x|}I₀, e^{−|x|}I₁ (JAX's i0, i1, i0e, i1e): four primitives over one kernel
+ * (kernels/bessel.ts), each derivative written in the others (A&S 9.6.27: I₀′ = I₁, I₁′ = I₀ − I₁/x).
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { allocF64 } from '../tensor/alloc.js';
+import { div, equal, mul, sub } from '../ops/binary.js';
+import { sign } from '../ops/unary.js';
+import { where } from '../ops/select.js';
+import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
+import { besselI, besselIScaled } from './kernels/bessel.js';
+
+const kernel = (f: (nu: 0 | 1, x: number) => number, nu: 0 | 1) => (x: Float64Array) => {
+  const out = allocF64(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = f(nu, x[i]!);
+  return out;
+};
+
+/** I₁(x)/x, or its limit ½ at 0 (x is replaced by 1 there, so no 0/0 reaches the gradient either). */
+function overX(i1x: (x: Tensor) => Tensor, x: Tensor): Tensor {
+  const zero = equal(x, 0);
+  const safe = where(zero, 1, x);
+  return where(zero, 0.5, div(i1x(safe), safe));
+}
+
+const i0P = unaryPrimitive<null>('i0', 'inputs', kernel(besselI, 0), (x) => i1(x)); // I₀′ = I₁
+const i1P = unaryPrimitive<null>('i1', 'inputs', kernel(besselI, 1), (x) => sub(i0(x), overX(i1, x))); // I₁′ = I₀ − I₁/x
+// (e^{−|x|}I₀)′ = e^{−|x|}(I₁ − sign(x) I₀); (e^{−|x|}I₁)′ = e^{−|x|}(I₀ − I₁/x − sign(x) I₁).
+const i0eP = unaryPrimitive<null>('i0e', 'inputs', kernel(besselIScaled, 0), (x) => sub(i1e(x), mul(sign(x), i0e(x))));
+const i1eP = unaryPrimitive<null>('i1e', 'inputs', kernel(besselIScaled, 1),
+  (x) => sub(sub(i0e(x), overX(i1e, x)), mul(sign(x), i1e(x))));
+
+/**
+ * I₀(x), the modified Bessel function of the first kind of order 0 (even; overflows past |x| ≈ 713.9).
+ * @example ad.special.i0(ad.tensor([0, 1])) // [1, 1.2660658777520082]
+ */
+export function i0(x: TensorLike): Tensor { return callUnary(i0P, x, null); }
+/** e^{−|x|} I₀(x), finite for every x. @example ad.special.i0e(0) // 1 */
+export function i0e(x: TensorLike): Tensor { return callUnary(i0eP, x, null); }
+/** I₁(x), of order 1 (odd). @example ad.special.i1(1) // 0.5651591039924851 */
+export function i1(x: TensorLike): Tensor { return callUnary(i1P, x, null); }
+/** e^{−|x|} I₁(x). @example ad.special.i1e(0) // 0 */
+export function i1e(x: TensorLike): Tensor { return callUnary(i1eP, x, null); }

@@ -1,0 +1,85 @@
+/**
+ * @file The regularised incomplete gamma functions P(a, x) and Q(a, x), log B(a, b) and the
+ * multivariate log-gamma — JAX's gammainc, gammaincc, betaln and multigammaln — as primitives
+ * whose derivatives are closed forms in adjoint's own ops, except ∂P/∂a: its own kernel
+ * (kernels/incompleteGamma.ts), as JAX's igamma_grad_a, with no derivative in a of its own.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { add, mul, sub } from '../ops/binary.js';
+import { log, neg, exp } from '../ops/unary.js';
+import { xlogy } from '../ops/logspace.js';
+import { digamma, lgamma } from '../ops/special.js';
+import { gammaResult, incompleteGamma } from './kernels/incompleteGamma.js';
+import { betaln as betalnScalar } from './kernels/stirling.js';
+import { callNary, naryPrimitive } from './elementwise.js';
+
+const LOG_PI = 1.1447298858494002;
+const SECOND_IN_A = 'the second derivative of gammainc in a is not implemented (JAX\'s igamma_grad_a has none either); '
+  + 'differentiate twice in x, or once in a.';
+
+/** ∂P/∂x = x^{a−1} e^{−x} / Γ(a), the gamma density (A&S 6.5.25), in logs. */
+const gammaDensity = (a: Tensor, x: Tensor) => exp(sub(sub(xlogy(sub(a, 1), x), x), lgamma(a)));
+
+function gammaKernel(part: 0 | 1 | 2) {
+  return ([a, x]: readonly Float64Array[], out: Float64Array) => {
+    for (let i = 0; i < out.length; i++) {
+      incompleteGamma(a![i]!, x![i]!, part === 2);
+      out[i] = gammaResult[part]!;
+    }
+  };
+}
+
+// ∂²P/∂a∂x = ∂P/∂x · (log x − ψ(a)): the a-derivative of the density's log.
+const gammaincGradAP = naryPrimitive('gammaincGradA', gammaKernel(2),
+  [SECOND_IN_A, ([a, x]) => mul(gammaDensity(a!, x!), sub(log(x!), digamma(a!)))]);
+// ∂P/∂a by its kernel; ∂P/∂x the density.
+const gammaincP = naryPrimitive('gammainc', gammaKernel(0),
+  [([a, x]) => callNary(gammaincGradAP, a!, x!), ([a, x]) => gammaDensity(a!, x!)]);
+// Q = 1 − P: both derivatives are P's, negated (computed by Q's own kernel branch, not as 1 − P).
+const gammainccP = naryPrimitive('gammaincc', gammaKernel(1),
+  [([a, x]) => neg(callNary(gammaincGradAP, a!, x!)), ([a, x]) => neg(gammaDensity(a!, x!))]);
+// ∂/∂a log B(a, b) = ψ(a) − ψ(a + b), and symmetrically in b.
+const betalnP = naryPrimitive('betaln', ([a, b], out) => { for (let i = 0; i < out.length; i++) out[i] = betalnScalar(a![i]!, b![i]!); },
+  [([a, b]) => sub(digamma(a!), digamma(add(a!, b!))), ([a, b]) => sub(digamma(b!), digamma(add(a!, b!)))]);
+
+/**
+ * The regularised lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a) (JAX's and SciPy's
+ * gammainc), broadcasting. Differentiable in x (∂P/∂x = x^{a−1}e^{−x}/Γ(a)) and once in a (by
+ * differentiating the series and Legendre's continued fraction term by term). a ≤ 0 or x < 0 give NaN.
+ * @example ad.special.gammainc(1, ad.tensor([0, 1])) // [0, 1 − e⁻¹]
+ */
+export function gammainc(a: TensorLike, x: TensorLike): Tensor { return callNary(gammaincP, a, x); }
+
+/**
+ * The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x), computed directly where
+ * it is small (gammaincc(10, 100) = 1.1253473960842734e−31, not 0). Derivatives as gammainc's, negated.
+ * @example ad.special.gammaincc(1, 2) // e⁻²
+ */
+export function gammaincc(a: TensorLike, x: TensorLike): Tensor { return callNary(gammainccP, a, x); }
+
+/**
+ * log |B(a, b)| = lgamma(a) + lgamma(b) − lgamma(a + b), without the cancellation of those terms
+ * for large arguments (Stirling's remainder and log1p: betaln(1e10, 1) = −log 1e10 to the last digit).
+ * @example ad.special.betaln(1, 2) // −log 2
+ */
+export function betaln(a: TensorLike, b: TensorLike): Tensor { return callNary(betalnP, a, b); }
+
+/**
+ * The log of the multivariate gamma function, log Γ_d(a) = d(d − 1)/4 log π + Σⱼ lgamma(a + (1 − j)/2),
+ * j = 1 … d (JAX's multigammaln(a, d)); d a positive integer, not differentiable.
+ * @example ad.special.multigammaln(2, 1) // lgamma(2) = 0
+ */
+export function multigammaln(a: TensorLike, d: number): Tensor {
+  if (!Number.isInteger(d) || d < 1) {
+    throw new InvalidArgumentError(`multigammaln: the dimension d must be a positive integer, got ${String(d)}; pass e.g. multigammaln(a, 3).`);
+  }
+  const x = asTensor(a, 'multigammaln');
+  let sum = lgamma(x);
+  for (let j = 2; j <= d; j++) sum = add(sum, lgamma(add(x, (1 - j) / 2)));
+  return add(sum, (d * (d - 1) / 4) * LOG_PI);
+}
+
+/** ∂P(a, x)/∂a (JAX's igamma_grad_a), for the op table and the gamma distribution. @internal */
+export function gammaincGradA(a: TensorLike, x: TensorLike): Tensor { return callNary(gammaincGradAP, a, x); }

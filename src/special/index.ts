@@ -1,0 +1,15 @@
+/**
+ * @file `ad.special`: the special functions under jax.scipy.special's names — the incomplete gamma
+ * and beta functions, the normal CDF family, Bessel I₀/I₁, Hurwitz ζ — beside the library's
+ * existing ones (lgamma as gammaln, digamma, polygamma, erf, erfc, erfinv, xlogy, logit).
+ */
+export { lgamma, lgamma as gammaln, digamma, polygamma, erf, erfc, erfinv } from '../ops/special.js';
+export { xlogy } from '../ops/logspace.js';
+export { logit } from '../ops/activations.js';
+export { gammainc, gammaincc, betaln, multigammaln } from './gamma.js';
+export { betainc } from './beta.js';
+export { i0, i0e, i1, i1e } from './bessel.js';
+export { zeta } from './zeta.js';
+export { ndtr, logNdtr, ndtri } from './normal.js';
+export { xlog1py, entr, expit, logsumexp } from './elementary.js';
+export type { LogsumexpOptions } from './elementary.js';

@@ -1,0 +1,56 @@
+/**
+ * @file The regularised incomplete gamma functions P(a, x) = γ(a, x)/Γ(a), Q = 1 − P, and
+ * ∂P/∂a, scalar kernels. Numerical Recipes' split (§6.2): the series
+ *   P = x^a e^{−x}/Γ(a + 1) · Σₙ xⁿ/((a + 1)⋯(a + n))          for x < a + 1,
+ * and the continued fraction (A&S 6.5.31, Legendre's)
+ *   Q = x^a e^{−x}/Γ(a) · 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a − …)))  beyond;
+ * each computes the smaller of P and Q, and the other is 1 minus it. The prefactor is
+ * logGammaPrefactor (Loader's bd0 for a ≥ 10). ∂/∂a differentiates each form term by term: the
+ * series' terms carry −Σₖ 1/(a + k), the fraction runs as dual numbers (dualFraction.ts).
+ */
+import { digamma } from '../../tensor/kernels/gamma.js';
+import { logGammaPrefactor } from './stirling.js';
+import { dualFraction, fractionResult } from './dualFraction.js';
+
+const EPS = 1e-16;
+const MAX_TERMS = 1_000_000;
+
+/** [P, Q, ∂P/∂a] of the last `incompleteGamma` call. */
+export const gammaResult = new Float64Array(3);
+
+let fractionA = 0, fractionX = 0;
+/** Legendre's fraction: a_n = −n(n − a) (∂a_n/∂a = n), b_n = x + 2n + 1 − a (∂b_n/∂a = −1). */
+function legendre(n: number, out: Float64Array): void {
+  out[0] = -n * (n - fractionA); out[1] = n; out[2] = fractionX + 2 * n + 1 - fractionA; out[3] = -1;
+}
+
+/**
+ * P(a, x), Q(a, x) and, when `withDerivative`, ∂P/∂a into gammaResult. a ≤ 0, x < 0 or NaN give
+ * NaN (SciPy's domain); x = 0 gives P = 0, x = +∞ gives P = 1 (∂P/∂a = 0 at both).
+ */
+export function incompleteGamma(a: number, x: number, withDerivative: boolean): void {
+  if (!(a > 0) || !(x >= 0) || a === Infinity) { gammaResult.fill(NaN); return; }
+  if (x === 0 || x === Infinity) { gammaResult[0] = x === 0 ? 0 : 1; gammaResult[1] = 1 - gammaResult[0]; gammaResult[2] = 0; return; }
+  const prefactor = Math.exp(logGammaPrefactor(a, x)); // x^a e^{−x}/Γ(a + 1)
+  if (x < a + 1) {
+    let term = 1, sum = 1, harmonic = 0, dSum = 0;
+    for (let n = 1; n < MAX_TERMS; n++) {
+      term *= x / (a + n);
+      harmonic += 1 / (a + n);
+      sum += term;
+      dSum -= term * harmonic;
+      if (term < EPS * sum && (!withDerivative || term * harmonic <= EPS * Math.abs(dSum))) break;
+    }
+    const p = prefactor * sum;
+    gammaResult[0] = p; gammaResult[1] = 1 - p;
+    gammaResult[2] = withDerivative ? p * (Math.log(x) - digamma(a + 1)) + prefactor * dSum : NaN;
+    return;
+  }
+  fractionA = a; fractionX = x;
+  dualFraction(x + 1 - a, -1, legendre, EPS, MAX_TERMS);
+  const g = fractionResult[0]!, dg = fractionResult[1]!;
+  const q = (prefactor * a) / g; // x^a e^{−x}/Γ(a) · 1/g
+  gammaResult[0] = 1 - q; gammaResult[1] = q;
+  // ∂Q/∂a = Q (log x − ψ(a)) − Q g′/g, and ∂P/∂a = −∂Q/∂a.
+  gammaResult[2] = withDerivative ? -(q * (Math.log(x) - digamma(a)) - (q * dg) / g) : NaN;
+}

@@ -1,0 +1,50 @@
+/**
+ * @file The standard normal CDF, its log and its inverse (JAX's ndtr, log_ndtr, ndtri). ndtr is
+ * ½ erfc(−x/√2) in adjoint's ops; log_ndtr and ndtri are primitives over kernels/normal.ts, whose
+ * derivatives never underflow: (log Φ)′ = φ/Φ (its own primitive, ≈ −x for x ≪ 0) and
+ * (Φ⁻¹)′(p) = 1/φ(Φ⁻¹(p)) = √(2π) e^{y²/2}.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import { asTensor, type TensorLike } from '../tensor/create.js';
+import { allocF64 } from '../tensor/alloc.js';
+import { add, mul } from '../ops/binary.js';
+import { exp, neg, square } from '../ops/unary.js';
+import { erfc } from '../ops/special.js';
+import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
+import { logNdtr as logNdtrScalar, logNdtrSlope, ndtri as ndtriScalar } from './kernels/normal.js';
+
+const SQRT_2PI = 2.5066282746310002;
+
+const kernel = (f: (x: number) => number) => (x: Float64Array) => {
+  const out = allocF64(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = f(x[i]!);
+  return out;
+};
+
+// r = φ/Φ satisfies r′ = −r (x + r) (differentiate φ′ = −xφ and Φ′ = φ).
+const logNdtrSlopeP = unaryPrimitive<null>('logNdtrSlope', 'both', kernel(logNdtrSlope), (x, r) => neg(mul(r, add(x, r))));
+const logNdtrP = unaryPrimitive<null>('logNdtr', 'inputs', kernel(logNdtrScalar), (x) => callUnary(logNdtrSlopeP, x, null));
+const ndtriP = unaryPrimitive<null>('ndtri', 'output', kernel(ndtriScalar), (_p, y) => mul(SQRT_2PI, exp(mul(0.5, square(y)))));
+
+/**
+ * Φ(x), the standard normal CDF, as ½ erfc(−x/√2) (full relative accuracy in the lower tail:
+ * ndtr(−30) = 4.906713927148187e−198).
+ * @example ad.special.ndtr(0) // 0.5
+ */
+export function ndtr(x: TensorLike): Tensor {
+  return mul(0.5, erfc(mul(-Math.SQRT1_2, asTensor(x, 'ndtr'))));
+}
+
+/**
+ * log Φ(x), accurate in both tails (logNdtr(−100) = −5005.524208869…, logNdtr(10) = −7.6e−24), as
+ * JAX's log_ndtr; its derivative φ/Φ is ≈ −x for x ≪ 0, never 0/0.
+ * @example ad.special.logNdtr(0) // −log 2
+ */
+export function logNdtr(x: TensorLike): Tensor { return callUnary(logNdtrP, x, null); }
+
+/**
+ * Φ⁻¹(p), the standard normal quantile (probit): 0 and 1 give ∓∞, outside [0, 1] NaN. Accurate
+ * far into the lower tail (ndtri(1e−300) = −37.0471…), and near p = ½.
+ * @example ad.special.ndtri(0.5) // 0
+ */
+export function ndtri(p: TensorLike): Tensor { return callUnary(ndtriP, p, null); }

@@ -1,0 +1,2 @@
+/** @file `ad.stats`: jax.scipy.stats' distributions, one namespace per family. */
+export {};

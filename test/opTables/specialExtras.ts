@@ -1,0 +1,43 @@
+/** @file Op-table rows for ad.special (src/special): one row per primitive or composite, run by test/ops.test.ts to second order. */
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+import type { OpRow } from '../ops.table.js';
+import { gammaincGradA } from '../../src/special/gamma.js';
+import { betaincGradA, betaincGradB } from '../../src/special/beta.js';
+import { internal } from '../support/internalTensor.js';
+
+const UNARY = [[[]], [[4]], [[2, 3]]];
+const BINARY = [[[], []], [[3], [3]], [[2, 3], [3]], [[2, 1], [1, 3]], [[4], []], [[], [2, 2]]];
+const S = ad.special;
+/** Maps the reals into (0, 1). */
+const unit = (x: Tensor) => ad.sigmoid(x);
+
+// Second derivatives in the shape parameters of gammainc and betainc are refused (as JAX's), so the
+// rows vary x to second order; test/special/gamma.test.ts and beta.test.ts check the parameter
+// derivatives at first order against mpmath and finite differences.
+export const specialExtraRows: OpRow[] = [
+  { name: 'gammainc (series and fraction)', covers: ['gammainc', 'xlogy', 'lgamma'], fn: (x) => S.gammainc(1.3, x), domains: ['positive'], shapes: UNARY },
+  { name: 'gammaincc', covers: ['gammaincc'], fn: (x) => S.gammaincc(0.7, ad.mul(2, x)), domains: ['positive'], shapes: UNARY },
+  { name: 'gammaincGradA', covers: ['gammaincGradA', 'digamma'], fn: (x) => gammaincGradA(1.6, internal(x)), domains: ['positive'], shapes: UNARY },
+  { name: 'betainc', covers: ['betainc', 'betaln', 'sigmoid'], fn: (x) => S.betainc(2.5, 1.5, unit(x)), domains: ['real'], shapes: UNARY },
+  { name: 'betaincGradA', covers: ['betaincGradA'], fn: (x) => betaincGradA(2.5, 1.5, internal(unit(x))), domains: ['real'], shapes: UNARY },
+  { name: 'betaincGradB', covers: ['betaincGradB'], fn: (x) => betaincGradB(0.8, 3, internal(unit(x))), domains: ['real'], shapes: UNARY },
+  { name: 'betaln', covers: ['betaln', 'digamma', 'polygamma'], fn: (a, b) => S.betaln(a, b), domains: ['positive', 'positive'], shapes: BINARY },
+  { name: 'i0', covers: ['i0', 'i1'], fn: (x) => S.i0(x), domains: ['awayFromZero'], shapes: UNARY },
+  { name: 'i1', covers: ['i1', 'i0'], fn: (x) => S.i1(ad.mul(3, x)), domains: ['awayFromZero'], shapes: UNARY },
+  { name: 'i0e', covers: ['i0e', 'i1e'], fn: (x) => S.i0e(ad.mul(3, x)), domains: ['awayFromZero'], shapes: UNARY },
+  { name: 'i1e', covers: ['i1e', 'i0e'], fn: (x) => S.i1e(x), domains: ['awayFromZero'], shapes: UNARY },
+  { name: 'zeta (in q)', covers: ['zeta'], fn: (q) => S.zeta(3, q), domains: ['positive'], shapes: UNARY },
+  { name: 'zeta (broadcast s)', covers: ['zeta'], fn: (q) => S.zeta(ad.tensor([2, 3.5]), q), domains: ['positive'], shapes: [[[2]], [[3, 2]]] },
+  { name: 'ndtr', covers: ['erfc'], fn: (x) => S.ndtr(x), domains: ['real'], shapes: UNARY },
+  { name: 'logNdtr', covers: ['logNdtr', 'logNdtrSlope'], fn: (x) => S.logNdtr(x), domains: ['real'], shapes: UNARY },
+  { name: 'logNdtr (lower tail)', covers: ['logNdtr', 'logNdtrSlope'], fn: (x) => S.logNdtr(ad.sub(ad.mul(3, x), 12)), domains: ['real'], shapes: UNARY },
+  { name: 'ndtri', covers: ['ndtri'], fn: (x) => S.ndtri(unit(x)), domains: ['real'], shapes: UNARY },
+  { name: 'xlog1py', covers: ['mulStrong', 'log1p'], fn: (x, y) => S.xlog1py(x, y), domains: ['real', 'aboveMinusOne'], shapes: BINARY },
+  { name: 'entr', covers: ['xlogy'], fn: (x) => S.entr(x), domains: ['positive'], shapes: UNARY },
+  { name: 'multigammaln', covers: ['lgamma'], fn: (x) => S.multigammaln(ad.add(x, 1), 3), domains: ['positive'], shapes: UNARY },
+  {
+    name: 'logsumexp (weights b)', covers: ['exp', 'sum', 'log'], domains: ['real', 'positive'],
+    fn: (a, b) => S.logsumexp(a, -1, { b }), shapes: [[[4], [4]], [[2, 3], [3]]],
+  },
+];

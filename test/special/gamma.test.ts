@@ -1,0 +1,66 @@
+/** @file gammainc, gammaincc, betaln and multigammaln against mpmath (references.ts), with their derivatives. */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import { BETALN, GAMMAINC } from './references.js';
+import { gradAt, relErr } from './support.js';
+
+const S = ad.special;
+
+describe('gammainc and gammaincc', () => {
+  it.each(GAMMAINC)('P and Q at a = %d, x = %d', (a, x, p, q) => {
+    // The prefactor x^a e^{−x}/Γ(a+1) is exp of a number of size ~|log min(P, Q)|: its rounding is
+    // the bound. The series (x < a + 1) gives P and Q = 1 − P, the fraction Q and P = 1 − Q: the
+    // complement costs a factor direct/complement (gammaincc(0.001, 0.001) = 0.0063 to 1e-14).
+    const tol = 4e-16 * Math.max(8, -Math.log(Math.min(p, q)));
+    const series = x < a + 1;
+    expect(relErr(S.gammainc(a, x).item(), p)).toBeLessThan(tol * (series ? 1 : Math.max(1, q / p)));
+    expect(relErr(S.gammaincc(a, x).item(), q)).toBeLessThan(tol * (series ? Math.max(1, p / q) : 1));
+  });
+
+  it.each(GAMMAINC)('∂/∂a and ∂/∂x at a = %d, x = %d', (a, x, p, q, dpda, dpdx) => {
+    // ∂P/∂a for a = 1e4 sums ~1e3 terms of both signs: 1e-13 there.
+    const tol = 1e-15 * Math.max(8, -Math.log(Math.min(p, q))) * (a > 1000 ? 20 : 1);
+    expect(relErr(gradAt(S.gammainc, [a, x], 0), dpda)).toBeLessThan(tol);
+    expect(relErr(gradAt(S.gammaincc, [a, x], 0), -dpda)).toBeLessThan(tol);
+    // ∂/∂x is the density in logs (as JAX's): its error grows with |a log x|.
+    expect(relErr(gradAt(S.gammainc, [a, x], 1), dpdx)).toBeLessThan(Math.max(tol, 2e-16 * Math.abs(a * Math.log(x)) * 8));
+  });
+
+  it('has SciPy\'s edge values', () => {
+    expect(S.gammainc(ad.tensor([2, 2, 2, -1, 0, 2]), ad.tensor([0, Infinity, -1, 1, 1, NaN])).toArray()).toEqual([0, 1, NaN, NaN, NaN, NaN]);
+    expect(S.gammaincc(2, 0).item()).toBe(1);
+    expect(relErr(S.gammaincc(10, 100).item(), 1.1253473960842734e-31)).toBeLessThan(4e-14); // mpmath; not 1 − P = 0
+  });
+
+  it('broadcasts and keeps the first order in a checkable by finite differences', () => {
+    expect(S.gammainc(ad.tensor([[1], [2]]), ad.tensor([0.5, 1, 3])).shape).toEqual([2, 3]);
+    const r = ad.checkGrad((a: ad.Tensor, x: ad.Tensor) => S.gammainc(a, x), [ad.tensor([0.7, 3, 12]), ad.tensor([1.1, 2.5, 14])], { order: 1 });
+    expect(r.ok).toBe(true);
+  });
+
+  it('refuses the second derivative in a, as JAX', () => {
+    const g = ad.grad((a: ad.Tensor) => S.gammainc(a, 2));
+    expect(() => ad.grad(g)(ad.scalar(1.5))).toThrow(/gammaincGradA: no derivative in operand 0: the second derivative of gammainc in a/);
+    expect(ad.grad(ad.grad((x: ad.Tensor) => S.gammainc(1.5, x)))(ad.scalar(2)).item()).toBeCloseTo(Math.exp(-2) * (0.5 / 2 - 1) * Math.sqrt(2) / 0.886226925452758, 14);
+  });
+});
+
+describe('betaln and multigammaln', () => {
+  it.each(BETALN)('betaln(%d, %d)', (a, b, want, dA) => {
+    expect(relErr(S.betaln(a, b).item(), want)).toBeLessThan(4e-16 * Math.max(1, Math.abs(Math.log(a + b))));
+    expect(relErr(S.betaln(b, a).item(), want)).toBeLessThan(4e-16 * Math.max(1, Math.abs(Math.log(a + b))));
+    // ψ(a) − ψ(a + b) by two digammas: cancels when b ≪ a (absolute error ~ ε·ψ(a)).
+    expect(Math.abs(gradAt(S.betaln, [a, b], 0) - dA)).toBeLessThan(1e-15 * Math.max(Math.abs(dA), Math.abs(Math.log(a)) * 4, 1 / a));
+  });
+
+  it('multigammaln is the sum of lgammas plus d(d−1)/4 log π', () => {
+    const want = (d: number, a: number) => {
+      let s = (d * (d - 1) / 4) * Math.log(Math.PI);
+      for (let j = 1; j <= d; j++) s += ad.lgamma(a + (1 - j) / 2).item();
+      return s;
+    };
+    expect(relErr(S.multigammaln(3.7, 3).item(), want(3, 3.7))).toBeLessThan(1e-15);
+    expect(S.multigammaln(2, 1).item()).toBe(0);
+    expect(() => S.multigammaln(2, 0)).toThrow(/multigammaln: the dimension d must be a positive integer/);
+  });
+});
