@@ -14,8 +14,11 @@ import { toKey, type Key } from './key.js';
 import { affine, checkPositive, param, sampleSize, valuesToCheck, type Param } from './params.js';
 import { unitUniform } from './threefry.js';
 
-/** What samplers accept where a key goes: a key, or an integer seed read as `key(seed)`. */
-export type KeyLike = Key | number | bigint;
+/**
+ * What samplers accept where a key goes: a key, an integer seed read as `key(seed)`, or a tensor
+ * of a key's two words (under `vmap`, a batch of keys: see batching.ts).
+ */
+export type KeyLike = Key | number | bigint | Tensor;
 
 /** The unit uniforms of a sample: key and shape checked, 2 words per value. */
 export function unitSample(op: string, k: KeyLike, shape: Shape): Float64Array {

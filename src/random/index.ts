@@ -25,6 +25,10 @@ export { gamma, loggamma } from './gamma.js';
 export { beta, dirichlet, chisquare, t } from './gammaFamily.js';
 export { poisson } from './poisson.js';
 export { choice } from './choice.js';
+export { weibullMin, pareto, rayleigh, maxwell, doubleSidedMaxwell, lognormal, triangular, wald } from './closedForm.js';
+export { f, generalizedNormal, ball } from './gammaRatios.js';
+export { orthogonal } from './orthogonal.js';
+export { geometric, binomial, multinomial } from './counts.js';
 export type { ChoiceOptions } from './choice.js';
 
 /**

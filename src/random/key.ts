@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { describe } from '../tensor/describe.js';
+import { Tensor } from '../tensor/tensor.js';
 import { block, hashCounts, threefry2x32 as hashBlock } from './threefry.js';
 
 /**
@@ -70,10 +71,41 @@ export function wrapKeyData(words: readonly number[]): Key {
   return new Key(words[0]!, words[1]!);
 }
 
-/** The two uint32 words of a key (JAX's `random.key_data`). @example ad.random.keyData(ad.random.key(7)) // [0, 7] */
-export function keyData(k: Key | number | bigint): [number, number] {
+/**
+ * The two uint32 words of a key (JAX's `random.key_data`); of an array of keys (as `split`
+ * returns), a tensor of shape [n, 2], one key per row: a batch of keys for `vmap`, where a
+ * sampler given one row as its key draws each example with its own key.
+ * @example ad.random.keyData(ad.random.key(7)) // [0, 7]
+ */
+export function keyData(k: Key | number | bigint): [number, number];
+export function keyData(keys: readonly Key[]): Tensor;
+export function keyData(k: Key | number | bigint | readonly Key[]): [number, number] | Tensor {
+  if (Array.isArray(k)) {
+    const keys = k.map((x, i) => toKey(x instanceof Key ? x : invalid(x, i), 'random.keyData'));
+    return new Tensor(Float64Array.from(keys.flatMap((x) => x.words)), [keys.length, 2]);
+  }
   const { words } = toKey(k, 'random.keyData');
   return [words[0], words[1]];
+}
+
+/** keyData's error for an array entry that is not a key. */
+function invalid(x: unknown, i: number): never {
+  throw new InvalidArgumentError(`random.keyData: keys[${i}] is ${describe(x)}, not a key; pass the keys of ad.random.split(key, n).`);
+}
+
+/**
+ * A key given as a plain tensor of its two words (JAX's raw uint32[2] keys; a row of `keyData(keys)`).
+ * A traced tensor is not read here: samplers read tensor keys per example (batching.ts).
+ */
+function fromTensor(t: Tensor, op: string): Key {
+  const v = t.ndim === 1 && t.size === 2 ? t.values : null;
+  if (v === null || !Array.from(v).every((w) => Number.isInteger(w) && w >= 0 && w < TWO_32)) {
+    const fix = t.ndim === 2 && t.shape[1] === 2
+      ? `it holds ${t.shape[0]} keys; map over them with ad.vmap, or pass one row.`
+      : 'pass a tensor of two integers in [0, 2^32), e.g. ad.random.keyData([key]) row by row under vmap.';
+    throw new InvalidArgumentError(`${op}: a key given as a tensor must have shape [2] (the key's two uint32 words), got shape [${t.shape.join(',')}]; ${fix}`);
+  }
+  return new Key(v[0]!, v[1]!);
 }
 
 /**
@@ -82,6 +114,7 @@ export function keyData(k: Key | number | bigint): [number, number] {
  */
 export function toKey(k: unknown, op: string): Key {
   if (k instanceof Key) return k;
+  if (k instanceof Tensor) return fromTensor(k, op);
   if ((typeof k === 'number' && Number.isSafeInteger(k)) || typeof k === 'bigint') return key(k);
   const fix = Array.isArray(k) && k.some((x) => x instanceof Key)
     ? 'it holds several keys (as split returns); pass one of them, e.g. keys[0].'

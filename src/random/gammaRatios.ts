@@ -1,0 +1,88 @@
+/**
+ * @file Samplers built on gamma draws beyond gammaFamily.ts, as jax.random builds them: `f` (a
+ * ratio of chi-squares), `generalizedNormal` (a signed gamma draw to the power 1/p) and `ball`
+ * (uniform in the unit p-norm ball, Barthe, Guédon, Mendelson & Naor 2005). Differentiable in the
+ * degrees of freedom through gamma's implicit-reparameterisation derivative.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { add, div, pow } from '../ops/binary.js';
+import { reshape } from '../ops/shape.js';
+import { sum } from '../ops/reduce.js';
+import { abs } from '../ops/unary.js';
+import type { TensorLike } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
+import type { Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { keyed } from './batching.js';
+import type { KeyLike } from './continuous.js';
+import { defaultShape } from './closedForm.js';
+import { gammaSample } from './gamma.js';
+import { chisquare } from './gammaFamily.js';
+import { split, toKey } from './key.js';
+import { exponential, rademacher } from './locationScale.js';
+
+/**
+ * Snedecor's F(dfnum, dfden) values (JAX's `random.f`): with split(key) = [kden, knum],
+ * (chisquare(knum, dfnum)/dfnum)/(chisquare(kden, dfden)/dfden). The shape defaults to the
+ * parameters' broadcast shape. Differentiable in both degrees of freedom.
+ * @example ad.random.f(ad.random.key(0), 3, 5, [2]).shape // [2]
+ */
+export function f(k: KeyLike, dfnum: TensorLike, dfden: TensorLike, shape?: Shape): Tensor {
+  const op = 'random.f';
+  return keyed(op, k, [dfnum, dfden] as const, (key, [dfnum, dfden]) => {
+    const s = defaultShape(op, shape, dfnum, dfden);
+    const [kden, knum] = split(toKey(key, op), 2);
+    const num = div(chisquare(knum!, dfnum, s), dfnum), den = div(chisquare(kden!, dfden, s), dfden);
+    return div(num, den);
+  });
+}
+
+/** Throws unless p is a positive finite number (JAX's generalized_normal and ball take a float p). */
+function checkPower(op: string, p: unknown): asserts p is number {
+  if (typeof p !== 'number' || !(p > 0) || p === Infinity) {
+    throw new InvalidArgumentError(`${op}: p must be a positive finite number, got ${describe(p)}; pass e.g. 2 (normal-like) or 1 (Laplace-like).`);
+  }
+}
+
+/**
+ * Generalized normal values, density p·e^{−|x|^p}/(2Γ(1/p)) (JAX's `random.generalized_normal`):
+ * with split(key) = [kg, kr], ±g^{1/p} for g = gamma(kg, 1/p) and the sign rademacher(kr).
+ * p = 2 gives normal values of variance ½, p = 1 Laplace values.
+ * @example ad.random.generalizedNormal(ad.random.key(0), 1.5, [3]).shape // [3]
+ */
+export function generalizedNormal(k: KeyLike, p: number, shape: Shape = []): Tensor {
+  const op = 'random.generalizedNormal';
+  checkPower(op, p);
+  return keyed(op, k, [] as const, (key) => signedPower(op, key, p, shape));
+}
+
+/** JAX's `_generalized_normal`: rademacher(kr)·gamma(kg, 1/p)^{1/p}. */
+function signedPower(op: string, key: KeyLike, p: number, shape: Shape): Tensor {
+  const [kg, kr] = split(toKey(key, op), 2);
+  const g = gammaSample(op, kg!, 1 / p, 'p', shape, false).values;
+  const r = rademacher(kr!, shape).values;
+  const out = new Float64Array(g.length);
+  for (let i = 0; i < out.length; i++) out[i] = r[i]! * g[i]! ** (1 / p);
+  return new Tensor(out, [...shape]);
+}
+
+/**
+ * Points uniform in the d-dimensional unit p-norm ball, shape [...shape, d] (JAX's `random.ball`,
+ * after Barthe et al. 2005): with split(key) = [k1, k2], g generalized normal of shape
+ * [...shape, d] from k1 and e exponential of shape `shape` from k2, g/(Σ|g|^p + e)^{1/p}.
+ * @example ad.random.ball(ad.random.key(0), 3, 2, [5]).shape // [5, 3]
+ */
+export function ball(k: KeyLike, d: number, p = 2, shape: Shape = []): Tensor {
+  const op = 'random.ball';
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) {
+    throw new InvalidArgumentError(`${op}: d must be a positive integer (the dimension), got ${describe(d)}; pass e.g. 3.`);
+  }
+  checkPower(op, p);
+  return keyed(op, k, [] as const, (key) => {
+    const [k1, k2] = split(toKey(key, op), 2);
+    const g = signedPower(op, k1!, p, [...shape, d]);
+    const e = exponential(k2!, shape);
+    const radius = pow(add(sum(pow(abs(g), p), -1), e), 1 / p);
+    return div(g, reshape(radius, [...shape, 1]));
+  });
+}
