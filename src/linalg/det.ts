@@ -3,17 +3,15 @@ import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { allocF64 } from '../tensor/alloc.js';
-import { detFactorKernel, detFromFactors, factorSize, readLogAbsDet, scaledInverseTranspose } from '../tensor/kernels/linalg/determinant.js';
+import { detFactorKernel, detFromFactors, factorSize, nearSingularKernel, readLogAbsDet, scaledInverseTranspose } from '../tensor/kernels/linalg/determinant.js';
 import { Tensor, opaqueTrace } from '../tensor/tensor.js';
-import { full, type TensorLike } from '../tensor/create.js';
+import { eye, type TensorLike } from '../tensor/create.js';
 import { valueReads } from '../jit/valueReads.js';
-import { equal, mul, mulStrong } from '../ops/binary.js';
+import { mul, mulStrong } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { matmul } from '../ops/linalg.js';
-import { stopGradient, where } from '../ops/select.js';
-import { expandDims, slice, squeeze } from '../ops/shape.js';
-import { leaveOneOutProd } from '../products/prod.js';
-import { svd } from './svd.js';
+import { where } from '../ops/select.js';
+import { broadcastTo, expandDims, slice, squeeze } from '../ops/shape.js';
+import { adjugatePrimitive, adjugateTranspose } from './adjugate.js';
 import { batchOf, matrixTranspose, squareArg } from './matrix.js';
 import { trace } from './diagonal.js';
 import { invOf, solveSquare } from './solve.js';
@@ -71,68 +69,81 @@ const logAbsDetP: Primitive<null> = definePrimitive<null>({
   batch: leadingAxesRule(() => logAbsDetP),
 });
 
-/**
- * Whether some determinant in `d` is exactly 0, where det(A)·A⁻ᵀ is 0·∞. Read only where values
- * can be: not under vmap (one value per example) nor while jit records (a read would keep the
- * program from compiling); there the formula's NaN stays (docs/linalg.md).
- */
-function someSingular(d: Tensor): boolean {
-  return opaqueTrace(d) === null && valueReads.watcher === null && d.values.includes(0);
-}
+// 1 per matrix whose determinant is numerically singular, |det A| ≤ 2⁻²⁶ × Hadamard's bound
+// (kernels/linalg/determinant.ts: there det(A)·A⁻ᵀ loses the adjugate's digits, and exactly
+// singular it is 0·∞), else 0; from A (input 0) and its factors (input 1). A predicate: zero derivative.
+const nearSingularP: Primitive<null> = definePrimitive<null>({
+  name: 'nearSingular',
+  saves: 'none',
+  forward: ([a, f]) => perBatch(a!, f!, (fv, count, n, out) => nearSingularKernel(a!.values, fv, count, n, out)),
+  vjp: null,
+  jvp: null,
+  batch: leadingAxesRule(() => nearSingularP),
+});
 
 /**
- * adj(A)ᵀ, the derivative of det A, also where A is singular: with A = U diag(s) Vᵀ,
- * adj(A) = adj(Vᵀ) adj(diag s) adj(U) = det(U) det(V) · V diag(c) Uᵀ, c_i = Π_{j≠i} s_j
- * (adj(XY) = adj(Y) adj(X), adj(Q) = det(Q) Qᵀ for orthogonal Q). Differentiable again (through
- * svd) where the singular values are distinct. Null when the factors are not orthogonal to working
- * precision (|det U · det V| ≠ 1: the svd kernel's U for a tiny non-zero singular value is not
- * always orthogonal to the others), so that the caller keeps the formula's NaN, never a wrong number.
+ * Whether no value of the mask can be read: under vmap (one value per example) or while jit
+ * records (a read would keep the program from compiling). Then every matrix takes both forms
+ * (batchedDetDerivative), so that a program recorded at a regular matrix is right at a singular one.
  */
-function adjugateTranspose(a: Tensor): Tensor | null {
-  const { u, s, vh } = svd(a);
-  const orientation = stopGradient(mul(det(u), det(vh))); // ±1 per matrix
-  if (orientation.values.some((o) => !(Math.abs(Math.abs(o) - 1) <= 1e-8))) return null;
-  return mul(perMatrix(orientation), matmul(mul(u, expandDims(leaveOneOutProd(s, s.ndim - 1), -2)), vh));
-}
+const valueBlind = (mask: Tensor): boolean => opaqueTrace(mask) !== null || valueReads.watcher !== null;
+
+/** adj(A)ᵀ, the derivative of det A at any rank, and differentiable at any rank (./adjugate.ts). */
+const adjugateP = adjugatePrimitive((x) => det(x));
+const adjugateT = (a: Tensor): Tensor => adjugateTranspose(a, adjugateP);
 
 /**
- * ∂ det A / ∂A = adj(A)ᵀ: det(A)·A⁻ᵀ, except for the matrices of a batch with det A = 0 (where
- * that is 0·∞), which take the adjugate from the SVD when it can be formed (adjugateTranspose).
+ * ∂ det A / ∂A = adj(A)ᵀ: det(A)·A⁻ᵀ, except for the matrices of a batch that are near singular
+ * (`mask`), where that formula loses its digits (or is 0·∞): they take the adjugate from the SVD.
  */
-function detDerivative(a: Tensor, d: Tensor): Tensor {
+function detDerivative(a: Tensor, d: Tensor, mask: Tensor): Tensor {
+  if (valueBlind(mask)) return batchedDetDerivative(a, d, mask);
   const formula = () => mul(perMatrix(d), matrixTranspose(invOf(a, null)));
-  const adjT = someSingular(d) ? adjugateTranspose(a) : null;
-  if (adjT === null) return formula();
-  return d.values.every((x) => x === 0) ? adjT : where(perMatrix(equal(d, 0)), adjT, formula());
+  if (!mask.values.includes(1)) return formula();
+  const adjT = adjugateT(a);
+  return mask.values.every((x) => x === 1) ? adjT : where(perMatrix(mask), adjT, formula());
 }
 
-// d det A = det A · tr(A⁻¹ dA), so Ā = ḡ det(A) A⁻ᵀ (the adjugate, transposed, times ḡ). At an
-// exactly singular A this formula is 0·∞ = NaN; there (a batch with a zero determinant) the
-// adjugate comes from the SVD instead: the polynomial det has a finite derivative everywhere.
+/**
+ * detDerivative where no value can be read (valueBlind) to find the near-singular matrices: both
+ * forms for every matrix, the adjugate chosen by the mask. The formula's branch inverts I in place
+ * of a near-singular A (the "double where"), so that its unselected NaN does not reach a higher
+ * derivative through the where's zero cotangent (0·NaN). Costs an SVD per matrix: only under vmap
+ * (which is also how `hessian` and `jacobian` of det run) and in jit's higher-order and forward-mode
+ * programs (its first-order gradient is the fused rule, which reads values as a kernel does).
+ */
+function batchedDetDerivative(a: Tensor, d: Tensor, mask: Tensor): Tensor {
+  const singular = perMatrix(mask);
+  const regular = where(singular, broadcastTo(eye(a.shape[a.ndim - 1]!), a.shape), a);
+  const formula = mul(perMatrix(d), matrixTranspose(invOf(regular, null)));
+  return where(singular, adjugateT(a), formula);
+}
+
+// d det A = det A · tr(A⁻¹ dA), so Ā = ḡ det(A) A⁻ᵀ (the adjugate, transposed, times ḡ). Where A
+// is near singular that formula loses the adjugate's digits (exactly singular it is 0·∞ = NaN);
+// there the adjugate comes from the SVD instead: the polynomial det has a finite derivative everywhere.
 const detP: Primitive<null> = definePrimitive<null>({
   name: 'det',
   saves: 'both',
   forward: ([a, f]) => perBatch(a!, f!, detFromFactors),
-  vjp: (g, r) => [mulStrong(perMatrix(g), detDerivative(r.inputs[0]!, r.out!)), null],
+  vjp: (g, r) => [mulStrong(perMatrix(g), detDerivative(r.inputs[0]!, r.out!, apply(nearSingularP, [r.inputs[0]!, r.inputs[1]!], null))), null],
   fusedVjp: (g, r) => {
-    const a = r.inputs[0]!, d = r.out!, scale = allocF64(g.size), gd = g.values, od = d.values;
-    let singular = false;
-    for (let i = 0; i < scale.length; i++) {
-      singular ||= od[i] === 0 && gd[i] !== 0;
-      scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
-    }
-    const fused = fusedInverseTranspose(a, r.inputs[1]!, new Tensor(scale, g.shape));
-    if (!singular) return [fused, null];
-    // det A = 0 under a non-zero cotangent: 0·A⁻ᵀ (the kernel's strong zero) is not the
-    // derivative; the adjugate is, or the rule's NaN where it cannot be formed. Computed here,
-    // not by falling back to the rule, so that a jit program recorded at a regular matrix replays
-    // this same function at a singular one (returning null there made the replay throw).
-    const adjT = adjugateTranspose(a) ?? full(a.shape, NaN);
-    return [where(perMatrix(equal(d, 0)), mulStrong(perMatrix(g), adjT), fused), null];
+    const a = r.inputs[0]!, f = r.inputs[1]!, d = r.out!, scale = allocF64(g.size), gd = g.values, od = d.values;
+    for (let i = 0; i < scale.length; i++) scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
+    const fused = fusedInverseTranspose(a, f, new Tensor(scale, g.shape));
+    const mask = apply(nearSingularP, [a, f], null);
+    if (!mask.values.includes(1)) return [fused, null];
+    // A near-singular A: det(A)·A⁻ᵀ is not the derivative to working precision (0·A⁻ᵀ, the
+    // kernel's strong zero, at det A = 0); the SVD's adjugate is. Computed here, not by falling
+    // back to the rule, so that a jit program recorded at a regular matrix replays this same
+    // function at a singular one (returning null there made the replay throw).
+    return [where(perMatrix(mask), mulStrong(perMatrix(g), adjugateT(a)), fused), null];
   },
-  jvp: ([t], [a], out) => {
+  jvp: ([t], [a, f], out) => {
     if (t === null) return null;
-    return someSingular(out) ? sum(mul(detDerivative(a!, out), t), [-2, -1]) : mul(out, trace(solveSquare(a!, t)));
+    const mask = apply(nearSingularP, [a!, f!], null);
+    const regular = !valueBlind(mask) && !mask.values.includes(1);
+    return regular ? mul(out, trace(solveSquare(a!, t))) : sum(mul(detDerivative(a!, out, mask), t), [-2, -1]);
   },
   batch: leadingAxesRule(() => detP),
 });

@@ -50,6 +50,8 @@ export const notExportable: Readonly<Record<string, string>> = {
   det: 'a determinant by factorization: ONNX Det has no float64 kernel in ONNX Runtime and no gradient form here',
   logAbsDet: 'a log-determinant by factorization: ONNX has no such operator',
   signDet: 'the sign of a determinant by factorization: ONNX has no such operator',
+  nearSingular: "which determinants are numerically singular, read off a factorization (det's gradient): ONNX has no such operator",
+  adjugateTranspose: "the adjugate from a singular value decomposition (det's gradient at a singular matrix): ONNX has no such operator",
   eigh: 'an eigendecomposition: ONNX has no such operator',
   qr: 'a QR factorization: ONNX has no such operator',
   svd: 'a singular value decomposition: ONNX has no such operator',

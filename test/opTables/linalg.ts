@@ -14,6 +14,14 @@ const symmetric = (a: Tensor) => ad.add(a, linalg.matrixTranspose(a));
 /** Several results as one vector (op-table functions return one tensor). */
 const flat = (...ts: Tensor[]) => ad.concat(ts.map((t) => ad.reshape(t, [t.size])), 0);
 
+/** a with its last `k` rows replaced by combinations of the rows before them: rank n − k. */
+function dependentRows(a: Tensor, k: number): Tensor {
+  const rows = n(a), keep = rows - k;
+  const head = ad.slice(a, a.shape.map(() => 0), [...a.shape.slice(0, -2), keep, rows]);
+  const mix = ad.tensor(Array.from({ length: k }, (_, r) => Array.from({ length: keep }, (_, c) => ((r + 2 * c) % 3) - 0.5)));
+  return ad.concat([head, ad.matmul(mix, head)], -2);
+}
+
 const SQUARE = [[[3, 3]], [[2, 3, 3]]];
 const TRIANGULAR = ['triangularSolve', 'mul'];
 
@@ -39,6 +47,11 @@ export const linalgRows: OpRow[] = [
   },
   { name: 'inv', covers: ['solve'], domains: ['real'], fn: (a) => linalg.inv(wellConditioned(a)), shapes: SQUARE },
   { name: 'det', domains: ['real'], fn: (a) => linalg.det(wellConditioned(a)), shapes: [[[1, 1]], ...SQUARE] },
+  // Exactly rank-deficient by construction (dependent rows made with ops, so every perturbation of
+  // a stays singular): det's derivative is the SVD's adjugate, and its second derivative the
+  // adjugate's rule, also at rank n − 2 where singular values repeat at 0.
+  { name: 'det (rank n − 1)', covers: ['det', 'nearSingular', 'adjugateTranspose'], domains: ['real'], fn: (a) => linalg.det(dependentRows(a, 1)), shapes: [[[3, 3]], [[2, 3, 3]]] },
+  { name: 'det (rank n − 2)', covers: ['det', 'nearSingular', 'adjugateTranspose'], domains: ['real'], fn: (a) => linalg.det(dependentRows(a, 2)), shapes: [[[4, 4]]] },
   { name: 'slogdet (logAbsDet)', covers: ['logAbsDet'], domains: ['real'], fn: (a) => linalg.slogdet(ad.sub(a, ad.eye(n(a)))).logAbsDet, shapes: SQUARE },
   { name: 'slogdet (sign)', covers: ['signDet'], domains: ['real'], fn: (a) => linalg.slogdet(a).sign, shapes: SQUARE, zeroGradient: true },
 

@@ -77,6 +77,37 @@ export function readLogAbsDet(f: Float64Array, count: number, n: number, out: Fl
   return out;
 }
 
+/**
+ * How far below Hadamard's bound |det A| ≤ Π_j ‖a_j‖ (the columns' 2-norms) a determinant may lie
+ * before det(A)·A⁻ᵀ stops being a trustworthy adjugate. That ratio is about 1/κ(A) for matrices
+ * with columns of comparable norm; the formula's relative error grows like κ(A)·ε and its second
+ * derivative, det(A)·(A⁻ᵀ ⊗ A⁻ᵀ) terms of size κ², cancels to nothing (or meets a zero pivot of
+ * Aᵀ: NaN). Beyond 2²⁶ the SVD's adjugate is used instead (linalg/det.ts).
+ */
+const LOG_NEAR_SINGULAR = -26 * Math.LN2;
+
+/**
+ * 1 per matrix whose determinant is (numerically) singular, |det A| ≤ 2⁻²⁶ Π_j ‖a_j‖, else 0; read
+ * from log|det A| in the packed factors (no overflow). Column norms are scaled by their largest
+ * entry. A zero column, or det A = 0, gives 1.
+ */
+export function nearSingularKernel(a: Float64Array, f: Float64Array, count: number, n: number, out: Float64Array): Float64Array {
+  const size = factorSize(n), nn = n * n;
+  for (let t = 0; t < count; t++) {
+    const logAbsDet = f[t * size + LOG]!, o = t * nn;
+    let logBound = 0;
+    for (let j = 0; j < n; j++) {
+      let big = 0;
+      for (let i = 0; i < n; i++) big = Math.max(big, Math.abs(a[o + i * n + j]!));
+      let s = 0;
+      if (big > 0 && big < Infinity) for (let i = 0; i < n; i++) { const x = a[o + i * n + j]! / big; s += x * x; }
+      logBound += big === 0 ? -Infinity : Math.log(big) + 0.5 * Math.log(s);
+    }
+    out[t] = logAbsDet === -Infinity || logAbsDet <= logBound + LOG_NEAR_SINGULAR ? 1 : 0;
+  }
+  return out;
+}
+
 /** det A per matrix: the product of the factor's diagonal (squared for Cholesky) times the sign of P (overflows where det does). */
 export function detFromFactors(f: Float64Array, count: number, n: number, out: Float64Array): Float64Array {
   const size = factorSize(n);
