@@ -29,7 +29,7 @@ export function xlog1py(x: TensorLike, y: TensorLike): Tensor {
  */
 export function entr(x: TensorLike): Tensor {
   const xt = asTensor(x, 'entr');
-  return where(less(xt, 0), -Infinity, neg(xlogy(xt, xt)));
+  return where(less(xt, 0), -Infinity, sub(0, xlogy(xt, xt))); // 0 − (not −): entr(0) = +0
 }
 
 /** The logistic sigmoid 1/(1 + e^{−x}) under SciPy's name (ad.sigmoid). @example ad.special.expit(0) // 0.5 */

@@ -40,10 +40,11 @@ export function besselIScaled(nu: 0 | 1, x: number): number {
 
 /**
  * I_ν(x) unscaled: the series directly for |x| ≤ 30, e^{|x|} times the scaled value beyond — in
- * two factors past 700, so that I₀(713) (≈ 1.3e308) is finite although e^{713} is not.
+ * two factors past 700, so that I₀(713) (≈ 6.7e307) is finite although e^{713} is not.
  */
 export function besselI(nu: 0 | 1, x: number): number {
   const ax = Math.abs(x);
+  if (ax === Infinity) return nu === 1 ? x : Infinity;
   const scaled = besselIScaled(nu, x);
   if (ax <= 700) return scaled * Math.exp(ax);
   const half = Math.exp(0.5 * ax);
