@@ -122,7 +122,7 @@ export interface LstsqResult {
  * numpy.linalg.lstsq and torch's 'gelsd' driver). rcond defaults to ε·max(m, n). b is
  * [..., m, k], or a vector [m] when a is 2-D; batch axes broadcast. Differentiable in a and b
  * (through pinv: exact wherever the rank is locally constant).
- * @example ad.linalg.lstsq(ad.tensor([[1, 0], [1, 1], [1, 2]]), ad.tensor([1, 2, 4])).solution // [0.8333333333333337, 1.5]
+ * @example ad.linalg.lstsq(ad.tensor([[1, 0], [1, 1], [1, 2]]), ad.tensor([1, 2, 4])).solution // [5/6, 3/2] to rounding
  */
 export function lstsq(a: TensorLike, b: TensorLike, rcond?: number): LstsqResult {
   const op = 'linalg.lstsq';

@@ -1,5 +1,5 @@
 /** @file Functions of the spectrum: linalg.eigvalsh, svdvals, matrixRank and cond, as numpy.linalg / torch.linalg, composed from eigh, svd, norm and inv. */
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -18,12 +18,27 @@ import { norm, type NormOrder } from './norm.js';
 import { invOf } from './solve.js';
 
 /**
+ * `run()`, with an error that eigh or svd throws about the argument (not symmetric, not finite)
+ * told as `op`'s: the checks live in those primitives' kernels, which run under jit and vmap too.
+ */
+function namedAs<T>(op: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    const inner = e instanceof AdjointError ? /^linalg\.(eigh|svd): /.exec(e.message) : null;
+    if (inner === null) throw e;
+    const Kind = (e as AdjointError).constructor as new (message: string) => AdjointError;
+    throw new Kind(`${op}: ${(e as AdjointError).message.slice(inner[0].length)} (from linalg.${inner[1]})`);
+  }
+}
+
+/**
  * The eigenvalues of each symmetric matrix, ascending (numpy.linalg.eigvalsh): linalg.eigh's
  * values, differentiable also where eigenvalues repeat (d λᵢ = vᵢᵀ dA vᵢ for a simple one).
  * @example ad.linalg.eigvalsh(ad.tensor([[2, 1], [1, 2]])) // [1, 3]
  */
 export function eigvalsh(a: TensorLike): Tensor {
-  return eigh(squareArg('linalg.eigvalsh', a)).values;
+  return namedAs('linalg.eigvalsh', () => eigh(squareArg('linalg.eigvalsh', a)).values);
 }
 
 /**
@@ -32,7 +47,7 @@ export function eigvalsh(a: TensorLike): Tensor {
  * @example ad.linalg.svdvals(ad.tensor([[3, 0], [0, -2]])) // [3, 2]
  */
 export function svdvals(a: TensorLike): Tensor {
-  return svd(matrixArg('linalg.svdvals', a)).s;
+  return namedAs('linalg.svdvals', () => svd(matrixArg('linalg.svdvals', a)).s);
 }
 
 /** The entries [k, k+1) of the last axis. */
@@ -79,7 +94,7 @@ export function matrixRank(a: TensorLike, options: MatrixRankOptions = {}): Tens
   }
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   if (Math.min(m, n) === 0) return sum(sum(t, -1), -1); // no singular values: rank 0
-  const s = hermitian ? abs(eigh(squareArg(op, t)).values) : svd(t).s;
+  const s = namedAs(op, () => (hermitian ? abs(eigh(squareArg(op, t)).values) : svd(t).s));
   const cutoff = tol ?? mul(max(s, -1, true), rtol ?? Math.max(m, n) * Number.EPSILON);
   return sum(greater(s, cutoff), -1);
 }
@@ -103,7 +118,7 @@ export function cond(x: TensorLike, p?: CondOrder): Tensor {
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   if (Math.min(m, n) === 0) throw new ShapeError(`${op}: the condition number of an empty matrix ${formatShape(t.shape)} is not defined (numpy raises too).`);
   if (p === undefined || p === 2 || p === -2) {
-    const s = svd(t).s, k = Math.min(m, n);
+    const s = namedAs(op, () => svd(t).s), k = Math.min(m, n);
     const ratio = p === -2 ? div(lastEntry(s, k - 1), lastEntry(s, 0)) : div(lastEntry(s, 0), lastEntry(s, k - 1));
     return sum(ratio, -1); // drops the kept axis (one entry)
   }
