@@ -31,13 +31,17 @@ export function eachExample(inputs: readonly Tensor[], fn: (plain: Tensor[]) => 
   return top.box(stack(outs, 0));
 }
 
+/** Whether the innermost running trace among `inputs` is a vmap's: then their values can only be read per example. */
+export function isBatched(inputs: readonly Tensor[]): boolean {
+  return topTrace([...inputs]) instanceof BatchTrace;
+}
+
 /**
- * `eachExample` for a sampler that is not differentiable (poisson, binomial, categorical, …): the
- * parameters' derivatives are cut first (stopGradient), so a grad running inside a vmap leaves the
- * batched values below it to be read per example.
+ * `x` with its derivatives cut, for a sampler that is not differentiable (poisson, binomial,
+ * categorical, …): a grad running inside a vmap then leaves the batched values below it to read.
  */
-export function eachExampleConstant(inputs: readonly Tensor[], fn: (plain: Tensor[]) => Tensor): Tensor {
-  return eachExample(inputs.map((x) => (isTraced(x) ? stopGradient(x) : x)), fn);
+export function constant(x: Tensor): Tensor {
+  return isTraced(x) ? stopGradient(x) : x;
 }
 
 /** What a sampler's body receives where the key goes: never a tensor (keyed reads it). */

@@ -18,6 +18,7 @@ import { standardGumbel, unitSample, type KeyLike } from './continuous.js';
 import { randint } from './discrete.js';
 import { toKey } from './key.js';
 import { shuffledOrder } from './permutation.js';
+import { constant, eachExample, isBatched, keyed } from './batching.js';
 
 export interface ChoiceOptions {
   /** Draw with replacement (default true, as JAX's). */
@@ -86,9 +87,15 @@ function weightedWithoutReplacement(op: string, k: KeyLike, p: Float64Array, dra
  * @example ad.random.choice(ad.random.key(0), 5, [3], { replace: false }).shape // [3]
  */
 export function choice(k: KeyLike, a: number | Tensor, shape: Shape = [], options: ChoiceOptions = {}): Tensor {
+  if (k instanceof Tensor) return keyed('random.choice', k, [a, options.p] as const, (key, [a, p]) => choice(key, a, shape, { ...options, p }));
   const op = 'random.choice';
   const key = toKey(k, op);
   checkOptions(options, op, ['replace', 'p', 'axis']);
+  if (options.p instanceof Tensor && isBatched([constant(options.p)])) {
+    // The weights are read: under vmap, once per example (a, differentiable, taken along).
+    const inputs = typeof a === 'number' ? [constant(options.p)] : [constant(options.p), asTensor(a, op)];
+    return eachExample(inputs, ([p, x]) => choice(key, x ?? a, shape, { ...options, p: p! }));
+  }
   const replace = options.replace ?? true;
   if (typeof replace !== 'boolean') throw new InvalidArgumentError(`${op}: replace must be true or false, got ${describe(replace)}.`);
   const draws = checkedSize(op, shape);

@@ -13,6 +13,7 @@ import { erfinv } from './erf.js';
 import { toKey, type Key } from './key.js';
 import { affine, checkPositive, param, sampleSize, valuesToCheck, type Param } from './params.js';
 import { unitUniform } from './threefry.js';
+import { keyed } from './batching.js';
 
 /**
  * What samplers accept where a key goes: a key, an integer seed read as `key(seed)`, or a tensor
@@ -48,6 +49,7 @@ function checkRange(op: string, low: Param, high: Param): void {
  * @example ad.random.uniform(ad.random.key(0), [2]).shape // [2]
  */
 export function uniform(k: KeyLike, shape: Shape = [], low: TensorLike = 0, high: TensorLike = 1): Tensor {
+  if (k instanceof Tensor) return keyed('random.uniform', k, [low, high] as const, (key, [low, high]) => uniform(key, shape, low, high));
   const op = 'random.uniform';
   const f = unitSample(op, k, shape);
   const lo = param(op, 'low', low, shape), hi = param(op, 'high', high, shape);
@@ -75,6 +77,7 @@ export function standardNormal(op: string, k: KeyLike, shape: Shape): Float64Arr
  * @example ad.random.normal(ad.random.key(0), [2, 3]).shape // [2, 3]
  */
 export function normal(k: KeyLike, shape: Shape = [], mean: TensorLike = 0, std: TensorLike = 1): Tensor {
+  if (k instanceof Tensor) return keyed('random.normal', k, [mean, std] as const, (key, [mean, std]) => normal(key, shape, mean, std));
   const op = 'random.normal';
   const z = standardNormal(op, k, shape);
   const mu = param(op, 'mean', mean, shape), sigma = param(op, 'std', std, shape);
@@ -99,5 +102,6 @@ export function standardGumbel(op: string, k: KeyLike, shape: Shape): Float64Arr
  * @example ad.random.gumbel(ad.random.key(0), [3]).shape // [3]
  */
 export function gumbel(k: KeyLike, shape: Shape = []): Tensor {
+  if (k instanceof Tensor) return keyed('random.gumbel', k, [] as const, (key) => gumbel(key, shape));
   return new Tensor(standardGumbel('random.gumbel', k, shape), [...shape]);
 }

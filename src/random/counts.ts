@@ -15,7 +15,7 @@ import { log, log1p, neg } from '../ops/unary.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { eachExampleConstant, keyed } from './batching.js';
+import { constant, eachExample, keyed } from './batching.js';
 import { unitSample, type KeyLike } from './continuous.js';
 import { defaultShape } from './closedForm.js';
 import { split, toKey, type Key } from './key.js';
@@ -157,7 +157,7 @@ export function binomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape
     const s = defaultShape(op, shape, n, p);
     sampleSize(op, s, 2);
     const trials = asTensor(param(op, 'n', n, s), op), prob = asTensor(param(op, 'p', p, s), op);
-    return eachExampleConstant([trials, prob], ([t, q]) => {
+    return eachExample([constant(trials), constant(prob)], ([t, q]) => {
       checkTrials(op, t!);
       checkProbability(op, q!, false);
       return new Tensor(binomialValues(toKey(key, op), broadcastTo(t!, s).toFloat64Array(), broadcastTo(q!, s).toFloat64Array()), [...s]);
@@ -184,7 +184,7 @@ export function multinomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Sh
     }
     sampleSize(op, [...batch, K], 2);
     const trials = asTensor(param(op, 'n', n, batch), op);
-    return eachExampleConstant([trials, weights], ([t, w]) => {
+    return eachExample([constant(trials), constant(weights)], ([t, w]) => {
       checkTrials(op, t!);
       const wv = broadcastTo(w!, [...batch, K]).toFloat64Array();
       if (!wv.every((v) => v >= 0 && v < Infinity)) throw new InvalidArgumentError(`${op}: p must be finite and ≥ 0 everywhere; pass category weights (they need not sum to 1).`);

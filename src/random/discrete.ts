@@ -14,12 +14,14 @@ import { standardGumbel, unitSample, type KeyLike } from './continuous.js';
 import { split, toKey } from './key.js';
 import { broadcastsTo, param, sampleSize, valuesToCheck } from './params.js';
 import { hashCounts, words64 } from './threefry.js';
+import { constant, eachExample, isBatched, keyed } from './batching.js';
 
 /**
  * Uniform 32-bit unsigned integers (JAX's `random.bits` with dtype uint32), as exact float64 values.
  * @example ad.random.bits(ad.random.key(1701), [3]) // => [56197195, 4200222568, 961309823]
  */
 export function bits(k: KeyLike, shape: Shape = []): Tensor {
+  if (k instanceof Tensor) return keyed('random.bits', k, [] as const, (key) => bits(key, shape));
   const op = 'random.bits';
   const { words } = toKey(k, op);
   const n = sampleSize(op, shape, 1);
@@ -32,6 +34,7 @@ export function bits(k: KeyLike, shape: Shape = []): Tensor {
  * @example ad.random.bernoulli(ad.random.key(0), 0.5, [4]).shape // [4]
  */
 export function bernoulli(k: KeyLike, p: TensorLike = 0.5, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.bernoulli', k, [p] as const, (key, [p]) => bernoulli(key, p, shape));
   const op = 'random.bernoulli';
   const sampleShape = shape ?? (p instanceof Tensor ? p.shape : []);
   const u = new Tensor(unitSample(op, k, sampleShape), [...sampleShape]);
@@ -57,8 +60,10 @@ export interface CategoricalOptions {
  * @example ad.random.categorical(ad.random.key(0), ad.tensor([0, -Infinity, -Infinity])) // => 0
  */
 export function categorical(k: KeyLike, logits: TensorLike, options: CategoricalOptions = {}): Tensor {
+  if (k instanceof Tensor) return keyed('random.categorical', k, [logits] as const, (key, [logits]) => categorical(key, logits, options));
   const op = 'random.categorical';
   const l = asTensor(logits, op);
+  if (isBatched([constant(l)])) return eachExample([constant(l)], ([plain]) => categorical(k, plain!, options));
   checkOptions(options, op, ['axis', 'shape']); // a misspelt axis would draw along the last one
   if (l.ndim === 0) throw new ShapeError(`${op}: logits must have at least one axis (the categories), got a scalar; pass e.g. ad.tensor([0.1, 2, -1]).`);
   const axis = normalizeAxis(options.axis ?? -1, l.ndim, op);
@@ -137,6 +142,7 @@ const EXACT_SPAN = 2 ** 26;
  * @example ad.random.randint(ad.random.key(0), [3, 3], 0, 8) // => [[7, 2, 6], [2, 1, 0], [6, 7, 7]]
  */
 export function randint(k: KeyLike, shape: Shape, low: number, high: number): Tensor {
+  if (k instanceof Tensor) return keyed('random.randint', k, [] as const, (key) => randint(key, shape, low, high));
   const op = 'random.randint';
   const [k1, k2] = split(toKey(k, op), 2);
   const n = sampleSize(op, shape, 2);

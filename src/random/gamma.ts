@@ -15,8 +15,10 @@ import { Tensor } from '../tensor/tensor.js';
 import type { KeyLike } from './continuous.js';
 import { gammaLogSampleDerivative, gammaOne, gammaSampleDerivative } from './gammaDraw.js';
 import { toKey } from './key.js';
+import { eachExample, isBatched } from './batching.js';
 import { checkPositive, param, sampleSize, type Param } from './params.js';
 import { hashCounts } from './threefry.js';
+import { keyed } from './batching.js';
 
 /** The values of `a` (a number or tensor, checked positive) at every element of the sample. */
 function shapeValues(op: string, name: string, a: Param, shape: Shape): Float64Array {
@@ -28,6 +30,8 @@ function shapeValues(op: string, name: string, a: Param, shape: Shape): Float64A
 
 /** The draws (or their logs) on plain values of `a`, one key per element as JAX's `_gamma_impl`. */
 function draw(op: string, k: KeyLike, a: Param, name: string, shape: Shape, logSpace: boolean): Tensor {
+  // Under vmap, once per example with the same key (JAX's random_gamma_p batching rule broadcasts the key).
+  if (a instanceof Tensor && isBatched([a])) return eachExample([a], ([plain]) => draw(op, k, plain!, name, shape, logSpace));
   const key = toKey(k, op);
   const alpha = shapeValues(op, name, a, shape);
   const keys = hashCounts(key.words[0], key.words[1], 2 * alpha.length, null); // split(key, size)
@@ -42,12 +46,12 @@ function draw(op: string, k: KeyLike, a: Param, name: string, shape: Shape, logS
  */
 function sampleDerivative(op: string, name: string, logSpace: boolean): (a: Tensor, x: Tensor) => Tensor {
   return customJvp(
-    (a: Tensor, x: Tensor) => {
-      const av = broadcastTo(a, x.shape).toFloat64Array(), xv = x.toFloat64Array();
+    (a: Tensor, x: Tensor) => eachExample([a, x], ([a, x]) => {
+      const av = broadcastTo(a!, x!.shape).toFloat64Array(), xv = x!.toFloat64Array();
       const g = new Float64Array(xv.length);
       for (let i = 0; i < g.length; i++) g[i] = logSpace ? gammaLogSampleDerivative(av[i]!, xv[i]!) : gammaSampleDerivative(av[i]!, xv[i]!);
-      return new Tensor(g, [...x.shape]);
-    },
+      return new Tensor(g, [...x!.shape]);
+    }),
     () => {
       throw new InvalidArgumentError(
         `${op}: second derivatives in ${name} are not implemented (the draw's derivative in ${name} comes from a series, ` +
@@ -84,6 +88,7 @@ export function gammaSample(op: string, k: KeyLike, a: TensorLike, name: string,
  * @example ad.random.gamma(ad.random.key(0), ad.tensor([0.5, 1, 5])).shape // [3]
  */
 export function gamma(k: KeyLike, a: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.gamma', k, [a] as const, (key, [a]) => gamma(key, a, shape));
   return gammaSample('random.gamma', k, a, 'a', shape, false);
 }
 
@@ -94,5 +99,6 @@ export function gamma(k: KeyLike, a: TensorLike, shape?: Shape): Tensor {
  * @example ad.random.loggamma(ad.random.key(0), 0.001, [2]).data.every(Number.isFinite) // true
  */
 export function loggamma(k: KeyLike, a: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.loggamma', k, [a] as const, (key, [a]) => loggamma(key, a, shape));
   return gammaSample('random.loggamma', k, a, 'a', shape, true);
 }

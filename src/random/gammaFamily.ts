@@ -17,6 +17,7 @@ import { standardNormal, type KeyLike } from './continuous.js';
 import { gammaSample } from './gamma.js';
 import { split, toKey } from './key.js';
 import { broadcastsTo, checkPositive, param, type Param } from './params.js';
+import { keyed } from './batching.js';
 
 /** A parameter's shape: a number's is []. */
 const shapeOf = (v: TensorLike): Shape => (v instanceof Tensor ? v.shape : []);
@@ -29,6 +30,7 @@ const shapeOf = (v: TensorLike): Shape => (v instanceof Tensor ? v.shape : []);
  * @example ad.random.beta(ad.random.key(0), 2, 5, [3]).shape // [3]
  */
 export function beta(k: KeyLike, a: TensorLike, b: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.beta', k, [a, b] as const, (key, [a, b]) => beta(key, a, b, shape));
   const op = 'random.beta';
   const sampleShape = shape ?? broadcastShapes(op, shapeOf(a), shapeOf(b));
   const [ka, kb] = split(toKey(k, op), 2);
@@ -47,6 +49,7 @@ export function beta(k: KeyLike, a: TensorLike, b: TensorLike, shape?: Shape): T
  * @example ad.random.dirichlet(ad.random.key(0), ad.tensor([1, 2, 3]), [4]).shape // [4, 3]
  */
 export function dirichlet(k: KeyLike, alpha: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.dirichlet', k, [alpha] as const, (key, [alpha]) => dirichlet(key, alpha, shape));
   const op = 'random.dirichlet';
   const concentration = asTensor(alpha, op);
   if (concentration.ndim < 1) {
@@ -83,6 +86,7 @@ function halfDf(op: string, df: TensorLike, shape: Shape): Param {
  * @example ad.random.chisquare(ad.random.key(0), 3, [2]).shape // [2]
  */
 export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.chisquare', k, [df] as const, (key, [df]) => chisquare(key, df, shape));
   const op = 'random.chisquare';
   const sampleShape = shape ?? shapeOf(df);
   return mul(exp(gammaSample(op, k, halfDf(op, df, sampleShape), 'df', sampleShape, true)), 2);
@@ -95,6 +99,7 @@ export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
  * @example ad.random.t(ad.random.key(0), 5, [3]).shape // [3]
  */
 export function t(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.t', k, [df] as const, (key, [df]) => t(key, df, shape));
   const op = 'random.t';
   const sampleShape = shape ?? shapeOf(df);
   const [kn, kg] = split(toKey(k, op), 2);

@@ -12,6 +12,7 @@ import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { NORMAL_LOW, NORMAL_SPAN, unitSample, type KeyLike } from './continuous.js';
 import { affine, checkPositive, param } from './params.js';
+import { keyed } from './batching.js';
 
 /** float64's machine epsilon 2⁻⁵²: JAX's minval for `logistic` and `cauchy`, so that log(u) and tan stay finite. */
 const EPS = 2 ** -52;
@@ -37,6 +38,7 @@ function locScale(op: string, base: Float64Array, shape: Shape, loc: TensorLike,
  * @example ad.random.exponential(ad.random.key(0), [3], 2).shape // [3]
  */
 export function exponential(k: KeyLike, shape: Shape = [], rate: TensorLike = 1): Tensor {
+  if (k instanceof Tensor) return keyed('random.exponential', k, [rate] as const, (key, [rate]) => exponential(key, shape, rate));
   const op = 'random.exponential';
   const e = unitSample(op, k, shape);
   // −log1p(−u): 1 − u moves log's domain to (0, 1], so E is finite (at most 36.7).
@@ -56,6 +58,7 @@ export function exponential(k: KeyLike, shape: Shape = [], rate: TensorLike = 1)
  * @example ad.random.laplace(ad.random.key(0), [2, 2], 1, 0.5).shape // [2, 2]
  */
 export function laplace(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+  if (k instanceof Tensor) return keyed('random.laplace', k, [loc, scale] as const, (key, [loc, scale]) => laplace(key, shape, loc, scale));
   const op = 'random.laplace';
   const e = unitSample(op, k, shape);
   for (let i = 0; i < e.length; i++) {
@@ -71,6 +74,7 @@ export function laplace(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scal
  * @example ad.random.logistic(ad.random.key(0), [3]).shape // [3]
  */
 export function logistic(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+  if (k instanceof Tensor) return keyed('random.logistic', k, [loc, scale] as const, (key, [loc, scale]) => logistic(key, shape, loc, scale));
   const op = 'random.logistic';
   const e = uniformAboveEps(op, k, shape);
   for (let i = 0; i < e.length; i++) e[i] = Math.log(e[i]! / (1 - e[i]!));
@@ -83,6 +87,7 @@ export function logistic(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, sca
  * @example ad.random.cauchy(ad.random.key(0), [3]).shape // [3]
  */
 export function cauchy(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+  if (k instanceof Tensor) return keyed('random.cauchy', k, [loc, scale] as const, (key, [loc, scale]) => cauchy(key, shape, loc, scale));
   const op = 'random.cauchy';
   const e = uniformAboveEps(op, k, shape);
   for (let i = 0; i < e.length; i++) e[i] = Math.tan(Math.PI * (e[i]! - 0.5));
@@ -95,6 +100,7 @@ export function cauchy(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale
  * @example ad.random.rademacher(ad.random.key(0), [4]).data.every((v) => v === 1 || v === -1) // true
  */
 export function rademacher(k: KeyLike, shape: Shape = []): Tensor {
+  if (k instanceof Tensor) return keyed('random.rademacher', k, [] as const, (key) => rademacher(key, shape));
   const s = unitSample('random.rademacher', k, shape);
   for (let i = 0; i < s.length; i++) s[i] = s[i]! < 0.5 ? 1 : -1;
   return new Tensor(s, [...shape]);

@@ -14,6 +14,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { checkedSize } from '../tensor/checks.js';
 import { standardNormal, type KeyLike } from './continuous.js';
 import { broadcastsTo } from './params.js';
+import { keyed } from './batching.js';
 
 /**
  * Normal vectors with mean `mean` (shape [..., n]) and covariance `cov` (shape [..., n, n],
@@ -22,6 +23,7 @@ import { broadcastsTo } from './params.js';
  * @example ad.random.multivariateNormal(ad.random.key(0), ad.zeros([2]), ad.eye(2), [5]).shape // [5, 2]
  */
 export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.multivariateNormal', k, [mean, cov] as const, (key, [mean, cov]) => multivariateNormal(key, mean, cov, shape));
   const op = 'random.multivariateNormal';
   const mu = asTensor(mean, op), sigma = asTensor(cov, op);
   if (mu.ndim < 1) throw new ShapeError(`${op}: mean must have at least one axis (shape [..., n]), got a scalar; pass a vector, e.g. ad.zeros([n]).`);

@@ -12,6 +12,7 @@ import type { KeyLike } from './continuous.js';
 import { split, toKey, type Key } from './key.js';
 import { sampleSize } from './params.js';
 import { hashCounts } from './threefry.js';
+import { keyed } from './batching.js';
 
 /**
  * How many sorts JAX does for n items: ⌈3 ln n / ln(2^32 − 1)⌉ (tjablin's heuristic, cited in
@@ -50,6 +51,7 @@ export function shuffledOrder(op: string, k: Key, n: number): Float64Array {
  * @example ad.random.permutation(ad.random.key(0), 5).shape // [5]
  */
 export function permutation(k: KeyLike, x: number | Tensor, axis = 0): Tensor {
+  if (k instanceof Tensor) return keyed('random.permutation', k, [x] as const, (key, [x]) => permutation(key, x, axis));
   const op = 'random.permutation';
   const key = toKey(k, op);
   if (typeof x === 'number') {

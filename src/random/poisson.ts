@@ -13,11 +13,13 @@ import type { TensorLike } from '../tensor/create.js';
 import { lgamma } from '../tensor/kernels/gamma.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { constant, eachExample, isBatched } from './batching.js';
 import { broadcastTo } from '../ops/shape.js';
 import type { KeyLike } from './continuous.js';
 import { split, toKey, type Key } from './key.js';
 import { param, sampleSize } from './params.js';
 import { hashCounts } from './threefry.js';
+import { keyed } from './batching.js';
 
 /** JAX's float32 `uniform(key, (n,))`: 32-bit words w, (w >>> 9)·2⁻²³ (the 23-bit mantissa of a float in [1, 2), minus 1). */
 function uniform32(k: Key, n: number): Float64Array {
@@ -88,10 +90,12 @@ function rejection(k: Key, lam: Float64Array, out: Float64Array): void {
  * @example ad.random.poisson(ad.random.key(0), 3, [4]).shape // [4]
  */
 export function poisson(k: KeyLike, lam: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.poisson', k, [lam] as const, (key, [lam]) => poisson(key, lam, shape));
   const op = 'random.poisson';
   const key = toKey(k, op);
   const sampleShape = shape ?? (lam instanceof Tensor ? lam.shape : []);
   const rate = param(op, 'lam', lam, sampleShape);
+  if (rate instanceof Tensor && isBatched([constant(rate)])) return eachExample([constant(rate)], ([plain]) => poisson(key, plain!, sampleShape));
   const n = sampleSize(op, sampleShape, 1);
   const values = typeof rate === 'number' ? new Float64Array(n).fill(rate) : broadcastTo(rate, sampleShape).toFloat64Array();
   for (const v of values) {

@@ -13,10 +13,12 @@ import { customJvp } from '../transforms/customJvp.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { eachExample, isBatched } from './batching.js';
 import { unitSample, type KeyLike } from './continuous.js';
 import { erf, erfinv } from './erf.js';
 import { TAIL_START, upperTailDraw } from './normalTail.js';
 import { param } from './params.js';
+import { keyed } from './batching.js';
 
 const view = new DataView(new ArrayBuffer(8));
 
@@ -41,7 +43,9 @@ function boundValues(op: string, name: string, v: TensorLike, shape: Shape): Flo
 }
 
 /** The draws on plain bounds: u uniform between Φ(lower) and Φ(upper) (as erfs), x = Φ⁻¹(u), clamped inside. */
-function draw(op: string, k: KeyLike, lower: TensorLike, upper: TensorLike, sampleShape: Shape): Tensor {
+function draw(op: string, k: KeyLike, lower: Tensor, upper: Tensor, sampleShape: Shape): Tensor {
+  // Under vmap, once per example with the same key (as JAX's, whose uniform does not depend on the bounds).
+  if (isBatched([lower, upper])) return eachExample([lower, upper], ([a, b]) => draw(op, k, a!, b!, sampleShape));
   const x = unitSample(op, k, sampleShape);
   const lo = boundValues(op, 'lower', lower, sampleShape), hi = boundValues(op, 'upper', upper, sampleShape);
   for (let i = 0; i < Math.max(lo.length, hi.length); i++) {
@@ -78,6 +82,7 @@ function draw(op: string, k: KeyLike, lower: TensorLike, upper: TensorLike, samp
  * @example ad.random.truncatedNormal(ad.random.key(0), 0, 2, [3]).shape // [3]
  */
 export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike, shape?: Shape): Tensor {
+  if (k instanceof Tensor) return keyed('random.truncatedNormal', k, [lower, upper] as const, (key, [lower, upper]) => truncatedNormal(key, lower, upper, shape));
   const op = 'random.truncatedNormal';
   const sampleShape = shape ?? broadcastShapes(op, asTensor(lower, op).shape, asTensor(upper, op).shape);
   const sample: (a: Tensor, b: Tensor) => Tensor = customJvp(
