@@ -26,7 +26,7 @@ const shapeOf = (v: Nested): number[] => (Array.isArray(v) ? [v.length, ...(v.le
 const X = ad.tensor(ref.X), X3 = ad.tensor(ref.X3);
 
 describe('quantile, percentile, median (numpy)', () => {
-  it.each(ref.quantile.map((r: any) => ({ ...r, name: `${r.method} axis ${JSON.stringify(r.axis)}` })))('quantile $name', (r: any) => {
+  it.each<Record<string, any>>(ref.quantile.map((r: any) => ({ ...r, name: `${r.method} axis ${JSON.stringify(r.axis)}` })))('quantile $name', (r) => {
     close(ad.quantile(r.x3 ? X3 : X, ref.Q, r.axis ?? undefined, { method: r.method }), r.value);
   });
   it('percentile, keepdims, NaN lanes', () => {
@@ -182,7 +182,7 @@ describe('sequences (numpy)', () => {
     close(ad.interp(x, ad.slice(xp, [0], [1]), ad.slice(fp, [0], [1])), ref.interp.one, 0);
   });
   it('polyval (Horner, as numpy)', () => close(ad.polyval(ad.tensor(ref.P), X), ref.polyval, 0));
-  it.each(ref.conv.map((r: any) => ({ ...r, name: `n ${r.a.length}, m ${r.v.length}` })))('convolve and correlate, every mode: $name', (r: any) => {
+  it.each<Record<string, any>>(ref.conv.map((r: any) => ({ ...r, name: `n ${r.a.length}, m ${r.v.length}` })))('convolve and correlate, every mode: $name', (r) => {
     for (const mode of ['full', 'same', 'valid'] as const) {
       close(ad.convolve(ad.tensor(r.a), ad.tensor(r.v), mode), r[`convolve_${mode}`], 1e-14);
       close(ad.correlate(ad.tensor(r.a), ad.tensor(r.v), mode), r[`correlate_${mode}`], 1e-14);

@@ -172,6 +172,11 @@ t = torch.tensor(SX, requires_grad=True)
 g1, = torch.autograd.grad(torch.sinc(t).sum(), t, create_graph=True)
 g2, = torch.autograd.grad(g1.sum(), t)
 grads['sinc1'] = L(g1.detach().numpy()); grads['sinc2'] = L(g2.numpy())
+# torch's sinc backward, (πx cos πx − sin πx)/(πx²), cancels near 0; the exact derivatives (mpmath, 50 digits):
+import mpmath
+mpmath.mp.dps = 50
+grads['sinc1Exact'] = [float(mpmath.diff(lambda u: mpmath.sinc(mpmath.pi * u), mpmath.mpf(v), 1)) for v in SX]
+grads['sinc2Exact'] = [float(mpmath.diff(lambda u: mpmath.sinc(mpmath.pi * u), mpmath.mpf(v), 2)) for v in SX]
 
 
 def torch_interp(x, xp, fp):

@@ -16,6 +16,7 @@ import { structuredRows } from './opTables/structured.js';
 import { activationRows } from './opTables/activations.js';
 import { roundingRows } from './opTables/rounding.js';
 import { arrayHelperRows } from './opTables/arrayHelpers.js';
+import { numpyExtraRows } from './opTables/numpyExtras.js';
 import { internal } from './support/internalTensor.js';
 
 /** Where an op's inputs are drawn from: away from its kinks and singularities. */
@@ -167,6 +168,7 @@ export const opTable: OpRow[] = [
   ...activationRows,
   ...roundingRows,
   ...arrayHelperRows,
+  ...numpyExtraRows,
 ];
 
 /** Deterministic inputs from a domain. */

@@ -19,6 +19,7 @@ import { floor, ceil, round } from './rounding.js';
 import { isnan } from './predicates.js';
 import { moveaxis } from './layout.js';
 import { registerTensorMethods } from './methods.js';
+import { checkableValues } from './statistics.js';
 
 export type QuantileMethod = 'linear' | 'lower' | 'higher' | 'nearest' | 'midpoint';
 const METHODS: readonly QuantileMethod[] = ['linear', 'lower', 'higher', 'nearest', 'midpoint'];
@@ -77,7 +78,7 @@ function quantileOptions(op: string, options: QuantileOptions): { method: Quanti
   }
   const { method = 'linear', keepdims = false } = options;
   if (!METHODS.includes(method)) {
-    throw new InvalidArgumentError(`${op}: unknown method ${describe(method)}; use one of ${METHODS.map((m) => `'${m}'`).join(', ')}.`);
+    throw new InvalidArgumentError(`${op}: unknown method ${typeof method === 'string' ? `'${method}'` : describe(method)}; use one of ${METHODS.map((m) => `'${m}'`).join(', ')}.`);
   }
   if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`${op}: keepdims must be true or false, got ${describe(keepdims)}.`);
   return { method, keepdims };
@@ -87,7 +88,7 @@ function quantileOptions(op: string, options: QuantileOptions): { method: Quanti
 function probabilities(op: string, q: TensorInput, scale: number): Tensor {
   const qt = q instanceof Tensor ? q : typeof q === 'number' ? tensor(q) : Array.isArray(q) || ArrayBuffer.isView(q) ? tensor(q) : null;
   if (qt === null) throw new InvalidArgumentError(`${op}: q must be a number, a list of numbers or a tensor, got ${describe(q)}.`);
-  const bad = Array.from(qt.values).find((v) => !(v >= 0 && v <= scale));
+  const bad = checkableValues(qt)?.find((v) => !(v >= 0 && v <= scale));
   if (bad !== undefined) {
     throw new InvalidArgumentError(`${op}: q must lie in [0, ${scale}], got ${bad} (q of shape ${formatShape(qt.shape)}).`);
   }

@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, keepdimsArg, normalizeAxes, normalizeAxis } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { opaqueTrace, type Tensor } from '../tensor/tensor.js';
+import { valueReads } from '../jit/valueReads.js';
 import { asTensor, describe, eye, type TensorLike } from '../tensor/create.js';
 import { div, equal, greater, mul, notEqual, sub } from './binary.js';
 import { sqrt } from './unary.js';
@@ -15,6 +16,15 @@ import { checkedMax, checkedMin, mean, sum, type Axis } from './reduce.js';
 import { matmul } from './linalg.js';
 import { atleast2d } from './layout.js';
 import { registerTensorMethods } from './methods.js';
+
+/**
+ * t's values for a check on bad input, or null where they are not to be read: under vmap (they
+ * differ per example) or while jit or an export records (a read would keep the program from
+ * being recorded). The checks then rest on the eager calls. @internal
+ */
+export function checkableValues(t: Tensor): Float64Array | null {
+  return opaqueTrace(t) !== null || valueReads.watcher !== null ? null : t.values;
+}
 
 /** The number of entries of x ≠ 0 over `axis` (numpy.count_nonzero; NaN counts). */
 function nonzeros(op: string, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
@@ -104,7 +114,7 @@ export function average(x: TensorLike, axis?: Axis, options: AverageOptions = {}
   } else {
     const w = alignedWeights(t, asTensor(options.weights, 'average'), axis);
     scale = sum(w, axes, keepdims);
-    if (Array.from(scale.values).some((v) => v === 0)) {
+    if (checkableValues(scale)?.some((v) => v === 0)) {
       throw new InvalidArgumentError(`average: the weights sum to zero over axis ${String(axis)} (x of shape ${formatShape(t.shape)}), so they cannot be normalised; give weights with a non-zero sum.`);
     }
     avg = div(sum(mul(t, w), axes, keepdims), scale);
