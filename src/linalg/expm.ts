@@ -49,7 +49,7 @@ const expmOf = (a: Tensor) => apply(expmP, [a], null);
 /**
  * The matrix exponential e^a = Σ aᵏ/k! of each square matrix, batched over leading axes
  * (torch.linalg.matrix_exp, jax.scipy.linalg.expm): scaling and squaring with Padé approximants
- * of degree up to 13 (Higham 2005). Where e^a overflows, its entries are ±∞ (as torch's); a
+ * of degree up to 13 (Al-Mohy & Higham 2009, as scipy.linalg.expm). Where e^a overflows, its entries are ±∞ (as torch's); a
  * non-finite entry of a is an error. Derivatives are Fréchet derivatives, to any order.
  * @example ad.linalg.expm(ad.tensor([[0, 1], [0, 0]])) // [[1, 1], [0, 1]]
  */

@@ -161,10 +161,18 @@ describe('linalg.expm', () => {
     expectClose(ad.matmul(linalg.expm(x), linalg.expm(ad.neg(x))), ad.broadcastTo(ad.eye(4), [3, 4, 4]), 1e-10);
   });
 
+  it('no overscaling: e^[[1, b], [0, −1]] to rounding at b up to 1e100 (Al-Mohy & Higham 2009; Higham 2005 loses 7 digits at 1e10)', () => {
+    for (const b of [1e4, 1e10, 1e100]) {
+      const e = linalg.expm(t([[1, b], [0, -1]])).toArray() as number[][];
+      const want = [Math.E, (b * (Math.E - 1 / Math.E)) / 2, 1 / Math.E];
+      [e[0]![0]!, e[0]![1]!, e[1]![1]!].forEach((x, i) => expect(Math.abs(x / want[i]! - 1)).toBeLessThan(1e-15));
+    }
+  });
+
   it('overflow gives ∞ (as torch), structural zeros kept', () => {
     const e = linalg.expm(t([[1000, 0], [0, 1]])).toArray() as number[][];
     expect([e[0]![0], e[0]![1], e[1]![0]]).toEqual([Infinity, 0, 0]);
-    expect(e[1]![1]! / Math.E - 1).toBeLessThan(1e-13); // 2⁻⁸ scaled then squared 8 times (Higham 2005's overscaling)
+    expect(Math.abs(e[1]![1]! / Math.E - 1)).toBeLessThan(1e-13); // scaled by 2⁻⁸ (‖Aᵏ‖^{1/k} = 1000), then squared 8 times
     expect(linalg.expm(t([[1000, 1], [0, 1000]])).toArray()).toEqual([[Infinity, Infinity], [0, Infinity]]);
   });
 
