@@ -70,11 +70,11 @@ const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
   batch: leadingAxesRule(() => pinvP),
 });
 
-/** A tolerance option: a finite number ≥ 0, or undefined for the default. */
-function tolerance(op: string, name: string, v: unknown, fallback: number): number {
+/** A tolerance option: a finite number ≥ 0, or `fallback` when undefined. @internal */
+export function tolerance<F extends number | undefined>(op: string, name: string, v: unknown, fallback: F): number | F {
   if (v === undefined || v === null) return fallback;
   if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) {
-    throw new InvalidArgumentError(`${op}: ${name} must be a finite number ≥ 0 (singular values ≤ ${name}·max s count as zero), got ${describe(v)}.`);
+    throw new InvalidArgumentError(`${op}: ${name} must be a finite number ≥ 0 (a cutoff for the singular values), got ${describe(v)}.`);
   }
   return v;
 }

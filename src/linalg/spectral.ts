@@ -16,6 +16,7 @@ import { eigh } from './eigh.js';
 import { svd } from './svd.js';
 import { norm, type NormOrder } from './norm.js';
 import { invOf } from './solve.js';
+import { tolerance } from './pinv.js';
 
 /**
  * `run()`, with an error that eigh or svd throws about the argument (not symmetric, not finite)
@@ -68,11 +69,6 @@ export interface MatrixRankOptions {
   hermitian?: boolean | undefined;
 }
 
-function threshold(op: string, name: string, v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new InvalidArgumentError(`${op}: ${name} must be a finite number ≥ 0, got ${describe(v)}.`);
-  return v;
-}
 
 /**
  * The rank of each matrix: how many singular values exceed the tolerance, max(m, n)·ε·max(s) by
@@ -84,13 +80,13 @@ export function matrixRank(a: TensorLike, options: MatrixRankOptions = {}): Tens
   const op = 'linalg.matrixRank';
   checkOptions(options, op, ['tol', 'rtol', 'hermitian']);
   const t = asTensor(a, op);
-  const tol = threshold(op, 'tol', options.tol), rtol = threshold(op, 'rtol', options.rtol);
+  const tol = tolerance(op, 'tol', options.tol, undefined), rtol = tolerance(op, 'rtol', options.rtol, undefined);
   if (tol !== undefined && rtol !== undefined) throw new InvalidArgumentError(`${op}: pass tol (absolute) or rtol (relative), not both.`);
   const hermitian = options.hermitian ?? false;
   if (typeof hermitian !== 'boolean') throw new InvalidArgumentError(`${op}: option hermitian must be true or false, got ${describe(hermitian)}.`);
   if (t.ndim < 2) {
     if (t.ndim === 0) throw new ShapeError(`${op}: a must be a vector or a (batch of) matrices, got a scalar; reshape it to [1, 1].`);
-    return max(notEqual(t, 0), -1); // numpy: int(not all(a == 0))
+    return t.size === 0 ? sum(t, -1) : max(notEqual(t, 0), -1); // numpy: int(not all(a == 0))
   }
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   if (Math.min(m, n) === 0) return sum(sum(t, -1), -1); // no singular values: rank 0
