@@ -1,2 +1,14 @@
-/** @file `ad.stats`: jax.scipy.stats' distributions, one namespace per family. */
-export {};
+/**
+ * @file `ad.stats`: the distributions of jax.scipy.stats, one namespace per family, each with
+ * the functions JAX gives it (logpdf/pdf or logpmf/pmf, cdf, logcdf, sf, logsf, ppf, isf). Arguments
+ * broadcast; outside the support a log-density is −∞; invalid parameters (a scale ≤ 0) give NaN,
+ * as SciPy and JAX; a non-tensor or shapes that do not broadcast throw an AdjointError naming the function.
+ */
+export * as norm from './norm.js';
+export * as t from './t.js';
+export * as beta from './beta.js';
+export * as lognorm from './lognorm.js';
+export { gamma, chi2 } from './gamma.js';
+export { expon, laplace, logistic, cauchy, uniform } from './locationScale.js';
+export { poisson, bernoulli, binom, geom } from './discrete.js';
+export { dirichlet, multivariateNormal } from './multivariate.js';

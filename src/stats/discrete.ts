@@ -1,0 +1,96 @@
+/**
+ * @file The discrete distributions of jax.scipy.stats — poisson, bernoulli, binom, geom — as
+ * log-mass functions in lgamma, betaln and xlogy/xlog1py (so 0·log 0 = 0 at the edges p = 0, 1),
+ * differentiable in their parameters. Outside the support (k not an integer, or out of range)
+ * logpmf is −∞ and pmf 0, as SciPy; invalid parameters (μ < 0, p outside [0, 1]) give NaN.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { add, abs, equal, floor, greaterEqual, less, lessEqual, lgamma, log, log1p, logicalAnd, neg, sub, where, xlogy } from './ops.js';
+import { gammaincc, betaln } from '../special/gamma.js';
+import { xlog1py } from '../special/elementary.js';
+import { args, fromLog, inSupport, nanUnless } from './args.js';
+
+/** 1 where k is an integer ≥ lo. */
+const integerFrom = (k: Tensor, lo: number) => logicalAnd(equal(floor(k), k), greaterEqual(k, lo));
+/** 1 where p is in [0, 1]. */
+const isProbability = (p: Tensor) => lessEqual(abs(sub(p, 0.5)), 0.5);
+/** k inside the support, else a harmless 0 (so no NaN reaches a gradient through the branch not taken). */
+const safe = (inside: Tensor, k: Tensor) => where(inside, k, 0);
+
+/** The Poisson distribution with mean μ (jax.scipy.stats.poisson): logpmf, pmf, cdf. */
+export const poisson = {
+  /** k log μ − μ − lgamma(k + 1). @example ad.stats.poisson.logpmf(0, 2) // −2 */
+  logpmf(k: TensorLike, mu: TensorLike, loc: TensorLike = 0): Tensor {
+    const [kt, m, l] = args('stats.poisson.logpmf', k, mu, loc);
+    const j = sub(kt!, l!);
+    const inside = integerFrom(j, 0);
+    const js = safe(inside, j);
+    return nanUnless(greaterEqual(m!, 0), inSupport(inside, sub(sub(xlogy(js, m!), m!), lgamma(add(js, 1))), -Infinity));
+  },
+  /** @example ad.stats.poisson.pmf(1, 1) // e⁻¹ */
+  pmf: (k: TensorLike, mu: TensorLike, loc: TensorLike = 0) => fromLog(poisson.logpmf(k, mu, loc)),
+  /** P(K ≤ k) = Q(⌊k⌋ + 1, μ), 0 below 0. @example ad.stats.poisson.cdf(0, 2) // e⁻² */
+  cdf(k: TensorLike, mu: TensorLike, loc: TensorLike = 0): Tensor {
+    const [kt, m, l] = args('stats.poisson.cdf', k, mu, loc);
+    const j = floor(sub(kt!, l!));
+    const inside = greaterEqual(j, 0);
+    return nanUnless(greaterEqual(m!, 0), inSupport(inside, gammaincc(add(safe(inside, j), 1), m!), 0));
+  },
+};
+
+/** The Bernoulli distribution with P(1) = p (jax.scipy.stats.bernoulli): logpmf, pmf, cdf, ppf. */
+export const bernoulli = {
+  /** k log p + (1 − k) log(1 − p) on k ∈ {0, 1}. @example ad.stats.bernoulli.logpmf(1, 0.25) // log 0.25 */
+  logpmf(k: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
+    const [kt, pt, l] = args('stats.bernoulli.logpmf', k, p, loc);
+    const j = sub(kt!, l!);
+    const inside = logicalAnd(integerFrom(j, 0), lessEqual(j, 1));
+    const js = safe(inside, j);
+    return nanUnless(isProbability(pt!), inSupport(inside, add(xlogy(js, pt!), xlog1py(sub(1, js), neg(pt!))), -Infinity));
+  },
+  pmf: (k: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(bernoulli.logpmf(k, p, loc)),
+  /** 0 below 0, 1 − p on [0, 1), 1 from 1. @example ad.stats.bernoulli.cdf(0.5, 0.25) // 0.75 */
+  cdf(k: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
+    const [kt, pt, l] = args('stats.bernoulli.cdf', k, p, loc);
+    const j = sub(kt!, l!);
+    return nanUnless(isProbability(pt!), where(less(j, 0), 0, where(less(j, 1), sub(1, pt!), 1)));
+  },
+  /** The smallest k with cdf(k) ≥ q: 0 for q ≤ 1 − p, else 1; q outside [0, 1] gives NaN. @example ad.stats.bernoulli.ppf(0.9, 0.25) // 1 */
+  ppf(q: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
+    const [qt, pt, l] = args('stats.bernoulli.ppf', q, p, loc);
+    return nanUnless(isProbability(pt!), nanUnless(isProbability(qt!), add(l!, where(lessEqual(qt!, sub(1, pt!)), 0, 1))));
+  },
+};
+
+/** The binomial distribution of n trials with success probability p (jax.scipy.stats.binom): logpmf, pmf. */
+export const binom = {
+  /**
+   * log C(n, k) + k log p + (n − k) log(1 − p), with log C(n, k) = −log(n + 1) − log B(n − k + 1, k + 1)
+   * (betaln: no cancellation of lgammas for large n). @example ad.stats.binom.logpmf(0, 3, 0.5) // −3 log 2
+   */
+  logpmf(k: TensorLike, n: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
+    const [kt, nt, pt, l] = args('stats.binom.logpmf', k, n, p, loc);
+    const j = sub(kt!, l!);
+    const inside = logicalAnd(integerFrom(j, 0), lessEqual(j, nt!));
+    const js = safe(inside, j);
+    const rest = sub(nt!, js);
+    const logChoose = neg(add(log1p(nt!), betaln(add(rest, 1), add(js, 1))));
+    const valid = logicalAnd(isProbability(pt!), greaterEqual(nt!, 0));
+    return nanUnless(valid, inSupport(inside, add(logChoose, add(xlogy(js, pt!), xlog1py(rest, neg(pt!)))), -Infinity));
+  },
+  pmf: (k: TensorLike, n: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(binom.logpmf(k, n, p, loc)),
+};
+
+/** The geometric distribution of the trial of the first success, k = 1, 2, … (jax.scipy.stats.geom): logpmf, pmf. */
+export const geom = {
+  /** (k − 1) log(1 − p) + log p. @example ad.stats.geom.logpmf(1, 0.5) // −log 2 */
+  logpmf(k: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
+    const [kt, pt, l] = args('stats.geom.logpmf', k, p, loc);
+    const j = sub(kt!, l!);
+    const inside = integerFrom(j, 1);
+    const js = where(inside, j, 1);
+    return nanUnless(isProbability(pt!), inSupport(inside, add(xlog1py(sub(js, 1), neg(pt!)), log(pt!)), -Infinity));
+  },
+  pmf: (k: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(geom.logpmf(k, p, loc)),
+};

@@ -1,0 +1,103 @@
+/**
+ * @file The location–scale families without shape parameters (jax.scipy.stats' expon, laplace,
+ * logistic, cauchy, uniform): each log-density is f(z) − log scale with z = (x − loc)/scale.
+ * Every function takes (x, loc = 0, scale = 1), broadcasting; scale ≤ 0 gives NaN.
+ */
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { add, atan2Safe, div, greaterEqual, less, lessEqual, mul, sub } from './ops.js';
+import { abs, exp, expm1, log, log1p, neg, softplus, square, tan } from './ops.js';
+import { clip, logSigmoid, logit, sigmoid, where } from './ops.js';
+import { args, fromLog, greaterZero, inSupport, nanUnless } from './args.js';
+
+const LOG_PI = 1.1447298858494002;
+
+/** z = (x − loc)/scale, scale and the validity of scale, for `op`. */
+function standardize(op: string, x: TensorLike, loc: TensorLike, scale: TensorLike): { z: Tensor; scale: Tensor; valid: Tensor } {
+  const [xt, l, s] = args(op, x, loc, scale);
+  return { z: div(sub(xt!, l!), s!), scale: s!, valid: greaterZero(s!) };
+}
+
+/** A family's function of z alone (a CDF), NaN for invalid scales. */
+const ofZ = (op: string, f: (z: Tensor) => Tensor) => (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+  const { z, valid } = standardize(op, x, loc, scale);
+  return nanUnless(valid, f(z));
+};
+/** A family's log-density f(z) − log scale. */
+const logDensity = (op: string, f: (z: Tensor) => Tensor) => (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+  const { z, scale: s, valid } = standardize(op, x, loc, scale);
+  return nanUnless(valid, sub(f(z), log(s)));
+};
+/** A quantile function loc + scale·g(q). */
+const quantile = (op: string, g: (q: Tensor) => Tensor) => (q: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+  const [qt, l, s] = args(op, q, loc, scale);
+  return nanUnless(greaterZero(s!), add(l!, mul(s!, g(qt!))));
+};
+const positive = (z: Tensor) => greaterEqual(z, 0);
+/** q in [0, 1], else NaN. */
+const probability = (q: Tensor, value: Tensor) => where(lessEqual(abs(sub(q, 0.5)), 0.5), value, NaN);
+
+/** The exponential distribution, density e^{−z}/scale on z ≥ 0 (jax.scipy.stats.expon). */
+export const expon = {
+  /** @example ad.stats.expon.logpdf(1) // −1 */
+  logpdf: logDensity('stats.expon.logpdf', (z) => inSupport(positive(z), neg(z), -Infinity)),
+  /** @example ad.stats.expon.pdf(0) // 1 */
+  pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(expon.logpdf(x, loc, scale)),
+  /** 1 − e^{−z} as −expm1(−z). @example ad.stats.expon.cdf(1e-20) // 1e-20 */
+  cdf: ofZ('stats.expon.cdf', (z) => inSupport(positive(z), neg(expm1(neg(z))), 0)),
+  logcdf: ofZ('stats.expon.logcdf', (z) => inSupport(positive(z), log(neg(expm1(neg(z)))), -Infinity)),
+  sf: ofZ('stats.expon.sf', (z) => inSupport(positive(z), exp(neg(z)), 1)),
+  logsf: ofZ('stats.expon.logsf', (z) => inSupport(positive(z), neg(z), 0)),
+  /** −log(1 − q) by log1p. @example ad.stats.expon.ppf(0.5) // log 2 */
+  ppf: quantile('stats.expon.ppf', (q) => probability(q, neg(log1p(neg(q))))),
+};
+
+/** The Laplace distribution, density e^{−|z|}/(2 scale) (jax.scipy.stats.laplace). */
+export const laplace = {
+  /** @example ad.stats.laplace.logpdf(0) // −log 2 */
+  logpdf: logDensity('stats.laplace.logpdf', (z) => sub(neg(abs(z)), Math.LN2)),
+  pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(laplace.logpdf(x, loc, scale)),
+  /** ½eᶻ below 0, 1 − ½e^{−z} above. @example ad.stats.laplace.cdf(0) // 0.5 */
+  cdf: ofZ('stats.laplace.cdf', (z) => where(less(z, 0), mul(0.5, exp(z)), sub(1, mul(0.5, exp(neg(z)))))),
+};
+
+/** The logistic distribution, CDF σ(z) (jax.scipy.stats.logistic). */
+export const logistic = {
+  /** log σ(z) + log σ(−z), stable for any z. @example ad.stats.logistic.logpdf(0) // −2 log 2 */
+  logpdf: logDensity('stats.logistic.logpdf', (z) => neg(add(softplus(z), softplus(neg(z))))),
+  pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(logistic.logpdf(x, loc, scale)),
+  /** @example ad.stats.logistic.cdf(0) // 0.5 */
+  cdf: ofZ('stats.logistic.cdf', (z) => sigmoid(z)),
+  logcdf: ofZ('stats.logistic.logcdf', (z) => logSigmoid(z)),
+  sf: ofZ('stats.logistic.sf', (z) => sigmoid(neg(z))),
+  logsf: ofZ('stats.logistic.logsf', (z) => logSigmoid(neg(z))),
+  /** loc + scale·logit(q). @example ad.stats.logistic.ppf(0.5) // 0 */
+  ppf: quantile('stats.logistic.ppf', (q) => logit(q)),
+  isf: quantile('stats.logistic.isf', (q) => neg(logit(q))),
+};
+
+/** The Cauchy distribution, density 1/(π scale (1 + z²)) (jax.scipy.stats.cauchy). */
+export const cauchy = {
+  /** @example ad.stats.cauchy.logpdf(0) // −log π */
+  logpdf: logDensity('stats.cauchy.logpdf', (z) => sub(neg(log1p(square(z))), LOG_PI)),
+  pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(cauchy.logpdf(x, loc, scale)),
+  /** ½ + atan(z)/π as atan2(1, −z)/π, accurate in the lower tail. @example ad.stats.cauchy.cdf(0) // 0.5 */
+  cdf: ofZ('stats.cauchy.cdf', (z) => div(atan2Safe(neg(z)), Math.PI)),
+  logcdf: ofZ('stats.cauchy.logcdf', (z) => log(div(atan2Safe(neg(z)), Math.PI))),
+  sf: ofZ('stats.cauchy.sf', (z) => div(atan2Safe(z), Math.PI)),
+  logsf: ofZ('stats.cauchy.logsf', (z) => log(div(atan2Safe(z), Math.PI))),
+  /** loc + scale·tan(π(q − ½)). @example ad.stats.cauchy.ppf(0.75) // 1 */
+  ppf: quantile('stats.cauchy.ppf', (q) => probability(q, tan(mul(Math.PI, sub(q, 0.5))))),
+  isf: quantile('stats.cauchy.isf', (q) => probability(q, neg(tan(mul(Math.PI, sub(q, 0.5)))))),
+};
+
+/** The uniform distribution on [loc, loc + scale] (jax.scipy.stats.uniform). */
+export const uniform = {
+  /** −log scale inside, −∞ outside. @example ad.stats.uniform.logpdf(0.5) // 0 */
+  logpdf: logDensity('stats.uniform.logpdf', (z) => inSupport(lessEqual(abs(sub(z, 0.5)), 0.5), mul(0, z), -Infinity)),
+  pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(uniform.logpdf(x, loc, scale)),
+  /** @example ad.stats.uniform.cdf(0.25) // 0.25 */
+  cdf: ofZ('stats.uniform.cdf', (z) => clip(z, 0, 1)),
+  /** @example ad.stats.uniform.ppf(0.25, 1, 2) // 1.5 */
+  ppf: quantile('stats.uniform.ppf', (q) => probability(q, q)),
+};

@@ -1,0 +1,76 @@
+/**
+ * @file The multivariate densities of jax.scipy.stats: dirichlet (on the simplex, the last axis)
+ * and multivariate_normal (through the Cholesky factor from ad.linalg). Shapes that do not match
+ * throw a ShapeError naming the function.
+ */
+import { ShapeError } from '../core/errors.js';
+import { formatShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { TensorLike } from '../tensor/create.js';
+import { asTensor } from '../tensor/create.js';
+import { broadcastTo, expandDims, reshape } from '../ops/shape.js';
+import { abs, greaterEqual, lessEqual, lgamma, log, logicalAnd, mul, square, sub, sum, where, xlogy } from './ops.js';
+import { checkedMin } from '../ops/reduce.js';
+import { cholesky } from '../linalg/cholesky.js';
+import { triangularSolve } from '../linalg/triangular.js';
+import { diagonal } from '../linalg/diagonal.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import { fromLog, greaterZero, nanUnless } from './args.js';
+
+const HALF_LOG_2PI = 0.9189385332046728;
+
+function lastAxis(op: string, name: string, t: Tensor): number {
+  if (t.ndim === 0) throw new ShapeError(`${op}: ${name} must have at least one axis (the components), got a scalar; pass e.g. ad.tensor([0.2, 0.8]).`);
+  return t.shape[t.ndim - 1]!;
+}
+
+/** The Dirichlet distribution over the simplex of the last axis (jax.scipy.stats.dirichlet). */
+export const dirichlet = {
+  /**
+   * Σ (αᵢ − 1) log xᵢ − Σ lgamma(αᵢ) + lgamma(Σ αᵢ), over the last axis; −∞ off the simplex
+   * (a negative xᵢ, or Σ xᵢ further than 1e−12·K from 1); α ≤ 0 gives NaN.
+   * @example ad.stats.dirichlet.logpdf(ad.tensor([0.2, 0.8]), ad.tensor([1, 1])) // 0
+   */
+  logpdf(x: TensorLike, alpha: TensorLike): Tensor {
+    const op = 'stats.dirichlet.logpdf';
+    const xt = asTensor(x, op), at = asTensor(alpha, op);
+    const k = lastAxis(op, 'x', xt);
+    if (lastAxis(op, 'alpha', at) !== k) {
+      throw new ShapeError(`${op}: x ${formatShape(xt.shape)} and alpha ${formatShape(at.shape)} must have the same last axis (the K components).`);
+    }
+    broadcastShapes(op, xt.shape, at.shape);
+    const onSimplex = logicalAnd(greaterEqual(checkedMin(xt, -1), 0), lessEqual(abs(sub(sum(xt, -1), 1)), 1e-12 * k));
+    const logNorm = sub(sum(lgamma(at), -1), lgamma(sum(at, -1)));
+    const value = sub(sum(xlogy(sub(at, 1), where(greaterEqual(xt, 0), xt, 1)), -1), logNorm);
+    return nanUnless(greaterZero(checkedMin(at, -1)), where(onSimplex, value, -Infinity));
+  },
+  /** @example ad.stats.dirichlet.pdf(ad.tensor([0.5, 0.5]), ad.tensor([2, 2])) // 1.5 */
+  pdf: (x: TensorLike, alpha: TensorLike) => fromLog(dirichlet.logpdf(x, alpha)),
+};
+
+/** The multivariate normal distribution N(mean, cov) over the last axis (jax.scipy.stats.multivariate_normal). */
+export const multivariateNormal = {
+  /**
+   * −½ |L⁻¹(x − mean)|² − Σ log Lᵢᵢ − (d/2) log 2π with cov = L Lᵀ (ad.linalg.cholesky; a cov that
+   * is not positive definite is its error). x and mean broadcast over leading axes; cov is [d, d]
+   * or batched [..., d, d]. Differentiable in x, mean and cov.
+   * @example ad.stats.multivariateNormal.logpdf(ad.tensor([0, 0]), ad.tensor([0, 0]), ad.eye(2)) // −log 2π
+   */
+  logpdf(x: TensorLike, mean: TensorLike, cov: TensorLike): Tensor {
+    const op = 'stats.multivariateNormal.logpdf';
+    const xt = asTensor(x, op), mt = asTensor(mean, op), ct = asTensor(cov, op);
+    const d = lastAxis(op, 'x', xt);
+    if (lastAxis(op, 'mean', mt) !== d || ct.ndim < 2 || ct.shape[ct.ndim - 1] !== d || ct.shape[ct.ndim - 2] !== d) {
+      throw new ShapeError(`${op}: x ${formatShape(xt.shape)}, mean ${formatShape(mt.shape)} and cov ${formatShape(ct.shape)} must share the dimension d: x and mean [..., d], cov [..., d, d].`);
+    }
+    const diff = sub(xt, mt);
+    const batch = broadcastShapes(op, diff.shape.slice(0, -1), ct.shape.slice(0, -2));
+    const l = cholesky(ct);
+    const lb = broadcastTo(l, [...batch, d, d]);
+    const z = triangularSolve(lb, expandDims(broadcastTo(diff, [...batch, d]), -1), { lower: true });
+    const maha = sum(square(reshape(z, [...batch, d])), -1);
+    const logDet = sum(log(diagonal(lb)), -1);
+    return sub(sub(mul(-0.5, maha), logDet), d * HALF_LOG_2PI);
+  },
+  pdf: (x: TensorLike, mean: TensorLike, cov: TensorLike) => fromLog(multivariateNormal.logpdf(x, mean, cov)),
+};
