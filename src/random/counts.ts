@@ -158,8 +158,8 @@ export function binomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape
     sampleSize(op, s, 2);
     const trials = asTensor(param(op, 'n', n, s), op), prob = asTensor(param(op, 'p', p, s), op);
     return eachExample([constant(trials), constant(prob)], ([t, q]) => {
-      checkTrials(op, t!);
-      checkProbability(op, q!, false);
+      checkTrials(op, typeof n === 'number' ? n : t!);
+      checkProbability(op, typeof p === 'number' ? p : q!, false);
       return new Tensor(binomialValues(toKey(key, op), broadcastTo(t!, s).toFloat64Array(), broadcastTo(q!, s).toFloat64Array()), [...s]);
     });
   });
@@ -185,7 +185,7 @@ export function multinomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Sh
     sampleSize(op, [...batch, K], 2);
     const trials = asTensor(param(op, 'n', n, batch), op);
     return eachExample([constant(trials), constant(weights)], ([t, w]) => {
-      checkTrials(op, t!);
+      checkTrials(op, typeof n === 'number' ? n : t!);
       const wv = broadcastTo(w!, [...batch, K]).toFloat64Array();
       if (!wv.every((v) => v >= 0 && v < Infinity)) throw new InvalidArgumentError(`${op}: p must be finite and ≥ 0 everywhere; pass category weights (they need not sum to 1).`);
       return multinomialValues(toKey(key, op), broadcastTo(t!, batch).toFloat64Array(), wv, K, [...batch, K]);

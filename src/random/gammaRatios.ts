@@ -20,6 +20,7 @@ import { gammaSample } from './gamma.js';
 import { chisquare } from './gammaFamily.js';
 import { split, toKey } from './key.js';
 import { exponential, rademacher } from './locationScale.js';
+import { checkPositive, param } from './params.js';
 
 /**
  * Snedecor's F(dfnum, dfden) values (JAX's `random.f`): with split(key) = [kden, knum],
@@ -31,6 +32,9 @@ export function f(k: KeyLike, dfnum: TensorLike, dfden: TensorLike, shape?: Shap
   const op = 'random.f';
   return keyed(op, k, [dfnum, dfden] as const, (key, [dfnum, dfden]) => {
     const s = defaultShape(op, shape, dfnum, dfden);
+    for (const [name, v] of [['dfnum', dfnum], ['dfden', dfden]] as const) {
+      checkPositive(op, name, param(op, name, v, s), true, `pass degrees of freedom ${name} > 0.`);
+    }
     const [kden, knum] = split(toKey(key, op), 2);
     const num = div(chisquare(knum!, dfnum, s), dfnum), den = div(chisquare(kden!, dfden, s), dfden);
     return div(num, den);
