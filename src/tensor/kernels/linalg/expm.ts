@@ -12,6 +12,7 @@
  * ℓ(A, m) adds squarings where the backward error bound for |A| is not yet below 2⁻⁵³ (§5). s never
  * exceeds Higham 2005's ⌈log₂(‖A‖₁/θ₁₃)⌉, whose bound holds regardless.
  */
+import { gemm } from '../matmul.js';
 import { luFactor, luSolve } from './lu.js';
 
 /** θ_m: the largest d for which r_m's backward error is ≤ 2⁻⁵³ (Higham 2005, Table 2.3; θ₁₃ of 2009, §5). */
@@ -34,18 +35,23 @@ const PADE: Readonly<Record<number, readonly number[]>> = {
   ],
 };
 
-/**
- * c = a·b for n×n matrices (i-k-j order). An exact zero of a contributes nothing, so a matrix
- * whose squaring overflows keeps its structural zeros (e^diag(1000, 1) is [[∞, 0], [0, e]], as
- * torch.linalg.matrix_exp, not NaN from 0·∞).
- */
+/** c = a·b for n×n matrices, through the blocked (WebAssembly SIMD where available) matmul kernel. */
 function product(a: Float64Array, b: Float64Array, c: Float64Array, n: number): void {
+  gemm(a, 0, b, 0, c, 0, n, n, n, false, false, true);
+}
+
+/**
+ * c = a·a where an exact zero of a contributes nothing (i-k-j order), for a squaring that
+ * overflowed: the matrix keeps its structural zeros (e^diag(1000, 1) is [[∞, 0], [0, e]], as
+ * torch.linalg.matrix_exp, not NaN from 0·∞ in every entry the kernel's sums touch).
+ */
+function squareKeepingZeros(a: Float64Array, c: Float64Array, n: number): void {
   c.fill(0);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < n; k++) {
       const x = a[i * n + k]!;
       if (x === 0) continue;
-      for (let j = 0; j < n; j++) c[i * n + j] += x * b[k * n + j]!;
+      for (let j = 0; j < n; j++) c[i * n + j] += x * a[k * n + j]!;
     }
   }
 }
@@ -181,7 +187,11 @@ export function expmKernel(a: Float64Array, count: number, n: number, out: Float
     const r = out.subarray(t * nn, (t + 1) * nn);
     if (f.singular >= 0) r.fill(NaN); // V − U is nonsingular within the θ bounds (Higham 2005, §2); kept honest
     else luSolve(f, tmp, 1, n, n, r);
-    for (let k = 0; k < s; k++) { product(r, r, w, n); r.set(w); }
+    for (let k = 0; k < s; k++) {
+      product(r, r, w, n);
+      if (!w.every(Number.isFinite)) squareKeepingZeros(r, w, n);
+      r.set(w);
+    }
   }
   return out;
 }
