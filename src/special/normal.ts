@@ -36,7 +36,7 @@ export function ndtr(x: TensorLike): Tensor {
 }
 
 /**
- * log Φ(x), accurate in both tails (logNdtr(−100) = −5005.524208869…, logNdtr(10) = −7.6e−24), as
+ * log Φ(x), accurate in both tails (logNdtr(−100) = −5005.524208694205, logNdtr(10) = −7.6e−24), as
  * JAX's log_ndtr; its derivative φ/Φ is ≈ −x for x ≪ 0, never 0/0.
  * @example ad.special.logNdtr(0) // −log 2
  */

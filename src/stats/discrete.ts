@@ -75,7 +75,8 @@ export const binom = {
     const inside = logicalAnd(integerFrom(j, 0), lessEqual(j, nt!));
     const js = safe(inside, j);
     const rest = sub(nt!, js);
-    const logChoose = neg(add(log1p(nt!), betaln(add(rest, 1), add(js, 1))));
+    // C(n, 0) = 1 for every n: exactly 0 there (betaln's rounding would give ±2e-16).
+    const logChoose = where(equal(js, 0), 0, neg(add(log1p(nt!), betaln(add(rest, 1), add(js, 1)))));
     const valid = logicalAnd(isProbability(pt!), greaterEqual(nt!, 0));
     return nanUnless(valid, inSupport(inside, add(logChoose, add(xlogy(js, pt!), xlog1py(rest, neg(pt!)))), -Infinity));
   },
