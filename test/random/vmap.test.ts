@@ -94,6 +94,26 @@ describe('vmap over a batch of keys (keyData of split keys)', () => {
   });
 });
 
+describe('two batched parameters, and a tensor key shared by the batch', () => {
+  type Sampler2 = (k: ad.random.KeyLike, p: ad.Tensor, q: ad.Tensor) => ad.Tensor;
+  const pairs: Array<[string, Sampler2, ad.Tensor, ad.Tensor]> = [
+    ['uniform (low, high)', (k, p, q) => random.uniform(k, [3], p, q), ad.tensor([0, 1, 2]), ad.tensor([1, 5, 2.5])],
+    ['normal (mean, std)', (k, p, q) => random.normal(k, [3], p, q), ad.tensor([0, 1, 2]), ad.tensor([1, 5, 2.5])],
+    ['beta (a, b)', (k, p, q) => random.beta(k, p, q, [3]), ad.tensor([0.5, 1, 2]), ad.tensor([1, 5, 2.5])],
+    ['truncatedNormal (lower, upper)', (k, p, q) => random.truncatedNormal(k, p, q, [3]), ad.tensor([-1, 0, 3.5]), ad.tensor([1, 5, 4])],
+    ['binomial (n, p)', (k, p, q) => random.binomial(k, p, q, [3]), ad.tensor([5, 50, 500]), ad.tensor([0.5, 0.1, 0.7])],
+    ['triangular (left, right)', (k, p, q) => random.triangular(k, p, 1, q, [3]), ad.tensor([0, -1, 0.5]), ad.tensor([1, 5, 2.5])],
+  ];
+  const keyRow = ad.tensor(random.keyData(key));
+  it.each(pairs)('%s', (_name, sample, P, Q) => {
+    const mapped = ad.vmap((p: ad.Tensor, q: ad.Tensor) => sample(key, p, q))(P, Q);
+    const expected = loop((b) => sample(key, ad.take(P, b), ad.take(Q, b)));
+    expect(Array.from(mapped.data)).toEqual(Array.from(expected.data));
+    const shared = ad.vmap((k: ad.Tensor, p: ad.Tensor, q: ad.Tensor) => sample(k, p, q), [null, 0, 0])(keyRow, P, Q);
+    expect(Array.from(shared.data)).toEqual(Array.from(expected.data));
+  });
+});
+
 describe('gradients through vmapped samplers equal the loop\'s', () => {
   const smooth = (x: ad.Tensor) => ad.sum(ad.tanh(x));
   it.each(cases.filter((c) => c[3]))('grad(vmap) %s', (_name, sample, params) => {
