@@ -113,6 +113,15 @@ describe('cummax, cummin, cumlogsumexp (numpy accumulate)', () => {
     close(ad.cumlogsumexp(X, 1), ref.cumlogsumexp.ax1);
     close(ad.cumlogsumexp(X, 0, { reverse: true }), ref.cumlogsumexp.ax0rev);
   });
+  it('cummax and cummin: NaN propagates, −0 and ±∞ kept (numpy), long lanes equal a loop', () => {
+    expect(ad.cummax(ad.tensor([1, NaN, 3])).toArray()).toEqual([1, NaN, NaN]);
+    expect(ad.cummin(ad.tensor([-Infinity, 2, NaN])).toArray()).toEqual([-Infinity, -Infinity, NaN]);
+    expect(Object.is(ad.cummax(ad.tensor([-0, -1])).toFloat64Array()[1], -0)).toBe(true);
+    expect(ad.cummax(ad.tensor([Infinity, 1])).toArray()).toEqual([Infinity, Infinity]);
+    const long = ad.random.normal([20000], 3);
+    let m = -Infinity;
+    expect(ad.cummax(long).toArray()).toEqual(Array.from(long.toFloat64Array(), (v) => (m = Math.max(m, v))));
+  });
   it('keep an empty axis empty', () => {
     expect(ad.cummax(ad.zeros([0, 2]), 0).shape).toEqual([0, 2]);
     expect(ad.cumlogsumexp(ad.zeros([2, 0]), 1).shape).toEqual([2, 0]);
@@ -234,5 +243,18 @@ describe('layout (brute force)', () => {
       expect([at(ij[0]!, [i, j, k]), at(ij[1]!, [i, j, k]), at(ij[2]!, [i, j, k])]).toEqual([i + 1, 10 * (j + 1), k + 5]);
     }
     expect(ad.meshgrid(u).map((g) => g.toArray())).toEqual([[1, 2, 3]]);
+  });
+});
+
+describe('method forms', () => {
+  it('call the ops', () => {
+    const x = ad.tensor([[8, 0], [-27, 1]]);
+    expect([x.all().item(), x.any().item(), x.ptp().item(), x.median().item()]).toEqual([0, 1, 35, 0.5]);
+    expect(x.all(1).toArray()).toEqual([0, 1]);
+    expect(x.ravel().toArray()).toEqual([8, 0, -27, 1]);
+    expect(x.flatten().shape).toEqual([4]);
+    expect(x.swapaxes(0, 1).toArray()).toEqual([[8, -27], [0, 1]]);
+    expect(x.cbrt().toArray()).toEqual([[2, 0], [-3, 1]]);
+    for (const name of ['all', 'any', 'ptp', 'median', 'ravel', 'flatten', 'swapaxes', 'moveaxis', 'cbrt']) expect(ad.tensorMethodNames).toContain(name);
   });
 });

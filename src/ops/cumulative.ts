@@ -6,14 +6,15 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, describe, full, tensor, type TensorLike } from '../tensor/create.js';
-import { where } from './select.js';
-import { concat, expandDims } from './shape.js';
-import { max, min } from './reduce.js';
+import { arange, asTensor, describe, full, type TensorLike } from '../tensor/create.js';
+import { div, equal, maximum, minimum, notEqual, sub } from './binary.js';
+import { stopGradient, where } from './select.js';
+import { concat, reshape, slice } from './shape.js';
+import { cumsum } from './reduce.js';
 import { flip } from './rearrange.js';
+import { gather } from './gather.js';
 import { logaddexp } from './logspace.js';
-import { moveaxis } from './layout.js';
-import { slice } from './shape.js';
+import { isfinite, logicalAnd } from './predicates.js';
 
 /** Options of the running reductions. */
 export interface CumulativeOptions {
@@ -37,28 +38,63 @@ function prepared(op: string, x: TensorLike, axis: number, options: CumulativeOp
   return { t, ax, n: t.shape[ax]!, run };
 }
 
+/** y shifted `shift` places along `ax`: `fill` in the first `shift`, y's leading entries after. */
+function shifted(y: Tensor, ax: number, shift: number, fill: number): Tensor {
+  const n = y.shape[ax]!;
+  const head = full(y.shape.map((d, i) => (i === ax ? Math.min(shift, n) : d)), fill);
+  if (shift >= n) return head;
+  return concat([head, slice(y, y.shape.map(() => 0), y.shape.map((d, i) => (i === ax ? n - shift : d)))], ax);
+}
+
 /**
- * The running extremum as a max over the lower triangle: out[i] = max_{j ≤ i} x[j], the entries
- * after i masked to the identity. Each prefix is one `max`, so its gradient is max's — split
- * equally among the prefix's tied maxima — and NaN propagates as max's does. It costs n² per lane
- * (memory and time): fine for the few thousand entries of a sequence, a loop for much longer ones.
+ * An inclusive scan of an associative `combine` along `ax` by doubling (Hillis & Steele, "Data
+ * parallel algorithms", 1986): ⌈log₂ n⌉ steps of y ← combine(y, y shifted by 2ᵏ), the shift
+ * bringing in the identity. O(n log n) work, every step one op on the whole tensor.
+ */
+function doublingScan(u: Tensor, ax: number, combine: (a: Tensor, b: Tensor) => Tensor, identity: number): Tensor {
+  let y = u;
+  for (let shift = 1; shift < u.shape[ax]!; shift *= 2) y = combine(y, shifted(y, ax, shift, identity));
+  return y;
+}
+
+/**
+ * The running extremum m (a doubling scan of maximum or minimum, held constant), with max's
+ * derivative added as a term of value 0: out[i] = m[i] + Σ (x[j] − x̄[j]) / kᵢ over the kᵢ
+ * positions j ≤ i where x[j] = m[i] (x̄ the constant copy). Those positions are the ties of m's
+ * current run (m only changes at a new record, and x[j] = m[i] ≥ m[j] ≥ x[j]), so the sum is a
+ * cumsum minus its value before the run, gathered at the run's start. Each prefix's cotangent is
+ * thus split equally among its tied extrema, as `max` splits it; O(n log n), not the n² of a
+ * masked max per prefix.
  */
 function runningExtremum(op: 'cummax' | 'cummin', x: TensorLike, axis: number, options: CumulativeOptions): Tensor {
   const { t, ax, n, run } = prepared(op, x, axis, options);
   if (n === 0) return t;
-  const identity = op === 'cummax' ? -Infinity : Infinity;
-  const lower = tensor(Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (j <= i ? 1 : 0))));
+  const [combine, identity] = op === 'cummax' ? [maximum, -Infinity] : [minimum, Infinity];
   return run((u) => {
-    const last = moveaxis(u, ax, -1); // [..., n]
-    const triangle = where(lower, expandDims(last, -2), identity); // [..., i, j]
-    return moveaxis((op === 'cummax' ? max : min)(triangle, -1), -1, ax);
+    const fixed = stopGradient(u);
+    const m = doublingScan(fixed, ax, combine, identity);
+    const tie = logicalAnd(equal(fixed, m), isfinite(fixed)); // ∞ − ∞ would make the zero term NaN: ±∞ get no share
+    // Where each run of m starts (a new record, or position 0: NaN ≠ anything), by a running max of positions.
+    const positions = reshape(arange(n), u.shape.map((d, i) => (i === ax ? d : 1)));
+    const start = doublingScan(where(notEqual(m, shifted(m, ax, 1, NaN)), positions, 0), ax, maximum, 0);
+    // A cumsum's value just before each run: the cumsum with a 0 put in front, at the run's start.
+    const beforeRun = (c: Tensor) => gather(concat([zerosAlong(c, ax), c], ax), start, ax);
+    const sums = cumsum(where(tie, sub(u, fixed), 0), ax);
+    const counts = cumsum(tie, ax);
+    // m − (before − sums)/k rather than m + (sums − before)/k: keeps m = −0 as −0 (−0 − 0 = −0).
+    // An infinite (or NaN) extremum has no finite tie: k = 0, read as 1 over a zero sum.
+    const k = maximum(sub(counts, beforeRun(counts)), 1);
+    return sub(m, div(sub(beforeRun(sums), sums), k));
   });
 }
+
+/** A slice of zeros of length 1 along `ax`, to put before a cumulative sum (its value before position 0). */
+function zerosAlong(c: Tensor, ax: number): Tensor { return full(c.shape.map((d, i) => (i === ax ? 1 : d)), 0); }
 
 /**
  * The running maximum along `axis` (jax.lax.cummax, numpy.maximum.accumulate): out[i] = max of x[0..i]
  * (x[i..] with `reverse`). The gradient of each out[i] goes to the maxima of its prefix, split
- * equally among ties, as `max`. Costs O(n²) per lane.
+ * equally among ties, as `max`.
  * @example ad.cummax(ad.tensor([1, 3, 2, 5, 4])).toArray(); // => [1, 3, 3, 5, 5]
  */
 export function cummax(x: TensorLike, axis = 0, options: CumulativeOptions = {}): Tensor {
@@ -81,14 +117,6 @@ export function cummin(x: TensorLike, axis = 0, options: CumulativeOptions = {})
  * @example ad.cumlogsumexp(ad.tensor([0, 0, Math.log(2)])).toArray(); // => [0, Math.log(2), Math.log(4)]
  */
 export function cumlogsumexp(x: TensorLike, axis = 0, options: CumulativeOptions = {}): Tensor {
-  const { t, ax, n, run } = prepared('cumlogsumexp', x, axis, options);
-  return run((u) => {
-    let y = u;
-    for (let shift = 1; shift < n; shift *= 2) {
-      const head = full(t.shape.map((d, i) => (i === ax ? shift : d)), -Infinity);
-      const kept = slice(y, t.shape.map(() => 0), t.shape.map((d, i) => (i === ax ? n - shift : d)));
-      y = logaddexp(y, concat([head, kept], ax));
-    }
-    return y;
-  });
+  const { ax, run } = prepared('cumlogsumexp', x, axis, options);
+  return run((u) => doublingScan(u, ax, logaddexp, -Infinity));
 }

@@ -44,8 +44,8 @@ export const numpyExtraRows: OpRow[] = [
   { name: 'nanstd', covers: ['where', 'sqrt'], fn: (x) => ad.nanstd(x, -1), domains: ['real'], shapes: [[[4]], [[2, 3]]] },
 
   // Running reductions.
-  { name: 'cummax', covers: ['max', 'where'], fn: (x) => ad.cummax(x, 0), domains: ['real'], shapes: [[[5]], [[4, 2]]] },
-  { name: 'cummin (axis -1, reverse)', covers: ['min', 'where'], fn: (x) => ad.cummin(x, -1, { reverse: true }), domains: ['real'], shapes: [[[5]], [[2, 4]]] },
+  { name: 'cummax', covers: ['maximum', 'cumsum', 'gather'], fn: (x) => ad.cummax(x, 0), domains: ['real'], shapes: [[[5]], [[4, 2]]] },
+  { name: 'cummin (axis -1, reverse)', covers: ['minimum', 'cumsum', 'gather'], fn: (x) => ad.cummin(x, -1, { reverse: true }), domains: ['real'], shapes: [[[5]], [[2, 4]]] },
   { name: 'cumlogsumexp', covers: ['logaddexp', 'concat'], fn: (x) => ad.cumlogsumexp(x, 0), domains: ['real'], shapes: [[[5]], [[6, 2]]] },
   { name: 'cumlogsumexp (axis 1, reverse)', covers: ['logaddexp', 'concat'], fn: (x) => ad.cumlogsumexp(x, 1, { reverse: true }), domains: ['real'], shapes: [[[2, 3]]] },
 
