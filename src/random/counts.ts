@@ -188,6 +188,11 @@ export function multinomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Sh
       checkTrials(op, typeof n === 'number' ? n : t!);
       const wv = broadcastTo(w!, [...batch, K]).toFloat64Array();
       if (!wv.every((v) => v >= 0 && v < Infinity)) throw new InvalidArgumentError(`${op}: p must be finite and ≥ 0 everywhere; pass category weights (they need not sum to 1).`);
+      for (let r = 0; r < wv.length / K; r++) {
+        if (wv.subarray(r * K, (r + 1) * K).every((v) => v === 0)) {
+          throw new InvalidArgumentError(`${op}: row ${r} of p (shape ${formatShape([...batch, K])}) is all zeros, which gives no category a chance; pass at least one positive weight per row.`);
+        }
+      }
       return multinomialValues(toKey(key, op), broadcastTo(t!, batch).toFloat64Array(), wv, K, [...batch, K]);
     });
   });

@@ -34,6 +34,7 @@ describe('catalogue: the newer ad.random samplers', () => {
     ['binomial with an infinite n', () => random.binomial(k, Infinity, 0.5), { op: 'random.binomial', fix: /n must be finite/ }],
     ['multinomial of scalar p', () => random.multinomial(k, 3, 0.5), { op: 'random.multinomial', fix: /at least one axis/ }],
     ['multinomial with a negative weight', () => random.multinomial(k, 3, ad.tensor([0.5, -0.5, 1])), { op: 'random.multinomial', fix: /p must be finite and ≥ 0/ }],
+    ['multinomial with a row of zero weights', () => random.multinomial(k, 3, ad.tensor([[0.5, 0.5], [0, 0]])), { op: 'random.multinomial', fix: /row 1 of p \(shape \[2,2\]\) is all zeros/ }],
     ['multinomial with a batch shape that drops p\'s', () => random.multinomial(k, 3, ad.ones([2, 3]), [4]), { op: 'random.multinomial', fix: /batch shape \[2\]/ }],
     ['a tensor key of the wrong shape', () => random.normal(ad.tensor([1, 2, 3]), [2]), { op: 'random.normal', fix: /shape \[2\].*got shape \[3\]/ }],
     ['a tensor key of fractional words', () => random.normal(ad.tensor([1, 2.5]), [2]), { op: 'random.normal', fix: /two integers in \[0, 2\^32\)/ }],
