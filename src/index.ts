@@ -102,6 +102,8 @@ export { memoryStats, resetPeakMemory } from './core/memory.js';
 export type { MemoryStats } from './core/memory.js';
 export { whileLoop } from './transforms/whileLoop.js';
 export type { WhileLoopOptions } from './transforms/whileLoop.js';
+export { cond, switchBranch as switch, foriLoop } from './transforms/control.js';
+export type { ForiLoopOptions } from './transforms/control.js';
 
 export { prod } from './products/prod.js';
 export { cumprod } from './products/cumprod.js';

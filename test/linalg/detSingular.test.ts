@@ -33,7 +33,7 @@ const hessianOracle = (a: number[][]) =>
 const detOf = (x: ad.Tensor) => ad.linalg.det(x);
 const scale = (a: number[][]) => Math.max(1, ...a.flat().map(Math.abs)) ** (a.length - 1);
 const closeTo = (got: unknown, want: number[][] | number[][][][], tol: number) => {
-  const g = (got as number[]).flat(3) as number[], w = (want as number[]).flat(3) as number[];
+  const g = (got as number[]).flat(3) as number[], w = (want as unknown as number[]).flat(3) as number[];
   expect(g.length).toBe(w.length);
   g.forEach((v, i) => expect(Math.abs(v - w[i]!)).toBeLessThanOrEqual(tol));
 };
