@@ -7,7 +7,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { allocF64 } from '../tensor/alloc.js';
-import { add, mul } from '../ops/binary.js';
+import { add, mul, sub } from '../ops/binary.js';
 import { exp, neg, square } from '../ops/unary.js';
 import { erfc } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
@@ -48,3 +48,12 @@ export function logNdtr(x: TensorLike): Tensor { return callUnary(logNdtrP, x, n
  * @example ad.special.ndtri(0.5) // 0
  */
 export function ndtri(p: TensorLike): Tensor { return callUnary(ndtriP, p, null); }
+
+/**
+ * erfc⁻¹(y) for y in [0, 2], as −Φ⁻¹(y/2)/√2 (erfc(t) = 2Φ(−t√2); y/2 is exact), so it keeps full
+ * accuracy for tiny y where erfinv(1 − y) has none: erfcinv(1e−300) = 26.209469960516…
+ * @example ad.special.erfcinv(1) // 0
+ */
+export function erfcinv(y: TensorLike): Tensor {
+  return sub(0, mul(Math.SQRT1_2, ndtri(mul(0.5, asTensor(y, 'erfcinv'))))); // 0 − (not −): erfcinv(1) = +0
+}

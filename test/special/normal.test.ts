@@ -42,6 +42,14 @@ describe('ndtri', () => {
     expect(relErr(d(S.ndtri, p), slope)).toBeLessThan(2e-15 * Math.max(1, want * want));
   });
 
+  it('erfcinv is accurate for tiny arguments (mpmath)', () => {
+    const want: Array<[number, number]> = [[1e-300, 26.209469960516124], [1e-20, 6.601580622355143], [0.3, 0.7328690779592169],
+      [1.7, -0.7328690779592167], [1.999999999999, -5.042021094113473]];
+    for (const [y, x] of want) expect(relErr(S.erfcinv(y).item(), x)).toBeLessThan(4e-16);
+    expect(S.erfcinv(ad.tensor([0, 1, 2])).toArray()).toEqual([Infinity, 0, -Infinity]);
+    expect(relErr(ad.erfc(S.erfcinv(1e-10)).item(), 1e-10)).toBeLessThan(1e-14);
+  });
+
   it('has the edges of SciPy', () => {
     expect(S.ndtri(ad.tensor([0, 1, -0.1, 1.1, NaN])).toArray()).toEqual([-Infinity, Infinity, NaN, NaN, NaN]);
   });

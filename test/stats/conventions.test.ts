@@ -106,6 +106,18 @@ describe('transformations', () => {
     expect(g(m).toArray()).toEqual(ad.grad((t: ad.Tensor) => ad.sum(st.multivariateNormal.logpdf(ad.tensor([[0.1, 0.2], [1, -1]]), t, ad.tensor([[2, 0.5], [0.5, 1]]))))(m).toArray());
   });
 
+  it.each([
+    ['gamma.logpdf (x, a, scale)', (x: ad.Tensor, a: ad.Tensor, s: ad.Tensor) => st.gamma.logpdf(x, a, 0, s), [[0.7, 3], [1.5, 2.2], [1.2, 0.8]]],
+    ['beta.logpdf (x, a, b)', (x: ad.Tensor, a: ad.Tensor, b: ad.Tensor) => st.beta.logpdf(x, a, b), [[0.3, 0.8], [1.5, 2.2], [3, 0.7]]],
+    ['norm.logcdf (x, loc, scale)', (x: ad.Tensor, l: ad.Tensor, s: ad.Tensor) => st.norm.logcdf(x, l, s), [[-9, 1], [0.5, -0.2], [1.3, 2]]],
+    ['binom.logpmf (n, p)', (n: ad.Tensor, p: ad.Tensor) => st.binom.logpmf(ad.tensor([3, 2]), n, p), [[10, 7.5], [0.3, 0.6]]],
+    ['cauchy.logcdf (x, loc, scale)', (x: ad.Tensor, l: ad.Tensor, s: ad.Tensor) => st.cauchy.logcdf(x, l, s), [[-50, 2], [0.5, -0.2], [1.3, 2]]],
+    // Second order in a is refused (as JAX): a is a constant here.
+    ['gamma.cdf (x, scale)', (x: ad.Tensor, s: ad.Tensor) => st.gamma.cdf(x, ad.tensor([1.5, 2.2]), 0, s), [[0.7, 3], [1.2, 0.8]]],
+  ] as Array<[string, (...xs: ad.Tensor[]) => ad.Tensor, number[][]]>)('%s: second-order gradients check against finite differences', (_name, f, values) => {
+    expect(ad.checkGrad(f, values.map((v) => ad.tensor(v)), { order: 2 }).ok).toBe(true);
+  });
+
   it('gradients check against finite differences to second order in x and location/scale', () => {
     const r = ad.checkGrad((x: ad.Tensor, l: ad.Tensor, s: ad.Tensor) => ad.add(st.t.logpdf(x, 3.5, l, s), st.logistic.logcdf(x, l, s)),
       [ad.tensor([0.3, -2]), ad.tensor([0.1, 0.5]), ad.tensor([1.5, 0.7])], { order: 2 });
