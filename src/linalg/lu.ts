@@ -5,31 +5,51 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { luFactor as luFactorKernel } from '../tensor/kernels/linalg/lu.js';
+import { luRectangularKernel } from '../tensor/kernels/linalg/luRectangular.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import { asTensor, eye, zeros, type TensorLike } from '../tensor/create.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
-import { concat, expandDims, slice, squeeze } from '../ops/shape.js';
+import { broadcastTo, concat, expandDims, reshape, slice, squeeze } from '../ops/shape.js';
 import { oneHot, zerosLike } from '../ops/arrayHelpers.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, rows, squareArg, triangleMask } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, squareArg } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 import { solveOperands } from './operands.js';
 
 const UNIT_LOWER = { lower: true, transposeA: false, unitDiagonal: true, left: true } as const;
 const UPPER_RIGHT = { lower: false, transposeA: false, unitDiagonal: false, left: false } as const;
-const strictlyLower = (x: Tensor) => mul(x, triangleMask(x.shape[x.ndim - 1]!, true, 0));
-const upper = (x: Tensor) => mul(x, triangleMask(x.shape[x.ndim - 1]!, false, 1));
+
+/** A constant m×n 0/1 mask: tril(·, −1) (lower) or triu(·) (upper) of an m×n matrix. */
+function mask(m: number, n: number, lower: boolean): Tensor {
+  const d = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) d[i * n + j] = (lower ? j < i : j >= i) ? 1 : 0;
+  return new Tensor(d, [m, n]);
+}
+const strictlyLower = (x: Tensor) => mul(x, mask(x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, true));
+const upper = (x: Tensor) => mul(x, mask(x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!, false));
+
+/** Entries [at, at + size) of the last axis, as [..., rows, cols]. */
+function part(x: Tensor, at: number, rows: number, cols: number): Tensor {
+  const begin = x.shape.map(() => 0), size = [...x.shape];
+  begin[x.ndim - 1] = at;
+  size[x.ndim - 1] = rows * cols;
+  return reshape(slice(x, begin, size), [...x.shape.slice(0, -1), rows, cols]);
+}
 
 /**
- * The packed output [..., 3n+1, n]: P (n rows), L (n rows), U (n rows), then one row of LAPACK
- * pivots (row k was swapped with row pivots[k] at step k, 0-based). P and the pivots are
- * piecewise constant: zero derivative.
+ * The packed output [..., m² + mk + kn + k] of an m×n matrix, k = min(m, n): P (m×m), L (m×k),
+ * U (k×n), then LAPACK's pivots (row j was swapped with row pivots[j], 0-based, at step j). P and
+ * the pivots are piecewise constant: zero derivative.
  */
-const split = (packed: Tensor, n: number) => ({
-  p: rows(packed, 0, n), l: rows(packed, n, n), u: rows(packed, 2 * n, n), pivots: squeeze(rows(packed, 3 * n, 1), -2),
-});
+function split(packed: Tensor, m: number, n: number) {
+  const k = Math.min(m, n);
+  return {
+    p: part(packed, 0, m, m), l: part(packed, m * m, m, k), u: part(packed, m * m + m * k, k, n),
+    pivots: squeeze(part(packed, m * m + m * k + k * n, 1, k), -2),
+  };
+}
 
 /** The LAPACK swap sequence of a row permutation (row i of P A is row perm[i] of A). */
 function swapsOf(perm: Int32Array, n: number, out: Float64Array, at: number): void {
@@ -42,62 +62,107 @@ function swapsOf(perm: Int32Array, n: number, out: Float64Array, at: number): vo
   }
 }
 
-// With a = P L U, Pᵀ Ȧ = L̇ U + L U̇, so M = L⁻¹ Pᵀ Ȧ U⁻¹ = L⁻¹L̇ + U̇U⁻¹, strictly lower plus upper
-// (jax.lax.linalg's lu_jvp_rule):  L̇ = L tril(M, −1),  U̇ = triu(M) U.
-// Transposed: N = tril(Lᵀ L̄, −1) + triu(Ū Uᵀ),  Ā = P L⁻ᵀ N U⁻ᵀ.
+/** [x | c] with c a constant [rows, cols] block, broadcast over x's batch, along `axis` (−1 columns, −2 rows). */
+function padWith(x: Tensor, c: Tensor, axis: -1 | -2): Tensor {
+  return concat([x, broadcastTo(c, [...x.shape.slice(0, -2), ...c.shape])], axis);
+}
+
+/** L made m×m (identity columns after its k) and U made n×n (identity rows after its k), as JAX's lu_jvp_rule. */
+function squareFactors(l: Tensor, u: Tensor, m: number, n: number): { lSq: Tensor; uSq: Tensor } {
+  const k = Math.min(m, n);
+  const lSq = m > k ? padWith(l, concat([zeros([k, m - k]), eye(m - k)], 0), -1) : l;
+  const uSq = n > k ? padWith(u, concat([zeros([n - k, k]), eye(n - k)], 1), -2) : u;
+  return { lSq, uSq };
+}
+
+/** The first `rows` rows and `cols` columns of each matrix. */
+function corner(x: Tensor, rows: number, cols: number): Tensor {
+  const size = [...x.shape];
+  size[x.ndim - 2] = rows;
+  size[x.ndim - 1] = cols;
+  return slice(x, x.shape.map(() => 0), size);
+}
+
+// With a = P L U, Pᵀ Ȧ = L̇ U + L U̇. With L and U completed to invertible m×m and n×n matrices
+// (squareFactors: identity columns, identity rows), M = L⁻¹ Pᵀ Ȧ U⁻¹ = L⁻¹L̇ + U̇U⁻¹, strictly lower plus upper (jax.lax.linalg's lu_jvp_rule):
+//   L̇ = (L tril(M, −1))[:, :k],  U̇ = (triu(M) U)[:k, :].
+// Transposed, with L̄ and Ū padded by zeros to m×n:
+//   M̄ = tril(Lᵀ L̄, −1) + triu(Ū Uᵀ),  Ā = P L⁻ᵀ M̄ U⁻ᵀ.
 const luP: Primitive<null> = definePrimitive<null>({
   name: 'lu',
   saves: 'output',
   forward: ([a]) => {
-    const n = a!.shape[a!.ndim - 1]!;
+    const m = a!.shape[a!.ndim - 2]!, n = a!.shape[a!.ndim - 1]!, k = Math.min(m, n);
     const { batch, count } = batchOf(a!.shape);
-    checkFinite('linalg.lu', a!, n * n);
-    const f = luFactorKernel(a!.values, count, n);
-    const per = (3 * n + 1) * n, out = allocF64(count * per);
-    for (let t = 0; t < count; t++) {
-      const o = t * per, lu = t * n * n;
-      for (let i = 0; i < n; i++) {
-        out[o + f.perm[t * n + i]! * n + i] = 1; // P[perm[i], i] = 1: a = P (P_kernel a) with P = P_kernelᵀ
-        for (let j = 0; j < n; j++) {
-          const v = f.lu[lu + i * n + j]!;
-          if (j < i) out[o + n * n + i * n + j] = v;
-          else out[o + 2 * n * n + i * n + j] = v;
-        }
-        out[o + n * n + i * n + i] = 1;
-      }
-      swapsOf(f.perm.subarray(t * n, (t + 1) * n), n, out, o + 3 * n * n);
+    checkFinite('linalg.lu', a!, m * n);
+    let lu: Float64Array, perm: Int32Array;
+    const pivots = new Float64Array(count * k);
+    if (m === n) {
+      // Square: the blocked factorisation of linalg.solve (the same pivots as the unblocked one).
+      const f = luFactorKernel(a!.values, count, n);
+      lu = f.lu; perm = f.perm;
+      for (let t = 0; t < count; t++) swapsOf(perm.subarray(t * n, (t + 1) * n), n, pivots, t * n);
+    } else {
+      lu = Float64Array.from(a!.values); perm = new Int32Array(count * m);
+      luRectangularKernel(lu, count, m, n, perm, pivots);
     }
-    return new Tensor(out, [...batch, 3 * n + 1, n]);
+    const per = m * m + m * k + k * n + k, out = allocF64(count * per);
+    for (let t = 0; t < count; t++) {
+      const o = t * per, src = t * m * n, lOff = o + m * m, uOff = lOff + m * k;
+      for (let i = 0; i < m; i++) {
+        out[o + perm[t * m + i]! * m + i] = 1; // P[perm[i], i] = 1: a = P (P_kernel a), P = P_kernelᵀ
+        if (i < k) out[lOff + i * k + i] = 1;
+        for (let j = 0; j < n; j++) {
+          const v = lu[src + i * n + j]!;
+          if (j < i && j < k) out[lOff + i * k + j] = v;
+          else if (j >= i && i < k) out[uOff + i * n + j] = v;
+        }
+      }
+      out.set(pivots.subarray(t * k, (t + 1) * k), uOff + k * n);
+    }
+    return new Tensor(out, [...batch, per]);
   },
   vjp: (g, r) => {
-    const n = g.shape[g.ndim - 1]!;
-    const { p, l, u } = split(r.out!, n);
-    const { l: lBar, u: uBar } = split(g, n);
-    const nMat = add(strictlyLower(mm(l, lBar, true, false)), upper(mm(uBar, u, false, true)));
-    const left = solveTriangular(l, nMat, { ...UNIT_LOWER, transposeA: true }); //   L⁻ᵀ N
-    return [mm(p, solveTriangular(u, left, { ...UPPER_RIGHT, transposeA: true }), false, false)]; // P (L⁻ᵀ N U⁻ᵀ)
+    const { m, n } = dims(r.shapes[0]!);
+    const k = Math.min(m, n);
+    const { p, l, u } = split(r.out!, m, n);
+    const { l: lBar, u: uBar } = split(g, m, n);
+    const { lSq, uSq } = squareFactors(l, u, m, n);
+    const lBarPad = n > k ? padWith(lBar, zeros([m, n - k]), -1) : lBar; //  [L̄ | 0], m×n
+    const uBarPad = m > k ? padWith(uBar, zeros([m - k, n]), -2) : uBar; //  [Ū; 0], m×n
+    const mBar = add(strictlyLower(mm(lSq, lBarPad, true, false)), upper(mm(uBarPad, uSq, false, true)));
+    const left = solveTriangular(lSq, mBar, { ...UNIT_LOWER, transposeA: true }); //   L⁻ᵀ M̄
+    return [mm(p, solveTriangular(uSq, left, { ...UPPER_RIGHT, transposeA: true }), false, false)]; // P (L⁻ᵀ M̄ U⁻ᵀ)
   },
-  jvp: ([t], _a, out) => {
-    const n = out.shape[out.ndim - 1]!;
-    const { p, l, u } = split(out, n);
-    const m = solveTriangular(u, solveTriangular(l, mm(p, t!, true, false), UNIT_LOWER), UPPER_RIGHT);
-    const lDot = mm(l, strictlyLower(m), false, false), uDot = mm(upper(m), u, false, false);
-    return concat([zerosLike(p), lDot, uDot, zerosLike(rows(out, 3 * n, 1))], -2);
+  jvp: ([t], [a], out) => {
+    const { m, n } = dims(a!.shape);
+    const k = Math.min(m, n);
+    const { p, l, u } = split(out, m, n);
+    const { lSq, uSq } = squareFactors(l, u, m, n);
+    const mDot = solveTriangular(uSq, solveTriangular(lSq, mm(p, t!, true, false), UNIT_LOWER), UPPER_RIGHT);
+    const lDot = corner(mm(lSq, strictlyLower(mDot), false, false), m, k);
+    const uDot = corner(mm(upper(mDot), uSq, false, false), k, n);
+    const flat = (x: Tensor, size: number) => reshape(x, [...x.shape.slice(0, -2), size]);
+    return concat([zerosLike(flat(p, m * m)), flat(lDot, m * k), flat(uDot, k * n), zeros([...out.shape.slice(0, -1), k])], -1);
   },
   batch: leadingAxesRule(() => luP),
 });
 
+const dims = (shape: readonly number[]) => ({ m: shape[shape.length - 2]!, n: shape[shape.length - 1]! });
+
 function luOf(op: string, a: TensorLike): { p: Tensor; l: Tensor; u: Tensor; pivots: Tensor } {
-  const t = squareArg(op, a);
-  if (t.shape[t.ndim - 1] === 0) throw new ShapeError(`${op}: a is empty, ${formatShape(t.shape)}; pass at least a 1×1 matrix.`);
-  return split(apply(luP, [t], null), t.shape[t.ndim - 1]!);
+  const t = matrixArg(op, a);
+  const { m, n } = dims(t.shape);
+  if (m === 0 || n === 0) throw new ShapeError(`${op}: a is empty, ${formatShape(t.shape)}; pass at least a 1×1 matrix.`);
+  return split(apply(luP, [t], null), m, n);
 }
 
 /**
- * The LU decomposition with partial pivoting a = p · l · u of each square matrix
- * (jax.scipy.linalg.lu): p a permutation matrix, l unit lower triangular, u upper triangular.
- * A singular matrix factors too (a zero on u's diagonal). l and u are differentiable where a is
- * nonsingular (JAX's rule); p has zero derivative.
+ * The LU decomposition with partial pivoting a = p · l · u of each matrix [..., m, n]
+ * (jax.scipy.linalg.lu): p [..., m, m] a permutation matrix, l [..., m, k] unit lower
+ * triangular, u [..., k, n] upper triangular, k = min(m, n). A singular matrix factors too (a
+ * zero on u's diagonal). l and u are differentiable where a has full rank k (JAX's rule); p has
+ * zero derivative.
  * @example ad.linalg.lu(ad.tensor([[1, 2], [3, 4]])).u // [[3, 4], [0, 0.6666666666666667]]
  */
 export function lu(a: TensorLike): { p: Tensor; l: Tensor; u: Tensor } {
@@ -113,7 +178,10 @@ export function lu(a: TensorLike): { p: Tensor; l: Tensor; u: Tensor } {
  */
 export function luFactor(a: TensorLike): { lu: Tensor; pivots: Tensor } {
   const { l, u, pivots } = luOf('linalg.luFactor', a);
-  return { lu: add(strictlyLower(l), u), pivots };
+  const m = l.shape[l.ndim - 2]!, n = u.shape[u.ndim - 1]!, k = Math.min(m, n);
+  const lWide = n > k ? padWith(l, zeros([m, n - k]), -1) : l; //  L as m×n
+  const uTall = m > k ? padWith(u, zeros([m - k, n]), -2) : u; //  U as m×n
+  return { lu: add(strictlyLower(lWide), uTall), pivots };
 }
 
 /**

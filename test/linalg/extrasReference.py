@@ -69,6 +69,13 @@ LUf,piv=torch.linalg.lu_factor(T(LA))
 BL=[[1,0],[2,1],[-1,3],[0.5,-2]]
 xsol=torch.linalg.lu_solve(LUf,piv,T(BL))
 out['lu']={'p':r(P_),'l':r(L_),'u':r(U_),'g':r(xs.grad),'lu':r(LUf),'piv':[int(v)-1 for v in piv],'x':r(xsol)}
+for name,a in [('tall',TALL),('wide',WIDE)]:
+    P3,L3,U3=torch.linalg.lu(T(a))
+    xs=T(a,requires_grad=True); P4,L4,U4=torch.linalg.lu(xs)
+    wl=torch.sin(torch.arange(L4.numel(),dtype=torch.float64)+1).reshape(L4.shape); wu=torch.cos(torch.arange(U4.numel(),dtype=torch.float64)+1).reshape(U4.shape)
+    ((L4*wl).sum()+(U4*wu).sum()).backward()
+    LUr,pivr=torch.linalg.lu_factor(T(a))
+    out['lu_'+name]={'p':r(P3),'l':r(L3),'u':r(U3),'g':r(xs.grad),'lu':r(LUr),'piv':[int(v)-1 for v in pivr]}
 lines=['/** @file Reference values for the linalg extras, from PyTorch 1.13 in float64 (values, and autograd gradients of Σ w∘f with w = sin(1…N)), by test/linalg/extrasReference.py. */','export const REF: Readonly<Record<string, unknown>> = {']
 lines += [f'  {json.dumps(k)}: {json.dumps(v, separators=(", ", ": "))},' for k, v in out.items()]
 lines.append('};')

@@ -19,6 +19,7 @@ const TALL = [[1, 2, 0.5], [0.3, -1, 2], [1.5, 0.2, -0.4], [-0.7, 1.1, 0.9]];
 const RD = [[1, 2, 3], [0, 1, 1], [1, 0, 1], [2, 1, 3]];
 const SYM = [[2, -1, 0.5], [-1, 3, 0.2], [0.5, 0.2, 1]];
 const X3 = [[[1, -2, 3], [0.5, 4, -1]], [[2, 2, -2], [1, 0, -3]]];
+const WIDE = [[1, -0.5, 2, 0.3], [0.4, 1.2, -1, 0.8]];
 const LA = [[1, 2, 0.5, -1], [3, -1, 2, 0.4], [0.2, 0.7, -2, 1], [-4, 1, 0.3, 2]];
 
 describe('eigvalsh, svdvals', () => {
@@ -94,6 +95,24 @@ describe('lu, luFactor, luSolve', () => {
     const wl = ad.reshape(ad.sin(ad.arange(1, 17)), [4, 4]), wu = ad.reshape(ad.cos(ad.arange(1, 17)), [4, 4]);
     const g = ad.grad((x: Tensor) => { const r = linalg.lu(x); return ad.add(ad.sum(ad.mul(r.l, wl)), ad.sum(ad.mul(r.u, wu))); })(t(LA));
     expectClose(g, t(want.g), 1e-13);
+  });
+
+  it.each([['tall', TALL], ['wide', WIDE]] as const)('rectangular (%s): p, l, u, packed factors, pivots and the gradient equal torch', (name, a) => {
+    const want = ref(`lu_${name}`);
+    const { p, l, u } = linalg.lu(t(a));
+    expectClose(p, t(want.p), 0);
+    expectClose(l, t(want.l), 1e-15);
+    expectClose(u, t(want.u), 1e-15);
+    expectClose(ad.matmul(p, ad.matmul(l, u)), t(a), 1e-15);
+    const f = linalg.luFactor(t(a));
+    expectClose(f.lu, t(want.lu), 1e-15);
+    expect(f.pivots.toArray()).toEqual(want.piv);
+    const shapeOf = (x: Tensor) => x.shape;
+    const wl = ad.reshape(ad.sin(ad.arange(1, l.size + 1)), shapeOf(l)), wu = ad.reshape(ad.cos(ad.arange(1, u.size + 1)), shapeOf(u));
+    const g = ad.grad((x: Tensor) => { const r = linalg.lu(x); return ad.add(ad.sum(ad.mul(r.l, wl)), ad.sum(ad.mul(r.u, wu))); })(t(a));
+    expectClose(g, t(want.g), 1e-13);
+    const both = (x: Tensor) => { const r = linalg.lu(x); return ad.concat([ad.reshape(r.l, [-1]), ad.reshape(r.u, [-1])], 0); };
+    expect(ad.checkGrad(both, [ad.stack([t(a), ad.mul(t(a), -2)])].map((x) => x), { order: 2, seed: 3 }).ok).toBe(true);
   });
 
   it('batched, vmap and jit equal eager; second derivatives pass checkGrad', () => {

@@ -28,6 +28,10 @@ export const linalgExtraRows: OpRow[] = [
     name: 'lu (l and u)', covers: ['lu', 'slice', 'concat'], domains: ['real'],
     fn: (a) => { const { l, u } = linalg.lu(wellConditioned(a)); return ad.concat([l, u], -1); }, shapes: [[[1, 1]], ...SQUARE],
   },
+  {
+    name: 'lu (rectangular)', covers: ['lu', 'slice', 'concat'], domains: ['real'],
+    fn: (a) => { const { l, u } = linalg.lu(a); return ad.concat([ad.reshape(l, [-1]), ad.reshape(u, [-1])], 0); }, shapes: [[[4, 3]], [[2, 3, 5]]],
+  },
   { name: 'lu (p)', covers: ['lu'], domains: ['real'], fn: (a) => linalg.lu(a).p, shapes: SQUARE, zeroGradient: true },
   {
     name: 'luFactor, luSolve', covers: ['lu', 'triangularSolve'], domains: ['real', 'real'],
