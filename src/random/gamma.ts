@@ -15,10 +15,9 @@ import { Tensor } from '../tensor/tensor.js';
 import type { KeyLike } from './continuous.js';
 import { gammaLogSampleDerivative, gammaOne, gammaSampleDerivative } from './gammaDraw.js';
 import { toKey } from './key.js';
-import { eachExample, isBatched } from './batching.js';
+import { eachExample, isBatched, keyed } from './batching.js';
 import { checkPositive, param, sampleSize, type Param } from './params.js';
 import { hashCounts } from './threefry.js';
-import { keyed } from './batching.js';
 
 /** The values of `a` (a number or tensor, checked positive) at every element of the sample. */
 function shapeValues(op: string, name: string, a: Param, shape: Shape): Float64Array {

@@ -13,13 +13,12 @@ import type { TensorLike } from '../tensor/create.js';
 import { lgamma } from '../tensor/kernels/gamma.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { constant, eachExample, isBatched } from './batching.js';
+import { constant, eachExample, isBatched, keyed } from './batching.js';
 import { broadcastTo } from '../ops/shape.js';
 import type { KeyLike } from './continuous.js';
 import { split, toKey, type Key } from './key.js';
 import { param, sampleSize } from './params.js';
 import { hashCounts } from './threefry.js';
-import { keyed } from './batching.js';
 
 /** JAX's float32 `uniform(key, (n,))`: 32-bit words w, (w >>> 9)·2⁻²³ (the 23-bit mantissa of a float in [1, 2), minus 1). */
 function uniform32(k: Key, n: number): Float64Array {

@@ -13,12 +13,11 @@ import { customJvp } from '../transforms/customJvp.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { eachExample, isBatched } from './batching.js';
+import { eachExample, isBatched, keyed } from './batching.js';
 import { unitSample, type KeyLike } from './continuous.js';
 import { erf, erfinv } from './erf.js';
 import { TAIL_START, upperTailDraw } from './normalTail.js';
 import { param } from './params.js';
-import { keyed } from './batching.js';
 
 const view = new DataView(new ArrayBuffer(8));
 
