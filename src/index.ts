@@ -64,6 +64,12 @@ export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
 export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';
 export { einsum } from './ops/einsum.js';
 export { conv, convTranspose, type ConvOptions, type ConvTransposeOptions, type ConvPadding, type PerAxis } from './ops/conv.js';
+export { maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool } from './ops/pooling.js';
+export type { PoolOptions, AvgPoolOptions } from './ops/pooling.js';
+export { standardize, layerNorm, groupNorm, batchNorm } from './ops/normalization.js';
+export type { StandardizeOptions, NormOptions, BatchNormOptions } from './ops/normalization.js';
+export { dotProductAttention } from './ops/attention.js';
+export type { AttentionOptions } from './ops/attention.js';
 export { tensorMethodNames } from './ops/methods.js';
 
 export { grad, valueAndGrad, vjp, vjpWithAux } from './transforms/vjp.js';

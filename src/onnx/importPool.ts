@@ -1,21 +1,14 @@
 /**
- * @file ONNX's pooling operators (MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool), composed
- * from adjoint's differentiable ops, and the padding arithmetic they share with Conv.
+ * @file ONNX's pooling operators (MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool) on
+ * adjoint's public pooling ops, and the padding arithmetic they share with Conv.
  *
- * adjoint has no pooling primitive, so a pool is written as what it is: the reduction of the
- * windows of the (padded) input. Non-overlapping windows (stride = kernel, no padding, no dilation:
- * the common 2×2 pool) are a reshape that splits each spatial axis into [out, kernel] and a max or
- * mean over the kernel axes. Any other geometry unfolds by slices: for each kernel tap t along an
- * axis, `take` the positions j·stride + t·dilation (j < out) of the padded input, and reduce the
- * taps' stack. Both are differentiable to any order through take/reshape and max/sum (a max's
- * cotangent is split equally among tied entries, where PyTorch picks one).
+ * MaxPool and AveragePool are `ad.maxPool` / `ad.avgPool` (src/ops/pooling.ts) with the node's
+ * attributes translated: auto_pad resolved here to explicit [before, after] pairs, ONNX's defaults
+ * (strides 1, count_include_pad 0) passed explicitly. A max's gradient goes to the first maximum of
+ * each window, as PyTorch's.
  */
-import type { Tensor } from '../tensor/tensor.js';
-import { Tensor as TensorClass } from '../tensor/tensor.js';
-import { div } from '../ops/binary.js';
-import { max, mean, sum } from '../ops/reduce.js';
-import { reshape, slice, stack, take } from '../ops/shape.js';
-import { pad } from '../ops/rearrange.js';
+import { max, mean } from '../ops/reduce.js';
+import { avgPool, maxPool } from '../ops/pooling.js';
 import { same, type NodeContext, type OperatorDef } from './importNode.js';
 
 /** The geometry of a convolution or pool along its spatial axes. */
@@ -71,47 +64,6 @@ export function spatialPads(node: NodeContext, input: readonly number[], kernel:
 
 const AUTO_PADS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
 
-/** The taps of every window along spatial axes from `axis` on, as tensors shaped [N, C, …out]. */
-function windows(x: Tensor, axis: number, kernel: readonly number[], g: SpatialGeometry): Tensor[] {
-  const i = axis - 2;
-  if (i === kernel.length) return [x];
-  const taps: Tensor[] = [];
-  for (let t = 0; t < kernel[i]!; t++) {
-    const positions = Int32Array.from({ length: g.out[i]! }, (_, j) => j * g.strides[i]! + t * g.dilations[i]!);
-    taps.push(...windows(take(x, positions, axis), axis + 1, kernel, g));
-  }
-  return taps;
-}
-
-/**
- * The number of entries each window averages over, shaped [...out]: separable, one factor per axis
- * — the taps inside the input (count_include_pad = 0) or inside the input and its explicit padding (1).
- */
-function windowCounts(input: readonly number[], kernel: readonly number[], g: SpatialGeometry, includePad: boolean): Tensor {
-  const factors = input.map((L, i) => {
-    const [lo, hi] = includePad ? [0, L + g.pads[i]![0] + g.pads[i]![1]] : [g.pads[i]![0], g.pads[i]![0] + L];
-    return Array.from({ length: g.out[i]! }, (_, j) => {
-      let n = 0;
-      for (let t = 0; t < kernel[i]!; t++) {
-        const p = j * g.strides[i]! + t * g.dilations[i]!;
-        if (p >= lo && p < hi) n++;
-      }
-      return n;
-    });
-  });
-  const size = g.out.reduce((a, b) => a * b, 1);
-  const data = new Float64Array(size);
-  for (let flat = 0; flat < size; flat++) {
-    let rest = flat, count = 1;
-    for (let i = input.length - 1; i >= 0; i--) {
-      count *= factors[i]![rest % g.out[i]!]!;
-      rest = Math.floor(rest / g.out[i]!);
-    }
-    data[flat] = count;
-  }
-  return new TensorClass(data, g.out);
-}
-
 /** MaxPool ('max') and AveragePool ('avg'). */
 function poolOp(kind: 'max' | 'avg'): OperatorDef {
   const attributes = ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'strides'];
@@ -128,24 +80,8 @@ function poolOp(kind: 'max' | 'avg'): OperatorDef {
         if (t.ndim !== kernel.length + 2) node.runError(`input of shape [${t.shape}] for a kernel of ${kernel.length} spatial axes; expected [N, C, …spatial].`);
         const input = t.shape.slice(2);
         const g = spatialPads(node, input, kernel, ceilMode);
-        const kernelAxes = kernel.map((_, i) => 3 + 2 * i);
-        const plain = g.pads.every(([a, b]) => a === 0 && b === 0) && g.dilations.every((d) => d === 1) &&
-          g.strides.every((s, i) => s === kernel[i]) && g.out.every((o, i) => o * kernel[i]! <= input[i]!);
-        if (plain) {
-          // Non-overlapping windows: [N, C, o₁k₁, …] → [N, C, o₁, k₁, …], reduced over the k axes.
-          const cut = slice(t, t.shape.map(() => 0), [...t.shape.slice(0, 2), ...g.out.map((o, i) => o * kernel[i]!)]);
-          const split = reshape(cut, [...t.shape.slice(0, 2), ...g.out.flatMap((o, i) => [o, kernel[i]!])]);
-          return [same(x!, kind === 'max' ? max(split, kernelAxes) : mean(split, kernelAxes))];
-        }
-        // Pad (−∞ never wins a max; 0 adds nothing to a sum), far enough that every window fits.
-        const widths = g.pads.map(([lo, hi], i): [number, number] => {
-          const needed = (g.out[i]! - 1) * g.strides[i]! + (kernel[i]! - 1) * g.dilations[i]! + 1;
-          return [lo, Math.max(hi, needed - input[i]! - lo)];
-        });
-        const padded = pad(t, [[0, 0], [0, 0], ...widths], { value: kind === 'max' ? -Infinity : 0 });
-        const taps = stack(windows(padded, 2, kernel, g), -1);
-        if (kind === 'max') return [same(x!, max(taps, -1))];
-        return [same(x!, div(sum(taps, -1), windowCounts(input, kernel, g, includePad)))];
+        const options = { stride: g.strides, padding: g.pads, dilation: g.dilations, ceilMode };
+        return [same(x!, kind === 'max' ? maxPool(t, kernel, options) : avgPool(t, kernel, { ...options, countIncludePad: includePad }))];
       };
     },
   };

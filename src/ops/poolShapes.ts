@@ -1,0 +1,180 @@
+/**
+ * @file The options of the pooling ops (`maxPool`, `avgPool`, the adaptive pools), checked and turned
+ * into window tables, with errors that name the op, the shapes and the fix — in conv's conventions
+ * (layout [batch, channels, …spatial] or unbatched [channels, …spatial]; `stride`, `padding`,
+ * `dilation` one number or one per spatial axis).
+ *
+ * Along each spatial axis, with input length L, window k, stride s, dilation d and padding lo + hi,
+ * the window's extent is e = d·(k − 1) + 1 and (PyTorch's pooling output size)
+ *
+ *   out = ⌊(L + lo + hi − e) / s⌋ + 1,   or with ceilMode ⌈(L + lo + hi − e) / s⌉ + 1,
+ *
+ * less, in ceil mode, a last window that would start past the input and its left padding (PyTorch's
+ * rule: such a window sees only padding). Window j's tap t sits at padded position j·s + t·d, that is
+ * at input position j·s + t·d − lo. 'same' padding pads max(0, (⌈L/s⌉ − 1)·s + e − L) in total, the
+ * odd one after (SAME_UPPER, as XLA/flax/ONNX; at stride 1 this is conv's 'same'), giving ⌈L/s⌉ outputs.
+ */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { describe } from '../tensor/create.js';
+import { checkedSize } from '../tensor/checks.js';
+import { formatShape, type Shape } from '../tensor/shape.js';
+import { perAxis, type ConvPadding, type PerAxis } from './convShapes.js';
+
+export interface PoolOptions {
+  /** Step between windows: one number or one per spatial axis (default: the window, as PyTorch). */
+  readonly stride?: PerAxis | undefined;
+  /** Padding around the input (default 0): a number, one per axis, [before, after] pairs per axis, 'valid' or 'same'. */
+  readonly padding?: ConvPadding | undefined;
+  /** Spacing between the taps of a window (default 1). */
+  readonly dilation?: PerAxis | undefined;
+  /** Round the number of windows up rather than down (PyTorch's ceil_mode; default false). */
+  readonly ceilMode?: boolean | undefined;
+}
+
+export interface AvgPoolOptions extends PoolOptions {
+  /** Divide by the whole window, padding included (PyTorch's count_include_pad; default true, as PyTorch and flax). */
+  readonly countIncludePad?: boolean | undefined;
+}
+
+/**
+ * Windows along one spatial axis: `taps` per window, `positions[j·taps + t]` the input position of
+ * window j's tap t, or −1 where it falls on padding; `counts[j]` what window j averages over.
+ */
+export interface AxisWindows {
+  readonly out: number;
+  readonly taps: number;
+  readonly positions: Int32Array;
+  readonly counts: Float64Array;
+}
+
+/** The pooled axes: D from the window, and whether x is unbatched ([C, …spatial]). */
+export function poolLayout(op: string, xShape: Shape, D: number): { lead: number } {
+  if (xShape.length !== D + 2 && xShape.length !== D + 1) {
+    throw new ShapeError(
+      `${op}: input of shape ${formatShape(xShape)} does not fit a ${D}-d window: it must be [batch, channels, …${D} spatial] ` +
+        `(rank ${D + 2}) or unbatched [channels, …] (rank ${D + 1}); give one window size per spatial axis.`,
+    );
+  }
+  return { lead: xShape.length - D };
+}
+
+/** The window sizes: a list of positive integers, one per spatial axis (its length says how many). */
+export function windowSizes(op: string, window: unknown, what = 'window'): number[] {
+  if (!Array.isArray(window) || window.length === 0 || window.length > 3) {
+    throw new InvalidArgumentError(
+      `${op}: ${what} must be a list of 1 to 3 sizes, one per spatial axis (e.g. [2, 2] for 2-d pooling), got ${describe(window)}.`,
+    );
+  }
+  return perAxis(op, what, window, window.length, 1, 1);
+}
+
+/** A boolean option (`dflt` when not given), or an error naming it. */
+export function flag(op: string, name: string, v: unknown, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw new InvalidArgumentError(`${op}: ${name} must be true or false, got ${describe(v)}.`);
+  return v;
+}
+
+/** Rejects anything but a plain object whose keys are among `keys` (a misspelt key would be ignored). */
+export function checkOptionKeys(op: string, options: unknown, keys: readonly string[]): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${op}: options must be an object with any of ${keys.join(', ')}, got ${describe(options)}.`);
+  }
+  for (const k of Object.keys(options)) {
+    if (!keys.includes(k)) throw new InvalidArgumentError(`${op}: unknown option '${k}'; the options are ${keys.join(', ')}.`);
+  }
+}
+
+/** Padding as [before, after] per axis. */
+function paddingPairs(op: string, padding: unknown, inSize: Shape, extent: readonly number[], stride: readonly number[]): Array<[number, number]> {
+  const D = inSize.length;
+  if (padding === undefined || padding === 'valid') return inSize.map(() => [0, 0]);
+  if (padding === 'same') {
+    return inSize.map((L, j) => {
+      const total = Math.max(0, (Math.ceil(L / stride[j]!) - 1) * stride[j]! + extent[j]! - L);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    });
+  }
+  if (Array.isArray(padding) && padding.length === D && padding.every((p) => Array.isArray(p))) {
+    return padding.map((p: unknown[]) => {
+      if (p.length !== 2) throw new InvalidArgumentError(`${op}: each axis's padding pair must be [before, after], got ${describe(p)}.`);
+      const [a, b] = perAxis(op, 'padding', p, 2, 0, 0);
+      return [a!, b!];
+    });
+  }
+  if (typeof padding === 'string') {
+    throw new InvalidArgumentError(`${op}: padding must be a number, a list of ${D}, [before, after] pairs, 'same' or 'valid', got '${padding}'.`);
+  }
+  return perAxis(op, 'padding', padding, D, 0, 0).map((p) => [p, p]);
+}
+
+/**
+ * The windows of a strided pool of x (shape `xShape`, spatial axes from `lead` on) with window
+ * `window`: one AxisWindows per spatial axis. `countIncludePad` picks what an average divides by:
+ * the taps inside the input and its padding (true), or inside the input only (false); taps past the
+ * padding (a ceil-mode last window) never count, as PyTorch.
+ */
+export function poolWindows(op: string, xShape: Shape, window: readonly number[], o: AvgPoolOptions, lead: number, countIncludePad: boolean): AxisWindows[] {
+  const D = window.length, inSize = xShape.slice(lead);
+  const stride = o.stride === undefined ? [...window] : perAxis(op, 'stride', o.stride, D, 1, 1);
+  const dilation = perAxis(op, 'dilation', o.dilation, D, 1, 1);
+  const ceilMode = flag(op, 'ceilMode', o.ceilMode, false);
+  const extent = window.map((k, j) => dilation[j]! * (k - 1) + 1);
+  const pads = paddingPairs(op, o.padding, inSize, extent, stride);
+  const axes = inSize.map((L, j): AxisWindows => {
+    const [lo, hi] = pads[j]!, s = stride[j]!, d = dilation[j]!, k = window[j]!, padded = L + lo + hi;
+    if (extent[j]! > padded) {
+      throw new ShapeError(
+        `${op}: along spatial axis ${j} the window spans ${extent[j]} (size ${k}, dilation ${d}) but the padded input is only ${padded} long ` +
+          `(input ${formatShape(xShape)}, padding ${lo}+${hi}); pad more, or use a smaller window or dilation.`,
+      );
+    }
+    const span = padded - extent[j]!;
+    let out = Math.floor(span / s) + 1;
+    if (ceilMode) {
+      out = Math.ceil(span / s) + 1;
+      if ((out - 1) * s >= L + lo) out--;
+    }
+    const positions = new Int32Array(out * k), counts = new Float64Array(out);
+    const [countFrom, countTo] = countIncludePad ? [0, padded] : [lo, lo + L];
+    for (let w = 0; w < out; w++) {
+      let inside = 0;
+      for (let t = 0; t < k; t++) {
+        const p = w * s + t * d;
+        positions[w * k + t] = p >= lo && p < lo + L ? p - lo : -1;
+        if (p >= lo && p < lo + L) inside++;
+        if (p >= countFrom && p < countTo) counts[w]!++;
+      }
+      if (inside === 0) {
+        throw new ShapeError(
+          `${op}: along spatial axis ${j} window ${w} covers only padding (input ${formatShape(xShape)}, window ${k}, stride ${s}, ` +
+            `padding ${lo}+${hi}); use less padding (at most half the window, as PyTorch asks).`,
+        );
+      }
+    }
+    return { out, taps: k, positions, counts };
+  });
+  checkedSize(op, [...xShape.slice(0, lead), ...axes.map((a) => a.out), axes.reduce((n, a) => n * a.taps, 1)]);
+  return axes;
+}
+
+/**
+ * The bins of an adaptive pool along each spatial axis, as PyTorch's adaptive_avg_pool: bin i of
+ * `out` over L positions is [⌊i·L/out⌋, ⌈(i + 1)·L/out⌉), so bins cover the input, overlapping by at
+ * most one where out does not divide L. Bins shorter than the longest end in padding taps (−1).
+ */
+export function adaptiveWindows(op: string, xShape: Shape, outputSize: readonly number[], lead: number): AxisWindows[] {
+  return xShape.slice(lead).map((L, j): AxisWindows => {
+    const out = outputSize[j]!;
+    if (L < 1) throw new ShapeError(`${op}: input ${formatShape(xShape)} is empty along spatial axis ${j}; an adaptive pool needs at least one position.`);
+    const start = (i: number) => Math.floor((i * L) / out), end = (i: number) => Math.ceil(((i + 1) * L) / out);
+    let taps = 0;
+    for (let i = 0; i < out; i++) taps = Math.max(taps, end(i) - start(i));
+    const positions = new Int32Array(out * taps).fill(-1), counts = new Float64Array(out);
+    for (let i = 0; i < out; i++) {
+      for (let p = start(i); p < end(i); p++) positions[i * taps + p - start(i)] = p;
+      counts[i] = end(i) - start(i);
+    }
+    return { out, taps, positions, counts };
+  });
+}
