@@ -47,8 +47,50 @@ export function jacobian<F extends TreeFunction<unknown>>(f: F, options: GradOpt
 export function jacobian(f: TreeFunction<unknown>, argnums: number | readonly number[] | GradOptions = 0, ...extra: unknown[]): (...args: unknown[]) => unknown {
   checkFunction(f, 'jacobian');
   noExtraArguments(extra, 'jacobian', 'the function and argnums or { argnums, hasAux }, jacobian(f, { argnums: 0, hasAux: true })');
-  return jacobianAs(f, argnums, 'jacobian');
+  return jacobianAs(f, argnums, 'jacobian', 'auto');
 }
+
+/** `jacobian`'s signatures, for jacfwd and jacrev (the same calls, one mode each). */
+export interface JacobianFunction {
+  <F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, Parameters<F>[0]>;
+  <F extends TreeFunction, const N extends number | readonly number[]>(f: F, argnums: N): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, ArgumentsAt<Parameters<F>, N>>;
+  <F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
+    f: F, options: O,
+  ): (...args: Loosen<Parameters<F>>) => [JacobianTree<OutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
+  <F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
+    f: F, options: O,
+  ): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
+  <F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => unknown;
+}
+
+/** jacobian in one mode, named `op`. */
+function jacobianIn(op: string, mode: 'forward' | 'reverse'): JacobianFunction {
+  return ((f: TreeFunction<unknown>, argnums: number | readonly number[] | GradOptions = 0, ...extra: unknown[]) => {
+    checkFunction(f, op);
+    noExtraArguments(extra, op, `the function and argnums or { argnums, hasAux }, ${op}(f, { argnums: 0, hasAux: true })`);
+    return jacobianAs(f, argnums, op, mode);
+  }) as JacobianFunction;
+}
+
+/**
+ * The Jacobian by forward mode, as JAX's `jacfwd`: one JVP per input element, batched over the
+ * input's basis in one pass — the cheaper mode for tall Jacobians (few inputs, many outputs), and
+ * the one to use over functions with a forward rule only (`customJvp`). Same results and nesting
+ * as `jacobian`.
+ * @example
+ * ad.jacfwd((x) => ad.stack([ad.sin(x), ad.cos(x)]))(ad.scalar(0)); // [1, -0]
+ */
+export const jacfwd: JacobianFunction = jacobianIn('jacfwd', 'forward');
+
+/**
+ * The Jacobian by reverse mode, as JAX's `jacrev`: one VJP per output element, batched over the
+ * output's basis in one pass — the cheaper mode for wide Jacobians (many inputs, few outputs),
+ * and the one to use over functions with a reverse rule only (a `customVjp` whose rule is not linear
+ * in its cotangent). Same results and nesting as `jacobian`.
+ * @example
+ * ad.jacrev((x) => ad.sum(ad.square(x)))(ad.tensor([1, 2])); // [2, 4]
+ */
+export const jacrev: JacobianFunction = jacobianIn('jacrev', 'reverse');
 
 /**
  * The dense Hessian of a scalar function with respect to argument `argnums` (default 0): the
@@ -76,16 +118,21 @@ export function hessian(f: TreeFunction, argnums: number | readonly number[] | G
   checkFunction(f, 'hessian');
   noExtraArguments(extra, 'hessian', 'the function and argnums or { argnums, hasAux }, hessian(f, { argnums: 0, hasAux: true })');
   const { argnums: nums, hasAux } = gradOptions(argnums, 'hessian');
-  if (!hasAux) return jacobianAs(gradFor(f, 'hessian', nums), nums, 'hessian');
+  if (!hasAux) return jacobianAs(gradFor(f, 'hessian', nums), nums, 'hessian', 'auto');
   // With aux: the Jacobian of [gradient, aux] with the aux passed through, as JAX's hessian(has_aux=True).
-  return jacobianAs(gradWithAuxFor(f, 'hessian', nums), { argnums: nums, hasAux: true }, 'hessian');
+  return jacobianAs(gradWithAuxFor(f, 'hessian', nums), { argnums: nums, hasAux: true }, 'hessian', 'auto');
 }
 
 /** A Hessian's nesting: the argument's structure outside and inside (the Jacobian of the gradient). */
 export type HessianTree<Arg> = JacobianTree<TensorTree<Arg>, Arg>;
 
-/** jacobian whose errors name `op` (hessian is the jacobian of the gradient). */
-function jacobianAs(f: TreeFunction<unknown>, spec: number | readonly number[] | GradOptions, op: string): (...args: unknown[]) => unknown {
+/**
+ * jacobian whose errors name `op` (hessian is the jacobian of the gradient), in forward or reverse
+ * mode, or (`auto`) whichever needs fewer passes.
+ */
+function jacobianAs(
+  f: TreeFunction<unknown>, spec: number | readonly number[] | GradOptions, op: string, mode: 'auto' | 'forward' | 'reverse',
+): (...args: unknown[]) => unknown {
   const { argnums, hasAux } = gradOptions(spec, op);
   return (...args: unknown[]) => {
     const listed = argnumList(argnums, args.length, op);
@@ -112,7 +159,7 @@ function jacobianAs(f: TreeFunction<unknown>, spec: number | readonly number[] |
     // blocks[j][i]: d out_j / d in_i, of shape [...out_j, ...in_i].
     let blocks: Tensor[][];
     if (inSize === 0 || outSize === 0) blocks = outShapes.map((so) => x.map((l) => zeros([...so, ...l.shape])));
-    else if (inSize < outSize) blocks = forwardBlocks(flatF, x, outShapes);
+    else if (mode === 'forward' || (mode === 'auto' && inSize < outSize)) blocks = forwardBlocks(flatF, x, outShapes);
     else blocks = reverseBlocks(flatF, x, probe.def, outShapes);
     const inner = (row: Tensor[]): unknown => {
       const tree = unflatten(inDef, row) as unknown[];
