@@ -63,8 +63,9 @@ export function keyed<A extends readonly unknown[]>(op: string, k: KeyLike, args
   return eachExample(tensors, ([key, ...plain]) => {
     if (isTraced(key!)) {
       throw new InvalidArgumentError(
-        `${op}: the key is a tensor being differentiated or traced by a transformation inside the vmap that batches it ` +
-          `(vmap(grad(f)) with a batched key); keys have no derivative: map the key with a vmap inside the grad, or pass a Key.`,
+        `${op}: the key is a tensor traced by a transformation (jit, or a grad running inside the vmap that batches the key: ` +
+          `vmap(grad(f)) with a batched key), so its words cannot be read. For per-example gradients, take the grad of the sum ` +
+          `of the vmapped function instead (the examples are independent, so its gradient holds each example's), or pass a Key.`,
       );
     }
     const rebuilt = [...args];
