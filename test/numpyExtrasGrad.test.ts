@@ -147,6 +147,43 @@ describe('vmap and jit equal the eager loop', () => {
   });
 });
 
+describe('searchsorted, a primitive', () => {
+  const a = ad.tensor([[-1, 0, 0, 2, NaN], [1, 1, 1, 5, 9], [-3, -2, 4, 4, 4]]);
+  const v = ad.tensor([[0, NaN, -5, 2], [1, 9, 10, 0], [4, -2.5, 4, NaN]]);
+  /** The brute-force count, NaN sorting last. */
+  const count = (row: number[], x: number, side: 'left' | 'right') =>
+    row.filter((e) => (side === 'left' ? e < x || (Number.isNaN(x) && !Number.isNaN(e)) : e <= x || Number.isNaN(x))).length;
+  const rows = (t: ad.Tensor) => t.toArray() as number[][];
+  it.each(['left', 'right'] as const)('under vmap (a and v batched, or a shared) equals a loop and a brute-force count (%s)', (side) => {
+    const f = (p: ad.Tensor, q: ad.Tensor) => ad.searchsorted(p, q, { side });
+    const want = rows(v).map((q, i) => q.map((x) => count(rows(a)[i]!, x, side)));
+    expect(ad.vmap(f)(a, v).toArray()).toEqual(want);
+    expect(ad.vmap(f, [null, 0])(ad.slice(a, [1, 0], [1, 5]).reshape([5]), v).toArray()).toEqual(rows(v).map((q) => q.map((x) => count(rows(a)[1]!, x, side))));
+    const jitted = ad.jit(f);
+    rows(a).forEach((r, i) => expect(jitted(ad.tensor(r), ad.tensor(rows(v)[i]!)).toArray()).toEqual(want[i]));
+  });
+  it('exports to ONNX Runtime with the same positions, NaN included', async () => {
+    const { expectExportMatches } = await import('./onnx/ortSupport.js');
+    for (const side of ['left', 'right'] as const) {
+      await expectExportMatches((p: ad.Tensor, q: ad.Tensor) => ad.searchsorted(p, q, { side }), [ad.tensor(rows(a)[0]!), v], 0, `searchsorted ${side}`);
+    }
+  });
+  it('a long table: a binary search per value', () => {
+    const table = ad.sort(ad.random.normal([200000], 1));
+    const values = ad.random.normal([100000], 2);
+    const t0 = performance.now();
+    const got = ad.searchsorted(table, values).toFloat64Array();
+    expect(performance.now() - t0).toBeLessThan(2000); // compare-all would be 2·10¹⁰ comparisons
+    const sorted = table.toFloat64Array();
+    for (let j = 0; j < 50; j++) {
+      const x = values.toFloat64Array()[j]!;
+      const i = got[j]!;
+      expect(i === 0 || sorted[i - 1]! < x).toBe(true);
+      expect(i === sorted.length || sorted[i]! >= x).toBe(true);
+    }
+  });
+});
+
 describe('errors name the op, the shapes and the fix', () => {
   const cases: Array<[string, () => unknown, RegExp]> = [
     ['quantile q outside [0, 1]', () => ad.quantile(ad.ones([3]), 1.5), /quantile: q must lie in \[0, 1\], got 1.5/],

@@ -12,6 +12,7 @@ import { shapeRules } from './exportShape.js';
 import { reduceRules } from './exportReduce.js';
 import { linalgRules } from './exportLinalg.js';
 import { specialRules } from './exportSpecial.js';
+import { searchRules } from './exportSearch.js';
 
 /** Primitive name → its ONNX form. */
 export const exportRules: Readonly<Record<string, Lowering<unknown>>> = {
@@ -20,6 +21,7 @@ export const exportRules: Readonly<Record<string, Lowering<unknown>>> = {
   ...reduceRules,
   ...linalgRules,
   ...specialRules,
+  ...searchRules,
 };
 
 /** Primitives with no reasonable ONNX form, and why: exporting a function that uses one is an error naming it. */

@@ -1,21 +1,22 @@
 /**
- * @file 1-D sequences as NumPy handles them — searchsorted, interp, polyval, convolve, correlate —
- * as composites of comparisons, gathers, products and conv, so every transformation comes with
- * them.
+ * @file 1-D sequences as NumPy handles them — searchsorted (a primitive: a binary search per
+ * value), interp, polyval, convolve, correlate (composites of it, gathers, products and conv, so
+ * every transformation comes with them).
  */
+import { apply } from '../core/trace.js';
+import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
-import { add, div, equal, greater, less, lessEqual, maximum, minimum, mul, sub } from './binary.js';
-import { stopGradient, where } from './select.js';
-import { expandDims, reshape, slice } from './shape.js';
-import { sum } from './reduce.js';
+import { add, div, equal, greater, less, maximum, minimum, mul, sub } from './binary.js';
+import { where } from './select.js';
+import { reshape, slice } from './shape.js';
 import { takeWithTracedIndices } from './gather.js';
 import { flip } from './rearrange.js';
 import { conv } from './conv.js';
-import { isnan, logicalAnd, logicalNot, logicalOr } from './predicates.js';
 import { atleast1d } from './layout.js';
+import { allBatched } from './batching.js';
 
 /** A 1-D tensor argument, or an AdjointError naming the op and the argument. */
 function vector(op: string, name: string, x: TensorLike, minLength = 0): Tensor {
@@ -35,18 +36,66 @@ export interface SearchsortedOptions {
   readonly side?: 'left' | 'right' | undefined;
 }
 
+interface SearchParams { readonly side: 'left' | 'right' }
+
+/** p before q in NumPy's sort order: p < q, or q is NaN and p is not (NaN sorts last). */
+const before = (p: number, q: number) => p < q || (q !== q && p === p);
+
+/**
+ * Binary search, lane by lane: a is [lanes, n] (each row sorted, NaN last), v is [lanes, m]; out[l, j]
+ * is the number of a[l, ·] before v[l, j] ('left') or not after it ('right').
+ */
+function searchsortedKernel(a: Float64Array, v: Float64Array, lanes: number, n: number, m: number, side: 'left' | 'right'): Float64Array {
+  const out = new Float64Array(lanes * m);
+  for (let l = 0; l < lanes; l++) {
+    const base = l * n;
+    for (let j = 0; j < m; j++) {
+      const x = v[l * m + j]!;
+      let lo = 0, hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const e = a[base + mid]!;
+        if (side === 'left' ? before(e, x) : !before(x, e)) lo = mid + 1; else hi = mid;
+      }
+      out[l * m + j] = lo;
+    }
+  }
+  return out;
+}
+
+// Positions are piecewise constant in a and v: no derivative rules (never recorded by grad or jvp).
+// A primitive, not the compare-all composite (every v against every entry, O(n·m)), for long tables.
+const searchsortedP: Primitive<SearchParams> = definePrimitive<SearchParams>({
+  name: 'searchsorted',
+  saves: 'none',
+  forward: ([a, v], { side }) => {
+    const [lanes, n] = a!.shape as [number, number];
+    const m = v!.shape[1]!;
+    return new Tensor(searchsortedKernel(a!.values, v!.values, lanes, n, m, side), [lanes, m]);
+  },
+  vjp: null,
+  jvp: null,
+  // A batch of examples is more lanes: [size, lanes, ·] as [size·lanes, ·].
+  batch: (inputs, batched, params, size) => {
+    const [a, v] = allBatched(inputs, batched, size) as [Tensor, Tensor];
+    const [lanes, n, m] = [a.shape[1]!, a.shape[2]!, v.shape[2]!];
+    const out = apply(searchsortedP, [reshape(a, [size * lanes, n]), reshape(v, [size * lanes, m])], params);
+    return reshape(out, [size, lanes, m]);
+  },
+});
+
 /**
  * Where each v would go in the sorted 1-D `a` to keep it sorted (numpy.searchsorted): the number of
- * entries of a below v ('left') or at most v ('right'), NaN counting as greater than every number
- * (NumPy's sort order). Float64 whole numbers of v's shape, no gradient. Every v is compared with
- * every entry (jnp's method 'compare_all'): O(n·m), fine for tables of thousands.
+ * entries of a before v ('left') or not after it ('right'), in NumPy's order where NaN sorts last.
+ * Float64 whole numbers of v's shape, no gradient. A binary search per v (O(m log n)); a must be
+ * sorted (as NumPy, this is not checked).
  * @example
  * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5])).toArray();                      // => [1, 0, 4]
  * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5]), { side: 'right' }).toArray();  // => [3, 0, 4]
  */
 export function searchsorted(a: TensorLike, v: TensorLike, options: SearchsortedOptions = {}): Tensor {
-  const ta = stopGradient(vector('searchsorted', 'a (the sorted sequence)', a));
-  const tv = stopGradient(asTensor(v, 'searchsorted'));
+  const ta = vector('searchsorted', 'a (the sorted sequence)', a);
+  const tv = asTensor(v, 'searchsorted');
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError(`searchsorted: options must be an object like { side: 'right' }, got ${describe(options)}.`);
   }
@@ -55,13 +104,8 @@ export function searchsorted(a: TensorLike, v: TensorLike, options: Searchsorted
   }
   const { side = 'left' } = options;
   if (side !== 'left' && side !== 'right') throw new InvalidArgumentError(`searchsorted: side must be 'left' or 'right', got ${describe(side)}.`);
-  const column = expandDims(tv, -1); // [...v, 1] against a's [n]
-  const vNaN = isnan(column);
-  // a[i] before v: a[i] < v ('left') or a[i] ≤ v ('right'), with NaN the greatest value.
-  const before = side === 'left'
-    ? logicalOr(less(ta, column), logicalAnd(vNaN, logicalNot(isnan(ta))))
-    : logicalOr(lessEqual(ta, column), vNaN);
-  return sum(before, -1);
+  const out = apply(searchsortedP, [reshape(ta, [1, ta.size]), reshape(tv, [1, tv.size])], { side });
+  return reshape(out, tv.shape);
 }
 
 /** Options of `interp`. */

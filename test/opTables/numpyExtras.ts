@@ -83,6 +83,10 @@ export const numpyExtraRows: OpRow[] = [
 
   // Sequences.
   {
+    name: 'searchsorted', domains: ['real', 'real'], shapes: [[[5], [3]], [[4], [2, 3]]], zeroGradient: true,
+    fn: (a, v) => ad.add(ad.searchsorted(ad.sort(a), v), ad.searchsorted(ad.sort(a), v, { side: 'right' })),
+  },
+  {
     name: 'interp (in x, xp and fp)', covers: ['gather', 'where'], domains: ['real', 'real', 'real'], shapes: [[[6], [4], [4]], [[2, 3], [5], [5]]],
     fn: (x, d, fp) => ad.interp(x, increasing(d), fp),
   },
