@@ -38,7 +38,7 @@ export function matrixPower(a: TensorLike, n: number): Tensor {
 /**
  * The cheapest order to multiply matrices of sizes d₀×d₁, d₁×d₂, …: the classic O(k³) dynamic
  * program (Cormen et al., "Introduction to Algorithms", §15.2): cost[i][j] = min over i ≤ s < j of
- * cost[i][s] + cost[s+1][j] + dᵢ·d_{s+1}·d_{j+1}; split[i][j] the best s.
+ * cost[i][s] + cost[s+1][j] + dᵢ·d_{s+1}·d_{j+1}; split[i][j] the best s. @internal
  */
 export function chainOrder(d: readonly number[]): number[][] {
   const k = d.length - 1;
