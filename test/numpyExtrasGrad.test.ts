@@ -147,6 +147,22 @@ describe('vmap and jit equal the eager loop', () => {
   });
 });
 
+describe('q as an argument of jit and vmap', () => {
+  const x = ad.random.normal([9], 4);
+  const f = (q: ad.Tensor) => ad.quantile(x, q);
+  const eager = [0.1, 0.5, 0.93].map((q) => f(ad.tensor(q)).item());
+  it('jit replays a quantile at new q (the positions are ops, not values read)', () => {
+    const jitted = ad.jit(f);
+    [0.1, 0.5, 0.93].forEach((q, i) => expect(jitted(ad.tensor(q)).item()).toBe(eager[i]));
+  });
+  it('vmap over q equals the loop, and the derivative in q is the slope between neighbours', () => {
+    expect(ad.vmap(f)(ad.tensor([0.1, 0.5, 0.93])).toArray()).toEqual(eager);
+    const sorted = ad.sort(x).toFloat64Array();
+    const pos = 0.5 * 8;
+    expect(ad.grad(f)(ad.tensor(0.5 + 1e-9 / 8)).item()).toBeCloseTo(8 * (sorted[pos + 1]! - sorted[pos]!), 12);
+  });
+});
+
 describe('searchsorted, a primitive', () => {
   const a = ad.tensor([[-1, 0, 0, 2, NaN], [1, 1, 1, 5, 9], [-3, -2, 4, 4, 4]]);
   const v = ad.tensor([[0, NaN, -5, 2], [1, 9, 10, 0], [4, -2.5, 4, NaN]]);
@@ -202,6 +218,7 @@ describe('errors name the op, the shapes and the fix', () => {
     ['corrcoef bias', () => ad.corrcoef(ad.ones([2, 3]), { bias: true } as never), /corrcoef: unknown option 'bias'/],
     ['nanvar unknown option', () => ad.nanvar(ad.ones([2]), 0, { dof: 1 } as never), /nanvar: unknown option 'dof'/],
     ['nanmax of an empty axis', () => ad.nanmax(ad.zeros([0])), /max: x of shape \[0\] is empty/],
+    ['nanstd axis', () => ad.nanstd(ad.ones([2]), 2), /nanstd: axis 2 is out of range/],
     ['cummax reverse not boolean', () => ad.cummax(ad.ones([2]), 0, { reverse: 1 as never }), /cummax: reverse must be true or false/],
     ['cumlogsumexp axis', () => ad.cumlogsumexp(ad.ones([2]), 3), /cumlogsumexp: axis 3 is out of range/],
     ['moveaxis lengths', () => ad.moveaxis(ad.ones([2, 3]), [0, 1], [0]), /moveaxis: 2 source axes but 1 destination axes/],

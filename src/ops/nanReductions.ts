@@ -97,5 +97,7 @@ export function nanvar(x: TensorLike, axis?: Axis, options: MomentOptions = {}):
  */
 export function nanstd(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
   momentOptions('nanstd', options);
-  return sqrt(nanvar(asTensor(x, 'nanstd'), axis, options));
+  const t = asTensor(x, 'nanstd');
+  normalizeAxes(axis, t.ndim, 'nanstd'); // checked here, so a bad axis's error names nanstd
+  return sqrt(nanvar(t, axis, options));
 }
