@@ -34,6 +34,7 @@ export const notExportable: Readonly<Record<string, string>> = {
   gammainc: 'the incomplete gamma function: a series or continued fraction run to convergence, which a fixed ONNX graph does not express',
   gammaincc: 'the incomplete gamma function (as gammainc)',
   gammaincGradA: "gammainc's derivative in a, by its series or continued fraction (as gammainc)",
+  gammaincDensity: "gammainc's derivative in x, x^(a-1) e^(-x)/Γ(a), through Stirling's remainder and lgamma (which has no ONNX operator)",
   betainc: 'the incomplete beta function: a continued fraction run to convergence, which a fixed ONNX graph does not express',
   betaincGradA: "betainc's derivative in a (as betainc)",
   betaincGradB: "betainc's derivative in b (as betainc)",

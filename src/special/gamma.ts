@@ -2,16 +2,17 @@
  * @file The regularised incomplete gamma functions P(a, x) and Q(a, x), log B(a, b) and the
  * multivariate log-gamma — JAX's gammainc, gammaincc, betaln and multigammaln — as primitives
  * whose derivatives are closed forms in adjoint's own ops, except ∂P/∂a: its own kernel
- * (kernels/incompleteGamma.ts), as JAX's igamma_grad_a, with no derivative in a of its own.
+ * (kernels/incompleteGamma.ts), as JAX's igamma_grad_a, with no derivative in a of its own; and
+ * ∂P/∂x, the gamma density, a kernel too (P's prefactor, accurate for large a).
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { add, mul, sub } from '../ops/binary.js';
-import { log, neg, exp } from '../ops/unary.js';
-import { xlogy } from '../ops/logspace.js';
+import { add, div, mul, sub } from '../ops/binary.js';
+import { log, neg } from '../ops/unary.js';
+import type { Primitive } from '../core/primitive.js';
 import { digamma, lgamma } from '../ops/special.js';
-import { gammaResult, incompleteGamma } from './kernels/incompleteGamma.js';
+import { gammaDensity as gammaDensityScalar, gammaResult, incompleteGamma } from './kernels/incompleteGamma.js';
 import { betaln as betalnScalar } from './kernels/stirling.js';
 import { callNary, naryPrimitive } from './elementwise.js';
 
@@ -19,8 +20,12 @@ const LOG_PI = 1.1447298858494002;
 const SECOND_IN_A = 'the second derivative of gammainc in a is not implemented (JAX\'s igamma_grad_a has none either); '
   + 'differentiate twice in x, or once in a.';
 
-/** ∂P/∂x = x^{a−1} e^{−x} / Γ(a), the gamma density (A&S 6.5.25), in logs. */
-const gammaDensity = (a: Tensor, x: Tensor) => exp(sub(sub(xlogy(sub(a, 1), x), x), lgamma(a)));
+// ∂P/∂x = f(a, x) = x^{a−1} e^{−x}/Γ(a), the gamma density (A&S 6.5.25), a primitive of its own so it
+// keeps P's accuracy for large a; ∂f/∂x = f ((a − 1)/x − 1), ∂f/∂a = f (log x − ψ(a)).
+const gammaDensityP: Primitive<null> = naryPrimitive('gammaincDensity',
+  ([a, x], out) => { for (let i = 0; i < out.length; i++) out[i] = gammaDensityScalar(a![i]!, x![i]!); },
+  [([a, x], f) => mul(f, sub(log(x!), digamma(a!))), ([a, x], f) => mul(f, sub(div(sub(a!, 1), x!), 1))]);
+const gammaDensity = (a: Tensor, x: Tensor) => callNary(gammaDensityP, a, x);
 
 function gammaKernel(part: 0 | 1 | 2) {
   return ([a, x]: readonly Float64Array[], out: Float64Array) => {
@@ -83,3 +88,5 @@ export function multigammaln(a: TensorLike, d: number): Tensor {
 
 /** ∂P(a, x)/∂a (JAX's igamma_grad_a), for the op table and the gamma distribution. @internal */
 export function gammaincGradA(a: TensorLike, x: TensorLike): Tensor { return callNary(gammaincGradAP, a, x); }
+/** ∂P(a, x)/∂x, the gamma density, for the op table. @internal */
+export function gammaincDensity(a: TensorLike, x: TensorLike): Tensor { return callNary(gammaDensityP, a, x); }

@@ -2,7 +2,7 @@
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import type { OpRow } from '../ops.table.js';
-import { gammaincGradA } from '../../src/special/gamma.js';
+import { gammaincDensity, gammaincGradA } from '../../src/special/gamma.js';
 import { betaincGradA, betaincGradB } from '../../src/special/beta.js';
 import { internal } from '../support/internalTensor.js';
 
@@ -16,7 +16,9 @@ const unit = (x: Tensor) => ad.sigmoid(x);
 // rows vary x to second order; test/special/gamma.test.ts and beta.test.ts check the parameter
 // derivatives at first order against mpmath and finite differences.
 export const specialExtraRows: OpRow[] = [
-  { name: 'gammainc (series and fraction)', covers: ['gammainc', 'xlogy', 'lgamma'], fn: (x) => S.gammainc(1.3, x), domains: ['positive'], shapes: UNARY },
+  { name: 'gammainc (series and fraction)', covers: ['gammainc', 'gammaincDensity'], fn: (x) => S.gammainc(1.3, x), domains: ['positive'], shapes: UNARY },
+  // ∂P/∂x, the gamma density, is differentiable in a and x to any order.
+  { name: 'gammaincDensity', covers: ['gammaincDensity', 'digamma', 'polygamma'], fn: (a, x) => gammaincDensity(internal(a), internal(x)), domains: ['positive', 'positive'], shapes: [[[], []], [[3], [3]]] },
   { name: 'gammaincc', covers: ['gammaincc'], fn: (x) => S.gammaincc(0.7, ad.mul(2, x)), domains: ['positive'], shapes: UNARY },
   { name: 'gammaincGradA', covers: ['gammaincGradA', 'digamma'], fn: (x) => gammaincGradA(1.6, internal(x)), domains: ['positive'], shapes: UNARY },
   { name: 'betainc', covers: ['betainc', 'betaln', 'sigmoid'], fn: (x) => S.betainc(2.5, 1.5, unit(x)), domains: ['real'], shapes: UNARY },

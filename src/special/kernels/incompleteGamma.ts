@@ -54,3 +54,15 @@ export function incompleteGamma(a: number, x: number, withDerivative: boolean): 
   // ∂Q/∂a = Q (log x − ψ(a)) − Q g′/g, and ∂P/∂a = −∂Q/∂a.
   gammaResult[2] = withDerivative ? -(q * (Math.log(x) - digamma(a)) - (q * dg) / g) : NaN;
 }
+
+/**
+ * The gamma density x^{a−1} e^{−x}/Γ(a) = ∂P/∂x, from the same prefactor as P (times a/x), so it
+ * is as accurate as P for large a (the lgamma form loses |a log x| ulps). At x = 0 it is +∞, 1 or 0
+ * for a below, at or above 1; a ≤ 0, x < 0 or NaN give NaN (as P).
+ */
+export function gammaDensity(a: number, x: number): number {
+  if (!(a > 0) || !(x >= 0) || a === Infinity) return NaN;
+  if (x === 0) return a < 1 ? Infinity : a === 1 ? 1 : 0;
+  if (x === Infinity) return 0;
+  return (Math.exp(logGammaPrefactor(a, x)) * a) / x;
+}
