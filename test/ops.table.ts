@@ -12,6 +12,7 @@ import { specialRows } from './opTables/special.js';
 import { specialExtraRows } from './opTables/specialExtras.js';
 import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
+import { nnRows } from './opTables/nn.js';
 import { structuredRows } from './opTables/structured.js';
 import { activationRows } from './opTables/activations.js';
 import { roundingRows } from './opTables/rounding.js';
@@ -164,6 +165,7 @@ export const opTable: OpRow[] = [
   ...specialExtraRows,
   ...indexingRows,
   ...convRows,
+  ...nnRows,
   ...structuredRows,
   ...activationRows,
   ...roundingRows,

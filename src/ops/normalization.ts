@@ -126,7 +126,7 @@ export function groupNorm(x: TensorLike, numGroups: number, options: NormOptions
   checkChannels('groupNorm', t);
   const [n, c] = t.shape as [number, number];
   if (typeof numGroups !== 'number' || !Number.isInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
-    throw new ShapeError(`groupNorm: numGroups ${describe(numGroups)} must be a positive integer dividing the ${c} channels of the input ${formatShape(t.shape)}.`);
+    throw new ShapeError(`groupNorm: numGroups ${typeof numGroups === 'number' ? numGroups : describe(numGroups)} must be a positive integer dividing the ${c} channels of the input ${formatShape(t.shape)}.`);
   }
   const grouped = reshape(t, [n, numGroups, -1]);
   const y = reshape(standardize(grouped, -1, { epsilon }), t.shape);
