@@ -6,6 +6,7 @@ export { tensor, scalar, zeros, ones, full, eye, arange, linspace } from './tens
 export type { TensorLike, TensorInput } from './tensor/create.js';
 export type { Shape } from './tensor/shape.js';
 export * as random from './random/index.js';
+export * as tree from './tree/index.js';
 
 export {
   add, sub, mul, div, pow, maximum, minimum, greater, greaterEqual, less, lessEqual, equal, notEqual,

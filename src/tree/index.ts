@@ -1,0 +1,120 @@
+/**
+ * @file Pytree utilities, as `jax.tree` (jax.tree_util): map a function over the leaves of one
+ * tree or of several trees of one structure (an optimizer's update over parameters and
+ * gradients), list the leaves, take a tree apart and put it back together. Trees are adjoint's
+ * pytrees: nested arrays and plain objects whose leaves are tensors or numbers; object keys pair up
+ * by name, in any order, as JAX pairs its sorted dict keys.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { describe } from '../tensor/create.js';
+import { flatten as flattenTree, unflatten as unflattenTree, type TreeDef } from '../core/pytree.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { describeTree, flattenLike } from '../transforms/args.js';
+
+/** The types of the leaves of a tree type T (tensors or numbers). */
+export type LeafOf<T> = 0 extends 1 & T
+  ? Tensor | number
+  : T extends Tensor | number
+    ? T
+    : T extends readonly (infer E)[]
+      ? LeafOf<E>
+      : T extends object
+        ? LeafOf<T[keyof T]>
+        : never;
+
+/** T with every leaf replaced by R: what `tree.map` returns. */
+export type LeafMap<T, R> = 0 extends 1 & T
+  ? any // eslint-disable-line @typescript-eslint/no-explicit-any
+  : T extends Tensor | number
+    ? R
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: LeafMap<T[K], R> }
+      : T extends object
+        ? { -readonly [K in keyof T]: LeafMap<T[K], R> }
+        : never;
+
+/** A tree's structure without its leaves (JAX's PyTreeDef): from `structure` or `flatten`, for `unflatten`. */
+export interface TreeStructure {
+  /** The structure written out, `*` for each leaf: `{b: *, w: [*, *]}`. */
+  toString(): string;
+  /** How many leaves it holds. */
+  readonly numLeaves: number;
+}
+
+class Structure implements TreeStructure {
+  constructor(readonly def: TreeDef, readonly numLeaves: number) {}
+  toString(): string {
+    return describeTree(this.def, Infinity);
+  }
+}
+
+function checkFn(fn: unknown, op: string, form: string): void {
+  if (typeof fn !== 'function') throw new InvalidArgumentError(`${op}: the first argument must be a function ${form}, got ${describe(fn)}.`);
+}
+
+/**
+ * A tree of the same structure as `tree` with `fn(leaf, ...leavesOfRest)` at each leaf, as
+ * `jax.tree.map`: the other trees must have `tree`'s structure (keys matched by name). `fn` may
+ * return anything.
+ * @example
+ * const params = { w: ad.tensor([1, 2]), b: ad.scalar(0.5) };
+ * const grads = { w: ad.tensor([0.1, 0.2]), b: ad.scalar(1) };
+ * ad.tree.map((p, g) => ad.sub(p, ad.mul(0.1, g)), params, grads); // one SGD step: { w: [0.99, 1.98], b: 0.4 }
+ */
+export function map<T, R>(fn: (leaf: LeafOf<T>, ...rest: any[]) => R, tree: T, ...rest: readonly unknown[]): LeafMap<T, R> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  checkFn(fn, 'tree.map', '(leaf, ...leavesOfTheOtherTrees) => value');
+  const { leaves, def } = flattenTree(tree, 'tree.map');
+  const others = rest.map((r, k) => flattenLike(r, def, 'tree.map', `tree at position ${k + 2}`, 'first tree'));
+  return unflattenTree(def, leaves.map((l, i) => fn(l as LeafOf<T>, ...others.map((o) => o[i])))) as LeafMap<T, R>;
+}
+
+/**
+ * The leaves of `tree` in order (arrays by index, objects by key order), as `jax.tree.leaves`.
+ * @example ad.tree.leaves({ a: [1, ad.tensor([2, 3])], b: 4 }).length; // 3
+ */
+export function leaves<T>(tree: T): Array<LeafOf<T>> {
+  return flattenTree(tree, 'tree.leaves').leaves as Array<LeafOf<T>>;
+}
+
+/**
+ * The structure of `tree`, as `jax.tree.structure`; `String()` of it shows the structure.
+ * @example String(ad.tree.structure({ w: [1, 2], b: 3 })); // "{w: [*, *], b: *}"
+ */
+export function structure(tree: unknown): TreeStructure {
+  const { leaves: l, def } = flattenTree(tree, 'tree.structure');
+  return new Structure(def, l.length);
+}
+
+/**
+ * `[leaves, structure]`, as `jax.tree.flatten`; `unflatten(structure, leaves)` puts it back.
+ * @example const [ls, s] = ad.tree.flatten({ a: 1, b: [2, 3] }); ls; // [1, 2, 3]
+ */
+export function flatten<T>(tree: T): [Array<LeafOf<T>>, TreeStructure] {
+  const { leaves: l, def } = flattenTree(tree, 'tree.flatten');
+  return [l as Array<LeafOf<T>>, new Structure(def, l.length)];
+}
+
+/**
+ * The tree of structure `structure` with the given leaves in order, as `jax.tree.unflatten`; the
+ * leaves may be any values (e.g. one per parameter).
+ * @example ad.tree.unflatten(ad.tree.structure({ a: 0, b: [0, 0] }), [1, 2, 3]); // { a: 1, b: [2, 3] }
+ */
+export function unflatten<R = unknown>(structure: TreeStructure, leafValues: readonly R[]): unknown {
+  if (!(structure instanceof Structure)) {
+    throw new InvalidArgumentError(`tree.unflatten: the structure must come from ad.tree.structure or ad.tree.flatten, got ${describe(structure)}.`);
+  }
+  if (!Array.isArray(leafValues)) throw new InvalidArgumentError(`tree.unflatten: the leaves must be an array, got ${describe(leafValues)}.`);
+  if (leafValues.length !== structure.numLeaves) {
+    throw new ShapeError(`tree.unflatten: the structure ${String(structure)} has ${structure.numLeaves} leaves but ${leafValues.length} were given.`);
+  }
+  return unflattenTree(structure.def, leafValues);
+}
+
+/**
+ * `fn(…fn(fn(initial, leaf₀), leaf₁)…)` over the leaves in order, as `jax.tree.reduce`.
+ * @example ad.tree.reduce((n, leaf) => n + ad.tensor(leaf).size, { w: ad.zeros([3, 4]), b: ad.zeros([4]) }, 0); // 16
+ */
+export function reduce<T, A>(fn: (accumulator: A, leaf: LeafOf<T>) => A, tree: T, initial: A): A {
+  checkFn(fn, 'tree.reduce', '(accumulator, leaf) => accumulator');
+  return (flattenTree(tree, 'tree.reduce').leaves as Array<LeafOf<T>>).reduce(fn, initial);
+}
