@@ -82,6 +82,15 @@ describe('vmap over a batch of keys (keyData of split keys)', () => {
     const mapped = ad.vmap((k: ad.Tensor) => sample(k))(keyBatch);
     expect(Array.from(mapped.data)).toEqual(Array.from(loop((b) => sample(keys[b]!)).data));
   });
+  it('split and foldIn of a mapped key give each example its keys (tensors of key words, as JAX\'s raw keys)', () => {
+    const mapped = ad.vmap((k: ad.Tensor) => {
+      const sub = random.split(k, 3);
+      return ad.concat([random.normal(ad.take(sub, 2), [2]), random.gamma(random.foldIn(k, 7), 2, [2])], 0);
+    })(keyBatch);
+    const expected = loop((b) => ad.concat([random.normal(random.split(keys[b]!, 3)[2]!, [2]), random.gamma(random.foldIn(keys[b]!, 7), 2, [2])], 0));
+    expect(Array.from(mapped.data)).toEqual(Array.from(expected.data));
+    expect(Array.from(random.split(ad.take(keyBatch, 0), 2).data)).toEqual(Array.from(random.keyData(random.split(keys[0]!, 2)).data));
+  });
   it('a key batch with the parameters unbatched', () => {
     const mapped = ad.vmap((k: ad.Tensor) => random.gamma(k, ad.tensor([0.5, 2])), [0])(keyBatch);
     expect(Array.from(mapped.data)).toEqual(Array.from(loop((b) => random.gamma(keys[b]!, ad.tensor([0.5, 2]))).data));

@@ -1,0 +1,36 @@
+/**
+ * @file `split` and `foldIn` of keys given as tensors of their two words (JAX's raw uint32[2] keys):
+ * the results are tensors too — split's a [n, 2] batch of keys, one per row, foldIn's one [2] key —
+ * so a key mapped by `vmap` can be split inside the mapped function, as in JAX.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { eachExample } from './batching.js';
+import { foldIn as foldInKey, split as splitKey, toKey, type Key } from './key.js';
+
+/** The words of keys as a tensor: [n, 2] for an array, [2] for one key. */
+const wordsOf = (keys: readonly Key[], shape: number[]): Tensor => new Tensor(Float64Array.from(keys.flatMap((k) => k.words)), shape);
+
+/**
+ * `n` new keys from one (JAX's `random.split`). Of a key (or seed), an array of keys; of a key
+ * given as a tensor of its two words, a tensor of shape [n, 2], one key per row (under `vmap`, each
+ * example's keys).
+ * @example ad.random.split(ad.random.key(0)).length // 2
+ */
+export function split(k: Key | number | bigint, n?: number): Key[];
+export function split(k: Tensor, n?: number): Tensor;
+export function split(k: Key | number | bigint | Tensor, n = 2): Key[] | Tensor {
+  if (!(k instanceof Tensor)) return splitKey(k, n);
+  return eachExample([k], ([plain]) => wordsOf(splitKey(toKey(plain!, 'random.split'), n), [n, 2]));
+}
+
+/**
+ * A new key from a key and a 32-bit integer (JAX's `random.fold_in`). Of a key given as a tensor
+ * of its two words, a tensor of shape [2] (under `vmap`, each example's key).
+ * @example ad.random.foldIn(ad.random.key(0), 4).words // [2285895361, 433833334]
+ */
+export function foldIn(k: Key | number | bigint, data: number): Key;
+export function foldIn(k: Tensor, data: number): Tensor;
+export function foldIn(k: Key | number | bigint | Tensor, data: number): Key | Tensor {
+  if (!(k instanceof Tensor)) return foldInKey(k, data);
+  return eachExample([k], ([plain]) => wordsOf([foldInKey(toKey(plain!, 'random.foldIn'), data)], [2]));
+}
