@@ -94,6 +94,14 @@ describe('dotProductAttention under transformations', () => {
   });
 });
 
+describe('dotProductAttention options given as undefined take their defaults', () => {
+  it('bias, mask, scale, isCausal', () => {
+    const q = seq([3, 2, 2]).div(8);
+    expect(ad.dotProductAttention(q, q, q, { bias: undefined, mask: undefined, scale: undefined, isCausal: undefined }).toArray())
+      .toEqual(ad.dotProductAttention(q, q, q).toArray());
+  });
+});
+
 describe('dotProductAttention errors', () => {
   const q = seq([2, 3, 4, 2]);
   it('name the op, the shapes and the fix', () => {

@@ -92,6 +92,16 @@ describe('normalisation: definitions and transformations', () => {
   });
 });
 
+describe('normalisation options given as undefined take their defaults', () => {
+  it('standardize, layerNorm, groupNorm, batchNorm', () => {
+    const x = seq([2, 4, 3]);
+    expect(ad.standardize(x, -1, { epsilon: undefined, mean: undefined, variance: undefined }).toArray()).toEqual(ad.standardize(x).toArray());
+    expect(ad.layerNorm(x, [3], { weight: undefined, bias: undefined, epsilon: undefined }).toArray()).toEqual(ad.layerNorm(x, [3]).toArray());
+    expect(ad.groupNorm(x, 2, { weight: undefined }).toArray()).toEqual(ad.groupNorm(x, 2).toArray());
+    expect(ad.batchNorm(x, ad.zeros([4]), ad.ones([4]), { training: undefined }).toArray()).toEqual(ad.batchNorm(x, ad.zeros([4]), ad.ones([4])).toArray());
+  });
+});
+
 describe('normalisation errors', () => {
   const x = seq([2, 3, 4]);
   it('name the op, the shapes and the fix', () => {

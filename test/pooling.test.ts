@@ -139,6 +139,14 @@ describe('pooling properties', () => {
   });
 });
 
+describe('pooling options given as undefined take their defaults', () => {
+  it('maxPool, avgPool', () => {
+    const x = seq([1, 2, 6, 5]);
+    expect(ad.maxPool(x, [2, 2], { stride: undefined, padding: undefined, dilation: undefined, ceilMode: undefined }).toArray()).toEqual(ad.maxPool(x, [2, 2]).toArray());
+    expect(ad.avgPool(x, [3, 2], { padding: 1, countIncludePad: undefined }).toArray()).toEqual(ad.avgPool(x, [3, 2], { padding: 1, countIncludePad: true }).toArray());
+  });
+});
+
 describe('pooling errors', () => {
   const x = seq([1, 2, 5, 5]);
   it('name the op, the shapes and the fix', () => {
