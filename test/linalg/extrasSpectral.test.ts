@@ -81,24 +81,8 @@ describe('vectorNorm, matrixNorm', () => {
 });
 
 describe('lu, luFactor, luSolve', () => {
-  it('p, l, u, packed factors, pivots and a solve equal torch; the gradient of l and u too', () => {
-    const want = ref('lu');
-    const { p, l, u } = linalg.lu(t(LA));
-    expectClose(p, t(want.p), 0);
-    expectClose(l, t(want.l), 1e-15);
-    expectClose(u, t(want.u), 1e-15);
-    expectClose(ad.matmul(p, ad.matmul(l, u)), t(LA), 1e-15);
-    const f = linalg.luFactor(t(LA));
-    expectClose(f.lu, t(want.lu), 1e-15);
-    expect(f.pivots.toArray()).toEqual(want.piv);
-    expectClose(linalg.luSolve(f, t([[1, 0], [2, 1], [-1, 3], [0.5, -2]])), t(want.x), 1e-14);
-    const wl = ad.reshape(ad.sin(ad.arange(1, 17)), [4, 4]), wu = ad.reshape(ad.cos(ad.arange(1, 17)), [4, 4]);
-    const g = ad.grad((x: Tensor) => { const r = linalg.lu(x); return ad.add(ad.sum(ad.mul(r.l, wl)), ad.sum(ad.mul(r.u, wu))); })(t(LA));
-    expectClose(g, t(want.g), 1e-13);
-  });
-
-  it.each([['tall', TALL], ['wide', WIDE]] as const)('rectangular (%s): p, l, u, packed factors, pivots and the gradient equal torch', (name, a) => {
-    const want = ref(`lu_${name}`);
+  it.each([['square', LA, 'lu'], ['tall', TALL, 'lu_tall'], ['wide', WIDE, 'lu_wide']] as const)('%s: p, l, u, packed factors, pivots and the gradient of l and u equal torch', (_name, a, key) => {
+    const want = ref(key);
     const { p, l, u } = linalg.lu(t(a));
     expectClose(p, t(want.p), 0);
     expectClose(l, t(want.l), 1e-15);
@@ -107,12 +91,16 @@ describe('lu, luFactor, luSolve', () => {
     const f = linalg.luFactor(t(a));
     expectClose(f.lu, t(want.lu), 1e-15);
     expect(f.pivots.toArray()).toEqual(want.piv);
-    const shapeOf = (x: Tensor) => x.shape;
-    const wl = ad.reshape(ad.sin(ad.arange(1, l.size + 1)), shapeOf(l)), wu = ad.reshape(ad.cos(ad.arange(1, u.size + 1)), shapeOf(u));
+    // torch's weights: sin(1…) over l's entries, cos(1…) over u's.
+    const wl = ad.reshape(ad.sin(ad.arange(1, l.size + 1)), l.shape), wu = ad.reshape(ad.cos(ad.arange(1, u.size + 1)), u.shape);
     const g = ad.grad((x: Tensor) => { const r = linalg.lu(x); return ad.add(ad.sum(ad.mul(r.l, wl)), ad.sum(ad.mul(r.u, wu))); })(t(a));
     expectClose(g, t(want.g), 1e-13);
     const both = (x: Tensor) => { const r = linalg.lu(x); return ad.concat([ad.reshape(r.l, [-1]), ad.reshape(r.u, [-1])], 0); };
     expect(ad.checkGrad(both, [ad.stack([t(a), ad.mul(t(a), -2)])], { order: 2, seed: 3 }).ok).toBe(true);
+  });
+
+  it('luSolve equals torch.linalg.lu_solve', () => {
+    expectClose(linalg.luSolve(linalg.luFactor(t(LA)), t([[1, 0], [2, 1], [-1, 3], [0.5, -2]])), t(ref('lu').x), 1e-14);
   });
 
   it('batched, vmap and jit equal eager; second derivatives pass checkGrad', () => {
