@@ -19,6 +19,8 @@ import { batchOf, checkFinite, checkSymmetric, matrixArg, squareArg, whereInBatc
 import { svd } from './svd.js';
 
 interface PinvParams {
+  /** The public op, for error messages (linalg.pinv or linalg.lstsq). */
+  readonly op: string;
   /** Singular values ≤ rcond · max s count as zero. */
   readonly rcond: number;
   /** Symmetric input: eigendecomposition instead of SVD. */
@@ -49,20 +51,20 @@ function pinvCotangent(a: Tensor, p: Tensor, g: Tensor): Tensor {
 const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
   name: 'pinv',
   saves: 'both',
-  forward: ([a], { rcond, hermitian }) => {
+  forward: ([a], { op, rcond, hermitian }) => {
     const m = a!.shape[a!.ndim - 2]!, n = a!.shape[a!.ndim - 1]!;
     const { batch, count } = batchOf(a!.shape);
-    checkFinite('linalg.pinv', a!, m * n);
+    checkFinite(op, a!, m * n);
     const out = allocF64(count * n * m);
     if (!hermitian) return new Tensor(pinvKernel(a!.values, count, m, n, rcond, out), [...batch, n, m]);
-    checkSymmetric('linalg.pinv', a!, count, n);
+    checkSymmetric(op, a!, count, n);
     const d = a!.values, sym = allocF64(a!.size);
     for (let t = 0; t < count; t++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       const o = t * n * n;
       sym[o + i * n + j] = 0.5 * (d[o + i * n + j]! + d[o + j * n + i]!);
     }
     const failed = pinvSymmetricKernel(sym, count, n, rcond, out);
-    if (failed >= 0) throw new AdjointError(`linalg.pinv: the QL iteration did not converge for ${whereInBatch(a!.shape, failed)}; please report the matrix.`);
+    if (failed >= 0) throw new AdjointError(`${op}: the QL iteration did not converge for ${whereInBatch(a!.shape, failed)}; please report the matrix.`);
     return new Tensor(out, [...batch, n, n]);
   },
   vjp: (g, r) => [pinvCotangent(r.inputs[0]!, r.out!, g)],
@@ -101,7 +103,7 @@ export function pinv(a: TensorLike, options: PinvOptions = {}): Tensor {
   if (typeof hermitian !== 'boolean') throw new InvalidArgumentError(`${op}: option hermitian must be true or false, got ${describe(hermitian)}.`);
   const t = hermitian ? squareArg(op, a) : matrixArg(op, a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
-  return apply(pinvP, [t], { rcond: tolerance(op, 'rcond', options.rcond, 10 * Math.max(m, n) * Number.EPSILON), hermitian });
+  return apply(pinvP, [t], { op, rcond: tolerance(op, 'rcond', options.rcond, 10 * Math.max(m, n) * Number.EPSILON), hermitian });
 }
 
 /** The four results of linalg.lstsq (jax.numpy.linalg.lstsq's tuple, by name). */
@@ -146,7 +148,7 @@ export function lstsq(a: TensorLike, b: TensorLike, rcond?: number): LstsqResult
     aFull = shapesEqual(at.shape, aShape) ? at : broadcastTo(at, aShape);
     bFull = shapesEqual(bt.shape, bShape) ? bt : broadcastTo(bt, bShape);
   }
-  const x = mm(apply(pinvP, [aFull], { rcond: cut, hermitian: false }), bFull, false, false);
+  const x = mm(apply(pinvP, [aFull], { op, rcond: cut, hermitian: false }), bFull, false, false);
   const residuals = sum(square(sub(mm(aFull, x, false, false), bFull)), -2);
   const s = svd(aFull).s;
   // An empty a has no largest singular value: its rank is 0.

@@ -17,6 +17,7 @@ describe('linalg extras: errors', () => {
     ['lstsq with a b of the wrong height', () => linalg.lstsq(ad.ones([4, 2]), ad.ones([3, 1])), { op: 'linalg.lstsq', fix: /\[3,1\].*\[4,2\].*\[\.\.\., 4, k\]/, type: ad.ShapeError }],
     ['lstsq with a vector b and a batched a', () => linalg.lstsq(ad.ones([2, 4, 2]), ad.ones([4])), { op: 'linalg.lstsq', fix: /\[\.\.\., 4, 1\] columns/ }],
     ['lstsq with batches that do not broadcast', () => linalg.lstsq(ad.ones([2, 4, 2]), ad.ones([3, 4, 1])), { op: 'lstsq', fix: /\[2\]|\[3\]|broadcast/, type: ad.ShapeError }],
+    ['lstsq with NaN in a', () => linalg.lstsq(ad.tensor([[1, NaN], [0, 1], [1, 1]]), ad.ones([3])), { op: 'linalg.lstsq', fix: /non-finite/ }],
     ['lstsq with a NaN rcond', () => linalg.lstsq(ad.ones([3, 2]), ad.ones([3]), NaN), { op: 'linalg.lstsq', fix: /rcond/ }],
     ['matrixPower with a fractional exponent', () => linalg.matrixPower(sq, 0.5), { op: 'linalg.matrixPower', fix: /integer.*eigh/ }],
     ['matrixPower of a non-square matrix', () => linalg.matrixPower(ad.ones([2, 3]), 2), { op: 'linalg.matrixPower', fix: /square.*\[2,3\]/, type: ad.ShapeError }],
