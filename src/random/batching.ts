@@ -26,6 +26,12 @@ export function eachExample(inputs: readonly Tensor[], fn: (plain: Tensor[]) => 
   const live = [...inputs];
   const top = topTrace(live);
   if (!(top instanceof BatchTrace)) return fn(live);
+  if (top.size === 0) {
+    throw new InvalidArgumentError(
+      'vmap: a batch of 0 examples reaches a sampler that reads its parameters or key one example at a time, so the shape ' +
+        'of one draw cannot be known without an example; skip the call when the batch is empty.',
+    );
+  }
   const outs: Tensor[] = [];
   for (let b = 0; b < top.size; b++) outs.push(eachExample(live.map((x) => (x.trace === top ? take(x.below!, b) : x)), fn));
   return top.box(stack(outs, 0));

@@ -39,6 +39,7 @@ describe('catalogue: the newer ad.random samplers', () => {
     ['a tensor key of the wrong shape', () => random.normal(ad.tensor([1, 2, 3]), [2]), { op: 'random.normal', fix: /shape \[2\].*got shape \[3\]/ }],
     ['a tensor key of fractional words', () => random.normal(ad.tensor([1, 2.5]), [2]), { op: 'random.normal', fix: /two integers in \[0, 2\^32\)/ }],
     ['a batch of keys outside vmap', () => random.gamma(random.keyData(random.split(k, 3)), 2), { op: 'random.gamma', fix: /holds 3 keys; map over them with ad\.vmap/ }],
+    ['a sampler that reads its parameter, vmapped over 0 examples', () => ad.vmap((a: ad.Tensor) => random.gamma(k, a, [2]))(ad.zeros([0])), { op: 'vmap', fix: /batch of 0 examples.*skip the call when the batch is empty/ }],
     ['keyData of an array holding a non-key', () => random.keyData(bad([k, 3])), { op: 'random.keyData', fix: /keys\[1\] is number 3, not a key/ }],
     ['a batched key under a grad inside the vmap', () => ad.vmap((kk: ad.Tensor, a: ad.Tensor) => ad.grad((ai: ad.Tensor) => ad.sum(random.normal(kk, [2], ai)))(a))(random.keyData(random.split(k, 2)), ad.tensor([1, 2])),
       { op: 'random.normal', fix: /take the grad of the sum of the vmapped function/ }],
