@@ -128,8 +128,9 @@ function btrs(key: Key, count: Float64Array, q: Float64Array, out: Float64Array,
 export function binomialValues(key: Key, n: Float64Array, p: Float64Array): Float64Array {
   const size = n.length;
   const q = p.map((v) => (v < 0.5 ? v : 1 - v));
+  // JAX decides on n as given, then floors it.
+  const use = Uint8Array.from(n, (c, i) => (c * q[i]! <= 10 ? 1 : 0));
   const count = n.map(Math.floor);
-  const use = Uint8Array.from(count, (c, i) => (c * q[i]! <= 10 ? 1 : 0));
   const out = new Float64Array(size);
   inversion(key, count.map((c, i) => (use[i] ? c : 0)), q, out, use);
   if (use.some((u) => u === 0)) btrs(key, count.map((c, i) => (use[i] ? 1e4 : c)), q.map((v, i) => (use[i] ? 0.5 : v)), out, use);
