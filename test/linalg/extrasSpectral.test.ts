@@ -130,6 +130,20 @@ describe('tensorsolve, tensorinv', () => {
   });
 });
 
+describe('vmap and jit equal eager', () => {
+  it('cond (p = 1 and 2), matrixRank, eigvalsh, svdvals, vectorNorm and matrixNorm', () => {
+    const a = ad.add(randn([3, 3, 3], 51), ad.mul(2, ad.eye(3)));
+    const f = (x: Tensor) => ad.stack([
+      linalg.cond(x, 1), linalg.cond(x), linalg.matrixRank(x), ad.sum(linalg.eigvalsh(ad.add(x, mT(x))), -1),
+      ad.sum(linalg.svdvals(x), -1), linalg.vectorNorm(x, 3, [-2, -1]), linalg.matrixNorm(x, 'nuc'),
+    ]);
+    const eager = ad.stack([0, 1, 2].map((i) => f(ad.reshape(ad.take(a, [i], 0), [3, 3]))));
+    expectClose(ad.vmap(f)(a) as Tensor, eager, 1e-13);
+    expectClose(ad.jit(f)(a) as Tensor, f(a), 1e-13);
+    expectClose(mT(f(a)), eager, 1e-13);
+  });
+});
+
 describe('properties over random inputs (fast-check)', () => {
   it('lstsq meets the normal equations, pinv the Penrose conditions, expm(a)expm(−a) = I, matrixPower(a, j+k) = aʲaᵏ', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 3 }),
