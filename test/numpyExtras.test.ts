@@ -78,6 +78,14 @@ describe('all, any, countNonzero, ptp, average, cov, corrcoef (numpy)', () => {
     close(ad.cov(X, { y: ad.tensor(ref.Y) }), ref.cov.withY);
     close(ad.cov(ad.tensor(ref.X[0])), ref.cov.vector);
   });
+  it('cov with fweights and aweights', () => {
+    const [f, a] = [ad.tensor(ref.FW), ad.tensor(ref.AW)];
+    close(ad.cov(X, { fweights: f }), ref.covWeighted.f);
+    close(ad.cov(X, { aweights: a }), ref.covWeighted.a);
+    close(ad.cov(X, { fweights: f, aweights: a }), ref.covWeighted.fa);
+    close(ad.cov(X, { fweights: f, aweights: a, bias: true }), ref.covWeighted.faBias);
+    close(ad.cov(X, { aweights: a, ddof: 2 }), ref.covWeighted.aDdof2);
+  });
   it('corrcoef', () => {
     close(ad.corrcoef(X), ref.corrcoef.rows);
     close(ad.corrcoef(X, { rowvar: false }), ref.corrcoef.cols);

@@ -61,6 +61,10 @@ Y = np.round(rng.normal(size=(2, 6)), 3)
 out['Y'] = L(Y)
 out['cov'] = {'rows': L(np.cov(X)), 'cols': L(np.cov(X, rowvar=False)), 'bias': L(np.cov(X, bias=True)),
               'ddof2': L(np.cov(X, ddof=2)), 'withY': L(np.cov(X, Y)), 'vector': float(np.cov(X[0]))}
+FW = np.array([1, 3, 0, 2, 1, 4]); AW = np.round(rng.uniform(0.1, 2, size=6), 3)
+out['FW'] = L(FW); out['AW'] = L(AW)
+out['covWeighted'] = {'f': L(np.cov(X, fweights=FW)), 'a': L(np.cov(X, aweights=AW)), 'fa': L(np.cov(X, fweights=FW, aweights=AW)),
+                      'faBias': L(np.cov(X, fweights=FW, aweights=AW, bias=True)), 'aDdof2': L(np.cov(X, aweights=AW, ddof=2))}
 out['corrcoef'] = {'rows': L(np.corrcoef(X)), 'cols': L(np.corrcoef(X, rowvar=False)), 'withY': L(np.corrcoef(X, Y))}
 
 # ---- NaN reductions -----------------------------------------------------------------------

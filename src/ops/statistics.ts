@@ -8,7 +8,7 @@ import { formatShape, keepdimsArg, normalizeAxes, normalizeAxis } from '../tenso
 import { opaqueTrace, type Tensor } from '../tensor/tensor.js';
 import { valueReads } from '../jit/valueReads.js';
 import { asTensor, describe, eye, type TensorLike } from '../tensor/create.js';
-import { div, equal, greater, mul, notEqual, sub } from './binary.js';
+import { div, equal, greater, maximum, mul, notEqual, sub } from './binary.js';
 import { sqrt } from './unary.js';
 import { clip } from './select.js';
 import { broadcastTo, concat, reshape, squeeze, transpose } from './shape.js';
@@ -149,6 +149,10 @@ export interface CovOptions {
   readonly bias?: boolean | undefined;
   /** Delta degrees of freedom: divide by N − ddof. cov only. */
   readonly ddof?: number | undefined;
+  /** Whole-number repeat counts, one per observation (numpy.cov's fweights). cov only. */
+  readonly fweights?: TensorLike | undefined;
+  /** Importance weights ≥ 0, one per observation (numpy.cov's aweights; differentiable). cov only. */
+  readonly aweights?: TensorLike | undefined;
 }
 
 /** The variables as rows of a matrix [variables, observations], as numpy.cov lays them out. */
@@ -181,19 +185,44 @@ function observations(op: string, x: TensorLike, options: CovOptions, allowed: r
 /**
  * The covariance matrix of the variables in x's rows (columns with `rowvar: false`), as numpy.cov:
  * (X − mean) (X − mean)ᵀ / (N − ddof), ddof 1 by default (0 with `bias: true`), squeezed (one
- * variable gives a 0-d tensor). N − ddof ≤ 0 divides by 0, as NumPy's. Differentiable.
+ * variable gives a 0-d tensor); `fweights` and `aweights` weigh the observations as NumPy's. N − ddof ≤ 0
+ * divides by 0, as NumPy's. Differentiable (in x, y and aweights).
  * @example
  * ad.cov(ad.tensor([[0, 1, 2], [2, 1, 0]])).toArray();             // => [[1, -1], [-1, 1]]
  * ad.cov(ad.tensor([1, 2, 3, 4]), { bias: true }).item();          // => 1.25
  */
 export function cov(x: TensorLike, options: CovOptions = {}): Tensor {
-  const { X } = observations('cov', x, options, ['y', 'rowvar', 'bias', 'ddof']);
+  const { X } = observations('cov', x, options, ['y', 'rowvar', 'bias', 'ddof', 'fweights', 'aweights']);
   const { bias = false } = options;
   if (typeof bias !== 'boolean') throw new InvalidArgumentError(`cov: bias must be true or false, got ${describe(bias)}.`);
   const ddof = options.ddof ?? (bias ? 0 : 1);
   if (typeof ddof !== 'number' || !Number.isInteger(ddof)) throw new InvalidArgumentError(`cov: ddof must be an integer, got ${describe(ddof)}.`);
-  const d = sub(X, mean(X, 1, true));
-  return squeeze(div(matmul(d, transpose(d)), Math.max(X.shape[1]! - ddof, 0)));
+  const n = X.shape[1]!;
+  const f = observationWeights('fweights', options.fweights, n, true);
+  const a = observationWeights('aweights', options.aweights, n, false);
+  const w = f && a ? mul(f, a) : f ?? a;
+  if (w === undefined) {
+    const d = sub(X, mean(X, 1, true));
+    return squeeze(div(matmul(d, transpose(d)), Math.max(n - ddof, 0)));
+  }
+  // numpy.cov with weights: the weighted mean, then Σ w·d dᵀ over w_sum − ddof (with aweights,
+  // w_sum − ddof·Σ w·a / w_sum: the effective count of observations), 0 when that is ≤ 0.
+  const wSum = sum(w);
+  const d = sub(X, div(sum(mul(X, w), 1, true), wSum));
+  const fact = ddof === 0 ? wSum : a === undefined ? sub(wSum, ddof) : sub(wSum, div(mul(ddof, sum(mul(w, a))), wSum));
+  return squeeze(div(matmul(mul(d, w), transpose(d)), maximum(fact, 0)));
+}
+
+/** fweights or aweights: 1-D, one per observation, ≥ 0 (whole numbers for fweights), or an AdjointError. */
+function observationWeights(name: string, v: TensorLike | undefined, n: number, whole: boolean): Tensor | undefined {
+  if (v === undefined) return undefined;
+  const w = asTensor(v, 'cov');
+  if (w.ndim !== 1 || w.size !== n) {
+    throw new ShapeError(`cov: ${name} of shape ${formatShape(w.shape)} must be 1-D with one weight per observation (${n}).`);
+  }
+  const bad = checkableValues(w)?.find((e) => !(e >= 0) || (whole && !Number.isInteger(e)));
+  if (bad !== undefined) throw new InvalidArgumentError(`cov: ${name} must be ${whole ? 'whole numbers' : 'numbers'} ≥ 0, got ${bad}.`);
+  return w;
 }
 
 /**

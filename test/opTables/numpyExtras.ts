@@ -33,6 +33,10 @@ export const numpyExtraRows: OpRow[] = [
   },
   { name: 'cov', covers: ['matmul'], fn: (x) => ad.cov(x), domains: ['real'], shapes: [[[2, 5]], [[3, 4]]] },
   { name: 'cov (columns, y, bias)', covers: ['matmul'], fn: (x, y) => ad.cov(x, { y, rowvar: false, bias: true }), domains: ['real', 'real'], shapes: [[[5, 2], [5]]] },
+  {
+    name: 'cov (aweights)', covers: ['matmul'], domains: ['real', 'positive'], shapes: [[[2, 5], [5]]],
+    fn: (x, a) => ad.cov(x, { aweights: a, fweights: ad.tensor([1, 2, 0, 1, 3]) }),
+  },
   { name: 'corrcoef', covers: ['matmul', 'sqrt'], fn: (x) => ad.corrcoef(x), domains: ['real'], shapes: [[[3, 5]]] },
 
   // NaN-ignoring reductions (on NaN-free samples the plain reductions; NaN entries are in test/numpyExtras.test.ts).
