@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { reference, seq, weights } from './nnReference.js';
+import { expectAllClose } from './support/nnChecks.js';
 import { expectExportMatches } from './onnx/ortSupport.js';
 
 type AttentionCase = (typeof reference.attention)[number];
@@ -14,12 +15,6 @@ function attentionOf(c: AttentionCase): (...xs: Tensor[]) => Tensor {
     ...(bias === undefined ? {} : { bias }), ...(mask === undefined ? {} : { mask }),
     ...(o.scale === undefined ? {} : { scale: o.scale }), ...(o.isCausal === undefined ? {} : { isCausal: o.isCausal }),
   });
-}
-
-function expectAllClose(got: Tensor, want: readonly number[], tol = 1e-12): void {
-  const g = got.toFloat64Array();
-  expect(g.length).toBe(want.length);
-  g.forEach((v, i) => expect(Math.abs(v - want[i]!), `entry ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!))));
 }
 
 const inputs = (c: AttentionCase) => c.shapes.map((s, i) => seq(s, i).div(4));
@@ -84,7 +79,7 @@ describe('dotProductAttention under transformations', () => {
   });
 
   it('second-order checkGrad in q, k, v and bias', () => {
-    const small = [seq([1, 2, 2, 2]), seq([1, 3, 1, 2], 1), seq([1, 3, 1, 2], 2), seq([2, 2, 3], 3)].map((t) => t.div(16));
+    const small = [seq([1, 2, 2, 2]), seq([1, 3, 1, 2], 1), seq([1, 3, 1, 2], 2), seq([2, 2, 3], 3)].map((t) => t.div(16)) as [Tensor, Tensor, Tensor, Tensor];
     const f = (qq: Tensor, kk: Tensor, vv: Tensor, b: Tensor) => ad.dotProductAttention(qq, kk, vv, { bias: b, mask: ad.tensor([[1, 0, 1], [1, 1, 1]]) });
     expect(ad.checkGrad(f, small, { order: 2 }).ok).toBe(true);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { reference, seq, weights } from './nnReference.js';
+import { expectAllClose } from './support/nnChecks.js';
 
 type NormCase = (typeof reference.norm)[number];
 
@@ -22,21 +23,17 @@ function normOf(c: NormCase): (...xs: Tensor[]) => Tensor {
   }
 }
 
-function expectAllClose(got: Tensor, want: readonly number[], tol = 1e-11): void {
-  const g = got.toFloat64Array();
-  expect(g.length).toBe(want.length);
-  g.forEach((v, i) => expect(Math.abs(v - want[i]!), `entry ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!))));
-}
+const close = (got: Tensor, want: readonly number[], tol = 1e-11) => expectAllClose(got, want, tol);
 
 describe('normalisation against PyTorch', () => {
   it.each(reference.norm.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const f = normOf(c), inputs = c.shapes.map((s, i) => seq(s, i));
     const y = f(...inputs);
     expect(y.shape).toEqual(c.outShape);
-    expectAllClose(y, c.value);
+    close(y, c.value);
     const argnums = inputs.map((_, i) => i);
     const grads = ad.grad((...xs: Tensor[]) => ad.sum(ad.mul(f(...xs), weights(y.shape))), argnums)(...inputs) as Tensor[];
-    grads.forEach((g, i) => expectAllClose(g, c.grads[i]!));
+    grads.forEach((g, i) => close(g, c.grads[i]!));
   });
 });
 
@@ -44,13 +41,13 @@ describe('normalisation: definitions and transformations', () => {
   it('standardize with the mean given uses E[x²] − mean², as JAX', () => {
     const x = ad.tensor([1, 2, 3, 4]);
     // E[x²] = 7.5, so with mean 1 the variance is 6.5.
-    expectAllClose(ad.standardize(x, -1, { mean: 1, epsilon: 0 }), [0, 1, 2, 3].map((d) => d / Math.sqrt(6.5)), 1e-15);
+    close(ad.standardize(x, -1, { mean: 1, epsilon: 0 }), [0, 1, 2, 3].map((d) => d / Math.sqrt(6.5)), 1e-15);
   });
 
   it('layerNorm over [C] equals standardize over the last axis, then the affine map', () => {
     const x = seq([2, 3, 5]), w = seq([5], 1), b = seq([5], 2);
     const direct = ad.add(ad.mul(ad.standardize(x, -1), w), b);
-    expectAllClose(ad.layerNorm(x, [5], { weight: w, bias: b }), Array.from(direct.toFloat64Array()), 1e-15);
+    close(ad.layerNorm(x, [5], { weight: w, bias: b }), Array.from(direct.toFloat64Array()), 1e-15);
   });
 
   it('training-mode batchNorm gives each channel mean 0 and variance 1/(1 + ε/σ²)', () => {
@@ -70,10 +67,10 @@ describe('normalisation: definitions and transformations', () => {
     const perExample = (x: Tensor) => model(ad.expandDims(x, 0), w);
     const batched = ad.vmap(ad.grad(perExample))(xs);
     const looped = ad.stack([0, 1, 2].map((i) => ad.grad(perExample)(ad.take(xs, i))));
-    expectAllClose(batched, Array.from(looped.toFloat64Array()), 1e-13);
+    close(batched, Array.from(looped.toFloat64Array()), 1e-13);
     const bn = (x: Tensor) => ad.batchNorm(x, null, null, { training: true });
     const stacked = ad.stack([xs, ad.mul(xs, 2)]);
-    expectAllClose(ad.vmap(bn)(stacked), Array.from(ad.stack([bn(xs), bn(ad.mul(xs, 2))]).toFloat64Array()), 1e-14);
+    close(ad.vmap(bn)(stacked), Array.from(ad.stack([bn(xs), bn(ad.mul(xs, 2))]).toFloat64Array()), 1e-14);
   });
 
   it('jit equals eager, values and gradients', () => {
@@ -81,8 +78,8 @@ describe('normalisation: definitions and transformations', () => {
     const jg = ad.jit(g);
     const [gx, gw] = g(xs, w) as Tensor[];
     const [jx, jw] = jg(xs, w) as Tensor[];
-    expectAllClose(jx!, Array.from(gx!.toFloat64Array()), 1e-13);
-    expectAllClose(jw!, Array.from(gw!.toFloat64Array()), 1e-13);
+    close(jx!, Array.from(gx!.toFloat64Array()), 1e-13);
+    close(jw!, Array.from(gw!.toFloat64Array()), 1e-13);
   });
 
   it('second-order checkGrad in x, weight and bias', () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { reference, seq, weights } from './nnReference.js';
+import { expectAllClose } from './support/nnChecks.js';
 import { expectExportMatches } from './onnx/ortSupport.js';
 
 type PoolCase = (typeof reference.pool)[number];
@@ -16,12 +17,6 @@ function poolOf(c: PoolCase): (x: Tensor) => Tensor {
     case 'adaptiveAvg': return (x) => ad.adaptiveAvgPool(x, window);
     default: return (x) => ad.adaptiveMaxPool(x, window);
   }
-}
-
-function expectAllClose(got: Tensor, want: readonly number[], tol = 1e-12): void {
-  const g = got.toFloat64Array();
-  expect(g.length).toBe(want.length);
-  g.forEach((v, i) => expect(Math.abs(v - want[i]!), `entry ${i}: ${v} vs ${want[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(want[i]!))));
 }
 
 describe('pooling against PyTorch', () => {
