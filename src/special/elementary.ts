@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, equal, less, mul, mulStrong, sub } from '../ops/binary.js';
-import { abs, exp, log, log1p, neg, sign, sigmoid } from '../ops/unary.js';
+import { abs, exp, log, log1p, sign, sigmoid } from '../ops/unary.js';
 import { where, stopGradient } from '../ops/select.js';
 import { checkedMax, logsumexp as plainLogsumexp, sum, type Axis } from '../ops/reduce.js';
 import { isnan, isfinite } from '../ops/predicates.js';
@@ -52,7 +52,8 @@ export interface LogsumexpOptions {
  * @example ad.special.logsumexp(ad.tensor([0, 0]), undefined, { b: ad.tensor([2, -1]) }) // 0
  */
 export function logsumexp(a: TensorLike, axis: Axis | undefined, options: LogsumexpOptions & { returnSign: true }): { value: Tensor; sign: Tensor };
-export function logsumexp(a: TensorLike, axis?: Axis, options?: LogsumexpOptions): Tensor;
+export function logsumexp(a: TensorLike, axis?: Axis, options?: LogsumexpOptions & { returnSign?: false }): Tensor;
+export function logsumexp(a: TensorLike, axis: Axis | undefined, options: LogsumexpOptions): Tensor | { value: Tensor; sign: Tensor };
 export function logsumexp(a: TensorLike, axis?: Axis, options: LogsumexpOptions = {}): Tensor | { value: Tensor; sign: Tensor } {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`logsumexp: options must be an object { b?, keepdims?, returnSign? }, got ${String(options)}.`);

@@ -94,7 +94,7 @@ export const cauchy = {
 /** The uniform distribution on [loc, loc + scale] (jax.scipy.stats.uniform). */
 export const uniform = {
   /** −log scale inside, −∞ outside. @example ad.stats.uniform.logpdf(0.5) // 0 */
-  logpdf: logDensity('stats.uniform.logpdf', (z) => inSupport(lessEqual(abs(sub(z, 0.5)), 0.5), mul(0, z), -Infinity)),
+  logpdf: logDensity('stats.uniform.logpdf', (z) => where(lessEqual(abs(sub(z, 0.5)), 0.5), 0, -Infinity)),
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(uniform.logpdf(x, loc, scale)),
   /** @example ad.stats.uniform.cdf(0.25) // 0.25 */
   cdf: ofZ('stats.uniform.cdf', (z) => clip(z, 0, 1)),
