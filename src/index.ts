@@ -110,6 +110,8 @@ export type { MemoryStats } from './core/memory.js';
 export { whileLoop } from './transforms/whileLoop.js';
 export type { WhileLoopOptions } from './transforms/whileLoop.js';
 export { cond, switchBranch as switch, foriLoop } from './transforms/control.js';
+export { associativeScan } from './transforms/associativeScan.js';
+export type { AssociativeScanOptions } from './transforms/associativeScan.js';
 export type { ForiLoopOptions } from './transforms/control.js';
 
 export { prod } from './products/prod.js';
