@@ -48,6 +48,13 @@ describe('pooling rules', () => {
     expect(ad.grad((t: Tensor) => ad.sum(ad.maxPool(t, [2], { stride: 1 })))(ad.tensor([[2, 2, 2]])).toArray()).toEqual([[1, 1, 0]]);
   });
 
+  it('a window whose maximum is −∞ sends its gradient to its first input tap, not to padding (as PyTorch)', () => {
+    const g = ad.grad((t: Tensor) => ad.sum(ad.maxPool(t, [3], { stride: 2, padding: 1 })))(ad.tensor([[-Infinity, -Infinity, 1, -Infinity]]));
+    expect(g.toArray()).toEqual([[1, 0, 1, 0]]); // torch.nn.functional.max_pool1d(x, 3, 2, 1)
+    const h = ad.grad((t: Tensor) => ad.sum(ad.maxPool(t, [2, 2], { stride: 1, padding: 1 })))(ad.full([1, 3, 3], -Infinity));
+    expect(h.toArray()).toEqual([[[4, 2, 2], [2, 1, 1], [2, 1, 1]]]); // torch.nn.functional.max_pool2d(x, 2, 1, 1)
+  });
+
   it('the gradient of a mean spreads over the window; second derivatives are zero', () => {
     const g = ad.grad((t: Tensor) => ad.sum(ad.avgPool(t, [2], { stride: 1 })))(ad.tensor([[1, 2, 3]]));
     expect(g.toArray()).toEqual([[0.5, 1, 0.5]]);

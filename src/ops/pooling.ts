@@ -17,10 +17,10 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, full, type TensorLike } from '../tensor/create.js';
-import { div } from './binary.js';
+import { div, equal } from './binary.js';
 import { sum } from './reduce.js';
 import { concat, reshape, squeeze, take } from './shape.js';
-import { stopGradient } from './select.js';
+import { stopGradient, where } from './select.js';
 import { maxIndex } from './sort.js';
 import { gatherAlong } from './gather.js';
 import {
@@ -29,35 +29,41 @@ import {
 
 export type { PoolOptions, AvgPoolOptions } from './poolShapes.js';
 
+/** x's windows as [...lead, …out, K], and the first tap of each window inside the input ([…out, 1]). */
+interface Windows {
+  readonly taps: Tensor;
+  readonly firstInside: Tensor;
+}
+
 /**
- * x's windows as [...lead, …out, K]: the flat input position of every (window, tap) pair, the
- * padding taps at P (one past the input), read by one take from x flattened with `padValue` appended.
+ * x's windows: the flat input position of every (window, tap) pair, the padding taps at P (one past
+ * the input), read by one take from x flattened with `padValue` appended.
  */
-function windowTaps(x: Tensor, lead: number, axes: readonly AxisWindows[], padValue: number): Tensor {
+function windowTaps(x: Tensor, lead: number, axes: readonly AxisWindows[], padValue: number): Windows {
   const inSize = x.shape.slice(lead), leadShape = x.shape.slice(0, lead);
   const P = inSize.reduce((a, b) => a * b, 1);
   const outs = axes.map((a) => a.out), K = axes.reduce((n, a) => n * a.taps, 1);
   const windows = outs.reduce((a, b) => a * b, 1);
-  const index = new Int32Array(windows * K);
-  const o = new Array<number>(axes.length).fill(0), t = new Array<number>(axes.length).fill(0);
+  const index = new Int32Array(windows * K), firstInside = new Float64Array(windows).fill(-1);
+  const o = new Array<number>(axes.length).fill(0);
   for (let w = 0; w < windows; w++) {
     let rest = w;
     for (let i = axes.length - 1; i >= 0; i--) { o[i] = rest % outs[i]!; rest = Math.floor(rest / outs[i]!); }
     for (let k = 0; k < K; k++) {
       let r = k, flat = 0, inside = true;
       for (let i = axes.length - 1, step = 1; i >= 0; step *= inSize[i]!, i--) {
-        const a = axes[i]!;
-        t[i] = r % a.taps; r = Math.floor(r / a.taps);
-        const p = a.positions[o[i]! * a.taps + t[i]!]!;
+        const a = axes[i]!, p = a.positions[o[i]! * a.taps + (r % a.taps)]!;
+        r = Math.floor(r / a.taps);
         if (p < 0) inside = false;
         flat += p * step;
       }
       index[w * K + k] = inside ? flat : P;
+      if (inside && firstInside[w]! < 0) firstInside[w] = k;
     }
   }
   const flatX = reshape(x, [...leadShape, P]);
   const withPad = concat([flatX, full([...leadShape, 1], padValue)], lead);
-  return reshape(take(withPad, index, lead), [...leadShape, ...outs, K]);
+  return { taps: reshape(take(withPad, index, lead), [...leadShape, ...outs, K]), firstInside: new Tensor(firstInside, [...outs, 1]) };
 }
 
 /** The divisor of every window, [...out]: the product of the per-axis counts. */
@@ -75,10 +81,17 @@ function windowCounts(axes: readonly AxisWindows[]): Tensor {
   return new Tensor(data, outs);
 }
 
-/** The first maximum of each window (taps on the last axis); its gradient goes to that tap only. */
-function firstMax(taps: Tensor): Tensor {
-  const last = taps.ndim - 1;
-  const at = maxIndex(stopGradient(taps), last, true);
+/**
+ * The first maximum of each window (taps on the last axis); its gradient goes to that tap only. A
+ * window whose maximum is −∞ (every input tap −∞) points at its first input tap, not at a padding
+ * tap before it, as PyTorch's kernel (which starts from the first input position).
+ */
+function firstMax({ taps, firstInside }: Windows): Tensor {
+  const last = taps.ndim - 1, values = stopGradient(taps);
+  let at = maxIndex(values, last, true);
+  if (firstInside.toFloat64Array().some((k) => k > 0)) {
+    at = where(equal(gatherAlong(values, at, last, 'maxPool'), -Infinity), firstInside, at);
+  }
   return squeeze(gatherAlong(taps, at, last, 'maxPool'), last);
 }
 
@@ -121,7 +134,7 @@ export function avgPool(x: TensorLike, window: readonly number[], options: AvgPo
   const { lead } = poolLayout('avgPool', xt.shape, sizes.length);
   const includePad = flag('avgPool', 'countIncludePad', options.countIncludePad, true);
   const axes = poolWindows('avgPool', xt.shape, sizes, options, lead, includePad);
-  return div(sum(windowTaps(xt, lead, axes, 0), -1), windowCounts(axes));
+  return div(sum(windowTaps(xt, lead, axes, 0).taps, -1), windowCounts(axes));
 }
 
 /**
@@ -135,7 +148,7 @@ export function adaptiveAvgPool(x: TensorLike, outputSize: readonly number[]): T
   const xt = asTensor(x, 'adaptiveAvgPool'), sizes = windowSizes('adaptiveAvgPool', outputSize, 'outputSize');
   const { lead } = poolLayout('adaptiveAvgPool', xt.shape, sizes.length);
   const axes = adaptiveWindows('adaptiveAvgPool', xt.shape, sizes, lead);
-  return div(sum(windowTaps(xt, lead, axes, 0), -1), windowCounts(axes));
+  return div(sum(windowTaps(xt, lead, axes, 0).taps, -1), windowCounts(axes));
 }
 
 /**
