@@ -13,7 +13,10 @@ describe('betainc', () => {
 
   it.each(BETAINC)('I at a = %d, b = %d, x = %d', (a, b, x, want) => {
     const complement = x >= (a + 1) / (a + b + 2);
-    expect(relErr(S.betainc(a, b, x).item(), want)).toBeLessThan(bound(a, b, x) * (complement ? Math.max(1, (1 - want) / want) : 1));
+    // Past a + b = 20 the prefactor is Loader's binomial form (no cancellation): the fraction's own
+    // rounding, growing like its length √(a + b), is what is left.
+    const tol = a + b >= 20 ? 4e-16 * Math.max(8, Math.sqrt(a + b)) : bound(a, b, x);
+    expect(relErr(S.betainc(a, b, x).item(), want)).toBeLessThan(tol * (complement ? Math.max(1, (1 - want) / want) : 1));
   });
 
   it.each(BETAINC)('∂/∂a, ∂/∂b, ∂/∂x at a = %d, b = %d, x = %d', (a, b, x, _i, da, db, dx) => {

@@ -8,7 +8,7 @@
  * 1998), once per parameter, with the prefactor's log-derivative log x − 1/a − ψ(a) + ψ(a + b).
  */
 import { digamma } from '../../tensor/kernels/gamma.js';
-import { betaln } from './stirling.js';
+import { bd0, betaln, stirlerr } from './stirling.js';
 import { dualFraction, fractionResult } from './dualFraction.js';
 
 const EPS = 1e-16;
@@ -34,12 +34,24 @@ function betaTerms(n: number, out: Float64Array): void {
   out[0] = d; out[1] = dd; out[2] = 1; out[3] = 0;
 }
 
-/** J = I_y(p, q) by the fraction, with ∂J/∂p into out[1] and ∂J/∂q into out[2] when asked. */
-function fraction(p: number, q: number, y: number, logY: number, log1mY: number, withDerivatives: boolean, out: Float64Array, flip: boolean): void {
+/**
+ * The fraction's prefactor y^p (1 − y)^q / (p B(p, q)), with z = 1 − y. Below p + q = 20 from logs;
+ * above, p log y + q log z − log B(p, q) cancels (1e−14 at p = 100, q = 200), so it is Loader's
+ * binomial form, n = p + q: q/n · √(n/(2π p q)) · exp(stirlerr(n) − stirlerr(p) − stirlerr(q) − bd0(p, ny) − bd0(q, nz)).
+ */
+function prefactor(p: number, q: number, y: number, z: number, logY: number, logZ: number): number {
+  const n = p + q;
+  if (n < 20) return Math.exp(p * logY + q * logZ - Math.log(p) - betaln(p, q));
+  const exponent = stirlerr(n) - stirlerr(p) - stirlerr(q) - bd0(p, n * y) - bd0(q, n * z);
+  return (q / n) * Math.sqrt(n / (2 * Math.PI * p * q)) * Math.exp(exponent);
+}
+
+/** J = I_y(p, q) by the fraction, with ∂J/∂p into out[1] and ∂J/∂q into out[2] when asked; z = 1 − y. */
+function fraction(p: number, q: number, y: number, z: number, logY: number, log1mY: number, withDerivatives: boolean, out: Float64Array, flip: boolean): void {
   fp = p; fq = q; fy = y; wrtQ = false;
   dualFraction(1, 0, betaTerms, EPS, MAX_TERMS);
   const g = fractionResult[0]!, dgp = fractionResult[1]!;
-  const j = Math.exp(p * logY + q * log1mY - Math.log(p) - betaln(p, q)) / g;
+  const j = prefactor(p, q, y, z, logY, log1mY) / g;
   const sign = flip ? -1 : 1;
   out[0] = flip ? 1 - j : j;
   if (!withDerivatives) return;
@@ -60,6 +72,6 @@ function fraction(p: number, q: number, y: number, logY: number, log1mY: number,
 export function incompleteBeta(a: number, b: number, x: number, withDerivatives: boolean): void {
   if (!(a > 0 && b > 0 && x >= 0 && x <= 1) || a === Infinity || b === Infinity) { betaResult.fill(NaN); return; }
   if (x === 0 || x === 1) { betaResult[0] = x; betaResult[1] = 0; betaResult[2] = 0; return; }
-  if (x < (a + 1) / (a + b + 2)) fraction(a, b, x, Math.log(x), Math.log1p(-x), withDerivatives, betaResult, false);
-  else fraction(b, a, 1 - x, Math.log1p(-x), Math.log(x), withDerivatives, betaResult, true);
+  if (x < (a + 1) / (a + b + 2)) fraction(a, b, x, 1 - x, Math.log(x), Math.log1p(-x), withDerivatives, betaResult, false);
+  else fraction(b, a, 1 - x, x, Math.log1p(-x), Math.log(x), withDerivatives, betaResult, true);
 }
