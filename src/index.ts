@@ -37,7 +37,7 @@ export { variance, std } from './ops/moments.js';
 export type { MomentOptions } from './ops/moments.js';
 export { all, any, countNonzero, ptp, average, cov, corrcoef } from './ops/statistics.js';
 export type { AverageOptions, CovOptions } from './ops/statistics.js';
-export { median, quantile, percentile } from './ops/quantiles.js';
+export { median, quantile, percentile, nanmedian, nanquantile, nanpercentile } from './ops/quantiles.js';
 export type { QuantileMethod, QuantileOptions } from './ops/quantiles.js';
 export { nansum, nanmean, nanmax, nanmin, nanvar, nanstd } from './ops/nanReductions.js';
 export { cummax, cummin, cumlogsumexp } from './ops/cumulative.js';

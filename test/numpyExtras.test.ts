@@ -35,6 +35,19 @@ describe('quantile, percentile, median (numpy)', () => {
     close(ad.quantile(ad.tensor(ref.XN), 0.5, 0), ref.quantileNaN);
     close(ad.median(ad.tensor(ref.XN), 1), ref.medianNaN);
   });
+  it('nanquantile (every method), nanpercentile, nanmedian: NaN skipped, a lane of NaNs only gives NaN', () => {
+    const XA = ad.tensor(ref.XA);
+    for (const method of ['linear', 'lower', 'higher', 'nearest', 'midpoint'] as const) {
+      close(ad.nanquantile(XA, [0, 0.3, 0.5, 1], 1, { method }), ref.nanquantile[method]);
+    }
+    close(ad.nanquantile(XA, 0.7), ref.nanquantileAll);
+    close(ad.nanpercentile(XA, [10, 90], 0), ref.nanpercentile);
+    close(ad.nanmedian(XA, 0), ref.nanmedian.ax0);
+    close(ad.nanmedian(XA, 1), ref.nanmedian.ax1);
+    close(ad.nanmedian(XA), ref.nanmedian.all);
+    const g = ad.grad((x: ad.Tensor) => ad.nanmedian(x))(ad.tensor([4, NaN, 1, 3]));
+    expect(g.toArray()).toEqual([0, 0, 0, 1]);
+  });
   it('median over all, each axis, several axes, keepdims', () => {
     close(ad.median(X), ref.median.all);
     close(ad.median(X, 0), ref.median.ax0);

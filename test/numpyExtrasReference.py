@@ -6,6 +6,7 @@ It writes test/numpyExtrasReference.ts; CI has no python, so the output is commi
 import json
 import math
 import os
+import warnings
 
 import numpy as np
 import torch
@@ -42,6 +43,14 @@ out['median'] = {'all': float(np.median(X)), 'ax0': L(np.median(X, axis=0)), 'ax
 XN = X.copy(); XN[2, 3] = np.nan
 out['XN'] = L(XN)
 out['medianNaN'] = L(np.median(XN, axis=1))
+with warnings.catch_warnings():
+    warnings.simplefilter('ignore')
+    XA = XN.copy(); XA[4, :] = np.nan  # a lane of NaNs only
+    out['XA'] = L(XA)
+    out['nanquantile'] = {m: L(np.nanquantile(XA, [0.0, 0.3, 0.5, 1.0], axis=1, method=m)) for m in ['linear', 'lower', 'higher', 'nearest', 'midpoint']}
+    out['nanquantileAll'] = float(np.nanquantile(XA, 0.7))
+    out['nanpercentile'] = L(np.nanpercentile(XA, [10, 90], axis=0))
+    out['nanmedian'] = {'ax0': L(np.nanmedian(XA, axis=0)), 'ax1': L(np.nanmedian(XA, axis=1)), 'all': float(np.nanmedian(XA))}
 out['quantileNaN'] = L(np.quantile(XN, 0.5, axis=0))
 
 # ---- statistics ---------------------------------------------------------------------------
@@ -70,7 +79,6 @@ out['corrcoef'] = {'rows': L(np.corrcoef(X)), 'cols': L(np.corrcoef(X, rowvar=Fa
 # ---- NaN reductions -----------------------------------------------------------------------
 XNN = X.copy(); XNN[0, 1] = np.nan; XNN[3, 0] = np.nan; XNN[4, :] = np.nan
 out['XNN'] = L(XNN)
-import warnings
 with warnings.catch_warnings():
     warnings.simplefilter('ignore')
     nan = {}

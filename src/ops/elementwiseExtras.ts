@@ -121,7 +121,7 @@ export interface CloseOptions {
   readonly equalNan?: boolean | undefined;
 }
 
-function closeOptions(op: string, options: CloseOptions): Required<{ [K in keyof CloseOptions]: NonNullable<CloseOptions[K]> }> {
+function closeOptions(op: string, options: CloseOptions): { rtol: number; atol: number; equalNan: boolean } {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidArgumentError(`${op}: options must be an object like { rtol: 1e-5, atol: 1e-8, equalNan: false }, got ${describe(options)}.`);
   }

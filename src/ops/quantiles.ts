@@ -1,5 +1,5 @@
 /**
- * @file Order statistics — median, quantile, percentile — as NumPy's (methods 'linear' default,
+ * @file Order statistics — median, quantile, percentile and their NaN-skipping forms — as NumPy's (methods 'linear' default,
  * 'lower', 'higher', 'nearest', 'midpoint'): a sort along the reduced axes, a gather at the
  * positions around q·(n − 1), and NumPy's interpolation between them. Composites, so the
  * gradient is the sort's (each sorted entry's cotangent goes back to where it came from) times
@@ -8,13 +8,13 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { formatShape, normalizeAxes, reducedShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, describe, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
-import { add, div, equal, greater, greaterEqual, minimum, mul, sub } from './binary.js';
+import { asTensor, describe, full, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
+import { add, div, equal, greater, greaterEqual, maximum, minimum, mul, sub } from './binary.js';
 import { stopGradient, where } from './select.js';
-import { reshape } from './shape.js';
+import { broadcastTo, reshape, stack } from './shape.js';
 import { sort } from './sort.js';
 import { sum, type Axis } from './reduce.js';
-import { takeWithTracedIndices } from './gather.js';
+import { gatherAlong } from './gather.js';
 import { floor, ceil, round } from './rounding.js';
 import { isnan } from './predicates.js';
 import { moveaxis } from './layout.js';
@@ -33,10 +33,13 @@ export interface QuantileOptions {
 }
 
 /**
- * x's reduced axes moved last and merged into one of length n, sorted along it, with what the
- * result needs to be put back in shape; an empty reduction is an error (NumPy gives NaN and warns).
+ * x's reduced axes moved last and merged into one of length n, sorted along it (NaN last), with
+ * what the result needs to be put back in shape; an empty reduction is an error (NumPy gives NaN
+ * and warns). `count` is the number of entries a lane's statistic reads: n, or with `skipNaN` the
+ * lane's non-NaN ones (sorted first). `invalid` marks the lanes whose statistic is NaN: any NaN
+ * (NumPy's median and quantile), or nothing but NaN (nanmedian, nanquantile).
  */
-function sortedLanes(op: string, x: TensorLike, axis: Axis | undefined) {
+function sortedLanes(op: string, x: TensorLike, axis: Axis | undefined, skipNaN: boolean) {
   const t = asTensor(x, op);
   const axes = normalizeAxes(axis, t.ndim, op);
   const n = sizeOf(axes.map((a) => t.shape[a]!));
@@ -49,15 +52,23 @@ function sortedLanes(op: string, x: TensorLike, axis: Axis | undefined) {
   const rest = t.shape.filter((_, i) => !axes.includes(i));
   const moved = axes.length === 0 ? t : moveaxis(t, axes, axes.map((_, k) => t.ndim - axes.length + k));
   const lanes = reshape(moved, [...rest, n]);
-  // NaN anywhere in a lane makes its statistic NaN, as NumPy's.
-  const hasNaN = greater(sum(isnan(lanes), -1), 0);
-  return { t, axes, n, rest, sorted: sort(lanes, -1), hasNaN };
+  const nans = sum(isnan(lanes), -1);
+  const count = skipNaN ? sub(n, nans) : full(rest, n);
+  const invalid = skipNaN ? equal(count, 0) : greater(nans, 0);
+  return { t, axes, rest, sorted: sort(lanes, -1), count, invalid };
 }
 
-/** The sorted entries at positions `idx` (a tensor of whole numbers, shape [m]) as [m, …rest]. */
-function at(sorted: Tensor, idx: Tensor): Tensor {
-  const picked = takeWithTracedIndices(sorted, idx, sorted.ndim - 1); // [...rest, m]
-  return sorted.ndim === 1 ? picked : moveaxis(picked, -1, 0);
+/**
+ * The sorted entries at positions `idx` — whole numbers, shaped [m, …rest] or broadcasting to it:
+ * one position per q and lane — as [m, …rest]. Positions are clamped into the lane's first
+ * `count` entries (an all-NaN lane, whose result is NaN anyway, reads entry 0).
+ */
+function at(op: string, sorted: Tensor, idx: Tensor, count: Tensor): Tensor {
+  const rest = sorted.shape.slice(0, -1);
+  const m = idx.shape[0]!;
+  const clamped = maximum(minimum(idx, sub(count, 1)), 0);
+  const lanesLast = moveaxis(broadcastTo(clamped, [m, ...rest]), 0, -1); // [...rest, m]
+  return moveaxis(gatherAlong(sorted, lanesLast, rest.length, op), -1, 0);
 }
 
 /**
@@ -95,26 +106,25 @@ function probabilities(op: string, q: TensorInput, scale: number): Tensor {
   return qt;
 }
 
-function quantileOf(op: string, x: TensorLike, qt: Tensor, axis: Axis | undefined, options: QuantileOptions): Tensor {
+function quantileOf(op: string, x: TensorLike, qt: Tensor, axis: Axis | undefined, options: QuantileOptions, skipNaN: boolean): Tensor {
   const { method, keepdims } = quantileOptions(op, options);
-  const { t, axes, n, rest, sorted, hasNaN } = sortedLanes(op, x, axis);
-  const q = reshape(qt, [qt.size]);
-  const position = mul(q, n - 1); // NumPy's virtual index (n − 1)·q for these five methods
+  const { t, axes, rest, sorted, count, invalid } = sortedLanes(op, x, axis, skipNaN);
+  const q = reshape(qt, [qt.size, ...rest.map(() => 1)]); // per q, broadcast over the lanes
+  const position = mul(q, sub(count, 1)); // NumPy's virtual index (n − 1)·q for these five methods: [m, ...rest]
   const fixed = stopGradient(position);
   const lo = floor(fixed);
-  const hi = minimum(add(lo, 1), n - 1);
-  const column = (w: Tensor) => reshape(w, [q.size, ...rest.map(() => 1)]); // per q, broadcast over the lanes
+  const pick = (idx: Tensor) => at(op, sorted, idx, count);
   let out: Tensor;
   switch (method) {
-    case 'lower': out = at(sorted, lo); break;
-    case 'higher': out = at(sorted, ceil(fixed)); break;
-    case 'nearest': out = at(sorted, round(fixed)); break; // numpy.around: ties to even
+    case 'lower': out = pick(lo); break;
+    case 'higher': out = pick(ceil(fixed)); break;
+    case 'nearest': out = pick(round(fixed)); break; // numpy.around: ties to even
     // gamma ½ between two entries, 0 on one (NumPy's _get_gamma_mask).
-    case 'midpoint': out = lerp(at(sorted, lo), at(sorted, hi), column(where(equal(fixed, lo), 0, 0.5))); break;
+    case 'midpoint': out = lerp(pick(lo), pick(add(lo, 1)), where(equal(fixed, lo), 0, 0.5)); break;
     // gamma = position − floor(position): differentiable in q, (n − 1)(b − a), as JAX's.
-    case 'linear': out = lerp(at(sorted, lo), at(sorted, hi), column(sub(position, lo))); break;
+    case 'linear': out = lerp(pick(lo), pick(add(lo, 1)), sub(position, lo)); break;
   }
-  out = where(hasNaN, NaN, out);
+  out = where(invalid, NaN, out);
   const kept = keepdims ? reducedShape(t.shape, axes, true) : rest;
   return reshape(out, [...qt.shape, ...kept]);
 }
@@ -131,7 +141,7 @@ function quantileOf(op: string, x: TensorLike, qt: Tensor, axis: Axis | undefine
  * ad.quantile(ad.tensor([1, 2, 3, 4]), 0.5, -1, { method: 'lower' }).item(); // => 2
  */
 export function quantile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
-  return quantileOf('quantile', x, probabilities('quantile', q, 1), axis, options);
+  return quantileOf('quantile', x, probabilities('quantile', q, 1), axis, options, false);
 }
 
 /**
@@ -139,8 +149,33 @@ export function quantile(x: TensorLike, q: TensorInput, axis?: Axis, options: Qu
  * @example ad.percentile(ad.tensor([1, 2, 3, 4, 5]), [50, 90]).toArray(); // => [3, 4.6]
  */
 export function percentile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
-  const qt = probabilities('percentile', q, 100);
-  return quantileOf('percentile', x, div(qt, 100), axis, options);
+  return quantileOf('percentile', x, div(probabilities('percentile', q, 100), 100), axis, options, false);
+}
+
+/**
+ * `quantile` of the non-NaN entries of each lane (numpy.nanquantile); NaN for a lane of NaNs only.
+ * NaN entries get a zero gradient.
+ * @example ad.nanquantile(ad.tensor([[1, NaN, 3], [NaN, NaN, NaN]]), 0.5, 1).toArray(); // => [2, NaN]
+ */
+export function nanquantile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
+  return quantileOf('nanquantile', x, probabilities('nanquantile', q, 1), axis, options, true);
+}
+
+/**
+ * `percentile` of the non-NaN entries of each lane (numpy.nanpercentile).
+ * @example ad.nanpercentile(ad.tensor([1, NaN, 2, 3, 4, 5]), 90).item(); // => 4.6
+ */
+export function nanpercentile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
+  return quantileOf('nanpercentile', x, div(probabilities('nanpercentile', q, 100), 100), axis, options, true);
+}
+
+function medianOf(op: string, x: TensorLike, axis: Axis | undefined, keepdims: boolean, skipNaN: boolean): Tensor {
+  if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`${op}: keepdims must be true or false, got ${describe(keepdims)}.`);
+  const { t, axes, rest, sorted, count, invalid } = sortedLanes(op, x, axis, skipNaN);
+  // (a + b)/2 as NumPy's mean of the two middle entries, at ⌊(k − 1)/2⌋ and ⌊k/2⌋ (a = b for an odd count k).
+  const middle = at(op, sorted, stack([floor(div(sub(count, 1), 2)), floor(div(count, 2))]), count);
+  const out = where(invalid, NaN, div(sum(middle, 0), 2));
+  return reshape(out, keepdims ? reducedShape(t.shape, axes, true) : rest);
 }
 
 /**
@@ -151,14 +186,13 @@ export function percentile(x: TensorLike, q: TensorInput, axis?: Axis, options: 
  * ad.median(ad.tensor([3, 1, 2])).item();                   // => 2
  * ad.median(ad.tensor([[4, 1], [2, 3]]), 0).toArray();      // => [3, 2]
  */
-export function median(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
-  if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`median: keepdims must be true or false, got ${describe(keepdims)}.`);
-  const { t, axes, n, rest, sorted, hasNaN } = sortedLanes('median', x, axis);
-  // (a + b)/2 as NumPy's mean of the two middle entries (a = b for an odd count).
-  const middle = at(sorted, tensor([Math.floor((n - 1) / 2), Math.floor(n / 2)]));
-  const out = where(hasNaN, NaN, div(sum(middle, 0), 2));
-  return reshape(out, keepdims ? reducedShape(t.shape, axes, true) : rest);
-}
+export function median(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return medianOf('median', x, axis, keepdims, false); }
+
+/**
+ * The median of the non-NaN entries of each lane (numpy.nanmedian); NaN for a lane of NaNs only.
+ * @example ad.nanmedian(ad.tensor([[4, NaN, 1], [2, 3, NaN]]), 1).toArray(); // => [2.5, 2.5]
+ */
+export function nanmedian(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return medianOf('nanmedian', x, axis, keepdims, true); }
 
 declare module '../tensor/tensor.js' {
   interface Tensor {

@@ -19,6 +19,8 @@ export const numpyExtraRows: OpRow[] = [
     name: `quantile (${method})`, covers: SORT, domains: ['real'], shapes: [[[6]], [[2, 5]]],
     fn: (x) => ad.quantile(x, [0.1, 0.45, 0.8], -1, { method }),
   })),
+  { name: 'nanmedian', covers: SORT, fn: (x) => ad.nanmedian(x, -1), domains: ['real'], shapes: [[[4]], [[2, 5]]] },
+  { name: 'nanquantile (in x and q)', covers: SORT, fn: (x, q) => ad.nanquantile(x, ad.sigmoid(q), 0), domains: ['real', 'real'], shapes: [[[5], [2]], [[5, 2], [1]]] },
   { name: 'percentile (axis 0)', covers: SORT, fn: (x) => ad.percentile(x, [30, 70], 0), domains: ['real'], shapes: [[[5, 2]]] },
 
   // Statistics.
