@@ -43,7 +43,7 @@ export { nansum, nanmean, nanmax, nanmin, nanvar, nanstd } from './ops/nanReduct
 export { cummax, cummin, cumlogsumexp } from './ops/cumulative.js';
 export type { CumulativeOptions } from './ops/cumulative.js';
 export {
-  moveaxis, swapaxes, ravel, flatten, atleast1d, atleast2d, atleast3d, vstack, hstack, dstack, columnStack, meshgrid,
+  moveaxis, swapaxes, ravel, atleast1d, atleast2d, atleast3d, vstack, hstack, dstack, columnStack, meshgrid,
 } from './ops/layout.js';
 export type { MeshgridOptions } from './ops/layout.js';
 export { tensordot, inner, vdot, cross, trapezoid } from './ops/contractions.js';

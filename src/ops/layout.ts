@@ -1,5 +1,5 @@
 /**
- * @file NumPy's layout helpers — moveaxis, swapaxes, ravel/flatten, atleast1d/2d/3d, vstack,
+ * @file NumPy's layout helpers — moveaxis, swapaxes, ravel (and the method flatten), atleast1d/2d/3d, vstack,
  * hstack, dstack, columnStack, meshgrid — as composites of transpose, reshape, concat and
  * broadcastTo, so every transformation comes with them.
  */
@@ -57,7 +57,7 @@ export function swapaxes(x: TensorLike, axis1: number, axis2: number): Tensor {
 }
 
 /**
- * x as one axis, in row-major order (numpy.ravel; `flatten` is the same).
+ * x as one axis, in row-major order (numpy.ravel; the method `x.flatten()` is the same).
  * @example ad.ravel(ad.tensor([[1, 2], [3, 4]])).toArray(); // => [1, 2, 3, 4]
  */
 export function ravel(x: TensorLike): Tensor {
@@ -65,8 +65,11 @@ export function ravel(x: TensorLike): Tensor {
   return reshape(t, [t.size]);
 }
 
-/** x as one axis, in row-major order (ndarray.flatten; the same as `ravel`). @example ad.flatten(ad.ones([2, 2])).shape; // => [4] */
-export function flatten(x: TensorLike): Tensor { return reshape(asTensor(x, 'flatten'), [-1]); }
+/** x as one axis (ndarray.flatten, a method only: `ad.tree.flatten` is the pytree one). */
+function flatten(x: TensorLike): Tensor {
+  const t = asTensor(x, 'flatten');
+  return reshape(t, [t.size]);
+}
 
 /** NumPy's atleast_Nd layout of one tensor: 0-d → [1,…], 1-d → [1, n] / [1, n, 1], 2-d → [m, n, 1] for 3. */
 function atLeast(t: Tensor, rank: 1 | 2 | 3): Tensor {
@@ -210,7 +213,7 @@ export function meshgrid(...args: Array<TensorLike | MeshgridOptions>): Tensor[]
 declare module '../tensor/tensor.js' {
   interface Tensor {
     /** `ad.ravel(x)`. @example ad.ones([2, 2]).ravel().shape // [4] */ ravel(): Tensor;
-    /** `ad.flatten(x)`. @example ad.ones([2, 2]).flatten().shape // [4] */ flatten(): Tensor;
+    /** x as one axis, row-major (ndarray.flatten; `ad.ravel(x)`). @example ad.ones([2, 2]).flatten().shape // [4] */ flatten(): Tensor;
     /** `ad.swapaxes(x, a, b)`. @example ad.ones([2, 3]).swapaxes(0, 1).shape // [3, 2] */ swapaxes(axis1: number, axis2: number): Tensor;
     /** `ad.moveaxis(x, source, destination)`. */ moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor;
   }
