@@ -1,19 +1,60 @@
 /**
  * @file The regularised incomplete gamma functions P(a, x) = γ(a, x)/Γ(a), Q = 1 − P, and
  * ∂P/∂a, scalar kernels. Numerical Recipes' split (§6.2): the series
- *   P = x^a e^{−x}/Γ(a + 1) · Σₙ xⁿ/((a + 1)⋯(a + n))          for x < a + 1,
+ *   P = x^a e^{−x}/Γ(a + 1) · Σₙ xⁿ/((a + 1)⋯(a + n))          for x < a + 1 (and all x ≤ 1.1),
  * and the continued fraction (A&S 6.5.31, Legendre's)
  *   Q = x^a e^{−x}/Γ(a) · 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a − …)))  beyond;
- * each computes the smaller of P and Q, and the other is 1 minus it. The prefactor is
- * logGammaPrefactor (Loader's bd0 for a ≥ 10). ∂/∂a differentiates each form term by term: the
+ * each computes the smaller of P and Q, and the other is 1 minus it — except that for x ≤ 1.1 and
+ * small a, where P is near 1, Q has a series of its own (Cephes' igamc_series, as SciPy). The
+ * prefactor is logGammaPrefactor (Loader's bd0 for a ≥ 10). ∂/∂a differentiates each form term by term: the
  * series' terms carry −Σₖ 1/(a + k), the fraction runs as dual numbers (dualFraction.ts).
  */
-import { digamma } from '../../tensor/kernels/gamma.js';
+import { digamma, lgamma } from '../../tensor/kernels/gamma.js';
+import { hurwitzZeta } from './zeta.js';
 import { logGammaPrefactor } from './stirling.js';
 import { dualFraction, fractionResult } from './dualFraction.js';
 
 const EPS = 1e-16;
 const MAX_TERMS = 1_000_000;
+
+/** (−1)ⁿ ζ(n)/n for n = 2 … 59: the Taylor coefficients of lgamma(1 + a) + γa (A&S 6.1.33). */
+const LGAMMA1P = Array.from({ length: 58 }, (_, i) => ((i % 2 === 0 ? 1 : -1) * hurwitzZeta(i + 2, 1)) / (i + 2));
+const EULER_GAMMA = 0.5772156649015329;
+
+/** lgamma(1 + a) for |a| ≤ ½ by its Taylor series, accurate relative to a itself (lgamma(1 + a) rounds 1 + a). */
+function lgamma1p(a: number): number {
+  if (Math.abs(a) > 0.5) return lgamma(1 + a);
+  let sum = 0, power = a;
+  for (let i = 0; i < LGAMMA1P.length; i++) {
+    power *= a;
+    const term = LGAMMA1P[i]! * power;
+    sum += term;
+    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) break;
+  }
+  return sum - EULER_GAMMA * a;
+}
+
+/**
+ * Q(a, x) directly for x ≤ 1.1 with a small against x (Cephes' igamc_series, which SciPy uses
+ * there): Q = −expm1(a log x − lgamma(1 + a)) − x^a/Γ(a) Σₙ₌₁ (−x)ⁿ/(n! (a + n)), from
+ * γ(a, x) = Σₙ (−1)ⁿ x^{a+n}/(n! (a + n)); no 1 − P, so Q(0.001, 0.001) keeps its digits.
+ */
+function upperSeries(a: number, x: number): number {
+  let factor = 1, sum = 0;
+  for (let n = 1; n < 2000; n++) {
+    factor *= -x / n;
+    const term = factor / (a + n);
+    sum += term;
+    if (Math.abs(term) <= EPS * Math.abs(sum)) break;
+  }
+  const logX = Math.log(x);
+  return -Math.expm1(a * logX - lgamma1p(a)) - Math.exp(a * logX - lgamma(a)) * sum;
+}
+
+/** SciPy's choice (igamc) of the direct Q series over 1 − P for x ≤ 1.1. */
+function upperSeriesFits(a: number, x: number): boolean {
+  return x <= 1.1 && (x <= 0.5 ? -0.4 / Math.log(x) >= a : x * 1.1 >= a);
+}
 
 /** [P, Q, ∂P/∂a] of the last `incompleteGamma` call. */
 export const gammaResult = new Float64Array(3);
@@ -32,7 +73,7 @@ export function incompleteGamma(a: number, x: number, withDerivative: boolean): 
   if (!(a > 0) || !(x >= 0) || a === Infinity) { gammaResult.fill(NaN); return; }
   if (x === 0 || x === Infinity) { gammaResult[0] = x === 0 ? 0 : 1; gammaResult[1] = 1 - gammaResult[0]; gammaResult[2] = 0; return; }
   const prefactor = Math.exp(logGammaPrefactor(a, x)); // x^a e^{−x}/Γ(a + 1)
-  if (x < a + 1) {
+  if (x < a + 1 || x <= 1.1) { // the series, and below 1.1 always (the fraction is slow and loses digits there)
     let term = 1, sum = 1, harmonic = 0, dSum = 0;
     for (let n = 1; n < MAX_TERMS; n++) {
       term *= x / (a + n);
@@ -41,8 +82,9 @@ export function incompleteGamma(a: number, x: number, withDerivative: boolean): 
       dSum -= term * harmonic;
       if (term < EPS * sum && (!withDerivative || term * harmonic <= EPS * Math.abs(dSum))) break;
     }
-    const p = prefactor * sum;
-    gammaResult[0] = p; gammaResult[1] = 1 - p;
+    let p = prefactor * sum, q = 1 - p;
+    if (upperSeriesFits(a, x)) { q = upperSeries(a, x); p = 1 - q; }
+    gammaResult[0] = p; gammaResult[1] = q;
     gammaResult[2] = withDerivative ? p * (Math.log(x) - digamma(a + 1)) + prefactor * dSum : NaN;
     return;
   }
