@@ -113,14 +113,17 @@ export function cond(x: TensorLike, p?: CondOrder): Tensor {
   const t = matrixArg(op, x);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   if (Math.min(m, n) === 0) throw new ShapeError(`${op}: the condition number of an empty matrix ${formatShape(t.shape)} is not defined (numpy raises too).`);
+  let r: Tensor;
   if (p === undefined || p === 2 || p === -2) {
     const s = namedAs(op, () => svd(t).s), k = Math.min(m, n);
     const ratio = p === -2 ? div(lastEntry(s, k - 1), lastEntry(s, 0)) : div(lastEntry(s, 0), lastEntry(s, k - 1));
-    return sum(ratio, -1); // drops the kept axis (one entry)
+    r = sum(ratio, -1); // drops the kept axis (one entry)
+  } else {
+    const sq = squareArg(op, t);
+    r = mul(norm(sq, p, [-2, -1]), norm(invOf(sq, null), p, [-2, -1]));
   }
-  const sq = squareArg(op, t);
-  const r = mul(norm(sq, p, [-2, -1]), norm(invOf(sq, null), p, [-2, -1]));
-  // A singular a: a⁻¹ has ±∞ and NaN, its norm NaN; NumPy reports ∞ unless a had a NaN itself.
-  const aHasNaN = greater(sum(isnan(sq), [-2, -1]), 0);
+  // A singular a: a⁻¹ has ±∞ and NaN, its norm NaN (or s_max/s_min = 0/0 for a zero matrix);
+  // NumPy reports ∞ for every p unless a had a NaN itself.
+  const aHasNaN = greater(sum(isnan(t), [-2, -1]), 0);
   return where(logicalAnd(isnan(r), logicalNot(aHasNaN)), Infinity, r);
 }

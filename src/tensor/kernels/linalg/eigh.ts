@@ -143,6 +143,13 @@ export function eighKernel(a: Float64Array, count: number, n: number, values: Fl
   const d = new Float64Array(n), e = new Float64Array(n);
   for (let t = 0; t < count; t++) {
     v.set(a.subarray(t * n * n, (t + 1) * n * n));
+    // Scaled by a power of two (exactly) to a largest |entry| in [1, 2), the eigenvalues scaled
+    // back below: tred2's sums of squares overflow above |aᵢⱼ| ≈ 1e154 (NaN eigenvalues) and
+    // underflow below 1e-154 (wrong ones). LAPACK's dsyev scales likewise.
+    let largest = 0;
+    for (let i = 0; i < n * n; i++) largest = Math.max(largest, Math.abs(v[i]!));
+    const ex = largest > 0 && Number.isFinite(largest) ? Math.min(Math.max(Math.floor(Math.log2(largest)), -1022), 1023) : 0;
+    if (ex !== 0) for (let i = 0; i < n * n; i++) v[i]! *= 2 ** -ex;
     tridiagonalize(v, n, d, e);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[j * n + i] = v[i * n + j]!;
     if (!implicitQL(w, n, d, e)) return t;
@@ -152,7 +159,7 @@ export function eighKernel(a: Float64Array, count: number, n: number, values: Fl
       let big = 0;
       for (let k = 0; k < n; k++) if (Math.abs(w[row + k]!) > Math.abs(big)) big = w[row + k]!;
       const s = big < 0 ? -1 : 1;
-      values[t * n + c] = d[order[c]!]!;
+      values[t * n + c] = d[order[c]!]! * 2 ** ex;
       for (let k = 0; k < n; k++) vectors[t * n * n + k * n + c] = s * w[row + k]!;
     }
   }

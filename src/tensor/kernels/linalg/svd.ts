@@ -54,10 +54,17 @@ export function svdKernel(a: Float64Array, count: number, m: number, n: number, 
   const g = new Float64Array(k * len), vt = new Float64Array(k * k);
   for (let t = 0; t < count; t++) {
     const off = t * m * n;
+    // A scaled by a power of two (exactly) to a largest |entry| in [1, 2), s scaled back at the
+    // end: the sums of squares of the rotations overflow above |aᵢⱼ| ≈ 1e154 and underflow below
+    // 1e-154 (s of 1e200·[[1, 2], [3, 4]] came out as its column norms). LAPACK's dgesvd scales too.
+    let big = 0;
+    for (let i = 0; i < m * n; i++) big = Math.max(big, Math.abs(a[off + i]!));
+    const e = big > 0 && Number.isFinite(big) ? Math.min(Math.max(Math.floor(Math.log2(big)), -1022), 1023) : 0;
+    const down = 2 ** -e;
     // g's rows: the columns of A (tall) or of Aᵀ (wide), i.e. the k columns of the tall factor.
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-      if (tall) g[j * len + i] = a[off + i * n + j]!;
-      else g[i * len + j] = a[off + i * n + j]!;
+      if (tall) g[j * len + i] = a[off + i * n + j]! * down;
+      else g[i * len + j] = a[off + i * n + j]! * down;
     }
     vt.fill(0);
     for (let i = 0; i < k; i++) vt[i * k + i] = 1;
@@ -75,6 +82,7 @@ export function svdKernel(a: Float64Array, count: number, m: number, n: number, 
     }
     reorthogonalizeSmall(left, k, len, s.subarray(t * k, t * k + k));
     completeOrthonormal(left, k, len, s.subarray(t * k, t * k + k));
+    for (let c = 0; c < k; c++) s[t * k + c]! *= 2 ** e;
     for (let c = 0; c < k; c++) {
       const src = order[c]!;
       for (let j = 0; j < len; j++) {
