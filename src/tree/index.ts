@@ -24,7 +24,7 @@ export type LeafOf<T> = 0 extends 1 & T
 
 /** T with every leaf replaced by R: what `tree.map` returns. */
 export type LeafMap<T, R> = 0 extends 1 & T
-  ? any // eslint-disable-line @typescript-eslint/no-explicit-any
+  ? T // an untyped tree stays untyped
   : T extends Tensor | number
     ? R
     : T extends readonly unknown[]
@@ -61,11 +61,14 @@ function checkFn(fn: unknown, op: string, form: string): void {
  * const grads = { w: ad.tensor([0.1, 0.2]), b: ad.scalar(1) };
  * ad.tree.map((p, g) => ad.sub(p, ad.mul(0.1, g)), params, grads); // one SGD step: { w: [0.99, 1.98], b: 0.4 }
  */
-export function map<T, R>(fn: (leaf: LeafOf<T>, ...rest: any[]) => R, tree: T, ...rest: readonly unknown[]): LeafMap<T, R> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function map<T, Rest extends unknown[], R>(
+  fn: (leaf: LeafOf<T>, ...rest: { [K in keyof Rest]: LeafOf<Rest[K]> }) => R, tree: T, ...rest: Rest
+): LeafMap<T, R> {
   checkFn(fn, 'tree.map', '(leaf, ...leavesOfTheOtherTrees) => value');
   const { leaves, def } = flattenTree(tree, 'tree.map');
   const others = rest.map((r, k) => flattenLike(r, def, 'tree.map', `tree at position ${k + 2}`, 'first tree'));
-  return unflattenTree(def, leaves.map((l, i) => fn(l as LeafOf<T>, ...others.map((o) => o[i])))) as LeafMap<T, R>;
+  const apply = fn as (leaf: unknown, ...rest: unknown[]) => R;
+  return unflattenTree(def, leaves.map((l, i) => apply(l, ...others.map((o) => o[i])))) as LeafMap<T, R>;
 }
 
 /**
