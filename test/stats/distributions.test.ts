@@ -54,5 +54,12 @@ describe('multivariate densities', () => {
     const batched = ad.stats.multivariateNormal.logpdf(xs, mean, cov).toFloat64Array();
     expect(relErr(batched[0]!, MVN.value)).toBeLessThan(1e-14);
     expect(relErr(batched[1]!, ad.stats.multivariateNormal.logpdf(mean, mean, cov).item())).toBe(0);
+    // A batch of covariances, one per row of x, and vmap over x: each row its own density.
+    const cov2 = ad.tensor([[[1, 0.2, 0], [0.2, 2, 0.1], [0, 0.1, 0.5]], MVN.cov]);
+    const both = ad.stats.multivariateNormal.logpdf(ad.stack([mean, x], 0), mean, cov2).toFloat64Array();
+    expect(relErr(both[1]!, MVN.value)).toBeLessThan(1e-14);
+    expect(both[0]).toBe(ad.stats.multivariateNormal.logpdf(mean, mean, ad.take(cov2, [0], 0).reshape([3, 3])).item());
+    const viaVmap = ad.vmap((row: ad.Tensor) => ad.stats.multivariateNormal.logpdf(row, mean, cov))(xs).toFloat64Array();
+    batched.forEach((v, i) => expect(relErr(viaVmap[i]!, v)).toBeLessThan(1e-15));
   });
 });
