@@ -1,117 +1,26 @@
-/** @file Gradient-descent optimizers as pure, differentiable step functions on pytrees (sgd, momentum, adam), plus the reversible one. */
+/** @file Gradient-descent optimizers as pure, differentiable step functions on pytrees (sgd, momentum, adam), the reversible one, and the namespace's other optimizers, transforms and schedules. */
 import { Tensor } from '../tensor/tensor.js';
-import { describe } from '../tensor/describe.js';
-import { asTensor, zeros, type TensorLike } from '../tensor/create.js';
-import { flatten, unflatten, treesMatch, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { zeros } from '../tensor/create.js';
+import { unflatten, type PyTree } from '../core/pytree.js';
 import { add, div, mul, pow, sub } from '../ops/binary.js';
 import { sqrt, square } from '../ops/unary.js';
-import { checkOptions, flag, nonNegative, type Rule } from './options.js';
+import { flag, nonNegative } from './options.js';
+import { aligned, checkHyperparameters, checkState, decayRate, hyperparameter, value, zerosLike, type Hyperparameter, type Optimizer } from './optimizerCore.js';
 
+export type { Hyperparameter, Optimizer } from './optimizerCore.js';
 export { reversibleMomentum } from './reversible.js';
+export { adamw, nadam, adamax, adabelief, lamb, lion } from './adamVariants.js';
+export type { LionState } from './adamVariants.js';
+export { rmsprop, adagrad } from './rmsprop.js';
+export type { RmspropOptions, RmspropState, AdagradState } from './rmsprop.js';
+export { clip, clipByGlobalNorm, chain } from './gradientTransforms.js';
+export type { GradientTransform, ChainState } from './gradientTransforms.js';
+export * as schedules from './schedules.js';
 export type { ReversibleMomentumOptions, ReversibleInfo } from './reversible.js';
-
-/** A hyperparameter: a number or a tensor (differentiable: pass a traced tensor to get its hypergradient), or a function of the step count. */
-export type Hyperparameter = TensorLike | ((count: Tensor) => TensorLike);
-
-/**
- * An optimizer as two pure functions, in the style of optax: `init(params)` makes the state and
- * `step(params, grads, state)` returns `[newParams, newState]`. Nothing is mutated, and every
- * update is written in adjoint ops, so `grad` of a function that trains by calling `step`
- * (directly or inside `ad.scan`, with checkpoints to bound memory) differentiates through the
- * whole run: with respect to the learning rate and other hyperparameters, the initial
- * parameters, and whatever the loss closes over.
- */
-export interface Optimizer<S extends PyTree = PyTree> {
-  /** The state for `params` (a pytree; `P` may be an interface: its leaves are checked when it runs). */
-  init<P extends object | number>(params: P): S;
-  step<P extends object | number>(params: P, grads: TensorLikeTree<P>, state: S): [TensorTree<P>, S];
-}
 
 export type SgdState = { count: Tensor };
 export type MomentumState = { count: Tensor; velocity: PyTree };
 export type AdamState = { count: Tensor; mu: PyTree; nu: PyTree };
-
-function leavesOf(tree: unknown, what: string, op: string) {
-  if (tree === undefined || tree === null) {
-    const whose = what.startsWith('state') ? "; pass the state this optimizer's init(params) made, or the one its last step returned" : '';
-    throw new InvalidArgumentError(`optimizers.${op}: ${what} is ${tree}${whose}.`);
-  }
-  const { leaves, def } = flatten(tree, `optimizers.${op} (${what})`);
-  return { leaves: leaves.map((l) => asTensor(l, `optimizers.${op}`)), def };
-}
-
-/** Params, grads and state trees as matching leaf lists. */
-function aligned(op: string, params: unknown, ...others: Array<[unknown, string]>) {
-  const p = leavesOf(params, 'params', op);
-  const rest = others.map(([tree, what]) => {
-    const o = leavesOf(tree, what, op);
-    if (!treesMatch(o.def, p.def)) {
-      throw new ShapeError(`optimizers.${op}: ${what} must have the structure of params (the same nesting of arrays and objects).`);
-    }
-    o.leaves.forEach((l, i) => {
-      if (l.shape.join() !== p.leaves[i]!.shape.join()) {
-        throw new ShapeError(
-          `optimizers.${op}: leaf ${i} of ${what} has shape [${l.shape}] but the parameter has shape [${p.leaves[i]!.shape}]; pass ${what} with params' shapes.`,
-        );
-      }
-    });
-    return o.leaves;
-  });
-  return { params: p.leaves, def: p.def, rest };
-}
-
-/**
- * A hyperparameter's value at step `count`: one number (a tensor of another shape would broadcast
- * against the parameters and silently change their shapes).
- */
-function value(op: string, name: string, h: Hyperparameter, count: Tensor): TensorLike {
-  const v = typeof h === 'function' ? h(count) : h;
-  if (typeof v !== 'number' && !(v instanceof Tensor)) {
-    throw new InvalidArgumentError(`optimizers.${op}: the schedule of ${name} returned ${describe(v)}; it must return a number or a one-element tensor.`);
-  }
-  if (v instanceof Tensor && v.size !== 1) {
-    throw new ShapeError(`optimizers.${op}: ${name} must be a single number, got a tensor of shape [${v.shape}]${typeof h === 'function' ? ' from its schedule' : ''}; pass a number or a one-element tensor.`);
-  }
-  return v;
-}
-
-/** The state a step takes: what init(params) or the last step returned (an object with a count). */
-function checkState(op: string, state: unknown): void {
-  if (typeof state !== 'object' || state === null || !((state as { count?: unknown }).count instanceof Tensor)) {
-    throw new InvalidArgumentError(
-      `optimizers.${op}: state must be the state this optimizer's init(params) made, or the one its last step returned, got ${describe(state)}; e.g. step(params, grads, opt.init(params)).`,
-    );
-  }
-}
-
-/** A hyperparameter's rule: a finite number, a tensor, or a function of the step count. */
-const hyperparameter: Rule = {
-  what: 'a finite number, a tensor or a function of the step count',
-  ok: (v) => v instanceof Tensor || typeof v === 'function' || (typeof v === 'number' && Number.isFinite(v)),
-};
-
-/**
- * Adam's decay rates as numbers must lie in [0, 1) (as torch.optim.Adam checks): at 1 the bias
- * correction 1 − β^t is 0 and every step is 0/0 = NaN.
- */
-const decayRate: Rule = {
-  what: 'a number in [0, 1), a tensor or a function of the step count',
-  ok: (v) => v instanceof Tensor || typeof v === 'function' || (typeof v === 'number' && v >= 0 && v < 1),
-};
-
-/** Checks an optimizer's options: an object whose known entries pass their rules, with `lr` present. */
-function checkHyperparameters(op: string, options: unknown, rules: Readonly<Record<string, Rule>>): void {
-  checkOptions(`optimizers.${op}`, options, { lr: hyperparameter, ...rules }, { example: '{ lr: 0.1 }', required: true });
-  if ((options as { lr?: unknown }).lr === undefined) {
-    throw new InvalidArgumentError(`optimizers.${op}: option lr is required, e.g. optimizers.${op}({ lr: 0.1 }).`);
-  }
-}
-
-const zerosLike = (params: unknown, op: string) => {
-  const { leaves, def } = leavesOf(params, 'params', op);
-  return unflatten(def, leaves.map((l) => zeros(l.shape))) as PyTree;
-};
 
 /**
  * Plain gradient descent: params ← params − lr·grads.
