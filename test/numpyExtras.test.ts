@@ -211,6 +211,12 @@ describe('sequences (numpy)', () => {
     close(ad.interp(x, xp, fp, { left: -10, right: 10 }), ref.interp.lr, 0);
     close(ad.interp(x, ad.slice(xp, [0], [1]), ad.slice(fp, [0], [1])), ref.interp.one, 0);
   });
+  it('interp with a period (numpy\'s example: unsorted knots wrapping round)', () => {
+    const [x, xp, fp] = [ad.tensor(ref.XIP), ad.tensor(ref.XPP), ad.tensor(ref.FPP)];
+    close(ad.interp(x, xp, fp, { period: 360 }), ref.interpPeriod['360']);
+    close(ad.interp(x, xp, fp, { period: -360 }), ref.interpPeriod.neg);
+    expect(() => ad.interp(x, xp, fp, { period: 0 })).toThrow(/interp: period must be a finite non-zero number/);
+  });
   it('polyval (Horner, as numpy)', () => close(ad.polyval(ad.tensor(ref.P), X), ref.polyval, 0));
   it.each<Record<string, any>>(ref.conv.map((r: any) => ({ ...r, name: `n ${r.a.length}, m ${r.v.length}` })))('convolve and correlate, every mode: $name', (r) => {
     for (const mode of ['full', 'same', 'valid'] as const) {

@@ -142,6 +142,10 @@ XI = np.array([[-3.0, -1.0, -0.5, 0.0, 0.1, 0.5], [1.0, 2.0, 3.0, 3.5, 3.6, np.n
 out['XP'] = L(XP); out['FP'] = L(FP); out['XI'] = L(XI)
 out['interp'] = {'plain': L(np.interp(XI, XP, FP)), 'lr': L(np.interp(XI, XP, FP, left=-10.0, right=10.0)),
                  'one': L(np.interp(XI, XP[:1], FP[:1]))}
+XPP = np.array([190.0, -190.0, 350.0, -350.0, 10.0]); FPP = np.array([5.0, 10.0, 3.0, 4.0, 1.0])
+XIP = np.array([-180.0, -5.0, 0.0, 5.0, 175.0, 180.0, 355.0, 725.5])
+out['XPP'] = L(XPP); out['FPP'] = L(FPP); out['XIP'] = L(XIP)
+out['interpPeriod'] = {'360': L(np.interp(XIP, XPP, FPP, period=360)), 'neg': L(np.interp(XIP, XPP, FPP, period=-360))}
 P = np.array([0.5, -2.0, 0.0, 3.0, 1.25])
 out['P'] = L(P); out['polyval'] = L(np.polyval(P, X))
 conv = []

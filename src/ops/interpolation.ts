@@ -11,11 +11,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, greater, less, maximum, minimum, mul, sub } from './binary.js';
 import { where } from './select.js';
-import { reshape, slice } from './shape.js';
+import { concat, reshape, slice } from './shape.js';
 import { takeWithTracedIndices } from './gather.js';
 import { flip } from './rearrange.js';
 import { conv } from './conv.js';
 import { atleast1d } from './layout.js';
+import { argsort } from './sort.js';
+import { mod } from './rounding.js';
 import { allBatched } from './batching.js';
 
 /** A 1-D tensor argument, or an AdjointError naming the op and the argument. */
@@ -114,13 +116,16 @@ export interface InterpOptions {
   readonly left?: TensorLike | undefined;
   /** The value for x > xp[last] (default fp[last]). */
   readonly right?: TensorLike | undefined;
+  /** The period of periodic x-coordinates (numpy.interp's period; left and right are then ignored, as there). */
+  readonly period?: number | undefined;
 }
 
 /**
  * 1-D piecewise-linear interpolation (numpy.interp): through the points (xp[i], fp[i]), xp
  * increasing, at each x; `left` and `right` (default fp's ends) beyond them. Exact at the knots,
- * with NumPy's formula slope·(x − xp[j]) + fp[j] between. Differentiable in x (the slope of the
- * segment on the right of a knot, the left one at the last, as JAX's), xp and fp.
+ * with NumPy's formula slope·(x − xp[j]) + fp[j] between; with `period`, periodic as NumPy's.
+ * Differentiable in x (the slope of the segment on the right of a knot, the left one at the
+ * last, as JAX's), xp and fp.
  * @example
  * ad.interp(ad.tensor([0.5, 2, 5]), ad.tensor([0, 1, 3]), ad.tensor([0, 10, 30])).toArray(); // => [5, 20, 30]
  * ad.interp(ad.tensor([-1, 4]), ad.tensor([0, 3]), ad.tensor([1, 2]), { left: 0, right: -1 }).toArray(); // => [0, -1]
@@ -136,8 +141,9 @@ export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: I
     throw new InvalidArgumentError(`interp: options must be an object like { left: 0, right: 1 }, got ${describe(options)}.`);
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'left' && key !== 'right') throw new InvalidArgumentError(`interp: unknown option '${key}'; the options are left and right.`);
+    if (key !== 'left' && key !== 'right' && key !== 'period') throw new InvalidArgumentError(`interp: unknown option '${key}'; the options are left, right and period.`);
   }
+  if (options.period !== undefined) return periodic(tx, txp, tfp, options.period);
   const n = txp.size;
   const [x0, xLast, f0, fLast] = [entry(txp, 0), entry(txp, n - 1), entry(tfp, 0), entry(tfp, n - 1)];
   const left = options.left === undefined ? f0 : asTensor(options.left, 'interp');
@@ -155,6 +161,23 @@ export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: I
     inside = where(equal(tx, xLast), add(fb, mul(slope, sub(tx, xb))), add(mul(slope, sub(tx, xa)), fa));
   }
   return where(less(tx, x0), left, where(greater(tx, xLast), right, inside));
+}
+
+/**
+ * numpy.interp with a period: x and xp reduced modulo the period, the knots sorted, and one knot
+ * carried over from each end to the other (shifted by a period), so the last segment wraps round.
+ */
+function periodic(x: Tensor, xp: Tensor, fp: Tensor, period: number): Tensor {
+  if (typeof period !== 'number' || !Number.isFinite(period) || period === 0) {
+    throw new InvalidArgumentError(`interp: period must be a finite non-zero number, got ${describe(period)}.`);
+  }
+  const p = Math.abs(period);
+  const reduced = mod(xp, p);
+  const order = argsort(reduced);
+  const [xs, fs] = [takeWithTracedIndices(reduced, order, 0), takeWithTracedIndices(fp, order, 0)];
+  const n = xs.size;
+  const ends = (t: Tensor, first: number, last: number) => concat([add(entry(t, n - 1), last).reshape([1]), t, add(entry(t, 0), first).reshape([1])], 0);
+  return interp(mod(x, p), ends(xs, p, -p), ends(fs, 0, 0));
 }
 
 /**

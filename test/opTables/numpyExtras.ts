@@ -96,6 +96,10 @@ export const numpyExtraRows: OpRow[] = [
     name: 'interp (in x, xp and fp)', covers: ['gather', 'where'], domains: ['real', 'real', 'real'], shapes: [[[6], [4], [4]], [[2, 3], [5], [5]]],
     fn: (x, d, fp) => ad.interp(x, increasing(d), fp),
   },
+  {
+    name: 'interp (period)', covers: ['gather', 'argsort', 'mod'], domains: ['real', 'real'], shapes: [[[6], [4]]],
+    fn: (x, fp) => ad.interp(ad.mul(x, 3), ad.tensor([2.5, -1, 0.5, 4]), fp, { period: 5 }),
+  },
   { name: 'polyval', covers: ['mul', 'add'], fn: (p, x) => ad.polyval(p, x), domains: ['real', 'real'], shapes: [[[4], [3]], [[3], [2, 2]]] },
   ...(['full', 'same', 'valid'] as const).flatMap((mode): OpRow[] => [
     { name: `convolve (${mode})`, covers: ['conv'], fn: (a, v) => ad.convolve(a, v, mode), domains: ['real', 'real'], shapes: [[[5], [3]], [[2], [4]]] },
