@@ -5,11 +5,12 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { add, equal, less, mul, mulStrong, sub } from '../ops/binary.js';
+import { add, div, equal, greater, greaterEqual, less, mul, mulStrong, sub } from '../ops/binary.js';
 import { abs, exp, log, log1p, sign, sigmoid } from '../ops/unary.js';
 import { where, stopGradient } from '../ops/select.js';
 import { checkedMax, logsumexp as plainLogsumexp, sum, type Axis } from '../ops/reduce.js';
-import { isnan, isfinite } from '../ops/predicates.js';
+import { isnan, isfinite, logicalAnd } from '../ops/predicates.js';
+import { lgamma } from '../ops/special.js';
 import { xlogy } from '../ops/logspace.js';
 
 /**
@@ -30,6 +31,47 @@ export function xlog1py(x: TensorLike, y: TensorLike): Tensor {
 export function entr(x: TensorLike): Tensor {
   const xt = asTensor(x, 'entr');
   return where(less(xt, 0), -Infinity, sub(0, xlogy(xt, xt))); // 0 − (not −): entr(0) = +0
+}
+
+/** x where both x > 0 and y > 0, else 1: the arguments the log-ratio forms read, so no NaN reaches a gradient. */
+function positivePair(x: Tensor, y: Tensor): { both: Tensor; xs: Tensor; ys: Tensor } {
+  const both = logicalAnd(greater(x, 0), greater(y, 0));
+  return { both, xs: where(both, x, 1), ys: where(both, y, 1) };
+}
+
+/**
+ * The relative entropy term x log(x/y) for x, y > 0, 0 at x = 0 ≤ y, +∞ otherwise (SciPy's rel_entr);
+ * its gradient is (log(x/y) + 1, −x/y). log(x/y) is log of the ratio, exact when x ≈ y.
+ * @example ad.special.relEntr(ad.tensor([0, 1, 2]), ad.tensor([3, 1, 1])) // [0, 0, 2 log 2]
+ */
+export function relEntr(x: TensorLike, y: TensorLike): Tensor {
+  const xt = asTensor(x, 'relEntr'), yt = asTensor(y, 'relEntr');
+  const { both, xs, ys } = positivePair(xt, yt);
+  const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
+  return where(both, mul(xs, log(div(xs, ys))), where(zeroX, 0, Infinity));
+}
+
+/**
+ * x log(x/y) − x + y for x, y > 0, y at x = 0 ≤ y, +∞ otherwise (SciPy's kl_div, the elementwise
+ * term of the generalised Kullback–Leibler divergence); gradient (log(x/y), 1 − x/y).
+ * @example ad.special.klDiv(1, 1) // 0
+ */
+export function klDiv(x: TensorLike, y: TensorLike): Tensor {
+  const xt = asTensor(x, 'klDiv'), yt = asTensor(y, 'klDiv');
+  const { both, xs, ys } = positivePair(xt, yt);
+  const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
+  return where(both, add(sub(mul(xs, log(div(xs, ys))), xs), ys), where(zeroX, yt, Infinity));
+}
+
+/**
+ * n! as Γ(n + 1) = exp(lgamma(n + 1)) for real n ≥ 0, 0 for n < 0 (JAX's factorial with exact=False);
+ * differentiable (the derivative is n!·ψ(n + 1)).
+ * @example ad.special.factorial(ad.tensor([0, 5, -1])) // [1, 120, 0]
+ */
+export function factorial(n: TensorLike): Tensor {
+  const nt = asTensor(n, 'factorial');
+  const inside = greaterEqual(nt, 0);
+  return where(inside, exp(lgamma(add(where(inside, nt, 0), 1))), 0);
 }
 
 /** The logistic sigmoid 1/(1 + e^{−x}) under SciPy's name (ad.sigmoid). @example ad.special.expit(0) // 0.5 */

@@ -11,5 +11,5 @@ export { betainc } from './beta.js';
 export { i0, i0e, i1, i1e } from './bessel.js';
 export { zeta } from './zeta.js';
 export { ndtr, logNdtr, ndtri, erfcinv } from './normal.js';
-export { xlog1py, entr, expit, logsumexp } from './elementary.js';
+export { xlog1py, entr, relEntr, klDiv, factorial, expit, logsumexp } from './elementary.js';
 export type { LogsumexpOptions } from './elementary.js';

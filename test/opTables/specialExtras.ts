@@ -37,6 +37,9 @@ export const specialExtraRows: OpRow[] = [
   { name: 'ndtri', covers: ['ndtri'], fn: (x) => S.ndtri(unit(x)), domains: ['real'], shapes: UNARY },
   { name: 'xlog1py', covers: ['mulStrong', 'log1p'], fn: (x, y) => S.xlog1py(x, y), domains: ['real', 'aboveMinusOne'], shapes: BINARY },
   { name: 'entr', covers: ['xlogy'], fn: (x) => S.entr(x), domains: ['positive'], shapes: UNARY },
+  { name: 'relEntr', covers: ['log', 'div'], fn: (x, y) => S.relEntr(x, y), domains: ['positive', 'positive'], shapes: BINARY },
+  { name: 'klDiv', covers: ['log', 'div'], fn: (x, y) => S.klDiv(x, y), domains: ['positive', 'positive'], shapes: BINARY },
+  { name: 'factorial', covers: ['lgamma', 'exp'], fn: (x) => S.factorial(x), domains: ['positive'], shapes: UNARY },
   { name: 'multigammaln', covers: ['lgamma'], fn: (x) => S.multigammaln(ad.add(x, 1), 3), domains: ['positive'], shapes: UNARY },
   {
     name: 'logsumexp (weights b)', covers: ['exp', 'sum', 'log'], domains: ['real', 'positive'],

@@ -16,6 +16,29 @@ describe('xlog1py and entr', () => {
   });
 });
 
+describe('relEntr, klDiv and factorial', () => {
+  it('have SciPy\'s values and edges', () => {
+    expect(S.relEntr(ad.tensor([0, 0, 1, 2, -1, 1]), ad.tensor([3, 0, 1, 1, 1, 0])).toArray()).toEqual([0, 0, 0, 2 * Math.log(2), Infinity, Infinity]);
+    expect(S.klDiv(ad.tensor([0, 1, 2, 1]), ad.tensor([3, 1, 1, -1])).toArray()).toEqual([3, 0, 2 * Math.log(2) - 1, Infinity]);
+    // log of the ratio: exact for x ≈ y, where log x − log y would cancel.
+    expect(relErr(S.relEntr(1 + 2 ** -40, 1).item(), (1 + 2 ** -40) * Math.log1p(2 ** -40))).toBeLessThan(1e-15);
+    expect(relErr(S.factorial(5).item(), 120)).toBeLessThan(1e-15);
+    expect(relErr(S.factorial(170).item(), 7.257415615307994e306)).toBeLessThan(2e-13); // exp of lgamma(171) ≈ 706
+    expect(S.factorial(ad.tensor([0, -1])).toArray()).toEqual([1, 0]);
+  });
+
+  it('have the gradients (log(x/y) + 1, −x/y), (log(x/y), 1 − x/y) and n!ψ(n + 1)', () => {
+    const [gx, gy] = ad.grad((x: ad.Tensor, y: ad.Tensor) => S.relEntr(x, y), [0, 1])(ad.scalar(2), ad.scalar(0.5)) as ad.Tensor[];
+    expect(relErr(gx!.item(), Math.log(4) + 1)).toBeLessThan(1e-15);
+    expect(relErr(gy!.item(), -4)).toBeLessThan(1e-15);
+    const [kx, ky] = ad.grad((x: ad.Tensor, y: ad.Tensor) => S.klDiv(x, y), [0, 1])(ad.scalar(2), ad.scalar(0.5)) as ad.Tensor[];
+    expect(relErr(kx!.item(), Math.log(4))).toBeLessThan(1e-15);
+    expect(relErr(ky!.item(), -3)).toBeLessThan(1e-15);
+    expect(relErr(ad.grad((n: ad.Tensor) => S.factorial(n))(ad.scalar(3)).item(), 6 * (1.5 + 1 / 3 - 0.5772156649015329))).toBeLessThan(1e-14);
+    expect(ad.grad((y: ad.Tensor) => S.relEntr(0, y))(ad.scalar(2)).item()).toBe(0);
+  });
+});
+
 describe('logsumexp with b and returnSign', () => {
   it('is log Σ b eᵃ, signed, without overflow', () => {
     const a = ad.tensor([1000, 1000, 999]);
