@@ -83,6 +83,12 @@ describe('the namespace', () => {
     expect(ad.vmap((q: ad.Tensor) => S.zeta(3, q))(ad.tensor([1, 2])).toArray()).toEqual(S.zeta(3, ad.tensor([1, 2])).toArray());
   });
 
+  it('refuses ONNX export with an ExportError naming the primitive, and exports the composites', () => {
+    expect(() => ad.onnx.exportModel((x: ad.Tensor) => S.gammainc(2, x), [ad.tensor([0.5, 1])])).toThrow(ad.onnx.ExportError);
+    expect(() => ad.onnx.exportModel((x: ad.Tensor) => S.logNdtr(x), [ad.tensor([0.5, 1])])).toThrow(/logNdtr/);
+    expect(ad.onnx.exportModel((x: ad.Tensor) => ad.add(S.ndtr(x), S.xlog1py(x, x)), [ad.tensor([0.5, 1])]).length).toBeGreaterThan(0);
+  });
+
   it('throws an AdjointError naming the op for junk and shapes that do not broadcast', () => {
     expect(() => S.gammainc('x' as unknown as number, 1)).toThrow(ad.AdjointError);
     expect(() => S.gammainc('x' as unknown as number, 1)).toThrow(/gammainc/);
