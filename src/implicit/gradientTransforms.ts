@@ -1,6 +1,6 @@
 /**
- * @file Gradient transforms in optax's sense (optax/transforms/_clipping.py, optax/_src/combine.py):
- * clip and clipByGlobalNorm rewrite the gradients before an optimizer sees them, and chain
+ * @file Gradient transforms in optax's sense (optax/transforms/_clipping.py, _adding.py, optax/_src/combine.py):
+ * clip, clipByGlobalNorm and addDecayedWeights rewrite the gradients before an optimizer sees them, and chain
  * composes them with one optimizer into another optimizer.
  */
 import { Tensor } from '../tensor/tensor.js';
@@ -32,13 +32,13 @@ function threshold(op: string, name: string, h: unknown, example: string): Hyper
   return h as Hyperparameter;
 }
 
-/** A stateless transform: `rewrite(grads, params, count)` on aligned leaf lists. */
-function stateless(op: string, rewrite: (grads: Tensor[], count: Tensor) => Tensor[]): GradientTransform<Record<string, never>> {
+/** A stateless transform: `rewrite(grads, count, params)` on leaf lists aligned with params. */
+function stateless(op: string, rewrite: (grads: Tensor[], count: Tensor, params: Tensor[]) => Tensor[]): GradientTransform<Record<string, never>> {
   return {
     init: () => ({}),
     update(grads, state, params, count) {
       const a = aligned(op, params, [grads, 'grads']);
-      return [unflatten(a.def, rewrite(a.rest[0]!, count)) as never, state];
+      return [unflatten(a.def, rewrite(a.rest[0]!, count, a.params)) as never, state];
     },
   };
 }
@@ -74,6 +74,24 @@ export function clipByGlobalNorm(maxNorm: Hyperparameter): GradientTransform<Rec
     const norm = sqrt(where(greater(squares, 0), squares, 1)); // 0 only where it is not used: keep √ off 0
     const keep = less(where(greater(squares, 0), norm, 0), m);
     return grads.map((g) => where(keep, g, mul(div(g, norm), m)));
+  });
+}
+
+/**
+ * Adds weightDecay·params to the gradients (optax.add_decayed_weights): before an optimizer it is
+ * L2 regularisation coupled with the optimizer's scaling (chain(addDecayedWeights(λ), adam) is
+ * torch.optim.Adam's weight_decay), unlike adamw's decoupled decay.
+ * @example
+ * const opt = ad.optimizers.chain(ad.optimizers.addDecayedWeights(0.1), ad.optimizers.sgd({ lr: 1 }));
+ * const [p] = opt.step(ad.tensor([2]), ad.tensor([1]), opt.init(ad.tensor([2]))); // 2 − (1 + 0.1·2) = 0.8
+ */
+export function addDecayedWeights(weightDecay: Hyperparameter): GradientTransform<Record<string, never>> {
+  if (!hyperparameter.ok(weightDecay)) {
+    throw new InvalidArgumentError(`optimizers.addDecayedWeights: weightDecay must be ${hyperparameter.what}, got ${describe(weightDecay)}; e.g. optimizers.addDecayedWeights(1e-4).`);
+  }
+  return stateless('addDecayedWeights', (grads, count, params) => {
+    const wd = value('addDecayedWeights', 'weightDecay', weightDecay, count);
+    return grads.map((g, i) => add(g, mul(wd, params[i]!)));
   });
 }
 

@@ -13,7 +13,7 @@ export { adamw, nadam, adamax, adabelief, lamb, lion } from './adamVariants.js';
 export type { LionState } from './adamVariants.js';
 export { rmsprop, adagrad } from './rmsprop.js';
 export type { RmspropOptions, RmspropState, AdagradState } from './rmsprop.js';
-export { clip, clipByGlobalNorm, chain } from './gradientTransforms.js';
+export { clip, clipByGlobalNorm, addDecayedWeights, chain } from './gradientTransforms.js';
 export type { GradientTransform, ChainState } from './gradientTransforms.js';
 export * as schedules from './schedules.js';
 export type { ReversibleMomentumOptions, ReversibleInfo } from './reversible.js';

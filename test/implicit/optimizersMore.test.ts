@@ -61,6 +61,7 @@ describe('trajectories against torch.optim and optax recurrences', () => {
     ['adagradTorch', () => O.adagrad({ lr: 0.3, eps: 0 })],
     ['clipAdam', () => O.chain(O.clipByGlobalNorm(1), O.adam({ lr: 0.05 }))],
     ['clipSgd', () => O.chain(O.clip(0.5), O.sgd({ lr: 0.05 }))],
+    ['adamL2Torch', () => O.chain(O.addDecayedWeights(0.1), O.adam({ lr: 0.05 }))],
     ['adamwWarmupCosine', () => O.adamw({ lr: warmup })],
   ] as const)('%s', (name, make) => {
     expect(relGap(trajectory(make()), reference[name]!)).toBeLessThan(1e-13);

@@ -2,7 +2,8 @@
 
 Two independent oracles per optimizer where they exist:
 - torch.optim (1.13, float64) where its rule is optax's: AdamW, Adamax, RMSprop (eps outside the
-  root, as optax's eps_in_sqrt=False), Adagrad (eps=0, the same accumulator);
+  root, as optax's eps_in_sqrt=False), Adagrad (eps=0, the same accumulator), Adam's coupled
+  weight_decay (chain(add_decayed_weights, adam));
 - otherwise optax's recurrences transcribed into numpy from optax/_src/alias.py and transform.py
   (nadam, adabelief, lamb, lion, rmsprop's defaults, chain with clipping, a scheduled lr).
 Prints a TypeScript module of literals: the params after each of STEPS steps.
@@ -195,6 +196,7 @@ cases = {
     "adagradTorchLike": run_numpy(ada_torch_like, ada_torch_like_init),
     "clipAdam": run_global(clip_global(1.0), adam_like(0.05), zeros2),
     "clipSgd": run_numpy(lambda g, p, s, c: (0.05 * np.clip(g, -0.5, 0.5), s), zeros2),
+    "adamL2Torch": run_torch(lambda ps: torch.optim.Adam(ps, lr=0.05, weight_decay=0.1)),
     "adamwWarmupCosine": run_numpy(adam_like(None, wd=1e-4, lr_of=warmup_cosine(0.0, 0.1, 2, 5, 0.01)), zeros2),
 }
 for a, b in [("adamwDefaults", "adamwTorch"), ("adamax", "adamaxTorch"), ("rmspropTorchLike", "rmspropTorch"), ("adagradTorchLike", "adagradTorch")]:
