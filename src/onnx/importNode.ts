@@ -138,6 +138,11 @@ export class NodeContext {
     return s === undefined ? fallback : new TextDecoder().decode(s);
   }
 
+  strings(name: string): string[] | undefined {
+    const a = this.get(name, AttributeType.STRINGS);
+    return a === undefined ? undefined : (a.strings ?? []).map((s) => new TextDecoder().decode(s));
+  }
+
   tensor(name: string): TensorProto | undefined {
     return this.get(name, AttributeType.TENSOR)?.t;
   }

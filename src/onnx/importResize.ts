@@ -1,0 +1,143 @@
+/**
+ * @file ONNX's Resize (opset 11 on; PyTorch's F.interpolate exports to it) in adjoint's ops.
+ *
+ * Every mode is separable: along each resized axis, output position x maps to a coordinate
+ * x_original of the input (coordinate_transformation_mode), and the output is Σⱼ wⱼ·input[iⱼ] over a
+ * few taps — 1 for nearest (nearest_mode rounds x_original), 2 for linear (the neighbours of
+ * x_original, weights 1 − t and t for its fractional part t), 4 for cubic (Keys' kernel with
+ * a = cubic_coeff_a). Tap positions outside the input take the edge entry, as ONNX Runtime does;
+ * with exclude_outside they get weight 0 and the rest are renormalised. Each axis is one `take`
+ * per tap and a weighted sum, so the result is differentiable in the input. Positions and weights
+ * depend on shapes only and are computed in float64 at import of each shape.
+ */
+import { Tensor } from '../tensor/tensor.js';
+import { add, mul } from '../ops/binary.js';
+import { reshape, take } from '../ops/shape.js';
+import { numbers, same, type NodeContext, type OperatorDef } from './importNode.js';
+import { axisIn } from './importShape.js';
+
+type Transform = 'half_pixel' | 'half_pixel_symmetric' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric';
+type Mode = 'nearest' | 'linear' | 'cubic';
+type Rounding = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
+
+/** The input coordinate of output position x along an axis of length n resized to m by `scale`. */
+function original(transform: Transform, x: number, n: number, m: number, scale: number): number {
+  switch (transform) {
+    case 'half_pixel': return (x + 0.5) / scale - 0.5;
+    case 'pytorch_half_pixel': return m > 1 ? (x + 0.5) / scale - 0.5 : 0;
+    case 'align_corners': return m === 1 ? 0 : (x * (n - 1)) / (m - 1);
+    case 'asymmetric': return x / scale;
+    case 'half_pixel_symmetric': {
+      // Centred: the resized grid's midpoint over the input's (opset 19).
+      const adjustment = m / (scale * n), offset = (n / 2) * (1 - adjustment);
+      return offset + (x + 0.5) / scale - 0.5;
+    }
+  }
+}
+
+function rounded(mode: Rounding, v: number): number {
+  switch (mode) {
+    case 'floor': return Math.floor(v);
+    case 'ceil': return Math.ceil(v);
+    // Halves go down (up); anything else to the nearest integer.
+    case 'round_prefer_floor': return v - Math.floor(v) === 0.5 ? Math.floor(v) : Math.round(v);
+    case 'round_prefer_ceil': return v - Math.floor(v) === 0.5 ? Math.ceil(v) : Math.round(v);
+  }
+}
+
+/** Keys' cubic convolution weights of the taps at ⌊x⌋ − 1 … ⌊x⌋ + 2 for fractional part t (the ONNX reference's cubic_coeffs). */
+function cubicWeights(t: number, a: number): number[] {
+  const far = (s: number) => ((a * s - 5 * a) * s + 8 * a) * s - 4 * a; // 1 ≤ |s| < 2
+  const near = (s: number) => ((a + 2) * s - (a + 3)) * s * s + 1; //      |s| < 1
+  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+}
+
+interface Taps { positions: Int32Array[]; weights: Float64Array[] }
+
+/** The taps (positions clamped to the input, weights) of every output position along one axis. */
+function axisTaps(o: ResizeOptions, n: number, m: number, scale: number): Taps {
+  const count = o.mode === 'nearest' ? 1 : o.mode === 'linear' ? 2 : 4;
+  const positions = Array.from({ length: count }, () => new Int32Array(m));
+  const weights = Array.from({ length: count }, () => new Float64Array(m));
+  const clamp = (i: number) => Math.min(Math.max(i, 0), n - 1);
+  for (let x = 0; x < m; x++) {
+    const v = original(o.transform, x, n, m, scale);
+    if (o.mode === 'nearest') {
+      positions[0]![x] = clamp(rounded(o.rounding, v));
+      weights[0]![x] = 1;
+      continue;
+    }
+    const base = Math.floor(v), t = v - base;
+    const first = o.mode === 'linear' ? base : base - 1;
+    const w = o.mode === 'linear' ? [1 - t, t] : cubicWeights(t, o.cubicA);
+    if (o.excludeOutside) {
+      let total = 0;
+      w.forEach((wj, j) => (total += first + j < 0 || first + j >= n ? 0 : wj));
+      w.forEach((wj, j) => (w[j] = first + j < 0 || first + j >= n ? 0 : wj / total));
+    }
+    for (let j = 0; j < count; j++) {
+      positions[j]![x] = clamp(first + j);
+      weights[j]![x] = w[j]!;
+    }
+  }
+  return { positions, weights };
+}
+
+interface ResizeOptions { mode: Mode; transform: Transform; rounding: Rounding; cubicA: number; excludeOutside: boolean }
+
+/** x resized along `axis` from n to m positions. */
+function resizeAxis(x: Tensor, axis: number, m: number, scale: number, o: ResizeOptions): Tensor {
+  const n = x.shape[axis]!;
+  const { positions, weights } = axisTaps(o, n, m, scale);
+  const along = x.shape.map((_, i) => (i === axis ? m : 1));
+  let out: Tensor | null = null;
+  positions.forEach((p, j) => {
+    const tap = take(x, p, axis);
+    const term = o.mode === 'nearest' ? tap : mul(tap, reshape(new Tensor(weights[j]!, [m]), along));
+    out = out === null ? term : add(out, term);
+  });
+  return out!;
+}
+
+const resizeOp: OperatorDef = {
+  attributes: [
+    'antialias', 'axes', 'coordinate_transformation_mode', 'cubic_coeff_a', 'exclude_outside',
+    'extrapolation_value', 'keep_aspect_ratio_policy', 'mode', 'nearest_mode',
+  ],
+  staticInputs: [1, 2, 3],
+  compile: (node: NodeContext) => {
+    if (node.opset < 11) node.fail('Resize before opset 11 is not supported (export with opset 11 or later).');
+    const o: ResizeOptions = {
+      mode: node.oneOf<Mode>('mode', node.string('mode', 'nearest') as Mode, ['nearest', 'linear', 'cubic']),
+      transform: node.oneOf<Transform>('coordinate_transformation_mode', node.string('coordinate_transformation_mode', 'half_pixel') as Transform,
+        ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric']),
+      rounding: node.oneOf<Rounding>('nearest_mode', node.string('nearest_mode', 'round_prefer_floor') as Rounding, ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil']),
+      cubicA: node.float('cubic_coeff_a', -0.75),
+      excludeOutside: node.int('exclude_outside', 0) === 1,
+    };
+    node.oneOf('antialias', node.int('antialias', 0), [0]);
+    node.oneOf('keep_aspect_ratio_policy', node.string('keep_aspect_ratio_policy', 'stretch'), ['stretch']);
+    return ([x, , scalesIn, sizesIn]) => {
+      const t = x!.tensor;
+      const axes = (node.ints('axes') ?? t.shape.map((_, i) => i)).map((a) => axisIn(node, a, t.ndim));
+      const scales = scalesIn && scalesIn.tensor.size > 0 ? numbers(scalesIn) : undefined;
+      const sizes = sizesIn && sizesIn.tensor.size > 0 ? numbers(sizesIn) : undefined;
+      if ((scales === undefined) === (sizes === undefined)) node.runError('exactly one of scales and sizes must be given (non-empty).');
+      const given = (scales ?? sizes)!;
+      if (given.length !== axes.length) node.runError(`${scales ? 'scales' : 'sizes'} has ${given.length} entries for ${axes.length} axes.`);
+      let y = t;
+      axes.forEach((ax, i) => {
+        const n = t.shape[ax]!;
+        // Output length ⌊n·scale⌋ for scales; for sizes the scale is m/n.
+        const m = scales ? Math.floor(n * scales[i]!) : sizes![i]!;
+        const scale = scales ? scales[i]! : m / n;
+        if (!(m >= 1) || !(scale > 0)) node.runError(`axis ${ax} of length ${n} would be resized to ${m} (scale ${scale}).`);
+        if (m !== n || scale !== 1) y = resizeAxis(y, ax, m, scale, o);
+      });
+      return [same(x!, y)];
+    };
+  },
+};
+
+/** Resize by ONNX name. */
+export const RESIZE: Record<string, OperatorDef> = { Resize: resizeOp };
