@@ -25,7 +25,7 @@ export const MORE_TOLERANCE: Record<string, number> = {
 };
 
 /** A recurrent layer's case: X [T, B, I], weights for D directions, G gates, hidden H, then the optional inputs. */
-function recurrentCase(op: 'RNN' | 'GRU' | 'LSTM', D: number, options: {
+export function recurrentCase(op: 'RNN' | 'GRU' | 'LSTM', D: number, options: {
   H?: number; I?: number; T?: number; B?: number; attributes?: Case['attributes']; bias?: boolean; initial?: boolean; peepholes?: boolean; lens?: number[]; layout?: 1; opset?: number;
 } = {}): Case {
   const { H = 3, I = 2, T = 4, B = 2 } = options;
