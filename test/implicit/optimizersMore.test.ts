@@ -185,6 +185,34 @@ describe('hypergradients through unrolled training', () => {
   });
 });
 
+describe('under vmap and jit', () => {
+  // A run of 10 steps as a function of lr: mapped over several learning rates at once, and compiled.
+  const target = ad.tensor([1, -2]), weights = ad.tensor([1, 3]);
+  const quadratic = (w: Tensor) => ad.sum(ad.mul(weights, ad.square(ad.sub(w, target))));
+  const runOf = (make: (lr: Tensor) => ad.optimizers.Optimizer<any>) => (lr: Tensor) => {
+    const opt = make(lr);
+    const init = ad.tensor([0.3, 0.1]);
+    const [w] = ad.scan(([p, s]: [Tensor, any]) => opt.step(p, ad.grad(quadratic)(p), s), [init, opt.init(init)], { length: 10 }) as [Tensor, unknown];
+    return quadratic(w);
+  };
+  const lrs = [0.01, 0.05, 0.1];
+  it.each([
+    ['chain(clipByGlobalNorm, lamb)', (lr: Tensor) => O.chain(O.clipByGlobalNorm(2), O.lamb({ lr, weightDecay: 0.01 }))],
+    ['adamax', (lr: Tensor) => O.adamax({ lr })],
+    ['lion', (lr: Tensor) => O.lion({ lr })],
+    ['adagrad', (lr: Tensor) => O.adagrad({ lr, initialAccumulatorValue: 0 })],
+    ['rmsprop, scheduled', (lr: Tensor) => O.rmsprop({ lr: S.exponentialDecay({ initValue: lr, transitionSteps: 3, decayRate: 0.5, staircase: true }), momentum: 0.5 })],
+  ] as const)('%s: vmap over learning rates and jit give the eager values and hypergradients', (_, make) => {
+    const run = runOf(make);
+    const eager = lrs.map((lr) => run(ad.tensor(lr)).item());
+    const eagerGrad = lrs.map((lr) => ad.grad(run)(ad.tensor(lr)).item());
+    expect(maxAbsDiff(arr(ad.vmap(run)(ad.tensor(lrs))), eager)).toBeLessThan(1e-14 * maxAbsOf(eager));
+    expect(maxAbsDiff(arr(ad.vmap(ad.grad(run))(ad.tensor(lrs))), eagerGrad)).toBeLessThan(1e-14 * maxAbsOf(eagerGrad));
+    expect(Math.abs(ad.jit(ad.grad(run))(ad.tensor(lrs[1]!)).item() - eagerGrad[1]!)).toBeLessThan(1e-14 * Math.abs(eagerGrad[1]!));
+    expect(new Set(eager).size).toBe(3); // lr matters
+  });
+});
+
 describe('schedules', () => {
   const at = (s: ad.optimizers.schedules.Schedule, counts: number[]) => counts.map((k) => s(k).item());
 
