@@ -205,6 +205,12 @@ describe('sequences (numpy)', () => {
     close(ad.searchsorted(a, v), ref.searchsorted.left, 0);
     close(ad.searchsorted(a, v, { side: 'right' }), ref.searchsorted.right, 0);
   });
+  it('searchsorted with a sorter', () => {
+    const [a, v] = [ad.tensor(ref.SU), ad.tensor(ref.SV)];
+    close(ad.searchsorted(a, v, { sorter: ref.SO }), ref.searchsortedSorter.left, 0);
+    close(ad.searchsorted(a, v, { side: 'right', sorter: ad.argsort(a) }), ref.searchsortedSorter.right, 0);
+    expect(() => ad.searchsorted(a, v, { sorter: [0, 1] })).toThrow(/searchsorted: sorter of shape \[2\] must be 1-D with one position per entry of a \(6\)/);
+  });
   it('interp with default and given ends, one knot, NaN', () => {
     const [x, xp, fp] = [ad.tensor(ref.XI), ad.tensor(ref.XP), ad.tensor(ref.FP)];
     close(ad.interp(x, xp, fp), ref.interp.plain, 0);
@@ -270,6 +276,9 @@ describe('layout (brute force)', () => {
       expect([at(ij[0]!, [i, j, k]), at(ij[1]!, [i, j, k]), at(ij[2]!, [i, j, k])]).toEqual([i + 1, 10 * (j + 1), k + 5]);
     }
     expect(ad.meshgrid(u).map((g) => g.toArray())).toEqual([[1, 2, 3]]);
+    const sparse = ad.meshgrid(u, v, w, { sparse: true });
+    expect(sparse.map((g) => g.shape)).toEqual([[1, 3, 1], [2, 1, 1], [1, 1, 4]]);
+    sparse.forEach((g, k) => expect(ad.broadcastTo(g, [2, 3, 4]).toArray()).toEqual(xy[k]!.toArray()));
   });
 });
 

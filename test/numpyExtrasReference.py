@@ -137,6 +137,9 @@ SA = np.array([-1.0, 0.0, 0.0, 0.5, 2.0, 2.0, 2.0, 7.0, np.nan])
 SV = np.array([[-2.0, -1.0, 0.0, 0.25], [2.0, 7.0, 8.0, np.nan]])
 out['SA'] = L(SA); out['SV'] = L(SV)
 out['searchsorted'] = {'left': L(np.searchsorted(SA, SV)), 'right': L(np.searchsorted(SA, SV, side='right'))}
+SU = np.array([3.0, -1.0, 7.0, 0.5, 2.0, 0.0]); SO = np.argsort(SU)
+out['SU'] = L(SU); out['SO'] = L(SO)
+out['searchsortedSorter'] = {'left': L(np.searchsorted(SU, SV, sorter=SO)), 'right': L(np.searchsorted(SU, SV, side='right', sorter=SO))}
 XP = np.array([-1.0, 0.0, 0.5, 2.0, 3.5]); FP = np.array([2.0, -1.0, 0.25, 4.0, 3.0])
 XI = np.array([[-3.0, -1.0, -0.5, 0.0, 0.1, 0.5], [1.0, 2.0, 3.0, 3.5, 3.6, np.nan]])
 out['XP'] = L(XP); out['FP'] = L(FP); out['XI'] = L(XI)

@@ -8,11 +8,11 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, tensor, zeros, type TensorInput, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, greater, less, maximum, minimum, mul, sub } from './binary.js';
 import { where } from './select.js';
 import { concat, reshape, slice } from './shape.js';
-import { takeWithTracedIndices } from './gather.js';
+import { gatherAlong, takeWithTracedIndices } from './gather.js';
 import { flip } from './rearrange.js';
 import { conv } from './conv.js';
 import { atleast1d } from './layout.js';
@@ -36,6 +36,8 @@ const entry = (t: Tensor, k: number) => reshape(slice(t, [k], [1]), []);
 export interface SearchsortedOptions {
   /** 'left' (default): the first position where v fits, a[i−1] < v ≤ a[i]; 'right': the last, a[i−1] ≤ v < a[i]. */
   readonly side?: 'left' | 'right' | undefined;
+  /** Positions that sort a (such as `ad.argsort(a)`), for an a that is not sorted itself. */
+  readonly sorter?: TensorInput | undefined;
 }
 
 interface SearchParams { readonly side: 'left' | 'right' }
@@ -90,7 +92,7 @@ const searchsortedP: Primitive<SearchParams> = definePrimitive<SearchParams>({
  * Where each v would go in the sorted 1-D `a` to keep it sorted (numpy.searchsorted): the number of
  * entries of a before v ('left') or not after it ('right'), in NumPy's order where NaN sorts last.
  * Float64 whole numbers of v's shape, no gradient. A binary search per v (O(m log n)); a must be
- * sorted (as NumPy, this is not checked).
+ * sorted (as NumPy, this is not checked), or `sorter` give the positions that sort it.
  * @example
  * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5])).toArray();                      // => [1, 0, 4]
  * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5]), { side: 'right' }).toArray();  // => [3, 0, 4]
@@ -102,11 +104,19 @@ export function searchsorted(a: TensorLike, v: TensorLike, options: Searchsorted
     throw new InvalidArgumentError(`searchsorted: options must be an object like { side: 'right' }, got ${describe(options)}.`);
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'side') throw new InvalidArgumentError(`searchsorted: unknown option '${key}'; the one option is { side: 'left' | 'right' }.`);
+    if (key !== 'side' && key !== 'sorter') throw new InvalidArgumentError(`searchsorted: unknown option '${key}'; the options are side ('left' | 'right') and sorter.`);
+  }
+  let sorted = ta;
+  if (options.sorter !== undefined) {
+    const order = options.sorter instanceof Tensor ? options.sorter : tensor(options.sorter);
+    if (order.ndim !== 1 || order.size !== ta.size) {
+      throw new ShapeError(`searchsorted: sorter of shape ${formatShape(order.shape)} must be 1-D with one position per entry of a (${ta.size}).`);
+    }
+    sorted = gatherAlong(ta, order, 0, 'searchsorted');
   }
   const { side = 'left' } = options;
   if (side !== 'left' && side !== 'right') throw new InvalidArgumentError(`searchsorted: side must be 'left' or 'right', got ${describe(side)}.`);
-  const out = apply(searchsortedP, [reshape(ta, [1, ta.size]), reshape(tv, [1, tv.size])], { side });
+  const out = apply(searchsortedP, [reshape(sorted, [1, ta.size]), reshape(tv, [1, tv.size])], { side });
   return reshape(out, tv.shape);
 }
 

@@ -176,13 +176,15 @@ export function columnStack(xs: readonly TensorLike[]): Tensor {
 export interface MeshgridOptions {
   /** 'xy' (default, NumPy's Cartesian: the first two output axes swapped) or 'ij' (matrix indexing). */
   readonly indexing?: 'xy' | 'ij' | undefined;
+  /** Each grid with length 1 along the other axes, to broadcast against the others (default false). */
+  readonly sparse?: boolean | undefined;
 }
 
 /**
  * Coordinate grids from 1-D coordinate vectors (numpy.meshgrid): with inputs of lengths n₀, n₁, …
  * each output has shape [n₀, n₁, …] for indexing 'ij', or [n₁, n₀, …] for 'xy' (the default), and
- * varies along its input's axis only. Inputs of other ranks are flattened, as NumPy's. A trailing
- * options object sets the indexing. Differentiable (each grid is a broadcast of its input).
+ * varies along its input's axis only (with `sparse`, has length 1 along the others). Inputs of other
+ * ranks are flattened, as NumPy's. A trailing options object sets `indexing` and `sparse`. Differentiable (each grid is a broadcast of its input).
  * @example
  * const [X, Y] = ad.meshgrid(ad.tensor([1, 2, 3]), ad.tensor([10, 20]));
  * X.toArray();                      // => [[1, 2, 3], [1, 2, 3]]
@@ -196,8 +198,10 @@ export function meshgrid(...args: Array<TensorLike | MeshgridOptions>): Tensor[]
     throw new InvalidArgumentError(`meshgrid: expected tensors and an optional options object { indexing }, got ${describe(options)}.`);
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'indexing') throw new InvalidArgumentError(`meshgrid: unknown option '${key}'; the one option is { indexing: 'xy' | 'ij' }.`);
+    if (key !== 'indexing' && key !== 'sparse') throw new InvalidArgumentError(`meshgrid: unknown option '${key}'; the options are indexing ('xy' | 'ij') and sparse.`);
   }
+  const { sparse = false } = options;
+  if (typeof sparse !== 'boolean') throw new InvalidArgumentError(`meshgrid: sparse must be true or false, got ${describe(sparse)}.`);
   const indexing = options.indexing ?? 'xy';
   if (indexing !== 'xy' && indexing !== 'ij') {
     throw new InvalidArgumentError(`meshgrid: indexing must be 'xy' or 'ij', got ${describe(indexing)}.`);
@@ -207,7 +211,10 @@ export function meshgrid(...args: Array<TensorLike | MeshgridOptions>): Tensor[]
   // 'xy' swaps the roles of the first two inputs' axes (Cartesian x along columns).
   const place = (k: number) => (indexing === 'xy' && vectors.length >= 2 && k < 2 ? 1 - k : k);
   const shape = lengths.map((_, i) => lengths[place(i)]!);
-  return vectors.map((v, k) => broadcastTo(reshape(v, shape.map((n, i) => (i === place(k) ? n : 1))), shape));
+  return vectors.map((v, k) => {
+    const along = reshape(v, shape.map((n, i) => (i === place(k) ? n : 1)));
+    return sparse ? along : broadcastTo(along, shape);
+  });
 }
 
 declare module '../tensor/tensor.js' {
