@@ -185,6 +185,31 @@ describe('hypergradients through unrolled training', () => {
   });
 });
 
+describe('second order, forward and reverse (checkGrad)', () => {
+  // Three steps as a function of (lr, initial params): the JVP against the VJP, and both orders
+  // against finite differences, as the op table checks every primitive.
+  it.each([
+    ['adamw', (lr: Tensor) => O.adamw({ lr, weightDecay: 0.1 })],
+    ['nadam', (lr: Tensor) => O.nadam({ lr })],
+    ['adamax', (lr: Tensor) => O.adamax({ lr })],
+    ['adabelief', (lr: Tensor) => O.adabelief({ lr, eps: 1e-8 })],
+    ['lamb', (lr: Tensor) => O.lamb({ lr, weightDecay: 0.01 })],
+    ['rmsprop', (lr: Tensor) => O.rmsprop({ lr, centered: true, momentum: 0.5, nesterov: true })],
+    ['adagrad', (lr: Tensor) => O.adagrad({ lr })],
+    ['chain', (lr: Tensor) => O.chain(O.addDecayedWeights(0.1), O.clipByGlobalNorm(1), O.adam({ lr: S.cosineDecay({ initValue: lr, decaySteps: 3 }) }))],
+  ] as const)('%s', (_, make) => {
+    const steps = (lr: Tensor, w0: Params) => {
+      const opt = make(lr);
+      let params = w0, state = opt.init(w0);
+      for (let i = 0; i < 3; i++) [params, state] = opt.step(params, ad.grad(loss)(params), state);
+      return params;
+    };
+    const result = ad.checkGrad(steps, [ad.tensor(0.05), { w: ad.tensor([0.5, -1, 2]), b: ad.tensor(0.3) }], { order: 2, rtol: 1e-6 }); // errors seen: 1e-10 to 5e-8
+    expect(result.ok).toBe(true);
+    expect(result.checks.filter((c) => c.order === 2).length).toBeGreaterThan(0);
+  });
+});
+
 describe('under vmap and jit', () => {
   // A run of 10 steps as a function of lr: mapped over several learning rates at once, and compiled.
   const target = ad.tensor([1, -2]), weights = ad.tensor([1, 3]);
