@@ -33,7 +33,8 @@ function firstMoment(c: StepContext, b1: TensorLike, mu: Tensor, g: Tensor, nest
   return add(mul(b1, debias(mu, b1, add(c.t, 1))), mul(sub(1, b1), debias(g, b1, c.t)));
 }
 
-interface AdamOptions {
+/** The options adamw, nadam, adabelief and lamb share with Adam (epsRoot: added to v̂ inside the root, as optax's eps_root). */
+export interface AdamOptions {
   lr: Hyperparameter;
   b1?: Hyperparameter | undefined;
   b2?: Hyperparameter | undefined;

@@ -10,7 +10,7 @@ import { aligned, checkHyperparameters, checkState, decayRate, hyperparameter, v
 export type { Hyperparameter, Optimizer } from './optimizerCore.js';
 export { reversibleMomentum } from './reversible.js';
 export { adamw, nadam, adamax, adabelief, lamb, lion } from './adamVariants.js';
-export type { LionState } from './adamVariants.js';
+export type { AdamOptions, LionState } from './adamVariants.js';
 export { rmsprop, adagrad } from './rmsprop.js';
 export type { RmspropOptions, RmspropState, AdagradState } from './rmsprop.js';
 export { clip, clipByGlobalNorm, addDecayedWeights, chain } from './gradientTransforms.js';
