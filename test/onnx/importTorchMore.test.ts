@@ -97,6 +97,24 @@ describe('imported recurrent layers under transformations', () => {
     expect(check.ok).toBe(true);
   });
 
+  it('jit of the gradient through the imported PyTorch LSTM equals the gradient; vmap over whole inputs equals one call each', () => {
+    const load = (name: string) => ({
+      model: importModel<ad.Tensor>(new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir)))),
+      fixture: JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture,
+    });
+    const { model, fixture } = load('lstm');
+    const inputs = Object.fromEntries(Object.entries(fixture.inputs).map(([k, v]) => [k, asTensor(v)]));
+    const g = ad.grad((x: Record<string, ad.Tensor>) => ad.sum(ad.tanh(model(x))));
+    const jitted = ad.jit(g);
+    const want = g(inputs), got = jitted(inputs);
+    for (const k of Object.keys(want)) expect(got[k]!.toArray()).toEqual(want[k]!.toArray());
+    const gru = load('gru');
+    const x = asTensor(gru.fixture.inputs.x!);
+    const xs = [x, ad.mul(-0.5, x), ad.flip(x, 1)];
+    const mapped = ad.vmap((one: ad.Tensor) => gru.model({ x: one }))(ad.stack(xs, 0));
+    xs.forEach((xi, i) => expect(relativeError(ad.take(mapped, i), { shape: [...gru.model({ x: xi }).shape], data: Array.from(gru.model({ x: xi }).toFloat64Array()) })).toBeLessThan(1e-13));
+  });
+
   it('reports the worst errors', () => {
     console.log('importModel vs PyTorch (recurrent, ConvTranspose, Resize, PixelShuffle), worst relative errors:', JSON.stringify(worst));
   });
