@@ -176,7 +176,7 @@ export function triangular(k: KeyLike, left: TensorLike, mode: TensorLike, right
  * Wald (inverse Gaussian) values with mean μ and shape 1, density e^{−(x−μ)²/(2μ²x)}/√(2πx³)
  * (JAX's `random.wald`, Michael, Schucany & Haas 1976): with split(key) = [k1, k2], y = z² for
  * z = normal(k1), x = μ + μ²y/2 − (μ/2)√(4μy + μ²y²), and x if u = uniform(k2) ≤ μ/(μ + x), else
- * μ²/x. The shape defaults to mean's. Differentiable in `mean`.
+ * μ²/x (x computed without cancellation, so large means stay positive). The shape defaults to mean's. Differentiable in `mean`.
  * @example ad.random.wald(ad.random.key(0), 2, [3]).shape // [3]
  */
 export function wald(k: KeyLike, mean: TensorLike, shape?: Shape): Tensor {
@@ -187,9 +187,12 @@ export function wald(k: KeyLike, mean: TensorLike, shape?: Shape): Tensor {
     const [k1, k2] = split(toKey(key, op), 2);
     const y = square(new Tensor(standardNormal(op, k1!, s), [...s]));
     const u = uniforms(op, k2!, s);
-    const mu2 = square(mu);
-    const root = sqrt(add(mul(mul(4, mu), y), mul(mu2, square(y))));
-    const x = sub(add(mu, div(mul(mu2, y), 2)), mul(div(mu, 2), root));
-    return where(lessEqual(u, div(mu, add(mu, x))), x, div(mu2, x));
+    // JAX's x = μ + μ²y/2 − (μ/2)√(4μy + μ²y²) cancels catastrophically for t = μy ≫ 1 (negative
+    // draws at μ = 1e7, half of them wrong at 1e9). Equal in exact arithmetic: x = μ/r with
+    // r = 1 + t/2 + ½√t·√(t + 4) ≥ 1 (the product of the two roots is μ²), the other root μ²/x = μ·r,
+    // and the test u ≤ μ/(μ + x) reads u ≤ r/(r + 1). Equal to JAX's draws to rounding where theirs are.
+    const t = mul(mu, y);
+    const r = add(add(1, div(t, 2)), mul(0.5, mul(sqrt(t), sqrt(add(t, 4)))));
+    return where(lessEqual(u, div(r, add(r, 1))), div(mu, r), mul(mu, r));
   });
 }

@@ -5,10 +5,10 @@
  * degrees of freedom through gamma's implicit-reparameterisation derivative.
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import { add, div, pow } from '../ops/binary.js';
+import { add, div, mul, pow, sub } from '../ops/binary.js';
 import { reshape } from '../ops/shape.js';
 import { sum } from '../ops/reduce.js';
-import { abs } from '../ops/unary.js';
+import { abs, exp } from '../ops/unary.js';
 import type { TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import type { Shape } from '../tensor/shape.js';
@@ -17,14 +17,13 @@ import { keyed } from './batching.js';
 import type { KeyLike } from './continuous.js';
 import { defaultShape } from './closedForm.js';
 import { gammaSample } from './gamma.js';
-import { chisquare } from './gammaFamily.js';
 import { split, toKey } from './key.js';
 import { exponential, rademacher } from './locationScale.js';
 import { checkPositive, param } from './params.js';
 
 /**
  * Snedecor's F(dfnum, dfden) values (JAX's `random.f`): with split(key) = [kden, knum],
- * (chisquare(knum, dfnum)/dfnum)/(chisquare(kden, dfden)/dfden). The shape defaults to the
+ * (chisquare(knum, dfnum)/dfnum)/(chisquare(kden, dfden)/dfden), the ratio formed in log space. The shape defaults to the
  * parameters' broadcast shape. Differentiable in both degrees of freedom.
  * @example ad.random.f(ad.random.key(0), 3, 5, [2]).shape // [2]
  */
@@ -36,8 +35,12 @@ export function f(k: KeyLike, dfnum: TensorLike, dfden: TensorLike, shape?: Shap
       checkPositive(op, name, param(op, name, v, s), true, `pass degrees of freedom ${name} > 0.`);
     }
     const [kden, knum] = split(toKey(key, op), 2);
-    const num = div(chisquare(knum!, dfnum, s), dfnum), den = div(chisquare(kden!, dfden, s), dfden);
-    return div(num, den);
+    // JAX's chisquare is 2·exp(loggamma(df/2)); the ratio is taken in log space, exp(log g_num −
+    // log g_den)·dfden/dfnum: for df below about 0.02 the chi-squares underflow to 0 (0/0 = NaN
+    // draws, a quarter of them at df = 0.001) where their ratio is representable.
+    const half = (v: TensorLike) => (typeof v === 'number' ? v / 2 : div(v, 2));
+    const logNum = gammaSample(op, knum!, half(dfnum), 'dfnum', s, true), logDen = gammaSample(op, kden!, half(dfden), 'dfden', s, true);
+    return mul(exp(sub(logNum, logDen)), div(dfden, dfnum));
   });
 }
 
@@ -63,10 +66,12 @@ export function generalizedNormal(k: KeyLike, p: number, shape: Shape = []): Ten
 /** JAX's `_generalized_normal`: rademacher(kr)·gamma(kg, 1/p)^{1/p}. */
 function signedPower(op: string, key: KeyLike, p: number, shape: Shape): Tensor {
   const [kg, kr] = split(toKey(key, op), 2);
-  const g = gammaSample(op, kg!, 1 / p, 'p', shape, false).values;
+  // g^{1/p} as exp(log g / p) from loggamma (the same draws): gamma(1/p) underflows to 0 for large p
+  // (half the draws at p = 1000, where |x| should be near uniform on [0, 1]).
+  const logG = gammaSample(op, kg!, 1 / p, 'p', shape, true).values;
   const r = rademacher(kr!, shape).values;
-  const out = new Float64Array(g.length);
-  for (let i = 0; i < out.length; i++) out[i] = r[i]! * g[i]! ** (1 / p);
+  const out = new Float64Array(logG.length);
+  for (let i = 0; i < out.length; i++) out[i] = r[i]! * Math.exp(logG[i]! / p);
   return new Tensor(out, [...shape]);
 }
 

@@ -39,3 +39,48 @@ describe('cond of a zero matrix', () => {
     expect(ad.linalg.cond(ad.tensor([[1, 0], [0, 0]]), -2).item()).toBe(0); // a finite 0 stays 0, as NumPy
   });
 });
+
+describe('random samplers at extreme parameters', () => {
+  const key = ad.random.key(77), N = 4000;
+  const ks = (xs: ArrayLike<number>, cdf: (x: number) => number) => {
+    const s = Float64Array.from(xs).sort();
+    let d = 0;
+    s.forEach((x, i) => { const F = cdf(x); d = Math.max(d, Math.abs(F - i / s.length), Math.abs(F - (i + 1) / s.length)); });
+    return d;
+  };
+  const critical = 1.95 / Math.sqrt(N); // KS at α = 0.001
+  const Phi = (x: number) => ad.special.ndtr(ad.tensor(x)).item();
+
+  it('wald with a large mean stays positive and has its distribution (JAX\'s formula cancelled: 57 % of wald(1e9) draws ≤ 0)', () => {
+    for (const mu of [1e7, 1e9, 1e12]) {
+      const w = ad.random.wald(key, mu, [N]).data;
+      expect(Array.from(w).every((x) => x > 0)).toBe(true);
+      expect(ks(w, (x) => Phi(Math.sqrt(1 / x) * (x / mu - 1)) + Math.exp(2 / mu) * Phi(-Math.sqrt(1 / x) * (x / mu + 1)))).toBeLessThan(critical);
+    }
+  });
+
+  it('f with tiny degrees of freedom has no NaN draws (0/0 of underflowed chi-squares: 69 % at df = 0.001)', () => {
+    const f = ad.random.f(key, 0.001, 0.001, [N]).data;
+    expect(Array.from(f).some(Number.isNaN)).toBe(false);
+    // P(F < 2⁻¹⁰⁷⁴) = 0.3446 by mpmath (betainc(5e-4, 5e-4, 0, x/(1+x))): the draws that round to 0.
+    const zeros = Array.from(f).filter((x) => x === 0).length / N;
+    expect(Math.abs(zeros - 0.3446)).toBeLessThan(5 * Math.sqrt(0.3446 * 0.6554 / N));
+    expect(Array.from(ad.random.f(key, 2, 0.01, [N]).data).some(Number.isNaN)).toBe(false);
+  });
+
+  it('generalizedNormal and ball with a large p (gamma(1/p) underflowed to 0: half the draws were exactly 0)', () => {
+    const p = 1000, x = ad.random.generalizedNormal(key, p, [N]).data;
+    expect(Array.from(x).filter((v) => v === 0).length).toBe(0);
+    // P(|x| ≤ t) = P(1/p, t^p) (regularised lower incomplete gamma), = t/Γ(1 + 1/p) where t^p underflows.
+    const g1 = Math.exp(ad.special.gammaln(ad.tensor(1 + 1 / p)).item());
+    const cdf = (t: number) => (t ** p < 1e-250 ? t / g1 : ad.special.gammainc(ad.tensor(1 / p), ad.tensor(t ** p)).item());
+    expect(ks(Array.from(x, Math.abs), cdf)).toBeLessThan(critical);
+    const b = ad.random.ball(key, 2, 2000, [N]).data;
+    // ‖x‖^d is uniform on [0, 1] (d = 2); the p-norm through the larger entry, as it does not underflow.
+    const r2 = Array.from({ length: N }, (_, i) => {
+      const [u, v] = [Math.abs(b[2 * i]!), Math.abs(b[2 * i + 1]!)], m = Math.max(u, v);
+      return (m * ((u / m) ** 2000 + (v / m) ** 2000) ** (1 / 2000)) ** 2;
+    });
+    expect(ks(r2, (t) => Math.min(Math.max(t, 0), 1))).toBeLessThan(2 * critical);
+  });
+});
