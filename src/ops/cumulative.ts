@@ -3,10 +3,9 @@
  * cumlogsumexp (jax.lax.cumlogsumexp: the log-semiring cumsum) — as composites, so every
  * transformation comes with them.
  */
-import { InvalidArgumentError } from '../core/errors.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { arange, asTensor, describe, full, type TensorLike } from '../tensor/create.js';
+import { arange, asTensor, full, type TensorLike } from '../tensor/create.js';
 import { div, equal, maximum, minimum, notEqual, sub } from './binary.js';
 import { stopGradient, where } from './select.js';
 import { concat, reshape, slice } from './shape.js';
@@ -15,6 +14,7 @@ import { flip } from './rearrange.js';
 import { gather } from './gather.js';
 import { logaddexp } from './logspace.js';
 import { isfinite, logicalAnd } from './predicates.js';
+import { flag, knownOptions } from './optionChecks.js';
 
 /** Options of the running reductions. */
 export interface CumulativeOptions {
@@ -25,14 +25,8 @@ export interface CumulativeOptions {
 function prepared(op: string, x: TensorLike, axis: number, options: CumulativeOptions) {
   const t = asTensor(x, op);
   const ax = normalizeAxis(axis, t.ndim, op);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${op}: options must be an object like { reverse: true }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'reverse') throw new InvalidArgumentError(`${op}: unknown option '${key}'; the one option is { reverse: boolean }.`);
-  }
-  const { reverse = false } = options;
-  if (typeof reverse !== 'boolean') throw new InvalidArgumentError(`${op}: reverse must be true or false, got ${describe(reverse)}.`);
+  knownOptions(op, options, ['reverse'], '{ reverse: true }');
+  const reverse = flag(op, 'reverse', options.reverse, false);
   // A reverse run is the forward run of the flipped tensor, flipped back.
   const run = (f: (u: Tensor) => Tensor) => (reverse ? flip(f(flip(t, ax)), ax) : f(t));
   return { t, ax, n: t.shape[ax]!, run };

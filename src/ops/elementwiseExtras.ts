@@ -15,6 +15,7 @@ import { stopGradient, where } from './select.js';
 import { isfinite, isnan, logicalOr } from './predicates.js';
 import { callUnary, unaryPrimitive } from './pointwise.js';
 import { registerTensorMethods } from './methods.js';
+import { flag, knownOptions } from './optionChecks.js';
 
 function cbrtKernel(x: Float64Array): Float64Array {
   const out = new Float64Array(x.length);
@@ -122,18 +123,12 @@ export interface CloseOptions {
 }
 
 function closeOptions(op: string, options: CloseOptions): { rtol: number; atol: number; equalNan: boolean } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${op}: options must be an object like { rtol: 1e-5, atol: 1e-8, equalNan: false }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!['rtol', 'atol', 'equalNan'].includes(key)) throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are rtol, atol and equalNan.`);
-  }
-  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  knownOptions(op, options, ['rtol', 'atol', 'equalNan'], '{ rtol: 1e-5, atol: 1e-8, equalNan: false }');
+  const { rtol = 1e-5, atol = 1e-8 } = options;
   for (const [name, v] of [['rtol', rtol], ['atol', atol]] as const) {
     if (typeof v !== 'number' || !(v >= 0)) throw new InvalidArgumentError(`${op}: ${name} must be a number ≥ 0, got ${describe(v)}.`);
   }
-  if (typeof equalNan !== 'boolean') throw new InvalidArgumentError(`${op}: equalNan must be true or false, got ${describe(equalNan)}.`);
-  return { rtol, atol, equalNan };
+  return { rtol, atol, equalNan: flag(op, 'equalNan', options.equalNan, false) };
 }
 
 function closeness(op: string, a: TensorLike, b: TensorLike, options: CloseOptions): Tensor {

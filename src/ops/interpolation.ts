@@ -19,6 +19,7 @@ import { atleast1d } from './layout.js';
 import { argsort } from './sort.js';
 import { mod } from './rounding.js';
 import { allBatched } from './batching.js';
+import { knownOptions } from './optionChecks.js';
 
 /** A 1-D tensor argument, or an AdjointError naming the op and the argument. */
 function vector(op: string, name: string, x: TensorLike, minLength = 0): Tensor {
@@ -100,12 +101,7 @@ const searchsortedP: Primitive<SearchParams> = definePrimitive<SearchParams>({
 export function searchsorted(a: TensorLike, v: TensorLike, options: SearchsortedOptions = {}): Tensor {
   const ta = vector('searchsorted', 'a (the sorted sequence)', a);
   const tv = asTensor(v, 'searchsorted');
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`searchsorted: options must be an object like { side: 'right' }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'side' && key !== 'sorter') throw new InvalidArgumentError(`searchsorted: unknown option '${key}'; the options are side ('left' | 'right') and sorter.`);
-  }
+  knownOptions('searchsorted', options, ['side', 'sorter'], "{ side: 'right' }");
   let sorted = ta;
   if (options.sorter !== undefined) {
     const order = options.sorter instanceof Tensor ? options.sorter : tensor(options.sorter);
@@ -147,12 +143,7 @@ export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: I
   if (txp.size !== tfp.size) {
     throw new ShapeError(`interp: xp of shape ${formatShape(txp.shape)} and fp of shape ${formatShape(tfp.shape)} differ in length; give one fp per xp.`);
   }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`interp: options must be an object like { left: 0, right: 1 }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'left' && key !== 'right' && key !== 'period') throw new InvalidArgumentError(`interp: unknown option '${key}'; the options are left, right and period.`);
-  }
+  knownOptions('interp', options, ['left', 'right', 'period'], '{ left: 0, right: 1 }');
   if (options.period !== undefined) return periodic(tx, txp, tfp, options.period);
   const n = txp.size;
   const [x0, xLast, f0, fLast] = [entry(txp, 0), entry(txp, n - 1), entry(tfp, 0), entry(tfp, n - 1)];

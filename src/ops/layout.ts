@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { broadcastTo, concat, reshape, transpose } from './shape.js';
 import { registerTensorMethods } from './methods.js';
+import { flag, knownOptions } from './optionChecks.js';
 
 /** One axis or a list of axes, normalised, or an AdjointError naming the op (repeats are refused). */
 function axisList(op: string, name: string, axes: number | readonly number[], ndim: number): number[] {
@@ -194,14 +195,8 @@ export function meshgrid(...args: Array<TensorLike | MeshgridOptions>): Tensor[]
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && typeof last === 'object' && !(last instanceof Tensor);
   const options = (hasOptions ? last : {}) as MeshgridOptions;
-  if (options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`meshgrid: expected tensors and an optional options object { indexing }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'indexing' && key !== 'sparse') throw new InvalidArgumentError(`meshgrid: unknown option '${key}'; the options are indexing ('xy' | 'ij') and sparse.`);
-  }
-  const { sparse = false } = options;
-  if (typeof sparse !== 'boolean') throw new InvalidArgumentError(`meshgrid: sparse must be true or false, got ${describe(sparse)}.`);
+  knownOptions('meshgrid', options, ['indexing', 'sparse'], "{ indexing: 'ij' }");
+  const sparse = flag('meshgrid', 'sparse', options.sparse, false);
   const indexing = options.indexing ?? 'xy';
   if (indexing !== 'xy' && indexing !== 'ij') {
     throw new InvalidArgumentError(`meshgrid: indexing must be 'xy' or 'ij', got ${describe(indexing)}.`);

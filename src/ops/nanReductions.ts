@@ -13,6 +13,7 @@ import { where } from './select.js';
 import { checkedMax, checkedMin, sum, type Axis } from './reduce.js';
 import { isnan } from './predicates.js';
 import type { MomentOptions } from './moments.js';
+import { flag, knownOptions } from './optionChecks.js';
 
 /** x with NaN read as `fill`, the NaN mask, and the axes normalised under the op's name. */
 function masked(op: string, x: TensorLike, axis: Axis | undefined, fill: number) {
@@ -65,15 +66,10 @@ export function nanmax(x: TensorLike, axis?: Axis, keepdims = false): Tensor { r
 export function nanmin(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return nanExtremum('nanmin', x, axis, keepdims); }
 
 function momentOptions(op: string, options: MomentOptions): { ddof: number; keepdims: boolean } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${op}: options must be an object like { ddof: 1, keepdims: true }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'ddof' && key !== 'keepdims') throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are ddof and keepdims.`);
-  }
-  const { ddof = 0, keepdims = false } = options;
+  knownOptions(op, options, ['ddof', 'keepdims'], '{ ddof: 1, keepdims: true }');
+  const { ddof = 0 } = options;
   if (typeof ddof !== 'number' || !Number.isFinite(ddof)) throw new InvalidArgumentError(`${op}: ddof must be a finite number, got ${describe(ddof)}.`);
-  return { ddof, keepdims: keepdimsArg(keepdims, op) };
+  return { ddof, keepdims: flag(op, 'keepdims', options.keepdims, false) };
 }
 
 /**

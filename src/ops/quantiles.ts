@@ -19,6 +19,7 @@ import { floor, ceil, round } from './rounding.js';
 import { isnan } from './predicates.js';
 import { moveaxis } from './layout.js';
 import { registerTensorMethods } from './methods.js';
+import { flag, knownOptions } from './optionChecks.js';
 import { checkableValues } from './statistics.js';
 
 export type QuantileMethod = 'linear' | 'lower' | 'higher' | 'nearest' | 'midpoint';
@@ -81,18 +82,12 @@ function lerp(a: Tensor, b: Tensor, t: Tensor): Tensor {
 }
 
 function quantileOptions(op: string, options: QuantileOptions): { method: QuantileMethod; keepdims: boolean } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${op}: options must be an object like { method: 'linear', keepdims: true }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'method' && key !== 'keepdims') throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are method and keepdims.`);
-  }
-  const { method = 'linear', keepdims = false } = options;
+  knownOptions(op, options, ['method', 'keepdims'], "{ method: 'linear', keepdims: true }");
+  const { method = 'linear' } = options;
   if (!METHODS.includes(method)) {
     throw new InvalidArgumentError(`${op}: unknown method ${typeof method === 'string' ? `'${method}'` : describe(method)}; use one of ${METHODS.map((m) => `'${m}'`).join(', ')}.`);
   }
-  if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`${op}: keepdims must be true or false, got ${describe(keepdims)}.`);
-  return { method, keepdims };
+  return { method, keepdims: flag(op, 'keepdims', options.keepdims, false) };
 }
 
 /** q as a tensor of values in [0, scale], or an AdjointError naming the op and the value at fault. */
@@ -170,7 +165,7 @@ export function nanpercentile(x: TensorLike, q: TensorInput, axis?: Axis, option
 }
 
 function medianOf(op: string, x: TensorLike, axis: Axis | undefined, keepdims: boolean, skipNaN: boolean): Tensor {
-  if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`${op}: keepdims must be true or false, got ${describe(keepdims)}.`);
+  flag(op, 'keepdims', keepdims, false);
   const { t, axes, rest, sorted, count, invalid } = sortedLanes(op, x, axis, skipNaN);
   // (a + b)/2 as NumPy's mean of the two middle entries, at ⌊(k − 1)/2⌋ and ⌊k/2⌋ (a = b for an odd count k).
   const middle = at(op, sorted, stack([floor(div(sub(count, 1), 2)), floor(div(count, 2))]), count);

@@ -16,6 +16,7 @@ import { checkedMax, checkedMin, mean, sum, type Axis } from './reduce.js';
 import { matmul } from './linalg.js';
 import { atleast2d } from './layout.js';
 import { registerTensorMethods } from './methods.js';
+import { flag, knownOptions } from './optionChecks.js';
 
 /**
  * t's values for a check on bad input, or null where they are not to be read: under vmap (they
@@ -95,17 +96,9 @@ export function average(x: TensorLike, axis: Axis | undefined, options: AverageO
 export function average(x: TensorLike, axis?: Axis, options?: AverageOptions): Tensor | [Tensor, Tensor];
 export function average(x: TensorLike, axis?: Axis, options: AverageOptions = {}): Tensor | [Tensor, Tensor] {
   const t = asTensor(x, 'average');
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`average: options must be an object like { weights, returned, keepdims }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!['weights', 'returned', 'keepdims'].includes(key)) {
-      throw new InvalidArgumentError(`average: unknown option '${key}'; the options are weights, returned and keepdims.`);
-    }
-  }
-  const { returned = false, keepdims = false } = options;
-  if (typeof returned !== 'boolean') throw new InvalidArgumentError(`average: returned must be true or false, got ${describe(returned)}.`);
-  keepdimsArg(keepdims, 'average');
+  knownOptions('average', options, ['weights', 'returned', 'keepdims'], '{ weights, returned: true }');
+  const returned = flag('average', 'returned', options.returned, false);
+  const keepdims = flag('average', 'keepdims', options.keepdims, false);
   const axes = normalizeAxes(axis, t.ndim, 'average');
   let avg: Tensor, scale: Tensor;
   if (options.weights === undefined) {
@@ -157,14 +150,8 @@ export interface CovOptions {
 
 /** The variables as rows of a matrix [variables, observations], as numpy.cov lays them out. */
 function observations(op: string, x: TensorLike, options: CovOptions, allowed: readonly string[]): { X: Tensor } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${op}: options must be an object like { rowvar: false }, got ${describe(options)}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are ${allowed.join(', ')}.`);
-  }
-  const { rowvar = true } = options;
-  if (typeof rowvar !== 'boolean') throw new InvalidArgumentError(`${op}: rowvar must be true or false, got ${describe(rowvar)}.`);
+  knownOptions(op, options, allowed, '{ rowvar: false }');
+  const rowvar = flag(op, 'rowvar', options.rowvar, true);
   const rows = (v: TensorLike, what: string) => {
     const m = asTensor(v, op);
     if (m.ndim > 2) throw new ShapeError(`${op}: ${what} of shape ${formatShape(m.shape)} has more than 2 axes; give a 1-D or 2-D array of observations.`);
@@ -193,8 +180,7 @@ function observations(op: string, x: TensorLike, options: CovOptions, allowed: r
  */
 export function cov(x: TensorLike, options: CovOptions = {}): Tensor {
   const { X } = observations('cov', x, options, ['y', 'rowvar', 'bias', 'ddof', 'fweights', 'aweights']);
-  const { bias = false } = options;
-  if (typeof bias !== 'boolean') throw new InvalidArgumentError(`cov: bias must be true or false, got ${describe(bias)}.`);
+  const bias = flag('cov', 'bias', options.bias, false);
   const ddof = options.ddof ?? (bias ? 0 : 1);
   if (typeof ddof !== 'number' || !Number.isInteger(ddof)) throw new InvalidArgumentError(`cov: ddof must be an integer, got ${describe(ddof)}.`);
   const n = X.shape[1]!;
