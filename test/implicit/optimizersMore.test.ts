@@ -199,7 +199,7 @@ describe('second order, forward and reverse (checkGrad)', () => {
     ['chain', (lr: Tensor) => O.chain(O.addDecayedWeights(0.1), O.clipByGlobalNorm(1), O.adam({ lr: S.cosineDecay({ initValue: lr, decaySteps: 3 }) }))],
   ] as const)('%s', (_, make) => {
     const steps = (lr: Tensor, w0: Params) => {
-      const opt = make(lr);
+      const opt: ad.optimizers.Optimizer<any> = make(lr);
       let params = w0, state = opt.init(w0);
       for (let i = 0; i < 3; i++) [params, state] = opt.step(params, ad.grad(loss)(params), state);
       return params;
