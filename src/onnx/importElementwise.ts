@@ -20,12 +20,12 @@ import { kindOf, oneNumber, same, type Kind, type OperatorDef, type Value } from
 type Fn1 = (x: Tensor) => Tensor;
 
 /** A unary operator without attributes, keeping its input's kind. */
-function unary(fn: Fn1): OperatorDef {
+export function unary(fn: Fn1): OperatorDef {
   return { attributes: [], compile: () => ([x]) => [same(x!, fn(x!.tensor))] };
 }
 
 /** A unary operator with float attributes read at import. */
-function unaryWith(attributes: Record<string, number>, fn: (x: Tensor, a: Record<string, number>) => Tensor): OperatorDef {
+export function unaryWith(attributes: Record<string, number>, fn: (x: Tensor, a: Record<string, number>) => Tensor): OperatorDef {
   return {
     attributes: Object.keys(attributes),
     compile: (node) => {

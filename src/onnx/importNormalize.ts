@@ -13,6 +13,7 @@ import { arange } from '../tensor/create.js';
 import { sizeOf } from '../tensor/shape.js';
 import { same, type OperatorDef } from './importNode.js';
 import { axisIn } from './importShape.js';
+import { softmaxLike } from './importReduce.js';
 
 /** 1 at the first maximum along `axis`, 0 elsewhere. */
 function hardmax(x: Tensor, axis: number): Tensor {
@@ -21,22 +22,8 @@ function hardmax(x: Tensor, axis: number): Tensor {
   return equal(first, positions);
 }
 
-/** Hardmax: along one axis (default −1) from opset 13; before, over the input coerced to 2-D at `axis` (default 1). */
-const hardmaxOp: OperatorDef = {
-  attributes: ['axis'],
-  compile: (node) => {
-    const modern = node.opset >= 13;
-    const axis = node.int('axis', modern ? -1 : 1);
-    return ([x]) => {
-      const t = x!.tensor;
-      if (modern) return [same(x!, hardmax(t, axisIn(node, axis, t.ndim)))];
-      const a = axis < 0 ? axis + t.ndim : axis;
-      if (a < 0 || a > t.ndim) node.runError(`axis ${axis} is out of range for rank ${t.ndim}.`);
-      const flat = reshape(t, [sizeOf(t.shape.slice(0, a)), sizeOf(t.shape.slice(a))]);
-      return [same(x!, reshape(hardmax(flat, 1), t.shape))];
-    };
-  },
-};
+/** Hardmax: along one axis (default −1) from opset 13; before, over the input coerced to 2-D at `axis` (default 1), as Softmax. */
+const hardmaxOp = softmaxLike(hardmax);
 
 /** LpNormalization: x / ‖x‖_p along `axis` (default −1), p = 1 or 2. */
 const lpNormalization: OperatorDef = {

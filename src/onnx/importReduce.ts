@@ -81,7 +81,7 @@ const cumSumOp: OperatorDef = {
  * Softmax and LogSoftmax. From opset 13 along one axis (default −1); before, the input was
  * coerced to 2-D [∏ dims before axis, ∏ dims from axis] (default axis 1) and normalised along the second.
  */
-function softmaxLike(fn: (x: Tensor, axis: number) => Tensor): OperatorDef {
+export function softmaxLike(fn: (x: Tensor, axis: number) => Tensor): OperatorDef {
   return {
     attributes: ['axis'],
     compile: (node: NodeContext) => {

@@ -5,40 +5,9 @@
  * vmap, jit, jvp and hvp.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import * as ad from '../../src/index.js';
 import { importModel } from '../../src/onnx/import.js';
-
-interface Stored { shape: number[]; data: number[] }
-interface Fixture {
-  dtype: string;
-  inputs: Record<string, Stored>;
-  outputs: Record<string, Stored>;
-  cotangents: Record<string, Stored>;
-  loss: number;
-  inputGradients: Record<string, Stored>;
-  paramGradients: Record<string, Stored>;
-}
-
-const dir = new URL('./fixtures/', import.meta.url);
-const load = (name: string) => ({
-  bytes: new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir))),
-  fixture: JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture,
-});
-const asTensor = (s: Stored) => ad.tensor(Float64Array.from(s.data), s.shape);
-const tensors = (r: Record<string, Stored>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, asTensor(v)]));
-
-/** max |a − b| / max |b|: the error relative to the reference's scale. */
-function relativeError(a: ad.Tensor, b: Stored): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.toFloat64Array();
-  let err = 0, scale = 0;
-  b.data.forEach((v, i) => {
-    err = Math.max(err, Math.abs(x[i]! - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  return err / scale;
-}
+import { asTensor, load, relativeError, tensors } from './torchFixtures.js';
 
 const worst: Record<string, number> = {};
 function record(what: string, e: number): number {

@@ -6,37 +6,12 @@
  * ONNX Runtime does not run) equals the same layer with the time first.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import * as ad from '../../src/index.js';
 import { importModel } from '../../src/onnx/import.js';
 import { encodeModel } from '../../src/onnx/proto.js';
 import { buildModel } from './importOracle.js';
 import { recurrentCase } from './importMoreCases.js';
-
-interface Stored { shape: number[]; data: number[] }
-interface Fixture {
-  inputs: Record<string, Stored>;
-  outputs: Record<string, Stored>;
-  cotangents: Record<string, Stored>;
-  loss: number;
-  inputGradients: Record<string, Stored>;
-  paramGradients: Record<string, Stored>;
-}
-
-const dir = new URL('./fixtures/', import.meta.url);
-const asTensor = (s: Stored) => ad.tensor(Float64Array.from(s.data), s.shape);
-
-/** max |a − b| / max |b|. */
-function relativeError(a: ad.Tensor, b: Stored): number {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.toFloat64Array();
-  let err = 0, scale = 0;
-  b.data.forEach((v, i) => {
-    err = Math.max(err, Math.abs(x[i]! - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  return err / scale;
-}
+import { asTensor, load, relativeError, tensors } from './torchFixtures.js';
 
 const worst: Record<string, number> = {};
 const record = (what: string, e: number) => ((worst[what] = Math.max(worst[what] ?? 0, e)), e);
@@ -49,10 +24,9 @@ describe.each([
   ['interpolate', 'F.interpolate nearest, bilinear (half-pixel and align_corners), bicubic'],
   ['shuffle', 'nn.PixelShuffle and nn.PixelUnshuffle'],
 ])('PyTorch %s: %s', (name) => {
-  const bytes = new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir)));
-  const fixture = JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture;
+  const { bytes, fixture } = load(name);
   const model = importModel<ad.Tensor>(bytes);
-  const inputs = Object.fromEntries(Object.entries(fixture.inputs).map(([k, v]) => [k, asTensor(v)]));
+  const inputs = tensors(fixture.inputs);
   const r = asTensor(fixture.cotangents.y!);
   const loss = (params: typeof model.params, x: Record<string, ad.Tensor>) => ad.sum(ad.mul(model.apply(params, x), r));
 
@@ -98,17 +72,14 @@ describe('imported recurrent layers under transformations', () => {
   });
 
   it('jit of the gradient through the imported PyTorch LSTM equals the gradient; vmap over whole inputs equals one call each', () => {
-    const load = (name: string) => ({
-      model: importModel<ad.Tensor>(new Uint8Array(readFileSync(new URL(`${name}.onnx`, dir)))),
-      fixture: JSON.parse(readFileSync(new URL(`${name}.json`, dir), 'utf8')) as Fixture,
-    });
-    const { model, fixture } = load('lstm');
-    const inputs = Object.fromEntries(Object.entries(fixture.inputs).map(([k, v]) => [k, asTensor(v)]));
+    const imported = (name: string) => ({ model: importModel<ad.Tensor>(load(name).bytes), fixture: load(name).fixture });
+    const { model, fixture } = imported('lstm');
+    const inputs = tensors(fixture.inputs);
     const g = ad.grad((x: Record<string, ad.Tensor>) => ad.sum(ad.tanh(model(x))));
     const jitted = ad.jit(g);
     const want = g(inputs), got = jitted(inputs);
     for (const k of Object.keys(want)) expect(got[k]!.toArray()).toEqual(want[k]!.toArray());
-    const gru = load('gru');
+    const gru = imported('gru');
     const x = asTensor(gru.fixture.inputs.x!);
     const xs = [x, ad.mul(-0.5, x), ad.flip(x, 1)];
     const mapped = ad.vmap((one: ad.Tensor) => gru.model({ x: one }))(ad.stack(xs, 0));
