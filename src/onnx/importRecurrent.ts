@@ -17,7 +17,7 @@ import { relu, sigmoid, softplus, tanh } from '../ops/unary.js';
 import { softsign } from '../ops/activations.js';
 import { clip, where } from '../ops/select.js';
 import { mm } from '../ops/linalg.js';
-import { reshape, slice, stack, take, transpose } from '../ops/shape.js';
+import { concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
 import { zeros } from '../tensor/create.js';
 import { floatValue, type NodeContext, type OperatorDef, type Value } from './importNode.js';
 
@@ -29,12 +29,18 @@ const ACTIVATIONS: Record<string, Activation> = { Sigmoid: sigmoid, Tanh: tanh, 
 const GATES: Record<Kind, number> = { RNN: 1, GRU: 3, LSTM: 4 };
 const DEFAULT_ACTIVATIONS: Record<Kind, string[]> = { RNN: ['Tanh'], GRU: ['Sigmoid', 'Tanh'], LSTM: ['Sigmoid', 'Tanh', 'Tanh'] };
 
-/** One direction's weights, split by gate: W_g [H, I] is folded into the input projection; R_g [H, H]; Rb_g [H]. */
+/** One direction's weights. */
 interface Direction {
-  /** X·Wᵀ + Wb + Rb for all steps: [T, B, G·H] (for GRU's h gate with linear_before_reset, Rb_h is kept apart). */
+  /**
+   * X·Wᵀ + Wb + Rb for all steps, [T, B, G·H]: every recurrent bias joins the input's except GRU's
+   * Rb_h under linear_before_reset, which the reset gate multiplies.
+   */
   projected: Tensor;
-  R: Tensor[];
-  Rb: Tensor[];
+  /** R [G·H, H] (for GRU without linear_before_reset, only its z and r rows [2H, H]). */
+  R: Tensor;
+  /** GRU: R_h [H, H], and Rb_h [H] under linear_before_reset. */
+  Rh: Tensor | null;
+  Rbh: Tensor | null;
   /** LSTM peepholes P_i, P_o, P_f [H], or null. */
   P: Tensor[] | null;
   acts: Activation[];
@@ -46,6 +52,7 @@ interface Config {
   hidden: number;
   clipAt: number | null;
   linearBeforeReset: boolean;
+  inputForget: boolean;
 }
 
 /** The gate g block [B, H] of a [B, G·H] row. */
@@ -53,25 +60,25 @@ const gate = (row: Tensor, g: number, hidden: number) => slice(row, [0, g * hidd
 
 /**
  * One step of the cell: the new hidden state (and cell state for LSTM) from the projected input
- * row xw [B, G·H] and the previous states.
+ * row xw [B, G·H] and the previous states; one matrix product Hₜ₋₁·Rᵀ for all gates.
  */
 function cellStep(c: Config, d: Direction, xw: Tensor, h: Tensor, cell: Tensor | null): [Tensor, Tensor | null] {
   const H = c.hidden;
   const act = (k: number, v: Tensor) => d.acts[k]!(c.clipAt === null ? v : clip(v, -c.clipAt, c.clipAt));
-  const recurrent = (g: number, state: Tensor) => add(mm(state, d.R[g]!, false, true), d.Rb[g]!);
-  if (c.kind === 'RNN') return [act(0, add(gate(xw, 0, H), recurrent(0, h))), null];
+  const recurrent = mm(h, d.R, false, true);
+  const pre = (g: number) => add(gate(xw, g, H), gate(recurrent, g, H));
+  if (c.kind === 'RNN') return [act(0, pre(0)), null];
   if (c.kind === 'GRU') {
     // z = f(·), r = f(·); h̃ = g(Xw_h + (r ⊙ Hₜ₋₁)R_hᵀ + Rb_h), or with linear_before_reset g(Xw_h + r ⊙ (Hₜ₋₁R_hᵀ + Rb_h)); H = (1 − z) ⊙ h̃ + z ⊙ Hₜ₋₁.
-    const z = act(0, add(gate(xw, 0, H), recurrent(0, h)));
-    const r = act(0, add(gate(xw, 1, H), recurrent(1, h)));
-    const candidate = act(1, add(gate(xw, 2, H), c.linearBeforeReset ? mul(r, recurrent(2, h)) : recurrent(2, mul(r, h))));
+    const z = act(0, pre(0)), r = act(0, pre(1));
+    const reset = c.linearBeforeReset ? mul(r, add(gate(recurrent, 2, H), d.Rbh!)) : mm(mul(r, h), d.Rh!, false, true);
+    const candidate = act(1, add(gate(xw, 2, H), reset));
     return [add(mul(sub(1, z), candidate), mul(z, h)), null];
   }
-  // LSTM: i = f(· + P_i ⊙ Cₜ₋₁), f = f(· + P_f ⊙ Cₜ₋₁), c̃ = g(·), C = f ⊙ Cₜ₋₁ + i ⊙ c̃, o = f(· + P_o ⊙ C), H = o ⊙ h(C).
-  const pre = (g: number) => add(gate(xw, g, H), recurrent(g, h));
+  // LSTM: i = f(· + P_i ⊙ Cₜ₋₁), f = f(· + P_f ⊙ Cₜ₋₁) (1 − i with input_forget), c̃ = g(·), C = f ⊙ Cₜ₋₁ + i ⊙ c̃, o = f(· + P_o ⊙ C), H = o ⊙ h(C).
   const peep = (v: Tensor, k: number, state: Tensor) => (d.P === null ? v : add(v, mul(d.P[k]!, state)));
   const i = act(0, peep(pre(0), 0, cell!));
-  const f = act(0, peep(pre(2), 2, cell!));
+  const f = c.inputForget ? sub(1, i) : act(0, peep(pre(2), 2, cell!));
   const next = add(mul(f, cell!), mul(i, act(1, pre(3))));
   const o = act(0, peep(pre(1), 1, next));
   return [mul(o, act(2, next)), next];
@@ -99,15 +106,20 @@ function runLayer(node: NodeContext, c: Config, directions: Array<'forward' | 'r
   const outputs: Tensor[] = [], lastH: Tensor[] = [], lastC: Tensor[] = [];
   directions.forEach((dir, k) => {
     const bias = bIn === undefined ? zeros([2 * G * H]) : reshape(take(bIn.tensor, [k], 0), [2 * G * H]);
-    const Wb = slice(bias, [0], [G * H]);
-    const Rb = Array.from({ length: G }, (_, g) => slice(bias, [(G + g) * H], [H]));
-    const projected = reshape(add(mm(X2, reshape(take(W, [k], 0), [G * H, I]), false, true), Wb), [T, B, G * H]);
+    const Wb = slice(bias, [0], [G * H]), Rb = slice(bias, [G * H], [G * H]);
+    const apart = c.kind === 'GRU' && c.linearBeforeReset;
+    // Rb joins Wb, but for GRU's h gate under linear_before_reset (its Rb_h stays apart: zero here).
+    const joined = apart ? add(Wb, concat([slice(Rb, [0], [2 * H]), zeros([H])], 0)) : add(Wb, Rb);
+    const projected = reshape(add(mm(X2, reshape(take(W, [k], 0), [G * H, I]), false, true), joined), [T, B, G * H]);
     const Rk = reshape(take(R, [k], 0), [G * H, H]);
+    const gru = c.kind === 'GRU' && !apart;
     const P = c.kind === 'LSTM' && pIn !== undefined ? Array.from({ length: 3 }, (_, j) => slice(reshape(take(pIn.tensor, [k], 0), [3 * H]), [j * H], [H])) : null;
     const perDirection = actNames.length === DEFAULT_ACTIVATIONS[c.kind].length * D ? actNames.slice(k * actNames.length / D, (k + 1) * actNames.length / D) : actNames;
     const d: Direction = {
       projected, P, reverse: dir === 'reverse',
-      R: Array.from({ length: G }, (_, g) => slice(Rk, [g * H, 0], [H, H])), Rb,
+      R: gru ? slice(Rk, [0, 0], [2 * H, H]) : Rk,
+      Rh: gru ? slice(Rk, [2 * H, 0], [H, H]) : null,
+      Rbh: apart ? slice(Rb, [2 * H], [H]) : null,
       acts: perDirection.map((name) => ACTIVATIONS[name]!),
     };
     let h = reshape(take(h0, [k], 0), [B, H]);
@@ -155,12 +167,12 @@ function recurrent(kind: Kind): OperatorDef {
       }
       for (const name of actNames) node.oneOf('activations', name, Object.keys(ACTIVATIONS));
       if (node.has('activation_alpha') || node.has('activation_beta')) node.fail('attributes activation_alpha and activation_beta are not supported (the activations supported take no parameters).');
-      if (node.int('input_forget', 0) !== 0) node.fail('attribute input_forget = 1 is not supported (supported: 0).');
       const layout = node.oneOf('layout', node.int('layout', 0), [0, 1]);
       const config = (hidden: number): Config => ({
         kind, hidden,
         clipAt: node.has('clip') ? node.float('clip', 0) : null,
         linearBeforeReset: node.int('linear_before_reset', 0) === 1,
+        inputForget: node.int('input_forget', 0) === 1,
       });
       return (inputs) => {
         const R = inputs[2]?.tensor ?? node.runError('input R is required.');

@@ -174,4 +174,6 @@ export const MORE_CASES: Record<string, Case> = {
   'LSTM bidirectional, sequence_lens': recurrentCase('LSTM', 2, { bias: true, initial: true, lens: [4, 2] }),
   'GRU reverse, sequence_lens': recurrentCase('GRU', 1, { bias: true, lens: [1, 3], attributes: [attr.string('direction', 'reverse')] }),
   'RNN clip': recurrentCase('RNN', 1, { bias: true, attributes: [attr.float('clip', 0.5)] }),
+  'LSTM input_forget, clip': recurrentCase('LSTM', 1, { bias: true, initial: true, attributes: [attr.int('input_forget', 1), attr.float('clip', 0.8)] }),
+  'GRU activations Relu, Softsign': recurrentCase('GRU', 1, { bias: true, attributes: [{ name: 'activations', type: 8, strings: ['Relu', 'Softsign'].map((a) => new TextEncoder().encode(a)) }] }),
 };
