@@ -1,5 +1,5 @@
 /**
- * @file ONNX's Resize (opset 11 on; PyTorch's F.interpolate exports to it) in adjoint's ops.
+ * @file ONNX's Resize (PyTorch's F.interpolate exports to it) and its predecessor Upsample in adjoint's ops.
  *
  * Every mode is separable: along each resized axis, output position x maps to a coordinate
  * x_original of the input (coordinate_transformation_mode), and the output is Σⱼ wⱼ·input[iⱼ] over a
@@ -18,7 +18,7 @@ import { axisIn } from './importShape.js';
 
 type Transform = 'half_pixel' | 'half_pixel_symmetric' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric';
 type Mode = 'nearest' | 'linear' | 'cubic';
-type Rounding = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
+type Rounding = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil' | 'legacy';
 
 /** The input coordinate of output position x along an axis of length n resized to m by `scale`. */
 function original(transform: Transform, x: number, n: number, m: number, scale: number): number {
@@ -35,8 +35,10 @@ function original(transform: Transform, x: number, n: number, m: number, scale: 
   }
 }
 
-function rounded(mode: Rounding, v: number): number {
+function rounded(mode: Rounding, v: number, scale: number): number {
   switch (mode) {
+    // Resize before opset 11 and Upsample, as ONNX Runtime runs them: up when downsampling, down otherwise.
+    case 'legacy': return scale < 1 ? Math.ceil(v) : Math.floor(v);
     case 'floor': return Math.floor(v);
     case 'ceil': return Math.ceil(v);
     // Halves go down (up); anything else to the nearest integer.
@@ -63,7 +65,7 @@ function axisTaps(o: ResizeOptions, n: number, m: number, scale: number): Taps {
   for (let x = 0; x < m; x++) {
     const v = original(o.transform, x, n, m, scale);
     if (o.mode === 'nearest') {
-      positions[0]![x] = clamp(rounded(o.rounding, v));
+      positions[0]![x] = clamp(rounded(o.rounding, v, scale));
       weights[0]![x] = 1;
       continue;
     }
@@ -99,6 +101,43 @@ function resizeAxis(x: Tensor, axis: number, m: number, scale: number, o: Resize
   return out!;
 }
 
+/** t resized along `axes` to the `sizes` given, or by the `scales` given (output length ⌊n·scale⌋; for sizes the scale is m/n). */
+function resized(node: NodeContext, t: Tensor, axes: number[], scales: number[] | undefined, sizes: number[] | undefined, o: ResizeOptions): Tensor {
+  const given = (scales ?? sizes)!;
+  if (given.length !== axes.length) node.runError(`${scales ? 'scales' : 'sizes'} has ${given.length} entries for ${axes.length} axes of the input of shape [${t.shape}].`);
+  let y = t;
+  axes.forEach((ax, i) => {
+    const n = t.shape[ax]!;
+    const m = scales ? Math.floor(n * scales[i]!) : sizes![i]!;
+    const scale = scales ? scales[i]! : m / n;
+    if (!(m >= 1) || !(scale > 0)) node.runError(`axis ${ax} of length ${n} would be resized to ${m} (scale ${scale}).`);
+    if (m !== n || scale !== 1) y = resizeAxis(y, ax, m, scale, o);
+  });
+  return y;
+}
+
+/**
+ * Resize before opset 11 and Upsample (opsets 7–9): scales only (an attribute at Upsample-7, an input
+ * after), nearest or linear, with the asymmetric coordinates x/scale; nearest takes ⌊x/scale⌋, or
+ * ⌈x/scale⌉ when downsampling (ONNX Runtime's behaviour; the specification leaves it open).
+ */
+function legacyResize(inputScales: (node: NodeContext) => boolean): OperatorDef {
+  return {
+    attributes: ['mode', 'scales'],
+    staticInputs: [1],
+    compile: (node) => {
+      const mode = node.oneOf('mode', node.string('mode', 'nearest'), ['nearest', 'linear', 'bilinear']);
+      const o: ResizeOptions = { mode: mode === 'nearest' ? 'nearest' : 'linear', transform: 'asymmetric', rounding: 'legacy', cubicA: -0.75, excludeOutside: false };
+      const fromInput = inputScales(node);
+      return ([x, scalesIn]) => {
+        const t = x!.tensor;
+        const scales = fromInput ? (scalesIn ? numbers(scalesIn) : node.runError('input scales is required.')) : (node.floats('scales') ?? node.runError('attribute scales is required.'));
+        return [same(x!, resized(node, t, t.shape.map((_, i) => i), scales, undefined, o))];
+      };
+    },
+  };
+}
+
 const resizeOp: OperatorDef = {
   attributes: [
     'antialias', 'axes', 'coordinate_transformation_mode', 'cubic_coeff_a', 'exclude_outside',
@@ -106,7 +145,7 @@ const resizeOp: OperatorDef = {
   ],
   staticInputs: [1, 2, 3],
   compile: (node: NodeContext) => {
-    if (node.opset < 11) node.fail('Resize before opset 11 is not supported (export with opset 11 or later).');
+    if (node.opset < 11) return legacyResize(() => true).compile(node);
     const o: ResizeOptions = {
       mode: node.oneOf<Mode>('mode', node.string('mode', 'nearest') as Mode, ['nearest', 'linear', 'cubic']),
       transform: node.oneOf<Transform>('coordinate_transformation_mode', node.string('coordinate_transformation_mode', 'half_pixel') as Transform,
@@ -123,21 +162,10 @@ const resizeOp: OperatorDef = {
       const scales = scalesIn && scalesIn.tensor.size > 0 ? numbers(scalesIn) : undefined;
       const sizes = sizesIn && sizesIn.tensor.size > 0 ? numbers(sizesIn) : undefined;
       if ((scales === undefined) === (sizes === undefined)) node.runError('exactly one of scales and sizes must be given (non-empty).');
-      const given = (scales ?? sizes)!;
-      if (given.length !== axes.length) node.runError(`${scales ? 'scales' : 'sizes'} has ${given.length} entries for ${axes.length} axes.`);
-      let y = t;
-      axes.forEach((ax, i) => {
-        const n = t.shape[ax]!;
-        // Output length ⌊n·scale⌋ for scales; for sizes the scale is m/n.
-        const m = scales ? Math.floor(n * scales[i]!) : sizes![i]!;
-        const scale = scales ? scales[i]! : m / n;
-        if (!(m >= 1) || !(scale > 0)) node.runError(`axis ${ax} of length ${n} would be resized to ${m} (scale ${scale}).`);
-        if (m !== n || scale !== 1) y = resizeAxis(y, ax, m, scale, o);
-      });
-      return [same(x!, y)];
+      return [same(x!, resized(node, t, axes, scales, sizes, o))];
     };
   },
 };
 
-/** Resize by ONNX name. */
-export const RESIZE: Record<string, OperatorDef> = { Resize: resizeOp };
+/** Resize and Upsample by ONNX name. */
+export const RESIZE: Record<string, OperatorDef> = { Resize: resizeOp, Upsample: legacyResize((node) => node.opset >= 9) };

@@ -59,7 +59,7 @@ describe('unsupported attribute values are import-time errors naming the node, t
     ['Resize tf_crop_and_resize', { ...resize, attributes: [{ name: 'coordinate_transformation_mode', type: 3, s: new TextEncoder().encode('tf_crop_and_resize') }] },
       /node 'the_Resize' \(Resize, opset 13\): attribute coordinate_transformation_mode = "tf_crop_and_resize" is not supported \(supported: "half_pixel"/],
     ['Resize antialias', { ...resize, opset: 18, attributes: [{ name: 'antialias', type: 2, i: 1 }] }, /attribute antialias = 1 is not supported \(supported: 0\)/],
-    ['Resize before opset 11', { ...resize, opset: 10 }, /Resize before opset 11 is not supported/],
+    ['Upsample cubic', { ...MORE_CASES['Upsample nearest (opset 9)']!, attributes: [{ name: 'mode', type: 3, s: new TextEncoder().encode('cubic') }] }, /attribute mode = "cubic" is not supported \(supported: "nearest", "linear", "bilinear"\)/],
     ['LSTM layout 2', { ...lstm, attributes: [...lstm.attributes!, { name: 'layout', type: 2, i: 2 }] }, /node 'the_LSTM' \(LSTM, opset 14\): attribute layout = 2 is not supported \(supported: 0, 1\)/],
     ['RNN activation Affine', { ...rnn, attributes: [...rnn.attributes!, { name: 'activations', type: 8, strings: [new TextEncoder().encode('Affine')] }] },
       /attribute activations = "Affine" is not supported \(supported: "Sigmoid", "Tanh", "Relu", "Softsign", "Softplus"\)/],

@@ -162,6 +162,10 @@ export const MORE_CASES: Record<string, Case> = {
     op: 'Resize', inputs: [image, null, f32('s', [1, 1, 1.7, 0.8])], opset: 19,
     attributes: [attr.string('mode', 'linear'), attr.string('coordinate_transformation_mode', 'half_pixel_symmetric')],
   },
+  'Resize nearest (opset 10: asymmetric), down': { op: 'Resize', inputs: [floats('x', [1, 1, 5, 6]), f32('s', [1, 1, 0.6, 0.7])], opset: 10 },
+  'Resize linear (opset 10)': { op: 'Resize', inputs: [image, f32('s', [1, 1, 1.5, 2.5])], opset: 10, attributes: [attr.string('mode', 'linear')] },
+  'Upsample nearest (opset 9)': { op: 'Upsample', inputs: [image, f32('s', [1, 1, 2, 3])], opset: 9 },
+  'Upsample linear (opset 7: scales attribute)': { op: 'Upsample', inputs: [image], opset: 7, attributes: [attr.string('mode', 'linear'), attr.floats('scales', [1, 1, 2, 1.5])] },
   'Resize axes (opset 18)': { op: 'Resize', inputs: [image, null, null, ints('z', [5, 2])], opset: 18, attributes: [attr.ints('axes', [-2, 1]), attr.string('mode', 'linear')] },
 
   // ---- recurrent ----
