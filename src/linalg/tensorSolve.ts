@@ -19,6 +19,7 @@ export function tensorsolve(a: TensorLike, b: TensorLike, axes?: readonly number
   if (axes !== undefined) {
     if (!Array.isArray(axes)) throw new InvalidArgumentError(`${op}: axes must be an array of axes of a, got ${describe(axes)}.`);
     const moved = axes.map((x) => normalizeAxis(x, at.ndim, op));
+    if (new Set(moved).size !== moved.length) throw new InvalidArgumentError(`${op}: axes ${JSON.stringify(axes)} name an axis of a ${formatShape(at.shape)} twice; list each once.`);
     at = transpose(at, [...at.shape.map((_, i) => i).filter((i) => !moved.includes(i)), ...moved]);
   }
   const lead = at.shape.slice(0, bt.ndim), xShape = at.shape.slice(bt.ndim);

@@ -122,3 +122,18 @@ describe("wald's derivative in the mean", () => {
     expect(per[1]).toBeCloseTo(d1(ad.tensor(2)).item(), 14);
   });
 });
+
+describe('luSolve pivots and tensorsolve axes', () => {
+  const a = ad.tensor([[1, 2], [3, 4]]);
+  it('luSolve rejects pivots outside [0, n) (torch\'s 1-based [2, 2] silently gave x = [0, 0])', () => {
+    const f = ad.linalg.luFactor(a);
+    expect(() => ad.linalg.luSolve({ lu: f.lu, pivots: ad.tensor([2, 2]) }, ad.tensor([5, 11]))).toThrow(/linalg\.luSolve: pivots must be 0-based row indices in \[0, 2\).*subtract 1/);
+    expect(() => ad.linalg.luSolve({ lu: f.lu, pivots: ad.tensor([0.5, 1]) }, ad.tensor([5, 11]))).toThrow(ad.InvalidArgumentError);
+    expect(arr(ad.linalg.luSolve(f, ad.tensor([5, 11])))).toEqual([1, 2]);
+    // Traced pivots (jit) are not read; the same program gives the same answer.
+    expect(arr(ad.jit((lu: Tensor, p: Tensor, b: Tensor) => ad.linalg.luSolve({ lu, pivots: p }, b))(f.lu, f.pivots, ad.tensor([5, 11])))).toEqual([1, 2]);
+  });
+  it('tensorsolve names itself for an axis listed twice (it was transpose\'s error)', () => {
+    expect(() => ad.linalg.tensorsolve(ad.ones([6, 2, 3]), ad.ones([2, 3]), [0, 0])).toThrow(/linalg\.tensorsolve: axes \[0,0\] name an axis/);
+  });
+});
