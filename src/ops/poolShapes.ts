@@ -123,17 +123,18 @@ export function poolWindows(op: string, xShape: Shape, window: readonly number[]
   const pads = paddingPairs(op, o.padding, inSize, extent, stride);
   const axes = inSize.map((L, j): AxisWindows => {
     const [lo, hi] = pads[j]!, s = stride[j]!, d = dilation[j]!, k = window[j]!, padded = L + lo + hi;
-    if (extent[j]! > padded) {
+    const span = padded - extent[j]!;
+    let out = Math.floor(span / s) + 1;
+    if (ceilMode) {
+      // A window may overhang the padded end in ceil mode (PyTorch: ⌈span/s⌉ + 1 ≥ 1 while span > −s).
+      out = Math.ceil(span / s) + 1;
+      if ((out - 1) * s >= L + lo) out--;
+    }
+    if (out < 1) {
       throw new ShapeError(
         `${op}: along spatial axis ${j} the window spans ${extent[j]} (size ${k}, dilation ${d}) but the padded input is only ${padded} long ` +
           `(input ${formatShape(xShape)}, padding ${lo}+${hi}); pad more, or use a smaller window or dilation.`,
       );
-    }
-    const span = padded - extent[j]!;
-    let out = Math.floor(span / s) + 1;
-    if (ceilMode) {
-      out = Math.ceil(span / s) + 1;
-      if ((out - 1) * s >= L + lo) out--;
     }
     const positions = new Int32Array(out * k), counts = new Float64Array(out);
     const [countFrom, countTo] = countIncludePad ? [0, padded] : [lo, lo + L];

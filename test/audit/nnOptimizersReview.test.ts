@@ -1,0 +1,26 @@
+/**
+ * @file Audit regressions for the pooling, normalisation and attention ops and the optax-style
+ * optimizers, found by a differential review against PyTorch 1.13 (values written out beside each
+ * case) and optax's recurrences.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+describe('pooling in ceil mode', () => {
+  it('a window may overhang the padded input, as PyTorch (it threw)', () => {
+    // torch.nn.functional.max_pool1d(tensor([[[1., 7, 3]]]), 4, 3, 0, 1, ceil_mode=True) == [[[7]]]
+    expect(ad.maxPool(ad.tensor([[[1, 7, 3]]]), [4], { stride: 3, ceilMode: true }).toArray()).toEqual([[[7]]]);
+    // avg_pool1d(tensor([[[2., 4, 9]]]), 4, 3, 0, ceil_mode=True) == [[[5]]]: the divisor stops at the padded end.
+    expect(ad.avgPool(ad.tensor([[[2, 4, 9]]]), [4], { stride: 3, ceilMode: true }).toArray()).toEqual([[[5]]]);
+    // avg_pool1d(tensor([[[2., 4, 9]]]), 4, 3, 1, ceil_mode=True) == [[[3.75, 4.5]]]
+    expect(ad.avgPool(ad.tensor([[[2, 4, 9]]]), [4], { stride: 3, padding: 1, ceilMode: true }).toArray()).toEqual([[[3.75, 4.5]]]);
+    // max_pool2d(tensor([[[[1., 2, 3], [4, 5, 6]]]]), (3, 2), 2, (1, 0), ceil_mode=True) == [[[[5, 6], [5, 6]]]]
+    const x = ad.tensor([[[[1, 2, 3], [4, 5, 6]]]]);
+    expect(ad.maxPool(x, [3, 2], { stride: 2, padding: [1, 0], ceilMode: true }).toArray()).toEqual([[[[5, 6], [5, 6]]]]);
+    const g = ad.grad((t: Tensor) => ad.sum(ad.maxPool(t, [4], { stride: 3, ceilMode: true })))(ad.tensor([[[1, 7, 3]]]));
+    expect(g.toArray()).toEqual([[[0, 1, 0]]]);
+    // Without ceil mode it is still an error (PyTorch: "Output size is too small").
+    expect(() => ad.maxPool(ad.tensor([[[1, 7, 3]]]), [4], { stride: 3 })).toThrow(/window spans 4/);
+  });
+});
