@@ -11,7 +11,8 @@ import { NORMALIZE } from './importNormalize.js';
 import { SPATIAL } from './importSpatial.js';
 import { RESIZE } from './importResize.js';
 import { RECURRENT } from './importRecurrent.js';
+import { GRID_SAMPLE } from './importGridSample.js';
 
 /** ONNX operator name → its definition (default domain, opsets 7–22 as each operator's notes say). */
 export const OPERATORS: Readonly<Record<string, OperatorDef>> = { ...ELEMENTWISE, ...SHAPE, ...INDEXING, ...REDUCE, ...NN,
-  ...UNARY, ...SCATTER, ...NORMALIZE, ...SPATIAL, ...RESIZE, ...RECURRENT };
+  ...UNARY, ...SCATTER, ...NORMALIZE, ...SPATIAL, ...RESIZE, ...GRID_SAMPLE, ...RECURRENT };

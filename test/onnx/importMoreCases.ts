@@ -168,6 +168,14 @@ export const MORE_CASES: Record<string, Case> = {
   'Upsample linear (opset 7: scales attribute)': { op: 'Upsample', inputs: [image], opset: 7, attributes: [attr.string('mode', 'linear'), attr.floats('scales', [1, 1, 2, 1.5])] },
   'Resize axes (opset 18)': { op: 'Resize', inputs: [image, null, null, ints('z', [5, 2])], opset: 18, attributes: [attr.ints('axes', [-2, 1]), attr.string('mode', 'linear')] },
 
+  // ---- GridSample ----
+  'GridSample bilinear zeros (opset 16)': { op: 'GridSample', opset: 16, inputs: [image, scaled(floats('g', [1, 3, 4, 2], 2), 0.6)] },
+  'GridSample bilinear border align_corners': { op: 'GridSample', opset: 16, inputs: [image, scaled(floats('g', [1, 3, 4, 2], 2), 0.6)], attributes: [attr.string('padding_mode', 'border'), attr.int('align_corners', 1)] },
+  'GridSample bilinear reflection': { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('padding_mode', 'reflection')] },
+  'GridSample bilinear reflection align_corners': { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('padding_mode', 'reflection'), attr.int('align_corners', 1)] },
+  'GridSample nearest zeros': { op: 'GridSample', opset: 16, inputs: [floats('x', [2, 2, 3, 4]), scaled(floats('g', [2, 2, 3, 2], 4), 0.6)], attributes: [attr.string('mode', 'nearest')] },
+  'GridSample linear (opset 20) border': { op: 'GridSample', opset: 20, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('padding_mode', 'border')] },
+
   // ---- recurrent ----
   'RNN forward': recurrentCase('RNN', 1, { bias: true }),
   'RNN reverse, Relu, initial_h': recurrentCase('RNN', 1, { initial: true, attributes: [attr.string('direction', 'reverse'), { name: 'activations', type: 8, strings: [new TextEncoder().encode('Relu')] }] }),

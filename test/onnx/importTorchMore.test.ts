@@ -1,9 +1,10 @@
 /**
- * @file importModel on PyTorch's recurrent, transposed-convolution, interpolation and pixel-shuffle
- * layers (test/onnx/fixtures/make_more_fixtures.py, PyTorch 1.13, opset 17, float64): outputs and
- * the gradients of a scalar loss with respect to the inputs (and the parameters the exporter keeps
- * by name) equal PyTorch's autograd ones; a recurrent layer with the batch first (layout 1, which
- * ONNX Runtime does not run) equals the same layer with the time first.
+ * @file importModel on PyTorch's recurrent, transposed-convolution, interpolation, pixel-shuffle
+ * and grid-sampling layers (test/onnx/fixtures/make_more_fixtures.py, PyTorch 1.13, opset 17,
+ * float64): outputs and the gradients of a scalar loss with respect to the inputs (and the
+ * parameters the exporter keeps by name) equal PyTorch's autograd ones; a recurrent layer with the
+ * batch first (layout 1, which ONNX Runtime does not run) equals the same layer with the time
+ * first.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from '../../src/index.js';
@@ -23,6 +24,7 @@ describe.each([
   ['deconv', 'nn.ConvTranspose2d with output_padding, then groups and dilation'],
   ['interpolate', 'F.interpolate nearest, bilinear (half-pixel and align_corners), bicubic'],
   ['shuffle', 'nn.PixelShuffle and nn.PixelUnshuffle'],
+  ['grid_sample', 'F.grid_sample (bilinear zeros and reflection, nearest border): gradients in the image and the grid'],
 ])('PyTorch %s: %s', (name) => {
   const { bytes, fixture } = load(name);
   const model = importModel<ad.Tensor>(bytes);
