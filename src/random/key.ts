@@ -103,7 +103,9 @@ function fromTensor(t: Tensor, op: string): Key {
     const fix = t.ndim === 2 && t.shape[1] === 2
       ? `it holds ${t.shape[0]} keys; map over them with ad.vmap, or pass one row.`
       : 'pass a tensor of two integers in [0, 2^32), e.g. ad.random.keyData([key]) row by row under vmap.';
-    throw new InvalidArgumentError(`${op}: a key given as a tensor must have shape [2] (the key's two uint32 words), got shape [${t.shape.join(',')}]; ${fix}`);
+    // Of shape [2] but not two uint32 words: say so (the message said "must have shape [2], got shape [2]").
+    const got = v !== null ? `got the words [${Array.from(v).join(', ')}]` : `got shape [${t.shape.join(',')}]`;
+    throw new InvalidArgumentError(`${op}: a key given as a tensor must have shape [2] (the key's two uint32 words), ${got}; ${fix}`);
   }
   return new Key(v[0]!, v[1]!);
 }

@@ -137,3 +137,11 @@ describe('luSolve pivots and tensorsolve axes', () => {
     expect(() => ad.linalg.tensorsolve(ad.ones([6, 2, 3]), ad.ones([2, 3]), [0, 0])).toThrow(/linalg\.tensorsolve: axes \[0,0\] name an axis/);
   });
 });
+
+describe('a key tensor of shape [2] with invalid words', () => {
+  it('says which words are wrong (the message read "must have shape [2], got shape [2]")', () => {
+    expect(() => ad.random.weibullMin(ad.tensor([1.5, 2]), 1, 1, [2])).toThrow(/got the words \[1\.5, 2\]; pass a tensor of two integers in \[0, 2\^32\)/);
+    expect(() => ad.random.normal(ad.tensor([-1, 2]), [2])).toThrow(/got the words \[-1, 2\]/);
+    expect(() => ad.random.normal(ad.tensor([1, 2, 3]), [2])).toThrow(/got shape \[3\]/);
+  });
+});
