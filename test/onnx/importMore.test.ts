@@ -56,8 +56,8 @@ describe('unsupported attribute values are import-time errors naming the node, t
   const lstm = MORE_CASES['LSTM forward']!;
   const rnn = MORE_CASES['RNN forward']!;
   it.each([
-    ['Resize tf_crop_and_resize', { ...resize, attributes: [{ name: 'coordinate_transformation_mode', type: 3, s: new TextEncoder().encode('tf_crop_and_resize') }] },
-      /node 'the_Resize' \(Resize, opset 13\): attribute coordinate_transformation_mode = "tf_crop_and_resize" is not supported \(supported: "half_pixel"/],
+    ['Resize coordinate mode', { ...resize, attributes: [{ name: 'coordinate_transformation_mode', type: 3, s: new TextEncoder().encode('corners') }] },
+      /node 'the_Resize' \(Resize, opset 13\): attribute coordinate_transformation_mode = "corners" is not supported \(supported: "half_pixel"/],
     ['Resize antialias', { ...resize, opset: 18, attributes: [{ name: 'antialias', type: 2, i: 1 }] }, /attribute antialias = 1 is not supported \(supported: 0\)/],
     ['Upsample cubic', { ...MORE_CASES['Upsample nearest (opset 9)']!, attributes: [{ name: 'mode', type: 3, s: new TextEncoder().encode('cubic') }] }, /attribute mode = "cubic" is not supported \(supported: "nearest", "linear", "bilinear"\)/],
     ['LSTM layout 2', { ...lstm, attributes: [...lstm.attributes!, { name: 'layout', type: 2, i: 2 }] }, /node 'the_LSTM' \(LSTM, opset 14\): attribute layout = 2 is not supported \(supported: 0, 1\)/],

@@ -166,6 +166,22 @@ export const MORE_CASES: Record<string, Case> = {
   'Resize linear (opset 10)': { op: 'Resize', inputs: [image, f32('s', [1, 1, 1.5, 2.5])], opset: 10, attributes: [attr.string('mode', 'linear')] },
   'Upsample nearest (opset 9)': { op: 'Upsample', inputs: [image, f32('s', [1, 1, 2, 3])], opset: 9 },
   'Upsample linear (opset 7: scales attribute)': { op: 'Upsample', inputs: [image], opset: 7, attributes: [attr.string('mode', 'linear'), attr.floats('scales', [1, 1, 2, 1.5])] },
+  'Resize tf_crop_and_resize linear, extrapolation_value': {
+    op: 'Resize', inputs: [image, f32('r', [0, 0, 0.2, -0.1, 1, 1, 0.9, 1.3]), null, ints('z', [1, 2, 4, 5])], opset: 13,
+    attributes: [attr.string('mode', 'linear'), attr.string('coordinate_transformation_mode', 'tf_crop_and_resize'), attr.float('extrapolation_value', 9.5)],
+  },
+  'Resize tf_crop_and_resize nearest, scales': {
+    op: 'Resize', inputs: [image, f32('r', [0, 0, 0.1, 0.2, 1, 1, 0.8, 0.9]), f32('s', [1, 1, 2, 1.5])], opset: 13,
+    attributes: [attr.string('coordinate_transformation_mode', 'tf_crop_and_resize')],
+  },
+  'Resize keep_aspect_ratio_policy not_larger (opset 18)': {
+    op: 'Resize', inputs: [image, null, null, ints('z', [5, 7])], opset: 18,
+    attributes: [attr.ints('axes', [2, 3]), attr.string('mode', 'linear'), attr.string('keep_aspect_ratio_policy', 'not_larger')],
+  },
+  'Resize keep_aspect_ratio_policy not_smaller (opset 18)': {
+    op: 'Resize', inputs: [image, null, null, ints('z', [4, 4])], opset: 18,
+    attributes: [attr.ints('axes', [2, 3]), attr.string('keep_aspect_ratio_policy', 'not_smaller')],
+  },
   'Resize axes (opset 18)': { op: 'Resize', inputs: [image, null, null, ints('z', [5, 2])], opset: 18, attributes: [attr.ints('axes', [-2, 1]), attr.string('mode', 'linear')] },
 
   // ---- GridSample ----
