@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
 import { asTensor, full, zeros, type TensorLike } from '../tensor/create.js';
 import { add, sub } from '../ops/binary.js';
+import { reshape } from '../ops/shape.js';
 import { flatten, unflatten, treesMatch, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkOptions, type Rule } from './options.js';
@@ -55,7 +56,8 @@ export function aligned(op: string, params: unknown, ...others: Array<[unknown, 
 
 /**
  * A hyperparameter's value at step `count`: one number (a tensor of another shape would broadcast
- * against the parameters and silently change their shapes).
+ * against the parameters and silently change their shapes). A one-element tensor is read as a
+ * scalar: one of shape [1] or [1, 1] would still add axes to scalar or vector parameters.
  */
 export function value(op: string, name: string, h: Hyperparameter, count: Tensor): TensorLike {
   const v = typeof h === 'function' ? h(count) : h;
@@ -65,7 +67,7 @@ export function value(op: string, name: string, h: Hyperparameter, count: Tensor
   if (v instanceof Tensor && v.size !== 1) {
     throw new ShapeError(`optimizers.${op}: ${name} must be a single number, got a tensor of shape [${v.shape}]${typeof h === 'function' ? ' from its schedule' : ''}; pass a number or a one-element tensor.`);
   }
-  return v;
+  return v instanceof Tensor && v.ndim > 0 ? reshape(v, []) : v;
 }
 
 /** The state a step takes: what init(params) or the last step returned (an object with a count). */

@@ -24,3 +24,25 @@ describe('pooling in ceil mode', () => {
     expect(() => ad.maxPool(ad.tensor([[[1, 7, 3]]]), [4], { stride: 3 })).toThrow(/window spans 4/);
   });
 });
+
+describe('optimizer hyperparameters as one-element tensors', () => {
+  const grads = { a: ad.tensor(1), v: ad.tensor([1, 1]) };
+  it.each([
+    ['sgd', () => ad.optimizers.sgd({ lr: ad.tensor([0.1]) })],
+    ['adam', () => ad.optimizers.adam({ lr: ad.tensor([[0.1]]) })],
+    ['adamw', () => ad.optimizers.adamw({ lr: ad.tensor([0.1]), weightDecay: ad.tensor([0.01]) })],
+    ['rmsprop', () => ad.optimizers.rmsprop({ lr: () => ad.tensor([0.1]), momentum: ad.tensor([0.9]) })],
+    ['chain(clip)', () => ad.optimizers.chain(ad.optimizers.clip(ad.tensor([1])), ad.optimizers.sgd({ lr: 0.1 }))],
+    ['chain(clipByGlobalNorm)', () => ad.optimizers.chain(ad.optimizers.clipByGlobalNorm(ad.tensor([[1]])), ad.optimizers.sgd({ lr: 0.1 }))],
+  ])('%s keeps the parameters\' shapes (a [1] or [1, 1] value added axes, then the next step blamed the grads)', (_, make) => {
+    const opt = make() as ad.optimizers.Optimizer;
+    let params = { a: ad.tensor(2), v: ad.tensor([1, 2]) };
+    let state = opt.init(params);
+    for (let i = 0; i < 2; i++) {
+      [params, state] = opt.step(params, grads, state) as [typeof params, typeof state];
+      expect([params.a.shape, params.v.shape]).toEqual([[], [2]]);
+    }
+    const scalar = ad.optimizers.sgd({ lr: 0.1 });
+    expect(scalar.step(ad.tensor(2), ad.tensor(1), scalar.init(ad.tensor(2)))[0].shape).toEqual([]);
+  });
+});
