@@ -5,7 +5,10 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { svdKernel } from '../tensor/kernels/linalg/svd.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { add, div, mul, mulStrong, sub } from '../ops/binary.js';
+import { add, div, equal, greaterEqual, lessEqual, mul, mulStrong, sub } from '../ops/binary.js';
+import { logicalAnd, logicalOr } from '../ops/predicates.js';
+import { max } from '../ops/reduce.js';
+import { stopGradient, where } from '../ops/select.js';
 import { concat, expandDims, squeeze } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
 import { batchOf, checkFinite, matrixArg, matrixTranspose, packRows, rows } from './matrix.js';
@@ -19,6 +22,20 @@ function split(packed: Tensor, m: number, n: number): { u: Tensor; s: Tensor; vh
 
 const column = (s: Tensor) => expandDims(s, -2); // s as [..., 1, k]: scales columns
 const row = (s: Tensor) => expandDims(s, -1); //    s as [..., k, 1]: scales rows
+
+/**
+ * s/c and c (as [..., 1, 1]) for a constant c per matrix: 1 while max s is within 2^±400, else max s.
+ * F = 1/(sⱼ² − sᵢ²) below overflows for s beyond about 1e154 (NaN derivatives of u and v, and
+ * Hessians of svdvals, matrixNorm 2/'nuc', cond) and its gaps underflow below 1e-154. The rules use
+ * F only in F ∘ (X S) = (G ∘ (X S/c))/c with G = gapReciprocals((s/c)²): exact for any constant c.
+ */
+function scaled(s: Tensor): { sc: Tensor; c: Tensor | number } {
+  if (s.shape[s.ndim - 1] === 0) return { sc: s, c: 1 }; // no singular values: nothing to scale
+  const big = max(s, -1, true);
+  const normal = logicalOr(logicalAnd(greaterEqual(big, 2 ** -400), lessEqual(big, 2 ** 400)), equal(big, 0));
+  const c = stopGradient(where(normal, 1, big));
+  return { sc: div(s, c), c: expandDims(c, -1) };
+}
 
 // Tall A = U S Vᵀ (m ≥ n = k), dS = Uᵀ Ȧ V, F[i, j] = 1/(sⱼ² − sᵢ²) off the diagonal, 0 on it
 // (Townsend 2016, "Differentiating the singular value decomposition"; jax's svd_jvp_rule):
@@ -44,10 +61,11 @@ const svdP: Primitive<null> = definePrimitive<null>({
     const n = g.shape[g.ndim - 1]!, m = g.shape[g.ndim - 2]! - n - 1;
     const { u, s, vh } = split(res.out!, m, n);
     const { u: uBar, s: sBar, vh: vhBar } = split(g, m, n);
-    const f = gapReciprocals(mul(s, s));
+    const { sc, c } = scaled(s);
+    const f = gapReciprocals(mul(sc, sc)); //  c²·F
     const j = mulStrong(f, mm(u, uBar, true, false));
     const h = mulStrong(f, mm(vh, vhBar, false, true)); // Vᵀ V̄ with V̄ = vh̄ᵀ
-    const inner = add(add(diagEmbed(sBar, 0, n, n), mul(add(j, matrixTranspose(j)), column(s))), mul(row(s), add(h, matrixTranspose(h))));
+    const inner = add(diagEmbed(sBar, 0, n, n), div(add(mul(add(j, matrixTranspose(j)), column(sc)), mul(row(sc), add(h, matrixTranspose(h)))), c));
     let aBar = mm(mm(u, inner, false, false), vh, false, false);
     if (m > n) {
       const outside = sub(uBar, mm(u, mm(u, uBar, true, false), false, false));
@@ -60,12 +78,13 @@ const svdP: Primitive<null> = definePrimitive<null>({
     const { u, s, vh } = split(out, m, n);
     const av = mm(t!, vh, false, true); // Ȧ V
     const ds = mm(u, av, true, false);
-    const f = gapReciprocals(mul(s, s));
-    const dss = mul(ds, column(s));
-    const sds = mul(ds, row(s));
-    let uDot = mm(u, mulStrong(f, add(dss, matrixTranspose(dss))), false, false);
+    const { sc, c } = scaled(s);
+    const f = gapReciprocals(mul(sc, sc)); //  c²·F
+    const dss = mul(ds, column(sc));
+    const sds = mul(ds, row(sc));
+    let uDot = mm(u, div(mulStrong(f, add(dss, matrixTranspose(dss))), c), false, false);
     if (m > n) uDot = add(uDot, mulStrong(sub(av, mm(u, mm(u, av, true, false), false, false)), column(div(1, s))));
-    const vDot = mm(vh, mulStrong(f, add(sds, matrixTranspose(sds))), true, false);
+    const vDot = mm(vh, div(mulStrong(f, add(sds, matrixTranspose(sds))), c), true, false);
     return concat([uDot, expandDims(diagonal(ds), -2), matrixTranspose(vDot)], -2);
   },
   batch: leadingAxesRule(() => svdP),

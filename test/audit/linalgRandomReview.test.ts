@@ -145,3 +145,22 @@ describe('a key tensor of shape [2] with invalid words', () => {
     expect(() => ad.random.normal(ad.tensor([1, 2, 3]), [2])).toThrow(/got shape \[3\]/);
   });
 });
+
+describe("svd's derivatives at extreme scales (F = 1/(sⱼ² − sᵢ²) overflowed: NaN)", () => {
+  const base = ad.tensor([[1, 2], [3, 4], [0.5, -1]]);
+  const w = ad.tensor([[1, 2], [3, -1], [0.5, 2]]);
+  const lossU = (a: Tensor) => ad.sum(ad.mul(ad.linalg.svd(a).u, w)); // u is scale-free: its gradient scales as 1/c
+  const norm2 = (a: Tensor) => ad.linalg.matrixNorm(a, 2); //           homogeneous of degree 1: its Hessian as 1/c
+  for (const c of [1e200, 1e-200]) {
+    it(`u's gradient, its jvp and the 2-norm's Hessian at ${c}·a are those at a scaled by 1/${c}`, () => {
+      const g0 = arr(ad.grad(lossU)(base)), g = arr(ad.grad(lossU)(ad.mul(base, c)));
+      g.forEach((v, i) => expect(Math.abs(v * c - g0[i]!)).toBeLessThanOrEqual(1e-13 * Math.abs(g0[i]!)));
+      const t = ad.tensor([[1, 0], [0, 1], [1, 1]]);
+      const j0 = ad.jvp(lossU, [base], [t])[1].item(), j = ad.jvp(lossU, [ad.mul(base, c)], [t])[1].item();
+      expect(Math.abs(j * c - j0)).toBeLessThanOrEqual(1e-13 * Math.abs(j0));
+      const h0 = arr(ad.hessian(norm2)(base) as Tensor), h = arr(ad.hessian(norm2)(ad.mul(base, c)) as Tensor);
+      const scale = Math.max(...h0.map(Math.abs));
+      h.forEach((v, i) => expect(Math.abs(v * c - h0[i]!)).toBeLessThanOrEqual(1e-12 * scale));
+    });
+  }
+});
