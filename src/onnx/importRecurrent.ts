@@ -12,9 +12,9 @@
  * and the reverse direction starts at step L_b − 1 (ONNX Runtime's behaviour).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { add, less, mul, sub } from '../ops/binary.js';
+import { add, greater, less, mul, sub } from '../ops/binary.js';
 import { relu, sigmoid, softplus, tanh } from '../ops/unary.js';
-import { softsign } from '../ops/activations.js';
+import { elu, leakyRelu, softsign } from '../ops/activations.js';
 import { clip, where } from '../ops/select.js';
 import { mm } from '../ops/linalg.js';
 import { concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
@@ -24,8 +24,29 @@ import { floatValue, type NodeContext, type OperatorDef, type Value } from './im
 type Kind = 'RNN' | 'GRU' | 'LSTM';
 type Activation = (x: Tensor) => Tensor;
 
-/** The activations without parameters (activation_alpha/beta are not supported). */
-const ACTIVATIONS: Record<string, Activation> = { Sigmoid: sigmoid, Tanh: tanh, Relu: relu, Softsign: softsign, Softplus: softplus };
+/**
+ * The activations by ONNX name, with the defaults of the parameters α, β those that take them read
+ * from activation_alpha / activation_beta, in the order of the activations that take them.
+ */
+const ACTIVATIONS: Record<string, { alpha?: number; beta?: number; make: (alpha: number, beta: number) => Activation }> = {
+  Sigmoid: { make: () => sigmoid },
+  Tanh: { make: () => tanh },
+  Relu: { make: () => relu },
+  Softsign: { make: () => softsign },
+  Softplus: { make: () => softplus },
+  // αx + β
+  Affine: { alpha: 1, beta: 0, make: (a, b) => (x) => add(mul(a, x), b) },
+  // x for x ≥ 0, αx below
+  LeakyRelu: { alpha: 0.01, make: (a) => (x) => leakyRelu(x, a) },
+  // x for x > α, 0 below
+  ThresholdedRelu: { alpha: 1, make: (a) => (x) => where(greater(x, a), x, 0) },
+  // α·tanh(βx)
+  ScaledTanh: { alpha: 1, beta: 1, make: (a, b) => (x) => mul(a, tanh(mul(b, x))) },
+  // max(0, min(1, αx + β))
+  HardSigmoid: { alpha: 0.2, beta: 0.5, make: (a, b) => (x) => clip(add(mul(a, x), b), 0, 1) },
+  // x for x ≥ 0, α(eˣ − 1) below
+  Elu: { alpha: 1, make: (a) => (x) => elu(x, a) },
+};
 const GATES: Record<Kind, number> = { RNN: 1, GRU: 3, LSTM: 4 };
 const DEFAULT_ACTIVATIONS: Record<Kind, string[]> = { RNN: ['Tanh'], GRU: ['Sigmoid', 'Tanh'], LSTM: ['Sigmoid', 'Tanh', 'Tanh'] };
 
@@ -85,7 +106,7 @@ function cellStep(c: Config, d: Direction, xw: Tensor, h: Tensor, cell: Tensor |
 }
 
 /** The layer's run for its inputs X, W, R, B, sequence_lens, initial_h, initial_c, P. */
-function runLayer(node: NodeContext, c: Config, directions: Array<'forward' | 'reverse'>, actNames: string[], batchFirst: boolean, inputs: ReadonlyArray<Value | undefined>): Value[] {
+function runLayer(node: NodeContext, c: Config, directions: Array<'forward' | 'reverse'>, acts: Activation[], batchFirst: boolean, inputs: ReadonlyArray<Value | undefined>): Value[] {
   const [xIn, wIn, rIn, bIn, lensIn, h0In, c0In, pIn] = inputs;
   const G = GATES[c.kind], H = c.hidden, D = directions.length;
   const X = batchFirst ? transpose(xIn!.tensor, [1, 0, 2]) : xIn!.tensor;
@@ -114,13 +135,13 @@ function runLayer(node: NodeContext, c: Config, directions: Array<'forward' | 'r
     const Rk = reshape(take(R, [k], 0), [G * H, H]);
     const gru = c.kind === 'GRU' && !apart;
     const P = c.kind === 'LSTM' && pIn !== undefined ? Array.from({ length: 3 }, (_, j) => slice(reshape(take(pIn.tensor, [k], 0), [3 * H]), [j * H], [H])) : null;
-    const perDirection = actNames.length === DEFAULT_ACTIVATIONS[c.kind].length * D ? actNames.slice(k * actNames.length / D, (k + 1) * actNames.length / D) : actNames;
+    const perDirection = acts.length === DEFAULT_ACTIVATIONS[c.kind].length * D ? acts.slice(k * acts.length / D, (k + 1) * acts.length / D) : acts;
     const d: Direction = {
       projected, P, reverse: dir === 'reverse',
       R: gru ? slice(Rk, [0, 0], [2 * H, H]) : Rk,
       Rh: gru ? slice(Rk, [2 * H, 0], [H, H]) : null,
       Rbh: apart ? slice(Rb, [2 * H], [H]) : null,
-      acts: perDirection.map((name) => ACTIVATIONS[name]!),
+      acts: perDirection,
     };
     let h = reshape(take(h0, [k], 0), [B, H]);
     let cell = c0 === null ? null : reshape(take(c0, [k], 0), [B, H]);
@@ -165,8 +186,12 @@ function recurrent(kind: Kind): OperatorDef {
       if (actNames.length !== count && actNames.length !== count * directions.length) {
         node.fail(`attribute activations has ${actNames.length} entries; ${kind} takes ${count} per direction.`);
       }
-      for (const name of actNames) node.oneOf('activations', name, Object.keys(ACTIVATIONS));
-      if (node.has('activation_alpha') || node.has('activation_beta')) node.fail('attributes activation_alpha and activation_beta are not supported (the activations supported take no parameters).');
+      const alphas = [...(node.floats('activation_alpha') ?? [])], betas = [...(node.floats('activation_beta') ?? [])];
+      const acts = actNames.map((name) => {
+        const a = ACTIVATIONS[node.oneOf('activations', name, Object.keys(ACTIVATIONS))]!;
+        const alpha = a.alpha === undefined ? 0 : (alphas.shift() ?? a.alpha), beta = a.beta === undefined ? 0 : (betas.shift() ?? a.beta);
+        return a.make(alpha, beta);
+      });
       const layout = node.oneOf('layout', node.int('layout', 0), [0, 1]);
       const config = (hidden: number): Config => ({
         kind, hidden,
@@ -178,7 +203,7 @@ function recurrent(kind: Kind): OperatorDef {
         const R = inputs[2]?.tensor ?? node.runError('input R is required.');
         const hidden = node.int('hidden_size', R.shape[R.ndim - 1]!);
         if (inputs[6] !== undefined && kind !== 'LSTM') node.runError(`${kind} has no input 6.`);
-        return runLayer(node, config(hidden), directions, actNames, layout === 1, inputs);
+        return runLayer(node, config(hidden), directions, acts, layout === 1, inputs);
       };
     },
   };

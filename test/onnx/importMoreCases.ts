@@ -13,6 +13,7 @@ const within = (name: string, shape: number[], lo: number, hi: number): InputSpe
 const x234 = floats('x', [2, 3, 4]);
 const image = floats('x', [1, 2, 3, 4]);
 const floatOut = [{ name: 'y', type: 'float' as const }];
+const strings = (name: string, values: string[]) => ({ name, type: 8, strings: values.map((v) => new TextEncoder().encode(v)) });
 const f32 = (name: string, data: number[]): InputSpec => ({ name, data, shape: [data.length], init: true });
 
 /**
@@ -203,5 +204,9 @@ export const MORE_CASES: Record<string, Case> = {
   'GRU reverse, sequence_lens': recurrentCase('GRU', 1, { bias: true, lens: [1, 3], attributes: [attr.string('direction', 'reverse')] }),
   'RNN clip': recurrentCase('RNN', 1, { bias: true, attributes: [attr.float('clip', 0.5)] }),
   'LSTM input_forget, clip': recurrentCase('LSTM', 1, { bias: true, initial: true, attributes: [attr.int('input_forget', 1), attr.float('clip', 0.8)] }),
+  'RNN LeakyRelu α 0.3': recurrentCase('RNN', 1, { bias: true, attributes: [strings('activations', ['LeakyRelu']), attr.floats('activation_alpha', [0.3])] }),
+  'RNN bidirectional ThresholdedRelu, Affine': recurrentCase('RNN', 2, { bias: true, attributes: [strings('activations', ['ThresholdedRelu', 'Affine']), attr.floats('activation_alpha', [0.2, 0.7]), attr.floats('activation_beta', [0.1])] }),
+  'GRU HardSigmoid, ScaledTanh with α and β': recurrentCase('GRU', 1, { bias: true, attributes: [strings('activations', ['HardSigmoid', 'ScaledTanh']), attr.floats('activation_alpha', [0.3, 0.8]), attr.floats('activation_beta', [0.4, 1.5])] }),
+  'LSTM Sigmoid, Elu, Affine: parameters in the order of the activations that take them': recurrentCase('LSTM', 1, { bias: true, attributes: [strings('activations', ['Sigmoid', 'Elu', 'Affine']), attr.floats('activation_alpha', [0.7, 0.5]), attr.floats('activation_beta', [0.1])] }),
   'GRU activations Relu, Softsign': recurrentCase('GRU', 1, { bias: true, attributes: [{ name: 'activations', type: 8, strings: ['Relu', 'Softsign'].map((a) => new TextEncoder().encode(a)) }] }),
 };
