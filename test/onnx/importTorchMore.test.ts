@@ -89,6 +89,6 @@ describe('imported recurrent layers under transformations', () => {
   });
 
   it('reports the worst errors', () => {
-    console.log('importModel vs PyTorch (recurrent, ConvTranspose, Resize, PixelShuffle), worst relative errors:', JSON.stringify(worst));
+    console.log('importModel vs PyTorch (recurrent, ConvTranspose, Resize, PixelShuffle, GridSample), worst relative errors:', JSON.stringify(worst));
   });
 });
