@@ -54,10 +54,14 @@ export function spatialPads(node: NodeContext, input: readonly number[], kernel:
   }
   const out = input.map((L, i) => {
     const span = L + pads[i]![0] + pads[i]![1] - extent(i);
-    if (span < 0) node.runError(`the kernel (extent ${extent(i)}) is longer than the padded input (${L + pads[i]![0] + pads[i]![1]}) along spatial axis ${i}.`);
-    if (!ceilMode) return Math.floor(span / strides[i]!) + 1;
-    const n = Math.ceil(span / strides[i]!) + 1;
-    return (n - 1) * strides[i]! >= L + pads[i]![0] ? n - 1 : n;
+    // In ceil mode the last window may overhang the padded input (PyTorch, ONNX Runtime): span > −stride suffices.
+    let n = Math.floor(span / strides[i]!) + 1;
+    if (ceilMode) {
+      n = Math.ceil(span / strides[i]!) + 1;
+      if ((n - 1) * strides[i]! >= L + pads[i]![0]) n--;
+    }
+    if (n < 1) node.runError(`the kernel (extent ${extent(i)}) is longer than the padded input (${L + pads[i]![0] + pads[i]![1]}) along spatial axis ${i}.`);
+    return n;
   });
   return { strides, dilations, pads, out };
 }

@@ -46,3 +46,17 @@ describe('optimizer hyperparameters as one-element tensors', () => {
     expect(scalar.step(ad.tensor(2), ad.tensor(1), scalar.init(ad.tensor(2)))[0].shape).toEqual([]);
   });
 });
+
+describe('ONNX pooling import in ceil mode', () => {
+  it('MaxPool/AveragePool whose ceil-mode window overhangs the padded input import, as ONNX Runtime runs them (it threw)', async () => {
+    const { attr, buildModel } = await import('../onnx/importOracle.js');
+    const { encodeModel } = await import('../../src/onnx/proto.js');
+    const run = (op: string, shape: number[], x: number[], attributes: ReturnType<typeof attr.int>[]) => {
+      const model = ad.onnx.importModel(encodeModel(buildModel({ op, inputs: [{ name: 'x', data: x, shape }], attributes }, 'double')));
+      return (model.apply(model.params, { x: ad.tensor(x, shape) }) as Tensor).toArray();
+    };
+    // ONNX Runtime 1.x on torch.onnx.export of max_pool1d(x, 4, 3, ceil_mode=True): [[[7]]].
+    expect(run('MaxPool', [1, 1, 3], [1, 7, 3], [attr.ints('kernel_shape', [4]), attr.ints('strides', [3]), attr.int('ceil_mode', 1)])).toEqual([[[7]]]);
+    expect(run('AveragePool', [1, 1, 3], [2, 4, 9], [attr.ints('kernel_shape', [4]), attr.ints('strides', [3]), attr.int('ceil_mode', 1)])).toEqual([[[5]]]);
+  });
+});
