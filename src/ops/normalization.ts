@@ -128,7 +128,8 @@ export function groupNorm(x: TensorLike, numGroups: number, options: NormOptions
   if (typeof numGroups !== 'number' || !Number.isInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
     throw new ShapeError(`groupNorm: numGroups ${typeof numGroups === 'number' ? numGroups : describe(numGroups)} must be a positive integer dividing the ${c} channels of the input ${formatShape(t.shape)}.`);
   }
-  const grouped = reshape(t, [n, numGroups, -1]);
+  // The group's length spelt out (not −1, which cannot be inferred for an empty batch).
+  const grouped = reshape(t, [n, numGroups, t.shape.slice(2).reduce((a, b) => a * b, c / numGroups)]);
   const y = reshape(standardize(grouped, -1, { epsilon }), t.shape);
   return affine('groupNorm', y, options, [c], channelShape(t), 'one per channel');
 }

@@ -60,3 +60,12 @@ describe('ONNX pooling import in ceil mode', () => {
     expect(run('AveragePool', [1, 1, 3], [2, 4, 9], [attr.ints('kernel_shape', [4]), attr.ints('strides', [3]), attr.int('ceil_mode', 1)])).toEqual([[[5]]]);
   });
 });
+
+describe('normalisation of an empty batch', () => {
+  it('groupNorm of [0, C, …] is empty, as PyTorch (it threw reshape\'s error)', () => {
+    // torch.nn.functional.group_norm(torch.zeros(0, 4, 3), 2).shape == (0, 4, 3), and its gradient too.
+    expect(ad.groupNorm(ad.zeros([0, 4, 3]), 2).shape).toEqual([0, 4, 3]);
+    expect(ad.grad((x: Tensor) => ad.sum(ad.groupNorm(x, 2, { weight: ad.ones([4]) })))(ad.zeros([0, 4, 3])).shape).toEqual([0, 4, 3]);
+    expect(ad.groupNorm(ad.zeros([2, 4, 0]), 4).shape).toEqual([2, 4, 0]); // group_norm(torch.zeros(2, 4, 0), 4): (2, 4, 0)
+  });
+});
