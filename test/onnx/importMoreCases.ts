@@ -114,6 +114,10 @@ export const MORE_CASES: Record<string, Case> = {
     op: 'ConvTranspose', inputs: [floats('x', [1, 2, 3, 3]), floats('w', [2, 3, 3, 3], 2, { init: true })],
     attributes: [attr.ints('strides', [2, 2]), attr.ints('output_shape', [6, 7])],
   },
+  'ConvTranspose output_shape with SAME_UPPER': {
+    op: 'ConvTranspose', inputs: [floats('x', [1, 2, 3, 3]), floats('w', [2, 3, 3, 3], 2, { init: true })],
+    attributes: [attr.ints('strides', [2, 2]), attr.ints('output_shape', [6, 8]), attr.string('auto_pad', 'SAME_UPPER')],
+  },
   'ConvTranspose auto_pad SAME_UPPER': {
     op: 'ConvTranspose', inputs: [floats('x', [1, 2, 3, 4]), floats('w', [2, 2, 3, 2], 2, { init: true })],
     attributes: [attr.ints('strides', [2, 2]), attr.string('auto_pad', 'SAME_UPPER')],
