@@ -195,6 +195,10 @@ export const MORE_CASES: Record<string, Case> = {
   'GridSample bilinear reflection': { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('padding_mode', 'reflection')] },
   'GridSample bilinear reflection align_corners': { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('padding_mode', 'reflection'), attr.int('align_corners', 1)] },
   'GridSample nearest zeros': { op: 'GridSample', opset: 16, inputs: [floats('x', [2, 2, 3, 4]), scaled(floats('g', [2, 2, 3, 2], 4), 0.6)], attributes: [attr.string('mode', 'nearest')] },
+  'GridSample bicubic zeros': { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('mode', 'bicubic')] },
+  'GridSample bicubic border align_corners': { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('mode', 'bicubic'), attr.string('padding_mode', 'border'), attr.int('align_corners', 1)] },
+  'GridSample bicubic reflection': { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('mode', 'bicubic'), attr.string('padding_mode', 'reflection')] },
+  'GridSample cubic (opset 20) reflection align_corners': { op: 'GridSample', opset: 20, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('mode', 'cubic'), attr.string('padding_mode', 'reflection'), attr.int('align_corners', 1)] },
   'GridSample linear (opset 20) border': { op: 'GridSample', opset: 20, inputs: [image, floats('g', [1, 3, 4, 2], 2)], attributes: [attr.string('padding_mode', 'border')] },
 
   // ---- recurrent ----
