@@ -14,7 +14,7 @@
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
-import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
 import { add, mul, notEqual } from './binary.js';
 import { softmax } from './reduce.js';
 import { expandDims, reshape, transpose } from './shape.js';
@@ -81,16 +81,21 @@ export function dotProductAttention(q: TensorLike, k: TensorLike, v: TensorLike,
   const qg = transpose(reshape(qt, [...batch, T, K, G, H]), axes(1, 2, 0, 3));
   const heads = (x: Tensor) => expandDims(transpose(x, axes(1, 0, 2)), b + 1);
   const logits = mul(matmul(qg, transpose(heads(kt), axes(0, 1, 3, 2))), scale); // [..., K, G, T, S]
-  let scores = reshape(logits, [...batch, N, T, S]);
-  if (options.bias !== undefined) scores = add(scores, asTensor(options.bias, 'dotProductAttention'));
-  const keep = [
-    ...(options.mask === undefined ? [] : [notEqual(asTensor(options.mask, 'dotProductAttention'), 0)]),
-    ...(isCausal ? [causalMask(T, S)] : []),
-  ];
+  const logitsShape = [...batch, N, T, S];
+  // bias and mask must broadcast to the logits' shape without widening it (checked first, so the error names this op).
+  const fitting = (name: 'bias' | 'mask'): Tensor | undefined => {
+    if (options[name] === undefined) return undefined;
+    const t = asTensor(options[name], 'dotProductAttention');
+    if (!shapesEqual(broadcastShapes(`dotProductAttention (${name} against the logits)`, logitsShape, t.shape), logitsShape)) {
+      throw new ShapeError(`dotProductAttention: ${name} of shape ${formatShape(t.shape)} would widen the logits; it must broadcast to ${formatShape(logitsShape)} ([...batch, N, T, S]).`);
+    }
+    return t;
+  };
+  const bias = fitting('bias'), mask = fitting('mask');
+  let scores = reshape(logits, logitsShape);
+  if (bias !== undefined) scores = add(scores, bias);
+  const keep = [...(mask === undefined ? [] : [notEqual(mask, 0)]), ...(isCausal ? [causalMask(T, S)] : [])];
   if (keep.length > 0) scores = where(keep.reduce((a, c) => mul(a, c)), scores, MASKED);
-  if (!shapesEqual(scores.shape, [...batch, N, T, S])) {
-    throw new ShapeError(`dotProductAttention: bias or mask broadcasts the logits to ${formatShape(scores.shape)}; they must broadcast to ${formatShape([...batch, N, T, S])}.`);
-  }
   const probs = reshape(softmax(scores, -1), [...batch, K, G, T, S]);
   const out = matmul(probs, heads(vt)); // [..., K, G, T, H]
   return reshape(transpose(out, axes(2, 0, 1, 3)), [...batch, T, N, H]);

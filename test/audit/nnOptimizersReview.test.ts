@@ -69,3 +69,12 @@ describe('normalisation of an empty batch', () => {
     expect(ad.groupNorm(ad.zeros([2, 4, 0]), 4).shape).toEqual([2, 4, 0]); // group_norm(torch.zeros(2, 4, 0), 4): (2, 4, 0)
   });
 });
+
+describe('attention masks of the wrong shape', () => {
+  it('the error names dotProductAttention and the mask (it came from where, with internal shapes)', () => {
+    const q = ad.zeros([2, 2, 3]), k = ad.zeros([4, 2, 3]);
+    expect(() => ad.dotProductAttention(q, k, k, { mask: ad.ones([2, 2, 4, 1]) })).toThrow(/^dotProductAttention \(mask against the logits\)/);
+    expect(() => ad.dotProductAttention(q, k, k, { bias: ad.ones([3, 2, 4]) })).toThrow(/^dotProductAttention \(bias against the logits\)/);
+    expect(() => ad.dotProductAttention(q, k, k, { bias: ad.ones([3, 2, 2, 4]) })).toThrow(/^dotProductAttention: bias of shape \[3,2,2,4\]/);
+  });
+});
