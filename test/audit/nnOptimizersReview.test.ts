@@ -23,6 +23,13 @@ describe('pooling in ceil mode', () => {
     // Without ceil mode it is still an error (PyTorch: "Output size is too small").
     expect(() => ad.maxPool(ad.tensor([[[1, 7, 3]]]), [4], { stride: 3 })).toThrow(/window spans 4/);
   });
+
+  it('the overhanging windows export to ONNX and run on ONNX Runtime', async () => {
+    const { expectExportMatches } = await import('../onnx/ortSupport.js');
+    const x = ad.tensor([[[[1, 2, 3], [4, 5, 6]]], [[[0.5, -1, 2], [3, -2, 1]]]]);
+    await expectExportMatches((t: Tensor) => ad.maxPool(t, [3, 2], { stride: 2, padding: [1, 0], ceilMode: true }), [x], 0, 'maxPool');
+    await expectExportMatches((t: Tensor) => ad.avgPool(t, [3, 4], { stride: 3, ceilMode: true, countIncludePad: false }), [x], 1e-14, 'avgPool');
+  });
 });
 
 describe('optimizer hyperparameters as one-element tensors', () => {
