@@ -7,7 +7,7 @@
  *
  * with query heads N = K·G for K key/value heads (grouped-query attention: query head n reads
  * key/value head ⌊n/G⌋; K = N is multi-head, K = 1 multi-query). Masked logits are replaced by
- * −0.7 · Number.MAX_VALUE (JAX's "large negative number", not −∞), so the softmax — which shifts by
+ * −0.7 · (float32's maximum) (JAX's "large negative number", not −∞), so the softmax — which shifts by
  * the row's maximum — never sees ∞ − ∞: a partly masked row puts exactly zero weight on its masked
  * keys, and a fully masked row is the uniform average of every value, as JAX gives.
  */
@@ -33,8 +33,12 @@ export interface AttentionOptions {
   readonly isCausal?: boolean | undefined;
 }
 
-/** JAX's stand-in for −∞ in a masked logit (jax._src.nn.functions: −0.7 · finfo(dtype).max). */
-const MASKED = -0.7 * Number.MAX_VALUE;
+/**
+ * JAX's stand-in for −∞ in a masked logit (jax._src.nn.functions: −0.7 · finfo(dtype).max), at
+ * float32's maximum: float64's would round to −∞ in a float32 ONNX export, and a fully masked row
+ * would then be NaN there (and through v, in every later row). Logits below −2.4e38 do not occur.
+ */
+const MASKED = -0.7 * 3.4028234663852886e38;
 
 /** The lower triangle of ones, [T, S]: query t sees keys 0 … t. */
 function causalMask(T: number, S: number): Tensor {

@@ -85,3 +85,16 @@ describe('attention masks of the wrong shape', () => {
     expect(() => ad.dotProductAttention(q, k, k, { bias: ad.ones([3, 2, 2, 4]) })).toThrow(/^dotProductAttention: bias of shape \[3,2,2,4\]/);
   });
 });
+
+describe('attention exported in float32', () => {
+  it('a fully masked row stays the mean of the values on ONNX Runtime (the float64 mask value rounded to −∞: NaN)', async () => {
+    const { run, session } = await import('../onnx/ortSupport.js');
+    const q = ad.tensor([[[1, 0]], [[0, 1]], [[1, 1]]]), v = ad.tensor([[[2, 1]], [[4, 3]], [[6, 5]]]);
+    const mask = ad.tensor([[[1, 0, 0], [0, 0, 0], [1, 1, 0]]]); // query 1 sees no key
+    const f = (qq: Tensor, kk: Tensor, vv: Tensor) => ad.dotProductAttention(qq, kk, vv, { mask });
+    const want = f(q, q, v);
+    expect(Array.from(want.toFloat64Array()).slice(2, 4).map((x) => +x.toFixed(12))).toEqual([4, 3]);
+    const [got] = await run(await session(ad.onnx.exportModel(f, [q, q, v], { dtype: 'float32' })), [q, q, v], 'float32');
+    Array.from(want.toFloat64Array()).forEach((w, i) => expect(Math.abs(got!.data[i]! - w)).toBeLessThan(1e-5));
+  });
+});
