@@ -149,7 +149,8 @@ export function poolWindows(op: string, xShape: Shape, window: readonly number[]
       if (inside === 0) {
         throw new ShapeError(
           `${op}: along spatial axis ${j} window ${w} covers only padding (input ${formatShape(xShape)}, window ${k}, stride ${s}, ` +
-            `padding ${lo}+${hi}); use less padding (at most half the window, as PyTorch asks).`,
+            `dilation ${d}, padding ${lo}+${hi}${o.padding === 'same' ? " from 'same'" : ''}); ` +
+            (o.padding === 'same' ? "use 'valid' or explicit padding, or less dilation." : 'use less padding (at most half the window, as PyTorch asks), or less dilation.'),
         );
       }
     }

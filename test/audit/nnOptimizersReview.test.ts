@@ -98,3 +98,11 @@ describe('attention exported in float32', () => {
     Array.from(want.toFloat64Array()).forEach((w, i) => expect(Math.abs(got!.data[i]! - w)).toBeLessThan(1e-5));
   });
 });
+
+describe('pooling errors for windows made of padding', () => {
+  it("with 'same' padding the error does not ask for less padding (the user gave none), and names the dilation", () => {
+    // Length 1, window 2 at dilation 2: 'same' pads 1+1 and the taps (padded positions 0 and 2) miss the input.
+    expect(() => ad.maxPool(ad.zeros([1, 1, 1]), [2], { padding: 'same', dilation: 2 })).toThrow(/dilation 2, padding 1\+1 from 'same'\); use 'valid' or explicit padding/);
+    expect(() => ad.maxPool(ad.zeros([1, 1, 1]), [2], { padding: 1, dilation: 2 })).toThrow(/dilation 2, padding 1\+1\); use less padding/);
+  });
+});
