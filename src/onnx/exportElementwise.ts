@@ -203,7 +203,7 @@ const compare = (opType: string, negate = false): Binary => (g, a, b) => {
 
 const unaryOps: Record<string, Unary> = {
   neg: op1('Neg'), exp: op1('Exp'), log: op1('Log'), log1p, expm1, sqrt: op1('Sqrt'),
-  square: (g, x) => mul(g, x, x), abs: op1('Abs'), sign: op1('Sign'), sin: op1('Sin'), cos: op1('Cos'),
+  square: (g, x) => mul(g, x, x), abs: op1('Abs'), sign: op1('Sign'), round: op1('Round'), sin: op1('Sin'), cos: op1('Cos'),
   tanh: op1('Tanh'), sigmoid, softplus, relu: op1('Relu'), reciprocal: op1('Reciprocal'), stopGradient: op1('Identity'),
   tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
   // ∛x = sign(x)·|x|^⅓: within an ulp or two of Math.cbrt (Pow(27, ⅓) is 3 + 4e-16), odd in x.

@@ -11,24 +11,13 @@ import { binaryMathKernel } from '../tensor/kernels/binaryMath.js';
 import { broadcastingRule } from './batching.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes } from '../tensor/shape.js';
-import { abs, neg } from './unary.js';
+import { abs, neg, roundHalfEven } from './unary.js';
 import { add, div, equal, greater, less, mul, notEqual, sub } from './binary.js';
 import { stopGradient, where } from './select.js';
 import { registerTensorMethods } from './methods.js';
 
-const TWO52 = 2 ** 52;
-
-/**
- * Round half to even, from float addition: for 0 ≤ x < 2⁵², x + 2⁵² has no fraction bits left,
- * so the sum is x rounded to an integer by IEEE round-to-nearest-even, and subtracting 2⁵² is exact
- * (−2⁵² likewise for x < 0). |x| ≥ 2⁵², ±∞ and NaN are already their own rounding. The zero
- * keeps x's sign, as C's `nearbyint` (round(−0.3) = −0).
- */
-function roundOf(t: Tensor): Tensor {
-  const c = where(less(t, 0), -TWO52, TWO52);
-  const r = sub(add(t, c), c);
-  return where(less(abs(t), TWO52), where(equal(r, 0), mul(t, 0), r), t);
-}
+/** Round half to even (the `round` primitive, tensor/kernels/unary.ts), signed zeros kept. */
+const roundOf = (t: Tensor): Tensor => roundHalfEven(t);
 
 // ⌊x⌋ and ⌈x⌉ from round(x), stepping by one where it went the wrong way. `where` rather than
 // r ∓ [r ≷ x] keeps round's signed zero (ceil(−0.5) = −0, where −0 + 0 would give +0); the step

@@ -52,6 +52,9 @@ const sqrtP = elementwise('sqrt', 'output', (_x, y) => div(0.5, y), 'sqrt'); // 
 const squareP = elementwise('square', 'inputs', (x) => mul(2, x), 'square');
 const absP = elementwise('abs', 'inputs', (x) => sign(x)); // abs'(0) = sign(0) = 0
 const signP = elementwise('sign', 'none', null); // piecewise constant
+// Round half to even (ops/rounding.ts builds floor, ceil and trunc on it): piecewise constant. A
+// primitive, so that its zero derivative survives an ONNX export (Round) and import.
+const roundP = elementwise('round', 'none', null);
 const sinP = elementwise('sin', 'inputs', (x) => cos(x));
 const cosP = elementwise('cos', 'inputs', (x) => neg(sin(x)));
 const tanhP = elementwise('tanh', 'output', (_x, y) => sub(1, square(y)), 'tanh'); // 1 − tanh²
@@ -78,6 +81,8 @@ export function square(x: TensorLike): Tensor { return call(squareP, x); }
 export function abs(x: TensorLike): Tensor { return call(absP, x); }
 /** −1, 0 or 1 (no gradient). @example ad.sign(ad.tensor([-3, 0, 2])) // [-1, 0, 1] */
 export function sign(x: TensorLike): Tensor { return call(signP, x); }
+/** x rounded half to even, signed zeros kept; derivative 0 (the public `ad.round` is ops/rounding.ts). @internal */
+export function roundHalfEven(x: TensorLike): Tensor { return call(roundP, x); }
 /** Sine. @example ad.sin(0) // 0 */
 export function sin(x: TensorLike): Tensor { return call(sinP, x); }
 /** Cosine. @example ad.cos(0) // 1 */

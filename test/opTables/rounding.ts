@@ -10,7 +10,7 @@ const spread = (x: Tensor) => ad.mul(3.3, x);
 
 export const roundingRows: OpRow[] = [
   ...(['round', 'floor', 'ceil', 'trunc'] as const).map((name): OpRow => (
-    { name, covers: ['stopGradient', 'where', 'less'], fn: (x) => ad[name](spread(x)), domains: ['real'], shapes: UNARY, zeroGradient: true })),
+    { name, covers: ['stopGradient', 'where', 'less', 'round'], fn: (x) => ad[name](spread(x)), domains: ['real'], shapes: UNARY, zeroGradient: true })),
   {
     name: 'isfinite, isnan, logical ops', covers: ['less', 'notEqual', 'equal', 'maximum'], domains: ['real', 'real'], zeroGradient: true,
     fn: (a, b) => ad.add(ad.logicalOr(ad.isfinite(a), ad.isnan(b)), ad.logicalXor(ad.logicalAnd(ad.greater(a, 0), b), ad.logicalNot(a))),

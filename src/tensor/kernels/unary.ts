@@ -5,7 +5,7 @@ import { parallelMap } from './parallelMap.js';
 
 export type UnaryKernel =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'
-  | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'softplus' | 'relu' | 'step' | 'reciprocal';
+  | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'softplus' | 'relu' | 'step' | 'reciprocal' | 'round';
 
 /** out[i] = f(x[i]). The switch sits outside the loops so each loop is monomorphic. */
 export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
@@ -43,9 +43,22 @@ export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
     // Heaviside step with step(0) = 0: relu's derivative.
     case 'step': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v === v ? 0 : v; } break;
     case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]!; break;
+    // Round half to even from float addition: for 0 ≤ v < 2⁵², v + 2⁵² has no fraction bits left, so
+    // the sum is v rounded by IEEE round-to-nearest-even and subtracting 2⁵² is exact (−2⁵² for
+    // v < 0); |v| ≥ 2⁵², ±∞ and NaN are their own rounding; a zero keeps v's sign (nearbyint).
+    case 'round':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        if (!(Math.abs(v) < TWO52)) { out[i] = v; continue; }
+        const c = v < 0 ? -TWO52 : TWO52, r = v + c - c;
+        out[i] = r === 0 ? v * 0 : r;
+      }
+      break;
   }
   return out;
 }
+
+const TWO52 = 2 ** 52;
 
 /** The ops whose first-order VJP has a fused kernel (unaryVjpKernel). */
 export type UnaryVjpKernel = 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'tanh' | 'sigmoid' | 'relu' | 'reciprocal';
