@@ -9,18 +9,19 @@ import { add, div, equal, greater, greaterEqual, less, mul, mulStrong, sub } fro
 import { abs, exp, log, log1p, sign, sigmoid } from '../ops/unary.js';
 import { where, stopGradient } from '../ops/select.js';
 import { checkedMax, logsumexp as plainLogsumexp, sum, type Axis } from '../ops/reduce.js';
-import { isnan, isfinite, logicalAnd } from '../ops/predicates.js';
+import { isnan, isfinite, logicalAnd, logicalOr } from '../ops/predicates.js';
 import { lgamma } from '../ops/special.js';
 import { xlogy } from '../ops/logspace.js';
 
 /**
- * x · log(1 + y), and 0 wherever x = 0 — even at y = −1 — unless y is NaN (SciPy's xlog1py). The
+ * x · log(1 + y), and 0 wherever x = 0 — even at y = −1 — unless y is NaN; NaN where x is (SciPy's xlog1py). The
  * gradient keeps the strong zero: ∂/∂y = x/(1 + y) is 0 where x = 0.
  * @example ad.special.xlog1py(ad.tensor([0, 2]), ad.tensor([-1, Math.E - 1])) // [0, 2]
  */
 export function xlog1py(x: TensorLike, y: TensorLike): Tensor {
-  const yt = asTensor(y, 'xlog1py');
-  return where(isnan(yt), yt, mulStrong(asTensor(x, 'xlog1py'), log1p(yt)));
+  const xt = asTensor(x, 'xlog1py'), yt = asTensor(y, 'xlog1py');
+  // The strong zero would turn NaN·log1p(0) into 0: NaN in either operand is NaN.
+  return where(logicalOr(isnan(xt), isnan(yt)), NaN, mulStrong(xt, log1p(yt)));
 }
 
 /**
@@ -107,10 +108,13 @@ export function logsumexp(a: TensorLike, axis?: Axis, options: LogsumexpOptions 
     return options.returnSign ? { value, sign: where(equal(value, -Infinity), 0, 1) } : value;
   }
   const b = asTensor(options.b, 'logsumexp');
+  // A zero weight removes its term whatever its exponent (SciPy's and JAX's a[b == 0] = −∞), so an
+  // exponent of 1000, ∞ or NaN beside it neither sets the shift nor turns the sum into 0·∞.
+  const am = where(equal(b, 0), -Infinity, at);
   // Shift by the largest finite exponent (0 where none is finite), held constant: log Σ b e^{a−m} + m.
-  const m = stopGradient(checkedMax(where(isfinite(at), at, -Infinity), axis, true));
+  const m = stopGradient(checkedMax(where(isfinite(am), am, -Infinity), axis, true));
   const shift = where(isfinite(m), m, 0);
-  const s = sum(mul(b, exp(sub(at, shift))), axis, true);
+  const s = sum(mul(b, exp(sub(am, shift))), axis, true);
   const value = add(log(abs(s)), shift); // log 0 = −∞ for a zero sum
   const squeezeTo = (t: Tensor) => (keepdims ? t : sum(t, axis, false));
   if (options.returnSign) return { value: squeezeTo(value), sign: squeezeTo(sign(s)) };

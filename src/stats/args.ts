@@ -7,8 +7,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { logicalAnd } from '../ops/predicates.js';
-import { greater } from '../ops/binary.js';
-import { exp } from '../ops/unary.js';
+import { equal, greater, greaterEqual, lessEqual } from '../ops/binary.js';
+import { exp, log, log1p, neg } from '../ops/unary.js';
 import { where } from '../ops/select.js';
 
 /**
@@ -31,9 +31,30 @@ export function inSupport(support: Tensor, value: Tensor, outside: number): Tens
   return where(support, value, outside);
 }
 
+/**
+ * `valid`, and 0 wherever one of `ts` (the point, loc) is NaN: every support test is false for NaN
+ * (NaN ≥ 0 fails), so without this a NaN point would read as outside the support (−∞, 0 or 1); SciPy gives NaN.
+ */
+export function validAndNotNaN(valid: Tensor, ...ts: Tensor[]): Tensor {
+  return ts.reduce((v, t) => logicalAnd(v, equal(t, t)), valid);
+}
+
+/** 1 where 0 ≤ t ≤ 1 (a point of the unit interval, a probability), tested exactly: |t − ½| ≤ ½ rounds −1e−300 − ½ to −½. */
+export function inUnitInterval(t: Tensor): Tensor {
+  return logicalAnd(greaterEqual(t, 0), lessEqual(t, 1));
+}
+
 /** 1 where every tensor is > 0 (the valid scales, rates and shapes). */
 export function greaterZero(...ts: Tensor[]): Tensor {
   return ts.map((t) => greater(t, 0)).reduce((a, b) => logicalAnd(a, b));
+}
+
+/**
+ * log p from p and its complement q = 1 − p, each computed directly: log1p(−q) where p > ½, so a
+ * probability near 1 keeps its digits (log of a rounded 1 − 1e−31 is 0), log p elsewhere.
+ */
+export function logProbability(p: Tensor, q: Tensor): Tensor {
+  return where(greater(p, 0.5), log1p(neg(q)), log(p));
 }
 
 /** The density (or mass) from its logarithm. */

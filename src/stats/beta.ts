@@ -5,16 +5,16 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { abs, add, clip, div, lessEqual, log, neg, sub, xlogy } from './ops.js';
+import { add, clip, div, log, neg, sub, xlogy } from './ops.js';
 import { betainc } from '../special/beta.js';
 import { betaln } from '../special/gamma.js';
 import { xlog1py } from '../special/elementary.js';
-import { args, fromLog, greaterZero, inSupport, nanUnless } from './args.js';
+import { args, fromLog, greaterZero, inSupport, inUnitInterval, logProbability, nanUnless, validAndNotNaN } from './args.js';
 
 function standardize(op: string, x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike, scale: TensorLike) {
   const [xt, at, bt, l, s] = args(op, x, a, b, loc, scale);
   const y = div(sub(xt!, l!), s!);
-  return { y, a: at!, b: bt!, scale: s!, valid: greaterZero(at!, bt!, s!), inside: lessEqual(abs(sub(y, 0.5)), 0.5) };
+  return { y, a: at!, b: bt!, scale: s!, valid: validAndNotNaN(greaterZero(at!, bt!, s!), xt!, l!), inside: inUnitInterval(y) };
 }
 
 /** log-density of Beta(a, b) at x. @example ad.stats.beta.logpdf(0.5, 1, 1) // 0 */
@@ -35,7 +35,7 @@ const cdfOf = (op: string, f: (i: Tensor, y: Tensor, a: Tensor, b: Tensor) => Te
   };
 /** I_y(a, b), 0 below the support and 1 above. @example ad.stats.beta.cdf(0.5, 2, 2) // 0.5 */
 export const cdf = cdfOf('stats.beta.cdf', (i) => i);
-export const logcdf = cdfOf('stats.beta.logcdf', (i) => log(i));
+export const logcdf = cdfOf('stats.beta.logcdf', (i, y, a, b) => logProbability(i, betainc(b, a, sub(1, y))));
 /** 1 − I_y(a, b) as I_{1−y}(b, a), accurate where the CDF is near 1. */
 export const sf = cdfOf('stats.beta.sf', (_i, y, a, b) => betainc(b, a, sub(1, y)));
-export const logsf = cdfOf('stats.beta.logsf', (_i, y, a, b) => log(betainc(b, a, sub(1, y))));
+export const logsf = cdfOf('stats.beta.logsf', (i, y, a, b) => logProbability(betainc(b, a, sub(1, y)), i));

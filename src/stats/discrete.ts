@@ -6,15 +6,15 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { add, abs, equal, floor, greaterEqual, less, lessEqual, lgamma, log, log1p, logicalAnd, neg, sub, where, xlogy } from './ops.js';
+import { add, equal, floor, greaterEqual, less, lessEqual, lgamma, log, log1p, logicalAnd, neg, sub, where, xlogy } from './ops.js';
 import { gammaincc, betaln } from '../special/gamma.js';
 import { xlog1py } from '../special/elementary.js';
-import { args, fromLog, inSupport, nanUnless } from './args.js';
+import { args, fromLog, inSupport, inUnitInterval, nanUnless, validAndNotNaN } from './args.js';
 
-/** 1 where k is an integer ≥ lo. */
-const integerFrom = (k: Tensor, lo: number) => logicalAnd(equal(floor(k), k), greaterEqual(k, lo));
+/** 1 where k is a (finite) integer ≥ lo. */
+const integerFrom = (k: Tensor, lo: number) => logicalAnd(logicalAnd(equal(floor(k), k), greaterEqual(k, lo)), less(k, Infinity));
 /** 1 where p is in [0, 1]. */
-const isProbability = (p: Tensor) => lessEqual(abs(sub(p, 0.5)), 0.5);
+const isProbability = inUnitInterval;
 /** k inside the support, else a harmless 0 (so no NaN reaches a gradient through the branch not taken). */
 const safe = (inside: Tensor, k: Tensor) => where(inside, k, 0);
 
@@ -26,7 +26,7 @@ export const poisson = {
     const j = sub(kt!, l!);
     const inside = integerFrom(j, 0);
     const js = safe(inside, j);
-    return nanUnless(greaterEqual(m!, 0), inSupport(inside, sub(sub(xlogy(js, m!), m!), lgamma(add(js, 1))), -Infinity));
+    return nanUnless(validAndNotNaN(greaterEqual(m!, 0), kt!, l!), inSupport(inside, sub(sub(xlogy(js, m!), m!), lgamma(add(js, 1))), -Infinity));
   },
   /** @example ad.stats.poisson.pmf(1, 1) // e⁻¹ */
   pmf: (k: TensorLike, mu: TensorLike, loc: TensorLike = 0) => fromLog(poisson.logpmf(k, mu, loc)),
@@ -34,8 +34,9 @@ export const poisson = {
   cdf(k: TensorLike, mu: TensorLike, loc: TensorLike = 0): Tensor {
     const [kt, m, l] = args('stats.poisson.cdf', k, mu, loc);
     const j = floor(sub(kt!, l!));
-    const inside = greaterEqual(j, 0);
-    return nanUnless(greaterEqual(m!, 0), inSupport(inside, gammaincc(add(safe(inside, j), 1), m!), 0));
+    const inside = greaterEqual(j, 0), finite = less(j, Infinity); // P(K ≤ ∞) = 1, not Q(∞, μ) = NaN
+    const below = gammaincc(add(safe(logicalAnd(inside, finite), j), 1), m!);
+    return nanUnless(validAndNotNaN(greaterEqual(m!, 0), kt!, l!), inSupport(inside, where(finite, below, 1), 0));
   },
 };
 
@@ -47,14 +48,14 @@ export const bernoulli = {
     const j = sub(kt!, l!);
     const inside = logicalAnd(integerFrom(j, 0), lessEqual(j, 1));
     const js = safe(inside, j);
-    return nanUnless(isProbability(pt!), inSupport(inside, add(xlogy(js, pt!), xlog1py(sub(1, js), neg(pt!))), -Infinity));
+    return nanUnless(validAndNotNaN(isProbability(pt!), kt!, l!), inSupport(inside, add(xlogy(js, pt!), xlog1py(sub(1, js), neg(pt!))), -Infinity));
   },
   pmf: (k: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(bernoulli.logpmf(k, p, loc)),
   /** 0 below 0, 1 − p on [0, 1), 1 from 1. @example ad.stats.bernoulli.cdf(0.5, 0.25) // 0.75 */
   cdf(k: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
     const [kt, pt, l] = args('stats.bernoulli.cdf', k, p, loc);
     const j = sub(kt!, l!);
-    return nanUnless(isProbability(pt!), where(less(j, 0), 0, where(less(j, 1), sub(1, pt!), 1)));
+    return nanUnless(validAndNotNaN(isProbability(pt!), kt!, l!), where(less(j, 0), 0, where(less(j, 1), sub(1, pt!), 1)));
   },
   /** The smallest k with cdf(k) ≥ q: 0 for q ≤ 1 − p, else 1; q outside [0, 1] gives NaN. @example ad.stats.bernoulli.ppf(0.9, 0.25) // 1 */
   ppf(q: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
@@ -77,7 +78,7 @@ export const binom = {
     const rest = sub(nt!, js);
     // C(n, 0) = 1 for every n: exactly 0 there (betaln's rounding would give ±2e-16).
     const logChoose = where(equal(js, 0), 0, neg(add(log1p(nt!), betaln(add(rest, 1), add(js, 1)))));
-    const valid = logicalAnd(isProbability(pt!), greaterEqual(nt!, 0));
+    const valid = validAndNotNaN(logicalAnd(isProbability(pt!), greaterEqual(nt!, 0)), kt!, l!);
     return nanUnless(valid, inSupport(inside, add(logChoose, add(xlogy(js, pt!), xlog1py(rest, neg(pt!)))), -Infinity));
   },
   pmf: (k: TensorLike, n: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(binom.logpmf(k, n, p, loc)),
@@ -91,7 +92,7 @@ export const geom = {
     const j = sub(kt!, l!);
     const inside = integerFrom(j, 1);
     const js = where(inside, j, 1);
-    return nanUnless(isProbability(pt!), inSupport(inside, add(xlog1py(sub(js, 1), neg(pt!)), log(pt!)), -Infinity));
+    return nanUnless(validAndNotNaN(isProbability(pt!), kt!, l!), inSupport(inside, add(xlog1py(sub(js, 1), neg(pt!)), log(pt!)), -Infinity));
   },
   pmf: (k: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(geom.logpmf(k, p, loc)),
 };

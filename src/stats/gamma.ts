@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { div, greater, greaterEqual, log, lgamma, mul, sub, where, xlogy } from './ops.js';
 import { gammainc, gammaincc } from '../special/gamma.js';
-import { args, fromLog, greaterZero, inSupport, nanUnless } from './args.js';
+import { args, fromLog, greaterZero, inSupport, logProbability, nanUnless, validAndNotNaN } from './args.js';
 
 interface Standard { y: Tensor; safeY: Tensor; a: Tensor; scale: Tensor; valid: Tensor; inside: Tensor }
 
@@ -17,7 +17,7 @@ function standardize(op: string, x: TensorLike, a: TensorLike, loc: TensorLike, 
   const y = div(sub(xt!, l!), s!);
   const inside = greaterEqual(y, 0);
   // y outside the support replaced by 1 before the special functions, so no NaN reaches a gradient.
-  return { y, safeY: where(inside, y, 1), a: at!, scale: s!, valid: greaterZero(at!, s!), inside };
+  return { y, safeY: where(inside, y, 1), a: at!, scale: s!, valid: validAndNotNaN(greaterZero(at!, s!), xt!, l!), inside };
 }
 
 function family(name: string, shape: (a: Tensor) => Tensor, scaleFactor: number) {
@@ -40,9 +40,9 @@ function family(name: string, shape: (a: Tensor) => Tensor, scaleFactor: number)
     logpdf,
     pdf: (x: TensorLike, a: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(logpdf(x, a, loc, scale)),
     cdf: lower('cdf', (k, y) => gammainc(k, y), 0),
-    logcdf: lower('logcdf', (k, y) => log(gammainc(k, y)), -Infinity),
+    logcdf: lower('logcdf', (k, y) => logProbability(gammainc(k, y), gammaincc(k, y)), -Infinity),
     sf: lower('sf', (k, y) => gammaincc(k, y), 1),
-    logsf: lower('logsf', (k, y) => log(gammaincc(k, y)), 0),
+    logsf: lower('logsf', (k, y) => logProbability(gammaincc(k, y), gammainc(k, y)), 0),
   };
 }
 

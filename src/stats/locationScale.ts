@@ -5,17 +5,17 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { add, atan2Safe, div, greaterEqual, less, lessEqual, mul, sub } from './ops.js';
+import { add, atan2Safe, div, greater, greaterEqual, less, mul, sub } from './ops.js';
 import { abs, exp, expm1, log, log1p, neg, softplus, square, tan } from './ops.js';
 import { clip, logSigmoid, logit, sigmoid, where } from './ops.js';
-import { args, fromLog, greaterZero, inSupport, nanUnless } from './args.js';
+import { args, fromLog, greaterZero, inSupport, inUnitInterval, logProbability, nanUnless, validAndNotNaN } from './args.js';
 
 const LOG_PI = 1.1447298858494002;
 
 /** z = (x − loc)/scale, scale and the validity of scale, for `op`. */
 function standardize(op: string, x: TensorLike, loc: TensorLike, scale: TensorLike): { z: Tensor; scale: Tensor; valid: Tensor } {
   const [xt, l, s] = args(op, x, loc, scale);
-  return { z: div(sub(xt!, l!), s!), scale: s!, valid: greaterZero(s!) };
+  return { z: div(sub(xt!, l!), s!), scale: s!, valid: validAndNotNaN(greaterZero(s!), xt!, l!) };
 }
 
 /** A family's function of z alone (a CDF), NaN for invalid scales. */
@@ -35,7 +35,7 @@ const quantile = (op: string, g: (q: Tensor) => Tensor) => (q: TensorLike, loc: 
 };
 const positive = (z: Tensor) => greaterEqual(z, 0);
 /** q in [0, 1], else NaN. */
-const probability = (q: Tensor, value: Tensor) => where(lessEqual(abs(sub(q, 0.5)), 0.5), value, NaN);
+const probability = (q: Tensor, value: Tensor) => where(inUnitInterval(q), value, NaN);
 
 /** The exponential distribution, density e^{−z}/scale on z ≥ 0 (jax.scipy.stats.expon). */
 export const expon = {
@@ -45,7 +45,7 @@ export const expon = {
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(expon.logpdf(x, loc, scale)),
   /** 1 − e^{−z} as −expm1(−z). @example ad.stats.expon.cdf(1e-20) // 1e-20 */
   cdf: ofZ('stats.expon.cdf', (z) => inSupport(positive(z), neg(expm1(neg(z))), 0)),
-  logcdf: ofZ('stats.expon.logcdf', (z) => inSupport(positive(z), log(neg(expm1(neg(z)))), -Infinity)),
+  logcdf: ofZ('stats.expon.logcdf', (z) => inSupport(positive(z), logProbability(neg(expm1(neg(z))), exp(neg(z))), -Infinity)),
   sf: ofZ('stats.expon.sf', (z) => inSupport(positive(z), exp(neg(z)), 1)),
   logsf: ofZ('stats.expon.logsf', (z) => inSupport(positive(z), neg(z), 0)),
   /** −log(1 − q) by log1p. @example ad.stats.expon.ppf(0.5) // log 2 */
@@ -76,6 +76,13 @@ export const logistic = {
   isf: quantile('stats.logistic.isf', (q) => neg(logit(q))),
 };
 
+/**
+ * tan(π(q − ½)) as −1/tan(πq) below ¼ and 1/tan(π(1 − q)) above ¾ (1 − q exact there): q − ½ rounds away
+ * the digits of a small q, so tan(π(q − ½)) was −1.6e16 for every q below 1e−17 (−3.2e299 at q = 1e−300).
+ */
+const cauchyQuantile = (q: Tensor) => where(less(q, 0.25), div(-1, tan(mul(Math.PI, q))),
+  where(greater(q, 0.75), div(1, tan(mul(Math.PI, sub(1, q)))), tan(mul(Math.PI, sub(q, 0.5)))));
+
 /** The Cauchy distribution, density 1/(π scale (1 + z²)) (jax.scipy.stats.cauchy). */
 export const cauchy = {
   /** @example ad.stats.cauchy.logpdf(0) // −log π */
@@ -83,18 +90,18 @@ export const cauchy = {
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(cauchy.logpdf(x, loc, scale)),
   /** ½ + atan(z)/π as atan2(1, −z)/π, accurate in the lower tail. @example ad.stats.cauchy.cdf(0) // 0.5 */
   cdf: ofZ('stats.cauchy.cdf', (z) => div(atan2Safe(neg(z)), Math.PI)),
-  logcdf: ofZ('stats.cauchy.logcdf', (z) => log(div(atan2Safe(neg(z)), Math.PI))),
+  logcdf: ofZ('stats.cauchy.logcdf', (z) => logProbability(div(atan2Safe(neg(z)), Math.PI), div(atan2Safe(z), Math.PI))),
   sf: ofZ('stats.cauchy.sf', (z) => div(atan2Safe(z), Math.PI)),
-  logsf: ofZ('stats.cauchy.logsf', (z) => log(div(atan2Safe(z), Math.PI))),
-  /** loc + scale·tan(π(q − ½)). @example ad.stats.cauchy.ppf(0.75) // 1 */
-  ppf: quantile('stats.cauchy.ppf', (q) => probability(q, tan(mul(Math.PI, sub(q, 0.5))))),
-  isf: quantile('stats.cauchy.isf', (q) => probability(q, neg(tan(mul(Math.PI, sub(q, 0.5)))))),
+  logsf: ofZ('stats.cauchy.logsf', (z) => logProbability(div(atan2Safe(z), Math.PI), div(atan2Safe(neg(z)), Math.PI))),
+  /** loc + scale·tan(π(q − ½)), accurate in both tails. @example ad.stats.cauchy.ppf(0.75) // 1 */
+  ppf: quantile('stats.cauchy.ppf', (q) => probability(q, cauchyQuantile(q))),
+  isf: quantile('stats.cauchy.isf', (q) => probability(q, neg(cauchyQuantile(q)))),
 };
 
 /** The uniform distribution on [loc, loc + scale] (jax.scipy.stats.uniform). */
 export const uniform = {
   /** −log scale inside, −∞ outside. @example ad.stats.uniform.logpdf(0.5) // 0 */
-  logpdf: logDensity('stats.uniform.logpdf', (z) => where(lessEqual(abs(sub(z, 0.5)), 0.5), 0, -Infinity)),
+  logpdf: logDensity('stats.uniform.logpdf', (z) => where(inUnitInterval(z), 0, -Infinity)),
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(uniform.logpdf(x, loc, scale)),
   /** @example ad.stats.uniform.cdf(0.25) // 0.25 */
   cdf: ofZ('stats.uniform.cdf', (z) => clip(z, 0, 1)),

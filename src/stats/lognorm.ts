@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { add, div, exp, greater, log, mul, neg, square, sub, where } from './ops.js';
 import { logNdtr, ndtr, ndtri } from '../special/normal.js';
-import { args, fromLog, greaterZero, inSupport, nanUnless } from './args.js';
+import { args, fromLog, greaterZero, inSupport, nanUnless, validAndNotNaN } from './args.js';
 
 const HALF_LOG_2PI = 0.9189385332046728;
 
@@ -14,7 +14,7 @@ function standardize(op: string, x: TensorLike, s: TensorLike, loc: TensorLike, 
   const [xt, st, l, sc] = args(op, x, s, loc, scale);
   const y = div(sub(xt!, l!), sc!);
   const inside = greater(y, 0);
-  return { z: div(log(where(inside, y, 1)), st!), logY: log(where(inside, y, 1)), s: st!, scale: sc!, valid: greaterZero(st!, sc!), inside };
+  return { z: div(log(where(inside, y, 1)), st!), logY: log(where(inside, y, 1)), s: st!, scale: sc!, valid: validAndNotNaN(greaterZero(st!, sc!), xt!, l!), inside };
 }
 
 /** @example ad.stats.lognorm.logpdf(1, 1) // −½ log 2π */

@@ -88,6 +88,10 @@ export function incompleteGamma(a: number, x: number, withDerivative: boolean): 
     gammaResult[2] = withDerivative ? p * (Math.log(x) - digamma(a + 1)) + prefactor * dSum : NaN;
     return;
   }
+  // Here x ≥ a + 1, where Γ(a, x) ≤ x^{a−1}e^{−x}·x/(x + 1 − a) (t^{a−1} ≤ x^{a−1}e^{(a−1)(t−x)/x}; for a ≤ 1
+  // t^{a−1} ≤ x^{a−1}), so Q ≤ prefactor·a: below the smallest double, P = 1 and Q = 0 exactly. The fraction,
+  // whose terms grow like x², would overflow to NaN for x ≳ 1e154.
+  if (logGammaPrefactor(a, x) + Math.log(a) < -746) { gammaResult[0] = 1; gammaResult[1] = 0; gammaResult[2] = 0; return; }
   fractionA = a; fractionX = x;
   dualFraction(x + 1 - a, -1, legendre, EPS, MAX_TERMS);
   const g = fractionResult[0]!, dg = fractionResult[1]!;
