@@ -19,6 +19,7 @@ import { atleast1d } from './layout.js';
 import { argsort } from './sort.js';
 import { mod } from './rounding.js';
 import { allBatched } from './batching.js';
+import { isfinite, isnan, logicalAnd, logicalOr } from './predicates.js';
 import { knownOptions } from './optionChecks.js';
 
 /** A 1-D tensor argument, or an AdjointError naming the op and the argument. */
@@ -158,8 +159,15 @@ export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: I
     const [fa, fb] = [takeWithTracedIndices(tfp, j, 0), takeWithTracedIndices(tfp, add(j, 1), 0)];
     const dx = sub(xb, xa);
     const slope = div(sub(fb, fa), where(equal(dx, 0), 1, dx));
-    // At the last knot NumPy returns fp[last] exactly; written from that end, the slope still flows.
-    inside = where(equal(tx, xLast), add(fb, mul(slope, sub(tx, xb))), add(mul(slope, sub(tx, xa)), fa));
+    // NumPy's arr_interp (numpy/core/src/multiarray/compiled_base.c): fp[j] exactly at a knot (the last one
+    // included), slope·(x − xp[j]) + fp[j] between; where that is NaN (an infinite fp), slope·(x − xp[j+1]) + fp[j+1],
+    // then fp[j] if fp[j] = fp[j+1]. At the knots the slope still flows (the right segment's, the left one's at
+    // the last knot) where it is finite.
+    const flowing = where(isfinite(slope), slope, 0);
+    const [fromA, fromB] = [add(mul(slope, sub(tx, xa)), fa), add(mul(slope, sub(tx, xb)), fb)];
+    const between = where(isnan(fromA), where(logicalAnd(isnan(fromB), equal(fa, fb)), fa, fromB), fromA);
+    const atKnot = where(equal(tx, xLast), add(fb, mul(flowing, sub(tx, xb))), add(fa, mul(flowing, sub(tx, xa))));
+    inside = where(isnan(tx), NaN, where(logicalOr(equal(tx, xLast), equal(tx, xa)), atKnot, between)); // NaN x: NaN
   }
   return where(less(tx, x0), left, where(greater(tx, xLast), right, inside));
 }

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { keepdimsArg, normalizeAxes } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
-import { div, equal, maximum, sub } from './binary.js';
+import { div, equal, lessEqual, sub } from './binary.js';
 import { sqrt, square } from './unary.js';
 import { where } from './select.js';
 import { checkedMax, checkedMin, sum, type Axis } from './reduce.js';
@@ -74,7 +74,7 @@ function momentOptions(op: string, options: MomentOptions): { ddof: number; keep
 
 /**
  * The variance of the non-NaN entries over `axis` (numpy.nanvar): Σ (x − mean)² / (N − ddof) with N
- * the lane's count of non-NaN entries, N − ddof ≤ 0 dividing by 0 as NumPy's. Two-pass, corrected
+ * the lane's count of non-NaN entries; NaN where N − ddof ≤ 0, as numpy.nanvar. Two-pass, corrected
  * for the mean's rounding as `variance` (Chan, Golub & LeVeque 1983).
  * @example ad.nanvar(ad.tensor([1, NaN, 3])).item(); // => 1
  */
@@ -84,7 +84,10 @@ export function nanvar(x: TensorLike, axis?: Axis, options: MomentOptions = {}):
   const n = counts(nan, axes, true);
   const centred = (v: Tensor) => where(nan, 0, sub(v, div(sum(v, axes, true), n)));
   const deviations = centred(centred(filled));
-  return div(sum(square(deviations), axes, keepdims), maximum(sub(counts(nan, axes, keepdims), ddof), 0));
+  // numpy.nanvar gives NaN where N − ddof ≤ 0 (numpy.var divides by 0 there instead).
+  const dof = sub(counts(nan, axes, keepdims), ddof);
+  const none = lessEqual(dof, 0);
+  return where(none, NaN, div(sum(square(deviations), axes, keepdims), where(none, 1, dof)));
 }
 
 /**

@@ -167,9 +167,11 @@ export function nanpercentile(x: TensorLike, q: TensorInput, axis?: Axis, option
 function medianOf(op: string, x: TensorLike, axis: Axis | undefined, keepdims: boolean, skipNaN: boolean): Tensor {
   flag(op, 'keepdims', keepdims, false);
   const { t, axes, rest, sorted, count, invalid } = sortedLanes(op, x, axis, skipNaN);
-  // (a + b)/2 as NumPy's mean of the two middle entries, at ⌊(k − 1)/2⌋ and ⌊k/2⌋ (a = b for an odd count k).
-  const middle = at(op, sorted, stack([floor(div(sub(count, 1), 2)), floor(div(count, 2))]), count);
-  const out = where(invalid, NaN, div(sum(middle, 0), 2));
+  // The middle entries at ⌊(k − 1)/2⌋ and ⌊k/2⌋: their mean (a + b)/2 for an even count k, as NumPy's, and for
+  // an odd one the entry itself ((a + a)/2 overflows past 8.9e307).
+  const [lo, hi] = [floor(div(sub(count, 1), 2)), floor(div(count, 2))];
+  const [a, b] = [lo, hi].map((idx) => reshape(at(op, sorted, stack([idx]), count), rest)) as [Tensor, Tensor];
+  const out = where(invalid, NaN, where(equal(lo, hi), a, div(add(a, b), 2)));
   return reshape(out, keepdims ? reducedShape(t.shape, axes, true) : rest);
 }
 

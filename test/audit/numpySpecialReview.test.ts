@@ -145,6 +145,50 @@ describe('stats.t.logpdf at large df', () => {
   });
 });
 
+describe('nanvar and nanstd with ddof ≥ the count of non-NaN entries', () => {
+  // numpy.nanvar sets NaN where N − ddof ≤ 0 (unlike numpy.var's division by 0); the result was +∞.
+  it('are NaN there, as NumPy', () => {
+    const x = ad.tensor([[1, 2, NaN], [1, 2, 3]]);
+    expect(ad.nanvar(x, 1, { ddof: 2 }).toArray()).toEqual([NaN, 2]);
+    expect(ad.nanstd(x, 1, { ddof: 2 }).toArray()).toEqual([NaN, Math.SQRT2]);
+    expect(ad.nanvar(ad.tensor([1, 2, NaN]), undefined, { ddof: 5 }).item()).toBeNaN();
+    expect(ad.nanvar(ad.tensor([1, 2, NaN]), undefined, { ddof: 1 }).item()).toBe(0.5);
+  });
+});
+
+describe('median of values near the overflow threshold', () => {
+  // An odd count's middle entry was (a + a)/2: 1e308 + 1e308 = ∞. NumPy takes the entry itself.
+  it('is the middle entry for an odd count', () => {
+    expect(ad.median(ad.tensor([1e308])).item()).toBe(1e308);
+    expect(ad.median(ad.tensor([1e308, 1e308, 1e308])).item()).toBe(1e308);
+    expect(ad.median(ad.tensor([-1e308, 1e308, 1e308])).item()).toBe(1e308);
+    expect(ad.nanmedian(ad.tensor([1e308, NaN])).item()).toBe(1e308);
+    expect(ad.median(ad.tensor([-1e308, 1e308])).item()).toBe(0);
+    expect(ad.grad((v: ad.Tensor) => ad.median(v))(ad.tensor([3, 1, 2])).toArray()).toEqual([0, 0, 1]);
+    expect(ad.grad((v: ad.Tensor) => ad.median(v))(ad.tensor([4, 1, 3, 2])).toArray()).toEqual([0, 0, 0.5, 0.5]);
+  });
+});
+
+describe('interp with infinite fp', () => {
+  // NumPy returns fp[j] at a knot and falls back to the other end of the segment (then to fp[j]
+  // when both ends are equal) where slope·(x − xp[j]) + fp[j] is NaN; every entry was NaN before
+  // (∞·0 at the knots, ∞ − ∞ between). Interpolating a table of log-densities with −∞ is the usual case.
+  it('gives NumPy\'s values', () => {
+    const interp = (x: number[], xp: number[], fp: number[]) => ad.interp(ad.tensor(x), ad.tensor(xp), ad.tensor(fp)).toArray();
+    expect(interp([0, 0.5, 1], [0, 1], [-Infinity, 0])).toEqual([-Infinity, -Infinity, 0]);
+    expect(interp([0, 0.5, 1, 1.5, 2], [0, 1, 2], [0, -Infinity, 0])).toEqual([0, -Infinity, -Infinity, -Infinity, 0]);
+    expect(interp([0, 0.5, 1, NaN], [0, 1], [Infinity, Infinity])).toEqual([Infinity, Infinity, Infinity, NaN]);
+    expect(interp([0, 0.5, 1], [0, 1], [0, Infinity])).toEqual([0, Infinity, Infinity]);
+    expect(interp([0.5], [0, 1], [-Infinity, Infinity])).toEqual([NaN]);
+  });
+
+  it('keeps the derivative in x at the knots and between them', () => {
+    const xp = ad.tensor([0, 1, 3]), fp = ad.tensor([0, 10, 30]);
+    const g = ad.grad((x: ad.Tensor) => ad.sum(ad.interp(x, xp, fp)));
+    expect(g(ad.tensor([0, 0.5, 1, 2, 3])).toArray()).toEqual([10, 10, 10, 10, 10]);
+  });
+});
+
 describe('stats: log-probabilities near 1', () => {
   // log(P) of a P rounded near 1 lost every digit of the small complement (gamma.logsf(1e−10, 3) was
   // exactly 0); log1p(−Q) keeps them. mpmath at 400 digits:
