@@ -5,9 +5,8 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { Primitive } from '../core/primitive.js';
-import { broadcastShapes } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, describe, type TensorLike } from '../tensor/create.js';
+import { asTensor, broadcastOperands, describe, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, greater, less, lessEqual, maximum, mul, sub } from './binary.js';
 import { abs, log1p, neg, reciprocal, sin, square } from './unary.js';
 import { exp2 } from './logBases.js';
@@ -42,20 +41,13 @@ export function signbit(x: TensorLike): Tensor {
   return where(equal(t, 0), less(reciprocal(t), 0), less(t, 0)); // 1/−0 = −∞
 }
 
-/** a and b as tensors whose shapes broadcast, checked under the op's name. */
-function pair(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  const [ta, tb] = [asTensor(a, op), asTensor(b, op)];
-  broadcastShapes(op, ta.shape, tb.shape);
-  return [ta, tb];
-}
-
 /**
  * |a| with b's sign (numpy.copysign), broadcasting; −0 in b counts as negative. The gradient in a is
  * ±sign(a) (0 at a = 0, as abs's); none in b.
  * @example ad.copysign(ad.tensor([1, -2, 3]), ad.tensor([-1, 1, -0])).toArray(); // => [-1, 2, -3]
  */
 export function copysign(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = pair('copysign', a, b);
+  const [ta, tb] = broadcastOperands('copysign', a, b);
   return mul(abs(ta), where(signbit(tb), -1, 1));
 }
 
@@ -94,7 +86,7 @@ export function rad2deg(x: TensorLike): Tensor { return mul(asTensor(x, 'rad2deg
  * @example ad.heaviside(ad.tensor([-2, 0, 3]), 0.5).toArray(); // => [0, 0.5, 1]
  */
 export function heaviside(x: TensorLike, atZero: TensorLike): Tensor {
-  const [tx, t0] = pair('heaviside', x, atZero);
+  const [tx, t0] = broadcastOperands('heaviside', x, atZero);
   return where(isnan(tx), NaN, where(less(tx, 0), 0, where(greater(tx, 0), 1, t0)));
 }
 
@@ -105,7 +97,7 @@ export function heaviside(x: TensorLike, atZero: TensorLike): Tensor {
  * @example ad.logaddexp2(ad.tensor([1, 1000, 3]), ad.tensor([1, 1000, -Infinity])).toArray(); // => [2, 1001, 3]
  */
 export function logaddexp2(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = pair('logaddexp2', a, b);
+  const [ta, tb] = broadcastOperands('logaddexp2', a, b);
   const tie = equal(ta, tb);
   const gap = abs(sub(ta, where(tie, 0, tb))); // the branch not taken at a tie stays finite
   const general = add(maximum(ta, tb), mul(log1p(exp2(neg(gap))), Math.LOG2E));
@@ -132,7 +124,7 @@ function closeOptions(op: string, options: CloseOptions): { rtol: number; atol: 
 }
 
 function closeness(op: string, a: TensorLike, b: TensorLike, options: CloseOptions): Tensor {
-  const [ta, tb] = pair(op, a, b);
+  const [ta, tb] = broadcastOperands(op, a, b);
   const { rtol, atol, equalNan } = closeOptions(op, options);
   // NumPy's test, asymmetric in b: |a − b| ≤ atol + rtol·|b| where both are finite; equality elsewhere (∞ = ∞).
   const finite = mul(isfinite(ta), isfinite(tb));

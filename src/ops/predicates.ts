@@ -4,8 +4,7 @@
  * Any non-zero value (NaN included) counts as true, as in NumPy.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
-import { broadcastShapes } from '../tensor/shape.js';
+import { asTensor, broadcastOperands, type TensorLike } from '../tensor/create.js';
 import { equal, less, maximum, mul, notEqual } from './binary.js';
 import { abs } from './unary.js';
 import { registerTensorMethods } from './methods.js';
@@ -36,9 +35,8 @@ const truth = (x: TensorLike, op: string) => notEqual(asTensor(x, op), 0);
 
 /** The truths of a and b, their shapes' broadcast checked under the op's name (else mul's or maximum's error would show). */
 function truths(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  const [ta, tb] = [truth(a, op), truth(b, op)];
-  broadcastShapes(op, ta.shape, tb.shape);
-  return [ta, tb];
+  const [ta, tb] = broadcastOperands(op, a, b);
+  return [truth(ta, op), truth(tb, op)];
 }
 
 /**

@@ -9,7 +9,7 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { binaryMathKernel } from '../tensor/kernels/binaryMath.js';
 import { broadcastingRule } from './batching.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import { asTensor, broadcastOperands, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { abs, neg, roundHalfEven } from './unary.js';
 import { add, div, equal, greater, less, mul, notEqual, sub } from './binary.js';
@@ -95,13 +95,6 @@ function withDerivatives(value: Tensor, terms: ReadonlyArray<readonly [Tensor, T
   return sub(value, add(total, 0));
 }
 
-/** The two operands as tensors, their broadcast shape checked under the op's name. */
-function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
-  const [ta, tb] = [asTensor(a, op), asTensor(b, op)];
-  broadcastShapes(op, ta.shape, tb.shape);
-  return [ta, tb];
-}
-
 /**
  * The remainder of a/b with the sign of b — numpy.mod / jnp.mod (Python's %), torch.remainder:
  * fmod(a, b), plus b where that has the other sign; a zero remainder takes b's sign
@@ -109,7 +102,7 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
  * @example ad.mod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, 1, -1, -2]
  */
 export function mod(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = operands('mod', a, b);
+  const [ta, tb] = broadcastOperands('mod', a, b);
   const [sa, sb] = [stopGradient(ta), stopGradient(tb)];
   const r = fmodOf(sa, sb);
   const adjust = mul(notEqual(r, 0), notEqual(less(r, 0), less(sb, 0)));
@@ -133,7 +126,7 @@ export function mod(a: TensorLike, b: TensorLike): Tensor {
  * @example ad.fmod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, -2, 2, -2]
  */
 export function fmod(a: TensorLike, b: TensorLike): Tensor {
-  const [ta, tb] = operands('fmod', a, b);
+  const [ta, tb] = broadcastOperands('fmod', a, b);
   const [sa, sb] = [stopGradient(ta), stopGradient(tb)];
   return withDerivatives(fmodOf(sa, sb), [[ta, 1], [tb, neg(truncOf(div(sa, sb)))]]);
 }

@@ -2,7 +2,7 @@
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { allocChecked, isTraced, numberArg, fixFor, tooLarge, MAX_TENSOR_SIZE } from './checks.js';
 import { describe } from './describe.js';
-import { checkShape, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
+import { broadcastShapes, checkShape, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
 
 export { describe };
@@ -64,6 +64,13 @@ export function asTensor(x: TensorLike, op: string): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') return Tensor.scalar(x);
   throw new InvalidArgumentError(`${op}: expected a Tensor or a number, got ${describe(x)}; ${fixFor(x)}`);
+}
+
+/** a and b as tensors whose shapes broadcast, checked under the op's name (else a later op's error would show). @internal */
+export function broadcastOperands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+  const [ta, tb] = [asTensor(a, op), asTensor(b, op)];
+  broadcastShapes(op, ta.shape, tb.shape);
+  return [ta, tb];
 }
 
 /** `tensor(t)` is `t`; `tensor(t, shape)` reshapes a tensor that is not being differentiated. */
