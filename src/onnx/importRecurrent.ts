@@ -9,7 +9,8 @@
  * with W (and both biases) is one matrix product over all steps; each step adds Hₜ₋₁·Rᵀ.
  *
  * With sequence_lens, batch entry b runs L_b steps: later steps keep its state and output zeros,
- * and the reverse direction starts at step L_b − 1 (ONNX Runtime's behaviour).
+ * and the reverse direction starts at step L_b − 1; an entry of length 0 ends with zero states
+ * (ONNX Runtime's behaviour).
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { add, greater, less, mul, sub } from '../ops/binary.js';
@@ -102,7 +103,9 @@ function cellStep(c: Config, d: Direction, xw: Tensor, h: Tensor, cell: Tensor |
   const f = c.inputForget ? sub(1, i) : act(0, peep(pre(2), 2, cell!));
   const next = add(mul(f, cell!), mul(i, act(1, pre(3))));
   const o = act(0, peep(pre(1), 1, next));
-  return [mul(o, act(2, next)), next];
+  // clip bounds the gates' inputs only: h takes the cell state unclipped (ONNX Runtime's LSTM; clipping it too
+  // would cap |H| at h(clip) whenever |C| > clip).
+  return [mul(o, d.acts[2]!(next)), next];
 }
 
 /** The layer's run for its inputs X, W, R, B, sequence_lens, initial_h, initial_c, P. */
@@ -159,8 +162,10 @@ function runLayer(node: NodeContext, c: Config, directions: Array<'forward' | 'r
       }
     }
     outputs.push(T === 0 ? zeros([0, B, H]) : stack(ys, 0));
-    lastH.push(h);
-    if (cell !== null) lastC.push(cell);
+    // An entry that runs no step (length 0, or T = 0) ends with zero states, not its initial ones (ONNX Runtime).
+    const ran = (state: Tensor) => (T === 0 ? zeros([B, H]) : mask === null ? state : where(greater(mask, 0), state, 0));
+    lastH.push(ran(h));
+    if (cell !== null) lastC.push(ran(cell));
   });
   // Y [T, D, B, H] (layout 1: [B, T, D, H]); Y_h, Y_c [D, B, H] (layout 1: [B, D, H]).
   const Y = stack(outputs, 1), Yh = stack(lastH, 0);

@@ -1,0 +1,33 @@
+/**
+ * @file Audit regressions for the ONNX importer's later operators (recurrent layers, ConvTranspose,
+ * Resize, GridSample, the multi-index and rescaling operators), found by a differential sweep of
+ * their attributes against ONNX Runtime (one-node models, test/onnx/importOracle.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { compareWithOrt, attr } from '../onnx/importOracle.js';
+import { recurrentCase } from '../onnx/importMoreCases.js';
+
+/** importModel against ONNX Runtime on one case: same shapes, error within float32 (ORT has no float64 recurrent kernels). */
+async function matchesOrt(c: Parameters<typeof compareWithOrt>[0], tolerance = 2e-6): Promise<void> {
+  const { error, shapes, expectedShapes } = await compareWithOrt(c);
+  expect(shapes).toEqual(expectedShapes);
+  expect(error).toBeLessThan(tolerance);
+}
+
+describe('recurrent layers', () => {
+  it("LSTM's clip bounds the gates' inputs, not the cell state h reads (|H| was capped at tanh(clip))", async () => {
+    // With initial states the cell state leaves [−0.3, 0.3] at the first step; H was 0.167 where ORT has 0.337.
+    await matchesOrt(recurrentCase('LSTM', 1, { T: 3, B: 1, H: 2, bias: true, initial: true, attributes: [attr.float('clip', 0.3)] }));
+    await matchesOrt(recurrentCase('LSTM', 2, { T: 4, B: 2, H: 3, bias: true, initial: true, peepholes: true, attributes: [attr.float('clip', 0.5)] }));
+  });
+
+  it.each(['RNN', 'GRU', 'LSTM'] as const)('%s: an entry of sequence length 0 ends with zero states (it kept its initial ones)', async (op) => {
+    await matchesOrt(recurrentCase(op, 1, { T: 3, B: 3, H: 2, bias: true, initial: true, lens: [0, 2, 3] }));
+    await matchesOrt(recurrentCase(op, 1, { T: 3, B: 3, H: 2, bias: true, initial: true, lens: [2, 0, 3], attributes: [attr.string('direction', 'reverse')] }));
+    await matchesOrt(recurrentCase(op, 2, { T: 3, B: 2, H: 2, bias: true, initial: true, lens: [3, 0] }));
+  });
+
+  it('a sequence of length T = 0 ends with zero states', async () => {
+    await matchesOrt(recurrentCase('LSTM', 1, { T: 0, B: 2, H: 2, bias: true, initial: true }));
+  });
+});
