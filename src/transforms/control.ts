@@ -12,6 +12,7 @@ import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree }
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { equal } from '../ops/binary.js';
 import { trunc } from '../ops/rounding.js';
+import { reshape } from '../ops/shape.js';
 import { clip, where } from '../ops/select.js';
 import { describeTree, leavesLike, noExtraArguments } from './args.js';
 import { checkLoopFunction, checkOptions, type Checkpoints } from './loopArgs.js';
@@ -97,8 +98,10 @@ export function cond<Ops extends unknown[], R>(
   checkBranch(falseFn, 'cond', 'falseFn');
   const p = scalarOperand(pred, 'cond', 'the predicate', 'ad.greater(ad.sum(x), 0)');
   if (p instanceof Tensor && isBatched(p)) {
+    // One value per example (a [1] predicate too), so that the select keeps the branches' shapes.
+    const perExample = reshape(p, []);
     const results = [falseFn(...operands), trueFn(...operands)];
-    return select('cond', results, ['falseFn', 'trueFn'], () => p) as TensorTree<R>;
+    return select('cond', results, ['falseFn', 'trueFn'], () => perExample) as TensorTree<R>;
   }
   const v = valueOf(p);
   if (Number.isNaN(v)) throw new InvalidArgumentError('cond: the predicate is NaN; it must be true or false (a comparison such as ad.greater(x, 0)).');
@@ -128,10 +131,13 @@ export function switchBranch<Ops extends unknown[], R>(
   }
   branches.forEach((b, k) => checkBranch(b, 'switch', `branches[${k}]`));
   if (typeof index === 'boolean') throw new InvalidArgumentError('switch: the index must be a number or a single-element tensor, got a boolean; use ad.cond for two branches.');
+  if (typeof index !== 'number' && !(index instanceof Tensor)) {
+    throw new InvalidArgumentError(`switch: the index must be a number or a single-element tensor, got ${describe(index)}.`);
+  }
   const p = scalarOperand(index, 'switch', 'the index', 'ad.sum(k)');
   const last = branches.length - 1;
   if (p instanceof Tensor && isBatched(p)) {
-    const k = clip(trunc(p), 0, last);
+    const k = clip(trunc(reshape(p, [])), 0, last); // one value per example, as cond's predicate
     return select('switch', branches.map((b) => b(...operands)), branches.map((_, j) => `branches[${j}]`), (j) => equal(k, j)) as TensorTree<R>;
   }
   const v = valueOf(p);
@@ -149,9 +155,17 @@ export interface ForiLoopOptions {
 
 /** A loop bound as an integer (a one-element tensor is read). */
 function bound(v: unknown, name: string): number {
+  if (v instanceof Tensor && isBatched(v)) {
+    // JAX's fori_loop becomes a while_loop here; body's i is a number, one for the whole batch.
+    throw new InvalidArgumentError(
+      `foriLoop: ${name} differs across the vmap batch (per-example shape ${formatShape(v.shape)}), but body's i is one number for every example; ` +
+        'loop to a bound shared by the batch and mask the steps past each example\'s own (ad.where(ad.less(i, n), next, carry)), or use ad.whileLoop.',
+    );
+  }
   const b = v instanceof Tensor && v.size === 1 ? v.item() : v;
   if (typeof b !== 'number' || !Number.isInteger(b)) {
-    throw new InvalidArgumentError(`foriLoop: ${name} must be an integer (a number or a one-element tensor), got ${describe(v)}.`);
+    const got = v instanceof Tensor && typeof b === 'number' ? `a tensor holding ${b}` : describe(v);
+    throw new InvalidArgumentError(`foriLoop: ${name} must be an integer (a number or a one-element tensor), got ${got}.`);
   }
   return b;
 }
@@ -170,6 +184,29 @@ export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body
   checkOptions(options, 'foriLoop', ['checkpoints', 'stats']);
   const lo = bound(lower, 'lower'), hi = bound(upper, 'upper');
   if (hi <= lo) return branchResult(init, 'foriLoop') as TensorTree<C>;
-  const step = (carry: TensorTree<C>, i: Tensor) => body(i.item(), carry) as never;
+  const { leaves: initLeaves, def } = flatten(init, 'foriLoop (init)');
+  const initShapes = initLeaves.map((l) => asTensor(l, 'foriLoop').shape);
+  // body's result is checked here, not left to scan: a carry of another structure that happens to be
+  // a pair would be read as scan's [carry, y] (JAX's fori_loop requires body to keep the carry's type).
+  const step = (carry: TensorTree<C>, i: Tensor) => {
+    const next = body(i.item(), carry);
+    const like = leavesLike(next, def);
+    if (like === null) {
+      throw new ShapeError(
+        `foriLoop: body must return the next carry in the structure of init, ${describeTree(def)}, but at i = ${i.item()} it returned ` +
+          `${describeTree(flatten(next, 'foriLoop (body result)').def)} (* a leaf); return the carry alone, with the structure it came in.`,
+      );
+    }
+    like.forEach((l, k) => {
+      const shape = asTensor(l, 'foriLoop').shape;
+      if (!shapesEqual(shape, initShapes[k]!)) {
+        throw new ShapeError(
+          `foriLoop: body must keep the carry's shapes, but at i = ${i.item()} it returned leaf ${k} of shape ${formatShape(shape)} for ` +
+            `${formatShape(initShapes[k]!)} in init; pad the carry to a fixed shape (as jax.lax.fori_loop requires).`,
+        );
+      }
+    });
+    return next as never;
+  };
   return scan(step, init, { xs: arange(lo, hi), checkpoints: options.checkpoints, stats: options.stats }) as TensorTree<C>;
 }

@@ -1,0 +1,66 @@
+/**
+ * @file Regressions found by reviewing cond, switch, foriLoop, associativeScan, jacfwd/jacrev and
+ * ad.tree against JAX's documented semantics (jax.lax.cond / switch / fori_loop / associative_scan,
+ * jax.tree_util), with the same programs written as plain JavaScript loops and branches as oracles.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+
+const arr = (t: ad.Tensor) => t.toArray() as number[];
+
+describe('cond and switch under vmap with a one-element predicate or index per example', () => {
+  // A predicate of per-example shape [1] (ad.greater of a [1] row) was used as is in the select, so
+  // the branches' results were broadcast against it: [2, 1] out of vmap where the loop gives [2].
+  it('cond keeps the branches\' shapes, as the loop over the batch does', () => {
+    const f = (x: ad.Tensor) => ad.cond(ad.greater(x, 0), (v: ad.Tensor) => ad.sum(v), (v: ad.Tensor) => ad.neg(ad.sum(v)), x);
+    const out = ad.vmap(f)(ad.tensor([[3], [-2]]));
+    expect(out.shape).toEqual([2]);
+    expect(arr(out)).toEqual([3, 2]);
+    const g = (p: ad.Tensor, x: ad.Tensor) => ad.cond(p, (v: ad.Tensor) => v, (v: ad.Tensor) => ad.neg(v), x);
+    const r = ad.vmap(g)(ad.tensor([[[1]], [[0]]]), ad.tensor([[1, 2], [3, 4]]));
+    expect(r.toArray()).toEqual([g(ad.tensor([[1]]), ad.tensor([1, 2])).toArray(), g(ad.tensor([[0]]), ad.tensor([3, 4])).toArray()]);
+  });
+
+  it('switch keeps the branches\' shapes, as the loop over the batch does', () => {
+    const f = (k: ad.Tensor, x: ad.Tensor) => ad.switch(k, [(v: ad.Tensor) => ad.sum(v), (v: ad.Tensor) => ad.neg(ad.sum(v)), (v: ad.Tensor) => ad.prod(v)], x);
+    const ks = [[1], [0], [2]], xs = [[3, 4], [1, 2], [5, 6]];
+    const out = ad.vmap(f)(ad.tensor(ks), ad.tensor(xs));
+    expect(out.shape).toEqual([3]);
+    expect(arr(out)).toEqual(ks.map((k, i) => f(ad.tensor(k), ad.tensor(xs[i]!)).item()));
+  });
+
+  it('switch names only what it takes when the index is of another type', () => {
+    expect(() => ad.switch('1' as never, [(v: ad.Tensor) => v], ad.scalar(1))).toThrow(/^switch: the index must be a number or a single-element tensor, got string '1'\.$/);
+  });
+});
+
+describe('foriLoop checks body\'s result against init itself', () => {
+  // A body that returned a pair for a carry that is not one was read as scan's [carry, y]: foriLoop
+  // returned [carry, stacked ys] with no error. JAX's fori_loop requires body to keep the carry's type.
+  it('a pair returned for a single-tensor carry is an error, not [carry, ys]', () => {
+    expect(() => ad.foriLoop(0, 2, (_i, c: ad.Tensor) => [ad.add(c, 1), c] as never, ad.scalar(1)))
+      .toThrow(/^foriLoop: body must return the next carry in the structure of init, \*, but at i = 0 it returned \[\*, \*\]/);
+    expect(() => ad.foriLoop(3, 5, (_i, c: ad.Tensor) => [ad.add(c, 1), ad.zeros([4])] as never, ad.scalar(1)))
+      .toThrow(/foriLoop: .* at i = 3 it returned \[\*, \*\]/);
+  });
+
+  it('its errors name foriLoop (they named scan), with the structures or shapes', () => {
+    expect(() => ad.foriLoop(0, 2, (_i, c: { a: ad.Tensor }) => ({ b: c.a }) as never, { a: ad.scalar(1) }))
+      .toThrow(/^foriLoop: body must return the next carry in the structure of init, \{a: \*\}, but at i = 0 it returned \{b: \*\}/);
+    expect(() => ad.foriLoop(0, 2, (_i, c: ad.Tensor) => ad.stack([c, c]), ad.scalar(1)))
+      .toThrow(/^foriLoop: body must keep the carry's shapes, but at i = 0 it returned leaf 0 of shape \[2\] for \[\] in init/);
+    expect(() => ad.vmap((x: ad.Tensor) => ad.foriLoop(0, 2, (_i, c: ad.Tensor) => ad.stack([c, c]), x))(ad.tensor([1, 2])))
+      .toThrow(/^foriLoop: body must keep the carry's shapes/);
+  });
+
+  it('a fractional one-element tensor bound is reported with its value', () => {
+    expect(() => ad.foriLoop(0, ad.scalar(2.5), (_i, c: ad.Tensor) => c, ad.scalar(0))).toThrow(/foriLoop: upper must be an integer .*got a tensor holding 2\.5/);
+  });
+
+  it('a bound that differs across a vmap batch is foriLoop\'s error, and the masked loop it suggests works', () => {
+    const f = (n: ad.Tensor) => ad.foriLoop(0, n, (i, c: ad.Tensor) => ad.add(c, i), ad.scalar(0));
+    expect(() => ad.vmap(f)(ad.tensor([2, 3]))).toThrow(/^foriLoop: upper differs across the vmap batch .*ad\.where\(ad\.less\(i, n\), next, carry\)/);
+    const masked = (n: ad.Tensor) => ad.foriLoop(0, 5, (i, c: ad.Tensor) => ad.where(ad.less(i, n), ad.add(c, i), c), ad.scalar(0));
+    expect(arr(ad.vmap(masked)(ad.tensor([2, 3, 0])))).toEqual([1, 3, 0]);
+  });
+});
