@@ -8,12 +8,12 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe } from '../tensor/create.js';
-import { formatShape } from '../tensor/shape.js';
+import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { flatten, unflatten, type TensorTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { concat, reshape, stack, take } from '../ops/shape.js';
 import { flip } from '../ops/rearrange.js';
-import { checkFunction, describeTree, leavesLike } from './args.js';
+import { checkFunction, describeTree, leavesLike, noExtraArguments } from './args.js';
 import { checkOptions } from './loopArgs.js';
 
 export interface AssociativeScanOptions {
@@ -57,9 +57,11 @@ function interleave(evens: Tensor, odds: Tensor, axis: number): Tensor {
  * @example
  * ad.associativeScan(ad.add, ad.tensor([1, 2, 3, 4])); // [1, 3, 6, 10]
  */
-export function associativeScan<T>(fn: (a: TensorTree<T>, b: TensorTree<T>) => unknown, elems: T, options: AssociativeScanOptions = {}): TensorTree<T> {
+export function associativeScan<T>(fn: (a: TensorTree<T>, b: TensorTree<T>) => unknown, elems: T, options: AssociativeScanOptions = {}, ...extra: unknown[]): TensorTree<T> {
   if (typeof fn !== 'function') throw new InvalidArgumentError(`associativeScan: fn must be a function (a, b) => a ∘ b, got ${describe(fn)}.`);
   checkFunction(fn, 'associativeScan');
+  // JAX's positional axis (associative_scan(fn, elems, reverse, axis)) goes in the options here.
+  noExtraArguments(extra, 'associativeScan', 'fn, elems and options, associativeScan(fn, elems, { reverse, axis })');
   checkOptions(options, 'associativeScan', ['reverse', 'axis']);
   const reverse = options.reverse ?? false;
   if (typeof reverse !== 'boolean') throw new InvalidArgumentError(`associativeScan: reverse must be true or false, got ${describe(reverse)}.`);
@@ -100,7 +102,7 @@ function combined(fn: (a: unknown, b: unknown) => unknown, def: TreeDef, a: Tens
   }
   return like.map((l, i) => {
     const t = asTensor(l, 'associativeScan');
-    if (t.ndim !== a[i]!.ndim || t.size !== a[i]!.size) {
+    if (!shapesEqual(t.shape, a[i]!.shape)) { // a reshape to another shape of the same size is no elementwise combination
       throw new ShapeError(
         `associativeScan: fn(a, b) must combine a and b elementwise along the scanned axis, returning leaf ${i} of shape ` +
           `${formatShape(a[i]!.shape)} as given, but it returned ${formatShape(t.shape)}.`,

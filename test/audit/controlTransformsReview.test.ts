@@ -64,3 +64,18 @@ describe('foriLoop checks body\'s result against init itself', () => {
     expect(arr(ad.vmap(masked)(ad.tensor([2, 3, 0])))).toEqual([1, 3, 0]);
   });
 });
+
+describe('associativeScan checks what fn returns and what it is given', () => {
+  // The check compared only ndim and size, so a result of another shape with as many elements (a
+  // transpose, a reshape) passed and failed later inside take or reshape, with their messages.
+  it('a result of another shape with the same size is associativeScan\'s error', () => {
+    const x = ad.reshape(ad.arange(12), [4, 3]);
+    expect(() => ad.associativeScan((a: ad.Tensor, b: ad.Tensor) => ad.reshape(ad.add(a, b), [a.shape[1]!, a.shape[0]!]), x))
+      .toThrow(/^associativeScan: fn\(a, b\) must combine a and b elementwise along the scanned axis, returning leaf 0 of shape \[2,3\] as given, but it returned \[3,2\]/);
+  });
+
+  it('an argument past the options (JAX\'s positional reverse or axis) is an error, not ignored', () => {
+    expect(() => (ad.associativeScan as (...a: unknown[]) => unknown)(ad.add, ad.tensor([[1, 2], [3, 4]]), {}, 1))
+      .toThrow(/^associativeScan: takes fn, elems and options, associativeScan\(fn, elems, \{ reverse, axis \}\); got 1 more argument/);
+  });
+});
