@@ -16,8 +16,8 @@ import { same, type NodeContext, type OperatorDef } from './importNode.js';
  *   out_i = full_i + output_padding_i − pads_begin_i − pads_end_i.
  *
  * Given output_shape (which then overrides pads), the total padding is full + output_padding −
- * output_shape, and auto_pad SAME_UPPER/SAME_LOWER ask for out = L·s: the odd unit of an odd total
- * goes to the end for SAME_UPPER and to the beginning otherwise, as the specification says.
+ * output_shape, and auto_pad SAME_UPPER/SAME_LOWER ask for out = L·s (at most the full extent): the odd
+ * unit of an odd total goes to the end for SAME_UPPER and to the beginning otherwise, as the specification says.
  */
 function transposePads(node: NodeContext, input: readonly number[], kernel: readonly number[], strides: number[], dilations: number[], outputPadding: number[]): Array<[number, number]> {
   const r = kernel.length;
@@ -29,10 +29,12 @@ function transposePads(node: NodeContext, input: readonly number[], kernel: read
     if (target.length !== r) node.runError(`output_shape has ${target.length} entries for ${r} spatial axes.`);
   } else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') target = input.map((L, i) => L * strides[i]!);
   if (target !== undefined) {
-    const wanted = target;
+    const wanted = target, given = node.ints('output_shape') !== undefined;
     return full.map((f, i) => {
-      // An output_shape beyond the full extent: zeros at the end (as ONNX Runtime), no cropping.
-      const total = f - wanted[i]!, small = Math.floor(total / 2);
+      // An output_shape beyond the full extent: zeros at the end (as ONNX Runtime), no cropping. auto_pad
+      // alone never pads: where L·s exceeds the full extent (a kernel shorter than the stride) the output
+      // keeps the full extent, as ONNX Runtime's ComputeTotalPad clamps the total at 0.
+      const total = given ? f - wanted[i]! : Math.max(0, f - wanted[i]!), small = Math.floor(total / 2);
       if (total < 0) return [0, total];
       return autoPad === 'SAME_UPPER' ? [small, total - small] : [total - small, small];
     });

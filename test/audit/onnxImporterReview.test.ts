@@ -4,7 +4,7 @@
  * their attributes against ONNX Runtime (one-node models, test/onnx/importOracle.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { compareWithOrt, attr } from '../onnx/importOracle.js';
+import { attr, compareWithOrt, floats } from '../onnx/importOracle.js';
 import { recurrentCase } from '../onnx/importMoreCases.js';
 
 /** importModel against ONNX Runtime on one case: same shapes, error within float32 (ORT has no float64 recurrent kernels). */
@@ -29,5 +29,18 @@ describe('recurrent layers', () => {
 
   it('a sequence of length T = 0 ends with zero states', async () => {
     await matchesOrt(recurrentCase('LSTM', 1, { T: 0, B: 2, H: 2, bias: true, initial: true }));
+  });
+});
+
+describe('ConvTranspose', () => {
+  it.each(['SAME_UPPER', 'SAME_LOWER'])('auto_pad %s with a kernel shorter than the stride keeps the full extent (it padded zeros up to L·s)', async (autoPad) => {
+    // ONNX Runtime clamps the total padding at 0: x [1, 1, 3], k = 1, stride 2 → 5 positions, not 6.
+    const x = floats('x', [1, 1, 3]), w = floats('w', [1, 2, 1], 2, { init: true });
+    await matchesOrt({ op: 'ConvTranspose', inputs: [x, w], attributes: [attr.ints('strides', [2]), attr.string('auto_pad', autoPad)] });
+    const x2 = floats('x', [1, 2, 4, 2]), w2 = floats('w', [2, 1, 1, 1], 2, { init: true });
+    await matchesOrt({ op: 'ConvTranspose', inputs: [x2, w2], attributes: [attr.ints('strides', [3, 3]), attr.ints('dilations', [1, 2]), attr.string('auto_pad', autoPad)] });
+    // output_padding counts toward the full extent: L = 1, k = 1, stride 3, output_padding 1 → 2 positions.
+    const x3 = floats('x', [1, 1, 1, 2]), w3 = floats('w', [1, 1, 1, 2], 2, { init: true });
+    await matchesOrt({ op: 'ConvTranspose', inputs: [x3, w3], attributes: [attr.ints('strides', [3, 2]), attr.ints('output_padding', [1, 0]), attr.string('auto_pad', autoPad)] });
   });
 });
