@@ -23,13 +23,14 @@ describe('ad.tree', () => {
     expect([m.a.toArray(), m.b.toArray()]).toEqual([[-1, 0], [5, 6]]);
   });
 
-  it('leaves and structure follow flatten\'s order (arrays by index, objects by key order)', () => {
+  it('leaves and structure follow JAX\'s order (arrays by index, objects by sorted key)', () => {
     const ls = ad.tree.leaves(params);
     expect(ls.length).toBe(4);
-    expect(ls[0]).toBe(params.w);
-    expect(ls[3]).toBe(2);
+    expect(ls[0]).toBe(params.layers[0]!.b);
+    expect(ls[2]).toBe(2);
+    expect(ls[3]).toBe(params.w);
     const s = ad.tree.structure(params);
-    expect(String(s)).toBe('{w: *, layers: [{b: *}, {b: *}], scale: *}');
+    expect(String(s)).toBe('{layers: [{b: *}, {b: *}], scale: *, w: *}');
     expect(s.numLeaves).toBe(4);
     expect(ad.tree.leaves([])).toEqual([]);
     expect(String(ad.tree.structure(ad.scalar(1)))).toBe('*');
@@ -54,7 +55,7 @@ describe('ad.tree', () => {
 
   it('reduce folds the leaves in order', () => {
     expect(ad.tree.reduce((n: number, leaf) => n + ad.tensor(leaf).size, params, 0)).toBe(7);
-    expect(ad.tree.reduce((s: string, leaf) => s + String(typeof leaf === 'number' ? leaf : leaf.size), params, '')).toBe('4112');
+    expect(ad.tree.reduce((s: string, leaf) => s + String(typeof leaf === 'number' ? leaf : leaf.size), params, '')).toBe('1124');
   });
 
   it('bad input: mismatched trees, a wrong number of leaves, a structure that is not one, non-tree leaves', () => {

@@ -2,14 +2,15 @@
  * @file Pytree utilities, as `jax.tree` (jax.tree_util): map a function over the leaves of one
  * tree or of several trees of one structure (an optimizer's update over parameters and
  * gradients), list the leaves, take a tree apart and put it back together. Trees are adjoint's
- * pytrees: nested arrays and plain objects whose leaves are tensors or numbers; object keys pair up
- * by name, in any order, as JAX pairs its sorted dict keys.
+ * pytrees: nested arrays and plain objects whose leaves are tensors or numbers. Object keys are taken
+ * in sorted order, as JAX flattens a dict, so `{ b, a }` and `{ a, b }` have one structure and give
+ * their leaves in one order (a's first).
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/create.js';
 import { flatten as flattenTree, unflatten as unflattenTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { describeTree, flattenLike } from '../transforms/args.js';
+import { describeTree, flattenLike, leavesLike } from '../transforms/args.js';
 
 /** The types of the leaves of a tree type T (tensors or numbers). */
 export type LeafOf<T> = 0 extends 1 & T
@@ -48,6 +49,20 @@ class Structure implements TreeStructure {
   }
 }
 
+/** def with every object's keys sorted (JAX sorts dict keys when it flattens: the order is a property of the keys, not of how the object was built). */
+function sortedKeys(def: TreeDef): TreeDef {
+  if (def.kind === 'leaf') return def;
+  if (def.kind === 'array') return { kind: 'array', children: def.children.map(sortedKeys) };
+  const order = def.keys.map((_, i) => i).sort((i, j) => (def.keys[i]! < def.keys[j]! ? -1 : def.keys[i]! > def.keys[j]! ? 1 : 0));
+  return { kind: 'object', keys: order.map((i) => def.keys[i]!), children: order.map((i) => sortedKeys(def.children[i]!)) };
+}
+
+/** The tree's leaves and structure with object keys in sorted order (the tree checked as the library's flatten checks it). */
+function flattenSorted(tree: unknown, op: string): { leaves: Array<Tensor | number>; def: TreeDef } {
+  const def = sortedKeys(flattenTree(tree, op).def);
+  return { leaves: leavesLike(tree, def)!, def };
+}
+
 function checkFn(fn: unknown, op: string, form: string): void {
   if (typeof fn !== 'function') throw new InvalidArgumentError(`${op}: the first argument must be a function ${form}, got ${describe(fn)}.`);
 }
@@ -65,26 +80,26 @@ export function map<T, Rest extends unknown[], R>(
   fn: (leaf: LeafOf<T>, ...rest: { [K in keyof Rest]: LeafOf<Rest[K]> }) => R, tree: T, ...rest: Rest
 ): LeafMap<T, R> {
   checkFn(fn, 'tree.map', '(leaf, ...leavesOfTheOtherTrees) => value');
-  const { leaves, def } = flattenTree(tree, 'tree.map');
+  const { leaves, def } = flattenSorted(tree, 'tree.map');
   const others = rest.map((r, k) => flattenLike(r, def, 'tree.map', `tree at position ${k + 2}`, 'first tree'));
   const apply = fn as (leaf: unknown, ...rest: unknown[]) => R;
   return unflattenTree(def, leaves.map((l, i) => apply(l, ...others.map((o) => o[i])))) as LeafMap<T, R>;
 }
 
 /**
- * The leaves of `tree` in order (arrays by index, objects by key order), as `jax.tree.leaves`.
- * @example ad.tree.leaves({ a: [1, ad.tensor([2, 3])], b: 4 }).length; // 3
+ * The leaves of `tree` in order (arrays by index, objects by sorted key), as `jax.tree.leaves`.
+ * @example ad.tree.leaves({ b: 4, a: [1, ad.tensor([2, 3])] }).length; // 3, a's leaves first
  */
 export function leaves<T>(tree: T): Array<LeafOf<T>> {
-  return flattenTree(tree, 'tree.leaves').leaves as Array<LeafOf<T>>;
+  return flattenSorted(tree, 'tree.leaves').leaves as Array<LeafOf<T>>;
 }
 
 /**
- * The structure of `tree`, as `jax.tree.structure`; `String()` of it shows the structure.
- * @example String(ad.tree.structure({ w: [1, 2], b: 3 })); // "{w: [*, *], b: *}"
+ * The structure of `tree`, as `jax.tree.structure`; `String()` of it shows the structure (keys sorted).
+ * @example String(ad.tree.structure({ w: [1, 2], b: 3 })); // "{b: *, w: [*, *]}"
  */
 export function structure(tree: unknown): TreeStructure {
-  const { leaves: l, def } = flattenTree(tree, 'tree.structure');
+  const { leaves: l, def } = flattenSorted(tree, 'tree.structure');
   return new Structure(def, l.length);
 }
 
@@ -93,7 +108,7 @@ export function structure(tree: unknown): TreeStructure {
  * @example const [ls, s] = ad.tree.flatten({ a: 1, b: [2, 3] }); ls; // [1, 2, 3]
  */
 export function flatten<T>(tree: T): [Array<LeafOf<T>>, TreeStructure] {
-  const { leaves: l, def } = flattenTree(tree, 'tree.flatten');
+  const { leaves: l, def } = flattenSorted(tree, 'tree.flatten');
   return [l as Array<LeafOf<T>>, new Structure(def, l.length)];
 }
 
@@ -119,5 +134,5 @@ export function unflatten<R = unknown>(structure: TreeStructure, leafValues: rea
  */
 export function reduce<T, A>(fn: (accumulator: A, leaf: LeafOf<T>) => A, tree: T, initial: A): A {
   checkFn(fn, 'tree.reduce', '(accumulator, leaf) => accumulator');
-  return (flattenTree(tree, 'tree.reduce').leaves as Array<LeafOf<T>>).reduce(fn, initial);
+  return (flattenSorted(tree, 'tree.reduce').leaves as Array<LeafOf<T>>).reduce(fn, initial);
 }

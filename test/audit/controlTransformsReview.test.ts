@@ -79,3 +79,24 @@ describe('associativeScan checks what fn returns and what it is given', () => {
       .toThrow(/^associativeScan: takes fn, elems and options, associativeScan\(fn, elems, \{ reverse, axis \}\); got 1 more argument/);
   });
 });
+
+describe('ad.tree takes object keys in sorted order, as jax.tree_util flattens a dict', () => {
+  // Keys were taken in insertion order, so two objects with the same keys built in another order had
+  // different structures and leaf orders: unflatten(structure({ b, a }), leaves({ a: 1, b: 2 }))
+  // gave { b: 1, a: 2 } without an error. JAX sorts dict keys, so both orders give a's leaf first.
+  it('leaves, flatten, structure and reduce do not depend on the order the keys were written in', () => {
+    const ab = { a: 1, b: [2, 3] }, ba = { b: [2, 3], a: 1 };
+    expect(ad.tree.leaves(ba)).toEqual([1, 2, 3]);
+    expect(ad.tree.leaves(ba)).toEqual(ad.tree.leaves(ab));
+    expect(String(ad.tree.structure(ba))).toBe('{a: *, b: [*, *]}');
+    expect(ad.tree.flatten(ba)[0]).toEqual([1, 2, 3]);
+    expect(ad.tree.reduce((s: string, l) => s + String(l), ba, '')).toBe('123');
+    expect(ad.tree.unflatten(ad.tree.structure({ b: 0, a: 0 }), ad.tree.leaves({ a: 1, b: 2 }))).toEqual({ a: 1, b: 2 });
+  });
+
+  it('map pairs keys by name and gives its result in sorted order', () => {
+    const out = ad.tree.map((x: number, y: number) => x + y, { w: 1, b: 2 }, { b: 20, w: 10 });
+    expect(out).toEqual({ b: 22, w: 11 });
+    expect(Object.keys(out)).toEqual(['b', 'w']);
+  });
+});
