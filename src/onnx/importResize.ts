@@ -140,7 +140,7 @@ function resized(node: NodeContext, t: Tensor, axes: number[], scales: number[] 
     const n = t.shape[ax]!;
     const m = scales ? Math.floor(n * scales[i]!) : common !== undefined ? Math.round(n * common) : sizes![i]!;
     const scale = scales ? scales[i]! : common ?? m / n;
-    if (!(m >= 1) || !(scale > 0)) node.runError(`axis ${ax} of length ${n} would be resized to ${m} (scale ${scale}).`);
+    if (!(m >= 0) || !(scale > 0)) node.runError(`axis ${ax} of length ${n} would be resized to ${m} (scale ${scale}).`);
     if (m !== n || scale !== 1 || o.transform === 'tf_crop_and_resize') y = resizeAxis(y, ax, m, scale, crops[i]!, o);
   });
   return y;

@@ -44,3 +44,11 @@ describe('ConvTranspose', () => {
     await matchesOrt({ op: 'ConvTranspose', inputs: [x3, w3], attributes: [attr.ints('strides', [3, 2]), attr.ints('output_padding', [1, 0]), attr.string('auto_pad', autoPad)] });
   });
 });
+
+describe('Resize', () => {
+  it('a scale that rounds an axis down to 0 positions gives the empty result, as ONNX Runtime (it threw)', async () => {
+    // ⌊1 · 0.5⌋ = 0: output [1, 1, 0, 6].
+    await matchesOrt({ op: 'Resize', opset: 13, inputs: [floats('x', [1, 1, 1, 3]), null, { name: 's', data: [1, 1, 0.5, 2], shape: [4], init: true }] });
+    await matchesOrt({ op: 'Resize', opset: 13, inputs: [floats('x', [2, 3]), null, { name: 's', data: [0.4, 1.5], shape: [2], init: true }], attributes: [attr.string('mode', 'linear')] });
+  });
+});
