@@ -269,6 +269,26 @@ describe('sparse cotangents in replays', () => {
     expect(js.cacheInfo()[0]!.calls.accumulateInto).toBe(9);
     expect(jr.cacheInfo()[0]!.calls.accumulateInto).toBeUndefined();
   });
+  it('dense cotangents and slices add into a fused VJP\'s own buffer, as the backward pass adds them (same bits)', () => {
+    // x meets the backward pass three times: logMatmul's fused rule (a fresh buffer), a slice and
+    // exp's fused rule. The slice's cotangent is added into the first buffer (accumulateInto),
+    // exp's dense one too (addInPlace), instead of pad + add + add.
+    const f = (x: Tensor, y: Tensor) =>
+      ad.add(ad.add(ad.logsumexp(ad.logMatmul(x, y)), ad.sum(ad.square(ad.slice(x, [1, 0], [2, 3])))), ad.sum(ad.exp(x)));
+    const x = (seed: number) => ad.random.normal([4, 3], seed), y = ad.random.normal([3, 5], 5);
+    const vg = ad.valueAndGrad(f, [0, 1]);
+    checkReplays(vg, [x(1), y], [[x(2), y], [x(3), ad.neg(y)]], 'fresh accumulation');
+    const jf = ad.jit(vg);
+    jf(x(1), y);
+    const calls = jf.cacheInfo()[0]!.calls;
+    expect(calls.accumulateInto).toBe(1);
+    expect(calls.addInPlace).toBe(1);
+    expect(calls.pad).toBeUndefined();
+    const bits = (t: Tensor) => Array.from(t.toFloat64Array(), (v) => (Object.is(v, -0) ? '-0' : String(v)));
+    const [, [gx]] = jf(x(4), y) as [Tensor, Tensor[]];
+    const [, [ex]] = vg(x(4), y) as [Tensor, Tensor[]];
+    expect(bits(gx!)).toEqual(bits(ex!));
+  });
 });
 
 describe('library code that iterates on values, signatures and zeros', () => {

@@ -69,6 +69,12 @@ export interface Primitive<P = unknown> {
    */
   readonly fusedVjp?: (g: Tensor, res: Residuals, params: P, needs: readonly boolean[]) => Array<Tensor | null> | null;
   /**
+   * Optional, with `fusedVjp`: true where it never returns null and each cotangent it returns is
+   * in a buffer of its own (no input's, no other cotangent's). A replayed jit program then adds
+   * later cotangents into that buffer in place (jit/programFusion.ts), as the backward pass does.
+   */
+  readonly freshCotangents?: boolean;
+  /**
    * Set by definePrimitive for 0-d elementwise ops the scalar tape handles (core/scalarTape.ts);
    * undefined otherwise. @internal
    */
@@ -91,6 +97,7 @@ class DefinedPrimitive<P> implements Primitive<P> {
   readonly accumulate: Primitive<P>['accumulate'];
   readonly fusedVjp: Primitive<P>['fusedVjp'];
   readonly addInto: Primitive<P>['addInto'];
+  readonly freshCotangents: boolean | undefined;
   readonly batch: Primitive<P>['batch'];
   scalarCode: number | undefined;
 
@@ -103,6 +110,7 @@ class DefinedPrimitive<P> implements Primitive<P> {
     this.accumulate = def.accumulate;
     this.fusedVjp = def.fusedVjp;
     this.addInto = def.addInto;
+    this.freshCotangents = def.freshCotangents;
     this.batch = def.batch;
     this.scalarCode = SCALAR_OPS.get(def.name)?.code;
   }

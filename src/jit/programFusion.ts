@@ -11,6 +11,13 @@
  *     a buffer nothing else shares (add, scatterAdd, pad, or an earlier accumulation),
  * y becomes accumulateInto(x, g): P's output is added into x's buffer, which y then is. s is left
  * without readers, and dead-code elimination drops it.
+ *
+ * The same holds for a dense contribution, as the backward pass's `accumulate` (core/cotangents.ts)
+ * adds the k cotangents meeting at a node into one buffer: y = add(x, s) with x read by nothing
+ * but this add and made into a buffer of its own by a call that is not elementwise (pad,
+ * scatterAdd, an accumulation, or a fused VJP whose primitive declares `freshCotangents`) becomes
+ * addInPlace(x, s), x += s. Elementwise producers are left to the loop fusion
+ * (jit/elementwiseFusion.ts), which computes a chain of adds in one loop without temporaries.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { shapesEqual, type Shape } from '../tensor/shape.js';
@@ -68,7 +75,39 @@ const accumulateInto: Primitive<AccumulateParams> = {
 };
 
 /** Kernels whose output is a fresh buffer no other tensor shares. */
-const FRESH = new Set(['add', 'scatterAdd', 'pad', 'accumulateInto']);
+const FRESH = new Set(['add', 'scatterAdd', 'pad', 'accumulateInto', 'addInPlace']);
+/** Recorded calls of fused VJPs whose cotangents are buffers of their own (jit/recordTrace.ts). */
+const freshRules = new WeakSet<Primitive<any>>();
+
+/** Marks a recorded fused-VJP call's primitive as making fresh buffers (its primitive's `freshCotangents`). @internal */
+export function markFresh(prim: Primitive<any>): void {
+  freshRules.add(prim);
+}
+
+const isFresh = (prim: Primitive<any>) => FRESH.has(prim.name) || freshRules.has(prim);
+
+interface AddInPlaceParams {
+  /** The add the call was, for operands whose shapes differ at a replay (and for the ONNX export). */
+  readonly inner: Primitive<any>;
+  readonly params: unknown;
+}
+
+/**
+ * x += s in x's own buffer (see the file comment for when that is allowed); x + s as the add does,
+ * element by element the same IEEE sum, so the same bits. Only replays run it.
+ */
+const addInPlace: Primitive<AddInPlaceParams> = {
+  name: 'addInPlace',
+  saves: 'none',
+  forward: ([x, s], { inner, params }) => {
+    if (!shapesEqual(x!.shape, s!.shape)) return inner.forward([x!, s!], params);
+    const acc = x!.values, v = s!.values, n = acc.length;
+    for (let i = 0; i < n; i++) acc[i] += v[i]!;
+    return x!;
+  },
+  vjp: null,
+  jvp: null,
+};
 
 /**
  * Rewrites the general calls of a program in place. `callOf[k]` is slot k's call index or -1;
@@ -83,7 +122,7 @@ export function fuseAccumulation(calls: CallSlot[], callOf: Int32Array, readers:
       const x = call.inputs[xi]!, s = call.inputs[si]!;
       const px = producer(x), ps = producer(s);
       if (px === null || ps === null || ps.prim.addInto === undefined) continue;
-      if (readers[x] !== 1 || readers[s] !== 1 || !FRESH.has(px.prim.name)) continue;
+      if (readers[x] !== 1 || readers[s] !== 1 || !isFresh(px.prim)) continue;
       if (!shapesEqual(px.shape, call.shape) || !shapesEqual(ps.shape, call.shape)) continue;
       const kernel = ps.prim.addInto(ps.params);
       if (kernel === null) continue;
@@ -96,7 +135,22 @@ export function fuseAccumulation(calls: CallSlot[], callOf: Int32Array, readers:
       fused++;
       break;
     }
+    if (call.prim !== accumulateInto) fuseDense(call, producer, readers);
   }
   return fused;
+}
+
+/** add(x, s) → addInPlace(x, s) where x (either operand) may take the sum in place. */
+function fuseDense(call: CallSlot, producer: (slot: number) => CallSlot | null, readers: Int32Array): void {
+  for (const xi of [0, 1]) {
+    const x = call.inputs[xi]!, s = call.inputs[1 - xi]!;
+    const px = producer(x);
+    if (px === null || readers[x] !== 1 || !isFresh(px.prim) || px.prim.scalarCode !== undefined) continue;
+    if (!shapesEqual(px.shape, call.shape)) continue;
+    call.params = { inner: call.prim, params: call.params } satisfies AddInPlaceParams;
+    call.prim = addInPlace;
+    call.inputs = Int32Array.of(x, s);
+    return;
+  }
 }
 

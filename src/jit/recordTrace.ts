@@ -11,6 +11,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Trace, apply } from '../core/trace.js';
 import type { Primitive, Residuals } from '../core/primitive.js';
 import { ProgramBuilder } from './program.js';
+import { markFresh } from './programFusion.js';
 import { scalarForward } from '../core/scalarOps.js';
 import { captureSite } from '../core/anomaly.js';
 
@@ -157,6 +158,7 @@ function fusedRule(prim: Primitive<any>): Primitive<FusedParams> {
       jvp: null,
     };
     fusedRules.set(prim, rule);
+    if (prim.freshCotangents === true) markFresh(rule);
   }
   return rule;
 }

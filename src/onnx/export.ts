@@ -193,6 +193,11 @@ function lowerCall(
     const dense = lowerCall(g, inner, p, Int32Array.of(slots[1]!), values, call, sites);
     return g.node('Add', [ins[0]!.name, dense]);
   }
+  if (prim.name === 'addInPlace') {
+    // x += s in place: the add it was.
+    const { inner, params: p } = params as AccumulateParams;
+    return lowerCall(g, inner, p, slots, values, call, sites);
+  }
   const rule = exportRules[prim.name];
   if (rule !== undefined) return rule(g, ins, params, call.shape);
   const why = notExportable[prim.name] ??

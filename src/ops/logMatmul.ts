@@ -95,6 +95,7 @@ const logMatmulP: Primitive<LogMatmulParams> = definePrimitive<LogMatmulParams>(
     const [da, db] = logMatmulVjpKernel(a.values, b.values, r.out!.values, g.values, geometry(a, b, transA), !!needs[0], !!needs[1]);
     return [da && new Tensor(da, a.shape), db && new Tensor(db, b.shape)];
   },
+  freshCotangents: true, // the kernel's two new buffers
   jvp: ([ta, tb], [a, b], out, { transA }) => {
     if (ta === null && tb === null) return null;
     const [xa, xb] = asTerms(opOf(ta ?? a!, transA), tb ?? b!);

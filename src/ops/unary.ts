@@ -20,7 +20,10 @@ function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y
     saves,
     forward: ([x]) => new Tensor(unaryKernel(name, x!.values), x!.shape),
     vjp: derivative && ((g, r) => [chain(g, derivative(r.inputs[0]!, r.out!))]),
-    ...(fused && { fusedVjp: (g, r) => [new Tensor(unaryVjpKernel(fused, g.values, (saves === 'output' ? r.out! : r.inputs[0]!).values), g.shape)] }),
+    ...(fused && {
+      fusedVjp: (g, r) => [new Tensor(unaryVjpKernel(fused, g.values, (saves === 'output' ? r.out! : r.inputs[0]!).values), g.shape)],
+      freshCotangents: true, // a new buffer from the kernel
+    }),
     jvp: derivative && (([t], [x], y) => scaleTangent(t!, derivative(x!, y))),
     batch: broadcastingRule(() => prim),
   });
