@@ -7,7 +7,7 @@ import { add, div, equal, mul, sub } from '../ops/binary.js';
 import { abs, sqrt, square } from '../ops/unary.js';
 import { mean, sum } from '../ops/reduce.js';
 import { broadcastTo, reshape } from '../ops/shape.js';
-import { stopGradient } from '../ops/select.js';
+import { stopGradient, where } from '../ops/select.js';
 import { maxIndex } from '../ops/sort.js';
 import { arange } from '../tensor/create.js';
 import { sizeOf } from '../tensor/shape.js';
@@ -25,7 +25,7 @@ function hardmax(x: Tensor, axis: number): Tensor {
 /** Hardmax: along one axis (default −1) from opset 13; before, over the input coerced to 2-D at `axis` (default 1), as Softmax. */
 const hardmaxOp = softmaxLike(hardmax);
 
-/** LpNormalization: x / ‖x‖_p along `axis` (default −1), p = 1 or 2. */
+/** LpNormalization: x / ‖x‖_p along `axis` (default −1), p = 1 or 2; 0 where ‖x‖_p = 0. */
 const lpNormalization: OperatorDef = {
   attributes: ['axis', 'p'],
   compile: (node) => {
@@ -33,7 +33,8 @@ const lpNormalization: OperatorDef = {
     return ([x]) => {
       const t = x!.tensor, ax = axisIn(node, axis, t.ndim);
       const norm = p === 1 ? sum(abs(t), [ax], true) : sqrt(sum(square(t), [ax], true));
-      return [same(x!, div(t, norm))];
+      // A zero vector stays zero (ONNX Runtime; PyTorch's F.normalize likewise), not 0/0 = NaN.
+      return [same(x!, where(equal(norm, 0), 0, div(t, norm)))];
     };
   },
 };

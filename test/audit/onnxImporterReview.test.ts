@@ -4,7 +4,10 @@
  * their attributes against ONNX Runtime (one-node models, test/onnx/importOracle.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { attr, compareWithOrt, floats } from '../onnx/importOracle.js';
+import * as ad from '../../src/index.js';
+import { importModel } from '../../src/onnx/import.js';
+import { encodeModel } from '../../src/onnx/proto.js';
+import { attr, buildModel, compareWithOrt, floats } from '../onnx/importOracle.js';
 import { recurrentCase } from '../onnx/importMoreCases.js';
 
 /** importModel against ONNX Runtime on one case: same shapes, error within float32 (ORT has no float64 recurrent kernels). */
@@ -50,5 +53,16 @@ describe('Resize', () => {
     // ⌊1 · 0.5⌋ = 0: output [1, 1, 0, 6].
     await matchesOrt({ op: 'Resize', opset: 13, inputs: [floats('x', [1, 1, 1, 3]), null, { name: 's', data: [1, 1, 0.5, 2], shape: [4], init: true }] });
     await matchesOrt({ op: 'Resize', opset: 13, inputs: [floats('x', [2, 3]), null, { name: 's', data: [0.4, 1.5], shape: [2], init: true }], attributes: [attr.string('mode', 'linear')] });
+  });
+});
+
+describe('LpNormalization', () => {
+  it.each([1, 2])('p = %i: a zero vector normalises to zeros, as ONNX Runtime (it was 0/0 = NaN), with a zero gradient there', async (p) => {
+    const c = { op: 'LpNormalization', inputs: [{ name: 'x', data: [0, 0, 0, 1, -2, 3], shape: [2, 3] }], attributes: [attr.int('p', p)] };
+    await matchesOrt(c, 1e-12);
+    const model = importModel<ad.Tensor>(encodeModel(buildModel(c, 'double')));
+    const g = ad.grad((x: ad.Tensor) => ad.sum(ad.mul(model({ x }), ad.tensor([[1, 2, 3], [1, -1, 2]]))))(ad.tensor([[0, 0, 0], [1, -2, 3]]));
+    expect(g.toArray()[0]).toEqual([0, 0, 0]);
+    expect(g.toFloat64Array().every(Number.isFinite)).toBe(true);
   });
 });
