@@ -13,7 +13,7 @@ import { cumsum } from './reduce.js';
 import { flip } from './rearrange.js';
 import { gather } from './gather.js';
 import { logaddexp } from './logspace.js';
-import { isfinite, logicalAnd } from './predicates.js';
+import { isfinite, isnan, logicalAnd } from './predicates.js';
 import { flag, knownOptions } from './optionChecks.js';
 
 /** Options of the running reductions. */
@@ -59,6 +59,15 @@ function doublingScan(u: Tensor, ax: number, combine: (a: Tensor, b: Tensor) => 
  * cumsum minus its value before the run, gathered at the run's start. Each prefix's cotangent is
  * thus split equally among its tied extrema, as `max` splits it; O(n log n), not the n² of a
  * masked max per prefix.
+ *
+ * A non-finite extremum (±∞, or NaN, which `maximum` propagates as numpy does) cannot carry the
+ * zero term (∞ − ∞ is NaN), so its prefixes take the mean of their tied entries instead:
+ * out[i] = Σ x[j] / kᵢ over the kᵢ entries j ≤ i equal to m[i] (NaN: the NaN entries), exactly m[i]
+ * (k copies of ±∞ sum to ±∞, of NaN to NaN) with the same equal shares as the derivative. m is
+ * monotone and NaN absorbs, so each of +∞, −∞ and NaN is the extremum of at most one run: a plain
+ * cumsum over the entries of that value is the run's sum, with no ∞ − ∞ between runs. So the
+ * cotangent reaches an infinite extremum as torch.cummax's index does, and a NaN one as PyTorch's
+ * NaN-propagating cummax does (JAX's balanced `max` rule gives NaN nothing: NaN ≠ NaN).
  */
 function runningExtremum(op: 'cummax' | 'cummin', x: TensorLike, axis: number, options: CumulativeOptions): Tensor {
   const { t, ax, n, run } = prepared(op, x, axis, options);
@@ -67,7 +76,7 @@ function runningExtremum(op: 'cummax' | 'cummin', x: TensorLike, axis: number, o
   return run((u) => {
     const fixed = stopGradient(u);
     const m = doublingScan(fixed, ax, combine, identity);
-    const tie = logicalAnd(equal(fixed, m), isfinite(fixed)); // ∞ − ∞ would make the zero term NaN: ±∞ get no share
+    const tie = logicalAnd(equal(fixed, m), isfinite(fixed)); // finite ties; non-finite extrema are handled below
     // Where each run of m starts (a new record, or position 0: NaN ≠ anything), by a running max of positions.
     const positions = reshape(arange(n), u.shape.map((d, i) => (i === ax ? d : 1)));
     const start = doublingScan(where(notEqual(m, shifted(m, ax, 1, NaN)), positions, 0), ax, maximum, 0);
@@ -76,9 +85,15 @@ function runningExtremum(op: 'cummax' | 'cummin', x: TensorLike, axis: number, o
     const sums = cumsum(where(tie, sub(u, fixed), 0), ax);
     const counts = cumsum(tie, ax);
     // m − (before − sums)/k rather than m + (sums − before)/k: keeps m = −0 as −0 (−0 − 0 = −0).
-    // An infinite (or NaN) extremum has no finite tie: k = 0, read as 1 over a zero sum.
+    // A non-finite extremum has no finite tie: k = 0, read as 1 over a zero sum, then replaced below.
     const k = maximum(sub(counts, beforeRun(counts)), 1);
-    return sub(m, div(sub(beforeRun(sums), sums), k));
+    let out = sub(m, div(sub(beforeRun(sums), sums), k));
+    for (const value of [Infinity, -Infinity, NaN]) {
+      const [entries, runs] = Number.isNaN(value) ? [isnan(fixed), isnan(m)] : [equal(fixed, value), equal(m, value)];
+      const mean = div(cumsum(where(entries, u, 0), ax), maximum(cumsum(entries, ax), 1));
+      out = where(runs, mean, out);
+    }
+    return out;
   });
 }
 
@@ -88,7 +103,7 @@ function zerosAlong(c: Tensor, ax: number): Tensor { return full(c.shape.map((d,
 /**
  * The running maximum along `axis` (jax.lax.cummax, numpy.maximum.accumulate): out[i] = max of x[0..i]
  * (x[i..] with `reverse`). The gradient of each out[i] goes to the maxima of its prefix, split
- * equally among ties, as `max`.
+ * equally among ties, as `max`; an infinite or NaN maximum gets it too (as torch.cummax's index).
  * @example ad.cummax(ad.tensor([1, 3, 2, 5, 4])).toArray(); // => [1, 3, 3, 5, 5]
  */
 export function cummax(x: TensorLike, axis = 0, options: CumulativeOptions = {}): Tensor {
