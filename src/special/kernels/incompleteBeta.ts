@@ -10,8 +10,10 @@
 import { digamma } from '../../tensor/kernels/gamma.js';
 import { bd0, betaln, stirlerr } from './stirling.js';
 import { dualFraction, fractionResult } from './dualFraction.js';
+import { hurwitzZeta } from './zeta.js';
 
 const EPS = 1e-16;
+const EULER_GAMMA = 0.5772156649015329;
 const MAX_TERMS = 1_000_000;
 
 /** [I, ∂I/∂a, ∂I/∂b] of the last `incompleteBeta` call. */
@@ -59,10 +61,51 @@ function fraction(p: number, q: number, y: number, z: number, logY: number, log1
   dualFraction(1, 0, betaTerms, EPS, MAX_TERMS);
   const dgq = fractionResult[1]!;
   const psiPQ = digamma(p + q);
-  const dp = sign * j * (logY - 1 / p - digamma(p) + psiPQ - dgp / g);
+  // −1/p − ψ(p) = −ψ(p + 1) (the recurrence), which does not cancel for small p (1/p − 1/p at p = 1e−8 lost 8 digits).
+  const dp = sign * j * (logY - digamma(p + 1) + psiPQ - dgp / g);
   const dq = sign * j * (log1mY - digamma(q) + psiPQ - dgq / g);
   // Flipped, p = b and q = a: ∂/∂a is the q-derivative.
   out[1] = flip ? dq : dp; out[2] = flip ? dp : dq;
+}
+
+/**
+ * I_x(a, b) past the flip point when b is small, where 1 − I_{1−x}(b, a) cancels (I is about
+ * b·|log(1 − x)|: 1 − J lost 8 digits at b = 1e−8, and its a-derivative all of them). A&S 26.5.4's
+ * series on the other side, y = 1 − x:
+ *   I_y(b, a) = y^b G (1 + b S),  G = Γ(a + b)/(Γ(a) Γ(1 + b)) = 1/(b B(a, b)),  S = Σ_{n≥1} cₙ/(n + b),  cₙ = (1 − a)ₙ yⁿ/n!,
+ * so I_x(a, b) = −expm1(L) − b e^L S with L = b log y + log G, and log G — the Taylor series in b of
+ * lgamma(a + b) − lgamma(a) − lgamma(1 + b), ψ^{(k−1)} = (−1)^k (k − 1)! ζ(k, ·) — is
+ *   log G = b (ψ(a) + γ) + Σ_{k≥2} (−b)^k (ζ(k, a) − ζ(k, 1))/k,
+ * O(b) to full relative accuracy (lgamma differences would leave |lgamma(a)|·ε of it). Differentiated
+ * term by term: ∂log G/∂a = ψ(a + b) − ψ(a) = −Σ_{k≥2} (−b)^{k−1} ζ(k, a),
+ * ∂log G/∂b = ψ(a) + γ − Σ_{k≥2} (−b)^{k−1} (ζ(k, a) − ζ(k, 1)), ∂cₙ/∂a by the recurrence of cₙ, and
+ *   ∂I/∂a = −e^L ((1 + bS) ∂log G/∂a + b ∂S/∂a),  ∂I/∂b = −e^L ((1 + bS)(log y + ∂log G/∂b) + S + b ∂S/∂b).
+ * The caller keeps b ≤ ½ and b ≤ a/4 (the k-series shrinks like (b/min(a, 1))^k) and y < 1/(a + 2)
+ * (past the flip point: the n-series shrinks like (a y)ⁿ/n!).
+ */
+function smallBUpperTail(a: number, b: number, y: number, logY: number, withDerivatives: boolean, out: Float64Array): void {
+  const psiA = digamma(a) + EULER_GAMMA;
+  let logG = b * psiA, dGa = 0, dGb = psiA;
+  for (let k = 2, q = -b; k < 200; k++, q *= -b) { // q = (−b)^{k−1}
+    const za = hurwitzZeta(k, a), zd = za - hurwitzZeta(k, 1);
+    const term = (-b * q * zd) / k;
+    logG += term; dGb -= q * zd; dGa -= q * za;
+    if (Math.abs(q * za) <= EPS * Math.abs(dGa) && Math.abs(q * zd) <= EPS * (Math.abs(dGb) + Math.abs(logY))) break;
+  }
+  let c = 1, dc = 0, s = 0, sa = 0, sb = 0; // c = cₙ, dc = ∂cₙ/∂a
+  for (let n = 1; n < MAX_TERMS; n++) {
+    const ratio = ((n - a) * y) / n;
+    dc = dc * ratio - (c * y) / n;
+    c *= ratio;
+    const term = c / (n + b), dTerm = dc / (n + b);
+    s += term; sa += dTerm; sb -= term / (n + b);
+    if (Math.abs(term) <= EPS * Math.abs(s) && Math.abs(dTerm) <= EPS * Math.abs(sa)) break;
+  }
+  const L = b * logY + logG, e = Math.exp(L);
+  out[0] = -Math.expm1(L) - b * e * s;
+  if (!withDerivatives) return;
+  out[1] = -e * ((1 + b * s) * dGa + b * sa);
+  out[2] = -e * ((1 + b * s) * (logY + dGb) + s + b * sb);
 }
 
 /**
@@ -73,5 +116,6 @@ export function incompleteBeta(a: number, b: number, x: number, withDerivatives:
   if (!(a > 0 && b > 0 && x >= 0 && x <= 1) || a === Infinity || b === Infinity) { betaResult.fill(NaN); return; }
   if (x === 0 || x === 1) { betaResult[0] = x; betaResult[1] = 0; betaResult[2] = 0; return; }
   if (x < (a + 1) / (a + b + 2)) fraction(a, b, x, 1 - x, Math.log(x), Math.log1p(-x), withDerivatives, betaResult, false);
+  else if (b <= 0.5 && b <= a / 4) smallBUpperTail(a, b, 1 - x, Math.log1p(-x), withDerivatives, betaResult);
   else fraction(b, a, 1 - x, x, Math.log1p(-x), Math.log(x), withDerivatives, betaResult, true);
 }
