@@ -116,9 +116,11 @@ function branchResult(r: unknown, op: string): PyTree {
 
 /**
  * `branches[index](...operands)`, as `jax.lax.switch`: `index` (a number or a single-element
- * tensor) is truncated to an integer and clamped into [0, branches.length − 1], as JAX converts and
- * clamps it. Under `vmap` with an index that differs across the batch every branch runs and each
- * example takes its own (their results must agree in structure and shapes).
+ * tensor) must be an integer, and is clamped into [0, branches.length − 1], as JAX clamps it (JAX
+ * refuses an index of a float dtype; here every tensor is float64, so the value is checked). Under
+ * `vmap` with an index that differs across the batch every branch runs and each example takes its
+ * own (their results must agree in structure and shapes); such an index is not read, so a fractional
+ * one cannot be reported there and is truncated toward zero.
  * @example
  * const f = (k, x) => ad.switch(k, [(v) => ad.neg(v), (v) => ad.square(v), (v) => ad.exp(v)], x);
  * f(1, ad.tensor(3)); // 9
@@ -142,7 +144,12 @@ export function switchBranch<Ops extends unknown[], R>(
   }
   const v = valueOf(p);
   if (Number.isNaN(v)) throw new InvalidArgumentError('switch: the index is NaN; it must be an integer (it is truncated and clamped to the branches).');
-  const k = Math.min(Math.max(Math.trunc(v), 0), last);
+  if (!Number.isInteger(v)) {
+    throw new InvalidArgumentError(
+      `switch: the index must be an integer, got ${v} (jax.lax.switch refuses a non-integer index); round it first, e.g. ad.floor(k), and it is clamped into [0, ${last}].`,
+    );
+  }
+  const k = Math.min(Math.max(v, 0), last);
   return branchResult(branches[k]!(...operands), 'switch') as TensorTree<R>;
 }
 

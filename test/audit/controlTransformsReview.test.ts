@@ -100,3 +100,17 @@ describe('ad.tree takes object keys in sorted order, as jax.tree_util flattens a
     expect(Object.keys(out)).toEqual(['b', 'w']);
   });
 });
+
+describe('switch refuses a fractional index, as jax.lax.switch', () => {
+  // It was truncated (1.7 took branch 1, -0.9 branch 0); JAX refuses a non-integer index (a float
+  // dtype), and here every tensor is float64, so the value is what can be checked.
+  it('a fractional or infinite number or one-element tensor is switch\'s error; integers are clamped', () => {
+    const branches = [(v: ad.Tensor) => ad.neg(v), (v: ad.Tensor) => ad.square(v)];
+    expect(() => ad.switch(1.7, branches, ad.scalar(3))).toThrow(/^switch: the index must be an integer, got 1\.7 .*ad\.floor\(k\).*clamped into \[0, 1\]/);
+    expect(() => ad.switch(ad.tensor([-0.9]), branches, ad.scalar(3))).toThrow(/^switch: the index must be an integer, got -0\.9/);
+    expect(() => ad.switch(Infinity, branches, ad.scalar(3))).toThrow(/^switch: the index must be an integer, got Infinity/);
+    expect(ad.switch(ad.floor(ad.scalar(1.7)), branches, ad.scalar(3)).item()).toBe(9);
+    expect(ad.switch(-4, branches, ad.scalar(3)).item()).toBe(-3);
+    expect(ad.switch(1e9, branches, ad.scalar(3)).item()).toBe(9);
+  });
+});
