@@ -66,3 +66,16 @@ describe('LpNormalization', () => {
     expect(g.toFloat64Array().every(Number.isFinite)).toBe(true);
   });
 });
+
+describe('OneHot', () => {
+  it('float indices are cast to int64 (toward zero) before use, as the specification says (1.4 hit nothing)', () => {
+    // ONNX Runtime has no kernel for float indices; the specification: "In case 'indices' is of non-integer
+    // type, the values will be casted to int64 before use". [1.4, −1.6, 2.9, 0.5] → [1, −1 → 3, 2, 0].
+    const c = {
+      op: 'OneHot', opset: 11, outputs: [{ name: 'y', type: 'float' as const }],
+      inputs: [{ name: 'i', data: [1.4, -1.6, 2.9, 0.5], shape: [4] }, { name: 'd', data: [4], shape: [], type: 'int64' as const, init: true }, { name: 'v', data: [-1, 5], shape: [2], init: true }],
+    };
+    const model = importModel<ad.Tensor>(encodeModel(buildModel(c, 'double')));
+    expect(model({ i: ad.tensor([1.4, -1.6, 2.9, 0.5]) }).toArray()).toEqual([[-1, 5, -1, -1], [-1, -1, -1, 5], [-1, -1, 5, -1], [5, -1, -1, -1]]);
+  });
+});
