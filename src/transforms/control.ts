@@ -15,7 +15,7 @@ import { trunc } from '../ops/rounding.js';
 import { reshape } from '../ops/shape.js';
 import { clip, where } from '../ops/select.js';
 import { describeTree, leavesLike, noExtraArguments } from './args.js';
-import { checkLoopFunction, checkOptions, type Checkpoints } from './loopArgs.js';
+import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { isBatched } from './vmap.js';
 import { scan, type ScanStats } from './scan.js';
 
@@ -109,8 +109,8 @@ export function cond<Ops extends unknown[], R>(
 }
 
 /** A branch's result as a tree of tensors (numbers become 0-d tensors, as every branch's leaves are under vmap). */
-function branchResult(r: unknown, op: string): PyTree {
-  const { leaves, def } = flatten(r, `${op} (branch result)`);
+function branchResult(r: unknown, op: string, what = 'branch result'): PyTree {
+  const { leaves, def } = flatten(r, `${op} (${what})`);
   return unflatten(def, leaves.map((l) => asTensor(l, op))) as PyTree;
 }
 
@@ -189,8 +189,9 @@ export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body
   checkLoopFunction(body, 'foriLoop', 'body', '(i, carry) => next carry');
   noExtraArguments(extra, 'foriLoop', 'lower, upper, body, init and options, foriLoop(lower, upper, body, init, { checkpoints })');
   checkOptions(options, 'foriLoop', ['checkpoints', 'stats']);
+  resolveCheckpoints(options.checkpoints, 1, 'foriLoop'); // validated here, under foriLoop's name, and also when no step runs
   const lo = bound(lower, 'lower'), hi = bound(upper, 'upper');
-  if (hi <= lo) return branchResult(init, 'foriLoop') as TensorTree<C>;
+  if (hi <= lo) return branchResult(init, 'foriLoop', 'init') as TensorTree<C>;
   const { leaves: initLeaves, def } = flatten(init, 'foriLoop (init)');
   const initShapes = initLeaves.map((l) => asTensor(l, 'foriLoop').shape);
   // body's result is checked here, not left to scan: a carry of another structure that happens to be

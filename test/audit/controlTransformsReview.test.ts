@@ -114,3 +114,17 @@ describe('switch refuses a fractional index, as jax.lax.switch', () => {
     expect(ad.switch(1e9, branches, ad.scalar(3)).item()).toBe(9);
   });
 });
+
+describe('foriLoop\'s option and init errors name foriLoop', () => {
+  // A bad checkpoints option was scan's error, and was not reported at all when no step ran; an
+  // init that is not a tree was called a "branch result" when no step ran.
+  it('checkpoints is checked by foriLoop, whether or not a step runs', () => {
+    const id = (_i: number, c: ad.Tensor) => c;
+    expect(() => ad.foriLoop(0, 3, id, ad.scalar(1), { checkpoints: 0 })).toThrow(/^foriLoop: checkpoints must be 'all', 'sqrt' or an integer ≥ 1/);
+    expect(() => ad.foriLoop(2, 2, id, ad.scalar(1), { checkpoints: 'x' as never })).toThrow(/^foriLoop: checkpoints must be/);
+  });
+
+  it('an init that is not a tree is named init when no step runs', () => {
+    expect(() => ad.foriLoop(3, 3, (_i, c) => c, 'a' as never)).toThrow(/^foriLoop \(init\): the leaf at the top is string 'a'/);
+  });
+});
