@@ -229,6 +229,22 @@ describe('special.betainc with small b past the mean', () => {
       expect(relErr(gb!, db), `∂b betainc(${a}, ${b}, ${x})`).toBeLessThanOrEqual(6e-15);
     }
   });
+  it('a and b both tiny (a < 4b): within the documented 4e−16 × max(8, a|log x| + b|log(1 − x)|)', () => {
+    // Before: the prefactor's −log a − betaln(a, b), logs of size 18 at 1e−8, left 1.4e−14 (4.3 × the claim).
+    const points: [number, number, number, number][] = [
+      [3.9e-8, 1e-8, 0.5050000071774997, 0.20408163281225025],
+      [3.9e-8, 1e-8, 0.99999999, 0.20408177926662854],
+      [2e-8, 1e-8, 0.99999999999999, 0.33333354824657113],
+      [0.000039, 0.00001, 0.7500036249111897, 0.20409037642583472],
+      [0.00002, 0.00001, 0.999, 0.3333793765560144],
+      [0.002, 0.001, 0.999, 0.3379198005735542],
+      [1e-8, 0.0001, 0.001, 0.9998999409400045],
+    ];
+    for (const [a, b, x, want] of points) {
+      const claim = 4e-16 * Math.max(8, a * Math.abs(Math.log(x)) + b * Math.abs(Math.log1p(-x)));
+      expect(relErr(ad.special.betainc(a, b, x).item(), want), `betainc(${a}, ${b}, ${x})`).toBeLessThanOrEqual(claim);
+    }
+  });
   it('the switch to the series (b = a/4, b = ½) is continuous to rounding', () => {
     for (const [a, b, x] of [[2, 0.5, 0.9], [0.4, 0.1, 0.7], [100, 0.5, 0.995]]) {
       const [below, above] = [b * (1 - 1e-15), b * (1 + 1e-15)].map((bb) => ad.special.betainc(a, bb, x).item());
