@@ -61,7 +61,7 @@ const gridSample: OperatorDef = {
     const modes = node.opset >= 20 ? ['linear', 'nearest', 'cubic'] : ['bilinear', 'nearest', 'bicubic'];
     const mode = node.oneOf('mode', node.string('mode', modes[0]!), modes);
     const padding = node.oneOf<Padding>('padding_mode', node.string('padding_mode', 'zeros') as Padding, ['zeros', 'border', 'reflection']);
-    const alignCorners = node.int('align_corners', 0) === 1;
+    const alignCorners = node.oneOf('align_corners', node.int('align_corners', 0), [0, 1]) === 1;
     return ([x, grid]) => {
       const X = x!.tensor, G = grid!.tensor;
       if (X.ndim !== 4 || G.ndim !== 4 || G.shape[3] !== 2 || G.shape[0] !== X.shape[0]) {

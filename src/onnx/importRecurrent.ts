@@ -198,11 +198,11 @@ function recurrent(kind: Kind): OperatorDef {
         return a.make(alpha, beta);
       });
       const layout = node.oneOf('layout', node.int('layout', 0), [0, 1]);
+      const linearBeforeReset = node.oneOf('linear_before_reset', node.int('linear_before_reset', 0), [0, 1]) === 1;
+      const inputForget = node.oneOf('input_forget', node.int('input_forget', 0), [0, 1]) === 1;
       const config = (hidden: number): Config => ({
-        kind, hidden,
+        kind, hidden, linearBeforeReset, inputForget,
         clipAt: node.has('clip') ? node.float('clip', 0) : null,
-        linearBeforeReset: node.int('linear_before_reset', 0) === 1,
-        inputForget: node.int('input_forget', 0) === 1,
       });
       return (inputs) => {
         const R = inputs[2]?.tensor ?? node.runError('input R is required.');

@@ -17,7 +17,7 @@ import { where } from '../ops/select.js';
 import { numbers, same, type NodeContext, type OperatorDef } from './importNode.js';
 import { axisIn } from './importShape.js';
 
-type Transform = 'half_pixel' | 'half_pixel_symmetric' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_crop_and_resize';
+type Transform = 'half_pixel' | 'half_pixel_symmetric' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_crop_and_resize' | 'tf_half_pixel_for_nn';
 type Policy = 'stretch' | 'not_larger' | 'not_smaller';
 type Mode = 'nearest' | 'linear' | 'cubic';
 type Rounding = 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil' | 'legacy';
@@ -33,6 +33,8 @@ function original(transform: Transform, x: number, n: number, m: number, scale: 
     case 'pytorch_half_pixel': return m > 1 ? (x + 0.5) / scale - 0.5 : 0;
     case 'align_corners': return m === 1 ? 0 : (x * (n - 1)) / (m - 1);
     case 'asymmetric': return x / scale;
+    // Opsets 11–12 only (TensorFlow's half-pixel centres for nearest).
+    case 'tf_half_pixel_for_nn': return (x + 0.5) / scale;
     case 'half_pixel_symmetric': {
       // Centred: the resized grid's midpoint over the input's (opset 19).
       const adjustment = m / (scale * n), offset = (n / 2) * (1 - adjustment);
@@ -176,13 +178,20 @@ const resizeOp: OperatorDef = {
   staticInputs: [1, 2, 3],
   compile: (node: NodeContext) => {
     if (node.opset < 11) return legacyResize(() => true).compile(node);
+    // Each attribute and mode as its definition at the model's opset: axes, antialias and the policy from 18,
+    // half_pixel_symmetric from 19, tf_half_pixel_for_nn in 11–12 only.
+    for (const name of ['antialias', 'axes', 'keep_aspect_ratio_policy']) {
+      if (node.opset < 18 && node.has(name)) node.fail(`attribute ${name} is defined from opset 18 on (this model's opset is ${node.opset}).`);
+    }
+    const transforms: Transform[] = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize'];
+    if (node.opset < 13) transforms.push('tf_half_pixel_for_nn');
+    if (node.opset >= 19) transforms.splice(1, 0, 'half_pixel_symmetric');
     const o: ResizeOptions = {
       mode: node.oneOf<Mode>('mode', node.string('mode', 'nearest') as Mode, ['nearest', 'linear', 'cubic']),
-      transform: node.oneOf<Transform>('coordinate_transformation_mode', node.string('coordinate_transformation_mode', 'half_pixel') as Transform,
-        ['half_pixel', 'half_pixel_symmetric', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_crop_and_resize']),
+      transform: node.oneOf<Transform>('coordinate_transformation_mode', node.string('coordinate_transformation_mode', 'half_pixel') as Transform, transforms),
       rounding: node.oneOf<Rounding>('nearest_mode', node.string('nearest_mode', 'round_prefer_floor') as Rounding, ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil']),
       cubicA: node.float('cubic_coeff_a', -0.75),
-      excludeOutside: node.int('exclude_outside', 0) === 1,
+      excludeOutside: node.oneOf('exclude_outside', node.int('exclude_outside', 0), [0, 1]) === 1,
       extrapolation: node.float('extrapolation_value', 0),
       policy: node.oneOf<Policy>('keep_aspect_ratio_policy', node.string('keep_aspect_ratio_policy', 'stretch') as Policy, ['stretch', 'not_larger', 'not_smaller']),
     };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as ad from '../../src/index.js';
 import { importModel } from '../../src/onnx/import.js';
 import { encodeModel } from '../../src/onnx/proto.js';
-import { attr, buildModel, compareWithOrt, floats } from '../onnx/importOracle.js';
+import { attr, buildModel, compareWithOrt, floats, ints } from '../onnx/importOracle.js';
 import { recurrentCase } from '../onnx/importMoreCases.js';
 
 /** importModel against ONNX Runtime on one case: same shapes, error within float32 (ORT has no float64 recurrent kernels). */
@@ -77,5 +77,30 @@ describe('OneHot', () => {
     };
     const model = importModel<ad.Tensor>(encodeModel(buildModel(c, 'double')));
     expect(model({ i: ad.tensor([1.4, -1.6, 2.9, 0.5]) }).toArray()).toEqual([[-1, 5, -1, -1], [-1, -1, -1, 5], [-1, -1, 5, -1], [5, -1, -1, -1]]);
+  });
+});
+
+describe('attribute values outside the specification are import-time errors naming the node, the attribute and what is supported', () => {
+  const reject = (c: Parameters<typeof buildModel>[0], message: RegExp) => expect(() => importModel(encodeModel(buildModel(c, 'double')))).toThrow(message);
+  const image = floats('x', [1, 2, 3, 4]);
+  const scales = { name: 's', data: [1, 1, 2, 1.5], shape: [4], init: true };
+  it.each([
+    // 0/1 flags read as "=== 1" took any other value for 0.
+    ['GRU linear_before_reset = 2', recurrentCase('GRU', 1, { attributes: [attr.int('linear_before_reset', 2)] }), /node 'the_GRU' \(GRU, opset 14\): attribute linear_before_reset = 2 is not supported \(supported: 0, 1\)/],
+    ['LSTM input_forget = 3', recurrentCase('LSTM', 1, { attributes: [attr.int('input_forget', 3)] }), /\(LSTM, opset 14\): attribute input_forget = 3 is not supported \(supported: 0, 1\)/],
+    ['Resize exclude_outside = 2', { op: 'Resize', opset: 13, inputs: [image, null, scales], attributes: [attr.string('mode', 'cubic'), attr.int('exclude_outside', 2)] }, /\(Resize, opset 13\): attribute exclude_outside = 2 is not supported \(supported: 0, 1\)/],
+    ['GridSample align_corners = 2', { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 2, 2, 2], 2)], attributes: [attr.int('align_corners', 2)] }, /\(GridSample, opset 16\): attribute align_corners = 2 is not supported \(supported: 0, 1\)/],
+    // Resize's later attributes and modes at an opset that does not define them were applied.
+    ['Resize keep_aspect_ratio_policy at opset 13', { op: 'Resize', opset: 13, inputs: [image, null, scales], attributes: [attr.string('keep_aspect_ratio_policy', 'not_larger')] }, /\(Resize, opset 13\): attribute keep_aspect_ratio_policy is defined from opset 18 on/],
+    ['Resize axes at opset 13', { op: 'Resize', opset: 13, inputs: [image, null, { ...scales, data: [2, 1.5], shape: [2] }], attributes: [attr.ints('axes', [2, 3])] }, /attribute axes is defined from opset 18 on \(this model's opset is 13\)/],
+    ['Resize half_pixel_symmetric at opset 18', { op: 'Resize', opset: 18, inputs: [image, null, scales], attributes: [attr.string('coordinate_transformation_mode', 'half_pixel_symmetric')] }, /attribute coordinate_transformation_mode = "half_pixel_symmetric" is not supported \(supported: "half_pixel", "pytorch_half_pixel"/],
+  ] as const)('%s', (_, c, message) => reject(c as Parameters<typeof buildModel>[0], message));
+});
+
+describe('Resize at opsets 11–12', () => {
+  it.each(['nearest', 'linear'])("coordinate_transformation_mode tf_half_pixel_for_nn, %s (it was rejected)", async (mode) => {
+    const roi = { name: 'roi', data: [], shape: [0], init: true };
+    await matchesOrt({ op: 'Resize', opset: 11, inputs: [floats('x', [1, 2, 4, 5]), roi, { name: 's', data: [1, 1, 2, 3], shape: [4], init: true }], attributes: [attr.string('mode', mode), attr.string('coordinate_transformation_mode', 'tf_half_pixel_for_nn')] });
+    await matchesOrt({ op: 'Resize', opset: 12, inputs: [floats('x', [1, 2, 4, 5]), roi, { name: 's', data: [], shape: [0], init: true }, ints('z', [1, 2, 2, 7])], attributes: [attr.string('mode', mode), attr.string('nearest_mode', 'floor'), attr.string('coordinate_transformation_mode', 'tf_half_pixel_for_nn')] });
   });
 });
