@@ -129,10 +129,20 @@ export function unflatten<R = unknown>(structure: TreeStructure, leafValues: rea
 }
 
 /**
- * `fn(…fn(fn(initial, leaf₀), leaf₁)…)` over the leaves in order, as `jax.tree.reduce`.
+ * `fn(…fn(fn(initial, leaf₀), leaf₁)…)` over the leaves in order, as `jax.tree.reduce`; without
+ * `initial`, the first leaf starts the fold (as functools.reduce, which JAX calls), and a tree
+ * without leaves is an error.
  * @example ad.tree.reduce((n, leaf) => n + ad.tensor(leaf).size, { w: ad.zeros([3, 4]), b: ad.zeros([4]) }, 0); // 16
  */
-export function reduce<T, A>(fn: (accumulator: A, leaf: LeafOf<T>) => A, tree: T, initial: A): A {
+export function reduce<T, A>(fn: (accumulator: A, leaf: LeafOf<T>) => A, tree: T, initial: A): A;
+export function reduce<T>(fn: (accumulator: LeafOf<NoInfer<T>>, leaf: LeafOf<NoInfer<T>>) => LeafOf<NoInfer<T>>, tree: T): LeafOf<T>;
+export function reduce(fn: (accumulator: never, leaf: never) => unknown, tree: unknown, ...initial: unknown[]): unknown {
   checkFn(fn, 'tree.reduce', '(accumulator, leaf) => accumulator');
-  return (flattenSorted(tree, 'tree.reduce').leaves as Array<LeafOf<T>>).reduce(fn, initial);
+  const ls: unknown[] = flattenSorted(tree, 'tree.reduce').leaves;
+  const step = fn as (accumulator: unknown, leaf: unknown) => unknown;
+  if (initial.length > 0) return ls.reduce(step, initial[0]);
+  if (ls.length === 0) {
+    throw new InvalidArgumentError('tree.reduce: the tree has no leaves and no initial value was given; pass one, tree.reduce(fn, tree, initial).');
+  }
+  return ls.reduce(step);
 }

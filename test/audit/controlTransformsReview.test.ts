@@ -128,3 +128,14 @@ describe('foriLoop\'s option and init errors name foriLoop', () => {
     expect(() => ad.foriLoop(3, 3, (_i, c) => c, 'a' as never)).toThrow(/^foriLoop \(init\): the leaf at the top is string 'a'/);
   });
 });
+
+describe('tree.reduce without an initial value, as jax.tree.reduce', () => {
+  // Without `initial` the fold started from undefined: reduce(add, [1, 2]) was NaN. JAX's starts
+  // from the first leaf (functools.reduce).
+  it('the first leaf starts the fold; a tree without leaves is an error', () => {
+    expect((ad.tree.reduce((a, l) => ad.add(a, l), { b: [2, 3], a: ad.scalar(1) }) as ad.Tensor).item()).toBe(6);
+    expect(ad.tree.reduce((a, l) => ad.maximum(a, l), [ad.tensor([1, 5]), ad.tensor([3, 2])]).toArray()).toEqual([3, 5]);
+    expect(ad.tree.reduce((a: string, l) => a + String(l), { b: 2, a: 1 }, '')).toBe('12');
+    expect(() => ad.tree.reduce((a, l) => ad.add(a, l), [] as ad.Tensor[])).toThrow(/^tree\.reduce: the tree has no leaves and no initial value was given/);
+  });
+});
