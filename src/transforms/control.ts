@@ -54,7 +54,8 @@ function select(op: string, results: readonly unknown[], names: readonly string[
     if (like === null) {
       throw new ShapeError(
         `${op}: under vmap every branch runs, and their results must have one structure: ${names[0]} returned ` +
-          `${describeTree(first.def)} but ${names[k]} returned ${describeTree(flatten(r, `${op} (${names[k]} result)`).def)} (* a leaf).`,
+          `${describeTree(first.def)} but ${names[k]} returned ${describeTree(flatten(r, `${op} (${names[k]} result)`).def)} (* a leaf); ` +
+          `make every branch return the same nesting (as jax.lax.${op === 'cond' ? 'cond' : 'switch'} requires).`,
       );
     }
     return like.map((l, i) => {

@@ -139,3 +139,11 @@ describe('tree.reduce without an initial value, as jax.tree.reduce', () => {
     expect(() => ad.tree.reduce((a, l) => ad.add(a, l), [] as ad.Tensor[])).toThrow(/^tree\.reduce: the tree has no leaves and no initial value was given/);
   });
 });
+
+describe('the branches\' structure error under vmap says what to do', () => {
+  it('names the op, both structures and the fix', () => {
+    const f = (x: ad.Tensor) => ad.switch(ad.greater(x, 0), [(v: ad.Tensor) => [v], ((v: ad.Tensor) => ({ v })) as never], x);
+    expect(() => ad.vmap(f)(ad.tensor([1, -1])))
+      .toThrow(/^switch: under vmap every branch runs.*branches\[0\] returned \[\*\] but branches\[1\] returned \{v: \*\} \(\* a leaf\); make every branch return the same nesting \(as jax\.lax\.switch requires\)\.$/);
+  });
+});
