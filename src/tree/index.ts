@@ -8,9 +8,9 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/create.js';
-import { flatten as flattenTree, unflatten as unflattenTree, type TreeDef } from '../core/pytree.js';
+import { flatten as flattenTree, isPlainObject, unflatten as unflattenTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { describeTree, flattenLike, leavesLike } from '../transforms/args.js';
+import { describeTree, leavesLike } from '../transforms/args.js';
 
 /** The types of the leaves of a tree type T (tensors or numbers). */
 export type LeafOf<T> = 0 extends 1 & T
@@ -68,8 +68,26 @@ function checkFn(fn: unknown, op: string, form: string): void {
 }
 
 /**
- * A tree of the same structure as `tree` with `fn(leaf, ...leavesOfRest)` at each leaf, as
- * `jax.tree.map`: the other trees must have `tree`'s structure (keys matched by name). `fn` may
+ * The subtrees of `tree` at the leaves of `def`, in order: `tree` has def's structure, or def as a
+ * prefix (a whole subtree where def has a leaf), as jax.tree.map takes its other trees; null where it
+ * has neither. Object keys are matched by name.
+ */
+function subtreesAt(tree: unknown, def: TreeDef): unknown[] | null {
+  const out: unknown[] = [];
+  const walk = (node: unknown, d: TreeDef): boolean => {
+    if (d.kind === 'leaf') return out.push(node) > 0;
+    if (d.kind === 'array') return Array.isArray(node) && node.length === d.children.length && d.children.every((c, i) => walk(node[i], c));
+    return isPlainObject(node) && Object.keys(node).length === d.keys.length &&
+      d.keys.every((k, i) => Object.prototype.propertyIsEnumerable.call(node, k) && walk(node[k], d.children[i]!));
+  };
+  return walk(tree, def) ? out : null;
+}
+
+/**
+ * A tree of the same structure as `tree` with `fn(leaf, ...valuesOfRest)` at each leaf, as
+ * `jax.tree.map`: each other tree has `tree`'s structure (keys matched by name), giving `fn` its
+ * leaf there, or has `tree` as a prefix, giving `fn` the whole subtree where `tree` has a leaf
+ * (`map((x, pair) => …, [x0, x1], [[a, b], c])` calls fn(x0, [a, b]) and fn(x1, c)). `fn` may
  * return anything.
  * @example
  * const params = { w: ad.tensor([1, 2]), b: ad.scalar(0.5) };
@@ -81,7 +99,17 @@ export function map<T, Rest extends unknown[], R>(
 ): LeafMap<T, R> {
   checkFn(fn, 'tree.map', '(leaf, ...leavesOfTheOtherTrees) => value');
   const { leaves, def } = flattenSorted(tree, 'tree.map');
-  const others = rest.map((r, k) => flattenLike(r, def, 'tree.map', `tree at position ${k + 2}`, 'first tree'));
+  const others = rest.map((r, k) => {
+    const own = flattenTree(r, 'tree.map').def; // a tree of tensors and numbers, as the first
+    const values = subtreesAt(r, def);
+    if (values === null) {
+      throw new ShapeError(
+        `tree.map: the tree at position ${k + 2} must have the same structure as the first tree, or have it as a prefix (the same keys and ` +
+          `lengths down to the first tree's leaves); got ${describeTree(sortedKeys(own))} for ${describeTree(def)} (* a leaf).`,
+      );
+    }
+    return values;
+  });
   const apply = fn as (leaf: unknown, ...rest: unknown[]) => R;
   return unflattenTree(def, leaves.map((l, i) => apply(l, ...others.map((o) => o[i])))) as LeafMap<T, R>;
 }

@@ -147,3 +147,21 @@ describe('the branches\' structure error under vmap says what to do', () => {
       .toThrow(/^switch: under vmap every branch runs.*branches\[0\] returned \[\*\] but branches\[1\] returned \{v: \*\} \(\* a leaf\); make every branch return the same nesting \(as jax\.lax\.switch requires\)\.$/);
   });
 });
+
+describe('tree.map takes other trees that have the first as a prefix, as jax.tree.map', () => {
+  // jax.tree.map's other trees each have the first tree's structure or have it as a prefix; a
+  // prefix was refused as a structure mismatch.
+  it('fn gets the whole subtree where the first tree has a leaf', () => {
+    const calls: unknown[] = [];
+    const out = ad.tree.map((x: number, y: unknown) => (calls.push(y), x * 10), [1, 2], [[1, 2], 3] as unknown as number[]);
+    expect(out).toEqual([10, 20]);
+    expect(calls).toEqual([[1, 2], 3]);
+    // Per-parameter settings given as subtrees, keys matched by name in any order.
+    const lr = ad.tree.map((p: number, cfg: unknown) => p * (cfg as { lr: number }).lr, { w: 2, b: 3 }, { b: { lr: 0.5 }, w: { lr: 4 } } as unknown as { w: number; b: number });
+    expect(lr).toEqual({ b: 1.5, w: 8 });
+  });
+
+  it('a tree that is neither is still an error naming both structures', () => {
+    expect(() => ad.tree.map((x) => x, [[1], 2], [1, 2])).toThrow(/^tree\.map: the tree at position 2 must have the same structure as the first tree, or have it as a prefix .*got \[\*, \*\] for \[\[\*\], \*\]/);
+  });
+});
