@@ -9,7 +9,6 @@ import { sizeOf } from '../tensor/shape.js';
 import { add, equal, less, lessEqual, maximum, minimum, mul, sub } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { where } from '../ops/select.js';
-import { trunc } from '../ops/rounding.js';
 import { reshape, slice } from '../ops/shape.js';
 import { gather, scatter, scatterAdd } from '../ops/gather.js';
 import { arange } from '../tensor/create.js';
@@ -86,8 +85,8 @@ const scatterND: OperatorDef = {
 };
 
 /**
- * OneHot: indices (float ones truncated, negative ones counting from the end, out-of-range ones all
- * "off") against positions 0…depth − 1 along a new axis; values = [off, on].
+ * OneHot: indices (negative ones counting from the end, out-of-range ones all "off") against
+ * positions 0…depth − 1 along a new axis; values = [off, on].
  */
 const oneHotOp: OperatorDef = {
   attributes: ['axis'],
@@ -100,9 +99,7 @@ const oneHotOp: OperatorDef = {
       const n = Math.trunc(depth), ax = axisIn(node, axis, rank);
       const v = values!.tensor;
       if (v.size !== 2) node.runError(`values must hold two entries [off, on], got shape [${v.shape}].`);
-      // Float indices are cast to int64 (toward zero) before use, as the specification says.
-      const whole = indices!.kind === 'float' ? trunc(idx) : idx;
-      const wrapped = where(less(whole, 0), add(whole, n), whole);
+      const wrapped = where(less(idx, 0), add(idx, n), idx);
       const expanded = reshape(wrapped, [...idx.shape.slice(0, ax), 1, ...idx.shape.slice(ax)]);
       const positions = reshape(arange(n), Array.from({ length: rank }, (_, i) => (i === ax ? n : 1)));
       const hit = equal(expanded, positions);

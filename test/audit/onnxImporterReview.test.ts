@@ -67,19 +67,6 @@ describe('LpNormalization', () => {
   });
 });
 
-describe('OneHot', () => {
-  it('float indices are cast to int64 (toward zero) before use, as the specification says (1.4 hit nothing)', () => {
-    // ONNX Runtime has no kernel for float indices; the specification: "In case 'indices' is of non-integer
-    // type, the values will be casted to int64 before use". [1.4, −1.6, 2.9, 0.5] → [1, −1 → 3, 2, 0].
-    const c = {
-      op: 'OneHot', opset: 11, outputs: [{ name: 'y', type: 'float' as const }],
-      inputs: [{ name: 'i', data: [1.4, -1.6, 2.9, 0.5], shape: [4] }, { name: 'd', data: [4], shape: [], type: 'int64' as const, init: true }, { name: 'v', data: [-1, 5], shape: [2], init: true }],
-    };
-    const model = importModel<ad.Tensor>(encodeModel(buildModel(c, 'double')));
-    expect(model({ i: ad.tensor([1.4, -1.6, 2.9, 0.5]) }).toArray()).toEqual([[-1, 5, -1, -1], [-1, -1, -1, 5], [-1, -1, 5, -1], [5, -1, -1, -1]]);
-  });
-});
-
 describe('attribute values outside the specification are import-time errors naming the node, the attribute and what is supported', () => {
   const reject = (c: Parameters<typeof buildModel>[0], message: RegExp) => expect(() => importModel(encodeModel(buildModel(c, 'double')))).toThrow(message);
   const image = floats('x', [1, 2, 3, 4]);
@@ -102,5 +89,16 @@ describe('Resize at opsets 11–12', () => {
     const roi = { name: 'roi', data: [], shape: [0], init: true };
     await matchesOrt({ op: 'Resize', opset: 11, inputs: [floats('x', [1, 2, 4, 5]), roi, { name: 's', data: [1, 1, 2, 3], shape: [4], init: true }], attributes: [attr.string('mode', mode), attr.string('coordinate_transformation_mode', 'tf_half_pixel_for_nn')] });
     await matchesOrt({ op: 'Resize', opset: 12, inputs: [floats('x', [1, 2, 4, 5]), roi, { name: 's', data: [], shape: [0], init: true }, ints('z', [1, 2, 2, 7])], attributes: [attr.string('mode', mode), attr.string('nearest_mode', 'floor'), attr.string('coordinate_transformation_mode', 'tf_half_pixel_for_nn')] });
+  });
+});
+
+describe('OneHot', () => {
+  it('float indices are compared as they are, as ONNX Runtime and the ONNX reference implementation (a fractional index hits nothing)', async () => {
+    // The specification's text says non-integer indices are cast to int64; ONNX Runtime's kernel (float indices,
+    // float depth) and onnx.reference compare the values exactly. Integral floats, negative ones included, hit.
+    await matchesOrt({
+      op: 'OneHot', opset: 11, outputs: [{ name: 'y', type: 'float' }],
+      inputs: [{ name: 'i', data: [1.4, -1.6, 2.9, 0.5, -0.4, 3, -3], shape: [7] }, { name: 'd', data: [4], shape: [], init: true }, { name: 'v', data: [-1, 5], shape: [2], init: true }],
+    }, 1e-12);
   });
 });
