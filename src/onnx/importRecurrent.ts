@@ -200,10 +200,10 @@ function recurrent(kind: Kind): OperatorDef {
       const layout = node.oneOf('layout', node.int('layout', 0), [0, 1]);
       const linearBeforeReset = node.oneOf('linear_before_reset', node.int('linear_before_reset', 0), [0, 1]) === 1;
       const inputForget = node.oneOf('input_forget', node.int('input_forget', 0), [0, 1]) === 1;
-      const config = (hidden: number): Config => ({
-        kind, hidden, linearBeforeReset, inputForget,
-        clipAt: node.has('clip') ? node.float('clip', 0) : null,
-      });
+      const clipAt = node.has('clip') ? node.float('clip', 0) : null;
+      // A threshold: the gates' inputs are clipped to [−clip, clip] (ONNX Runtime's GRU and LSTM refuse clip ≤ 0).
+      if (clipAt !== null && !(clipAt > 0)) node.fail(`attribute clip = ${clipAt} is not supported (supported: a positive threshold).`);
+      const config = (hidden: number): Config => ({ kind, hidden, linearBeforeReset, inputForget, clipAt });
       return (inputs) => {
         const R = inputs[2]?.tensor ?? node.runError('input R is required.');
         const hidden = node.int('hidden_size', R.shape[R.ndim - 1]!);

@@ -75,6 +75,9 @@ describe('attribute values outside the specification are import-time errors nami
     // 0/1 flags read as "=== 1" took any other value for 0.
     ['GRU linear_before_reset = 2', recurrentCase('GRU', 1, { attributes: [attr.int('linear_before_reset', 2)] }), /node 'the_GRU' \(GRU, opset 14\): attribute linear_before_reset = 2 is not supported \(supported: 0, 1\)/],
     ['LSTM input_forget = 3', recurrentCase('LSTM', 1, { attributes: [attr.int('input_forget', 3)] }), /\(LSTM, opset 14\): attribute input_forget = 3 is not supported \(supported: 0, 1\)/],
+    // clip ≤ 0 clipped every gate input to 0 (or beyond, for a negative one); ONNX Runtime's GRU and LSTM refuse it.
+    ['RNN clip = 0', recurrentCase('RNN', 1, { attributes: [attr.float('clip', 0)] }), /\(RNN, opset 14\): attribute clip = 0 is not supported \(supported: a positive threshold\)/],
+    ['LSTM clip = −1', recurrentCase('LSTM', 1, { attributes: [attr.float('clip', -1)] }), /\(LSTM, opset 14\): attribute clip = -1 is not supported/],
     ['Resize exclude_outside = 2', { op: 'Resize', opset: 13, inputs: [image, null, scales], attributes: [attr.string('mode', 'cubic'), attr.int('exclude_outside', 2)] }, /\(Resize, opset 13\): attribute exclude_outside = 2 is not supported \(supported: 0, 1\)/],
     ['GridSample align_corners = 2', { op: 'GridSample', opset: 16, inputs: [image, floats('g', [1, 2, 2, 2], 2)], attributes: [attr.int('align_corners', 2)] }, /\(GridSample, opset 16\): attribute align_corners = 2 is not supported \(supported: 0, 1\)/],
     // Resize's later attributes and modes at an opset that does not define them were applied.
