@@ -1,10 +1,16 @@
-/** @file Pytrees: nested arrays and plain objects whose leaves are tensors or numbers, flattened and rebuilt. */
+/**
+ * @file Pytrees: nested arrays and plain objects whose leaves are tensors or numbers, flattened and
+ * rebuilt. `null` is a node with no children, as JAX's `None` (jax.tree_util registers None as a
+ * pytree with no children): it holds no leaf, and comes back as `null` wherever a tree is rebuilt
+ * (a gradient, a cotangent, a mapped tree). `undefined` has no JAX analogue and stays an error: a
+ * missing key or a hole is more often a mistake than an intended empty node.
+ */
 import { Tensor } from '../tensor/tensor.js';
 import { InvalidArgumentError } from './errors.js';
 import { describe } from '../tensor/create.js';
 
-/** A tensor or number, or arrays and plain objects of them, nested to any depth. */
-export type PyTree = Tensor | number | readonly PyTree[] | { readonly [key: string]: PyTree };
+/** A tensor or number, or arrays and plain objects of them, nested to any depth; `null` is an empty node. */
+export type PyTree = Tensor | number | null | readonly PyTree[] | { readonly [key: string]: PyTree };
 
 /**
  * The same structure with every leaf a tensor: what gradients come back as. An `any` argument
@@ -16,6 +22,8 @@ export type TensorTree<T> = 0 extends 1 & T
   ? TensorPyTree // any tree at all: named, not expanded
   : T extends Tensor | number
   ? Tensor
+  : T extends null
+  ? null // an empty node stays empty
   : T extends readonly unknown[]
     ? { [K in keyof T]: TensorTree<T[K]> }
     : T extends object
@@ -29,6 +37,8 @@ export type TensorLikeTree<T> = 0 extends 1 & T
   ? PyTree
   : T extends Tensor | number
   ? Tensor | number
+  : T extends null
+  ? null
   : T extends readonly unknown[]
     ? { readonly [K in keyof T]: TensorLikeTree<T[K]> }
     : T extends object
@@ -36,7 +46,7 @@ export type TensorLikeTree<T> = 0 extends 1 & T
       : never;
 
 /** A pytree whose leaves are all tensors. */
-export type TensorPyTree = Tensor | readonly TensorPyTree[] | { readonly [key: string]: TensorPyTree };
+export type TensorPyTree = Tensor | null | readonly TensorPyTree[] | { readonly [key: string]: TensorPyTree };
 
 /** One tensor-or-number tree per argument: tangents as `jvp` and `linearize` take them. */
 export type TensorLikeTrees<Args extends readonly unknown[]> = { -readonly [K in keyof Args]: TensorLikeTree<Args[K]> };
@@ -52,6 +62,8 @@ export type JacobianTree<Out, Arg> = 0 extends 1 & Out
   ? Out
   : Out extends Tensor | number
   ? TensorTree<Arg>
+  : Out extends null
+  ? null
   : Out extends readonly unknown[]
     ? { [K in keyof Out]: JacobianTree<Out[K], Arg> }
     : Out extends object
@@ -60,10 +72,12 @@ export type JacobianTree<Out, Arg> = 0 extends 1 & Out
 
 export type TreeDef =
   | { readonly kind: 'leaf' }
+  | { readonly kind: 'null' } // an empty node: no children, no leaves (JAX's None)
   | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
   | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
 
 const LEAF: TreeDef = { kind: 'leaf' };
+export const NULL_NODE: TreeDef = { kind: 'null' };
 
 /** An object literal (or one with a null prototype): a pytree node, not a leaf. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -86,6 +100,7 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
       leaves.push(node);
       return LEAF;
     }
+    if (node === null) return NULL_NODE;
     const isArray = Array.isArray(node);
     if (isArray || isPlainObject(node)) {
       if (path.has(node)) {
@@ -113,7 +128,8 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
     }
     throw new InvalidArgumentError(
       `${op}: the leaf at ${at()} is ${describe(node)}; leaves of arguments and results must be ` +
-        `tensors or numbers (in nested arrays and plain objects). Close over other values instead of passing them.`,
+        `tensors or numbers (in nested arrays and plain objects, with null for an empty entry). ` +
+        (node === undefined ? 'Write null where an entry is meant to be empty, or leave the key out.' : 'Close over other values instead of passing them.'),
     );
   };
   const def = walk(tree);
@@ -125,6 +141,7 @@ export function unflatten<T>(def: TreeDef, leaves: readonly T[]): unknown {
   let k = 0;
   const build = (d: TreeDef): unknown => {
     if (d.kind === 'leaf') return leaves[k++];
+    if (d.kind === 'null') return null;
     if (d.kind === 'array') return d.children.map(build);
     const out: Record<string, unknown> = {};
     d.keys.forEach((key, i) => (out[key] = build(d.children[i]!)));
@@ -141,7 +158,7 @@ export function mapTree(tree: unknown, fn: (leaf: Tensor | number, index: number
 
 export function treesMatch(a: TreeDef, b: TreeDef): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === 'leaf') return true;
+  if (a.kind === 'leaf' || a.kind === 'null') return true;
   const bc = (b as typeof a).children;
   if (a.children.length !== bc.length) return false;
   if (a.kind === 'object') {

@@ -132,13 +132,13 @@ export function exportModelProto(fn: (...args: never[]) => unknown, exampleArgs:
 /** `0[1].W1` (a path as jit's signature spells it) as `0.1.W1`. */
 const dotted = (path: string) => path.replace(/\[(\d+)\]/g, '.$1');
 
-/** Output names from the result's structure: `out` for a single leaf, else `out.` and the leaf's path. */
+/** Output names from the result's structure: `out` for a single leaf, else `out.` and the leaf's path (a null node has none). */
 function outputNames(def: TreeDef): string[] {
   const names: string[] = [];
   const walk = (d: TreeDef, at: string) => {
     if (d.kind === 'leaf') names.push(at);
     else if (d.kind === 'array') d.children.forEach((c, i) => walk(c, `${at}.${i}`));
-    else d.children.forEach((c, i) => walk(c, `${at}.${d.keys[i]!}`));
+    else if (d.kind === 'object') d.children.forEach((c, i) => walk(c, `${at}.${d.keys[i]!}`));
   };
   walk(def, 'out');
   return names;

@@ -53,7 +53,7 @@ export function argnumList(argnums: number | readonly number[], count: number, o
 }
 
 /**
- * A structure in words for an error: `{w: *, b: [*, *]}`, `*` a leaf; cut short after `limit`
+ * A structure in words for an error: `{w: *, b: [*, *], c: null}`, `*` a leaf, `null` an empty node; cut short after `limit`
  * characters so a list of 10⁴ leaves costs one short string.
  */
 export function describeTree(def: TreeDef, limit = 120): string {
@@ -61,6 +61,7 @@ export function describeTree(def: TreeDef, limit = 120): string {
   const walk = (d: TreeDef): void => {
     if (out.length > limit) return;
     if (d.kind === 'leaf') out += '*';
+    else if (d.kind === 'null') out += 'null';
     else if (d.kind === 'array') {
       out += '[';
       d.children.forEach((c, i) => (i > 0 && (out += ', '), walk(c)));
@@ -85,7 +86,7 @@ export function flattenLike(tree: unknown, def: TreeDef, op: string, what: strin
   if (leaves === null) {
     throw new ShapeError(
       `${op}: the ${what} must have the same structure as the ${against} (one leaf per leaf, the same keys and lengths); ` +
-        `got ${describeTree(flatten(tree, op).def)} for ${describeTree(def)} (* a leaf).`,
+        `got ${describeTree(flatten(tree, op).def)} for ${describeTree(def)} (* a leaf, null an empty node).`,
     );
   }
   return leaves;
@@ -100,6 +101,7 @@ export function leavesLike(tree: unknown, def: TreeDef): Array<Tensor | number> 
       leaves.push(node);
       return true;
     }
+    if (d.kind === 'null') return node === null; // None is a prefix only of None, as in JAX
     if (d.kind === 'array') {
       return Array.isArray(node) && node.length === d.children.length && d.children.every((c, i) => walk(node[i], c));
     }

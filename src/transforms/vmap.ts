@@ -132,7 +132,10 @@ const MAPPED = Symbol('mapped leaf');
 
 /** A copy of `arg` with each mapped leaf replaced by MAPPED (recorded in `mapped`), checking `spec` against it. */
 function collect(arg: unknown, spec: AxisSpec, path: string, mapped: Array<{ leaf: Tensor; axis: number; path: string }>): unknown {
+  // A null spec means "not mapped" (JAX's in_axes None); a null argument is an empty node with
+  // nothing to map, passed through under a number spec as JAX passes None under in_axes 0.
   if (spec === null) return arg;
+  if (arg === null && typeof spec === 'number') return null;
   if (typeof spec === 'number') {
     if (arg instanceof Tensor) {
       mapped.push({ leaf: arg, axis: normalize(spec, arg, path), path });
@@ -183,6 +186,12 @@ function mapObject(obj: Record<string, unknown>, fn: (value: unknown, key: strin
 
 /** The result's leaves with their batch axes where `spec` says: batched boxes unboxed, shared values broadcast. */
 function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: number, path = 'the result'): unknown {
+  if (out === null) { // an empty node: nothing to stack, kept as null
+    if (spec !== null && typeof spec === 'object') {
+      throw new InvalidArgumentError(`vmap: outAxes at ${path} is a tree, but the result there is null (an empty node); give a number or null.`);
+    }
+    return null;
+  }
   if (out instanceof Tensor || typeof out === 'number') {
     if (spec !== null && typeof spec !== 'number') {
       throw new InvalidArgumentError(`vmap: outAxes at ${path} is a tree, but the result there is a single value; give a number or null.`);
@@ -214,7 +223,7 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
     return mapObject(out, (c, key) =>
       (tree && !(key in spec) ? c : unbatchOutput(c, tree ? (spec as Record<string, AxisSpec>)[key]! : spec, trace, size, `${path}.${key}`)));
   }
-  throw new InvalidArgumentError(`vmap: ${path} is ${describe(out)}; the function must return tensors or numbers (in arrays and plain objects).`);
+  throw new InvalidArgumentError(`vmap: ${path} is ${describe(out)}; the function must return tensors or numbers (in arrays and plain objects, null for an empty entry).`);
 }
 
 /** `axis` of `t` (negative from the end), checked. */

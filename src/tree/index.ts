@@ -2,7 +2,8 @@
  * @file Pytree utilities, as `jax.tree` (jax.tree_util): map a function over the leaves of one
  * tree or of several trees of one structure (an optimizer's update over parameters and
  * gradients), list the leaves, take a tree apart and put it back together. Trees are adjoint's
- * pytrees: nested arrays and plain objects whose leaves are tensors or numbers. Object keys are taken
+ * pytrees: nested arrays and plain objects whose leaves are tensors or numbers; `null` is a node
+ * with no children, as JAX's None (no leaf, kept by `map`, shown as `null` by `structure`). Object keys are taken
  * in sorted order, as JAX flattens a dict, so `{ b, a }` and `{ a, b }` have one structure and give
  * their leaves in one order (a's first).
  */
@@ -17,6 +18,8 @@ export type LeafOf<T> = 0 extends 1 & T
   ? Tensor | number
   : T extends Tensor | number
     ? T
+    : T extends null
+      ? never // an empty node has no leaves
     : T extends readonly (infer E)[]
       ? LeafOf<E>
       : T extends object
@@ -28,6 +31,8 @@ export type LeafMap<T, R> = 0 extends 1 & T
   ? T // an untyped tree stays untyped
   : T extends Tensor | number
     ? R
+    : T extends null
+      ? null // kept, as jax.tree.map keeps None
     : T extends readonly unknown[]
       ? { -readonly [K in keyof T]: LeafMap<T[K], R> }
       : T extends object
@@ -51,7 +56,7 @@ class Structure implements TreeStructure {
 
 /** def with every object's keys sorted (JAX sorts dict keys when it flattens: the order is a property of the keys, not of how the object was built). */
 function sortedKeys(def: TreeDef): TreeDef {
-  if (def.kind === 'leaf') return def;
+  if (def.kind === 'leaf' || def.kind === 'null') return def;
   if (def.kind === 'array') return { kind: 'array', children: def.children.map(sortedKeys) };
   const order = def.keys.map((_, i) => i).sort((i, j) => (def.keys[i]! < def.keys[j]! ? -1 : def.keys[i]! > def.keys[j]! ? 1 : 0));
   return { kind: 'object', keys: order.map((i) => def.keys[i]!), children: order.map((i) => sortedKeys(def.children[i]!)) };
@@ -76,6 +81,8 @@ function subtreesAt(tree: unknown, def: TreeDef): unknown[] | null {
   const out: unknown[] = [];
   const walk = (node: unknown, d: TreeDef): boolean => {
     if (d.kind === 'leaf') return out.push(node) > 0;
+    // null is a tree prefix only of null (jax.tree.map(f, None, x) is an error unless x is None)
+    if (d.kind === 'null') return node === null;
     if (d.kind === 'array') return Array.isArray(node) && node.length === d.children.length && d.children.every((c, i) => walk(node[i], c));
     return isPlainObject(node) && Object.keys(node).length === d.keys.length &&
       d.keys.every((k, i) => Object.prototype.propertyIsEnumerable.call(node, k) && walk(node[k], d.children[i]!));

@@ -55,6 +55,15 @@ export function signatures(): void {
   // hvp keeps x's type.
   expectType<Params>()(ad.hvp((p: Params) => loss(p, x), params, params));
 
+  // null is an empty pytree node (JAX's None): kept as null in gradients, tangents and tree.map.
+  type WithNull = { w: Tensor; extra: null; maybe: Tensor | null };
+  const withNull = (p: WithNull) => ad.sum(p.w);
+  expectType<WithNull>()(ad.grad(withNull)({ w: x, extra: null, maybe: null }));
+  const [, nullTangent] = ad.jvp((p: WithNull) => [p.w, null] as [Tensor, null], [{ w: x, extra: null, maybe: x }], [{ w: 1, extra: null, maybe: null }]);
+  expectType<[Tensor, null]>()(nullTangent);
+  expectType<{ a: Tensor; b: null }>()(ad.tree.map((l) => ad.tensor(l), { a: 1, b: null }));
+  expectType<number[]>()(ad.tree.leaves({ a: 1, b: null }));
+
   // Optimizers take params declared as an interface (no index signature needed).
   const opt = ad.optimizers.adam({ lr: 0.1 });
   const [next] = opt.step(params, ad.grad(loss)(params, x), opt.init(params));
