@@ -57,7 +57,9 @@ describe('transformations keep null where the argument has null', () => {
     expect(plain(out)).toEqual([plain(refOut[0]), null, plain(refOut[1])]);
     expect(plain(tangentOut)).toEqual([plain(refTangent[0]), null, plain(refTangent[1])]);
     // A tangent with a leaf where the primal has null is a structure error.
-    expect(() => ad.jvp(f, [{ w, b, extra: null }], [{ ...t, extra: 1 } as never])).toThrow(/null/);
+    expect(() => ad.jvp(f, [{ w, b, extra: null }], [{ ...t, extra: 1 } as never])).toThrow(
+      /jvp: the tangent must have the same structure as the point .* got \[\{w: \*, b: \*, extra: \*\}\] for \[\{w: \*, b: \*, extra: null\}\]/,
+    );
     const [linOut, jvpFn] = ad.linearize(f, { w, b, extra: null });
     expect(plain(linOut)).toEqual(plain(out));
     expect(plain(jvpFn({ ...t, extra: null }))).toEqual(plain(tangentOut));
@@ -87,6 +89,10 @@ describe('transformations keep null where the argument has null', () => {
       expect(out.none).toBeNull();
       expect(plain(out.y)).toEqual(plain(ref));
     }
+    // An inAxes tree where the argument has null is not a prefix of it (as JAX's in_axes): an error.
+    expect(() => ad.vmap(f, [{ w: null, b: null, extra: [0] }, 0] as never)({ w, b, extra: null }, xs)).toThrow(
+      /inAxes at argument 0\.extra is an array of 1 but the argument there is null/,
+    );
     // inAxes 0 over a tree with null: the null is not mapped (it holds nothing), the tensors are.
     const both = ad.vmap((p: { x: Tensor; n: null }) => [ad.sum(p.x), p.n])({ x: xs, n: null });
     expect(plain(both)).toEqual([[6, 15], null]);
@@ -166,6 +172,12 @@ describe('transformations keep null where the argument has null', () => {
     expect(plain(out)).toEqual([plain(ad.sin(w)), null]);
     expect(plain(tangent)).toEqual([plain(ad.cos(w)), null]);
     expect(plain(ad.grad((x: Tensor) => ad.sum(sinPair(x)[0]))(w))).toEqual(plain(ad.cos(w)));
+  });
+
+  it('onnx.exportModel: a null in the arguments or the result has no graph input or output', () => {
+    const bytes = ad.onnx.exportModel((p: PN) => ({ y: ad.mul(p.w, p.b), none: null }), [{ w, b, extra: null }]);
+    const model = ad.onnx.importModel(bytes);
+    expect(plain(model(w, b))).toEqual(plain(ad.mul(w, b)));
   });
 
   it('optimizers: state trees and updated parameters keep null', () => {

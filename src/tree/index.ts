@@ -41,7 +41,7 @@ export type LeafMap<T, R> = 0 extends 1 & T
 
 /** A tree's structure without its leaves (JAX's PyTreeDef): from `structure` or `flatten`, for `unflatten`. */
 export interface TreeStructure {
-  /** The structure written out, `*` for each leaf: `{b: *, w: [*, *]}`. */
+  /** The structure written out, `*` for each leaf and `null` for an empty node: `{b: *, n: null, w: [*, *]}`. */
   toString(): string;
   /** How many leaves it holds. */
   readonly numLeaves: number;
