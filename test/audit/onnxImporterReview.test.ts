@@ -62,7 +62,7 @@ describe('LpNormalization', () => {
     await matchesOrt(c, 1e-12);
     const model = importModel<ad.Tensor>(encodeModel(buildModel(c, 'double')));
     const g = ad.grad((x: ad.Tensor) => ad.sum(ad.mul(model({ x }), ad.tensor([[1, 2, 3], [1, -1, 2]]))))(ad.tensor([[0, 0, 0], [1, -2, 3]]));
-    expect(g.toArray()[0]).toEqual([0, 0, 0]);
+    expect(Array.from(g.toFloat64Array().subarray(0, 3))).toEqual([0, 0, 0]);
     expect(g.toFloat64Array().every(Number.isFinite)).toBe(true);
   });
 });
