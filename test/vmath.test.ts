@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
 import { divideIntoVector, productChainsVector, vectorMath, vectorModuleSize, vectorized, VECTOR_MIN, type VectorOp } from '../src/tensor/kernels/wasm/vmath.js';
 
 /** Deterministic uniform [0, 1) (xorshift32), so a failure reproduces. */
@@ -171,6 +172,40 @@ describe('the vector product chains (a long row\'s product)', () => {
       expect(Object.is(fresh[p], p < 2 || p >= 50001 ? 7 : y / x[p]!)).toBe(true);
       expect(Object.is(fromOther[p], p < 2 || p >= 50001 ? 7 : y / other[p]!)).toBe(true);
     }
+  });
+});
+
+describe('long rows in the threads\' shared memory (quotients split across threads)', () => {
+  afterAll(() => ad.config({ threads: 'auto' }));
+  const u = stream(13);
+  const x = Float64Array.from({ length: 300007 }, () => Math.exp(0.02 * (u() - 0.5))); // past PARALLEL_QUOTIENTS (2¹⁸)
+  const run = (threads: number) => {
+    ad.config({ threads });
+    const y = productChainsVector(x, 5, 300002)!;
+    const out = new Float64Array(x.length).fill(7);
+    expect(divideIntoVector(out, x, y, 5, 300002)).toBe(true);
+    return { y, out };
+  };
+  it('gives the same product and quotients, to the bit, on one thread and on two', () => {
+    const one = run(1), two = run(2);
+    expect(Object.is(two.y, one.y)).toBe(true);
+    for (let p = 0; p < x.length; p++) {
+      const want = p < 5 || p >= 300002 ? 7 : one.y / x[p]!;
+      if (!Object.is(two.out[p], want) || !Object.is(one.out[p], want)) throw new Error(`x[${p}]: ${two.out[p]} / ${one.out[p]} instead of ${want}`);
+    }
+  });
+  it('copies the row in again when something else wrote the shared memory between the product and its quotients', () => {
+    ad.config({ threads: 2 });
+    const y = productChainsVector(x, 5, 300002)!;
+    // A product large enough to run on the threads overwrites the start of the shared memory.
+    const a = ad.random.normal([256, 256], 1);
+    ad.matmul(a, a);
+    const out = new Float64Array(x.length);
+    divideIntoVector(out, x, y, 5, 300002);
+    for (let p = 5; p < 300002; p++) if (!Object.is(out[p], y / x[p]!)) throw new Error(`x[${p}]: ${out[p]} instead of ${y / x[p]!}`);
+    const g = ad.grad((v: Tensor) => ad.prod(v))(ad.tensor(x.subarray(0, 270000)));
+    const p = productChainsVector(x, 0, 270000)!;
+    expect(Object.is(g.toFloat64Array()[123456], p / x[123456]!)).toBe(true);
   });
 });
 

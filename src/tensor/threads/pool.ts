@@ -76,6 +76,7 @@ class Pool {
   /** Which chunks of the current job the caller computed (1) and which workers did (0). */
   private readonly own = new Uint8Array(MAX_CHUNKS);
   private gen = 0;
+  private views = 0;
   /** How long threads spin before they sleep (SPIN_MS, or 0 where threads outnumber cores). */
   private readonly spinMs: number;
   private failure: string | null = null;
@@ -118,8 +119,17 @@ class Pool {
     return Atomics.load(this.control, WORKED);
   }
 
+  /**
+   * How many times `view` has been called: whoever writes the memory asks for a view first, so data
+   * a caller left there is intact while this count is what it was just after that caller's writes.
+   */
+  get epoch(): number {
+    return this.views;
+  }
+
   /** A Float64Array over the whole shared memory, grown to at least `doubles` (growing a shared memory detaches nothing). */
   view(doubles: number): Float64Array {
+    this.views++;
     const have = this.memory.buffer.byteLength;
     if (doubles * 8 > have) this.memory.grow(Math.ceil((doubles * 8 - have) / PAGE));
     return new Float64Array(this.memory.buffer);
@@ -185,6 +195,11 @@ class Pool {
       throw new AdjointError(`${job.name}: a kernel threw in a worker thread (a bug in adjoint; ad.config({ threads: 1 }) avoids it)`);
     }
     if (done !== undefined) for (let c = 0; c < count; c++) if (own[c] === 0) done(c * chunkRows, rowsOf(c));
+  }
+
+  /** Runs `kernel` on the calling thread only (work that is not split: a product's serial chains). */
+  callHere(kernel: number, args: readonly number[]): void {
+    this.fns[kernel]!(...args);
   }
 
   stop(): void {
