@@ -90,7 +90,10 @@ export function inArena<T>(fn: () => T): T {
 
 /** Whether `data` is a view into a slab, so keeping it would keep the whole slab. @internal */
 export function isSlabView(data: Float64Array): boolean {
-  return slabBuffers.has(data.buffer);
+  const buffer = data.buffer;
+  // Every slab is SLAB float64s: a buffer of another length is not one, without the weak set's lookup
+  // (a gradient of 200 matrices asks 200 times).
+  return buffer.byteLength === SLAB * 8 && slabBuffers.has(buffer);
 }
 
 /**
