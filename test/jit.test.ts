@@ -291,6 +291,27 @@ describe('sparse cotangents in replays', () => {
   });
 });
 
+describe('control flow that reads a value runs as written, and the reason names it', () => {
+  const x = ad.tensor([1, -2, 3]);
+  const cases: Array<[string, (v: Tensor) => Tensor, RegExp]> = [
+    ['cond', (v) => ad.cond(ad.greater(ad.sum(v), 0), (u: Tensor) => ad.mul(u, 2), (u: Tensor) => ad.neg(u), v), /^cond's predicate read the value/],
+    ['switch', (v) => ad.switch(ad.clip(ad.sum(v), 0, 1), [(u: Tensor) => ad.mul(u, 2), (u: Tensor) => ad.neg(u)], v), /^switch's index read the value/],
+    ['whileLoop', (v) => ad.whileLoop((u: Tensor) => ad.less(ad.sum(u), 20), (u: Tensor) => ad.add(u, 1), v), /^whileLoop's condition read the value/],
+    ['foriLoop', (v) => ad.foriLoop(0, ad.sum(v), (_i: number, u: Tensor) => ad.add(u, 1), v), /^foriLoop's upper read the value/],
+  ];
+  for (const [name, f, reason] of cases) {
+    it(name, () => {
+      const jf = ad.jit(f);
+      expect(jf(x).toArray()).toEqual(f(x).toArray());
+      const y = ad.tensor([-4, 1, 1]);
+      expect(jf(y).toArray()).toEqual(f(y).toArray());
+      const [entry] = jf.cacheInfo();
+      expect(entry!.status).toBe('eager');
+      expect(entry!.reason).toMatch(reason);
+    });
+  }
+});
+
 describe('library code that iterates on values, signatures and zeros', () => {
   const bits = (t: Tensor) => Array.from(t.toFloat64Array(), (v) => (Object.is(v, -0) ? '-0' : String(v)));
   it('implicit solvers and reversible momentum run as is under jit (and say so), with the right values', () => {

@@ -19,3 +19,12 @@ export const valueReads: {
   watcher: ((t: Tensor, how: string) => void) | null;
   result: ((t: Tensor, how: string) => void) | null;
 } = { watcher: null, result: null };
+
+/**
+ * Reports library code's own read of `t`'s value to a running recording before the read itself,
+ * naming what reads it (`cond's predicate`, `whileLoop's condition`), so the reason a function
+ * runs as is under jit names the op rather than an item() inside the library. @internal
+ */
+export function noteLibraryRead(t: Tensor, what: string): void {
+  if (t.trace !== null && valueReads.watcher !== null) valueReads.watcher(t, what);
+}

@@ -17,6 +17,7 @@ import { clip, where } from '../ops/select.js';
 import { describeTree, leavesLike, noExtraArguments } from './args.js';
 import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { isBatched } from './vmap.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 import { scan, type ScanStats } from './scan.js';
 
 /**
@@ -38,8 +39,15 @@ function scalarOperand(v: unknown, op: string, what: string, form: string): numb
   throw new InvalidArgumentError(`${op}: ${what} must be a boolean, a number or a single-element tensor, got ${describe(v)}.`);
 }
 
-/** Reads a one-element tensor (a value read: under jit the function then runs as written, as for an `if`). */
-const valueOf = (v: number | Tensor): number => (typeof v === 'number' ? v : v.item());
+/**
+ * Reads a one-element tensor (a value read: under jit the function then runs as written, as for an
+ * `if`, with a reason naming `what`).
+ */
+function valueOf(v: number | Tensor, what: string): number {
+  if (typeof v === 'number') return v;
+  noteLibraryRead(v, what);
+  return v.item();
+}
 
 /**
  * The branches' results, all run under vmap, combined per example: `pick(k)` is the 0/1 condition
@@ -104,7 +112,7 @@ export function cond<Ops extends unknown[], R>(
     const results = [falseFn(...operands), trueFn(...operands)];
     return select('cond', results, ['falseFn', 'trueFn'], () => perExample) as TensorTree<R>;
   }
-  const v = valueOf(p);
+  const v = valueOf(p, "cond's predicate");
   if (Number.isNaN(v)) throw new InvalidArgumentError('cond: the predicate is NaN; it must be true or false (a comparison such as ad.greater(x, 0)).');
   return branchResult(v !== 0 ? trueFn(...operands) : falseFn(...operands), 'cond') as TensorTree<R>;
 }
@@ -143,7 +151,7 @@ export function switchBranch<Ops extends unknown[], R>(
     const k = clip(trunc(reshape(p, [])), 0, last); // one value per example, as cond's predicate
     return select('switch', branches.map((b) => b(...operands)), branches.map((_, j) => `branches[${j}]`), (j) => equal(k, j)) as TensorTree<R>;
   }
-  const v = valueOf(p);
+  const v = valueOf(p, "switch's index");
   if (Number.isNaN(v)) throw new InvalidArgumentError('switch: the index is NaN; it must be an integer (it is truncated and clamped to the branches).');
   if (!Number.isInteger(v)) {
     throw new InvalidArgumentError(
@@ -170,7 +178,7 @@ function bound(v: unknown, name: string): number {
         'loop to a bound shared by the batch and mask the steps past each example\'s own (ad.where(ad.less(i, n), next, carry)), or use ad.whileLoop.',
     );
   }
-  const b = v instanceof Tensor && v.size === 1 ? v.item() : v;
+  const b = v instanceof Tensor && v.size === 1 ? valueOf(v, `foriLoop's ${name}`) : v;
   if (typeof b !== 'number' || !Number.isInteger(b)) {
     const got = v instanceof Tensor && typeof b === 'number' ? `a tensor holding ${b}` : describe(v);
     throw new InvalidArgumentError(`foriLoop: ${name} must be an integer (a number or a one-element tensor), got ${got}.`);

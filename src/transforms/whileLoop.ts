@@ -11,6 +11,7 @@ import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
 import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { anyExample, isBatched } from './vmap.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 import { where } from '../ops/select.js';
 
 export interface WhileLoopOptions {
@@ -150,6 +151,7 @@ function truthy(v: unknown, i: number): boolean {
           'reduce it to one element, e.g. ad.max(x).item() > 0 or ad.sum(x).item() !== 0.',
       );
     }
+    noteLibraryRead(t, "whileLoop's condition");
     return t.item() !== 0;
   }
   throw new InvalidArgumentError(
