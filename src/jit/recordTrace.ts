@@ -120,6 +120,9 @@ interface FusedParams {
  * from here instead of running the kernel again (logMatmul's rule computes ā and b̄ together:
  * without this, a replay ran it twice). Identical inputs, params and needs give identical
  * cotangents, so a match is always right; the entry is dropped once every cotangent is taken.
+ * Each cotangent is handed out once: a later call asking for one already taken (an identical
+ * call elsewhere in the program, when dead-code elimination dropped a sibling) computes its own,
+ * since the one handed out may be accumulated into in place (jit/programFusion.ts).
  */
 let lastFused: {
   prim: Primitive<any>; params: unknown; needs: readonly boolean[]; ins: readonly Tensor[];
@@ -141,7 +144,7 @@ function fusedRule(prim: Primitive<any>): Primitive<FusedParams> {
       name: `${prim.name}.fusedVjp`,
       saves: 'none',
       forward: (ins, p) => {
-        if (!sameCall(prim, ins, p)) {
+        if (!sameCall(prim, ins, p) || lastFused!.cts[p.index] === null) {
           let i = 1;
           const inputs = p.saved.map((has) => (has ? ins[i++]! : null));
           const res: Residuals = { inputs, out: p.hasOut ? ins[i]! : null, shapes: p.shapes };
@@ -151,6 +154,7 @@ function fusedRule(prim: Primitive<any>): Primitive<FusedParams> {
         }
         const last = lastFused!;
         const ct = last.cts[p.index]!;
+        last.cts[p.index] = null;
         if (--last.untaken === 0) lastFused = null;
         return ct;
       },
