@@ -104,18 +104,26 @@ function cumprodSlices(g: GraphBuilder, x: Operand, axis: number, reverse: boole
 
 const join = (g: GraphBuilder, parts: string[], axis: number) => (parts.length === 1 ? g.node('Identity', [parts[0]!]) : g.node('Concat', parts, { axis }));
 
-const cumprod: Lowering<{ axis: number; reverse: boolean; exclusive: boolean }> = (g, [x], { axis, reverse, exclusive }) =>
-  join(g, cumprodSlices(g, x!, axis, reverse, exclusive), axis);
+/**
+ * An empty axis has no slices to split into (Split needs at least one output, so the graph would be
+ * invalid): the result is as empty as the input, zeros of the output's shape.
+ */
+const emptyAlong = (x: Operand, axis: number) => x.shape[axis] === 0;
+
+const cumprod: Lowering<{ axis: number; reverse: boolean; exclusive: boolean }> = (g, [x], { axis, reverse, exclusive }, out) =>
+  (emptyAlong(x!, axis) ? g.zeros(out) : join(g, cumprodSlices(g, x!, axis, reverse, exclusive), axis));
 
 /** Π of the other entries along `axis`: exclusive prefix products times exclusive suffix products (no division). */
-const leaveOneOutProd: Lowering<{ axis: number }> = (g, [x], { axis }) => {
+const leaveOneOutProd: Lowering<{ axis: number }> = (g, [x], { axis }, out) => {
+  if (emptyAlong(x!, axis)) return g.zeros(out);
   const before = cumprodSlices(g, x!, axis, false, true);
   const after = cumprodSlices(g, x!, axis, true, true);
   return join(g, before.map((b, k) => g.node('Mul', [b, after[k]!])), axis);
 };
 
 /** r_k = a_k · r_{k−1} + b_k along `axis` (r_0 = b_0; from the end with reverse). */
-const linearRecurrence: Lowering<{ axis: number; reverse: boolean }> = (g, [a, b], { axis, reverse }) => {
+const linearRecurrence: Lowering<{ axis: number; reverse: boolean }> = (g, [a, b], { axis, reverse }, shape) => {
+  if (emptyAlong(a!, axis)) return g.zeros(shape);
   const as = split(g, a!, axis), bs = split(g, b!, axis);
   const out = new Array<string>(as.length);
   let r: string | null = null;
