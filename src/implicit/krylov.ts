@@ -33,11 +33,15 @@ export function threshold(b: Float64Array, o: KernelOptions): number {
   return Math.max(o.tol * norm(b), o.atol);
 }
 
-/** The first Krylov product A·(s·b), from the known A·b when allowed. */
-export function firstProduct(A: FlatOperator, v: Float64Array, s: number, o: KernelOptions): Float64Array {
+/**
+ * The first Krylov product A·v with v = b / d, from the known A·b when allowed. A divisor, not its
+ * reciprocal: for a subnormal d = ‖b‖ (a cotangent of saturated beliefs, 1e-312) 1/d is +∞ and
+ * ∞·(A·b) gave NaN, while (A·b)_i / d is A·v, bounded by ‖A‖.
+ */
+export function firstProduct(A: FlatOperator, v: Float64Array, d: number, o: KernelOptions): Float64Array {
   if (o.Ab === null || o.preconditioner !== null || (o.x0 !== null && o.x0.some((x) => x !== 0))) return A(v);
   const out = new Float64Array(v.length);
-  for (let i = 0; i < out.length; i++) out[i] = s * o.Ab[i]!;
+  for (let i = 0; i < out.length; i++) out[i] = o.Ab[i]! / d;
   return out;
 }
 

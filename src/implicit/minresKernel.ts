@@ -41,10 +41,9 @@ export function minresKernel(A: FlatOperator, b: Float64Array, o: KernelOptions)
   while (iterations < o.maxIter) {
     iterations++;
     // Lanczos: v_k = y / β_k, then A v_k orthogonalised against the previous two vectors.
-    const s = 1 / beta;
     const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = s * y[i]!;
-    y = iterations === 1 ? firstProduct(A, v, s, o) : A(v);
+    for (let i = 0; i < n; i++) v[i] = y[i]! / beta; // not s·y with s = 1/β: +∞ for a subnormal β
+    y = iterations === 1 ? firstProduct(A, v, beta, o) : A(v);
     if (iterations >= 2) {
       const c = beta / oldb;
       for (let i = 0; i < n; i++) y[i]! -= c * r1[i]!;
