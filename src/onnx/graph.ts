@@ -53,9 +53,12 @@ export class GraphBuilder {
     return this.node('Cast', [condition], { to: this.floatType });
   }
 
-  /** `x` reshaped to `shape` (static). */
+  /**
+   * `x` reshaped to `shape` (static). A 0 in an ONNX Reshape's shape copies the input's dimension
+   * unless `allowzero` is 1, so a shape with an empty axis (a [0, 3] or [1, 0] result) sets it.
+   */
   reshape(x: string, shape: readonly number[]): string {
-    return this.node('Reshape', [x, this.ints(shape)]);
+    return this.node('Reshape', [x, this.ints(shape)], shape.includes(0) ? { allowzero: 1 } : {});
   }
 
   /** Zeros of `shape` in the float type. */

@@ -14,4 +14,11 @@ describe('empty tensors', () => {
     await expectExportMatches(ad.valueAndGrad((x: ad.Tensor) => ad.sum(ad.cumprod(x, 0))), [x]);
     await expectExportMatches((a: ad.Tensor, b: ad.Tensor) => linearRecurrence(a, b, 1, false), [ad.zeros([2, 0]), ad.zeros([2, 0])]);
   });
+
+  it('a reshape to a shape with an empty axis keeps it (ONNX Reshape read the 0 as "copy the input\'s dimension")', async () => {
+    const x = ad.zeros([2, 0]);
+    await expectExportMatches((x: ad.Tensor) => ad.logsumexp(x, 0), [x]);
+    await expectExportMatches(ad.valueAndGrad((x: ad.Tensor) => ad.sum(ad.logsumexp(x, 0))), [x]);
+    await expectExportMatches(ad.grad((x: ad.Tensor) => ad.sum(ad.nanmean(x, 0))), [x]);
+  });
 });
