@@ -45,6 +45,11 @@ export function gmresKernel(A: FlatOperator, b: Float64Array, o: KernelOptions &
         h[i] = t;
       }
       const rho = Math.hypot(h[k]!, h[k + 1]!);
+      // A·V[k] lies in A·(the Krylov space so far): A is singular there, and this column would make
+      // the triangular factor singular, so the back-substitution divided rounding noise by rounding
+      // noise (x ≈ ±7e31 for [[1, 1], [1, 1]] x = [1, 0]). The space without it holds a
+      // least-squares iterate already (residual 1/√2, the smallest there is); converged stays false.
+      if (rho <= 1e-14 * Math.hypot(...h)) break;
       const breakdown = h[k + 1]! <= 1e-14 * rho; // the Krylov space is invariant: the solution is in it
       const c = rho === 0 ? 1 : h[k]! / rho;
       const s = rho === 0 ? 0 : h[k + 1]! / rho;
