@@ -60,6 +60,7 @@ export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
     throw new InvalidArgumentError(`${op}: edges must be an [E, 2] tensor or an array of pairs, got ${describe(edges)}; ${usage}.`);
   }
   const first = new Int32Array(E), second = new Int32Array(E);
+  const seen = new Map<number, number>(); // min(s, t)·V + max(s, t) → the edge that joined them
   for (let e = 0; e < E; e++) {
     const s = flat[2 * e]!, t = flat[2 * e + 1]!;
     for (const v of [s, t]) {
@@ -68,6 +69,17 @@ export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
       }
     }
     if (s === t) throw new InvalidArgumentError(`${op}: edges[${e}] = [${s}, ${t}] joins a variable to itself; put a self-score into unary instead.`);
+    // A repeated pair is a loop of two edges to BP: both messages carry the same evidence and each
+    // counts the other's, so a chain with one edge given twice had beliefs and log Z off by ~0.2.
+    const key = Math.min(s, t) * V + Math.max(s, t);
+    const before = seen.get(key);
+    if (before !== undefined) {
+      throw new InvalidArgumentError(
+        `${op}: edges[${e}] = [${s}, ${t}] joins the same variables as edges[${before}] = [${first[before]}, ${second[before]}]; ` +
+          'give each pair once, with the sum of its pairwise scores (transposed if the order is reversed).',
+      );
+    }
+    seen.set(key, e);
     first[e] = s;
     second[e] = t;
   }
