@@ -13,6 +13,7 @@ import { stopGradient } from '../ops/select.js';
 import { scan, type Checkpoints } from '../transforms/scan.js';
 import { whileLoop } from '../transforms/whileLoop.js';
 import { root, type RootInfo } from '../implicit/root.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 import type { Reporter } from '../implicit/diagnostics.js';
 import type { UpdateScores } from './updates.js';
 
@@ -33,6 +34,8 @@ export interface IterationSettings {
   readonly checkpoints: Checkpoints;
   readonly warn: boolean | undefined;
   readonly throw: boolean | undefined;
+  /** The caller passed an `info` object (to fill in from the values, every call). */
+  readonly info: boolean;
 }
 
 /** What `beliefs` (and everything built on it) reports in its `info` option. */
@@ -61,9 +64,16 @@ function largest(t: Tensor): number {
   return m;
 }
 
-function residualNorm(problem: FixedPointProblem, state: Tensor, scores: UpdateScores): number {
+/**
+ * ‖update(state) − state‖∞ for `info`. A read of values: when the caller passed an `info` object a
+ * running jit recording is told, so the call runs as is and fills it in every time (a replay of a
+ * fixed iteration count left the recording call's figures, a stale `converged: true`, in it).
+ */
+function residualNorm(problem: FixedPointProblem, state: Tensor, scores: UpdateScores, reported: boolean): number {
   const s = stopGradient(state);
-  return largest(abs(sub(problem.update(s, frozen(scores)), s)));
+  const residual = abs(sub(problem.update(s, frozen(scores)), s));
+  if (reported) noteLibraryRead(residual, "PairwiseMRF's info (the residual at the result)");
+  return largest(residual);
 }
 
 function frozen(scores: UpdateScores): UpdateScores {
@@ -82,7 +92,7 @@ export function iterate(
   problem: FixedPointProblem, scores: UpdateScores, settings: IterationSettings, reporter: Reporter, info: BeliefsInfo, what: string,
 ): Tensor {
   const state = settings.gradient === 'implicit' ? implicit(problem, scores, settings, info) : unrolled(problem, scores, settings, info);
-  const r = info.root?.converged === true ? (info.root.residualNorm ?? NaN) : residualNorm(problem, state, scores);
+  const r = info.root?.converged === true ? (info.root.residualNorm ?? NaN) : residualNorm(problem, state, scores, settings.info);
   const tol = settings.tol ?? FLAG_TOL;
   info.residualNorm = r;
   info.converged = r <= tol;

@@ -91,6 +91,7 @@ export function inferenceSettings(options: BeliefsOptions | undefined, op: strin
     edgeWeights: o.edgeWeights,
     warn: o.warn,
     throw: o.throw,
+    info: o.info !== undefined,
   };
 }
 

@@ -47,3 +47,34 @@ describe('PairwiseMRF: bad graphs', () => {
     expect(summed.logPartition({ tol: 1e-12 }).item()).toBeCloseTo(Math.log(Z), 12);
   });
 });
+
+describe('PairwiseMRF under jit', () => {
+  it('info is filled in on every call, not only the recording one (a replay left a stale converged: true)', () => {
+    // A 3×3 grid; alternating ±6 Potts scores make flooding BP oscillate, 0.3 converges at once.
+    const edges: [number, number][] = [];
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
+      if (c < 2) edges.push([3 * r + c, 3 * r + c + 1]);
+      if (r < 2) edges.push([3 * r + c, 3 * r + c + 3]);
+    }
+    const unary = ad.tensor(Array.from({ length: 9 }, (_, i) => [0.1 * Math.sin(i), 0]));
+    const weak = ad.tensor(edges.map(() => [[0.3, 0], [0, 0.3]]));
+    const strong = ad.tensor(edges.map((_, e) => [[6 * (-1) ** e, 0], [0, 6 * (-1) ** e]]));
+    const info: Partial<ad.BeliefsInfo> = {};
+    const f = ad.jit((p: Tensor) => new ad.PairwiseMRF({ unary, edges, pairwise: p }).beliefs({ iterations: 100, info }).unary);
+    f(weak);
+    expect(info.converged).toBe(true);
+    const b = f(strong);
+    const eager: Partial<ad.BeliefsInfo> = {};
+    const expected = new ad.PairwiseMRF({ unary, edges, pairwise: strong }).beliefs({ iterations: 100, info: eager }).unary;
+    expect(arr(b)).toEqual(arr(expected));
+    expect(eager.converged).toBe(false);
+    expect(info.converged).toBe(false);
+    expect(info.residualNorm).toBe(eager.residualNorm);
+    expect(f.cacheInfo()[0]!.reason).toMatch(/^PairwiseMRF's info \(the residual at the result\) read the value/);
+    // Without an info object nothing reads the values: the program is replayed.
+    const g = ad.jit((p: Tensor) => new ad.PairwiseMRF({ unary, edges, pairwise: p }).beliefs({ iterations: 100 }).unary);
+    g(weak);
+    expect(arr(g(strong))).toEqual(arr(expected));
+    expect(g.cacheInfo()[0]!.status).toBe('replayed');
+  });
+});
