@@ -1,13 +1,15 @@
 /** @file Reversible SGD with momentum (Maclaurin, Duvenaud & Adams 2015): hypergradients through a training run without storing its trajectory. */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor } from '../tensor/create.js';
-import { ReverseTrace, JvpTrace, topTrace, unbox, type Trace } from '../core/trace.js';
+import { ReverseTrace, JvpTrace, live, topTrace, unbox, type Trace } from '../core/trace.js';
+import { redirectsAbove, withRedirects } from '../core/redirects.js';
 import { RecordTrace } from '../jit/recordTrace.js';
 import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { grad } from '../transforms/vjp.js';
 import { recordRegion, runCapturing } from '../transforms/customNode.js';
 import { record } from '../transforms/record.js';
+import { BatchTrace, eachExample } from '../transforms/vmap.js';
 import { Space, dot } from './space.js';
 import { FixedPointVector, rationalApproximation } from './fixedPoint.js';
 import { Reporter, type ReportOptions } from './diagnostics.js';
@@ -73,7 +75,8 @@ type Loss = (params: any, step: number) => PyTree;
  *
  * `loss(params, t)` returns a scalar; t is the step index (pick a minibatch with it). First-order
  * reverse mode only (one grad/vjp around it); for forward mode or higher orders unroll
- * `optimizers.momentum` with ad.scan.
+ * `optimizers.momentum` with ad.scan. Under vmap it runs one example at a time, as argmin does;
+ * `grad` of a vmap works, `vmap` of a `grad` does not.
  * @example
  * const lam = ad.tensor(0.1);
  * const trained = (l) => ad.optimizers.reversibleMomentum(
@@ -90,15 +93,16 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
     throw new InvalidArgumentError(`reversibleMomentum: radixBits must be an integer in [1, 1000], got ${radixBits}.`);
   }
   const space = Space.of(params0, 'reversibleMomentum', 'params0');
-  const lr = schedule(options.lr, T, 'lr');
-  const decay = schedule(options.decay ?? 0.9, T, 'decay');
+  // live: under vmap's one-example-at-a-time run (below) a batched input reads as that example's slice.
+  const lr = live(schedule(options.lr, T, 'lr'));
+  const decay = live(schedule(options.decay ?? 0.9, T, 'decay'));
   const info = (options.info ?? {}) as ReversibleInfo;
   Object.assign(info, {
     steps: T, bufferBits: 0, trajectoryBytes: 16 * space.size * (T + 1), reversedExactly: null, gradientEvaluations: 0, warnings: [],
   });
   const reporter = new Reporter('reversibleMomentum', info, options);
   const f = loss as Loss;
-  const paramLeaves = space.leaves(params0, 'params0 must have');
+  const paramLeaves = space.leaves(params0, 'params0 must have').map(live);
   const inputs = [...paramLeaves, lr, decay];
   const probe = () => {
     const value = f(space.rebuild(paramLeaves), 0);
@@ -106,6 +110,9 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
     return flatten(value, 'reversibleMomentum').leaves;
   };
   const top = plainOrRecorded(topTrace([...inputs, ...probe().filter((p): p is Tensor => p instanceof Tensor)]));
+  // Under vmap each example's run reads its own values (as argmin's and root's do): one at a time,
+  // the batch trace paused. It was taken for a reverse trace, and the loss read the whole batch.
+  if (top instanceof BatchTrace) return eachExample(() => reversibleMomentum(loss, params0, options), 'reversibleMomentum');
   const run = new Run(f, space, radixBits, T, options.trajectory ?? 'reverse', info, reporter);
   if (top === null) return space.rebuild(space.toLeaves(run.forward(space.flatOfLeaves(paramLeaves), lr.values, decay.values).values()));
   if (top instanceof JvpTrace) {
@@ -115,6 +122,12 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
   const inner = inputs.map((x) => unbox(x, trace));
   const { result: finalW, captured } = runCapturing(trace, () => {
     const below = plainOrRecorded(topTrace([...inner, ...probe().filter((p): p is Tensor => p instanceof Tensor)]));
+    if (below instanceof BatchTrace) {
+      throw new InvalidArgumentError(
+        'reversibleMomentum: vmap(grad(·)) is not supported (the backward pass reverses one run at a time); for each example\'s ' +
+          'hypergradient take grad of the sum of a vmap, grad((ls) => ad.sum(ad.vmap(f)(ls))), or unroll optimizers.momentum with ad.scan.',
+      );
+    }
     if (below !== null) {
       throw new InvalidArgumentError(
         'reversibleMomentum: only first-order reverse mode is supported (it is nested in another transformation here); ' +
@@ -123,16 +136,19 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
     }
     return space.toLeaves(run.forward(space.flatOfLeaves(inner.slice(0, -2)), lr.values, decay.values).values());
   });
+  // Under a vmap inside this trace one example is being run: the backward pass re-evaluates the
+  // loss, which must read its closures as that example's slices again (as levels.ts does).
+  const context = redirectsAbove(trace.level);
   return space.rebuild(recordRegion('reversibleMomentum', trace, inputs, {
     out: finalW,
     captured,
-    backward: (ct) => {
+    backward: (ct) => withRedirects(context, () => {
       const wBar = space.flatOfLeaves(flatten(ct, 'reversibleMomentum').leaves.map((l) => asTensor(l, 'reversibleMomentum')));
       const r = run.backward(wBar, lr.values, decay.values, trace, captured);
       const dLr = lr.ndim === 0 ? new Tensor(new Float64Array([r.dAlpha.reduce((a, b) => a + b, 0)]), []) : new Tensor(r.dAlpha, [T]);
       const dDecay = decay.ndim === 0 ? new Tensor(new Float64Array([r.dGamma.reduce((a, b) => a + b, 0)]), []) : new Tensor(r.dGamma, [T]);
       return [...space.toLeaves(r.dW), dLr, dDecay, ...r.dCaptured];
-    },
+    }),
   }) as Tensor[]);
 }
 

@@ -37,3 +37,34 @@ describe('gmres on a singular system returns a least-squares iterate, not roundi
     (r.x.toArray() as number[]).forEach((x, i) => expect(Math.abs(x - want[i]!)).toBeLessThan(1e-12));
   });
 });
+
+describe('reversibleMomentum under vmap runs one example at a time', () => {
+  // It took vmap's trace for a reverse one, so the loss read the whole batch of λ and failed with
+  // "loss must return a single-element tensor … shape [2]"; a mapped lr or params0 failed reading
+  // values. References: the same recurrence unrolled in plain ops, one example at a time
+  // (v ← γv − (1 − γ)∇L(w), w ← w + αv, 30 steps), numbers from scratch/implrev/h6.mjs.
+  const X = ad.tensor([[1, 0], [1, 1], [1, 2], [1, 3]]), y = ad.tensor([1, 2, 2, 4]);
+  const trainLoss = (lam: ad.Tensor) => (t: ad.Tensor) =>
+    ad.add(ad.mul(0.5, ad.sum(ad.square(ad.sub(ad.matmul(X, t), y)))), ad.mul(0.5, ad.mul(lam, ad.sum(ad.square(t)))));
+  const val = (t: ad.Tensor) => ad.sum(ad.mul(t, ad.tensor([1, -2])));
+  const w0 = ad.tensor([0.3, -0.2]);
+  const run = (lam: ad.Tensor, lr: ad.Tensor | number, w: ad.Tensor = w0) =>
+    ad.optimizers.reversibleMomentum(trainLoss(lam), w, { steps: 30, lr, decay: 0.9 });
+  const close = (got: ad.Tensor, want: number[]) =>
+    (got.toFloat64Array() as Float64Array).forEach((g, i) => expect(Math.abs(g - want[i]!)).toBeLessThan(1e-12 * Math.max(1, Math.abs(want[i]!))));
+
+  it('a batched hyperparameter the loss closes over: values and grad of the vmap', () => {
+    const lams = ad.tensor([0.5, 0.6]);
+    close(ad.vmap((l: ad.Tensor) => val(run(l, 0.05)))(lams), [-1.387804899440414, -1.4160153013614987]);
+    close(ad.grad((ls: ad.Tensor) => ad.sum(ad.vmap((l: ad.Tensor) => val(run(l, 0.05)))(ls)))(lams), [-0.2949592256925905, -0.26943956642824335]);
+  });
+  it('a batched learning rate and starting point', () => {
+    const out = ad.vmap((w: ad.Tensor, lr: ad.Tensor) => run(ad.tensor(0.5), lr, w))(ad.tensor([[0.3, -0.2], [1, 1]]), ad.tensor([0.05, 0.02]));
+    close(out, [0.8602801706197509, 1.1240425350300824, 0.8442891209231038, 0.9103742273038609]);
+    const dLr = ad.grad((lrs: ad.Tensor) => ad.sum(ad.vmap((lr: ad.Tensor) => val(run(ad.tensor(0.5), lr)))(lrs)))(ad.tensor([0.05, 0.02]));
+    close(dLr, [-16.68794755060001, 43.472583139907506]);
+  });
+  it('vmap of grad says what to write instead', () => {
+    expect(() => ad.vmap(ad.grad((l: ad.Tensor) => val(run(l, 0.05))))(ad.tensor([0.5, 0.6]))).toThrow(/vmap\(grad\(·\)\) is not supported.*grad of the sum of a vmap/);
+  });
+});
