@@ -5,14 +5,16 @@ import { abs, sqrt, square } from './unary.js';
 import { max, sum, type Axis } from './reduce.js';
 import { stopGradient, where } from './select.js';
 
-// Entries up to 2^450 square to 2^900 (room for 2^123 terms); from 2^-450 they square to 2^-900,
-// far above the subnormals. Inside that range s = 1, so the sum of squares is exactly the plain one.
-const HUGE = 2 ** 450;
-const TINY = 2 ** -450;
+// Entries up to 2^50 square to 2^100 (room for 2^923 terms in float64, 2^27 in float32); from
+// 2^-50 they square to 2^-100, above the subnormals of both. Inside that range s = 1, so the sum of
+// squares is exactly the plain one. The bounds are float32 numbers so that a float32 ONNX export
+// (docs/onnx.md) scales too: 2^±450 were ∞ and 0 there, and ‖[3e20, 4e20]‖ overflowed to ∞.
+const HUGE = 2 ** 50;
+const TINY = 2 ** -50;
 
 /**
  * s for s·√Σ(x/s)², given `largest` = max|x| (held constant by the caller): `largest` where it is
- * beyond 2^±450 (‖[1e200, 1e200]‖ would overflow, ‖[1e-200, 1e-200]‖ underflow), else 1 — also
+ * beyond 2^±50 (‖[1e200, 1e200]‖ would overflow, ‖[1e-200, 1e-200]‖ underflow), else 1 — also
  * where it is 0 (the origin's subgradient) or not finite (∞ and NaN propagate as in the plain sum).
  */
 export function squareScale(largest: Tensor): Tensor {

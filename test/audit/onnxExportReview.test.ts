@@ -5,7 +5,7 @@
 import { describe, it } from 'vitest';
 import * as ad from 'adjoint';
 import { linearRecurrence } from '../../src/products/recurrence.js';
-import { expectExportMatches } from '../onnx/ortSupport.js';
+import { expectClose, expectExportMatches, run, session } from '../onnx/ortSupport.js';
 
 describe('empty tensors', () => {
   it('cumprod along an empty axis, and its gradient, export (Split with no outputs made an invalid model)', async () => {
@@ -20,5 +20,21 @@ describe('empty tensors', () => {
     await expectExportMatches((x: ad.Tensor) => ad.logsumexp(x, 0), [x]);
     await expectExportMatches(ad.valueAndGrad((x: ad.Tensor) => ad.sum(ad.logsumexp(x, 0))), [x]);
     await expectExportMatches(ad.grad((x: ad.Tensor) => ad.sum(ad.nanmean(x, 0))), [x]);
+  });
+});
+
+describe('float32 export', () => {
+  it("norm and std of entries beyond 2^±63 scale in float32 too (squareScale's 2^±450 bounds were ∞ and 0 there: ‖[3e20, 4e20]‖ was ∞)", async () => {
+    const x = ad.tensor([[3e20, 4e20, 1e19], [3e-25, -4e-25, 0], [3, 4, 0]]);
+    const fns = [
+      (x: ad.Tensor) => ad.linalg.norm(x, 2, -1),
+      (x: ad.Tensor) => ad.std(x, 1),
+      (x: ad.Tensor) => ad.linalg.norm(x, 'fro'),
+    ];
+    for (const f of fns) {
+      const s = await session(ad.onnx.exportModel(f, [x], { dtype: 'float32' }));
+      const [got] = await run(s, [x], 'float32');
+      expectClose(got!, f(x), 1e-6, 'float32', 0);
+    }
   });
 });
