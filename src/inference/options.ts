@@ -42,7 +42,7 @@ export interface BeliefsOptions extends ReportOptions {
    * (graph.ts, spanningForestWeights).
    */
   edgeWeights?: Tensor | readonly number[] | undefined;
-  /** For 'bp' and 'trw': ad.semirings.log (sum-product, default) or ad.semirings.max (max-product: normalised max-marginals). */
+  /** For 'bp' and 'trw': ad.semirings.log (sum-product, default) or ad.semirings.max (max-product: normalised max-marginals, from `beliefs` only). */
   semiring?: Semiring | undefined;
   /** Filled in with what happened: see BeliefsInfo. */
   info?: Partial<BeliefsInfo> | undefined;

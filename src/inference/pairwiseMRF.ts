@@ -10,6 +10,7 @@ import { logSoftmax, sum } from '../ops/reduce.js';
 import { broadcastTo, concat, reshape, take, transpose } from '../ops/shape.js';
 import { zeros } from '../tensor/create.js';
 import { Reporter } from '../implicit/diagnostics.js';
+import { log as logSemiring } from '../structured/semirings.js';
 import { optionsObject, scoresTensor, wrongShape } from '../structured/validate.js';
 import { buildGraph, spanningForestWeights, type MRFGraph } from './graph.js';
 import {
@@ -96,7 +97,7 @@ export class PairwiseMRF {
    * point its gradient with respect to the scores is the beliefs (the free energy is stationary).
    */
   logPartition(options?: BeliefsOptions): Tensor {
-    const { log, counting } = this.infer(options, 'PairwiseMRF.logPartition');
+    const { log, counting } = this.infer(options, 'PairwiseMRF.logPartition', true);
     return negativeFreeEnergy(this.graph, this.unary, this.pairwise, log, counting);
   }
 
@@ -126,13 +127,24 @@ export class PairwiseMRF {
   surrogateLogLikelihood(labels: readonly number[] | Tensor, options?: BeliefsOptions): Tensor {
     const op = 'PairwiseMRF.surrogateLogLikelihood';
     const s = this.scoreAs(labels, op);
-    const { log, counting } = this.infer(options, op);
+    const { log, counting } = this.infer(options, op, true);
     return sub(s, negativeFreeEnergy(this.graph, this.unary, this.pairwise, log, counting));
   }
 
-  /** Runs the method: its log beliefs, and how its entropy counts the edges' mutual information. */
-  private infer(options: BeliefsOptions | undefined, op: string): { log: LogBeliefs; counting: EdgeCounting } {
+  /**
+   * Runs the method: its log beliefs, and how its entropy counts the edges' mutual information.
+   * `logZ`: the caller evaluates a free energy at the beliefs, which needs sum-product's: at
+   * max-marginals the entropy terms give neither log Z nor the MAP score (7.51 for a tree whose
+   * log Z is 7.78 and MAP score 5.64).
+   */
+  private infer(options: BeliefsOptions | undefined, op: string, logZ = false): { log: LogBeliefs; counting: EdgeCounting } {
     const settings = inferenceSettings(options, op);
+    if (logZ && settings.semiring !== logSemiring) {
+      throw new InvalidArgumentError(
+        `${op}: the Bethe, mean-field and TRW approximations of log Z are evaluated at sum-product beliefs, not at max-product's ` +
+          "max-marginals; leave semiring out (or pass ad.semirings.log), and for the MAP use beliefs({ semiring: ad.semirings.max }) and score(labels).",
+      );
+    }
     const info = (options?.info ?? {}) as BeliefsInfo;
     Object.assign(info, { converged: false, iterations: 0, residualNorm: NaN, root: null, warnings: [] });
     const reporter = new Reporter(op, info, options ?? {});

@@ -78,3 +78,21 @@ describe('PairwiseMRF under jit', () => {
     expect(g.cacheInfo()[0]!.status).toBe('replayed');
   });
 });
+
+describe('PairwiseMRF: max-product and the log-partition approximations', () => {
+  it('logPartition and surrogateLogLikelihood refuse semiring max (they returned a number that is neither log Z nor the MAP score)', () => {
+    // A 3-chain: log Z = log Σ exp(score) and the MAP score by enumeration; the old value at the
+    // max-marginals was between them, a free energy of beliefs it is not defined for.
+    const mrf = new ad.PairwiseMRF({ unary: ad.tensor([[1, 0], [0, 0.5], [0.2, 0]]), edges: [[0, 1], [1, 2]], pairwise: ad.tensor([[1, -1], [-1, 1]]) });
+    const max = { semiring: ad.semirings.max, tol: 1e-12 };
+    expect(() => mrf.logPartition(max)).toThrow(/^PairwiseMRF\.logPartition: the Bethe, mean-field and TRW approximations of log Z are evaluated at sum-product beliefs/);
+    expect(() => mrf.logPartition({ ...max, method: 'trw' })).toThrow(ad.InvalidArgumentError);
+    expect(() => mrf.surrogateLogLikelihood([0, 0, 0], max)).toThrow(/^PairwiseMRF\.surrogateLogLikelihood: .* leave semiring out/);
+    // What the message points to: max-marginals give the MAP labelling, score gives its score.
+    const b = mrf.beliefs(max).unary.toArray() as number[][];
+    const labels = b.map((row) => row.indexOf(Math.max(...row)));
+    expect(labels).toEqual([0, 0, 0]);
+    expect(mrf.score(labels).item()).toBeCloseTo(3.2, 12);
+    expect(mrf.logPartition({ semiring: ad.semirings.log, tol: 1e-12 }).item()).toBeCloseTo(mrf.logPartition({ tol: 1e-12 }).item(), 15);
+  });
+});
