@@ -200,15 +200,19 @@ function labelsArg(labels: unknown, V: number, K: number, op: string): number[] 
 /**
  * Throws unless the scores are finite (docs/approximate-inference.md): the messages divide out
  * the reverse message, where −∞ − (−∞) is NaN, and the free energy takes 0·(−∞) — log Z and the
- * beliefs came out NaN, even with a single forbidden state. Values are not read under vmap (they
- * differ per example) or while jit records (a read would keep the program from compiling).
+ * beliefs came out NaN, even with a single forbidden state. Under vmap every example's values are
+ * read (below the batch box: a check, not a branch; log Z of the batch was NaN in silence); not
+ * while jit records (a read would keep the program from compiling).
  */
 function finiteScores(t: Tensor, op: string, name: string): void {
-  if (opaqueTrace(t) !== null || valueReads.watcher !== null) return;
-  const i = t.values.findIndex((v) => !Number.isFinite(v));
+  if (valueReads.watcher !== null) return;
+  let x = t;
+  while (x.trace !== null) x = x.primal!;
+  const i = x.values.findIndex((v) => !Number.isFinite(v));
   if (i < 0) return;
+  const where = opaqueTrace(t) === null ? '' : ` (under vmap: the batch ${formatShape(x.shape)})`;
   throw new InvalidArgumentError(
-    `${op}: ${name} ${formatShape(t.shape)} holds ${t.values[i]} at flat index ${i}, but the scores must be finite (messages divide ` +
+    `${op}: ${name} ${formatShape(t.shape)}${where} holds ${x.values[i]} at flat index ${i}, but the scores must be finite (messages divide ` +
       `out the reverse message, and −∞ − (−∞) is NaN); for a forbidden state or pair pass a large negative score such as −1e4.`,
   );
 }

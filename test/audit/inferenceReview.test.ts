@@ -96,3 +96,20 @@ describe('PairwiseMRF: max-product and the log-partition approximations', () => 
     expect(mrf.logPartition({ semiring: ad.semirings.log, tol: 1e-12 }).item()).toBeCloseTo(mrf.logPartition({ tol: 1e-12 }).item(), 15);
   });
 });
+
+describe('PairwiseMRF: −∞ scores under vmap', () => {
+  it('a −∞ in one example of a batch is the same error as without vmap (log Z of that example was NaN in silence)', () => {
+    const unary = ad.tensor([[[0, 0], [0, 0], [0, 0]], [[-Infinity, 0], [0, 0], [0, 0]]]);
+    const pairwise = ad.tensor([[1, 0], [0, 1]]);
+    const logZ = (u: Tensor) => new ad.PairwiseMRF({ unary: u, edges: [[0, 1], [1, 2]], pairwise }).logPartition({ iterations: 10 });
+    expect(() => ad.vmap(logZ)(unary)).toThrow(
+      /^PairwiseMRF: unary \[3,2\] \(under vmap: the batch \[2,3,2\]\) holds -Infinity at flat index 6, but the scores must be finite/,
+    );
+    expect(() => ad.vmap((p: Tensor) => new ad.PairwiseMRF({ unary: ad.zeros([3, 2]), edges: [[0, 1], [1, 2]], pairwise: p }).beliefs().unary)(
+      ad.tensor([[[0, 0], [0, 0]], [[0, NaN], [0, 0]]]))).toThrow(ad.InvalidArgumentError);
+    // Finite batches run as before: each example's log Z is its own (exp(1) + 1 per agreeing pair, a 3-chain).
+    const finite = ad.vmap(logZ)(ad.tensor([[[0, 0], [0, 0], [0, 0]], [[-1e4, 0], [0, 0], [0, 0]]])).toArray() as number[];
+    expect(finite[0]).toBeCloseTo(Math.log(2 * (Math.E + 1) ** 2), 12);
+    expect(finite[1]).toBeCloseTo(Math.log((Math.E + 1) ** 2), 12);
+  });
+});
