@@ -121,8 +121,15 @@ function byUse(uses: Int32Array, round: number): Int32Array {
   return Int32Array.from(keys, (k) => k % E);
 }
 
-/** ρ per edge list (the user's edges object) and V: a training loop makes a new model from the same edges each step. */
-const cache = new WeakMap<object, { V: number; rho: Float64Array }>();
+/**
+ * ρ per edge list (the user's edges object): a training loop makes a new model from the same edges
+ * each step. Kept with the pairs it was built for and checked against them, since an array can be
+ * changed in place (a stale ρ gave NaN once an edge was pushed, and a "bound" below log Z once one
+ * was replaced).
+ */
+const cache = new WeakMap<object, { V: number; first: Int32Array; second: Int32Array; rho: Float64Array }>();
+
+const sameInts = (a: Int32Array, b: Int32Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /**
  * Default edge appearance probabilities ρ for tree-reweighted BP: the fraction of T spanning
@@ -135,7 +142,7 @@ const cache = new WeakMap<object, { V: number; rho: Float64Array }>();
  */
 export function spanningForestWeights(graph: MRFGraph, minForests = 20): Float64Array {
   const known = cache.get(graph.edges);
-  if (known !== undefined && known.V === graph.V) return known.rho;
+  if (known !== undefined && known.V === graph.V && sameInts(known.first, graph.first) && sameInts(known.second, graph.second)) return known.rho;
   const { V, E, first, second } = graph;
   const uses = new Int32Array(E);
   const parent = new Int32Array(V);
@@ -160,6 +167,6 @@ export function spanningForestWeights(graph: MRFGraph, minForests = 20): Float64
     forests++;
   }
   const rho = Float64Array.from(uses, (u) => u / forests);
-  cache.set(graph.edges, { V: graph.V, rho });
+  cache.set(graph.edges, { V: graph.V, first, second, rho });
   return rho;
 }

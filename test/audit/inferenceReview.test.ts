@@ -113,3 +113,28 @@ describe('PairwiseMRF: −∞ scores under vmap', () => {
     expect(finite[1]).toBeCloseTo(Math.log((Math.E + 1) ** 2), 12);
   });
 });
+
+describe("PairwiseMRF (trw): the default edge weights of an edge list changed in place", () => {
+  it('are those of its new pairs (a cached ρ gave NaN after a push, and a bound below log Z after a replacement)', () => {
+    const unary = ad.tensor([[0.1, 0], [0, 0.2], [0.3, 0], [0, 0.1]]);
+    const pairwise = ad.tensor([[0.5, 0], [0, 0.5]]);
+    const trw = (edges: number[][]) => new ad.PairwiseMRF({ unary, edges, pairwise }).logPartition({ method: 'trw', tol: 1e-12, warn: false }).item();
+    const exactLogZ = (edges: number[][]) => {
+      const u = unary.toArray() as number[][];
+      let Z = 0;
+      for (let i = 0; i < 16; i++) {
+        const x = [0, 1, 2, 3].map((s) => (i >> s) & 1);
+        Z += Math.exp(x.reduce((a, k, s) => a + u[s]![k]!, 0) + edges.reduce((a, [s, t]) => a + (x[s!] === x[t!] ? 0.5 : 0), 0));
+      }
+      return Math.log(Z);
+    };
+    const edges = [[0, 1], [1, 2], [2, 3]];
+    trw(edges);
+    edges[2] = [2, 0]; // now a triangle: ρ = 2/3 per edge, not the path's 1
+    expect(trw(edges)).toBeCloseTo(trw(edges.map((e) => [...e])), 12);
+    expect(trw(edges)).toBeGreaterThanOrEqual(exactLogZ(edges));
+    edges.push([0, 3]);
+    expect(trw(edges)).toBeCloseTo(trw(edges.map((e) => [...e])), 12);
+    expect(trw(edges)).toBeGreaterThanOrEqual(exactLogZ(edges));
+  });
+});
