@@ -31,7 +31,8 @@ const isInf = (g: GraphBuilder, x: string) => g.node('IsInf', [x]);
 export const log1p: Unary = (g, x) => {
   const u = add(g, g.floats(1), x);
   const d = sub(g, u, g.floats(1));
-  const ratio = div(g, mul(g, g.node('Log', [u]), x), d);
+  // log(u)·(x/d), not (log(u)·x)/d: the product overflows for x past 2.5e305 (3.8e36 in float32), where log1p does not.
+  const ratio = mul(g, g.node('Log', [u]), div(g, x, d));
   // +∞ stays +∞; −∞ (like every x < −1) goes through the ratio, to NaN as Math.log1p.
   return where(g, g.node('Or', [eq(g, d, g.floats(0)), eq(g, x, g.floats(Infinity))]), x, ratio);
 };

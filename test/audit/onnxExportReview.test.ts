@@ -38,3 +38,15 @@ describe('float32 export', () => {
     }
   });
 });
+
+describe('elementwise forms', () => {
+  it('log1p of huge x is finite (log(u)·x overflowed before the division: log1p(1e307) was ∞; 3e38 in float32)', async () => {
+    const x = ad.tensor([1e307, 1.7e308, 2.5e305, 1e300, 3, 1e-10]);
+    await expectExportMatches((x: ad.Tensor) => ad.log1p(x), [x]);
+    await expectExportMatches((x: ad.Tensor) => ad.softplus(ad.log1p(x)), [x]);
+    const x32 = ad.tensor([3e38, 1e37, 3, 1e-6]);
+    const s = await session(ad.onnx.exportModel((x: ad.Tensor) => ad.log1p(x), [x32], { dtype: 'float32' }));
+    const [got] = await run(s, [x32], 'float32');
+    expectClose(got!, ad.log1p(x32), 1e-6, 'float32', 0);
+  });
+});
