@@ -174,13 +174,13 @@ export function derivativeSolve(system: DerivativeSystem, pass: 'backward' | 'fo
   let solver = system.kind;
   let r: LinearSolveResult;
   try {
-    r = linearSolve(solver, matvec, b, settings, reporter);
+    r = linearSolve(solver, matvec, b, settings, reporter, space);
     if (r.negativeCurvature) {
       reporter.report('curvature',
         `${reporter.op}: cg met negative curvature (pᵀAp ≤ 0) in the ${solve} solve of a ${pass} pass: ${system.matrix} is not ` +
           `positive definite, so the derivative was computed with minres instead. ${system.curvatureAdvice}`, statsOf(solver, r));
       solver = 'minres';
-      r = linearSolve(solver, matvec, b, settings, reporter);
+      r = linearSolve(solver, matvec, b, settings, reporter, space);
     }
   } finally {
     // Only when no transformation records this solve: under an active one (grad of grad, jvp of
@@ -199,13 +199,15 @@ export function derivativeSolve(system: DerivativeSystem, pass: 'backward' | 'fo
 
 /**
  * The solver behind cg, minres and gmres; its derivative passes report to `reporter` (argmin and
- * root pass their own). @internal
+ * root pass their own). A derivative's solve passes its caller's space as `like`, so a misshapen
+ * preconditioner or matvec is named in the user's terms ("argmin: … theta0 has shape [2]", not
+ * "cg: … b has shape [2]"). @internal
  */
 export function linearSolve(
-  kind: SolverKind, matvec: (v: any) => PyTree, b: PyTree, options: LinearSolveOptions, reporter: Reporter,
+  kind: SolverKind, matvec: (v: any) => PyTree, b: PyTree, options: LinearSolveOptions, reporter: Reporter, like?: Space,
 ): LinearSolveResult {
   const op = kind;
-  const space = Space.of(b, op, 'b');
+  const space = Space.of(b, like?.op ?? op, like?.ref ?? 'b');
   const bLeaves = space.leaves(b, 'b must have');
   const damping = options.damping ?? 0;
   const A = (leaves: readonly Tensor[]): Tensor[] => {

@@ -14,7 +14,7 @@ export class Space {
   readonly size: number;
   private readonly offsets: number[];
 
-  private constructor(readonly def: TreeDef, readonly shapes: readonly Shape[], private readonly op: string, private readonly ref: string) {
+  private constructor(readonly def: TreeDef, readonly shapes: readonly Shape[], readonly op: string, readonly ref: string) {
     this.offsets = [];
     let size = 0;
     for (const s of shapes) {

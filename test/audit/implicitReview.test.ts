@@ -87,3 +87,18 @@ describe("argmin on Rosenbrock's valley runs to its minimum", () => {
     expect(Math.abs(J[1]! - 3)).toBeLessThan(1e-8);
   });
 });
+
+describe("argmin's preconditioner errors are named in argmin's terms", () => {
+  // The adjoint solve runs cg on theta0's space, but its misuse error read "cg: the preconditioner
+  // must return b's structure and shapes … where b has shape [2]": neither cg nor b is the caller's.
+  const fit = (preconditioner: (v: ad.Tensor) => ad.Tensor) => (lam: ad.Tensor) =>
+    ad.sum(ad.argmin((w: ad.Tensor) => ad.add(ad.sum(ad.square(ad.sub(w, 1))), ad.mul(lam, ad.sum(ad.square(w)))), ad.zeros([2]), { preconditioner }));
+  it('a scalar where a vector goes', () => {
+    expect(() => ad.grad(fit((v) => ad.sum(v)))(ad.tensor(0.5))).toThrow(
+      /^argmin: the preconditioner must return theta0's structure and shapes, but it has shape \[\] where theta0 has shape \[2\]\.$/,
+    );
+  });
+  it('a well-shaped one still gives the closed form: d/dλ 2/(1 + λ) = −8/9 at λ = 1/2', () => {
+    expect(Math.abs(ad.grad(fit((v) => ad.mul(0.5, v)))(ad.tensor(0.5)).item() + 8 / 9)).toBeLessThan(1e-9);
+  });
+});
