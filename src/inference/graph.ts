@@ -3,7 +3,7 @@
  * scatter-adds that update every message at once), and the default edge appearance
  * probabilities of tree-reweighted BP (an average of spanning forests).
  */
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, opaqueTrace } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
@@ -38,6 +38,12 @@ export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
   let flat: ArrayLike<number>;
   let E: number;
   if (edges instanceof Tensor) {
+    if (opaqueTrace(edges) !== null) {
+      throw new InvalidArgumentError(
+        `${op}: edges ${formatShape(edges.shape)} differ per example under vmap, but the graph is shared by the batch; ` +
+          'pass edges from outside the mapped function (closed over, or with inAxes null), and map only the scores.',
+      );
+    }
     if (edges.ndim !== 2 || edges.shape[1] !== 2) {
       throw new ShapeError(`${op}: edges must have shape [E, 2], got ${formatShape(edges.shape)}; ${usage}.`);
     }

@@ -1,5 +1,5 @@
 /** @file The options of approximate inference (`PairwiseMRF.beliefs` and what builds on it), checked: misuse throws an AdjointError naming the op, the option and the fix. */
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, opaqueTrace } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
@@ -99,6 +99,9 @@ export function inferenceSettings(options: BeliefsOptions | undefined, op: strin
 export function edgeWeightsOption(value: Tensor | readonly number[], E: number, op: string): Float64Array {
   const given = value instanceof Tensor ? value : Array.isArray(value) ? null : undefined;
   if (given === undefined) throw new InvalidArgumentError(`${op}: edgeWeights must be a tensor or array of ${E} numbers in (0, 1], got ${describe(value)}.`);
+  if (given !== null && opaqueTrace(given) !== null) {
+    throw new InvalidArgumentError(`${op}: edgeWeights ${formatShape(given.shape)} differ per example under vmap; they are constants of the graph, so pass them from outside the mapped function.`);
+  }
   const rho = given === null ? Float64Array.from(value as readonly number[]) : given.toFloat64Array();
   if ((given !== null && given.ndim !== 1) || rho.length !== E) {
     const shape = given === null ? `[${rho.length}]` : formatShape(given.shape);

@@ -189,6 +189,9 @@ export class PairwiseMRF {
 /** A labelling: V integers in 0 … K − 1, as an array or a [V] tensor of integer values. */
 function labelsArg(labels: unknown, V: number, K: number, op: string): number[] {
   const want = `an array (or [V] tensor) of ${V} integer labels in 0 … ${K - 1}, one per variable`;
+  if (labels instanceof Tensor && opaqueTrace(labels) !== null) {
+    throw new InvalidArgumentError(`${op}: labels ${formatShape(labels.shape)} differ per example under vmap; pass ${want} from outside the mapped function, or loop over the examples.`);
+  }
   const values = labels instanceof Tensor ? (labels.ndim === 1 ? Array.from(labels.toFloat64Array()) : null) : Array.isArray(labels) ? labels : null;
   if (values === null) throw new InvalidArgumentError(`${op}: labels must be ${want}, got ${describe(labels)}.`);
   if (values.length !== V) throw new InvalidArgumentError(`${op}: labels has ${values.length} entries but the model has ${V} variables; pass ${want}.`);

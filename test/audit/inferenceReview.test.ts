@@ -138,3 +138,21 @@ describe("PairwiseMRF (trw): the default edge weights of an edge list changed in
     expect(trw(edges)).toBeGreaterThanOrEqual(exactLogZ(edges));
   });
 });
+
+describe('PairwiseMRF: graph constants mapped by vmap', () => {
+  it('batched edges, labels or edgeWeights are an error naming PairwiseMRF and the argument (it was vmap\'s "data reads the value")', () => {
+    const unary = ad.zeros([3, 2]);
+    const pairwise = ad.eye(2);
+    expect(() => ad.vmap((e: Tensor) => new ad.PairwiseMRF({ unary, edges: e, pairwise }).logPartition())(ad.tensor([[[0, 1], [1, 2]], [[0, 2], [1, 2]]])))
+      .toThrow(/^PairwiseMRF: edges \[2,2\] differ per example under vmap, but the graph is shared by the batch; pass edges from outside/);
+    const mrf = new ad.PairwiseMRF({ unary, edges: [[0, 1], [1, 2]], pairwise });
+    expect(() => ad.vmap((l: Tensor) => mrf.surrogateLogLikelihood(l))(ad.tensor([[0, 1, 0], [1, 1, 0]])))
+      .toThrow(/^PairwiseMRF\.surrogateLogLikelihood: labels \[3\] differ per example under vmap/);
+    expect(() => ad.vmap((w: Tensor) => mrf.beliefs({ method: 'trw', edgeWeights: w }).unary)(ad.tensor([[1, 1], [0.5, 1]])))
+      .toThrow(/^PairwiseMRF \(trw\): edgeWeights \[2\] differ per example under vmap/);
+    // The same labels for every example, closed over, are fine.
+    const scores = ad.vmap((u: Tensor) => new ad.PairwiseMRF({ unary: u, edges: [[0, 1], [1, 2]], pairwise }).score([0, 1, 1]))(
+      ad.tensor([[[1, 0], [0, 2], [0, 3]], [[0, 0], [0, 0], [0, 0]]]));
+    expect(arr(scores)).toEqual([7, 1]);
+  });
+});
