@@ -39,6 +39,7 @@ export function newtonKrylov(
 ): RootSolveResult {
   let x: Float64Array = x0.slice();
   let Fx: Float64Array = F(x);
+  const r0 = maxAbs(Fx);
   let evaluations = 1;
   let jvps = 0;
   let iterations = 0;
@@ -57,7 +58,13 @@ export function newtonKrylov(
     }
     if (iterations >= o.maxIter) break;
     if (stall.stuck(rInf)) {
-      message = STALLED.replace('gradient', 'residual F');
+      // Stuck far above rounding (more than a millionth of ‖F(x0)‖∞) is not precision's limit but a
+      // local minimum of ‖F‖ that is no root, where the Jacobian is singular: x³ − 2x + 2 from 0
+      // stops at x = √(2/3) with F = 0.91, and this message blamed floating-point precision.
+      message = rInf > 1e-6 * r0
+        ? `no progress in the last iterations: ‖F‖∞ stays at ${rInf.toExponential(2)}, far above rounding (near a local minimum of ‖F‖ ` +
+          'that is not a root, or where the Jacobian is singular or ill-conditioned)'
+        : STALLED.replace('gradient', 'residual F');
       break;
     }
     const J = jacobianAt(x);

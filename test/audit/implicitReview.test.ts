@@ -102,3 +102,16 @@ describe("argmin's preconditioner errors are named in argmin's terms", () => {
     expect(Math.abs(ad.grad(fit((v) => ad.mul(0.5, v)))(ad.tensor(0.5)).item() + 8 / 9)).toBeLessThan(1e-9);
   });
 });
+
+describe("root's report of a run stuck far from a root", () => {
+  // x³ − 2x + 2 from 0: damped Newton stops at x = √(2/3), a local minimum of |F| = 0.91 where
+  // F' = 0. The message said "the residual F is at the limit of floating-point precision".
+  it('says where it is stuck and why, not precision', () => {
+    const info: Partial<ad.RootInfo> = {};
+    const x = ad.root((x: ad.Tensor) => ad.add(ad.sub(ad.pow(x, 3), ad.mul(2, x)), 2), ad.tensor(0), { info, warn: false });
+    expect(info.converged).toBe(false);
+    expect(Math.abs(x.item() - Math.sqrt(2 / 3))).toBeLessThan(1e-4);
+    expect(info.message).toMatch(/^no progress in the last iterations: ‖F‖∞ stays at 9\.11e-1, far above rounding \(near a local minimum of ‖F‖/);
+    expect(info.message).not.toMatch(/precision/);
+  });
+});
