@@ -92,7 +92,8 @@ export function iterate(
   problem: FixedPointProblem, scores: UpdateScores, settings: IterationSettings, reporter: Reporter, info: BeliefsInfo, what: string,
 ): Tensor {
   const state = settings.gradient === 'implicit' ? implicit(problem, scores, settings, info) : unrolled(problem, scores, settings, info);
-  const r = info.root?.converged === true ? (info.root.residualNorm ?? NaN) : residualNorm(problem, state, scores, settings.info);
+  // Recomputed also after root: under vmap root's figures are the last example's, this is the batch's largest.
+  const r = residualNorm(problem, state, scores, settings.info);
   const tol = settings.tol ?? FLAG_TOL;
   info.residualNorm = r;
   info.converged = r <= tol;

@@ -156,3 +156,20 @@ describe('PairwiseMRF: graph constants mapped by vmap', () => {
     expect(arr(scores)).toEqual([7, 1]);
   });
 });
+
+describe("PairwiseMRF: info under vmap with gradient: 'implicit'", () => {
+  it("residualNorm is the batch's largest, as BeliefsInfo says (it was root's figure for the last example: 0 here)", () => {
+    const edges = [[0, 1], [1, 2], [2, 3], [3, 0], [0, 2]];
+    const unary = ad.tensor([[0.3, 0], [0, 0.2], [0.1, 0], [0, -0.4]]);
+    const coupled = edges.map(() => [[1.5, 0], [0, 1.5]]);
+    const free = edges.map(() => [[0, 0], [0, 0]]); // a fixed point after one step: residual ~1e-16
+    const options = { iterations: 4, tol: 1e-4, gradient: 'implicit' as const, warn: false };
+    const info: Partial<ad.BeliefsInfo> = {};
+    ad.vmap((p: Tensor) => new ad.PairwiseMRF({ unary, edges, pairwise: p }).beliefs({ ...options, info }).unary)(ad.tensor([coupled, free]));
+    const alone: Partial<ad.BeliefsInfo> = {};
+    new ad.PairwiseMRF({ unary, edges, pairwise: ad.tensor(coupled) }).beliefs({ ...options, info: alone });
+    expect(alone.residualNorm!).toBeGreaterThan(1e-7);
+    expect(info.residualNorm).toBe(alone.residualNorm);
+    expect(info.converged).toBe(true);
+  });
+});
