@@ -6,7 +6,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { log, maxSemiring, type Semiring } from '../structured/semirings.js';
 import { checkpointsOption } from '../structured/validate.js';
-import { anything, checkOptions, checkTolerance, count, flag, oneOf, plainObject } from '../implicit/options.js';
+import { anything, checkOptions, count, flag, oneOf, plainObject, positive } from '../implicit/options.js';
 import type { ReportOptions } from '../implicit/diagnostics.js';
 import type { BeliefsInfo, IterationSettings } from './iterate.js';
 
@@ -65,7 +65,13 @@ const RULES = {
 export function inferenceSettings(options: BeliefsOptions | undefined, op: string): InferenceSettings {
   checkOptions(op, options, RULES, { example: "{ method: 'bp', iterations: 50 }" });
   const o = options ?? {};
-  checkTolerance(op, 'tol', o.tol);
+  if (o.tol !== undefined && !positive.ok(o.tol)) {
+    // checkTolerance's hint names root's default (1e-10); here there is none for 'unrolled' and 1e-8 for 'implicit'.
+    throw new InvalidArgumentError(
+      `${op}: option tol must be a number > 0, got ${describe(o.tol)}; the iteration stops once ‖update(m) − m‖∞ ≤ tol ` +
+        "(e.g. 1e-8, the default for gradient: 'implicit'); leave it out to run exactly `iterations` steps.",
+    );
+  }
   const method = o.method ?? 'bp';
   if (o.semiring !== undefined && o.semiring !== log && o.semiring !== maxSemiring) {
     throw new InvalidArgumentError(`${op}: option semiring must be ad.semirings.log (sum-product) or ad.semirings.max (max-product), got ${describe(o.semiring)}.`);

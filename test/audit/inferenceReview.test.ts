@@ -173,3 +173,14 @@ describe("PairwiseMRF: info under vmap with gradient: 'implicit'", () => {
     expect(info.converged).toBe(true);
   });
 });
+
+describe('PairwiseMRF: a bad tol', () => {
+  it("is refused with inference's defaults in the hint (it said 1e-10 is the default, root's)", () => {
+    const mrf = new ad.PairwiseMRF({ unary: ad.zeros([2, 2]), edges: [[0, 1]], pairwise: ad.eye(2) });
+    for (const tol of [0, -1, Infinity, NaN, '1e-8']) {
+      expect(() => mrf.beliefs({ tol: tol as number })).toThrow(ad.InvalidArgumentError);
+      expect(() => mrf.beliefs({ tol: tol as number })).toThrow(/^PairwiseMRF\.beliefs: option tol must be a number > 0, got .*; the iteration stops once .* leave it out to run exactly `iterations` steps\.$/);
+    }
+    expect(() => mrf.logPartition({ tol: 0 })).not.toThrow(/1e-10 is the default/);
+  });
+});
