@@ -95,9 +95,9 @@ export function exportModelProto(fn: (...args: never[]) => unknown, exampleArgs:
       'A graph cannot depend on values read in JavaScript: compute with ops instead (ad.where for a branch on values).');
   }
   const g = new GraphBuilder(dtype);
-  const inputNames = rec.inputPaths.map((p) => `args.${dotted(p)}`);
+  const inputNames = uniqueNames(rec.inputPaths.map((p) => `args.${dotted(p)}`), 'input');
   const names = writeProgram(g, rec.program, rec.inputs.map((t, i) => ({ name: inputNames[i]!, shape: t.shape })), sites);
-  const outputs = outputNames(rec.outDef!);
+  const outputs = uniqueNames(outputNames(rec.outDef!), 'output');
   // Outputs get their own names through Identity nodes (an input or a shared value may be several outputs).
   const graphOutputs: ValueInfoProto[] = [];
   rec.program.outputs.forEach((o, i) => {
@@ -127,6 +127,22 @@ export function exportModelProto(fn: (...args: never[]) => unknown, exampleArgs:
       output: graphOutputs,
     },
   };
+}
+
+/**
+ * The names as they are, if no two are the same: a key holding a dot ({ 'a.b': x } beside
+ * { a: { b: y } }) would name two values alike, and ONNX Runtime refuses such a model.
+ */
+function uniqueNames(names: string[], what: 'input' | 'output'): string[] {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) {
+      throw new ExportError(`onnx.exportModel: two ${what}s would both be named '${name}' (a key with a dot in it beside nested keys of the same spelling); ` +
+        `rename the ${what === 'input' ? "arguments'" : "result's"} keys so that no key holds a dot.`);
+    }
+    seen.add(name);
+  }
+  return names;
 }
 
 /** `0[1].W1` (a path as jit's signature spells it) as `0.1.W1`. */

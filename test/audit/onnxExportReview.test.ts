@@ -2,7 +2,7 @@
  * @file Audit regressions for ad.onnx.exportModel, found by a differential sweep of the op table,
  * special values (NaN, ±∞, ties, signed zeros), empty tensors and float32 against ONNX Runtime.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { linearRecurrence } from '../../src/products/recurrence.js';
 import { expectClose, expectExportMatches, run, session } from '../onnx/ortSupport.js';
@@ -48,5 +48,16 @@ describe('elementwise forms', () => {
     const s = await session(ad.onnx.exportModel((x: ad.Tensor) => ad.log1p(x), [x32], { dtype: 'float32' }));
     const [got] = await run(s, [x32], 'float32');
     expectClose(got!, ad.log1p(x32), 1e-6, 'float32', 0);
+  });
+});
+
+describe('names', () => {
+  it('two inputs or outputs of the same name are an ExportError at export (the model was written, and ONNX Runtime refused it)', () => {
+    const x = ad.tensor([1, 2]);
+    expect(() => ad.onnx.exportModel((p: { 'a.b': ad.Tensor; a: { b: ad.Tensor } }) => ad.sub(p['a.b'], p.a.b), [{ 'a.b': x, a: { b: x } }]))
+      .toThrow(/two inputs would both be named 'args\.0\.a\.b'/);
+    expect(() => ad.onnx.exportModel((y: ad.Tensor) => ({ 'a.b': ad.exp(y), a: { b: ad.neg(y) } }), [x]))
+      .toThrow(/two outputs would both be named 'out\.a\.b'/);
+    expect(() => ad.onnx.exportModel((y: ad.Tensor) => ({ 'a.b': ad.exp(y), a: { b: ad.neg(y) } }), [x])).toThrow(ad.onnx.ExportError);
   });
 });
