@@ -184,3 +184,21 @@ describe('PairwiseMRF: a bad tol', () => {
     expect(() => mrf.logPartition({ tol: 0 })).not.toThrow(/1e-10 is the default/);
   });
 });
+
+describe('PairwiseMRF: stopping at tol', () => {
+  it('returns the state that met tol (one more damped step raised the residual past it: "did not converge" after 189 of 500)', () => {
+    // K4, damped BP: ‖Δ‖∞ = 9.3e−12 ≤ 1e−11 after 188 steps; the 189th step took it to 1.03e−11.
+    const unary = ad.tensor([[-3.107, -5.342], [-0.184, 1.203], [1.084, -4.407], [-5.565, -1.908]]);
+    const pairwise = ad.tensor([
+      [[-1.007, -0.977], [1.449, -3.565]], [[1.337, 3.841], [-0.522, -0.034]], [[-1.91, -2.66], [-0.414, 1.718]],
+      [[-6.642, 0.593], [0.286, 0.371]], [[0.922, 3.76], [1.537, -4.004]], [[2.486, -0.647], [6.917, -0.452]],
+    ]);
+    const edges = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
+    const info: Partial<ad.BeliefsInfo> = {};
+    new ad.PairwiseMRF({ unary, edges, pairwise }).beliefs({ iterations: 500, tol: 1e-11, damping: 0.3, info });
+    expect(info.converged).toBe(true);
+    expect(info.residualNorm!).toBeLessThanOrEqual(1e-11);
+    expect(info.iterations).toBe(188);
+    expect(info.warnings).toEqual([]);
+  });
+});
