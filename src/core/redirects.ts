@@ -4,7 +4,7 @@
  * used as keys of caches whose values read closures through them.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { runningTraces, type Trace } from './trace.js';
+import { pausedNow, runningTraces, type Trace } from './trace.js';
 
 type Redirect = (box: Tensor) => Tensor;
 
@@ -14,6 +14,19 @@ type Redirect = (box: Tensor) => Tensor;
  */
 export function redirectsAbove(level: number): Array<[Trace, Redirect]> {
   return runningTraces().filter((t) => t.level > level && !t.active && t.redirect !== null).map((t) => [t, t.redirect!]);
+}
+
+/**
+ * The redirects in force now on traces below `level` (older ones, running or finished): a
+ * checkpoint or loop step being recomputed (or taped in the forward phase) reads an outer trace's
+ * boxes through closures as inputs of its own recording. A region recorded there (argmin, cg,
+ * root) must read them the same way in its backward pass, or the closures' cotangents were lost
+ * (a zero gradient). Restoring one on a trace that is active then changes nothing.
+ */
+export function redirectsBelow(level: number): Array<[Trace, Redirect]> {
+  const byTrace = new Map<Trace, Redirect>(); // the innermost pause of each trace is the one in force
+  for (const [t, r] of pausedNow()) if (t.level < level && t.redirect === r) byTrace.set(t, r);
+  return [...byTrace];
 }
 
 /** Redirect sets restored by withRedirects and in force now, innermost last. */

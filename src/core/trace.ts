@@ -102,12 +102,22 @@ export function withPaused<T>(trace: Trace, redirect: (box: Tensor) => Tensor, f
   const was = trace.redirect;
   trace.active = false;
   trace.redirect = redirect;
+  paused.push([trace, redirect]);
   try {
     return fn();
   } finally {
+    paused.pop();
     trace.active = wasActive;
     trace.redirect = was;
   }
+}
+
+/** The withPaused calls in progress, outermost first: finished traces among them are not in `running`. */
+const paused: Array<[Trace, (box: Tensor) => Tensor]> = [];
+
+/** The withPaused calls in progress, outermost first (read-only view for core/redirects.ts). @internal */
+export function pausedNow(): ReadonlyArray<readonly [Trace, (box: Tensor) => Tensor]> {
+  return paused;
 }
 
 /** The innermost live trace among `inputs` (replacing dead boxes in place), or null. */

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
 import { JvpTrace, ReverseTrace, live, topTrace, unbox, withPaused } from '../core/trace.js';
-import { redirectsAbove, withRedirects } from '../core/redirects.js';
+import { redirectsAbove, redirectsBelow, withRedirects } from '../core/redirects.js';
 import { RecordTrace } from '../jit/recordTrace.js';
 import { flatten } from '../core/pytree.js';
 import { neg } from '../ops/unary.js';
@@ -68,8 +68,9 @@ function reverseLevel(problem: ImplicitProblem, trace: ReverseTrace, args: reado
   // Solve one level down with this trace paused, collecting the closure tensors F reads.
   const { result: x, captured } = runCapturing(trace, () => solveImplicit(problem, inner));
   // Under a vmap inside this trace, one example of the batch is being solved: its backward pass
-  // must read the closures as that example's slices too.
-  const context = redirectsAbove(trace.level);
+  // must read the closures as that example's slices too; inside a checkpoint or loop step being
+  // recomputed, as inputs of that recomputation.
+  const context = [...redirectsAbove(trace.level), ...redirectsBelow(trace.level)];
   return recordRegion(problem.name, trace, args, {
     out: x,
     captured,

@@ -2,7 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor } from '../tensor/create.js';
 import { ReverseTrace, JvpTrace, live, topTrace, unbox, type Trace } from '../core/trace.js';
-import { redirectsAbove, withRedirects } from '../core/redirects.js';
+import { redirectsAbove, redirectsBelow, withRedirects } from '../core/redirects.js';
 import { RecordTrace } from '../jit/recordTrace.js';
 import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -137,8 +137,9 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
     return space.toLeaves(run.forward(space.flatOfLeaves(inner.slice(0, -2)), lr.values, decay.values).values());
   });
   // Under a vmap inside this trace one example is being run: the backward pass re-evaluates the
-  // loss, which must read its closures as that example's slices again (as levels.ts does).
-  const context = redirectsAbove(trace.level);
+  // loss, which must read its closures as that example's slices again (as levels.ts does), and
+  // inside a recomputed checkpoint or loop step as inputs of that recomputation.
+  const context = [...redirectsAbove(trace.level), ...redirectsBelow(trace.level)];
   return space.rebuild(recordRegion('reversibleMomentum', trace, inputs, {
     out: finalW,
     captured,

@@ -115,3 +115,38 @@ describe("root's report of a run stuck far from a root", () => {
     expect(info.message).not.toMatch(/precision/);
   });
 });
+
+describe('implicit solvers inside checkpoint and checkpointed loops keep their closures’ gradients', () => {
+  // A step c ← argmin_w ‖w − c‖² + λ‖w‖² = c/(1 + λ), three times from c₀ = (1, 2): Σc₃ = 3/(1 + λ)³,
+  // d/dλ = −9/(1 + λ)⁴ = −16/9 at λ = 1/2 (one step under checkpoint: −3/(1 + λ)² = −4/3). Recomputed
+  // in the backward pass, the solver's own backward read λ outside the recomputation's context and
+  // gave 0 (scan with checkpoints: 1, 2 or 'sqrt' gave −32/27, the step taped in the forward phase
+  // alone); argmin, cg, root and reversibleMomentum alike.
+  const solvers: Array<[string, (l: ad.Tensor, c: ad.Tensor) => ad.Tensor]> = [
+    ['argmin', (l, c) => ad.argmin((w: ad.Tensor) => ad.add(ad.sum(ad.square(ad.sub(w, c))), ad.mul(l, ad.sum(ad.square(w)))), ad.zeros([2]), { tol: 1e-12 })],
+    ['cg', (l, c) => ad.cg((v: ad.Tensor) => ad.mul(ad.add(1, l), v), c).x],
+    ['root', (l, c) => ad.root((w: ad.Tensor) => ad.sub(ad.mul(ad.add(1, l), w), c), ad.zeros([2]))],
+  ];
+  const c0 = ad.tensor([1, 2]);
+  it.each(solvers)('%s in scan with checkpoints', (_, step) => {
+    for (const checkpoints of [1, 2, 'sqrt', 'all'] as const) {
+      const g = ad.grad((l: ad.Tensor) => ad.sum(ad.scan((c: ad.Tensor) => step(l, c), c0, { length: 3, checkpoints })))(ad.tensor(0.5)).item();
+      expect(Math.abs(g + 16 / 9), String(checkpoints)).toBeLessThan(1e-9);
+    }
+  });
+  it.each(solvers)('%s in checkpoint and in a checkpointed whileLoop', (_, step) => {
+    const g = ad.grad((l: ad.Tensor) => ad.sum(ad.checkpoint((c: ad.Tensor) => step(l, c))(c0)))(ad.tensor(0.5)).item();
+    expect(Math.abs(g + 4 / 3)).toBeLessThan(1e-9);
+    type S = { i: number; c: ad.Tensor };
+    const w = ad.grad((l: ad.Tensor) =>
+      ad.sum(ad.whileLoop((s: S) => s.i < 3, (s: S) => ({ i: s.i + 1, c: step(l, s.c) }), { i: 0, c: c0 }, { checkpoints: 1 }).c))(ad.tensor(0.5)).item();
+    expect(Math.abs(w + 16 / 9)).toBeLessThan(1e-9);
+  });
+  it('reversibleMomentum in checkpoint', () => {
+    // 400 steps of momentum converge to c/(1 + λ) to about 1e-7.
+    const step = (l: ad.Tensor, c: ad.Tensor) => ad.optimizers.reversibleMomentum(
+      (w: ad.Tensor) => ad.add(ad.sum(ad.square(ad.sub(w, c))), ad.mul(l, ad.sum(ad.square(w)))), ad.zeros([2]), { steps: 400, lr: 0.1 });
+    const g = ad.grad((l: ad.Tensor) => ad.sum(ad.checkpoint((c: ad.Tensor) => step(l, c))(c0)))(ad.tensor(0.5)).item();
+    expect(Math.abs(g + 4 / 3)).toBeLessThan(1e-6);
+  });
+});
