@@ -10,7 +10,8 @@ import { cgKernel } from './cgKernel.js';
 import { minresKernel } from './minresKernel.js';
 import { gmresKernel } from './gmresKernel.js';
 import type { FlatOperator, KernelOptions, KernelResult } from './krylov.js';
-import { solveImplicit, type ImplicitProblem } from './levels.js';
+import { plainLeaves, solveImplicit, type ImplicitProblem } from './levels.js';
+import { isBatched } from '../transforms/vmap.js';
 import { Reporter, resetAdjointInfo, type AdjointInfo, type LinearSolveInfo, type ReportOptions } from './diagnostics.js';
 import {
   anything, callable, checkCallable, checkOptions, checkTolerance, count, finite, flag, nonNegative, plainObject, positiveCount,
@@ -209,6 +210,10 @@ export function linearSolve(
   const op = kind;
   const space = Space.of(b, like?.op ?? op, like?.ref ?? 'b');
   const bLeaves = space.leaves(b, 'b must have');
+  // A warm start receives no gradient; mapped under vmap it makes the solve run per example (the
+  // probe below sees it) and is read as that example's slice, as argmin's theta0 (it read the whole
+  // batch's values and failed).
+  const x0Batched = options.x0 === undefined ? [] : space.leaves(options.x0, 'x0 must have').filter(isBatched);
   const damping = options.damping ?? 0;
   const A = (leaves: readonly Tensor[]): Tensor[] => {
     const out = space.leaves(matvec(space.rebuild(leaves)), 'matvec must return');
@@ -218,7 +223,7 @@ export function linearSolve(
     tol: options.tol ?? 1e-10,
     atol: options.atol ?? 0,
     maxIter: options.maxIter ?? Math.max(20, 10 * space.size),
-    x0: options.x0 === undefined ? null : space.toFlat(options.x0, 'x0 must have'),
+    x0: options.x0 === undefined ? null : space.flatOfLeaves(plainLeaves(options.x0, op)),
     preconditioner: options.preconditioner
       ? (v: Float64Array) => space.toFlat(options.preconditioner!(space.toTree(v)), 'the preconditioner must return')
       : null,
@@ -262,10 +267,10 @@ export function linearSolve(
   };
   const problem: ImplicitProblem = {
     name: op,
-    probe: (args) => A(args),
+    probe: (args) => [...A(args), ...x0Batched],
     solve: (args, probed) => {
       const flatA: FlatOperator = (v) => space.flatOfLeaves(A(space.toLeaves(v)));
-      const Ab = space.flatOfLeaves(probed as Tensor[]);
+      const Ab = space.flatOfLeaves(probed.slice(0, space.shapes.length) as Tensor[]);
       status = KERNELS[kind](flatA, space.flatOfLeaves(args), kernelOptions(Ab));
       statuses.push(status);
       if (statuses.length > 1) status = worstOf(statuses);

@@ -150,3 +150,24 @@ describe('implicit solvers inside checkpoint and checkpointed loops keep their c
     expect(Math.abs(g + 4 / 3)).toBeLessThan(1e-6);
   });
 });
+
+describe('a mapped warm start under vmap', () => {
+  // cg's x0 mapped by vmap read the whole batch's values: "vmap: data reads the value of a batched
+  // tensor"; argmin's theta0 and root's x0 were already read per example.
+  it('cg, minres and gmres solve each example from its own x0', () => {
+    for (const solve of [ad.cg, ad.minres, ad.gmres]) {
+      const x = ad.vmap((x0: ad.Tensor) => solve((v: ad.Tensor) => ad.mul(ad.tensor([2, 4]), v), ad.ones([2]), { x0 }).x)(ad.tensor([[0, 0], [5, -5]]));
+      (x.toFloat64Array() as Float64Array).forEach((v, i) => expect(Math.abs(v - [0.5, 0.25][i % 2]!)).toBeLessThan(1e-12));
+    }
+  });
+  it('with a mapped matrix too, and its gradient', () => {
+    const g = ad.vmap(ad.grad((d: ad.Tensor, x0: ad.Tensor) => ad.sum(ad.cg((v: ad.Tensor) => ad.mul(d, v), ad.ones([2]), { x0 }).x)))(
+      ad.tensor([[2, 4], [1, 8]]), ad.tensor([[1, 1], [-3, 2]]));
+    const want = [-0.25, -0.0625, -1, -0.015625]; // −1/d², the grad of Σ 1/d
+    (g.toFloat64Array() as Float64Array).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThan(1e-10));
+  });
+  it("root's x0", () => {
+    const x = ad.vmap((x0: ad.Tensor) => ad.root((x: ad.Tensor) => ad.sub(ad.pow(x, 3), 8), x0))(ad.tensor([1, 3]));
+    (x.toFloat64Array() as Float64Array).forEach((v) => expect(Math.abs(v - 2)).toBeLessThan(1e-10));
+  });
+});
