@@ -299,6 +299,15 @@ describe('control flow that reads a value runs as written, and the reason names 
     ['whileLoop', (v) => ad.whileLoop((u: Tensor) => ad.less(ad.sum(u), 20), (u: Tensor) => ad.add(u, 1), v), /^whileLoop's condition read the value/],
     ['foriLoop', (v) => ad.foriLoop(0, ad.sum(v), (_i: number, u: Tensor) => ad.add(u, 1), v), /^foriLoop's upper read the value/],
   ];
+  it('take with indices passed as an argument', () => {
+    const f = (v: Tensor, i: Tensor) => ad.take(v, i);
+    const jf = ad.jit(f);
+    expect(jf(x, ad.tensor([2, 0])).toArray()).toEqual([3, 1]);
+    expect(jf(x, ad.tensor([1])).toArray()).toEqual([-2]);
+    const [entry] = jf.cacheInfo();
+    expect(entry!.status).toBe('eager');
+    expect(entry!.reason).toMatch(/^take's indices read the value/);
+  });
   for (const [name, f, reason] of cases) {
     it(name, () => {
       const jf = ad.jit(f);

@@ -15,6 +15,7 @@ import { formatEntry } from '../tensor/describe.js';
 import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
 import { allBatched, shiftAxes } from './batching.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 
 // reshape shares storage; it is linear, so its transpose reshapes back.
 const reshapeP = definePrimitive<{ shape: Shape }>({
@@ -300,7 +301,10 @@ export function take(x: TensorLike, indices: number | readonly number[] | Int32A
   if (indices instanceof Tensor && opaqueTrace(indices) !== null) return takeWithTracedIndices(t, indices, ax);
   let raw: ArrayLike<unknown>, indexShape: number[];
   if (typeof indices === 'number') [raw, indexShape] = [[indices], []];
-  else if (indices instanceof Tensor) [raw, indexShape] = [indices.values, [...indices.shape]];
+  else if (indices instanceof Tensor) {
+    noteLibraryRead(indices, "take's indices"); // under jit: runs as written, with a reason naming take
+    [raw, indexShape] = [indices.values, [...indices.shape]];
+  }
   else if (Array.isArray(indices) || (ArrayBuffer.isView(indices) && !(indices instanceof DataView))) {
     const list = indices as ArrayLike<unknown>;
     [raw, indexShape] = [list, [list.length]];
