@@ -216,23 +216,19 @@ export function productChainsVector(x: Float64Array, start: number, end: number)
   const a = chainAcc;
   const pool = n >= PARALLEL_QUOTIENTS && n <= MAX_ROW ? threadPool() : null;
   const mem = pool === null && n <= MAX_ROW ? rowMemoryFor(n) : null;
-  if (pool !== null) {
-    // In the threads' shared memory, for the gradient's quotients to be split across them
-    // (divideAcross); the product itself on this thread, its chains in order as below.
-    const at = rowLayout(n), v = pool.view(at.size);
-    v.set(x.subarray(start, end), 0);
-    v.fill(1, at.acc, at.acc + 8);
-    pool.callHere(sharedProduct, [0, whole * 8, at.acc * 8]);
-    a.set(v.subarray(at.acc, at.acc + 8));
-    pooled.value = { x, start, end, pool, epoch: pool.epoch };
-  } else if (mem !== null) {
-    // The whole row at once, left in place for the gradient's quotients (divideIntoVector).
-    const v = mem.view, accAt = rowLayout(n).acc;
+  if (pool !== null || mem !== null) {
+    // The whole row at once, left in place for the gradient's quotients: in the threads' shared
+    // memory to be split across them (divideAcross; the product itself on this thread), else in
+    // rowMemory (divideIntoVector).
+    const accAt = rowLayout(n).acc;
+    const v = pool !== null ? pool.view(rowLayout(n).size) : mem!.view;
     v.set(x.subarray(start, end), 0);
     v.fill(1, accAt, accAt + 8);
-    mem.product(0, whole * 8, accAt * 8);
+    if (pool !== null) pool.callHere(sharedProduct, [0, whole * 8, accAt * 8]);
+    else mem!.product(0, whole * 8, accAt * 8);
     a.set(v.subarray(accAt, accAt + 8));
-    staged.value = { x, start, end };
+    if (pool !== null) pooled.value = { x, start, end, pool, epoch: pool.epoch };
+    else staged.value = { x, start, end };
   } else {
     const run = product!, v = view;
     const accAt = CHUNK; // after the chunk
