@@ -42,6 +42,24 @@ describe('memory and depth', () => {
     expect(after - before).toBeLessThan(5 * 1024 * 1024);
   });
 
+  it('a synchronous loop of chainMatmul gradients keeps none of its tapes (resident or not)', () => {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    // 8×8 runs resident in the kernel's memory (a tape the memory holds until the next product);
+    // 6×6 keeps its prefixes in chunks lent to the next chain. A WeakRef to the tape kept every
+    // tape of the loop alive until the loop's job ended (19 kB each: 3,000 calls held ~57 MB).
+    for (const n of [8, 6]) {
+      const ms = Array.from({ length: 200 }, (_, i) => ad.random.normal([n, n], i));
+      const vg = ad.valueAndGrad((m: Tensor[]) => ad.sum(ad.chainMatmul(m)));
+      const run = (k: number) => { for (let i = 0; i < k; i++) vg(ms); };
+      run(200);
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      run(3000);
+      gc();
+      expect(process.memoryUsage().heapUsed - before, `${n}×${n}`).toBeLessThan(8 * 1024 * 1024);
+    }
+  });
+
   it('counts what checkpoint, customVjp and checkpointed loops keep, and gives it back with the tape', () => {
     const size = 10_000;
     const block = ad.checkpoint((x: Tensor) => ad.tanh(ad.tanh(x)));

@@ -261,30 +261,38 @@ export function gemmBlockWasm(
 /**
  * Data a caller leaves in the module's own memory after its call, to use again later: a chain's
  * forward pass kept for its backward pass (../chainResident.ts). It is told to `vacate` (save what
- * it still needs elsewhere) before anything else writes the memory; held weakly (a tenant nobody
- * can reach needs nothing saved), and at most one at a time.
+ * it still needs elsewhere) before anything else writes the memory, and there is at most one at a
+ * time. A tenant whose tape was released (grad and valueAndGrad release theirs as they return)
+ * saves nothing when told to leave.
  */
 export interface Tenant {
   vacate(): void;
 }
 
-let tenant: WeakRef<Tenant> | { deref(): Tenant } | null = null;
+/*
+ * Held strongly. A WeakRef looked right (a tenant nobody can reach needs nothing saved) but is kept
+ * alive until the current job ends (ECMAScript's KeepDuringJob: every `new WeakRef(t)` adds `t` to
+ * the job's kept list): a synchronous loop of gradient steps kept every tape it made, 19 kB each
+ * for 200 factors 8×8 — 377 MB of heap after 20,000 steps, and the collector marking all of it.
+ * Strongly held, one tape is kept until the next product writes the memory.
+ */
+let tenant: Tenant | null = null;
 
 /** Tells the tenant, if any, to leave: the memory is about to be written. */
 function vacate(): void {
-  const t = tenant?.deref();
+  const t = tenant;
   tenant = null;
   t?.vacate();
 }
 
 /** Makes `t` the tenant of what the last `residentKernels` call's products left in the memory. */
 export function moveIn(t: Tenant): void {
-  tenant = typeof WeakRef === 'function' ? new WeakRef(t) : { deref: () => t };
+  tenant = t;
 }
 
 /** Whether `t` is the tenant still: nothing has written the memory since it moved in. */
 export function occupies(t: Tenant): boolean {
-  return tenant?.deref() === t;
+  return tenant === t;
 }
 
 /**
