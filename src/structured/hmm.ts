@@ -15,6 +15,7 @@ import { logsumexp, sum } from '../ops/reduce.js';
 import { reshape, take, transpose } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { grad } from '../transforms/vjp.js';
+import { everyExample } from '../transforms/vmap.js';
 import { LinearChainCRF } from './linearChain.js';
 import { topkCount } from './kbest.js';
 import { optionsObject, sampleCount, scoresOfShape, scoresTensor, tagSequence, wrongShape } from './validate.js';
@@ -163,11 +164,14 @@ export class HMM {
 
 /** Each row (the last axis) of a log-probability tensor must sum to 1 within 1e-6. */
 function normalised(t: Tensor, op: string, name: string): void {
-  const totals = stopGradient(logsumexp(t, -1)).toFloat64Array();
+  // Under vmap the totals of every example are checked (a box's own values cannot be read).
+  const totals = everyExample(stopGradient(logsumexp(t, -1)), `${op}'s check that ${name} is normalised`);
   const bad = totals.findIndex((z) => !(Math.abs(Math.expm1(z)) <= 1e-6));
   if (bad >= 0) {
+    const rows = Math.max(1, t.size / t.shape[t.ndim - 1]!); // one example's rows
+    const at = totals.length > rows ? `row ${bad % rows} of example ${Math.floor(bad / rows)} (under vmap)` : `row ${bad}`;
     throw new InvalidArgumentError(
-      `${op}: ${name} must hold log-probabilities whose rows sum to 1 (in probability), but row ${bad} sums to ${Math.exp(totals[bad]!)}; pass ad.log(probabilities) or ad.logSoftmax(parameters, -1).`,
+      `${op}: ${name} must hold log-probabilities whose rows sum to 1 (in probability), but ${at} sums to ${Math.exp(totals[bad]!)}; pass ad.log(probabilities) or ad.logSoftmax(parameters, -1).`,
     );
   }
 }

@@ -274,16 +274,23 @@ export function isBatched(t: Tensor): boolean {
 }
 
 /**
- * Whether any example of a batched condition is true (non-zero), read from the batch's whole value
- * at the bottom of its boxes. A running jit recording is told of the read (so it runs as is).
+ * The values of `t` for every example of the vmaps it lies under — the batch's whole value at the
+ * bottom of its boxes, example-major — or its own values outside vmap: for a decision taken over the
+ * whole batch, or a check on bad input that must still hold for each example (a value read of a box
+ * is an error). `reason` names the read to a running jit recording (which then runs as is).
  */
-export function anyExample(t: Tensor): boolean {
+export function everyExample(t: Tensor, reason: string): Float64Array {
   let x = t;
   while (x.trace !== null) {
-    if (x.trace.records && valueReads.watcher !== null) valueReads.watcher(x, 'a whileLoop condition under vmap');
+    if (x.trace.records && valueReads.watcher !== null) valueReads.watcher(x, reason);
     x = x.primal!;
   }
-  const d = x.values;
+  return x.values;
+}
+
+/** Whether any example of a batched condition is true (non-zero). */
+export function anyExample(t: Tensor): boolean {
+  const d = everyExample(t, 'a whileLoop condition under vmap');
   for (let i = 0; i < d.length; i++) if (d[i] !== 0) return true;
   return false;
 }
