@@ -14,7 +14,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.js';
 import type { Primitive } from '../core/primitive.js';
 import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, type TreeFunction } from '../core/functions.js';
 import { noExtraArguments } from './args.js';
 import type { TensorTree } from '../core/pytree.js';
@@ -50,7 +50,12 @@ export class BatchTrace extends Trace {
       values.push(mine ? x.below! : x);
       batched.push(mine);
     }
-    const out = prim.batch !== undefined ? prim.batch(values, batched, params, this.size) : perExample(prim, values, batched, params, this.size);
+    let out: Tensor;
+    try {
+      out = prim.batch !== undefined ? prim.batch(values, batched, params, this.size) : perExample(prim, values, batched, params, this.size);
+    } catch (e) {
+      throw prim.batch !== undefined && e instanceof AdjointError ? asOneExampleMeetsIt(prim, values, batched, params, this.size, e) : e;
+    }
     if (out.shape[0] !== this.size) {
       throw new ShapeError(
         `internal: the batching rule of '${prim.name}' returned shape ${formatShape(out.shape)} for a batch of ${this.size}. This is a bug in that rule; please report it.`,
@@ -58,6 +63,28 @@ export class BatchTrace extends Trace {
     }
     return this.box(out);
   }
+}
+
+/**
+ * The error a batching rule threw, as the function written for one example meets it. The rule works
+ * on the batch's shapes — the batch axis in front, or folded into another axis (a shared matrix
+ * times a batch of matrices is one product of [batch·rows, k]) — which are not the shapes the
+ * user's code handles: `matmul: shapes [6,4] and [5,6]` for examples of [3,4] and [5,6]. So the
+ * primitive runs on one example at a time until one throws, and that error is given, naming the
+ * example (JAX's errors under vmap name the per-example shapes too); the rule's own if none throws.
+ * Only on the error path: the batch is run once more.
+ */
+function asOneExampleMeetsIt<P>(prim: Primitive<P>, values: Tensor[], batched: boolean[], params: P, size: number, error: AdjointError): Error {
+  for (let b = 0; b < size; b++) {
+    try {
+      apply(prim, values.map((v, i) => (batched[i] ? take(v, b) : v)), params);
+    } catch (e) {
+      if (!(e instanceof AdjointError)) return error;
+      e.message += ` (in example ${b} of a vmap batch of ${size})`;
+      return e;
+    }
+  }
+  return error;
 }
 
 /** The fallback for a primitive without a batching rule: once per example, stacked. */

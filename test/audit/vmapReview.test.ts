@@ -34,3 +34,22 @@ describe('HMM under vmap', () => {
     expect(() => ad.vmap(make)(emission)).toThrow(/HMM: emission must hold log-probabilities.*row 0 of example 1 \(under vmap\)/);
   });
 });
+
+describe('errors inside vmap name the shapes of one example', () => {
+  // The batching rules see the batch's shapes (the batch axis in front, or folded into the rows of
+  // a product), which are not the shapes the function written for one example handles.
+  it('a shape mismatch names the example shapes, not the batch\'s (or a folded product\'s)', () => {
+    expect(() => ad.vmap(ad.matmul, [0, null])(ad.ones([2, 3, 4]), ad.ones([5, 6])))
+      .toThrow(/^matmul: shapes \[3,4\] and \[5,6\] do not line up.*\(in example 0 of a vmap batch of 2\)$/);
+    expect(() => ad.vmap(ad.add)(ad.ones([2, 3]), ad.ones([2, 4]))).toThrow(/^add: shapes \[3\] and \[4\] cannot be broadcast together/);
+    expect(() => ad.vmap(ad.vmap((a: Tensor, b: Tensor) => ad.where(ad.greater(a, 0), a, b)), [1, 0])(ad.ones([3, 2, 2]), ad.ones([2, 3, 5])))
+      .toThrow(/^where: shapes \[2\] and \[2\] and \[5\] cannot be broadcast together/);
+  });
+
+  it('an index out of range names the example it is in', () => {
+    const pick = (x: Tensor, i: Tensor) => ad.take(x, i);
+    expect(() => ad.vmap(pick)(ad.ones([3, 4]), ad.tensor([0, 3, 4])))
+      .toThrow(/^take: index 4 .*out of range for axis 0 of length 4 \(x of shape \[4\]\).*\(in example 2 of a vmap batch of 3\)$/);
+    expect((ad.vmap(pick)(ad.tensor([[1, 2], [3, 4]]), ad.tensor([1, -2])) as Tensor).toArray()).toEqual([2, 3]);
+  });
+});
