@@ -4,6 +4,8 @@
  * so a key mapped by `vmap` can be split inside the mapped function, as in JAX.
  */
 import { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { eachExample } from './batching.js';
 import { foldIn as foldInKey, split as splitKey, toKey, type Key } from './key.js';
 
@@ -25,12 +27,30 @@ export function split(k: Key | number | bigint | Tensor, n = 2): Key[] | Tensor 
 
 /**
  * A new key from a key and a 32-bit integer (JAX's `random.fold_in`). Of a key given as a tensor
- * of its two words, a tensor of shape [2] (under `vmap`, each example's key).
+ * of its two words, or of `data` given as a 0-d tensor, a tensor of shape [2] (under `vmap`, each
+ * example's key): JAX folds in a traced integer, so `vmap(i => normal(foldIn(key, i), …))(arange(n))`
+ * gives example i the key of `foldIn(key, i)`.
  * @example ad.random.foldIn(ad.random.key(0), 4).words // [2285895361, 433833334]
  */
 export function foldIn(k: Key | number | bigint, data: number): Key;
-export function foldIn(k: Tensor, data: number): Tensor;
-export function foldIn(k: Key | number | bigint | Tensor, data: number): Key | Tensor {
-  if (!(k instanceof Tensor)) return foldInKey(k, data);
-  return eachExample([k], ([plain]) => wordsOf([foldInKey(toKey(plain!, 'random.foldIn'), data)], [2]));
+export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor): Tensor;
+export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor): Key | Tensor {
+  if (!(k instanceof Tensor) && !(data instanceof Tensor)) return foldInKey(k, data);
+  const tensors = [k, data].filter((x): x is Tensor => x instanceof Tensor);
+  return eachExample(tensors, (plain) => {
+    const words = k instanceof Tensor ? plain[0]! : k;
+    const d = data instanceof Tensor ? dataOf(plain[plain.length - 1]!) : data;
+    return wordsOf([foldInKey(toKey(words, 'random.foldIn'), d)], [2]);
+  });
+}
+
+/** foldIn's data given as a tensor: one integer (under vmap, each example's); its range is checked by foldIn. */
+function dataOf(t: Tensor): number {
+  if (t.ndim !== 0) {
+    throw new InvalidArgumentError(
+      `random.foldIn: data given as a tensor must be 0-d (one integer, or under vmap one per example), got shape ${formatShape(t.shape)}; ` +
+        'fold in one step or index at a time (map over them with ad.vmap).',
+    );
+  }
+  return t.item();
 }

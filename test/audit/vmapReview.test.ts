@@ -53,3 +53,24 @@ describe('errors inside vmap name the shapes of one example', () => {
     expect((ad.vmap(pick)(ad.tensor([[1, 2], [3, 4]]), ad.tensor([1, -2])) as Tensor).toArray()).toEqual([2, 3]);
   });
 });
+
+describe('random.foldIn under vmap', () => {
+  const { random } = ad;
+  it('folds in a mapped integer (JAX folds in a traced int32): example i draws with foldIn(key, i)', () => {
+    const key = random.key(3);
+    const draw = (i: Tensor) => random.normal(random.foldIn(key, i), [2]);
+    const got = ad.vmap(draw)(ad.tensor([0, 5, 2])) as Tensor;
+    expect(arr(got)).toEqual(arr(ad.stack([0, 5, 2].map((i) => random.normal(random.foldIn(key, i), [2])), 0)));
+    // A mapped key and a mapped step, and nested: the key words of each pair.
+    const keys = random.keyData(random.split(random.key(1), 2));
+    const words = ad.vmap(ad.vmap((k: Tensor, i: Tensor) => random.foldIn(k, i), [null, 0]), [0, null])(keys, ad.tensor([7, 8, 9])) as Tensor;
+    expect(words.shape).toEqual([2, 3, 2]);
+    expect(words.toArray()).toEqual(random.split(random.key(1), 2).map((k) => [7, 8, 9].map((i) => random.foldIn(k, i).words)));
+    expect(random.foldIn(key, ad.tensor(4)).toArray()).toEqual(random.foldIn(key, 4).words);
+  });
+
+  it('data given as a tensor must be one integer per example', () => {
+    expect(() => random.foldIn(random.key(0), ad.tensor([1, 2]))).toThrow(/^random\.foldIn: data given as a tensor must be 0-d .*got shape \[2\]/);
+    expect(() => ad.vmap((i: Tensor) => random.foldIn(random.key(0), i))(ad.tensor([1, 2.5]))).toThrow(/^random\.foldIn: data must be an integer in \[0, 2\^32\), got number 2\.5/);
+  });
+});
