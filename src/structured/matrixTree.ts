@@ -16,6 +16,7 @@ import { slogdet } from '../linalg/det.js';
 import { gthLogDet } from './gthLog.js';
 import { diagEmbed } from '../linalg/diagonal.js';
 import { reachesAllWords } from './reach.js';
+import { batchesOf, boxedPerExample, everyExample } from '../transforms/vmap.js';
 
 /**
  * log Z for a batch of masked arc scores [B, N, N] (indexed [head, child], position 0 the root,
@@ -53,30 +54,56 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   const c = stopGradient(max(arcs, 1)); // [B, N]: the largest score into each position
   const shift = where(equal(c, -Infinity), 0, c);
   const weights = exp(sub(arcs, reshape(shift, [B, 1, N])));
-  const values = stopGradient(arcs).values;
-  if (!singleRoot && lengths.every((len, b) => luIsAccurate(values, b, N, len))) return luLogPartition(weights, shift, lengths);
-  const last = lengths.map((len, b) => treeRoot(values, b, N, len, singleRoot)); // −1: no tree
-  const dead = last.map((r) => r < 0);
+  // The route and the elimination order are read off the scores, per sentence. Under vmap the
+  // scores differ per example: every example's are read (E examples of B sentences, sentence
+  // e·B + b), and what depends on them becomes per-example data (boxed at the vmaps), so each
+  // example takes the route and the order it takes alone.
+  const batches = batchesOf(arcs);
+  const values = everyExample(stopGradient(arcs), "DependencyCRF's Matrix-Tree route and elimination order");
+  const E = values.length / (B * N * N);
+  const examples = Array.from({ length: E }, (_, e) => e);
+  const perExample = (data: number[][], shape: number[]) =>
+    (batches.length === 0 ? tensor(data[0]!, shape) : boxedPerExample(tensor(data.flat(), [...batches.map((t) => t.size), ...shape]), batches));
+  const lu = examples.map((e) => !singleRoot && lengths.every((len, b) => luIsAccurate(values, e * B + b, N, len)));
+  if (lu.every(Boolean)) return luLogPartition(weights, shift, lengths);
+  const gth = gthLogPartition(weights, shift, lengths, singleRoot, examples.map((e) => lengths.map((len, b) => treeRoot(values, e * B + b, N, len, singleRoot))), perExample);
+  if (!lu.includes(true)) return gth;
+  // Examples of both routes in one batch: each keeps its own (the other route's value, even NaN, is not selected).
+  return where(perExample(lu.map((x) => [x ? 1 : 0]), [1]), luLogPartition(weights, shift, lengths), gth);
+}
+
+/**
+ * log Z by the subtraction-free elimination (gthLogDet), given for each example (one outside vmap)
+ * and sentence the word `last` that can be the root's dependent (−1: no tree); `perExample` makes
+ * data of each example's into a tensor of one example's shape.
+ */
+function gthLogPartition(
+  weights: Tensor, shift: Tensor, lengths: readonly number[], singleRoot: boolean, lastOf: number[][],
+  perExample: (data: number[][], shape: number[]) => Tensor,
+): Tensor {
+  const [B, N] = weights.shape as [number, number, number];
+  const n = N - 1;
+  const deadOf = lastOf.map((last) => last.map((r) => (r < 0 ? 1 : 0)));
+  const anyDead = deadOf.some((dead) => dead.includes(1));
   // Elimination order per sentence: every word but `last` in order, then `last` (one root
   // dependent: a word that carries a tree; several: any order, so the identity).
-  const order = last.map((r) => {
+  const orderOf = lastOf.map((last) => last.map((r) => {
     const rest = Array.from({ length: n }, (_, m) => m).filter((m) => !singleRoot || m !== Math.max(r, 1) - 1);
     return singleRoot ? [...rest, Math.max(r, 1) - 1] : rest;
-  });
-  const wordIndex = new Int32Array(B * n * n), rootIndex = new Int32Array(B * n);
-  order.forEach((o, b) => o.forEach((i, a) => {
-    rootIndex[b * n + a] = (b * N + 0) * N + i + 1;
-    o.forEach((j, d) => (wordIndex[(b * n + a) * n + d] = (b * N + i + 1) * N + j + 1));
   }));
+  const wordIndexOf = orderOf.map((order) => order.flatMap((o, b) => o.flatMap((i) => o.map((j) => (b * N + i + 1) * N + j + 1))));
+  const rootIndexOf = orderOf.map((order) => order.flatMap((o, b) => o.map((i) => (b * N + 0) * N + i + 1)));
+  // One order for every example (always outside vmap): the indices are constants, else per-example data.
+  const indices = (of: number[][]) => (of.every((x) => x.every((v, k) => v === of[0]![k])) ? Int32Array.from(of[0]!) : perExample(of, [of[0]!.length]));
   const flat = reshape(weights, [B * N * N]);
-  let W = reshape(take(flat, wordIndex), [B, n, n]); // W[b, a, d]: arc order[a] → order[d] (0 on the diagonal: masked)
-  let root = reshape(take(flat, rootIndex), [B, n]);
+  let W = reshape(take(flat, indices(wordIndexOf)), [B, n, n]); // W[b, a, d]: arc order[a] → order[d] (0 on the diagonal: masked)
+  let root = reshape(take(flat, indices(rootIndexOf)), [B, n]);
   // Padding words, and every word of a sentence without a tree, get excess 1 and no arcs.
-  const idle = tensor(order.flatMap((o, b) => o.map((i) => (dead[b] || i + 1 > lengths[b]! ? 1 : 0))), [B, n]);
-  if (dead.includes(true)) {
-    const d = tensor(dead.map((x) => (x ? 1 : 0)), [B]);
-    W = where(reshape(d, [B, 1, 1]), 0, W);
-    root = where(reshape(d, [B, 1]), singleRoot ? 1 : 0, root);
+  const idle = perExample(orderOf.map((order, e) => order.flatMap((o, b) => o.map((i) => (deadOf[e]![b] || i + 1 > lengths[b]! ? 1 : 0)))), [B, n]);
+  const dead = anyDead ? perExample(deadOf, [B]) : null;
+  if (dead !== null) {
+    W = where(reshape(dead, [B, 1, 1]), 0, W);
+    root = where(reshape(dead, [B, 1]), singleRoot ? 1 : 0, root);
   }
   // One [B, R, m] tensor: rows 0 … m − 1 the arcs among the words left, then the excess row, then
   // (one root dependent) σ. The excess and σ rows are updated by the same fill as the words', and
@@ -86,8 +113,7 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   const logDet = gthLogDet(concat([W, ...extra], 1), singleRoot);
   const logShift = sum(slice(shift, [0, 1], [B, n]), 1);
   const logZ = add(logDet, logShift);
-  if (!dead.includes(true)) return logZ;
-  return where(tensor(dead.map((x) => (x ? 1 : 0)), [B]), -Infinity, logZ);
+  return dead === null ? logZ : where(dead, -Infinity, logZ);
 }
 
 /**

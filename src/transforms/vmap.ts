@@ -307,12 +307,30 @@ export function isBatched(t: Tensor): boolean {
  * is an error). `reason` names the read to a running jit recording (which then runs as is).
  */
 export function everyExample(t: Tensor, reason: string): Float64Array {
-  let x = t;
+  let x = live(t); // a paused vmap (eachExample) reads as its example's slice
   while (x.trace !== null) {
     if (x.trace.records && valueReads.watcher !== null) valueReads.watcher(x, reason);
-    x = x.primal!;
+    x = live(x.primal!);
   }
   return x.values;
+}
+
+/** The running vmaps `t` lies under, outermost first: everyExample's leading axes are their sizes. */
+export function batchesOf(t: Tensor): BatchTrace[] {
+  const traces: BatchTrace[] = [];
+  for (let x = live(t); x.trace !== null; x = live(x.primal!)) if (x.trace instanceof BatchTrace) traces.unshift(x.trace);
+  return traces;
+}
+
+/**
+ * A value computed for every example (as everyExample reads them: the leading axes the sizes of
+ * `batches`, outermost first), as a tensor of one example's shape that holds each example's part:
+ * boxed at each of those vmaps. For data made from a per-example read, such as an index map.
+ */
+export function boxedPerExample(values: Tensor, batches: readonly BatchTrace[]): Tensor {
+  let x = values;
+  for (const trace of batches) x = trace.box(x);
+  return x;
 }
 
 /** Whether any example of a batched condition is true (non-zero). */

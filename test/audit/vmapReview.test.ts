@@ -74,3 +74,43 @@ describe('random.foldIn under vmap', () => {
     expect(() => ad.vmap((i: Tensor) => random.foldIn(random.key(0), i))(ad.tensor([1, 2.5]))).toThrow(/^random\.foldIn: data must be an integer in \[0, 2\^32\), got number 2\.5/);
   });
 });
+
+describe('non-projective DependencyCRF under vmap', () => {
+  // The Matrix-Tree route (LU or the subtraction-free elimination), the elimination order and the
+  // sentences without a tree are read off the scores: per example under vmap (it read a box and threw).
+  const close = (got: Tensor, want: Tensor) => {
+    expect(got.shape).toEqual(want.shape);
+    arr(want).forEach((v, i) => (Number.isFinite(v) ? expect(Math.abs(arr(got)[i]! - v)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))) : expect(arr(got)[i]).toBe(v)));
+  };
+  const base = ad.tensor([[0, 0.5, -0.3, 0.2], [0, 0, 1.1, -0.4], [0, 0.7, 0, 0.9], [0, -0.2, 0.3, 0]]);
+  // Example 1: root arcs 40 nats below the word arcs (the elimination route, not LU); example 2: no
+  // finite root arc (no tree: log Z = −∞); example 3: word 1 only reachable from the root.
+  const rootShift = ad.tensor([[0, 0, 0, 0], [0, -40, -40, -40], [0, -Infinity, -Infinity, -Infinity], [0, 2, -1, 0.5]]);
+  const cut = ad.tensor([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+  const arcs = ad.stack([0, 1, 2, 3].map((e) => {
+    const shiftRow = ad.reshape(ad.take(rootShift, e), [1, 4]);
+    const rows = ad.concat([ad.add(ad.slice(base, [0, 0], [1, 4]), shiftRow), ad.slice(base, [1, 0], [3, 4])], 0);
+    return e === 3 ? ad.where(ad.tensor([[0, 0, 0, 0], [0, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0]]), -Infinity, ad.add(rows, cut)) : rows;
+  }), 0);
+  const examples = (f: (a: Tensor) => Tensor, xs: Tensor) => ad.stack([0, 1, 2, 3].map((e) => f(ad.take(xs, e))), 0);
+
+  it.each([false, true])('log Z, marginals and the gradient of a sum, singleRoot %s, against the examples one by one', (singleRoot) => {
+    const crf = (a: Tensor) => new ad.DependencyCRF({ arcScores: a, projective: false, singleRoot });
+    const logZ = (a: Tensor) => crf(a).logPartition();
+    close(ad.vmap(logZ)(arcs) as Tensor, examples(logZ, arcs));
+    close(ad.vmap((a: Tensor) => crf(a).marginals(), 2, 1)(ad.transpose(arcs, [1, 2, 0])) as Tensor, ad.transpose(examples((a) => crf(a).marginals(), arcs), [1, 0, 2]));
+    const finite = ad.take(arcs, [0, 1, 3]);
+    close(ad.grad((a: Tensor) => ad.sum(ad.vmap(logZ)(a) as Tensor))(finite), ad.stack([0, 1, 2].map((e) => ad.grad(logZ)(ad.take(finite, e))), 0));
+    // Two vmaps over a [2, 2] grid of examples, and jit of vmap.
+    const grid = ad.reshape(arcs, [2, 2, 4, 4]);
+    close(ad.reshape(ad.vmap(ad.vmap(logZ), 1)(ad.transpose(grid, [1, 0, 2, 3])) as Tensor, [4]), examples(logZ, arcs));
+    close(ad.jit(ad.vmap(logZ))(arcs) as Tensor, examples(logZ, arcs));
+  });
+
+  it('a batch of sentences (with lengths) per example', () => {
+    const pairs = ad.stack([ad.take(arcs, [0, 1]), ad.take(arcs, [3, 2])], 0); // [2 examples, 2 sentences, 4, 4]
+    const logZ = (a: Tensor) => new ad.DependencyCRF({ arcScores: a, projective: false, singleRoot: true, lengths: [3, 2] }).logPartition();
+    close(ad.vmap(logZ)(pairs) as Tensor, ad.stack([logZ(ad.take(pairs, 0)), logZ(ad.take(pairs, 1))], 0));
+    close(ad.vmap(ad.grad((a: Tensor) => ad.sum(logZ(a))))(ad.take(pairs, [0])) as Tensor, ad.stack([ad.grad((a: Tensor) => ad.sum(logZ(a)))(ad.take(pairs, 0))], 0));
+  });
+});
