@@ -83,7 +83,7 @@ export type { CustomVjpOptions } from './transforms/custom.js';
 export { customJvp } from './transforms/customJvp.js';
 export { jit } from './jit/jit.js';
 export { vmap } from './transforms/vmap.js';
-export type { AxisSpec } from './transforms/vmap.js';
+export type { AxisSpec, VmapOptions } from './transforms/vmap.js';
 export type { JitOptions, JitCacheEntry, Jitted } from './jit/jit.js';
 export type { CustomVjpContext } from './transforms/custom.js';
 export { detectAnomalies } from './core/detectAnomalies.js';

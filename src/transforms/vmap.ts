@@ -103,15 +103,25 @@ function perExample<P>(prim: Primitive<P>, values: Tensor[], batched: boolean[],
  * or an array with one entry per positional argument — each a number, null, or a pytree of those
  * matching the argument (a number or null stands for every leaf below it). `outAxes` likewise for
  * the result. Negative axes count from the end. Composes with every transformation in any order:
- * `vmap(grad(f))` gives per-example gradients.
+ * `vmap(grad(f))` gives per-example gradients. The axes may also come as an options object,
+ * JAX's keywords: `vmap(f, { inAxes, outAxes })` (an object with no keys but those two, and no
+ * third argument; each defaults to 0).
  * @example
  * const perExample = ad.vmap(ad.grad((w, x) => ad.sum(ad.square(ad.mul(w, x)))), [null, 0]);
  * perExample(ad.tensor([1, 2]), ad.tensor([[1, 1], [2, 0]])); // [[2, 4], [8, 0]]
+ * ad.vmap((x) => ad.sum(x), { inAxes: 1 })(ad.tensor([[1, 2], [3, 4]])); // [4, 6]
  */
 export function vmap<F extends TreeFunction<unknown>>(f: F, inAxes?: AxisSpec, outAxes?: AxisSpec): (...args: Loosen<Parameters<F>>) => TensorTree<ReturnType<F>>;
-export function vmap(f: TreeFunction<unknown>, inAxes: AxisSpec = 0, outAxes: AxisSpec = 0, ...extra: unknown[]): (...args: any[]) => any {
+export function vmap<F extends TreeFunction<unknown>>(f: F, options: VmapOptions): (...args: Loosen<Parameters<F>>) => TensorTree<ReturnType<F>>;
+export function vmap(f: TreeFunction<unknown>, inAxesOrOptions: AxisSpec | VmapOptions = 0, outAxesGiven?: AxisSpec, ...extra: unknown[]): (...args: any[]) => any {
   checkFunction(f, 'vmap');
   noExtraArguments(extra, 'vmap', 'the function, inAxes and outAxes, vmap(f, inAxes, outAxes)');
+  // JAX's keywords as an options object. A spec object whose keys are only `inAxes`/`outAxes`
+  // would read the same: such a spec (for arguments with those keys) goes with an explicit outAxes.
+  const options = outAxesGiven === undefined && isOptions(inAxesOrOptions) ? inAxesOrOptions : null;
+  const orZero = (spec: AxisSpec | undefined): AxisSpec => (spec === undefined ? 0 : spec); // null is an axis spec (not mapped)
+  const inAxes = options !== null ? orZero(options.inAxes) : inAxesOrOptions as AxisSpec;
+  const outAxes = orZero(options !== null ? options.outAxes : outAxesGiven);
   checkSpec(inAxes, 'inAxes');
   checkSpec(outAxes, 'outAxes');
   return ((...args: unknown[]) => {
@@ -152,6 +162,19 @@ export function vmap(f: TreeFunction<unknown>, inAxes: AxisSpec = 0, outAxes: Ax
     }
     return out;
   });
+}
+
+/** vmap's axes as an options object (JAX's keyword arguments `in_axes`, `out_axes`). */
+export interface VmapOptions {
+  readonly inAxes?: AxisSpec;
+  readonly outAxes?: AxisSpec;
+}
+
+/** Whether vmap's second argument is its options: a plain object with keys among inAxes and outAxes only. */
+function isOptions(x: unknown): x is VmapOptions {
+  if (!isPlainObject(x)) return false;
+  const keys = Object.keys(x);
+  return keys.length > 0 && keys.every((k) => k === 'inAxes' || k === 'outAxes');
 }
 
 /** Marks a mapped leaf in an argument's skeleton. */

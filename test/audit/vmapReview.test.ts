@@ -114,3 +114,24 @@ describe('non-projective DependencyCRF under vmap', () => {
     close(ad.vmap(ad.grad((a: Tensor) => ad.sum(logZ(a))))(ad.take(pairs, [0])) as Tensor, ad.stack([ad.grad((a: Tensor) => ad.sum(logZ(a)))(ad.take(pairs, 0))], 0));
   });
 });
+
+describe('vmap(f, { inAxes, outAxes }): the axes as an options object (JAX\'s keywords)', () => {
+  const xs = ad.tensor([[1, 2, 3], [4, 5, 6]]);
+  it('reads inAxes and outAxes from it, each defaulting to 0 (the object was read as an axis spec and refused)', () => {
+    expect((ad.vmap((x: Tensor) => ad.sum(x), { inAxes: 1 })(xs) as Tensor).toArray()).toEqual([5, 7, 9]);
+    expect((ad.vmap((x: Tensor) => ad.mul(x, 2), { inAxes: -1, outAxes: -1 })(xs) as Tensor).toArray()).toEqual([[2, 4, 6], [8, 10, 12]]);
+    expect((ad.vmap((x: Tensor) => ad.mul(x, 2), { outAxes: 1 })(xs) as Tensor).toArray()).toEqual([[2, 8], [4, 10], [6, 12]]);
+    const affine = (w: Tensor, x: Tensor) => ad.dot(w, x);
+    expect((ad.vmap(affine, { inAxes: [null, 0] })(ad.tensor([1, -1, 0]), xs) as Tensor).toArray()).toEqual([-1, -1]);
+    // null keeps its meaning: an unmapped argument, an output returned as is.
+    const [y, c] = ad.vmap((x: Tensor) => [ad.neg(x), ad.tensor(7)], { outAxes: [0, null] })(xs) as Tensor[];
+    expect([y!.shape, c!.toArray()]).toEqual([[2, 3], 7]);
+    expect(ad.vmap(ad.grad((x: Tensor) => ad.sum(ad.square(x))), { inAxes: 1, outAxes: 1 })(xs).toArray()).toEqual([[2, 4, 6], [8, 10, 12]]);
+  });
+
+  it('with a third argument the object is an axis spec, as before', () => {
+    const f = (p: { inAxes: Tensor; outAxes: Tensor }) => ad.add(p.inAxes, p.outAxes);
+    const p = { inAxes: ad.ones([2, 3]), outAxes: ad.ones([3, 2]) };
+    expect((ad.vmap(f, { inAxes: 0, outAxes: 1 }, 0)(p) as Tensor).toArray()).toEqual([[2, 2, 2], [2, 2, 2]]);
+  });
+});
