@@ -372,6 +372,14 @@ export function anyExample(t: Tensor): boolean {
 export function eachExample<T>(run: () => T, op: string): T {
   const trace = innermostActive(BatchTrace);
   if (trace === null) return run();
+  if (trace.size === 0) {
+    // No example to run, and the result's shapes are only known by running one (as random's
+    // per-example samplers say): an error naming the op, not a TypeError on the missing first result.
+    throw new InvalidArgumentError(
+      `vmap: a batch of 0 examples reaches ${op}, which runs one example at a time (it reads values, e.g. to decide when to stop), ` +
+        'so the shape of its result cannot be known without an example; skip the call when the batch is empty.',
+    );
+  }
   const results: Array<{ leaves: Array<Tensor | number>; def: TreeDef }> = [];
   for (let b = 0; b < trace.size; b++) {
     const slices = new Map<Tensor, Tensor>();

@@ -135,3 +135,14 @@ describe('vmap(f, { inAxes, outAxes }): the axes as an options object (JAX\'s ke
     expect((ad.vmap(f, { inAxes: 0, outAxes: 1 }, 0)(p) as Tensor).toArray()).toEqual([[2, 2, 2], [2, 2, 2]]);
   });
 });
+
+describe('a batch of 0 examples', () => {
+  it('reaching a solver that runs one example at a time is an AdjointError naming it (it was a TypeError)', () => {
+    const fit = (t: Tensor) => ad.argmin((th: Tensor) => ad.sum(ad.square(ad.sub(th, t))), ad.zeros([3]));
+    expect(() => ad.vmap(fit)(ad.zeros([0, 3]))).toThrow(ad.AdjointError);
+    expect(() => ad.vmap(fit)(ad.zeros([0, 3]))).toThrow(/^vmap: a batch of 0 examples reaches argmin, which runs one example at a time.*skip the call/);
+    expect(() => ad.vmap((d: Tensor) => ad.cg((v: Tensor) => ad.mul(d, v), ad.ones([3])).x)(ad.zeros([0, 3]))).toThrow(/^vmap: a batch of 0 examples reaches cg/);
+    // What batches by primitives maps an empty batch as JAX does.
+    expect((ad.vmap((x: Tensor) => ad.whileLoop((y: Tensor) => ad.greater(ad.sum(y), 1), (y: Tensor) => ad.div(y, 2), x))(ad.zeros([0, 3])) as Tensor).shape).toEqual([0, 3]);
+  });
+});
