@@ -18,7 +18,7 @@ import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './sem
 import { runChain } from './chain.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
-import { checkpointsOption, lengthsOption, optionsObject, semiringArg, wrongShape } from './validate.js';
+import { checkpointsOption, lengthsOption, optionsObject, semiringArg, unmapped, wrongShape } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
@@ -130,6 +130,7 @@ export class Alignment {
    * frames to reach the final states).
    */
   argmax(): StatesAndScore<number[] | null> | StatesAndScore<(number[] | null)[], number[]> {
+    unmapped(this, 'Alignment.argmax');
     const [B, T, S] = this.scores.shape as [number, number, number];
     const trace = (x: Tensor) => {
       const [best, pullback] = vjp((y: Tensor) => this.sumOf(argmaxSemiring, y), x);
@@ -150,6 +151,7 @@ export class Alignment {
    * arrays); ties follow the forward algorithm's first alternatives (`topk(1)` is `argmax()`).
    */
   topk(k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
+    unmapped(this, 'Alignment.topk');
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
     return kBestResult('states', kBest('Alignment.topk', k, (semiring, x) => this.sumOf(semiring, x), this.scores, read), this.batched);
@@ -163,6 +165,7 @@ export class Alignment {
    * the walk's first alternatives there need not end in a final state.
    */
   sample(count: number, key: Key | number): number[][] | number[][][] {
+    unmapped(this, 'Alignment.sample');
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
     const found = sampleStructures(count, key, 'Alignment.sample', (semiring, x) => this.sumOf(semiring, x), this.scores, read);

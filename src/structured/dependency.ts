@@ -26,7 +26,7 @@ import { someTree, wilsonSamples } from './wilson.js';
 import { foldIn, toKey, type Key } from '../random/key.js';
 import type { HeadsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
-import { lengthsOption, optionsObject, sampleCount, semiringArg, wrongShape } from './validate.js';
+import { lengthsOption, optionsObject, sampleCount, semiringArg, unmapped, wrongShape } from './validate.js';
 
 export interface DependencyCRFOptions {
   /**
@@ -143,6 +143,7 @@ export class DependencyCRF {
    * the score is −∞ and the tree is some tree.
    */
   argmax(): HeadsAndScore | HeadsAndScore<number[][], number[]> {
+    unmapped(this, 'DependencyCRF.argmax');
     const [B, N] = this.arcScores.shape as [number, number, number];
     let trees: number[][];
     if (this.projective) {
@@ -188,6 +189,7 @@ export class DependencyCRF {
    * spanning arborescences (Camerini et al. 1980) are not a semiring program and are not offered.
    */
   topk(k: number): HeadsAndScore<number[][], number[]> | HeadsAndScore<number[][][], number[][]> {
+    unmapped(this, 'DependencyCRF.topk');
     if (!this.projective) {
       throw new InvalidArgumentError('DependencyCRF.topk: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program, so it has no k-best trees here; use argmax() for the best tree, or pass projective: true.');
     }
@@ -205,6 +207,7 @@ export class DependencyCRF {
    * sample is the tree `argmax` reports (score −∞).
    */
   sample(count: number, key: Key | number): number[][] | number[][][] {
+    unmapped(this, 'DependencyCRF.sample');
     const op = 'DependencyCRF.sample';
     if (this.projective) {
       const found = sampleStructures(count, key, op, (semiring, a) => eisner(semiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores, (flow, b) => this.headsFromFlow(flow, b));

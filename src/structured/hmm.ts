@@ -18,7 +18,7 @@ import { grad } from '../transforms/vjp.js';
 import { everyExample } from '../transforms/vmap.js';
 import { LinearChainCRF } from './linearChain.js';
 import { topkCount } from './kbest.js';
-import { optionsObject, sampleCount, scoresOfShape, scoresTensor, tagSequence, wrongShape } from './validate.js';
+import { optionsObject, sampleCount, scoresOfShape, scoresTensor, tagSequence, unmapped, wrongShape } from './validate.js';
 
 export interface HMMOptions {
   /** log p(z₀ = k): [K]. */
@@ -92,6 +92,7 @@ export class HMM {
   viterbi(observations: readonly (readonly number[])[]): StatesAndScore<number[][], number[]>;
   viterbi(observations: Observations): StatesAndScore | StatesAndScore<number[][], number[]>;
   viterbi(observations: Observations): StatesAndScore | StatesAndScore<number[][], number[]> {
+    unmapped(this, 'HMM.viterbi');
     const { tags, score } = this.chainOf(observations, 'HMM.viterbi').argmax();
     return { states: tags, score } as StatesAndScore | StatesAndScore<number[][], number[]>;
   }
@@ -101,6 +102,7 @@ export class HMM {
   topk(observations: readonly (readonly number[])[], k: number): StatesAndScore<number[][][], number[][]>;
   topk(observations: Observations, k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
   topk(observations: Observations, k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
+    unmapped(this, 'HMM.topk');
     const { tags, score } = this.chainOf(observations, 'HMM.topk').topk(topkCount(k, 'HMM.topk'));
     return { states: tags, score } as StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
   }
@@ -114,6 +116,7 @@ export class HMM {
   sample(observations: readonly (readonly number[])[], count: number, key: Key | number): number[][][];
   sample(observations: Observations, count: number, key: Key | number): number[][] | number[][][];
   sample(observations: Observations, count: number, key: Key | number): number[][] | number[][][] {
+    unmapped(this, 'HMM.sample');
     const chain = this.chainOf(observations, 'HMM.sample');
     sampleCount(count, 'HMM.sample');
     toKey(key, 'HMM.sample');

@@ -16,7 +16,7 @@ import { chainPotentials, chainSum, factoredChainSum, factoredPotentials, type C
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import {
-  checkpointsOption, lengthsOption, optionsObject, scoresOfShape, scoresTensor, semiringArg, tagSequence, wrongShape,
+  checkpointsOption, lengthsOption, optionsObject, scoresOfShape, scoresTensor, semiringArg, tagSequence, unmapped, wrongShape,
 } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
@@ -125,6 +125,7 @@ export class LinearChainCRF {
    * the path is always valid and its score is the reported one.
    */
   argmax(): TagsAndScore | TagsAndScore<number[][], number[]> {
+    unmapped(this, 'LinearChainCRF.argmax');
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const viterbi = (e: Tensor) =>
       factoredChainSum(argmaxSemiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
@@ -144,6 +145,7 @@ export class LinearChainCRF {
    * tag before it, and so on; `topk(1)` is `argmax()`.
    */
   topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
+    unmapped(this, 'LinearChainCRF.topk');
     const [, n, K] = this.emissions.shape as [number, number, number];
     const sumOf = (semiring: Semiring, e: Tensor) =>
       factoredChainSum(semiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
@@ -214,6 +216,7 @@ export class LinearChainCRF {
    * gradient as `argmax` reads its. A −∞ tag or transition is never sampled. Not differentiable.
    */
   sample(count: number, key: Key | number): number[][] | number[][][] {
+    unmapped(this, 'LinearChainCRF.sample');
     const [, n, K] = this.emissions.shape as [number, number, number];
     const sumOf = (semiring: Semiring, e: Tensor) =>
       factoredChainSum(semiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);

@@ -17,7 +17,7 @@ import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
 import type { TreeAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
-import { lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
+import { lengthsOption, optionsObject, scoresOfShape, semiringArg, unmapped, wrongShape } from './validate.js';
 
 export interface PCFGOptions {
   /** terminals[i, A]: score of nonterminal A over word i, [n, N], or a padded batch [B, n, N]. */
@@ -114,6 +114,7 @@ export class PCFG {
    * When no tree has a finite score, the score is −Infinity and the tree is one of them.
    */
   argmax(): TreeAndScore | TreeAndScore<ParseTree[], number[]> {
+    unmapped(this, 'PCFG.argmax');
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => inside(argmaxSemiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]));
@@ -130,6 +131,7 @@ export class PCFG {
    * left out; ties follow the inside algorithm's first alternatives (`topk(1)` is `argmax()`).
    */
   topk(k: number): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]> {
+    unmapped(this, 'PCFG.topk');
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
     const found = kBest('PCFG.topk', k, (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),
@@ -143,6 +145,7 @@ export class PCFG {
    * `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    */
   sample(count: number, key: Key | number): ParseTree[] | ParseTree[][] {
+    unmapped(this, 'PCFG.sample');
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
     const found = sampleStructures(count, key, 'PCFG.sample', (semiring, s) => inside(semiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]),

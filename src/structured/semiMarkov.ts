@@ -25,7 +25,7 @@ import type { SegmentsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { semiMarkovSum } from './semiMarkovSum.js';
 import { semiMarkovLogPartition } from './semiMarkovLog.js';
-import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, wrongShape } from './validate.js';
+import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, unmapped, wrongShape } from './validate.js';
 
 /** One labelled segment: words start … end − 1 labelled `label`. */
 export interface Segment { start: number; end: number; label: number }
@@ -125,6 +125,7 @@ export class SemiMarkovCRF {
    * segmentation, so it is always valid and scores the reported maximum.
    */
   argmax(): SegmentsAndScore | SegmentsAndScore<Segment[][], number[]> {
+    unmapped(this, 'SemiMarkovCRF.argmax');
     const B = this.segments.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => this.sumOf(argmaxSemiring, s, this.transitions), this.segments);
     const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values;
@@ -141,6 +142,7 @@ export class SemiMarkovCRF {
    * `argmax()`).
    */
   topk(k: number): SegmentsAndScore<Segment[][], number[]> | SegmentsAndScore<Segment[][][], number[][]> {
+    unmapped(this, 'SemiMarkovCRF.topk');
     const found = kBest('SemiMarkovCRF.topk', k, (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
     return kBestResult('segments', found, this.batched);
   }
@@ -151,6 +153,7 @@ export class SemiMarkovCRF {
    * (sample.ts); `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    */
   sample(count: number, key: Key | number): Segment[][] | Segment[][][] {
+    unmapped(this, 'SemiMarkovCRF.sample');
     const found = sampleStructures(count, key, 'SemiMarkovCRF.sample', (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
     return this.batched ? found : found[0]!;
   }

@@ -8,7 +8,7 @@ import { grad, vjp } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch } from './batch.js';
-import { lengthsOption, semiringArg, tagSequence, wrongShape } from './validate.js';
+import { lengthsOption, semiringArg, tagSequence, unmapped, wrongShape } from './validate.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
@@ -99,6 +99,7 @@ export abstract class TagModel {
    * first at every tie.
    */
   argmax(): TagsAndScore | TagsAndScore<number[][], number[]> {
+    unmapped(this, `${this.op}.argmax`);
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const [best, pullback] = vjp((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters), this.emissions);
     const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values;
@@ -134,6 +135,7 @@ export abstract class TagModel {
    * `topk(1)` is `argmax()`.
    */
   topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
+    unmapped(this, `${this.op}.topk`);
     const [, n, K] = this.emissions.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
     return kBestResult('tags', kBest(`${this.op}.topk`, k, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read), this.batched);
@@ -145,6 +147,7 @@ export abstract class TagModel {
    * `key` is a key from `ad.random.key` or an integer seed, and the same key gives the same samples.
    */
   sample(count: number, key: Key | number): number[][] | number[][][] {
+    unmapped(this, `${this.op}.sample`);
     const [, n, K] = this.emissions.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
     const found = sampleStructures(count, key, `${this.op}.sample`, (semiring, e) => this.chainSum(semiring, e, this.parameters), this.emissions, read);

@@ -9,6 +9,7 @@ import { describe } from '../tensor/describe.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import type { Checkpoints } from '../transforms/scan.js';
+import { isBatched } from '../transforms/vmap.js';
 import type { Semiring } from './semirings.js';
 
 /**
@@ -125,4 +126,18 @@ export function lengthsOption(lengths: unknown, B: number, n: number, op: string
     throw new InvalidArgumentError(`${op}: ${name}[${b}] is ${typeof l === 'number' ? l : describe(l)}, not an integer in 1 … ${n}; pass ${want}.`);
   }
   return [...lengths] as number[];
+}
+
+/**
+ * Throws when a method that returns JavaScript numbers (argmax, topk, sample: structures and their
+ * scores) is called on a model whose scores `vmap` maps: they differ per example, and a number has
+ * one value (reading them failed with vmap's generic message, which names no method). Says what
+ * batches instead.
+ */
+export function unmapped(model: object, op: string): void {
+  if (!Object.values(model).some((v) => v instanceof Tensor && isBatched(v))) return;
+  throw new InvalidArgumentError(
+    `${op}: under vmap the model's scores differ per example, but ${op} returns JavaScript numbers (structures and scores), one value per call. ` +
+      'Call it outside vmap (a model of a batch gives one result per item), or keep to tensors: the best score is the sum in ad.semirings.max, and its gradient marks the best structure.',
+  );
 }

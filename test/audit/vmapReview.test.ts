@@ -146,3 +146,25 @@ describe('a batch of 0 examples', () => {
     expect((ad.vmap((x: Tensor) => ad.whileLoop((y: Tensor) => ad.greater(ad.sum(y), 1), (y: Tensor) => ad.div(y, 2), x))(ad.zeros([0, 3])) as Tensor).shape).toEqual([0, 3]);
   });
 });
+
+describe('structured methods that return JavaScript numbers, under vmap', () => {
+  const E = ad.tensor([[[1, 0, 0.5], [0, 2, 0.1], [0.3, 0.2, 0]], [[0, 1, 0], [1, 0, 0], [0, 0, 3]]]);
+  const T = ad.tensor([[0.5, 0, 0], [0, 0.5, 0], [0, 0, 0.5]]);
+  const crf = (e: Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: T });
+
+  it('argmax, topk and sample name the method and what batches instead (the error named no method)', () => {
+    expect(() => ad.vmap((e: Tensor) => ad.tensor(crf(e).argmax().score))(E))
+      .toThrow(/^LinearChainCRF\.argmax: under vmap the model's scores differ per example.*ad\.semirings\.max/);
+    expect(() => ad.vmap((e: Tensor) => ad.tensor(crf(e).topk(2).score))(E)).toThrow(/^LinearChainCRF\.topk: under vmap/);
+    expect(() => ad.vmap((e: Tensor) => ad.tensor(crf(e).sample(2, 0)[0]!))(E)).toThrow(/^LinearChainCRF\.sample: under vmap/);
+    expect(() => ad.vmap((a: Tensor) => ad.tensor(new ad.DependencyCRF({ arcScores: a, projective: true }).argmax().score))(ad.zeros([2, 3, 3])))
+      .toThrow(/^DependencyCRF\.argmax: under vmap/);
+    const hmm = (e: Tensor) => new ad.HMM({ initial: ad.log(ad.tensor([0.5, 0.5])), transition: ad.log(ad.full([2, 2], 0.5)), emission: ad.logSoftmax(e, -1) });
+    expect(() => ad.vmap((e: Tensor) => ad.tensor(hmm(e).viterbi([0, 1]).score))(ad.zeros([2, 2, 3]))).toThrow(/^HMM\.viterbi: under vmap/);
+    // What the message points to: the max semiring's sum is the best score, per example.
+    const best = ad.vmap((e: Tensor) => crf(e).sum(ad.semirings.max))(E) as Tensor;
+    arr(best).forEach((v, b) => expect(v).toBeCloseTo(crf(ad.take(E, b)).argmax().score, 12));
+    // Unmapped models, and transformations other than vmap, are as before.
+    expect(ad.vmap((x: Tensor) => ad.mul(x, crf(ad.take(E, 0)).argmax().score))(ad.tensor([1, 2])).toArray()).toEqual([1, 2].map((x) => x * crf(ad.take(E, 0)).argmax().score));
+  });
+});
