@@ -56,13 +56,24 @@ export function detectPlatform(): Platform | string {
   const nodeProcess = g.process;
   if (nodeProcess !== undefined && typeof (nodeProcess as { versions?: { node?: string } }).versions?.node === 'string') {
     if (typeof nodeProcess.getBuiltinModule !== 'function') return 'worker threads need Node 20.16+ or 22.3+ (process.getBuiltinModule)';
-    const threads = nodeProcess.getBuiltinModule('node:worker_threads') as { Worker: new (src: string, opts: object) => NodeWorker };
-    const os = nodeProcess.getBuiltinModule('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] };
+    // A host that looks like Node but lacks these modules (an edge runtime's Node compatibility
+    // layer) throws or gives undefined: that is a reason for one thread, never an error of the op
+    // that asked (nor of backendInfo).
+    let threads: { Worker?: new (src: string, opts: object) => NodeWorker } | undefined;
+    let os: { availableParallelism?: () => number; cpus?: () => unknown[] } | undefined;
+    try {
+      threads = nodeProcess.getBuiltinModule('node:worker_threads') as typeof threads;
+      os = nodeProcess.getBuiltinModule('node:os') as typeof os;
+    } catch (e) {
+      return `this host has no worker_threads (${e instanceof Error ? e.message : String(e)})`;
+    }
+    const WorkerClass = threads?.Worker;
+    if (typeof WorkerClass !== 'function') return "this host's process.getBuiltinModule gives no worker_threads.Worker";
     return {
-      cores: os.availableParallelism?.() ?? os.cpus().length,
+      cores: os?.availableParallelism?.() ?? os?.cpus?.().length ?? g.navigator?.hardwareConcurrency ?? 1,
       canWait: true,
       spawn(source, onError) {
-        const worker = new threads.Worker(source, { eval: true });
+        const worker = new WorkerClass(source, { eval: true });
         worker.unref(); // an idle pool never keeps the process alive
         worker.on('error', (e) => onError(e.message));
         return { post: (m) => worker.postMessage(m), terminate: () => void worker.terminate() };

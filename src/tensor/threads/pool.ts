@@ -248,6 +248,9 @@ function current(): Pool | string {
     pool = why;
   }
   if (typeof pool === 'string') return pool;
+  // threads: 1 needs nothing of the host (a parked pool stays as it is): where workers are
+  // forbidden or missing, it is the setting that keeps adjoint from looking for them at all.
+  if (setting === 1) return 'threads: 1 is set';
   platform ??= detectPlatform();
   if (typeof platform === 'string') return (pool = platform);
   const threads = wanted(platform);
