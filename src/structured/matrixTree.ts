@@ -91,10 +91,19 @@ function gthLogPartition(
     const rest = Array.from({ length: n }, (_, m) => m).filter((m) => !singleRoot || m !== Math.max(r, 1) - 1);
     return singleRoot ? [...rest, Math.max(r, 1) - 1] : rest;
   }));
-  const wordIndexOf = orderOf.map((order) => order.flatMap((o, b) => o.flatMap((i) => o.map((j) => (b * N + i + 1) * N + j + 1))));
-  const rootIndexOf = orderOf.map((order) => order.flatMap((o, b) => o.map((i) => (b * N + 0) * N + i + 1)));
+  const wordIndexOf = orderOf.map((order) => {
+    const at = new Int32Array(B * n * n);
+    order.forEach((o, b) => o.forEach((i, a) => o.forEach((j, d) => (at[(b * n + a) * n + d] = (b * N + i + 1) * N + j + 1))));
+    return at;
+  });
+  const rootIndexOf = orderOf.map((order) => {
+    const at = new Int32Array(B * n);
+    order.forEach((o, b) => o.forEach((i, a) => (at[b * n + a] = (b * N + 0) * N + i + 1)));
+    return at;
+  });
   // One order for every example (always outside vmap): the indices are constants, else per-example data.
-  const indices = (of: number[][]) => (of.every((x) => x.every((v, k) => v === of[0]![k])) ? Int32Array.from(of[0]!) : perExample(of, [of[0]!.length]));
+  const indices = (of: Int32Array[]) =>
+    (of.every((x) => x.every((v, k) => v === of[0]![k])) ? of[0]! : perExample(of.map((x) => Array.from(x)), [of[0]!.length]));
   const flat = reshape(weights, [B * N * N]);
   let W = reshape(take(flat, indices(wordIndexOf)), [B, n, n]); // W[b, a, d]: arc order[a] → order[d] (0 on the diagonal: masked)
   let root = reshape(take(flat, indices(rootIndexOf)), [B, n]);
