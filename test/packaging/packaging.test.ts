@@ -2,10 +2,11 @@
  * @file adjoint loads everywhere users put it: ESM import and require() on Node, a `.cts` file
  * type-checked against the package, and bundles by esbuild, Rollup and webpack in ESM, IIFE and
  * CommonJS formats, minified and not — each built from the package as `npm pack` would publish it
- * and run; minified bundles keep the error names and anomaly mode's site in the user's code.
+ * and run; minified bundles keep the error names and anomaly mode's site in the user's code; the
+ * README's bundle sizes are what `npm run size` measures on that package.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runInNewContext } from 'node:vm';
@@ -14,6 +15,7 @@ import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import webpack from 'webpack';
 import { buildPackage, repoRoot } from './buildPackage.js';
+import { measure, sideEffectFree } from '../../scripts/bundle-size.mjs';
 
 let project = '';
 let files: string[] = [];
@@ -185,5 +187,25 @@ describe('the published files', () => {
     for (const link of links) expect(files, `README link ${link}`).toContain(link.replace(/^\.\//, ''));
     for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']) expect(files).toContain(f);
     expect(existsSync(join(project, 'node_modules/adjoint/dist/index.d.ts'))).toBe(true);
+  });
+});
+
+describe("the README's bundle sizes", () => {
+  it('are what npm run size measures on the packed package (within 10%), for the folders package.json declares free of side effects', async () => {
+    const pkgJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { sideEffects: string[] };
+    const listed = pkgJson.sideEffects.map((p) => /^\.\/dist\/([^/*]+)\//.exec(p)?.[1]).filter((d): d is string => d !== undefined);
+    const folders = readdirSync(join(project, 'node_modules/adjoint/dist'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(folders.filter((d) => !listed.includes(d)).sort()).toEqual([...sideEffectFree].sort());
+
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    const quoted = /takes (\d+) kB \((\d+) kB gzipped\) of adjoint, the whole library (\d+) kB \((\d+) kB\)/.exec(readme);
+    const free = /leaves them out \((\d+) kB of the whole\)/.exec(readme);
+    expect(quoted, 'README: "takes N kB (M kB gzipped) of adjoint, the whole library N kB (M kB)"').not.toBeNull();
+    expect(free, 'README: "leaves them out (N kB of the whole)"').not.toBeNull();
+    const m = await measure(join(project, 'node_modules/adjoint/dist/index.js'));
+    const measured = [m.gradTensor.bytes, m.gradTensor.gzip, m.whole.bytes, m.whole.gzip, m.freeBytes].map((b) => b / 1024);
+    const said = [...quoted!.slice(1, 5), free![1]!].map(Number);
+    const labels = ['grad + tensor', 'grad + tensor, gzipped', 'whole library', 'whole library, gzipped', 'side-effect-free part'];
+    said.forEach((kb, i) => expect(Math.abs(kb - measured[i]!) / measured[i]!, `${labels[i]}: README says ${kb} kB, npm run size measures ${measured[i]!.toFixed(0)} kB`).toBeLessThanOrEqual(0.1));
   });
 });
