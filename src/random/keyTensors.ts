@@ -7,10 +7,24 @@ import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { eachExample } from './batching.js';
-import { foldIn as foldInKey, split as splitKey, toKey, type Key } from './key.js';
+import { foldIn as foldInKey, key as keyOf, split as splitKey, toKey, type Key } from './key.js';
 
 /** The words of keys as a tensor: [n, 2] for an array, [2] for one key. */
 const wordsOf = (keys: readonly Key[], shape: number[]): Tensor => new Tensor(Float64Array.from(keys.flatMap((k) => k.words)), shape);
+
+/**
+ * A key from an integer seed, as JAX's `random.key` / `PRNGKey` (see key.ts: the seed's 64-bit
+ * pattern, high word first). Of a seed given as a 0-d tensor, a tensor of the key's two words [2]:
+ * JAX takes a traced seed, so under `vmap` each example gets the key of its own seed.
+ * @example ad.random.key(42).words // [0, 42]
+ * @example ad.vmap((s) => ad.random.normal(ad.random.key(s), [2]))(ad.tensor([0, 7])).shape // [2, 2]
+ */
+export function key(seed: number | bigint): Key;
+export function key(seed: Tensor): Tensor;
+export function key(seed: number | bigint | Tensor): Key | Tensor {
+  if (!(seed instanceof Tensor)) return keyOf(seed);
+  return eachExample([seed], ([plain]) => wordsOf([keyOf(oneInteger(plain!, 'random.key', 'the seed'))], [2]));
+}
 
 /**
  * `n` new keys from one (JAX's `random.split`). Of a key (or seed), an array of keys; of a key
@@ -39,17 +53,17 @@ export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor)
   const tensors = [k, data].filter((x): x is Tensor => x instanceof Tensor);
   return eachExample(tensors, (plain) => {
     const words = k instanceof Tensor ? plain[0]! : k;
-    const d = data instanceof Tensor ? dataOf(plain[plain.length - 1]!) : data;
+    const d = data instanceof Tensor ? oneInteger(plain[plain.length - 1]!, 'random.foldIn', 'data') : data;
     return wordsOf([foldInKey(toKey(words, 'random.foldIn'), d)], [2]);
   });
 }
 
-/** foldIn's data given as a tensor: one integer (under vmap, each example's); its range is checked by foldIn. */
-function dataOf(t: Tensor): number {
+/** A seed or foldIn's data given as a tensor: one value (under vmap, each example's); key and foldIn check that it is an integer in range. */
+function oneInteger(t: Tensor, op: string, what: string): number {
   if (t.ndim !== 0) {
     throw new InvalidArgumentError(
-      `random.foldIn: data given as a tensor must be 0-d (one integer, or under vmap one per example), got shape ${formatShape(t.shape)}; ` +
-        'fold in one step or index at a time (map over them with ad.vmap).',
+      `${op}: ${what} given as a tensor must be 0-d (one integer, or under vmap one per example), got shape ${formatShape(t.shape)}; ` +
+        'pass one at a time (map over them with ad.vmap).',
     );
   }
   return t.item();

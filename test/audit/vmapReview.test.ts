@@ -168,3 +168,15 @@ describe('structured methods that return JavaScript numbers, under vmap', () => 
     expect(ad.vmap((x: Tensor) => ad.mul(x, crf(ad.take(E, 0)).argmax().score))(ad.tensor([1, 2])).toArray()).toEqual([1, 2].map((x) => x * crf(ad.take(E, 0)).argmax().score));
   });
 });
+
+describe('random.key under vmap', () => {
+  const { random } = ad;
+  it('takes its seed as a 0-d tensor (JAX takes a traced seed): example b gets key(seeds[b])', () => {
+    const draw = (s: Tensor) => random.normal(random.key(s), [3]);
+    const seeds = [0, 7, -1, 2 ** 40];
+    expect(arr(ad.vmap(draw)(ad.tensor(seeds)) as Tensor)).toEqual(arr(ad.stack(seeds.map((s) => random.normal(random.key(s), [3])), 0)));
+    expect(random.key(ad.tensor(42)).toArray()).toEqual(random.key(42).words);
+    expect(() => random.key(ad.tensor([1, 2]))).toThrow(/^random\.key: the seed given as a tensor must be 0-d/);
+    expect(() => ad.vmap((s: Tensor) => random.key(s))(ad.tensor([1, 0.5]))).toThrow(/^random\.key: seed must be an integer, got number 0\.5/);
+  });
+});
