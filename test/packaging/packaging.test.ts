@@ -166,15 +166,17 @@ describe('webpack (production: minified by terser)', () => {
 
 describe('worker threads from a bundle (esbuild), in Node', () => {
   for (const format of formats) {
-    it(`${format}: 2 threads start, equal one thread bit for bit, and the process exits`, async () => {
+    it(`${format}: 2 threads start and compute chunks, equal one thread bit for bit, and the process exits`, async () => {
       const outfile = join(project, `threads-${format}.${ext(format)}`);
       const result = await build({ entryPoints: [join(project, 'threads.mjs')], bundle: true, format, minify: true, outfile, platform: 'neutral', logLevel: 'silent' });
       expect(result.errors).toEqual([]);
       const out = execFileSync(process.execPath, [outfile], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-      const r = JSON.parse(out) as { before: Report['backend']; after: Report['backend']; same: boolean };
+      const r = JSON.parse(out) as { before: Report['backend']; after: Report['backend']; same: boolean; workerChunks: number };
       expect(r.before).toEqual({ threads: 2, wasm: true, codegen: true });
       expect(r.after).toEqual({ threads: 2, wasm: true, codegen: true });
       expect(r.same).toBe(true);
+      // The second thread did compute: chunks of the 20 products ran in the worker, not all on the caller.
+      expect(r.workerChunks).toBeGreaterThan(0);
     });
   }
 });
