@@ -1,6 +1,6 @@
 /**
  * @file adjoint loads everywhere users put it: ESM import and require() on Node, a `.cts` file
- * type-checked against the package, and bundles by esbuild, Rollup and webpack in ESM, IIFE and
+ * and an ES module type-checked against the package (under each moduleResolution), and bundles by esbuild, Rollup and webpack in ESM, IIFE and
  * CommonJS formats, minified and not — each built from the package as `npm pack` would publish it
  * and run; minified bundles keep the error names and anomaly mode's site in the user's code; the
  * README's bundle sizes are what `npm run size` measures on that package.
@@ -22,7 +22,7 @@ let files: string[] = [];
 
 beforeAll(() => {
   ({ project, files } = buildPackage());
-  for (const f of ['main.mjs', 'require.cjs', 'typed.cts', 'threads.mjs']) copyFileSync(join(repoRoot, 'test/packaging/app', f), join(project, f));
+  for (const f of ['main.mjs', 'require.cjs', 'typed.cts', 'typed.mts', 'threads.mjs']) copyFileSync(join(repoRoot, 'test/packaging/app', f), join(project, f));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'commonjs' }));
 }, 120_000);
 
@@ -107,6 +107,30 @@ describe('Node', () => {
     }
     expect(out).toMatch(/bad\.cts.*TS2322/);
   });
+});
+
+describe('TypeScript, under each moduleResolution', () => {
+  // strict, exactOptionalPropertyTypes, skipLibCheck off, no DOM or Node types; typed.mts's
+  // @ts-expect-error lines make loose types (any) an error too.
+  const settings = [['nodenext', 'nodenext', 'typed.mts'], ['node16', 'node16', 'typed.mts'], ['esnext', 'bundler', 'typed.ts'], ['commonjs', 'node10', 'typed.ts']] as const;
+  for (const [module, moduleResolution, file] of settings) {
+    it(`moduleResolution ${moduleResolution} (module ${module})`, () => {
+      if (file === 'typed.ts') copyFileSync(join(project, 'typed.mts'), join(project, file));
+      const config = `tsconfig.${moduleResolution}.json`;
+      writeFileSync(join(project, config), JSON.stringify({
+        compilerOptions: { module, moduleResolution, target: 'es2022', strict: true, exactOptionalPropertyTypes: true, skipLibCheck: false, noEmit: true, types: [], lib: ['es2022'] },
+        files: [file],
+      }));
+      const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
+      let out = '';
+      try {
+        execFileSync(process.execPath, [tsc, '-p', config], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+      } catch (e) {
+        out = (e as { stdout: string }).stdout;
+      }
+      expect(out).toBe('');
+    });
+  }
 });
 
 const formats = ['esm', 'iife', 'cjs'] as const;
