@@ -7,15 +7,16 @@
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape } from '../tensor/shape.js';
-import { InvalidArgumentError } from '../core/errors.js';
-import { div, equal } from '../ops/binary.js';
+import { AdjointError, InvalidArgumentError } from '../core/errors.js';
+import { add, div, equal } from '../ops/binary.js';
 import { neg } from '../ops/unary.js';
 import { mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import { where } from '../ops/select.js';
-import { tensor } from '../tensor/create.js';
+import { tensor, zeros } from '../tensor/create.js';
 import type { Checkpoints } from '../transforms/scan.js';
-import { ctcAlignmentLogLikelihood, ctcLogLikelihood } from './ctcLog.js';
+import { ctcAlignmentLogLikelihood, ctcLogLikelihood, type CTCParams } from './ctcLog.js';
+import { BatchTrace, batchesOf, boxedPerExample, everyExample, isBatched } from '../transforms/vmap.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import { checkpointsOption, optionsObject, wrongShape } from './validate.js';
 
@@ -73,25 +74,89 @@ export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTC
   if (typeof zeroInfinity !== 'boolean') throw new InvalidArgumentError(`${op}: zeroInfinity must be true or false, got ${describe(zeroInfinity)}.`);
   if (!Number.isInteger(blank) || blank < 0 || blank >= C) throw new InvalidArgumentError(`${op}: blank must be a class index in 0 … ${C - 1}, got ${describe(blank)}; pass e.g. { blank: 0 }.`);
   if (!['none', 'sum', 'mean'].includes(reduction)) throw new InvalidArgumentError(`${op}: reduction must be 'none', 'sum' or 'mean', got ${describe(reduction)}.`);
-  const frames = lengthList(single ? [inputLengths].flat() : inputLengths, N, 1, T, op, 'inputLengths');
-  const sizes = lengthList(single ? [targetLengths].flat() : targetLengths, N, 0, Infinity, op, 'targetLengths');
-  const labels = targetRows(targets, sizes, single, op);
-  labels.forEach((row, b) => row.forEach((k, u) => {
-    if (!Number.isInteger(k) || k < 0 || k >= C || k === blank) {
-      throw new InvalidArgumentError(`${op}: targets of sequence ${b} has ${typeof k === 'number' ? k : describe(k)} at position ${u}, not a class in 0 … ${C - 1} other than the blank ${blank}.`);
-    }
+  // Targets and lengths mapped by vmap differ per example: each example's lattice is read (E of
+  // them, example-major as everyExample reads), and the kernels' vmap rule, folding the examples
+  // into the sequence axis, gives each example's sequences their own (ctcLog.ts, CTCParams.mapped).
+  const given = [targets, inputLengths, targetLengths];
+  const batches = mappedBatches(given, op);
+  const E = batches.reduce((n, t) => n * t.size, 1);
+  const ofExample = (x: unknown, e: number): unknown => {
+    if (!(x instanceof Tensor) || !isBatched(x)) return x;
+    return tensor(everyExample(x, `${op}'s targets and lengths`).slice(e * x.size, (e + 1) * x.size), [...x.shape]);
+  };
+  const lattices = Array.from({ length: E }, (_, e) => inExample(e, E, () => {
+    const [t, il, tl] = given.map((x) => ofExample(x, e));
+    const frames = lengthList(single ? [il].flat() : il, N, 1, T, op, 'inputLengths');
+    const sizes = lengthList(single ? [tl].flat() : tl, N, 0, Infinity, op, 'targetLengths');
+    const labels = targetRows(t, sizes, single, op);
+    labels.forEach((row, b) => row.forEach((k, u) => {
+      if (!Number.isInteger(k) || k < 0 || k >= C || k === blank) {
+        throw new InvalidArgumentError(`${op}: targets of sequence ${b} has ${typeof k === 'number' ? k : describe(k)} at position ${u}, not a class in 0 … ${C - 1} other than the blank ${blank}.`);
+      }
+    }));
+    return { frames, sizes, labels };
   }));
-  // The extended targets: blank, l₁, blank, l₂, …, blank (padded with blanks to 2·max U + 1).
-  const S = 2 * Math.max(0, ...sizes) + 1;
-  const ext = new Int32Array(N * S).fill(blank);
-  labels.forEach((row, b) => row.forEach((k, u) => { ext[b * S + 2 * u + 1] = k; }));
-  const params = { S, ext, frames, states: sizes.map((u) => 2 * u + 1), checkpoints: checkpointsOption(checkpoints, op) };
+  // The extended targets: blank, l₁, blank, l₂, …, blank (padded with blanks to 2·max U + 1, over every example).
+  const S = 2 * Math.max(0, ...lattices.flatMap((l) => l.sizes)) + 1;
+  const exts = lattices.map(({ labels }) => {
+    const ext = new Int32Array(N * S).fill(blank);
+    labels.forEach((row, b) => row.forEach((k, u) => { ext[b * S + 2 * u + 1] = k; }));
+    return ext;
+  });
+  const states = lattices.map((l) => l.sizes.map((u) => 2 * u + 1));
+  const [first] = lattices as [(typeof lattices)[number]];
+  const params: CTCParams = {
+    S, ext: exts[0]!, frames: first.frames, states: states[0]!, checkpoints: checkpointsOption(checkpoints, op),
+    mapped: batches.length === 0 ? undefined : {
+      sizes: batches.map((t) => t.size), ext: Int32Array.from(exts.flatMap((x) => Array.from(x))),
+      frames: lattices.flatMap((l) => l.frames), states: states.flat(),
+    },
+  };
+  const perExample = (data: number[][]) => (batches.length === 0 ? tensor(data[0]!) : boxedPerExample(tensor(data.flat(), [...params.mapped!.sizes, N]), batches));
+  // logProbs mapped by the same vmaps (innermost), so that the kernels run under their vmap rule.
+  const mappedLp = batches.length === 0 ? lp : onTheVmaps(lp, batches, op);
   // The kernels, or (while exporting to ONNX: core/genericPrograms.ts) the program they stand for.
-  let losses = neg(genericPrograms.on ? ctcAlignmentLogLikelihood(lp, params) : ctcLogLikelihood(lp, params)); // [N]
+  let losses = neg(genericPrograms.on ? ctcAlignmentLogLikelihood(mappedLp, params) : ctcLogLikelihood(mappedLp, params)); // [N]
   if (zeroInfinity) losses = where(equal(losses, Infinity), 0, losses);
   if (reduction === 'sum') return sum(losses);
-  if (reduction === 'mean') return mean(div(losses, tensor(sizes.map((u) => Math.max(u, 1)))));
+  if (reduction === 'mean') return mean(div(losses, perExample(lattices.map((l) => l.sizes.map((u) => Math.max(u, 1))))));
   return single ? reshape(losses, []) : losses;
+}
+
+/** run(), its errors naming example e when there are several (under vmap). */
+function inExample<T>(e: number, E: number, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (E > 1 && error instanceof AdjointError) error.message += ` (in example ${e} of a vmap batch of ${E})`;
+    throw error;
+  }
+}
+
+/** The vmaps that the mapped ones among ctcLoss's targets and lengths lie under (all the same ones), outermost first. */
+function mappedBatches(given: readonly unknown[], op: string): BatchTrace[] {
+  const lists = given.filter((x): x is Tensor => x instanceof Tensor && isBatched(x)).map(batchesOf);
+  const [first = []] = lists;
+  if (lists.some((l) => l.length !== first.length || l.some((t, i) => t !== first[i]))) {
+    throw new InvalidArgumentError(`${op}: under vmap, the targets and lengths that are mapped must be mapped by the same vmaps; map them together (or pass the shared ones from outside).`);
+  }
+  return first;
+}
+
+/**
+ * logProbs lying under `batches` as its innermost vmaps (a shared one broadcast by adding a mapped 0,
+ * exact), as the kernels' vmap rule needs to give each example its lattice.
+ */
+function onTheVmaps(lp: Tensor, batches: readonly BatchTrace[], op: string): Tensor {
+  const zero = boxedPerExample(zeros([...batches.map((t) => t.size), ...lp.shape]), batches);
+  const out = add(lp, zero);
+  const own = batchesOf(out);
+  if (own.slice(own.length - batches.length).some((t, i) => t !== batches[i])) {
+    throw new InvalidArgumentError(
+      `${op}: under vmap, targets or lengths mapped by a vmap around one that maps logProbs alone are not supported (each example's lattice is folded in by the innermost vmaps); map them by the inner vmap too, or loop over the outer one.`,
+    );
+  }
+  return out;
 }
 
 /** N integer lengths in lo … hi, from an array or a 1-D tensor. */

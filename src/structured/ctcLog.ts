@@ -13,6 +13,7 @@ import { sum } from '../ops/reduce.js';
 import { broadcastTo, reshape, take, transpose } from '../ops/shape.js';
 import { hvp } from '../transforms/jvp.js';
 import type { Checkpoints } from '../transforms/scan.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { Alignment } from './alignment.js';
 import { ctcAdjointKernel, ctcChartSize, ctcForwardKernel, ctcReadLogLikelihood, type CTCDims } from './ctcKernel.js';
 
@@ -24,6 +25,12 @@ export interface CTCParams {
   readonly states: readonly number[];
   /** As ad.scan's: the kernels keep α at about this many frames; the generic program checkpoints its loop with it. */
   readonly checkpoints: Checkpoints;
+  /**
+   * Under vmap with targets or lengths that differ per example (ctcLoss): the lattices of every
+   * example (the vmaps' sizes, outermost first; ext, frames and states of each example's sequences,
+   * example-major). The fields above hold example 0's; the vmap rule folds each example's own.
+   */
+  readonly mapped?: { readonly sizes: readonly number[]; readonly ext: Int32Array; readonly frames: readonly number[]; readonly states: readonly number[] } | undefined;
 }
 
 /**
@@ -47,6 +54,13 @@ const dims = (logProbs: Tensor, p: CTCParams): CTCDims => {
  * compute, differentiated twice for their higher derivatives.
  */
 export function ctcAlignmentLogLikelihood(logProbs: Tensor, p: CTCParams): Tensor {
+  if (p.mapped !== undefined) {
+    // One lattice per call (the Alignment's lengths and skips are arrays), so not the examples' own.
+    throw new InvalidArgumentError(
+      'ctcLoss: under vmap with targets or lengths that differ per example, the loss and its gradient batch, but its second derivatives ' +
+        '(and the ONNX export) go through the lattice program, which takes one lattice for the whole batch; map logProbs only, or loop over the examples.',
+    );
+  }
   const [T, N, C] = logProbs.shape as [number, number, number];
   const S = p.S;
   const index = new Int32Array(N * T * S);
@@ -59,8 +73,22 @@ export function ctcAlignmentLogLikelihood(logProbs: Tensor, p: CTCParams): Tenso
 
 const genericTotal = (p: CTCParams) => (logProbs: Tensor) => sum(ctcAlignmentLogLikelihood(logProbs, p));
 
-/** The params of V copies of the batch side by side (vmap's mapped axis folded into the batch axis). */
+/**
+ * The params of V copies of the batch side by side (vmap's mapped axis folded into the batch axis):
+ * the same lattices V times, or with lattices per example (`mapped`, whose innermost vmap this is:
+ * ctcLoss maps logProbs by the targets' vmaps as its innermost), each example's. Folding an inner
+ * vmap of several keeps the rest for the outer folds, and meanwhile holds outer example 0's.
+ */
 function repeated(p: CTCParams, V: number): CTCParams {
+  const m = p.mapped;
+  if (m !== undefined && m.sizes.length > 0) {
+    if (m.sizes[m.sizes.length - 1] !== V) throw new Error(`internal: ctc's per-example lattices are for a vmap of ${m.sizes.at(-1)}, folded by one of ${V}`);
+    const sizes = m.sizes.slice(0, -1), n = V * p.frames.length; // sequences after this fold
+    return {
+      S: p.S, ext: m.ext.subarray(0, n * p.S), frames: m.frames.slice(0, n), states: m.states.slice(0, n), checkpoints: p.checkpoints,
+      mapped: sizes.length === 0 ? undefined : { ...m, sizes },
+    };
+  }
   const ext = new Int32Array(V * p.ext.length);
   for (let v = 0; v < V; v++) ext.set(p.ext, v * p.ext.length);
   const copies = <X>(xs: readonly X[]) => Array.from({ length: V }, () => xs).flat();

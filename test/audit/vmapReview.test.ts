@@ -180,3 +180,46 @@ describe('random.key under vmap', () => {
     expect(() => ad.vmap((s: Tensor) => random.key(s))(ad.tensor([1, 0.5]))).toThrow(/^random\.key: seed must be an integer, got number 0\.5/);
   });
 });
+
+describe('ctcLoss under vmap with targets and lengths that differ per example', () => {
+  // Each example's lattice (extended targets, frames, states) folds into the kernels' sequence axis
+  // with that example's sequences (it read the mapped targets' values and threw).
+  const lp = ad.logSoftmax(ad.random.normal([3, 6, 2, 4], 1), -1); // 3 examples of T 6, N 2, C 4
+  const targets = ad.tensor([[[1, 2, 0], [3, 3, 1]], [[2, 0, 0], [1, 2, 3]], [[3, 1, 2], [1, 0, 0]]]);
+  const targetLengths = ad.tensor([[2, 3], [1, 3], [3, 1]]);
+  const inputLengths = ad.tensor([[6, 5], [4, 6], [6, 6]]);
+  const one = (b: number, l: Tensor = ad.take(lp, b), reduction: 'none' | 'mean' = 'mean') =>
+    ad.ctcLoss(l, ad.take(targets, b), ad.take(inputLengths, b), ad.take(targetLengths, b), { reduction });
+  const near = (got: Tensor, want: Tensor) => {
+    expect(got.shape).toEqual(want.shape);
+    arr(want).forEach((v, i) => expect(Math.abs(arr(got)[i]! - v)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))));
+  };
+
+  it('the losses, their gradient (vmap of grad and grad of vmap) and jvp equal the examples one by one', () => {
+    const loss = (l: Tensor, t: Tensor, n: Tensor, u: Tensor) => ad.ctcLoss(l, t, n, u, { reduction: 'none' });
+    near(ad.vmap(loss)(lp, targets, inputLengths, targetLengths) as Tensor, ad.stack([0, 1, 2].map((b) => one(b, undefined, 'none')), 0));
+    const mean = (l: Tensor, t: Tensor, n: Tensor, u: Tensor) => ad.ctcLoss(l, t, n, u);
+    near(ad.vmap(mean)(lp, targets, inputLengths, targetLengths) as Tensor, ad.stack([0, 1, 2].map((b) => one(b)), 0));
+    const perExample = ad.stack([0, 1, 2].map((b) => ad.grad((l: Tensor) => one(b, l))(ad.take(lp, b))), 0);
+    near(ad.vmap(ad.grad(mean))(lp, targets, inputLengths, targetLengths) as Tensor, perExample);
+    near(ad.grad((l: Tensor) => ad.sum(ad.vmap(mean)(l, targets, inputLengths, targetLengths) as Tensor))(lp), perExample);
+    near(ad.jvp((l: Tensor) => ad.vmap(mean)(l, targets, inputLengths, targetLengths), [lp], [lp])[1] as Tensor,
+      ad.stack([0, 1, 2].map((b) => ad.jvp((l: Tensor) => one(b, l), [ad.take(lp, b)], [ad.take(lp, b)])[1] as Tensor), 0));
+    // logProbs shared, targets mapped; two vmaps; jit of vmap.
+    const shared = ad.take(lp, 0);
+    near(ad.vmap(mean, [null, 0, 0, 0])(shared, targets, inputLengths, targetLengths) as Tensor, ad.stack([0, 1, 2].map((b) => one(b, shared)), 0));
+    const grid = (x: Tensor) => ad.reshape(ad.concat([x, x], 0), [2, 3, ...x.shape.slice(1)]);
+    near(ad.reshape(ad.vmap(ad.vmap(mean))(grid(lp), grid(targets), grid(inputLengths), grid(targetLengths)) as Tensor, [6]),
+      ad.stack([0, 1, 2, 0, 1, 2].map((b) => one(b)), 0));
+    near(ad.jit(ad.vmap(mean))(lp, targets, inputLengths, targetLengths) as Tensor, ad.stack([0, 1, 2].map((b) => one(b)), 0));
+  });
+
+  it('bad targets name their example; second derivatives, which one lattice program holds, are refused', () => {
+    const bad = ad.tensor([[[1, 2, 0], [3, 3, 1]], [[2, 0, 0], [1, 2, 3]], [[3, 0, 2], [1, 0, 0]]]);
+    expect(() => ad.vmap((l: Tensor, t: Tensor) => ad.ctcLoss(l, t, [6, 6], [2, 1]))(lp, bad))
+      .toThrow(/^ctcLoss: targets of sequence 0 has 0 at position 1, .*\(in example 1 of a vmap batch of 3\)$/);
+    const loss = (l: Tensor, t: Tensor, n: Tensor, u: Tensor) => ad.ctcLoss(l, t, n, u);
+    expect(() => ad.vmap((l: Tensor, t: Tensor, n: Tensor, u: Tensor) => ad.hvp((x: Tensor) => loss(x, t, n, u), l, l))(lp, targets, inputLengths, targetLengths))
+      .toThrow(/^ctcLoss: under vmap with targets or lengths that differ per example, .*second derivatives/);
+  });
+});
