@@ -22,7 +22,7 @@ interface Results {
   ms: Record<string, number>;
   cnn: { losses: number[]; msPerStep: number };
   backendInfo: { threads: number; threadsReason?: string; wasm: boolean; codegen: boolean };
-  threads?: { crossOriginIsolated: boolean; before: Results['backendInfo']; after: Results['backendInfo']; same: boolean; ms: { one: number; two: number } };
+  threads?: { crossOriginIsolated: boolean; before: Results['backendInfo']; after: Results['backendInfo']; same: boolean; workerChunks: number; ms: { one: number; two: number } };
   error?: string;
 }
 
@@ -197,6 +197,7 @@ describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPat
     expect(t.before).toEqual({ threads: 2, wasm: true, codegen: true });
     expect(t.after).toEqual({ threads: 2, wasm: true, codegen: true });
     expect(t.same).toBe(true);
+    expect(t.workerChunks).toBeGreaterThan(0); // the worker computed some of the ten products' chunks
     timings.push(`cross-origin isolated: 256³ matmul 1 thread ${t.ms.one.toFixed(2)} ms, 2 threads ${t.ms.two.toFixed(2)} ms`);
   });
 

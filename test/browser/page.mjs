@@ -1,6 +1,8 @@
 // The browser test's page script: loads adjoint as <script type="module"> from a CDN-style path,
 // applies ?config=, runs the workload with ?variants=, and leaves the results in window.__results.
 import * as ad from '/npm/adjoint@0.1.0/dist/index.js';
+// The pool's own module (the same URL the package imports, so the same instance): chunks its workers computed.
+import { threadPool } from '/npm/adjoint@0.1.0/dist/tensor/threads/pool.js';
 import { workload } from '/workload.mjs';
 
 const params = new URLSearchParams(location.search);
@@ -42,8 +44,9 @@ async function threadsCheck() {
     await new Promise((resolve) => setTimeout(resolve, 30));
     same &&= ad.matmul(a, a).toFloat64Array().every((v, j) => v === one[j]);
   }
+  const workerChunks = threadPool()?.worked ?? 0;
   const ms = { one: time(1), two: time(2) };
   const after = ad.backendInfo();
   ad.config({ threads: 'auto' });
-  return { crossOriginIsolated: self.crossOriginIsolated, before, after, same, ms };
+  return { crossOriginIsolated: self.crossOriginIsolated, before, after, same, workerChunks, ms };
 }
