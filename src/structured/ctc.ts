@@ -84,7 +84,8 @@ export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTC
     if (!(x instanceof Tensor) || !isBatched(x)) return x;
     return tensor(everyExample(x, `${op}'s targets and lengths`).slice(e * x.size, (e + 1) * x.size), [...x.shape]);
   };
-  const lattices = Array.from({ length: E }, (_, e) => inExample(e, E, () => {
+  // An empty batch has no lattice to read: one of empty targets stands for its (absent) examples.
+  const lattices = E === 0 ? [{ frames: new Array<number>(N).fill(T), sizes: new Array<number>(N).fill(0), labels: Array.from({ length: N }, (): number[] => []) }] : Array.from({ length: E }, (_, e) => inExample(e, E, () => {
     const [t, il, tl] = given.map((x) => ofExample(x, e));
     const frames = lengthList(single ? [il].flat() : il, N, 1, T, op, 'inputLengths');
     const sizes = lengthList(single ? [tl].flat() : tl, N, 0, Infinity, op, 'targetLengths');
@@ -108,11 +109,11 @@ export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTC
   const params: CTCParams = {
     S, ext: exts[0]!, frames: first.frames, states: states[0]!, checkpoints: checkpointsOption(checkpoints, op),
     mapped: batches.length === 0 ? undefined : {
-      sizes: batches.map((t) => t.size), ext: Int32Array.from(exts.flatMap((x) => Array.from(x))),
-      frames: lattices.flatMap((l) => l.frames), states: states.flat(),
+      sizes: batches.map((t) => t.size), ext: Int32Array.from(exts.slice(0, E).flatMap((x) => Array.from(x))),
+      frames: lattices.slice(0, E).flatMap((l) => l.frames), states: states.slice(0, E).flat(),
     },
   };
-  const perExample = (data: number[][]) => (batches.length === 0 ? tensor(data[0]!) : boxedPerExample(tensor(data.flat(), [...params.mapped!.sizes, N]), batches));
+  const perExample = (data: number[][]) => (batches.length === 0 ? tensor(data[0]!) : boxedPerExample(tensor(data.slice(0, E).flat(), [...params.mapped!.sizes, N]), batches));
   // logProbs mapped by the same vmaps (innermost), so that the kernels run under their vmap rule.
   const mappedLp = batches.length === 0 ? lp : onTheVmaps(lp, batches, op);
   // The kernels, or (while exporting to ONNX: core/genericPrograms.ts) the program they stand for.

@@ -212,6 +212,8 @@ describe('ctcLoss under vmap with targets and lengths that differ per example', 
     near(ad.reshape(ad.vmap(ad.vmap(mean))(grid(lp), grid(targets), grid(inputLengths), grid(targetLengths)) as Tensor, [6]),
       ad.stack([0, 1, 2, 0, 1, 2].map((b) => one(b)), 0));
     near(ad.jit(ad.vmap(mean))(lp, targets, inputLengths, targetLengths) as Tensor, ad.stack([0, 1, 2].map((b) => one(b)), 0));
+    // An empty batch maps to no losses.
+    expect((ad.vmap(loss)(ad.zeros([0, 6, 2, 4]), ad.zeros([0, 2, 3]), ad.zeros([0, 2]), ad.zeros([0, 2])) as Tensor).shape).toEqual([0, 2]);
   });
 
   it('bad targets name their example; second derivatives, which one lattice program holds, are refused', () => {
