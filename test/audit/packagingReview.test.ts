@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { setPlatform } from '../../src/tensor/threads/pool.js';
+import { detectPlatform, type Platform } from '../../src/tensor/threads/platform.js';
 
 describe('a Node-like host without worker_threads (an edge runtime’s Node layer)', () => {
   const real = process.getBuiltinModule;
@@ -49,5 +50,24 @@ describe('a Node-like host without worker_threads (an edge runtime’s Node laye
     ad.config({ threads: 2 });
     expect(product()).toEqual(want);
     expect(ad.backendInfo()).toMatchObject({ threads: 2 });
+  });
+});
+
+describe("Node's permission model (node --permission without --allow-worker)", () => {
+  afterEach(() => {
+    setPlatform(null);
+    ad.config({ threads: 'auto' });
+  });
+
+  it("the reason says to run node with --allow-worker, not to fix a Content-Security-Policy", () => {
+    const real = detectPlatform() as Platform;
+    // What node's Worker constructor throws there (node 20.20 with --experimental-permission).
+    const denied = Object.assign(new Error('Access to this API has been restricted'), { code: 'ERR_ACCESS_DENIED', permission: 'WorkerThreads' });
+    setPlatform({ ...real, spawn: () => { throw denied; } });
+    ad.config({ threads: 2 });
+    expect(ad.backendInfo().threads).toBe(1);
+    const reason = ad.backendInfo().threadsReason!;
+    expect(reason).toMatch(/starting worker threads failed \(Access to this API has been restricted\); Node's permission model forbids them: run node with --allow-worker, or set ad\.config\(\{ threads: 1 \}\)/);
+    expect(reason).not.toMatch(/Content-Security-Policy/);
   });
 });

@@ -254,14 +254,18 @@ function current(): Pool | string {
   platform ??= detectPlatform();
   if (typeof platform === 'string') return (pool = platform);
   const threads = wanted(platform);
-  if (threads <= 1) return setting === 'auto' ? 'this machine has one core' : 'threads: 1 is set';
+  if (threads <= 1) return 'this machine has one core';
   if (pool instanceof Pool && pool.threads === threads) return pool;
   stopPool();
   try {
     pool = new Pool(threads, platform, kernelSources.map((make) => make()));
   } catch (e) {
-    pool = `starting worker threads failed (${e instanceof Error ? e.message : String(e)}); ` +
-      "under a Content-Security-Policy, allow worker-src blob: or set ad.config({ threads: 1 })";
+    // Node's permission model (--permission; --experimental-permission on Node 20) refuses a
+    // Worker with ERR_ACCESS_DENIED unless node runs with --allow-worker; a browser, by its CSP.
+    const denied = (e as { code?: unknown } | null)?.code === 'ERR_ACCESS_DENIED';
+    pool = `starting worker threads failed (${e instanceof Error ? e.message : String(e)}); ` + (denied
+      ? "Node's permission model forbids them: run node with --allow-worker, or set ad.config({ threads: 1 })"
+      : "under a Content-Security-Policy, allow worker-src blob: or set ad.config({ threads: 1 })");
   }
   return pool;
 }
