@@ -3,7 +3,8 @@
  * downloaded browser) loads the package as `<script type="module">` from a CDN-style path and runs
  * grad, hvp, jit (generated loops and the interpreter), the WebAssembly and JavaScript matmul, a
  * CRF, argmin and the training of a small CNN under three Content-Security-Policies (and worker
- * threads in a cross-origin isolated page, with and without a CSP that forbids them); every number
+ * threads in a cross-origin isolated page, with and without a CSP that forbids them, and from an
+ * esbuild bundle of the page); every number
  * must equal Node's, and any console error fails the test. Without chromium the tests are skipped, and say why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { build } from 'esbuild';
 import * as ad from 'adjoint';
 import { buildPackage, repoRoot } from '../packaging/buildPackage.js';
 import { chromiumArgs, chromiumMissing, chromiumPath } from './chromium.mjs';
@@ -33,6 +35,10 @@ const both = { codegen: [true, false], wasm: [true, false] };
 const reference = workload(ad, both) as Results;
 
 let project = '';
+/** page.mjs with the package and workload.mjs bundled into one minified ES module by esbuild (the page's ?bundle). */
+let bundle = '';
+/** Requests for the package's files (a bundled page makes none). */
+let packageRequests = 0;
 let server: Server | null = null;
 let origin = '';
 let browser: Browser | null = null;
@@ -44,6 +50,16 @@ beforeAll(async () => {
   if (missing !== null) return;
   const { project: dir, pkg } = buildPackage('adjoint-browser-');
   project = dir;
+  const prefix = '/npm/adjoint@0.1.0/';
+  const bundled = await build({
+    entryPoints: [join(repoRoot, 'test/browser/page.mjs')], bundle: true, minify: true, format: 'esm', write: false, logLevel: 'silent',
+    plugins: [{ name: 'page-urls', setup(b) {
+      // The page's absolute URLs: the package's files, and the workload beside the page.
+      b.onResolve({ filter: /^\// }, (a) => (a.kind === 'entry-point' ? undefined
+        : { path: a.path.startsWith(prefix) ? join(pkg, a.path.slice(prefix.length)) : join(repoRoot, 'test/browser', a.path) }));
+    } }],
+  });
+  bundle = bundled.outputFiles[0]!.text;
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const send = (status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
@@ -52,16 +68,19 @@ beforeAll(async () => {
     };
     if (url.pathname === '/page.html') {
       const csp = url.searchParams.get('csp');
-      const html = `<!doctype html><meta charset="utf-8"><title>adjoint</title><link rel="icon" href="data:,"><script type="module" src="/page.mjs${url.search}"></script>`;
+      const script = url.searchParams.has('bundle') ? '/bundle.mjs' : '/page.mjs';
+      const html = `<!doctype html><meta charset="utf-8"><title>adjoint</title><link rel="icon" href="data:,"><script type="module" src="${script}${url.search}"></script>`;
       // ?coi: cross-origin isolated (SharedArrayBuffer, so worker threads); every resource is same-origin.
       const isolated: Record<string, string> = url.searchParams.has('coi') ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
       const policy: Record<string, string> = csp ? { 'content-security-policy': csp } : {};
       return send(200, 'text/html', html, { ...policy, ...isolated });
     }
+    if (url.pathname === '/bundle.mjs') return send(200, 'text/javascript', bundle);
     if (url.pathname === '/page.mjs' || url.pathname === '/workload.mjs') {
       return send(200, 'text/javascript', readFileSync(join(repoRoot, 'test/browser', url.pathname)));
     }
     const prefix = '/npm/adjoint@0.1.0/';
+    if (url.pathname.startsWith(prefix)) packageRequests++;
     const file = normalize(join(pkg, url.pathname.slice(prefix.length)));
     if (url.pathname.startsWith(prefix) && file.startsWith(pkg) && existsSync(file) && statSync(file).isFile()) {
       return send(200, types[extname(file)] ?? 'application/octet-stream', readFileSync(file));
@@ -199,6 +218,21 @@ describe.skipIf(missing !== null)(`in Chromium (${missing === null ? chromiumPat
     expect(t.same).toBe(true);
     expect(t.workerChunks).toBeGreaterThan(0); // the worker computed some of the ten products' chunks
     timings.push(`cross-origin isolated: 256³ matmul 1 thread ${t.ms.one.toFixed(2)} ms, 2 threads ${t.ms.two.toFixed(2)} ms`);
+  });
+
+  it('bundled by esbuild into one minified module, cross-origin isolated: the same numbers, and worker threads compute', async () => {
+    const requestsBefore = packageRequests;
+    const { results, errors, violations } = await visit(null, {}, both, { coi: '1', threads: '1', bundle: '1' });
+    expect(packageRequests).toBe(requestsBefore); // the page ran the bundle, not the package's files
+    expect(errors).toEqual([]);
+    expect(violations).toEqual([]);
+    expectValues(results);
+    expectCnnTrained(results);
+    const t = results.threads!;
+    expect(t.before).toEqual({ threads: 2, wasm: true, codegen: true });
+    expect(t.after).toEqual({ threads: 2, wasm: true, codegen: true });
+    expect(t.same).toBe(true);
+    expect(t.workerChunks).toBeGreaterThan(0);
   });
 
   it(`cross-origin isolated, ${SELF} 'wasm-unsafe-eval' (no worker-src blob:): with threads: 1 nothing is attempted; without, one thread and the reason`, async () => {
