@@ -243,9 +243,9 @@ function zeroRow(out: Float64Array, start: number, end: number, stride: number):
  *   first forty, while plain prefix products underflow to 0 and suffix products overflow). Prefix
  *   and suffix products kept with a separate binary exponent (scaledLeaveOneOut), each L_i rounded
  *   once into range;
- * - what is left (±∞ or NaN factors): exclusive prefix products written forward into `out`, then
- *   multiplied in place by the exclusive suffix products on a backward pass — no division, and
- *   ±∞ · 0 = NaN exactly where the plain product of the others has it.
+ * - what is left (±∞ or NaN factors, or a scale s with s · y out of range): prefix and suffix
+ *   products with a separate exponent as well — no division, IEEE products of ±∞, 0 and NaN
+ *   (±∞ · 0 = NaN exactly where the product of the others has it), each s · L_i rounded once.
  *
  * A zero scale gives a zero row whatever the factors (the strong zero of derivative rules).
  */
@@ -279,15 +279,20 @@ export function leaveOneOutKernel(
         y = zeros === 0 ? q : NaN;
       }
       if (isNormal(y)) {
+        // s·L_i = (s·y) / x_i: with s·y normal, one correctly rounded division, out of range only
+        // where s·L_i is. Not s·(y / x_i): y / x_i leaves the range where s·L_i need not (y = 10¹⁰,
+        // x_i = 10⁻³⁰⁰, s = 10⁻³⁰⁰: ∞ · 10⁻³⁰⁰ = ∞ for s·L_i = 10¹⁰).
         const sy = s * y;
-        if (isNormal(sy) && inner === 1) divideInto(out, x, sy, start, end);
-        else for (let p = start; p < end; p += inner) out[p] = s * (y / x[p]!);
-        continue;
+        if (isNormal(sy)) {
+          if (inner === 1) divideInto(out, x, sy, start, end);
+          else for (let p = start; p < end; p += inner) out[p] = sy / x[p]!;
+          continue;
+        }
       }
-      let acc = 1;
-      for (let p = start; p < end; p += inner) { out[p] = acc; acc *= x[p]!; }
-      acc = 1;
-      for (let p = end - inner; p >= start; p -= inner) { out[p] = s * (out[p]! * acc); acc *= x[p]!; }
+      // s·y out of range (a tiny or huge cotangent), or ±∞ or NaN factors: prefix and suffix
+      // products with a separate exponent. Plain ones would give 0 · ∞ = NaN or 0 where s·L_i is
+      // finite ([∞, 10³⁰⁰, 10³⁰⁰, 10⁻³⁰⁰, 10⁻³⁰⁰]: L_0 = 1, L_1 = ∞).
+      scaledLeaveOneOut(out, x, s, start, end, inner);
     }
   }
   return out;

@@ -34,12 +34,14 @@ export function scaledProductExcept(x: Float64Array, s: number, start: number, e
 }
 
 /**
- * out_i = s · Π_{j≠i} x_j for a row of finite, non-zero factors whose product (or whose prefix or
- * suffix products) leave the float64 range although the leave-one-out products need not (10⁻¹⁰
+ * out_i = s · Π_{j≠i} x_j for a row whose product (or whose prefix or suffix products) leave the
+ * float64 range although the leave-one-out products need not (10⁻¹⁰
  * forty times, then 10³⁰⁰ and 10¹⁰⁰: every L_i below 10⁴⁰ is 10¹⁰, while the plain prefix products
  * underflow to 0 and the suffix products overflow, giving ∞ and NaN). The prefix and suffix
  * products are kept as a mantissa in [2⁻²⁰⁰, 2²⁰⁰] and a binary exponent (powers of two, so
- * exactly), as logAbsProdKernel does; each L_i is then rounded once into range.
+ * exactly), as logAbsProdKernel does; each L_i is then rounded once into range. Zero, ±∞ and NaN
+ * factors pass through rescaled and ldexp unchanged, so they give the IEEE products (0, ±∞, and
+ * NaN for ∞ · 0) of the exact finite part.
  */
 export function scaledLeaveOneOut(out: Float64Array, x: Float64Array, s: number, start: number, end: number, inner: number): void {
   const count = (end - start) / inner;

@@ -1,0 +1,48 @@
+/**
+ * @file Audit regressions for products, cumulative products and signed log-space numbers, each
+ * against exact rational arithmetic (Python's fractions over the float64 inputs, values fixed here).
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+
+const pullback = (f: (z: ad.Tensor) => ad.Tensor, x: ad.Tensor, g: ad.Tensor): number[] =>
+  Array.from(ad.vjp(f, x)[1](g)[0]!.toFloat64Array());
+
+describe('prod gradient: the cotangent scales the leave-one-out products without leaving the range', () => {
+  // x̄_i = ḡ · L_i was computed as ḡ · (y / x_i): y / x_i overflows where ḡ · L_i is finite.
+  it('a strided axis (the product down a column) with a small cotangent', () => {
+    // Column 0 is [1e-300, 1e300, 1e10]: L_0 = 1e310, ḡ = 1e-300, so x̄_0 = 1e10 (was ∞).
+    const x = ad.tensor([[1e-300, 2], [1e300, 2], [1e10, 2]]);
+    const g = pullback((z) => ad.prod(z, 0), x, ad.tensor([1e-300, 1]));
+    // Exact: float(F(1e-300)·F(1e300)·F(1e10)) = 1e10; ḡ·L_1 = 1e-300·1e-290 underflows to 0.
+    expect(g[0]! / 1e10 - 1).toBeLessThan(4e-16);
+    expect(g[0]! / 1e10 - 1).toBeGreaterThan(-4e-16);
+    expect(g[2]).toBe(0);
+    expect(g[4]).toBe(1e-300); // ḡ · (1e-300 · 1e300) = 1e-300 · 1.0000000000000000x, rounded
+    expect([g[1], g[3], g[5]]).toEqual([4, 4, 4]);
+  });
+
+  it('a contiguous row with a subnormal cotangent (ḡ · y underflows)', () => {
+    // ḡ = 1e-320 (subnormal, 9.999888671826831e-321 as stored), y = 1e10: ḡ·y underflows, and
+    // ḡ · (y / x_0) = ḡ · ∞ gave ∞; exact ḡ · x_1 · x_2 = 9.999888671826831e-11.
+    const g = pullback((z) => ad.prod(z), ad.tensor([1e-300, 1e300, 1e10]), ad.tensor(1e-320));
+    expect(g[0]).toBe(9.999888671826831e-11);
+    expect(g[1]).toBe(0);
+    expect(g[2]).toBe(1e-320);
+  });
+
+  it('a row with an infinite factor whose other factors leave the range and come back', () => {
+    // x = [∞, 1e300, 1e300, 1e-300, 1e-300]: L_0 = 1e300·1e300·1e-300·1e-300 = 1 (exactly
+    // 1.0000000000000002 in float64 products of these doubles, rounded), L_i = ∞ for i ≥ 1.
+    // Plain suffix products underflowed to 0: L_0 was 0 and L_1, L_2 were ∞ · 0 = NaN.
+    const x = ad.tensor([Infinity, 1e300, 1e300, 1e-300, 1e-300]);
+    const g = ad.grad((z: ad.Tensor) => ad.prod(z))(x).toArray() as number[];
+    expect(Math.abs(g[0]! - 1)).toBeLessThan(1e-15);
+    expect(g.slice(1)).toEqual([Infinity, Infinity, Infinity, Infinity]);
+    // With a zero as well, the IEEE products: L_0 = 0, L at the zero = ∞ · (finite) = ∞, others ∞ · 0 = NaN.
+    const z = ad.grad((w: ad.Tensor) => ad.prod(w))(ad.tensor([Infinity, 1e300, 0, 1e-300, 1e-300])).toArray() as number[];
+    expect(z[0]).toBe(0);
+    expect(z[2]).toBe(Infinity);
+    expect([z[1], z[3], z[4]].every(Number.isNaN)).toBe(true);
+  });
+});
