@@ -3,9 +3,15 @@
  * looks like Node but lacks its worker built-ins, README claims measured against the package.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { setPlatform } from '../../src/tensor/threads/pool.js';
 import { detectPlatform, type Platform } from '../../src/tensor/threads/platform.js';
+import { orphans } from '../../scripts/prune-dist.mjs';
 
 describe('a Node-like host without worker_threads (an edge runtime’s Node layer)', () => {
   const real = process.getBuiltinModule;
@@ -69,5 +75,33 @@ describe("Node's permission model (node --permission without --allow-worker)", (
     const reason = ad.backendInfo().threadsReason!;
     expect(reason).toMatch(/starting worker threads failed \(Access to this API has been restricted\); Node's permission model forbids them: run node with --allow-worker, or set ad\.config\(\{ threads: 1 \}\)/);
     expect(reason).not.toMatch(/Content-Security-Policy/);
+  });
+});
+
+describe('npm pack publishes no file of dist/ that src/ no longer makes', () => {
+  const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+  it("prepack removes the orphans (a renamed module's old output), and nothing else", () => {
+    // tsc never deletes outputs, and `files: ["dist"]` publishes all of dist/: a module renamed or
+    // removed since the last build went out in the tarball beside its successor.
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['prepack']).toBe('node scripts/prune-dist.mjs');
+    const root = mkdtempSync(join(tmpdir(), 'adjoint-prune-'));
+    try {
+      const put = (file: string) => { mkdirSync(dirname(join(root, file)), { recursive: true }); writeFileSync(join(root, file), ''); };
+      mkdirSync(join(root, 'scripts'));
+      copyFileSync(join(repo, 'scripts/prune-dist.mjs'), join(root, 'scripts/prune-dist.mjs'));
+      for (const f of ['src/index.ts', 'src/ops/unary.ts', 'dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/ops/unary.js', 'dist/ops/unary.d.ts']) put(f);
+      const stale = ['dist/ops/old.js', 'dist/ops/old.d.ts', 'dist/ops/old.js.map', 'dist/gone/mod.js'];
+      for (const f of stale) put(f);
+      expect(orphans(root)).toEqual([...stale].sort());
+      const out = execFileSync(process.execPath, [join(root, 'scripts/prune-dist.mjs')], { encoding: 'utf8' });
+      expect(out).toMatch(/removed 4 file\(s\) of dist\//);
+      for (const f of stale) expect(existsSync(join(root, f)), f).toBe(false);
+      for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.js.map', 'dist/ops/unary.js', 'dist/ops/unary.d.ts']) expect(existsSync(join(root, f)), f).toBe(true);
+      expect(orphans(root)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
