@@ -46,3 +46,29 @@ describe('prod gradient: the cotangent scales the leave-one-out products without
     expect([z[1], z[3], z[4]].every(Number.isNaN)).toBe(true);
   });
 });
+
+describe('cumprod gradient: e_k and s_k out of range, their product in range', () => {
+  const close = (got: number[], want: number[]) =>
+    got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(4e-16 * Math.abs(want[i]!)));
+
+  it('inclusive, from the start: ∂c₄/∂x₀ = x₁x₂x₃x₄ = 1e300 (was ∞), ∂c₄/∂x₂ = 1e-200 (was 0)', () => {
+    // Exact (Python fractions over these doubles): Σ_m ḡ_m e_k Π_{k<j≤m} x_j, rounded once.
+    const x = ad.tensor([1e-300, 1e-300, 1e200, 1e200, 1e200]);
+    const want = [9.999999999999999e299, 9.999999999999999e299, 1e-200, 1e-200, 1e-200];
+    close(pullback((z) => ad.cumprod(z, 0), x, ad.tensor([0, 0, 0, 0, 1])), want);
+    close(pullback((z) => ad.cumprod(z, 0), x, ad.tensor([1, -2, 0.5, 3, 1])), want);
+    // The last output is the product: its gradient is prod's.
+    close(Array.from(ad.grad((z: ad.Tensor) => ad.prod(z))(x).toFloat64Array()), want);
+  });
+
+  it('overflow first, then back', () => {
+    const x = ad.tensor([1e300, 1e300, 1e-300, 1e-300, 2]);
+    close(pullback((z) => ad.cumprod(z, 0), x, ad.tensor([0, 0, 0, 0, 1])), [2e-300, 2e-300, 2.0000000000000004e300, 2.0000000000000004e300, 1.0000000000000002]);
+  });
+
+  it('exclusive and reversed', () => {
+    // e_0 = x₁ ⋯ x₅ = 1: its gradient is [0, 1e300, 1e300, 1e-200, 1e-200, 1e-200].
+    const x = ad.tensor([1, 1e-300, 1e-300, 1e200, 1e200, 1e200]);
+    close(pullback((z) => ad.cumprod(z, 0, { exclusive: true, reverse: true }), x, ad.tensor([1, 0, 0, 0, 0, 0])), [0, 9.999999999999999e299, 9.999999999999999e299, 1e-200, 1e-200, 1e-200]);
+  });
+});

@@ -2,7 +2,7 @@
 import { divideIntoVector, productChainsVector } from './wasm/vmath.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
-import { TWO_200, TWO_400, TWO_500, TWO_600, TWO_M200, TWO_M400, TWO_M500, TWO_M600, scaledCumprod, scaledLeaveOneOut, scaledProductExcept } from './scaledProducts.js';
+import { TWO_200, TWO_400, TWO_500, TWO_600, TWO_M200, TWO_M400, TWO_M500, TWO_M600, scaledCumprod, scaledCumprodCotangent, scaledLeaveOneOut, scaledProductExcept } from './scaledProducts.js';
 
 /** Splits `shape` around `axis` into the product before it, its length, and the product after it. */
 export function aroundAxis(shape: Shape, axis: number): [outer: number, n: number, inner: number] {
@@ -371,14 +371,29 @@ export function cumprodCotangentKernel(
       const start = o * n * inner + j + (reverse ? (n - 1) * inner : 0);
       let p = start + (n - 1) * step; // scan position n − 1
       let sk = exclusive ? 0 : g[p]!;
+      // Whether e or s left the normal range by magnitude alone (x̄_k = s_k · e_k may be in range
+      // when e_k under- and s_k overflows: [1e-300, 1e-300, 1e200, 1e200, 1e200], ḡ = e₄, has
+      // x̄_0 = 1e300 and x̄_2 = 1e-200, where the plain values gave ∞ and 0). An exact zero is in
+      // range: e_k = 0 is exact when a zero factor comes before k, s_k = 0 when nothing fed it.
+      let outOfRange = !isNormal(sk) && sk !== 0;
+      let firstEZero = n, firstZeroFactor = x[start] === 0 ? 0 : n;
       for (let k = n - 1; ; k--) {
         const e = exclusive ? out[p]! : k === 0 ? 1 : out[p - step]!;
         res[p] = sk === 0 || e === 0 ? 0 : sk * e;
+        if (e === 0) firstEZero = k;
+        else if (!isNormal(e)) outOfRange = true;
         if (k === 0) break;
         const q = p;
         p -= step;
-        sk = x[q]! * sk + (exclusive ? g[q]! : g[p]!);
+        const v = x[q]!;
+        if (v === 0) firstZeroFactor = k;
+        const t = v * sk;
+        if (!isNormal(t) && v !== 0 && sk !== 0) outOfRange = true;
+        sk = t + (exclusive ? g[q]! : g[p]!);
+        if (!isNormal(sk) && sk !== 0) outOfRange = true;
       }
+      // e_k = Π_{j<k} x_j is an exact 0 only if a factor before k is 0 (firstZeroFactor < k).
+      if (outOfRange || (firstEZero < n && firstEZero <= firstZeroFactor)) scaledCumprodCotangent(x, g, res, start, step, n, exclusive);
     }
   }
   return res;

@@ -79,3 +79,49 @@ export function scaledCumprod(x: Float64Array, out: Float64Array, p: number, ste
     if (!exclusive) out[p] = ldexp(m, e);
   }
 }
+
+/**
+ * a + b for a = m · 2^E (m a mantissa from rescaled, or 0, ±∞, NaN) and a plain number b, as a
+ * mantissa whose exponent is left in `scaledExponent`. The operand with the smaller exponent is
+ * scaled down to the other's (what falls below the subnormals is below 2⁻⁸⁰⁰ of the larger).
+ */
+function addScaled(m: number, E: number, b: number): number {
+  scaledExponent = E;
+  if (b === 0) return m;
+  if (!Number.isFinite(b) || !Number.isFinite(m)) return m + b; // ±∞ and NaN as IEEE adds them
+  scaledExponent = 0;
+  const bm = rescaled(b), be = scaledExponent;
+  if (m === 0) return bm;
+  if (E >= be) { scaledExponent = E; return rescaled(m + ldexp(bm, be - E)); }
+  scaledExponent = be;
+  return rescaled(ldexp(m, E - be) + bm);
+}
+
+/**
+ * One lane of cumprod's first-order cotangent (cumprodCotangentKernel's rule: x̄_k = s_k · e_k,
+ * s_k = x_{k+1} s_{k+1} + b_k with b_k = ḡ_k, or ḡ_{k+1} when exclusive and s_{n−1} = 0) for a lane
+ * where e or s left the normal range: the exclusive products e and the sums s are kept as a
+ * mantissa and a binary exponent, so each x̄_k is rounded once into range. (∂c_m/∂x_k =
+ * e_k Π_{k<j≤m} x_j: e_k may underflow and s_k overflow while their product is 10³⁰⁰.) Positions go
+ * from `start` by `step` in scan order; zero, ±∞ and NaN give the IEEE values of the exact rest,
+ * and x̄_k = 0 where s_k or e_k is 0 (a strong zero, as the fast loop).
+ */
+export function scaledCumprodCotangent(
+  x: Float64Array, g: Float64Array, res: Float64Array, start: number, step: number, n: number, exclusive: boolean,
+): void {
+  const em = new Float64Array(n), ee = new Int32Array(n);
+  let m = 1, e = 0;
+  for (let k = 0, p = start; k < n; k++, p += step) {
+    em[k] = m; ee[k] = e;
+    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+  }
+  let sm = 0, se = 0; // s_k = sm · 2^se
+  for (let k = n - 1, p = start + (n - 1) * step; k >= 0; k--, p -= step) {
+    if (k < n - 1) { scaledExponent = se; sm = rescaled(sm * rescaled(x[p + step]!)); se = scaledExponent; }
+    sm = addScaled(sm, se, exclusive ? (k < n - 1 ? g[p + step]! : 0) : g[p]!); se = scaledExponent;
+    if (sm === 0 || em[k] === 0) { res[p] = 0; continue; }
+    scaledExponent = se + ee[k]!;
+    const both = rescaled(sm * em[k]!);
+    res[p] = ldexp(both, scaledExponent);
+  }
+}
