@@ -24,5 +24,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const gone = orphans(root);
   for (const file of gone) rmSync(join(root, file));
-  if (gone.length > 0) console.log(`prune-dist: removed ${gone.length} file(s) of dist/ whose module left src/:\n  ${gone.join('\n  ')}`);
+  // (on stderr: `npm pack --json` prints its report on stdout, where lifecycle scripts write too)
+  if (gone.length > 0) console.error(`prune-dist: removed ${gone.length} file(s) of dist/ whose module left src/:\n  ${gone.join('\n  ')}`);
 }
