@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import webpack from 'webpack';
+import ts from 'typescript';
 import { buildPackage, repoRoot } from './buildPackage.js';
 import { measure, sideEffectFree } from '../../scripts/bundle-size.mjs';
 
@@ -22,7 +23,7 @@ let files: string[] = [];
 
 beforeAll(() => {
   ({ project, files } = buildPackage());
-  for (const f of ['main.mjs', 'require.cjs', 'typed.cts', 'typed.mts', 'threads.mjs']) copyFileSync(join(repoRoot, 'test/packaging/app', f), join(project, f));
+  for (const f of ['main.mjs', 'require.cjs', 'typed.cts', 'typed.mts', 'threads.mjs', 'exports.mjs']) copyFileSync(join(repoRoot, 'test/packaging/app', f), join(project, f));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'commonjs' }));
 }, 120_000);
 
@@ -131,6 +132,32 @@ describe('TypeScript, under each moduleResolution', () => {
       expect(out).toBe('');
     });
   }
+});
+
+describe('the declarations match the runtime', () => {
+  it('every key of the module and of its plain-object namespaces is declared, and every declared value exists', () => {
+    const runtime = JSON.parse(node('exports.mjs')) as Record<string, string[]>;
+    writeFileSync(join(project, 'surface.mts'), "import * as ad from 'adjoint';\nexport { ad };\n");
+    const program = ts.createProgram([join(project, 'surface.mts')], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, types: [] });
+    const checker = program.getTypeChecker();
+    const file = program.getSourceFile(join(project, 'surface.mts'))!;
+    const moduleSymbol = checker.getSymbolAtLocation((file.statements[0] as ts.ImportDeclaration).moduleSpecifier)!;
+    const typeOnly = (s: ts.Symbol) => (s.declarations ?? []).some((d) => ts.isExportSpecifier(d) && (d.isTypeOnly || d.parent.parent.isTypeOnly));
+    // The root's declared values (classes exported with `export type` are types only), then each path's properties.
+    const root = checker.getExportsOfModule(moduleSymbol).filter((s) => !typeOnly(s) && ((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).flags & ts.SymbolFlags.Value) !== 0);
+    const typeAt = (path: string) => path.split('.').reduce<ts.Type | null>((t, key, i) => {
+      const symbol = i === 0 ? root.find((s) => s.name === key) : t?.getProperty(key);
+      return symbol === undefined ? null : checker.getTypeOfSymbolAtLocation(symbol, file);
+    }, null);
+    const declared = (path: string): string[] => {
+      if (path === '') return root.map((s) => s.name).sort();
+      const properties = typeAt(path)?.getProperties() ?? [];
+      // an optional member may be absent (semirings.max has no contract); a present one must be declared
+      return properties.filter((p) => (p.flags & ts.SymbolFlags.Optional) === 0 || runtime[path]!.includes(p.name)).map((p) => p.name).sort();
+    };
+    expect(Object.keys(runtime).length).toBeGreaterThan(10);
+    for (const path of Object.keys(runtime)) expect(declared(path), `ad${path === '' ? '' : '.' + path}`).toEqual(runtime[path]);
+  });
 });
 
 const formats = ['esm', 'iife', 'cjs'] as const;
