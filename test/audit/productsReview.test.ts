@@ -72,3 +72,15 @@ describe('cumprod gradient: e_k and s_k out of range, their product in range', (
     close(pullback((z) => ad.cumprod(z, 0, { exclusive: true, reverse: true }), x, ad.tensor([1, 0, 0, 0, 0, 0])), [0, 9.999999999999999e299, 9.999999999999999e299, 1e-200, 1e-200, 1e-200]);
   });
 });
+
+describe('logAbsProd: log|Π x| to n roundings of the product, not to an ulp of the scaled pieces', () => {
+  // log p + e·ln 2 with p ≈ 10⁶⁰ and e = −200 added two terms near ±140 that cancel to about 3:
+  // 9 and 36 ulps off. The exact values are mpmath's log|Π x_i| over these doubles (300 bits).
+  it.each([
+    [[1.2548230510332758e-180, 1.8112429131385436e45, 8.810028380335944e44, -3.7456293138959183e45, -2.4530061754620397e45], 2.912217364463747],
+    [[7.462787791932196e-217, -1.9338474987780993e71, 4.1890754186201093e71, -4.07707140929527e71], -3.7030408031365716],
+  ])('%j', (x, want) => {
+    const got = ad.logAbsProd(ad.tensor(x)).logAbs.item();
+    expect(Math.abs(got - want)).toBeLessThanOrEqual((x.length + 2) * 2 ** -53 + 2 ** -53 * Math.abs(want));
+  });
+});

@@ -2,8 +2,8 @@
 
 // ln 2 split as in fdlibm's exp (Cody & Waite 1980): LN2_HI has 32 significant bits, so k·LN2_HI
 // is exact for |k| < 2²⁰ and d − k·LN2_HI is exact; LN2_LO is the rest of ln 2.
-const LN2_HI = 6.93147180369123816490e-01;
-const LN2_LO = 1.90821492927058770002e-10;
+export const LN2_HI = 6.93147180369123816490e-01;
+export const LN2_LO = 1.90821492927058770002e-10;
 
 /** x·2^n, exact unless the result is subnormal: in two steps, since 2^n alone overflows for n > 1023. */
 function scaleByPowerOfTwo(x: number, n: number): number {
