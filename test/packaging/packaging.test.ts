@@ -3,7 +3,8 @@
  * and an ES module type-checked against the package (under each moduleResolution), and bundles by esbuild, Rollup and webpack in ESM, IIFE and
  * CommonJS formats, minified and not — each built from the package as `npm pack` would publish it
  * and run; minified bundles keep the error names and anomaly mode's site in the user's code; the
- * README's bundle sizes are what `npm run size` measures on that package.
+ * declarations name exactly the runtime's exports; the README's bundle sizes are what
+ * `npm run size` measures on that package.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
