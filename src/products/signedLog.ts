@@ -155,9 +155,12 @@ export class SignedLog {
     const { sign: s, logAbs: L } = signedLogSum(this.sign, this.logAbs, axes, keepdims);
     if (untraced(this.logAbs, this.zero)) return new SignedLog(s, L);
     // Where S = 0 exactly, L = −∞ carries no derivative: the zero part takes dS = Σ sᵢe^{lᵢ}dlᵢ (scaled
-    // by the largest finite lᵢ, so the value stays 0 even when e^{lᵢ} overflows) plus the terms' own.
-    const finiteMax = stopGradient(finiteOrZero(max(where(equal(abs(this.logAbs), Infinity), -Infinity, this.logAbs), axes, true)));
-    const scaled = sum(derivativeOnly(mul(this.sign, exp(sub(this.logAbs, finiteMax)))), axes, keepdims);
+    // by the largest finite lᵢ of a non-zero term, so the value stays 0 even when e^{lᵢ} overflows)
+    // plus the terms' own. Terms of sign 0 are exact zeros whatever their lᵢ: they neither set the
+    // scale (an lᵢ of 1000 there underflowed every other term's e^{lᵢ − 1000} to 0) nor give 0 · ∞.
+    const ignored = where(equal(this.sign, 0), 1, equal(abs(this.logAbs), Infinity));
+    const finiteMax = stopGradient(finiteOrZero(max(where(ignored, -Infinity, this.logAbs), axes, true)));
+    const scaled = sum(derivativeOnly(mulStrong(this.sign, exp(sub(this.logAbs, finiteMax)))), axes, keepdims);
     const dS = mulStrong(scaled, exp(keepdims ? finiteMax : sum(finiteMax, axes)));
     const terms = this.zero && sum(this.zero, axes, keepdims);
     const isZero = equal(s, 0);

@@ -4,7 +4,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
 import { Tensor } from '../tensor/tensor.js';
 import { reducedShape } from '../tensor/shape.js';
-import { equal, mul, sub } from '../ops/binary.js';
+import { equal, mul, mulStrong, sub } from '../ops/binary.js';
 import { abs, exp } from '../ops/unary.js';
 import { where } from '../ops/select.js';
 import { sum } from '../ops/reduce.js';
@@ -29,13 +29,15 @@ function component(out: Tensor, k: 0 | 1): Tensor {
  *
  * written with the output L, so the rules differentiate again through this primitive. Where S is
  * 0 exactly (L = −∞) or infinite, log|S| has no derivative and the weights are taken as 0; at a zero
- * the value's derivative travels by the SignedLog's zero part instead (signedLog.ts).
+ * the value's derivative travels by the SignedLog's zero part instead (signedLog.ts). A term of sign
+ * 0 is an exact zero whatever its lᵢ, so its weight is a strong 0: e^{lᵢ − L} may overflow there
+ * (sign 0, lᵢ = 800 beside terms near 1), and 0 · ∞ gave a NaN gradient.
  */
 function weights(s: Tensor, l: Tensor, out: Tensor): Tensor {
   const sigma = component(out, 0), L = component(out, 1);
   const degenerate = equal(abs(L), Infinity);
   const shift = where(degenerate, 0, L);
-  return where(degenerate, 0, mul(mul(s, sigma), exp(sub(l, shift))));
+  return where(degenerate, 0, mulStrong(mul(s, sigma), exp(sub(l, shift))));
 }
 
 const signedLogSumP: Primitive<SumParams> = definePrimitive<SumParams>({

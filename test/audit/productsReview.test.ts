@@ -84,3 +84,24 @@ describe('logAbsProd: log|Π x| to n roundings of the product, not to an ulp of 
     expect(Math.abs(got - want)).toBeLessThanOrEqual((x.length + 2) * 2 ** -53 + 2 ** -53 * Math.abs(want));
   });
 });
+
+describe('SignedLog.sum: a term of sign 0 is an exact zero whatever its log-magnitude', () => {
+  it('its weight in the gradient of logAbs is 0, not 0 · e^{l − L} = 0 · ∞ = NaN', () => {
+    const grad = (s: number[], l: number[]) =>
+      ad.grad((t: ad.Tensor) => new ad.SignedLog(ad.tensor(s), t).sum().logAbs)(ad.tensor(l)).toArray() as number[];
+    expect(grad([0, 1], [1e308, 0])).toEqual([0, 1]);
+    // S = e⁰ − e⁻¹: the weights are 1/(1 − e⁻¹) and −e⁻¹/(1 − e⁻¹).
+    const g = grad([0, 1, -1], [800, 0, -1]);
+    expect(g[0]).toBe(0);
+    expect(g[1]).toBeCloseTo(1 / (1 - Math.exp(-1)), 14);
+    expect(g[2]).toBeCloseTo(-Math.exp(-1) / (1 - Math.exp(-1)), 14);
+  });
+
+  it('nor does it set the scale of the derivative where the sum cancels exactly', () => {
+    // 0·e¹⁰⁰⁰ + e^{l₁} − e^{l₂} at l = [0, 0]: the value is 0, its derivative [1, −1] (as without the
+    // zero term); the zero term's 1000 scaled the others to e^{−1000} = 0, giving [0, 0].
+    const f = (l: ad.Tensor) => new ad.SignedLog(ad.tensor([0, 1, -1]), ad.concat([ad.tensor([1000]), l], 0)).sum().toTensor();
+    expect(f(ad.tensor([0, 0])).item()).toBe(0);
+    expect(ad.grad(f)(ad.tensor([0, 0])).toArray()).toEqual([1, -1]);
+  });
+});
