@@ -94,9 +94,14 @@ export class SignedLog {
     return this.logAbs.shape;
   }
 
-  /** sign · exp(logAbs) as an ordinary tensor (underflows to 0 and overflows to ±∞ as a float64 would). */
+  /**
+   * sign · exp(logAbs) as an ordinary tensor (underflows to 0 and overflows to ±∞ as a float64 would).
+   * Sign 0 is an exact zero whatever finite or infinite logAbs it holds (new SignedLog(0, 800) is 0,
+   * where 0 · e⁸⁰⁰ = 0 · ∞ gave NaN); a NaN logAbs (0 · ∞ of a product, −∞ + ∞) stays NaN.
+   */
   toTensor(): Tensor {
-    const value = mul(this.sign, exp(this.logAbs));
+    const exactZero = mul(equal(this.sign, 0), equal(this.logAbs, this.logAbs)); // sign 0, logAbs not NaN
+    const value = mul(this.sign, exp(where(exactZero, -Infinity, this.logAbs)));
     return this.zero === null ? value : where(equal(this.sign, 0), this.zero, value);
   }
 

@@ -105,3 +105,16 @@ describe('SignedLog.sum: a term of sign 0 is an exact zero whatever its log-magn
     expect(ad.grad(f)(ad.tensor([0, 0])).toArray()).toEqual([1, -1]);
   });
 });
+
+describe('SignedLog.toTensor: sign 0 is zero whatever finite or infinite logAbs it holds', () => {
+  it('0 · e⁸⁰⁰ is 0, not 0 · ∞ = NaN; a NaN logAbs stays NaN', () => {
+    expect(new ad.SignedLog(0, 800).toTensor().item()).toBe(0);
+    expect(new ad.SignedLog(0, Infinity).toTensor().item()).toBe(0);
+    expect(new ad.SignedLog(-1, 800).toTensor().item()).toBe(-Infinity);
+    expect(new ad.SignedLog(0, NaN).toTensor().item()).toBeNaN();
+    // The product of the SignedLogs of 0 and 1e300·1e300 (log-magnitude 1381.55…): 0 · e^{1381.55} = 0.
+    const product = ad.SignedLog.fromTensor(0).mul(new ad.SignedLog(1, 2 * Math.log(1e300)));
+    expect(product.toTensor().item()).toBe(0);
+    expect(ad.grad((l: ad.Tensor) => ad.sum(new ad.SignedLog(ad.tensor([0, 1]), l).toTensor()))(ad.tensor([800, 1])).toArray()).toEqual([0, Math.E]);
+  });
+});
