@@ -43,7 +43,8 @@ const cumprodP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
     new Tensor(cumprodKernel(x!.values, x!.shape, axis, reverse, exclusive), x!.shape),
   vjp: (g, r, { axis, reverse, exclusive }) => {
     const x = r.inputs[0]!;
-    // First order: one fused pass, bit for bit the rule below (see cumprodCotangentKernel).
+    // First order: one fused pass, bit for bit the rule below where e and s stay in range, and
+    // rounded once into range where they do not (see cumprodCotangentKernel).
     if (untraced(g, x, r.out)) return [new Tensor(cumprodCotangentKernel(x.values, r.out!.values, g.values, x.shape, axis, reverse, exclusive), x.shape)];
     const e = exclusive ? r.out! : cumprodAlong(x, axis, reverse, true);
     return [exclusiveOrInclusiveCotangent(x, e, g, axis, reverse, exclusive)];

@@ -372,7 +372,9 @@ export function logAbsProdCotangentKernel(x: Float64Array, shape: Shape, axis: n
  * itself when exclusive, else the inclusive product one place before (the same multiplications, so
  * the same bits; e_0 = 1) — and s the transposed recurrence s_k = x_{k+1} s_{k+1} + b_k, b = g
  * (inclusive) or g one place on (exclusive; s_{n−1} = b_{n−1}). Bit for bit what cumprod's rule
- * computes with the linear-recurrence and shift ops, in one pass instead of five.
+ * computes with the linear-recurrence and shift ops, in one pass instead of five — in every lane
+ * where e and s stay in the normal range; a lane where they leave it by magnitude is computed again
+ * with a separate exponent (scaledCumprodCotangent), which the ops do not.
  */
 export function cumprodCotangentKernel(
   x: Float64Array, out: Float64Array, g: Float64Array, shape: Shape, axis: number, reverse: boolean, exclusive: boolean,
