@@ -52,7 +52,8 @@ export class SignedLog {
     if (typeof sign === 'number' && !(sign === -1 || sign === 0 || sign === 1)) {
       throw new InvalidArgumentError(`SignedLog: the sign must be -1, 0 or 1, got ${sign}; put the magnitude in logAbs (log|x|).`);
     }
-    const s = stopGradient(asTensor(sign, 'SignedLog (sign)'));
+    // + 0: a sign of 0 is +0 (neg and mul of a zero's sign gave −0, which toEqual(0) and Object.is tell apart).
+    const s = stopGradient(add(asTensor(sign, 'SignedLog (sign)'), 0));
     const l = asTensor(logAbs, 'SignedLog (logAbs)');
     const shape = broadcastShapes('SignedLog', s.shape, l.shape);
     this.sign = broadcastTo(s, shape);

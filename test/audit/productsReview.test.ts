@@ -118,3 +118,11 @@ describe('SignedLog.toTensor: sign 0 is zero whatever finite or infinite logAbs 
     expect(ad.grad((l: ad.Tensor) => ad.sum(new ad.SignedLog(ad.tensor([0, 1]), l).toTensor()))(ad.tensor([800, 1])).toArray()).toEqual([0, Math.E]);
   });
 });
+
+describe('SignedLog: the sign of a zero is +0, as prod and logAbsProd give it', () => {
+  it('neg, mul and div of a zero, and a −0 passed in', () => {
+    const zero = ad.SignedLog.fromTensor(0);
+    for (const s of [zero.neg(), zero.mul(-2), zero.div(-2), new ad.SignedLog(-0, 1)]) expect(Object.is(s.sign.item(), 0)).toBe(true);
+    expect(ad.SignedLog.fromTensor(ad.tensor([0, -2])).neg().sign.toArray()).toEqual([0, 1]);
+  });
+});
