@@ -163,9 +163,9 @@ describe('structured methods that return JavaScript numbers, under vmap', () => 
     expect(() => ad.vmap((e: Tensor) => ad.tensor(hmm(e).viterbi([0, 1]).score))(ad.zeros([2, 2, 3]))).toThrow(/^HMM\.viterbi: under vmap/);
     // What the message points to: the max semiring's sum is the best score, per example.
     const best = ad.vmap((e: Tensor) => crf(e).sum(ad.semirings.max))(E) as Tensor;
-    arr(best).forEach((v, b) => expect(v).toBeCloseTo(crf(ad.take(E, b)).argmax().score, 12));
+    arr(best).forEach((v, b) => expect(v).toBeCloseTo(crf(ad.take(E, b)).argmax().score as number, 12));
     // Unmapped models, and transformations other than vmap, are as before.
-    expect(ad.vmap((x: Tensor) => ad.mul(x, crf(ad.take(E, 0)).argmax().score))(ad.tensor([1, 2])).toArray()).toEqual([1, 2].map((x) => x * crf(ad.take(E, 0)).argmax().score));
+    expect(ad.vmap((x: Tensor) => ad.mul(x, crf(ad.take(E, 0)).argmax().score as number))(ad.tensor([1, 2])).toArray()).toEqual([1, 2].map((x) => x * (crf(ad.take(E, 0)).argmax().score as number)));
   });
 });
 
