@@ -308,6 +308,7 @@ export function leaveOneOutKernel(
  */
 function logScaled(p: number, e: number): number {
   if (!(p > 0 && p < Infinity)) return Math.log(p) + e * Math.LN2; // −∞ for a zero factor, ∞, NaN
+  if (e === 0) return Math.log(p); // nothing to cancel: log p itself (a lone factor's log|x| exactly Math.log's)
   const k = Math.round(Math.log2(p));
   const E = e + k;
   return E * LN2_HI + (E * LN2_LO + Math.log(p * 2 ** -k));
