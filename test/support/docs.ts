@@ -14,8 +14,11 @@ export interface Sample {
 const CHECK = /^(\s*)(.*?);?\s*\/\/ => (.+)$/;
 const DECL = /^(?:const|let)\s+(\w+)\s*=/;
 
-/** Every ```ts block of the given markdown files. */
-export function collectSamples(root: string): Sample[] {
+/**
+ * Every ```ts block of README.md and docs/*.md. `raw`: the blocks as a user copies them (the
+ * `// => value` comments left as comments), for the type check of test/types.
+ */
+export function collectSamples(root: string, { raw = false }: { raw?: boolean } = {}): Sample[] {
   const files = ['README.md', ...(existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`) : [])];
   const samples: Sample[] = [];
   for (const file of files) {
@@ -27,7 +30,7 @@ export function collectSamples(root: string): Sample[] {
       let checks = 0;
       for (i = start; i < lines.length && lines[i]!.trim() !== '```'; i++) {
         const line = lines[i]!;
-        const m = CHECK.exec(line);
+        const m = raw ? null : CHECK.exec(line);
         if (!m) { body.push(line); continue; }
         const [, indent, stmt, expected] = m;
         const where = JSON.stringify(`${file}:${i + 1}`);

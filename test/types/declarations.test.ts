@@ -1,6 +1,7 @@
 /** @file The published declarations: no `any`, no `@internal` member, every named type a user meets exported, no errors, and usable under exactOptionalPropertyTypes. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDeclarations, compileAgainst, repoRoot, scanDeclarations, type DeclarationReport } from './declarations.js';
+import { buildDeclarations, compileAgainst, compileSamples, repoRoot, scanDeclarations, type DeclarationReport } from './declarations.js';
+import { collectSamples } from '../support/docs.js';
 import { join } from 'node:path';
 
 describe('the declarations users see (dist/**/*.d.ts, built fresh)', () => {
@@ -31,4 +32,10 @@ describe('the declarations users see (dist/**/*.d.ts, built fresh)', () => {
   it('compile a user project with exactOptionalPropertyTypes (the checkpointing guide, options forwarded as T | undefined)', () => {
     expect(compileAgainst(join(repoRoot, 'test/types/exactOptional'), dir)).toEqual([]);
   }, 120_000);
+
+  it('type-check every TypeScript sample of README.md and docs/ under strict, as a user copies it (test/docs.test.ts runs them)', () => {
+    const samples = collectSamples(repoRoot, { raw: true });
+    expect(samples.length).toBeGreaterThan(100);
+    expect(compileSamples(samples, dir)).toEqual([]);
+  }, 180_000);
 });

@@ -5,7 +5,7 @@
  */
 import ts from 'typescript';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,6 +140,42 @@ export function compileAgainst(project: string, dir: string): string[] {
   const program = ts.createProgram(parsed.fileNames, options);
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const at = d.file && d.start !== undefined ? `${relative(project, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}` : '';
+    return `${at}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+  });
+}
+
+/**
+ * Type-checks each documentation sample as a module of its own in a user's strict project (Node's
+ * types, 'adjoint' resolved to the declarations in `dir`); returns the errors as
+ * `docs/jit.md:42: message`, at the line of the markdown file.
+ */
+export function compileSamples(samples: readonly { where: string; source: string }[], dir: string): string[] {
+  const project = join(repoRoot, 'test', '.generated', 'typed-samples');
+  rmSync(project, { recursive: true, force: true });
+  mkdirSync(project, { recursive: true });
+  const files = samples.map((s, i) => {
+    const file = join(project, `sample${i}.ts`);
+    writeFileSync(file, `${s.source}\nexport {};\n`);
+    return file;
+  });
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: ['node'],
+    paths: { adjoint: [join(dir, 'index.d.ts')] },
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const i = d.file ? files.indexOf(d.file.fileName) : -1;
+    let at = d.file?.fileName ?? '';
+    if (i >= 0 && d.start !== undefined) { // `where` is the line of the opening ```ts; the sample's line k (from 0) is the file's where + 1 + k
+      const [file, fence] = samples[i]!.where.split(':');
+      at = `${file}:${Number(fence) + 1 + d.file!.getLineAndCharacterOfPosition(d.start).line}`;
+    }
     return `${at}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
   });
 }
