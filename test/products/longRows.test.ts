@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
-import { prodGradient, productExcept } from './oracle.js';
+import { exactProduct, prodGradient, productExcept } from './oracle.js';
 import { expectNear } from './cases.js';
 
 const prodAll = (x: Tensor) => ad.prod(x);
@@ -18,41 +18,6 @@ function nearOne(n: number, seed = 1): number[] {
 
 /** x with 8-factor blocks `block` repeated `times` times. */
 const repeatBlock = (block: number[], times: number): number[] => Array.from({ length: times }, () => block).flat();
-
-/** A finite double as [integer mantissa, binary exponent], exactly. */
-function split(v: number): [bigint, number] {
-  if (v === 0) return [0n, 0];
-  let e = 0, m = v;
-  while (!Number.isInteger(m)) { m *= 2; e--; } // exact: doubling a double
-  while (Math.abs(m) > 2 ** 53) { m /= 2; e++; } // exact: m is an even integer here
-  return [BigInt(m), e];
-}
-
-/** Π x exactly in BigInt arithmetic, then rounded once to the nearest double (subnormals included). */
-function exactProduct(x: readonly number[]): number {
-  let m = 1n, e = 0;
-  for (const v of x) { const [a, b] = split(v); m *= a; e += b; }
-  const sign = m < 0n ? -1 : 1;
-  if (m < 0n) m = -m;
-  if (m === 0n) return sign * 0;
-  const bits = m.toString(2).length;
-  if (e + bits - 1 < -1022 && e < -1074) {
-    // A subnormal result: to a multiple of 2⁻¹⁰⁷⁴, rounding half to even; q < 2⁵³, so exact below.
-    const shift = BigInt(-1074 - e), q = m >> shift, r = m - (q << shift), half = 1n << (shift - 1n);
-    return sign * Number(r > half || (r === half && (q & 1n) === 1n) ? q + 1n : q) * 2 ** -1074;
-  }
-  if (bits > 64) {
-    // To 64 bits with a sticky bit: Number() then rounds to 53 bits exactly as the full value would.
-    const shift = BigInt(bits - 64), q = m >> shift;
-    m = q | (m - (q << shift) === 0n ? 0n : 1n);
-    e += bits - 64;
-  }
-  let v = Number(m); // correctly rounded
-  // Scaled by 2^e in steps that stay between v and the result (exact while the result is normal).
-  for (; e > 0; e -= Math.min(e, 1000)) v *= 2 ** Math.min(e, 1000);
-  for (; e < 0; e -= Math.max(e, -1000)) v *= 2 ** Math.max(e, -1000);
-  return sign * v;
-}
 
 describe('prod of long rows (eight interleaved accumulators)', () => {
   it('is correct to rounding (n roundings, like the left-to-right loop), and exact left to right below 32 factors', () => {

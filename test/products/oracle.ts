@@ -192,3 +192,38 @@ export function signedLogSumOracle(signs: readonly number[], logs: readonly numb
   const delta = Math.log1p(Number(((scaled - one) << 60n) / one) / 2 ** 60);
   return { sign, logAbs: estimate + delta };
 }
+
+/** A finite double as [integer mantissa, binary exponent], exactly. */
+export function split(v: number): [bigint, number] {
+  if (v === 0) return [0n, 0];
+  let e = 0, m = v;
+  while (!Number.isInteger(m)) { m *= 2; e--; } // exact: doubling a double
+  while (Math.abs(m) > 2 ** 53) { m /= 2; e++; } // exact: m is an even integer here
+  return [BigInt(m), e];
+}
+
+/** Π x exactly in BigInt arithmetic, then rounded once to the nearest double (subnormals included). */
+export function exactProduct(x: readonly number[]): number {
+  let m = 1n, e = 0;
+  for (const v of x) { const [a, b] = split(v); m *= a; e += b; }
+  const sign = m < 0n ? -1 : 1;
+  if (m < 0n) m = -m;
+  if (m === 0n) return sign * 0;
+  const bits = m.toString(2).length;
+  if (e + bits - 1 < -1022 && e < -1074) {
+    // A subnormal result: to a multiple of 2⁻¹⁰⁷⁴, rounding half to even; q < 2⁵³, so exact below.
+    const shift = BigInt(-1074 - e), q = m >> shift, r = m - (q << shift), half = 1n << (shift - 1n);
+    return sign * Number(r > half || (r === half && (q & 1n) === 1n) ? q + 1n : q) * 2 ** -1074;
+  }
+  if (bits > 64) {
+    // To 64 bits with a sticky bit: Number() then rounds to 53 bits exactly as the full value would.
+    const shift = BigInt(bits - 64), q = m >> shift;
+    m = q | (m - (q << shift) === 0n ? 0n : 1n);
+    e += bits - 64;
+  }
+  let v = Number(m); // correctly rounded
+  // Scaled by 2^e in steps that stay between v and the result (exact while the result is normal).
+  for (; e > 0; e -= Math.min(e, 1000)) v *= 2 ** Math.min(e, 1000);
+  for (; e < 0; e -= Math.max(e, -1000)) v *= 2 ** Math.max(e, -1000);
+  return sign * v;
+}

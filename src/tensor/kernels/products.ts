@@ -3,7 +3,7 @@ import { divideIntoVector, productChainsVector } from './wasm/vmath.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
 import { LN2_HI, LN2_LO } from './signedSum.js';
-import { TWO_200, TWO_400, TWO_500, TWO_600, TWO_M200, TWO_M400, TWO_M500, TWO_M600, scaledCumprod, scaledCumprodCotangent, scaledLeaveOneOut, scaledProductExcept } from './scaledProducts.js';
+import { magnitude, scaledAbsProduct, scaledCumprod, scaledCumprodCotangent, scaledLeaveOneOut, scaledProductExcept, scaledQuotients } from './scaledProducts.js';
 
 /** Splits `shape` around `axis` into the product before it, its length, and the product after it. */
 export function aroundAxis(shape: Shape, axis: number): [outer: number, n: number, inner: number] {
@@ -179,6 +179,17 @@ function allNormal(y: Float64Array): boolean {
   return true;
 }
 
+/**
+ * s · Π_{j≠i} x_j for a row of n finite, non-zero factors whose product (or s times it) left the
+ * float64 range: prefix and suffix products with a separate exponent for rows shorter than
+ * CHAINS_MIN (the fewest roundings: no division), the division trick with a separate exponent for
+ * longer ones (as fast as the trick in range; one rounding more, as there).
+ */
+function scaledLeaveOneOutOf(out: Float64Array, x: Float64Array, s: number, start: number, end: number, inner: number, n: number): void {
+  if (n < CHAINS_MIN) scaledLeaveOneOut(out, x, s, start, end, inner);
+  else scaledQuotients(out, x, s, start, end, inner);
+}
+
 /** Block length of the contiguous zero scan: each block is multiplied fast and looked at closely only if its product is not normal. */
 const SCAN_BLOCK = 512;
 
@@ -241,12 +252,15 @@ function zeroRow(out: Float64Array, start: number, end: number, stride: number):
  *   a separate exponent). No zero and q normal (y was not given): the division trick with q;
  * - finite factors, no zero, and y (or q) out of range: the product left the float64 range although
  *   the leave-one-out products need not (10⁻¹⁰ forty times, then 10³⁰⁰ and 10¹⁰⁰: L_i = 10¹⁰ for the
- *   first forty, while plain prefix products underflow to 0 and suffix products overflow). Prefix
- *   and suffix products kept with a separate binary exponent (scaledLeaveOneOut), each L_i rounded
- *   once into range;
- * - what is left (±∞ or NaN factors, or a scale s with s · y out of range): prefix and suffix
- *   products with a separate exponent as well — no division, IEEE products of ±∞, 0 and NaN
- *   (±∞ · 0 = NaN exactly where the product of the others has it), each s · L_i rounded once.
+ *   first forty, while plain prefix products underflow to 0 and suffix products overflow). Rows
+ *   of 32 or more factors take the division trick again, with s · y kept as a mantissa and a
+ *   separate binary exponent (scaledQuotients), each s · L_i rounded once into range — so a product
+ *   of 10⁵ factors from (0, 1), which underflows, costs about what one in range does; shorter rows
+ *   take prefix and suffix products with a separate exponent (scaledLeaveOneOut: no division, the
+ *   fewest roundings). So too where y is normal but s · y is not (a tiny or huge cotangent);
+ * - what is left (±∞ or NaN factors): prefix and suffix products with a separate exponent
+ *   (scaledLeaveOneOut) — no division, IEEE products of ±∞, 0 and NaN (±∞ · 0 = NaN exactly where
+ *   the product of the others has it), each s · L_i rounded once.
  *
  * A zero scale gives a zero row whatever the factors (the strong zero of derivative rules).
  */
@@ -275,8 +289,8 @@ export function leaveOneOutKernel(
         if (finiteFactors && zeros >= 2) continue;
         if (finiteFactors && zeros === 1) { out[z] = isNormal(q) ? s * q : scaledProductExcept(x, s, start, end, inner, z); continue; }
         // The row's product left the float64 range (or q did, or its running product passed through
-        // the subnormals and lost digits): prefix and suffix products with a separate exponent.
-        if (finiteFactors && (rowProducts !== null || !isNormal(q))) { scaledLeaveOneOut(out, x, s, start, end, inner); continue; }
+        // the subnormals and lost digits): the division trick with s · y kept with a separate exponent.
+        if (finiteFactors && (rowProducts !== null || !isNormal(q))) { scaledLeaveOneOutOf(out, x, s, start, end, inner, n); continue; }
         y = zeros === 0 ? q : NaN;
       }
       if (isNormal(y)) {
@@ -287,12 +301,11 @@ export function leaveOneOutKernel(
         if (isNormal(sy)) {
           if (inner === 1) divideInto(out, x, sy, start, end);
           else for (let p = start; p < end; p += inner) out[p] = sy / x[p]!;
-          continue;
-        }
+        } else scaledLeaveOneOutOf(out, x, s, start, end, inner, n); // s·y out of range (a tiny or huge cotangent): y's factors are finite and not 0
+        continue;
       }
-      // s·y out of range (a tiny or huge cotangent), or ±∞ or NaN factors: prefix and suffix
-      // products with a separate exponent. Plain ones would give 0 · ∞ = NaN or 0 where s·L_i is
-      // finite ([∞, 10³⁰⁰, 10³⁰⁰, 10⁻³⁰⁰, 10⁻³⁰⁰]: L_0 = 1, L_1 = ∞).
+      // ±∞ or NaN factors: prefix and suffix products with a separate exponent. Plain ones would
+      // give 0 · ∞ = NaN or 0 where s·L_i is finite ([∞, 10³⁰⁰, 10³⁰⁰, 10⁻³⁰⁰, 10⁻³⁰⁰]: L_0 = 1, L_1 = ∞).
       scaledLeaveOneOut(out, x, s, start, end, inner);
     }
   }
@@ -300,7 +313,7 @@ export function leaveOneOutKernel(
 }
 
 /**
- * log(p · 2^e) for p in [2⁻²⁰⁰, 2²⁰⁰] (or 0, ∞, NaN): p is first brought to m = p · 2^−k in
+ * log(p · 2^e) for p in [2⁻²⁵⁶, 2²⁵⁶] (or 0, ∞, NaN): p is first brought to m = p · 2^−k in
  * [√½, √2] (exactly), so log m is small (|log m| ≤ ½ ln 2) and the exponent's part (e + k)·ln 2 is
  * added in two pieces (ln 2 = LN2_HI + LN2_LO, E·LN2_HI exact for |E| < 2²¹): the error is about an ulp of the result plus the relative error of p. The
  * plain log p + e·ln 2 adds two terms of up to 140 that cancel (p = 10⁶⁰, e = −200): its error is
@@ -316,10 +329,9 @@ function logScaled(p: number, e: number): number {
 
 /**
  * log |Π x_i| along `axis` (kept as length 1), without underflow or overflow and with a single
- * logarithm per row: the magnitudes are multiplied with a separate binary exponent e, so the
- * running product p stays in [2⁻²⁰⁰, 2²⁰⁰] (factors outside [2⁻⁵⁰⁰, 2⁵⁰⁰] are first scaled by
- * 2^∓600, and p by 2^∓400 when it leaves its range — powers of two, so exactly), and the result is
- * log p + e·ln 2. The error is that of the n roundings of p (≈ n·2⁻⁵³ absolute in the log), not
+ * logarithm per row: the magnitudes are multiplied with a separate binary exponent e
+ * (scaledAbsProduct: the running product p stays in [2⁻²⁵⁶, 2²⁵⁶], rescaled by powers of two, so
+ * exactly, only when it leaves that range), and the result is log p + e·ln 2. The error is that of the n roundings of p (≈ n·2⁻⁵³ absolute in the log), not
  * that of summing n logarithms. A zero factor gives −∞.
  */
 export function logAbsProdKernel(x: Float64Array, shape: Shape, axis: number): Float64Array {
@@ -327,18 +339,9 @@ export function logAbsProdKernel(x: Float64Array, shape: Shape, axis: number): F
   const out = new Float64Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < inner; j++) {
-      let p = 1, e = 0;
-      for (let i = 0, q = o * n * inner + j; i < n; i++, q += inner) {
-        let a = Math.abs(x[q]!);
-        if (a < TWO_M500) { a *= TWO_600; e -= 600; }
-        else if (a > TWO_500) { a *= TWO_M600; e += 600; }
-        p *= a;
-        if (p < TWO_M200 || p > TWO_200) {
-          while (p < TWO_M200 && p > 0) { p *= TWO_400; e -= 400; }
-          while (p > TWO_200 && p < Infinity) { p *= TWO_M400; e += 400; }
-        }
-      }
-      out[o * inner + j] = logScaled(p, e);
+      const start = o * n * inner + j;
+      scaledAbsProduct(x, start, start + n * inner, inner);
+      out[o * inner + j] = logScaled(magnitude.m, magnitude.bits);
     }
   }
   return out;

@@ -5,32 +5,186 @@
  * range (./products.ts calls these where a plain product is not a normal number).
  */
 
-/** Powers of two for exact rescaling (also logAbsProdKernel's). */
-export const TWO_600 = 2 ** 600, TWO_M600 = 2 ** -600, TWO_400 = 2 ** 400, TWO_M400 = 2 ** -400;
-export const TWO_500 = 2 ** 500, TWO_M500 = 2 ** -500, TWO_200 = 2 ** 200, TWO_M200 = 2 ** -200;
+/**
+ * A running product is kept as a mantissa m in [LO, HI] = [2⁻²⁵⁶, 2²⁵⁶] and an exponent counted in
+ * units of 2²⁵⁶ (powers of two, so every rescaling is exact). Each factor costs one multiplication
+ * and a range check (`m · x` stays in [LO, HI] for any factor of modest size); only a product that
+ * leaves the range takes `renormalized`, which rounds m · x once as a normal number. The roundings
+ * are those of the plain loop wherever it stays in range, so the result is the true product rounded
+ * n times, then once into the float64 range (ldexpUnits).
+ */
+const HI = 2 ** 256, LO = 2 ** -256, DOWN = 2 ** -256, UP = 2 ** 256;
+/** 2^(256k) for k = −4 … 3 (2⁻¹⁰²⁴ is a subnormal, exactly). */
+const UNIT_POWERS = [2 ** -1024, 2 ** -768, 2 ** -512, 2 ** -256, 1, 2 ** 256, 2 ** 512, 2 ** 768];
 
-/** Into [2⁻²⁰⁰, 2²⁰⁰] by powers of two (exact); the exponent taken out is added to `scaledExponent`. */
-let scaledExponent = 0;
-function rescaled(m: number): number {
-  while (Math.abs(m) > TWO_200 && Math.abs(m) < Infinity) { m *= TWO_M400; scaledExponent += 400; }
-  while (Math.abs(m) < TWO_M200 && m !== 0) { m *= TWO_400; scaledExponent -= 400; }
-  return m;
+/** Units taken out by the last `renormalized` or `normalized` call (read right after it; the rare path only). */
+let carried = 0;
+
+/**
+ * m · v for a mantissa m in [LO, HI] whose plain product with v left [LO, HI]: v is first brought
+ * into [LO, HI] by powers of 2²⁵⁶ (exactly, subnormals too), so the product, in [2⁻⁵¹², 2⁵¹²], is
+ * rounded once as a normal number; it is then brought back into [LO, HI]. The units taken out are
+ * left in `carried`. A zero, ±∞ or NaN operand gives the IEEE product (nothing carried): such a
+ * mantissa passes through every later step and ldexpUnits unchanged.
+ */
+function renormalized(m: number, v: number): number {
+  carried = 0;
+  if (!(Math.abs(m) < Infinity && m !== 0 && Math.abs(v) < Infinity && v !== 0)) return m * v;
+  while (Math.abs(v) > HI) { v *= DOWN; carried++; }
+  while (Math.abs(v) < LO) { v *= UP; carried--; }
+  let t = m * v;
+  if (Math.abs(t) > HI) { t *= DOWN; carried++; }
+  else if (Math.abs(t) < LO) { t *= UP; carried--; }
+  return t;
 }
 
-/** m · 2^k with a single rounding wherever the result is representable (m within [2⁻⁴⁰⁰, 2⁴⁰⁰]). */
-function ldexp(m: number, k: number): number {
-  if (m === 0 || !Number.isFinite(m)) return m; // not 0 · 2^k = 0 · ∞ = NaN beyond 2^1023
-  if (k < -600) { m *= TWO_M600; k += 600; }
-  else if (k > 600) { m *= TWO_600; k -= 600; }
-  return m * 2 ** k; // 2^k exact (or 0, ∞ where the result is out of range anyway)
+/** Any number as a mantissa in [LO, HI] (0, ±∞ and NaN as they are), the units taken out in `carried`. */
+function normalized(v: number): number {
+  carried = 0;
+  if (!(Math.abs(v) < Infinity && v !== 0)) return v;
+  while (Math.abs(v) > HI) { v *= DOWN; carried++; }
+  while (Math.abs(v) < LO) { v *= UP; carried--; }
+  return v;
 }
 
-/** s · Π_{j≠z} x_j of a row of finite factors, with a separate binary exponent (see scaledLeaveOneOut). */
+/**
+ * m · 2^(256k) rounded once, for a mantissa m with |m| in [2⁻⁷⁶⁸, 2⁷⁶⁸] (a running product, or a
+ * product or quotient of two of them; 0, ±∞ and NaN are returned as they are). For −4 ≤ k ≤ 3 one
+ * multiplication by an exact power of two: exact where the result is normal, the single rounding
+ * where it is subnormal or overflows. Further out, two: the first exact (it keeps the value normal
+ * wherever the result can be non-zero and finite), the second the rounding.
+ */
+function ldexpUnits(m: number, k: number): number {
+  if (k >= -4 && k <= 3) return m * UNIT_POWERS[k + 4]!;
+  if (m === 0 || !(Math.abs(m) < Infinity)) return m;
+  if (k > 3) return k <= 6 ? m * UNIT_POWERS[k + 1]! * UNIT_POWERS[7]! : m * Infinity; // |m|·2^(256k) ≥ 2¹⁰²⁴ from k = 7
+  // k ≤ −5: a result that is not 0 needs |m| ≥ 2^(−1074 − 256k), so m · 2^(256(k+4)) ≥ 2⁻⁵⁰ is
+  // exact; where it is smaller (even subnormal and rounded) the result rounds to ±0 either way.
+  return k >= -7 ? m * UNIT_POWERS[k + 8]! * UNIT_POWERS[0]! : m * 0;
+}
+
+/** ldexpUnits(m, k) = m · first · second for every finite m ≠ 0 with |m| in [2⁻⁷⁶⁸, 2⁷⁶⁸] (`unitFactors`). */
+const factors = { first: 1, second: 1 };
+
+/** ldexpUnits's powers of two for exponent k, into `factors`: hoisted out of loops over many mantissas of one exponent. */
+function unitFactors(k: number): void {
+  let first = 0, second = 1; // k ≤ −8: every result rounds to ±0
+  if (k >= -4 && k <= 3) first = UNIT_POWERS[k + 4]!;
+  else if (k >= 4 && k <= 6) { first = UNIT_POWERS[k + 1]!; second = UNIT_POWERS[7]!; }
+  else if (k >= -7 && k <= -5) { first = UNIT_POWERS[k + 8]!; second = UNIT_POWERS[0]!; }
+  else if (k > 6) first = Infinity; // every result overflows
+  factors.first = first;
+  factors.second = second;
+}
+
+/** Factors within [2⁻⁶⁴, 2⁶⁴] are multiplied eight at a time without a check between them (see runProduct). */
+const BLOCK_LO = 2 ** -64, BLOCK_HI = 2 ** 64;
+
+/** Whether a factor lies within [2⁻⁶⁴, 2⁶⁴] in magnitude (NaN does not). */
+const modest = (a: number): boolean => Math.abs(a) >= BLOCK_LO && Math.abs(a) <= BLOCK_HI;
+
+/**
+ * The running product of `runProduct`: mantissa m (in [LO, HI], or 0, ±∞, NaN) and exponent e in
+ * units; `modest`: every factor of the last run was within [2⁻⁶⁴, 2⁶⁴] (taken in blocks).
+ */
+const running = { m: 1, e: 0, modest: false };
+
+/**
+ * running ← running · x[start] ⋯ x[end − 1] (step `inner`; the absolute values when `abs`), in
+ * the same order and with the same roundings as the plain loop wherever that stays in range. Eight
+ * factors at a time: if each is within [2⁻⁶⁴, 2⁶⁴] (compares that do not wait on the product), the
+ * eight partial products from m in [LO, HI] stay within 2^±768, normal, so they are multiplied
+ * without a check between them and the result is brought back into [LO, HI] once; a block with
+ * another factor is taken one factor at a time (renormalized). So a long row costs about the plain
+ * loop, whose chain of multiplications this keeps (a check per factor on that chain cost 2.6×).
+ */
+function runProduct(x: Float64Array, start: number, end: number, inner: number, abs: boolean): void {
+  let { m, e } = running;
+  let p = start;
+  let allModest = inner === 1;
+  if (inner === 1 && Math.abs(m) >= LO && Math.abs(m) <= HI) {
+    for (const last = end - 7; p < last; p += 8) {
+      const a0 = x[p]!, a1 = x[p + 1]!, a2 = x[p + 2]!, a3 = x[p + 3]!, a4 = x[p + 4]!, a5 = x[p + 5]!, a6 = x[p + 6]!, a7 = x[p + 7]!;
+      // (NaN fails too; then the rest of the row goes one factor at a time.)
+      if (!(modest(a0) && modest(a1) && modest(a2) && modest(a3) && modest(a4) && modest(a5) && modest(a6) && modest(a7))) break;
+      let t = m * a0 * a1 * a2 * a3 * a4 * a5 * a6 * a7;
+      if (abs) t = Math.abs(t); // |m| · |a0| ⋯ |a7|: the same roundings, the sign aside
+      if (Math.abs(t) > HI) { t *= DOWN; e++; if (Math.abs(t) > HI) { t *= DOWN; e++; } }
+      else if (Math.abs(t) < LO) { t *= UP; e--; if (Math.abs(t) < LO) { t *= UP; e--; } }
+      m = t;
+    }
+  }
+  if (end - p >= 8) allModest = false; // a block broke off
+  for (; p < end; p += inner) {
+    const v = abs ? Math.abs(x[p]!) : x[p]!, t = m * v;
+    if (!modest(v)) allModest = false;
+    if (Math.abs(t) >= LO && Math.abs(t) <= HI) m = t;
+    else { m = renormalized(m, v); e += carried; }
+  }
+  running.m = m;
+  running.e = e;
+  running.modest = allModest;
+}
+
+/** s · Π_{j≠z} x_j of a row (step `inner`), with a separate exponent, rounded once into range. */
 export function scaledProductExcept(x: Float64Array, s: number, start: number, end: number, inner: number, z: number): number {
-  scaledExponent = 0;
-  let m = rescaled(s);
-  for (let p = start; p < end; p += inner) if (p !== z) m = rescaled(m * rescaled(x[p]!));
-  return ldexp(m, scaledExponent);
+  running.m = normalized(s);
+  running.e = carried;
+  if (z < start || z >= end) runProduct(x, start, end, inner, false);
+  else {
+    runProduct(x, start, z, inner, false);
+    runProduct(x, z + inner, end, inner, false);
+  }
+  return ldexpUnits(running.m, running.e);
+}
+
+/**
+ * |Π x_j| of a row (step `inner`) as a mantissa and an exponent in bits (for logAbsProd: the log
+ * is then taken once), into `magnitude`: the same steps on the absolute values.
+ */
+export const magnitude = { m: 1, bits: 0 };
+export function scaledAbsProduct(x: Float64Array, start: number, end: number, inner: number): void {
+  running.m = 1;
+  running.e = 0;
+  runProduct(x, start, end, inner, true);
+  magnitude.m = running.m;
+  magnitude.bits = 256 * running.e;
+}
+
+/**
+ * out_i = s · Π_{j≠i} x_j = (s · y) / x_i for a row of finite, non-zero factors whose product y (or
+ * s · y) left the float64 range although the out_i need not: the division trick of
+ * leaveOneOutKernel with s · y kept as a mantissa c and an exponent (runProduct), so each quotient
+ * c / x_i is the one correctly rounded division (x_i brought into [LO, HI] first where it is not)
+ * and is then rounded once into range. As accurate as the trick in range (n roundings of y, one of
+ * the quotient), and about as fast: the quotients do not depend on one another. `s` is finite and
+ * not 0, or ±∞ or NaN (giving ±∞ or NaN quotients, as s times the exact products).
+ */
+export function scaledQuotients(out: Float64Array, x: Float64Array, s: number, start: number, end: number, inner: number): void {
+  running.m = normalized(s);
+  running.e = carried;
+  runProduct(x, start, end, inner, false);
+  const c = running.m, e = running.e;
+  if (!(Math.abs(c) < Infinity)) { // s = ±∞ or NaN
+    for (let p = start; p < end; p += inner) out[p] = c / x[p]!;
+    return;
+  }
+  // ldexpUnits(q, e) for the quotients q = c / x_i in [2⁻⁵¹², 2⁵¹²] (x_i in [LO, HI]), its two
+  // multiplications by exact powers of two hoisted out of the loop: q · 2^(256e) = q · first · second.
+  unitFactors(e);
+  const { first, second } = factors;
+  if (running.modest) { // every x_i within [2⁻⁶⁴, 2⁶⁴] ⊂ [LO, HI]: no check per quotient
+    for (let p = start; p < end; p++) out[p] = (c / x[p]!) * first * second;
+    return;
+  }
+  for (let p = start; p < end; p += inner) {
+    const v = x[p]!;
+    if (Math.abs(v) >= LO && Math.abs(v) <= HI) out[p] = (c / v) * first * second;
+    else {
+      const w = normalized(v);
+      out[p] = ldexpUnits(c / w, e - carried);
+    }
+  }
 }
 
 /**
@@ -38,63 +192,94 @@ export function scaledProductExcept(x: Float64Array, s: number, start: number, e
  * float64 range although the leave-one-out products need not (10⁻¹⁰
  * forty times, then 10³⁰⁰ and 10¹⁰⁰: every L_i below 10⁴⁰ is 10¹⁰, while the plain prefix products
  * underflow to 0 and the suffix products overflow, giving ∞ and NaN). The prefix and suffix
- * products are kept as a mantissa in [2⁻²⁰⁰, 2²⁰⁰] and a binary exponent (powers of two, so
- * exactly), as logAbsProdKernel does; each L_i is then rounded once into range. Zero, ±∞ and NaN
- * factors pass through rescaled and ldexp unchanged, so they give the IEEE products (0, ±∞, and
- * NaN for ∞ · 0) of the exact finite part.
+ * products are kept as a mantissa and an exponent (see HI above), as logAbsProdKernel does; each
+ * L_i is then rounded once into range. Zero, ±∞ and NaN factors pass through the steps and
+ * ldexpUnits unchanged, so they give the IEEE products (0, ±∞, and NaN for ∞ · 0) of the exact
+ * finite part.
  */
 export function scaledLeaveOneOut(out: Float64Array, x: Float64Array, s: number, start: number, end: number, inner: number): void {
   const count = (end - start) / inner;
   const prefixExponent = new Int32Array(count);
-  scaledExponent = 0;
-  const sm = rescaled(s), se = scaledExponent;
+  const sm = normalized(s), se = carried;
   let m = 1, e = 0;
   for (let p = start, i = 0; p < end; p += inner, i++) {
     out[p] = m; prefixExponent[i] = e;
-    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+    const v = x[p]!, t = m * v;
+    if (Math.abs(t) >= LO && Math.abs(t) <= HI) m = t;
+    else { m = renormalized(m, v); e += carried; }
   }
   m = 1; e = 0;
   for (let p = end - inner, i = count - 1; p >= start; p -= inner, i--) {
-    scaledExponent = prefixExponent[i]! + e + se;
-    const both = rescaled(out[p]! * m) * sm; // within [2⁻⁴⁰⁰, 2⁴⁰⁰]
-    out[p] = ldexp(both, scaledExponent);
-    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+    // prefix · suffix · s: mantissas in [LO, HI], so both products are normal and rounded as the plain ones.
+    const both = out[p]! * m * sm;
+    const k = prefixExponent[i]! + e + se;
+    out[p] = ldexpUnits(both, k);
+    const v = x[p]!, t = m * v;
+    if (Math.abs(t) >= LO && Math.abs(t) <= HI) m = t;
+    else { m = renormalized(m, v); e += carried; }
   }
 }
 
 /**
  * The rest of a cumulative product, from position p on (`count` steps of `step`), after the running
  * product `acc` (normal; the product before factor p) would leave the normal range at p: kept as a mantissa and a binary
- * exponent (rescaled), each output rounded once into range. A product that passes through the
+ * exponent, each output rounded once into range. A product that passes through the
  * subnormals or overflows and comes back (10⁻¹⁶⁰, 10⁻¹⁶⁰, 10²⁰⁰) is then 10⁻¹²⁰ to the last bit, where
  * the plain loop gives 1.1·10⁻⁵ relative error or 0; an exact zero factor gives exact zeros after it,
  * and ±∞ or NaN factors the IEEE products.
  */
 export function scaledCumprod(x: Float64Array, out: Float64Array, p: number, step: number, count: number, acc: number, exclusive: boolean): void {
-  scaledExponent = 0;
-  let m = rescaled(acc), e = scaledExponent;
-  for (let i = 0; i < count; i++, p += step) {
-    if (exclusive) out[p] = ldexp(m, e);
-    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
-    if (!exclusive) out[p] = ldexp(m, e);
+  let m = normalized(acc), e = carried;
+  let i = 0;
+  // Eight outputs at a time, as runProduct: each of eight factors within [2⁻⁶⁴, 2⁶⁴] keeps the
+  // partial products from m in [LO, HI] within 2^±768, so each output is m_k · 2^(256e) with the
+  // powers of two hoisted (unitFactors), and m is brought back into [LO, HI] once per block.
+  if (Math.abs(m) >= LO && Math.abs(m) <= HI) {
+    unitFactors(e);
+    let { first, second } = factors;
+    for (; i + 8 <= count; i += 8) {
+      const p1 = p + step, p2 = p1 + step, p3 = p2 + step, p4 = p3 + step, p5 = p4 + step, p6 = p5 + step, p7 = p6 + step;
+      const a0 = x[p]!, a1 = x[p1]!, a2 = x[p2]!, a3 = x[p3]!, a4 = x[p4]!, a5 = x[p5]!, a6 = x[p6]!, a7 = x[p7]!;
+      if (!(modest(a0) && modest(a1) && modest(a2) && modest(a3) && modest(a4) && modest(a5) && modest(a6) && modest(a7))) break;
+      const t1 = m * a0, t2 = t1 * a1, t3 = t2 * a2, t4 = t3 * a3, t5 = t4 * a4, t6 = t5 * a5, t7 = t6 * a6;
+      let t = t7 * a7;
+      if (exclusive) {
+        out[p] = m * first * second; out[p1] = t1 * first * second; out[p2] = t2 * first * second; out[p3] = t3 * first * second;
+        out[p4] = t4 * first * second; out[p5] = t5 * first * second; out[p6] = t6 * first * second; out[p7] = t7 * first * second;
+      } else {
+        out[p] = t1 * first * second; out[p1] = t2 * first * second; out[p2] = t3 * first * second; out[p3] = t4 * first * second;
+        out[p4] = t5 * first * second; out[p5] = t6 * first * second; out[p6] = t7 * first * second; out[p7] = t * first * second;
+      }
+      p = p7 + step;
+      if (Math.abs(t) > HI) { t *= DOWN; e++; if (Math.abs(t) > HI) { t *= DOWN; e++; } unitFactors(e); ({ first, second } = factors); }
+      else if (Math.abs(t) < LO) { t *= UP; e--; if (Math.abs(t) < LO) { t *= UP; e--; } unitFactors(e); ({ first, second } = factors); }
+      m = t;
+    }
+  }
+  for (; i < count; i++, p += step) {
+    if (exclusive) out[p] = ldexpUnits(m, e);
+    const v = x[p]!, t = m * v;
+    if (Math.abs(t) >= LO && Math.abs(t) <= HI) m = t;
+    else { m = renormalized(m, v); e += carried; }
+    if (!exclusive) out[p] = ldexpUnits(m, e);
   }
 }
 
 /**
- * a + b for a = m · 2^E (m a mantissa from rescaled, or 0, ±∞, NaN) and a plain number b, as a
- * mantissa whose exponent is left in `scaledExponent`. The operand with the smaller exponent is
- * scaled down to the other's (what falls below the subnormals is below 2⁻⁸⁰⁰ of the larger).
+ * a + b for a = m · 2^(256E) (m a mantissa in [LO, HI], or 0, ±∞, NaN) and a plain number b, as a
+ * mantissa whose exponent (in units) is left in `carried`. The operand with the smaller exponent is
+ * scaled down to the other's (what falls below the subnormals is below 2⁻⁷⁶⁸ of the larger).
  */
 function addScaled(m: number, E: number, b: number): number {
-  scaledExponent = E;
-  if (b === 0) return m;
-  if (!Number.isFinite(b) || !Number.isFinite(m)) return m + b; // ±∞ and NaN as IEEE adds them
-  scaledExponent = 0;
-  const bm = rescaled(b), be = scaledExponent;
-  if (m === 0) return bm;
-  if (E >= be) { scaledExponent = E; return rescaled(m + ldexp(bm, be - E)); }
-  scaledExponent = be;
-  return rescaled(ldexp(m, E - be) + bm);
+  if (b === 0) { carried = E; return m; }
+  if (!Number.isFinite(b) || !Number.isFinite(m)) { carried = E; return m + b; } // ±∞ and NaN as IEEE adds them
+  const bm = normalized(b), be = carried;
+  if (m === 0) { carried = be; return bm; }
+  const sum = E >= be ? m + ldexpUnits(bm, be - E) : ldexpUnits(m, E - be) + bm;
+  const top = Math.max(E, be);
+  const n = normalized(sum);
+  carried += top;
+  return n;
 }
 
 /**
@@ -113,15 +298,19 @@ export function scaledCumprodCotangent(
   let m = 1, e = 0;
   for (let k = 0, p = start; k < n; k++, p += step) {
     em[k] = m; ee[k] = e;
-    scaledExponent = e; m = rescaled(m * rescaled(x[p]!)); e = scaledExponent;
+    const v = x[p]!, t = m * v;
+    if (Math.abs(t) >= LO && Math.abs(t) <= HI) m = t;
+    else { m = renormalized(m, v); e += carried; }
   }
-  let sm = 0, se = 0; // s_k = sm · 2^se
+  let sm = 0, se = 0; // s_k = sm · 2^(256·se)
   for (let k = n - 1, p = start + (n - 1) * step; k >= 0; k--, p -= step) {
-    if (k < n - 1) { scaledExponent = se; sm = rescaled(sm * rescaled(x[p + step]!)); se = scaledExponent; }
-    sm = addScaled(sm, se, exclusive ? (k < n - 1 ? g[p + step]! : 0) : g[p]!); se = scaledExponent;
+    if (k < n - 1) {
+      const v = x[p + step]!, t = sm * v;
+      if (Math.abs(t) >= LO && Math.abs(t) <= HI) sm = t;
+      else { sm = renormalized(sm, v); se += carried; }
+    }
+    sm = addScaled(sm, se, exclusive ? (k < n - 1 ? g[p + step]! : 0) : g[p]!); se = carried;
     if (sm === 0 || em[k] === 0) { res[p] = 0; continue; }
-    scaledExponent = se + ee[k]!;
-    const both = rescaled(sm * em[k]!);
-    res[p] = ldexp(both, scaledExponent);
+    res[p] = ldexpUnits(sm * em[k]!, se + ee[k]!);
   }
 }
