@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
-import { exactProduct, split } from './oracle.js';
+import { exactProduct, roundExact, split } from './oracle.js';
 
 const EPS = 2 ** -53;
 const MIN_SUBNORMAL = 2 ** -1074;
@@ -90,6 +90,31 @@ describe('long rows whose product leaves the range: blocked and scaled paths aga
     for (const exclusive of [false, true]) {
       const c = ad.cumprod(ad.tensor(x), 0, { exclusive }).toArray() as number[];
       for (let k = 0; k < n; k++) expectRounded(c[k]!, exactProduct(x.slice(0, exclusive ? k : k + 1)), k + 2, `${kind} exclusive=${exclusive} c[${k}]`);
+    }
+  });
+
+  it.each([false, true].map((exclusive) => ({ exclusive })))('the gradient of a weighted cumprod (exclusive: $exclusive) of 120 factors near 10⁻⁶: each x̄_k the exact sum rounded', ({ exclusive }) => {
+    // x̄_k = Σ_m w_m ∂c_m/∂x_k = Σ_{m ≥ k (exclusive: m > k)} w_m Π_{j ≤ m (exclusive: j < m), j ≠ k} x_j:
+    // every term exactly in BigInt arithmetic, summed exactly, rounded once. The products underflow
+    // from about the 50th factor, while the x̄_k of the first ones stay in range.
+    const count = 120, u = stream(21);
+    const x = Array.from({ length: count }, () => 1e-6 * (0.5 + u()));
+    const w = Array.from({ length: count }, () => u() - 0.3);
+    const g = ad.grad((z: Tensor) => ad.sum(ad.mul(ad.cumprod(z, 0, { exclusive }), ad.tensor(w))))(ad.tensor(x)).toArray() as number[];
+    const parts = x.map(split), weights = w.map(split);
+    for (let k = 0; k < count; k++) {
+      const terms: Array<[bigint, number]> = [];
+      for (let m = exclusive ? k + 1 : k; m < count; m++) {
+        let tm = weights[m]![0], te = weights[m]![1];
+        for (let j = 0; j < (exclusive ? m : m + 1); j++) if (j !== k) { tm *= parts[j]![0]; te += parts[j]![1]; }
+        terms.push([tm, te]);
+      }
+      const low = Math.min(0, ...terms.map(([, e]) => e));
+      const sum = terms.reduce((acc, [tm, te]) => acc + (tm << BigInt(te - low)), 0n);
+      const exact = roundExact(sum, low);
+      // A sum of terms of one sign near the largest: a few roundings of the largest term's size.
+      const largest = Math.max(0, ...terms.map(([tm, te]) => Math.abs(roundExact(tm, te))));
+      expect(Math.abs(g[k]! - exact), `x̄[${k}]: ${g[k]} vs ${exact}`).toBeLessThanOrEqual(4 * count * EPS * largest + 4 * MIN_SUBNORMAL);
     }
   });
 

@@ -206,6 +206,11 @@ export function split(v: number): [bigint, number] {
 export function exactProduct(x: readonly number[]): number {
   let m = 1n, e = 0;
   for (const v of x) { const [a, b] = split(v); m *= a; e += b; }
+  return roundExact(m, e);
+}
+
+/** m · 2^e (m a BigInt, e an integer) rounded once to the nearest double, subnormals included. */
+export function roundExact(m: bigint, e: number): number {
   const sign = m < 0n ? -1 : 1;
   if (m < 0n) m = -m;
   if (m === 0n) return sign * 0;

@@ -369,6 +369,13 @@ export function logAbsProdCotangentKernel(x: Float64Array, shape: Shape, axis: n
   return out;
 }
 
+/** Whether a lane (n positions from `start` by `step`) holds a 0 or −0. */
+function laneHasZero(x: Float64Array, start: number, step: number, n: number): boolean {
+  if (step === 1) return hasZero(x, start, start + n);
+  for (let k = 0, p = start; k < n; k++, p += step) if (x[p] === 0) return true;
+  return false;
+}
+
 /**
  * The first-order cotangent of the cumulative product along `axis` (`out` its value, `g` its
  * cotangent, `reverse` and `exclusive` as in cumprodKernel), in one backward pass per row:
@@ -391,6 +398,14 @@ export function cumprodCotangentKernel(
     for (let j = 0; j < inner; j++) {
       const start = o * n * inner + j + (reverse ? (n - 1) * inner : 0);
       let p = start + (n - 1) * step; // scan position n − 1
+      // e_{n−1} not normal settles it before the pass below: subnormal, ±∞ or NaN always sends the
+      // lane to the scaled rule, and so does 0 with no zero factor in the lane (an underflow — a
+      // cumprod of many factors from (0, 1)); the pass would be computed and thrown away.
+      const eLast = n === 1 ? 1 : exclusive ? out[p]! : out[p - step]!;
+      if (!isNormal(eLast) && (eLast !== 0 || !laneHasZero(x, start, step, n))) {
+        scaledCumprodCotangent(x, g, res, start, step, n, exclusive);
+        continue;
+      }
       let sk = exclusive ? 0 : g[p]!;
       // Whether e or s left the normal range by magnitude alone (x̄_k = s_k · e_k may be in range
       // when e_k under- and s_k overflows: [1e-300, 1e-300, 1e200, 1e200, 1e200], ḡ = e₄, has

@@ -295,22 +295,46 @@ export function scaledCumprodCotangent(
   x: Float64Array, g: Float64Array, res: Float64Array, start: number, step: number, n: number, exclusive: boolean,
 ): void {
   const em = new Float64Array(n), ee = new Int32Array(n);
-  let m = 1, e = 0;
-  for (let k = 0, p = start; k < n; k++, p += step) {
+  let m = 1, e = 0, k = 0, p = start;
+  // Four factors at a time where each lies within [2⁻⁶⁴, 2⁶⁴]: from m in [LO, HI] the partial
+  // products stay within 2^±512, so every e_k keeps |e_k| · |s_k| within ldexpUnits's 2^±768.
+  for (; k + 4 <= n; k += 4) {
+    const a0 = x[p]!, a1 = x[p + step]!, a2 = x[p + 2 * step]!, a3 = x[p + 3 * step]!;
+    if (!(Math.abs(m) >= LO && Math.abs(m) <= HI && modest(a0) && modest(a1) && modest(a2) && modest(a3))) break;
+    const t1 = m * a0, t2 = t1 * a1, t3 = t2 * a2;
+    let t = t3 * a3;
+    em[k] = m; em[k + 1] = t1; em[k + 2] = t2; em[k + 3] = t3;
+    ee[k] = e; ee[k + 1] = e; ee[k + 2] = e; ee[k + 3] = e;
+    if (Math.abs(t) > HI) { t *= DOWN; e++; } else if (Math.abs(t) < LO) { t *= UP; e--; }
+    m = t;
+    p += 4 * step;
+  }
+  for (; k < n; k++, p += step) {
     em[k] = m; ee[k] = e;
     const v = x[p]!, t = m * v;
     if (Math.abs(t) >= LO && Math.abs(t) <= HI) m = t;
     else { m = renormalized(m, v); e += carried; }
   }
   let sm = 0, se = 0; // s_k = sm · 2^(256·se)
+  let factorsOf = NaN, first = 1, second = 1; // unitFactors of the last exponent met
   for (let k = n - 1, p = start + (n - 1) * step; k >= 0; k--, p -= step) {
-    if (k < n - 1) {
-      const v = x[p + step]!, t = sm * v;
-      if (Math.abs(t) >= LO && Math.abs(t) <= HI) sm = t;
-      else { sm = renormalized(sm, v); se += carried; }
+    const b = exclusive ? (k < n - 1 ? g[p + step]! : 0) : g[p]!;
+    // While s is a plain number within [LO, HI] (se = 0) and x_{k+1} s_{k+1}, b_k and their sum are
+    // too (or 0), the scaled steps below are these plain operations: the same roundings, no calls.
+    const t = k < n - 1 ? sm * x[p + step]! : sm, u = t + b;
+    const at = Math.abs(t), ab = Math.abs(b), au = Math.abs(u);
+    if (se === 0 && at <= HI && (at >= LO || t === 0) && ab <= HI && (ab >= LO || b === 0) && au >= LO && au <= HI) sm = u;
+    else {
+      if (k < n - 1) {
+        const v = x[p + step]!, w = sm * v;
+        if (Math.abs(w) >= LO && Math.abs(w) <= HI) sm = w;
+        else { sm = renormalized(sm, v); se += carried; }
+      }
+      sm = addScaled(sm, se, b); se = carried;
     }
-    sm = addScaled(sm, se, exclusive ? (k < n - 1 ? g[p + step]! : 0) : g[p]!); se = carried;
     if (sm === 0 || em[k] === 0) { res[p] = 0; continue; }
-    res[p] = ldexpUnits(sm * em[k]!, se + ee[k]!);
+    const q = sm * em[k]!, units = se + ee[k]!;
+    if (units !== factorsOf) { unitFactors(units); first = factors.first; second = factors.second; factorsOf = units; }
+    res[p] = Math.abs(q) < Infinity ? q * first * second : q; // ldexpUnits(q, units), its powers hoisted
   }
 }
