@@ -6,15 +6,15 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The module a dist/ file was compiled from, relative to the package root: dist/a/b.js(.map) and dist/a/b.d.ts → src/a/b.ts. */
-const sourceOf = (file) => file.replace(/^dist\//, 'src/').replace(/(\.d\.ts|\.js\.map|\.js)$/, '.ts');
+/** The module a dist/ file was compiled from, relative to the package root: dist/a/b.js(.map) and dist/a/b.d.ts(.map) → src/a/b.ts. */
+const sourceOf = (file) => file.replace(/^dist\//, 'src/').replace(/(\.d\.ts\.map|\.d\.ts|\.js\.map|\.js)$/, '.ts');
 
 /** The files under `root`/dist whose source module is not in `root`/src (paths relative to root). */
 export function orphans(root) {
   const dist = join(root, 'dist');
   if (!existsSync(dist)) return [];
   return readdirSync(dist, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /(\.d\.ts|\.js\.map|\.js)$/.test(e.name))
+    .filter((e) => e.isFile() && /(\.d\.ts\.map|\.d\.ts|\.js\.map|\.js)$/.test(e.name))
     .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)).split('\\').join('/'))
     .filter((file) => !existsSync(join(root, sourceOf(file))))
     .sort();

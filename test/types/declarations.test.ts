@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDeclarations, compileAgainst, compileSamples, repoRoot, scanDeclarations, type DeclarationReport } from './declarations.js';
 import { collectSamples } from '../support/docs.js';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 describe('the declarations users see (dist/**/*.d.ts, built fresh)', () => {
   let report: DeclarationReport;
@@ -38,4 +39,20 @@ describe('the declarations users see (dist/**/*.d.ts, built fresh)', () => {
     expect(samples.length).toBeGreaterThan(100);
     expect(compileSamples(samples, dir)).toEqual([]);
   }, 180_000);
+});
+
+describe('declaration maps (dist/, as `npm run build` and npm install leave it)', () => {
+  it('map every declaration file to its module in src/, which the package ships: an editor goes to the TypeScript source', () => {
+    const dist = join(repoRoot, 'dist');
+    const declarations = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts'));
+    expect(declarations.length).toBeGreaterThan(100);
+    const broken = declarations.filter((file) => {
+      const map = join(dist, `${file}.map`);
+      if (!existsSync(map)) return true;
+      if (!readFileSync(join(dist, file), 'utf8').includes(`//# sourceMappingURL=${file.split('/').pop()}.map`)) return true;
+      const { sources } = JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] };
+      return sources.length !== 1 || !existsSync(join(dirname(map), sources[0]!)) || !join(dirname(map), sources[0]!).startsWith(join(repoRoot, 'src'));
+    });
+    expect(broken).toEqual([]);
+  });
 });
