@@ -7,9 +7,9 @@
 
 /**
  * A running product is kept as a mantissa m in [LO, HI] = [2⁻²⁵⁶, 2²⁵⁶] and an exponent counted in
- * units of 2²⁵⁶ (powers of two, so every rescaling is exact). Each factor costs one multiplication
- * and a range check (`m · x` stays in [LO, HI] for any factor of modest size); only a product that
- * leaves the range takes `renormalized`, which rounds m · x once as a normal number. The roundings
+ * units of 2²⁵⁶ (powers of two, so every rescaling is exact). Factors of modest size are multiplied
+ * in blocks with one range check per block (runProduct); a product that leaves the range
+ * otherwise takes `renormalized`, which rounds m · x once as a normal number. The roundings
  * are those of the plain loop wherever it stays in range, so the result is the true product rounded
  * n times, then once into the float64 range (ldexpUnits).
  */
@@ -51,22 +51,25 @@ function normalized(v: number): number {
  * m · 2^(256k) rounded once, for a mantissa m with |m| in [2⁻⁷⁶⁸, 2⁷⁶⁸] (a running product, or a
  * product or quotient of two of them; 0, ±∞ and NaN are returned as they are). For −4 ≤ k ≤ 3 one
  * multiplication by an exact power of two: exact where the result is normal, the single rounding
- * where it is subnormal or overflows. Further out, two: the first exact (it keeps the value normal
- * wherever the result can be non-zero and finite), the second the rounding.
+ * where it is subnormal or overflows; further out the two of unitFactors.
  */
 function ldexpUnits(m: number, k: number): number {
   if (k >= -4 && k <= 3) return m * UNIT_POWERS[k + 4]!;
   if (m === 0 || !(Math.abs(m) < Infinity)) return m;
-  if (k > 3) return k <= 6 ? m * UNIT_POWERS[k + 1]! * UNIT_POWERS[7]! : m * Infinity; // |m|·2^(256k) ≥ 2¹⁰²⁴ from k = 7
-  // k ≤ −5: a result that is not 0 needs |m| ≥ 2^(−1074 − 256k), so m · 2^(256(k+4)) ≥ 2⁻⁵⁰ is
-  // exact; where it is smaller (even subnormal and rounded) the result rounds to ±0 either way.
-  return k >= -7 ? m * UNIT_POWERS[k + 8]! * UNIT_POWERS[0]! : m * 0;
+  unitFactors(k);
+  return m * factors.first * factors.second;
 }
 
 /** ldexpUnits(m, k) = m · first · second for every finite m ≠ 0 with |m| in [2⁻⁷⁶⁸, 2⁷⁶⁸] (`unitFactors`). */
 const factors = { first: 1, second: 1 };
 
-/** ldexpUnits's powers of two for exponent k, into `factors`: hoisted out of loops over many mantissas of one exponent. */
+/**
+ * ldexpUnits's powers of two for exponent k, into `factors` (also hoisted out of loops over many
+ * mantissas of one exponent). Beyond −4 ≤ k ≤ 3, two multiplications: the first exact, the second
+ * the rounding. For k ≤ −5 a result that is not 0 needs |m| ≥ 2^(−1074 − 256k), so m · 2^(256(k+4))
+ * ≥ 2⁻⁵⁰ is exact; where it is smaller (even subnormal and rounded) the result rounds to ±0 either
+ * way. |m| · 2^(256k) ≥ 2¹⁰²⁴ from k = 7, and ≤ 2⁻¹²⁸⁰ (±0) from k = −8.
+ */
 function unitFactors(k: number): void {
   let first = 0, second = 1; // k ≤ −8: every result rounds to ±0
   if (k >= -4 && k <= 3) first = UNIT_POWERS[k + 4]!;
