@@ -280,6 +280,9 @@ export function leaveOneOutKernel(
       const end = start + n * inner;
       if (s === 0) { if (!zeroed) zeroRow(out, start, end, inner); continue; }
       let y = rowProducts === null ? NaN : rowProducts[row]!;
+      // A given product of exactly 0 with no zero factor is an underflow of finite, non-zero factors
+      // (a NaN or ±∞ factor would have made it NaN or ±∞): no scan needed to know the row's case.
+      if (y === 0 && !laneHasZero(x, start, inner, n)) { scaledLeaveOneOutOf(out, x, s, start, end, inner, n); continue; }
       if (!isNormal(y)) {
         scanRow(x, start, end, inner);
         const { q, zeros, z } = scanned;

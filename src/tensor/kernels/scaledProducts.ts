@@ -177,7 +177,10 @@ export function scaledQuotients(out: Float64Array, x: Float64Array, s: number, s
   unitFactors(e);
   const { first, second } = factors;
   if (running.modest) { // every x_i within [2⁻⁶⁴, 2⁶⁴] ⊂ [LO, HI]: no check per quotient
-    for (let p = start; p < end; p++) out[p] = (c / x[p]!) * first * second;
+    // Every quotient rounds to ±0 (e ≤ −8, a product of many factors below 1): its sign is that of
+    // c · x_i, a product that cannot overflow here (|c| ≤ 2²⁵⁶), so no division is needed.
+    if (first === 0) for (let p = start; p < end; p++) out[p] = c * x[p]! * 0;
+    else for (let p = start; p < end; p++) out[p] = (c / x[p]!) * first * second;
     return;
   }
   for (let p = start; p < end; p += inner) {
