@@ -193,8 +193,12 @@ function scaledLeaveOneOutOf(out: Float64Array, x: Float64Array, s: number, star
 /** Block length of the contiguous zero scan: each block is multiplied fast and looked at closely only if its product is not normal. */
 const SCAN_BLOCK = 512;
 
-/** The result of scanRow: the product q of the non-zero factors, how many are zero, and the first zero's index. */
-const scanned = { q: 1, zeros: 0, z: -1 };
+/**
+ * The result of scanRow: the product q of the non-zero factors, how many are zero, the first zero's
+ * index, and `lost`: a partial product multiplied factor by factor passed below the normal range
+ * (subnormal or 0), so q may have lost digits there even where it is normal again.
+ */
+const scanned = { q: 1, zeros: 0, z: -1, lost: false };
 
 /**
  * One pass over a row: the product of its non-zero factors, the number of zeros and where the first
@@ -204,13 +208,16 @@ const scanned = { q: 1, zeros: 0, z: -1 };
  * costs about one fast product, not a branch per factor.
  */
 function scanRow(x: Float64Array, start: number, end: number, inner: number): void {
-  let q = 1, zeros = 0, z = -1;
+  let q = 1, zeros = 0, z = -1, lost = false;
   if (inner === 1 && end - start >= CHAINS_MIN) {
     for (let b = start; b < end; b += SCAN_BLOCK) {
       const e = Math.min(b + SCAN_BLOCK, end);
       const bq = productChains(x, b, e);
       if (isNormal(bq)) { q *= bq; continue; }
-      for (let p = b; p < e; p++) { const v = x[p]!; if (v === 0) { if (zeros++ === 0) z = p; } else q *= v; }
+      for (let p = b; p < e; p++) {
+        const v = x[p]!;
+        if (v === 0) { if (zeros++ === 0) z = p; } else { q *= v; if (Math.abs(q) < MIN_NORMAL) lost = true; }
+      }
     }
   } else {
     // Two interleaved products halve the multiply chain's latency.
@@ -220,13 +227,16 @@ function scanRow(x: Float64Array, start: number, end: number, inner: number): vo
       const v0 = x[p]!, v1 = x[p + inner]!;
       if (v0 === 0) { if (zeros++ === 0) z = p; } else q0 *= v0;
       if (v1 === 0) { if (zeros++ === 0) z = p + inner; } else q1 *= v1;
+      if (Math.abs(q0) < MIN_NORMAL || Math.abs(q1) < MIN_NORMAL) lost = true;
     }
     if (p < end) { const v = x[p]!; if (v === 0) { if (zeros++ === 0) z = p; } else q0 *= v; }
     q = q0 * q1;
+    if (Math.abs(q0) < MIN_NORMAL) lost = true;
   }
   scanned.q = q;
   scanned.zeros = zeros;
   scanned.z = z;
+  scanned.lost = lost;
 }
 
 /** out[start], out[start + stride], … (before end) = 0. */
@@ -285,15 +295,19 @@ export function leaveOneOutKernel(
       if (y === 0 && !laneHasZero(x, start, inner, n)) { scaledLeaveOneOutOf(out, x, s, start, end, inner, n); continue; }
       if (!isNormal(y)) {
         scanRow(x, start, end, inner);
-        const { q, zeros, z } = scanned;
+        const { q, zeros, z, lost } = scanned;
+        // q is used as it is only where it is normal and never passed below the normal range: a
+        // partial product that was subnormal kept only the digits above 2⁻¹⁰⁷⁴ (10⁻³⁰⁰ · 1.2345678901·10⁻¹⁵
+        // · 10³⁰⁰ = 1.23456789·10⁻¹⁵, ten digits), which y / x_i would pass on to every L_i.
+        const qExact = isNormal(q) && !lost;
         // q = ±∞ from overflow alone, or NaN from an underflowed 0 times an overflowed ∞, still means
         // every factor may be finite (rare: look again).
         const finiteFactors = Number.isFinite(q) || allFinite(x, start, end, inner);
         if (finiteFactors && zeros >= 2) continue;
-        if (finiteFactors && zeros === 1) { out[z] = isNormal(q) ? s * q : scaledProductExcept(x, s, start, end, inner, z); continue; }
+        if (finiteFactors && zeros === 1) { out[z] = qExact ? s * q : scaledProductExcept(x, s, start, end, inner, z); continue; }
         // The row's product left the float64 range (or q did, or its running product passed through
         // the subnormals and lost digits): the division trick with s · y kept with a separate exponent.
-        if (finiteFactors && (rowProducts !== null || !isNormal(q))) { scaledLeaveOneOutOf(out, x, s, start, end, inner, n); continue; }
+        if (finiteFactors && (rowProducts !== null || !qExact)) { scaledLeaveOneOutOf(out, x, s, start, end, inner, n); continue; }
         y = zeros === 0 ? q : NaN;
       }
       if (isNormal(y)) {
