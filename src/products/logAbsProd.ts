@@ -2,7 +2,7 @@
 import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
-import { logAbsProdCotangentKernel, logAbsProdKernel } from '../tensor/kernels/products.js';
+import { logAbsProdCotangentKernel, logAbsProdKernel } from '../tensor/kernels/logAbsProd.js';
 import { keepdimsArg, normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
