@@ -264,7 +264,7 @@ function zeroRow(out: Float64Array, start: number, end: number, stride: number):
  *   first forty, while plain prefix products underflow to 0 and suffix products overflow). Rows
  *   of 32 or more factors take the division trick again, with s · y kept as a mantissa and a
  *   separate binary exponent (scaledQuotients), each s · L_i rounded once into range — so a product
- *   of 10⁵ factors from (0, 1), which underflows, costs about what one in range does; shorter rows
+ *   of 10⁵ factors from (0, 1), which underflows, costs 3–4× one in range, not 30×; shorter rows
  *   take prefix and suffix products with a separate exponent (scaledLeaveOneOut: no division, the
  *   fewest roundings). So too where y is normal but s · y is not (a tiny or huge cotangent);
  * - what is left (±∞ or NaN factors): prefix and suffix products with a separate exponent
@@ -305,7 +305,7 @@ export function leaveOneOutKernel(
         if (finiteFactors && zeros >= 2) continue;
         if (finiteFactors && zeros === 1) { out[z] = qExact ? s * q : scaledProductExcept(x, s, start, end, inner, z); continue; }
         // The row's product left the float64 range (or q did, or its running product passed through
-        // the subnormals and lost digits): the division trick with s · y kept with a separate exponent.
+        // the subnormals and lost digits): the scaled rule for the row's length (scaledLeaveOneOutOf).
         if (finiteFactors && (rowProducts !== null || !qExact)) { scaledLeaveOneOutOf(out, x, s, start, end, inner, n); continue; }
         y = zeros === 0 ? q : NaN;
       }
