@@ -133,7 +133,7 @@ describe('packed B strips (large products: B copied into the kernel as contiguou
       const plain1 = run();
       ad.config({ threads: 2 });
       const plain2 = run();
-      setPackRows(32);
+      setPackRows(48);
       const packed2 = run();
       expect(packed1).toEqual(plain1);
       expect(packed2).toEqual(plain1);
@@ -153,7 +153,7 @@ describe('packed B strips (large products: B copied into the kernel as contiguou
       expect(product(2, 32)).toEqual(plainT);
       expect(product(2, Infinity)).toEqual(plainT);
     } finally {
-      setPackRows(32);
+      setPackRows(48);
       ad.config({ threads: 'auto' });
     }
   });

@@ -220,7 +220,7 @@ export function gemmBlockWasm(
   // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save;
   // under 4 rows or columns, padding would more than double the work.
   if (m < 4 || n < 4 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
-  const packed = packs(m, k, n, transB);
+  const packed = packs(m, k, n);
   const at = layout(m, k, n, packed);
   const { mp, np, ob, oc, total } = at;
   if (total > MAX_DOUBLES) return false;

@@ -74,17 +74,21 @@ export function packArgs({ k, np, ob, raw }: Layout, transB: boolean): { args: n
 }
 
 /**
- * Whether B is packed for a product. Measured on the bench machine (packed ÷ as stored, one
- * thread): where B's rows lie a multiple of 2 kB apart (n a multiple of 256) a strip's rows
- * compete for a few cache sets — 512³ 0.62, 256×128×512 0.62, 128×256×1024 0.59, 128×784×256
- * 0.87, 128×768×768 0.89 — while 128×384×384 gained nothing and 200×180×516 lost 7% to the
- * packing copy; 256³ and 128×256×256 were level. A B that is transposed is gathered either way,
- * and packing it costs no more. At least 32 rows reuse each strip.
+ * Whether B is packed for a product: from 48 rows of C (each strip is then read by at least 12
+ * blocks of four rows) and 4,096 entries of B. Unpacked, a strip's k rows lie n·8 bytes apart and
+ * compete for a few cache sets wherever that is a multiple of a few hundred bytes, and the
+ * hardware prefetcher sees k short runs instead of one. Measured on the bench machine, one thread,
+ * packed ÷ as stored in interleaved rounds (plain / A transposed): W1's weight gradient
+ * 784×128×256 0.88 / 0.84, 128×784×256 0.87, 256³ 0.78, 128×256×256 0.81 / 0.83, 300³ 0.89,
+ * 784×128×100 0.75, 784×128×384 0.79, 128×384×384 0.87, 200×180×516 0.88, 64×512×128 0.90,
+ * 256×16×256 0.80 / 0.80; level within ±7 % at 784×128×128, 256×256×128, 64³, 128×64×64 and
+ * 48×96×96; lost at 32×128×256 (1.13), so not below 48 rows. (Until stop 31 only B with rows a
+ * multiple of 2 kB apart and max(k, n) ≥ 512 were packed: W1's weight gradient, k·n = 32,768,
+ * ran unpacked at 16 GFLOP/s.) A B stored transposed is gathered either way.
  */
-export const packs = (m: number, k: number, n: number, transB: boolean) =>
-  m >= packRows && k * n >= 1 << 16 && (transB || (n % 256 === 0 && Math.max(n, k) >= 512));
-let packRows = 32;
-/** Turns packing off (Infinity) or back on (32): tests compare both layouts. @internal */
+export const packs = (m: number, k: number, n: number) => m >= packRows && k * n >= 1 << 12;
+let packRows = 48;
+/** Turns packing off (Infinity) or back on (48): tests compare both layouts. @internal */
 export function setPackRows(rows: number): void {
   packRows = rows;
 }
