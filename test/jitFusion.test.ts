@@ -192,8 +192,12 @@ describe('fused elementwise loops', () => {
     const info = threeWays((t: ad.Tensor) => ad.sum(ad.mul(ad.add(ad.log1p(ad.abs(t)), ad.exp(ad.neg(t))), ad.tanh(t))), [x]);
     // abs and neg each form no group alone; log1p, exp and tanh run as calls; add, mul and sum fuse.
     expect([info.fusedGroups, info.fusedOps]).toEqual([1, 3]);
-    const short = threeWays((t: ad.Tensor) => ad.sum(ad.mul(ad.add(ad.log1p(ad.abs(t)), ad.exp(ad.neg(t))), ad.tanh(t))), [ad.tensor(x.toFloat64Array().subarray(0, 100))]);
+    const f = (t: ad.Tensor) => ad.sum(ad.mul(ad.add(ad.log1p(ad.abs(t)), ad.exp(ad.neg(t))), ad.tanh(t)));
+    const short = threeWays(f, [ad.tensor(x.toFloat64Array().subarray(0, 40))]);
     expect([short.fusedGroups, short.fusedOps]).toEqual([1, 8]);
+    // From 64 elements exp and tanh run in their vector kernels (the same bits as Math.exp and Math.tanh); log1p fuses up to 8,191.
+    const middle = threeWays(f, [ad.tensor(x.toFloat64Array().subarray(0, 100))]);
+    expect([middle.fusedGroups, middle.fusedOps]).toEqual([1, 5]);
   });
 
   it('a reduction over several axes fuses only when they are trailing (the kernel folds others one axis at a time)', () => {

@@ -1,14 +1,15 @@
 /**
- * @file The WebAssembly SIMD exp, log and log1p (src/tensor/kernels/wasm/vmath.ts) against V8's
- * Math.exp, Math.log and Math.log1p (fdlibm) on 10⁶ inputs each — random over the whole range,
- * around 1, subnormal inputs and results, the overflow and underflow thresholds — and on the
- * special values; exp and log must give Math's values to the bit, log1p within 1 ulp. Then the
+ * @file The WebAssembly SIMD exp, log, log1p and tanh (src/tensor/kernels/wasm/vmath.ts) against
+ * V8's Math.exp, Math.log, Math.log1p and Math.tanh (fdlibm) on 10⁶ inputs each — random over the
+ * whole range, around 1, subnormal inputs and results, the overflow and underflow thresholds, tanh's
+ * branch points — and on the special values; exp, log and tanh must give Math's values to the bit,
+ * log1p within 1 ulp. Then the
  * fused logsumexp passes that use them, with the WebAssembly path on and off.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
-import { divideIntoVector, productChainsVector, vectorMath, vectorModuleSize, vectorized, VECTOR_MIN, type VectorOp } from '../src/tensor/kernels/wasm/vmath.js';
+import { divideIntoVector, productChainsVector, vectorMath, vectorModuleSizes, vectorized, VECTOR_MIN, type VectorOp } from '../src/tensor/kernels/wasm/vmath.js';
 
 /** Deterministic uniform [0, 1) (xorshift32), so a failure reproduces. */
 function stream(seed: number) {
@@ -34,17 +35,21 @@ const ordered = (v: number) => {
 const ulps = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b) ? 0 : Math.abs(Number(ordered(a) - ordered(b))));
 
 const N = 1_000_000;
-const MATH: Record<VectorOp, (v: number) => number> = { exp: Math.exp, log: Math.log, log1p: Math.log1p };
+const MATH: Record<VectorOp, (v: number) => number> = { exp: Math.exp, log: Math.log, log1p: Math.log1p, tanh: Math.tanh };
 
 /** The inputs of each operation: N values, a quarter from each of four distributions. */
 function inputs(op: VectorOp): Float64Array {
-  const u = stream({ exp: 1, log: 2, log1p: 3 }[op]);
+  const u = stream({ exp: 1, log: 2, log1p: 3, tanh: 4 }[op]);
+  const sign = () => (u() < 0.5 ? -1 : 1);
   const x = new Float64Array(N);
   for (let i = 0; i < N; i++) {
     const part = i % 4;
     if (op === 'exp') x[i] = [-745.2 + 1455 * u(), 2 * u() - 1, -745.2 + 37 * u(), (2 * u() - 1) * 2 ** (-60 * u())][part]!;
     else if (op === 'log') x[i] = [randomBits(u), 0.5 + 1.5 * u(), 2.2250738585072014e-308 * u(), 1 + (2 * u() - 1) * 2 ** (-30 * u())][part]!;
-    else x[i] = [2 * u() - 1, randomBits(u), -1 + 2 ** (-50 * u()), (2 * u() - 1) * 2 ** (-70 * u())][part]!;
+    else if (op === 'log1p') x[i] = [2 * u() - 1, randomBits(u), -1 + 2 ** (-50 * u()), (2 * u() - 1) * 2 ** (-70 * u())][part]!;
+    // tanh: its whole range, every magnitude, around |x| = 1 (where it changes formula), and around the
+    // points where expm1's argument ∓2|x| changes branch (|x| = ln2/4, 3ln2/4; k = 20 and 56 at 2|x| ≈ 13.9, 38.8)
+    else x[i] = [(2 * u() - 1) * 25, sign() * randomBits(u), sign() * (1 + (2 * u() - 1) * 2 ** (-40 * u())), sign() * [0.1732868, 0.5198604, 6.93147, 19.4081, 22][Math.floor(5 * u())]! * (1 + (2 * u() - 1) * 2 ** (-30 * u()))][part]!;
   }
   return x;
 }
@@ -53,21 +58,21 @@ const EDGES = [
   0, -0, Infinity, -Infinity, NaN, 1, -1, 2, 0.5, Number.MAX_VALUE, -Number.MAX_VALUE, 5e-324, -5e-324, 2.2250738585072014e-308,
   709.782712893384, 709.7827128933841, 709.79, 710, 1e300, -745.1332191019411, -745.1332191019412, -745.2, -746, -1e300,
   -708.3964185322641, -708.4, 2 ** -28, -(2 ** -28), 2 ** -29, 1e-17, -1e-17, 1 + 2 ** -52, 1 - 2 ** -53, -1 + 2 ** -53, -1 - 2 ** -52,
-  2 ** 53, 2 ** 1023,
+  2 ** 53, 2 ** 1023, 22, -22, 22 - 2 ** -48, 19.4, -19.4, 0.17328679513998632, 0.5198603854199589, 2 ** -55, -(2 ** -54),
 ];
 
 describe('vectorised exp, log, log1p against Math', () => {
   afterAll(() => ad.config({ wasm: true }));
 
-  it('compile here, in a module under the 4 kB browsers compile synchronously', () => {
+  it('compile here, in modules under the 4 kB browsers compile synchronously', () => {
     expect(vectorized('exp', 1 << 20)).toBe(true);
-    expect(vectorModuleSize()).toBeLessThan(4096);
+    for (const size of vectorModuleSizes()) expect(size).toBeLessThan(4096);
   });
 
-  // Maximum ulp distance from Math.*: exp and log are fdlibm's algorithms with its branches as
+  // Maximum ulp distance from Math.*: exp, log and tanh are fdlibm's algorithms with its branches as
   // selects (0); log1p is log(1 + x) with a first-order correction (1).
-  const BOUND: Record<VectorOp, number> = { exp: 0, log: 0, log1p: 1 };
-  for (const op of ['exp', 'log', 'log1p'] as const) {
+  const BOUND: Record<VectorOp, number> = { exp: 0, log: 0, log1p: 1, tanh: 0 };
+  for (const op of ['exp', 'log', 'log1p', 'tanh'] as const) {
     it(`${op}: 10⁶ random inputs within ${BOUND[op]} ulp of Math.${op}, the special values exactly`, () => {
       const x = inputs(op);
       const out = new Float64Array(N);
@@ -91,14 +96,22 @@ describe('vectorised exp, log, log1p against Math', () => {
     });
   }
 
-  it("an element's result does not depend on its position or on the array's length", () => {
-    const x = inputs('log1p').subarray(0, 40001);
-    const whole = new Float64Array(x.length);
-    vectorMath('log1p', x, whole);
-    for (const [start, len] of [[1, 9999], [7, 16385], [40000 - 8193, 8193]] as const) {
-      const part = new Float64Array(len);
-      vectorMath('log1p', x.subarray(start, start + len), part);
-      for (let i = 0; i < len; i++) if (!Object.is(part[i], whole[start + i])) throw new Error(`log1p at ${start + i} differs`);
+  it("an element's result does not depend on its position or on the array's length (two pairs a step: every length mod 4)", () => {
+    const cases = {
+      log1p: [[1, 9999], [7, 16385], [40000 - 8193, 8193], [2, 65537], [13, 131075], [3, 8194], [5, 8195]],
+      tanh: [[3, 65], [5, 66], [9, 67], [11, 68], [1, 16385], [13, 131075]],
+    } as const;
+    for (const op of ['log1p', 'tanh'] as const) {
+      const x = inputs(op).subarray(0, 140001);
+      const whole = new Float64Array(x.length);
+      vectorMath(op, x, whole);
+      for (const [start, len] of cases[op]) {
+        expect(vectorized(op, len)).toBe(true);
+        const part = new Float64Array(len + 1).fill(7);
+        vectorMath(op, x.subarray(start, start + len), part, len);
+        for (let i = 0; i < len; i++) if (!Object.is(part[i], whole[start + i])) throw new Error(`${op} at ${start + i} (length ${len}) differs`);
+        expect(part[len]).toBe(7); // nothing written past n
+      }
     }
   });
 

@@ -53,14 +53,14 @@ export interface FusionSource {
 const COPIED: ReadonlySet<number> = new Set([Op.ADD, Op.SUB, Op.MUL, Op.NEG]);
 
 /**
- * Ops whose kernels leave the scalar loop on long arrays: exp, log and log1p for the WebAssembly
- * vector kernels (kernels/wasm/vmath.ts; log1p's is within 1 ulp of Math.log1p, not equal), tanh,
- * sin, cos and expm1 for the worker threads (kernels/parallelMap.ts, from 16,384 elements). From
+ * Ops whose kernels leave the scalar loop on long arrays: exp, log, log1p and tanh for the
+ * WebAssembly vector kernels (kernels/wasm/vmath.ts; log1p's is within 1 ulp of Math.log1p, not
+ * equal), sin, cos and expm1 for the worker threads (kernels/parallelMap.ts, from 16,384 elements). From
  * these lengths such a call stays out of groups: a loop calling Math.* would be slower, or differ.
  */
 const LONG: ReadonlyMap<number, number> = new Map([
   [Op.EXP, VECTOR_MIN.exp], [Op.LOG, VECTOR_MIN.log], [Op.LOG1P, VECTOR_MIN.log1p],
-  [Op.TANH, 16384], [Op.SIN, 16384], [Op.COS, 16384], [Op.EXPM1, 16384],
+  [Op.TANH, VECTOR_MIN.tanh], [Op.SIN, 16384], [Op.COS, 16384], [Op.EXPM1, 16384],
 ]);
 
 /** Bounds on a group: members, leaves, and loop depth once axes are merged. */

@@ -3,12 +3,13 @@
  * (../threads/pool.ts): the input is copied into the shared memory, each thread applies the same
  * Math function to its chunk, the result is copied back — the same bits as one thread's loop.
  *
- * Only functions that cost far more than the copies gain: Math.tanh, sin, cos and expm1 take about
+ * Only functions that cost far more than the copies gain: Math.sin, cos and expm1 take about
  * 15–20 ns an element on the bench machine (measured on one thread; a loaded machine shares its
  * cores fairly between processes, so two threads' wall time cannot be measured there), the two
  * copies about 1 ns; from PARALLEL_MAP elements the half a thread saves exceeds waking a worker
  * (tens of µs). Arithmetic (add, mul, …) costs about what its copies cost and stays on one thread;
- * exp and log run in WebAssembly SIMD (./wasm/vmath.ts) on one thread.
+ * exp, log and log1p run in WebAssembly SIMD (./wasm/vmath.ts) on one thread, tanh in WebAssembly
+ * SIMD split across the threads (vmath.ts, tanhAcross).
  */
 import { sharedKernel, threadPool } from '../threads/pool.js';
 import { MAP_KERNELS, type MapKernel } from '../threads/workerSource.js';

@@ -48,7 +48,7 @@ export const MAX_CHUNKS = 255;
  * out[i] = Math[name](x[i]) over the shared memory, with (x, out, count) as byte addresses and a
  * count. The caller runs the same loop (./pool.ts, mapKernel): one engine, the same Math, the same bits.
  */
-export const MAP_KERNELS = ['tanh', 'sin', 'cos', 'expm1'] as const;
+export const MAP_KERNELS = ['sin', 'cos', 'expm1'] as const;
 export type MapKernel = (typeof MAP_KERNELS)[number];
 
 /** The worker's script. */

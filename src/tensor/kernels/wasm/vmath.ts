@@ -1,6 +1,6 @@
 /**
- * @file exp, log and log1p over Float64Arrays in WebAssembly SIMD (./transcendental.ts), with
- * Math.exp / Math.log / Math.log1p as the fallback: below a length where the copies and the call
+ * @file exp, log, log1p and tanh over Float64Arrays in WebAssembly SIMD (./transcendental.ts), with
+ * Math.exp / Math.log / Math.log1p / Math.tanh as the fallback: below a length where the copies and the call
  * cost more than they save, where WebAssembly SIMD is unavailable, and under
  * ad.config({ wasm: false }) (the switch of every WebAssembly kernel, ./gemm.ts).
  *
@@ -15,32 +15,55 @@
  * its gradient's quotients find it in the same synchronous run.
  */
 import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
-import { expCode, log1pCode, logOfCode, type Regs } from './transcendental.js';
+import { expCode, log1pCode, logOfCode, tanhCode, type Regs } from './transcendental.js';
 import { wasmKernelsAvailable } from './gemm.js';
 import { touchPages } from './staging.js';
 import { RunSlot } from '../../runSlot.js';
 import { MAX_PAGES, sharedKernel, threadPool, type Pool } from '../../threads/pool.js';
 
-export type VectorOp = 'exp' | 'log' | 'log1p';
+export type VectorOp = 'exp' | 'log' | 'log1p' | 'tanh';
 
 // Parameters: byte addresses of the source and destination, and the element count n; the loop
 // runs over pairs, so an odd n also computes the element after the last (the caller's padding).
 const SRC = 0, DST = 1, N = 2, P = 3, Q = 4, END = 5, X = 6, T0 = 7;
+/** Scratch v128 locals of a kernel (tanh uses twelve). */
+const TEMPS = 12;
 
+/**
+ * A kernel applying `body` to each pair. Its constants are set into locals once, before the loop:
+ * a v128.const costs V8 three instructions on x64 (a 64-bit immediate moved in and duplicated into
+ * both lanes), a local at most a load from the stack — tanh's 35 constants made it 14.5 ns an
+ * element inline, ? ns held in locals.
+ */
 function kernelSource(name: VectorOp, body: (r: Regs) => number[]): FunctionSource {
   const { get, set, i32 } = op;
-  const regs: Regs = { x: X, t: Array.from({ length: 9 }, (_, i) => T0 + i) };
+  const constants = new Map<string, { local: number; code: number[] }>();
+  const first = T0 + 2 * TEMPS + 1; // locals: X, T0…, then the second pair's input and temps, then the constants
+  const constant = (code: number[]): number[] => {
+    const key = code.join(',');
+    let c = constants.get(key);
+    if (c === undefined) constants.set(key, (c = { local: first + constants.size, code }));
+    return get(c.local);
+  };
+  const k = (v: number) => constant(op.f64x2Const(v)), bits = (b: bigint) => constant(op.i64x2Const(b));
+  const X2 = T0 + TEMPS;
+  const one = body({ x: X, t: Array.from({ length: TEMPS }, (_, i) => T0 + i), k, bits });
+  const two = body({ x: X2, t: Array.from({ length: TEMPS }, (_, i) => X2 + 1 + i), k, bits });
+  const prologue = [...constants.values()].flatMap((c) => [...c.code, ...set(c.local)]);
   const code = [
+    ...prologue,
     ...get(SRC), ...set(P), ...get(DST), ...set(Q),
     ...get(SRC), ...get(N), ...i32(3), ...op.i32Shl, ...op.i32Add, ...set(END),
     ...op.block, ...op.loop,
     ...get(P), ...get(END), ...op.i32GeU, ...op.brIf(1),
     ...get(P), ...op.v128Load(0), ...set(X),
-    ...get(Q), ...body(regs), ...op.v128Store(0),
-    ...get(P), ...i32(16), ...op.i32Add, ...set(P), ...get(Q), ...i32(16), ...op.i32Add, ...set(Q),
+    ...get(P), ...op.v128Load(16), ...set(X2),
+    ...get(Q), ...one, ...op.v128Store(0),
+    ...get(Q), ...two, ...op.v128Store(16),
+    ...get(P), ...i32(32), ...op.i32Add, ...set(P), ...get(Q), ...i32(32), ...op.i32Add, ...set(Q),
     ...op.br(0), ...op.end, ...op.end,
   ];
-  return { name, params: 3, locals: [[3, I32], [10, V128]], code };
+  return { name, params: 3, locals: [[3, I32], [2 + 2 * TEMPS + constants.size, V128]], code };
 }
 
 /**
@@ -86,15 +109,25 @@ type Kernel = (src: number, dst: number, n: number) => void;
 type Divide = (src: number, dst: number, n: number, cAt: number) => void;
 type Product = (src: number, end: number, acc: number) => void;
 
-const sources = () => [kernelSource('exp', expCode), kernelSource('log', logOfCode), kernelSource('log1p', log1pCode), divideSource(), productSource()];
+/**
+ * The modules: each under the 4 kB that browsers compile synchronously on the main thread (the
+ * kernels are unrolled twice), all instantiated over one memory.
+ */
+const sources = (): FunctionSource[][] => [
+  [divideSource(), productSource(), kernelSource('exp', expCode), kernelSource('log', logOfCode)],
+  [kernelSource('log1p', log1pCode), kernelSource('tanh', tanhCode)],
+];
 
 /**
- * Lengths from which WebAssembly wins, measured on the bench machine (CPU time per element, warm):
- * exp 1.2× Math.exp at 2,025 elements and 1.7–2.1× at 10⁵, slower below about 500 (the call, the
- * copies, and two lanes of fdlibm's full arithmetic against V8's scalar C); log and log1p only
- * gain on long arrays (1.05–1.5× at 10⁵).
+ * Lengths from which WebAssembly runs, measured on the bench machine (ns per element, warm, the
+ * WebAssembly kernel / a monomorphic loop over Math.*, two pairs per iteration): at 64 elements
+ * exp 6.7 / 9.0, log1p 9.7 / 17.8, tanh 11.3 / 14.4; from 512 on exp 5.6 / 9.0, log1p 8.6 / 17.5,
+ * tanh 10.5 / 14.2; at 16 each loses (the call and copies). log is level with V8's at every
+ * length (7.5 / 7.8) and stays with Math.log below long arrays. log1p, within 1 ulp of
+ * Math.log1p rather than equal, keeps the length it had before these kernels were unrolled: a
+ * lower one would change results (by an ulp) that samplers and users have seen.
  */
-export const VECTOR_MIN: Readonly<Record<VectorOp, number>> = { exp: 512, log: 32768, log1p: 8192 };
+export const VECTOR_MIN: Readonly<Record<VectorOp, number>> = { exp: 64, log: 32768, log1p: 8192, tanh: 64 };
 /** Elements per pass through the module's memory (512 kB of the 1 MB: in and out in place). */
 const CHUNK = 1 << 16;
 
@@ -102,23 +135,23 @@ let available: boolean | null = null;
 let kernels: Record<VectorOp, Kernel> | null = null;
 let divide: Divide | null = null;
 let product: Product | null = null;
-let vmathModule: WebAssembly.Module | null = null;
 let view = new Float64Array(0);
+/** The first module (divide, product, exp, log), instantiated again over a product's row memory. */
+let vmathModule: WebAssembly.Module | null = null;
 
 /**
- * Compiles and instantiates the module once, when first needed; null where turned off or where
- * WebAssembly SIMD is unavailable (or a Content-Security-Policy refuses it: then once). About
- * 1.6 kB, under the 4 kB browsers compile synchronously on the main thread.
+ * Compiles and instantiates the modules once, when first needed; null where turned off or where
+ * WebAssembly SIMD is unavailable (or a Content-Security-Policy refuses it: then once).
  */
 function ready(): Record<VectorOp, Kernel> | null {
   if (!wasmKernelsAvailable()) return null; // ad.config({ wasm: false }), or no WebAssembly SIMD here
   if (available === null) {
     try {
-      const bytes = moduleBytes(sources());
       const memory = new WebAssembly.Memory({ initial: 16, maximum: 16 });
-      vmathModule = new WebAssembly.Module(bytes);
-      const exports = new WebAssembly.Instance(vmathModule, { env: { memory } }).exports as unknown as Record<VectorOp, Kernel>;
-      kernels = { exp: exports.exp, log: exports.log, log1p: exports.log1p };
+      const modules = sources().map((functions) => new WebAssembly.Module(moduleBytes(functions)));
+      const exports = Object.assign({}, ...modules.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports)) as Record<VectorOp, Kernel>;
+      vmathModule = modules[0]!;
+      kernels = { exp: exports.exp, log: exports.log, log1p: exports.log1p, tanh: exports.tanh };
       divide = (exports as unknown as { divide: Divide }).divide;
       product = (exports as unknown as { product: Product }).product;
       view = new Float64Array(memory.buffer);
@@ -130,12 +163,12 @@ function ready(): Record<VectorOp, Kernel> | null {
   return available ? kernels : null;
 }
 
-/** The size of the module in bytes (its source is built on every call). @internal */
-export function vectorModuleSize(): number {
-  return moduleBytes(sources()).length;
+/** The sizes of the modules in bytes (their sources are built on every call). @internal */
+export function vectorModuleSizes(): number[] {
+  return sources().map((functions) => moduleBytes(functions).length);
 }
 
-const MATH: Readonly<Record<VectorOp, (v: number) => number>> = { exp: Math.exp, log: Math.log, log1p: Math.log1p };
+const MATH: Readonly<Record<VectorOp, (v: number) => number>> = { exp: Math.exp, log: Math.log, log1p: Math.log1p, tanh: Math.tanh };
 
 /**
  * out[i] = op(x[i]) for i < n (out may be x): in WebAssembly from VECTOR_MIN[op] elements on,
@@ -292,6 +325,37 @@ let sharedVmath: WebAssembly.Module | null = null;
 const sharedVmathOnce = () => (sharedVmath ??= new WebAssembly.Module(moduleBytes([divideSource(), productSource()], MAX_PAGES)));
 const sharedDivide = sharedKernel(() => ({ module: sharedVmathOnce(), name: 'divide' }));
 const sharedProduct = sharedKernel(() => ({ module: sharedVmathOnce(), name: 'product' }));
+/** tanh compiled against the shared memory, in a module of its own (each under 4 kB). */
+let sharedTanhModule: WebAssembly.Module | null = null;
+const sharedTanh = sharedKernel(() => ({
+  module: (sharedTanhModule ??= new WebAssembly.Module(moduleBytes([kernelSource('tanh', tanhCode)], MAX_PAGES))), name: 'tanh',
+}));
+
+/**
+ * Arrays of at least this many elements are split across the threads by `tanhAcross`: on one
+ * thread tanh takes about 10.5 ns an element (W1's hidden layer, 32,768 entries, 0.34 ms), the two
+ * copies through the shared memory about 1 ns.
+ */
+const PARALLEL_TANH = 16384;
+
+/**
+ * out = tanh(x) with the elements split across the worker threads (chunks of multiples of four: the
+ * kernel computes two pairs per step), the same kernel on every thread: the same bits as
+ * `vectorMath`, and as Math.tanh. False (nothing done) for short arrays, beyond the shared memory's
+ * bound, or where no pool runs.
+ */
+export function tanhAcross(x: Float64Array, out: Float64Array): boolean {
+  const n = x.length;
+  if (n < PARALLEL_TANH || n > MAX_ROW || ready() === null) return false;
+  const pool = threadPool();
+  if (pool === null) return false;
+  const at = n + 4; // the results after the inputs (the last step may read and write up to 3 beyond)
+  const v = pool.view(at + n + 4);
+  v.set(x, 0);
+  pool.run({ name: 'tanh', kernel: sharedTanh, args: [0, at * 8, n], steps: [8, 8, 0], rowsArg: 2, rows: n, quantum: 4 });
+  out.set(v.subarray(at, at + n));
+  return true;
+}
 
 /**
  * out[p] = c / x[p] for p in [start, end), the quotients split across the worker threads (pairs of
