@@ -136,6 +136,10 @@ export const opTable: OpRow[] = [
     shapes: [[[2, 3], [3, 3], [3, 2]], [[1, 2], [2, 4], [4, 1]]],
   },
   {
+    name: 'chainMatmul (stacked)', covers: ['chainMatmulStack'], domains: ['real'], fn: (s) => ad.chainMatmul(s),
+    shapes: [[[3, 3, 3]], [[2, 4, 4]]],
+  },
+  {
     name: 'chainProduct (matmul)', covers: ['chainProduct'], domains: ['real', 'real', 'real'],
     fn: (a, b, c) => ad.chainProduct([a, b, c], ad.matmul), shapes: [[[2, 3], [3, 3], [3, 2]]],
   },

@@ -25,11 +25,14 @@ function chainWorkload(S) {
     setup() {
       const all = symmetric(COUNT * SS, 41, Math.sqrt(3 / S));
       const Ms = Array.from({ length: COUNT }, (_, i) => all.slice(i * SS, (i + 1) * SS));
-      return { Ms, t: { Ms: Ms.map((m) => ad.tensor(m, [S, S])) } };
+      return { Ms, t: { Ms: Ms.map((m) => ad.tensor(m, [S, S])), stack: ad.tensor(all, [COUNT, S, S]) } };
     },
     plain: { f: plainF, vg: plainVG },
     adjoint: listImpl(fold, 'Ms', 'fold of ad.matmul'),
-    alternatives: [{ impl: 'adjoint-chainMatmul', ...listImpl(special, 'Ms') }],
+    alternatives: [
+      { impl: 'adjoint-chainMatmul', ...listImpl(special, 'Ms') },
+      { impl: 'adjoint-chainMatmul-stacked', ...stackedImpl(special) },
+    ],
   };
 }
 
@@ -42,6 +45,19 @@ function listImpl(loss, name, note) {
     vg: (d) => {
       const [v, g] = vg(d.t[name]);
       return { value: v.item(), grads: { [name]: g } };
+    },
+  };
+}
+
+/** The same loss of the factors as one stacked tensor [200, n, n] (one leaf; its gradient one tensor, compared as the list). */
+function stackedImpl(loss) {
+  const vg = ad.valueAndGrad(loss);
+  return {
+    note: 'the factors as one tensor [200, n, n]',
+    f: (d) => loss(d.t.stack).item(),
+    vg: (d) => {
+      const [v, g] = vg(d.t.stack);
+      return { value: v.item(), grads: { Ms: g } };
     },
   };
 }

@@ -80,4 +80,4 @@ export const notExportable: Readonly<Record<string, string>> = {
  * recording their forward pass arrives as the primitives it is made of (chainMatmul as matmuls),
  * and their backward rule as the ops it runs.
  */
-export const tapeOnly: ReadonlySet<string> = new Set(['region', 'chainMatmul', 'chainProduct']);
+export const tapeOnly: ReadonlySet<string> = new Set(['region', 'chainMatmul', 'chainMatmulStack', 'chainProduct']);

@@ -6,15 +6,17 @@ import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { matmul } from '../ops/linalg.js';
-import { transpose } from '../ops/shape.js';
+import { stack, take, transpose } from '../ops/shape.js';
 import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
 import { lend, reclaim, type Loan } from './prefixPool.js';
 import type { Holder } from '../core/memory.js';
 import { untraced } from './firstOrder.js';
 
 const chainMatmulP = chainPrimitive('chainMatmul');
+/** The same node over one stacked [n, s, s] input (one leaf, one cotangent). */
+const chainMatmulStackP = chainPrimitive('chainMatmulStack');
 
-const asMatrix = (t: Tensor): Matrix => ({ data: t.values, rows: t.shape[0]!, cols: t.shape[1]! });
+const asMatrix = (t: Tensor): Matrix => ({ data: t.values, at: 0, rows: t.shape[0]!, cols: t.shape[1]! });
 
 /** The prefix products P_0 … P_{n−1} as ordinary matmuls (traced: an outer transformation differentiates them). */
 function tracedPrefixes(ms: readonly Tensor[]): Tensor[] {
@@ -38,44 +40,78 @@ function tracedPrefixes(ms: readonly Tensor[]): Tensor[] {
  * differentiated again.
  */
 function chainForward(ms: readonly Tensor[], holder: Holder): ChainForward {
-  const n = ms.length;
-  if (untraced(...ms)) {
-    const mats = ms.map(asMatrix);
-    const rows = mats[0]!.rows;
-    let bytes = 0;
-    for (let i = 1; i < n - 1; i++) bytes += rows * mats[i]!.cols * 8;
-    // The prefixes: left in the kernel's memory where they fit (chainResident.ts), saved out into
-    // chunks when something else needs that memory while this tape can still be pulled back;
-    // else carved from chunks at once.
-    let P: Prefixes | null = null;
-    let loan: Loan | null = null;
-    const keep = (p: Prefixes): Prefixes => {
-      loan = lend(holder, p.chunks); // the chunks return to the pool when the tape is released
-      return (P = p);
-    };
-    const plan = residentPlan(mats);
-    const tape = plan === null ? null : residentTape(mats, plan, (t) => {
-      if (holder.released !== true && P === null) keep(t.saveOut(reclaim()));
-    });
-    if (tape === null) keep(chainPrefixes(mats, reclaim()));
-    const prefixes = (): Prefixes => P ?? keep(tape!.saveOut(reclaim()));
-    const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
-      if (untraced(g)) {
-        const cts = chainCotangents(mats, tape !== null && tape.present ? tape : prefixes(), g.values, needs);
-        return cts.map((c, i) => (c === null ? null : new Tensor(c, ms[i]!.shape)));
-      }
-      const p = prefixes();
-      loan!.escaped = true; // the prefixes become tensors an outer tape may keep
-      const traced = ms.slice(0, n - 1).map((m, i) => (i === 0 ? m : new Tensor(prefixView(p, i, rows * mats[i]!.cols), [rows, mats[i]!.cols])));
-      return tracedRule(ms, traced, g, needs);
-    };
-    const value = tape !== null ? tape.value : prefixView(P!, n - 1, rows * mats[n - 1]!.cols);
-    return { out: new Tensor(value, [rows, mats[n - 1]!.cols]), rule, residuals: [], residualBytes: bytes };
-  }
-  const P = tracedPrefixes(ms);
-  const rule = (g: Tensor, needs: readonly boolean[]) => tracedRule(ms, P, g, needs);
-  return { out: P[n - 1]!, rule, residuals: P.slice(0, n - 1) };
+  return untraced(...ms) ? plainForward(ms.map(asMatrix), () => ms, holder, listForm) : tracedForward(ms, listForm);
 }
+
+/** The chain of plain factors `mats` (as tensors, `factors()`, only where an outer transformation traces the cotangent). */
+function plainForward(mats: readonly Matrix[], factors: () => readonly Tensor[], holder: Holder, form: Form): ChainForward {
+  const n = mats.length;
+  const rows = mats[0]!.rows;
+  let bytes = 0;
+  for (let i = 1; i < n - 1; i++) bytes += rows * mats[i]!.cols * 8;
+  // The prefixes: left in the kernel's memory where they fit (chainResident.ts), saved out into
+  // chunks when something else needs that memory while this tape can still be pulled back;
+  // else carved from chunks at once.
+  let P: Prefixes | null = null;
+  let loan: Loan | null = null;
+  const keep = (p: Prefixes): Prefixes => {
+    loan = lend(holder, p.chunks); // the chunks return to the pool when the tape is released
+    return (P = p);
+  };
+  const plan = residentPlan(mats);
+  const tape = plan === null ? null : residentTape(mats, plan, (t) => {
+    if (holder.released !== true && P === null) keep(t.saveOut(reclaim()));
+  });
+  if (tape === null) keep(chainPrefixes(mats, reclaim()));
+  const prefixes = (): Prefixes => P ?? keep(tape!.saveOut(reclaim()));
+  const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
+    const factorNeeds = form.factorNeeds(needs, n);
+    if (untraced(g)) return form.plain(chainCotangents(mats, tape !== null && tape.present ? tape : prefixes(), g.values, factorNeeds), mats, needs);
+    const p = prefixes();
+    loan!.escaped = true; // the prefixes become tensors an outer tape may keep
+    const ms = factors();
+    const traced = ms.slice(0, n - 1).map((m, i) => (i === 0 ? m : new Tensor(prefixView(p, i, rows * mats[i]!.cols), [rows, mats[i]!.cols])));
+    return form.traced(tracedRule(ms, traced, g, factorNeeds), needs);
+  };
+  const value = tape !== null ? tape.value : prefixView(P!, n - 1, rows * mats[n - 1]!.cols);
+  return { out: new Tensor(value, [rows, mats[n - 1]!.cols]), rule, residuals: [], residualBytes: bytes };
+}
+
+/** The chain of traced factors (an outer transformation differentiates it): prefixes and rule as ops. */
+function tracedForward(ms: readonly Tensor[], form: Form): ChainForward {
+  const P = tracedPrefixes(ms);
+  const rule = (g: Tensor, needs: readonly boolean[]) => form.traced(tracedRule(ms, P, g, form.factorNeeds(needs, ms.length)), needs);
+  return { out: P[ms.length - 1]!, rule, residuals: P.slice(0, ms.length - 1) };
+}
+
+/** How the node's inputs relate to the factors: one input per factor (the list form), or one stack of them. */
+interface Form {
+  /** Which factors' cotangents the rule computes, from which inputs' are needed. */
+  factorNeeds(needs: readonly boolean[], n: number): readonly boolean[];
+  /** The inputs' cotangents from the factors' plain ones. */
+  plain(cts: ReadonlyArray<Float64Array | null>, mats: readonly Matrix[], needs: readonly boolean[]): Array<Tensor | null>;
+  /** The inputs' cotangents from the factors' traced ones (ops an outer transformation records). */
+  traced(cts: Array<Tensor | null>, needs: readonly boolean[]): Array<Tensor | null>;
+}
+
+const listForm: Form = {
+  factorNeeds: (needs) => needs,
+  plain: (cts, mats) => cts.map((c, i) => (c === null ? null : new Tensor(c, [mats[i]!.rows, mats[i]!.cols]))),
+  traced: (cts) => cts,
+};
+
+/** A stack [n, s, s]: every factor is needed when the stack is, and their cotangents are stacked (one copy). */
+const stackForm: Form = {
+  factorNeeds: (needs, n) => new Array<boolean>(n).fill(Boolean(needs[0])),
+  plain: (cts, mats, needs) => {
+    if (!needs[0]) return [null];
+    const s = mats[0]!.rows, ss = s * s;
+    const out = new Float64Array(cts.length * ss);
+    cts.forEach((c, i) => out.set(c!, i * ss));
+    return [new Tensor(out, [cts.length, s, s])];
+  },
+  traced: (cts, needs) => [needs[0] ? stack(cts as Tensor[], 0) : null],
+};
 
 /** The rule as matmul and transpose ops (differentiated again by an outer transformation). */
 function tracedRule(ms: readonly Tensor[], P: readonly Tensor[], g: Tensor, needs: readonly boolean[]): Array<Tensor | null> {
@@ -102,12 +138,15 @@ function evaluate(ms: Tensor[]): Tensor {
 /**
  * The product M_0 M_1 ⋯ M_{n−1} of 2-D matrices with matching inner extents, multiplied left to
  * right. Its gradient is one node whose rule uses prefix and suffix products: 2(n − 1) matrix
- * products, O(n), and differentiable again (`hvp`, `grad` of `grad`).
+ * products, O(n), and differentiable again (`hvp`, `grad` of `grad`). Square factors of one size
+ * may come as one tensor [n, s, s] (M_i = stack[i]; its gradient is then one [n, s, s] tensor).
  * @example
  * const a = ad.tensor([[1, 2]]), b = ad.tensor([[1], [1]]), c = ad.tensor([[3]]);
  * ad.chainMatmul([a, b, c]); // [[9]]
+ * ad.chainMatmul(ad.stack([ad.eye(2), ad.eye(2)])); // [[1, 0], [0, 1]]
  */
-export function chainMatmul(matrices: readonly TensorLike[]): Tensor {
+export function chainMatmul(matrices: readonly TensorLike[] | Tensor): Tensor {
+  if (matrices instanceof Tensor) return chainMatmulStacked(matrices);
   if (!Array.isArray(matrices) || matrices.length === 0) {
     throw new InvalidArgumentError('chainMatmul: pass a non-empty array of 2-D matrices, e.g. chainMatmul([A, B, C]).');
   }
@@ -125,4 +164,40 @@ export function chainMatmul(matrices: readonly TensorLike[]): Tensor {
   });
   if (ms.length === 1) return ms[0]!;
   return runChain(chainMatmulP, ms, evaluate, chainForward);
+}
+
+/** The factors of a plain stack [n, s, s] as matrices in its buffer. */
+function stackedMatrices(stackT: Tensor): Matrix[] {
+  const [n, s] = stackT.shape as [number, number, number];
+  const data = stackT.values;
+  return Array.from({ length: n }, (_, i) => ({ data, at: i * s * s, rows: s, cols: s }));
+}
+
+/** The factors of a stack as [s, s] tensors: views of its buffer where it is plain, else take ops (traced). */
+function unstack(stackT: Tensor): Tensor[] {
+  const [n, s] = stackT.shape as [number, number, number];
+  if (untraced(stackT)) {
+    const v = stackT.values;
+    return Array.from({ length: n }, (_, i) => new Tensor(v.subarray(i * s * s, (i + 1) * s * s), [s, s]));
+  }
+  return Array.from({ length: n }, (_, i) => take(stackT, i, 0));
+}
+
+/**
+ * chainMatmul of a stack [n, s, s]: M_0 ⋯ M_{n−1} with M_i = stack[i]. The same node and kernels
+ * as the list form, reading the factors in place, with one input: its gradient is one [n, s, s]
+ * tensor, and a function of the stack has one leaf under `grad` where the list form has n.
+ */
+function chainMatmulStacked(stackT: Tensor): Tensor {
+  const [n, r, c] = stackT.shape;
+  if (stackT.ndim !== 3 || r !== c || n === 0) {
+    throw new ShapeError(
+      `chainMatmul: a stacked chain is a tensor [n, s, s] of n ≥ 1 square matrices, got shape ${formatShape(stackT.shape)}; ` +
+        `pass matrices of other shapes as an array, chainMatmul([A, B, C]).`,
+    );
+  }
+  if (n === 1) return take(stackT, 0, 0);
+  const evaluateStack = ([t]: Tensor[]): Tensor => (untraced(t!) ? new Tensor(chainValue(stackedMatrices(t!)), [r!, r!]) : evaluate(unstack(t!)));
+  return runChain(chainMatmulStackP, [stackT], evaluateStack, ([t], holder) =>
+    untraced(t!) ? plainForward(stackedMatrices(t!), () => unstack(t!), holder, stackForm) : tracedForward(unstack(t!), stackForm));
 }

@@ -6,7 +6,9 @@ import { ResidentTape, residentCotangents, residentPlan, residentProducts } from
 
 /** A row-major matrix: its values and its two extents. */
 export interface Matrix {
+  /** The entries, row-major, from `at` (a stacked chain's factors share one buffer). */
   readonly data: Float64Array;
+  readonly at: number;
   readonly rows: number;
   readonly cols: number;
 }
@@ -31,7 +33,7 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
   let total = 0;
   for (let i = 1; i < n - 1; i++) total += rows * ms[i]!.cols;
   const chunks = new Chunks(total, spares);
-  const bufs = [ms[0]!.data], offs = [0];
+  const bufs = [ms[0]!.data], offs = [ms[0]!.at];
   /** Where P_i goes: a place in the chunks, the last a buffer of its own. */
   const place = (i: number): void => {
     if (i === n - 1) {
@@ -52,7 +54,7 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
     const m = ms[i]!;
     place(i);
     if (chunks.reused && i < n - 1) bufs[i]!.fill(0, offs[i]!, offs[i]! + rows * m.cols); // gemm adds into C
-    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, 0, bufs[i]!, offs[i]!, rows, m.rows, m.cols);
+    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, m.at, bufs[i]!, offs[i]!, rows, m.rows, m.cols);
   }
   return { bufs, offs, chunks: chunks.made };
 }
@@ -73,7 +75,7 @@ export function chainValue(ms: readonly Matrix[]): Float64Array {
       if (i === n - 1) copyRun(out, 0, view, at, out.length);
     })) return out;
   }
-  let acc = ms[0]!.data;
+  let acc = ms[0]!.data, accAt = ms[0]!.at;
   let spare: Float64Array | null = null;
   for (let i = 1; i < n; i++) {
     const m = ms[i]!;
@@ -82,11 +84,12 @@ export function chainValue(ms: readonly Matrix[]): Float64Array {
       c = spare;
       c.fill(0);
     } else c = new Float64Array(rows * m.cols);
-    gemm(acc, 0, m.data, 0, c, 0, rows, m.rows, m.cols);
+    gemm(acc, accAt, m.data, m.at, c, 0, rows, m.rows, m.cols);
     if (i > 1) spare = acc; // a buffer of ours from the step before (never the caller's M_0)
     acc = c;
+    accAt = 0;
   }
-  return acc;
+  return n === 1 ? acc.slice(accAt, accAt + rows * ms[0]!.cols) : acc;
 }
 
 /** Products below this many multiply-adds stay in JavaScript in `gemm` (its WebAssembly threshold). */
@@ -112,7 +115,7 @@ function smallSweep(
       gemmTN(prefixes.bufs[i - 1]!, prefixes.offs[i - 1]!, R, 0, out[i]!, 0, rows, m.rows, m.cols);
     }
     if (i - 1 < first) continue;
-    gemmNT(R, 0, m.data, 0, turns[turn]!, 0, rows, m.cols, m.rows);
+    gemmNT(R, 0, m.data, m.at, turns[turn]!, 0, rows, m.cols, m.rows);
     R = turns[turn]!;
   }
   if (first === 0) {
@@ -176,7 +179,7 @@ export function chainCotangents(
     if (i - 1 < first) continue;
     const next = turns[turn]!;
     next.fill(0, 0, m.rows * rows);
-    gemm(m.data, 0, Q, 0, next, 0, m.rows, m.cols, rows); // Q_{i−1} = M_i Q_i  [a, rows]
+    gemm(m.data, m.at, Q, 0, next, 0, m.rows, m.cols, rows); // Q_{i−1} = M_i Q_i  [a, rows]
     Q = next;
   }
   if (first === 0) {

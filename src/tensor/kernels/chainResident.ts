@@ -42,22 +42,38 @@ export function residentProducts(
 ): boolean {
   const { rows, widest } = plan;
   const span = rows * widest;
-  const res = residentKernels(2 * span + widest * widest);
+  // A stacked chain's factors, one run of one buffer, go in with one copy (up to 8 MB of them);
+  // others one at a time into one slot.
+  const whole = oneRun(ms), stacked = whole <= 1 << 20 ? whole : 0;
+  const res = residentKernels(2 * span + (stacked > 0 ? stacked : widest * widest));
   if (res === null) return false;
   const { view, run } = res;
   const factor = 2 * span;
-  copyRun(view, 0, ms[0]!.data, 0, rows * ms[0]!.cols);
-  let acc = 0, next = span;
+  if (stacked > 0) copyRun(view, factor, ms[0]!.data, ms[0]!.at, stacked);
+  else copyRun(view, 0, ms[0]!.data, ms[0]!.at, rows * ms[0]!.cols);
+  let acc = stacked > 0 ? factor : 0, next = span, at = factor;
   for (let i = 1; i < ms.length; i++) {
     const m = ms[i]!;
-    copyRun(view, factor, m.data, 0, m.rows * m.cols);
-    run.gemmSet(acc * 8, factor * 8, next * 8, rows, m.rows, m.cols, m.cols, m.rows * 8); // P_i = P_{i−1} M_i
+    if (stacked > 0) at += ms[i - 1]!.rows * ms[i - 1]!.cols;
+    else copyRun(view, factor, m.data, m.at, m.rows * m.cols);
+    run.gemmSet(acc * 8, at * 8, next * 8, rows, m.rows, m.cols, m.cols, m.rows * 8); // P_i = P_{i−1} M_i
     keep(i, view, next);
     const done = next;
-    next = acc;
+    next = i === 1 && stacked > 0 ? 0 : acc;
     acc = done;
   }
   return true;
+}
+
+/** The float64s of the factors when they lie one after another in one buffer (a stacked chain), else 0. */
+function oneRun(ms: readonly Matrix[]): number {
+  let size = ms[0]!.rows * ms[0]!.cols;
+  for (let i = 1; i < ms.length; i++) {
+    const m = ms[i]!;
+    if (m.data !== ms[0]!.data || m.at !== ms[0]!.at + size) return 0;
+    size += m.rows * m.cols;
+  }
+  return size;
 }
 
 /**
@@ -157,7 +173,7 @@ export function residentCotangents(
   const prefix = 2 * span, factor = 3 * span;
   const operands: SweepOperands = {
     factor: (i) => {
-      copyRun(view, factor, ms[i]!.data, 0, ms[i]!.rows * ms[i]!.cols);
+      copyRun(view, factor, ms[i]!.data, ms[i]!.at, ms[i]!.rows * ms[i]!.cols);
       return factor;
     },
     prefix: (i) => {
@@ -231,7 +247,7 @@ export class ResidentTape implements Tenant {
     let total = 0;
     for (let i = 1; i < n - 1; i++) total += rows * ms[i]!.cols;
     const chunks = new Chunks(total, spares);
-    const bufs = [ms[0]!.data], offs = [0];
+    const bufs = [ms[0]!.data], offs = [ms[0]!.at];
     for (let i = 1; i < n - 1; i++) {
       const size = rows * ms[i]!.cols;
       offs.push(chunks.reserve(size));
@@ -283,7 +299,9 @@ export function residentTape(ms: readonly Matrix[], plan: ResidentPlan, onVacate
   const res = residentKernels(needed);
   if (res === null) return null;
   const { view, run } = res;
-  for (let i = 0; i < n; i++) copyRun(view, factorAt[i]!, ms[i]!.data, 0, ms[i]!.rows * ms[i]!.cols);
+  const stacked = oneRun(ms); // factorAt lays the factors out one after another: one copy for a stack
+  if (stacked > 0) copyRun(view, factorAt[0]!, ms[0]!.data, ms[0]!.at, stacked);
+  else for (let i = 0; i < n; i++) copyRun(view, factorAt[i]!, ms[i]!.data, ms[i]!.at, ms[i]!.rows * ms[i]!.cols);
   for (let i = 1; i < n; i++) {
     const m = ms[i]!, into = i === n - 1 ? last : prefixAt[i]!;
     const from = i === 1 ? factorAt[0]! : prefixAt[i - 1]!;
