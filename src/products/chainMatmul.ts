@@ -105,10 +105,8 @@ const stackForm: Form = {
   factorNeeds: (needs, n) => new Array<boolean>(n).fill(Boolean(needs[0])),
   plain: (cts, mats, needs) => {
     if (!needs[0]) return [null];
-    const s = mats[0]!.rows, ss = s * s;
-    const out = new Float64Array(cts.length * ss);
-    cts.forEach((c, i) => out.set(c!, i * ss));
-    return [new Tensor(out, [cts.length, s, s])];
+    const s = mats[0]!.rows, ss = s * s, n = cts.length;
+    return [new Tensor(inOrder(cts as readonly Float64Array[], n * ss) ?? concatenated(cts as readonly Float64Array[], ss), [n, s, s])];
   },
   traced: (cts, needs) => [needs[0] ? stack(cts as Tensor[], 0) : null],
 };
@@ -166,11 +164,33 @@ export function chainMatmul(matrices: readonly TensorLike[] | Tensor): Tensor {
   return runChain(chainMatmulP, ms, evaluate, chainForward);
 }
 
+/**
+ * The cotangents as one array when they already are one, in order: the resident sweep leaves a
+ * chain's cotangents as views of one buffer, one after another, when they fit in one run (../tensor/kernels/chainResident.ts).
+ */
+function inOrder(cts: readonly Float64Array[], total: number): Float64Array | null {
+  const buffer = cts[0]!.buffer;
+  if (cts[0]!.byteOffset !== 0 || buffer.byteLength !== total * 8) return null;
+  for (let i = 1, at = cts[0]!.length * 8; i < cts.length; at += cts[i]!.length * 8, i++) {
+    if (cts[i]!.buffer !== buffer || cts[i]!.byteOffset !== at) return null;
+  }
+  return new Float64Array(buffer);
+}
+
+/** The cotangents copied one after another into a new array. */
+function concatenated(cts: readonly Float64Array[], each: number): Float64Array {
+  const out = new Float64Array(cts.length * each);
+  for (let i = 0; i < cts.length; i++) out.set(cts[i]!, i * each);
+  return out;
+}
+
 /** The factors of a plain stack [n, s, s] as matrices in its buffer. */
 function stackedMatrices(stackT: Tensor): Matrix[] {
   const [n, s] = stackT.shape as [number, number, number];
-  const data = stackT.values;
-  return Array.from({ length: n }, (_, i) => ({ data, at: i * s * s, rows: s, cols: s }));
+  const data = stackT.values, ss = s * s;
+  const mats = new Array<Matrix>(n);
+  for (let i = 0; i < n; i++) mats[i] = { data, at: i * ss, rows: s, cols: s };
+  return mats;
 }
 
 /** The factors of a stack as [s, s] tensors: views of its buffer where it is plain, else take ops (traced). */
