@@ -66,7 +66,7 @@ function plainForward(mats: readonly Matrix[], factors: () => readonly Tensor[],
   const prefixes = (): Prefixes => P ?? keep(tape!.saveOut(reclaim()));
   const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
     const factorNeeds = form.factorNeeds(needs, n);
-    if (untraced(g)) return form.plain(chainCotangents(mats, tape !== null && tape.present ? tape : prefixes(), g.values, factorNeeds), mats, needs);
+    if (untraced(g)) return form.plain(chainCotangents(mats, tape !== null && tape.present ? tape : prefixes(), g.values, factorNeeds, form.oneBuffer), mats, needs);
     const p = prefixes();
     loan!.escaped = true; // the prefixes become tensors an outer tape may keep
     const ms = factors();
@@ -86,6 +86,8 @@ function tracedForward(ms: readonly Tensor[], form: Form): ChainForward {
 
 /** How the node's inputs relate to the factors: one input per factor (the list form), or one stack of them. */
 interface Form {
+  /** Whether the factors' cotangents are wanted in one buffer, in order (where the kernels can leave them so). */
+  oneBuffer: boolean;
   /** Which factors' cotangents the rule computes, from which inputs' are needed. */
   factorNeeds(needs: readonly boolean[], n: number): readonly boolean[];
   /** The inputs' cotangents from the factors' plain ones. */
@@ -95,6 +97,7 @@ interface Form {
 }
 
 const listForm: Form = {
+  oneBuffer: false,
   factorNeeds: (needs) => needs,
   plain: (cts, mats) => cts.map((c, i) => (c === null ? null : new Tensor(c, [mats[i]!.rows, mats[i]!.cols]))),
   traced: (cts) => cts,
@@ -102,6 +105,7 @@ const listForm: Form = {
 
 /** A stack [n, s, s]: every factor is needed when the stack is, and their cotangents are stacked (one copy). */
 const stackForm: Form = {
+  oneBuffer: true,
   factorNeeds: (needs, n) => new Array<boolean>(n).fill(Boolean(needs[0])),
   plain: (cts, mats, needs) => {
     if (!needs[0]) return [null];
@@ -165,8 +169,8 @@ export function chainMatmul(matrices: readonly TensorLike[] | Tensor): Tensor {
 }
 
 /**
- * The cotangents as one array when they already are one, in order: the resident sweep leaves a
- * chain's cotangents as views of one buffer, one after another, when they fit in one run (../tensor/kernels/chainResident.ts).
+ * The cotangents as one array when they already are one, in order: the resident sweep, asked for
+ * one buffer, leaves a chain's cotangents as views of it one after another (../tensor/kernels/chainResident.ts).
  */
 function inOrder(cts: readonly Float64Array[], total: number): Float64Array | null {
   const buffer = cts[0]!.buffer;

@@ -141,7 +141,7 @@ function smallSweep(
  * memory (a present `ResidentTape`), whose sweep then reads everything where it lies.
  */
 export function chainCotangents(
-  ms: readonly Matrix[], prefixes: Prefixes | ResidentTape, g: Float64Array, needs: readonly unknown[],
+  ms: readonly Matrix[], prefixes: Prefixes | ResidentTape, g: Float64Array, needs: readonly unknown[], oneBuffer = false,
 ): Array<Float64Array | null> {
   const n = ms.length;
   const rows = ms[0]!.rows;
@@ -156,7 +156,7 @@ export function chainCotangents(
     if (needs[i]) total += m.rows * m.cols;
   });
   if (prefixes instanceof ResidentTape) {
-    prefixes.cotangents(g, needs, first, out);
+    prefixes.cotangents(g, needs, first, out, oneBuffer);
     return out;
   }
   const chunks = new Chunks(total);

@@ -42,9 +42,10 @@ export function residentProducts(
 ): boolean {
   const { rows, widest } = plan;
   const span = rows * widest;
-  // A stacked chain's factors, one run of one buffer, go in with one copy (up to 8 MB of them);
-  // others one at a time into one slot.
-  const whole = oneRun(ms), stacked = whole <= 1 << 20 ? whole : 0;
+  // A stacked chain's factors, one run of one buffer, go in with one copy while they take no more
+  // than a core's cache (512 kB: 200 factors 16×16; at 64×64 the one copy measured 1.1× the time of
+  // a slot reused factor by factor); others one at a time into one slot.
+  const whole = oneRun(ms), stacked = whole <= 1 << 16 ? whole : 0;
   const res = residentKernels(2 * span + (stacked > 0 ? stacked : widest * widest));
   if (res === null) return false;
   const { view, run } = res;
@@ -92,14 +93,18 @@ class CotangentRuns {
   private readonly pending: Int32Array;
   private count = 0;
 
-  constructor(private readonly view: Float64Array, private readonly base: number, private readonly size: number, private readonly out: Array<Float64Array | null>) {
+  /** `longest`: a run's most float64s (CHUNK; unbounded for a caller that wants all of them in one buffer). */
+  constructor(
+    private readonly view: Float64Array, private readonly base: number, private readonly size: number, private readonly out: Array<Float64Array | null>,
+    private readonly longest = CHUNK,
+  ) {
     this.cursor = this.runEnd = base + size;
     this.pending = new Int32Array(3 * out.length);
   }
 
   /** Where M̄_i, of `length` float64s, is to be written. */
   place(i: number, length: number): number {
-    if (this.count > 0 && this.runEnd - (this.cursor - length) > CHUNK) this.flush();
+    if (this.count > 0 && this.runEnd - (this.cursor - length) > this.longest) this.flush();
     if (this.cursor - length < this.base) { // the region is used up: send the run out, then start at the top again
       this.flush();
       this.cursor = this.runEnd = this.base + this.size;
@@ -260,12 +265,13 @@ export class ResidentTape implements Tenant {
   }
 
   /** The cotangents of the factors that `needs` (from index `first`), for the output cotangent g, into `out` (`sweep`); the tape must be present. */
-  cotangents(g: Float64Array, needs: readonly unknown[], first: number, out: Array<Float64Array | null>): void {
+  /** With `oneBuffer`, the cotangents leave as views of one buffer, in order (a stacked chain's gradient as it is). */
+  cotangents(g: Float64Array, needs: readonly unknown[], first: number, out: Array<Float64Array | null>, oneBuffer = false): void {
     const { ms, factorAt, prefixAt } = this, rows = ms[0]!.rows;
     const { view, run } = this.held();
     const operands: SweepOperands = { factor: (i) => factorAt[i]!, prefix: (i) => (i === 1 ? factorAt[0]! : prefixAt[i - 1]!) };
     const cotangents = this.workAt + 2 * rows * this.widest;
-    sweep(ms, this.widest, view, run, g, needs, first, this.workAt, operands, new CotangentRuns(view, cotangents, this.cotangentSize, out));
+    sweep(ms, this.widest, view, run, g, needs, first, this.workAt, operands, new CotangentRuns(view, cotangents, this.cotangentSize, out, oneBuffer ? Infinity : CHUNK));
   }
 }
 
