@@ -264,8 +264,11 @@ export class ResidentTape implements Tenant {
     return { bufs, offs, chunks: chunks.made };
   }
 
-  /** The cotangents of the factors that `needs` (from index `first`), for the output cotangent g, into `out` (`sweep`); the tape must be present. */
-  /** With `oneBuffer`, the cotangents leave as views of one buffer, in order (a stacked chain's gradient as it is). */
+  /**
+   * The cotangents of the factors that `needs` (from index `first`), for the output cotangent g,
+   * into `out` (`sweep`); the tape must be present. With `oneBuffer` they leave as views of one
+   * buffer, in order (a stacked chain's gradient as it is).
+   */
   cotangents(g: Float64Array, needs: readonly unknown[], first: number, out: Array<Float64Array | null>, oneBuffer = false): void {
     const { ms, factorAt, prefixAt } = this, rows = ms[0]!.rows;
     const { view, run } = this.held();
