@@ -5,7 +5,8 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { add, clip, div, log, neg, sub, xlogy } from './ops.js';
+import { abs, add, clip, div, equal, lessEqual, log, neg, sub, where, xlogy } from './ops.js';
+import { logicalOr } from '../ops/predicates.js';
 import { betainc } from '../special/beta.js';
 import { betaln } from '../special/gamma.js';
 import { xlog1py } from '../special/elementary.js';
@@ -27,6 +28,22 @@ export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorL
 export function pdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
   return fromLog(logpdf(x, a, b, loc, scale));
 }
+/**
+ * The survival function 1 − I_y(a, b) from I = I_y(a, b): I_{1−y}(b, a) (A&S 26.5.2) unless rounding
+ * 1 − y costs more than the subtraction 1 − I does. Below ½, 1 − y rounds (1 − 1e−20 is 1) by
+ * e = fl(1 − y) − (1 − y), computed exactly (1 − fl(1 − y) is exact by Sterbenz, and so is its
+ * difference with y); I_{1−y}(b, a) at fl(1 − y) is then off by about f(y)·|e| (f the density, the
+ * x-derivative), 1 − I by about 2⁻⁵³. So the complement where f(y)·|e| ≤ 2⁻⁵³ (always for y ≥ ½, e = 0),
+ * else 1 − I: sf(1e−20; 0.01, 1) was 1, not 1 − 10^−0.2 = 0.369, and logcdf there −∞, not −0.46.
+ */
+function survival(i: Tensor, y: Tensor, a: Tensor, b: Tensor): Tensor {
+  const oneMinusY = sub(1, y);
+  const e = sub(sub(1, oneMinusY), y);
+  const logDensity = sub(add(xlogy(sub(a, 1), y), xlog1py(sub(b, 1), neg(y))), betaln(a, b));
+  // e = 0 first: at y = 0 with a < 1 the log-density is +∞ and +∞ + log 0 is NaN.
+  const complementExact = logicalOr(equal(e, 0), lessEqual(add(logDensity, log(abs(e))), -53 * Math.LN2));
+  return where(complementExact, betainc(b, a, oneMinusY), sub(1, i));
+}
 const cdfOf = (op: string, f: (i: Tensor, y: Tensor, a: Tensor, b: Tensor) => Tensor) =>
   (x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
     const { y, a: at, b: bt, valid } = standardize(op, x, a, b, loc, scale);
@@ -35,7 +52,7 @@ const cdfOf = (op: string, f: (i: Tensor, y: Tensor, a: Tensor, b: Tensor) => Te
   };
 /** I_y(a, b), 0 below the support and 1 above. @example ad.stats.beta.cdf(0.5, 2, 2) // 0.5 */
 export const cdf = cdfOf('stats.beta.cdf', (i) => i);
-export const logcdf = cdfOf('stats.beta.logcdf', (i, y, a, b) => logProbability(i, betainc(b, a, sub(1, y))));
-/** 1 − I_y(a, b) as I_{1−y}(b, a), accurate where the CDF is near 1. */
-export const sf = cdfOf('stats.beta.sf', (_i, y, a, b) => betainc(b, a, sub(1, y)));
-export const logsf = cdfOf('stats.beta.logsf', (i, y, a, b) => logProbability(betainc(b, a, sub(1, y)), i));
+export const logcdf = cdfOf('stats.beta.logcdf', (i, y, a, b) => logProbability(i, survival(i, y, a, b)));
+/** 1 − I_y(a, b) as I_{1−y}(b, a), accurate where the CDF is near 1 (see survival for y near 0). */
+export const sf = cdfOf('stats.beta.sf', (i, y, a, b) => survival(i, y, a, b));
+export const logsf = cdfOf('stats.beta.logsf', (i, y, a, b) => logProbability(survival(i, y, a, b), i));

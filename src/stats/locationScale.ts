@@ -83,10 +83,21 @@ export const logistic = {
 const cauchyQuantile = (q: Tensor) => where(less(q, 0.25), div(-1, tan(mul(Math.PI, q))),
   where(greater(q, 0.75), div(1, tan(mul(Math.PI, sub(1, q)))), tan(mul(Math.PI, sub(q, 0.5)))));
 
+/**
+ * log(1 + z²), as 2 log|z| where z² > 2⁵³ (there log1p(1/z²) < 1.2e−16 of log z² ≥ 36.7, below its last
+ * place): z² overflows from |z| = 1.4e154, which left cauchy.logpdf(1e200) −∞, not −922.18. Each branch
+ * sees a harmless z where it is not taken (0 for the first, 1 for the second), so no NaN reaches a gradient.
+ */
+const TWO_POW_26_5 = 94906265.62425156; // √2⁵³
+function log1pSquare(z: Tensor): Tensor {
+  const far = greater(abs(z), TWO_POW_26_5);
+  return where(far, mul(2, log(abs(where(far, z, 1)))), log1p(square(where(far, 0, z))));
+}
+
 /** The Cauchy distribution, density 1/(π scale (1 + z²)) (jax.scipy.stats.cauchy). */
 export const cauchy = {
   /** @example ad.stats.cauchy.logpdf(0) // −log π */
-  logpdf: logDensity('stats.cauchy.logpdf', (z) => sub(neg(log1p(square(z))), LOG_PI)),
+  logpdf: logDensity('stats.cauchy.logpdf', (z) => sub(neg(log1pSquare(z)), LOG_PI)),
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(cauchy.logpdf(x, loc, scale)),
   /** ½ + atan(z)/π as atan2(1, −z)/π, accurate in the lower tail. @example ad.stats.cauchy.cdf(0) // 0.5 */
   cdf: ofZ('stats.cauchy.cdf', (z) => div(atan2Safe(neg(z)), Math.PI)),

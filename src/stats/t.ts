@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor, type TensorLike } from '../tensor/create.js';
-import { add, div, greaterEqual, lessEqual, log, log1p, mul, neg, polyval, square, sub, where } from './ops.js';
+import { abs, add, div, greater, greaterEqual, lessEqual, log, log1p, mul, neg, polyval, square, sub, where } from './ops.js';
 import { betaln } from '../special/gamma.js';
 import { args, fromLog, greaterZero, nanUnless } from './args.js';
 
@@ -50,14 +50,19 @@ function logNormaliser(nu: Tensor): Tensor {
  * t = u/(2 + u) (log1p(u) = 2 atanh t), so the ν-derivative (u²/2)·(−h′(u)) − … comes from h′, which
  * does not cancel, and ν = ∞ needs no ∞·0.
  */
-function logKernel(z2: Tensor, nu: Tensor): Tensor {
+function logKernel(z: Tensor, nu: Tensor): Tensor {
+  const z2 = square(z);
   const u = div(z2, nu);
   const small = lessEqual(u, 1);
   const us = where(small, u, 0);
   const t = div(us, add(us, 2));
   const h = mul(sub(1, t), series(Q_SERIES, square(t)));
   const near = add(mul(mul(0.5, z2), h), mul(0.5, log1p(us)));
-  const far = mul(div(add(nu, 1), 2), log1p(u));
+  // log1p(u) = log u + log1p(1/u), as 2 log|z| − log ν where u > 2⁵³ (log1p(1/u) < 1.2e−16 of log u ≥ 36.7):
+  // z² overflows from |z| = 1.4e154, which left t.logpdf(1e200, 1) −∞, not −922.18. z is 1 where not taken.
+  const huge = greater(u, 2 ** 53);
+  const logU = sub(mul(2, log(abs(where(huge, z, 1)))), log(nu));
+  const far = mul(div(add(nu, 1), 2), where(huge, logU, log1p(u)));
   return where(small, near, far);
 }
 
@@ -68,7 +73,7 @@ export function logpdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0, scale
   // −betaln(ν/2, ½) rather than lgamma((ν + 1)/2) − lgamma(ν/2): no cancellation of two lgammas of size
   // ν log ν (they left t.logpdf(0, 1e15) at +2.16, not −0.919).
   const norm = sub(logNormaliser(nu!), log(s!));
-  return nanUnless(greaterZero(nu!, s!), sub(norm, logKernel(square(z), nu!)));
+  return nanUnless(greaterZero(nu!, s!), sub(norm, logKernel(z, nu!)));
 }
 /** @example ad.stats.t.pdf(0, 1) // 1/π */
 export function pdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
