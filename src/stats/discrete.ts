@@ -6,9 +6,10 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { add, equal, floor, greaterEqual, less, lessEqual, lgamma, log, log1p, logicalAnd, neg, sub, where, xlogy } from './ops.js';
+import { add, equal, floor, greaterEqual, less, lessEqual, log, log1p, logicalAnd, neg, sub, where, xlogy } from './ops.js';
 import { gammaincc, betaln } from '../special/gamma.js';
 import { xlog1py } from '../special/elementary.js';
+import { logGammaDensity } from './gamma.js';
 import { args, fromLog, inSupport, inUnitInterval, nanUnless, validAndNotNaN } from './args.js';
 
 /** 1 where k is a (finite) integer ≥ lo. */
@@ -20,13 +21,13 @@ const safe = (inside: Tensor, k: Tensor) => where(inside, k, 0);
 
 /** The Poisson distribution with mean μ (jax.scipy.stats.poisson): logpmf, pmf, cdf. */
 export const poisson = {
-  /** k log μ − μ − lgamma(k + 1). @example ad.stats.poisson.logpmf(0, 2) // −2 */
+  /** k log μ − μ − lgamma(k + 1) (the Γ(k + 1) log-density at μ, without its terms' cancellation for large k). @example ad.stats.poisson.logpmf(0, 2) // −2 */
   logpmf(k: TensorLike, mu: TensorLike, loc: TensorLike = 0): Tensor {
     const [kt, m, l] = args('stats.poisson.logpmf', k, mu, loc);
     const j = sub(kt!, l!);
     const inside = integerFrom(j, 0);
     const js = safe(inside, j);
-    return nanUnless(validAndNotNaN(greaterEqual(m!, 0), kt!, l!), inSupport(inside, sub(sub(xlogy(js, m!), m!), lgamma(add(js, 1))), -Infinity));
+    return nanUnless(validAndNotNaN(greaterEqual(m!, 0), kt!, l!), inSupport(inside, logGammaDensity(add(js, 1), m!), -Infinity));
   },
   /** @example ad.stats.poisson.pmf(1, 1) // e⁻¹ */
   pmf: (k: TensorLike, mu: TensorLike, loc: TensorLike = 0) => fromLog(poisson.logpmf(k, mu, loc)),

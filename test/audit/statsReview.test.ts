@@ -1,7 +1,7 @@
 /**
  * @file Audit regressions for ad.stats against mpmath (40–50 digits; numbers hard-coded here, from
- * scratch scripts): the beta survival function near 0 where 1 − x rounds, and the Cauchy and Student t
- * log-densities where z² overflows. Each block names the wrong answer it guards against.
+ * scratch scripts): the beta survival function near 0 where 1 − x rounds, the Cauchy and Student t
+ * log-densities where z² overflows, and the gamma and Poisson log-densities for large shapes. Each block names the wrong answer it guards against.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -81,5 +81,63 @@ describe('stats.cauchy and stats.t: log-densities where z² overflows', () => {
     }
     expect(st.t.logpdf(Infinity, 1).item()).toBe(-Infinity);
     expect(grads((X, V) => st.t.logpdf(X, V), [0, 3])[0]).toBe(0);
+  });
+});
+
+describe('stats.gamma.logpdf and stats.poisson.logpmf for large shapes', () => {
+  // Before: (a − 1) log y − y − lgamma(a), three terms of size a log a cancelling to O(log a):
+  // gamma.logpdf(1e10, 1e10) was −12.431854248 for −12.431863998 (8e−7 relative, ∂/∂a 1.8e−5),
+  // poisson.logpmf(1e6, 1e6) 9e−11 off. Rows: [y, a, logpdf, ∂/∂y, ∂/∂a] from mpmath at 50 digits
+  // (the derivatives (a − 1)/y − 1 and log y − ψ(a) in closed form).
+  const ROWS = [
+    [10.0, 10.0, -2.0785616431350586, -0.1, 0.05083250392732458],
+    [3.0, 10.0, -5.914316882068483, 2.0, -1.1531403003986114],
+    [0.0001, 10.0, -95.69499082786712, 89999.0, -11.462092961042904],
+    [100.0, 100.0, -3.2223569567543535, -0.01, 0.005008333250003967],
+    [1000000.0, 1000000.0, -7.826693895520143, -1e-06, 5.000000833333334e-07],
+    [1000000.9999999999, 1000000.0, -7.82669539551931, -1.999997999885585e-06, 1.4999995832172514e-06],
+    [600000.0, 1000000.0, -110832.93963426244, 0.666665, -0.5108251237659074],
+    [3000000.0, 1000000.0, -901396.6366380745, -0.666667, 1.0986127886681931],
+    [10.0, 1000000.0, -10512931.778738659, 99998.9, -11.512924964970145],
+    [10000000000.0, 10000000000.0, -12.431863998183234, -1e-10, 5.0000000000833335e-11],
+    [10000010000.0, 10000000000.0, -12.436864994849403, -1.000098999901e-06, 1.000049500000334e-06],
+    [6000000000.0, 10000000000.0, -1108256249.5809453, 0.6666666665, -0.5108256237159907],
+    [30000000000.0, 10000000000.0, -9013877126.849379, -0.6666666667, 1.0986122887181098],
+    [100000.00000000001, 10000000000.0, -105129354650.62122, 99998.99998999998, -11.512925464920228],
+    [1000000000000000.0, 1000000000000000.0, -18.188326730660016, -1e-15, 5e-16],
+  ] as const;
+  it('value within 4e−15 and both derivatives within 3e−15 of mpmath (∂/∂y relative to (a − 1)/y, its larger term)', () => {
+    for (const [y, a, value, dy, da] of ROWS) {
+      expect(relErr(st.gamma.logpdf(y, a).item(), value), `gamma.logpdf(${y}, ${a})`).toBeLessThan(4e-15);
+      const [gy, ga] = grads((Y, A) => st.gamma.logpdf(Y, A), [y, a]);
+      expect(Math.abs(gy! - dy) / Math.max(Math.abs(dy), (a - 1) / y), `∂y gamma.logpdf(${y}, ${a})`).toBeLessThan(3e-15);
+      expect(relErr(ga!, da), `∂a gamma.logpdf(${y}, ${a})`).toBeLessThan(3e-15);
+    }
+    // χ² is the gamma with a = df/2 and twice the scale: chi2.logpdf(2y, 2a) = gamma.logpdf(y, a) − log 2.
+    expect(relErr(st.chi2.logpdf(2e10, 2e10).item(), -12.431863998183234 - Math.LN2)).toBeLessThan(4e-15);
+  });
+  it('second derivatives in a and y, the switch at a = 10 and the edge y = 0', () => {
+    // −ψ′(a), −(a − 1)/y², 1/y (mpmath)
+    expect(relErr(ad.grad(ad.grad((A: ad.Tensor) => st.gamma.logpdf(1000999.9999999999, A)))(1e6).item(), -1.0000005000001667e-6)).toBeLessThan(1e-13);
+    expect(relErr(ad.grad(ad.grad((A: ad.Tensor) => st.gamma.logpdf(25, A)))(20).item(), -0.05127082293520312)).toBeLessThan(1e-14);
+    expect(relErr(ad.grad(ad.grad((Y: ad.Tensor) => st.gamma.logpdf(Y, 1e6)))(1000999.9999999999).item(), -9.980019980019982e-7)).toBeLessThan(1e-14);
+    expect(relErr(ad.grad((A: ad.Tensor) => ad.grad((Y: ad.Tensor) => st.gamma.logpdf(Y, A))(25))(20).item(), 0.04)).toBeLessThan(1e-15);
+    for (const y of [3, 10, 25]) {
+      const below = [st.gamma.logpdf(y, 10 * (1 - 1e-15)).item(), ad.grad((A: ad.Tensor) => st.gamma.logpdf(y, A))(10 * (1 - 1e-15)).item()];
+      const at = [st.gamma.logpdf(y, 10).item(), ad.grad((A: ad.Tensor) => st.gamma.logpdf(y, A))(10).item()];
+      below.forEach((v, i) => expect(relErr(v, at[i]!)).toBeLessThan(1e-13));
+    }
+    expect(st.gamma.logpdf(0, 20).item()).toBe(-Infinity);
+    expect(relErr(st.gamma.logpdf(1e-300, 20).item(), -13164.074914253259)).toBeLessThan(1e-15);
+  });
+  it('poisson.logpmf (the Γ(k + 1) log-density at μ) and its μ-derivative k/μ − 1 against mpmath', () => {
+    const rows = [[1e6, 1e6, -7.826693895520143, 0], [1e4, 1e4 + 50, -5.648701942135358, -0.004975124378109453],
+      [30, 12.5, -11.3863770195825, 1.4], [9, 9.5, -2.040201292623013, -0.05263157894736842], [12, 0.001, -102.88127784344753, 11999]] as const;
+    for (const [k, mu, value, slope] of rows) {
+      expect(relErr(st.poisson.logpmf(k, mu).item(), value), `poisson.logpmf(${k}, ${mu})`).toBeLessThan(2e-15);
+      expect(Math.abs(ad.grad((m: ad.Tensor) => st.poisson.logpmf(k, m))(mu).item() - slope) / Math.max(Math.abs(slope), k / mu), `∂μ poisson.logpmf(${k}, ${mu})`).toBeLessThan(2e-15);
+    }
+    expect(st.poisson.logpmf(0, 0).item()).toBe(0);
+    expect(ad.grad((m: ad.Tensor) => st.poisson.logpmf(0, m))(0).item()).toBe(-1);
   });
 });
