@@ -141,3 +141,17 @@ describe('stats.gamma.logpdf and stats.poisson.logpmf for large shapes', () => {
     expect(ad.grad((m: ad.Tensor) => st.poisson.logpmf(0, m))(0).item()).toBe(-1);
   });
 });
+
+describe('stats.gamma / chi2: the x-derivative of the CDF where x^a underflows', () => {
+  // Before: ∂P/∂x was (x^a e^{−x}/Γ(a + 1))·a/x, and x^a underflowed for tiny x while the density
+  // x^{a−1} e^{−x}/Γ(a) did not: the gradient of chi2.cdf(x, 3) at 1e−300 was 0 for 3.99e−151 (pdf = 3.99e−151).
+  it('equals the density (mpmath at 30 digits)', () => {
+    const dcdf = (f: (x: ad.Tensor) => ad.Tensor, x: number) => ad.grad(f)(x).item();
+    expect(relErr(dcdf((x) => st.chi2.cdf(x, 3), 1e-300), 3.989422804014327e-151)).toBeLessThan(1e-14);
+    expect(relErr(dcdf((x) => st.gamma.cdf(x, 1.5), 5e-301), 7.978845608028654e-151)).toBeLessThan(1e-14);
+    expect(relErr(dcdf((x) => st.gamma.sf(x, 1.5), 5e-301), -7.978845608028654e-151)).toBeLessThan(1e-14);
+    expect(relErr(dcdf((x) => st.gamma.cdf(x, 2.5), 1e-200), 7.52252778063675e-301)).toBeLessThan(1e-14);
+    // A far upper tail whose prefactor stays normal takes the product as before.
+    expect(relErr(dcdf((x) => st.gamma.cdf(x, 100), 800), 1.000736026998305e-216)).toBeLessThan(1e-13);
+  });
+});
