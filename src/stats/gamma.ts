@@ -10,6 +10,10 @@ import type { TensorLike } from '../tensor/create.js';
 import { abs, add, div, greater, greaterEqual, lessEqual, lgamma, log, log1p, logicalAnd, mul, neg, polyval, square, sub, where, xlogy } from './ops.js';
 import { tensor } from '../tensor/create.js';
 import { gammainc, gammaincc } from '../special/gamma.js';
+import { less } from '../ops/binary.js';
+import { digamma } from '../ops/special.js';
+import { callNary, naryPrimitive } from '../special/elementwise.js';
+import { logGammaResult, logIncompleteGamma } from '../special/kernels/incompleteGamma.js';
 import { args, fromLog, greaterZero, inSupport, logProbability, nanUnless, validAndNotNaN } from './args.js';
 
 const HALF_LOG_2PI = 0.9189385332046728;
@@ -50,6 +54,49 @@ export function logGammaDensity(a: Tensor, y: Tensor): Tensor {
   return where(large, saddle, direct);
 }
 
+const SECOND_IN_A = 'the second derivative of the gamma log-CDF in a is not implemented (gammainc has none either); differentiate once in a, or to any order in x.';
+const tailKernel = (upper: boolean, part: 0 | 1 | 2) => ([a, x]: readonly Float64Array[], out: Float64Array) => {
+  for (let i = 0; i < out.length; i++) { logIncompleteGamma(a![i]!, x![i]!, upper); out[i] = logGammaResult[part]!; }
+};
+/**
+ * log P(a, x) or log Q(a, x) in the far tail (special/kernels/incompleteGamma.ts' logIncompleteGamma), with h,
+ * its x-derivative, and its a-derivative as primitives. (log F)″ = h·((a − 1)/x − 1) − h² (F′ is the ± density,
+ * whose log has x-derivative (a − 1)/x − 1), and ∂h/∂a = h·(log x − ψ(a) − ∂(log F)/∂a).
+ */
+function tailPrimitive(upper: boolean) {
+  const name = upper ? 'stats.gamma.logsfTail' : 'stats.gamma.logcdfTail';
+  let dA: ReturnType<typeof naryPrimitive>, dX: ReturnType<typeof naryPrimitive>;
+  const mixed = (a: Tensor, x: Tensor) => mul(callNary(dX, a, x), sub(sub(log(x), digamma(a)), callNary(dA, a, x)));
+  dX = naryPrimitive(`${name}GradX`, tailKernel(upper, 1), [
+    ([a, x]) => mixed(a!, x!),
+    ([a, x]) => { const h = callNary(dX, a!, x!); return mul(h, sub(sub(div(sub(a!, 1), x!), 1), h)); },
+  ]);
+  dA = naryPrimitive(`${name}GradA`, tailKernel(upper, 2), [SECOND_IN_A, ([a, x]) => mixed(a!, x!)]);
+  return naryPrimitive(name, tailKernel(upper, 0), [([a, x]) => callNary(dA, a!, x!), ([a, x]) => callNary(dX, a!, x!)]);
+}
+const LOG_CDF_TAIL = tailPrimitive(false), LOG_SF_TAIL = tailPrimitive(true);
+/**
+ * Below this P (or Q), its log from the tail kernel: past 1e−308 the direct value underflows, and past
+ * 1e−154 its square does, which left (log Q)″ = Q″/Q − (Q′/Q)² at −∞ (gamma.logsf(800, 100)).
+ */
+const TAIL = 1e-100;
+
+/**
+ * log P(a, y) (upper false) or log Q(a, y) at y > 0: log of gammainc/gammaincc (log1p of the complement
+ * above ½), and where that is below 1e−100 the tail kernel, whose value does not underflow
+ * (gamma.logcdf(1e−5, 100) was −∞ for −1515.03, gamma.logsf(1000, 5) −∞ for −975.54). Each branch gets
+ * harmless points where it is not taken (the tail a point in the other tail, the direct one the mean),
+ * so no NaN reaches a gradient.
+ */
+function logTail(upper: boolean, k: Tensor, y: Tensor): Tensor {
+  const direct = upper ? gammaincc(k, y) : gammainc(k, y);
+  const use = logicalAnd(less(direct, TAIL), logicalAnd(greater(y, 0), less(y, Infinity)));
+  const yTail = where(use, y, upper ? add(mul(2, k), 100) : 1e-3);
+  const yDirect = where(use, k, y);
+  const p = gammainc(k, yDirect), q = gammaincc(k, yDirect);
+  return where(use, callNary(upper ? LOG_SF_TAIL : LOG_CDF_TAIL, k, yTail), upper ? logProbability(q, p) : logProbability(p, q));
+}
+
 interface Standard { y: Tensor; safeY: Tensor; a: Tensor; scale: Tensor; valid: Tensor; inside: Tensor }
 
 function standardize(op: string, x: TensorLike, a: TensorLike, loc: TensorLike, scale: TensorLike): Standard {
@@ -80,9 +127,9 @@ function family(name: string, shape: (a: Tensor) => Tensor, scaleFactor: number)
     logpdf,
     pdf: (x: TensorLike, a: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(logpdf(x, a, loc, scale)),
     cdf: lower('cdf', (k, y) => gammainc(k, y), 0),
-    logcdf: lower('logcdf', (k, y) => logProbability(gammainc(k, y), gammaincc(k, y)), -Infinity),
+    logcdf: lower('logcdf', (k, y) => logTail(false, k, y), -Infinity),
     sf: lower('sf', (k, y) => gammaincc(k, y), 1),
-    logsf: lower('logsf', (k, y) => logProbability(gammaincc(k, y), gammainc(k, y)), 0),
+    logsf: lower('logsf', (k, y) => logTail(true, k, y), 0),
   };
 }
 

@@ -56,6 +56,21 @@ function upperSeriesFits(a: number, x: number): boolean {
   return x <= 1.1 && (x <= 0.5 ? -0.4 / Math.log(x) >= a : x * 1.1 >= a);
 }
 
+/** [S, ∂S/∂a] of the last `lowerSeries` call. */
+const seriesResult = new Float64Array(2);
+/** S = Σₙ xⁿ/((a + 1)…(a + n)), P = x^a e^{−x}/Γ(a + 1)·S (A&S 6.5.29), and ∂S/∂a = −Σₙ termₙ Σₖ≤ₙ 1/(a + k). */
+function lowerSeries(a: number, x: number, withDerivative: boolean): void {
+  let term = 1, sum = 1, harmonic = 0, dSum = 0;
+  for (let n = 1; n < MAX_TERMS; n++) {
+    term *= x / (a + n);
+    harmonic += 1 / (a + n);
+    sum += term;
+    dSum -= term * harmonic;
+    if (term < EPS * sum && (!withDerivative || term * harmonic <= EPS * Math.abs(dSum))) break;
+  }
+  seriesResult[0] = sum; seriesResult[1] = dSum;
+}
+
 /** [P, Q, ∂P/∂a] of the last `incompleteGamma` call. */
 export const gammaResult = new Float64Array(3);
 
@@ -74,14 +89,8 @@ export function incompleteGamma(a: number, x: number, withDerivative: boolean): 
   if (x === 0 || x === Infinity) { gammaResult[0] = x === 0 ? 0 : 1; gammaResult[1] = 1 - gammaResult[0]; gammaResult[2] = 0; return; }
   const prefactor = Math.exp(logGammaPrefactor(a, x)); // x^a e^{−x}/Γ(a + 1)
   if (x < a + 1 || x <= 1.1) { // the series, and below 1.1 always (the fraction is slow and loses digits there)
-    let term = 1, sum = 1, harmonic = 0, dSum = 0;
-    for (let n = 1; n < MAX_TERMS; n++) {
-      term *= x / (a + n);
-      harmonic += 1 / (a + n);
-      sum += term;
-      dSum -= term * harmonic;
-      if (term < EPS * sum && (!withDerivative || term * harmonic <= EPS * Math.abs(dSum))) break;
-    }
+    lowerSeries(a, x, withDerivative);
+    const sum = seriesResult[0]!, dSum = seriesResult[1]!;
     let p = prefactor * sum, q = 1 - p;
     if (upperSeriesFits(a, x)) { q = upperSeries(a, x); p = 1 - q; }
     gammaResult[0] = p; gammaResult[1] = q;
@@ -99,6 +108,40 @@ export function incompleteGamma(a: number, x: number, withDerivative: boolean): 
   gammaResult[0] = 1 - q; gammaResult[1] = q;
   // ∂Q/∂a = Q (log x − ψ(a)) − Q g′/g, and ∂P/∂a = −∂Q/∂a.
   gammaResult[2] = withDerivative ? -(q * (Math.log(x) - digamma(a)) - (q * dg) / g) : NaN;
+}
+
+/** [log P or log Q, its x-derivative, its a-derivative] of the last `logIncompleteGamma` call. */
+export const logGammaResult = new Float64Array(3);
+
+/**
+ * log P(a, x) (`upper` false) or log Q(a, x) (`upper` true) for the far tails, where P or Q itself
+ * underflows (stats.gamma.logcdf(1e−5, 100) was −∞ for −1515.03). log P from the series above,
+ * P = prefactor·S with S = Σ xⁿ/((a + 1)…(a + n)): log prefactor + log S, ∂/∂x = a/(x S) (the density
+ * prefactor·a/x over P), ∂/∂a = log x − ψ(a + 1) + S′/S. log Q from Legendre's fraction, Q = prefactor·a/g:
+ * log prefactor + log a − log g, ∂/∂x = −g/x, ∂/∂a = log x − ψ(a) − g′/g; from x = 1e150, where the
+ * fraction's terms would overflow, g = x + 1 − a (its next term is O(a/x)). Both converge fast in the
+ * tails they serve (x below the mean for P, above it for Q).
+ */
+export function logIncompleteGamma(a: number, x: number, upper: boolean): void {
+  if (!(a > 0) || !(x > 0) || !(x < Infinity) || a === Infinity) { logGammaResult.fill(NaN); return; }
+  const logPrefactor = logGammaPrefactor(a, x);
+  if (!upper) {
+    lowerSeries(a, x, true);
+    const sum = seriesResult[0]!, dSum = seriesResult[1]!;
+    logGammaResult[0] = logPrefactor + Math.log(sum);
+    logGammaResult[1] = a / (x * sum);
+    logGammaResult[2] = Math.log(x) - digamma(a + 1) + dSum / sum;
+    return;
+  }
+  let g = x + 1 - a, dg = -1;
+  if (x < 1e150) {
+    fractionA = a; fractionX = x;
+    dualFraction(x + 1 - a, -1, legendre, EPS, MAX_TERMS);
+    g = fractionResult[0]!; dg = fractionResult[1]!;
+  }
+  logGammaResult[0] = logPrefactor + Math.log(a) - Math.log(g);
+  logGammaResult[1] = -g / x;
+  logGammaResult[2] = Math.log(x) - digamma(a) - dg / g;
 }
 
 /**
