@@ -5,9 +5,11 @@
  * (Φ⁻¹)′(p) = 1/φ(Φ⁻¹(p)) = √(2π) e^{y²/2}.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import { asTensor, tensor, type TensorLike } from '../tensor/create.js';
 import { allocF64 } from '../tensor/alloc.js';
-import { add, mul, sub } from '../ops/binary.js';
+import { add, div, less, mul, sub } from '../ops/binary.js';
+import { where } from '../ops/select.js';
+import { polyval } from '../ops/interpolation.js';
 import { exp, neg, square } from '../ops/unary.js';
 import { erfc } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
@@ -21,8 +23,23 @@ const kernel = (f: (x: number) => number) => (x: Float64Array) => {
   return out;
 };
 
-// r = φ/Φ satisfies r′ = −r (x + r) (differentiate φ′ = −xφ and Φ′ = φ).
-const logNdtrSlopeP = unaryPrimitive<null>('logNdtrSlope', 'both', kernel(logNdtrSlope), (x, r) => neg(mul(r, add(x, r))));
+/**
+ * (2k − 1)!! (−1)^{k+1}, k = 1 … 12: x + r = r·(1 − G) with G = −x/r → 1 as x → −∞, and
+ * 1 − G = Σₖ (−1)^{k+1} (2k − 1)!!/x^{2k} (the asymptotic series of erfc, A&S 7.1.23); the thirteenth term is
+ * under 1e−18 of the first from |x| = 20, where −r(x + r) itself has lost x²ε = 4e−14.
+ */
+const MILLS_SERIES = [1, -3, 15, -105, 945, -10395, 135135, -2027025, 34459425, -654729075, 13749310575, -316234143225];
+const MILLS_FROM = -20;
+// r = φ/Φ satisfies r′ = −r (x + r) (differentiate φ′ = −xφ and Φ′ = φ). Below x = −20, x + r ≈ −1/x is the
+// difference of two numbers near |x| and lost its digits (ad.grad twice of logNdtr at −1e5 was −1.0000149 for
+// −0.9999999999): there r′ = −(r/x)²·x²(1 − G), the series in u = 1/x² (1 at u = 0, so x = −∞ gives −1).
+const slopeDerivative = (x: Tensor, r: Tensor): Tensor => {
+  const far = less(x, MILLS_FROM);
+  const xf = where(far, x, MILLS_FROM);
+  const series = polyval(tensor([...MILLS_SERIES].reverse()), div(1, square(xf)));
+  return where(far, neg(mul(square(div(r, xf)), series)), neg(mul(r, add(x, r))));
+};
+const logNdtrSlopeP = unaryPrimitive<null>('logNdtrSlope', 'both', kernel(logNdtrSlope), slopeDerivative);
 const logNdtrP = unaryPrimitive<null>('logNdtr', 'inputs', kernel(logNdtrScalar), (x) => callUnary(logNdtrSlopeP, x, null));
 const ndtriP = unaryPrimitive<null>('ndtri', 'output', kernel(ndtriScalar), (_p, y) => mul(SQRT_2PI, exp(mul(0.5, square(y)))));
 

@@ -214,3 +214,18 @@ describe('stats.gamma.logcdf / logsf in the far tails', () => {
     expect(() => ad.grad(ad.grad((A: ad.Tensor) => st.gamma.logcdf(1e-5, A)))(100)).toThrow(/not implemented/);
   });
 });
+
+describe('stats.norm.logcdf (special.logNdtr): the second derivative far in the lower tail', () => {
+  // Before: (φ/Φ)′ = −r(x + r) with x + r ≈ −1/x the difference of two numbers near |x|: the second
+  // x-derivative of norm.logcdf at −1e5 was −1.0000149 for −0.9999999999 (1.5e−5 relative; 1e−9 at −1000).
+  it('against mpmath (50 digits), on both sides of the switch at x = −20 and in x, loc and scale', () => {
+    const second = (x: number) => ad.grad(ad.grad((X: ad.Tensor) => st.norm.logcdf(X)))(x).item();
+    const rows = [[-1e5, -0.9999999999], [-1000, -0.999999000006], [-40, -0.9993773316214086]] as const;
+    for (const [x, want] of rows) expect(relErr(second(x), want), `(log Φ)″(${x})`).toBeLessThan(5e-15);
+    expect(relErr(second(-20 * (1 + 1e-15)), second(-20 * (1 - 1e-15)))).toBeLessThan(1e-13);
+    expect(relErr(second(-1e200), -1)).toBeLessThan(5e-15);
+    // d²/dx² norm.logcdf(x, 1, 2) at x = −40 is (log Φ)″(−20.5)/4: the first branch, as before.
+    expect(relErr(ad.grad(ad.grad((X: ad.Tensor) => st.norm.logcdf(X, 1, 2)))(-40).item(), -0.2494134449068823)).toBeLessThan(5e-14);
+    expect(relErr(ad.grad((S: ad.Tensor) => st.norm.logcdf(-1e5, 0, S))(1).item(), 10000000001.0)).toBeLessThan(5e-15);
+  });
+});
