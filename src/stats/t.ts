@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor, type TensorLike } from '../tensor/create.js';
-import { abs, add, div, greater, greaterEqual, lessEqual, log, log1p, mul, neg, polyval, square, sub, where } from './ops.js';
+import { abs, add, div, equal, greater, greaterEqual, lessEqual, log, log1p, mul, neg, polyval, square, sub, where } from './ops.js';
 import { betaln } from '../special/gamma.js';
 import { args, fromLog, greaterZero, nanUnless } from './args.js';
 
@@ -52,7 +52,8 @@ function logNormaliser(nu: Tensor): Tensor {
  */
 function logKernel(z: Tensor, nu: Tensor): Tensor {
   const z2 = square(z);
-  const u = div(z2, nu);
+  // u = 0 at ν = ∞ also where z² overflows (∞/∞ was NaN: t.logpdf(1e200, ∞) is the normal's −∞).
+  const u = where(equal(nu, Infinity), 0, div(z2, nu));
   const small = lessEqual(u, 1);
   const us = where(small, u, 0);
   const t = div(us, add(us, 2));

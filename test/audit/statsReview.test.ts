@@ -80,6 +80,9 @@ describe('stats.cauchy and stats.t: log-densities where z² overflows', () => {
       grads((X, V, L, S) => st.t.logpdf(X, V, L, S), [x, df, loc, scale]).forEach((v, i) => expect(relErr(v, g[i]!), `∂${i} t.logpdf(${x}, ${df})`).toBeLessThan(5e-16));
     }
     expect(st.t.logpdf(Infinity, 1).item()).toBe(-Infinity);
+    // df = ∞ with z² = ∞: u = z²/ν was ∞/∞ = NaN; the normal's −∞ (and its gradient −z).
+    expect(st.t.logpdf(1e200, Infinity).item()).toBe(-Infinity);
+    expect(grads((X) => st.t.logpdf(X, Infinity), [1e100])).toEqual([-1e100]);
     expect(grads((X, V) => st.t.logpdf(X, V), [0, 3])[0]).toBe(0);
   });
 });
