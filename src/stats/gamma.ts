@@ -64,7 +64,7 @@ const tailKernel = (upper: boolean, part: 0 | 1 | 2) => ([a, x]: readonly Float6
  * whose log has x-derivative (a − 1)/x − 1), and ∂h/∂a = h·(log x − ψ(a) − ∂(log F)/∂a).
  */
 function tailPrimitive(upper: boolean) {
-  const name = upper ? 'stats.gamma.logsfTail' : 'stats.gamma.logcdfTail';
+  const name = upper ? 'gammaLogsfTail' : 'gammaLogcdfTail';
   let dA: ReturnType<typeof naryPrimitive>, dX: ReturnType<typeof naryPrimitive>;
   const mixed = (a: Tensor, x: Tensor) => mul(callNary(dX, a, x), sub(sub(log(x), digamma(a)), callNary(dA, a, x)));
   dX = naryPrimitive(`${name}GradX`, tailKernel(upper, 1), [

@@ -45,4 +45,22 @@ export const specialExtraRows: OpRow[] = [
     name: 'logsumexp (weights b)', covers: ['exp', 'sum', 'log'], domains: ['real', 'positive'],
     fn: (a, b) => S.logsumexp(a, -1, { b }), shapes: [[[4], [4]], [[2, 3], [3]]],
   },
+  // ad.stats.gamma's far-tail log-CDF and log-SF (P or Q below 1e−100: the log-space kernel), to
+  // second order in x; their a-derivative primitives through grad in a (second order in x of it).
+  {
+    name: 'stats.gamma.logcdf (far lower tail)', covers: ['gammaLogcdfTail', 'gammaLogcdfTailGradX'], domains: ['positive'],
+    fn: (x) => ad.stats.gamma.logcdf(ad.mul(1e-5, x), 100), shapes: UNARY,
+  },
+  {
+    name: 'stats.gamma.logsf (far upper tail)', covers: ['gammaLogsfTail', 'gammaLogsfTailGradX'], domains: ['positive'],
+    fn: (x) => ad.stats.gamma.logsf(ad.add(1000, x), 5), shapes: UNARY,
+  },
+  {
+    name: 'stats.gamma.logcdf tail, its a-derivative', covers: ['gammaLogcdfTailGradA', 'gammaLogcdfTailGradX', 'digamma'], domains: ['positive'],
+    fn: (x) => ad.grad((a: Tensor) => ad.sum(ad.stats.gamma.logcdf(ad.mul(1e-5, x), a)))(ad.scalar(100)), shapes: UNARY,
+  },
+  {
+    name: 'stats.gamma.logsf tail, its a-derivative', covers: ['gammaLogsfTailGradA', 'gammaLogsfTailGradX', 'digamma'], domains: ['positive'],
+    fn: (x) => ad.grad((a: Tensor) => ad.sum(ad.stats.gamma.logsf(ad.add(1000, x), a)))(ad.scalar(5)), shapes: UNARY,
+  },
 ];
