@@ -7,11 +7,9 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { abs, add, div, greater, greaterEqual, lessEqual, lgamma, log, log1p, logicalAnd, mul, neg, polyval, square, sub, where, xlogy } from './ops.js';
+import { abs, add, digamma, div, greater, greaterEqual, less, lessEqual, lgamma, log, log1p, logicalAnd, mul, neg, polyval, square, sub, where, xlogy } from './ops.js';
 import { tensor } from '../tensor/create.js';
 import { gammainc, gammaincc } from '../special/gamma.js';
-import { less } from '../ops/binary.js';
-import { digamma } from '../ops/special.js';
 import { callNary, naryPrimitive } from '../special/elementwise.js';
 import { logGammaResult, logIncompleteGamma } from '../special/kernels/incompleteGamma.js';
 import { args, fromLog, greaterZero, inSupport, logProbability, nanUnless, validAndNotNaN } from './args.js';

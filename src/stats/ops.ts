@@ -10,7 +10,7 @@ export { logit } from '../ops/activations.js';
 export { floor } from '../ops/rounding.js';
 export { logicalAnd } from '../ops/predicates.js';
 export { sum } from '../ops/reduce.js';
-export { lgamma } from '../ops/special.js';
+export { digamma, lgamma } from '../ops/special.js';
 export { polyval } from '../ops/interpolation.js';
 
 /** atan2(1, t) ∈ (0, π): π/2 − atan t without the cancellation of ½ + atan(z)/π for z ≪ 0. */
