@@ -31,7 +31,14 @@ describe('recurrent layers', () => {
   });
 
   it('a sequence of length T = 0 ends with zero states', async () => {
-    await matchesOrt(recurrentCase('LSTM', 1, { T: 0, B: 2, H: 2, bias: true, initial: true }));
+    const c = recurrentCase('LSTM', 1, { T: 0, B: 2, H: 2, bias: true, initial: true });
+    // ORT writes Y and Y_h but leaves Y_c's buffer uninitialised at T = 0 (garbage such as −1.6e28 in
+    // about one run in seven), so Y_c is checked against the zeros its Y_h implies, not against ORT.
+    await matchesOrt({ ...c, outputs: [{ name: 'Y' }, { name: 'Y_h' }] });
+    const outputs = importModel<Record<string, ad.Tensor>>(encodeModel(buildModel(c, 'double')))(
+      Object.fromEntries(c.inputs.flatMap((s) => (s && !s.init ? [[s.name, ad.tensor(Float64Array.from(s.data), [...s.shape])]] : []))));
+    expect(outputs.Y_c!.shape).toEqual([1, 2, 2]);
+    expect(Array.from(outputs.Y_c!.toFloat64Array())).toEqual([0, 0, 0, 0]);
   });
 });
 
