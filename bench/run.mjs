@@ -10,6 +10,7 @@ import { formatKernels, runKernels } from './kernels.mjs';
 import { formatThreads, runThreads } from './threads.mjs';
 import { PEER_GROUPS } from './peers/index.mjs';
 import { runTorch } from './peers/torch.mjs';
+import { KEPT_HEAP_ENV, keptHeapAvailable, keptHeapRows } from './keptHeap.mjs';
 
 /**
  * Each peer group runs in a child process. Not only because TF.js has one global backend: once a
@@ -34,10 +35,10 @@ function runPeerGroup(group, opts) {
  * run as in a process of its own (its allocations of 25 MB per call met a heap and a malloc arena
  * shaped by a dozen workloads). Each group now starts as `--only <id>` would.
  */
-function runOwnGroup(id, opts) {
+function runOwnGroup(id, opts, env = process.env) {
   const args = [fileURLToPath(new URL('./own-child.mjs', import.meta.url)), id];
   if (opts.quick) args.push('--quick');
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', env });
   const line = (r.stdout ?? '').split('\n').reverse().find((l) => l.startsWith('@@own-rows '));
   if (line) return JSON.parse(line.slice('@@own-rows '.length));
   const note = `failed: the ${id} process ended without results (status ${r.status}${r.signal ? `, ${r.signal}` : ''})`;
@@ -83,6 +84,16 @@ async function main() {
     const r = runTorch(select(opts.only), settings);
     r.rows.forEach(addPeerRow);
     console.error(`  ${r.status}; done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  }
+  // W4 again, adjoint and PyTorch alike, with glibc told to keep freed blocks (./keptHeap.mjs).
+  if (ids.includes('W4') && keptHeapAvailable()) {
+    const start = performance.now();
+    for (const row of keptHeapRows(runOwnGroup('W4', opts, KEPT_HEAP_ENV).rows.filter((x) => x.impl === 'adjoint'))) {
+      const sameSize = rows.findLastIndex((x) => x.workload === row.workload && x.size === row.size);
+      rows.splice(sameSize + 1, 0, row);
+    }
+    keptHeapRows(runTorch(select(['W4']), settings, KEPT_HEAP_ENV).rows).forEach(addPeerRow);
+    console.error(`  W4 with glibc's heap kept done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
   const merged = [];
   for (let i = 0; i < rows.length; i++) {

@@ -69,7 +69,7 @@ const sig = (x) => Number(x.toPrecision(4));
  * .full); returns { rows, status }. Each row's note gives the normwise relative difference of f and
  * of the gradients from adjoint's (run once here on the same data), and says MISMATCH above 1e-9.
  */
-export function runTorch(workloads, settings) {
+export function runTorch(workloads, settings, env = process.env) {
   const ws = workloads.filter((w) => SPEC[w.id]);
   if (ws.length === 0) return { rows: [], status: 'pytorch: no workload with a PyTorch form selected' };
   const py = findPython();
@@ -98,7 +98,7 @@ export function runTorch(workloads, settings) {
     writeFileSync(files.data, Buffer.concat(chunks));
     const script = fileURLToPath(new URL('./torch.py', import.meta.url));
     const r = spawnSync(py.exe, [script, files.manifest, files.data, files.out], {
-      stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 3600_000,
+      stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 3600_000, env,
     });
     const line = (r.stdout ?? '').split('\n').reverse().find((l) => l.startsWith('@@torch '));
     if (!line) {
