@@ -67,7 +67,13 @@ export function walkRecorded(
     const chain = (d: number) => emit(Op.MUL_STRONG, G, d);
     switch (op[k]) {
       case Op.CONST: break;
-      case Op.IMPORT: give(imported[i]!, tape.recordedValue(G)); break;
+      // The numeric walk's adjoints are 0 + c₁ + c₂ + … (a zeroed array added into), never −0;
+      // here the first contribution is taken as is, so an adjoint whose contributions are all
+      // zeros may be −0 (a −0 from NEG or SUB, or a product underflowing to −0). Zero adjoints
+      // only change by sign and strong products (chain) drop the sign, so the difference can only
+      // leave the walk here: hand over 0 + G, which is G except that −0 becomes +0 (jit(grad(f))
+      // gave −0 where grad(f) gave 0).
+      case Op.IMPORT: give(imported[i]!, tape.recordedValue(emit(Op.ADD, constant(0), G))); break;
       case Op.ADD: add(i, () => G); add(j, () => G); break; // d(a+b) = da + db
       case Op.SUB: add(i, () => G); add(j, () => emit(Op.NEG, G)); break; // d(a−b) = da − db
       case Op.MUL: case Op.MUL_STRONG: // d(ab) = b da + a db
