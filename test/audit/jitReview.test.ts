@@ -14,18 +14,10 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as ad from '../../src/index.js';
+import { rngOf } from '../trust/oracles.js';
 
-/** mulberry32: a small seeded generator, so every failure names a reproducible seed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded generators (mulberry32), so every failure names a reproducible seed. */
+const rng = rngOf;
 
 const SPECIAL = [0, -0, NaN, Infinity, -Infinity, 5e-324, 2.2e-308, 1e-300, 1, -1, 0.5, -2.5, 3, 700, -700, 1e308, -1e-8, 30, -30];
 
