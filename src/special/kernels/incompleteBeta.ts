@@ -52,6 +52,25 @@ function prefactor(p: number, q: number, y: number, z: number, logY: number, log
   return (q / n) * Math.sqrt(n / (2 * Math.PI * p * q)) * Math.exp(exponent);
 }
 
+/** B₂ₖ/(2k), k = 1 … 7: the digamma asymptotic series ψ(s) ~ log s − 1/(2s) − Σ B₂ₖ/(2k s^{2k}) (A&S 6.3.18). */
+const PSI_ASYMPTOTIC = [1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12];
+
+/**
+ * ψ(s + t) − ψ(s) for s > 0, s + t > 0. With both at least 10 from the asymptotic series (A&S 6.3.18),
+ * term by term in differences that do not cancel, L = log1p(t/s):
+ *   L + t/(2s(s + t)) − Σₖ B₂ₖ/(2k) · s^{−2k} · expm1(−2k L)
+ * (the eighth term is under 1e−16 of the first there, as stirlerr's). The two digammas would leave
+ * |ψ(s)|·ε: at b = 1e10, ψ(a + b) − ψ(b) ≈ a/b = 1e−10 next to ψ ≈ 23 kept 5 digits, and betainc's
+ * b-derivative, which carries it, lost them (1e−4 relative at (a, b, x) = (0.5, 1e10, 1e−10)).
+ */
+function digammaDifference(s: number, t: number): number {
+  if (s < 10 || s + t < 10) return digamma(s + t) - digamma(s);
+  const L = Math.log1p(t / s), r = 1 / (s * s);
+  let sum = 0, power = 1;
+  for (let k = 0; k < PSI_ASYMPTOTIC.length; k++) { power *= r; sum += PSI_ASYMPTOTIC[k]! * power * Math.expm1(-2 * (k + 1) * L); }
+  return L + t / (2 * s * (s + t)) - sum;
+}
+
 /** J = I_y(p, q) by the fraction, with ∂J/∂p into out[1] and ∂J/∂q into out[2] when asked; z = 1 − y. */
 function fraction(p: number, q: number, y: number, z: number, logY: number, log1mY: number, withDerivatives: boolean, out: Float64Array, flip: boolean): void {
   fp = p; fq = q; fy = y; wrtQ = false;
@@ -64,10 +83,9 @@ function fraction(p: number, q: number, y: number, z: number, logY: number, log1
   wrtQ = true;
   dualFraction(1, 0, betaTerms, EPS, MAX_TERMS);
   const dgq = fractionResult[1]!;
-  const psiPQ = digamma(p + q);
   // −1/p − ψ(p) = −ψ(p + 1) (the recurrence), which does not cancel for small p (1/p − 1/p at p = 1e−8 lost 8 digits).
-  const dp = sign * j * (logY - digamma(p + 1) + psiPQ - dgp / g);
-  const dq = sign * j * (log1mY - digamma(q) + psiPQ - dgq / g);
+  const dp = sign * j * (logY + digammaDifference(p + 1, q - 1) - dgp / g);
+  const dq = sign * j * (log1mY + digammaDifference(q, p) - dgq / g);
   // Flipped, p = b and q = a: ∂/∂a is the q-derivative.
   out[1] = flip ? dq : dp; out[2] = flip ? dp : dq;
 }
