@@ -4,6 +4,7 @@
 //     transitions[C, C] = 2u − 1 (seed 92); log Z and its gradient in both (segment marginals, transition counts).
 // CTC: ad.ctcLoss of one sequence of T = 150 frames over K = 30 classes (blank 0) against U = 40 labels in 1 … 29
 //     (⌊29u⌋ + 1, seed 94): log-probabilities logSoftmax(2·(2u − 1)) over classes (seed 93), loss and its gradient.
+//     adjoint-Alignment: the same lattice written as an ad.Alignment (user code: scores gathered, skips, two initial and final states).
 // Plain: the same forward algorithms in Float64Array loops and their adjoints (bench/plain/structured.mjs).
 import * as ad from 'adjoint';
 import { labels, symmetric } from '../data.mjs';
@@ -81,6 +82,34 @@ const ctc = {
       },
     };
   })(),
+  // ctcLoss's kernels against the program they stand for, as a user would write it (#17 goal 4): the
+  // CTC lattice as an ad.Alignment (the generic forward algorithm over the log semiring).
+  alternatives: [{ impl: 'adjoint-Alignment', ...ctcAlignmentRow(), note: 'the same lattice as ad.Alignment: the generic semiring program' }],
 };
+
+/**
+ * −log Z of the CTC lattice of one sequence as an ad.Alignment: states are the target with blanks
+ * around and between its labels (S = 2U + 1), scores[t, s] = logProbs[t, ext[s]], a skip into a
+ * label from the label before the blank before it when the two differ, two initial and two final
+ * states (Graves et al. 2006).
+ */
+function ctcAlignmentRow() {
+  const loss = (p, y) => {
+    const ext = [0];
+    for (const k of y) ext.push(k, 0);
+    const index = [];
+    for (let t = 0; t < T; t++) for (const k of ext) index.push(t * K + k);
+    const scores = ad.reshape(ad.take(ad.reshape(p, [T * K]), index), [T, ext.length]);
+    const skips = ext.map((k, s) => s % 2 === 1 && s >= 3 && k !== ext[s - 2]);
+    return ad.neg(new ad.Alignment({ scores, skips, initialStates: 2, finalStates: 2 }).logPartition());
+  };
+  return {
+    f: (d) => loss(d.p, d.y).item(),
+    vg: (d) => {
+      const [v, g] = ad.valueAndGrad((p) => loss(p, d.y))(d.p);
+      return { value: v.item(), grads: { logProbs: g } };
+    },
+  };
+}
 
 export default [semiMarkov, ctc];

@@ -2,7 +2,8 @@
  * @file ad.ctcLoss as PyTorch's ctc_loss: connectionist temporal classification (Graves,
  * Fernández, Gomez & Schmidhuber 2006): the loss is −log Z of the Alignment of the frames to the
  * target with blanks, computed by the log-semiring kernels of ctcLog.ts (the α recursion, and the β
- * recursion for its gradient); higher derivatives differentiate that Alignment's program.
+ * recursion for its gradient); higher derivatives differentiate that Alignment's program. ad.Alignment's
+ * log semiring runs the same kernels (CTCParams.lattice).
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';

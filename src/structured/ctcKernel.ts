@@ -29,6 +29,20 @@ export interface CTCDims {
   readonly states: readonly number[];
   /** α is kept at frames 0, stride, 2·stride, … */
   readonly stride: number;
+  /**
+   * An ad.Alignment's lattice in place of CTC's rules (alignment.ts, whose log-semiring sum runs
+   * these kernels with C = S and ext[b, s] = s): skip[b·S + s] = 1 where a frame may enter s from
+   * s − 2; the first frame in states below `initial`, the last in the last `final` states of S_b.
+   * Absent: CTC's lattice (skips between different labels, two initial and two final states).
+   */
+  readonly lattice?: LatticeRules | undefined;
+}
+
+/** An Alignment's skips and its numbers of initial and final states (CTCDims.lattice). */
+export interface LatticeRules {
+  readonly skip: Uint8Array;
+  readonly initial: number;
+  readonly final: number;
 }
 
 /** Doubles per sequence in the charts: ⌈T / stride⌉ rows of α over S states, then log p. */
@@ -43,25 +57,53 @@ function lse3(x: number, y: number, z: number): number {
   return m + Math.log(Math.exp(x - m) + Math.exp(y - m) + Math.exp(z - m));
 }
 
-/** Whether state s (of sequence b's extended target at ext offset e) may be entered from s − 2. */
-const skips = (ext: Int32Array, e: number, s: number) => (s & 1) === 1 && s >= 2 && ext[e + s] !== ext[e + s - 2];
+/** Whether state s (of sequence b's lattice, at offset e = b·S) may be entered from s − 2: CTC's rule, or the Alignment's skips. */
+function skips(d: CTCDims, e: number, s: number): boolean {
+  if (s < 2) return false;
+  const rules = d.lattice;
+  if (rules !== undefined) return rules.skip[e + s] === 1;
+  return (s & 1) === 1 && d.ext[e + s] !== d.ext[e + s - 2];
+}
+
+/** How many of the first states the first frame may be in, and of the last states the last frame. */
+const initialStates = (d: CTCDims) => d.lattice?.initial ?? 2;
+const finalStates = (d: CTCDims) => d.lattice?.final ?? 2;
+
+/**
+ * ⊕ of α over sequence b's final states, the last `final` of its S_b, in rows at r: log p. One to
+ * three of them (CTC's two) as lse3 over the last, the one before and the one before that; more
+ * by the shift by their maximum.
+ */
+function finalSum(rows: Float64Array, r: number, Sb: number, final: number): number {
+  if (final <= 3) {
+    const at = (k: number) => (k < final && Sb - 1 - k >= 0 ? rows[r + Sb - 1 - k]! : -Infinity);
+    return lse3(at(0), at(1), at(2));
+  }
+  const first = Math.max(0, Sb - final);
+  let m = -Infinity;
+  for (let s = first; s < Sb; s++) if (rows[r + s]! > m || rows[r + s] !== rows[r + s]) m = rows[r + s]!;
+  if (m === -Infinity || m === Infinity || m !== m) return m;
+  let total = 0;
+  for (let s = first; s < Sb; s++) total += Math.exp(rows[r + s]! - m);
+  return m + Math.log(total);
+}
 
 /** α_t of sequence b (t ≥ 1) into `next` at q, from α_{t−1} in `prev` at p; states past S_b get −∞. */
 function alphaStep(lp: ArrayLike<number>, prev: Float64Array, p: number, next: Float64Array, q: number, t: number, b: number, d: CTCDims): void {
   const { N, C, S, ext } = d;
   const Sb = d.states[b]!, row = (t * N + b) * C, e = b * S;
   for (let s = 0; s < Sb; s++) {
-    const stay = prev[p + s]!, advance = s >= 1 ? prev[p + s - 1]! : -Infinity, skip = skips(ext, e, s) ? prev[p + s - 2]! : -Infinity;
+    const stay = prev[p + s]!, advance = s >= 1 ? prev[p + s - 1]! : -Infinity, skip = skips(d, e, s) ? prev[p + s - 2]! : -Infinity;
     next[q + s] = lse3(stay, advance, skip) + lp[row + ext[e + s]!]!;
   }
   for (let s = Sb; s < S; s++) next[q + s] = -Infinity;
 }
 
-/** α_0 of sequence b into `out` at q: the first blank and the first label (when there is one). */
+/** α_0 of sequence b into `out` at q: the initial states (CTC: the first blank and the first label, when there is one). */
 function alphaStart(lp: ArrayLike<number>, out: Float64Array, q: number, b: number, d: CTCDims): void {
-  const { N, C, S, ext } = d;
+  const { C, S, ext } = d;
   out.fill(-Infinity, q, q + S);
-  for (let s = 0; s < Math.min(2, d.states[b]!); s++) out[q + s] = lp[b * C + ext[b * S + s]!]!;
+  for (let s = 0; s < Math.min(initialStates(d), d.states[b]!); s++) out[q + s] = lp[b * C + ext[b * S + s]!]!;
 }
 
 /** The forward pass for logProbs [T, N, C] into `out` [N, ctcChartSize(T, S, stride)]: the kept rows of α, then log p. */
@@ -79,7 +121,7 @@ export function ctcForwardKernel(lp: ArrayLike<number>, d: CTCDims, out: Float64
       if (t % stride === 0) out.set(rows.subarray(q, q + S), o + (t / stride) * S);
     }
     const last = (Tb - 1) & 1 ? S : 0;
-    out[o + R] = lse3(rows[last + Sb - 1]!, Sb >= 2 ? rows[last + Sb - 2]! : -Infinity, -Infinity);
+    out[o + R] = finalSum(rows, last, Sb, finalStates(d));
   }
   return out;
 }
@@ -105,8 +147,7 @@ export function ctcAdjointKernel(lp: ArrayLike<number>, charts: ArrayLike<number
     if (gb === 0 || logp === -Infinity) continue;
     const Tb = d.frames[b]!, Sb = d.states[b]!, eb = b * S;
     beta.fill(-Infinity);
-    beta[Sb - 1] = 0;
-    if (Sb >= 2) beta[Sb - 2] = 0;
+    beta.fill(0, Math.max(0, Sb - finalStates(d)), Sb);
     for (let t0 = Math.floor((Tb - 1) / stride) * stride; t0 >= 0; t0 -= stride) {
       // α over the block's frames t0 … t1 − 1: the kept row, then the recursion.
       const t1 = Math.min(t0 + stride, Tb), kept = o + (t0 / stride) * S;
@@ -122,7 +163,7 @@ export function ctcAdjointKernel(lp: ArrayLike<number>, charts: ArrayLike<number
         // β_{t−1}(s) = ⊕ over s′ ∈ {s, s + 1, s + 2 if skip(s + 2)} of β_t(s′) + y_t(s′).
         for (let s = 0; s < Sb; s++) e[s] = beta[s]! + lp[row + ext[eb + s]!]!;
         for (let s = 0; s < Sb; s++) {
-          const advance = s + 1 < Sb ? e[s + 1]! : -Infinity, skip = s + 2 < Sb && skips(ext, eb, s + 2) ? e[s + 2]! : -Infinity;
+          const advance = s + 1 < Sb ? e[s + 1]! : -Infinity, skip = s + 2 < Sb && skips(d, eb, s + 2) ? e[s + 2]! : -Infinity;
           beta[s] = lse3(e[s]!, advance, skip);
         }
       }

@@ -15,7 +15,7 @@ import { hvp } from '../transforms/jvp.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Alignment } from './alignment.js';
-import { ctcAdjointKernel, ctcChartSize, ctcForwardKernel, ctcReadLogLikelihood, type CTCDims } from './ctcKernel.js';
+import { ctcAdjointKernel, ctcChartSize, ctcForwardKernel, ctcReadLogLikelihood, type CTCDims, type LatticeRules } from './ctcKernel.js';
 
 /** The lattice of a batch: extended targets ext [N, S] (blank, l₁, blank, …, blank, then blanks), frames T_b and states S_b = 2U_b + 1. */
 export interface CTCParams {
@@ -31,6 +31,8 @@ export interface CTCParams {
    * example-major). The fields above hold example 0's; the vmap rule folds each example's own.
    */
   readonly mapped?: { readonly sizes: readonly number[]; readonly ext: Int32Array; readonly frames: readonly number[]; readonly states: readonly number[] } | undefined;
+  /** An ad.Alignment's lattice (ctcKernel.ts's CTCDims.lattice: skips [N·S], initial and final states); absent for CTC's. */
+  readonly lattice?: LatticeRules | undefined;
 }
 
 /**
@@ -45,7 +47,7 @@ function strideOf(checkpoints: Checkpoints, T: number): number {
 
 const dims = (logProbs: Tensor, p: CTCParams): CTCDims => {
   const [T, N, C] = logProbs.shape as [number, number, number];
-  return { T, N, C, S: p.S, ext: p.ext, frames: p.frames, states: p.states, stride: strideOf(p.checkpoints, T) };
+  return { T, N, C, S: p.S, ext: p.ext, frames: p.frames, states: p.states, stride: strideOf(p.checkpoints, T), lattice: p.lattice };
 };
 
 /**
@@ -66,9 +68,13 @@ export function ctcAlignmentLogLikelihood(logProbs: Tensor, p: CTCParams): Tenso
   const index = new Int32Array(N * T * S);
   for (let b = 0; b < N; b++) for (let t = 0; t < T; t++) for (let s = 0; s < S; s++) index[(b * T + t) * S + s] = (t * N + b) * C + p.ext[b * S + s]!;
   const scores = reshape(take(reshape(logProbs, [T * N * C]), index), [N, T, S]);
-  // A skip into s from s − 2: s a label (odd) other than the one before it.
-  const skips = Array.from({ length: N }, (_, b) => Array.from({ length: S }, (_, s) => s % 2 === 1 && s >= 3 && p.ext[b * S + s] !== p.ext[b * S + s - 2]));
-  return new Alignment({ scores, lengths: p.frames, states: p.states, skips, initialStates: 2, finalStates: 2, checkpoints: p.checkpoints }).logPartition();
+  const rules = p.lattice;
+  // CTC's skip into s from s − 2: s a label (odd) other than the one before it.
+  const skips = Array.from({ length: N }, (_, b) => Array.from({ length: S }, (_, s) =>
+    (rules !== undefined ? rules.skip[b * S + s] === 1 : s % 2 === 1 && p.ext[b * S + s] !== p.ext[b * S + s - 2]) && s >= 2));
+  return new Alignment({
+    scores, lengths: p.frames, states: p.states, skips, initialStates: rules?.initial ?? 2, finalStates: rules?.final ?? 2, checkpoints: p.checkpoints,
+  }).genericLogPartition();
 }
 
 const genericTotal = (p: CTCParams) => (logProbs: Tensor) => sum(ctcAlignmentLogLikelihood(logProbs, p));
@@ -89,10 +95,16 @@ function repeated(p: CTCParams, V: number): CTCParams {
       mapped: sizes.length === 0 ? undefined : { ...m, sizes },
     };
   }
-  const ext = new Int32Array(V * p.ext.length);
-  for (let v = 0; v < V; v++) ext.set(p.ext, v * p.ext.length);
+  const tiled = <A extends Int32Array | Uint8Array>(a: A, into: A): A => {
+    for (let v = 0; v < V; v++) into.set(a, v * a.length);
+    return into;
+  };
   const copies = <X>(xs: readonly X[]) => Array.from({ length: V }, () => xs).flat();
-  return { S: p.S, ext, frames: copies(p.frames), states: copies(p.states), checkpoints: p.checkpoints };
+  const rules = p.lattice;
+  return {
+    S: p.S, ext: tiled(p.ext, new Int32Array(V * p.ext.length)), frames: copies(p.frames), states: copies(p.states), checkpoints: p.checkpoints,
+    lattice: rules === undefined ? undefined : { ...rules, skip: tiled(rules.skip, new Uint8Array(V * rules.skip.length)) },
+  };
 }
 
 /**
