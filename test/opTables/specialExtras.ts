@@ -63,4 +63,22 @@ export const specialExtraRows: OpRow[] = [
     name: 'stats.gamma.logsf tail, its a-derivative', covers: ['gammaLogsfTailGradA', 'gammaLogsfTailGradX', 'digamma'], domains: ['positive'],
     fn: (x) => ad.grad((a: Tensor) => ad.sum(ad.stats.gamma.logsf(ad.add(1000, x), a)))(ad.scalar(5)), shapes: UNARY,
   },
+  // ad.stats.beta's far-tail log-CDF and log-SF (I or 1 − I below 1e−100: the log-space kernel, the survival at
+  // (b, a, 1 − x)), to second order in x; the a- and b-derivative primitives through grad in a and in b.
+  {
+    name: 'stats.beta.logcdf (far lower tail)', covers: ['betaLogcdfTail', 'betaLogcdfTailGradX'], domains: ['positive'],
+    fn: (x) => ad.stats.beta.logcdf(ad.mul(1e-5, x), 100, 3), shapes: UNARY,
+  },
+  {
+    name: 'stats.beta.logsf (far upper tail)', covers: ['betaLogcdfTail', 'betaLogcdfTailGradX'], domains: ['positive'],
+    fn: (x) => ad.stats.beta.logsf(ad.sub(1, ad.mul(1e-5, x)), 3, 100), shapes: UNARY,
+  },
+  {
+    name: 'stats.beta.logcdf tail, its a-derivative', covers: ['betaLogcdfTailGradA', 'betaLogcdfTailGradX', 'digamma'], domains: ['positive'],
+    fn: (x) => ad.grad((a: Tensor) => ad.sum(ad.stats.beta.logcdf(ad.mul(1e-5, x), a, 3)))(ad.scalar(100)), shapes: UNARY,
+  },
+  {
+    name: 'stats.beta.logcdf tail, its b-derivative', covers: ['betaLogcdfTailGradB', 'betaLogcdfTailGradX', 'digamma'], domains: ['positive'],
+    fn: (x) => ad.grad((b: Tensor) => ad.sum(ad.stats.beta.logcdf(ad.mul(1e-5, x), 100, b)))(ad.scalar(3)), shapes: UNARY,
+  },
 ];

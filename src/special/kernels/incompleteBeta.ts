@@ -6,6 +6,7 @@
  * which converges fast for x < (a + 1)/(a + b + 2); beyond, I_x(a, b) = 1 − I_{1−x}(b, a). The
  * a- and b-derivatives run the same fraction as dual numbers (dualFraction.ts; Boik & Robison-Cox
  * 1998), once per parameter, with the prefactor's log-derivative log x − 1/a − ψ(a) + ψ(a + b).
+ * `logIncompleteBeta` gives log I and its derivatives from the same fraction in logs, where I underflows.
  */
 import { digamma, lgamma } from '../../tensor/kernels/gamma.js';
 import { bd0, betaln, stirlerr } from './stirling.js';
@@ -43,13 +44,24 @@ function betaTerms(n: number, out: Float64Array): void {
  */
 function prefactor(p: number, q: number, y: number, z: number, logY: number, logZ: number): number {
   const n = p + q;
+  if (n >= 20) return (q / n) * Math.sqrt(n / (2 * Math.PI * p * q)) * Math.exp(loaderExponent(p, q, y, z));
   // Both below 1: 1/(p B(p, q)) = q/(p + q) · Γ(p + q + 1)/(Γ(p + 1) Γ(q + 1)), lgammas near 1 that are
   // O(p + q) and exact to an ulp of 1, where −log p − betaln(p, q) is a difference of logs of size
   // |log p| (18 at 1e−8) whose rounding, through exp, cost J 2e−15 and 1 − J 1.4e−14.
   if (p < 1 && q < 1) return Math.exp(p * logY + q * logZ + lgamma(n + 1) - lgamma(p + 1) - lgamma(q + 1)) * (q / n);
-  if (n < 20) return Math.exp(p * logY + q * logZ - Math.log(p) - betaln(p, q));
-  const exponent = stirlerr(n) - stirlerr(p) - stirlerr(q) - bd0(p, n * y) - bd0(q, n * z);
-  return (q / n) * Math.sqrt(n / (2 * Math.PI * p * q)) * Math.exp(exponent);
+  return Math.exp(p * logY + q * logZ - Math.log(p) - betaln(p, q));
+}
+/** The exponent of Loader's binomial form of the prefactor, n = p + q. */
+function loaderExponent(p: number, q: number, y: number, z: number): number {
+  const n = p + q;
+  return stirlerr(n) - stirlerr(p) - stirlerr(q) - bd0(p, n * y) - bd0(q, n * z);
+}
+/** log of `prefactor`, the same three forms in logs, which do not underflow where the prefactor does. */
+function logPrefactor(p: number, q: number, y: number, z: number, logY: number, logZ: number): number {
+  const n = p + q;
+  if (n >= 20) return Math.log(q / n) + 0.5 * Math.log(n / (2 * Math.PI * p * q)) + loaderExponent(p, q, y, z);
+  if (p < 1 && q < 1) return p * logY + q * logZ + lgamma(n + 1) - lgamma(p + 1) - lgamma(q + 1) + Math.log(q / n);
+  return p * logY + q * logZ - Math.log(p) - betaln(p, q);
 }
 
 /** B₂ₖ/(2k), k = 1 … 7: the digamma asymptotic series ψ(s) ~ log s − 1/(2s) − Σ B₂ₖ/(2k s^{2k}) (A&S 6.3.18). */
@@ -71,18 +83,26 @@ function digammaDifference(s: number, t: number): number {
   return L + t / (2 * s * (s + t)) - sum;
 }
 
-/** J = I_y(p, q) by the fraction, with ∂J/∂p into out[1] and ∂J/∂q into out[2] when asked; z = 1 − y. */
-function fraction(p: number, q: number, y: number, z: number, logY: number, log1mY: number, withDerivatives: boolean, out: Float64Array, flip: boolean): void {
+/** [g, ∂g/∂p, ∂g/∂q] of the last `runFraction`: the fraction 1 + d₁/(1 + d₂/(1 + …)) of I_y(p, q) = prefactor/g. */
+const fractionParts = new Float64Array(3);
+function runFraction(p: number, q: number, y: number, withDerivatives: boolean): void {
   fp = p; fq = q; fy = y; wrtQ = false;
   dualFraction(1, 0, betaTerms, EPS, MAX_TERMS);
-  const g = fractionResult[0]!, dgp = fractionResult[1]!;
+  fractionParts[0] = fractionResult[0]!; fractionParts[1] = fractionResult[1]!;
+  if (!withDerivatives) return;
+  wrtQ = true;
+  dualFraction(1, 0, betaTerms, EPS, MAX_TERMS);
+  fractionParts[2] = fractionResult[1]!;
+}
+
+/** J = I_y(p, q) by the fraction, with ∂J/∂p into out[1] and ∂J/∂q into out[2] when asked; z = 1 − y. */
+function fraction(p: number, q: number, y: number, z: number, logY: number, log1mY: number, withDerivatives: boolean, out: Float64Array, flip: boolean): void {
+  runFraction(p, q, y, withDerivatives);
+  const g = fractionParts[0]!, dgp = fractionParts[1]!, dgq = fractionParts[2]!;
   const j = prefactor(p, q, y, z, logY, log1mY) / g;
   const sign = flip ? -1 : 1;
   out[0] = flip ? 1 - j : j;
   if (!withDerivatives) return;
-  wrtQ = true;
-  dualFraction(1, 0, betaTerms, EPS, MAX_TERMS);
-  const dgq = fractionResult[1]!;
   // −1/p − ψ(p) = −ψ(p + 1) (the recurrence), which does not cancel for small p (1/p − 1/p at p = 1e−8 lost 8 digits).
   const dp = sign * j * (logY + digammaDifference(p + 1, q - 1) - dgp / g);
   const dq = sign * j * (log1mY + digammaDifference(q, p) - dgq / g);
@@ -140,4 +160,37 @@ export function incompleteBeta(a: number, b: number, x: number, withDerivatives:
   if (x < (a + 1) / (a + b + 2)) fraction(a, b, x, 1 - x, Math.log(x), Math.log1p(-x), withDerivatives, betaResult, false);
   else if (b <= 0.5 && b <= a / 4) smallBUpperTail(a, b, 1 - x, Math.log1p(-x), withDerivatives, betaResult);
   else fraction(b, a, 1 - x, x, Math.log1p(-x), Math.log(x), withDerivatives, betaResult, true);
+}
+
+/** [log I, ∂/∂x, ∂/∂a, ∂/∂b] of the last `logIncompleteBeta` call. */
+export const logBetaResult = new Float64Array(4);
+
+/**
+ * log I_x(a, b) and its derivatives for the far lower tail, where I itself underflows (stats.beta.logcdf(1e−30,
+ * 100, 2) was −∞ for −6903.14). Below the flip point, I = prefactor/g with g the fraction above, so in logs
+ *   log I = log(x^a (1 − x)^b/(a B(a, b))) − log g   (the prefactor's own three forms, in logs),
+ *   ∂/∂x = f/I = a g/(x (1 − x))   (f = x^{a−1}(1 − x)^{b−1}/B(a, b), the density),
+ *   ∂/∂a = log x − ψ(a + 1) + ψ(a + b) − g_a/g,   ∂/∂b = log(1 − x) − ψ(b) + ψ(a + b) − g_b/g,
+ * the fraction's derivatives as dual numbers (Boik & Robison-Cox 1998), as `fraction`. Past the flip point I is
+ * not small (it is near the median there), and this is the log of incompleteBeta's I and its derivatives over I.
+ * a ≤ 0, b ≤ 0, x outside (0, 1) or NaN give NaN.
+ */
+export function logIncompleteBeta(a: number, b: number, x: number): void {
+  if (!(a > 0 && b > 0 && x > 0 && x < 1) || a === Infinity || b === Infinity) { logBetaResult.fill(NaN); return; }
+  const logX = Math.log(x), log1mX = Math.log1p(-x);
+  if (x < (a + 1) / (a + b + 2)) {
+    runFraction(a, b, x, true);
+    const g = fractionParts[0]!;
+    logBetaResult[0] = logPrefactor(a, b, x, 1 - x, logX, log1mX) - Math.log(g);
+    logBetaResult[1] = (a * g) / (x * (1 - x));
+    logBetaResult[2] = logX + digammaDifference(a + 1, b - 1) - fractionParts[1]! / g;
+    logBetaResult[3] = log1mX + digammaDifference(b, a) - fractionParts[2]! / g;
+    return;
+  }
+  incompleteBeta(a, b, x, true);
+  const i = betaResult[0]!;
+  logBetaResult[0] = Math.log(i);
+  logBetaResult[1] = Math.exp((a - 1) * logX + (b - 1) * log1mX - betaln(a, b) - Math.log(i));
+  logBetaResult[2] = betaResult[1]! / i;
+  logBetaResult[3] = betaResult[2]! / i;
 }
