@@ -12,7 +12,6 @@ import { reshape, transpose } from '../ops/shape.js';
 import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
 import { cumprodAlong, exclusiveCumprodCotangent, exclusiveCumprodTangent } from './cumprod.js';
-import { untraced } from './firstOrder.js';
 
 interface AxisParams { readonly axis: number }
 
@@ -82,10 +81,15 @@ const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
     const shape = x!.shape.map((d, i) => (i === axis ? 1 : d));
     return new Tensor(prodKernel(x!.values, x!.shape, axis), shape);
   },
-  vjp: (g, r, { axis }) => {
+  vjp: (g, r, { axis }) => [chain(g, leaveOneOutProd(r.inputs[0]!, axis))],
+  // The first-order kernel as the primitive's fused VJP rather than a branch on untraced(g, x)
+  // inside `vjp`: it differs from ḡ · leaveOneOutProd(x) in the last bit (ḡ·y/x_i against
+  // ḡ·Π_{j≠i} x_j), and a jit recording — which traces g and x — records a fused VJP as one call
+  // (jit/recordTrace.ts), so jit(grad(prod)) replays this kernel, as grad(prod) runs it (it ran
+  // the generic rule and differed by an ulp).
+  fusedVjp: (g, r, { axis }) => {
     const x = r.inputs[0]!;
-    if (untraced(g, x)) return [new Tensor(leaveOneOutKernel(x.values, x.shape, axis, g.values, r.out!.values), x.shape)];
-    return [chain(g, leaveOneOutProd(x, axis))];
+    return [new Tensor(leaveOneOutKernel(x.values, x.shape, axis, g.values, r.out!.values), x.shape)];
   },
   jvp: ([t], [x], _y, { axis }) => (t === null ? null : sum(chain(t, leaveOneOutProd(x!, axis)), axis, true)),
   batch: alongAxisRule(() => prodP),

@@ -211,6 +211,8 @@ function attempt(f: () => unknown): { value: unknown } | { error: string } {
 }
 
 class Thrown extends Error {}
+/** The errors programs threw (eager and jitted alike), by message, for the report. */
+const errors = new Map<string, number>();
 
 /**
  * Asserts the jitted and the eager run agree bit for bit, or throw the same error (then throws
@@ -220,6 +222,7 @@ function same(what: string, jitted: () => unknown, eager: () => unknown): void {
   const b = attempt(eager), a = attempt(jitted);
   if ('error' in b || 'error' in a) {
     expect('error' in a ? a.error : 'no error', what).toBe('error' in b ? b.error : 'no error');
+    errors.set(('error' in b ? b.error : '').slice(0, 90), (errors.get(('error' in b ? b.error : '').slice(0, 90)) ?? 0) + 1);
     throw new Thrown();
   }
   const x = bitsOf(a.value), y = bitsOf(b.value);
@@ -229,13 +232,13 @@ function same(what: string, jitted: () => unknown, eager: () => unknown): void {
 describe('jit review: random programs, jit against eager bit for bit', () => {
   afterEach(() => ad.config({ codegen: true }));
 
-  const stats = { threw: 0 };
+  const stats = { threw: 0, loops: 0 };
   afterAll(() => {
-    if (process.env.JIT_REVIEW_N !== undefined) console.log(JSON.stringify({ ...stats, backend: ad.backendInfo() }));
+    if (process.env.JIT_REVIEW_N !== undefined) console.log(JSON.stringify({ ...stats, backend: ad.backendInfo(), errors: [...errors] }));
   });
 
   /** Runs one random program every way and compares; returns whether the jitted replay fused something. */
-  function check(seed: number, opts: { long?: boolean; grads?: boolean } = {}): boolean {
+  function check(seed: number, opts: { long?: boolean; grads?: boolean; vmap?: boolean } = {}): boolean {
     try {
       return checkOrThrow(seed, opts);
     } catch (e) {
@@ -247,11 +250,12 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
     }
   }
 
-  function checkOrThrow(seed: number, opts: { long?: boolean; grads?: boolean }): boolean {
+  function checkOrThrow(seed: number, opts: { long?: boolean; grads?: boolean; vmap?: boolean }): boolean {
     const r = rng(seed);
     const p = randomProgram(r, opts);
     const f = functionOf(p);
     const x1 = operandsOf(p, r), x2 = operandsOf(p, r), x3 = operandsOf(p, r, 0);
+    const loss = lossOf(f);
     const tag = `seed ${seed}: ${JSON.stringify(p)}`;
     const jf = ad.jit(f);
     same(`${tag} (recording)`, () => jf(...x1), () => f(...x1));
@@ -268,7 +272,6 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
     }
     expect(fused.status, tag).toBe('replayed');
     if (opts.grads !== false) {
-      const loss = lossOf(f);
       const argnums = p.inputs.map((_, i) => i);
       const g = ad.grad(loss, argnums);
       const jg = ad.jit(g);
@@ -285,6 +288,24 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
       const jgg = ad.jit(gg);
       same(`${tag} (grad grad, recording)`, () => jgg(...x3), () => gg(...x3));
       same(`${tag} (grad grad, replay)`, () => jgg(...x1), () => gg(...x1));
+      // Forward over reverse (hvp), and forward mode alone (jvp), recorded.
+      const hv = (...xs: T[]) => ad.hvp((ys: T[]) => loss(...ys), xs as never, xs.map((x) => ad.onesLike(x)) as never);
+      const jh = ad.jit(hv);
+      same(`${tag} (hvp, recording)`, () => jh(...x1), () => hv(...x1));
+      same(`${tag} (hvp, replay)`, () => jh(...x3), () => hv(...x3));
+      const jv = (...xs: T[]) => ad.jvp(f, xs, xs.map((x) => ad.mul(x, 0.5)));
+      const jjv = ad.jit(jv);
+      same(`${tag} (jvp, recording)`, () => jjv(...x3), () => jv(...x3));
+      same(`${tag} (jvp, replay)`, () => jjv(...x2), () => jv(...x2));
+    }
+    if (opts.vmap === true && p.inputs.every((s) => s.length === p.domain.length)) {
+      // A batch axis in front of every input: jit(vmap(f)) and vmap(jit(f)) against vmap(f).
+      const batch = (xs: T[], ys: T[]) => xs.map((x, i) => ad.stack([x, ys[i]!, ad.neg(x)], 0));
+      const vf = ad.vmap(f);
+      const jvf = ad.jit(vf), vjf = ad.vmap(ad.jit(f));
+      same(`${tag} (jit(vmap), recording)`, () => jvf(...batch(x1, x2)), () => vf(...batch(x1, x2)));
+      same(`${tag} (jit(vmap), replay)`, () => jvf(...batch(x3, x1)), () => vf(...batch(x3, x1)));
+      same(`${tag} (vmap(jit))`, () => vjf(...batch(x3, x1)), () => vf(...batch(x3, x1)));
     }
     return fused.fusedGroups > 0;
   }
@@ -293,8 +314,37 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
     let fusedSome = 0;
     const N = Number(process.env.JIT_REVIEW_N ?? 150);
     const base = Number(process.env.JIT_REVIEW_SEED ?? 1);
-    for (let s = base; s < base + N; s++) if (check(s)) fusedSome++;
+    for (let s = base; s < base + N; s++) if (check(s, { vmap: true })) fusedSome++;
     expect(fusedSome).toBeGreaterThan(N / 4);
+  });
+
+  it('random scalar programs: loops of 0-d ops (generated loops, the recorded scalar tape), values and gradients', () => {
+    const N = Number(process.env.JIT_REVIEW_SCALAR_N ?? 150);
+    const base = Number(process.env.JIT_REVIEW_SEED ?? 1);
+    for (let seed = base; seed < base + N; seed++) {
+      const r = rng(50_000 + seed);
+      const p = randomScalarProgram(r);
+      const f = scalarFunctionOf(p);
+      const args = () => Array.from({ length: p.nInputs }, () => ad.tensor(r() < 0.25 ? SPECIAL[Math.floor(r() * SPECIAL.length)]! : (r() - 0.5) * 4));
+      const x1 = args(), x2 = args(), x3 = args();
+      const tag = `scalar seed ${seed}: ${JSON.stringify(p)}`;
+      const argnums = x1.map((_, i) => i);
+      const vg = ad.valueAndGrad(f, argnums);
+      const hv = (...xs: T[]) => ad.hvp((ys: T[]) => f(...ys), xs as never, xs.map(() => ad.tensor(1)) as never);
+      try {
+        const jf = ad.jit(f), jvg = ad.jit(vg);
+        for (const [k, x] of [x1, x2, x3].entries()) {
+          same(`${tag} (value ${k})`, () => jf(...x), () => f(...x));
+          same(`${tag} (valueAndGrad ${k})`, () => jvg(...x), () => vg(...x));
+        }
+        if ((jvg.cacheInfo()[0]?.loops ?? 0) > 0) stats.loops++;
+        const jh = ad.jit(hv);
+        same(`${tag} (hvp, recording)`, () => jh(...x1), () => hv(...x1));
+        same(`${tag} (hvp, replay)`, () => jh(...x2), () => hv(...x2));
+      } catch (e) {
+        if (!(e instanceof Thrown)) throw e;
+      }
+    }
   });
 
   it('random programs at lengths around the vector and thread thresholds (64, 8192, 16384, 32768)', () => {
@@ -303,6 +353,58 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
     for (let s = base; s < base + N; s++) check(10_000 + s, { long: true, grads: s % 3 === 0 });
   });
 });
+
+/**
+ * A random scalar program: a loop body of 0-d ops over a carried state, repeated `steps` times
+ * (so the recording has repeating runs the generated loops of programLoops.ts roll up), with a
+ * small tensor call in some bodies (the scalar tape's IMPORT entries and general nodes).
+ */
+interface ScalarProgram {
+  readonly nInputs: number;
+  readonly body: Array<{ op: string; a: number; b: number }>;
+  readonly steps: number;
+  readonly vector: boolean;
+}
+
+const SCALAR_UNARY = ['neg', 'exp', 'log', 'log1p', 'expm1', 'tanh', 'sigmoid', 'softplus', 'relu', 'abs', 'sqrt', 'square', 'sin', 'cos', 'sign'];
+const SCALAR_BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'where', 'clip'];
+
+export function randomScalarProgram(r: () => number): ScalarProgram {
+  const pick = <X>(xs: readonly X[]): X => xs[Math.floor(r() * xs.length)]!;
+  const nInputs = 2 + Math.floor(r() * 3);
+  const body = Array.from({ length: 1 + Math.floor(r() * 6) }, () => ({
+    op: r() < 0.45 ? pick(SCALAR_UNARY) : pick(SCALAR_BINARY),
+    a: Math.floor(r() * 100),
+    b: Math.floor(r() * 100),
+  }));
+  return { nInputs, body, steps: pick([1, 2, 5, 9, 33]), vector: r() < 0.3 };
+}
+
+export function scalarFunctionOf(p: ScalarProgram): (...xs: T[]) => T {
+  return (...xs: T[]) => {
+    // State: the inputs, then each body op's latest value; a body op reads two of them.
+    const state: T[] = [...xs];
+    const v = p.vector ? ad.tensor([0.5, -1, 2]) : null;
+    for (let t = 0; t < p.steps; t++) {
+      p.body.forEach((o, j) => {
+        const a = state[o.a % state.length]!, b = state[o.b % state.length]!;
+        let y: T;
+        if (o.op === 'where') y = ad.where(ad.greater(a, b), a, ad.mul(b, 0.5));
+        else if (o.op === 'clip') y = ad.clip(a, -2, b);
+        else if (SCALAR_UNARY.includes(o.op)) y = ops[o.op]!(a);
+        else y = ops[o.op]!(a, b);
+        // Keep values in range over many steps: a bounded squash every other op.
+        if (j % 2 === 1) y = ad.tanh(y);
+        state.push(y);
+      });
+      if (v !== null) state.push(ad.sum(ad.mul(v, ad.exp(ad.mul(state[state.length - 1]!, v))))); // a general node
+      state.splice(xs.length, Math.max(0, state.length - xs.length - 4));
+    }
+    let out = ad.tensor(0);
+    for (const x of state) out = ad.add(out, x);
+    return out;
+  };
+}
 
 /** A number's text with −0 apart from 0. */
 const signed = (t: T) => (Object.is(t.item(), -0) ? '-0' : String(t.item()));
@@ -328,4 +430,16 @@ describe('jit review: defects found', () => {
       expect(signed(jgg(ad.tensor(v)))).toBe('0');
     }
   });
+
+  it("jit(grad(prod)) equals grad(prod) bit for bit (the recording took the generic rule, an ulp off the first-order kernel)", () => {
+    for (const [shape, axis] of [[[7], undefined], [[3, 5], 1], [[4, 3], 0]] as const) {
+      const g = ad.grad((x: T) => ad.sum(ad.mul(ad.prod(x, axis), ad.random.uniform(ad.random.key(99), axis === undefined ? [] : shape.filter((_, i) => i !== axis), 0.5, 1.5))));
+      const jg = ad.jit(g);
+      for (let s = 1; s <= 4; s++) {
+        const x = ad.random.uniform(ad.random.key(s), [...shape], -2, 2);
+        same(`prod ${JSON.stringify(shape)} axis ${axis} seed ${s}`, () => jg(x), () => g(x));
+      }
+    }
+  });
 });
+
