@@ -11,6 +11,7 @@ import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { MAX_STREAM_WORDS } from './threefry.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 
 /**
  * The number of elements of a sample of `shape` drawn with `wordsPerValue` 32-bit words each,
@@ -61,7 +62,23 @@ export function broadcastsTo(from: Shape, to: Shape): boolean {
  */
 export function valuesToCheck(p: Param): ArrayLike<number> | null {
   if (typeof p === 'number') return [p];
-  return isTraced(p) ? null : p.values;
+  if (!isTraced(p)) return p.values;
+  // Traced by jit recordings alone (jit(f) with p made from f's arguments, nothing differentiating
+  // it): f(p) checks p, so jit(f)(p) must too — skipping the check let jit(p => bernoulli(k, p))
+  // sample at p = 1.5 where the function throws. A recording cannot replay a check (a program has
+  // no branch), so the values are read, reported to the recording as the sampler's read: it is not
+  // kept, and the function runs as written — checked — on every call (jit/valueReads.ts).
+  if (!recordedOnly(p)) return null;
+  noteLibraryRead(p, "a random sampler's check of its parameter");
+  return p.values;
+}
+
+/** Whether every running transformation `t` is boxed at is a jit recording (Trace.records). */
+function recordedOnly(t: Tensor): boolean {
+  for (let x: Tensor | null = t; x !== null && x.trace !== null; x = x.primal) {
+    if ((x.trace.active || x.trace.redirect !== null) && !x.trace.records) return false;
+  }
+  return true;
 }
 
 /**

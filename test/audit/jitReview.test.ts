@@ -441,5 +441,27 @@ describe('jit review: defects found', () => {
       }
     }
   });
+
+  it("random samplers check their tensor parameters under jit as without it (jit skipped the check: bernoulli at p = 1.5 gave ones)", () => {
+    const k = ad.random.key(3);
+    const R = ad.random as unknown as Record<string, (...a: unknown[]) => T>;
+    const cases: Array<[string, (...xs: T[]) => T, T[], T[]]> = [
+      ['bernoulli', (p) => R.bernoulli!(k, p, [3]), [ad.tensor(0.5)], [ad.tensor(1.5)]],
+      ['normal', (s) => R.normal!(k, [3], 0, s), [ad.tensor(1)], [ad.tensor(-1)]],
+      ['uniform', (lo, hi) => R.uniform!(k, [3], lo, hi), [ad.tensor(0), ad.tensor(1)], [ad.tensor(2), ad.tensor(1)]],
+      ['exponential', (r) => R.exponential!(k, [3], r), [ad.tensor(1)], [ad.tensor(-1)]],
+    ];
+    for (const [name, f, good, bad] of cases) {
+      const jf = ad.jit(f);
+      same(`${name} (good values)`, () => jf(...good), () => f(...good));
+      expect(() => f(...bad), name).toThrow(/must be|less than/);
+      expect(() => jf(...bad), name).toThrow(/must be|less than/);
+    }
+    // A parameter being differentiated is not checked (with or without jit), so that replays.
+    const g = ad.jit(ad.grad((s: T) => ad.sum(R.normal!(k, [3], 0, s))));
+    g(ad.tensor(1));
+    same('grad of normal in std', () => g(ad.tensor(2)), () => ad.grad((s: T) => ad.sum(R.normal!(k, [3], 0, s)))(ad.tensor(2)));
+    expect(g.cacheInfo()[0]!.status).toBe('replayed');
+  });
 });
 
