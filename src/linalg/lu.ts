@@ -7,7 +7,7 @@ import { allocF64 } from '../tensor/alloc.js';
 import { luFactor as luFactorKernel } from '../tensor/kernels/linalg/lu.js';
 import { luRectangularKernel } from '../tensor/kernels/linalg/luRectangular.js';
 import { formatShape } from '../tensor/shape.js';
-import { isTraced } from '../tensor/checks.js';
+import { checkableValues } from '../tensor/checks.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, eye, zeros, type TensorLike } from '../tensor/create.js';
 import { add, mul, sub } from '../ops/binary.js';
@@ -204,10 +204,12 @@ export function luSolve(factors: { lu: TensorLike; pivots: TensorLike }, b: Tens
   if (piv.shape.join() !== luT.shape.slice(0, -1).join()) {
     throw new ShapeError(`${op}: pivots of shape ${formatShape(piv.shape)} do not fit lu of shape ${formatShape(luT.shape)}; they must be [..., ${n}], as linalg.luFactor returns.`);
   }
-  if (!isTraced(piv)) {
-    // An out-of-range pivot would make permuteRows zero a row of b (oneHot of it is all zeros):
-    // torch's and LAPACK's 1-based pivots gave a silently wrong x.
-    const pv = piv.toFloat64Array(), bad = pv.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < n));
+  // An out-of-range pivot would make permuteRows zero a row of b (oneHot of it is all zeros):
+  // torch's and LAPACK's 1-based pivots gave a silently wrong x. Pivots traced by jit alone are
+  // checked too (read, so the function runs as written; jit gave x = 0 here without the check).
+  const pv = checkableValues(piv, "linalg.luSolve's check of its pivots");
+  if (pv !== null) {
+    const bad = pv.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < n));
     if (bad >= 0) {
       throw new InvalidArgumentError(`${op}: pivots must be 0-based row indices in [0, ${n}), as linalg.luFactor and jax.scipy.linalg.lu_factor give them, got ${pv[bad]} at flat index ${bad}; torch's and LAPACK's are 1-based: subtract 1.`);
     }

@@ -5,13 +5,12 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add, mul } from '../ops/binary.js';
-import { checkedSize, isTraced } from '../tensor/checks.js';
+import { checkableValues, checkedSize } from '../tensor/checks.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { MAX_STREAM_WORDS } from './threefry.js';
-import { noteLibraryRead } from '../jit/valueReads.js';
 
 /**
  * The number of elements of a sample of `shape` drawn with `wordsPerValue` 32-bit words each,
@@ -58,27 +57,12 @@ export function broadcastsTo(from: Shape, to: Shape): boolean {
 
 /**
  * The values of a parameter for checking it (`p` in [0, 1], low < high), or null when they must
- * not be read: a tensor being differentiated or traced is checked by the caller's own code.
+ * not be read: a tensor being differentiated or batched is checked by the caller's own code.
  */
 export function valuesToCheck(p: Param): ArrayLike<number> | null {
   if (typeof p === 'number') return [p];
-  if (!isTraced(p)) return p.values;
-  // Traced by jit recordings alone (jit(f) with p made from f's arguments, nothing differentiating
-  // it): f(p) checks p, so jit(f)(p) must too — skipping the check let jit(p => bernoulli(k, p))
-  // sample at p = 1.5 where the function throws. A recording cannot replay a check (a program has
-  // no branch), so the values are read, reported to the recording as the sampler's read: it is not
-  // kept, and the function runs as written — checked — on every call (jit/valueReads.ts).
-  if (!recordedOnly(p)) return null;
-  noteLibraryRead(p, "a random sampler's check of its parameter");
-  return p.values;
-}
-
-/** Whether every running transformation `t` is boxed at is a jit recording (Trace.records). */
-function recordedOnly(t: Tensor): boolean {
-  for (let x: Tensor | null = t; x !== null && x.trace !== null; x = x.primal) {
-    if ((x.trace.active || x.trace.redirect !== null) && !x.trace.records) return false;
-  }
-  return true;
+  // Checked under jit too (a parameter traced by the recording alone is read): see checkableValues.
+  return checkableValues(p, "a random sampler's check of its parameter");
 }
 
 /**

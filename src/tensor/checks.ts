@@ -6,6 +6,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from './describe.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 
 /**
  * The most elements a tensor may have: 2³² (32 GiB of float64), the longest Float64Array V8 — and
@@ -61,6 +62,24 @@ export function isTraced(t: Tensor): boolean {
     x = x.primal;
   }
   return false;
+}
+
+/**
+ * The values of `t` for a check of an argument (a probability in [0, 1], pivots in range), or null
+ * where the check is left out: `t` is being differentiated, or batched (vmap), whose values are not
+ * the argument's. A tensor traced by jit recordings alone is checked as a plain one would be: its
+ * values are read and the read reported to the recording as `what`, so that recording is not kept
+ * and the function runs as written — checked — on every call. A recorded program cannot replay a
+ * check; leaving it out let jit(f)(x) return a value where f(x) throws (a sample at p = 1.5, luSolve
+ * with 1-based pivots giving x = 0).
+ */
+export function checkableValues(t: Tensor, what: string): Float64Array | null {
+  if (!isTraced(t)) return t.values;
+  for (let x: Tensor | null = t; x !== null && x.trace !== null; x = x.primal) {
+    if ((x.trace.active || x.trace.redirect !== null) && !x.trace.records) return null;
+  }
+  noteLibraryRead(t, what);
+  return t.values;
 }
 
 /**

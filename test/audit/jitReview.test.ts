@@ -463,5 +463,17 @@ describe('jit review: defects found', () => {
     same('grad of normal in std', () => g(ad.tensor(2)), () => ad.grad((s: T) => ad.sum(R.normal!(k, [3], 0, s)))(ad.tensor(2)));
     expect(g.cacheInfo()[0]!.status).toBe('replayed');
   });
+
+  it('linalg.luSolve checks its pivots under jit as without it (1-based pivots gave x = [0, 0] under jit)', () => {
+    const a = ad.tensor([[4, 3], [6, 3]]);
+    const { lu, pivots } = ad.linalg.luFactor(a);
+    const b = ad.tensor([1, 2]);
+    const f = (l: T, p: T, c: T) => ad.linalg.luSolve({ lu: l, pivots: p }, c);
+    const jf = ad.jit(f);
+    same('good pivots', () => jf(lu, pivots, b), () => f(lu, pivots, b));
+    const oneBased = ad.add(pivots, 1);
+    expect(() => f(lu, oneBased, b)).toThrow(/pivots must be 0-based/);
+    expect(() => jf(lu, oneBased, b)).toThrow(/pivots must be 0-based/);
+  });
 });
 
