@@ -247,6 +247,29 @@ describe('special.betainc: the b-derivative at huge b (b·x of order one)', () =
     [0.5, 1e8, 1e-8, 0.8427007934685993, 2.0755374896973952e-9],
     [2.5, 1e6, 1e-6, 0.15085530983853115, 2.7673864294438093e-7],
   ] as const;
+  // Past the flip point, b·x ≥ a + 1: the fraction for 1 − I = I_{1−x}(b, a) in y = fl(1 − x) near 1, where each
+  // 1 + d_{2m+1} cancelled to O(1/b) and y's rounding came in times b: betainc(0.5, 1e10, 3e−10) was 1.6e−8 off,
+  // its b-derivative 1.5e−6 (5e−7 at b·x = 100, 2e−7 at b = 1e8). Rows: [a, b, x, I, 1 − I, ∂I/∂a, ∂I/∂b], mpmath
+  // (40 digits) differentiating the smaller of I and 1 − I.
+  const FLIPPED = [
+    [0.5, 1e10, 3e-10, 0.9856941215706518, 0.014305878429348119, -0.04724032642691878, 4.865217331565396e-12],
+    [1, 1e10, 3e-10, 0.9502129316545402, 0.04978706834545976, -0.09648294194633274, 1.4936120505878348e-11],
+    [2.5, 1e10, 1e-9, 0.9987502694431786, 0.001249730556821443, -0.002128186949853117, 1.0799881227401006e-12],
+    [10, 1e10, 3e-9, 0.9999928782494341, 7.121750565888599e-06, -8.500202640205754e-06, 1.5227024274928897e-14],
+    [2.5, 1e10, 1e-8, 1.0, 2.8406214784348466e-41, -1.1112686834964748e-40, 2.798436102658207e-49],
+    [0.5, 1e8, 3e-8, 0.9856941221727226, 0.014305877827277477, -0.04724032434247658, 4.865217193089147e-10],
+    [50, 1e10, 1e-8, 0.9999999882155038, 1.178449616477569e-08, -8.506059784570318e-09, 6.115708524508997e-17],
+  ] as const;
+  it('past the flip point: I and both derivatives within 5e−14, 1 − I within 1e−13 where I < 0.99', () => {
+    for (const [a, b, x, value, complement, da, db] of FLIPPED) {
+      const at = `(${a}, ${b}, ${x})`;
+      expect(relErr(ad.special.betainc(a, b, x).item(), value), `betainc${at}`).toBeLessThan(5e-14);
+      const [ga, gb] = grads((A, B) => ad.special.betainc(A, B, x), [a, b]);
+      expect(relErr(ga!, da), `∂a betainc${at}`).toBeLessThan(5e-14);
+      expect(relErr(gb!, db), `∂b betainc${at}`).toBeLessThan(5e-14);
+      if (value < 0.99) expect(relErr(1 - ad.special.betainc(a, b, x).item(), complement), `1 − betainc${at}`).toBeLessThan(1e-13);
+    }
+  });
   it('∂I/∂b within 1e−11 of mpmath, for betainc and for beta.cdf through it', () => {
     for (const [a, b, x, value, db] of ROWS) {
       const at = `(${a}, ${b}, ${x})`;
