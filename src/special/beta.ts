@@ -20,10 +20,10 @@ const SECOND = 'second derivatives of betainc in a and b are not implemented (JA
 const betaDensity = (a: Tensor, b: Tensor, x: Tensor) =>
   exp(sub(add(xlogy(sub(a, 1), x), xlog1py(sub(b, 1), neg(x))), betaln(a, b)));
 
-function betaKernel(part: 0 | 1 | 2) {
+function betaKernel(part: 0 | 1 | 2 | 3) {
   return ([a, b, x]: readonly Float64Array[], out: Float64Array) => {
     for (let i = 0; i < out.length; i++) {
-      incompleteBeta(a![i]!, b![i]!, x![i]!, part !== 0);
+      incompleteBeta(a![i]!, b![i]!, x![i]!, part === 1 || part === 2);
       out[i] = betaResult[part]!;
     }
   };
@@ -39,6 +39,12 @@ const betaincP = naryPrimitive('betainc', betaKernel(0), [
   ([a, b, x]) => callNary(betaincGradBP, a!, b!, x!),
   ([a, b, x]) => betaDensity(a!, b!, x!),
 ]);
+// 1 − I: its derivatives are I's, negated (the kernel's ∂I/∂a and ∂I/∂b are computed as those of the smaller of I and 1 − I).
+const betainccP = naryPrimitive('betaincc', betaKernel(3), [
+  ([a, b, x]) => neg(callNary(betaincGradAP, a!, b!, x!)),
+  ([a, b, x]) => neg(callNary(betaincGradBP, a!, b!, x!)),
+  ([a, b, x]) => neg(betaDensity(a!, b!, x!)),
+]);
 
 /**
  * The regularised incomplete beta function I_x(a, b) = B(x; a, b)/B(a, b) (JAX's and SciPy's
@@ -52,3 +58,10 @@ export function betainc(a: TensorLike, b: TensorLike, x: TensorLike): Tensor { r
 export function betaincGradA(a: TensorLike, b: TensorLike, x: TensorLike): Tensor { return callNary(betaincGradAP, a, b, x); }
 /** ∂I_x(a, b)/∂b. @internal */
 export function betaincGradB(a: TensorLike, b: TensorLike, x: TensorLike): Tensor { return callNary(betaincGradBP, a, b, x); }
+
+/**
+ * 1 − I_x(a, b) (SciPy's betaincc), computed as itself where it is the smaller — I_{1−x}(b, a) by the fraction with
+ * 1 − x never rounded into it — so it keeps its digits where 1 − x rounds (x = 1e−20) or 1 − I underflows past 1e−16.
+ * For the beta distribution's survival function. @internal
+ */
+export function betaincc(a: TensorLike, b: TensorLike, x: TensorLike): Tensor { return callNary(betainccP, a, b, x); }

@@ -1,7 +1,8 @@
 /**
  * @file Audit regressions for ad.stats against mpmath (40–50 digits; numbers hard-coded here, from
  * scratch scripts): the beta survival function near 0 where 1 − x rounds, the Cauchy and Student t
- * log-densities where z² overflows, and the gamma and Poisson log-densities for large shapes. Each block names the wrong answer it guards against.
+ * log-densities where z² overflows, the gamma and Poisson log-densities for large shapes, the far tails of the
+ * gamma and beta log-CDF/log-SF, and betainc at huge b. Each block names the wrong answer it guards against.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -28,7 +29,8 @@ describe('stats.beta: sf, logcdf and logsf where 1 − x rounds', () => {
       expect(relErr(st.beta.sf(x, a, b).item(), sf), `sf${at}`).toBeLessThan(5e-14);
       expect(relErr(st.beta.logcdf(x, a, b).item(), logcdf), `logcdf${at}`).toBeLessThan(5e-14);
       expect(relErr(st.beta.logsf(x, a, b).item(), logsf), `logsf${at}`).toBeLessThan(5e-14);
-      expect(relErr(1 - st.beta.sf(x, a, b).item(), st.beta.cdf(x, a, b).item()), `cdf + sf${at}`).toBeLessThan(2e-16);
+      // sf is computed as itself (betaincc), not as 1 − cdf: at (1e−18, 0.001, 1e4) 1 − sf is the closer to mpmath's I (5e−17 against cdf's 7e−16).
+      expect(relErr(1 - st.beta.sf(x, a, b).item(), st.beta.cdf(x, a, b).item()), `cdf + sf${at}`).toBeLessThan(1e-15);
       const [gx, ga, gb] = grads((X, A, B) => st.beta.sf(X, A, B), [x, a, b]);
       expect(relErr(gx!, dx), `∂sf/∂x${at}`).toBeLessThan(1e-13);
       expect(relErr(ga!, da), `∂sf/∂a${at}`).toBeLessThan(1e-13);
@@ -325,5 +327,46 @@ describe('stats.beta.logcdf / logsf in the far tails', () => {
     // loc and scale: y = (x − loc)/scale, so logcdf(4e−30, a, b, 1e−30, 3) = logcdf(1e−30, a, b) (to y's rounding).
     expect(relErr(st.beta.logcdf(4e-30, 1000, 1e6, 1e-30, 3).item(), -61173.67107667889)).toBeLessThan(1e-15);
     expect(() => ad.grad(ad.grad((A: ad.Tensor) => st.beta.logcdf(1e-5, A, 10)))(100)).toThrow(/not implemented/);
+  });
+});
+
+describe('stats.beta.sf / logsf at large b where 1 − x rounds', () => {
+  // Before: the survival was I_{1−x}(b, a) at fl(1 − x), whose rounding moves it by about b·ε relative: sf(1e−8; 2.5,
+  // 1e10) = 2.8e−41 was 5e−7 off, logsf(1e−13; 0.5, 1e15) −102.912 for −102.880, logsf(1e−10; 10, 1e12) 7e−8 off.
+  // Now 1 − I comes from x itself (special.betaincc inside; the log tail kernel likewise).
+  // Rows: [x, a, b, logsf, ∂x, ∂a, ∂b] from mpmath at 40 digits (a = 1: logsf = b·log1p(−x) exactly).
+  const ROWS = [
+    [1e-07, 2.5, 1e10, -989.9216003273393, -9985015992.4889, 6.205599136689316, -9.985015492489207e-08],
+    [1e-13, 0.5, 1e15, -102.87988902484989, -1004951205836830.2, 6.578534301240778, -1.0049512058367803e-13],
+    [1e-10, 10.0, 1e12, -71.26204610327228, -910965996603.7954, 2.3642660086688365, -9.109659965541478e-11],
+    [0.001, 1.0, 1e6, -1000.5003335835336, -1001001.001001001, 7.485969446874623, -0.0010005003335835335],
+  ] as const;
+  it('logsf and its a- and b-derivatives within 5e−14 of mpmath, its x-derivative within 2e−13 (8e−14 at b = 1e12)', () => {
+    for (const [x, a, b, value, dx, da, db] of ROWS) {
+      const at = `logsf(${x}, ${a}, ${b})`;
+      expect(relErr(st.beta.logsf(x, a, b).item(), value), at).toBeLessThan(5e-14);
+      const [gx, ga, gb] = grads((X, A, B) => st.beta.logsf(X, A, B), [x, a, b]);
+      expect(relErr(gx!, dx), `∂x ${at}`).toBeLessThan(2e-13);
+      expect(relErr(ga!, da), `∂a ${at}`).toBeLessThan(5e-14);
+      expect(relErr(gb!, db), `∂b ${at}`).toBeLessThan(5e-14);
+    }
+  });
+  it('sf and its a- and b-derivatives (−∂I/∂a, −∂I/∂b) within 5e−14', () => {
+    // [x, a, b, sf, ∂sf/∂a, ∂sf/∂b]
+    const rows = [
+      [1e-8, 2.5, 1e10, 2.8406214784348466e-41, 1.1112686834964748e-40, -2.798436102658207e-49],
+      [1e-8, 1, 1e10, 3.720074115983293e-44, 1.9315695421948987e-43, -3.7200741345836635e-52],
+      [3e-10, 0.5, 1e10, 0.014305878429348119, 0.04724032642691878, -4.865217331565396e-12],
+    ] as const;
+    for (const [x, a, b, value, da, db] of rows) {
+      const at = `sf(${x}, ${a}, ${b})`;
+      expect(relErr(st.beta.sf(x, a, b).item(), value), at).toBeLessThan(5e-14);
+      const [, ga, gb] = grads((X, A, B) => st.beta.sf(X, A, B), [x, a, b]);
+      expect(relErr(ga!, da), `∂a ${at}`).toBeLessThan(5e-14);
+      expect(relErr(gb!, db), `∂b ${at}`).toBeLessThan(5e-14);
+    }
+    expect(st.beta.sf(0, 0.5, 3).item()).toBe(1);
+    expect(st.beta.sf(-1, 0.5, 3).item()).toBe(1);
+    expect(st.beta.sf(2, 0.5, 3).item()).toBe(0);
   });
 });

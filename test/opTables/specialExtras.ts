@@ -3,7 +3,7 @@ import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import type { OpRow } from '../ops.table.js';
 import { gammaincDensity, gammaincGradA } from '../../src/special/gamma.js';
-import { betaincGradA, betaincGradB } from '../../src/special/beta.js';
+import { betaincc, betaincGradA, betaincGradB } from '../../src/special/beta.js';
 import { internal } from '../support/internalTensor.js';
 
 const UNARY = [[[]], [[4]], [[2, 3]]];
@@ -22,6 +22,8 @@ export const specialExtraRows: OpRow[] = [
   { name: 'gammaincc', covers: ['gammaincc'], fn: (x) => S.gammaincc(0.7, ad.mul(2, x)), domains: ['positive'], shapes: UNARY },
   { name: 'gammaincGradA', covers: ['gammaincGradA', 'digamma'], fn: (x) => gammaincGradA(1.6, internal(x)), domains: ['positive'], shapes: UNARY },
   { name: 'betainc', covers: ['betainc', 'betaln', 'sigmoid'], fn: (x) => S.betainc(2.5, 1.5, unit(x)), domains: ['real'], shapes: UNARY },
+  { name: 'betaincc', covers: ['betaincc', 'betaln', 'sigmoid'], fn: (x) => betaincc(2.5, 1.5, internal(unit(x))), domains: ['real'], shapes: UNARY },
+  { name: 'betaincc (upper tail, b·x = 3 at b = 1e6)', covers: ['betaincc'], fn: (x) => betaincc(0.5, 1e6, internal(ad.mul(3e-6, x))), domains: ['positive'], shapes: UNARY },
   { name: 'betaincGradA', covers: ['betaincGradA'], fn: (x) => betaincGradA(2.5, 1.5, internal(unit(x))), domains: ['real'], shapes: UNARY },
   { name: 'betaincGradB', covers: ['betaincGradB'], fn: (x) => betaincGradB(0.8, 3, internal(unit(x))), domains: ['real'], shapes: UNARY },
   { name: 'betaln', covers: ['betaln', 'digamma', 'polygamma'], fn: (a, b) => S.betaln(a, b), domains: ['positive', 'positive'], shapes: BINARY },
@@ -63,14 +65,14 @@ export const specialExtraRows: OpRow[] = [
     name: 'stats.gamma.logsf tail, its a-derivative', covers: ['gammaLogsfTailGradA', 'gammaLogsfTailGradX', 'digamma'], domains: ['positive'],
     fn: (x) => ad.grad((a: Tensor) => ad.sum(ad.stats.gamma.logsf(ad.add(1000, x), a)))(ad.scalar(5)), shapes: UNARY,
   },
-  // ad.stats.beta's far-tail log-CDF and log-SF (I or 1 − I below 1e−100: the log-space kernel, the survival at
-  // (b, a, 1 − x)), to second order in x; the a- and b-derivative primitives through grad in a and in b.
+  // ad.stats.beta's far-tail log-CDF and log-SF (I or 1 − I below 1e−100: the log-space kernels), to second order
+  // in x; the a- and b-derivative primitives through grad in a and in b.
   {
     name: 'stats.beta.logcdf (far lower tail)', covers: ['betaLogcdfTail', 'betaLogcdfTailGradX'], domains: ['positive'],
     fn: (x) => ad.stats.beta.logcdf(ad.mul(1e-5, x), 100, 3), shapes: UNARY,
   },
   {
-    name: 'stats.beta.logsf (far upper tail)', covers: ['betaLogcdfTail', 'betaLogcdfTailGradX'], domains: ['positive'],
+    name: 'stats.beta.logsf (far upper tail)', covers: ['betaLogsfTail', 'betaLogsfTailGradX'], domains: ['positive'],
     fn: (x) => ad.stats.beta.logsf(ad.sub(1, ad.mul(1e-5, x)), 3, 100), shapes: UNARY,
   },
   {
@@ -80,5 +82,13 @@ export const specialExtraRows: OpRow[] = [
   {
     name: 'stats.beta.logcdf tail, its b-derivative', covers: ['betaLogcdfTailGradB', 'betaLogcdfTailGradX', 'digamma'], domains: ['positive'],
     fn: (x) => ad.grad((b: Tensor) => ad.sum(ad.stats.beta.logcdf(ad.mul(1e-5, x), 100, b)))(ad.scalar(3)), shapes: UNARY,
+  },
+  {
+    name: 'stats.beta.logsf tail, its a-derivative', covers: ['betaLogsfTailGradA', 'betaLogsfTailGradX', 'digamma'], domains: ['positive'],
+    fn: (x) => ad.grad((a: Tensor) => ad.sum(ad.stats.beta.logsf(ad.mul(1e-5, x), a, 1e8)))(ad.scalar(3)), shapes: UNARY,
+  },
+  {
+    name: 'stats.beta.logsf tail, its b-derivative', covers: ['betaLogsfTailGradB', 'betaLogsfTailGradX', 'digamma'], domains: ['positive'],
+    fn: (x) => ad.grad((b: Tensor) => ad.sum(ad.stats.beta.logsf(ad.sub(1, ad.mul(1e-5, x)), 3, b)))(ad.scalar(100)), shapes: UNARY,
   },
 ];

@@ -17,8 +17,9 @@ const EPS = 1e-16;
 const EULER_GAMMA = 0.5772156649015329;
 const MAX_TERMS = 1_000_000;
 
-/** [I, ∂I/∂a, ∂I/∂b] of the last `incompleteBeta` call. */
-export const betaResult = new Float64Array(3);
+/** [I, ∂I/∂a, ∂I/∂b, 1 − I] of the last `incompleteBeta` call (1 − I computed as itself, not by subtraction, where it is the smaller). */
+export const betaResult = new Float64Array(4);
+const complementScratch = new Float64Array(4);
 
 let fp = 0, fq = 0, fy = 0, wrtQ = false;
 /** d_n of the fraction and its derivative in p (or in q when wrtQ); b_n = 1. */
@@ -138,6 +139,7 @@ function fraction(p: number, q: number, y: number, z: number, logY: number, log1
   const j = prefactor(p, q, y, z, logY, log1mY) / g;
   const sign = flip ? -1 : 1;
   out[0] = flip ? 1 - j : j;
+  out[3] = flip ? j : 1 - j;
   if (!withDerivatives) return;
   // −1/p − ψ(p) = −ψ(p + 1) (the recurrence), which does not cancel for small p (1/p − 1/p at p = 1e−8 lost 8 digits).
   const dp = sign * j * (logY + digammaDifference(p + 1, q - 1) - dgp / g);
@@ -181,52 +183,65 @@ function smallBUpperTail(a: number, b: number, y: number, logY: number, withDeri
   }
   const L = b * logY + logG, e = Math.exp(L);
   out[0] = -Math.expm1(L) - b * e * s;
+  out[3] = e * (1 + b * s); // I_y(b, a) itself
   if (!withDerivatives) return;
   out[1] = -e * ((1 + b * s) * dGa + b * sa);
   out[2] = -e * ((1 + b * s) * (logY + dGb) + s + b * sb);
 }
 
 /**
- * I_x(a, b) and, when `withDerivatives`, ∂/∂a and ∂/∂b into betaResult. a ≤ 0, b ≤ 0, x outside
+ * I_x(a, b), 1 − I_x(a, b) and, when `withDerivatives`, ∂I/∂a and ∂I/∂b into betaResult. a ≤ 0, b ≤ 0, x outside
  * [0, 1] or NaN give NaN (SciPy's domain); x = 0 gives 0 and x = 1 gives 1 with zero derivatives.
  */
 export function incompleteBeta(a: number, b: number, x: number, withDerivatives: boolean): void {
   if (!(a > 0 && b > 0 && x >= 0 && x <= 1) || a === Infinity || b === Infinity) { betaResult.fill(NaN); return; }
-  if (x === 0 || x === 1) { betaResult[0] = x; betaResult[1] = 0; betaResult[2] = 0; return; }
-  if (x < (a + 1) / (a + b + 2)) fraction(a, b, x, 1 - x, Math.log(x), Math.log1p(-x), withDerivatives, betaResult, false);
-  else if (b <= 0.5 && b <= a / 4) smallBUpperTail(a, b, 1 - x, Math.log1p(-x), withDerivatives, betaResult);
+  if (x === 0 || x === 1) { betaResult[0] = x; betaResult[1] = 0; betaResult[2] = 0; betaResult[3] = 1 - x; return; }
+  if (x < (a + 1) / (a + b + 2)) {
+    fraction(a, b, x, 1 - x, Math.log(x), Math.log1p(-x), withDerivatives, betaResult, false);
+    // Small a: I is near 1 already here, and 1 − I is the small-b series of the other side (its value only).
+    if (a <= 0.5 && a <= b / 4) { smallBUpperTail(b, a, x, Math.log(x), false, complementScratch); betaResult[3] = complementScratch[0]!; }
+  } else if (b <= 0.5 && b <= a / 4) smallBUpperTail(a, b, 1 - x, Math.log1p(-x), withDerivatives, betaResult);
   else fraction(b, a, 1 - x, x, Math.log1p(-x), Math.log(x), withDerivatives, betaResult, true);
 }
 
-/** [log I, ∂/∂x, ∂/∂a, ∂/∂b] of the last `logIncompleteBeta` call. */
+/** [log I (or log(1 − I)), ∂/∂x, ∂/∂a, ∂/∂b] of the last `logIncompleteBeta` call. */
 export const logBetaResult = new Float64Array(4);
 
 /**
- * log I_x(a, b) and its derivatives for the far lower tail, where I itself underflows (stats.beta.logcdf(1e−30,
- * 100, 2) was −∞ for −6903.14). Below the flip point, I = prefactor/g with g the fraction above, so in logs
- *   log I = log(x^a (1 − x)^b/(a B(a, b))) − log g   (the prefactor's own three forms, in logs),
- *   ∂/∂x = f/I = a g/(x (1 − x))   (f = x^{a−1}(1 − x)^{b−1}/B(a, b), the density),
- *   ∂/∂a = log x − ψ(a + 1) + ψ(a + b) − g_a/g,   ∂/∂b = log(1 − x) − ψ(b) + ψ(a + b) − g_b/g,
- * the fraction's derivatives as dual numbers (Boik & Robison-Cox 1998), as `fraction`. Past the flip point I is
- * not small (it is near the median there), and this is the log of incompleteBeta's I and its derivatives over I.
+ * log I_x(a, b) (`upper` false) or log(1 − I_x(a, b)) = log I_{1−x}(b, a) (`upper` true, A&S 26.5.2) and their
+ * derivatives for the far tails, where I or 1 − I underflows (stats.beta.logcdf(1e−30, 100, 2) was −∞ for −6903.14).
+ * In the tail's own orientation, J = I_y(p, q) with (p, q, y) = (a, b, x) or (b, a, 1 − x) below its flip point,
+ * J = prefactor/g with g the fraction above (contracted where y = fl(1 − x) is above ½, as `fraction`), so in logs
+ *   log J = log(y^p (1 − y)^q/(p B(p, q))) − log g   (the prefactor's own three forms, in logs),
+ *   ∂J/∂y / J = p g/(y (1 − y))   (the density y^{p−1}(1 − y)^{q−1}/B(p, q) over J; ∂/∂x is its negative for the upper tail),
+ *   ∂/∂p = log y − ψ(p + 1) + ψ(p + q) − g_p/g,   ∂/∂q = log(1 − y) − ψ(q) + ψ(p + q) − g_q/g,
+ * the fraction's derivatives as dual numbers (Boik & Robison-Cox 1998). 1 − y is x itself for the upper tail and
+ * log y is log1p(−x): nothing rounds 1 − x but the fraction's y, whose effect the contraction removes (the complement
+ * at fl(1 − x) was 3e−4 off in log at (x, a, b) = (1e−13, 0.5, 1e15)). Past the flip point J is not small (it is
+ * near the median there), and this is the log of incompleteBeta's I or 1 − I and its derivatives over it.
  * a ≤ 0, b ≤ 0, x outside (0, 1) or NaN give NaN.
  */
-export function logIncompleteBeta(a: number, b: number, x: number): void {
+export function logIncompleteBeta(a: number, b: number, x: number, upper: boolean): void {
   if (!(a > 0 && b > 0 && x > 0 && x < 1) || a === Infinity || b === Infinity) { logBetaResult.fill(NaN); return; }
   const logX = Math.log(x), log1mX = Math.log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) {
-    runFraction(a, b, x, 1 - x, true, false);
+  const p = upper ? b : a, q = upper ? a : b, y = upper ? 1 - x : x, z = upper ? x : 1 - x;
+  const logY = upper ? log1mX : logX, logZ = upper ? logX : log1mX;
+  const sign = upper ? -1 : 1;
+  if (y < (p + 1) / (p + q + 2)) {
+    runFraction(p, q, y, z, true, upper && z < 0.5);
     const g = fractionParts[0]!;
-    logBetaResult[0] = logPrefactor(a, b, x, 1 - x, logX, log1mX) - Math.log(g);
-    logBetaResult[1] = (a * g) / (x * (1 - x));
-    logBetaResult[2] = logX + digammaDifference(a + 1, b - 1) - fractionParts[1]! / g;
-    logBetaResult[3] = log1mX + digammaDifference(b, a) - fractionParts[2]! / g;
+    const dp = logY + digammaDifference(p + 1, q - 1) - fractionParts[1]! / g;
+    const dq = logZ + digammaDifference(q, p) - fractionParts[2]! / g;
+    logBetaResult[0] = logPrefactor(p, q, y, z, logY, logZ) - Math.log(g);
+    logBetaResult[1] = (sign * p * g) / (x * (1 - x));
+    logBetaResult[2] = upper ? dq : dp;
+    logBetaResult[3] = upper ? dp : dq;
     return;
   }
   incompleteBeta(a, b, x, true);
-  const i = betaResult[0]!;
-  logBetaResult[0] = Math.log(i);
-  logBetaResult[1] = Math.exp((a - 1) * logX + (b - 1) * log1mX - betaln(a, b) - Math.log(i));
-  logBetaResult[2] = betaResult[1]! / i;
-  logBetaResult[3] = betaResult[2]! / i;
+  const f = upper ? betaResult[3]! : betaResult[0]!;
+  logBetaResult[0] = Math.log(f);
+  logBetaResult[1] = sign * Math.exp((a - 1) * logX + (b - 1) * log1mX - betaln(a, b) - Math.log(f));
+  logBetaResult[2] = (sign * betaResult[1]!) / f;
+  logBetaResult[3] = (sign * betaResult[2]!) / f;
 }
