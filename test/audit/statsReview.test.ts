@@ -370,3 +370,25 @@ describe('stats.beta.sf / logsf at large b where 1 − x rounds', () => {
     expect(st.beta.sf(2, 0.5, 3).item()).toBe(0);
   });
 });
+
+describe('special.betainc at huge a with 1 − x small (the mirror of huge b)', () => {
+  // Before: below the flip point with x near 1 the fraction's 1 + d_{2m+1} cancelled to O(1/a) (in x, exact):
+  // betainc(1e10, 2.5, 1 − 1e−9) was 8.1e−8 relative off, its derivatives 1e−7, beta.logcdf there 1.2e−8.
+  // Rows: [a, b, x, I, ∂I/∂a, ∂I/∂b] from mpmath at 40 digits (differentiating the smaller of I and 1 − I).
+  const ROWS = [
+    [1e10, 2.5, 0.999999999, 0.0012497308622629812, -1.0799883518212501e-12, 0.0021281874383849994],
+    [1e10, 0.5, 0.999999997, 9.485734621408527e-15, -2.8916858060191045e-23, 5.1189895595348725e-14],
+    [1e8, 10, 0.9999997, 7.1217211939694386e-06, -1.522696485272068e-12, 8.500168125068637e-06],
+    [1e10, 1, 0.99999999, 3.7200722467360594e-44, -3.7200722840288885e-52, 1.9315685734788572e-43],
+  ] as const;
+  it('I, ∂I/∂a and ∂I/∂b within 2e−14, beta.logcdf within 1e−15', () => {
+    for (const [a, b, x, value, da, db] of ROWS) {
+      const at = `(${a}, ${b}, ${x})`;
+      expect(relErr(ad.special.betainc(a, b, x).item(), value), `betainc${at}`).toBeLessThan(2e-14);
+      const [ga, gb] = grads((A, B) => ad.special.betainc(A, B, x), [a, b]);
+      expect(relErr(ga!, da), `∂a betainc${at}`).toBeLessThan(2e-14);
+      expect(relErr(gb!, db), `∂b betainc${at}`).toBeLessThan(2e-14);
+      expect(relErr(st.beta.logcdf(x, a, b).item(), Math.log(value)), `beta.logcdf${at}`).toBeLessThan(1e-15);
+    }
+  });
+});

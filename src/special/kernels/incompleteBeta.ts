@@ -106,7 +106,7 @@ const fractionParts = new Float64Array(3);
  * g by the fraction as written or, `contracted`, by its even part (the contraction of b₀ + K(aₙ/1), Lorentzen &
  * Waadeland, Continued Fractions §2.4), g = 1 + d₁/(1 + d₂ − d₂d₃/(1 + d₃ + d₄ − d₄d₅/(1 + d₅ + d₆ − …))), whose
  * denominators take 1 + d_{2m+1} from z = 1 − y (oddPlusOne). For large p and y near 1 each d_{2m+1} is near −1:
- * 1 + d₁ = (1 − q + (p + q) z)/(p + 1) and g itself are O(1/p), so the recurrences cancelled and y = fl(1 − x)
+ * 1 + d₁ = (1 − q + (p + q) z)/(p + 1) and g itself are O(1/p), so the recurrences cancelled, and y = fl(1 − x)
  * carried its rounding times p (I_x(0.5, 1e10) at x = 3e−10 was 1.6e−8 off, its b-derivative 1.5e−6). Written as
  * g = (1 + d₁ + d₂ + T)/(1 + d₂ + T), T the fraction from its second level, nothing cancels.
  */
@@ -132,9 +132,11 @@ function runFraction(p: number, q: number, y: number, z: number, withDerivatives
 
 /** J = I_y(p, q) by the fraction, with ∂J/∂p into out[1] and ∂J/∂q into out[2] when asked; z = 1 − y. */
 function fraction(p: number, q: number, y: number, z: number, logY: number, log1mY: number, withDerivatives: boolean, out: Float64Array, flip: boolean): void {
-  // The contraction where it helps: y = fl(1 − x) above ½ (flipped, so x < ½ and then p > q). Elsewhere its
-  // denominators would cancel instead (p(1 − q) + p(p + q) z at (p, q, z) = (1, 100, 0.99) cost 5e−15).
-  runFraction(p, q, y, z, withDerivatives, flip && z < 0.5);
+  // The contraction where it helps: y above ½, z below it and exact (x itself when flipped, 1 − x by Sterbenz
+  // otherwise), and then p > q (below the flip point). Elsewhere its denominators would cancel instead
+  // (p(1 − q) + p(p + q) z at (p, q, z) = (1, 100, 0.99) cost 5e−15). Unflipped, this is a large and x near 1:
+  // betainc(1e10, 2.5, 1 − 1e−9) was 8e−8 off, as the flipped side at large b.
+  runFraction(p, q, y, z, withDerivatives, z < 0.5);
   const g = fractionParts[0]!, dgp = fractionParts[1]!, dgq = fractionParts[2]!;
   const j = prefactor(p, q, y, z, logY, log1mY) / g;
   const sign = flip ? -1 : 1;
@@ -228,7 +230,7 @@ export function logIncompleteBeta(a: number, b: number, x: number, upper: boolea
   const logY = upper ? log1mX : logX, logZ = upper ? logX : log1mX;
   const sign = upper ? -1 : 1;
   if (y < (p + 1) / (p + q + 2)) {
-    runFraction(p, q, y, z, true, upper && z < 0.5);
+    runFraction(p, q, y, z, true, z < 0.5);
     const g = fractionParts[0]!;
     const dp = logY + digammaDifference(p + 1, q - 1) - fractionParts[1]! / g;
     const dq = logZ + digammaDifference(q, p) - fractionParts[2]! / g;
