@@ -10,7 +10,10 @@
  * axis, a trailing block, all axes or a non-trailing set (keepdims or not), general calls between
  * chains (flip, broadcastTo, softmax), intermediates used twice and returned, inputs returned
  * unchanged, constants; compared eager against jit (recording and two replays), jit without code
- * generation, jit(grad), jit(hvp) and jit of grad-of-grad.
+ * generation, jit(grad), jit(hvp), jit(jvp), jit of grad-of-grad, jit(vmap) and vmap(jit); and
+ * random loops of 0-d ops (the generated loops and the recorded scalar tape). Set JIT_REVIEW_N,
+ * JIT_REVIEW_SCALAR_N, JIT_REVIEW_LONG_N and JIT_REVIEW_SEED for longer sweeps. Derivatives of
+ * tensor programs compare ±0 equal (the one tolerance; see `same`), values never.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as ad from '../../src/index.js';
@@ -75,7 +78,7 @@ function broadcast(x: readonly number[], y: readonly number[]): number[] {
 }
 
 /** A random program: every value's shape is a broadcast form of the domain, so any two combine. */
-export function randomProgram(r: () => number, opts: { long?: boolean } = {}): RandomProgram {
+export function randomProgram(r: () => number, opts: { long?: boolean; steps?: number } = {}): RandomProgram {
   const pick = <X>(xs: readonly X[]): X => xs[Math.floor(r() * xs.length)]!;
   const rank = pick([0, 1, 1, 2, 2, 2, 3, 3, 4]);
   const LONG = [63, 64, 65, 8191, 8192, 16384, 32768];
@@ -94,7 +97,7 @@ export function randomProgram(r: () => number, opts: { long?: boolean } = {}): R
   const inputs = [domain.slice(), ...Array.from({ length: 1 + Math.floor(r() * 3) }, formOf)];
   const values: Value[] = inputs.map((shape) => ({ shape }));
   const steps: Step[] = [];
-  const nSteps = 2 + Math.floor(r() * (r() < 0.2 ? 30 : 10));
+  const nSteps = opts.steps ?? 2 + Math.floor(r() * (r() < 0.2 ? 30 : 10));
   // Prefer recent values, so chains form (fusible producer → consumer runs).
   const operand = () => (r() < 0.6 ? values.length - 1 - Math.floor(r() * Math.min(3, values.length)) : Math.floor(r() * values.length));
   for (let s = 0; s < nSteps; s++) {
@@ -211,21 +214,29 @@ function attempt(f: () => unknown): { value: unknown } | { error: string } {
 }
 
 class Thrown extends Error {}
+/** Derivatives of tensor programs: ±0 compare equal (see `same`). */
+const ANY_ZERO = { zeroSign: false };
 /** The errors programs threw (eager and jitted alike), by message, for the report. */
 const errors = new Map<string, number>();
 
 /**
  * Asserts the jitted and the eager run agree bit for bit, or throw the same error (then throws
- * Thrown, so the caller stops checking that program).
+ * Thrown, so the caller stops checking that program). `zeroSign: false` lets +0 stand for −0:
+ * for derivatives of tensor programs, where an exactly-zero entry may differ in sign only. The
+ * eager scalar tape does not hand a zero adjoint to a general node at all (its walk skips zero
+ * adjoints), where a recorded program — which cannot branch on a value — hands over +0, and a
+ * general VJP that adds it to a −0 cotangent gives +0: grad of
+ * sum(softmax(where(−x > 0, −x, mean(mean(x))), 0)) is −0 eagerly, +0 under jit.
  */
-function same(what: string, jitted: () => unknown, eager: () => unknown): void {
+function same(what: string, jitted: () => unknown, eager: () => unknown, opts: { zeroSign?: boolean } = {}): void {
   const b = attempt(eager), a = attempt(jitted);
   if ('error' in b || 'error' in a) {
     expect('error' in a ? a.error : 'no error', what).toBe('error' in b ? b.error : 'no error');
     errors.set(('error' in b ? b.error : '').slice(0, 90), (errors.get(('error' in b ? b.error : '').slice(0, 90)) ?? 0) + 1);
     throw new Thrown();
   }
-  const x = bitsOf(a.value), y = bitsOf(b.value);
+  const unsigned = (t: string) => (opts.zeroSign === false ? t.replace(/(^|[ ,])-0(?=,|$)/g, '$10') : t);
+  const x = bitsOf(a.value).map(unsigned), y = bitsOf(b.value).map(unsigned);
   if (x.join('\n') !== y.join('\n')) expect(x, what).toEqual(y);
 }
 
@@ -238,7 +249,7 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
   });
 
   /** Runs one random program every way and compares; returns whether the jitted replay fused something. */
-  function check(seed: number, opts: { long?: boolean; grads?: boolean; vmap?: boolean } = {}): boolean {
+  function check(seed: number, opts: { long?: boolean; grads?: boolean; vmap?: boolean; steps?: number } = {}): boolean {
     try {
       return checkOrThrow(seed, opts);
     } catch (e) {
@@ -250,7 +261,7 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
     }
   }
 
-  function checkOrThrow(seed: number, opts: { long?: boolean; grads?: boolean; vmap?: boolean }): boolean {
+  function checkOrThrow(seed: number, opts: { long?: boolean; grads?: boolean; vmap?: boolean; steps?: number }): boolean {
     const r = rng(seed);
     const p = randomProgram(r, opts);
     const f = functionOf(p);
@@ -275,9 +286,9 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
       const argnums = p.inputs.map((_, i) => i);
       const g = ad.grad(loss, argnums);
       const jg = ad.jit(g);
-      same(`${tag} (grad, recording)`, () => jg(...x1), () => g(...x1));
-      same(`${tag} (grad, replay)`, () => jg(...x2), () => g(...x2));
-      same(`${tag} (grad, replay 2)`, () => jg(...x3), () => g(...x3));
+      same(`${tag} (grad, recording)`, () => jg(...x1), () => g(...x1), ANY_ZERO);
+      same(`${tag} (grad, replay)`, () => jg(...x2), () => g(...x2), ANY_ZERO);
+      same(`${tag} (grad, replay 2)`, () => jg(...x3), () => g(...x3), ANY_ZERO);
       // Second order: the gradient of a directional derivative of the gradient (grad of grad).
       const gg = ad.grad((...xs: T[]) => {
         const gs = g(...xs) as T[];
@@ -286,13 +297,13 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
         return l;
       }, argnums);
       const jgg = ad.jit(gg);
-      same(`${tag} (grad grad, recording)`, () => jgg(...x3), () => gg(...x3));
-      same(`${tag} (grad grad, replay)`, () => jgg(...x1), () => gg(...x1));
+      same(`${tag} (grad grad, recording)`, () => jgg(...x3), () => gg(...x3), ANY_ZERO);
+      same(`${tag} (grad grad, replay)`, () => jgg(...x1), () => gg(...x1), ANY_ZERO);
       // Forward over reverse (hvp), and forward mode alone (jvp), recorded.
       const hv = (...xs: T[]) => ad.hvp((ys: T[]) => loss(...ys), xs as never, xs.map((x) => ad.onesLike(x)) as never);
       const jh = ad.jit(hv);
-      same(`${tag} (hvp, recording)`, () => jh(...x1), () => hv(...x1));
-      same(`${tag} (hvp, replay)`, () => jh(...x3), () => hv(...x3));
+      same(`${tag} (hvp, recording)`, () => jh(...x1), () => hv(...x1), ANY_ZERO);
+      same(`${tag} (hvp, replay)`, () => jh(...x3), () => hv(...x3), ANY_ZERO);
       const jv = (...xs: T[]) => ad.jvp(f, xs, xs.map((x) => ad.mul(x, 0.5)));
       const jjv = ad.jit(jv);
       same(`${tag} (jvp, recording)`, () => jjv(...x3), () => jv(...x3));
@@ -345,6 +356,12 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
         if (!(e instanceof Thrown)) throw e;
       }
     }
+  });
+
+  it('long random programs (150 steps: group bounds, windows and leaves run out)', () => {
+    const N = Number(process.env.JIT_REVIEW_LONG_N ?? 12);
+    const base = Number(process.env.JIT_REVIEW_SEED ?? 1);
+    for (let s = base; s < base + N; s++) check(20_000 + s, { steps: 150, grads: s % 2 === 0 });
   });
 
   it('random programs at lengths around the vector and thread thresholds (64, 8192, 16384, 32768)', () => {
