@@ -182,8 +182,16 @@ export function luFactor(a: TensorLike): { lu: Tensor; pivots: Tensor } {
   const m = l.shape[l.ndim - 2]!, n = u.shape[u.ndim - 1]!, k = Math.min(m, n);
   const lWide = n > k ? padWith(l, zeros([m, n - k]), -1) : l; //  L as m×n
   const uTall = m > k ? padWith(u, zeros([m - k, n]), -2) : u; //  U as m×n
+  factorPivots.add(pivots);
   return { lu: add(strictlyLower(lWide), uTall), pivots };
 }
+
+/**
+ * Pivots luFactor made: in range by construction, so luSolve need not read them. Under jit that
+ * keeps jit(a => luSolve(luFactor(a), b)) a replayed program, while pivots from elsewhere (an
+ * argument, torch's 1-based ones) are read and checked.
+ */
+const factorPivots = new WeakSet<Tensor>();
 
 /**
  * Solves a x = b from linalg.luFactor(a)'s { lu, pivots } (jax.scipy.linalg.lu_solve): the
@@ -207,7 +215,7 @@ export function luSolve(factors: { lu: TensorLike; pivots: TensorLike }, b: Tens
   // An out-of-range pivot would make permuteRows zero a row of b (oneHot of it is all zeros):
   // torch's and LAPACK's 1-based pivots gave a silently wrong x. Pivots traced by jit alone are
   // checked too (read, so the function runs as written; jit gave x = 0 here without the check).
-  const pv = checkableValues(piv, "linalg.luSolve's check of its pivots");
+  const pv = factorPivots.has(piv) ? null : checkableValues(piv, "linalg.luSolve's check of its pivots");
   if (pv !== null) {
     const bad = pv.findIndex((v) => !(Number.isInteger(v) && v >= 0 && v < n));
     if (bad >= 0) {
