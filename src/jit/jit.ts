@@ -134,8 +134,16 @@ export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions 
       if (entry.program === null) return fn(...args);
       // Long typed arrays are keyed by a hash: a program is replayed only for the very same bytes.
       if (!sameBytes(entry.hashed, sig.hashed)) return fn(...args);
+      let leaves: unknown[];
+      try {
+        leaves = inArena(() => entry.program!.run(tensors)).map(detachLeaf);
+      } catch {
+        // A call threw on these values (cholesky of a matrix that is not positive definite): the
+        // function runs as written, which throws the same error, or takes the path of its own
+        // catch block, which the program does not hold (jit threw where the function returned).
+        return fn(...args);
+      }
       entry.replays++;
-      const leaves = inArena(() => entry.program!.run(tensors)).map(detachLeaf);
       return unflatten(entry.outDef!, leaves);
     }
     let result: unknown, made: Entry;

@@ -62,6 +62,23 @@ export class RecordTrace extends Trace {
     }
   }
 
+  /**
+   * `apply`, noting a call that throws on the values of its inputs (cholesky of a matrix that is
+   * not positive definite, solve of a singular one): a function that catches the error takes a
+   * path that depends on those values, which a program cannot replay (it has no branch), so such
+   * a recording is not kept. jit replayed the catch block's result for every later input
+   * (jit(a => { try { return cholesky(a) } catch { return zeros } }) gave zeros for a positive
+   * definite a after recording a singular one).
+   */
+  applyOrNote<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
+    try {
+      return apply(prim, inputs, params);
+    } catch (e) {
+      this.computesOnValues(`${prim.name} threw on the values it was given (${e instanceof Error ? e.message.split('\n')[0] : String(e)}), so the path taken after it depends on them`);
+      throw e;
+    }
+  }
+
   process<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
     const code = prim.scalarCode;
     if (code !== undefined && inputs.length <= 2 && inputs.every((x) => x.shape.length === 0)) {
@@ -80,7 +97,7 @@ export class RecordTrace extends Trace {
       slots[i] = this.slotOf(x);
       if (x.shape.length !== 0) scalar = false;
     }
-    const out = apply(prim, primals, params);
+    const out = this.applyOrNote(prim, primals, params);
     if (!scalar && this.onCall !== null) this.onCall(prim, params);
     const box = Tensor.box(out, this);
     box.slot = scalar
@@ -186,7 +203,14 @@ export function recordFusedVjp(prim: Primitive<any>, g: Tensor, res: Residuals, 
   }
   if (rec === null || !rec.fusedVjps) return null;
   const plain = (x: Tensor | null) => (x === null || x.trace === null ? x : x.primal!);
-  const cts = prim.fusedVjp(plain(g)!, { inputs: res.inputs.map(plain), out: plain(res.out), shapes: res.shapes }, params, needs);
+  let cts: Array<Tensor | null> | null;
+  try {
+    cts = prim.fusedVjp(plain(g)!, { inputs: res.inputs.map(plain), out: plain(res.out), shapes: res.shapes }, params, needs);
+  } catch (e) {
+    // As RecordTrace.applyOrNote: a rule that throws on these values makes the path depend on them.
+    rec.computesOnValues(`the VJP of ${prim.name} threw on the values it was given (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    throw e;
+  }
   if (cts === null) return null;
   const slots = operands.map((x) => rec!.slotOf(x));
   return cts.map((ct, index) => {

@@ -492,5 +492,41 @@ describe('jit review: defects found', () => {
     expect(() => f(lu, oneBased, b)).toThrow(/pivots must be 0-based/);
     expect(() => jf(lu, oneBased, b)).toThrow(/pivots must be 0-based/);
   });
+
+  it("a call that throws on the recorded values (caught by the function) is not replayed as the catch block's result, nor a replay's throw passed on", () => {
+    // jit(f) recorded at a matrix that is not positive definite kept the catch block's zeros and
+    // replayed them for every later matrix; recorded at a positive definite one, a replay at one
+    // that is not threw where f returns zeros.
+    const f = (a: T) => {
+      try {
+        return ad.linalg.cholesky(a);
+      } catch {
+        return ad.zeros([2, 2]);
+      }
+    };
+    const pd = ad.tensor([[4, 2], [2, 3]]), notPd = ad.tensor([[1, 2], [2, 1]]);
+    const j1 = ad.jit(f);
+    same('recorded at not-PD', () => j1(notPd), () => f(notPd));
+    same('then PD', () => j1(pd), () => f(pd));
+    expect(j1.cacheInfo()[0]!.status).toBe('eager');
+    expect(j1.cacheInfo()[0]!.reason).toMatch(/cholesky threw/);
+    const j2 = ad.jit(f);
+    same('recorded at PD', () => j2(pd), () => f(pd));
+    same('replayed at not-PD', () => j2(notPd), () => f(notPd));
+    same('replayed at PD', () => j2(ad.tensor([[9, 1], [1, 2]])), () => f(ad.tensor([[9, 1], [1, 2]])));
+    expect(j2.cacheInfo()[0]!.status).toBe('replayed');
+    // Under grad too: solve of a singular matrix caught, its fallback differentiated.
+    const g = ad.grad((a: T) => {
+      try {
+        return ad.sum(ad.linalg.solve(a, ad.ones([2])));
+      } catch {
+        return ad.sum(ad.mul(a, 2));
+      }
+    });
+    const jg = ad.jit(g);
+    const singular = ad.tensor([[1, 1], [1, 1]]), regular = ad.tensor([[2, 1], [0, 2]]);
+    same('grad recorded at singular', () => jg(singular), () => g(singular));
+    same('grad then regular', () => jg(regular), () => g(regular));
+  });
 });
 
