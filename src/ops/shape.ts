@@ -266,10 +266,42 @@ const takeP: Primitive<TakeParams> = definePrimitive<TakeParams>({
     return new Tensor(takeKernel(x!.values, x!.shape, indices, axis), shape);
   },
   vjp: (g, _r, p) => [apply(scatterAddP, [g], p)],
-  accumulate: (acc, g, { indices, axis, n }) => scatterAddKernel(g.values, g.shape, indices, axis, n, acc),
+  accumulate: (acc, g, { indices, axis, n }) => accumulateTaken(acc, g, indices, axis, n),
   jvp: ([t], _x, _y, p) => linearTangent(t!, (u) => apply(takeP, [u], p)),
   batch: ([x], _b, p) => apply(takeP, [x!], { ...p, axis: p.axis + 1 }),
 });
+
+/**
+ * acc += scatterAdd(g) in place, as the backward pass adds take's cotangent. With repeated
+ * indices, a row's terms are first summed into zero in index order — scatterAdd's own sum — and
+ * that sum is added to acc once: acc + (0 + g₁ + g₂ + …), the dense form's value bit for bit. A
+ * jit recording of the backward pass holds the dense form (its cotangents are traced), so adding
+ * each term straight into acc, ((acc + g₁) + g₂) + …, rounded differently: jit(grad) of a lookup
+ * with repeated indices into a table with another cotangent was an ulp off grad. With distinct
+ * indices each row is one term, added straight in (the same value; a zero's sign aside).
+ */
+function accumulateTaken(acc: Float64Array, g: Tensor, indices: Int32Array, axis: number, n: number): void {
+  const slotOf = new Map<number, number>();
+  const distinct: number[] = [];
+  const slots = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i]!;
+    let k = slotOf.get(j);
+    if (k === undefined) {
+      k = distinct.push(j) - 1;
+      slotOf.set(j, k);
+    }
+    slots[i] = k;
+  }
+  if (distinct.length === indices.length) {
+    scatterAddKernel(g.values, g.shape, indices, axis, n, acc);
+    return;
+  }
+  const sums = scatterAddKernel(g.values, g.shape, slots, axis, distinct.length); // one row per distinct index
+  const shape = [...g.shape];
+  shape[axis] = distinct.length;
+  scatterAddKernel(sums, shape, Int32Array.from(distinct), axis, n, acc);
+}
 const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
   name: 'scatterAdd',
   saves: 'none',
