@@ -377,6 +377,10 @@ describe('jit review: random programs, jit against eager bit for bit', () => {
         const jh = ad.jit(hv);
         same(`${tag} (hvp, recording)`, () => jh(...x1), () => hv(...x1));
         same(`${tag} (hvp, replay)`, () => jh(...x2), () => hv(...x2));
+        const tv = (...xs: T[]) => ad.jvp(f, xs, xs.map((x) => ad.mul(x, -0.5)));
+        const jtv = ad.jit(tv);
+        same(`${tag} (jvp, recording)`, () => jtv(...x1), () => tv(...x1));
+        same(`${tag} (jvp, replay)`, () => jtv(...x3), () => tv(...x3));
       } catch (e) {
         if (!(e instanceof Thrown)) throw e;
       }
