@@ -11,7 +11,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { detectPlatform, type Platform } from '../src/tensor/threads/platform.js';
-import { setPlatform, threadPool } from '../src/tensor/threads/pool.js';
+import { setPlatform, sharedKernel, threadPool } from '../src/tensor/threads/pool.js';
 
 const values = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 2);
 
@@ -137,6 +137,34 @@ describe('split across threads, the same bits as one thread', () => {
     const before = worked();
     const two = run();
     two.forEach((t, i) => expect(t, `result ${i}`).toEqual(one[i]));
+    expect(worked()).toBeGreaterThan(before);
+  });
+});
+
+describe("the pool's fork-join contract", () => {
+  it('run hands every chunk to done once, already computed, whichever thread computed it', async () => {
+    const sin = sharedKernel(() => ({ module: null, name: 'sin' })); // registering restarts the pool
+    await workersReady(2);
+    const pool = threadPool()!;
+    const n = 60_000, rounds = 8;
+    const v = pool.view(2 * n);
+    v.set(values(n, 9), 0);
+    const seen = new Uint8Array(n);
+    let wrong = 0, calls = 0;
+    const before = worked();
+    for (let r = 0; r < rounds; r++) {
+      v.fill(NaN, n, 2 * n);
+      pool.run({ name: 'test', kernel: sin, args: [0, n * 8, n], steps: [8, 8, 0], rowsArg: 2, rows: n, quantum: 64 }, undefined, (row0, rows) => {
+        calls++;
+        for (let i = row0; i < row0 + rows; i++) {
+          seen[i]!++;
+          if (v[n + i] !== Math.sin(v[i]!)) wrong++; // a chunk handed over before its values were written
+        }
+      });
+    }
+    expect(wrong).toBe(0);
+    expect(seen.every((s) => s === rounds)).toBe(true);
+    expect(calls).toBeGreaterThanOrEqual(rounds * 2);
     expect(worked()).toBeGreaterThan(before);
   });
 });

@@ -14,6 +14,7 @@
 import { sharedKernel, threadPool } from '../threads/pool.js';
 import { MAP_KERNELS, type MapKernel } from '../threads/workerSource.js';
 import { wasmKernelsAvailable } from './wasm/gemm.js';
+import { touchPages } from './wasm/staging.js';
 
 /** Arrays of at least this many elements are split (W1's hidden layer, 128 × 256, is 32,768). */
 const PARALLEL_MAP = 16384;
@@ -31,7 +32,10 @@ export function parallelMap(op: MapKernel, x: Float64Array, out: Float64Array): 
   if (pool === null) return false;
   const v = pool.view(2 * n);
   v.set(x, 0);
-  pool.run({ name: op, kernel: kernels[op], args: [0, n * 8, n], steps: [8, 8, 0], rowsArg: 2, rows: n, quantum: 64 });
-  out.set(v.subarray(n, 2 * n));
+  pool.run(
+    { name: op, kernel: kernels[op], args: [0, n * 8, n], steps: [8, 8, 0], rowsArg: 2, rows: n, quantum: 64 },
+    () => touchPages(out, 0, n), // the result's fresh pages, while the workers compute
+    (i0, count) => out.set(v.subarray(n + i0, n + i0 + count), i0), // each chunk as it is done
+  );
   return true;
 }

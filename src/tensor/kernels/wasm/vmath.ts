@@ -353,8 +353,11 @@ export function tanhAcross(x: Float64Array, out: Float64Array): boolean {
   const at = n + 4; // the results after the inputs (the last step may read and write up to 3 beyond)
   const v = pool.view(at + n + 4);
   v.set(x, 0);
-  pool.run({ name: 'tanh', kernel: sharedTanh, args: [0, at * 8, n], steps: [8, 8, 0], rowsArg: 2, rows: n, quantum: 4 });
-  out.set(v.subarray(at, at + n));
+  pool.run(
+    { name: 'tanh', kernel: sharedTanh, args: [0, at * 8, n], steps: [8, 8, 0], rowsArg: 2, rows: n, quantum: 4 },
+    () => touchPages(out, 0, n), // the result's fresh pages, while the workers compute
+    (i0, count) => out.set(v.subarray(at + i0, at + i0 + count), i0), // each chunk as it is done
+  );
   return true;
 }
 
