@@ -10,7 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { mul } from '../ops/binary.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkSymmetric, squareArg, symmetricPart, triangleMask, whereInBatch } from './matrix.js';
+import { batchOf, checkFinite, checkSymmetric, noOptions, squareArg, symmetricPart, triangleMask, whereInBatch } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 
 /** Φ(X): the lower triangle of X with its diagonal halved (Murray 2016, eq. 9). */
@@ -37,6 +37,8 @@ const choleskyP: Primitive<null> = definePrimitive<null>({
     const out = allocF64(a!.size);
     const { failed, row } = choleskyKernel(a!.values, count, n, out);
     if (failed >= 0) {
+      // A NaN pivot also fails the test; say that the entries are not finite, not that a is indefinite.
+      checkFinite('linalg.cholesky', a!, n * n);
       throw new InvalidArgumentError(
         `linalg.cholesky: ${whereInBatch(a!.shape, failed)} is not positive definite (its leading ${row + 1}×${row + 1} minor is not positive). ` +
           'Pass a symmetric positive-definite matrix: a covariance with too little noise can be fixed by adding jitter, ad.add(a, ad.mul(1e-6, ad.eye(n))).',
@@ -72,6 +74,8 @@ const choleskyP: Primitive<null> = definePrimitive<null>({
  * its symmetric part. A matrix that is not positive definite is an error naming its batch index.
  * @example ad.linalg.cholesky(ad.tensor([[4, 2], [2, 3]])) // [[2, 0], [1, 1.4142135623730951]]
  */
-export function cholesky(a: TensorLike): Tensor {
+export function cholesky(a: TensorLike): Tensor;
+export function cholesky(a: TensorLike, ...extra: unknown[]): Tensor {
+  noOptions('linalg.cholesky', extra, "cholesky(a) returns the lower factor L with a = L Lᵀ; for torch's upper=True take ad.linalg.matrixTranspose(L)");
   return apply(choleskyP, [squareArg('linalg.cholesky', a)], null);
 }

@@ -10,7 +10,7 @@ import { add, mulStrong, sub } from '../ops/binary.js';
 import { reciprocal } from '../ops/unary.js';
 import { concat, expandDims, squeeze } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, checkSymmetric, packRows, rows, squareArg, symmetricPart, whereInBatch } from './matrix.js';
+import { batchOf, checkFinite, checkSymmetric, noOptions, packRows, rows, squareArg, symmetricPart, whereInBatch } from './matrix.js';
 import { diagEmbed, diagonal } from './diagonal.js';
 
 /**
@@ -80,7 +80,9 @@ const eighP: Primitive<null> = definePrimitive<null>({
  * gradients are ±∞/NaN (see docs/linalg.md); eigenvalues stay differentiable.
  * @example ad.linalg.eigh(ad.tensor([[2, 1], [1, 2]])).values // [1, 3]
  */
-export function eigh(a: TensorLike): { values: Tensor; vectors: Tensor } {
+export function eigh(a: TensorLike): { values: Tensor; vectors: Tensor };
+export function eigh(a: TensorLike, ...extra: unknown[]): { values: Tensor; vectors: Tensor } {
+  noOptions('linalg.eigh', extra, "eigh(a) reads the whole matrix, which must be symmetric (no UPLO: for one triangle's matrix build it with ad.tril and its transpose)");
   const t = squareArg('linalg.eigh', a);
   const n = t.shape[t.ndim - 1]!;
   return split(apply(eighP, [t], null), n);

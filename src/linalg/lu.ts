@@ -15,7 +15,7 @@ import { sum } from '../ops/reduce.js';
 import { broadcastTo, concat, expandDims, reshape, slice, squeeze } from '../ops/shape.js';
 import { oneHot, zerosLike } from '../ops/arrayHelpers.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, squareArg } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, noOptions, squareArg } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 import { solveOperands } from './operands.js';
 
@@ -166,7 +166,9 @@ function luOf(op: string, a: TensorLike): { p: Tensor; l: Tensor; u: Tensor; piv
  * zero derivative.
  * @example ad.linalg.lu(ad.tensor([[1, 2], [3, 4]])).u // [[3, 4], [0, 0.6666666666666667]]
  */
-export function lu(a: TensorLike): { p: Tensor; l: Tensor; u: Tensor } {
+export function lu(a: TensorLike): { p: Tensor; l: Tensor; u: Tensor };
+export function lu(a: TensorLike, ...extra: unknown[]): { p: Tensor; l: Tensor; u: Tensor } {
+  noOptions('linalg.lu', extra, 'lu(a) always pivots (partial pivoting, a = p l u; no pivot=False, no permute_l)');
   const { p, l, u } = luOf('linalg.lu', a);
   return { p, l, u };
 }
@@ -177,7 +179,9 @@ export function lu(a: TensorLike): { p: Tensor; l: Tensor; u: Tensor } {
  * pivots[k] (0-based) at step k. Pass both to linalg.luSolve to solve against many right-hand sides.
  * @example ad.linalg.luFactor(ad.tensor([[1, 2], [3, 4]])).pivots // [1, 1]
  */
-export function luFactor(a: TensorLike): { lu: Tensor; pivots: Tensor } {
+export function luFactor(a: TensorLike): { lu: Tensor; pivots: Tensor };
+export function luFactor(a: TensorLike, ...extra: unknown[]): { lu: Tensor; pivots: Tensor } {
+  noOptions('linalg.luFactor', extra, 'luFactor(a) always pivots (partial pivoting; no pivot=False) and returns 0-based pivots');
   const { l, u, pivots } = luOf('linalg.luFactor', a);
   const m = l.shape[l.ndim - 2]!, n = u.shape[u.ndim - 1]!, k = Math.min(m, n);
   const lWide = n > k ? padWith(l, zeros([m, n - k]), -1) : l; //  L as m×n
@@ -201,8 +205,10 @@ const factorPivots = new WeakSet<Tensor>();
  * const f = ad.linalg.luFactor(ad.tensor([[2, 1], [1, 3]]));
  * ad.linalg.luSolve(f, ad.tensor([3, 5])); // [0.8, 1.4]
  */
-export function luSolve(factors: { lu: TensorLike; pivots: TensorLike }, b: TensorLike): Tensor {
+export function luSolve(factors: { lu: TensorLike; pivots: TensorLike }, b: TensorLike): Tensor;
+export function luSolve(factors: { lu: TensorLike; pivots: TensorLike }, b: TensorLike, ...extra: unknown[]): Tensor {
   const op = 'linalg.luSolve';
+  noOptions(op, extra, 'luSolve(factors, b) solves a x = b (no trans, adjoint or left); for aᵀ x = b factor ad.linalg.matrixTranspose(a)');
   if (typeof factors !== 'object' || factors === null || !('lu' in factors) || !('pivots' in factors)) {
     throw new InvalidArgumentError(`${op}: pass the { lu, pivots } that linalg.luFactor returns, then b.`);
   }

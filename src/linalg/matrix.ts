@@ -4,6 +4,7 @@ import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
+import { describe } from '../tensor/describe.js';
 import { add, mul } from '../ops/binary.js';
 import { slice, transpose } from '../ops/shape.js';
 
@@ -32,6 +33,21 @@ export function squareArg(op: string, x: TensorLike, name = 'a'): Tensor {
     );
   }
   return t;
+}
+
+/**
+ * Throws when a linalg function is passed an option it does not take: a string, boolean or options
+ * object after its arguments. The keywords users carry over from torch and NumPy (qr's mode, svd's
+ * full_matrices, cholesky's upper, solve's left, lu's pivot) were silently ignored, and they change
+ * the answer. Numbers and arrays pass, so that `xs.map(ad.linalg.qr)` (index, array) keeps working.
+ * `instead` says what the function returns and how to get what the option asked for.
+ */
+export function noOptions(op: string, extra: readonly unknown[], instead: string): void {
+  const isObject = (x: unknown): x is object => typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor);
+  const option = extra.find((x) => typeof x === 'string' || typeof x === 'boolean' || isObject(x));
+  if (option === undefined) return;
+  const shown = isObject(option) ? `the options { ${Object.keys(option).join(', ')} }` : describe(option);
+  throw new InvalidArgumentError(`${op}: takes no options, got ${shown}, which would be ignored: ${instead}.`);
 }
 
 /** `x` with at least two axes (a matrix or a batch of them). */

@@ -8,7 +8,7 @@ import type { TensorLike } from '../tensor/create.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { concat, slice } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, matrixTranspose, packRows, rows, triangleMask } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, packRows, rows, triangleMask } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 
 /** tril(x, −1): the strictly lower triangle. */
@@ -65,7 +65,9 @@ const qrP: Primitive<null> = definePrimitive<null>({
  * factored as X = q r₁ and r = [r₁ | qᵀ Y].
  * @example ad.linalg.qr(ad.tensor([[3, 1], [4, 2]])).r // [[5, 2.2], [0, 0.4]]
  */
-export function qr(a: TensorLike): { q: Tensor; r: Tensor } {
+export function qr(a: TensorLike): { q: Tensor; r: Tensor };
+export function qr(a: TensorLike, ...extra: unknown[]): { q: Tensor; r: Tensor } {
+  noOptions('linalg.qr', extra, "qr(a) returns the reduced factors (mode 'reduced'); for mode 'r' read its .r, and the complete q (mode 'complete') is not offered");
   const t = matrixArg('linalg.qr', a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   if (m >= n) return split(apply(qrP, [t], null), m, n);

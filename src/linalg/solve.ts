@@ -11,7 +11,7 @@ import { sub } from '../ops/binary.js';
 import { neg } from '../ops/unary.js';
 import { broadcastTo } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, matrixTranspose, squareArg, whereInBatch } from './matrix.js';
+import { batchOf, matrixTranspose, noOptions, squareArg, whereInBatch } from './matrix.js';
 import { solveOperands } from './operands.js';
 
 interface SolveParams {
@@ -60,7 +60,9 @@ export function solveSquare(a: Tensor, b: Tensor, p: SolveParams = { op: null })
  * a correspondingly inaccurate x, as LAPACK's gesv.
  * @example ad.linalg.solve(ad.tensor([[2, 1], [1, 3]]), ad.tensor([3, 5])) // [0.8, 1.4]
  */
-export function solve(a: TensorLike, b: TensorLike): Tensor {
+export function solve(a: TensorLike, b: TensorLike): Tensor;
+export function solve(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  noOptions('linalg.solve', extra, "solve(a, b) solves a x = b; for torch's left=False (x a = b) solve aᵀ xᵀ = bᵀ with ad.linalg.matrixTranspose");
   const op = 'linalg.solve';
   const s = solveOperands(op, squareArg(op, a), b);
   return s.finish(solveSquare(s.a, s.b, { op }));

@@ -11,7 +11,7 @@ import { isnan, logicalAnd, logicalNot } from '../ops/predicates.js';
 import { where } from '../ops/select.js';
 import { slice } from '../ops/shape.js';
 import { checkOptions } from '../transforms/loopArgs.js';
-import { matrixArg, squareArg } from './matrix.js';
+import { matrixArg, noOptions, squareArg } from './matrix.js';
 import { eigh } from './eigh.js';
 import { svd } from './svd.js';
 import { norm, type NormOrder } from './norm.js';
@@ -38,7 +38,9 @@ function namedAs<T>(op: string, run: () => T): T {
  * values, differentiable also where eigenvalues repeat (d λᵢ = vᵢᵀ dA vᵢ for a simple one).
  * @example ad.linalg.eigvalsh(ad.tensor([[2, 1], [1, 2]])) // [1, 3]
  */
-export function eigvalsh(a: TensorLike): Tensor {
+export function eigvalsh(a: TensorLike): Tensor;
+export function eigvalsh(a: TensorLike, ...extra: unknown[]): Tensor {
+  noOptions('linalg.eigvalsh', extra, "eigvalsh(a) reads the whole matrix, which must be symmetric (no UPLO: for one triangle's matrix build it with ad.tril and its transpose)");
   return namedAs('linalg.eigvalsh', () => eigh(squareArg('linalg.eigvalsh', a)).values);
 }
 

@@ -11,7 +11,7 @@ import { max } from '../ops/reduce.js';
 import { stopGradient, where } from '../ops/select.js';
 import { concat, expandDims, squeeze } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, matrixTranspose, packRows, rows } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, packRows, rows } from './matrix.js';
 import { diagEmbed, diagonal } from './diagonal.js';
 import { gapReciprocals } from './eigh.js';
 
@@ -97,7 +97,9 @@ const svdP: Primitive<null> = definePrimitive<null>({
  * no derivative (±∞/NaN, see docs/linalg.md); s stays differentiable where it is distinct.
  * @example ad.linalg.svd(ad.tensor([[3, 0], [0, -2]])).s // [3, 2]
  */
-export function svd(a: TensorLike): { u: Tensor; s: Tensor; vh: Tensor } {
+export function svd(a: TensorLike): { u: Tensor; s: Tensor; vh: Tensor };
+export function svd(a: TensorLike, ...extra: unknown[]): { u: Tensor; s: Tensor; vh: Tensor } {
+  noOptions('linalg.svd', extra, 'svd(a) returns the reduced factors, u [..., m, k] and vh [..., k, n] with k = min(m, n) (full_matrices=False; NumPy, torch and JAX default to true), and always computes u and vh (for compute_uv=False use linalg.svdvals)');
   const t = matrixArg('linalg.svd', a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   if (m >= n) return split(apply(svdP, [t], null), m, n);

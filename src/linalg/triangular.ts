@@ -10,7 +10,7 @@ import type { TensorLike } from '../tensor/create.js';
 import { mul, sub } from '../ops/binary.js';
 import { neg } from '../ops/unary.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, squareArg, triangleMask } from './matrix.js';
+import { batchOf, noOptions, squareArg, triangleMask } from './matrix.js';
 import { solveOperands } from './operands.js';
 
 /** Options of linalg.triangularSolve; the defaults are jax.scipy.linalg.solve_triangular's. */
@@ -110,7 +110,9 @@ export function triangularSolve(a: TensorLike, b: TensorLike, options: Triangula
  * const l = ad.linalg.cholesky(ad.tensor([[4, 2], [2, 3]]));
  * ad.linalg.choleskySolve(l, ad.tensor([6, 5])); // [1, 1]
  */
-export function choleskySolve(l: TensorLike, b: TensorLike): Tensor {
+export function choleskySolve(l: TensorLike, b: TensorLike): Tensor;
+export function choleskySolve(l: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  noOptions('linalg.choleskySolve', extra, 'choleskySolve(l, b) takes the lower factor l of a = l lᵀ (as linalg.cholesky returns it); for an upper factor u pass ad.linalg.matrixTranspose(u)');
   const op = 'linalg.choleskySolve';
   const s = solveOperands(op, squareArg(op, l, 'l'), b);
   const y = solveTriangular(s.a, s.b, { lower: true, transposeA: false, unitDiagonal: false, left: true });
