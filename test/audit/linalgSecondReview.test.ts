@@ -66,6 +66,15 @@ describe('cholesky of a matrix with a NaN', () => {
   });
 });
 
+describe('vectorNorm with axis []', () => {
+  it('is an error: torch reads dim=[] as every axis (5.4772… here), NumPy as none; it gave |x| silently', () => {
+    const x = ad.tensor([[3, -4], [1, 2]]);
+    expect(() => L.vectorNorm(x, 2, [])).toThrow(/linalg\.vectorNorm: axis \[\] is ambiguous.*omit axis/);
+    close([L.vectorNorm(x).item()], [Math.sqrt(30)], 1e-15); // torch.linalg.vector_norm(x, 2, dim=[]) = √30
+    close(arr(L.vectorNorm(x, 2, [0, 1], true)), [Math.sqrt(30)], 1e-15);
+  });
+});
+
 describe('conventions checked against the oracles (agreed before this review; kept as guards)', () => {
   it("lstsq's gradient with an rcond that truncates is that of the truncated pinv (torch's lstsq backward ignores rcond)", () => {
     // s(A) = [5.0815…, 0.6602…]; rcond 0.2 keeps one. torch: (pinv(A, rtol=0.2) @ B), summed against W.
