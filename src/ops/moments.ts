@@ -10,6 +10,8 @@ import { div, sub } from './binary.js';
 import { square } from './unary.js';
 import { rootSumSquares } from './squareScale.js';
 import { mean, sum, type Axis } from './reduce.js';
+import { where } from './select.js';
+import { isfinite } from './predicates.js';
 import { registerTensorMethods } from './methods.js';
 
 /** Options of `variance` and `std`. */
@@ -59,8 +61,13 @@ function deviationsOf(t: Tensor, axes: number[]): Tensor {
   // would add δ² to the result; subtracting the (exact) deviations' own mean removes it — the
   // corrected two-pass algorithm (Chan, Golub & LeVeque, "Algorithms for computing the sample
   // variance", 1983, eq. 1.7).
+  // Where the mean itself overflows (finite entries summing past ±1.8e308), every rough deviation
+  // is the same infinity and their mean is that infinity: subtracting it would give ∞ − ∞ = NaN.
+  // The correction is skipped there, so the result is +∞ as numpy.var's (x − ∞)² / N; a NaN
+  // correction (x holding NaN or ±∞) is skipped too, its deviations are already NaN.
   const rough = sub(t, mean(t, axes, true));
-  return sub(rough, mean(rough, axes, true));
+  const correction = mean(rough, axes, true);
+  return sub(rough, where(isfinite(correction), correction, 0));
 }
 
 /**

@@ -11,7 +11,7 @@ import { div, equal, lessEqual, sub } from './binary.js';
 import { sqrt, square } from './unary.js';
 import { where } from './select.js';
 import { checkedMax, checkedMin, sum, type Axis } from './reduce.js';
-import { isnan } from './predicates.js';
+import { isfinite, isnan } from './predicates.js';
 import type { MomentOptions } from './moments.js';
 import { flag, knownOptions } from './optionChecks.js';
 
@@ -82,8 +82,12 @@ export function nanvar(x: TensorLike, axis?: Axis, options: MomentOptions = {}):
   const { ddof, keepdims } = momentOptions('nanvar', options);
   const { axes, nan, filled } = masked('nanvar', x, axis, 0);
   const n = counts(nan, axes, true);
-  const centred = (v: Tensor) => where(nan, 0, sub(v, div(sum(v, axes, true), n)));
-  const deviations = centred(centred(filled));
+  const meanOf = (v: Tensor) => div(sum(v, axes, true), n);
+  const rough = where(nan, 0, sub(filled, meanOf(filled)));
+  // As `variance`: a non-finite correction (the mean of finite entries overflowed, so every rough
+  // deviation is the same infinity) is skipped, giving numpy.nanvar's +∞ rather than ∞ − ∞ = NaN.
+  const correction = meanOf(rough);
+  const deviations = where(nan, 0, sub(rough, where(isfinite(correction), correction, 0)));
   // numpy.nanvar gives NaN where N − ddof ≤ 0 (numpy.var divides by 0 there instead).
   const dof = sub(counts(nan, axes, keepdims), ddof);
   const none = lessEqual(dof, 0);
