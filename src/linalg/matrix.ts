@@ -1,5 +1,5 @@
 /** @file Helpers shared by the linalg ops: batch bookkeeping, argument checks, and small matrix expressions in adjoint's ops. */
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { allocF64 } from '../tensor/alloc.js';
@@ -48,6 +48,21 @@ export function noOptions(op: string, extra: readonly unknown[], instead: string
   if (option === undefined) return;
   const shown = isObject(option) ? `the options { ${Object.keys(option).join(', ')} }` : describe(option);
   throw new InvalidArgumentError(`${op}: takes no options, got ${shown}, which would be ignored: ${instead}.`);
+}
+
+/**
+ * `run()`, with an error that eigh or svd throws about the argument (not symmetric, not finite)
+ * told as `op`'s: the checks live in those primitives' kernels, which run under jit and vmap too.
+ */
+export function namedAs<T>(op: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    const inner = e instanceof AdjointError ? /^linalg\.(eigh|svd): /.exec(e.message) : null;
+    if (inner === null) throw e;
+    const Kind = (e as AdjointError).constructor as new (message: string) => AdjointError;
+    throw new Kind(`${op}: ${(e as AdjointError).message.slice(inner[0].length)} (from linalg.${inner[1]})`);
+  }
 }
 
 /** `x` with at least two axes (a matrix or a batch of them). */

@@ -10,6 +10,7 @@ import { max, min, sum } from '../ops/reduce.js';
 import { rootSumSquares } from '../ops/squareScale.js';
 import { expandDims, reshape, transpose } from '../ops/shape.js';
 import { svd } from './svd.js';
+import { namedAs } from './matrix.js';
 
 /** What `ord` may be: a number (vector: any p, ±Infinity, 0; matrix: ±1, ±2, ±Infinity), 'fro' or 'nuc'. */
 export type NormOrder = number | 'fro' | 'nuc';
@@ -49,10 +50,11 @@ function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colA
   if (ord === 1 || ord === -1) nonEmpty(cols, ord, x, 'the column sums');
   if (ord === Infinity || ord === -Infinity) nonEmpty(rows, ord, x, 'the row sums');
   let out: Tensor;
+  const singularValues = () => namedAs('linalg.norm', () => svd(m).s); // a NaN is told as the norm's
   if (ord === undefined || ord === 'fro') out = rootSumSquares(m, [-2, -1], false);
-  else if (ord === 'nuc') out = sum(svd(m).s, -1);
-  else if (ord === 2) out = max(svd(m).s, -1);
-  else if (ord === -2) out = min(svd(m).s, -1);
+  else if (ord === 'nuc') out = sum(singularValues(), -1);
+  else if (ord === 2) out = max(singularValues(), -1);
+  else if (ord === -2) out = min(singularValues(), -1);
   else if (ord === 1) out = max(sum(abs(m), -2), -1); //          largest column sum
   else if (ord === -1) out = min(sum(abs(m), -2), -1);
   else if (ord === Infinity) out = max(sum(abs(m), -1), -1); //   largest row sum

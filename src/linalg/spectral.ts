@@ -1,5 +1,5 @@
 /** @file Functions of the spectrum: linalg.eigvalsh, svdvals, matrixRank and cond, as numpy.linalg / torch.linalg, composed from eigh, svd, norm and inv. */
-import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -11,27 +11,12 @@ import { isnan, logicalAnd, logicalNot } from '../ops/predicates.js';
 import { where } from '../ops/select.js';
 import { slice } from '../ops/shape.js';
 import { checkOptions } from '../transforms/loopArgs.js';
-import { matrixArg, noOptions, squareArg } from './matrix.js';
+import { matrixArg, namedAs, noOptions, squareArg } from './matrix.js';
 import { eigh } from './eigh.js';
 import { svd } from './svd.js';
 import { norm, type NormOrder } from './norm.js';
 import { invOf } from './solve.js';
 import { tolerance } from './pinv.js';
-
-/**
- * `run()`, with an error that eigh or svd throws about the argument (not symmetric, not finite)
- * told as `op`'s: the checks live in those primitives' kernels, which run under jit and vmap too.
- */
-function namedAs<T>(op: string, run: () => T): T {
-  try {
-    return run();
-  } catch (e) {
-    const inner = e instanceof AdjointError ? /^linalg\.(eigh|svd): /.exec(e.message) : null;
-    if (inner === null) throw e;
-    const Kind = (e as AdjointError).constructor as new (message: string) => AdjointError;
-    throw new Kind(`${op}: ${(e as AdjointError).message.slice(inner[0].length)} (from linalg.${inner[1]})`);
-  }
-}
 
 /**
  * The eigenvalues of each symmetric matrix, ascending (numpy.linalg.eigvalsh): linalg.eigh's

@@ -66,6 +66,16 @@ describe('cholesky of a matrix with a NaN', () => {
   });
 });
 
+describe('norms by singular values of a matrix with a NaN', () => {
+  it("name linalg.norm, the op the user called (the error named linalg.svd)", () => {
+    const x = ad.tensor([[1, NaN], [2, 3]]);
+    for (const run of [() => L.norm(x, 2), () => L.matrixNorm(x, 'nuc'), () => L.norm(x, -2)]) {
+      expect(run).toThrow(/^linalg\.norm: the \[2,2\] argument has a non-finite entry \(NaN\).*\(from linalg\.svd\)$/);
+    }
+    expect(L.matrixNorm(x, 1).item()).toBeNaN(); // sums propagate it, as torch.linalg.matrix_norm
+  });
+});
+
 describe('vectorNorm with axis []', () => {
   it('is an error: torch reads dim=[] as every axis (5.4772… here), NumPy as none; it gave |x| silently', () => {
     const x = ad.tensor([[3, -4], [1, 2]]);
