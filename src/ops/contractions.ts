@@ -110,7 +110,8 @@ export function cross(a: TensorLike, b: TensorLike, axis = -1): Tensor {
 
 /**
  * ∫ y dx by the trapezoidal rule along `axis` (numpy.trapezoid): Σ (x[i+1] − x[i]) (y[i+1] + y[i]) / 2,
- * with sample points `x` (1-D of y's length along the axis, or y's shape) or a uniform spacing `dx`.
+ * with sample points `x` (1-D of y's length along the axis, or of y's shape — or any shape whose
+ * differences along `axis`, counted in x's own axes, broadcast against y's, as NumPy's) or a spacing `dx`.
  * Differentiable in y and x.
  * @example
  * ad.trapezoid(ad.tensor([1, 2, 3])).item();                          // => 4
@@ -129,7 +130,12 @@ export function trapezoid(y: TensorLike, x?: TensorLike, dx: TensorLike = 1, axi
         throw new ShapeError(`trapezoid: x of shape ${formatShape(tx.shape)} has ${tx.shape[0]} points but y of shape ${formatShape(ty.shape)} has ${n} along axis ${ax}; give one x per sample.`);
       }
       widths = reshape(diff(tx), ty.shape.map((d, i) => (i === ax ? Math.max(d - 1, 0) : 1)));
-    } else widths = diff(tx, 1, ax);
+    } else {
+      // numpy.trapz: d = diff(x, axis=axis) with the axis as given, so a negative axis counts from
+      // the end of x's own axes when x has fewer than y (x [4, 3] against y [2, 4, 3] at axis −2
+      // is x's axis 0), and d broadcasts against y's slices from the right.
+      widths = diff(tx, 1, normalizeAxis(axis, tx.ndim, 'trapezoid'));
+    }
   }
   if (n === 0) return sum(ty, ax);
   const lo = slice(ty, ty.shape.map(() => 0), ty.shape.map((d, i) => (i === ax ? n - 1 : d)));

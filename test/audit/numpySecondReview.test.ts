@@ -54,3 +54,31 @@ describe('variance, std, nanvar and nanstd of finite entries whose mean overflow
     expect(arr(gn)).toEqual([-2, 0, -2 / 3, 8 / 3]);
   });
 });
+
+describe('trapezoid with x of fewer axes than y and a negative axis', () => {
+  // numpy.trapz takes d = diff(x, axis=axis) with the axis as given, so −2 is x's own axis 0 when
+  // x is [2, 2] and y [2, 2, 2]. The axis was normalised against y (to 1) and x differenced along
+  // its axis 1: a silently different integral here, an error for the default axis −1.
+  const y = ad.tensor([[[1, 2], [3, 5]], [[-1, 4], [2, -3]]]);
+  const x = ad.tensor([[0, 1], [3, 7]]);
+  it('differences x along its own axis, as NumPy', () => {
+    // np.trapz(y, x, axis=-2) = [[6, 21], [1.5, 3]]
+    expect(ad.trapezoid(y, x, 1, -2).toArray()).toEqual([[6, 21], [1.5, 3]]);
+    // y = arange(24).reshape(2, 4, 3) ** 1.5, x [4, 3]: np.trapz(y, x, axis=-2), and the default
+    // axis −1 on y transposed against xᵀ [3, 4] (a [2, 3] result either way)
+    const yy = ad.pow(ad.reshape(ad.arange(24), [2, 4, 3]), 1.5);
+    const xx = ad.tensor([[0, 0, 1], [1, 2, 2], [3, 3, 4], [7, 5, 8]]);
+    const want = [105.88504400415715, 72.40316536786199, 159.03271977534888, 529.4975112730801, 370.2899331880565, 620.2672025330278];
+    for (const got of [ad.trapezoid(yy, xx, 1, -2), ad.trapezoid(ad.transpose(yy, [0, 2, 1]), ad.transpose(xx))]) {
+      expect(got.shape).toEqual([2, 3]);
+      arr(got).forEach((v, i) => expect(Math.abs(v - want[i]!) / want[i]!).toBeLessThan(1e-14));
+    }
+  });
+  it('with gradients in y and x as torch.autograd', () => {
+    // torch: r = (diff(x, dim=0) · (y[:, 1:] + y[:, :-1]) / 2).sum(1), L = Σ [[1, 2], [3, 4]] · r
+    const w = ad.tensor([[1, 2], [3, 4]]);
+    const [gy, gx] = ad.grad((a: Tensor, b: Tensor) => ad.sum(ad.mul(ad.trapezoid(a, b, 1, -2), w)), [0, 1])(y, x);
+    expect(gy.toArray()).toEqual([[[1.5, 6], [1.5, 6]], [[4.5, 12], [4.5, 12]]]);
+    expect(gx.toArray()).toEqual([[-3.5, -9], [3.5, 9]]);
+  });
+});
