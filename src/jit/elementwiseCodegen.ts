@@ -94,7 +94,8 @@ export function generate(st: Structure): FusedFn | null {
   } else if (ending === 'softmaxVjp') {
     // kernels/reduce.ts softmaxVjp(Vector): e = exp(x − y) (−∞ read as 0), s = Σ e in order,
     // then g · e · (1/s) with the strong zero, an empty sum read as 1.
-    const shift = `const y = Y[${r}]; const d = ${v} - (y === -Infinity ? 0 : y);`;
+    // A +∞ row (y = +∞): exponent 0 at the entries at +∞ and −∞ elsewhere (kernels/reduce.ts infiniteShift).
+    const shift = `const y = Y[${r}]; const d = y === Infinity ? (${v} === Infinity ? 0 : -Infinity) : ${v} - (y === -Infinity ? 0 : y);`;
     src.push('if (vexp !== null) {');
     src.push(nest([...first, R_, W_], [...values, `{ ${shift} W[${w}] = d; }`]));
     src.push('vexp(W, W.length);');

@@ -69,7 +69,10 @@ function maxShift(x: Tensor, axes: readonly number[]): Tensor {
 // is −∞ the shift is read as 0 and the empty sum as 1, so the weights are 0, not NaN.
 function softmaxWeights(x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
   const lse = stopGradient(kept(y, x.shape, axes));
-  const e = exp(sub(x, where(equal(lse, -Infinity), 0, lse)));
+  // A row whose lse is +∞ (an entry +∞, none NaN) takes the limit: exponent 0 at the entries at +∞,
+  // −∞ elsewhere, so weights 1/k there and 0 at the finite entries (kernels/reduce.ts infiniteShift).
+  const atInfinity = where(equal(x, Infinity), 0, -Infinity);
+  const e = exp(where(equal(lse, Infinity), atInfinity, sub(x, where(equal(lse, -Infinity), 0, lse))));
   const s = sum(e, axes, true);
   return mul(e, reciprocal(where(equal(s, 0), 1, s)));
 }

@@ -82,3 +82,49 @@ describe('trapezoid with x of fewer axes than y and a negative axis', () => {
     expect(gx.toArray()).toEqual([[-3.5, -9], [3.5, 9]]);
   });
 });
+
+describe('the gradient of logsumexp where an entry is +∞', () => {
+  // lse = +∞ and every weight was exp(x − ∞)/Σ = NaN. torch.logsumexp (and JAX) give 0 to the
+  // finite entries: torch's grad of logsumexp([inf, 1, -inf]) is [nan, 0, 0], of [inf, inf, 1]
+  // [nan, nan, 0]. The entries at +∞ take the limit, 1/k each, as logaddexp(∞, 1)'s [1, 0]
+  // (torch.logaddexp's too) and cumlogsumexp's rule already did, and as the log-semiring matmul
+  // that logsumexp(add(a, b)) runs as (ops/outerSum.ts) already gave.
+  const f = (t: Tensor) => ad.logsumexp(t);
+  it('is 0 at the finite entries and 1/k at the k entries at +∞, eagerly, under jit and in forward mode', () => {
+    expect(arr(ad.grad(f)(ad.tensor([Infinity, 1, -Infinity])))).toEqual([1, 0, 0]);
+    expect(arr(ad.grad(f)(ad.tensor([Infinity, Infinity, 1])))).toEqual([0.5, 0.5, 0]);
+    expect(arr(ad.jit(ad.grad(f))(ad.tensor([Infinity, Infinity, 1])))).toEqual([0.5, 0.5, 0]);
+    expect(ad.jvp(f, [ad.tensor([Infinity, 1, 2])], [ad.tensor([3, 5, 7])])[1].item()).toBe(3);
+    // still NaN where an entry is NaN (torch: nan everywhere), and 0 for a row of −∞ only
+    expect(arr(ad.grad(f)(ad.tensor([NaN, Infinity, 1]))).every(Number.isNaN)).toBe(true);
+    expect(arr(ad.grad(f)(ad.tensor([-Infinity, -Infinity])))).toEqual([0, 0]);
+  });
+
+  it('along an axis, long rows (the vectorised kernel) and the fused jit VJP alike', () => {
+    const m = ad.tensor([[Infinity, 1, 2], [0, 1, 2], [3, Infinity, Infinity]]);
+    const w = ad.tensor([1, 2, 3]);
+    const loss = (t: Tensor) => ad.sum(ad.mul(ad.logsumexp(ad.sub(t, 0), 1), w));
+    // row 1 is softmax([0, 1, 2]) · 2 (torch: [0.18006114634076095, 0.4894569421095954, 1.330481911549644])
+    const want = [[1, 0, 0], [0.18006114634076095, 0.4894569421095954, 1.330481911549644], [0, 1.5, 1.5]];
+    for (const g of [ad.grad(loss)(m), ad.jit(ad.grad(loss))(m)]) {
+      const got = g.toArray() as number[][];
+      got.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(want[i]![j]!, 15)));
+    }
+    arr(ad.grad(loss)(m).sum(1)).forEach((v, i) => expect(v).toBeCloseTo(i + 1, 15));
+    const long = new Float64Array(5000).map((_, i) => Math.sin(i));
+    long[7] = Infinity;
+    const g = ad.grad(f)(ad.tensor(long)).toFloat64Array();
+    expect([g[7], g.reduce((s, v) => s + (v === 0 ? 0 : 1), 0)]).toEqual([1, 1]);
+  });
+
+  it('equals the log-semiring matmul that logsumexp(add(a, b)) runs as', () => {
+    const a0 = ad.random.normal(ad.random.key(1), [10, 1]).toFloat64Array();
+    a0[3] = Infinity;
+    const a = ad.tensor(a0, [10, 1]), b = ad.random.normal(ad.random.key(2), [1, 9]), w = ad.arange(10);
+    const viaAdd = ad.grad((x: Tensor, y: Tensor) => ad.sum(ad.mul(ad.logsumexp(ad.add(x, y), 1), w)), [0, 1])(a, b);
+    const direct = ad.grad((x: Tensor, y: Tensor) => ad.sum(ad.mul(ad.logsumexp(ad.sub(x, ad.neg(y)), 1), w)), [0, 1])(a, b);
+    expect(arr(direct[0])[3]).toBe(3);
+    arr(direct[0]).forEach((v, i) => expect(v).toBeCloseTo(arr(viaAdd[0])[i]!, 12));
+    arr(direct[1]).forEach((v, i) => expect(v).toBeCloseTo(arr(viaAdd[1])[i]!, 12));
+  });
+});

@@ -210,6 +210,15 @@ export function weightedReduceVjpKernel(
 }
 
 /**
+ * The exponent of x's term in a row whose logsumexp is +∞ (an entry +∞ and none NaN): 0 for the
+ * entries at +∞, −∞ for the rest, so the weights are the limit of softmax as those entries grow,
+ * 1/k on the k entries at +∞ and 0 elsewhere (logaddexp(∞, 1)'s [1, 0]); x − ∞ gave NaN to every
+ * entry of the row, where torch.logsumexp and JAX give 0 to the finite ones. The composite rule
+ * (ops/reduce.ts softmaxWeights) and the jit's fused copy (jit/elementwiseCodegen.ts) do the same.
+ */
+function infiniteShift(v: number): number { return v === Infinity ? 0 : -Infinity; }
+
+/**
  * g_q · e_p · (1/s_q) over an (outer, n, inner) layout: e_p = exp(x_p − y_q) with y = lse (−∞
  * read as 0), summed in index order (the order of reduceKernel's sum over one axis or a trailing
  * block), then each weight e_p · (1/s_q) times g_q. One exp per entry, as exp(x − lse) alone took.
@@ -224,7 +233,7 @@ function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y:
     for (let i = 0, p = base; i < n; i++) {
       for (let j = 0, q = q0; j < inner; j++, p++, q++) {
         const l = y[q]!;
-        const e = Math.exp(x[p]! - (l === -Infinity ? 0 : l));
+        const e = Math.exp(l === Infinity ? infiniteShift(x[p]!) : x[p]! - (l === -Infinity ? 0 : l));
         out[p] = e;
         s[j] += e;
       }
@@ -252,7 +261,8 @@ function softmaxVjpVector(x: Float64Array, outer: number, n: number, inner: numb
     // Contiguous rows (the common case): the same passes with one shift, sum and scale per row.
     for (let o = 0; o < outer; o++) {
       const l = y[o]!, shift = l === -Infinity ? 0 : l;
-      for (let p = o * n, end = p + n; p < end; p++) out[p] = x[p]! - shift;
+      if (l === Infinity) for (let p = o * n, end = p + n; p < end; p++) out[p] = infiniteShift(x[p]!);
+      else for (let p = o * n, end = p + n; p < end; p++) out[p] = x[p]! - shift;
     }
     vectorMath('exp', out, out, x.length);
     for (let o = 0; o < outer; o++) {
@@ -270,7 +280,7 @@ function softmaxVjpVector(x: Float64Array, outer: number, n: number, inner: numb
     for (let i = 0; i < n; i++) {
       for (let j = 0, q = o * inner; j < inner; j++, p++, q++) {
         const l = y[q]!;
-        out[p] = x[p]! - (l === -Infinity ? 0 : l);
+        out[p] = l === Infinity ? infiniteShift(x[p]!) : x[p]! - (l === -Infinity ? 0 : l);
       }
     }
   }
