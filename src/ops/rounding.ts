@@ -12,7 +12,7 @@ import { broadcastingRule } from './batching.js';
 import { asTensor, broadcastOperands, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { abs, neg, roundHalfEven } from './unary.js';
-import { add, div, equal, greater, less, mul, notEqual, sub } from './binary.js';
+import { add, div, equal, greater, less, mul, mulStrong, notEqual, sub } from './binary.js';
 import { stopGradient, where } from './select.js';
 import { registerTensorMethods } from './methods.js';
 
@@ -84,13 +84,15 @@ const fmodOf = (a: Tensor, b: Tensor): Tensor => apply(fmodP, [a, b], null);
 /**
  * value, with the derivative dᵢ (constants) for each input xᵢ: value − Σ (stop(xᵢ) − xᵢ)·dᵢ, whose
  * value is `value` (each term is ±0; the sum + 0 is +0, and value − (+0) keeps value's signed zero)
- * and whose derivative in xᵢ is dᵢ. Terms with an infinite xᵢ or dᵢ contribute no gradient.
+ * and whose derivative in xᵢ is dᵢ. The product is the strong zero's (mulStrong), so an infinite dᵢ
+ * keeps the value and is the derivative: mod(1e300, 1e−300)'s quotient 1e600 overflows, and its
+ * derivative in b is −∞, as torch.remainder's and JAX's (it was dropped to 0). An infinite xᵢ
+ * (stop(xᵢ) − xᵢ = NaN) contributes no gradient.
  */
 function withDerivatives(value: Tensor, terms: ReadonlyArray<readonly [Tensor, TensorLike]>): Tensor {
   let total: Tensor | number = 0;
   for (const [x, d] of terms) {
-    const finite = mul(less(abs(x), Infinity), less(abs(d), Infinity));
-    total = add(total, mul(where(finite, sub(stopGradient(x), x), 0), where(finite, d, 0)));
+    total = add(total, mulStrong(where(less(abs(x), Infinity), sub(stopGradient(x), x), 0), d));
   }
   return sub(value, add(total, 0));
 }

@@ -128,3 +128,26 @@ describe('the gradient of logsumexp where an entry is +∞', () => {
     arr(direct[1]).forEach((v, i) => expect(v).toBeCloseTo(arr(viaAdd[1])[i]!, 12));
   });
 });
+
+describe("mod's and fmod's derivative in b where the quotient overflows", () => {
+  // d/db mod(a, b) = −(a // b), d/db fmod(a, b) = −trunc(a/b). For mod(1e300, 1e−300) the quotient
+  // is 1e600: torch.remainder and torch.fmod (float64 autograd) give −inf, JAX likewise; adjoint
+  // dropped the term and gave 0 — a huge derivative reported as none. torch 1.13, grad of the sum:
+  //   remainder(3, 0): gb = −inf; fmod(inf, 2): gb = −inf, fmod(−inf, 2): +inf.
+  const A = [1e300, -1e300, 1e300, 3, 5, 7];
+  const B = [1e-300, 1e-300, -1e-300, 0, 3, -2];
+  it('is ∓∞ as torch, with the values unchanged', () => {
+    for (const [op, want, value] of [
+      ['mod', [-Infinity, Infinity, Infinity, -Infinity, -1, 4], [4.891554850853602e-301, 5.108445149146398e-301, -5.108445149146398e-301, NaN, 2, -1]],
+      ['fmod', [-Infinity, Infinity, Infinity, -Infinity, -1, 3], [4.891554850853602e-301, -4.891554850853602e-301, 4.891554850853602e-301, NaN, 2, 1]],
+    ] as const) {
+      const f = op === 'mod' ? ad.mod : ad.fmod;
+      const [ga, gb] = ad.grad((a: Tensor, b: Tensor) => ad.sum(f(a, b)), [0, 1])(ad.tensor(A), ad.tensor(B));
+      expect(arr(gb)).toEqual(want);
+      expect(arr(ga)).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(arr(f(ad.tensor(A), ad.tensor(B)))).toEqual(value);
+      expect(ad.jvp((b: Tensor) => ad.sum(f(ad.tensor(A.slice(4)), b)), [ad.tensor(B.slice(4))], [ad.tensor([1, 1])])[1].item()).toBe(want[4] + want[5]);
+    }
+    expect(arr(ad.grad((b: Tensor) => ad.sum(ad.fmod(ad.tensor([Infinity, -Infinity]), b)))(ad.tensor([2, 2])))).toEqual([-Infinity, Infinity]);
+  });
+});
