@@ -1,9 +1,12 @@
-/** @file linalg.qr: reduced QR by Householder reflections, R's diagonal non-negative. */
+/** @file linalg.qr: QR by Householder reflections (reduced, complete or r alone), R's diagonal non-negative. */
 import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { qrKernel } from '../tensor/kernels/linalg/qr.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { zeros } from '../tensor/create.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { completeQ, valueOnly } from './complete.js';
 import type { TensorLike } from '../tensor/create.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { concat, slice } from '../ops/shape.js';
@@ -57,19 +60,53 @@ const qrP: Primitive<null> = definePrimitive<null>({
   batch: leadingAxesRule(() => qrP),
 });
 
+/** Which factors `qr` returns, as NumPy's and JAX's `mode`. */
+export type QrMode = 'reduced' | 'complete' | 'r';
+/** Options of `qr`. */
+export interface QrOptions {
+  /** 'reduced' (default): q [..., m, k], r [..., k, n]; 'complete': q [..., m, m], r [..., m, n]; 'r': only r [..., k, n]. */
+  mode?: QrMode;
+}
+
 /**
- * The reduced QR decomposition of each matrix: a = q r with q [..., m, k] orthonormal columns
- * and r [..., k, n] upper triangular, k = min(m, n) (jax.numpy.linalg.qr's mode 'reduced').
- * R's diagonal is made non-negative, so for a of full column rank the factors are unique.
+ * The QR decomposition of each matrix: a = q r with q orthonormal columns and r upper triangular
+ * (jax.numpy.linalg.qr). Mode 'reduced' (the default): q [..., m, k] and r [..., k, n],
+ * k = min(m, n); 'complete': q [..., m, m] orthogonal and r [..., m, n] (zero rows below k);
+ * 'r': only r, as { r }. R's diagonal is made non-negative (its rows and q's columns flipped
+ * where LAPACK's is negative), so for a of full column rank the reduced factors are unique.
  * Derivatives need r's leading k×k block invertible (full rank); a wide matrix [X | Y] is
- * factored as X = q r₁ and r = [r₁ | qᵀ Y].
+ * factored as X = q r₁ and r = [r₁ | qᵀ Y]. The complete q of a tall matrix (m > n) has no
+ * derivative (its last m − n columns are any basis of the complement; torch and JAX raise too).
  * @example ad.linalg.qr(ad.tensor([[3, 1], [4, 2]])).r // [[5, 2.2], [0, 0.4]]
+ * @example ad.linalg.qr(ad.tensor([[3], [4]]), { mode: 'complete' }).q // [[0.6, -0.8], [0.8, 0.6]]
  */
-export function qr(a: TensorLike): { q: Tensor; r: Tensor };
-export function qr(a: TensorLike, ...extra: unknown[]): { q: Tensor; r: Tensor } {
-  noOptions('linalg.qr', extra, "qr(a) returns the reduced factors (mode 'reduced'); for mode 'r' read its .r, and the complete q (mode 'complete') is not offered");
+export function qr(a: TensorLike, options?: { mode?: 'reduced' | 'complete' } | 'reduced' | 'complete'): { q: Tensor; r: Tensor };
+export function qr(a: TensorLike, options: { mode: 'r' } | 'r'): { r: Tensor };
+export function qr(a: TensorLike, ...extra: unknown[]): { q?: Tensor; r: Tensor } {
+  const mode = qrMode(extra);
   const t = matrixArg('linalg.qr', a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
+  const { q, r } = reduced(t, m, n);
+  if (mode === 'r') return { r };
+  if (mode === 'reduced' || m <= n) return { q, r };
+  const batch = t.shape.slice(0, -2);
+  return {
+    q: completeQOf(t),
+    r: concat([r, zeros([...batch, m - n, n])], -2),
+  };
+}
+
+/** The complete q of a tall matrix: values, and a derivative that says why there is none (made when first used). */
+let completeQFn: ((a: Tensor) => Tensor) | null = null;
+const completeQOf = (a: Tensor) => (completeQFn ??= valueOnly(
+  'linalg.qr',
+  "the complete q of a tall matrix (mode 'complete', m > n) has no derivative: its last m − n columns are any orthonormal basis " +
+    "of the complement of a's columns (torch and JAX raise too); differentiate mode 'reduced' (the same first n columns) instead",
+  completeQ,
+))(a);
+
+/** The reduced factors. */
+function reduced(t: Tensor, m: number, n: number): { q: Tensor; r: Tensor } {
   if (m >= n) return split(apply(qrP, [t], null), m, n);
   const begin = t.shape.map(() => 0), size = [...t.shape];
   size[t.ndim - 1] = m;
@@ -78,4 +115,22 @@ export function qr(a: TensorLike, ...extra: unknown[]): { q: Tensor; r: Tensor }
   size[t.ndim - 1] = n - m;
   const { q, r } = split(apply(qrP, [left], null), m, m);
   return { q, r: concat([r, mm(q, slice(t, begin, size), true, false)], -1) };
+}
+
+/** The mode of `qr(a, mode)` or `qr(a, { mode })`; anything else but the index and array of `xs.map(qr)` is an error. */
+function qrMode(extra: readonly unknown[]): QrMode {
+  const [first] = extra;
+  let mode: unknown = 'reduced';
+  if (typeof first === 'string') mode = first;
+  else if (typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Tensor)) {
+    const unknownKeys = Object.keys(first).filter((key) => key !== 'mode');
+    if (unknownKeys.length > 0) {
+      throw new InvalidArgumentError(`linalg.qr: unknown option(s) ${unknownKeys.join(', ')}; the only option is mode ('reduced', 'complete' or 'r').`);
+    }
+    mode = (first as QrOptions).mode ?? 'reduced';
+  } else noOptions('linalg.qr', extra, "pass the mode as qr(a, { mode: 'complete' }) or qr(a, 'complete')");
+  if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r') {
+    throw new InvalidArgumentError(`linalg.qr: mode must be 'reduced', 'complete' or 'r', got ${JSON.stringify(mode)}.`);
+  }
+  return mode;
 }

@@ -1,9 +1,11 @@
-/** @file linalg.svd: the reduced singular value decomposition, by one-sided Jacobi. */
+/** @file linalg.svd: the singular value decomposition (reduced, or full values), by one-sided Jacobi. */
 import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { svdKernel } from '../tensor/kernels/linalg/svd.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { completeColumns, valueOnly } from './complete.js';
 import type { TensorLike } from '../tensor/create.js';
 import { add, div, equal, greaterEqual, lessEqual, mul, mulStrong, sub } from '../ops/binary.js';
 import { logicalAnd, logicalOr } from '../ops/predicates.js';
@@ -90,19 +92,64 @@ const svdP: Primitive<null> = definePrimitive<null>({
   batch: leadingAxesRule(() => svdP),
 });
 
+/** Options of `svd`. */
+export interface SvdOptions {
+  /** u [..., m, m] and vh [..., n, n] (NumPy's, torch's and JAX's default) instead of the reduced u [..., m, k], vh [..., k, n]. Default false. */
+  fullMatrices?: boolean;
+}
+
 /**
- * The reduced singular value decomposition a = u · diag(s) · vh of each matrix: u [..., m, k],
- * s [..., k] descending and non-negative, vh [..., k, n], k = min(m, n) (jax.numpy.linalg.svd
- * with full_matrices=False). Singular vectors of repeated singular values are not unique and have
- * no derivative (±∞/NaN, see docs/linalg.md); s stays differentiable where it is distinct.
+ * The singular value decomposition a = u · diag(s) · vh of each matrix: s [..., k] descending and
+ * non-negative, k = min(m, n); u [..., m, k] and vh [..., k, n] (the reduced factors, the default:
+ * jax.numpy.linalg.svd with full_matrices=False), or with `{ fullMatrices: true }` (or `svd(a,
+ * true)`, NumPy's positional form) u [..., m, m] and vh [..., n, n], whose first k columns (rows)
+ * are the reduced ones. Singular vectors of repeated singular values are not unique and have no
+ * derivative (±∞/NaN, see docs/linalg.md); s stays differentiable where it is distinct. The extra
+ * columns of a full u or rows of a full vh (m ≠ n) are any orthonormal basis of a complement and
+ * have no derivative (torch and JAX raise too): s and the reduced factors do.
  * @example ad.linalg.svd(ad.tensor([[3, 0], [0, -2]])).s // [3, 2]
  */
-export function svd(a: TensorLike): { u: Tensor; s: Tensor; vh: Tensor };
+export function svd(a: TensorLike, options?: SvdOptions | boolean): { u: Tensor; s: Tensor; vh: Tensor };
 export function svd(a: TensorLike, ...extra: unknown[]): { u: Tensor; s: Tensor; vh: Tensor } {
-  noOptions('linalg.svd', extra, 'svd(a) returns the reduced factors, u [..., m, k] and vh [..., k, n] with k = min(m, n) (full_matrices=False; NumPy, torch and JAX default to true), and always computes u and vh (for compute_uv=False use linalg.svdvals)');
+  const full = fullMatrices(extra);
   const t = matrixArg('linalg.svd', a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
+  if (!full || m === n) return reducedSvd(t, m, n);
+  if (m > n) return { ...reducedSvd(t, m, n), u: fullU()(t) };
+  return { ...reducedSvd(t, m, n), vh: matrixTranspose(fullU()(matrixTranspose(t))) };
+}
+
+/** The reduced factors. */
+function reducedSvd(t: Tensor, m: number, n: number): { u: Tensor; s: Tensor; vh: Tensor } {
   if (m >= n) return split(apply(svdP, [t], null), m, n);
   const { u, s, vh } = split(apply(svdP, [matrixTranspose(t)], null), n, m);
   return { u: matrixTranspose(vh), s, vh: matrixTranspose(u) };
+}
+
+/** The full u of a tall matrix (the reduced u, completed), as a function whose derivative says why there is none (made when first used). */
+let fullUFn: ((a: Tensor) => Tensor) | null = null;
+const fullU = () => (fullUFn ??= valueOnly(
+  'linalg.svd',
+  'the full u (or vh) of a matrix that is not square (fullMatrices: true) has no derivative: its extra columns are any orthonormal ' +
+    'basis of a complement (torch and JAX raise too); differentiate the reduced factors (the default, the same first min(m, n) columns) or s',
+  (a) => completeColumns(reducedSvd(a, a.shape[a.ndim - 2]!, a.shape[a.ndim - 1]!).u),
+));
+
+/** fullMatrices from `svd(a, true)` or `svd(a, { fullMatrices })`; anything else but the index and array of `xs.map(svd)` is an error. */
+function fullMatrices(extra: readonly unknown[]): boolean {
+  const [first] = extra;
+  if (typeof first === 'boolean') return first;
+  if (typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Tensor)) {
+    const unknownKeys = Object.keys(first).filter((key) => key !== 'fullMatrices');
+    if (unknownKeys.length > 0) {
+      throw new InvalidArgumentError(
+        `linalg.svd: unknown option(s) ${unknownKeys.join(', ')}; the only option is fullMatrices (for compute_uv=False use linalg.svdvals, for hermitian input linalg.eigh).`,
+      );
+    }
+    const value = (first as SvdOptions).fullMatrices ?? false;
+    if (typeof value !== 'boolean') throw new InvalidArgumentError(`linalg.svd: fullMatrices must be true or false, got ${String(value)}.`);
+    return value;
+  }
+  noOptions('linalg.svd', extra, 'pass svd(a, { fullMatrices: true }) or svd(a, true) for the full factors; for compute_uv=False use linalg.svdvals');
+  return false;
 }
