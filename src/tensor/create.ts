@@ -261,17 +261,42 @@ function finiteArg(name: string, v: unknown): number {
   return x;
 }
 
-/** `n` evenly spaced values from `a` to `b` inclusive. @example ad.linspace(0, 1, 5) */
-export function linspace(a: number, b: number, n: number): Tensor {
+/**
+ * `n` evenly spaced values from `a` to `b` (numpy.linspace): `b` included, or left out with
+ * `endpoint` false — NumPy's fourth argument, positional (`linspace(0, 1, 5, false)`, which was
+ * ignored before: a silently different grid) or as `{ endpoint: false }` — the step then being
+ * (b − a)/n rather than (b − a)/(n − 1). Values a + i·step, as NumPy's.
+ * @example ad.linspace(0, 1, 5) // [0, 0.25, 0.5, 0.75, 1]
+ * @example ad.linspace(0, 1, 5, false) // [0, 0.2, 0.4, 0.6, 0.8]
+ */
+export function linspace(a: number, b: number, n: number, endpoint: boolean | { readonly endpoint?: boolean | undefined } = true): Tensor {
   const fix = 'Build it from a constant range to keep derivatives: ad.add(a, ad.mul(ad.linspace(0, 1, n), ad.sub(b, a))).';
   const lo = numberArg('linspace', 'a (the first value)', a, fix);
   const hi = numberArg('linspace', 'b (the last value)', b, fix);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError(`linspace: n (the number of values) must be a non-negative integer, got ${describe(n)}.`);
   }
+  const closed = endpointArg(endpoint);
   const d = allocChecked('linspace', [n]);
-  const step = n > 1 ? (hi - lo) / (n - 1) : 0;
+  // numpy.linspace: div = n − 1 with the endpoint, n without; step = (b − a)/div; the endpoint set exactly.
+  const div = closed ? n - 1 : n;
+  const step = div > 0 ? (hi - lo) / div : 0;
   for (let i = 0; i < n; i++) d[i] = lo + i * step;
-  if (n > 1) d[n - 1] = hi;
+  if (closed && n > 1) d[n - 1] = hi;
   return new Tensor(d, [n]);
+}
+
+/** linspace's `endpoint`: a boolean, or an options object `{ endpoint }` (default true). */
+function endpointArg(endpoint: unknown): boolean {
+  if (typeof endpoint === 'boolean') return endpoint;
+  if (typeof endpoint === 'object' && endpoint !== null && !Array.isArray(endpoint)) {
+    const extra = Object.keys(endpoint).find((k) => k !== 'endpoint');
+    if (extra !== undefined) throw new InvalidArgumentError(`linspace: unknown option '${extra}'; the one option is { endpoint: boolean }.`);
+    const v = (endpoint as { endpoint?: unknown }).endpoint;
+    if (v === undefined || typeof v === 'boolean') return v ?? true;
+    endpoint = v;
+  }
+  throw new InvalidArgumentError(
+    `linspace: endpoint must be true or false (or { endpoint: boolean }), got ${describe(endpoint)}; false leaves b out, as NumPy's endpoint=False.`,
+  );
 }

@@ -151,3 +151,23 @@ describe("mod's and fmod's derivative in b where the quotient overflows", () => 
     expect(arr(ad.grad((b: Tensor) => ad.sum(ad.fmod(ad.tensor([Infinity, -Infinity]), b)))(ad.tensor([2, 2])))).toEqual([-Infinity, Infinity]);
   });
 });
+
+describe("linspace's endpoint (NumPy's fourth argument)", () => {
+  // np.linspace(0, 1, 5, False) = [0, 0.2, 0.4, 0.6000000000000001, 0.8]; a fourth argument was
+  // ignored, so the same call gave [0, 0.25, 0.5, 0.75, 1] silently.
+  it('leaves b out when false, positional or as { endpoint: false }, as NumPy', () => {
+    expect(arr(ad.linspace(0, 1, 5, false))).toEqual([0, 0.2, 0.4, 0.6000000000000001, 0.8]);
+    expect(arr(ad.linspace(0, 1, 5, { endpoint: false }))).toEqual([0, 0.2, 0.4, 0.6000000000000001, 0.8]);
+    // np.linspace(0.1, 0.7, 7, False), np.linspace(2, -3, 1, False), np.linspace(0, 1, 0, False)
+    expect(arr(ad.linspace(0.1, 0.7, 7, false))).toEqual([0.1, 0.18571428571428572, 0.27142857142857146, 0.3571428571428571, 0.44285714285714284, 0.5285714285714286, 0.6142857142857142]);
+    expect(arr(ad.linspace(2, -3, 1, false))).toEqual([2]);
+    expect(ad.linspace(0, 1, 0, false).shape).toEqual([0]);
+    expect(arr(ad.linspace(0, 1, 5, true))).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(arr(ad.linspace(0, 1, 5, {}))).toEqual([0, 0.25, 0.5, 0.75, 1]);
+  });
+  it('rejects anything else by name', () => {
+    expect(() => ad.linspace(0, 1, 5, 'no' as unknown as boolean)).toThrow(/linspace: endpoint must be true or false/);
+    expect(() => ad.linspace(0, 1, 5, { endPoint: false } as unknown as boolean)).toThrow(/linspace: unknown option 'endPoint'/);
+    expect(() => ad.linspace(0, 1, 5, { endpoint: 0 } as unknown as boolean)).toThrow(/got number 0/);
+  });
+});
