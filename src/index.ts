@@ -33,6 +33,7 @@ export { floor, ceil, round, trunc, mod, fmod } from './ops/rounding.js';
 export { isnan, isinf, isfinite, logicalAnd, logicalOr, logicalXor, logicalNot } from './ops/predicates.js';
 export { log2, log10, exp2 } from './ops/logBases.js';
 export { zerosLike, onesLike, fullLike, diff, split, oneHot, kron } from './ops/arrayHelpers.js';
+export type { DiffOptions } from './ops/arrayHelpers.js';
 export { variance, std } from './ops/moments.js';
 export type { MomentOptions } from './ops/moments.js';
 export { all, any, countNonzero, ptp, average, cov, corrcoef } from './ops/statistics.js';

@@ -8,7 +8,8 @@ import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe, full, ones, tensor, zeros, type TensorInput, type TensorLike } from '../tensor/create.js';
 import { equal, mul, sub } from './binary.js';
-import { expandDims, reshape, slice } from './shape.js';
+import { broadcastTo, concat, expandDims, reshape, slice } from './shape.js';
+import { knownOptions } from './optionChecks.js';
 
 /** An integer (≥ 0 unless `signed`), or an AdjointError naming the op and the argument. */
 function integer(op: string, name: string, v: unknown, signed = false): number {
@@ -42,18 +43,48 @@ export function fullLike(x: TensorLike, value: number): Tensor {
   return full(t.shape, value);
 }
 
+/** Options of `diff`: values joined to x along the axis before differencing (numpy.diff's). */
+export interface DiffOptions {
+  /** Values put before x along the axis: a number (one slice of it) or a tensor of x's shape off the axis. */
+  readonly prepend?: TensorLike | undefined;
+  /** Values put after x along the axis, as `prepend`. */
+  readonly append?: TensorLike | undefined;
+}
+
 /**
  * The n-th discrete difference along `axis` (numpy.diff): out[i] = x[i + 1] − x[i], n times, so the
- * axis shrinks by n (to 0 at the most); n = 0 returns x.
+ * axis shrinks by n (to 0 at the most); n = 0 returns x. `prepend` and `append` are joined to x
+ * along the axis first (a number as one slice of x's shape), as NumPy's; differentiable in them too.
  * @example
  * ad.diff(ad.tensor([1, 4, 9, 16])).toArray();           // => [3, 5, 7]
  * ad.diff(ad.tensor([1, 4, 9, 16]), 2).toArray();        // => [2, 2]
+ * ad.diff(ad.tensor([1, 4, 9, 16]), 1, -1, { prepend: 0 }).toArray(); // => [1, 3, 5, 7]
  */
-export function diff(x: TensorLike, n = 1, axis = -1): Tensor {
+export function diff(x: TensorLike, n = 1, axis = -1, options: DiffOptions = {}): Tensor {
   let t = asTensor(x, 'diff');
   integer('diff', 'the order n', n);
+  knownOptions('diff', options, ['prepend', 'append'], '{ prepend: 0 }');
   if (t.ndim === 0) throw new ShapeError("diff: x is 0-d; it needs at least one axis to take differences along (reshape it to [1] first).");
   const ax = normalizeAxis(axis, t.ndim, 'diff');
+  if (n === 0) return t; // numpy.diff returns x before joining prepend and append
+  // numpy.diff: a 0-d prepend or append is broadcast to x's shape with length 1 along the axis; others
+  // are concatenated as they are (their shape off the axis must be x's).
+  const joined = (v: TensorLike) => {
+    const e = asTensor(v, 'diff');
+    return e.ndim === 0 ? broadcastTo(e, t.shape.map((d, i) => (i === ax ? 1 : d))) : e;
+  };
+  if (options.prepend !== undefined || options.append !== undefined) {
+    const parts = [...(options.prepend === undefined ? [] : [joined(options.prepend)]), t, ...(options.append === undefined ? [] : [joined(options.append)])];
+    for (const p of parts) {
+      if (p.ndim !== t.ndim || p.shape.some((d, i) => i !== ax && d !== t.shape[i])) {
+        throw new ShapeError(
+          `diff: prepend/append of shape ${formatShape(p.shape)} does not fit x of shape ${formatShape(t.shape)} along axis ${ax}; ` +
+            'give a number, or a tensor with x\'s shape off the axis.',
+        );
+      }
+    }
+    t = concat(parts, ax);
+  }
   for (let k = 0; k < n && t.shape[ax]! > 0; k++) {
     const length = t.shape[ax]!;
     t = sub(along(t, ax, 1, length), along(t, ax, 0, length - 1));

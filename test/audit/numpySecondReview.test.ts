@@ -171,3 +171,25 @@ describe("linspace's endpoint (NumPy's fourth argument)", () => {
     expect(() => ad.linspace(0, 1, 5, { endpoint: 0 } as unknown as boolean)).toThrow(/got number 0/);
   });
 });
+
+describe("diff's prepend and append (numpy.diff's)", () => {
+  // They were not accepted: ad.diff(x, 1, -1, { prepend: 0 }) ignored its fourth argument and gave
+  // [3, 5] for a row NumPy differences to [1, 3, 5]. Values from NumPy 1.24, gradients from torch.diff.
+  const x = ad.tensor([[1, 4, 9], [16, 25, 36]]);
+  it('joins them along the axis first, as NumPy', () => {
+    expect(ad.diff(x, 1, -1, { prepend: 0 }).toArray()).toEqual([[1, 3, 5], [16, 9, 11]]);
+    expect(ad.diff(x, 2, 0, { append: ad.tensor([[0, 1, 2]]) }).toArray()).toEqual([[-31, -45, -61]]);
+    expect(ad.diff(x, 0, -1, { prepend: 5 }).toArray()).toEqual([[1, 4, 9], [16, 25, 36]]); // n = 0 returns x
+    expect(ad.diff(x, 1, 1, { prepend: ad.tensor([[7], [8]]), append: -1 }).toArray()).toEqual([[-6, 3, 5, -10], [8, 9, 11, -37]]);
+  });
+  it('is differentiable in x and in them, as torch.diff', () => {
+    const w = ad.reshape(ad.arange(8), [2, 4]);
+    const [gx, gp] = ad.grad((a: Tensor, p: Tensor) => ad.sum(ad.mul(ad.diff(a, 1, 1, { prepend: p, append: -1 }), w)), [0, 1])(x, ad.tensor([[7], [8]]));
+    expect(gx.toArray()).toEqual([[-1, -1, -1], [-1, -1, -1]]);
+    expect(gp.toArray()).toEqual([[0], [-4]]);
+  });
+  it('names a misfit or an unknown option', () => {
+    expect(() => ad.diff(x, 1, 1, { prepend: ad.tensor([1, 2, 3]) })).toThrow(/diff: prepend\/append of shape \[3\] does not fit x of shape \[2,3\]/);
+    expect(() => ad.diff(x, 1, 1, { prepended: 0 } as never)).toThrow(/diff: unknown option 'prepended'/);
+  });
+});
