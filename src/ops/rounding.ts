@@ -9,7 +9,8 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { binaryMathKernel } from '../tensor/kernels/binaryMath.js';
 import { broadcastingRule } from './batching.js';
-import { asTensor, broadcastOperands, type TensorLike } from '../tensor/create.js';
+import { asTensor, broadcastOperands, describe, type TensorLike } from '../tensor/create.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { abs, neg, roundHalfEven } from './unary.js';
 import { add, div, equal, greater, less, mul, mulStrong, notEqual, sub } from './binary.js';
@@ -28,11 +29,27 @@ const truncOf = (t: Tensor) => { const r = roundOf(t); return where(less(t, 0), 
 
 /**
  * x rounded to the nearest integer, ties to even (numpy.round, jnp.round, torch.round: 0.5 → 0,
- * 1.5 → 2, −2.5 → −2), keeping the sign of zero (−0.3 → −0); ±∞ and NaN pass through. Its
- * derivative is 0 everywhere.
+ * 1.5 → 2, −2.5 → −2), keeping the sign of zero (−0.3 → −0); ±∞ and NaN pass through. With
+ * `decimals` (NumPy's second argument, which was ignored: round(x, 2) gave whole numbers), to that
+ * many decimal places, as numpy.round computes it: rint(x·10ᵈ)/10ᵈ, or rint(x/10⁻ᵈ)·10⁻ᵈ for d < 0
+ * (so round(1.005, 2) = 1: 1.005·100 is 100.49999…). Its derivative is 0 everywhere.
  * @example ad.round(ad.tensor([0.5, 1.5, 2.5, -0.5, -1.7])).toArray(); // => [0, 2, 2, -0, -2]
+ * @example ad.round(ad.tensor([1.2345, 1250]), 2).toArray(); // => [1.23, 1250]
  */
-export function round(x: TensorLike): Tensor { return roundOf(stopGradient(asTensor(x, 'round'))); }
+export function round(x: TensorLike, decimals = 0): Tensor {
+  const t = stopGradient(asTensor(x, 'round'));
+  if (typeof decimals !== 'number' || !Number.isInteger(decimals)) {
+    throw new InvalidArgumentError(`round: decimals must be an integer (negative rounds to tens, hundreds, …), got ${describe(decimals)}.`);
+  }
+  if (decimals === 0) return roundOf(t);
+  // numpy/core/src/multiarray/calculation.c PyArray_Round: multiply (divide for d < 0) by
+  // power_of_ten(|d|), rint, divide (multiply) back; power_of_ten is 1e0…1e7 from a table, then
+  // ×10 per further digit from 1e8.
+  const d = Math.abs(decimals);
+  let f = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7][d] ?? 1e8;
+  for (let k = 8; k < d; k++) f *= 10;
+  return decimals > 0 ? div(roundOf(mul(t, f)), f) : mul(roundOf(div(t, f)), f);
+}
 
 /**
  * The largest integer ≤ x (numpy.floor); ±∞ and NaN pass through; derivative 0.
@@ -137,7 +154,7 @@ declare module '../tensor/tensor.js' {
   interface Tensor {
     /** `ad.floor(x)`. @example ad.tensor([1.5]).floor() // [1] */ floor(): Tensor;
     /** `ad.ceil(x)`. @example ad.tensor([1.5]).ceil() // [2] */ ceil(): Tensor;
-    /** `ad.round(x)`. @example ad.tensor([2.5]).round() // [2] */ round(): Tensor;
+    /** `ad.round(x, decimals)`. @example ad.tensor([2.5]).round() // [2] */ round(decimals?: number): Tensor;
     /** `ad.trunc(x)`. @example ad.tensor([-1.5]).trunc() // [-1] */ trunc(): Tensor;
     /** `ad.mod(x, b)`. @example ad.tensor([-5]).mod(3) // [1] */ mod(b: TensorLike): Tensor;
     /** `ad.fmod(x, b)`. @example ad.tensor([-5]).fmod(3) // [-2] */ fmod(b: TensorLike): Tensor;

@@ -193,3 +193,23 @@ describe("diff's prepend and append (numpy.diff's)", () => {
     expect(() => ad.diff(x, 1, 1, { prepended: 0 } as never)).toThrow(/diff: unknown option 'prepended'/);
   });
 });
+
+describe("round's decimals (NumPy's second argument)", () => {
+  // round(x, 2) ignored the 2 and gave whole numbers. NumPy 1.24 (np.round(x, d), bit for bit):
+  it('rounds to that many decimal places as numpy.round computes it', () => {
+    expect(arr(ad.round(ad.tensor([2.675, 1.005, 1250, 1350, 1.2345, -0.125]), 2))).toEqual([2.68, 1, 1250, 1350, 1.23, -0.12]);
+    expect(arr(ad.round(ad.tensor([1250, 1350, -1450, 49]), -2))).toEqual([1200, 1400, -1400, 0]);
+    expect(arr(ad.round(ad.tensor([0.25, 0.35, 123456789.123456789]), 1))).toEqual([0.2, 0.4, 123456789.1]);
+    // np.round(0.1 + 0.2, 15), np.round(1/3, 9), np.round(1e300, -299) (1e300/1e299 rounds), np.round(5e-324, 320) (10³²⁰ = inf)
+    expect(ad.round(0.1 + 0.2, 15).item()).toBe(0.3);
+    expect(ad.round(1 / 3, 9).item()).toBe(0.333333333);
+    expect(ad.round(1e300, -299).item()).toBe(1.0000000000000002e300);
+    expect(ad.round(5e-324, 320).item()).toBeNaN();
+    expect(arr(ad.tensor([2.5, 0.15]).round(1))).toEqual([2.5, 0.2]);
+    expect(Object.is(ad.round(-0.001, 2).item(), -0)).toBe(true);
+  });
+  it('has a zero derivative, and rejects a fractional count', () => {
+    expect(arr(ad.grad((x: Tensor) => ad.sum(ad.round(ad.mul(x, 3), 2)))(ad.tensor([1.23, 2])))).toEqual([0, 0]);
+    expect(() => ad.round(1, 1.5)).toThrow(/round: decimals must be an integer/);
+  });
+});
