@@ -60,7 +60,7 @@ export * as special from './special/index.js';
 export * as stats from './stats/index.js';
 export type { TriangularSolveOptions, NormOrder } from './linalg/index.js';
 export { sort, argsort, topk, maxIndex, minIndex } from './ops/sort.js';
-export type { SortOptions } from './ops/sort.js';
+export type { SortOptions, TopkOptions } from './ops/sort.js';
 export { gather, scatter, scatterAdd } from './ops/gather.js';
 export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
 export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';

@@ -105,6 +105,33 @@ describe('topk', () => {
     expect(arr(g)).toEqual([0, 1, 0, 2]);
   });
 
+  it('{ largest: false } (or false) is the first k of the ascending sort, smallest first, NaN last (torch.topk largest=False)', () => {
+    fc.assert(fc.property(case_, fc.nat(), ([shape, axis, values], kSeed) => {
+      const x = ad.tensor(values, shape);
+      const ax = axis < 0 ? axis + shape.length : axis;
+      const k = kSeed % (shape[ax]! + 1);
+      const keep = Array.from({ length: k }, (_, i) => i);
+      for (const smallest of [ad.topk(x, k, axis, { largest: false }), ad.topk(x, k, axis, false)]) {
+        expect(same(arr(smallest.values), arr(ad.take(ad.sort(x, axis), keep, axis)))).toBe(true);
+        expect(arr(smallest.indices)).toEqual(arr(ad.take(ad.argsort(x, axis), keep, axis)));
+      }
+      expect(arr(ad.topk(x, k, axis, { largest: true }).indices)).toEqual(arr(ad.topk(x, k, axis).indices));
+    }), { seed: 33, numRuns: 100 });
+    // torch.topk(tensor([1., 5., nan, 5., 2.]), 3, largest=False): values [1, 2, 5], indices [0, 4, 1]
+    const { values, indices } = ad.topk(ad.tensor([1, 5, NaN, 5, 2]), 3, -1, { largest: false });
+    expect(arr(values)).toEqual([1, 2, 5]);
+    expect(arr(indices)).toEqual([0, 4, 1]);
+    const g = ad.grad((z: Tensor) => ad.sum(ad.mul(ad.tensor([1, 2]), ad.topk(z, 2, 0, false).values)))(ad.tensor([0.5, 3, -1, 2]));
+    expect(arr(g)).toEqual([2, 0, 1, 0]);
+  });
+
+  it('rejects a fourth argument that is not { largest } or a boolean (it used to be ignored)', () => {
+    const js = ad.topk as unknown as (...args: unknown[]) => unknown;
+    expect(() => js(ad.zeros([3]), 1, -1, { sorted: false })).toThrow(/topk: the fourth argument is \{ largest: boolean \}/);
+    expect(() => js(ad.zeros([3]), 1, -1, 'smallest')).toThrow(/topk: the fourth argument/);
+    expect(() => js(ad.zeros([3]), 1, -1, { largest: 0 })).toThrow(/topk: the fourth argument/);
+  });
+
   it('rejects a k outside [0, n]', () => {
     expect(() => ad.topk(ad.zeros([3]), 4)).toThrow(/topk: k must be a whole number in \[0, 3\]/);
     expect(() => ad.topk(ad.zeros([3]), 1.5)).toThrow(/topk: k/);

@@ -96,17 +96,25 @@ export function argsort(x: TensorLike, axis = -1, options?: SortOptions): Tensor
   return permutation('argsort', x, axis, options).perm;
 }
 
+/** Options of `topk`. */
+export interface TopkOptions {
+  /** false: the k smallest entries, smallest first (torch.topk's largest=False). Default true. */
+  largest?: boolean;
+}
+
 /**
  * The k largest entries along `axis` (default the last), largest first, and their positions (as
- * `jax.lax.top_k`, along any axis): ties in order of position, NaN counted greatest. `values` is
- * differentiable (the cotangent goes back to the chosen entries); `indices` is a float64 tensor of
- * whole numbers.
+ * `jax.lax.top_k`, along any axis): ties in order of position, NaN counted greatest. With
+ * `{ largest: false }` (or `false`, torch.topk's positional form) the k smallest, smallest first
+ * (NaN, still greatest, comes last). `values` is differentiable (the cotangent goes back to the
+ * chosen entries); `indices` is a float64 tensor of whole numbers.
  * @example
  * const { values, indices } = ad.topk(ad.tensor([1, 5, 3, 5]), 2);
  * values.toArray();                 // => [5, 5]
  * indices.toArray();                // => [1, 3]
+ * ad.topk(ad.tensor([1, 5, 3, 5]), 2, -1, { largest: false }).values.toArray(); // => [1, 3]
  */
-export function topk(x: TensorLike, k: number, axis = -1): { values: Tensor; indices: Tensor } {
+export function topk(x: TensorLike, k: number, axis = -1, options?: TopkOptions | boolean): { values: Tensor; indices: Tensor } {
   const t = asTensor(x, 'topk');
   const ax = normalizeAxis(axis, t.ndim, 'topk');
   const n = t.shape[ax]!;
@@ -115,8 +123,22 @@ export function topk(x: TensorLike, k: number, axis = -1): { values: Tensor; ind
       `topk: k must be a whole number in [0, ${n}] (the length of axis ${ax} of x, shape ${formatShape(t.shape)}), got ${describe(k)}.`,
     );
   }
-  const { perm } = permutation('topk', t, ax, { descending: true }, k);
+  const { perm } = permutation('topk', t, ax, { descending: largestOption(options) }, k);
   return { values: gatherAlong(t, perm, ax, 'topk'), indices: perm };
+}
+
+/** `largest` from topk's fourth argument: undefined, a boolean, or { largest }. */
+function largestOption(options: unknown): boolean {
+  if (options === undefined) return true;
+  if (typeof options === 'boolean') return options;
+  if (typeof options === 'object' && options !== null && !Array.isArray(options) && !(options instanceof Tensor)) {
+    const unknownKeys = Object.keys(options).filter((key) => key !== 'largest');
+    const largest = (options as TopkOptions).largest ?? true;
+    if (unknownKeys.length === 0 && typeof largest === 'boolean') return largest;
+  }
+  throw new InvalidArgumentError(
+    `topk: the fourth argument is { largest: boolean } (or a boolean), got ${describe(options)}; the results are always sorted.`,
+  );
 }
 
 function extremumIndex(prim: Primitive<ExtremumParams>, x: TensorLike, axis: number | undefined, keepdims: boolean): Tensor {
