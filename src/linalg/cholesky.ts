@@ -10,7 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { mul } from '../ops/binary.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, checkSymmetric, noOptions, squareArg, symmetricPart, triangleMask, whereInBatch } from './matrix.js';
+import { batchOf, checkFinite, checkSymmetric, matrixTranspose, noOptions, squareArg, symmetricPart, triangleMask, whereInBatch } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 
 /** Φ(X): the lower triangle of X with its diagonal halved (Murray 2016, eq. 9). */
@@ -68,14 +68,31 @@ const choleskyP: Primitive<null> = definePrimitive<null>({
   batch: leadingAxesRule(() => choleskyP),
 });
 
+/** Options of `cholesky`. */
+export interface CholeskyOptions {
+  /** The upper factor U = Lᵀ (a = Uᵀ U), as torch.linalg.cholesky's and jax.numpy.linalg.cholesky's upper=True. Default false. */
+  upper?: boolean;
+}
+
 /**
  * The lower Cholesky factor L of a symmetric positive-definite matrix (a = L Lᵀ), batched over
- * leading axes. a must be symmetric (up to rounding); derivatives are those of the function of
- * its symmetric part. A matrix that is not positive definite is an error naming its batch index.
+ * leading axes; with `{ upper: true }` the upper factor U = Lᵀ (a = Uᵀ U). a must be symmetric
+ * (up to rounding); derivatives are those of the function of its symmetric part. A matrix that is
+ * not positive definite is an error naming its batch index.
  * @example ad.linalg.cholesky(ad.tensor([[4, 2], [2, 3]])) // [[2, 0], [1, 1.4142135623730951]]
  */
-export function cholesky(a: TensorLike): Tensor;
+export function cholesky(a: TensorLike, options?: CholeskyOptions): Tensor;
 export function cholesky(a: TensorLike, ...extra: unknown[]): Tensor {
-  noOptions('linalg.cholesky', extra, "cholesky(a) returns the lower factor L with a = L Lᵀ; for torch's upper=True take ad.linalg.matrixTranspose(L)");
-  return apply(choleskyP, [squareArg('linalg.cholesky', a)], null);
+  const [first] = extra;
+  let upper = false;
+  if (typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Tensor)) {
+    const value = (first as CholeskyOptions).upper ?? false;
+    const unknownKeys = Object.keys(first).filter((key) => key !== 'upper');
+    if (unknownKeys.length > 0 || typeof value !== 'boolean') {
+      throw new InvalidArgumentError(`linalg.cholesky: the options are { upper: boolean }, got { ${Object.keys(first).join(', ')} }.`);
+    }
+    upper = value;
+  } else noOptions('linalg.cholesky', extra, 'pass cholesky(a, { upper: true }) for the upper factor');
+  const l = apply(choleskyP, [squareArg('linalg.cholesky', a)], null);
+  return upper ? matrixTranspose(l) : l;
 }

@@ -1,5 +1,6 @@
 /** @file ad.linalg: the public linear algebra namespace (as jax.numpy.linalg and jax.scipy.linalg), re-exports only. */
 export { cholesky } from './cholesky.js';
+export type { CholeskyOptions } from './cholesky.js';
 export { triangularSolve, choleskySolve } from './triangular.js';
 export type { TriangularSolveOptions } from './triangular.js';
 export { solve, inv } from './solve.js';

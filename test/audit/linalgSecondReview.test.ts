@@ -29,9 +29,9 @@ describe('options from torch and NumPy that were silently ignored are errors nam
     // what they do not know is still an error.
     ['qr pivoting', () => js.qr!(ad.ones([3, 2]), { pivoting: true }), /linalg\.qr: unknown option\(s\) pivoting/],
     ['svd compute_uv', () => js.svd!(ad.ones([3, 2]), { computeUv: false }), /linalg\.svd: unknown option\(s\) computeUv.*svdvals/],
-    // cholesky(a, { upper: true }) returned the lower factor.
-    ['cholesky upper', () => js.cholesky!(a, { upper: true }), /linalg\.cholesky: .*\{ upper \}.*matrixTranspose\(L\)/],
-    ['cholesky true', () => js.cholesky!(a, true), /linalg\.cholesky: takes no options, got boolean true/],
+    // cholesky(a, { upper: true }) returned the lower factor (now supported: test/linalg/completeFactors.test.ts).
+    ['cholesky unknown option', () => js.cholesky!(a, { uplo: 'U' }), /linalg\.cholesky: the options are \{ upper: boolean \}, got \{ uplo \}/],
+    ['cholesky true', () => js.cholesky!(a, true), /linalg\.cholesky: takes no options, got boolean true.*upper: true/],
     // solve(a, b, { left: false }) solved a x = b, not x a = b.
     ['solve left', () => js.solve!(a, b, { left: false }), /linalg\.solve: .*\{ left \}.*left=False/],
     // choleskySolve(u, b, true) read an upper factor's lower triangle (zeros below the diagonal).

@@ -4,6 +4,7 @@
  * adjoint flips the first n columns where LAPACK's R has a negative diagonal), the full u and vh
  * by their defining properties (orthogonal, first columns the reduced ones, a = u s vh), batches,
  * vmap and jit, and derivatives: r and s have them, the complete q and full u/vh throw as torch and JAX.
+ * Also cholesky's { upper: true } (Lᵀ, as torch's and JAX's upper=True).
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -127,5 +128,22 @@ describe("svd's fullMatrices", () => {
     expect(() => js(x, { full_matrices: true })).toThrow(/linalg\.svd: unknown option\(s\) full_matrices.*fullMatrices/);
     expect(() => js(x, { fullMatrices: 1 })).toThrow(/linalg\.svd: fullMatrices must be true or false/);
     expect(() => js(x, 'full')).toThrow(/linalg\.svd: takes no options, got string 'full'/);
+  });
+});
+
+describe("cholesky's upper factor", () => {
+  it('{ upper: true } is Lᵀ (torch.linalg.cholesky upper=True), with a = Uᵀ U, batched and differentiable', () => {
+    const s = ad.random.normal(ad.random.key(14), [2, 4, 4]);
+    const spd = ad.add(ad.matmul(s, L.matrixTranspose(s)), ad.mul(4, ad.eye(4)));
+    const u = L.cholesky(spd, { upper: true });
+    expect(arr(u)).toEqual(arr(L.matrixTranspose(L.cholesky(spd))));
+    expect(maxAbs(ad.sub(ad.matmul(L.matrixTranspose(u), u), spd))).toBeLessThan(1e-13);
+    expect(arr(L.cholesky(spd, { upper: false }))).toEqual(arr(L.cholesky(spd)));
+    // torch.linalg.cholesky(tensor([[4., 2.], [2., 3.]]), upper=True) = [[2, 1], [0, 1.4142135623730951]]
+    expect(arr(L.cholesky(ad.tensor([[4, 2], [2, 3]]), { upper: true }))).toEqual([2, 1, 0, Math.SQRT2]);
+    const w = ad.random.normal(ad.random.key(15), [2, 4, 4]);
+    const viaUpper = ad.grad((x: Tensor) => ad.sum(ad.mul(w, L.cholesky(x, { upper: true }))))(spd);
+    const viaLower = ad.grad((x: Tensor) => ad.sum(ad.mul(L.matrixTranspose(w), L.cholesky(x))))(spd);
+    expect(arr(viaUpper)).toEqual(arr(viaLower));
   });
 });
