@@ -154,7 +154,10 @@ const dims = (shape: readonly number[]) => ({ m: shape[shape.length - 2]!, n: sh
 function luOf(op: string, a: TensorLike): { p: Tensor; l: Tensor; u: Tensor; pivots: Tensor } {
   const t = matrixArg(op, a);
   const { m, n } = dims(t.shape);
-  if (m === 0 || n === 0) throw new ShapeError(`${op}: a is empty, ${formatShape(t.shape)}; pass at least a 1×1 matrix.`);
+  if (m === 0 || n === 0) { // as torch.linalg.lu: p the m×m identity, l [m, 0] or [0, 0], u [0, n], no pivots
+    const batch = t.shape.slice(0, -2), k = Math.min(m, n);
+    return { p: broadcastTo(eye(m), [...batch, m, m]), l: zeros([...batch, m, k]), u: zeros([...batch, k, n]), pivots: zeros([...batch, k]) };
+  }
   return split(apply(luP, [t], null), m, n);
 }
 

@@ -181,6 +181,25 @@ describe('linalg.expm', () => {
   });
 });
 
+describe('linalg.lu and luFactor of empty matrices', () => {
+  it("give torch.linalg.lu's and lu_factor's shapes (p the m×m identity) instead of an error", () => {
+    // torch.linalg.lu(torch.zeros(m, n)) for (0, 0), (3, 0), (0, 2): P [m, m], L [m, k], U [k, n]; lu_factor: LU [m, n], pivots [k]
+    const cases: Array<[number[], number[][]]> = [
+      [[0, 0], [[0, 0], [0, 0], [0, 0], [0, 0], [0]]],
+      [[3, 0], [[3, 3], [3, 0], [0, 0], [3, 0], [0]]],
+      [[0, 2], [[0, 0], [0, 0], [0, 2], [0, 2], [0]]],
+      [[2, 3, 0], [[2, 3, 3], [2, 3, 0], [2, 0, 0], [2, 3, 0], [2, 0]]],
+    ];
+    for (const [shape, want] of cases) {
+      const { p, l, u } = linalg.lu(ad.zeros(shape));
+      const { lu, pivots } = linalg.luFactor(ad.zeros(shape));
+      expect([p.shape, l.shape, u.shape, lu.shape, pivots.shape]).toEqual(want);
+    }
+    expect(Array.from(linalg.lu(ad.zeros([3, 0])).p.toFloat64Array())).toEqual(Array.from(ad.eye(3).toFloat64Array()));
+    expect(linalg.luSolve(linalg.luFactor(ad.zeros([0, 0])), ad.zeros([0, 2])).shape).toEqual([0, 2]);
+  });
+});
+
 describe('vmap and jit equal eager', () => {
   it('expm, pinv, lstsq and matrixPower', () => {
     const a = randn([3, 4, 3], 41), b = randn([3, 4, 2], 42), sq = randn([3, 3, 3], 43);

@@ -44,7 +44,6 @@ describe('linalg extras: errors', () => {
     ['matrixNorm of a vector', () => linalg.matrixNorm(ad.ones([3])), { op: 'linalg.matrixNorm', fix: /vectorNorm/, type: ad.ShapeError }],
     ['matrixNorm with a vector ord', () => linalg.matrixNorm(sq, 3), { op: 'linalg.matrixNorm', fix: /ord must be/ }],
     ['lu of a vector', () => linalg.lu(ad.ones([3])), { op: 'linalg.lu', fix: /matrix.*\[3\].*Reshape/, type: ad.ShapeError }],
-    ['lu of an empty matrix', () => linalg.lu(ad.ones([0, 2])), { op: 'linalg.lu', fix: /empty/ }],
     ['luSolve with a rectangular factor', () => linalg.luSolve(linalg.luFactor(ad.ones([3, 2])), ad.ones([3])), { op: 'linalg.luSolve', fix: /square.*\[3,2\]/, type: ad.ShapeError }],
     ['lu with Infinity', () => linalg.lu(ad.tensor([[Infinity, 1], [1, 1]])), { op: 'linalg.lu', fix: /non-finite/ }],
     ['luSolve without luFactor\'s result', () => linalg.luSolve(sq as never, ad.ones([2])), { op: 'linalg.luSolve', fix: /\{ lu, pivots \}/ }],
