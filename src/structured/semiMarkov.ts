@@ -52,10 +52,11 @@ export interface SemiMarkovCRFOptions {
  * A semi-Markov CRF over segmentations of a sentence of n words into labelled segments of at most
  * L words: score = start[c₁] + Σ_k segments[i_k, d_k − 1, c_k] + Σ_k transitions[c_{k−1}, c_k]
  * + end[c_last]. The segment scores are factored from the transitions ([n, L, C] and [C, C])
- * rather than torch-struct's edge potentials [n, L, C, C] (edge[i, d, c, c′] = segments[i, d, c] +
- * transitions[c′, c]): segment scores usually come from a span encoder that does not see the
- * previous label, the tensor is C times smaller, and the forward algorithm applies each
- * transition once per boundary. With L = 1 it is the linear-chain CRF.
+ * rather than torch-struct's edge potentials [n, L + 1, C, C] (indexed by the length in words:
+ * edge[i, d + 1, c, c′] = segments[i, d, c] + transitions[c′, c]; its lengths count boundaries,
+ * n + 1, and its first segment's previous label c′ is free): segment scores usually come from a
+ * span encoder that does not see the previous label, the tensor is C times smaller, and the
+ * forward algorithm applies each transition once per boundary. With L = 1 it is the linear-chain CRF.
  * @example
  * const crf = new ad.SemiMarkovCRF({ segments: ad.random.normal([5, 3, 2], 1), transitions: ad.zeros([2, 2]) });
  * crf.argmax().segments;      // e.g. [{ start: 0, end: 2, label: 1 }, …] covering words 0 … 4
