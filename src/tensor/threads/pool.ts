@@ -18,7 +18,7 @@
 import { AdjointError } from '../../core/errors.js';
 import { detectPlatform, type Platform, type WorkerHandle } from './platform.js';
 import {
-  ARGS, CHUNK, CLAIM, CONTROL_WORDS, COUNT, DONE, FAULT, FINISHED, GEN, GEN_MASK, KERNEL, MAX_ARGS, MAX_CHUNKS, NARGS,
+  ARGS, CHUNK, CLAIM, CONTROL_WORDS, COUNT, DONE, FAULT, GEN, GEN_MASK, KERNEL, MAX_ARGS, MAX_CHUNKS, NARGS,
   READY, ROWS, ROWS_ARG, SPIN_MS, STEPS, STOP, WORKED, workerSource, type MapKernel,
 } from './workerSource.js';
 
@@ -73,8 +73,8 @@ class Pool {
   private readonly control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
   private readonly fns: Array<(...args: number[]) => void>;
   private readonly args = new Array<number>(MAX_ARGS).fill(0);
-  /** Which chunks of the current job have been handed to run's `done` (1). */
-  private readonly delivered = new Uint8Array(MAX_CHUNKS);
+  /** Which chunks of the current job the caller computed (1) and which workers did (0). */
+  private readonly own = new Uint8Array(MAX_CHUNKS);
   private gen = 0;
   private views = 0;
   /** How long threads spin before they sleep (SPIN_MS, or 0 where threads outnumber cores). */
@@ -140,10 +140,9 @@ class Pool {
    * the caller's thread right after the job is posted, before it claims chunks itself: work that
    * needs no chunk (first-touching the result's fresh pages) overlaps the workers' chunks instead
    * of adding to the serial part. `done`, if given, is called once with (first row, rows) for each
-   * chunk as soon as the caller sees it finished: its own right after computing them, a worker's
-   * between the caller's chunks and while it waits for the last ones (FINISHED, ./workerSource.ts).
-   * So the work on them (copying them out) overlaps the chunks still being computed, and the
-   * caller, busy with it, claims fewer chunks: what is left after the last chunk is one chunk's copy.
+   * chunk: for the chunks the caller computed as soon as it has no more to claim, so that work on
+   * them (copying them out) overlaps the chunks workers are still computing; for the workers'
+   * chunks after the job.
    */
   run(job: RowJob, meanwhile?: () => void, done?: (row0: number, rows: number) => void): void {
     const ctl = this.control;
@@ -161,7 +160,6 @@ class Pool {
       ctl[STEPS + i] = job.steps[i]!;
     }
     ctl[DONE] = 0;
-    ctl.fill(0, FINISHED, FINISHED + count);
     this.gen = (this.gen + 1) & GEN_MASK;
     // Publishing: the plain writes above happen before these sequentially consistent stores.
     Atomics.store(ctl, CLAIM, this.gen * 256);
@@ -169,19 +167,8 @@ class Pool {
     Atomics.notify(ctl, GEN);
     meanwhile?.();
     const fn = this.fns[job.kernel]!;
-    const args = this.args, delivered = this.delivered.fill(0, 0, count);
+    const args = this.args, own = this.own.fill(0, 0, count);
     const rowsOf = (chunk: number) => Math.min(chunkRows, job.rows - chunk * chunkRows);
-    let undelivered = done === undefined ? 0 : count;
-    /** Hands `done` the workers' chunks finished since the last look. */
-    const deliverFinished = () => {
-      for (let c = 0; c < count; c++) {
-        if (delivered[c] === 0 && Atomics.load(ctl, FINISHED + c) === 1) {
-          delivered[c] = 1;
-          undelivered--;
-          done!(c * chunkRows, rowsOf(c));
-        }
-      }
-    };
     for (;;) {
       const v = Atomics.load(ctl, CLAIM);
       const chunk = v & 255;
@@ -192,29 +179,24 @@ class Pool {
       args[job.rowsArg] = rowsOf(chunk);
       fn.apply(null, nargs === MAX_ARGS ? args : args.slice(0, nargs));
       Atomics.add(ctl, DONE, 1);
-      if (undelivered > 0) {
-        delivered[chunk] = 1;
-        undelivered--;
-        done!(row0, rowsOf(chunk));
-        deliverFinished();
-      }
+      own[chunk] = 1;
     }
+    if (done !== undefined) for (let c = 0; c < count; c++) if (own[c] === 1) done(c * chunkRows, rowsOf(c));
     // Only chunks a worker has claimed (and is computing) remain: spin for them a while (SPIN_MS),
-    // then sleep where the host allows it; copy out each as it finishes.
+    // then sleep where the host allows it.
     for (let until = performance.now() + this.spinMs, spin = 0; Atomics.load(ctl, DONE) < count; spin++) {
-      if (undelivered > 0) deliverFinished();
       if ((spin & 255) === 255 && performance.now() > until) break;
     }
     for (let d = Atomics.load(ctl, DONE); d < count; d = Atomics.load(ctl, DONE)) {
       if (this.host.canWait) Atomics.wait(ctl, DONE, d, 1000);
-      if (undelivered > 0) deliverFinished();
     }
     if (Atomics.load(ctl, FAULT) !== 0) {
       this.failure = 'a kernel threw in a worker thread';
       throw new AdjointError(`${job.name}: a kernel threw in a worker thread (a bug in adjoint; ad.config({ threads: 1 }) avoids it)`);
     }
-    if (undelivered > 0) deliverFinished();
+    if (done !== undefined) for (let c = 0; c < count; c++) if (own[c] === 0) done(c * chunkRows, rowsOf(c));
   }
+
   /** Runs `kernel` on the calling thread only (work that is not split: a product's serial chains). */
   callHere(kernel: number, args: readonly number[]): void {
     this.fns[kernel]!(...args);

@@ -21,16 +21,13 @@
  * - STOP: set to end the workers; READY: workers with their kernels instantiated; WORKED: chunks
  *   workers ran (for tests and the bench); FAULT: set when a kernel threw in a worker (the chunk
  *   still counts as done, so the caller never hangs; it throws instead).
- * - FINISHED: a word per chunk, which the caller clears before it posts a job and a worker sets to
- *   1 when its kernel returned (before it adds to DONE): the caller copies out a worker's chunk as
- *   soon as it is finished, between its own chunks, instead of all of them after the job.
  */
 
 export const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, WORKED = 5, FAULT = 6;
 export const KERNEL = 7, ROWS = 8, CHUNK = 9, COUNT = 10, ROWS_ARG = 11, NARGS = 12;
 export const MAX_ARGS = 10;
 export const ARGS = 13, STEPS = ARGS + MAX_ARGS;
-export const FINISHED = STEPS + MAX_ARGS;
+export const CONTROL_WORDS = STEPS + MAX_ARGS;
 /** GEN's range: job numbers wrap at 2^23. */
 export const GEN_MASK = 0x7fffff;
 /**
@@ -45,7 +42,6 @@ export const GEN_MASK = 0x7fffff;
 export const SPIN_MS = 0.2;
 /** At most this many chunks per job (CLAIM's low byte). */
 export const MAX_CHUNKS = 255;
-export const CONTROL_WORDS = FINISHED + MAX_CHUNKS;
 
 /**
  * JavaScript kernels the workers run besides WebAssembly ones (a SharedKernel with module null):
@@ -94,7 +90,6 @@ export const workerSource = `'use strict';
         args[rowsArg] = Math.min(size, rows - row0);
         try {
           fn.apply(null, args.slice(0, nargs));
-          Atomics.store(ctl, ${FINISHED} + chunk, 1);
           Atomics.add(ctl, ${WORKED}, 1);
         } catch (e) {
           Atomics.store(ctl, ${FAULT}, 1);

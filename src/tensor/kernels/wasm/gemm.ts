@@ -237,8 +237,8 @@ export function gemmBlockWasm(
       pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 }, rest);
     } else rest();
     // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
-    // C's by a row (np float64s); B is shared. Each chunk's rows are copied out as soon as the
-    // caller sees it done (Pool.run): a worker's between the caller's own chunks.
+    // C's by a row (np float64s); B is shared. Each chunk's rows are copied out when done: the
+    // caller's while a worker finishes its last, the workers' after the job.
     pool.run({
       name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!,
       args: [0, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep],
