@@ -149,6 +149,14 @@ class Pool {
     const chunkRows = chunkSize(job.rows, job.quantum, this.threads);
     const count = Math.ceil(job.rows / chunkRows);
     const nargs = job.args.length;
+    // Block claims before the parameters change: a worker that read the previous job's CLAIM word
+    // (all its chunks claimed, or the last one) and then reads these parameters, with a count above
+    // that word's chunk, would otherwise claim it by exchanging the old word — a chunk of this job
+    // computed before it is published and counted in the old job's DONE, which then ran one ahead
+    // and let a caller copy out a chunk still being computed (test/trust/caches.test.ts caught it).
+    // The blocked word carries the new job's number, so that exchange fails.
+    this.gen = (this.gen + 1) & GEN_MASK;
+    Atomics.store(ctl, CLAIM, this.gen * 256 + 255);
     ctl[KERNEL] = job.kernel;
     ctl[ROWS] = job.rows;
     ctl[CHUNK] = chunkRows;
@@ -160,7 +168,6 @@ class Pool {
       ctl[STEPS + i] = job.steps[i]!;
     }
     ctl[DONE] = 0;
-    this.gen = (this.gen + 1) & GEN_MASK;
     // Publishing: the plain writes above happen before these sequentially consistent stores.
     Atomics.store(ctl, CLAIM, this.gen * 256);
     Atomics.store(ctl, GEN, this.gen);

@@ -13,7 +13,9 @@
  * - CLAIM: GEN·256 + the next unclaimed chunk. A chunk is claimed by a compare-and-exchange of the
  *   whole word, so a worker that read an earlier job's parameters cannot claim a chunk of a later
  *   job: the exchange fails when GEN moved on. The caller posts a job only when every chunk of the
- *   previous one is done, so parameters read before a successful claim are the claimed job's.
+ *   previous one is done, and before it writes the new job's parameters it stores the new number
+ *   with chunk 255 (no chunk to claim), so a worker holding the previous word fails its exchange
+ *   even if it read the new parameters: parameters read before a successful claim are the claimed job's.
  * - DONE: chunks finished (everyone adds 1 after a chunk; the caller waits for COUNT).
  * - KERNEL, ROWS, CHUNK, COUNT, ROWS_ARG, NARGS, then NARGS arguments at ARGS and their per-row
  *   byte steps at STEPS: chunk c covers rows [c·CHUNK, min(ROWS, (c+1)·CHUNK)), and runs the kernel
