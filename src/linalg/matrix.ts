@@ -43,11 +43,25 @@ export function squareArg(op: string, x: TensorLike, name = 'a'): Tensor {
  * `instead` says what the function returns and how to get what the option asked for.
  */
 export function noOptions(op: string, extra: readonly unknown[], instead: string): void {
-  const isObject = (x: unknown): x is object => typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor);
-  const option = extra.find((x) => typeof x === 'string' || typeof x === 'boolean' || isObject(x));
+  const option = extra.find((x) => typeof x === 'string' || typeof x === 'boolean' || isOptionsObject(x));
   if (option === undefined) return;
-  const shown = isObject(option) ? `the options { ${Object.keys(option).join(', ')} }` : describe(option);
+  const shown = isOptionsObject(option) ? `the options { ${Object.keys(option).join(', ')} }` : describe(option);
   throw new InvalidArgumentError(`${op}: takes no options, got ${shown}, which would be ignored: ${instead}.`);
+}
+
+/** A plain options object: not null, an array or a tensor. */
+const isOptionsObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x) && !(x instanceof Tensor);
+
+/**
+ * The options object among a linalg function's extra arguments (`extra[0]`), its keys checked
+ * against `known` (`only` says what they are, in the error), or null when `extra[0]` is not one.
+ */
+export function optionsArg(op: string, extra: readonly unknown[], known: readonly string[], only: string): Record<string, unknown> | null {
+  const [first] = extra;
+  if (!isOptionsObject(first)) return null;
+  const unknownKeys = Object.keys(first).filter((key) => !known.includes(key));
+  if (unknownKeys.length > 0) throw new InvalidArgumentError(`${op}: unknown option(s) ${unknownKeys.join(', ')}; ${only}.`);
+  return first;
 }
 
 /**

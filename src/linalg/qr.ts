@@ -3,7 +3,7 @@ import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { qrKernel } from '../tensor/kernels/linalg/qr.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { completeQ, valueOnly } from './complete.js';
@@ -11,7 +11,7 @@ import type { TensorLike } from '../tensor/create.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { concat, slice } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, packRows, rows, triangleMask } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, optionsArg, packRows, rows, triangleMask } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 
 /** tril(x, −1): the strictly lower triangle. */
@@ -119,16 +119,9 @@ function reduced(t: Tensor, m: number, n: number): { q: Tensor; r: Tensor } {
 
 /** The mode of `qr(a, mode)` or `qr(a, { mode })`; anything else but the index and array of `xs.map(qr)` is an error. */
 function qrMode(extra: readonly unknown[]): QrMode {
-  const [first] = extra;
-  let mode: unknown = 'reduced';
-  if (typeof first === 'string') mode = first;
-  else if (typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Tensor)) {
-    const unknownKeys = Object.keys(first).filter((key) => key !== 'mode');
-    if (unknownKeys.length > 0) {
-      throw new InvalidArgumentError(`linalg.qr: unknown option(s) ${unknownKeys.join(', ')}; the only option is mode ('reduced', 'complete' or 'r').`);
-    }
-    mode = (first as QrOptions).mode ?? 'reduced';
-  } else noOptions('linalg.qr', extra, "pass the mode as qr(a, { mode: 'complete' }) or qr(a, 'complete')");
+  const options = optionsArg('linalg.qr', extra, ['mode'], "the only option is mode ('reduced', 'complete' or 'r')");
+  const mode = typeof extra[0] === 'string' ? extra[0] : options !== null ? options.mode ?? 'reduced' : 'reduced';
+  if (options === null && typeof extra[0] !== 'string') noOptions('linalg.qr', extra, "pass the mode as qr(a, { mode: 'complete' }) or qr(a, 'complete')");
   if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r') {
     throw new InvalidArgumentError(`linalg.qr: mode must be 'reduced', 'complete' or 'r', got ${JSON.stringify(mode)}.`);
   }

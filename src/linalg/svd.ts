@@ -3,7 +3,7 @@ import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { svdKernel } from '../tensor/kernels/linalg/svd.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { completeColumns, valueOnly } from './complete.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -13,7 +13,7 @@ import { max } from '../ops/reduce.js';
 import { stopGradient, where } from '../ops/select.js';
 import { concat, expandDims, squeeze } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, packRows, rows } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, optionsArg, packRows, rows } from './matrix.js';
 import { diagEmbed, diagonal } from './diagonal.js';
 import { gapReciprocals } from './eigh.js';
 
@@ -114,9 +114,10 @@ export function svd(a: TensorLike, ...extra: unknown[]): { u: Tensor; s: Tensor;
   const full = fullMatrices(extra);
   const t = matrixArg('linalg.svd', a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
-  if (!full || m === n) return reducedSvd(t, m, n);
-  if (m > n) return { ...reducedSvd(t, m, n), u: fullU()(t) };
-  return { ...reducedSvd(t, m, n), vh: matrixTranspose(fullU()(matrixTranspose(t))) };
+  const reduced = reducedSvd(t, m, n);
+  if (!full || m === n) return reduced;
+  if (m > n) return { ...reduced, u: completed()(reduced.u) };
+  return { ...reduced, vh: matrixTranspose(completed()(matrixTranspose(reduced.vh))) };
 }
 
 /** The reduced factors. */
@@ -126,30 +127,25 @@ function reducedSvd(t: Tensor, m: number, n: number): { u: Tensor; s: Tensor; vh
   return { u: matrixTranspose(vh), s, vh: matrixTranspose(u) };
 }
 
-/** The full u of a tall matrix (the reduced u, completed), as a function whose derivative says why there is none (made when first used). */
-let fullUFn: ((a: Tensor) => Tensor) | null = null;
-const fullU = () => (fullUFn ??= valueOnly(
+/** The reduced u [..., m, k] completed to [..., m, m], as a function whose derivative says why there is none (made when first used). */
+let completedFn: ((u: Tensor) => Tensor) | null = null;
+const completed = () => (completedFn ??= valueOnly(
   'linalg.svd',
   'the full u (or vh) of a matrix that is not square (fullMatrices: true) has no derivative: its extra columns are any orthonormal ' +
     'basis of a complement (torch and JAX raise too); differentiate the reduced factors (the default, the same first min(m, n) columns) or s',
-  (a) => completeColumns(reducedSvd(a, a.shape[a.ndim - 2]!, a.shape[a.ndim - 1]!).u),
+  completeColumns,
 ));
 
 /** fullMatrices from `svd(a, true)` or `svd(a, { fullMatrices })`; anything else but the index and array of `xs.map(svd)` is an error. */
 function fullMatrices(extra: readonly unknown[]): boolean {
-  const [first] = extra;
-  if (typeof first === 'boolean') return first;
-  if (typeof first === 'object' && first !== null && !Array.isArray(first) && !(first instanceof Tensor)) {
-    const unknownKeys = Object.keys(first).filter((key) => key !== 'fullMatrices');
-    if (unknownKeys.length > 0) {
-      throw new InvalidArgumentError(
-        `linalg.svd: unknown option(s) ${unknownKeys.join(', ')}; the only option is fullMatrices (for compute_uv=False use linalg.svdvals, for hermitian input linalg.eigh).`,
-      );
-    }
-    const value = (first as SvdOptions).fullMatrices ?? false;
-    if (typeof value !== 'boolean') throw new InvalidArgumentError(`linalg.svd: fullMatrices must be true or false, got ${String(value)}.`);
-    return value;
+  if (typeof extra[0] === 'boolean') return extra[0];
+  const options = optionsArg('linalg.svd', extra, ['fullMatrices'],
+    'the only option is fullMatrices (for compute_uv=False use linalg.svdvals, for hermitian input linalg.eigh)');
+  if (options === null) {
+    noOptions('linalg.svd', extra, 'pass svd(a, { fullMatrices: true }) or svd(a, true) for the full factors; for compute_uv=False use linalg.svdvals');
+    return false;
   }
-  noOptions('linalg.svd', extra, 'pass svd(a, { fullMatrices: true }) or svd(a, true) for the full factors; for compute_uv=False use linalg.svdvals');
-  return false;
+  const value = options.fullMatrices ?? false;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`linalg.svd: fullMatrices must be true or false, got ${String(value)}.`);
+  return value;
 }
