@@ -156,19 +156,23 @@ class Pool {
     // and let a caller copy out a chunk still being computed (test/trust/caches.test.ts caught it).
     // The blocked word carries the new job's number, so that exchange fails.
     this.gen = (this.gen + 1) & GEN_MASK;
+    // The parameters are written (and read by the workers) with atomic operations, not plain ones:
+    // a worker that reads a new parameter must then see the blocked word in its exchange. With
+    // plain accesses the JavaScript memory model does not promise it (x86 keeps the order anyway;
+    // ARM may make a plain store visible before the sequentially consistent store above it).
     Atomics.store(ctl, CLAIM, this.gen * 256 + 255);
-    ctl[KERNEL] = job.kernel;
-    ctl[ROWS] = job.rows;
-    ctl[CHUNK] = chunkRows;
-    ctl[COUNT] = count;
-    ctl[ROWS_ARG] = job.rowsArg;
-    ctl[NARGS] = nargs;
+    Atomics.store(ctl, KERNEL, job.kernel);
+    Atomics.store(ctl, ROWS, job.rows);
+    Atomics.store(ctl, CHUNK, chunkRows);
+    Atomics.store(ctl, COUNT, count);
+    Atomics.store(ctl, ROWS_ARG, job.rowsArg);
+    Atomics.store(ctl, NARGS, nargs);
     for (let i = 0; i < nargs; i++) {
-      ctl[ARGS + i] = job.args[i]!;
-      ctl[STEPS + i] = job.steps[i]!;
+      Atomics.store(ctl, ARGS + i, job.args[i]!);
+      Atomics.store(ctl, STEPS + i, job.steps[i]!);
     }
-    ctl[DONE] = 0;
-    // Publishing: the plain writes above happen before these sequentially consistent stores.
+    Atomics.store(ctl, DONE, 0);
+    // Publishing: the operands' plain writes into the memory happen before these stores.
     Atomics.store(ctl, CLAIM, this.gen * 256);
     Atomics.store(ctl, GEN, this.gen);
     Atomics.notify(ctl, GEN);

@@ -16,6 +16,8 @@
  *   previous one is done, and before it writes the new job's parameters it stores the new number
  *   with chunk 255 (no chunk to claim), so a worker holding the previous word fails its exchange
  *   even if it read the new parameters: parameters read before a successful claim are the claimed job's.
+ *   Parameters are written and read with Atomics (sequentially consistent), so this holds in the
+ *   JavaScript memory model on any hardware, not only where stores stay in program order (x86).
  * - DONE: chunks finished (everyone adds 1 after a chunk; the caller waits for COUNT).
  * - KERNEL, ROWS, CHUNK, COUNT, ROWS_ARG, NARGS, then NARGS arguments at ARGS and their per-row
  *   byte steps at STEPS: chunk c covers rows [c·CHUNK, min(ROWS, (c+1)·CHUNK)), and runs the kernel
@@ -83,11 +85,11 @@ export const workerSource = `'use strict';
       for (;;) {
         var v = Atomics.load(ctl, ${CLAIM});
         if ((v >>> 8) !== seen) break;
-        var chunk = v & 255, count = ctl[${COUNT}];
+        var chunk = v & 255, count = Atomics.load(ctl, ${COUNT});
         if (chunk >= count) break;
-        var fn = fns[ctl[${KERNEL}]], rows = ctl[${ROWS}], size = ctl[${CHUNK}], rowsArg = ctl[${ROWS_ARG}], nargs = ctl[${NARGS}];
-        var row0 = chunk * size;
-        for (var i = 0; i < nargs; i++) args[i] = ctl[${ARGS} + i] + row0 * ctl[${STEPS} + i];
+        var fn = fns[Atomics.load(ctl, ${KERNEL})], rows = Atomics.load(ctl, ${ROWS}), size = Atomics.load(ctl, ${CHUNK});
+        var rowsArg = Atomics.load(ctl, ${ROWS_ARG}), nargs = Atomics.load(ctl, ${NARGS}), row0 = chunk * size;
+        for (var i = 0; i < nargs; i++) args[i] = Atomics.load(ctl, ${ARGS} + i) + row0 * Atomics.load(ctl, ${STEPS} + i);
         if (Atomics.compareExchange(ctl, ${CLAIM}, v, v + 1) !== v) continue;
         args[rowsArg] = Math.min(size, rows - row0);
         try {
