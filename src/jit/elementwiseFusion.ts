@@ -101,6 +101,8 @@ export interface FusedGroup {
   readonly params: Int32Array;
   /** Whether logsumexp needs a scratch copy of its operand (the operand is not kept). */
   readonly scratch: boolean;
+  /** A sum over rows innermost: the row's length (W holds one row at a time), else 0. */
+  readonly rowLength: number;
   readonly fn: FusedFn;
 }
 
@@ -333,9 +335,16 @@ function buildGroup(
   }
   const keptAt = kept.map((m) => position.get(m)!);
   const scratch = ending.kind === 'logsumexp' && !keptAt.some((j) => `t${j}` === operand);
+  // A sum over axes followed only by length-1 axes adds contiguous rows, in NumPy's order
+  // (kernels/rowSum.ts) where the eager kernels do: the group then sums rows of W after its loop.
+  const rowsAfter = (axes: readonly number[]) => sizeOf(domain.slice(axes[axes.length - 1]! + 1)) === 1;
+  const vjpRows = ending.kind === 'softmaxVjp' && rowsAfter(ending.axes);
+  const epilogueRows = epilogue !== null && epilogue.op === 'sum' && rowsAfter(epilogue.axes);
+  // Reduced axes innermost in the merged nest (none inner): rows folded one at a time (generate).
+  const rowDepth = ending.kind !== 'map' && ending.kind !== 'softmaxVjp' && !kinds.includes(2) ? kinds.indexOf(1) : -1;
   const structure: Structure = {
     depth: sizes.length, pointers: distinct.length, pointerOf, nLeaves: leaves.length, nodes, kept: keptAt, ending: ending.kind, operand, scratch,
-    epilogue: epilogue?.op ?? null,
+    epilogue: epilogue?.op ?? null, rows: vjpRows, epilogueRows, rowDepth,
   };
   const key = JSON.stringify(structure);
   let fn = compiled.get(key);
@@ -369,8 +378,20 @@ function buildGroup(
     reducedSize: ending.kind === 'map' ? 0 : sizeOf(domain.filter((_, j) => cls[j] !== 1)),
     params: Int32Array.from([...sizes, ...distinct.flat()]),
     scratch,
+    rowLength: ending.kind === 'sum' && rowDepth >= 0 ? sizes.slice(rowDepth).reduce((a, b) => a * b, 1) : 0,
     fn,
   };
+}
+
+/**
+ * n float64s of a buffer reused across calls, for a W that is never an output: logsumexp's
+ * shifted copy and exps, a sum's row (a fresh array each call paid the page faults of first
+ * touching it, 8 MB for 10⁶ entries, where the eager kernels reuse theirs).
+ */
+let reused = new Float64Array(0);
+function scratchOf(n: number): Float64Array {
+  if (reused.length < n) reused = new Float64Array(Math.max(n, 2 * reused.length));
+  return reused.subarray(0, n);
 }
 
 /**
@@ -398,7 +419,8 @@ export function runGroup(g: FusedGroup, tensors: Array<Tensor | null>, tensorOf:
   const R = vjp ? arrays[arrays.length - 2]! : ending === 'map' ? null : allocF64(g.reducedSize);
   const Y = vjp ? arrays[arrays.length - 1]! : null;
   const S = exps ? new Float64Array(g.reducedSize) : null;
-  const W = vjp || g.scratch || vector ? allocF64(g.size) : null;
+  // The VJP's W is its output; logsumexp's and a sum's are scratch.
+  const W = vjp ? allocF64(g.size) : g.scratch || vector ? scratchOf(g.size) : g.rowLength > 0 ? scratchOf(g.rowLength) : null;
   const Q = g.epilogueSize > 0 ? allocF64(g.epilogueSize) : null;
   g.fn(L, O, g.params, R, Y, S, W, vector ? vectorExp : null, Q);
   for (let i = 0; i < outputs.length; i++) {

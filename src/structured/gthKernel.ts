@@ -7,7 +7,7 @@
  * weights W[i, j] of the arcs among the words in elimination order (0 on the diagonal), row n the
  * column excesses x, and with one root dependent (R = 2) row n + 1 the root weights σ. Step k
  * eliminates word k in place: with m = n − k words left,
- *   p_k = Σ_{r=k}^{n−1} A[r, k] + A[n, k]                          (the word rows, then the excess)
+ *   p_k = Σ_{r=k}^{n−1} A[r, k] + A[n, k]    (the word rows, then the excess; added as `sum` adds a row)
  *   A[r, c] ← A[r, c] + A[r, k] · (A[k, c] / p_k),  r > k, c > k     (word rows, excess and σ)
  * with the word diagonal kept 0 (no self-loops). log det = Σ_k log p_k; with one root dependent
  * the elimination stops one word early and the last factor is σ of the word left, A[n + 1, n − 1].
@@ -18,6 +18,7 @@
  * row s_c = A[k, c] / p_k: 2m + R numbers, O(n²) per sentence where the matrices would be O(n³).
  * Sentence b's tape starts at b·tapeSize(n, R) with log det, then the steps in order.
  */
+import { rowSum } from '../tensor/kernels/rowSum.js';
 
 /** The tape's length per sentence: log det, then per step k (m = n − k words left) p, m − 1 + R column entries, m − 1 scaled row entries. */
 export function tapeSize(n: number, R: number): number {
@@ -35,15 +36,17 @@ export function gthForwardKernel(rows: Float64Array, B: number, n: number, R: nu
   const H = n + R, T = tapeSize(n, R);
   const A = new Float64Array(H * n);
   const steps = R === 2 ? n - 1 : n;
+  // The column summed into a pivot, and the logs summed into log det: both added as `sum` adds a row (rowSum).
+  const column = new Float64Array(n + 1), logs = new Float64Array(n + 1);
   for (let b = 0; b < B; b++) {
     A.set(rows.subarray(b * H * n, (b + 1) * H * n));
     let t = b * T + 2;
-    let logDet = 0;
     for (let k = 0; k < steps; k++) {
-      let p = 0;
-      for (let r = k; r < n; r++) p += A[r * n + k]!;
-      p += A[n * n + k]!;
-      logDet += Math.log(p);
+      let m = 0;
+      for (let r = k; r < n; r++) column[m++] = A[r * n + k]!;
+      column[m++] = A[n * n + k]!;
+      const p = rowSum(column, 0, m);
+      logs[k] = Math.log(p);
       tape[t++] = p;
       const colAt = t;
       for (let r = k + 1; r < H; r++) tape[t++] = A[r * n + k]!;
@@ -58,7 +61,8 @@ export function gthForwardKernel(rows: Float64Array, B: number, n: number, R: nu
     }
     const sigma = R === 2 ? A[(n + 1) * n + n - 1]! : 1;
     tape[b * T + 1] = sigma;
-    tape[b * T] = R === 2 ? logDet + Math.log(sigma) : logDet;
+    if (R === 2) logs[steps] = Math.log(sigma);
+    tape[b * T] = rowSum(logs, 0, R === 2 ? steps + 1 : steps);
   }
   return tape;
 }

@@ -2,6 +2,7 @@
 import { sizeOf, type Shape } from '../shape.js';
 import { allocF64, uninitializedF64 } from '../alloc.js';
 import { vectorMath, vectorized } from './wasm/vmath.js';
+import { rowSum } from './rowSum.js';
 
 export type ReduceKernel = 'sum' | 'max' | 'min' | 'logsumexp';
 
@@ -112,10 +113,10 @@ function logsumexpVector(x: Float64Array, outer: number, n: number, inner: numbe
 
 /** A contiguous row's reduction. */
 function reduceRow(op: ReduceKernel, x: Float64Array, base: number, n: number): number {
-  let acc = op === 'sum' ? 0 : op === 'min' ? Infinity : -Infinity;
+  if (op === 'sum') return rowSum(x, base, n); // NumPy's order (./rowSum.ts)
+  let acc = op === 'min' ? Infinity : -Infinity;
   const end = base + n;
-  if (op === 'sum') for (let p = base; p < end; p++) acc += x[p]!;
-  else if (op === 'max' || op === 'logsumexp') for (let p = base; p < end; p++) { const v = x[p]!; if (v > acc || v !== v) acc = v; }
+  if (op === 'max' || op === 'logsumexp') for (let p = base; p < end; p++) { const v = x[p]!; if (v > acc || v !== v) acc = v; }
   else for (let p = base; p < end; p++) { const v = x[p]!; if (v < acc || v !== v) acc = v; }
   return op === 'logsumexp' ? logsumexpShifted(x, base, 1, n, acc) : acc;
 }
@@ -220,8 +221,8 @@ function infiniteShift(v: number): number { return v === Infinity ? 0 : -Infinit
 
 /**
  * g_q · e_p · (1/s_q) over an (outer, n, inner) layout: e_p = exp(x_p − y_q) with y = lse (−∞
- * read as 0), summed in index order (the order of reduceKernel's sum over one axis or a trailing
- * block), then each weight e_p · (1/s_q) times g_q. One exp per entry, as exp(x − lse) alone took.
+ * read as 0), summed as reduceKernel's sum adds them (a contiguous row in NumPy's order, ./rowSum.ts;
+ * lanes in index order), then each weight e_p · (1/s_q) times g_q. One exp per entry, as exp(x − lse) alone took.
  */
 function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y: Float64Array, g: Float64Array): Float64Array {
   if (vectorized('exp', x.length)) return softmaxVjpVector(x, outer, n, inner, y, g);
@@ -238,6 +239,7 @@ function softmaxVjp(x: Float64Array, outer: number, n: number, inner: number, y:
         s[j] += e;
       }
     }
+    if (inner === 1) s[0] = rowSum(out, base, n); // a contiguous row: the order of sum over a row
     for (let j = 0; j < inner; j++) s[j] = 1 / (s[j] === 0 ? 1 : s[j]!); // now the reciprocal
     for (let i = 0, p = base; i < n; i++) {
       for (let j = 0, q = q0; j < inner; j++, p++, q++) {
@@ -266,8 +268,7 @@ function softmaxVjpVector(x: Float64Array, outer: number, n: number, inner: numb
     }
     vectorMath('exp', out, out, x.length);
     for (let o = 0; o < outer; o++) {
-      let acc = 0; // in index order, as the general loop adds
-      for (let p = o * n, end = p + n; p < end; p++) acc += out[p]!;
+      const acc = rowSum(out, o * n, n); // as sum over a row adds (the generic rule's sum)
       const r = 1 / (acc === 0 ? 1 : acc), gq = g[o]!;
       for (let p = o * n, end = p + n; p < end; p++) {
         const w = out[p]! * r;
