@@ -345,6 +345,7 @@ function buildGroup(
   const structure: Structure = {
     depth: sizes.length, pointers: distinct.length, pointerOf, nLeaves: leaves.length, nodes, kept: keptAt, ending: ending.kind, operand, scratch,
     epilogue: epilogue?.op ?? null, rows: vjpRows, epilogueRows, rowDepth,
+    innerSteps: distinct.map((st) => (st[st.length - 1] === 0 ? 0 : st[st.length - 1] === 1 ? 1 : -1)),
   };
   const key = JSON.stringify(structure);
   let fn = compiled.get(key);
