@@ -197,7 +197,7 @@ export class LinearChainCRF {
     const all = (this.batched ? tags : [tags]) as readonly (readonly number[])[];
     const flatE = reshape(this.emissions, [B * n * K]);
     const scores = all.map((sequence, b) => {
-      const ys = tagSequence(sequence, this.lengths[b]!, K, op, this.batched ? `tags[${b}]` : 'tags');
+      const ys = tagSequence(sequence, this.lengths[b]!, K, op, this.batched ? `tags[${b}]` : 'tags', n);
       let s = sum(take(flatE, ys.map((y, t) => (b * n + t) * K + y)));
       s = add(s, sum(take(this.start, [ys[0]!])));
       s = add(s, sum(take(this.end, [ys[ys.length - 1]!])));

@@ -81,9 +81,9 @@ export abstract class TagModel {
   }
 
   private scoreAs(tags: unknown, op: string): Tensor {
-    const [B, , K] = this.emissions.shape as [number, number, number];
+    const [B, n, K] = this.emissions.shape as [number, number, number];
     const items = perItem<readonly number[]>(tags, this.batched, B, op, 'tag sequence');
-    const scores = items.map((ys, b) => this.scoreOf(tagSequence(ys, this.lengths[b]!, K, op, this.batched ? `tags[${b}]` : 'tags'), b));
+    const scores = items.map((ys, b) => this.scoreOf(tagSequence(ys, this.lengths[b]!, K, op, this.batched ? `tags[${b}]` : 'tags', n), b));
     return unbatch(stack(scores, 0), this.batched);
   }
 

@@ -70,11 +70,16 @@ export function checkpointsOption(checkpoints: unknown, op: string): Checkpoints
 
 /**
  * A tag sequence for `score`/`logProbability`: an array of `n` integers in 0 … K − 1 (`which`
- * names the sequence of a batch).
+ * names the sequence of a batch), or, for a sequence of a batch shorter than its `padded`
+ * positions, a row of that length whose entries past n are ignored.
  */
-export function tagSequence(tags: unknown, n: number, K: number, op: string, which = 'tags'): readonly number[] {
-  const want = `an array of ${n} integer tags in 0 … ${K - 1} (one per position)`;
-  if (!Array.isArray(tags)) throw new InvalidArgumentError(`${op}: ${which} must be ${want}, got ${describe(tags)}.`);
+export function tagSequence(row: unknown, n: number, K: number, op: string, which = 'tags', padded = n): readonly number[] {
+  const pad = padded > n ? ` (or its row padded to the batch's ${padded} positions)` : '';
+  const want = `an array of ${n} integer tags in 0 … ${K - 1} (one per position)${pad}`;
+  if (!Array.isArray(row)) throw new InvalidArgumentError(`${op}: ${which} must be ${want}, got ${describe(row)}.`);
+  // A row padded to the batch's length, as pytorch-crf's tags with a mask: the entries past the
+  // sequence's length are ignored (any value), as its emissions there are.
+  const tags: number[] = row.length === padded && padded > n ? row.slice(0, n) : row;
   if (tags.length !== n) {
     throw new InvalidArgumentError(`${op}: ${which} has ${tags.length} tags but the sequence has ${n} positions; pass ${want}.`);
   }
