@@ -13,6 +13,7 @@ import { broadcastTo, reshape } from './shape.js';
 import { chain, linearTangent } from './rules.js';
 import { shiftAxes } from './batching.js';
 import { logsumexpOfOuterSum } from './outerSum.js';
+import { flag, knownOptions } from './optionChecks.js';
 
 export type Axis = number | readonly number[];
 interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
@@ -202,8 +203,14 @@ function cumsumAlong(x: Tensor, axis: number, reverse: boolean): Tensor {
   return apply(cumsumP, [x], { axis, reverse });
 }
 
-/** Cumulative sum along `axis`. @example ad.cumsum(ad.tensor([1, 2, 3]), 0) // [1, 3, 6] */
-export function cumsum(x: TensorLike, axis: number): Tensor {
+/**
+ * Cumulative sum along `axis`; `{ reverse: true }` sums from the last entry back (jax.lax.cumsum's
+ * reverse, as cumprod, cummax, cummin and cumlogsumexp take it).
+ * @example ad.cumsum(ad.tensor([1, 2, 3]), 0) // [1, 3, 6]
+ * @example ad.cumsum(ad.tensor([1, 2, 3]), 0, { reverse: true }) // [6, 5, 3]
+ */
+export function cumsum(x: TensorLike, axis: number, options: { readonly reverse?: boolean | undefined } = {}): Tensor {
   const t = asTensor(x, 'cumsum');
-  return cumsumAlong(t, normalizeAxis(axis, t.ndim, 'cumsum'), false);
+  knownOptions('cumsum', options, ['reverse'], '{ reverse: true }');
+  return cumsumAlong(t, normalizeAxis(axis, t.ndim, 'cumsum'), flag('cumsum', 'reverse', options.reverse, false));
 }
