@@ -16,6 +16,10 @@ function reduceOne(op: ReduceKernel, x: Float64Array, shape: Shape, axis: number
   const [outer, n, inner] = around(shape, axis);
   if (op === 'logsumexp' && vectorized('exp', x.length)) return logsumexpVector(x, outer, n, inner);
   const out = allocF64(outer * inner);
+  if (op === 'sum' && inner === 1) { // contiguous rows, NumPy's order (./rowSum.ts)
+    for (let o = 0; o < outer; o++) out[o] = rowSum(x, o * n, n);
+    return out;
+  }
   const scratch = op === 'logsumexp' && inner > 1 ? new Float64Array(inner) : null;
   for (let o = 0; o < outer; o++) {
     const base = o * n * inner;
@@ -114,7 +118,7 @@ function logsumexpVector(x: Float64Array, outer: number, n: number, inner: numbe
 /** A contiguous row's reduction. */
 function reduceRow(op: ReduceKernel, x: Float64Array, base: number, n: number): number {
   if (op === 'sum') return rowSum(x, base, n); // NumPy's order (./rowSum.ts)
-  let acc = op === 'min' ? Infinity : -Infinity;
+  let acc: number = op === 'min' ? Infinity : -Infinity;
   const end = base + n;
   if (op === 'max' || op === 'logsumexp') for (let p = base; p < end; p++) { const v = x[p]!; if (v > acc || v !== v) acc = v; }
   else for (let p = base; p < end; p++) { const v = x[p]!; if (v < acc || v !== v) acc = v; }

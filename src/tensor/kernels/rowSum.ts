@@ -15,6 +15,11 @@ const LEAF = 128;
 
 /** x[start] + … + x[start + n − 1]: 0 + the blocks' pairwise sums, in order. */
 export function rowSum(x: Float64Array, start: number, n: number): number {
+  if (n < 8) { // pairwiseSum's short case, inline (many short rows: [10⁶, 4] summed over its last axis)
+    let res = 0;
+    for (let p = start, end = start + n; p < end; p++) res += x[p]!;
+    return res;
+  }
   let res = 0;
   for (let s = 0; s < n; s += BLOCK) res += pairwiseSum(x, start + s, Math.min(BLOCK, n - s));
   return res;
