@@ -53,6 +53,14 @@ describe('sum and mean of a contiguous row: NumPy 1.24 bit for bit', () => {
       -6.54989492893219, -3.2247711941599846, 1.6076940149068832]);
   });
 
+  it('a middle axis, mean over trailing axes, two leading axes: NumPy bit for bit too', () => {
+    const z = ad.tensor(lcg(6 * 300 * 40, 13), [6, 300, 40]);
+    expect(Array.from(ad.slice(ad.sum(z, 1), [0, 0], [2, 3]).toFloat64Array())).toEqual([
+      -44.40689918398857, -40.695651575922966, -55.2254713177681, -9.46213647723198, -28.88228802382946, -48.76293593645096]);
+    expect(Array.from(ad.slice(ad.mean(z, [1, 2]), [0], [3]).toFloat64Array())).toEqual([-0.027089125846823058, -0.015373155171672504, 0.0019492201258738836]);
+    expect(Array.from(ad.slice(ad.sum(z, [0, 1]), [0], [3]).toFloat64Array())).toEqual([-30.28045254945755, -61.74274328351021, 30.6079078912735]);
+  });
+
   it('rowSum: short rows and the empty row add left to right from 0 (−0 entries sum to 0, as np.sum)', () => {
     expect(rowSum(new Float64Array([1, 2, 3]), 0, 3)).toBe(6);
     expect(rowSum(new Float64Array(0), 0, 0)).toBe(0);
