@@ -55,8 +55,8 @@ export interface CategoricalOptions {
 
 /**
  * Category indices drawn with probabilities softmax(logits) along `axis` (JAX's
- * `random.categorical`): argmax(logits + Gumbel noise), the Gumbel-max trick. Logits of −Infinity
- * are never drawn.
+ * `random.categorical`): argmax(logits + Gumbel noise), the Gumbel-max trick, with each row's
+ * largest finite logit subtracted first (exact for logits of any size). Logits of −Infinity are never drawn.
  * @example ad.random.categorical(ad.random.key(0), ad.tensor([0, -Infinity, -Infinity])) // => 0
  */
 export function categorical(k: KeyLike, logits: TensorLike, options: CategoricalOptions = {}): Tensor {
@@ -96,10 +96,20 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
       rest -= idx * strides[d]!;
       li += idx * logitStrides[d]!;
     }
+    // The row's largest finite logit m is subtracted first (softmax and the argmax's law do not
+    // change; l − m is exact near m, Sterbenz): JAX adds the noise to the logits as given, and where
+    // their spacing passes the noise's resolution the sum rounds to ties that the argmax gives to the
+    // first (logits [1e16, 1e16] drew category 1 27 % of the time, [1e17, 1e17] never).
+    let m = -Infinity;
+    for (let c = 0; c < K; c++) {
+      const x = lv[li + c * step]!;
+      if (x > m && x < Infinity) m = x;
+    }
+    if (m === -Infinity) m = 0; // no finite logit: a row of −Infinity and one +Infinity
     // argmax as jnp.argmax: the first maximum (checkLogits ruled out NaN).
     let best = 0, bestValue = -Infinity;
     for (let c = 0; c < K; c++) {
-      const v = noise[base + c * inner]! + lv[li + c * step]!;
+      const v = noise[base + c * inner]! + (lv[li + c * step]! - m);
       if (v > bestValue) [best, bestValue] = [c, v];
     }
     out[o] = best;
@@ -147,8 +157,10 @@ export function randint(k: KeyLike, shape: Shape, low: number, high: number): Te
   const [k1, k2] = split(toKey(k, op), 2);
   const n = sampleSize(op, shape, 2);
   for (const [name, v] of [['low', low], ['high', high]] as const) {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-      throw new InvalidArgumentError(`${op}: ${name} must be an integer, got ${describe(v)}; pass whole numbers (Math.floor or Math.round them).`);
+    // ±2^53 included: high = 2^53 is the natural bound of [0, 2^53), and every draw (< high, ≥ low) is still a safe integer.
+    if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > 2 ** 53) {
+      const why = typeof v === 'number' && Number.isInteger(v) ? `${v} is beyond ±2^53, where float64 skips integers; pass bounds in [-2^53, 2^53]` : 'pass whole numbers (Math.floor or Math.round them)';
+      throw new InvalidArgumentError(`${op}: ${name} must be an integer, got ${describe(v)}; ${why}.`);
     }
   }
   const span = high - low;

@@ -16,12 +16,17 @@ import type { KeyLike } from './continuous.js';
 import { gammaLogSampleDerivative, gammaOne, gammaSampleDerivative } from './gammaDraw.js';
 import { toKey } from './key.js';
 import { eachExample, isBatched, keyed } from './batching.js';
-import { checkPositive, param, sampleSize, type Param } from './params.js';
+import { checkPositive, param, sampleSize, valuesToCheck, type Param } from './params.js';
 import { hashCounts } from './threefry.js';
 
 /** The values of `a` (a number or tensor, checked positive) at every element of the sample. */
 function shapeValues(op: string, name: string, a: Param, shape: Shape): Float64Array {
   checkPositive(op, name, a, true, `pass a shape parameter ${name} > 0 (a gamma distribution's concentration).`);
+  // a = ∞ draws ∞ (d·V with d = ∞), and beta, dirichlet, t and f divide those: ∞/∞ = NaN draws, silently.
+  const values = valuesToCheck(a);
+  if (values !== null && !Array.from(values).every((v) => v < Infinity)) {
+    throw new InvalidArgumentError(`${op}: ${name} must be finite, got Infinity${typeof a === 'number' ? '' : ' in some entry'}; pass a finite shape parameter ${name} > 0.`);
+  }
   const n = sampleSize(op, shape, 2);
   if (typeof a === 'number') return new Float64Array(n).fill(a);
   return broadcastTo(a, shape).toFloat64Array();
