@@ -5,10 +5,10 @@
  * differentiable in its parameters through gamma's implicit-reparameterisation derivative.
  */
 import { ShapeError } from '../core/errors.js';
-import { add, div, maximum, mul, sub } from '../ops/binary.js';
+import { add, div, greaterEqual, maximum, mul, sub } from '../ops/binary.js';
 import { max, sum } from '../ops/reduce.js';
-import { stopGradient } from '../ops/select.js';
-import { exp, sqrt } from '../ops/unary.js';
+import { stopGradient, where } from '../ops/select.js';
+import { exp, log, sqrt } from '../ops/unary.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { broadcastShapes, formatShape, type Shape } from '../tensor/shape.js';
@@ -16,7 +16,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { standardNormal, type KeyLike } from './continuous.js';
 import { gammaSample } from './gamma.js';
 import { split, toKey } from './key.js';
-import { broadcastsTo, checkPositive, param, type Param } from './params.js';
+import { broadcastsTo, checkPositive, param, valuesToCheck, type Param } from './params.js';
 import { keyed } from './batching.js';
 
 /** A parameter's shape: a number's is []. */
@@ -94,7 +94,8 @@ export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
 
 /**
  * Student's t(df) values, as JAX's `random.t`: with split(key) = [kn, kg], z = normal(kn) and
- * g = gamma(kg, df/2), x = z·√((df/2)/g). The shape defaults to df's (JAX's to []).
+ * g = gamma(kg, df/2), x = z·√((df/2)/g) (from log g where g underflows, for df < 0.2). The shape
+ * defaults to df's (JAX's to []).
  * Differentiable in `df`.
  * @example ad.random.t(ad.random.key(0), 5, [3]).shape // [3]
  */
@@ -106,5 +107,26 @@ export function t(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
   const half = halfDf(op, df, sampleShape);
   const z = new Tensor(standardNormal(op, kn!, sampleShape), [...sampleShape]);
   const g = gammaSample(op, kg!, half, 'df', sampleShape, false);
-  return mul(z, sqrt(div(half, g)));
+  if (!mayUnderflow(half)) return mul(z, sqrt(div(half, g)));
+  // For a small df the gamma draw underflows: P(g < 2^−1022) ≈ e^{−708h}/Γ(h + 1) for h = df/2,
+  // 3 % at df = 0.01, where JAX's √(h/g) is then ∞ (or loses digits among the subnormals) though
+  // the t draw, near 1e152, is finite (P(|t| > 1.8e308) is 0.08 % there). Those draws take the
+  // same gamma draw's log, √(h/g) = exp((log h − log g)/2); the others keep JAX's formula, bit for bit.
+  const lg = gammaSample(op, kg!, half, 'df', sampleShape, true);
+  const normal = greaterEqual(g, MIN_NORMAL);
+  const direct = sqrt(div(half, where(normal, g, 1))); // g = 1 where unused: no ∞ or NaN in its derivative
+  const viaLog = exp(mul(sub(typeof half === 'number' ? Math.log(half) : log(half), lg), 0.5));
+  return mul(z, where(normal, direct, viaLog));
+}
+
+/** The smallest normal float64, 2^−1022. */
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * Whether a gamma(h) draw may fall below 2^−1022: with probability about e^{−708h}/Γ(h + 1), so
+ * never in practice from h = 0.1 on (1e−31); also when h cannot be read (traced, or batched by vmap).
+ */
+function mayUnderflow(half: Param): boolean {
+  const values = valuesToCheck(half);
+  return values === null || Array.from(values).some((h) => h < 0.1);
 }

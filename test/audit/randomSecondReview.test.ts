@@ -64,6 +64,31 @@ describe('regressions', () => {
     for (const [op, f] of cases) expect(f, op).toThrow(new RegExp(`^${op.replace('.', '\\.')}: \\w+ must be finite, got Infinity.*pass a finite shape parameter`));
     expect(arr(random.t(k, 1e300, [2])).every(Number.isFinite)).toBe(true);
   });
+  it('t with a small df keeps finite draws where the gamma draw underflows (JAX\'s √(h/g) was ∞ in 2.8 % of t(0.01) draws; the true P(|t| > 1.8e308) is 0.080 %)', () => {
+    const N = 20000;
+    for (const [df, tail] of [[0.01, 8.025281493660556e-4], [0.02, 6.485833559067786e-7]] as const) { // mpmath: betainc(df/2, ½, 0, df/(df + max²))
+      const inf = frequency(Array.from(random.t(random.key(123), df, [N]).data, (v) => (Number.isFinite(v) ? 0 : 1)), 1);
+      expect(Math.abs(inf - tail)).toBeLessThan(5 * Math.sqrt(tail / N) + 1 / N);
+    }
+    // Draws whose gamma underflowed (indices 35, 84, 100) and two whose did not, against mpmath's z·√(h/G) and its df-derivative.
+    const key = random.key(321), D = ad.full([400], 0.01);
+    const indices = [35, 84, 100, 0, 1];
+    const x = [-2.0255344991211038e+170, -1.3267724529494313e+300, -1.3634636560195881e+280, 3.367783179354142e+35, -2.0719592650068097e+23];
+    const dDf = [8.1394524505052631e+174, 9.190646804501291e+304, 8.8279316793493484e+284, -2.828601121528837e+39, 1.1583923086755115e+27];
+    const [kn, kg] = random.split(key);
+    expect(indices.map((i) => random.gamma(kg!, 0.005, [400]).data[i])).toEqual([0, 0, 0, 2.3216409385840283e-74, 5.720785109531321e-50]);
+    const draws = random.t(key, D).data, grads = ad.grad((t: Tensor) => ad.sum(random.t(key, t)))(D).data;
+    closeRel(indices.map((i) => draws[i]!), x, 1e-13);
+    closeRel(indices.map((i) => grads[i]!), dDf, 1e-13);
+    // Where the gamma draw is normal, JAX's formula z·√(h/g), bit for bit.
+    const z = random.normal(kn!, [400]).data, g = random.gamma(kg!, 0.005, [400]).data;
+    for (let i = 0; i < 400; i++) if (g[i]! >= 2.2250738585072014e-308) expect(draws[i]).toBe(z[i]! * Math.sqrt(0.005 / g[i]!));
+    // vmap and jit over df values on either side of the switch, as the loop.
+    const P = [0.01, 5, 0.003], f = (p: Tensor) => random.t(key, p, [50]);
+    expect(ad.vmap(f)(ad.tensor(P)).toArray()).toEqual(P.map((p) => f(ad.tensor(p)).toArray()));
+    const jf = ad.jit(f);
+    for (const p of [5, 0.01, 5]) expect(jf(ad.tensor(p)).toArray()).toEqual(f(ad.tensor(p)).toArray());
+  });
 });
 
 /** Edges of 20 bins (19 inner edges, from another key's sample) with each bin's probability from mpmath's CDF (40 digits). */
