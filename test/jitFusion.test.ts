@@ -13,12 +13,18 @@ import { mulStrong } from '../src/ops/binary.js';
 
 const SPECIAL = [0, -0, NaN, Infinity, -Infinity, 1e-300, 5e-324, 1, -1, 0.5, -2.5, 3, 700, -700, 1e308, -1e-8];
 
-/** Bits of every leaf of a result tree (numbers and tensors), for exact comparison. */
+/**
+ * Bits of every leaf of a result tree (numbers and tensors), for exact comparison; every NaN as
+ * one (ECMAScript leaves NaN's bits unspecified, and V8's optimised code may flip a NaN's sign
+ * where its unoptimised code does not), −0 apart from 0.
+ */
 function bitsOf(r: unknown): string[] {
   const out: string[] = [];
   const walk = (v: unknown) => {
-    if (v instanceof ad.Tensor) out.push(`${v.shape.join('x')}:${Array.from(new Uint8Array(v.toFloat64Array().buffer)).join(',')}`);
-    else if (Array.isArray(v)) v.forEach(walk);
+    if (v instanceof ad.Tensor) {
+      const x = v.toFloat64Array().map((e) => (Number.isNaN(e) ? NaN : e));
+      out.push(`${v.shape.join('x')}:${Array.from(new Uint8Array(x.buffer)).join(',')}`);
+    } else if (Array.isArray(v)) v.forEach(walk);
     else out.push(String(Object.is(v, -0) ? '-0' : v));
   };
   walk(r);

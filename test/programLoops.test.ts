@@ -25,7 +25,8 @@ function singleOpProgram(code: number, copies: number) {
   return { c, a, b, v };
 }
 
-const bits = (x: Float64Array) => Array.from(new Uint8Array(x.buffer));
+/** The bytes of x with every NaN as one (ECMAScript leaves NaN's bits unspecified; −0 stays apart from 0). */
+const bits = (x: Float64Array) => Array.from(new Uint8Array(x.map((e) => (Number.isNaN(e) ? NaN : e)).buffer));
 
 /** Every slot read after the end: nothing stays in registers, so every slot can be compared. */
 const allKept = (n: number) => new Int32Array(n).fill(n);
