@@ -68,6 +68,29 @@ function stirlingTail(k: number): number {
   return (1 / 12 - (1 / 360 - 1 / 1260 / kp1sq) / kp1sq) / (kc + 1);
 }
 
+/** From this n on, BTRS's bound is taken in the form without cancellation (see logRatioBound). */
+const REARRANGE_FROM = 1e6;
+
+/**
+ * The log-ratio part of BTRS's acceptance bound, JAX's T1 + T2 + T3 with T1 = (M + ½)log((M + 1)/(R(N − M + 1))),
+ * T2 = (N + 1)log((N − M + 1)/(N − k + 1)), T3 = (k + ½)log(R(N − k + 1)/(k + 1)). Each is of size
+ * √N·|log| or N·|log of a ratio near 1|, so their rounding (2e−16 of N per log) swamps the O(1)
+ * sum for huge n: the draws' variance was 1.05·np(1 − p) at n = 1e16, p = 0.3. From n = 1e6 on,
+ * with B(j) = log(R(N − j + 1)/(j + 1)) (T1 = −(M + ½)B(M), T3 = (k + ½)B(k)) the same sum is
+ * (k − M)B(k) + (M + ½)(log1p((M − k)/(N − M + 1)) − log1p((k − M)/(M + 1))) + (N + 1)log1p((k − M)/(N − k + 1)),
+ * every term of size |k − M| with the integer differences exact. Below, JAX's form (its error there
+ * is below 1e−9), so those draws do not move.
+ */
+function logRatioBound(N: number, M: number, k: number, R: number): number {
+  if (N < REARRANGE_FROM) {
+    return (M + 0.5) * Math.log((M + 1) / (R * (N - M + 1))) + (N + 1) * Math.log((N - M + 1) / (N - k + 1)) +
+      (k + 0.5) * Math.log((R * (N - k + 1)) / (k + 1));
+  }
+  const d = k - M;
+  return d * Math.log((R * (N - k + 1)) / (k + 1)) + (M + 0.5) * (Math.log1p(-d / (N - M + 1)) - Math.log1p(d / (M + 1))) +
+    (N + 1) * Math.log1p(d / (N - k + 1));
+}
+
 /** JAX's `_binomial_inversion`: per element, the count of geometric waiting times ceil(log u/log(1 − q)) summing to at most n. */
 function inversion(key: Key, count: Float64Array, q: Float64Array, out: Float64Array, use: Uint8Array): void {
   const n = count.length;
@@ -112,9 +135,7 @@ function btrs(key: Key, count: Float64Array, q: Float64Array, out: Float64Array,
       const k = Math.floor(((2 * a[i]!) / us + b[i]!) * u + c[i]!);
       const reject = k < 0 || k > N;
       const v = Math.log((v0 * alpha[i]!) / (a[i]! / (us * us) + b[i]!));
-      const ub = (M + 0.5) * Math.log((M + 1) / (R * (N - M + 1))) + (N + 1) * Math.log((N - M + 1) / (N - k + 1)) +
-        (k + 0.5) * Math.log((R * (N - k + 1)) / (k + 1)) +
-        stirlingTail(M) + stirlingTail(N - M) - stirlingTail(k) - stirlingTail(N - k);
+      const ub = logRatioBound(N, M, k, R) + stirlingTail(M) + stirlingTail(N - M) - stirlingTail(k) - stirlingTail(N - k);
       if (accept1 || (!reject && v <= ub)) {
         kOut[i] = k; // JAX's select(accept, k, k_out): a later acceptance replaces an earlier one
         if (!accepted[i]) { accepted[i] = 1; pending--; }

@@ -71,7 +71,7 @@ function rejection(k: Key, lam: Float64Array, out: Float64Array): void {
       const u = u0[i]! - 0.5, us = 0.5 - Math.abs(u), vi = v[i]!;
       const kk = Math.floor(((2 * a[i]!) / us + b[i]!) * u + l[i]! + 0.43);
       const s = Math.log((vi * invAlpha[i]!) / (a[i]! / (us * us) + b[i]!));
-      const t = -l[i]! + kk * logLam[i]! - lgamma(kk + 1);
+      const t = logPmf(kk, l[i]!, logLam[i]!);
       const reject = kk < 0 || (us < 0.013 && vi > us);
       if ((us >= 0.07 && vi <= vr[i]!) || (!reject && s <= t)) {
         kOut[i] = kk; // JAX's select(accept, k, k_out): a later acceptance replaces an earlier one
@@ -80,6 +80,25 @@ function rejection(k: Key, lam: Float64Array, out: Float64Array): void {
     }
   }
   for (let i = 0; i < n; i++) if (!(lam[i]! < KNUTH_BELOW)) out[i] = kOut[i]!;
+}
+
+/** From this λ on, the acceptance test's log P(k) is taken in the form without cancellation (see logPmf). */
+const STIRLING_FROM = 1e6;
+
+/**
+ * log P(k) = −λ + k log λ − log k!, PTRS's acceptance bound. JAX's form subtracts terms of size
+ * k log λ: their rounding (ulp(3.7e17) = 64 at λ = 1e16) swamps the O(1) result, and the draws'
+ * variance came out 1.44λ at λ = 1e16, 1.66λ at 1e17. From λ = 1e6 on (k ≥ 10), with Stirling's
+ * log k! = (k + ½)log k − k + ½log 2π + 1/(12k) − 1/(360k³) + 1/(1260k⁵) − 1/(1680k⁷) (error
+ * below 1e−12 from k = 10) and d = k − λ: log P(k) = d − k·log1p(d/λ) − ½log(2πk) − (the series),
+ * whose leading terms cancel only down to −d²/(2λ) from size d (errors near 1e−8 at λ = 1e16).
+ * Below 1e6 JAX's form is kept (its error there is below 1e−8 too), so those draws do not move.
+ */
+function logPmf(k: number, lam: number, logLam: number): number {
+  if (lam < STIRLING_FROM || k < 10) return -lam + k * logLam - lgamma(k + 1);
+  const d = k - lam, k2 = k * k;
+  const series = (1 / 12 - (1 / 360 - (1 / 1260 - 1 / (1680 * k2)) / k2) / k2) / k;
+  return d - k * Math.log1p(d / lam) - 0.5 * Math.log(2 * Math.PI * k) - series;
 }
 
 /**

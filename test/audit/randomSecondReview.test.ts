@@ -89,6 +89,38 @@ describe('regressions', () => {
     const jf = ad.jit(f);
     for (const p of [5, 0.01, 5]) expect(jf(ad.tensor(p)).toArray()).toEqual(f(ad.tensor(p)).toArray());
   });
+  it('poisson with a huge λ has variance λ (PTRS\'s −λ + k log λ − log k! cancelled: variance 1.44λ at λ = 1e16, 1.66λ at 1e17)', () => {
+    const N = 20000;
+    // Standard normal deciles (mpmath √2·erfinv(2q − 1)); the continuity-corrected (x + ½ − λ)/√λ is normal to ~1e−8 here.
+    const deciles = [-1.2815515655446008, -0.8416212335729143, -0.5244005127080409, -0.2533471031357998, 0, 0.2533471031357998, 0.5244005127080407, 0.8416212335729144, 1.2815515655446008];
+    for (const lam of [1e13, 1e16, 1e17]) {
+      const x = random.poisson(random.key(8), lam, [N]).toFloat64Array();
+      const mean = x.reduce((s, v) => s + v, 0) / N, v = x.reduce((s, y) => s + (y - mean) ** 2, 0) / (N - 1);
+      expect(Math.abs(mean - lam)).toBeLessThan(5 * Math.sqrt(lam / N));
+      expect(Math.abs(v / lam - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
+      const counts = new Array<number>(10).fill(0);
+      for (const y of x) counts[deciles.filter((q) => (y + 0.5 - lam) / Math.sqrt(lam) >= q).length]!++;
+      expect(chiSquare(counts, new Array(10).fill(N / 10))).toBeLessThan(chiLimit(9));
+    }
+    // Below λ = 1e6 the acceptance test is JAX's formula: the draws there are as before (JAX's published λ = 5 values hold in test/random).
+    expect(arr(random.poisson(random.key(3), 5e5, [4]))).toEqual([500145, 499730, 499551, 498038]);
+  });
+  it('binomial with a huge n has variance np(1 − p) (BTRS\'s bound summed N-sized logs: variance 1.05·np(1 − p) at n = 1e16, p = 0.3)', () => {
+    const N = 50000;
+    const deciles = [-1.2815515655446008, -0.8416212335729143, -0.5244005127080409, -0.2533471031357998, 0, 0.2533471031357998, 0.5244005127080407, 0.8416212335729144, 1.2815515655446008];
+    for (const n of [1e13, 1e16]) {
+      const p = 0.3, V = n * p * (1 - p);
+      const x = random.binomial(random.key(8), n, p, [N]).toFloat64Array();
+      const mean = x.reduce((s, v) => s + v, 0) / N, v = x.reduce((s, y) => s + (y - mean) ** 2, 0) / (N - 1);
+      expect(Math.abs(mean - n * p)).toBeLessThan(5 * Math.sqrt(V / N));
+      expect(Math.abs(v / V - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
+      const counts = new Array<number>(10).fill(0);
+      for (const y of x) counts[deciles.filter((q) => (y + 0.5 - n * p) / Math.sqrt(V) >= q).length]!++;
+      expect(chiSquare(counts, new Array(10).fill(N / 10))).toBeLessThan(chiLimit(9));
+    }
+    // Below n = 1e6 the bound is JAX's formula: those draws are as before.
+    expect(arr(random.binomial(random.key(3), 5e5, 0.3, [4]))).toEqual([149523, 150146, 150774, 150004]);
+  });
 });
 
 /** Edges of 20 bins (19 inner edges, from another key's sample) with each bin's probability from mpmath's CDF (40 digits). */
