@@ -38,7 +38,8 @@ describe('catalogue: structured models', () => {
     ['LinearChainCRF.logProbability of a fractional tag', () => chain.logProbability([0, 0.5, 1]), { op: 'LinearChainCRF.logProbability', fix: /tags\[1\] is 0\.5/ }],
     ['LinearChainCRF.logProbability of a string', () => chain.logProbability(bad('010')), { op: 'LinearChainCRF.logProbability', fix: /must be an array of 3 integer tags/ }],
     ['LinearChainCRF.score of a batch with one sequence', () => batch.score([[0, 1, 0]]), { op: 'LinearChainCRF.score', fix: /batch of 2 sequences needs one tag array per sequence, got 1 sequences; pass an array of 2 arrays/ }],
-    ['LinearChainCRF.score of a batch member past its length', () => batch.score([[0, 1, 0], [0, 1, 0]]), { op: 'LinearChainCRF.score', fix: /tags\[1\] has 3 tags but the sequence has 2 positions/ }],
+    // (A row padded to the batch's 3 positions is accepted: test/structured/paddedTags.test.ts.)
+    ['LinearChainCRF.score of a batch member past its length', () => batch.score([[0, 1, 0], [0, 1, 0, 1]]), { op: 'LinearChainCRF.score', fix: /tags\[1\] has 4 tags but the sequence has 2 positions.*padded to the batch's 3 positions/ }],
     ['LinearChainCRF.logProbability of a batch given flat tags', () => batch.logProbability(bad([0, 1])), { op: 'LinearChainCRF.logProbability', fix: /tags\[0\] must be an array of 3 integer tags/ }],
     ['LinearChainCRF.sum of a semiring name', () => chain.sum(bad('log')), { op: 'LinearChainCRF.sum', fix: /pass one of ad\.semirings/ }],
     ['LinearChainCRF.sample of a negative count', () => chain.sample(-1, 0), { op: 'LinearChainCRF.sample', fix: /count must be an integer ≥ 0/ }],
