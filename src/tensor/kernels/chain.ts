@@ -161,7 +161,7 @@ export function chainCotangents(
   }
   const chunks = new Chunks(total);
   const plan = residentPlan(ms);
-  if (plan !== null && residentCotangents(ms, plan, prefixes, g, needs, first, out)) return out;
+  if (plan !== null && residentCotangents(ms, plan, prefixes, g, needs, first, out, oneBuffer)) return out;
   if (work < SMALL_WORK) return smallSweep(ms, prefixes, g, needs, first, widest, chunks, out);
   const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
   const scratch = new Float64Array(largest);

@@ -93,10 +93,16 @@ class CotangentRuns {
   private readonly pending: Int32Array;
   private count = 0;
 
-  /** `longest`: a run's most float64s (CHUNK; unbounded for a caller that wants all of them in one buffer). */
+  /**
+   * `longest`: a run's most float64s (CHUNK; unbounded for a caller that wants all of them in one
+   * buffer). `target`, if given, is that one buffer, allocated up front with each cotangent's place
+   * in it (`placeOf[i]`, the needed ones in order): runs are copied there, so a region smaller
+   * than all of them still leaves one buffer, with no run sliced out and copied again.
+   */
   constructor(
     private readonly view: Float64Array, private readonly base: number, private readonly size: number, private readonly out: Array<Float64Array | null>,
     private readonly longest = CHUNK,
+    private readonly target: { readonly array: Float64Array; readonly placeOf: Int32Array } | null = null,
   ) {
     this.cursor = this.runEnd = base + size;
     this.pending = new Int32Array(3 * out.length);
@@ -119,10 +125,17 @@ class CotangentRuns {
 
   /** Sends the current run out. */
   flush(): void {
-    const { pending, cursor } = this;
+    const { pending, cursor, target } = this;
     if (this.count === 0) return;
-    const { buffer } = this.view.slice(cursor, this.runEnd); // (half the time of ArrayBuffer.prototype.slice here)
-    for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = new Float64Array(buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
+    if (target !== null) {
+      // The run holds consecutive needed cotangents, the last placed (at cursor) the lowest i.
+      const { array, placeOf } = target, at = placeOf[pending[3 * this.count - 3]!]!;
+      array.set(this.view.subarray(cursor, this.runEnd), at);
+      for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = array.subarray(placeOf[pending[t]!]!, placeOf[pending[t]!]! + pending[t + 2]!);
+    } else {
+      const { buffer } = this.view.slice(cursor, this.runEnd); // (half the time of ArrayBuffer.prototype.slice here)
+      for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = new Float64Array(buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
+    }
     this.count = 0;
     this.runEnd = cursor;
   }
@@ -168,7 +181,7 @@ function sweep(
  */
 export function residentCotangents(
   ms: readonly Matrix[], plan: ResidentPlan, prefixes: Prefixes, g: Float64Array, needs: readonly unknown[], first: number,
-  out: Array<Float64Array | null>,
+  out: Array<Float64Array | null>, oneBuffer = false,
 ): boolean {
   const { rows, widest } = plan;
   const span = rows * widest, square = widest * widest, region = Math.max(CHUNK, square);
@@ -186,8 +199,19 @@ export function residentCotangents(
       return prefix;
     },
   };
-  sweep(ms, widest, view, run, g, needs, first, 0, operands, new CotangentRuns(view, factor + square, region, out));
+  sweep(ms, widest, view, run, g, needs, first, 0, operands, new CotangentRuns(view, factor + square, region, out, CHUNK, oneBuffer ? oneTarget(ms, needs) : null));
   return true;
+}
+
+/** One buffer for the needed factors' cotangents, one after another in order, and each one's place in it. */
+function oneTarget(ms: readonly Matrix[], needs: readonly unknown[]): { array: Float64Array; placeOf: Int32Array } {
+  const placeOf = new Int32Array(ms.length);
+  let total = 0;
+  ms.forEach((m, i) => {
+    placeOf[i] = total;
+    if (needs[i]) total += m.rows * m.cols;
+  });
+  return { array: new Float64Array(total), placeOf };
 }
 
 /**
