@@ -1,9 +1,12 @@
 /** @file Hessian-vector products of a loss at a fixed point, exact or by centered differences, as linear operators on pytree leaves. */
 import type { Tensor } from '../tensor/tensor.js';
-import { add, mul, sub } from '../ops/binary.js';
+import { add, div, maximum, mul, sub } from '../ops/binary.js';
+import { abs } from '../ops/unary.js';
+import { max } from '../ops/reduce.js';
+import { zeros } from '../tensor/create.js';
+import { stopGradient } from '../ops/select.js';
 import type { PyTree } from '../core/pytree.js';
 import { grad, releasablePullback } from '../transforms/vjp.js';
-import { maxAbs } from './space.js';
 import type { Space } from './space.js';
 
 /** How Hessian-vector products are computed: exactly by automatic differentiation, or by centered differences of gradients. */
@@ -34,14 +37,17 @@ export function hessianOperator(loss: (x: any) => PyTree, x: readonly Tensor[], 
     apply.release = () => linear?.release();
     return apply;
   }
-  const xScale = Math.max(...x.map((t) => maxAbs(t.values)), 0);
-  const eps = Math.cbrt(Number.EPSILON) * (1 + xScale);
+  // The scales are tensors, not values read: under vmap (ad.hessian of an outer loss maps the
+  // tangent solve over a basis) each example gets its own step; reading a batched v's values threw
+  // "vmap: data reads the value of a batched tensor". max(‖v‖∞, 1e-300) keeps v = 0 finite: the
+  // difference is then exactly 0. The step is a choice, not part of the product: no gradient.
+  const scale = (ts: readonly Tensor[]): Tensor =>
+    stopGradient(ts.filter((t) => t.size > 0).reduce((m, t) => maximum(m, max(abs(t))), zeros([])));
+  const eps = mul(Math.cbrt(Number.EPSILON), add(1, scale(x)));
   return (v) => {
-    const vScale = Math.max(...v.map((t) => maxAbs(t.values)), 0);
-    if (vScale === 0) return v.map((t) => mul(t, 0));
-    const step = eps / vScale; // x ± step·v moves x by eps in the max norm
+    const step = div(eps, maximum(scale(v), 1e-300)); // x ± step·v moves x by eps in the max norm
     const plus = g(x.map((xi, i) => add(xi, mul(step, v[i]!))));
     const minus = g(x.map((xi, i) => sub(xi, mul(step, v[i]!))));
-    return plus.map((p, i) => mul(sub(p, minus[i]!), 1 / (2 * step)));
+    return plus.map((p, i) => div(sub(p, minus[i]!), mul(2, step)));
   };
 }

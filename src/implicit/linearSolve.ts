@@ -9,7 +9,7 @@ import { Space } from './space.js';
 import { cgKernel } from './cgKernel.js';
 import { minresKernel } from './minresKernel.js';
 import { gmresKernel } from './gmresKernel.js';
-import type { FlatOperator, KernelOptions, KernelResult } from './krylov.js';
+import { verifiedKernel, type FlatOperator, type KernelOptions, type KernelResult } from './krylov.js';
 import { plainLeaves, solveImplicit, type ImplicitProblem } from './levels.js';
 import { isBatched } from '../transforms/vmap.js';
 import { Reporter, resetAdjointInfo, type AdjointInfo, type LinearSolveInfo, type ReportOptions } from './diagnostics.js';
@@ -60,8 +60,9 @@ export interface LinearSolveResult<X = TensorPyTree> {
 export type SolverKind = 'cg' | 'minres' | 'gmres';
 
 const KERNELS: Record<SolverKind, (A: FlatOperator, b: Float64Array, o: KernelOptions & { restart: number }) => KernelResult> = {
-  cg: cgKernel,
-  minres: minresKernel,
+  // cg's and minres's residuals are recurrences that drift from ‖b − A x‖: checked at the end (krylov.ts).
+  cg: verifiedKernel(cgKernel, false),
+  minres: verifiedKernel(minresKernel, true),
   gmres: gmresKernel,
 };
 
