@@ -197,4 +197,14 @@ describe('guards: the optimizers against the same updates backpropagated in torc
       expect(gap(g.flatMap(values), want[name]!), name).toBeLessThan(1e-13);
     }
   });
+  it("adam's b1 and b2 and momentum's β as traced hyperparameters, 20 plain steps", () => {
+    const run = (opt: ad.optimizers.Optimizer<any>) => {
+      let p = w0, s = opt.init(p);
+      for (let i = 0; i < 20; i++) [p, s] = opt.step(p, ad.grad(loss(ad.tensor(0)))(p), s) as [ad.Tensor, unknown];
+      return ad.sum(ad.mul(p, probe));
+    };
+    const [db1, db2] = ad.grad((b1: ad.Tensor, b2: ad.Tensor) => run(ad.optimizers.adam({ lr: 0.05, b1, b2, eps: 1e-3 })), [0, 1])(ad.tensor(0.8), ad.tensor(0.99)) as ad.Tensor[];
+    expect(gap([db1!.item(), db2!.item()], [-1.8902424206487627, -0.16587555441268442])).toBeLessThan(1e-13);
+    expect(Math.abs(ad.grad((beta: ad.Tensor) => run(ad.optimizers.momentum({ lr: 0.05, beta })))(ad.tensor(0.7)).item() - 3.618657149251296)).toBeLessThan(1e-13);
+  });
 });
