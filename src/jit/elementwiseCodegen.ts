@@ -159,8 +159,14 @@ export function generate(st: Structure): FusedFn | null {
     }
     if (epilogueRows) src.push(rowSums('Q'));
   } else if (ending === 'sum' && rowDepth >= 0) {
-    // A sum over contiguous rows: each row's values into W, then added as the eager kernel adds them.
+    // A sum over contiguous rows: each row's values into W, then added as the eager kernel adds them
+    // (rowSum); rows shorter than 8, which rowSum adds left to right from 0, fold into a local.
+    const rowLength = Array.from({ length: depth - rowDepth }, (_, j) => `n${rowDepth + j}`).join(' * ');
+    src.push(`if (${rowLength} < 8) {`);
+    src.push(nest([...first, R_], [...values, fold('sum', 'a', null, v)], { before: 'let a = 0;', after: `R[${rowIndex}] = a;` }));
+    src.push('} else {');
     src.push(nest([...first, R_], [...values, `W[k++] = ${v};`], { before: 'let k = 0;', after: `R[${rowIndex}] = rowSum(W, 0, k);` }));
+    src.push('}');
   } else if (rowDepth >= 0) {
     // Rows innermost: each row folded into a local, in the same order as into R.
     const row = { before: `let a = ${initial(ending)};`, after: `R[${rowIndex}] = a;` };
