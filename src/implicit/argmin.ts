@@ -92,7 +92,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
   checkOptions('argmin', options, OPTIONS);
   checkTolerance('argmin', 'tol', options.tol);
   checkTolerance('argmin', 'solverTol', options.solverTol);
-  const space = Space.of(theta0, 'argmin', 'theta0');
+  const space = Space.ofUnknowns(theta0, 'argmin', 'theta0');
   const start = new StartingPoint(theta0, 'argmin');
   const info = resetAdjointInfo<ArgminInfo>(options.info);
   Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, hvps: 0, gradientNorm: NaN, value: NaN });

@@ -162,6 +162,12 @@ export function momentOptimizer<S extends PyTree>(
   };
 }
 
+/** A momentum coefficient: a number ≥ 0 (PyTorch's SGD rejects a negative one; above 1 diverges but is allowed, as there), a tensor or a function of the step count. */
+export const momentumRate: Rule = {
+  what: 'a finite number ≥ 0, a tensor or a function of the step count',
+  ok: (v) => v instanceof Tensor || typeof v === 'function' || (typeof v === 'number' && v >= 0 && Number.isFinite(v)),
+};
+
 /** A rate in [0, 1] (a momentum without bias correction: 1 keeps the average forever, which is allowed). */
 export const unitInterval: Rule = {
   what: 'a number in [0, 1], a tensor or a function of the step count',

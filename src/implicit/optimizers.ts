@@ -5,7 +5,7 @@ import { unflatten, type PyTree } from '../core/pytree.js';
 import { add, div, mul, pow, sub } from '../ops/binary.js';
 import { sqrt, square } from '../ops/unary.js';
 import { flag, nonNegative } from './options.js';
-import { aligned, checkHyperparameters, checkState, decayRate, hyperparameter, value, zerosLike, type Hyperparameter, type Optimizer } from './optimizerCore.js';
+import { aligned, checkHyperparameters, checkState, decayRate, hyperparameter, momentumRate, value, zerosLike, type Hyperparameter, type Optimizer } from './optimizerCore.js';
 
 export type { Hyperparameter, Optimizer } from './optimizerCore.js';
 export { reversibleMomentum } from './reversible.js';
@@ -53,7 +53,7 @@ export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
  * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.71]: v = 1.9
  */
 export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<MomentumState> {
-  checkHyperparameters('momentum', options, { beta: hyperparameter, nesterov: flag });
+  checkHyperparameters('momentum', options, { beta: momentumRate, nesterov: flag });
   const beta = options.beta ?? 0.9;
   return {
     init: (params) => ({ count: zeros([]), velocity: zerosLike(params, 'momentum') }),

@@ -74,7 +74,7 @@ export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): 
   checkTolerance('root', 'tol', options.tol);
   checkTolerance('root', 'solverTol', options.solverTol);
   const solver = options.solver ?? 'gmres';
-  const space = Space.of(x0, 'root', 'x0');
+  const space = Space.ofUnknowns(x0, 'root', 'x0');
   const start = new StartingPoint(x0, 'root');
   const info = resetAdjointInfo<RootInfo>(options.info);
   Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, jvps: 0, residualNorm: NaN });

@@ -39,6 +39,20 @@ export class Space {
   }
 
   /**
+   * Space.of for the unknowns of a problem (argmin's theta0, root's x0): they must hold at least
+   * one tensor or number (an empty pytree reached the user's function, which failed inside).
+   */
+  static ofUnknowns(tree: unknown, op: string, ref: string): Space {
+    const space = Space.of(tree, op, ref);
+    if (space.shapes.length === 0) {
+      throw new InvalidArgumentError(
+        `${op}: ${ref} holds no tensor or number (got ${shown(tree)}), so there is nothing to solve for; pass the starting point, e.g. ad.zeros([n]) or { w: ad.zeros([n]), b: 0 }.`,
+      );
+    }
+    return space;
+  }
+
+  /**
    * `tree`'s leaves as tensors (numbers become 0-d tensors), checked against this space. `must`
    * says what was wrong in the user's terms: 'matvec must return', 'x0 must have'.
    */

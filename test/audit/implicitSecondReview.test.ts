@@ -208,3 +208,17 @@ describe('guards: the optimizers against the same updates backpropagated in torc
     expect(Math.abs(ad.grad((beta: ad.Tensor) => run(ad.optimizers.momentum({ lr: 0.05, beta })))(ad.tensor(0.7)).item() - 3.618657149251296)).toBeLessThan(1e-13);
   });
 });
+
+describe("helper 78's leftovers: an empty problem and a negative momentum are errors", () => {
+  it('argmin and root of an empty pytree name themselves (the user\'s loss failed inside on [])', () => {
+    expect(() => ad.argmin((t: ad.Tensor) => ad.sum(ad.square(t)), [] as never)).toThrow(/^argmin: theta0 holds no tensor or number \(got an array of length 0\), so there is nothing to solve for/);
+    expect(() => ad.argmin((t: { a: ad.Tensor }) => ad.sum(ad.square(t.a)), {} as never)).toThrow(/^argmin: theta0 holds no tensor or number/);
+    expect(() => ad.root((x: ad.Tensor) => x, [] as never)).toThrow(/^root: x0 holds no tensor or number/);
+  });
+  it('momentum rejects a negative beta (as torch.optim.SGD); 0 and tensors still pass', () => {
+    expect(() => ad.optimizers.momentum({ lr: 0.1, beta: -0.5 })).toThrow(/optimizers\.momentum: option beta must be a finite number ≥ 0, a tensor or a function of the step count, got -0\.5/);
+    expect(() => ad.optimizers.momentum({ lr: 0.1, beta: Infinity })).toThrow(/option beta must be a finite number ≥ 0/);
+    expect(() => ad.optimizers.momentum({ lr: 0.1, beta: 0 })).not.toThrow();
+    expect(() => ad.optimizers.momentum({ lr: 0.1, beta: ad.tensor(0.9) })).not.toThrow();
+  });
+});
