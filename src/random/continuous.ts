@@ -85,8 +85,8 @@ export function normal(k: KeyLike, shape: Shape = [], mean: TensorLike = 0, std:
   return affine(z, shape, sigma, mu);
 }
 
-/** The smallest positive normal float64: JAX's `gumbel` draws u in [tiny, 1) so that log(u) is finite. */
-const TINY = 2.2250738585072014e-308;
+/** The smallest positive normal float64, 2^−1022: JAX's `gumbel` draws u in [tiny, 1) so that log(u) is finite. */
+export const TINY = 2.2250738585072014e-308;
 
 /** Standard Gumbel values −log(−log(u)), u uniform in [tiny, 1), as JAX's `_gumbel`. */
 export function standardGumbel(op: string, k: KeyLike, shape: Shape): Float64Array {

@@ -13,7 +13,7 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { broadcastShapes, formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { standardNormal, type KeyLike } from './continuous.js';
+import { standardNormal, TINY, type KeyLike } from './continuous.js';
 import { gammaSample } from './gamma.js';
 import { split, toKey } from './key.js';
 import { broadcastsTo, checkPositive, param, valuesToCheck, type Param } from './params.js';
@@ -113,14 +113,11 @@ export function t(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
   // the t draw, near 1e152, is finite (P(|t| > 1.8e308) is 0.08 % there). Those draws take the
   // same gamma draw's log, √(h/g) = exp((log h − log g)/2); the others keep JAX's formula, bit for bit.
   const lg = gammaSample(op, kg!, half, 'df', sampleShape, true);
-  const normal = greaterEqual(g, MIN_NORMAL);
+  const normal = greaterEqual(g, TINY); // g is a normal number
   const direct = sqrt(div(half, where(normal, g, 1))); // g = 1 where unused: no ∞ or NaN in its derivative
   const viaLog = exp(mul(sub(typeof half === 'number' ? Math.log(half) : log(half), lg), 0.5));
   return mul(z, where(normal, direct, viaLog));
 }
-
-/** The smallest normal float64, 2^−1022. */
-const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
  * Whether a gamma(h) draw may fall below 2^−1022: with probability about e^{−708h}/Γ(h + 1), so

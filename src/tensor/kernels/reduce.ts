@@ -16,7 +16,7 @@ function reduceOne(op: ReduceKernel, x: Float64Array, shape: Shape, axis: number
   const [outer, n, inner] = around(shape, axis);
   if (op === 'logsumexp' && vectorized('exp', x.length)) return logsumexpVector(x, outer, n, inner);
   const out = allocF64(outer * inner);
-  if (op === 'sum' && inner === 1) { // contiguous rows, NumPy's order (./rowSum.ts)
+  if (op === 'sum' && inner === 1) { // contiguous rows, NumPy's order (./rowSum.ts); reduceRow's dispatch per row cost 8 % on rows of 4
     for (let o = 0; o < outer; o++) out[o] = rowSum(x, o * n, n);
     return out;
   }
