@@ -96,6 +96,7 @@ export const opTable: OpRow[] = [
   { name: 'logSoftmax (axis 0)', covers: ['logsumexp', 'sub'], domains: ['real'], fn: (x) => ad.logSoftmax(x, 0), shapes: [[[4]], [[2, 3]]] },
   { name: 'cumsum', domains: ['real'], fn: (x) => ad.cumsum(x, 0), shapes: [[[4]], [[3, 2]]] },
   { name: 'cumsum (axis -1)', covers: ['cumsum'], domains: ['real'], fn: (x) => ad.cumsum(x, -1), shapes: [[[3, 2]], [[2, 2, 3]]] },
+  { name: 'cumsum (axis 1, reverse)', covers: ['cumsum'], domains: ['real'], fn: (x) => ad.cumsum(x, 1, { reverse: true }), shapes: [[[3, 2]], [[2, 4, 3]]] },
 
   { name: 'reshape', domains: ['real'], fn: (x) => ad.reshape(x, [-1]), shapes: [[[2, 3]], [[2, 2, 2]]] },
   { name: 'squeeze/expandDims', covers: ['reshape'], domains: ['real'], fn: (x) => ad.expandDims(ad.squeeze(x), 1), shapes: [[[3, 1]], [[1, 4]]] },
