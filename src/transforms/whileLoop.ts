@@ -13,6 +13,7 @@ import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints }
 import { anyExample, isBatched } from './vmap.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
 import { where } from '../ops/select.js';
+import { reshape } from '../ops/shape.js';
 
 export interface WhileLoopOptions {
   /** 'all' (default), at most c stored carries, or 'sqrt' (at most ⌈√(i + 1)⌉ after i steps, so ⌈√n⌉ in the end). */
@@ -80,7 +81,9 @@ export function whileLoop<C>(
 
   /** The loop over a batch whose condition differs across examples: every carry masked by its example's condition. */
   function maskedLoop(m0: Tensor): Tensor[] {
-    let carry = initLeaves, more = m0, n = 0;
+    // One value per example (a [1] condition too, as outside vmap), so that the mask keeps the
+    // carry's shapes: where([1], next, carry) of a 0-d carry would be [1] (as cond reshapes its predicate).
+    let carry = initLeaves, more = perExampleCondition(m0, 0), n = 0;
     while (anyExample(more)) {
       if (n >= limit) {
         throw new InvalidArgumentError(
@@ -91,19 +94,24 @@ export function whileLoop<C>(
       const m = more;
       carry = carry.map((l, k) => where(m, next[k]!, l));
       const answer = cond(rebuild(carry));
-      more = answer instanceof Tensor ? answer : asTensor(typeof answer === 'boolean' ? Number(answer) : (answer as number), 'whileLoop (cond)');
-      if (more.size !== 1) {
-        throw new ShapeError(
-          `whileLoop: under vmap, cond must return one value per example (a single-element tensor), but after iteration ${n} it ` +
-            `returned one of shape ${formatShape(more.shape)} per example; reduce it, e.g. ad.greater(ad.max(x), 0).`,
-        );
-      }
+      more = perExampleCondition(answer instanceof Tensor ? answer : asTensor(typeof answer === 'boolean' ? Number(answer) : (answer as number), 'whileLoop (cond)'), n);
     }
     stats.length = n;
     stats.checkpoints = n + 1;
     stats.tapedSteps = n;
     stats.peakStoredCarries = n + 1;
     return carry;
+  }
+
+  /** A condition under vmap as one 0-d value per example, checked to be a single element. */
+  function perExampleCondition(more: Tensor, n: number): Tensor {
+    if (more.size !== 1) {
+      throw new ShapeError(
+        `whileLoop: under vmap, cond must return one value per example (a single-element tensor), but after iteration ${n} it ` +
+          `returned one of shape ${formatShape(more.shape)} per example; reduce it, e.g. ad.greater(ad.max(x), 0).`,
+      );
+    }
+    return more.ndim === 0 ? more : reshape(more, []);
   }
 
   // Under vmap a condition may differ across the batch: then the loop runs until every example is
