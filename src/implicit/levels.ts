@@ -47,7 +47,12 @@ export interface ImplicitProblem {
  * rule is the adjoint solve; a forward trace gets the tangent from a tangent solve. Below the
  * lowest level the problem is solved on plain values, once.
  */
-export function solveImplicit(problem: ImplicitProblem, args: readonly Tensor[]): Tensor[] {
+export function solveImplicit(problem: ImplicitProblem, given: readonly Tensor[]): Tensor[] {
+  // Boxes of finished or paused traces as what they read as: under eachExample (vmap, one example
+  // at a time) a box of the paused batch reads as this example's slice, which is the value the
+  // levels below record. Left boxed, a reverse level's region took the paused box for its input,
+  // not on its tape, and grad(vmap(cg)) gave b a zero gradient.
+  const args = given.map(live);
   const probed = problem.probe(args);
   const top = topTrace([...args, ...probed.filter((p): p is Tensor => p instanceof Tensor)]);
   if (top instanceof RecordTrace) {

@@ -29,3 +29,34 @@ describe('whileLoop under vmap', () => {
       .toThrow(/^whileLoop: under vmap, cond must return one value per example .*shape \[3\]/);
   });
 });
+
+describe('linear solves under vmap, differentiated outside it', () => {
+  // cg, minres and gmres run one example at a time under vmap (eachExample): each example's
+  // right-hand side is a slice of the batch, and a reverse level outside vmap must see that slice.
+  const M = ad.tensor([[4, 1, 0], [1, 3, 0], [0, 0, 2]]);
+  const B = ad.tensor([[1, 2, 3], [0, 1, -1]]);
+  const solvers = { cg: ad.cg, minres: ad.minres, gmres: ad.gmres };
+
+  it.each(Object.keys(solvers))('grad(vmap(%s)) in b equals the per-example gradients (it was 0)', (name) => {
+    const solve = solvers[name as keyof typeof solvers];
+    const f = (m: Tensor, b: Tensor) => ad.sum(ad.sin(solve((v: Tensor) => ad.matmul(m, v), b, { tol: 1e-14 }).x));
+    const perExample = loop((b: Tensor) => ad.grad((c: Tensor) => f(M, c))(b), B);
+    near(ad.grad((b: Tensor) => ad.sum(ad.vmap(f, [null, 0])(M, b) as Tensor))(B), perExample, 1e-12);
+    // b and the matrix mapped together; the matrix's gradient was right before as well.
+    const Ms = ad.stack([M, ad.add(M, ad.eye(3))], 0);
+    const [gm, gb] = ad.grad((m: Tensor, b: Tensor) => ad.sum(ad.vmap(f)(m, b) as Tensor), [0, 1])(Ms, B) as Tensor[];
+    near(gb!, loop((m: Tensor, b: Tensor) => ad.grad((c: Tensor) => f(m, c))(b), Ms, B), 1e-12);
+    near(gm!, loop((m: Tensor, b: Tensor) => ad.grad((a: Tensor) => f(a, b))(m), Ms, B), 1e-12);
+  });
+
+  it('second order: the Hessian in b of a sum over vmap is block diagonal with each example\'s Hessian', () => {
+    const f = (b: Tensor) => ad.sum(ad.square(ad.cg((v: Tensor) => ad.matmul(M, v), ad.sin(b), { tol: 1e-14 }).x));
+    const h = ad.hessian((b: Tensor) => ad.sum(ad.vmap(f)(b) as Tensor))(B); // [2, 3, 2, 3]
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 2; j++) {
+        const block = ad.take(ad.take(h, i, 0), j, 1);
+        near(block, i === j ? ad.hessian(f)(ad.take(B, i)) : ad.zeros([3, 3]), 1e-11);
+      }
+    }
+  });
+});
