@@ -52,6 +52,17 @@ export function logGammaDensity(a: Tensor, y: Tensor): Tensor {
   return where(large, saddle, direct);
 }
 
+/**
+ * log of C(n, k) pᵏ qⁿ⁻ᵏ (q = 1 − p, passed in so the caller can take it without rounding), continuous in k and n,
+ * for 0 < k < n, as log dpois(k; np) + log dpois(n − k; nq) − log dpois(n; n) (C. Loader 2000, "Fast and accurate
+ * computation of binomial probabilities", the form of R's dbinom_raw): each Poisson term is logGammaDensity(k + 1, λ),
+ * of size O(log n) near the mode, so nothing cancels. The direct log C(n, k) + k log p + (n − k) log q adds terms
+ * of size n·|log p| that cancel to O(log n): binom.logpmf(5.89e11·…) and beta.logpdf(0.5, 1e14, 1e14) lost 7 and 4 digits.
+ */
+export function logBinomialDensity(k: Tensor, n: Tensor, p: Tensor, q: Tensor): Tensor {
+  return sub(add(logGammaDensity(add(k, 1), mul(n, p)), logGammaDensity(add(sub(n, k), 1), mul(n, q))), logGammaDensity(add(n, 1), n));
+}
+
 const SECOND_IN_A = 'the second derivative of the gamma log-CDF in a is not implemented (gammainc has none either); differentiate once in a, or to any order in x.';
 const tailKernel = (upper: boolean, part: 0 | 1 | 2) => ([a, x]: readonly Float64Array[], out: Float64Array) => {
   for (let i = 0; i < out.length; i++) { logIncompleteGamma(a![i]!, x![i]!, upper); out[i] = logGammaResult[part]!; }
