@@ -5,7 +5,8 @@
  * Here the values are computed (per example under vmap) and a derivative throws, naming the fix.
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import { eachExample } from '../random/batching.js';
+import { topTrace } from '../core/trace.js';
+import { BatchTrace } from '../transforms/vmap.js';
 import { completeQKernel } from '../tensor/kernels/linalg/qr.js';
 import { Tensor } from '../tensor/tensor.js';
 import { customJvp } from '../transforms/customJvp.js';
@@ -14,11 +15,23 @@ import { batchOf } from './matrix.js';
 /** `value(a)` as a function of `a` whose derivative throws `op: why`. */
 export function valueOnly(op: string, why: string, value: (a: Tensor) => Tensor): (a: Tensor) => Tensor {
   return customJvp(
-    (a: Tensor) => eachExample([a], ([plain]) => value(plain!)),
+    (a: Tensor) => wholeBatch(a, value),
     () => {
       throw new InvalidArgumentError(`${op}: ${why}`);
     },
   );
+}
+
+/**
+ * `value(a)` on plain values. Under vmap the box is unboxed and `value` runs on the whole batch at
+ * once (it takes leading batch axes: each matrix is completed alone), boxed again; nested vmaps
+ * recursively. (Per example, through random's eachExample, a batch of 0 examples was an error
+ * about samplers, though the shapes are known.)
+ */
+function wholeBatch(a: Tensor, value: (a: Tensor) => Tensor): Tensor {
+  const x = [a];
+  const top = topTrace(x); // x[0] as it reads (a paused or finished level's box replaced)
+  return top instanceof BatchTrace ? top.box(wholeBatch(x[0]!.below!, value)) : value(x[0]!);
 }
 
 /** The complete Q [..., m, m] of a [..., m, n] (m ≥ n): `completeQKernel`'s, LAPACK's columns. */

@@ -60,3 +60,29 @@ describe('linear solves under vmap, differentiated outside it', () => {
     }
   });
 });
+
+describe('the complete factors (qr mode complete, svd fullMatrices) under vmap', () => {
+  const a = ad.tensor([[[1, 2], [3, 4], [5, 7]], [[0, 1], [1, 0], [2, 2]], [[1, 0], [0, 1], [0, 0]]]); // 3 examples of [3, 2]
+  const q = (x: Tensor) => ad.linalg.qr(x, { mode: 'complete' }).q;
+  const u = (x: Tensor) => ad.linalg.svd(x, { fullMatrices: true }).u;
+
+  it('a batch of 0 examples gives [0, m, m] (it threw that a sampler met an empty batch)', () => {
+    expect((ad.vmap(q)(ad.zeros([0, 3, 2])) as Tensor).shape).toEqual([0, 3, 3]);
+    expect((ad.vmap(u)(ad.zeros([0, 3, 2])) as Tensor).shape).toEqual([0, 3, 3]);
+    expect((ad.vmap(ad.vmap(q))(ad.zeros([2, 0, 3, 2])) as Tensor).shape).toEqual([2, 0, 3, 3]);
+  });
+
+  it('the whole batch in one call equals the examples one by one, on any axis, nested and under jit; derivatives still refuse', () => {
+    for (const f of [q, u]) {
+      expect(arr(ad.vmap(f)(a) as Tensor)).toEqual(arr(loop(f, a)));
+      expect(arr(ad.vmap(f, 2, 1)(ad.transpose(a, [1, 2, 0])) as Tensor)).toEqual(arr(ad.transpose(loop(f, a), [1, 0, 2])));
+      const grid = ad.stack([a, ad.flip(a, 0)], 0);
+      expect(arr(ad.vmap(ad.vmap(f))(grid) as Tensor)).toEqual(arr(ad.stack([loop(f, a), loop(f, ad.flip(a, 0))], 0)));
+      const j = ad.jit(ad.vmap(f));
+      j(ad.flip(a, 0));
+      expect(arr(j(a) as Tensor)).toEqual(arr(loop(f, a)));
+    }
+    expect(() => ad.grad((x: Tensor) => ad.sum(ad.vmap(q)(x) as Tensor))(a)).toThrow(/^linalg\.qr: the complete q of a tall matrix .* has no derivative/);
+    expect(() => ad.vmap(ad.grad((x: Tensor) => ad.sum(u(x))))(a)).toThrow(/^linalg\.svd: the full u .* has no derivative/);
+  });
+});
