@@ -66,6 +66,9 @@ export function whileLoop<C>(
   const goesOn = (carry: Tensor[], i: number): boolean => {
     const answer = i === 0 && first !== undefined ? first : cond(rebuild(carry));
     first = undefined;
+    // A condition shared by the batch at init that differs across it later (body multiplied the
+    // carry by a mapped value): the loop restarts masked (it read the batched answer and threw).
+    if (answer instanceof Tensor && isBatched(answer)) throw new ConditionBatched();
     const more = truthy(answer, i);
     if (more && i >= limit) {
       throw new InvalidArgumentError(
@@ -118,35 +121,51 @@ export function whileLoop<C>(
   // done, each example's carry frozen once its condition is false (as JAX's while_loop under vmap).
   first = cond(rebuild(initLeaves));
   if (first instanceof Tensor && isBatched(first)) return rebuild(maskedLoop(first));
-
-  const top = regionTrace([...initLeaves]);
-  const c = options.checkpoints;
-  if (c === undefined || c === 'all' || !(top instanceof ReverseTrace)) {
-    let carry = initLeaves;
-    let n = 0;
-    while (goesOn(carry, n)) carry = step(carry, n++, []).carry;
-    stats.length = n;
-    stats.checkpoints = n + 1;
-    stats.tapedSteps = n;
-    stats.peakStoredCarries = n + 1;
-    return rebuild(carry);
+  const callsBefore = stats.stepCalls;
+  try {
+    return unmasked();
+  } catch (e) {
+    if (!(e instanceof ConditionBatched)) throw e;
+    // The steps so far ran while the condition was true for every example (it was shared): the
+    // masked loop from init redoes them, as JAX's while_loop batches a carry that body batches.
+    // Their tape nodes, if any, are left without a cotangent.
+    stats.stepCalls = callsBefore;
+    return rebuild(maskedLoop(asTensor(1, 'whileLoop')));
   }
-  // 'sqrt': n ≥ i + 1 once state i is offered, so ⌈√(i + 1)⌉ states never exceed ⌈√n⌉.
-  const capacity = (i: number) => resolveCheckpoints(c, i + 1, 'whileLoop')!;
-  const innerInit = initLeaves.map((x) => unbox(x, top));
-  const loop = new CheckpointedLoop(top, step, () => [], innerInit, stats, false);
-  const { result: finalCarry, captured } = runCapturing(top, () => loop.runOnline(goesOn, capacity));
-  retainKept(top, captured.map((b) => b.primal!));
-  return recordRegion('whileLoop', top, initLeaves, {
-    out: unflatten(initFlat.def, finalCarry) as PyTree,
-    captured,
-    backward: (ct) => {
-      const carryCt = flatten(ct, 'whileLoop (cotangent)').leaves.map((l) => asTensor(l, 'whileLoop'));
-      const r = loop.finish(carryCt, null, captured);
-      return [...r.init, ...r.captured];
-    },
-  }) as C;
+
+  function unmasked(): C {
+    const top = regionTrace([...initLeaves]);
+    const c = options.checkpoints;
+    if (c === undefined || c === 'all' || !(top instanceof ReverseTrace)) {
+      let carry = initLeaves;
+      let n = 0;
+      while (goesOn(carry, n)) carry = step(carry, n++, []).carry;
+      stats.length = n;
+      stats.checkpoints = n + 1;
+      stats.tapedSteps = n;
+      stats.peakStoredCarries = n + 1;
+      return rebuild(carry);
+    }
+    // 'sqrt': n ≥ i + 1 once state i is offered, so ⌈√(i + 1)⌉ states never exceed ⌈√n⌉.
+    const capacity = (i: number) => resolveCheckpoints(c, i + 1, 'whileLoop')!;
+    const innerInit = initLeaves.map((x) => unbox(x, top));
+    const loop = new CheckpointedLoop(top, step, () => [], innerInit, stats, false);
+    const { result: finalCarry, captured } = runCapturing(top, () => loop.runOnline(goesOn, capacity));
+    retainKept(top, captured.map((b) => b.primal!));
+    return recordRegion('whileLoop', top, initLeaves, {
+      out: unflatten(initFlat.def, finalCarry) as PyTree,
+      captured,
+      backward: (ct) => {
+        const carryCt = flatten(ct, 'whileLoop (cotangent)').leaves.map((l) => asTensor(l, 'whileLoop'));
+        const r = loop.finish(carryCt, null, captured);
+        return [...r.init, ...r.captured];
+      },
+    }) as C;
+  }
 }
+
+/** Thrown (and caught in whileLoop) when a condition shared by a vmap batch turns batched. */
+class ConditionBatched extends Error {}
 
 /** cond's answer as a boolean: true/false, or a one-element tensor (non-zero continues). */
 function truthy(v: unknown, i: number): boolean {

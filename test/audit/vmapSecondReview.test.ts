@@ -30,6 +30,33 @@ describe('whileLoop under vmap', () => {
   });
 });
 
+describe('whileLoop under vmap: a condition shared at init that body makes differ across the batch', () => {
+  // init is a constant, body multiplies by a mapped value: from the second test on, the condition
+  // differs per example (it read that batched answer as one value and threw, telling the user to
+  // write a where though the condition already was a tensor).
+  const shrink = (w: Tensor, checkpoints?: number) => ad.whileLoop((c: Tensor) => ad.greater(c, 0.1), (c: Tensor) => ad.mul(c, w), ad.scalar(1), { checkpoints });
+  const ws = ad.tensor([0.5, 0.9, 0.2]);
+
+  it('runs each example to its own end, with exact per-example gradients, with and without checkpoints', () => {
+    expect(arr(ad.vmap((w: Tensor) => shrink(w))(ws) as Tensor)[0]).toBe(0.0625);
+    near(ad.vmap((w: Tensor) => shrink(w))(ws) as Tensor, loop((w) => shrink(w), ws));
+    for (const ck of [undefined, 2]) {
+      const g = ad.grad((w: Tensor) => shrink(w, ck));
+      near(ad.vmap(g)(ws) as Tensor, loop(g, ws)); // d(w^n)/dw = n w^(n-1): 4·0.5³ = 0.5, 22·0.9²¹, 2·0.2
+      near(ad.grad((w: Tensor) => ad.sum(ad.vmap((v: Tensor) => shrink(v, ck))(w) as Tensor))(ws), loop(g, ws));
+    }
+    expect(arr(ad.vmap(ad.grad((w: Tensor) => shrink(w)))(ws) as Tensor)[0]).toBeCloseTo(0.5, 15);
+    const j = ad.jit(ad.vmap((w: Tensor) => shrink(w)));
+    j(ad.tensor([0.3, 0.3, 0.3]));
+    near(j(ws) as Tensor, loop((w) => shrink(w), ws));
+    // A condition that stays shared (a counter) still runs unmasked, reading it as one value.
+    const stats: Partial<ad.ScanStats> = {};
+    const count = (w: Tensor) => ad.whileLoop((c: { k: Tensor; y: Tensor }) => ad.less(c.k, 3), (c: { k: Tensor; y: Tensor }) => ({ k: ad.add(c.k, 1), y: ad.mul(c.y, w) }), { k: ad.scalar(0), y: ad.scalar(1) }, { stats });
+    expect(arr((ad.vmap(count)(ws) as { y: Tensor }).y)).toEqual(arr(loop((w) => count(w).y, ws)));
+    expect(stats.stepCalls).toBe(3);
+  });
+});
+
 describe('linear solves under vmap, differentiated outside it', () => {
   // cg, minres and gmres run one example at a time under vmap (eachExample): each example's
   // right-hand side is a slice of the batch, and a reverse level outside vmap must see that slice.
