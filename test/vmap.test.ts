@@ -2,13 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
-import { opTable, sample } from './ops.table.js';
+import { opTable, sample, type Domain } from './ops.table.js';
 
 const B = 3;
 
-/** `x` of one example's shape, batched along `axis` (B copies perturbed so examples differ). */
-function batchOf(x: Tensor, axis: number, seed: number): Tensor {
-  const examples = Array.from({ length: B }, (_, b) => (b === 0 ? x : ad.add(x, ad.mul(0.1 * b, ad.random.uniform([...x.shape], seed + b)))));
+/** `x` of one example's shape, batched along `axis` (B copies perturbed so examples differ; integers stay integers: x + b). */
+function batchOf(x: Tensor, axis: number, seed: number, domain: Domain = 'real'): Tensor {
+  const perturbed = (b: number) => (domain === 'index' ? ad.add(x, b) : ad.add(x, ad.mul(0.1 * b, ad.random.uniform([...x.shape], seed + b))));
+  const examples = Array.from({ length: B }, (_, b) => (b === 0 ? x : perturbed(b)));
   return ad.stack(examples, axis);
 }
 
@@ -29,7 +30,7 @@ describe('vmap equals a loop over the batch, for every op-table row', () => {
     for (let mask = 1; mask < 1 << args.length; mask++) {
       for (const where of ['first', 'last'] as const) {
         const inAxes = args.map((a, i) => ((mask >> i) & 1 ? (where === 'first' ? 0 : a.ndim) : null));
-        const batched = args.map((a, i) => (inAxes[i] === null ? a : batchOf(a, inAxes[i]!, 100 + i)));
+        const batched = args.map((a, i) => (inAxes[i] === null ? a : batchOf(a, inAxes[i]!, 100 + i, row.domains[i])));
         for (const outAxis of [0, -1]) {
           const got = ad.vmap(row.fn, inAxes, outAxis)(...batched) as Tensor;
           const loop = Array.from({ length: B }, (_, b) => row.fn(...batched.map((x, i) => (inAxes[i] === null ? x : ad.take(x, b, inAxes[i]!)))));

@@ -29,6 +29,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction, noExtraArguments } from '../transforms/args.js';
 import { checkOptions } from '../transforms/loopArgs.js';
 import type { TreeFunction } from '../core/functions.js';
+import { Key, keyOfWords, wordsTensorOf } from '../random/key.js';
 
 export interface JitOptions {
   /** How many signatures to keep programs for; the oldest is dropped beyond it (default 32). */
@@ -83,6 +84,8 @@ interface Entry {
   replays: number;
   /** Copies of the long typed-array arguments, keyed only by a hash of their bytes. */
   hashed: readonly ArrayBufferView[];
+  /** The result's leaves that are PRNG keys (their words, [2], rebuilt into a Key after a replay). */
+  readonly keyLeaves: readonly number[];
 }
 
 /**
@@ -137,6 +140,7 @@ export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions 
       let leaves: unknown[];
       try {
         leaves = inArena(() => entry.program!.run(tensors)).map(detachLeaf);
+        for (const i of entry.keyLeaves) leaves[i] = keyOfWords(leaves[i] as Tensor, 'jit');
       } catch {
         // A call threw on these values (cholesky of a matrix that is not positive definite): the
         // function runs as written, which throws the same error, or takes the path of its own
@@ -150,7 +154,7 @@ export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions 
     if (sig.unkeyable !== null) {
       // Mutable objects jit cannot key by value: a kept program could replay stale values.
       result = fn(...args);
-      made = { program: null, outDef: null, reason: sig.unkeyable, replays: 0, hashed: [] };
+      made = { program: null, outDef: null, reason: sig.unkeyable, replays: 0, hashed: [], keyLeaves: [] };
     } else {
       ({ result, entry: made } = recordCall(fn, args, tensors));
       made.hashed = sig.hashed.map((v) => new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)));
@@ -225,11 +229,15 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
   let sources: OutputSource[] | null = null;
   let outDef: TreeDef | null = null;
   let reason: string | null = null;
+  const keyLeaves: number[] = [];
   try {
     result = fn(...boxedArgs);
     let flat: { leaves: Array<Tensor | number>; def: TreeDef } | null = null;
     try {
-      flat = flatten(result, 'jit (output)');
+      // Keys in the result (a step's next key) leave as their words, rebuilt into keys below and after each replay.
+      const keyWords = new Set<Tensor>();
+      flat = flatten(replaceTensors(result, (t) => t, (t) => (keyWords.add(t), t)), 'jit (output)');
+      flat.leaves.forEach((l, i) => void (l instanceof Tensor && keyWords.has(l) && keyLeaves.push(i)));
     } catch {
       reason = 'the result is not a tensor, a number, or arrays and plain objects of them';
       result = replaceTensors(result, (t) => {
@@ -241,7 +249,9 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
       outDef = flat.def;
       const leaves = flat.leaves.map((l) => (l instanceof Tensor ? live(l) : l));
       sources = leaves.map((l) => (l instanceof Tensor && l.trace === rec ? { slot: l.slot } : { value: detachLeaf(l) }));
-      result = unflatten(flat.def, leaves.map((l) => (l instanceof Tensor && l.trace === rec ? l.primal! : l)));
+      const values: unknown[] = leaves.map((l) => (l instanceof Tensor && l.trace === rec ? l.primal! : l));
+      for (const i of keyLeaves) values[i] = keyOfWords(values[i] as Tensor, 'jit');
+      result = unflatten(flat.def, values);
     }
   } finally {
     valueReads.watcher = watcher;
@@ -249,7 +259,7 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
   }
   reason ??= rec.valueRead;
   const program = reason === null ? rec.program.finish(sources!) : null;
-  return { result, entry: { program, outDef, reason, replays: 0, hashed: [] } };
+  return { result, entry: { program, outDef, reason, replays: 0, hashed: [], keyLeaves } };
 }
 
 /** A leaf leaving a replay or recording: a tensor detached from allocation slabs, anything else as is. */
@@ -321,6 +331,12 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[
       paths?.push(at);
       return `T[${v.shape.join(',')}]`;
     }
+    if (v instanceof Key) {
+      // A PRNG key is an input too — its two words — so a new key replays the program (JAX's jit(step)(params, key)).
+      tensors.push(live(keyWords(v)));
+      paths?.push(at);
+      return 'K';
+    }
     if (Array.isArray(v) || isPlainObject(v)) {
       if (path.has(v)) throw CYCLIC;
       path.add(v);
@@ -372,14 +388,23 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[
   return { key, hashed, unkeyable };
 }
 
-/** A copy of `v` with every tensor (in the order signatureOf met them) replaced by `map(t)`. */
-function replaceTensors(v: unknown, map: (t: Tensor) => Tensor): unknown {
+/**
+ * A copy of `v` with every tensor (in the order signatureOf met them) replaced by `map(t)`, and every
+ * key by `mapKey` of its words (by default a key of `map`'s words: a traced key for a boxed input).
+ */
+function replaceTensors(v: unknown, map: (t: Tensor) => Tensor, mapKey: (words: Tensor) => unknown = (w) => keyOfWords(map(w), 'jit')): unknown {
   if (v instanceof Tensor) return map(v);
-  if (Array.isArray(v)) return v.map((c) => replaceTensors(c, map));
+  if (v instanceof Key) return mapKey(keyWords(v));
+  if (Array.isArray(v)) return v.map((c) => replaceTensors(c, map, mapKey));
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) out[k] = replaceTensors(v[k], map);
+    for (const k of Object.keys(v)) out[k] = replaceTensors(v[k], map, mapKey);
     return out;
   }
   return v;
+}
+
+/** A key's words as a tensor [2]: the traced words of a traced key, else a new constant. */
+function keyWords(k: Key): Tensor {
+  return wordsTensorOf(k) ?? new Tensor(Float64Array.of(k.words[0], k.words[1]), [2]);
 }

@@ -67,13 +67,9 @@ export function keyed<A extends readonly unknown[]>(op: string, k: KeyLike, args
     if (a instanceof Tensor) { positions.push(i); tensors.push(a); }
   });
   return eachExample(tensors, ([key, ...plain]) => {
-    if (isTraced(key!)) {
-      throw new InvalidArgumentError(
-        `${op}: the key is a tensor traced by a transformation (jit, or a grad running inside the vmap that batches the key: ` +
-          `vmap(grad(f)) with a batched key), so its words cannot be read. For per-example gradients, take the grad of the sum ` +
-          `of the vmapped function instead (the examples are independent, so its gradient holds each example's), or pass a Key.`,
-      );
-    }
+    // A key traced by a transformation becomes a traced Key (key.ts), read where `body` needs its
+    // words: under jit that read is reported (the function then runs as written); under a grad
+    // inside the vmap that batches the key it is an error saying what to do instead.
     const rebuilt = [...args];
     positions.forEach((p, i) => { rebuilt[p] = plain[i]; });
     return body(toKey(key!, op), rebuilt as unknown as A);

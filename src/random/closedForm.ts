@@ -16,8 +16,10 @@ import { Tensor } from '../tensor/tensor.js';
 import { customJvp } from '../transforms/customJvp.js';
 import { logNdtr } from '../special/normal.js';
 import { keyed } from './batching.js';
-import { standardNormal, unitSample, type KeyLike } from './continuous.js';
-import { split, toKey } from './key.js';
+import { noiseTensor, normalNoise, toStandardNormal, unitNoise, type KeyLike } from './continuous.js';
+import { noise } from './keyPrimitives.js';
+import { split } from './keyTensors.js';
+import { unitUniform } from './threefry.js';
 import { rademacher } from './locationScale.js';
 import { checkPositive, param, valuesToCheck, type Param } from './params.js';
 
@@ -38,7 +40,7 @@ function positive(op: string, name: string, v: TensorLike, shape: Shape, strict:
 
 /** The unit uniforms JAX's `uniform(key, shape)` gives (minval 0, maxval 1), as a tensor. */
 function uniforms(op: string, k: KeyLike, shape: Shape): Tensor {
-  return new Tensor(unitSample(op, k, shape), [...shape]);
+  return noiseTensor(unitNoise(op, k, shape), shape);
 }
 
 /**
@@ -85,12 +87,15 @@ export function rayleigh(k: KeyLike, scale: TensorLike, shape?: Shape): Tensor {
   });
 }
 
-/** The norms of the last axis of standard normal draws of shape [...shape, 3]: JAX's `_maxwell`. */
-function maxwellDraws(op: string, k: KeyLike, shape: Shape): Float64Array {
-  const z = standardNormal(op, k, [...shape, 3]);
-  const out = new Float64Array(z.length / 3);
-  for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(z[3 * i]! * z[3 * i]! + z[3 * i + 1]! * z[3 * i + 1]! + z[3 * i + 2]! * z[3 * i + 2]!);
-  return out;
+/** The norms of the last axis of standard normal draws of shape [...shape, 3]: JAX's `_maxwell` (a tensor of `shape`). */
+function maxwellDraws(op: string, k: KeyLike, shape: Shape): Tensor {
+  return noiseTensor(noise(op, k, [...shape, 3], 2, (k0, k1, n) => {
+    const z = unitUniform(k0, k1, n);
+    toStandardNormal(z);
+    const out = new Float64Array(n / 3);
+    for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(z[3 * i]! * z[3 * i]! + z[3 * i + 1]! * z[3 * i + 1]! + z[3 * i + 2]! * z[3 * i + 2]!);
+    return out;
+  }, shape), shape);
 }
 
 /**
@@ -100,7 +105,7 @@ function maxwellDraws(op: string, k: KeyLike, shape: Shape): Float64Array {
  */
 export function maxwell(k: KeyLike, shape: Shape = []): Tensor {
   const op = 'random.maxwell';
-  return keyed(op, k, [] as const, (key) => new Tensor(maxwellDraws(op, key, shape), [...shape]));
+  return keyed(op, k, [] as const, (key) => maxwellDraws(op, key, shape));
 }
 
 /**
@@ -117,11 +122,8 @@ export function doubleSidedMaxwell(k: KeyLike, loc: TensorLike, scale: TensorLik
     const s = defaultShape(op, shape, loc, scale);
     const l = asTensor(param(op, 'loc', loc, s), op);
     const sigma = positive(op, 'scale', scale, s, false, 'pass a scale ≥ 0.');
-    const [km, kr] = split(toKey(key, op), 2);
-    const m = maxwellDraws(op, km!, s);
-    const signs = rademacher(kr!, s).values;
-    for (let i = 0; i < m.length; i++) m[i] = signs[i]! * m[i]!;
-    return add(mul(new Tensor(m, [...s]), sigma), l);
+    const [km, kr] = split(key, 2);
+    return add(mul(mul(rademacher(kr!, s), maxwellDraws(op, km!, s)), sigma), l);
   });
 }
 
@@ -135,7 +137,7 @@ export function lognormal(k: KeyLike, sigma: TensorLike = 1, shape?: Shape): Ten
   return keyed(op, k, [sigma] as const, (key, [sigma]) => {
     const s = defaultShape(op, shape, sigma);
     const sd = positive(op, 'sigma', sigma, s, false, 'pass a standard deviation of the log ≥ 0.');
-    return exp(mul(new Tensor(standardNormal(op, key, s), [...s]), sd));
+    return exp(mul(normalNoise(op, key, s), sd));
   });
 }
 
@@ -187,8 +189,8 @@ export function wald(k: KeyLike, mean: TensorLike, shape?: Shape): Tensor {
   return keyed(op, k, [mean] as const, (key, [mean]) => {
     const s = defaultShape(op, shape, mean);
     const mu = positive(op, 'mean', mean, s, true, 'pass a mean > 0.');
-    const [k1, k2] = split(toKey(key, op), 2);
-    const y = square(new Tensor(standardNormal(op, k1!, s), [...s]));
+    const [k1, k2] = split(key, 2);
+    const y = square(normalNoise(op, k1!, s));
     const u = uniforms(op, k2!, s);
     // JAX's x = μ + μ²y/2 − (μ/2)√(4μy + μ²y²) cancels catastrophically for t = μy ≫ 1 (negative
     // draws at μ = 1e7, half of them wrong at 1e9). Equal in exact arithmetic: x = μ/r with

@@ -13,7 +13,7 @@ import { erfinv } from './erf.js';
 import { toKey, type Key } from './key.js';
 import { affine, checkPositive, param, sampleSize, valuesToCheck, type Param } from './params.js';
 import { unitUniform } from './threefry.js';
-import { keyed } from './batching.js';
+import { noise } from './keyPrimitives.js';
 
 /**
  * What samplers accept where a key goes: a key, an integer seed read as `key(seed)`, or a tensor
@@ -21,10 +21,34 @@ import { keyed } from './batching.js';
  */
 export type KeyLike = Key | number | bigint | Tensor;
 
-/** The unit uniforms of a sample: key and shape checked, 2 words per value. */
+/** The unit uniforms of a sample: key and shape checked, 2 words per value (the key's words read: see unitNoise). */
 export function unitSample(op: string, k: KeyLike, shape: Shape): Float64Array {
   const { words } = toKey(k, op);
   return unitUniform(words[0], words[1], sampleSize(op, shape, 2));
+}
+
+/**
+ * The unit uniforms of a sample put through `transform` (in place; it must depend on nothing but
+ * the uniforms): a Float64Array for a key with plain words; for a tensor key or a key traced by
+ * `jit`, a tensor computed by a primitive on the key's words (./keyPrimitives.ts), which a jit
+ * replay runs on the next call's key and vmap runs once per key.
+ */
+export function unitNoise(op: string, k: KeyLike, shape: Shape, transform?: (u: Float64Array) => void): Float64Array | Tensor {
+  return noise(op, k, shape, 2, (k0, k1, n) => {
+    const u = unitUniform(k0, k1, n);
+    transform?.(u);
+    return u;
+  });
+}
+
+/** Standard normal noise of `shape` (see unitNoise), as a tensor. */
+export function normalNoise(op: string, k: KeyLike, shape: Shape): Tensor {
+  return noiseTensor(unitNoise(op, k, shape, toStandardNormal), shape);
+}
+
+/** A sampler's noise as a tensor of `shape` (see unitNoise). */
+export function noiseTensor(e: Float64Array | Tensor, shape: Shape): Tensor {
+  return e instanceof Tensor ? e : new Tensor(e, [...shape]);
 }
 
 /** Throws unless low < high (both finite) wherever their values can be read. */
@@ -49,9 +73,8 @@ function checkRange(op: string, low: Param, high: Param): void {
  * @example ad.random.uniform(ad.random.key(0), [2]).shape // [2]
  */
 export function uniform(k: KeyLike, shape: Shape = [], low: TensorLike = 0, high: TensorLike = 1): Tensor {
-  if (k instanceof Tensor) return keyed('random.uniform', k, [low, high] as const, (key, [low, high]) => uniform(key, shape, low, high));
   const op = 'random.uniform';
-  const f = unitSample(op, k, shape);
+  const f = unitNoise(op, k, shape);
   const lo = param(op, 'low', low, shape), hi = param(op, 'high', high, shape);
   checkRange(op, lo, hi);
   // JAX also takes max(low, ·); f·(high − low) ≥ 0 makes the sum ≥ low already, so it is left out.
@@ -63,10 +86,15 @@ export const NORMAL_LOW = -1 + 2 ** -53;
 /** JAX's maxval − minval for that interval, 1 − (−1 + 2^−53), which rounds to 2. */
 export const NORMAL_SPAN = 1 - NORMAL_LOW;
 
-/** Standard normal values √2·erf⁻¹(u), u uniform in [−1 + 2^−53, 1), as JAX's `_normal_real`. */
+/** Unit uniforms to standard normal values √2·erf⁻¹(u), u uniform in [−1 + 2^−53, 1), as JAX's `_normal_real` (in place). */
+export function toStandardNormal(z: Float64Array): void {
+  for (let i = 0; i < z.length; i++) z[i] = Math.SQRT2 * erfinv(Math.max(NORMAL_LOW, z[i]! * NORMAL_SPAN + NORMAL_LOW));
+}
+
+/** Standard normal values (toStandardNormal) for a key whose words are read. */
 export function standardNormal(op: string, k: KeyLike, shape: Shape): Float64Array {
   const z = unitSample(op, k, shape);
-  for (let i = 0; i < z.length; i++) z[i] = Math.SQRT2 * erfinv(Math.max(NORMAL_LOW, z[i]! * NORMAL_SPAN + NORMAL_LOW));
+  toStandardNormal(z);
   return z;
 }
 
@@ -77,9 +105,8 @@ export function standardNormal(op: string, k: KeyLike, shape: Shape): Float64Arr
  * @example ad.random.normal(ad.random.key(0), [2, 3]).shape // [2, 3]
  */
 export function normal(k: KeyLike, shape: Shape = [], mean: TensorLike = 0, std: TensorLike = 1): Tensor {
-  if (k instanceof Tensor) return keyed('random.normal', k, [mean, std] as const, (key, [mean, std]) => normal(key, shape, mean, std));
   const op = 'random.normal';
-  const z = standardNormal(op, k, shape);
+  const z = unitNoise(op, k, shape, toStandardNormal);
   const mu = param(op, 'mean', mean, shape), sigma = param(op, 'std', std, shape);
   checkPositive(op, 'std', sigma, false, 'pass a standard deviation ≥ 0 (its absolute value, say).');
   return affine(z, shape, sigma, mu);
@@ -88,11 +115,16 @@ export function normal(k: KeyLike, shape: Shape = [], mean: TensorLike = 0, std:
 /** The smallest positive normal float64, 2^−1022: JAX's `gumbel` draws u in [tiny, 1) so that log(u) is finite. */
 export const TINY = 2.2250738585072014e-308;
 
-/** Standard Gumbel values −log(−log(u)), u uniform in [tiny, 1), as JAX's `_gumbel`. */
-export function standardGumbel(op: string, k: KeyLike, shape: Shape): Float64Array {
-  const g = unitSample(op, k, shape);
+/** Unit uniforms to standard Gumbel values −log(−log(u)), u uniform in [tiny, 1), as JAX's `_gumbel` (in place). */
+export function toGumbel(g: Float64Array): void {
   const span = 1 - TINY;
   for (let i = 0; i < g.length; i++) g[i] = -Math.log(-Math.log(Math.max(TINY, g[i]! * span + TINY)));
+}
+
+/** Standard Gumbel values (toGumbel) for a key whose words are read. */
+export function standardGumbel(op: string, k: KeyLike, shape: Shape): Float64Array {
+  const g = unitSample(op, k, shape);
+  toGumbel(g);
   return g;
 }
 
@@ -102,6 +134,5 @@ export function standardGumbel(op: string, k: KeyLike, shape: Shape): Float64Arr
  * @example ad.random.gumbel(ad.random.key(0), [3]).shape // [3]
  */
 export function gumbel(k: KeyLike, shape: Shape = []): Tensor {
-  if (k instanceof Tensor) return keyed('random.gumbel', k, [] as const, (key) => gumbel(key, shape));
-  return new Tensor(standardGumbel('random.gumbel', k, shape), [...shape]);
+  return noiseTensor(unitNoise('random.gumbel', k, shape, toGumbel), shape);
 }

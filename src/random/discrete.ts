@@ -10,8 +10,9 @@ import { describe } from '../tensor/describe.js';
 import { broadcastStrides, formatShape, normalizeAxis, stridesOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../transforms/loopArgs.js';
-import { standardGumbel, unitSample, type KeyLike } from './continuous.js';
-import { split, toKey } from './key.js';
+import { noiseTensor, standardGumbel, unitNoise, type KeyLike } from './continuous.js';
+import { Key, split } from './key.js';
+import { noise } from './keyPrimitives.js';
 import { broadcastsTo, param, sampleSize, valuesToCheck } from './params.js';
 import { hashCounts, words64 } from './threefry.js';
 import { constant, eachExample, isBatched, keyed } from './batching.js';
@@ -21,11 +22,7 @@ import { constant, eachExample, isBatched, keyed } from './batching.js';
  * @example ad.random.bits(ad.random.key(1701), [3]) // => [56197195, 4200222568, 961309823]
  */
 export function bits(k: KeyLike, shape: Shape = []): Tensor {
-  if (k instanceof Tensor) return keyed('random.bits', k, [] as const, (key) => bits(key, shape));
-  const op = 'random.bits';
-  const { words } = toKey(k, op);
-  const n = sampleSize(op, shape, 1);
-  return new Tensor(Float64Array.from(hashCounts(words[0], words[1], n, null)), [...shape]);
+  return noiseTensor(noise('random.bits', k, shape, 1, (k0, k1, n) => Float64Array.from(hashCounts(k0, k1, n, null))), shape);
 }
 
 /**
@@ -34,10 +31,9 @@ export function bits(k: KeyLike, shape: Shape = []): Tensor {
  * @example ad.random.bernoulli(ad.random.key(0), 0.5, [4]).shape // [4]
  */
 export function bernoulli(k: KeyLike, p: TensorLike = 0.5, shape?: Shape): Tensor {
-  if (k instanceof Tensor) return keyed('random.bernoulli', k, [p] as const, (key, [p]) => bernoulli(key, p, shape));
   const op = 'random.bernoulli';
   const sampleShape = shape ?? (p instanceof Tensor ? p.shape : []);
-  const u = new Tensor(unitSample(op, k, sampleShape), [...sampleShape]);
+  const u = noiseTensor(unitNoise(op, k, sampleShape), sampleShape);
   const prob = param(op, 'p', p, sampleShape);
   const values = valuesToCheck(prob);
   if (values !== null && !Array.from(values).every((v) => v >= 0 && v <= 1)) {
@@ -152,10 +148,7 @@ const EXACT_SPAN = 2 ** 26;
  * @example ad.random.randint(ad.random.key(0), [3, 3], 0, 8) // => [[7, 2, 6], [2, 1, 0], [6, 7, 7]]
  */
 export function randint(k: KeyLike, shape: Shape, low: number, high: number): Tensor {
-  if (k instanceof Tensor) return keyed('random.randint', k, [] as const, (key) => randint(key, shape, low, high));
   const op = 'random.randint';
-  const [k1, k2] = split(toKey(k, op), 2);
-  const n = sampleSize(op, shape, 2);
   for (const [name, v] of [['low', low], ['high', high]] as const) {
     // ±2^53 included: high = 2^53 is the natural bound of [0, 2^53), and every draw (< high, ≥ low) is still a safe integer.
     if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > 2 ** 53) {
@@ -166,7 +159,13 @@ export function randint(k: KeyLike, shape: Shape, low: number, high: number): Te
   const span = high - low;
   if (!(span > 0)) throw new InvalidArgumentError(`${op}: low must be less than high, got low = ${low}, high = ${high}; the integers drawn are in [low, high).`);
   if (span > 2 ** 53) throw new InvalidArgumentError(`${op}: high − low = ${span} is more than 2^53; float64 cannot hold every integer of that range, so narrow it.`);
-  const higher = words64(k1.words[0], k1.words[1], n), lower = words64(k2.words[0], k2.words[1], n);
+  return noiseTensor(noise(op, k, shape, 2, (w0, w1, n) => randintWords(w0, w1, n, low, span)), shape);
+}
+
+/** randint's n draws in [low, low + span) from the key (w0, w1): the two 64-bit streams of its split. */
+function randintWords(w0: number, w1: number, n: number, low: number, span: number): Float64Array {
+  const [k1, k2] = split(new Key(w0, w1), 2);
+  const higher = words64(k1!.words[0], k1!.words[1], n), lower = words64(k2!.words[0], k2!.words[1], n);
   const out = new Float64Array(n);
   if (span <= EXACT_SPAN) {
     // h mod s for h = hi·2^32 + lo: each product stays below 2^52, so doubles compute it exactly.
@@ -185,5 +184,5 @@ export function randint(k: KeyLike, shape: Shape, low: number, high: number): Te
       out[i] = low + Number(offset);
     }
   }
-  return new Tensor(out, [...shape]);
+  return out;
 }

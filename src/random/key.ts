@@ -3,6 +3,7 @@
  * `split(key, n)`, `foldIn(key, data)`, and the coercion of what a user passes where a key goes.
  */
 import { InvalidArgumentError } from '../core/errors.js';
+import { checkableValues, isTraced } from '../tensor/checks.js';
 import { describe } from '../tensor/describe.js';
 import { Tensor } from '../tensor/tensor.js';
 import { block, hashCounts, threefry2x32 as hashBlock } from './threefry.js';
@@ -24,6 +25,72 @@ export class Key {
   toString(): string {
     return `Key(${this.words[0]}, ${this.words[1]})`;
   }
+}
+
+/**
+ * The words of traced keys, as tensors of shape [2]: a key that `jit` passes to the function it
+ * records (an argument that is a Key is a program input, its words a tensor), and the keys that
+ * `split` and `foldIn` derive from one. Samplers, `split` and `foldIn` draw from such a key with
+ * primitives on its words (./keyPrimitives.ts), so a replay draws from the next call's key.
+ */
+const tracedWords = new WeakMap<Key, Tensor>();
+
+/** The tensor of a traced key's words, or null for a key whose words are plain numbers. @internal */
+export function wordsTensorOf(k: Key): Tensor | null {
+  return tracedWords.get(k) ?? null;
+}
+
+/**
+ * A key whose words are the tensor `t` of shape [2]: a plain tensor gives a plain key (its words
+ * checked); a traced one a traced key, whose `words` are read only where something needs the numbers
+ * (a sampler that reads its parameters' values too): under `jit` that read is reported, so the
+ * recording is not kept and the function runs as written; under a transformation whose values are
+ * not the key's (a grad inside the vmap that batches the key) it is an error that says what to do.
+ * @internal
+ */
+export function keyOfWords(t: Tensor, op: string): Key {
+  if (!isTraced(t)) return fromTensor(t, op);
+  checkKeyShape(t, op);
+  const k = Object.create(Key.prototype) as Key;
+  Object.defineProperty(k, 'words', { enumerable: true, get: () => readTracedWords(t, op) });
+  Object.freeze(k);
+  tracedWords.set(k, t);
+  return k;
+}
+
+/** A traced key's words, where they can be read (see keyOfWords). */
+function readTracedWords(t: Tensor, op: string): readonly [number, number] {
+  const v = checkableValues(t, `${op} reads its key's words (this sampler draws on the values of its parameters, so it runs as written)`);
+  if (v === null) {
+    throw new InvalidArgumentError(
+      `${op}: the key is a tensor traced by a transformation (a grad running inside the vmap that batches the key: ` +
+        `vmap(grad(f)) with a batched key), so its words cannot be read by this sampler, which draws on the values of its ` +
+        `parameters. For per-example gradients, take the grad of the sum of the vmapped function instead (the examples ` +
+        `are independent, so its gradient holds each example's), or pass a Key.`,
+    );
+  }
+  return Object.freeze(checkWords(v[0]!, v[1]!, op));
+}
+
+/** Two key words read from a tensor, checked: integers in [0, 2^32), or an error naming `op` that shows them. @internal */
+export function checkWords(w0: number, w1: number, op: string): [number, number] {
+  const ok = (w: number) => Number.isInteger(w) && w >= 0 && w < TWO_32;
+  if (!ok(w0) || !ok(w1)) {
+    throw new InvalidArgumentError(
+      `${op}: a key given as a tensor must have shape [2] (the key's two uint32 words), got the words [${w0}, ${w1}]; ` +
+        'pass a tensor of two integers in [0, 2^32), e.g. ad.random.keyData([key]) row by row under vmap.',
+    );
+  }
+  return [w0, w1];
+}
+
+/** Throws unless `t` has a key's shape [2], saying what to do for a batch of keys [n, 2]. @internal */
+export function checkKeyShape(t: Tensor, op: string): void {
+  if (t.ndim === 1 && t.size === 2) return;
+  const fix = t.ndim === 2 && t.shape[1] === 2
+    ? `it holds ${t.shape[0]} keys; map over them with ad.vmap, or pass one row.`
+    : 'pass a tensor of two integers in [0, 2^32), e.g. ad.random.keyData([key]) row by row under vmap.';
+  throw new InvalidArgumentError(`${op}: a key given as a tensor must have shape [2] (the key's two uint32 words), got shape [${t.shape.join(',')}]; ${fix}`);
 }
 
 const TWO_32 = 2 ** 32;
@@ -93,21 +160,11 @@ function invalid(x: unknown, i: number): never {
   throw new InvalidArgumentError(`random.keyData: keys[${i}] is ${describe(x)}, not a key; pass the keys of ad.random.split(key, n).`);
 }
 
-/**
- * A key given as a plain tensor of its two words (JAX's raw uint32[2] keys; a row of `keyData(keys)`).
- * A traced tensor is not read here: samplers read tensor keys per example (batching.ts).
- */
+/** A key given as a plain tensor of its two words (JAX's raw uint32[2] keys; a row of `keyData(keys)`), shape and words checked. */
 function fromTensor(t: Tensor, op: string): Key {
-  const v = t.ndim === 1 && t.size === 2 ? t.values : null;
-  if (v === null || !Array.from(v).every((w) => Number.isInteger(w) && w >= 0 && w < TWO_32)) {
-    const fix = t.ndim === 2 && t.shape[1] === 2
-      ? `it holds ${t.shape[0]} keys; map over them with ad.vmap, or pass one row.`
-      : 'pass a tensor of two integers in [0, 2^32), e.g. ad.random.keyData([key]) row by row under vmap.';
-    // Of shape [2] but not two uint32 words: say so (the message said "must have shape [2], got shape [2]").
-    const got = v !== null ? `got the words [${Array.from(v).join(', ')}]` : `got shape [${t.shape.join(',')}]`;
-    throw new InvalidArgumentError(`${op}: a key given as a tensor must have shape [2] (the key's two uint32 words), ${got}; ${fix}`);
-  }
-  return new Key(v[0]!, v[1]!);
+  checkKeyShape(t, op);
+  const v = t.values;
+  return new Key(...checkWords(v[0]!, v[1]!, op));
 }
 
 /**
@@ -116,7 +173,7 @@ function fromTensor(t: Tensor, op: string): Key {
  */
 export function toKey(k: unknown, op: string): Key {
   if (k instanceof Key) return k;
-  if (k instanceof Tensor) return fromTensor(k, op);
+  if (k instanceof Tensor) return keyOfWords(k, op);
   if ((typeof k === 'number' && Number.isSafeInteger(k)) || typeof k === 'bigint') return key(k);
   const fix = Array.isArray(k) && k.some((x) => x instanceof Key)
     ? 'it holds several keys (as split returns); pass one of them, e.g. keys[0].'
@@ -134,12 +191,7 @@ export function toKey(k: unknown, op: string): Key {
  */
 export function split(k: Key | number | bigint, n = 2): Key[] {
   const { words } = toKey(k, 'random.split');
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new InvalidArgumentError(`random.split: n must be a non-negative integer, got ${describe(n)}; pass how many keys you want (default 2).`);
-  }
-  if (2 * n > 2 ** 32 - 2) {
-    throw new InvalidArgumentError(`random.split: n = ${n} keys is more than one split gives (2^31 - 1); split in two steps (split each of a few keys).`);
-  }
+  checkSplitCount(n);
   const out = hashCounts(words[0], words[1], 2 * n, null);
   const keys = new Array<Key>(n);
   for (let i = 0; i < n; i++) keys[i] = new Key(out[2 * i]!, out[2 * i + 1]!);
@@ -153,13 +205,29 @@ export function split(k: Key | number | bigint, n = 2): Key[] {
  */
 export function foldIn(k: Key | number | bigint, data: number): Key {
   const { words } = toKey(k, 'random.foldIn');
+  checkFoldInData(data);
+  hashBlock(words[0], words[1], 0, data);
+  return new Key(block[0]!, block[1]!);
+}
+
+/** Throws unless `n` is a count of keys one split gives. @internal */
+export function checkSplitCount(n: unknown): void {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError(`random.split: n must be a non-negative integer, got ${describe(n)}; pass how many keys you want (default 2).`);
+  }
+  if (2 * n > 2 ** 32 - 2) {
+    throw new InvalidArgumentError(`random.split: n = ${n} keys is more than one split gives (2^31 - 1); split in two steps (split each of a few keys).`);
+  }
+}
+
+/** foldIn's data, checked: an integer in [0, 2^32). @internal */
+export function checkFoldInData(data: unknown): number {
   if (typeof data !== 'number' || !Number.isInteger(data) || data < 0 || data >= TWO_32) {
     throw new InvalidArgumentError(
       `random.foldIn: data must be an integer in [0, 2^32), got ${describe(data)}; fold in a step or index (use data >>> 0 for a negative 32-bit value).`,
     );
   }
-  hashBlock(words[0], words[1], 0, data);
-  return new Key(block[0]!, block[1]!);
+  return data;
 }
 
 /**

@@ -10,22 +10,19 @@ import { div } from '../ops/binary.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { NORMAL_LOW, NORMAL_SPAN, unitSample, type KeyLike } from './continuous.js';
+import { NORMAL_LOW, NORMAL_SPAN, noiseTensor, unitNoise, type KeyLike } from './continuous.js';
 import { affine, checkPositive, param } from './params.js';
-import { keyed } from './batching.js';
 
 /** float64's machine epsilon 2⁻⁵²: JAX's minval for `logistic` and `cauchy`, so that log(u) and tan stay finite. */
 const EPS = 2 ** -52;
 
-/** The uniforms JAX's `uniform(key, shape, minval = eps, maxval = 1)` gives: max(eps, f·(1 − eps) + eps). */
-function uniformAboveEps(op: string, k: KeyLike, shape: Shape): Float64Array {
-  const u = unitSample(op, k, shape);
+/** Unit uniforms to the uniforms JAX's `uniform(key, shape, minval = eps, maxval = 1)` gives: max(eps, f·(1 − eps) + eps) (in place). */
+function aboveEps(u: Float64Array): void {
   for (let i = 0; i < u.length; i++) u[i] = Math.max(EPS, u[i]! * (1 - EPS) + EPS);
-  return u;
 }
 
 /** loc + scale·ε with loc and scale read and checked (scale ≥ 0) for sampler `op`. */
-function locScale(op: string, base: Float64Array, shape: Shape, loc: TensorLike, scale: TensorLike): Tensor {
+function locScale(op: string, base: Float64Array | Tensor, shape: Shape, loc: TensorLike, scale: TensorLike): Tensor {
   const l = param(op, 'loc', loc, shape), s = param(op, 'scale', scale, shape);
   checkPositive(op, 'scale', s, false, 'pass a scale ≥ 0 (its absolute value, say).');
   return affine(base, shape, s, l);
@@ -38,18 +35,18 @@ function locScale(op: string, base: Float64Array, shape: Shape, loc: TensorLike,
  * @example ad.random.exponential(ad.random.key(0), [3], 2).shape // [3]
  */
 export function exponential(k: KeyLike, shape: Shape = [], rate: TensorLike = 1): Tensor {
-  if (k instanceof Tensor) return keyed('random.exponential', k, [rate] as const, (key, [rate]) => exponential(key, shape, rate));
   const op = 'random.exponential';
-  const e = unitSample(op, k, shape);
   // −log1p(−u): 1 − u moves log's domain to (0, 1], so E is finite (at most 36.7).
-  for (let i = 0; i < e.length; i++) e[i] = -Math.log1p(-e[i]!);
+  const e = unitNoise(op, k, shape, (u) => {
+    for (let i = 0; i < u.length; i++) u[i] = -Math.log1p(-u[i]!);
+  });
   const r = param(op, 'rate', rate, shape);
   checkPositive(op, 'rate', r, true, 'pass a rate > 0 (the mean is 1/rate; for a scale s, pass 1/s).');
-  if (typeof r === 'number') {
+  if (typeof r === 'number' && !(e instanceof Tensor)) {
     if (r !== 1) for (let i = 0; i < e.length; i++) e[i] = e[i]! / r;
     return new Tensor(e, [...shape]);
   }
-  return div(new Tensor(e, [...shape]), r);
+  return r === 1 ? noiseTensor(e, shape) : div(noiseTensor(e, shape), r);
 }
 
 /**
@@ -58,13 +55,13 @@ export function exponential(k: KeyLike, shape: Shape = [], rate: TensorLike = 1)
  * @example ad.random.laplace(ad.random.key(0), [2, 2], 1, 0.5).shape // [2, 2]
  */
 export function laplace(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
-  if (k instanceof Tensor) return keyed('random.laplace', k, [loc, scale] as const, (key, [loc, scale]) => laplace(key, shape, loc, scale));
   const op = 'random.laplace';
-  const e = unitSample(op, k, shape);
-  for (let i = 0; i < e.length; i++) {
-    const u = Math.max(NORMAL_LOW, e[i]! * NORMAL_SPAN + NORMAL_LOW); // JAX's minval −1 + epsneg, maxval 1
-    e[i] = Math.sign(u) * Math.log1p(-Math.abs(u));
-  }
+  const e = unitNoise(op, k, shape, (f) => {
+    for (let i = 0; i < f.length; i++) {
+      const u = Math.max(NORMAL_LOW, f[i]! * NORMAL_SPAN + NORMAL_LOW); // JAX's minval −1 + epsneg, maxval 1
+      f[i] = Math.sign(u) * Math.log1p(-Math.abs(u));
+    }
+  });
   return locScale(op, e, shape, loc, scale);
 }
 
@@ -74,10 +71,11 @@ export function laplace(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scal
  * @example ad.random.logistic(ad.random.key(0), [3]).shape // [3]
  */
 export function logistic(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
-  if (k instanceof Tensor) return keyed('random.logistic', k, [loc, scale] as const, (key, [loc, scale]) => logistic(key, shape, loc, scale));
   const op = 'random.logistic';
-  const e = uniformAboveEps(op, k, shape);
-  for (let i = 0; i < e.length; i++) e[i] = Math.log(e[i]! / (1 - e[i]!));
+  const e = unitNoise(op, k, shape, (u) => {
+    aboveEps(u);
+    for (let i = 0; i < u.length; i++) u[i] = Math.log(u[i]! / (1 - u[i]!));
+  });
   return locScale(op, e, shape, loc, scale);
 }
 
@@ -87,10 +85,11 @@ export function logistic(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, sca
  * @example ad.random.cauchy(ad.random.key(0), [3]).shape // [3]
  */
 export function cauchy(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
-  if (k instanceof Tensor) return keyed('random.cauchy', k, [loc, scale] as const, (key, [loc, scale]) => cauchy(key, shape, loc, scale));
   const op = 'random.cauchy';
-  const e = uniformAboveEps(op, k, shape);
-  for (let i = 0; i < e.length; i++) e[i] = Math.tan(Math.PI * (e[i]! - 0.5));
+  const e = unitNoise(op, k, shape, (u) => {
+    aboveEps(u);
+    for (let i = 0; i < u.length; i++) u[i] = Math.tan(Math.PI * (u[i]! - 0.5));
+  });
   return locScale(op, e, shape, loc, scale);
 }
 
@@ -100,8 +99,7 @@ export function cauchy(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale
  * @example ad.random.rademacher(ad.random.key(0), [4]).data.every((v) => v === 1 || v === -1) // true
  */
 export function rademacher(k: KeyLike, shape: Shape = []): Tensor {
-  if (k instanceof Tensor) return keyed('random.rademacher', k, [] as const, (key) => rademacher(key, shape));
-  const s = unitSample('random.rademacher', k, shape);
-  for (let i = 0; i < s.length; i++) s[i] = s[i]! < 0.5 ? 1 : -1;
-  return new Tensor(s, [...shape]);
+  return noiseTensor(unitNoise('random.rademacher', k, shape, (s) => {
+    for (let i = 0; i < s.length; i++) s[i] = s[i]! < 0.5 ? 1 : -1;
+  }), shape);
 }

@@ -12,7 +12,7 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes, formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkedSize } from '../tensor/checks.js';
-import { standardNormal, type KeyLike } from './continuous.js';
+import { normalNoise, type KeyLike } from './continuous.js';
 import { broadcastsTo } from './params.js';
 import { keyed } from './batching.js';
 
@@ -44,7 +44,7 @@ export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike
     );
   }
   const zShape = [...sampleShape, n, 1];
-  const z = new Tensor(standardNormal(op, k, [...sampleShape, n]), zShape);
+  const z = reshape(normalNoise(op, k, [...sampleShape, n]), zShape);
   // einsum('...ij,...j->...i', L, z) as a batched matrix–vector product.
   return add(mu, reshape(matmul(covarianceFactor(sigma, op), z), [...sampleShape, n]));
 }

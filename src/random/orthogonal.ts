@@ -15,7 +15,7 @@ import { describe } from '../tensor/describe.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { keyed } from './batching.js';
-import { standardNormal, type KeyLike } from './continuous.js';
+import { normalNoise, type KeyLike } from './continuous.js';
 
 /**
  * Uniformly (Haar) distributed n×m matrices with orthonormal columns (m ≤ n) or rows (m > n),
@@ -34,7 +34,7 @@ export function orthogonal(k: KeyLike, n: number, shape: Shape = [], m: number =
   return keyed(op, k, [] as const, (key) => {
     const rows = Math.max(n, m), cols = Math.min(n, m);
     const zShape = [...shape, rows, cols];
-    const { q, r } = qr(new Tensor(standardNormal(op, key, zShape), zShape));
+    const { q, r } = qr(normalNoise(op, key, zShape));
     const x = mul(q, reshape(sign(diagonal(r)), [...shape, 1, cols]));
     return n < m ? matrixTranspose(x) : x;
   });

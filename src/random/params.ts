@@ -78,13 +78,16 @@ export function checkPositive(op: string, name: string, p: Param, strict: boolea
 }
 
 /**
- * shift + scale · base as a tensor of `shape`: in one loop when both are numbers, else with the
- * library's ops so that derivatives reach the parameters (d/dshift = 1, d/dscale = base).
+ * shift + scale · base as a tensor of `shape`: in one loop when both are numbers and base is an
+ * array, else with the library's ops so that derivatives reach the parameters (d/dshift = 1, d/dscale = base).
  */
-export function affine(base: Float64Array, shape: Shape, scale: Param, shift: Param): Tensor {
+export function affine(base: Float64Array | Tensor, shape: Shape, scale: Param, shift: Param): Tensor {
   if (typeof scale === 'number' && typeof shift === 'number') {
-    if (scale !== 1 || shift !== 0) for (let i = 0; i < base.length; i++) base[i] = base[i]! * scale + shift;
+    if (scale === 1 && shift === 0) return base instanceof Tensor ? base : new Tensor(base, [...shape]);
+    // A base drawn by a primitive (a traced key): the same arithmetic as ops (x·scale + shift, so −0 becomes +0 alike).
+    if (base instanceof Tensor) return add(mul(base, scale), shift);
+    for (let i = 0; i < base.length; i++) base[i] = base[i]! * scale + shift;
     return new Tensor(base, [...shape]);
   }
-  return add(mul(new Tensor(base, [...shape]), scale as TensorLike), shift as TensorLike);
+  return add(mul(base instanceof Tensor ? base : new Tensor(base, [...shape]), scale as TensorLike), shift as TensorLike);
 }

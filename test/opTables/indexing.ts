@@ -12,6 +12,11 @@ export const indexingRows: OpRow[] = [
   { name: 'argsort', zeroGradient: true, domains: ['real'], fn: (x) => ad.argsort(x), shapes: [[[4]], [[2, 3]]] },
   { name: 'maxIndex', zeroGradient: true, domains: ['real'], fn: (x) => ad.maxIndex(x, -1), shapes: [[[4]], [[2, 3]]] },
   { name: 'minIndex', zeroGradient: true, domains: ['real'], fn: (x) => ad.minIndex(x), shapes: [[[4]], [[2, 3]]] },
+  // PRNG keys given as tensors of their two words (the 'index' domain draws words 0, 1, 2): draws, splits and folds as primitives.
+  { name: 'random.normal (tensor key)', covers: ['randomNoise'], zeroGradient: true, domains: ['index'], fn: (k) => ad.random.normal(k, [3]), shapes: [[[2]]] },
+  { name: 'random.split (tensor key)', covers: ['randomSplit'], zeroGradient: true, domains: ['index'], fn: (k) => ad.random.split(k, 3), shapes: [[[2]]] },
+  { name: 'random.foldIn (tensor key and data)', covers: ['randomFoldIn'], zeroGradient: true, domains: ['index', 'index'], fn: (k, d) => ad.random.foldIn(k, d), shapes: [[[2], []]] },
+  { name: 'random.key (tensor seed)', covers: ['randomKey'], zeroGradient: true, domains: ['index'], fn: (s) => ad.random.key(s), shapes: [[[]]] },
 
   // Gathers and scatters along an axis, with repeated and negative indices.
   { name: 'gather', covers: GATHER, domains: ['real'], fn: (x) => ad.gather(x, [[2, 0, 2, -1], [1, 1, 0, 0]], 1), shapes: [[[2, 3]], [[1, 3]]] },
