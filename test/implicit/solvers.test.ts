@@ -123,6 +123,21 @@ describe('minres', () => {
     // A least-squares solution: A x is b's projection on A's range (x itself may keep a null-space part).
     expect(maxAbsDiff(matVec(A, Array.from(arr(r.x))), [1, 2, 0])).toBeLessThan(1e-12);
   });
+
+  it('an unconverged solve reports its true residual ‖b − A x‖, not the recurrence estimate', () => {
+    // A non-symmetric matrix (outside minres's contract) and a short cg: the estimates drift from the truth.
+    const N = [[2, 1, 0], [-1, 3, 1], [0, 2, 1]];
+    const b = [1, -2, 0.5];
+    const trueNorm = (x: number[], A: number[][]) => Math.hypot(...matVec(A, x).map((v, i) => b[i]! - v));
+    const m = ad.minres(mv(T(N)), ad.tensor(b), { tol: 1e-14, maxIter: 2 });
+    expect(m.converged).toBe(false);
+    expect(m.residualNorm).toBeCloseTo(trueNorm(Array.from(arr(m.x)), N), 14);
+    const A = spd(12, 21);
+    const c = ad.cg(mv(T(A)), ad.tensor(vec(12, 22)), { tol: 1e-14, maxIter: 3 });
+    expect(c.converged).toBe(false);
+    const bc = vec(12, 22);
+    expect(c.residualNorm).toBeCloseTo(Math.hypot(...matVec(A, Array.from(arr(c.x))).map((v, i) => bc[i]! - v)), 12);
+  });
 });
 
 describe('gmres', () => {
