@@ -58,15 +58,27 @@ export function keyOfWords(t: Tensor, op: string): Key {
   return k;
 }
 
+/**
+ * What reads a traced key's words, for the reason `jit` gives (it reads "… read the value of a
+ * tensor computed from the arguments, at <site>"): the readers are the ones that need the numbers.
+ */
+const KEY_WORDS_READ =
+  "a PRNG key's words (needed by key.words, keyData, threefry2x32, toString, a structured model's sample, or a sampler " +
+  'that draws on the values of its parameters: the gamma family, poisson, binomial, truncatedNormal, categorical, choice, permutation, …)';
+
 /** A traced key's words, where they can be read (see keyOfWords). */
 function readTracedWords(t: Tensor, op: string): readonly [number, number] {
-  const v = checkableValues(t, `${op} reads its key's words (this sampler draws on the values of its parameters, so it runs as written)`);
+  // The getter does not know who reads (`op` is the function that made this key — 'jit' for an
+  // argument, 'random.split' for a key split from one — or the sampler given a tensor key), so the
+  // reason jit reports names the key's words and the readers there are; the site follows it.
+  const v = checkableValues(t, KEY_WORDS_READ);
   if (v === null) {
     throw new InvalidArgumentError(
-      `${op}: the key is a tensor traced by a transformation (a grad running inside the vmap that batches the key: ` +
-        `vmap(grad(f)) with a batched key), so its words cannot be read by this sampler, which draws on the values of its ` +
-        `parameters. For per-example gradients, take the grad of the sum of the vmapped function instead (the examples ` +
-        `are independent, so its gradient holds each example's), or pass a Key.`,
+      `${op}: the key is a tensor being differentiated or batched under a grad (a grad running inside the vmap that ` +
+        `batches the key, vmap(grad(f)) with a batched key, or a grad taken with respect to the key), so its words cannot ` +
+        `be read by a sampler that draws on the values of its parameters (the gamma family, poisson, …). For per-example ` +
+        `gradients, take the grad of the sum of the vmapped function instead (the examples are independent, so its ` +
+        `gradient holds each example's); a key has no derivative, so do not differentiate with respect to it; or pass a Key.`,
     );
   }
   return Object.freeze(checkWords(v[0]!, v[1]!, op));
