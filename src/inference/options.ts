@@ -39,7 +39,7 @@ export interface BeliefsOptions extends ReportOptions {
   /**
    * TRW's edge appearance probabilities ρ_e in (0, 1], [E]: the bound holds when they are the
    * edge marginals of a distribution over spanning trees. Default: an average of spanning forests
-   * (graph.ts, spanningForestWeights).
+   * (graph.ts, spanningForestWeights). A tensor is differentiable (∂bound/∂ρ_e = −I_e at the fixed point).
    */
   edgeWeights?: Tensor | readonly number[] | undefined;
   /** For 'bp' and 'trw': ad.semirings.log (sum-product, default) or ad.semirings.max (max-product: normalised max-marginals, from `beliefs` only). */
