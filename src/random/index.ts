@@ -12,8 +12,8 @@ import * as keyed from './continuous.js';
 import type { KeyLike } from './continuous.js';
 import { Key } from './key.js';
 
-export { Key, keyData, wrapKeyData, threefry2x32 } from './key.js';
-export { key, split, foldIn } from './keyTensors.js';
+export { Key, wrapKeyData, threefry2x32 } from './key.js';
+export { key, split, foldIn, keyData } from './keyTensors.js';
 export type { KeyLike } from './continuous.js';
 export { gumbel } from './continuous.js';
 export { bits, bernoulli, categorical, randint } from './discrete.js';

@@ -5,8 +5,9 @@
  * in JAX. Of a traced Key (one `jit` passed in, or derived from one) they are traced Keys. Both
  * kinds go through the primitives of ./keyPrimitives.ts; plain keys are hashed directly (./key.ts).
  */
+import { stack } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { foldIn as foldInKey, key as keyOf, Key, keyOfWords, split as splitKey } from './key.js';
+import { foldIn as foldInKey, key as keyOf, Key, keyData as keyDataOf, keyOfWords, split as splitKey, wordsTensorOf } from './key.js';
 import { constantWords, foldInWordsTensor, keyOfSeedTensor, keyTensor, splitWordsTensor } from './keyPrimitives.js';
 
 /**
@@ -52,4 +53,22 @@ export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor)
   const words = foldInWordsTensor(t ?? constantWords(k as Key | number | bigint, 'random.foldIn'), data);
   // A traced Key folded with a number stays a Key (of traced words), as split's keys do.
   return k instanceof Key && typeof data === 'number' ? keyOfWords(words, 'random.foldIn') : words;
+}
+
+/**
+ * The two uint32 words of a key (JAX's `random.key_data`); of an array of keys (as `split`
+ * returns), a tensor of shape [n, 2], one key per row: a batch of keys for `vmap`, where a
+ * sampler given one row as its key draws each example with its own key. Of keys traced by `jit`
+ * (an argument, or split from one), the tensor stacks their words without reading them, so a
+ * jitted step that maps over `keyData(split(key, n))` replays with each new key.
+ * @example ad.random.keyData(ad.random.key(7)) // [0, 7]
+ */
+export function keyData(k: Key | number | bigint): [number, number];
+export function keyData(keys: readonly Key[]): Tensor;
+export function keyData(k: Key | number | bigint | readonly Key[]): [number, number] | Tensor {
+  if (Array.isArray(k) && k.length > 0 && k.every((x) => x instanceof Key) && k.some((x) => wordsTensorOf(x) !== null)) {
+    // The same values as keyDataOf's rows (words are exact in float64), as one tensor that a recording keeps as a call.
+    return stack(k.map((x: Key) => wordsTensorOf(x) ?? new Tensor(Float64Array.of(x.words[0], x.words[1]), [2])), 0);
+  }
+  return keyDataOf(k as Key);
 }

@@ -8,6 +8,8 @@
  * - the reason `cacheInfo()` gave when a traced key's words were read named the function that
  *   made the key ("jit reads its key's words (this sampler …)", "random.split reads …") rather
  *   than what was read, and called user code a sampler;
+ * - `keyData(keys)` of keys traced by jit read their words, so a jitted step that maps over
+ *   `keyData(split(key, n))` (the vmap-over-keys pattern of docs/random.md) never replayed;
  * - a grad taken with respect to a tensor key, reaching a sampler that reads its key, was told it
  *   was inside a vmap.
  * Then seeded properties: random programs of split / foldIn / samplers under jit against the
@@ -80,6 +82,43 @@ describe("the reason jit gives when a traced key's words are read", () => {
     const keys = random.keyData(random.split(random.key(4), 2));
     expect(() => ad.vmap((kk: Tensor, a: Tensor) => ad.grad((ai: Tensor) => ad.sum(random.gamma(kk, ai, [2])))(a))(keys, ad.tensor([1, 2])))
       .toThrow(/take the grad of the sum of the vmapped function/);
+  });
+});
+
+describe('keyData of keys traced by jit', () => {
+  const step = (w: Tensor, key: Key) => {
+    const [next, sub] = random.split(key);
+    const rows = random.keyData(random.split(sub!, 3));
+    const noise = ad.vmap((k: Tensor, x: Tensor) => ad.mul(x, random.normal(k, [2])), [0, null])(rows, w) as Tensor;
+    return { noise, rows, next: next! };
+  };
+
+  it('stacks their words without reading them: a step that maps over keyData(split(key, n)) replays (it ran as written)', () => {
+    const jitted = ad.jit(step);
+    const w = ad.tensor([1, -2]);
+    let key = random.key(0);
+    for (let i = 0; i < 5; i++) {
+      const want = step(w, key), got = jitted(w, key);
+      expect(bits(got)).toBe(bits(want));
+      key = got.next;
+    }
+    const [entry] = jitted.cacheInfo();
+    expect(entry!.reason).toBeNull();
+    expect(entry!.status).toBe('replayed');
+    expect(entry!.replays).toBe(4);
+  });
+
+  it('keeps its values and errors for plain keys, mixed keys and non-keys', () => {
+    const keys = random.split(random.key(5), 3);
+    expect(Array.from(random.keyData(keys).toFloat64Array())).toEqual(keys.flatMap((k) => [...k.words]));
+    expect(random.keyData([]).shape).toEqual([0, 2]);
+    expect(random.keyData(random.key(7))).toEqual([0, 7]);
+    // A traced key beside a plain one, and a non-key beside a traced one (the error names the entry).
+    const mixed = ad.jit((k: Key) => random.keyData([random.split(k)[0]!, random.key(3)]));
+    for (const s of [1, 2, 3]) expect(bits(mixed(random.key(s)))).toBe(bits(random.keyData([random.split(random.key(s))[0]!, random.key(3)])));
+    expect(mixed.cacheInfo()[0]!.status).toBe('replayed');
+    const bad = ad.jit((k: Key) => random.keyData([k, 5 as unknown as Key]));
+    expect(() => bad(random.key(1))).toThrow(/random\.keyData: keys\[1\] is number 5, not a key/);
   });
 });
 
