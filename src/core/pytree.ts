@@ -8,6 +8,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { InvalidArgumentError } from './errors.js';
 import { describe } from '../tensor/create.js';
+import type { Key } from '../random/key.js';
 
 /** A tensor or number, or arrays and plain objects of them, nested to any depth; `null` is an empty node. */
 export type PyTree = Tensor | number | null | readonly PyTree[] | { readonly [key: string]: PyTree };
@@ -22,6 +23,8 @@ export type TensorTree<T> = 0 extends 1 & T
   ? TensorPyTree // any tree at all: named, not expanded
   : T extends Tensor | number
   ? Tensor
+  : T extends Key
+  ? Key // a PRNG key in a loop's carry stays a key (transforms/keyCarry.ts)
   : T extends null
   ? null // an empty node stays empty
   : T extends readonly unknown[]
@@ -37,6 +40,8 @@ export type TensorLikeTree<T> = 0 extends 1 & T
   ? PyTree
   : T extends Tensor | number
   ? Tensor | number
+  : T extends Key
+  ? Key
   : T extends null
   ? null
   : T extends readonly unknown[]

@@ -5,6 +5,7 @@
  * runs and each example takes its own branch's result, as JAX's cond under vmap becomes a select —
  * and that `foriLoop` reverses in bounded memory (it is a `scan`).
  */
+import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
@@ -199,6 +200,11 @@ export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body
   noExtraArguments(extra, 'foriLoop', 'lower, upper, body, init and options, foriLoop(lower, upper, body, init, { checkpoints })');
   checkOptions(options, 'foriLoop', ['checkpoints', 'stats']);
   resolveCheckpoints(options.checkpoints, 1, 'foriLoop'); // validated here, under foriLoop's name, and also when no step runs
+  if (holdsKey(init)) {
+    // PRNG keys in the carry: the loop carries their words, body sees keys (./keyCarry.ts).
+    const keys = (carry: unknown) => wordsAsKeys(carry, init, 'foriLoop') as TensorTree<C>;
+    return keys(foriLoop(lower, upper, (i, c) => keysAsWords(body(i, keys(c))) as never, keysAsWords(init), options));
+  }
   const lo = bound(lower, 'lower'), hi = bound(upper, 'upper');
   if (hi <= lo) return branchResult(init, 'foriLoop', 'init') as TensorTree<C>;
   const { leaves: initLeaves, def } = flatten(init, 'foriLoop (init)');

@@ -9,7 +9,8 @@ import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { probeStep, scanLength, splitResult, type StepShapes } from './scanStep.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
 import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
-import { noExtraArguments } from './args.js';
+import { leavesLike, noExtraArguments } from './args.js';
+import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
 
 export type { Checkpoints } from './loopArgs.js';
 
@@ -81,6 +82,7 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
   checkLoopFunction(step, 'scan', 'step', '(carry, x) => carry or [carry, y]');
   noExtraArguments(extra, 'scan', 'step, init and options, scan(step, init, { xs, length, checkpoints })');
   checkOptions(options, 'scan', ['length', 'xs', 'checkpoints', 'stats']);
+  if (holdsKey(init)) return scanOverKeys(step, init, options);
   const initFlat = flatten(init, 'scan (init)');
   const initLeaves = initFlat.leaves.map((l) => asTensor(l, 'scan'));
   const xsFlat = options.xs === undefined ? null : flatten(options.xs, 'scan (xs)');
@@ -145,4 +147,22 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
       return [...r.init, ...xsCts, ...r.captured];
     },
   });
+}
+
+/**
+ * scan with PRNG keys in its carry (as JAX programs carry them through lax.scan): the loop carries
+ * their words (./keyCarry.ts) and `step` sees keys; keys among the ys come back as their stacked
+ * words, [n, 2] (a batch of keys, as `random.keyData(keys)` gives).
+ */
+function scanOverKeys(step: (carry: unknown, x: unknown) => unknown, init: unknown, options: ScanOptions<unknown>): unknown {
+  const words = keysAsWords(init);
+  const carryDef = flatten(words, 'scan (init)').def;
+  let pairs = false;
+  const inner = scan as unknown as (f: (carry: unknown, x: unknown) => unknown, init: unknown, options: ScanOptions<unknown>) => unknown;
+  const out = inner((carry, x) => {
+    const result = keysAsWords(step(wordsAsKeys(carry, init, 'scan'), x));
+    pairs = leavesLike(result, carryDef) === null; // not the carry itself: [carry, y] (scan checks it)
+    return result;
+  }, words, options);
+  return pairs ? [wordsAsKeys((out as unknown[])[0], init, 'scan'), (out as unknown[])[1]] : wordsAsKeys(out, init, 'scan');
 }

@@ -1,4 +1,5 @@
 /** @file whileLoop: a loop whose length is known only when it ends, reversed in bounded memory. */
+import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
@@ -53,6 +54,11 @@ export function whileLoop<C>(
   noExtraArguments(extra, 'whileLoop', 'cond, body, init and options, whileLoop(cond, body, init, { checkpoints, maxIterations })');
   checkLoopFunction(body, 'whileLoop', 'body', '(carry) => next carry');
   checkOptions(options, 'whileLoop', ['checkpoints', 'stats', 'maxIterations']);
+  if (holdsKey(init)) {
+    // PRNG keys in the carry: the loop carries their words, cond and body see keys (./keyCarry.ts).
+    const keys = (carry: C) => wordsAsKeys(carry, init, 'whileLoop') as C;
+    return keys(whileLoop((c: C) => cond(keys(c)), (c: C) => keysAsWords(body(keys(c))) as C, keysAsWords(init) as C, options));
+  }
   const initFlat = flatten(init, 'whileLoop (init)');
   const initLeaves = initFlat.leaves.map((l) => asTensor(l, 'whileLoop'));
   const stats = newStats(options.stats);
