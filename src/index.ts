@@ -134,6 +134,8 @@ export { VariableOrderCRF } from './structured/variableOrder.js';
 export type { VariableOrderCRFOptions } from './structured/variableOrder.js';
 export { PCFG } from './structured/pcfg.js';
 export type { PCFGOptions } from './structured/pcfg.js';
+export { TreeCRF } from './structured/treeCrf.js';
+export type { TreeCRFOptions } from './structured/treeCrf.js';
 export type { ParseTree } from './structured/parseTree.js';
 export { SemiMarkovCRF } from './structured/semiMarkov.js';
 export type { SemiMarkovCRFOptions, Segment } from './structured/semiMarkov.js';
