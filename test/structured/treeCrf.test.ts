@@ -10,6 +10,7 @@ import * as ad from 'adjoint';
 import { treesOver, nodes, type Tree } from './pcfgOracle.js';
 import { fill, seeded, type Draw } from './draws.js';
 import { expectClearError } from '../catalogue/support.js';
+import { expectExportMatches } from '../onnx/ortSupport.js';
 
 const close = (a: number, b: number, tol = 1e-10) => {
   if (a === b) return;
@@ -340,6 +341,14 @@ describe('TreeCRF under vmap and jit', () => {
     expect(values(ad.jit(ad.grad(one))(y) as ad.Tensor)).toEqual(values(ad.grad(one)(y) as ad.Tensor));
     const kl = (s: ad.Tensor, t: ad.Tensor) => new ad.TreeCRF({ spans: s }).kl(new ad.TreeCRF({ spans: t }));
     expect(values(ad.jit(kl)(x, y) as ad.Tensor)).toEqual(values(kl(x, y)));
+  });
+});
+
+describe('TreeCRF exported to ONNX', () => {
+  it('log Z of a padded batch and its gradient (the marginals) run on ONNX Runtime as in adjoint', async () => {
+    const spans = ad.random.normal(ad.random.key(5), [2, 5, 5, 3]);
+    const logZ = (s: ad.Tensor) => ad.sum(new ad.TreeCRF({ spans: s, lengths: [5, 3] }).logPartition());
+    await expectExportMatches(ad.valueAndGrad(logZ), [spans], 1e-11);
   });
 });
 
