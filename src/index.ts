@@ -55,6 +55,18 @@ export {
 export type { CloseOptions } from './ops/elementwiseExtras.js';
 export { searchsorted, interp, polyval, convolve, correlate } from './ops/interpolation.js';
 export type { SearchsortedOptions, InterpOptions, ConvolveMode } from './ops/interpolation.js';
+export {
+  rot90, fliplr, flipud, nanToNum, floorDivide, frexp, ldexp, nextafter, gcd, lcm, logspace, geomspace, diagflat, identity,
+  arraySplit, hsplit, vsplit, dsplit, append, insert, deleteEntries as delete,
+} from './ops/numpyBreadth.js';
+export type { NanToNumOptions, LogspaceOptions } from './ops/numpyBreadth.js';
+export {
+  unravelIndex, ravelMultiIndex, trilIndices, triuIndices, trilIndicesFrom, triuIndicesFrom, diagIndices, diagIndicesFrom,
+  histogram, bincount, digitize, isin, lexsort, nonzero, argwhere, flatnonzero, unique,
+} from './ops/numpyIndices.js';
+export type {
+  UnravelOptions, RavelOptions, HistogramOptions, BincountOptions, IsinOptions, NonzeroOptions, UniqueOptions, UniqueResult,
+} from './ops/numpyIndices.js';
 export * as linalg from './linalg/index.js';
 export * as special from './special/index.js';
 export * as stats from './stats/index.js';
