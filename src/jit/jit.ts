@@ -223,8 +223,9 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
   const boxes = tensors.map((t, i) => rec.input(t, i));
   let k = 0;
   const boxedArgs = replaceTensors(args, () => boxes[k++]!) as unknown[];
-  const watcher = valueReads.watcher;
+  const watcher = valueReads.watcher, guard = valueReads.guard;
   valueReads.watcher = (t, how) => rec.noteRead(t, how);
+  valueReads.guard = (t, check) => rec.guard(t, check);
   let result: unknown;
   let sources: OutputSource[] | null = null;
   let outDef: TreeDef | null = null;
@@ -255,6 +256,7 @@ function recordCall(fn: (...args: any[]) => unknown, args: unknown[], tensors: T
     }
   } finally {
     valueReads.watcher = watcher;
+    valueReads.guard = guard;
     rec.finish();
   }
   reason ??= rec.valueRead;

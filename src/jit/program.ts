@@ -391,6 +391,14 @@ export class ProgramBuilder {
     return this.push(GENERAL, this.calls.length - 1, 0, out.shape.length === 0, out.shape.length === 0 ? out.first : 0);
   }
 
+  /** Slots kept though no output needs them: guards (RecordTrace.guard), run for their checks. */
+  private readonly effects: number[] = [];
+
+  /** Keeps call `slot` in the program whatever the outputs need (a guard). */
+  effect(slot: number): void {
+    this.effects.push(slot);
+  }
+
   /** Runs jit/programFusion.ts over the calls (before dead-code elimination drops what it frees). */
   private fuse(outputs: readonly OutputSource[]): void {
     const n = this.length;
@@ -421,6 +429,7 @@ export class ProgramBuilder {
     this.fuse(outputs);
     const live = new Uint8Array(n);
     for (const o of outputs) if ('slot' in o) live[o.slot] = 1;
+    for (const s of this.effects) live[s] = 1;
     for (let k = n - 1; k >= 0; k--) {
       if (live[k] === 0) continue;
       const c = code[k]!;

@@ -27,6 +27,31 @@ export class RecordTrace extends Trace {
   fusedVjps = true;
   /** Called with each general primitive call as it is recorded (the ONNX exporter notes where each op came from), or null. */
   onCall: ((prim: Primitive<any>, params: unknown) => void) | null = null;
+  /**
+   * Whether checks of argument values are recorded as guards a replay runs again (`guard`); the
+   * ONNX exporter turns this off (a graph has no such check: a checked value stays a read).
+   */
+  guards = true;
+
+  /**
+   * Runs `check` on the values of `t` (one of this trace's boxes over a plain value) and records it
+   * as a guard: a call that every replay runs on that call's values, throwing where they fail it,
+   * so the replay throws and jit runs the function as written, which throws the check's own error
+   * (or takes its own catch). False (nothing recorded) where `t` is not such a box.
+   */
+  guard(t: Tensor, check: (values: Float64Array) => void): boolean {
+    if (!this.guards || !this.active || t.trace !== this || t.primal!.trace !== null) return false;
+    try {
+      check(t.primal!.values);
+    } catch (e) {
+      // A function that catches the check's error goes on by a path the program does not hold.
+      this.computesOnValues(`a check of an argument's values failed (${e instanceof Error ? e.message.split('\n')[0] : String(e)}), so the path taken after it depends on them`);
+      throw e;
+    }
+    const done = Tensor.scalar(0);
+    this.program.effect(this.program.call(GUARD, { check }, [this.slotOf(t)], done));
+    return true;
+  }
 
   /**
    * Marks this recording as not replayable because library code computes on values here (an
@@ -106,6 +131,18 @@ export class RecordTrace extends Trace {
     return box;
   }
 }
+
+/** A recorded check of values (RecordTrace.guard): kept by the program though nothing reads its result. */
+const GUARD: Primitive<{ readonly check: (values: Float64Array) => void }> = {
+  name: 'guard',
+  saves: 'none',
+  forward: ([x], { check }) => {
+    check(x!.values);
+    return Tensor.scalar(0);
+  },
+  vjp: null,
+  jvp: null,
+};
 
 /**
  * The recording trace `t` is boxed at when it is the only level above a plain value (so `t` is at

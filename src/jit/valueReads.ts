@@ -18,7 +18,13 @@ import type { Tensor } from '../tensor/tensor.js';
 export const valueReads: {
   watcher: ((t: Tensor, how: string) => void) | null;
   result: ((t: Tensor, how: string) => void) | null;
-} = { watcher: null, result: null };
+  /**
+   * The running recording's guard: records `check` (which throws on values that fail it) as a call
+   * on `t` that every replay runs again, and returns true; false where it cannot (then the check
+   * reads the value, which is reported through `watcher`). See tensor/checks.ts's checkValues.
+   */
+  guard: ((t: Tensor, check: (values: Float64Array) => void) => boolean) | null;
+} = { watcher: null, result: null, guard: null };
 
 /**
  * Reports library code's own read of `t`'s value to a running recording before the read itself,

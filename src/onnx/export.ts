@@ -83,6 +83,7 @@ export function exportModelProto(fn: (...args: never[]) => unknown, exampleArgs:
   try {
     rec = recordProgram(fn as (...args: unknown[]) => unknown, [...exampleArgs], (trace) => {
       trace.fusedVjps = false;
+      trace.guards = false; // a checked value stays a read: a graph holds no check
       trace.onCall = (prim) => {
         if (!(prim.name in exportRules) && !sites.has(prim.name)) sites.set(prim.name, captureSite());
       };

@@ -11,7 +11,7 @@ import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { erfinv } from './erf.js';
 import { toKey, type Key } from './key.js';
-import { affine, checkPositive, param, sampleSize, valuesToCheck, type Param } from './params.js';
+import { affine, checkParam, checkPositive, param, sampleSize, type Param } from './params.js';
 import { unitUniform } from './threefry.js';
 import { noise } from './keyPrimitives.js';
 
@@ -53,18 +53,25 @@ export function noiseTensor(e: Float64Array | Tensor, shape: Shape): Tensor {
 
 /** Throws unless low < high (both finite) wherever their values can be read. */
 function checkRange(op: string, low: Param, high: Param): void {
-  const lo = valuesToCheck(low), hi = valuesToCheck(high);
-  if (lo === null || hi === null) return;
-  for (const v of [...Array.from(lo), ...Array.from(hi)]) {
-    if (!Number.isFinite(v)) throw new InvalidArgumentError(`${op}: low and high must be finite, got ${v}; pass finite bounds.`);
+  const finite = (values: ArrayLike<number>) => {
+    for (const v of Array.from(values)) {
+      if (!Number.isFinite(v)) throw new InvalidArgumentError(`${op}: low and high must be finite, got ${v}; pass finite bounds.`);
+    }
+  };
+  checkParam(low, finite);
+  checkParam(high, finite);
+  const unordered = () => new InvalidArgumentError(
+    `${op}: low must be less than high${typeof low === 'number' && typeof high === 'number' ? `, got low = ${low}, high = ${high}` : ' everywhere'}; ` +
+      'swap them, or widen the interval (the sample is in [low, high)).',
+  );
+  if (typeof low === 'number' && typeof high === 'number') {
+    if (!(low < high)) throw unordered();
+    return;
   }
-  const ordered = typeof low === 'number' && typeof high === 'number' ? low < high : less(low, high).values.every((b) => b === 1);
-  if (!ordered) {
-    throw new InvalidArgumentError(
-      `${op}: low must be less than high${typeof low === 'number' && typeof high === 'number' ? `, got low = ${low}, high = ${high}` : ' everywhere'}; ` +
-        'swap them, or widen the interval (the sample is in [low, high)).',
-    );
-  }
+  // On less(low, high), a tensor: under jit a guard each replay runs again (params.ts's checkParam).
+  checkParam(less(low, high), (ordered) => {
+    if (!Array.from(ordered).every((b) => b === 1)) throw unordered();
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import { checkOptions } from '../transforms/loopArgs.js';
 import { noiseTensor, standardGumbel, unitNoise, type KeyLike } from './continuous.js';
 import { Key, split } from './key.js';
 import { noise } from './keyPrimitives.js';
-import { broadcastsTo, param, sampleSize, valuesToCheck } from './params.js';
+import { broadcastsTo, checkParam, param, sampleSize, valuesToCheck } from './params.js';
 import { hashCounts, words64 } from './threefry.js';
 import { constant, eachExample, isBatched, keyed } from './batching.js';
 
@@ -35,10 +35,10 @@ export function bernoulli(k: KeyLike, p: TensorLike = 0.5, shape?: Shape): Tenso
   const sampleShape = shape ?? (p instanceof Tensor ? p.shape : []);
   const u = noiseTensor(unitNoise(op, k, sampleShape), sampleShape);
   const prob = param(op, 'p', p, sampleShape);
-  const values = valuesToCheck(prob);
-  if (values !== null && !Array.from(values).every((v) => v >= 0 && v <= 1)) {
+  checkParam(prob, (values) => {
+    if (Array.from(values).every((v) => v >= 0 && v <= 1)) return;
     throw new InvalidArgumentError(`${op}: p must be a probability in [0, 1]${typeof prob === 'number' ? `, got ${prob}` : ' everywhere'}; for log-odds use ad.sigmoid(logits).`);
-  }
+  });
   return less(u, prob);
 }
 

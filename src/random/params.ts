@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add, mul } from '../ops/binary.js';
-import { checkableValues, checkedSize } from '../tensor/checks.js';
+import { checkableValues, checkedSize, checkValues } from '../tensor/checks.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -70,11 +70,22 @@ export function valuesToCheck(p: Param): ArrayLike<number> | null {
  * a scale or rate out of range would give a sample from no distribution (or a mirrored one).
  */
 export function checkPositive(op: string, name: string, p: Param, strict: boolean, fix: string): void {
-  const values = valuesToCheck(p);
-  if (values === null || Array.from(values).every((v) => (strict ? v > 0 : v >= 0))) return;
-  throw new InvalidArgumentError(
-    `${op}: ${name} must be ${strict ? 'positive' : 'non-negative'}${typeof p === 'number' ? `, got ${p}` : ' everywhere'}; ${fix}`,
-  );
+  checkParam(p, (values) => {
+    if (Array.from(values).every((v) => (strict ? v > 0 : v >= 0))) return;
+    throw new InvalidArgumentError(
+      `${op}: ${name} must be ${strict ? 'positive' : 'non-negative'}${typeof p === 'number' ? `, got ${p}` : ' everywhere'}; ${fix}`,
+    );
+  });
+}
+
+/**
+ * Runs `check` on a parameter's values (a number's one value): for a tensor computed from a `jit`
+ * recording's arguments, a guard each replay runs again, so the sampler still replays (see
+ * tensor/checks.ts's checkValues); left out where the values are being differentiated or batched.
+ */
+export function checkParam(p: Param, check: (values: ArrayLike<number>) => void): void {
+  if (typeof p === 'number') check([p]);
+  else checkValues(p, "a random sampler's check of its parameter", check);
 }
 
 /**

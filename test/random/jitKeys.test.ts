@@ -179,3 +179,49 @@ describe('a batched key under a grad inside vmap', () => {
     expect(Array.from((ad.vmap(f)(keys, a) as Tensor).toFloat64Array())).toEqual(loop);
   });
 });
+
+describe('parameter checks under jit are guards a replay runs again', () => {
+  it('normal, uniform and bernoulli with tensor parameters replay, and a replay that fails a check throws its error', () => {
+    const normal = ad.jit((k: ad.random.Key, mu: Tensor, s: Tensor) => random.normal(k, [3], mu, s));
+    const mu = ad.tensor([0, 1, 2]);
+    for (const seed of [1, 2, 3]) expect(bits(normal(random.key(seed), mu, ad.scalar(seed / 2)))).toEqual(bits(random.normal(random.key(seed), [3], mu, ad.scalar(seed / 2))));
+    expect(normal.cacheInfo()[0]!.status).toBe('replayed');
+    expect(normal.cacheInfo()[0]!.calls.guard).toBe(1);
+    expect(() => normal(random.key(1), mu, ad.scalar(-1))).toThrow(/random\.normal: std must be non-negative/);
+    const uniform = ad.jit((k: ad.random.Key, lo: Tensor, hi: Tensor) => random.uniform(k, [2], lo, hi));
+    expect(bits(uniform(random.key(0), ad.scalar(0), ad.scalar(1)))).toEqual(bits(random.uniform(random.key(0), [2], 0, 1)));
+    expect(bits(uniform(random.key(0), ad.scalar(1), ad.scalar(3)))).toEqual(bits(random.uniform(random.key(0), [2], ad.scalar(1), ad.scalar(3))));
+    expect(() => uniform(random.key(0), ad.scalar(3), ad.scalar(1))).toThrow(/low must be less than high/);
+    expect(() => uniform(random.key(0), ad.scalar(0), ad.scalar(Infinity))).toThrow(/low and high must be finite/);
+    expect(uniform.cacheInfo()[0]!.replays).toBe(1);
+    const bern = ad.jit((k: ad.random.Key, p: Tensor) => random.bernoulli(k, p, [6]));
+    expect(bits(bern(random.key(4), ad.scalar(0.9)))).toEqual(bits(random.bernoulli(random.key(4), 0.9, [6])));
+    expect(bits(bern(random.key(4), ad.scalar(0.2)))).toEqual(bits(random.bernoulli(random.key(4), 0.2, [6])));
+    expect(() => bern(random.key(4), ad.scalar(1.5))).toThrow(/p must be a probability in \[0, 1\]/);
+    expect(bern.cacheInfo()[0]!.replays).toBe(1);
+  });
+
+  it('a function that catches a failed check is not kept (its catch path depends on the values)', () => {
+    const f = ad.jit((k: ad.random.Key, s: Tensor) => {
+      try {
+        return random.normal(k, [2], 0, s);
+      } catch {
+        return ad.zeros([2]);
+      }
+    });
+    expect(bits(f(random.key(0), ad.scalar(-1)))).toEqual(['0', '0']);
+    expect(bits(f(random.key(0), ad.scalar(1)))).toEqual(bits(random.normal(random.key(0), [2], 0, 1)));
+    expect(f.cacheInfo()[0]!.status).toBe('eager');
+    // Recorded with valid values first: the replay's guard throws, and the function runs as written (its catch).
+    const g = ad.jit((k: ad.random.Key, s: Tensor) => {
+      try {
+        return random.normal(k, [2], 0, s);
+      } catch {
+        return ad.zeros([2]);
+      }
+    });
+    expect(bits(g(random.key(0), ad.scalar(1)))).toEqual(bits(random.normal(random.key(0), [2], 0, 1)));
+    expect(bits(g(random.key(0), ad.scalar(-1)))).toEqual(['0', '0']);
+    expect(g.cacheInfo()[0]!.status).toBe('replayed');
+  });
+});
