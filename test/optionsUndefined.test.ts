@@ -70,6 +70,8 @@ describe('options given as undefined take their defaults', () => {
       logZ(new ad.SemiMarkovCRF({ segments: seg, transitions: t })));
     const term = ad.random.normal([3, 2], 5), rules = ad.random.normal([2, 2, 2], 6);
     same(logZ(new ad.PCFG({ terminals: term, rules, root: undefined, lengths: undefined })), logZ(new ad.PCFG({ terminals: term, rules })));
+    const spans = ad.tensor(Array.from({ length: 3 * 3 * 2 }, (_, i) => Math.sin(i)), [3, 3, 2]);
+    same(logZ(new ad.TreeCRF({ spans, lengths: undefined })), logZ(new ad.TreeCRF({ spans })));
     const arcs = ad.random.normal([4, 4], 7);
     same(logZ(new ad.DependencyCRF({ arcScores: arcs, projective: true, singleRoot: undefined, lengths: undefined })), logZ(new ad.DependencyCRF({ arcScores: arcs, projective: true })));
     same(logZ(new ad.Alignment({ scores: e, lengths: undefined, states: undefined, skips: undefined, initialStates: undefined, finalStates: undefined, checkpoints: undefined })),

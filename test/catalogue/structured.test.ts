@@ -1,4 +1,4 @@
-/** @file The catalogue of bad inputs to LinearChainCRF, HigherOrderCRF, VariableOrderCRF and PCFG: each gets an AdjointError that starts with the op, names the argument and says what to pass. */
+/** @file The catalogue of bad inputs to LinearChainCRF, HigherOrderCRF, VariableOrderCRF, PCFG and TreeCRF: each gets an AdjointError that starts with the op, names the argument and says what to pass. */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { expectClearError, type ClearError } from './support.js';
@@ -71,6 +71,12 @@ describe('catalogue: structured models', () => {
     ['PCFG root of the wrong size', () => new ad.PCFG({ terminals: ad.zeros([3, 2]), rules: ad.zeros([2, 2, 2]), root: ad.zeros([3]) }), { op: 'PCFG', fix: /root must have shape \[2\]/, type: ad.ShapeError }],
     ['PCFG.logProbability of a tree over too few words', () => grammar.logProbability({ label: 0, start: 0, end: 2, children: [leaf(0), leaf(1)] }), { op: 'PCFG.logProbability', fix: /spans \(0, 2\) where \(0, 3\) was expected/ }],
     ['PCFG.logProbability of undefined', () => grammar.logProbability(bad(undefined)), { op: 'PCFG.logProbability', fix: /A tree is \{ label, start, end, children/ }],
+    // TreeCRF
+    ['TreeCRF without options', () => new ad.TreeCRF(bad(undefined)), { op: 'TreeCRF', fix: /Pass one as in new ad\.TreeCRF/ }],
+    ['TreeCRF without spans', () => new ad.TreeCRF(bad({})), { op: 'TreeCRF', fix: /options\.spans is missing; pass a Tensor of shape \[n, n, NT\]/ }],
+    ['TreeCRF spans of two axes', () => new ad.TreeCRF({ spans: ad.zeros([3, 2]) }), { op: 'TreeCRF', fix: /spans must have shape \[n, n, NT\]/, type: ad.ShapeError }],
+    ['TreeCRF spans not square in the word axes', () => new ad.TreeCRF({ spans: ad.zeros([3, 4, 2]) }), { op: 'TreeCRF', fix: /square in the two word axes/, type: ad.ShapeError }],
+    ['TreeCRF.logProbability of undefined', () => new ad.TreeCRF({ spans: ad.zeros([3, 3, 2]) }).logProbability(bad(undefined)), { op: 'TreeCRF.logProbability', fix: /A tree is \{ label, start, end, children/ }],
     ['PCFG.sum of a semiring-like object without its rules', () => grammar.sum(bad({ name: 'log', size: 1 })), { op: 'PCFG.sum', fix: /pass one of ad\.semirings/ }],
   ];
   it.each(cases)('%s', (_name, run, expected) => {

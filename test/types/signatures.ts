@@ -125,6 +125,8 @@ export function signatures(): void {
   expectType<number[]>()(one.tags);
   expectType<number>()(one.score);
   expectType<ad.TreeAndScore | ad.TreeAndScore<ad.ParseTree[], number[]>>()(new ad.PCFG({ terminals: x, rules: x }).argmax());
+  expectType<ad.TreeAndScore | ad.TreeAndScore<ad.ParseTree[], number[]>>()(new ad.TreeCRF({ spans: x }).argmax());
+  expectType<ad.Tensor>()(new ad.TreeCRF({ spans: x, lengths: [2] }).marginals());
   expectType<ad.SegmentsAndScore | ad.SegmentsAndScore<ad.Segment[][], number[]>>()(new ad.SemiMarkovCRF({ segments: x, transitions: x }).argmax());
   expectType<ad.HeadsAndScore | ad.HeadsAndScore<number[][], number[]>>()(new ad.DependencyCRF({ arcScores: x, projective: true }).argmax());
   expectType<ad.StatesAndScore<number[] | null> | ad.StatesAndScore<(number[] | null)[], number[]>>()(new ad.Alignment({ scores: x }).argmax());
