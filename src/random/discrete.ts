@@ -4,16 +4,21 @@
  * library's one dtype); none is differentiable: their values do not move smoothly with parameters.
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { less } from '../ops/binary.js';
+import { add, equal, less, sub } from '../ops/binary.js';
+import { max } from '../ops/reduce.js';
+import { where } from '../ops/select.js';
+import { maxIndex } from '../ops/sort.js';
+import { isfinite } from '../ops/predicates.js';
+import { checkValues, isTraced } from '../tensor/checks.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { broadcastStrides, formatShape, normalizeAxis, stridesOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../transforms/loopArgs.js';
-import { noiseTensor, standardGumbel, unitNoise, type KeyLike } from './continuous.js';
+import { noiseTensor, toGumbel, unitNoise, type KeyLike } from './continuous.js';
 import { Key, split } from './key.js';
 import { noise } from './keyPrimitives.js';
-import { broadcastsTo, checkParam, param, sampleSize, valuesToCheck } from './params.js';
+import { broadcastsTo, checkParam, param, sampleSize } from './params.js';
 import { hashCounts, words64 } from './threefry.js';
 import { constant, eachExample, isBatched, keyed } from './batching.js';
 
@@ -58,14 +63,15 @@ export interface CategoricalOptions {
 export function categorical(k: KeyLike, logits: TensorLike, options: CategoricalOptions = {}): Tensor {
   if (k instanceof Tensor) return keyed('random.categorical', k, [logits] as const, (key, [logits]) => categorical(key, logits, options));
   const op = 'random.categorical';
-  const l = asTensor(logits, op);
-  if (isBatched([constant(l)])) return eachExample([constant(l)], ([plain]) => categorical(k, plain!, options));
+  const l = constant(asTensor(logits, op));
+  if (isBatched([l])) return eachExample([l], ([plain]) => categorical(k, plain!, options));
   checkOptions(options, op, ['axis', 'shape']); // a misspelt axis would draw along the last one
   if (l.ndim === 0) throw new ShapeError(`${op}: logits must have at least one axis (the categories), got a scalar; pass e.g. ad.tensor([0.1, 2, -1]).`);
   const axis = normalizeAxis(options.axis ?? -1, l.ndim, op);
   const K = l.shape[axis]!;
   if (K === 0) throw new ShapeError(`${op}: logits have no categories along axis ${axis} (shape ${formatShape(l.shape)}); pass at least one.`);
-  checkLogits(l, axis, op);
+  // Under jit a guard each replay runs again (tensor/checks.ts), so a step that samples replays.
+  checkValues(l, `${op}'s check of its logits`, (v) => checkLogits(v, l.shape, axis, op));
   const batch = l.shape.filter((_, i) => i !== axis);
   const shape = options.shape ?? batch;
   sampleSize(op, shape, 2);
@@ -78,8 +84,18 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
   // The noise has the sample's shape with the categories' axis put back where logits have it.
   const prefix = shape.length - batch.length;
   const noiseShape = [...shape.slice(0, prefix), ...shape.slice(prefix, prefix + axis), K, ...shape.slice(prefix + axis)];
-  const noise = standardGumbel(op, k, noiseShape);
+  const noise = unitNoise(op, k, noiseShape, toGumbel);
   const noiseAxis = prefix + axis;
+  // The row's largest finite logit m is subtracted first (softmax and the argmax's law do not
+  // change; l − m is exact near m, Sterbenz): JAX adds the noise to the logits as given, and where
+  // their spacing passes the noise's resolution the sum rounds to ties that the argmax gives to the
+  // first (logits [1e16, 1e16] drew category 1 27 % of the time, [1e17, 1e17] never).
+  if (noise instanceof Tensor || isTraced(l)) {
+    // A key or logits traced by a transformation (jit): the same arithmetic as ops, the first maximum as jnp.argmax.
+    const finiteMax = max(where(isfinite(l), l, -Infinity), axis, true);
+    const m = where(equal(finiteMax, -Infinity), 0, finiteMax); // no finite logit: a row of −Infinity and one +Infinity
+    return maxIndex(add(noiseTensor(noise, noiseShape), sub(l, m)), noiseAxis);
+  }
   const logitStrides = broadcastStrides(l.shape, noiseShape), strides = stridesOf(noiseShape);
   const lv = l.values, out = new Float64Array(noise.length / K);
   const inner = strides[noiseAxis]!, step = logitStrides[noiseAxis]!;
@@ -92,10 +108,6 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
       rest -= idx * strides[d]!;
       li += idx * logitStrides[d]!;
     }
-    // The row's largest finite logit m is subtracted first (softmax and the argmax's law do not
-    // change; l − m is exact near m, Sterbenz): JAX adds the noise to the logits as given, and where
-    // their spacing passes the noise's resolution the sum rounds to ties that the argmax gives to the
-    // first (logits [1e16, 1e16] drew category 1 27 % of the time, [1e17, 1e17] never).
     let m = -Infinity;
     for (let c = 0; c < K; c++) {
       const x = lv[li + c * step]!;
@@ -118,10 +130,10 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
  * −Infinity, or one with two +Infinity (softmax 0/0 or ∞/∞; the argmax would silently say the
  * first such category). A single +Infinity is a certain category. One pass over the logits.
  */
-function checkLogits(l: Tensor, axis: number, op: string): void {
-  const v = l.values, K = l.shape[axis]!, inner = stridesOf(l.shape)[axis]!;
+function checkLogits(v: Float64Array, shape: Shape, axis: number, op: string): void {
+  const K = shape[axis]!, inner = stridesOf(shape)[axis]!;
   const nan = v.findIndex((x) => Number.isNaN(x));
-  if (nan >= 0) throw new InvalidArgumentError(`${op}: logits of shape ${formatShape(l.shape)} have a NaN at flat index ${nan}; pass finite logits or −Infinity for an excluded category.`);
+  if (nan >= 0) throw new InvalidArgumentError(`${op}: logits of shape ${formatShape(shape)} have a NaN at flat index ${nan}; pass finite logits or −Infinity for an excluded category.`);
   for (let r = 0; r < v.length / K; r++) {
     const base = Math.floor(r / inner) * K * inner + (r % inner);
     let excluded = 0, certain = 0;
@@ -133,7 +145,7 @@ function checkLogits(l: Tensor, axis: number, op: string): void {
     if (excluded === K || certain > 1) {
       const what = excluded === K ? 'every logit is −Infinity, so no category can be drawn' : `${certain} logits are +Infinity, so softmax is ∞/∞`;
       throw new InvalidArgumentError(
-        `${op}: in row ${r} of logits ${formatShape(l.shape)} (along axis ${axis}) ${what}; pass finite logits, −Infinity to exclude a category, or one +Infinity for a certain one.`,
+        `${op}: in row ${r} of logits ${formatShape(shape)} (along axis ${axis}) ${what}; pass finite logits, −Infinity to exclude a category, or one +Infinity for a certain one.`,
       );
     }
   }

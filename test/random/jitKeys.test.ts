@@ -225,3 +225,18 @@ describe('parameter checks under jit are guards a replay runs again', () => {
     expect(g.cacheInfo()[0]!.status).toBe('replayed');
   });
 });
+
+describe('categorical under jit', () => {
+  it('logits computed from the arguments replay (the check of the logits is a guard), bit for bit with eager, large logits included', () => {
+    const logits = ad.tensor([[0.5, 2, -1, 0.1], [1e16, 1e16, -Infinity, 3], [-Infinity, Infinity, -Infinity, -Infinity]]);
+    const f = ad.jit((k: ad.random.Key, l: Tensor) => random.categorical(k, ad.mul(l, 1), { shape: [50, 3] }));
+    for (const seed of [0, 1, 2]) expect(bits(f(random.key(seed), logits))).toEqual(bits(random.categorical(random.key(seed), logits, { shape: [50, 3] })));
+    expect(f.cacheInfo()[0]!.status).toBe('replayed');
+    expect(() => f(random.key(0), ad.tensor([[0, NaN, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]]))).toThrow(/have a NaN at flat index 1/);
+    expect(() => f(random.key(0), ad.tensor([[0, 0, 0, 0], [-Infinity, -Infinity, -Infinity, -Infinity], [1, 1, 1, 1]]))).toThrow(/every logit is −Infinity/);
+    const alongRows = ad.jit((k: ad.random.Key, l: Tensor) => random.categorical(k, l, { axis: 0 }));
+    for (const seed of [3, 4]) expect(bits(alongRows(random.key(seed), logits))).toEqual(bits(random.categorical(random.key(seed), logits, { axis: 0 })));
+    expect(alongRows.cacheInfo()[0]!.status).toBe('replayed');
+  });
+});
+
