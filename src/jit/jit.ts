@@ -29,7 +29,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction, noExtraArguments } from '../transforms/args.js';
 import { checkOptions } from '../transforms/loopArgs.js';
 import type { TreeFunction } from '../core/functions.js';
-import { Key, keyOfWords, wordsTensorOf } from '../random/key.js';
+import { Key, keyOfWords, keyWordsTensor } from '../random/key.js';
 
 export interface JitOptions {
   /** How many signatures to keep programs for; the oldest is dropped beyond it (default 32). */
@@ -335,7 +335,7 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[
     }
     if (v instanceof Key) {
       // A PRNG key is an input too — its two words — so a new key replays the program (JAX's jit(step)(params, key)).
-      tensors.push(live(keyWords(v)));
+      tensors.push(live(keyWordsTensor(v)));
       paths?.push(at);
       return 'K';
     }
@@ -396,7 +396,7 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[
  */
 function replaceTensors(v: unknown, map: (t: Tensor) => Tensor, mapKey: (words: Tensor) => unknown = (w) => keyOfWords(map(w), 'jit')): unknown {
   if (v instanceof Tensor) return map(v);
-  if (v instanceof Key) return mapKey(keyWords(v));
+  if (v instanceof Key) return mapKey(keyWordsTensor(v));
   if (Array.isArray(v)) return v.map((c) => replaceTensors(c, map, mapKey));
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
@@ -406,7 +406,3 @@ function replaceTensors(v: unknown, map: (t: Tensor) => Tensor, mapKey: (words: 
   return v;
 }
 
-/** A key's words as a tensor [2]: the traced words of a traced key, else a new constant. */
-function keyWords(k: Key): Tensor {
-  return wordsTensorOf(k) ?? new Tensor(Float64Array.of(k.words[0], k.words[1]), [2]);
-}

@@ -40,6 +40,11 @@ export function wordsTensorOf(k: Key): Tensor | null {
   return tracedWords.get(k) ?? null;
 }
 
+/** A key's words as a tensor [2]: a traced key's own words tensor, else a new constant. @internal */
+export function keyWordsTensor(k: Key): Tensor {
+  return tracedWords.get(k) ?? new Tensor(Float64Array.of(k.words[0], k.words[1]), [2]);
+}
+
 /**
  * A key whose words are the tensor `t` of shape [2]: a plain tensor gives a plain key (its words
  * checked); a traced one a traced key, whose `words` are read only where something needs the numbers

@@ -17,7 +17,7 @@ import { apply } from '../core/trace.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { checkFoldInData, checkKeyShape, checkSplitCount, checkWords, foldIn as foldInKey, key as keyOfSeed, Key, keyOfWords, toKey, wordsTensorOf } from './key.js';
+import { checkFoldInData, checkKeyShape, checkSplitCount, checkWords, foldIn as foldInKey, key as keyOfSeed, Key, keyOfWords, keyWordsTensor, toKey, wordsTensorOf } from './key.js';
 import { sampleSize } from './params.js';
 import { hashCounts } from './threefry.js';
 import { broadcastTo, take } from '../ops/shape.js';
@@ -176,6 +176,5 @@ export function keyOfSeedTensor(seed: Tensor): Tensor {
 
 /** The words of a key with plain words, as a constant tensor [2] (for a tensor op that mixes it with traced data). */
 export function constantWords(k: Key | number | bigint, op: string): Tensor {
-  const { words } = toKey(k, op);
-  return new Tensor(Float64Array.of(words[0], words[1]), [2]);
+  return keyWordsTensor(toKey(k, op));
 }

@@ -7,7 +7,7 @@
  * primitives on those words: under `jit` a replay draws from the next call's key.
  */
 import { isPlainObject } from '../core/pytree.js';
-import { Key, keyOfWords, wordsTensorOf } from '../random/key.js';
+import { Key, keyOfWords, keyWordsTensor } from '../random/key.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** Whether `tree` (arrays and plain objects) holds a key anywhere. */
@@ -20,7 +20,7 @@ export function holdsKey(tree: unknown): boolean {
 
 /** `tree` with every key replaced by its words, a tensor [2] (a traced key's own words tensor). */
 export function keysAsWords(tree: unknown): unknown {
-  if (tree instanceof Key) return wordsTensorOf(tree) ?? new Tensor(Float64Array.of(tree.words[0], tree.words[1]), [2]);
+  if (tree instanceof Key) return keyWordsTensor(tree);
   if (Array.isArray(tree)) return tree.map(keysAsWords);
   if (isPlainObject(tree)) {
     const out: Record<string, unknown> = {};
