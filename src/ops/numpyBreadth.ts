@@ -21,6 +21,8 @@ import { ravel, moveaxis } from './layout.js';
 import { split } from './arrayHelpers.js';
 import { checkableValues } from './statistics.js';
 import { knownOptions } from './optionChecks.js';
+import { isTraced } from '../tensor/checks.js';
+import { valueReads } from '../jit/valueReads.js';
 
 /** An integer (≥ 0 unless `signed`), or an AdjointError naming the op and the argument. */
 export function integerArg(op: string, name: string, v: unknown, signed = false): number {
@@ -31,21 +33,34 @@ export function integerArg(op: string, name: string, v: unknown, signed = false)
 }
 
 /**
- * Checks that t holds whole numbers (≥ 0 with `nonNegative`), as NumPy's integer arguments, where its
- * values can be read (not under vmap, nor while jit records: those rest on the eager calls). @internal
+ * Runs `check` (which throws on bad values) on t's values where they can be read (eagerly, under
+ * grad); while jit records, as a guard every replay runs again on its own values (RecordTrace.guard),
+ * so jit(f)(x) throws where f(x) does — a check left out while jit recorded let replays return
+ * ldexp(1, 0.5) = √2, gcd(1.5, 6) = 1.5 or unravelIndex(7, [2, 3]) without an error. Left out under
+ * vmap (each example's values are not the argument's, as JAX) and in an ONNX export, whose graph
+ * holds no check (a read there would stop the export). @internal
  */
+export function checkArgumentValues(t: Tensor, check: (values: Float64Array) => void): void {
+  const s = stopGradient(t);
+  if (!isTraced(s)) return check(s.values);
+  const v = checkableValues(s);
+  if (v !== null) return check(v);
+  if (valueReads.guard !== null) valueReads.guard(s, check);
+}
+
+/** Checks that t holds whole numbers (≥ 0 with `nonNegative`), as NumPy's integer arguments (checkArgumentValues). @internal */
 export function checkIntegerValues(op: string, name: string, t: Tensor, nonNegative = false): void {
-  const v = checkableValues(t);
-  if (v === null) return;
-  for (let i = 0; i < v.length; i++) {
-    const e = v[i]!;
-    if (!Number.isInteger(e) || (nonNegative && e < 0)) {
-      throw new InvalidArgumentError(
-        `${op}: ${name} must hold ${nonNegative ? 'whole numbers ≥ 0' : 'integers'} (NumPy takes an integer array there), but entry ${i} ` +
-          `(flat) of shape ${formatShape(t.shape)} is ${e}; round the values first (ad.round) or pass ${nonNegative ? 'non-negative ' : ''}integers.`,
-      );
+  checkArgumentValues(t, (v) => {
+    for (let i = 0; i < v.length; i++) {
+      const e = v[i]!;
+      if (!Number.isInteger(e) || (nonNegative && e < 0)) {
+        throw new InvalidArgumentError(
+          `${op}: ${name} must hold ${nonNegative ? 'whole numbers ≥ 0' : 'integers'} (NumPy takes an integer array there), but entry ${i} ` +
+            `(flat) of shape ${formatShape(t.shape)} is ${e}; round the values first (ad.round) or pass ${nonNegative ? 'non-negative ' : ''}integers.`,
+        );
+      }
     }
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import { searchsorted } from './interpolation.js';
 import { flip } from './rearrange.js';
 import { checkableValues } from './statistics.js';
 import { knownOptions } from './optionChecks.js';
-import { checkIntegerValues, integerArg } from './numpyBreadth.js';
+import { checkArgumentValues, checkIntegerValues, integerArg } from './numpyBreadth.js';
 
 /** A shape argument (a number or a list of whole numbers), checked. */
 function shapeArg(op: string, name: string, dims: number | readonly number[]): number[] {
@@ -67,11 +67,11 @@ export function unravelIndex(indices: TensorLike, dims: number | readonly number
   const st = strides('unravelIndex', shape, options.order ?? 'C');
   const size = shape.reduce((a, b) => a * b, 1);
   checkIntegerValues('unravelIndex', 'indices', t, true);
-  const v = checkableValues(t);
-  if (v !== null) {
+  // A guard under jit (checkArgumentValues): a replay with a position past the end throws as the eager call.
+  checkArgumentValues(t, (v) => {
     const bad = v.find((e) => e >= size);
     if (bad !== undefined) throw new InvalidArgumentError(`unravelIndex: index ${bad} is out of bounds for an array of shape ${formatShape(shape)} (size ${size}); use positions in [0, ${size - 1}].`);
-  }
+  });
   return coordinates(t, shape, st);
 }
 
@@ -115,9 +115,10 @@ export function ravelMultiIndex(multiIndex: readonly TensorLike[], dims: number 
     const d = shape[i]!, m = modes[i];
     checkIntegerValues('ravelMultiIndex', `coordinate ${i}`, t);
     if (m === 'raise') {
-      const v = checkableValues(t);
-      const bad = v?.find((e) => e < 0 || e >= d);
-      if (bad !== undefined) throw new InvalidArgumentError(`ravelMultiIndex: coordinate ${bad} is out of bounds for axis ${i} of length ${d}; use values in [0, ${d - 1}] or mode 'wrap' or 'clip'.`);
+      checkArgumentValues(t, (v) => {
+        const bad = v.find((e) => e < 0 || e >= d);
+        if (bad !== undefined) throw new InvalidArgumentError(`ravelMultiIndex: coordinate ${bad} is out of bounds for axis ${i} of length ${d}; use values in [0, ${d - 1}] or mode 'wrap' or 'clip'.`);
+      });
     } else if (m === 'wrap') t = mod(t, d);
     else if (m === 'clip') t = clip(t, 0, d - 1);
     else throw new InvalidArgumentError(`ravelMultiIndex: mode must be 'raise', 'wrap' or 'clip', got ${describe(m)}.`);
@@ -241,10 +242,11 @@ export function histogram(a: TensorLike, bins: number | TensorLike | readonly nu
       [lo, hi] = [tensor(0), tensor(1)];
     } else {
       [lo, hi] = [checkedMin(x), checkedMax(x)];
-      const [l, h] = [checkableValues(lo), checkableValues(hi)];
-      if (l !== null && h !== null && !(Number.isFinite(l[0]!) && Number.isFinite(h[0]!))) {
-        throw new InvalidArgumentError(`histogram: the range found in a, [${l[0]}, ${h[0]}], is not finite; give { range: [min, max] } or remove the NaN and infinite entries.`);
-      }
+      checkArgumentValues(stack([lo, hi]), ([l, h]) => {
+        if (!(Number.isFinite(l!) && Number.isFinite(h!))) {
+          throw new InvalidArgumentError(`histogram: the range found in a, [${l}, ${h}], is not finite; give { range: [min, max] } or remove the NaN and infinite entries.`);
+        }
+      });
     }
     const same = equal(lo, hi);
     [lo, hi] = [where(same, sub(lo, 0.5), lo), where(same, add(hi, 0.5), hi)];
@@ -254,12 +256,11 @@ export function histogram(a: TensorLike, bins: number | TensorLike | readonly nu
   } else {
     edges = bins instanceof Tensor ? bins : Array.isArray(bins) ? tensor(bins as number[]) : asTensor(bins as unknown as TensorLike, 'histogram');
     if (edges.ndim !== 1 || edges.size < 2) throw new ShapeError(`histogram: bin edges must be 1-D with two or more entries, got shape ${formatShape(edges.shape)}.`);
-    const e = checkableValues(edges);
-    if (e !== null) {
+    checkArgumentValues(edges, (e) => {
       for (let i = 1; i < e.length; i++) {
         if (!(e[i]! >= e[i - 1]!)) throw new InvalidArgumentError(`histogram: bin edges must increase monotonically, but edge ${i} (${e[i]}) is below edge ${i - 1} (${e[i - 1]}).`);
       }
-    }
+    });
   }
   const n = edges.size - 1;
   const first = reshape(slice(edges, [0], [1]), []), last = reshape(slice(edges, [n], [1]), []);
@@ -359,14 +360,17 @@ export function digitize(x: TensorLike, bins: TensorLike, right = false): Tensor
   if (typeof right !== 'boolean') throw new InvalidArgumentError(`digitize: right must be true or false, got ${describe(right)}.`);
   const n = tb.size;
   const side = right ? 'left' : 'right';
-  const v = checkableValues(tb);
-  let increasing: boolean | null = null;
-  if (v !== null) {
+  const direction = (v: Float64Array) => {
     let up = true, down = true;
     for (let i = 1; i < n; i++) { if (!(v[i]! >= v[i - 1]!)) up = false; if (!(v[i]! <= v[i - 1]!)) down = false; }
     if (!up && !down) throw new InvalidArgumentError(`digitize: bins must be monotonically increasing or decreasing, got ${formatShape(tb.shape)} values that are neither.`);
-    increasing = up;
-  }
+    return up;
+  };
+  // The check is a guard under jit (a replay with unsorted bins throws as the eager call); the
+  // direction is read where the values can be, else chosen from the ends below.
+  checkArgumentValues(tb, (v) => { direction(v); });
+  const v = checkableValues(tb);
+  const increasing: boolean | null = v === null ? null : direction(v);
   const forward = () => searchsorted(tb, tx, { side });
   const backward = () => sub(n, searchsorted(flip(tb, 0), tx, { side }));
   if (increasing === true) return forward();
