@@ -173,5 +173,27 @@ function implicit(
   // Solved for the step δ from where the iteration stopped (x = state + δ, δ0 = 0): the start is
   // then a closure, which under vmap root reads per example (an x0 must be the same for all).
   const delta = root((d: Tensor) => { const x = add(state, d); return sub(x, problem.update(x, scores)); }, zeros(state.shape), options);
+  // info.warnings holds every warning of the call: root's so far, and those its backward passes add later.
+  const rootWarnings = rootInfo.warnings ?? [];
+  info.warnings.push(...rootWarnings);
+  rootInfo.warnings = new Forwarded(info.warnings, rootWarnings);
   return add(state, delta);
+}
+
+/** A list of warnings (root's) that also adds each new one to another (the call's `info.warnings`). */
+class Forwarded extends Array<string> {
+  /** map, slice, filter … give plain arrays. */
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  constructor(private readonly also: string[], from: readonly string[]) {
+    super();
+    for (const w of from) super.push(w);
+  }
+
+  override push(...items: string[]): number {
+    this.also.push(...items);
+    return super.push(...items);
+  }
 }

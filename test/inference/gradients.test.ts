@@ -1,5 +1,6 @@
 /** @file Gradients through approximate inference: unrolled (scan, checkpointed) and implicit (root) against each other and finite differences; memory; vmap. */
 import { describe, expect, it } from 'vitest';
+import type { Tensor } from 'adjoint';
 import * as ad from 'adjoint';
 import { cycle, flat, grid, randomMRF, tensors } from './mrfOracle.js';
 
@@ -83,5 +84,26 @@ describe('vmap over a batch of unaries', () => {
       const g = ad.grad((v: ad.Tensor) => ad.sum(ad.mul(one(v, options), W.reshape([-1]).slice([0], [10]).reshape([5, 2]))))(u);
       expect(maxDiff(ad.reshape(ad.take(grads, [b], 0), [5, 2]), g)).toBeLessThan(1e-9);
     }
+  });
+});
+
+describe('info.warnings holds the implicit adjoint solves\' warnings too', () => {
+  it('a backward pass whose adjoint solve fails (max-product TRW: I − ∂update/∂m singular) reports into info.warnings as into info.root.warnings', () => {
+    // helper 82's case: 4 variables, a 4-cycle with a chord, max-product TRW with implicit gradient.
+    const edges: Array<[number, number]> = [[0, 1], [1, 2], [1, 3], [0, 3]];
+    const U = ad.tensor([[-2.0430275851055058, -1.4919672917617777], [7.554711382383836, -2.142859628978088], [-1.58283280787496, 3.4732171916611136], [-3.2629448782460777, 1.8448805922812141]]);
+    const P = ad.tensor([[[-0.5379084049227398, 6.888954177963953], [-0.6076277800934894, 0.19795370152599712]], [[1.1115072006340707, -0.5982533559360252], [-0.7572182603709794, -1.5181189406821693]], [[3.5472433652040443, -1.3698096937530135], [-0.9148621574890125, 4.828119224449575]], [[-0.0748869977112958, 2.1843166839157964], [3.725837527664401, -1.6453123657687612]]]);
+    const Wu = ad.tensor([[0.25787909042842383, 1.4822502958861785], [-0.7683005358844419, 0.07059473333769026], [0.2485783381161329, -1.2962100389478337], [-0.530267417808797, 0.7097295234384118]]);
+    const Wp = ad.tensor([[[0.6914330173541413, 0.3098710761165319], [0.9564693917848734, 0.03892079291057899]], [[0.3179854475516056, 0.8947535119190493], [0.6054344872492079, -0.9976561123646688]], [[-0.9977819842384817, 0.11798358926741583], [-0.7522361071622522, 0.9303486260189436]], [[0.7721293945005303, -0.5978691502295904], [1.2361452113948548, -0.8685434553377369]]]);
+    const info: Partial<ad.BeliefsInfo> = {};
+    const loss = (u: Tensor) => {
+      const b = new ad.PairwiseMRF({ unary: u, edges, pairwise: P })
+        .beliefs({ method: 'trw', iterations: 2000, tol: 1e-11, damping: 0.5, semiring: ad.semirings.max, gradient: 'implicit', info, warn: false });
+      return ad.add(ad.sum(ad.mul(Wu, b.unary)), ad.sum(ad.mul(Wp, b.pairwise)));
+    };
+    ad.grad(loss)(U);
+    expect(info.root!.warnings!.length).toBeGreaterThan(0);
+    expect(info.root!.warnings![0]).toMatch(/adjoint solve of a backward pass did not converge/);
+    for (const w of info.root!.warnings!) expect(info.warnings).toContain(w);
   });
 });
