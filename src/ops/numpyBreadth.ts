@@ -15,7 +15,7 @@ import { broadcastTo, concat, reshape, take, transpose } from './shape.js';
 import { flip, pad } from './rearrange.js';
 import { floor, fmod } from './rounding.js';
 import { isfinite, isnan, logicalAnd, logicalOr } from './predicates.js';
-import { log2, log10 } from './logBases.js';
+import { log2 } from './logBases.js';
 import { copysign } from './elementwiseExtras.js';
 import { ravel, moveaxis } from './layout.js';
 import { split } from './arrayHelpers.js';
@@ -312,7 +312,10 @@ export function geomspace(start: number, stop: number, num = 50, options: Logspa
   if (start === 0 || stop === 0) throw new InvalidArgumentError(`geomspace: a geometric sequence cannot include zero (got start ${start}, stop ${stop}).`);
   const sign = start < 0 && stop < 0 ? -1 : 1;
   const [lo, hi] = [start * sign, stop * sign];
-  const logs = [log10(lo).item(), log10(hi).item()] as const;
+  // Math.log10 (within an ulp, as NumPy's libm log10), not ad.log10 (ln x · log₁₀e, two roundings): an
+  // ulp in the exponent is |t|·ln 10 ulps of 10^t, so geomspace(1e308, 1.7e308, 3)[1] was 1.3038404810403940e308
+  // for NumPy's 1.3038404810405647e308 (1.3e-13 relative).
+  const logs = [Math.log10(lo), Math.log10(hi)] as const;
   const values = logspace(logs[0], logs[1], num, { endpoint, base: 10 }).values.slice();
   // numpy.geomspace: the ends set to start and stop (10^log10(x) need not be x).
   if (num > 0) values[0] = lo;

@@ -53,3 +53,22 @@ describe('value checks of the breadth ops are guards under jit (a replay with ba
     for (const [, f, good] of cases) expect(ad.onnx.exportModel(f, [T(good)]).length).toBeGreaterThan(0);
   });
 });
+
+/** Within `ulps` units in the last place of NumPy's value. */
+function nearUlps(got: number[], want: number[], ulps: number): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((g, i) => expect(Math.abs(g - want[i]!), `entry ${i}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(ulps * Math.abs(want[i]!) * Number.EPSILON));
+}
+
+describe('geomspace: the exponents as NumPy\'s log10 (one ulp there is |t|·ln 10 ulps of 10^t)', () => {
+  // ad.log10 (ln x · log10(e), two roundings) put an ulp into log10(1.7e308), and the interior was
+  // 1.3038404810403940e308 for NumPy's 1.3038404810405647e308 (1.3e-13 relative; 1.3e-13 also on the
+  // second case). np.geomspace(1e308, 1.7e308, 3); np.geomspace(-3.6535395312422208e-292,
+  // -6.519208316474221e+175, 6, endpoint=False); np.geomspace(2e-300, 3e300, 7) (NumPy 1.24):
+  it('within 2 ulps of NumPy at the ends of the float range', () => {
+    nearUlps(arr(ad.geomspace(1e308, 1.7e308, 3)), [1e308, 1.3038404810405647e308, 1.7e308], 2);
+    nearUlps(arr(ad.geomspace(-3.6535395312422208e-292, -6.519208316474221e175, 6, { endpoint: false })),
+      [-3.6535395312422208e-292, -2.7413257914388246e-214, -2.0568730762448047e-136, -1.5433141383608436e-58, -1.15798031350226e20, -8.688564260047432e97], 2);
+    nearUlps(arr(ad.geomspace(2e-300, 3e300, 7)), [2e-300, 2.139826387867233e-200, 2.289428485106614e-100, 2.4494897427831788, 2.6207413942089547e100, 2.8039657955523246e200, 3e300], 2);
+  });
+});
