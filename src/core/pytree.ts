@@ -131,6 +131,13 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
       path.delete(node);
       return def;
     }
+    if (isPrngKey(node)) {
+      throw new InvalidArgumentError(
+        `${op}: the leaf at ${at()} is a PRNG key, which is not a tensor and has no derivative; pass it as an argument that is not ` +
+          'differentiated (grad differentiates argument 0 unless told otherwise by argnums), close over it, carry it through ' +
+          "scan, whileLoop or foriLoop (they carry keys), or pass its words as a tensor, ad.tensor(key.words) (split, foldIn and the samplers take them).",
+      );
+    }
     throw new InvalidArgumentError(
       `${op}: the leaf at ${at()} is ${describe(node)}; leaves of arguments and results must be ` +
         `tensors or numbers (in nested arrays and plain objects, with null for an empty entry). ` +
@@ -139,6 +146,11 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
   };
   const def = walk(tree);
   return { leaves, def };
+}
+
+/** Whether `v` is an ad.random Key (branded in random/key.ts, which core does not import). */
+function isPrngKey(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[Symbol.for('adjoint.prngKey')] === true;
 }
 
 /** Rebuilds a structure from its leaves. */

@@ -27,6 +27,10 @@ export class Key {
   }
 }
 
+// A brand core/pytree.ts recognises without importing this module, to say what to do with a key
+// met where a tree must hold tensors (its error names the key instead of "an object").
+Object.defineProperty(Key.prototype, Symbol.for('adjoint.prngKey'), { value: true });
+
 /**
  * The words of traced keys, as tensors of shape [2]: a key that `jit` passes to the function it
  * records (an argument that is a Key is a program input, its words a tensor), and the keys that

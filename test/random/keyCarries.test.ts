@@ -102,3 +102,14 @@ describe('keys in a loop carry', () => {
     expect(run.cacheInfo()[0]!.replays).toBe(2);
   });
 });
+
+describe('a key where a tree must hold tensors', () => {
+  it('is named as a key, with what to do (it was "an object (Key)")', () => {
+    const key = random.key(0);
+    expect(() => ad.grad((p: { w: Tensor; k: ad.random.Key }) => ad.sum(random.normal(p.k, [2], p.w)))({ w: ad.ones([2]), k: key }))
+      .toThrow(/grad: the leaf at \[0\]\.k is a PRNG key, which is not a tensor and has no derivative; pass it as an argument that is not differentiated/);
+    // Not differentiated, it is fine: grad's other arguments pass as they are.
+    expect(ad.grad((w: Tensor, k: ad.random.Key) => ad.sum(random.normal(k, [2], w)))(ad.ones([2]), key).toArray()).toEqual([1, 1]);
+    expect(() => ad.checkpoint((x: Tensor, k: ad.random.Key) => ad.mul(x, random.normal(k, [])))(ad.scalar(1), key)).toThrow(/checkpoint: the leaf at \[1\] is a PRNG key/);
+  });
+});
