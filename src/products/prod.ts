@@ -2,7 +2,7 @@
 import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
-import { leaveOneOutKernel, prodKernel } from '../tensor/kernels/products.js';
+import { leaveOneOutKernel, leaveOneOutTangentKernel, prodKernel } from '../tensor/kernels/products.js';
 import { keepdimsArg, normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
@@ -11,7 +11,9 @@ import { sum, type Axis } from '../ops/reduce.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
-import { cumprodAlong, exclusiveCumprodCotangent, exclusiveCumprodTangent } from './cumprod.js';
+import { jvp } from '../transforms/jvp.js';
+import { record } from '../transforms/record.js';
+import { cumprodAlong, exclusiveCumprodTangent } from './cumprod.js';
 
 interface AxisParams { readonly axis: number }
 
@@ -38,23 +40,53 @@ const leaveOneOutP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: 'leaveOneOutProd',
   saves: 'inputs',
   forward: ([x], { axis }) => new Tensor(leaveOneOutKernel(x!.values, x!.shape, axis, null, null), x!.shape),
-  vjp: (g, r, { axis }) => {
-    const x = r.inputs[0]!;
-    const E = cumprodAlong(x, axis, false, true);
-    const S = cumprodAlong(x, axis, true, true);
-    return [add(
-      exclusiveCumprodCotangent(x, E, chain(g, S), axis, false),
-      exclusiveCumprodCotangent(x, S, chain(g, E), axis, true),
-    )];
-  },
-  jvp: ([t], [x], _out, { axis }) => {
-    if (t === null) return null;
-    const E = cumprodAlong(x!, axis, false, true);
-    const S = cumprodAlong(x!, axis, true, true);
-    return add(chain(exclusiveCumprodTangent(x!, E, t, axis, false), S), chain(exclusiveCumprodTangent(x!, S, t, axis, true), E));
-  },
+  // H is symmetric (H_ij = H_ji), so the VJP x̄ = Hᵀḡ is the JVP in direction ḡ.
+  vjp: (g, r, { axis }) => [leaveOneOutTangent(r.inputs[0]!, g, axis)],
+  jvp: ([t], [x], _out, { axis }) => (t === null ? null : leaveOneOutTangent(x!, t, axis)),
   batch: alongAxisRule(() => leaveOneOutP),
 });
+
+/** H(x)·t as the ops E, S and their recurrences compute it (differentiated in x by the rules below). */
+function leaveOneOutTangentOps(x: Tensor, t: Tensor, axis: number): Tensor {
+  const E = cumprodAlong(x, axis, false, true);
+  const S = cumprodAlong(x, axis, true, true);
+  return add(chain(exclusiveCumprodTangent(x, E, t, axis, false), S), chain(exclusiveCumprodTangent(x, S, t, axis, true), E));
+}
+
+/*
+ * H(x)·t = L̇ = Ė S + E Ṡ, linear in t (see above), as one primitive: its kernel rounds each entry
+ * once into range where the plain recurrences leave it (E overflows while Ṡ underflows, and E·Ṡ is
+ * O(1): for 10⁴ factors 10^±5 whose product is O(1), the recurrences written as ops gave ∞ or 0 for
+ * O(1) entries of hvp(prod), and NaN = ∞·0 in the Hessian of [10³⁰⁰, 10³⁰⁰, 10⁻³⁰⁰, 10⁻³⁰⁰, 2]
+ * where H_24 = 10³⁰⁰). Its derivatives: in t, the same map (H symmetric: both the JVP and the
+ * VJP are H·ṫ and H·ḡ); in x, those of the ops' formula (third order and beyond; plain recurrences).
+ */
+const leaveOneOutTangentP: Primitive<AxisParams> = definePrimitive<AxisParams>({
+  name: 'leaveOneOutTangent',
+  saves: 'inputs',
+  forward: ([x, t], { axis }) => new Tensor(leaveOneOutTangentKernel(x!.values, t!.values, x!.shape, axis), x!.shape),
+  vjp: (g, r, { axis }, needs) => {
+    const [x, t] = r.inputs as [Tensor, Tensor];
+    let gx: Tensor | null = null;
+    if (needs[0]) {
+      const rec = record((ins) => leaveOneOutTangentOps(ins[0]!, t, axis), [x]);
+      gx = rec.pullback([g])[0]!;
+      rec.release();
+    }
+    return [gx, needs[1] ? leaveOneOutTangent(x, g, axis) : null];
+  },
+  jvp: ([tx, tt], [x, t], _out, { axis }) => {
+    const fromT = tt === null ? null : leaveOneOutTangent(x!, tt, axis);
+    const fromX = tx === null ? null : (jvp((z: Tensor) => leaveOneOutTangentOps(z, t!, axis), [x!], [tx])[1] as Tensor);
+    return fromT === null ? fromX : fromX === null ? fromT : add(fromT, fromX);
+  },
+  batch: alongAxisRule(() => leaveOneOutTangentP),
+});
+
+/** H(x)·t along `axis`: the tangent (and, H being symmetric, the cotangent) of the leave-one-out products. */
+function leaveOneOutTangent(x: Tensor, t: Tensor, axis: number): Tensor {
+  return apply(leaveOneOutTangentP, [x, t], { axis });
+}
 
 /** L_i = Π_{j≠i} x_j along `axis` (normalised). @internal */
 export function leaveOneOutProd(x: Tensor, axis: number): Tensor {

@@ -2,7 +2,7 @@
 import { divideIntoVector, productChainsVector } from './wasm/vmath.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
-import { scaledCumprod, scaledCumprodCotangent, scaledLeaveOneOut, scaledProductExcept, scaledQuotients } from './scaledProducts.js';
+import { scaledCumprod, scaledCumprodCotangent, scaledLeaveOneOut, scaledLeaveOneOutTangent, scaledProductExcept, scaledQuotients } from './scaledProducts.js';
 
 /** Splits `shape` around `axis` into the product before it, its length, and the product after it. */
 export function aroundAxis(shape: Shape, axis: number): [outer: number, n: number, inner: number] {
@@ -392,4 +392,70 @@ export function cumprodCotangentKernel(
     }
   }
   return res;
+}
+
+/**
+ * The tangent of the leave-one-out products along `axis` in direction t — the Hessian of the
+ * product applied to t, H_kj = Π_{i≠j,k} x_i (0 on the diagonal), which is symmetric, so it is also
+ * their cotangent for cotangent t:
+ *
+ *   out_k = Σ_{j≠k} t_j Π_{i≠j,k} x_i = Ė_k S_k + E_k Ṡ_k,
+ *
+ * E_k = Π_{i<k} x_i, S_k = Π_{i>k} x_i (exclusive products from either end) and Ė, Ṡ their tangents,
+ * the recurrences Ė_{k+1} = x_k Ė_k + t_k E_k and Ṡ_{k−1} = x_k Ṡ_k + t_k S_k. No division, so exact
+ * with any zeros. Computed as cumprod's and linearRecurrence's kernels would (the same operations in
+ * the same order), then, in a row of finite x and t where a product of two non-zero numbers left the
+ * normal range or a sum overflowed, again with a separate exponent (scaledLeaveOneOutTangent): E
+ * may overflow where Ṡ underflows and their product is O(1) — 10⁴ factors 10^±5 gave ∞ or 0 for an
+ * O(1) entry of H·t. Rows with ±∞ or NaN keep the IEEE values of the plain recurrences.
+ */
+export function leaveOneOutTangentKernel(x: Float64Array, t: Float64Array, shape: Shape, axis: number): Float64Array {
+  const out = new Float64Array(x.length);
+  const [outer, n, inner] = aroundAxis(shape, axis);
+  if (x.length === 0 || n === 0) return out;
+  const E = new Float64Array(n), D = new Float64Array(n); // E_k and Ė_k of one row
+  // a · b as mulStrong computes it (0 where either is 0), noting a product of non-zero numbers that left the normal range.
+  let bad = false;
+  const strong = (a: number, b: number): number => {
+    if (a === 0 || b === 0) return 0;
+    const r = a * b;
+    if (!isNormal(r)) bad = true;
+    return r;
+  };
+  // a · b as IEEE computes it (cumprod's and the recurrence's products), noting the same.
+  const plain = (a: number, b: number): number => {
+    const r = a * b;
+    if (a !== 0 && b !== 0 && !isNormal(r)) bad = true;
+    return r;
+  };
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const start = o * n * inner + j;
+      bad = false;
+      let finite = true, acc = 1, r = 0;
+      for (let k = 0, p = start; k < n; k++, p += inner) {
+        const v = x[p]!, tv = t[p]!;
+        if (!(Math.abs(v) < Infinity && Math.abs(tv) < Infinity)) finite = false;
+        E[k] = acc;
+        D[k] = r; // Ė_k = r_{k−1} (Ė_0 = 0)
+        const b = strong(tv, acc);
+        r = k === 0 ? b : plain(v, r) + b;
+        if (!(Math.abs(r) < Infinity)) bad = true;
+        acc = plain(acc, v);
+      }
+      acc = 1; r = 0;
+      for (let k = n - 1, p = start + (n - 1) * inner; k >= 0; k--, p -= inner) {
+        const v = x[p]!, tv = t[p]!;
+        const value = strong(D[k]!, acc) + strong(r, E[k]!); // Ė_k S_k + Ṡ_k E_k
+        if (!(Math.abs(value) < Infinity)) bad = true;
+        out[p] = value;
+        const b = strong(tv, acc);
+        r = k === n - 1 ? b : plain(v, r) + b;
+        if (!(Math.abs(r) < Infinity)) bad = true;
+        acc = plain(acc, v);
+      }
+      if (bad && finite) scaledLeaveOneOutTangent(x, t, out, start, inner, n);
+    }
+  }
+  return out;
 }

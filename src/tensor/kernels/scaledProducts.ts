@@ -344,3 +344,56 @@ export function scaledCumprodCotangent(
     res[p] = Math.abs(q) < Infinity ? q * first * second : q; // ldexpUnits(q, units), its powers hoisted
   }
 }
+
+/** m · 2^(256E) · v for a mantissa m in [LO, HI] (or 0) and a plain finite v, as a mantissa; its exponent in `carried`. */
+function mulUnits(m: number, E: number, v: number): number {
+  const r = renormalized(m, v);
+  carried += E;
+  return r;
+}
+
+/** a · 2^(256A) + b · 2^(256B) for mantissas a, b in [LO, HI] (or 0), as a mantissa; its exponent in `carried`. */
+function addUnits(a: number, A: number, b: number, B: number): number {
+  if (b === 0) { carried = A; return a; }
+  if (a === 0) { carried = B; return b; }
+  // The operand with the smaller exponent is scaled down to the other's: what falls below the
+  // subnormals there is below 2⁻⁷⁶⁸ of the larger, under its last bit.
+  const sum = A >= B ? a + ldexpUnits(b, B - A) : ldexpUnits(a, A - B) + b;
+  const top = Math.max(A, B);
+  const r = normalized(sum);
+  carried += top;
+  return r;
+}
+
+/**
+ * One row of the leave-one-out products' tangent, out_k = Σ_{j≠k} t_j Π_{i≠j,k} x_i = E_k Ṡ_k + Ė_k S_k
+ * (./products.ts leaveOneOutTangentKernel), for a row of finite x and t whose plain recurrences left
+ * the float64 range: E, Ė (from the start) and S, Ṡ (from the end) are kept as mantissas with a
+ * separate binary exponent, Ė_{k+1} = Ė_k x_k + E_k t_k, Ṡ_{k−1} = Ṡ_k x_k + S_k t_k, so each out_k
+ * is rounded once into range (10⁴ factors 10^±5 whose products are O(1): the plain recurrences
+ * overflow to ∞ or underflow to 0 where out_k is O(1)).
+ */
+export function scaledLeaveOneOutTangent(x: Float64Array, t: Float64Array, out: Float64Array, start: number, inner: number, n: number): void {
+  const em = new Float64Array(n), ee = new Int32Array(n), dm = new Float64Array(n), de = new Int32Array(n);
+  let m = 1, e = 0, d = 0, dE = 0;
+  for (let k = 0, p = start; k < n; k++, p += inner) {
+    em[k] = m; ee[k] = e; dm[k] = d; de[k] = dE;
+    const v = x[p]!, tv = t[p]!;
+    const a = mulUnits(d, dE, v), aE = carried;
+    const b = mulUnits(m, e, tv), bE = carried;
+    d = addUnits(a, aE, b, bE); dE = carried;
+    m = mulUnits(m, e, v); e = carried;
+  }
+  let s = 1, sE = 0, q = 0, qE = 0; // S_k and Ṡ_k
+  for (let k = n - 1, p = start + (n - 1) * inner; k >= 0; k--, p -= inner) {
+    const one = normalized(em[k]! * q), oneE = carried + ee[k]! + qE; // E_k Ṡ_k
+    const two = normalized(dm[k]! * s), twoE = carried + de[k]! + sE; // Ė_k S_k
+    const total = addUnits(one, oneE, two, twoE);
+    out[p] = ldexpUnits(total, carried);
+    const v = x[p]!, tv = t[p]!;
+    const a = mulUnits(q, qE, v), aE = carried;
+    const b = mulUnits(s, sE, tv), bE = carried;
+    q = addUnits(a, aE, b, bE); qE = carried;
+    s = mulUnits(s, sE, v); sE = carried;
+  }
+}
