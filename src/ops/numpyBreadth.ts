@@ -464,6 +464,9 @@ export function insert(arr: TensorLike, obj: number | readonly number[], values:
     order.forEach((j, rank) => { at[j] = wrapped[j]! + rank; });
   }
   const slot = a.shape.map((d, i) => (i === ax ? count : d));
+  // NumPy assigns the values into the new slices (new[..., positions, ...] = values), and assignment
+  // drops leading axes of length 1 beyond the slot's rank: insert(arange(5), [0, 2, 1], [[7, 8, 9]]).
+  while (v.ndim > slot.length && v.shape[0] === 1) v = reshape(v, v.shape.slice(1));
   let filled: Tensor;
   try {
     filled = broadcastTo(v, slot);

@@ -72,3 +72,15 @@ describe('geomspace: the exponents as NumPy\'s log10 (one ulp there is |t|·ln 1
     nearUlps(arr(ad.geomspace(2e-300, 3e300, 7)), [2e-300, 2.139826387867233e-200, 2.289428485106614e-100, 2.4494897427831788, 2.6207413942089547e100, 2.8039657955523246e200, 3e300], 2);
   });
 });
+
+describe('insert, ravelMultiIndex, nonzero: inputs NumPy takes or refuses', () => {
+  it('insert drops values\' leading axes of length 1, as NumPy\'s assignment into the new slices', () => {
+    // np.insert(np.arange(5.), [0, 2, 1], [[7., 8, 9]]) = [7, 0, 9, 1, 8, 2, 3, 4] (it was a ShapeError);
+    // np.insert(np.zeros((2, 3)), [1, 1], [[[5., 6, 7]]], axis=0) = [[0,0,0],[5,6,7],[5,6,7],[0,0,0]]
+    expect(arr(ad.insert(ad.arange(5), [0, 2, 1], ad.tensor([[7, 8, 9]])))).toEqual([7, 0, 9, 1, 8, 2, 3, 4]);
+    expect(ad.insert(ad.zeros([2, 3]), [1, 1], ad.tensor([[[5, 6, 7]]]), 0).toArray()).toEqual([[0, 0, 0], [5, 6, 7], [5, 6, 7], [0, 0, 0]]);
+    // np.insert(np.arange(5.), [0, 1], [[[1., 2]], [[3, 4]]]): shape mismatch in NumPy too
+    expect(() => ad.insert(ad.arange(5), [0, 1], ad.tensor([[[1, 2]], [[3, 4]]]))).toThrow(/insert: values of shape \[2,1,2\] do not broadcast/);
+    expect(ad.checkGrad((v: Tensor) => ad.sum(ad.square(ad.mul(ad.insert(ad.arange(4), [1, 3], v), ad.arange(6)))), [ad.tensor([[0.5, -2]])]).ok).toBe(true);
+  });
+});
