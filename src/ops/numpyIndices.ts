@@ -108,6 +108,11 @@ export function ravelMultiIndex(multiIndex: readonly TensorLike[], dims: number 
   }
   const st = strides('ravelMultiIndex', shape, options.order ?? 'C');
   const modes = Array.isArray(options.mode) ? options.mode : shape.map(() => options.mode ?? 'raise');
+  // An axis of length 0 holds no position: NumPy refuses coordinates there in every mode (wrap took
+  // them mod 0 = NaN, clip to [0, −1]).
+  if (shape.includes(0) && multiIndex.every((c) => asTensor(c, 'ravelMultiIndex').size > 0)) {
+    throw new InvalidArgumentError(`ravelMultiIndex: dims ${formatShape(shape)} have a zero length, so no coordinates are in range (NumPy: cannot unravel if shape has zero entries).`);
+  }
   if (modes.length !== shape.length) throw new InvalidArgumentError(`ravelMultiIndex: mode lists ${modes.length} modes for ${shape.length} axes.`);
   let total: Tensor | number = 0;
   multiIndex.forEach((c, i) => {

@@ -83,4 +83,12 @@ describe('insert, ravelMultiIndex, nonzero: inputs NumPy takes or refuses', () =
     expect(() => ad.insert(ad.arange(5), [0, 1], ad.tensor([[[1, 2]], [[3, 4]]]))).toThrow(/insert: values of shape \[2,1,2\] do not broadcast/);
     expect(ad.checkGrad((v: Tensor) => ad.sum(ad.square(ad.mul(ad.insert(ad.arange(4), [1, 3], v), ad.arange(6)))), [ad.tensor([[0.5, -2]])]).ok).toBe(true);
   });
+  it('ravelMultiIndex over an axis of length 0 is an error in every mode (wrap gave NaN)', () => {
+    // np.ravel_multi_index(([1], [0]), (0, 3), mode='wrap') → ValueError: cannot unravel if shape has zero entries
+    for (const mode of ['wrap', 'clip', 'raise'] as const) {
+      expect(() => ad.ravelMultiIndex([T([1]), T([0])], [0, 3], { mode })).toThrow(/ravelMultiIndex: .*(zero length|out of bounds)/);
+    }
+    // np.ravel_multi_index(([], []), (0, 3)) = [] (no coordinates, nothing to refuse)
+    expect(ad.ravelMultiIndex([ad.zeros([0]), ad.zeros([0])], [0, 3], { mode: 'wrap' }).shape).toEqual([0]);
+  });
 });
