@@ -460,7 +460,7 @@ function sizeOptions(op: string, options: NonzeroOptions, ndim: number): { size:
   knownOptions(op, options, ['size', 'fillValue'], '{ size: 10, fillValue: -1 }');
   const size = options.size === undefined ? null : integerArg(op, 'size', options.size);
   const f = options.fillValue ?? 0;
-  const fill = typeof f === 'number' ? new Array<number>(ndim).fill(f) : Array.isArray(f) ? f.map((v) => integerArg(op, 'fillValue', v, true)) : null;
+  const fill = typeof f === 'number' ? new Array<number>(ndim).fill(integerArg(op, 'fillValue', f, true)) : Array.isArray(f) ? f.map((v) => integerArg(op, 'fillValue', v, true)) : null;
   if (fill === null || fill.length !== ndim || fill.some((v) => typeof v !== 'number')) {
     throw new InvalidArgumentError(`${op}: fillValue must be a number or one number per axis (${ndim}), got ${describe(f)}.`);
   }

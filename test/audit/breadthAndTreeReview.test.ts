@@ -91,4 +91,9 @@ describe('insert, ravelMultiIndex, nonzero: inputs NumPy takes or refuses', () =
     // np.ravel_multi_index(([], []), (0, 3)) = [] (no coordinates, nothing to refuse)
     expect(ad.ravelMultiIndex([ad.zeros([0]), ad.zeros([0])], [0, 3], { mode: 'wrap' }).shape).toEqual([0]);
   });
+  it('nonzero\'s fillValue is an integer position whether given as one number or one per axis', () => {
+    expect(() => ad.nonzero(T([1, 0]), { size: 2, fillValue: 0.5 })).toThrow(/nonzero: fillValue must be an integer, got 0\.5/);
+    expect(() => ad.nonzero(T([1, 0]), { size: 2, fillValue: [0.5] })).toThrow(/nonzero: fillValue must be an integer, got 0\.5/);
+    expect(arr(ad.nonzero(T([1, 0]), { size: 3, fillValue: -1 })[0]!)).toEqual([0, -1, -1]);
+  });
 });
