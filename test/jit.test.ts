@@ -299,14 +299,24 @@ describe('control flow that reads a value runs as written, and the reason names 
     ['whileLoop', (v) => ad.whileLoop((u: Tensor) => ad.less(ad.sum(u), 20), (u: Tensor) => ad.add(u, 1), v), /^whileLoop's condition read the value/],
     ['foriLoop', (v) => ad.foriLoop(0, ad.sum(v), (_i: number, u: Tensor) => ad.add(u, 1), v), /^foriLoop's upper read the value/],
   ];
-  it('take with indices passed as an argument', () => {
+  it('take with indices passed as an argument replays (a gather, its indices checked on every replay)', () => {
     const f = (v: Tensor, i: Tensor) => ad.take(v, i);
     const jf = ad.jit(f);
     expect(jf(x, ad.tensor([2, 0])).toArray()).toEqual([3, 1]);
+    expect(jf(x, ad.tensor([-1, 1])).toArray()).toEqual([3, -2]);
     expect(jf(x, ad.tensor([1])).toArray()).toEqual([-2]);
-    const [entry] = jf.cacheInfo();
-    expect(entry!.status).toBe('eager');
-    expect(entry!.reason).toMatch(/^take's indices read the value/);
+    const [entry, second] = jf.cacheInfo();
+    expect(entry!.status).toBe('replayed');
+    expect(entry!.replays).toBe(1);
+    expect(second!.signature).toBe('(T[3],T[1])');
+    // A bad index fails the replay, and the function runs as written: take's own error.
+    expect(() => jf(x, ad.tensor([3, 0]))).toThrow(/take: index 3 is out of range for axis 0 of length 3/);
+    expect(() => jf(x, ad.tensor([0.5, 0]))).toThrow(/take: index 0 is 0\.5, not an integer/);
+    // Gradients with repeated indices: the same bits as without jit.
+    const g = (v: Tensor, i: Tensor) => ad.grad((w: Tensor) => ad.sum(ad.square(ad.take(w, i))))(v);
+    const jg = ad.jit(g);
+    for (const i of [[0, 0, 2, 0], [1, 2, 1, -1]]) expect(Array.from(jg(x, ad.tensor(i)).toFloat64Array())).toEqual(Array.from(g(x, ad.tensor(i)).toFloat64Array()));
+    expect(jg.cacheInfo()[0]!.status).toBe('replayed');
   });
   for (const [name, f, reason] of cases) {
     it(name, () => {

@@ -318,6 +318,11 @@ const scatterAddP: Primitive<TakeParams> = definePrimitive<TakeParams>({
   batch: ([g], _b, p) => apply(scatterAddP, [g!], { ...p, axis: p.axis + 1 }),
 });
 
+/** Whether `t` is a value a jit recording computed from its arguments (its values are the recording call's only). */
+function recordedValue(t: Tensor): boolean {
+  return t.trace !== null && t.trace.active && t.trace.records;
+}
+
 /**
  * Gathers entries along `axis` (default 0) at integer `indices` (negative counts from the end).
  * The result's `axis` has length `indices.length`.
@@ -330,7 +335,9 @@ export function take(x: TensorLike, indices: number | readonly number[] | Int32A
   // The indices' own shape replaces the axis (as NumPy's take): a number removes it, a [2, 2]
   // tensor of indices makes it two axes.
   // Per-example indices under vmap have no single value to read now: a gather takes them as data.
-  if (indices instanceof Tensor && opaqueTrace(indices) !== null) return takeWithTracedIndices(t, indices, ax);
+  // So do indices computed from a jit recording's arguments (an embedding lookup of token ids): the
+  // gather checks them on every replay (a bad one throws there, and jit runs the function as written).
+  if (indices instanceof Tensor && (opaqueTrace(indices) !== null || recordedValue(indices))) return takeWithTracedIndices(t, indices, ax);
   let raw: ArrayLike<unknown>, indexShape: number[];
   if (typeof indices === 'number') [raw, indexShape] = [[indices], []];
   else if (indices instanceof Tensor) {
