@@ -4,7 +4,7 @@ import type { Tensor } from 'adjoint';
 import { mulStrong } from '../src/ops/binary.js';
 import { mm } from '../src/ops/linalg.js';
 import { logMatmulOf } from '../src/ops/logMatmul.js';
-import { leaveOneOutProd } from '../src/products/prod.js';
+import { leaveOneOutProd, leaveOneOutTangent } from '../src/products/prod.js';
 import { linearRecurrence } from '../src/products/recurrence.js';
 import { linalgRows } from './opTables/linalg.js';
 import { linalgExtraRows } from './opTables/linalgExtras.js';
@@ -122,6 +122,9 @@ export const opTable: OpRow[] = [
   },
   { name: 'leaveOneOutProd', domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 0), shapes: [[[4]], [[3, 2]]] },
   { name: 'leaveOneOutProd (axis 1)', covers: ['leaveOneOutProd'], domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 1), shapes: [[[2, 3]]] },
+  // prod's H·t (its second-order rule), x and t of one shape.
+  { name: 'leaveOneOutTangent', covers: ['leaveOneOutTangent', 'leaveOneOutProd'], domains: ['real', 'real'], fn: (x, t) => leaveOneOutTangent(internal(x), internal(t), 0), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },
+  { name: 'leaveOneOutTangent (axis 1)', covers: ['leaveOneOutTangent'], domains: ['real', 'real'], fn: (x, t) => leaveOneOutTangent(internal(x), internal(t), 1), shapes: [[[2, 3], [2, 3]]] },
   { name: 'linearRecurrence', domains: ['real', 'real'], fn: (a, b) => linearRecurrence(internal(a), internal(b), 0, false), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },
   {
     name: 'linearRecurrence (reverse, axis 1)', covers: ['linearRecurrence'], domains: ['real', 'real'],

@@ -88,6 +88,7 @@ export const notExportable: Readonly<Record<string, string>> = {
   gthTape: "the Matrix-Tree theorem's subtraction-free elimination as one kernel (a non-projective DependencyCRF, which also reads its scores to choose its route, so it does not record as a graph)",
   gthLogDet: "log det read from gthTape's tapes (which have no ONNX form)",
   gthAdjoint: "the adjoint of gthTape's elimination as one kernel (as gthTape)",
+  leaveOneOutTangent: "prod's second derivative H·t as one kernel with a rescaled fallback (no ONNX form); while exporting, prod's rules record the recurrences it stands for (cumprods), which export",
   randomNoise: "a sample drawn from a PRNG key's words (threefry-2x32, JAX's streams): ONNX's RandomNormal and RandomUniform take a seed attribute and their own generator, so no graph reproduces the draws",
   randomSplit: 'new PRNG keys hashed from a key (threefry-2x32): no ONNX operator (as randomNoise)',
   randomFoldIn: 'a PRNG key hashed from a key and an integer (threefry-2x32): no ONNX operator (as randomNoise)',

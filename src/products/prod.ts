@@ -12,6 +12,7 @@ import { reshape, transpose } from '../ops/shape.js';
 import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
 import { jvp } from '../transforms/jvp.js';
+import { genericPrograms } from '../core/genericPrograms.js';
 import { record } from '../transforms/record.js';
 import { cumprodAlong, exclusiveCumprodTangent } from './cumprod.js';
 
@@ -41,8 +42,8 @@ const leaveOneOutP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   saves: 'inputs',
   forward: ([x], { axis }) => new Tensor(leaveOneOutKernel(x!.values, x!.shape, axis, null, null), x!.shape),
   // H is symmetric (H_ij = H_ji), so the VJP x̄ = Hᵀḡ is the JVP in direction ḡ.
-  vjp: (g, r, { axis }) => [leaveOneOutTangent(r.inputs[0]!, g, axis)],
-  jvp: ([t], [x], _out, { axis }) => (t === null ? null : leaveOneOutTangent(x!, t, axis)),
+  vjp: (g, r, { axis }) => [hessianTimes(r.inputs[0]!, g, axis)],
+  jvp: ([t], [x], _out, { axis }) => (t === null ? null : hessianTimes(x!, t, axis)),
   batch: alongAxisRule(() => leaveOneOutP),
 });
 
@@ -83,9 +84,18 @@ const leaveOneOutTangentP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   batch: alongAxisRule(() => leaveOneOutTangentP),
 });
 
-/** H(x)·t along `axis`: the tangent (and, H being symmetric, the cotangent) of the leave-one-out products. */
-function leaveOneOutTangent(x: Tensor, t: Tensor, axis: number): Tensor {
+/** H(x)·t along `axis`: the tangent (and, H being symmetric, the cotangent) of the leave-one-out products. @internal */
+export function leaveOneOutTangent(x: Tensor, t: Tensor, axis: number): Tensor {
   return apply(leaveOneOutTangentP, [x, t], { axis });
+}
+
+/**
+ * H(x)·t for the rules of leaveOneOutProd: the primitive, or — while the ONNX exporter records
+ * (genericPrograms.on) — the recurrences it stands for, as ops that have an ONNX form (the
+ * primitive's rescaled fallback does not), so prod's second derivatives still export.
+ */
+function hessianTimes(x: Tensor, t: Tensor, axis: number): Tensor {
+  return genericPrograms.on ? leaveOneOutTangentOps(x, t, axis) : leaveOneOutTangent(x, t, axis);
 }
 
 /** L_i = Π_{j≠i} x_j along `axis` (normalised). @internal */

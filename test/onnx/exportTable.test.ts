@@ -10,6 +10,7 @@ import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { primitiveRegistry } from '../../src/core/primitive.js';
 import { recordProgram } from '../../src/jit/jit.js';
+import { genericPrograms } from '../../src/core/genericPrograms.js';
 import { exportRules, notExportable, tapeOnly } from '../../src/onnx/exportTable.js';
 import { opTable, sample } from '../ops.table.js';
 import { expectClose, resultLeaves, run, session } from './ortSupport.js';
@@ -22,10 +23,17 @@ const refused = new Set<string>();
 /** The general calls a recording of fn makes (fused VJPs off, as the exporter records). */
 function callsOf(fn: (...xs: Tensor[]) => unknown, args: Tensor[]): Set<string> {
   const names = new Set<string>();
-  recordProgram(fn as (...a: unknown[]) => unknown, args, (rec) => {
-    rec.fusedVjps = false;
-    rec.onCall = (prim) => names.add(prim.name);
-  });
+  // As the exporter records: the generic programs a kernel stands for where it has them (prod's H·t as cumprods).
+  const was = genericPrograms.on;
+  genericPrograms.on = true;
+  try {
+    recordProgram(fn as (...a: unknown[]) => unknown, args, (rec) => {
+      rec.fusedVjps = false;
+      rec.onCall = (prim) => names.add(prim.name);
+    });
+  } finally {
+    genericPrograms.on = was;
+  }
   return names;
 }
 
