@@ -8,8 +8,9 @@ import { take } from '../ops/shape.js';
 import { describe } from '../tensor/describe.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { KeyLike } from './continuous.js';
-import { split, toKey, type Key } from './key.js';
+import { noiseTensor, type KeyLike } from './continuous.js';
+import { Key, split } from './key.js';
+import { noise } from './keyPrimitives.js';
 import { sampleSize } from './params.js';
 import { hashCounts } from './threefry.js';
 import { keyed } from './batching.js';
@@ -53,17 +54,18 @@ export function shuffledOrder(op: string, k: Key, n: number): Float64Array {
 export function permutation(k: KeyLike, x: number | Tensor, axis = 0): Tensor {
   if (k instanceof Tensor) return keyed('random.permutation', k, [x] as const, (key, [x]) => permutation(key, x, axis));
   const op = 'random.permutation';
-  const key = toKey(k, op);
+  // The order is drawn from the key alone: a primitive on a traced key's words, so jit replays it (./keyPrimitives.ts).
+  const order = (n: number): Tensor => noiseTensor(noise(op, k, [n], 1, (k0, k1) => shuffledOrder(op, new Key(k0, k1), n)), [n]);
   if (typeof x === 'number') {
     if (!Number.isInteger(x) || x < 0) {
       throw new InvalidArgumentError(`${op}: n must be a non-negative integer, got ${x}; pass the number of items to permute, or a tensor to shuffle.`);
     }
-    return new Tensor(shuffledOrder(op, key, x), [x]);
+    return order(x);
   }
   if (!(x instanceof Tensor)) {
     throw new InvalidArgumentError(`${op}: x must be an integer n or a tensor, got ${describe(x)}; pass a count, or ad.tensor(values).`);
   }
   if (x.ndim === 0) throw new ShapeError(`${op}: x is a scalar tensor; pass a tensor with at least one axis, or an integer n for a permutation of 0 … n − 1.`);
   const ax = normalizeAxis(axis, x.ndim, op);
-  return take(x, new Tensor(shuffledOrder(op, key, x.shape[ax]!), [x.shape[ax]!]), ax);
+  return take(x, order(x.shape[ax]!), ax);
 }

@@ -240,3 +240,17 @@ describe('categorical under jit', () => {
   });
 });
 
+
+describe('permutation under jit', () => {
+  it("the order is drawn from the key alone: a permutation of n replays, and x's shuffle replays (its take a gather)", () => {
+    const order = ad.jit((k: ad.random.Key) => random.permutation(k, 7));
+    const shuffle = ad.jit((k: ad.random.Key, x: Tensor) => random.permutation(k, x, 1));
+    const x = ad.reshape(ad.arange(12), [3, 4]);
+    for (const seed of [0, 1, 2]) {
+      expect(bits(order(random.key(seed)))).toEqual(bits(random.permutation(random.key(seed), 7)));
+      expect(bits(shuffle(random.key(seed), x))).toEqual(bits(random.permutation(random.key(seed), x, 1)));
+    }
+    expect(order.cacheInfo()[0]!.status).toBe('replayed');
+    expect(shuffle.cacheInfo()[0]!.status).toBe('replayed');
+  });
+});
