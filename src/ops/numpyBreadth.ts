@@ -8,7 +8,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, formatShape, normalizeAxis } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, broadcastOperands, describe, eye, linspace, tensor, type TensorLike } from '../tensor/create.js';
-import { add, div, equal, greater, greaterEqual, less, maximum, mul, notEqual, pow, sub } from './binary.js';
+import { add, div, equal, greater, greaterEqual, less, maximum, mul, mulStrong, notEqual, pow, sub } from './binary.js';
 import { abs } from './unary.js';
 import { clip, stopGradient, where } from './select.js';
 import { broadcastTo, concat, reshape, take, transpose } from './shape.js';
@@ -196,13 +196,21 @@ export function frexp(x: TensorLike): [Tensor, Tensor] {
 export function ldexp(x: TensorLike, n: TensorLike): Tensor {
   const [tx, tn] = broadcastOperands('ldexp', x, n);
   checkIntegerValues('ldexp', 'the exponents n', tn);
-  const [m, e] = frexp(tx);
+  const [sx, sn] = [stopGradient(tx), stopGradient(tn)];
+  const [m, e] = frexp(sx);
   // x = m·2^e, 0.5 ≤ |m| < 1, so x·2^n = (2m)·2^k with k = e + n − 1 and 1 ≤ |2m| < 2. Below 2^−1022
   // or above 2^1023 the power is split in two: (2m)·2^−1022 is exact, and only the last product rounds.
-  const k = clip(sub(add(e, stopGradient(tn)), 1), -1200, 1200);
+  const k = clip(sub(add(e, sn), 1), -1200, 1200);
   const hi = clip(k, -1022, 1023);
-  const lo = sub(k, hi);
-  return mul(mul(mul(m, 2), exp2Int(hi)), exp2Int(lo));
+  const exact = mul(mul(mul(m, 2), exp2Int(hi)), exp2Int(sub(k, hi)));
+  // The derivative 2^n, correctly rounded (Math.pow's powers of two: 0 below 2^−1074, ∞ above 2^1023),
+  // not through the chain above, whose partial products over- or underflow where 2^n does not
+  // (grad of ldexp(1, 1023) was ∞, of ldexp(2^−1000, −80) 0, the jvp at x = 5e-324, n = 1000 ∞).
+  // sx − x is +0 with derivative −1 (finite x), the strong product keeps 0·∞ = 0, and subtracting
+  // +0 keeps a −0 result. Infinite or NaN x: x·2^n itself (x where 2^n rounds to 0).
+  const c = exp2Int(clip(sn, -1100, 1100));
+  const finite = sub(exact, mulStrong(sub(sx, tx), c));
+  return where(isfinite(sx), finite, where(equal(c, 0), sx, mulStrong(tx, c)));
 }
 
 /**

@@ -299,3 +299,27 @@ describe('seeded NumPy 1.24 cases pasted as literals (floats bit for bit; eager,
     same(ad.lcm(ad.mod(T(gA), 100000), ad.mod(T(gB), 1000)), gRef[1]!); // NumPy's % is floored: ad.mod
   });
 });
+
+describe('ldexp\'s derivative is 2^n, correctly rounded, in both modes', () => {
+  // d(x·2^n)/dx = 2^n. It went through the exact value's chain (2m)·2^hi·2^lo, whose partial products
+  // over- or underflow where 2^n does not: grad ldexp(1, 1023) was ∞ (2^1023 is finite), grad
+  // ldexp(2^−1000, −80) was 0 (2^−80), grad ldexp(2^1000, 100) ∞ (2^100), and the jvp at
+  // x = 5e-324, n = 1000 was ∞ (2^1000).
+  const xs = [1, 1.5, 2 ** 1000, 2 ** -1000, 3, 0.75, -0, 5e-324, Infinity, NaN, 1e-310];
+  const ns = [1023, 1022, 100, -80, -1074, 1024, 5, 1000, 1, 1, 1030];
+  const want = ns.map((k) => 2 ** k);
+  it('grad and jvp equal Math.pow(2, n) at the ends of the range; values unchanged (−0 kept)', () => {
+    const f = (x: Tensor) => ad.ldexp(x, T(ns));
+    expect(arr(ad.grad((x: Tensor) => ad.sum(f(x)))(T(xs)))).toEqual(want);
+    const [value, tangent] = ad.jvp(f, [T(xs)], [ad.ones([xs.length])]);
+    expect(arr(tangent as Tensor)).toEqual(want);
+    // np.ldexp(xs, ns) (NumPy 1.24's printed values)
+    expect(arr(value as Tensor)).toEqual([8.98846567431158e307, 6.741349255733685e307, Infinity, 0, 1.5e-323, 1.348269851146737e308, -0, 5.293955920339377e-23, Infinity, NaN, 1.1505236063118787]);
+    expect(Object.is(arr(value as Tensor)[6], -0)).toBe(true);
+    // second derivative 0 (no NaN from 0·∞), and the jitted gradient replays the same
+    expect(arr(ad.grad((x: Tensor) => ad.sum(ad.grad((y: Tensor) => ad.sum(ad.square(ad.ldexp(y, T([1023, -80])))))(x)))(T([0.5, 2 ** -1000])))).toEqual([2 * 2 ** 2046, 2 * 2 ** -160].map((v) => (Number.isFinite(v) ? v : Infinity)));
+    const jg = ad.jit((x: Tensor) => ad.grad((y: Tensor) => ad.sum(f(y)))(x));
+    jg(T(xs.map(() => 1)));
+    expect(arr(jg(T(xs)))).toEqual(want);
+  });
+});
