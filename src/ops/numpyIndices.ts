@@ -559,7 +559,8 @@ export interface UniqueResult {
  * The sorted distinct values of the flattened x (numpy.unique, axis None), NaN last (one NaN, with
  * `equalNan`, the default). With `returnIndex`, `returnInverse` or `returnCounts`, an object
  * `{ values, indices?, inverse?, counts? }` as NumPy's tuple (`inverse` is 1-d, NumPy 1.24's).
- * `values` is differentiable: each value's cotangent goes to its first occurrence. The count
+ * `values` is differentiable: each value's cotangent goes to its first occurrence (the default
+ * padding's, a copy of the smallest value, to the smallest value's, as JAX's). The count
  * depends on the values: without `size` they are read eagerly (under jit the function runs as
  * written on each call; under vmap it is an error); with `{ size, fillValue }` (JAX's) the first
  * `size` values, padded with `fillValue` (default the smallest value), index 0's occurrence and
@@ -628,7 +629,10 @@ export function unique(x: TensorLike, options: UniqueOptions = {}): Tensor | Uni
   }
   const firstIndex = gatherAlong(perm, firstSorted, 0, 'unique');
   let values = gatherAlong(flat, firstIndex, 0, 'unique');
-  if (valid !== null) values = where(valid, values, options.fillValue ?? reshape(slice(sorted, [0], [1]), []));
+  // The default padding is the smallest value as JAX's (its aux[0]): values[0], the smallest value's
+  // first occurrence, so its cotangent reaches x too (a constant copy of it left the padding's share out
+  // of the gradient: grad of Σ w·unique([3, 1, 3], { size: 4 }) gave x[1] w₀ instead of w₀ + w₂ + w₃).
+  if (valid !== null && count > 0) values = where(valid, values, options.fillValue ?? reshape(slice(values, [0], [1]), []));
   if (!options.returnIndex && !options.returnInverse && !options.returnCounts) return values;
   const result: UniqueResult = { values };
   if (options.returnIndex) result.indices = firstIndex;

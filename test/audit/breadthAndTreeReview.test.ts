@@ -323,3 +323,20 @@ describe('ldexp\'s derivative is 2^n, correctly rounded, in both modes', () => {
     expect(arr(jg(T(xs)))).toEqual(want);
   });
 });
+
+describe('unique { size }: the default padding is the smallest value, gradient included', () => {
+  // The padding took the smallest value from a gradient-stopped sort, so it had x's value but no
+  // derivative: grad of Σ w·unique([3, 1, 3], { size: 4 }) (values [1, 3, 1, 1]) gave x[1] w₀ = 1, not
+  // w₀ + w₂ + w₃ = 1101 (jnp.unique's padding is aux[0], differentiable), and checkGrad failed.
+  it('the cotangents of the padded entries reach the smallest value\'s first occurrence', () => {
+    const w = T([1, 10, 100, 1000]);
+    expect(arr(ad.grad((x: Tensor) => ad.sum(ad.mul(ad.unique(x, { size: 4 }), w)))(T([3, 1, 3])))).toEqual([10, 1101, 0]);
+    expect(arr(ad.grad((x: Tensor) => ad.sum(ad.mul(ad.unique(x, { size: 4, fillValue: 0 }), w)))(T([3, 1, 3])))).toEqual([10, 1, 0]);
+    const f = (x: Tensor) => ad.sum(ad.square(ad.mul(ad.unique(x, { size: 7 }), ad.arange(1, 8))));
+    expect(ad.checkGrad(f, [T([3.5, 1.25, 4.5, 2, 0.25])]).ok).toBe(true);
+    // vmap of the gradient equals the loop
+    const g = ad.grad(f);
+    const rows = [T([3.5, 1.25, 4.5, 2, 0.25]), T([1, 1, 2, 2, 0.5])];
+    expect(arr(ad.vmap(g)(ad.stack(rows)))).toEqual(rows.flatMap((r) => arr(g(r))));
+  });
+});
