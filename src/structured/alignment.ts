@@ -230,12 +230,12 @@ export class Alignment {
   }
 
   /** The score of an alignment (a state per frame; one array per item for a batch), differentiable. */
-  score(states: readonly number[] | readonly (readonly number[])[]): Tensor {
+  score(states: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
     return this.scoreAs(states, 'Alignment.score');
   }
 
   /** log p(alignment) = score − log Z. */
-  logProbability(states: readonly number[] | readonly (readonly number[])[]): Tensor {
+  logProbability(states: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
     return logProbabilityOf(this.scoreAs(states, 'Alignment.logProbability'), this.logPartition());
   }
 

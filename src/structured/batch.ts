@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { broadcastTo, reshape } from '../ops/shape.js';
 import { apply } from '../core/trace.js';
 import type { Primitive } from '../core/primitive.js';
-import { scoresTensor, wrongShape } from './validate.js';
+import { plainStructure, scoresTensor, wrongShape } from './validate.js';
 
 /** Scores of one structure (`rank` axes) or of a batch (`rank + 1` axes), always returned with a leading batch axis. */
 export interface BatchedScores {
@@ -39,6 +39,7 @@ export function unbatch(t: Tensor, batched: boolean): Tensor {
  * structure it is that structure. `what` names a structure in messages ("tag sequence", "tree").
  */
 export function perItem<T>(value: unknown, batched: boolean, B: number, op: string, what: string): T[] {
+  value = plainStructure(value);
   if (!batched) return [value as T];
   if (!Array.isArray(value) || value.length !== B) {
     const got = Array.isArray(value) ? `${value.length} entries` : describe(value);
@@ -63,3 +64,4 @@ export function foldedBatch<P>(self: () => Primitive<P>, repeat: (params: P, V: 
     return reshape(out, [size, inputs[0]!.shape[batched[0] ? 1 : 0]!, ...out.shape.slice(1)]);
   };
 }
+

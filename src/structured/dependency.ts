@@ -236,12 +236,12 @@ export class DependencyCRF {
   }
 
   /** The score of a tree (heads per batch item for a batch), differentiable. */
-  score(heads: readonly number[] | readonly (readonly number[])[]): Tensor {
+  score(heads: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
     return unbatch(this.scoreAs(heads, 'DependencyCRF.score'), this.batched);
   }
 
   /** log p(tree) = score − log Z (−∞ for a forbidden tree, also when every tree is). */
-  logProbability(heads: readonly number[] | readonly (readonly number[])[]): Tensor {
+  logProbability(heads: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
     return logProbabilityOf(unbatch(this.scoreAs(heads, 'DependencyCRF.logProbability'), this.batched), this.logPartition());
   }
 

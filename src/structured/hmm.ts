@@ -18,7 +18,7 @@ import { grad } from '../transforms/vjp.js';
 import { everyExample } from '../transforms/vmap.js';
 import { LinearChainCRF } from './linearChain.js';
 import { topkCount } from './kbest.js';
-import { optionsObject, sampleCount, scoresOfShape, scoresTensor, tagSequence, unmapped, wrongShape } from './validate.js';
+import { optionsObject, plainStructure, sampleCount, scoresOfShape, scoresTensor, tagSequence, unmapped, wrongShape } from './validate.js';
 
 export interface HMMOptions {
   /** log p(z₀ = k): [K]. */
@@ -30,7 +30,7 @@ export interface HMMOptions {
 }
 
 /** An HMM's observations: one sequence of symbols, or a batch of them (of any lengths). */
-export type Observations = readonly number[] | readonly (readonly number[])[];
+export type Observations = readonly number[] | readonly (readonly number[])[] | Tensor;
 
 /**
  * A hidden Markov model with K states and V observation symbols, parameters as log-probabilities
@@ -124,7 +124,8 @@ export class HMM {
   }
 
   /** log p(x, z) of a state sequence (one per sequence for a batch). */
-  logJoint(states: readonly number[] | readonly (readonly number[])[], observations: Observations): Tensor {
+  logJoint(given: readonly number[] | readonly (readonly number[])[] | Tensor, observations: Observations): Tensor {
+    const states = plainStructure(given) as readonly number[] | readonly (readonly number[])[];
     const op = 'HMM.logJoint', chain = this.chainOf(observations, op), K = this.emission.shape[0]!, B = chain.lengths.length;
     // The states checked here, so that the errors name HMM.logJoint rather than the chain's score.
     if (!chain.batched) tagSequence(states, chain.lengths[0]!, K, op, 'states');
@@ -180,7 +181,8 @@ function normalised(t: Tensor, op: string, name: string): void {
 }
 
 /** Observations as rows of integer symbols in 0 … V − 1 (each non-empty); batched when given an array of arrays. */
-function checkObservations(observations: unknown, V: number, op: string): { rows: number[][]; batched: boolean } {
+function checkObservations(given: unknown, V: number, op: string): { rows: number[][]; batched: boolean } {
+  const observations = plainStructure(given); // a tensor of symbols as arrays
   const want = `an array of symbols in 0 … ${V - 1}, or an array of such arrays (a batch); each non-empty`;
   if (!Array.isArray(observations) || observations.length === 0) throw new InvalidArgumentError(`${op}: observations must be ${want}, got ${describe(observations)}.`);
   const batched = Array.isArray(observations[0]);

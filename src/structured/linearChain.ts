@@ -16,6 +16,7 @@ import { chainPotentials, chainSum, factoredChainSum, factoredPotentials, type C
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import {
+  plainStructure,
   checkpointsOption, lengthsOption, optionsObject, scoresOfShape, scoresTensor, semiringArg, tagSequence, unmapped, wrongShape,
 } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
@@ -179,16 +180,17 @@ export class LinearChainCRF {
   }
 
   /** score(y): the sum of the sequence's potentials, differentiable. `tags` per sequence for a batch. */
-  score(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+  score(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
     return this.scoreAs(tags, 'LinearChainCRF.score');
   }
 
   /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
-  logProbability(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+  logProbability(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
     return logProbabilityOf(this.scoreAs(tags, 'LinearChainCRF.logProbability'), this.logPartition());
   }
 
-  private scoreAs(tags: readonly number[] | readonly (readonly number[])[], op: string): Tensor {
+  private scoreAs(given: readonly number[] | readonly (readonly number[])[] | Tensor, op: string): Tensor {
+    const tags = plainStructure(given) as readonly number[] | readonly (readonly number[])[]; // a tensor of tags (pytorch-crf's) as arrays
     const [B, n, K] = this.emissions.shape as [number, number, number];
     if (this.batched && (!Array.isArray(tags) || tags.length !== B)) {
       const got = Array.isArray(tags) ? `${tags.length} sequences` : describe(tags);

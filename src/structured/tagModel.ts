@@ -59,7 +59,7 @@ export abstract class TagModel {
   protected abstract scoreForm(): ScoreForm;
 
   /** score(y), differentiable: `tags` are lengths[b] integers in 0 … K − 1 (one array per sequence for a batch). */
-  score(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+  score(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
     return this.scoreAs(tags, `${this.op}.score`);
   }
 
@@ -76,7 +76,7 @@ export abstract class TagModel {
   }
 
   /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
-  logProbability(tags: readonly number[] | readonly (readonly number[])[]): Tensor {
+  logProbability(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
     return logProbabilityOf(this.scoreAs(tags, `${this.op}.logProbability`), this.logPartition());
   }
 

@@ -74,6 +74,7 @@ export function checkpointsOption(checkpoints: unknown, op: string): Checkpoints
  * positions, a row of that length whose entries past n are ignored.
  */
 export function tagSequence(row: unknown, n: number, K: number, op: string, which = 'tags', padded = n): readonly number[] {
+  row = plainStructure(row);
   const pad = padded > n ? ` (or its row padded to the batch's ${padded} positions)` : '';
   const want = `an array of ${n} integer tags in 0 … ${K - 1} (one per position)${pad}`;
   if (!Array.isArray(row)) throw new InvalidArgumentError(`${op}: ${which} must be ${want}, got ${describe(row)}.`);
@@ -145,4 +146,13 @@ export function unmapped(model: object, op: string): void {
     `${op}: under vmap the model's scores differ per example, but ${op} returns JavaScript numbers (structures and scores), one value per call. ` +
       'Call it outside vmap (a model of a batch gives one result per item), or keep to tensors: the best score is the sum in ad.semirings.max, and its gradient marks the best structure.',
   );
+}
+
+/**
+ * A structure given as a tensor of integers (tags, heads or alignment states as pytorch-crf and
+ * torch-struct take them: a [n] row, or [B, n] for a batch) as nested arrays; anything else as it
+ * is. Its values are read: under jit that read is reported (the call runs as written).
+ */
+export function plainStructure(value: unknown): unknown {
+  return value instanceof Tensor ? value.toArray() : value;
 }
