@@ -20,8 +20,8 @@ export const valueReads: {
   result: ((t: Tensor, how: string) => void) | null;
   /**
    * The running recording's guard: records `check` (which throws on values that fail it) as a call
-   * on `t` that every replay runs again, and returns true; false where it cannot (then the check
-   * reads the value, which is reported through `watcher`). See tensor/checks.ts's checkValues.
+   * on `t` that every replay runs again, and returns true; false where it cannot (an ONNX export's
+   * recording, whose graph holds no check: the check is left out). See ops/argumentChecks.ts.
    */
   guard: ((t: Tensor, check: (values: Float64Array) => void) => boolean) | null;
 } = { watcher: null, result: null, guard: null };

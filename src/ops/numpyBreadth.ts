@@ -19,10 +19,9 @@ import { log2 } from './logBases.js';
 import { copysign } from './elementwiseExtras.js';
 import { ravel, moveaxis } from './layout.js';
 import { split } from './arrayHelpers.js';
+import { checkArgumentValues } from './argumentChecks.js';
 import { checkableValues } from './statistics.js';
 import { knownOptions } from './optionChecks.js';
-import { isTraced } from '../tensor/checks.js';
-import { valueReads } from '../jit/valueReads.js';
 
 /** An integer (≥ 0 unless `signed`), or an AdjointError naming the op and the argument. */
 export function integerArg(op: string, name: string, v: unknown, signed = false): number {
@@ -32,21 +31,7 @@ export function integerArg(op: string, name: string, v: unknown, signed = false)
   return v;
 }
 
-/**
- * Runs `check` (which throws on bad values) on t's values where they can be read (eagerly, under
- * grad); while jit records, as a guard every replay runs again on its own values (RecordTrace.guard),
- * so jit(f)(x) throws where f(x) does — a check left out while jit recorded let replays return
- * ldexp(1, 0.5) = √2, gcd(1.5, 6) = 1.5 or unravelIndex(7, [2, 3]) without an error. Left out under
- * vmap (each example's values are not the argument's, as JAX) and in an ONNX export, whose graph
- * holds no check (a read there would stop the export). @internal
- */
-export function checkArgumentValues(t: Tensor, check: (values: Float64Array) => void): void {
-  const s = stopGradient(t);
-  if (!isTraced(s)) return check(s.values);
-  const v = checkableValues(s);
-  if (v !== null) return check(v);
-  if (valueReads.guard !== null) valueReads.guard(s, check);
-}
+export { checkArgumentValues };
 
 /** Checks that t holds whole numbers (≥ 0 with `nonNegative`), as NumPy's integer arguments (checkArgumentValues). @internal */
 export function checkIntegerValues(op: string, name: string, t: Tensor, nonNegative = false): void {

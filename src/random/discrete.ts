@@ -9,7 +9,8 @@ import { max } from '../ops/reduce.js';
 import { where } from '../ops/select.js';
 import { maxIndex } from '../ops/sort.js';
 import { isfinite } from '../ops/predicates.js';
-import { checkValues, isTraced } from '../tensor/checks.js';
+import { isTraced } from '../tensor/checks.js';
+import { checkArgumentValues } from '../ops/argumentChecks.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { broadcastStrides, formatShape, normalizeAxis, stridesOf, type Shape } from '../tensor/shape.js';
@@ -70,8 +71,8 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
   const axis = normalizeAxis(options.axis ?? -1, l.ndim, op);
   const K = l.shape[axis]!;
   if (K === 0) throw new ShapeError(`${op}: logits have no categories along axis ${axis} (shape ${formatShape(l.shape)}); pass at least one.`);
-  // Under jit a guard each replay runs again (tensor/checks.ts), so a step that samples replays.
-  checkValues(l, `${op}'s check of its logits`, (v) => checkLogits(v, l.shape, axis, op));
+  // Under jit a guard each replay runs again (ops/argumentChecks.ts), so a step that samples replays.
+  checkArgumentValues(l, (v) => checkLogits(v, l.shape, axis, op));
   const batch = l.shape.filter((_, i) => i !== axis);
   const shape = options.shape ?? batch;
   sampleSize(op, shape, 2);

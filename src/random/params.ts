@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add, mul } from '../ops/binary.js';
-import { checkableValues, checkedSize, checkValues } from '../tensor/checks.js';
+import { checkableValues, checkedSize } from '../tensor/checks.js';
+import { checkArgumentValues } from '../ops/argumentChecks.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -81,11 +82,11 @@ export function checkPositive(op: string, name: string, p: Param, strict: boolea
 /**
  * Runs `check` on a parameter's values (a number's one value): for a tensor computed from a `jit`
  * recording's arguments, a guard each replay runs again, so the sampler still replays (see
- * tensor/checks.ts's checkValues); left out where the values are being differentiated or batched.
+ * ops/argumentChecks.ts); left out where the values are batched (vmap) and in an ONNX export.
  */
 export function checkParam(p: Param, check: (values: ArrayLike<number>) => void): void {
   if (typeof p === 'number') check([p]);
-  else checkValues(p, "a random sampler's check of its parameter", check);
+  else checkArgumentValues(p, check);
 }
 
 /**

@@ -6,7 +6,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from './describe.js';
 import { checkShape, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
-import { noteLibraryRead, valueReads } from '../jit/valueReads.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 
 /**
  * The most elements a tensor may have: 2³² (32 GiB of float64), the longest Float64Array V8 — and
@@ -65,32 +65,12 @@ export function isTraced(t: Tensor): boolean {
 }
 
 /**
- * Runs `check` (which throws on values that fail it) on the values of an argument `t`, or leaves it
- * out where `t` is being differentiated or batched (vmap), whose values are not the argument's. A
- * tensor computed from a `jit` recording's arguments (at first order) is checked now and the check
- * recorded as a guard that every replay runs on its own values: a replay whose values fail it
- * throws, and jit runs the function as written, which throws the check's error. Elsewhere under
- * jit the read is reported as `what` (that recording is not kept). Leaving the check out let
- * jit(f)(x) return a value where f(x) throws (a sample at p = 1.5).
- */
-export function checkValues(t: Tensor, what: string, check: (values: Float64Array) => void): void {
-  if (!isTraced(t)) return check(t.values);
-  for (let x: Tensor | null = t; x !== null && x.trace !== null; x = x.primal) {
-    if ((x.trace.active || x.trace.redirect !== null) && !x.trace.records) return;
-  }
-  // Under jit, a guard: the check runs now and again on every replay's values (jit/recordTrace.ts).
-  if (valueReads.guard !== null && valueReads.guard(t, check)) return;
-  noteLibraryRead(t, what);
-  check(t.values);
-}
-
-/**
  * The values of `t` for a check of an argument (a probability in [0, 1], pivots in range), or null
  * where the check is left out: `t` is being differentiated, or batched (vmap), whose values are not
  * the argument's. A tensor traced by jit recordings alone is checked as a plain one would be: its
  * values are read and the read reported to the recording as `what`, so that recording is not kept
- * and the function runs as written — checked — on every call (checkValues records a check a replay
- * runs again instead, where the check can be given as a function).
+ * and the function runs as written — checked — on every call (ops/argumentChecks.ts records a
+ * check a replay runs again instead, where the check can be given as a function).
  */
 export function checkableValues(t: Tensor, what: string): Float64Array | null {
   if (!isTraced(t)) return t.values;

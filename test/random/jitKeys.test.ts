@@ -201,6 +201,14 @@ describe('parameter checks under jit are guards a replay runs again', () => {
     expect(bern.cacheInfo()[0]!.replays).toBe(1);
   });
 
+  it('the checks hold under grad too (the values below the derivative are the argument\'s), and are left out under vmap', () => {
+    const k = random.key(2);
+    expect(() => ad.grad((s: Tensor) => ad.sum(random.normal(k, [3], 0, s)))(ad.scalar(-1))).toThrow(/random\.normal: std must be non-negative/);
+    expect(ad.grad((s: Tensor) => ad.sum(random.normal(k, [3], 0, s)))(ad.scalar(2)).item()).toBeCloseTo(ad.sum(random.normal(k, [3])).item(), 14);
+    // Under vmap each example's values are not the argument's: left out there (as JAX checks nothing).
+    expect((ad.vmap((s: Tensor) => random.normal(k, [2], 0, s))(ad.tensor([1, 2])) as Tensor).shape).toEqual([2, 2]);
+  });
+
   it('a function that catches a failed check is not kept (its catch path depends on the values)', () => {
     const f = ad.jit((k: ad.random.Key, s: Tensor) => {
       try {
