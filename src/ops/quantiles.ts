@@ -20,7 +20,7 @@ import { isnan } from './predicates.js';
 import { moveaxis } from './layout.js';
 import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
-import { checkableValues } from './statistics.js';
+import { checkArgumentValues } from './argumentChecks.js';
 
 export type QuantileMethod = 'linear' | 'lower' | 'higher' | 'nearest' | 'midpoint';
 const METHODS: readonly QuantileMethod[] = ['linear', 'lower', 'higher', 'nearest', 'midpoint'];
@@ -94,10 +94,13 @@ function quantileOptions(op: string, options: QuantileOptions): { method: Quanti
 function probabilities(op: string, q: TensorInput, scale: number): Tensor {
   const qt = q instanceof Tensor ? q : typeof q === 'number' ? tensor(q) : Array.isArray(q) || ArrayBuffer.isView(q) ? tensor(q) : null;
   if (qt === null) throw new InvalidArgumentError(`${op}: q must be a number, a list of numbers or a tensor, got ${describe(q)}.`);
-  const bad = checkableValues(qt)?.find((v) => !(v >= 0 && v <= scale));
-  if (bad !== undefined) {
-    throw new InvalidArgumentError(`${op}: q must lie in [0, ${scale}], got ${bad} (q of shape ${formatShape(qt.shape)}).`);
-  }
+  // Under jit a guard every replay runs again (it was left out there: jit(f)(x) returned where f(x) throws).
+  checkArgumentValues(qt, (values) => {
+    const bad = values.find((v) => !(v >= 0 && v <= scale));
+    if (bad !== undefined) {
+      throw new InvalidArgumentError(`${op}: q must lie in [0, ${scale}], got ${bad} (q of shape ${formatShape(qt.shape)}).`);
+    }
+  });
   return qt;
 }
 

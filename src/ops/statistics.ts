@@ -17,6 +17,7 @@ import { matmul } from './linalg.js';
 import { atleast2d } from './layout.js';
 import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
+import { checkArgumentValues } from './argumentChecks.js';
 
 /**
  * t's values for a check on bad input, or null where they are not to be read: under vmap (they
@@ -107,9 +108,11 @@ export function average(x: TensorLike, axis?: Axis, options: AverageOptions = {}
   } else {
     const w = alignedWeights(t, asTensor(options.weights, 'average'), axis);
     scale = sum(w, axes, keepdims);
-    if (checkableValues(scale)?.some((v) => v === 0)) {
-      throw new InvalidArgumentError(`average: the weights sum to zero over axis ${String(axis)} (x of shape ${formatShape(t.shape)}), so they cannot be normalised; give weights with a non-zero sum.`);
-    }
+    checkArgumentValues(scale, (values) => {
+      if (values.some((v) => v === 0)) {
+        throw new InvalidArgumentError(`average: the weights sum to zero over axis ${String(axis)} (x of shape ${formatShape(t.shape)}), so they cannot be normalised; give weights with a non-zero sum.`);
+      }
+    });
     avg = div(sum(mul(t, w), axes, keepdims), scale);
     scale = broadcastTo(scale, avg.shape);
   }
@@ -206,8 +209,10 @@ function observationWeights(name: string, v: TensorLike | undefined, n: number, 
   if (w.ndim !== 1 || w.size !== n) {
     throw new ShapeError(`cov: ${name} of shape ${formatShape(w.shape)} must be 1-D with one weight per observation (${n}).`);
   }
-  const bad = checkableValues(w)?.find((e) => !(e >= 0) || (whole && !Number.isInteger(e)));
-  if (bad !== undefined) throw new InvalidArgumentError(`cov: ${name} must be ${whole ? 'whole numbers' : 'numbers'} ≥ 0, got ${bad}.`);
+  checkArgumentValues(w, (values) => {
+    const bad = values.find((e) => !(e >= 0) || (whole && !Number.isInteger(e)));
+    if (bad !== undefined) throw new InvalidArgumentError(`cov: ${name} must be ${whole ? 'whole numbers' : 'numbers'} ≥ 0, got ${bad}.`);
+  });
   return w;
 }
 
