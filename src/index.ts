@@ -62,11 +62,12 @@ export {
 export type { NanToNumOptions, LogspaceOptions } from './ops/numpyBreadth.js';
 export {
   unravelIndex, ravelMultiIndex, trilIndices, triuIndices, trilIndicesFrom, triuIndicesFrom, diagIndices, diagIndicesFrom,
-  histogram, bincount, digitize, isin, lexsort, nonzero, argwhere, flatnonzero, unique,
 } from './ops/numpyIndices.js';
-export type {
-  UnravelOptions, RavelOptions, HistogramOptions, BincountOptions, IsinOptions, NonzeroOptions, UniqueOptions, UniqueResult,
-} from './ops/numpyIndices.js';
+export type { UnravelOptions, RavelOptions } from './ops/numpyIndices.js';
+export { histogram, bincount, digitize, isin, lexsort } from './ops/numpyCounting.js';
+export type { HistogramOptions, BincountOptions, IsinOptions } from './ops/numpyCounting.js';
+export { nonzero, argwhere, flatnonzero, unique } from './ops/numpyPositions.js';
+export type { NonzeroOptions, UniqueOptions, UniqueResult } from './ops/numpyPositions.js';
 export * as linalg from './linalg/index.js';
 export * as special from './special/index.js';
 export * as stats from './stats/index.js';

@@ -31,8 +31,6 @@ export function integerArg(op: string, name: string, v: unknown, signed = false)
   return v;
 }
 
-export { checkArgumentValues };
-
 /** Checks that t holds whole numbers (≥ 0 with `nonNegative`), as NumPy's integer arguments (checkArgumentValues). @internal */
 export function checkIntegerValues(op: string, name: string, t: Tensor, nonNegative = false): void {
   checkArgumentValues(t, (v) => {
