@@ -216,7 +216,6 @@ export class Program {
    */
   run(args: readonly Tensor[]): unknown[] {
     const { code, a, b, scalar, calls, constants, tensorOf } = this;
-    const n = code.length;
     const plan = (this.plan ??= this.makePlan(args));
     const lastUse = this.dropAt ?? this.lastUse;
     const nums = this.numbers ?? this.numbersColumn();

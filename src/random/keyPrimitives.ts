@@ -154,24 +154,21 @@ export function splitWordsTensor(t: Tensor, n: number, asKeys: boolean): Tensor 
 /** foldIn on words: of a tensor key or a traced Key (`k`'s words `t`), and/or of tensor `data` (0-d). */
 export function foldInWordsTensor(t: Tensor, data: number | Tensor): Tensor {
   if (typeof data === 'number') return apply(foldInP, [t], { data: checkFoldInData(data) });
-  if (data.ndim !== 0) {
-    throw new InvalidArgumentError(
-      `random.foldIn: data given as a tensor must be 0-d (one integer, or under vmap one per example), got shape ${formatShape(data.shape)}; ` +
-        'pass one at a time (map over them with ad.vmap).',
-    );
-  }
-  return apply(foldInP, [t, data], { data: null });
+  return apply(foldInP, [t, oneInteger(data, 'random.foldIn', 'data')], { data: null });
 }
 
 /** The key words of a 0-d seed tensor (under vmap, of each example's seed). */
 export function keyOfSeedTensor(seed: Tensor): Tensor {
-  if (seed.ndim !== 0) {
-    throw new InvalidArgumentError(
-      `random.key: the seed given as a tensor must be 0-d (one integer, or under vmap one per example), got shape ${formatShape(seed.shape)}; ` +
-        'pass one at a time (map over them with ad.vmap).',
-    );
-  }
-  return apply(keyP, [seed], null);
+  return apply(keyP, [oneInteger(seed, 'random.key', 'the seed')], null);
+}
+
+/** `t` if it is 0-d (one integer, or under vmap one per example: foldIn's data, key's seed), else an error naming `op`. */
+function oneInteger(t: Tensor, op: string, what: string): Tensor {
+  if (t.ndim === 0) return t;
+  throw new InvalidArgumentError(
+    `${op}: ${what} given as a tensor must be 0-d (one integer, or under vmap one per example), got shape ${formatShape(t.shape)}; ` +
+      'pass one at a time (map over them with ad.vmap).',
+  );
 }
 
 /** The words of a key with plain words, as a constant tensor [2] (for a tensor op that mixes it with traced data). */

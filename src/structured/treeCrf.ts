@@ -5,7 +5,6 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { ones } from '../tensor/create.js';
-import { formatShape } from '../tensor/shape.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack, take } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
