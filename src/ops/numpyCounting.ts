@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
+import { MAX_TENSOR_SIZE } from '../tensor/checks.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe, full, tensor, zeros, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, greater, greaterEqual, lessEqual, mul, sub } from './binary.js';
@@ -147,15 +148,33 @@ export function bincount(x: TensorLike, options: BincountOptions = {}): Tensor {
     w = asTensor(options.weights, 'bincount');
     if (w.ndim !== 1 || w.size !== t.size) throw new ShapeError(`bincount: weights of shape ${formatShape(w.shape)} must have x's shape ${formatShape(t.shape)}.`);
   }
-  let length: number;
-  if (options.length !== undefined) length = integerArg('bincount', 'length', options.length);
-  else {
+  let length: number, asked: string, slots: number;
+  if (options.length !== undefined) {
+    length = integerArg('bincount', 'length', options.length);
+    [asked, slots] = [`length ${length}`, length + 1]; // entries ≥ length go to an extra slot, dropped
+  } else {
     const v = readValues('bincount', t, "pass { length } (the number of bins) for a result whose shape does not depend on the values, as JAX's bincount requires under vmap and jit");
-    length = Math.max(minlength, v.length === 0 ? 0 : v.reduce((a, b) => Math.max(a, b), 0) + 1);
+    const top = v.length === 0 ? -1 : v.reduce((a, b) => Math.max(a, b), 0);
+    length = Math.max(minlength, top + 1);
+    [asked, slots] = [length === minlength ? `minlength ${minlength}` : `x's largest value ${top}`, length]; // every entry < length
   }
-  const slot = where(greaterEqual(t, length), length, clip(t, 0, Infinity));
-  const counts = scatterAdd(zeros([length + 1]), slot, w ?? broadcastTo(1, [t.size]), 0);
-  return slice(counts, [0], [length]);
+  // One bin per value up to the largest: a stray large label asks for that many bins (8 bytes each).
+  // Too many for a tensor, or for memory, is an error naming bincount (zeros named itself, and
+  // Node's allocator threw its RangeError above 2^29 entries, bincount([1e9]) among them).
+  const fix = 'count the distinct values with ad.unique(x, { returnCounts: true }) instead, or relabel them 0…k−1 first (the inverse of ad.unique(x, { returnInverse: true }))';
+  if (slots > MAX_TENSOR_SIZE) {
+    throw new ShapeError(`bincount: ${asked} asks for ${length.toLocaleString('en-US')} bins, more than the ${MAX_TENSOR_SIZE.toLocaleString('en-US')} (2^32) entries a tensor can hold; ${fix}.`);
+  }
+  try {
+    const ones = w ?? broadcastTo(1, [t.size]);
+    if (slots === length) return scatterAdd(zeros([length]), t, ones, 0);
+    const counts = scatterAdd(zeros([slots]), where(greaterEqual(t, length), length, clip(t, 0, Infinity)), ones, 0);
+    return slice(counts, [0], [length]);
+  } catch (e) {
+    // The engine's RangeError, or zeros' ShapeError, when the buffers do not fit in memory.
+    if (!(e instanceof RangeError || e instanceof ShapeError) || length < 2 ** 20) throw e;
+    throw new ShapeError(`bincount: ${asked} asks for ${length.toLocaleString('en-US')} bins (${((length * 8) / 2 ** 30).toFixed(1)} GiB), more than memory holds; ${fix}.`);
+  }
 }
 
 

@@ -48,6 +48,14 @@ export function allocF64(n: number): Float64Array {
 
 /** Node's Buffer, if the runtime has one: its allocUnsafeSlow gives memory that is not zero-filled. */
 const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) => Uint8Array } }).Buffer;
+/**
+ * The most bytes to ask of Buffer.allocUnsafeSlow: 2^32, its limit on Node 20 (buffer.constants.MAX_LENGTH;
+ * later Nodes allow more), below the 2^32 float64s (2^35 bytes) a tensor may hold. Above it
+ * allocUnsafeSlow throws Node's RangeError [ERR_OUT_OF_RANGE], which every elementwise op on more
+ * than 2^29 entries passed on (bincount([1e9]) among them); there a plain Float64Array serves (large
+ * ones are mapped lazily, so their zero fill costs little).
+ */
+const NODE_BUFFER_MAX_BYTES = 2 ** 32;
 
 /**
  * A Float64Array of n elements for a kernel that writes every one of them before anything reads
@@ -61,7 +69,7 @@ const nodeBuffer = (globalThis as { Buffer?: { allocUnsafeSlow?: (size: number) 
  */
 export function uninitializedF64(n: number): Float64Array {
   if (poisoned) return new Float64Array(n).fill(NaN);
-  if (n > MAX && typeof nodeBuffer?.allocUnsafeSlow === 'function') {
+  if (n > MAX && n * 8 <= NODE_BUFFER_MAX_BYTES && typeof nodeBuffer?.allocUnsafeSlow === 'function') {
     const bytes = nodeBuffer.allocUnsafeSlow(n * 8);
     if (bytes.byteOffset % 8 === 0 && bytes.byteLength === n * 8) return new Float64Array(bytes.buffer, bytes.byteOffset, n);
   }
