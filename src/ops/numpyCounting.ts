@@ -12,7 +12,7 @@ import { add, div, equal, greater, greaterEqual, lessEqual, mul, sub } from './b
 import { clip, stopGradient, where } from './select.js';
 import { sum, checkedMax, checkedMin } from './reduce.js';
 import { broadcastTo, concat, reshape, slice, stack, take } from './shape.js';
-import { logicalAnd, logicalNot } from './predicates.js';
+import { isnan, logicalAnd, logicalNot, logicalOr } from './predicates.js';
 import { ravel } from './layout.js';
 import { argsort } from './sort.js';
 import { gatherAlong, scatterAdd } from './gather.js';
@@ -182,7 +182,9 @@ export function bincount(x: TensorLike, options: BincountOptions = {}): Tensor {
  * The bin of each x (numpy.digitize): for increasing bins, the i with bins[i−1] ≤ x < bins[i]
  * (`right`: bins[i−1] < x ≤ bins[i]), 0 below and bins.length above; for decreasing bins the
  * mirror image. bins must be monotonic (an AdjointError otherwise, where its values can be
- * read). NaN goes past the end. No gradient.
+ * read). NaN sorts last, as NumPy's: NaN x goes past the end (past the NaN bins too, without
+ * `right`), and bins may hold NaNs where that order puts them — at the end of increasing bins,
+ * at the start of decreasing ones ([1, 2, NaN], [NaN, 2, 1]). No gradient.
  * @example ad.digitize(ad.tensor([0.5, 1, 2.5, 9]), ad.tensor([1, 2, 3])).toArray(); // => [0, 1, 2, 3]
  */
 export function digitize(x: TensorLike, bins: TensorLike, right = false): Tensor {
@@ -192,10 +194,38 @@ export function digitize(x: TensorLike, bins: TensorLike, right = false): Tensor
   if (typeof right !== 'boolean') throw new InvalidArgumentError(`digitize: right must be true or false, got ${describe(right)}.`);
   const n = tb.size;
   const side = right ? 'left' : 'right';
-  const direction = (v: Float64Array) => {
-    let up = true, down = true;
-    for (let i = 1; i < n; i++) { if (!(v[i]! >= v[i - 1]!)) up = false; if (!(v[i]! <= v[i - 1]!)) down = false; }
-    if (!up && !down) throw new InvalidArgumentError(`digitize: bins must be monotonically increasing or decreasing, got ${formatShape(tb.shape)} values that are neither.`);
+  // NumPy 1.24's direction (_monotonicity, numpy/core/src/multiarray/compiled_base.c): past the
+  // leading run of equal values, the first pair decides (increasing iff a < b, so a NaN in it makes
+  // the bins decreasing: [NaN, NaN], [1, NaN]), and no later pair may go the other way (NaN pairs
+  // never do). Where the bins are then not sorted in NumPy's order (NaN last; for decreasing bins,
+  // reversed), its binary search answers by the path it takes (digitize(-1, [2, 1, 0, NaN]) is 4,
+  // and depends on the x before it): those are refused, with the NaN named.
+  const direction = (v: Float64Array): boolean => {
+    let i = 1;
+    while (i < n && v[i] === v[0]) i++;
+    const i0 = i;
+    let up = true, nanDecides = false;
+    if (i < n) {
+      up = v[0]! < v[i]!;
+      nanDecides = Number.isNaN(v[0]!) || Number.isNaN(v[i]!);
+      for (i++; i < n; i++) {
+        if (up ? v[i - 1]! > v[i]! : v[i - 1]! < v[i]!) {
+          throw new InvalidArgumentError(`digitize: bins must be monotonically increasing or decreasing, got ${formatShape(tb.shape)} values that are neither (entries ${i - 1} and ${i}: ${v[i - 1]}, ${v[i]}).`);
+        }
+      }
+    }
+    // Sorted with NaN last (increasing), or first (decreasing): the NaNs form one run at that end.
+    let nans = 0;
+    for (let j = 0; j < n; j++) if (Number.isNaN(v[j]!)) nans++;
+    const run = up ? v.subarray(n - nans) : v.subarray(0, nans);
+    if (nans > 0 && !run.every(Number.isNaN)) {
+      const at = v.findIndex(Number.isNaN);
+      throw new InvalidArgumentError(
+        `digitize: bins hold NaN at entry ${at}, where NumPy's order (NaN sorts last) does not put it for ${up ? 'increasing' : 'decreasing'} bins ` +
+          `(NaNs may end increasing bins or begin decreasing ones${nanDecides ? `; NumPy takes bins whose first unequal pair holds a NaN, as ${v[0]}, ${v[i0]} here, as decreasing` : ''}); ` +
+          `NumPy's result there depends on its binary search's path; remove the NaNs (bins.filter) or move them to that end.`,
+      );
+    }
     return up;
   };
   // The check is a guard under jit (a replay with unsorted bins throws as the eager call); the
@@ -207,8 +237,10 @@ export function digitize(x: TensorLike, bins: TensorLike, right = false): Tensor
   const backward = () => sub(n, searchsorted(flip(tb, 0), tx, { side }));
   if (increasing === true) return forward();
   if (increasing === false) return backward();
-  // Values not readable (vmap): the direction from the ends, both searches, one selected.
-  const descending = n < 2 ? 0 : greater(reshape(slice(tb, [0], [1]), []), reshape(slice(tb, [n - 1], [1]), []));
+  // Values not readable (vmap): the direction from the ends, both searches, one selected; a leading
+  // NaN (the NaNs of decreasing bins come first; all-NaN bins are decreasing too) means decreasing.
+  const [head, tail] = [reshape(slice(tb, [0], [1]), []), reshape(slice(tb, [n - 1], [1]), [])];
+  const descending = n < 2 ? 0 : logicalOr(greater(head, tail), isnan(head));
   return where(descending, backward(), forward());
 }
 

@@ -49,3 +49,71 @@ describe('bincount: too many bins is an AdjointError naming bincount', () => {
     expect(g.toArray()).toEqual([1, 2, 2, 4]);
   });
 });
+
+/**
+ * np.digitize(x, bins, right) from NumPy 1.24.2 — scratch/h87_dig2.py: hand cases (x = [-1, 0, 0.5,
+ * 1, 1.5, 2, 2.5, 3, nan, inf, -inf] against bins with NaNs at the end of increasing or the start
+ * of decreasing bins, all-NaN bins, ties, infinities; right False and True), then 16 random ones
+ * (rng = default_rng(87): sorted integers in [-3, 3] with 0–2 NaNs, x shuffled with nan/±inf).
+ */
+const DIGITIZE_NAN: [number[], number[], boolean, number[]][] = [
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [0, 1, 2, NaN], false, [0, 1, 1, 2, 2, 3, 3, 3, 4, 3, 0]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [0, 1, 2, NaN], true, [0, 0, 1, 1, 2, 2, 3, 3, 3, 3, 0]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [0, 1, NaN, NaN], false, [0, 1, 1, 2, 2, 2, 2, 2, 4, 2, 0]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [0, 1, NaN, NaN], true, [0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 0]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN], false, [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN], true, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, NaN], false, [2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, NaN], true, [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, NaN, NaN], false, [3, 3, 3, 3, 3, 3, 3, 3, 0, 3, 3]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, NaN, NaN], true, [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, 2, 1, 0], false, [4, 3, 3, 2, 2, 1, 1, 1, 0, 1, 4]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, 2, 1, 0], true, [4, 4, 3, 3, 2, 2, 1, 1, 1, 1, 4]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, NaN, 1, 0], false, [4, 3, 3, 2, 2, 2, 2, 2, 0, 2, 4]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, NaN, 1, 0], true, [4, 4, 3, 3, 2, 2, 2, 2, 2, 2, 4]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [1, 1, 2, NaN], false, [0, 0, 0, 2, 2, 3, 3, 3, 4, 3, 0]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [1, 1, 2, NaN], true, [0, 0, 0, 0, 2, 2, 3, 3, 3, 3, 0]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, 2, 1, 1], false, [4, 4, 4, 2, 2, 1, 1, 1, 0, 1, 4]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, 2, 1, 1], true, [4, 4, 4, 4, 2, 2, 1, 1, 1, 1, 4]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, Infinity, -Infinity], false, [2, 2, 2, 2, 2, 2, 2, 2, 0, 1, 2]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [NaN, Infinity, -Infinity], true, [2, 2, 2, 2, 2, 2, 2, 2, 1, 2, 3]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [-Infinity, Infinity, NaN], false, [1, 1, 1, 1, 1, 1, 1, 1, 3, 2, 1]],
+  [[-1, 0, 0.5, 1, 1.5, 2, 2.5, 3, NaN, Infinity, -Infinity], [-Infinity, Infinity, NaN], true, [1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 0]],
+  [[0, 2, 0, -1, Infinity, -1, -Infinity, -4, -3, NaN, 2], [-3, -2, 1, 2, NaN], false, [2, 4, 2, 2, 4, 2, 0, 0, 1, 5, 4]],
+  [[3, -4, -Infinity, 0, -4, 2, -1, Infinity, -2, 0, NaN], [NaN, NaN, 3, 1, 0, -1], false, [2, 6, 6, 4, 6, 3, 5, 2, 6, 4, 0]],
+  [[-2, 2, -Infinity, Infinity, -4, NaN, 1, 4, 2, -1, -4], [-3, -3, -3, -1, 3], true, [3, 4, 0, 5, 0, 5, 4, 5, 4, 3, 0]],
+  [[-3, -Infinity, 0, NaN, 4, 2, 0, 2, -1, Infinity, -1], [1, -1], true, [2, 2, 1, 0, 0, 0, 1, 0, 2, 0, 2]],
+  [[Infinity, 1, NaN, -2, -3, -3, -1, 1, -Infinity, 2, 4], [-1, 0, 0, 2, 2, NaN, NaN], false, [5, 3, 7, 0, 0, 0, 1, 3, 0, 5, 5]],
+  [[-2, -4, 4, Infinity, 4, NaN, -Infinity, 3, 4, -3, 0], [NaN, 0, -1], false, [3, 3, 1, 1, 1, 0, 3, 1, 1, 3, 1]],
+  [[2, -1, -2, -Infinity, 2, Infinity, 3, 2, 1, NaN, 0], [-3, -2, -2, 2, NaN], true, [3, 3, 1, 0, 3, 4, 4, 3, 3, 4, 3]],
+  [[1, 2, -2, 4, Infinity, -4, NaN, 2, -Infinity, 2, -2], [1, 0, -2, -2, -2], true, [1, 0, 5, 0, 0, 5, 0, 0, 5, 0, 5]],
+  [[Infinity, 2, NaN, 2, -Infinity, 4, -3, -3, -2, -1, 2], [-3, 1, 1, 3, NaN], false, [4, 3, 5, 3, 0, 4, 1, 1, 1, 1, 3]],
+  [[-4, -4, -4, Infinity, 0, 4, NaN, 1, 0, -1, -Infinity], [NaN, NaN, 1, 0, -1, -1, -3], false, [7, 7, 7, 2, 3, 2, 0, 2, 3, 4, 7]],
+  [[-4, 1, -3, 3, Infinity, NaN, 1, -3, -4, -Infinity, -3], [-3, -2, 0, 0, 2, NaN, NaN], true, [0, 4, 0, 5, 5, 5, 4, 0, 0, 0, 0]],
+  [[-2, -1, -Infinity, 4, 1, Infinity, -2, 0, NaN, -3, -1], [3, 2, 1, 1, 0, -1], true, [6, 6, 6, 0, 4, 0, 6, 5, 0, 6, 6]],
+  [[-3, 0, Infinity, 1, 2, -3, 3, -Infinity, 3, NaN, 4], [-1, -1, 0, NaN, NaN], false, [0, 3, 3, 3, 3, 0, 3, 0, 3, 5, 3]],
+  [[-Infinity, -1, 3, Infinity, 0, 4, -1, 0, 0, -2, NaN], [NaN, NaN, 3, -2, -3], false, [5, 3, 2, 2, 3, 2, 3, 3, 3, 3, 0]],
+  [[4, -Infinity, -2, 2, -2, NaN, 0, 2, 2, Infinity, 2], [2, 3, NaN], true, [2, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0]],
+  [[NaN, 2, -Infinity, 0, -3, Infinity, -3, 1, -3, 2, 2], [3, 2, -2], true, [0, 2, 3, 2, 3, 0, 3, 2, 3, 2, 2]],
+];
+
+describe('digitize: NaN in bins as NumPy 1.24', () => {
+  // Before: any NaN in bins was refused ("bins must be monotonically increasing or decreasing").
+  it('matches np.digitize eagerly, under jit (guarded replay) and under vmap (direction from the ends)', () => {
+    for (const [x, b, right, want] of DIGITIZE_NAN) {
+      expect(ad.digitize(ad.tensor(x), ad.tensor(b), right).toArray()).toEqual(want);
+      const jf = ad.jit((xx: ad.Tensor, bb: ad.Tensor) => ad.digitize(xx, bb, right));
+      jf(ad.tensor(x), ad.tensor(b));
+      expect(jf(ad.tensor(x), ad.tensor(b)).toArray()).toEqual(want);
+      expect(ad.vmap((bb: ad.Tensor) => ad.digitize(ad.tensor(x), bb, right))(ad.tensor([b])).toArray()).toEqual([want]);
+    }
+  });
+  it('NaN where NumPy order does not put it is refused (NumPy answers by its search path: np.digitize([0, 1, nan], [1, nan]) = [2, 0, 0])', () => {
+    for (const b of [[1, NaN], [1, 1, NaN], [2, 1, 0, NaN], [0, NaN, 1], [1, NaN, 0], [0, 1, NaN, 2]]) {
+      expect(() => ad.digitize(ad.tensor([0, 1]), ad.tensor(b))).toThrow(/^digitize: bins hold NaN at entry \d, where NumPy's order \(NaN sorts last\) does not put it/);
+    }
+    // NumPy's own refusal: [nan, 0, 1] is "decreasing" from its first pair, then 0 < 1.
+    expect(() => ad.digitize(ad.tensor([0]), ad.tensor([NaN, 0, 1]))).toThrow(/^digitize: bins must be monotonically increasing or decreasing/);
+    expect(() => ad.digitize(ad.tensor([0]), ad.tensor([0, 2, 1]))).toThrow(/^digitize: bins must be monotonically increasing or decreasing/);
+  });
+});
