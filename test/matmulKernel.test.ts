@@ -157,4 +157,44 @@ describe('packed B strips (large products: B copied into the kernel as contiguou
       ad.config({ threads: 'auto' });
     }
   });
+
+  it('give the naive sum bit for bit with A in panels of four rows, as stored either way, packed B or not, on one thread and on two', async () => {
+    const ad = await import('../src/index.js');
+    const { setPackPanels, setPackRows } = await import('../src/tensor/kernels/wasm/pack.js');
+    useWasmKernels(true);
+    // Leftover rows (m mod 4 ≠ 0: a panel padded with zero rows), odd k, C accumulated into or fresh;
+    // 150×170×200 and more are split across threads (rows of panels per chunk).
+    const shapes = [[18, 9, 64], [37, 41, 66], [64, 130, 96], [150, 171, 203], [202, 120, 190]] as const;
+    try {
+      for (const [m, k, n] of shapes) {
+        for (const transA of [false, true]) {
+          for (const transB of [false, true]) {
+            for (const fresh of [false, true]) {
+              const a = values(m * k, m + 1), b = values(k * n, k + 2), c0 = values(m * n, n + 3);
+              const ref = naive(a, b, m, k, n, transA, transB);
+              const product = (threads: number, panels: boolean, packRows: number) => {
+                ad.config({ threads });
+                setPackPanels(panels);
+                setPackRows(packRows);
+                const c = fresh ? new Float64Array(m * n) : c0.slice();
+                gemm(a, 0, b, 0, c, 0, m, k, n, transA, transB, fresh);
+                return c;
+              };
+              for (const [threads, panels, packRows] of [[1, true, 48], [2, true, 48], [1, true, Infinity], [2, true, Infinity], [1, false, 48]] as const) {
+                const c = product(threads, panels, packRows);
+                for (let i = 0; i < m * n; i++) {
+                  const want = fresh ? ref[i]! : c0[i]! + ref[i]!;
+                  if (c[i] !== want) expect(c[i], `${[m, k, n, transA, transB, fresh, threads, panels, packRows]} at ${i}`).toBe(want);
+                }
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      setPackPanels(true);
+      setPackRows(48);
+      ad.config({ threads: 'auto' });
+    }
+  });
 });

@@ -29,7 +29,7 @@
 
 export const GEN = 0, CLAIM = 1, DONE = 2, STOP = 3, READY = 4, WORKED = 5, FAULT = 6;
 export const KERNEL = 7, ROWS = 8, CHUNK = 9, COUNT = 10, ROWS_ARG = 11, NARGS = 12;
-export const MAX_ARGS = 10;
+export const MAX_ARGS = 11;
 export const ARGS = 13, STEPS = ARGS + MAX_ARGS;
 export const CONTROL_WORDS = STEPS + MAX_ARGS;
 /** GEN's range: job numbers wrap at 2^23. */

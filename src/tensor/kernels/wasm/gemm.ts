@@ -7,7 +7,13 @@
  * the JavaScript kernel's register blocking, two lanes at a time and without bounds checks. On the
  * bench machine that is 32–36 GFLOP/s on one thread at 256³ and W1's 128×784×256, against 4–5 for
  * the JavaScript kernel (bench/kernels.mjs), including copying the operands into the module's
- * memory (B as packed strips for large products: ./pack.ts; the staging: ./staging.ts).
+ * memory (B as packed strips and A as panels of four rows for large products: ./pack.ts; the
+ * staging: ./staging.ts). On an AMD EPYC (Zen 2) machine the kernel does 15.5–16.7 GFLOP/s at
+ * every size: two 128-bit multiplies and two adds a cycle at 3.35 GHz are 26.8, and the loop, about
+ * 30 instructions per 16 lane-pairs of multiply-add, is bound by how fast the core issues them.
+ * Larger register blocks (4×6, 6×4, 5×4) and an unrolled k loop measured 9–14: TurboFan hoists
+ * their loads and spills accumulators (x64 has 16 vector registers); splat-free blocks with
+ * lane-swapped copies of A measured 17.3, 4 % over panels, not worth a second layout.
  *
  * Memory: one WebAssembly.Memory with a fixed size (initial = maximum), replaced by a larger
  * one when a product does not fit — never grown. Growing a memory detaches its old ArrayBuffer,
@@ -22,7 +28,7 @@
  */
 import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
-import { packArgs, packCode, packs, type PackKernel } from './pack.js';
+import { packArgs, packCode, packs, packsPanels, panelArgs, type PackKernel } from './pack.js';
 import { layout, stageAC, stageB, touchPages, unstage } from './staging.js';
 
 // Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of C, and
@@ -30,12 +36,16 @@ import { layout, stageAC, stageB, touchPages, unstage } from './staging.js';
 // stored [m, k]; m·8 for the transposed variant, A stored [k, m]); then where B's 4-column strip
 // for columns j… starts (B + j·J_SCALE) and how far its next row is (B_STEP bytes). B as stored,
 // row-major [k, n]: J_SCALE 8, B_STEP n·8 — what a caller passing only the first eight gets.
-// B packed (see packCode): J_SCALE k·8, B_STEP 32.
-const A = 0, B = 1, C = 2, M4 = 3, K = 4, N = 5, N4 = 6, ROW_A = 7, J_SCALE = 8, B_STEP = 9;
+// B packed (see packCode): J_SCALE k·8, B_STEP 32. Last, for the transposed variant, where A's
+// rows i… start (A + i·I_SCALE): 8 for A stored [k, m] (what a caller passing only ten gets), k·8
+// for A packed in panels of four rows (ROW_A 32; see gemmBlockWasm).
+const A = 0, B = 1, C = 2, M4 = 3, K = 4, N = 5, N4 = 6, ROW_A = 7, J_SCALE = 8, B_STEP = 9, I_SCALE = 10;
 // i32 locals: row i, column j, step p, address in A, address in B, address in C, C's row length in bytes.
-const I = 10, J = 11, P = 12, PA = 13, PB = 14, PC = 15, ROW_C = 16;
+const I = 11, J = 12, P = 13, PA = 14, PB = 15, PC = 16, ROW_C = 17;
 // v128 locals: the accumulators (c[r][0..1] at ACC + 2r, c[r][2..3] at ACC + 2r + 1), B's row, A's splat.
-const ACC = 17, B0 = 25, B1 = 26, AS = 27;
+const ACC = 18, B0 = 26, B1 = 27, AS = 28;
+/** The kernels' parameter count. */
+const PARAMS = 11;
 
 /**
  * The kernel's body. `transA`: A is stored [k, m] (op(A) = Aᵀ), so A[i + r, p] is read at
@@ -53,6 +63,7 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
   };
   emit(get(N), i32(3), op.i32Shl, set(ROW_C));
   emit(op.block, get(J_SCALE), op.brIf(0), i32(8), set(J_SCALE), get(ROW_C), set(B_STEP), op.end); // B as stored unless told
+  if (transA) emit(op.block, get(I_SCALE), op.brIf(0), i32(8), set(I_SCALE), op.end); // A stored [k, m] unless told
   // Each block of rows streams B's strips in turn: with B packed, one contiguous run of memory
   // (the hardware prefetcher's best case); as stored, k rows of 32 bytes n·8 apart per strip.
   // (Strips outermost instead measured the same packed and up to 8% slower unpacked.)
@@ -61,7 +72,7 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
   emit(i32(0), set(J), op.block, op.loop); //   for j in 0, 4, … < n4
   emit(get(J), get(N4), op.i32GeS, op.brIf(1));
   for (let r = 0; r < 8; r++) emit(op.f64Const0, op.f64x2Splat, set(ACC + r));
-  if (transA) emit(get(A), get(I), i32(3), op.i32Shl, op.i32Add, set(PA)); // &Aᵀ[i, 0] = &A[0, i]
+  if (transA) emit(get(A), get(I), get(I_SCALE), op.i32Mul, op.i32Add, set(PA)); // &Aᵀ[i, 0] = &A[0, i], or panel i/4
   else emit(get(A), get(I), get(ROW_A), op.i32Mul, op.i32Add, set(PA)); // &A[i, 0]
   emit(get(B), get(J), get(J_SCALE), op.i32Mul, op.i32Add, set(PB)); //     B[0, j…j+3]
   emit(i32(0), set(P), op.block, op.loop); //     for p < k
@@ -103,7 +114,7 @@ function gemmCode(transA: boolean, overwrite: boolean, transposeC = false): numb
   return code;
 }
 
-type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number, rowA: number, jScale?: number, bStep?: number) => void;
+type Kernel = (a: number, b: number, c: number, m4: number, k: number, n: number, n4: number, rowA: number, jScale?: number, bStep?: number, iScale?: number) => void;
 /** C += op(A)·B (`gemm`, `gemmTransA`) and C = op(A)·B (`gemmSet`, `gemmTransASet`: C is only written). */
 export interface Kernels {
   gemm: Kernel;
@@ -128,7 +139,7 @@ const gemmSource = (all: boolean): FunctionSource[] =>
   ] as const)
     .filter(([, , , transposeC]) => all || !transposeC)
     .map(([name, transA, overwrite, transposeC]): FunctionSource => ({
-      name, params: 10, locals: [[7, I32], [11, V128]], code: gemmCode(transA, overwrite, transposeC),
+      name, params: PARAMS, locals: [[7, I32], [11, V128]], code: gemmCode(transA, overwrite, transposeC),
     }))
     .concat(([['pack', false], ['packT', true]] as const).map(([name, transB]): FunctionSource => ({
       name, params: 5, locals: [[4, I32], [4, V128]], code: packCode(transB),
@@ -146,7 +157,7 @@ let kernels: Kernels | null = null;
 
 /**
  * Compiles the kernel once, when first needed; null where it is turned off, or where WebAssembly
- * or its SIMD is unavailable. The module is 3,856 bytes (3,042 for the threads, without the
+ * or its SIMD is unavailable. The module is 3,883 bytes (3,068 for the threads, without the
  * transposed store), under the 4 kB that browsers allow to compile synchronously on the main
  * thread. Under a Content-Security-Policy without
  * 'wasm-unsafe-eval' the compilation fails (and the browser reports a violation), once: the
@@ -220,29 +231,38 @@ export function gemmBlockWasm(
   // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save;
   // under 4 rows or columns, padding would more than double the work.
   if (m < 4 || n < 4 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
-  const packed = packs(m, k, n);
-  const at = layout(m, k, n, packed);
-  const { mp, np, ob, oc, total } = at;
+  const packed = packs(m, k, n), panels = packsPanels(m, k, n);
+  const at = layout(m, k, n, packed, panels);
+  const { mp, np, ob, oc, oa, total } = at;
   if (total > MAX_DOUBLES) return false;
   if (compiled() === null) return false;
   const jScale = packed ? k * 8 : 8, bStep = packed ? 32 : np * 8; // the kernel's B layout arguments
-  const rowA = transA ? mp * 8 : k * 8;
+  // The kernel's A: its panels (read by the transposed variant, a run of four per step), else A as stored.
+  const readsT = transA || panels, aAt = panels ? oa * 8 : 0;
+  const rowA = panels ? 32 : transA ? mp * 8 : k * 8, iScale = panels ? k * 8 : 8;
   const pool = mp >= PARALLEL_ROWS && m * n * k >= PARALLEL_WORK ? threadPool() : null;
   if (pool !== null) {
     const v = pool.view(total);
     stageB(v, b, bOff, at, transB, packed);
-    const rest = () => stageAC(v, a, aOff, c, cOff, at, transA, fresh);
-    if (packed) { // A and C are copied in while the workers pack B
+    const stageA = () => stageAC(v, a, aOff, c, cOff, at, transA, fresh);
+    const panelJob = () => ({ name: 'matmul', kernel: sharedPack[transA ? 0 : 1]!, ...panelArgs(at, transA), rowsArg: 2, rows: mp / 4, quantum: 1 });
+    if (packed) { // A and C are copied in (and A packed) while the workers pack B
       const { args, steps } = packArgs(at, transB);
-      pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 }, rest);
-    } else rest();
-    // Row r of a chunk: A's address moves by a row of op(A) (k float64s, or one when transposed),
-    // C's by a row (np float64s); B is shared. Each chunk's rows are copied out when done: the
-    // caller's while a worker finishes its last, the workers' after the job.
+      pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 }, () => {
+        stageA();
+        if (panels) pool.callHere(panelJob().kernel, panelJob().args);
+      });
+    } else {
+      stageA();
+      if (panels) pool.run(panelJob());
+    }
+    // Row r of a chunk: A's address moves by a row of op(A) (a panel's k·8 bytes a row, k float64s
+    // as stored, or one when transposed), C's by a row (np float64s); B is shared. Each chunk's rows
+    // are copied out when done: the caller's while a worker finishes its last, the workers' after the job.
     pool.run({
-      name: 'matmul', kernel: sharedKernels[(transA ? 1 : 0) + (fresh ? 2 : 0)]!,
-      args: [0, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep],
-      steps: [transA ? 8 : k * 8, 0, np * 8, 0, 0, 0, 0, 0, 0, 0], rowsArg: 3, rows: mp, quantum: 4,
+      name: 'matmul', kernel: sharedKernels[(readsT ? 1 : 0) + (fresh ? 2 : 0)]!,
+      args: [aAt, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep, iScale],
+      steps: [panels ? k * 8 : transA ? 8 : k * 8, 0, np * 8, 0, 0, 0, 0, 0, 0, 0, 0], rowsArg: 3, rows: mp, quantum: 4,
     }, fresh ? () => touchPages(c, cOff, m * n) : undefined, (row0, rows) => unstage(v, c, cOff, at, row0, rows));
     return true;
   }
@@ -252,8 +272,9 @@ export function gemmBlockWasm(
   stageB(v, b, bOff, at, transB, packed);
   stageAC(v, a, aOff, c, cOff, at, transA, fresh);
   if (packed) (transB ? run.packT : run.pack)(...(packArgs(at, transB).args as Parameters<PackKernel>));
-  const kernel = fresh ? (transA ? run.gemmTransASet : run.gemmSet) : transA ? run.gemmTransA : run.gemm;
-  kernel(0, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep);
+  if (panels) (transA ? run.pack : run.packT)(...(panelArgs(at, transA).args as Parameters<PackKernel>));
+  const kernel = fresh ? (readsT ? run.gemmTransASet : run.gemmSet) : readsT ? run.gemmTransA : run.gemm;
+  kernel(aAt, ob * 8, oc * 8, mp, k, np, np, rowA, jScale, bStep, iScale);
   unstage(v, c, cOff, at);
   return true;
 }

@@ -13,15 +13,19 @@ import { copyRun } from '../layout.js';
  */
 export interface Layout {
   m: number; k: number; n: number; mp: number; np: number;
-  /** A at 0 ([mp, k], or [k, mp] when transA), op(B) at ob ([k, np], or packed strips), C at oc ([mp, np]), B as stored at raw (packed only). */
-  ob: number; oc: number; raw: number; total: number;
+  /**
+   * A as stored at 0 ([mp, k], or [k, mp] when transA), op(B) at ob ([k, np], or packed strips), C
+   * at oc ([mp, np]), B as stored at raw (packed only), op(A)'s panels at oa (`panels` only: mp/4
+   * panels of four rows, each k runs of the four rows' values, as ./pack.ts lays out B's strips).
+   */
+  ob: number; oc: number; raw: number; oa: number; total: number;
 }
 
-/** The layout of a product of op(A) [m, k] and op(B) [k, n], with room for B as stored when `packed`. */
-export function layout(m: number, k: number, n: number, packed: boolean): Layout {
+/** The layout of a product of op(A) [m, k] and op(B) [k, n], with room for B as stored when `packed` and for A's panels when `panels`. */
+export function layout(m: number, k: number, n: number, packed: boolean, panels = false): Layout {
   const mp = m + (-m & 3), np = n + (-n & 3);
-  const ob = mp * k, oc = ob + k * np, raw = oc + mp * np;
-  return { m, k, n, mp, np, ob, oc, raw, total: raw + (packed ? k * np : 0) };
+  const ob = mp * k, oc = ob + k * np, raw = oc + mp * np, oa = raw + (packed ? k * np : 0);
+  return { m, k, n, mp, np, ob, oc, raw, oa, total: oa + (panels ? mp * k : 0) };
 }
 
 /** `rows` runs of `cols` float64s from src (contiguous) into v at `at`, `stride` apart, each followed by stride − cols zeros. */
