@@ -202,11 +202,24 @@ const compare = (opType: string, negate = false): Binary => (g, a, b) => {
   return g.toFloat(negate ? g.node('Not', [c]) : c);
 };
 
+/**
+ * log_base x = ln(x)·log_base(e), moved onto k where x is base^k for an integer k (k = Round of
+ * it), as adjoint's kernel, which rounds correctly, is exact there; elsewhere within an ulp or two
+ * of it. 10^k for k < 0 as 1/10^(−k): one rounding, the literal 1ek's (Pow(10, −5) need not be 1e-5).
+ */
+const logBase = (base: 2 | 10): Unary => (g, x) => {
+  const r = mul(g, g.node('Log', [x]), g.floats(base === 2 ? Math.LOG2E : Math.LOG10E));
+  const k = g.node('Round', [r]);
+  const up = g.node('Pow', [g.floats(base), g.node('Abs', [k])]);
+  const power = where(g, g.node('Less', [k, g.floats(0)]), g.node('Reciprocal', [up]), up);
+  return where(g, eq(g, power, x), k, r);
+};
+
 const unaryOps: Record<string, Unary> = {
   neg: op1('Neg'), exp: op1('Exp'), log: op1('Log'), log1p, expm1, sqrt: op1('Sqrt'),
   square: (g, x) => mul(g, x, x), abs: op1('Abs'), sign: op1('Sign'), round: op1('Round'), sin: op1('Sin'), cos: op1('Cos'),
   tanh: op1('Tanh'), sigmoid, softplus, relu: op1('Relu'), reciprocal: op1('Reciprocal'), stopGradient: op1('Identity'),
-  tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh,
+  tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, log2: logBase(2), log10: logBase(10),
   // ∛x = sign(x)·|x|^⅓: within an ulp or two of Math.cbrt (Pow(27, ⅓) is 3 + 4e-16), odd in x.
   cbrt: (g, x) => mul(g, g.node('Sign', [x]), g.node('Pow', [g.node('Abs', [x]), g.floats(1 / 3)])),
 };
