@@ -7,6 +7,7 @@ import { AdjointError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { concat, reshape, slice } from '../ops/shape.js';
 import { asTensor } from '../tensor/create.js';
+import { redirectsAbove, redirectsBelow, withRedirects } from '../core/redirects.js';
 
 /** What a region's forward run reports. */
 export interface RegionCall {
@@ -69,10 +70,20 @@ export function recordRegion(name: string, trace: ReverseTrace, leaves: readonly
     });
   };
   const inputs = [...leaves, ...call.captured];
+  // The backward rule runs the region's code again (checkpoint, a loop's recomputed and taped
+  // steps), which reads closures as the forward did only if the pauses in force now are in force
+  // then. Inside a checkpoint or loop step being recomputed, an older trace is paused with a
+  // redirect that reads its boxes as inputs of that recomputation; by the time this node's
+  // backward runs (the recomputation's pullback) that pause has ended, and the closures read as
+  // plain values: their cotangents were lost (checkpoint(checkpoint(·)), a checkpointed scan in a
+  // checkpointed scan's step gave gradients without the inner region's closure terms). So the
+  // redirects are restored around the backward rule, as the implicit regions do (implicit/levels.ts).
+  const context = [...redirectsAbove(trace.level), ...redirectsBelow(trace.level)];
+  const backwardCall: RegionCall = context.length === 0 ? call : { ...call, backward: (ct) => withRedirects(context, () => call.backward(ct)) };
   const params: RegionParams = {
     name,
     unpack: (g) => unflatten(o.def, single ? [g] : split(g)) as PyTree,
-    call,
+    call: backwardCall,
     shapes: inputs.map((x) => x.shape),
   };
   const box = trace.record(regionP, params, inputs, packed);

@@ -50,7 +50,14 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
       ? withPaused(captureFrom, (box) => {
           let s = substitutes.get(box);
           if (s === undefined) {
-            s = trace.input(live(box.primal!));
+            // Over the box's primal as it is, not live(primal): the substitute is made at the
+            // first read and reused for every later one, and what the primal reads as depends on
+            // the pauses in force at each read (a loop or checkpoint recorded one level down pauses
+            // that level while its forward runs). Resolved at the first read, a read made under
+            // such a pause froze the primal as a plain value, and every later use — the recorded
+            // backward pass's residuals under grad(grad(·)) — lost its dependence on the lower
+            // level (checkpoint(scan(scan(·))) with closures: a wrong second derivative).
+            s = trace.input(box.primal!);
             substitutes.set(box, s);
             captured.push(box);
             capturedInputs.push(s);
