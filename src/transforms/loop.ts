@@ -196,9 +196,19 @@ export class CheckpointedLoop {
     this.carryCt = carryCt;
     this.yCt = yCt;
     this.capturedCts.clear();
-    for (const _ of this.schedule!) { /* runs the remaining schedule */ }
-    this.schedule = null;
-    this.keep(this.init, -1);
+    try {
+      for (const _ of this.schedule!) { /* runs the remaining schedule */ }
+    } catch (e) {
+      // A step (or a rule inside it) threw mid-schedule: the generator is done, and a later call
+      // of the pullback would have drained nothing and returned the cotangent it was given as the
+      // initial carry's (a silent 0 gradient). Drop the states it stored, so that the next call
+      // reverses again from the initial carry (the branch above) within c states.
+      for (const position of [...this.states.keys()]) this.reversal.release(position);
+      throw e;
+    } finally {
+      this.schedule = null;
+      this.keep(this.init, -1);
+    }
     return {
       init: this.carryCt,
       xRows: this.xCts,
