@@ -16,7 +16,7 @@ import { trunc } from '../ops/rounding.js';
 import { reshape } from '../ops/shape.js';
 import { clip, where } from '../ops/select.js';
 import { describeTree, leavesLike, noExtraArguments } from './args.js';
-import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
+import { checkLoopFunction, checkOptions, checkStats, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { isBatched } from './vmap.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
 import { scan, type ScanStats } from './scan.js';
@@ -199,6 +199,7 @@ export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body
   checkLoopFunction(body, 'foriLoop', 'body', '(i, carry) => next carry');
   noExtraArguments(extra, 'foriLoop', 'lower, upper, body, init and options, foriLoop(lower, upper, body, init, { checkpoints })');
   checkOptions(options, 'foriLoop', ['checkpoints', 'stats']);
+  checkStats(options.stats, 'foriLoop');
   resolveCheckpoints(options.checkpoints, 1, 'foriLoop'); // validated here, under foriLoop's name, and also when no step runs
   if (holdsKey(init)) {
     // PRNG keys in the carry: the loop carries their words, body sees keys (./keyCarry.ts).

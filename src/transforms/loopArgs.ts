@@ -40,3 +40,15 @@ export function resolveCheckpoints(checkpoints: unknown, n: number, op: string):
   }
   return checkpoints;
 }
+
+/**
+ * Throws unless `stats` (the option the loop fills in with its counts) is left out or is an object
+ * it can write: the loop sets its fields, so a number or a frozen object failed with a bare TypeError.
+ */
+export function checkStats(stats: unknown, op: string): void {
+  if (stats !== undefined && (typeof stats !== 'object' || stats === null || Array.isArray(stats) || !Object.isExtensible(stats))) {
+    throw new InvalidArgumentError(
+      `${op}: stats must be an object the loop can fill in with its counts, got ${describe(stats)}; e.g. const stats = {}; ${op}(…, { stats }).`,
+    );
+  }
+}

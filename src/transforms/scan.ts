@@ -8,7 +8,7 @@ import { reshape, stack, take } from '../ops/shape.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { probeStep, scanLength, splitResult, type StepShapes } from './scanStep.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
-import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
+import { checkLoopFunction, checkOptions, checkStats, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { leavesLike, noExtraArguments } from './args.js';
 import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
 
@@ -82,6 +82,7 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
   checkLoopFunction(step, 'scan', 'step', '(carry, x) => carry or [carry, y]');
   noExtraArguments(extra, 'scan', 'step, init and options, scan(step, init, { xs, length, checkpoints })');
   checkOptions(options, 'scan', ['length', 'xs', 'checkpoints', 'stats']);
+  checkStats(options.stats, 'scan');
   if (holdsKey(init)) return scanOverKeys(step, init, options);
   const initFlat = flatten(init, 'scan (init)');
   const initLeaves = initFlat.leaves.map((l) => asTensor(l, 'scan'));
@@ -93,8 +94,11 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
   const shapes: StepShapes = { carryDef: initFlat.def, carryShapes: initLeaves.map((l) => l.shape), pairs: null, yDef: null, yShapes: null };
 
   const xRow = (xs: Tensor[], t: number): Tensor[] => xs.map((x) => reshape(take(x, [t]), x.shape.slice(1)));
+  // Without xs, step gets the carry alone (its x reads as undefined all the same): a step wrapped
+  // as ad.checkpoint(body) — jax.lax.scan(jax.checkpoint(body), …) — would otherwise be called
+  // with an undefined argument, which checkpoint refuses as a leaf ("the leaf at [1] is undefined").
   const callStep = (carry: Tensor[], xRowLeaves: Tensor[]) =>
-    step(unflatten(shapes.carryDef, carry), xsFlat ? unflatten(xsFlat.def, xRowLeaves) : undefined);
+    xsFlat ? step(unflatten(shapes.carryDef, carry), unflatten(xsFlat.def, xRowLeaves)) : (step as (carry: unknown) => unknown)(unflatten(shapes.carryDef, carry));
   const stepFn: StepFn = (carry, t, xRowLeaves) => {
     stats.stepCalls++;
     return splitResult(callStep(carry, xRowLeaves), shapes, t);
@@ -159,8 +163,8 @@ function scanOverKeys(step: (carry: unknown, x: unknown) => unknown, init: unkno
   const carryDef = flatten(words, 'scan (init)').def;
   let pairs = false;
   const inner = scan as unknown as (f: (carry: unknown, x: unknown) => unknown, init: unknown, options: ScanOptions<unknown>) => unknown;
-  const out = inner((carry, x) => {
-    const result = keysAsWords(step(wordsAsKeys(carry, init, 'scan'), x));
+  const out = inner((carry, ...x) => {
+    const result = keysAsWords((step as (carry: unknown, ...x: unknown[]) => unknown)(wordsAsKeys(carry, init, 'scan'), ...x));
     pairs = leavesLike(result, carryDef) === null; // not the carry itself: [carry, y] (scan checks it)
     return result;
   }, words, options);

@@ -10,7 +10,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { retainKept } from '../core/memory.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
-import { checkLoopFunction, checkOptions, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
+import { checkLoopFunction, checkOptions, checkStats, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { anyExample, isBatched } from './vmap.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
 import { where } from '../ops/select.js';
@@ -54,6 +54,7 @@ export function whileLoop<C>(
   noExtraArguments(extra, 'whileLoop', 'cond, body, init and options, whileLoop(cond, body, init, { checkpoints, maxIterations })');
   checkLoopFunction(body, 'whileLoop', 'body', '(carry) => next carry');
   checkOptions(options, 'whileLoop', ['checkpoints', 'stats', 'maxIterations']);
+  checkStats(options.stats, 'whileLoop');
   if (holdsKey(init)) {
     // PRNG keys in the carry: the loop carries their words, cond and body see keys (./keyCarry.ts).
     const keys = (carry: C) => wordsAsKeys(carry, init, 'whileLoop') as C;
