@@ -68,6 +68,26 @@ export { histogram, bincount, digitize, isin, lexsort } from './ops/numpyCountin
 export type { HistogramOptions, BincountOptions, IsinOptions } from './ops/numpyCounting.js';
 export { nonzero, argwhere, flatnonzero, unique } from './ops/numpyPositions.js';
 export type { NonzeroOptions, UniqueOptions, UniqueResult } from './ops/numpyPositions.js';
+export {
+  diagonal, trace, fmax, fmin, divmod, modf, fix, rint, positive, floatPower, isposinf, isneginf, arrayEqual, arrayEquiv,
+  broadcastArrays, broadcastShapes, indices, tri, rollaxis,
+} from './ops/numpyMore.js';
+export { mod as remainder } from './ops/rounding.js';
+export { nanprod, nancumsum, nancumprod, nanMaxIndex, nanMinIndex } from './ops/numpyNanCumulative.js';
+export { ediff1d, gradient, unwrap, trimZeros } from './ops/numpyDifferences.js';
+export type { GradientOptions } from './ops/numpyDifferences.js';
+export { select, piecewise, choose, compress, extract, resize } from './ops/numpySelection.js';
+export type { PiecewiseFunction, ChooseMode, CompressOptions } from './ops/numpySelection.js';
+export { poly, polyadd, polysub, polymul, polydiv, polyder, polyint, polyfit, vander } from './ops/numpyPolynomials.js';
+export type { PolydivOptions, PolyfitOptions } from './ops/numpyPolynomials.js';
+export { union1d, intersect1d, setdiff1d, setxor1d } from './ops/numpySets.js';
+export type { SetOptions, Intersect1dOptions } from './ops/numpySets.js';
+export { bartlett, blackman, hamming, hanning, kaiser } from './ops/numpyWindows.js';
+export { i0 } from './special/bessel.js';
+export { histogramdd, histogram2d } from './ops/numpyHistograms.js';
+export type { HistogramBins, HistogramddOptions } from './ops/numpyHistograms.js';
+export { applyAlongAxis, block } from './ops/numpyComposition.js';
+export type { BlockList } from './ops/numpyComposition.js';
 export * as linalg from './linalg/index.js';
 export * as special from './special/index.js';
 export * as stats from './stats/index.js';
