@@ -9,10 +9,12 @@ import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.j
 import { Tensor, opaqueTrace } from '../tensor/tensor.js';
 import { arange, asTensor, describe, full, tensor, zeros, type TensorLike } from '../tensor/create.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
-import { equal, less, notEqual, sub } from './binary.js';
+import { equal, greater, less, notEqual, sub } from './binary.js';
 import { clip, stopGradient, where } from './select.js';
 import { sum, cumsum } from './reduce.js';
-import { concat, reshape, slice, stack, transpose } from './shape.js';
+import { concat, reshape, slice, stack, take, transpose } from './shape.js';
+import { moveaxis } from './layout.js';
+import { normalizeAxis } from '../tensor/shape.js';
 import { isnan, logicalAnd, logicalNot, logicalOr } from './predicates.js';
 import { ravel } from './layout.js';
 import { argsort } from './sort.js';
@@ -107,34 +109,46 @@ export function flatnonzero(x: TensorLike, options: NonzeroOptions = {}): Tensor
 
 /** Options of `unique`. */
 export interface UniqueOptions extends NonzeroOptions {
-  /** Also return the position (in the flattened x) of each value's first occurrence. */
+  /**
+   * The unique sub-arrays along this axis (numpy.unique's axis; negative counts from the end):
+   * the slices x[…, i, …] compared whole, sorted lexicographically (NaN last in each entry).
+   * Default: the flattened x.
+   */
+  readonly axis?: number | undefined;
+  /** Also return the position (in the flattened x, or along `axis`) of each value's first occurrence. */
   readonly returnIndex?: boolean | undefined;
-  /** Also return, for each entry of the flattened x, the position of its value in the result. */
+  /** Also return, for each entry of the flattened x (each slice along `axis`), the position of its value in the result. */
   readonly returnInverse?: boolean | undefined;
   /** Also return how many times each value occurs. */
   readonly returnCounts?: boolean | undefined;
-  /** NaNs count as one value (default true, as NumPy 1.24 and JAX); false keeps each NaN. */
+  /**
+   * NaNs count as one value (default true, as NumPy 1.24 and JAX); false keeps each NaN. With
+   * `axis` the default is false: NumPy 1.24 compares sub-arrays with NaN ≠ NaN, so a slice holding
+   * a NaN is never a repeat; true merges slices whose NaNs sit at the same places (JAX's).
+   */
   readonly equalNan?: boolean | undefined;
-  /** With `size`: the value for the padding entries (default the smallest value, as JAX's). */
+  /** With `size`: the value for the padding entries (default the smallest value, or slice, as JAX's). */
   readonly fillValue?: number | undefined;
 }
 
 /** The results of `unique` with any of its `return…` options. */
 export interface UniqueResult {
-  /** The sorted distinct values (NaN last). */
+  /** The sorted distinct values (NaN last), or with `axis` the distinct slices along it. */
   values: Tensor;
-  /** With `returnIndex`: the first occurrence of each value in the flattened x. */
+  /** With `returnIndex`: the first occurrence of each value in the flattened x (each slice along `axis`). */
   indices?: Tensor;
-  /** With `returnInverse`: for each entry of the flattened x, the position of its value in `values`. */
+  /** With `returnInverse`: for each entry of the flattened x (slice along `axis`), the position of its value in `values`. */
   inverse?: Tensor;
-  /** With `returnCounts`: how many entries of x hold each value. */
+  /** With `returnCounts`: how many entries (slices) of x hold each value. */
   counts?: Tensor;
 }
 
 /**
  * The sorted distinct values of the flattened x (numpy.unique, axis None), NaN last (one NaN, with
- * `equalNan`, the default). With `returnIndex`, `returnInverse` or `returnCounts`, an object
- * `{ values, indices?, inverse?, counts? }` as NumPy's tuple (`inverse` is 1-d, NumPy 1.24's).
+ * `equalNan`, the default). With `axis`, the distinct slices along that axis (numpy.unique's axis),
+ * in lexicographic order, the axis holding one slice per distinct one. With `returnIndex`,
+ * `returnInverse` or `returnCounts`, an object `{ values, indices?, inverse?, counts? }` as NumPy's
+ * tuple (`inverse` is 1-d, NumPy 1.24's).
  * `values` is differentiable: each value's cotangent goes to its first occurrence (the default
  * padding's, a copy of the smallest value, to the smallest value's, as JAX's). The count
  * depends on the values: without `size` they are read eagerly (under jit the function runs as
@@ -145,6 +159,7 @@ export interface UniqueResult {
  * ad.unique(ad.tensor([3, 1, 3, NaN, 1, NaN])).toArray();                      // => [1, 3, NaN]
  * ad.unique(ad.tensor([3, 1, 3]), { returnCounts: true }).counts!.toArray();   // => [1, 2]
  * ad.unique(ad.tensor([3, 1, 3]), { size: 4, fillValue: 0 }).toArray();        // => [1, 3, 0, 0]
+ * ad.unique(ad.tensor([[1, 0], [0, 2], [1, 0]]), { axis: 0 }).toArray();       // => [[0, 2], [1, 0]]
  */
 export function unique(
   x: TensorLike,
@@ -153,35 +168,58 @@ export function unique(
 export function unique(x: TensorLike, options: UniqueOptions): UniqueResult;
 export function unique(x: TensorLike, options: UniqueOptions = {}): Tensor | UniqueResult {
   const t = asTensor(x, 'unique');
-  knownOptions('unique', options, ['returnIndex', 'returnInverse', 'returnCounts', 'equalNan', 'size', 'fillValue'], '{ returnCounts: true }');
+  knownOptions('unique', options, ['axis', 'returnIndex', 'returnInverse', 'returnCounts', 'equalNan', 'size', 'fillValue'], '{ returnCounts: true }');
   for (const k of ['returnIndex', 'returnInverse', 'returnCounts', 'equalNan'] as const) {
     if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new InvalidArgumentError(`unique: ${k} must be true or false, got ${describe(options[k])}.`);
   }
-  const equalNan = options.equalNan ?? true;
+  const axis = options.axis === undefined ? null : integerArg('unique', 'axis', options.axis, true);
+  if (axis !== null && t.ndim === 0) throw new ShapeError(`unique: axis ${axis} is out of range for a 0-d x (NumPy's AxisError); leave axis out, or give x an axis (ad.atleast1d).`);
+  const ax = axis === null ? null : normalizeAxis(axis, t.ndim, 'unique');
+  const equalNan = options.equalNan ?? ax === null;
   const size = options.size === undefined ? null : integerArg('unique', 'size', options.size);
   if (options.fillValue !== undefined && typeof options.fillValue !== 'number') throw new InvalidArgumentError(`unique: fillValue must be a number, got ${describe(options.fillValue)}.`);
-  const flat = reshape(t, [t.size]);
-  const n = t.size;
-  const plain = stopGradient(flat);
-  const perm = argsort(plain);
-  const sorted = gatherAlong(plain, perm, 0, 'unique');
-  // A value starts where it differs from the one before (NaNs equal to each other with equalNan).
+  // The items compared: the flattened entries (items of one entry), or x's slices along the axis as
+  // the rows of [n, m]. `perm` sorts them (stably), `sorted` holds them in that order.
+  const moved = ax === null ? reshape(t, [t.size]) : moveaxis(t, ax, 0);
+  const n = moved.shape[0]!;
+  const rest = moved.shape.slice(1);
+  const m = rest.reduce((a, b) => a * b, 1);
+  const items = reshape(moved, [n, m]);
+  const plain = stopGradient(items);
+  let perm: Tensor;
+  if (ax === null) perm = argsort(reshape(plain, [n]));
+  // Lexicographic (numpy.unique's axis sorts the slices as structured records, field by field, NaN
+  // last in each): lexsort's last key is the primary one, so the columns from the last to the first.
+  // Stable sorts from the last column to the first (numpyCounting.ts's lexsort, inline: that module
+  // imports this one), each keeping the order of the last.
+  else {
+    perm = arange(n);
+    for (let c = m - 1; c >= 0; c--) {
+      const column = reshape(slice(plain, [0, c], [n, 1]), [n]);
+      perm = gatherAlong(perm, argsort(gatherAlong(column, perm, 0, 'unique')), 0, 'unique');
+    }
+  }
+  const sorted = n === 0 ? plain : take(plain, perm, 0);
+  // An item starts a value where it differs from the one before in some entry (NaNs equal to each other with equalNan).
   let starts: Tensor;
   if (n === 0) starts = zeros([0]);
   else {
-    const [cur, prev] = [slice(sorted, [1], [n - 1]), slice(sorted, [0], [n - 1])];
+    const [cur, prev] = [slice(sorted, [1, 0], [n - 1, m]), slice(sorted, [0, 0], [n - 1, m])];
     let same = equal(cur, prev);
     if (equalNan) same = logicalOr(same, logicalAnd(isnan(cur), isnan(prev)));
-    starts = concat([tensor([1]), logicalNot(same)], 0);
+    const differs = logicalNot(same);
+    starts = concat([tensor([1]), m === 1 ? reshape(differs, [n - 1]) : greater(sum(differs, 1), 0)], 0);
   }
+  // Items back in x's layout: k of them as [k, ...rest], the axis moved back.
+  const layout = (v: Tensor) => (ax === null ? reshape(v, [v.shape[0]!]) : moveaxis(reshape(v, [v.shape[0]!, ...rest]), 0, ax));
   if (n === 0) {
-    const m = size ?? 0;
-    const values = full([m], options.fillValue ?? 0);
+    const k = size ?? 0;
+    const values = layout(full([k, m], options.fillValue ?? 0));
     if (!options.returnIndex && !options.returnInverse && !options.returnCounts) return values;
     const empty: UniqueResult = { values };
-    if (options.returnIndex) empty.indices = zeros([m]);
+    if (options.returnIndex) empty.indices = zeros([k]);
     if (options.returnInverse) empty.inverse = zeros([0]);
-    if (options.returnCounts) empty.counts = zeros([m]);
+    if (options.returnCounts) empty.counts = zeros([k]);
     return empty;
   }
   // The sorted positions where values start: all of them (read eagerly), or the first size + 1 (a
@@ -204,16 +242,17 @@ export function unique(x: TensorLike, options: UniqueOptions = {}): Tensor | Uni
     count = size;
   }
   const firstIndex = gatherAlong(perm, firstSorted, 0, 'unique');
-  let values = gatherAlong(flat, firstIndex, 0, 'unique');
+  let rows = take(items, firstIndex, 0);
   // The default padding is the smallest value as JAX's (its aux[0]): values[0], the smallest value's
   // first occurrence, so its cotangent reaches x too (a constant copy of it left the padding's share out
   // of the gradient: grad of Σ w·unique([3, 1, 3], { size: 4 }) gave x[1] w₀ instead of w₀ + w₂ + w₃).
-  if (valid !== null && count > 0) values = where(valid, values, options.fillValue ?? reshape(slice(values, [0], [1]), []));
+  if (valid !== null && count > 0) rows = where(reshape(valid, [count, 1]), rows, options.fillValue ?? slice(rows, [0, 0], [1, m]));
+  const values = layout(rows);
   if (!options.returnIndex && !options.returnInverse && !options.returnCounts) return values;
   const result: UniqueResult = { values };
   if (options.returnIndex) result.indices = firstIndex;
   if (options.returnInverse) {
-    // Position of each sorted entry's value: the number of starts up to it, less one; back to x's order.
+    // Position of each sorted item's value: the number of starts up to it, less one; back to x's order.
     const inverse = gatherAlong(sub(cumsum(starts, 0), 1), argsort(perm), 0, 'unique');
     result.inverse = size === null ? inverse : clip(inverse, 0, Math.max(count - 1, 0));
   }

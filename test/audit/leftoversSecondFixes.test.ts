@@ -164,3 +164,115 @@ describe('log2, log10: correctly rounded, so equal to NumPy wherever NumPy is ri
     expect(h).toEqual([2, 4].map((v) => Math.LOG10E * -((1 / v) * (1 / v))));
   });
 });
+
+/**
+ * np.unique(a, axis=ax, return_index=True, return_inverse=True, return_counts=True) from NumPy
+ * 1.24.2 — scratch/h87_uniq.py: rng = default_rng(8705), a of 1–3 dims (each 1–4 long, and one
+ * [3, 0, 2]), integers in [0, 2] (a third of them in [−3, 3]), every axis and the negative ones.
+ */
+const UNIQUE_AXIS: { shape: number[]; data: number[]; axis: number; vshape: number[]; values: number[]; index: number[]; inverse: number[]; counts: number[] }[] = [
+  { shape: [1], data: [1], axis: 0, vshape: [1], values: [1], index: [0], inverse: [0], counts: [1] },
+  { shape: [1], data: [1], axis: -1, vshape: [1], values: [1], index: [0], inverse: [0], counts: [1] },
+  { shape: [1], data: [0], axis: 0, vshape: [1], values: [0], index: [0], inverse: [0], counts: [1] },
+  { shape: [1], data: [0], axis: -1, vshape: [1], values: [0], index: [0], inverse: [0], counts: [1] },
+  { shape: [3], data: [3, 2, 0], axis: 0, vshape: [3], values: [0, 2, 3], index: [2, 1, 0], inverse: [2, 1, 0], counts: [1, 1, 1] },
+  { shape: [3], data: [3, 2, 0], axis: -1, vshape: [3], values: [0, 2, 3], index: [2, 1, 0], inverse: [2, 1, 0], counts: [1, 1, 1] },
+  { shape: [3, 4], data: [0, 2, 2, 2, 0, 0, 2, 0, 1, 1, 1, 2], axis: 0, vshape: [3, 4], values: [0, 0, 2, 0, 0, 2, 2, 2, 1, 1, 1, 2], index: [1, 0, 2], inverse: [1, 0, 2], counts: [1, 1, 1] },
+  { shape: [3, 4], data: [0, 2, 2, 2, 0, 0, 2, 0, 1, 1, 1, 2], axis: 1, vshape: [3, 4], values: [0, 2, 2, 2, 0, 0, 0, 2, 1, 1, 2, 1], index: [0, 1, 3, 2], inverse: [0, 1, 3, 2], counts: [1, 1, 1, 1] },
+  { shape: [3, 4], data: [0, 2, 2, 2, 0, 0, 2, 0, 1, 1, 1, 2], axis: -1, vshape: [3, 4], values: [0, 2, 2, 2, 0, 0, 0, 2, 1, 1, 2, 1], index: [0, 1, 3, 2], inverse: [0, 1, 3, 2], counts: [1, 1, 1, 1] },
+  { shape: [3, 4], data: [0, 2, 2, 2, 0, 0, 2, 0, 1, 1, 1, 2], axis: -2, vshape: [3, 4], values: [0, 0, 2, 0, 0, 2, 2, 2, 1, 1, 1, 2], index: [1, 0, 2], inverse: [1, 0, 2], counts: [1, 1, 1] },
+  { shape: [3, 1], data: [1, 2, 2], axis: 0, vshape: [2, 1], values: [1, 2], index: [0, 1], inverse: [0, 1, 1], counts: [1, 2] },
+  { shape: [3, 1], data: [1, 2, 2], axis: 1, vshape: [3, 1], values: [1, 2, 2], index: [0], inverse: [0], counts: [1] },
+  { shape: [3, 1], data: [1, 2, 2], axis: -1, vshape: [3, 1], values: [1, 2, 2], index: [0], inverse: [0], counts: [1] },
+  { shape: [3, 1], data: [1, 2, 2], axis: -2, vshape: [2, 1], values: [1, 2], index: [0, 1], inverse: [0, 1, 1], counts: [1, 2] },
+  { shape: [4, 3], data: [-1, -3, 2, 0, -3, -2, 3, 3, 3, -3, 1, 0], axis: 0, vshape: [4, 3], values: [-3, 1, 0, -1, -3, 2, 0, -3, -2, 3, 3, 3], index: [3, 0, 1, 2], inverse: [1, 2, 3, 0], counts: [1, 1, 1, 1] },
+  { shape: [4, 3], data: [-1, -3, 2, 0, -3, -2, 3, 3, 3, -3, 1, 0], axis: 1, vshape: [4, 3], values: [-3, -1, 2, -3, 0, -2, 3, 3, 3, 1, -3, 0], index: [1, 0, 2], inverse: [1, 0, 2], counts: [1, 1, 1] },
+  { shape: [4, 3], data: [-1, -3, 2, 0, -3, -2, 3, 3, 3, -3, 1, 0], axis: -1, vshape: [4, 3], values: [-3, -1, 2, -3, 0, -2, 3, 3, 3, 1, -3, 0], index: [1, 0, 2], inverse: [1, 0, 2], counts: [1, 1, 1] },
+  { shape: [4, 3], data: [-1, -3, 2, 0, -3, -2, 3, 3, 3, -3, 1, 0], axis: -2, vshape: [4, 3], values: [-3, 1, 0, -1, -3, 2, 0, -3, -2, 3, 3, 3], index: [3, 0, 1, 2], inverse: [1, 2, 3, 0], counts: [1, 1, 1, 1] },
+  { shape: [2, 2], data: [1, 2, 0, 1], axis: 0, vshape: [2, 2], values: [0, 1, 1, 2], index: [1, 0], inverse: [1, 0], counts: [1, 1] },
+  { shape: [2, 2], data: [1, 2, 0, 1], axis: 1, vshape: [2, 2], values: [1, 2, 0, 1], index: [0, 1], inverse: [0, 1], counts: [1, 1] },
+  { shape: [2, 2], data: [1, 2, 0, 1], axis: -1, vshape: [2, 2], values: [1, 2, 0, 1], index: [0, 1], inverse: [0, 1], counts: [1, 1] },
+  { shape: [2, 2], data: [1, 2, 0, 1], axis: -2, vshape: [2, 2], values: [0, 1, 1, 2], index: [1, 0], inverse: [1, 0], counts: [1, 1] },
+  { shape: [1, 3, 1], data: [1, 2, 1], axis: 0, vshape: [1, 3, 1], values: [1, 2, 1], index: [0], inverse: [0], counts: [1] },
+  { shape: [1, 3, 1], data: [1, 2, 1], axis: 1, vshape: [1, 2, 1], values: [1, 2], index: [0, 1], inverse: [0, 1, 0], counts: [2, 1] },
+  { shape: [1, 3, 1], data: [1, 2, 1], axis: 2, vshape: [1, 3, 1], values: [1, 2, 1], index: [0], inverse: [0], counts: [1] },
+  { shape: [1, 3, 1], data: [1, 2, 1], axis: -1, vshape: [1, 3, 1], values: [1, 2, 1], index: [0], inverse: [0], counts: [1] },
+  { shape: [1, 3, 1], data: [1, 2, 1], axis: -3, vshape: [1, 3, 1], values: [1, 2, 1], index: [0], inverse: [0], counts: [1] },
+  { shape: [4, 2, 4], data: [0, 0, 1, 0, 2, 2, 0, 2, 1, 0, 1, 2, 1, 0, 2, 2, 0, 0, 2, 1, 2, 2, 1, 2, 2, 2, 0, 2, 2, 1, 2, 0], axis: 0, vshape: [4, 2, 4], values: [0, 0, 1, 0, 2, 2, 0, 2, 0, 0, 2, 1, 2, 2, 1, 2, 1, 0, 1, 2, 1, 0, 2, 2, 2, 2, 0, 2, 2, 1, 2, 0], index: [0, 2, 1, 3], inverse: [0, 2, 1, 3], counts: [1, 1, 1, 1] },
+  { shape: [4, 2, 4], data: [0, 0, 1, 0, 2, 2, 0, 2, 1, 0, 1, 2, 1, 0, 2, 2, 0, 0, 2, 1, 2, 2, 1, 2, 2, 2, 0, 2, 2, 1, 2, 0], axis: 1, vshape: [4, 2, 4], values: [0, 0, 1, 0, 2, 2, 0, 2, 1, 0, 1, 2, 1, 0, 2, 2, 0, 0, 2, 1, 2, 2, 1, 2, 2, 2, 0, 2, 2, 1, 2, 0], index: [0, 1], inverse: [0, 1], counts: [1, 1] },
+  { shape: [4, 2, 4], data: [0, 0, 1, 0, 2, 2, 0, 2, 1, 0, 1, 2, 1, 0, 2, 2, 0, 0, 2, 1, 2, 2, 1, 2, 2, 2, 0, 2, 2, 1, 2, 0], axis: 2, vshape: [4, 2, 4], values: [0, 0, 0, 1, 2, 2, 2, 0, 0, 1, 2, 1, 0, 1, 2, 2, 0, 0, 1, 2, 2, 2, 2, 1, 2, 2, 2, 0, 1, 2, 0, 2], index: [1, 0, 3, 2], inverse: [1, 0, 3, 2], counts: [1, 1, 1, 1] },
+  { shape: [4, 2, 4], data: [0, 0, 1, 0, 2, 2, 0, 2, 1, 0, 1, 2, 1, 0, 2, 2, 0, 0, 2, 1, 2, 2, 1, 2, 2, 2, 0, 2, 2, 1, 2, 0], axis: -1, vshape: [4, 2, 4], values: [0, 0, 0, 1, 2, 2, 2, 0, 0, 1, 2, 1, 0, 1, 2, 2, 0, 0, 1, 2, 2, 2, 2, 1, 2, 2, 2, 0, 1, 2, 0, 2], index: [1, 0, 3, 2], inverse: [1, 0, 3, 2], counts: [1, 1, 1, 1] },
+  { shape: [4, 2, 4], data: [0, 0, 1, 0, 2, 2, 0, 2, 1, 0, 1, 2, 1, 0, 2, 2, 0, 0, 2, 1, 2, 2, 1, 2, 2, 2, 0, 2, 2, 1, 2, 0], axis: -3, vshape: [4, 2, 4], values: [0, 0, 1, 0, 2, 2, 0, 2, 0, 0, 2, 1, 2, 2, 1, 2, 1, 0, 1, 2, 1, 0, 2, 2, 2, 2, 0, 2, 2, 1, 2, 0], index: [0, 2, 1, 3], inverse: [0, 2, 1, 3], counts: [1, 1, 1, 1] },
+  { shape: [1, 1, 4], data: [-2, 3, 0, 0], axis: 0, vshape: [1, 1, 4], values: [-2, 3, 0, 0], index: [0], inverse: [0], counts: [1] },
+  { shape: [1, 1, 4], data: [-2, 3, 0, 0], axis: 1, vshape: [1, 1, 4], values: [-2, 3, 0, 0], index: [0], inverse: [0], counts: [1] },
+  { shape: [1, 1, 4], data: [-2, 3, 0, 0], axis: 2, vshape: [1, 1, 3], values: [-2, 0, 3], index: [0, 2, 1], inverse: [0, 2, 1, 1], counts: [1, 2, 1] },
+  { shape: [1, 1, 4], data: [-2, 3, 0, 0], axis: -1, vshape: [1, 1, 3], values: [-2, 0, 3], index: [0, 2, 1], inverse: [0, 2, 1, 1], counts: [1, 2, 1] },
+  { shape: [1, 1, 4], data: [-2, 3, 0, 0], axis: -3, vshape: [1, 1, 4], values: [-2, 3, 0, 0], index: [0], inverse: [0], counts: [1] },
+  { shape: [3, 0, 2], data: [], axis: 0, vshape: [1, 0, 2], values: [], index: [0], inverse: [0, 0, 0], counts: [3] },
+  { shape: [3, 0, 2], data: [], axis: 1, vshape: [3, 0, 2], values: [], index: [], inverse: [], counts: [] },
+  { shape: [3, 0, 2], data: [], axis: 2, vshape: [3, 0, 1], values: [], index: [0], inverse: [0, 0], counts: [2] },
+  { shape: [3, 0, 2], data: [], axis: -1, vshape: [3, 0, 1], values: [], index: [0], inverse: [0, 0], counts: [2] },
+  { shape: [3, 0, 2], data: [], axis: -3, vshape: [1, 0, 2], values: [], index: [0], inverse: [0, 0, 0], counts: [3] },
+];
+
+describe('unique along an axis (numpy.unique axis=…)', () => {
+  // Before: unique had no axis option (knownOptions refused it).
+  const flat = (t: ad.Tensor) => Array.from(t.values);
+  it('values, indices, inverse and counts as NumPy 1.24, every axis', () => {
+    for (const c of UNIQUE_AXIS) {
+      const a = ad.tensor(c.data, c.shape);
+      const v = ad.unique(a, { axis: c.axis });
+      expect([v.shape, flat(v)]).toEqual([c.vshape, c.values]);
+      const r = ad.unique(a, { axis: c.axis, returnIndex: true, returnInverse: true, returnCounts: true });
+      expect([r.values.shape, flat(r.values), r.indices!.toArray(), r.inverse!.toArray(), r.counts!.toArray()]).toEqual([c.vshape, c.values, c.index, c.inverse, c.counts]);
+      expect(ad.unique(a, { axis: c.axis, returnCounts: true }).counts!.toArray()).toEqual(c.counts);
+      expect(ad.unique(a, { axis: c.axis, returnInverse: true }).inverse!.toArray()).toEqual(c.inverse);
+    }
+  });
+  it("{ size, fillValue } (JAX's): the distinct slices padded along the axis; under vmap and jit", () => {
+    for (const c of UNIQUE_AXIS.filter((c) => c.data.length > 0)) {
+      const a = ad.tensor(c.data, c.shape);
+      const ax = c.axis < 0 ? c.axis + c.shape.length : c.axis;
+      const k = c.counts.length, size = k + 2;
+      const want = ad.unique(a, { axis: c.axis });
+      const first = ad.take(want, [0], ax);
+      const padded = (fill: ad.Tensor) => ad.concat([want, fill, fill], ax);
+      const r = ad.unique(a, { axis: c.axis, size, returnIndex: true, returnCounts: true });
+      expect(r.values.toArray()).toEqual(padded(first).toArray());
+      expect(r.counts!.toArray()).toEqual([...c.counts, 0, 0]);
+      expect(r.indices!.toArray()).toEqual([...c.index, c.index[0], c.index[0]]);
+      const filled = ad.unique(a, { axis: c.axis, size, fillValue: -7 });
+      expect(filled.toArray()).toEqual(padded(ad.fullLike(first, -7)).toArray());
+      const jf = ad.jit((t: ad.Tensor) => ad.unique(t, { axis: c.axis, size, fillValue: -7 }));
+      jf(a);
+      expect(jf(a).toArray()).toEqual(filled.toArray());
+      expect(ad.vmap((t: ad.Tensor) => ad.unique(t, { axis: c.axis, size, fillValue: -7 }))(ad.stack([a, a])).toArray()).toEqual([filled.toArray(), filled.toArray()]);
+    }
+  });
+  it('NaN slices never repeat (NumPy 1.24 compares with NaN ≠ NaN), unless equalNan; −0 equals 0; empty axes', () => {
+    // np.unique([[1, nan], [1, nan], [0, 2], [-0., 2]], axis=0, return_index/inverse/counts) =
+    // ([[0, 2], [1, nan], [1, nan]], [2, 0, 1], [1, 2, 0, 0], [2, 1, 1])
+    const a = ad.tensor([[1, NaN], [1, NaN], [0, 2], [-0, 2]]);
+    const r = ad.unique(a, { axis: 0, returnIndex: true, returnInverse: true, returnCounts: true });
+    expect([r.values.toArray(), r.indices!.toArray(), r.inverse!.toArray(), r.counts!.toArray()]).toEqual([[[0, 2], [1, NaN], [1, NaN]], [2, 0, 1], [1, 2, 0, 0], [2, 1, 1]]);
+    expect(ad.unique(a, { axis: 0, equalNan: true, returnCounts: true }).counts!.toArray()).toEqual([2, 2]);
+    // np.unique(np.zeros(shape), axis=…, return_counts=True): (0, 3)/0 → shape (0, 3), []; (0, 3)/1 → (0, 1), [3];
+    // (3, 0)/0 → (1, 0), [3]; (3, 0)/1 → (3, 0), [].
+    const cases: [number[], number, number[], number[]][] = [[[0, 3], 0, [0, 3], []], [[0, 3], 1, [0, 1], [3]], [[3, 0], 0, [1, 0], [3]], [[3, 0], 1, [3, 0], []]];
+    for (const [shape, axis, vshape, counts] of cases) {
+      const u = ad.unique(ad.zeros(shape), { axis, returnCounts: true });
+      expect([u.values.shape, u.counts!.toArray()]).toEqual([vshape, counts]);
+    }
+  });
+  it('the gradient reaches each distinct slice at its first occurrence', () => {
+    const w = ad.tensor([[1, 2], [3, 4]]);
+    const g = ad.grad((x: ad.Tensor) => ad.sum(ad.mul(ad.unique(x, { axis: 0 }), w)))(ad.tensor([[1, 0], [0, 2], [1, 0]]));
+    expect(g.toArray()).toEqual([[3, 4], [1, 2], [0, 0]]);
+  });
+  it('a bad axis is an AdjointError naming unique', () => {
+    expect(() => ad.unique(ad.tensor(3), { axis: 0 })).toThrow(/^unique: axis 0 is out of range for a 0-d x/);
+    expect(() => ad.unique(ad.zeros([2, 2]), { axis: 2 })).toThrow(ad.AdjointError);
+    expect(() => ad.unique(ad.zeros([2, 2]), { axis: 2 })).toThrow(/unique/);
+    expect(() => ad.unique(ad.zeros([2, 2]), { axis: 0.5 })).toThrow(/^unique: axis must be an integer/);
+  });
+});
