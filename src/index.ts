@@ -95,6 +95,10 @@ export type { TriangularSolveOptions, NormOrder } from './linalg/index.js';
 export { sort, argsort, topk, maxIndex, minIndex } from './ops/sort.js';
 export type { SortOptions, TopkOptions } from './ops/sort.js';
 export { gather, scatter, scatterAdd } from './ops/gather.js';
+export {
+  absolute, negative, subtract, multiply, divide, trueDivide, power, arccos, arcsin, arctan, arctan2, arccosh, arcsinh,
+  arctanh, amax, amin, degrees, radians, around, concatenate, rowStack, takeAlongAxis, putAlongAxis,
+} from './ops/numpyNames.js';
 export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
 export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';
 export { einsum } from './ops/einsum.js';

@@ -1,0 +1,18 @@
+/**
+ * @file NumPy's other names for adjoint's ops, as jax.numpy keeps them (camelCased): code ported from
+ * NumPy or JAX finds `ad.absolute`, `ad.arccos`, `ad.concatenate`, `ad.takeAlongAxis`, … under the
+ * names it uses. Each is the same function as the op it names, with that op's signature, defaults,
+ * derivatives and errors. (`var` has no alias — a reserved word in JavaScript: `ad.variance`. NumPy's
+ * argmax/argmin are `ad.maxIndex`/`ad.minIndex`; `ad.argmin` is the implicit-differentiation optimiser.)
+ */
+export { abs as absolute, neg as negative } from './unary.js';
+export { sub as subtract, mul as multiply, div as divide, div as trueDivide, pow as power } from './binary.js';
+export {
+  acos as arccos, asin as arcsin, atan as arctan, atan2 as arctan2, acosh as arccosh, asinh as arcsinh, atanh as arctanh,
+} from './trig.js';
+export { checkedMax as amax, checkedMin as amin } from './reduce.js';
+export { rad2deg as degrees, deg2rad as radians } from './elementwiseExtras.js';
+export { round as around } from './rounding.js';
+export { concat as concatenate } from './shape.js';
+export { vstack as rowStack } from './layout.js';
+export { gather as takeAlongAxis, scatter as putAlongAxis } from './gather.js';
