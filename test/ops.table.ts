@@ -6,6 +6,7 @@ import { mm } from '../src/ops/linalg.js';
 import { logMatmulOf } from '../src/ops/logMatmul.js';
 import { leaveOneOutProd, leaveOneOutTangent } from '../src/products/prod.js';
 import { linearRecurrence } from '../src/products/recurrence.js';
+import { cumprodCotangent, cumprodHessian, cumprodTangent } from '../src/products/cumprod.js';
 import { linalgRows } from './opTables/linalg.js';
 import { linalgExtraRows } from './opTables/linalgExtras.js';
 import { specialRows } from './opTables/special.js';
@@ -119,6 +120,29 @@ export const opTable: OpRow[] = [
   {
     name: 'cumprod (exclusive, reverse)', covers: ['cumprod'], domains: ['real'],
     fn: (x) => ad.cumprod(x, -1, { exclusive: true, reverse: true }), shapes: [[[4]], [[2, 3]]],
+  },
+  // cumprod's tangent, cotangent (under a transformation) and second derivative Q(x, g, u) as primitives.
+  { name: 'cumprodTangent', domains: ['real', 'real'], fn: (x, t) => cumprodTangent(internal(x), internal(t), 0, false, false), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },
+  {
+    name: 'cumprodTangent (exclusive, reverse, axis 1)', covers: ['cumprodTangent'], domains: ['real', 'real'],
+    fn: (x, t) => cumprodTangent(internal(x), internal(t), 1, true, true), shapes: [[[2, 3], [2, 3]]],
+  },
+  { name: 'cumprodCotangent', domains: ['real', 'real'], fn: (x, g) => cumprodCotangent(internal(x), internal(g), 0, false, false), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },
+  {
+    name: 'cumprodCotangent (exclusive, reverse, axis 1)', covers: ['cumprodCotangent'], domains: ['real', 'real'],
+    fn: (x, g) => cumprodCotangent(internal(x), internal(g), 1, true, true), shapes: [[[2, 3], [2, 3]]],
+  },
+  {
+    name: 'cumprodHessian', domains: ['real', 'real', 'real'], fn: (x, g, u) => cumprodHessian(internal(x), internal(g), internal(u), 0, false, false),
+    shapes: [[[4], [4], [4]], [[3, 2], [3, 2], [3, 2]]],
+  },
+  {
+    name: 'cumprodHessian (exclusive, axis 1)', covers: ['cumprodHessian'], domains: ['real', 'real', 'real'],
+    fn: (x, g, u) => cumprodHessian(internal(x), internal(g), internal(u), 1, false, true), shapes: [[[2, 3], [2, 3], [2, 3]]],
+  },
+  {
+    name: 'cumprodHessian (reverse)', covers: ['cumprodHessian'], domains: ['real', 'real', 'real'],
+    fn: (x, g, u) => cumprodHessian(internal(x), internal(g), internal(u), 0, true, false), shapes: [[[4], [4], [4]]],
   },
   { name: 'leaveOneOutProd', domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 0), shapes: [[[4]], [[3, 2]]] },
   { name: 'leaveOneOutProd (axis 1)', covers: ['leaveOneOutProd'], domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 1), shapes: [[[2, 3]]] },

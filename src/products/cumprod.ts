@@ -3,15 +3,19 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
 import { cumprodCotangentKernel, cumprodKernel } from '../tensor/kernels/products.js';
+import { cumprodHessianKernel, cumprodTangentKernel } from '../tensor/kernels/cumprodDerivatives.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
-import { mulStrong } from '../ops/binary.js';
+import { add, mulStrong } from '../ops/binary.js';
 import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
 import { linearRecurrence, shiftNext, shiftPrev } from './recurrence.js';
 import { untraced } from './firstOrder.js';
+import { genericPrograms } from '../core/genericPrograms.js';
+import { jvp } from '../transforms/jvp.js';
+import { record } from '../transforms/record.js';
 
 interface CumprodParams {
   readonly axis: number;
@@ -46,16 +50,127 @@ const cumprodP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
     // First order: one fused pass, bit for bit the rule below where e and s stay in range, and
     // rounded once into range where they do not (see cumprodCotangentKernel).
     if (untraced(g, x, r.out)) return [new Tensor(cumprodCotangentKernel(x.values, r.out!.values, g.values, x.shape, axis, reverse, exclusive), x.shape)];
+    // Under a transformation: the same kernel as a primitive whose derivatives are kernels too
+    // (cumprodCotangentP below), or, while the ONNX exporter records, the ops it stands for.
+    if (!genericPrograms.on) return [cumprodCotangent(x, g, axis, reverse, exclusive)];
     const e = exclusive ? r.out! : cumprodAlong(x, axis, reverse, true);
     return [exclusiveOrInclusiveCotangent(x, e, g, axis, reverse, exclusive)];
   },
   jvp: ([t], [x], out, { axis, reverse, exclusive }) => {
     if (t === null) return null;
+    if (!genericPrograms.on) return cumprodTangent(x!, t, axis, reverse, exclusive);
     const e = exclusive ? out : cumprodAlong(x!, axis, reverse, true);
     return exclusiveOrInclusiveTangent(x!, e, t!, axis, reverse, exclusive);
   },
   batch: alongAxisRule(() => cumprodP),
 });
+
+/*
+ * cumprod's derivatives as primitives whose kernels round each entry once into range where the
+ * plain recurrences leave it (../tensor/kernels/cumprodDerivatives.ts): the recurrences written as
+ * ops gave ∞ for ċ₃ = 10³⁰⁰ of x = [10³⁰⁰, 10³⁰⁰, 10⁻³⁰⁰, 10⁻³⁰⁰, 2] along e₂ (E₃ = 10⁶⁰⁰ overflows),
+ * and ∞, 0 or NaN = ∞·0 for Hessian entries 10³⁰⁰ and 10⁻³⁰⁰ of its cumprod. With H^k the Hessian
+ * of c_k (H^k_im = Π_{j≤k, j∉{i,m}} x_j for i ≠ m ≤ k, symmetric):
+ *
+ *   cumprodTangent    T(x, t) = ċ, linear in t      ∂/∂t: T(x, ·)     ∂/∂x along u: R(x, t, u)
+ *   cumprodCotangent  C(x, g) = Tᵀg, linear in g    ∂/∂g: C(x, ·)     ∂/∂x along u: Q(x, g, u)
+ *   cumprodHessian    Q(x, g, u) = Σ_k g_k H^k u, linear in g and in u
+ *
+ * with R(x, t, u)_k = tᵀH^k u. Transposes: Tᵀ = C; the x-cotangent of T for ḡ is Q(x, ḡ, t) and of
+ * C is Q(x, g, ḡ) (H^k symmetric); Q's u-cotangent is Q(x, g, ḡ). So jvp, hvp, hessian and
+ * grad(grad) of a cumprod run these kernels; R and the x- and g-derivatives of Q (third order) are
+ * those of the ops' formulas (plain recurrences).
+ */
+/** T(x, t) as the ops compute it (differentiated by the rules of the ops; R = its derivative in x). */
+function tangentOps(x: Tensor, t: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
+  return exclusiveOrInclusiveTangent(x, cumprodAlong(x, axis, reverse, true), t, axis, reverse, exclusive);
+}
+
+/** Q(x, g, u) as the ops compute it: mulStrong(β, E) + mulStrong(s, B) (see cumprodDerivatives.ts). */
+function hessianOps(x: Tensor, g: Tensor, u: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
+  const E = cumprodAlong(x, axis, reverse, true);
+  const a = shiftNext(x, axis, reverse);
+  const s = linearRecurrence(a, exclusive ? shiftNext(g, axis, reverse) : g, axis, !reverse);
+  const beta = linearRecurrence(a, shiftNext(mulStrong(u, s), axis, reverse), axis, !reverse);
+  const B = shiftPrev(linearRecurrence(x, mulStrong(u, E), axis, reverse), axis, reverse);
+  return add(mulStrong(beta, E), mulStrong(s, B));
+}
+
+const cumprodTangentP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
+  name: 'cumprodTangent',
+  saves: 'inputs',
+  forward: ([x, t], { axis, reverse, exclusive }) =>
+    new Tensor(cumprodTangentKernel(x!.values, t!.values, x!.shape, axis, reverse, exclusive), x!.shape),
+  vjp: (g, r, { axis, reverse, exclusive }, needs) => {
+    const [x, t] = r.inputs as [Tensor, Tensor];
+    return [needs[0] ? cumprodHessian(x, g, t, axis, reverse, exclusive) : null, needs[1] ? cumprodCotangent(x, g, axis, reverse, exclusive) : null];
+  },
+  jvp: ([tx, tt], [x, t], _out, { axis, reverse, exclusive }) => {
+    const fromT = tt === null ? null : cumprodTangent(x!, tt, axis, reverse, exclusive);
+    const fromX = tx === null ? null : (jvp((z: Tensor) => tangentOps(z, t!, axis, reverse, exclusive), [x!], [tx])[1] as Tensor);
+    return fromT === null ? fromX : fromX === null ? fromT : add(fromT, fromX);
+  },
+  batch: alongAxisRule(() => cumprodTangentP),
+});
+
+const cumprodCotangentP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
+  name: 'cumprodCotangent',
+  saves: 'inputs',
+  forward: ([x, g], { axis, reverse, exclusive }) => {
+    const out = cumprodKernel(x!.values, x!.shape, axis, reverse, exclusive);
+    return new Tensor(cumprodCotangentKernel(x!.values, out, g!.values, x!.shape, axis, reverse, exclusive), x!.shape);
+  },
+  vjp: (h, r, { axis, reverse, exclusive }, needs) => {
+    const [x, g] = r.inputs as [Tensor, Tensor];
+    return [needs[0] ? cumprodHessian(x, g, h, axis, reverse, exclusive) : null, needs[1] ? cumprodTangent(x, h, axis, reverse, exclusive) : null];
+  },
+  jvp: ([tx, tg], [x, g], _out, { axis, reverse, exclusive }) => {
+    const fromG = tg === null ? null : cumprodCotangent(x!, tg, axis, reverse, exclusive);
+    const fromX = tx === null ? null : cumprodHessian(x!, g!, tx, axis, reverse, exclusive);
+    return fromG === null ? fromX : fromX === null ? fromG : add(fromX, fromG);
+  },
+  batch: alongAxisRule(() => cumprodCotangentP),
+});
+
+const cumprodHessianP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
+  name: 'cumprodHessian',
+  saves: 'inputs',
+  forward: ([x, g, u], { axis, reverse, exclusive }) =>
+    new Tensor(cumprodHessianKernel(x!.values, g!.values, u!.values, x!.shape, axis, reverse, exclusive), x!.shape),
+  vjp: (h, r, { axis, reverse, exclusive }, needs) => {
+    const [x, g, u] = r.inputs as [Tensor, Tensor, Tensor];
+    let gx: Tensor | null = null, gg: Tensor | null = null;
+    if (needs[0] || needs[1]) {
+      const rec = record((ins) => hessianOps(ins[0]!, ins[1]!, u, axis, reverse, exclusive), [x, g]);
+      [gx, gg] = rec.pullback([h]) as [Tensor, Tensor];
+      rec.release();
+    }
+    return [needs[0] ? gx : null, needs[1] ? gg : null, needs[2] ? cumprodHessian(x, g, h, axis, reverse, exclusive) : null];
+  },
+  jvp: ([tx, tg, tu], [x, g, u], _out, { axis, reverse, exclusive }) => {
+    const parts: Tensor[] = [];
+    if (tg !== null) parts.push(cumprodHessian(x!, tg, u!, axis, reverse, exclusive));
+    if (tu !== null) parts.push(cumprodHessian(x!, g!, tu, axis, reverse, exclusive));
+    if (tx !== null) parts.push(jvp((z: Tensor) => hessianOps(z, g!, u!, axis, reverse, exclusive), [x!], [tx])[1] as Tensor);
+    return parts.length === 0 ? null : parts.reduce((a, b) => add(a, b));
+  },
+  batch: alongAxisRule(() => cumprodHessianP),
+});
+
+/** ċ = T(x, t): the tangent of the (ex/in)clusive cumulative product along `axis`. @internal */
+export function cumprodTangent(x: Tensor, t: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
+  return apply(cumprodTangentP, [x, t], { axis, reverse, exclusive });
+}
+
+/** x̄ = C(x, g): the cotangent of x for cotangent g of the (ex/in)clusive cumulative product. @internal */
+export function cumprodCotangent(x: Tensor, g: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
+  return apply(cumprodCotangentP, [x, g], { axis, reverse, exclusive });
+}
+
+/** Q(x, g, u) = Σ_k g_k H^k u: the derivative of C(x, g) in x along u. @internal */
+export function cumprodHessian(x: Tensor, g: Tensor, u: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
+  return apply(cumprodHessianP, [x, g, u], { axis, reverse, exclusive });
+}
 
 /** The tangent of the (ex/in)clusive cumulative product of x (whose exclusive product is e) in direction t. */
 function exclusiveOrInclusiveTangent(x: Tensor, e: Tensor, t: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {

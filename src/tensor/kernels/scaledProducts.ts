@@ -20,6 +20,11 @@ const UNIT_POWERS = [2 ** -1024, 2 ** -768, 2 ** -512, 2 ** -256, 1, 2 ** 256, 2
 /** Units taken out by the last `renormalized` or `normalized` call (read right after it; the rare path only). */
 let carried = 0;
 
+/** The exponent (in units of 2²⁵⁶) left by the last normalized, mulUnits or addUnits call (./cumprodDerivatives.ts). */
+export function carriedUnits(): number {
+  return carried;
+}
+
 /**
  * m · v for a mantissa m in [LO, HI] whose plain product with v left [LO, HI]: v is first brought
  * into [LO, HI] by powers of 2²⁵⁶ (exactly, subnormals too), so the product, in [2⁻⁵¹², 2⁵¹²], is
@@ -39,7 +44,7 @@ function renormalized(m: number, v: number): number {
 }
 
 /** Any number as a mantissa in [LO, HI] (0, ±∞ and NaN as they are), the units taken out in `carried`. */
-function normalized(v: number): number {
+export function normalized(v: number): number {
   carried = 0;
   if (!(Math.abs(v) < Infinity && v !== 0)) return v;
   while (Math.abs(v) > HI) { v *= DOWN; carried++; }
@@ -53,7 +58,7 @@ function normalized(v: number): number {
  * multiplication by an exact power of two: exact where the result is normal, the single rounding
  * where it is subnormal or overflows; further out the two of unitFactors.
  */
-function ldexpUnits(m: number, k: number): number {
+export function ldexpUnits(m: number, k: number): number {
   if (k >= -4 && k <= 3) return m * UNIT_POWERS[k + 4]!;
   if (m === 0 || !(Math.abs(m) < Infinity)) return m;
   unitFactors(k);
@@ -346,14 +351,14 @@ export function scaledCumprodCotangent(
 }
 
 /** m · 2^(256E) · v for a mantissa m in [LO, HI] (or 0) and a plain finite v, as a mantissa; its exponent in `carried`. */
-function mulUnits(m: number, E: number, v: number): number {
+export function mulUnits(m: number, E: number, v: number): number {
   const r = renormalized(m, v);
   carried += E;
   return r;
 }
 
 /** a · 2^(256A) + b · 2^(256B) for mantissas a, b in [LO, HI] (or 0), as a mantissa; its exponent in `carried`. */
-function addUnits(a: number, A: number, b: number, B: number): number {
+export function addUnits(a: number, A: number, b: number, B: number): number {
   if (b === 0) { carried = A; return a; }
   if (a === 0) { carried = B; return b; }
   // The operand with the smaller exponent is scaled down to the other's: what falls below the
