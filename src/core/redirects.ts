@@ -13,7 +13,15 @@ type Redirect = (box: Tensor) => Tensor;
  * run later can read its closures in the same context.
  */
 export function redirectsAbove(level: number): Array<[Trace, Redirect]> {
-  return runningTraces().filter((t) => t.level > level && !t.active && t.redirect !== null).map((t) => [t, t.redirect!]);
+  const running = runningTraces();
+  const byTrace = new Map<Trace, Redirect>(running.filter((t) => t.level > level && !t.active && t.redirect !== null).map((t) => [t, t.redirect!]));
+  // A finished trace above `level` whose redirect a backward pass restored (withRedirects): a
+  // region recorded in that backward pass reads the trace's boxes through it as well. Left out, a
+  // vmap's per-example slice was missing from the regions of the outer level of grad(grad(·)) over
+  // vmap(cg): the adjoint solve's own backward read a vmap box with no redirect ("a tensor computed
+  // inside vmap was used after vmap returned").
+  for (const [t, r] of restoredInForce((t) => t.level > level && !running.includes(t))) byTrace.set(t, r);
+  return [...byTrace];
 }
 
 /**
@@ -24,9 +32,17 @@ export function redirectsAbove(level: number): Array<[Trace, Redirect]> {
  * (a zero gradient). Restoring one on a trace that is active then changes nothing.
  */
 export function redirectsBelow(level: number): Array<[Trace, Redirect]> {
-  const byTrace = new Map<Trace, Redirect>(); // the innermost pause of each trace is the one in force
+  // the innermost pause of each trace is the one in force; redirects restored by a backward pass too
+  const byTrace = restoredInForce((t) => t.level < level);
   for (const [t, r] of pausedNow()) if (t.level < level && t.redirect === r) byTrace.set(t, r);
   return [...byTrace];
+}
+
+/** The redirects restored by withRedirects that are in force now, on traces `keep` selects. */
+function restoredInForce(keep: (t: Trace) => boolean): Map<Trace, Redirect> {
+  const byTrace = new Map<Trace, Redirect>();
+  for (const set of restored) for (const [t, r] of set) if (keep(t) && t.redirect === r) byTrace.set(t, r);
+  return byTrace;
 }
 
 /** Redirect sets restored by withRedirects and in force now, innermost last. */
@@ -48,11 +64,25 @@ export function withRedirects<T>(redirects: ReadonlyArray<[Trace, Redirect]>, fn
 
 /**
  * What the redirects in force now are, as two identities (for caches of values that read closures
- * through them): the innermost set restored by withRedirects, and the redirect of the innermost
- * running trace paused with one; null where there is none.
+ * through them): the innermost set restored by withRedirects, and the innermost pause in force
+ * (withPaused, on a running or a finished trace) or else the redirect of the innermost running
+ * trace paused with one; null where there is none.
+ *
+ * A finished trace's pause counts: a region's backward pass differentiates its residual by
+ * record(…, captureFrom) with the finished trace paused, so that the closures read as inputs of
+ * that recording. Keyed by running traces only, that context looked like none at all, and gmres's
+ * cached transposed product (a pullback recorded earlier, its residuals boxes of that trace) was
+ * reused there: the residual's dependence on the closures went through those residuals, which are
+ * not the region's inputs, and was dropped (grad(grad(·)) and hessian through gmres were wrong —
+ * H₀₀ −0.0239 for 0.0493 with A = diag(2 + p²)).
  */
 export function redirectContext(): [object | null, object | null] {
   let paused: object | null = null;
+  const pauses = pausedNow();
+  for (let i = pauses.length - 1; i >= 0; i--) {
+    const [t, r] = pauses[i]!;
+    if (t.redirect === r) return [restored[restored.length - 1] ?? null, r];
+  }
   const running = runningTraces();
   for (let i = running.length - 1; i >= 0; i--) {
     const t = running[i]!;

@@ -84,7 +84,21 @@ const nonlinearRules = new WeakSet<object>();
 export function transposeOfVjp(
   rule: (ct: PyTree) => unknown, out: PyTree, tangents: unknown[], name: string, key: object, nonlinear: 'throw' | 'null' = 'throw',
 ): PyTree | null {
-  const at = (point: PyTree, v: unknown) => vjp((ct: PyTree) => rule(ct) as PyTree, point)[1](v as PyTree)[0] as PyTree;
+  // The rule's result is checked here as the reverse path checks it (custom.ts): transposed, a rule
+  // returning the wrong number of cotangents failed in the pullback that pairs them with the
+  // tangents, as "vjp pullback: the cotangent must have the same structure…", naming neither
+  // customVjp nor the rule.
+  const checked = (ct: PyTree) => {
+    const cts = rule(ct);
+    if (!Array.isArray(cts) || cts.length !== tangents.length) {
+      throw new InvalidArgumentError(
+        `${name}: the backward rule must return an array with one cotangent per argument (${tangents.length}), got ` +
+          `${Array.isArray(cts) ? `an array of length ${cts.length}` : typeof cts}; return [ct0, ct1, …] in the order of the arguments (forward mode transposes the rule).`,
+      );
+    }
+    return cts as PyTree;
+  };
+  const at = (point: PyTree, v: unknown) => vjp(checked, point)[1](v as PyTree)[0] as PyTree;
   if (nonlinear === 'null' && nonlinearRules.has(key)) return null;
   const zero = zerosLike(out, name);
   const jv = at(zero, tangents);

@@ -110,7 +110,14 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
     return [out, unflatten(shapes.yDef!, stacked) as PyTree];
   };
 
-  const top = regionTrace([...initLeaves, ...xsLeaves]);
+  // regionTrace replaces, in the array it is given, boxes of a paused trace by what they read as
+  // there: inside a checkpoint or loop step being recorded, an init or xs read through a closure is
+  // a box of the paused outer trace, which reads as an input of that recording. The region must
+  // take those inputs, not the paused boxes (constants to the recording): a checkpointed scan whose
+  // init a checkpoint, a checkpointed loop step or cg's matvec read through a closure gave that init
+  // a zero gradient.
+  const regionInputs = [...initLeaves, ...xsLeaves];
+  const top = regionTrace(regionInputs);
   if (c === null || n === 0 || !(top instanceof ReverseTrace)) {
     // Every step on the tape of whatever transformation is running (or none): n step calls.
     stats.length = n;
@@ -129,15 +136,15 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
   }
 
   // One region node on `top`: the loop runs below it, reversed by revolve in its backward pass.
-  const innerInit = initLeaves.map((x) => unbox(x, top));
-  const innerXs = xsLeaves.map((x) => unbox(x, top));
+  const innerInit = regionInputs.slice(0, initLeaves.length).map((x) => unbox(x, top));
+  const innerXs = regionInputs.slice(initLeaves.length).map((x) => unbox(x, top));
   const loop = new CheckpointedLoop(top, stepFn, (t) => xRow(innerXs, t), innerInit, stats, true);
   const { captured: advanceCaptured } = runCapturing(top, () => loop.start(n, c));
   const captured = [...new Set([...advanceCaptured, ...loop.tapedCaptured])];
   // The region keeps xs and the closed-over values for its backward pass (init is a stored carry).
   retainKept(top, [...innerXs, ...captured.map((b) => b.primal!)]);
   const out = assemble(loop.finalCarry, loop.ys);
-  return recordRegion('scan', top, [...initLeaves, ...xsLeaves], {
+  return recordRegion('scan', top, regionInputs, {
     out,
     captured,
     backward: (ct) => {

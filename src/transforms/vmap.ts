@@ -12,6 +12,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.js';
+import { redirectContext } from '../core/redirects.js';
 import type { Primitive } from '../core/primitive.js';
 import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
@@ -382,10 +383,21 @@ export function eachExample<T>(run: () => T, op: string): T {
   }
   const results: Array<{ leaves: Array<Tensor | number>; def: TreeDef }> = [];
   for (let b = 0; b < trace.size; b++) {
-    const slices = new Map<Tensor, Tensor>();
+    // One slice per box and redirect context, not one per box: the slice is an op on box.below,
+    // which reads through the pauses in force when it is taken. Taken first inside a region's
+    // forward (an older reverse trace paused to capture closures, e.g. a checkpoint in cg's matvec)
+    // it came out a plain value, and every later read — the region's backward, where that trace
+    // reads the box as an input of its recording — got the frozen value: grad over vmap(cg(·)) of a
+    // matvec calling a checkpoint gave 0 (as record.ts's closure substitutes, b4eec4e).
+    const slices = new Map<object | null, Map<object | null, Map<Tensor, Tensor>>>();
     const slice = (box: Tensor): Tensor => {
-      let s = slices.get(box);
-      if (s === undefined) slices.set(box, (s = take(box.below!, b)));
+      const [restoredSet, paused] = redirectContext();
+      let byPaused = slices.get(restoredSet);
+      if (byPaused === undefined) slices.set(restoredSet, (byPaused = new Map()));
+      let cache = byPaused.get(paused);
+      if (cache === undefined) byPaused.set(paused, (cache = new Map()));
+      let s = cache.get(box);
+      if (s === undefined) cache.set(box, (s = take(box.below!, b)));
       return s;
     };
     results.push(flatten(withPaused(trace, slice, run), `${op} (under vmap)`));

@@ -141,7 +141,10 @@ export function whileLoop<C>(
   }
 
   function unmasked(): C {
-    const top = regionTrace([...initLeaves]);
+    // The region's inputs as regionTrace leaves them: an init read through a closure inside a
+    // recording (a checkpoint, a loop step) as that recording's input, not the paused outer box (see scan).
+    const regionInputs = [...initLeaves];
+    const top = regionTrace(regionInputs);
     const c = options.checkpoints;
     if (c === undefined || c === 'all' || !(top instanceof ReverseTrace)) {
       let carry = initLeaves;
@@ -155,11 +158,11 @@ export function whileLoop<C>(
     }
     // 'sqrt': n ≥ i + 1 once state i is offered, so ⌈√(i + 1)⌉ states never exceed ⌈√n⌉.
     const capacity = (i: number) => resolveCheckpoints(c, i + 1, 'whileLoop')!;
-    const innerInit = initLeaves.map((x) => unbox(x, top));
+    const innerInit = regionInputs.map((x) => unbox(x, top));
     const loop = new CheckpointedLoop(top, step, () => [], innerInit, stats, false);
     const { result: finalCarry, captured } = runCapturing(top, () => loop.runOnline(goesOn, capacity));
     retainKept(top, captured.map((b) => b.primal!));
-    return recordRegion('whileLoop', top, initLeaves, {
+    return recordRegion('whileLoop', top, regionInputs, {
       out: unflatten(initFlat.def, finalCarry) as PyTree,
       captured,
       backward: (ct) => {
