@@ -6,7 +6,7 @@ import { mm } from '../src/ops/linalg.js';
 import { logMatmulOf } from '../src/ops/logMatmul.js';
 import { leaveOneOutProd, leaveOneOutTangent } from '../src/products/prod.js';
 import { linearRecurrence } from '../src/products/recurrence.js';
-import { cumprodCotangent, cumprodHessian, cumprodTangent } from '../src/products/cumprod.js';
+import { cumprodCotangent, cumprodHessian, cumprodSecondTangent, cumprodTangent } from '../src/products/cumprod.js';
 import { linalgRows } from './opTables/linalg.js';
 import { linalgExtraRows } from './opTables/linalgExtras.js';
 import { specialRows } from './opTables/special.js';
@@ -143,6 +143,14 @@ export const opTable: OpRow[] = [
   {
     name: 'cumprodHessian (reverse)', covers: ['cumprodHessian'], domains: ['real', 'real', 'real'],
     fn: (x, g, u) => cumprodHessian(internal(x), internal(g), internal(u), 0, true, false), shapes: [[[4], [4], [4]]],
+  },
+  {
+    name: 'cumprodSecondTangent', domains: ['real', 'real', 'real'], fn: (x, t, u) => cumprodSecondTangent(internal(x), internal(t), internal(u), 0, false, false),
+    shapes: [[[4], [4], [4]], [[3, 2], [3, 2], [3, 2]]],
+  },
+  {
+    name: 'cumprodSecondTangent (exclusive, reverse, axis 1)', covers: ['cumprodSecondTangent'], domains: ['real', 'real', 'real'],
+    fn: (x, t, u) => cumprodSecondTangent(internal(x), internal(t), internal(u), 1, true, true), shapes: [[[2, 3], [2, 3], [2, 3]]],
   },
   { name: 'leaveOneOutProd', domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 0), shapes: [[[4]], [[3, 2]]] },
   { name: 'leaveOneOutProd (axis 1)', covers: ['leaveOneOutProd'], domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 1), shapes: [[[2, 3]]] },

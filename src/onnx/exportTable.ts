@@ -92,6 +92,7 @@ export const notExportable: Readonly<Record<string, string>> = {
   cumprodTangent: "cumprod's tangent as one kernel with a rescaled fallback (no ONNX form); while exporting, cumprod's rules record the recurrences it stands for, which export",
   cumprodCotangent: "cumprod's cotangent under a transformation as one kernel with a rescaled fallback (as cumprodTangent; exporting records the recurrences instead)",
   cumprodHessian: "cumprod's second derivative Σ_k g_k H^k u as one kernel with a rescaled fallback (as cumprodTangent)",
+  cumprodSecondTangent: "the derivative of cumprod's tangent in x (forward over forward) as one kernel with a rescaled fallback (as cumprodTangent)",
   randomNoise: "a sample drawn from a PRNG key's words (threefry-2x32, JAX's streams): ONNX's RandomNormal and RandomUniform take a seed attribute and their own generator, so no graph reproduces the draws",
   randomSplit: 'new PRNG keys hashed from a key (threefry-2x32): no ONNX operator (as randomNoise)',
   randomFoldIn: 'a PRNG key hashed from a key and an integer (threefry-2x32): no ONNX operator (as randomNoise)',

@@ -3,7 +3,7 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { alongAxisRule } from '../ops/batching.js';
 import { cumprodCotangentKernel, cumprodKernel } from '../tensor/kernels/products.js';
-import { cumprodHessianKernel, cumprodTangentKernel } from '../tensor/kernels/cumprodDerivatives.js';
+import { cumprodHessianKernel, cumprodSecondTangentKernel, cumprodTangentKernel } from '../tensor/kernels/cumprodDerivatives.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -72,18 +72,24 @@ const cumprodP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
  * and ∞, 0 or NaN = ∞·0 for Hessian entries 10³⁰⁰ and 10⁻³⁰⁰ of its cumprod. With H^k the Hessian
  * of c_k (H^k_im = Π_{j≤k, j∉{i,m}} x_j for i ≠ m ≤ k, symmetric):
  *
- *   cumprodTangent    T(x, t) = ċ, linear in t      ∂/∂t: T(x, ·)     ∂/∂x along u: R(x, t, u)
- *   cumprodCotangent  C(x, g) = Tᵀg, linear in g    ∂/∂g: C(x, ·)     ∂/∂x along u: Q(x, g, u)
- *   cumprodHessian    Q(x, g, u) = Σ_k g_k H^k u, linear in g and in u
+ *   cumprodTangent        T(x, t) = ċ, linear in t      ∂/∂t: T(x, ·)     ∂/∂x along u: R(x, t, u)
+ *   cumprodCotangent      C(x, g) = Tᵀg, linear in g    ∂/∂g: C(x, ·)     ∂/∂x along u: Q(x, g, u)
+ *   cumprodHessian        Q(x, g, u) = Σ_k g_k H^k u, linear in g and in u
+ *   cumprodSecondTangent  R(x, t, u)_k = tᵀH^k u, linear in t and in u
  *
- * with R(x, t, u)_k = tᵀH^k u. Transposes: Tᵀ = C; the x-cotangent of T for ḡ is Q(x, ḡ, t) and of
- * C is Q(x, g, ḡ) (H^k symmetric); Q's u-cotangent is Q(x, g, ḡ). So jvp, hvp, hessian and
- * grad(grad) of a cumprod run these kernels; R and the x- and g-derivatives of Q (third order) are
- * those of the ops' formulas (plain recurrences).
+ * Transposes: Tᵀ = C; the x-cotangent of T for ḡ is Q(x, ḡ, t) and of C is Q(x, g, ḡ) (H^k
+ * symmetric); Q's g- and u-cotangents are R(x, ḡ, u) and Q(x, g, ḡ), R's t- and u-cotangents
+ * Q(x, ḡ, u) and Q(x, ḡ, t). So jvp, hvp, hessian, grad(grad), jvp(jvp) and grad(jvp) of a cumprod
+ * run these kernels, and so do the t-, g- and u-derivatives at third order; the x-derivatives of
+ * Q and R (third order) are those of the ops' formulas (plain recurrences).
  */
-/** T(x, t) as the ops compute it (differentiated by the rules of the ops; R = its derivative in x). */
-function tangentOps(x: Tensor, t: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
-  return exclusiveOrInclusiveTangent(x, cumprodAlong(x, axis, reverse, true), t, axis, reverse, exclusive);
+/** R(x, t, u) as the ops compute it: R_k = x_k R_{k−1} + u_k A_k + t_k B_k (see cumprodDerivatives.ts). */
+function secondTangentOps(x: Tensor, t: Tensor, u: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
+  const E = cumprodAlong(x, axis, reverse, true);
+  const A = shiftPrev(linearRecurrence(x, mulStrong(t, E), axis, reverse), axis, reverse);
+  const B = shiftPrev(linearRecurrence(x, mulStrong(u, E), axis, reverse), axis, reverse);
+  const inclusive = linearRecurrence(x, add(mulStrong(u, A), mulStrong(t, B)), axis, reverse);
+  return exclusive ? shiftPrev(inclusive, axis, reverse) : inclusive;
 }
 
 /** Q(x, g, u) as the ops compute it: mulStrong(β, E) + mulStrong(s, B) (see cumprodDerivatives.ts). */
@@ -107,10 +113,35 @@ const cumprodTangentP: Primitive<CumprodParams> = definePrimitive<CumprodParams>
   },
   jvp: ([tx, tt], [x, t], _out, { axis, reverse, exclusive }) => {
     const fromT = tt === null ? null : cumprodTangent(x!, tt, axis, reverse, exclusive);
-    const fromX = tx === null ? null : (jvp((z: Tensor) => tangentOps(z, t!, axis, reverse, exclusive), [x!], [tx])[1] as Tensor);
+    const fromX = tx === null ? null : cumprodSecondTangent(x!, t!, tx, axis, reverse, exclusive);
     return fromT === null ? fromX : fromX === null ? fromT : add(fromT, fromX);
   },
   batch: alongAxisRule(() => cumprodTangentP),
+});
+
+const cumprodSecondTangentP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
+  name: 'cumprodSecondTangent',
+  saves: 'inputs',
+  forward: ([x, t, u], { axis, reverse, exclusive }) =>
+    new Tensor(cumprodSecondTangentKernel(x!.values, t!.values, u!.values, x!.shape, axis, reverse, exclusive), x!.shape),
+  vjp: (h, r, { axis, reverse, exclusive }, needs) => {
+    const [x, t, u] = r.inputs as [Tensor, Tensor, Tensor];
+    let gx: Tensor | null = null;
+    if (needs[0]) {
+      const rec = record((ins) => secondTangentOps(ins[0]!, t, u, axis, reverse, exclusive), [x]);
+      gx = rec.pullback([h])[0]!;
+      rec.release();
+    }
+    return [gx, needs[1] ? cumprodHessian(x, h, u, axis, reverse, exclusive) : null, needs[2] ? cumprodHessian(x, h, t, axis, reverse, exclusive) : null];
+  },
+  jvp: ([tx, tt, tu], [x, t, u], _out, { axis, reverse, exclusive }) => {
+    const parts: Tensor[] = [];
+    if (tt !== null) parts.push(cumprodSecondTangent(x!, tt, u!, axis, reverse, exclusive));
+    if (tu !== null) parts.push(cumprodSecondTangent(x!, t!, tu, axis, reverse, exclusive));
+    if (tx !== null) parts.push(jvp((z: Tensor) => secondTangentOps(z, t!, u!, axis, reverse, exclusive), [x!], [tx])[1] as Tensor);
+    return parts.length === 0 ? null : parts.reduce((a, b) => add(a, b));
+  },
+  batch: alongAxisRule(() => cumprodSecondTangentP),
 });
 
 const cumprodCotangentP: Primitive<CumprodParams> = definePrimitive<CumprodParams>({
@@ -139,13 +170,13 @@ const cumprodHessianP: Primitive<CumprodParams> = definePrimitive<CumprodParams>
     new Tensor(cumprodHessianKernel(x!.values, g!.values, u!.values, x!.shape, axis, reverse, exclusive), x!.shape),
   vjp: (h, r, { axis, reverse, exclusive }, needs) => {
     const [x, g, u] = r.inputs as [Tensor, Tensor, Tensor];
-    let gx: Tensor | null = null, gg: Tensor | null = null;
-    if (needs[0] || needs[1]) {
-      const rec = record((ins) => hessianOps(ins[0]!, ins[1]!, u, axis, reverse, exclusive), [x, g]);
-      [gx, gg] = rec.pullback([h]) as [Tensor, Tensor];
+    let gx: Tensor | null = null;
+    if (needs[0]) {
+      const rec = record((ins) => hessianOps(ins[0]!, g, u, axis, reverse, exclusive), [x]);
+      gx = rec.pullback([h])[0]!;
       rec.release();
     }
-    return [needs[0] ? gx : null, needs[1] ? gg : null, needs[2] ? cumprodHessian(x, g, h, axis, reverse, exclusive) : null];
+    return [gx, needs[1] ? cumprodSecondTangent(x, h, u, axis, reverse, exclusive) : null, needs[2] ? cumprodHessian(x, g, h, axis, reverse, exclusive) : null];
   },
   jvp: ([tx, tg, tu], [x, g, u], _out, { axis, reverse, exclusive }) => {
     const parts: Tensor[] = [];
@@ -165,6 +196,11 @@ export function cumprodTangent(x: Tensor, t: Tensor, axis: number, reverse: bool
 /** x̄ = C(x, g): the cotangent of x for cotangent g of the (ex/in)clusive cumulative product. @internal */
 export function cumprodCotangent(x: Tensor, g: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
   return apply(cumprodCotangentP, [x, g], { axis, reverse, exclusive });
+}
+
+/** R(x, t, u) = (tᵀH^k u)_k: the derivative of T(x, t) in x along u. @internal */
+export function cumprodSecondTangent(x: Tensor, t: Tensor, u: Tensor, axis: number, reverse: boolean, exclusive: boolean): Tensor {
+  return apply(cumprodSecondTangentP, [x, t, u], { axis, reverse, exclusive });
 }
 
 /** Q(x, g, u) = Σ_k g_k H^k u: the derivative of C(x, g) in x along u. @internal */

@@ -1,7 +1,7 @@
 /**
  * @file cumprod's forward mode and second derivatives where the plain recurrences leave the float64
  * range although the entries need not (src/tensor/kernels/cumprodDerivatives.ts): jvp, hvp,
- * hessian and grad of grad against exact rational arithmetic (BigInt mantissas times powers of two:
+ * hessian, grad of grad, jvp of jvp and grad of jvp against exact rational arithmetic (BigInt mantissas times powers of two:
  * every input is m · 2^p, so its exact value is known; each entry is rounded once), on random lanes
  * of factors near 2^±1000 with zeros, every axis, reverse and exclusive; and bit for bit the
  * values of the rules written as ops (kept below as they were) on ordinary inputs and in lanes
@@ -55,6 +55,16 @@ function exactTangent(X: readonly Exact[], T: readonly Exact[], exclusive: boole
   const inc = X.map((_, k) => {
     let s = ZERO;
     for (let i = 0; i <= k; i++) s = addE(s, mulE(T[i]!, prefixExcept(X, k, [i])));
+    return s;
+  });
+  return exclusive ? [ZERO, ...inc.slice(0, -1)] : inc;
+}
+
+/** (tᵀH^k u)_k of one lane: Σ_{i≠m; i,m≤k} t_i u_m Π_{j≤k, j∉{i,m}} x_j (jvp of jvp), moved one place on when exclusive. */
+function exactSecondTangent(X: readonly Exact[], T: readonly Exact[], U: readonly Exact[], exclusive: boolean): Exact[] {
+  const inc = X.map((_, k) => {
+    let s = ZERO;
+    for (let i = 0; i <= k; i++) for (let m = 0; m <= k; m++) if (i !== m) s = addE(s, mulE(mulE(T[i]!, U[m]!), prefixExcept(X, k, [i, m])));
     return s;
   });
   return exclusive ? [ZERO, ...inc.slice(0, -1)] : inc;
@@ -143,7 +153,7 @@ function cases(seed: number, count: number, zeros: number): Case[] {
 const asExact = (t: Tensor): Exact[] => values(t).map((v) => split(v));
 
 describe('cumprod: jvp, hvp, hessian and grad of grad exact where the entries are in range', () => {
-  it('x = [1e300, 1e300, 1e-300, 1e-300, 2] (jvp along e₂ gave [0, 0, ∞, ∞, ∞]; the hvp [0, 0, ∞, 1e300, 0])', () => {
+  it('x = [1e300, 1e300, 1e-300, 1e-300, 2] (jvp along e₂ gave [0, 0, ∞, ∞, ∞]; the hvp [0, 0, ∞, 1e300, 0]; Hessians ∞, NaN or 0 for 1e300 and 1e-300)', () => {
     const x = ad.tensor([1e300, 1e300, 1e-300, 1e-300, 2]);
     // Python: float(Fraction(1e300) * Fraction(1e300) * Fraction(1e-300)) = 1.0000000000000002e300.
     const [, t] = ad.jvp((z: Tensor) => ad.cumprod(z, 0), [x], [ad.tensor([0, 0, 1, 0, 0])]) as [Tensor, Tensor];
@@ -156,7 +166,7 @@ describe('cumprod: jvp, hvp, hessian and grad of grad exact where the entries ar
       [0, 0, 2, 2, 1e-300], [0, 0, 2, 2, 1e-300], [2, 2, 0, Infinity, 1.0000000000000002e300],
       [2, 2, Infinity, 0, 1.0000000000000002e300], want,
     ];
-    for (const h of [ad.hessian(f)(x), ad.jacfwd(ad.grad(f))(x), ad.jacrev(ad.grad(f))(x)]) {
+    for (const h of [ad.hessian(f)(x), ad.jacfwd(ad.grad(f))(x), ad.jacrev(ad.grad(f))(x), ad.jacfwd(ad.jacfwd(f))(x), ad.jacrev(ad.jacfwd(f))(x)]) {
       expect(h.toArray()).toEqual(H);
     }
   });
@@ -170,6 +180,9 @@ describe('cumprod: jvp, hvp, hessian and grad of grad exact where the entries ar
       const jv = values((ad.jvp((z: Tensor) => ad.cumprod(z, axis, opts), [x], [t]) as [Tensor, Tensor])[1]);
       const hv = values(ad.hvp(f, x, v));
       const gg = values(ad.grad((z: Tensor) => ad.sum(ad.mul(ad.grad(f)(z), v)))(x));
+      const tangentOf = (z: Tensor) => (ad.jvp((y: Tensor) => ad.cumprod(y, axis, opts), [z], [t]) as [Tensor, Tensor])[1];
+      const jj = values((ad.jvp(tangentOf, [x], [v]) as [Tensor, Tensor])[1]);
+      const gj = values(ad.grad((z: Tensor) => ad.sum(ad.mul(tangentOf(z), w)))(x));
       const oldJv = values(oldTangent(x, t, axis, reverse, exclusive));
       const oldHv = values((ad.jvp((z: Tensor) => oldCotangent(z, w, axis, reverse, exclusive), [x], [v]) as [Tensor, Tensor])[1]);
       const size = jv.length;
@@ -181,10 +194,15 @@ describe('cumprod: jvp, hvp, hessian and grad of grad exact where the entries ar
         const ab = (a: Exact[]) => a.map(absE);
         const tan = exactTangent(lx, lt, exclusive), tanA = exactTangent(ab(lx), ab(lt), exclusive);
         const H = exactHessian(lx, lw, exclusive), HA = exactHessian(ab(lx), ab(lw), exclusive);
+        const R = exactSecondTangent(lx, lt, lv, exclusive), RA = exactSecondTangent(ab(lx), ab(lt), ab(lv), exclusive);
         lane.forEach((p, k) => {
           const where = `shape ${shape} axis ${axis} reverse ${reverse} exclusive ${exclusive} at ${p}`;
           expect(agrees(jv[p]!, tan[k]!, tanA[k]!), `jvp ${where}: ${jv[p]} for ${toNumber(tan[k]!)}`).toBe(true);
           if (!agrees(oldJv[p]!, tan[k]!, tanA[k]!)) oldWrong++;
+          expect(agrees(jj[p]!, R[k]!, RA[k]!), `jvp of jvp ${where}: ${jj[p]} for ${toNumber(R[k]!)}`).toBe(true);
+          let htk = ZERO, htA = ZERO;
+          lane.forEach((_, m) => { htk = addE(htk, mulE(H[k]![m]!, lt[m]!)); htA = addE(htA, mulE(HA[k]![m]!, absE(lt[m]!))); });
+          expect(agrees(gj[p]!, htk, htA), `grad of jvp ${where}: ${gj[p]} for ${toNumber(htk)}`).toBe(true);
           let hvk = ZERO, hvA = ZERO;
           lane.forEach((_, m) => { hvk = addE(hvk, mulE(H[k]![m]!, lv[m]!)); hvA = addE(hvA, mulE(HA[k]![m]!, absE(lv[m]!))); });
           expect(agrees(hv[p]!, hvk, hvA), `hvp ${where}: ${hv[p]} for ${toNumber(hvk)}`).toBe(true);
@@ -212,7 +230,7 @@ describe('cumprod: the bits of the rules written as ops where those stay in rang
   const configs = [
     { shape: [7], axis: 0 }, { shape: [3, 5], axis: 1 }, { shape: [4, 3], axis: 0 }, { shape: [2, 3, 4], axis: 1 }, { shape: [2, 3, 4], axis: 2 },
   ];
-  it('jvp and hvp bit for bit the ops (normal factors with zeros), grad of grad to rounding', () => {
+  it('jvp, hvp and jvp of jvp bit for bit the ops (normal factors with zeros), grad of grad to rounding', () => {
     let seed = 5, bitsGG = 0, totalGG = 0;
     for (const { shape, axis } of configs) {
       for (const reverse of [false, true]) for (const exclusive of [false, true]) {
@@ -226,6 +244,9 @@ describe('cumprod: the bits of the rules written as ops where those stay in rang
         const hv = values(ad.hvp(f, x, v));
         const oldHv = values((ad.jvp((z: Tensor) => oldCotangent(z, w, axis, reverse, exclusive), [x], [v]) as [Tensor, Tensor])[1]);
         expect(sameBits(hv, oldHv)).toBe(true);
+        const jj = values((ad.jvp((z: Tensor) => (ad.jvp((y: Tensor) => ad.cumprod(y, axis, opts), [z], [t]) as [Tensor, Tensor])[1], [x], [v]) as [Tensor, Tensor])[1]);
+        const oldJJ = values((ad.jvp((z: Tensor) => oldTangent(z, t, axis, reverse, exclusive), [x], [v]) as [Tensor, Tensor])[1]);
+        expect(sameBits(jj, oldJJ)).toBe(true);
         // grad of grad transposes the recurrences (another order of operations): equal to rounding.
         const gg = values(ad.grad((z: Tensor) => ad.sum(ad.mul(ad.grad(f)(z), v)))(x));
         const oldGG = values(ad.vjp((z: Tensor) => oldCotangent(z, w, axis, reverse, exclusive), x)[1](v)[0] as Tensor);

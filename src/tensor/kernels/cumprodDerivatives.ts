@@ -199,3 +199,68 @@ function scaledCumprodHessianLane(
     out[p] = ldexpUnits(total, carriedUnits());
   }
 }
+
+/**
+ * R(x, t, u)_k = Σ_{i≠m; i,m≤k} t_i u_m Π_{j≤k, j∉{i,m}} x_j along `axis`: the derivative of the
+ * tangent T(x, t) in x along u (forward over forward mode), by the recurrence
+ * R_k = x_k R_{k−1} + u_k A_k + t_k B_k with A_k, B_k the exclusive products' tangents along t and u
+ * — bit for bit what jvp of the tangent's ops rule computed where the values stay in range; a
+ * finite lane where they leave it is computed again with a separate exponent
+ * (scaledCumprodSecondTangentLane). Exclusive: moved one place on, as the tangent.
+ */
+export function cumprodSecondTangentKernel(
+  x: Float64Array, t: Float64Array, u: Float64Array, shape: Shape, axis: number, reverse: boolean, exclusive: boolean,
+): Float64Array {
+  const out = new Float64Array(x.length);
+  const [outer, n, inner] = aroundAxis(shape, axis);
+  if (x.length === 0 || n === 0) return out;
+  const E = cumprodKernel(x, shape, axis, reverse, true);
+  const step = reverse ? -inner : inner;
+  const last = exclusive ? n - 1 : n;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      const start = o * n * inner + j + (reverse ? (n - 1) * inner : 0);
+      bad = false;
+      let finite = true, zeroBefore = false, a = 0, b = 0, c = 0; // A_k, B_k, R_{k−1}
+      for (let k = 0, p = start; k < last; k++, p += step) {
+        const v = x[p]!, tv = t[p]!, uv = u[p]!, e = E[p]!;
+        if (!(Math.abs(v) < Infinity && Math.abs(tv) < Infinity && Math.abs(uv) < Infinity)) finite = false;
+        if (!inRange(e, zeroBefore)) bad = true;
+        const drive = sum(strong(uv, a), strong(tv, b));
+        c = k === 0 ? drive : sum(plain(v, c), drive);
+        out[exclusive ? p + step : p] = c;
+        const at = strong(tv, e), bt = strong(uv, e);
+        a = k === 0 ? at : sum(plain(v, a), at);
+        b = k === 0 ? bt : sum(plain(v, b), bt);
+        if (v === 0) zeroBefore = true;
+      }
+      if (bad && finite) scaledCumprodSecondTangentLane(x, t, u, out, start, step, n, exclusive);
+    }
+  }
+  return out;
+}
+
+/** One lane of cumprodSecondTangentKernel with E, A, B and R kept as mantissas with a separate exponent, each output rounded once into range. */
+function scaledCumprodSecondTangentLane(
+  x: Float64Array, t: Float64Array, u: Float64Array, out: Float64Array, start: number, step: number, n: number, exclusive: boolean,
+): void {
+  let m = 1, me = 0, a = 0, aE = 0, b = 0, bE = 0, c = 0, cE = 0;
+  for (let k = 0, p = start; k < n; k++, p += step) {
+    if (exclusive) {
+      out[p] = k === 0 ? 0 : ldexpUnits(c, cE);
+      if (k === n - 1) break;
+    }
+    const v = x[p]!, tv = t[p]!, uv = u[p]!;
+    const d1 = mulUnits(a, aE, uv), d1E = carriedUnits();
+    const d2 = mulUnits(b, bE, tv), d2E = carriedUnits();
+    const c1 = mulUnits(c, cE, v), c1E = carriedUnits();
+    const c2 = addUnits(c1, c1E, d1, d1E), c2E = carriedUnits();
+    c = addUnits(c2, c2E, d2, d2E); cE = carriedUnits();
+    if (!exclusive) out[p] = ldexpUnits(c, cE);
+    const a1 = mulUnits(a, aE, v), a1E = carriedUnits(), a2 = mulUnits(m, me, tv), a2E = carriedUnits();
+    a = addUnits(a1, a1E, a2, a2E); aE = carriedUnits();
+    const b1 = mulUnits(b, bE, v), b1E = carriedUnits(), b2 = mulUnits(m, me, uv), b2E = carriedUnits();
+    b = addUnits(b1, b1E, b2, b2E); bE = carriedUnits();
+    m = mulUnits(m, me, v); me = carriedUnits();
+  }
+}
