@@ -62,7 +62,7 @@ export function solveImplicit(problem: ImplicitProblem, given: readonly Tensor[]
   }
   if (top === null) return problem.solve(args.map(live), probed);
   // Under vmap the iterations read values, which differ across the batch: one example at a time.
-  if (top instanceof BatchTrace) return eachExample(() => solveImplicit(problem, args), problem.name);
+  if (top instanceof BatchTrace) return eachExample(() => solveImplicit(problem, args), problem.name, top);
   const inner = args.map((a) => unbox(a, top));
   if (top instanceof ReverseTrace) return reverseLevel(problem, top, args, inner);
   if (top instanceof JvpTrace) return forwardLevel(problem, top, args, inner);

@@ -112,7 +112,7 @@ export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree,
   const top = plainOrRecorded(topTrace([...inputs, ...probe().filter((p): p is Tensor => p instanceof Tensor)]));
   // Under vmap each example's run reads its own values (as argmin's and root's do): one at a time,
   // the batch trace paused. It was taken for a reverse trace, and the loss read the whole batch.
-  if (top instanceof BatchTrace) return eachExample(() => reversibleMomentum(loss, params0, options), 'reversibleMomentum');
+  if (top instanceof BatchTrace) return eachExample(() => reversibleMomentum(loss, params0, options), 'reversibleMomentum', top);
   const run = new Run(f, space, radixBits, T, options.trajectory ?? 'reverse', info, reporter);
   if (top === null) return space.rebuild(space.toLeaves(run.forward(space.flatOfLeaves(paramLeaves), lr.values, decay.values).values()));
   if (top instanceof JvpTrace) {

@@ -370,8 +370,12 @@ export function anyExample(t: Tensor): boolean {
  * boxes read as one example's slice, and the results are stacked and boxed again. Outside vmap it
  * is `run()`. The result must be a pytree of tensors and numbers.
  */
-export function eachExample<T>(run: () => T, op: string): T {
-  const trace = innermostActive(BatchTrace);
+export function eachExample<T>(run: () => T, op: string, batch?: BatchTrace): T {
+  // The batch the caller found its inputs boxed at, when it says: the innermost active one may be
+  // another vmap, running but not involved (jacfwd over a vmap: a custom rule's tangent solve, its
+  // right-hand side mapped only over the tangents, ran one example at a time over the inner vmap's
+  // examples and came back boxed at it, which then leaked out of it).
+  const trace = batch ?? innermostActive(BatchTrace);
   if (trace === null) return run();
   if (trace.size === 0) {
     // No example to run, and the result's shapes are only known by running one (as random's

@@ -37,6 +37,11 @@
  *   whileLoop.ts): regionTrace replaced the paused outer box by the recording's input in a copy of
  *   the leaves, and the region took the paused box (a constant there). Found as argmin∘cg∘scanCk
  *   converging to a wrong point (its inner gradient was wrong) and cg∘scanCk's gradient in h.
+ * - jacfwd (or a vmap of jvp) over a vmap of a customJvp / customVjp whose rule runs cg, root or
+ *   argmin threw "a tensor computed inside vmap was used after vmap returned" (vmap.ts eachExample):
+ *   the rule's tangent solve, mapped only over the tangents, ran one example at a time over the
+ *   innermost active vmap — the inner one, not involved — and came back boxed at it. solveImplicit
+ *   (and reversibleMomentum) now name the batch they found their inputs at.
  * - forward mode through a customVjp whose rule returns the wrong number of cotangents failed as
  *   "vjp pullback: the cotangent must have the same structure…" (customModes.ts transposeOfVjp),
  *   not naming customVjp; it now says what the reverse path says.
@@ -51,9 +56,10 @@ interface Kind { name: string; wrap(inner: Fn): Fn; flat(inner: Fn): Fn }
 
 /** One level's own use of p, read through the closure of the region that calls it. */
 const lvl = (x: Tensor, g: Tensor, p: Tensor) => ad.add(ad.mul(0.8, x), ad.mul(0.2, ad.cos(ad.mul(p, g))));
-const body = (inner: Fn): Fn => (g, p) => lvl(inner(g, p), g, p);
+/** A region's body: the inner program reads, through its closure, a value this level computes from its state. */
+const body = (inner: Fn): Fn => (g, p) => lvl(inner(g, ad.add(p, ad.mul(0.1, ad.sin(g)))), g, p);
 const unroll = (n: number, inner: Fn, mod: (i: number, p: Tensor) => Tensor = (_i, p) => p): Fn => (h, p) => {
-  for (let i = 0; i < n; i++) h = lvl(inner(h, mod(i, p)), h, mod(i, p));
+  for (let i = 0; i < n; i++) h = body(inner)(h, mod(i, p));
   return h;
 };
 const base: Fn = (h, p) => ad.sin(ad.mul(h, p));
@@ -143,11 +149,11 @@ const KINDS: Kind[] = [
     flat: (inner) => (h, p) => ad.add(body(inner)(h, p), ad.mul(0.5, body(inner)(ad.mul(0.5, h), p))),
   },
   {
-    name: 'cond', wrap: (inner) => (h, p) => ad.cond(ad.greater(ad.sum(h), -100), (g: Tensor) => body(inner)(g, p), (g: Tensor) => ad.mul(g, p), h),
+    name: 'cond', wrap: (inner) => (h, p) => ad.cond(ad.greater(ad.sum(ad.square(h)), -1), (g: Tensor) => body(inner)(g, p), (g: Tensor) => ad.mul(g, p), h),
     flat: (inner) => body(inner),
   },
   {
-    name: 'switch', wrap: (inner) => (h, p) => ad.switch(1, [(g: Tensor) => ad.mul(g, p), (g: Tensor) => body(inner)(g, p), (g: Tensor) => g], h),
+    name: 'switch', wrap: (inner) => (h, p) => ad.switch(ad.floor(ad.add(1.5, ad.mul(0, ad.sum(h)))), [(g: Tensor) => ad.mul(g, p), (g: Tensor) => body(inner)(g, p), (g: Tensor) => g], h),
     flat: (inner) => body(inner),
   },
   {
@@ -216,6 +222,8 @@ const FIRST: Record<string, Check> = {
   hvp: (f) => vals(ad.hvp(scalarOf(f), P0, V)),
   jvp: (f) => vals(ad.jvp((p: Tensor) => f(H0, p), [P0], [V])[1]),
   jvpInH: (f) => vals(ad.jvp((h: Tensor) => f(h, P0), [H0], [V])[1]),
+  gradInH: (f) => vals(ad.grad((h: Tensor) => ad.sum(ad.mul(W, f(h, P0))))(H0)),
+  mixed: (f) => vals(ad.grad((h: Tensor) => ad.sum(ad.mul(V, ad.grad((p: Tensor) => ad.sum(ad.mul(W, f(h, p))))(P0))))(H0)),
   pullbackTwice: (f) => { const [, pb] = ad.vjp((p: Tensor) => f(H0, p), P0); return [...vals(pb(W)[0]), ...vals(pb(V)[0])]; },
 };
 const COMPOSED: Record<string, Check> = {
@@ -224,6 +232,8 @@ const COMPOSED: Record<string, Check> = {
   jacrev: (f) => vals(ad.jacrev((p: Tensor) => f(H0, p))(P0)),
   jitReplay: (f) => { const j = ad.jit(ad.grad(scalarOf(f))); j(P0); return [...vals(j(P1)), ...vals(j(V))]; },
   vmapOfGrad: (f) => vals(ad.vmap(ad.grad(scalarOf(f)))(ad.stack([P0, P1]))),
+  thirdOrder: (f) => vals(ad.grad((p: Tensor) => ad.sum(ad.mul(V, ad.grad((q: Tensor) => ad.sum(ad.mul(W, ad.grad(scalarOf(f))(q))))(p))))(P0)),
+  linearize: (f) => { const [, lin] = ad.linearize((p: Tensor) => f(H0, p), P0); return [...vals(lin(V)), ...vals(lin(W))]; },
   gradOfVmap: (f) => vals(ad.grad((p: Tensor) => ad.sum(ad.vmap((q: Tensor) => scalarOf(f)(q))(ad.stack([p, ad.mul(p, 0.7)]))))(P0)),
 };
 const central = (f: Fn) => {
@@ -253,7 +263,7 @@ function mismatches(names: string[], checks: Record<string, Check>, withCentral:
 }
 
 describe('every ordered pair of region kinds equals the program without regions', () => {
-  it.each(NAMES)('%s around every kind, and every kind around it: value, grad, grad∘grad, hvp, jvp in p and h, a pullback twice', (outer) => {
+  it.each(NAMES)('%s around every kind: value, grad in p and in h, grad∘grad, the mixed ∂²/∂h∂p, hvp, jvp in p and h, a pullback twice', (outer) => {
     const bad: string[] = [];
     for (const inner of NAMES) bad.push(...mismatches([outer, inner], FIRST, true));
     expect(bad).toEqual([]);
@@ -269,15 +279,16 @@ describe('three nested regions', () => {
     triples.push([NAMES[(i * 3 + 1) % n]!, NAMES[i]!, NAMES[(i * 5 + 2) % n]!]);
     triples.push([NAMES[(i * 13 + 4) % n]!, NAMES[(i * 3 + 7) % n]!, NAMES[i]!]);
   }
-  const { value: _v, jvpInH: _h, pullbackTwice: _p, ...checks } = FIRST;
-  it.each(triples.map((t) => [t.join('∘'), t] as const))('%s: grad, grad∘grad, hvp, jvp', (_name, names) => {
+  const { value: _v, jvpInH: _h, pullbackTwice: _p, mixed: _m, ...checks } = FIRST;
+  it.each(triples.map((t) => [t.join('∘'), t] as const))('%s: grad in p and h, grad∘grad, hvp, jvp', (_name, names) => {
     expect(mismatches([...names], checks, false)).toEqual([]);
   });
 });
 
-describe('compositions: hessian, jacfwd, jacrev, jit replays, vmap of grad and grad of vmap', () => {
+describe('compositions: hessian, jacfwd, jacrev, jit replays, linearize, vmap of grad and grad of vmap', () => {
   // Each kind inside a checkpointed scan and around a checkpoint: the pattern of the original bug.
-  const programs = NAMES.flatMap((k) => [['scanCk', k], [k, 'checkpoint']]);
+  // And a custom rule over an implicit solve inside vmap: jacfwd (a vmap over tangents) threw there.
+  const programs = [...NAMES.flatMap((k) => [['scanCk', k], [k, 'checkpoint']]), ['vmap', 'customJvp', 'cg'], ['vmap', 'customVjp', 'root'], ['vmap', 'switch', 'customJvp', 'argmin']];
   it.each(programs.map((t) => [t.join('∘'), t] as const))('%s', (_name, names) => {
     expect(mismatches([...names], COMPOSED, false)).toEqual([]);
   });
@@ -337,6 +348,27 @@ describe('regressions, against closed forms', () => {
       }
     }
     expect(bad).toEqual([]);
+  });
+});
+
+describe('regressions: a vmap inside a forward-mode jacobian', () => {
+  it('jacfwd and vmap-of-jvp through vmap(customJvp(cg)) / vmap(customVjp(root)): each solve one example at a time of its own batch (it threw, leaked)', () => {
+    const rows = ad.tensor([[0.5, -0.3, 0.9], [0.25, -0.15, 0.45]]);
+    const solve = (a: Tensor, q: Tensor) => ad.cg((v: Tensor) => ad.mul(v, ad.add(2, ad.square(q))), a, { tol: 1e-14 }).x;
+    const viaRoot = (a: Tensor, q: Tensor) => ad.root((x: Tensor) => ad.sub(ad.mul(x, ad.add(2, ad.square(q))), a), ad.zeros([3]), { tol: 1e-14 });
+    const cj = ad.customJvp(solve, ([a, q]: Tensor[], [ta, tq]: Tensor[]) => ad.jvp(solve, [a!, q!], [ta!, tq!]) as [Tensor, Tensor]);
+    const cv = ad.customVjp(viaRoot, (ct: Tensor, { args: [a, q] }) => ad.vjp(viaRoot, a, q)[1](ct));
+    const p0 = ad.tensor([1.1, 0.7, -0.9]), pv = vals(p0), rv = vals(rows);
+    // x = a / (2 + p²) per row a: ∂x_ri/∂p_j = δ_ij · (−2 a_ri p_i / (2 + p_i²)²); jacfwd is [2, 3, 3].
+    const want = [0, 1].flatMap((r) => [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => (i === j ? (-2 * rv[3 * r + i]! * pv[i]!) / (2 + pv[i]! ** 2) ** 2 : 0))));
+    for (const c of [cj, cv]) {
+      const f = (p: Tensor) => ad.vmap((g: Tensor) => c(g, p))(rows);
+      expect(gap(vals(ad.jacfwd(f)(p0)), want)).toBeLessThan(1e-10);
+      const T = ad.tensor([[0.3, -1, 0.6], [1, 0, 0]]);
+      const jv = vals(ad.vmap((v: Tensor) => ad.jvp(f, [p0], [v])[1])(T));
+      const wantJv = [0, 1].flatMap((t) => [0, 1].flatMap((r) => [0, 1, 2].map((i) => want[9 * r + 4 * i]! * vals(T)[3 * t + i]!)));
+      expect(gap(jv, wantJv)).toBeLessThan(1e-10);
+    }
   });
 });
 
