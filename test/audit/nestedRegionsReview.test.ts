@@ -11,9 +11,11 @@
  * them (loops unrolled, checkpoint/customVjp/customJvp/jit/cond/switch as the plain body, vmap as
  * the rows one by one, cg/minres as the diagonal division, gmres as forward substitution,
  * chainMatmul as matmuls, the CRF as the forward algorithm written out; root and argmin stay solves
- * of the same equations over the flat inner function). They must agree in value, gradient,
- * grad of grad, hvp, jvp in p and in h, a pullback called twice, and (a subset) hessian, jacfwd,
- * jacrev, jit(grad) replayed on new inputs, vmap of grad over p and grad of vmap over p; the flat
+ * of the same equations over the flat inner function). Each region's body hands its inner program
+ * a value it computes from its own state (read there through a closure). They must agree in value,
+ * gradient in p and in the state h, grad of grad, the mixed ∂²/∂h∂p, hvp, jvp in p and in h, a
+ * pullback called twice, and (a subset) hessian, jacfwd, jacrev, third order, linearize, jit(grad)
+ * replayed on new inputs, vmap of grad and grad of vmap over p and over h; the flat
  * program's gradient is checked against central differences (step 1e-5), and the two bugs below
  * against closed forms.
  *
@@ -234,6 +236,8 @@ const COMPOSED: Record<string, Check> = {
   vmapOfGrad: (f) => vals(ad.vmap(ad.grad(scalarOf(f)))(ad.stack([P0, P1]))),
   thirdOrder: (f) => vals(ad.grad((p: Tensor) => ad.sum(ad.mul(V, ad.grad((q: Tensor) => ad.sum(ad.mul(W, ad.grad(scalarOf(f))(q))))(p))))(P0)),
   linearize: (f) => { const [, lin] = ad.linearize((p: Tensor) => f(H0, p), P0); return [...vals(lin(V)), ...vals(lin(W))]; },
+  vmapInH: (f) => vals(ad.vmap((h: Tensor) => ad.grad((p: Tensor) => ad.sum(ad.mul(W, f(h, p))))(P0))(ad.stack([H0, ad.mul(H0, -0.5)]))),
+  gradOfVmapInH: (f) => vals(ad.grad((p: Tensor) => ad.sum(ad.vmap((h: Tensor) => ad.sum(ad.mul(W, f(h, p))))(ad.stack([H0, ad.mul(H0, -0.5)]))))(P0)),
   gradOfVmap: (f) => vals(ad.grad((p: Tensor) => ad.sum(ad.vmap((q: Tensor) => scalarOf(f)(q))(ad.stack([p, ad.mul(p, 0.7)]))))(P0)),
 };
 const central = (f: Fn) => {
@@ -285,7 +289,7 @@ describe('three nested regions', () => {
   });
 });
 
-describe('compositions: hessian, jacfwd, jacrev, jit replays, linearize, vmap of grad and grad of vmap', () => {
+describe('compositions: hessian, jacfwd, jacrev, third order, jit replays, linearize, vmap of grad and grad of vmap over p and over h', () => {
   // Each kind inside a checkpointed scan and around a checkpoint: the pattern of the original bug.
   // And a custom rule over an implicit solve inside vmap: jacfwd (a vmap over tangents) threw there.
   const programs = [...NAMES.flatMap((k) => [['scanCk', k], [k, 'checkpoint']]), ['vmap', 'customJvp', 'cg'], ['vmap', 'customVjp', 'root'], ['vmap', 'switch', 'customJvp', 'argmin']];
