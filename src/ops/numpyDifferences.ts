@@ -11,12 +11,12 @@ import { add, div, equal, greater, less, mul, sub } from './binary.js';
 import { abs, neg } from './unary.js';
 import { stopGradient, where } from './select.js';
 import { concat, reshape, slice } from './shape.js';
-import { logicalAnd } from './predicates.js';
+import { isfinite, logicalAnd } from './predicates.js';
 import { mod } from './rounding.js';
 import { cumsum } from './reduce.js';
 import { ravel } from './layout.js';
 import { diff } from './arrayHelpers.js';
-import { checkableValues } from './statistics.js';
+import { all, checkableValues } from './statistics.js';
 import { knownOptions } from './optionChecks.js';
 import { readValues } from './numpyPositions.js';
 
@@ -51,17 +51,34 @@ export interface GradientOptions {
 /** The spacing along one axis: a step (a number or 0-d tensor) or the gaps between given coordinates. */
 type Spacing = { uniform: true; h: Tensor } | { uniform: false; dx: Tensor };
 
-function spacingOf(t: Tensor, axis: number, v: number | TensorLike): Spacing {
+/**
+ * One axis of numpy.gradient for the given step or coordinates. numpy.gradient takes coordinates with
+ * equal gaps as the step dx[0] (`(diffx == diffx[0]).all()`), so their values are the uniform
+ * formula's bits (f[i+1] − f[i−1])/(2h), not the general one's (which reads f[i] with a coefficient
+ * 0, and gives NaN where f[i] is ±∞). But as a function of the coordinates the result is the general
+ * formula everywhere (the two agree where the gaps are equal), so its derivative in them is the
+ * general formula's: the uniform value (derivative in f) minus a term whose value is +0 and whose
+ * derivative is the general formula's in the coordinates. Where the gaps cannot be read (jit, vmap)
+ * the choice is a `where` on the values, so jit and vmap give eager's bits.
+ */
+function gradientWith(t: Tensor, axis: number, v: number | TensorLike, edgeOrder: 1 | 2): Tensor {
   const s = asTensor(v, 'gradient');
-  if (s.ndim === 0) return { uniform: true, h: s };
+  if (s.ndim === 0) return gradientAlong(t, axis, { uniform: true, h: s }, edgeOrder);
   if (s.ndim !== 1 || s.size !== t.shape[axis]) {
     throw new ShapeError(`gradient: coordinates of shape ${formatShape(s.shape)} must be 1-d with the length of axis ${axis} of f (${formatShape(t.shape)}), or give a step (a number).`);
   }
   const dx = diff(s);
-  // numpy.gradient: coordinates with equal gaps count as the step dx[0] (readable values only).
   const v0 = checkableValues(dx);
-  if (v0 !== null && v0.every((g) => g === v0[0])) return { uniform: true, h: reshape(slice(dx, [0], [1]), []) };
-  return { uniform: false, dx };
+  const equalGaps = v0 === null ? null : v0.every((g) => g === v0[0]);
+  const general = gradientAlong(t, axis, { uniform: false, dx }, edgeOrder);
+  if (equalGaps === false || dx.size === 0) return general;
+  const h = reshape(slice(dx, [0], [1]), []);
+  const uniform = gradientAlong(t, axis, { uniform: true, h: stopGradient(h) }, edgeOrder);
+  const inCoordinates = gradientAlong(stopGradient(t), axis, { uniform: false, dx }, edgeOrder);
+  const c = stopGradient(inCoordinates);
+  // sg(N) − N is +0 where N is finite (x − x), and x − (+0) keeps x's bits (−0 included).
+  const value = sub(uniform, where(isfinite(c), sub(c, inCoordinates), 0));
+  return equalGaps === true ? value : where(all(equal(dx, h)), value, general);
 }
 
 /** One axis of numpy.gradient: second-order central differences inside, one-sided at the ends. */
@@ -132,7 +149,7 @@ export function gradient(f: TensorLike, spacing: number | TensorLike | ReadonlyA
     }
     steps = spacing as ReadonlyArray<number | TensorLike>;
   } else steps = axes.map(() => spacing as number | TensorLike);
-  const out = axes.map((ax, i) => gradientAlong(t, ax, spacingOf(t, ax, steps[i]!), edgeOrder));
+  const out = axes.map((ax, i) => gradientWith(t, ax, steps[i]!, edgeOrder));
   return out.length === 1 ? out[0]! : out;
 }
 

@@ -91,7 +91,10 @@ export function polysub(a1: TensorLike, a2: TensorLike): Tensor {
  * @example ad.polymul(ad.tensor([1, 2]), ad.tensor([1, -2])).toArray(); // => [1, 0, -4]
  */
 export function polymul(a1: TensorLike, a2: TensorLike): Tensor {
-  return convolve(coefficients('polymul', 'a1', a1), coefficients('polymul', 'a2', a2), 'full');
+  // An empty coefficient list is the zero polynomial [0] (NumPy's poly1d([]), jnp.polymul's), which
+  // convolve (needing non-empty inputs) would refuse: np.polymul([], [1, 2]) = [0, 0].
+  const [a, b] = [coefficients('polymul', 'a1', a1), coefficients('polymul', 'a2', a2)];
+  return convolve(a.size === 0 ? zeros([1]) : a, b.size === 0 ? zeros([1]) : b, 'full');
 }
 
 /** Options of `polydiv`. */

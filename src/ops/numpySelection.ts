@@ -7,7 +7,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, formatShape, normalizeAxis, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
-import { less, notEqual } from './binary.js';
+import { less, notEqual, sub } from './binary.js';
 import { clip, stopGradient, where } from './select.js';
 import { any } from './statistics.js';
 import { broadcastTo, reshape, slice, stack, take } from './shape.js';
@@ -97,6 +97,11 @@ export function choose(a: TensorLike, choices: readonly TensorLike[], mode: Choo
         if (v[i]! < 0 || v[i]! >= n) throw new InvalidArgumentError(`choose: a holds ${v[i]} (flat entry ${i} of shape ${formatShape(idx.shape)}), outside [0, ${n - 1}] for ${n} choices; pass mode 'wrap' or 'clip' to map it into range.`);
       }
     });
+    // Under vmap the values are not checked here (checkArgumentValues leaves vmap out), and the
+    // gather below reads a negative index from the end, so choose(−1) would pick the last choice
+    // silently. Shifted to v − n (below −n), it fails the gather's own range check, which runs per
+    // example under vmap; valid indices (≥ 0) are unchanged.
+    k = where(less(idx, 0), sub(idx, n), idx);
   } else k = mode === 'wrap' ? mod(idx, n) : clip(idx, 0, n - 1);
   const stacked = stack(cs.map((c) => broadcastTo(c, shape)), 0);
   return reshape(gatherAlong(stacked, reshape(broadcastTo(k, shape), [1, ...shape]), 0, 'choose'), shape);
