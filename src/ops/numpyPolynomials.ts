@@ -19,6 +19,7 @@ import { convolve } from './interpolation.js';
 import { matmul } from './linalg.js';
 import { cumprod } from '../products/cumprod.js';
 import { lstsq } from '../linalg/pinv.js';
+import { characteristicPolynomial } from './characteristicPolynomial.js';
 import { trace as matrixTrace } from '../linalg/diagonal.js';
 import { knownOptions } from './optionChecks.js';
 import { integerArg } from './numpyBreadth.js';
@@ -37,24 +38,14 @@ const entry = (t: Tensor, k: number) => reshape(slice(t, [k], [1]), []);
 /**
  * The coefficients of the monic polynomial with the given roots (numpy.poly): Π (x − rᵢ), highest
  * degree first, by successive convolutions as NumPy's. A square matrix gives its characteristic
- * polynomial det(xI − A) — here by the Faddeev–LeVerrier recurrence (NumPy takes the eigenvalues'
- * poly; the values agree to rounding). No roots give the 0-d 1. Differentiable.
+ * polynomial det(xI − A) — by Householder reduction to Hessenberg form and La Budde's recurrence
+ * (./characteristicPolynomial.ts; NumPy takes the poly of the eigenvalues: the values agree to
+ * rounding, and exactly for triangular matrices). No roots give the 0-d 1. Differentiable.
  * @example ad.poly(ad.tensor([1, 2])).toArray(); // => [1, -3, 2]
  */
 export function poly(seqOfZeros: TensorLike): Tensor {
   const t = asTensor(seqOfZeros, 'poly');
-  if (t.ndim === 2 && t.shape[0] === t.shape[1] && t.shape[0]! > 0) {
-    // Faddeev–LeVerrier: M₁ = I, c_{n−1} = −tr(A); M_k = A M_{k−1} + c_{n−k+1} I, c_{n−k} = −tr(A M_k)/k.
-    const n = t.shape[0]!;
-    const I = eye(n);
-    const cs: Tensor[] = [tensor(1)];
-    let M: Tensor = I;
-    for (let k = 1; k <= n; k++) {
-      if (k > 1) M = add(matmul(t, M), mul(cs[k - 1]!, I));
-      cs.push(div(matrixTrace(matmul(t, M)), -k));
-    }
-    return stack(cs, 0);
-  }
+  if (t.ndim === 2 && t.shape[0] === t.shape[1] && t.shape[0]! > 0) return characteristicPolynomial(t);
   if (t.ndim > 1) throw new ShapeError(`poly: seqOfZeros must be 1-d (the roots) or a square matrix, got shape ${formatShape(t.shape)}.`);
   const roots = atleast1d(t);
   if (roots.size === 0) return tensor(1);
