@@ -12,7 +12,7 @@ import { add, div, equal, greater, greaterEqual, lessEqual, mul, sub } from './b
 import { clip, stopGradient, where } from './select.js';
 import { sum, checkedMax, checkedMin } from './reduce.js';
 import { broadcastTo, concat, reshape, slice, stack, take } from './shape.js';
-import { isnan, logicalAnd, logicalNot, logicalOr } from './predicates.js';
+import { isfinite, isnan, logicalAnd, logicalNot, logicalOr } from './predicates.js';
 import { ravel } from './layout.js';
 import { argsort } from './sort.js';
 import { gatherAlong, scatterAdd } from './gather.js';
@@ -34,6 +34,22 @@ export interface HistogramOptions {
   readonly weights?: TensorLike | undefined;
   /** Divide the counts by their total and by the bin widths, so they integrate to 1. */
   readonly density?: boolean | undefined;
+}
+
+/**
+ * n equal bins' n + 1 edges from lo to hi: numpy.linspace(lo, hi, n + 1) — lo + i·((hi − lo)/n),
+ * the last edge hi exactly. Where hi − lo overflows (a range from −1e308 to 1e308) the edges are
+ * the convex combinations lo·(1 − i/n) + hi·(i/n), which cannot: NumPy's edges there are NaN and ∞
+ * and its counts fail (an IndexError), and these gave NaN edges and all-zero counts in silence.
+ * @internal
+ */
+export function equalEdges(lo: Tensor, hi: Tensor, n: number): Tensor {
+  const span = sub(hi, lo), finite = isfinite(span);
+  const steps = arange(n);
+  const linspace = add(mul(steps, div(where(finite, span, 0), n)), lo);
+  const t = div(steps, n);
+  const inner = where(finite, linspace, add(mul(lo, sub(1, t)), mul(hi, t)));
+  return concat([inner, reshape(hi, [1])], 0);
 }
 
 /**
@@ -76,9 +92,7 @@ export function histogram(a: TensorLike, bins: number | TensorLike | readonly nu
     }
     const same = equal(lo, hi);
     [lo, hi] = [where(same, sub(lo, 0.5), lo), where(same, add(hi, 0.5), hi)];
-    // numpy.linspace(lo, hi, n + 1): lo + i·((hi − lo)/n), the last edge hi exactly.
-    const inner = add(mul(arange(n), div(sub(hi, lo), n)), lo);
-    edges = concat([inner, reshape(hi, [1])], 0);
+    edges = equalEdges(lo, hi, n);
   } else {
     edges = bins instanceof Tensor ? bins : Array.isArray(bins) ? tensor(bins as number[]) : asTensor(bins as unknown as TensorLike, 'histogram');
     if (edges.ndim !== 1 || edges.size < 2) throw new ShapeError(`histogram: bin edges must be 1-D with two or more entries, got shape ${formatShape(edges.shape)}.`);

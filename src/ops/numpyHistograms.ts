@@ -13,6 +13,7 @@ import { checkedMax, checkedMin, sum } from './reduce.js';
 import { broadcastTo, concat, reshape, slice, stack, take } from './shape.js';
 import { ravel } from './layout.js';
 import { diff } from './arrayHelpers.js';
+import { equalEdges } from './numpyCounting.js';
 import { scatterAdd } from './gather.js';
 import { searchsorted } from './interpolation.js';
 import { knownOptions } from './optionChecks.js';
@@ -56,7 +57,7 @@ function axisEdges(op: string, column: Tensor, bins: HistogramBins, range: reado
     }
     const same = equal(lo, hi);
     [lo, hi] = [where(same, sub(lo, 0.5), lo), where(same, add(hi, 0.5), hi)];
-    return concat([add(mul(arange(n), div(sub(hi, lo), n)), lo), reshape(hi, [1])], 0);
+    return equalEdges(lo, hi, n);
   }
   const edges = asTensor(bins, op);
   if (edges.ndim !== 1 || edges.size < 2) throw new ShapeError(`${op}: the edges for axis ${axis} must be 1-d with two or more entries, got shape ${formatShape(edges.shape)}.`);
