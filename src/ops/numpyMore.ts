@@ -228,6 +228,7 @@ export function indices(dimensions: readonly number[], sparse: true): Tensor[];
 export function indices(dimensions: readonly number[], sparse = false): Tensor | Tensor[] {
   if (!Array.isArray(dimensions)) throw new InvalidArgumentError(`indices: dimensions must be a list of whole numbers, got ${describe(dimensions)}.`);
   const dims = dimensions.map((d) => integerArg('indices', 'a dimension', d));
+  if (typeof sparse !== 'boolean') throw new InvalidArgumentError(`indices: sparse must be true or false, got ${describe(sparse)}.`);
   const axes = dims.map((d, i) => reshape(arange(d), dims.map((e, j) => (i === j ? d : 1))));
   if (sparse) return axes;
   return dims.length === 0 ? zeros([0]) : stack(axes.map((a) => broadcastTo(a, dims)), 0);

@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, type TensorLike } from '../tensor/create.js';
+import { normalizeAxes, normalizeAxis } from '../tensor/shape.js';
 import { where } from './select.js';
 import { cumsum, type Axis } from './reduce.js';
 import { all } from './statistics.js';
@@ -19,7 +20,7 @@ import { cumprod } from '../products/cumprod.js';
 function filled(op: string, x: TensorLike, fill: number, axis: number | undefined): { t: Tensor; ax: number } {
   const t = asTensor(x, op);
   if (axis !== undefined && (typeof axis !== 'number' || !Number.isInteger(axis))) {
-    throw new InvalidArgumentError(`${op}: axis must be an integer, or left out to work on the flattened x, got ${String(axis)}.`);
+    throw new InvalidArgumentError(`${op}: axis must be an integer, or left out to work on the flattened x, got ${describe(axis)}.`);
   }
   const f = where(isnan(t), fill, t);
   return axis === undefined ? { t: ravel(f), ax: 0 } : { t: f, ax: axis };
@@ -32,6 +33,7 @@ function filled(op: string, x: TensorLike, fill: number, axis: number | undefine
  */
 export function nanprod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
   const t = asTensor(x, 'nanprod');
+  normalizeAxes(axis, t.ndim, 'nanprod'); // a bad axis named as nanprod's, not prod's
   return prod(where(isnan(t), 1, t), axis, keepdims);
 }
 
@@ -57,6 +59,7 @@ export function nancumprod(x: TensorLike, axis?: number): Tensor {
 
 function nanPosition(op: string, which: typeof maxIndex, fill: number, x: TensorLike, axis: number | undefined, keepdims: boolean): Tensor {
   const t = asTensor(x, op);
+  if (axis !== undefined) normalizeAxis(axis, t.ndim, op); // a bad axis named as this op's, not maxIndex's
   const position = which(where(isnan(t), fill, t), axis, keepdims);
   // A lane of NaNs has no position: −1, as jnp's (NumPy raises 'All-NaN slice encountered').
   return where(all(isnan(t), axis, keepdims), -1, position);

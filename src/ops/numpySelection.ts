@@ -4,7 +4,7 @@
  * JAX's static `{ size, fillValue }` to run under vmap and jit.
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { broadcastShapes, formatShape, normalizeAxis, sizeOf, type Shape } from '../tensor/shape.js';
+import { broadcastShapes, formatShape, normalizeAxis, shapesEqual, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
 import { less, notEqual, sub } from './binary.js';
@@ -34,10 +34,14 @@ export function select(condlist: readonly TensorLike[], choicelist: readonly Ten
   if (condlist.length !== choicelist.length) {
     throw new InvalidArgumentError(`select: condlist has ${condlist.length} conditions but choicelist ${choicelist.length} choices; they must be the same length.`);
   }
+  if (condlist.length === 0) {
+    throw new InvalidArgumentError('select: condlist is empty; pass at least one condition (numpy.select refuses an empty list too), or use the default value itself.');
+  }
+  const conds = condlist.map((c) => asTensor(c, 'select')), choices = choicelist.map((c) => asTensor(c, 'select'));
   let out = asTensor(defaultValue, 'select');
-  for (let i = condlist.length - 1; i >= 0; i--) out = where(asTensor(condlist[i]!, 'select'), asTensor(choicelist[i]!, 'select'), out);
-  if (condlist.length === 0) return out;
-  const shape = broadcastShapes('select', out.shape, ...condlist.map((c) => asTensor(c, 'select').shape), ...choicelist.map((c) => asTensor(c, 'select').shape));
+  // The shapes first, so that a mismatch names select, not the where it is built of.
+  const shape = broadcastShapes('select', out.shape, ...conds.map((c) => c.shape), ...choices.map((c) => c.shape));
+  for (let i = conds.length - 1; i >= 0; i--) out = where(conds[i]!, choices[i]!, out);
   return broadcastTo(out, shape);
 }
 
@@ -53,7 +57,14 @@ export type PiecewiseFunction = number | ((x: Tensor) => TensorLike);
  */
 export function piecewise(x: TensorLike, condlist: TensorLike | readonly TensorLike[], funclist: readonly PiecewiseFunction[]): Tensor {
   const t = asTensor(x, 'piecewise');
-  const conds = (Array.isArray(condlist) ? condlist : [condlist]).map((c) => broadcastTo(asTensor(c, 'piecewise'), t.shape));
+  const conds = (Array.isArray(condlist) ? condlist : [condlist]).map((c, i) => {
+    const cond = asTensor(c, 'piecewise');
+    // Each condition must broadcast to x's shape (numpy.piecewise indexes x with it).
+    if (!shapesEqual(broadcastShapes('piecewise', cond.shape, t.shape), t.shape)) {
+      throw new ShapeError(`piecewise: condition ${i} has shape ${formatShape(cond.shape)}, which does not broadcast to x's shape ${formatShape(t.shape)}; give conditions shaped as x.`);
+    }
+    return broadcastTo(cond, t.shape);
+  });
   if (!Array.isArray(funclist)) throw new InvalidArgumentError(`piecewise: funclist must be a list of numbers or functions, got ${describe(funclist)}.`);
   const n = conds.length;
   if (funclist.length !== n && funclist.length !== n + 1) {

@@ -1,5 +1,5 @@
 /**
- * @file histogram and histogramdd over a range whose width overflows float64 (from helper 92's
+ * @file Follow-ups to helper 92's review of the jax.numpy batch. histogram and histogramdd over a range whose width overflows float64 (from helper 92's
  * review): numpy.linspace's lo + i·((hi − lo)/n) gave NaN and ∞ edges and all-zero counts in
  * silence (NumPy itself fails with an IndexError); the edges are now lo·(1 − i/n) + hi·(i/n) there.
  */
@@ -30,5 +30,18 @@ describe('histogram edges over a range wider than float64', () => {
   it('keeps numpy.linspace edges where the width is finite', () => {
     // numpy.histogram([0.1, 0.35, 0.7], 3)[1] = [0.1, 0.3, 0.5, 0.7] (0.1 + 1·(0.6/3) rounds to 0.3)
     expect(ad.histogram(ad.tensor([0.1, 0.35, 0.7]), 3)[1].toArray()).toEqual([0.1, 0.3, 0.5, 0.7]);
+  });
+});
+
+describe("the jax.numpy batch's argument errors (helper 92)", () => {
+  it('name the op the user called, and refuse what NumPy refuses', () => {
+    expect(() => ad.select([], [], 5)).toThrow(/select: condlist is empty/);
+    expect(() => ad.select([ad.tensor([1, 0])], [ad.tensor([1, 2, 3])], 0)).toThrow(/^select: shapes/);
+    expect(() => ad.piecewise(ad.tensor([1, 2]), [ad.tensor([1, 0, 1])], [(v: ad.Tensor) => v])).toThrow(/^piecewise: /);
+    expect(() => ad.nanprod(ad.tensor([1, 2]), 3)).toThrow(/^nanprod: axis 3/);
+    expect(() => ad.nanMaxIndex(ad.tensor([1, 2]), 3)).toThrow(/^nanMaxIndex: axis 3/);
+    expect(() => ad.nancumsum(ad.tensor([1, 2]), '0' as unknown as number)).toThrow(/got string '0'/);
+    expect(() => ad.indices([2, 2], 'yes' as unknown as true)).toThrow(/indices: sparse must be true or false/);
+    expect(ad.select([ad.tensor([1, 0]), ad.tensor([1, 1])], [ad.tensor([1, 2]), ad.tensor([3, 4])], 0).toArray()).toEqual([1, 4]);
   });
 });
