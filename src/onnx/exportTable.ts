@@ -58,6 +58,7 @@ export const notExportable: Readonly<Record<string, string>> = {
   i0e: 'a Bessel function (as i0)',
   i1: 'a Bessel function (as i0)',
   i1e: 'a Bessel function (as i0)',
+  besselIOverPower: "I_n(x)/x^n, i1's and i1e's derivative (as i0)",
   zeta: 'the Hurwitz zeta function by Euler–Maclaurin summation of data-dependent length, with no ONNX operator',
   logNdtr: 'log Φ through the tail rational form of erfc and logs of it, not mapped to ONNX nodes yet',
   logNdtrSlope: "φ/Φ, logNdtr's derivative (as logNdtr)",

@@ -45,7 +45,7 @@ const i1eP = unaryPrimitive<null>('i1e', 'inputs', kernel(besselIScaled, 1),
 
 /**
  * I₀(x), the modified Bessel function of the first kind of order 0 (even; overflows past |x| ≈ 713.9).
- * @example ad.special.i0(ad.tensor([0, 1])) // [1, 1.2660658777520082]
+ * @example ad.special.i0(ad.tensor([0, 1])) // [1, 1.2660658777520084]
  */
 export function i0(x: TensorLike): Tensor { return callUnary(i0P, x, null); }
 /** e^{−|x|} I₀(x), finite for every x. @example ad.special.i0e(0) // 1 */
