@@ -63,6 +63,7 @@ export const notExportable: Readonly<Record<string, string>> = {
   logNdtr: 'log Φ through the tail rational form of erfc and logs of it, not mapped to ONNX nodes yet',
   logNdtrSlope: "φ/Φ, logNdtr's derivative (as logNdtr)",
   ndtri: 'the normal quantile by Newton iterations to convergence, which a fixed ONNX graph does not express',
+  erfcinv: 'erfc⁻¹ through the normal quantile (as ndtri)',
   cholesky: 'a factorization: ONNX has no such operator',
   triangularSolve: 'a triangular solve: ONNX has no such operator',
   solve: 'a linear solve (an LU factorization): ONNX has no such operator',

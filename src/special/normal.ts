@@ -7,13 +7,13 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, tensor, type TensorLike } from '../tensor/create.js';
 import { allocF64 } from '../tensor/alloc.js';
-import { add, div, less, mul, sub } from '../ops/binary.js';
+import { add, div, less, mul } from '../ops/binary.js';
 import { where } from '../ops/select.js';
 import { polyval } from '../ops/interpolation.js';
 import { exp, neg, square } from '../ops/unary.js';
 import { erfc } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
-import { logNdtr as logNdtrScalar, logNdtrSlope, ndtri as ndtriScalar } from './kernels/normal.js';
+import { erfcinv as erfcinvScalar, logNdtr as logNdtrScalar, logNdtrSlope, ndtri as ndtriScalar } from './kernels/normal.js';
 
 const SQRT_2PI = 2.5066282746310002;
 
@@ -42,6 +42,8 @@ const slopeDerivative = (x: Tensor, r: Tensor): Tensor => {
 const logNdtrSlopeP = unaryPrimitive<null>('logNdtrSlope', 'both', kernel(logNdtrSlope), slopeDerivative);
 const logNdtrP = unaryPrimitive<null>('logNdtr', 'inputs', kernel(logNdtrScalar), (x) => callUnary(logNdtrSlopeP, x, null));
 const ndtriP = unaryPrimitive<null>('ndtri', 'output', kernel(ndtriScalar), (_p, y) => mul(SQRT_2PI, exp(mul(0.5, square(y)))));
+// (erfc⁻¹)′(y) = −1/erfc′(z) = −(√π/2) e^{z²} with z = erfc⁻¹(y), its own output.
+const erfcinvP = unaryPrimitive<null>('erfcinv', 'output', kernel(erfcinvScalar), (_y, z) => mul(-0.886226925452758, exp(square(z))));
 
 /**
  * Φ(x), the standard normal CDF, as ½ erfc(−x/√2) (full relative accuracy in the lower tail:
@@ -68,9 +70,8 @@ export function ndtri(p: TensorLike): Tensor { return callUnary(ndtriP, p, null)
 
 /**
  * erfc⁻¹(y) for y in [0, 2], as −Φ⁻¹(y/2)/√2 (erfc(t) = 2Φ(−t√2); y/2 is exact), so it keeps full
- * accuracy for tiny y where erfinv(1 − y) has none: erfcinv(1e−300) = 26.209469960516…
+ * accuracy for tiny y where erfinv(1 − y) has none: erfcinv(1e−300) = 26.209469960516…, and
+ * for subnormal y (from log y there, where y/2 would round): erfcinv(5e−324) = 27.21329321081295.
  * @example ad.special.erfcinv(1) // 0
  */
-export function erfcinv(y: TensorLike): Tensor {
-  return sub(0, mul(Math.SQRT1_2, ndtri(mul(0.5, asTensor(y, 'erfcinv'))))); // 0 − (not −): erfcinv(1) = +0
-}
+export function erfcinv(y: TensorLike): Tensor { return callUnary(erfcinvP, y, null); }

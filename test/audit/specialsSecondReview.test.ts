@@ -82,3 +82,19 @@ describe('Bessel I₁′ = I₀ − I₁/x near 0', () => {
     expect(rel((t as ad.Tensor).item(), 0.49887566517308946)).toBeLessThan(1e-15);
   });
 });
+
+describe('erfcinv of subnormal y', () => {
+  // erfcinv(y) was −ndtri(y/2)/√2 with y/2 rounded in the subnormals: 5e−324/2 = 0 gave +∞, and
+  // 1e−317 was 2.6e6 ulp off (SciPy's erfcinv too). mpmath: findroot(erfc(t) − y) from erfinv(1 − y) at 400 digits.
+  const rows: Array<[number, number]> = [[5e-324, 27.21329321081295], [1e-317, 26.945363434039677], [1e-313, 26.77402921714183]];
+  it.each(rows)('at %d', (y, want) => {
+    expect(ulps(S.erfcinv(y).item(), want)).toBeLessThanOrEqual(1);
+  });
+  it('keeps the normal range and the derivatives −(√π/2)e^{z²}, 2z·(that)²', () => {
+    expect(S.erfcinv(ad.tensor([0, 1, 2, 2.5])).toArray()).toEqual([Infinity, 0, -Infinity, NaN]);
+    expect(Object.is(S.erfcinv(1).item(), 0)).toBe(true);
+    expect(rel(S.erfcinv(0.3).item(), 0.7328690779592169)).toBeLessThan(3e-16);
+    expect(rel(d1(S.erfcinv, 0.3), -1.5163632173337644)).toBeLessThan(1e-15);
+    expect(rel(d2(S.erfcinv, 0.3), 3.370255885361795)).toBeLessThan(1e-15);
+  });
+});

@@ -37,6 +37,7 @@ export const specialExtraRows: OpRow[] = [
   { name: 'logNdtr', covers: ['logNdtr', 'logNdtrSlope'], fn: (x) => S.logNdtr(x), domains: ['real'], shapes: UNARY },
   { name: 'logNdtr (lower tail)', covers: ['logNdtr', 'logNdtrSlope'], fn: (x) => S.logNdtr(ad.sub(ad.mul(3, x), 12)), domains: ['real'], shapes: UNARY },
   { name: 'ndtri', covers: ['ndtri'], fn: (x) => S.ndtri(unit(x)), domains: ['real'], shapes: UNARY },
+  { name: 'erfcinv', covers: ['erfcinv'], fn: (x) => S.erfcinv(ad.mul(2, unit(x))), domains: ['real'], shapes: UNARY },
   { name: 'xlog1py', covers: ['mulStrong', 'log1p'], fn: (x, y) => S.xlog1py(x, y), domains: ['real', 'aboveMinusOne'], shapes: BINARY },
   { name: 'entr', covers: ['xlogy'], fn: (x) => S.entr(x), domains: ['positive'], shapes: UNARY },
   { name: 'relEntr', covers: ['log', 'div'], fn: (x, y) => S.relEntr(x, y), domains: ['positive', 'positive'], shapes: BINARY },

@@ -54,7 +54,12 @@ export function ndtri(p: number): number {
   }
   const lower = d < 0;
   const q = lower ? p : 1 - p; // exact for p ≥ ½ (Sterbenz)
-  const logQ = Math.log(q);
+  const x = lowerTail(q, Math.log(q));
+  return lower ? x : -x;
+}
+
+/** Φ⁻¹(q) for q ≤ 0.1 given q and log q: Newton's method on log Φ(x) = log q. */
+function lowerTail(q: number, logQ: number): number {
   const w = -2 * logQ;
   // Start: √2 erfinv(2q − 1) while 2q − 1 keeps digits, else the asymptote −√(w − log w − log 2π).
   let x = q > 1e-8 ? Math.SQRT2 * erfinv(2 * q - 1) : -Math.sqrt(w - Math.log(w) - Math.log(2 * Math.PI));
@@ -63,5 +68,16 @@ export function ndtri(p: number): number {
     x -= step;
     if (Math.abs(step) <= 1e-13 * Math.abs(x)) break;
   }
-  return lower ? x : -x;
+  return x;
+}
+
+/**
+ * erfc⁻¹(y) for y in [0, 2] as −Φ⁻¹(y/2)/√2 (erfc(t) = 2Φ(−t√2)). y/2 is exact for y ≥ 2⁻¹⁰²¹; below,
+ * it would round in the subnormals (erfcinv(5e−324) was +∞ for 27.213, erfcinv(1e−317) off by 2.6e6
+ * ulp, as SciPy), so there the tail is solved for log(y/2) = log y − log 2, which y carries exactly.
+ */
+export function erfcinv(y: number): number {
+  if (!(y >= 0 && y <= 2)) return NaN;
+  if (y >= 4.450147717014403e-308 || y === 0) return 0 - SQRT1_2 * ndtri(0.5 * y); // 0 − (not −): erfcinv(1) = +0
+  return -SQRT1_2 * lowerTail(0.5 * y, Math.log(y) - Math.LN2);
 }
