@@ -1,7 +1,7 @@
 /** @file scan: a loop over steps with a carry, reversed in bounded memory by binomial checkpointing. */
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
-import { ReverseTrace, unbox } from '../core/trace.js';
+import { ReverseTrace, unbox, type Trace } from '../core/trace.js';
 import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { retainKept } from '../core/memory.js';
 import { reshape, stack, take } from '../ops/shape.js';
@@ -11,6 +11,7 @@ import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.
 import { checkLoopFunction, checkOptions, checkStats, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { leavesLike, noExtraArguments } from './args.js';
 import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
+import { BelowBatch, CarryBatchedLater, batchOverReverse } from './belowBatch.js';
 
 export type { Checkpoints } from './loopArgs.js';
 
@@ -93,7 +94,13 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
   const stats = newStats(options.stats);
   const shapes: StepShapes = { carryDef: initFlat.def, carryShapes: initLeaves.map((l) => l.shape), pairs: null, yDef: null, yShapes: null };
 
-  const xRow = (xs: Tensor[], t: number): Tensor[] => xs.map((x) => reshape(take(x, [t]), x.shape.slice(1)));
+  // Row t of each leaf along its axis: 0, or 1 for the batch's values when the loop runs below a
+  // vmap (./belowBatch.ts), whose leading axis is the batch.
+  const rows = (leaves: Tensor[], axes: readonly number[], t: number): Tensor[] =>
+    leaves.map((x, i) => {
+      const a = axes[i]!;
+      return a === 0 ? reshape(take(x, [t]), x.shape.slice(1)) : reshape(take(x, [t], a), x.shape.filter((_, j) => j !== a));
+    });
   // Without xs, step gets the carry alone (its x reads as undefined all the same): a step wrapped
   // as ad.checkpoint(body) — jax.lax.scan(jax.checkpoint(body), …) — would otherwise be called
   // with an undefined argument, which checkpoint refuses as a leaf ("the leaf at [1] is undefined").
@@ -103,10 +110,10 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
     stats.stepCalls++;
     return splitResult(callStep(carry, xRowLeaves), shapes, t);
   };
-  const assemble = (carry: Tensor[], ys: Tensor[][]): PyTree => {
+  const assemble = (carry: Tensor[], ys: Tensor[][], yAxis: number): PyTree => {
     const out = unflatten(shapes.carryDef, carry) as PyTree;
     if (!shapes.pairs) return out;
-    const stacked = shapes.yShapes!.map((shape, i) => (ys.length === 0 ? zeros([0, ...shape]) : stack(ys.map((row) => row[i]!), 0)));
+    const stacked = shapes.yShapes!.map((shape, i) => (ys.length === 0 ? zeros([0, ...shape]) : stack(ys.map((row) => row[i]!), yAxis)));
     return [out, unflatten(shapes.yDef!, stacked) as PyTree];
   };
 
@@ -117,47 +124,94 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
   // init a checkpoint, a checkpointed loop step or cg's matvec read through a closure gave that init
   // a zero gradient.
   const regionInputs = [...initLeaves, ...xsLeaves];
-  const top = regionTrace(regionInputs);
-  if (c === null || n === 0 || !(top instanceof ReverseTrace)) {
-    // Every step on the tape of whatever transformation is running (or none): n step calls.
-    stats.length = n;
-    stats.checkpoints = n + 1;
-    let carry = initLeaves;
-    const ys: Tensor[][] = [];
-    for (let t = 0; t < n; t++) {
-      const r = stepFn(carry, t, xRow(xsLeaves, t));
-      carry = r.carry;
-      ys.push(r.y);
-      stats.tapedSteps++;
+  const k = initLeaves.length;
+  return loopAt(regionInputs, stepFn, xsLeaves.map(() => 0), 0);
+
+  /**
+   * The loop on leaves `inputs` (init's, then xs's, rows taken along `xsAxes`), its ys stacked along
+   * `yAxis`: one region on the reverse level it starts at, or under grad of vmap below the batch.
+   */
+  function loopAt(inputs: Tensor[], stepFn: StepFn, xsAxes: readonly number[], yAxis: number): PyTree {
+    const top = regionTrace(inputs);
+    const batch = c !== null && n > 0 ? batchOverReverse(top) : null;
+    if (batch === null) return runLoop(top, inputs, stepFn, xsAxes, yAxis);
+    // grad of vmap: the loop runs below the batch, so that the reverse level there checkpoints it
+    // (./belowBatch.ts), every step boxed in a batch of its own. xs the batch maps are read with the
+    // batch leading (row t one axis further), shared xs as they are; carries per-example where init
+    // or a step makes them so; ys come out batch-leading.
+    const below = new BelowBatch(batch);
+    const init = inputs.slice(0, k), xs = inputs.slice(k);
+    const xsMapped = xs.map((x) => below.mapped(x));
+    const xsBelow = xs.map((x, i) => (xsMapped[i] ? x.below! : x));
+    const carryMapped = below.carryMask(init, rows(xsBelow, xsAxes.map((a, i) => (xsMapped[i] ? a + 1 : a)), 0), xsMapped, (boxed) => {
+      const r = stepFn(boxed.slice(0, k), 0, boxed.slice(k));
+      return [...r.carry, ...r.y];
+    });
+    const boxedLeaves = [...carryMapped, ...xsMapped];
+    const batchedStep: StepFn = (carry, t, xRowLeaves) => {
+      let ys = 0;
+      const out = below.step([...carry, ...xRowLeaves], boxedLeaves, (boxed) => {
+        const r = stepFn(boxed.slice(0, k), t, boxed.slice(k));
+        ys = r.y.length;
+        return [...r.carry, ...r.y];
+      }, (i) => i >= k || carryMapped[i]!);
+      return { carry: out.slice(0, out.length - ys), y: out.slice(out.length - ys) };
+    };
+    const inner = [...init.map((x, i) => below.carried(x, carryMapped[i]!)), ...xsBelow];
+    try {
+      const out = below.run(() => loopAt(inner, batchedStep, xsAxes.map((a, i) => (xsMapped[i] ? a + 1 : a)), yAxis + 1));
+      return below.rebox(out, (i) => i >= k || carryMapped[i]!);
+    } catch (e) {
+      if (!(e instanceof CarryBatchedLater && e.below === below)) throw e;
+      return runLoop(top, inputs, stepFn, xsAxes, yAxis); // every step taped in the batch
     }
-    stats.peakStoredCarries = n + 1;
-    if (n === 0) probeStep((row) => callStep(initLeaves, row), xsLeaves, shapes);
-    return assemble(carry, ys);
   }
 
-  // One region node on `top`: the loop runs below it, reversed by revolve in its backward pass.
-  const innerInit = regionInputs.slice(0, initLeaves.length).map((x) => unbox(x, top));
-  const innerXs = regionInputs.slice(initLeaves.length).map((x) => unbox(x, top));
-  const loop = new CheckpointedLoop(top, stepFn, (t) => xRow(innerXs, t), innerInit, stats, true);
-  const { captured: advanceCaptured } = runCapturing(top, () => loop.start(n, c));
-  const captured = [...new Set([...advanceCaptured, ...loop.tapedCaptured])];
-  // The region keeps xs and the closed-over values for its backward pass (init is a stored carry).
-  retainKept(top, [...innerXs, ...captured.map((b) => b.primal!)]);
-  const out = assemble(loop.finalCarry, loop.ys);
-  return recordRegion('scan', top, regionInputs, {
-    out,
-    captured,
-    backward: (ct) => {
-      const ctLeaves = flatten(ct, 'scan (cotangent)').leaves.map((l) => asTensor(l, 'scan'));
-      const k = initLeaves.length;
-      const carryCt = ctLeaves.slice(0, k);
-      const ysCt = ctLeaves.slice(k);
-      const yCt = shapes.pairs ? (t: number) => xRow(ysCt, t) : null;
-      const r = loop.finish(carryCt, yCt, captured);
-      const xsCts = innerXs.map((_, i) => stack(r.xRows.map((row) => row[i]!), 0));
-      return [...r.init, ...xsCts, ...r.captured];
-    },
-  });
+  /** The loop on `top`, on leaves `inputs` (init's, then xs's, rows taken along `xsAxes`), its ys stacked along `yAxis`. */
+  function runLoop(top: Trace | null, inputs: Tensor[], stepFn: StepFn, xsAxes: readonly number[], yAxis: number): PyTree {
+    const initIn = inputs.slice(0, k);
+    const xsIn = inputs.slice(k);
+    const xRow = (xs: Tensor[], t: number) => rows(xs, xsAxes, t);
+    if (c === null || n === 0 || !(top instanceof ReverseTrace)) {
+      // Every step on the tape of whatever transformation is running (or none): n step calls.
+      stats.length = n;
+      stats.checkpoints = n + 1;
+      let carry = initIn;
+      const ys: Tensor[][] = [];
+      for (let t = 0; t < n; t++) {
+        const r = stepFn(carry, t, xRow(xsIn, t));
+        carry = r.carry;
+        ys.push(r.y);
+        stats.tapedSteps++;
+      }
+      stats.peakStoredCarries = n + 1;
+      if (n === 0) probeStep((row) => callStep(initIn, row), xsIn, shapes);
+      return assemble(carry, ys, yAxis);
+    }
+
+    // One region node on `top`: the loop runs below it, reversed by revolve in its backward pass.
+    const innerInit = initIn.map((x) => unbox(x, top));
+    const innerXs = xsIn.map((x) => unbox(x, top));
+    const loop = new CheckpointedLoop(top, stepFn, (t) => xRow(innerXs, t), innerInit, stats, true);
+    const { captured: advanceCaptured } = runCapturing(top, () => loop.start(n, c));
+    const captured = [...new Set([...advanceCaptured, ...loop.tapedCaptured])];
+    // The region keeps xs and the closed-over values for its backward pass (init is a stored carry).
+    retainKept(top, [...innerXs, ...captured.map((b) => b.primal!)]);
+    const out = assemble(loop.finalCarry, loop.ys, yAxis);
+    return recordRegion('scan', top, inputs, {
+      out,
+      captured,
+      backward: (ct) => {
+        const ctLeaves = flatten(ct, 'scan (cotangent)').leaves.map((l) => asTensor(l, 'scan'));
+        const carryCt = ctLeaves.slice(0, k);
+        const ysCt = ctLeaves.slice(k);
+        const yCt = shapes.pairs ? (t: number) => rows(ysCt, ysCt.map(() => yAxis), t) : null;
+        const r = loop.finish(carryCt, yCt, captured);
+        const xsCts = innerXs.map((_, i) => stack(r.xRows.map((row) => row[i]!), xsAxes[i]!));
+        return [...r.init, ...xsCts, ...r.captured];
+      },
+    });
+  }
 }
 
 /**

@@ -97,7 +97,7 @@ export function probeStep(run: (xRow: Tensor[]) => unknown, xs: readonly Tensor[
 }
 
 /** Runs `fn` with every running reverse trace paused: its ops are recorded by none (one level per nested transformation). */
-function untaped<T>(fn: () => T): T {
+export function untaped<T>(fn: () => T): T {
   const trace = innermostReverseTrace();
   return trace === null ? fn() : withPaused(trace, (box) => box.primal!, () => untaped(fn));
 }

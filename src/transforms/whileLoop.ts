@@ -12,6 +12,7 @@ import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
 import { checkLoopFunction, checkOptions, checkStats, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { anyExample, isBatched } from './vmap.js';
+import { BelowBatch, CarryBatchedLater, batchOverReverse } from './belowBatch.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
 import { where } from '../ops/select.js';
 import { reshape } from '../ops/shape.js';
@@ -122,6 +123,58 @@ export function whileLoop<C>(
       );
     }
     return more.ndim === 0 ? more : reshape(more, []);
+  }
+
+  // grad of vmap with checkpoints: the loop runs below the batch, so that the reverse level there
+  // checkpoints it (./belowBatch.ts), each example's carry frozen once its condition is false, as
+  // in maskedLoop. cond is asked in the step's batch: a condition the batch shares is read as
+  // is; one that differs across it stops the loop when every example is done, and body's carry is
+  // masked by it (cond asked again there, on the same carry: it is not differentiated).
+  const checkpoints = options.checkpoints;
+  if (checkpoints !== undefined && checkpoints !== 'all' && initLeaves.length > 0) {
+    const regionInputs = [...initLeaves];
+    const batch = batchOverReverse(regionTrace(regionInputs));
+    if (batch !== null) {
+      const below = new BelowBatch(batch);
+      let asked = 0;
+      const ask = (boxed: Tensor[]): boolean | Tensor => {
+        const answer = cond(rebuild(boxed));
+        return answer instanceof Tensor && isBatched(answer) ? perExampleCondition(answer, asked) : answer;
+      };
+      const maskedBody = (boxed: Tensor[]): Tensor[] => {
+        const answer = ask(boxed);
+        const next = checkCarry(body(rebuild(boxed)), initFlat.def, initLeaves, Math.max(asked - 1, 0));
+        if (!(answer instanceof Tensor && isBatched(answer))) return next;
+        return next.map((l, k) => where(answer, l, boxed[k]!));
+      };
+      // Carry leaves shared at init that body (or the mask) makes per-example: found by one body call
+      // (none when cond is false at init for every example: the loop then runs no step).
+      const mapped = below.carryMask(regionInputs, [], [], (boxed) => {
+        const answer = ask(boxed);
+        const more = answer instanceof Tensor && isBatched(answer) ? anyExample(answer) : truthy(answer, 0);
+        return more ? maskedBody(boxed) : boxed;
+      });
+      const batchedCond = (carry: Tensor[]): boolean | Tensor => {
+        let shared: boolean | Tensor = false;
+        const [more] = below.step(carry, mapped, (boxed) => {
+          const answer = ask(boxed);
+          if (answer instanceof Tensor && isBatched(answer)) return [answer];
+          shared = answer;
+          return [];
+        }, () => true);
+        asked++;
+        return more === undefined ? shared : anyExample(more);
+      };
+      const batchedBody = (carry: Tensor[]): Tensor[] => below.step(carry, mapped, maskedBody, (i) => mapped[i]!);
+      try {
+        const out = below.run(() =>
+          whileLoop(batchedCond, batchedBody, regionInputs.map((x, i) => below.carried(x, mapped[i]!)), { checkpoints, stats: options.stats, maxIterations: options.maxIterations }));
+        return rebuild(below.rebox(out, (i) => mapped[i]!) as Tensor[]);
+      } catch (e) {
+        if (!(e instanceof CarryBatchedLater && e.below === below)) throw e;
+        // a carry leaf turned per-example after the first step: the loop runs in the batch (below)
+      }
+    }
   }
 
   // Under vmap a condition may differ across the batch: then the loop runs until every example is
