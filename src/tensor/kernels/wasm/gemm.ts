@@ -250,7 +250,10 @@ export function gemmBlockWasm(
       const { args, steps } = packArgs(at, transB);
       pool.run({ name: 'matmul', kernel: sharedPack[transB ? 1 : 0]!, args, steps, rowsArg: 2, rows: args[2]!, quantum: 1 }, () => {
         stageA();
-        if (panels) pool.callHere(panelJob().kernel, panelJob().args);
+        if (panels) {
+          const job = panelJob();
+          pool.callHere(job.kernel, job.args);
+        }
       });
     } else {
       stageA();
