@@ -50,7 +50,7 @@ const i1eP = unaryPrimitive<null>('i1e', 'inputs', kernel(besselIScaled, 1),
 export function i0(x: TensorLike): Tensor { return callUnary(i0P, x, null); }
 /** e^{−|x|} I₀(x), finite for every x. @example ad.special.i0e(0) // 1 */
 export function i0e(x: TensorLike): Tensor { return callUnary(i0eP, x, null); }
-/** I₁(x), of order 1 (odd). @example ad.special.i1(1) // 0.5651591039924851 */
+/** I₁(x), of order 1 (odd). @example ad.special.i1(1) // 0.565159103992485 */
 export function i1(x: TensorLike): Tensor { return callUnary(i1P, x, null); }
 /** e^{−|x|} I₁(x). @example ad.special.i1e(0) // 0 */
 export function i1e(x: TensorLike): Tensor { return callUnary(i1eP, x, null); }
