@@ -8,16 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
+import { ulp } from '../support/ulp.js';
 
 const S = ad.special;
-const view = new DataView(new ArrayBuffer(8));
-/** The spacing of doubles at |v|. */
-function ulp(v: number): number {
-  const a = Math.abs(v);
-  view.setFloat64(0, a);
-  view.setBigUint64(0, view.getBigUint64(0) + 1n);
-  return view.getFloat64(0) - a;
-}
 function within1Ulp(got: number, want: number): void {
   if (!Number.isFinite(want)) expect(got).toBe(want);
   else expect(Math.abs(got - want) / ulp(want)).toBeLessThanOrEqual(1);

@@ -21,20 +21,8 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
+import { griewank } from '../support/revolve.js';
 
-const choose = (n: number, k: number) => {
-  if (k < 0 || k > n) return 0;
-  let r = 1;
-  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return Math.round(r);
-};
-/** Griewank & Walther: fewest untaped steps to reverse l steps with s stored carries. */
-function griewank(l: number, s: number): number {
-  if (l <= 1) return 0;
-  let t = 0;
-  while (choose(s + t, s) < l) t++;
-  return t * l - choose(s + t, s + 1);
-}
 /** Largest error relative to max(1, |want|). */
 const tgap = (a: Tensor, b: Tensor) => {
   const x = a.toFloat64Array(), y = b.toFloat64Array();

@@ -25,6 +25,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
+import { choose, griewank } from '../support/revolve.js';
 
 type Ck = ad.Checkpoints;
 const CKS: Ck[] = [1, 2, 3, 5, 'sqrt'];
@@ -38,23 +39,6 @@ const gap = (got: ArrayLike<number>, want: ArrayLike<number>) => {
 };
 const tgap = (a: Tensor, b: Tensor) => gap(a.toFloat64Array(), b.toFloat64Array());
 
-/** C(n, k), exact in float64 for the sizes here. */
-const choose = (n: number, k: number) => {
-  if (k < 0 || k > n) return 0;
-  let r = 1;
-  for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
-  return Math.round(r);
-};
-/**
- * Griewank (1992) / Griewank & Walther (2000): with s snapshots and l steps the fewest forward steps
- * are t·l − β(s + 1, t − 1), t the integer with β(s, t − 1) < l ≤ β(s, t), β(s, t) = C(s + t, s).
- */
-function griewank(l: number, s: number): number {
-  if (l <= 1) return 0;
-  let t = 0;
-  while (choose(s + t, s) < l) t++;
-  return t * l - choose(s + t, s + 1);
-}
 /** The optimum by brute force: T(n, c) = min over the first split m of m + T(n − m, c − 1) + T(m, c). */
 function bruteForce(nMax: number, cMax: number): number[][] {
   const T = Array.from({ length: nMax + 1 }, () => new Array<number>(cMax + 1).fill(Infinity));

@@ -7,19 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
-import { roundExact, split } from '../products/oracle.js';
+import { mulberry, roundExact, split } from '../products/oracle.js';
 
 const EPS = 2 ** -53;
 
-function mulberry(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** (H v)_k = Σ_{j≠k} v_j Π_{i≠j,k} x_i exactly (BigInt mantissas), rounded once; finite non-zero x. */
 function exactHv(x: readonly number[], v: readonly number[], k: number): number {

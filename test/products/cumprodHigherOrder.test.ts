@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
-import { roundExact, split } from './oracle.js';
+import { mulberry, roundExact, split } from './oracle.js';
 import { internal } from '../support/internalTensor.js';
 import { cumprodAlong } from '../../src/products/cumprod.js';
 import { linearRecurrence, shiftNext, shiftPrev } from '../../src/products/recurrence.js';
@@ -18,15 +18,6 @@ import { mulStrong } from '../../src/ops/binary.js';
 
 const EPS = 2 ** -53;
 
-function mulberry(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---- exact arithmetic: [m, e] is m · 2^e ----
 

@@ -232,3 +232,14 @@ export function roundExact(m: bigint, e: number): number {
   for (; e < 0; e -= Math.max(e, -1000)) v *= 2 ** Math.max(e, -1000);
   return sign * v;
 }
+
+/** A small seeded generator of uniforms in [0, 1) (mulberry32), for reproducible random cases. */
+export function mulberry(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
