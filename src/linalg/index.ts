@@ -23,3 +23,5 @@ export type { MatrixRankOptions, CondOrder } from './spectral.js';
 export { vectorNorm, matrixNorm } from './norms.js';
 export { tensorsolve, tensorinv } from './tensorSolve.js';
 export { lu, luFactor, luSolve } from './lu.js';
+export { blockDiag, toeplitz, hilbert, choFactor, choSolve } from './constructors.js';
+export type { ChoFactor } from './constructors.js';
