@@ -25,3 +25,4 @@ export { tensorsolve, tensorinv } from './tensorSolve.js';
 export { lu, luFactor, luSolve } from './lu.js';
 export { blockDiag, toeplitz, hilbert, choFactor, choSolve } from './constructors.js';
 export type { ChoFactor } from './constructors.js';
+export { polar } from './polar.js';
