@@ -34,9 +34,6 @@ export function batchOverReverse(top: Trace | null): BatchTrace | null {
 
 /** A loop run below `batch`: its inputs read below it, its steps boxed in fresh batch traces. */
 export class BelowBatch {
-  /** The batch traces of the step calls in progress (innermost last). */
-  private readonly steps: BatchTrace[] = [];
-
   constructor(readonly batch: BatchTrace) {}
 
   /** Whether `x` (live) differs across the batch. */
@@ -50,19 +47,9 @@ export class BelowBatch {
     return broadcastTo(reshape(x, [1, ...x.shape]), [this.batch.size, ...x.shape]);
   }
 
-  // While the loop runs below the batch, a box of the batch that a step reads through its closure
-  // is that step's box over the same values.
-  private readonly redirect = (box: Tensor): Tensor => {
-    const step = this.steps[this.steps.length - 1];
-    if (step === undefined) {
-      throw new AdjointError('internal: a vmap box was read by a checkpointed loop outside its step; please report this.');
-    }
-    return step.box(box.below!);
-  };
-
-  /** Runs `fn` with the batch paused (its boxes read as the running step's). */
+  /** Runs `fn` with the batch paused: its boxes are read only inside a step (`inStep`). */
   run<T>(fn: () => T): T {
-    return withPaused(this.batch, this.redirect, fn);
+    return withPaused(this.batch, outsideStep, fn);
   }
 
   /**
@@ -101,17 +88,18 @@ export class BelowBatch {
     }
   }
 
+  // A box of the batch that the step reads through its closure is the step's box over the same
+  // values, by a redirect bound to the step's trace: a region recorded in the step (a checkpointed
+  // loop in it) keeps that redirect for its backward pass, which runs when the step has returned.
+  // (Looked up in a stack of the steps in progress, it found none there, and a checkpointed loop in
+  // a checkpointed loop's step that closed over a per-example value threw "read outside its step".)
   private inStep<T>(leaves: readonly Tensor[], mapped: readonly boolean[], fn: (boxed: Tensor[]) => Tensor[], read: (r: Tensor[], trace: BatchTrace) => T): T {
-    return this.run(() => {
-      const trace = new BatchTrace(this.batch.size);
-      this.steps.push(trace);
-      try {
-        return read(fn(leaves.map((l, i) => (mapped[i] ? trace.box(l) : l))), trace);
-      } finally {
-        this.steps.pop();
-        trace.finish();
-      }
-    });
+    const trace = new BatchTrace(this.batch.size);
+    try {
+      return withPaused(this.batch, (box) => trace.box(box.below!), () => read(fn(leaves.map((l, i) => (mapped[i] ? trace.box(l) : l))), trace));
+    } finally {
+      trace.finish();
+    }
   }
 
   /** `x` below the batch as the loop carries it: the batch's values where `mapped`, else as it is. */
@@ -125,6 +113,10 @@ export class BelowBatch {
     return unflatten(flat.def, flat.leaves.map((l, i) => (mapped(i) ? this.batch.box(l as Tensor) : l))) as PyTree;
   }
 }
+
+const outsideStep = (): Tensor => {
+  throw new AdjointError('internal: a vmap box was read by a checkpointed loop outside its step; please report this.');
+};
 
 /**
  * Thrown by a step below `below`'s batch when a carry leaf shared in the first step turns

@@ -12,6 +12,7 @@ import { checkLoopFunction, checkOptions, checkStats, resolveCheckpoints, type C
 import { leavesLike, noExtraArguments } from './args.js';
 import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
 import { BelowBatch, CarryBatchedLater, batchOverReverse } from './belowBatch.js';
+import { BelowJvp, TangentLater, jvpOverReverse } from './belowJvp.js';
 
 export type { Checkpoints } from './loopArgs.js';
 
@@ -110,11 +111,14 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
     stats.stepCalls++;
     return splitResult(callStep(carry, xRowLeaves), shapes, t);
   };
-  const assemble = (carry: Tensor[], ys: Tensor[][], yAxis: number): PyTree => {
-    const out = unflatten(shapes.carryDef, carry) as PyTree;
-    if (!shapes.pairs) return out;
-    const stacked = shapes.yShapes!.map((shape, i) => (ys.length === 0 ? zeros([0, ...shape]) : stack(ys.map((row) => row[i]!), yAxis)));
-    return [out, unflatten(shapes.yDef!, stacked) as PyTree];
+  // The loop's result as flat leaves, its carry's then its ys' (stacked along yAxis), and in the
+  // user's structure. Flat, because below a jvp (./belowJvp.ts) the loop carries more leaves than
+  // init has (tangents beside primals) and its steps return more ys.
+  const stackYs = (ys: Tensor[][], yAxis: number): Tensor[] =>
+    ys.length === 0 ? shapes.yShapes!.map((shape) => zeros([0, ...shape])) : ys[0]!.map((_, i) => stack(ys.map((row) => row[i]!), yAxis));
+  const assemble = (flat: Tensor[]): PyTree => {
+    const out = unflatten(shapes.carryDef, flat.slice(0, k)) as PyTree;
+    return shapes.pairs ? [out, unflatten(shapes.yDef!, flat.slice(k)) as PyTree] : out;
   };
 
   // regionTrace replaces, in the array it is given, boxes of a paused trace by what they read as
@@ -125,52 +129,105 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
   // a zero gradient.
   const regionInputs = [...initLeaves, ...xsLeaves];
   const k = initLeaves.length;
-  return loopAt(regionInputs, stepFn, xsLeaves.map(() => 0), 0);
+  return assemble(loopAt(regionInputs, k, stepFn, xsLeaves.map(() => 0), 0));
 
   /**
-   * The loop on leaves `inputs` (init's, then xs's, rows taken along `xsAxes`), its ys stacked along
-   * `yAxis`: one region on the reverse level it starts at, or under grad of vmap below the batch.
+   * The loop on leaves `inputs` (`kc` carry leaves, then xs's, rows taken along `xsAxes`), its ys
+   * stacked along `yAxis`: one region on the reverse level it starts at, or under grad of vmap below
+   * the batch, under grad of jvp below the forward trace. Flat leaves: the carry's, then the ys'.
    */
-  function loopAt(inputs: Tensor[], stepFn: StepFn, xsAxes: readonly number[], yAxis: number): PyTree {
+  function loopAt(inputs: Tensor[], kc: number, stepFn: StepFn, xsAxes: readonly number[], yAxis: number): Tensor[] {
     const top = regionTrace(inputs);
+    if (c !== null && n > 0) {
+      const forward = jvpOverReverse(top);
+      if (forward !== null) return loopBelowJvp(new BelowJvp(forward), inputs, kc, stepFn, xsAxes, yAxis);
+    }
     const batch = c !== null && n > 0 ? batchOverReverse(top) : null;
-    if (batch === null) return runLoop(top, inputs, stepFn, xsAxes, yAxis);
+    if (batch === null) return runLoop(top, inputs, kc, stepFn, xsAxes, yAxis);
     // grad of vmap: the loop runs below the batch, so that the reverse level there checkpoints it
     // (./belowBatch.ts), every step boxed in a batch of its own. xs the batch maps are read with the
     // batch leading (row t one axis further), shared xs as they are; carries per-example where init
     // or a step makes them so; ys come out batch-leading.
     const below = new BelowBatch(batch);
-    const init = inputs.slice(0, k), xs = inputs.slice(k);
+    const init = inputs.slice(0, kc), xs = inputs.slice(kc);
     const xsMapped = xs.map((x) => below.mapped(x));
     const xsBelow = xs.map((x, i) => (xsMapped[i] ? x.below! : x));
     const carryMapped = below.carryMask(init, rows(xsBelow, xsAxes.map((a, i) => (xsMapped[i] ? a + 1 : a)), 0), xsMapped, (boxed) => {
-      const r = stepFn(boxed.slice(0, k), 0, boxed.slice(k));
+      const r = stepFn(boxed.slice(0, kc), 0, boxed.slice(kc));
       return [...r.carry, ...r.y];
     });
     const boxedLeaves = [...carryMapped, ...xsMapped];
     const batchedStep: StepFn = (carry, t, xRowLeaves) => {
       let ys = 0;
       const out = below.step([...carry, ...xRowLeaves], boxedLeaves, (boxed) => {
-        const r = stepFn(boxed.slice(0, k), t, boxed.slice(k));
+        const r = stepFn(boxed.slice(0, kc), t, boxed.slice(kc));
         ys = r.y.length;
         return [...r.carry, ...r.y];
-      }, (i) => i >= k || carryMapped[i]!);
+      }, (i) => i >= kc || carryMapped[i]!);
       return { carry: out.slice(0, out.length - ys), y: out.slice(out.length - ys) };
     };
     const inner = [...init.map((x, i) => below.carried(x, carryMapped[i]!)), ...xsBelow];
     try {
-      const out = below.run(() => loopAt(inner, batchedStep, xsAxes.map((a, i) => (xsMapped[i] ? a + 1 : a)), yAxis + 1));
-      return below.rebox(out, (i) => i >= k || carryMapped[i]!);
+      const out = below.run(() => loopAt(inner, kc, batchedStep, xsAxes.map((a, i) => (xsMapped[i] ? a + 1 : a)), yAxis + 1));
+      return below.rebox(out, (i) => i >= kc || carryMapped[i]!) as Tensor[];
     } catch (e) {
       if (!(e instanceof CarryBatchedLater && e.below === below)) throw e;
-      return runLoop(top, inputs, stepFn, xsAxes, yAxis); // every step taped in the batch
+      return runLoop(top, inputs, kc, stepFn, xsAxes, yAxis); // every step taped in the batch
     }
   }
 
-  /** The loop on `top`, on leaves `inputs` (init's, then xs's, rows taken along `xsAxes`), its ys stacked along `yAxis`. */
-  function runLoop(top: Trace | null, inputs: Tensor[], stepFn: StepFn, xsAxes: readonly number[], yAxis: number): PyTree {
-    const initIn = inputs.slice(0, k);
-    const xsIn = inputs.slice(k);
+  /**
+   * grad of jvp: the loop runs below the forward trace, so that the reverse level there checkpoints
+   * it (./belowJvp.ts), as JAX's JVP of scan is a scan of the jvp'd step. Below it the loop carries
+   * every carry leaf's primal, then the tangents of those that have one (at init, or given one by a
+   * step); xs are their primals, then the tangents of those that have one; every y comes out with a
+   * tangent (zeros where it has none).
+   */
+  function loopBelowJvp(below: BelowJvp, inputs: Tensor[], kc: number, stepFn: StepFn, xsAxes: readonly number[], yAxis: number): Tensor[] {
+    const init = inputs.slice(0, kc), xs = inputs.slice(kc);
+    const initP = init.map((x) => below.primal(x)), initT = init.map((x) => below.tangent(x));
+    const xsP = xs.map((x) => below.primal(x)), xsT = xs.map((x) => below.tangent(x));
+    const xsWith = xsT.flatMap((t, i) => (t === null ? [] : [i]));
+    const stepCall = (t: number) => (boxed: Tensor[]) => {
+      const r = stepFn(boxed.slice(0, kc), t, boxed.slice(kc));
+      return [...r.carry, ...r.y];
+    };
+    const row0T = xsT.map((x, i) => (x === null ? null : rows([x], [xsAxes[i]!], 0)[0]!));
+    const runWith = (mask: boolean[]): Tensor[] => {
+      const carryWith = mask.flatMap((m, i) => (m ? [i] : []));
+      const m = carryWith.length;
+      const jvpStep: StepFn = (carry, t, xRow) => {
+        const cT: Array<Tensor | null> = init.map(() => null);
+        carryWith.forEach((i, j) => (cT[i] = carry[kc + j]!));
+        const xT: Array<Tensor | null> = xs.map(() => null);
+        xsWith.forEach((i, j) => (xT[i] = xRow[xs.length + j]!));
+        const out = below.step([...carry.slice(0, kc), ...xRow.slice(0, xs.length)], [...cT, ...xT], stepCall(t), (i) => i >= kc || mask[i]!);
+        return {
+          carry: [...out.primals.slice(0, kc), ...carryWith.map((i) => out.tangents[i]!)],
+          y: [...out.primals.slice(kc), ...(out.tangents.slice(kc) as Tensor[])],
+        };
+      };
+      const inner = [...initP, ...carryWith.map((i) => initT[i] ?? zeros(initP[i]!.shape)), ...xsP, ...xsWith.map((i) => xsT[i]!)];
+      const flat = below.run(() => loopAt(inner, kc + m, jvpStep, [...xsAxes, ...xsWith.map((i) => xsAxes[i]!)], yAxis));
+      const ny = (flat.length - kc - m) / 2;
+      return [
+        ...initP.map((_, i) => below.rebox(flat[i]!, mask[i] ? flat[kc + carryWith.indexOf(i)]! : null)),
+        ...Array.from({ length: ny }, (_, j) => below.rebox(flat[kc + m + j]!, flat[kc + m + ny + j]!)),
+      ];
+    };
+    const mask = below.tangentMask(initP, initT, rows(xsP, xsAxes, 0), row0T, stepCall(0));
+    try {
+      return runWith(mask);
+    } catch (e) {
+      if (!(e instanceof TangentLater && e.below === below)) throw e;
+      return runWith(mask.map(() => true)); // a later step gave a carry leaf a tangent: every leaf carries one
+    }
+  }
+
+  /** The loop on `top`, on leaves `inputs` (`kc` carry leaves, then xs's, rows taken along `xsAxes`), its ys stacked along `yAxis`. */
+  function runLoop(top: Trace | null, inputs: Tensor[], kc: number, stepFn: StepFn, xsAxes: readonly number[], yAxis: number): Tensor[] {
+    const initIn = inputs.slice(0, kc);
+    const xsIn = inputs.slice(kc);
     const xRow = (xs: Tensor[], t: number) => rows(xs, xsAxes, t);
     if (c === null || n === 0 || !(top instanceof ReverseTrace)) {
       // Every step on the tape of whatever transformation is running (or none): n step calls.
@@ -186,7 +243,7 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
       }
       stats.peakStoredCarries = n + 1;
       if (n === 0) probeStep((row) => callStep(initIn, row), xsIn, shapes);
-      return assemble(carry, ys, yAxis);
+      return shapes.pairs ? [...carry, ...stackYs(ys, yAxis)] : carry;
     }
 
     // One region node on `top`: the loop runs below it, reversed by revolve in its backward pass.
@@ -197,20 +254,20 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
     const captured = [...new Set([...advanceCaptured, ...loop.tapedCaptured])];
     // The region keeps xs and the closed-over values for its backward pass (init is a stored carry).
     retainKept(top, [...innerXs, ...captured.map((b) => b.primal!)]);
-    const out = assemble(loop.finalCarry, loop.ys, yAxis);
+    const out = shapes.pairs ? [...loop.finalCarry, ...stackYs(loop.ys, yAxis)] : loop.finalCarry;
     return recordRegion('scan', top, inputs, {
       out,
       captured,
       backward: (ct) => {
         const ctLeaves = flatten(ct, 'scan (cotangent)').leaves.map((l) => asTensor(l, 'scan'));
-        const carryCt = ctLeaves.slice(0, k);
-        const ysCt = ctLeaves.slice(k);
+        const carryCt = ctLeaves.slice(0, kc);
+        const ysCt = ctLeaves.slice(kc);
         const yCt = shapes.pairs ? (t: number) => rows(ysCt, ysCt.map(() => yAxis), t) : null;
         const r = loop.finish(carryCt, yCt, captured);
         const xsCts = innerXs.map((_, i) => stack(r.xRows.map((row) => row[i]!), xsAxes[i]!));
         return [...r.init, ...xsCts, ...r.captured];
       },
-    });
+    }) as Tensor[];
   }
 }
 

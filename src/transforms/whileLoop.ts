@@ -1,9 +1,9 @@
 /** @file whileLoop: a loop whose length is known only when it ends, reversed in bounded memory. */
 import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, describe } from '../tensor/create.js';
+import { asTensor, describe, zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { ReverseTrace, unbox } from '../core/trace.js';
+import { ReverseTrace, live, unbox } from '../core/trace.js';
 import { flatten, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
 import { describeTree, leavesLike, noExtraArguments } from './args.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
@@ -13,6 +13,7 @@ import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.
 import { checkLoopFunction, checkOptions, checkStats, resolveCheckpoints, type Checkpoints } from './loopArgs.js';
 import { anyExample, isBatched } from './vmap.js';
 import { BelowBatch, CarryBatchedLater, batchOverReverse } from './belowBatch.js';
+import { BelowJvp, TangentLater, jvpOverReverse } from './belowJvp.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
 import { where } from '../ops/select.js';
 import { reshape } from '../ops/shape.js';
@@ -173,6 +174,45 @@ export function whileLoop<C>(
       } catch (e) {
         if (!(e instanceof CarryBatchedLater && e.below === below)) throw e;
         // a carry leaf turned per-example after the first step: the loop runs in the batch (below)
+      }
+    }
+    // grad of jvp with checkpoints: the loop runs below the forward trace, so that the reverse level
+    // there checkpoints it (./belowJvp.ts), on the primals of the carry and the tangents of the
+    // leaves that have one (at init, or given one by body). cond is asked in a step of its own and
+    // reads the primals (it is not differentiated).
+    const forward = jvpOverReverse(regionTrace(regionInputs));
+    if (forward !== null) {
+      const below = new BelowJvp(forward);
+      const k = regionInputs.length;
+      const primals = regionInputs.map((x) => below.primal(x)), tangents = regionInputs.map((x) => below.tangent(x));
+      let asked = 0;
+      const next = (boxed: Tensor[]): Tensor[] => checkCarry(body(rebuild(boxed)), initFlat.def, initLeaves, Math.max(asked - 1, 0));
+      const mask = below.tangentMask(primals, tangents, [], [], (boxed) => (truthy(cond(rebuild(boxed)), 0) ? next(boxed) : boxed));
+      const runWith = (mask: boolean[]): C => {
+        const carryWith = mask.flatMap((m, i) => (m ? [i] : []));
+        const split = (carry: Tensor[]): Array<Tensor | null> => {
+          const ts: Array<Tensor | null> = primals.map(() => null);
+          carryWith.forEach((i, j) => (ts[i] = carry[k + j]!));
+          return ts;
+        };
+        const innerCond = (carry: Tensor[]): boolean | Tensor => {
+          const answer = below.within(carry.slice(0, k), split(carry), (boxed) => cond(rebuild(boxed)), (a, trace) => (a instanceof Tensor ? unbox(live(a), trace) : a));
+          asked++;
+          return answer;
+        };
+        const innerBody = (carry: Tensor[]): Tensor[] => {
+          const out = below.step(carry.slice(0, k), split(carry), next, (i) => mask[i]!);
+          return [...out.primals, ...carryWith.map((i) => out.tangents[i]!)];
+        };
+        const inner = [...primals, ...carryWith.map((i) => tangents[i] ?? zeros(primals[i]!.shape))];
+        const out = below.run(() => whileLoop(innerCond, innerBody, inner, { checkpoints, stats: options.stats, maxIterations: options.maxIterations }));
+        return rebuild(primals.map((_, i) => below.rebox(out[i]!, mask[i] ? out[k + carryWith.indexOf(i)]! : null)));
+      };
+      try {
+        return runWith(mask);
+      } catch (e) {
+        if (!(e instanceof TangentLater && e.below === below)) throw e;
+        return runWith(mask.map(() => true)); // body gave a carry leaf a tangent after the first step: every leaf carries one
       }
     }
   }
