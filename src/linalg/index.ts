@@ -26,3 +26,5 @@ export { lu, luFactor, luSolve } from './lu.js';
 export { blockDiag, toeplitz, hilbert, choFactor, choSolve } from './constructors.js';
 export type { ChoFactor } from './constructors.js';
 export { polar } from './polar.js';
+export { schur, hessenberg } from './schur.js';
+export type { HessenbergOptions } from './schur.js';
