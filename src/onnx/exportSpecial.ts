@@ -1,5 +1,5 @@
 /**
- * @file ONNX forms of erf and erfc: adjoint's own kernel (W. J. Cody's rational Chebyshev
+ * @file ONNX forms of erf, erfc, ndtr and the Gaussian e^{−cx²}: adjoint's own kernel (W. J. Cody's rational Chebyshev
  * approximations, src/tensor/kernels/erf.ts) written as ONNX nodes — ONNX Runtime's Erf has no
  * float64 kernel, and its float32 one would not give adjoint's values. All three intervals are
  * evaluated and Where picks one, so a float64 graph equals the kernel to rounding.
@@ -8,6 +8,8 @@ import { rules, type GraphBuilder, type Lowering } from './graph.js';
 import { CODY } from '../tensor/kernels/erf.js';
 
 const { A, B, C, D, P, Q, ONE_OVER_SQRT_PI, SMALL, ERFC_ZERO } = CODY;
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+const SH = 0.7071067839860916, SL = Math.SQRT1_2 - SH, SQRT1_2_LO = -4.833646656726457e-17; // as src/special/kernels/normal.ts
 
 /** The ratio num/den of Cody's form: num = ((c_last·t + c_0)·t + c_1)·t … + c_tail, den likewise (see erf.ts). */
 function ratio(g: GraphBuilder, t: string, num: readonly number[], den: readonly number[], lead: number, steps: number): string {
@@ -28,12 +30,14 @@ const erfSmall = (g: GraphBuilder, x: string) => g.node('Mul', [x, ratio(g, g.no
  * finite), e^{−y²} split as e^{−s²}·e^{−(y−s)(y+s)}, s = ⌊16y⌋/16. The clamp's floor is the
  * interval's own end, SMALL: a floor of 0.5 made every |x| in (0.46875, 0.5) compute erf(0.5).
  */
-function erfcLarge(g: GraphBuilder, yIn: string): string {
+function erfcLarge(g: GraphBuilder, yIn: string, lo?: string): string {
   const y = g.node('Min', [g.node('Max', [yIn, g.floats(SMALL)]), g.floats(ERFC_ZERO)]);
   const near = ratio(g, y, C, D, 8, 7);
   const z = g.node('Reciprocal', [g.node('Mul', [y, y])]);
   const tail = g.node('Div', [g.node('Sub', [g.floats(ONE_OVER_SQRT_PI), g.node('Mul', [z, ratio(g, z, P, Q, 5, 4)])]), y]);
-  const r = g.node('Where', [g.node('LessOrEqual', [y, g.floats(4)]), near, tail]);
+  const r0 = g.node('Where', [g.node('LessOrEqual', [y, g.floats(4)]), near, tail]);
+  // erfc(y + lo) = erfc(y) − lo·(2/√π)e^{−y²} (ndtr's argument in double-double, as the kernel).
+  const r = lo === undefined ? r0 : g.node('Sub', [r0, g.node('Mul', [lo, g.floats(TWO_OVER_SQRT_PI)])]);
   const s = g.node('Div', [g.node('Floor', [g.node('Mul', [y, g.floats(16)])]), g.floats(16)]);
   const e1 = g.node('Exp', [g.node('Neg', [g.node('Mul', [s, s])])]);
   const e2 = g.node('Exp', [g.node('Neg', [g.node('Mul', [g.node('Sub', [y, s]), g.node('Add', [y, s])])])]);
@@ -56,7 +60,37 @@ const erfc: Lowering<null> = (g, [input]) => {
   return g.node('Where', [g.node('LessOrEqual', [y, g.floats(SMALL)]), g.node('Sub', [g.floats(1), erfSmall(g, x)]), signed]);
 };
 
+/**
+ * Φ(x) as the kernel computes it (src/special/kernels/normal.ts): ½ erfc(hi) where hi = −x·SQRT1_2 ≤ 0.46875,
+ * else ½ erfc(hi + lo) with lo the rest of −x/√2 (Dekker's product: x split in 26-bit halves by Veltkamp's
+ * 2²⁷ + 1, SQRT1_2 = SH + SL, plus −x·(1/√2 − SQRT1_2)); 0 past hi = 27.3, where the split may overflow.
+ */
+const ndtr: Lowering<null> = (g, [input]) => {
+  const x = input!.name;
+  const hi = g.node('Mul', [x, g.floats(-Math.SQRT1_2)]);
+  const c = g.node('Mul', [x, g.floats(134217729)]);
+  const xh = g.node('Sub', [c, g.node('Sub', [c, x])]), xl = g.node('Sub', [x, xh]);
+  const err = g.node('Add', [g.node('Add', [g.node('Add', [g.node('Add', [g.node('Mul', [xh, g.floats(SH)]), hi]),
+    g.node('Mul', [xh, g.floats(SL)])]), g.node('Mul', [xl, g.floats(SH)])]), g.node('Mul', [xl, g.floats(SL)])]);
+  const lo = g.node('Sub', [g.node('Neg', [err]), g.node('Mul', [x, g.floats(SQRT1_2_LO)])]);
+  const corrected = g.node('Where', [g.node('Greater', [hi, g.floats(ERFC_ZERO)]), g.floats(0), erfcLarge(g, hi, lo)]);
+  const plain = erfc(g, [{ ...input!, name: hi }], null, []);
+  return g.node('Mul', [g.floats(0.5), g.node('Where', [g.node('Greater', [hi, g.floats(SMALL)]), corrected, plain])]);
+};
+
+/** e^{−c·x²} as its kernel (src/ops/special.ts): y = min(|x|, 40), h = ⌊16y⌋/16, e^{−c·h²}·e^{−c·(y − h)(y + h)}. */
+const expNegSquare: Lowering<{ readonly c: number }> = (g, [input], { c }) => {
+  const y = g.node('Min', [g.node('Abs', [input!.name]), g.floats(40)]);
+  const h = g.node('Div', [g.node('Floor', [g.node('Mul', [y, g.floats(16)])]), g.floats(16)]);
+  const e1 = g.node('Exp', [g.node('Mul', [g.floats(-c), g.node('Mul', [h, h])])]);
+  const e2 = g.node('Exp', [g.node('Mul', [g.floats(-c), g.node('Mul', [g.node('Sub', [y, h]), g.node('Add', [y, h])])])]);
+  // Past 40 the kernel's 0 (e^{−c·1600} underflows for c = 1, but not e^{−800} for c = ½ in every libm's last bit).
+  return g.node('Where', [g.node('Greater', [g.node('Abs', [input!.name]), g.floats(40)]), g.floats(0), g.node('Mul', [e1, e2])]);
+};
+
 export const specialRules = rules({
   erf,
   erfc,
+  ndtr,
+  expNegSquare,
 });

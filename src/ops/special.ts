@@ -5,7 +5,9 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { polygammaKernel } from '../tensor/kernels/polygamma.js';
 import { specialKernel, type SpecialKernel } from '../tensor/kernels/special.js';
+import { expNegSquareScalar } from '../tensor/kernels/erf.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { allocF64 } from '../tensor/alloc.js';
 import type { TensorLike } from '../tensor/create.js';
 import { mul } from './binary.js';
 import { exp, neg, square } from './unary.js';
@@ -25,8 +27,16 @@ const digammaP = special('digamma', 'inputs', (x) => polygamma(1, x));
 // d/dx ψ⁽ⁿ⁾(x) = ψ⁽ⁿ⁺¹⁾(x).
 const polygammaP = unaryPrimitive<{ readonly n: number }>('polygamma', 'inputs',
   (x, { n }) => polygammaKernel(n, x), (x, _y, { n }) => polygamma(n + 1, x));
+// d/dx e^{−cx²} = −2cx·e^{−cx²}: its own output, to any order.
+const expNegSquareP = unaryPrimitive<{ readonly c: 1 | 0.5 }>('expNegSquare', 'both', (x, { c }) => {
+  const out = allocF64(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = expNegSquareScalar(x[i]!, c);
+  return out;
+}, (x, y, { c }) => mul(mul(-2 * c, x), y));
+/** e^{−c·x²} (c = 1 or ½) without the rounding of x² (expNegSquareScalar). @internal */
+export function expNegSquare(x: Tensor, c: 1 | 0.5): Tensor { return callUnary(expNegSquareP, x, { c }); }
 // erf'(x) = 2/√π e^{−x²} (A&S 7.1.19); erfc' = −erf'.
-const erfDerivative = (x: Tensor) => mul(TWO_OVER_SQRT_PI, exp(neg(square(x))));
+const erfDerivative = (x: Tensor) => mul(TWO_OVER_SQRT_PI, expNegSquare(x, 1));
 const erfP = special('erf', 'inputs', erfDerivative);
 const erfcP = special('erfc', 'inputs', (x) => neg(erfDerivative(x)));
 // erfinv'(x) = 1 / erf'(erfinv x) = √π/2 e^{y²} with y = erfinv(x): uses its own output; +∞ at ±1.

@@ -79,7 +79,12 @@ function erfcTail(x: number): number {
  */
 export function logErfcFactor(x: number): number {
   if (x > 1e8) return -Math.log(x) - 0.5 * Math.log(Math.PI);
-  return Math.log(x < 8 ? horner(P, x) / horner(Q, x) : horner(R, x) / horner(S, x));
+  return Math.log(erfcFactor(x));
+}
+
+/** erfcTail's rational factor itself, erfc(x)·e^{x²} for 1 ≤ x ≤ 1e8 (no log and exp round trip for its callers). */
+export function erfcFactor(x: number): number {
+  return x < 8 ? horner(P, x) / horner(Q, x) : horner(R, x) / horner(S, x);
 }
 
 /** log erfc(x) for x ≥ 1, without underflow: −x² plus the log of erfcTail's rational factor. */

@@ -1,21 +1,21 @@
 /**
- * @file The standard normal CDF, its log and its inverse (JAX's ndtr, log_ndtr, ndtri). ndtr is
- * ½ erfc(−x/√2) in adjoint's ops; log_ndtr and ndtri are primitives over kernels/normal.ts, whose
- * derivatives never underflow: (log Φ)′ = φ/Φ (its own primitive, ≈ −x for x ≪ 0) and
+ * @file The standard normal CDF, its log and its inverse (JAX's ndtr, log_ndtr, ndtri), primitives over
+ * kernels/normal.ts, whose derivatives never underflow: (log Φ)′ = φ/Φ (its own primitive, ≈ −x for x ≪ 0) and
  * (Φ⁻¹)′(p) = 1/φ(Φ⁻¹(p)) = √(2π) e^{y²/2}.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { asTensor, tensor, type TensorLike } from '../tensor/create.js';
+import type { TensorLike } from '../tensor/create.js';
 import { allocF64 } from '../tensor/alloc.js';
+import type { Primitive } from '../core/primitive.js';
 import { add, div, less, mul } from '../ops/binary.js';
 import { where } from '../ops/select.js';
-import { polyval } from '../ops/interpolation.js';
 import { exp, neg, square } from '../ops/unary.js';
-import { erfc } from '../ops/special.js';
+import { expNegSquare } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
-import { erfcinv as erfcinvScalar, logNdtr as logNdtrScalar, logNdtrSlope, ndtri as ndtriScalar } from './kernels/normal.js';
+import { erfcinv as erfcinvScalar, logNdtr as logNdtrScalar, logNdtrCurvature, logNdtrSlope, logNdtrThird, ndtr as ndtrScalar, ndtri as ndtriScalar } from './kernels/normal.js';
 
 const SQRT_2PI = 2.5066282746310002;
+const INV_SQRT_2PI = 0.3989422804014327;
 
 const kernel = (f: (x: number) => number) => (x: Float64Array) => {
   const out = allocF64(x.length);
@@ -23,36 +23,33 @@ const kernel = (f: (x: number) => number) => (x: Float64Array) => {
   return out;
 };
 
-/**
- * (2k − 1)!! (−1)^{k+1}, k = 1 … 12: x + r = r·(1 − G) with G = −x/r → 1 as x → −∞, and
- * 1 − G = Σₖ (−1)^{k+1} (2k − 1)!!/x^{2k} (the asymptotic series of erfc, A&S 7.1.23); the thirteenth term is
- * under 1e−18 of the first from |x| = 20, where −r(x + r) itself has lost x²ε = 4e−14.
- */
-const MILLS_SERIES = [1, -3, 15, -105, 945, -10395, 135135, -2027025, 34459425, -654729075, 13749310575, -316234143225];
-const MILLS_FROM = -20;
-// r = φ/Φ satisfies r′ = −r (x + r) (differentiate φ′ = −xφ and Φ′ = φ). Below x = −20, x + r ≈ −1/x is the
-// difference of two numbers near |x| and lost its digits (ad.grad twice of logNdtr at −1e5 was −1.0000149 for
-// −0.9999999999): there r′ = −(r/x)²·x²(1 − G), the series in u = 1/x² (1 at u = 0, so x = −∞ gives −1).
-const slopeDerivative = (x: Tensor, r: Tensor): Tensor => {
-  const far = less(x, MILLS_FROM);
-  const xf = where(far, x, MILLS_FROM);
-  const series = polyval(tensor([...MILLS_SERIES].reverse()), div(1, square(xf)));
-  return where(far, neg(mul(square(div(r, xf)), series)), neg(mul(r, add(x, r))));
-};
-const logNdtrSlopeP = unaryPrimitive<null>('logNdtrSlope', 'both', kernel(logNdtrSlope), slopeDerivative);
+// φ(x) = e^{−x²/2}/√(2π), Φ′, without the rounding of x² (expNegSquare); its derivative is −xφ to any order.
+const normalDensity = (x: Tensor) => mul(INV_SQRT_2PI, expNegSquare(x, 0.5));
+const ndtrP = unaryPrimitive<null>('ndtr', 'inputs', kernel(ndtrScalar), (x) => normalDensity(x));
+// r = φ/Φ satisfies r′ = −r(x + r) (differentiate φ′ = −xφ and Φ′ = φ), computed by its kernel (logNdtrCurvature:
+// for x ≪ 0, x + r is a difference of numbers near |x|, so there Laplace's continued fraction gives it), and
+// r″ = −r′(x + r) − r(1 + r′) likewise (logNdtrThird). r‴ = −r″(x + r) − 2r′(1 + r′) − r r″ is in ops, taking
+// x + r as −r′/r from x = −3 down (r ≥ 3 there), directly above.
+const logNdtrThirdP: Primitive<null> = unaryPrimitive<null>('logNdtrThird', 'both', kernel(logNdtrThird), (x, r2) => {
+  const r = callUnary(logNdtrSlopeP, x, null), r1 = callUnary(logNdtrCurvatureP, x, null);
+  const far = less(x, -3);
+  const xPlusR = where(far, div(neg(r1), where(far, r, 1)), add(x, r));
+  return neg(add(add(mul(r2, xPlusR), mul(mul(2, r1), add(1, r1))), mul(r, r2)));
+});
+const logNdtrCurvatureP: Primitive<null> = unaryPrimitive<null>('logNdtrCurvature', 'inputs', kernel(logNdtrCurvature), (x) => callUnary(logNdtrThirdP, x, null));
+const logNdtrSlopeP: Primitive<null> = unaryPrimitive<null>('logNdtrSlope', 'inputs', kernel(logNdtrSlope), (x) => callUnary(logNdtrCurvatureP, x, null));
 const logNdtrP = unaryPrimitive<null>('logNdtr', 'inputs', kernel(logNdtrScalar), (x) => callUnary(logNdtrSlopeP, x, null));
 const ndtriP = unaryPrimitive<null>('ndtri', 'output', kernel(ndtriScalar), (_p, y) => mul(SQRT_2PI, exp(mul(0.5, square(y)))));
 // (erfc⁻¹)′(y) = −1/erfc′(z) = −(√π/2) e^{z²} with z = erfc⁻¹(y), its own output.
 const erfcinvP = unaryPrimitive<null>('erfcinv', 'output', kernel(erfcinvScalar), (_y, z) => mul(-0.886226925452758, exp(square(z))));
 
 /**
- * Φ(x), the standard normal CDF, as ½ erfc(−x/√2) (full relative accuracy in the lower tail:
- * ndtr(−30) = 4.906713927148187e−198).
+ * Φ(x), the standard normal CDF, as ½ erfc(−x/√2) with −x/√2 carried in double-double (kernels/normal.ts),
+ * so the lower tail keeps full relative accuracy (ndtr(−30) = 4.906713927148185e−198, mpmath …187; within 5 ulp of
+ * mpmath down to the subnormals); its derivative φ(x) likewise (normalDensity).
  * @example ad.special.ndtr(0) // 0.5
  */
-export function ndtr(x: TensorLike): Tensor {
-  return mul(0.5, erfc(mul(-Math.SQRT1_2, asTensor(x, 'ndtr'))));
-}
+export function ndtr(x: TensorLike): Tensor { return callUnary(ndtrP, x, null); }
 
 /**
  * log Φ(x), accurate in both tails (logNdtr(−100) = −5005.524208694205, logNdtr(10) = −7.6e−24), as

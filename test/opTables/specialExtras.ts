@@ -33,9 +33,14 @@ export const specialExtraRows: OpRow[] = [
   { name: 'i1e', covers: ['i1e', 'i0e', 'besselIOverPower'], fn: (x) => S.i1e(x), domains: ['awayFromZero'], shapes: UNARY },
   { name: 'zeta (in q)', covers: ['zeta'], fn: (q) => S.zeta(3, q), domains: ['positive'], shapes: UNARY },
   { name: 'zeta (broadcast s)', covers: ['zeta'], fn: (q) => S.zeta(ad.tensor([2, 3.5]), q), domains: ['positive'], shapes: [[[2]], [[3, 2]]] },
-  { name: 'ndtr', covers: ['erfc'], fn: (x) => S.ndtr(x), domains: ['real'], shapes: UNARY },
-  { name: 'logNdtr', covers: ['logNdtr', 'logNdtrSlope'], fn: (x) => S.logNdtr(x), domains: ['real'], shapes: UNARY },
-  { name: 'logNdtr (lower tail)', covers: ['logNdtr', 'logNdtrSlope'], fn: (x) => S.logNdtr(ad.sub(ad.mul(3, x), 12)), domains: ['real'], shapes: UNARY },
+  { name: 'ndtr', covers: ['ndtr', 'expNegSquare'], fn: (x) => S.ndtr(x), domains: ['real'], shapes: UNARY },
+  { name: 'logNdtr', covers: ['logNdtr', 'logNdtrSlope', 'logNdtrCurvature', 'logNdtrThird'], fn: (x) => S.logNdtr(x), domains: ['real'], shapes: UNARY },
+  { name: 'logNdtr (lower tail)', covers: ['logNdtr', 'logNdtrSlope', 'logNdtrCurvature', 'logNdtrThird'], fn: (x) => S.logNdtr(ad.sub(ad.mul(3, x), 12)), domains: ['real'], shapes: UNARY },
+  // log Φ's second derivative as a function: its own derivatives reach the kernels of r′ and r″ (logNdtrCurvature, logNdtrThird).
+  {
+    name: 'logNdtr″', covers: ['logNdtrCurvature', 'logNdtrThird'], domains: ['real'], shapes: UNARY,
+    fn: (x) => ad.grad((y: Tensor) => ad.sum(ad.grad((z: Tensor) => ad.sum(S.logNdtr(z)))(y)))(ad.sub(ad.mul(3, x), 2)),
+  },
   { name: 'ndtri', covers: ['ndtri'], fn: (x) => S.ndtri(unit(x)), domains: ['real'], shapes: UNARY },
   { name: 'erfcinv', covers: ['erfcinv'], fn: (x) => S.erfcinv(ad.mul(2, unit(x))), domains: ['real'], shapes: UNARY },
   { name: 'xlog1py', covers: ['mulStrong', 'log1p'], fn: (x, y) => S.xlog1py(x, y), domains: ['real', 'aboveMinusOne'], shapes: BINARY },

@@ -38,10 +38,12 @@ function erfSmall(x: number): number {
 }
 
 /**
- * erfc(y) for 0.46875 < y ≤ 27.3. e^{−y²} is formed as e^{−s²} e^{−(y−s)(y+s)} with s = y rounded
- * down to a multiple of 1/16, so s² is exact and the rounding of y² is not amplified by y².
+ * erfc(y + lo) for 0.46875 < y ≤ 27.3 and lo a correction of an ulp or so (0 for erfc(y) itself; ndtr's
+ * −x/√2 in double-double passes its low part): erfc(y) − lo·(2/√π)e^{−y²}, to 2⁻¹⁰⁰ relative. e^{−y²} is
+ * formed as e^{−s²} e^{−(y−s)(y+s)} with s = y rounded down to a multiple of 1/16, so s² is exact and
+ * the rounding of y² is not amplified by y².
  */
-function erfcLarge(y: number): number {
+export function erfcLarge(y: number, lo = 0): number {
   let r: number;
   if (y <= 4) {
     let num = C[8]! * y;
@@ -56,9 +58,20 @@ function erfcLarge(y: number): number {
     r = (ONE_OVER_SQRT_PI - (z * (num + P[4]!)) / (den + Q[4]!)) / y;
   }
   const s = Math.trunc(16 * y) / 16;
-  return Math.exp(-s * s) * Math.exp(-(y - s) * (y + s)) * r;
+  return Math.exp(-s * s) * Math.exp(-(y - s) * (y + s)) * (r - lo * TWO_OVER_SQRT_PI);
 }
 
+/**
+ * e^{−c·x²} for c = 1 or ½ (the Gaussians in erf′ and ndtr′), as e^{−c·h²}·e^{−c·(|x| − h)(|x| + h)} with h = |x|
+ * rounded down to a sixteenth (c·h² exact, 0 ≤ |x| − h < 1/16), so the rounding of x² — relative c·x²ε, 5.7e−14 of
+ * erfc′ at x = 21 — is not in it (as erfcLarge's e^{−y²}). 0 beyond |x| = 40, where it underflows. (ops/special.ts' expNegSquare, Φ′ and erf′.)
+ */
+export function expNegSquareScalar(x: number, c: number): number {
+  const y = Math.abs(x);
+  if (y > 40) return 0;
+  const h = Math.floor(16 * y) / 16;
+  return Math.exp(-c * h * h) * Math.exp(-c * (y - h) * (y + h));
+}
 /** The error function 2/√π ∫₀ˣ e^{−t²} dt; erf(±0) = ±0, erf(±∞) = ±1. */
 export function erf(x: number): number {
   const y = Math.abs(x);

@@ -1,0 +1,113 @@
+/**
+ * @file Third accuracy review of ad.special against mpmath at 50 digits (helper 97). References were
+ * computed once with /usr/bin/python3 (mpmath 1.2.1, mp.dps = 50) and pasted here, e.g.
+ *   float(mpmath.ncdf(x)), float(mpmath.npdf(x)), float(mpmath.log1p(-mpmath.ncdf(-x)))   (log Φ for x > 0)
+ *   r = lambda x: mpmath.npdf(x)/mpmath.ncdf(x); float(mpmath.diff(r, x, k))               (log Φ's derivatives)
+ * The measurement grids (a few thousand points a function over every branch switch) are summarised
+ * in the report; here are the points that failed, each bound one the old code broke.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import { ulp } from '../support/ulp.js';
+
+const S = ad.special;
+const ulps = (got: number, want: number) => Math.abs(got - want) / ulp(want);
+const rel = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
+type F = (x: ad.Tensor) => ad.Tensor;
+const d1 = (f: F, x: number) => ad.grad(f)(ad.scalar(x)).item();
+const d2 = (f: F, x: number) => ad.grad(ad.grad(f))(ad.scalar(x)).item();
+const d3 = (f: F, x: number) => ad.grad(ad.grad(ad.grad(f)))(ad.scalar(x)).item();
+
+describe('ndtr in the lower tail', () => {
+  // ½ erfc(−x/√2) with −x/√2 rounded: erfc's slope amplifies that half ulp by ≈ t² (1443 ulp at −37.26,
+  // 33 at −5.3, SciPy's 35). Now −x/√2 in double-double and erfc(hi + lo) = erfc(hi) − lo·erfc′(hi).
+  // The derivative φ = e^{−x²/2}/√(2π) had the rounding of x² in it (2.2e−13 at −37).
+  const rows: Array<[number, number, number, number]> = [ // x, Φ(x), φ(x), −xφ(x)
+    [-37.263843282649106, 3.1619194737965627e-304, 1.179100021790006e-302, 4.393779842655093e-301],
+    [-25.00930516482594, 2.4212682063448428e-138, 6.0650743020961785e-137, 1.5168329406846705e-135],
+    [-19.146687862280334, 5.1570868550747245e-82, 9.90090286548936e-81, 1.8956949672028173e-79],
+    [-5.296523274247377, 5.901415050970763e-8, 3.2303087484816664e-7, 1.7109405469338063e-6],
+    [-1.5, 0.06680720126885807, 0.12951759566589172, 0.1942763934988376],
+    [-0.7, 0.24196365222307303, 0.31225393336676127, 0.21857775335673288],
+  ];
+  it.each(rows)('at %d', (x, p, phi, dphi) => {
+    expect(ulps(S.ndtr(x).item(), p)).toBeLessThanOrEqual(6); // erfc's own (Cody's) error: ≤ 4.9 ulp measured
+    expect(rel(d1(S.ndtr, x), phi)).toBeLessThan(2e-15);
+    expect(rel(d2(S.ndtr, x), dphi)).toBeLessThan(2e-15);
+  });
+  it('keeps the edges, the batched and forward paths', () => {
+    expect(Array.from(S.ndtr(ad.tensor([0, -0, Infinity, -Infinity, -40, NaN])).toFloat64Array())).toEqual([0.5, 0.5, 1, 0, 0, NaN]);
+    expect(Array.from(ad.grad((x: ad.Tensor) => ad.sum(S.ndtr(x)))(ad.tensor([Infinity, -Infinity, 0])).toFloat64Array()))
+      .toEqual([0, 0, 0.3989422804014327]);
+    const xs = rows.map((r) => r[0]);
+    expect(Array.from(S.ndtr(ad.tensor(xs)).toFloat64Array())).toEqual(xs.map((x) => S.ndtr(x).item()));
+    const [, t] = ad.jvp(S.ndtr, [ad.scalar(-25.00930516482594)], [ad.scalar(1)]);
+    expect(rel((t as ad.Tensor).item(), 6.0650743020961785e-137)).toBeLessThan(2e-15);
+    expect(ad.jit(S.ndtr)(ad.scalar(-37.263843282649106)).item()).toBe(S.ndtr(-37.263843282649106).item());
+  });
+});
+
+describe('erf′ and erfc′ far out', () => {
+  // 2/√π e^{−x²} with x² rounded: relative x²ε (5.7e−14 at 21.37). Now e^{−h²}·e^{−(x−h)(x+h)}, h = x to a sixteenth.
+  const rows: Array<[number, number, number]> = [ // x, erfc′(x), erfc″(x)
+    [21.37, -5.250460271120461e-199, 2.2440467198768856e-197],
+    [-5.5, -8.223316045262922e-14, -9.045647649789214e-13],
+    [26.1, -1.6095743479277808e-296, 8.401978096183016e-295],
+  ];
+  it.each(rows)('at %d', (x, e1, e2) => {
+    expect(rel(d1(ad.erfc, x), e1)).toBeLessThan(2e-15);
+    expect(rel(d2(ad.erfc, x), e2)).toBeLessThan(2e-15);
+    expect(d1(ad.erf, x)).toBe(-d1(ad.erfc, x));
+  });
+  it('is 0 at ±∞ and NaN at NaN', () => {
+    const g = ad.grad((x: ad.Tensor) => ad.sum(ad.erf(x)))(ad.tensor([Infinity, -Infinity, 41, NaN])).toFloat64Array();
+    expect(Array.from(g)).toEqual([0, 0, 0, NaN]);
+  });
+});
+
+describe('logNdtr above 0', () => {
+  // log1p(−½ erfc(x/√2)) had x/√2's rounding amplified as ndtr's (2.5e−14 at x = 12); the slope φ/Φ had
+  // x²'s (7e−15 at 11.6). Now log1p(−Φ(−x)) with the double-double ndtr, and e^{−x²/2} split.
+  const rows: Array<[number, number, number]> = [ // x, log Φ(x), φ/Φ
+    [5.33, -4.91063845370038e-8, 2.70393242431327e-7],
+    [9, -1.1285884059538405e-19, 1.0279773571668915e-18],
+    [12, -1.776482112077679e-33, 2.1463837356630605e-32],
+    [20, -2.7536241186062337e-89, 5.520948362159764e-88],
+    [35.8, -5.522032342745382e-281, 1.978427648153364e-279],
+  ];
+  it.each(rows)('at %d', (x, v, s) => {
+    expect(rel(S.logNdtr(x).item(), v)).toBeLessThan(1e-15);
+    expect(rel(d1(S.logNdtr, x), s)).toBeLessThan(1e-15);
+  });
+});
+
+describe('logNdtr′, ″ and ‴ in the lower tail', () => {
+  // r = φ/Φ was √(2/π)/e^{log F(t)} (2.7e−15 at −1.36e4); r′ = −r(x + r) cancels for x ≪ 0 (2.3e−13 at −19.8,
+  // the switch to the asymptotic series at −20, 1.2e−13 at −14.5); r″ by autodiff of either was 1e−5 off at
+  // −1e5 (6e3 with r′ from the kernel). Now Laplace's fraction: r = u + K, r′ = −K(u + K), r″ = K″(u).
+  const rows: Array<[number, number, number, number]> = [ // x, r, r′, r″
+    [-1e5, 100000.00001, -0.9999999999, 1.9999999976e-15],
+    [-13600.5, 13600.500073526708, -0.9999999945938233, 7.949967315069349e-13],
+    [-747.25, 747.2513382354209, -0.9999982091323727, 4.793170650347029e-9],
+    [-40, 40.02496884720726, -0.9993773316214086, 3.101744039648625e-5],
+    [-19.8, 19.850250623456304, -0.9974874695925582, 0.00025000895010280207],
+    [-14.5, 14.568324559578466, -0.9953743593293534, 0.0006206801309102098],
+    [-5, 5.186503967125842, -0.9673035653828878, 0.0108257645063567],
+    [-3, 3.2830986549304364, -0.9294408132147319, 0.03147067283084249],
+    [-2.5, 2.822744797663907, -0.9110261985788846, 0.04287863103702551],
+  ];
+  it.each(rows)('at %d', (x, r, r1, r2) => {
+    expect(rel(d1(S.logNdtr, x), r)).toBeLessThan(1e-15);
+    expect(rel(d2(S.logNdtr, x), r1)).toBeLessThan(x <= -3 ? 1e-15 : 5e-15); // above −3, −r(x + r) directly
+    expect(rel(d3(S.logNdtr, x), r2)).toBeLessThan(2e-15);
+  });
+  it('keeps the edges and the batched path', () => {
+    const g2 = (xs: number[]) => Array.from(ad.grad((x: ad.Tensor) => ad.sum(ad.grad((y: ad.Tensor) => ad.sum(S.logNdtr(y)))(x)))(ad.tensor(xs)).toFloat64Array());
+    const xs = rows.map((r) => r[0]);
+    expect(g2(xs)).toEqual(xs.map((x) => d2(S.logNdtr, x)));
+    expect(g2([-Infinity, -1e300, Infinity])).toEqual([-1, -1, 0]); // +∞ was NaN (−0·∞)
+    expect(d3(S.logNdtr, Infinity)).toBe(0);
+    expect(d1(S.logNdtr, -1e300)).toBe(1e300);
+    expect(Number.isNaN(d2(S.logNdtr, NaN))).toBe(true);
+  });
+});
