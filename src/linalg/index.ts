@@ -28,3 +28,5 @@ export type { ChoFactor } from './constructors.js';
 export { polar } from './polar.js';
 export { schur, hessenberg } from './schur.js';
 export type { HessenbergOptions } from './schur.js';
+export { solveSylvester } from './sylvester.js';
+export { sqrtm } from './sqrtm.js';

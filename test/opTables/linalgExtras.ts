@@ -23,6 +23,13 @@ export const linalgExtraRows: OpRow[] = [
     shapes: [[[2, 3], [3, 4], [4, 2]], [[3], [3, 4], [4]]],
   },
   { name: 'expm', domains: ['real'], fn: (a) => linalg.expm(a), shapes: [[[1, 1]], ...SQUARE] },
+  {
+    name: 'solveSylvester', covers: ['sylvester'], domains: ['real', 'real', 'real'],
+    fn: (a, b, c) => linalg.solveSylvester(wellConditioned(a), wellConditioned(b), c),
+    shapes: [[[3, 3], [2, 2], [3, 2]], [[2, 3, 3], [2, 2], [2, 3, 2]], [[1, 1], [3, 3], [2, 1, 3]]],
+  },
+  // a·0.3 + I: eigenvalues near 1, none on the negative real axis (complex pairs happen).
+  { name: 'sqrtm', covers: ['sqrtm', 'sylvester'], domains: ['real'], fn: (a) => linalg.sqrtm(ad.add(ad.mul(a, 0.3), ad.eye(n(a)))), shapes: [[[1, 1]], ...SQUARE] },
   { name: 'expm (scaled: squarings)', covers: ['expm'], domains: ['real'], fn: (a) => linalg.expm(ad.mul(a, 4)), shapes: [[[3, 3]]] },
   {
     name: 'lu (l and u)', covers: ['lu', 'slice', 'concat'], domains: ['real'],
