@@ -111,3 +111,32 @@ describe('logNdtr′, ″ and ‴ in the lower tail', () => {
     expect(Number.isNaN(d2(S.logNdtr, NaN))).toBe(true);
   });
 });
+
+describe('polygamma of large order', () => {
+  // x < 0: the reflection's Pₙ(cot πx), of degree n + 1, carried cot's rounding n + 1 times (49 ulp at n = 30,
+  // 117 at n = 100); now from n = 16 the series Σ (x + k)^{−n−1} summed outward from the pole (reflection kept
+  // where the series cancels, near the zeros between poles). x ≫ 1: n!·ζ(n + 1, x) multiplied n! in after
+  // x^{−n} had underflowed (ψ⁽¹⁰⁰⁾(6829) was −0, as SciPy's). References: float(mpmath.polygamma(n, x)).
+  const rows: Array<[number, number, number, number]> = [ // n, x, ψ⁽ⁿ⁾(x), bound in ulp
+    [30, -8.993356282917002, -8.490143708085103e99, 4],
+    [30, -4.986716781837853, -3.9926165635166505e90, 4],
+    [30, -9.139113687888207, 9.532225222523116e58, 4],
+    [100, -6.213171327060113, 5.866728397858911e225, 8],
+    [100, -3.1269073222001857, 3.2949507987416463e248, 8],
+    [100, -11.744889861490783, -7.771486215459142e217, 8],
+    [50, -6.972, -4.764477430487107e143, 4],
+    [20, -3.3, 2.325831561706772e29, 4],
+    [6, -6.502, -5162.75286451613, 4], // near a zero: the reflection
+    [100, 6829, -3.447214918870989e-228, 6],
+    [100, 0.5, -2.366100660490897e188, 6],
+  ];
+  it.each(rows)('n = %d at %d', (n, x, want, bound) => {
+    expect(ulps(S.polygamma(n, x).item(), want)).toBeLessThanOrEqual(bound);
+  });
+  it('is the derivative of the order below, and keeps the poles', () => {
+    expect(d1((x) => S.polygamma(99, x), 6829)).toBe(S.polygamma(100, 6829).item());
+    expect(S.polygamma(30, -3).item()).toBe(-Infinity);
+    expect(S.polygamma(31, -3).item()).toBe(Infinity);
+    expect(ulps(S.polygamma(40, 1e5).item(), -2.040196193638474e-154)).toBeLessThanOrEqual(2);
+  });
+});
