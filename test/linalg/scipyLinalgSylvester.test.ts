@@ -99,6 +99,10 @@ describe('sqrtm', () => {
     expectClose(L.sqrtm(s), ad.matmul(ad.mul(vectors, ad.expandDims(ad.sqrt(values), -2)), mT(vectors)), 1e-13);
     expect(L.sqrtm(ad.zeros([2, 2])).toArray()).toEqual([[0, 0], [0, 0]]);
     expectClose(L.sqrtm(t([[0, 0], [0, 4]])), t([[0, 0], [0, 2]]), 0);
+    // A matrix of entries near 1e-300: its root is 1e-150 times that of the matrix scaled up (Schur is scaled as dgees does).
+    for (const small of [nearIdentity([3, 3], 9), t(SCIPY.sqrtm[1]!.a), t([[1, -2], [2, 1]])]) { // the last two with complex pairs
+      expectClose(ad.div(L.sqrtm(ad.mul(2 ** -996, small)), 2 ** -498), L.sqrtm(small), 1e-14);
+    }
   });
 
   it('derivatives: X Ẋ + Ẋ X = ȧ; jvp against central differences; checkGrad to second order (complex pairs, batched)', () => {

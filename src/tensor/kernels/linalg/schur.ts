@@ -14,6 +14,7 @@ const SAFMIN = 2 ** -1022; // dlamch('S')
 const SMLNUM = SAFMIN * (1 / ULP); // dlahqr's smlnum for nh = 1 … n: safmin·(nh/ulp), nh folded into the test below
 const SAFMN2 = 2 ** -484; //  base^int(log_base(safmin/eps)/2), dlanv2's rescaling
 const SAFMX2 = 1 / SAFMN2;
+const SCALE_LOW = Math.sqrt(SAFMIN) / ULP; // dgees's smlnum; bignum = 1/smlnum
 const sign = (a: number, b: number) => (b >= 0 ? Math.abs(a) : -Math.abs(a)); // Fortran SIGN(a, b)
 
 /**
@@ -292,10 +293,18 @@ export function schurInPlace(h: Float64Array, o: number, n: number, z: Float64Ar
 export function realSchurKernel(a: Float64Array, count: number, n: number, t: Float64Array, z: Float64Array): number {
   for (let b = 0; b < count; b++) {
     const o = b * n * n;
-    for (let i = 0; i < n * n; i++) t[o + i] = a[o + i]!;
+    // dgees's scaling: a matrix whose largest entry is below √safmin/ulp (or above its reciprocal)
+    // is scaled into range first, else dlahqr's test |h(k, k−1)| ≤ safmin·n/ulp deflates every
+    // entry of a matrix of norm 1e-300 (T came back as H with its subdiagonal zeroed). By a power of
+    // two here, so the scaling and its undoing are exact.
+    let big = 0;
+    for (let i = 0; i < n * n; i++) big = Math.max(big, Math.abs(a[o + i]!));
+    const scale = big > 0 && (big < SCALE_LOW || big > 1 / SCALE_LOW) ? 2 ** Math.round(Math.log2((big < SCALE_LOW ? SCALE_LOW : 1 / SCALE_LOW) / big)) : 1;
+    for (let i = 0; i < n * n; i++) t[o + i] = a[o + i]! * scale;
     hessenbergInPlace(t, o, n, z, o);
     if (!schurInPlace(t, o, n, z, o)) return b;
     for (let i = 2; i < n; i++) for (let j = 0; j < i - 1; j++) t[o + i * n + j] = 0;
+    if (scale !== 1) for (let i = 0; i < n * n; i++) t[o + i] /= scale;
   }
   return -1;
 }

@@ -157,7 +157,7 @@ export function sqrtmKernel(a: Float64Array, count: number, n: number, out: Floa
         r[j0 * n + j0] = Math.sqrt(d);
       } else {
         const theta = 0.5 * (t[j0 * n + j0]! + t[(j0 + 1) * n + j0 + 1]!);
-        const mu = Math.sqrt(-t[j0 * n + j0 + 1]! * t[(j0 + 1) * n + j0]!); // standardised: equal diagonal, βγ < 0
+        const mu = Math.sqrt(Math.abs(t[j0 * n + j0 + 1]!)) * Math.sqrt(Math.abs(t[(j0 + 1) * n + j0]!)); // √(−βγ), standardised (βγ < 0), without underflow
         const modulus = Math.hypot(theta, mu);
         // α = √((θ + |λ|)/2), written without cancellation when θ < 0: α = μ/(2β), β = √((|λ| − θ)/2).
         const alpha = theta >= 0 ? Math.sqrt(0.5 * (theta + modulus)) : mu / (2 * Math.sqrt(0.5 * (modulus - theta)));
