@@ -3,6 +3,7 @@
  * tridiagonal form, then the implicit QL algorithm with Wilkinson-type shifts (EISPACK's tred2
  * and tql2, as in JAMA). Backward stable; eigenvalues ascending. No AD here.
  */
+import { RotationSpace, paddedStride, rotationSpace } from '../wasm/rotations.js';
 
 /** √(a² + b²) without overflow or underflow (Math.hypot is slower in V8). */
 export function hypot(a: number, b: number): number {
@@ -82,15 +83,34 @@ function tridiagonalize(u: Float64Array, n: number, d: Float64Array, e: Float64A
   e[0] = 0;
 }
 
+/** Rows from this length on are rotated in WebAssembly (./../wasm/rotations.ts). */
+const WASM_ROTATIONS_MIN = 32;
+
 /**
  * Implicit QL on the tridiagonal (d, e), applying each plane rotation to the rows of `w` (the
  * eigenvectors stored as rows, so rotations run along contiguous memory). Returns false if some
  * eigenvalue did not converge in 30 iterations per eigenvalue (non-finite input).
  *
  * An iteration's rotations, of rows (i, i + 1) for i = m − 1 down to l, do not feed back into the
- * iteration on (d, e): they are collected and applied after it by `rotateRun`, four at a time.
+ * iteration on (d, e): they are collected and applied after it — in WebAssembly SIMD from
+ * WASM_ROTATIONS_MIN columns on, else by `rotateRun`, four at a time — the same bits either way.
  */
 function implicitQL(w: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
+  const space = n >= WASM_ROTATIONS_MIN ? rotationSpace(n * paddedStride(n)) : null;
+  if (space === null) return qlIterations(n, d, e, (l, m, cs) => rotateRun(w, n, l, m, cs));
+  // The rows in WebAssembly memory for the whole iteration, one rotation a call (the same bits).
+  const stride = paddedStride(n), view = space.view;
+  for (let i = 0; i < n; i++) view.set(w.subarray(i * n, (i + 1) * n), RotationSpace.rowAt(i, stride));
+  const converged = qlIterations(n, d, e, (l, m, cs) => {
+    for (let i = m - 1; i >= l; i--) space.rotate(RotationSpace.rowAt(i, stride), RotationSpace.rowAt(i + 1, stride), stride, cs[2 * i]!, cs[2 * i + 1]!);
+  });
+  for (let i = 0; i < n; i++) w.set(view.subarray(RotationSpace.rowAt(i, stride), RotationSpace.rowAt(i, stride) + n), i * n);
+  space.done();
+  return converged;
+}
+
+/** The QL iteration on (d, e); `rotate(l, m, cs)` applies each iteration's rotations to the rows. */
+function qlIterations(n: number, d: Float64Array, e: Float64Array, rotate: (l: number, m: number, cs: Float64Array) => void): boolean {
   const cs = new Float64Array(2 * n); // an iteration's rotations: c, s of rows (i, i + 1) at 2i
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
@@ -130,7 +150,7 @@ function implicitQL(w: Float64Array, n: number, d: Float64Array, e: Float64Array
           cs[2 * i] = c;
           cs[2 * i + 1] = s;
         }
-        rotateRun(w, n, l, m, cs);
+        rotate(l, m, cs);
         p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
         e[l] = s * p;
         d[l] = c * p;

@@ -4,13 +4,21 @@
  * are then the singular values. Slower than Golub–Kahan for large n but simple and accurate:
  * small singular values get high relative accuracy. s descending. No AD here.
  */
+import { RotationSpace, paddedStride, rotationSpace } from '../wasm/rotations.js';
+
+/** Rows from this length on are swept in WebAssembly (../wasm/rotations.ts). */
+const WASM_SWEEP_MIN = 32;
 
 /**
  * One-sided Jacobi on `g`, k rows of length len (the columns of a tall matrix, stored as rows so
  * rotations run along contiguous memory), accumulating the rotations in the rows of `vt` (k×k).
+ * From WASM_SWEEP_MIN on, g's and vt's rows go into WebAssembly memory for the whole run, the
+ * inner products and rotations in SIMD (orthogonalizeRowsVector); the inner products' sums then
+ * round in a different order (as accurate), so the two paths agree to rounding, not bit for bit.
  */
 function orthogonalizeRows(g: Float64Array, k: number, len: number, vt: Float64Array): void {
-  const eps = 2 ** -52;
+  if (len >= WASM_SWEEP_MIN && orthogonalizeRowsVector(g, k, len, vt)) return;
+  const cs = new Float64Array(2);
   for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;
     for (let p = 0; p < k - 1; p++) {
@@ -21,18 +29,62 @@ function orthogonalizeRows(g: Float64Array, k: number, len: number, vt: Float64A
           const x = g[rp + i]!, y = g[rq + i]!;
           alpha += x * x; beta += y * y; gamma += x * y;
         }
-        if (gamma === 0 || Math.abs(gamma) <= eps * Math.sqrt(alpha * beta)) continue;
+        if (!jacobiRotation(alpha, beta, gamma, cs)) continue;
         rotated = true;
-        // The rotation that zeroes the (p, q) entry of GᵀG (Rutishauser's stable form).
-        const zeta = (beta - alpha) / (2 * gamma);
-        const tan = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + tan * tan), s = c * tan;
-        rotateRows(g, rp, rq, len, c, s);
-        rotateRows(vt, p * k, q * k, k, c, s);
+        rotateRows(g, rp, rq, len, cs[0]!, cs[1]!);
+        rotateRows(vt, p * k, q * k, k, cs[0]!, cs[1]!);
       }
     }
     if (!rotated) return;
   }
+}
+
+/** orthogonalizeRows in WebAssembly SIMD (5–6× the scalar loops' speed); false where it is unavailable. */
+function orthogonalizeRowsVector(g: Float64Array, k: number, len: number, vt: Float64Array): boolean {
+  const gStride = paddedStride(len), vStride = paddedStride(k);
+  const space = rotationSpace(k * gStride + k * vStride);
+  if (space === null) return false;
+  const view = space.view, vBase = RotationSpace.rowAt(k, gStride);
+  const gRow = (i: number) => RotationSpace.rowAt(i, gStride), vRow = (i: number) => vBase + i * vStride;
+  for (let i = 0; i < k; i++) {
+    view.set(g.subarray(i * len, (i + 1) * len), gRow(i));
+    view.set(vt.subarray(i * k, (i + 1) * k), vRow(i));
+  }
+  const d = new Float64Array(3), cs = new Float64Array(2);
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < k - 1; p++) {
+      for (let q = p + 1; q < k; q++) {
+        space.dots(gRow(p), gRow(q), gStride, d);
+        if (!jacobiRotation(d[0]!, d[1]!, d[2]!, cs)) continue;
+        rotated = true;
+        space.rotate(gRow(p), gRow(q), gStride, cs[0]!, cs[1]!);
+        space.rotate(vRow(p), vRow(q), vStride, cs[0]!, cs[1]!);
+      }
+    }
+    if (!rotated) break;
+  }
+  for (let i = 0; i < k; i++) {
+    g.set(view.subarray(gRow(i), gRow(i) + len), i * len);
+    vt.set(view.subarray(vRow(i), vRow(i) + k), i * k);
+  }
+  space.done();
+  return true;
+}
+
+/**
+ * The rotation (c, s) into cs that zeroes the (p, q) entry of GᵀG, given α = xᵀx, β = yᵀy and
+ * γ = xᵀy (Rutishauser's stable form); false where the two rows are already orthogonal to
+ * working precision (|γ| ≤ ε √(αβ)).
+ */
+function jacobiRotation(alpha: number, beta: number, gamma: number, cs: Float64Array): boolean {
+  if (gamma === 0 || Math.abs(gamma) <= 2 ** -52 * Math.sqrt(alpha * beta)) return false;
+  const zeta = (beta - alpha) / (2 * gamma);
+  const tan = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+  const c = 1 / Math.sqrt(1 + tan * tan);
+  cs[0] = c;
+  cs[1] = c * tan;
+  return true;
 }
 
 function rotateRows(x: Float64Array, rp: number, rq: number, len: number, c: number, s: number): void {
