@@ -140,3 +140,26 @@ describe('polygamma of large order', () => {
     expect(ulps(S.polygamma(40, 1e5).item(), -2.040196193638474e-154)).toBeLessThanOrEqual(2);
   });
 });
+
+describe('betainc: tiny parameters and far tails', () => {
+  // ψ(a + b) − ψ(a + 1) took a + b as (a + 1) + (b − 1), whose roundings moved ψ near its pole (∂I/∂a 1.1e−11 off at
+  // a = 1.4e−6); with small a, ∂I/∂b came from the fraction's I ≈ 1 (2.9e−10 off) — now from the series of 1 − I;
+  // e^{p log y} carried log y's rounding times |p log y| (7.3e−14 at I = 5.6e−127, 8.8e−14 in the upper tail's
+  // derivatives) — now y^p by pow where y (x, or 1 − x exact) is small. References: I by mpmath's 2F1 form
+  // I = x^a (1 − x)^b/(a B(a, b))·₂F₁(a + b, 1; a + 1; x) on the side of the flip point where it is small,
+  // the parameter derivatives by mpmath.diff of that side (−∂(1 − I) where 1 − I is the smaller).
+  const rows: Array<[number, number, number, number, number, number]> = [ // a, b, x, I, ∂I/∂a, ∂I/∂b
+    [3.512366766077617e-6, 8.127144868572925, 3.327115450052517e-9, 0.999940602305179, -16.910517618777675, 4.5982553181820804e-7],
+    [1.3666945941086642e-6, 3.4173843591610847e-6, 0.04513160202570654, 0.7143214270103123, -149314.39546708154, 59713.56339732433],
+    [1.1727729021370355e-6, 1.1860970773798261e-6, 0.6573053054464759, 0.5028246548825306, -213163.03430727645, 210768.76354818422],
+    [5.066603985144965, 30.039710101683962, 9.908108319212149e-27, 5.59871336493124e-127, -3.2500808485403645e-125, 8.862076643586428e-128],
+    [0.005052653559719966, 19.722630924467968, 0.9999999999998352, 1, -4.008505017557699e-254, 5.867208097770209e-255],
+    [2.5814947856129202, 1.2151495473862236e-6, 5.204577056499114e-29, 4.5578043252304906e-80, -2.9859452842789145e-78, 3.75082362771451e-74],
+  ];
+  it.each(rows)('at (%d, %d, %d)', (a, b, x, i, da, db) => {
+    expect(rel(S.betainc(a, b, x).item(), i)).toBeLessThan(4e-15);
+    const [ga, gb] = ad.grad((p: ad.Tensor, q: ad.Tensor) => S.betainc(p, q, x), [0, 1])(ad.scalar(a), ad.scalar(b)) as ad.Tensor[];
+    expect(rel(ga!.item(), da)).toBeLessThan(4e-15);
+    expect(rel(gb!.item(), db)).toBeLessThan(4e-15);
+  });
+});

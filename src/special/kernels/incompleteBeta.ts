@@ -43,8 +43,19 @@ function betaTerms(n: number, out: Float64Array): void {
  * above, p log y + q log z − log B(p, q) cancels (1e−14 at p = 100, q = 200), so it is Loader's
  * binomial form, n = p + q: q/n · √(n/(2π p q)) · exp(stirlerr(n) − stirlerr(p) − stirlerr(q) − bd0(p, ny) − bd0(q, nz)).
  */
-function prefactor(p: number, q: number, y: number, z: number, logY: number, logZ: number): number {
+function prefactor(p: number, q: number, y: number, z: number, logY: number, logZ: number, yExact = false): number {
   const n = p + q;
+  // Far in the tail, e^{p log y} carries log y's rounding times |p log y| (I_x(5.07, 30.04) at x = 9.9e−27, ~1e−132,
+  // was 7.3e−14 off, SciPy's 1.6e−14): where y is the caller's own x, y^p by pow (one rounding) times e^{rest}, when
+  // the rest of the exponent (q log z − log(p B(p, q))) is the smaller part and y^p is normal.
+  if (yExact && y < 0.5) {
+    const yp = Math.pow(y, p);
+    if (yp > 1e-290) {
+      const small = p < 1 && q < 1 && n < 20;
+      const rest = small ? q * logZ + lgamma(n + 1) - lgamma(p + 1) - lgamma(q + 1) : q * logZ - Math.log(p) - betaln(p, q);
+      if (Math.abs(rest) < 0.25 * Math.abs(p * logY)) return small ? yp * Math.exp(rest) * (q / n) : yp * Math.exp(rest);
+    }
+  }
   if (n >= 20) return (q / n) * Math.sqrt(n / (2 * Math.PI * p * q)) * Math.exp(loaderExponent(p, q, y, z));
   // Both below 1: 1/(p B(p, q)) = q/(p + q) · Γ(p + q + 1)/(Γ(p + 1) Γ(q + 1)), lgammas near 1 that are
   // O(p + q) and exact to an ulp of 1, where −log p − betaln(p, q) is a difference of logs of size
@@ -74,14 +85,16 @@ const PSI_ASYMPTOTIC = [1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 327
  *   L + t/(2s(s + t)) − Σₖ B₂ₖ/(2k) · s^{−2k} · expm1(−2k L)
  * (the eighth term is under 1e−16 of the first there, as stirlerr's). The two digammas would leave
  * |ψ(s)|·ε: at b = 1e10, ψ(a + b) − ψ(b) ≈ a/b = 1e−10 next to ψ ≈ 23 kept 5 digits, and betainc's
- * b-derivative, which carries it, lost them (1e−4 relative at (a, b, x) = (0.5, 1e10, 1e−10)).
+ * b-derivative, which carries it, lost them (1e−4 relative at (a, b, x) = (0.5, 1e10, 1e−10)). `st` is s + t as the
+ * caller has it: ψ(p + q) − ψ(p + 1) passed (p + 1) + (q − 1), whose roundings (~2e−16) moved ψ near its pole
+ * at 0 (ψ′ ≈ 1/(p + q)²: ∂I/∂a was 1.1e−11 off at a = 1.4e−6, b = 3.4e−6).
  */
-function digammaDifference(s: number, t: number): number {
-  if (s < 10 || s + t < 10) return digamma(s + t) - digamma(s);
+function digammaDifference(s: number, t: number, st = s + t): number {
+  if (s < 10 || st < 10) return digamma(st) - digamma(s);
   const L = Math.log1p(t / s), r = 1 / (s * s);
   let sum = 0, power = 1;
   for (let k = 0; k < PSI_ASYMPTOTIC.length; k++) { power *= r; sum += PSI_ASYMPTOTIC[k]! * power * Math.expm1(-2 * (k + 1) * L); }
-  return L + t / (2 * s * (s + t)) - sum;
+  return L + t / (2 * s * st) - sum;
 }
 
 let fz = 0;
@@ -138,13 +151,13 @@ function fraction(p: number, q: number, y: number, z: number, logY: number, log1
   // betainc(1e10, 2.5, 1 − 1e−9) was 8e−8 off, as the flipped side at large b.
   runFraction(p, q, y, z, withDerivatives, z < 0.5);
   const g = fractionParts[0]!, dgp = fractionParts[1]!, dgq = fractionParts[2]!;
-  const j = prefactor(p, q, y, z, logY, log1mY) / g;
+  const j = prefactor(p, q, y, z, logY, log1mY, !flip || z >= 0.5) / g; // y is x, or 1 − x exact (Sterbenz)
   const sign = flip ? -1 : 1;
   out[0] = flip ? 1 - j : j;
   out[3] = flip ? j : 1 - j;
   if (!withDerivatives) return;
   // −1/p − ψ(p) = −ψ(p + 1) (the recurrence), which does not cancel for small p (1/p − 1/p at p = 1e−8 lost 8 digits).
-  const dp = sign * j * (logY + digammaDifference(p + 1, q - 1) - dgp / g);
+  const dp = sign * j * (logY + digammaDifference(p + 1, q - 1, p + q) - dgp / g);
   const dq = sign * j * (log1mY + digammaDifference(q, p) - dgq / g);
   // Flipped, p = b and q = a: ∂/∂a is the q-derivative.
   out[1] = flip ? dq : dp; out[2] = flip ? dp : dq;
@@ -200,8 +213,14 @@ export function incompleteBeta(a: number, b: number, x: number, withDerivatives:
   if (x === 0 || x === 1) { betaResult[0] = x; betaResult[1] = 0; betaResult[2] = 0; betaResult[3] = 1 - x; return; }
   if (x < (a + 1) / (a + b + 2)) {
     fraction(a, b, x, 1 - x, Math.log(x), Math.log1p(-x), withDerivatives, betaResult, false);
-    // Small a: I is near 1 already here, and 1 − I is the small-b series of the other side (its value only).
-    if (a <= 0.5 && a <= b / 4) { smallBUpperTail(b, a, x, Math.log(x), false, complementScratch); betaResult[3] = complementScratch[0]!; }
+    // Small a: I is near 1 already here, and 1 − I is the small-b series of the other side, its derivatives too: those
+    // of I from the fraction are those of a number near 1, exact only to its ulp (∂I/∂b = 4.6e−7 was 2.9e−10 off at
+    // (a, b, x) = (3.5e−6, 8.1, 3.3e−9)). With a′ = b, b′ = a: ∂I/∂a = −∂(1 − I)/∂b′, ∂I/∂b = −∂(1 − I)/∂a′.
+    if (a <= 0.5 && a <= b / 4) {
+      smallBUpperTail(b, a, x, Math.log(x), withDerivatives, complementScratch);
+      betaResult[3] = complementScratch[0]!;
+      if (withDerivatives) { betaResult[1] = -complementScratch[2]!; betaResult[2] = -complementScratch[1]!; }
+    }
   } else if (b <= 0.5 && b <= a / 4) smallBUpperTail(a, b, 1 - x, Math.log1p(-x), withDerivatives, betaResult);
   else fraction(b, a, 1 - x, x, Math.log1p(-x), Math.log(x), withDerivatives, betaResult, true);
 }
@@ -232,7 +251,7 @@ export function logIncompleteBeta(a: number, b: number, x: number, upper: boolea
   if (y < (p + 1) / (p + q + 2)) {
     runFraction(p, q, y, z, true, z < 0.5);
     const g = fractionParts[0]!;
-    const dp = logY + digammaDifference(p + 1, q - 1) - fractionParts[1]! / g;
+    const dp = logY + digammaDifference(p + 1, q - 1, p + q) - fractionParts[1]! / g;
     const dq = logZ + digammaDifference(q, p) - fractionParts[2]! / g;
     logBetaResult[0] = logPrefactor(p, q, y, z, logY, logZ) - Math.log(g);
     logBetaResult[1] = (sign * p * g) / (x * (1 - x));
