@@ -163,3 +163,24 @@ describe('betainc: tiny parameters and far tails', () => {
     expect(rel(gb!.item(), db)).toBeLessThan(4e-15);
   });
 });
+
+describe('zeta near s = 1 and for large q', () => {
+  // Cephes' stopping test (term/sum < ε, as SciPy's and JAX's) ignored the tail ∫ u^{−s} = a^{1−s}/(s − 1), huge near
+  // s = 1: ζ(1 + 5e−11, 4.8e−16) was 9e−6 off (7.6e10 ulp). The Euler–Maclaurin tail took a^{1−s} as a·a^{−s}, 0 once
+  // a^{−s} underflows: ζ(1.5, 1e300) and ζ(2, 1e200) were 0. References: float(mpmath.zeta(s, q)).
+  const rows: Array<[number, number, number]> = [
+    [1.0000000000525406, 4.785525964832193e-16, 2089653504002345.2],
+    [1.5, 1e300, 2e-150],
+    [2, 1e200, 1e-200],
+    [1.0000000001, 1, 9999999173.173574],
+    [1.0000001, 1e6, 9999986.178660814],
+  ];
+  it.each(rows)('ζ(%d, %d)', (s, q, want) => {
+    expect(ulps(S.zeta(s, q).item(), want)).toBeLessThanOrEqual(2);
+  });
+  it('keeps the q-derivative −s·ζ(s + 1, q) there', () => {
+    expect(rel(d1((q) => S.zeta(1.5, q), 1e100), -1e-150)).toBeLessThan(1e-15); // −1.5·ζ(2.5, q) = −q^{−1.5}(1 + O(1/q)); was 0
+    // 4e−15: s + 1 = 2.0000001 rounds, and q^{−s−1} carries that times log q (the derivative is ζ(fl(s + 1), q)).
+    expect(rel(d1((q) => S.zeta(1.0000001, q), 1e6), -9.999991184494235e-7)).toBeLessThan(4e-15);
+  });
+});
