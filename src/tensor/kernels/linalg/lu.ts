@@ -13,47 +13,58 @@ export interface LuFactors {
   readonly singular: number;
 }
 
-/** Panel width of the blocked factorisation; matrices up to twice this are factored unblocked. */
-const NB = 48;
+/** Matrices up to this order are factored unblocked (dgetf2; the exact pivot products of small integer matrices); larger ones recursively. */
+const UNBLOCKED_MAX = 96;
+/** Columns of the recursion's leaves, factored unblocked. */
+const LEAF = 16;
 
 /**
- * Blocked right-looking LU with partial pivoting (LAPACK's dgetrf; the pivot of column k is its
- * largest entry on or below the diagonal, rows swapped across the whole matrix). Stable in
- * practice (growth factor bounded by 2ⁿ⁻¹, small for all but contrived matrices; Higham,
- * "Accuracy and Stability of Numerical Algorithms", ch. 9). Same pivots and, up to rounding, the
- * same factors as the unblocked algorithm: blocking only delays the trailing updates.
+ * LU with partial pivoting (LAPACK's dgetrf; the pivot of column k is its largest entry on or
+ * below the diagonal, rows swapped across the whole matrix). Stable in practice (growth factor
+ * bounded by 2ⁿ⁻¹, small for all but contrived matrices; Higham, "Accuracy and Stability of
+ * Numerical Algorithms", ch. 9). Above UNBLOCKED_MAX, recursive (Toledo 1997; LAPACK's dgetrf2):
+ * the left half of the columns factored, then U12 = L11⁻¹ A12 and A22 −= L21 U12 by a triangular
+ * solve and one matrix product, then the right half — so that almost all of the 2n³/3 flops run in
+ * the matrix kernel. Same pivots and, up to rounding, the same factors as the unblocked algorithm.
  */
 export function luFactor(a: Float64Array, count: number, n: number): LuFactors {
   const lu = Float64Array.from(a);
   const perm = new Int32Array(count * n);
   const parity = new Float64Array(count);
   let singular = -1;
-  const work = n > 2 * NB ? { l21: new Float64Array(n * NB), u12: new Float64Array(NB * n), a22: new Float64Array(n * n) } : null;
   for (let t = 0; t < count; t++) {
     const off = t * n * n, p = perm.subarray(t * n, (t + 1) * n);
     for (let i = 0; i < n; i++) p[i] = i;
-    let sign = 1, zero = false;
-    for (let k0 = 0; k0 < n; k0 += NB) {
-      const k1 = work === null ? n : Math.min(n, k0 + NB);
-      const panel = factorPanel(lu, off, n, k0, k1, p);
-      sign *= panel.sign;
-      zero ||= panel.zero;
-      if (work !== null && k1 < n) updateTrailing(lu, off, n, k0, k1, work);
-      if (work === null) break;
-    }
-    if (zero && singular < 0) singular = t;
-    parity[t] = sign;
+    const state = { sign: 1, zero: false };
+    if (n <= UNBLOCKED_MAX) factorPanel(lu, off, n, 0, n, p, state);
+    else factorRecursive(lu, off, n, 0, n, p, state);
+    if (state.zero && singular < 0) singular = t;
+    parity[t] = state.sign;
   }
   return { lu, perm, parity, singular };
+}
+
+/** What the factorisation has found so far: det(P)'s sign, and whether a pivot was exactly zero. */
+interface PivotState { sign: number; zero: boolean }
+
+/** Columns [c0, c1) over rows c0…, recursively (see luFactor). */
+function factorRecursive(lu: Float64Array, off: number, n: number, c0: number, c1: number, perm: Int32Array, state: PivotState): void {
+  if (c1 - c0 <= LEAF) {
+    factorPanel(lu, off, n, c0, c1, perm, state);
+    return;
+  }
+  const mid = c0 + Math.ceil((c1 - c0) / 2 / LEAF) * LEAF;
+  factorRecursive(lu, off, n, c0, mid, perm, state);
+  updateRight(lu, off, n, c0, mid, c1);
+  factorRecursive(lu, off, n, mid, c1, perm, state);
 }
 
 /**
  * Unblocked LU of columns [k0, k1) over rows k0… (dgetf2): for each column, the pivot row is swapped
  * in (whole rows), the multipliers below it are formed, and the remaining panel columns updated
- * along contiguous row segments. With k1 = n this is the whole factorisation.
+ * along contiguous row segments. With k0 = 0, k1 = n this is the whole factorisation.
  */
-function factorPanel(lu: Float64Array, off: number, n: number, k0: number, k1: number, perm: Int32Array): { sign: number; zero: boolean } {
-  let sign = 1, zero = false;
+function factorPanel(lu: Float64Array, off: number, n: number, k0: number, k1: number, perm: Int32Array, state: PivotState): void {
   for (let k = k0; k < k1; k++) {
     let p = k, best = Math.abs(lu[off + k * n + k]!);
     for (let i = k + 1; i < n; i++) {
@@ -65,10 +76,10 @@ function factorPanel(lu: Float64Array, off: number, n: number, k0: number, k1: n
       const rp = off + p * n;
       for (let j = 0; j < n; j++) { const s = lu[rk + j]!; lu[rk + j] = lu[rp + j]!; lu[rp + j] = s; }
       const s = perm[k]!; perm[k] = perm[p]!; perm[p] = s;
-      sign = -sign;
+      state.sign = -state.sign;
     }
     const pivot = lu[rk + k]!;
-    if (pivot === 0) { zero = true; continue; }
+    if (pivot === 0) { state.zero = true; continue; }
     for (let i = k + 1; i < n; i++) {
       const ri = off + i * n;
       const f = lu[ri + k]! / pivot;
@@ -77,39 +88,32 @@ function factorPanel(lu: Float64Array, off: number, n: number, k0: number, k1: n
       for (let j = k + 1; j < k1; j++) lu[ri + j] -= f * lu[rk + j]!;
     }
   }
-  return { sign, zero };
 }
 
 /**
- * After the panel [k0, k1): U12 = L11⁻¹ A12 (unit lower substitution on the panel's rows), then
- * A22 −= L21 U12 as one matrix product (the matmul kernel, WebAssembly SIMD where available) on
- * packed copies. Almost all of the 2n³/3 flops are in these products.
+ * After columns [c0, mid) are factored, their effect on columns [mid, c1): U12 = L11⁻¹ A12 (a
+ * unit lower triangular solve), then A22 −= L21 U12 as one matrix product (the matmul kernel,
+ * WebAssembly SIMD where available), on packed copies.
  */
-function updateTrailing(
-  lu: Float64Array, off: number, n: number, k0: number, k1: number,
-  w: { l21: Float64Array; u12: Float64Array; a22: Float64Array },
-): void {
-  const nb = k1 - k0, cols = n - k1, rows = n - k1;
-  const { l21, u12, a22 } = w;
-  for (let i = 0; i < nb; i++) u12.set(lu.subarray(off + (k0 + i) * n + k1, off + (k0 + i + 1) * n), i * cols);
-  // Unit lower L11 from the panel's own rows: row i of U12 −= L11[i, p] · row p, p < i.
-  for (let i = 1; i < nb; i++) {
-    const ri = i * cols, li = off + (k0 + i) * n + k0;
-    for (let q = 0; q < i; q++) {
-      const f = lu[li + q]!;
-      if (f === 0) continue;
-      const rq = q * cols;
-      for (let j = 0; j < cols; j++) u12[ri + j] -= f * u12[rq + j]!;
-    }
+function updateRight(lu: Float64Array, off: number, n: number, c0: number, mid: number, c1: number): void {
+  const nb = mid - c0, cols = c1 - mid, rows = n - mid;
+  const l11 = new Float64Array(nb * nb), u12 = new Float64Array(nb * cols);
+  for (let i = 0; i < nb; i++) {
+    const r = off + (c0 + i) * n;
+    l11.set(lu.subarray(r + c0, r + c0 + i), i * nb); // strictly lower part: the unit diagonal is implied
+    u12.set(lu.subarray(r + mid, r + c1), i * cols);
   }
-  for (let i = 0; i < nb; i++) lu.set(u12.subarray(i * cols, (i + 1) * cols), off + (k0 + i) * n + k1);
+  substitute(l11, 0, nb, true, false, true, u12, 0, cols);
+  for (let i = 0; i < nb; i++) lu.set(u12.subarray(i * cols, (i + 1) * cols), off + (c0 + i) * n + mid);
+  if (rows === 0) return;
+  const l21 = new Float64Array(rows * nb), a22 = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
-    const src = off + (k1 + i) * n;
-    for (let q = 0; q < nb; q++) l21[i * nb + q] = -lu[src + k0 + q]!;
-    a22.set(lu.subarray(src + k1, src + n), i * cols);
+    const r = off + (mid + i) * n;
+    for (let q = 0; q < nb; q++) l21[i * nb + q] = -lu[r + c0 + q]!;
+    a22.set(lu.subarray(r + mid, r + c1), i * cols);
   }
   gemm(l21, 0, u12, 0, a22, 0, rows, nb, cols);
-  for (let i = 0; i < rows; i++) lu.set(a22.subarray(i * cols, (i + 1) * cols), off + (k1 + i) * n + k1);
+  for (let i = 0; i < rows; i++) lu.set(a22.subarray(i * cols, (i + 1) * cols), off + (mid + i) * n + mid);
 }
 
 /** X = A⁻¹ B for each batch entry from A's factors; B is n×k per entry. */
