@@ -13,6 +13,7 @@ import { leavesLike, noExtraArguments } from './args.js';
 import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
 import { BelowBatch, CarryBatchedLater, batchOverReverse } from './belowBatch.js';
 import { BelowJvp, TangentLater, jvpOverReverse } from './belowJvp.js';
+import { recordTwoLevel, reverseRightBelow } from './twoLevel.js';
 
 export type { Checkpoints } from './loopArgs.js';
 
@@ -250,24 +251,28 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
     const innerInit = initIn.map((x) => unbox(x, top));
     const innerXs = xsIn.map((x) => unbox(x, top));
     const loop = new CheckpointedLoop(top, stepFn, (t) => xRow(innerXs, t), innerInit, stats, true);
-    const { captured: advanceCaptured } = runCapturing(top, () => loop.start(n, c));
-    const captured = [...new Set([...advanceCaptured, ...loop.tapedCaptured])];
-    // The region keeps xs and the closed-over values for its backward pass (init is a stored carry).
-    retainKept(top, [...innerXs, ...captured.map((b) => b.primal!)]);
-    const out = shapes.pairs ? [...loop.finalCarry, ...stackYs(loop.ys, yAxis)] : loop.finalCarry;
-    return recordRegion('scan', top, inputs, {
-      out,
-      captured,
-      backward: (ct) => {
-        const ctLeaves = flatten(ct, 'scan (cotangent)').leaves.map((l) => asTensor(l, 'scan'));
-        const carryCt = ctLeaves.slice(0, kc);
-        const ysCt = ctLeaves.slice(kc);
-        const yCt = shapes.pairs ? (t: number) => rows(ysCt, ysCt.map(() => yAxis), t) : null;
-        const r = loop.finish(carryCt, yCt, captured);
-        const xsCts = innerXs.map((_, i) => stack(r.xRows.map((row) => row[i]!), xsAxes[i]!));
-        return [...r.init, ...xsCts, ...r.captured];
-      },
-    }) as Tensor[];
+    let captured: Tensor[] = [];
+    const forward = () => {
+      const { captured: advanceCaptured } = runCapturing(top, () => loop.start(n, c));
+      captured = [...new Set([...advanceCaptured, ...loop.tapedCaptured])];
+      // The region keeps xs and the closed-over values for its backward pass (init is a stored carry).
+      retainKept(top, [...innerXs, ...captured.map((b) => b.primal!)]);
+      return { out: shapes.pairs ? [...loop.finalCarry, ...stackYs(loop.ys, yAxis)] : loop.finalCarry, captured };
+    };
+    const backward = (ct: PyTree) => {
+      const ctLeaves = flatten(ct, 'scan (cotangent)').leaves.map((l) => asTensor(l, 'scan'));
+      const carryCt = ctLeaves.slice(0, kc);
+      const ysCt = ctLeaves.slice(kc);
+      const yCt = shapes.pairs ? (t: number) => rows(ysCt, ysCt.map(() => yAxis), t) : null;
+      const r = loop.finish(carryCt, yCt, captured);
+      const xsCts = innerXs.map((_, i) => stack(r.xRows.map((row) => row[i]!), xsAxes[i]!));
+      return [...r.init, ...xsCts, ...r.captured];
+    };
+    // grad of grad: the reverse level right below records the loop too, as two nodes (./twoLevel.ts).
+    const outer = reverseRightBelow(top);
+    if (outer !== null) return recordTwoLevel('scan', top, outer, inputs, { forward, backward, rerun: (ins) => loopAt(ins, kc, stepFn, xsAxes, yAxis) });
+    const { out } = forward();
+    return recordRegion('scan', top, inputs, { out, captured, backward }) as Tensor[];
   }
 }
 

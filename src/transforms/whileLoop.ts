@@ -14,6 +14,7 @@ import { checkLoopFunction, checkOptions, checkStats, resolveCheckpoints, type C
 import { anyExample, isBatched } from './vmap.js';
 import { BelowBatch, CarryBatchedLater, batchOverReverse } from './belowBatch.js';
 import { BelowJvp, TangentLater, jvpOverReverse } from './belowJvp.js';
+import { recordTwoLevel, reverseRightBelow } from './twoLevel.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
 import { where } from '../ops/select.js';
 import { reshape } from '../ops/shape.js';
@@ -253,17 +254,28 @@ export function whileLoop<C>(
     const capacity = (i: number) => resolveCheckpoints(c, i + 1, 'whileLoop')!;
     const innerInit = regionInputs.map((x) => unbox(x, top));
     const loop = new CheckpointedLoop(top, step, () => [], innerInit, stats, false);
-    const { result: finalCarry, captured } = runCapturing(top, () => loop.runOnline(goesOn, capacity));
-    retainKept(top, captured.map((b) => b.primal!));
-    return recordRegion('whileLoop', top, regionInputs, {
-      out: unflatten(initFlat.def, finalCarry) as PyTree,
-      captured,
-      backward: (ct) => {
-        const carryCt = flatten(ct, 'whileLoop (cotangent)').leaves.map((l) => asTensor(l, 'whileLoop'));
-        const r = loop.finish(carryCt, null, captured);
-        return [...r.init, ...r.captured];
-      },
-    }) as C;
+    let captured: Tensor[] = [];
+    const forward = () => {
+      const run = runCapturing(top, () => loop.runOnline(goesOn, capacity));
+      captured = run.captured;
+      retainKept(top, captured.map((b) => b.primal!));
+      return { out: run.result, captured };
+    };
+    const backward = (ct: PyTree) => {
+      const carryCt = flatten(ct, 'whileLoop (cotangent)').leaves.map((l) => asTensor(l, 'whileLoop'));
+      const r = loop.finish(carryCt, null, captured);
+      return [...r.init, ...r.captured];
+    };
+    // grad of grad: the reverse level right below records the loop too, as two nodes (./twoLevel.ts);
+    // the loop run again there is a whileLoop of its own (cond decides its length again; its calls
+    // are not counted in stats).
+    const outer = reverseRightBelow(top);
+    if (outer !== null) {
+      const rerun = (ins: Tensor[]) => flatten(whileLoop(cond, body, rebuild(ins), { checkpoints: c, maxIterations: options.maxIterations }), 'whileLoop').leaves as Tensor[];
+      return rebuild(recordTwoLevel('whileLoop', top, outer, regionInputs, { forward, backward, rerun }));
+    }
+    const { out } = forward();
+    return recordRegion('whileLoop', top, regionInputs, { out: unflatten(initFlat.def, out) as PyTree, captured, backward }) as C;
   }
 }
 
