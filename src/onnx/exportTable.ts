@@ -54,6 +54,8 @@ export const notExportable: Readonly<Record<string, string>> = {
   betaLogsfTailGradA: "the a-derivative of betaLogsfTail's log(1 - I), from the same fraction (as betaincGradA)",
   betaLogsfTailGradB: "the b-derivative of betaLogsfTail's log(1 - I), from the same fraction (as betaincGradB)",
   betaln: 'log B(a, b) through lgamma, which has no ONNX operator',
+  digammaDifference: "ψ(s + t) − ψ(s), betaln's derivatives, by a recurrence and the asymptotic series (as digamma)",
+  factorial: 'Γ(n + 1) by a recurrence and Stirling\'s series (as lgamma)',
   i0: 'a Bessel function by a series of data-dependent length, with no ONNX operator',
   i0e: 'a Bessel function (as i0)',
   i1: 'a Bessel function (as i0)',

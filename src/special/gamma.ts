@@ -11,9 +11,9 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, div, mul, sub } from '../ops/binary.js';
 import { log, neg } from '../ops/unary.js';
 import type { Primitive } from '../core/primitive.js';
-import { digamma, lgamma } from '../ops/special.js';
+import { digamma, lgamma, polygamma } from '../ops/special.js';
 import { gammaDensity as gammaDensityScalar, gammaResult, incompleteGamma } from './kernels/incompleteGamma.js';
-import { betaln as betalnScalar } from './kernels/stirling.js';
+import { betaln as betalnScalar, psiDifference } from './kernels/stirling.js';
 import { callNary, naryPrimitive } from './elementwise.js';
 
 const LOG_PI = 1.1447298858494002;
@@ -45,9 +45,13 @@ const gammaincP = naryPrimitive('gammainc', gammaKernel(0),
 // Q = 1 − P: both derivatives are P's, negated (computed by Q's own kernel branch, not as 1 − P).
 const gammainccP = naryPrimitive('gammaincc', gammaKernel(1),
   [([a, x]) => neg(callNary(gammaincGradAP, a!, x!)), ([a, x]) => neg(gammaDensity(a!, x!))]);
-// ∂/∂a log B(a, b) = ψ(a) − ψ(a + b), and symmetrically in b.
+// ψ(s + t) − ψ(s) by its kernel (psiDifference: no cancellation for t ≪ s); ∂/∂s = ψ′(s + t) − ψ′(s), ∂/∂t = ψ′(s + t).
+const psiDifferenceP: Primitive<null> = naryPrimitive('digammaDifference',
+  ([s, t], out) => { for (let i = 0; i < out.length; i++) out[i] = psiDifference(s![i]!, t![i]!); },
+  [([s, t]) => sub(polygamma(1, add(s!, t!)), polygamma(1, s!)), ([s, t]) => polygamma(1, add(s!, t!))]);
+// ∂/∂a log B(a, b) = ψ(a) − ψ(a + b) = −(ψ(a + b) − ψ(a)), and symmetrically in b.
 const betalnP = naryPrimitive('betaln', ([a, b], out) => { for (let i = 0; i < out.length; i++) out[i] = betalnScalar(a![i]!, b![i]!); },
-  [([a, b]) => sub(digamma(a!), digamma(add(a!, b!))), ([a, b]) => sub(digamma(b!), digamma(add(a!, b!)))]);
+  [([a, b]) => neg(callNary(psiDifferenceP, a!, b!)), ([a, b]) => neg(callNary(psiDifferenceP, b!, a!))]);
 
 /**
  * The regularised lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a) (JAX's and SciPy's

@@ -26,7 +26,7 @@ export const specialExtraRows: OpRow[] = [
   { name: 'betaincc (upper tail, b·x = 3 at b = 1e6)', covers: ['betaincc'], fn: (x) => betaincc(0.5, 1e6, internal(ad.mul(3e-6, x))), domains: ['positive'], shapes: UNARY },
   { name: 'betaincGradA', covers: ['betaincGradA'], fn: (x) => betaincGradA(2.5, 1.5, internal(unit(x))), domains: ['real'], shapes: UNARY },
   { name: 'betaincGradB', covers: ['betaincGradB'], fn: (x) => betaincGradB(0.8, 3, internal(unit(x))), domains: ['real'], shapes: UNARY },
-  { name: 'betaln', covers: ['betaln', 'digamma', 'polygamma'], fn: (a, b) => S.betaln(a, b), domains: ['positive', 'positive'], shapes: BINARY },
+  { name: 'betaln', covers: ['betaln', 'digammaDifference', 'polygamma'], fn: (a, b) => S.betaln(a, b), domains: ['positive', 'positive'], shapes: BINARY },
   { name: 'i0', covers: ['i0', 'i1'], fn: (x) => S.i0(x), domains: ['awayFromZero'], shapes: UNARY },
   { name: 'i1', covers: ['i1', 'i0', 'besselIOverPower'], fn: (x) => S.i1(ad.mul(3, x)), domains: ['awayFromZero'], shapes: UNARY },
   { name: 'i0e', covers: ['i0e', 'i1e'], fn: (x) => S.i0e(ad.mul(3, x)), domains: ['awayFromZero'], shapes: UNARY },
@@ -47,7 +47,7 @@ export const specialExtraRows: OpRow[] = [
   { name: 'entr', covers: ['xlogy'], fn: (x) => S.entr(x), domains: ['positive'], shapes: UNARY },
   { name: 'relEntr', covers: ['log', 'div'], fn: (x, y) => S.relEntr(x, y), domains: ['positive', 'positive'], shapes: BINARY },
   { name: 'klDiv', covers: ['log', 'div'], fn: (x, y) => S.klDiv(x, y), domains: ['positive', 'positive'], shapes: BINARY },
-  { name: 'factorial', covers: ['lgamma', 'exp'], fn: (x) => S.factorial(x), domains: ['positive'], shapes: UNARY },
+  { name: 'factorial', covers: ['factorial', 'digamma'], fn: (x) => S.factorial(x), domains: ['positive'], shapes: UNARY },
   { name: 'multigammaln', covers: ['lgamma'], fn: (x) => S.multigammaln(ad.add(x, 1), 3), domains: ['positive'], shapes: UNARY },
   {
     name: 'logsumexp (weights b)', covers: ['exp', 'sum', 'log'], domains: ['real', 'positive'],
