@@ -67,4 +67,24 @@ describe('linalg.eigh kernel against cyclic Jacobi', () => {
     expect(residual / scale).toBeLessThan(1e-13);
     expect(orth).toBeLessThan(1e-13);
   });
+
+  it('n = 120, diagonal and block-diagonal inputs (steps whose reflection is the identity): exact structure kept', () => {
+    const n = 120, diag = Array.from({ length: n }, (_, i) => ((i * 37) % n) - 60.5);
+    const { values, vectors } = linalg.eigh(linalg.diag(ad.tensor(diag)));
+    expect(Array.from(values.toFloat64Array())).toEqual([...diag].sort((x, y) => x - y));
+    const v = vectors.toFloat64Array();
+    for (let i = 0; i < n * n; i++) expect([0, 1]).toContain(Math.abs(v[i]!));
+    // Two uncoupled 60×60 blocks: every eigenvector lives in one block.
+    const x = randn([n, n], 77).toFloat64Array(), a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      if ((i < 60) === (j < 60)) a[i * n + j] = x[i * n + j]! + x[j * n + i]!;
+    }
+    const r = linalg.eigh(ad.tensor(a, [n, n]));
+    const w = r.vectors.toFloat64Array();
+    for (let c = 0; c < n; c++) {
+      let top = 0, bottom = 0;
+      for (let k = 0; k < n; k++) (k < 60 ? (top += w[k * n + c]! ** 2) : (bottom += w[k * n + c]! ** 2));
+      expect(Math.min(top, bottom)).toBeLessThan(1e-20);
+    }
+  });
 });

@@ -4,6 +4,7 @@
  * and tql2, as in JAMA). Backward stable; eigenvalues ascending. No AD here.
  */
 import { RotationSpace, paddedStride, rotationSpace } from '../wasm/rotations.js';
+import { gemm } from '../matmul.js';
 
 /** √(a² + b²) without overflow or underflow (Math.hypot is slower in V8). */
 export function hypot(a: number, b: number): number {
@@ -12,6 +13,59 @@ export function hypot(a: number, b: number): number {
   if (y === 0) return 0;
   const r = x / y;
   return y * Math.sqrt(1 + r * r);
+}
+
+/** Orders up to this accumulate the transformation reflection by reflection (tred2's loop); larger ones by blocks. */
+const ACCUMULATE_UNBLOCKED_MAX = 96;
+/** Reflections per block of the blocked accumulation. */
+const ACCUMULATE_NB = 32;
+
+/**
+ * The second half of tred2 by blocks of reflections (as LAPACK's dorgtr/dorgql): with the
+ * reflection of step s being P_s = I − v_s v_sᵀ / h_s (v_s = u[s][0…s−1], h_s = d[s]; P = I where
+ * h = 0), tred2 forms u = Vᵀ = P₁ P₂ ⋯ P_{n−1} one reflection at a time, reading and writing the
+ * growing leading block at each. Here a block of b consecutive ones is gathered into
+ * P_{s0} ⋯ P_{s1−1} = I − Y T Yᵀ (compact WY: Y the vectors as columns, T upper triangular as
+ * LAPACK's dlarft builds it with τ = 1/h) and applied to the leading (s1 − 1)² block — which holds
+ * all that the earlier reflections touched — by three matrix products, u_blk −= ((u_blk Y) T) Yᵀ.
+ * The same transformation, rounded differently (4n³/3 flops in the matrix kernel instead of a
+ * scalar loop). d gets the tridiagonal's diagonal (the leading diagonal of u before).
+ */
+function accumulateBlocked(u: Float64Array, n: number, d: Float64Array): void {
+  const tau = new Float64Array(n), vectors = Float64Array.from(u);
+  for (let s = 1; s < n; s++) tau[s] = d[s] !== 0 ? 1 / d[s]! : 0;
+  for (let j = 0; j < n; j++) d[j] = u[j * n + j]!;
+  u.fill(0);
+  for (let j = 0; j < n; j++) u[j * n + j] = 1;
+  for (let s0 = 1; s0 < n; s0 += ACCUMULATE_NB) {
+    const s1 = Math.min(n, s0 + ACCUMULATE_NB), b = s1 - s0, len = s1 - 1;
+    // Y (len × b): column c is v_{s0+c}, zero from row s0 + c on.
+    const y = new Float64Array(len * b);
+    for (let c = 0; c < b; c++) {
+      const row = (s0 + c) * n;
+      for (let r = 0; r < s0 + c; r++) y[r * b + c] = vectors[row + r]!;
+    }
+    // T: T_cc = τ_c, T[0:c, c] = −τ_c T[0:c, 0:c] (Yᵀ y_c) (dlarft, forward, columnwise).
+    const gram = new Float64Array(b * b), t = new Float64Array(b * b);
+    gemm(y, 0, y, 0, gram, 0, b, len, b, true, false, true);
+    for (let c = 0; c < b; c++) {
+      const tc = tau[s0 + c]!;
+      t[c * b + c] = tc;
+      for (let r = 0; r < c; r++) {
+        let acc = 0;
+        for (let q = r; q < c; q++) acc += t[r * b + q]! * gram[q * b + c]!;
+        t[r * b + c] = -tc * acc;
+      }
+    }
+    const block = new Float64Array(len * len);
+    for (let r = 0; r < len; r++) block.set(u.subarray(r * n, r * n + len), r * len);
+    const w = new Float64Array(len * b), wt = new Float64Array(len * b);
+    gemm(block, 0, y, 0, w, 0, len, len, b, false, false, true);
+    gemm(w, 0, t, 0, wt, 0, len, b, b, false, false, true);
+    for (let i = 0; i < wt.length; i++) wt[i] = -wt[i]!;
+    gemm(wt, 0, y, 0, block, 0, len, b, len, false, true);
+    for (let r = 0; r < len; r++) u.set(block.subarray(r * len, (r + 1) * len), r * n);
+  }
 }
 
 /**
@@ -61,6 +115,11 @@ function tridiagonalize(u: Float64Array, n: number, d: Float64Array, e: Float64A
       }
     }
     d[i] = h;
+  }
+  if (n > ACCUMULATE_UNBLOCKED_MAX) {
+    accumulateBlocked(u, n, d);
+    e[0] = 0;
+    return;
   }
   for (let i = 0; i < n - 1; i++) {
     u[i * n + n - 1] = u[i * n + i]!;
