@@ -1,4 +1,4 @@
-// PyTorch (CPU, float64) as a bench peer: node sends each workload's data to bench/peers/torch.py in a Python process of its own, which times W1–W7 on one thread and on every core; the values and gradients it returns are checked against adjoint's here.
+// PyTorch (CPU, float64) as a bench peer: node sends each workload's data to bench/peers/torch.py in a Python process of its own, which times W1–W7 and the LA rows on one thread and on every core; the values and gradients it returns are checked against adjoint's here.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,16 @@ const SPEC = {
   W5: (d) => ({ kind: 'chain', arrays: [['Ms', concat(d.Ms), [d.Ms.length, 16, 16]]], scalars: {} }),
   W6: scalar,
   W6S: scalar,
+  'LA-CHOL': linalgRow('la-chol'),
+  'LA-SLOGDET': linalgRow('la-slogdet'),
+  'LA-SOLVE': linalgRow('la-solve'),
+  'LA-EIGH': linalgRow('la-eigh'),
 };
+
+/** The LA rows (bench/workloads/linalg.mjs): a, b and w of one order n. */
+function linalgRow(kind) {
+  return (d) => ({ kind, arrays: [['A', d.a, [d.n, d.n]], ['b', d.b, [d.n, 1]], ['w', d.w, [d.n]]], scalars: {} });
+}
 
 function mlpArrays(d) {
   const { X, W1, b1, W2, b2 } = d;

@@ -221,7 +221,32 @@ def w6(a, s):
     return f, vg
 
 
-KINDS = {'mlp': w1, 'hvp': w7, 'crf': w2, 'pcfg': w3, 'prod': w4, 'chain': w5, 'scalar': w6}
+def linalg_row(loss, names):
+    """An LA row (bench/workloads/linalg.mjs): the loss of the leaves `names` among A, b, w."""
+    def make(a, s):
+        P = {k: (leaf(a[k]) if k in names else a[k]) for k in ('A', 'b', 'w')}
+
+        def f():
+            with torch.no_grad():
+                return loss(P).item()
+
+        def vg():
+            v = loss(P)
+            g = torch.autograd.grad(v, [P[k] for k in names])
+            return v.item(), dict(zip(names, g))
+        return f, vg
+    return make
+
+
+# The same losses as adjoint's rows: logdet through Cholesky, slogdet, sum(w * solve(A, b)), sum(w * eigvals).
+la_chol = linalg_row(lambda P: 2 * torch.sum(torch.log(torch.diagonal(torch.linalg.cholesky(P['A'])))), ['A'])
+la_slogdet = linalg_row(lambda P: torch.linalg.slogdet(P['A'])[1], ['A'])
+la_solve = linalg_row(lambda P: torch.sum(torch.linalg.solve(P['A'], P['b']).reshape(-1) * P['w']), ['A', 'b'])
+la_eigh = linalg_row(lambda P: torch.sum(torch.linalg.eigh(P['A'])[0] * P['w']), ['A'])
+
+
+KINDS = {'la-chol': la_chol, 'la-slogdet': la_slogdet, 'la-solve': la_solve, 'la-eigh': la_eigh,
+         'mlp': w1, 'hvp': w7, 'crf': w2, 'pcfg': w3, 'prod': w4, 'chain': w5, 'scalar': w6}
 
 
 def main():
