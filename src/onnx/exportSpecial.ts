@@ -1,11 +1,12 @@
 /**
- * @file ONNX forms of erf, erfc, ndtr and the Gaussian e^{−cx²}: adjoint's own kernel (W. J. Cody's rational Chebyshev
+ * @file ONNX forms of erf, erfc, ndtr, the Gaussian e^{−cx²}, log(x/y) and x log(x/y) − x + y: adjoint's own kernel (W. J. Cody's rational Chebyshev
  * approximations, src/tensor/kernels/erf.ts) written as ONNX nodes — ONNX Runtime's Erf has no
  * float64 kernel, and its float32 one would not give adjoint's values. All three intervals are
  * evaluated and Where picks one, so a float64 graph equals the kernel to rounding.
  */
 import { rules, type GraphBuilder, type Lowering } from './graph.js';
 import { CODY } from '../tensor/kernels/erf.js';
+import { log1p } from './exportElementwise.js';
 
 const { A, B, C, D, P, Q, ONE_OVER_SQRT_PI, SMALL, ERFC_ZERO } = CODY;
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
@@ -88,9 +89,38 @@ const expNegSquare: Lowering<{ readonly c: number }> = (g, [input], { c }) => {
   return g.node('Where', [g.node('Greater', [g.node('Abs', [input!.name]), g.floats(40)]), g.floats(0), g.node('Mul', [e1, e2])]);
 };
 
+/** log(x/y) as its kernel (src/special/kernels/stirling.ts logRatio): log1p((x − y)/y) where |x − y| ≤ y/2, log(x/y) while the ratio is normal, log x − log y beyond. */
+function logRatioNodes(g: GraphBuilder, x: string, y: string): string {
+  const d = g.node('Sub', [x, y]), r = g.node('Div', [x, y]);
+  const far = g.node('Sub', [g.node('Log', [x]), g.node('Log', [y])]);
+  const mid = g.node('Where', [g.node('Greater', [r, g.floats(1e-300)]), g.node('Where', [g.node('Less', [r, g.floats(1e300)]), g.node('Log', [r]), far]), far]);
+  const close = g.node('LessOrEqual', [g.node('Abs', [d]), g.node('Mul', [y, g.floats(0.5)])]);
+  return g.node('Where', [close, log1p(g, g.node('Div', [d, y])), mid]);
+}
+const logRatio: Lowering<null> = (g, [x, y]) => logRatioNodes(g, x!.name, y!.name);
+
+/**
+ * x log(x/y) − x + y as its kernel (klDivergence): where |x − y| < (x + y)/3, Loader's bd0 series
+ * (x − y)v + 2xv·Σⱼ v^{2j}/(2j + 1), v = (x − y)/(x + y), to j = 18 (|v| < ⅓: the rest is below 1e−18); beyond,
+ * x·log(x/y) + (y − x).
+ */
+const klDiv: Lowering<null> = (g, [xIn, yIn]) => {
+  const x = xIn!.name, y = yIn!.name;
+  const d = g.node('Sub', [x, y]), s = g.node('Add', [x, y]);
+  const v = g.node('Div', [d, s]), v2 = g.node('Mul', [v, v]);
+  let p = g.floats(1 / 37);
+  for (let k = 35; k >= 3; k -= 2) p = g.node('Add', [g.node('Mul', [p, v2]), g.floats(1 / k)]);
+  const series = g.node('Add', [g.node('Mul', [d, v]), g.node('Mul', [g.node('Mul', [g.node('Mul', [g.floats(2), x]), g.node('Mul', [v, v2])]), p])]);
+  const far = g.node('Add', [g.node('Mul', [x, logRatioNodes(g, x, y)]), g.node('Sub', [y, x])]);
+  const close = g.node('Less', [g.node('Abs', [d]), g.node('Div', [s, g.floats(3)])]);
+  return g.node('Where', [close, series, far]);
+};
+
 export const specialRules = rules({
   erf,
   erfc,
   ndtr,
   expNegSquare,
+  logRatio,
+  klDiv,
 });

@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, greater, greaterEqual, less, mul, mulStrong, sub } from '../ops/binary.js';
-import { abs, exp, log, log1p, sign, sigmoid } from '../ops/unary.js';
+import { abs, exp, log, log1p, neg, sign, sigmoid } from '../ops/unary.js';
 import { where, stopGradient } from '../ops/select.js';
 import { checkedMax, logsumexp as plainLogsumexp, sum, type Axis } from '../ops/reduce.js';
 import { isnan, isfinite, logicalAnd, logicalOr } from '../ops/predicates.js';
@@ -14,7 +14,8 @@ import { digamma } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import type { Primitive } from '../core/primitive.js';
 import { allocF64 } from '../tensor/alloc.js';
-import { gammaAtLeastOne } from './kernels/stirling.js';
+import { gammaAtLeastOne, klDivergence, logRatio as logRatioScalar } from './kernels/stirling.js';
+import { callNary, naryPrimitive } from './elementwise.js';
 import { xlogy } from '../ops/logspace.js';
 
 /**
@@ -44,28 +45,38 @@ function positivePair(x: Tensor, y: Tensor): { both: Tensor; xs: Tensor; ys: Ten
   return { both, xs: where(both, x, 1), ys: where(both, y, 1) };
 }
 
+// log(x/y) (logRatio: no rounding of the ratio near 1, no overflow), ∂/∂x = 1/x, ∂/∂y = −1/y.
+const logRatioP: Primitive<null> = naryPrimitive('logRatio',
+  ([x, y], out) => { for (let i = 0; i < out.length; i++) out[i] = logRatioScalar(x![i]!, y![i]!); },
+  [([x]) => div(1, x!), ([, y]) => neg(div(1, y!))]);
+// x log(x/y) − x + y (klDivergence: Loader's bd0 near x = y), ∂/∂x = log(x/y), ∂/∂y = 1 − x/y = (y − x)/y.
+const klDivP: Primitive<null> = naryPrimitive('klDiv',
+  ([x, y], out) => { for (let i = 0; i < out.length; i++) out[i] = klDivergence(x![i]!, y![i]!); },
+  [([x, y]) => callNary(logRatioP, x!, y!), ([x, y]) => div(sub(y!, x!), y!)]);
+
 /**
  * The relative entropy term x log(x/y) for x, y > 0, 0 at x = 0 ≤ y, +∞ otherwise (SciPy's rel_entr);
- * its gradient is (log(x/y) + 1, −x/y). log(x/y) is log of the ratio, exact when x ≈ y.
+ * its gradient is (log(x/y) + 1, −x/y). log(x/y) keeps its digits near x = y and does not overflow with x/y.
  * @example ad.special.relEntr(ad.tensor([0, 1, 2]), ad.tensor([3, 1, 1])) // [0, 0, 2 log 2]
  */
 export function relEntr(x: TensorLike, y: TensorLike): Tensor {
   const xt = asTensor(x, 'relEntr'), yt = asTensor(y, 'relEntr');
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
-  return where(both, mul(xs, log(div(xs, ys))), where(zeroX, 0, Infinity));
+  return where(both, mul(xs, callNary(logRatioP, xs, ys)), where(zeroX, 0, Infinity));
 }
 
 /**
  * x log(x/y) − x + y for x, y > 0, y at x = 0 ≤ y, +∞ otherwise (SciPy's kl_div, the elementwise
- * term of the generalised Kullback–Leibler divergence); gradient (log(x/y), 1 − x/y).
+ * term of the generalised Kullback–Leibler divergence); gradient (log(x/y), 1 − x/y). Near x = y, where
+ * the terms cancel to (x − y)²/(2y), Loader's series keeps full relative accuracy.
  * @example ad.special.klDiv(1, 1) // 0
  */
 export function klDiv(x: TensorLike, y: TensorLike): Tensor {
   const xt = asTensor(x, 'klDiv'), yt = asTensor(y, 'klDiv');
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
-  return where(both, add(sub(mul(xs, log(div(xs, ys))), xs), ys), where(zeroX, yt, Infinity));
+  return where(both, callNary(klDivP, xs, ys), where(zeroX, yt, Infinity));
 }
 
 // n! = Γ(n + 1) by its kernel (gammaAtLeastOne: within 5 ulp, where exp(lgamma) was 1,160 off near 151 and 5! was

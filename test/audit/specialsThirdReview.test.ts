@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { ulp } from '../support/ulp.js';
+import { run, session } from '../onnx/ortSupport.js';
 
 const S = ad.special;
 const ulps = (got: number, want: number) => Math.abs(got - want) / ulp(want);
@@ -227,3 +228,48 @@ describe('factorial for large n', () => {
     expect(ulps(S.factorial(9.5).item(), 1133278.3889487856)).toBeLessThanOrEqual(4);
   });
 });
+
+describe('relEntr and klDiv near x = y and at extreme ratios', () => {
+  // log(x/y) kept only ε/|log(x/y)| of itself near x = y (5.7 % at x/y = 1 − 9e−16), and x/y overflowed to ∞ or 0;
+  // klDiv's terms cancel to (x − y)²/(2y) (relative error 1 — 100 % — at x = 1 + 1e−15, y = 1; 3.6 at 1 − 7e−9).
+  // SciPy's rel_entr and kl_div have the same formulas and errors. float(x log(x/y)) and (that − x + y), mpmath at 80 digits.
+  const rows: Array<[number, number, number, number, number]> = [ // x, y, relEntr, klDiv, ∂klDiv/∂y
+    [1.000000000000001, 1, 1.1102230246251571e-15, 6.162975822039152e-31, -1.1102230246251565e-15],
+    [0.01101129451172277, 0.01101129451172278, -1.0408340855860838e-17, 4.9192017912357445e-33, 9.452422551027015e-16],
+    [5.718867043347892e-5, 5.718867084580757e-5, -4.1232865090920564e-13, 1.4864387953114374e-21, 7.209970896287612e-9],
+    [1.5949106306628587e109, 9.153029197628656e-246, 1.3009214572008502e112, 1.2993265465701872e112, -Infinity],
+    [1e-300, 1e300, -1.3815510557964275e-297, 1e300, 1],
+    [3, 1.5, 2.0794415416798357, 0.579441541679836, -1],
+  ];
+  it.each(rows)('at (%d, %d)', (x, y, re, kl, dy) => {
+    expect(rel(S.relEntr(x, y).item(), re)).toBeLessThan(5e-16);
+    expect(rel(S.klDiv(x, y).item(), kl)).toBeLessThan(5e-16);
+    const g = ad.grad((q: ad.Tensor) => S.klDiv(x, q))(ad.scalar(y)).item();
+    if (dy === -Infinity) expect(g).toBe(-Infinity); else expect(rel(g, dy)).toBeLessThan(5e-16);
+  });
+  it('keeps SciPy\'s edges', () => {
+    expect(Array.from(S.relEntr(ad.tensor([0, 0, 1, -1, 1]), ad.tensor([3, 0, 0, 1, 1])).toFloat64Array())).toEqual([0, 0, Infinity, Infinity, 0]);
+    expect(Array.from(S.klDiv(ad.tensor([0, 1, 2, 1]), ad.tensor([3, 1, 1, -1])).toFloat64Array())).toEqual([3, 0, 0.3862943611198906, Infinity]);
+  });
+});
+
+describe('the new kernels export to ONNX as they compute', () => {
+  it('ndtr deep in the tail, relEntr and klDiv near x = y and far from it', async () => {
+    const x = ad.tensor([-37.263843282649106, -25.00930516482594, -5.296523274247377, -0.5, 3]);
+    const s1 = await session(ad.onnx.exportModel((t: ad.Tensor) => S.ndtr(t), [x]));
+    const [nd] = await run(s1, [x]);
+    const want = S.ndtr(x).toFloat64Array();
+    nd!.data.forEach((v, i) => expect(ulps(v, want[i]!)).toBeLessThanOrEqual(2)); // Exp in ONNX Runtime vs V8
+    const a = ad.tensor(rows2.map((r) => r[0])), b = ad.tensor(rows2.map((r) => r[1]));
+    const s2 = await session(ad.onnx.exportModel((p: ad.Tensor, q: ad.Tensor) => [S.relEntr(p, q), S.klDiv(p, q)], [a, b]));
+    const [re, kl] = await run(s2, [a, b]);
+    re!.data.forEach((v, i) => expect(rel(v, rows2[i]![2])).toBeLessThan(1e-15));
+    kl!.data.forEach((v, i) => expect(rel(v, rows2[i]![3])).toBeLessThan(1e-15));
+  });
+});
+const rows2: Array<[number, number, number, number]> = [ // x, y, relEntr, klDiv (mpmath, as above)
+  [1.000000000000001, 1, 1.1102230246251571e-15, 6.162975822039152e-31],
+  [5.718867043347892e-5, 5.718867084580757e-5, -4.1232865090920564e-13, 1.4864387953114374e-21],
+  [3, 1.5, 2.0794415416798357, 0.579441541679836],
+  [1.5949106306628587e109, 9.153029197628656e-246, 1.3009214572008502e112, 1.2993265465701872e112],
+];

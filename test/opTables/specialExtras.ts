@@ -45,8 +45,8 @@ export const specialExtraRows: OpRow[] = [
   { name: 'erfcinv', covers: ['erfcinv'], fn: (x) => S.erfcinv(ad.mul(2, unit(x))), domains: ['real'], shapes: UNARY },
   { name: 'xlog1py', covers: ['mulStrong', 'log1p'], fn: (x, y) => S.xlog1py(x, y), domains: ['real', 'aboveMinusOne'], shapes: BINARY },
   { name: 'entr', covers: ['xlogy'], fn: (x) => S.entr(x), domains: ['positive'], shapes: UNARY },
-  { name: 'relEntr', covers: ['log', 'div'], fn: (x, y) => S.relEntr(x, y), domains: ['positive', 'positive'], shapes: BINARY },
-  { name: 'klDiv', covers: ['log', 'div'], fn: (x, y) => S.klDiv(x, y), domains: ['positive', 'positive'], shapes: BINARY },
+  { name: 'relEntr', covers: ['logRatio', 'div'], fn: (x, y) => S.relEntr(x, y), domains: ['positive', 'positive'], shapes: BINARY },
+  { name: 'klDiv', covers: ['klDiv', 'logRatio', 'div'], fn: (x, y) => S.klDiv(x, y), domains: ['positive', 'positive'], shapes: BINARY },
   { name: 'factorial', covers: ['factorial', 'digamma'], fn: (x) => S.factorial(x), domains: ['positive'], shapes: UNARY },
   { name: 'multigammaln', covers: ['lgamma'], fn: (x) => S.multigammaln(ad.add(x, 1), 3), domains: ['positive'], shapes: UNARY },
   {

@@ -105,3 +105,35 @@ export function gammaAtLeastOne(x: number): number {
   const h = Math.pow(x, (x - 0.5) / 2);
   return SQRT_2PI * h * (h * Math.exp(-x)) * Math.exp(stirlerr(x));
 }
+
+/**
+ * log(x/y) for x, y > 0 without the ratio's rounding near 1 or its overflow: log1p((x − y)/y) where |x − y| ≤ y/2
+ * (x − y exact there, by Sterbenz; log(x/y) kept only ε/|log(x/y)| of it: relEntr was 5.7 % off at x/y = 1 + 1e−15),
+ * log(x/y) while the ratio is a normal number, log x − log y beyond (x/y = ∞ gave relEntr(1.6e109, 9e−246) = ∞).
+ */
+export function logRatio(x: number, y: number): number {
+  const d = x - y;
+  if (Math.abs(d) <= 0.5 * y) return Math.log1p(d / y);
+  const r = x / y;
+  return r > 1e-300 && r < 1e300 ? Math.log(r) : Math.log(x) - Math.log(y);
+}
+
+/**
+ * x log(x/y) − x + y ≥ 0 for x, y > 0 (klDiv's value, Loader's bd0(x, y)): near x = y its terms cancel to
+ * (x − y)²/(2y) (3.6 relative error at x/y = 1 − 7e−9, as SciPy's kl_div), so for |v| < ⅓, v = (x − y)/(x + y)
+ * (x/y in (½, 2)), bd0's series (x − y)v + 2x Σⱼ v^{2j+1}/(2j + 1) (17 terms at most); beyond, x·logRatio(x, y) + (y − x)
+ * (y − x exact within a factor 2, Sterbenz), whose terms are at most 3.6× the value there.
+ */
+export function klDivergence(x: number, y: number): number {
+  const d = x - y, s = x + y;
+  if (!(Math.abs(d) < s / 3)) return x * logRatio(x, y) + (y - x); // also x + y = ∞
+  let v = d / s, sum = d * v, ej = 2 * x * v;
+  v *= v;
+  for (let j = 1; j < 100; j++) {
+    ej *= v;
+    const next = sum + ej / (2 * j + 1);
+    if (next === sum) break;
+    sum = next;
+  }
+  return sum;
+}
