@@ -89,3 +89,35 @@ describe('eigh and svd with the WebAssembly rotations on and off', () => {
     for (let i = 0; i < n; i++) expect(Math.abs(on[i]! - off[i]!) / off[i]!).toBeLessThan(1e-12);
   });
 });
+
+describe('svd of tall matrices through QR (m ≥ 2n, n ≥ 48)', () => {
+  it('σ([A; A]) = √2 σ(A) for a column-graded A (1 … 1e-24): the QR path keeps relative accuracy', () => {
+    // [A; A] (120×50) goes through QR first; A (60×50) does not; in exact arithmetic the
+    // singular values differ by √2 exactly, so each must agree to rounding, tiny ones included.
+    const m = 60, n = 50;
+    const b = randn([m, n], 21).toFloat64Array();
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) b[i * n + j]! *= 10 ** (-24 * j / (n - 1));
+    const stacked = new Float64Array(2 * m * n);
+    stacked.set(b, 0);
+    stacked.set(b, m * n);
+    const one = linalg.svdvals(ad.tensor(b, [m, n])).toFloat64Array();
+    const two = linalg.svdvals(ad.tensor(stacked, [2 * m, n])).toFloat64Array();
+    expect(one[n - 1]! / one[0]!).toBeLessThan(1e-22);
+    for (let i = 0; i < n; i++) expect(Math.abs(two[i]! / Math.SQRT2 - one[i]!) / one[i]!).toBeLessThan(1e-12);
+  });
+
+  it.each([[200, 50], [50, 200], [300, 64]])('%i×%i: A = U diag(s) Vᵀ, UᵀU = VᵀV = I', (m, n) => {
+    const a = randn([m, n], m * 3 + n);
+    const { u, s, vh } = linalg.svd(a);
+    const k = Math.min(m, n);
+    const back = ad.matmul(ad.mul(u, ad.expandDims(s, -2)), vh).toFloat64Array(), av = a.toFloat64Array();
+    const top = s.toFloat64Array()[0]!;
+    for (let i = 0; i < av.length; i++) expect(Math.abs(back[i]! - av[i]!)).toBeLessThan(1e-13 * top);
+    const uu = ad.matmul(linalg.matrixTranspose(u), u).toFloat64Array(), vv = ad.matmul(vh, linalg.matrixTranspose(vh)).toFloat64Array();
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
+      expect(Math.abs(uu[i * k + j]! - (i === j ? 1 : 0))).toBeLessThan(1e-13);
+      expect(Math.abs(vv[i * k + j]! - (i === j ? 1 : 0))).toBeLessThan(1e-13);
+    }
+  });
+});
+

@@ -5,6 +5,16 @@
  * small singular values get high relative accuracy. s descending. No AD here.
  */
 import { RotationSpace, paddedStride, rotationSpace } from '../wasm/rotations.js';
+import { gemm } from '../matmul.js';
+import { qrKernel } from './qr.js';
+
+/**
+ * A tall factor at least this many times longer than wide (and at least PRECONDITION_MIN wide) is
+ * first reduced by QR, and the sweeps run on R's k columns of length k instead of A's of length
+ * m (LAPACK's dgesvj/dgejsv advice for m ≫ n).
+ */
+const PRECONDITION_RATIO = 2;
+const PRECONDITION_MIN = 48;
 
 /** Rows from this length on are swept in WebAssembly (../wasm/rotations.ts). */
 const WASM_SWEEP_MIN = 32;
@@ -73,6 +83,24 @@ function orthogonalizeRowsVector(g: Float64Array, k: number, len: number, vt: Fl
 }
 
 /**
+ * orthogonalizeRows for k rows of length len ≥ 2k, through the QR factorisation of the tall factor
+ * T = gᵀ = Q R: the rows of R's columns are swept (A V = Q (R V), and R V's columns orthogonal make
+ * A V's), then g = (R V)ᵀ Qᵀ. Householder QR is columnwise backward stable (the computed R is exact
+ * for a perturbation of each column of A relative to that column), so a column-graded matrix keeps
+ * the relative accuracy of its small singular values (Demmel et al., "Computing the singular value
+ * decomposition with high relative accuracy", LAA 1999, §4).
+ */
+function orthogonalizeThroughQr(g: Float64Array, k: number, len: number, vt: Float64Array): void {
+  const t = new Float64Array(len * k), q = new Float64Array(len * k), r = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < len; j++) t[j * k + i] = g[i * len + j]!;
+  qrKernel(t, 1, len, k, q, r);
+  const small = new Float64Array(k * k); // row i: column i of R
+  for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) small[i * k + j] = r[j * k + i]!;
+  orthogonalizeRows(small, k, k, vt);
+  gemm(small, 0, q, 0, g, 0, k, k, len, false, true, true);
+}
+
+/**
  * The rotation (c, s) into cs that zeroes the (p, q) entry of GᵀG, given α = xᵀx, β = yᵀy and
  * γ = xᵀy (Rutishauser's stable form); false where the two rows are already orthogonal to
  * working precision (|γ| ≤ ε √(αβ)).
@@ -120,7 +148,8 @@ export function svdKernel(a: Float64Array, count: number, m: number, n: number, 
     }
     vt.fill(0);
     for (let i = 0; i < k; i++) vt[i * k + i] = 1;
-    orthogonalizeRows(g, k, len, vt);
+    if (len >= PRECONDITION_RATIO * k && k >= PRECONDITION_MIN) orthogonalizeThroughQr(g, k, len, vt);
+    else orthogonalizeRows(g, k, len, vt);
     const norms = new Float64Array(k);
     for (let i = 0; i < k; i++) norms[i] = scaledNorm(g, i * len, len);
     const order = Array.from({ length: k }, (_, i) => i).sort((x, y) => norms[y]! - norms[x]!);
