@@ -85,8 +85,8 @@ const expNegSquare: Lowering<{ readonly c: number }> = (g, [input], { c }) => {
   const h = g.node('Div', [g.node('Floor', [g.node('Mul', [y, g.floats(16)])]), g.floats(16)]);
   const e1 = g.node('Exp', [g.node('Mul', [g.floats(-c), g.node('Mul', [h, h])])]);
   const e2 = g.node('Exp', [g.node('Mul', [g.floats(-c), g.node('Mul', [g.node('Sub', [y, h]), g.node('Add', [y, h])])])]);
-  // Past 40 the kernel's 0 (e^{−c·1600} underflows for c = 1, but not e^{−800} for c = ½ in every libm's last bit).
-  return g.node('Where', [g.node('Greater', [g.node('Abs', [input!.name]), g.floats(40)]), g.floats(0), g.node('Mul', [e1, e2])]);
+  // Past 40 the kernel's 0 (e^{−c·1600} underflows for c = 1, but not e^{−800} for c = ½ in every libm's last bit), ∞ for c < 0.
+  return g.node('Where', [g.node('Greater', [g.node('Abs', [input!.name]), g.floats(40)]), g.floats(c > 0 ? 0 : Infinity), g.node('Mul', [e1, e2])]);
 };
 
 /** log(x/y) as its kernel (src/special/kernels/stirling.ts logRatio): log1p((x − y)/y) where |x − y| ≤ y/2, log(x/y) while the ratio is normal, log x − log y beyond. */

@@ -68,6 +68,8 @@ export const notExportable: Readonly<Record<string, string>> = {
   logNdtrThird: "(φ/Φ)″, logNdtr's third derivative, by a continued fraction in the lower tail (as logNdtr)",
   ndtri: 'the normal quantile by Newton iterations to convergence, which a fixed ONNX graph does not express',
   erfcinv: 'erfc⁻¹ through the normal quantile (as ndtri)',
+  ndtriSlope: "ndtri's derivative 1/(p·φ/Φ), through logNdtr's slope (as logNdtr)",
+  erfcinvSlope: "erfcinv's derivative, through logNdtr's slope (as logNdtr)",
   cholesky: 'a factorization: ONNX has no such operator',
   triangularSolve: 'a triangular solve: ONNX has no such operator',
   solve: 'a linear solve (an LU factorization): ONNX has no such operator',

@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { allocF64 } from '../tensor/alloc.js';
 import type { TensorLike } from '../tensor/create.js';
 import { mul } from './binary.js';
-import { exp, neg, square } from './unary.js';
+import { neg } from './unary.js';
 import { registerTensorMethods } from './methods.js';
 import { callUnary, unaryPrimitive } from './pointwise.js';
 
@@ -28,19 +28,20 @@ const digammaP = special('digamma', 'inputs', (x) => polygamma(1, x));
 const polygammaP = unaryPrimitive<{ readonly n: number }>('polygamma', 'inputs',
   (x, { n }) => polygammaKernel(n, x), (x, _y, { n }) => polygamma(n + 1, x));
 // d/dx e^{−cx²} = −2cx·e^{−cx²}: its own output, to any order.
-const expNegSquareP = unaryPrimitive<{ readonly c: 1 | 0.5 }>('expNegSquare', 'both', (x, { c }) => {
+const expNegSquareP = unaryPrimitive<{ readonly c: 1 | 0.5 | -1 | -0.5 }>('expNegSquare', 'both', (x, { c }) => {
   const out = allocF64(x.length);
   for (let i = 0; i < x.length; i++) out[i] = expNegSquareScalar(x[i]!, c);
   return out;
 }, (x, y, { c }) => mul(mul(-2 * c, x), y));
-/** e^{−c·x²} (c = 1 or ½) without the rounding of x² (expNegSquareScalar). @internal */
-export function expNegSquare(x: Tensor, c: 1 | 0.5): Tensor { return callUnary(expNegSquareP, x, { c }); }
+/** e^{−c·x²} (c = ±1 or ±½) without the rounding of x² (expNegSquareScalar). @internal */
+export function expNegSquare(x: Tensor, c: 1 | 0.5 | -1 | -0.5): Tensor { return callUnary(expNegSquareP, x, { c }); }
 // erf'(x) = 2/√π e^{−x²} (A&S 7.1.19); erfc' = −erf'.
 const erfDerivative = (x: Tensor) => mul(TWO_OVER_SQRT_PI, expNegSquare(x, 1));
 const erfP = special('erf', 'inputs', erfDerivative);
 const erfcP = special('erfc', 'inputs', (x) => neg(erfDerivative(x)));
-// erfinv'(x) = 1 / erf'(erfinv x) = √π/2 e^{y²} with y = erfinv(x): uses its own output; +∞ at ±1.
-const erfinvP = special('erfinv', 'output', (_x, y) => mul(SQRT_PI_OVER_TWO, exp(square(y))));
+// erfinv'(x) = 1 / erf'(erfinv x) = √π/2 e^{y²} with y = erfinv(x): uses its own output; +∞ at ±1. e^{y²} without
+// y²'s rounding (expNegSquare); the rest, up to y²·ε = 4.6e−15 near ±1, is y's own rounding.
+const erfinvP = special('erfinv', 'output', (_x, y) => mul(SQRT_PI_OVER_TWO, expNegSquare(y, -1)));
 
 /**
  * log |Γ(x)| (SciPy's gammaln, JAX's lgamma). Poles 0, −1, −2, … and ±∞ give +∞. The derivative

@@ -4,12 +4,13 @@
  * (Φ⁻¹)′(p) = 1/φ(Φ⁻¹(p)) = √(2π) e^{y²/2}.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import type { TensorLike } from '../tensor/create.js';
 import { allocF64 } from '../tensor/alloc.js';
 import type { Primitive } from '../core/primitive.js';
 import { add, div, less, mul } from '../ops/binary.js';
+import { callNary, naryPrimitive } from './elementwise.js';
+import { scalar, type TensorLike } from '../tensor/create.js';
 import { where } from '../ops/select.js';
-import { exp, neg, square } from '../ops/unary.js';
+import { neg, square } from '../ops/unary.js';
 import { expNegSquare } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import { erfcinv as erfcinvScalar, logNdtr as logNdtrScalar, logNdtrCurvature, logNdtrSlope, logNdtrThird, ndtr as ndtrScalar, ndtri as ndtriScalar } from './kernels/normal.js';
@@ -39,9 +40,27 @@ const logNdtrThirdP: Primitive<null> = unaryPrimitive<null>('logNdtrThird', 'bot
 const logNdtrCurvatureP: Primitive<null> = unaryPrimitive<null>('logNdtrCurvature', 'inputs', kernel(logNdtrCurvature), (x) => callUnary(logNdtrThirdP, x, null));
 const logNdtrSlopeP: Primitive<null> = unaryPrimitive<null>('logNdtrSlope', 'inputs', kernel(logNdtrSlope), (x) => callUnary(logNdtrCurvatureP, x, null));
 const logNdtrP = unaryPrimitive<null>('logNdtr', 'inputs', kernel(logNdtrScalar), (x) => callUnary(logNdtrSlopeP, x, null));
-const ndtriP = unaryPrimitive<null>('ndtri', 'output', kernel(ndtriScalar), (_p, y) => mul(SQRT_2PI, exp(mul(0.5, square(y)))));
-// (erfc⁻¹)′(y) = −1/erfc′(z) = −(√π/2) e^{z²} with z = erfc⁻¹(y), its own output.
-const erfcinvP = unaryPrimitive<null>('erfcinv', 'output', kernel(erfcinvScalar), (_y, z) => mul(-0.886226925452758, exp(square(z))));
+// (Φ⁻¹)′(p) = 1/φ(y), y = Φ⁻¹(p). As √(2π)e^{y²/2} it carried the rounding of y times y² (2.4e−13 at p = 5e−249, y = −33.7);
+// with Φ(y) = p, φ(y) = p·r(y) (r = φ/Φ, logNdtr's slope, ≈ |y|: its relative sensitivity to y is ~1/y², not y²),
+// so 1/(p·r(y)), and 1/((1 − p)·r(−y)) above ½ (1 − p exact there); p = 0 and 1 give ∞. A kernel of (p, y) whose
+// p-partial is the whole derivative along y = Φ⁻¹(p), (Φ⁻¹)″ = y·(Φ⁻¹)′², and whose y-partial is 0: it is only ever
+// called with y = Φ⁻¹(p), and autodiff of 1/(p·r(y)) would add two overflowing terms (∞ − ∞) where (Φ⁻¹)″ overflows.
+const ndtriSlopeP: Primitive<null> = naryPrimitive('ndtriSlope', ([p, y], out) => {
+  for (let i = 0; i < out.length; i++) {
+    const pi = p![i]!, yi = y![i]!, q = pi < 0.5 ? pi : 1 - pi;
+    out[i] = q === 0 ? Infinity : 1 / (q * logNdtrSlope(pi < 0.5 ? yi : -yi)); // q = 0: y = ∓∞, 0·∞
+  }
+}, [([, y], d) => mul(y!, square(d)), () => scalar(0)]);
+const ndtriP = unaryPrimitive<null>('ndtri', 'both', kernel(ndtriScalar), (p, y) => callNary(ndtriSlopeP, p, y));
+// (erfc⁻¹)′(y) = −1/erfc′(z) = −(√π/2)e^{z²}, z = erfc⁻¹(y): erfc(z) = 2Φ(−z√2), so likewise −1/(√2·y·r(−z√2)) for y ≤ 1
+// and −1/(√2·(2 − y)·r(z√2)) above (2 − y exact there); its y-partial the whole of (erfc⁻¹)″ = 2z·(erfc⁻¹)′² (as ndtri's).
+const erfcinvSlopeP: Primitive<null> = naryPrimitive('erfcinvSlope', ([y, z], out) => {
+  for (let i = 0; i < out.length; i++) {
+    const yi = y![i]!, zi = z![i]!, q = yi < 1 ? yi : 2 - yi;
+    out[i] = q === 0 ? -Infinity : -Math.SQRT1_2 / (q * logNdtrSlope((yi < 1 ? -zi : zi) * Math.SQRT2));
+  }
+}, [([, z], d) => mul(mul(2, z!), square(d)), () => scalar(0)]);
+const erfcinvP = unaryPrimitive<null>('erfcinv', 'both', kernel(erfcinvScalar), (y, z) => callNary(erfcinvSlopeP, y, z));
 
 /**
  * Φ(x), the standard normal CDF, as ½ erfc(−x/√2) with −x/√2 carried in double-double (kernels/normal.ts),

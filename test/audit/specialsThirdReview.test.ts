@@ -273,3 +273,32 @@ const rows2: Array<[number, number, number, number]> = [ // x, y, relEntr, klDiv
   [3, 1.5, 2.0794415416798357, 0.579441541679836],
   [1.5949106306628587e109, 9.153029197628656e-246, 1.3009214572008502e112, 1.2993265465701872e112],
 ];
+
+describe('ndtri′ and erfcinv′ in the tails', () => {
+  // √(2π)e^{y²/2} from the rounded output y carried its rounding times y² (2.4e−13 at p = 5e−249, y = −33.7; erfcinv′
+  // 2.3e−13 at 1e−300). Now 1/(p·r(y)), r = φ/Φ, whose sensitivity to y is ~1/y². References: y = √2·erfinv(2p − 1)
+  // at 400 digits, 1/φ(y) and y/φ(y)² (erfcinv: −(√π/2)e^{z²}, 2z·that², z = erfinv(1 − y)).
+  const rows: Array<[number, number, number]> = [ // p, ndtri′, ndtri″
+    [5.277270736923366e-249, 5.62093928501054e246, -Infinity],
+    [1.0335114198564106e-48, 6.587228894737577e46, -6.3442327633266305e94],
+    [1e-300, 2.697304465042612e298, -Infinity],
+    [0.9999, 2526.222398425407, 23734017.942727566],
+    [0.9999999999999999, 1081559575103678.6, 9.603278253574069e30],
+  ];
+  it.each(rows)('ndtri at %d', (p, d, dd) => {
+    expect(rel(d1(S.ndtri, p), d)).toBeLessThan(1e-15);
+    if (dd === -Infinity) expect(d2(S.ndtri, p)).toBe(-Infinity); else expect(rel(d2(S.ndtri, p), dd)).toBeLessThan(2e-15);
+  });
+  it('erfcinv, and the edges', () => {
+    expect(rel(d1(S.erfcinv, 1e-300), -1.9063218669084349e298)).toBeLessThan(1e-15);
+    expect(rel(d1(S.erfcinv, 1e-100), -3.311561294461473e98)).toBeLessThan(1e-15);
+    expect(rel(d2(S.erfcinv, 1e-100), 3.304313880571065e198)).toBeLessThan(1e-15);
+    expect(rel(d1(S.erfcinv, 1.999999999999999), -78290201920409.81)).toBeLessThan(1e-15);
+    expect(rel(d2(S.erfcinv, 1.999999999999999), -6.946723716499372e28)).toBeLessThan(2e-15);
+    expect([0, 1].map((p) => d1(S.ndtri, p))).toEqual([Infinity, Infinity]);
+    expect([0, 2].map((y) => d1(S.erfcinv, y))).toEqual([-Infinity, -Infinity]);
+    expect(d1(S.ndtri, 0.5)).toBe(2.5066282746310002);
+    const g = ad.grad((p: ad.Tensor) => ad.sum(S.ndtri(p)))(ad.tensor([1e-300, 0.3, 0.9999])).toFloat64Array();
+    expect(Array.from(g)).toEqual([1e-300, 0.3, 0.9999].map((p) => d1(S.ndtri, p)));
+  });
+});

@@ -62,13 +62,13 @@ export function erfcLarge(y: number, lo = 0): number {
 }
 
 /**
- * e^{−c·x²} for c = 1 or ½ (the Gaussians in erf′ and ndtr′), as e^{−c·h²}·e^{−c·(|x| − h)(|x| + h)} with h = |x|
+ * e^{−c·x²} for c = ±1 or ±½ (the Gaussians in erf′ and ndtr′, their reciprocals in erfinv′, erfcinv′ and ndtri′), as e^{−c·h²}·e^{−c·(|x| − h)(|x| + h)} with h = |x|
  * rounded down to a sixteenth (c·h² exact, 0 ≤ |x| − h < 1/16), so the rounding of x² — relative c·x²ε, 5.7e−14 of
  * erfc′ at x = 21 — is not in it (as erfcLarge's e^{−y²}). 0 beyond |x| = 40, where it underflows. (ops/special.ts' expNegSquare, Φ′ and erf′.)
  */
 export function expNegSquareScalar(x: number, c: number): number {
   const y = Math.abs(x);
-  if (y > 40) return 0;
+  if (y > 40) return c > 0 ? 0 : Infinity; // c < 0 (e^{+|c|x²}, the inverses' derivatives) overflows there
   const h = Math.floor(16 * y) / 16;
   return Math.exp(-c * h * h) * Math.exp(-c * (y - h) * (y + h));
 }
