@@ -5,8 +5,8 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { asTensor } from '../tensor/create.js';
-import { equal, less, mul, mulStrong, sub } from './binary.js';
-import { abs, log, neg, reciprocal, sigmoid, softplus } from './unary.js';
+import { div, equal, less, mul, sub } from './binary.js';
+import { abs, log, neg, sigmoid, softplus } from './unary.js';
 import { where } from './select.js';
 import { registerTensorMethods } from './methods.js';
 import { binaryPrimitive, callBinary } from './pointwise.js';
@@ -28,9 +28,12 @@ const logaddexpWeight = (first: Tensor, second: Tensor, out: Tensor) =>
   where(equal(out, -Infinity), 0, sigmoid(safeDifference(first, second)));
 const logaddexpP = binaryPrimitive('logaddexp', (a, b, out) => logaddexpWeight(a, b, out), (a, b, out) => logaddexpWeight(b, a, out));
 
-// d(x log y) = log y dx + (x/y) dy, where x/y is x · (1/y) with a strong zero: 0 wherever x = 0,
-// even at y = 0, since xlogy(0, y) = 0 for every y. (∂/∂x = log y is −∞ at y = 0: a genuine limit.)
-const xlogyP = binaryPrimitive('xlogy', (_x, y) => log(y), (x, y) => mulStrong(x, reciprocal(y)));
+// d(x log y) = log y dx + (x/y) dy, with a strong zero: 0 wherever x = 0, even at y = 0, since xlogy(0, y) = 0 for
+// every y. (∂/∂x = log y is −∞ at y = 0: a genuine limit.) x/y divided, not x·(1/y): 1/y overflows for subnormal y and
+// its derivative −(1/y)² from y = 1e−154, where x/y and −(x/y)/y are finite — entr′(7e−313) = −(log x + x/x) was −∞
+// for +717.7 and entr″(1e−300) +∞ for −1e300. The inner where keeps 0/0 out of the branch the outer one drops.
+const xOverY = (x: Tensor, y: Tensor) => { const zero = equal(x, 0); return where(zero, 0, div(x, where(zero, 1, y))); };
+const xlogyP = binaryPrimitive('xlogy', (_x, y) => log(y), (x, y) => xOverY(x, y));
 
 /**
  * log(eᵃ + eᵇ) elementwise, broadcasting, without overflow (NumPy's logaddexp). Both −∞ give −∞

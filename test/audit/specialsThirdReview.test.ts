@@ -302,3 +302,18 @@ describe('ndtri′ and erfcinv′ in the tails', () => {
     expect(Array.from(g)).toEqual([1e-300, 0.3, 0.9999].map((p) => d1(S.ndtri, p)));
   });
 });
+
+describe('entr′ and xlogy′ at tiny arguments', () => {
+  // xlogy's y-partial was x·(1/y): 1/y overflows for subnormal y and its derivative −(1/y)² from y = 1e−154, so
+  // entr′(7.3e−313) = −(log x + x·(1/x)) was −∞ (for +717.72) and entr″(1e−300) was +∞ (for −1e300). Now x/y.
+  it('has the right signs and values', () => {
+    expect(rel(d1(S.entr, 7.3119970588e-313), 717.7196176752258)).toBeLessThan(1e-15);
+    expect(rel(d1(S.entr, 5e-324), 743.4400719213812)).toBeLessThan(1e-15);
+    expect(rel(d2(S.entr, 1e-300), -1e300)).toBeLessThan(1e-15);
+    expect(rel(d2(S.entr, 6.731871135395854e-296), -1.4854710969466546e295)).toBeLessThan(1e-15);
+    // ∂²/∂y² xlogy(x, y) = −x/y², finite at (1e−300, 1e−200) where (1/y)² overflows.
+    expect(rel(ad.grad(ad.grad((y: ad.Tensor) => ad.xlogy(1e-300, y)))(ad.scalar(1e-200)).item(), -1e100)).toBeLessThan(1e-15);
+    expect(ad.grad((y: ad.Tensor) => ad.xlogy(0, y))(ad.scalar(0)).item()).toBe(0); // the strong zero
+    expect(ad.grad((y: ad.Tensor) => ad.xlogy(ad.scalar(0), y))(ad.scalar(2)).item()).toBe(0);
+  });
+});
