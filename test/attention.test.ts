@@ -68,7 +68,7 @@ describe('dotProductAttention under transformations', () => {
     const perExample = (qq: Tensor, kk: Tensor, vv: Tensor) => ad.dotProductAttention(qq, kk, vv, { isCausal: true });
     expectAllClose(ad.vmap(perExample)(q, k, v), Array.from(perExample(q, k, v).toFloat64Array()), 1e-15);
     const g = ad.vmap(ad.grad(loss))(q, k, v);
-    const looped = ad.stack([0, 1, 2].map((i) => ad.grad(loss)(ad.take(q, i), ad.take(k, i), ad.take(v, i))));
+    const looped = ad.stack([0, 1, 2].map((i) => ad.grad(loss)(ad.take(q, i, 0), ad.take(k, i, 0), ad.take(v, i, 0))));
     expectAllClose(g, Array.from(looped.toFloat64Array()), 1e-13);
   });
 

@@ -32,13 +32,13 @@ function checkCase(c: Case, seed: number): void {
   const ref = refConv(x.data, xShape, w.data, wShape, o, c.bias ? b.data : undefined);
   const options = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups };
   const f = (xx: Tensor, ww: Tensor, bb: Tensor) => ad.conv(xx, ww, c.bias ? { ...options, bias: bb } : options);
-  const xin = c.batched ? x : ad.take(x, 0);
+  const xin = c.batched ? x : ad.take(x, 0, 0);
   const y = f(xin, w, b);
   expect(y.shape).toEqual(c.batched ? ref.shape : ref.shape.slice(1));
   close(y.data, c.batched ? ref.data : ref.data.subarray(0, y.size));
   // Gradients of ⟨g, y⟩ against accumulation over every tap.
   const g = normal(ref.shape, seed + 3);
-  const gin = c.batched ? g : ad.take(g, 0);
+  const gin = c.batched ? g : ad.take(g, 0, 0);
   const [dx, dw, db] = ad.grad((xx: Tensor, ww: Tensor, bb: Tensor) => ad.sum(ad.mul(gin, f(xx, ww, bb))), [0, 1, 2])(xin, w, b) as Tensor[];
   const xRef = c.batched ? x : ad.reshape(xin, [1, ...xin.shape]), gRef = c.batched ? g : ad.reshape(gin, [1, ...gin.shape]);
   const grads = refConvGrads(xRef.data, xRef.shape as number[], w.data, wShape, gRef.data, o);
@@ -109,9 +109,9 @@ describe('convTranspose against naive scattering', () => {
     const dx = ad.grad((xx: Tensor) => ad.sum(ad.mul(g, ad.conv(xx, w, options))))(x) as Tensor;
     close(ad.convTranspose(g, w, options).data, dx.data);
     const bias = ad.tensor([1, 2, 3, 4]);
-    const one = ad.convTranspose(ad.take(g, 1), w, { ...options, bias });
+    const one = ad.convTranspose(ad.take(g, 1, 0), w, { ...options, bias });
     expect(one.shape).toEqual([4, 7, 7]);
-    close(one.data, ad.add(ad.take(dx, 1), ad.reshape(bias, [4, 1, 1])).data);
+    close(one.data, ad.add(ad.take(dx, 1, 0), ad.reshape(bias, [4, 1, 1])).data);
   });
 });
 

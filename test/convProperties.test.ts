@@ -67,18 +67,18 @@ describe('vmap', () => {
   const options = { groups: 2, stride: [2, 1], padding: 1 };
   const f = (x: Tensor, w: Tensor) => ad.conv(x, w, options);
   const loss = (w: Tensor, x: Tensor) => ad.sum(ad.square(ad.tanh(f(x, w))));
-  const each = (t: Tensor) => Array.from({ length: t.shape[0]! }, (_, b) => ad.take(t, b));
+  const each = (t: Tensor) => Array.from({ length: t.shape[0]! }, (_, b) => ad.take(t, b, 0));
 
   it('per-example weight gradients, vmap(grad), equal a loop of grads', () => {
-    const per = ad.vmap(ad.grad(loss), [null, 0])(ad.take(W, 0), X) as Tensor;
-    close(per, ad.stack(each(X).map((x) => ad.grad(loss)(ad.take(W, 0), x) as Tensor), 0));
+    const per = ad.vmap(ad.grad(loss), [null, 0])(ad.take(W, 0, 0), X) as Tensor;
+    close(per, ad.stack(each(X).map((x) => ad.grad(loss)(ad.take(W, 0, 0), x) as Tensor), 0));
   });
 
   it('batched weights with shared, batched and last-axis inputs', () => {
-    close(ad.vmap(f, [null, 0])(ad.take(X, 0), W) as Tensor, ad.stack(each(W).map((w) => f(ad.take(X, 0), w)), 0));
-    close(ad.vmap(f, [0, 0])(X, W) as Tensor, ad.stack(each(X).map((x, b) => f(x, ad.take(W, b))), 0));
+    close(ad.vmap(f, [null, 0])(ad.take(X, 0, 0), W) as Tensor, ad.stack(each(W).map((w) => f(ad.take(X, 0, 0), w)), 0));
+    close(ad.vmap(f, [0, 0])(X, W) as Tensor, ad.stack(each(X).map((x, b) => f(x, ad.take(W, b, 0))), 0));
     const grads = ad.vmap(ad.grad(loss, [0, 1]), [0, 0])(W, X) as Tensor[];
-    const loop = each(X).map((x, b) => ad.grad(loss, [0, 1])(ad.take(W, b), x) as Tensor[]);
+    const loop = each(X).map((x, b) => ad.grad(loss, [0, 1])(ad.take(W, b, 0), x) as Tensor[]);
     close(grads[0]!, ad.stack(loop.map((g) => g[0]!), 0));
     close(grads[1]!, ad.stack(loop.map((g) => g[1]!), 0));
   });
@@ -86,14 +86,14 @@ describe('vmap', () => {
   it('runs one kernel call per primitive for the whole batch, not one per example', () => {
     const calls = (fn: () => unknown) => Object.fromEntries(ad.profile(fn).profile.forward.map((r) => [r.op, r.calls]));
     expect(calls(() => ad.vmap(f, [0, 0])(X, W))).toMatchObject({ conv: 1 });
-    expect(calls(() => ad.vmap(f, [null, 0])(ad.take(X, 0), W))).toMatchObject({ conv: 1 });
+    expect(calls(() => ad.vmap(f, [null, 0])(ad.take(X, 0, 0), W))).toMatchObject({ conv: 1 });
     const G = ad.random.normal([3, 2, 6, 3, 4], 4);
     expect(calls(() => ad.vmap((g: Tensor, w: Tensor) => ad.convTranspose(g, w, options), [0, 0])(G, W))).toMatchObject({ convTranspose: 1 });
-    expect(calls(() => ad.vmap((g: Tensor, w: Tensor) => ad.convTranspose(g, w, options), [0, null])(G, ad.take(W, 0)))).toMatchObject({ convTranspose: 1 });
+    expect(calls(() => ad.vmap((g: Tensor, w: Tensor) => ad.convTranspose(g, w, options), [0, null])(G, ad.take(W, 0, 0)))).toMatchObject({ convTranspose: 1 });
   });
 
   it('hessian-vector products of per-example losses', () => {
-    const V = ad.random.normal([6, 2, 3, 2], 3), w = ad.take(W, 1);
+    const V = ad.random.normal([6, 2, 3, 2], 3), w = ad.take(W, 1, 0);
     const hvps = ad.vmap((x: Tensor) => ad.hvp((ww: Tensor) => loss(ww, x), w, V), [0])(X) as Tensor;
     close(hvps, ad.stack(each(X).map((x) => ad.hvp((ww: Tensor) => loss(ww, x), w, V)), 0), 1e-10);
   });

@@ -10,7 +10,7 @@ const W = ad.random.normal([6, 3], 2);
 function mixed(E: Tensor): Tensor {
   let acc = ad.sum(ad.mul(E, W));
   for (let t = 0; t < 6; t++) {
-    const row = ad.reshape(ad.take(E, [t]), [3]);
+    const row = ad.reshape(ad.take(E, [t], 0), [3]);
     const win = ad.slice(E, [t, 0], [1, 3]);
     acc = ad.add(acc, ad.mul(ad.sum(ad.sin(row)), t + 1));
     acc = ad.add(acc, ad.sum(ad.square(win)));
@@ -44,7 +44,7 @@ describe('cotangent accumulation', () => {
   });
 
   it('a pullback called twice does not reuse an accumulated buffer', () => {
-    const [, pullback] = ad.vjp((E: Tensor) => ad.add(ad.take(E, [0, 0, 1]), ad.take(E, [1, 1, 0])), E0);
+    const [, pullback] = ad.vjp((E: Tensor) => ad.add(ad.take(E, [0, 0, 1], 0), ad.take(E, [1, 1, 0], 0)), E0);
     const ct = ad.ones([3, 3]);
     const a = pullback(ct)[0].toFloat64Array();
     const b = pullback(ct)[0].toFloat64Array();

@@ -82,7 +82,7 @@ describe('indices as values, not reads: jit and vmap', () => {
     const x = ad.tensor([[1, 2, 3], [4, 5, 6]]);
     const idx = ad.tensor([[[2, 0]], [[1, 1]]]); // a batch of two [1, 2] index tensors
     const got = ad.vmap((i: Tensor) => ad.gather(x, i, 1))(idx) as Tensor;
-    expect(got.toArray()).toEqual([0, 1].map((b) => ad.gather(x, ad.take(idx, b), 1).toArray()));
+    expect(got.toArray()).toEqual([0, 1].map((b) => ad.gather(x, ad.take(idx, b, 0), 1).toArray()));
     const sorted = ad.vmap((r: Tensor) => ad.topk(r, 2).values, 1)(x) as Tensor;
     expect(sorted.toArray()).toEqual([[4, 1], [5, 2], [6, 3]].map((col) => col.sort((a, b) => b - a)));
   });

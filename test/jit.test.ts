@@ -259,7 +259,7 @@ describe('sparse cotangents in replays', () => {
   });
   it('slices too, and not scatters with repeated indices (their sums would round differently)', () => {
     const sliced = (x: Tensor) => ad.sum(ad.stack(Array.from({ length: 10 }, (_, i) => ad.mul(ad.square(ad.slice(x, [i], [2])), i + 1))));
-    const repeated = (x: Tensor) => ad.sum(ad.stack(Array.from({ length: 10 }, (_, i) => ad.mul(ad.square(ad.take(x, [i, i, 0])), i + 1))));
+    const repeated = (x: Tensor) => ad.sum(ad.stack(Array.from({ length: 10 }, (_, i) => ad.mul(ad.square(ad.take(x, [i, i, 0], 0)), i + 1))));
     const x = (seed: number) => ad.random.normal([11], seed);
     checkReplays(ad.grad(sliced), [x(1)], [[x(2)]], 'slice');
     checkReplays(ad.grad(repeated), [x(1)], [[x(2)]], 'repeated take');
@@ -300,7 +300,7 @@ describe('control flow that reads a value runs as written, and the reason names 
     ['foriLoop', (v) => ad.foriLoop(0, ad.sum(v), (_i: number, u: Tensor) => ad.add(u, 1), v), /^foriLoop's upper read the value/],
   ];
   it('take with indices passed as an argument replays (a gather, its indices checked on every replay)', () => {
-    const f = (v: Tensor, i: Tensor) => ad.take(v, i);
+    const f = (v: Tensor, i: Tensor) => ad.take(v, i, 0);
     const jf = ad.jit(f);
     expect(jf(x, ad.tensor([2, 0])).toArray()).toEqual([3, 1]);
     expect(jf(x, ad.tensor([-1, 1])).toArray()).toEqual([3, -2]);
@@ -313,7 +313,7 @@ describe('control flow that reads a value runs as written, and the reason names 
     expect(() => jf(x, ad.tensor([3, 0]))).toThrow(/take: index 3 is out of range for axis 0 of length 3/);
     expect(() => jf(x, ad.tensor([0.5, 0]))).toThrow(/take: index 0 is 0\.5, not an integer/);
     // Gradients with repeated indices: the same bits as without jit.
-    const g = (v: Tensor, i: Tensor) => ad.grad((w: Tensor) => ad.sum(ad.square(ad.take(w, i))))(v);
+    const g = (v: Tensor, i: Tensor) => ad.grad((w: Tensor) => ad.sum(ad.square(ad.take(w, i, 0))))(v);
     const jg = ad.jit(g);
     for (const i of [[0, 0, 2, 0], [1, 2, 1, -1]]) expect(Array.from(jg(x, ad.tensor(i)).toFloat64Array())).toEqual(Array.from(g(x, ad.tensor(i)).toFloat64Array()));
     expect(jg.cacheInfo()[0]!.status).toBe('replayed');
@@ -372,7 +372,7 @@ describe('library code that iterates on values, signatures and zeros', () => {
     const sym = ad.jit((x: Tensor, s: symbol) => (s === s1 ? ad.mul(x, 2) : ad.mul(x, 3)));
     sym(ad.tensor([1]), s1);
     expect(sym(ad.tensor([1]), s2).toArray()).toEqual([3]);
-    const take = ad.jit((x: Tensor, idx: Int32Array) => ad.take(x, idx));
+    const take = ad.jit((x: Tensor, idx: Int32Array) => ad.take(x, idx, 0));
     const idx = new Int32Array([0, 1]), v = ad.tensor([10, 20, 30]);
     take(v, idx);
     idx[0] = 2;

@@ -66,7 +66,7 @@ describe('normalisation: definitions and transformations', () => {
   it('vmap equals a loop (groupNorm/layerNorm per example), and so do per-example gradients', () => {
     const perExample = (x: Tensor) => model(ad.expandDims(x, 0), w);
     const batched = ad.vmap(ad.grad(perExample))(xs);
-    const looped = ad.stack([0, 1, 2].map((i) => ad.grad(perExample)(ad.take(xs, i))));
+    const looped = ad.stack([0, 1, 2].map((i) => ad.grad(perExample)(ad.take(xs, i, 0))));
     close(batched, Array.from(looped.toFloat64Array()), 1e-13);
     const bn = (x: Tensor) => ad.batchNorm(x, null, null, { training: true });
     const stacked = ad.stack([xs, ad.mul(xs, 2)]);

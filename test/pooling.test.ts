@@ -87,10 +87,10 @@ describe('pooling under transformations', () => {
   it('vmap equals a loop, and the per-example gradient too', () => {
     const pool = (x: Tensor) => ad.maxPool(x, [3, 2], { stride: [2, 1], padding: 1 });
     const batched = ad.vmap(pool)(xs);
-    const looped = ad.stack([0, 1, 2].map((i) => pool(ad.take(xs, i))));
+    const looped = ad.stack([0, 1, 2].map((i) => pool(ad.take(xs, i, 0))));
     expect(batched.toArray()).toEqual(looped.toArray());
     const perExample = ad.vmap(ad.grad(f))(ad.reshape(xs, [3, 1, 2, 5, 4]));
-    const loopGrads = ad.stack([0, 1, 2].map((i) => ad.grad(f)(ad.reshape(ad.take(xs, i), [1, 2, 5, 4]))));
+    const loopGrads = ad.stack([0, 1, 2].map((i) => ad.grad(f)(ad.reshape(ad.take(xs, i, 0), [1, 2, 5, 4]))));
     expectAllClose(perExample, Array.from(loopGrads.toFloat64Array()), 1e-13);
   });
 

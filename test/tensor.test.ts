@@ -153,7 +153,7 @@ describe('kernels against naive references', () => {
     expect((t.toArray() as number[][][])[3]![1]![2]).toBe(1 * 12 + 2 * 4 + 3);
     expect(ad.slice(x, [1, 1, 1], [1, 2, 2]).toArray()).toEqual([[[17, 18], [21, 22]]]);
     expect(ad.concat([ad.tensor([[1], [2]]), ad.tensor([[3, 4], [5, 6]])], 1).toArray()).toEqual([[1, 3, 4], [2, 5, 6]]);
-    expect(ad.take(ad.tensor([[1, 2], [3, 4], [5, 6]]), [2, 0]).toArray()).toEqual([[5, 6], [1, 2]]);
+    expect(ad.take(ad.tensor([[1, 2], [3, 4], [5, 6]]), [2, 0], 0).toArray()).toEqual([[5, 6], [1, 2]]);
     expect(ad.cumsum(ad.tensor([[1, 2], [3, 4]]), 0).toArray()).toEqual([[1, 2], [4, 6]]);
   });
 });

@@ -152,7 +152,7 @@ describe('values are concrete while tracing', () => {
 describe('jacobian and hessian', () => {
   it('agree between forward (wide output) and reverse (wide input) modes', () => {
     const wide = (x: Tensor) => ad.concat([ad.sin(x), ad.mul(x, ad.sum(x))]); // 2 → 4: forward mode
-    const narrow = (x: Tensor) => ad.stack([ad.sum(ad.exp(x)), ad.mul(ad.mul(ad.take(x, [0]), ad.take(x, [1])), ad.take(x, [2])).reshape([])]); // 3 → 2: reverse mode
+    const narrow = (x: Tensor) => ad.stack([ad.sum(ad.exp(x)), ad.mul(ad.mul(ad.take(x, [0], 0), ad.take(x, [1], 0)), ad.take(x, [2], 0)).reshape([])]); // 3 → 2: reverse mode
     const J = ad.jacobian(wide)(ad.tensor([0.5, 2]));
     expect(J.shape).toEqual([4, 2]);
     close(arr(J), [Math.cos(0.5), 0, 0, Math.cos(2), 2.5 + 0.5, 0.5, 2, 2.5 + 2]);

@@ -71,7 +71,7 @@ describe('derivatives', () => {
     expect([ha!.item(), hb!.item()]).toEqual([0.6, 0.8]);
     for (const f of [ad.atan2, ad.hypot]) {
       expect((ad.grad(f, [0, 1])(0, 0) as Tensor[]).map((g) => g.item())).toEqual([0, 0]);
-      expect(ad.hessian((v: Tensor) => f(ad.take(v, 0), ad.take(v, 1)))(ad.tensor([0, 0])).toArray()).toEqual([[0, 0], [0, 0]]);
+      expect(ad.hessian((v: Tensor) => f(ad.take(v, 0, 0), ad.take(v, 1, 0)))(ad.tensor([0, 0])).toArray()).toEqual([[0, 0], [0, 0]]);
     }
   });
 });

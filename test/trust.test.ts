@@ -132,10 +132,10 @@ describe('what a transformed function returns', () => {
 describe('ops that read their arguments', () => {
   it('take follows NumPy: a number removes the axis, the index shape replaces it', () => {
     const x = ad.tensor([[1, 2], [3, 4], [5, 6]]);
-    expect(ad.take(x, 2).toArray()).toEqual([5, 6]);
+    expect(ad.take(x, 2, 0).toArray()).toEqual([5, 6]);
     expect(ad.take(x, -1, 1).toArray()).toEqual([2, 4, 6]);
-    expect(ad.take(x, ad.tensor([[0, 1], [2, 0]])).shape).toEqual([2, 2, 2]);
-    expect(ad.take(x, ad.tensor([[0, 1], [2, 0]])).toArray()).toEqual([[[1, 2], [3, 4]], [[5, 6], [1, 2]]]);
+    expect(ad.take(x, ad.tensor([[0, 1], [2, 0]]), 0).shape).toEqual([2, 2, 2]);
+    expect(ad.take(x, ad.tensor([[0, 1], [2, 0]]), 0).toArray()).toEqual([[[1, 2], [3, 4]], [[5, 6], [1, 2]]]);
     const g = ad.grad((u: Tensor) => ad.sum(ad.take(u, ad.tensor([[0, 0], [2, 0]]), 0)))(x);
     expect(g.toArray()).toEqual([[3, 3], [0, 0], [1, 1]]);
   });
@@ -144,8 +144,8 @@ describe('ops that read their arguments', () => {
 describe('take with typed-array indices', () => {
   it('accepts any typed array of integer values, as a 1-D index list', () => {
     const x = ad.tensor([10, 20, 30]);
-    expect(ad.take(x, new Float64Array([2, 0])).toArray()).toEqual([30, 10]);
-    expect(ad.take(x, new Int32Array([1])).toArray()).toEqual([20]);
-    expect(() => ad.take(x, new Float64Array([0.5]))).toThrow(/not an integer/);
+    expect(ad.take(x, new Float64Array([2, 0]), 0).toArray()).toEqual([30, 10]);
+    expect(ad.take(x, new Int32Array([1]), 0).toArray()).toEqual([20]);
+    expect(() => ad.take(x, new Float64Array([0.5]), 0)).toThrow(/not an integer/);
   });
 });

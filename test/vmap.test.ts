@@ -44,7 +44,7 @@ describe('vmap equals a loop over the batch, for every op-table row', () => {
 describe('vmap composes', () => {
   const W = ad.random.normal([4, 3], 1), X = ad.random.normal([5, 3], 2), Y = ad.random.normal([5, 4], 3);
   const loss = (w: Tensor, x: Tensor, y: Tensor) => ad.sum(ad.square(ad.sub(ad.tanh(ad.matmul(w, x)), y)));
-  const rows = (t: Tensor) => Array.from({ length: t.shape[0]! }, (_, b) => ad.take(t, b));
+  const rows = (t: Tensor) => Array.from({ length: t.shape[0]! }, (_, b) => ad.take(t, b, 0));
 
   it('vmap(grad(f)): per-example gradients equal a loop of grads', () => {
     const perExample = ad.vmap(ad.grad(loss), [null, 0, 0])(W, X, Y) as Tensor;
@@ -145,7 +145,7 @@ describe('batching rules', () => {
 describe('whileLoop under vmap', () => {
   const shrink = (x: Tensor) => ad.whileLoop((y: Tensor) => ad.greaterEqual(y, 1), (y: Tensor) => ad.div(y, 2), x);
   const xs = ad.tensor([10, 0.5, 3, 1]);
-  const loop = (f: (x: Tensor) => Tensor) => ad.stack(Array.from({ length: 4 }, (_, b) => f(ad.take(xs, b))), 0);
+  const loop = (f: (x: Tensor) => Tensor) => ad.stack(Array.from({ length: 4 }, (_, b) => f(ad.take(xs, b, 0))), 0);
 
   it('runs each example until its own condition is false, with exact gradients', () => {
     expect((ad.vmap(shrink)(xs) as Tensor).toArray()).toEqual(loop(shrink).toArray());
@@ -157,7 +157,7 @@ describe('whileLoop under vmap', () => {
     const sqrtNewton = (a: Tensor) => ad.whileLoop((x: Tensor) => ad.greater(ad.abs(ad.sub(ad.square(x), a)), 1e-12),
       (x: Tensor) => ad.mul(0.5, ad.add(x, ad.div(a, x))), a, { checkpoints: 3 });
     const as = ad.tensor([4, 9, 2]);
-    const perExample = ad.stack([0, 1, 2].map((b) => ad.grad(sqrtNewton)(ad.take(as, b))), 0);
+    const perExample = ad.stack([0, 1, 2].map((b) => ad.grad(sqrtNewton)(ad.take(as, b, 0))), 0);
     expect((ad.vmap(ad.grad(sqrtNewton))(as) as Tensor).toArray()).toEqual(perExample.toArray());
     const j = ad.jit(ad.vmap(shrink));
     expect((j(xs) as Tensor).toArray()).toEqual(loop(shrink).toArray());

@@ -324,13 +324,16 @@ function recordedValue(t: Tensor): boolean {
 }
 
 /**
- * Gathers entries along `axis` (default 0) at integer `indices` (negative counts from the end).
- * The result's `axis` has length `indices.length`.
+ * Gathers entries along `axis` at integer `indices` (negative counts from the end); without an
+ * axis, from x flattened (as numpy.take, jax.numpy.take and torch.take). The indices' shape takes
+ * the axis's place: a number removes it, a list keeps it with `indices.length` entries.
  * @example ad.take(ad.tensor([10, 20, 30]), [2, 0]) // [30, 10]
+ * @example ad.take(ad.tensor([[1, 2], [3, 4]]), [3, 0]) // [4, 1]
  */
-export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis = 0): Tensor {
-  const t = asTensor(x, 'take');
-  const ax = normalizeAxis(axis, t.ndim, 'take');
+export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number): Tensor {
+  const source = asTensor(x, 'take');
+  const t = axis === undefined && source.ndim !== 1 ? reshape(source, [source.size]) : source;
+  const ax = normalizeAxis(axis ?? 0, t.ndim, 'take');
   const n = t.shape[ax]!;
   // The indices' own shape replaces the axis (as NumPy's take): a number removes it, a [2, 2]
   // tensor of indices makes it two axes.

@@ -33,7 +33,7 @@ export function eachExample(inputs: readonly Tensor[], fn: (plain: Tensor[]) => 
     );
   }
   const outs: Tensor[] = [];
-  for (let b = 0; b < top.size; b++) outs.push(eachExample(live.map((x) => (x.trace === top ? take(x.below!, b) : x)), fn));
+  for (let b = 0; b < top.size; b++) outs.push(eachExample(live.map((x) => (x.trace === top ? take(x.below!, b, 0) : x)), fn));
   return top.box(stack(outs, 0));
 }
 

@@ -101,7 +101,7 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
   const rows = (leaves: Tensor[], axes: readonly number[], t: number): Tensor[] =>
     leaves.map((x, i) => {
       const a = axes[i]!;
-      return a === 0 ? reshape(take(x, [t]), x.shape.slice(1)) : reshape(take(x, [t], a), x.shape.filter((_, j) => j !== a));
+      return a === 0 ? reshape(take(x, [t], 0), x.shape.slice(1)) : reshape(take(x, [t], a), x.shape.filter((_, j) => j !== a));
     });
   // Without xs, step gets the carry alone (its x reads as undefined all the same): a step wrapped
   // as ad.checkpoint(body) — jax.lax.scan(jax.checkpoint(body), …) — would otherwise be called

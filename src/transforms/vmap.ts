@@ -78,7 +78,7 @@ export class BatchTrace extends Trace {
 function asOneExampleMeetsIt<P>(prim: Primitive<P>, values: Tensor[], batched: boolean[], params: P, size: number, error: AdjointError): Error {
   for (let b = 0; b < size; b++) {
     try {
-      apply(prim, values.map((v, i) => (batched[i] ? take(v, b) : v)), params);
+      apply(prim, values.map((v, i) => (batched[i] ? take(v, b, 0) : v)), params);
     } catch (e) {
       if (!(e instanceof AdjointError)) return error;
       e.message += ` (in example ${b} of a vmap batch of ${size})`;
@@ -92,7 +92,7 @@ function asOneExampleMeetsIt<P>(prim: Primitive<P>, values: Tensor[], batched: b
 function perExample<P>(prim: Primitive<P>, values: Tensor[], batched: boolean[], params: P, size: number): Tensor {
   const outs: Tensor[] = [];
   for (let b = 0; b < size; b++) {
-    outs.push(apply(prim, values.map((v, i) => (batched[i] ? take(v, b) : v)), params));
+    outs.push(apply(prim, values.map((v, i) => (batched[i] ? take(v, b, 0) : v)), params));
   }
   return stack(outs, 0);
 }
@@ -401,7 +401,7 @@ export function eachExample<T>(run: () => T, op: string, batch?: BatchTrace): T 
       let cache = byPaused.get(paused);
       if (cache === undefined) byPaused.set(paused, (cache = new Map()));
       let s = cache.get(box);
-      if (s === undefined) cache.set(box, (s = take(box.below!, b)));
+      if (s === undefined) cache.set(box, (s = take(box.below!, b, 0)));
       return s;
     };
     results.push(flatten(withPaused(trace, slice, run), `${op} (under vmap)`));

@@ -169,13 +169,13 @@ describe('messages that named the wrong shapes or an empty range', () => {
   });
 
   it('take and gather from an empty axis say it is empty instead of "use an integer in [0, -1]"', () => {
-    for (const run of [() => ad.take(Z([0]), [0]), () => ad.gather(Z([2, 0]), Z([2, 1]), 1)]) {
+    for (const run of [() => ad.take(Z([0]), [0], 0), () => ad.gather(Z([2, 0]), Z([2, 1]), 1)]) {
       let message = '';
       try { run(); } catch (e) { message = (e as Error).message; }
       expect(message).toMatch(/the axis is empty/);
       expect(message).not.toContain('[0, -1]');
     }
-    expect(ad.take(Z([0]), []).shape).toEqual([0]);
+    expect(ad.take(Z([0]), [], 0).shape).toEqual([0]);
   });
 });
 

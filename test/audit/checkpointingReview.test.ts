@@ -129,7 +129,7 @@ describe("gradients equal 'all''s and independent oracles under every checkpoint
     const want = values(xs).map((v) => P / v);
     for (const ck of ['all', ...CKS] as Ck[]) {
       expect(gap(values(ad.grad((x: Tensor) => ad.scan((h: Tensor, v: Tensor) => ad.mul(h, v), ad.scalar(1), { xs: x, checkpoints: ck }))(xs)), want)).toBeLessThan(1e-14);
-      const fori = ad.grad((x: Tensor) => ad.foriLoop(0, 7, (i: number, h: Tensor) => ad.mul(h, ad.take(x, [i]).reshape([])), ad.scalar(1), { checkpoints: ck }))(xs);
+      const fori = ad.grad((x: Tensor) => ad.foriLoop(0, 7, (i: number, h: Tensor) => ad.mul(h, ad.take(x, [i], 0).reshape([])), ad.scalar(1), { checkpoints: ck }))(xs);
       expect(gap(values(fori), want)).toBeLessThan(1e-14);
     }
   });

@@ -74,7 +74,7 @@ describe("the reason jit gives when a traced key's words are read", () => {
   });
 
   it('a grad with respect to a tensor key that reaches gamma is told so (it was told it ran inside a vmap)', () => {
-    const k = ad.take(random.keyData(random.split(random.key(3), 2)), 1);
+    const k = ad.take(random.keyData(random.split(random.key(3), 2)), 1, 0);
     const f = ad.grad((t: Tensor) => ad.sum(random.gamma(t, 2, [2])));
     expect(() => f(k)).toThrow(/random\.gamma: the key is a tensor being differentiated or batched under a grad .*a grad taken with respect to the key.*do not differentiate with respect to it/);
     expect(() => ad.jit(f)(k)).toThrow(/a grad taken with respect to the key/);
@@ -168,7 +168,7 @@ describe('seeded properties: jit against the function, bit for bit', () => {
       };
       const jitted = ad.jit(fn);
       for (let call = 0; call < 3; call++) {
-        const key = tensorKey ? ad.take(random.keyData(random.split(keyAt(prog + call), 2)), 0) : keyAt(prog + call);
+        const key = tensorKey ? ad.take(random.keyData(random.split(keyAt(prog + call), 2)), 0, 0) : keyAt(prog + call);
         const args = [ad.tensor([0.5, -1, 2]), key, ad.scalar((call * 7) % 5)] as const;
         expect(outcome(() => jitted(...args)), `program ${prog}, call ${call}`).toBe(outcome(() => fn(...args)));
       }
@@ -217,7 +217,7 @@ describe('seeded properties: jit against the function, bit for bit', () => {
       const viaTensor = ad.jit((k: Tensor, p: Record<string, Tensor>) => draw(k, p));
       const viaSeed = ad.jit((s: Tensor, p: Record<string, Tensor>) => draw(random.key(s), p));
       for (let i = 0; i < 3; i++) {
-        const key = keyAt(100 + i), row = ad.take(random.keyData(random.split(key, 2)), 1), seed = ad.scalar([0, 2 ** 40 + 3, -7][i]!);
+        const key = keyAt(100 + i), row = ad.take(random.keyData(random.split(key, 2)), 1, 0), seed = ad.scalar([0, 2 ** 40 + 3, -7][i]!);
         expect(outcome(() => viaKey(key, params())), `${name} key ${i}`).toBe(outcome(() => draw(key, params())));
         expect(outcome(() => viaTensor(row, params())), `${name} tensor key ${i}`).toBe(outcome(() => draw(row, params())));
         expect(outcome(() => viaSeed(seed, params())), `${name} seed ${i}`).toBe(outcome(() => draw(random.key(seed), params())));

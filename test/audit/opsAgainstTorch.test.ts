@@ -141,16 +141,16 @@ describe('take with per-example indices under vmap', () => {
   // As jax.vmap(jnp.take): each example's indices pick from that example (or from a shared x).
   it('picks per example, along any axis, with negative indices, and differentiates into x', () => {
     const x = ad.tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(arr(ad.vmap((a: Tensor, i: Tensor) => ad.take(a, i), [0, 0])(x, ad.tensor([0, 2])))).toEqual([1, 6]);
+    expect(arr(ad.vmap((a: Tensor, i: Tensor) => ad.take(a, i, 0), [0, 0])(x, ad.tensor([0, 2])))).toEqual([1, 6]);
     const shared = ad.vmap((a: Tensor, i: Tensor) => ad.take(a, i, 1), [null, 0])(x, ad.tensor([[0, 2], [1, -1]]));
     expect(shared.shape).toEqual([2, 2, 2]);
     expect(arr(shared)).toEqual([1, 3, 4, 6, 2, 3, 5, 6]);
-    const picked = (a: Tensor) => ad.sum(ad.vmap((row: Tensor, i: Tensor) => ad.mul(ad.take(row, i), ad.tensor([1, 10])), [0, 0])(a, ad.tensor([[0, 0], [2, 1]])));
+    const picked = (a: Tensor) => ad.sum(ad.vmap((row: Tensor, i: Tensor) => ad.mul(ad.take(row, i, 0), ad.tensor([1, 10])), [0, 0])(a, ad.tensor([[0, 0], [2, 1]])));
     expect(arr(ad.grad(picked)(x))).toEqual([11, 0, 0, 0, 10, 1]);
   });
 
   it('reports an index out of range, naming take', () => {
-    expect(() => ad.vmap((a: Tensor, i: Tensor) => ad.take(a, i), [0, 0])(ad.tensor([[1, 2, 3], [4, 5, 6]]), ad.tensor([0, 3]))).toThrow(/take/);
+    expect(() => ad.vmap((a: Tensor, i: Tensor) => ad.take(a, i, 0), [0, 0])(ad.tensor([[1, 2, 3], [4, 5, 6]]), ad.tensor([0, 3]))).toThrow(/take/);
   });
 });
 

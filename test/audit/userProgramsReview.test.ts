@@ -151,7 +151,7 @@ describe('whole programs that agree with PyTorch', () => {
   it('a Gaussian-process likelihood through cholesky and triangularSolve: gradient and Hessian in the log-hyperparameters', () => {
     const xg = ad.linspace(0, 4, 7), yg = seq([7], 0.6);
     const nll = (th: Tensor) => {
-      const [s2, l2, n2] = [0, 1, 2].map((i) => ad.exp(ad.mul(2, ad.take(th, i)))) as [Tensor, Tensor, Tensor];
+      const [s2, l2, n2] = [0, 1, 2].map((i) => ad.exp(ad.mul(2, ad.take(th, i, 0)))) as [Tensor, Tensor, Tensor];
       const d = ad.sub(ad.expandDims(xg, 1), ad.expandDims(xg, 0));
       const L = ad.linalg.cholesky(ad.add(ad.mul(s2, ad.exp(ad.div(ad.mul(-0.5, ad.square(d)), l2))), ad.mul(n2, ad.eye(7))));
       const a = ad.linalg.triangularSolve(L, yg, { lower: true });

@@ -505,7 +505,7 @@ describe('third round of user programs against PyTorch', () => {
     const ce = (w: Tensor | null, reduction: 'mean' | 'sum') => (logits: Tensor) => {
       const lp = ad.logSoftmax(logits, 1); // [B, C, T]
       const wc = w ?? ad.ones([C]);
-      const wy = ad.mul(ad.take(wc, safe), keepMask); // [B, T]
+      const wy = ad.mul(ad.take(wc, safe, 0), keepMask); // [B, T]
       const nll = ad.neg(ad.mul(ad.squeeze(ad.gather(lp, ad.expandDims(safe, 1), 1), 1), wy));
       const smooth = ad.mul(ad.neg(ad.sum(ad.mul(lp, ad.reshape(wc, [1, C, 1])), 1)), keepMask);
       const total = ad.add(ad.mul(1 - eps, ad.sum(nll)), ad.mul(eps / C, ad.sum(smooth)));
@@ -568,7 +568,7 @@ describe('third round of user programs against PyTorch', () => {
     const [v, g] = ad.valueAndGrad((e: Tensor, t: Tensor, s: Tensor, n: Tensor) => ad.neg(ad.sum(crf(e, t, s, n).logProbability(tags))), [0, 1, 2, 3])(E, Tr, st, en);
     expectClose(v, torchRef.crf_nll);
     ['crf_gE', 'crf_gT', 'crf_gst', 'crf_gen'].forEach((k, i) => expectClose(g[i]!, torchRef[k]));
-    const one = new ad.LinearChainCRF({ emissions: ad.take(E, 0), transitions: Tr, start: st, end: en });
+    const one = new ad.LinearChainCRF({ emissions: ad.take(E, 0, 0), transitions: Tr, start: st, end: en });
     expectClose(one.marginals().unary, torchRef.crf_marg0);
     const vit = torchRef.crf_vit as [number[], number][];
     const best = crf(E, Tr, st, en).argmax();
@@ -639,7 +639,7 @@ describe('third round of user programs against PyTorch', () => {
   it('GP prediction with an ARD kernel through cholesky, choleskySolve and triangularSolve: loss, gradient, Hessian', () => {
     const X = seq([8, 2], 0.1, 2), y = seq([8], 0.2), Xs = seq([4, 2], 0.3, 2), ys = seq([4], 0.4);
     const loss = (th: Tensor) => {
-      const ell = ad.exp(ad.slice(th, [0], [2])), sf2 = ad.exp(ad.mul(2, ad.take(th, 2))), sn2 = ad.exp(ad.mul(2, ad.take(th, 3)));
+      const ell = ad.exp(ad.slice(th, [0], [2])), sf2 = ad.exp(ad.mul(2, ad.take(th, 2, 0))), sn2 = ad.exp(ad.mul(2, ad.take(th, 3, 0)));
       const k = (a: Tensor, b: Tensor) => ad.mul(sf2, ad.exp(ad.mul(-0.5, ad.sum(ad.square(ad.div(ad.sub(ad.expandDims(a, 1), ad.expandDims(b, 0)), ell)), -1))));
       const L = ad.linalg.cholesky(ad.add(k(X, X), ad.mul(sn2, ad.eye(8))));
       const alpha = ad.linalg.choleskySolve(L, y);
@@ -746,7 +746,7 @@ describe('third round of user programs against PyTorch', () => {
     const N = 6;
     const src = [0, 1, 1, 2, 3, 4, 5, 5, 2, 0, 0, 1, 2, 3, 4, 5], dst = [1, 0, 2, 1, 4, 3, 0, 2, 5, 3, 0, 1, 2, 3, 4, 5];
     const deg = ad.bincount(ad.tensor(dst), { minlength: N });
-    const norm = ad.expandDims(ad.reciprocal(ad.sqrt(ad.mul(ad.take(deg, src), ad.take(deg, dst)))), 1);
+    const norm = ad.expandDims(ad.reciprocal(ad.sqrt(ad.mul(ad.take(deg, src, 0), ad.take(deg, dst, 0)))), 1);
     const layer = (h: Tensor, W: Tensor) =>
       ad.scatterAdd(ad.zeros([N, W.shape[1]!]), ad.expandDims(ad.tensor(dst), 1), ad.mul(ad.take(ad.matmul(h, W), src, 0), norm), 0);
     const gcn = (H: Tensor, W1: Tensor, W2: Tensor) => crossEntropy(layer(ad.relu(layer(H, W1)), W2), [0, 1, 1, 0, 1, 0]);
@@ -850,7 +850,7 @@ describe('third round of user programs against PyTorch', () => {
     const p0: P = [seq([3, 2, 3], 0.2, 0.5), seq([3], 0.3, 0.1), seq([12, 3], 0.4, 0.3)];
     const one = (p: P, x: Tensor, yy: Tensor) => {
       const h = ad.tanh(ad.conv(x, p[0], { bias: p[1], stride: 2 }));
-      return ad.neg(ad.take(ad.reshape(ad.logSoftmax(ad.matmul(ad.reshape(h, [1, -1]), p[2]), -1), [-1]), yy));
+      return ad.neg(ad.take(ad.reshape(ad.logSoftmax(ad.matmul(ad.reshape(h, [1, -1]), p[2]), -1), [-1]), yy, 0));
     };
     const per = ad.vmap(ad.grad(one), [null, 0, 0])(p0, X, y) as P;
     expectClose(per[0], torchRef.dp_per_w);
@@ -958,7 +958,7 @@ describe('the rewritten eigh/svd/qr kernels at odd, wide and batched sizes, and 
     const A = rnd([n, m], 2.7);
     const [s3] = torchRef[`s2_${n}x${m}_s`] as [number[], number];
     const s = ad.linalg.svdvals(A);
-    expectClose(ad.stack([ad.take(s, 0), ad.take(s, 1), ad.take(s, k - 1)]), s3, 1e-12);
+    expectClose(ad.stack([ad.take(s, 0, 0), ad.take(s, 1, 0), ad.take(s, k - 1, 0)]), s3, 1e-12);
     const [v, g] = ad.valueAndGrad(fs)(A);
     const want = torchRef[`s2_${n}x${m}`] as [number, number, number, number[]];
     expectClose(v, want[0]);

@@ -29,7 +29,7 @@ describe('HMM under vmap', () => {
   });
 
   it('an unnormalised example in the batch is still refused, naming the row and the example', () => {
-    const emission = ad.stack([ad.logSoftmax(ad.take(logits, 0), -1), ad.take(logits, 1)], 0);
+    const emission = ad.stack([ad.logSoftmax(ad.take(logits, 0, 0), -1), ad.take(logits, 1, 0)], 0);
     const make = (e: Tensor) => new ad.HMM({ initial: ad.log(ad.tensor([0.6, 0.4])), transition: ad.log(ad.tensor([[0.7, 0.3], [0.4, 0.6]])), emission: e }).logLikelihood([0]);
     expect(() => ad.vmap(make)(emission)).toThrow(/HMM: emission must hold log-probabilities.*row 0 of example 1 \(under vmap\)/);
   });
@@ -47,7 +47,7 @@ describe('errors inside vmap name the shapes of one example', () => {
   });
 
   it('an index out of range names the example it is in', () => {
-    const pick = (x: Tensor, i: Tensor) => ad.take(x, i);
+    const pick = (x: Tensor, i: Tensor) => ad.take(x, i, 0);
     expect(() => ad.vmap(pick)(ad.ones([3, 4]), ad.tensor([0, 3, 4])))
       .toThrow(/^take: index 4 .*out of range for axis 0 of length 4 \(x of shape \[4\]\).*\(in example 2 of a vmap batch of 3\)$/);
     expect((ad.vmap(pick)(ad.tensor([[1, 2], [3, 4]]), ad.tensor([1, -2])) as Tensor).toArray()).toEqual([2, 3]);
@@ -88,19 +88,19 @@ describe('non-projective DependencyCRF under vmap', () => {
   const rootShift = ad.tensor([[0, 0, 0, 0], [0, -40, -40, -40], [0, -Infinity, -Infinity, -Infinity], [0, 2, -1, 0.5]]);
   const cut = ad.tensor([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
   const arcs = ad.stack([0, 1, 2, 3].map((e) => {
-    const shiftRow = ad.reshape(ad.take(rootShift, e), [1, 4]);
+    const shiftRow = ad.reshape(ad.take(rootShift, e, 0), [1, 4]);
     const rows = ad.concat([ad.add(ad.slice(base, [0, 0], [1, 4]), shiftRow), ad.slice(base, [1, 0], [3, 4])], 0);
     return e === 3 ? ad.where(ad.tensor([[0, 0, 0, 0], [0, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0]]), -Infinity, ad.add(rows, cut)) : rows;
   }), 0);
-  const examples = (f: (a: Tensor) => Tensor, xs: Tensor) => ad.stack([0, 1, 2, 3].map((e) => f(ad.take(xs, e))), 0);
+  const examples = (f: (a: Tensor) => Tensor, xs: Tensor) => ad.stack([0, 1, 2, 3].map((e) => f(ad.take(xs, e, 0))), 0);
 
   it.each([false, true])('log Z, marginals and the gradient of a sum, singleRoot %s, against the examples one by one', (singleRoot) => {
     const crf = (a: Tensor) => new ad.DependencyCRF({ arcScores: a, projective: false, singleRoot });
     const logZ = (a: Tensor) => crf(a).logPartition();
     close(ad.vmap(logZ)(arcs) as Tensor, examples(logZ, arcs));
     close(ad.vmap((a: Tensor) => crf(a).marginals(), 2, 1)(ad.transpose(arcs, [1, 2, 0])) as Tensor, ad.transpose(examples((a) => crf(a).marginals(), arcs), [1, 0, 2]));
-    const finite = ad.take(arcs, [0, 1, 3]);
-    close(ad.grad((a: Tensor) => ad.sum(ad.vmap(logZ)(a) as Tensor))(finite), ad.stack([0, 1, 2].map((e) => ad.grad(logZ)(ad.take(finite, e))), 0));
+    const finite = ad.take(arcs, [0, 1, 3], 0);
+    close(ad.grad((a: Tensor) => ad.sum(ad.vmap(logZ)(a) as Tensor))(finite), ad.stack([0, 1, 2].map((e) => ad.grad(logZ)(ad.take(finite, e, 0))), 0));
     // Two vmaps over a [2, 2] grid of examples, and jit of vmap.
     const grid = ad.reshape(arcs, [2, 2, 4, 4]);
     close(ad.reshape(ad.vmap(ad.vmap(logZ), 1)(ad.transpose(grid, [1, 0, 2, 3])) as Tensor, [4]), examples(logZ, arcs));
@@ -108,10 +108,10 @@ describe('non-projective DependencyCRF under vmap', () => {
   });
 
   it('a batch of sentences (with lengths) per example', () => {
-    const pairs = ad.stack([ad.take(arcs, [0, 1]), ad.take(arcs, [3, 2])], 0); // [2 examples, 2 sentences, 4, 4]
+    const pairs = ad.stack([ad.take(arcs, [0, 1], 0), ad.take(arcs, [3, 2], 0)], 0); // [2 examples, 2 sentences, 4, 4]
     const logZ = (a: Tensor) => new ad.DependencyCRF({ arcScores: a, projective: false, singleRoot: true, lengths: [3, 2] }).logPartition();
-    close(ad.vmap(logZ)(pairs) as Tensor, ad.stack([logZ(ad.take(pairs, 0)), logZ(ad.take(pairs, 1))], 0));
-    close(ad.vmap(ad.grad((a: Tensor) => ad.sum(logZ(a))))(ad.take(pairs, [0])) as Tensor, ad.stack([ad.grad((a: Tensor) => ad.sum(logZ(a)))(ad.take(pairs, 0))], 0));
+    close(ad.vmap(logZ)(pairs) as Tensor, ad.stack([logZ(ad.take(pairs, 0, 0)), logZ(ad.take(pairs, 1, 0))], 0));
+    close(ad.vmap(ad.grad((a: Tensor) => ad.sum(logZ(a))))(ad.take(pairs, [0], 0)) as Tensor, ad.stack([ad.grad((a: Tensor) => ad.sum(logZ(a)))(ad.take(pairs, 0, 0))], 0));
   });
 });
 
@@ -163,9 +163,9 @@ describe('structured methods that return JavaScript numbers, under vmap', () => 
     expect(() => ad.vmap((e: Tensor) => ad.tensor(hmm(e).viterbi([0, 1]).score))(ad.zeros([2, 2, 3]))).toThrow(/^HMM\.viterbi: under vmap/);
     // What the message points to: the max semiring's sum is the best score, per example.
     const best = ad.vmap((e: Tensor) => crf(e).sum(ad.semirings.max))(E) as Tensor;
-    arr(best).forEach((v, b) => expect(v).toBeCloseTo(crf(ad.take(E, b)).argmax().score as number, 12));
+    arr(best).forEach((v, b) => expect(v).toBeCloseTo(crf(ad.take(E, b, 0)).argmax().score as number, 12));
     // Unmapped models, and transformations other than vmap, are as before.
-    expect(ad.vmap((x: Tensor) => ad.mul(x, crf(ad.take(E, 0)).argmax().score as number))(ad.tensor([1, 2])).toArray()).toEqual([1, 2].map((x) => x * (crf(ad.take(E, 0)).argmax().score as number)));
+    expect(ad.vmap((x: Tensor) => ad.mul(x, crf(ad.take(E, 0, 0)).argmax().score as number))(ad.tensor([1, 2])).toArray()).toEqual([1, 2].map((x) => x * (crf(ad.take(E, 0, 0)).argmax().score as number)));
   });
 });
 
@@ -188,8 +188,8 @@ describe('ctcLoss under vmap with targets and lengths that differ per example', 
   const targets = ad.tensor([[[1, 2, 0], [3, 3, 1]], [[2, 0, 0], [1, 2, 3]], [[3, 1, 2], [1, 0, 0]]]);
   const targetLengths = ad.tensor([[2, 3], [1, 3], [3, 1]]);
   const inputLengths = ad.tensor([[6, 5], [4, 6], [6, 6]]);
-  const one = (b: number, l: Tensor = ad.take(lp, b), reduction: 'none' | 'mean' = 'mean') =>
-    ad.ctcLoss(l, ad.take(targets, b), ad.take(inputLengths, b), ad.take(targetLengths, b), { reduction });
+  const one = (b: number, l: Tensor = ad.take(lp, b, 0), reduction: 'none' | 'mean' = 'mean') =>
+    ad.ctcLoss(l, ad.take(targets, b, 0), ad.take(inputLengths, b, 0), ad.take(targetLengths, b, 0), { reduction });
   const near = (got: Tensor, want: Tensor) => {
     expect(got.shape).toEqual(want.shape);
     arr(want).forEach((v, i) => expect(Math.abs(arr(got)[i]! - v)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(v))));
@@ -200,13 +200,13 @@ describe('ctcLoss under vmap with targets and lengths that differ per example', 
     near(ad.vmap(loss)(lp, targets, inputLengths, targetLengths) as Tensor, ad.stack([0, 1, 2].map((b) => one(b, undefined, 'none')), 0));
     const mean = (l: Tensor, t: Tensor, n: Tensor, u: Tensor) => ad.ctcLoss(l, t, n, u);
     near(ad.vmap(mean)(lp, targets, inputLengths, targetLengths) as Tensor, ad.stack([0, 1, 2].map((b) => one(b)), 0));
-    const perExample = ad.stack([0, 1, 2].map((b) => ad.grad((l: Tensor) => one(b, l))(ad.take(lp, b))), 0);
+    const perExample = ad.stack([0, 1, 2].map((b) => ad.grad((l: Tensor) => one(b, l))(ad.take(lp, b, 0))), 0);
     near(ad.vmap(ad.grad(mean))(lp, targets, inputLengths, targetLengths) as Tensor, perExample);
     near(ad.grad((l: Tensor) => ad.sum(ad.vmap(mean)(l, targets, inputLengths, targetLengths) as Tensor))(lp), perExample);
     near(ad.jvp((l: Tensor) => ad.vmap(mean)(l, targets, inputLengths, targetLengths), [lp], [lp])[1] as Tensor,
-      ad.stack([0, 1, 2].map((b) => ad.jvp((l: Tensor) => one(b, l), [ad.take(lp, b)], [ad.take(lp, b)])[1] as Tensor), 0));
+      ad.stack([0, 1, 2].map((b) => ad.jvp((l: Tensor) => one(b, l), [ad.take(lp, b, 0)], [ad.take(lp, b, 0)])[1] as Tensor), 0));
     // logProbs shared, targets mapped; two vmaps; jit of vmap.
-    const shared = ad.take(lp, 0);
+    const shared = ad.take(lp, 0, 0);
     near(ad.vmap(mean, [null, 0, 0, 0])(shared, targets, inputLengths, targetLengths) as Tensor, ad.stack([0, 1, 2].map((b) => one(b, shared)), 0));
     const grid = (x: Tensor) => ad.reshape(ad.concat([x, x], 0), [2, 3, ...x.shape.slice(1)]);
     near(ad.reshape(ad.vmap(ad.vmap(mean))(grid(lp), grid(targets), grid(inputLengths), grid(targetLengths)) as Tensor, [6]),

@@ -10,7 +10,7 @@ import type { Tensor } from 'adjoint';
 
 const arr = (t: Tensor) => Array.from(t.toFloat64Array());
 /** f over each example along axis 0 of every argument, stacked along 0. */
-const loop = (f: (...x: Tensor[]) => Tensor, ...xs: Tensor[]) => ad.stack(Array.from({ length: xs[0]!.shape[0]! }, (_, b) => f(...xs.map((x) => ad.take(x, b)))), 0);
+const loop = (f: (...x: Tensor[]) => Tensor, ...xs: Tensor[]) => ad.stack(Array.from({ length: xs[0]!.shape[0]! }, (_, b) => f(...xs.map((x) => ad.take(x, b, 0)))), 0);
 const near = (got: Tensor, want: Tensor, tol = 1e-13) => {
   expect(got.shape).toEqual(want.shape);
   const g = arr(got);
@@ -82,7 +82,7 @@ describe('linear solves under vmap, differentiated outside it', () => {
     for (let i = 0; i < 2; i++) {
       for (let j = 0; j < 2; j++) {
         const block = ad.take(ad.take(h, i, 0), j, 1);
-        near(block, i === j ? ad.hessian(f)(ad.take(B, i)) : ad.zeros([3, 3]), 1e-11);
+        near(block, i === j ? ad.hessian(f)(ad.take(B, i, 0)) : ad.zeros([3, 3]), 1e-11);
       }
     }
   });

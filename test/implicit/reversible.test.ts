@@ -47,7 +47,7 @@ describe('reversibleMomentum', () => {
   const batch = (t: number) => Array.from({ length: 20 }, (_, i) => (t * 20 + i) % 60);
   const lossAt = (lam: Tensor) => (w: Tensor, t: number) => {
     const idx = batch(t);
-    return ad.add(logLoss(ad.take(data.X, idx), ad.take(data.y, idx))(w), ad.mul(0.5, ad.sum(ad.mul(ad.exp(lam), ad.square(w)))));
+    return ad.add(logLoss(ad.take(data.X, idx, 0), ad.take(data.y, idx, 0))(w), ad.mul(0.5, ad.sum(ad.mul(ad.exp(lam), ad.square(w)))));
   };
   const outer = (trajectory: 'reverse' | 'store', info?: Partial<ad.optimizers.ReversibleInfo>) =>
     (lam: Tensor, w0: Tensor, lr: Tensor, decay: Tensor) =>

@@ -146,7 +146,7 @@ describe('importModel: values known before the run', () => {
   });
 
   it('Gather with indices the model computes: differentiable, and per example under vmap', () => {
-    // y = take(table, argmax(x, 1)) · x[:, 0]: the indices depend on x's values.
+    // y = take(table, argmax(x, 1), 0) · x[:, 0]: the indices depend on x's values.
     const bytes = graphModel(
       [
         { opType: 'ArgMax', input: ['x'], output: ['i'], attribute: [attr.int('axis', 1), attr.int('keepdims', 0)] },

@@ -49,7 +49,7 @@ describe('cumprod', () => {
   it('with two zeros, second derivatives across them are products of the others', () => {
     // c_3 = x0 x1 x2 x3 with x1 = x3 = 0: ∂²c_3/∂x1∂x3 = x0 x2 = 6.
     const x = ad.tensor([2, 0, 3, 0]);
-    const H = ad.hessian((z: Tensor) => ad.take(ad.cumprod(z, 0), [3]).sum())(x).toArray() as number[][];
+    const H = ad.hessian((z: Tensor) => ad.take(ad.cumprod(z, 0), [3], 0).sum())(x).toArray() as number[][];
     expect(H[1]![3]).toBe(6);
     expect(H[3]![1]).toBe(6);
     expect(H[0]![2]).toBe(0);

@@ -58,7 +58,7 @@ describe('prod at second and third order with zeros', () => {
     // The gradient itself is exactly 0 there.
     expect(arr(ad.grad(prodAll)(x))).toEqual([0, 0, 0, 0, 0]);
     // Reverse over reverse gives the same row.
-    const row = ad.grad((z: Tensor) => ad.take(ad.grad(prodAll)(z), [3]).sum())(x);
+    const row = ad.grad((z: Tensor) => ad.take(ad.grad(prodAll)(z), [3], 0).sum())(x);
     expect(arr(row)).toEqual([0, 30, 0, 0, 0]);
   });
 
@@ -73,7 +73,7 @@ describe('prod at second and third order with zeros', () => {
     }
     expect(prodThird(xs, 0, 2, 4)).toBe(-8);
     // Fourth order, reverse mode four deep: ∂⁴/∂x0∂x2∂x4∂x_k = x3 for k = 1, x1 for k = 3.
-    const d = (f: (z: Tensor) => Tensor, i: number) => (z: Tensor) => ad.take(ad.grad(f)(z), [i]).sum();
+    const d = (f: (z: Tensor) => Tensor, i: number) => (z: Tensor) => ad.take(ad.grad(f)(z), [i], 0).sum();
     expectNear(arr(ad.grad(d(d(d(prodAll, 0), 2), 4))(x)), [0, -2, 0, 4, 0], 0);
   });
 

@@ -144,7 +144,7 @@ describe('tensor keys under jit', () => {
     const rows = random.keyData(random.split(random.key(0), 3));
     const f = ad.jit((k: Tensor) => ad.add(random.uniform(k, [2]), random.exponential(k, [2])));
     for (let b = 0; b < 3; b++) {
-      const k = ad.take(rows, b);
+      const k = ad.take(rows, b, 0);
       expect(bits(f(k))).toEqual(bits(ad.add(random.uniform(k, [2]), random.exponential(k, [2]))));
     }
     expect(f.cacheInfo()[0]!.status).toBe('replayed');
@@ -153,7 +153,7 @@ describe('tensor keys under jit', () => {
   });
 
   it('a sampler that reads its parameters with a tensor key runs as written (it threw before)', () => {
-    const k = ad.take(random.keyData(random.split(random.key(1), 2)), 1);
+    const k = ad.take(random.keyData(random.split(random.key(1), 2)), 1, 0);
     const f = ad.jit((key: Tensor, a: Tensor) => random.gamma(key, a, [3]));
     expect(bits(f(k, ad.scalar(2)))).toEqual(bits(random.gamma(k, 2, [3])));
     expect(f.cacheInfo()[0]!.status).toBe('eager');
@@ -163,7 +163,7 @@ describe('tensor keys under jit', () => {
     const keys = random.keyData(random.split(random.key(2), 4));
     const f = ad.jit(ad.vmap((k: Tensor, m: Tensor) => random.normal(k, [3], m)));
     const means = ad.tensor([0, 1, 2, 3]);
-    const loop = ad.stack([0, 1, 2, 3].map((b) => random.normal(ad.take(keys, b), [3], b)), 0);
+    const loop = ad.stack([0, 1, 2, 3].map((b) => random.normal(ad.take(keys, b, 0), [3], b)), 0);
     expect(bits(f(keys, means) as Tensor)).toEqual(bits(loop));
     expect(bits(f(keys, means) as Tensor)).toEqual(bits(loop));
     expect(f.cacheInfo()[0]!.status).toBe('replayed');
@@ -175,7 +175,7 @@ describe('a batched key under a grad inside vmap', () => {
     const keys = random.keyData(random.split(random.key(0), 3));
     const f = (k: Tensor, a: Tensor) => ad.grad((ai: Tensor) => ad.sum(ad.mul(random.normal(k, [2], ai, 2), ai)))(a);
     const a = ad.tensor([1, 2, -0.5]);
-    const loop = [0, 1, 2].map((b) => f(ad.take(keys, b), ad.take(a, b)).item());
+    const loop = [0, 1, 2].map((b) => f(ad.take(keys, b, 0), ad.take(a, b, 0)).item());
     expect(Array.from((ad.vmap(f)(keys, a) as Tensor).toFloat64Array())).toEqual(loop);
   });
 });

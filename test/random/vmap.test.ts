@@ -13,7 +13,7 @@ const key = random.key(3);
 const B = 3;
 const keys = random.split(random.key(11), B);
 const keyBatch = random.keyData(keys);
-const rows = (t: ad.Tensor) => Array.from({ length: t.shape[0]! }, (_, b) => ad.take(t, b));
+const rows = (t: ad.Tensor) => Array.from({ length: t.shape[0]! }, (_, b) => ad.take(t, b, 0));
 type Sampler = (k: ad.random.KeyLike, p: ad.Tensor) => ad.Tensor;
 
 /** [name, sampler of one parameter tensor, a batch of parameters, differentiable?] */
@@ -85,11 +85,11 @@ describe('vmap over a batch of keys (keyData of split keys)', () => {
   it('split and foldIn of a mapped key give each example its keys (tensors of key words, as JAX\'s raw keys)', () => {
     const mapped = ad.vmap((k: ad.Tensor) => {
       const sub = random.split(k, 3);
-      return ad.concat([random.normal(ad.take(sub, 2), [2]), random.gamma(random.foldIn(k, 7), 2, [2])], 0);
+      return ad.concat([random.normal(ad.take(sub, 2, 0), [2]), random.gamma(random.foldIn(k, 7), 2, [2])], 0);
     })(keyBatch);
     const expected = loop((b) => ad.concat([random.normal(random.split(keys[b]!, 3)[2]!, [2]), random.gamma(random.foldIn(keys[b]!, 7), 2, [2])], 0));
     expect(Array.from(mapped.data)).toEqual(Array.from(expected.data));
-    expect(Array.from(random.split(ad.take(keyBatch, 0), 2).data)).toEqual(Array.from(random.keyData(random.split(keys[0]!, 2)).data));
+    expect(Array.from(random.split(ad.take(keyBatch, 0, 0), 2).data)).toEqual(Array.from(random.keyData(random.split(keys[0]!, 2)).data));
   });
   it('a key batch with the parameters unbatched', () => {
     const mapped = ad.vmap((k: ad.Tensor) => random.gamma(k, ad.tensor([0.5, 2])), [0])(keyBatch);
@@ -116,7 +116,7 @@ describe('two batched parameters, and a tensor key shared by the batch', () => {
   const keyRow = ad.tensor(random.keyData(key));
   it.each(pairs)('%s', (_name, sample, P, Q) => {
     const mapped = ad.vmap((p: ad.Tensor, q: ad.Tensor) => sample(key, p, q))(P, Q);
-    const expected = loop((b) => sample(key, ad.take(P, b), ad.take(Q, b)));
+    const expected = loop((b) => sample(key, ad.take(P, b, 0), ad.take(Q, b, 0)));
     expect(Array.from(mapped.data)).toEqual(Array.from(expected.data));
     const shared = ad.vmap((k: ad.Tensor, p: ad.Tensor, q: ad.Tensor) => sample(k, p, q), [null, 0, 0])(keyRow, P, Q);
     expect(Array.from(shared.data)).toEqual(Array.from(expected.data));
