@@ -80,12 +80,15 @@ function axisEdges(op: string, column: Tensor, bins: HistogramBins, range: reado
  * h.toArray(); // => [[1, 0], [1, 1]]
  */
 export function histogramdd(sample: TensorLike, bins: HistogramBins | readonly HistogramBins[] = 10, options: HistogramddOptions = {}): [Tensor, Tensor[]] {
-  return histogramGrid('histogramdd', asTensor(sample, 'histogramdd'), bins, options);
+  const s = asTensor(sample, 'histogramdd');
+  // NumPy reads a 1-D sample as N points of one coordinate (np.histogramdd([1, 2, 2, 3], 3) is
+  // ([1, 2, 1], [edges])), not as one point of N coordinates.
+  return histogramGrid('histogramdd', s.ndim === 1 ? reshape(s, [s.size, 1]) : s, bins, options);
 }
 
 function histogramGrid(op: string, s: Tensor, bins: HistogramBins | readonly HistogramBins[], options: HistogramddOptions): [Tensor, Tensor[]] {
   knownOptions(op, options, ['range', 'weights', 'density'], '{ range: [[0, 1], [0, 1]], density: true }');
-  if (s.ndim !== 2) throw new ShapeError(`${op}: sample must be [N, D] (one row per sample), got shape ${formatShape(s.shape)}.`);
+  if (s.ndim !== 2) throw new ShapeError(`${op}: sample must be [N, D] (one row per sample) or, for histogramdd, [N] (N points of one coordinate), got shape ${formatShape(s.shape)}.`);
   const [N, D] = s.shape as [number, number];
   const perAxis: HistogramBins[] = Array.isArray(bins) ? [...(bins as readonly HistogramBins[])] : new Array<HistogramBins>(D).fill(bins as HistogramBins);
   if (perAxis.length !== D) throw new InvalidArgumentError(`${op}: ${perAxis.length} bins given for ${D} dimensions; give one count, or one count or edge list per dimension.`);
