@@ -60,12 +60,27 @@ describe('eigh and svd with the WebAssembly rotations on and off', () => {
     try { return f(); } finally { ad.config({ wasm: true }); }
   };
 
-  it.each([32, 45, 96])('eigh at n = %i: the same bits', (n) => {
+  it.each([32, 45])('eigh at n = %i (rotations in SIMD, the reduction in JavaScript): the same bits', (n) => {
     const x = randn([n, n], n);
     const a = ad.add(x, linalg.matrixTranspose(x));
     const on = run(true, () => linalg.eigh(a)), off = run(false, () => linalg.eigh(a));
     expect(on.values.toFloat64Array()).toEqual(off.values.toFloat64Array());
     expect(on.vectors.toFloat64Array()).toEqual(off.vectors.toFloat64Array());
+  });
+
+  it.each([64, 96, 150])('eigh at n = %i (the reduction in SIMD too): the same to rounding', (n) => {
+    const x = randn([n, n], n);
+    const a = ad.add(x, linalg.matrixTranspose(x));
+    const on = run(true, () => linalg.eigh(a)), off = run(false, () => linalg.eigh(a));
+    const l1 = on.values.toFloat64Array(), l0 = off.values.toFloat64Array();
+    const scale = Math.max(...l0.map(Math.abs));
+    for (let i = 0; i < n; i++) expect(Math.abs(l1[i]! - l0[i]!)).toBeLessThan(1e-13 * scale);
+    const v1 = on.vectors.toFloat64Array(), v0 = off.vectors.toFloat64Array();
+    // Each vector is signed by its largest entry, so the two agree entry by entry (distinct eigenvalues).
+    let worst = 0;
+    for (let i = 0; i < n * n; i++) worst = Math.max(worst, Math.abs(v1[i]! - v0[i]!));
+    expect(worst).toBeLessThan(1e-10);
+    expect(l1).not.toEqual(l0); // two paths: a test that could not tell them apart would prove nothing
   });
 
   it.each([[40, 40], [90, 35], [35, 90]])('svd of %i×%i: the same to rounding, A = U diag(s) Vᵀ', (m, n) => {

@@ -79,6 +79,71 @@ function accumulateBlocked(u: Float64Array, n: number, d: Float64Array): void {
  * (the eigenvector basis as rows, as implicitQL wants it).
  */
 function tridiagonalize(u: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  if (!reduceInWasm(u, n, d, e)) reduce(u, n, d, e, plainRows(u, d, e));
+  accumulate(u, n, d, e);
+}
+
+/** The two row loops of tred2's reduction, over rows of u (float64 index `row` = j·n). */
+interface ReductionRows {
+  /** Σ_{k=j+1}^{i−1} u[row + k]·d[k] (added to `start`), with e[k] += u[row + k]·f for those k. */
+  symv(row: number, j: number, i: number, f: number, start: number): number;
+  /** u[row + k] −= f·e[k] + g·d[k] for k = j … i−1. */
+  rank2(row: number, j: number, i: number, f: number, g: number): void;
+}
+
+/** The row loops in JavaScript: tred2's operations in tred2's order. */
+function plainRows(u: Float64Array, d: Float64Array, e: Float64Array): ReductionRows {
+  return {
+    symv(row, j, i, f, start) {
+      let g = start;
+      for (let k = j + 1; k <= i - 1; k++) { const x = u[row + k]!; g += x * d[k]!; e[k] += x * f; }
+      return g;
+    },
+    rank2(row, j, i, f, g) {
+      for (let k = j; k <= i - 1; k++) u[row + k] -= f * e[k]! + g * d[k]!;
+    },
+  };
+}
+
+/** Orders from which the reduction's row loops run in WebAssembly SIMD. */
+const WASM_REDUCTION_MIN = 64;
+
+/**
+ * The reduction with u, d and e in a WebAssembly memory and the row loops in SIMD (two elements
+ * an instruction; the rank-2 update the same operations, the matrix–vector product's sums in two
+ * lanes, so rounded differently from tred2's running sum): the reduction was 0.72 ns a flop in V8 at
+ * every order from 192 to 768 — its scalar code, not memory, bound it. False where unavailable.
+ */
+function reduceInWasm(v: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
+  if (n < WASM_REDUCTION_MIN) return false;
+  const space = rotationSpace(n * n + 2 * n);
+  if (space === null) return false;
+  const at = RotationSpace.rowAt(0, 0), dAt = at + n * n, eAt = dAt + n;
+  const view = space.view, u = view.subarray(at, at + n * n), dv = view.subarray(dAt, dAt + n), ev = view.subarray(eAt, eAt + n);
+  u.set(v);
+  const plain = plainRows(u, dv, ev);
+  reduce(u, n, dv, ev, {
+    symv(row, j, i, f, start) {
+      const count = i - 1 - j, pairs = count >> 1;
+      let g = start + space.symv(at + row + j + 1, dAt + j + 1, eAt + j + 1, pairs, f);
+      if (count & 1) g = plain.symv(row, j + 2 * pairs, i, f, g); // the last element
+      return g;
+    },
+    rank2(row, j, i, f, g) {
+      const count = i - j, pairs = count >> 1;
+      space.rank2(at + row + j, dAt + j, eAt + j, pairs, f, g);
+      if (count & 1) plain.rank2(row, j + 2 * pairs, i, f, g);
+    },
+  });
+  v.set(u);
+  d.set(dv);
+  e.set(ev);
+  space.done();
+  return true;
+}
+
+/** tred2's reduction (its first half): u's upper triangle to tridiagonal form, the reflections kept below it. */
+function reduce(u: Float64Array, n: number, d: Float64Array, e: Float64Array, rows: ReductionRows): void {
   for (let j = 0; j < n; j++) d[j] = u[j * n + n - 1]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
@@ -98,9 +163,7 @@ function tridiagonalize(u: Float64Array, n: number, d: Float64Array, e: Float64A
         f = d[j]!;
         u[i * n + j] = f;
         const row = j * n;
-        g = e[j]! + u[row + j]! * f;
-        for (let k = j + 1; k <= i - 1; k++) { const x = u[row + k]!; g += x * d[k]!; e[k] += x * f; }
-        e[j] = g;
+        e[j] = rows.symv(row, j, i, f, e[j]! + u[row + j]! * f);
       }
       f = 0;
       for (let j = 0; j < i; j++) { e[j]! /= h; f += e[j]! * d[j]!; }
@@ -109,13 +172,17 @@ function tridiagonalize(u: Float64Array, n: number, d: Float64Array, e: Float64A
       for (let j = 0; j < i; j++) {
         f = d[j]!; g = e[j]!;
         const row = j * n;
-        for (let k = j; k <= i - 1; k++) u[row + k] -= f * e[k]! + g * d[k]!;
+        rows.rank2(row, j, i, f, g);
         d[j] = u[row + i - 1]!;
         u[row + i] = 0;
       }
     }
     d[i] = h;
   }
+}
+
+/** tred2's second half: the transformation accumulated into u (then Vᵀ), d the tridiagonal's diagonal. */
+function accumulate(u: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
   if (n > ACCUMULATE_UNBLOCKED_MAX) {
     accumulateBlocked(u, n, d);
     e[0] = 0;

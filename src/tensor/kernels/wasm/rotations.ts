@@ -2,7 +2,7 @@
  * @file Plane rotations of pairs of rows, and the three inner products a one-sided Jacobi step
  * needs, in WebAssembly SIMD — for the eigenvector rotations of linalg.eigh's QL iteration and the
  * sweeps of linalg.svd's one-sided Jacobi, whose rows live in a memory of this module for the
- * whole run. A rotation is lane-wise IEEE multiplies and adds, the same operations in the same
+ * whole run — and the two row loops of eigh's Householder reduction (symv, rank2). A rotation is lane-wise IEEE multiplies and adds, the same operations in the same
  * order as the scalar loops it replaces (the same bits); two pairs of elements a step, 0.2–0.3 ns
  * an element against ~2 in V8's scalar code (which did not vectorise it, measured on the bench
  * machine). The inner products sum in six lanes, so their rounding differs from a single running
@@ -68,11 +68,57 @@ function dotsSource(): FunctionSource {
   return { name: 'dots', params: 4, locals: [[10, V128]], code };
 }
 
+/**
+ * symv(u, d, e, end, at) — a row's part of tred2's symmetric matrix–vector product: with f the
+ * float64 at `at`, for the pairs of elements from u up to end (d and e at the same positions):
+ * g += u·d in two lanes (stored at at + 16), e += u·f.
+ */
+function symvSource(): FunctionSource {
+  const { get, set, i32 } = op;
+  const U = 0, D = 1, E = 2, UEND = 3, FG = 4, F = 5, G = 6, X = 7; // params 0–4; v128 locals 5–7
+  const code = [
+    ...get(FG), ...op.v128Load64Splat(0), ...set(F),
+    ...op.f64x2Const(0), ...set(G),
+    ...op.block, ...op.loop,
+    ...get(U), ...get(UEND), ...op.i32GeU, ...op.brIf(1),
+    ...get(U), ...op.v128Load(0), ...set(X),
+    ...get(G), ...get(X), ...get(D), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add, ...set(G),
+    ...get(E), ...get(E), ...op.v128Load(0), ...get(X), ...get(F), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(0),
+    ...get(U), ...i32(16), ...op.i32Add, ...set(U), ...get(D), ...i32(16), ...op.i32Add, ...set(D), ...get(E), ...i32(16), ...op.i32Add, ...set(E),
+    ...op.br(0), ...op.end, ...op.end,
+    ...get(FG), ...get(G), ...op.v128Store(16),
+  ];
+  return { name: 'symv', params: 5, locals: [[3, V128]], code };
+}
+
+/**
+ * rank2(u, d, e, end, at) — a row's part of tred2's rank-2 update: with f, g the float64s at `at`
+ * and at + 8, for the pairs from u up to end: u −= f·e + g·d (the scalar loop's operations and order).
+ */
+function rank2Source(): FunctionSource {
+  const { get, set, i32 } = op;
+  const U = 0, D = 1, E = 2, UEND = 3, FG = 4, F = 5, G = 6; // params 0–4; v128 locals 5–6
+  const code = [
+    ...get(FG), ...op.v128Load64Splat(0), ...set(F),
+    ...get(FG), ...op.v128Load64Splat(8), ...set(G),
+    ...op.block, ...op.loop,
+    ...get(U), ...get(UEND), ...op.i32GeU, ...op.brIf(1),
+    ...get(U),
+    ...get(U), ...op.v128Load(0),
+    ...get(F), ...get(E), ...op.v128Load(0), ...op.f64x2Mul, ...get(G), ...get(D), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add,
+    ...op.f64x2Sub, ...op.v128Store(0),
+    ...get(U), ...i32(16), ...op.i32Add, ...set(U), ...get(D), ...i32(16), ...op.i32Add, ...set(D), ...get(E), ...i32(16), ...op.i32Add, ...set(E),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
+  return { name: 'rank2', params: 5, locals: [[2, V128]], code };
+}
+
 type Kernel = (p: number, q: number, end: number, at: number) => void;
+type RowKernel = (u: number, d: number, e: number, end: number, at: number) => void;
 
 /** The module's size in bytes (its source built on every call). @internal */
 export function rotationModuleSize(): number {
-  return moduleBytes([rotateSource(), dotsSource()]).length;
+  return moduleBytes([rotateSource(), dotsSource(), symvSource(), rank2Source()]).length;
 }
 
 /** Memories above this are dropped after their run (a 512² eigh needs 2 MB). */
@@ -92,12 +138,16 @@ export class RotationSpace {
   readonly view: Float64Array;
   private readonly rotateKernel: Kernel;
   private readonly dotsKernel: Kernel;
+  private readonly symvKernel: RowKernel;
+  private readonly rank2Kernel: RowKernel;
 
   constructor(readonly bytes: number, module: WebAssembly.Module) {
     const memory = new WebAssembly.Memory({ initial: bytes >>> 16, maximum: bytes >>> 16 });
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<'rotate' | 'dots', Kernel>;
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<'rotate' | 'dots', Kernel> & Record<'symv' | 'rank2', RowKernel>;
     this.rotateKernel = exports.rotate;
     this.dotsKernel = exports.dots;
+    this.symvKernel = exports.symv;
+    this.rank2Kernel = exports.rank2;
     this.view = new Float64Array(memory.buffer);
   }
 
@@ -122,6 +172,25 @@ export class RotationSpace {
     out[2] = (v[8]! + v[9]!) + (v[10]! + v[11]!);
   }
 
+  /**
+   * For `pairs` pairs of float64s at indices u, d, e: e += u·f, and returns Σ u·d summed in two
+   * lanes, (lane 0) + (lane 1).
+   */
+  symv(u: number, d: number, e: number, pairs: number, f: number): number {
+    const v = this.view;
+    v[0] = f;
+    this.symvKernel(u * 8, d * 8, e * 8, (u + 2 * pairs) * 8, 0);
+    return v[2]! + v[3]!;
+  }
+
+  /** For `pairs` pairs of float64s at indices u, d, e: u −= f·e + g·d. */
+  rank2(u: number, d: number, e: number, pairs: number, f: number, g: number): void {
+    const v = this.view;
+    v[0] = f;
+    v[1] = g;
+    this.rank2Kernel(u * 8, d * 8, e * 8, (u + 2 * pairs) * 8, 0);
+  }
+
   /** Ends a run: a large memory is let go. */
   done(): void {
     if (this.bytes > CACHED_BYTES && cached === this) cached = null;
@@ -141,7 +210,7 @@ export function rotationSpace(doubles: number): RotationSpace | null {
   if (!wasmKernelsAvailable()) return null;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(moduleBytes([rotateSource(), dotsSource()]));
+      compiled = new WebAssembly.Module(moduleBytes([rotateSource(), dotsSource(), symvSource(), rank2Source()]));
     } catch {
       compiled = null;
     }
