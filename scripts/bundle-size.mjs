@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, relative, resolve } from 'node:path';
 
 /** The folders of dist/ that package.json does not list under sideEffects (their modules are dropped when unused). */
-export const sideEffectFree = ['structured', 'inference', 'onnx', 'special', 'stats', 'tree'];
+export const sideEffectFree = ['structured', 'inference', 'onnx', 'special', 'stats', 'tree', 'losses'];
 
 /**
  * Bundles each program against `entry` (the absolute path of a package's dist/index.js):

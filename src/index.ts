@@ -109,6 +109,8 @@ export type { PoolOptions, AvgPoolOptions } from './ops/pooling.js';
 export { standardize, layerNorm, groupNorm, batchNorm } from './ops/normalization.js';
 export type { StandardizeOptions, NormOptions, BatchNormOptions } from './ops/normalization.js';
 export { dotProductAttention } from './ops/attention.js';
+export { segmentSum, segmentMean, segmentMax, segmentMin, segmentProd } from './ops/segment.js';
+export type { SegmentOptions } from './ops/segment.js';
 export type { AttentionOptions } from './ops/attention.js';
 export { tensorMethodNames } from './ops/methods.js';
 

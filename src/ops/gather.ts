@@ -126,6 +126,16 @@ export function gatherAlong(x: Tensor, indices: Tensor, axis: number, op: string
   return apply(gatherP, [x, indices], { axis, op });
 }
 
+/** The scatter-add of `updates` at `indices` (shaped as updates) along `axis` into `n` entries of zeros; kernel errors name `op`. @internal */
+export function scatterAddAlong(updates: Tensor, indices: Tensor, axis: number, n: number, op: string): Tensor {
+  return apply(scatterAddAlongP, [updates, indices], { axis, op, n });
+}
+
+/** x with `updates` set at `indices` (shaped as updates) along `axis`, the last in order winning; kernel errors name `op`. @internal */
+export function scatterAlong(x: Tensor, updates: Tensor, indices: Tensor, axis: number, op: string): Tensor {
+  return apply(scatterP, [x, updates, indices], { axis, op });
+}
+
 /**
  * `take(x, indices, axis)` for indices whose values cannot be read while the call is traced (a
  * per-example batch of them under vmap): the same entries as a gather along `axis`, the indices
