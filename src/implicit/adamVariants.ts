@@ -1,15 +1,16 @@
 /**
  * @file Adam's descendants as optax defines them (optax/_src/alias.py and transform.py): adamw,
- * nadam, adamax, adabelief, lamb and lion, each a differentiable step function on pytrees.
+ * nadam, amsgrad, radam, adamax, adabelief, lamb and lion, each a differentiable step function on pytrees.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { PyTree } from '../core/pytree.js';
-import { add, div, greater, maximum, mul, pow, sub } from '../ops/binary.js';
+import { add, div, greater, greaterEqual, maximum, mul, pow, sub } from '../ops/binary.js';
 import { abs, sign, sqrt, square } from '../ops/unary.js';
 import { where } from '../ops/select.js';
 import { sum } from '../ops/reduce.js';
 import { flag, nonNegative } from './options.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import {
   checkHyperparameters, decayRate, hyperparameter, momentOptimizer, unitInterval,
   type Hyperparameter, type Optimizer, type StepContext,
@@ -17,6 +18,7 @@ import {
 import type { AdamState } from './optimizers.js';
 
 export type LionState = { count: Tensor; mu: PyTree };
+export type AmsgradState = { count: Tensor; mu: PyTree; nu: PyTree; nuMax: PyTree };
 
 /** The exponential moving average (optax's update_moment): (1 − decay)·x + decay·m. */
 const ema = (decay: TensorLike, x: Tensor, m: Tensor) => add(mul(sub(1, decay), x), mul(decay, m));
@@ -97,6 +99,67 @@ export function nadam(options: AdamOptions): Optimizer<AdamState> {
     const { u, moments } = adamDirection(c, options, options.eps ?? 1e-8, true);
     const lr = c.at('lr', options.lr);
     return { delta: u.map((ui) => mul(lr, ui)), moments };
+  });
+}
+
+/**
+ * AMSGrad (Reddi, Kale & Kumar 2018), as optax.amsgrad: Adam dividing by the largest bias-corrected
+ * second moment seen so far, ν̂ₘₐₓ ← max(ν̂ₘₐₓ, v/(1 − β₂ᵗ)), params ← params − lr·m̂/(√(ν̂ₘₐₓ + epsRoot) + eps).
+ * torch.optim.Adam(amsgrad=True) keeps the maximum of the uncorrected v and corrects it after, so
+ * the two differ while β₂ᵗ changes the correction (its maximum can hold a stale correction).
+ * @example
+ * const opt = ad.optimizers.amsgrad({ lr: 0.1 });
+ * let params = ad.tensor([1]), state = opt.init(params);
+ * [params, state] = opt.step(params, ad.tensor([2]), state); // ≈ 1 − 0.1 = 0.9
+ */
+export function amsgrad(options: AdamOptions): Optimizer<AmsgradState> {
+  checkHyperparameters('amsgrad', options, adamRules);
+  const eps = options.eps ?? 1e-8, epsRoot = options.epsRoot ?? 0;
+  return momentOptimizer('amsgrad', { mu: 0, nu: 0, nuMax: 0 }, (c) => {
+    const lr = c.at('lr', options.lr), b1 = c.at('b1', options.b1 ?? 0.9), b2 = c.at('b2', options.b2 ?? 0.999);
+    const mu = c.grads.map((g, i) => ema(b1, g, c.moments.mu![i]!));
+    const nu = c.grads.map((g, i) => ema(b2, square(g), c.moments.nu![i]!));
+    const nuMax = nu.map((v, i) => maximum(c.moments.nuMax![i]!, debias(v, b2, c.t)));
+    const delta = mu.map((m, i) => mul(lr, div(debias(m, b1, c.t), add(sqrt(add(nuMax[i]!, epsRoot)), eps))));
+    return { delta, moments: { mu, nu, nuMax } };
+  });
+}
+
+/**
+ * RAdam (Liu et al. 2020, "On the variance of the adaptive learning rate and beyond"), as
+ * optax.radam: while the length of the approximated simple moving average, ρₜ = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ)
+ * with ρ∞ = 2/(1 − β₂) − 1, is below `threshold` (5), the step is momentum alone, lr·m̂; from there
+ * on Adam's step times the rectification r = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ)).
+ * torch.optim.RAdam uses the same rule with threshold 5.
+ * @example
+ * const opt = ad.optimizers.radam({ lr: 0.1 });
+ * let params = ad.tensor([1]), state = opt.init(params);
+ * [params, state] = opt.step(params, ad.tensor([2]), state); // ρ₁ = 1 < 5: 1 − 0.1·2 = 0.8
+ */
+export function radam(options: AdamOptions & { threshold?: number | undefined }): Optimizer<AdamState> {
+  checkHyperparameters('radam', options, { ...adamRules, threshold: nonNegative });
+  const eps = options.eps ?? 1e-8, epsRoot = options.epsRoot ?? 0, threshold = options.threshold ?? 5;
+  if (!(threshold >= 4)) {
+    // Between 2 and 4 the rectification's (ρ − 4)(ρ − 2) is negative: optax's step would be NaN there.
+    throw new InvalidArgumentError(`radam: threshold must be at least 4 (the rectification r needs ρ ≥ 4), got ${threshold}; optax and torch use 5.`);
+  }
+  return momentOptimizer('radam', { mu: 0, nu: 0 }, (c) => {
+    const lr = c.at('lr', options.lr), b1 = c.at('b1', options.b1 ?? 0.9), b2 = c.at('b2', options.b2 ?? 0.999);
+    const mu = c.grads.map((g, i) => ema(b1, g, c.moments.mu![i]!));
+    const nu = c.grads.map((g, i) => ema(b2, square(g), c.moments.nu![i]!));
+    const roInf = sub(div(2, sub(1, b2)), 1);
+    const b2t = pow(b2, c.t);
+    const ro = sub(roInf, div(mul(mul(2, c.t), b2t), sub(1, b2t)));
+    const rectify = greaterEqual(ro, threshold); // optax's test (torch.optim.RAdam: ρₜ > 5)
+    // ρ clamped above 4 where the branch is not taken, so the square root there stays finite (no NaN in its gradient).
+    const roSafe = where(rectify, ro, 5);
+    const r = sqrt(div(mul(mul(sub(roSafe, 4), sub(roSafe, 2)), roInf), mul(mul(sub(roInf, 4), sub(roInf, 2)), roSafe)));
+    const delta = mu.map((m, i) => {
+      const mHat = debias(m, b1, c.t);
+      const adamStep = div(mul(r, mHat), add(sqrt(add(debias(nu[i]!, b2, c.t), epsRoot)), eps));
+      return mul(lr, where(rectify, adamStep, mHat));
+    });
+    return { delta, moments: { mu, nu } };
   });
 }
 

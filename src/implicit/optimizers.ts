@@ -9,8 +9,8 @@ import { aligned, checkHyperparameters, checkState, decayRate, hyperparameter, m
 
 export type { Hyperparameter, Optimizer } from './optimizerCore.js';
 export { reversibleMomentum } from './reversible.js';
-export { adamw, nadam, adamax, adabelief, lamb, lion } from './adamVariants.js';
-export type { AdamOptions, LionState } from './adamVariants.js';
+export { adamw, nadam, amsgrad, radam, adamax, adabelief, lamb, lion } from './adamVariants.js';
+export type { AdamOptions, LionState, AmsgradState } from './adamVariants.js';
 export { rmsprop, adagrad } from './rmsprop.js';
 export type { RmspropOptions, RmspropState, AdagradState } from './rmsprop.js';
 export { clip, clipByGlobalNorm, addDecayedWeights, chain } from './gradientTransforms.js';
