@@ -317,3 +317,29 @@ describe('entr′ and xlogy′ at tiny arguments', () => {
     expect(ad.grad((y: ad.Tensor) => ad.xlogy(ad.scalar(0), y))(ad.scalar(2)).item()).toBe(0);
   });
 });
+
+describe('gammainc for large a near x = a', () => {
+  // The series and Legendre's fraction need ~√a terms there and stopped at a million unconverged: P(1e12, 1e12) was 0.341
+  // for 0.5000001, P(1e20, 1e20) −6.51 and Q 7.51, P(1e300, 1e300) −∞ (SciPy right there; its lower tail is not: P(1e12,
+  // 1e12(1 − 5e−6)) = 2.96e−9 for 2.87e−7). Now Temme's uniform expansion from a = 1e6. References: mpmath at a = 1e6
+  // (x^a e^{−x}/Γ(a + 1)·₁F₁(1; a + 1; x)); beyond, SciPy's igam/igamc where they agree with the normal limit.
+  const rows: Array<[number, number, number, number]> = [ // a, x, P, bound (relative)
+    [1e6, 995000, 2.7495803592700707538e-7, 1e-14],
+    [1e6, 998000, 0.022696114006736802806, 2e-15],
+    [1e6, 1e6, 0.50013298076087259124, 2e-15],
+    [1e12, 1e12, 0.5000001329807602, 2e-15],
+    [1e20, 1e20, 0.500000000013298, 2e-15],
+    [1e20, 1e20 * (1 + 2e-10), 0.9772498569890695, 2e-15],
+    [1e300, 1e300, 0.5, 2e-15],
+  ];
+  it.each(rows)('P(%d, %d)', (a, x, p, bound) => {
+    expect(rel(S.gammainc(a, x).item(), p)).toBeLessThan(bound);
+    expect(rel(S.gammaincc(a, x).item(), 1 - p)).toBeLessThan(p > 0.4 ? 4e-15 : 1e-15);
+  });
+  it('and its a-derivative there', () => {
+    // mpmath.diff of the ₁F₁ form in a at 40 digits: ∂P/∂a(1e6, 998000) and (1e6, 1e6).
+    const g = (a: number, x: number) => ad.grad((s: ad.Tensor) => S.gammainc(s, x))(ad.scalar(a)).item();
+    expect(rel(g(1e6, 998000), -5.3900890028576e-5)).toBeLessThan(1e-13);
+    expect(rel(g(1e6, 1e6), -0.0003989423136466252)).toBeLessThan(1e-13);
+  });
+});
