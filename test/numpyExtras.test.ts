@@ -154,7 +154,7 @@ describe('contractions (numpy)', () => {
   it('cross: rows, broadcast, along axis 0', () => {
     close(ad.cross(A3, B3), ref.cross.rows);
     close(ad.cross(A3, ad.tensor(ref.B3[0])), ref.cross.bcast);
-    close(ad.cross(ad.transpose(A3), ad.transpose(B3), 0), ref.cross.axis0);
+    close(ad.cross(ad.transpose(A3), ad.transpose(B3), 0, 0, 0), ref.cross.axis0);
   });
   it('inner, tensordot (N and pairs of axes, 0), vdot', () => {
     close(ad.inner(X, ad.tensor(ref.Y)), ref.inner);

@@ -86,17 +86,24 @@ export function vdot(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * The cross product of 3-vectors along `axis` (numpy.cross with axis: the last by default), the
- * other axes broadcasting: (a₁b₂ − a₂b₁, a₂b₀ − a₀b₂, a₀b₁ − a₁b₀).
- * @example ad.cross(ad.tensor([1, 0, 0]), ad.tensor([0, 1, 0])).toArray(); // => [0, 0, 1]
+ * The cross product of 3-vectors (numpy.cross, jax.numpy.cross and their argument order: `axisa`,
+ * `axisb`, `axisc`, `axis`): a's vectors along `axisa`, b's along `axisb`, the result's along
+ * `axisc` (each the last by default); `axis`, when given, sets all three. The other axes
+ * broadcast: (a₁b₂ − a₂b₁, a₂b₀ − a₀b₂, a₀b₁ − a₁b₀). The third argument is `axisa`, as NumPy's
+ * and JAX's: `cross(a, b, 0)` reads a's vectors along axis 0 and b's along its last; NumPy's
+ * `cross(a, b, axis=0)` is `cross(a, b, 0, 0, 0)` (or `cross(a, b, -1, -1, -1, 0)`).
+ * @example
+ * ad.cross(ad.tensor([1, 0, 0]), ad.tensor([0, 1, 0])).toArray(); // => [0, 0, 1]
+ * ad.cross(ad.tensor([[1], [0], [0]]), ad.tensor([0, 1, 0]), 0).toArray(); // => [[0, 0, 1]]
  */
-export function cross(a: TensorLike, b: TensorLike, axis = -1): Tensor {
+export function cross(a: TensorLike, b: TensorLike, axisa = -1, axisb = -1, axisc = -1, axis?: number): Tensor {
   const [ta, tb] = [asTensor(a, 'cross'), asTensor(b, 'cross')];
-  const [ma, mb] = [moveaxis(ta, normalizeAxis(axis, ta.ndim, 'cross'), -1), moveaxis(tb, normalizeAxis(axis, tb.ndim, 'cross'), -1)];
+  if (axis !== undefined) axisa = axisb = axisc = axis; // numpy.cross: axis overrides the three
+  const [ma, mb] = [moveaxis(ta, normalizeAxis(axisa, ta.ndim, 'cross'), -1), moveaxis(tb, normalizeAxis(axisb, tb.ndim, 'cross'), -1)];
   if (ma.shape[ma.ndim - 1] !== 3 || mb.shape[mb.ndim - 1] !== 3) {
     throw new ShapeError(
-      `cross: axis ${axis} of a (shape ${formatShape(ta.shape)}) and of b (shape ${formatShape(tb.shape)}) must both have length 3; ` +
-        'cross takes 3-vectors (pad 2-vectors with a zero third component).',
+      `cross: axis ${axisa} of a (shape ${formatShape(ta.shape)}) and ${axisa === axisb ? '' : `axis ${axisb} `}of b (shape ${formatShape(tb.shape)}) must both have length 3; ` +
+        'cross takes 3-vectors (pad 2-vectors with a zero third component; the arguments after b are axisa, axisb, axisc and axis, as numpy.cross).',
     );
   }
   const shape = [...broadcastShapes('cross', ma.shape.slice(0, -1), mb.shape.slice(0, -1)), 3];
@@ -105,7 +112,7 @@ export function cross(a: TensorLike, b: TensorLike, axis = -1): Tensor {
   const [a0, a1, a2] = [0, 1, 2].map((i) => component(ba, i)) as [Tensor, Tensor, Tensor];
   const [b0, b1, b2] = [0, 1, 2].map((i) => component(bb, i)) as [Tensor, Tensor, Tensor];
   const c = stack([sub(mul(a1, b2), mul(a2, b1)), sub(mul(a2, b0), mul(a0, b2)), sub(mul(a0, b1), mul(a1, b0))], -1);
-  return moveaxis(c, -1, axis);
+  return moveaxis(c, -1, normalizeAxis(axisc, c.ndim, 'cross'));
 }
 
 /**

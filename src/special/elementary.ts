@@ -3,7 +3,7 @@
  * logsumexp with JAX's weights `b` and `returnSign`. Their derivatives come from those ops.
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, greater, greaterEqual, less, mul, mulStrong, sub } from '../ops/binary.js';
 import { abs, exp, log, log1p, neg, sign, sigmoid } from '../ops/unary.js';
@@ -128,6 +128,16 @@ export function logsumexp(a: TensorLike, axis: Axis | undefined, options: Logsum
 export function logsumexp(a: TensorLike, axis?: Axis, options: LogsumexpOptions = {}): Tensor | { value: Tensor; sign: Tensor } {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`logsumexp: options must be an object { b?, keepdims?, returnSign? }, got ${String(options)}.`);
+  }
+  // JAX's and SciPy's third positional argument is b: logsumexp(a, axis, b). A tensor or an array
+  // here would otherwise be read as an options object without `b` and silently dropped.
+  if (options instanceof Tensor || Array.isArray(options)) {
+    throw new InvalidArgumentError('logsumexp: the third argument is an options object; pass the weights as { b } (JAX\'s and SciPy\'s positional b), e.g. special.logsumexp(a, axis, { b: weights }).');
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'b' && key !== 'keepdims' && key !== 'returnSign') {
+      throw new InvalidArgumentError(`logsumexp: unknown option '${key}'; the options are b, keepdims and returnSign.`);
+    }
   }
   const at = asTensor(a, 'logsumexp');
   const keepdims = options.keepdims ?? false;

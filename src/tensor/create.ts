@@ -222,14 +222,28 @@ function describeShapeArg(shape: unknown): string {
   return Array.isArray(shape) ? formatShape(shape as Shape) : 'shape';
 }
 
-/** The n×n identity matrix. @example ad.eye(3) */
-export function eye(n: number): Tensor {
+/**
+ * The n×m matrix with ones on diagonal k and zeros elsewhere, as numpy.eye and jax.numpy.eye
+ * (N, M = N, k = 0): entry [i, j] is 1 where j − i = k (k > 0 above the main diagonal, k < 0
+ * below). `eye(n)` is the n×n identity.
+ * @example
+ * ad.eye(3) // the 3×3 identity
+ * ad.eye(2, 3, 1).toArray(); // => [[0, 1, 0], [0, 0, 1]]
+ */
+export function eye(n: number, m?: number, k = 0): Tensor {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError(`eye: n must be a non-negative integer (the number of rows), got ${describe(n)}.`);
   }
-  const d = allocChecked('eye', [n, n]);
-  for (let i = 0; i < n; i++) d[i * n + i] = 1;
-  return new Tensor(d, [n, n]);
+  const cols = m ?? n;
+  if (typeof cols !== 'number' || !Number.isInteger(cols) || cols < 0) {
+    throw new InvalidArgumentError(`eye: m must be a non-negative integer (the number of columns; default n), got ${describe(m)}.`);
+  }
+  if (typeof k !== 'number' || !Number.isInteger(k)) {
+    throw new InvalidArgumentError(`eye: k must be an integer (the diagonal: 0 the main one, > 0 above, < 0 below), got ${describe(k)}.`);
+  }
+  const d = allocChecked('eye', [n, cols]);
+  for (let i = Math.max(0, -k); i < n && i + k < cols; i++) d[i * cols + i + k] = 1;
+  return new Tensor(d, [n, cols]);
 }
 
 const RANGE_FIX =

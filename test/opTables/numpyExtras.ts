@@ -74,7 +74,7 @@ export const numpyExtraRows: OpRow[] = [
   { name: 'inner', covers: ['matmul'], fn: (a, b) => ad.inner(a, b), domains: ['real', 'real'], shapes: [[[3], [3]], [[2, 3], [4, 3]]] },
   { name: 'vdot', covers: ['mul', 'sum'], fn: (a, b) => ad.vdot(a, b), domains: ['real', 'real'], shapes: [[[2, 3], [6]]] },
   { name: 'cross', covers: ['mul', 'sub'], fn: (a, b) => ad.cross(ad.square(a), b), domains: ['real', 'real'], shapes: [[[3], [3]], [[2, 3], [3]]] },
-  { name: 'cross (axis 0)', covers: ['mul', 'sub'], fn: (a, b) => ad.cross(ad.square(a), b, 0), domains: ['real', 'real'], shapes: [[[3, 2], [3, 2]]] },
+  { name: 'cross (axis 0)', covers: ['mul', 'sub'], fn: (a, b) => ad.cross(ad.square(a), b, 0, 0, 0), domains: ['real', 'real'], shapes: [[[3, 2], [3, 2]]] },
   { name: 'trapezoid (y, x)', covers: ['mul', 'sum'], fn: (y, d) => ad.trapezoid(y, increasing(d)), domains: ['real', 'real'], shapes: [[[5], [5]], [[2, 4], [4]]] },
 
   // Elementwise.
