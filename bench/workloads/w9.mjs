@@ -21,7 +21,7 @@ function setup(D, Hn) {
   };
   const perExample = ad.vmap(ad.valueAndGrad(loss, [0, 1, 2, 3]), [null, null, null, null, 0, 0]);
   const one = ad.valueAndGrad(loss, [0, 1, 2, 3]);
-  const rows = Array.from({ length: B }, (_, b) => [ad.take(t.X, b), ad.take(t.Y, b)]);
+  const rows = Array.from({ length: B }, (_, b) => [ad.take(t.X, b, 0), ad.take(t.Y, b, 0)]);
   return { D, Hn, X, W1, b1, W2, b2, y, t, loss, perExample, one, rows };
 }
 
