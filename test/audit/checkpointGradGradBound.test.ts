@@ -22,21 +22,9 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
+import { peakOf, sgap } from '../support/residuals.js';
 import { griewank } from '../support/revolve.js';
 
-/** Largest error relative to the largest |want|. */
-const sgap = (a: Tensor, b: Tensor) => {
-  const x = a.toFloat64Array(), y = b.toFloat64Array();
-  if (x.length !== y.length) return Infinity;
-  const scale = Math.max(1e-300, ...Array.from(y, Math.abs));
-  return Math.max(...Array.from(y, (v, i) => Math.abs(x[i]! - v))) / scale;
-};
-const peakOf = (run: () => unknown) => {
-  ad.resetPeakMemory();
-  const before = ad.memoryStats().residualBytes;
-  run();
-  return ad.memoryStats().peakResidualBytes - before;
-};
 type F = (s: Tensor) => Tensor;
 const d = (f: F): F => (s) => ad.grad(f)(s);
 const sq = (f: F): F => (s) => ad.square(f(s));

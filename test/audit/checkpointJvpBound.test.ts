@@ -25,6 +25,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
+import { peakOf, sgap } from '../support/residuals.js';
 import { griewank } from '../support/revolve.js';
 
 /** Largest error relative to max(1, |want|). */
@@ -34,18 +35,6 @@ const tgap = (a: Tensor, b: Tensor) => {
   let m = 0;
   for (let i = 0; i < y.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!) / Math.max(1, Math.abs(y[i]!)));
   return m;
-};
-/** Largest error relative to the largest |want| (second derivatives that cancel to small entries). */
-const sgap = (a: Tensor, b: Tensor) => {
-  const x = a.toFloat64Array(), y = b.toFloat64Array();
-  const scale = Math.max(...Array.from(y, Math.abs));
-  return Math.max(...Array.from(y, (v, i) => Math.abs(x[i]! - v))) / scale;
-};
-const peakOf = (run: () => unknown) => {
-  ad.resetPeakMemory();
-  const before = ad.memoryStats().residualBytes;
-  run();
-  return ad.memoryStats().peakResidualBytes - before;
 };
 /** The tangent of `f` at x0 along v. */
 const tangentOf = (f: (x: Tensor) => Tensor, x0: Tensor, v: Tensor) => ad.jvp(f, [x0], [v])[1] as Tensor;

@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
+import { expectClose } from '../support/expectClose.js';
 
 /** sin(0.7·i + s)·scale over i = 0 … n − 1, reshaped: the data of the torch programs (numpy's formula). */
 function seq(shape: number[], s: number, scale = 1): Tensor {
@@ -18,13 +19,6 @@ function seq(shape: number[], s: number, scale = 1): Tensor {
 }
 
 /** |actual − expected| ≤ rtol · max|expected| entrywise, shapes equal. */
-function expectClose(actual: Tensor | number, expected: unknown, rtol = 1e-10): void {
-  const a = actual instanceof ad.Tensor ? actual : ad.tensor(actual);
-  const e = ad.tensor(expected as number);
-  expect(a.shape).toEqual(e.shape);
-  const scale = Math.max(ad.max(ad.abs(e)).item(), 1e-300);
-  expect(ad.max(ad.abs(ad.sub(a, e))).item() / scale).toBeLessThan(rtol);
-}
 
 const crossEntropy = (logits: Tensor, labels: number[], classes: number) =>
   ad.neg(ad.mean(ad.sum(ad.mul(ad.oneHot(ad.tensor(labels), classes), ad.logSoftmax(logits, -1)), -1)));
