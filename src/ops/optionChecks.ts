@@ -8,10 +8,13 @@ import { describe } from '../tensor/create.js';
 
 /** `options` is a plain object whose keys are all in `known` (`example` shows one in the error). */
 export function knownOptions(op: string, options: unknown, known: readonly string[], example: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  // Only a plain object: a tensor or typed array where the options go (a NumPy positional argument,
+  // as cov(x, y) or bincount(x, w)) was read as options and named its own fields ('unknown option buffer').
+  const proto = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
     throw new InvalidArgumentError(`${op}: options must be an object like ${example}, got ${describe(options)}.`);
   }
-  for (const key of Object.keys(options)) {
+  for (const key of Object.keys(options as object)) {
     if (!known.includes(key)) {
       const these = known.length === 1 ? `the one option is ${known[0]}` : `the options are ${known.slice(0, -1).join(', ')} and ${known[known.length - 1]}`;
       throw new InvalidArgumentError(`${op}: unknown option '${key}'; ${these}.`);

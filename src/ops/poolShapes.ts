@@ -77,10 +77,12 @@ export function flag(op: string, name: string, v: unknown, dflt: boolean): boole
 
 /** Rejects anything but a plain object whose keys are among `keys` (a misspelt key would be ignored). */
 export function checkOptionKeys(op: string, options: unknown, keys: readonly string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  // A plain object only: a tensor there (a fourth positional argument) named its own fields.
+  const proto = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
     throw new InvalidArgumentError(`${op}: options must be an object with any of ${keys.join(', ')}, got ${describe(options)}.`);
   }
-  for (const k of Object.keys(options)) {
+  for (const k of Object.keys(options as object)) {
     if (!keys.includes(k)) throw new InvalidArgumentError(`${op}: unknown option '${k}'; the options are ${keys.join(', ')}.`);
   }
 }
