@@ -15,7 +15,7 @@ describe('options must be plain objects', () => {
     ['average', () => ad.average(x, 0, y as never)],
     ['bincount', () => ad.bincount(ad.tensor([0, 1, 1]), y as never)],
     ['dotProductAttention', () => ad.dotProductAttention(ad.ones([2, 2]), ad.ones([2, 2]), ad.ones([2, 2]), ad.ones([2, 2]) as never)],
-    ['maxPool', () => ad.maxPool(ad.ones([1, 1, 4]), 2, new Float64Array(2) as never)],
+    ['maxPool', () => ad.maxPool(ad.ones([1, 1, 4]), [2], new Float64Array(2) as never)],
   ])('%s names the options it takes and what it got', (op, call) => {
     expect(call).toThrow(new RegExp(`${op}: options must be an object.*got (a tensor|an object \\(Float64Array\\))`));
   });
