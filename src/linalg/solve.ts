@@ -4,7 +4,8 @@ import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { allocF64 } from '../tensor/alloc.js';
-import { luFactor, luSolve } from '../tensor/kernels/linalg/lu.js';
+import { luFactor, luSolve, luSolveTransposed, type LuFactors } from '../tensor/kernels/linalg/lu.js';
+import { gemm } from '../tensor/kernels/matmul.js';
 import { Tensor } from '../tensor/tensor.js';
 import { eye, type TensorLike } from '../tensor/create.js';
 import { sub } from '../ops/binary.js';
@@ -18,6 +19,9 @@ interface SolveParams {
   /** The public op's name, for the singular-matrix message; null inside derivative rules, where a singular matrix gives ±∞/NaN. */
   readonly op: string | null;
 }
+
+/** The last solve's factorisation (one kept: n² float64s), for its first-order VJP. */
+let lastFactors: { a: Float64Array; n: number; count: number; factors: LuFactors } | null = null;
 
 // X = A⁻¹ B (Giles 2008, §2.2.3):  B̄ = A⁻ᵀ X̄,  Ā = −B̄ Xᵀ,  Ẋ = A⁻¹ (Ḃ − Ȧ X).
 const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
@@ -33,8 +37,26 @@ const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
           'Check the matrix for dependent rows; for least squares or a pseudo-inverse use linalg.qr or linalg.svd, or regularise with ad.add(a, ad.mul(lambda, ad.eye(n))).',
       );
     }
+    lastFactors = { a: a!.values, n, count, factors };
     return new Tensor(luSolve(factors, b!.values, count, n, k, allocF64(b!.size)), b!.shape);
   },
+  // At first order, B̄ = A⁻ᵀ X̄ from the forward pass's own LU factors when they are still at hand
+  // (the last solve's: one factorisation kept, so a solve's value and gradient factor A once, not
+  // twice — 34 against 16 ms of value at n = 512); Ā = −B̄ Xᵀ by the matrix kernel. Else null: the
+  // rule below, which factors Aᵀ (the same to rounding).
+  fusedVjp: (g, r) => {
+    const [a, b] = r.inputs as [Tensor, Tensor];
+    const kept = lastFactors;
+    const n = a.shape[a.ndim - 1]!, k = b.shape[b.ndim - 1]!;
+    if (kept === null || kept.a !== a.values || kept.n !== n || kept.factors.singular >= 0) return null;
+    const count = kept.count;
+    const bBar = luSolveTransposed(kept.factors, g.values, count, n, k, allocF64(b.size));
+    const aBar = allocF64(a.size), x = r.out!.values;
+    for (let t = 0; t < count; t++) gemm(bBar, t * n * k, x, t * n * k, aBar, t * n * n, n, k, n, false, true, true);
+    for (let i = 0; i < aBar.length; i++) aBar[i] = -aBar[i]!;
+    return [new Tensor(aBar, a.shape), new Tensor(bBar, b.shape)];
+  },
+  freshCotangents: true,
   vjp: (g, r, p, needs) => {
     const [a] = r.inputs as [Tensor];
     const bBar = solveSquare(matrixTranspose(a), g, p);

@@ -129,3 +129,19 @@ export function luSolve(f: LuFactors, b: Float64Array, count: number, n: number,
   }
   return out;
 }
+
+/**
+ * Y = A⁻ᵀ G for each batch entry from A's factors (G n×k per entry): with P A = L U, Aᵀ = Uᵀ Lᵀ P,
+ * so Uᵀ Z = G (forward), Lᵀ W = Z (backward, unit), then Y = Pᵀ W (row i of W is row perm[i] of Y).
+ */
+export function luSolveTransposed(f: LuFactors, g: Float64Array, count: number, n: number, k: number, out: Float64Array): Float64Array {
+  const w = new Float64Array(n * k);
+  for (let t = 0; t < count; t++) {
+    const bo = t * n * k;
+    w.set(g.subarray(bo, bo + n * k));
+    substitute(f.lu, t * n * n, n, false, true, false, w, 0, k);
+    substitute(f.lu, t * n * n, n, true, true, true, w, 0, k);
+    for (let i = 0; i < n; i++) out.set(w.subarray(i * k, (i + 1) * k), bo + f.perm[t * n + i]! * k);
+  }
+  return out;
+}
