@@ -15,7 +15,7 @@ import { linearRecurrence, shiftNext, shiftPrev } from './recurrence.js';
 import { untraced } from './firstOrder.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import { jvp } from '../transforms/jvp.js';
-import { record } from '../transforms/record.js';
+import { opsCotangent } from '../transforms/record.js';
 
 interface CumprodParams {
   readonly axis: number;
@@ -126,12 +126,7 @@ const cumprodSecondTangentP: Primitive<CumprodParams> = definePrimitive<CumprodP
     new Tensor(cumprodSecondTangentKernel(x!.values, t!.values, u!.values, x!.shape, axis, reverse, exclusive), x!.shape),
   vjp: (h, r, { axis, reverse, exclusive }, needs) => {
     const [x, t, u] = r.inputs as [Tensor, Tensor, Tensor];
-    let gx: Tensor | null = null;
-    if (needs[0]) {
-      const rec = record((ins) => secondTangentOps(ins[0]!, t, u, axis, reverse, exclusive), [x]);
-      gx = rec.pullback([h])[0]!;
-      rec.release();
-    }
+    const gx = needs[0] ? opsCotangent((z) => secondTangentOps(z, t, u, axis, reverse, exclusive), x, h) : null;
     return [gx, needs[1] ? cumprodHessian(x, h, u, axis, reverse, exclusive) : null, needs[2] ? cumprodHessian(x, h, t, axis, reverse, exclusive) : null];
   },
   jvp: ([tx, tt, tu], [x, t, u], _out, { axis, reverse, exclusive }) => {
@@ -170,12 +165,7 @@ const cumprodHessianP: Primitive<CumprodParams> = definePrimitive<CumprodParams>
     new Tensor(cumprodHessianKernel(x!.values, g!.values, u!.values, x!.shape, axis, reverse, exclusive), x!.shape),
   vjp: (h, r, { axis, reverse, exclusive }, needs) => {
     const [x, g, u] = r.inputs as [Tensor, Tensor, Tensor];
-    let gx: Tensor | null = null;
-    if (needs[0]) {
-      const rec = record((ins) => hessianOps(ins[0]!, g, u, axis, reverse, exclusive), [x]);
-      gx = rec.pullback([h])[0]!;
-      rec.release();
-    }
+    const gx = needs[0] ? opsCotangent((z) => hessianOps(z, g, u, axis, reverse, exclusive), x, h) : null;
     return [gx, needs[1] ? cumprodSecondTangent(x, h, u, axis, reverse, exclusive) : null, needs[2] ? cumprodHessian(x, g, h, axis, reverse, exclusive) : null];
   },
   jvp: ([tx, tg, tu], [x, g, u], _out, { axis, reverse, exclusive }) => {

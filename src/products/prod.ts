@@ -13,7 +13,7 @@ import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
 import { jvp } from '../transforms/jvp.js';
 import { genericPrograms } from '../core/genericPrograms.js';
-import { record } from '../transforms/record.js';
+import { opsCotangent } from '../transforms/record.js';
 import { cumprodAlong, exclusiveCumprodTangent } from './cumprod.js';
 
 interface AxisParams { readonly axis: number }
@@ -68,12 +68,7 @@ const leaveOneOutTangentP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   forward: ([x, t], { axis }) => new Tensor(leaveOneOutTangentKernel(x!.values, t!.values, x!.shape, axis), x!.shape),
   vjp: (g, r, { axis }, needs) => {
     const [x, t] = r.inputs as [Tensor, Tensor];
-    let gx: Tensor | null = null;
-    if (needs[0]) {
-      const rec = record((ins) => leaveOneOutTangentOps(ins[0]!, t, axis), [x]);
-      gx = rec.pullback([g])[0]!;
-      rec.release();
-    }
+    const gx = needs[0] ? opsCotangent((z) => leaveOneOutTangentOps(z, t, axis), x, g) : null;
     return [gx, needs[1] ? leaveOneOutTangent(x, g, axis) : null];
   },
   jvp: ([tx, tt], [x, t], _out, { axis }) => {

@@ -144,3 +144,15 @@ function zeroCotangents(nodes: readonly TapeNode[], inputs: readonly Tensor[]): 
     return new Tensor(size === largest ? shared : shared.subarray(0, size), [...shape]);
   };
 }
+
+/**
+ * x̄ = (∂f/∂x)ᵀ ḡ for a function written in ops, by recording f at x and pulling ḡ back: how a
+ * primitive whose kernel stands for some ops takes its derivative in x from those ops (their rules
+ * give every higher order too).
+ */
+export function opsCotangent(f: (x: Tensor) => Tensor, x: Tensor, g: Tensor): Tensor {
+  const rec = record((ins) => f(ins[0]!), [x]);
+  const gx = rec.pullback([g])[0]!;
+  rec.release();
+  return gx;
+}

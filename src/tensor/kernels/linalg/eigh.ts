@@ -5,6 +5,7 @@
  */
 import { RotationSpace, paddedStride, rotationSpace } from '../wasm/rotations.js';
 import { gemm } from '../matmul.js';
+import { compactWyFactor } from './qr.js';
 
 /** √(a² + b²) without overflow or underflow (Math.hypot is slower in V8). */
 export function hypot(a: number, b: number): number {
@@ -45,18 +46,7 @@ function accumulateBlocked(u: Float64Array, n: number, d: Float64Array): void {
       const row = (s0 + c) * n;
       for (let r = 0; r < s0 + c; r++) y[r * b + c] = vectors[row + r]!;
     }
-    // T: T_cc = τ_c, T[0:c, c] = −τ_c T[0:c, 0:c] (Yᵀ y_c) (dlarft, forward, columnwise).
-    const gram = new Float64Array(b * b), t = new Float64Array(b * b);
-    gemm(y, 0, y, 0, gram, 0, b, len, b, true, false, true);
-    for (let c = 0; c < b; c++) {
-      const tc = tau[s0 + c]!;
-      t[c * b + c] = tc;
-      for (let r = 0; r < c; r++) {
-        let acc = 0;
-        for (let q = r; q < c; q++) acc += t[r * b + q]! * gram[q * b + c]!;
-        t[r * b + c] = -tc * acc;
-      }
-    }
+    const t = compactWyFactor(y, len, b, tau.subarray(s0, s1));
     const block = new Float64Array(len * len);
     for (let r = 0; r < len; r++) block.set(u.subarray(r * n, r * n + len), r * len);
     const w = new Float64Array(len * b), wt = new Float64Array(len * b);

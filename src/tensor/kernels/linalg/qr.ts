@@ -136,20 +136,22 @@ function reflectOne(
 }
 
 /**
- * T (width × width, upper triangular) with H₀ H₁ ⋯ H_{w−1} = I − V T Vᵀ for Hᵢ = I − τ vᵢ vᵢᵀ,
- * τ = 2 (unit vᵢ; 0 for a skipped column, whose vᵢ is 0): LAPACK's dlarft, forward and columnwise,
- * T_ii = τ, T[0:i, i] = −τ T[0:i, 0:i] (V[:, 0:i]ᵀ vᵢ); the Gram matrix VᵀV by the matrix kernel.
+ * T (width × width, upper triangular) with H₀ H₁ ⋯ H_{w−1} = I − V T Vᵀ for Hᵢ = I − τᵢ vᵢ vᵢᵀ
+ * (V: rows × width, row-major, the vᵢ as columns): LAPACK's dlarft, forward and columnwise,
+ * T_ii = τᵢ, T[0:i, i] = −τᵢ T[0:i, 0:i] (V[:, 0:i]ᵀ vᵢ); the Gram matrix VᵀV by the matrix kernel.
+ * QR's reflections have τ = 2 (unit vᵢ; 0 for a skipped column, whose vᵢ is 0); eigh's tred2 ones 1/h.
  */
-function triangularFactor(v: Float64Array, rows: number, width: number): Float64Array {
+export function compactWyFactor(v: Float64Array, rows: number, width: number, tau: Float64Array): Float64Array {
   const gram = new Float64Array(width * width);
   gemm(v, 0, v, 0, gram, 0, width, rows, width, true, false, true);
   const t = new Float64Array(width * width);
   for (let i = 0; i < width; i++) {
-    t[i * width + i] = 2;
+    const ti = tau[i]!;
+    t[i * width + i] = ti;
     for (let r = 0; r < i; r++) {
       let s = 0;
       for (let c = r; c < i; c++) s += t[r * width + c]! * gram[c * width + i]!;
-      t[r * width + i] = -2 * s;
+      t[r * width + i] = -ti * s;
     }
   }
   return t;
@@ -170,7 +172,7 @@ function applyBlock(
     return;
   }
   const v = space.v.subarray(at, at + rows * width);
-  const t = (reflector.t ??= triangularFactor(v, rows, width));
+  const t = (reflector.t ??= compactWyFactor(v, rows, width, new Float64Array(width).fill(2)));
   const block = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) block.set(x.subarray((j0 + i) * xCols + c0, (j0 + i) * xCols + c0 + cols), i * cols);
   const vx = new Float64Array(width * cols), tw = new Float64Array(width * cols);
