@@ -85,6 +85,7 @@ export const notExportable: Readonly<Record<string, string>> = {
   lu: 'an LU factorization with partial pivoting: ONNX has no such operator',
   expm: 'a matrix exponential whose scaling and Padé degree depend on the values: ONNX has no such operator',
   sylvester: 'a Sylvester equation solved over two real Schur forms (QR iterations to convergence): ONNX has no such operator',
+  polar: 'a polar decomposition from a singular value decomposition: ONNX has no such operator',
   sqrtm: 'a matrix square root over a real Schur form (QR iterations to convergence): ONNX has no such operator',
   eisnerCharts: "Eisner's dynamic program as one kernel: ONNX has no such operator, and unrolled it is O(n³) nodes",
   eisnerMarginals: "the outside pass of Eisner's dynamic program as one kernel (as eisnerCharts)",

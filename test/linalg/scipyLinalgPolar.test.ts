@@ -2,7 +2,7 @@
  * @file linalg.polar against scipy.linalg.polar (SciPy 1.10; three random matrices, square, tall and
  * wide, both sides: values pasted below from scratch/h99/polar.py), its defining properties on random
  * batches (fast-check), gradients to second order where the singular values are distinct, and the
- * NaN derivative at repeated ones (documented).
+ * finite derivative at repeated ones (closed form at 2I).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -69,9 +69,32 @@ describe('polar', () => {
     expectClose(omega, ad.neg(mT(omega)), 1e-12);
   });
 
-  it('at repeated singular values the derivatives go through the SVD\'s ±∞ terms: NaN (documented)', () => {
-    const g = ad.grad((x: Tensor) => ad.sum(L.polar(x)[0]))(ad.tensor([[2, 0], [0, 2]]));
-    expect(g.toFloat64Array().some(Number.isNaN)).toBe(true);
+  it('at repeated singular values the derivatives are finite: closed form at 2I, central differences and second order elsewhere', () => {
+    // a = 2I: u = I, h = 2I, so h Ω + Ω h = 4Ω = ȧ − ȧᵀ, u̇ = Ω and ḣ = (ȧ + ȧᵀ)/2.
+    const da = ad.tensor([[0.3, -1.2, 0.5], [0.7, 0.1, -0.4], [2.0, 0.6, -0.9]]);
+    const [, [ud, pd]] = ad.jvp((x: Tensor) => L.polar(x), [ad.mul(ad.eye(3), 2)], [da]) as [unknown, [Tensor, Tensor]];
+    expectClose(ud, ad.mul(ad.sub(da, mT(da)), 0.25), 1e-15);
+    expectClose(pd, ad.mul(ad.add(da, mT(da)), 0.5), 1e-15);
+    const g = ad.grad((x: Tensor) => ad.sum(ad.mul(L.polar(x)[0], da)))(ad.eye(3));
+    expectClose(g, ad.mul(ad.sub(da, mT(da)), 0.5), 1e-15); // ⟨da, u̇⟩ with h = I: Ω = (ȧ − ȧᵀ)/2
+    // Repeated singular values in square, tall and wide matrices, rotated so nothing is diagonal.
+    const q3 = L.qr(randn([3, 3], 41)).q, q4 = L.qr(randn([4, 4], 42)).q, q2 = L.qr(randn([2, 2], 43)).q;
+    const cases: Tensor[] = [
+      ad.matmul(ad.matmul(q3, L.diag(ad.tensor([2, 2, 0.5]))), mT(q3)),
+      ad.matmul(ad.matmul(q4, ad.tensor([[1.5, 0], [0, 1.5], [0, 0], [0, 0]])), q2),
+      mT(ad.matmul(ad.matmul(q4, ad.tensor([[1, 0], [0, 1], [0, 0], [0, 0]])), q2)),
+    ];
+    for (const [i, a] of cases.entries()) {
+      for (const side of ['right', 'left'] as const) {
+        const f = (x: Tensor) => { const [u, p] = L.polar(x, side); return ad.concat([ad.reshape(u, [-1]), ad.reshape(p, [-1])], 0); };
+        const dir = randn([...a.shape], 50 + i);
+        const [, tan] = ad.jvp(f, [a], [dir]);
+        const eps = 1e-6;
+        const fd = ad.div(ad.sub(f(ad.add(a, ad.mul(eps, dir))), f(ad.sub(a, ad.mul(eps, dir)))), 2 * eps);
+        expectClose(tan as Tensor, fd, 1e-8);
+        expect(ad.checkGrad(f, [a], { order: 2, seed: i }).ok).toBe(true);
+      }
+    }
   });
 
   it('vmap and jit agree with the batch', () => {

@@ -30,6 +30,11 @@ export const linalgExtraRows: OpRow[] = [
   },
   // a·0.3 + I: eigenvalues near 1, none on the negative real axis (complex pairs happen).
   { name: 'sqrtm', covers: ['sqrtm', 'sylvester'], domains: ['real'], fn: (a) => linalg.sqrtm(ad.add(ad.mul(a, 0.3), ad.eye(n(a)))), shapes: [[[1, 1]], ...SQUARE] },
+  ...(['right', 'left'] as const).map((side): OpRow => ({
+    name: `polar (${side})`, covers: ['polar', 'sylvester', 'solve'], domains: ['real'],
+    fn: (a) => { const [u, p] = linalg.polar(a, side); return ad.concat([ad.reshape(u, [-1]), ad.reshape(p, [-1])], 0); },
+    shapes: [[[1, 1]], [[3, 3]], [[4, 2]], [[2, 3]], [[2, 3, 3]]],
+  })),
   { name: 'expm (scaled: squarings)', covers: ['expm'], domains: ['real'], fn: (a) => linalg.expm(ad.mul(a, 4)), shapes: [[[3, 3]]] },
   {
     name: 'lu (l and u)', covers: ['lu', 'slice', 'concat'], domains: ['real'],
