@@ -9,7 +9,7 @@ import { checkFunction, flattenArgs, flattenLike, noExtraArguments, rebuildArgs 
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { checkOptions } from './loopArgs.js';
 import { record, type Recording } from './record.js';
-import { BatchTrace, vmap } from './vmap.js';
+import { BatchTrace, vmapWithin } from './vmap.js';
 import {
   boxWithTangents, callAboveArguments, checkForwardClosure, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
   whileRecordingForward, type JvpRule, type UntypedJvpRule,
@@ -100,10 +100,11 @@ export function customVjp<A extends unknown[], R extends PyTree>(
     }
     if (top instanceof BatchTrace) {
       // The custom function of the batch: f and its rules mapped, so outer levels still see the rule.
+      // (vmapWithin: f and the rules may read the batch's other values through their closure.)
       return liftBatched(top, leaves, def, (axes, batched) => customVjp(
-        vmap(f, axes) as (...a: any[]) => PyTree,
-        (ct, { args: a, out }) => sumShared(vmap((c: any, x: any, o: any) => backward(c, { args: x, out: o }), [0, axes, 0])(ct, a, out) as any[], batched, name),
-        jvpRule === undefined ? {} : { jvp: (p, t) => vmap(jvpRule, [axes, axes])(p, t) as [any, any] },
+        vmapWithin(top, f, axes) as (...a: any[]) => PyTree,
+        (ct, { args: a, out }) => sumShared(vmapWithin(top, (c: any, x: any, o: any) => backward(c, { args: x, out: o }), [0, axes, 0])(ct, a, out) as any[], batched, name),
+        jvpRule === undefined ? {} : { jvp: (p, t) => vmapWithin(top, jvpRule, [axes, axes])(p, t) as [any, any] },
       )) as R;
     }
     if (!(top instanceof ReverseTrace)) {

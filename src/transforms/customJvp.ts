@@ -4,7 +4,7 @@ import type { PyTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction, flattenArgs, noExtraArguments, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
-import { BatchTrace, vmap } from './vmap.js';
+import { BatchTrace, vmapWithin } from './vmap.js';
 import {
   callAboveArguments, boxWithTangents, checkForwardClosure, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
@@ -55,9 +55,10 @@ export function customJvp<A extends unknown[], R extends PyTree>(
       return boxWithTangents(top, out, tangentOut, name) as R;
     }
     if (top instanceof BatchTrace) {
+      // (vmapWithin: f and the rule may read the batch's other values through their closure.)
       return liftBatched(top, leaves, def, (axes) => customJvp(
-        vmap(f, axes) as (...a: any[]) => PyTree,
-        (p, t) => vmap(rule, [axes, axes])(p, t) as [PyTree, PyTree],
+        vmapWithin(top, f, axes) as (...a: any[]) => PyTree,
+        (p, t) => vmapWithin(top, rule, [axes, axes])(p, t) as [PyTree, PyTree],
       )) as R;
     }
     if (!(top instanceof ReverseTrace)) {

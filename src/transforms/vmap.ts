@@ -318,6 +318,29 @@ function checkSpec(spec: unknown, name: string): void {
   );
 }
 
+/**
+ * `vmap(fn, inAxes)` over the examples of the running batch `outer`, for a function (a custom
+ * function's `f` or rule, lifted to the batch) called on `outer`'s values one level down, mapped
+ * along their leading axis. `fn` may read boxes of `outer` through its closure (a customVjp made
+ * inside the mapped function, closing over a mapped tensor): such a box stands for the same
+ * examples as the inner batch, so it reads as a box of the inner vmap over its batch (example b its
+ * own slice), as JAX's custom_vjp converts the tracers its function closes over into arguments.
+ * Read as a constant of the inner vmap instead, it came out crossed with the inner batch — every
+ * example against every other — and boxed twice: the result leaked out of the outer vmap.
+ */
+export function vmapWithin<F extends (...args: any[]) => unknown>(outer: BatchTrace, fn: F, inAxes: AxisSpec): (...args: Parameters<F>) => any {
+  return vmap((...args: unknown[]) => {
+    const inner = innermostActive(BatchTrace)!; // the vmap just entered, over outer's examples
+    const read = new Map<Tensor, Tensor>();
+    const asInner = (box: Tensor): Tensor => {
+      let t = read.get(box);
+      if (t === undefined) read.set(box, (t = inner.box(box.below!)));
+      return t;
+    };
+    return withPaused(outer, asInner, () => fn(...args));
+  }, inAxes) as (...args: Parameters<F>) => any;
+}
+
 /** Whether `t` is (or lies over) a vmap box: a value that differs across a batch. */
 export function isBatched(t: Tensor): boolean {
   for (let x: Tensor | null = t; x !== null && x.trace !== null; x = x.below) if (x.trace instanceof BatchTrace) return true;

@@ -1,0 +1,79 @@
+/**
+ * @file A third, adversarial review of vmap (helper 106), beyond test/vmap.test.ts (every op-table
+ * row, mapped subsets on the first or last axis, batch 3) and the first two reviews. The oracle is
+ * the loop: vmap(f)(xs) equals f on each example stacked, to rounding. Walked here: every op-table
+ * row again with a batch of 0 and of 1, middle and negative axes, two vmaps on different axes,
+ * jit∘vmap and vmap∘jit, vmap of jacfwd/jacrev/hvp, grad∘vmap and jvp∘vmap; the public ops outside
+ * the table (losses, segment reductions, NumPy extras, linalg and special extras, stats, random
+ * with shared and per-example keys); control flow with batched predicates, custom rules,
+ * checkpoint; pytree axes; and the errors.
+ *
+ * Regressions found here (each fails on the code before its fix):
+ * - A customVjp or customJvp made inside the mapped function, closing over a mapped tensor, came
+ *   back boxed twice: its lifted function read the closed-over batch as a constant of the inner
+ *   vmap (every example crossed with every other) and the result leaked out of vmap ("toArray()
+ *   reads the value of a batched tensor (per-example shape [3,3])").
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+const arr = (t: Tensor) => Array.from(t.toFloat64Array());
+/** got against want: same shape, each entry to `tol` relative (NaN for NaN, ±∞ exactly). */
+function near(got: Tensor, want: Tensor, tol = 1e-12): void {
+  expect(got.shape).toEqual(want.shape);
+  const g = arr(got);
+  arr(want).forEach((v, i) => {
+    if (Number.isNaN(v)) expect(g[i]).toBeNaN();
+    else if (!Number.isFinite(v)) expect(g[i]).toBe(v);
+    else expect(Math.abs(g[i]! - v)).toBeLessThanOrEqual(tol * (1 + Math.abs(v)));
+  });
+}
+/** f on each example along axis 0 of the mapped arguments (null: shared), stacked along 0. */
+const loop = (f: (...a: Tensor[]) => Tensor, args: Tensor[], axes: Array<number | null> = args.map(() => 0)) =>
+  ad.stack(Array.from({ length: args[axes.findIndex((a) => a !== null)]!.shape[axes.find((a) => a !== null)!]! }, (_, b) =>
+    f(...args.map((x, i) => (axes[i] === null ? x : ad.take(x, b, axes[i]!))))), 0);
+
+describe('customVjp and customJvp made inside the mapped function, closing over a mapped tensor', () => {
+  // f(x) = sin(x)·w with w read through the closure: JAX converts such closed-over tracers into
+  // arguments of the mapped custom function.
+  const rules = {
+    customVjp: (w: Tensor) => ad.customVjp((v: Tensor) => ad.mul(ad.sin(v), w), (g: Tensor, { args: [v] }: { args: Tensor[] }) => [ad.mul(ad.mul(g, ad.cos(v!)), w)]),
+    customJvp: (w: Tensor) => ad.customJvp((v: Tensor) => ad.mul(ad.sin(v), w), ([v]: Tensor[], [t]: Tensor[]) => [ad.mul(ad.sin(v!), w), ad.mul(ad.mul(ad.cos(v!), t!), w)]),
+  };
+  const xs = ad.tensor([[0.1, 0.2], [0.3, -0.4], [1, 2]]), ws = ad.tensor([[1, 2], [3, 4], [5, 6]]);
+  const want = ad.mul(ad.sin(xs), ws), dwant = ad.mul(ad.cos(xs), ws);
+
+  it.each(Object.keys(rules))('%s: the values, per-example derivatives in x, nested and under jit equal the loop (the result leaked boxed)', (name) => {
+    const make = rules[name as keyof typeof rules];
+    const f = (x: Tensor, w: Tensor) => make(w)(x);
+    near(ad.vmap(f)(xs, ws) as Tensor, want, 1e-15);
+    near(ad.vmap(f, [1, 1], 1)(ad.transpose(xs), ad.transpose(ws)) as Tensor, ad.transpose(want), 1e-15);
+    near(ad.vmap((x: Tensor, w: Tensor) => ad.sum(f(x, w)))(xs, ws) as Tensor, ad.sum(want, 1), 1e-15);
+    near(ad.vmap(ad.grad((x: Tensor, w: Tensor) => ad.sum(f(x, w))))(xs, ws) as Tensor, dwant, 1e-15);
+    near(ad.grad((x: Tensor) => ad.sum(ad.vmap(f)(x, ws) as Tensor))(xs), dwant, 1e-15);
+    near(ad.jvp((x: Tensor) => ad.vmap(f)(x, ws), [xs], [ad.onesLike(xs)])[1] as Tensor, dwant, 1e-15);
+    const jac = ad.vmap((x: Tensor, w: Tensor) => ad.jacfwd((v: Tensor) => f(v, w))(x))(xs, ws) as Tensor;
+    near(jac, ad.vmap((d: Tensor) => ad.mul(ad.eye(2), d))(dwant) as Tensor, 1e-15);
+    near(ad.vmap((x: Tensor, w: Tensor) => ad.jacrev((v: Tensor) => f(v, w))(x))(xs, ws) as Tensor, jac, 1e-15);
+    near(ad.vmap((x: Tensor, w: Tensor) => ad.hessian((v: Tensor) => ad.sum(f(v, w)))(x))(xs, ws) as Tensor,
+      ad.vmap((d: Tensor) => ad.mul(ad.eye(2), d))(ad.neg(want)) as Tensor, 1e-15);
+    // x and w mapped by different vmaps: example [j][i] is sin(x_i)·w_j.
+    near(ad.vmap(ad.vmap(f, [0, null]), [null, 0])(xs, ws) as Tensor, ad.mul(ad.expandDims(ad.sin(xs), 0), ad.expandDims(ws, 1)), 1e-15);
+    const j = ad.jit(ad.vmap(f));
+    j(ws, xs);
+    near(j(xs, ws) as Tensor, want, 1e-15);
+    near(ad.vmap(ad.jit(f))(xs, ws) as Tensor, want, 1e-15);
+    // A batch of 0 and of 1.
+    expect((ad.vmap(f)(ad.zeros([0, 2]), ad.zeros([0, 2])) as Tensor).shape).toEqual([0, 2]);
+    near(ad.vmap(f)(ad.take(xs, [1], 0), ad.take(ws, [1], 0)) as Tensor, ad.take(want, [1], 0), 1e-15);
+  });
+
+  it.each(Object.keys(rules))('%s: differentiating the closed-over tensor is still refused, inside vmap and outside it', (name) => {
+    const make = rules[name as keyof typeof rules];
+    const f = (x: Tensor, w: Tensor) => make(w)(x);
+    const message = new RegExp(`^${name}: the function reads 1 tensor\\(s\\) being differentiated through its closure`);
+    expect(() => ad.grad((w: Tensor) => ad.sum(ad.vmap(f)(xs, w) as Tensor))(ws)).toThrow(message);
+    expect(() => ad.vmap(ad.grad((x: Tensor, w: Tensor) => ad.sum(f(x, w)), 1))(xs, ws)).toThrow(message);
+  });
+});
