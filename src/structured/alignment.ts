@@ -17,7 +17,7 @@ import type { Checkpoints } from '../transforms/scan.js';
 import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './semirings.js';
 import { runChain } from './chain.js';
 import { logProbabilityOf } from './logProbability.js';
-import { batchedScores, perItem, unbatch } from './batch.js';
+import { batchedScores, perItem, unbatch, usedEntries } from './batch.js';
 import { checkpointsOption, lengthsOption, optionsObject, semiringArg, unmapped, wrongShape } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
@@ -77,11 +77,14 @@ export class Alignment {
     optionsObject(options, op, 'new ad.Alignment({ scores /* [T, S] */ })', ['scores', 'lengths', 'states', 'skips', 'initialStates', 'finalStates', 'checkpoints']);
     const given = batchedScores(options.scores, 2, op, 'scores', '[T, S]');
     this.batched = given.batched;
-    this.scores = given.scores;
-    const [B, T, S] = this.scores.shape as [number, number, number];
+    const [B, T, S] = given.scores.shape as [number, number, number];
     if (T < 1 || S < 1) throw wrongShape(op, 'scores', '[T, S] with T ≥ 1 frames and S ≥ 1 states', options.scores as Tensor);
     this.lengths = lengthsOption(options.lengths, B, T, op);
     this.states = lengthsOption(options.states, B, S, op, 'states');
+    // Frames past an item's length and states past its count are never read (batch.ts): NaN, +∞ or
+    // 1e300 there made the entropy and the real semiring NaN and argmax, topk and sample wrong.
+    const keep = Array.from({ length: B * T * S }, (_, k) => (Math.floor(k / S) % T < this.lengths[Math.floor(k / (T * S))]! && k % S < this.states[Math.floor(k / (T * S))]! ? 1 : 0));
+    this.scores = usedEntries(given.scores, keep, [B, T, S]);
     this.initialStates = count(options.initialStates, 'initialStates', op);
     this.finalStates = count(options.finalStates, 'finalStates', op);
     this.skips = skipsOption(options.skips, B, S, op);

@@ -6,6 +6,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { broadcastTo, reshape } from '../ops/shape.js';
+import { where } from '../ops/select.js';
+import { tensor } from '../tensor/create.js';
 import { apply } from '../core/trace.js';
 import type { Primitive } from '../core/primitive.js';
 import { plainStructure, scoresTensor, wrongShape } from './validate.js';
@@ -27,6 +29,26 @@ export function batchedScores(value: unknown, rank: number, op: string, name: st
   if (t.ndim !== rank && t.ndim !== rank + 1) throw wrongShape(op, name, want, t);
   const batched = t.ndim === rank + 1;
   return { batched, scores: batched ? t : reshape(t, [1, ...t.shape]) };
+}
+
+/**
+ * `scores` with the entries no structure reads — past an item's length, or parts the model never
+ * uses — replaced by 0 through `where` on a constant mask, so their gradient is exactly 0 and the
+ * programs never meet what they hold. Without this, NaN or +∞ there (1e300 for the real semiring)
+ * reached values and gradients of the other entries: as ∞ − ∞ in a Laplacian or a lattice's
+ * masks, as 0 · NaN in a logsumexp's backward rule, as NaN tangents times zero marginals in
+ * crossEntropy. `keep` (1 used, 0 unused) has shape `keepShape`, which broadcasts against scores;
+ * when every entry is used the scores are returned as they are.
+ */
+export function usedEntries(scores: Tensor, keep: readonly number[], keepShape: readonly number[]): Tensor {
+  return keep.includes(0) ? where(tensor(keep as number[], keepShape as number[]), scores, 0) : scores;
+}
+
+/** The usedEntries mask of per-position scores [B, n, …]: position t of item b is used when t < lengths[b]. */
+export function usedPositions(scores: Tensor, lengths: readonly number[]): Tensor {
+  const [B, n] = scores.shape as [number, number];
+  const keep = Array.from({ length: B * n }, (_, k) => (k % n < lengths[Math.floor(k / n)]! ? 1 : 0));
+  return usedEntries(scores, keep, [B, n, ...scores.shape.slice(2).map(() => 1)]);
 }
 
 /** Drops the batch axis of a result when the model holds one structure. */

@@ -14,7 +14,7 @@ import { stopGradient, where } from '../ops/select.js';
 import { grad, vjp } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
-import { batchedScores, perItem, unbatch } from './batch.js';
+import { batchedScores, perItem, unbatch, usedEntries } from './batch.js';
 import { eisner } from './eisner.js';
 import { arcMask, eisnerLogPartition } from './eisnerLog.js';
 import { matrixTreeLogPartition } from './matrixTree.js';
@@ -78,8 +78,7 @@ export class DependencyCRF {
     optionsObject(options, op, 'new ad.DependencyCRF({ arcScores /* [n + 1, n + 1] */, projective: true })', ['arcScores', 'projective', 'singleRoot', 'lengths']);
     const given = batchedScores(options.arcScores, 2, op, 'arcScores', '[n + 1, n + 1]');
     this.batched = given.batched;
-    this.arcScores = given.scores;
-    const [B, N, N2] = this.arcScores.shape as [number, number, number];
+    const [B, N, N2] = given.scores.shape as [number, number, number];
     if (N < 2 || N2 !== N) throw wrongShape(op, 'arcScores', '[n + 1, n + 1] (square, the root and n ≥ 1 words)', options.arcScores as Tensor);
     for (const name of ['projective', 'singleRoot'] as const) {
       const v = options[name];
@@ -90,6 +89,11 @@ export class DependencyCRF {
     this.projective = options.projective;
     this.singleRoot = options.singleRoot ?? false;
     this.lengths = lengthsOption(options.lengths, B, N - 1, op);
+    // Arcs into the root, self-loops and arcs past a sentence's length are never read (batch.ts):
+    // NaN or +∞ there made the Matrix-Tree log Z NaN (+∞ + the mask's −∞), and crossEntropy NaN.
+    const keep = new Array<number>(B * N * N).fill(0);
+    this.lengths.forEach((len, b) => { for (let h = 0; h <= len; h++) for (let m = 1; m <= len; m++) if (h !== m) keep[(b * N + h) * N + m] = 1; });
+    this.arcScores = usedEntries(given.scores, keep, [B, N, N]);
   }
 
   /** 0 on the arcs a sentence can use, −∞ on arcs into the root, self-loops and padding; made when first needed (not by log Z of a projective model). */

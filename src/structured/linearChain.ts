@@ -20,6 +20,7 @@ import {
   checkpointsOption, lengthsOption, optionsObject, scoresOfShape, scoresTensor, semiringArg, tagSequence, unmapped, wrongShape,
 } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
+import { usedPositions } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
@@ -71,14 +72,16 @@ export class LinearChainCRF {
     const e = scoresTensor(options.emissions, op, 'emissions', '[n, K] or [B, n, K]');
     if (e.ndim !== 2 && e.ndim !== 3) throw wrongShape(op, 'emissions', '[n, K] (one sequence) or [B, n, K] (a batch)', e);
     this.batched = e.ndim === 3;
-    this.emissions = this.batched ? e : reshape(e, [1, ...e.shape]);
-    const [B, n, K] = this.emissions.shape as [number, number, number];
+    const emissions = this.batched ? e : reshape(e, [1, ...e.shape]);
+    const [B, n, K] = emissions.shape as [number, number, number];
     if (n < 1 || K < 1) throw wrongShape(op, 'emissions', '[n, K] with n ≥ 1 positions and K ≥ 1 tags', e);
     const why = ` for emissions ${formatShape(e.shape)} (K = ${K} tags)`;
     this.transitions = scoresOfShape(options.transitions, [K, K], op, 'transitions', { hint: '[K, K]', why });
     this.start = scoresOfShape(options.start, [K], op, 'start', { hint: '[K]', why, optional: true });
     this.end = scoresOfShape(options.end, [K], op, 'end', { hint: '[K]', why, optional: true });
     this.lengths = lengthsOption(options.lengths, B, n, op);
+    // Positions past a sequence's length are never read (batch.ts): NaN or +∞ there made marginals() NaN.
+    this.emissions = usedPositions(emissions, this.lengths);
     this.checkpoints = checkpointsOption(options.checkpoints, op);
   }
 

@@ -11,7 +11,7 @@ import { inside, type GrammarScores } from './inside.js';
 import { treeFromFlow, treeParts, type ParseTree } from './parseTree.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
-import { batchedScores, perItem, unbatch } from './batch.js';
+import { batchedScores, perItem, unbatch, usedPositions } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
@@ -61,14 +61,15 @@ export class PCFG {
     optionsObject(options, op, 'new ad.PCFG({ terminals /* [n, N] */, rules /* [N, N, N] */ })', ['terminals', 'rules', 'root', 'lengths']);
     const given = batchedScores(options.terminals, 2, op, 'terminals', '[n, N]');
     this.batched = given.batched;
-    this.terminals = given.scores;
-    const [B, n, N] = this.terminals.shape as [number, number, number];
+    const [B, n, N] = given.scores.shape as [number, number, number];
     if (n < 1 || N < 1) throw wrongShape(op, 'terminals', '[n, N] with n ≥ 1 words and N ≥ 1 nonterminals', options.terminals as Tensor);
     [this.n, this.N] = [n, N];
     const why = ` for terminals ${formatShape((options.terminals as Tensor).shape)} (N = ${N} nonterminals)`;
     this.rules = scoresOfShape(options.rules, [N, N, N], op, 'rules', { hint: '[N, N, N]', why });
     this.root = scoresOfShape(options.root, [N], op, 'root', { hint: '[N]', why, optional: true });
     this.lengths = lengthsOption(options.lengths, B, n, op);
+    // Words past a sentence's length are never read (batch.ts): NaN or +∞ there made the gradient NaN.
+    this.terminals = usedPositions(given.scores, this.lengths);
   }
 
   private scores(spans?: Tensor): GrammarScores {

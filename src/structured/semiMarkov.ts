@@ -17,7 +17,7 @@ import { grad, vjp } from '../transforms/vjp.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
-import { batchedScores, perItem, unbatch } from './batch.js';
+import { batchedScores, perItem, unbatch, usedEntries } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
@@ -76,14 +76,19 @@ export class SemiMarkovCRF {
     optionsObject(options, op, 'new ad.SemiMarkovCRF({ segments /* [n, L, C] */, transitions /* [C, C] */ })', ['segments', 'transitions', 'start', 'end', 'lengths', 'checkpoints']);
     const given = batchedScores(options.segments, 3, op, 'segments', '[n, L, C]');
     this.batched = given.batched;
-    this.segments = given.scores;
-    const [B, n, L, C] = this.segments.shape as [number, number, number, number];
+    const [B, n, L, C] = given.scores.shape as [number, number, number, number];
     if (n < 1 || L < 1 || C < 1) throw wrongShape(op, 'segments', '[n, L, C] with n ≥ 1 words, L ≥ 1 lengths and C ≥ 1 labels', options.segments as Tensor);
     const why = ` for segments ${formatShape((options.segments as Tensor).shape)} (C = ${C} labels)`;
     this.transitions = scoresOfShape(options.transitions, [C, C], op, 'transitions', { hint: '[C, C]', why });
     this.start = scoresOfShape(options.start, [C], op, 'start', { hint: '[C]', why, optional: true });
     this.end = scoresOfShape(options.end, [C], op, 'end', { hint: '[C]', why, optional: true });
     this.lengths = lengthsOption(options.lengths, B, n, op);
+    // Segments running past a sentence's end are never read (batch.ts): NaN or +∞ there made crossEntropy NaN.
+    const keep = Array.from({ length: B * n * L }, (_, k) => { // k = (b·n + i)·L + d − 1: words i … i + d − 1
+      const d = k % L + 1, i = Math.floor(k / L) % n;
+      return i + d <= this.lengths[Math.floor(k / (n * L))]! ? 1 : 0;
+    });
+    this.segments = usedEntries(given.scores, keep, [B, n, L, 1]);
     this.checkpoints = checkpointsOption(options.checkpoints, op);
   }
 

@@ -7,7 +7,7 @@ import { sum } from '../ops/reduce.js';
 import { grad, vjp } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
-import { batchedScores, perItem, unbatch } from './batch.js';
+import { batchedScores, perItem, unbatch, usedPositions } from './batch.js';
 import { lengthsOption, semiringArg, tagSequence, unmapped, wrongShape } from './validate.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
@@ -32,7 +32,8 @@ export function tagEmissions(value: unknown, lengths: unknown, op: string): { ba
   const { batched, scores } = batchedScores(value, 2, op, 'emissions', '[n, K]');
   const [B, n, K] = scores.shape as [number, number, number];
   if (n < 1 || K < 1) throw wrongShape(op, 'emissions', '[n, K] with n ≥ 1 positions and K ≥ 1 tags', value as Tensor);
-  return { batched, emissions: scores, lengths: lengthsOption(lengths, B, n, op) };
+  const checked = lengthsOption(lengths, B, n, op);
+  return { batched, emissions: usedPositions(scores, checked), lengths: checked };
 }
 
 /**
