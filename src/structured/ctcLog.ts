@@ -77,7 +77,11 @@ export function ctcAlignmentLogLikelihood(logProbs: Tensor, p: CTCParams): Tenso
   }).genericLogPartition();
 }
 
-const genericTotal = (p: CTCParams) => (logProbs: Tensor) => sum(ctcAlignmentLogLikelihood(logProbs, p));
+/**
+ * Σ_b log p_b by the lattice program, for the second derivatives. No sequences (a vmap of 0 examples
+ * folded into the batch axis N) sum to 0, with derivative 0: an Alignment refuses an empty batch.
+ */
+const genericTotal = (p: CTCParams) => (logProbs: Tensor) => (logProbs.shape[1] === 0 ? sum(logProbs) : sum(ctcAlignmentLogLikelihood(logProbs, p)));
 
 /**
  * The params of V copies of the batch side by side (vmap's mapped axis folded into the batch axis):

@@ -33,8 +33,13 @@ export function arcMask(lengths: readonly number[], N: number): Tensor {
   return new Tensor(mask, [lengths.length, N, N]);
 }
 
-/** Σ_b log Z_b by the semiring-generic program: what the primitives compute, differentiated twice for their higher derivatives. */
-const genericLogZ = (arcs: Tensor, p: EisnerParams) => sum(eisner(log, add(arcs, arcMask(p.lengths, arcs.shape[1]!)), p.lengths, p.singleRoot));
+/**
+ * Σ_b log Z_b by the semiring-generic program: what the primitives compute, differentiated twice for
+ * their higher derivatives. No sentences (a vmap of 0 examples folded into the batch axis) sum to 0,
+ * with derivative 0: the program itself needs at least one (its charts are concatenated per sentence).
+ */
+const genericLogZ = (arcs: Tensor, p: EisnerParams) =>
+  (arcs.shape[0] === 0 ? sum(arcs) : sum(eisner(log, add(arcs, arcMask(p.lengths, arcs.shape[1]!)), p.lengths, p.singleRoot)));
 
 /**
  * The vmap rule of all three primitives (batch.ts): the vmapped axis V joins the batch axis B, each

@@ -13,6 +13,10 @@
  *   back boxed twice: its lifted function read the closed-over batch as a constant of the inner
  *   vmap (every example crossed with every other) and the result leaked out of vmap ("toArray()
  *   reads the value of a batched tensor (per-example shape [3,3])").
+ * - The marginals of a projective DependencyCRF and of an Alignment (CTC's lattice), differentiated
+ *   outside a vmap of 0 examples, threw "concat: needs at least one tensor" and "Alignment: the batch
+ *   is empty": their second derivatives run the semiring-generic program on the folded batch, which
+ *   then holds no sentence. Σ over no sentences is now 0, with derivative 0.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -75,5 +79,27 @@ describe('customVjp and customJvp made inside the mapped function, closing over 
     const message = new RegExp(`^${name}: the function reads 1 tensor\\(s\\) being differentiated through its closure`);
     expect(() => ad.grad((w: Tensor) => ad.sum(ad.vmap(f)(xs, w) as Tensor))(ws)).toThrow(message);
     expect(() => ad.vmap(ad.grad((x: Tensor, w: Tensor) => ad.sum(f(x, w)), 1))(xs, ws)).toThrow(message);
+  });
+});
+
+describe('second derivatives of the structured kernels over a vmap of 0 examples', () => {
+  const dep = (a: Tensor) => ad.sum(ad.sin(new ad.DependencyCRF({ arcScores: a, projective: true }).marginals()));
+  const align = (s: Tensor) => ad.sum(ad.sin(new ad.Alignment({ scores: s }).marginals()));
+  const ctc = (l: Tensor) => ad.ctcLoss(ad.logSoftmax(l, -1), ad.tensor([[1, 2]]), [5], [2]);
+
+  it('grad of a sum over vmap of the marginals gives zeros of the batch\'s shape (it threw from the generic program)', () => {
+    for (const [f, shape] of [[dep, [0, 4, 4]], [align, [0, 5, 3]]] as const) {
+      const g = ad.grad((a: Tensor) => ad.sum(ad.vmap(f)(a) as Tensor))(ad.zeros([...shape]));
+      expect(g.shape).toEqual(shape);
+      expect((ad.vmap(ad.grad(f))(ad.zeros([...shape])) as Tensor).shape).toEqual(shape);
+    }
+    expect((ad.vmap((l: Tensor) => ad.hvp(ctc, l, l))(ad.zeros([0, 5, 1, 3])) as Tensor).shape).toEqual([0, 5, 1, 3]);
+    expect(ad.jvp((a: Tensor) => ad.vmap(ad.grad(dep))(a), [ad.zeros([0, 4, 4])], [ad.zeros([0, 4, 4])])[1].shape).toEqual([0, 4, 4]);
+  });
+
+  it('a batch of 1 equals the example on its own, to rounding', () => {
+    const a = ad.random.normal([1, 4, 4], 3), s = ad.random.normal([1, 5, 3], 4);
+    near(ad.grad((x: Tensor) => ad.sum(ad.vmap(dep)(x) as Tensor))(a), ad.expandDims(ad.grad(dep)(ad.take(a, 0, 0)), 0));
+    near(ad.grad((x: Tensor) => ad.sum(ad.vmap(align)(x) as Tensor))(s), ad.expandDims(ad.grad(align)(ad.take(s, 0, 0)), 0));
   });
 });
