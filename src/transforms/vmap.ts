@@ -140,13 +140,15 @@ export function vmap(f: TreeFunction<unknown>, inAxesOrOptions: AxisSpec | VmapO
         `vmap: no argument is mapped (every inAxes entry is null or the arguments hold no tensors); map at least one axis, e.g. vmap(f, 0).`,
       );
     }
-    const size = mapped[0]!.leaf.shape[mapped[0]!.axis]!;
+    const first = mapped[0]!, size = first.leaf.shape[first.axis]!;
     for (const m of mapped) {
       const n = m.leaf.shape[m.axis]!;
       if (n !== size) {
+        // Both shapes and axes, as JAX's "vmap got inconsistent sizes for array axes to be mapped" lists them.
         throw new ShapeError(
           `vmap: ${m.path} has length ${n} along its mapped axis ${m.axis} (shape ${formatShape(m.leaf.shape)}), but ` +
-            `${mapped[0]!.path} has ${size}; every mapped axis must have the batch's length.`,
+            `${first.path} has ${size} along its mapped axis ${first.axis} (shape ${formatShape(first.leaf.shape)}); every mapped axis must ` +
+            'have the batch\'s length: map axes of one length (inAxes picks the axis of each argument), or give null in inAxes for an argument every example shares.',
         );
       }
     }
@@ -256,7 +258,7 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
     }
     const shared = out instanceof Tensor ? l! : new Tensor(new Float64Array([out]), []);
     if (spec === null) return out;
-    return fromFront(broadcastTo(reshape(shared, [1, ...shared.shape]), [size, ...shared.shape]), spec, path);
+    return fromFront(broadcastTo(reshape(shared, [1, ...shared.shape]), [size, ...shared.shape]), spec, path, true);
   }
   if (Array.isArray(out)) {
     if (Array.isArray(spec) && spec.length !== out.length) {
@@ -281,8 +283,10 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
 function normalize(axis: number, t: Tensor, path: string): number {
   if (!Number.isInteger(axis) || axis < -t.ndim || axis >= t.ndim) {
     throw new InvalidArgumentError(
-      `vmap: in axis ${axis} is out of range for ${path} of shape ${formatShape(t.shape)}; use an integer in [${-t.ndim}, ${t.ndim - 1}]` +
-        (t.ndim === 0 ? ' (a 0-d tensor has no axis to map: pass null for it)' : '') + '.',
+      `vmap: in axis ${axis} is out of range for ${path} of shape ${formatShape(t.shape)}; ` +
+        (t.ndim === 0
+          ? 'a 0-d tensor has no axis to map: give null for it in inAxes (every example then shares it), or pass the batch as a tensor with an axis for it.'
+          : `use an integer in [${-t.ndim}, ${t.ndim - 1}].`),
     );
   }
   return axis < 0 ? axis + t.ndim : axis;
@@ -295,11 +299,18 @@ function toFront(t: Tensor, axis: number): Tensor {
   return transpose(t, perm);
 }
 
-/** `t` (batch axis leading) with the batch axis moved to `axis` of the result. */
-function fromFront(t: Tensor, axis: number, path: string): Tensor {
+/**
+ * `t` (batch axis leading) with the batch axis moved to `axis` of the result; `shared`: a value the
+ * same for every example, broadcast over the batch (as JAX's out_axes does).
+ */
+function fromFront(t: Tensor, axis: number, path: string, shared = false): Tensor {
   const ndim = t.ndim;
   if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new InvalidArgumentError(`vmap: out axis ${axis} is out of range for ${path}, of rank ${ndim} with the batch axis; use an integer in [${-ndim}, ${ndim - 1}].`);
+    throw new InvalidArgumentError(
+      `vmap: out axis ${axis} is out of range for ${path}, of shape ${formatShape(t.shape.slice(1))} per example ` +
+        `(${formatShape(t.shape)} with the batch axis${shared ? ', broadcast: it is the same for every example' : ''}); ` +
+        `use an integer in [${-ndim}, ${ndim - 1}]${shared ? ', or null to return it as it is' : ''}.`,
+    );
   }
   const a = axis < 0 ? axis + ndim : axis;
   if (a === 0) return t;

@@ -17,6 +17,10 @@
  *   outside a vmap of 0 examples, threw "concat: needs at least one tensor" and "Alignment: the batch
  *   is empty": their second derivatives run the semiring-generic program on the folded batch, which
  *   then holds no sentence. Σ over no sentences is now 0, with derivative 0.
+ * - Errors: batch sizes that differ named the shape and axis of one argument only; an in axis for a
+ *   0-d tensor offered "an integer in [0, -1]"; an out axis out of range gave the rank only, and for
+ *   an output that does not depend on the batch (broadcast) did not say so. Each now names both
+ *   shapes (per example and with the batch axis) and the fix.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -101,5 +105,48 @@ describe('second derivatives of the structured kernels over a vmap of 0 examples
     const a = ad.random.normal([1, 4, 4], 3), s = ad.random.normal([1, 5, 3], 4);
     near(ad.grad((x: Tensor) => ad.sum(ad.vmap(dep)(x) as Tensor))(a), ad.expandDims(ad.grad(dep)(ad.take(a, 0, 0)), 0));
     near(ad.grad((x: Tensor) => ad.sum(ad.vmap(align)(x) as Tensor))(s), ad.expandDims(ad.grad(align)(ad.take(s, 0, 0)), 0));
+  });
+});
+
+describe('errors name vmap, the shapes and the fix', () => {
+  const x = ad.ones([2, 3]);
+  const err = (f: () => unknown) => {
+    try { f(); } catch (e) { expect(e).toBeInstanceOf(ad.AdjointError); return (e as Error).message; }
+    throw new Error('no error');
+  };
+
+  it('batch sizes that differ: both arguments with their axes and shapes, at any depth of the pytree, under jit too', () => {
+    const both = /^vmap: argument 1 has length 3 along its mapped axis 0 \(shape \[3,3\]\), but argument 0 has 2 along its mapped axis 0 \(shape \[2,3\]\); every mapped axis must have the batch's length: map axes of one length .*or give null in inAxes for an argument every example shares\.$/;
+    expect(err(() => ad.vmap(ad.add)(x, ad.ones([3, 3])))).toMatch(both);
+    expect(err(() => ad.jit(ad.vmap(ad.add))(x, ad.ones([3, 3])))).toMatch(both);
+    expect(err(() => ad.vmap(ad.jit(ad.add))(x, ad.ones([3, 3])))).toMatch(both);
+    expect(err(() => ad.vmap((p: { a: Tensor; b: Tensor[] }) => ad.add(p.a, p.b[0]!), [{ a: 1, b: [0] }])({ a: x, b: [ad.ones([2])] })))
+      .toMatch(/^vmap: argument 0\.b\[0\] has length 2 along its mapped axis 0 \(shape \[2\]\), but argument 0\.a has 3 along its mapped axis 1 \(shape \[2,3\]\)/);
+    expect(err(() => ad.vmap(ad.add)(ad.zeros([0, 3]), ad.ones([1, 3])))).toMatch(/^vmap: argument 1 has length 1 .*but argument 0 has 0 along its mapped axis 0 \(shape \[0,3\]\)/);
+    // Consistent batch sizes whose examples do not fit: the op's own error, for one example.
+    expect(err(() => ad.vmap(ad.add, [1, 0])(x, ad.ones([3, 3])))).toMatch(/^add: shapes \[2\] and \[3\] cannot be broadcast together.*\(in example 0 of a vmap batch of 3\)$/);
+  });
+
+  it('in axes out of range, a 0-d tensor, a number, a spec that does not match the argument', () => {
+    expect(err(() => ad.vmap(ad.neg, 2)(x))).toBe('vmap: in axis 2 is out of range for argument 0 of shape [2,3]; use an integer in [-2, 1].');
+    expect(err(() => ad.vmap(ad.neg, [-3])(x))).toBe('vmap: in axis -3 is out of range for argument 0 of shape [2,3]; use an integer in [-2, 1].');
+    expect(err(() => ad.vmap(ad.mul)(x, ad.scalar(2)))).toBe(
+      'vmap: in axis 0 is out of range for argument 1 of shape []; a 0-d tensor has no axis to map: give null for it in inAxes (every example then shares it), or pass the batch as a tensor with an axis for it.');
+    expect(err(() => ad.vmap(ad.mul)(x, 2))).toMatch(/^vmap: argument 1 is a number, which has no axis to map; pass null for it in inAxes/);
+    expect(err(() => ad.vmap((p: { a: Tensor }) => p.a, [{ a: 0, b: 0 }])({ a: x }))).toMatch(/^vmap: inAxes at argument 0 has keys \[a, b\] but the argument there is an object with keys \[a\]/);
+    expect(err(() => ad.vmap(ad.neg, 0.5 as never))).toMatch(/^vmap: inAxes entries must be integers, null, or arrays and plain objects of them/);
+    expect(err(() => ad.vmap(ad.neg, [0, 0])(x))).toMatch(/^vmap: inAxes has 2 entries but the function was called with 1 argument\(s\)/);
+  });
+
+  it('out axes out of range name the shape per example and with the batch axis; a broadcast output says so and offers null', () => {
+    expect(err(() => ad.vmap(ad.neg, 0, 2)(x))).toBe('vmap: out axis 2 is out of range for the result, of shape [3] per example ([2,3] with the batch axis); use an integer in [-2, 1].');
+    expect(err(() => ad.vmap((v: Tensor) => [v, ad.tensor(1)], 0, [0, 1])(x))).toBe(
+      'vmap: out axis 1 is out of range for the result[1], of shape [] per example ([2] with the batch axis, broadcast: it is the same for every example); use an integer in [-1, 0], or null to return it as it is.');
+    expect(err(() => ad.vmap(() => 7, 0, -2)(x))).toMatch(/^vmap: out axis -2 is out of range for the result, of shape \[\] per example \(\[2\] with the batch axis, broadcast/);
+    expect(err(() => ad.vmap(ad.neg, 0, null)(x))).toBe('vmap: outAxes is null at the result, but that value differs across the batch; give the axis to stack it along (e.g. 0).');
+    expect(err(() => ad.vmap((v: Tensor) => ({ u: v }), 0, { w: 0 })(x))).toMatch(/^vmap: outAxes at the result has keys \[w\] but the result there has keys \[u\]/);
+    // In range, a broadcast output takes any axis of its rank with the batch, or null.
+    expect((ad.vmap((v: Tensor) => [v, ad.tensor([3, 4])], 0, [0, 1])(x) as Tensor[])[1]!.toArray()).toEqual([[3, 3], [4, 4]]);
+    expect((ad.vmap((v: Tensor) => [v, ad.tensor([3, 4])], 0, [0, null])(x) as Tensor[])[1]!.toArray()).toEqual([3, 4]);
   });
 });
