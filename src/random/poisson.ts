@@ -6,7 +6,8 @@
  * element, over as many rounds as the slowest element needs, placeholders λ = 1e5 included).
  * The arithmetic is float64 where JAX's is float32, so the counts are JAX's except where a float32
  * rounding decides a comparison (about one draw in a million below λ = 10, more for very large λ,
- * where JAX's float32 counts are coarse and these are not). Counts are float64 values; not differentiable.
+ * where JAX's float32 counts are coarse and these are not), and from λ = 1e6 on, where PTRS takes
+ * 52-bit uniforms (see FINE_FROM). Counts are float64 values; not differentiable.
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { TensorLike } from '../tensor/create.js';
@@ -18,7 +19,7 @@ import { broadcastTo } from '../ops/shape.js';
 import type { KeyLike } from './continuous.js';
 import { split, toKey, type Key } from './key.js';
 import { param, sampleSize } from './params.js';
-import { hashCounts } from './threefry.js';
+import { hashCounts, unitUniform } from './threefry.js';
 
 /** JAX's float32 `uniform(key, (n,))`: 32-bit words w, (w >>> 9)·2⁻²³ (the 23-bit mantissa of a float in [1, 2), minus 1). */
 function uniform32(k: Key, n: number): Float64Array {
@@ -62,12 +63,16 @@ function rejection(k: Key, lam: Float64Array, out: Float64Array): void {
   const a = b.map((v) => -0.059 + 0.02483 * v), invAlpha = b.map((v) => 1.1239 + 1.1328 / (v - 3.4));
   const vr = b.map((v) => 0.9277 - 3.6224 / (v - 2));
   const accepted = new Uint8Array(n), kOut = new Float64Array(n).fill(-1);
+  const fine = l.map((v) => (v >= FINE_FROM ? 1 : 0)), anyFine = fine.includes(1), anyCoarse = fine.includes(0);
   let pending = n, key = k;
   while (pending > 0) {
     const [next, k0, k1] = split(key, 3);
     key = next!;
-    const u0 = uniform32(k0!, n), v = uniform32(k1!, n);
+    // JAX's float32 uniforms below FINE_FROM, 52-bit ones (from the same subkeys) from it on.
+    const u32 = anyCoarse ? uniform32(k0!, n) : null, v32 = anyCoarse ? uniform32(k1!, n) : null;
+    const u64 = anyFine ? unitUniform(k0!.words[0], k0!.words[1], n) : null, v64 = anyFine ? unitUniform(k1!.words[0], k1!.words[1], n) : null;
     for (let i = 0; i < n; i++) {
+      const [u0, v] = fine[i] ? [u64!, v64!] : [u32!, v32!];
       const u = u0[i]! - 0.5, us = 0.5 - Math.abs(u), vi = v[i]!;
       const kk = Math.floor(((2 * a[i]!) / us + b[i]!) * u + l[i]! + 0.43);
       const s = Math.log((vi * invAlpha[i]!) / (a[i]! / (us * us) + b[i]!));
@@ -81,6 +86,16 @@ function rejection(k: Key, lam: Float64Array, out: Float64Array): void {
   }
   for (let i = 0; i < n; i++) if (!(lam[i]! < KNUTH_BELOW)) out[i] = kOut[i]!;
 }
+
+/**
+ * From this λ on, PTRS's two uniforms per round are 52-bit (threefry.ts's unitUniform on the same
+ * subkeys) instead of JAX's float32 ones. Its proposal k = ⌊(2a/u_s + b)·u + λ + 0.43⌋ maps the 2²³
+ * float32 values of u onto counts with a step of about b·2⁻²³ ≈ 3·10⁻⁷√λ: that step's rounding is a
+ * ripple of that relative size in the PMF (3e−4 at λ = 1e6, 30 % at 1e12), and past λ ≈ 1e13 most
+ * counts are never drawn (λ = 1e14: 4.5 times the ties between 1e5 draws a Poisson sample has).
+ * JAX casts λ to float32 (2⁻²⁴ relative: ±6e7 at 1e15), so there is nothing bit for bit to keep up there.
+ */
+const FINE_FROM = 1e6;
 
 /** From this λ on, the acceptance test's log P(k) is taken in the form without cancellation (see logPmf). */
 const STIRLING_FROM = 1e6;
