@@ -5,7 +5,9 @@
  * location and scale.
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import { less, sub } from '../ops/binary.js';
+import { add, less, mul, sub } from '../ops/binary.js';
+import { isfinite } from '../ops/predicates.js';
+import { where } from '../ops/select.js';
 import type { TensorLike } from '../tensor/create.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -85,7 +87,13 @@ export function uniform(k: KeyLike, shape: Shape = [], low: TensorLike = 0, high
   const lo = param(op, 'low', low, shape), hi = param(op, 'high', high, shape);
   checkRange(op, lo, hi);
   // JAX also takes max(low, ·); f·(high − low) ≥ 0 makes the sum ≥ low already, so it is left out.
-  return affine(f, shape, typeof lo === 'number' && typeof hi === 'number' ? hi - lo : sub(hi, lo), lo);
+  // Where high − low overflows (finite bounds of opposite signs past ±9e307), JAX's f·(high − low) +
+  // low is ∞ for every draw (NaN at f = 0); (1 − f)·low + f·high is the same in exact arithmetic and
+  // finite, each term at most a bound in size. Elsewhere JAX's form, bit for bit.
+  const wide = () => add(mul(sub(1, noiseTensor(f, shape)), lo), mul(noiseTensor(f, shape), hi));
+  if (typeof lo === 'number' && typeof hi === 'number') return Number.isFinite(hi - lo) ? affine(f, shape, hi - lo, lo) : wide();
+  const span = sub(hi, lo);
+  return where(isfinite(span), affine(f, shape, span, lo), wide());
 }
 
 /** nextafter(−1, 0): JAX's `normal` draws u in [−1 + 2^−53, 1) so that erf⁻¹(u) stays finite. */

@@ -103,6 +103,22 @@ describe('regressions', () => {
     // Below λ = 1e6 the uniforms are JAX's float32 ones, as before (randomSecondReview pins poisson(key(3), 5e5)).
     expect(arr(random.poisson(random.key(3), 5e5, [4]))).toEqual([500145, 499730, 499551, 498038]);
   });
+
+  it('uniform between bounds whose difference overflows draws inside them (JAX\'s f·(high − low) + low was ∞ for every draw)', () => {
+    const k = random.key(0), f = arr(random.uniform(k, [6]));
+    const want = f.map((u) => (1 - u) * -1e308 + u * 1e308);
+    expect(arr(random.uniform(k, [6], -1e308, 1e308))).toEqual(want);
+    expect(arr(random.uniform(k, [6], ad.tensor(-1e308), ad.tensor(1e308)))).toEqual(want);
+    expect(arr(ad.jit((lo: Tensor, hi: Tensor) => random.uniform(k, [6], lo, hi))(ad.scalar(-1e308), ad.scalar(1e308)))).toEqual(want);
+    expect(arr(random.uniform(k, [6], -Number.MAX_VALUE, Number.MAX_VALUE)).every((v) => Number.isFinite(v))).toBe(true);
+    // Derivatives are the same in both forms: d/dlow = 1 − f, d/dhigh = f.
+    expect(arr(ad.grad((hi: Tensor) => ad.sum(random.uniform(k, [6], -1e308, hi)))(ad.full([6], 1e308)))).toEqual(f);
+    expect(ad.grad((lo: Tensor) => ad.sum(random.uniform(k, [6], lo, 1e308)))(ad.scalar(-1e308)).item()).toBeCloseTo(6 - f.reduce((s, u) => s + u, 0), 14);
+    // Mixed: an ordinary entry keeps JAX's bits (f·(high − low) + low).
+    const mixed = arr(random.uniform(k, [2], ad.tensor([-1e308, -2]), ad.tensor([1e308, 3])));
+    const f2 = arr(random.uniform(k, [2]));
+    expect(mixed).toEqual([(1 - f2[0]!) * -1e308 + f2[0]! * 1e308, f2[1]! * 5 + -2]);
+  });
 });
 
 describe('distributions at extreme parameters', () => {
