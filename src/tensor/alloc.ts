@@ -98,6 +98,11 @@ export function inArena<T>(fn: () => T): T {
 
 /** Whether `data` is a view into a slab, so keeping it would keep the whole slab. @internal */
 export function isSlabView(data: Float64Array): boolean {
+  // Slabs serve MIN elements and more. Shorter arrays are not looked at: V8 keeps a typed array of
+  // up to 64 bytes inside its object, and reading `.buffer` moves it out — an allocation and a copy
+  // (about 0.3 µs; every scalar loss value that leaves a gradient passed here). A shorter view cut
+  // from a slab (none is made today) would only keep its slab alive, never change a value.
+  if (data.length < MIN) return false;
   const buffer = data.buffer;
   // Every slab is SLAB float64s: a buffer of another length is not one, without the weak set's lookup
   // (a gradient of 200 matrices asks 200 times).
