@@ -119,13 +119,25 @@ export function normalizeAxis(axis: number, ndim: number, op: string): number {
 
 /** `undefined` means every axis; returns sorted, distinct axes. */
 export function normalizeAxes(axis: number | readonly number[] | undefined, ndim: number, op: string): number[] {
-  if (axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  if (typeof axis !== 'number' && !Array.isArray(axis)) normalizeAxis(axis as unknown as number, ndim, op); // throws, naming it
-  const list = typeof axis === 'number' ? [axis] : axis;
-  const out = list.map((a) => normalizeAxis(a, ndim, op));
-  const sorted = [...new Set(out)].sort((x, y) => x - y);
-  if (sorted.length !== out.length) {
-    throw new InvalidArgumentError(`${op}: axes ${JSON.stringify(list)} repeat an axis (negative axes count from the end); list each axis once.`);
+  // Plain loops: every reduction comes through here, and Array.from over an array-like, a Set and a
+  // sort with a comparator cost more than a small reduction's arithmetic.
+  if (axis === undefined) {
+    const all: number[] = [];
+    for (let i = 0; i < ndim; i++) all.push(i);
+    return all;
+  }
+  if (typeof axis === 'number') return [normalizeAxis(axis, ndim, op)];
+  if (!Array.isArray(axis)) normalizeAxis(axis as unknown as number, ndim, op); // throws, naming it
+  const out: number[] = [];
+  for (const a of axis) out.push(normalizeAxis(a, ndim, op)); // every axis checked before repeats are
+  const sorted: number[] = [];
+  for (const v of out) {
+    let at = sorted.length;
+    while (at > 0 && sorted[at - 1]! > v) at--;
+    if (at > 0 && sorted[at - 1] === v) {
+      throw new InvalidArgumentError(`${op}: axes ${JSON.stringify(axis)} repeat an axis (negative axes count from the end); list each axis once.`);
+    }
+    sorted.splice(at, 0, v);
   }
   return sorted;
 }
