@@ -26,7 +26,8 @@ const SLAB = 32768;
 const MIN = 9;
 const MAX = 4096;
 
-let slab = new Float64Array(0);
+let slab = new ArrayBuffer(0);
+let slabLength = 0;
 let offset = 0;
 /** The slabs' buffers (weakly: a slab is still freed with its last view). */
 const slabBuffers = new WeakSet<ArrayBufferLike>();
@@ -36,12 +37,14 @@ let depth = 0;
 /** A zero-filled Float64Array of n elements, from a slab inside recordings. @internal */
 export function allocF64(n: number): Float64Array {
   if (depth === 0 || n < MIN || n > MAX) return new Float64Array(n);
-  if (offset + n > slab.length) {
-    slab = new Float64Array(SLAB);
-    slabBuffers.add(slab.buffer);
+  if (offset + n > slabLength) {
+    slab = new ArrayBuffer(SLAB * 8);
+    slabLength = SLAB;
+    slabBuffers.add(slab);
     offset = 0;
   }
-  const view = slab.subarray(offset, offset + n);
+  // The constructor over the buffer, not slab.subarray: half the time (about 40 against 80 ns).
+  const view = new Float64Array(slab, offset * 8, n);
   offset += n;
   return view;
 }
