@@ -4,8 +4,8 @@
  * Li & Eisner 2009 (expectation semirings).
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { add, equal, maximum, mul, sub } from '../ops/binary.js';
-import { exp } from '../ops/unary.js';
+import { add, div, equal, maximum, mul, sub } from '../ops/binary.js';
+import { exp, log as logOf } from '../ops/unary.js';
 import { cumsum, logsumexp, max, sum } from '../ops/reduce.js';
 import { logMatmulOf } from '../ops/logMatmul.js';
 import { reshape, slice, stack } from '../ops/shape.js';
@@ -144,10 +144,22 @@ export const entropy: Semiring = {
   sum: (x, axis) => {
     const logZ = component(x, 0);
     const h = component(x, 1);
-    const part = logsumexp(logZ, axis, true);
-    // log p_i = log Z_i − log Z; where every alternative is impossible (−∞) p = 0 and its terms vanish.
-    const logP = sub(logZ, where(equal(part, -Infinity), 0, part));
-    const p = exp(logP);
+    // p = softmax(log Z) as w / Σ w with w_i = exp(log Z_i − top), top the largest log Z_i (held
+    // constant: nothing depends on it), and log p_i = log Z_i − top − log Σ w; as logsumexp's own
+    // gradient (ops/reduce.ts softmaxWeights), not exp(log Z_i − logsumexp). Once |log Z| passes
+    // about 1e16, top + log Σ w rounds to top, and k alternatives tied at the top each got p = 1:
+    // the entropy lost their log k (0 instead of log 2 for two PCFG trees of the same rules tied at
+    // scores of 1e300, whose marginals split evenly). Where every alternative is impossible (−∞),
+    // p = 0 and its terms vanish.
+    const top = stopGradient(max(logZ, axis, true));
+    const dead = equal(top, -Infinity);
+    const shifted = sub(logZ, where(dead, 0, top));
+    const w = exp(shifted);
+    const total = where(dead, 1, sum(w, axis, true));
+    const logTotal = logOf(total);
+    const part = add(top, logTotal);
+    const logP = sub(shifted, logTotal);
+    const p = div(w, total);
     const hSum = sum(mul(p, sub(h, where(equal(p, 0), 0, logP))), axis);
     return stack([reshape(part, hSum.shape), hSum], 0);
   },
