@@ -21,6 +21,7 @@ export type { CategoricalOptions } from './discrete.js';
 export { permutation } from './permutation.js';
 export { truncatedNormal } from './truncated.js';
 export { multivariateNormal } from './multivariate.js';
+export type { MultivariateNormalOptions } from './multivariate.js';
 export { exponential, laplace, logistic, cauchy, rademacher } from './locationScale.js';
 export { gamma, loggamma } from './gamma.js';
 export { beta, dirichlet, chisquare, t } from './gammaFamily.js';

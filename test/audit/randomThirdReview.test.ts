@@ -223,6 +223,68 @@ describe('distributions at extreme parameters', () => {
   });
 });
 
+describe("multivariateNormal's method option (JAX's 'cholesky' | 'eigh' | 'svd')", () => {
+  const k = random.key(31);
+  it('a singular covariance: refused by Cholesky, drawn by eigh and svd on its range (x₀ = x₁ for [[1, 1], [1, 1]]), each coordinate N(0, 1)', () => {
+    const S = ad.ones([2, 2]), N = 20000;
+    expect(() => random.multivariateNormal(k, ad.zeros([2]), S, [2])).toThrow(/random\.multivariateNormal: cov must be a symmetric positive-definite covariance; linalg\.cholesky: .*not positive definite/);
+    for (const method of ['eigh', 'svd'] as const) {
+      const x = arr(random.multivariateNormal(k, ad.zeros([2]), S, [N], { method }));
+      let worst = 0;
+      for (let i = 0; i < N; i++) worst = Math.max(worst, Math.abs(x[2 * i]! - x[2 * i + 1]!));
+      // eigh's zero eigenvalue comes out at ~1e−16 (√ of it: 1e−8 of noise off the range); svd's is exactly 0.
+      expect(worst, method).toBeLessThan(method === 'svd' ? 1e-15 : 1e-6);
+      expectKs(x.filter((_, i) => i % 2 === 0), Phi, `${method} x₀`);
+    }
+    // A batch with a singular and a definite matrix; the zero matrix draws the mean.
+    const batch = ad.stack([S, ad.tensor([[2, 0.3], [0.3, 1]])]);
+    expect(random.multivariateNormal(k, ad.zeros([2]), batch, [5, 2], { method: 'eigh' }).shape).toEqual([5, 2, 2]);
+    expect(arr(random.multivariateNormal(k, ad.tensor([1, -1]), ad.zeros([2, 2]), [3], { method: 'svd' }))).toEqual([1, -1, 1, -1, 1, -1]);
+  });
+  it('a definite covariance: every method draws mean + F·z with F Fᵀ = cov for the same normals (eigh: F = V·diag(√w))', () => {
+    const C = ad.tensor([[4, 1.9, 0.5], [1.9, 1, 0.2], [0.5, 0.2, 2]]), mean = ad.tensor([1, -2, 0]);
+    const z = random.normal(k, [4, 3]).toArray() as number[][];
+    const { values, vectors } = ad.linalg.eigh(C);
+    const F = ad.mul(vectors, ad.reshape(ad.sqrt(values), [1, 3])).toArray() as number[][];
+    const x = random.multivariateNormal(k, mean, C, [4], { method: 'eigh' }).toArray() as number[][];
+    x.forEach((row, i) => row.forEach((v, a) => expect(v).toBeCloseTo([1, -2, 0][a]! + F[a]!.reduce((s, f, b) => s + f * z[i]![b]!, 0), 12)));
+    // The sample covariance of each method within 5 standard errors, √((σᵢᵢσⱼⱼ + σᵢⱼ²)/N), of cov.
+    const N = 20000, c = C.toArray() as number[][];
+    for (const method of ['cholesky', 'eigh', 'svd'] as const) {
+      const y = arr(random.multivariateNormal(random.key(32), mean, C, [N], { method }));
+      const m = [0, 1, 2].map((a) => y.filter((_, i) => i % 3 === a).reduce((s, v) => s + v, 0) / N);
+      for (let a = 0; a < 3; a++) for (let b = 0; b <= a; b++) {
+        let cov = 0;
+        for (let i = 0; i < N; i++) cov += (y[3 * i + a]! - m[a]!) * (y[3 * i + b]! - m[b]!);
+        expect(Math.abs(cov / (N - 1) - c[a]![b]!), `${method} cov[${a}][${b}]`).toBeLessThan(5 * Math.sqrt((c[a]![a]! * c[b]![b]! + c[a]![b]! ** 2) / N));
+      }
+    }
+  });
+  it('gradients in cov are unbiased (d/dcov E|x|² = I), vmap over a batch of covariances is the loop, jit replays and its guard refuses an indefinite cov', () => {
+    const C = ad.tensor([[2, 0.3], [0.3, 1]]);
+    for (const method of ['eigh', 'svd'] as const) {
+      const g = arr(ad.grad((c: Tensor) => ad.mean(ad.sum(ad.square(random.multivariateNormal(random.key(33), ad.zeros([2]), c, [20000], { method })), -1)))(C));
+      // Per-draw |x|² has variance 2 tr(cov²) ≈ 10.4; each entry's estimate has a standard error below 0.02.
+      [1, 0, 0, 1].forEach((want, i) => expect(Math.abs(g[i]! - want), `${method} entry ${i}`).toBeLessThan(0.1));
+    }
+    const covs = ad.stack([ad.ones([2, 2]), C]);
+    const f = (c: Tensor) => random.multivariateNormal(k, ad.zeros([2]), c, [3], { method: 'svd' });
+    expect(ad.vmap(f)(covs).toArray()).toEqual([f(ad.ones([2, 2])).toArray(), f(C).toArray()]);
+    const jf = ad.jit((c: Tensor) => random.multivariateNormal(k, ad.zeros([2]), c, [3], { method: 'eigh' }));
+    for (const c of [C, ad.ones([2, 2]), C]) expect(jf(c).toArray()).toEqual(random.multivariateNormal(k, ad.zeros([2]), c, [3], { method: 'eigh' }).toArray());
+    expect(() => jf(ad.tensor([[1, 2], [2, 1]]))).toThrow(/not positive semidefinite: its smallest eigenvalue is −0\.33/);
+  });
+  it('errors: an indefinite cov (eigh and svd), a non-symmetric one, an unknown method or option', () => {
+    const bad = ad.tensor([[1, 2], [2, 1]]);
+    expect(() => random.multivariateNormal(k, ad.zeros([2]), bad, [2], { method: 'eigh' })).toThrow(/random\.multivariateNormal: cov is not positive semidefinite: its smallest eigenvalue is −0\.33\d* times the largest magnitude/);
+    expect(() => random.multivariateNormal(k, ad.zeros([2]), bad, [2], { method: 'svd' })).toThrow(/random\.multivariateNormal: cov is not positive semidefinite: U·diag\(s\)·Uᵀ differs from it by 0\.33/);
+    expect(() => random.multivariateNormal(k, ad.zeros([2]), ad.stack([ad.eye(2), bad]), [2], { method: 'eigh' })).toThrow(/cov \(matrix 1 of the batch\) is not positive semidefinite/);
+    expect(() => random.multivariateNormal(k, ad.zeros([2]), ad.tensor([[1, 0.5], [0, 1]]), [2], { method: 'eigh' })).toThrow(/positive-semidefinite covariance; linalg\.eigh: .*not symmetric/);
+    expect(() => random.multivariateNormal(k, ad.zeros([2]), ad.eye(2), [2], { method: 'qr' as 'svd' })).toThrow(/method must be 'cholesky', 'eigh' or 'svd', got string 'qr'/);
+    expect(() => random.multivariateNormal(k, ad.zeros([2]), ad.eye(2), [2], { methd: 'eigh' } as object)).toThrow(/unknown option 'methd'/);
+  });
+});
+
 describe('keys', () => {
   it('streams of adjacent seeds, high-word seeds, foldIn and split of one key, and keys sharing a word are uncorrelated', () => {
     const L = 4096, base = random.key(0);
