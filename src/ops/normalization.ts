@@ -155,7 +155,9 @@ export function batchNorm(x: TensorLike, runningMean: TensorLike | null, running
   const c = t.shape[1]!, shape = channelShape(t);
   let y: Tensor;
   if (training) {
-    if (t.size / c <= 1) throw new ShapeError(`batchNorm: input ${formatShape(t.shape)} has 1 value per channel; training-mode statistics need more than 1 (PyTorch's rule).`);
+    // PyTorch's _verify_batch_size refuses exactly one value per channel (batch · positions = 1);
+    // an empty batch (or empty positions) gives an empty result there, and here.
+    if (t.size > 0 && t.size === c) throw new ShapeError(`batchNorm: input ${formatShape(t.shape)} has 1 value per channel; training-mode statistics need more than 1 (PyTorch's rule).`);
     y = standardize(t, [0, ...Array.from({ length: t.ndim - 2 }, (_, i) => i + 2)], { epsilon });
   } else {
     const stat = (v: TensorLike | null, name: string): Tensor => {
