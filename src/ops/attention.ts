@@ -78,7 +78,8 @@ export function dotProductAttention(q: TensorLike, k: TensorLike, v: TensorLike,
         `dimension H, and the key/value heads K must divide the query heads N (grouped-query attention).`,
     );
   }
-  const scale = options.scale ?? 1 / Math.sqrt(H);
+  // With H = 0 the result [..., T, N, 0] is empty whatever the scale (1/√0 = ∞ would be refused below).
+  const scale = options.scale ?? (H === 0 ? 1 : 1 / Math.sqrt(H));
   if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new InvalidArgumentError(`dotProductAttention: scale must be a finite number, got ${describe(options.scale)}.`);
   const G = N / K, b = batch.length, axes = (...tail: number[]) => [...batch.map((_, i) => i), ...tail.map((a) => a + b)];
   // q [..., T, N, H] → [..., K, G, T, H]; k, v [..., S, K, H] → [..., K, 1, S, H] (every group reads its K head).
