@@ -60,12 +60,15 @@ const asTerms = (a: Tensor, b: Tensor): [Tensor, Tensor] =>
  * P[…, i, j, k] = exp(a[i, j] + b[j, k] − out[i, k]): for each (i, k) the softmax over j of the
  * broadcast terms, written as logsumexp's weights (ops/reduce.ts softmaxWeights): exp(x − out) with
  * out held constant, divided by its own sum so out's rounding cancels; an all −∞ (i, k) has
- * weights 0 (shift read as 0, empty sum as 1). Differentiable, so the rules below are too.
+ * weights 0 (shift read as 0, empty sum as 1), and an (i, k) at +∞ (a term +∞, none NaN) takes
+ * logsumexp's limit, 1/count on its terms at +∞ and 0 on the others. Differentiable, so the rules
+ * below are too.
  */
 function weights(a: Tensor, b: Tensor, out: Tensor): Tensor {
   const [ta, tb] = asTerms(a, b);
   const lse = stopGradient(reshape(out, [...out.shape.slice(0, -1), 1, out.shape[out.ndim - 1]!]));
-  const e = exp(sub(add(ta, tb), where(equal(lse, -Infinity), 0, lse)));
+  const x = add(ta, tb), atInfinity = where(equal(x, Infinity), 0, -Infinity);
+  const e = exp(where(equal(lse, Infinity), atInfinity, sub(x, where(equal(lse, -Infinity), 0, lse))));
   const s = sum(e, e.ndim - 2, true);
   return mul(e, reciprocal(where(equal(s, 0), 1, s)));
 }

@@ -198,6 +198,9 @@ export function logMatmulVjpKernel(
   const idx = pairs(shape);
   const count = idx.length / 2;
   const s = scaled(a, b, shape);
+  // The products below must not see the ∞ or NaN of a row or column whose maximum is +∞ or NaN
+  // (every entry it meets is taken directly, with W = 0 there, and 0 · ∞ would be NaN for the others).
+  const ea = finitePart(s.ea, s.ma, transA ? 'cols' : 'rows', k, m), eb = finitePart(s.eb, s.mb, 'cols', k, n);
   const known = products.get(out);
   const kept = known !== undefined && known.a === a && known.b === b ? known.c : undefined;
   const c = scratchOf(m * n + Math.max(m, k) * Math.max(k, n));
@@ -208,7 +211,7 @@ export function logMatmulVjpKernel(
     if (kept !== undefined) w.set(kept.subarray(o, o + m * n));
     else {
       w.fill(0);
-      gemm(s.ea, aOff, s.eb, bOff, w, 0, m, k, n, transA, false);
+      gemm(ea, aOff, eb, bOff, w, 0, m, k, n, transA, false);
     }
     for (let i = 0; i < m; i++) {
       const mai = s.ma[ai * m + i]!, finiteRow = Number.isFinite(mai);
@@ -224,22 +227,39 @@ export function logMatmulVjpKernel(
       }
     }
     if (m === 1) {
-      matvecVjp(s.ea, aOff, s.eb, bOff, w, k, n, da, db);
+      matvecVjp(ea, aOff, eb, bOff, w, k, n, da, db);
       continue;
     }
     if (da !== null) {
       tmp.fill(0, 0, m * k);
-      if (transA) gemm(s.eb, bOff, w, 0, tmp, 0, k, n, m, false, true);
-      else gemm(w, 0, s.eb, bOff, tmp, 0, m, n, k, false, true);
-      for (let p = 0; p < m * k; p++) da[aOff + p] += s.ea[aOff + p]! * tmp[p]!;
+      if (transA) gemm(eb, bOff, w, 0, tmp, 0, k, n, m, false, true);
+      else gemm(w, 0, eb, bOff, tmp, 0, m, n, k, false, true);
+      for (let p = 0; p < m * k; p++) da[aOff + p] += ea[aOff + p]! * tmp[p]!;
     }
     if (db !== null) {
       tmp.fill(0, 0, k * n);
-      gemm(s.ea, aOff, w, 0, tmp, 0, k, m, n, !transA, false);
-      for (let p = 0; p < k * n; p++) db[bOff + p] += s.eb[bOff + p]! * tmp[p]!;
+      gemm(ea, aOff, w, 0, tmp, 0, k, m, n, !transA, false);
+      for (let p = 0; p < k * n; p++) db[bOff + p] += eb[bOff + p]! * tmp[p]!;
     }
   }
   return [da, db];
+}
+
+/**
+ * exp(x − max) as `scaled` gives it, with the rows ('rows': [rows, k]) or columns ('cols':
+ * matrices [k, n]) whose maximum is +∞ or NaN set to 0: their exponentials may be ∞ or NaN, and
+ * every output entry they meet is taken directly. (An all −∞ line's exponentials are 0 already.)
+ * A copy, made only when there are such lines.
+ */
+function finitePart(e: Float64Array, max: Float64Array, along: 'rows' | 'cols', k: number, n: number): Float64Array {
+  let lines: Float64Array | null = null;
+  for (let r = 0; r < max.length; r++) {
+    if (max[r]! < Infinity) continue; // finite or −∞ (NaN fails the test)
+    lines ??= Float64Array.from(e);
+    if (along === 'rows') lines.fill(0, r * k, (r + 1) * k);
+    else for (let j = 0, p = Math.floor(r / n) * k * n + (r % n); j < k; j++, p += n) lines[p] = 0;
+  }
+  return lines ?? e;
 }
 
 /**
@@ -265,17 +285,22 @@ function matvecVjp(
   }
 }
 
-/** One entry's weights, as the generic rule: e_j = exp(a_j + b_j − out) (out = −∞ read as 0), w_j = e_j / Σ e. */
+/**
+ * One entry's weights, as the generic rule: e_j = exp(a_j + b_j − out) (out = −∞ read as 0),
+ * w_j = e_j / Σ e; at out = +∞, e_j = 1 on the terms at +∞ and 0 elsewhere (logsumexp's limit,
+ * kernels/reduce.ts infiniteShift).
+ */
 function directVjp(
   a: Float64Array, aAt: number, as: number, b: Float64Array, bAt: number, k: number, n: number, y: number, gq: number,
   da: Float64Array | null, db: Float64Array | null,
 ): void {
   const shift = y === -Infinity ? 0 : y;
+  const term = (v: number) => (y === Infinity ? (v === Infinity ? 1 : 0) : Math.exp(v - shift));
   let sum = 0;
-  for (let j = 0, p = aAt, q = bAt; j < k; j++, p += as, q += n) sum += Math.exp(a[p]! + b[q]! - shift);
+  for (let j = 0, p = aAt, q = bAt; j < k; j++, p += as, q += n) sum += term(a[p]! + b[q]!);
   const inv = 1 / (sum === 0 ? 1 : sum);
   for (let j = 0, p = aAt, q = bAt; j < k; j++, p += as, q += n) {
-    const wj = Math.exp(a[p]! + b[q]! - shift) * inv;
+    const wj = term(a[p]! + b[q]!) * inv;
     const ct = wj === 0 ? 0 : gq * wj;
     if (da !== null) da[p] += ct;
     if (db !== null) db[q] += ct;
