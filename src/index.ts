@@ -88,6 +88,11 @@ export { histogramdd, histogram2d } from './ops/numpyHistograms.js';
 export type { HistogramBins, HistogramddOptions } from './ops/numpyHistograms.js';
 export { applyAlongAxis, block } from './ops/numpyComposition.js';
 export type { BlockList } from './ops/numpyComposition.js';
+export { ndim, shape, size, isscalar, real, imag, conj, conjugate, angle, isreal, iscomplex, isrealobj, iscomplexobj, spacing } from './ops/numpyRealInput.js';
+export { copy, fillDiagonal, put, place, partition, argpartition } from './ops/numpyUpdates.js';
+export type { InplaceOptions } from './ops/numpyUpdates.js';
+export { vectorize, fromfunction, ix_, maskIndices, in1d, histogramBinEdges } from './ops/numpyBuilders.js';
+export type { VectorizeOptions, VectorizedArgs, MaskIndicesOptions, HistogramBinEdgesOptions } from './ops/numpyBuilders.js';
 export * as linalg from './linalg/index.js';
 export * as special from './special/index.js';
 export * as stats from './stats/index.js';
@@ -99,6 +104,7 @@ export { gather, scatter, scatterAdd } from './ops/gather.js';
 export {
   absolute, negative, subtract, multiply, divide, trueDivide, power, arccos, arcsin, arctan, arctan2, arccosh, arcsinh,
   arctanh, amax, amin, degrees, radians, around, concatenate, rowStack, takeAlongAxis, putAlongAxis,
+  nanargmax, nanargmin, trapz, fabs, diag, asarray, array, empty, emptyLike,
 } from './ops/numpyNames.js';
 export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
 export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';

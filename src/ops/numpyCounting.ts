@@ -53,6 +53,49 @@ export function equalEdges(lo: Tensor, hi: Tensor, n: number): Tensor {
 }
 
 /**
+ * The bin edges of `histogram` (and of `histogramBinEdges`, whose errors name it as `op`): `bins`
+ * equal bins over `range` (default x's minimum and maximum, widened by ½ each side when equal; [0, 1]
+ * for an empty x), or the given edges, checked increasing. x is flattened. @internal
+ */
+export function binEdges(op: string, x: Tensor, bins: number | TensorLike | readonly number[], range: HistogramOptions['range']): Tensor {
+  if (typeof bins === 'number') {
+    const n = integerArg(op, 'bins', bins);
+    if (n === 0) throw new InvalidArgumentError(`${op}: bins must be at least 1, got 0.`);
+    let lo: Tensor, hi: Tensor;
+    if (range !== undefined) {
+      const r = range;
+      if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number') {
+        throw new InvalidArgumentError(`${op}: range must be a pair of numbers [min, max], got ${describe(r)}.`);
+      }
+      if (r[0] > r[1]) throw new InvalidArgumentError(`${op}: range [${r[0]}, ${r[1]}]: max must be larger than min.`);
+      if (!Number.isFinite(r[0]) || !Number.isFinite(r[1])) throw new InvalidArgumentError(`${op}: the range [${r[0]}, ${r[1]}] is not finite.`);
+      [lo, hi] = [tensor(r[0]), tensor(r[1])];
+    } else if (x.size === 0) {
+      [lo, hi] = [tensor(0), tensor(1)];
+    } else {
+      [lo, hi] = [checkedMin(x), checkedMax(x)];
+      checkArgumentValues(stack([lo, hi]), ([l, h]) => {
+        if (!(Number.isFinite(l!) && Number.isFinite(h!))) {
+          throw new InvalidArgumentError(`${op}: the range found in a, [${l}, ${h}], is not finite; give { range: [min, max] } or remove the NaN and infinite entries.`);
+        }
+      });
+    }
+    const same = equal(lo, hi);
+    [lo, hi] = [where(same, sub(lo, 0.5), lo), where(same, add(hi, 0.5), hi)];
+    return equalEdges(lo, hi, n);
+  } else {
+    const edges = bins instanceof Tensor ? bins : Array.isArray(bins) ? tensor(bins as number[]) : asTensor(bins as unknown as TensorLike, op);
+    if (edges.ndim !== 1 || edges.size < 2) throw new ShapeError(`${op}: bin edges must be 1-D with two or more entries, got shape ${formatShape(edges.shape)}.`);
+    checkArgumentValues(edges, (e) => {
+      for (let i = 1; i < e.length; i++) {
+        if (!(e[i]! >= e[i - 1]!)) throw new InvalidArgumentError(`${op}: bin edges must increase monotonically, but edge ${i} (${e[i]}) is below edge ${i - 1} (${e[i - 1]}).`);
+      }
+    });
+    return edges;
+  }
+}
+
+/**
  * The counts of a's entries in bins (numpy.histogram): `bins` equal bins over `range` (default a's
  * minimum to maximum, widened by ½ each side when they are equal; [0, 1] for an empty a), or the
  * given increasing edges. Bin i holds edges[i] ≤ x < edges[i + 1], the last one closed; entries
@@ -67,41 +110,7 @@ export function equalEdges(lo: Tensor, hi: Tensor, n: number): Tensor {
 export function histogram(a: TensorLike, bins: number | TensorLike | readonly number[] = 10, options: HistogramOptions = {}): [Tensor, Tensor] {
   const x = ravel(asTensor(a, 'histogram'));
   knownOptions('histogram', options, ['range', 'weights', 'density'], '{ range: [0, 1], density: true }');
-  let edges: Tensor;
-  if (typeof bins === 'number') {
-    const n = integerArg('histogram', 'bins', bins);
-    if (n === 0) throw new InvalidArgumentError('histogram: bins must be at least 1, got 0.');
-    let lo: Tensor, hi: Tensor;
-    if (options.range !== undefined) {
-      const r = options.range;
-      if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number') {
-        throw new InvalidArgumentError(`histogram: range must be a pair of numbers [min, max], got ${describe(r)}.`);
-      }
-      if (r[0] > r[1]) throw new InvalidArgumentError(`histogram: range [${r[0]}, ${r[1]}]: max must be larger than min.`);
-      if (!Number.isFinite(r[0]) || !Number.isFinite(r[1])) throw new InvalidArgumentError(`histogram: the range [${r[0]}, ${r[1]}] is not finite.`);
-      [lo, hi] = [tensor(r[0]), tensor(r[1])];
-    } else if (x.size === 0) {
-      [lo, hi] = [tensor(0), tensor(1)];
-    } else {
-      [lo, hi] = [checkedMin(x), checkedMax(x)];
-      checkArgumentValues(stack([lo, hi]), ([l, h]) => {
-        if (!(Number.isFinite(l!) && Number.isFinite(h!))) {
-          throw new InvalidArgumentError(`histogram: the range found in a, [${l}, ${h}], is not finite; give { range: [min, max] } or remove the NaN and infinite entries.`);
-        }
-      });
-    }
-    const same = equal(lo, hi);
-    [lo, hi] = [where(same, sub(lo, 0.5), lo), where(same, add(hi, 0.5), hi)];
-    edges = equalEdges(lo, hi, n);
-  } else {
-    edges = bins instanceof Tensor ? bins : Array.isArray(bins) ? tensor(bins as number[]) : asTensor(bins as unknown as TensorLike, 'histogram');
-    if (edges.ndim !== 1 || edges.size < 2) throw new ShapeError(`histogram: bin edges must be 1-D with two or more entries, got shape ${formatShape(edges.shape)}.`);
-    checkArgumentValues(edges, (e) => {
-      for (let i = 1; i < e.length; i++) {
-        if (!(e[i]! >= e[i - 1]!)) throw new InvalidArgumentError(`histogram: bin edges must increase monotonically, but edge ${i} (${e[i]}) is below edge ${i - 1} (${e[i - 1]}).`);
-      }
-    });
-  }
+  const edges = binEdges('histogram', x, bins, options.range);
   const n = edges.size - 1;
   const first = reshape(slice(edges, [0], [1]), []), last = reshape(slice(edges, [n], [1]), []);
   let w: Tensor | null = null;
