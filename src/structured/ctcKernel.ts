@@ -141,7 +141,7 @@ export function ctcReadLogLikelihood(charts: ArrayLike<number>, d: CTCDims, out:
 export function ctcAdjointKernel(lp: ArrayLike<number>, charts: ArrayLike<number>, g: ArrayLike<number>, d: CTCDims, out: Float64Array): Float64Array {
   const { T, N, C, S, ext, stride } = d;
   const P = ctcChartSize(T, S, stride);
-  const block = new Float64Array(stride * S), beta = new Float64Array(S), e = new Float64Array(S);
+  const block = new Float64Array(stride * S), beta = new Float64Array(S), e = new Float64Array(S), occ = new Float64Array(S);
   for (let b = 0; b < N; b++) {
     const gb = g[b]!, o = b * P, logp = charts[o + P - 1]!;
     if (gb === 0 || logp === -Infinity) continue;
@@ -155,10 +155,24 @@ export function ctcAdjointKernel(lp: ArrayLike<number>, charts: ArrayLike<number
       for (let t = t0 + 1; t < t1; t++) alphaStep(lp, block, (t - t0 - 1) * S, block, (t - t0) * S, t, b, d);
       for (let t = t1 - 1; t >= t0; t--) {
         const a = (t - t0) * S, row = (t * N + b) * C;
+        // The occupations exp(α_t(s) + β_t(s) − log p), normalised over the frame's states instead:
+        // they sum to 1 (every alignment is in one state at each frame), so this is the same in exact
+        // arithmetic, but α + β − log p cancels three numbers of the size of log p, and the exponential
+        // turned their rounding (ε·|log p|) into ∞ or 0 once |log p| passed about 1e16: with scores
+        // or log-probabilities of −1e20 (masks) a frame's gradient summed to −2 or −3, at ±1e300 to ∞.
+        let top = -Infinity;
         for (let s = 0; s < Sb; s++) {
-          const x = block[a + s]!;
-          if (x !== -Infinity) out[row + ext[eb + s]!] += gb * Math.exp(x + beta[s]! - logp);
+          const u = block[a + s]! + beta[s]!;
+          occ[s] = u;
+          if (u > top || u !== u) top = u;
         }
+        let total = 0;
+        for (let s = 0; s < Sb; s++) {
+          const w = occ[s] === -Infinity ? 0 : Math.exp(occ[s]! - top);
+          occ[s] = w;
+          total += w;
+        }
+        for (let s = 0; s < Sb; s++) if (occ[s] !== 0) out[row + ext[eb + s]!] += (gb * occ[s]!) / total;
         if (t === 0) break;
         // β_{t−1}(s) = ⊕ over s′ ∈ {s, s + 1, s + 2 if skip(s + 2)} of β_t(s′) + y_t(s′).
         for (let s = 0; s < Sb; s++) e[s] = beta[s]! + lp[row + ext[eb + s]!]!;
