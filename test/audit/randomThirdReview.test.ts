@@ -285,6 +285,56 @@ describe("multivariateNormal's method option (JAX's 'cholesky' | 'eigh' | 'svd')
   });
 });
 
+describe("permutation's independent flag (JAX's independent=True)", () => {
+  /** JAX's _shuffle(key, x, axis) written out: ⌈3 ln(size)/ln(2³² − 1)⌉ rounds, each a stable sort of every slice along axis by random.bits(subkey, shape). */
+  function shuffleReference(key: ad.random.Key, shape: number[], axis: number): number[] {
+    const size = shape.reduce((a, b) => a * b, 1), n = shape[axis]!, inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    let cur = Array.from({ length: size }, (_, i) => i), k = key;
+    for (let r = Math.ceil((3 * Math.log(Math.max(1, size))) / Math.log(4294967295)); r > 0; r--) {
+      const [next, sub] = random.split(k);
+      k = next!;
+      const bits = arr(random.bits(sub!, shape)), out = cur.slice();
+      for (let s = 0; s < size; s += n * inner) for (let j = 0; j < inner; j++) {
+        const pos = Array.from({ length: n }, (_, i) => s + i * inner + j);
+        const sorted = pos.map((p, i) => [bits[p]!, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, i]) => i);
+        pos.forEach((p, i) => { out[p] = cur[pos[sorted[i]!]!]!; });
+      }
+      cur = out;
+    }
+    return cur;
+  }
+  it('is JAX\'s _shuffle on x (one and two sort rounds, a middle axis), and for a 1-d x the same draw as without it', () => {
+    const k = random.key(4);
+    for (const [shape, axis] of [[[3, 4], 1], [[50, 40], 0], [[50, 40], 1], [[7, 300, 2], 1]] as const) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      expect(arr(random.permutation(k, ad.reshape(ad.arange(size), [...shape]), axis, true)), `${shape} axis ${axis}`).toEqual(shuffleReference(k, [...shape], axis));
+    }
+    expect(arr(random.permutation(k, ad.arange(9), 0, true))).toEqual(arr(random.permutation(k, ad.arange(9))));
+    expect(arr(random.permutation(k, ad.reshape(ad.arange(12), [4, 3]), 0, false))).toEqual(arr(random.permutation(k, ad.reshape(ad.arange(12), [4, 3]))));
+  });
+  it('the orders of two columns are uniform and independent: the 36 pairs of orders of a [3, 2] tensor along axis 0 equally often (chi-square)', () => {
+    const x = ad.tensor([[0, 0], [1, 1], [2, 2]]), counts = new Map<string, number>(), keys = random.split(random.key(41), 3600);
+    for (const key of keys) {
+      const v = arr(random.permutation(key, x, 0, true)), id = `${v[0]}${v[2]}${v[4]}|${v[1]}${v[3]}${v[5]}`;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(36);
+    expect(chiSquare([...counts.values()], new Array(36).fill(100))).toBeLessThan(chiLimit6(35));
+  });
+  it('gradients reach x, jit replays with each key, vmap over keys is the loop; independent must be a boolean', () => {
+    const k = random.key(4), x = ad.reshape(ad.arange(12), [4, 3]), w = ad.reshape(ad.arange(12), [4, 3]);
+    const y = arr(random.permutation(k, x, 1, true));
+    // d/dx Σ w·perm(x): the weight of the place each entry lands in.
+    const g = arr(ad.grad((t: Tensor) => ad.sum(ad.mul(random.permutation(k, t, 1, true), w)))(ad.zeros([4, 3])));
+    y.forEach((src, dst) => expect(g[src]).toBe(dst));
+    const jf = ad.jit((key: ad.random.Key, t: Tensor) => random.permutation(key, t, 1, true));
+    for (const s of [1, 2, 1]) expect(arr(jf(random.key(s), x))).toEqual(arr(random.permutation(random.key(s), x, 1, true)));
+    const keys = random.split(random.key(9), 3);
+    expect(ad.vmap((kk: Tensor) => random.permutation(kk, x, 0, true))(random.keyData(keys)).toArray()).toEqual(keys.map((kk) => random.permutation(kk, x, 0, true).toArray()));
+    expect(() => random.permutation(k, x, 0, 'yes' as unknown as boolean)).toThrow(/random\.permutation: independent must be true or false, got string 'yes'/);
+  });
+});
+
 describe('keys', () => {
   it('streams of adjacent seeds, high-word seeds, foldIn and split of one key, and keys sharing a word are uncorrelated', () => {
     const L = 4096, base = random.key(0);
