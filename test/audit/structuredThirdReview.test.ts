@@ -399,6 +399,14 @@ function checkAgainstBruteForce(spec: Spec, x: number[], options: CheckOptions =
     const chosen = items.map((it) => it.all[pick(it.all.length)]!);
     const lp = arr(model.logProbability(model.batched ? chosen.map((s) => s.api) : chosen[0]!.api));
     close(lp, items.map((it, b) => (it.logZ === -Infinity ? -Infinity : chosen[b]!.score - it.logZ)), `${name} logProbability`);
+    // ∂ log p(y) / ∂ θ = c(y) − μ where p(y) > 0 (its parts once each, less the marginals).
+    if (items.every((it) => it.logZ > -Infinity) && chosen.every((t) => t.score > -Infinity)) {
+      const given = model.batched ? chosen.map((t) => t.api) : chosen[0]!.api;
+      const g = arr(ad.grad((y: Tensor) => ad.sum(spec.build(y).logProbability(given)))(xt));
+      const want = sumOver((it) => it.marginals).map((m) => -m);
+      chosen.forEach((t) => t.parts.forEach((i) => (want[i]! += 1)));
+      allNear(g, want, tol, `${name} ∂ log p`);
+    }
   }
 
   // crossEntropy and KL against a second model.
@@ -493,7 +501,7 @@ const specs = (scale = 1): Spec[] => {
 describe('every model against brute force on a ragged batch', () => {
   for (const [i, spec] of specs().entries()) {
     it(`${spec.name}: log Z, marginals, entropy and its gradient, H·v, semirings, argmax, topk, log p, KL, samples`, () => {
-      checkAgainstBruteForce(spec, scoresFor(spec, 100 + i, { forbidden: 2 }), { other: scoresFor(spec, 200 + i, { forbidden: 1 }), samples: 500 });
+      checkAgainstBruteForce(spec, scoresFor(spec, 100 + i, { forbidden: 2 }), { other: scoresFor(spec, 200 + i, { forbidden: 1 }), samples: 300 });
     });
   }
 });
@@ -695,6 +703,13 @@ describe('vmap, jit and nested grad', () => {
       const [, fr] = ad.jvp((z: Tensor) => ad.grad(total)(z), [xt], [v]) as [Tensor, Tensor];
       allNear(rr, arr(fr), 1e-10, `${spec.name} reverse-over-reverse`);
       expect(rr.every(Number.isFinite)).toBe(true);
+      // The entropy's Hessian·v (reverse over reverse) against central differences of its gradient.
+      const clean = ad.where(ad.isfinite(xt), xt, 0);
+      const gH = (z: Tensor) => ad.grad((w: Tensor) => ad.sum(spec.build(w).entropy()))(z);
+      const hH = arr(ad.grad((z: Tensor) => ad.sum(ad.mul(gH(z), v)))(clean));
+      const h = 1e-5;
+      const [gp, gm] = [arr(gH(ad.add(clean, ad.mul(v, h)))), arr(gH(ad.sub(clean, ad.mul(v, h))))];
+      allNear(hH, gp.map((g, j) => (spec.padding(j) ? 0 : (g - gm[j]!) / (2 * h))), 1e-6, `${spec.name} entropy Hessian·v`);
     });
   }
 });
@@ -780,5 +795,50 @@ describe('HMM against every state sequence', () => {
     expect(arr(next.logLikelihood(obs)).reduce((a, c) => a + c)).toBeGreaterThan(ll.reduce((a, l) => a + l.logp, 0));
     // Samples of the posterior never leave state 1 once in it (a forbidden transition).
     for (const zs of (hmm.sample(obs, 200, 4) as number[][][]).flat()) zs.forEach((k, t) => { if (t > 0 && zs[t - 1] === 1) expect(k).toBe(1); });
+  });
+});
+
+describe('crossEntropy and KL are +∞ where q forbids what p uses', () => {
+  for (const [i, spec] of specs().entries()) {
+    it(spec.name, () => {
+      const x = scoresFor(spec, 1500 + i, { pad: NaN });
+      // q: p's scores with one part of p's best structure of item 0 forbidden.
+      const part = brute(spec, x.map((v, j) => (spec.padding(j) ? 0 : v)), 0).all.reduce((a, c) => (c.score > a.score ? c : a)).parts[0]!;
+      const y = x.map((v, j) => (j === part ? -Infinity : v));
+      checkAgainstBruteForce(spec, x, { other: y, samples: 0, k: 2, firstOrderOnly: true });
+      expect(arr(spec.build(ad.tensor(x, spec.shape)).kl(spec.build(ad.tensor(y, spec.shape))))[0]).toBe(Infinity);
+      // The other way it is finite: q's support lies inside p's.
+      const back = arr(spec.build(ad.tensor(y, spec.shape)).kl(spec.build(ad.tensor(x, spec.shape))))[0]!;
+      expect(Number.isFinite(back) && back > 0).toBe(true);
+    });
+  }
+});
+
+describe('edge sizes: items of one word, frame or position', () => {
+  const cases: [Spec, number][] = [
+    [pcfgSpec(2, 3, 2, [1, 3], [0.2, -0.4, 0.1, -Infinity, 0.5, 0.3, -0.6, 0], [0.1, -0.3]), 1],
+    [treeCrfSpec(2, 3, 2, [1, 3]), 2],
+    [semiMarkovSpec(2, 3, 2, 2, [1, 3], [0.1, -0.3, 0.5, 0.2], [0.3, 0], [-0.2, 0.1]), 3],
+    [secondOrderSpec(2, 3, 2, [2, 3], uniforms(5, 8), [0.1, -0.2, 0.4, 0.3], [0, 0.2, 0.4, -0.5]), 4],
+    [alignmentSpec(3, 3, 3, [1, 3, 2], [2, 3, 1], [false, false, true], 2, 1), 5],
+    [dependencySpec(2, 2, [1, 2], true, true), 6],
+    [dependencySpec(2, 2, [1, 2], false, true), 7],
+  ];
+  for (const [spec, seed] of cases) {
+    it(`${spec.name}, lengths [${spec.lengths.join(', ')}]`, () => {
+      checkAgainstBruteForce(spec, scoresFor(spec, 1300 + seed, { pad: NaN }), { other: scoresFor(spec, 1400 + seed), samples: 60 });
+    });
+  }
+
+  it('an Alignment whose lattice allows no alignment (more states than frames reach)', () => {
+    const a = new ad.Alignment({ scores: ad.tensor(uniforms(3, 12), [2, 2, 3]), lengths: [2, 2], states: [3, 2] });
+    expect(arr(a.logPartition())[0]).toBe(-Infinity);
+    expect(arr(a.marginals()).slice(0, 6)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(arr(a.entropy())[0]).toBe(0);
+    expect((a.argmax().states as (number[] | null)[])[0]).toBeNull();
+    expect((a.topk(2).states as number[][][])[0]).toEqual([]);
+    expect(arr(ad.grad((x: Tensor) => ad.sum(new ad.Alignment({ scores: x, lengths: [2, 2], states: [3, 2] }).entropy()))(ad.tensor(uniforms(3, 12), [2, 2, 3]))).every(Number.isFinite)).toBe(true);
+    const drawn = a.sample(3, 1) as number[][][];
+    expect(drawn[1]!.every((s) => s.join() === '0,1')).toBe(true);
   });
 });
