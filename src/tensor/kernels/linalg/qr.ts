@@ -99,15 +99,23 @@ function panelReflections(work: Float64Array, m: number, n: number, j0: number, 
   const end = j0 + width;
   for (let k = j0; k < end; k++) {
     const c = k - j0;
+    let big = 0;
+    for (let i = k; i < m; i++) big = Math.max(big, Math.abs(work[i * n + k]!));
+    if (big === 0) continue; // column already zero: H = I
+    // v is formed from y = x·2⁻ᵉ, 2ᵉ ≈ the column's largest |entry| (v is the same for y as for x):
+    // ‖x‖² overflows above |x| ≈ 1e154 (R and Q NaN) and underflows below 1e-154 (a column of
+    // 1e-200s had norm 0 and was left unreduced: R was A's upper triangle, Q = I). A power of two
+    // scales exactly, so where ‖x‖² was in range these are the same numbers as unscaled. LAPACK's
+    // dlarfg guards the same way (dnrm2's scaled sum, then rescaling by 1/safmin).
+    const down = 2 ** -Math.min(Math.max(Math.floor(Math.log2(big)), -1022), 1023);
     let norm = 0;
-    for (let i = k; i < m; i++) norm += work[i * n + k]! ** 2;
+    for (let i = k; i < m; i++) norm += (work[i * n + k]! * down) ** 2;
     norm = Math.sqrt(norm);
-    if (norm === 0) continue; // column already zero: H = I
-    const x0 = work[k * n + k]!;
+    const x0 = work[k * n + k]! * down;
     const alpha = x0 > 0 ? -norm : norm;
-    // v (unnormalised) = x − α e₁; ‖v‖² = 2‖x‖(‖x‖ + |x₀|).
+    // v (unnormalised) = y − α e₁; ‖v‖² = 2‖y‖(‖y‖ + |y₀|).
     const scale = 1 / Math.sqrt(2 * norm * (norm + Math.abs(x0)));
-    for (let i = k; i < m; i++) v[at + (i - j0) * width + c] = (work[i * n + k]! - (i === k ? alpha : 0)) * scale;
+    for (let i = k; i < m; i++) v[at + (i - j0) * width + c] = (work[i * n + k]! * down - (i === k ? alpha : 0)) * scale;
     reflectOne(work, n, v, at + c, width, j0, k, m, k, end, w);
   }
 }
