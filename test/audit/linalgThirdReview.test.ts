@@ -21,7 +21,8 @@
  *   mp_*:   mpmath.svd_r at 280 digits of power-of-two graded matrices.
  *
  * Bugs found and fixed (each with its section below): qr of matrices beyond ~1e±154 (NaN above;
- * below, R was A's upper triangle and Q = I).
+ * below, R was A's upper triangle and Q = I); svd's completion of U for an exactly zero singular
+ * value (|UᵀU − I| = 0.8 on a 5×5 integer matrix; polar's u too).
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -398,6 +399,33 @@ describe('qr at extreme scales (fixed: NaN above ~1e154; below ~1e-154 R was A�
         const col = (t: Tensor) => ad.slice(t, [0, j], [n, 1]);
         expect(relative(col(graded), col(plain))).toBeLessThan(1e-13);
       }
+    }
+  });
+});
+
+describe("svd's columns of U for a zero singular value (fixed: the completion refused every unit vector)", () => {
+  // The last left singular vector of this matrix is (1, 1, 1, 1, 1)/√5: each unit vector's part along
+  // it is 1/√5 < 0.5, the old acceptance threshold, so the column was left a projection of norm 0.45.
+  const a5 = ad.tensor([[4, 0, 0, 0, 0], [-1, 3, 0, 0, 0], [-1, -1, 2, 0, 0], [-1, -1, -1, 1, 0], [-1, -1, -1, -1, 0]]);
+  it("numpy.linalg.svd's s = √20, √12, √6, √2, 0; U orthogonal (|UᵀU − I| was 0.8), its last column ±(1, …, 1)/√5; polar's u orthogonal", () => {
+    const { u, s, vh } = L.svd(a5);
+    expectNumbers(Array.from(s.toFloat64Array()), [Math.sqrt(20), Math.sqrt(12), Math.sqrt(6), Math.SQRT2, 0], 1e-15);
+    expect(orthogonality(u)).toBeLessThan(1e-15);
+    expect(relative(ad.matmul(ad.mul(u, s), vh), a5)).toBeLessThan(1e-15);
+    const last = Array.from(ad.slice(u, [0, 4], [5, 1]).toFloat64Array());
+    expectNumbers(last.map((x) => Math.abs(x)), [1, 1, 1, 1, 1].map(() => 1 / Math.sqrt(5)), 1e-15);
+    expect(orthogonality(L.svd(a5, true).u)).toBeLessThan(1e-15);
+    expect(orthogonality(L.polar(a5)[0])).toBeLessThan(1e-14);
+  });
+  it('integer matrices with a zero column and columns summing to zero, n = 5…12 (every one was broken)', () => {
+    for (let n = 5; n <= 12; n++) {
+      let x = 1000 + n;
+      const rows = Array.from({ length: n }, () => Array.from({ length: n }, (_, j) => { x = (x * 48271) % 2147483647; return j === n - 1 ? 0 : (x % 9) - 4; }));
+      for (let j = 0; j < n - 1; j++) rows[n - 1]![j]! -= rows.reduce((sum, row) => sum + row[j]!, 0);
+      const { u, s, vh } = L.svd(ad.tensor(rows));
+      expect(s.toFloat64Array()[n - 1]).toBe(0);
+      expect(orthogonality(u)).toBeLessThan(1e-14);
+      expect(relative(ad.matmul(ad.mul(u, s), vh), ad.tensor(rows))).toBeLessThan(1e-14);
     }
   });
 });

@@ -234,9 +234,16 @@ function reorthogonalizeSmall(left: Float64Array, k: number, len: number, s: Flo
 
 /**
  * Replaces the rows of `left` that are 0 (a zero singular value, or a tiny one whose direction
- * was lost: reorthogonalizeSmall) by unit vectors orthogonal to all the others.
+ * was lost: reorthogonalizeSmall) by unit vectors orthogonal to all the others: the first unit
+ * vector e_j, in order, whose part P e_j outside the other rows has norm above 1/(2√len). With
+ * d ≥ 1 directions left, Σ_j ‖P e_j‖² = d, so some e_j has ‖P e_j‖ ≥ 1/√len; one refused stays
+ * refused (the complement only shrinks) and one taken has nothing left, so the scan from `next`
+ * meets it. (A fixed 0.5 refused every e_j where the last direction is spread evenly, as
+ * (1, 1, 1, 1, 1)/√5 for [[4, 0, 0, 0, 0], [-1, 3, 0, 0, 0], [-1, -1, 2, 0, 0], [-1, -1, -1, 1, 0],
+ * [-1, -1, -1, -1, 0]], and left the row a projection of norm 0.45: |UᵀU − I| = 0.8.)
  */
 function completeOrthonormal(left: Float64Array, k: number, len: number, s: Float64Array): void {
+  const enough = 0.5 / Math.sqrt(len);
   let next = 0;
   const zero = (c: number) => { for (let j = 0; j < len; j++) if (left[c * len + j] !== 0) return false; return true; };
   const isZero = Array.from({ length: k }, (_, c) => !(s[c]! > 0) || zero(c));
@@ -250,7 +257,7 @@ function completeOrthonormal(left: Float64Array, k: number, len: number, s: Floa
       let nrm = 0;
       for (let j = 0; j < len; j++) nrm += left[row + j]! ** 2;
       nrm = Math.sqrt(nrm);
-      if (nrm > 0.5) { for (let j = 0; j < len; j++) left[row + j]! /= nrm; next++; break; }
+      if (nrm > enough) { for (let j = 0; j < len; j++) left[row + j]! /= nrm; next++; break; }
     }
   }
 }
