@@ -3,7 +3,7 @@ import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { AdjointError } from '../core/errors.js';
-import { eighKernel } from '../tensor/kernels/linalg/eigh.js';
+import { eighKernel, symmetricMean } from '../tensor/kernels/linalg/eigh.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { eye, type TensorLike } from '../tensor/create.js';
 import { add, mulStrong, sub } from '../ops/binary.js';
@@ -46,7 +46,7 @@ const eighP: Primitive<null> = definePrimitive<null>({
     const d = a!.values;
     for (let t = 0; t < count; t++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       const o = t * n * n;
-      sym[o + i * n + j] = 0.5 * (d[o + i * n + j]! + d[o + j * n + i]!);
+      sym[o + i * n + j] = symmetricMean(d[o + i * n + j]!, d[o + j * n + i]!);
     }
     const failed = eighKernel(sym, count, n, values, vectors);
     if (failed >= 0) {

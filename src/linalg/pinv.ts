@@ -5,6 +5,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { pinvKernel, pinvSymmetricKernel } from '../tensor/kernels/linalg/pinv.js';
+import { symmetricMean } from '../tensor/kernels/linalg/eigh.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -61,7 +62,7 @@ const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
     const d = a!.values, sym = allocF64(a!.size);
     for (let t = 0; t < count; t++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       const o = t * n * n;
-      sym[o + i * n + j] = 0.5 * (d[o + i * n + j]! + d[o + j * n + i]!);
+      sym[o + i * n + j] = symmetricMean(d[o + i * n + j]!, d[o + j * n + i]!);
     }
     const failed = pinvSymmetricKernel(sym, count, n, rcond, out);
     if (failed >= 0) throw new AdjointError(`${op}: the QL iteration did not converge for ${whereInBatch(a!.shape, failed)}; please report the matrix.`);

@@ -22,7 +22,8 @@
  *
  * Bugs found and fixed (each with its section below): qr of matrices beyond ~1e±154 (NaN above;
  * below, R was A's upper triangle and Q = I); svd's completion of U for an exactly zero singular
- * value (|UᵀU − I| = 0.8 on a 5×5 integer matrix; polar's u too).
+ * value (|UᵀU − I| = 0.8 on a 5×5 integer matrix; polar's u too); eigh, cholesky and
+ * pinv(hermitian) symmetrising by ½(x + y), which overflows above 9e307.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -427,5 +428,24 @@ describe("svd's columns of U for a zero singular value (fixed: the completion re
       expect(orthogonality(u)).toBeLessThan(1e-14);
       expect(relative(ad.matmul(ad.mul(u, s), vh), ad.tensor(rows))).toBeLessThan(1e-14);
     }
+  });
+});
+
+describe('symmetric matrices with entries above 9e307 (fixed: the symmetric part ½(x + y) overflowed)', () => {
+  it("eigvalsh as numpy.linalg.eigvalsh: ±1e308 (was NaN), [7e307, ∞] (was [NaN, ∞]), 3×3 [2.857…e307, 1.7e308, ∞]; pinv(hermitian)", () => {
+    const flip = ad.tensor([[0, 1e308], [1e308, 0]]);
+    expectNumbers(Array.from(L.eigvalsh(flip).toFloat64Array()).map((x) => x / 1e308), [-1, 1], 1e-15);
+    const big = ad.tensor([[1.7e308, 1e308], [1e308, 1.7e308]]);
+    const w = L.eigh(big).values.toFloat64Array();
+    expect(w[0]! / 6.999999999999998e307).toBeCloseTo(1, 14);
+    expect(w[1]).toBe(Infinity);
+    const three = L.eigvalsh(ad.tensor([[1.7e308, 1e308, 0], [1e308, 1.7e308, 1e308], [0, 1e308, 1.7e308]])).toFloat64Array();
+    expectNumbers([three[0]! / 1e307, three[1]! / 1e308], [2.857864376269049, 1.7], 1e-14);
+    expect(three[2]).toBe(Infinity);
+    expectNumbers(Array.from(L.pinv(flip, { hermitian: true }).toFloat64Array()).map((x) => x * 1e308), [0, 1, 1, 0], 1e-14);
+  });
+  it('cholesky of [[1.7e308, 1e308], [1e308, 1.7e308]] is NumPy’s factor (it said “not positive definite”)', () => {
+    const l = L.cholesky(ad.tensor([[1.7e308, 1e308], [1e308, 1.7e308]])).toFloat64Array();
+    expectNumbers(Array.from(l).map((x) => x / 1e154), [1.3038404810405297, 0, 0.7669649888473705, 1.0544025350322109], 1e-15);
   });
 });

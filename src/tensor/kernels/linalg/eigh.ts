@@ -16,6 +16,17 @@ export function hypot(a: number, b: number): number {
   return y * Math.sqrt(1 + r * r);
 }
 
+/**
+ * ½(x + y), the entry of a symmetric part, without overflow: x + y overflows for entries above
+ * half the largest float64 (a symmetric [[1.7e308, 1e308], [1e308, 1.7e308]] had eigenvalues
+ * [NaN, ∞] for NumPy's [7e307, ∞], and cholesky called that positive-definite matrix indefinite).
+ * The same number as 0.5·(x + y) wherever that did not overflow (halving is exact).
+ */
+export function symmetricMean(x: number, y: number): number {
+  const s = x + y;
+  return s === Infinity || s === -Infinity ? 0.5 * x + 0.5 * y : 0.5 * s;
+}
+
 /** Orders up to this accumulate the transformation reflection by reflection (tred2's loop); larger ones by blocks. */
 const ACCUMULATE_UNBLOCKED_MAX = 96;
 /** Reflections per block of the blocked accumulation. */
