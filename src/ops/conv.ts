@@ -134,8 +134,10 @@ function batchedCall(x: Tensor, unbatched: boolean, body: (x: Tensor) => Tensor)
  * says how many spatial axes), and
  * `y[n, o, p] = bias[o] + Σ_{c,k} w[o, c, k] · x[n, γ(o)·in/groups + c, p·stride + k·dilation − padding]`.
  * `stride`, `dilation` and `padding` are one number or one per spatial axis; `padding` may also be
- * `[before, after]` pairs per axis (as JAX's), `'valid'` (none) or `'same'` (stride 1; an odd total
- * puts the extra zero after, as PyTorch). Differentiable in x, w and bias to any order.
+ * `[before, after]` pairs per axis (as JAX's), `'valid'` (none) or `'same'`: ⌈L/stride⌉ outputs, the
+ * odd zero of the total padding after (XLA's SAME, as `jax.lax.conv_general_dilated`; at stride 1
+ * PyTorch's 'same'); `'same_lower'` puts it before; JAX's upper-case `'SAME'`, `'SAME_LOWER'`,
+ * `'VALID'` are accepted. Differentiable in x, w and bias to any order.
  * @example
  * ad.conv(ad.tensor([[[1, 2, 3, 4]]]), ad.tensor([[[1, -1]]])).toArray(); // => [[[-1, -1, -1]]]
  */

@@ -7,7 +7,10 @@
  *   conv:           out = ⌊(L + lo + hi − d·(k − 1) − 1) / s⌋ + 1
  *   convTranspose:  out = (L − 1)·s − 2·pad + d·(k − 1) + outputPadding + 1
  *
- * and padding 'same' pads d·(k − 1) in total, the odd one after (as PyTorch does).
+ * and padding 'same' pads max(0, (⌈L/s⌉ − 1)·s + d·(k − 1) + 1 − L) in total, the odd one after, for
+ * ⌈L/s⌉ outputs (XLA's SAME, jax.lax.conv_general_dilated's; at stride 1 it is d·(k − 1), PyTorch's
+ * 'same'), and 'same_lower' the odd one before. JAX's upper-case spellings ('SAME', 'SAME_LOWER',
+ * 'VALID') are the same paddings.
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from '../tensor/create.js';
@@ -18,13 +21,14 @@ import type { TensorLike } from '../tensor/create.js';
 
 /** One number for every spatial axis, or one per axis. */
 export type PerAxis = number | readonly number[];
-/** A number for every side, one per axis (both sides), one [before, after] pair per axis, or 'same' / 'valid'. */
-export type ConvPadding = PerAxis | ReadonlyArray<readonly [number, number]> | 'same' | 'valid';
+/** A number for every side, one per axis (both sides), one [before, after] pair per axis, or 'same' / 'same_lower' / 'valid' (also as JAX spells them, upper case). */
+export type ConvPadding =
+  | PerAxis | ReadonlyArray<readonly [number, number]> | 'same' | 'same_lower' | 'valid' | 'SAME' | 'SAME_LOWER' | 'VALID';
 
 export interface ConvOptions {
   /** Step between output positions (default 1). */
   readonly stride?: PerAxis | undefined;
-  /** Zeros around the input (default 0); 'same' keeps the size (stride 1 only), 'valid' is 0. */
+  /** Zeros around the input (default 0); 'same' gives ⌈L/stride⌉ outputs (the odd pad after; 'same_lower' before), 'valid' is 0. */
   readonly padding?: ConvPadding | undefined;
   /** Spacing between kernel taps (default 1). */
   readonly dilation?: PerAxis | undefined;
@@ -64,18 +68,30 @@ export function perAxis(op: string, name: string, v: unknown, D: number, min: nu
   return v.map((e: unknown) => whole(op, name, e, min));
 }
 
+/**
+ * A padding string as one of 'same', 'same_lower' or 'valid' (JAX's upper-case spellings too), or
+ * null for anything else. @internal
+ */
+export function paddingName(padding: unknown): 'same' | 'same_lower' | 'valid' | null {
+  if (typeof padding !== 'string') return null;
+  const name = padding.toLowerCase();
+  return name === 'same' || name === 'same_lower' || name === 'valid' ? name : null;
+}
+
+/**
+ * XLA's SAME padding of one axis, [before, after]: ⌈L/s⌉ outputs from a window spanning `extent`
+ * (d·(k − 1) + 1), the odd one of max(0, (⌈L/s⌉ − 1)·s + extent − L) after — or before, `lower`.
+ */
+export function samePads(L: number, s: number, extent: number, lower: boolean): [number, number] {
+  const total = Math.max(0, (Math.ceil(L / s) - 1) * s + extent - L), small = Math.floor(total / 2);
+  return lower ? [total - small, small] : [small, total - small];
+}
+
 /** Padding as [before, after] per axis. */
-function paddingPairs(op: string, padding: unknown, D: number, kernel: readonly number[], dilation: readonly number[], stride: readonly number[]): Array<[number, number]> {
-  if (padding === 'valid') return kernel.map(() => [0, 0]);
-  if (padding === 'same') {
-    if (stride.some((s) => s !== 1)) {
-      throw new InvalidArgumentError(`${op}: padding 'same' needs stride 1 (as PyTorch), got stride ${formatShape(stride)}; give the padding as numbers instead.`);
-    }
-    return kernel.map((k, j) => {
-      const total = dilation[j]! * (k - 1);
-      return [Math.floor(total / 2), total - Math.floor(total / 2)];
-    });
-  }
+function paddingPairs(op: string, padding: unknown, D: number, inSize: Shape, kernel: readonly number[], dilation: readonly number[], stride: readonly number[]): Array<[number, number]> {
+  const name = paddingName(padding);
+  if (name === 'valid') return kernel.map(() => [0, 0]);
+  if (name !== null) return inSize.map((L, j) => samePads(L, stride[j]!, dilation[j]! * (kernel[j]! - 1) + 1, name === 'same_lower'));
   if (Array.isArray(padding) && padding.length === D && padding.every((p) => Array.isArray(p))) {
     return padding.map((p: unknown[]) => {
       if (p.length !== 2) throw new InvalidArgumentError(`${op}: each axis's padding pair must be [before, after], got ${describe(p)}.`);
@@ -83,7 +99,7 @@ function paddingPairs(op: string, padding: unknown, D: number, kernel: readonly 
     });
   }
   if (typeof padding === 'string') {
-    throw new InvalidArgumentError(`${op}: padding must be a number, a list of ${D}, [before, after] pairs, 'same' or 'valid', got '${padding}'.`);
+    throw new InvalidArgumentError(`${op}: padding must be a number, a list of ${D}, [before, after] pairs, 'same', 'same_lower' or 'valid' (or JAX's 'SAME', 'SAME_LOWER', 'VALID'), got '${padding}'.`);
   }
   return perAxis(op, 'padding', padding, D, 0, 0).map((p) => [p, p]);
 }
@@ -134,7 +150,7 @@ export function convGeometry(op: string, xShape: Shape, wShape: Shape, o: ConvOp
     );
   }
   checkGroups(op, groups, cin, cout, xShape, wShape);
-  const pads = paddingPairs(op, o.padding, D, kernel, dilation, stride);
+  const pads = paddingPairs(op, o.padding, D, inSize, kernel, dilation, stride);
   const outSize = inSize.map((L, j) => {
     const extent = dilation[j]! * (kernel[j]! - 1) + 1, padded = L + pads[j]![0] + pads[j]![1];
     if (extent > padded) {

@@ -12,18 +12,18 @@
  * less, in ceil mode, a last window that would start past the input and its left padding (PyTorch's
  * rule: such a window sees only padding). Window j's tap t sits at padded position j·s + t·d, that is
  * at input position j·s + t·d − lo. 'same' padding pads max(0, (⌈L/s⌉ − 1)·s + e − L) in total, the
- * odd one after (SAME_UPPER, as XLA/flax/ONNX; at stride 1 this is conv's 'same'), giving ⌈L/s⌉ outputs.
+ * odd one after (SAME_UPPER, as XLA/flax/ONNX; 'same_lower' before; conv's 'same' is the same rule), giving ⌈L/s⌉ outputs.
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from '../tensor/create.js';
 import { checkedSize } from '../tensor/checks.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
-import { perAxis, type ConvPadding, type PerAxis } from './convShapes.js';
+import { paddingName, perAxis, samePads, type ConvPadding, type PerAxis } from './convShapes.js';
 
 export interface PoolOptions {
   /** Step between windows: one number or one per spatial axis (default: the window, as PyTorch). */
   readonly stride?: PerAxis | undefined;
-  /** Padding around the input (default 0): a number, one per axis, [before, after] pairs per axis, 'valid' or 'same'. */
+  /** Padding around the input (default 0): a number, one per axis, [before, after] pairs per axis, 'valid', 'same' or 'same_lower' (JAX's upper-case spellings too). */
   readonly padding?: ConvPadding | undefined;
   /** Spacing between the taps of a window (default 1). */
   readonly dilation?: PerAxis | undefined;
@@ -90,13 +90,9 @@ export function checkOptionKeys(op: string, options: unknown, keys: readonly str
 /** Padding as [before, after] per axis. */
 function paddingPairs(op: string, padding: unknown, inSize: Shape, extent: readonly number[], stride: readonly number[]): Array<[number, number]> {
   const D = inSize.length;
-  if (padding === undefined || padding === 'valid') return inSize.map(() => [0, 0]);
-  if (padding === 'same') {
-    return inSize.map((L, j) => {
-      const total = Math.max(0, (Math.ceil(L / stride[j]!) - 1) * stride[j]! + extent[j]! - L);
-      return [Math.floor(total / 2), total - Math.floor(total / 2)];
-    });
-  }
+  const name = paddingName(padding);
+  if (padding === undefined || name === 'valid') return inSize.map(() => [0, 0]);
+  if (name !== null) return inSize.map((L, j) => samePads(L, stride[j]!, extent[j]!, name === 'same_lower'));
   if (Array.isArray(padding) && padding.length === D && padding.every((p) => Array.isArray(p))) {
     return padding.map((p: unknown[]) => {
       if (p.length !== 2) throw new InvalidArgumentError(`${op}: each axis's padding pair must be [before, after], got ${describe(p)}.`);
@@ -105,7 +101,7 @@ function paddingPairs(op: string, padding: unknown, inSize: Shape, extent: reado
     });
   }
   if (typeof padding === 'string') {
-    throw new InvalidArgumentError(`${op}: padding must be a number, a list of ${D}, [before, after] pairs, 'same' or 'valid', got '${padding}'.`);
+    throw new InvalidArgumentError(`${op}: padding must be a number, a list of ${D}, [before, after] pairs, 'same', 'same_lower' or 'valid' (or JAX's 'SAME', 'SAME_LOWER', 'VALID'), got '${padding}'.`);
   }
   return perAxis(op, 'padding', padding, D, 0, 0).map((p) => [p, p]);
 }
@@ -139,6 +135,7 @@ export function poolWindows(op: string, xShape: Shape, window: readonly number[]
       );
     }
     const positions = new Int32Array(out * k), counts = new Float64Array(out);
+    const fromSame = paddingName(o.padding) === 'same' || paddingName(o.padding) === 'same_lower';
     const [countFrom, countTo] = countIncludePad ? [0, padded] : [lo, lo + L];
     for (let w = 0; w < out; w++) {
       let inside = 0;
@@ -151,8 +148,8 @@ export function poolWindows(op: string, xShape: Shape, window: readonly number[]
       if (inside === 0) {
         throw new ShapeError(
           `${op}: along spatial axis ${j} window ${w} covers only padding (input ${formatShape(xShape)}, window ${k}, stride ${s}, ` +
-            `dilation ${d}, padding ${lo}+${hi}${o.padding === 'same' ? " from 'same'" : ''}); ` +
-            (o.padding === 'same' ? "use 'valid' or explicit padding, or less dilation." : 'use less padding (at most half the window, as PyTorch asks), or less dilation.'),
+            `dilation ${d}, padding ${lo}+${hi}${fromSame ? ` from '${String(o.padding)}'` : ''}); ` +
+            (fromSame ? "use 'valid' or explicit padding, or less dilation." : 'use less padding (at most half the window, as PyTorch asks), or less dilation.'),
         );
       }
     }

@@ -102,7 +102,8 @@ const AVG_KEYS = [...MAX_KEYS, 'countIncludePad'];
  * Max pooling as PyTorch's `max_pool1d/2d/3d`: x is `[batch, channels, …spatial]` or unbatched
  * `[channels, …spatial]`, `window` one size per spatial axis (its length, 1 to 3, says how many).
  * Options as `conv`'s: `stride` (default: the window), `padding` (a number, one per axis,
- * `[before, after]` pairs, `'valid'` or `'same'` — ⌈L/stride⌉ outputs, the odd pad after), `dilation`,
+ * `[before, after]` pairs, `'valid'` or `'same'` — ⌈L/stride⌉ outputs, the odd pad after; `'same_lower'`
+ * before; JAX's upper-case spellings too), `dilation`,
  * and `ceilMode`. Padding never wins (it is −∞). The gradient goes to the maximum of each window;
  * among tied maxima, to the first in window order (row-major over the window), as PyTorch.
  * @example

@@ -476,8 +476,8 @@ describe('bad arguments: AdjointErrors naming the op, the shapes and the fix', (
   };
   it('conv and convTranspose', () => {
     const x = ad.ones([1, 2, 5]), w = ad.ones([3, 2, 3]);
-    // JAX spells them 'SAME'/'VALID'; adjoint's are PyTorch's lower case, and the error lists them.
-    throws(() => ad.conv(x, w, { padding: 'SAME' as 'same' }), /^conv: padding must be a number, a list of 1, \[before, after\] pairs, 'same' or 'valid', got 'SAME'/);
+    // JAX's upper-case 'SAME'/'VALID' are accepted (test/convSamePadding.test.ts); an unknown name lists both spellings.
+    throws(() => ad.conv(x, w, { padding: 'FULL' as 'same' }), /^conv: padding must be a number, a list of 1, \[before, after\] pairs, 'same', 'same_lower' or 'valid' \(or JAX's 'SAME', 'SAME_LOWER', 'VALID'\), got 'FULL'/);
     throws(() => ad.conv(x, w, { padding: [1, 2] }), /conv: padding must be a number or a list of 1 \(one per spatial axis\), got an array of length 2/);
     throws(() => ad.conv(x, w, { padding: [[1, 2, 3]] as never }), /conv: each axis's padding pair must be \[before, after\], got an array of length 3/);
     throws(() => ad.conv(ad.ones([1, 2, 0]), w, { padding: 'same' }), /conv: along spatial axis 0 the kernel spans 3 .* padded input is only 2 long \(input \[1,2,0\], padding 1\+1\)/);
