@@ -23,7 +23,9 @@
  * Bugs found and fixed (each with its section below): qr of matrices beyond ~1e±154 (NaN above;
  * below, R was A's upper triangle and Q = I); svd's completion of U for an exactly zero singular
  * value (|UᵀU − I| = 0.8 on a 5×5 integer matrix; polar's u too); eigh, cholesky and
- * pinv(hermitian) symmetrising by ½(x + y), which overflows above 9e307.
+ * pinv(hermitian) symmetrising by ½(x + y), which overflows above 9e307; Jacobi's sums of squares
+ * underflowing for columns graded beyond ~1e-154 (singular values 13–80 times off; 60 sweeps where
+ * a dozen do).
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -447,5 +449,29 @@ describe('symmetric matrices with entries above 9e307 (fixed: the symmetric part
   it('cholesky of [[1.7e308, 1e308], [1e308, 1.7e308]] is NumPy’s factor (it said “not positive definite”)', () => {
     const l = L.cholesky(ad.tensor([[1.7e308, 1e308], [1e308, 1.7e308]])).toFloat64Array();
     expectNumbers(Array.from(l).map((x) => x / 1e154), [1.3038404810405297, 0, 0.7669649888473705, 1.0544025350322109], 1e-15);
+  });
+});
+
+describe('svd of columns graded beyond 1e-154 (fixed: Jacobi’s sums of squares underflowed)', () => {
+  // Relative accuracy of small singular values is what one-sided Jacobi is for. Below ~1e-154 of the
+  // largest column, xᵀx underflowed to 0: tiny columns were never orthogonalised against each other
+  // (their norms came out as singular values) and pairs with 0 < |γ| rotated in all 60 sweeps.
+  const graded = (a: Tensor, scale: (j: number) => number) => ad.mul(a, ad.tensor(Array.from({ length: a.shape[1]! }, (_, j) => scale(j))));
+  const check = (a: Tensor, want: readonly number[], rtol: number) => {
+    const { u, s, vh } = L.svd(a);
+    const got = s.toFloat64Array();
+    want.forEach((w, i) => expect(Math.abs(got[i]! - w) / w).toBeLessThan(rtol));
+    expect(orthogonality(u)).toBeLessThan(1e-13);
+    expect(orthogonality(ad.transpose(vh))).toBeLessThan(1e-13);
+    expect(relative(ad.matmul(ad.mul(u, s), vh), a)).toBeLessThan(1e-14);
+  };
+  it('16×16, half the columns times 2^-664 ≈ 1e-200 (scalar sweeps): mpmath’s values to 1e-13 (were up to 13 times off)', () => {
+    check(graded(lcg(16, 16, 50), (j) => (j >= 8 ? 2 ** -664 : 1)), REF.mp_half16!, 1e-13);
+  });
+  it('40×40, column j times 2^(−25j), down to ≈ 1e-293 (SIMD sweeps): mpmath’s values to 1e-11 (were 80 times off)', () => {
+    check(graded(lcg(40, 40, 51), (j) => 2 ** (-25 * j)), REF.mp_graded40!, 1e-11);
+  });
+  it('100×48, column j times 2^(−14j) (QR first): mpmath’s values to 1e-13 (were 0.8 off)', () => {
+    check(graded(lcg(100, 48, 52), (j) => 2 ** (-14 * j)), REF.mp_gradedtall100x48!, 1e-13);
   });
 });

@@ -39,7 +39,7 @@ function orthogonalizeRows(g: Float64Array, k: number, len: number, vt: Float64A
           const x = g[rp + i]!, y = g[rq + i]!;
           alpha += x * x; beta += y * y; gamma += x * y;
         }
-        if (!jacobiRotation(alpha, beta, gamma, cs)) continue;
+        if (!(alpha < TINY_SQUARES || beta < TINY_SQUARES ? scaledRotation(g, rp, rq, len, cs) : jacobiRotation(alpha, beta, gamma, cs))) continue;
         rotated = true;
         rotateRows(g, rp, rq, len, cs[0]!, cs[1]!);
         rotateRows(vt, p * k, q * k, k, cs[0]!, cs[1]!);
@@ -66,7 +66,8 @@ function orthogonalizeRowsVector(g: Float64Array, k: number, len: number, vt: Fl
     for (let p = 0; p < k - 1; p++) {
       for (let q = p + 1; q < k; q++) {
         space.dots(gRow(p), gRow(q), gStride, d);
-        if (!jacobiRotation(d[0]!, d[1]!, d[2]!, cs)) continue;
+        const tiny = d[0]! < TINY_SQUARES || d[1]! < TINY_SQUARES;
+        if (!(tiny ? scaledRotation(view, gRow(p), gRow(q), len, cs) : jacobiRotation(d[0]!, d[1]!, d[2]!, cs))) continue;
         rotated = true;
         space.rotate(gRow(p), gRow(q), gStride, cs[0]!, cs[1]!);
         space.rotate(vRow(p), vRow(q), vStride, cs[0]!, cs[1]!);
@@ -106,9 +107,54 @@ function orthogonalizeThroughQr(g: Float64Array, k: number, len: number, vt: Flo
  * working precision (|γ| ≤ ε √(αβ)).
  */
 function jacobiRotation(alpha: number, beta: number, gamma: number, cs: Float64Array): boolean {
-  if (gamma === 0 || Math.abs(gamma) <= 2 ** -52 * Math.sqrt(alpha * beta)) return false;
+  // √α·√β where αβ underflows (α = 3e-55, β = 1e-271: the bound was 0, so the pair was rotated in
+  // every one of the 60 sweeps, rounding keeping |γ| above it).
+  const ab = alpha * beta, bound = ab >= 2 ** -1022 ? Math.sqrt(ab) : Math.sqrt(alpha) * Math.sqrt(beta);
+  if (gamma === 0 || Math.abs(gamma) <= 2 ** -52 * bound) return false;
   const zeta = (beta - alpha) / (2 * gamma);
   const tan = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+  const c = 1 / Math.sqrt(1 + tan * tan);
+  cs[0] = c;
+  cs[1] = c * tan;
+  return true;
+}
+
+/**
+ * Below this a row's sum of squares may have lost its small terms to underflow (squares of entries
+ * under 2^-537 are 0, from 2^-511 subnormal): A is scaled to a largest |entry| in [1, 2), so only a
+ * row graded more than ~1e135 below it gets here (a zero row too, which is skipped).
+ */
+const TINY_SQUARES = 2 ** -900;
+
+/**
+ * jacobiRotation for rows x, y at rp, rq of `g` (length len) one of whose sums of squares is tiny:
+ * from each row scaled by a power of two near its largest entry (exact), so that the norms and
+ * the cosine of the two directions keep their digits, as LAPACK's dgesvj does;
+ * ζ = (β − α)/(2γ) = (r − 1/r)/(2 cos) with r = ‖y‖/‖x‖. From the raw sums, columns graded below
+ * ~1e-154 of the largest had α = β = γ = 0 — never orthogonalised among themselves, their norms
+ * returned as singular values (13 times the true one, A = [B, 2^-664·C] with B, C 16×8) — or
+ * α = 0 < |γ|: a rotation in every one of the 60 sweeps.
+ */
+function scaledRotation(g: Float64Array, rp: number, rq: number, len: number, cs: Float64Array): boolean {
+  let bx = 0, by = 0;
+  for (let i = 0; i < len; i++) {
+    const x = Math.abs(g[rp + i]!), y = Math.abs(g[rq + i]!);
+    if (x > bx) bx = x;
+    if (y > by) by = y;
+  }
+  if (bx === 0 || by === 0) return false;
+  const ex = Math.max(Math.floor(Math.log2(bx)), -1022), ey = Math.max(Math.floor(Math.log2(by)), -1022);
+  const fx = 2 ** -ex, fy = 2 ** -ey;
+  let xx = 0, yy = 0, xy = 0;
+  for (let i = 0; i < len; i++) { const x = g[rp + i]! * fx, y = g[rq + i]! * fy; xx += x * x; yy += y * y; xy += x * y; }
+  const cos = xy / (Math.sqrt(xx) * Math.sqrt(yy));
+  if (!(Math.abs(cos) > 2 ** -52)) return false;
+  // r = ‖y‖/‖x‖ = √(yy/xx)·2^(ey − ex), the power of two in two exact halves (it may pass 2^1023).
+  const e = ey - ex, e1 = Math.floor(e / 2);
+  const r = Math.sqrt(yy / xx) * 2 ** e1 * 2 ** (e - e1), zeta = (r - 1 / r) / (2 * cos), z = Math.abs(zeta);
+  // √(1 + ζ²) without squaring ζ, which here reaches 1e200 and more.
+  const tan = (zeta >= 0 ? 1 : -1) / (z + (z > 1 ? z * Math.sqrt(1 + (1 / z) ** 2) : Math.sqrt(1 + z * z)));
+  if (tan === 0 || !Number.isFinite(tan)) return false; // |ζ| beyond 1e308: the rotation would change nothing
   const c = 1 / Math.sqrt(1 + tan * tan);
   cs[0] = c;
   cs[1] = c * tan;
