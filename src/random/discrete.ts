@@ -7,7 +7,9 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { add, equal, less, sub } from '../ops/binary.js';
 import { max } from '../ops/reduce.js';
 import { where } from '../ops/select.js';
-import { maxIndex } from '../ops/sort.js';
+import { maxIndex, topk } from '../ops/sort.js';
+import { moveaxis } from '../ops/layout.js';
+import { reshape } from '../ops/shape.js';
 import { isfinite } from '../ops/predicates.js';
 import { isTraced } from '../tensor/checks.js';
 import { checkArgumentValues } from '../ops/argumentChecks.js';
@@ -53,12 +55,18 @@ export interface CategoricalOptions {
   axis?: number | undefined;
   /** The sample's shape: it must end with (broadcast to) logits' shape without `axis`; default that shape. */
   shape?: Shape | undefined;
+  /**
+   * Draw with replacement (default true, as JAX's). false: the draws of each batch entry are distinct
+   * categories (the Gumbel top-k trick); `shape` is then [...draws, ...batch] with logits' batch shape exactly.
+   */
+  replace?: boolean | undefined;
 }
 
 /**
  * Category indices drawn with probabilities softmax(logits) along `axis` (JAX's
  * `random.categorical`): argmax(logits + Gumbel noise), the Gumbel-max trick, with each row's
  * largest finite logit subtracted first (exact for logits of any size). Logits of −Infinity are never drawn.
+ * With `{ replace: false }` the draws of each batch entry are distinct categories (JAX's replace=False).
  * @example ad.random.categorical(ad.random.key(0), ad.tensor([0, -Infinity, -Infinity])) // => 0
  */
 export function categorical(k: KeyLike, logits: TensorLike, options: CategoricalOptions = {}): Tensor {
@@ -66,7 +74,9 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
   const op = 'random.categorical';
   const l = constant(asTensor(logits, op));
   if (isBatched([l])) return eachExample([l], ([plain]) => categorical(k, plain!, options));
-  checkOptions(options, op, ['axis', 'shape']); // a misspelt axis would draw along the last one
+  checkOptions(options, op, ['axis', 'shape', 'replace']); // a misspelt axis would draw along the last one
+  const replace = options.replace ?? true;
+  if (typeof replace !== 'boolean') throw new InvalidArgumentError(`${op}: replace must be true or false, got ${describe(replace)}.`);
   if (l.ndim === 0) throw new ShapeError(`${op}: logits must have at least one axis (the categories), got a scalar; pass e.g. ad.tensor([0.1, 2, -1]).`);
   const axis = normalizeAxis(options.axis ?? -1, l.ndim, op);
   const K = l.shape[axis]!;
@@ -76,6 +86,7 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
   const batch = l.shape.filter((_, i) => i !== axis);
   const shape = options.shape ?? batch;
   sampleSize(op, shape, 2);
+  if (!replace) return withoutReplacement(op, k, l, axis, batch, shape);
   if (!broadcastsTo(batch, shape)) {
     throw new ShapeError(
       `${op}: shape ${formatShape(shape)} must end with logits' batch shape ${formatShape(batch)} (logits ${formatShape(l.shape)} ` +
@@ -124,6 +135,47 @@ export function categorical(k: KeyLike, logits: TensorLike, options: Categorical
     out[o] = best;
   }
   return new Tensor(out, [...shape]);
+}
+
+/**
+ * `categorical` with replace = false, as JAX's: Gumbel noise of logits' shape added to logits − m
+ * (m each row's largest finite logit, as above), and the draws of a batch entry the indices of its
+ * k largest sums, largest first (`lax.top_k`, ties to the lower index), k = the number of draws
+ * (the product of `shape` before the batch axes): the Gumbel top-k trick, k categories without
+ * replacement with the probabilities of successive softmax draws. A row with fewer than k categories
+ * of logit above −∞ is refused (JAX would return excluded categories).
+ */
+function withoutReplacement(op: string, k: KeyLike, l: Tensor, axis: number, batch: Shape, shape: Shape): Tensor {
+  const lead = shape.length - batch.length;
+  if (lead < 0 || batch.some((d, i) => d !== shape[lead + i])) {
+    throw new ShapeError(
+      `${op}: without replacement, shape must be [...draws, ...batch] with logits' batch shape ${formatShape(batch)} exactly ` +
+        `(logits ${formatShape(l.shape)} without axis ${axis}), got ${formatShape(shape)}; pass e.g. [3, ${batch.join(', ')}] for 3 distinct draws per entry.`.replace(', ]', ']'),
+    );
+  }
+  const draws = shape.slice(0, lead).reduce((a, b) => a * b, 1), K = l.shape[axis]!;
+  if (draws > K) {
+    throw new InvalidArgumentError(`${op}: cannot draw ${draws} categories (shape ${formatShape(shape)}) without replacement from ${K}; draw at most ${K}, or pass replace: true.`);
+  }
+  checkArgumentValues(l, (v) => {
+    const inner = stridesOf(l.shape)[axis]!;
+    for (let r = 0; r < v.length / K; r++) {
+      const base = Math.floor(r / inner) * K * inner + (r % inner);
+      let possible = 0;
+      for (let c = 0; c < K; c++) if (v[base + c * inner]! > -Infinity) possible++;
+      if (possible < draws) {
+        throw new InvalidArgumentError(
+          `${op}: ${draws} draws without replacement need ${draws} categories of logit above −Infinity in every row, but row ${r} of logits ` +
+            `(shape ${formatShape(l.shape)}, axis ${axis}) has ${possible}; draw fewer, or pass replace: true.`,
+        );
+      }
+    }
+  });
+  const g = noiseTensor(unitNoise(op, k, l.shape, toGumbel), l.shape);
+  const finiteMax = max(where(isfinite(l), l, -Infinity), axis, true);
+  const m = where(equal(finiteMax, -Infinity), 0, finiteMax);
+  const { indices } = topk(add(g, sub(l, m)), draws, axis);
+  return reshape(moveaxis(indices, axis, 0), [...shape]);
 }
 
 /**

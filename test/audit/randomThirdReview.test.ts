@@ -335,6 +335,39 @@ describe("permutation's independent flag (JAX's independent=True)", () => {
   });
 });
 
+describe("categorical's replace option (JAX's replace=False)", () => {
+  it('ordered pairs (i, j) of two draws without replacement have probability pᵢpⱼ/(1 − pᵢ) (chi-square over a batch of 20000 identical rows)', () => {
+    const p = [0.1, 0.2, 0.3, 0.4], B = 20000;
+    const x = arr(random.categorical(random.key(3), ad.broadcastTo(ad.log(ad.tensor(p)), [B, 4]), { shape: [2, B], replace: false }));
+    const counts = new Map<string, number>();
+    for (let b = 0; b < B; b++) counts.set(`${x[b]},${x[B + b]}`, (counts.get(`${x[b]},${x[B + b]}`) ?? 0) + 1);
+    const obs: number[] = [], want: number[] = [];
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) if (i !== j) { obs.push(counts.get(`${i},${j}`) ?? 0); want.push((B * p[i]! * p[j]!) / (1 - p[i]!)); }
+    expect(obs.reduce((a, b) => a + b, 0)).toBe(B); // no pair repeats a category
+    expect(chiSquare(obs, want)).toBeLessThan(chiLimit6(11));
+  });
+  it('K draws of K categories are a permutation, its first draws the draws of fewer; one draw is the replace draw; −∞ never drawn; along axis 0', () => {
+    const k = random.key(7), L = ad.log(ad.tensor([0.1, 0.2, 0.3, 0.4]));
+    const all = arr(random.categorical(k, L, { shape: [4], replace: false }));
+    expect([...all].sort()).toEqual([0, 1, 2, 3]);
+    expect(arr(random.categorical(k, L, { shape: [2], replace: false }))).toEqual(all.slice(0, 2));
+    expect(arr(random.categorical(k, ad.zeros([3, 5]), { replace: false }))).toEqual(arr(random.categorical(k, ad.zeros([3, 5]))));
+    expect([...arr(random.categorical(k, ad.tensor([0, -Infinity, 5, 1]), { shape: [3], replace: false }))].sort()).toEqual([0, 2, 3]);
+    const cols = random.categorical(k, ad.zeros([4, 3]), { axis: 0, shape: [4, 3], replace: false }).toArray() as number[][];
+    for (let c = 0; c < 3; c++) expect(cols.map((r) => r[c]).sort()).toEqual([0, 1, 2, 3]);
+  });
+  it('jit replays with each key (logits traced), and its guard refuses a row with too few categories; errors', () => {
+    const l3 = ad.tensor([[0, 1, 2, 3], [3, 2, 1, 0], [0, 0, 0, 0]]);
+    const jf = ad.jit((kk: ad.random.Key, l: Tensor) => random.categorical(kk, l, { shape: [2, 3], replace: false }));
+    for (const s of [1, 2, 1]) expect(arr(jf(random.key(s), l3))).toEqual(arr(random.categorical(random.key(s), l3, { shape: [2, 3], replace: false })));
+    expect(() => jf(random.key(1), ad.tensor([[0, -Infinity, -Infinity, -Infinity], [0, 0, 0, 0], [0, 0, 0, 0]]))).toThrow(/2 draws without replacement need 2 categories of logit above −Infinity in every row, but row 0/);
+    const k = random.key(0), L = ad.zeros([4]);
+    expect(() => random.categorical(k, L, { shape: [5], replace: false })).toThrow(/cannot draw 5 categories \(shape \[5\]\) without replacement from 4/);
+    expect(() => random.categorical(k, ad.zeros([3, 4]), { shape: [2, 1], replace: false })).toThrow(/without replacement, shape must be \[\.\.\.draws, \.\.\.batch\] with logits' batch shape \[3\] exactly/);
+    expect(() => random.categorical(k, L, { replace: 'no' as unknown as boolean })).toThrow(/replace must be true or false, got string 'no'/);
+  });
+});
+
 describe('keys', () => {
   it('streams of adjacent seeds, high-word seeds, foldIn and split of one key, and keys sharing a word are uncorrelated', () => {
     const L = 4096, base = random.key(0);
