@@ -1,10 +1,12 @@
 /**
  * @file A third adversarial review of ad.random (after test/random/* and randomSecondReview): the
- * regressions for what it found, then guards at parameters the earlier files do not reach — shape
- * parameters down to 1e−8 and up to 1e12, Poisson at 1e8, binomial with n = 1e15 and 1e300,
- * truncated normals 8 to 1000 standard deviations out, Haar moments of orthogonal, coordinate laws of
- * ball, key independence across derivations, implicit-reparameterisation derivatives at those
- * extremes against mpmath, and the default shapes of jax.random's signatures.
+ * regressions for what it found (poisson's lattice of draws at huge λ, uniform between bounds whose
+ * difference overflows) and for the jax.random options it added (multivariateNormal's method,
+ * permutation's independent, categorical's replace), then guards at parameters the earlier files do
+ * not reach — shape parameters down to 1e−8 and up to 1e12, Poisson at 1e8, binomial with n = 1e15
+ * and 1e300, truncated normals 8 to 1000 standard deviations out, Haar moments of orthogonal,
+ * coordinate laws of ball, key independence across derivations, implicit-reparameterisation
+ * derivatives at those extremes against mpmath, and the default shapes of jax.random's signatures.
  *
  * Oracles: mpmath (50–60 digits: incomplete gamma, normal CDF, regularised beta), SciPy 1.10 (Poisson
  * quantiles and CDF), closed forms; every number is pasted in (with the script's gist beside it), so
