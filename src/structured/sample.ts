@@ -42,6 +42,12 @@ function sampler(): Sampler {
   let current: Key = toKey(0, 'sample');
   let counter = 0;
   const draw = (x: Tensor, axis: number, cotangent: Tensor): Tensor => {
+    // A ⊕ whose cotangent is all zero lies on no sampled structure: it draws nothing and takes no
+    // counter. Reverse mode skips such nodes when their cotangent is absent (a scan step's last
+    // output nothing reads, with checkpoints: 'all') but calls them with zeros when it reruns a step
+    // (scan's checkpointing), so drawing there shifted every later draw: SemiMarkovCRF.sample gave
+    // other (equally exact) samples with checkpoints than without, for the same key.
+    if (!cotangent.toFloat64Array().some((v) => v !== 0)) return zeros(x.shape);
     const noisy = add(stopGradient(x), gumbel(foldIn(current, counter++), x.shape));
     const hit = equal(noisy, max(noisy, axis, true));
     const chosen = mul(hit, equal(cumsum(hit, axis), 1));

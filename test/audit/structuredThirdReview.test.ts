@@ -842,3 +842,40 @@ describe('edge sizes: items of one word, frame or position', () => {
     expect(drawn[1]!.every((s) => s.join() === '0,1')).toBe(true);
   });
 });
+
+describe('checkpoints change nothing, samples included', () => {
+  // The sample semiring's ⊕ drew (and took a counter) also where its cotangent was all zero, which
+  // scan's checkpointing calls and checkpoints: 'all' skips (a semi-Markov step's last β, which
+  // nothing reads): SemiMarkovCRF.sample gave other samples with checkpoints than without.
+  const lengths = [7, 2, 5];
+  const E = ad.tensor(uniforms(5, 3 * 7 * 3).map((v, i) => (Math.floor(i / 3) % 7 >= lengths[Math.floor(i / 21)]! ? NaN : v)), [3, 7, 3]);
+  const builders: [string, (x: Tensor, checkpoints: ad.Checkpoints) => any, Tensor][] = [
+    ['LinearChainCRF', (x, checkpoints) => new ad.LinearChainCRF({ emissions: x, transitions: ad.tensor(uniforms(3, 9), [3, 3]), lengths, checkpoints }), E],
+    ['HigherOrderCRF', (x, checkpoints) => new ad.HigherOrderCRF({ emissions: x, transitions: ad.tensor(uniforms(3, 27), [3, 3, 3]), lengths, checkpoints }), E],
+    ['VariableOrderCRF', (x, checkpoints) => new ad.VariableOrderCRF({ emissions: x, contexts: [[0, 1], [2, 2, 1]], weights: ad.tensor([0.3, -1]), lengths, checkpoints }), E],
+    ['SemiMarkovCRF', (x, checkpoints) => new ad.SemiMarkovCRF({ segments: x, transitions: ad.tensor(uniforms(3, 4), [2, 2]), lengths, checkpoints }), ad.tensor(uniforms(9, 3 * 7 * 3 * 2), [3, 7, 3, 2])],
+    ['Alignment', (x, checkpoints) => new ad.Alignment({ scores: x, lengths, states: [3, 2, 3], skips: [false, false, true], checkpoints }), E],
+  ];
+  for (const [name, build, x] of builders) {
+    it(name, () => {
+      const all = (checkpoints: ad.Checkpoints) => {
+        const m = build(x, checkpoints);
+        return {
+          logZ: arr(m.logPartition()), entropy: arr(m.entropy()),
+          grad: arr(ad.grad((y: Tensor) => ad.sum(build(y, checkpoints).logPartition()))(x)),
+          samples: m.sample(4, 2), topk: m.topk(3), argmax: m.argmax(),
+        };
+      };
+      const want = all('all');
+      for (const c of [1, 2, 'sqrt'] as const) {
+        const got = all(c);
+        allNear(got.logZ, want.logZ, 1e-13, `${name} logZ`);
+        allNear(got.entropy, want.entropy, 1e-13, `${name} entropy`);
+        allNear(got.grad, want.grad, 1e-13, `${name} gradient`);
+        expect(got.samples).toEqual(want.samples);
+        expect(got.topk.score).toEqual(want.topk.score);
+        expect(got.argmax).toEqual(want.argmax);
+      }
+    });
+  }
+});
