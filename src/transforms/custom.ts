@@ -1,6 +1,6 @@
 /** @file customVjp (a user-supplied backward rule) and checkpoint (recompute instead of store). */
 import { JvpTrace, ReverseTrace, topTrace, unbox } from '../core/trace.js';
-import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
+import { flatten, isPlainObject, mapTree, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
@@ -34,10 +34,35 @@ export interface CustomVjpContext<A extends unknown[], R> {
   readonly out: R;
 }
 
+function closureError(count: number): Error {
+  return new InvalidArgumentError(
+    `customVjp: the function reads ${count > 0 ? count : 'one or more'} tensor(s) being differentiated through its closure; the backward rule ` +
+      `cannot return their cotangents. Pass them as arguments instead.`,
+  );
+}
+
+/**
+ * A backward rule's cotangent `ct` for the argument `arg`, with null (or undefined) wherever `arg`
+ * holds more than an empty node replaced by zeros of that subtree's structure and shapes: as JAX's
+ * custom_vjp, which reads None in a bwd result as a zero cotangent (`return [null, null, ad.clip(g,
+ * lo, hi)]` for bounds that get none). Elsewhere `ct` is returned as is, for the structure check.
+ */
+function nullAsZero(ct: unknown, arg: unknown, op: string): unknown {
+  if (ct === null || ct === undefined) return arg === null ? null : mapTree(arg, (l) => (l instanceof Tensor ? zeros(l.shape) : 0), op);
+  if (Array.isArray(ct) && Array.isArray(arg) && ct.length === arg.length) return ct.map((c, i) => nullAsZero(c, arg[i], op));
+  if (isPlainObject(ct) && isPlainObject(arg)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(ct)) out[k] = Object.prototype.hasOwnProperty.call(arg, k) ? nullAsZero(ct[k], arg[k], op) : ct[k];
+    return out;
+  }
+  return ct;
+}
+
 /**
  * A function like `f` whose gradient is given by `backward(cotangent, { args, out })`, which returns
- * one cotangent per argument (each with its argument's structure). Use it for a numerically better
- * rule, a straight-through estimator, or a gradient that skips an expensive inner computation.
+ * one cotangent per argument (each with its argument's structure; null, as JAX's None, for a zero
+ * cotangent). Use it for a numerically better rule, a straight-through estimator, or a gradient
+ * that skips an expensive inner computation.
  * Under reverse mode the whole call is one tape node; write the rule with adjoint ops and it is
  * differentiated for higher orders (`grad(grad(·))`, `hvp`, which agree). Forward mode (`jvp`, a
  * forward-mode `jacobian`, hvp's outer pass) uses the same derivative: `options.jvp` if given, else the transpose of `backward`
@@ -48,13 +73,6 @@ export interface CustomVjpContext<A extends unknown[], R> {
  * const clipGrad = ad.customVjp((x) => x, (g) => [ad.clip(g, -1, 1)]);
  * ad.grad((x) => ad.sum(ad.mul(clipGrad(x), 10)))(ad.tensor([1, 2])); // [1, 1]
  */
-function closureError(count: number): Error {
-  return new InvalidArgumentError(
-    `customVjp: the function reads ${count > 0 ? count : 'one or more'} tensor(s) being differentiated through its closure; the backward rule ` +
-      `cannot return their cotangents. Pass them as arguments instead.`,
-  );
-}
-
 export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
   backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => unknown[],
@@ -75,6 +93,12 @@ export function customVjp<A extends unknown[], R extends PyTree>(
   }
   const name = f.name ? `customVjp(${f.name})` : 'customVjp';
   const jvpRule = options.jvp as UntypedJvpRule | undefined;
+  const userBackward = backward;
+  // JAX's None in a custom_vjp bwd result: a zero cotangent for that argument (or any subtree of it).
+  backward = (ct, ctx) => {
+    const cts = userBackward(ct, ctx);
+    return Array.isArray(cts) && cts.length === ctx.args.length ? cts.map((c, i) => nullAsZero(c, ctx.args[i], name)) : cts;
+  };
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customVjp');
     const top = topTrace(leaves);
