@@ -93,7 +93,7 @@ export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTC
     const labels = targetRows(t, sizes, single, op);
     labels.forEach((row, b) => row.forEach((k, u) => {
       if (!Number.isInteger(k) || k < 0 || k >= C || k === blank) {
-        throw new InvalidArgumentError(`${op}: targets of sequence ${b} has ${typeof k === 'number' ? k : describe(k)} at position ${u}, not a class in 0 … ${C - 1} other than the blank ${blank}.`);
+        throw new InvalidArgumentError(`${op}: targets of sequence ${b} has ${typeof k === 'number' ? k : describe(k)} at position ${u}, not a class in 0 … ${C - 1} other than the blank ${blank}; pass labels without the blank, or set { blank } to the class your model emits as the blank.`);
       }
     }));
     return { frames, sizes, labels };

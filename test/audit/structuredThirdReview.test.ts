@@ -363,6 +363,11 @@ function checkAgainstBruteForce(spec: Spec, x: number[], options: CheckOptions =
     if (items.every((it) => it.all.every((s) => s.score < 700))) {
       const Z = arr(model.sum(ad.semirings.real));
       items.forEach((it, b) => near(Z[b]!, it.all.reduce((a, s) => a + Math.exp(s.score), 0), tol, `${name} real`));
+      // ∂Z/∂θ_i = Z · μ_i (the weights are exp(θ)).
+      const gZ = arr(ad.grad((y: Tensor) => ad.sum(spec.build(y).sum(ad.semirings.real)))(xt));
+      const wantZ = new Array<number>(x.length).fill(0);
+      items.forEach((it, b) => it.marginals.forEach((m, i) => (wantZ[i]! += Z[b]! * m)));
+      allNear(gZ, wantZ, tol, `${name} ∂Z`);
     }
     close(arr(model.sum(ad.semirings.max)), items.map((it) => it.sorted[0] ?? -Infinity), `${name} max`);
     const kmax = arr(model.sum(ad.semirings.kmax(k)));
@@ -737,6 +742,7 @@ describe('errors for wrong shapes and arguments', () => {
     ['HMM', /transition must have shape \[2,2\].*got \[1,1\]; pass/, () => new ad.HMM({ initial: ad.log(ad.tensor([0.5, 0.5])), transition: z(1, 1), emission: ad.log(ad.full([2, 2], 0.5)) })],
     ['ctcLoss', /logProbs must have shape \[T, N, C\].*got \[3\]; pass/, () => ad.ctcLoss(z(3), [[1]], [3], [1])],
     ['ctcLoss', /inputLengths\[0\] is 4/, () => ad.ctcLoss(z(3, 1, 3), [[1]], [4], [1])],
+    ['ctcLoss', /has 0 at position 0.*the blank 0; pass labels without the blank, or set \{ blank \}/, () => ad.ctcLoss(z(3, 1, 3), [[0]], [3], [1])],
   ];
   for (const [op, message, f] of cases) {
     it(`${op}: ${message.source.slice(0, 40)}`, () => {
