@@ -260,6 +260,12 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
     if (spec === null) return out;
     return fromFront(broadcastTo(reshape(shared, [1, ...shared.shape]), [size, ...shared.shape]), spec, path, true);
   }
+  // A tree of axes must have the result's structure where it branches (JAX: a tree prefix of it):
+  // an array for an object or an object for an array was handed down whole and refused at a leaf.
+  const kind = (x: unknown) => (Array.isArray(x) ? `an array of ${x.length}` : `an object with keys [${Object.keys(x as object).join(', ')}]`);
+  if ((Array.isArray(out) && isPlainObject(spec)) || (isPlainObject(out) && Array.isArray(spec))) {
+    throw new InvalidArgumentError(`vmap: outAxes at ${path} is ${kind(spec)} but the result there is ${kind(out)}; give outAxes the result's structure (or one number or null for all of it).`);
+  }
   if (Array.isArray(out)) {
     if (Array.isArray(spec) && spec.length !== out.length) {
       throw new InvalidArgumentError(`vmap: outAxes at ${path} has ${spec.length} entries but the result there has ${out.length}.`);
