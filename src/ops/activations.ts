@@ -15,6 +15,7 @@ import { erfc } from './special.js';
 import { atanh } from './trig.js';
 import { registerTensorMethods } from './methods.js';
 import { checkOptions } from '../transforms/loopArgs.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A finite number option, or an AdjointError naming the op and the option. */
 function numberOption(op: string, name: string, v: unknown): number {
@@ -52,7 +53,9 @@ export interface GeluOptions {
  * ad.gelu(1).item();                               // => 0.8411919906082768
  * ad.gelu(1, { approximate: false }).item();       // => 0.8413447460685429
  */
-export function gelu(x: TensorLike, options: GeluOptions = {}): Tensor {
+export function gelu(x: TensorLike, options?: GeluOptions): Tensor;
+export function gelu(x: TensorLike, options: GeluOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('gelu', 'gelu(x, options?)', extra, options);
   const t = asTensor(x, 'gelu');
   // jax.nn.gelu(x, False) passes approximate positionally; here a bare boolean (or a misspelt key)
   // would be ignored, silently giving the tanh form.
@@ -75,7 +78,8 @@ export function gelu(x: TensorLike, options: GeluOptions = {}): Tensor {
  * for x ≪ 0 (σ does not cancel); silu(−∞) = −0 (PyTorch: NaN).
  * @example ad.silu(ad.tensor([-1, 0, 2])).toArray(); // => [-0.2689414213699951, 0, 1.7615941559557646]
  */
-export function silu(x: TensorLike): Tensor { return gatedLinear('silu', x, sigmoid); }
+export function silu(x: TensorLike): Tensor;
+export function silu(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('silu', 'silu(x)', extra, x); return gatedLinear('silu', x, sigmoid); }
 
 /** The same function as {@link silu} (jax.nn.swish). @example ad.swish(0).item(); // => 0 */
 export const swish = silu;
@@ -85,7 +89,9 @@ export const swish = silu;
  * jax.nn.elu and torch's elu; its derivative at 0 is α (the left side), as theirs.
  * @example ad.elu(ad.tensor([-1, 2])).toArray(); // => [-0.6321205588285577, 2]
  */
-export function elu(x: TensorLike, alpha = 1): Tensor {
+export function elu(x: TensorLike, alpha?: number): Tensor;
+export function elu(x: TensorLike, alpha = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('elu', 'elu(x, alpha?)', extra, alpha);
   const t = asTensor(x, 'elu');
   const a = numberOption('elu', 'alpha', alpha);
   const positive = greater(t, 0);
@@ -102,7 +108,9 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
  * selu: the constants of Klambauer et al. 2017, which keep activations at mean 0 and variance 1).
  * @example ad.selu(ad.tensor([-1, 1])).toArray(); // => [-1.1113307378125625, 1.0507009873554805]
  */
-export function selu(x: TensorLike): Tensor {
+export function selu(x: TensorLike): Tensor;
+export function selu(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('selu', 'selu(x)', extra, x);
   return mul(SELU_SCALE, elu(asTensor(x, 'selu'), SELU_ALPHA));
 }
 
@@ -111,7 +119,9 @@ export function selu(x: TensorLike): Tensor {
  * celu); α must not be 0.
  * @example ad.celu(ad.tensor([-1, 2]), 0.5).toArray(); // => [0.5 * Math.expm1(-2), 2]
  */
-export function celu(x: TensorLike, alpha = 1): Tensor {
+export function celu(x: TensorLike, alpha?: number): Tensor;
+export function celu(x: TensorLike, alpha = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('celu', 'celu(x, alpha?)', extra, alpha);
   const t = asTensor(x, 'celu');
   const a = numberOption('celu', 'alpha', alpha);
   if (a === 0) throw new InvalidArgumentError('celu: alpha must not be 0 (it divides x); use relu for the limit α → 0.');
@@ -124,7 +134,8 @@ export function celu(x: TensorLike, alpha = 1): Tensor {
  * where it is ≈ x·eˣ; mish(−∞) = −0 (PyTorch: NaN).
  * @example ad.mish(1).item(); // => 0.8650983882673103
  */
-export function mish(x: TensorLike): Tensor { return gatedLinear('mish', x, (t) => tanh(softplus(t))); }
+export function mish(x: TensorLike): Tensor;
+export function mish(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('mish', 'mish(x)', extra, x); return gatedLinear('mish', x, (t) => tanh(softplus(t))); }
 
 /**
  * clip(t, lo, hi) whose derivative is 1 strictly inside (lo, hi) and 0 at the bounds, outside and
@@ -140,7 +151,9 @@ function clipOpen(t: Tensor, lo: number, hi: number): Tensor {
  * Its gradient is 1/6 on (−3, 3) and 0 at ±3, as both libraries (relu6's rule).
  * @example ad.hardSigmoid(ad.tensor([-4, 0, 1.5])).toArray(); // => [0, 0.5, 0.75]
  */
-export function hardSigmoid(x: TensorLike): Tensor {
+export function hardSigmoid(x: TensorLike): Tensor;
+export function hardSigmoid(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('hardSigmoid', 'hardSigmoid(x)', extra, x);
   return div(clipOpen(add(asTensor(x, 'hardSigmoid'), 3), 0, 6), 6);
 }
 
@@ -150,7 +163,8 @@ export function hardSigmoid(x: TensorLike): Tensor {
  * with hardSigmoid′(±3) = 0: 0 at −3 and 1 at 3 (torch's hardswish gives −0.5 and 1.5).
  * @example ad.hardSwish(ad.tensor([-4, 1, 4])).toArray(); // => [-0, 0.6666666666666666, 4]
  */
-export function hardSwish(x: TensorLike): Tensor { return gatedLinear('hardSwish', x, hardSigmoid); }
+export function hardSwish(x: TensorLike): Tensor;
+export function hardSwish(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('hardSwish', 'hardSwish(x)', extra, x); return gatedLinear('hardSwish', x, hardSigmoid); }
 
 /** The same function as {@link hardSwish} (jax.nn.hard_silu). @example ad.hardSilu(4).item(); // => 4 */
 export const hardSilu = hardSwish;
@@ -160,7 +174,9 @@ export const hardSilu = hardSwish;
  * as jax.nn.leaky_relu (PyTorch's is negativeSlope).
  * @example ad.leakyRelu(ad.tensor([-2, 3]), 0.1).toArray(); // => [-0.2, 3]
  */
-export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
+export function leakyRelu(x: TensorLike, negativeSlope?: number): Tensor;
+export function leakyRelu(x: TensorLike, negativeSlope = 0.01, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('leakyRelu', 'leakyRelu(x, negativeSlope?)', extra, negativeSlope);
   const t = asTensor(x, 'leakyRelu');
   const slope = numberOption('leakyRelu', 'negativeSlope', negativeSlope);
   return where(greaterEqual(t, 0), t, mul(slope, t));
@@ -170,7 +186,9 @@ export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
  * x / (1 + |x|), with its limits ±1 at ±∞ (PyTorch and JAX give NaN there).
  * @example ad.softsign(ad.tensor([-1, 3, Infinity])).toArray(); // => [-0.5, 0.75, 1]
  */
-export function softsign(x: TensorLike): Tensor {
+export function softsign(x: TensorLike): Tensor;
+export function softsign(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('softsign', 'softsign(x)', extra, x);
   const t = asTensor(x, 'softsign');
   return where(equal(abs(t), Infinity), sign(t), div(t, add(1, abs(t))));
 }
@@ -181,7 +199,9 @@ export function softsign(x: TensorLike): Tensor {
  * at the boundaries), and NaN stays NaN.
  * @example ad.hardTanh(ad.tensor([-3, 0.5, 2])).toArray(); // => [-1, 0.5, 1]
  */
-export function hardTanh(x: TensorLike, min = -1, max = 1): Tensor {
+export function hardTanh(x: TensorLike, min?: number, max?: number): Tensor;
+export function hardTanh(x: TensorLike, min = -1, max = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('hardTanh', 'hardTanh(x, min?, max?)', extra, max);
   const t = asTensor(x, 'hardTanh');
   const [lo, hi] = [numberOption('hardTanh', 'min', min), numberOption('hardTanh', 'max', max)];
   // clip would give max everywhere (NumPy's rule); torch.nn.functional.hardtanh refuses it, as here.
@@ -194,7 +214,9 @@ export function hardTanh(x: TensorLike, min = -1, max = 1): Tensor {
  * and 6, as both libraries (∇relu6(0) = 0, as relu's; unlike {@link hardTanh}, which follows `clip`).
  * @example ad.relu6(ad.tensor([-1, 3, 8])).toArray(); // => [0, 3, 6]
  */
-export function relu6(x: TensorLike): Tensor {
+export function relu6(x: TensorLike): Tensor;
+export function relu6(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('relu6', 'relu6(x)', extra, x);
   return clipOpen(asTensor(x, 'relu6'), 0, 6);
 }
 
@@ -206,7 +228,9 @@ export function relu6(x: TensorLike): Tensor {
  * derivative is 1/(p(1 − p)).
  * @example ad.logit(ad.tensor([0.5, 0.75])).toArray(); // => [0, Math.log(3)]
  */
-export function logit(p: TensorLike): Tensor {
+export function logit(p: TensorLike): Tensor;
+export function logit(p: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('logit', 'logit(p)', extra, p);
   const t = asTensor(p, 'logit');
   const low = less(t, 0.25);
   // Each branch is fed a value where it is finite, so the branch not taken has no ∞ or NaN slope.

@@ -11,6 +11,7 @@ import { log, neg, reciprocal } from './unary.js';
 import { where } from './select.js';
 import { broadcastingRule } from './batching.js';
 import { noteOuterSum } from './outerSum.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 type VjpRule = (g: Tensor, res: Residuals, needs: readonly boolean[]) => Array<Tensor | null>;
 type JvpRule = (ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, out: Tensor) => Tensor | null;
@@ -30,7 +31,9 @@ function binaryPrimitive(name: BinaryKernel, saves: Saves, vjp: VjpRule | null, 
   return prim;
 }
 
-function call(prim: Primitive<null>, a: TensorLike, b: TensorLike): Tensor {
+/** Applies `prim` to a and b; `extra`, the arguments a public op was given past them, are refused (core/extraArguments.ts). */
+function call(prim: Primitive<null>, a: TensorLike, b: TensorLike, extra?: readonly unknown[]): Tensor {
+  if (extra !== undefined && extra.length > 0) extraArguments(prim.name, `${prim.name}(a, b)`, extra, b);
   if (a instanceof Tensor && b instanceof Tensor) return applyScalar(prim, a, b) ?? applyGeneral(prim, [a, b], null); // 0-d first (core/scalarTape.ts)
   return apply(prim, [asTensor(a, prim.name), asTensor(b, prim.name)], null);
 }
@@ -99,36 +102,50 @@ const equalP = binaryPrimitive('equal', 'none', null, null);
 const notEqualP = binaryPrimitive('notEqual', 'none', null, null);
 
 /** a + b, broadcasting. @example ad.add(ad.tensor([1, 2]), 10) // [11, 12] */
-export function add(a: TensorLike, b: TensorLike): Tensor {
+export function add(a: TensorLike, b: TensorLike): Tensor;
+export function add(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('add', 'add(a, b)', extra, b);
   const out = call(addP, a, b);
   noteOuterSum(out, a, b); // for logsumexp (./outerSum.ts)
   return out;
 }
 /** a − b, broadcasting. @example ad.sub(ad.tensor([3, 4]), 1) // [2, 3] */
-export function sub(a: TensorLike, b: TensorLike): Tensor { return call(subP, a, b); }
+export function sub(a: TensorLike, b: TensorLike): Tensor;
+export function sub(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(subP, a, b, extra); }
 /** a · b elementwise, broadcasting. @example ad.mul(ad.tensor([1, 2]), ad.tensor([[1], [2]])) // shape [2,2] */
-export function mul(a: TensorLike, b: TensorLike): Tensor { return call(mulP, a, b); }
+export function mul(a: TensorLike, b: TensorLike): Tensor;
+export function mul(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(mulP, a, b, extra); }
 /** a / b elementwise, broadcasting. @example ad.div(1, ad.tensor([2, 4])) // [0.5, 0.25] */
-export function div(a: TensorLike, b: TensorLike): Tensor { return call(divP, a, b); }
+export function div(a: TensorLike, b: TensorLike): Tensor;
+export function div(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(divP, a, b, extra); }
 /** aᵇ elementwise, broadcasting. @example ad.pow(ad.tensor([2, 3]), 2) // [4, 9] */
-export function pow(a: TensorLike, b: TensorLike): Tensor { return call(powP, a, b); }
+export function pow(a: TensorLike, b: TensorLike): Tensor;
+export function pow(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(powP, a, b, extra); }
 /** Elementwise maximum; on ties the gradient is split equally. @example ad.maximum(ad.tensor([1, 5]), 3) // [3, 5] */
-export function maximum(a: TensorLike, b: TensorLike): Tensor { return call(maximumP, a, b); }
+export function maximum(a: TensorLike, b: TensorLike): Tensor;
+export function maximum(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(maximumP, a, b, extra); }
 /** Elementwise minimum; on ties the gradient is split equally. @example ad.minimum(ad.tensor([1, 5]), 3) // [1, 3] */
-export function minimum(a: TensorLike, b: TensorLike): Tensor { return call(minimumP, a, b); }
+export function minimum(a: TensorLike, b: TensorLike): Tensor;
+export function minimum(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(minimumP, a, b, extra); }
 /** a · b where a zero factor gives exactly 0 even against ∞ or NaN (the strong zero of derivative rules). */
 export function mulStrong(a: TensorLike, b: TensorLike): Tensor { return call(mulStrongP, a, b); }
 /** 1 where a > b, else 0 (no gradient). @example ad.greater(ad.tensor([1, 3]), 2) // [0, 1] */
-export function greater(a: TensorLike, b: TensorLike): Tensor { return call(greaterP, a, b); }
+export function greater(a: TensorLike, b: TensorLike): Tensor;
+export function greater(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(greaterP, a, b, extra); }
 /** 1 where a ≥ b, else 0 (no gradient). */
-export function greaterEqual(a: TensorLike, b: TensorLike): Tensor { return call(greaterEqualP, a, b); }
+export function greaterEqual(a: TensorLike, b: TensorLike): Tensor;
+export function greaterEqual(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(greaterEqualP, a, b, extra); }
 /** 1 where a < b, else 0 (no gradient). */
-export function less(a: TensorLike, b: TensorLike): Tensor { return call(lessP, a, b); }
+export function less(a: TensorLike, b: TensorLike): Tensor;
+export function less(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(lessP, a, b, extra); }
 /** 1 where a ≤ b, else 0 (no gradient). */
-export function lessEqual(a: TensorLike, b: TensorLike): Tensor { return call(lessEqualP, a, b); }
+export function lessEqual(a: TensorLike, b: TensorLike): Tensor;
+export function lessEqual(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(lessEqualP, a, b, extra); }
 /** 1 where a = b, else 0 (no gradient). */
-export function equal(a: TensorLike, b: TensorLike): Tensor { return call(equalP, a, b); }
+export function equal(a: TensorLike, b: TensorLike): Tensor;
+export function equal(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(equalP, a, b, extra); }
 /** 1 where a ≠ b, else 0 (no gradient). */
-export function notEqual(a: TensorLike, b: TensorLike): Tensor { return call(notEqualP, a, b); }
+export function notEqual(a: TensorLike, b: TensorLike): Tensor;
+export function notEqual(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(notEqualP, a, b, extra); }
 
 registerAdder(add);

@@ -15,6 +15,7 @@ import { isfinite, isnan, logicalOr } from './predicates.js';
 import { callUnary, unaryPrimitive } from './pointwise.js';
 import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 function cbrtKernel(x: Float64Array): Float64Array {
   const out = new Float64Array(x.length);
@@ -29,14 +30,17 @@ const cbrtP: Primitive<null> = unaryPrimitive<null>('cbrt', 'output', cbrtKernel
  * The derivative 1/(3∛x²) is +∞ at 0.
  * @example ad.cbrt(ad.tensor([27, -8, 2])).toArray(); // => [3, -2, Math.cbrt(2)]
  */
-export function cbrt(x: TensorLike): Tensor { return callUnary(cbrtP, x, null); }
+export function cbrt(x: TensorLike): Tensor;
+export function cbrt(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(cbrtP, x, null, extra); }
 
 /**
  * 1 where x's sign bit is set — x < 0, or −0 — else 0 (numpy.signbit). No gradient. (A NaN's sign
  * bit is not read: NaN gives 0.)
  * @example ad.signbit(ad.tensor([-1, -0, 0, 2])).toArray(); // => [1, 1, 0, 0]
  */
-export function signbit(x: TensorLike): Tensor {
+export function signbit(x: TensorLike): Tensor;
+export function signbit(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('signbit', 'signbit(x)', extra, x);
   const t = stopGradient(asTensor(x, 'signbit'));
   return where(equal(t, 0), less(reciprocal(t), 0), less(t, 0)); // 1/−0 = −∞
 }
@@ -46,7 +50,9 @@ export function signbit(x: TensorLike): Tensor {
  * ±sign(a) (0 at a = 0, as abs's); none in b.
  * @example ad.copysign(ad.tensor([1, -2, 3]), ad.tensor([-1, 1, -0])).toArray(); // => [-1, 2, -3]
  */
-export function copysign(a: TensorLike, b: TensorLike): Tensor {
+export function copysign(a: TensorLike, b: TensorLike): Tensor;
+export function copysign(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('copysign', 'copysign(a, b)', extra, b);
   const [ta, tb] = broadcastOperands('copysign', a, b);
   return mul(abs(ta), where(signbit(tb), -1, 1));
 }
@@ -67,7 +73,9 @@ function sincSeries(z: Tensor): Tensor {
  * so every derivative there is right (sinc′(0) = 0, sinc″(0) = −π²/3), as JAX's Maclaurin rule.
  * @example ad.sinc(ad.tensor([0, 0.5, 1])).toArray(); // => [1, 2 / Math.PI, 3.8981718325193755e-17]
  */
-export function sinc(x: TensorLike): Tensor {
+export function sinc(x: TensorLike): Tensor;
+export function sinc(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('sinc', 'sinc(x)', extra, x);
   const z = mul(asTensor(x, 'sinc'), Math.PI);
   const small = less(abs(z), 0.1);
   const safe = where(small, 1, z); // keeps 0/0 (and its NaN derivative) out of the branch not taken
@@ -75,17 +83,21 @@ export function sinc(x: TensorLike): Tensor {
 }
 
 /** x in radians (numpy.deg2rad): x · π/180. @example ad.deg2rad(180).item(); // => Math.PI */
-export function deg2rad(x: TensorLike): Tensor { return mul(asTensor(x, 'deg2rad'), Math.PI / 180); }
+export function deg2rad(x: TensorLike): Tensor;
+export function deg2rad(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('deg2rad', 'deg2rad(x)', extra, x); return mul(asTensor(x, 'deg2rad'), Math.PI / 180); }
 
 /** x in degrees (numpy.rad2deg): x · 180/π. @example ad.rad2deg(Math.PI).item(); // => 180 */
-export function rad2deg(x: TensorLike): Tensor { return mul(asTensor(x, 'rad2deg'), 180 / Math.PI); }
+export function rad2deg(x: TensorLike): Tensor;
+export function rad2deg(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('rad2deg', 'rad2deg(x)', extra, x); return mul(asTensor(x, 'rad2deg'), 180 / Math.PI); }
 
 /**
  * The Heaviside step (numpy.heaviside): 0 for x < 0, 1 for x > 0, `atZero` at x = 0, NaN for NaN,
  * broadcasting. The gradient goes to `atZero` where x = 0; none to x.
  * @example ad.heaviside(ad.tensor([-2, 0, 3]), 0.5).toArray(); // => [0, 0.5, 1]
  */
-export function heaviside(x: TensorLike, atZero: TensorLike): Tensor {
+export function heaviside(x: TensorLike, atZero: TensorLike): Tensor;
+export function heaviside(x: TensorLike, atZero: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('heaviside', 'heaviside(x, atZero)', extra, atZero);
   const [tx, t0] = broadcastOperands('heaviside', x, atZero);
   return where(isnan(tx), NaN, where(less(tx, 0), 0, where(greater(tx, 0), 1, t0)));
 }
@@ -96,7 +108,9 @@ export function heaviside(x: TensorLike, atZero: TensorLike): Tensor {
  * ½ each at a tie (written ½a + ½b + 1 there).
  * @example ad.logaddexp2(ad.tensor([1, 1000, 3]), ad.tensor([1, 1000, -Infinity])).toArray(); // => [2, 1001, 3]
  */
-export function logaddexp2(a: TensorLike, b: TensorLike): Tensor {
+export function logaddexp2(a: TensorLike, b: TensorLike): Tensor;
+export function logaddexp2(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('logaddexp2', 'logaddexp2(a, b)', extra, b);
   const [ta, tb] = broadcastOperands('logaddexp2', a, b);
   const tie = equal(ta, tb);
   const gap = abs(sub(ta, where(tie, 0, tb))); // the branch not taken at a tie stays finite
@@ -137,7 +151,9 @@ function closeness(op: string, a: TensorLike, b: TensorLike, options: CloseOptio
  * broadcasting): infinities are close only to themselves, NaN to nothing unless `equalNan`.
  * @example ad.isclose(ad.tensor([1, 1e10, NaN]), ad.tensor([1 + 1e-9, 1.0001e10, NaN])).toArray(); // => [1, 0, 0]
  */
-export function isclose(a: TensorLike, b: TensorLike, options: CloseOptions = {}): Tensor {
+export function isclose(a: TensorLike, b: TensorLike, options?: CloseOptions): Tensor;
+export function isclose(a: TensorLike, b: TensorLike, options: CloseOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('isclose', 'isclose(a, b, options?)', extra, options);
   return closeness('isclose', a, b, options);
 }
 
@@ -145,7 +161,9 @@ export function isclose(a: TensorLike, b: TensorLike, options: CloseOptions = {}
  * Whether every entry of a is close to b's, as `isclose` (numpy.allclose): a boolean, as NumPy's.
  * @example ad.allclose(ad.tensor([1, 2]), ad.tensor([1, 2 + 1e-9])); // => true
  */
-export function allclose(a: TensorLike, b: TensorLike, options: CloseOptions = {}): boolean {
+export function allclose(a: TensorLike, b: TensorLike, options?: CloseOptions): boolean;
+export function allclose(a: TensorLike, b: TensorLike, options: CloseOptions = {}, ...extra: unknown[]): boolean {
+  if (extra.length > 0) extraArguments('allclose', 'allclose(a, b, options?)', extra, options);
   return closeness('allclose', a, b, options).values.every((v) => v === 1);
 }
 

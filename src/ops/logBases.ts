@@ -12,6 +12,7 @@ import { mul, pow } from './binary.js';
 import { reciprocal } from './unary.js';
 import { chain, scaleTangent } from './rules.js';
 import { broadcastingRule } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * log_base x as one primitive: the kernel rounds once (ln x · log₂e rounded twice was an ulp off
@@ -38,17 +39,20 @@ const log10P = logBasePrimitive('log10', 10, Math.LOG10E);
  * 2ˣ (numpy.exp2), exact at integers (it is `pow(2, x)`, and pow's powers of two are exact).
  * @example ad.exp2(ad.tensor([-1, 10, 0.5])).toArray(); // => [0.5, 1024, Math.SQRT2]
  */
-export function exp2(x: TensorLike): Tensor { return pow(2, asTensor(x, 'exp2')); }
+export function exp2(x: TensorLike): Tensor;
+export function exp2(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('exp2', 'exp2(x)', extra, x); return pow(2, asTensor(x, 'exp2')); }
 
 /**
  * log₂x (numpy.log2), correctly rounded: −∞ at 0, NaN below; exactly k at x = 2ᵏ. Derivative 1/(x ln 2).
  * @example ad.log2(ad.tensor([8, 0.125, 10])).toArray(); // => [3, -3, Math.log2(10)]
  */
-export function log2(x: TensorLike): Tensor { return apply(log2P, [asTensor(x, 'log2')], null); }
+export function log2(x: TensorLike): Tensor;
+export function log2(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('log2', 'log2(x)', extra, x); return apply(log2P, [asTensor(x, 'log2')], null); }
 
 /**
  * log₁₀x (numpy.log10), correctly rounded (NumPy's, glibc's, is an ulp off on about one input in
  * ten; it agrees wherever it is right): −∞ at 0, NaN below; exactly k at x = 1ek. Derivative 1/(x ln 10).
  * @example ad.log10(ad.tensor([1000, 1e-5, 2])).toArray(); // => [3, -5, 0.3010299956639812]
  */
-export function log10(x: TensorLike): Tensor { return apply(log10P, [asTensor(x, 'log10')], null); }
+export function log10(x: TensorLike): Tensor;
+export function log10(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('log10', 'log10(x)', extra, x); return apply(log10P, [asTensor(x, 'log10')], null); }

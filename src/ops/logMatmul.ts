@@ -21,6 +21,7 @@ import { reshape, transpose } from './shape.js';
 import { stopGradient, where } from './select.js';
 import { alignBatched } from './batching.js';
 import { unbroadcastIf } from './rules.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 interface LogMatmulParams { readonly transA: boolean }
 
@@ -117,7 +118,9 @@ const logMatmulP: Primitive<LogMatmulParams> = definePrimitive<LogMatmulParams>(
  * to a[i, j] is Σ_k ḡ[i, k] · exp(a[i, j] + b[j, k] − out[i, k]).
  * @example ad.logMatmul(ad.tensor([[0, 0]]), ad.tensor([[0], [0]])) // [[log 2]]
  */
-export function logMatmul(a: TensorLike, b: TensorLike): Tensor {
+export function logMatmul(a: TensorLike, b: TensorLike): Tensor;
+export function logMatmul(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('logMatmul', 'logMatmul(a, b)', extra, b);
   const x = asTensor(a, 'logMatmul');
   const y = asTensor(b, 'logMatmul');
   if (x.ndim === 0 || y.ndim === 0) {

@@ -10,6 +10,7 @@ import { abs, log, neg, sigmoid, softplus } from './unary.js';
 import { where } from './select.js';
 import { registerTensorMethods } from './methods.js';
 import { binaryPrimitive, callBinary } from './pointwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * a − b, read as 0 where a and b are the same infinity (so both weights below are ½ there, not
@@ -40,14 +41,17 @@ const xlogyP = binaryPrimitive('xlogy', (_x, y) => log(y), (x, y) => xOverY(x, y
  * with a zero gradient; both +∞ give +∞ with the cotangent split equally.
  * @example ad.logaddexp(ad.tensor([0, 1000]), ad.tensor([0, 1000])) // [log 2, 1000 + log 2]
  */
-export function logaddexp(a: TensorLike, b: TensorLike): Tensor { return callBinary(logaddexpP, a, b); }
+export function logaddexp(a: TensorLike, b: TensorLike): Tensor;
+export function logaddexp(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return callBinary(logaddexpP, a, b, extra); }
 
 /**
  * log σ(x) = −softplus(−x), without overflow or cancellation (logSigmoid(−1000) = −1000,
  * logSigmoid(40) = −4.248354255291589e-18). Its derivative σ(−x) is exact too.
  * @example ad.logSigmoid(0) // −log 2
  */
-export function logSigmoid(x: TensorLike): Tensor {
+export function logSigmoid(x: TensorLike): Tensor;
+export function logSigmoid(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('logSigmoid', 'logSigmoid(x)', extra, x);
   const t = asTensor(x, 'logSigmoid');
   // x − softplus(x) below 0 (the same value): its second derivative −σ′(x) is σ's VJP y(1 − y) at y = σ(x) ≪ 1, where
   // that keeps its digits; −softplus(−x) there evaluated it at y = σ(−x) ≈ 1, where 1 − y rounds (d²/dx² at −37
@@ -62,7 +66,8 @@ export function logSigmoid(x: TensorLike): Tensor {
  * The gradient keeps that: ∂/∂y = x/y is 0 where x = 0 (a strong zero); ∂/∂x = log y.
  * @example ad.xlogy(ad.tensor([0, 2]), ad.tensor([0, Math.E])) // [0, 2]
  */
-export function xlogy(x: TensorLike, y: TensorLike): Tensor { return callBinary(xlogyP, x, y); }
+export function xlogy(x: TensorLike, y: TensorLike): Tensor;
+export function xlogy(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('xlogy', 'xlogy(x, y)', extra, y); return callBinary(xlogyP, x, y); }
 
 declare module '../tensor/tensor.js' {
   interface Tensor {

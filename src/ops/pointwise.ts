@@ -10,6 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { chain, scaleTangent, sumTangents, unbroadcastIf } from './rules.js';
 import { broadcastingRule } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * A one-operand op y = f(x) whose local derivative f'(x) is written from the saved input `x`
@@ -60,12 +61,17 @@ export function binaryPrimitive(name: BinaryMathKernel, da: Partial, db: Partial
   return prim;
 }
 
-/** Applies a one-operand primitive to a tensor or number; errors name the op. */
-export function callUnary<P>(prim: Primitive<P>, x: TensorLike, params: P): Tensor {
+/**
+ * Applies a one-operand primitive to a tensor or number; errors name the op. `extra`, the arguments
+ * a public op was given past x, are refused (core/extraArguments.ts).
+ */
+export function callUnary<P>(prim: Primitive<P>, x: TensorLike, params: P, extra?: readonly unknown[]): Tensor {
+  if (extra !== undefined && extra.length > 0) extraArguments(prim.name, `${prim.name}(x)`, extra, x);
   return apply(prim, [asTensor(x, prim.name)], params);
 }
 
-/** Applies a two-operand primitive; errors (a non-tensor, shapes that do not broadcast) name the op. */
-export function callBinary(prim: Primitive<null>, a: TensorLike, b: TensorLike): Tensor {
+/** Applies a two-operand primitive; errors (a non-tensor, shapes that do not broadcast) name the op; `extra` as callUnary's. */
+export function callBinary(prim: Primitive<null>, a: TensorLike, b: TensorLike, extra?: readonly unknown[]): Tensor {
+  if (extra !== undefined && extra.length > 0) extraArguments(prim.name, `${prim.name}(a, b)`, extra, b);
   return apply(prim, [asTensor(a, prim.name), asTensor(b, prim.name)], null);
 }

@@ -16,6 +16,7 @@ import { abs, neg, roundHalfEven } from './unary.js';
 import { add, div, equal, greater, less, mul, mulStrong, notEqual, sub } from './binary.js';
 import { stopGradient, where } from './select.js';
 import { registerTensorMethods } from './methods.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Round half to even (the `round` primitive, tensor/kernels/unary.ts), signed zeros kept. */
 const roundOf = (t: Tensor): Tensor => roundHalfEven(t);
@@ -36,7 +37,9 @@ const truncOf = (t: Tensor) => { const r = roundOf(t); return where(less(t, 0), 
  * @example ad.round(ad.tensor([0.5, 1.5, 2.5, -0.5, -1.7])).toArray(); // => [0, 2, 2, -0, -2]
  * @example ad.round(ad.tensor([1.2345, 1250]), 2).toArray(); // => [1.23, 1250]
  */
-export function round(x: TensorLike, decimals = 0): Tensor {
+export function round(x: TensorLike, decimals?: number): Tensor;
+export function round(x: TensorLike, decimals = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('round', 'round(x, decimals?)', extra, decimals);
   const t = stopGradient(asTensor(x, 'round'));
   if (typeof decimals !== 'number' || !Number.isInteger(decimals)) {
     throw new InvalidArgumentError(`round: decimals must be an integer (negative rounds to tens, hundreds, …), got ${describe(decimals)}.`);
@@ -55,7 +58,9 @@ export function round(x: TensorLike, decimals = 0): Tensor {
  * The largest integer ≤ x (numpy.floor); ±∞ and NaN pass through; derivative 0.
  * @example ad.floor(ad.tensor([1.5, -1.5, -0])).toArray(); // => [1, -2, -0]
  */
-export function floor(x: TensorLike): Tensor {
+export function floor(x: TensorLike): Tensor;
+export function floor(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('floor', 'floor(x)', extra, x);
   const t = stopGradient(asTensor(x, 'floor'));
   return floorOf(t, roundOf(t));
 }
@@ -64,7 +69,9 @@ export function floor(x: TensorLike): Tensor {
  * The smallest integer ≥ x (numpy.ceil), −0 for x in (−1, 0); ±∞ and NaN pass through; derivative 0.
  * @example ad.ceil(ad.tensor([1.2, -1.5, -0.5])).toArray(); // => [2, -1, -0]
  */
-export function ceil(x: TensorLike): Tensor {
+export function ceil(x: TensorLike): Tensor;
+export function ceil(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('ceil', 'ceil(x)', extra, x);
   const t = stopGradient(asTensor(x, 'ceil'));
   return ceilOf(t, roundOf(t));
 }
@@ -73,7 +80,8 @@ export function ceil(x: TensorLike): Tensor {
  * x rounded toward zero (numpy.trunc, C's integer conversion); derivative 0.
  * @example ad.trunc(ad.tensor([1.7, -1.7, -0.2])).toArray(); // => [1, -1, -0]
  */
-export function trunc(x: TensorLike): Tensor { return truncOf(stopGradient(asTensor(x, 'trunc'))); }
+export function trunc(x: TensorLike): Tensor;
+export function trunc(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('trunc', 'trunc(x)', extra, x); return truncOf(stopGradient(asTensor(x, 'trunc'))); }
 
 // ---- Remainders ----
 
@@ -120,7 +128,9 @@ function withDerivatives(value: Tensor, terms: ReadonlyArray<readonly [Tensor, T
  * (mod(−4, 2) = 0, mod(4, −2) = −0). Exact at every magnitude. Gradients as PyTorch's: 1 for a, −(a // b) for b.
  * @example ad.mod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, 1, -1, -2]
  */
-export function mod(a: TensorLike, b: TensorLike): Tensor {
+export function mod(a: TensorLike, b: TensorLike): Tensor;
+export function mod(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('mod', 'mod(a, b)', extra, b);
   const [ta, tb] = broadcastOperands('mod', a, b);
   const [sa, sb] = [stopGradient(ta), stopGradient(tb)];
   const r = fmodOf(sa, sb);
@@ -144,7 +154,9 @@ export function mod(a: TensorLike, b: TensorLike): Tensor {
  * Gradients as PyTorch's: 1 for a, −trunc(a/b) for b.
  * @example ad.fmod(ad.tensor([5, -5, 5, -5]), ad.tensor([3, 3, -3, -3])).toArray(); // => [2, -2, 2, -2]
  */
-export function fmod(a: TensorLike, b: TensorLike): Tensor {
+export function fmod(a: TensorLike, b: TensorLike): Tensor;
+export function fmod(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('fmod', 'fmod(a, b)', extra, b);
   const [ta, tb] = broadcastOperands('fmod', a, b);
   const [sa, sb] = [stopGradient(ta), stopGradient(tb)];
   return withDerivatives(fmodOf(sa, sb), [[ta, 1], [tb, neg(truncOf(div(sa, sb)))]]);

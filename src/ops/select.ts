@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, greater, less, notEqual } from './binary.js';
 import { sumTangents, unbroadcastIf } from './rules.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 // The cotangent goes to the selected branch only, as exact zeros elsewhere: so a branch that was
 // not taken (sqrt at 0 in where(x > 0, sqrt(x), 0)) receives 0 and contributes 0, never NaN.
@@ -38,7 +39,9 @@ const whereP: Primitive<null> = definePrimitive<null>({
  * The gradient flows only into the branch that was selected.
  * @example ad.where(ad.greater(x, 0), ad.sqrt(x), 0)
  */
-export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor;
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('where', 'where(cond, a, b)', extra, b);
   return apply(whereP, [asTensor(cond, 'where'), asTensor(a, 'where'), asTensor(b, 'where')], null);
 }
 
@@ -49,7 +52,9 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
  * and is 0 everywhere at NaN.
  * @example ad.clip(ad.tensor([-2, 0.5, 3]), 0, 1) // [0, 0.5, 1]
  */
-export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor {
+export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor;
+export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('clip', 'clip(x, lo, hi)', extra, hi);
   const [t, l, h] = [asTensor(x, 'clip'), asTensor(lo, 'clip'), asTensor(hi, 'clip')];
   broadcastShapes('clip', t.shape, l.shape, h.shape); // errors name clip, not the ops below
   // Raise to lo first, then lower to hi: hi wins where the bounds cross (testing x against both
@@ -78,6 +83,8 @@ const stopGradientP: Primitive<null> = definePrimitive<null>({
  * The same value, treated as a constant by every transformation (its derivative is zero).
  * @example ad.grad((x) => ad.mul(x, ad.stopGradient(x)))(ad.tensor(3)) // 3, not 6
  */
-export function stopGradient(x: TensorLike): Tensor {
+export function stopGradient(x: TensorLike): Tensor;
+export function stopGradient(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stopGradient', 'stopGradient(x)', extra, x);
   return apply(stopGradientP, [asTensor(x, 'stopGradient')], null);
 }

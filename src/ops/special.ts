@@ -13,6 +13,7 @@ import { mul } from './binary.js';
 import { neg } from './unary.js';
 import { registerTensorMethods } from './methods.js';
 import { callUnary, unaryPrimitive } from './pointwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const SQRT_PI_OVER_TWO = 0.886226925452758;
@@ -49,21 +50,25 @@ const erfinvP = special('erfinv', 'output', (_x, y) => mul(SQRT_PI_OVER_TWO, exp
  * larger of log|π/sin πx| and lgamma(1 − x), so relative accuracy is lost only next to its zeros.
  * @example ad.lgamma(ad.tensor([0.5, 1, 10])) // [log √π, 0, log 362880]
  */
-export function lgamma(x: TensorLike): Tensor { return callUnary(lgammaP, x, null); }
+export function lgamma(x: TensorLike): Tensor;
+export function lgamma(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(lgammaP, x, null, extra); }
 
 /**
  * ψ(x) = Γ'(x)/Γ(x). ψ(+0) = −∞, ψ(−0) = +∞, NaN at negative integers and −∞ (as SciPy's psi).
  * The derivative is `polygamma(1, x)`.
  * @example ad.digamma(1) // −γ = −0.5772156649015329
  */
-export function digamma(x: TensorLike): Tensor { return callUnary(digammaP, x, null); }
+export function digamma(x: TensorLike): Tensor;
+export function digamma(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(digammaP, x, null, extra); }
 
 /**
  * ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n = 0 is digamma itself), for an integer n ≥ 0; n is
  * not differentiable. Poles at 0, −1, −2, … give (−1)ⁿ⁺¹ ∞ (±0 give the one-sided limits), +∞ gives 0.
  * @example ad.polygamma(1, 1) // π²/6
  */
-export function polygamma(n: number, x: TensorLike): Tensor {
+export function polygamma(n: number, x: TensorLike): Tensor;
+export function polygamma(n: number, x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polygamma', 'polygamma(n, x)', extra, x);
   if (!Number.isInteger(n) || n < 0 || n > 170) {
     throw new InvalidArgumentError(`polygamma: the order n must be an integer from 0 to 170, got ${String(n)}; pass e.g. polygamma(1, x) for the trigamma function.`);
   }
@@ -74,21 +79,24 @@ export function polygamma(n: number, x: TensorLike): Tensor {
  * The error function 2/√π ∫₀ˣ e^{−t²} dt (W. J. Cody's approximations, under 1 ulp in tests).
  * @example ad.erf(ad.tensor([0, 1])) // [0, 0.8427007929497149]
  */
-export function erf(x: TensorLike): Tensor { return callUnary(erfP, x, null); }
+export function erf(x: TensorLike): Tensor;
+export function erf(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(erfP, x, null, extra); }
 
 /**
  * 1 − erf(x), with full relative accuracy for large x (erfc(10) = 2.088487583762545e-45), 0 past
  * x ≈ 27.3 and 2 below −27.3.
  * @example ad.erfc(ad.tensor([0, 10])) // [1, 2.088487583762545e-45]
  */
-export function erfc(x: TensorLike): Tensor { return callUnary(erfcP, x, null); }
+export function erfc(x: TensorLike): Tensor;
+export function erfc(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(erfcP, x, null, extra); }
 
 /**
  * The inverse error function on (−1, 1): ±1 give ±∞, |x| > 1 gives NaN. Accurate near ±1, where
  * it is computed from erfc(y) = 1 − |x| (exact there).
  * @example ad.erfinv(ad.erf(0.5)) // 0.5
  */
-export function erfinv(x: TensorLike): Tensor { return callUnary(erfinvP, x, null); }
+export function erfinv(x: TensorLike): Tensor;
+export function erfinv(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(erfinvP, x, null, extra); }
 
 declare module '../tensor/tensor.js' {
   interface Tensor {

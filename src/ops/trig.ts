@@ -11,6 +11,7 @@ import { neg, reciprocal, sqrt, square } from './unary.js';
 import { where } from './select.js';
 import { registerTensorMethods } from './methods.js';
 import { binaryPrimitive, callBinary, callUnary, unaryPrimitive } from './pointwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const trig = (name: SpecialKernel, saves: 'inputs' | 'output', derivative: (x: Tensor, y: Tensor) => Tensor) =>
   unaryPrimitive<null>(name, saves, (x) => specialKernel(name, x), derivative);
@@ -40,37 +41,48 @@ const hypotPartial = (u: Tensor, h: Tensor) => where(equal(h, 0), 0, div(u, h));
 const hypotP = binaryPrimitive('hypot', (a, _b, h) => hypotPartial(a, h), (_a, b, h) => hypotPartial(b, h));
 
 /** Tangent. @example ad.tan(ad.tensor([0, Math.PI / 4])) // [0, 0.9999999999999999] */
-export function tan(x: TensorLike): Tensor { return callUnary(tanP, x, null); }
+export function tan(x: TensorLike): Tensor;
+export function tan(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(tanP, x, null, extra); }
 /** Arcsine on [−1, 1] (NaN outside); its derivative is +∞ at ±1. @example ad.asin(1) // π/2 */
-export function asin(x: TensorLike): Tensor { return callUnary(asinP, x, null); }
+export function asin(x: TensorLike): Tensor;
+export function asin(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(asinP, x, null, extra); }
 /** Arccosine on [−1, 1] (NaN outside); its derivative is −∞ at ±1. @example ad.acos(0) // π/2 */
-export function acos(x: TensorLike): Tensor { return callUnary(acosP, x, null); }
+export function acos(x: TensorLike): Tensor;
+export function acos(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(acosP, x, null, extra); }
 /** Arctangent. @example ad.atan(1) // π/4 */
-export function atan(x: TensorLike): Tensor { return callUnary(atanP, x, null); }
+export function atan(x: TensorLike): Tensor;
+export function atan(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(atanP, x, null, extra); }
 /** Hyperbolic sine. @example ad.sinh(0) // 0 */
-export function sinh(x: TensorLike): Tensor { return callUnary(sinhP, x, null); }
+export function sinh(x: TensorLike): Tensor;
+export function sinh(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(sinhP, x, null, extra); }
 /** Hyperbolic cosine. @example ad.cosh(0) // 1 */
-export function cosh(x: TensorLike): Tensor { return callUnary(coshP, x, null); }
+export function cosh(x: TensorLike): Tensor;
+export function cosh(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(coshP, x, null, extra); }
 /** Inverse hyperbolic sine, accurate near 0. @example ad.asinh(1e-20) // 1e-20 */
-export function asinh(x: TensorLike): Tensor { return callUnary(asinhP, x, null); }
+export function asinh(x: TensorLike): Tensor;
+export function asinh(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(asinhP, x, null, extra); }
 /** Inverse hyperbolic cosine on [1, ∞) (NaN below 1), accurate near 1. @example ad.acosh(1) // 0 */
-export function acosh(x: TensorLike): Tensor { return callUnary(acoshP, x, null); }
+export function acosh(x: TensorLike): Tensor;
+export function acosh(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(acoshP, x, null, extra); }
 /** Inverse hyperbolic tangent on [−1, 1]: ±∞ at ±1, NaN outside. @example ad.atanh(0.5) // 0.5493061443340548 */
-export function atanh(x: TensorLike): Tensor { return callUnary(atanhP, x, null); }
+export function atanh(x: TensorLike): Tensor;
+export function atanh(x: TensorLike, ...extra: unknown[]): Tensor { return callUnary(atanhP, x, null, extra); }
 
 /**
  * The angle of the point (x, y) in (−π, π], broadcasting, with the signed zeros of C's atan2
  * (atan2(0, −0) = π, atan2(−0, −0) = −π). Its gradient is 0 at the origin.
  * @example ad.atan2(ad.tensor([1, -1]), -1) // [3π/4, −3π/4]
  */
-export function atan2(y: TensorLike, x: TensorLike): Tensor { return callBinary(atan2P, y, x); }
+export function atan2(y: TensorLike, x: TensorLike): Tensor;
+export function atan2(y: TensorLike, x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('atan2', 'atan2(y, x)', extra, x); return callBinary(atan2P, y, x); }
 
 /**
  * √(a² + b²) without overflow or underflow (hypot(1e200, 1e200) ≈ 1.414e200, not ∞),
  * broadcasting; hypot(±∞, NaN) = ∞. Its gradient at the origin is 0.
  * @example ad.hypot(3, ad.tensor([4, 0])) // [5, 3]
  */
-export function hypot(a: TensorLike, b: TensorLike): Tensor { return callBinary(hypotP, a, b); }
+export function hypot(a: TensorLike, b: TensorLike): Tensor;
+export function hypot(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return callBinary(hypotP, a, b, extra); }
 
 declare module '../tensor/tensor.js' {
   interface Tensor {

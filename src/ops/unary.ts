@@ -7,6 +7,7 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, div, greater, mul, sub } from './binary.js';
 import { chain, linearTangent, scaleTangent } from './rules.js';
 import { broadcastingRule } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * An elementwise op whose derivative is f'(x), given as a function of the saved input `x`
@@ -30,7 +31,9 @@ function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y
   return prim;
 }
 
-function call(prim: Primitive<null>, x: TensorLike): Tensor {
+/** Applies `prim` to x; `extra`, the arguments a public op was given past x, are refused (core/extraArguments.ts). */
+function call(prim: Primitive<null>, x: TensorLike, extra?: readonly unknown[]): Tensor {
+  if (extra !== undefined && extra.length > 0) extraArguments(prim.name, `${prim.name}(x)`, extra, x);
   if (x instanceof Tensor) return applyScalar(prim, x, null) ?? applyGeneral(prim, [x], null); // 0-d first (core/scalarTape.ts)
   return apply(prim, [asTensor(x, prim.name)], null);
 }
@@ -67,36 +70,52 @@ const reluP = elementwise('relu', 'inputs', (x) => greater(x, 0), 'relu'); // re
 const reciprocalP = elementwise('reciprocal', 'output', (_x, y) => neg(square(y)), 'reciprocal'); // (1/x)' = −1/x²
 
 /** −x. @example ad.neg(ad.tensor([1, -2])) // [-1, 2] */
-export function neg(x: TensorLike): Tensor { return call(negP, x); }
+export function neg(x: TensorLike): Tensor;
+export function neg(x: TensorLike, ...extra: unknown[]): Tensor { return call(negP, x, extra); }
 /** eˣ. @example ad.exp(0) // 1 */
-export function exp(x: TensorLike): Tensor { return call(expP, x); }
+export function exp(x: TensorLike): Tensor;
+export function exp(x: TensorLike, ...extra: unknown[]): Tensor { return call(expP, x, extra); }
 /** Natural logarithm. @example ad.log(Math.E) // 1 */
-export function log(x: TensorLike): Tensor { return call(logP, x); }
+export function log(x: TensorLike): Tensor;
+export function log(x: TensorLike, ...extra: unknown[]): Tensor { return call(logP, x, extra); }
 /** log(1 + x), accurate for small x. @example ad.log1p(1e-10) */
-export function log1p(x: TensorLike): Tensor { return call(log1pP, x); }
+export function log1p(x: TensorLike): Tensor;
+export function log1p(x: TensorLike, ...extra: unknown[]): Tensor { return call(log1pP, x, extra); }
 /** eˣ − 1, accurate for small x. @example ad.expm1(1e-10) */
-export function expm1(x: TensorLike): Tensor { return call(expm1P, x); }
+export function expm1(x: TensorLike): Tensor;
+export function expm1(x: TensorLike, ...extra: unknown[]): Tensor { return call(expm1P, x, extra); }
 /** √x; its derivative at 0 is +∞ (a zero cotangent still gives 0). @example ad.sqrt(ad.tensor([4, 9])) // [2, 3] */
-export function sqrt(x: TensorLike): Tensor { return call(sqrtP, x); }
+export function sqrt(x: TensorLike): Tensor;
+export function sqrt(x: TensorLike, ...extra: unknown[]): Tensor { return call(sqrtP, x, extra); }
 /** x². @example ad.square(3) // 9 */
-export function square(x: TensorLike): Tensor { return call(squareP, x); }
+export function square(x: TensorLike): Tensor;
+export function square(x: TensorLike, ...extra: unknown[]): Tensor { return call(squareP, x, extra); }
 /** |x|; abs'(0) = 0. @example ad.abs(ad.tensor([-1, 2])) // [1, 2] */
-export function abs(x: TensorLike): Tensor { return call(absP, x); }
+export function abs(x: TensorLike): Tensor;
+export function abs(x: TensorLike, ...extra: unknown[]): Tensor { return call(absP, x, extra); }
 /** −1, 0 or 1 (no gradient). @example ad.sign(ad.tensor([-3, 0, 2])) // [-1, 0, 1] */
-export function sign(x: TensorLike): Tensor { return call(signP, x); }
+export function sign(x: TensorLike): Tensor;
+export function sign(x: TensorLike, ...extra: unknown[]): Tensor { return call(signP, x, extra); }
 /** x rounded half to even, signed zeros kept; derivative 0 (the public `ad.round` is ops/rounding.ts). @internal */
 export function roundHalfEven(x: TensorLike): Tensor { return call(roundP, x); }
 /** Sine. @example ad.sin(0) // 0 */
-export function sin(x: TensorLike): Tensor { return call(sinP, x); }
+export function sin(x: TensorLike): Tensor;
+export function sin(x: TensorLike, ...extra: unknown[]): Tensor { return call(sinP, x, extra); }
 /** Cosine. @example ad.cos(0) // 1 */
-export function cos(x: TensorLike): Tensor { return call(cosP, x); }
+export function cos(x: TensorLike): Tensor;
+export function cos(x: TensorLike, ...extra: unknown[]): Tensor { return call(cosP, x, extra); }
 /** Hyperbolic tangent. @example ad.tanh(0) // 0 */
-export function tanh(x: TensorLike): Tensor { return call(tanhP, x); }
+export function tanh(x: TensorLike): Tensor;
+export function tanh(x: TensorLike, ...extra: unknown[]): Tensor { return call(tanhP, x, extra); }
 /** 1 / (1 + e⁻ˣ), computed without overflow. @example ad.sigmoid(0) // 0.5 */
-export function sigmoid(x: TensorLike): Tensor { return call(sigmoidP, x); }
+export function sigmoid(x: TensorLike): Tensor;
+export function sigmoid(x: TensorLike, ...extra: unknown[]): Tensor { return call(sigmoidP, x, extra); }
 /** log(1 + eˣ), computed without overflow. @example ad.softplus(0) // log 2 */
-export function softplus(x: TensorLike): Tensor { return call(softplusP, x); }
+export function softplus(x: TensorLike): Tensor;
+export function softplus(x: TensorLike, ...extra: unknown[]): Tensor { return call(softplusP, x, extra); }
 /** max(x, 0); relu'(0) = 0. @example ad.relu(ad.tensor([-1, 2])) // [0, 2] */
-export function relu(x: TensorLike): Tensor { return call(reluP, x); }
+export function relu(x: TensorLike): Tensor;
+export function relu(x: TensorLike, ...extra: unknown[]): Tensor { return call(reluP, x, extra); }
 /** 1/x. @example ad.reciprocal(ad.tensor([2, 4])) // [0.5, 0.25] */
-export function reciprocal(x: TensorLike): Tensor { return call(reciprocalP, x); }
+export function reciprocal(x: TensorLike): Tensor;
+export function reciprocal(x: TensorLike, ...extra: unknown[]): Tensor { return call(reciprocalP, x, extra); }
