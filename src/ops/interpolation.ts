@@ -21,6 +21,7 @@ import { mod } from './rounding.js';
 import { allBatched } from './batching.js';
 import { isfinite, isnan, logicalAnd, logicalOr } from './predicates.js';
 import { knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A 1-D tensor argument, or an AdjointError naming the op and the argument. */
 function vector(op: string, name: string, x: TensorLike, minLength = 0): Tensor {
@@ -99,7 +100,9 @@ const searchsortedP: Primitive<SearchParams> = definePrimitive<SearchParams>({
  * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5])).toArray();                      // => [1, 0, 4]
  * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5]), { side: 'right' }).toArray();  // => [3, 0, 4]
  */
-export function searchsorted(a: TensorLike, v: TensorLike, options: SearchsortedOptions = {}): Tensor {
+export function searchsorted(a: TensorLike, v: TensorLike, options?: SearchsortedOptions): Tensor;
+export function searchsorted(a: TensorLike, v: TensorLike, options: SearchsortedOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('searchsorted', 'searchsorted(a, v, options?)', extra, options);
   const ta = vector('searchsorted', 'a (the sorted sequence)', a);
   const tv = asTensor(v, 'searchsorted');
   knownOptions('searchsorted', options, ['side', 'sorter'], "{ side: 'right' }");
@@ -119,17 +122,18 @@ export function searchsorted(a: TensorLike, v: TensorLike, options: Searchsorted
 
 /** Options of `interp`. */
 export interface InterpOptions {
-  /** The value for x < xp[0] (default fp[0]). */
-  readonly left?: TensorLike | undefined;
-  /** The value for x > xp[last] (default fp[last]). */
-  readonly right?: TensorLike | undefined;
+  /** The value for x < xp[0] (default fp[0]), or 'extrapolate' (jnp.interp's): the first segment's line continued. */
+  readonly left?: TensorLike | 'extrapolate' | undefined;
+  /** The value for x > xp[last] (default fp[last]), or 'extrapolate' (jnp.interp's): the last segment's line continued. */
+  readonly right?: TensorLike | 'extrapolate' | undefined;
   /** The period of periodic x-coordinates (numpy.interp's period; left and right are then ignored, as there). */
   readonly period?: number | undefined;
 }
 
 /**
  * 1-D piecewise-linear interpolation (numpy.interp): through the points (xp[i], fp[i]), xp
- * increasing, at each x; `left` and `right` (default fp's ends) beyond them. Exact at the knots,
+ * increasing, at each x; `left` and `right` (default fp's ends) beyond them, or with
+ * `'extrapolate'` (as jax.numpy.interp) the end segments' lines continued. Exact at the knots,
  * with NumPy's formula slope·(x − xp[j]) + fp[j] between; with `period`, periodic as NumPy's.
  * Differentiable in x (the slope of the segment on the right of a knot, the left one at the
  * last, as JAX's), xp and fp.
@@ -137,7 +141,9 @@ export interface InterpOptions {
  * ad.interp(ad.tensor([0.5, 2, 5]), ad.tensor([0, 1, 3]), ad.tensor([0, 10, 30])).toArray(); // => [5, 20, 30]
  * ad.interp(ad.tensor([-1, 4]), ad.tensor([0, 3]), ad.tensor([1, 2]), { left: 0, right: -1 }).toArray(); // => [0, -1]
  */
-export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: InterpOptions = {}): Tensor {
+export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options?: InterpOptions): Tensor;
+export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: InterpOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('interp', 'interp(x, xp, fp, options?)', extra, options);
   const tx = asTensor(x, 'interp');
   const txp = vector('interp', 'xp', xp, 1);
   const tfp = vector('interp', 'fp', fp, 1);
@@ -148,8 +154,15 @@ export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: I
   if (options.period !== undefined) return periodic(tx, txp, tfp, options.period);
   const n = txp.size;
   const [x0, xLast, f0, fLast] = [entry(txp, 0), entry(txp, n - 1), entry(tfp, 0), entry(tfp, n - 1)];
-  const left = options.left === undefined ? f0 : asTensor(options.left, 'interp');
-  const right = options.right === undefined ? fLast : asTensor(options.right, 'interp');
+  const beyond = (given: TensorLike | 'extrapolate' | undefined, end: Tensor, which: string): Tensor | null => {
+    if (given === 'extrapolate') return null; // the end segment's line: `inside`, whose segment index is clamped to the ends
+    if (typeof given === 'string') {
+      throw new InvalidArgumentError(`interp: ${which} must be a number, a tensor or 'extrapolate' (jnp.interp's), got '${given}'.`);
+    }
+    return given === undefined ? end : asTensor(given, 'interp');
+  };
+  const left = beyond(options.left, f0, 'left');
+  const right = beyond(options.right, fLast, 'right');
   let inside: Tensor;
   if (n === 1) inside = f0; // one knot: fp[0] at x = xp[0]
   else {
@@ -169,7 +182,8 @@ export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: I
     const atKnot = where(equal(tx, xLast), add(fb, mul(flowing, sub(tx, xb))), add(fa, mul(flowing, sub(tx, xa))));
     inside = where(isnan(tx), NaN, where(logicalOr(equal(tx, xLast), equal(tx, xa)), atKnot, between)); // NaN x: NaN
   }
-  return where(less(tx, x0), left, where(greater(tx, xLast), right, inside));
+  // (With 'extrapolate', jnp.interp's fp[j] + (x − xp[j])·slope of the clamped segment j, as `between` computes it.)
+  return where(less(tx, x0), left ?? inside, where(greater(tx, xLast), right ?? inside, inside));
 }
 
 /**
@@ -194,7 +208,9 @@ function periodic(x: Tensor, xp: Tensor, fp: Tensor, period: number): Tensor {
  * from 0 as NumPy's (so a non-finite x gives NaN, as there). Differentiable in p and x.
  * @example ad.polyval(ad.tensor([3, 0, 1]), ad.tensor([0, 1, 2])).toArray(); // => [1, 4, 13]
  */
-export function polyval(p: TensorLike, x: TensorLike): Tensor {
+export function polyval(p: TensorLike, x: TensorLike): Tensor;
+export function polyval(p: TensorLike, x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polyval', 'polyval(p, x)', extra, x);
   const tp = vector('polyval', 'p (the coefficients, highest degree first)', p);
   const tx = asTensor(x, 'polyval');
   let y = zeros(tx.shape);
@@ -241,7 +257,9 @@ function window(full: Tensor, n: number, m: number, mode: ConvolveMode, late: bo
  * ad.convolve(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5])).toArray();          // => [0, 1, 2.5, 4, 1.5]
  * ad.convolve(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5]), 'same').toArray();  // => [1, 2.5, 4]
  */
-export function convolve(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'full'): Tensor {
+export function convolve(a: TensorLike, v: TensorLike, mode?: ConvolveMode): Tensor;
+export function convolve(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'full', ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('convolve', 'convolve(a, v, mode?)', extra, mode);
   const [ta, tv, m] = sequences('convolve', a, v, mode);
   return window(correlateFull(ta, flip(tv)), ta.size, tv.size, m, false);
 }
@@ -253,7 +271,9 @@ export function convolve(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'ful
  * ad.correlate(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5])).toArray();          // => [3.5]
  * ad.correlate(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5]), 'full').toArray();  // => [0.5, 2, 3.5, 3, 0]
  */
-export function correlate(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'valid'): Tensor {
+export function correlate(a: TensorLike, v: TensorLike, mode?: ConvolveMode): Tensor;
+export function correlate(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'valid', ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('correlate', 'correlate(a, v, mode?)', extra, mode);
   const [ta, tv, m] = sequences('correlate', a, v, mode);
   return window(correlateFull(ta, tv), ta.size, tv.size, m, tv.size > ta.size);
 }
