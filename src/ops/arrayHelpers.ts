@@ -10,6 +10,7 @@ import { arange, asTensor, describe, full, ones, tensor, zeros, type TensorInput
 import { equal, mul, sub } from './binary.js';
 import { broadcastTo, concat, expandDims, reshape, slice } from './shape.js';
 import { knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** An integer (≥ 0 unless `signed`), or an AdjointError naming the op and the argument. */
 function integer(op: string, name: string, v: unknown, signed = false): number {
@@ -25,16 +26,20 @@ function along(t: Tensor, axis: number, start: number, stop: number): Tensor {
 }
 
 /** Zeros of x's shape (jnp.zeros_like). @example ad.zerosLike(ad.ones([2, 3])).shape; // => [2, 3] */
-export function zerosLike(x: TensorLike): Tensor { return zeros(asTensor(x, 'zerosLike').shape); }
+export function zerosLike(x: TensorLike): Tensor;
+export function zerosLike(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('zerosLike', 'zerosLike(x)', extra, x); return zeros(asTensor(x, 'zerosLike').shape); }
 
 /** Ones of x's shape (jnp.ones_like). @example ad.onesLike(ad.tensor([5, 6])).toArray(); // => [1, 1] */
-export function onesLike(x: TensorLike): Tensor { return ones(asTensor(x, 'onesLike').shape); }
+export function onesLike(x: TensorLike): Tensor;
+export function onesLike(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('onesLike', 'onesLike(x)', extra, x); return ones(asTensor(x, 'onesLike').shape); }
 
 /**
  * `value` in x's shape (jnp.full_like).
  * @example ad.fullLike(ad.tensor([5, 6]), 7).toArray(); // => [7, 7]
  */
-export function fullLike(x: TensorLike, value: number): Tensor {
+export function fullLike(x: TensorLike, value: number): Tensor;
+export function fullLike(x: TensorLike, value: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('fullLike', 'fullLike(x, value)', extra, value);
   const t = asTensor(x, 'fullLike');
   // Checked here so the error names fullLike (full's named full, and took a 0-d tensor as a value).
   if (typeof value !== 'number') {
@@ -60,7 +65,9 @@ export interface DiffOptions {
  * ad.diff(ad.tensor([1, 4, 9, 16]), 2).toArray();        // => [2, 2]
  * ad.diff(ad.tensor([1, 4, 9, 16]), 1, -1, { prepend: 0 }).toArray(); // => [1, 3, 5, 7]
  */
-export function diff(x: TensorLike, n = 1, axis = -1, options: DiffOptions = {}): Tensor {
+export function diff(x: TensorLike, n?: number, axis?: number, options?: DiffOptions): Tensor;
+export function diff(x: TensorLike, n = 1, axis = -1, options: DiffOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('diff', 'diff(x, n?, axis?, options?)', extra, options);
   let t = asTensor(x, 'diff');
   integer('diff', 'the order n', n);
   knownOptions('diff', options, ['prepend', 'append'], '{ prepend: 0 }');
@@ -104,7 +111,9 @@ const bound = (i: number, n: number) => Math.min(Math.max(i < 0 ? i + n : i, 0),
  * ad.split(ad.arange(6), 3).map((p) => p.toArray());       // => [[0, 1], [2, 3], [4, 5]]
  * ad.split(ad.arange(6), [1, 4]).map((p) => p.toArray());  // => [[0], [1, 2, 3], [4, 5]]
  */
-export function split(x: TensorLike, indicesOrSections: number | readonly number[], axis = 0): Tensor[] {
+export function split(x: TensorLike, indicesOrSections: number | readonly number[], axis?: number): Tensor[];
+export function split(x: TensorLike, indicesOrSections: number | readonly number[], axis = 0, ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('split', 'split(x, indicesOrSections, axis?)', extra, axis);
   const t = asTensor(x, 'split');
   if (t.ndim === 0) throw new ShapeError('split: x is 0-d; it needs an axis to split along (reshape it to [1] first).');
   const ax = normalizeAxis(axis, t.ndim, 'split');
@@ -135,7 +144,9 @@ export function split(x: TensorLike, indicesOrSections: number | readonly number
  * [0, numClasses), negative or fractional gives a row of zeros. No gradient.
  * @example ad.oneHot(ad.tensor([0, 2, 5]), 3).toArray(); // => [[1, 0, 0], [0, 0, 1], [0, 0, 0]]
  */
-export function oneHot(indices: TensorInput, numClasses: number): Tensor {
+export function oneHot(indices: TensorInput, numClasses: number): Tensor;
+export function oneHot(indices: TensorInput, numClasses: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('oneHot', 'oneHot(indices, numClasses)', extra, numClasses);
   // Arrays go through tensor(); anything else through asTensor, so a bad argument's error names oneHot.
   const t = Array.isArray(indices) || ArrayBuffer.isView(indices) ? tensor(indices) : asTensor(indices as TensorLike, 'oneHot');
   integer('oneHot', 'numClasses', numClasses);
@@ -147,7 +158,9 @@ export function oneHot(indices: TensorInput, numClasses: number): Tensor {
  * axes of length 1. Out's shape is the product of the shapes, entry by entry.
  * @example ad.kron(ad.tensor([1, 2]), ad.tensor([1, 10])).toArray(); // => [1, 10, 2, 20]
  */
-export function kron(a: TensorLike, b: TensorLike): Tensor {
+export function kron(a: TensorLike, b: TensorLike): Tensor;
+export function kron(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('kron', 'kron(a, b)', extra, b);
   const [ta, tb] = [asTensor(a, 'kron'), asTensor(b, 'kron')];
   const d = Math.max(ta.ndim, tb.ndim);
   const pad = (s: readonly number[]) => [...new Array<number>(d - s.length).fill(1), ...s];

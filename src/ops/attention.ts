@@ -21,6 +21,7 @@ import { expandDims, reshape, transpose } from './shape.js';
 import { where } from './select.js';
 import { matmul } from './linalg.js';
 import { checkOptionKeys, flag } from './poolShapes.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface AttentionOptions {
   /** Added to the logits; broadcasts to [...batch, heads, T, S]. */
@@ -59,7 +60,9 @@ function causalMask(T: number, S: number): Tensor {
  * const q = ad.tensor([[[1]], [[0]]]), k = ad.tensor([[[1]], [[0]]]), v = ad.tensor([[[2]], [[4]]]);
  * ad.dotProductAttention(q, k, v, { isCausal: true }).toArray(); // => [[[2]], [[3]]]
  */
-export function dotProductAttention(q: TensorLike, k: TensorLike, v: TensorLike, options: AttentionOptions = {}): Tensor {
+export function dotProductAttention(q: TensorLike, k: TensorLike, v: TensorLike, options?: AttentionOptions): Tensor;
+export function dotProductAttention(q: TensorLike, k: TensorLike, v: TensorLike, options: AttentionOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('dotProductAttention', 'dotProductAttention(q, k, v, options?)', extra, options);
   checkOptionKeys('dotProductAttention', options, ['bias', 'mask', 'scale', 'isCausal']);
   const qt = asTensor(q, 'dotProductAttention'), kt = asTensor(k, 'dotProductAttention'), vt = asTensor(v, 'dotProductAttention');
   const isCausal = flag('dotProductAttention', 'isCausal', options.isCausal, false);

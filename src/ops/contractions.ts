@@ -13,6 +13,7 @@ import { sum } from './reduce.js';
 import { matmul } from './linalg.js';
 import { diff } from './arrayHelpers.js';
 import { moveaxis, ravel } from './layout.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The axes of tensordot: N (a's last N with b's first N) or a pair of lists [aAxes, bAxes]. */
 export type TensordotAxes = number | readonly [number | readonly number[], number | readonly number[]];
@@ -41,7 +42,9 @@ function contractedAxes(a: Tensor, b: Tensor, axes: TensordotAxes): [number[], n
  * ad.tensordot(ad.ones([2, 3, 4]), ad.ones([3, 4, 5])).shape;              // => [2, 5]
  * ad.tensordot(ad.tensor([[1, 2], [3, 4]]), ad.tensor([1, 1]), [[0], [0]]).toArray(); // => [4, 6]
  */
-export function tensordot(a: TensorLike, b: TensorLike, axes: TensordotAxes = 2): Tensor {
+export function tensordot(a: TensorLike, b: TensorLike, axes?: TensordotAxes): Tensor;
+export function tensordot(a: TensorLike, b: TensorLike, axes: TensordotAxes = 2, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('tensordot', 'tensordot(a, b, axes?)', extra, axes);
   const [ta, tb] = [asTensor(a, 'tensordot'), asTensor(b, 'tensordot')];
   const [aa, bb] = contractedAxes(ta, tb, axes);
   const mismatch = aa.findIndex((ax, k) => ta.shape[ax] !== tb.shape[bb[k]!]);
@@ -64,7 +67,9 @@ export function tensordot(a: TensorLike, b: TensorLike, axes: TensordotAxes = 2)
  * operand multiplies.
  * @example ad.inner(ad.tensor([[1, 2], [3, 4]]), ad.tensor([1, 10])).toArray(); // => [21, 43]
  */
-export function inner(a: TensorLike, b: TensorLike): Tensor {
+export function inner(a: TensorLike, b: TensorLike): Tensor;
+export function inner(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('inner', 'inner(a, b)', extra, b);
   const [ta, tb] = [asTensor(a, 'inner'), asTensor(b, 'inner')];
   if (ta.ndim === 0 || tb.ndim === 0) return mul(ta, tb);
   if (ta.shape[ta.ndim - 1] !== tb.shape[tb.ndim - 1]) {
@@ -77,7 +82,9 @@ export function inner(a: TensorLike, b: TensorLike): Tensor {
  * Σ a·b over all entries, both flattened (numpy.vdot; no conjugation for reals). Sizes must match.
  * @example ad.vdot(ad.tensor([[1, 2], [3, 4]]), ad.tensor([1, 0, 0, 1])).item(); // => 5
  */
-export function vdot(a: TensorLike, b: TensorLike): Tensor {
+export function vdot(a: TensorLike, b: TensorLike): Tensor;
+export function vdot(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('vdot', 'vdot(a, b)', extra, b);
   const [ta, tb] = [asTensor(a, 'vdot'), asTensor(b, 'vdot')];
   if (ta.size !== tb.size) {
     throw new ShapeError(`vdot: a of shape ${formatShape(ta.shape)} has ${ta.size} entries but b of shape ${formatShape(tb.shape)} has ${tb.size}; they must have the same number.`);
@@ -96,7 +103,9 @@ export function vdot(a: TensorLike, b: TensorLike): Tensor {
  * ad.cross(ad.tensor([1, 0, 0]), ad.tensor([0, 1, 0])).toArray(); // => [0, 0, 1]
  * ad.cross(ad.tensor([[1], [0], [0]]), ad.tensor([0, 1, 0]), 0).toArray(); // => [[0, 0, 1]]
  */
-export function cross(a: TensorLike, b: TensorLike, axisa = -1, axisb = -1, axisc = -1, axis?: number): Tensor {
+export function cross(a: TensorLike, b: TensorLike, axisa?: number, axisb?: number, axisc?: number, axis?: number): Tensor;
+export function cross(a: TensorLike, b: TensorLike, axisa = -1, axisb = -1, axisc = -1, axis?: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cross', 'cross(a, b, axisa?, axisb?, axisc?, axis?)', extra, axis);
   const [ta, tb] = [asTensor(a, 'cross'), asTensor(b, 'cross')];
   if (axis !== undefined) axisa = axisb = axisc = axis; // numpy.cross: axis overrides the three
   const [ma, mb] = [moveaxis(ta, normalizeAxis(axisa, ta.ndim, 'cross'), -1), moveaxis(tb, normalizeAxis(axisb, tb.ndim, 'cross'), -1)];
@@ -124,7 +133,9 @@ export function cross(a: TensorLike, b: TensorLike, axisa = -1, axisb = -1, axis
  * ad.trapezoid(ad.tensor([1, 2, 3])).item();                          // => 4
  * ad.trapezoid(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 3])).item();    // => 6.5
  */
-export function trapezoid(y: TensorLike, x?: TensorLike, dx: TensorLike = 1, axis = -1): Tensor {
+export function trapezoid(y: TensorLike, x?: TensorLike, dx?: TensorLike, axis?: number): Tensor;
+export function trapezoid(y: TensorLike, x?: TensorLike, dx: TensorLike = 1, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('trapezoid', 'trapezoid(y, x?, dx?, axis?)', extra, axis);
   const ty = asTensor(y, 'trapezoid');
   const ax = normalizeAxis(axis, ty.ndim, 'trapezoid');
   const n = ty.shape[ax]!;

@@ -39,6 +39,7 @@ import { convBatchRule, convTransposeBatchRule, convWeightBatchRule } from './co
 import {
   convGeometry, convTransposeGeometry, spatialRank, type ConvOptions, type ConvTransposeOptions,
 } from './convShapes.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export type { ConvOptions, ConvTransposeOptions, ConvPadding, PerAxis } from './convShapes.js';
 
@@ -141,7 +142,9 @@ function batchedCall(x: Tensor, unbatched: boolean, body: (x: Tensor) => Tensor)
  * @example
  * ad.conv(ad.tensor([[[1, 2, 3, 4]]]), ad.tensor([[[1, -1]]])).toArray(); // => [[[-1, -1, -1]]]
  */
-export function conv(x: TensorLike, w: TensorLike, options: ConvOptions = {}): Tensor {
+export function conv(x: TensorLike, w: TensorLike, options?: ConvOptions): Tensor;
+export function conv(x: TensorLike, w: TensorLike, options: ConvOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('conv', 'conv(x, w, options?)', extra, options);
   checkOptions('conv', options, CONV_KEYS);
   const xt = asTensor(x, 'conv'), wt = asTensor(w, 'conv');
   const { unbatched } = spatialRank('conv', xt.shape, wt.shape, '[out, in/groups, …kernel]');
@@ -160,7 +163,9 @@ export function conv(x: TensorLike, w: TensorLike, options: ConvOptions = {}): T
  * @example
  * ad.convTranspose(ad.tensor([[[1, 2]]]), ad.tensor([[[1, 1, 1]]]), { stride: 2 }).toArray(); // => [[[1, 1, 3, 2, 2]]]
  */
-export function convTranspose(x: TensorLike, w: TensorLike, options: ConvTransposeOptions = {}): Tensor {
+export function convTranspose(x: TensorLike, w: TensorLike, options?: ConvTransposeOptions): Tensor;
+export function convTranspose(x: TensorLike, w: TensorLike, options: ConvTransposeOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('convTranspose', 'convTranspose(x, w, options?)', extra, options);
   checkOptions('convTranspose', options, CONV_T_KEYS);
   const xt = asTensor(x, 'convTranspose'), wt = asTensor(w, 'convTranspose');
   const { unbatched } = spatialRank('convTranspose', xt.shape, wt.shape, '[in, out/groups, …kernel]');

@@ -15,6 +15,7 @@ import { gather } from './gather.js';
 import { logaddexp } from './logspace.js';
 import { isfinite, isnan, logicalAnd } from './predicates.js';
 import { flag, knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Options of the running reductions. */
 export interface CumulativeOptions {
@@ -106,7 +107,9 @@ function zerosAlong(c: Tensor, ax: number): Tensor { return full(c.shape.map((d,
  * equally among ties, as `max`; an infinite or NaN maximum gets it too (as torch.cummax's index).
  * @example ad.cummax(ad.tensor([1, 3, 2, 5, 4])).toArray(); // => [1, 3, 3, 5, 5]
  */
-export function cummax(x: TensorLike, axis = 0, options: CumulativeOptions = {}): Tensor {
+export function cummax(x: TensorLike, axis?: number, options?: CumulativeOptions): Tensor;
+export function cummax(x: TensorLike, axis = 0, options: CumulativeOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cummax', 'cummax(x, axis?, options?)', extra, options);
   return runningExtremum('cummax', x, axis, options);
 }
 
@@ -114,7 +117,9 @@ export function cummax(x: TensorLike, axis = 0, options: CumulativeOptions = {})
  * The running minimum along `axis` (jax.lax.cummin, numpy.minimum.accumulate); as `cummax`.
  * @example ad.cummin(ad.tensor([3, 1, 2, 0]), 0, { reverse: true }).toArray(); // => [0, 0, 0, 0]
  */
-export function cummin(x: TensorLike, axis = 0, options: CumulativeOptions = {}): Tensor {
+export function cummin(x: TensorLike, axis?: number, options?: CumulativeOptions): Tensor;
+export function cummin(x: TensorLike, axis = 0, options: CumulativeOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cummin', 'cummin(x, axis?, options?)', extra, options);
   return runningExtremum('cummin', x, axis, options);
 }
 
@@ -125,7 +130,9 @@ export function cummin(x: TensorLike, axis = 0, options: CumulativeOptions = {})
  * Its gradient is the softmax of each prefix; −∞ entries get none.
  * @example ad.cumlogsumexp(ad.tensor([0, 0, Math.log(2)])).toArray(); // => [0, Math.log(2), Math.log(4)]
  */
-export function cumlogsumexp(x: TensorLike, axis = 0, options: CumulativeOptions = {}): Tensor {
+export function cumlogsumexp(x: TensorLike, axis?: number, options?: CumulativeOptions): Tensor;
+export function cumlogsumexp(x: TensorLike, axis = 0, options: CumulativeOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cumlogsumexp', 'cumlogsumexp(x, axis?, options?)', extra, options);
   const { ax, run } = prepared('cumlogsumexp', x, axis, options);
   return run((u) => doublingScan(u, ax, logaddexp, -Infinity));
 }

@@ -17,6 +17,7 @@ import { add, equal, greaterEqual } from './binary.js';
 import { where } from './select.js';
 import { broadcastTo, reshape } from './shape.js';
 import { allBatched } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * A gather or scatter along `axis`. The indices are the primitive's last input (a float64 tensor
@@ -188,7 +189,9 @@ function withAxis(shape: Shape, axis: number, length: number): number[] {
  * ad.gather(x, ad.argsort(x), 1).toArray();           // => [[10, 20, 30], [40, 50, 60]]
  * ad.gather(x, [[2], [0]], 1).toArray();               // => [[20], [60]]
  */
-export function gather(x: TensorLike, indices: TensorInput, axis = -1): Tensor {
+export function gather(x: TensorLike, indices: TensorInput, axis?: number): Tensor;
+export function gather(x: TensorLike, indices: TensorInput, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('gather', 'gather(x, indices, axis?)', extra, axis);
   const t = asTensor(x, 'gather');
   const { idx, ax } = indexArgument('gather', t, indices, axis);
   const n = t.shape[ax]!;
@@ -223,7 +226,9 @@ function scatterArguments(op: string, x: TensorLike, indices: TensorInput, updat
  * @example
  * ad.scatterAdd(ad.zeros([4]), [1, 3, 1], ad.tensor([1, 2, 3]), 0).toArray();   // => [0, 4, 0, 2]
  */
-export function scatterAdd(x: TensorLike, indices: TensorInput, updates: TensorLike, axis = -1): Tensor {
+export function scatterAdd(x: TensorLike, indices: TensorInput, updates: TensorLike, axis?: number): Tensor;
+export function scatterAdd(x: TensorLike, indices: TensorInput, updates: TensorLike, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('scatterAdd', 'scatterAdd(x, indices, updates, axis?)', extra, axis);
   const { t, u, idx, p } = scatterArguments('scatterAdd', x, indices, updates, axis);
   return add(t, apply(scatterAddAlongP, [u, idx], { ...p, n: t.shape[p.axis]! }));
 }
@@ -236,7 +241,9 @@ export function scatterAdd(x: TensorLike, indices: TensorInput, updates: TensorL
  * @example
  * ad.scatter(ad.zeros([4]), [1, 3, 1], ad.tensor([1, 2, 3]), 0).toArray();      // => [0, 3, 0, 2]
  */
-export function scatter(x: TensorLike, indices: TensorInput, updates: TensorLike, axis = -1): Tensor {
+export function scatter(x: TensorLike, indices: TensorInput, updates: TensorLike, axis?: number): Tensor;
+export function scatter(x: TensorLike, indices: TensorInput, updates: TensorLike, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('scatter', 'scatter(x, indices, updates, axis?)', extra, axis);
   const { t, u, idx, p } = scatterArguments('scatter', x, indices, updates, axis);
   return apply(scatterP, [t, u, idx], p);
 }

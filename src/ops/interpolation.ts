@@ -21,6 +21,7 @@ import { mod } from './rounding.js';
 import { allBatched } from './batching.js';
 import { isfinite, isnan, logicalAnd, logicalOr } from './predicates.js';
 import { knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A 1-D tensor argument, or an AdjointError naming the op and the argument. */
 function vector(op: string, name: string, x: TensorLike, minLength = 0): Tensor {
@@ -99,7 +100,9 @@ const searchsortedP: Primitive<SearchParams> = definePrimitive<SearchParams>({
  * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5])).toArray();                      // => [1, 0, 4]
  * ad.searchsorted(ad.tensor([1, 2, 2, 3]), ad.tensor([2, 0, 5]), { side: 'right' }).toArray();  // => [3, 0, 4]
  */
-export function searchsorted(a: TensorLike, v: TensorLike, options: SearchsortedOptions = {}): Tensor {
+export function searchsorted(a: TensorLike, v: TensorLike, options?: SearchsortedOptions): Tensor;
+export function searchsorted(a: TensorLike, v: TensorLike, options: SearchsortedOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('searchsorted', 'searchsorted(a, v, options?)', extra, options);
   const ta = vector('searchsorted', 'a (the sorted sequence)', a);
   const tv = asTensor(v, 'searchsorted');
   knownOptions('searchsorted', options, ['side', 'sorter'], "{ side: 'right' }");
@@ -138,7 +141,9 @@ export interface InterpOptions {
  * ad.interp(ad.tensor([0.5, 2, 5]), ad.tensor([0, 1, 3]), ad.tensor([0, 10, 30])).toArray(); // => [5, 20, 30]
  * ad.interp(ad.tensor([-1, 4]), ad.tensor([0, 3]), ad.tensor([1, 2]), { left: 0, right: -1 }).toArray(); // => [0, -1]
  */
-export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: InterpOptions = {}): Tensor {
+export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options?: InterpOptions): Tensor;
+export function interp(x: TensorLike, xp: TensorLike, fp: TensorLike, options: InterpOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('interp', 'interp(x, xp, fp, options?)', extra, options);
   const tx = asTensor(x, 'interp');
   const txp = vector('interp', 'xp', xp, 1);
   const tfp = vector('interp', 'fp', fp, 1);
@@ -203,7 +208,9 @@ function periodic(x: Tensor, xp: Tensor, fp: Tensor, period: number): Tensor {
  * from 0 as NumPy's (so a non-finite x gives NaN, as there). Differentiable in p and x.
  * @example ad.polyval(ad.tensor([3, 0, 1]), ad.tensor([0, 1, 2])).toArray(); // => [1, 4, 13]
  */
-export function polyval(p: TensorLike, x: TensorLike): Tensor {
+export function polyval(p: TensorLike, x: TensorLike): Tensor;
+export function polyval(p: TensorLike, x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polyval', 'polyval(p, x)', extra, x);
   const tp = vector('polyval', 'p (the coefficients, highest degree first)', p);
   const tx = asTensor(x, 'polyval');
   let y = zeros(tx.shape);
@@ -250,7 +257,9 @@ function window(full: Tensor, n: number, m: number, mode: ConvolveMode, late: bo
  * ad.convolve(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5])).toArray();          // => [0, 1, 2.5, 4, 1.5]
  * ad.convolve(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5]), 'same').toArray();  // => [1, 2.5, 4]
  */
-export function convolve(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'full'): Tensor {
+export function convolve(a: TensorLike, v: TensorLike, mode?: ConvolveMode): Tensor;
+export function convolve(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'full', ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('convolve', 'convolve(a, v, mode?)', extra, mode);
   const [ta, tv, m] = sequences('convolve', a, v, mode);
   return window(correlateFull(ta, flip(tv)), ta.size, tv.size, m, false);
 }
@@ -262,7 +271,9 @@ export function convolve(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'ful
  * ad.correlate(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5])).toArray();          // => [3.5]
  * ad.correlate(ad.tensor([1, 2, 3]), ad.tensor([0, 1, 0.5]), 'full').toArray();  // => [0.5, 2, 3.5, 3, 0]
  */
-export function correlate(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'valid'): Tensor {
+export function correlate(a: TensorLike, v: TensorLike, mode?: ConvolveMode): Tensor;
+export function correlate(a: TensorLike, v: TensorLike, mode: ConvolveMode = 'valid', ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('correlate', 'correlate(a, v, mode?)', extra, mode);
   const [ta, tv, m] = sequences('correlate', a, v, mode);
   return window(correlateFull(ta, tv), ta.size, tv.size, m, tv.size > ta.size);
 }

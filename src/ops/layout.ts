@@ -10,6 +10,7 @@ import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { broadcastTo, concat, reshape, transpose } from './shape.js';
 import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** One axis or a list of axes, normalised, or an AdjointError naming the op (repeats are refused). */
 function axisList(op: string, name: string, axes: number | readonly number[], ndim: number): number[] {
@@ -30,7 +31,9 @@ function axisList(op: string, name: string, axes: number | readonly number[], nd
  * ad.moveaxis(ad.zeros([2, 3, 4]), 0, -1).shape;          // => [3, 4, 2]
  * ad.moveaxis(ad.zeros([2, 3, 4]), [0, 1], [-1, -2]).shape; // => [4, 3, 2]
  */
-export function moveaxis(x: TensorLike, source: number | readonly number[], destination: number | readonly number[]): Tensor {
+export function moveaxis(x: TensorLike, source: number | readonly number[], destination: number | readonly number[]): Tensor;
+export function moveaxis(x: TensorLike, source: number | readonly number[], destination: number | readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('moveaxis', 'moveaxis(x, source, destination)', extra, destination);
   const t = asTensor(x, 'moveaxis');
   const src = axisList('moveaxis', 'source', source, t.ndim);
   const dst = axisList('moveaxis', 'destination', destination, t.ndim);
@@ -50,7 +53,9 @@ export function moveaxis(x: TensorLike, source: number | readonly number[], dest
  * x with axes `axis1` and `axis2` exchanged (numpy.swapaxes).
  * @example ad.swapaxes(ad.zeros([2, 3, 4]), 0, 2).shape; // => [4, 3, 2]
  */
-export function swapaxes(x: TensorLike, axis1: number, axis2: number): Tensor {
+export function swapaxes(x: TensorLike, axis1: number, axis2: number): Tensor;
+export function swapaxes(x: TensorLike, axis1: number, axis2: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('swapaxes', 'swapaxes(x, axis1, axis2)', extra, axis2);
   const t = asTensor(x, 'swapaxes');
   const [a, b] = [normalizeAxis(axis1, t.ndim, 'swapaxes'), normalizeAxis(axis2, t.ndim, 'swapaxes')];
   const perm = t.shape.map((_, i) => (i === a ? b : i === b ? a : i));
@@ -61,7 +66,9 @@ export function swapaxes(x: TensorLike, axis1: number, axis2: number): Tensor {
  * x as one axis, in row-major order (numpy.ravel; the method `x.flatten()` is the same).
  * @example ad.ravel(ad.tensor([[1, 2], [3, 4]])).toArray(); // => [1, 2, 3, 4]
  */
-export function ravel(x: TensorLike): Tensor {
+export function ravel(x: TensorLike): Tensor;
+export function ravel(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('ravel', 'ravel(x)', extra, x);
   const t = asTensor(x, 'ravel');
   return reshape(t, [t.size]);
 }
@@ -137,7 +144,9 @@ function joined(op: string, given: readonly Tensor[], parts: Tensor[], axis: num
  * The inputs joined along their first axis after atleast2d (numpy.vstack): rows stacked.
  * @example ad.vstack([ad.tensor([1, 2]), ad.tensor([3, 4])]).toArray(); // => [[1, 2], [3, 4]]
  */
-export function vstack(xs: readonly TensorLike[]): Tensor {
+export function vstack(xs: readonly TensorLike[]): Tensor;
+export function vstack(xs: readonly TensorLike[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('vstack', 'vstack(xs)', extra, xs);
   const ts = stackInputs('vstack', xs);
   return joined('vstack', ts, ts.map((t) => atLeast(t, 2)), 0);
 }
@@ -147,7 +156,9 @@ export function vstack(xs: readonly TensorLike[]): Tensor {
  * 0-d inputs count as [1].
  * @example ad.hstack([ad.tensor([1, 2]), ad.tensor([3])]).toArray(); // => [1, 2, 3]
  */
-export function hstack(xs: readonly TensorLike[]): Tensor {
+export function hstack(xs: readonly TensorLike[]): Tensor;
+export function hstack(xs: readonly TensorLike[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('hstack', 'hstack(xs)', extra, xs);
   const ts = stackInputs('hstack', xs);
   const parts = ts.map((t) => atLeast(t, 1));
   return joined('hstack', ts, parts, parts[0]!.ndim === 1 ? 0 : 1);
@@ -157,7 +168,9 @@ export function hstack(xs: readonly TensorLike[]): Tensor {
  * The inputs joined along their third axis after atleast3d (numpy.dstack).
  * @example ad.dstack([ad.tensor([1, 2]), ad.tensor([3, 4])]).toArray(); // => [[[1, 3], [2, 4]]]
  */
-export function dstack(xs: readonly TensorLike[]): Tensor {
+export function dstack(xs: readonly TensorLike[]): Tensor;
+export function dstack(xs: readonly TensorLike[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('dstack', 'dstack(xs)', extra, xs);
   const ts = stackInputs('dstack', xs);
   return joined('dstack', ts, ts.map((t) => atLeast(t, 3)), 2);
 }
@@ -167,7 +180,9 @@ export function dstack(xs: readonly TensorLike[]): Tensor {
  * along their second axis as they are.
  * @example ad.columnStack([ad.tensor([1, 2]), ad.tensor([3, 4])]).toArray(); // => [[1, 3], [2, 4]]
  */
-export function columnStack(xs: readonly TensorLike[]): Tensor {
+export function columnStack(xs: readonly TensorLike[]): Tensor;
+export function columnStack(xs: readonly TensorLike[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('columnStack', 'columnStack(xs)', extra, xs);
   const ts = stackInputs('columnStack', xs);
   const parts = ts.map((t) => (t.ndim < 2 ? reshape(t, [t.size, 1]) : t));
   return joined('columnStack', ts, parts, 1);

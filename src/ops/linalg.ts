@@ -12,6 +12,7 @@ import { mul } from './binary.js';
 import { sum } from './reduce.js';
 import { reshape, transpose } from './shape.js';
 import { sumTangents, unbroadcastIf } from './rules.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 interface MatmulParams { readonly transA: boolean; readonly transB: boolean }
 
@@ -99,7 +100,9 @@ export function mm(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tens
  * a 1-D operand is a vector (its axis is removed from the result).
  * @example ad.matmul(ad.ones([2, 3]), ad.ones([3, 4])).shape // [2, 4]
  */
-export function matmul(a: TensorLike, b: TensorLike): Tensor {
+export function matmul(a: TensorLike, b: TensorLike): Tensor;
+export function matmul(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('matmul', 'matmul(a, b)', extra, b);
   const x = asTensor(a, 'matmul');
   const y = asTensor(b, 'matmul');
   if (x.ndim === 0 || y.ndim === 0) {
@@ -131,7 +134,9 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
  * against the second-to-last of b, every other axis kept, dot(a, b)[i…, j…, m] = Σ_k a[i…, k]·b[j…, k, m].
  * @example ad.dot(ad.tensor([1, 2]), ad.tensor([3, 4])) // 11
  */
-export function dot(a: TensorLike, b: TensorLike): Tensor {
+export function dot(a: TensorLike, b: TensorLike): Tensor;
+export function dot(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('dot', 'dot(a, b)', extra, b);
   const x = asTensor(a, 'dot');
   const y = asTensor(b, 'dot');
   if (x.ndim === 0 || y.ndim === 0) return mul(x, y);
@@ -156,7 +161,9 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** Outer product of two vectors: out[i,j] = a[i] b[j]. @example ad.outer(ad.tensor([1, 2]), ad.tensor([1, 10, 100])).shape // [2, 3] */
-export function outer(a: TensorLike, b: TensorLike): Tensor {
+export function outer(a: TensorLike, b: TensorLike): Tensor;
+export function outer(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('outer', 'outer(a, b)', extra, b);
   const x = asTensor(a, 'outer');
   const y = asTensor(b, 'outer');
   checkedSize('outer', [x.size, y.size]);

@@ -13,6 +13,7 @@ import { mean, sum, type Axis } from './reduce.js';
 import { where } from './select.js';
 import { isfinite } from './predicates.js';
 import { registerTensorMethods } from './methods.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Options of `variance` and `std`. */
 export interface MomentOptions {
@@ -47,7 +48,9 @@ function checkOptions(op: string, options: MomentOptions): { ddof: number; keepd
  * @example ad.variance(ad.tensor([[1, 2], [3, 5]]), 1) // [0.25, 1]
  * @example ad.variance(ad.tensor([1, 2, 3, 4]), undefined, { ddof: 1 }) // 5/3
  */
-export function variance(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
+export function variance(x: TensorLike, axis?: Axis, options?: MomentOptions): Tensor;
+export function variance(x: TensorLike, axis?: Axis, options: MomentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('variance', 'variance(x, axis?, options?)', extra, options);
   const t = asTensor(x, 'variance');
   const { ddof, keepdims } = checkOptions('variance', options);
   const axes = normalizeAxes(axis, t.ndim, 'variance');
@@ -75,7 +78,9 @@ function deviationsOf(t: Tensor, axes: number[]): Tensor {
  * infinite derivative of √ at 0 meets exactly zero deviations: a strong zero), not NaN.
  * @example ad.std(ad.tensor([2, 4, 4, 4, 5, 5, 7, 9])) // 2
  */
-export function std(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
+export function std(x: TensorLike, axis?: Axis, options?: MomentOptions): Tensor;
+export function std(x: TensorLike, axis?: Axis, options: MomentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('std', 'std(x, axis?, options?)', extra, options);
   const t = asTensor(x, 'std');
   const { ddof, keepdims } = checkOptions('std', options);
   const axes = normalizeAxes(axis, t.ndim, 'std');

@@ -14,6 +14,7 @@ import { checkedMax, checkedMin, sum, type Axis } from './reduce.js';
 import { isfinite, isnan } from './predicates.js';
 import type { MomentOptions } from './moments.js';
 import { flag, knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** x with NaN read as `fill`, the NaN mask, and the axes normalised under the op's name. */
 function masked(op: string, x: TensorLike, axis: Axis | undefined, fill: number) {
@@ -30,7 +31,9 @@ const counts = (nan: Tensor, axes: number[], keepdims: boolean) => sum(sub(1, na
  * The sum over `axis` with NaN read as 0 (numpy.nansum); NaN entries get a zero gradient.
  * @example ad.nansum(ad.tensor([1, NaN, 3])).item(); // => 4
  */
-export function nansum(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function nansum(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function nansum(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nansum', 'nansum(x, axis?, keepdims?)', extra, keepdims);
   const { axes, filled } = masked('nansum', x, axis, 0);
   return sum(filled, axes, keepdimsArg(keepdims, 'nansum'));
 }
@@ -39,7 +42,9 @@ export function nansum(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
  * The mean of the non-NaN entries over `axis` (numpy.nanmean); NaN where a lane has none.
  * @example ad.nanmean(ad.tensor([[1, NaN], [2, 4]]), 1).toArray(); // => [1, 3]
  */
-export function nanmean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function nanmean(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function nanmean(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanmean', 'nanmean(x, axis?, keepdims?)', extra, keepdims);
   const { axes, nan, filled } = masked('nanmean', x, axis, 0);
   keepdimsArg(keepdims, 'nanmean');
   return div(sum(filled, axes, keepdims), counts(nan, axes, keepdims));
@@ -57,13 +62,15 @@ function nanExtremum(op: 'nanmax' | 'nanmin', x: TensorLike, axis: Axis | undefi
  * The maximum of the non-NaN entries over `axis` (numpy.nanmax); NaN where a lane has none.
  * @example ad.nanmax(ad.tensor([1, NaN, 3])).item(); // => 3
  */
-export function nanmax(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return nanExtremum('nanmax', x, axis, keepdims); }
+export function nanmax(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function nanmax(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('nanmax', 'nanmax(x, axis?, keepdims?)', extra, keepdims); return nanExtremum('nanmax', x, axis, keepdims); }
 
 /**
  * The minimum of the non-NaN entries over `axis` (numpy.nanmin); NaN where a lane has none.
  * @example ad.nanmin(ad.tensor([NaN, 2, 3])).item(); // => 2
  */
-export function nanmin(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return nanExtremum('nanmin', x, axis, keepdims); }
+export function nanmin(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function nanmin(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('nanmin', 'nanmin(x, axis?, keepdims?)', extra, keepdims); return nanExtremum('nanmin', x, axis, keepdims); }
 
 function momentOptions(op: string, options: MomentOptions): { ddof: number; keepdims: boolean } {
   knownOptions(op, options, ['ddof', 'keepdims'], '{ ddof: 1, keepdims: true }');
@@ -78,7 +85,9 @@ function momentOptions(op: string, options: MomentOptions): { ddof: number; keep
  * for the mean's rounding as `variance` (Chan, Golub & LeVeque 1983).
  * @example ad.nanvar(ad.tensor([1, NaN, 3])).item(); // => 1
  */
-export function nanvar(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
+export function nanvar(x: TensorLike, axis?: Axis, options?: MomentOptions): Tensor;
+export function nanvar(x: TensorLike, axis?: Axis, options: MomentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanvar', 'nanvar(x, axis?, options?)', extra, options);
   const { ddof, keepdims } = momentOptions('nanvar', options);
   const { axes, nan, filled } = masked('nanvar', x, axis, 0);
   const n = counts(nan, axes, true);
@@ -98,7 +107,9 @@ export function nanvar(x: TensorLike, axis?: Axis, options: MomentOptions = {}):
  * √nanvar(x, axis, options) (numpy.nanstd).
  * @example ad.nanstd(ad.tensor([1, NaN, 3])).item(); // => 1
  */
-export function nanstd(x: TensorLike, axis?: Axis, options: MomentOptions = {}): Tensor {
+export function nanstd(x: TensorLike, axis?: Axis, options?: MomentOptions): Tensor;
+export function nanstd(x: TensorLike, axis?: Axis, options: MomentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanstd', 'nanstd(x, axis?, options?)', extra, options);
   momentOptions('nanstd', options);
   const t = asTensor(x, 'nanstd');
   normalizeAxes(axis, t.ndim, 'nanstd'); // checked here, so a bad axis's error names nanstd

@@ -16,6 +16,7 @@ import { sqrt, square } from './unary.js';
 import { mean, type Axis } from './reduce.js';
 import { reshape } from './shape.js';
 import { checkOptionKeys, flag } from './poolShapes.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface StandardizeOptions {
   /** Added to the variance under the square root (default 1e-5, as JAX). */
@@ -59,7 +60,9 @@ function normalise(x: Tensor, m: TensorLike, v: TensorLike, epsilon: number): Te
  * @example
  * ad.standardize(ad.tensor([1, 2, 3]), -1, { epsilon: 0 }).toArray(); // => [-1.224744871391589, 0, 1.224744871391589]
  */
-export function standardize(x: TensorLike, axis: Axis = -1, options: StandardizeOptions = {}): Tensor {
+export function standardize(x: TensorLike, axis?: Axis, options?: StandardizeOptions): Tensor;
+export function standardize(x: TensorLike, axis: Axis = -1, options: StandardizeOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('standardize', 'standardize(x, axis?, options?)', extra, options);
   checkOptionKeys('standardize', options, ['epsilon', 'mean', 'variance']);
   const t = asTensor(x, 'standardize'), epsilon = epsilonOf('standardize', options.epsilon);
   const m = options.mean === undefined ? mean(t, axis, true) : asTensor(options.mean, 'standardize');
@@ -91,7 +94,9 @@ function affine(op: string, y: Tensor, o: NormOptions, expected: readonly number
  * @example
  * ad.layerNorm(ad.tensor([[1, 3], [2, 6]]), [2], { epsilon: 0, bias: ad.tensor([10, 20]) }).toArray(); // => [[9, 21], [9, 21]]
  */
-export function layerNorm(x: TensorLike, normalizedShape: number | readonly number[], options: NormOptions = {}): Tensor {
+export function layerNorm(x: TensorLike, normalizedShape: number | readonly number[], options?: NormOptions): Tensor;
+export function layerNorm(x: TensorLike, normalizedShape: number | readonly number[], options: NormOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('layerNorm', 'layerNorm(x, normalizedShape, options?)', extra, options);
   checkOptionKeys('layerNorm', options, ['weight', 'bias', 'epsilon']);
   const t = asTensor(x, 'layerNorm'), epsilon = epsilonOf('layerNorm', options.epsilon);
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
@@ -120,7 +125,9 @@ function checkChannels(op: string, x: Tensor): void {
  * @example
  * ad.groupNorm(ad.tensor([[[1, 3], [5, 9]]]), 2, { epsilon: 0 }).toArray(); // => [[[-1, 1], [-1, 1]]]
  */
-export function groupNorm(x: TensorLike, numGroups: number, options: NormOptions = {}): Tensor {
+export function groupNorm(x: TensorLike, numGroups: number, options?: NormOptions): Tensor;
+export function groupNorm(x: TensorLike, numGroups: number, options: NormOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('groupNorm', 'groupNorm(x, numGroups, options?)', extra, options);
   checkOptionKeys('groupNorm', options, ['weight', 'bias', 'epsilon']);
   const t = asTensor(x, 'groupNorm'), epsilon = epsilonOf('groupNorm', options.epsilon);
   checkChannels('groupNorm', t);
@@ -147,7 +154,9 @@ export function groupNorm(x: TensorLike, numGroups: number, options: NormOptions
  * ad.batchNorm(x, null, null, { training: true, epsilon: 0 }).toArray(); // => [[[-1], [-1]], [[1], [1]]]
  * ad.batchNorm(x, ad.tensor([2, 20]), ad.tensor([4, 100])).shape;        // => [2, 2, 1]
  */
-export function batchNorm(x: TensorLike, runningMean: TensorLike | null, runningVar: TensorLike | null, options: BatchNormOptions = {}): Tensor {
+export function batchNorm(x: TensorLike, runningMean: TensorLike | null, runningVar: TensorLike | null, options?: BatchNormOptions): Tensor;
+export function batchNorm(x: TensorLike, runningMean: TensorLike | null, runningVar: TensorLike | null, options: BatchNormOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('batchNorm', 'batchNorm(x, runningMean, runningVar, options?)', extra, options);
   checkOptionKeys('batchNorm', options, ['weight', 'bias', 'epsilon', 'training']);
   const t = asTensor(x, 'batchNorm'), epsilon = epsilonOf('batchNorm', options.epsilon);
   const training = flag('batchNorm', 'training', options.training, false);

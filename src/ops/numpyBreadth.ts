@@ -22,6 +22,7 @@ import { split } from './arrayHelpers.js';
 import { checkArgumentValues } from './argumentChecks.js';
 import { checkableValues } from './statistics.js';
 import { knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** An integer (≥ 0 unless `signed`), or an AdjointError naming the op and the argument. */
 export function integerArg(op: string, name: string, v: unknown, signed = false): number {
@@ -54,7 +55,9 @@ export function checkIntegerValues(op: string, name: string, t: Tensor, nonNegat
  * second: k = 1 is `transpose(flip(m, axes[1]))`. k may be negative; only k mod 4 matters.
  * @example ad.rot90(ad.tensor([[1, 2], [3, 4]])).toArray(); // => [[2, 4], [1, 3]]
  */
-export function rot90(m: TensorLike, k = 1, axes: readonly [number, number] = [0, 1]): Tensor {
+export function rot90(m: TensorLike, k?: number, axes?: readonly [number, number]): Tensor;
+export function rot90(m: TensorLike, k = 1, axes: readonly [number, number] = [0, 1], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('rot90', 'rot90(m, k?, axes?)', extra, axes);
   const t = asTensor(m, 'rot90');
   integerArg('rot90', 'k', k, true);
   if (!Array.isArray(axes) || axes.length !== 2) throw new InvalidArgumentError(`rot90: axes must be a pair of axes such as [0, 1], got ${describe(axes)}.`);
@@ -73,7 +76,9 @@ export function rot90(m: TensorLike, k = 1, axes: readonly [number, number] = [0
  * m with its columns reversed, axis 1 (numpy.fliplr); m needs two axes or more.
  * @example ad.fliplr(ad.tensor([[1, 2], [3, 4]])).toArray(); // => [[2, 1], [4, 3]]
  */
-export function fliplr(m: TensorLike): Tensor {
+export function fliplr(m: TensorLike): Tensor;
+export function fliplr(m: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('fliplr', 'fliplr(m)', extra, m);
   const t = asTensor(m, 'fliplr');
   if (t.ndim < 2) throw new ShapeError(`fliplr: m of shape ${formatShape(t.shape)} needs two axes or more (use ad.flip(m, 0) for one).`);
   return flip(t, 1);
@@ -83,7 +88,9 @@ export function fliplr(m: TensorLike): Tensor {
  * m with its rows reversed, axis 0 (numpy.flipud); m needs an axis.
  * @example ad.flipud(ad.tensor([[1, 2], [3, 4]])).toArray(); // => [[3, 4], [1, 2]]
  */
-export function flipud(m: TensorLike): Tensor {
+export function flipud(m: TensorLike): Tensor;
+export function flipud(m: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('flipud', 'flipud(m)', extra, m);
   const t = asTensor(m, 'flipud');
   if (t.ndim < 1) throw new ShapeError('flipud: m is 0-d; it needs an axis to flip (reshape it to [1] first).');
   return flip(t, 0);
@@ -107,7 +114,9 @@ export interface NanToNumOptions {
  * negative unless given. The gradient is 1 where x is finite and 0 where an entry was replaced.
  * @example ad.nanToNum(ad.tensor([NaN, Infinity, -Infinity, 2])).toArray(); // => [0, Number.MAX_VALUE, -Number.MAX_VALUE, 2]
  */
-export function nanToNum(x: TensorLike, options: NanToNumOptions = {}): Tensor {
+export function nanToNum(x: TensorLike, options?: NanToNumOptions): Tensor;
+export function nanToNum(x: TensorLike, options: NanToNumOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanToNum', 'nanToNum(x, options?)', extra, options);
   const t = asTensor(x, 'nanToNum');
   knownOptions('nanToNum', options, ['nan', 'posinf', 'neginf'], '{ nan: 0, posinf: 1e300 }');
   const value = (name: 'nan' | 'posinf' | 'neginf', fallback: number) => {
@@ -126,7 +135,9 @@ export function nanToNum(x: TensorLike, options: NanToNumOptions = {}): Tensor {
  * (±∞ or NaN); signed zeros as NumPy's. Piecewise constant: gradient 0.
  * @example ad.floorDivide(ad.tensor([7, -7, 7, -7]), ad.tensor([2, 2, -2, -2])).toArray(); // => [3, -4, -4, 3]
  */
-export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
+export function floorDivide(a: TensorLike, b: TensorLike): Tensor;
+export function floorDivide(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('floorDivide', 'floorDivide(a, b)', extra, b);
   const [ta, tb] = broadcastOperands('floorDivide', a, b).map(stopGradient) as [Tensor, Tensor];
   const m = fmod(ta, tb);
   const q = div(sub(ta, m), tb);
@@ -150,7 +161,9 @@ const exp2Int = (k: Tensor) => pow(2, k);
  * m.toArray(); // => [0.5, -0.6, 0]
  * e.toArray(); // => [4, -1, 0]
  */
-export function frexp(x: TensorLike): [Tensor, Tensor] {
+export function frexp(x: TensorLike): [Tensor, Tensor];
+export function frexp(x: TensorLike, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('frexp', 'frexp(x)', extra, x);
   const t = asTensor(x, 'frexp');
   const s = stopGradient(t);
   const a = abs(s);
@@ -176,7 +189,9 @@ export function frexp(x: TensorLike): [Tensor, Tensor] {
  * n gets none.
  * @example ad.ldexp(ad.tensor([1, 3, 1e-300]), ad.tensor([10, -1, -800])).toArray(); // => [1024, 1.5, 1e-300 * 2 ** -800]
  */
-export function ldexp(x: TensorLike, n: TensorLike): Tensor {
+export function ldexp(x: TensorLike, n: TensorLike): Tensor;
+export function ldexp(x: TensorLike, n: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('ldexp', 'ldexp(x, n)', extra, n);
   const [tx, tn] = broadcastOperands('ldexp', x, n);
   checkIntegerValues('ldexp', 'the exponents n', tn);
   const [sx, sn] = [stopGradient(tx), stopGradient(tn)];
@@ -201,7 +216,9 @@ export function ldexp(x: TensorLike, n: TensorLike): Tensor {
  * either is NaN; ±2^−1074 from zero, ±`Number.MAX_VALUE` from ±∞. No gradient.
  * @example ad.nextafter(ad.tensor([1, 1, 0]), ad.tensor([2, 0, -1])).toArray(); // => [1 + Number.EPSILON, 1 - Number.EPSILON / 2, -5e-324]
  */
-export function nextafter(x: TensorLike, y: TensorLike): Tensor {
+export function nextafter(x: TensorLike, y: TensorLike): Tensor;
+export function nextafter(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nextafter', 'nextafter(x, y)', extra, y);
   const [tx, ty] = broadcastOperands('nextafter', x, y).map(stopGradient) as [Tensor, Tensor];
   const [m, e] = frexp(tx);
   const a = abs(tx);
@@ -235,7 +252,9 @@ const EUCLID_STEPS = 80;
  * below 2^53. No gradient (piecewise constant).
  * @example ad.gcd(ad.tensor([12, -4, 0, 7]), ad.tensor([18, 6, 0, 0])).toArray(); // => [6, 2, 0, 7]
  */
-export function gcd(a: TensorLike, b: TensorLike): Tensor {
+export function gcd(a: TensorLike, b: TensorLike): Tensor;
+export function gcd(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('gcd', 'gcd(a, b)', extra, b);
   let [x, y] = integerPair('gcd', a, b);
   const eager = checkableValues(x) !== null && checkableValues(y) !== null;
   for (let step = 0; eager || step < EUCLID_STEPS; step++) {
@@ -251,7 +270,9 @@ export function gcd(a: TensorLike, b: TensorLike): Tensor {
  * Integers only, as `gcd`. No gradient.
  * @example ad.lcm(ad.tensor([4, -6, 0]), ad.tensor([6, 4, 5])).toArray(); // => [12, 12, 0]
  */
-export function lcm(a: TensorLike, b: TensorLike): Tensor {
+export function lcm(a: TensorLike, b: TensorLike): Tensor;
+export function lcm(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('lcm', 'lcm(a, b)', extra, b);
   const [x, y] = integerPair('lcm', a, b);
   const g = gcd(x, y);
   return where(equal(g, 0), 0, mul(div(x, where(equal(g, 0), 1, g)), y));
@@ -282,7 +303,9 @@ function spaceOptions(op: string, options: LogspaceOptions, known: readonly stri
  * (`pow(base, linspace(start, stop, num))`).
  * @example ad.logspace(0, 3, 4).toArray(); // => [1, 10, 100, 1000]
  */
-export function logspace(start: number, stop: number, num = 50, options: LogspaceOptions = {}): Tensor {
+export function logspace(start: number, stop: number, num?: number, options?: LogspaceOptions): Tensor;
+export function logspace(start: number, stop: number, num = 50, options: LogspaceOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('logspace', 'logspace(start, stop, num?, options?)', extra, options);
   const { endpoint, base } = spaceOptions('logspace', options, ['endpoint', 'base']);
   integerArg('logspace', 'num', num);
   return pow(base, linspace(start, stop, num, endpoint));
@@ -294,7 +317,9 @@ export function logspace(start: number, stop: number, num = 50, options: Logspac
  * numbers; zero is an error (as NumPy); opposite signs give NaN inside (NumPy warns and does the same).
  * @example ad.geomspace(1, 1000, 4).toArray(); // => [1, 10, 100, 1000]
  */
-export function geomspace(start: number, stop: number, num = 50, options: LogspaceOptions = {}): Tensor {
+export function geomspace(start: number, stop: number, num?: number, options?: LogspaceOptions): Tensor;
+export function geomspace(start: number, stop: number, num = 50, options: LogspaceOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('geomspace', 'geomspace(start, stop, num?, options?)', extra, options);
   const { endpoint } = spaceOptions('geomspace', options, ['endpoint']);
   integerArg('geomspace', 'num', num);
   if (typeof start !== 'number' || typeof stop !== 'number') {
@@ -319,7 +344,9 @@ export function geomspace(start: number, stop: number, num = 50, options: Logspa
  * diagonal, k < 0 below; shape [n + |k|, n + |k|]; zeros elsewhere (also where v is NaN or ∞).
  * @example ad.diagflat(ad.tensor([[1, 2]]), 1).toArray(); // => [[0, 1, 0], [0, 0, 2], [0, 0, 0]]
  */
-export function diagflat(v: TensorLike, k = 0): Tensor {
+export function diagflat(v: TensorLike, k?: number): Tensor;
+export function diagflat(v: TensorLike, k = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('diagflat', 'diagflat(v, k?)', extra, k);
   const flat = ravel(asTensor(v, 'diagflat'));
   integerArg('diagflat', 'k', k, true);
   const n = flat.size, s = Math.abs(k);
@@ -331,7 +358,9 @@ export function diagflat(v: TensorLike, k = 0): Tensor {
  * The n×n identity matrix (numpy.identity; `ad.eye(n)`).
  * @example ad.identity(2).toArray(); // => [[1, 0], [0, 1]]
  */
-export function identity(n: number): Tensor {
+export function identity(n: number): Tensor;
+export function identity(n: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('identity', 'identity(n)', extra, n);
   integerArg('identity', 'n', n);
   return eye(n);
 }
@@ -344,7 +373,9 @@ export function identity(n: number): Tensor {
  * (the first length mod sections one longer), or at the listed indices as `split`.
  * @example ad.arraySplit(ad.arange(5), 3).map((p) => p.toArray()); // => [[0, 1], [2, 3], [4]]
  */
-export function arraySplit(x: TensorLike, indicesOrSections: number | readonly number[], axis = 0): Tensor[] {
+export function arraySplit(x: TensorLike, indicesOrSections: number | readonly number[], axis?: number): Tensor[];
+export function arraySplit(x: TensorLike, indicesOrSections: number | readonly number[], axis = 0, ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('arraySplit', 'arraySplit(x, indicesOrSections, axis?)', extra, axis);
   const t = asTensor(x, 'arraySplit');
   if (typeof indicesOrSections !== 'number') return split(t, indicesOrSections, axis);
   if (t.ndim === 0) throw new ShapeError('arraySplit: x is 0-d; it needs an axis to split along (reshape it to [1] first).');
@@ -369,7 +400,9 @@ function splitAlong(op: string, axisFor: (ndim: number) => number, minAxes: numb
  * `split` along the columns (numpy.hsplit): axis 1, or axis 0 for a 1-d x.
  * @example ad.hsplit(ad.tensor([[1, 2, 3, 4]]), 2).map((p) => p.toArray()); // => [[[1, 2]], [[3, 4]]]
  */
-export function hsplit(x: TensorLike, indicesOrSections: number | readonly number[]): Tensor[] {
+export function hsplit(x: TensorLike, indicesOrSections: number | readonly number[]): Tensor[];
+export function hsplit(x: TensorLike, indicesOrSections: number | readonly number[], ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('hsplit', 'hsplit(x, indicesOrSections)', extra, indicesOrSections);
   return splitAlong('hsplit', (d) => (d > 1 ? 1 : 0), 1, x, indicesOrSections);
 }
 
@@ -377,7 +410,9 @@ export function hsplit(x: TensorLike, indicesOrSections: number | readonly numbe
  * `split` along axis 0 (numpy.vsplit); x needs two axes or more.
  * @example ad.vsplit(ad.tensor([[1, 2], [3, 4]]), 2).map((p) => p.toArray()); // => [[[1, 2]], [[3, 4]]]
  */
-export function vsplit(x: TensorLike, indicesOrSections: number | readonly number[]): Tensor[] {
+export function vsplit(x: TensorLike, indicesOrSections: number | readonly number[]): Tensor[];
+export function vsplit(x: TensorLike, indicesOrSections: number | readonly number[], ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('vsplit', 'vsplit(x, indicesOrSections)', extra, indicesOrSections);
   return splitAlong('vsplit', () => 0, 2, x, indicesOrSections);
 }
 
@@ -385,7 +420,9 @@ export function vsplit(x: TensorLike, indicesOrSections: number | readonly numbe
  * `split` along axis 2 (numpy.dsplit); x needs three axes or more.
  * @example ad.dsplit(ad.zeros([1, 2, 4]), [1]).map((p) => p.shape); // => [[1, 2, 1], [1, 2, 3]]
  */
-export function dsplit(x: TensorLike, indicesOrSections: number | readonly number[]): Tensor[] {
+export function dsplit(x: TensorLike, indicesOrSections: number | readonly number[]): Tensor[];
+export function dsplit(x: TensorLike, indicesOrSections: number | readonly number[], ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('dsplit', 'dsplit(x, indicesOrSections)', extra, indicesOrSections);
   return splitAlong('dsplit', () => 2, 3, x, indicesOrSections);
 }
 
@@ -394,7 +431,9 @@ export function dsplit(x: TensorLike, indicesOrSections: number | readonly numbe
  * the same number of axes and the same lengths off it.
  * @example ad.append(ad.tensor([[1, 2], [3, 4]]), ad.tensor([5])).toArray(); // => [1, 2, 3, 4, 5]
  */
-export function append(arr: TensorLike, values: TensorLike, axis?: number): Tensor {
+export function append(arr: TensorLike, values: TensorLike, axis?: number): Tensor;
+export function append(arr: TensorLike, values: TensorLike, axis?: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('append', 'append(arr, values, axis?)', extra, axis);
   const [a, v] = [asTensor(arr, 'append'), asTensor(values, 'append')];
   if (axis === undefined) return concat([ravel(a), ravel(v)], 0);
   if (a.ndim !== v.ndim) {
@@ -426,7 +465,9 @@ function positions(op: string, obj: number | readonly number[]): { list: number[
  * ad.insert(ad.tensor([1, 2, 3]), [0, 3], ad.tensor([7, 8])).toArray(); // => [7, 1, 2, 3, 8]
  * ad.insert(ad.tensor([[1, 2], [3, 4]]), 1, ad.tensor([5, 6]), 1).toArray(); // => [[1, 5, 2], [3, 6, 4]]
  */
-export function insert(arr: TensorLike, obj: number | readonly number[], values: TensorLike, axis?: number): Tensor {
+export function insert(arr: TensorLike, obj: number | readonly number[], values: TensorLike, axis?: number): Tensor;
+export function insert(arr: TensorLike, obj: number | readonly number[], values: TensorLike, axis?: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('insert', 'insert(arr, obj, values, axis?)', extra, axis);
   let a = asTensor(arr, 'insert');
   let v = asTensor(values, 'insert');
   if (axis === undefined) a = ravel(a);
@@ -478,7 +519,9 @@ export function insert(arr: TensorLike, obj: number | readonly number[], values:
  * error. Exported as `delete` (call it `ad.delete`). Differentiable in arr.
  * @example ad.delete(ad.tensor([1, 2, 3, 4]), [0, -1]).toArray(); // => [2, 3]
  */
-export function deleteEntries(arr: TensorLike, obj: number | readonly number[], axis?: number): Tensor {
+export function deleteEntries(arr: TensorLike, obj: number | readonly number[], axis?: number): Tensor;
+export function deleteEntries(arr: TensorLike, obj: number | readonly number[], axis?: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('delete', 'delete(arr, obj, axis?)', extra, axis);
   let a = asTensor(arr, 'delete');
   if (axis === undefined) a = ravel(a);
   const ax = normalizeAxis(axis ?? 0, a.ndim, 'delete');

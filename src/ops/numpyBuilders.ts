@@ -19,6 +19,7 @@ import { nonzero } from './numpyPositions.js';
 import { binEdges, isin, type HistogramOptions } from './numpyCounting.js';
 import { knownOptions, flag } from './optionChecks.js';
 import { integerArg } from './numpyBreadth.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 // ---------------------------------------------------------------------------------------------
 // vectorize
@@ -101,7 +102,9 @@ function insertAxes(t: Tensor, axes: readonly number[]): Tensor {
  * const dot = ad.vectorize((a: ad.Tensor, b: ad.Tensor) => ad.dot(a, b), { signature: '(n),(n)->()' });
  * dot(ad.tensor([[1, 2], [3, 4]]), ad.tensor([1, 1])).toArray(); // => [3, 7]
  */
-export function vectorize<F extends TreeFunction<unknown>>(pyfunc: F, options: VectorizeOptions = {}): (...args: VectorizedArgs<Parameters<F>>) => TensorTree<ReturnType<F>> {
+export function vectorize<F extends TreeFunction<unknown>>(pyfunc: F, options?: VectorizeOptions): (...args: VectorizedArgs<Parameters<F>>) => TensorTree<ReturnType<F>>;
+export function vectorize<F extends TreeFunction<unknown>>(pyfunc: F, options: VectorizeOptions = {}, ...extra: unknown[]): (...args: VectorizedArgs<Parameters<F>>) => TensorTree<ReturnType<F>> {
+  if (extra.length > 0) extraArguments('vectorize', 'vectorize(pyfunc, options?)', extra, options);
   if (typeof pyfunc !== 'function') throw new InvalidArgumentError(`vectorize: pyfunc must be a function, got ${describe(pyfunc)}.`);
   knownOptions('vectorize', options, ['excluded', 'signature'], "{ signature: '(n),(n)->()' }");
   const given = options.excluded ?? [];
@@ -197,7 +200,9 @@ export function vectorize<F extends TreeFunction<unknown>>(pyfunc: F, options: V
  * return a tensor or a list of them, which get `shape` as leading axes).
  * @example ad.fromfunction((i: ad.Tensor, j: ad.Tensor) => ad.add(ad.mul(i, 3), ad.square(j)), [2, 3]).toArray(); // => [[0, 1, 4], [3, 4, 7]]
  */
-export function fromfunction<F extends TreeFunction<unknown>>(fn: F, shape: number | readonly number[]): TensorTree<ReturnType<F>> {
+export function fromfunction<F extends TreeFunction<unknown>>(fn: F, shape: number | readonly number[]): TensorTree<ReturnType<F>>;
+export function fromfunction<F extends TreeFunction<unknown>>(fn: F, shape: number | readonly number[], ...extra: unknown[]): TensorTree<ReturnType<F>> {
+  if (extra.length > 0) extraArguments('fromfunction', 'fromfunction(fn, shape)', extra, shape);
   if (typeof fn !== 'function') throw new InvalidArgumentError(`fromfunction: fn must be a function of one index per axis, got ${describe(fn)}.`);
   const list = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(list)) throw new InvalidArgumentError(`fromfunction: shape must be a list of whole numbers such as [2, 3], got ${describe(shape)}.`);
@@ -238,7 +243,9 @@ export interface MaskIndicesOptions {
  * mask's values, as `nonzero`'s; `{ size }` fixes it (JAX's). Whole numbers, no gradient.
  * @example ad.maskIndices(3, ad.triu, 1).map((t) => t.toArray()); // => [[0, 0, 1], [1, 2, 2]]
  */
-export function maskIndices(n: number, maskFunc: (a: Tensor, k: number) => TensorLike, k = 0, options: MaskIndicesOptions = {}): [Tensor, Tensor] {
+export function maskIndices(n: number, maskFunc: (a: Tensor, k: number) => TensorLike, k?: number, options?: MaskIndicesOptions): [Tensor, Tensor];
+export function maskIndices(n: number, maskFunc: (a: Tensor, k: number) => TensorLike, k = 0, options: MaskIndicesOptions = {}, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('maskIndices', 'maskIndices(n, maskFunc, k?, options?)', extra, options);
   const size = integerArg('maskIndices', 'n', n);
   if (typeof maskFunc !== 'function') throw new InvalidArgumentError(`maskIndices: maskFunc must be a function (a, k) => mask, such as ad.triu or ad.tril, got ${describe(maskFunc)}.`);
   if (typeof k !== 'number') throw new InvalidArgumentError(`maskIndices: k must be a number (passed to maskFunc), got ${describe(k)}.`);
@@ -259,7 +266,9 @@ export function maskIndices(n: number, maskFunc: (a: Tensor, k: number) => Tenso
  * `invert`, whether it is not. `assumeUnique` (NumPy's speed hint) changes nothing. NaN is in nothing.
  * @example ad.in1d(ad.tensor([[1, 2], [3, 4]]), ad.tensor([3, 1])).toArray(); // => [1, 0, 1, 0]
  */
-export function in1d(ar1: TensorLike, ar2: TensorLike, assumeUnique = false, invert = false): Tensor {
+export function in1d(ar1: TensorLike, ar2: TensorLike, assumeUnique?: boolean, invert?: boolean): Tensor;
+export function in1d(ar1: TensorLike, ar2: TensorLike, assumeUnique = false, invert = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('in1d', 'in1d(ar1, ar2, assumeUnique?, invert?)', extra, invert);
   flag('in1d', 'assumeUnique', assumeUnique, false);
   const inverted = flag('in1d', 'invert', invert, false);
   return ravel(isin(asTensor(ar1, 'in1d'), asTensor(ar2, 'in1d'), { invert: inverted }));
@@ -279,7 +288,9 @@ export interface HistogramBinEdgesOptions {
  * given edges, checked increasing. Differentiable in a through its minimum and maximum.
  * @example ad.histogramBinEdges(ad.tensor([2, 5, 3, 6, 4, 1]), 5).toArray(); // => [1, 2, 3, 4, 5, 6]
  */
-export function histogramBinEdges(a: TensorLike, bins: number | TensorLike | readonly number[] = 10, options: HistogramBinEdgesOptions = {}): Tensor {
+export function histogramBinEdges(a: TensorLike, bins?: number | TensorLike | readonly number[], options?: HistogramBinEdgesOptions): Tensor;
+export function histogramBinEdges(a: TensorLike, bins: number | TensorLike | readonly number[] = 10, options: HistogramBinEdgesOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('histogramBinEdges', 'histogramBinEdges(a, bins?, options?)', extra, options);
   const t = asTensor(a, 'histogramBinEdges');
   knownOptions('histogramBinEdges', options, ['range', 'weights'], '{ range: [0, 1] }');
   if (options.weights !== undefined) {

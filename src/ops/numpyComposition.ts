@@ -9,6 +9,7 @@ import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { concat, reshape, transpose } from './shape.js';
 import { moveaxis } from './layout.js';
 import { vmap } from '../transforms/vmap.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * func1d applied to every 1-d slice of arr along `axis` (numpy.apply_along_axis), by `vmap` over
@@ -46,7 +47,9 @@ export type BlockList = TensorLike | readonly BlockList[];
  * Every list must be nested equally deep, and none may be empty. Differentiable.
  * @example ad.block([[ad.eye(2), ad.zeros([2, 1])], [ad.ones([1, 2]), ad.tensor([[5]])]]).toArray(); // => [[1, 0, 0], [0, 1, 0], [1, 1, 5]]
  */
-export function block(arrays: BlockList): Tensor {
+export function block(arrays: BlockList): Tensor;
+export function block(arrays: BlockList, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('block', 'block(arrays)', extra, arrays);
   // The depth of every leaf (a tensor, number or non-list), checked equal, and the largest rank.
   let depth = -1, rank = 0;
   const visit = (x: BlockList, d: number, where: string): void => {

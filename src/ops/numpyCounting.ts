@@ -23,6 +23,7 @@ import { knownOptions } from './optionChecks.js';
 import { checkIntegerValues, integerArg } from './numpyBreadth.js';
 import { checkArgumentValues } from './argumentChecks.js';
 import { readValues } from './numpyPositions.js';
+import { extraArguments } from '../core/extraArguments.js';
 // ---------------------------------------------------------------------------------------------
 // Counting
 
@@ -107,7 +108,9 @@ export function binEdges(op: string, x: Tensor, bins: number | TensorLike | read
  * hist.toArray();  // => [1, 2, 1, 1]
  * edges.toArray(); // => [1, 2, 3, 4, 5]
  */
-export function histogram(a: TensorLike, bins: number | TensorLike | readonly number[] = 10, options: HistogramOptions = {}): [Tensor, Tensor] {
+export function histogram(a: TensorLike, bins?: number | TensorLike | readonly number[], options?: HistogramOptions): [Tensor, Tensor];
+export function histogram(a: TensorLike, bins: number | TensorLike | readonly number[] = 10, options: HistogramOptions = {}, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('histogram', 'histogram(a, bins?, options?)', extra, options);
   const x = ravel(asTensor(a, 'histogram'));
   knownOptions('histogram', options, ['range', 'weights', 'density'], '{ range: [0, 1], density: true }');
   const edges = binEdges('histogram', x, bins, options.range);
@@ -160,7 +163,9 @@ export interface BincountOptions {
  * ad.bincount(ad.tensor([0, 1, 1, 3])).toArray();                 // => [1, 2, 0, 1]
  * ad.bincount(ad.tensor([0, 1, 1, 3]), { length: 3 }).toArray();  // => [1, 2, 0]
  */
-export function bincount(x: TensorLike, options: BincountOptions = {}): Tensor {
+export function bincount(x: TensorLike, options?: BincountOptions): Tensor;
+export function bincount(x: TensorLike, options: BincountOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('bincount', 'bincount(x, options?)', extra, options);
   const t = stopGradient(asTensor(x, 'bincount'));
   knownOptions('bincount', options, ['weights', 'minlength', 'length'], '{ minlength: 5 }');
   if (t.ndim !== 1) throw new ShapeError(`bincount: x must be 1-d, got shape ${formatShape(t.shape)}; flatten it first (ad.ravel).`);
@@ -210,7 +215,9 @@ export function bincount(x: TensorLike, options: BincountOptions = {}): Tensor {
  * at the start of decreasing ones ([1, 2, NaN], [NaN, 2, 1]). No gradient.
  * @example ad.digitize(ad.tensor([0.5, 1, 2.5, 9]), ad.tensor([1, 2, 3])).toArray(); // => [0, 1, 2, 3]
  */
-export function digitize(x: TensorLike, bins: TensorLike, right = false): Tensor {
+export function digitize(x: TensorLike, bins: TensorLike, right?: boolean): Tensor;
+export function digitize(x: TensorLike, bins: TensorLike, right = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('digitize', 'digitize(x, bins, right?)', extra, right);
   const tx = stopGradient(asTensor(x, 'digitize'));
   const tb = stopGradient(asTensor(bins, 'digitize'));
   if (tb.ndim !== 1) throw new ShapeError(`digitize: bins must be 1-d, got shape ${formatShape(tb.shape)}.`);
@@ -279,7 +286,9 @@ export interface IsinOptions {
  * binary search (O((n + m) log m)). No gradient.
  * @example ad.isin(ad.tensor([1, 2, 3, 4]), ad.tensor([4, 2])).toArray(); // => [0, 1, 0, 1]
  */
-export function isin(element: TensorLike, testElements: TensorLike, options: IsinOptions = {}): Tensor {
+export function isin(element: TensorLike, testElements: TensorLike, options?: IsinOptions): Tensor;
+export function isin(element: TensorLike, testElements: TensorLike, options: IsinOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('isin', 'isin(element, testElements, options?)', extra, options);
   const e = stopGradient(asTensor(element, 'isin'));
   const test = ravel(stopGradient(asTensor(testElements, 'isin')));
   knownOptions('isin', options, ['invert'], '{ invert: true }');
@@ -300,7 +309,9 @@ export function isin(element: TensorLike, testElements: TensorLike, options: Isi
  * last). No gradient.
  * @example ad.lexsort([ad.tensor([1, 2, 3, 4]), ad.tensor([2, 1, 2, 1])]).toArray(); // => [1, 3, 0, 2]
  */
-export function lexsort(keys: readonly TensorLike[] | Tensor, axis = -1): Tensor {
+export function lexsort(keys: readonly TensorLike[] | Tensor, axis?: number): Tensor;
+export function lexsort(keys: readonly TensorLike[] | Tensor, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('lexsort', 'lexsort(keys, axis?)', extra, axis);
   let list: Tensor[];
   if (keys instanceof Tensor) {
     if (keys.ndim === 0) throw new ShapeError('lexsort: keys is 0-d; give a list of keys or a tensor whose first axis lists them.');

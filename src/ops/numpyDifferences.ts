@@ -19,6 +19,7 @@ import { diff } from './arrayHelpers.js';
 import { all, checkableValues } from './statistics.js';
 import { knownOptions } from './optionChecks.js';
 import { readValues } from './numpyPositions.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** t[start:stop] along `axis` (Python's bounds: negative from the end). */
 function along(t: Tensor, axis: number, start: number, stop = t.shape[axis]!): Tensor {
@@ -32,7 +33,9 @@ function along(t: Tensor, axis: number, start: number, stop = t.shape[axis]!): T
  * prepended and `toEnd` appended (each flattened). Differentiable (linear).
  * @example ad.ediff1d(ad.tensor([[1, 2], [4, 7]]), 9, ad.tensor([0])).toArray(); // => [0, 1, 2, 3, 9]
  */
-export function ediff1d(ary: TensorLike, toEnd?: TensorLike, toBegin?: TensorLike): Tensor {
+export function ediff1d(ary: TensorLike, toEnd?: TensorLike, toBegin?: TensorLike): Tensor;
+export function ediff1d(ary: TensorLike, toEnd?: TensorLike, toBegin?: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('ediff1d', 'ediff1d(ary, toEnd?, toBegin?)', extra, toBegin);
   const flat = ravel(asTensor(ary, 'ediff1d'));
   const parts = [flat.size === 0 ? flat : diff(flat)];
   if (toBegin !== undefined) parts.unshift(ravel(asTensor(toBegin, 'ediff1d')));
@@ -133,7 +136,8 @@ function gradientAlong(f: Tensor, axis: number, sp: Spacing, edgeOrder: 1 | 2): 
  */
 export function gradient(f: TensorLike, spacing: number | TensorLike | ReadonlyArray<number | TensorLike> | undefined, options: GradientOptions & { readonly axis: number }): Tensor;
 export function gradient(f: TensorLike, spacing?: number | TensorLike | ReadonlyArray<number | TensorLike>, options?: GradientOptions): Tensor | Tensor[];
-export function gradient(f: TensorLike, spacing: number | TensorLike | ReadonlyArray<number | TensorLike> = 1, options: GradientOptions = {}): Tensor | Tensor[] {
+export function gradient(f: TensorLike, spacing: number | TensorLike | ReadonlyArray<number | TensorLike> = 1, options: GradientOptions = {}, ...extra: unknown[]): Tensor | Tensor[] {
+  if (extra.length > 0) extraArguments('gradient', 'gradient(f, spacing?, options?)', extra, options);
   const t = asTensor(f, 'gradient');
   knownOptions('gradient', options, ['axis', 'edgeOrder'], '{ axis: 0, edgeOrder: 2 }');
   const edgeOrder = options.edgeOrder ?? 1;
@@ -160,7 +164,9 @@ export function gradient(f: TensorLike, spacing: number | TensorLike | ReadonlyA
  * The corrections are piecewise constant, so the gradient is the identity's.
  * @example ad.unwrap(ad.tensor([0, 3, 6.5, 0.5])).toArray(); // => [0, 3, 6.5 - 2 * Math.PI, 0.5]
  */
-export function unwrap(p: TensorLike, discont?: number, axis = -1, options: { readonly period?: number | undefined } = {}): Tensor {
+export function unwrap(p: TensorLike, discont?: number, axis?: number, options?: { readonly period?: number | undefined }): Tensor;
+export function unwrap(p: TensorLike, discont?: number, axis = -1, options: { readonly period?: number | undefined } = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('unwrap', 'unwrap(p, discont?, axis?, options?)', extra, options);
   const t = asTensor(p, 'unwrap');
   knownOptions('unwrap', options, ['period'], '{ period: 360 }');
   const period = options.period ?? 2 * Math.PI;
@@ -184,7 +190,9 @@ export function unwrap(p: TensorLike, discont?: number, axis = -1, options: { re
  * written; under vmap an error). Differentiable in the kept entries.
  * @example ad.trimZeros(ad.tensor([0, 0, 1, 0, 2, 0])).toArray(); // => [1, 0, 2]
  */
-export function trimZeros(filt: TensorLike, trim: 'f' | 'b' | 'fb' | 'bf' = 'fb'): Tensor {
+export function trimZeros(filt: TensorLike, trim?: 'f' | 'b' | 'fb' | 'bf'): Tensor;
+export function trimZeros(filt: TensorLike, trim: 'f' | 'b' | 'fb' | 'bf' = 'fb', ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('trimZeros', 'trimZeros(filt, trim?)', extra, trim);
   const t = asTensor(filt, 'trimZeros');
   if (t.ndim !== 1) throw new ShapeError(`trimZeros: filt must be 1-d, got shape ${formatShape(t.shape)}.`);
   if (typeof trim !== 'string' || !/^[fb]*$/i.test(trim)) throw new InvalidArgumentError(`trimZeros: trim must be 'f', 'b' or 'fb', got ${describe(trim)}.`);

@@ -19,6 +19,7 @@ import { searchsorted } from './interpolation.js';
 import { knownOptions } from './optionChecks.js';
 import { checkArgumentValues } from './argumentChecks.js';
 import { integerArg } from './numpyBreadth.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The bins along one axis: a count of equal bins, or the edges. */
 export type HistogramBins = number | TensorLike;
@@ -79,7 +80,9 @@ function axisEdges(op: string, column: Tensor, bins: HistogramBins, range: reado
  * const [h, e] = ad.histogramdd(ad.tensor([[0, 0], [1, 1], [1, 0.2]]), 2);
  * h.toArray(); // => [[1, 0], [1, 1]]
  */
-export function histogramdd(sample: TensorLike, bins: HistogramBins | readonly HistogramBins[] = 10, options: HistogramddOptions = {}): [Tensor, Tensor[]] {
+export function histogramdd(sample: TensorLike, bins?: HistogramBins | readonly HistogramBins[], options?: HistogramddOptions): [Tensor, Tensor[]];
+export function histogramdd(sample: TensorLike, bins: HistogramBins | readonly HistogramBins[] = 10, options: HistogramddOptions = {}, ...extra: unknown[]): [Tensor, Tensor[]] {
+  if (extra.length > 0) extraArguments('histogramdd', 'histogramdd(sample, bins?, options?)', extra, options);
   const s = asTensor(sample, 'histogramdd');
   // NumPy reads a 1-D sample as N points of one coordinate (np.histogramdd([1, 2, 2, 3], 3) is
   // ([1, 2, 1], [edges])), not as one point of N coordinates.
@@ -132,7 +135,9 @@ function histogramGrid(op: string, s: Tensor, bins: HistogramBins | readonly His
  * `[hist, xedges, yedges]` (a tensor of bins is the edges of both axes). Options as `histogramdd` (range as [[xmin, xmax], [ymin, ymax]]).
  * @example ad.histogram2d(ad.tensor([0, 1, 1]), ad.tensor([0, 1, 0.2]), 2)[0].toArray(); // => [[1, 0], [1, 1]]
  */
-export function histogram2d(x: TensorLike, y: TensorLike, bins: HistogramBins | readonly [HistogramBins, HistogramBins] = 10, options: HistogramddOptions = {}): [Tensor, Tensor, Tensor] {
+export function histogram2d(x: TensorLike, y: TensorLike, bins?: HistogramBins | readonly [HistogramBins, HistogramBins], options?: HistogramddOptions): [Tensor, Tensor, Tensor];
+export function histogram2d(x: TensorLike, y: TensorLike, bins: HistogramBins | readonly [HistogramBins, HistogramBins] = 10, options: HistogramddOptions = {}, ...extra: unknown[]): [Tensor, Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('histogram2d', 'histogram2d(x, y, bins?, options?)', extra, options);
   const [tx, ty] = [asTensor(x, 'histogram2d'), asTensor(y, 'histogram2d')];
   if (tx.ndim !== 1 || ty.ndim !== 1 || tx.size !== ty.size) {
     throw new ShapeError(`histogram2d: x and y must be 1-d of one length, got shapes ${formatShape(tx.shape)} and ${formatShape(ty.shape)}.`);

@@ -13,6 +13,7 @@ import { fmod, mod } from './rounding.js';
 import { knownOptions } from './optionChecks.js';
 import { checkIntegerValues, integerArg } from './numpyBreadth.js';
 import { checkArgumentValues } from './argumentChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A shape argument (a number or a list of whole numbers), checked. */
 function shapeArg(op: string, name: string, dims: number | readonly number[]): number[] {
@@ -47,7 +48,9 @@ export interface UnravelOptions {
  * @example
  * ad.unravelIndex(ad.tensor([5, 1]), [2, 3]).map((c) => c.toArray()); // => [[1, 0], [2, 1]]
  */
-export function unravelIndex(indices: TensorLike, dims: number | readonly number[], options: UnravelOptions = {}): Tensor[] {
+export function unravelIndex(indices: TensorLike, dims: number | readonly number[], options?: UnravelOptions): Tensor[];
+export function unravelIndex(indices: TensorLike, dims: number | readonly number[], options: UnravelOptions = {}, ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('unravelIndex', 'unravelIndex(indices, dims, options?)', extra, options);
   const t = stopGradient(asTensor(indices, 'unravelIndex'));
   const shape = shapeArg('unravelIndex', 'dims', dims);
   knownOptions('unravelIndex', options, ['order'], "{ order: 'F' }");
@@ -87,7 +90,9 @@ export interface RavelOptions {
  * are an error (`mode: 'raise'`, checked where values can be read), wrapped or clipped.
  * @example ad.ravelMultiIndex([ad.tensor([1, 0]), ad.tensor([2, 1])], [2, 3]).toArray(); // => [5, 1]
  */
-export function ravelMultiIndex(multiIndex: readonly TensorLike[], dims: number | readonly number[], options: RavelOptions = {}): Tensor {
+export function ravelMultiIndex(multiIndex: readonly TensorLike[], dims: number | readonly number[], options?: RavelOptions): Tensor;
+export function ravelMultiIndex(multiIndex: readonly TensorLike[], dims: number | readonly number[], options: RavelOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('ravelMultiIndex', 'ravelMultiIndex(multiIndex, dims, options?)', extra, options);
   const shape = shapeArg('ravelMultiIndex', 'dims', dims);
   knownOptions('ravelMultiIndex', options, ['mode', 'order'], "{ mode: 'wrap' }");
   if (!Array.isArray(multiIndex) || multiIndex.length !== shape.length) {
@@ -131,7 +136,9 @@ function maskPositions(n: number, m: number, keep: (i: number, j: number) => boo
  * (numpy.tril_indices; m = n by default), row by row.
  * @example ad.trilIndices(3).map((p) => p.toArray()); // => [[0, 1, 1, 2, 2, 2], [0, 0, 1, 0, 1, 2]]
  */
-export function trilIndices(n: number, k = 0, m?: number): [Tensor, Tensor] {
+export function trilIndices(n: number, k?: number, m?: number): [Tensor, Tensor];
+export function trilIndices(n: number, k = 0, m?: number, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('trilIndices', 'trilIndices(n, k?, m?)', extra, m);
   integerArg('trilIndices', 'n', n);
   integerArg('trilIndices', 'k', k, true);
   const cols = m === undefined ? n : integerArg('trilIndices', 'm', m);
@@ -143,7 +150,9 @@ export function trilIndices(n: number, k = 0, m?: number): [Tensor, Tensor] {
  * (numpy.triu_indices; m = n by default), row by row.
  * @example ad.triuIndices(3, 1).map((p) => p.toArray()); // => [[0, 0, 1], [1, 2, 2]]
  */
-export function triuIndices(n: number, k = 0, m?: number): [Tensor, Tensor] {
+export function triuIndices(n: number, k?: number, m?: number): [Tensor, Tensor];
+export function triuIndices(n: number, k = 0, m?: number, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('triuIndices', 'triuIndices(n, k?, m?)', extra, m);
   integerArg('triuIndices', 'n', n);
   integerArg('triuIndices', 'k', k, true);
   const cols = m === undefined ? n : integerArg('triuIndices', 'm', m);
@@ -158,13 +167,17 @@ function matrixShape(op: string, arr: TensorLike): [number, number] {
 }
 
 /** `trilIndices` for arr's shape (numpy.tril_indices_from). @example ad.trilIndicesFrom(ad.zeros([2, 3]))[1].toArray(); // => [0, 0, 1] */
-export function trilIndicesFrom(arr: TensorLike, k = 0): [Tensor, Tensor] {
+export function trilIndicesFrom(arr: TensorLike, k?: number): [Tensor, Tensor];
+export function trilIndicesFrom(arr: TensorLike, k = 0, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('trilIndicesFrom', 'trilIndicesFrom(arr, k?)', extra, k);
   const [n, m] = matrixShape('trilIndicesFrom', arr);
   return trilIndices(n, k, m);
 }
 
 /** `triuIndices` for arr's shape (numpy.triu_indices_from). @example ad.triuIndicesFrom(ad.zeros([2, 3]))[1].toArray(); // => [0, 1, 2, 1, 2] */
-export function triuIndicesFrom(arr: TensorLike, k = 0): [Tensor, Tensor] {
+export function triuIndicesFrom(arr: TensorLike, k?: number): [Tensor, Tensor];
+export function triuIndicesFrom(arr: TensorLike, k = 0, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('triuIndicesFrom', 'triuIndicesFrom(arr, k?)', extra, k);
   const [n, m] = matrixShape('triuIndicesFrom', arr);
   return triuIndices(n, k, m);
 }
@@ -174,14 +187,18 @@ export function triuIndicesFrom(arr: TensorLike, k = 0): [Tensor, Tensor] {
  * copies of [0, 1, …, n − 1].
  * @example ad.diagIndices(3).map((p) => p.toArray()); // => [[0, 1, 2], [0, 1, 2]]
  */
-export function diagIndices(n: number, ndim = 2): Tensor[] {
+export function diagIndices(n: number, ndim?: number): Tensor[];
+export function diagIndices(n: number, ndim = 2, ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('diagIndices', 'diagIndices(n, ndim?)', extra, ndim);
   integerArg('diagIndices', 'n', n);
   integerArg('diagIndices', 'ndim', ndim);
   return Array.from({ length: ndim }, () => arange(n));
 }
 
 /** `diagIndices` for arr, whose axes must have one length (numpy.diag_indices_from). @example ad.diagIndicesFrom(ad.zeros([2, 2])).length; // => 2 */
-export function diagIndicesFrom(arr: TensorLike): Tensor[] {
+export function diagIndicesFrom(arr: TensorLike): Tensor[];
+export function diagIndicesFrom(arr: TensorLike, ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('diagIndicesFrom', 'diagIndicesFrom(arr)', extra, arr);
   const t = asTensor(arr, 'diagIndicesFrom');
   if (t.ndim < 2 || t.shape.some((d) => d !== t.shape[0])) {
     throw new ShapeError(`diagIndicesFrom: arr of shape ${formatShape(t.shape)} must have two axes or more, all of one length.`);

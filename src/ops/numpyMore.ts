@@ -18,6 +18,7 @@ import { moveaxis } from './layout.js';
 import { sum } from './reduce.js';
 import { diagonal as matrixDiagonal } from '../linalg/diagonal.js';
 import { floorDivide, integerArg } from './numpyBreadth.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 // ---------------------------------------------------------------------------------------------
 // Diagonals over any two axes
@@ -37,7 +38,9 @@ function matrixAxesLast(op: string, a: TensorLike, axis1: number, axis2: number)
  * `ad.linalg.diagonal(x, offset)` is this with the last two axes. Differentiable (linear).
  * @example ad.diagonal(ad.reshape(ad.arange(8), [2, 2, 2]), 0, 1, 2).toArray(); // => [[0, 3], [4, 7]]
  */
-export function diagonal(a: TensorLike, offset = 0, axis1 = 0, axis2 = 1): Tensor {
+export function diagonal(a: TensorLike, offset?: number, axis1?: number, axis2?: number): Tensor;
+export function diagonal(a: TensorLike, offset = 0, axis1 = 0, axis2 = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('diagonal', 'diagonal(a, offset?, axis1?, axis2?)', extra, axis2);
   integerArg('diagonal', 'offset', offset, true);
   return matrixDiagonal(matrixAxesLast('diagonal', a, axis1, axis2), offset);
 }
@@ -47,7 +50,9 @@ export function diagonal(a: TensorLike, offset = 0, axis1 = 0, axis2 = 1): Tenso
  * shape. `ad.linalg.trace(x, offset)` is this with the last two axes. Differentiable (linear).
  * @example ad.trace(ad.tensor([[1, 2], [3, 4]])).item(); // => 5
  */
-export function trace(a: TensorLike, offset = 0, axis1 = 0, axis2 = 1): Tensor {
+export function trace(a: TensorLike, offset?: number, axis1?: number, axis2?: number): Tensor;
+export function trace(a: TensorLike, offset = 0, axis1 = 0, axis2 = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('trace', 'trace(a, offset?, axis1?, axis2?)', extra, axis2);
   integerArg('trace', 'offset', offset, true);
   return sum(matrixDiagonal(matrixAxesLast('trace', a, axis1, axis2), offset), -1);
 }
@@ -61,7 +66,9 @@ export function trace(a: TensorLike, offset = 0, axis1 = 0, axis2 = 1): Tensor {
  * the gradient goes to a where a > b or b is NaN, to b elsewhere (JAX's).
  * @example ad.fmax(ad.tensor([1, NaN, 3, NaN]), ad.tensor([2, 5, NaN, NaN])).toArray(); // => [2, 5, 3, NaN]
  */
-export function fmax(a: TensorLike, b: TensorLike): Tensor {
+export function fmax(a: TensorLike, b: TensorLike): Tensor;
+export function fmax(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('fmax', 'fmax(a, b)', extra, b);
   const [ta, tb] = broadcastOperands('fmax', a, b);
   return where(logicalOr(greater(ta, tb), isnan(tb)), ta, tb);
 }
@@ -70,7 +77,9 @@ export function fmax(a: TensorLike, b: TensorLike): Tensor {
  * The smaller of a and b, ignoring NaN (numpy.fmin); ties and gradients as `fmax`.
  * @example ad.fmin(ad.tensor([1, NaN, 3, NaN]), ad.tensor([2, 5, NaN, NaN])).toArray(); // => [1, 5, 3, NaN]
  */
-export function fmin(a: TensorLike, b: TensorLike): Tensor {
+export function fmin(a: TensorLike, b: TensorLike): Tensor;
+export function fmin(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('fmin', 'fmin(a, b)', extra, b);
   const [ta, tb] = broadcastOperands('fmin', a, b);
   return where(logicalOr(less(ta, tb), isnan(tb)), ta, tb);
 }
@@ -80,7 +89,9 @@ export function fmin(a: TensorLike, b: TensorLike): Tensor {
  * remainder with b's sign, bit for bit NumPy's. The quotient has no gradient; the remainder has mod's.
  * @example ad.divmod(ad.tensor([7, -7]), 2).map((t) => t.toArray()); // => [[3, -4], [1, 1]]
  */
-export function divmod(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+export function divmod(a: TensorLike, b: TensorLike): [Tensor, Tensor];
+export function divmod(a: TensorLike, b: TensorLike, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('divmod', 'divmod(a, b)', extra, b);
   const [ta, tb] = broadcastOperands('divmod', a, b);
   return [floorDivide(ta, tb), mod(ta, tb)];
 }
@@ -91,7 +102,9 @@ export function divmod(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
  * numbers, where it jumps), the integral part 0.
  * @example ad.modf(ad.tensor([2.5, -0.5])).map((t) => t.toArray()); // => [[0.5, -0.5], [2, -0]]
  */
-export function modf(x: TensorLike): [Tensor, Tensor] {
+export function modf(x: TensorLike): [Tensor, Tensor];
+export function modf(x: TensorLike, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('modf', 'modf(x)', extra, x);
   const t = asTensor(x, 'modf');
   const whole = trunc(t);
   const s = stopGradient(t);
@@ -103,7 +116,9 @@ export function modf(x: TensorLike): [Tensor, Tensor] {
  * x rounded towards zero (numpy.fix; the same values as `trunc`, −0 kept). Derivative 0.
  * @example ad.fix(ad.tensor([2.7, -2.7, -0.2])).toArray(); // => [2, -2, -0]
  */
-export function fix(x: TensorLike): Tensor {
+export function fix(x: TensorLike): Tensor;
+export function fix(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('fix', 'fix(x)', extra, x);
   return trunc(asTensor(x, 'fix'));
 }
 
@@ -111,7 +126,9 @@ export function fix(x: TensorLike): Tensor {
  * x rounded to the nearest whole number, ties to even (numpy.rint; `round(x)`). Derivative 0.
  * @example ad.rint(ad.tensor([0.5, 1.5, -2.5, 2.6])).toArray(); // => [0, 2, -2, 3]
  */
-export function rint(x: TensorLike): Tensor {
+export function rint(x: TensorLike): Tensor;
+export function rint(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('rint', 'rint(x)', extra, x);
   return round(asTensor(x, 'rint'));
 }
 
@@ -119,7 +136,9 @@ export function rint(x: TensorLike): Tensor {
  * x itself (numpy.positive, unary +): the same tensor, −0 kept.
  * @example ad.positive(ad.tensor([-1, 2])).toArray(); // => [-1, 2]
  */
-export function positive(x: TensorLike): Tensor {
+export function positive(x: TensorLike): Tensor;
+export function positive(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('positive', 'positive(x)', extra, x);
   return asTensor(x, 'positive');
 }
 
@@ -128,7 +147,9 @@ export function positive(x: TensorLike): Tensor {
  * a negative base to a non-integer power is NaN.
  * @example ad.floatPower(ad.tensor([2, -8, 4]), ad.tensor([3, 1 / 3, -0.5])).toArray(); // => [8, NaN, 0.5]
  */
-export function floatPower(x1: TensorLike, x2: TensorLike): Tensor {
+export function floatPower(x1: TensorLike, x2: TensorLike): Tensor;
+export function floatPower(x1: TensorLike, x2: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('floatPower', 'floatPower(x1, x2)', extra, x2);
   const [a, b] = broadcastOperands('floatPower', x1, x2);
   return pow(a, b);
 }
@@ -137,7 +158,9 @@ export function floatPower(x1: TensorLike, x2: TensorLike): Tensor {
  * 1 where x is +∞, else 0 (numpy.isposinf). No gradient.
  * @example ad.isposinf(ad.tensor([Infinity, -Infinity, NaN, 1])).toArray(); // => [1, 0, 0, 0]
  */
-export function isposinf(x: TensorLike): Tensor {
+export function isposinf(x: TensorLike): Tensor;
+export function isposinf(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('isposinf', 'isposinf(x)', extra, x);
   return equal(asTensor(x, 'isposinf'), Infinity);
 }
 
@@ -145,7 +168,9 @@ export function isposinf(x: TensorLike): Tensor {
  * 1 where x is −∞, else 0 (numpy.isneginf). No gradient.
  * @example ad.isneginf(ad.tensor([Infinity, -Infinity, NaN, 1])).toArray(); // => [0, 1, 0, 0]
  */
-export function isneginf(x: TensorLike): Tensor {
+export function isneginf(x: TensorLike): Tensor;
+export function isneginf(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('isneginf', 'isneginf(x)', extra, x);
   return equal(asTensor(x, 'isneginf'), -Infinity);
 }
 
@@ -158,7 +183,9 @@ export function isneginf(x: TensorLike): Tensor {
  * equals 0. It reads the values (under jit the function runs as written).
  * @example ad.arrayEqual(ad.tensor([1, NaN]), ad.tensor([1, NaN]), true); // => true
  */
-export function arrayEqual(a1: TensorLike, a2: TensorLike, equalNan = false): boolean {
+export function arrayEqual(a1: TensorLike, a2: TensorLike, equalNan?: boolean): boolean;
+export function arrayEqual(a1: TensorLike, a2: TensorLike, equalNan = false, ...extra: unknown[]): boolean {
+  if (extra.length > 0) extraArguments('arrayEqual', 'arrayEqual(a1, a2, equalNan?)', extra, equalNan);
   const [a, b] = [asTensor(a1, 'arrayEqual'), asTensor(a2, 'arrayEqual')];
   if (typeof equalNan !== 'boolean') throw new InvalidArgumentError(`arrayEqual: equalNan must be true or false, got ${describe(equalNan)}.`);
   if (a.ndim !== b.ndim || a.shape.some((d, i) => d !== b.shape[i])) return false;
@@ -176,7 +203,9 @@ export function arrayEqual(a1: TensorLike, a2: TensorLike, equalNan = false): bo
  * shapes that do not broadcast give false, not an error. NaN equals nothing.
  * @example ad.arrayEquiv(ad.tensor([1, 2]), ad.tensor([[1, 2], [1, 2]])); // => true
  */
-export function arrayEquiv(a1: TensorLike, a2: TensorLike): boolean {
+export function arrayEquiv(a1: TensorLike, a2: TensorLike): boolean;
+export function arrayEquiv(a1: TensorLike, a2: TensorLike, ...extra: unknown[]): boolean {
+  if (extra.length > 0) extraArguments('arrayEquiv', 'arrayEquiv(a1, a2)', extra, a2);
   const [a, b] = [asTensor(a1, 'arrayEquiv'), asTensor(a2, 'arrayEquiv')];
   let shape: Shape;
   try {
@@ -225,7 +254,8 @@ export function broadcastArrays(...args: TensorLike[]): Tensor[] {
  */
 export function indices(dimensions: readonly number[], sparse?: false): Tensor;
 export function indices(dimensions: readonly number[], sparse: true): Tensor[];
-export function indices(dimensions: readonly number[], sparse = false): Tensor | Tensor[] {
+export function indices(dimensions: readonly number[], sparse = false, ...extra: unknown[]): Tensor | Tensor[] {
+  if (extra.length > 0) extraArguments('indices', 'indices(dimensions, sparse?)', extra, sparse);
   if (!Array.isArray(dimensions)) throw new InvalidArgumentError(`indices: dimensions must be a list of whole numbers, got ${describe(dimensions)}.`);
   const dims = dimensions.map((d) => integerArg('indices', 'a dimension', d));
   if (typeof sparse !== 'boolean') throw new InvalidArgumentError(`indices: sparse must be true or false, got ${describe(sparse)}.`);
@@ -238,7 +268,9 @@ export function indices(dimensions: readonly number[], sparse = false): Tensor |
  * The n×m matrix with ones at and below diagonal k and zeros above (numpy.tri); m = n by default.
  * @example ad.tri(3, 4, 1).toArray(); // => [[1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 1]]
  */
-export function tri(n: number, m?: number, k = 0): Tensor {
+export function tri(n: number, m?: number, k?: number): Tensor;
+export function tri(n: number, m?: number, k = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('tri', 'tri(n, m?, k?)', extra, k);
   integerArg('tri', 'n', n);
   const cols = m === undefined ? n : integerArg('tri', 'm', m);
   integerArg('tri', 'k', k, true);
@@ -250,7 +282,9 @@ export function tri(n: number, m?: number, k = 0): Tensor {
  * form): start in [−ndim, ndim], default 0.
  * @example ad.rollaxis(ad.zeros([3, 4, 5, 6]), 3, 1).shape; // => [3, 6, 4, 5]
  */
-export function rollaxis(a: TensorLike, axis: number, start = 0): Tensor {
+export function rollaxis(a: TensorLike, axis: number, start?: number): Tensor;
+export function rollaxis(a: TensorLike, axis: number, start = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('rollaxis', 'rollaxis(a, axis, start?)', extra, start);
   const t = asTensor(a, 'rollaxis');
   const n = t.ndim;
   const ax = normalizeAxis(integerArg('rollaxis', 'axis', axis, true), n, 'rollaxis');

@@ -15,6 +15,7 @@ import { ravel } from './layout.js';
 import { maxIndex, minIndex } from './sort.js';
 import { prod } from '../products/prod.js';
 import { cumprod } from '../products/cumprod.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** x with NaN replaced by `fill`, flattened when no axis is given (NumPy's axis=None). */
 function filled(op: string, x: TensorLike, fill: number, axis: number | undefined): { t: Tensor; ax: number } {
@@ -31,7 +32,9 @@ function filled(op: string, x: TensorLike, fill: number, axis: number | undefine
  * gives 1. NaN entries get a zero gradient; the others prod's (exact with zeros, to every order).
  * @example ad.nanprod(ad.tensor([[2, NaN], [3, 4]]), 1).toArray(); // => [2, 12]
  */
-export function nanprod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function nanprod(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function nanprod(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanprod', 'nanprod(x, axis?, keepdims?)', extra, keepdims);
   const t = asTensor(x, 'nanprod');
   normalizeAxes(axis, t.ndim, 'nanprod'); // a bad axis named as nanprod's, not prod's
   return prod(where(isnan(t), 1, t), axis, keepdims);
@@ -42,7 +45,9 @@ export function nanprod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
  * flattened x. NaN entries get a zero gradient.
  * @example ad.nancumsum(ad.tensor([1, NaN, 3])).toArray(); // => [1, 1, 4]
  */
-export function nancumsum(x: TensorLike, axis?: number): Tensor {
+export function nancumsum(x: TensorLike, axis?: number): Tensor;
+export function nancumsum(x: TensorLike, axis?: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nancumsum', 'nancumsum(x, axis?)', extra, axis);
   const { t, ax } = filled('nancumsum', x, 0, axis);
   return cumsum(t, ax);
 }
@@ -52,7 +57,9 @@ export function nancumsum(x: TensorLike, axis?: number): Tensor {
  * flattened x. NaN entries get a zero gradient.
  * @example ad.nancumprod(ad.tensor([2, NaN, 3])).toArray(); // => [2, 2, 6]
  */
-export function nancumprod(x: TensorLike, axis?: number): Tensor {
+export function nancumprod(x: TensorLike, axis?: number): Tensor;
+export function nancumprod(x: TensorLike, axis?: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nancumprod', 'nancumprod(x, axis?)', extra, axis);
   const { t, ax } = filled('nancumprod', x, 1, axis);
   return cumprod(t, ax);
 }
@@ -71,7 +78,9 @@ function nanPosition(op: string, which: typeof maxIndex, fill: number, x: Tensor
  * Named as `maxIndex` (numpy.argmax). No gradient.
  * @example ad.nanMaxIndex(ad.tensor([[NaN, 4, 1], [NaN, NaN, NaN]]), 1).toArray(); // => [1, -1]
  */
-export function nanMaxIndex(x: TensorLike, axis?: number, keepdims = false): Tensor {
+export function nanMaxIndex(x: TensorLike, axis?: number, keepdims?: boolean): Tensor;
+export function nanMaxIndex(x: TensorLike, axis?: number, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanMaxIndex', 'nanMaxIndex(x, axis?, keepdims?)', extra, keepdims);
   return nanPosition('nanMaxIndex', maxIndex, -Infinity, x, axis, keepdims);
 }
 
@@ -79,6 +88,8 @@ export function nanMaxIndex(x: TensorLike, axis?: number, keepdims = false): Ten
  * The position of the smallest non-NaN entry along `axis` (numpy.nanargmin); as `nanMaxIndex`.
  * @example ad.nanMinIndex(ad.tensor([3, NaN, 1, 1])).item(); // => 2
  */
-export function nanMinIndex(x: TensorLike, axis?: number, keepdims = false): Tensor {
+export function nanMinIndex(x: TensorLike, axis?: number, keepdims?: boolean): Tensor;
+export function nanMinIndex(x: TensorLike, axis?: number, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanMinIndex', 'nanMinIndex(x, axis?, keepdims?)', extra, keepdims);
   return nanPosition('nanMinIndex', minIndex, Infinity, x, axis, keepdims);
 }

@@ -24,6 +24,7 @@ import { trace as matrixTrace } from '../linalg/diagonal.js';
 import { knownOptions } from './optionChecks.js';
 import { integerArg } from './numpyBreadth.js';
 import { readValues } from './numpyPositions.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A coefficient vector: a 0-d input becomes [c] (NumPy's atleast_1d); more than one axis is an error. */
 function coefficients(op: string, name: string, p: TensorLike): Tensor {
@@ -43,7 +44,9 @@ const entry = (t: Tensor, k: number) => reshape(slice(t, [k], [1]), []);
  * rounding, and exactly for triangular matrices). No roots give the 0-d 1. Differentiable.
  * @example ad.poly(ad.tensor([1, 2])).toArray(); // => [1, -3, 2]
  */
-export function poly(seqOfZeros: TensorLike): Tensor {
+export function poly(seqOfZeros: TensorLike): Tensor;
+export function poly(seqOfZeros: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('poly', 'poly(seqOfZeros)', extra, seqOfZeros);
   const t = asTensor(seqOfZeros, 'poly');
   if (t.ndim === 2 && t.shape[0] === t.shape[1] && t.shape[0]! > 0) return characteristicPolynomial(t);
   if (t.ndim > 1) throw new ShapeError(`poly: seqOfZeros must be 1-d (the roots) or a square matrix, got shape ${formatShape(t.shape)}.`);
@@ -65,7 +68,9 @@ function aligned(op: string, a1: TensorLike, a2: TensorLike): [Tensor, Tensor] {
  * The sum of two polynomials (numpy.polyadd): the shorter padded with leading zeros.
  * @example ad.polyadd(ad.tensor([1, 2]), ad.tensor([9, 5, 4])).toArray(); // => [9, 6, 6]
  */
-export function polyadd(a1: TensorLike, a2: TensorLike): Tensor {
+export function polyadd(a1: TensorLike, a2: TensorLike): Tensor;
+export function polyadd(a1: TensorLike, a2: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polyadd', 'polyadd(a1, a2)', extra, a2);
   return add(...aligned('polyadd', a1, a2));
 }
 
@@ -73,7 +78,9 @@ export function polyadd(a1: TensorLike, a2: TensorLike): Tensor {
  * The difference a1 − a2 of two polynomials (numpy.polysub).
  * @example ad.polysub(ad.tensor([2, 10, -2]), ad.tensor([3, 10, -4])).toArray(); // => [-1, 0, 2]
  */
-export function polysub(a1: TensorLike, a2: TensorLike): Tensor {
+export function polysub(a1: TensorLike, a2: TensorLike): Tensor;
+export function polysub(a1: TensorLike, a2: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polysub', 'polysub(a1, a2)', extra, a2);
   return sub(...aligned('polysub', a1, a2));
 }
 
@@ -81,7 +88,9 @@ export function polysub(a1: TensorLike, a2: TensorLike): Tensor {
  * The product of two polynomials (numpy.polymul): the convolution of their coefficients.
  * @example ad.polymul(ad.tensor([1, 2]), ad.tensor([1, -2])).toArray(); // => [1, 0, -4]
  */
-export function polymul(a1: TensorLike, a2: TensorLike): Tensor {
+export function polymul(a1: TensorLike, a2: TensorLike): Tensor;
+export function polymul(a1: TensorLike, a2: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polymul', 'polymul(a1, a2)', extra, a2);
   // An empty coefficient list is the zero polynomial [0] (NumPy's poly1d([]), jnp.polymul's), which
   // convolve (needing non-empty inputs) would refuse: np.polymul([], [1, 2]) = [0, 0].
   const [a, b] = [coefficients('polymul', 'a1', a1), coefficients('polymul', 'a2', a2)];
@@ -101,7 +110,9 @@ export interface PolydivOptions {
  * v's leading coefficient must be non-zero (it is divided by). Differentiable in u and v.
  * @example ad.polydiv(ad.tensor([3, 5, 2]), ad.tensor([2, 1])).map((t) => t.toArray()); // => [[1.5, 1.75], [0, 0, 0.25]]
  */
-export function polydiv(u: TensorLike, v: TensorLike, options: PolydivOptions = {}): [Tensor, Tensor] {
+export function polydiv(u: TensorLike, v: TensorLike, options?: PolydivOptions): [Tensor, Tensor];
+export function polydiv(u: TensorLike, v: TensorLike, options: PolydivOptions = {}, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('polydiv', 'polydiv(u, v, options?)', extra, options);
   knownOptions('polydiv', options, ['trimLeadingZeros'], '{ trimLeadingZeros: true }');
   const trim = options.trimLeadingZeros ?? false;
   if (typeof trim !== 'boolean') throw new InvalidArgumentError(`polydiv: trimLeadingZeros must be true or false, got ${describe(trim)}.`);
@@ -129,7 +140,9 @@ export function polydiv(u: TensorLike, v: TensorLike, options: PolydivOptions = 
  * (NumPy's). Differentiable (linear).
  * @example ad.polyder(ad.tensor([1, 1, 1, 1])).toArray(); // => [3, 2, 1]
  */
-export function polyder(p: TensorLike, m = 1): Tensor {
+export function polyder(p: TensorLike, m?: number): Tensor;
+export function polyder(p: TensorLike, m = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polyder', 'polyder(p, m?)', extra, m);
   let t = coefficients('polyder', 'p', p);
   integerArg('polyder', 'the order m', m);
   for (let k = 0; k < m; k++) {
@@ -145,7 +158,9 @@ export function polyder(p: TensorLike, m = 1): Tensor {
  * Differentiable in p and k.
  * @example ad.polyint(ad.tensor([3, 2, 1]), 1, 5).toArray(); // => [1, 1, 1, 5]
  */
-export function polyint(p: TensorLike, m = 1, k?: TensorLike): Tensor {
+export function polyint(p: TensorLike, m?: number, k?: TensorLike): Tensor;
+export function polyint(p: TensorLike, m = 1, k?: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polyint', 'polyint(p, m?, k?)', extra, k);
   let t = coefficients('polyint', 'p', p);
   integerArg('polyint', 'the order m', m);
   let ks = k === undefined ? zeros([m]) : atleast1d(asTensor(k, 'polyint'));
@@ -162,7 +177,9 @@ export function polyint(p: TensorLike, m = 1, k?: TensorLike): Tensor {
  * at x = 0 is exact.
  * @example ad.vander(ad.tensor([1, 2, 3]), 3).toArray(); // => [[1, 1, 1], [4, 2, 1], [9, 3, 1]]
  */
-export function vander(x: TensorLike, N?: number, increasing = false): Tensor {
+export function vander(x: TensorLike, N?: number, increasing?: boolean): Tensor;
+export function vander(x: TensorLike, N?: number, increasing = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('vander', 'vander(x, N?, increasing?)', extra, increasing);
   const t = asTensor(x, 'vander');
   if (t.ndim !== 1) throw new ShapeError(`vander: x must be 1-d, got shape ${formatShape(t.shape)}.`);
   const cols = N === undefined ? t.size : integerArg('vander', 'N', N);
@@ -191,7 +208,9 @@ export interface PolyfitOptions {
  * y and w. NumPy's `full` and `cov` outputs are not offered (use `linalg.lstsq` on `vander`).
  * @example ad.polyfit(ad.tensor([0, 1, 2, 3]), ad.tensor([1, 3, 5, 7]), 1).toArray().map((c) => Math.round(c * 1e12) / 1e12); // => [2, 1]
  */
-export function polyfit(x: TensorLike, y: TensorLike, deg: number, options: PolyfitOptions = {}): Tensor {
+export function polyfit(x: TensorLike, y: TensorLike, deg: number, options?: PolyfitOptions): Tensor;
+export function polyfit(x: TensorLike, y: TensorLike, deg: number, options: PolyfitOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('polyfit', 'polyfit(x, y, deg, options?)', extra, options);
   knownOptions('polyfit', options, ['rcond', 'w'], '{ w: weights, rcond: 1e-10 }');
   const tx = asTensor(x, 'polyfit'), ty = asTensor(y, 'polyfit');
   integerArg('polyfit', 'deg', deg);

@@ -21,6 +21,7 @@ import { argsort } from './sort.js';
 import { gatherAlong } from './gather.js';
 import { knownOptions } from './optionChecks.js';
 import { integerArg } from './numpyBreadth.js';
+import { extraArguments } from '../core/extraArguments.js';
 // ---------------------------------------------------------------------------------------------
 // Results whose length depends on the values
 
@@ -74,7 +75,9 @@ function flatPositions(op: string, x: Tensor, size: number | null): { positions:
  * ad.nonzero(ad.tensor([[0, 3], [4, 0]])).map((p) => p.toArray());              // => [[0, 1], [1, 0]]
  * ad.nonzero(ad.tensor([0, 3, 0]), { size: 2, fillValue: -1 })[0]!.toArray();    // => [1, -1]
  */
-export function nonzero(x: TensorLike, options: NonzeroOptions = {}): Tensor[] {
+export function nonzero(x: TensorLike, options?: NonzeroOptions): Tensor[];
+export function nonzero(x: TensorLike, options: NonzeroOptions = {}, ...extra: unknown[]): Tensor[] {
+  if (extra.length > 0) extraArguments('nonzero', 'nonzero(x, options?)', extra, options);
   const t = asTensor(x, 'nonzero');
   if (t.ndim === 0) throw new ShapeError('nonzero: x is 0-d; use ad.nonzero(ad.atleast1d(x)) (NumPy deprecates nonzero of a 0-d array, JAX refuses it).');
   const { size, fill } = sizeOptions('nonzero', options, t.ndim);
@@ -88,7 +91,9 @@ export function nonzero(x: TensorLike, options: NonzeroOptions = {}): Tensor[] {
  * gives [0 or 1, 0], as NumPy's). `{ size, fillValue }` as `nonzero`.
  * @example ad.argwhere(ad.tensor([[0, 3], [4, 0]])).toArray(); // => [[0, 1], [1, 0]]
  */
-export function argwhere(x: TensorLike, options: NonzeroOptions = {}): Tensor {
+export function argwhere(x: TensorLike, options?: NonzeroOptions): Tensor;
+export function argwhere(x: TensorLike, options: NonzeroOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('argwhere', 'argwhere(x, options?)', extra, options);
   const t = asTensor(x, 'argwhere');
   if (t.ndim === 0) {
     const { size } = sizeOptions('argwhere', options, 0);
@@ -103,7 +108,9 @@ export function argwhere(x: TensorLike, options: NonzeroOptions = {}): Tensor {
  * The flat positions of x's non-zero entries (numpy.flatnonzero). `{ size, fillValue }` as `nonzero`.
  * @example ad.flatnonzero(ad.tensor([[0, 3], [4, 0]])).toArray(); // => [1, 2]
  */
-export function flatnonzero(x: TensorLike, options: NonzeroOptions = {}): Tensor {
+export function flatnonzero(x: TensorLike, options?: NonzeroOptions): Tensor;
+export function flatnonzero(x: TensorLike, options: NonzeroOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('flatnonzero', 'flatnonzero(x, options?)', extra, options);
   return nonzero(ravel(asTensor(x, 'flatnonzero')), options)[0]!;
 }
 
@@ -166,7 +173,8 @@ export function unique(
   options?: UniqueOptions & { readonly returnIndex?: false | undefined; readonly returnInverse?: false | undefined; readonly returnCounts?: false | undefined },
 ): Tensor;
 export function unique(x: TensorLike, options: UniqueOptions): UniqueResult;
-export function unique(x: TensorLike, options: UniqueOptions = {}): Tensor | UniqueResult {
+export function unique(x: TensorLike, options: UniqueOptions = {}, ...extra: unknown[]): Tensor | UniqueResult {
+  if (extra.length > 0) extraArguments('unique', 'unique(x, options?)', extra, options);
   const t = asTensor(x, 'unique');
   knownOptions('unique', options, ['axis', 'returnIndex', 'returnInverse', 'returnCounts', 'equalNan', 'size', 'fillValue'], '{ returnCounts: true }');
   for (const k of ['returnIndex', 'returnInverse', 'returnCounts', 'equalNan'] as const) {

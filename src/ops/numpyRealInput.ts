@@ -14,6 +14,7 @@ import { stopGradient, where } from './select.js';
 import { atan2 } from './trig.js';
 import { onesLike, zerosLike } from './arrayHelpers.js';
 import { nextafter } from './numpyBreadth.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shape as functions
@@ -23,7 +24,9 @@ import { nextafter } from './numpyBreadth.js';
  * an array here: make it a tensor first (`ad.tensor`).
  * @example ad.ndim(ad.zeros([2, 3])); // => 2
  */
-export function ndim(a: TensorLike): number {
+export function ndim(a: TensorLike): number;
+export function ndim(a: TensorLike, ...extra: unknown[]): number {
+  if (extra.length > 0) extraArguments('ndim', 'ndim(a)', extra, a);
   return asTensor(a, 'ndim').ndim;
 }
 
@@ -31,7 +34,9 @@ export function ndim(a: TensorLike): number {
  * The shape of a (numpy.shape; `a.shape`), a new array: [] for a number.
  * @example ad.shape(ad.zeros([2, 3])); // => [2, 3]
  */
-export function shape(a: TensorLike): number[] {
+export function shape(a: TensorLike): number[];
+export function shape(a: TensorLike, ...extra: unknown[]): number[] {
+  if (extra.length > 0) extraArguments('shape', 'shape(a)', extra, a);
   return [...asTensor(a, 'shape').shape];
 }
 
@@ -40,7 +45,9 @@ export function shape(a: TensorLike): number[] {
  * distinct axes whose lengths multiply (jnp's) — negative axes counting from the end.
  * @example ad.size(ad.zeros([2, 3, 4]), [0, -1]); // => 8
  */
-export function size(a: TensorLike, axis?: number | readonly number[]): number {
+export function size(a: TensorLike, axis?: number | readonly number[]): number;
+export function size(a: TensorLike, axis?: number | readonly number[], ...extra: unknown[]): number {
+  if (extra.length > 0) extraArguments('size', 'size(a, axis?)', extra, axis);
   const t = asTensor(a, 'size');
   if (axis === undefined) return t.size;
   return normalizeAxes(axis, t.ndim, 'size').reduce((n, ax) => n * t.shape[ax]!, 1);
@@ -52,7 +59,9 @@ export function size(a: TensorLike, axis?: number | readonly number[]): number {
  * number argument arrives as a 0-d tensor). A tensor with axes, an array or anything else is not.
  * @example [ad.isscalar(3), ad.isscalar(ad.scalar(3)), ad.isscalar(ad.tensor([3]))]; // => [true, true, false]
  */
-export function isscalar(element: unknown): boolean {
+export function isscalar(element: unknown): boolean;
+export function isscalar(element: unknown, ...extra: unknown[]): boolean {
+  if (extra.length > 0) extraArguments('isscalar', 'isscalar(element)', extra, element);
   if (element instanceof Tensor) return element.ndim === 0;
   const kind = typeof element;
   return kind === 'number' || kind === 'boolean' || kind === 'string' || kind === 'bigint';
@@ -71,7 +80,9 @@ function arrayLike(op: string, x: unknown): void {
  * The real part of x (numpy.real): on real input x itself — the same tensor, derivative 1.
  * @example ad.real(ad.tensor([1.5, -2])).toArray(); // => [1.5, -2]
  */
-export function real(val: TensorLike): Tensor {
+export function real(val: TensorLike): Tensor;
+export function real(val: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('real', 'real(val)', extra, val);
   return asTensor(val, 'real');
 }
 
@@ -80,7 +91,9 @@ export function real(val: TensorLike): Tensor {
  * jnp's `full_like(x, 0)`; derivative 0.
  * @example ad.imag(ad.tensor([1.5, NaN])).toArray(); // => [0, 0]
  */
-export function imag(val: TensorLike): Tensor {
+export function imag(val: TensorLike): Tensor;
+export function imag(val: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('imag', 'imag(val)', extra, val);
   return zerosLike(asTensor(val, 'imag'));
 }
 
@@ -89,7 +102,9 @@ export function imag(val: TensorLike): Tensor {
  * the same function.
  * @example ad.conjugate(ad.tensor([1.5, -2])).toArray(); // => [1.5, -2]
  */
-export function conjugate(x: TensorLike): Tensor {
+export function conjugate(x: TensorLike): Tensor;
+export function conjugate(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('conjugate', 'conjugate(x)', extra, x);
   return asTensor(x, 'conjugate');
 }
 
@@ -102,7 +117,9 @@ export const conj: (x: TensorLike) => Tensor = conjugate;
  * with `deg`. Derivative 0 (atan2(0, x)'s), as jnp's away from 0.
  * @example ad.angle(ad.tensor([2, -2, -0])).toArray(); // => [0, 3.141592653589793, 3.141592653589793]
  */
-export function angle(z: TensorLike, deg = false): Tensor {
+export function angle(z: TensorLike, deg?: boolean): Tensor;
+export function angle(z: TensorLike, deg = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('angle', 'angle(z, deg?)', extra, deg);
   const t = asTensor(z, 'angle');
   if (typeof deg !== 'boolean') throw new InvalidArgumentError(`angle: deg must be true (degrees) or false (radians), got ${describe(deg)}.`);
   const a = atan2(0, t);
@@ -114,7 +131,9 @@ export function angle(z: TensorLike, deg = false): Tensor {
  * NaN included. No gradient.
  * @example ad.isreal(ad.tensor([1, NaN])).toArray(); // => [1, 1]
  */
-export function isreal(x: TensorLike): Tensor {
+export function isreal(x: TensorLike): Tensor;
+export function isreal(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('isreal', 'isreal(x)', extra, x);
   return onesLike(asTensor(x, 'isreal'));
 }
 
@@ -123,7 +142,9 @@ export function isreal(x: TensorLike): Tensor {
  * tensor, so zeros of x's shape. No gradient.
  * @example ad.iscomplex(ad.tensor([1, NaN])).toArray(); // => [0, 0]
  */
-export function iscomplex(x: TensorLike): Tensor {
+export function iscomplex(x: TensorLike): Tensor;
+export function iscomplex(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('iscomplex', 'iscomplex(x)', extra, x);
   return zerosLike(asTensor(x, 'iscomplex'));
 }
 
@@ -132,7 +153,9 @@ export function iscomplex(x: TensorLike): Tensor {
  * tensor, a number, nested arrays or a typed array (anything else is an error).
  * @example ad.isrealobj(ad.tensor([1, 2])); // => true
  */
-export function isrealobj(x: TensorInput): boolean {
+export function isrealobj(x: TensorInput): boolean;
+export function isrealobj(x: TensorInput, ...extra: unknown[]): boolean {
+  if (extra.length > 0) extraArguments('isrealobj', 'isrealobj(x)', extra, x);
   arrayLike('isrealobj', x);
   return true;
 }
@@ -141,7 +164,9 @@ export function isrealobj(x: TensorInput): boolean {
  * Whether x's type is complex (numpy.iscomplexobj): always false, as `isrealobj` is always true.
  * @example ad.iscomplexobj(ad.tensor([1, 2])); // => false
  */
-export function iscomplexobj(x: TensorInput): boolean {
+export function iscomplexobj(x: TensorInput): boolean;
+export function iscomplexobj(x: TensorInput, ...extra: unknown[]): boolean {
+  if (extra.length > 0) extraArguments('iscomplexobj', 'iscomplexobj(x)', extra, x);
   arrayLike('iscomplexobj', x);
   return false;
 }
@@ -156,7 +181,9 @@ export function iscomplexobj(x: TensorInput): boolean {
  * and NaN. Exact (the difference of neighbouring floats). No gradient.
  * @example ad.spacing(ad.tensor([1, -1, 0])).toArray(); // => [2.220446049250313e-16, -2.220446049250313e-16, 5e-324]
  */
-export function spacing(x: TensorLike): Tensor {
+export function spacing(x: TensorLike): Tensor;
+export function spacing(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('spacing', 'spacing(x)', extra, x);
   const t = stopGradient(asTensor(x, 'spacing'));
   return sub(nextafter(t, where(less(t, 0), -Infinity, Infinity)), t);
 }

@@ -20,6 +20,7 @@ import { knownOptions } from './optionChecks.js';
 import { checkArgumentValues } from './argumentChecks.js';
 import { checkIntegerValues, integerArg } from './numpyBreadth.js';
 import { flatnonzero } from './numpyPositions.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * choicelist[i] where condlist[i] is the first true condition, `defaultValue` where none is
@@ -27,7 +28,9 @@ import { flatnonzero } from './numpyPositions.js';
  * the default (each entry's cotangent to the one chosen).
  * @example ad.select([ad.tensor([1, 0, 0]), ad.tensor([1, 1, 0])], [ad.tensor([1, 2, 3]), ad.tensor([4, 5, 6])], -1).toArray(); // => [1, 5, -1]
  */
-export function select(condlist: readonly TensorLike[], choicelist: readonly TensorLike[], defaultValue: TensorLike = 0): Tensor {
+export function select(condlist: readonly TensorLike[], choicelist: readonly TensorLike[], defaultValue?: TensorLike): Tensor;
+export function select(condlist: readonly TensorLike[], choicelist: readonly TensorLike[], defaultValue: TensorLike = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('select', 'select(condlist, choicelist, defaultValue?)', extra, defaultValue);
   if (!Array.isArray(condlist) || !Array.isArray(choicelist)) {
     throw new InvalidArgumentError(`select: condlist and choicelist must be lists of tensors, got ${describe(condlist)} and ${describe(choicelist)}.`);
   }
@@ -55,7 +58,9 @@ export type PiecewiseFunction = number | ((x: Tensor) => TensorLike);
  * everywhere) and must return x's shape or a broadcastable one. Differentiable through the functions.
  * @example ad.piecewise(ad.tensor([-2, 0, 3]), [ad.less(ad.tensor([-2, 0, 3]), 0)], [(v) => ad.neg(v), (v) => ad.square(v)]).toArray(); // => [2, 0, 9]
  */
-export function piecewise(x: TensorLike, condlist: TensorLike | readonly TensorLike[], funclist: readonly PiecewiseFunction[]): Tensor {
+export function piecewise(x: TensorLike, condlist: TensorLike | readonly TensorLike[], funclist: readonly PiecewiseFunction[]): Tensor;
+export function piecewise(x: TensorLike, condlist: TensorLike | readonly TensorLike[], funclist: readonly PiecewiseFunction[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('piecewise', 'piecewise(x, condlist, funclist)', extra, funclist);
   const t = asTensor(x, 'piecewise');
   const conds = (Array.isArray(condlist) ? condlist : [condlist]).map((c, i) => {
     const cond = asTensor(c, 'piecewise');
@@ -93,7 +98,9 @@ export type ChooseMode = 'raise' | 'wrap' | 'clip';
  * AdjointError, also under jit), 'wrap' (modulo n) or 'clip'. Differentiable in the choices.
  * @example ad.choose(ad.tensor([0, 2, 1]), [ad.tensor([1, 2, 3]), 10, ad.tensor([7, 8, 9])]).toArray(); // => [1, 8, 10]
  */
-export function choose(a: TensorLike, choices: readonly TensorLike[], mode: ChooseMode = 'raise'): Tensor {
+export function choose(a: TensorLike, choices: readonly TensorLike[], mode?: ChooseMode): Tensor;
+export function choose(a: TensorLike, choices: readonly TensorLike[], mode: ChooseMode = 'raise', ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('choose', 'choose(a, choices, mode?)', extra, mode);
   const idx = stopGradient(asTensor(a, 'choose'));
   if (!Array.isArray(choices) || choices.length === 0) throw new InvalidArgumentError(`choose: choices must be a non-empty list of tensors, got ${describe(choices)}.`);
   if (mode !== 'raise' && mode !== 'wrap' && mode !== 'clip') throw new InvalidArgumentError(`choose: mode must be 'raise', 'wrap' or 'clip', got ${describe(mode)}.`);
@@ -134,7 +141,9 @@ export interface CompressOptions {
  * fillValue }` (JAX's), which runs under vmap and jit. Differentiable in a.
  * @example ad.compress(ad.tensor([0, 1, 1]), ad.tensor([[1, 2, 3], [4, 5, 6]]), 1).toArray(); // => [[2, 3], [5, 6]]
  */
-export function compress(condition: TensorLike, a: TensorLike, axis?: number, options: CompressOptions = {}): Tensor {
+export function compress(condition: TensorLike, a: TensorLike, axis?: number, options?: CompressOptions): Tensor;
+export function compress(condition: TensorLike, a: TensorLike, axis?: number, options: CompressOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('compress', 'compress(condition, a, axis?, options?)', extra, options);
   return compressed('compress', condition, a, axis, options);
 }
 
@@ -169,7 +178,9 @@ function compressed(op: string, condition: TensorLike, a: TensorLike, axis: numb
  * flattened arrays). `{ size, fillValue }` as `compress`.
  * @example ad.extract(ad.tensor([[1, 0], [0, 1]]), ad.tensor([[5, 6], [7, 8]])).toArray(); // => [5, 8]
  */
-export function extract(condition: TensorLike, arr: TensorLike, options: CompressOptions = {}): Tensor {
+export function extract(condition: TensorLike, arr: TensorLike, options?: CompressOptions): Tensor;
+export function extract(condition: TensorLike, arr: TensorLike, options: CompressOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('extract', 'extract(condition, arr, options?)', extra, options);
   return compressed('extract', ravel(asTensor(condition, 'extract')), ravel(asTensor(arr, 'extract')), undefined, options);
 }
 
@@ -178,7 +189,9 @@ export function extract(condition: TensorLike, arr: TensorLike, options: Compres
  * gives zeros (NumPy's). Differentiable (repeated entries add their cotangents).
  * @example ad.resize(ad.tensor([1, 2, 3]), [2, 4]).toArray(); // => [[1, 2, 3, 1], [2, 3, 1, 2]]
  */
-export function resize(a: TensorLike, newShape: number | Shape): Tensor {
+export function resize(a: TensorLike, newShape: number | Shape): Tensor;
+export function resize(a: TensorLike, newShape: number | Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('resize', 'resize(a, newShape)', extra, newShape);
   const t = ravel(asTensor(a, 'resize'));
   const shape = typeof newShape === 'number' ? [newShape] : newShape;
   if (!Array.isArray(shape)) throw new InvalidArgumentError(`resize: newShape must be a whole number or a list of them, got ${describe(newShape)}.`);

@@ -21,6 +21,7 @@ import { knownOptions } from './optionChecks.js';
 import { integerArg } from './numpyBreadth.js';
 import { isin, lexsort } from './numpyCounting.js';
 import { readValues, unique } from './numpyPositions.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Options of the set operations (JAX's static size). */
 export interface SetOptions {
@@ -73,7 +74,9 @@ function picked(op: string, tensors: Tensor[], mask: Tensor, size: number | null
  * `{ size, fillValue }` as `unique`. Differentiable (each value's cotangent to its first occurrence).
  * @example ad.union1d(ad.tensor([3, 1, 3]), ad.tensor([2, 1])).toArray(); // => [1, 2, 3]
  */
-export function union1d(ar1: TensorLike, ar2: TensorLike, options: SetOptions = {}): Tensor {
+export function union1d(ar1: TensorLike, ar2: TensorLike, options?: SetOptions): Tensor;
+export function union1d(ar1: TensorLike, ar2: TensorLike, options: SetOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('union1d', 'union1d(ar1, ar2, options?)', extra, options);
   const { size, fill } = setOptions('union1d', options);
   const joined = concat([ravel(asTensor(ar1, 'union1d')), ravel(asTensor(ar2, 'union1d'))], 0);
   if (size === null) return unique(joined);
@@ -95,7 +98,8 @@ export interface Intersect1dOptions extends SetOptions {
  */
 export function intersect1d(ar1: TensorLike, ar2: TensorLike, options?: SetOptions & { readonly returnIndices?: false | undefined }): Tensor;
 export function intersect1d(ar1: TensorLike, ar2: TensorLike, options: Intersect1dOptions & { readonly returnIndices: true }): [Tensor, Tensor, Tensor];
-export function intersect1d(ar1: TensorLike, ar2: TensorLike, options: Intersect1dOptions = {}): Tensor | [Tensor, Tensor, Tensor] {
+export function intersect1d(ar1: TensorLike, ar2: TensorLike, options: Intersect1dOptions = {}, ...extra: unknown[]): Tensor | [Tensor, Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('intersect1d', 'intersect1d(ar1, ar2, options?)', extra, options);
   const { size, fill } = setOptions('intersect1d', options, ['returnIndices']);
   const want = options.returnIndices ?? false;
   if (typeof want !== 'boolean') throw new InvalidArgumentError(`intersect1d: returnIndices must be true or false, got ${describe(want)}.`);
@@ -119,7 +123,9 @@ export function intersect1d(ar1: TensorLike, ar2: TensorLike, options: Intersect
  * it is in nothing). `{ size, fillValue }` as `unique`. Differentiable in ar1.
  * @example ad.setdiff1d(ad.tensor([5, 1, 3, 1]), ad.tensor([3, 4])).toArray(); // => [1, 5]
  */
-export function setdiff1d(ar1: TensorLike, ar2: TensorLike, options: SetOptions = {}): Tensor {
+export function setdiff1d(ar1: TensorLike, ar2: TensorLike, options?: SetOptions): Tensor;
+export function setdiff1d(ar1: TensorLike, ar2: TensorLike, options: SetOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('setdiff1d', 'setdiff1d(ar1, ar2, options?)', extra, options);
   const { size, fill } = setOptions('setdiff1d', options);
   const a = distinct('setdiff1d', ar1);
   const mask = logicalAnd(a.valid, isin(a.values, stopGradient(asTensor(ar2, 'setdiff1d')), { invert: true }));
@@ -131,7 +137,9 @@ export function setdiff1d(ar1: TensorLike, ar2: TensorLike, options: SetOptions 
  * a NaN in each input gives two NaNs (NaN ≠ NaN). `{ size, fillValue }` as `unique`. Differentiable.
  * @example ad.setxor1d(ad.tensor([1, 2, 3, 2]), ad.tensor([2, 3, 5])).toArray(); // => [1, 5]
  */
-export function setxor1d(ar1: TensorLike, ar2: TensorLike, options: SetOptions = {}): Tensor {
+export function setxor1d(ar1: TensorLike, ar2: TensorLike, options?: SetOptions): Tensor;
+export function setxor1d(ar1: TensorLike, ar2: TensorLike, options: SetOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('setxor1d', 'setxor1d(ar1, ar2, options?)', extra, options);
   const { size, fill } = setOptions('setxor1d', options);
   const [a, b] = [distinct('setxor1d', ar1), distinct('setxor1d', ar2)];
   const values = concat([a.values, b.values], 0), valid = concat([a.valid, b.valid], 0);

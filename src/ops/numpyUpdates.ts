@@ -20,6 +20,7 @@ import { argsort, sort } from './sort.js';
 import { knownOptions } from './optionChecks.js';
 import { checkArgumentValues } from './argumentChecks.js';
 import { checkIntegerValues } from './numpyBreadth.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Options of the functional updates (`fillDiagonal`, `put`, `place`): JAX's `inplace`. */
 export interface InplaceOptions {
@@ -51,7 +52,9 @@ function cycled(op: string, name: string, v: Tensor, count: number): Tensor {
  * values and shape, derivative 1.
  * @example ad.copy(ad.tensor([1, 2])).toArray(); // => [1, 2]
  */
-export function copy(a: TensorLike): Tensor {
+export function copy(a: TensorLike): Tensor;
+export function copy(a: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('copy', 'copy(a)', extra, a);
   return asTensor(a, 'copy');
 }
 
@@ -64,7 +67,9 @@ export function copy(a: TensorLike): Tensor {
  * Differentiable in a (0 on the diagonal) and val.
  * @example ad.fillDiagonal(ad.zeros([3, 3]), ad.tensor([1, 2])).toArray(); // => [[1, 0, 0], [0, 2, 0], [0, 0, 1]]
  */
-export function fillDiagonal(a: TensorLike, val: TensorLike, wrap = false, options: InplaceOptions = {}): Tensor {
+export function fillDiagonal(a: TensorLike, val: TensorLike, wrap?: boolean, options?: InplaceOptions): Tensor;
+export function fillDiagonal(a: TensorLike, val: TensorLike, wrap = false, options: InplaceOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('fillDiagonal', 'fillDiagonal(a, val, wrap?, options?)', extra, options);
   const t = asTensor(a, 'fillDiagonal');
   const v = asTensor(val, 'fillDiagonal');
   if (typeof wrap !== 'boolean') throw new InvalidArgumentError(`fillDiagonal: wrap must be true or false, got ${describe(wrap)}.`);
@@ -98,7 +103,9 @@ export function fillDiagonal(a: TensorLike, val: TensorLike, wrap = false, optio
  * leaves a as it is. Differentiable in a (0 where written) and v.
  * @example ad.put(ad.zeros([2, 3]), [0, -1, 4], ad.tensor([10, 20])).toArray(); // => [[10, 0, 0], [0, 10, 20]]
  */
-export function put(a: TensorLike, ind: TensorInput, v: TensorLike, mode?: 'raise' | 'wrap' | 'clip', options: InplaceOptions = {}): Tensor {
+export function put(a: TensorLike, ind: TensorInput, v: TensorLike, mode?: 'raise' | 'wrap' | 'clip', options?: InplaceOptions): Tensor;
+export function put(a: TensorLike, ind: TensorInput, v: TensorLike, mode?: 'raise' | 'wrap' | 'clip', options: InplaceOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('put', 'put(a, ind, v, mode?, options?)', extra, options);
   const t = asTensor(a, 'put');
   const values = asTensor(v, 'put');
   if (mode !== undefined && mode !== 'raise' && mode !== 'wrap' && mode !== 'clip') {
@@ -143,7 +150,9 @@ export function put(a: TensorLike, ind: TensorInput, v: TensorLike, mode?: 'rais
  * replaced) and vals.
  * @example ad.place(ad.arange(6), ad.tensor([0, 1, 0, 1, 1, 0]), ad.tensor([7, 8])).toArray(); // => [0, 7, 2, 8, 7, 5]
  */
-export function place(arr: TensorLike, mask: TensorLike, vals: TensorLike, options: InplaceOptions = {}): Tensor {
+export function place(arr: TensorLike, mask: TensorLike, vals: TensorLike, options?: InplaceOptions): Tensor;
+export function place(arr: TensorLike, mask: TensorLike, vals: TensorLike, options: InplaceOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('place', 'place(arr, mask, vals, options?)', extra, options);
   const t = asTensor(arr, 'place');
   const m = stopGradient(asTensor(mask, 'place'));
   const v = ravel(asTensor(vals, 'place'));
@@ -181,7 +190,9 @@ function kthArg(op: string, t: Tensor, kth: unknown, ax: number): number {
  * them). NaN sorts last, as NumPy (jnp puts NaNs with the sign bit first). Differentiable, as sort.
  * @example ad.partition(ad.tensor([6, 8, 4, 3, 1, 9, 7, 5, 2, 3]), 4).toArray(); // => [1, 2, 3, 3, 4, 9, 8, 7, 6, 5]
  */
-export function partition(a: TensorLike, kth: number, axis = -1): Tensor {
+export function partition(a: TensorLike, kth: number, axis?: number): Tensor;
+export function partition(a: TensorLike, kth: number, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('partition', 'partition(a, kth, axis?)', extra, axis);
   const t = asTensor(a, 'partition');
   const ax = normalizeAxis(axis, t.ndim, 'partition');
   const k = kthArg('partition', t, kth, ax);
@@ -201,7 +212,9 @@ export function partition(a: TensorLike, kth: number, axis = -1): Tensor {
  * ties by position — the larger side by position). NaN sorts last. Whole numbers, no gradient.
  * @example ad.argpartition(ad.tensor([6, 8, 4, 3, 1, 9, 7, 5, 2, 3]), 4).toArray(); // => [4, 8, 3, 9, 2, 0, 1, 5, 6, 7]
  */
-export function argpartition(a: TensorLike, kth: number, axis = -1): Tensor {
+export function argpartition(a: TensorLike, kth: number, axis?: number): Tensor;
+export function argpartition(a: TensorLike, kth: number, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('argpartition', 'argpartition(a, kth, axis?)', extra, axis);
   const t = asTensor(a, 'argpartition');
   const ax = normalizeAxis(axis, t.ndim, 'argpartition');
   const k = kthArg('argpartition', t, kth, ax);

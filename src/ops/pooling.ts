@@ -26,6 +26,7 @@ import { gatherAlong } from './gather.js';
 import {
   adaptiveWindows, checkOptionKeys, flag, poolLayout, poolWindows, windowSizes, type AxisWindows, type AvgPoolOptions, type PoolOptions,
 } from './poolShapes.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export type { PoolOptions, AvgPoolOptions } from './poolShapes.js';
 
@@ -110,7 +111,9 @@ const AVG_KEYS = [...MAX_KEYS, 'countIncludePad'];
  * ad.maxPool(ad.tensor([[[1, 3, 2, 5, 4]]]), [2]).toArray();                    // => [[[3, 5]]]
  * ad.maxPool(ad.tensor([[[1, 3, 2, 5, 4]]]), [2], { ceilMode: true }).toArray(); // => [[[3, 5, 4]]]
  */
-export function maxPool(x: TensorLike, window: readonly number[], options: PoolOptions = {}): Tensor {
+export function maxPool(x: TensorLike, window: readonly number[], options?: PoolOptions): Tensor;
+export function maxPool(x: TensorLike, window: readonly number[], options: PoolOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('maxPool', 'maxPool(x, window, options?)', extra, options);
   checkOptionKeys('maxPool', options, MAX_KEYS);
   const xt = asTensor(x, 'maxPool'), sizes = windowSizes('maxPool', window);
   const { lead } = poolLayout('maxPool', xt.shape, sizes.length);
@@ -129,7 +132,9 @@ export function maxPool(x: TensorLike, window: readonly number[], options: PoolO
  * ad.avgPool(ad.tensor([[[2, 4]]]), [2], { padding: 1 }).toArray();                        // => [[[1, 2]]]
  * ad.avgPool(ad.tensor([[[2, 4]]]), [2], { padding: 1, countIncludePad: false }).toArray(); // => [[[2, 4]]]
  */
-export function avgPool(x: TensorLike, window: readonly number[], options: AvgPoolOptions = {}): Tensor {
+export function avgPool(x: TensorLike, window: readonly number[], options?: AvgPoolOptions): Tensor;
+export function avgPool(x: TensorLike, window: readonly number[], options: AvgPoolOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('avgPool', 'avgPool(x, window, options?)', extra, options);
   checkOptionKeys('avgPool', options, AVG_KEYS);
   const xt = asTensor(x, 'avgPool'), sizes = windowSizes('avgPool', window);
   const { lead } = poolLayout('avgPool', xt.shape, sizes.length);
@@ -145,7 +150,9 @@ export function avgPool(x: TensorLike, window: readonly number[], options: AvgPo
  * @example
  * ad.adaptiveAvgPool(ad.tensor([[[1, 2, 3, 4, 5]]]), [2]).toArray(); // => [[[2, 4]]]
  */
-export function adaptiveAvgPool(x: TensorLike, outputSize: readonly number[]): Tensor {
+export function adaptiveAvgPool(x: TensorLike, outputSize: readonly number[]): Tensor;
+export function adaptiveAvgPool(x: TensorLike, outputSize: readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('adaptiveAvgPool', 'adaptiveAvgPool(x, outputSize)', extra, outputSize);
   const xt = asTensor(x, 'adaptiveAvgPool'), sizes = windowSizes('adaptiveAvgPool', outputSize, 'outputSize');
   const { lead } = poolLayout('adaptiveAvgPool', xt.shape, sizes.length);
   const axes = adaptiveWindows('adaptiveAvgPool', xt.shape, sizes, lead);
@@ -158,7 +165,9 @@ export function adaptiveAvgPool(x: TensorLike, outputSize: readonly number[]): T
  * @example
  * ad.adaptiveMaxPool(ad.tensor([[[1, 5, 3, 4, 2]]]), [2]).toArray(); // => [[[5, 4]]]
  */
-export function adaptiveMaxPool(x: TensorLike, outputSize: readonly number[]): Tensor {
+export function adaptiveMaxPool(x: TensorLike, outputSize: readonly number[]): Tensor;
+export function adaptiveMaxPool(x: TensorLike, outputSize: readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('adaptiveMaxPool', 'adaptiveMaxPool(x, outputSize)', extra, outputSize);
   const xt = asTensor(x, 'adaptiveMaxPool'), sizes = windowSizes('adaptiveMaxPool', outputSize, 'outputSize');
   const { lead } = poolLayout('adaptiveMaxPool', xt.shape, sizes.length);
   return firstMax(windowTaps(xt, lead, adaptiveWindows('adaptiveMaxPool', xt.shape, sizes, lead), -Infinity));

@@ -21,6 +21,7 @@ import { moveaxis } from './layout.js';
 import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
 import { checkArgumentValues } from './argumentChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export type QuantileMethod = 'linear' | 'lower' | 'higher' | 'nearest' | 'midpoint';
 const METHODS: readonly QuantileMethod[] = ['linear', 'lower', 'higher', 'nearest', 'midpoint'];
@@ -138,7 +139,9 @@ function quantileOf(op: string, x: TensorLike, qt: Tensor, axis: Axis | undefine
  * ad.quantile(ad.tensor([1, 2, 3, 4]), [0.25, 1]).toArray();                // => [1.75, 4]
  * ad.quantile(ad.tensor([1, 2, 3, 4]), 0.5, -1, { method: 'lower' }).item(); // => 2
  */
-export function quantile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
+export function quantile(x: TensorLike, q: TensorInput, axis?: Axis, options?: QuantileOptions): Tensor;
+export function quantile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('quantile', 'quantile(x, q, axis?, options?)', extra, options);
   return quantileOf('quantile', x, probabilities('quantile', q, 1), axis, options, false);
 }
 
@@ -146,7 +149,9 @@ export function quantile(x: TensorLike, q: TensorInput, axis?: Axis, options: Qu
  * The q-th percentiles (q in [0, 100]) of x over `axis`, as numpy.percentile: `quantile(x, q / 100)`.
  * @example ad.percentile(ad.tensor([1, 2, 3, 4, 5]), [50, 90]).toArray(); // => [3, 4.6]
  */
-export function percentile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
+export function percentile(x: TensorLike, q: TensorInput, axis?: Axis, options?: QuantileOptions): Tensor;
+export function percentile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('percentile', 'percentile(x, q, axis?, options?)', extra, options);
   return quantileOf('percentile', x, div(probabilities('percentile', q, 100), 100), axis, options, false);
 }
 
@@ -155,7 +160,9 @@ export function percentile(x: TensorLike, q: TensorInput, axis?: Axis, options: 
  * NaN entries get a zero gradient.
  * @example ad.nanquantile(ad.tensor([[1, NaN, 3], [NaN, NaN, NaN]]), 0.5, 1).toArray(); // => [2, NaN]
  */
-export function nanquantile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
+export function nanquantile(x: TensorLike, q: TensorInput, axis?: Axis, options?: QuantileOptions): Tensor;
+export function nanquantile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanquantile', 'nanquantile(x, q, axis?, options?)', extra, options);
   return quantileOf('nanquantile', x, probabilities('nanquantile', q, 1), axis, options, true);
 }
 
@@ -163,7 +170,9 @@ export function nanquantile(x: TensorLike, q: TensorInput, axis?: Axis, options:
  * `percentile` of the non-NaN entries of each lane (numpy.nanpercentile).
  * @example ad.nanpercentile(ad.tensor([1, NaN, 2, 3, 4, 5]), 90).item(); // => 4.6
  */
-export function nanpercentile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}): Tensor {
+export function nanpercentile(x: TensorLike, q: TensorInput, axis?: Axis, options?: QuantileOptions): Tensor;
+export function nanpercentile(x: TensorLike, q: TensorInput, axis?: Axis, options: QuantileOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('nanpercentile', 'nanpercentile(x, q, axis?, options?)', extra, options);
   return quantileOf('nanpercentile', x, div(probabilities('nanpercentile', q, 100), 100), axis, options, true);
 }
 
@@ -186,13 +195,15 @@ function medianOf(op: string, x: TensorLike, axis: Axis | undefined, keepdims: b
  * ad.median(ad.tensor([3, 1, 2])).item();                   // => 2
  * ad.median(ad.tensor([[4, 1], [2, 3]]), 0).toArray();      // => [3, 2]
  */
-export function median(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return medianOf('median', x, axis, keepdims, false); }
+export function median(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function median(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('median', 'median(x, axis?, keepdims?)', extra, keepdims); return medianOf('median', x, axis, keepdims, false); }
 
 /**
  * The median of the non-NaN entries of each lane (numpy.nanmedian); NaN for a lane of NaNs only.
  * @example ad.nanmedian(ad.tensor([[4, NaN, 1], [2, 3, NaN]]), 1).toArray(); // => [2.5, 2.5]
  */
-export function nanmedian(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return medianOf('nanmedian', x, axis, keepdims, true); }
+export function nanmedian(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function nanmedian(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('nanmedian', 'nanmedian(x, axis?, keepdims?)', extra, keepdims); return medianOf('nanmedian', x, axis, keepdims, true); }
 
 declare module '../tensor/tensor.js' {
   interface Tensor {

@@ -10,6 +10,7 @@ import { asTensor, describe, full, type TensorLike } from '../tensor/create.js';
 import { checkedSize } from '../tensor/checks.js';
 import { where } from './select.js';
 import { broadcastTo, concat, reshape, take } from './shape.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A whole number ≥ 0 (or any integer with `signed`), or an AdjointError naming the op and argument. */
 function integerArg(op: string, name: string, v: unknown, signed = false): number {
@@ -77,7 +78,9 @@ function padWidths(widths: PadWidths, ndim: number): Array<[number, number]> {
  * ad.pad(ad.tensor([1, 2, 3]), [[2, 1]]).toArray();                       // => [0, 0, 1, 2, 3, 0]
  * ad.pad(ad.tensor([1, 2, 3]), 2, { mode: 'reflect' }).toArray();        // => [3, 2, 1, 2, 3, 2, 1]
  */
-export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}): Tensor {
+export function pad(x: TensorLike, widths: PadWidths, options?: PadOptions): Tensor;
+export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('pad', 'pad(x, widths, options?)', extra, options);
   let t = asTensor(x, 'pad');
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`pad: options must be an object such as { mode: 'reflect' } or { value: 1 }, got ${describe(options)}.`);
@@ -114,7 +117,9 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}):
  * @example
  * ad.flip(ad.tensor([[1, 2], [3, 4]]), 1).toArray();    // => [[2, 1], [4, 3]]
  */
-export function flip(x: TensorLike, axis?: number | readonly number[]): Tensor {
+export function flip(x: TensorLike, axis?: number | readonly number[]): Tensor;
+export function flip(x: TensorLike, axis?: number | readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('flip', 'flip(x, axis?)', extra, axis);
   let t = asTensor(x, 'flip');
   for (const ax of normalizeAxes(axis, t.ndim, 'flip')) {
     const n = t.shape[ax]!;
@@ -130,7 +135,9 @@ export function flip(x: TensorLike, axis?: number | readonly number[]): Tensor {
  * @example
  * ad.roll(ad.tensor([1, 2, 3, 4]), 1).toArray();        // => [4, 1, 2, 3]
  */
-export function roll(x: TensorLike, shift: number | readonly number[], axis?: number | readonly number[]): Tensor {
+export function roll(x: TensorLike, shift: number | readonly number[], axis?: number | readonly number[]): Tensor;
+export function roll(x: TensorLike, shift: number | readonly number[], axis?: number | readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('roll', 'roll(x, shift, axis?)', extra, axis);
   let t = asTensor(x, 'roll');
   const shifts = asList('roll', 'shift', shift, true);
   if (axis === undefined) {
@@ -158,7 +165,9 @@ export function roll(x: TensorLike, shift: number | readonly number[], axis?: nu
  * @example
  * ad.tile(ad.tensor([1, 2]), [2, 2]).toArray();          // => [[1, 2, 1, 2], [1, 2, 1, 2]]
  */
-export function tile(x: TensorLike, reps: number | readonly number[]): Tensor {
+export function tile(x: TensorLike, reps: number | readonly number[]): Tensor;
+export function tile(x: TensorLike, reps: number | readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('tile', 'tile(x, reps)', extra, reps);
   const t = asTensor(x, 'tile');
   const r = asList('tile', 'reps', reps);
   const d = Math.max(t.ndim, r.length);
@@ -178,7 +187,9 @@ export function tile(x: TensorLike, reps: number | readonly number[]): Tensor {
  * ad.repeat(ad.tensor([1, 2]), 2).toArray();            // => [1, 1, 2, 2]
  * ad.repeat(ad.tensor([[1, 2], [3, 4]]), [1, 2], 0).toArray(); // => [[1, 2], [3, 4], [3, 4]]
  */
-export function repeat(x: TensorLike, repeats: number | readonly number[], axis?: number): Tensor {
+export function repeat(x: TensorLike, repeats: number | readonly number[], axis?: number): Tensor;
+export function repeat(x: TensorLike, repeats: number | readonly number[], axis?: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('repeat', 'repeat(x, repeats, axis?)', extra, axis);
   const given = asTensor(x, 'repeat');
   const t = axis === undefined ? reshape(given, [given.size]) : given;
   const ax = axis === undefined ? 0 : normalizeAxis(axis, t.ndim, 'repeat');
@@ -221,7 +232,9 @@ function triangleMask(op: string, x: TensorLike, k: number, keep: (i: number, j:
  * @example
  * ad.tril(ad.tensor([[1, 2], [3, 4]])).toArray();       // => [[1, 0], [3, 4]]
  */
-export function tril(x: TensorLike, k = 0): Tensor {
+export function tril(x: TensorLike, k?: number): Tensor;
+export function tril(x: TensorLike, k = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('tril', 'tril(x, k?)', extra, k);
   const [t, mask] = triangleMask('tril', x, k, (i, j) => j - i <= k);
   return where(mask, t, 0);
 }
@@ -232,7 +245,9 @@ export function tril(x: TensorLike, k = 0): Tensor {
  * @example
  * ad.triu(ad.tensor([[1, 2], [3, 4]]), 1).toArray();    // => [[0, 2], [0, 0]]
  */
-export function triu(x: TensorLike, k = 0): Tensor {
+export function triu(x: TensorLike, k?: number): Tensor;
+export function triu(x: TensorLike, k = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('triu', 'triu(x, k?)', extra, k);
   const [t, mask] = triangleMask('triu', x, k, (i, j) => j - i >= k);
   return where(mask, t, 0);
 }

@@ -14,6 +14,7 @@ import { chain, linearTangent } from './rules.js';
 import { shiftAxes } from './batching.js';
 import { logsumexpOfOuterSum } from './outerSum.js';
 import { flag, knownOptions } from './optionChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export type Axis = number | readonly number[];
 interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
@@ -107,7 +108,8 @@ function reduce(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undef
 }
 
 /** Sum over `axis` (all axes by default). @example ad.sum(ad.tensor([[1, 2], [3, 4]]), 0) // [4, 6] */
-export function sum(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return reduce(sumP, x, axis, keepdims); }
+export function sum(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function sum(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('sum', 'sum(x, axis?, keepdims?)', extra, keepdims); return reduce(sumP, x, axis, keepdims); }
 
 /**
  * Maximum over `axis`, −∞ over an empty axis (the identity of max: the ⊕ of the max semiring, a
@@ -139,19 +141,23 @@ function checkedExtremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axi
  * Maximum over `axis`; the gradient is split equally among tied maxima. An empty axis is an error.
  * Exported as `ad.max`. @example ad.max(ad.tensor([1, 3, 2])) // 3
  */
-export function checkedMax(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return checkedExtremum(maxP, x, axis, keepdims); }
+export function checkedMax(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function checkedMax(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('max', 'max(x, axis?, keepdims?)', extra, keepdims); return checkedExtremum(maxP, x, axis, keepdims); }
 
 /**
  * Minimum over `axis`; the gradient is split equally among tied minima. An empty axis is an error.
  * Exported as `ad.min`. @example ad.min(ad.tensor([1, 3, 2])) // 1
  */
-export function checkedMin(x: TensorLike, axis?: Axis, keepdims = false): Tensor { return checkedExtremum(minP, x, axis, keepdims); }
+export function checkedMin(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function checkedMin(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('min', 'min(x, axis?, keepdims?)', extra, keepdims); return checkedExtremum(minP, x, axis, keepdims); }
 
 /**
  * log Σ exp(x) over `axis`, without overflow. All −∞ gives −∞ with a zero gradient.
  * @example ad.logsumexp(ad.tensor([0, Math.log(3)])) // log 4
  */
-export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function logsumexp(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('logsumexp', 'logsumexp(x, axis?, keepdims?)', extra, keepdims);
   const t = asTensor(x, 'logsumexp');
   const axes = normalizeAxes(axis, t.ndim, 'logsumexp');
   keepdims = keepdimsArg(keepdims, 'logsumexp');
@@ -160,7 +166,9 @@ export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false): Tensor 
 }
 
 /** Mean over `axis`. @example ad.mean(ad.tensor([1, 2, 3, 6])) // 3 */
-export function mean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function mean(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function mean(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('mean', 'mean(x, axis?, keepdims?)', extra, keepdims);
   const t = asTensor(x, 'mean');
   const axes = normalizeAxes(axis, t.ndim, 'mean');
   keepdimsArg(keepdims, 'mean');
@@ -173,7 +181,9 @@ export function mean(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
  * result is exact where x − logsumexp(x) would round (softmax([1e16, 1e16]) is [0.5, 0.5], not [1, 1]).
  * @example ad.logSoftmax(ad.tensor([1, 2, 3]))
  */
-export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+export function logSoftmax(x: TensorLike, axis?: number): Tensor;
+export function logSoftmax(x: TensorLike, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('logSoftmax', 'logSoftmax(x, axis?)', extra, axis);
   const t = asTensor(x, 'logSoftmax');
   const axes = [normalizeAxis(axis, t.ndim, 'logSoftmax')];
   const shifted = sub(t, maxShift(t, axes));
@@ -181,7 +191,9 @@ export function logSoftmax(x: TensorLike, axis = -1): Tensor {
 }
 
 /** softmax along `axis`, computed as exp(logSoftmax) so it never overflows. @example ad.softmax(ad.tensor([1, 2, 3])) */
-export function softmax(x: TensorLike, axis = -1): Tensor {
+export function softmax(x: TensorLike, axis?: number): Tensor;
+export function softmax(x: TensorLike, axis = -1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('softmax', 'softmax(x, axis?)', extra, axis);
   const t = asTensor(x, 'softmax');
   normalizeAxis(axis, t.ndim, 'softmax');
   return exp(logSoftmax(t, axis));
@@ -209,7 +221,9 @@ function cumsumAlong(x: Tensor, axis: number, reverse: boolean): Tensor {
  * @example ad.cumsum(ad.tensor([1, 2, 3]), 0) // [1, 3, 6]
  * @example ad.cumsum(ad.tensor([1, 2, 3]), 0, { reverse: true }) // [6, 5, 3]
  */
-export function cumsum(x: TensorLike, axis: number, options: { readonly reverse?: boolean | undefined } = {}): Tensor {
+export function cumsum(x: TensorLike, axis: number, options?: { readonly reverse?: boolean | undefined }): Tensor;
+export function cumsum(x: TensorLike, axis: number, options: { readonly reverse?: boolean | undefined } = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cumsum', 'cumsum(x, axis, options?)', extra, options);
   const t = asTensor(x, 'cumsum');
   knownOptions('cumsum', options, ['reverse'], '{ reverse: true }');
   return cumsumAlong(t, normalizeAxis(axis, t.ndim, 'cumsum'), flag('cumsum', 'reverse', options.reverse, false));

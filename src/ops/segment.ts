@@ -20,6 +20,7 @@ import { argsort } from './sort.js';
 import { gatherAlong, scatterAddAlong, scatterAlong } from './gather.js';
 import { checkableValues } from './statistics.js';
 import { checkOptionKeys } from './poolShapes.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Options of the segment reductions. */
 export interface SegmentOptions {
@@ -101,7 +102,9 @@ function sumWithDropped(s: Segments, values: Tensor, op: string): Tensor {
  * @example
  * ad.segmentSum(ad.tensor([1, 2, 3, 4]), [0, 0, 2, 5], { numSegments: 3 }).toArray(); // => [3, 0, 3]
  */
-export function segmentSum(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}): Tensor {
+export function segmentSum(data: TensorLike, segmentIds: TensorInput, options?: SegmentOptions): Tensor;
+export function segmentSum(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('segmentSum', 'segmentSum(data, segmentIds, options?)', extra, options);
   const s = segments('segmentSum', data, segmentIds, options);
   return kept(sumWithDropped(s, s.x, 'segmentSum'), s.numSegments);
 }
@@ -112,7 +115,9 @@ export function segmentSum(data: TensorLike, segmentIds: TensorInput, options: S
  * @example
  * ad.segmentMean(ad.tensor([1, 2, 3, 4]), [0, 0, 2, 2], { numSegments: 3 }).toArray(); // => [1.5, 0, 3.5]
  */
-export function segmentMean(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}): Tensor {
+export function segmentMean(data: TensorLike, segmentIds: TensorInput, options?: SegmentOptions): Tensor;
+export function segmentMean(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('segmentMean', 'segmentMean(data, segmentIds, options?)', extra, options);
   const s = segments('segmentMean', data, segmentIds, options);
   const count = sumWithDropped(s, broadcastTo(ones([s.x.shape[0]!, ...s.x.shape.slice(1).map(() => 1)]), s.x.shape), 'segmentMean');
   return kept(div(sumWithDropped(s, s.x, 'segmentMean'), maximum(count, 1)), s.numSegments);
@@ -147,7 +152,9 @@ function extremum(s: Segments, op: string): Tensor {
  * @example
  * ad.segmentMax(ad.tensor([1, 5, 3, 4]), [0, 0, 2, 2], { numSegments: 3 }).toArray(); // => [5, -Infinity, 4]
  */
-export function segmentMax(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}): Tensor {
+export function segmentMax(data: TensorLike, segmentIds: TensorInput, options?: SegmentOptions): Tensor;
+export function segmentMax(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('segmentMax', 'segmentMax(data, segmentIds, options?)', extra, options);
   return extremum(segments('segmentMax', data, segmentIds, options), 'segmentMax');
 }
 
@@ -157,7 +164,9 @@ export function segmentMax(data: TensorLike, segmentIds: TensorInput, options: S
  * @example
  * ad.segmentMin(ad.tensor([1, 5, 3, 4]), [0, 0, 2, 2], { numSegments: 3 }).toArray(); // => [1, Infinity, 3]
  */
-export function segmentMin(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}): Tensor {
+export function segmentMin(data: TensorLike, segmentIds: TensorInput, options?: SegmentOptions): Tensor;
+export function segmentMin(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('segmentMin', 'segmentMin(data, segmentIds, options?)', extra, options);
   const s = segments('segmentMin', data, segmentIds, options);
   return neg(extremum({ ...s, x: neg(s.x) }, 'segmentMin'));
 }
@@ -172,7 +181,9 @@ export function segmentMin(data: TensorLike, segmentIds: TensorInput, options: S
  * ad.segmentProd(ad.tensor([2, 3, 0, 4]), [0, 0, 2, 2], { numSegments: 3 }).toArray(); // => [6, 1, 0]
  * ad.grad((x) => ad.sum(ad.segmentProd(x, [0, 0, 0], { numSegments: 1 })))(ad.tensor([2, 0, 5])).toArray(); // => [0, 10, 0]
  */
-export function segmentProd(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}): Tensor {
+export function segmentProd(data: TensorLike, segmentIds: TensorInput, options?: SegmentOptions): Tensor;
+export function segmentProd(data: TensorLike, segmentIds: TensorInput, options: SegmentOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('segmentProd', 'segmentProd(data, segmentIds, options?)', extra, options);
   const op = 'segmentProd';
   const s = segments(op, data, segmentIds, options);
   const { x } = s, n = x.shape[0]!, rest = x.shape.slice(1);

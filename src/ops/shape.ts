@@ -16,6 +16,7 @@ import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
 import { allBatched, shiftAxes } from './batching.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 // reshape shares storage; it is linear, so its transpose reshapes back.
 const reshapeP = definePrimitive<{ shape: Shape }>({
@@ -31,7 +32,9 @@ const reshapeP = definePrimitive<{ shape: Shape }>({
  * The same values in a new shape (one entry may be −1, inferred).
  * @example ad.reshape(ad.arange(6), [2, -1]) // shape [2,3]
  */
-export function reshape(x: TensorLike, shape: Shape): Tensor {
+export function reshape(x: TensorLike, shape: Shape): Tensor;
+export function reshape(x: TensorLike, shape: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('reshape', 'reshape(x, shape)', extra, shape);
   const t = asTensor(x, 'reshape');
   const target = inferShape(shape, t.size, t.shape);
   if (shapesEqual(target, t.shape)) return t;
@@ -86,7 +89,9 @@ function inversePermutation(perm: readonly number[]): number[] {
  * Permutes axes (reverses them by default).
  * @example ad.transpose(ad.zeros([2, 3, 4]), [0, 2, 1]).shape // [2, 4, 3]
  */
-export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
+export function transpose(x: TensorLike, perm?: readonly number[]): Tensor;
+export function transpose(x: TensorLike, perm?: readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('transpose', 'transpose(x, perm?)', extra, perm);
   const t = asTensor(x, 'transpose');
   if (perm !== undefined && !Array.isArray(perm)) {
     throw new InvalidArgumentError(
@@ -119,7 +124,9 @@ const broadcastToP = definePrimitive<{ shape: Shape }>({
 });
 
 /** x repeated to `shape` by NumPy's broadcasting rules. @example ad.broadcastTo(ad.tensor([1, 2]), [3, 2]) */
-export function broadcastTo(x: TensorLike, shape: Shape): Tensor {
+export function broadcastTo(x: TensorLike, shape: Shape): Tensor;
+export function broadcastTo(x: TensorLike, shape: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('broadcastTo', 'broadcastTo(x, shape)', extra, shape);
   const t = asTensor(x, 'broadcastTo');
   checkedSize('broadcastTo', shape);
   if (shapesEqual(t.shape, shape)) return t;
@@ -170,7 +177,9 @@ function batchBox({ begin, size, big }: BoxParams, n: number): BoxParams {
  * The box starting at `begin` with extent `size` (−1 means "to the end of that axis").
  * @example ad.slice(ad.arange(10), [2], [3]) // [2, 3, 4]
  */
-export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
+export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor;
+export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('slice', 'slice(x, begin, size?)', extra, size);
   const t = asTensor(x, 'slice');
   if (!Array.isArray(begin) || (size !== undefined && !Array.isArray(size)) || begin.length !== t.ndim || (size && size.length !== t.ndim)) {
     const list = (v: unknown) => (Array.isArray(v) ? `[${v.map(formatEntry).join(',')}]` : describe(v));
@@ -226,7 +235,9 @@ function tensorList(op: string, xs: readonly TensorLike[]): Tensor[] {
 }
 
 /** Joins tensors along an existing axis. @example ad.concat([ad.ones([2]), ad.zeros([3])], 0) // shape [5] */
-export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
+export function concat(xs: readonly TensorLike[], axis?: number): Tensor;
+export function concat(xs: readonly TensorLike[], axis = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('concat', 'concat(xs, axis?)', extra, axis);
   const ts = tensorList('concat', xs);
   const first = ts[0]!;
   const ax = normalizeAxis(axis, first.ndim, 'concat');
@@ -243,7 +254,9 @@ export function concat(xs: readonly TensorLike[], axis = 0): Tensor {
 }
 
 /** Joins tensors of equal shape along a new axis. @example ad.stack([ad.ones([2]), ad.zeros([2])], 0) // shape [2,2] */
-export function stack(xs: readonly TensorLike[], axis = 0): Tensor {
+export function stack(xs: readonly TensorLike[], axis?: number): Tensor;
+export function stack(xs: readonly TensorLike[], axis = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stack', 'stack(xs, axis?)', extra, axis);
   const ts = tensorList('stack', xs);
   for (const [i, t] of ts.entries()) {
     if (!shapesEqual(t.shape, ts[0]!.shape)) {
@@ -330,7 +343,9 @@ function recordedValue(t: Tensor): boolean {
  * @example ad.take(ad.tensor([10, 20, 30]), [2, 0]) // [30, 10]
  * @example ad.take(ad.tensor([[1, 2], [3, 4]]), [3, 0]) // [4, 1]
  */
-export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number): Tensor {
+export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number): Tensor;
+export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('take', 'take(x, indices, axis?)', extra, axis);
   const source = asTensor(x, 'take');
   const t = axis === undefined && source.ndim !== 1 ? reshape(source, [source.size]) : source;
   const ax = normalizeAxis(axis ?? 0, t.ndim, 'take');
@@ -393,7 +408,9 @@ function newAxis(axis: number, t: Tensor, op: string): number {
  * Removes axes of length 1 (all of them, or those in `axis`).
  * @example ad.squeeze(ad.zeros([1, 3, 1])).shape // [3]
  */
-export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
+export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor;
+export function squeeze(x: TensorLike, axis?: number | readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('squeeze', 'squeeze(x, axis?)', extra, axis);
   const t = asTensor(x, 'squeeze');
   const axes = axis === undefined
     ? t.shape.flatMap((d, i) => (d === 1 ? [i] : []))
@@ -407,7 +424,9 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
 }
 
 /** Inserts an axis of length 1 at `axis`. @example ad.expandDims(ad.zeros([3]), 0).shape // [1, 3] */
-export function expandDims(x: TensorLike, axis: number): Tensor {
+export function expandDims(x: TensorLike, axis: number): Tensor;
+export function expandDims(x: TensorLike, axis: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('expandDims', 'expandDims(x, axis)', extra, axis);
   const t = asTensor(x, 'expandDims');
   const ax = newAxis(axis, t, 'expandDims');
   const shape = [...t.shape];

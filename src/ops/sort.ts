@@ -13,6 +13,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { gatherAlong } from './gather.js';
 import { reshape } from './shape.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface SortOptions {
   /** Largest first (NaN first, as the greatest); ties keep their order either way. Default false. */
@@ -79,7 +80,9 @@ function permutation(op: string, x: TensorLike, axis: number, options: SortOptio
  * ad.sort(ad.tensor([[3, 1], [0, 2]]), 0).toArray();                // => [[0, 1], [3, 2]]
  * ad.sort(ad.tensor([3, NaN, 1]), -1, { descending: true }).toArray(); // => [NaN, 3, 1]
  */
-export function sort(x: TensorLike, axis = -1, options?: SortOptions): Tensor {
+export function sort(x: TensorLike, axis?: number, options?: SortOptions): Tensor;
+export function sort(x: TensorLike, axis = -1, options?: SortOptions, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('sort', 'sort(x, axis?, options?)', extra, options);
   const { t, ax, perm } = permutation('sort', x, axis, options);
   return gatherAlong(t, perm, ax, 'sort');
 }
@@ -92,7 +95,9 @@ export function sort(x: TensorLike, axis = -1, options?: SortOptions): Tensor {
  * ad.argsort(ad.tensor([30, 10, 20, 10])).toArray();                        // => [1, 3, 2, 0]
  * ad.argsort(ad.tensor([30, 10, 20, 10]), -1, { descending: true }).toArray(); // => [0, 2, 1, 3]
  */
-export function argsort(x: TensorLike, axis = -1, options?: SortOptions): Tensor {
+export function argsort(x: TensorLike, axis?: number, options?: SortOptions): Tensor;
+export function argsort(x: TensorLike, axis = -1, options?: SortOptions, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('argsort', 'argsort(x, axis?, options?)', extra, options);
   return permutation('argsort', x, axis, options).perm;
 }
 
@@ -114,7 +119,9 @@ export interface TopkOptions {
  * indices.toArray();                // => [1, 3]
  * ad.topk(ad.tensor([1, 5, 3, 5]), 2, -1, { largest: false }).values.toArray(); // => [1, 3]
  */
-export function topk(x: TensorLike, k: number, axis = -1, options?: TopkOptions | boolean): { values: Tensor; indices: Tensor } {
+export function topk(x: TensorLike, k: number, axis?: number, options?: TopkOptions | boolean): { values: Tensor; indices: Tensor };
+export function topk(x: TensorLike, k: number, axis = -1, options?: TopkOptions | boolean, ...extra: unknown[]): { values: Tensor; indices: Tensor } {
+  if (extra.length > 0) extraArguments('topk', 'topk(x, k, axis?, options?)', extra, options);
   const t = asTensor(x, 'topk');
   const ax = normalizeAxis(axis, t.ndim, 'topk');
   const n = t.shape[ax]!;
@@ -165,7 +172,9 @@ function extremumIndex(prim: Primitive<ExtremumParams>, x: TensorLike, axis: num
  * ad.maxIndex(ad.tensor([1, 7, 7, 2])).item();                    // => 1
  * ad.maxIndex(ad.tensor([[1, 9], [8, 2]]), 0).toArray();         // => [1, 0]
  */
-export function maxIndex(x: TensorLike, axis?: number, keepdims = false): Tensor {
+export function maxIndex(x: TensorLike, axis?: number, keepdims?: boolean): Tensor;
+export function maxIndex(x: TensorLike, axis?: number, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('maxIndex', 'maxIndex(x, axis?, keepdims?)', extra, keepdims);
   return extremumIndex(maxIndexP, x, axis, keepdims);
 }
 
@@ -176,6 +185,8 @@ export function maxIndex(x: TensorLike, axis?: number, keepdims = false): Tensor
  * @example
  * ad.minIndex(ad.tensor([[4, 1, 1], [0, 5, 0]]), 1).toArray();    // => [1, 0]
  */
-export function minIndex(x: TensorLike, axis?: number, keepdims = false): Tensor {
+export function minIndex(x: TensorLike, axis?: number, keepdims?: boolean): Tensor;
+export function minIndex(x: TensorLike, axis?: number, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('minIndex', 'minIndex(x, axis?, keepdims?)', extra, keepdims);
   return extremumIndex(minIndexP, x, axis, keepdims);
 }

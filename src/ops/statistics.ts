@@ -18,6 +18,7 @@ import { atleast2d } from './layout.js';
 import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
 import { checkArgumentValues } from './argumentChecks.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * t's values for a check on bad input, or null where they are not to be read: under vmap (they
@@ -39,7 +40,9 @@ function nonzeros(op: string, x: TensorLike, axis: Axis | undefined, keepdims: b
  * empty axis. No gradient.
  * @example ad.all(ad.tensor([[1, 0], [2, 3]]), 1).toArray(); // => [0, 1]
  */
-export function all(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function all(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function all(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('all', 'all(x, axis?, keepdims?)', extra, keepdims);
   const t = asTensor(x, 'all');
   return equal(sum(equal(t, 0), normalizeAxes(axis, t.ndim, 'all'), keepdimsArg(keepdims, 'all')), 0);
 }
@@ -49,7 +52,9 @@ export function all(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
  * empty axis. No gradient.
  * @example ad.any(ad.tensor([[1, 0], [0, 0]]), 1).toArray(); // => [1, 0]
  */
-export function any(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function any(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function any(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('any', 'any(x, axis?, keepdims?)', extra, keepdims);
   return greater(nonzeros('any', x, axis, keepdims), 0);
 }
 
@@ -57,7 +62,9 @@ export function any(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
  * The number of non-zero entries over `axis` (numpy.count_nonzero), as a float64 tensor. No gradient.
  * @example ad.countNonzero(ad.tensor([[1, 0, 2], [0, 0, 3]]), 1).toArray(); // => [2, 1]
  */
-export function countNonzero(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function countNonzero(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function countNonzero(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('countNonzero', 'countNonzero(x, axis?, keepdims?)', extra, keepdims);
   return nonzeros('countNonzero', x, axis, keepdims);
 }
 
@@ -66,7 +73,9 @@ export function countNonzero(x: TensorLike, axis?: Axis, keepdims = false): Tens
  * equally among ties. An empty axis is an error, as for max.
  * @example ad.ptp(ad.tensor([[4, 9, 2], [1, 1, 1]]), 1).toArray(); // => [7, 0]
  */
-export function ptp(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function ptp(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function ptp(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('ptp', 'ptp(x, axis?, keepdims?)', extra, keepdims);
   const t = asTensor(x, 'ptp');
   normalizeAxes(axis, t.ndim, 'ptp');
   keepdimsArg(keepdims, 'ptp');
@@ -95,7 +104,8 @@ export interface AverageOptions {
 export function average(x: TensorLike, axis?: Axis, options?: AverageOptions & { returned?: false | undefined }): Tensor;
 export function average(x: TensorLike, axis: Axis | undefined, options: AverageOptions & { returned: true }): [Tensor, Tensor];
 export function average(x: TensorLike, axis?: Axis, options?: AverageOptions): Tensor | [Tensor, Tensor];
-export function average(x: TensorLike, axis?: Axis, options: AverageOptions = {}): Tensor | [Tensor, Tensor] {
+export function average(x: TensorLike, axis?: Axis, options: AverageOptions = {}, ...extra: unknown[]): Tensor | [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('average', 'average(x, axis?, options?)', extra, options);
   const t = asTensor(x, 'average');
   knownOptions('average', options, ['weights', 'returned', 'keepdims'], '{ weights, returned: true }');
   const returned = flag('average', 'returned', options.returned, false);
@@ -181,7 +191,9 @@ function observations(op: string, x: TensorLike, options: CovOptions, allowed: r
  * ad.cov(ad.tensor([[0, 1, 2], [2, 1, 0]])).toArray();             // => [[1, -1], [-1, 1]]
  * ad.cov(ad.tensor([1, 2, 3, 4]), { bias: true }).item();          // => 1.25
  */
-export function cov(x: TensorLike, options: CovOptions = {}): Tensor {
+export function cov(x: TensorLike, options?: CovOptions): Tensor;
+export function cov(x: TensorLike, options: CovOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cov', 'cov(x, options?)', extra, options);
   const { X } = observations('cov', x, options, ['y', 'rowvar', 'bias', 'ddof', 'fweights', 'aweights']);
   const bias = flag('cov', 'bias', options.bias, false);
   const ddof = options.ddof ?? (bias ? 0 : 1);
@@ -221,7 +233,9 @@ function observationWeights(name: string, v: TensorLike | undefined, n: number, 
  * the outer product of the standard deviations, clipped to [−1, 1]. One variable gives c/c.
  * @example ad.corrcoef(ad.tensor([[1, 2, 3], [6, 4, 2]])).toArray(); // => [[1, -1], [-1, 1]]
  */
-export function corrcoef(x: TensorLike, options: Omit<CovOptions, 'bias' | 'ddof'> = {}): Tensor {
+export function corrcoef(x: TensorLike, options?: Omit<CovOptions, 'bias' | 'ddof'>): Tensor;
+export function corrcoef(x: TensorLike, options: Omit<CovOptions, 'bias' | 'ddof'> = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('corrcoef', 'corrcoef(x, options?)', extra, options);
   const { X } = observations('corrcoef', x, options, ['y', 'rowvar']);
   const c = cov(X, { rowvar: true });
   if (c.ndim === 0) return div(c, c);

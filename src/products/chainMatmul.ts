@@ -1,6 +1,6 @@
 /** @file chainMatmul: the product of a chain of matrices, with its gradient from prefix and suffix products in O(n) matrix products. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { chainCotangents, chainPrefixes, chainValue, prefixView, type Matrix, type Prefixes } from '../tensor/kernels/chain.js';
+import { chainCotangents, chainPrefixes, chainValue, prefixView, type Matrix, type OneBuffer, type Prefixes } from '../tensor/kernels/chain.js';
 import { residentPlan, residentTape } from '../tensor/kernels/chainResident.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -11,6 +11,7 @@ import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
 import { lend, reclaim, type Loan } from './prefixPool.js';
 import type { Holder } from '../core/memory.js';
 import { untraced } from './firstOrder.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const chainMatmulP = chainPrimitive('chainMatmul');
 /** The same node over one stacked [n, s, s] input (one leaf, one cotangent). */
@@ -66,7 +67,11 @@ function plainForward(mats: readonly Matrix[], factors: () => readonly Tensor[],
   const prefixes = (): Prefixes => P ?? keep(tape!.saveOut(reclaim()));
   const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
     const factorNeeds = form.factorNeeds(needs, n);
-    if (untraced(g)) return form.plain(chainCotangents(mats, tape !== null && tape.present ? tape : prefixes(), g.values, factorNeeds, form.oneBuffer), mats, needs);
+    if (untraced(g)) {
+      const whole: OneBuffer | null = form.oneBuffer ? { array: null } : null;
+      const cts = chainCotangents(mats, tape !== null && tape.present ? tape : prefixes(), g.values, factorNeeds, whole);
+      return form.plain(cts, mats, needs, whole?.array ?? null);
+    }
     const p = prefixes();
     loan!.escaped = true; // the prefixes become tensors an outer tape may keep
     const ms = factors();
@@ -90,8 +95,8 @@ interface Form {
   oneBuffer: boolean;
   /** Which factors' cotangents the rule computes, from which inputs' are needed. */
   factorNeeds(needs: readonly boolean[], n: number): readonly boolean[];
-  /** The inputs' cotangents from the factors' plain ones. */
-  plain(cts: ReadonlyArray<Float64Array | null>, mats: readonly Matrix[], needs: readonly boolean[]): Array<Tensor | null>;
+  /** The inputs' cotangents from the factors' plain ones (or, `whole`, all of them in one array, in order). */
+  plain(cts: ReadonlyArray<Float64Array | null>, mats: readonly Matrix[], needs: readonly boolean[], whole: Float64Array | null): Array<Tensor | null>;
   /** The inputs' cotangents from the factors' traced ones (ops an outer transformation records). */
   traced(cts: Array<Tensor | null>, needs: readonly boolean[]): Array<Tensor | null>;
 }
@@ -107,10 +112,10 @@ const listForm: Form = {
 const stackForm: Form = {
   oneBuffer: true,
   factorNeeds: (needs, n) => new Array<boolean>(n).fill(Boolean(needs[0])),
-  plain: (cts, mats, needs) => {
+  plain: (cts, mats, needs, whole) => {
     if (!needs[0]) return [null];
     const s = mats[0]!.rows, ss = s * s, n = cts.length;
-    return [new Tensor(inOrder(cts as readonly Float64Array[], n * ss) ?? concatenated(cts as readonly Float64Array[], ss), [n, s, s])];
+    return [new Tensor(whole ?? inOrder(cts as readonly Float64Array[], n * ss) ?? concatenated(cts as readonly Float64Array[], ss), [n, s, s])];
   },
   traced: (cts, needs) => [needs[0] ? stack(cts as Tensor[], 0) : null],
 };
@@ -147,7 +152,9 @@ function evaluate(ms: Tensor[]): Tensor {
  * ad.chainMatmul([a, b, c]); // [[9]]
  * ad.chainMatmul(ad.stack([ad.eye(2), ad.eye(2)])); // [[1, 0], [0, 1]]
  */
-export function chainMatmul(matrices: readonly TensorLike[] | Tensor): Tensor {
+export function chainMatmul(matrices: readonly TensorLike[] | Tensor): Tensor;
+export function chainMatmul(matrices: readonly TensorLike[] | Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('chainMatmul', 'chainMatmul(matrices)', extra, matrices);
   if (matrices instanceof Tensor) return chainMatmulStacked(matrices);
   if (!Array.isArray(matrices) || matrices.length === 0) {
     throw new InvalidArgumentError('chainMatmul: pass a non-empty array of 2-D matrices, e.g. chainMatmul([A, B, C]).');

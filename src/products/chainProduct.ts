@@ -5,6 +5,7 @@ import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { record } from '../transforms/record.js';
 import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
 import { recordFold } from './recordedFold.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const chainProductP = chainPrimitive('chainProduct');
 
@@ -109,7 +110,9 @@ export interface ChainProductOptions {
  * const maxPlus = (a: ad.Tensor, b: ad.Tensor) => ad.max(ad.add(ad.expandDims(a, 2), ad.expandDims(b, 0)), 1);
  * ad.chainProduct([ad.tensor([[0, 1]]), ad.tensor([[2], [0]])], maxPlus); // [[2]]
  */
-export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp, options: ChainProductOptions = {}): Tensor {
+export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp, options?: ChainProductOptions): Tensor;
+export function chainProduct(elements: readonly TensorLike[], op: AssociativeOp, options: ChainProductOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('chainProduct', 'chainProduct(elements, op, options?)', extra, options);
   if (!Array.isArray(elements) || elements.length === 0) {
     throw new InvalidArgumentError('chainProduct: pass a non-empty array of tensors and an operator, e.g. chainProduct([A, B, C], ad.matmul).');
   }

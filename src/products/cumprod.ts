@@ -16,6 +16,7 @@ import { untraced } from './firstOrder.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import { jvp } from '../transforms/jvp.js';
 import { opsCotangent } from '../transforms/record.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 interface CumprodParams {
   readonly axis: number;
@@ -241,7 +242,9 @@ export interface CumprodOptions {
  * ad.cumprod(ad.tensor([1, 2, 3, 4]), 0); // [1, 2, 6, 24]
  * ad.cumprod(ad.tensor([1, 2, 3, 4]), 0, { exclusive: true, reverse: true }); // [24, 12, 4, 1]
  */
-export function cumprod(x: TensorLike, axis: number, options: CumprodOptions = {}): Tensor {
+export function cumprod(x: TensorLike, axis: number, options?: CumprodOptions): Tensor;
+export function cumprod(x: TensorLike, axis: number, options: CumprodOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cumprod', 'cumprod(x, axis, options?)', extra, options);
   const t = asTensor(x, 'cumprod');
   if (axis === undefined) {
     throw new InvalidArgumentError(`cumprod: pass the axis to multiply along, e.g. cumprod(x, 0) or cumprod(x, -1) (x has shape ${formatShape(t.shape)}).`);

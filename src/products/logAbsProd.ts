@@ -14,6 +14,7 @@ import { reshape } from '../ops/shape.js';
 import { chain } from '../ops/rules.js';
 import { mergeAxes, prod } from './prod.js';
 import { untraced } from './firstOrder.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * d log|x|/dx = 1/x, taken as 0 at an exact zero (where log|x| = −∞ has no derivative; the same
@@ -54,7 +55,9 @@ const logAbsProdP: Primitive<{ axis: number }> = definePrimitive<{ axis: number 
  * sign.item(); // -1
  * logAbs.item(); // log 3
  */
-export function logAbsProd(x: TensorLike, axis?: Axis, keepdims = false): { sign: Tensor; logAbs: Tensor } {
+export function logAbsProd(x: TensorLike, axis?: Axis, keepdims?: boolean): { sign: Tensor; logAbs: Tensor };
+export function logAbsProd(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): { sign: Tensor; logAbs: Tensor } {
+  if (extra.length > 0) extraArguments('logAbsProd', 'logAbsProd(x, axis?, keepdims?)', extra, keepdims);
   const t = asTensor(x, 'logAbsProd');
   const axes = normalizeAxes(axis, t.ndim, 'logAbsProd');
   const s = add(prod(sign(t), axes, keepdimsArg(keepdims, 'logAbsProd')), 0); // + 0 turns the −0 of (−1)·0 into 0

@@ -15,6 +15,7 @@ import { jvp } from '../transforms/jvp.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import { opsCotangent } from '../transforms/record.js';
 import { cumprodAlong, exclusiveCumprodTangent } from './cumprod.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 interface AxisParams { readonly axis: number }
 
@@ -140,7 +141,9 @@ const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
  * ad.prod(ad.tensor([[1, 2], [3, 4]]), 1); // [2, 12]
  * ad.grad((x) => ad.prod(x))(ad.tensor([2, 0, 5])); // [0, 10, 0]
  */
-export function prod(x: TensorLike, axis?: Axis, keepdims = false): Tensor {
+export function prod(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
+export function prod(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('prod', 'prod(x, axis?, keepdims?)', extra, keepdims);
   const t = asTensor(x, 'prod');
   const axes = normalizeAxes(axis, t.ndim, 'prod');
   keepdimsArg(keepdims, 'prod');

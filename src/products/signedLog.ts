@@ -11,6 +11,7 @@ import { broadcastTo, stack } from '../ops/shape.js';
 import { prod } from './prod.js';
 import { signedLogSum } from './signedSum.js';
 import { untraced } from './firstOrder.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** `t` with ±∞ replaced by 0: a safe shift for exponentials. */
 function finiteOrZero(t: Tensor): Tensor {
@@ -48,7 +49,9 @@ export class SignedLog {
   private zero: Tensor | null = null;
 
   /** Wraps a sign (−1, 0 or +1) and a log-magnitude (broadcast together). The sign is held as a constant. */
-  constructor(sign: TensorLike, logAbs: TensorLike) {
+  constructor(sign: TensorLike, logAbs: TensorLike);
+  constructor(sign: TensorLike, logAbs: TensorLike, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('SignedLog', 'SignedLog(sign, logAbs)', extra, logAbs);
     if (typeof sign === 'number' && !(sign === -1 || sign === 0 || sign === 1)) {
       throw new InvalidArgumentError(`SignedLog: the sign must be -1, 0 or 1, got ${sign}; put the magnitude in logAbs (log|x|).`);
     }
@@ -100,18 +103,24 @@ export class SignedLog {
    * Sign 0 is an exact zero whatever finite or infinite logAbs it holds (new SignedLog(0, 800) is 0,
    * where 0 · e⁸⁰⁰ = 0 · ∞ gave NaN); a NaN logAbs (0 · ∞ of a product, −∞ + ∞) stays NaN.
    */
-  toTensor(): Tensor {
+  toTensor(): Tensor;
+  toTensor(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('SignedLog.toTensor', 'SignedLog.toTensor()', extra);
     const exactZero = mul(equal(this.sign, 0), equal(this.logAbs, this.logAbs)); // sign 0, logAbs not NaN
     const value = mul(this.sign, exp(where(exactZero, -Infinity, this.logAbs)));
     return this.zero === null ? value : where(equal(this.sign, 0), this.zero, value);
   }
 
-  neg(): SignedLog {
+  neg(): SignedLog;
+  neg(...extra: unknown[]): SignedLog {
+    if (extra.length > 0) extraArguments('SignedLog.neg', 'SignedLog.neg()', extra);
     return SignedLog.withZero(neg(this.sign), this.logAbs, this.zero && neg(this.zero));
   }
 
   /** Product: signs multiply, logs add. At a zero factor a, d(ab) = b·da. */
-  mul(other: SignedLog | TensorLike): SignedLog {
+  mul(other: SignedLog | TensorLike): SignedLog;
+  mul(other: SignedLog | TensorLike, ...extra: unknown[]): SignedLog {
+    if (extra.length > 0) extraArguments('SignedLog.mul', 'SignedLog.mul(other)', extra, other);
     const o = SignedLog.from(other, 'SignedLog.mul');
     broadcastShapes('SignedLog.mul', this.shape, o.shape);
     const zero = sumOf(this.zero && mulStrong(this.zero, o.toTensor()), o.zero && mulStrong(o.zero, this.toTensor()));
@@ -119,7 +128,9 @@ export class SignedLog {
   }
 
   /** Quotient: signs multiply, logs subtract (a zero divisor gives logAbs = +∞). At a zero numerator a, d(a/b) = da/b. */
-  div(other: SignedLog | TensorLike): SignedLog {
+  div(other: SignedLog | TensorLike): SignedLog;
+  div(other: SignedLog | TensorLike, ...extra: unknown[]): SignedLog {
+    if (extra.length > 0) extraArguments('SignedLog.div', 'SignedLog.div(other)', extra, other);
     const o = SignedLog.from(other, 'SignedLog.div');
     broadcastShapes('SignedLog.div', this.shape, o.shape);
     const zero = this.zero && mulStrong(this.zero, mul(o.sign, exp(neg(o.logAbs))));
@@ -127,7 +138,9 @@ export class SignedLog {
   }
 
   /** Sum: the two-term `sum`, so it is exact when they cancel and smooth in its derivatives (even at ties). */
-  add(other: SignedLog | TensorLike): SignedLog {
+  add(other: SignedLog | TensorLike): SignedLog;
+  add(other: SignedLog | TensorLike, ...extra: unknown[]): SignedLog {
+    if (extra.length > 0) extraArguments('SignedLog.add', 'SignedLog.add(other)', extra, other);
     const o = SignedLog.from(other, 'SignedLog.add');
     const shape = broadcastShapes('SignedLog.add', this.shape, o.shape);
     const both = (a: Tensor, b: Tensor) => stack([broadcastTo(a, shape), broadcastTo(b, shape)], 0);
@@ -136,7 +149,9 @@ export class SignedLog {
   }
 
   /** Difference: the sum with `other`'s sign flipped. */
-  sub(other: SignedLog | TensorLike): SignedLog {
+  sub(other: SignedLog | TensorLike): SignedLog;
+  sub(other: SignedLog | TensorLike, ...extra: unknown[]): SignedLog {
+    if (extra.length > 0) extraArguments('SignedLog.sub', 'SignedLog.sub(other)', extra, other);
     return this.add(SignedLog.from(other, 'SignedLog.sub').neg());
   }
 
@@ -151,7 +166,9 @@ export class SignedLog {
    * carries a further rounding of u·(|M| + |logAbs|). The gradient of logAbs is the signed softmax
    * sᵢe^{lᵢ}/S; where the sum is exactly zero, the derivative of the value is carried by the zero part.
    */
-  sum(axis?: Axis, keepdims = false): SignedLog {
+  sum(axis?: Axis, keepdims?: boolean): SignedLog;
+  sum(axis?: Axis, keepdims = false, ...extra: unknown[]): SignedLog {
+    if (extra.length > 0) extraArguments('SignedLog.sum', 'SignedLog.sum(axis?, keepdims?)', extra, keepdims);
     const axes = normalizeAxes(axis, this.sign.ndim, 'SignedLog.sum');
     keepdimsArg(keepdims, 'SignedLog.sum');
     return axes.length === 0 ? this : this.sumOver(axes, keepdims);
@@ -181,7 +198,9 @@ export class SignedLog {
    * zero factor z has derivative Π_{j≠z} x_j with respect to it (in its zero part); with two or
    * more, 0 (first order).
    */
-  prod(axis?: Axis, keepdims = false): SignedLog {
+  prod(axis?: Axis, keepdims?: boolean): SignedLog;
+  prod(axis?: Axis, keepdims = false, ...extra: unknown[]): SignedLog {
+    if (extra.length > 0) extraArguments('SignedLog.prod', 'SignedLog.prod(axis?, keepdims?)', extra, keepdims);
     const axes = normalizeAxes(axis, this.sign.ndim, 'SignedLog.prod');
     keepdimsArg(keepdims, 'SignedLog.prod');
     if (axes.length === 0) return this;

@@ -4,6 +4,7 @@ import { allocChecked, isTraced, numberArg, fixFor, tooLarge, MAX_TENSOR_SIZE } 
 import { describe } from './describe.js';
 import { broadcastShapes, checkShape, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
 import { Tensor } from './tensor.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export { describe };
 export type TensorLike = Tensor | number;
@@ -21,7 +22,9 @@ export type TensorInput = number | readonly unknown[] | Float64Array | Float32Ar
  * const b = ad.tensor([1, 2, 3, 4, 5, 6], [2, 3]);
  * const c = ad.tensor(3);                       // 0-d
  */
-export function tensor(value: TensorInput, shape?: Shape): Tensor {
+export function tensor(value: TensorInput, shape?: Shape): Tensor;
+export function tensor(value: TensorInput, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('tensor', 'tensor(value, shape?)', extra, shape);
   if (value instanceof Tensor) return fromTensor(value, shape);
   if (typeof value === 'number') return shape === undefined ? Tensor.scalar(value) : fill('tensor', shape, value);
   if (ArrayBuffer.isView(value)) return fromTypedArray(value, shape);
@@ -40,7 +43,9 @@ export function tensor(value: TensorInput, shape?: Shape): Tensor {
  * tensor gives its value.
  * @example ad.scalar(2.5)
  */
-export function scalar(v: TensorLike): Tensor {
+export function scalar(v: TensorLike): Tensor;
+export function scalar(v: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('scalar', 'scalar(v)', extra, v);
   if (typeof v === 'number') return Tensor.scalar(v);
   if (v instanceof Tensor) {
     if (v.shape.length === 0) return v;
@@ -194,12 +199,16 @@ function checkNumber(v: unknown, path: number[]): number {
 }
 
 /** A tensor of zeros. @example ad.zeros([2, 3]) */
-export function zeros(shape: Shape): Tensor {
+export function zeros(shape: Shape): Tensor;
+export function zeros(shape: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('zeros', 'zeros(shape)', extra, shape);
   return new Tensor(allocChecked('zeros', shape), [...shape]);
 }
 
 /** A tensor of ones. @example ad.ones([3]) */
-export function ones(shape: Shape): Tensor {
+export function ones(shape: Shape): Tensor;
+export function ones(shape: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('ones', 'ones(shape)', extra, shape);
   return fill('ones', shape, 1);
 }
 
@@ -208,7 +217,9 @@ export function ones(shape: Shape): Tensor {
  * derivatives kept); to fill a shape with a tensor being differentiated, use `ad.broadcastTo`.
  * @example ad.full([2, 2], 7)
  */
-export function full(shape: Shape, value: TensorLike): Tensor {
+export function full(shape: Shape, value: TensorLike): Tensor;
+export function full(shape: Shape, value: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('full', 'full(shape, value)', extra, value);
   return fill('full', shape, value);
 }
 
@@ -230,7 +241,9 @@ function describeShapeArg(shape: unknown): string {
  * ad.eye(3) // the 3×3 identity
  * ad.eye(2, 3, 1).toArray(); // => [[0, 1, 0], [0, 0, 1]]
  */
-export function eye(n: number, m?: number, k = 0): Tensor {
+export function eye(n: number, m?: number, k?: number): Tensor;
+export function eye(n: number, m?: number, k = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('eye', 'eye(n, m?, k?)', extra, k);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError(`eye: n must be a non-negative integer (the number of rows), got ${describe(n)}.`);
   }
@@ -254,7 +267,9 @@ const RANGE_FIX =
  * Evenly spaced values in [start, stop): `arange(stop)` or `arange(start, stop, step = 1)`.
  * @example ad.arange(4) // [0, 1, 2, 3]
  */
-export function arange(startOrStop: number, stop?: number, step = 1): Tensor {
+export function arange(startOrStop: number, stop?: number, step?: number): Tensor;
+export function arange(startOrStop: number, stop?: number, step = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('arange', 'arange(startOrStop, stop?, step?)', extra, step);
   const one = stop === undefined;
   const start = one ? 0 : finiteArg('start', startOrStop);
   const end = finiteArg('stop', one ? startOrStop : stop);
@@ -283,7 +298,9 @@ function finiteArg(name: string, v: unknown): number {
  * @example ad.linspace(0, 1, 5) // [0, 0.25, 0.5, 0.75, 1]
  * @example ad.linspace(0, 1, 5, false) // [0, 0.2, 0.4, 0.6, 0.8]
  */
-export function linspace(a: number, b: number, n: number, endpoint: boolean | { readonly endpoint?: boolean | undefined } = true): Tensor {
+export function linspace(a: number, b: number, n: number, endpoint?: boolean | { readonly endpoint?: boolean | undefined }): Tensor;
+export function linspace(a: number, b: number, n: number, endpoint: boolean | { readonly endpoint?: boolean | undefined } = true, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linspace', 'linspace(a, b, n, endpoint?)', extra, endpoint);
   const fix = 'Build it from a constant range to keep derivatives: ad.add(a, ad.mul(ad.linspace(0, 1, n), ad.sub(b, a))).';
   const lo = numberArg('linspace', 'a (the first value)', a, fix);
   const hi = numberArg('linspace', 'b (the last value)', b, fix);
