@@ -1,6 +1,6 @@
 /** @file customVjp (a user-supplied backward rule) and checkpoint (recompute instead of store). */
-import { JvpTrace, ReverseTrace, topTrace, unbox } from '../core/trace.js';
-import { flatten, isPlainObject, mapTree, type PyTree, type TensorTree } from '../core/pytree.js';
+import { JvpTrace, ReverseTrace, topTrace, unbox, type Trace } from '../core/trace.js';
+import { flatten, isPlainObject, mapTree, type PyTree, type TensorTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
@@ -11,7 +11,7 @@ import { checkOptions } from './loopArgs.js';
 import { record, type Recording } from './record.js';
 import { BatchTrace, vmapWithin } from './vmap.js';
 import {
-  boxWithTangents, callAboveArguments, checkForwardClosure, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
+  batchAbove, boxWithTangents, broadcastInto, callAboveArguments, checkForwardClosure, checkRuleResult, isRecordingForward, liftBatched, primalsAndTangents, sumShared, transposeOfVjp,
   whileRecordingForward, type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
 
@@ -102,6 +102,12 @@ export function customVjp<A extends unknown[], R extends PyTree>(
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customVjp');
     const top = topTrace(leaves);
+    const result = callAt(top, leaves, def);
+    // f or a rule read a value mapped by a vmap running above the arguments: lifted into it.
+    const batch = batchAbove(result, top);
+    return batch === null ? result : call(...(rebuildArgs(def, broadcastInto(batch, leaves)) as A));
+  };
+  const callAt = (top: Trace | null, leaves: Tensor[], def: TreeDef): R => {
     const above = callAboveArguments(top, () => call(...(rebuildArgs(def, leaves) as A)), closureError);
     if (above !== null) return above.result;
     if (top instanceof JvpTrace) {
@@ -148,9 +154,9 @@ export function customVjp<A extends unknown[], R extends PyTree>(
       captured,
       backward: (ct) => {
         const cts = backward(ct as TensorTree<R>, { args: innerArgs, out });
-        if (!Array.isArray(cts) || cts.length !== args.length) {
+        if (!Array.isArray(cts) || cts.length !== innerArgs.length) {
           throw new InvalidArgumentError(
-            `customVjp: the backward rule must return an array with one cotangent per argument (${args.length}), got ` +
+            `customVjp: the backward rule must return an array with one cotangent per argument (${innerArgs.length}), got ` +
               `${Array.isArray(cts) ? `an array of length ${cts.length}` : describe(cts)}; return [ct0, ct1, …] in the order of the arguments (a one-argument function returns [ct]).`,
           );
         }

@@ -1,13 +1,16 @@
 /** @file customJvp: a function whose forward derivative the user gives; reverse mode transposes it. */
-import { JvpTrace, ReverseTrace, topTrace, unbox } from '../core/trace.js';
+import { JvpTrace, ReverseTrace, topTrace, unbox, type Trace } from '../core/trace.js';
 import type { PyTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction, flattenArgs, noExtraArguments, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
 import { BatchTrace, vmapWithin } from './vmap.js';
 import {
-  callAboveArguments, boxWithTangents, checkForwardClosure, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp, type JvpRule, type UntypedJvpRule,
+  batchAbove, broadcastInto, callAboveArguments, boxWithTangents, checkForwardClosure, checkRuleResult, liftBatched, primalsAndTangents, transposeOfJvp,
+  type JvpRule, type UntypedJvpRule,
 } from './customModes.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { TreeDef } from '../core/pytree.js';
 
 /**
  * A function like `f` whose derivative is given by `jvpRule(primals, tangents)` → `[out, tangentOut]`
@@ -46,6 +49,12 @@ export function customJvp<A extends unknown[], R extends PyTree>(
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'customJvp');
     const top = topTrace(leaves);
+    const result = callAt(top, leaves, def);
+    // f or the rule read a value mapped by a vmap running above the arguments: lifted into it.
+    const batch = batchAbove(result, top);
+    return batch === null ? result : call(...(rebuildArgs(def, broadcastInto(batch, leaves)) as A));
+  };
+  const callAt = (top: Trace | null, leaves: Tensor[], def: TreeDef): R => {
     const above = callAboveArguments(top, () => call(...(rebuildArgs(def, leaves) as A)), closureError);
     if (above !== null) return above.result;
     if (top instanceof JvpTrace) {

@@ -22,7 +22,8 @@ import { asTensor } from '../tensor/create.js';
 import { vjp } from './vjp.js';
 import { flattenLike } from './args.js';
 import { runCapturing } from './customNode.js';
-import type { BatchTrace, AxisSpec } from './vmap.js';
+import { BatchTrace, type AxisSpec } from './vmap.js';
+import { broadcastTo, reshape } from '../ops/shape.js';
 
 /** A forward rule: primals and tangents (each in the arguments' structure, A) to `[out, tangentOut]` (each in the output's, R). */
 export type JvpRule<A extends unknown[] = PyTree[], R = PyTree> = (primals: A, tangents: A) => [R, R];
@@ -219,4 +220,34 @@ export function callAboveArguments<R>(top: Trace | null, call: () => R, closureE
   const { result, captured } = runCapturing(running, call);
   if (captured.length > 0) throw closureError(captured.length);
   return { result };
+}
+
+/**
+ * The running vmap above the arguments' level `top` whose boxes a custom function's result holds,
+ * or null: its `f` (or rule) read, through its closure, a value that vmap maps, while its arguments
+ * lie below that vmap — an ensemble's weights mapped, the input shared and differentiated outside
+ * the vmap (grad or jvp of vmap(w ⇒ customVjp(x ⇒ f(x, w))(x))). Handled at the arguments' level,
+ * the call was recorded (or given its tangent) below the vmap with the vmap's values inside it,
+ * levels inverted, and its result leaked out of the vmap. The caller then calls again with its
+ * arguments broadcast into that vmap (`broadcastInto`), so the call is lifted there (liftBatched,
+ * whose vmapWithin reads such closures as each example's own), as JAX converts the closed-over
+ * tracers into batched arguments. Arguments not traced at all (`top` null) need nothing: f runs
+ * as written and its result is that vmap's box, as any op's.
+ * @internal
+ */
+export function batchAbove(result: unknown, top: Trace | null): BatchTrace | null {
+  if (top === null) return null;
+  let found: BatchTrace | null = null;
+  for (const leaf of flatten(result as PyTree, 'custom function (output)').leaves) {
+    for (let x: Tensor | null = leaf instanceof Tensor ? leaf : null; x !== null && x.trace !== null; x = x.primal) {
+      const t = x.trace;
+      if (t instanceof BatchTrace && t.active && t.level > top.level && (found === null || t.level > found.level)) found = t;
+    }
+  }
+  return found;
+}
+
+/** Each leaf broadcast over the examples of `batch` and boxed there: the same value for every example. */
+export function broadcastInto(batch: BatchTrace, leaves: readonly Tensor[]): Tensor[] {
+  return leaves.map((x) => batch.box(broadcastTo(reshape(x, [1, ...x.shape]), [batch.size, ...x.shape])));
 }

@@ -13,6 +13,12 @@
  *   back boxed twice: its lifted function read the closed-over batch as a constant of the inner
  *   vmap (every example crossed with every other) and the result leaked out of vmap ("toArray()
  *   reads the value of a batched tensor (per-example shape [3,3])").
+ * - The same functions called on an argument not mapped by the vmap whose value they read (an
+ *   ensemble's weights mapped, the input shared) and differentiated outside it — grad, jvp,
+ *   jacfwd/jacrev, hessian, or an outer vmap of the input — leaked a box ("a tensor computed inside
+ *   vmap was used after vmap returned"): the call was handled at the argument's level, below the
+ *   vmap, with the vmap's values inside it. It is now lifted into that vmap (its arguments
+ *   broadcast there), as JAX batches the tracers a custom function closes over.
  * - The marginals of a projective DependencyCRF and of an Alignment (CTC's lattice), differentiated
  *   outside a vmap of 0 examples, threw "concat: needs at least one tensor" and "Alignment: the batch
  *   is empty": their second derivatives run the semiring-generic program on the folded batch, which
@@ -86,6 +92,41 @@ describe('customVjp and customJvp made inside the mapped function, closing over 
     const message = new RegExp(`^${name}: the function reads 1 tensor\\(s\\) being differentiated through its closure`);
     expect(() => ad.grad((w: Tensor) => ad.sum(ad.vmap(f)(xs, w) as Tensor))(ws)).toThrow(message);
     expect(() => ad.vmap(ad.grad((x: Tensor, w: Tensor) => ad.sum(f(x, w)), 1))(xs, ws)).toThrow(message);
+  });
+});
+
+describe('customVjp and customJvp reading a mapped tensor through the closure, called on an argument the vmap does not map', () => {
+  const rules = {
+    customVjp: (w: Tensor) => ad.customVjp((v: Tensor) => ad.mul(ad.sin(v), w), (g: Tensor, { args: [v] }: { args: Tensor[] }) => [ad.mul(ad.mul(g, ad.cos(v!)), w)]),
+    customJvp: (w: Tensor) => ad.customJvp((v: Tensor) => ad.mul(ad.sin(v), w), ([v]: Tensor[], [t]: Tensor[]) => [ad.mul(ad.sin(v!), w), ad.mul(ad.mul(ad.cos(v!), t!), w)]),
+    'the same without a custom rule': (w: Tensor) => (v: Tensor) => ad.mul(ad.sin(v), w),
+  };
+  const xs = ad.tensor([[0.1, 0.2], [0.3, -0.4], [1, 2]]), ws = ad.tensor([[1, 2], [3, 4]]), x = ad.take(xs, 0, 0);
+  const jac = (v: Tensor) => ad.mul(ad.expandDims(ad.cos(v), 0), ws); // d(sin(v)·w_j)/dv, diagonal per j
+
+  it.each(Object.keys(rules))('%s: gradients, tangents, Jacobians and second derivatives in the shared input (they leaked a box)', (name) => {
+    const make = rules[name as keyof typeof rules];
+    const ensemble = (v: Tensor) => ad.vmap((w: Tensor) => make(w)(v))(ws) as Tensor; // [2 members, 2]
+    near(ensemble(x), ad.mul(ad.expandDims(ad.sin(x), 0), ws), 1e-15);
+    near(ad.grad((v: Tensor) => ad.sum(ensemble(v)))(x), ad.sum(jac(x), 0), 1e-15);
+    near(ad.jvp(ensemble, [x], [ad.ones([2])])[1] as Tensor, jac(x), 1e-15);
+    const full = ad.vmap((row: Tensor) => ad.mul(ad.eye(2), row))(jac(x)) as Tensor;
+    near(ad.jacfwd(ensemble)(x), full, 1e-15);
+    near(ad.jacrev(ensemble)(x), full, 1e-15);
+    near(ad.hessian((v: Tensor) => ad.sum(ensemble(v)))(x), ad.mul(ad.eye(2), ad.mul(ad.neg(ad.sin(x)), ad.sum(ws, 0))), 1e-15);
+    near(ad.grad((v: Tensor) => ad.sum(ad.grad((u: Tensor) => ad.sum(ensemble(u)))(v)))(x), ad.mul(ad.neg(ad.sin(x)), ad.sum(ws, 0)), 1e-15);
+    const j = ad.jit(ad.grad((v: Tensor) => ad.sum(ensemble(v))));
+    j(ad.take(xs, 1, 0));
+    near(j(x), ad.sum(jac(x), 0), 1e-15);
+    // The input mapped by an outer vmap, the weights by the inner one, and the other way round.
+    const grid = ad.mul(ad.expandDims(ad.sin(xs), 1), ad.expandDims(ws, 0)); // [3 inputs, 2 members, 2]
+    near(ad.vmap(ensemble)(xs) as Tensor, grid, 1e-15);
+    near(ad.grad((v: Tensor) => ad.sum(ad.vmap(ensemble)(v) as Tensor))(xs), ad.mul(ad.cos(xs), ad.sum(ws, 0)), 1e-15);
+    near(ad.jvp((v: Tensor) => ad.vmap(ensemble)(v), [xs], [ad.onesLike(xs)])[1] as Tensor, ad.mul(ad.expandDims(ad.cos(xs), 1), ad.expandDims(ws, 0)), 1e-15);
+    near(ad.grad((v: Tensor) => ad.sum(ad.vmap((w: Tensor) => ad.vmap((u: Tensor) => make(w)(u))(v))(ws) as Tensor))(xs), ad.mul(ad.cos(xs), ad.sum(ws, 0)), 1e-15);
+    near(ad.vmap(ad.grad((v: Tensor) => ad.sum(ensemble(v))))(xs) as Tensor, ad.mul(ad.cos(xs), ad.sum(ws, 0)), 1e-15);
+    // An empty ensemble.
+    near(ad.grad((v: Tensor) => ad.sum(ad.vmap((w: Tensor) => make(w)(v))(ad.zeros([0, 2])) as Tensor))(x), ad.zeros([2]));
   });
 });
 
