@@ -127,6 +127,16 @@ function smallSweep(
 }
 
 /**
+ * A caller's request for the cotangents as one array, M̄_first … in order: where a sweep can leave
+ * them so (./chainResident.ts), it sets `array` and leaves `out` unfilled — no view per factor
+ * (200 factors: 200 typed-array objects, ~7 µs of a 125 µs value and gradient at 8×8); elsewhere
+ * `array` stays null and `out` holds them one by one.
+ */
+export interface OneBuffer {
+  array: Float64Array | null;
+}
+
+/**
  * The cotangents M̄_i = P_{i−1}ᵀ R_i of a chain's factors, with R_{n−1} = g (the output's
  * cotangent) and R_{i−1} = R_i M_iᵀ, for the factors that `needs`; M̄_0 = R_0. (`needs[i]` is
  * read for truthiness.)
@@ -141,7 +151,7 @@ function smallSweep(
  * memory (a present `ResidentTape`), whose sweep then reads everything where it lies.
  */
 export function chainCotangents(
-  ms: readonly Matrix[], prefixes: Prefixes | ResidentTape, g: Float64Array, needs: readonly unknown[], oneBuffer = false,
+  ms: readonly Matrix[], prefixes: Prefixes | ResidentTape, g: Float64Array, needs: readonly unknown[], oneBuffer: OneBuffer | null = null,
 ): Array<Float64Array | null> {
   const n = ms.length;
   const rows = ms[0]!.rows;

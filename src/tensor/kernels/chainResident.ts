@@ -8,7 +8,7 @@
 import { PARALLEL_WORK, moveIn, occupies, residentKernels, type Kernels, type Tenant } from './wasm/gemm.js';
 import { copyRun, transposeInto } from './layout.js';
 import { CHUNK, Chunks } from './chunks.js';
-import type { Matrix, Prefixes } from './chain.js';
+import type { Matrix, OneBuffer, Prefixes } from './chain.js';
 
 /** The extents of a chain that can run resident: its row count and its widest factor extent. */
 export interface ResidentPlan {
@@ -92,6 +92,8 @@ class CotangentRuns {
   /** (i, place, length) of each cotangent of the current run, `count` of them. */
   private readonly pending: Int32Array;
   private count = 0;
+  /** How many cotangents the sweep writes in all (set by `expect`; a run of all of them may leave whole). */
+  private needed = -1;
 
   /**
    * `longest`: a run's most float64s (CHUNK; unbounded for a caller that wants all of them in one
@@ -103,9 +105,16 @@ class CotangentRuns {
     private readonly view: Float64Array, private readonly base: number, private readonly size: number, private readonly out: Array<Float64Array | null>,
     private readonly longest = CHUNK,
     private readonly target: { readonly array: Float64Array; readonly placeOf: Int32Array } | null = null,
+    /** Where one run that holds every cotangent, in order, leaves as a whole (no views: see OneBuffer). */
+    private readonly whole: OneBuffer | null = null,
   ) {
     this.cursor = this.runEnd = base + size;
     this.pending = new Int32Array(3 * out.length);
+  }
+
+  /** Tells the runs how many cotangents the sweep will write. */
+  expect(count: number): void {
+    this.needed = count;
   }
 
   /** Where M̄_i, of `length` float64s, is to be written. */
@@ -127,14 +136,18 @@ class CotangentRuns {
   flush(): void {
     const { pending, cursor, target } = this;
     if (this.count === 0) return;
+    // A first run that holds every cotangent leaves whole where the caller asked (`whole`).
+    const all = this.whole !== null && this.whole.array === null && this.count === this.needed;
     if (target !== null) {
       // The run holds consecutive needed cotangents, the last placed (at cursor) the lowest i.
       const { array, placeOf } = target, at = placeOf[pending[3 * this.count - 3]!]!;
       array.set(this.view.subarray(cursor, this.runEnd), at);
-      for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = array.subarray(placeOf[pending[t]!]!, placeOf[pending[t]!]! + pending[t + 2]!);
+      if (all && at === 0) this.whole!.array = array;
+      else for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = array.subarray(placeOf[pending[t]!]!, placeOf[pending[t]!]! + pending[t + 2]!);
     } else {
-      const { buffer } = this.view.slice(cursor, this.runEnd); // (half the time of ArrayBuffer.prototype.slice here)
-      for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = new Float64Array(buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
+      const copy = this.view.slice(cursor, this.runEnd); // (half the time of ArrayBuffer.prototype.slice here)
+      if (all) this.whole!.array = copy;
+      else for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = new Float64Array(copy.buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
     }
     this.count = 0;
     this.runEnd = cursor;
@@ -159,6 +172,9 @@ function sweep(
   q: number, operands: SweepOperands, runs: CotangentRuns,
 ): void {
   const n = ms.length, rows = ms[0]!.rows;
+  let needed = 0;
+  for (let i = first; i < n; i++) if (needs[i]) needed++;
+  runs.expect(needed);
   let Q = q, next = q + rows * widest;
   transposeInto(g, 0, rows, ms[n - 1]!.cols, view, Q); // Q_{n−1} = gᵀ  [b, rows]
   for (let i = n - 1; i >= Math.max(first, 1); i--) {
@@ -181,7 +197,7 @@ function sweep(
  */
 export function residentCotangents(
   ms: readonly Matrix[], plan: ResidentPlan, prefixes: Prefixes, g: Float64Array, needs: readonly unknown[], first: number,
-  out: Array<Float64Array | null>, oneBuffer = false,
+  out: Array<Float64Array | null>, oneBuffer: OneBuffer | null = null,
 ): boolean {
   const { rows, widest } = plan;
   const span = rows * widest, square = widest * widest, region = Math.max(CHUNK, square);
@@ -199,7 +215,7 @@ export function residentCotangents(
       return prefix;
     },
   };
-  sweep(ms, widest, view, run, g, needs, first, 0, operands, new CotangentRuns(view, factor + square, region, out, CHUNK, oneBuffer ? oneTarget(ms, needs) : null));
+  sweep(ms, widest, view, run, g, needs, first, 0, operands, new CotangentRuns(view, factor + square, region, out, CHUNK, oneBuffer !== null ? oneTarget(ms, needs) : null, oneBuffer));
   return true;
 }
 
@@ -293,12 +309,12 @@ export class ResidentTape implements Tenant {
    * into `out` (`sweep`); the tape must be present. With `oneBuffer` they leave as views of one
    * buffer, in order (a stacked chain's gradient as it is).
    */
-  cotangents(g: Float64Array, needs: readonly unknown[], first: number, out: Array<Float64Array | null>, oneBuffer = false): void {
+  cotangents(g: Float64Array, needs: readonly unknown[], first: number, out: Array<Float64Array | null>, oneBuffer: OneBuffer | null = null): void {
     const { ms, factorAt, prefixAt } = this, rows = ms[0]!.rows;
     const { view, run } = this.held();
     const operands: SweepOperands = { factor: (i) => factorAt[i]!, prefix: (i) => (i === 1 ? factorAt[0]! : prefixAt[i - 1]!) };
     const cotangents = this.workAt + 2 * rows * this.widest;
-    sweep(ms, this.widest, view, run, g, needs, first, this.workAt, operands, new CotangentRuns(view, cotangents, this.cotangentSize, out, oneBuffer ? Infinity : CHUNK));
+    sweep(ms, this.widest, view, run, g, needs, first, this.workAt, operands, new CotangentRuns(view, cotangents, this.cotangentSize, out, oneBuffer !== null ? Infinity : CHUNK, null, oneBuffer));
   }
 }
 
