@@ -646,6 +646,17 @@ describe('pytree axes: nested dicts and arrays, null and numbers among the leave
     expect([empty.e, empty.a, empty.x.toArray()]).toEqual([{}, [], ad.neg(A).toArray()]);
   });
 
+  it('jit of vmap reused across batch sizes (3, 0, 1, 3) and axes gives the loop each time', () => {
+    const f = (p: { a: Tensor; b: Tensor }, x: Tensor) => ad.add(ad.mul(p.a, ad.sin(x)), ad.sum(p.b));
+    const j = ad.jit(ad.vmap(f, [{ a: null, b: 1 }, -1], -1));
+    const a = ad.tensor([1, 2]);
+    for (const B of [3, 0, 1, 3]) {
+      const b = ad.random.normal([4, B], B + 1), x = ad.random.normal([2, B], B + 7);
+      const want = B === 0 ? ad.zeros([2, 0]) : ad.stack(Array.from({ length: B }, (_, i) => f({ a, b: ad.take(b, i, 1) }, ad.take(x, i, 1))), -1);
+      near(j({ a, b }, x) as Tensor, want);
+    }
+  });
+
   it('per-example keys along any axis and through two vmaps draw what the loop draws', () => {
     const R = ad.random;
     const keys = R.split(R.key(0), 6), words = ad.tensor(R.keyData(keys));
