@@ -10,7 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { mul } from '../ops/binary.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, checkSymmetric, matrixTranspose, noOptions, optionsArg, squareArg, symmetricPart, triangleMask, whereInBatch } from './matrix.js';
+import { batchOf, checkFinite, checkSymmetric, matrixTranspose, noMoreArguments, noOptions, optionsArg, squareArg, symmetricPart, triangleMask, whereInBatch } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 
 /** Φ(X): the lower triangle of X with its diagonal halved (Murray 2016, eq. 9). */
@@ -85,6 +85,7 @@ export function cholesky(a: TensorLike, options?: CholeskyOptions): Tensor;
 export function cholesky(a: TensorLike, ...extra: unknown[]): Tensor {
   const options = optionsArg('linalg.cholesky', extra, ['upper'], 'the only option is upper (true for the upper factor)');
   if (options === null) noOptions('linalg.cholesky', extra, 'pass cholesky(a, { upper: true }) for the upper factor');
+  noMoreArguments('linalg.cholesky', 'linalg.cholesky(a, options?)', extra, options !== null, a);
   const upper = options?.upper ?? false;
   if (typeof upper !== 'boolean') throw new InvalidArgumentError(`linalg.cholesky: upper must be true or false, got ${String(upper)}.`);
   const l = apply(choleskyP, [squareArg('linalg.cholesky', a)], null);

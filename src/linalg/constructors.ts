@@ -11,9 +11,10 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros, type TensorLike } from '../tensor/create.js';
 import { broadcastTo, concat, reshape, take } from '../ops/shape.js';
 import { cholesky } from './cholesky.js';
-import { noOptions, squareArg } from './matrix.js';
+import { noMoreArguments, noOptions, squareArg } from './matrix.js';
 import { solveOperands } from './operands.js';
 import { solveTriangular } from './triangular.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * The block diagonal matrix of the arguments (jax.scipy.linalg.block_diag): each argument a
@@ -58,6 +59,7 @@ export function toeplitz(c: TensorLike, r?: TensorLike): Tensor;
 export function toeplitz(c: TensorLike, r?: TensorLike, ...extra: unknown[]): Tensor {
   const op = 'linalg.toeplitz';
   noOptions(op, extra, 'toeplitz(c, r?) takes the first column and the first row');
+  if (extra.length > 0) extraArguments(op, 'linalg.toeplitz(c, r?)', extra, r);
   let col = asTensor(c, op);
   let row = r === undefined ? col : asTensor(r, op);
   if (col.ndim === 0) col = reshape(col, [1]);
@@ -82,7 +84,9 @@ export function toeplitz(c: TensorLike, r?: TensorLike, ...extra: unknown[]): Te
  * ill-conditioned test matrix (cond ≈ e^{3.5n}).
  * @example ad.linalg.hilbert(2) // [[1, 0.5], [0.5, 0.3333333333333333]]
  */
-export function hilbert(n: number): Tensor {
+export function hilbert(n: number): Tensor;
+export function hilbert(n: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.hilbert', 'linalg.hilbert(n)', extra, n);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError(`linalg.hilbert: n must be a non-negative integer (the matrix's size), got ${describe(n)}.`);
   }
@@ -125,6 +129,7 @@ function lowerOption(extra: readonly unknown[]): boolean {
 export function choFactor(a: TensorLike, lower?: boolean | { lower?: boolean }): ChoFactor;
 export function choFactor(a: TensorLike, ...extra: unknown[]): ChoFactor {
   const lower = lowerOption(extra);
+  noMoreArguments('linalg.choFactor', 'linalg.choFactor(a, lower?)', extra, typeof extra[0] === 'boolean' || (typeof extra[0] === 'object' && extra[0] !== null), a);
   return { c: cholesky(squareArg('linalg.choFactor', a), { upper: !lower }), lower };
 }
 
@@ -141,6 +146,7 @@ export function choSolve(factor: ChoFactor | readonly [TensorLike, boolean], b: 
 export function choSolve(factor: ChoFactor | readonly [TensorLike, boolean], b: TensorLike, ...extra: unknown[]): Tensor {
   const op = 'linalg.choSolve';
   noOptions(op, extra, 'choSolve(factor, b) solves a x = b with the { c, lower } of linalg.choFactor');
+  if (extra.length > 0) extraArguments(op, 'linalg.choSolve(factor, b)', extra, b);
   let c: TensorLike, lower: unknown;
   if (Array.isArray(factor) && factor.length === 2) [c, lower] = factor as [TensorLike, unknown];
   else if (typeof factor === 'object' && factor !== null && 'c' in factor && 'lower' in factor) ({ c, lower } = factor as ChoFactor);

@@ -15,6 +15,7 @@ import { adjugatePrimitive, adjugateTranspose } from './adjugate.js';
 import { batchOf, matrixTranspose, squareArg } from './matrix.js';
 import { trace } from './diagonal.js';
 import { invOf, solveSquare } from './solve.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A cotangent of shape [...batch] as [...batch, 1, 1], to scale whole matrices. */
 const perMatrix = (g: Tensor) => expandDims(expandDims(g, -1), -1);
@@ -152,7 +153,9 @@ const detP: Primitive<null> = definePrimitive<null>({
  * The determinant of each square matrix, batched over leading axes.
  * @example ad.linalg.det(ad.tensor([[1, 2], [3, 4]])) // -2
  */
-export function det(a: TensorLike): Tensor {
+export function det(a: TensorLike): Tensor;
+export function det(a: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.det', 'linalg.det(a)', extra, a);
   const t = squareArg('linalg.det', a);
   return apply(detP, [t, apply(signDetP, [t], { tryCholesky: false })], null);
 }
@@ -163,7 +166,9 @@ export function det(a: TensorLike): Tensor {
  * (its gradient is a⁻ᵀ); sign has zero derivative.
  * @example ad.linalg.slogdet(ad.tensor([[1, 2], [3, 4]])).sign // -1
  */
-export function slogdet(a: TensorLike): { sign: Tensor; logAbsDet: Tensor } {
+export function slogdet(a: TensorLike): { sign: Tensor; logAbsDet: Tensor };
+export function slogdet(a: TensorLike, ...extra: unknown[]): { sign: Tensor; logAbsDet: Tensor } {
+  if (extra.length > 0) extraArguments('linalg.slogdet', 'linalg.slogdet(a)', extra, a);
   const t = squareArg('linalg.slogdet', a);
   const f = apply(signDetP, [t], { tryCholesky: true });
   // The sign is entry 1 of each packed factorisation (kernels/linalg/determinant.ts), sliced out

@@ -11,6 +11,7 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { sum } from '../ops/reduce.js';
 import { linearTangent } from '../ops/rules.js';
 import { matrixArg } from './matrix.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 interface DiagonalParams { readonly offset: number }
 interface EmbedParams { readonly offset: number; readonly rows: number; readonly cols: number }
@@ -61,7 +62,9 @@ export function diagEmbed(v: Tensor, offset: number, rows: number, cols: number)
  * above the main diagonal, < 0 below.
  * @example ad.linalg.diagonal(ad.tensor([[1, 2], [3, 4]])) // [1, 4]
  */
-export function diagonal(x: TensorLike, offset = 0): Tensor {
+export function diagonal(x: TensorLike, offset?: number): Tensor;
+export function diagonal(x: TensorLike, offset = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.diagonal', 'linalg.diagonal(x, offset?)', extra, offset);
   const t = matrixArg('linalg.diagonal', x, 'x');
   return apply(diagonalP, [t], { offset: offsetArg('linalg.diagonal', offset) });
 }
@@ -70,7 +73,9 @@ export function diagonal(x: TensorLike, offset = 0): Tensor {
  * Sum of each matrix's diagonal, over the last two axes (numpy.linalg.trace).
  * @example ad.linalg.trace(ad.tensor([[1, 2], [3, 4]])) // 5
  */
-export function trace(x: TensorLike, offset = 0): Tensor {
+export function trace(x: TensorLike, offset?: number): Tensor;
+export function trace(x: TensorLike, offset = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.trace', 'linalg.trace(x, offset?)', extra, offset);
   const t = matrixArg('linalg.trace', x, 'x');
   return sum(apply(diagonalP, [t], { offset: offsetArg('linalg.trace', offset) }), -1);
 }
@@ -80,7 +85,9 @@ export function trace(x: TensorLike, offset = 0): Tensor {
  * diagonal `k`. (For batches use linalg.diagonal.)
  * @example ad.linalg.diag(ad.tensor([1, 2])) // [[1, 0], [0, 2]]
  */
-export function diag(v: TensorLike, k = 0): Tensor {
+export function diag(v: TensorLike, k?: number): Tensor;
+export function diag(v: TensorLike, k = 0, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.diag', 'linalg.diag(v, k?)', extra, k);
   const t = asTensor(v, 'linalg.diag');
   const offset = offsetArg('linalg.diag', k);
   if (t.ndim === 1) {

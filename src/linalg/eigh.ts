@@ -12,6 +12,7 @@ import { concat, expandDims, squeeze } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
 import { batchOf, checkFinite, checkSymmetric, noOptions, packRows, rows, squareArg, symmetricPart, whereInBatch } from './matrix.js';
 import { diagEmbed, diagonal } from './diagonal.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * F[i, j] = 1/(λⱼ − λᵢ) off the diagonal, 0 on it: ±∞ between repeated eigenvalues, where the
@@ -83,6 +84,7 @@ const eighP: Primitive<null> = definePrimitive<null>({
 export function eigh(a: TensorLike): { values: Tensor; vectors: Tensor };
 export function eigh(a: TensorLike, ...extra: unknown[]): { values: Tensor; vectors: Tensor } {
   noOptions('linalg.eigh', extra, "eigh(a) reads the whole matrix, which must be symmetric (no UPLO: for one triangle's matrix build it with ad.tril and its transpose)");
+  if (extra.length > 0) extraArguments('linalg.eigh', 'linalg.eigh(a)', extra, a);
   const t = squareArg('linalg.eigh', a);
   const n = t.shape[t.ndim - 1]!;
   return split(apply(eighP, [t], null), n);

@@ -11,7 +11,8 @@ import { describe } from '../tensor/describe.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
 import { broadcastTo, concat, slice } from '../ops/shape.js';
 import { zerosLike } from '../ops/arrayHelpers.js';
-import { batchOf, checkFinite, matrixTranspose, optionsArg, squareArg } from './matrix.js';
+import { batchOf, checkFinite, matrixTranspose, noMoreArguments, optionsArg, squareArg } from './matrix.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * exp([[A, E], [0, A]]) = [[e^A, L(A, E)], [0, e^A]], L the Fréchet derivative of exp at A in
@@ -63,7 +64,9 @@ const expmOf = (a: Tensor) => apply(expmP, [a], null);
  * non-finite entry of a is an error. Derivatives are Fréchet derivatives, to any order.
  * @example ad.linalg.expm(ad.tensor([[0, 1], [0, 0]])) // [[1, 1], [0, 1]]
  */
-export function expm(a: TensorLike): Tensor {
+export function expm(a: TensorLike): Tensor;
+export function expm(a: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.expm', 'linalg.expm(a)', extra, a);
   return expmOf(squareArg('linalg.expm', a));
 }
 
@@ -91,6 +94,7 @@ export function expmFrechet(a: TensorLike, e: TensorLike, ...extra: unknown[]): 
   if (options === null && extra[0] !== undefined) {
     throw new InvalidArgumentError(`${op}: the third argument is an options object such as { computeExpm: false }, got ${describe(extra[0])}.`);
   }
+  noMoreArguments(op, 'linalg.expmFrechet(a, e, options?)', extra, true, e);
   const computeExpm = options?.computeExpm ?? true;
   if (typeof computeExpm !== 'boolean') throw new InvalidArgumentError(`${op}: computeExpm must be true or false, got ${describe(computeExpm)}.`);
   const at = squareArg(op, a, 'a'), et = asTensor(e, op);

@@ -18,6 +18,7 @@ import { mm } from '../ops/linalg.js';
 import { batchOf, checkFinite, matrixArg, noOptions, squareArg } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 import { solveOperands } from './operands.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const UNIT_LOWER = { lower: true, transposeA: false, unitDiagonal: true, left: true } as const;
 const UPPER_RIGHT = { lower: false, transposeA: false, unitDiagonal: false, left: false } as const;
@@ -172,6 +173,7 @@ function luOf(op: string, a: TensorLike): { p: Tensor; l: Tensor; u: Tensor; piv
 export function lu(a: TensorLike): { p: Tensor; l: Tensor; u: Tensor };
 export function lu(a: TensorLike, ...extra: unknown[]): { p: Tensor; l: Tensor; u: Tensor } {
   noOptions('linalg.lu', extra, 'lu(a) always pivots (partial pivoting, a = p l u; no pivot=False, no permute_l)');
+  if (extra.length > 0) extraArguments('linalg.lu', 'linalg.lu(a)', extra, a);
   const { p, l, u } = luOf('linalg.lu', a);
   return { p, l, u };
 }
@@ -185,6 +187,7 @@ export function lu(a: TensorLike, ...extra: unknown[]): { p: Tensor; l: Tensor; 
 export function luFactor(a: TensorLike): { lu: Tensor; pivots: Tensor };
 export function luFactor(a: TensorLike, ...extra: unknown[]): { lu: Tensor; pivots: Tensor } {
   noOptions('linalg.luFactor', extra, 'luFactor(a) always pivots (partial pivoting; no pivot=False) and returns 0-based pivots');
+  if (extra.length > 0) extraArguments('linalg.luFactor', 'linalg.luFactor(a)', extra, a);
   const { l, u, pivots } = luOf('linalg.luFactor', a);
   const m = l.shape[l.ndim - 2]!, n = u.shape[u.ndim - 1]!, k = Math.min(m, n);
   const lWide = n > k ? padWith(l, zeros([m, n - k]), -1) : l; //  L as m×n
@@ -212,6 +215,7 @@ export function luSolve(factors: { lu: TensorLike; pivots: TensorLike }, b: Tens
 export function luSolve(factors: { lu: TensorLike; pivots: TensorLike }, b: TensorLike, ...extra: unknown[]): Tensor {
   const op = 'linalg.luSolve';
   noOptions(op, extra, 'luSolve(factors, b) solves a x = b (no trans, adjoint or left); for aᵀ x = b factor ad.linalg.matrixTranspose(a)');
+  if (extra.length > 0) extraArguments(op, 'linalg.luSolve(factors, b)', extra, b);
   if (typeof factors !== 'object' || factors === null || !('lu' in factors) || !('pivots' in factors)) {
     throw new InvalidArgumentError(`${op}: pass the { lu, pivots } that linalg.luFactor returns, then b.`);
   }

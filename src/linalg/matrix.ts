@@ -7,6 +7,7 @@ import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { add, mul } from '../ops/binary.js';
 import { slice, transpose } from '../ops/shape.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The batch part of a matrix shape (all but the last two axes) and how many matrices it holds. */
 export function batchOf(shape: Shape): { batch: number[]; count: number } {
@@ -47,6 +48,18 @@ export function noOptions(op: string, extra: readonly unknown[], instead: string
   if (option === undefined) return;
   const shown = isOptionsObject(option) ? `the options { ${Object.keys(option).join(', ')} }` : describe(option);
   throw new InvalidArgumentError(`${op}: takes no options, got ${shown}, which would be ignored: ${instead}.`);
+}
+
+/**
+ * The arguments past a linalg function's one optional argument (`extra[0]`: its options, mode or
+ * flag) are refused, and `extra[0]` too when it was not one (`taken` false: a number, an array), as
+ * extra arguments (core/extraArguments.ts) — except the (index, array) that `xs.map(fn)` passes
+ * after `a`, the function's first argument.
+ */
+export function noMoreArguments(op: string, form: string, extra: readonly unknown[], taken: boolean, a: unknown): void {
+  if (taken) {
+    if (extra.length > 1) extraArguments(op, form, extra.slice(1), extra[0]);
+  } else if (extra.length > 0) extraArguments(op, form, extra, a);
 }
 
 /** A plain options object: not null, an array or a tensor. */
@@ -122,7 +135,9 @@ export function checkFinite(op: string, a: Tensor, perMatrix: number): void {
 }
 
 /** The transpose of the last two axes (a batch of matrices transposed). */
-export function matrixTranspose(x: TensorLike): Tensor {
+export function matrixTranspose(x: TensorLike): Tensor;
+export function matrixTranspose(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.matrixTranspose', 'linalg.matrixTranspose(x)', extra, x);
   const t = asTensor(x, 'linalg.matrixTranspose');
   if (t.ndim < 2) throw new ShapeError(`linalg.matrixTranspose: needs at least two axes, got ${formatShape(t.shape)}.`);
   const perm = t.shape.map((_, i) => i);

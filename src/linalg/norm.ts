@@ -11,6 +11,7 @@ import { rootSumSquares } from '../ops/squareScale.js';
 import { expandDims, reshape, transpose } from '../ops/shape.js';
 import { svd } from './svd.js';
 import { namedAs } from './matrix.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** What `ord` may be: a number (vector: any p, ±Infinity, 0; matrix: ±1, ±2, ±Infinity), 'fro' or 'nuc'. */
 export type NormOrder = number | 'fro' | 'nuc';
@@ -74,7 +75,9 @@ function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colA
  * 2-norm at 0 is 0 (a subgradient).
  * @example ad.linalg.norm(ad.tensor([3, 4])) // 5
  */
-export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly number[], keepdims = false): Tensor {
+export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly number[], keepdims?: boolean): Tensor;
+export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly number[], keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.norm', 'linalg.norm(x, ord?, axis?, keepdims?)', extra, keepdims);
   const t = asTensor(x, 'linalg.norm');
   if (typeof keepdims !== 'boolean') {
     throw new InvalidArgumentError(`linalg.norm: keepdims must be true or false, got ${describe(keepdims)}; it is the fourth argument, e.g. linalg.norm(x, 2, -1, true).`);

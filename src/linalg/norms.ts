@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { norm, type NormOrder } from './norm.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 function keepdimsArg(op: string, keepdims: unknown): boolean {
   if (typeof keepdims !== 'boolean') throw new InvalidArgumentError(`${op}: keepdims must be true or false, got ${describe(keepdims)}.`);
@@ -18,7 +19,9 @@ function keepdimsArg(op: string, keepdims: unknown): boolean {
  * of non-zeros), Infinity, -Infinity.
  * @example ad.linalg.vectorNorm(ad.tensor([[3, 0], [0, 4]])) // 5
  */
-export function vectorNorm(x: TensorLike, ord: number = 2, axis?: number | readonly number[], keepdims = false): Tensor {
+export function vectorNorm(x: TensorLike, ord?: number, axis?: number | readonly number[], keepdims?: boolean): Tensor;
+export function vectorNorm(x: TensorLike, ord: number = 2, axis?: number | readonly number[], keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.vectorNorm', 'linalg.vectorNorm(x, ord?, axis?, keepdims?)', extra, keepdims);
   const op = 'linalg.vectorNorm';
   const t = asTensor(x, op);
   if (typeof ord !== 'number' || Number.isNaN(ord)) throw new InvalidArgumentError(`${op}: ord must be a number (2, 1, 0, Infinity, -Infinity or any p), got ${describe(ord)}; for 'fro' or 'nuc' use linalg.matrixNorm.`);
@@ -42,7 +45,9 @@ export function vectorNorm(x: TensorLike, ord: number = 2, axis?: number | reado
  * (default), 'nuc', 2, -2, 1, -1, Infinity, -Infinity, as linalg.norm.
  * @example ad.linalg.matrixNorm(ad.tensor([[1, -2], [3, 4]]), 1) // 6
  */
-export function matrixNorm(x: TensorLike, ord: NormOrder = 'fro', axis: readonly [number, number] = [-2, -1], keepdims = false): Tensor {
+export function matrixNorm(x: TensorLike, ord?: NormOrder, axis?: readonly [number, number], keepdims?: boolean): Tensor;
+export function matrixNorm(x: TensorLike, ord: NormOrder = 'fro', axis: readonly [number, number] = [-2, -1], keepdims = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.matrixNorm', 'linalg.matrixNorm(x, ord?, axis?, keepdims?)', extra, keepdims);
   const op = 'linalg.matrixNorm';
   const t = asTensor(x, op);
   if (![2, -2, 1, -1, Infinity, -Infinity, 'fro', 'nuc'].includes(ord)) {

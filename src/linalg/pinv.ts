@@ -18,6 +18,7 @@ import { mm } from '../ops/linalg.js';
 import { checkOptions } from '../transforms/loopArgs.js';
 import { batchOf, checkFinite, checkSymmetric, matrixArg, squareArg, whereInBatch } from './matrix.js';
 import { svd } from './svd.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 interface PinvParams {
   /** The public op, for error messages (linalg.pinv or linalg.lstsq). */
@@ -97,7 +98,9 @@ export interface PinvOptions {
  * singular value crosses the cutoff, pinv jumps and the derivative is that of the side it is on.
  * @example ad.linalg.pinv(ad.tensor([[1, 0], [0, 2], [0, 0]])) // [[1, 0, 0], [0, 0.5, 0]]
  */
-export function pinv(a: TensorLike, options: PinvOptions = {}): Tensor {
+export function pinv(a: TensorLike, options?: PinvOptions): Tensor;
+export function pinv(a: TensorLike, options: PinvOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.pinv', 'linalg.pinv(a, options?)', extra, options);
   const op = 'linalg.pinv';
   checkOptions(options, op, ['rcond', 'hermitian']);
   const hermitian = options.hermitian ?? false;
@@ -127,7 +130,9 @@ export interface LstsqResult {
  * (through pinv: exact wherever the rank is locally constant).
  * @example ad.linalg.lstsq(ad.tensor([[1, 0], [1, 1], [1, 2]]), ad.tensor([1, 2, 4])).solution // [5/6, 3/2] to rounding
  */
-export function lstsq(a: TensorLike, b: TensorLike, rcond?: number): LstsqResult {
+export function lstsq(a: TensorLike, b: TensorLike, rcond?: number): LstsqResult;
+export function lstsq(a: TensorLike, b: TensorLike, rcond?: number, ...extra: unknown[]): LstsqResult {
+  if (extra.length > 0) extraArguments('linalg.lstsq', 'linalg.lstsq(a, b, rcond?)', extra, rcond);
   const op = 'linalg.lstsq';
   const at = matrixArg(op, a);
   const bt = asTensor(b, op);

@@ -14,6 +14,7 @@ import { mm } from '../ops/linalg.js';
 import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, packRows, rows } from './matrix.js';
 import { sylvester } from './sylvester.js';
 import { solveSquare } from './solve.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** (x + xᵀ)/2. */
 const symmetric = (x: Tensor) => mul(add(x, matrixTranspose(x)), 0.5);
@@ -115,6 +116,7 @@ export function polar(a: TensorLike, side: unknown = 'right', ...extra: unknown[
     throw new InvalidArgumentError(`${op}: side must be 'right' (a = u p) or 'left' (a = p u), got ${describe(side)}.`);
   }
   noOptions(op, extra, "polar(a, side?) computes the decomposition from the SVD (JAX's method 'svd'; no other method is offered)");
+  if (extra.length > 0) extraArguments(op, 'linalg.polar(a, side?)', extra, side);
   const t = matrixArg(op, a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   if (m >= n) {

@@ -8,6 +8,7 @@ import { broadcastTo, reshape } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
 import { squareArg } from './matrix.js';
 import { invOf } from './solve.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * aⁿ for each square matrix and any integer n: the identity for n = 0 (its derivative is zero),
@@ -15,7 +16,9 @@ import { invOf } from './solve.js';
  * product per set bit of n (numpy.linalg.matrix_power's binary decomposition).
  * @example ad.linalg.matrixPower(ad.tensor([[1, 1], [0, 1]]), 5) // [[1, 5], [0, 1]]
  */
-export function matrixPower(a: TensorLike, n: number): Tensor {
+export function matrixPower(a: TensorLike, n: number): Tensor;
+export function matrixPower(a: TensorLike, n: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.matrixPower', 'linalg.matrixPower(a, n)', extra, n);
   const op = 'linalg.matrixPower';
   const t = squareArg(op, a);
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
@@ -63,7 +66,9 @@ export function chainOrder(d: readonly number[]): number[][] {
  * their axes are dropped from the result, as NumPy's. All others must be 2-D.
  * @example ad.linalg.multiDot([ad.ones([10, 100]), ad.ones([100, 5]), ad.ones([5, 50])]).shape // [10, 50]
  */
-export function multiDot(arrays: readonly TensorLike[]): Tensor {
+export function multiDot(arrays: readonly TensorLike[]): Tensor;
+export function multiDot(arrays: readonly TensorLike[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.multiDot', 'linalg.multiDot(arrays)', extra, arrays);
   const op = 'linalg.multiDot';
   if (!Array.isArray(arrays) || arrays.length < 2) {
     throw new InvalidArgumentError(`${op}: pass an array of at least two matrices, e.g. linalg.multiDot([a, b, c]); got ${Array.isArray(arrays) ? `${arrays.length}` : describe(arrays)}.`);

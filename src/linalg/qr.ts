@@ -11,7 +11,7 @@ import type { TensorLike } from '../tensor/create.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { concat, slice } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, optionsArg, packRows, rows, triangleMask } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, noMoreArguments, noOptions, optionsArg, packRows, rows, triangleMask } from './matrix.js';
 import { solveTriangular } from './triangular.js';
 
 /** tril(x, −1): the strictly lower triangle. */
@@ -84,6 +84,7 @@ export function qr(a: TensorLike, options?: { mode?: 'reduced' | 'complete' } | 
 export function qr(a: TensorLike, options: { mode: 'r' } | 'r'): { r: Tensor };
 export function qr(a: TensorLike, ...extra: unknown[]): { q?: Tensor; r: Tensor } {
   const mode = qrMode(extra);
+  noMoreArguments('linalg.qr', 'linalg.qr(a, options?)', extra, typeof extra[0] === 'string' || (typeof extra[0] === 'object' && extra[0] !== null), a);
   const t = matrixArg('linalg.qr', a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   const { q, r } = reduced(t, m, n);

@@ -5,7 +5,8 @@ import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { hessenbergKernel, realSchurKernel } from '../tensor/kernels/linalg/schur.js';
 import { valueOnly } from './complete.js';
-import { batchOf, checkFinite, noOptions, optionsArg, packRows, rows, squareArg, whereInBatch } from './matrix.js';
+import { batchOf, checkFinite, noMoreArguments, noOptions, optionsArg, packRows, rows, squareArg, whereInBatch } from './matrix.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** T over Z, packed as [..., 2n, n]. */
 function schurPacked(a: Tensor): Tensor {
@@ -57,6 +58,7 @@ export function schur(a: TensorLike, output: unknown = 'real', ...extra: unknown
     throw new InvalidArgumentError(`${op}: output must be 'real' (quasi-triangular t with 2×2 blocks for complex pairs), got ${describe(output)}; adjoint has no complex dtype, so no complex Schur form.`);
   }
   noOptions(op, extra, 'schur(a) takes no sort option (eigenvalues come in the order the QR iteration finds them)');
+  if (extra.length > 0) extraArguments(op, 'linalg.schur(a, output?)', extra, output);
   const t = squareArg(op, a);
   const n = t.shape[t.ndim - 1]!;
   const packed = schurValue()(t);
@@ -83,6 +85,7 @@ export function hessenberg(a: TensorLike, ...extra: unknown[]): Tensor | [Tensor
   const op = 'linalg.hessenberg';
   const options = optionsArg(op, extra, ['calcQ'], 'the only option is calcQ (true to return [h, q])');
   if (options === null) noOptions(op, extra, 'pass hessenberg(a, { calcQ: true }) for [h, q]');
+  noMoreArguments(op, 'linalg.hessenberg(a, options?)', extra, options !== null, a);
   const calcQ = options?.calcQ ?? false;
   if (typeof calcQ !== 'boolean') throw new InvalidArgumentError(`${op}: calcQ must be true or false, got ${describe(calcQ)}.`);
   const t = squareArg(op, a);

@@ -14,6 +14,7 @@ import { broadcastTo } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
 import { batchOf, matrixTranspose, noOptions, squareArg, whereInBatch } from './matrix.js';
 import { solveOperands } from './operands.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 interface SolveParams {
   /** The public op's name, for the singular-matrix message; null inside derivative rules, where a singular matrix gives ±∞/NaN. */
@@ -85,6 +86,7 @@ export function solveSquare(a: Tensor, b: Tensor, p: SolveParams = { op: null })
 export function solve(a: TensorLike, b: TensorLike): Tensor;
 export function solve(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
   noOptions('linalg.solve', extra, "solve(a, b) solves a x = b; for torch's left=False (x a = b) solve aᵀ xᵀ = bᵀ with ad.linalg.matrixTranspose");
+  if (extra.length > 0) extraArguments('linalg.solve', 'linalg.solve(a, b)', extra, b);
   const op = 'linalg.solve';
   const s = solveOperands(op, squareArg(op, a), b);
   return s.finish(solveSquare(s.a, s.b, { op }));
@@ -95,7 +97,9 @@ export function solve(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor
  * linalg.choleskySolve for a⁻¹ b: fewer operations and more accurate.
  * @example ad.linalg.inv(ad.tensor([[2, 0], [0, 4]])) // [[0.5, 0], [0, 0.25]]
  */
-export function inv(a: TensorLike): Tensor {
+export function inv(a: TensorLike): Tensor;
+export function inv(a: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.inv', 'linalg.inv(a)', extra, a);
   const t = squareArg('linalg.inv', a);
   return invOf(t, 'linalg.inv');
 }

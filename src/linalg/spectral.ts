@@ -17,6 +17,7 @@ import { svd } from './svd.js';
 import { norm, type NormOrder } from './norm.js';
 import { invOf } from './solve.js';
 import { tolerance } from './pinv.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * The eigenvalues of each symmetric matrix, ascending (numpy.linalg.eigvalsh): linalg.eigh's
@@ -26,6 +27,7 @@ import { tolerance } from './pinv.js';
 export function eigvalsh(a: TensorLike): Tensor;
 export function eigvalsh(a: TensorLike, ...extra: unknown[]): Tensor {
   noOptions('linalg.eigvalsh', extra, "eigvalsh(a) reads the whole matrix, which must be symmetric (no UPLO: for one triangle's matrix build it with ad.tril and its transpose)");
+  if (extra.length > 0) extraArguments('linalg.eigvalsh', 'linalg.eigvalsh(a)', extra, a);
   return namedAs('linalg.eigvalsh', () => eigh(squareArg('linalg.eigvalsh', a)).values);
 }
 
@@ -34,7 +36,9 @@ export function eigvalsh(a: TensorLike, ...extra: unknown[]): Tensor {
  * differentiable where they are distinct and non-zero (d sᵢ = uᵢᵀ dA vᵢ).
  * @example ad.linalg.svdvals(ad.tensor([[3, 0], [0, -2]])) // [3, 2]
  */
-export function svdvals(a: TensorLike): Tensor {
+export function svdvals(a: TensorLike): Tensor;
+export function svdvals(a: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.svdvals', 'linalg.svdvals(a)', extra, a);
   return namedAs('linalg.svdvals', () => svd(matrixArg('linalg.svdvals', a)).s);
 }
 
@@ -63,7 +67,9 @@ export interface MatrixRankOptions {
  * is 1 unless it is all zeros. Returned as a float tensor [...batch]; its derivative is zero.
  * @example ad.linalg.matrixRank(ad.tensor([[1, 2], [2, 4]])) // 1
  */
-export function matrixRank(a: TensorLike, options: MatrixRankOptions = {}): Tensor {
+export function matrixRank(a: TensorLike, options?: MatrixRankOptions): Tensor;
+export function matrixRank(a: TensorLike, options: MatrixRankOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.matrixRank', 'linalg.matrixRank(a, options?)', extra, options);
   const op = 'linalg.matrixRank';
   checkOptions(options, op, ['tol', 'rtol', 'hermitian']);
   const t = asTensor(a, op);
@@ -92,7 +98,9 @@ export type CondOrder = NormOrder;
  * from a⁻¹ becomes ∞ unless a itself has a NaN).
  * @example ad.linalg.cond(ad.tensor([[2, 0], [0, 0.5]])) // 4
  */
-export function cond(x: TensorLike, p?: CondOrder): Tensor {
+export function cond(x: TensorLike, p?: CondOrder): Tensor;
+export function cond(x: TensorLike, p?: CondOrder, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.cond', 'linalg.cond(x, p?)', extra, p);
   const op = 'linalg.cond';
   if (p !== undefined && ![2, -2, 1, -1, Infinity, -Infinity, 'fro', 'nuc'].includes(p)) {
     throw new InvalidArgumentError(`${op}: p must be undefined, 2, -2, 1, -1, Infinity, -Infinity, 'fro' or 'nuc', got ${describe(p)}.`);

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { batchOf, checkFinite, matrixTranspose, noOptions, squareArg, whereInBatch } from './matrix.js';
 import { sylvester } from './sylvester.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 // X² = A, so X Ẋ + Ẋ X = Ȧ: Ẋ solves a Sylvester equation with both coefficients X (Higham,
 // "Functions of Matrices", 2008, §6.1: L(A, E) of the square root solves X L + L X = E). Its
@@ -59,5 +60,6 @@ const sqrtmP: Primitive<null> = definePrimitive<null>({
 export function sqrtm(a: TensorLike): Tensor;
 export function sqrtm(a: TensorLike, ...extra: unknown[]): Tensor {
   noOptions('linalg.sqrtm', extra, 'sqrtm(a) computes the whole root (no blocksize or disp option)');
+  if (extra.length > 0) extraArguments('linalg.sqrtm', 'linalg.sqrtm(a)', extra, a);
   return apply(sqrtmP, [squareArg('linalg.sqrtm', a)], null);
 }

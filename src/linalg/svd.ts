@@ -13,7 +13,7 @@ import { max } from '../ops/reduce.js';
 import { stopGradient, where } from '../ops/select.js';
 import { concat, expandDims, squeeze } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, optionsArg, packRows, rows } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, noMoreArguments, noOptions, optionsArg, packRows, rows } from './matrix.js';
 import { diagEmbed, diagonal } from './diagonal.js';
 import { gapReciprocals } from './eigh.js';
 
@@ -112,6 +112,7 @@ export interface SvdOptions {
 export function svd(a: TensorLike, options?: SvdOptions | boolean): { u: Tensor; s: Tensor; vh: Tensor };
 export function svd(a: TensorLike, ...extra: unknown[]): { u: Tensor; s: Tensor; vh: Tensor } {
   const full = fullMatrices(extra);
+  noMoreArguments('linalg.svd', 'linalg.svd(a, options?)', extra, typeof extra[0] === 'boolean' || (typeof extra[0] === 'object' && extra[0] !== null), a);
   const t = matrixArg('linalg.svd', a);
   const m = t.shape[t.ndim - 2]!, n = t.shape[t.ndim - 1]!;
   const reduced = reducedSvd(t, m, n);

@@ -13,6 +13,7 @@ import { neg } from '../ops/unary.js';
 import { broadcastTo } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
 import { batchOf, checkFinite, matrixTranspose, noOptions, squareArg, whereInBatch } from './matrix.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The public op's name, for the error a singular equation gives; null inside derivative rules (±∞/NaN there). */
 interface SylvesterParams { readonly op: string | null }
@@ -78,6 +79,7 @@ export function solveSylvester(a: TensorLike, b: TensorLike, c: TensorLike): Ten
 export function solveSylvester(a: TensorLike, b: TensorLike, c: TensorLike, ...extra: unknown[]): Tensor {
   const op = 'linalg.solveSylvester';
   noOptions(op, extra, 'solveSylvester(a, b, c) solves a X + X b = c by the Schur method (no method or tolerance option)');
+  if (extra.length > 0) extraArguments(op, 'linalg.solveSylvester(a, b, c)', extra, c);
   const at = squareArg(op, a, 'a'), bt = squareArg(op, b, 'b'), ct = asTensor(c, op);
   const m = at.shape[at.ndim - 1]!, n = bt.shape[bt.ndim - 1]!;
   if (ct.ndim < 2 || ct.shape[ct.ndim - 2] !== m || ct.shape[ct.ndim - 1] !== n) {

@@ -6,13 +6,16 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { solveSquare, invOf } from './solve.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * x with tensordot(a, x, x.ndim) = b (numpy.linalg.tensorsolve): a's leading axes match b's shape
  * and its trailing axes give x's shape, both of the same size. `axes` are moved to the end of a first.
  * @example ad.linalg.tensorsolve(ad.reshape(ad.eye(6), [2, 3, 6]), ad.ones([2, 3])).shape // [6]
  */
-export function tensorsolve(a: TensorLike, b: TensorLike, axes?: readonly number[]): Tensor {
+export function tensorsolve(a: TensorLike, b: TensorLike, axes?: readonly number[]): Tensor;
+export function tensorsolve(a: TensorLike, b: TensorLike, axes?: readonly number[], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.tensorsolve', 'linalg.tensorsolve(a, b, axes?)', extra, axes);
   const op = 'linalg.tensorsolve';
   let at = asTensor(a, op);
   const bt = asTensor(b, op);
@@ -38,7 +41,9 @@ export function tensorsolve(a: TensorLike, b: TensorLike, axes?: readonly number
  * [...rest, ...first].
  * @example ad.linalg.tensorinv(ad.reshape(ad.eye(6), [2, 3, 6])).shape // [6, 2, 3]
  */
-export function tensorinv(a: TensorLike, ind = 2): Tensor {
+export function tensorinv(a: TensorLike, ind?: number): Tensor;
+export function tensorinv(a: TensorLike, ind = 2, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.tensorinv', 'linalg.tensorinv(a, ind?)', extra, ind);
   const op = 'linalg.tensorinv';
   const t = asTensor(a, op);
   if (typeof ind !== 'number' || !Number.isInteger(ind) || ind <= 0) throw new InvalidArgumentError(`${op}: ind must be a positive integer, got ${describe(ind)}.`);

@@ -12,6 +12,7 @@ import { neg } from '../ops/unary.js';
 import { mm } from '../ops/linalg.js';
 import { batchOf, noOptions, squareArg, triangleMask } from './matrix.js';
 import { solveOperands } from './operands.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Options of linalg.triangularSolve; the defaults are jax.scipy.linalg.solve_triangular's. */
 export interface TriangularSolveOptions {
@@ -85,7 +86,9 @@ function flag(name: string, v: unknown, fallback: boolean): boolean {
  * const l = ad.tensor([[2, 0], [1, 1]]);
  * ad.linalg.triangularSolve(l, ad.tensor([2, 3]), { lower: true }); // [1, 2]
  */
-export function triangularSolve(a: TensorLike, b: TensorLike, options: TriangularSolveOptions = {}): Tensor {
+export function triangularSolve(a: TensorLike, b: TensorLike, options?: TriangularSolveOptions): Tensor;
+export function triangularSolve(a: TensorLike, b: TensorLike, options: TriangularSolveOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linalg.triangularSolve', 'linalg.triangularSolve(a, b, options?)', extra, options);
   const op = 'linalg.triangularSolve';
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError(`${op}: options must be an object such as { lower: true }, got ${String(options)}.`);
   for (const key of Object.keys(options)) {
@@ -113,6 +116,7 @@ export function triangularSolve(a: TensorLike, b: TensorLike, options: Triangula
 export function choleskySolve(l: TensorLike, b: TensorLike): Tensor;
 export function choleskySolve(l: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor {
   noOptions('linalg.choleskySolve', extra, 'choleskySolve(l, b) takes the lower factor l of a = l lᵀ (as linalg.cholesky returns it); for an upper factor u pass ad.linalg.matrixTranspose(u)');
+  if (extra.length > 0) extraArguments('linalg.choleskySolve', 'linalg.choleskySolve(l, b)', extra, b);
   const op = 'linalg.choleskySolve';
   const s = solveOperands(op, squareArg(op, l, 'l'), b);
   const y = solveTriangular(s.a, s.b, { lower: true, transposeA: false, unitDiagonal: false, left: true });
