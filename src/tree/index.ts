@@ -102,7 +102,7 @@ function subtreesAt(tree: unknown, def: TreeDef): unknown[] | null {
  * ad.tree.map((p, g) => ad.sub(p, ad.mul(0.1, g)), params, grads); // one SGD step: { w: [0.99, 1.98], b: 0.4 }
  */
 export function map<T, Rest extends unknown[], R>(
-  fn: (leaf: LeafOf<T>, ...rest: { [K in keyof Rest]: LeafOf<Rest[K]> }) => R, tree: T, ...rest: Rest
+  fn: (leaf: LeafOf<NoInfer<T>>, ...rest: { [K in keyof Rest]: LeafOf<NoInfer<Rest[K]>> }) => R, tree: T, ...rest: Rest
 ): LeafMap<T, R> {
   checkFn(fn, 'tree.map', '(leaf, ...leavesOfTheOtherTrees) => value');
   const { leaves, def } = flattenSorted(tree, 'tree.map');

@@ -212,9 +212,10 @@ describe('The Autodiff Cookbook (docs/notebooks/autodiff_cookbook.ipynb)', () =>
 
   it('hvp forward-over-reverse, reverse-over-forward and reverse-over-reverse agree with the dense Hessian (cells 50-56)', () => {
     const fx = (X: Tensor) => ad.sum(ad.pow(ad.tanh(X), 2));
-    const [, s1, s2] = random.split(random.key(5), 3);
-    // The page's X, V are (30, 40); the check is the same at (6, 8), which keeps the dense Hessian small.
-    const X = normal32(s1!, [6, 8]), V = normal32(s2!, [6, 8]);
+    // The page's key chain: cells 20, 38 and 42 each split once, then key, subkey1, subkey2 = split(key, 3).
+    const keyD = random.split(random.split(random.split(keys0[0]!)[0]!)[0]!)[0]!;
+    const [, s1, s2] = random.split(keyD, 3);
+    const X = normal32(s1!, [30, 40]), V = normal32(s2!, [30, 40]);
     const hvp = (fn: (x: Tensor) => Tensor, primals: [Tensor], tangents: [Tensor]) => ad.jvp(ad.grad(fn), primals, tangents)[1];
     const hvpRevFwd = (fn: (x: Tensor) => Tensor, primals: [Tensor], tangents: [Tensor]) =>
       ad.grad((p: Tensor) => ad.jvp(fn, [p], tangents)[1])(primals[0]);
@@ -1069,5 +1070,49 @@ describe("interp's left/right 'extrapolate', as jnp.interp's (regression)", () =
     f32(gxp, [-10 - 10, 10 + (-15 + 30), -30], 1e-15, 1e-14);
     exact(ad.vmap((x: Tensor) => ad.interp(x, xp, fp, ex))(ad.tensor([-1, 5])), [-10, 70]);
     exact(ad.jit((x: Tensor) => ad.interp(x, xp, fp, ex))(ad.tensor([-2, 4])), [-20, 55]);
+  });
+});
+
+describe('Working with pytrees (jax-101/05.1-pytrees.ipynb; docs/pytrees.md)', () => {
+  it('tree leaves of lists, tuples, dicts and an array; leaves must be tensors or numbers here (JAX takes any object)', () => {
+    expect(ad.tree.leaves([1, [2, 3], []])).toEqual([1, 2, 3]);
+    expect(ad.tree.leaves([1, { k1: 2, k2: [3, 4] }, 5])).toEqual([1, 2, 3, 4, 5]);
+    expect(ad.tree.leaves({ a: 2, b: [2, 3] })).toEqual([2, 2, 3]);
+    expect(ad.tree.leaves(ad.tensor([1, 2, 3]))).toHaveLength(1);
+    // jax.tree_util.tree_leaves([1, 'a', object()]) has 3 leaves; adjoint's leaves are tensors and numbers.
+    expect(() => ad.tree.leaves([1, 'a'] as never)).toThrow(/tree.leaves: the leaf at \[1\] is string 'a'/);
+    expect(String(ad.tree.structure([1, { k1: 2, k2: [3, 4] }, 5]))).toBe('[*, {k1: *, k2: [*, *]}, *]');
+  });
+
+  it('tree.map over one and two trees; the shapes of MLP parameters; an SGD update with tree.map under jit', () => {
+    const lol = [[1, 2, 3], [1, 2], [1, 2, 3, 4]];
+    expect(ad.tree.map((x: number) => x * 2, lol)).toEqual([[2, 4, 6], [2, 4], [2, 4, 6, 8]]);
+    expect(ad.tree.map((x: number, y: number) => x + y, lol, lol)).toEqual([[2, 4, 6], [2, 4], [2, 4, 6, 8]]);
+    const widths = [1, 8, 8, 1];
+    const keys = random.split(random.key(0), widths.length - 1);
+    const params = keys.map((k, i) => ({
+      weights: ad.mul(random.normal(k, [widths[i]!, widths[i + 1]!]), Math.sqrt(2 / widths[i]!)),
+      biases: ad.ones([widths[i + 1]!]),
+    }));
+    expect(ad.tree.map((x: Tensor) => x.shape, params)).toEqual([
+      { biases: [8], weights: [1, 8] }, { biases: [8], weights: [8, 8] }, { biases: [1], weights: [8, 1] },
+    ]);
+    type Params = typeof params;
+    const forward = (ps: Params, x: Tensor) => {
+      for (const layer of ps.slice(0, -1)) x = ad.relu(ad.add(ad.matmul(x, layer.weights), layer.biases));
+      const last = ps[ps.length - 1]!;
+      return ad.add(ad.matmul(x, last.weights), last.biases);
+    };
+    const lossFn = (ps: Params, x: Tensor, y: Tensor) => ad.mean(ad.pow(ad.sub(forward(ps, x), y), 2));
+    const update = (ps: Params, x: Tensor, y: Tensor) => ad.tree.map((p: Tensor, g: Tensor) => ad.sub(p, ad.mul(0.01, g)), ps, ad.grad(lossFn)(ps, x, y));
+    const xs = random.normal(random.key(1), [32, 1]), ys = ad.pow(xs, 2);
+    const jitted = ad.jit(update);
+    let eager = params, viaJit = params;
+    for (let i = 0; i < 20; i++) {
+      eager = update(eager, xs, ys) as Params;
+      viaJit = jitted(viaJit, xs, ys) as Params;
+    }
+    ad.tree.leaves(eager).forEach((leaf, i) => expect(ad.allclose(leaf, ad.tree.leaves(viaJit)[i]!, { rtol: 1e-13, atol: 1e-15 })).toBe(true));
+    expect(lossFn(eager, xs, ys).item()).toBeLessThan(lossFn(params, xs, ys).item());
   });
 });
