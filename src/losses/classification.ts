@@ -19,6 +19,7 @@ import { gatherAlong } from '../ops/gather.js';
 import { checkableValues } from '../ops/statistics.js';
 import { checkOptionKeys } from '../ops/poolShapes.js';
 import { samePair } from './regression.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 function lastAxis(op: string, t: Tensor, what: string): number {
   if (t.ndim === 0) throw new ShapeError(`${op}: ${what} must have at least 1 axis (the classes along the last), got a scalar; reshape it to [1].`);
@@ -33,7 +34,9 @@ function lastAxis(op: string, t: Tensor, what: string): number {
  * @example
  * ad.losses.softmaxCrossEntropy(ad.tensor([[0, 0]]), ad.tensor([[1, 0]])).toArray(); // => [0.6931471805599453]
  */
-export function softmaxCrossEntropy(logits: TensorLike, labels: TensorLike): Tensor {
+export function softmaxCrossEntropy(logits: TensorLike, labels: TensorLike): Tensor;
+export function softmaxCrossEntropy(logits: TensorLike, labels: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('softmaxCrossEntropy', 'softmaxCrossEntropy(logits, labels)', extra, labels);
   const [z, y] = samePair('softmaxCrossEntropy', logits, labels, ['logits', 'labels']);
   lastAxis('softmaxCrossEntropy', z, 'logits');
   return mul(-1, sum(where(equal(y, 0), 0, mul(y, logSoftmax(z, -1))), -1));
@@ -47,7 +50,9 @@ export function softmaxCrossEntropy(logits: TensorLike, labels: TensorLike): Ten
  * @example
  * ad.losses.softmaxCrossEntropyWithIntegerLabels(ad.tensor([[0, 0], [0, 1000]]), [0, 1]).toArray(); // => [0.6931471805599453, 0]
  */
-export function softmaxCrossEntropyWithIntegerLabels(logits: TensorLike, labels: TensorInput): Tensor {
+export function softmaxCrossEntropyWithIntegerLabels(logits: TensorLike, labels: TensorInput): Tensor;
+export function softmaxCrossEntropyWithIntegerLabels(logits: TensorLike, labels: TensorInput, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('softmaxCrossEntropyWithIntegerLabels', 'softmaxCrossEntropyWithIntegerLabels(logits, labels)', extra, labels);
   const op = 'softmaxCrossEntropyWithIntegerLabels';
   const z = asTensor(logits, op), y = labels instanceof Tensor ? labels : tensor(labels);
   const classes = lastAxis(op, z, 'logits');
@@ -79,7 +84,9 @@ export function softmaxCrossEntropyWithIntegerLabels(logits: TensorLike, labels:
  * @example
  * ad.losses.sigmoidBinaryCrossEntropy(ad.tensor([0, 1000, -1000]), ad.tensor([1, 1, 1])).toArray(); // => [0.6931471805599453, 0, 1000]
  */
-export function sigmoidBinaryCrossEntropy(logits: TensorLike, labels: TensorLike): Tensor {
+export function sigmoidBinaryCrossEntropy(logits: TensorLike, labels: TensorLike): Tensor;
+export function sigmoidBinaryCrossEntropy(logits: TensorLike, labels: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('sigmoidBinaryCrossEntropy', 'sigmoidBinaryCrossEntropy(logits, labels)', extra, labels);
   const [z, y] = samePair('sigmoidBinaryCrossEntropy', logits, labels, ['logits', 'labels']);
   return sub(mul(mul(-1, y), logSigmoid(z)), mul(sub(1, y), logSigmoid(mul(-1, z))));
 }
@@ -101,7 +108,9 @@ export interface FocalLossOptions {
  * @example
  * ad.losses.sigmoidFocalLoss(ad.tensor([0]), ad.tensor([1]), { gamma: 2, alpha: 0.25 }).toArray(); // => [0.04332169878499658]
  */
-export function sigmoidFocalLoss(logits: TensorLike, labels: TensorLike, options: FocalLossOptions = {}): Tensor {
+export function sigmoidFocalLoss(logits: TensorLike, labels: TensorLike, options?: FocalLossOptions): Tensor;
+export function sigmoidFocalLoss(logits: TensorLike, labels: TensorLike, options: FocalLossOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('sigmoidFocalLoss', 'sigmoidFocalLoss(logits, labels, options?)', extra, options);
   const op = 'sigmoidFocalLoss';
   checkOptionKeys(op, options, ['alpha', 'gamma']);
   const gamma = options.gamma ?? 2, alpha = options.alpha ?? null;
@@ -121,7 +130,9 @@ export function sigmoidFocalLoss(logits: TensorLike, labels: TensorLike, options
  * @example
  * ad.losses.hingeLoss(ad.tensor([0.5, 2, -1]), ad.tensor([1, 1, 1])).toArray(); // => [0.5, 0, 2]
  */
-export function hingeLoss(predictorOutputs: TensorLike, targets: TensorLike): Tensor {
+export function hingeLoss(predictorOutputs: TensorLike, targets: TensorLike): Tensor;
+export function hingeLoss(predictorOutputs: TensorLike, targets: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('hingeLoss', 'hingeLoss(predictorOutputs, targets)', extra, targets);
   const [p, t] = samePair('hingeLoss', predictorOutputs, targets, ['predictorOutputs', 'targets']);
   return maximum(0, sub(1, mul(p, t)));
 }
@@ -155,7 +166,9 @@ function cosine(op: string, predictions: TensorLike, targets: TensorLike, option
  * @example
  * ad.losses.cosineSimilarity(ad.tensor([[1, 0], [1, 1]]), ad.tensor([[2, 0], [-1, -1]])).toArray(); // => [1, -0.9999999999999998]
  */
-export function cosineSimilarity(predictions: TensorLike, targets: TensorLike, options: CosineOptions = {}): Tensor {
+export function cosineSimilarity(predictions: TensorLike, targets: TensorLike, options?: CosineOptions): Tensor;
+export function cosineSimilarity(predictions: TensorLike, targets: TensorLike, options: CosineOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cosineSimilarity', 'cosineSimilarity(predictions, targets, options?)', extra, options);
   return cosine('cosineSimilarity', predictions, targets, options);
 }
 
@@ -164,7 +177,9 @@ export function cosineSimilarity(predictions: TensorLike, targets: TensorLike, o
  * @example
  * ad.losses.cosineDistance(ad.tensor([1, 0]), ad.tensor([0, 3])).item(); // => 1
  */
-export function cosineDistance(predictions: TensorLike, targets: TensorLike, options: CosineOptions = {}): Tensor {
+export function cosineDistance(predictions: TensorLike, targets: TensorLike, options?: CosineOptions): Tensor;
+export function cosineDistance(predictions: TensorLike, targets: TensorLike, options: CosineOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cosineDistance', 'cosineDistance(predictions, targets, options?)', extra, options);
   return sub(1, cosine('cosineDistance', predictions, targets, options));
 }
 
@@ -176,7 +191,9 @@ export function cosineDistance(predictions: TensorLike, targets: TensorLike, opt
  * @example
  * ad.losses.klDivergence(ad.log(ad.tensor([0.5, 0.5])), ad.tensor([1, 0])).item(); // => 0.6931471805599453
  */
-export function klDivergence(logPredictions: TensorLike, targets: TensorLike): Tensor {
+export function klDivergence(logPredictions: TensorLike, targets: TensorLike): Tensor;
+export function klDivergence(logPredictions: TensorLike, targets: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('klDivergence', 'klDivergence(logPredictions, targets)', extra, targets);
   const [lp, t] = samePair('klDivergence', logPredictions, targets, ['logPredictions', 'targets']);
   lastAxis('klDivergence', lp, 'logPredictions');
   const zero = equal(t, 0);
@@ -190,7 +207,9 @@ export function klDivergence(logPredictions: TensorLike, targets: TensorLike): T
  * @example
  * ad.losses.klDivergenceWithLogTargets(ad.log(ad.tensor([0.5, 0.5])), ad.log(ad.tensor([1, 0]))).item(); // => 0.6931471805599453
  */
-export function klDivergenceWithLogTargets(logPredictions: TensorLike, logTargets: TensorLike): Tensor {
+export function klDivergenceWithLogTargets(logPredictions: TensorLike, logTargets: TensorLike): Tensor;
+export function klDivergenceWithLogTargets(logPredictions: TensorLike, logTargets: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('klDivergenceWithLogTargets', 'klDivergenceWithLogTargets(logPredictions, logTargets)', extra, logTargets);
   const [lp, lt] = samePair('klDivergenceWithLogTargets', logPredictions, logTargets, ['logPredictions', 'logTargets']);
   lastAxis('klDivergenceWithLogTargets', lp, 'logPredictions');
   const none = equal(lt, -Infinity);
@@ -203,7 +222,9 @@ export function klDivergenceWithLogTargets(logPredictions: TensorLike, logTarget
  * @example
  * ad.losses.smoothLabels(ad.tensor([0, 1]), 0.2).toArray(); // => [0.1, 0.9]
  */
-export function smoothLabels(labels: TensorLike, alpha: number): Tensor {
+export function smoothLabels(labels: TensorLike, alpha: number): Tensor;
+export function smoothLabels(labels: TensorLike, alpha: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('smoothLabels', 'smoothLabels(labels, alpha)', extra, alpha);
   const y = asTensor(labels, 'smoothLabels');
   const classes = lastAxis('smoothLabels', y, 'labels');
   if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1)) throw new InvalidArgumentError(`smoothLabels: alpha must be a number in [0, 1], got ${describe(alpha)}.`);

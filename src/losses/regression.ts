@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { add, minimum, mul, sub } from '../ops/binary.js';
 import { abs, square } from '../ops/unary.js';
 import { logaddexp } from '../ops/logspace.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Two tensors of one shape (optax's `chex.assert_equal_shape`), or an error naming the op. @internal */
 export function samePair(op: string, a: TensorLike, b: TensorLike, names: readonly [string, string]): [Tensor, Tensor] {
@@ -36,7 +37,9 @@ function errors(op: string, predictions: TensorLike, targets: TensorLike | null 
  * @example
  * ad.losses.l2Loss(ad.tensor([1, 2]), ad.tensor([0, 4])).toArray(); // => [0.5, 2]
  */
-export function l2Loss(predictions: TensorLike, targets?: TensorLike | null): Tensor {
+export function l2Loss(predictions: TensorLike, targets?: TensorLike | null): Tensor;
+export function l2Loss(predictions: TensorLike, targets?: TensorLike | null, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('l2Loss', 'l2Loss(predictions, targets?)', extra, targets);
   return mul(0.5, square(errors('l2Loss', predictions, targets)));
 }
 
@@ -46,7 +49,9 @@ export function l2Loss(predictions: TensorLike, targets?: TensorLike | null): Te
  * @example
  * ad.losses.squaredError(ad.tensor([1, 2]), ad.tensor([0, 4])).toArray(); // => [1, 4]
  */
-export function squaredError(predictions: TensorLike, targets?: TensorLike | null): Tensor {
+export function squaredError(predictions: TensorLike, targets?: TensorLike | null): Tensor;
+export function squaredError(predictions: TensorLike, targets?: TensorLike | null, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('squaredError', 'squaredError(predictions, targets?)', extra, targets);
   return square(errors('squaredError', predictions, targets));
 }
 
@@ -57,7 +62,9 @@ export function squaredError(predictions: TensorLike, targets?: TensorLike | nul
  * @example
  * ad.losses.huberLoss(ad.tensor([0.5, 3]), ad.tensor([0, 0]), 1).toArray(); // => [0.125, 2.5]
  */
-export function huberLoss(predictions: TensorLike, targets?: TensorLike | null, delta = 1): Tensor {
+export function huberLoss(predictions: TensorLike, targets?: TensorLike | null, delta?: number): Tensor;
+export function huberLoss(predictions: TensorLike, targets?: TensorLike | null, delta = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('huberLoss', 'huberLoss(predictions, targets?, delta?)', extra, delta);
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
     throw new InvalidArgumentError(`huberLoss: delta must be a finite number > 0, got ${describe(delta)}.`);
   }
@@ -72,7 +79,9 @@ export function huberLoss(predictions: TensorLike, targets?: TensorLike | null, 
  * @example
  * ad.losses.logCosh(ad.tensor([0, 1000])).toArray(); // => [0, 999.3068528194401]
  */
-export function logCosh(predictions: TensorLike, targets?: TensorLike | null): Tensor {
+export function logCosh(predictions: TensorLike, targets?: TensorLike | null): Tensor;
+export function logCosh(predictions: TensorLike, targets?: TensorLike | null, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('logCosh', 'logCosh(predictions, targets?)', extra, targets);
   const e = errors('logCosh', predictions, targets);
   return sub(logaddexp(e, mul(-1, e)), Math.LN2);
 }

@@ -11,6 +11,7 @@ import { mul, sub } from '../ops/binary.js';
 import { sign } from '../ops/unary.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import { besselI, besselIOverPower, besselIScaled } from './kernels/bessel.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const kernel = (f: (nu: 0 | 1, x: number) => number, nu: 0 | 1) => (x: Float64Array) => {
   const out = allocF64(x.length);
@@ -47,10 +48,14 @@ const i1eP = unaryPrimitive<null>('i1e', 'inputs', kernel(besselIScaled, 1),
  * I₀(x), the modified Bessel function of the first kind of order 0 (even; overflows past |x| ≈ 713.9).
  * @example ad.special.i0(ad.tensor([0, 1])) // [1, 1.2660658777520084]
  */
-export function i0(x: TensorLike): Tensor { return callUnary(i0P, x, null); }
+export function i0(x: TensorLike): Tensor;
+export function i0(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('i0', 'i0(x)', extra, x); return callUnary(i0P, x, null); }
 /** e^{−|x|} I₀(x), finite for every x. @example ad.special.i0e(0) // 1 */
-export function i0e(x: TensorLike): Tensor { return callUnary(i0eP, x, null); }
+export function i0e(x: TensorLike): Tensor;
+export function i0e(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('i0e', 'i0e(x)', extra, x); return callUnary(i0eP, x, null); }
 /** I₁(x), of order 1 (odd). @example ad.special.i1(1) // 0.565159103992485 */
-export function i1(x: TensorLike): Tensor { return callUnary(i1P, x, null); }
+export function i1(x: TensorLike): Tensor;
+export function i1(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('i1', 'i1(x)', extra, x); return callUnary(i1P, x, null); }
 /** e^{−|x|} I₁(x). @example ad.special.i1e(0) // 0 */
-export function i1e(x: TensorLike): Tensor { return callUnary(i1eP, x, null); }
+export function i1e(x: TensorLike): Tensor;
+export function i1e(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('i1e', 'i1e(x)', extra, x); return callUnary(i1eP, x, null); }

@@ -13,6 +13,7 @@ import { betaResult, incompleteBeta } from './kernels/incompleteBeta.js';
 import { betaln } from './gamma.js';
 import { xlog1py } from './elementary.js';
 import { callNary, naryPrimitive } from './elementwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const SECOND = 'second derivatives of betainc in a and b are not implemented (JAX has none either); differentiate once in a or b, or to any order in x.';
 
@@ -52,7 +53,8 @@ const betainccP = naryPrimitive('betaincc', betaKernel(3), [
  * b ≤ 0 or x outside [0, 1] give NaN.
  * @example ad.special.betainc(1, 1, 0.3) // 0.3
  */
-export function betainc(a: TensorLike, b: TensorLike, x: TensorLike): Tensor { return callNary(betaincP, a, b, x); }
+export function betainc(a: TensorLike, b: TensorLike, x: TensorLike): Tensor;
+export function betainc(a: TensorLike, b: TensorLike, x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('betainc', 'betainc(a, b, x)', extra, x); return callNary(betaincP, a, b, x); }
 
 /** ∂I_x(a, b)/∂a, for the op table and the beta distribution. @internal */
 export function betaincGradA(a: TensorLike, b: TensorLike, x: TensorLike): Tensor { return callNary(betaincGradAP, a, b, x); }

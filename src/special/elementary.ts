@@ -17,13 +17,16 @@ import { allocF64 } from '../tensor/alloc.js';
 import { gammaAtLeastOne, klDivergence, logRatio as logRatioScalar } from './kernels/stirling.js';
 import { callNary, naryPrimitive } from './elementwise.js';
 import { xlogy } from '../ops/logspace.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * x · log(1 + y), and 0 wherever x = 0 — even at y = −1 — unless y is NaN; NaN where x is (SciPy's xlog1py). The
  * gradient keeps the strong zero: ∂/∂y = x/(1 + y) is 0 where x = 0.
  * @example ad.special.xlog1py(ad.tensor([0, 2]), ad.tensor([-1, Math.E - 1])) // [0, 2]
  */
-export function xlog1py(x: TensorLike, y: TensorLike): Tensor {
+export function xlog1py(x: TensorLike, y: TensorLike): Tensor;
+export function xlog1py(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('xlog1py', 'xlog1py(x, y)', extra, y);
   const xt = asTensor(x, 'xlog1py'), yt = asTensor(y, 'xlog1py');
   // The strong zero would turn NaN·log1p(0) into 0: NaN in either operand is NaN.
   return where(logicalOr(isnan(xt), isnan(yt)), NaN, mulStrong(xt, log1p(yt)));
@@ -34,7 +37,9 @@ export function xlog1py(x: TensorLike, y: TensorLike): Tensor {
  * −(log x + 1) is +∞ at 0.
  * @example ad.special.entr(ad.tensor([0, 0.5, -1])) // [0, 0.5 log 2, −∞]
  */
-export function entr(x: TensorLike): Tensor {
+export function entr(x: TensorLike): Tensor;
+export function entr(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('entr', 'entr(x)', extra, x);
   const xt = asTensor(x, 'entr');
   return where(less(xt, 0), -Infinity, sub(0, xlogy(xt, xt))); // 0 − (not −): entr(0) = +0
 }
@@ -59,7 +64,9 @@ const klDivP: Primitive<null> = naryPrimitive('klDiv',
  * its gradient is (log(x/y) + 1, −x/y). log(x/y) keeps its digits near x = y and does not overflow with x/y.
  * @example ad.special.relEntr(ad.tensor([0, 1, 2]), ad.tensor([3, 1, 1])) // [0, 0, 2 log 2]
  */
-export function relEntr(x: TensorLike, y: TensorLike): Tensor {
+export function relEntr(x: TensorLike, y: TensorLike): Tensor;
+export function relEntr(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('relEntr', 'relEntr(x, y)', extra, y);
   const xt = asTensor(x, 'relEntr'), yt = asTensor(y, 'relEntr');
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
@@ -72,7 +79,9 @@ export function relEntr(x: TensorLike, y: TensorLike): Tensor {
  * the terms cancel to (x − y)²/(2y), Loader's series keeps full relative accuracy.
  * @example ad.special.klDiv(1, 1) // 0
  */
-export function klDiv(x: TensorLike, y: TensorLike): Tensor {
+export function klDiv(x: TensorLike, y: TensorLike): Tensor;
+export function klDiv(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('klDiv', 'klDiv(x, y)', extra, y);
   const xt = asTensor(x, 'klDiv'), yt = asTensor(y, 'klDiv');
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
@@ -101,10 +110,12 @@ const factorialP: Primitive<null> = unaryPrimitive<null>('factorial', 'both', (x
  * exact=False); differentiable (the derivative is n!·ψ(n + 1)).
  * @example ad.special.factorial(ad.tensor([0, 5, -1])) // [1, 120, 0]
  */
-export function factorial(n: TensorLike): Tensor { return callUnary(factorialP, n, null); }
+export function factorial(n: TensorLike): Tensor;
+export function factorial(n: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('factorial', 'factorial(n)', extra, n); return callUnary(factorialP, n, null); }
 
 /** The logistic sigmoid 1/(1 + e^{−x}) under SciPy's name (ad.sigmoid). @example ad.special.expit(0) // 0.5 */
-export function expit(x: TensorLike): Tensor { return sigmoid(x); }
+export function expit(x: TensorLike): Tensor;
+export function expit(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('expit', 'expit(x)', extra, x); return sigmoid(x); }
 
 export interface LogsumexpOptions {
   /** Weights, broadcast against `a`: the result is log |Σ b·eᵃ|. */
@@ -125,7 +136,8 @@ export interface LogsumexpOptions {
 export function logsumexp(a: TensorLike, axis: Axis | undefined, options: LogsumexpOptions & { returnSign: true }): { value: Tensor; sign: Tensor };
 export function logsumexp(a: TensorLike, axis?: Axis, options?: LogsumexpOptions & { returnSign?: false }): Tensor;
 export function logsumexp(a: TensorLike, axis: Axis | undefined, options: LogsumexpOptions): Tensor | { value: Tensor; sign: Tensor };
-export function logsumexp(a: TensorLike, axis?: Axis, options: LogsumexpOptions = {}): Tensor | { value: Tensor; sign: Tensor } {
+export function logsumexp(a: TensorLike, axis?: Axis, options: LogsumexpOptions = {}, ...extra: unknown[]): Tensor | { value: Tensor; sign: Tensor } {
+  if (extra.length > 0) extraArguments('logsumexp', 'logsumexp(a, axis?, options?)', extra, options);
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError(`logsumexp: options must be an object { b?, keepdims?, returnSign? }, got ${String(options)}.`);
   }

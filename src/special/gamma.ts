@@ -15,6 +15,7 @@ import { digamma, lgamma, polygamma } from '../ops/special.js';
 import { gammaDensity as gammaDensityScalar, gammaResult, incompleteGamma } from './kernels/incompleteGamma.js';
 import { betaln as betalnScalar, psiDifference } from './kernels/stirling.js';
 import { callNary, naryPrimitive } from './elementwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const LOG_PI = 1.1447298858494002;
 const SECOND_IN_A = 'the second derivative of gammainc in a is not implemented (JAX\'s igamma_grad_a has none either); '
@@ -59,28 +60,33 @@ const betalnP = naryPrimitive('betaln', ([a, b], out) => { for (let i = 0; i < o
  * differentiating the series and Legendre's continued fraction term by term). a ≤ 0 or x < 0 give NaN.
  * @example ad.special.gammainc(1, ad.tensor([0, 1])) // [0, 1 − e⁻¹]
  */
-export function gammainc(a: TensorLike, x: TensorLike): Tensor { return callNary(gammaincP, a, x); }
+export function gammainc(a: TensorLike, x: TensorLike): Tensor;
+export function gammainc(a: TensorLike, x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('gammainc', 'gammainc(a, x)', extra, x); return callNary(gammaincP, a, x); }
 
 /**
  * The regularised upper incomplete gamma function Q(a, x) = 1 − P(a, x), computed directly where
  * it is small (gammaincc(10, 100) = 1.1253473960842734e−31, not 0). Derivatives as gammainc's, negated.
  * @example ad.special.gammaincc(1, 2) // e⁻²
  */
-export function gammaincc(a: TensorLike, x: TensorLike): Tensor { return callNary(gammainccP, a, x); }
+export function gammaincc(a: TensorLike, x: TensorLike): Tensor;
+export function gammaincc(a: TensorLike, x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('gammaincc', 'gammaincc(a, x)', extra, x); return callNary(gammainccP, a, x); }
 
 /**
  * log |B(a, b)| = lgamma(a) + lgamma(b) − lgamma(a + b), without the cancellation of those terms
  * for large arguments (Stirling's remainder and log1p: betaln(1e10, 1) = −log 1e10 to the last digit).
  * @example ad.special.betaln(1, 2) // −log 2
  */
-export function betaln(a: TensorLike, b: TensorLike): Tensor { return callNary(betalnP, a, b); }
+export function betaln(a: TensorLike, b: TensorLike): Tensor;
+export function betaln(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('betaln', 'betaln(a, b)', extra, b); return callNary(betalnP, a, b); }
 
 /**
  * The log of the multivariate gamma function, log Γ_d(a) = d(d − 1)/4 log π + Σⱼ lgamma(a + (1 − j)/2),
  * j = 1 … d (JAX's multigammaln(a, d)); d a positive integer, not differentiable.
  * @example ad.special.multigammaln(2, 1) // lgamma(2) = 0
  */
-export function multigammaln(a: TensorLike, d: number): Tensor {
+export function multigammaln(a: TensorLike, d: number): Tensor;
+export function multigammaln(a: TensorLike, d: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('multigammaln', 'multigammaln(a, d)', extra, d);
   if (!Number.isInteger(d) || d < 1) {
     throw new InvalidArgumentError(`multigammaln: the dimension d must be a positive integer, got ${String(d)}; pass e.g. multigammaln(a, 3).`);
   }

@@ -14,6 +14,7 @@ import { neg, square } from '../ops/unary.js';
 import { expNegSquare } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import { erfcinv as erfcinvScalar, logNdtr as logNdtrScalar, logNdtrCurvature, logNdtrSlope, logNdtrThird, ndtr as ndtrScalar, ndtri as ndtriScalar } from './kernels/normal.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const SQRT_2PI = 2.5066282746310002;
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -68,21 +69,24 @@ const erfcinvP = unaryPrimitive<null>('erfcinv', 'both', kernel(erfcinvScalar), 
  * mpmath down to the subnormals); its derivative φ(x) likewise (normalDensity).
  * @example ad.special.ndtr(0) // 0.5
  */
-export function ndtr(x: TensorLike): Tensor { return callUnary(ndtrP, x, null); }
+export function ndtr(x: TensorLike): Tensor;
+export function ndtr(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('ndtr', 'ndtr(x)', extra, x); return callUnary(ndtrP, x, null); }
 
 /**
  * log Φ(x), accurate in both tails (logNdtr(−100) = −5005.524208694205, logNdtr(10) = −7.6e−24), as
  * JAX's log_ndtr; its derivative φ/Φ is ≈ −x for x ≪ 0, never 0/0.
  * @example ad.special.logNdtr(0) // −log 2
  */
-export function logNdtr(x: TensorLike): Tensor { return callUnary(logNdtrP, x, null); }
+export function logNdtr(x: TensorLike): Tensor;
+export function logNdtr(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('logNdtr', 'logNdtr(x)', extra, x); return callUnary(logNdtrP, x, null); }
 
 /**
  * Φ⁻¹(p), the standard normal quantile (probit): 0 and 1 give ∓∞, outside [0, 1] NaN. Accurate
  * far into the lower tail (ndtri(1e−300) = −37.0471…), and near p = ½.
  * @example ad.special.ndtri(0.5) // 0
  */
-export function ndtri(p: TensorLike): Tensor { return callUnary(ndtriP, p, null); }
+export function ndtri(p: TensorLike): Tensor;
+export function ndtri(p: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('ndtri', 'ndtri(p)', extra, p); return callUnary(ndtriP, p, null); }
 
 /**
  * erfc⁻¹(y) for y in [0, 2], as −Φ⁻¹(y/2)/√2 (erfc(t) = 2Φ(−t√2); y/2 is exact), so it keeps full
@@ -90,4 +94,5 @@ export function ndtri(p: TensorLike): Tensor { return callUnary(ndtriP, p, null)
  * for subnormal y (from log y there, where y/2 would round): erfcinv(5e−324) = 27.21329321081295.
  * @example ad.special.erfcinv(1) // 0
  */
-export function erfcinv(y: TensorLike): Tensor { return callUnary(erfcinvP, y, null); }
+export function erfcinv(y: TensorLike): Tensor;
+export function erfcinv(y: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('erfcinv', 'erfcinv(y)', extra, y); return callUnary(erfcinvP, y, null); }

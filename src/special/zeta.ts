@@ -8,6 +8,7 @@ import { add, mul } from '../ops/binary.js';
 import { neg } from '../ops/unary.js';
 import { hurwitzZeta } from './kernels/zeta.js';
 import { callNary, naryPrimitive } from './elementwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const zetaP = naryPrimitive('zeta', ([s, q], out) => { for (let i = 0; i < out.length; i++) out[i] = hurwitzZeta(s![i]!, q![i]!); }, [
   'the derivative of the Hurwitz zeta function in s is not implemented (nor is it in JAX); pass s as a constant.',
@@ -19,4 +20,5 @@ const zetaP = naryPrimitive('zeta', ([s, q], out) => { for (let i = 0; i < out.l
  * Cephes and JAX. Differentiable in q (any order), not in s.
  * @example ad.special.zeta(2, 1) // π²/6
  */
-export function zeta(s: TensorLike, q: TensorLike): Tensor { return callNary(zetaP, s, q); }
+export function zeta(s: TensorLike, q: TensorLike): Tensor;
+export function zeta(s: TensorLike, q: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('zeta', 'zeta(s, q)', extra, q); return callNary(zetaP, s, q); }

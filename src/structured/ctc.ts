@@ -20,6 +20,7 @@ import { ctcAlignmentLogLikelihood, ctcLogLikelihood, type CTCParams } from './c
 import { BatchTrace, batchesOf, boxedPerExample, everyExample, isBatched } from '../transforms/vmap.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import { checkpointsOption, optionsObject, wrongShape } from './validate.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface CTCLossOptions {
   /** The blank label (default 0). */
@@ -61,7 +62,9 @@ export type CTCTargets = Tensor | readonly number[] | readonly (readonly number[
  * const logProbs = ad.logSoftmax(ad.random.normal([6, 1, 4], 1), -1);   // 6 frames, batch 1, 4 classes
  * ad.ctcLoss(logProbs, [[1, 2, 2]], [6], [3]);   // a positive number; differentiable in logProbs
  */
-export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTCLengths, targetLengths: CTCLengths, options: CTCLossOptions = {}): Tensor {
+export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTCLengths, targetLengths: CTCLengths, options?: CTCLossOptions): Tensor;
+export function ctcLoss(logProbs: Tensor, targets: CTCTargets, inputLengths: CTCLengths, targetLengths: CTCLengths, options: CTCLossOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('ctcLoss', 'ctcLoss(logProbs, targets, inputLengths, targetLengths, options?)', extra, options);
   const op = 'ctcLoss';
   if (!(logProbs instanceof Tensor) || (logProbs.ndim !== 3 && logProbs.ndim !== 2)) {
     if (logProbs instanceof Tensor) throw wrongShape(op, 'logProbs', '[T, N, C] (or [T, C] for one sequence)', logProbs);
