@@ -501,6 +501,13 @@ describe('customVjp: null cotangents, as JAX custom_vjp None (regression)', () =
     const cube = ad.customVjp((n: number, x: Tensor) => ad.pow(x, n), (g: Tensor, { args: [n, x] }) => [null, ad.mul(g, ad.mul(n, ad.pow(x, n - 1)))]);
     exact(ad.hvp((x: Tensor) => ad.sum(cube(3, x)), ad.tensor([1, 2]), ad.tensor([1, 1])), [6, 12]);
     exact(ad.grad(ad.grad((x: Tensor) => cube(3, x)))(2), 12);
+    // Under jit: the zeros are recorded, and a replay at new inputs gives the rule's values.
+    const jitted = ad.jit(ad.grad((k: Tensor, x: Tensor) => ad.sum(scaleX(k, x)), [0, 1]));
+    for (const k of [2, 3]) {
+      const [gk, gx] = jitted(ad.scalar(k), ad.tensor([1, 2]));
+      exact(gk, 0);
+      exact(gx, [k, k]);
+    }
   });
 
   it('a wrong structure is still an error naming customVjp', () => {
@@ -666,6 +673,20 @@ describe('Control flow and logical operators with JIT (control-flow.md) and the 
     exact(ad.cond(false, (x: Tensor) => ad.add(x, 1), (x: Tensor) => ad.sub(x, 1), operand), [-1]);
     exact(ad.whileLoop((x: Tensor) => ad.less(x, 10), (x: Tensor) => ad.add(x, 1), ad.scalar(0)), 10);
     exact(ad.foriLoop(0, 10, (i, x: Tensor) => ad.add(x, i), ad.scalar(0)), 45);
+  });
+
+  it('lax.scan cumsum_step (new_docs/201/control-flow.md); scan and while_loop in reverse mode; cond with a batched predicate', () => {
+    const cumsumStep = (carry: Tensor, x: Tensor) => {
+      const next = ad.add(carry, x);
+      return [next, next] as const;
+    };
+    const [final, cumulative] = ad.scan(cumsumStep, ad.scalar(0), { xs: ad.arange(1, 5) });
+    exact(final, 10);
+    exact(cumulative, [1, 3, 6, 10]);
+    // d(Σ cumulative)/dxs = [4, 3, 2, 1]; JAX's while_loop is forward-mode only, adjoint's reverses too.
+    exact(ad.grad((xs: Tensor) => ad.sum(ad.scan(cumsumStep, ad.scalar(0), { xs })[1]))(ad.arange(1, 5)), [4, 3, 2, 1]);
+    exact(ad.grad((x: Tensor) => ad.whileLoop((v: Tensor) => ad.less(v, 100), (v: Tensor) => ad.mul(v, 3), x))(2), 81);
+    exact(ad.vmap((x: Tensor) => ad.cond(ad.greater(x, 0), (v: Tensor) => ad.add(v, 1), (v: Tensor) => ad.sub(v, 1), x))(ad.tensor([-2, 3])), [-3, 4]);
   });
 
   it('logical_and does not short-circuit: positive-even check on a scalar and elementwise', () => {
@@ -1114,5 +1135,67 @@ describe('Working with pytrees (jax-101/05.1-pytrees.ipynb; docs/pytrees.md)', (
     }
     ad.tree.leaves(eager).forEach((leaf, i) => expect(ad.allclose(leaf, ad.tree.leaves(viaJit)[i]!, { rtol: 1e-13, atol: 1e-15 })).toBe(true));
     expect(lossFn(eager, xs, ys).item()).toBeLessThan(lossFn(params, xs, ys).item());
+  });
+});
+
+describe('JAX FAQ (docs/faq.rst): where and NaN gradients, gradients of step functions, jit numerics', () => {
+  it('my_log = where(x > 0, log x, 0): JAX\'s gradient at 0 is NaN, adjoint\'s strong zeros give 0; the double-where forms give 0 in both', () => {
+    const myLog = (x: Tensor) => ad.where(ad.greater(x, 0), ad.log(x), 0);
+    exact(myLog(ad.scalar(0)), 0);
+    exact(ad.grad(myLog)(0), 0); // JAX: NaN (DESIGN.md: strong zeros)
+    const safeForGradLog = (x: Tensor) => ad.log(ad.where(ad.greater(x, 0), x, 1));
+    exact(safeForGradLog(ad.scalar(0)), 0);
+    exact(ad.grad(safeForGradLog)(0), 0);
+    const myLogOrY = (x: Tensor, y: Tensor) => ad.where(ad.greater(x, 0), ad.log(ad.where(ad.greater(x, 0), x, 1)), y);
+    const [gx, gy] = ad.grad(myLogOrY, [0, 1])(ad.scalar(0), ad.scalar(5));
+    exact(gx, 0);
+    exact(gy, 1);
+  });
+
+  it('the gradient of a step function is zero everywhere (vmap of grad); sigmoid is the smooth replacement', () => {
+    const f = (x: Tensor) => ad.greater(x, 0);
+    const x = ad.tensor([-1, -0.5, 0, 0.5, 1]);
+    exact(f(x), [0, 0, 0, 1, 1]);
+    exact(ad.vmap(ad.grad(f))(x), [0, 0, 0, 0, 0]);
+    f32(ad.vmap(ad.grad(ad.sigmoid))(x), flat(ad.mul(ad.sigmoid(x), ad.sub(1, ad.sigmoid(x)))), 1e-15, 0);
+  });
+
+  it('jit does not rewrite the math: log(sqrt(π)) and log(exp(x)) equal their eager values (XLA rewrites both)', () => {
+    const f = (x: Tensor) => ad.log(ad.sqrt(x));
+    exact(ad.jit(f)(ad.scalar(Math.PI)), f(ad.scalar(Math.PI)).item());
+    f32(f(ad.scalar(Math.PI)), 0.572365, 1e-6); // the page's eager float32 value
+    const g = (x: Tensor) => ad.log(ad.exp(x));
+    exact(ad.jit(g)(ad.scalar(1000)), Infinity); // XLA simplifies to x (1000); eager and replay both overflow
+    exact(g(ad.scalar(1000)), Infinity);
+  });
+});
+
+describe('Jacobians and Hessians of pytrees (the cookbook\'s containers, and pytree outputs)', () => {
+  const inputs = ad.tensor([[0.52, 1.12, 0.77], [0.88, -1.08, 0.15], [0.52, 0.06, -1.3], [0.74, -2.49, 1.39]]);
+  const targets = ad.tensor([1, 1, 0, 1]);
+  const sigmoid = (x: Tensor) => ad.mul(0.5, ad.add(ad.tanh(ad.div(x, 2)), 1));
+  const loss2 = (p: { W: Tensor; b: Tensor }) => {
+    const preds = sigmoid(ad.add(ad.dot(inputs, p.W), p.b));
+    return ad.neg(ad.sum(ad.log(ad.add(ad.mul(preds, targets), ad.mul(ad.sub(1, preds), ad.sub(1, targets))))));
+  };
+  it('hessian of a dict of parameters nests as JAX\'s (argument outside and inside) and equals jacfwd(jacrev)', () => {
+    const P = { W: ad.tensor([0.1, -0.2, 0.3]), b: ad.scalar(0.4) };
+    const H = ad.hessian(loss2)(P);
+    const H2 = ad.jacfwd(ad.jacrev(loss2))(P) as typeof H;
+    expect([H.W.W.shape, H.W.b.shape, H.b.W.shape, H.b.b.shape]).toEqual([[3, 3], [3], [3], []]);
+    for (const a of ['W', 'b'] as const) for (const c of ['W', 'b'] as const) expect(ad.allclose(H[a][c], H2[a][c], { rtol: 1e-13, atol: 1e-15 })).toBe(true);
+    // ∂²/∂b² = Σ p(1 − p) over the examples (the logistic loss's curvature in the bias).
+    const p = sigmoid(ad.add(ad.dot(inputs, P.W), P.b));
+    f32(H.b.b, ad.sum(ad.mul(p, ad.sub(1, p))).item(), 1e-14, 0);
+  });
+
+  it('jacfwd and jacrev of a function with a dict-of-list output', () => {
+    const fo = (x: Tensor) => ({ a: ad.sin(x), b: [ad.sum(x), ad.mul(x, 2)] });
+    const x = ad.tensor([1, 2]);
+    for (const J of [ad.jacrev(fo)(x), ad.jacfwd(fo)(x)]) {
+      f32(J.a, [[Math.cos(1), 0], [0, Math.cos(2)]], 1e-15, 0);
+      exact(J.b[0]!, [1, 1]);
+      exact(J.b[1]!, [[2, 0], [0, 2]]);
+    }
   });
 });
