@@ -19,6 +19,7 @@ import { randint } from './discrete.js';
 import { toKey } from './key.js';
 import { shuffledOrder } from './permutation.js';
 import { constant, eachExample, isBatched, keyed } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface ChoiceOptions {
   /** Draw with replacement (default true, as JAX's). */
@@ -86,7 +87,9 @@ function weightedWithoutReplacement(op: string, k: KeyLike, p: Float64Array, dra
  * for a number, and a's shape with `axis` replaced by `shape` for a tensor (differentiable in `a`).
  * @example ad.random.choice(ad.random.key(0), 5, [3], { replace: false }).shape // [3]
  */
-export function choice(k: KeyLike, a: number | Tensor, shape: Shape = [], options: ChoiceOptions = {}): Tensor {
+export function choice(k: KeyLike, a: number | Tensor, shape?: Shape, options?: ChoiceOptions): Tensor;
+export function choice(k: KeyLike, a: number | Tensor, shape: Shape = [], options: ChoiceOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.choice', 'random.choice(k, a, shape?, options?)', extra, options);
   if (k instanceof Tensor) return keyed('random.choice', k, [a, options.p] as const, (key, [a, p]) => choice(key, a, shape, { ...options, p }));
   const op = 'random.choice';
   const key = toKey(k, op);

@@ -22,6 +22,7 @@ import { split } from './keyTensors.js';
 import { unitUniform } from './threefry.js';
 import { rademacher } from './locationScale.js';
 import { checkPositive, param, valuesToCheck, type Param } from './params.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A parameter's shape: a number's is []. */
 const shapeOf = (v: TensorLike): Shape => (v instanceof Tensor ? v.shape : []);
@@ -49,7 +50,9 @@ function uniforms(op: string, k: KeyLike, shape: Shape): Tensor {
  * (JAX's to []). Differentiable in `scale` σ and `concentration` c.
  * @example ad.random.weibullMin(ad.random.key(0), 1, 2, [3]).shape // [3]
  */
-export function weibullMin(k: KeyLike, scale: TensorLike, concentration: TensorLike, shape?: Shape): Tensor {
+export function weibullMin(k: KeyLike, scale: TensorLike, concentration: TensorLike, shape?: Shape): Tensor;
+export function weibullMin(k: KeyLike, scale: TensorLike, concentration: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.weibullMin', 'random.weibullMin(k, scale, concentration, shape?)', extra, shape);
   const op = 'random.weibullMin';
   return keyed(op, k, [scale, concentration] as const, (key, [scale, concentration]) => {
     const s = defaultShape(op, shape, scale, concentration);
@@ -64,7 +67,9 @@ export function weibullMin(k: KeyLike, scale: TensorLike, concentration: TensorL
  * exponential (−log1p(−u)). The shape defaults to b's. Differentiable in `b`.
  * @example ad.random.pareto(ad.random.key(0), 3, [2]).shape // [2]
  */
-export function pareto(k: KeyLike, b: TensorLike, shape?: Shape): Tensor {
+export function pareto(k: KeyLike, b: TensorLike, shape?: Shape): Tensor;
+export function pareto(k: KeyLike, b: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.pareto', 'random.pareto(k, b, shape?)', extra, shape);
   const op = 'random.pareto';
   return keyed(op, k, [b] as const, (key, [b]) => {
     const s = defaultShape(op, shape, b);
@@ -78,7 +83,9 @@ export function pareto(k: KeyLike, b: TensorLike, shape?: Shape): Tensor {
  * σ·√(−2 log u). The shape defaults to scale's. Differentiable in `scale` σ.
  * @example ad.random.rayleigh(ad.random.key(0), 2, [3]).shape // [3]
  */
-export function rayleigh(k: KeyLike, scale: TensorLike, shape?: Shape): Tensor {
+export function rayleigh(k: KeyLike, scale: TensorLike, shape?: Shape): Tensor;
+export function rayleigh(k: KeyLike, scale: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.rayleigh', 'random.rayleigh(k, scale, shape?)', extra, shape);
   const op = 'random.rayleigh';
   return keyed(op, k, [scale] as const, (key, [scale]) => {
     const s = defaultShape(op, shape, scale);
@@ -103,7 +110,9 @@ function maxwellDraws(op: string, k: KeyLike, shape: Shape): Tensor {
  * √(2/π)·x²e^{−x²/2} for x ≥ 0 (JAX's `random.maxwell`): the norm of three standard normals.
  * @example ad.random.maxwell(ad.random.key(0), [2]).shape // [2]
  */
-export function maxwell(k: KeyLike, shape: Shape = []): Tensor {
+export function maxwell(k: KeyLike, shape?: Shape): Tensor;
+export function maxwell(k: KeyLike, shape: Shape = [], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.maxwell', 'random.maxwell(k, shape?)', extra, shape);
   const op = 'random.maxwell';
   return keyed(op, k, [] as const, (key) => maxwellDraws(op, key, shape));
 }
@@ -116,7 +125,9 @@ export function maxwell(k: KeyLike, shape: Shape = []): Tensor {
  * `loc` and `scale`.
  * @example ad.random.doubleSidedMaxwell(ad.random.key(0), 0, 1, [3]).shape // [3]
  */
-export function doubleSidedMaxwell(k: KeyLike, loc: TensorLike, scale: TensorLike, shape?: Shape): Tensor {
+export function doubleSidedMaxwell(k: KeyLike, loc: TensorLike, scale: TensorLike, shape?: Shape): Tensor;
+export function doubleSidedMaxwell(k: KeyLike, loc: TensorLike, scale: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.doubleSidedMaxwell', 'random.doubleSidedMaxwell(k, loc, scale, shape?)', extra, shape);
   const op = 'random.doubleSidedMaxwell';
   return keyed(op, k, [loc, scale] as const, (key, [loc, scale]) => {
     const s = defaultShape(op, shape, loc, scale);
@@ -132,7 +143,9 @@ export function doubleSidedMaxwell(k: KeyLike, loc: TensorLike, scale: TensorLik
  * standard deviation σ). The shape defaults to sigma's. Differentiable in `sigma`.
  * @example ad.random.lognormal(ad.random.key(0), 0.5, [3]).shape // [3]
  */
-export function lognormal(k: KeyLike, sigma: TensorLike = 1, shape?: Shape): Tensor {
+export function lognormal(k: KeyLike, sigma?: TensorLike, shape?: Shape): Tensor;
+export function lognormal(k: KeyLike, sigma: TensorLike = 1, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.lognormal', 'random.lognormal(k, sigma?, shape?)', extra, shape);
   const op = 'random.lognormal';
   return keyed(op, k, [sigma] as const, (key, [sigma]) => {
     const s = defaultShape(op, shape, sigma);
@@ -161,7 +174,9 @@ function checkTriangle(op: string, left: Param, mode: Param, right: Param, shape
  * shape. Differentiable in all three.
  * @example ad.random.triangular(ad.random.key(0), 0, 1, 3, [2]).shape // [2]
  */
-export function triangular(k: KeyLike, left: TensorLike, mode: TensorLike, right: TensorLike, shape?: Shape): Tensor {
+export function triangular(k: KeyLike, left: TensorLike, mode: TensorLike, right: TensorLike, shape?: Shape): Tensor;
+export function triangular(k: KeyLike, left: TensorLike, mode: TensorLike, right: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.triangular', 'random.triangular(k, left, mode, right, shape?)', extra, shape);
   const op = 'random.triangular';
   return keyed(op, k, [left, mode, right] as const, (key, [left, mode, right]) => {
     const s = defaultShape(op, shape, left, mode, right);
@@ -184,7 +199,9 @@ export function triangular(k: KeyLike, left: TensorLike, mode: TensorLike, right
  * Differentiable in `mean` by implicit reparameterisation (the transform's own derivative is biased).
  * @example ad.random.wald(ad.random.key(0), 2, [3]).shape // [3]
  */
-export function wald(k: KeyLike, mean: TensorLike, shape?: Shape): Tensor {
+export function wald(k: KeyLike, mean: TensorLike, shape?: Shape): Tensor;
+export function wald(k: KeyLike, mean: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.wald', 'random.wald(k, mean, shape?)', extra, shape);
   const op = 'random.wald';
   return keyed(op, k, [mean] as const, (key, [mean]) => {
     const s = defaultShape(op, shape, mean);

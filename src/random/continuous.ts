@@ -16,6 +16,7 @@ import { toKey, type Key } from './key.js';
 import { affine, checkParam, checkPositive, param, sampleSize, type Param } from './params.js';
 import { unitUniform } from './threefry.js';
 import { noise } from './keyPrimitives.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * What samplers accept where a key goes: a key, an integer seed read as `key(seed)`, or a tensor
@@ -148,6 +149,8 @@ export function standardGumbel(op: string, k: KeyLike, shape: Shape): Float64Arr
  * is a softmax sample (see `categorical`).
  * @example ad.random.gumbel(ad.random.key(0), [3]).shape // [3]
  */
-export function gumbel(k: KeyLike, shape: Shape = []): Tensor {
+export function gumbel(k: KeyLike, shape?: Shape): Tensor;
+export function gumbel(k: KeyLike, shape: Shape = [], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.gumbel', 'random.gumbel(k, shape?)', extra, shape);
   return noiseTensor(unitNoise('random.gumbel', k, shape, toGumbel), shape);
 }

@@ -21,6 +21,7 @@ import { defaultShape } from './closedForm.js';
 import { split, toKey, type Key } from './key.js';
 import { broadcastsTo, param, sampleSize, valuesToCheck } from './params.js';
 import { unitUniform } from './threefry.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** Throws unless every readable value of `p` is a probability in (0, 1] (`open`: also > 0) or [0, 1]. */
 function checkProbability(op: string, p: TensorLike, open: boolean): void {
@@ -37,7 +38,9 @@ function checkProbability(op: string, p: TensorLike, open: boolean): void {
  * `p` in (0, 1]; the shape defaults to p's.
  * @example ad.random.geometric(ad.random.key(0), 0.5, [4]).shape // [4]
  */
-export function geometric(k: KeyLike, p: TensorLike, shape?: Shape): Tensor {
+export function geometric(k: KeyLike, p: TensorLike, shape?: Shape): Tensor;
+export function geometric(k: KeyLike, p: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.geometric', 'random.geometric(k, p, shape?)', extra, shape);
   const op = 'random.geometric';
   return keyed(op, k, [p] as const, (key, [p]) => {
     const s = defaultShape(op, shape, p);
@@ -173,7 +176,9 @@ function checkTrials(op: string, n: TensorLike): void {
  * their broadcast shape. Float64 values; not differentiable.
  * @example ad.random.binomial(ad.random.key(0), 10, 0.3, [4]).shape // [4]
  */
-export function binomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape): Tensor {
+export function binomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape): Tensor;
+export function binomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.binomial', 'random.binomial(k, n, p, shape?)', extra, shape);
   const op = 'random.binomial';
   return keyed(op, k, [n, p] as const, (key, [n, p]) => {
     const s = defaultShape(op, shape, n, p);
@@ -194,7 +199,9 @@ export function binomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape
  * binomial(keys[i], remaining trials, pᵢ/(pᵢ + … + p_K)). Not differentiable.
  * @example ad.sum(ad.random.multinomial(ad.random.key(0), 10, ad.tensor([0.2, 0.3, 0.5]))).item() // 10
  */
-export function multinomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape): Tensor {
+export function multinomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape): Tensor;
+export function multinomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.multinomial', 'random.multinomial(k, n, p, shape?)', extra, shape);
   const op = 'random.multinomial';
   return keyed(op, k, [n, p] as const, (key, [n, p]) => {
     const weights = asTensor(p, op);

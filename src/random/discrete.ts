@@ -24,12 +24,15 @@ import { noise } from './keyPrimitives.js';
 import { broadcastsTo, checkParam, param, sampleSize } from './params.js';
 import { hashCounts, words64 } from './threefry.js';
 import { constant, eachExample, isBatched, keyed } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * Uniform 32-bit unsigned integers (JAX's `random.bits` with dtype uint32), as exact float64 values.
  * @example ad.random.bits(ad.random.key(1701), [3]) // => [56197195, 4200222568, 961309823]
  */
-export function bits(k: KeyLike, shape: Shape = []): Tensor {
+export function bits(k: KeyLike, shape?: Shape): Tensor;
+export function bits(k: KeyLike, shape: Shape = [], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.bits', 'random.bits(k, shape?)', extra, shape);
   return noiseTensor(noise('random.bits', k, shape, 1, (k0, k1, n) => Float64Array.from(hashCounts(k0, k1, n, null))), shape);
 }
 
@@ -38,7 +41,9 @@ export function bits(k: KeyLike, shape: Shape = []): Tensor {
  * tensor; the shape defaults to p's.
  * @example ad.random.bernoulli(ad.random.key(0), 0.5, [4]).shape // [4]
  */
-export function bernoulli(k: KeyLike, p: TensorLike = 0.5, shape?: Shape): Tensor {
+export function bernoulli(k: KeyLike, p?: TensorLike, shape?: Shape): Tensor;
+export function bernoulli(k: KeyLike, p: TensorLike = 0.5, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.bernoulli', 'random.bernoulli(k, p?, shape?)', extra, shape);
   const op = 'random.bernoulli';
   const sampleShape = shape ?? (p instanceof Tensor ? p.shape : []);
   const u = noiseTensor(unitNoise(op, k, sampleShape), sampleShape);
@@ -69,7 +74,9 @@ export interface CategoricalOptions {
  * With `{ replace: false }` the draws of each batch entry are distinct categories (JAX's replace=False).
  * @example ad.random.categorical(ad.random.key(0), ad.tensor([0, -Infinity, -Infinity])) // => 0
  */
-export function categorical(k: KeyLike, logits: TensorLike, options: CategoricalOptions = {}): Tensor {
+export function categorical(k: KeyLike, logits: TensorLike, options?: CategoricalOptions): Tensor;
+export function categorical(k: KeyLike, logits: TensorLike, options: CategoricalOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.categorical', 'random.categorical(k, logits, options?)', extra, options);
   if (k instanceof Tensor) return keyed('random.categorical', k, [logits] as const, (key, [logits]) => categorical(key, logits, options));
   const op = 'random.categorical';
   const l = constant(asTensor(logits, op));
@@ -212,7 +219,9 @@ const EXACT_SPAN = 2 ** 26;
  * streams from `split(key)`, combined modulo high − low as JAX does to reduce the modulo bias.
  * @example ad.random.randint(ad.random.key(0), [3, 3], 0, 8) // => [[7, 2, 6], [2, 1, 0], [6, 7, 7]]
  */
-export function randint(k: KeyLike, shape: Shape, low: number, high: number): Tensor {
+export function randint(k: KeyLike, shape: Shape, low: number, high: number): Tensor;
+export function randint(k: KeyLike, shape: Shape, low: number, high: number, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.randint', 'random.randint(k, shape, low, high)', extra, high);
   const op = 'random.randint';
   for (const [name, v] of [['low', low], ['high', high]] as const) {
     // ±2^53 included: high = 2^53 is the natural bound of [0, 2^53), and every draw (< high, ≥ low) is still a safe integer.

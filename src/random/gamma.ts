@@ -18,6 +18,7 @@ import { toKey } from './key.js';
 import { eachExample, isBatched, keyed } from './batching.js';
 import { checkPositive, param, sampleSize, valuesToCheck, type Param } from './params.js';
 import { hashCounts } from './threefry.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The values of `a` (a number or tensor, checked positive) at every element of the sample. */
 function shapeValues(op: string, name: string, a: Param, shape: Shape): Float64Array {
@@ -91,7 +92,9 @@ export function gammaSample(op: string, k: KeyLike, a: TensorLike, name: string,
  * reparameterisation, dx/da = −(∂F/∂a)/(∂F/∂x) for F the gamma CDF.
  * @example ad.random.gamma(ad.random.key(0), ad.tensor([0.5, 1, 5])).shape // [3]
  */
-export function gamma(k: KeyLike, a: TensorLike, shape?: Shape): Tensor {
+export function gamma(k: KeyLike, a: TensorLike, shape?: Shape): Tensor;
+export function gamma(k: KeyLike, a: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.gamma', 'random.gamma(k, a, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.gamma', k, [a] as const, (key, [a]) => gamma(key, a, shape));
   return gammaSample('random.gamma', k, a, 'a', shape, false);
 }
@@ -102,7 +105,9 @@ export function gamma(k: KeyLike, a: TensorLike, shape?: Shape): Tensor {
  * Differentiable in `a` (d log x/da = (dx/da)/x).
  * @example ad.random.loggamma(ad.random.key(0), 0.001, [2]).data.every(Number.isFinite) // true
  */
-export function loggamma(k: KeyLike, a: TensorLike, shape?: Shape): Tensor {
+export function loggamma(k: KeyLike, a: TensorLike, shape?: Shape): Tensor;
+export function loggamma(k: KeyLike, a: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.loggamma', 'random.loggamma(k, a, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.loggamma', k, [a] as const, (key, [a]) => loggamma(key, a, shape));
   return gammaSample('random.loggamma', k, a, 'a', shape, true);
 }

@@ -18,6 +18,7 @@ import { gammaSample } from './gamma.js';
 import { split, toKey } from './key.js';
 import { broadcastsTo, checkPositive, param, valuesToCheck, type Param } from './params.js';
 import { keyed } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A parameter's shape: a number's is []. */
 const shapeOf = (v: TensorLike): Shape => (v instanceof Tensor ? v.shape : []);
@@ -29,7 +30,9 @@ const shapeOf = (v: TensorLike): Shape => (v instanceof Tensor ? v.shape : []);
  * The shape defaults to the broadcast of a's and b's. Differentiable in `a` and `b`.
  * @example ad.random.beta(ad.random.key(0), 2, 5, [3]).shape // [3]
  */
-export function beta(k: KeyLike, a: TensorLike, b: TensorLike, shape?: Shape): Tensor {
+export function beta(k: KeyLike, a: TensorLike, b: TensorLike, shape?: Shape): Tensor;
+export function beta(k: KeyLike, a: TensorLike, b: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.beta', 'random.beta(k, a, b, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.beta', k, [a, b] as const, (key, [a, b]) => beta(key, a, b, shape));
   const op = 'random.beta';
   const sampleShape = shape ?? broadcastShapes(op, shapeOf(a), shapeOf(b));
@@ -48,7 +51,9 @@ export function beta(k: KeyLike, a: TensorLike, b: TensorLike, shape?: Shape): T
  * Differentiable in `alpha`.
  * @example ad.random.dirichlet(ad.random.key(0), ad.tensor([1, 2, 3]), [4]).shape // [4, 3]
  */
-export function dirichlet(k: KeyLike, alpha: TensorLike, shape?: Shape): Tensor {
+export function dirichlet(k: KeyLike, alpha: TensorLike, shape?: Shape): Tensor;
+export function dirichlet(k: KeyLike, alpha: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.dirichlet', 'random.dirichlet(k, alpha, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.dirichlet', k, [alpha] as const, (key, [alpha]) => dirichlet(key, alpha, shape));
   const op = 'random.dirichlet';
   const concentration = asTensor(alpha, op);
@@ -85,7 +90,9 @@ function halfDf(op: string, df: TensorLike, shape: Shape): Param {
  * defaults to df's. Differentiable in `df`.
  * @example ad.random.chisquare(ad.random.key(0), 3, [2]).shape // [2]
  */
-export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
+export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape): Tensor;
+export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.chisquare', 'random.chisquare(k, df, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.chisquare', k, [df] as const, (key, [df]) => chisquare(key, df, shape));
   const op = 'random.chisquare';
   const sampleShape = shape ?? shapeOf(df);
@@ -99,7 +106,9 @@ export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
  * Differentiable in `df`.
  * @example ad.random.t(ad.random.key(0), 5, [3]).shape // [3]
  */
-export function t(k: KeyLike, df: TensorLike, shape?: Shape): Tensor {
+export function t(k: KeyLike, df: TensorLike, shape?: Shape): Tensor;
+export function t(k: KeyLike, df: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.t', 'random.t(k, df, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.t', k, [df] as const, (key, [df]) => t(key, df, shape));
   const op = 'random.t';
   const sampleShape = shape ?? shapeOf(df);

@@ -20,6 +20,7 @@ import { gammaSample } from './gamma.js';
 import { split, toKey } from './key.js';
 import { exponential, rademacher } from './locationScale.js';
 import { checkPositive, param } from './params.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * Snedecor's F(dfnum, dfden) values (JAX's `random.f`): with split(key) = [kden, knum],
@@ -27,7 +28,9 @@ import { checkPositive, param } from './params.js';
  * parameters' broadcast shape. Differentiable in both degrees of freedom.
  * @example ad.random.f(ad.random.key(0), 3, 5, [2]).shape // [2]
  */
-export function f(k: KeyLike, dfnum: TensorLike, dfden: TensorLike, shape?: Shape): Tensor {
+export function f(k: KeyLike, dfnum: TensorLike, dfden: TensorLike, shape?: Shape): Tensor;
+export function f(k: KeyLike, dfnum: TensorLike, dfden: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.f', 'random.f(k, dfnum, dfden, shape?)', extra, shape);
   const op = 'random.f';
   return keyed(op, k, [dfnum, dfden] as const, (key, [dfnum, dfden]) => {
     const s = defaultShape(op, shape, dfnum, dfden);
@@ -57,7 +60,9 @@ function checkPower(op: string, p: unknown): asserts p is number {
  * p = 2 gives normal values of variance ½, p = 1 Laplace values.
  * @example ad.random.generalizedNormal(ad.random.key(0), 1.5, [3]).shape // [3]
  */
-export function generalizedNormal(k: KeyLike, p: number, shape: Shape = []): Tensor {
+export function generalizedNormal(k: KeyLike, p: number, shape?: Shape): Tensor;
+export function generalizedNormal(k: KeyLike, p: number, shape: Shape = [], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.generalizedNormal', 'random.generalizedNormal(k, p, shape?)', extra, shape);
   const op = 'random.generalizedNormal';
   checkPower(op, p);
   return keyed(op, k, [] as const, (key) => signedPower(op, key, p, shape));
@@ -81,7 +86,9 @@ function signedPower(op: string, key: KeyLike, p: number, shape: Shape): Tensor 
  * [...shape, d] from k1 and e exponential of shape `shape` from k2, g/(Σ|g|^p + e)^{1/p}.
  * @example ad.random.ball(ad.random.key(0), 3, 2, [5]).shape // [5, 3]
  */
-export function ball(k: KeyLike, d: number, p = 2, shape: Shape = []): Tensor {
+export function ball(k: KeyLike, d: number, p?: number, shape?: Shape): Tensor;
+export function ball(k: KeyLike, d: number, p = 2, shape: Shape = [], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.ball', 'random.ball(k, d, p?, shape?)', extra, shape);
   const op = 'random.ball';
   if (typeof d !== 'number' || !Number.isInteger(d) || d < 1) {
     throw new InvalidArgumentError(`${op}: d must be a positive integer (the dimension), got ${describe(d)}; pass e.g. 3.`);

@@ -11,6 +11,7 @@ import * as seeded from '../tensor/random.js';
 import * as keyed from './continuous.js';
 import type { KeyLike } from './continuous.js';
 import { Key } from './key.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export { Key, wrapKeyData, threefry2x32 } from './key.js';
 export { key, split, foldIn, keyData } from './keyTensors.js';
@@ -41,7 +42,8 @@ export type { ChoiceOptions } from './choice.js';
  */
 export function uniform(key: KeyLike, shape?: Shape, low?: TensorLike, high?: TensorLike): Tensor;
 export function uniform(shape: Shape, seed: number, low?: number, high?: number): Tensor;
-export function uniform(first: KeyLike | Shape, second?: Shape | number, low?: TensorLike, high?: TensorLike): Tensor {
+export function uniform(first: KeyLike | Shape, second?: Shape | number, low?: TensorLike, high?: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.uniform', 'random.uniform(key, shape?, low?, high?)', extra, high);
   return dispatch('uniform', seeded.uniform, keyed.uniform, first, second, low, high);
 }
 
@@ -53,7 +55,8 @@ export function uniform(first: KeyLike | Shape, second?: Shape | number, low?: T
  */
 export function normal(key: KeyLike, shape?: Shape, mean?: TensorLike, std?: TensorLike): Tensor;
 export function normal(shape: Shape, seed: number, mean?: number, std?: number): Tensor;
-export function normal(first: KeyLike | Shape, second?: Shape | number, mean?: TensorLike, std?: TensorLike): Tensor {
+export function normal(first: KeyLike | Shape, second?: Shape | number, mean?: TensorLike, std?: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.normal', 'random.normal(key, shape?, mean?, std?)', extra, std);
   return dispatch('normal', seeded.normal, keyed.normal, first, second, mean, std);
 }
 

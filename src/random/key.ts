@@ -7,6 +7,7 @@ import { checkableValues, isTraced } from '../tensor/checks.js';
 import { describe } from '../tensor/describe.js';
 import { Tensor } from '../tensor/tensor.js';
 import { block, hashCounts, threefry2x32 as hashBlock } from './threefry.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * A PRNG key: two 32-bit words, immutable. Make one with `ad.random.key(seed)`; derive new ones
@@ -148,7 +149,9 @@ export function key(seed: number | bigint): Key {
  * or an earlier run produced.
  * @example ad.random.wrapKeyData([0, 42]).toString() // 'Key(0, 42)'
  */
-export function wrapKeyData(words: readonly number[]): Key {
+export function wrapKeyData(words: readonly number[]): Key;
+export function wrapKeyData(words: readonly number[], ...extra: unknown[]): Key {
+  if (extra.length > 0) extraArguments('random.wrapKeyData', 'random.wrapKeyData(words)', extra, words);
   const ok = Array.isArray(words) && words.length === 2 &&
     words.every((w) => typeof w === 'number' && Number.isInteger(w) && w >= 0 && w < TWO_32);
   if (!ok) {
@@ -257,7 +260,9 @@ export function checkFoldInData(data: unknown): number {
  * For reproducing or testing streams; samplers call it for you.
  * @example Array.from(ad.random.threefry2x32(ad.random.wrapKeyData([0, 0]), [0, 0])) // => [0x6b200159, 0x99ba4efe]
  */
-export function threefry2x32(k: Key | number | bigint, counts: ArrayLike<number>): Uint32Array {
+export function threefry2x32(k: Key | number | bigint, counts: ArrayLike<number>): Uint32Array;
+export function threefry2x32(k: Key | number | bigint, counts: ArrayLike<number>, ...extra: unknown[]): Uint32Array {
+  if (extra.length > 0) extraArguments('random.threefry2x32', 'random.threefry2x32(k, counts)', extra, counts);
   const { words } = toKey(k, 'random.threefry2x32');
   const n = counts?.length;
   if (typeof n !== 'number' || typeof counts === 'string') {

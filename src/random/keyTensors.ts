@@ -9,6 +9,7 @@ import { stack } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { foldIn as foldInKey, key as keyOf, Key, keyData as keyDataOf, keyOfWords, split as splitKey, wordsTensorOf } from './key.js';
 import { constantWords, foldInWordsTensor, keyOfSeedTensor, keyTensor, splitWordsTensor } from './keyPrimitives.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * A key from an integer seed, as JAX's `random.key` / `PRNGKey` (see key.ts: the seed's 64-bit
@@ -20,7 +21,8 @@ import { constantWords, foldInWordsTensor, keyOfSeedTensor, keyTensor, splitWord
  */
 export function key(seed: number | bigint): Key;
 export function key(seed: Tensor): Tensor;
-export function key(seed: number | bigint | Tensor): Key | Tensor {
+export function key(seed: number | bigint | Tensor, ...extra: unknown[]): Key | Tensor {
+  if (extra.length > 0) extraArguments('random.key', 'random.key(seed)', extra, seed);
   return seed instanceof Tensor ? keyOfSeedTensor(seed) : keyOf(seed);
 }
 
@@ -32,7 +34,8 @@ export function key(seed: number | bigint | Tensor): Key | Tensor {
  */
 export function split(k: Key | number | bigint, n?: number): Key[];
 export function split(k: Tensor, n?: number): Tensor;
-export function split(k: Key | number | bigint | Tensor, n = 2): Key[] | Tensor {
+export function split(k: Key | number | bigint | Tensor, n = 2, ...extra: unknown[]): Key[] | Tensor {
+  if (extra.length > 0) extraArguments('random.split', 'random.split(k, n?)', extra, n);
   const t = keyTensor(k, 'random.split');
   if (t === null) return splitKey(k as Key | number | bigint, n);
   return splitWordsTensor(t, n, !(k instanceof Tensor));
@@ -47,7 +50,8 @@ export function split(k: Key | number | bigint | Tensor, n = 2): Key[] | Tensor 
  */
 export function foldIn(k: Key | number | bigint, data: number): Key;
 export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor): Tensor;
-export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor): Key | Tensor {
+export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor, ...extra: unknown[]): Key | Tensor {
+  if (extra.length > 0) extraArguments('random.foldIn', 'random.foldIn(k, data)', extra, data);
   const t = keyTensor(k, 'random.foldIn');
   if (t === null && !(data instanceof Tensor)) return foldInKey(k as Key | number | bigint, data);
   const words = foldInWordsTensor(t ?? constantWords(k as Key | number | bigint, 'random.foldIn'), data);
@@ -65,7 +69,8 @@ export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor)
  */
 export function keyData(k: Key | number | bigint): [number, number];
 export function keyData(keys: readonly Key[]): Tensor;
-export function keyData(k: Key | number | bigint | readonly Key[]): [number, number] | Tensor {
+export function keyData(k: Key | number | bigint | readonly Key[], ...extra: unknown[]): [number, number] | Tensor {
+  if (extra.length > 0) extraArguments('random.keyData', 'random.keyData(k)', extra, k);
   if (Array.isArray(k) && k.length > 0 && k.every((x) => x instanceof Key) && k.some((x) => wordsTensorOf(x) !== null)) {
     // The same values as keyDataOf's rows (words are exact in float64), as one tensor that a recording keeps as a call.
     return stack(k.map((x: Key) => wordsTensorOf(x) ?? new Tensor(Float64Array.of(x.words[0], x.words[1]), [2])), 0);

@@ -12,6 +12,7 @@ import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { NORMAL_LOW, NORMAL_SPAN, noiseTensor, unitNoise, type KeyLike } from './continuous.js';
 import { affine, checkPositive, param } from './params.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** float64's machine epsilon 2⁻⁵²: JAX's minval for `logistic` and `cauchy`, so that log(u) and tan stay finite. */
 const EPS = 2 ** -52;
@@ -34,7 +35,9 @@ function locScale(op: string, base: Float64Array | Tensor, shape: Shape, loc: Te
  * Differentiable in `rate` (dx/drate = −x/rate).
  * @example ad.random.exponential(ad.random.key(0), [3], 2).shape // [3]
  */
-export function exponential(k: KeyLike, shape: Shape = [], rate: TensorLike = 1): Tensor {
+export function exponential(k: KeyLike, shape?: Shape, rate?: TensorLike): Tensor;
+export function exponential(k: KeyLike, shape: Shape = [], rate: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.exponential', 'random.exponential(k, shape?, rate?)', extra, rate);
   const op = 'random.exponential';
   // −log1p(−u): 1 − u moves log's domain to (0, 1], so E is finite (at most 36.7).
   const e = unitNoise(op, k, shape, (u) => {
@@ -54,7 +57,9 @@ export function exponential(k: KeyLike, shape: Shape = [], rate: TensorLike = 1)
  * for u uniform in [−1 + 2⁻⁵³, 1) (JAX's `random.laplace` for ε). Differentiable in `loc` and `scale`.
  * @example ad.random.laplace(ad.random.key(0), [2, 2], 1, 0.5).shape // [2, 2]
  */
-export function laplace(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function laplace(k: KeyLike, shape?: Shape, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function laplace(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.laplace', 'random.laplace(k, shape?, loc?, scale?)', extra, scale);
   const op = 'random.laplace';
   const e = unitNoise(op, k, shape, (f) => {
     for (let i = 0; i < f.length; i++) {
@@ -70,7 +75,9 @@ export function laplace(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scal
  * uniform in [2⁻⁵², 1) (JAX's `random.logistic` for ε). Differentiable in `loc` and `scale`.
  * @example ad.random.logistic(ad.random.key(0), [3]).shape // [3]
  */
-export function logistic(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function logistic(k: KeyLike, shape?: Shape, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function logistic(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.logistic', 'random.logistic(k, shape?, loc?, scale?)', extra, scale);
   const op = 'random.logistic';
   const e = unitNoise(op, k, shape, (u) => {
     aboveEps(u);
@@ -84,7 +91,9 @@ export function logistic(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, sca
  * for u uniform in [2⁻⁵², 1) (JAX's `random.cauchy` for ε). Differentiable in `loc` and `scale`.
  * @example ad.random.cauchy(ad.random.key(0), [3]).shape // [3]
  */
-export function cauchy(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function cauchy(k: KeyLike, shape?: Shape, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function cauchy(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.cauchy', 'random.cauchy(k, shape?, loc?, scale?)', extra, scale);
   const op = 'random.cauchy';
   const e = unitNoise(op, k, shape, (u) => {
     aboveEps(u);
@@ -98,7 +107,9 @@ export function cauchy(k: KeyLike, shape: Shape = [], loc: TensorLike = 0, scale
  * where the uniform is below ½), as float64 values. Random signs for Hutchinson's trace estimator.
  * @example ad.random.rademacher(ad.random.key(0), [4]).data.every((v) => v === 1 || v === -1) // true
  */
-export function rademacher(k: KeyLike, shape: Shape = []): Tensor {
+export function rademacher(k: KeyLike, shape?: Shape): Tensor;
+export function rademacher(k: KeyLike, shape: Shape = [], ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.rademacher', 'random.rademacher(k, shape?)', extra, shape);
   return noiseTensor(unitNoise('random.rademacher', k, shape, (s) => {
     for (let i = 0; i < s.length; i++) s[i] = s[i]! < 0.5 ? 1 : -1;
   }), shape);

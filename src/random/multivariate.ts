@@ -25,6 +25,7 @@ import { checkedSize } from '../tensor/checks.js';
 import { normalNoise, type KeyLike } from './continuous.js';
 import { broadcastsTo } from './params.js';
 import { keyed } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface MultivariateNormalOptions {
   /**
@@ -42,7 +43,9 @@ export interface MultivariateNormalOptions {
  * @example ad.random.multivariateNormal(ad.random.key(0), ad.zeros([2]), ad.eye(2), [5]).shape // [5, 2]
  * @example ad.random.multivariateNormal(ad.random.key(0), ad.zeros([2]), ad.ones([2, 2]), [3], { method: 'eigh' }).shape // [3, 2]
  */
-export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike, shape?: Shape, options: MultivariateNormalOptions = {}): Tensor {
+export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike, shape?: Shape, options?: MultivariateNormalOptions): Tensor;
+export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike, shape?: Shape, options: MultivariateNormalOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.multivariateNormal', 'random.multivariateNormal(k, mean, cov, shape?, options?)', extra, options);
   if (k instanceof Tensor) return keyed('random.multivariateNormal', k, [mean, cov] as const, (key, [mean, cov]) => multivariateNormal(key, mean, cov, shape, options));
   const op = 'random.multivariateNormal';
   checkOptions(options, op, ['method']);

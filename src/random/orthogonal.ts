@@ -16,6 +16,7 @@ import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { keyed } from './batching.js';
 import { normalNoise, type KeyLike } from './continuous.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * Uniformly (Haar) distributed n×m matrices with orthonormal columns (m ≤ n) or rows (m > n),
@@ -24,7 +25,9 @@ import { normalNoise, type KeyLike } from './continuous.js';
  * library's `qr` already makes diag R ≥ 0, so the sign fix only restates the convention.)
  * @example ad.random.orthogonal(ad.random.key(0), 3).shape // [3, 3]
  */
-export function orthogonal(k: KeyLike, n: number, shape: Shape = [], m: number = n): Tensor {
+export function orthogonal(k: KeyLike, n: number, shape?: Shape, m?: number): Tensor;
+export function orthogonal(k: KeyLike, n: number, shape: Shape = [], m: number = n, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.orthogonal', 'random.orthogonal(k, n, shape?, m?)', extra, m);
   const op = 'random.orthogonal';
   for (const [name, v] of [['n', n], ['m', m]] as const) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {

@@ -16,6 +16,7 @@ import { noise } from './keyPrimitives.js';
 import { sampleSize } from './params.js';
 import { hashCounts } from './threefry.js';
 import { keyed } from './batching.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * How many sorts JAX does for n items: ⌈3 ln n / ln(2^32 − 1)⌉ (tjablin's heuristic, cited in
@@ -87,7 +88,9 @@ function independentOrder(op: string, k: Key, shape: Shape, axis: number): Float
  * @example ad.random.permutation(ad.random.key(0), 5).shape // [5]
  * @example ad.random.permutation(ad.random.key(0), ad.reshape(ad.arange(6), [2, 3]), 1, true).shape // [2, 3]
  */
-export function permutation(k: KeyLike, x: number | Tensor, axis = 0, independent = false): Tensor {
+export function permutation(k: KeyLike, x: number | Tensor, axis?: number, independent?: boolean): Tensor;
+export function permutation(k: KeyLike, x: number | Tensor, axis = 0, independent = false, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.permutation', 'random.permutation(k, x, axis?, independent?)', extra, independent);
   if (k instanceof Tensor) return keyed('random.permutation', k, [x] as const, (key, [x]) => permutation(key, x, axis, independent));
   const op = 'random.permutation';
   if (typeof independent !== 'boolean') {

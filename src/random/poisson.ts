@@ -20,6 +20,7 @@ import type { KeyLike } from './continuous.js';
 import { split, toKey, type Key } from './key.js';
 import { param, sampleSize } from './params.js';
 import { hashCounts, unitUniform } from './threefry.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** JAX's float32 `uniform(key, (n,))`: 32-bit words w, (w >>> 9)·2⁻²³ (the 23-bit mantissa of a float in [1, 2), minus 1). */
 function uniform32(k: Key, n: number): Float64Array {
@@ -122,7 +123,9 @@ function logPmf(k: number, lam: number, logLam: number): number {
  * defaults to lam's. The counts are float64 values; λ = 0 gives 0.
  * @example ad.random.poisson(ad.random.key(0), 3, [4]).shape // [4]
  */
-export function poisson(k: KeyLike, lam: TensorLike, shape?: Shape): Tensor {
+export function poisson(k: KeyLike, lam: TensorLike, shape?: Shape): Tensor;
+export function poisson(k: KeyLike, lam: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.poisson', 'random.poisson(k, lam, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.poisson', k, [lam] as const, (key, [lam]) => poisson(key, lam, shape));
   const op = 'random.poisson';
   const key = toKey(k, op);

@@ -18,6 +18,7 @@ import { unitSample, type KeyLike } from './continuous.js';
 import { erf, erfinv } from './erf.js';
 import { TAIL_START, upperTailDraw } from './normalTail.js';
 import { param } from './params.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const view = new DataView(new ArrayBuffer(8));
 
@@ -80,7 +81,9 @@ function draw(op: string, k: KeyLike, lower: Tensor, upper: Tensor, sampleShape:
  * draws just above 9 (JAX's recipe, kept between −3 and 3, would return 1.8e308 there).
  * @example ad.random.truncatedNormal(ad.random.key(0), 0, 2, [3]).shape // [3]
  */
-export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike, shape?: Shape): Tensor {
+export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike, shape?: Shape): Tensor;
+export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike, shape?: Shape, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('random.truncatedNormal', 'random.truncatedNormal(k, lower, upper, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.truncatedNormal', k, [lower, upper] as const, (key, [lower, upper]) => truncatedNormal(key, lower, upper, shape));
   const op = 'random.truncatedNormal';
   const sampleShape = shape ?? broadcastShapes(op, asTensor(lower, op).shape, asTensor(upper, op).shape);
