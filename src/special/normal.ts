@@ -96,3 +96,10 @@ export function ndtri(p: TensorLike, ...extra: unknown[]): Tensor { if (extra.le
  */
 export function erfcinv(y: TensorLike): Tensor;
 export function erfcinv(y: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('erfcinv', 'erfcinv(y)', extra, y); return callUnary(erfcinvP, y, null); }
+
+/**
+ * r(x) = φ(x)/Φ(x), the derivative of log Φ (≈ −x for x ≪ 0), as a differentiable tensor (its derivatives are
+ * logNdtr's second and third): stats.truncnorm integrates it over short intervals and takes Newton steps with it.
+ * @internal
+ */
+export function logNdtrDerivative(x: TensorLike): Tensor { return callUnary(logNdtrSlopeP, x, null); }

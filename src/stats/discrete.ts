@@ -13,7 +13,7 @@ import { logBinomialDensity, logGammaDensity } from './gamma.js';
 import { args, fromLog, inSupport, inUnitInterval, nanUnless, validAndNotNaN } from './args.js';
 
 /** 1 where k is a (finite) integer ≥ lo. */
-const integerFrom = (k: Tensor, lo: number) => logicalAnd(logicalAnd(equal(floor(k), k), greaterEqual(k, lo)), less(k, Infinity));
+export const integerFrom = (k: Tensor, lo: number) => logicalAnd(logicalAnd(equal(floor(k), k), greaterEqual(k, lo)), less(k, Infinity));
 /** 1 where p is in [0, 1]. */
 const isProbability = inUnitInterval;
 /** k inside the support, else a harmless 0 (so no NaN reaches a gradient through the branch not taken). */
