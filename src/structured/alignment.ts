@@ -18,7 +18,7 @@ import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './sem
 import { runChain } from './chain.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch, usedEntries } from './batch.js';
-import { checkpointsOption, lengthsOption, optionsObject, semiringArg, unmapped, wrongShape } from './validate.js';
+import { checkpointsOption, forEachStructure, lengthsOption, optionsObject, semiringArg, unmapped, wrongShape } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
@@ -243,6 +243,10 @@ export class Alignment {
   }
 
   private scoreAs(states: unknown, op: string): Tensor {
+    return forEachStructure(states, op, () => this.scoreOnce(states, op));
+  }
+
+  private scoreOnce(states: unknown, op: string): Tensor {
     const [B, T, S] = this.scores.shape as [number, number, number];
     const flat = reshape(this.scores, [B * T * S]);
     const items = perItem<readonly number[]>(states, this.batched, B, op, 'alignment');

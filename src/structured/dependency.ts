@@ -26,7 +26,7 @@ import { someTree, wilsonSamples } from './wilson.js';
 import { foldIn, toKey, type Key } from '../random/key.js';
 import type { HeadsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
-import { lengthsOption, optionsObject, sampleCount, semiringArg, unmapped, wrongShape } from './validate.js';
+import { forEachStructure, lengthsOption, optionsObject, sampleCount, semiringArg, unmapped, wrongShape } from './validate.js';
 
 export interface DependencyCRFOptions {
   /**
@@ -251,6 +251,10 @@ export class DependencyCRF {
 
   /** [B] scores of checked trees. */
   private scoreAs(heads: unknown, op: string): Tensor {
+    return forEachStructure(heads, op, () => this.scoreOnce(heads, op));
+  }
+
+  private scoreOnce(heads: unknown, op: string): Tensor {
     const [B, N] = this.arcScores.shape as [number, number, number];
     const items = perItem<readonly number[]>(heads, this.batched, B, op, 'heads array');
     const flat = reshape(this.arcScores, [B * N * N]);

@@ -18,7 +18,7 @@ import { grad } from '../transforms/vjp.js';
 import { everyExample } from '../transforms/vmap.js';
 import { LinearChainCRF } from './linearChain.js';
 import { topkCount } from './kbest.js';
-import { optionsObject, plainStructure, sampleCount, scoresOfShape, scoresTensor, tagSequence, unmapped, wrongShape } from './validate.js';
+import { forEachStructure, optionsObject, plainStructure, sampleCount, scoresOfShape, scoresTensor, tagSequence, unmapped, wrongShape } from './validate.js';
 
 export interface HMMOptions {
   /** log p(z₀ = k): [K]. */
@@ -84,7 +84,7 @@ export class HMM {
 
   /** log p(x) by the forward algorithm (one per sequence for a batch), differentiable in the parameters. */
   logLikelihood(observations: Observations): Tensor {
-    return this.chainOf(observations, 'HMM.logLikelihood').logPartition();
+    return forEachStructure(observations, 'HMM.logLikelihood', () => this.chainOf(observations, 'HMM.logLikelihood').logPartition());
   }
 
   /** The most probable state sequence (Viterbi, through the argmax semiring) and log p(x, z). */
@@ -125,6 +125,11 @@ export class HMM {
 
   /** log p(x, z) of a state sequence (one per sequence for a batch). */
   logJoint(given: readonly number[] | readonly (readonly number[])[] | Tensor, observations: Observations): Tensor {
+    const op = 'HMM.logJoint';
+    return forEachStructure(given, op, () => forEachStructure(observations, op, () => this.logJointOnce(given, observations)));
+  }
+
+  private logJointOnce(given: readonly number[] | readonly (readonly number[])[] | Tensor, observations: Observations): Tensor {
     const states = plainStructure(given) as readonly number[] | readonly (readonly number[])[];
     const op = 'HMM.logJoint', chain = this.chainOf(observations, op), K = this.emission.shape[0]!, B = chain.lengths.length;
     // The states checked here, so that the errors name HMM.logJoint rather than the chain's score.

@@ -17,6 +17,7 @@ import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import {
   plainStructure,
+  forEachStructure,
   checkpointsOption, lengthsOption, optionsObject, scoresOfShape, scoresTensor, semiringArg, tagSequence, unmapped, wrongShape,
 } from './validate.js';
 import { rowArgmax, rowsFromFlow } from './tagModel.js';
@@ -193,6 +194,10 @@ export class LinearChainCRF {
   }
 
   private scoreAs(given: readonly number[] | readonly (readonly number[])[] | Tensor, op: string): Tensor {
+    return forEachStructure(given, op, () => this.scoreOnce(given, op));
+  }
+
+  private scoreOnce(given: readonly number[] | readonly (readonly number[])[] | Tensor, op: string): Tensor {
     const tags = plainStructure(given) as readonly number[] | readonly (readonly number[])[]; // a tensor of tags (pytorch-crf's) as arrays
     const [B, n, K] = this.emissions.shape as [number, number, number];
     if (this.batched && (!Array.isArray(tags) || tags.length !== B)) {

@@ -8,7 +8,7 @@ import { grad, vjp } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch, usedPositions } from './batch.js';
-import { lengthsOption, semiringArg, tagSequence, unmapped, wrongShape } from './validate.js';
+import { forEachStructure, lengthsOption, semiringArg, tagSequence, unmapped, wrongShape } from './validate.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
@@ -82,6 +82,10 @@ export abstract class TagModel {
   }
 
   private scoreAs(tags: unknown, op: string): Tensor {
+    return forEachStructure(tags, op, () => this.scoreOnce(tags, op));
+  }
+
+  private scoreOnce(tags: unknown, op: string): Tensor {
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const items = perItem<readonly number[]>(tags, this.batched, B, op, 'tag sequence');
     const scores = items.map((ys, b) => this.scoreOf(tagSequence(ys, this.lengths[b]!, K, op, this.batched ? `tags[${b}]` : 'tags', n), b));

@@ -8,8 +8,9 @@ import { zeros } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { live } from '../core/trace.js';
 import type { Checkpoints } from '../transforms/scan.js';
-import { isBatched } from '../transforms/vmap.js';
+import { eachExample, isBatched } from '../transforms/vmap.js';
 import type { Semiring } from './semirings.js';
 
 /**
@@ -154,5 +155,16 @@ export function unmapped(model: object, op: string): void {
  * is. Its values are read: under jit that read is reported (the call runs as written).
  */
 export function plainStructure(value: unknown): unknown {
-  return value instanceof Tensor ? value.toArray() : value;
+  // live: under forEachStructure's paused vmap, a mapped structure reads as its example's slice.
+  return value instanceof Tensor ? live(value).toArray() : value;
+}
+
+/**
+ * `run()` once per example where `given` — a structure as a tensor of integers (tags, heads,
+ * states, observations) — is mapped by a vmap, the results stacked (JAX's per-example loss
+ * `vmap(lambda e, y: crf(e).log_prob(y))`): each example's structure is read as values, which a
+ * mapped tensor cannot give for the whole batch at once. Anything else runs as `run()`.
+ */
+export function forEachStructure<T>(given: unknown, op: string, run: () => T): T {
+  return given instanceof Tensor && isBatched(given) ? eachExample(run, op) : run();
 }

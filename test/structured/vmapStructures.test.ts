@@ -1,0 +1,57 @@
+/**
+ * @file Structures mapped by vmap — the per-example loss JAX users write, vmap(lambda e, y:
+ * crf(e).log_prob(y)) — against the loop over examples: tags, heads, alignment states and HMM
+ * observations as mapped tensors (each example's structure is read per example), values and
+ * gradients through the vmap.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+const grid = (shape: number[], salt: number) => ad.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(0.7 * i + salt)), shape);
+const close = (a: Tensor, b: Tensor) => {
+  const x = a.toFloat64Array(), y = b.toFloat64Array();
+  expect(a.shape).toEqual(b.shape);
+  x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(y[i]!))));
+};
+/** vmap(f)(xs, ys) against stacking f on each example, and the gradient in xs through both. */
+function againstLoop(f: (x: Tensor, y: Tensor) => Tensor, xs: Tensor, ys: Tensor): void {
+  const B = xs.shape[0]!;
+  const loop = (x: Tensor) => ad.stack(Array.from({ length: B }, (_, b) => f(ad.take(x, b, 0), ad.take(ys, b, 0))), 0);
+  close(ad.vmap(f)(xs, ys) as Tensor, loop(xs));
+  close(ad.grad((x: Tensor) => ad.sum(ad.square(ad.vmap(f)(x, ys) as Tensor)))(xs), ad.grad((x: Tensor) => ad.sum(ad.square(loop(x))))(xs));
+}
+
+describe('structures mapped by vmap, against the loop', () => {
+  it('LinearChainCRF.logProbability and score with mapped tags', () => {
+    const T = grid([3, 3], 1);
+    const crf = (e: Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: T });
+    const tags = ad.tensor([[0, 1, 2, 0], [1, 1, 0, 2], [2, 2, 2, 1]]);
+    againstLoop((e, y) => crf(e).logProbability(y), grid([3, 4, 3], 2), tags);
+    againstLoop((e, y) => crf(e).score(y), grid([3, 4, 3], 3), tags);
+    // A mapped batch of models (one example = a batch of 2 sequences), tags [2, 4] per example.
+    againstLoop((e, y) => ad.sum(crf(e).logProbability(y)), grid([2, 2, 4, 3], 4), ad.tensor([[[0, 1, 2, 0], [1, 0, 0, 2]], [[2, 1, 1, 0], [0, 0, 2, 2]]]));
+  });
+
+  it('HigherOrderCRF (the tag models) and DependencyCRF with mapped tags and heads', () => {
+    const T2 = grid([2, 2, 2], 5);
+    againstLoop((e, y) => new ad.HigherOrderCRF({ emissions: e, transitions: T2 }).logProbability(y), grid([2, 4, 2], 6), ad.tensor([[0, 1, 1, 0], [1, 1, 0, 0]]));
+    for (const projective of [true, false]) {
+      // Heads of words 1…3 (0 is the root): a projective tree in each example.
+      againstLoop((s, h) => new ad.DependencyCRF({ arcScores: s, projective, singleRoot: true }).logProbability(h), grid([2, 4, 4], 7), ad.tensor([[2, 0, 2], [0, 1, 2]]));
+    }
+  });
+
+  it('Alignment states and HMM observations and states, mapped', () => {
+    againstLoop((s, a) => new ad.Alignment({ scores: s }).logProbability(a), grid([2, 5, 3], 8), ad.tensor([[0, 1, 1, 2, 2], [0, 0, 1, 1, 2]]));
+    const hmm = (e: Tensor) => new ad.HMM({
+      initial: ad.logSoftmax(grid([2], 9), -1), transition: ad.logSoftmax(grid([2, 2], 10), -1), emission: ad.logSoftmax(e, -1),
+    });
+    const xs = ad.tensor([[0, 1, 2, 1], [2, 2, 0, 1]]), zs = ad.tensor([[0, 1, 1, 0], [1, 0, 0, 1]]);
+    againstLoop((e, x) => hmm(e).logLikelihood(x), ad.stack([grid([2, 3], 11), grid([2, 3], 12)], 0), xs);
+    // Both the states and the observations mapped.
+    const e = grid([2, 3], 13);
+    const joint = ad.vmap((z: Tensor, x: Tensor) => hmm(e).logJoint(z, x))(zs, xs) as Tensor;
+    close(joint, ad.stack([0, 1].map((b) => hmm(e).logJoint(ad.take(zs, b, 0), ad.take(xs, b, 0))), 0));
+  });
+});
