@@ -11,6 +11,7 @@ import { linalgRows } from './opTables/linalg.js';
 import { linalgExtraRows } from './opTables/linalgExtras.js';
 import { specialRows } from './opTables/special.js';
 import { specialExtraRows } from './opTables/specialExtras.js';
+import { specialRemainderRows } from './opTables/specialRemainder.js';
 import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
 import { nnRows } from './opTables/nn.js';
@@ -203,6 +204,7 @@ export const opTable: OpRow[] = [
   ...linalgExtraRows,
   ...specialRows,
   ...specialExtraRows,
+  ...specialRemainderRows,
   ...indexingRows,
   ...convRows,
   ...nnRows,

@@ -1,7 +1,8 @@
 /**
  * @file `ad.special`: the special functions under jax.scipy.special's names — the incomplete gamma
  * and beta functions, the normal CDF family, Bessel I₀/I₁, Hurwitz ζ — beside the library's
- * existing ones (lgamma as gammaln, digamma, polygamma, erf, erfc, erfinv, xlogy, logit).
+ * existing ones (lgamma as gammaln, digamma, polygamma, erf, erfc, erfinv, xlogy, logit); Γ itself, beta, poch, the
+ * exponential integrals, spence, fresnel, bernoulli, hyp1f1 and softmax under SciPy's axis default.
  */
 export { lgamma, lgamma as gammaln, digamma, polygamma, erf, erfc, erfinv } from '../ops/special.js';
 export { xlogy } from '../ops/logspace.js';
@@ -13,3 +14,9 @@ export { zeta } from './zeta.js';
 export { ndtr, logNdtr, ndtri, erfcinv } from './normal.js';
 export { xlog1py, entr, relEntr, klDiv, factorial, expit, logsumexp } from './elementary.js';
 export type { LogsumexpOptions } from './elementary.js';
+export { gamma, gammasgn, beta, poch } from './gammaFunction.js';
+export { expi, exp1, expn } from './expint.js';
+export { spence, fresnel } from './spence.js';
+export { bernoulli } from './bernoulli.js';
+export { hyp1f1 } from './hyp1f1.js';
+export { softmax, logSoftmax } from './softmax.js';
