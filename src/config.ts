@@ -18,6 +18,7 @@ import { autoJitSetting } from './jit/autoJit.js';
 import { InvalidArgumentError } from './core/errors.js';
 import { useWasmKernels, wasmKernelsAvailable } from './tensor/kernels/wasm/gemm.js';
 import { setThreads, threadSetting, threadsInfo, type ThreadSetting } from './tensor/threads/pool.js';
+import { extraArguments } from './core/extraArguments.js';
 
 /** The backends adjoint may use; an omitted field keeps its current setting. */
 export interface BackendConfig {
@@ -72,7 +73,9 @@ function checkThreads(value: unknown): ThreadSetting {
  * ad.backendInfo().codegen;   // => false
  * ad.config({ codegen: true });
  */
-export function config(options: BackendConfig = {}): Required<BackendConfig> {
+export function config(options?: BackendConfig): Required<BackendConfig>;
+export function config(options: BackendConfig = {}, ...extra: unknown[]): Required<BackendConfig> {
+  if (extra.length > 0) extraArguments('config', 'config(options?)', extra, options);
   for (const key of Object.keys(options) as Array<keyof BackendConfig>) {
     if (key !== 'wasm' && key !== 'codegen' && key !== 'threads' && key !== 'autoJit') {
       throw new InvalidArgumentError(`config: unknown option '${String(key)}'. The options are threads ('auto' or a count), wasm, codegen and autoJit (booleans).`);
@@ -104,7 +107,9 @@ export function config(options: BackendConfig = {}): Required<BackendConfig> {
  * ad.backendInfo().threads;   // => 1
  * ad.config({ threads: 'auto' });
  */
-export function backendInfo(): BackendInfo {
+export function backendInfo(): BackendInfo;
+export function backendInfo(...extra: unknown[]): BackendInfo {
+  if (extra.length > 0) extraArguments('backendInfo', 'backendInfo()', extra);
   const wasm = wasmKernelsAvailable(), codegen = codegenAvailable();
   // The threads run the WebAssembly kernels, so without them there is one thread.
   const { threads, reason } = wasm ? threadsInfo() : { threads: 1, reason: 'the WebAssembly kernels are off or unavailable, and threads run them' };

@@ -2,6 +2,7 @@
 import { checkAnomalies, withAnomalyMode, type AnomalyOptions } from './anomaly.js';
 import { checkFunction, checkSynchronous } from './functions.js';
 import { InvalidArgumentError } from './errors.js';
+import { extraArguments } from './extraArguments.js';
 
 const PASSES = ['both', 'forward', 'backward'];
 
@@ -19,7 +20,9 @@ const PASSES = ['both', 'forward', 'backward'];
  * ad.detectAnomalies(() => g(ad.tensor([1, 4]))); // fine
  * // ad.detectAnomalies(() => g(ad.tensor([0, 4]))); // AnomalyError: backward pass of op 'sqrt' produced Infinity
  */
-export function detectAnomalies<T>(fn: () => T, options: AnomalyOptions = {}): T {
+export function detectAnomalies<T>(fn: () => T, options?: AnomalyOptions): T;
+export function detectAnomalies<T>(fn: () => T, options: AnomalyOptions = {}, ...extra: unknown[]): T {
+  if (extra.length > 0) extraArguments('detectAnomalies', 'detectAnomalies(fn, options?)', extra, options);
   checkFunction(fn, 'detectAnomalies');
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`detectAnomalies: options must be an object such as { strict: true }, got ${String(options)}.`);

@@ -1,5 +1,6 @@
 /** @file Residual memory you can read: bytes held by live tapes and checkpoints now, and the peak. */
 import type { Tensor } from '../tensor/tensor.js';
+import { extraArguments } from './extraArguments.js';
 
 /**
  * What a tape holds (its saved values, the inputs its checkpointed regions keep, the carries its
@@ -75,12 +76,16 @@ export interface MemoryStats {
  * ad.grad((x) => ad.sum(ad.tanh(ad.tanh(x))))(ad.ones([1000]));
  * ad.memoryStats().peakResidualBytes; // 16000: two tanh outputs of 1000 float64s
  */
-export function memoryStats(): MemoryStats {
+export function memoryStats(): MemoryStats;
+export function memoryStats(...extra: unknown[]): MemoryStats {
+  if (extra.length > 0) extraArguments('memoryStats', 'memoryStats()', extra);
   return { residualBytes: state.current, peakResidualBytes: state.peak };
 }
 
 /** Starts a new peak measurement from the bytes held now. */
-export function resetPeakMemory(): void {
+export function resetPeakMemory(): void;
+export function resetPeakMemory(...extra: unknown[]): void {
+  if (extra.length > 0) extraArguments('resetPeakMemory', 'resetPeakMemory()', extra);
   state.peak = state.current;
 }
 

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from './errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from './primitive.js';
 import { memoryStats, resetPeakMemory } from './memory.js';
+import { extraArguments } from './extraArguments.js';
 
 /** Time and calls of one op kind. */
 export interface OpTime {
@@ -86,7 +87,9 @@ const sorted = (table: Map<string, OpTime>) => [...table.values()].sort((a, b) =
  * const { result, profile } = ad.profile(() => ad.grad((w) => ad.sum(ad.tanh(ad.matmul(w, w))))(ad.ones([64, 64])));
  * profile.backward[0].op; // the op whose backward rule took longest, e.g. 'matmul'
  */
-export function profile<T>(fn: () => T): { result: T; profile: Profile } {
+export function profile<T>(fn: () => T): { result: T; profile: Profile };
+export function profile<T>(fn: () => T, ...extra: unknown[]): { result: T; profile: Profile } {
+  if (extra.length > 0) extraArguments('profile', 'profile(fn)', extra, fn);
   checkFunction(fn, 'profile');
   if (profiler.active) {
     throw new InvalidArgumentError('profile: already profiling (profile calls do not nest); profile the outer call only.');
@@ -118,7 +121,9 @@ export function profile<T>(fn: () => T): { result: T; profile: Profile } {
 }
 
 /** A profile as aligned text: one line per op kind, forward and backward side by side. */
-export function formatProfile(p: Profile): string {
+export function formatProfile(p: Profile): string;
+export function formatProfile(p: Profile, ...extra: unknown[]): string {
+  if (extra.length > 0) extraArguments('formatProfile', 'formatProfile(p)', extra, p);
   const ops = [...new Set([...p.forward.map((r) => r.op), ...p.backward.map((r) => r.op)])];
   const f = new Map(p.forward.map((r) => [r.op, r])), b = new Map(p.backward.map((r) => [r.op, r]));
   ops.sort((x, y) => (f.get(y)?.ms ?? 0) + (b.get(y)?.ms ?? 0) - (f.get(x)?.ms ?? 0) - (b.get(x)?.ms ?? 0));

@@ -16,6 +16,7 @@ import {
   type Hyperparameter, type Optimizer, type StepContext,
 } from './optimizerCore.js';
 import type { AdamState } from './optimizers.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export type LionState = { count: Tensor; mu: PyTree };
 export type AmsgradState = { count: Tensor; mu: PyTree; nu: PyTree; nuMax: PyTree };
@@ -74,7 +75,9 @@ function adamDirection(c: StepContext, o: AdamOptions, eps: number, nesterov: bo
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([2]), state); // 1 − 0.1·(1 + 0.01·1) = 0.899
  */
-export function adamw(options: AdamOptions & { weightDecay?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<AdamState> {
+export function adamw(options: AdamOptions & { weightDecay?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<AdamState>;
+export function adamw(options: AdamOptions & { weightDecay?: Hyperparameter | undefined; nesterov?: boolean | undefined }, ...extra: unknown[]): Optimizer<AdamState> {
+  if (extra.length > 0) extraArguments('optimizers.adamw', 'optimizers.adamw(options)', extra, options);
   checkHyperparameters('adamw', options, { ...adamRules, weightDecay: hyperparameter, nesterov: flag });
   return momentOptimizer('adamw', { mu: 0, nu: 0 }, (c) => {
     const { u, moments } = adamDirection(c, options, options.eps ?? 1e-8, options.nesterov ?? false, options.weightDecay ?? 1e-4);
@@ -93,7 +96,9 @@ export function adamw(options: AdamOptions & { weightDecay?: Hyperparameter | un
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([3]), state); // ≈ 1 − 0.01·(0.9·0.1/0.19 + 0.1/0.1)
  */
-export function nadam(options: AdamOptions): Optimizer<AdamState> {
+export function nadam(options: AdamOptions): Optimizer<AdamState>;
+export function nadam(options: AdamOptions, ...extra: unknown[]): Optimizer<AdamState> {
+  if (extra.length > 0) extraArguments('optimizers.nadam', 'optimizers.nadam(options)', extra, options);
   checkHyperparameters('nadam', options, adamRules);
   return momentOptimizer('nadam', { mu: 0, nu: 0 }, (c) => {
     const { u, moments } = adamDirection(c, options, options.eps ?? 1e-8, true);
@@ -112,7 +117,9 @@ export function nadam(options: AdamOptions): Optimizer<AdamState> {
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([2]), state); // ≈ 1 − 0.1 = 0.9
  */
-export function amsgrad(options: AdamOptions): Optimizer<AmsgradState> {
+export function amsgrad(options: AdamOptions): Optimizer<AmsgradState>;
+export function amsgrad(options: AdamOptions, ...extra: unknown[]): Optimizer<AmsgradState> {
+  if (extra.length > 0) extraArguments('optimizers.amsgrad', 'optimizers.amsgrad(options)', extra, options);
   checkHyperparameters('amsgrad', options, adamRules);
   const eps = options.eps ?? 1e-8, epsRoot = options.epsRoot ?? 0;
   return momentOptimizer('amsgrad', { mu: 0, nu: 0, nuMax: 0 }, (c) => {
@@ -136,7 +143,9 @@ export function amsgrad(options: AdamOptions): Optimizer<AmsgradState> {
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([2]), state); // ρ₁ = 1 < 5: 1 − 0.1·2 = 0.8
  */
-export function radam(options: AdamOptions & { threshold?: number | undefined }): Optimizer<AdamState> {
+export function radam(options: AdamOptions & { threshold?: number | undefined }): Optimizer<AdamState>;
+export function radam(options: AdamOptions & { threshold?: number | undefined }, ...extra: unknown[]): Optimizer<AdamState> {
+  if (extra.length > 0) extraArguments('optimizers.radam', 'optimizers.radam(options)', extra, options);
   checkHyperparameters('radam', options, { ...adamRules, threshold: nonNegative });
   const eps = options.eps ?? 1e-8, epsRoot = options.epsRoot ?? 0, threshold = options.threshold ?? 5;
   if (!(threshold >= 4)) {
@@ -171,7 +180,9 @@ export function radam(options: AdamOptions & { threshold?: number | undefined })
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([-4]), state); // ≈ 1.1
  */
-export function adamax(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; eps?: number | undefined }): Optimizer<AdamState> {
+export function adamax(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; eps?: number | undefined }): Optimizer<AdamState>;
+export function adamax(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; eps?: number | undefined }, ...extra: unknown[]): Optimizer<AdamState> {
+  if (extra.length > 0) extraArguments('optimizers.adamax', 'optimizers.adamax(options)', extra, options);
   checkHyperparameters('adamax', options, { b1: decayRate, b2: unitInterval, eps: nonNegative });
   const eps = options.eps ?? 1e-8;
   return momentOptimizer('adamax', { mu: 0, nu: 0 }, (c) => {
@@ -193,7 +204,9 @@ export function adamax(options: { lr: Hyperparameter; b1?: Hyperparameter | unde
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([2]), state); // ≈ 1 − 0.1·0.2/0.1/√(0.001·3.24/0.001) = 0.8889
  */
-export function adabelief(options: AdamOptions & { weightDecay?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<AdamState> {
+export function adabelief(options: AdamOptions & { weightDecay?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<AdamState>;
+export function adabelief(options: AdamOptions & { weightDecay?: Hyperparameter | undefined; nesterov?: boolean | undefined }, ...extra: unknown[]): Optimizer<AdamState> {
+  if (extra.length > 0) extraArguments('optimizers.adabelief', 'optimizers.adabelief(options)', extra, options);
   checkHyperparameters('adabelief', options, { ...adamRules, weightDecay: hyperparameter, nesterov: flag });
   const eps = options.eps ?? 1e-16, epsRoot = options.epsRoot ?? 1e-16;
   return momentOptimizer('adabelief', { mu: 0, nu: 0 }, (c) => {
@@ -229,7 +242,9 @@ function trustRatio(p: Tensor, u: Tensor): Tensor {
  * let params = ad.tensor([3, 4]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([1, 0]), state); // [2.5, 4]: u ≈ [1, 0], ratio 5
  */
-export function lamb(options: AdamOptions & { weightDecay?: Hyperparameter | undefined }): Optimizer<AdamState> {
+export function lamb(options: AdamOptions & { weightDecay?: Hyperparameter | undefined }): Optimizer<AdamState>;
+export function lamb(options: AdamOptions & { weightDecay?: Hyperparameter | undefined }, ...extra: unknown[]): Optimizer<AdamState> {
+  if (extra.length > 0) extraArguments('optimizers.lamb', 'optimizers.lamb(options)', extra, options);
   checkHyperparameters('lamb', options, { ...adamRules, weightDecay: hyperparameter });
   return momentOptimizer('lamb', { mu: 0, nu: 0 }, (c) => {
     const { u, moments } = adamDirection(c, options, options.eps ?? 1e-6, false, options.weightDecay ?? 0);
@@ -248,7 +263,9 @@ export function lamb(options: AdamOptions & { weightDecay?: Hyperparameter | und
  * let params = ad.tensor([1, 1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([5, -0.01]), state); // [0.9, 1.1]
  */
-export function lion(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; weightDecay?: Hyperparameter | undefined }): Optimizer<LionState> {
+export function lion(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; weightDecay?: Hyperparameter | undefined }): Optimizer<LionState>;
+export function lion(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; weightDecay?: Hyperparameter | undefined }, ...extra: unknown[]): Optimizer<LionState> {
+  if (extra.length > 0) extraArguments('optimizers.lion', 'optimizers.lion(options)', extra, options);
   checkHyperparameters('lion', options, { b1: unitInterval, b2: unitInterval, weightDecay: hyperparameter });
   return momentOptimizer('lion', { mu: 0 }, (c) => {
     const lr = c.at('lr', options.lr), b1 = c.at('b1', options.b1 ?? 0.9), b2 = c.at('b2', options.b2 ?? 0.99);

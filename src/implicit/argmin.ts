@@ -12,6 +12,7 @@ import { Reporter, resetAdjointInfo, type AdjointInfo, type ReportOptions } from
 import {
   anything, callable, checkCallable, checkOptions, checkScalarResult, checkTolerance, count, flag, nonNegative, oneOf, plainObject, positiveCount,
 } from './options.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface ArgminOptions<T = PyTree> extends ReportOptions {
   /** The inner optimizer stops when ‖∇θ loss‖∞ ≤ tol (> 0). Default 1e-9. */
@@ -87,7 +88,9 @@ const OPTIONS = {
  *   ad.mul(ad.mul(0.5, lam), ad.square(w))), ad.tensor(0));
  * ad.grad(fit)(1); // −31/225
  */
-export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: ArgminOptions<T> = {}): TensorTree<T> {
+export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options?: ArgminOptions<T>): TensorTree<T>;
+export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: ArgminOptions<T> = {}, ...extra: unknown[]): TensorTree<T> {
+  if (extra.length > 0) extraArguments('argmin', 'argmin(loss, theta0, options?)', extra, options);
   checkCallable('argmin', 'loss', loss, '(theta) => ad.sum(ad.square(theta))');
   checkOptions('argmin', options, OPTIONS);
   checkTolerance('argmin', 'tol', options.tol);

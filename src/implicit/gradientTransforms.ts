@@ -13,6 +13,7 @@ import { sqrt, square } from '../ops/unary.js';
 import { clip as clipValues, where } from '../ops/select.js';
 import { sum } from '../ops/reduce.js';
 import { aligned, checkState, hyperparameter, leavesOf, value, type Hyperparameter, type Optimizer } from './optimizerCore.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * A gradient transform: optax's GradientTransformation with the step count passed in, so that its
@@ -35,8 +36,12 @@ function threshold(op: string, name: string, h: unknown, example: string): Hyper
 /** A stateless transform: `rewrite(grads, count, params)` on leaf lists aligned with params. */
 function stateless(op: string, rewrite: (grads: Tensor[], count: Tensor, params: Tensor[]) => Tensor[]): GradientTransform<Record<string, never>> {
   return {
-    init: () => ({}),
-    update(grads, state, params, count) {
+    init(params, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments(`optimizers.${op}.init`, 'init(params)', extra, params);
+      return {};
+    },
+    update(grads, state, params, count, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments(`optimizers.${op}.update`, 'update(grads, state, params, count)', extra, count);
       const a = aligned(op, params, [grads, 'grads']);
       return [unflatten(a.def, rewrite(a.rest[0]!, count, a.params)) as never, state];
     },
@@ -50,7 +55,9 @@ function stateless(op: string, rewrite: (grads: Tensor[], count: Tensor, params:
  * const opt = ad.optimizers.chain(ad.optimizers.clip(1), ad.optimizers.sgd({ lr: 0.1 }));
  * const [p] = opt.step(ad.tensor([0, 0]), ad.tensor([5, -0.5]), opt.init(ad.tensor([0, 0]))); // [-0.1, 0.05]
  */
-export function clip(maxDelta: Hyperparameter): GradientTransform<Record<string, never>> {
+export function clip(maxDelta: Hyperparameter): GradientTransform<Record<string, never>>;
+export function clip(maxDelta: Hyperparameter, ...extra: unknown[]): GradientTransform<Record<string, never>> {
+  if (extra.length > 0) extraArguments('optimizers.clip', 'optimizers.clip(maxDelta)', extra, maxDelta);
   const h = threshold('clip', 'maxDelta', maxDelta, '1');
   return stateless('clip', (grads, count) => {
     const d = value('clip', 'maxDelta', h, count);
@@ -66,7 +73,9 @@ export function clip(maxDelta: Hyperparameter): GradientTransform<Record<string,
  * const params = { w: ad.tensor([0, 0]), b: ad.tensor(0) };
  * const [p] = opt.step(params, { w: ad.tensor([3, 0]), b: ad.tensor(4) }, opt.init(params)); // w = [-0.6, 0], b = -0.8
  */
-export function clipByGlobalNorm(maxNorm: Hyperparameter): GradientTransform<Record<string, never>> {
+export function clipByGlobalNorm(maxNorm: Hyperparameter): GradientTransform<Record<string, never>>;
+export function clipByGlobalNorm(maxNorm: Hyperparameter, ...extra: unknown[]): GradientTransform<Record<string, never>> {
+  if (extra.length > 0) extraArguments('optimizers.clipByGlobalNorm', 'optimizers.clipByGlobalNorm(maxNorm)', extra, maxNorm);
   const h = threshold('clipByGlobalNorm', 'maxNorm', maxNorm, '1');
   return stateless('clipByGlobalNorm', (grads, count) => {
     const m = value('clipByGlobalNorm', 'maxNorm', h, count);
@@ -85,7 +94,9 @@ export function clipByGlobalNorm(maxNorm: Hyperparameter): GradientTransform<Rec
  * const opt = ad.optimizers.chain(ad.optimizers.addDecayedWeights(0.1), ad.optimizers.sgd({ lr: 1 }));
  * const [p] = opt.step(ad.tensor([2]), ad.tensor([1]), opt.init(ad.tensor([2]))); // 2 − (1 + 0.1·2) = 0.8
  */
-export function addDecayedWeights(weightDecay: Hyperparameter): GradientTransform<Record<string, never>> {
+export function addDecayedWeights(weightDecay: Hyperparameter): GradientTransform<Record<string, never>>;
+export function addDecayedWeights(weightDecay: Hyperparameter, ...extra: unknown[]): GradientTransform<Record<string, never>> {
+  if (extra.length > 0) extraArguments('optimizers.addDecayedWeights', 'optimizers.addDecayedWeights(weightDecay)', extra, weightDecay);
   if (!hyperparameter.ok(weightDecay)) {
     throw new InvalidArgumentError(`optimizers.addDecayedWeights: weightDecay must be ${hyperparameter.what}, got ${describe(weightDecay)}; e.g. optimizers.addDecayedWeights(1e-4).`);
   }
@@ -121,11 +132,13 @@ export function chain<S extends PyTree>(...parts: [...GradientTransform[], Optim
     }
   });
   return {
-    init: (params) => {
+    init: (params, ...extra: unknown[]) => {
+      if (extra.length > 0) extraArguments('optimizers.chain.init', 'init(params)', extra, params);
       leavesOf(params, 'params', 'chain');
       return { count: zeros([]), transforms: transforms.map((t) => t.init(params)), optimizer: optimizer.init(params) };
     },
-    step(params, grads, state) {
+    step(params, grads, state, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments('optimizers.chain.step', 'step(params, grads, state)', extra, state);
       checkState('chain', state);
       if (!Array.isArray(state.transforms) || state.transforms.length !== transforms.length) {
         throw new InvalidArgumentError(

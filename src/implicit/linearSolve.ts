@@ -16,6 +16,7 @@ import { Reporter, resetAdjointInfo, type AdjointInfo, type LinearSolveInfo, typ
 import {
   anything, callable, checkCallable, checkOptions, checkTolerance, count, finite, flag, nonNegative, plainObject, positiveCount,
 } from './options.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface LinearSolveOptions<T = PyTree> extends ReportOptions {
   /** Relative tolerance: stop when ‖b − A x‖ ≤ max(tol·‖b‖, atol); > 0, or 0 with atol > 0. Default 1e-10. */
@@ -82,9 +83,11 @@ const KERNELS: Record<SolverKind, (A: FlatOperator, b: Float64Array, o: KernelOp
  * const { x, converged } = ad.cg((v) => ad.matmul(A, v), ad.tensor([1, 2]));
  * x; // [1/11, 7/11]
  */
+export function cg<T>(matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options?: LinearSolveOptions<T>): LinearSolveResult<TensorTree<T>>;
 export function cg<T>(
-  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {},
+  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {}, ...extra: unknown[]
 ): LinearSolveResult<TensorTree<T>> {
+  if (extra.length > 0) extraArguments('cg', 'cg(matvec, b, options?)', extra, options);
   return solvePublic('cg', matvec, b, options);
 }
 
@@ -96,9 +99,11 @@ export function cg<T>(
  * const A = ad.tensor([[1, 2], [2, -3]]); // eigenvalues of both signs
  * ad.minres((v) => ad.matmul(A, v), ad.tensor([3, -1])).x; // [1, 1]
  */
+export function minres<T>(matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options?: LinearSolveOptions<T>): LinearSolveResult<TensorTree<T>>;
 export function minres<T>(
-  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {},
+  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {}, ...extra: unknown[]
 ): LinearSolveResult<TensorTree<T>> {
+  if (extra.length > 0) extraArguments('minres', 'minres(matvec, b, options?)', extra, options);
   return solvePublic('minres', matvec, b, options);
 }
 
@@ -110,9 +115,11 @@ export function minres<T>(
  * const A = ad.tensor([[2, 1], [0, 3]]);
  * ad.gmres((v) => ad.matmul(A, v), ad.tensor([3, 3])).x; // [1, 1]
  */
+export function gmres<T>(matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options?: LinearSolveOptions<T>): LinearSolveResult<TensorTree<T>>;
 export function gmres<T>(
-  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {},
+  matvec: (v: TensorTree<T>) => TensorLikeTree<T>, b: T, options: LinearSolveOptions<T> = {}, ...extra: unknown[]
 ): LinearSolveResult<TensorTree<T>> {
+  if (extra.length > 0) extraArguments('gmres', 'gmres(matvec, b, options?)', extra, options);
   return solvePublic('gmres', matvec, b, options);
 }
 

@@ -7,6 +7,7 @@ import { reshape } from '../ops/shape.js';
 import { flatten, unflatten, treesMatch, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkOptions, type Rule } from './options.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A hyperparameter: a number or a tensor (differentiable: pass a traced tensor to get its hypergradient), or a function of the step count. */
 export type Hyperparameter = TensorLike | ((count: Tensor) => TensorLike);
@@ -137,7 +138,8 @@ export function momentOptimizer<S extends PyTree>(
 ): Optimizer<S> {
   const names = Object.keys(initial);
   return {
-    init(params) {
+    init(params, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments(`optimizers.${op}.init`, 'init(params)', extra, params);
       const { leaves, def } = leavesOf(params, 'params', op);
       const state: Record<string, PyTree> = { count: zeros([]) };
       for (const name of names) {
@@ -145,7 +147,8 @@ export function momentOptimizer<S extends PyTree>(
       }
       return state as S;
     },
-    step(params, grads, state) {
+    step(params, grads, state, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments(`optimizers.${op}.step`, 'step(params, grads, state)', extra, state);
       checkState(op, state);
       const s = state as unknown as Record<string, unknown> & { count: Tensor };
       const a = aligned(op, params, [grads, 'grads'], ...names.map((n): [unknown, string] => [s[n], `state.${n}`]));

@@ -6,6 +6,7 @@ import { add, div, mul, pow, sub } from '../ops/binary.js';
 import { sqrt, square } from '../ops/unary.js';
 import { flag, nonNegative } from './options.js';
 import { aligned, checkHyperparameters, checkState, decayRate, hyperparameter, momentumRate, value, zerosLike, type Hyperparameter, type Optimizer } from './optimizerCore.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export type { Hyperparameter, Optimizer } from './optimizerCore.js';
 export { reversibleMomentum } from './reversible.js';
@@ -29,11 +30,17 @@ export type AdamState = { count: Tensor; mu: PyTree; nu: PyTree };
  * let params = ad.tensor([1, 2]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([1, 1]), state); // params = [0.9, 1.9]
  */
-export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
+export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState>;
+export function sgd(options: { lr: Hyperparameter }, ...extra: unknown[]): Optimizer<SgdState> {
+  if (extra.length > 0) extraArguments('optimizers.sgd', 'optimizers.sgd(options)', extra, options);
   checkHyperparameters('sgd', options, {});
   return {
-    init: () => ({ count: zeros([]) }),
-    step(params, grads, state) {
+    init(params, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments('optimizers.sgd.init', 'init(params)', extra, params);
+      return { count: zeros([]) };
+    },
+    step(params, grads, state, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments('optimizers.sgd.step', 'step(params, grads, state)', extra, state);
       checkState('sgd', state);
       const a = aligned('sgd', params, [grads, 'grads']);
       const lr = value('sgd', 'lr', options.lr, state.count);
@@ -52,12 +59,18 @@ export function sgd(options: { lr: Hyperparameter }): Optimizer<SgdState> {
  * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.9]
  * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.71]: v = 1.9
  */
-export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<MomentumState> {
+export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<MomentumState>;
+export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | undefined; nesterov?: boolean | undefined }, ...extra: unknown[]): Optimizer<MomentumState> {
+  if (extra.length > 0) extraArguments('optimizers.momentum', 'optimizers.momentum(options)', extra, options);
   checkHyperparameters('momentum', options, { beta: momentumRate, nesterov: flag });
   const beta = options.beta ?? 0.9;
   return {
-    init: (params) => ({ count: zeros([]), velocity: zerosLike(params, 'momentum') }),
-    step(params, grads, state) {
+    init(params, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments('optimizers.momentum.init', 'init(params)', extra, params);
+      return { count: zeros([]), velocity: zerosLike(params, 'momentum') };
+    },
+    step(params, grads, state, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments('optimizers.momentum.step', 'step(params, grads, state)', extra, state);
       checkState('momentum', state);
       const a = aligned('momentum', params, [grads, 'grads'], [state.velocity, 'state.velocity']);
       const lr = value('momentum', 'lr', options.lr, state.count);
@@ -78,12 +91,18 @@ export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | 
  * let params = ad.tensor([1, -1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([3, -0.5]), state); // each moves by ≈ lr against its gradient's sign
  */
-export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; eps?: number | undefined }): Optimizer<AdamState> {
+export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; eps?: number | undefined }): Optimizer<AdamState>;
+export function adam(options: { lr: Hyperparameter; b1?: Hyperparameter | undefined; b2?: Hyperparameter | undefined; eps?: number | undefined }, ...extra: unknown[]): Optimizer<AdamState> {
+  if (extra.length > 0) extraArguments('optimizers.adam', 'optimizers.adam(options)', extra, options);
   checkHyperparameters('adam', options, { b1: decayRate, b2: decayRate, eps: nonNegative });
   const b1 = options.b1 ?? 0.9, b2 = options.b2 ?? 0.999, eps = options.eps ?? 1e-8;
   return {
-    init: (params) => ({ count: zeros([]), mu: zerosLike(params, 'adam'), nu: zerosLike(params, 'adam') }),
-    step(params, grads, state) {
+    init(params, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments('optimizers.adam.init', 'init(params)', extra, params);
+      return { count: zeros([]), mu: zerosLike(params, 'adam'), nu: zerosLike(params, 'adam') };
+    },
+    step(params, grads, state, ...extra: unknown[]) {
+      if (extra.length > 0) extraArguments('optimizers.adam.step', 'step(params, grads, state)', extra, state);
       checkState('adam', state);
       const a = aligned('adam', params, [grads, 'grads'], [state.mu, 'state.mu'], [state.nu, 'state.nu']);
       const count = add(state.count, 1);

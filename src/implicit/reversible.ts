@@ -14,6 +14,7 @@ import { Space, dot } from './space.js';
 import { FixedPointVector, rationalApproximation } from './fixedPoint.js';
 import { Reporter, type ReportOptions } from './diagnostics.js';
 import { anything, checkCallable, checkOptions, checkScalarResult, count, flag, oneOf, plainObject, shown } from './options.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface ReversibleMomentumOptions extends ReportOptions {
   /** Number of steps T. */
@@ -83,7 +84,9 @@ type Loss = (params: any, step: number) => PyTree;
  *   (w) => ad.add(ad.sum(ad.square(ad.sub(w, 1))), ad.mul(l, ad.sum(ad.square(w)))), ad.zeros([3]), { steps: 50, lr: 0.1 });
  * ad.grad((l) => ad.sum(trained(l)))(lam); // d/dλ of the trained weights' sum
  */
-export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree, params0: T, options: ReversibleMomentumOptions): TensorTree<T> {
+export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree, params0: T, options: ReversibleMomentumOptions): TensorTree<T>;
+export function reversibleMomentum<T>(loss: (params: T, step: number) => PyTree, params0: T, options: ReversibleMomentumOptions, ...extra: unknown[]): TensorTree<T> {
+  if (extra.length > 0) extraArguments('optimizers.reversibleMomentum', 'optimizers.reversibleMomentum(loss, params0, options)', extra, options);
   checkCallable('reversibleMomentum', 'loss', loss, '(params, step) => ad.sum(ad.square(params))');
   checkOptions('reversibleMomentum', options, OPTIONS, { example: '{ steps: 100, lr: 0.1 }', required: true });
   const T = options.steps;

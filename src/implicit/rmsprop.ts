@@ -11,6 +11,7 @@ import { sqrt, square } from '../ops/unary.js';
 import { where } from '../ops/select.js';
 import { flag, nonNegative } from './options.js';
 import { checkHyperparameters, momentOptimizer, unitInterval, type Hyperparameter, type Optimizer } from './optimizerCore.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** nu: the average of g²; mu (centered only): the average of g; trace (with momentum only): the velocity. */
 export type RmspropState = { count: Tensor; nu: PyTree; mu?: PyTree; trace?: PyTree };
@@ -46,7 +47,9 @@ export interface RmspropOptions {
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([2]), state); // 1 − 0.01·2/√(0.1·4 + 1e-8) ≈ 0.96838
  */
-export function rmsprop(options: RmspropOptions): Optimizer<RmspropState> {
+export function rmsprop(options: RmspropOptions): Optimizer<RmspropState>;
+export function rmsprop(options: RmspropOptions, ...extra: unknown[]): Optimizer<RmspropState> {
+  if (extra.length > 0) extraArguments('optimizers.rmsprop', 'optimizers.rmsprop(options)', extra, options);
   checkHyperparameters('rmsprop', options, {
     decay: unitInterval, eps: nonNegative, initialScale: nonNegative, epsInSqrt: flag, centered: flag,
     momentum: unitInterval, nesterov: flag, biasCorrection: flag,
@@ -89,7 +92,9 @@ export function rmsprop(options: RmspropOptions): Optimizer<RmspropState> {
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([3]), state); // 1 − 0.1·3/√9.1 ≈ 0.90055
  */
-export function adagrad(options: { lr: Hyperparameter; initialAccumulatorValue?: number | undefined; eps?: number | undefined }): Optimizer<AdagradState> {
+export function adagrad(options: { lr: Hyperparameter; initialAccumulatorValue?: number | undefined; eps?: number | undefined }): Optimizer<AdagradState>;
+export function adagrad(options: { lr: Hyperparameter; initialAccumulatorValue?: number | undefined; eps?: number | undefined }, ...extra: unknown[]): Optimizer<AdagradState> {
+  if (extra.length > 0) extraArguments('optimizers.adagrad', 'optimizers.adagrad(options)', extra, options);
   checkHyperparameters('adagrad', options, { initialAccumulatorValue: nonNegative, eps: nonNegative });
   const eps = options.eps ?? 1e-7;
   return momentOptimizer('adagrad', { sumOfSquares: options.initialAccumulatorValue ?? 0.1 }, (c) => {

@@ -9,6 +9,7 @@ import { derivativeSolve, type DerivativeSystem } from './linearSolve.js';
 import { newtonKrylov } from './newtonKrylov.js';
 import { Reporter, resetAdjointInfo, type AdjointInfo, type ReportOptions } from './diagnostics.js';
 import { anything, checkCallable, checkOptions, checkTolerance, count, flag, nonNegative, oneOf, plainObject, positiveCount } from './options.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface RootOptions extends ReportOptions {
   /** Stop when ‖F(x)‖∞ ≤ tol (> 0). Default 1e-10. */
@@ -68,7 +69,9 @@ const OPTIONS = {
  * const cbrt = (a) => ad.root((x) => ad.sub(ad.pow(x, 3), a), ad.tensor(1));
  * ad.grad(cbrt)(8); // 1/12
  */
-export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}): TensorTree<T> {
+export function root<T>(F: (x: T) => PyTree, x0: T, options?: RootOptions): TensorTree<T>;
+export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}, ...extra: unknown[]): TensorTree<T> {
+  if (extra.length > 0) extraArguments('root', 'root(F, x0, options?)', extra, options);
   checkCallable('root', 'F', F, '(x) => ad.sub(ad.pow(x, 3), 2)');
   checkOptions('root', options, OPTIONS);
   checkTolerance('root', 'tol', options.tol);

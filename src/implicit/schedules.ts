@@ -11,6 +11,7 @@ import { cos } from '../ops/unary.js';
 import { clip, where } from '../ops/select.js';
 import { floor } from '../ops/rounding.js';
 import { checkOptions, finite, flag, type Rule } from './options.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** A function of the step count (a number or a scalar tensor; the optimizers pass their state's count). */
 export type Schedule = (count: TensorLike) => Tensor;
@@ -34,7 +35,9 @@ const countOf = (count: TensorLike) => asTensor(count, 'optimizers.schedules');
  * The same value at every step (optax.constant_schedule).
  * @example ad.optimizers.schedules.constant(0.1)(7).item() // 0.1
  */
-export function constant(value: TensorLike): Schedule {
+export function constant(value: TensorLike): Schedule;
+export function constant(value: TensorLike, ...extra: unknown[]): Schedule {
+  if (extra.length > 0) extraArguments('optimizers.schedules.constant', 'optimizers.schedules.constant(value)', extra, value);
   if (!valueRule.ok(value)) throw new InvalidArgumentError(`optimizers.schedules.constant: value must be ${valueRule.what}, got ${String(value)}.`);
   return () => asTensor(value, 'optimizers.schedules.constant');
 }
@@ -53,7 +56,9 @@ export interface PolynomialOptions {
  * (init − end)·(1 − k/T)^power + end with k = clip(count − begin, 0, T) (optax.polynomial_schedule).
  * @example ad.optimizers.schedules.polynomial({ initValue: 1, endValue: 0, power: 2, transitionSteps: 10 })(5).item() // 0.25
  */
-export function polynomial(options: PolynomialOptions): Schedule {
+export function polynomial(options: PolynomialOptions): Schedule;
+export function polynomial(options: PolynomialOptions, ...extra: unknown[]): Schedule {
+  if (extra.length > 0) extraArguments('optimizers.schedules.polynomial', 'optimizers.schedules.polynomial(options)', extra, options);
   checked('polynomial', options, { initValue: valueRule, endValue: valueRule, power: finite, transitionSteps: finite, transitionBegin: finite },
     ['initValue', 'endValue', 'transitionSteps'], '{ initValue: 1, endValue: 0.01, power: 2, transitionSteps: 100 }');
   return polynomialSchedule(options);
@@ -74,7 +79,9 @@ function polynomialSchedule(o: PolynomialOptions): Schedule {
  * `transitionBegin` steps (optax.linear_schedule: the polynomial of power 1).
  * @example ad.optimizers.schedules.linear({ initValue: 0, endValue: 1, transitionSteps: 4 })(3).item() // 0.75
  */
-export function linear(options: Omit<PolynomialOptions, 'power'>): Schedule {
+export function linear(options: Omit<PolynomialOptions, 'power'>): Schedule;
+export function linear(options: Omit<PolynomialOptions, 'power'>, ...extra: unknown[]): Schedule {
+  if (extra.length > 0) extraArguments('optimizers.schedules.linear', 'optimizers.schedules.linear(options)', extra, options);
   checked('linear', options, { initValue: valueRule, endValue: valueRule, transitionSteps: finite, transitionBegin: finite },
     ['initValue', 'endValue', 'transitionSteps'], '{ initValue: 0, endValue: 0.1, transitionSteps: 100 }');
   return polynomialSchedule(options);
@@ -99,7 +106,9 @@ export interface ExponentialDecayOptions {
  * (optax.exponential_decay).
  * @example ad.optimizers.schedules.exponentialDecay({ initValue: 1, transitionSteps: 10, decayRate: 0.5 })(20).item() // 0.25
  */
-export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
+export function exponentialDecay(options: ExponentialDecayOptions): Schedule;
+export function exponentialDecay(options: ExponentialDecayOptions, ...extra: unknown[]): Schedule {
+  if (extra.length > 0) extraArguments('optimizers.schedules.exponentialDecay', 'optimizers.schedules.exponentialDecay(options)', extra, options);
   checked('exponentialDecay', options, {
     initValue: valueRule, transitionSteps: finite, decayRate: finite, transitionBegin: finite, staircase: flag, endValue: valueRule,
   }, ['initValue', 'transitionSteps', 'decayRate'], '{ initValue: 0.1, transitionSteps: 1000, decayRate: 0.5 }');
@@ -129,7 +138,9 @@ export interface CosineDecayOptions {
  * Loshchilov & Hutter 2017).
  * @example ad.optimizers.schedules.cosineDecay({ initValue: 1, decaySteps: 10 })(5).item() // 0.5
  */
-export function cosineDecay(options: CosineDecayOptions): Schedule {
+export function cosineDecay(options: CosineDecayOptions): Schedule;
+export function cosineDecay(options: CosineDecayOptions, ...extra: unknown[]): Schedule {
+  if (extra.length > 0) extraArguments('optimizers.schedules.cosineDecay', 'optimizers.schedules.cosineDecay(options)', extra, options);
   checked('cosineDecay', options, { initValue: valueRule, decaySteps: finite, alpha: valueRule, exponent: finite },
     ['initValue', 'decaySteps'], '{ initValue: 0.1, decaySteps: 1000 }');
   return cosineSchedule('cosineDecay', options);
@@ -153,7 +164,9 @@ function cosineSchedule(op: string, o: CosineDecayOptions): Schedule {
  * const s = ad.optimizers.schedules.join([ad.optimizers.schedules.constant(1), (k) => ad.mul(0.1, k)], [10]);
  * s(12).item() // 0.2
  */
-export function join(schedules: ReadonlyArray<(count: Tensor) => TensorLike>, boundaries: readonly number[]): Schedule {
+export function join(schedules: ReadonlyArray<(count: Tensor) => TensorLike>, boundaries: readonly number[]): Schedule;
+export function join(schedules: ReadonlyArray<(count: Tensor) => TensorLike>, boundaries: readonly number[], ...extra: unknown[]): Schedule {
+  if (extra.length > 0) extraArguments('optimizers.schedules.join', 'optimizers.schedules.join(schedules, boundaries)', extra, boundaries);
   if (!Array.isArray(schedules) || schedules.length === 0 || !schedules.every((s) => typeof s === 'function')) {
     throw new InvalidArgumentError('optimizers.schedules.join: schedules must be a non-empty array of functions of the step count.');
   }
@@ -187,7 +200,9 @@ export interface WarmupCosineDecayOptions {
  * const s = ad.optimizers.schedules.warmupCosineDecay({ initValue: 0, peakValue: 1, warmupSteps: 10, decaySteps: 110 });
  * [s(5).item(), s(10).item(), s(60).item()] // [0.5, 1, 0.5]
  */
-export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
+export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule;
+export function warmupCosineDecay(options: WarmupCosineDecayOptions, ...extra: unknown[]): Schedule {
+  if (extra.length > 0) extraArguments('optimizers.schedules.warmupCosineDecay', 'optimizers.schedules.warmupCosineDecay(options)', extra, options);
   checked('warmupCosineDecay', options, {
     initValue: valueRule, peakValue: valueRule, warmupSteps: finite, decaySteps: finite, endValue: valueRule, exponent: finite,
   }, ['initValue', 'peakValue', 'warmupSteps', 'decaySteps'], '{ initValue: 0, peakValue: 0.1, warmupSteps: 100, decaySteps: 1000 }');
@@ -206,7 +221,9 @@ export function warmupCosineDecay(options: WarmupCosineDecayOptions): Schedule {
  * initValue, then a tenth from step 100, a hundredth from step 200 (optax.piecewise_constant_schedule).
  * @example ad.optimizers.schedules.piecewiseConstant({ initValue: 1, boundariesAndScales: { 10: 0.5, 20: 0.1 } })(25).item() // 0.05
  */
-export function piecewiseConstant(options: { initValue: TensorLike; boundariesAndScales?: Readonly<Record<number, number>> | undefined }): Schedule {
+export function piecewiseConstant(options: { initValue: TensorLike; boundariesAndScales?: Readonly<Record<number, number>> | undefined }): Schedule;
+export function piecewiseConstant(options: { initValue: TensorLike; boundariesAndScales?: Readonly<Record<number, number>> | undefined }, ...extra: unknown[]): Schedule {
+  if (extra.length > 0) extraArguments('optimizers.schedules.piecewiseConstant', 'optimizers.schedules.piecewiseConstant(options)', extra, options);
   const table: Rule = {
     what: 'an object of { step: scale } with finite steps and scales ≥ 0',
     ok: (v) => typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -25,6 +25,7 @@ import { checkFunction } from '../transforms/args.js';
 import { GraphBuilder, type ExportDtype, type Operand } from './graph.js';
 import { exportRules, notExportable, tapeOnly } from './exportTable.js';
 import { encodeModel, type ModelProto, type ValueInfoProto } from './proto.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The opset the exported graphs use: 18 is the first where every Reduce op takes its axes as an input. */
 export const EXPORT_OPSET = 18;
@@ -57,7 +58,9 @@ export class ExportError extends AdjointError {
  * const bytes = ad.onnx.exportModel((x) => ad.sum(ad.tanh(x)), [ad.zeros([3])]);
  * bytes instanceof Uint8Array; // => true
  */
-export function exportModel(fn: (...args: never[]) => unknown, exampleArgs: readonly unknown[], options: ExportOptions = {}): Uint8Array {
+export function exportModel(fn: (...args: never[]) => unknown, exampleArgs: readonly unknown[], options?: ExportOptions): Uint8Array;
+export function exportModel(fn: (...args: never[]) => unknown, exampleArgs: readonly unknown[], options: ExportOptions = {}, ...extra: unknown[]): Uint8Array {
+  if (extra.length > 0) extraArguments('onnx.exportModel', 'onnx.exportModel(fn, exampleArgs, options?)', extra, options);
   return encodeModel(exportModelProto(fn, exampleArgs, options));
 }
 

@@ -18,6 +18,7 @@ import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { decodeModel, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.js';
 import { constantValue, kindOf, NodeContext, type Kind, type Run, type Value } from './importNode.js';
 import { OPERATORS } from './importOperators.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The default domain's opsets the importer knows (each operator follows its definition at the model's opset). */
 const OPSETS = { min: 7, max: 22 };
@@ -110,7 +111,9 @@ function declared(info: ValueInfoProto): { kind: Kind; shape: Array<number | str
  * const y = model({ x: ad.tensor([[1, 2, 3]]) });
  * const g = ad.grad((p) => ad.sum(model.apply(p, { x })))(model.params);
  */
-export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint8Array): ImportedModel<Out> {
+export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint8Array): ImportedModel<Out>;
+export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint8Array, ...extra: unknown[]): ImportedModel<Out> {
+  if (extra.length > 0) extraArguments('onnx.importModel', 'onnx.importModel(bytes)', extra, bytes);
   if (!(bytes instanceof Uint8Array)) fail(`expected the bytes of an .onnx file (a Uint8Array), got ${describe(bytes)}.`);
   const model = decodeModel(bytes);
   const graph = model.graph ?? fail('the model has no graph.');

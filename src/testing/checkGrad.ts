@@ -10,6 +10,7 @@ import { vjp, type Loosen } from '../transforms/vjp.js';
 import { stopGradient } from '../ops/select.js';
 import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface CheckGradOptions {
   /** Highest derivative order to check (1 = gradients; 2 adds the derivatives of the VJP). Default 2. */
@@ -78,7 +79,9 @@ function unitDirection(like: readonly Tensor[], seed: number): Tensor[] {
  * const r = ad.checkGrad((x) => ad.sum(ad.tanh(x)), [ad.tensor([0.1, 0.5])]);
  * r.ok; // true
  */
-export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options: CheckGradOptions = {}): GradCheckResult {
+export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options?: CheckGradOptions): GradCheckResult;
+export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options: CheckGradOptions = {}, ...extra: unknown[]): GradCheckResult {
+  if (extra.length > 0) extraArguments('checkGrad', 'checkGrad(f, args, options?)', extra, options);
   checkFunction(f, 'checkGrad');
   if (!Array.isArray(args)) {
     throw new InvalidArgumentError(
@@ -150,7 +153,9 @@ function sumProduct(a: Tensor, b: Tensor): Tensor {
  * Like `checkGrad`, but throws a `GradientCheckError` describing the worst disagreement.
  * @example ad.assertGrad((x) => ad.sum(ad.exp(x)), [ad.tensor([0.5, 1])]);
  */
-export function assertGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options: CheckGradOptions = {}): void {
+export function assertGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options?: CheckGradOptions): void;
+export function assertGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options: CheckGradOptions = {}, ...extra: unknown[]): void {
+  if (extra.length > 0) extraArguments('assertGrad', 'assertGrad(f, args, options?)', extra, options);
   const r = checkGrad(f, args, options);
   if (r.ok) return;
   const worst = r.checks.filter((c) => !c.ok).sort((a, b) => b.relativeError - a.relativeError)[0]!;

@@ -12,6 +12,7 @@ import { describe } from '../tensor/create.js';
 import { flatten as flattenTree, isPlainObject, unflatten as unflattenTree, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describeTree, leavesLike } from '../transforms/args.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The types of the leaves of a tree type T (tensors or numbers). */
 export type LeafOf<T> = 0 extends 1 & T
@@ -125,7 +126,9 @@ export function map<T, Rest extends unknown[], R>(
  * The leaves of `tree` in order (arrays by index, objects by sorted key), as `jax.tree.leaves`.
  * @example ad.tree.leaves({ b: 4, a: [1, ad.tensor([2, 3])] }).length; // 3, a's leaves first
  */
-export function leaves<T>(tree: T): Array<LeafOf<T>> {
+export function leaves<T>(tree: T): Array<LeafOf<T>>;
+export function leaves<T>(tree: T, ...extra: unknown[]): Array<LeafOf<T>> {
+  if (extra.length > 0) extraArguments('tree.leaves', 'tree.leaves(tree)', extra, tree);
   return flattenSorted(tree, 'tree.leaves').leaves as Array<LeafOf<T>>;
 }
 
@@ -133,7 +136,9 @@ export function leaves<T>(tree: T): Array<LeafOf<T>> {
  * The structure of `tree`, as `jax.tree.structure`; `String()` of it shows the structure (keys sorted).
  * @example String(ad.tree.structure({ w: [1, 2], b: 3 })); // "{b: *, w: [*, *]}"
  */
-export function structure(tree: unknown): TreeStructure {
+export function structure(tree: unknown): TreeStructure;
+export function structure(tree: unknown, ...extra: unknown[]): TreeStructure {
+  if (extra.length > 0) extraArguments('tree.structure', 'tree.structure(tree)', extra, tree);
   const { leaves: l, def } = flattenSorted(tree, 'tree.structure');
   return new Structure(def, l.length);
 }
@@ -142,7 +147,9 @@ export function structure(tree: unknown): TreeStructure {
  * `[leaves, structure]`, as `jax.tree.flatten`; `unflatten(structure, leaves)` puts it back.
  * @example const [ls, s] = ad.tree.flatten({ a: 1, b: [2, 3] }); ls; // [1, 2, 3]
  */
-export function flatten<T>(tree: T): [Array<LeafOf<T>>, TreeStructure] {
+export function flatten<T>(tree: T): [Array<LeafOf<T>>, TreeStructure];
+export function flatten<T>(tree: T, ...extra: unknown[]): [Array<LeafOf<T>>, TreeStructure] {
+  if (extra.length > 0) extraArguments('tree.flatten', 'tree.flatten(tree)', extra, tree);
   const { leaves: l, def } = flattenSorted(tree, 'tree.flatten');
   return [l as Array<LeafOf<T>>, new Structure(def, l.length)];
 }
@@ -152,7 +159,9 @@ export function flatten<T>(tree: T): [Array<LeafOf<T>>, TreeStructure] {
  * leaves may be any values (e.g. one per parameter).
  * @example ad.tree.unflatten(ad.tree.structure({ a: 0, b: [0, 0] }), [1, 2, 3]); // { a: 1, b: [2, 3] }
  */
-export function unflatten<R = unknown>(structure: TreeStructure, leafValues: readonly R[]): unknown {
+export function unflatten<R = unknown>(structure: TreeStructure, leafValues: readonly R[]): unknown;
+export function unflatten<R = unknown>(structure: TreeStructure, leafValues: readonly R[], ...extra: unknown[]): unknown {
+  if (extra.length > 0) extraArguments('tree.unflatten', 'tree.unflatten(structure, leafValues)', extra, leafValues);
   if (!(structure instanceof Structure)) {
     throw new InvalidArgumentError(`tree.unflatten: the structure must come from ad.tree.structure or ad.tree.flatten, got ${describe(structure)}.`);
   }
@@ -173,6 +182,7 @@ export function reduce<T, A>(fn: (accumulator: A, leaf: LeafOf<T>) => A, tree: T
 export function reduce<T>(fn: (accumulator: LeafOf<NoInfer<T>>, leaf: LeafOf<NoInfer<T>>) => LeafOf<NoInfer<T>>, tree: T): LeafOf<T>;
 export function reduce(fn: (accumulator: never, leaf: never) => unknown, tree: unknown, ...initial: unknown[]): unknown {
   checkFn(fn, 'tree.reduce', '(accumulator, leaf) => accumulator');
+  if (initial.length > 1) extraArguments('tree.reduce', 'tree.reduce(fn, tree, initial?)', initial.slice(1), initial[0]);
   const ls: unknown[] = flattenSorted(tree, 'tree.reduce').leaves;
   const step = fn as (accumulator: unknown, leaf: unknown) => unknown;
   if (initial.length > 0) return ls.reduce(step, initial[0]);
