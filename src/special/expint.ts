@@ -32,7 +32,7 @@ const expiP = unaryPrimitive<null>('expi', 'inputs', (x) => {
 /**
  * Ei(x) = −PV∫_{−x}^∞ e^{−t}/t dt (JAX's and SciPy's expi) for real x: −∞ at 0, −E₁(−x) below 0, finite up to
  * x = 716.35. Within 2 ulp of mpmath, its zero x₀ = 0.3725… included. Ei′(x) = eˣ/x.
- * @example ad.special.expi(1) // 1.8951178163559368
+ * @example ad.special.expi(1) // 1.8951178163559366 (mpmath: …368)
  */
 export function expi(x: TensorLike): Tensor { return callUnary(expiP, x, null); }
 

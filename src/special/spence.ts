@@ -56,7 +56,7 @@ export function spence(x: TensorLike): Tensor { return callUnary(spenceP, x, nul
  * The Fresnel integrals [S(x), C(x)] = [∫₀ˣ sin(πt²/2) dt, ∫₀ˣ cos(πt²/2) dt] (JAX's fresnel, which returns the tuple
  * (S, C)): odd, ±½ at ±∞, within 2 ulp of mpmath for every x. S′ = sin(πx²/2), C′ = cos(πx²/2) with the phase reduced
  * exactly, so the derivatives keep full accuracy at any x (their zeros included).
- * @example const [s, c] = ad.special.fresnel(1) // [0.4382591473903548, 0.7798934003768228]
+ * @example const [s, c] = ad.special.fresnel(1) // [0.4382591473903547, 0.7798934003768229]
  */
 export function fresnel(x: TensorLike): [Tensor, Tensor] {
   const t = asTensor(x, 'fresnel');
