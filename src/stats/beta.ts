@@ -14,6 +14,7 @@ import { callNary, naryPrimitive } from '../special/elementwise.js';
 import { logBetaResult, logIncompleteBeta } from '../special/kernels/incompleteBeta.js';
 import { logBinomialDensity } from './gamma.js';
 import { args, fromLog, greaterZero, inSupport, inUnitInterval, logProbability, nanUnless, validAndNotNaN } from './args.js';
+import { extraArguments, refusingExtra } from '../core/extraArguments.js';
 
 function standardize(op: string, x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike, scale: TensorLike) {
   const [xt, at, bt, l, s] = args(op, x, a, b, loc, scale);
@@ -22,7 +23,9 @@ function standardize(op: string, x: TensorLike, a: TensorLike, b: TensorLike, lo
 }
 
 /** log-density of Beta(a, b) at x. @example ad.stats.beta.logpdf(0.5, 1, 1) // 0 */
-export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.beta.logpdf', 'stats.beta.logpdf(x, a, b, loc?, scale?)', extra, scale);
   const { y, a: at, b: bt, scale: s, valid, inside } = standardize('stats.beta.logpdf', x, a, b, loc, scale);
   const yIn = clip(y, 0, 1);
   const direct = sub(add(xlogy(sub(at, 1), yIn), xlog1py(sub(bt, 1), neg(yIn))), betaln(at, bt));
@@ -37,7 +40,9 @@ export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorL
   return nanUnless(valid, inSupport(inside, sub(where(large, saddle, direct), log(s)), -Infinity));
 }
 /** @example ad.stats.beta.pdf(0.5, 2, 2) // 1.5 */
-export function pdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function pdf(x: TensorLike, a: TensorLike, b: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function pdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.beta.pdf', 'stats.beta.pdf(x, a, b, loc?, scale?)', extra, scale);
   return fromLog(logpdf(x, a, b, loc, scale));
 }
 const SECOND_IN_AB = 'second derivatives of the beta log-CDF and log-SF in a and b are not implemented (betainc has none either); differentiate once in a or b, or to any order in x.';
@@ -91,10 +96,10 @@ function logTail(upper: boolean, y: Tensor, a: Tensor, b: Tensor): Tensor {
 }
 
 const cdfOf = (op: string, f: (y: Tensor, a: Tensor, b: Tensor) => Tensor) =>
-  (x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+  refusingExtra(op, `${op}(x, a, b, loc?, scale?)`, (x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
     const { y, a: at, b: bt, valid } = standardize(op, x, a, b, loc, scale);
     return nanUnless(valid, f(clip(y, 0, 1), at, bt));
-  };
+  });
 /** I_y(a, b), 0 below the support and 1 above. @example ad.stats.beta.cdf(0.5, 2, 2) // 0.5 */
 export const cdf = cdfOf('stats.beta.cdf', (y, a, b) => betainc(a, b, y));
 export const logcdf = cdfOf('stats.beta.logcdf', (y, a, b) => logTail(false, y, a, b));

@@ -9,6 +9,7 @@ import { add, div, greater, greaterEqual, less, lessEqual, log, log1p, logicalAn
 import { sin } from '../ops/unary.js';
 import { i0e } from '../special/bessel.js';
 import { args, fromLog, inSupport, nanUnless, validAndNotNaN } from './args.js';
+import { refusingExtraIn } from '../core/extraArguments.js';
 
 const LOG_2PI = 1.8378770664093453;
 const TWO_PI = 6.283185307179586;
@@ -39,7 +40,7 @@ function logI0e(kappa: Tensor): Tensor {
 }
 
 /** The von Mises distribution with concentration κ (jax.scipy.stats.vonmises): logpdf, pdf, over a period 2π (x any real). */
-export const vonmises = {
+export const vonmises = refusingExtraIn('stats.vonmises', { logpdf: '(x, kappa)', pdf: '(x, kappa)' }, {
   /**
    * κ(cos x − 1) − log(2π e^{−κ}I₀(κ)), with κ(cos x − 1) as −2κ sin²(x/2) (accurate at large κ near x = 0).
    * κ ≤ 0 or κ = ∞ give NaN, as SciPy. @example ad.stats.vonmises.logpdf(0, 1) // −1.0737914249165241
@@ -52,10 +53,10 @@ export const vonmises = {
   },
   /** @example ad.stats.vonmises.pdf(0, 1) // 0.34171048862346315 */
   pdf: (x: TensorLike, kappa: TensorLike) => fromLog(vonmises.logpdf(x, kappa)),
-};
+});
 
 /** The wrapped Cauchy distribution on [0, 2π] with 0 < c < 1 (jax.scipy.stats.wrapcauchy): logpdf, pdf. */
-export const wrapcauchy = {
+export const wrapcauchy = refusingExtraIn('stats.wrapcauchy', { logpdf: '(x, c)', pdf: '(x, c)' }, {
   /**
    * log(1 − c²) − log 2π − log(1 + c² − 2c cos x), as log1p(−c) + log1p(c) and (1 − c)² + 4c sin²(x/2): neither
    * rounds away 1 − c near c = 1. −∞ outside [0, 2π]; c outside (0, 1) gives NaN.
@@ -73,4 +74,4 @@ export const wrapcauchy = {
   },
   /** @example ad.stats.wrapcauchy.pdf(0, 0.5) // 3/(2π) */
   pdf: (x: TensorLike, c: TensorLike) => fromLog(wrapcauchy.logpdf(x, c)),
-};
+});

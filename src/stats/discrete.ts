@@ -11,6 +11,7 @@ import { gammaincc, betaln } from '../special/gamma.js';
 import { xlog1py } from '../special/elementary.js';
 import { logBinomialDensity, logGammaDensity } from './gamma.js';
 import { args, fromLog, inSupport, inUnitInterval, nanUnless, validAndNotNaN } from './args.js';
+import { refusingExtraIn } from '../core/extraArguments.js';
 
 /** 1 where k is a (finite) integer ≥ lo. */
 export const integerFrom = (k: Tensor, lo: number) => logicalAnd(logicalAnd(equal(floor(k), k), greaterEqual(k, lo)), less(k, Infinity));
@@ -20,7 +21,7 @@ const isProbability = inUnitInterval;
 const safe = (inside: Tensor, k: Tensor) => where(inside, k, 0);
 
 /** The Poisson distribution with mean μ (jax.scipy.stats.poisson): logpmf, pmf, cdf. */
-export const poisson = {
+export const poisson = refusingExtraIn('stats.poisson', { logpmf: '(k, mu, loc?)', pmf: '(k, mu, loc?)', cdf: '(k, mu, loc?)' }, {
   /** k log μ − μ − lgamma(k + 1) (the Γ(k + 1) log-density at μ, without its terms' cancellation for large k). @example ad.stats.poisson.logpmf(0, 2) // −2 */
   logpmf(k: TensorLike, mu: TensorLike, loc: TensorLike = 0): Tensor {
     const [kt, m, l] = args('stats.poisson.logpmf', k, mu, loc);
@@ -39,10 +40,10 @@ export const poisson = {
     const below = gammaincc(add(safe(logicalAnd(inside, finite), j), 1), m!);
     return nanUnless(validAndNotNaN(greaterEqual(m!, 0), kt!, l!), inSupport(inside, where(finite, below, 1), 0));
   },
-};
+});
 
 /** The Bernoulli distribution with P(1) = p (jax.scipy.stats.bernoulli): logpmf, pmf, cdf, ppf. */
-export const bernoulli = {
+export const bernoulli = refusingExtraIn('stats.bernoulli', { logpmf: '(k, p, loc?)', pmf: '(k, p, loc?)', cdf: '(k, p, loc?)', ppf: '(q, p, loc?)' }, {
   /** k log p + (1 − k) log(1 − p) on k ∈ {0, 1}. @example ad.stats.bernoulli.logpmf(1, 0.25) // log 0.25 */
   logpmf(k: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
     const [kt, pt, l] = args('stats.bernoulli.logpmf', k, p, loc);
@@ -63,10 +64,10 @@ export const bernoulli = {
     const [qt, pt, l] = args('stats.bernoulli.ppf', q, p, loc);
     return nanUnless(isProbability(pt!), nanUnless(isProbability(qt!), add(l!, where(lessEqual(qt!, sub(1, pt!)), 0, 1))));
   },
-};
+});
 
 /** The binomial distribution of n trials with success probability p (jax.scipy.stats.binom): logpmf, pmf. */
-export const binom = {
+export const binom = refusingExtraIn('stats.binom', { logpmf: '(k, n, p, loc?)', pmf: '(k, n, p, loc?)' }, {
   /**
    * log C(n, k) + k log p + (n − k) log(1 − p), with log C(n, k) = −log(n + 1) − log B(n − k + 1, k + 1)
    * (betaln: no cancellation of lgammas for large n). @example ad.stats.binom.logpmf(0, 3, 0.5) // −3 log 2
@@ -91,10 +92,10 @@ export const binom = {
     return nanUnless(valid, inSupport(inside, where(interior, saddle, edge), -Infinity));
   },
   pmf: (k: TensorLike, n: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(binom.logpmf(k, n, p, loc)),
-};
+});
 
 /** The geometric distribution of the trial of the first success, k = 1, 2, … (jax.scipy.stats.geom): logpmf, pmf. */
-export const geom = {
+export const geom = refusingExtraIn('stats.geom', { logpmf: '(k, p, loc?)', pmf: '(k, p, loc?)' }, {
   /** (k − 1) log(1 − p) + log p. @example ad.stats.geom.logpmf(1, 0.5) // −log 2 */
   logpmf(k: TensorLike, p: TensorLike, loc: TensorLike = 0): Tensor {
     const [kt, pt, l] = args('stats.geom.logpmf', k, p, loc);
@@ -104,4 +105,4 @@ export const geom = {
     return nanUnless(validAndNotNaN(isProbability(pt!), kt!, l!), inSupport(inside, add(xlog1py(sub(js, 1), neg(pt!)), log(pt!)), -Infinity));
   },
   pmf: (k: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(geom.logpmf(k, p, loc)),
-};
+});

@@ -13,6 +13,7 @@ import { gammainc, gammaincc } from '../special/gamma.js';
 import { callNary, naryPrimitive } from '../special/elementwise.js';
 import { logGammaResult, logIncompleteGamma } from '../special/kernels/incompleteGamma.js';
 import { args, fromLog, greaterZero, inSupport, logProbability, nanUnless, validAndNotNaN } from './args.js';
+import { refusingExtraIn } from '../core/extraArguments.js';
 
 const HALF_LOG_2PI = 0.9189385332046728;
 /** Stirling's remainder lgamma(a) − [(a − ½) log a − a + ½ log 2π] for a ≥ 10: Σ B₂ₖ/(2k(2k − 1) a^{2k−1}), k ≤ 7 (A&S 6.1.40; the eighth term is under 1e−16 of the first), as special/kernels/stirling.ts. */
@@ -132,14 +133,15 @@ function family(name: string, shape: (a: Tensor) => Tensor, scaleFactor: number)
       const { a: k, y, safeY, valid } = prepared(f, x, a, loc, scale);
       return nanUnless(valid, inSupport(greater(y, 0), fn(k, safeY), below));
     };
-  return {
+  const form = '(x, a, loc?, scale?)';
+  return refusingExtraIn(`stats.${name}`, { logpdf: form, pdf: form, cdf: form, logcdf: form, sf: form, logsf: form }, {
     logpdf,
     pdf: (x: TensorLike, a: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(logpdf(x, a, loc, scale)),
     cdf: lower('cdf', (k, y) => gammainc(k, y), 0),
     logcdf: lower('logcdf', (k, y) => logTail(false, k, y), -Infinity),
     sf: lower('sf', (k, y) => gammaincc(k, y), 1),
     logsf: lower('logsf', (k, y) => logTail(true, k, y), 0),
-  };
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { abs, add, div, equal, exp, greater, less, lgamma, log, mul, sub, where 
 import { isfinite } from '../ops/predicates.js';
 import { gammaincc } from '../special/gamma.js';
 import { args, fromLog, greaterZero, nanUnless, validAndNotNaN } from './args.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * log(β/(2Γ(1/β))) = −log 2 − lgamma(1 + 1/β) (Γ(1 + s) = sΓ(s)): log β − lgamma(1/β) cancels two terms near
@@ -30,19 +31,24 @@ function prepare(op: string, x: TensorLike, beta: TensorLike) {
 }
 
 /** log(β/(2Γ(1/β))) − |x|^β. @example ad.stats.gennorm.logpdf(0, 2) // −½ log π */
-export function logpdf(x: TensorLike, beta: TensorLike): Tensor {
+export function logpdf(x: TensorLike, beta: TensorLike): Tensor;
+export function logpdf(x: TensorLike, beta: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.gennorm.logpdf', 'stats.gennorm.logpdf(x, beta)', extra, beta);
   const { beta: b, xIn, finite, valid } = prepare('logpdf', x, beta);
   return nanUnless(valid, where(finite, sub(logNormaliser(b), absPower(xIn, b)), -Infinity));
 }
 /** @example ad.stats.gennorm.pdf(0, 1) // 0.5 */
-export function pdf(x: TensorLike, beta: TensorLike): Tensor { return fromLog(logpdf(x, beta)); }
+export function pdf(x: TensorLike, beta: TensorLike): Tensor;
+export function pdf(x: TensorLike, beta: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('stats.gennorm.pdf', 'stats.gennorm.pdf(x, beta)', extra, beta); return fromLog(logpdf(x, beta)); }
 
 /**
  * ½Q(1/β, |x|^β) below 0 and 1 − ½Q(1/β, |x|^β) above (SciPy's form); at x = 0, ½ + x·f(0) so the derivative
  * there is the density β/(2Γ(1/β)) (the tail form's is 0·∞ there). Differentiable to any order in x and once in β
  * (gammaincc's a-derivative has none of its own). @example ad.stats.gennorm.cdf(0, 1.5) // 0.5
  */
-export function cdf(x: TensorLike, beta: TensorLike): Tensor {
+export function cdf(x: TensorLike, beta: TensorLike): Tensor;
+export function cdf(x: TensorLike, beta: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.gennorm.cdf', 'stats.gennorm.cdf(x, beta)', extra, beta);
   const { x: xt, beta: b, xIn, finite, valid } = prepare('cdf', x, beta);
   const zero = equal(xt, 0);
   const halfQ = mul(0.5, gammaincc(div(1, b), absPower(where(zero, 1, xIn), b)));

@@ -9,6 +9,7 @@ import { add, atan2Safe, div, greater, greaterEqual, less, mul, sub } from './op
 import { abs, exp, expm1, log, log1p, neg, square, tan } from './ops.js';
 import { clip, logSigmoid, logit, sigmoid, where } from './ops.js';
 import { args, fromLog, greaterZero, inSupport, inUnitInterval, logProbability, nanUnless, validAndNotNaN } from './args.js';
+import { refusingExtraIn } from '../core/extraArguments.js';
 
 const LOG_PI = 1.1447298858494002;
 
@@ -38,7 +39,7 @@ const positive = (z: Tensor) => greaterEqual(z, 0);
 const probability = (q: Tensor, value: Tensor) => where(inUnitInterval(q), value, NaN);
 
 /** The exponential distribution, density e^{−z}/scale on z ≥ 0 (jax.scipy.stats.expon). */
-export const expon = {
+export const expon = refusingExtraIn('stats.expon', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)', logcdf: '(x, loc?, scale?)', sf: '(x, loc?, scale?)', logsf: '(x, loc?, scale?)', ppf: '(q, loc?, scale?)' }, {
   /** @example ad.stats.expon.logpdf(1) // −1 */
   logpdf: logDensity('stats.expon.logpdf', (z) => inSupport(positive(z), neg(z), -Infinity)),
   /** @example ad.stats.expon.pdf(0) // 1 */
@@ -50,16 +51,16 @@ export const expon = {
   logsf: ofZ('stats.expon.logsf', (z) => inSupport(positive(z), neg(z), 0)),
   /** −log(1 − q) by log1p. @example ad.stats.expon.ppf(0.5) // log 2 */
   ppf: quantile('stats.expon.ppf', (q) => probability(q, neg(log1p(neg(q))))),
-};
+});
 
 /** The Laplace distribution, density e^{−|z|}/(2 scale) (jax.scipy.stats.laplace). */
-export const laplace = {
+export const laplace = refusingExtraIn('stats.laplace', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)' }, {
   /** @example ad.stats.laplace.logpdf(0) // −log 2 */
   logpdf: logDensity('stats.laplace.logpdf', (z) => sub(neg(abs(z)), Math.LN2)),
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(laplace.logpdf(x, loc, scale)),
   /** ½eᶻ below 0, 1 − ½e^{−z} above. @example ad.stats.laplace.cdf(0) // 0.5 */
   cdf: ofZ('stats.laplace.cdf', (z) => where(less(z, 0), mul(0.5, exp(z)), sub(1, mul(0.5, exp(neg(z)))))),
-};
+});
 
 /**
  * σ(z), as 1 − σ(−z) above 0: the same value to an ulp, but its derivative σ(−z)(1 − σ(−z)) keeps the
@@ -69,7 +70,7 @@ export const laplace = {
 const logisticCdf = (z: Tensor): Tensor => where(greater(z, 0), sub(1, sigmoid(neg(z))), sigmoid(z));
 
 /** The logistic distribution, CDF σ(z) (jax.scipy.stats.logistic). */
-export const logistic = {
+export const logistic = refusingExtraIn('stats.logistic', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)', logcdf: '(x, loc?, scale?)', sf: '(x, loc?, scale?)', logsf: '(x, loc?, scale?)', ppf: '(q, loc?, scale?)', isf: '(q, loc?, scale?)' }, {
   /**
    * log σ(z) + log σ(−z), stable for any z; through logSigmoid, whose second derivative keeps its digits in both tails
    * (−softplus(z) − softplus(−z) took σ′ at σ ≈ 1: d²/dx² at z = 36.66 was half the true −1.8e−17). @example ad.stats.logistic.logpdf(0) // −2 log 2
@@ -84,7 +85,7 @@ export const logistic = {
   /** loc + scale·logit(q). @example ad.stats.logistic.ppf(0.5) // 0 */
   ppf: quantile('stats.logistic.ppf', (q) => logit(q)),
   isf: quantile('stats.logistic.isf', (q) => neg(logit(q))),
-};
+});
 
 /**
  * tan(π(q − ½)) as −1/tan(πq) below ¼ and 1/tan(π(1 − q)) above ¾ (1 − q exact there): q − ½ rounds away
@@ -105,7 +106,7 @@ function log1pSquare(z: Tensor): Tensor {
 }
 
 /** The Cauchy distribution, density 1/(π scale (1 + z²)) (jax.scipy.stats.cauchy). */
-export const cauchy = {
+export const cauchy = refusingExtraIn('stats.cauchy', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)', logcdf: '(x, loc?, scale?)', sf: '(x, loc?, scale?)', logsf: '(x, loc?, scale?)', ppf: '(q, loc?, scale?)', isf: '(q, loc?, scale?)' }, {
   /** @example ad.stats.cauchy.logpdf(0) // −log π */
   logpdf: logDensity('stats.cauchy.logpdf', (z) => sub(neg(log1pSquare(z)), LOG_PI)),
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(cauchy.logpdf(x, loc, scale)),
@@ -117,10 +118,10 @@ export const cauchy = {
   /** loc + scale·tan(π(q − ½)), accurate in both tails. @example ad.stats.cauchy.ppf(0.75) // 1 */
   ppf: quantile('stats.cauchy.ppf', (q) => probability(q, cauchyQuantile(q))),
   isf: quantile('stats.cauchy.isf', (q) => probability(q, neg(cauchyQuantile(q)))),
-};
+});
 
 /** The uniform distribution on [loc, loc + scale] (jax.scipy.stats.uniform). */
-export const uniform = {
+export const uniform = refusingExtraIn('stats.uniform', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)', ppf: '(q, loc?, scale?)' }, {
   /** −log scale inside, −∞ outside. @example ad.stats.uniform.logpdf(0.5) // 0 */
   logpdf: logDensity('stats.uniform.logpdf', (z) => where(inUnitInterval(z), 0, -Infinity)),
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(uniform.logpdf(x, loc, scale)),
@@ -128,4 +129,4 @@ export const uniform = {
   cdf: ofZ('stats.uniform.cdf', (z) => clip(z, 0, 1)),
   /** @example ad.stats.uniform.ppf(0.25, 1, 2) // 1.5 */
   ppf: quantile('stats.uniform.ppf', (q) => probability(q, q)),
-};
+});

@@ -13,6 +13,7 @@ import { stopGradient } from '../ops/select.js';
 import { abs, add, equal, floor, greaterEqual, lessEqual, lgamma, logicalAnd, mul, sub, sum, where, xlogy } from './ops.js';
 import { logGammaDensity } from './gamma.js';
 import { fromLog, inUnitInterval, nanUnless } from './args.js';
+import { refusingExtraIn } from '../core/extraArguments.js';
 
 /** The counts' and probabilities' last axis (the K categories), checked: a scalar has none. */
 function categories(op: string, name: string, t: Tensor): number {
@@ -21,7 +22,7 @@ function categories(op: string, name: string, t: Tensor): number {
 }
 
 /** The multinomial distribution of counts over the last axis (jax.scipy.stats.multinomial). */
-export const multinomial = {
+export const multinomial = refusingExtraIn('stats.multinomial', { logpmf: '(x, n, p)', pmf: '(x, n, p)' }, {
   /**
    * lgamma(n + 1) + Σ (xᵢ log pᵢ − lgamma(xᵢ + 1)) over the last axis; −∞ unless every xᵢ is a non-negative integer
    * and Σ xᵢ = n; n < 0 or a pᵢ outside [0, 1] gives NaN. For n ≥ 30, Loader's form Σ log dpois(xᵢ; n pᵢ) −
@@ -62,4 +63,4 @@ export const multinomial = {
   },
   /** @example ad.stats.multinomial.pmf(ad.tensor([1, 1]), 2, ad.tensor([0.5, 0.5])) // 0.5 */
   pmf: (x: TensorLike, n: TensorLike, p: TensorLike) => fromLog(multinomial.logpmf(x, n, p)),
-};
+});

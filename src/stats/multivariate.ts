@@ -19,6 +19,7 @@ import { triangularSolve } from '../linalg/triangular.js';
 import { diagonal } from '../linalg/diagonal.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { fromLog, greaterZero, nanUnless } from './args.js';
+import { refusingExtraIn } from '../core/extraArguments.js';
 
 const HALF_LOG_2PI = 0.9189385332046728;
 
@@ -28,7 +29,7 @@ function lastAxis(op: string, name: string, t: Tensor): number {
 }
 
 /** The Dirichlet distribution over the simplex of the last axis (jax.scipy.stats.dirichlet). */
-export const dirichlet = {
+export const dirichlet = refusingExtraIn('stats.dirichlet', { logpdf: '(x, alpha)', pdf: '(x, alpha)' }, {
   /**
    * Σ (αᵢ − 1) log xᵢ − Σ lgamma(αᵢ) + lgamma(Σ αᵢ), over the last axis; −∞ off the simplex
    * (a negative xᵢ, or Σ xᵢ further than 1e−12·K from 1); α ≤ 0 gives NaN.
@@ -67,10 +68,10 @@ export const dirichlet = {
   },
   /** @example ad.stats.dirichlet.pdf(ad.tensor([0.5, 0.5]), ad.tensor([2, 2])) // 1.5 */
   pdf: (x: TensorLike, alpha: TensorLike) => fromLog(dirichlet.logpdf(x, alpha)),
-};
+});
 
 /** The multivariate normal distribution N(mean, cov) over the last axis (jax.scipy.stats.multivariate_normal). */
-export const multivariateNormal = {
+export const multivariateNormal = refusingExtraIn('stats.multivariateNormal', { logpdf: '(x, mean, cov)', pdf: '(x, mean, cov)' }, {
   /**
    * −½ |L⁻¹(x − mean)|² − Σ log Lᵢᵢ − (d/2) log 2π with cov = L Lᵀ (ad.linalg.cholesky; a cov that
    * is not positive definite is its error). x and mean broadcast over leading axes; cov is [d, d]
@@ -94,4 +95,4 @@ export const multivariateNormal = {
     return sub(sub(mul(-0.5, maha), logDet), d * HALF_LOG_2PI);
   },
   pdf: (x: TensorLike, mean: TensorLike, cov: TensorLike) => fromLog(multivariateNormal.logpdf(x, mean, cov)),
-};
+});

@@ -15,9 +15,10 @@ import { xlog1py } from '../special/elementary.js';
 import { logBinomialDensity, logGammaDensity } from './gamma.js';
 import { integerFrom } from './discrete.js';
 import { args, fromLog, inSupport, nanUnless, validAndNotNaN } from './args.js';
+import { refusingExtraIn } from '../core/extraArguments.js';
 
 /** The negative binomial distribution (jax.scipy.stats.nbinom): failures k before the n-th success of probability p. */
-export const nbinom = {
+export const nbinom = refusingExtraIn('stats.nbinom', { logpmf: '(k, n, p, loc?)', pmf: '(k, n, p, loc?)' }, {
   /**
    * log Γ(k + n)/(Γ(n) k!) + n log p + k log(1 − p), the coefficient as −log(n + k) − betaln(n, k + 1); for n + k ≥ 30
    * and 0 < p < 1 as log(n/(n + k)) + log C(n + k, n) pⁿ(1 − p)ᵏ in Loader's form (R's dnbinom through dbinom_raw):
@@ -43,7 +44,7 @@ export const nbinom = {
   },
   /** @example ad.stats.nbinom.pmf(1, 1, 0.5) // 0.25 */
   pmf: (k: TensorLike, n: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(nbinom.logpmf(k, n, p, loc)),
-};
+});
 
 /**
  * G(x, m) = lgamma(x) − lgamma(x + m) + m log x, from logGammaDensity(x + m, x) − logGammaDensity(x, x): both O(log x)
@@ -58,7 +59,7 @@ function gammaShift(x: Tensor, m: Tensor): { value: Tensor; size: Tensor } {
 }
 
 /** The beta-binomial distribution (jax.scipy.stats.betabinom): k successes in n trials with p ~ Beta(a, b). */
-export const betabinom = {
+export const betabinom = refusingExtraIn('stats.betabinom', { logpmf: '(k, n, a, b, loc?)', pmf: '(k, n, a, b, loc?)' }, {
   /**
    * log C(n, k) + betaln(k + a, n − k + b) − betaln(a, b) (SciPy's and JAX's form), whose terms, of size n log 2 or
    * (a + b) log, cancel to O(log n) for large arguments; the same sum is also regrouped two ways, and the grouping
@@ -105,4 +106,4 @@ export const betabinom = {
   },
   /** @example ad.stats.betabinom.pmf(1, 2, 1, 1) // 1/3 */
   pmf: (k: TensorLike, n: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0) => fromLog(betabinom.logpmf(k, n, a, b, loc)),
-};
+});

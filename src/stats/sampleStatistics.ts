@@ -23,6 +23,7 @@ import { moveaxis, ravel } from '../ops/layout.js';
 import { roll } from '../ops/rearrange.js';
 import { std } from '../ops/moments.js';
 import { nanstd } from '../ops/nanReductions.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** 'propagate' (NaN in, NaN out); sem also takes 'omit' (NaN entries left out), as JAX. */
 export type NanPolicy = 'propagate' | 'omit';
@@ -91,7 +92,9 @@ export interface ModeResult { mode: Tensor; count: Tensor }
  * NaN with count 0. `count` has no gradient; `mode` is the entry it is, and takes that entry's gradient.
  * @example ad.stats.mode(ad.tensor([2, 4, 1, 1, 3, 4, 4, 2, 3])).mode.item(); // => 4
  */
-export function mode(a: TensorLike, axis: number | null = 0, options: ModeOptions = {}): ModeResult {
+export function mode(a: TensorLike, axis?: number | null, options?: ModeOptions): ModeResult;
+export function mode(a: TensorLike, axis: number | null = 0, options: ModeOptions = {}, ...extra: unknown[]): ModeResult {
+  if (extra.length > 0) extraArguments('stats.mode', 'stats.mode(a, axis?, options?)', extra, options);
   const op = 'stats.mode';
   const t = asTensor(a, op);
   const o = checkOptions(op, options, ['keepdims', 'nanPolicy'], '{ keepdims: true }');
@@ -135,7 +138,9 @@ export interface RankdataOptions {
  * NaN ranks, as SciPy's nan_policy 'propagate'. Float64 whole (or half) numbers without gradient.
  * @example ad.stats.rankdata(ad.tensor([1, 3, 2, 3])).toArray(); // => [1, 3.5, 2, 3.5]
  */
-export function rankdata(a: TensorLike, method: RankMethod = 'average', options: RankdataOptions = {}): Tensor {
+export function rankdata(a: TensorLike, method?: RankMethod, options?: RankdataOptions): Tensor;
+export function rankdata(a: TensorLike, method: RankMethod = 'average', options: RankdataOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.rankdata', 'stats.rankdata(a, method?, options?)', extra, options);
   const op = 'stats.rankdata';
   const t = asTensor(a, op);
   if (!RANK_METHODS.includes(method)) {
@@ -175,7 +180,9 @@ export interface SemOptions {
  * jax.scipy.stats.sem, N the lane's length (with nanPolicy 'omit', its count of non-NaN entries). Differentiable.
  * @example ad.stats.sem(ad.tensor([2, 4, 1, 1, 3, 4, 4, 2, 3])).item(); // => 0.40824829046386296
  */
-export function sem(a: TensorLike, axis: number | null = 0, options: SemOptions = {}): Tensor {
+export function sem(a: TensorLike, axis?: number | null, options?: SemOptions): Tensor;
+export function sem(a: TensorLike, axis: number | null = 0, options: SemOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.sem', 'stats.sem(a, axis?, options?)', extra, options);
   const op = 'stats.sem';
   const t = asTensor(a, op);
   const o = checkOptions(op, options, ['ddof', 'nanPolicy', 'keepdims'], '{ ddof: 0 }');

@@ -9,6 +9,7 @@ import { tensor, type TensorLike } from '../tensor/create.js';
 import { abs, add, div, equal, greater, greaterEqual, lessEqual, log, log1p, mul, neg, polyval, square, sub, where } from './ops.js';
 import { betaln } from '../special/gamma.js';
 import { args, fromLog, greaterZero, nanUnless } from './args.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * c(m) = lgamma(m + ½) − lgamma(m) − ½ log m = Σⱼ cⱼ m^{1−2j}, the difference of the Stirling series
@@ -68,7 +69,9 @@ function logKernel(z: Tensor, nu: Tensor): Tensor {
 }
 
 /** log-density of t(df) at x. @example ad.stats.t.logpdf(0, 1) // −log π */
-export function logpdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function logpdf(x: TensorLike, df: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function logpdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.t.logpdf', 'stats.t.logpdf(x, df, loc?, scale?)', extra, scale);
   const [xt, nu, l, s] = args('stats.t.logpdf', x, df, loc, scale);
   const z = div(sub(xt!, l!), s!);
   // −betaln(ν/2, ½) rather than lgamma((ν + 1)/2) − lgamma(ν/2): no cancellation of two lgammas of size
@@ -77,6 +80,8 @@ export function logpdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0, scale
   return nanUnless(greaterZero(nu!, s!), sub(norm, logKernel(z, nu!)));
 }
 /** @example ad.stats.t.pdf(0, 1) // 1/π */
-export function pdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function pdf(x: TensorLike, df: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function pdf(x: TensorLike, df: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.t.pdf', 'stats.t.pdf(x, df, loc?, scale?)', extra, scale);
   return fromLog(logpdf(x, df, loc, scale));
 }

@@ -9,6 +9,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, exp, expm1, greater, greaterEqual, less, lessEqual, log, log1p, logicalAnd, mul, neg, sqrt, square, sub, sum, where } from './ops.js';
+import { extraArguments, refusingExtra } from '../core/extraArguments.js';
 import { expandDims } from '../ops/shape.js';
 import { logaddexp } from '../ops/logspace.js';
 import { isfinite, logicalNot, logicalOr } from '../ops/predicates.js';
@@ -94,7 +95,9 @@ function logMassParts(a: Tensor, b: Tensor): MassParts {
 }
 
 /** log(Φ(b) − Φ(a)) for a < b. */
-export function logGaussMass(a: Tensor, b: Tensor): Tensor {
+export function logGaussMass(a: Tensor, b: Tensor): Tensor;
+export function logGaussMass(a: Tensor, b: Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.truncnorm.logGaussMass', 'stats.truncnorm.logGaussMass(a, b)', extra, b);
   const { base, rest } = logMassParts(a, b);
   return add(base, rest);
 }
@@ -111,14 +114,18 @@ function prepare(op: string, x: TensorLike, a: TensorLike, b: TensorLike, loc: T
 }
 
 /** log-density of the normal truncated to [a, b] (SciPy's a, b: standard deviations from loc). @example ad.stats.truncnorm.logpdf(0, -1, 1) // −0.5372233869025469 */
-export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.truncnorm.logpdf', 'stats.truncnorm.logpdf(x, a, b, loc?, scale?)', extra, scale);
   const { z, a: at, b: bt, scale: s, valid, logMass } = prepare('logpdf', x, a, b, loc, scale);
   const inside = logicalAnd(logicalAnd(greaterEqual(z, at), lessEqual(z, bt)), isfinite(z));
   const zIn = where(inside, z, 0);
   return nanUnless(valid, where(inside, sub(sub(sub(mul(-0.5, square(zIn)), HALF_LOG_2PI), logMass), log(s)), -Infinity));
 }
 /** @example ad.stats.truncnorm.pdf(0, -1, 1) // 0.5843685672568165 */
-export function pdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function pdf(x: TensorLike, a: TensorLike, b: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function pdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.truncnorm.pdf', 'stats.truncnorm.pdf(x, a, b, loc?, scale?)', extra, scale);
   return fromLog(logpdf(x, a, b, loc, scale));
 }
 
@@ -151,11 +158,11 @@ function logTails({ z, a, b, mass }: Prepared): { logCdf: Tensor; logSf: Tensor 
 }
 
 const tailFunction = (op: string, pick: (t: { logCdf: Tensor; logSf: Tensor }) => Tensor, exponentiate: boolean) =>
-  (x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+  refusingExtra(`stats.truncnorm.${op}`, `stats.truncnorm.${op}(x, a, b, loc?, scale?)`, (x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
     const p = prepare(op, x, a, b, loc, scale);
     const value = pick(logTails(p));
     return nanUnless(p.valid, exponentiate ? exp(value) : value);
-  };
+  });
 
 /** P(X ≤ x), 0 below a and 1 above b. @example ad.stats.truncnorm.cdf(30.5, 30, 31) // 0.9999997344582… */
 export const cdf = tailFunction('cdf', (t) => t.logCdf, true);
