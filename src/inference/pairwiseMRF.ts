@@ -19,6 +19,7 @@ import {
 import { iterate, type BeliefsInfo, type FixedPointProblem } from './iterate.js';
 import { negativeFreeEnergy, type EdgeCounting } from './freeEnergy.js';
 import { edgeWeightsOption, inferenceSettings, type BeliefsOptions, type InferenceSettings } from './options.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface PairwiseMRFOptions {
   /** θ_s(x_s): [V, K] scores of each variable's K states. */
@@ -59,7 +60,9 @@ export class PairwiseMRF {
   readonly pairwise: Tensor;
   private readonly graph: MRFGraph;
 
-  constructor(options: PairwiseMRFOptions) {
+  constructor(options: PairwiseMRFOptions);
+  constructor(options: PairwiseMRFOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('PairwiseMRF', 'PairwiseMRF(options)', extra, options);
     const op = 'PairwiseMRF';
     optionsObject(options, op, 'new ad.PairwiseMRF({ unary /* [V, K] */, edges /* [E, 2] */, pairwise /* [E, K, K] or [K, K] */ })', ['unary', 'edges', 'pairwise']);
     const u = scoresTensor(options.unary, op, 'unary', '[V, K]');
@@ -85,7 +88,9 @@ export class PairwiseMRF {
    * for edge e = (s, t), normalised, differentiable in `unary` and `pairwise` (see BeliefsOptions
    * for the methods and the two gradients). On a tree, BP's are the exact marginals.
    */
-  beliefs(options?: BeliefsOptions): MRFBeliefs {
+  beliefs(options?: BeliefsOptions): MRFBeliefs;
+  beliefs(options?: BeliefsOptions, ...extra: unknown[]): MRFBeliefs {
+    if (extra.length > 0) extraArguments('PairwiseMRF.beliefs', 'PairwiseMRF.beliefs(options?)', extra, options);
     const { log } = this.infer(options, 'PairwiseMRF.beliefs');
     return { unary: exp(log.unary), pairwise: exp(log.pairwise) };
   }
@@ -96,13 +101,17 @@ export class PairwiseMRF {
    * upper bound ('trw', ≥ log Z at convergence). Differentiable as the beliefs are; at a fixed
    * point its gradient with respect to the scores is the beliefs (the free energy is stationary).
    */
-  logPartition(options?: BeliefsOptions): Tensor {
+  logPartition(options?: BeliefsOptions): Tensor;
+  logPartition(options?: BeliefsOptions, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PairwiseMRF.logPartition', 'PairwiseMRF.logPartition(options?)', extra, options);
     const { log, counting } = this.infer(options, 'PairwiseMRF.logPartition', true);
     return negativeFreeEnergy(this.graph, this.unary, this.pairwise, log, counting);
   }
 
   /** score(x) = Σ_s θ_s(x_s) + Σ_e θ_e(x_s, x_t) of one labelling (V integers in 0 … K − 1), differentiable. */
-  score(labels: readonly number[] | Tensor): Tensor {
+  score(labels: readonly number[] | Tensor): Tensor;
+  score(labels: readonly number[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PairwiseMRF.score', 'PairwiseMRF.score(labels)', extra, labels);
     return this.scoreAs(labels, 'PairwiseMRF.score');
   }
 
@@ -124,7 +133,9 @@ export class PairwiseMRF {
    * `loss = −mrf.surrogateLogLikelihood(labels, options)`. At a fixed point its gradient is the
    * empirical minus the approximate marginals, so it vanishes when the beliefs match the labels.
    */
-  surrogateLogLikelihood(labels: readonly number[] | Tensor, options?: BeliefsOptions): Tensor {
+  surrogateLogLikelihood(labels: readonly number[] | Tensor, options?: BeliefsOptions): Tensor;
+  surrogateLogLikelihood(labels: readonly number[] | Tensor, options?: BeliefsOptions, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PairwiseMRF.surrogateLogLikelihood', 'PairwiseMRF.surrogateLogLikelihood(labels, options?)', extra, options);
     const op = 'PairwiseMRF.surrogateLogLikelihood';
     const s = this.scoreAs(labels, op);
     const { log, counting } = this.infer(options, op, true);

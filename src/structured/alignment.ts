@@ -27,6 +27,7 @@ import type { StatesAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { ctcLogLikelihood, type CTCParams } from './ctcLog.js';
 import { genericPrograms } from '../core/genericPrograms.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface AlignmentOptions {
   /** scores[t, s]: frame t in state s, [T, S], or a padded batch [B, T, S]. */
@@ -72,7 +73,9 @@ export class Alignment {
   private readonly finalStates: number;
   readonly checkpoints: Checkpoints;
 
-  constructor(options: AlignmentOptions) {
+  constructor(options: AlignmentOptions);
+  constructor(options: AlignmentOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('Alignment', 'Alignment(options)', extra, options);
     const op = 'Alignment';
     optionsObject(options, op, 'new ad.Alignment({ scores /* [T, S] */ })', ['scores', 'lengths', 'states', 'skips', 'initialStates', 'finalStates', 'checkpoints']);
     const given = batchedScores(options.scores, 2, op, 'scores', '[T, S]');
@@ -136,20 +139,28 @@ export class Alignment {
   }
 
   /** The semiring sum over alignments: log Z (log), best score (max), entropy (entropy), Z (real). */
-  sum(semiring: Semiring): Tensor {
+  sum(semiring: Semiring): Tensor;
+  sum(semiring: Semiring, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('Alignment.sum', 'Alignment.sum(semiring)', extra, semiring);
     return unbatch(this.sumOf(semiringArg(semiring, 'Alignment.sum'), this.scores), this.batched);
   }
 
-  logPartition(): Tensor {
+  logPartition(): Tensor;
+  logPartition(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('Alignment.logPartition', 'Alignment.logPartition()', extra);
     return this.sum(log);
   }
 
-  entropy(): Tensor {
+  entropy(): Tensor;
+  entropy(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('Alignment.entropy', 'Alignment.entropy()', extra);
     return this.sum(entropy);
   }
 
   /** p(frame t is in state s) = ∂ log Z / ∂ scores[t, s]; 0 past an item's frames or states. Differentiable again. */
-  marginals(): Tensor {
+  marginals(): Tensor;
+  marginals(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('Alignment.marginals', 'Alignment.marginals()', extra);
     return unbatch(grad((x: Tensor) => sum(this.sumOf(log, x)))(this.scores) as Tensor, this.batched);
   }
 
@@ -159,7 +170,9 @@ export class Alignment {
    * lattice allows (traced with every score 0), or null when the lattice allows none (too few
    * frames to reach the final states).
    */
-  argmax(): StatesAndScore<number[] | null> | StatesAndScore<(number[] | null)[], number[]> {
+  argmax(): StatesAndScore<number[] | null> | StatesAndScore<(number[] | null)[], number[]>;
+  argmax(...extra: unknown[]): StatesAndScore<number[] | null> | StatesAndScore<(number[] | null)[], number[]> {
+    if (extra.length > 0) extraArguments('Alignment.argmax', 'Alignment.argmax()', extra);
     unmapped(this, 'Alignment.argmax');
     const [B, T, S] = this.scores.shape as [number, number, number];
     const trace = (x: Tensor) => {
@@ -180,7 +193,9 @@ export class Alignment {
    * best alignment. Alignments of score −∞ are left out (so a lattice with none gives empty
    * arrays); ties follow the forward algorithm's first alternatives (`topk(1)` is `argmax()`).
    */
-  topk(k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
+  topk(k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
+  topk(k: number, ...extra: unknown[]): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
+    if (extra.length > 0) extraArguments('Alignment.topk', 'Alignment.topk(k)', extra, k);
     unmapped(this, 'Alignment.topk');
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
@@ -194,7 +209,9 @@ export class Alignment {
    * every alignment scores −∞ gets `argmax()`'s alignment each time (the first the lattice allows):
    * the walk's first alternatives there need not end in a final state.
    */
-  sample(count: number, key: Key | number): number[][] | number[][][] {
+  sample(count: number, key: Key | number): number[][] | number[][][];
+  sample(count: number, key: Key | number, ...extra: unknown[]): number[][] | number[][][] {
+    if (extra.length > 0) extraArguments('Alignment.sample', 'Alignment.sample(count, key)', extra, key);
     unmapped(this, 'Alignment.sample');
     const [, T, S] = this.scores.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
@@ -215,12 +232,16 @@ export class Alignment {
    * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
    * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
-  crossEntropy(other: Alignment): Tensor {
+  crossEntropy(other: Alignment): Tensor;
+  crossEntropy(other: Alignment, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('Alignment.crossEntropy', 'Alignment.crossEntropy(other)', extra, other);
     return unbatch(crossEntropyOf(this.scoreForm(), other instanceof Alignment ? other.scoreForm() : null, 'Alignment.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
-  kl(other: Alignment): Tensor {
+  kl(other: Alignment): Tensor;
+  kl(other: Alignment, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('Alignment.kl', 'Alignment.kl(other)', extra, other);
     return unbatch(klOf(this.scoreForm(), other instanceof Alignment ? other.scoreForm() : null, 'Alignment.kl'), this.batched);
   }
 
@@ -233,12 +254,16 @@ export class Alignment {
   }
 
   /** The score of an alignment (a state per frame; one array per item for a batch), differentiable. */
-  score(states: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
+  score(states: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor;
+  score(states: readonly number[] | readonly (readonly number[])[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('Alignment.score', 'Alignment.score(states)', extra, states);
     return this.scoreAs(states, 'Alignment.score');
   }
 
   /** log p(alignment) = score − log Z. */
-  logProbability(states: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
+  logProbability(states: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor;
+  logProbability(states: readonly number[] | readonly (readonly number[])[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('Alignment.logProbability', 'Alignment.logProbability(states)', extra, states);
     return logProbabilityOf(this.scoreAs(states, 'Alignment.logProbability'), this.logPartition());
   }
 

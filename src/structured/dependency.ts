@@ -27,6 +27,7 @@ import { foldIn, toKey, type Key } from '../random/key.js';
 import type { HeadsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { forEachStructure, lengthsOption, optionsObject, sampleCount, semiringArg, unmapped, wrongShape } from './validate.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface DependencyCRFOptions {
   /**
@@ -73,7 +74,9 @@ export class DependencyCRF {
   readonly lengths: readonly number[];
   private maskMade: Tensor | null = null;
 
-  constructor(options: DependencyCRFOptions) {
+  constructor(options: DependencyCRFOptions);
+  constructor(options: DependencyCRFOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('DependencyCRF', 'DependencyCRF(options)', extra, options);
     const op = 'DependencyCRF';
     optionsObject(options, op, 'new ad.DependencyCRF({ arcScores /* [n + 1, n + 1] */, projective: true })', ['arcScores', 'projective', 'singleRoot', 'lengths']);
     const given = batchedScores(options.arcScores, 2, op, 'arcScores', '[n + 1, n + 1]');
@@ -109,7 +112,9 @@ export class DependencyCRF {
   }
 
   /** The semiring sum over projective trees (log Z, best score, entropy, Z). Projective models only. */
-  sum(semiring: Semiring): Tensor {
+  sum(semiring: Semiring): Tensor;
+  sum(semiring: Semiring, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('DependencyCRF.sum', 'DependencyCRF.sum(semiring)', extra, semiring);
     const op = 'DependencyCRF.sum';
     semiringArg(semiring, op);
     if (!this.projective) {
@@ -118,12 +123,16 @@ export class DependencyCRF {
     return unbatch(semiring === log ? this.logZ(this.arcScores) : eisner(semiring, add(this.arcScores, this.mask), this.lengths, this.singleRoot), this.batched);
   }
 
-  logPartition(): Tensor {
+  logPartition(): Tensor;
+  logPartition(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('DependencyCRF.logPartition', 'DependencyCRF.logPartition()', extra);
     return unbatch(this.logZ(this.arcScores), this.batched);
   }
 
   /** arcs[h, m] = p(the tree has the arc h → m), ∂ log Z / ∂ arcScores; 0 on unusable arcs. Differentiable again. */
-  marginals(): Tensor {
+  marginals(): Tensor;
+  marginals(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('DependencyCRF.marginals', 'DependencyCRF.marginals()', extra);
     return unbatch(grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor, this.batched);
   }
 
@@ -131,7 +140,9 @@ export class DependencyCRF {
    * The entropy of p(tree) in nats: the entropy semiring for projective trees; for non-projective
    * ones H = log Z − Σ marginals ⊙ arcScores (unusable arcs, of marginal 0, left out so −∞ adds nothing).
    */
-  entropy(): Tensor {
+  entropy(): Tensor;
+  entropy(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('DependencyCRF.entropy', 'DependencyCRF.entropy()', extra);
     if (this.projective) return this.sum(entropy);
     const marginals = grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor;
     const usable = where(equal(add(this.arcScores, this.mask), -Infinity), 0, this.arcScores);
@@ -146,7 +157,9 @@ export class DependencyCRF {
    * algorithm). Non-projective: the maximum spanning arborescence. When no tree has a finite score
    * the score is −∞ and the tree is some tree.
    */
-  argmax(): HeadsAndScore | HeadsAndScore<number[][], number[]> {
+  argmax(): HeadsAndScore | HeadsAndScore<number[][], number[]>;
+  argmax(...extra: unknown[]): HeadsAndScore | HeadsAndScore<number[][], number[]> {
+    if (extra.length > 0) extraArguments('DependencyCRF.argmax', 'DependencyCRF.argmax()', extra);
     unmapped(this, 'DependencyCRF.argmax');
     const [B, N] = this.arcScores.shape as [number, number, number];
     let trees: number[][];
@@ -168,12 +181,16 @@ export class DependencyCRF {
    * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
    * structure q forbids; 0 where p has none. Non-projective models too (μ_p from the Matrix-Tree theorem). Differentiable in both models (one per item for a batch).
    */
-  crossEntropy(other: DependencyCRF): Tensor {
+  crossEntropy(other: DependencyCRF): Tensor;
+  crossEntropy(other: DependencyCRF, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('DependencyCRF.crossEntropy', 'DependencyCRF.crossEntropy(other)', extra, other);
     return unbatch(crossEntropyOf(this.scoreForm(), other instanceof DependencyCRF ? other.scoreForm() : null, 'DependencyCRF.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
-  kl(other: DependencyCRF): Tensor {
+  kl(other: DependencyCRF): Tensor;
+  kl(other: DependencyCRF, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('DependencyCRF.kl', 'DependencyCRF.kl(other)', extra, other);
     return unbatch(klOf(this.scoreForm(), other instanceof DependencyCRF ? other.scoreForm() : null, 'DependencyCRF.kl'), this.batched);
   }
 
@@ -192,7 +209,9 @@ export class DependencyCRF {
    * algorithm's first alternatives (`topk(1)` is `argmax()`). Projective models only: k-best
    * spanning arborescences (Camerini et al. 1980) are not a semiring program and are not offered.
    */
-  topk(k: number): HeadsAndScore<number[][], number[]> | HeadsAndScore<number[][][], number[][]> {
+  topk(k: number): HeadsAndScore<number[][], number[]> | HeadsAndScore<number[][][], number[][]>;
+  topk(k: number, ...extra: unknown[]): HeadsAndScore<number[][], number[]> | HeadsAndScore<number[][][], number[][]> {
+    if (extra.length > 0) extraArguments('DependencyCRF.topk', 'DependencyCRF.topk(k)', extra, k);
     unmapped(this, 'DependencyCRF.topk');
     if (!this.projective) {
       throw new InvalidArgumentError('DependencyCRF.topk: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program, so it has no k-best trees here; use argmax() for the best tree, or pass projective: true.');
@@ -210,7 +229,9 @@ export class DependencyCRF {
    * that word is drawn first from the root arcs' marginals. When no tree has a finite score every
    * sample is the tree `argmax` reports (score −∞).
    */
-  sample(count: number, key: Key | number): number[][] | number[][][] {
+  sample(count: number, key: Key | number): number[][] | number[][][];
+  sample(count: number, key: Key | number, ...extra: unknown[]): number[][] | number[][][] {
+    if (extra.length > 0) extraArguments('DependencyCRF.sample', 'DependencyCRF.sample(count, key)', extra, key);
     unmapped(this, 'DependencyCRF.sample');
     const op = 'DependencyCRF.sample';
     if (this.projective) {
@@ -240,12 +261,16 @@ export class DependencyCRF {
   }
 
   /** The score of a tree (heads per batch item for a batch), differentiable. */
-  score(heads: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
+  score(heads: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor;
+  score(heads: readonly number[] | readonly (readonly number[])[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('DependencyCRF.score', 'DependencyCRF.score(heads)', extra, heads);
     return unbatch(this.scoreAs(heads, 'DependencyCRF.score'), this.batched);
   }
 
   /** log p(tree) = score − log Z (−∞ for a forbidden tree, also when every tree is). */
-  logProbability(heads: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
+  logProbability(heads: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor;
+  logProbability(heads: readonly number[] | readonly (readonly number[])[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('DependencyCRF.logProbability', 'DependencyCRF.logProbability(heads)', extra, heads);
     return logProbabilityOf(unbatch(this.scoreAs(heads, 'DependencyCRF.logProbability'), this.batched), this.logPartition());
   }
 

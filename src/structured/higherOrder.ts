@@ -14,6 +14,7 @@ import { log, type Semiring } from './semirings.js';
 import type { ScoreForm } from './divergence.js';
 import { TagModel, tagEmissions } from './tagModel.js';
 import { checkpointsOption, optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface HigherOrderCRFOptions {
   /** Emission scores [n, K] (n ≥ k), or a padded batch [B, n, K]. */
@@ -55,7 +56,9 @@ export class HigherOrderCRF extends TagModel {
     return this.transitions;
   }
 
-  constructor(options: HigherOrderCRFOptions) {
+  constructor(options: HigherOrderCRFOptions);
+  constructor(options: HigherOrderCRFOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('HigherOrderCRF', 'HigherOrderCRF(options)', extra, options);
     super();
     const op = 'HigherOrderCRF';
     optionsObject(options, op, 'new ad.HigherOrderCRF({ emissions /* [n, K] */, transitions /* [K, K, K] for order 2 */ })', ['emissions', 'transitions', 'start', 'end', 'lengths', 'checkpoints']);
@@ -112,7 +115,9 @@ export class HigherOrderCRF extends TagModel {
   }
 
   /** `unary[t, k] = p(y_t = k)` and `transitions` = the expected count of each window of k + 1 tags (summed over a batch). */
-  marginals(): { unary: Tensor; transitions: Tensor } {
+  marginals(): { unary: Tensor; transitions: Tensor };
+  marginals(...extra: unknown[]): { unary: Tensor; transitions: Tensor } {
+    if (extra.length > 0) extraArguments('HigherOrderCRF.marginals', 'HigherOrderCRF.marginals()', extra);
     const [unary, transitions] = this.logZGradients();
     return { unary, transitions };
   }

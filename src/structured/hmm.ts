@@ -19,6 +19,7 @@ import { everyExample } from '../transforms/vmap.js';
 import { LinearChainCRF } from './linearChain.js';
 import { topkCount } from './kbest.js';
 import { forEachStructure, optionsObject, plainStructure, sampleCount, scoresOfShape, scoresTensor, tagSequence, unmapped, wrongShape } from './validate.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface HMMOptions {
   /** log p(z₀ = k): [K]. */
@@ -53,7 +54,9 @@ export class HMM {
   readonly transition: Tensor;
   readonly emission: Tensor;
 
-  constructor(options: HMMOptions) {
+  constructor(options: HMMOptions);
+  constructor(options: HMMOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('HMM', 'HMM(options)', extra, options);
     const op = 'HMM';
     optionsObject(options, op, 'new ad.HMM({ initial /* [K] */, transition /* [K, K] */, emission /* [K, V] */ })', ['initial', 'transition', 'emission']);
     this.emission = scoresTensor(options.emission, op, 'emission', '[K, V]');
@@ -66,7 +69,9 @@ export class HMM {
   }
 
   /** The distribution of the hidden states given the observations, a LinearChainCRF (batched for a batch). */
-  posterior(observations: Observations): LinearChainCRF {
+  posterior(observations: Observations): LinearChainCRF;
+  posterior(observations: Observations, ...extra: unknown[]): LinearChainCRF {
+    if (extra.length > 0) extraArguments('HMM.posterior', 'HMM.posterior(observations)', extra, observations);
     return this.chainOf(observations, 'HMM.posterior');
   }
 
@@ -83,7 +88,9 @@ export class HMM {
   }
 
   /** log p(x) by the forward algorithm (one per sequence for a batch), differentiable in the parameters. */
-  logLikelihood(observations: Observations): Tensor {
+  logLikelihood(observations: Observations): Tensor;
+  logLikelihood(observations: Observations, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('HMM.logLikelihood', 'HMM.logLikelihood(observations)', extra, observations);
     return forEachStructure(observations, 'HMM.logLikelihood', () => this.chainOf(observations, 'HMM.logLikelihood').logPartition());
   }
 
@@ -91,7 +98,8 @@ export class HMM {
   viterbi(observations: readonly number[]): StatesAndScore;
   viterbi(observations: readonly (readonly number[])[]): StatesAndScore<number[][], number[]>;
   viterbi(observations: Observations): StatesAndScore | StatesAndScore<number[][], number[]>;
-  viterbi(observations: Observations): StatesAndScore | StatesAndScore<number[][], number[]> {
+  viterbi(observations: Observations, ...extra: unknown[]): StatesAndScore | StatesAndScore<number[][], number[]> {
+    if (extra.length > 0) extraArguments('HMM.viterbi', 'HMM.viterbi(observations)', extra, observations);
     unmapped(this, 'HMM.viterbi');
     const { tags, score } = this.chainOf(observations, 'HMM.viterbi').argmax();
     return { states: tags, score } as StatesAndScore | StatesAndScore<number[][], number[]>;
@@ -101,7 +109,8 @@ export class HMM {
   topk(observations: readonly number[], k: number): StatesAndScore<number[][], number[]>;
   topk(observations: readonly (readonly number[])[], k: number): StatesAndScore<number[][][], number[][]>;
   topk(observations: Observations, k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
-  topk(observations: Observations, k: number): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
+  topk(observations: Observations, k: number, ...extra: unknown[]): StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]> {
+    if (extra.length > 0) extraArguments('HMM.topk', 'HMM.topk(observations, k)', extra, k);
     unmapped(this, 'HMM.topk');
     const { tags, score } = this.chainOf(observations, 'HMM.topk').topk(topkCount(k, 'HMM.topk'));
     return { states: tags, score } as StatesAndScore<number[][], number[]> | StatesAndScore<number[][][], number[][]>;
@@ -115,7 +124,8 @@ export class HMM {
   sample(observations: readonly number[], count: number, key: Key | number): number[][];
   sample(observations: readonly (readonly number[])[], count: number, key: Key | number): number[][][];
   sample(observations: Observations, count: number, key: Key | number): number[][] | number[][][];
-  sample(observations: Observations, count: number, key: Key | number): number[][] | number[][][] {
+  sample(observations: Observations, count: number, key: Key | number, ...extra: unknown[]): number[][] | number[][][] {
+    if (extra.length > 0) extraArguments('HMM.sample', 'HMM.sample(observations, count, key)', extra, key);
     unmapped(this, 'HMM.sample');
     const chain = this.chainOf(observations, 'HMM.sample');
     sampleCount(count, 'HMM.sample');
@@ -124,7 +134,9 @@ export class HMM {
   }
 
   /** log p(x, z) of a state sequence (one per sequence for a batch). */
-  logJoint(given: readonly number[] | readonly (readonly number[])[] | Tensor, observations: Observations): Tensor {
+  logJoint(given: readonly number[] | readonly (readonly number[])[] | Tensor, observations: Observations): Tensor;
+  logJoint(given: readonly number[] | readonly (readonly number[])[] | Tensor, observations: Observations, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('HMM.logJoint', 'HMM.logJoint(given, observations)', extra, observations);
     const op = 'HMM.logJoint';
     return forEachStructure(given, op, () => forEachStructure(observations, op, () => this.logJointOnce(given, observations)));
   }
@@ -145,7 +157,9 @@ export class HMM {
    * respect to the log-parameters (treated as free): `initial[k]` = E[z₀ = k], `transition[i, j]` =
    * E[#(i → j)], `emission[k, v]` = E[#(state k emits v)].
    */
-  expectedCounts(observations: Observations): { initial: Tensor; transition: Tensor; emission: Tensor } {
+  expectedCounts(observations: Observations): { initial: Tensor; transition: Tensor; emission: Tensor };
+  expectedCounts(observations: Observations, ...extra: unknown[]): { initial: Tensor; transition: Tensor; emission: Tensor } {
+    if (extra.length > 0) extraArguments('HMM.expectedCounts', 'HMM.expectedCounts(observations)', extra, observations);
     checkObservations(observations, this.emission.shape[1]!, 'HMM.expectedCounts');
     const total = (i: Tensor, t: Tensor, e: Tensor) => sum(new HMM({ initial: i, transition: t, emission: e }).logLikelihood(observations));
     const [initial, transition, emission] = grad(total, [0, 1, 2])(this.initial, this.transition, this.emission) as Tensor[];
@@ -156,7 +170,9 @@ export class HMM {
    * One EM (Baum–Welch) step: the M-step normalises the expected counts of `expectedCounts`
    * (a row with no expected count keeps its old probabilities). The log-likelihood never decreases.
    */
-  emStep(observations: Observations): HMM {
+  emStep(observations: Observations): HMM;
+  emStep(observations: Observations, ...extra: unknown[]): HMM {
+    if (extra.length > 0) extraArguments('HMM.emStep', 'HMM.emStep(observations)', extra, observations);
     checkObservations(observations, this.emission.shape[1]!, 'HMM.emStep');
     const counts = this.expectedCounts(observations);
     const normalise = (c: Tensor, old: Tensor, axis: number) => {

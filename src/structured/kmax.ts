@@ -11,6 +11,7 @@ import { add } from '../ops/binary.js';
 import { concat, reshape, stack, take, transpose } from '../ops/shape.js';
 import { topk } from '../ops/sort.js';
 import type { Semiring } from './semirings.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * The pairs (i, j) of ranks, i major, that can be among the k best sums a_i + b_j of two lists
@@ -50,7 +51,9 @@ const best = (candidates: Tensor, k: number) => topk(candidates, k, 0).values;
  * const crf = new ad.LinearChainCRF({ emissions: ad.tensor([[1, 0], [0, 2]]), transitions: ad.zeros([2, 2]) });
  * crf.sum(ad.semirings.kmax(3)).toArray();   // => [3, 2, 1]
  */
-export function kmax(k: number): Semiring {
+export function kmax(k: number): Semiring;
+export function kmax(k: number, ...extra: unknown[]): Semiring {
+  if (extra.length > 0) extraArguments('semirings.kmax', 'semirings.kmax(k)', extra, k);
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
     throw new InvalidArgumentError(`semirings.kmax: k must be an integer ≥ 1 (how many best structures to keep), got ${describe(k)}; pass e.g. kmax(3).`);
   }

@@ -25,6 +25,7 @@ import { usedPositions } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface LinearChainCRFOptions {
   /** Emission scores [n, K], or a batch [B, n, K] (padded to the longest sequence). */
@@ -67,7 +68,9 @@ export class LinearChainCRF {
   readonly lengths: readonly number[];
   readonly checkpoints: Checkpoints;
 
-  constructor(options: LinearChainCRFOptions) {
+  constructor(options: LinearChainCRFOptions);
+  constructor(options: LinearChainCRFOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('LinearChainCRF', 'LinearChainCRF(options)', extra, options);
     const op = 'LinearChainCRF';
     optionsObject(options, op, 'new ad.LinearChainCRF({ emissions /* [n, K] */, transitions /* [K, K] */ })', ['emissions', 'transitions', 'start', 'end', 'lengths', 'checkpoints']);
     const e = scoresTensor(options.emissions, op, 'emissions', '[n, K] or [B, n, K]');
@@ -98,19 +101,25 @@ export class LinearChainCRF {
    * The semiring sum of the chain: log Z (log), best score (max), entropy (entropy), Z (real).
    * Computed without forming the [n − 1, K, K] edge potentials (chain.ts, `factoredChainSum`).
    */
-  sum(semiring: Semiring): Tensor {
+  sum(semiring: Semiring): Tensor;
+  sum(semiring: Semiring, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('LinearChainCRF.sum', 'LinearChainCRF.sum(semiring)', extra, semiring);
     semiringArg(semiring, 'LinearChainCRF.sum');
     const p = factoredPotentials(this.emissions, this.transitions, this.start, this.end, this.lengths);
     return this.unbatch(factoredChainSum(semiring, p, this.checkpoints));
   }
 
   /** log Z, differentiable (the training loss is logPartition() − score of the gold tags). */
-  logPartition(): Tensor {
+  logPartition(): Tensor;
+  logPartition(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('LinearChainCRF.logPartition', 'LinearChainCRF.logPartition()', extra);
     return this.sum(log);
   }
 
   /** The entropy of p(y) in nats. */
-  entropy(): Tensor {
+  entropy(): Tensor;
+  entropy(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('LinearChainCRF.entropy', 'LinearChainCRF.entropy()', extra);
     return this.sum(entropy);
   }
 
@@ -119,7 +128,9 @@ export class LinearChainCRF {
    * `unary[t, k] = p(y_t = k)` and `pairwise[t, i, j] = p(y_t = i, y_{t+1} = j)`. Positions past a
    * batch member's length are 0. Differentiable again (for expectations of expectations).
    */
-  marginals(): { unary: Tensor; pairwise: Tensor } {
+  marginals(): { unary: Tensor; pairwise: Tensor };
+  marginals(...extra: unknown[]): { unary: Tensor; pairwise: Tensor } {
+    if (extra.length > 0) extraArguments('LinearChainCRF.marginals', 'LinearChainCRF.marginals()', extra);
     return this.gradientOf(log);
   }
 
@@ -129,7 +140,9 @@ export class LinearChainCRF {
    * indicator of exactly one best path per sequence (ties go to the lowest tag at each choice), so
    * the path is always valid and its score is the reported one.
    */
-  argmax(): TagsAndScore | TagsAndScore<number[][], number[]> {
+  argmax(): TagsAndScore | TagsAndScore<number[][], number[]>;
+  argmax(...extra: unknown[]): TagsAndScore | TagsAndScore<number[][], number[]> {
+    if (extra.length > 0) extraArguments('LinearChainCRF.argmax', 'LinearChainCRF.argmax()', extra);
     unmapped(this, 'LinearChainCRF.argmax');
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const viterbi = (e: Tensor) =>
@@ -149,7 +162,9 @@ export class LinearChainCRF {
    * all of them. Ties come in the argmax order extended: the lowest last tag first, then the lowest
    * tag before it, and so on; `topk(1)` is `argmax()`.
    */
-  topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
+  topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]>;
+  topk(k: number, ...extra: unknown[]): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
+    if (extra.length > 0) extraArguments('LinearChainCRF.topk', 'LinearChainCRF.topk(k)', extra, k);
     unmapped(this, 'LinearChainCRF.topk');
     const [, n, K] = this.emissions.shape as [number, number, number];
     const sumOf = (semiring: Semiring, e: Tensor) =>
@@ -165,12 +180,16 @@ export class LinearChainCRF {
    * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
    * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
-  crossEntropy(other: LinearChainCRF): Tensor {
+  crossEntropy(other: LinearChainCRF): Tensor;
+  crossEntropy(other: LinearChainCRF, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('LinearChainCRF.crossEntropy', 'LinearChainCRF.crossEntropy(other)', extra, other);
     return this.unbatch(crossEntropyOf(this.scoreForm(), other instanceof LinearChainCRF ? other.scoreForm() : null, 'LinearChainCRF.crossEntropy'));
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
-  kl(other: LinearChainCRF): Tensor {
+  kl(other: LinearChainCRF): Tensor;
+  kl(other: LinearChainCRF, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('LinearChainCRF.kl', 'LinearChainCRF.kl(other)', extra, other);
     return this.unbatch(klOf(this.scoreForm(), other instanceof LinearChainCRF ? other.scoreForm() : null, 'LinearChainCRF.kl'));
   }
 
@@ -184,12 +203,16 @@ export class LinearChainCRF {
   }
 
   /** score(y): the sum of the sequence's potentials, differentiable. `tags` per sequence for a batch. */
-  score(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
+  score(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor;
+  score(tags: readonly number[] | readonly (readonly number[])[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('LinearChainCRF.score', 'LinearChainCRF.score(tags)', extra, tags);
     return this.scoreAs(tags, 'LinearChainCRF.score');
   }
 
   /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
-  logProbability(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
+  logProbability(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor;
+  logProbability(tags: readonly number[] | readonly (readonly number[])[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('LinearChainCRF.logProbability', 'LinearChainCRF.logProbability(tags)', extra, tags);
     return logProbabilityOf(this.scoreAs(tags, 'LinearChainCRF.logProbability'), this.logPartition());
   }
 
@@ -225,7 +248,9 @@ export class LinearChainCRF {
    * alternative drawn in proportion to its probability (sample.ts); the tags are read off that
    * gradient as `argmax` reads its. A −∞ tag or transition is never sampled. Not differentiable.
    */
-  sample(count: number, key: Key | number): number[][] | number[][][] {
+  sample(count: number, key: Key | number): number[][] | number[][][];
+  sample(count: number, key: Key | number, ...extra: unknown[]): number[][] | number[][][] {
+    if (extra.length > 0) extraArguments('LinearChainCRF.sample', 'LinearChainCRF.sample(count, key)', extra, key);
     unmapped(this, 'LinearChainCRF.sample');
     const [, n, K] = this.emissions.shape as [number, number, number];
     const sumOf = (semiring: Semiring, e: Tensor) =>

@@ -18,6 +18,7 @@ import type { Key } from '../random/key.js';
 import type { TreeAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, scoresOfShape, semiringArg, unmapped, wrongShape } from './validate.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface PCFGOptions {
   /** terminals[i, A]: score of nonterminal A over word i, [n, N], or a padded batch [B, n, N]. */
@@ -56,7 +57,9 @@ export class PCFG {
   readonly n: number;
   readonly N: number;
 
-  constructor(options: PCFGOptions) {
+  constructor(options: PCFGOptions);
+  constructor(options: PCFGOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('PCFG', 'PCFG(options)', extra, options);
     const op = 'PCFG';
     optionsObject(options, op, 'new ad.PCFG({ terminals /* [n, N] */, rules /* [N, N, N] */ })', ['terminals', 'rules', 'root', 'lengths']);
     const given = batchedScores(options.terminals, 2, op, 'terminals', '[n, N]');
@@ -77,17 +80,23 @@ export class PCFG {
   }
 
   /** The semiring sum over trees: log Z (log), best score (max), entropy (entropy), Z (real); [B] for a batch. */
-  sum(semiring: Semiring): Tensor {
+  sum(semiring: Semiring): Tensor;
+  sum(semiring: Semiring, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PCFG.sum', 'PCFG.sum(semiring)', extra, semiring);
     return unbatch(inside(semiringArg(semiring, 'PCFG.sum'), this.scores(), this.lengths), this.batched);
   }
 
   /** log Z, differentiable (the training loss is logPartition() − score(gold tree)). */
-  logPartition(): Tensor {
+  logPartition(): Tensor;
+  logPartition(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PCFG.logPartition', 'PCFG.logPartition()', extra);
     return this.sum(log);
   }
 
   /** The entropy of p(t) in nats, differentiable. */
-  entropy(): Tensor {
+  entropy(): Tensor;
+  entropy(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PCFG.entropy', 'PCFG.entropy()', extra);
     return this.sum(entropy);
   }
 
@@ -98,7 +107,9 @@ export class PCFG {
    * uses of A → B C, ∂ log Z / ∂ rules (summed over a batch). Width-one spans are the
    * preterminals: spans[i, i + 1, A] = ∂ log Z / ∂ terminals[i, A]. Differentiable again.
    */
-  marginals(): { spans: Tensor; rules: Tensor } {
+  marginals(): { spans: Tensor; rules: Tensor };
+  marginals(...extra: unknown[]): { spans: Tensor; rules: Tensor } {
+    if (extra.length > 0) extraArguments('PCFG.marginals', 'PCFG.marginals()', extra);
     const [spans, rules] = grad(
       (s: Tensor, r: Tensor) => sum(inside(log, { ...this.scores(s), rules: r }, this.lengths)),
       [0, 1],
@@ -114,7 +125,9 @@ export class PCFG {
    * the lowest (left, right) label pair in row-major order, and for that pair the leftmost split.
    * When no tree has a finite score, the score is −Infinity and the tree is one of them.
    */
-  argmax(): TreeAndScore | TreeAndScore<ParseTree[], number[]> {
+  argmax(): TreeAndScore | TreeAndScore<ParseTree[], number[]>;
+  argmax(...extra: unknown[]): TreeAndScore | TreeAndScore<ParseTree[], number[]> {
+    if (extra.length > 0) extraArguments('PCFG.argmax', 'PCFG.argmax()', extra);
     unmapped(this, 'PCFG.argmax');
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
@@ -131,7 +144,9 @@ export class PCFG {
    * the span scores is the indicator of the i-th best tree's labelled spans. Trees of score −∞ are
    * left out; ties follow the inside algorithm's first alternatives (`topk(1)` is `argmax()`).
    */
-  topk(k: number): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]> {
+  topk(k: number): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]>;
+  topk(k: number, ...extra: unknown[]): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]> {
+    if (extra.length > 0) extraArguments('PCFG.topk', 'PCFG.topk(k)', extra, k);
     unmapped(this, 'PCFG.topk');
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
@@ -145,7 +160,9 @@ export class PCFG {
    * batch), by sampling top-down through the inside algorithm in the sample semiring (sample.ts);
    * `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    */
-  sample(count: number, key: Key | number): ParseTree[] | ParseTree[][] {
+  sample(count: number, key: Key | number): ParseTree[] | ParseTree[][];
+  sample(count: number, key: Key | number, ...extra: unknown[]): ParseTree[] | ParseTree[][] {
+    if (extra.length > 0) extraArguments('PCFG.sample', 'PCFG.sample(count, key)', extra, key);
     unmapped(this, 'PCFG.sample');
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
@@ -161,12 +178,16 @@ export class PCFG {
    * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
    * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
-  crossEntropy(other: PCFG): Tensor {
+  crossEntropy(other: PCFG): Tensor;
+  crossEntropy(other: PCFG, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PCFG.crossEntropy', 'PCFG.crossEntropy(other)', extra, other);
     return unbatch(crossEntropyOf(this.scoreForm(), other instanceof PCFG ? other.scoreForm() : null, 'PCFG.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
-  kl(other: PCFG): Tensor {
+  kl(other: PCFG): Tensor;
+  kl(other: PCFG, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PCFG.kl', 'PCFG.kl(other)', extra, other);
     return unbatch(klOf(this.scoreForm(), other instanceof PCFG ? other.scoreForm() : null, 'PCFG.kl'), this.batched);
   }
 
@@ -179,12 +200,16 @@ export class PCFG {
   }
 
   /** score(t): the sum of the tree's terminal, rule and root scores (one tree per sentence for a batch), differentiable. */
-  score(tree: ParseTree | readonly ParseTree[]): Tensor {
+  score(tree: ParseTree | readonly ParseTree[]): Tensor;
+  score(tree: ParseTree | readonly ParseTree[], ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PCFG.score', 'PCFG.score(tree)', extra, tree);
     return this.scoreAs(tree, 'PCFG.score');
   }
 
   /** log p(t) = score(t) − log Z (−∞ for a forbidden tree, also when every tree is). */
-  logProbability(tree: ParseTree | readonly ParseTree[]): Tensor {
+  logProbability(tree: ParseTree | readonly ParseTree[]): Tensor;
+  logProbability(tree: ParseTree | readonly ParseTree[], ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('PCFG.logProbability', 'PCFG.logProbability(tree)', extra, tree);
     return logProbabilityOf(this.scoreAs(tree, 'PCFG.logProbability'), this.logPartition());
   }
 

@@ -26,6 +26,7 @@ import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { semiMarkovSum } from './semiMarkovSum.js';
 import { semiMarkovLogPartition } from './semiMarkovLog.js';
 import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, unmapped, wrongShape } from './validate.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** One labelled segment: words start … end − 1 labelled `label`. */
 export interface Segment { start: number; end: number; label: number }
@@ -71,7 +72,9 @@ export class SemiMarkovCRF {
   readonly lengths: readonly number[];
   readonly checkpoints: Checkpoints;
 
-  constructor(options: SemiMarkovCRFOptions) {
+  constructor(options: SemiMarkovCRFOptions);
+  constructor(options: SemiMarkovCRFOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF', 'SemiMarkovCRF(options)', extra, options);
     const op = 'SemiMarkovCRF';
     optionsObject(options, op, 'new ad.SemiMarkovCRF({ segments /* [n, L, C] */, transitions /* [C, C] */ })', ['segments', 'transitions', 'start', 'end', 'lengths', 'checkpoints']);
     const given = batchedScores(options.segments, 3, op, 'segments', '[n, L, C]');
@@ -100,16 +103,22 @@ export class SemiMarkovCRF {
   }
 
   /** The semiring sum over segmentations: log Z (log), best score (max), entropy (entropy), Z (real). */
-  sum(semiring: Semiring): Tensor {
+  sum(semiring: Semiring): Tensor;
+  sum(semiring: Semiring, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.sum', 'SemiMarkovCRF.sum(semiring)', extra, semiring);
     return unbatch(this.sumOf(semiringArg(semiring, 'SemiMarkovCRF.sum'), this.segments, this.transitions), this.batched);
   }
 
-  logPartition(): Tensor {
+  logPartition(): Tensor;
+  logPartition(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.logPartition', 'SemiMarkovCRF.logPartition()', extra);
     return this.sum(log);
   }
 
   /** The entropy of p(segmentation) in nats. */
-  entropy(): Tensor {
+  entropy(): Tensor;
+  entropy(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.entropy', 'SemiMarkovCRF.entropy()', extra);
     return this.sum(entropy);
   }
 
@@ -118,7 +127,9 @@ export class SemiMarkovCRF {
    * segment labelled c) (0 past a sentence's end), `transitions[c, c′]` = the expected number of
    * boundaries from label c to c′. Differentiable again.
    */
-  marginals(): { segments: Tensor; transitions: Tensor } {
+  marginals(): { segments: Tensor; transitions: Tensor };
+  marginals(...extra: unknown[]): { segments: Tensor; transitions: Tensor } {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.marginals', 'SemiMarkovCRF.marginals()', extra);
     const [segments, transitions] = grad(
       (s: Tensor, t: Tensor) => sum(this.sumOf(log, s, t)), [0, 1],
     )(this.segments, this.transitions) as [Tensor, Tensor];
@@ -130,7 +141,9 @@ export class SemiMarkovCRF {
    * gradient with respect to the segment scores: the indicator of the segments of one best
    * segmentation, so it is always valid and scores the reported maximum.
    */
-  argmax(): SegmentsAndScore | SegmentsAndScore<Segment[][], number[]> {
+  argmax(): SegmentsAndScore | SegmentsAndScore<Segment[][], number[]>;
+  argmax(...extra: unknown[]): SegmentsAndScore | SegmentsAndScore<Segment[][], number[]> {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.argmax', 'SemiMarkovCRF.argmax()', extra);
     unmapped(this, 'SemiMarkovCRF.argmax');
     const B = this.segments.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => this.sumOf(argmaxSemiring, s, this.transitions), this.segments);
@@ -147,7 +160,9 @@ export class SemiMarkovCRF {
    * score −∞ are left out; ties follow the forward algorithm's first alternatives (`topk(1)` is
    * `argmax()`).
    */
-  topk(k: number): SegmentsAndScore<Segment[][], number[]> | SegmentsAndScore<Segment[][][], number[][]> {
+  topk(k: number): SegmentsAndScore<Segment[][], number[]> | SegmentsAndScore<Segment[][][], number[][]>;
+  topk(k: number, ...extra: unknown[]): SegmentsAndScore<Segment[][], number[]> | SegmentsAndScore<Segment[][][], number[][]> {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.topk', 'SemiMarkovCRF.topk(k)', extra, k);
     unmapped(this, 'SemiMarkovCRF.topk');
     const found = kBest('SemiMarkovCRF.topk', k, (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
     return kBestResult('segments', found, this.batched);
@@ -158,7 +173,9 @@ export class SemiMarkovCRF {
    * sentence for a batch), by forward filtering and backward sampling through the sample semiring
    * (sample.ts); `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    */
-  sample(count: number, key: Key | number): Segment[][] | Segment[][][] {
+  sample(count: number, key: Key | number): Segment[][] | Segment[][][];
+  sample(count: number, key: Key | number, ...extra: unknown[]): Segment[][] | Segment[][][] {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.sample', 'SemiMarkovCRF.sample(count, key)', extra, key);
     unmapped(this, 'SemiMarkovCRF.sample');
     const found = sampleStructures(count, key, 'SemiMarkovCRF.sample', (semiring, s) => this.sumOf(semiring, s, this.transitions), this.segments, (flow, b) => this.segmentsFromFlow(flow, b));
     return this.batched ? found : found[0]!;
@@ -184,12 +201,16 @@ export class SemiMarkovCRF {
    * is one forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a
    * structure q forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
-  crossEntropy(other: SemiMarkovCRF): Tensor {
+  crossEntropy(other: SemiMarkovCRF): Tensor;
+  crossEntropy(other: SemiMarkovCRF, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.crossEntropy', 'SemiMarkovCRF.crossEntropy(other)', extra, other);
     return unbatch(crossEntropyOf(this.scoreForm(), other instanceof SemiMarkovCRF ? other.scoreForm() : null, 'SemiMarkovCRF.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
-  kl(other: SemiMarkovCRF): Tensor {
+  kl(other: SemiMarkovCRF): Tensor;
+  kl(other: SemiMarkovCRF, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.kl', 'SemiMarkovCRF.kl(other)', extra, other);
     return unbatch(klOf(this.scoreForm(), other instanceof SemiMarkovCRF ? other.scoreForm() : null, 'SemiMarkovCRF.kl'), this.batched);
   }
 
@@ -202,12 +223,16 @@ export class SemiMarkovCRF {
   }
 
   /** The score of a segmentation (an array of segments per batch item for a batch), differentiable. */
-  score(segmentation: readonly Segment[] | readonly (readonly Segment[])[]): Tensor {
+  score(segmentation: readonly Segment[] | readonly (readonly Segment[])[]): Tensor;
+  score(segmentation: readonly Segment[] | readonly (readonly Segment[])[], ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.score', 'SemiMarkovCRF.score(segmentation)', extra, segmentation);
     return this.scoreAs(segmentation, 'SemiMarkovCRF.score');
   }
 
   /** log p(segmentation) = score − log Z (−∞ for a forbidden one, also when every one is). */
-  logProbability(segmentation: readonly Segment[] | readonly (readonly Segment[])[]): Tensor {
+  logProbability(segmentation: readonly Segment[] | readonly (readonly Segment[])[]): Tensor;
+  logProbability(segmentation: readonly Segment[] | readonly (readonly Segment[])[], ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('SemiMarkovCRF.logProbability', 'SemiMarkovCRF.logProbability(segmentation)', extra, segmentation);
     return logProbabilityOf(this.scoreAs(segmentation, 'SemiMarkovCRF.logProbability'), this.logPartition());
   }
 

@@ -14,6 +14,7 @@ import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
 import type { TagsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
 export function rowArgmax(data: Float64Array, offset: number, K: number): number {
@@ -60,24 +61,34 @@ export abstract class TagModel {
   protected abstract scoreForm(): ScoreForm;
 
   /** score(y), differentiable: `tags` are lengths[b] integers in 0 … K − 1 (one array per sequence for a batch). */
-  score(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
+  score(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor;
+  score(tags: readonly number[] | readonly (readonly number[])[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments(`${this.op}.score`, 'score(tags)', extra, tags);
     return this.scoreAs(tags, `${this.op}.score`);
   }
 
-  sum(semiring: Semiring): Tensor {
+  sum(semiring: Semiring): Tensor;
+  sum(semiring: Semiring, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments(`${this.op}.sum`, 'sum(semiring)', extra, semiring);
     return unbatch(this.chainSum(semiringArg(semiring, `${this.op}.sum`), this.emissions, this.parameters), this.batched);
   }
 
-  logPartition(): Tensor {
+  logPartition(): Tensor;
+  logPartition(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments(`${this.op}.logPartition`, 'logPartition()', extra);
     return this.sum(log);
   }
 
-  entropy(): Tensor {
+  entropy(): Tensor;
+  entropy(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments(`${this.op}.entropy`, 'entropy()', extra);
     return this.sum(entropy);
   }
 
   /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */
-  logProbability(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor {
+  logProbability(tags: readonly number[] | readonly (readonly number[])[] | Tensor): Tensor;
+  logProbability(tags: readonly number[] | readonly (readonly number[])[] | Tensor, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments(`${this.op}.logProbability`, 'logProbability(tags)', extra, tags);
     return logProbabilityOf(this.scoreAs(tags, `${this.op}.logProbability`), this.logPartition());
   }
 
@@ -103,7 +114,9 @@ export abstract class TagModel {
    * with respect to the emissions: the indicator of one best sequence (one 1 per position), the
    * first at every tie.
    */
-  argmax(): TagsAndScore | TagsAndScore<number[][], number[]> {
+  argmax(): TagsAndScore | TagsAndScore<number[][], number[]>;
+  argmax(...extra: unknown[]): TagsAndScore | TagsAndScore<number[][], number[]> {
+    if (extra.length > 0) extraArguments(`${this.op}.argmax`, 'argmax()', extra);
     unmapped(this, `${this.op}.argmax`);
     const [B, n, K] = this.emissions.shape as [number, number, number];
     const [best, pullback] = vjp((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters), this.emissions);
@@ -119,12 +132,16 @@ export abstract class TagModel {
    * derivative of log Z_p (divergence.ts). +∞ where p gives probability to a sequence q forbids, 0
    * where p has none. Differentiable in both (one per sequence for a batch).
    */
-  crossEntropy(other: TagModel): Tensor {
+  crossEntropy(other: TagModel): Tensor;
+  crossEntropy(other: TagModel, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments(`${this.op}.crossEntropy`, 'crossEntropy(other)', extra, other);
     return unbatch(crossEntropyOf(this.scoreForm(), this.sameKind(other), `${this.op}.crossEntropy`), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
-  kl(other: TagModel): Tensor {
+  kl(other: TagModel): Tensor;
+  kl(other: TagModel, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments(`${this.op}.kl`, 'kl(other)', extra, other);
     return unbatch(klOf(this.scoreForm(), this.sameKind(other), `${this.op}.kl`), this.batched);
   }
 
@@ -139,7 +156,9 @@ export abstract class TagModel {
    * Sequences of score −∞ are left out; ties follow the forward algorithm's first alternatives, so
    * `topk(1)` is `argmax()`.
    */
-  topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
+  topk(k: number): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]>;
+  topk(k: number, ...extra: unknown[]): TagsAndScore<number[][], number[]> | TagsAndScore<number[][][], number[][]> {
+    if (extra.length > 0) extraArguments(`${this.op}.topk`, 'topk(k)', extra, k);
     unmapped(this, `${this.op}.topk`);
     const [, n, K] = this.emissions.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));
@@ -151,7 +170,9 @@ export abstract class TagModel {
    * batch), by forward filtering and backward sampling through the sample semiring (sample.ts):
    * `key` is a key from `ad.random.key` or an integer seed, and the same key gives the same samples.
    */
-  sample(count: number, key: Key | number): number[][] | number[][][] {
+  sample(count: number, key: Key | number): number[][] | number[][][];
+  sample(count: number, key: Key | number, ...extra: unknown[]): number[][] | number[][][] {
+    if (extra.length > 0) extraArguments(`${this.op}.sample`, 'sample(count, key)', extra, key);
     unmapped(this, `${this.op}.sample`);
     const [, n, K] = this.emissions.shape as [number, number, number];
     const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * n + t) * K, K));

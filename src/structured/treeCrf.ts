@@ -20,6 +20,7 @@ import type { Key } from '../random/key.js';
 import type { TreeAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, semiringArg, unmapped, wrongShape } from './validate.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface TreeCRFOptions {
   /**
@@ -58,7 +59,9 @@ export class TreeCRF {
   readonly n: number;
   readonly NT: number;
 
-  constructor(options: TreeCRFOptions) {
+  constructor(options: TreeCRFOptions);
+  constructor(options: TreeCRFOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('TreeCRF', 'TreeCRF(options)', extra, options);
     const op = 'TreeCRF';
     optionsObject(options, op, 'new ad.TreeCRF({ spans /* [n, n, NT] */ })', ['spans', 'lengths']);
     const given = batchedScores(options.spans, 3, op, 'spans', '[n, n, NT]');
@@ -73,17 +76,23 @@ export class TreeCRF {
   }
 
   /** The semiring sum over labelled trees: log Z (log), best score (max), entropy (entropy), Z (real); [B] for a batch. */
-  sum(semiring: Semiring): Tensor {
+  sum(semiring: Semiring): Tensor;
+  sum(semiring: Semiring, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('TreeCRF.sum', 'TreeCRF.sum(semiring)', extra, semiring);
     return unbatch(spanInside(semiringArg(semiring, 'TreeCRF.sum'), this.spans, this.lengths), this.batched);
   }
 
   /** log Z, differentiable (the training loss is logPartition() − score(gold tree)). */
-  logPartition(): Tensor {
+  logPartition(): Tensor;
+  logPartition(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('TreeCRF.logPartition', 'TreeCRF.logPartition()', extra);
     return this.sum(log);
   }
 
   /** The entropy of p(t) in nats, differentiable. */
-  entropy(): Tensor {
+  entropy(): Tensor;
+  entropy(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('TreeCRF.entropy', 'TreeCRF.entropy()', extra);
     return this.sum(entropy);
   }
 
@@ -93,7 +102,9 @@ export class TreeCRF {
    * sentence. The single words' entries sum to 1 over labels, as the whole sentence's; all of a
    * sentence's entries sum to 2n − 1. Differentiable again.
    */
-  marginals(): Tensor {
+  marginals(): Tensor;
+  marginals(...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('TreeCRF.marginals', 'TreeCRF.marginals()', extra);
     const m = grad((s: Tensor) => sum(spanInside(log, s, this.lengths)))(this.spans) as Tensor;
     return unbatch(m, this.batched);
   }
@@ -105,7 +116,9 @@ export class TreeCRF {
    * Ties go to the inside algorithm's first alternatives: at every span the lowest label, and the
    * leftmost split. When no tree has a finite score, the score is −Infinity and the tree is one of them.
    */
-  argmax(): TreeAndScore | TreeAndScore<ParseTree[], number[]> {
+  argmax(): TreeAndScore | TreeAndScore<ParseTree[], number[]>;
+  argmax(...extra: unknown[]): TreeAndScore | TreeAndScore<ParseTree[], number[]> {
+    if (extra.length > 0) extraArguments('TreeCRF.argmax', 'TreeCRF.argmax()', extra);
     unmapped(this, 'TreeCRF.argmax');
     const B = this.spans.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => spanInside(argmaxSemiring, s, this.lengths), this.spans);
@@ -121,7 +134,9 @@ export class TreeCRF {
    * the span scores is the indicator of the i-th best tree's labelled spans. Trees of score −∞ are
    * left out; ties follow the inside algorithm's first alternatives (`topk(1)` is `argmax()`).
    */
-  topk(k: number): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]> {
+  topk(k: number): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]>;
+  topk(k: number, ...extra: unknown[]): TreeAndScore<ParseTree[], number[]> | TreeAndScore<ParseTree[][], number[][]> {
+    if (extra.length > 0) extraArguments('TreeCRF.topk', 'TreeCRF.topk(k)', extra, k);
     unmapped(this, 'TreeCRF.topk');
     const found = kBest('TreeCRF.topk', k, (semiring, s) => spanInside(semiring, s, this.lengths), this.spans, (flow, b) => this.treeFromFlow(flow, b));
     return kBestResult('tree', found, this.batched);
@@ -132,7 +147,9 @@ export class TreeCRF {
    * batch), by sampling top-down through the inside algorithm in the sample semiring (sample.ts);
    * `key` is a key from `ad.random.key` or an integer seed (same key, same samples).
    */
-  sample(count: number, key: Key | number): ParseTree[] | ParseTree[][] {
+  sample(count: number, key: Key | number): ParseTree[] | ParseTree[][];
+  sample(count: number, key: Key | number, ...extra: unknown[]): ParseTree[] | ParseTree[][] {
+    if (extra.length > 0) extraArguments('TreeCRF.sample', 'TreeCRF.sample(count, key)', extra, key);
     unmapped(this, 'TreeCRF.sample');
     const found = sampleStructures(count, key, 'TreeCRF.sample', (semiring, s) => spanInside(semiring, s, this.lengths), this.spans, (flow, b) => this.treeFromFlow(flow, b));
     return this.batched ? found : found[0]!;
@@ -172,12 +189,16 @@ export class TreeCRF {
    * forward-mode derivative of log Z_p (divergence.ts). +∞ where p gives probability to a tree q
    * forbids; 0 where p has none. Differentiable in both models (one per item for a batch).
    */
-  crossEntropy(other: TreeCRF): Tensor {
+  crossEntropy(other: TreeCRF): Tensor;
+  crossEntropy(other: TreeCRF, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('TreeCRF.crossEntropy', 'TreeCRF.crossEntropy(other)', extra, other);
     return unbatch(crossEntropyOf(this.scoreForm(), other instanceof TreeCRF ? other.scoreForm() : null, 'TreeCRF.crossEntropy'), this.batched);
   }
 
   /** KL(p ‖ q) = H(p, q) − H(p) in nats, p this model and q `other` (as `crossEntropy`); differentiable in both. */
-  kl(other: TreeCRF): Tensor {
+  kl(other: TreeCRF): Tensor;
+  kl(other: TreeCRF, ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('TreeCRF.kl', 'TreeCRF.kl(other)', extra, other);
     return unbatch(klOf(this.scoreForm(), other instanceof TreeCRF ? other.scoreForm() : null, 'TreeCRF.kl'), this.batched);
   }
 
@@ -190,12 +211,16 @@ export class TreeCRF {
   }
 
   /** score(t): the sum of the tree's labelled span scores (one tree per sentence for a batch), differentiable. */
-  score(tree: ParseTree | readonly ParseTree[]): Tensor {
+  score(tree: ParseTree | readonly ParseTree[]): Tensor;
+  score(tree: ParseTree | readonly ParseTree[], ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('TreeCRF.score', 'TreeCRF.score(tree)', extra, tree);
     return this.scoreAs(tree, 'TreeCRF.score');
   }
 
   /** log p(t) = score(t) − log Z (−∞ for a forbidden tree, also when every tree is). */
-  logProbability(tree: ParseTree | readonly ParseTree[]): Tensor {
+  logProbability(tree: ParseTree | readonly ParseTree[]): Tensor;
+  logProbability(tree: ParseTree | readonly ParseTree[], ...extra: unknown[]): Tensor {
+    if (extra.length > 0) extraArguments('TreeCRF.logProbability', 'TreeCRF.logProbability(tree)', extra, tree);
     return logProbabilityOf(this.scoreAs(tree, 'TreeCRF.logProbability'), this.logPartition());
   }
 

@@ -17,6 +17,7 @@ import { log, type Semiring } from './semirings.js';
 import type { ScoreForm } from './divergence.js';
 import { TagModel, tagEmissions } from './tagModel.js';
 import { checkpointsOption, optionsObject, scoresOfShape } from './validate.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 export interface VariableOrderCRFOptions {
   /** Emission scores [n, K], or a padded batch [B, n, K]. */
@@ -115,7 +116,9 @@ export class VariableOrderCRF extends TagModel {
     return this.weights;
   }
 
-  constructor(options: VariableOrderCRFOptions) {
+  constructor(options: VariableOrderCRFOptions);
+  constructor(options: VariableOrderCRFOptions, ...extra: unknown[]) {
+    if (extra.length > 0) extraArguments('VariableOrderCRF', 'VariableOrderCRF(options)', extra, options);
     super();
     const op = 'VariableOrderCRF';
     optionsObject(options, op, 'new ad.VariableOrderCRF({ emissions /* [n, K] */, contexts: [[0, 1], [1]], weights /* [2] */ })', ['emissions', 'contexts', 'weights', 'lengths', 'checkpoints']);
@@ -187,7 +190,9 @@ export class VariableOrderCRF extends TagModel {
   }
 
   /** `unary[t, k] = p(y_t = k)`; `contexts[c]` = the expected number of occurrences of context c (summed over a batch). */
-  marginals(): { unary: Tensor; contexts: Tensor } {
+  marginals(): { unary: Tensor; contexts: Tensor };
+  marginals(...extra: unknown[]): { unary: Tensor; contexts: Tensor } {
+    if (extra.length > 0) extraArguments('VariableOrderCRF.marginals', 'VariableOrderCRF.marginals()', extra);
     const [unary, contexts] = this.logZGradients();
     return { unary, contexts };
   }
