@@ -74,7 +74,8 @@ export function ravel(x: TensorLike, ...extra: unknown[]): Tensor {
 }
 
 /** x as one axis (ndarray.flatten, a method only: `ad.tree.flatten` is the pytree one). */
-function flatten(x: TensorLike): Tensor {
+function flatten(x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('flatten', 'x.flatten()', extra, x);
   const t = asTensor(x, 'flatten');
   return reshape(t, [t.size]);
 }

@@ -48,8 +48,8 @@ install({ ...reduce, max: reduce.checkedMax, min: reduce.checkedMin }, ['sum', '
 install(shape, ['reshape', 'transpose', 'squeeze', 'expandDims', 'broadcastTo', 'slice', 'take']);
 install(linalg, ['matmul', 'dot']);
 install(select, ['clip']);
-// x.where(a, b): x is the condition.
-methods['where'] = function (this: Tensor, a: TensorLike, b: TensorLike) { return select.where(this, a, b); };
+// x.where(a, b): x is the condition (arguments past a and b reach where, which refuses them).
+methods['where'] = function (this: Tensor, ...rest: unknown[]) { return (select.where as (...args: unknown[]) => Tensor)(this, ...rest); };
 Object.assign(Tensor.prototype, methods);
 Object.defineProperty(Tensor.prototype, 'T', {
   get(this: Tensor) { return shape.transpose(this); },

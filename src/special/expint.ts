@@ -13,6 +13,7 @@ import { where } from '../ops/select.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import { expi as expiScalar, expn as expnScalar } from './kernels/expint.js';
 import { callNary, naryPrimitive } from './elementwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const expnP: Primitive<null> = naryPrimitive('expn',
   ([n, x], out) => { for (let i = 0; i < out.length; i++) out[i] = expnScalar(n![i]!, x![i]!); }, [
@@ -34,14 +35,16 @@ const expiP = unaryPrimitive<null>('expi', 'inputs', (x) => {
  * x = 716.35. Within 2 ulp of mpmath, its zero x₀ = 0.3725… included. Ei′(x) = eˣ/x.
  * @example ad.special.expi(1) // 1.8951178163559366 (mpmath: …368)
  */
-export function expi(x: TensorLike): Tensor { return callUnary(expiP, x, null); }
+export function expi(x: TensorLike): Tensor;
+export function expi(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('expi', 'expi(x)', extra, x); return callUnary(expiP, x, null); }
 
 /**
  * E₁(x) = ∫ₓ^∞ e^{−t}/t dt (JAX's and SciPy's exp1) for x ≥ 0: +∞ at 0, NaN below. Within 4 ulp of mpmath.
  * E₁′(x) = −e^{−x}/x.
  * @example ad.special.exp1(1) // 0.21938393439552029
  */
-export function exp1(x: TensorLike): Tensor { return callNary(expnP, 1, x); }
+export function exp1(x: TensorLike): Tensor;
+export function exp1(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('exp1', 'exp1(x)', extra, x); return callNary(expnP, 1, x); }
 
 /**
  * Eₙ(x) = ∫₁^∞ e^{−xt}/tⁿ dt (JAX's and SciPy's expn(n, x)), broadcasting, for integer n ≥ 0 and x ≥ 0: 1/(n − 1)
@@ -49,7 +52,9 @@ export function exp1(x: TensorLike): Tensor { return callNary(expnP, 1, x); }
  * (n up to 10⁵). Differentiable in x to any order (Eₙ′ = −Eₙ₋₁), not in n.
  * @example ad.special.expn(2, 1) // 0.14849550677592205
  */
-export function expn(n: TensorLike, x: TensorLike): Tensor {
+export function expn(n: TensorLike, x: TensorLike): Tensor;
+export function expn(n: TensorLike, x: TensorLike, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('expn', 'expn(n, x)', extra, x);
   const nt = asTensor(n, 'expn');
   return where(less(nt, 0), NaN, callNary(expnP, nt, x));
 }

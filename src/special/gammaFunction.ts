@@ -15,6 +15,7 @@ import { zerosLike } from '../ops/arrayHelpers.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import { betaFn, gammaFn, gammaSign, poch as pochScalar, psiShift as psiShiftScalar } from './kernels/gammaFunction.js';
 import { callNary, naryPrimitive } from './elementwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const kernel = (f: (x: number) => number) => (x: Float64Array) => {
   const out = allocF64(x.length);
@@ -47,14 +48,16 @@ const pochP = naryPrimitive('poch', ([z, m], out) => { for (let i = 0; i < out.l
  * SciPy 1.10 gave +∞ at every pole). Γ′ = Γψ.
  * @example ad.special.gamma(ad.tensor([5, 0.5, -0.5])) // [24, √π, −2√π]
  */
-export function gamma(x: TensorLike): Tensor { return callUnary(gammaP, x, null); }
+export function gamma(x: TensorLike): Tensor;
+export function gamma(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('gamma', 'gamma(x)', extra, x); return callUnary(gammaP, x, null); }
 
 /**
  * The sign of Γ(x) (JAX's gammasgn): 1 for x > 0 and +∞, ±1 at ±0, (−1)^⌈−x⌉ between the negative poles, NaN at
  * the poles, at −∞ and at NaN. Its gradient is 0.
  * @example ad.special.gammasgn(ad.tensor([2, -0.5, -1.5])) // [1, −1, 1]
  */
-export function gammasgn(x: TensorLike): Tensor { return callUnary(gammasgnP, x, null); }
+export function gammasgn(x: TensorLike): Tensor;
+export function gammasgn(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('gammasgn', 'gammasgn(x)', extra, x); return callUnary(gammasgnP, x, null); }
 
 /**
  * B(a, b) = Γ(a)Γ(b)/Γ(a + b) (JAX's beta), broadcasting; for any real arguments, with SciPy's values at the poles
@@ -62,7 +65,8 @@ export function gammasgn(x: TensorLike): Tensor { return callUnary(gammasgnP, x,
  * 0 where only a + b is a pole). ∂B/∂a = −B·(ψ(a + b) − ψ(a)).
  * @example ad.special.beta(2, 3) // 1/12
  */
-export function beta(a: TensorLike, b: TensorLike): Tensor { return callNary(betaP, a, b); }
+export function beta(a: TensorLike, b: TensorLike): Tensor;
+export function beta(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('beta', 'beta(a, b)', extra, b); return callNary(betaP, a, b); }
 
 /**
  * The Pochhammer symbol (rising factorial) (z)ₘ = Γ(z + m)/Γ(z) (JAX's poch), broadcasting, for real z and m: 1 at
@@ -71,7 +75,8 @@ export function beta(a: TensorLike, b: TensorLike): Tensor { return callNary(bet
  * stays within the function's own conditioning, |m log(z + m)|. Differentiable in both.
  * @example ad.special.poch(3, 2) // 12
  */
-export function poch(z: TensorLike, m: TensorLike): Tensor { return callNary(pochP, z, m); }
+export function poch(z: TensorLike, m: TensorLike): Tensor;
+export function poch(z: TensorLike, m: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('poch', 'poch(z, m)', extra, m); return callNary(pochP, z, m); }
 
 /** ψ(s + t) − ψ(s) without cancellation for small t, for the op table. @internal */
 export function psiShiftOf(s: TensorLike, t: TensorLike): Tensor { return callNary(psiShiftP, s, t); }

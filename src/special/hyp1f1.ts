@@ -12,6 +12,7 @@ import { add, div, mulStrong } from '../ops/binary.js';
 import { neg as negate, square } from '../ops/unary.js';
 import { hyp1f1 as hyp1f1Scalar, hyp1f1Result } from './kernels/hyp1f1.js';
 import { callNary, naryPrimitive } from './elementwise.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const SECOND = 'second derivatives of hyp1f1 in a and b are not implemented (JAX\'s a- and b-derivatives are series without derivatives of their own); differentiate once in a or b, or to any order in x.';
 
@@ -47,7 +48,8 @@ const hyp1f1P: Primitive<null> = naryPrimitive('hyp1f1', kernel(0), [
  * Differentiable in x to any order, and once in a and b (to any order in x after that).
  * @example ad.special.hyp1f1(1, 2, 1) // e − 1
  */
-export function hyp1f1(a: TensorLike, b: TensorLike, x: TensorLike): Tensor { return callNary(hyp1f1P, a, b, x); }
+export function hyp1f1(a: TensorLike, b: TensorLike, x: TensorLike): Tensor;
+export function hyp1f1(a: TensorLike, b: TensorLike, x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('hyp1f1', 'hyp1f1(a, b, x)', extra, x); return callNary(hyp1f1P, a, b, x); }
 
 /** ∂M/∂a, for the op table. @internal */
 export function hyp1f1GradA(a: TensorLike, b: TensorLike, x: TensorLike): Tensor { return callNary(gradAP, a, b, x); }

@@ -13,6 +13,7 @@ import { asTensor } from '../tensor/create.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import { logOverXMinusOne as logOverXMinusOneScalar, spence as spenceScalar } from './kernels/dilog.js';
 import { fresnelPair, fresnelPhase, fresnelResult } from './kernels/fresnel.js';
+import { extraArguments } from '../core/extraArguments.js';
 
 const kernel = (f: (x: number) => number) => (x: Float64Array) => {
   const out = allocF64(x.length);
@@ -50,7 +51,8 @@ const fresnelCP = unaryPrimitive<null>('fresnelC', 'inputs', fresnelKernel(1), (
  * −∞ at +∞, NaN below 0. Within 3 ulp of mpmath. spence′(x) = log x/(1 − x) (−1 at x = 1), to any order.
  * @example ad.special.spence(ad.tensor([0, 1, 2])) // [π²/6, 0, −π²/12]
  */
-export function spence(x: TensorLike): Tensor { return callUnary(spenceP, x, null); }
+export function spence(x: TensorLike): Tensor;
+export function spence(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('spence', 'spence(x)', extra, x); return callUnary(spenceP, x, null); }
 
 /**
  * The Fresnel integrals [S(x), C(x)] = [∫₀ˣ sin(πt²/2) dt, ∫₀ˣ cos(πt²/2) dt] (JAX's fresnel, which returns the tuple
@@ -58,7 +60,9 @@ export function spence(x: TensorLike): Tensor { return callUnary(spenceP, x, nul
  * exactly, so the derivatives keep full accuracy at any x (their zeros included).
  * @example const [s, c] = ad.special.fresnel(1) // [0.4382591473903547, 0.7798934003768229]
  */
-export function fresnel(x: TensorLike): [Tensor, Tensor] {
+export function fresnel(x: TensorLike): [Tensor, Tensor];
+export function fresnel(x: TensorLike, ...extra: unknown[]): [Tensor, Tensor] {
+  if (extra.length > 0) extraArguments('fresnel', 'fresnel(x)', extra, x);
   const t = asTensor(x, 'fresnel');
   return [callUnary(fresnelSP, t, null), callUnary(fresnelCP, t, null)];
 }
