@@ -210,7 +210,9 @@ function ndtriExp(y: Tensor): Tensor {
  * three it is x·(dx/dq)² (f′ = −x f) to 1e−15. A step that would leave (a, b) is not taken. q = 0 gives a, q = 1 gives b, q outside [0, 1] NaN.
  * @example ad.stats.truncnorm.ppf(0.5, 30, 31) // 30.023070467827306
  */
-export function ppf(q: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor {
+export function ppf(q: TensorLike, a: TensorLike, b: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
+export function ppf(q: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('stats.truncnorm.ppf', 'stats.truncnorm.ppf(q, a, b, loc?, scale?)', extra, scale);
   const [qt, at, bt, l, s] = args('stats.truncnorm.ppf', q, a, b, loc, scale);
   const valid = logicalAnd(logicalAnd(less(at!, bt!), greater(s!, 0)), inUnitInterval(qt!));
   const aS = where(valid, at!, -1), bS = where(valid, bt!, 1);
