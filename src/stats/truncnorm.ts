@@ -8,7 +8,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor, type TensorLike } from '../tensor/create.js';
-import { add, div, equal, exp, expm1, greater, greaterEqual, less, lessEqual, log, log1p, logicalAnd, mul, neg, sqrt, square, sub, sum, where } from './ops.js';
+import { abs, add, div, equal, exp, expm1, greater, greaterEqual, less, lessEqual, log, log1p, logicalAnd, mul, neg, sqrt, square, sub, sum, where } from './ops.js';
 import { extraArguments, refusingExtra } from '../core/extraArguments.js';
 import { expandDims } from '../ops/shape.js';
 import { logaddexp } from '../ops/logspace.js';
@@ -197,17 +197,19 @@ function ndtriExp(y: Tensor): Tensor {
 }
 
 /**
- * The quantile (SciPy's truncnorm.ppf; JAX has none). A start, without gradient, as SciPy's: x with
- * Φ(x) = Φ(a) + q·M, or where that is above ½ its mirror Φ(−x) = Φ(−b) + (1 − q)·M, in log space (logaddexp of
- * log Φ and log q + log M) and inverted by ndtriExp, so a = 30, b = 31 and a = −40, b = −39 keep every digit. Then
- * Newton steps on log CDF(x) = log q (on log SF(x) = log(1 − q) above q = ½), whose log-masses are accurate to
- * their last digit in relative terms even for short intervals (the start's x − a is not: for a = −1e−10,
- * b = 1e−10 it had 6 digits): two without gradient, then three in differentiable ops. A converged Newton step has
- * ∂N/∂x = 0, so the derivatives in q, a, b of the steps' result are the root's (implicit differentiation of
- * CDF(x) = q): the first from one step, the second from two, but N_x is only 0 to the residual h(x) of an x rounded
- * to its last place (h′ = f/SF is 3864 at q = 0.99, a = −40, b = −39), and it multiplies the second derivative of the
- * step before, which for the first step is far from the root's: with two steps d²x/dq² was 5e−10 off there, with
- * three it is x·(dx/dq)² (f′ = −x f) to 1e−15. A step that would leave (a, b) is not taken. q = 0 gives a, q = 1 gives b, q outside [0, 1] NaN.
+ * The quantile (SciPy's truncnorm.ppf; JAX has none). Its value, without gradient: x with Φ(x) = Φ(a) + q·M, or
+ * where that is above ½ its mirror Φ(−x) = Φ(−b) + (1 − q)·M, in log space (logaddexp of log Φ and log q + log M)
+ * and inverted by ndtriExp, as SciPy's, so a = 30, b = 31 and a = −40, b = −39 keep every digit; then two Newton
+ * steps on log CDF(x) = log q (log SF(x) = log(1 − q) above q = ½), whose log-masses keep x − a to its last digits
+ * even for short intervals (the start's x − a had 6 digits for a = −1e−10, b = 1e−10).
+ *
+ * The derivatives come from three more Newton steps on G(x) = CDF(x) − q (SF(x) − (1 − q) above ½), in
+ * differentiable ops, with G's value at the root taken out: G(x) − stopGradient(G(x)), so each step leaves the value
+ * as it is and has ∂N/∂x = 0 exactly there; the steps' derivatives are then the root's to the third order (implicit
+ * differentiation: dx/dq = 1/f(x), d²x/dq² = x/f(x)², and in a and b through CDF's own derivatives). Newton steps
+ * on the log CDF instead left its residual, up to a few per cent where x lies a few ulps from a, in ∂N/∂x: at
+ * ppf(1e−12; −1, 2) d²x/dq² was 80 times too large, at ppf(1e−12; 30, 31) dx/dq 8e−4 off. A quantile that rounds onto
+ * a or b is moved one ulp inside, where the CDF has its derivatives. q = 0 gives a, q = 1 gives b, q outside [0, 1] NaN.
  * @example ad.stats.truncnorm.ppf(0.5, 30, 31) // 30.023070467827306
  */
 export function ppf(q: TensorLike, a: TensorLike, b: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
@@ -218,7 +220,8 @@ export function ppf(q: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike
   const aS = where(valid, at!, -1), bS = where(valid, bt!, 1);
   const interior = logicalAnd(greater(qt!, 0), less(qt!, 1));
   const qS = where(interior, qt!, 0.5);
-  const logMass = logGaussMass(aS, bS);
+  const mass = logMassParts(aS, bS);
+  const logMass = add(mass.base, mass.rest);
   // log Φ(x) = logaddexp(log Φ(a), log q + log M); a = −∞ contributes nothing.
   const aInf = equal(aS, -Infinity), bInf = equal(bS, Infinity);
   const fromLeft = add(log(qS), logMass);
@@ -227,21 +230,49 @@ export function ppf(q: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike
   const yRight = where(bInf, fromRight, logaddexp(logNdtr(neg(where(bInf, 0, bS))), fromRight));
   const useLeft = lessEqual(yLeft, -Math.LN2);
   const start = where(useLeft, ndtriExp(where(useLeft, yLeft, -1)), neg(ndtriExp(where(useLeft, -1, yRight))));
-  // Newton on h(x) = log CDF(x) − log q (h′ = φ(x)/(Φ(x) − Φ(a))), or log SF(x) − log(1 − q) (h′ = −φ/(Φ(b) − Φ(x))).
   const lowerQ = lessEqual(qS, 0.5);
+  const mid = where(aInf, where(bInf, 0, sub(bS, 1)), where(bInf, add(aS, 1), add(aS, div(sub(bS, aS), 2))));
+  const strictlyInside = (x: Tensor) => logicalAnd(greater(x, aS), less(x, bS));
+  // Newton on h(x) = log CDF(x) − log q (h′ = φ(x)/(Φ(x) − Φ(a))), or log SF(x) − log(1 − q) (h′ = −φ/(Φ(b) − Φ(x))),
+  // for the value; a step that would leave (a, b) is not taken.
   const target = add(where(lowerQ, log(qS), log1p(neg(qS))), logMass);
-  const inside = (x: Tensor) => logicalAnd(greater(x, aS), less(x, bS));
-  const step = (x: Tensor): Tensor => {
-    const ok = inside(x);
-    const xIn = where(ok, x, where(aInf, where(bInf, 0, sub(bS, 1)), where(bInf, add(aS, 1), add(aS, div(sub(bS, aS), 2)))));
+  const logStep = (x: Tensor): Tensor => {
+    const ok = strictlyInside(x);
+    const xIn = where(ok, x, mid);
     const partial = where(lowerQ, logGaussMass(aS, xIn), logGaussMass(xIn, bS));
-    const logDensity = sub(mul(-0.5, square(xIn)), HALF_LOG_2PI);
-    const change = mul(sub(partial, target), exp(sub(partial, logDensity)));
+    const change = mul(sub(partial, target), exp(sub(partial, sub(mul(-0.5, square(xIn)), HALF_LOG_2PI))));
     const next = where(lowerQ, sub(xIn, change), add(xIn, change));
-    return where(logicalAnd(ok, inside(next)), next, x);
+    return where(logicalAnd(ok, strictlyInside(next)), next, x);
   };
-  const converged = stopGradient(step(step(stopGradient(start))));
-  const x = step(step(step(converged)));
+  const rough = stopGradient(logStep(logStep(stopGradient(start))));
+  // One ulp inside (a, b) at least (|t|·ε rounds to at least half an ulp past t).
+  const nudge = (t: Tensor) => where(greater(abs(t), 1e-300), mul(abs(t), 2.220446049250313e-16), 5e-324);
+  const value = stopGradient(where(lessEqual(rough, aS), add(aS, nudge(aS)), where(greaterEqual(rough, bS), sub(bS, nudge(bS)), rough)));
+  // Newton on G(x) = CDF(x) − q or SF(x) − (1 − q) with its value taken out (zero at the value, so the step keeps it).
+  // Within 1/max(1, |a|, |x|) of the end the tail starts from, the tail is ∫ f from that end by quadrature, whose
+  // derivatives of every order are direct: as exp(log CDF) its second x-derivative F·((log F)″ + (log F)′²) adds two
+  // terms of size 1/(x − a)² (d²x/dq² at ppf(1e−12; −1, 2) was 3e−5 off so, at ppf(1e−9; 5, 5 + 1e−6) 4e−2).
+  const qDelta = sub(qS, stopGradient(qS));
+  const logDensity = (t: Tensor, logM: Tensor) => sub(sub(mul(-0.5, square(t)), HALF_LOG_2PI), logM);
+  const span = (t: Tensor) => where(greater(abs(t), abs(value)), where(greater(abs(t), 1), abs(t), 1), where(greater(abs(value), 1), abs(value), 1));
+  const nearEnd = where(lowerQ, lessEqual(mul(sub(value, aS), span(aS)), 1), lessEqual(mul(sub(bS, value), span(bS)), 1));
+  // The value x̂ is the root x* rounded: T(x̂) ≠ t (T the tail, t = q or 1 − q) by up to f(x̂)·ulp, a large part of T
+  // where x̂ lies a few ulps from an end, and T's derivatives in a and b scale with T (∂F/∂b = −f(b) F): taken at x̂
+  // they were 4% off at ppf(1e−12; 30, 31). So the tail is read at x* = x̂ − δ to first order, T(x) − δ T′(x) with
+  // δ = (T(x̂) − t)/T′(x̂), as a constant.
+  const tTarget = stopGradient(where(lowerQ, qS, sub(1, qS)));
+  const gradientStep = (x: Tensor): Tensor => {
+    const { logCdf, logSf } = logTails({ z: x, a: aS, b: bS, scale: s!, valid, mass, logMass });
+    const lo = where(nearEnd, where(lowerQ, aS, x), 0), hi = where(nearEnd, where(lowerQ, x, bS), 1);
+    const byQuadrature = quadrature(lo, hi, (t) => exp(logDensity(t, expandDims(logMass, -1))));
+    const tail = where(nearEnd, byQuadrature, exp(where(lowerQ, logCdf, logSf)));
+    const density = exp(logDensity(x, logMass));
+    const slope = where(lowerQ, density, neg(density));
+    const shifted = sub(tail, mul(stopGradient(div(sub(tail, tTarget), slope)), slope));
+    const g = sub(sub(shifted, stopGradient(shifted)), where(lowerQ, qDelta, neg(qDelta)));
+    return sub(x, div(g, slope));
+  };
+  const x = gradientStep(gradientStep(gradientStep(where(interior, value, mid))));
   const standard = where(equal(qt!, 0), aS, where(equal(qt!, 1), bS, x));
   return nanUnless(valid, add(l!, mul(s!, standard)));
 }

@@ -142,8 +142,9 @@ describe('stats.truncnorm.ppf (SciPy\'s; JAX has none)', () => {
   });
   it('derivatives in q, a, b and d²/dq² against mpmath; d²x/dq² = x (dx/dq)² (f′ = −x f) to 2e−15', () => {
     // Rows: [q, a, b, ∂q, ∂a, ∂b, ∂²q]. At (0.99; −40, −39) dx/dq = M/φ(x) carries the rounding of x·x/2 ≈ 760 (7e−14).
-    // With two differentiable Newton steps d²x/dq² there was 5e−10 off (N_x = 0 only to the residual of an x rounded to
-    // its last place, h′ = 3864, times the first step's own second derivative); with three it is 1.4e−13.
+    // With two differentiable Newton steps on log CDF d²x/dq² there was 5e−10 off (N_x = 0 only to the residual of an x
+    // rounded to its last place, h′ = 3864, times the first step's own second derivative); the steps on CDF − q with
+    // that residual taken out have N_x = 0 exactly.
     const ROWS2 = [
     [0.3, -1.0, 2.0, 2.1130915069464486, 0.43723033582667786, 0.04181111779489645, -1.0823707932050681],
     [0.5, 30.0, 31.0, 0.06654177952400049, 0.9992332715887688, 5.6713335235116577e-14, 0.13293640427837103],
@@ -157,16 +158,42 @@ describe('stats.truncnorm.ppf (SciPy\'s; JAX has none)', () => {
       expect(relErr(gq!, dq), `∂q${at}`).toBeLessThan(1e-13);
       expect(relErr(ga!, da), `∂a${at}`).toBeLessThan(1e-13);
       expect(relErr(gb!, db), `∂b${at}`).toBeLessThan(1e-13);
-      const gqq = second(f, [q, a, b], 0);
-      // The short interval's density is flat: its d²x/dq² (−1.6e−30) is below any rounding of dx/dq's.
-      if (b - a < 1e-5) expect(Math.abs(gqq)).toBeLessThan(1e-15 * dq);
-      else expect(relErr(gqq, dqq), `∂²q${at}`).toBeLessThan(3e-13);
+      // d²x/dq² = x/f² also for the 2e−10-wide interval, where it is −1.6e−30.
+      expect(relErr(second(f, [q, a, b], 0), dqq), `∂²q${at}`).toBeLessThan(3e-13);
     }
     for (const [q, a, b] of [[0.3, -40, -39], [0.99, -40, -39], [0.6, -40, -39], [0.99, -1, 2], [0.5, 30, 31], [0.2, 30, 31], [0.7, -3, -2], [0.4, 3, 4]] as const) {
       const f = (Q: ad.Tensor) => st.truncnorm.ppf(Q, a, b);
       const x = f(ad.scalar(q)).item(), d1 = ad.grad(f)(ad.scalar(q)).item(), d2 = ad.grad(ad.grad(f))(ad.scalar(q)).item();
-      expect(relErr(d2, x * d1 * d1), `identity at (${q}; ${a}, ${b})`).toBeLessThan(2e-15);
+      // The derivatives are the exact root's, x the root rounded: x (dx/dq)² at x moves by ~x²·ulp(x) (6e−15 at 0.99; −40, −39).
+      expect(relErr(d2, x * d1 * d1), `identity at (${q}; ${a}, ${b})`).toBeLessThan(3e-14);
     }
+  });
+  it('derivatives where the quantile lies a few ulps to a few thousand from an end, against mpmath', () => {
+    // Rows: [q, a, b, ppf, ∂q, ∂a, ∂b, ∂²a, ∂q∂a] (mpmath at 80 digits, bisection on the CDF, mp.diff). With Newton steps on
+    // log CDF the residual of a rounded x (x − a = 9 ulps at (1e−12; 30, 31)) entered ∂N/∂x: d²x/dq² at (1e−12; −1, 2) was
+    // 80 times too large, ∂q there 8e−4 off; through exp(log CDF) d²x/dq² at (1e−9; 5, 5 + 1e−6) was 4e−2 off; with the
+    // tail read at the rounded x rather than the root, ∂b at (1e−12; 30, 31) (∝ CDF itself) was 4% off.
+    const ROWS = [
+      [1e-09, -1.0, 2.0, -0.9999999966169684, 3.3830316166461274, 0.9999999956169684, 2.2313015939357347e-10, 7.766063181042389e-09, -4.383031586990258],
+      [1e-12, 30.0, 31.0, 30.000000000000032, 0.033296419072528644, 0.9999999999999989, 5.675685232638392e-26, 7.358431834139439e-17, -0.0011074278251395713],
+      [0.999999999, -40.0, -39.0, -39.00000000002562, 0.025624200803307694, 7.004351835071797e-27, 0.9999999999993439, 2.801740734028719e-25, -7.004352040168156e-18],
+      [1e-09, 5.0, 5.000001, 5.000000000000001, 9.999975001437824e-07, 0.999999999000005, 9.999950000120044e-10, -4.999973995065074e-09, -0.9999950000125093],
+    ] as const;
+    for (const [q, a, b, x, dq, da, db, daa, dqa] of ROWS) {
+      const at = `(${q}; ${a}, ${b})`;
+      expect(st.truncnorm.ppf(q, a, b).item(), `ppf${at}`).toBe(x);
+      const [gq, ga, gb] = grads((Q, A, B) => st.truncnorm.ppf(Q, A, B), [q, a, b]);
+      expect(relErr(gq!, dq), `∂q${at}`).toBeLessThan(2e-13);
+      expect(relErr(ga!, da), `∂a${at}`).toBeLessThan(2e-13);
+      expect(relErr(gb!, db), `∂b${at}`).toBeLessThan(2e-13);
+      // ∂²a is 1e−8 or less of ∂a (≈ 1): within 1e−18 absolute (at 1 ulp from a, x − a itself is known to O(1)).
+      expect(Math.abs(second((Q, A, B) => st.truncnorm.ppf(Q, A, B), [q, a, b], 1) - daa), `∂²a${at}`).toBeLessThanOrEqual(2e-13 * Math.abs(daa) + 1e-18);
+      const gqa = ad.grad((A: ad.Tensor) => ad.grad((Q: ad.Tensor) => st.truncnorm.ppf(Q, A, b))(ad.scalar(q)))(ad.scalar(a)).item();
+      expect(Math.abs(gqa - dqa), `∂q∂a${at}`).toBeLessThanOrEqual(2e-13 * Math.abs(dqa));
+    }
+    // At q = 1e−300 the quantile rounds onto a: it is given one ulp inside, where the CDF has its derivatives (dx/dq = 1/f(a)).
+    expect(st.truncnorm.ppf(1e-300, -1, 2).item()).toBeGreaterThan(-1);
+    expect(relErr(ad.grad((Q: ad.Tensor) => st.truncnorm.ppf(Q, -1, 2))(ad.scalar(1e-300)).item(), 1 / st.truncnorm.pdf(-1, -1, 2).item())).toBeLessThan(1e-15);
   });
 });
 
