@@ -148,8 +148,8 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
   return { leaves, def };
 }
 
-/** Whether `v` is an ad.random Key (branded in random/key.ts, which core does not import). */
-function isPrngKey(v: unknown): boolean {
+/** Whether `v` is an ad.random Key (branded in random/key.ts, which core does not import). @internal */
+export function isPrngKey(v: unknown): boolean {
   return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[Symbol.for('adjoint.prngKey')] === true;
 }
 

@@ -14,7 +14,7 @@ import { formatShape } from '../tensor/shape.js';
 import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.js';
 import { redirectContext } from '../core/redirects.js';
 import type { Primitive } from '../core/primitive.js';
-import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
+import { flatten, isPlainObject, isPrngKey, unflatten, type TreeDef } from '../core/pytree.js';
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, type TreeFunction } from '../core/functions.js';
 import { noExtraArguments } from './args.js';
@@ -199,6 +199,13 @@ function collect(arg: unknown, spec: AxisSpec, path: string, mapped: Array<{ lea
     }
     if (Array.isArray(arg)) return arg.map((c, i) => collect(c, spec, `${path}[${i}]`, mapped));
     if (isPlainObject(arg)) return mapObject(arg, (c, key) => collect(c, spec, `${path}.${key}`, mapped));
+    if (isPrngKey(arg)) {
+      // JAX maps a key array (vmap(f)(random.split(key, n))); adjoint's split gives an array of Keys.
+      throw new InvalidArgumentError(
+        `vmap: ${path} is a PRNG key, which has no axis to map. For a key per example map random.keyData(keys) — an [n, 2] tensor ` +
+          "of their words, which the samplers take as keys (JAX's key array) — or pass null in inAxes for a key every example shares.",
+      );
+    }
     throw new InvalidArgumentError(`vmap: ${path} is ${describe(arg)}; mapped arguments hold tensors (in arrays and plain objects), pass null in inAxes for others.`);
   }
   if (Array.isArray(spec)) {

@@ -142,3 +142,15 @@ describe('gradients through vmapped samplers equal the loop\'s', () => {
     Array.from(g.data).forEach((v, i) => expect(v).toBeCloseTo(expected.data[i]!, 10));
   });
 });
+
+describe('an array of keys under vmap', () => {
+  it("is refused with JAX's key-array route spelled out, and that route draws what the loop over the keys draws", () => {
+    const { random } = ad;
+    const keys = random.split(random.key(11), 3);
+    expect(() => ad.vmap((k: ad.random.Key) => random.normal(k, [2]))(keys as never)).toThrow(
+      /^vmap: argument 0\[0\] is a PRNG key, which has no axis to map\. For a key per example map random\.keyData\(keys\)/,
+    );
+    const mapped = ad.vmap((k: ad.Tensor) => random.normal(k, [2]))(random.keyData(keys)) as ad.Tensor;
+    expect(mapped.toArray()).toEqual(keys.map((k) => random.normal(k, [2]).toArray()));
+  });
+});
