@@ -11,13 +11,10 @@ import { svdKernel } from '../tensor/kernels/linalg/svd.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { concat } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, packRows, rows } from './matrix.js';
+import { batchOf, checkFinite, matrixArg, matrixTranspose, noOptions, packRows, rows, symmetricPart } from './matrix.js';
 import { sylvester } from './sylvester.js';
 import { solveSquare } from './solve.js';
 import { extraArguments } from '../core/extraArguments.js';
-
-/** (x + xᵀ)/2. */
-const symmetric = (x: Tensor) => mul(add(x, matrixTranspose(x)), 0.5);
 
 // A tall a [m, n] (m ≥ n) of full rank is a = u h with uᵀu = I and h = (aᵀa)^½ symmetric positive
 // definite. Differentiating: ȧ = u̇ h + u ḣ. With X = uᵀȧ and Ω = uᵀu̇ restricted to the range of u
@@ -62,7 +59,7 @@ const polarP: Primitive<null> = definePrimitive<null>({
   vjp: (g, r) => {
     const n = g.shape[g.ndim - 1]!, m = g.shape[g.ndim - 2]! - n;
     const { u, h } = splitPolar(r.out!, m, n);
-    const uBar = rows(g, 0, m), hs = symmetric(rows(g, m, n));
+    const uBar = rows(g, 0, m), hs = symmetricPart(rows(g, m, n));
     const z = sylvester(h, h, sub(mm(u, uBar, true, false), mm(hs, h, false, false)));
     let aBar = mm(u, add(sub(z, matrixTranspose(z)), hs), false, false);
     if (m > n) {
@@ -76,7 +73,7 @@ const polarP: Primitive<null> = definePrimitive<null>({
     const { u, h } = splitPolar(out, m, n);
     const x = mm(u, t!, true, false);
     const omega = sylvester(h, h, sub(x, matrixTranspose(x)));
-    const hDot = sub(symmetric(x), mul(sub(mm(omega, h, false, false), mm(h, omega, false, false)), 0.5));
+    const hDot = sub(symmetricPart(x), mul(sub(mm(omega, h, false, false), mm(h, omega, false, false)), 0.5));
     let uDot = mm(u, omega, false, false);
     if (m > n) uDot = add(uDot, matrixTranspose(solveSquare(h, matrixTranspose(sub(t!, mm(u, x, false, false))))));
     return concat([uDot, hDot], -2);
@@ -122,10 +119,10 @@ export function polar(a: TensorLike, side: unknown = 'right', ...extra: unknown[
   if (m >= n) {
     // a = u h; the left factor is u h uᵀ (p u = u h uᵀ u = u h = a).
     const { u, h } = tallPolar(t);
-    return [u, side === 'right' ? h : symmetric(mm(mm(u, h, false, false), u, false, true))];
+    return [u, side === 'right' ? h : symmetricPart(mm(mm(u, h, false, false), u, false, true))];
   }
   // Wide: aᵀ = u′ h′ is tall, so a = h′ u′ᵀ (the left factor is h′, u = u′ᵀ) and the right factor is
   // uᵀ a = u′ h′ u′ᵀ.
   const { u: ut, h } = tallPolar(matrixTranspose(t));
-  return [matrixTranspose(ut), side === 'left' ? h : symmetric(mm(mm(ut, h, false, false), ut, false, true))];
+  return [matrixTranspose(ut), side === 'left' ? h : symmetricPart(mm(mm(ut, h, false, false), ut, false, true))];
 }

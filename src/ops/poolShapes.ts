@@ -119,6 +119,7 @@ export function poolWindows(op: string, xShape: Shape, window: readonly number[]
   const ceilMode = flag(op, 'ceilMode', o.ceilMode, false);
   const extent = window.map((k, j) => dilation[j]! * (k - 1) + 1);
   const pads = paddingPairs(op, o.padding, inSize, extent, stride);
+  const name = paddingName(o.padding), fromSame = name === 'same' || name === 'same_lower';
   const axes = inSize.map((L, j): AxisWindows => {
     const [lo, hi] = pads[j]!, s = stride[j]!, d = dilation[j]!, k = window[j]!, padded = L + lo + hi;
     const span = padded - extent[j]!;
@@ -135,7 +136,6 @@ export function poolWindows(op: string, xShape: Shape, window: readonly number[]
       );
     }
     const positions = new Int32Array(out * k), counts = new Float64Array(out);
-    const fromSame = paddingName(o.padding) === 'same' || paddingName(o.padding) === 'same_lower';
     const [countFrom, countTo] = countIncludePad ? [0, padded] : [lo, lo + L];
     for (let w = 0; w < out; w++) {
       let inside = 0;

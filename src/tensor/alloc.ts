@@ -27,7 +27,6 @@ const MIN = 9;
 const MAX = 4096;
 
 let slab = new ArrayBuffer(0);
-let slabLength = 0;
 let offset = 0;
 /** The slabs' buffers (weakly: a slab is still freed with its last view). */
 const slabBuffers = new WeakSet<ArrayBufferLike>();
@@ -37,9 +36,8 @@ let depth = 0;
 /** A zero-filled Float64Array of n elements, from a slab inside recordings. @internal */
 export function allocF64(n: number): Float64Array {
   if (depth === 0 || n < MIN || n > MAX) return new Float64Array(n);
-  if (offset + n > slabLength) {
+  if (offset + n > slab.byteLength / 8) {
     slab = new ArrayBuffer(SLAB * 8);
-    slabLength = SLAB;
     slabBuffers.add(slab);
     offset = 0;
   }
