@@ -142,7 +142,7 @@ export type { PyTree } from './core/pytree.js';
 export type { TensorTree, TensorLikeTree, TensorTrees, TensorLikeTrees, TensorPyTree, JacobianTree } from './core/pytree.js';
 export type { TreeFunction } from './core/functions.js';
 export type { Loosen, AuxOf, OutputOf, GradientOf, ArgumentsAt, ArgnumsOf } from './transforms/vjp.js';
-export type { HessianTree, JacobianFunction } from './transforms/jacobian.js';
+export type { HessianOf, HessianTree, JacobianFunction } from './transforms/jacobian.js';
 export type { JvpRule } from './transforms/customModes.js';
 export type { LoopStats } from './transforms/loop.js';
 export type { HvpMode } from './implicit/hessian.js';

@@ -7,6 +7,7 @@ import type { TreeFunction } from '../core/functions.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
 import { vmap } from './vmap.js';
+import { NonScalarOutputError } from '../core/errors.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, noExtraArguments } from './args.js';
 import { jvp } from './jvp.js';
 import {
@@ -93,35 +94,60 @@ export const jacfwd: JacobianFunction = jacobianIn('jacfwd', 'forward');
 export const jacrev: JacobianFunction = jacobianIn('jacrev', 'reverse');
 
 /**
- * The dense Hessian of a scalar function with respect to argument `argnums` (default 0): the
- * Jacobian of the gradient, nested as JAX's `hessian` for pytrees (argument structure outside and
- * inside); shape [...x.shape, ...x.shape] for one tensor. `{ argnums, hasAux: true }` returns
- * `[hessian, aux]`.
+ * The dense Hessian with respect to argument `argnums` (default 0), as JAX's `hessian`. Of a
+ * scalar function (a number or a single-element tensor): the Jacobian of the gradient, nested
+ * with the argument's structure outside and inside; shape [...x.shape, ...x.shape] for one tensor.
+ * Of any other output, JAX's `jacfwd(jacrev(f))`: shape [...out.shape, ...x.shape, ...x.shape],
+ * nested output outside, then argument, then argument — the Hessian of each output element.
+ * `{ argnums, hasAux: true }` returns `[hessian, aux]`.
  * @example
  * ad.hessian((x) => ad.sum(ad.pow(x, 3)))(ad.tensor([1, 2])); // [[6, 0], [0, 12]]
+ * ad.hessian((x) => ad.pow(x, 3))(ad.tensor([1, 2])).shape;   // [2, 2, 2]
  */
-export function hessian<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => HessianTree<Parameters<F>[0]>;
+export function hessian<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => HessianOf<ReturnType<F>, Parameters<F>[0]>;
 export function hessian<F extends TreeFunction, const N extends number | readonly number[]>(
   f: F,
   argnums: N,
-): (...args: Loosen<Parameters<F>>) => HessianTree<ArgumentsAt<Parameters<F>, N>>;
+): (...args: Loosen<Parameters<F>>) => HessianOf<ReturnType<F>, ArgumentsAt<Parameters<F>, N>>;
 export function hessian<F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
   f: F,
   options: O,
-): (...args: Loosen<Parameters<F>>) => [HessianTree<ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
+): (...args: Loosen<Parameters<F>>) => [HessianOf<OutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
 export function hessian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
-): (...args: Loosen<Parameters<F>>) => HessianTree<ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
+): (...args: Loosen<Parameters<F>>) => HessianOf<ReturnType<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
 export function hessian<F extends TreeFunction<unknown>>(f: F, options: GradOptions): (...args: Loosen<Parameters<F>>) => unknown;
 export function hessian(f: TreeFunction, argnums: number | readonly number[] | GradOptions = 0, ...extra: unknown[]): (...args: never[]) => unknown {
   checkFunction(f, 'hessian');
   noExtraArguments(extra, 'hessian', 'the function and argnums or { argnums, hasAux }, hessian(f, { argnums: 0, hasAux: true })');
   const { argnums: nums, hasAux } = gradOptions(argnums, 'hessian');
-  if (!hasAux) return jacobianAs(gradFor(f, 'hessian', nums), nums, 'hessian', 'auto');
-  // With aux: the Jacobian of [gradient, aux] with the aux passed through, as JAX's hessian(has_aux=True).
-  return jacobianAs(gradWithAuxFor(f, 'hessian', nums), { argnums: nums, hasAux: true }, 'hessian', 'auto');
+  const spec = hasAux ? { argnums: nums, hasAux: true } : nums;
+  // A scalar output: the Jacobian of the gradient (with aux: of [gradient, aux], the aux passed
+  // through, as JAX's hessian(has_aux=True)).
+  const ofGradient = jacobianAs(hasAux ? gradWithAuxFor(f, 'hessian', nums) : gradFor(f, 'hessian', nums), spec, 'hessian', 'auto');
+  // Any other output: JAX's hessian is jacfwd(jacrev(f)) — the Jacobian of the reverse-mode
+  // Jacobian, whose rows are the gradients of the output's elements.
+  const ofJacobian = jacobianAs(jacobianAs(f as TreeFunction<unknown>, spec, 'hessian', 'reverse'), spec, 'hessian', 'auto');
+  return (...args: never[]) => {
+    try {
+      return ofGradient(...args);
+    } catch (e) {
+      // grad's scalar check, at this hessian's own output (not an error from inside f).
+      if (e instanceof NonScalarOutputError && e.message.startsWith(NOT_SCALAR)) return ofJacobian(...args);
+      throw e;
+    }
+  };
 }
+
+/** The opening of the error grad's scalar check raises for hessian's own output. */
+const NOT_SCALAR = 'hessian: the function must return a single-element tensor or a number, but it returned';
+
+/**
+ * A Hessian's nesting: JAX's jacfwd(jacrev(f)) — the output's structure outside, then the
+ * argument's twice; for a scalar output, the argument's structure outside and inside.
+ */
+export type HessianOf<Out, Arg> = JacobianTree<JacobianTree<Out, Arg>, Arg>;
 
 /** A Hessian's nesting: the argument's structure outside and inside (the Jacobian of the gradient). */
 export type HessianTree<Arg> = JacobianTree<TensorTree<Arg>, Arg>;

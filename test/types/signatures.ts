@@ -51,6 +51,9 @@ export function signatures(): void {
   expectType<Params>()(ad.jacobian(loss)(params, x));
   expectType<{ w: Params; b: Params }>()(ad.hessian(loss)(params, x));
   expectType<Tensor>()(ad.hessian((t: Tensor) => ad.sum(ad.exp(t)))(x));
+  // A non-scalar output: JAX's jacfwd(jacrev(f)), the output's structure outside, then the argument's twice.
+  expectType<{ s: { w: Params; b: Params }; c: [{ w: Params; b: Params }] }>()(ad.hessian((p: Params) => ({ s: loss(p, x), c: [ad.exp(p.w)] as [Tensor] }))(params));
+  expectType<Tensor>()(ad.hessian(pair, 0)(x).s);
 
   // hvp keeps x's type.
   expectType<Params>()(ad.hvp((p: Params) => loss(p, x), params, params));
