@@ -101,6 +101,7 @@ export type { TriangularSolveOptions, NormOrder } from './linalg/index.js';
 export { sort, argsort, topk, maxIndex, minIndex } from './ops/sort.js';
 export type { SortOptions, TopkOptions } from './ops/sort.js';
 export { gather, scatter, scatterAdd } from './ops/gather.js';
+export type { IndexMode, GatherOptions, TakeOptions } from './ops/indexModes.js';
 export {
   absolute, negative, subtract, multiply, divide, trueDivide, power, arccos, arcsin, arctan, arctan2, arccosh, arcsinh,
   arctanh, amax, amin, degrees, radians, around, concatenate, rowStack, takeAlongAxis, putAlongAxis,

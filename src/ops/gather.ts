@@ -15,6 +15,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe, full, tensor, zeros, type TensorInput, type TensorLike } from '../tensor/create.js';
 import { add, equal, greaterEqual } from './binary.js';
 import { where } from './select.js';
+import { emptyAxisError, indexModeOptions, isOptionsObject, modedIndexTensor, type GatherOptions, type IndexMode } from './indexModes.js';
 import { broadcastTo, reshape } from './shape.js';
 import { allBatched } from './batching.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -41,8 +42,13 @@ function checkedIndices(idx: Tensor, n: number, { axis, op }: AlongParams, xShap
   }
   throw new InvalidArgumentError(
     `${op}: index ${v} ${at} is out of range for axis ${axis} of length ${n} (x of shape ${formatShape(xShape)}); ` +
-      (n === 0 ? 'the axis is empty, so no index fits (the indices must be empty along it too).' : `use integers in [${-n}, ${n - 1}].`),
+      (n === 0 ? 'the axis is empty, so no index fits (the indices must be empty along it too).' : `use integers in [${-n}, ${n - 1}]${modeHint(op)}.`),
   );
+}
+
+/** The ops that take a mode for out-of-range indices say so in the error. */
+function modeHint(op: string): string {
+  return op === 'gather' || op === 'take' ? ", or pass { mode: 'clip' }, { mode: 'wrap' } or { mode: 'fill' } (JAX's default, NaN there)" : '';
 }
 
 function unravel(flat: number, shape: Shape): number[] {
@@ -140,13 +146,23 @@ export function scatterAlong(x: Tensor, updates: Tensor, indices: Tensor, axis: 
 /**
  * `take(x, indices, axis)` for indices whose values cannot be read while the call is traced (a
  * per-example batch of them under vmap): the same entries as a gather along `axis`, the indices
- * flattened and broadcast along x's other axes, then their shape put in place of the axis.
+ * flattened and broadcast along x's other axes, then their shape put in place of the axis. The
+ * mode maps them with tensor ops first (./indexModes.ts); 'fill' then sets the marked entries.
  * @internal
  */
-export function takeWithTracedIndices(x: Tensor, indices: Tensor, axis: number): Tensor {
-  const shape = indices.shape, m = sizeOf(shape);
-  const idx = broadcastTo(reshape(indices, x.shape.map((d, k) => (k === axis ? m : 1))), withAxis(x.shape, axis, m));
-  return reshape(gatherAlong(x, idx, axis, 'take'), [...x.shape.slice(0, axis), ...shape, ...x.shape.slice(axis + 1)]);
+export function takeWithTracedIndices(x: Tensor, indices: Tensor, axis: number, mode: IndexMode = 'raise', fill = Number.NaN): Tensor {
+  const shape = indices.shape, m = sizeOf(shape), n = x.shape[axis]!;
+  const outShape = [...x.shape.slice(0, axis), ...shape, ...x.shape.slice(axis + 1)];
+  if (n === 0 && m > 0 && mode !== 'raise' && mode !== 'promise_in_bounds') {
+    if (mode === 'fill') return full(outShape, fill);
+    throw emptyAxisError('take', axis, x.shape, mode);
+  }
+  const moded = modedIndexTensor(indices, n, mode);
+  const idx = broadcastTo(reshape(moded.idx, x.shape.map((d, k) => (k === axis ? m : 1))), withAxis(x.shape, axis, m));
+  const out = reshape(gatherAlong(x, idx, axis, 'take'), outShape);
+  if (moded.outOfRange === null) return out;
+  const maskShape = [...x.shape.slice(0, axis).map(() => 1), ...shape, ...x.shape.slice(axis + 1).map(() => 1)];
+  return where(reshape(moded.outOfRange, maskShape), fill, out);
 }
 
 /** The indices as a tensor with as many axes as x, and the axis normalised. */
@@ -184,20 +200,43 @@ function withAxis(shape: Shape, axis: number, length: number): number[] {
  * x[…, indices[…, i, …], …]. `indices` has as many axes as x; along the other axes the two
  * broadcast against each other, and the result has indices' length along `axis`. Negative indices
  * count from the end. Differentiable in x (the cotangent is scattered back, repeated indices adding).
+ * `options` (after the axis, or in its place) are JAX's keywords: `mode` for out-of-range indices
+ * ('raise' by default — JAX's default is 'fill' — or 'fill', 'clip', 'wrap', 'promise_in_bounds')
+ * and `fillValue` (NaN) for mode 'fill'.
  * @example
  * const x = ad.tensor([[10, 30, 20], [60, 40, 50]]);
  * ad.gather(x, ad.argsort(x), 1).toArray();           // => [[10, 20, 30], [40, 50, 60]]
  * ad.gather(x, [[2], [0]], 1).toArray();               // => [[20], [60]]
+ * ad.gather(x, [[5], [-4]], 1, { mode: 'clip' }).toArray(); // => [[20], [60]]
  */
-export function gather(x: TensorLike, indices: TensorInput, axis?: number): Tensor;
-export function gather(x: TensorLike, indices: TensorInput, axis = -1, ...extra: unknown[]): Tensor {
-  if (extra.length > 0) extraArguments('gather', 'gather(x, indices, axis?)', extra, axis);
+export function gather(x: TensorLike, indices: TensorInput, axis?: number | GatherOptions, options?: GatherOptions): Tensor;
+export function gather(x: TensorLike, indices: TensorInput, axis: number | GatherOptions = -1, options?: GatherOptions, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('gather', 'gather(x, indices, axis?, options?)', extra, options);
+  [axis, options] = axisAndOptions('gather', axis, options, -1);
+  const { mode, fill } = indexModeOptions('gather', options, ['mode', 'fillValue']);
   const t = asTensor(x, 'gather');
   const { idx, ax } = indexArgument('gather', t, indices, axis);
   const n = t.shape[ax]!;
   const common = broadcastShapes('gather (x and indices, off the axis)', withAxis(t.shape, ax, 1), withAxis(idx.shape, ax, 1));
   const shape = withAxis(common, ax, idx.shape[ax]!);
-  return gatherAlong(broadcastTo(t, withAxis(common, ax, n)), broadcastTo(idx, shape), ax, 'gather');
+  if (n === 0 && idx.size > 0 && (mode === 'clip' || mode === 'wrap')) throw emptyAxisError('gather', ax, t.shape, mode);
+  if (n === 0 && idx.size > 0 && mode === 'fill') return full(shape, fill);
+  const moded = modedIndexTensor(broadcastTo(idx, shape), n, mode);
+  const out = gatherAlong(broadcastTo(t, withAxis(common, ax, n)), moded.idx, ax, 'gather');
+  return moded.outOfRange === null ? out : where(moded.outOfRange, fill, out);
+}
+
+/**
+ * The axis and the options of an op whose options may take the axis's place (`take(x, i, { mode })`),
+ * `fallback` the axis then. Both given as objects is an error naming the op.
+ * @internal
+ */
+export function axisAndOptions<A, O extends object>(op: string, axis: A | O, options: O | undefined, fallback: A): [A, O] {
+  if (!isOptionsObject(axis)) return [axis as A, options ?? ({} as O)];
+  if (options !== undefined) {
+    throw new InvalidArgumentError(`${op}: options were given twice, in place of the axis and after it; pass the axis as a number (or leave it out) and the options once.`);
+  }
+  return [fallback, axis as O];
 }
 
 /** The arguments of a scatter into x: indices and updates broadcast to x's shape, with the indices' length along the axis. */

@@ -9,6 +9,7 @@ import * as shape from './shape.js';
 import * as linalg from './linalg.js';
 import * as select from './select.js';
 import type { Axis } from './reduce.js';
+import type { TakeOptions } from './indexModes.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -26,7 +27,7 @@ declare module '../tensor/tensor.js' {
     reshape(shape: Shape): Tensor; transpose(perm?: readonly number[]): Tensor;
     squeeze(axis?: number | readonly number[]): Tensor; expandDims(axis: number): Tensor;
     broadcastTo(shape: Shape): Tensor; slice(begin: readonly number[], size?: readonly number[]): Tensor;
-    take(indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number): Tensor;
+    take(indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions): Tensor;
     matmul(y: TensorLike): Tensor; dot(y: TensorLike): Tensor;
     clip(lo: TensorLike, hi: TensorLike): Tensor; where(a: TensorLike, b: TensorLike): Tensor;
     /** The matrix transpose (all axes reversed). */

@@ -9,8 +9,10 @@ import {
   broadcastShapes, checkShape, formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, type Shape,
 } from '../tensor/shape.js';
 import { Tensor, opaqueTrace } from '../tensor/tensor.js';
-import { takeWithTracedIndices } from './gather.js';
-import { asTensor, describe, zeros, type TensorLike } from '../tensor/create.js';
+import { axisAndOptions, takeWithTracedIndices } from './gather.js';
+import { emptyAxisError, indexModeOptions, modedIndex, type TakeOptions } from './indexModes.js';
+import { where } from './select.js';
+import { asTensor, describe, full, zeros, type TensorLike } from '../tensor/create.js';
 import { formatEntry } from '../tensor/describe.js';
 import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
@@ -340,22 +342,30 @@ function recordedValue(t: Tensor): boolean {
  * Gathers entries along `axis` at integer `indices` (negative counts from the end); without an
  * axis, from x flattened (as numpy.take, jax.numpy.take and torch.take). The indices' shape takes
  * the axis's place: a number removes it, a list keeps it with `indices.length` entries.
+ * `options` (after the axis, or in its place for x flattened) are jnp.take's keywords: `mode` says
+ * what an index outside [−n, n) does — 'raise' (the default: an error, as NumPy's; JAX's default is
+ * 'fill'), 'clip', 'wrap', 'fill' (with `fillValue`, default NaN) or 'promise_in_bounds' (checked
+ * as 'raise') — and `uniqueIndices`, `indicesAreSorted` are accepted hints.
  * @example ad.take(ad.tensor([10, 20, 30]), [2, 0]) // [30, 10]
  * @example ad.take(ad.tensor([[1, 2], [3, 4]]), [3, 0]) // [4, 1]
+ * @example ad.take(ad.tensor([10, 20, 30]), [5, -1], { mode: 'fill', fillValue: 0 }) // [0, 30]
  */
-export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number): Tensor;
-export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number, ...extra: unknown[]): Tensor {
-  if (extra.length > 0) extraArguments('take', 'take(x, indices, axis?)', extra, axis);
+export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions): Tensor;
+export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('take', 'take(x, indices, axis?, options?)', extra, options);
+  let ax0: number | undefined;
+  [ax0, options] = axisAndOptions<number | undefined, TakeOptions>('take', axis, options, undefined);
+  const { mode, fill } = indexModeOptions('take', options, ['mode', 'fillValue', 'uniqueIndices', 'indicesAreSorted']);
   const source = asTensor(x, 'take');
-  const t = axis === undefined && source.ndim !== 1 ? reshape(source, [source.size]) : source;
-  const ax = normalizeAxis(axis ?? 0, t.ndim, 'take');
+  const t = ax0 === undefined && source.ndim !== 1 ? reshape(source, [source.size]) : source;
+  const ax = normalizeAxis(ax0 ?? 0, t.ndim, 'take');
   const n = t.shape[ax]!;
   // The indices' own shape replaces the axis (as NumPy's take): a number removes it, a [2, 2]
   // tensor of indices makes it two axes.
   // Per-example indices under vmap have no single value to read now: a gather takes them as data.
   // So do indices computed from a jit recording's arguments (an embedding lookup of token ids): the
   // gather checks them on every replay (a bad one throws there, and jit runs the function as written).
-  if (indices instanceof Tensor && (opaqueTrace(indices) !== null || recordedValue(indices))) return takeWithTracedIndices(t, indices, ax);
+  if (indices instanceof Tensor && (opaqueTrace(indices) !== null || recordedValue(indices))) return takeWithTracedIndices(t, indices, ax, mode, fill);
   let raw: ArrayLike<unknown>, indexShape: number[];
   if (typeof indices === 'number') [raw, indexShape] = [[indices], []];
   else if (indices instanceof Tensor) {
@@ -371,25 +381,34 @@ export function take(x: TensorLike, indices: number | readonly number[] | Int32A
       `take: indices must be an integer, an array or typed array of integers, or a tensor of integer values, got ${describe(indices)}.`,
     );
   }
+  const outShape = [...t.shape.slice(0, ax), ...indexShape, ...t.shape.slice(ax + 1)];
   const idx = new Int32Array(raw.length);
+  let filled: Float64Array | null = null; // mode 'fill': 1 where the index is out of range
   for (let i = 0; i < raw.length; i++) {
     const given = raw[i];
     if (typeof given !== 'number' || !Number.isInteger(given)) {
       const what = typeof given === 'string' ? `the string '${given}'` : typeof given === 'number' ? String(given) : describe(given);
       throw new InvalidArgumentError(`take: index ${i} is ${what}, not an integer; indices must be whole numbers (round them, or use a tensor of integer values).`);
     }
-    const v = given < 0 ? given + n : given;
-    if (v < 0 || v >= n) {
+    if (n === 0 && (mode === 'clip' || mode === 'wrap')) throw emptyAxisError('take', ax, t.shape, mode);
+    const v = modedIndex(given, n, mode);
+    if (v < 0 && mode === 'fill') (filled ??= new Float64Array(raw.length))[i] = 1;
+    else if (v < 0) {
       throw new InvalidArgumentError(
         `take: index ${given} is out of range for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}); ` +
-          (n === 0 ? 'the axis is empty, so there is nothing to take (only an empty list of indices fits).' : `use an integer in [${-n}, ${n - 1}].`),
+          (n === 0
+            ? 'the axis is empty, so there is nothing to take (only an empty list of indices fits).'
+            : `use an integer in [${-n}, ${n - 1}], or pass { mode: 'clip' }, { mode: 'wrap' } or { mode: 'fill' } (JAX's default, NaN there).`),
       );
     }
-    idx[i] = v;
+    idx[i] = Math.max(v, 0);
   }
+  if (filled !== null && n === 0) return full(outShape, fill);
   const gathered = apply(takeP, [t], { indices: idx, axis: ax, n });
-  if (indexShape.length === 1) return gathered;
-  return reshape(gathered, [...t.shape.slice(0, ax), ...indexShape, ...t.shape.slice(ax + 1)]);
+  const shaped = indexShape.length === 1 ? gathered : reshape(gathered, outShape);
+  if (filled === null) return shaped;
+  const maskShape = [...t.shape.slice(0, ax).map(() => 1), ...indexShape, ...t.shape.slice(ax + 1).map(() => 1)];
+  return where(new Tensor(filled, maskShape), fill, shaped); // no cotangent reaches a filled entry
 }
 
 /** The position of an axis to insert into `t` (stack, expandDims): an integer in [−ndim−1, ndim]. */

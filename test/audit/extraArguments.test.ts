@@ -89,7 +89,7 @@ cases['flip'] = () => [v, 0];
 cases['transpose'] = () => [m, [1, 0]];
 cases['expandDims'] = () => [v, 0];
 cases['slice'] = () => [m, [0, 0], [1, 2]];
-cases['take'] = () => [v, [0, 2], 0];
+cases['take'] = () => [v, [0, 2], 0, {}];
 cases['moveaxis'] = () => [m, 0, 1];
 cases['swapaxes'] = () => [m, 0, 1];
 cases['rollaxis'] = () => [m, 1, 0];
@@ -112,7 +112,7 @@ cases['size'] = () => [m, 0];
 cases['isscalar'] = () => [1];
 cases['trimZeros'] = () => [ad.tensor([0, 1, 0]), 'fb'];
 // indexing
-each(['gather', 'takeAlongAxis'], () => [v, ints, 0]);
+each(['gather', 'takeAlongAxis'], () => [v, ints, 0, {}]);
 each(['scatter', 'scatterAdd', 'putAlongAxis'], () => [v, ints, v, 0]);
 cases['where'] = () => [ad.greater(v, 0.4), v, 0];
 cases['clip'] = () => [v, 0, 1];
