@@ -49,7 +49,8 @@ describe('memory and depth', () => {
     // tape of the loop alive until the loop's job ended (19 kB each: 3,000 calls held ~57 MB).
     for (const n of [8, 6]) {
       const ms = Array.from({ length: 200 }, (_, i) => ad.random.normal([n, n], i));
-      const vg = ad.valueAndGrad((m: Tensor[]) => ad.sum(ad.chainMatmul(m)));
+      const w = ad.random.normal([n, n], 999); // a full-rank cotangent: the sweeps that read the tape
+      const vg = ad.valueAndGrad((m: Tensor[]) => ad.sum(ad.mul(ad.chainMatmul(m), w)));
       const run = (k: number) => { for (let i = 0; i < k; i++) vg(ms); };
       run(200);
       gc();

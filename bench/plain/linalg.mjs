@@ -163,27 +163,27 @@ export function luSolveVector({ lu, perm }, b, n, transposed = false) {
   return x;
 }
 
-/** Sum of the entries of the product Ms[0]·Ms[1]⋯ of n×n matrices (W5 and the CM rows). */
-export function chainSum(Ms, n) {
+/** Sum of the entries of the product Ms[0]·Ms[1]⋯ of n×n matrices (W5 and the CM rows); with W, ⟨W, product⟩ (CMW). */
+export function chainSum(Ms, n, W = null) {
   let acc = Ms[0];
   for (let i = 1; i < Ms.length; i++) acc = matmul(acc, Ms[i], n, n, n);
   let s = 0;
-  for (let k = 0; k < n * n; k++) s += acc[k];
+  for (let k = 0; k < n * n; k++) s += W === null ? acc[k] : W[k] * acc[k];
   return s;
 }
 
 /**
  * chainSum and its gradient for every matrix: with prefixes P_i = M₀⋯M_i and Ḡ the cotangent of
- * P_i (all ones for the last), M̄_i = P_{i−1}ᵀ Ḡ, then Ḡ ← Ḡ M_iᵀ for P_{i−1}; M̄₀ is the last Ḡ.
+ * P_i (all ones for the last, or W), M̄_i = P_{i−1}ᵀ Ḡ, then Ḡ ← Ḡ M_iᵀ for P_{i−1}; M̄₀ is the last Ḡ.
  */
-export function chainSumVG(Ms, n) {
+export function chainSumVG(Ms, n, W = null) {
   const count = Ms.length, nn = n * n;
   const P = [Ms[0]];
   for (let i = 1; i < count; i++) P.push(matmul(P[i - 1], Ms[i], n, n, n));
   let value = 0;
-  for (let k = 0; k < nn; k++) value += P[count - 1][k];
+  for (let k = 0; k < nn; k++) value += W === null ? P[count - 1][k] : W[k] * P[count - 1][k];
   const grads = new Array(count);
-  let G = new Float64Array(nn).fill(1);
+  let G = W === null ? new Float64Array(nn).fill(1) : Float64Array.from(W);
   for (let i = count - 1; i >= 1; i--) {
     grads[i] = matmulTN(P[i - 1], G, n, n, n);
     G = matmulNT(G, Ms[i], n, n, n);

@@ -10,22 +10,31 @@ import { chainSum, chainSumVG } from '../plain/linalg.mjs';
 
 const COUNT = 200;
 
-function chainWorkload(S) {
+// ---- CMW: the same chains under ⟨W, M₀M₁⋯M₁₉₉⟩, W n×n of full rank, entries 2u−1 (seed 43) ----
+// sum(P)'s cotangent 𝟙𝟙ᵀ has rank one, which chainMatmul's gradient takes by matrix–vector
+// products (src/tensor/kernels/chainRankOne.ts); W's takes the general sweep of matrix products.
+
+/** CM (weighted false) or CMW (weighted true) at n×n. */
+function chainWorkload(S, weighted = false) {
   const SS = S * S;
-  const plainF = (d) => chainSum(d.Ms, S);
+  const plainF = (d) => chainSum(d.Ms, S, d.W);
   const plainVG = (d) => {
-    const { value, grads } = chainSumVG(d.Ms, S);
+    const { value, grads } = chainSumVG(d.Ms, S, d.W);
     return { value, grads: { Ms: grads } };
   };
-  const fold = (Ms) => ad.sum(Ms.reduce((acc, M) => ad.matmul(acc, M)));
-  const special = (Ms) => ad.sum(ad.chainMatmul(Ms));
+  let W = null; // the weights as a tensor, set by setup
+  const reduce = (P) => (weighted ? ad.sum(ad.mul(P, W)) : ad.sum(P));
+  const fold = (Ms) => reduce(Ms.reduce((acc, M) => ad.matmul(acc, M)));
+  const special = (Ms) => reduce(ad.chainMatmul(Ms));
   return {
-    id: 'CM',
+    id: weighted ? 'CMW' : 'CM',
     size: `${COUNT} x ${S}x${S}`,
     setup() {
       const all = symmetric(COUNT * SS, 41, Math.sqrt(3 / S));
       const Ms = Array.from({ length: COUNT }, (_, i) => all.slice(i * SS, (i + 1) * SS));
-      return { Ms, t: { Ms: Ms.map((m) => ad.tensor(m, [S, S])), stack: ad.tensor(all, [COUNT, S, S]) } };
+      const w = weighted ? symmetric(SS, 43, 1) : null;
+      W = weighted ? ad.tensor(w, [S, S]) : null;
+      return { Ms, W: w, t: { Ms: Ms.map((m) => ad.tensor(m, [S, S])), stack: ad.tensor(all, [COUNT, S, S]) } };
     },
     plain: { f: plainF, vg: plainVG },
     adjoint: listImpl(fold, 'Ms', 'fold of ad.matmul'),
@@ -230,5 +239,8 @@ const logAbsProdWorkload = {
   alternatives: [{ impl: 'adjoint-logAbsProd', ...tensorImpl((x) => ad.sum(ad.logAbsProd(x, 1).logAbs)) }],
 };
 
-/** All the pairs; `--only CM` (or CP, CUMPROD, LAP) runs one group. */
-export default [...[8, 16, 32, 64, 128].map(chainWorkload), chainProductWorkload, cumprodWorkload, logAbsProdWorkload];
+/** All the pairs; `--only CM` (or CMW, CP, CUMPROD, LAP) runs one group. */
+export default [
+  ...[8, 16, 32, 64, 128].map((s) => chainWorkload(s)), ...[8, 16, 32, 64].map((s) => chainWorkload(s, true)),
+  chainProductWorkload, cumprodWorkload, logAbsProdWorkload,
+];

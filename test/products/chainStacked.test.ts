@@ -17,9 +17,11 @@ const lossOfList = (t: Tensor) => ad.sum(ad.sin(ad.chainMatmul(factorsOf(t))));
 describe('chainMatmul of a stack [n, s, s]', () => {
   it('a stack whose tape does not fit the kernel memory (120 × 64×64): the gradient, sent out in several runs into one buffer, equals the list form\'s bits', () => {
     const stack = ad.mul(ad.random.normal(ad.random.key(64), [120, 64, 64]), 1 / 8);
-    const loss = (t: Tensor) => ad.sum(ad.chainMatmul(t));
+    // A full-rank cotangent (sum(P) would take the rank-one path, kernels/chainRankOne.ts).
+    const w = ad.random.normal(ad.random.key(65), [64, 64]);
+    const loss = (t: Tensor) => ad.sum(ad.mul(ad.chainMatmul(t), w));
     const grad = ad.grad(loss)(stack);
-    const gradL = ad.grad((t: Tensor) => ad.sum(ad.chainMatmul(factorsOf(t))))(stack);
+    const gradL = ad.grad((t: Tensor) => ad.sum(ad.mul(ad.chainMatmul(factorsOf(t)), w)))(stack);
     expect(grad.shape).toEqual([120, 64, 64]);
     expect(bits(grad)).toEqual(bits(gradL));
   });
