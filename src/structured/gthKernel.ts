@@ -16,14 +16,31 @@
  *
  * The tape. The adjoint needs, per step, p_k, the column A[·, k] of the rows below k and the scaled
  * row s_c = A[k, c] / p_k: 2m + R numbers, O(n²) per sentence where the matrices would be O(n³).
- * Sentence b's tape starts at b·tapeSize(n, R) with log det, then the steps in order.
+ * Sentence b's tape starts at b·tapeSize(n, R) with log det, σ and the range flag, then the steps in order.
+ *
+ * Range. Every quantity is a sum of non-negative terms, so it keeps full relative accuracy as long
+ * as no term leaves floating point's normal range. The weights are e^{score − the column's best},
+ * at most 1, and every column sum stays at most n + 1 (elimination moves weight, GTH's invariant,
+ * and drops cycles), so nothing overflows; but a fill A[r, k]·s_c is the weight of a path through
+ * eliminated words, and a pivot the weight of the cheapest way out of a cycle, and either can fall
+ * below 2^−1022 (e^−708) on scores that spread a few hundred nats: a chain of nine arcs at −100
+ * where every other arc is 0 has pivots of e^−800, which round to 0 (log Z −∞, marginals NaN). The
+ * flag (tape[b·T + 2] = 1) says some pivot, σ, or product of a step's smallest column entry and
+ * smallest scaled row entry (a bound on its fills) fell below TINY; matrixTree.ts then takes the
+ * elimination in log space (gthLogDetLogOps). TINY leaves 2^120 of headroom to the subnormals,
+ * so the adjoint's cotangents (at most about n/TINY) stay finite too.
  */
 import { rowSum } from '../tensor/kernels/rowSum.js';
+
+/** Below this a pivot or fill may have lost accuracy to underflow: the flag of the tape (see Range). */
+export const TINY = 2 ** -900;
+/** The tape's slot (per sentence) that is 1 when the elimination left the range (see Range), else 0. */
+export const RANGE_SLOT = 2;
 
 /** The tape's length per sentence: log det, then per step k (m = n − k words left) p, m − 1 + R column entries, m − 1 scaled row entries. */
 export function tapeSize(n: number, R: number): number {
   const steps = R === 2 ? n - 1 : n;
-  let size = 2; // log det, and σ of the word left (one root dependent)
+  let size = 3; // log det, σ of the word left (one root dependent), the range flag
   for (let k = 0; k < steps; k++) size += 2 * (n - k) + R - 1;
   return size;
 }
@@ -40,7 +57,8 @@ export function gthForwardKernel(rows: Float64Array, B: number, n: number, R: nu
   const column = new Float64Array(n + 1), logs = new Float64Array(n + 1);
   for (let b = 0; b < B; b++) {
     A.set(rows.subarray(b * H * n, (b + 1) * H * n));
-    let t = b * T + 2;
+    let t = b * T + 3;
+    let outOfRange = false;
     for (let k = 0; k < steps; k++) {
       let m = 0;
       for (let r = k; r < n; r++) column[m++] = A[r * n + k]!;
@@ -48,10 +66,19 @@ export function gthForwardKernel(rows: Float64Array, B: number, n: number, R: nu
       const p = rowSum(column, 0, m);
       logs[k] = Math.log(p);
       tape[t++] = p;
+      // The smallest positive column and scaled-row entries: their product bounds the step's fills from below.
+      let smallestColumn = Infinity, smallestRow = Infinity;
       const colAt = t;
-      for (let r = k + 1; r < H; r++) tape[t++] = A[r * n + k]!;
+      for (let r = k + 1; r < H; r++) {
+        const a = (tape[t++] = A[r * n + k]!);
+        if (a > 0 && a < smallestColumn) smallestColumn = a;
+      }
       const rowAt = t;
-      for (let c = k + 1; c < n; c++) tape[t++] = A[k * n + c]! / p;
+      for (let c = k + 1; c < n; c++) {
+        const s = (tape[t++] = A[k * n + c]! / p);
+        if (s > 0 && s < smallestRow) smallestRow = s;
+      }
+      if (!(p >= TINY) || smallestColumn * smallestRow < TINY) outOfRange = true;
       if (k === n - 1) break;
       for (let r = k + 1, i = colAt; r < H; r++, i++) {
         const a = tape[i]!, base = r * n;
@@ -61,6 +88,7 @@ export function gthForwardKernel(rows: Float64Array, B: number, n: number, R: nu
     }
     const sigma = R === 2 ? A[(n + 1) * n + n - 1]! : 1;
     tape[b * T + 1] = sigma;
+    tape[b * T + RANGE_SLOT] = outOfRange || !(sigma >= TINY) ? 1 : 0;
     if (R === 2) logs[steps] = Math.log(sigma);
     tape[b * T] = rowSum(logs, 0, R === 2 ? steps + 1 : steps);
   }
@@ -81,7 +109,7 @@ export function gthAdjointKernel(tape: Float64Array, g: Float64Array, B: number,
   const sBar = new Float64Array(n);
   // Where each step's block starts in a sentence's tape.
   const at = new Int32Array(steps);
-  for (let k = 0, t = 2; k < steps; k++) { at[k] = t; t += 2 * (n - k) + R - 1; }
+  for (let k = 0, t = 3; k < steps; k++) { at[k] = t; t += 2 * (n - k) + R - 1; }
   for (let b = 0; b < B; b++) {
     const A = out.subarray(b * H * n, (b + 1) * H * n);
     A.fill(0);

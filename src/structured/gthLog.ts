@@ -9,12 +9,15 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, div, mul } from '../ops/binary.js';
+import { add, div, mul, sub } from '../ops/binary.js';
 import { log } from '../ops/unary.js';
-import { sum } from '../ops/reduce.js';
+import { logsumexp, sum } from '../ops/reduce.js';
+import { logaddexp } from '../ops/logspace.js';
+import { where } from '../ops/select.js';
 import { concat, reshape, slice } from '../ops/shape.js';
 import { hvp } from '../transforms/jvp.js';
-import { gthAdjointKernel, gthForwardKernel, tapeSize } from './gthKernel.js';
+import { everyExample } from '../transforms/vmap.js';
+import { gthAdjointKernel, gthForwardKernel, RANGE_SLOT, tapeSize } from './gthKernel.js';
 import { foldedBatch } from './batch.js'; // the vmap rule: the vmapped axis joins the batch axis
 
 /** Whether the root takes exactly one dependent (rows then carry σ: R = 2). */
@@ -43,6 +46,35 @@ export function gthLogDetOps(rows0: Tensor, singleRoot: boolean): Tensor {
   // One root dependent: σ of the word left is Σ_r s[r] · (its minor) over the pivots taken.
   if (singleRoot) pivots.push(slice(rows, [0, R, 0], [B, 1, 1]));
   return sum(log(concat(pivots, 2)), [1, 2]);
+}
+
+/**
+ * The same elimination in log space, for rows whose elimination leaves floating point's range
+ * (gthKernel.ts, Range): logRows [B, n + R, n] holds the log of every entry (−∞ for 0). Being
+ * subtraction-free, GTH carries over term by term: p = logsumexp of the column, the scaled row
+ * log A[k, c] − log p, the fill logaddexp(A[r, c], A[r, k] + that); log det = Σ log p (and σ).
+ * Every log stays finite for any finite scores (a path's weight is a sum of its scores), so log Z
+ * and its gradient, reverse mode through these ops, keep full accuracy. Ops only (about ten per
+ * eliminated word): this route is taken only past the range, and differentiates to every order.
+ */
+export function gthLogDetLogOps(logRows0: Tensor, singleRoot: boolean): Tensor {
+  const [B, H, n] = logRows0.shape as [number, number, number];
+  const R = H - n;
+  let rows = logRows0;
+  const logPivots: Tensor[] = [];
+  const steps = singleRoot ? n - 1 : n;
+  for (let k = 0; k < steps; k++) {
+    const m = n - k;
+    const column = slice(rows, [0, 0, 0], [B, m + R, 1]);
+    const logP = logsumexp(slice(column, [0, 0, 0], [B, m + 1, 1]), 1, true); // [B, 1, 1]
+    logPivots.push(logP);
+    if (m === 1) break;
+    const scaled = sub(slice(rows, [0, 0, 1], [B, 1, m - 1]), logP); // log(W[k, j] / p)
+    const fill = add(slice(column, [0, 1, 0], [B, m - 1 + R, 1]), scaled);
+    rows = where(offDiagonal(m - 1, R), logaddexp(slice(rows, [0, 1, 1], [B, m - 1 + R, m - 1]), fill), -Infinity);
+  }
+  if (singleRoot) logPivots.push(slice(rows, [0, R, 0], [B, 1, 1]));
+  return sum(concat(logPivots, 2), [1, 2]);
 }
 
 /** [m + R, m]: 0 on the diagonal of the word rows, 1 elsewhere (the excess rows below). One per size. */
@@ -121,4 +153,18 @@ const logDetP: Primitive<GthParams> = definePrimitive<GthParams>({
 export function gthLogDet(rows: Tensor, singleRoot: boolean): Tensor {
   const params: GthParams = { singleRoot };
   return apply(logDetP, [rows, apply(tapeP, [rows], params)], params);
+}
+
+/**
+ * gthLogDet, or null when some sentence's elimination (of any example, under vmap) left the range
+ * where it keeps full accuracy (a pivot or fill below gthKernel.ts's TINY): then the caller takes
+ * gthLogDetLogOps. The flag is read off the tape, a value read like the route's in matrixTree.ts.
+ */
+export function gthLogDetInRange(rows: Tensor, singleRoot: boolean): Tensor | null {
+  const params: GthParams = { singleRoot };
+  const tape = apply(tapeP, [rows], params);
+  const T = tape.shape[1]!;
+  const values = everyExample(tape, "DependencyCRF's Matrix-Tree range check");
+  for (let at = RANGE_SLOT; at < values.length; at += T) if (values[at] !== 0) return null;
+  return apply(logDetP, [rows, tape], params);
 }

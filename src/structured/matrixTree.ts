@@ -13,7 +13,7 @@ import { max, sum } from '../ops/reduce.js';
 import { concat, reshape, slice, take } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { slogdet } from '../linalg/det.js';
-import { gthLogDet } from './gthLog.js';
+import { gthLogDetInRange, gthLogDetLogOps } from './gthLog.js';
 import { diagEmbed } from '../linalg/diagonal.js';
 import { reachesAllWords } from './reach.js';
 import { batchesOf, boxedPerExample, everyExample } from '../transforms/vmap.js';
@@ -47,13 +47,20 @@ import { batchesOf, boxedPerExample, everyExample } from '../transforms/vmap.js'
  * eliminated last: Z = Π p · σ[r]. Padding words (past a sentence) get excess 1 and no arcs, so
  * they contribute a pivot of 1. Where no tree has a finite score (`treeExists`) the determinant is
  * 0: those sentences are eliminated with unit pivots instead and get log Z = −∞, so their gradient is exactly 0.
+ *
+ * Range. The shifted weights are at most 1, but an arc far below its word's best (800 nats: e^−800
+ * is 0 in floating point), a path of arcs through eliminated words, or the way out of a cycle can
+ * fall below floating point's range even for scores within ±100 (gthKernel.ts, Range), and then
+ * log Z was −∞ and the marginals NaN. Such batches (`weightsInRange`, or the kernel's flag) run the
+ * same elimination on the logs of the weights (gthLogDetLogOps: logsumexp and logaddexp for the
+ * sums), exact for any finite scores; the common case keeps the kernels.
  */
 export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[], singleRoot: boolean): Tensor {
   const [B, N] = arcs.shape as [number, number, number];
   const n = N - 1;
   const c = stopGradient(max(arcs, 1)); // [B, N]: the largest score into each position
   const shift = where(equal(c, -Infinity), 0, c);
-  const weights = exp(sub(arcs, reshape(shift, [B, 1, N])));
+  const logWeights = sub(arcs, reshape(shift, [B, 1, N]));
   // The route and the elimination order are read off the scores, per sentence. Under vmap the
   // scores differ per example: every example's are read (E examples of B sentences, sentence
   // e·B + b), and what depends on them becomes per-example data (boxed at the vmaps), so each
@@ -65,11 +72,13 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   const perExample = (data: number[][], shape: number[]) =>
     (batches.length === 0 ? tensor(data[0]!, shape) : boxedPerExample(tensor(data.flat(), [...batches.map((t) => t.size), ...shape]), batches));
   const lu = examples.map((e) => !singleRoot && lengths.every((len, b) => luIsAccurate(values, e * B + b, N, len)));
-  if (lu.every(Boolean)) return luLogPartition(weights, shift, lengths);
-  const gth = gthLogPartition(weights, shift, lengths, singleRoot, examples.map((e) => lengths.map((len, b) => treeRoot(values, e * B + b, N, len, singleRoot))), perExample);
+  if (lu.every(Boolean)) return luLogPartition(exp(logWeights), shift, lengths);
+  const roots = examples.map((e) => lengths.map((len, b) => treeRoot(values, e * B + b, N, len, singleRoot)));
+  const inRange = examples.every((e) => lengths.every((len, b) => weightsInRange(values, e * B + b, N, len)));
+  const gth = gthLogPartition(logWeights, shift, lengths, singleRoot, roots, inRange, perExample);
   if (!lu.includes(true)) return gth;
   // Examples of both routes in one batch: each keeps its own (the other route's value, even NaN, is not selected).
-  return where(perExample(lu.map((x) => [x ? 1 : 0]), [1]), luLogPartition(weights, shift, lengths), gth);
+  return where(perExample(lu.map((x) => [x ? 1 : 0]), [1]), luLogPartition(exp(logWeights), shift, lengths), gth);
 }
 
 /**
@@ -78,10 +87,10 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
  * data of each example's into a tensor of one example's shape.
  */
 function gthLogPartition(
-  weights: Tensor, shift: Tensor, lengths: readonly number[], singleRoot: boolean, lastOf: number[][],
+  logWeights: Tensor, shift: Tensor, lengths: readonly number[], singleRoot: boolean, lastOf: number[][], inRange: boolean,
   perExample: (data: number[][], shape: number[]) => Tensor,
 ): Tensor {
-  const [B, N] = weights.shape as [number, number, number];
+  const [B, N] = logWeights.shape as [number, number, number];
   const n = N - 1;
   const deadOf = lastOf.map((last) => last.map((r) => (r < 0 ? 1 : 0)));
   const anyDead = deadOf.some((dead) => dead.includes(1));
@@ -104,25 +113,52 @@ function gthLogPartition(
   // One order for every example (always outside vmap): the indices are constants, else per-example data.
   const indices = (of: Int32Array[]) =>
     (of.every((x) => x.every((v, k) => v === of[0]![k])) ? of[0]! : perExample(of.map((x) => Array.from(x)), [of[0]!.length]));
-  const flat = reshape(weights, [B * N * N]);
-  let W = reshape(take(flat, indices(wordIndexOf)), [B, n, n]); // W[b, a, d]: arc order[a] → order[d] (0 on the diagonal: masked)
+  // The rows are gathered in log space (−∞ for a weight of 0), so that the elimination can run in
+  // log space where the weights' one would leave floating point's range (gthKernel.ts, Range).
+  const flat = reshape(logWeights, [B * N * N]);
+  let W = reshape(take(flat, indices(wordIndexOf)), [B, n, n]); // W[b, a, d]: log weight of arc order[a] → order[d] (−∞ on the diagonal: masked)
   let root = reshape(take(flat, indices(rootIndexOf)), [B, n]);
   // Padding words, and every word of a sentence without a tree, get excess 1 and no arcs.
   const idle = perExample(orderOf.map((order, e) => order.flatMap((o, b) => o.map((i) => (deadOf[e]![b] || i + 1 > lengths[b]! ? 1 : 0)))), [B, n]);
   const dead = anyDead ? perExample(deadOf, [B]) : null;
   if (dead !== null) {
-    W = where(reshape(dead, [B, 1, 1]), 0, W);
-    root = where(reshape(dead, [B, 1]), singleRoot ? 1 : 0, root);
+    W = where(reshape(dead, [B, 1, 1]), -Infinity, W);
+    root = where(reshape(dead, [B, 1]), singleRoot ? 0 : -Infinity, root);
   }
   // One [B, R, m] tensor: rows 0 … m − 1 the arcs among the words left, then the excess row, then
   // (one root dependent) σ. The excess and σ rows are updated by the same fill as the words', and
   // the pivot sums the word rows and the excess (not σ). Several root dependents: the root weights
-  // are the excess; one: the padding's are, and σ is the root weights.
-  const extra = singleRoot ? [reshape(idle, [B, 1, n]), reshape(root, [B, 1, n])] : [reshape(add(root, idle), [B, 1, n])];
-  const logDet = gthLogDet(concat([W, ...extra], 1), singleRoot);
+  // are the excess; one: the padding's are, and σ is the root weights. (An idle word's root weight
+  // is 0: its root arc is masked, or its sentence dead; so its excess is 1.)
+  const extra = singleRoot
+    ? [reshape(where(idle, 0, -Infinity), [B, 1, n]), reshape(root, [B, 1, n])]
+    : [reshape(where(idle, 0, root), [B, 1, n])];
+  const logRows = concat([W, ...extra], 1);
+  const logDet = (inRange ? gthLogDetInRange(exp(logRows), singleRoot) : null) ?? gthLogDetLogOps(logRows, singleRoot);
   const logShift = sum(slice(shift, [0, 1], [B, n]), 1);
   const logZ = add(logDet, logShift);
   return dead === null ? logZ : where(dead, -Infinity, logZ);
+}
+
+/** The log of gthKernel.ts's TINY (2^−900 = e^−623.8), less a little: a weight e^{score − best} below it takes the log-space route. */
+const LOG_TINY = -620;
+
+/**
+ * Whether every arc of sentence b with a finite score lies within −LOG_TINY nats of the best arc
+ * into its word, so that its weight e^{score − best} is at least TINY (gthKernel.ts, Range): else
+ * weights round towards 0 before the elimination sees them (a cycle whose ways out are 800 nats
+ * down: log Z −∞) and the elimination runs in log space.
+ */
+function weightsInRange(arcs: ArrayLike<number>, b: number, N: number, length: number): boolean {
+  for (let m = 1; m <= length; m++) {
+    let top = -Infinity;
+    for (let h = 0; h <= length; h++) if (h !== m) top = Math.max(top, arcs[(b * N + h) * N + m]!);
+    for (let h = 0; h <= length; h++) {
+      const x = arcs[(b * N + h) * N + m]!;
+      if (h !== m && x > -Infinity && x - top < LOG_TINY) return false;
+    }
+  }
+  return true;
 }
 
 /**

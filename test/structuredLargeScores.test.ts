@@ -1,0 +1,272 @@
+/**
+ * @file Structured models at scores far outside the common range, against oracles computed here:
+ * the non-projective DependencyCRF (Matrix-Tree theorem) wherever its weights or its elimination
+ * leave floating point's range — every spanning arborescence enumerated in log space for n ≤ 5
+ * (and for sparse longer sentences), log Z(s + c) = log Z(s) + n·c, marginals, entropy, its
+ * gradient and Hessian-vector products, batches with padding, vmap over mixed routes.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+import { gthLogDet, gthLogDetLogOps } from '../src/structured/gthLog.js';
+import { internal } from './support/internalTensor.js';
+
+const arr = (t: Tensor) => Array.from(t.toFloat64Array());
+
+/** Deterministic uniform draws in (−scale, scale) (Park–Miller). */
+function uniforms(seed: number, count: number, scale = 1): number[] {
+  let s = seed;
+  return Array.from({ length: count }, () => { s = (s * 16807) % 2147483647; return (2 * (s / 2147483647) - 1) * scale; });
+}
+
+const logSumExp = (xs: readonly number[]) => {
+  const top = Math.max(...xs);
+  return top === -Infinity ? -Infinity : top + Math.log(xs.reduce((a, x) => a + Math.exp(x - top), 0));
+};
+
+type Scores = number[][]; // [n + 1][n + 1], [head][dependent], position 0 the root
+
+/** Every spanning arborescence (heads of words 1 … n) that uses only arcs of finite score. */
+function arborescences(S: Scores, singleRoot: boolean): number[][] {
+  const n = S.length - 1, out: number[][] = [], heads = new Array<number>(n).fill(0);
+  const reachesRoot = (m: number) => { let v = m; for (let step = 0; step <= n && v !== 0; step++) v = heads[v - 1]!; return v === 0; };
+  const assign = (i: number): void => {
+    if (i === n) {
+      if (singleRoot && heads.filter((h) => h === 0).length !== 1) return;
+      for (let m = 1; m <= n; m++) if (!reachesRoot(m)) return;
+      out.push(heads.slice());
+      return;
+    }
+    for (let h = 0; h <= n; h++) if (h !== i + 1 && S[h]![i + 1]! > -Infinity) { heads[i] = h; assign(i + 1); }
+  };
+  assign(0);
+  return out;
+}
+
+/**
+ * The oracle, in log space: log Z, the marginals μ [n + 1][n + 1], the entropy, its gradient
+ * −Cov(1[arc ∈ tree], score) and the Hessian of log Z, Cov(1[a ∈ tree], 1[b ∈ tree]), as a function.
+ */
+function bruteForce(S: Scores, singleRoot: boolean) {
+  const n = S.length - 1;
+  const trees = arborescences(S, singleRoot);
+  // Every tree takes one arc into each word, so the scores are enumerated less each word's best
+  // arc c_m (exact where they are close, by Sterbenz) and Σ c_m added back: sums of scores of 1e5
+  // would otherwise round by 1e-10, more than the tolerance.
+  const best = Array.from({ length: n + 1 }, (_, m) => Math.max(...S.map((row, h) => (h === m || m === 0 ? -Infinity : row[m]!))));
+  const offset = best.slice(1).reduce((a, c) => a + (c > -Infinity ? c : 0), 0);
+  const scores = trees.map((heads) => heads.reduce((a, h, i) => a + (S[h]![i + 1]! - best[i + 1]!), 0)); // less the offset
+  const logZc = logSumExp(scores);
+  const logZ = offset + logZc;
+  const p = scores.map((s) => Math.exp(s - logZc));
+  const at = (h: number, m: number) => h * (n + 1) + m;
+  const mu = new Array<number>((n + 1) ** 2).fill(0);
+  trees.forEach((heads, t) => heads.forEach((h, i) => (mu[at(h, i + 1)] += p[t]!)));
+  // Centred scores (s − log Z = log p) keep the covariances accurate at any offset.
+  const entropy = -p.reduce((a, q, t) => a + (q > 0 ? q * (scores[t]! - logZc) : 0), 0);
+  const entropyGrad = new Array<number>((n + 1) ** 2).fill(0);
+  trees.forEach((heads, t) => {
+    if (p[t] === 0) return;
+    const c = scores[t]! - logZc;
+    for (let a = 0; a < entropyGrad.length; a++) entropyGrad[a] += p[t]! * mu[a]! * c;
+    heads.forEach((h, i) => (entropyGrad[at(h, i + 1)] -= p[t]! * c));
+  });
+  const hvp = (v: readonly number[]) => {
+    const muV = mu.reduce((a, m, i) => a + m * v[i]!, 0);
+    const out = new Array<number>(mu.length).fill(0);
+    trees.forEach((heads, t) => {
+      const cV = heads.reduce((a, h, i) => a + v[at(h, i + 1)]!, 0) - muV; // (c_t − μ)·v
+      for (let a = 0; a < out.length; a++) out[a] -= p[t]! * mu[a]! * cV;
+      heads.forEach((h, i) => (out[at(h, i + 1)] += p[t]! * cV));
+    });
+    return out;
+  };
+  return { logZ, mu, entropy, entropyGrad, hvp, count: trees.length };
+}
+
+/** Scores [n + 1][n + 1] from a flat list (row-major). */
+const square = (flat: readonly number[], n: number): Scores => Array.from({ length: n + 1 }, (_, h) => flat.slice(h * (n + 1), (h + 1) * (n + 1)));
+
+const model = (S: Scores | Tensor, singleRoot: boolean) =>
+  new ad.DependencyCRF({ arcScores: Array.isArray(S) ? ad.tensor(S) : S, projective: false, singleRoot });
+
+/** The entries a model reads (no column 0, no diagonal): where the oracle's marginals are compared. */
+const used = (n: number) => Array.from({ length: (n + 1) ** 2 }, (_, i) => i).filter((i) => i % (n + 1) !== 0 && Math.floor(i / (n + 1)) !== i % (n + 1));
+
+/** log Z to `tol` relative, the marginals to `tol` absolutely, every column of them summing to 1. */
+function checkModel(S: Scores, singleRoot: boolean, tol = 1e-12, what = ''): void {
+  const n = S.length - 1;
+  const want = bruteForce(S, singleRoot);
+  expect(want.count, `${what}: the case has trees`).toBeGreaterThan(0);
+  const crf = model(S, singleRoot);
+  const logZ = crf.logPartition().item();
+  expect(Math.abs(logZ - want.logZ), `${what}: log Z ${logZ}, want ${want.logZ}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want.logZ)));
+  const mu = arr(crf.marginals());
+  for (const i of used(n)) expect(Math.abs(mu[i]! - want.mu[i]!), `${what}: marginal ${i}`).toBeLessThanOrEqual(tol);
+  for (let m = 1; m <= n; m++) {
+    let column = 0;
+    for (let h = 0; h <= n; h++) column += mu[h * (n + 1) + m]!;
+    expect(Math.abs(column - 1), `${what}: marginals into word ${m}`).toBeLessThanOrEqual(tol * n);
+  }
+  if (singleRoot) expect(Math.abs(mu.slice(0, n + 1).reduce((a, x) => a + x, 0) - 1), `${what}: one root dependent`).toBeLessThanOrEqual(tol * n);
+}
+
+// Cases where the weights e^{score − best into the word} or the elimination's pivots and fills
+// underflow. Before the log-space route the first five gave log Z −∞ or NaN, or NaN marginals.
+/** Two words in a cycle at 0 whose ways out (the root arcs) are `g` nats down. */
+const cycle2 = (g: number): Scores => [[0, -g, -g], [0, 0, 0], [0, 0, 0]];
+/** Three words whose best arcs form a cycle, the root arcs `g` nats down. */
+const cycle3 = (g: number): Scores => [[0, -g, -g, -g - 1], [0, 0, 0.5, -2], [0, 1, 0, 0.3], [0, -1, 0.2, 0]];
+/**
+ * Nine words, every score in [−100, 0]: the root → 1 → 2 → … → 8 chain at −100 an arc, 8 → 9 at 0,
+ * 9 → every other word at 0. The weights are in range, but eliminating words 1 … 8 first leaves
+ * word 9 a pivot of about e^−800 (the only way out of the 8 ↔ 9 cycle is the whole chain).
+ */
+function chain(noise = false): Scores {
+  const n = 9, S: Scores = Array.from({ length: n + 1 }, () => new Array<number>(n + 1).fill(-Infinity));
+  S[0]![1] = -100;
+  for (let j = 2; j <= n; j++) S[j - 1]![j] = -100;
+  S[8]![9] = 0;
+  for (let j = 1; j <= 8; j++) S[9]![j] = noise ? -j / 3 : 0;
+  return S;
+}
+/** One root dependent: each word's root arc at 0, arcs between words `g` nats down (the gradient overflowed at g ≈ 1000). */
+const hang = (g: number): Scores => [[0, 0, 0, 0], [0, 0, -g, -g - 3], [0, -g + 1, 0, -g], [0, -g, -g - 2, 0]];
+
+describe('non-projective DependencyCRF wherever the Matrix-Tree weights leave floating point', () => {
+  for (const singleRoot of [false, true]) {
+    const label = singleRoot ? 'one root dependent' : 'several root dependents';
+
+    it(`${label}: cycles whose ways out are 800–5000 nats down, sparse chains at ±100, words hanging 1000 nats down`, () => {
+      for (const g of [30, 300, 700, 800, 2000, 5000]) {
+        checkModel(cycle2(g), singleRoot, 1e-12, `cycle2(${g})`);
+        checkModel(cycle3(g), singleRoot, 1e-12, `cycle3(${g})`);
+      }
+      checkModel(chain(), singleRoot, 1e-12, 'chain');
+      checkModel(chain(true), singleRoot, 1e-12, 'chain with noise');
+      if (singleRoot) for (const g of [300, 1000, 3000]) checkModel(hang(g), true, 1e-12, `hang(${g})`);
+    });
+
+    it(`${label}: uniform shifts by ±1000 and ±1e5 add n·c to log Z and leave the marginals`, () => {
+      for (const [seed, n] of [[1, 3], [2, 4], [3, 5]] as const) {
+        const base = square(uniforms(seed, (n + 1) ** 2, 3), n);
+        const want = bruteForce(base, singleRoot);
+        const mu0 = arr(model(base, singleRoot).marginals());
+        for (const c of [1000, -1000, 1e5, -1e5]) {
+          const shifted = base.map((row) => row.map((x) => x + c));
+          const crf = model(shifted, singleRoot);
+          const logZ = crf.logPartition().item();
+          expect(Math.abs(logZ - (want.logZ + n * c))).toBeLessThanOrEqual(1e-12 * Math.abs(n * c));
+          const mu = arr(crf.marginals());
+          // base + c rounds each score to c's ulp (1.5e-11 at 1e5): the marginals move by about n of them.
+          for (const i of used(n)) expect(Math.abs(mu[i]! - mu0[i]!)).toBeLessThanOrEqual(1e-12 + 4 * n * Number.EPSILON * Math.abs(c));
+          checkModel(shifted, singleRoot, 1e-12, `shift ${c}`);
+        }
+      }
+    });
+
+    it(`${label}: arcs into a word spread over ±900, ±2000 and ±1e300 nats`, () => {
+      for (const [seed, n] of [[11, 3], [12, 4], [13, 5], [14, 4]] as const) {
+        const noise = uniforms(seed, (n + 1) ** 2, 3), signs = uniforms(seed + 100, (n + 1) ** 2);
+        for (const scale of [900, 2000]) checkModel(square(noise.map((x, i) => x + Math.sign(signs[i]!) * scale), n), singleRoot, 1e-12, `±${scale}`);
+        // ±1e300: p is a point mass (marginals exactly 0 or 1).
+        const huge = square(uniforms(seed + 200, (n + 1) ** 2, 1e300), n);
+        checkModel(huge, singleRoot, 1e-12, '±1e300');
+        expect(arr(model(huge, singleRoot).marginals()).every((x) => x === 0 || x === 1)).toBe(true);
+      }
+    });
+
+    it(`${label}: one tree 2000 nats above every other has marginals 0/1 and log Z its score`, () => {
+      const n = 5, heads = [3, 3, 0, 3, 4]; // word 3 on the root, 1, 2, 4 on 3, 5 on 4
+      const S = square(uniforms(21, (n + 1) ** 2, 3), n);
+      heads.forEach((h, i) => (S[h]![i + 1]! += 2000));
+      checkModel(S, singleRoot, 1e-12, 'dominant tree');
+      const mu = arr(model(S, singleRoot).marginals());
+      for (const i of used(n)) expect(Math.abs(mu[i]! - (heads[i % (n + 1) - 1] === Math.floor(i / (n + 1)) ? 1 : 0))).toBeLessThan(1e-300 + 1e-15);
+      expect(model(S, singleRoot).logPartition().item()).toBeCloseTo(heads.reduce((a, h, i) => a + S[h]![i + 1]!, 0), 10);
+    });
+
+    it(`${label}: entropy, its gradient and Hessian-vector products of log Z on the log-space route`, () => {
+      const cases = [cycle3(800), square(uniforms(31, 25, 3).map((x, i) => x + (i % 3 === 0 ? 900 : -900)), 4), chain(true)];
+      for (const [k, S] of cases.entries()) {
+        const n = S.length - 1, want = bruteForce(S, singleRoot);
+        const x = ad.tensor(S);
+        expect(Math.abs(model(x, singleRoot).entropy().item() - want.entropy), `entropy ${k}`).toBeLessThanOrEqual(1e-11);
+        const g = arr(ad.grad((a: Tensor) => model(a, singleRoot).entropy())(x) as Tensor);
+        for (const i of used(n)) {
+          if (S[Math.floor(i / (n + 1))]![i % (n + 1)] === -Infinity) continue;
+          expect(Math.abs(g[i]! - want.entropyGrad[i]!), `entropy gradient ${k}[${i}]`).toBeLessThanOrEqual(1e-9);
+        }
+        const v = uniforms(40 + k, (n + 1) ** 2);
+        const hv = arr(ad.hvp((a: Tensor) => model(a, singleRoot).logPartition(), x, ad.tensor(v, [n + 1, n + 1])) as Tensor);
+        const wantHv = want.hvp(v);
+        for (const i of used(n)) expect(Math.abs(hv[i]! - wantHv[i]!), `H·v ${k}[${i}]`).toBeLessThanOrEqual(1e-10);
+      }
+    });
+
+    it(`${label}: a padded batch and vmap over examples that take different routes`, () => {
+      // Sentence 0 in range, 1 a cycle 800 nats deep (padded), 2 the ±900 spread; NaN in the padding.
+      const N = 6, lengths = [5, 2, 4];
+      const sentences = [square(uniforms(51, 36, 3), 5), cycle2(800), square(uniforms(52, 25, 3).map((x, i) => x + (i % 2 ? 900 : -900)), 4)];
+      const padded = sentences.flatMap((S) => Array.from({ length: N * N }, (_, i) => S[Math.floor(i / N)]?.[i % N] ?? NaN));
+      const crf = new ad.DependencyCRF({ arcScores: ad.tensor(padded, [3, N, N]), projective: false, singleRoot, lengths });
+      const logZ = arr(crf.logPartition()), mu = arr(crf.marginals());
+      sentences.forEach((S, b) => {
+        const n = S.length - 1, want = bruteForce(S, singleRoot);
+        expect(Math.abs(logZ[b]! - want.logZ)).toBeLessThanOrEqual(1e-12 * Math.abs(want.logZ));
+        for (let h = 0; h < N; h++) for (let m = 0; m < N; m++) {
+          const got = mu[(b * N + h) * N + m]!;
+          if (h <= n && m <= n) expect(Math.abs(got - want.mu[h * (n + 1) + m]!)).toBeLessThanOrEqual(1e-12);
+          else expect(got).toBe(0);
+        }
+      });
+      // vmap: three examples of one 4-word sentence, in range (LU when several root dependents),
+      // a cycle 800 nats deep and the ±900 spread; each against the oracle.
+      const n = 4;
+      const deep: Scores = [[0, -800, -800, -801, -803], [0, 0, 0.5, -2, 1], [0, 1, 0, 0.3, 0], [0, -1, 0.2, 0, 0.7], [0, 0.1, 0, 1, 0]];
+      const examples = [square(uniforms(61, 25), n), deep, sentences[2]!];
+      const stack = ad.tensor(examples.flat(2), [3, n + 1, n + 1]);
+      const logZs = arr(ad.vmap((a: Tensor) => model(a, singleRoot).logPartition())(stack) as Tensor);
+      const mus = arr(ad.vmap((a: Tensor) => model(a, singleRoot).marginals())(stack) as Tensor);
+      examples.forEach((S, e) => {
+        const want = bruteForce(S, singleRoot);
+        expect(Math.abs(logZs[e]! - want.logZ)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want.logZ)));
+        for (const i of used(n)) expect(Math.abs(mus[e * 25 + i]! - want.mu[i]!)).toBeLessThanOrEqual(1e-12);
+      });
+    });
+
+    it(`${label}: 30 words at ±1000 (no enumeration): shift invariance and marginals summing to 1`, () => {
+      const n = 30, flat = uniforms(71, (n + 1) ** 2, 1000);
+      const S = square(flat, n);
+      const crf = model(S, singleRoot);
+      const logZ = crf.logPartition().item(), mu = arr(crf.marginals());
+      expect(Number.isFinite(logZ)).toBe(true);
+      const shifted = model(S.map((row) => row.map((x) => x + 5000)), singleRoot).logPartition().item();
+      expect(Math.abs(shifted - (logZ + n * 5000))).toBeLessThanOrEqual(1e-12 * (Math.abs(logZ) + n * 5000));
+      for (let m = 1; m <= n; m++) expect(Math.abs(mu.filter((_, i) => i % (n + 1) === m).reduce((a, x) => a + x, 0) - 1)).toBeLessThan(1e-11);
+      expect(mu.every((x) => x >= -1e-15 && x <= 1 + 1e-12)).toBe(true);
+      // log Z is at least the best tree's score (argmax) and at most it plus log(number of trees).
+      const best = crf.argmax().score as number;
+      expect(logZ).toBeGreaterThanOrEqual(best - 1e-9);
+      expect(logZ).toBeLessThanOrEqual(best + (n - 1) * Math.log(n + 1) + 1e-9);
+    });
+  }
+
+  it('the log-space elimination (gthLogDetLogOps) equals the kernel on rows in range, with its gradient', () => {
+    for (const singleRoot of [false, true]) {
+      const R = singleRoot ? 2 : 1, n = 7, B = 3;
+      const v = uniforms(81, B * (n + R) * n, 6).map((x) => Math.exp(x));
+      for (let b = 0; b < B; b++) for (let i = 0; i < n; i++) v[(b * (n + R) + i) * n + i] = 0;
+      v[(1 * (n + R) + 2) * n + 4] = 0; // a forbidden arc
+      const rows = ad.tensor(v, [B, n + R, n]);
+      const linear = (r: Tensor) => ad.sum(gthLogDet(internal(r), singleRoot));
+      const logSpace = (r: Tensor) => ad.sum(gthLogDetLogOps(internal(ad.log(r)), singleRoot));
+      const a = arr(gthLogDet(internal(rows), singleRoot)), b = arr(gthLogDetLogOps(internal(ad.log(rows)), singleRoot));
+      a.forEach((x, i) => expect(Math.abs(x - b[i]!)).toBeLessThanOrEqual(1e-13 * Math.abs(x)));
+      const ga = arr(ad.grad(linear)(rows) as Tensor), gb = arr(ad.grad(logSpace)(rows) as Tensor);
+      const scale = Math.max(...ga.map(Math.abs));
+      // Where a weight is 0 (the diagonal, the forbidden arc) only the linear form has a derivative.
+      ga.forEach((x, i) => v[i]! > 0 && expect(Math.abs(x - gb[i]!)).toBeLessThanOrEqual(1e-12 * scale));
+    }
+  });
+});
