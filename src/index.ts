@@ -108,7 +108,7 @@ export {
   nanargmax, nanargmin, trapz, fabs, diag, asarray, array, empty, emptyLike,
 } from './ops/numpyNames.js';
 export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
-export type { PadMode, PadOptions, PadWidths } from './ops/rearrange.js';
+export type { PadMode, PadOptions, PadPairs, PadWidths } from './ops/rearrange.js';
 export { einsum } from './ops/einsum.js';
 export { conv, convTranspose, type ConvOptions, type ConvTransposeOptions, type ConvPadding, type PerAxis } from './ops/conv.js';
 export { maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool } from './ops/pooling.js';

@@ -11,6 +11,7 @@ import { checkedSize } from '../tensor/checks.js';
 import { where } from './select.js';
 import { broadcastTo, concat, reshape, take } from './shape.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { linearRamp, oddReflect, padPairs, statisticPad } from './padModes.js';
 
 /** A whole number ≥ 0 (or any integer with `signed`), or an AdjointError naming the op and argument. */
 function integerArg(op: string, name: string, v: unknown, signed = false): number {
@@ -26,20 +27,36 @@ function asList(op: string, name: string, v: unknown, signed = false): number[] 
   return (Array.isArray(v) ? v : [v]).map((e) => integerArg(op, name, e, signed));
 }
 
-export type PadMode = 'constant' | 'edge' | 'reflect' | 'symmetric' | 'wrap';
+export type PadMode = 'constant' | 'edge' | 'reflect' | 'symmetric' | 'wrap' | 'linear_ramp' | 'maximum' | 'minimum' | 'mean' | 'median' | 'empty';
+/** A value for every side, one `[before, after]` for every axis, or one pair per axis (NumPy's form of end_values and stat_length). */
+export type PadPairs<T> = T | readonly [T, T] | ReadonlyArray<readonly [T, T]>;
 export interface PadOptions {
-  /** How the border is filled (NumPy's modes): 'constant' (default), 'edge', 'reflect', 'symmetric' or 'wrap'. */
+  /**
+   * How the border is filled (NumPy's modes): 'constant' (default), 'edge', 'reflect', 'symmetric',
+   * 'wrap', 'linear_ramp', 'maximum', 'minimum', 'mean', 'median', or 'empty' (zeros, as JAX's).
+   */
   readonly mode?: PadMode | undefined;
   /** The fill value of mode 'constant' (default 0). */
   readonly value?: number | undefined;
+  /** Mode 'linear_ramp': the value the ramp starts from at the outer border (NumPy's end_values, default 0). */
+  readonly endValues?: PadPairs<number> | undefined;
+  /** Modes 'maximum', 'minimum', 'mean', 'median': how many entries next to each side the statistic reads (NumPy's stat_length; the whole axis by default). */
+  readonly statLength?: PadPairs<number> | undefined;
+  /** Modes 'reflect' and 'symmetric': 'even' (default) mirrors the entries, 'odd' mirrors them about the edge value (2·edge − x). */
+  readonly reflectType?: 'even' | 'odd' | undefined;
 }
 /** Widths as NumPy's pad_width: `w` on every side, `[before, after]` on every axis, or one pair per axis. */
 export type PadWidths = number | readonly [number, number] | ReadonlyArray<readonly [number, number]>;
 
-const PAD_MODES: readonly PadMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap'];
+const PAD_MODES: readonly PadMode[] = ['constant', 'edge', 'reflect', 'symmetric', 'wrap', 'linear_ramp', 'maximum', 'minimum', 'mean', 'median', 'empty'];
+type IndexMapMode = 'edge' | 'reflect' | 'symmetric' | 'wrap';
+/** Which option goes with which modes (NumPy's keyword arguments; numpy.pad refuses the others too). */
+const OPTION_MODES: Readonly<Record<string, readonly PadMode[]>> = {
+  value: ['constant'], endValues: ['linear_ramp'], statLength: ['maximum', 'minimum', 'mean', 'median'], reflectType: ['reflect', 'symmetric'],
+};
 
 /** The source position (in [0, n)) of padded position p (−before ≤ p < n + after) for a border mode. */
-function borderIndex(mode: Exclude<PadMode, 'constant'>, p: number, n: number): number {
+function borderIndex(mode: IndexMapMode, p: number, n: number): number {
   const mod = (a: number, b: number) => ((a % b) + b) % b;
   switch (mode) {
     case 'edge': return Math.min(Math.max(p, 0), n - 1);
@@ -73,10 +90,15 @@ function padWidths(widths: PadWidths, ndim: number): Array<[number, number]> {
  * x with a border along each axis, as NumPy's `pad`: `widths` is `[[before, after], …]` (one pair
  * per axis), one `[before, after]` for every axis, or one number for every side. Modes: 'constant'
  * (fill with `value`, default 0), 'edge' (repeat the edge), 'reflect' (mirror, edge not repeated),
- * 'symmetric' (mirror, edge repeated) and 'wrap' (periodic), each repeating as far as the width needs.
+ * 'symmetric' (mirror, edge repeated), 'wrap' (periodic), each repeating as far as the width needs;
+ * 'linear_ramp' (from `endValues`, default 0, to the edge), 'maximum', 'minimum', 'mean', 'median'
+ * (of the `statLength` entries nearest each side, the whole axis by default) and 'empty' (zeros, as
+ * JAX's; NumPy leaves them unset). `reflectType: 'odd'` mirrors about the edge value (2·edge − x).
+ * Axes are padded in order, so later axes fill the corners from the earlier borders, as NumPy's.
  * @example
  * ad.pad(ad.tensor([1, 2, 3]), [[2, 1]]).toArray();                       // => [0, 0, 1, 2, 3, 0]
  * ad.pad(ad.tensor([1, 2, 3]), 2, { mode: 'reflect' }).toArray();        // => [3, 2, 1, 2, 3, 2, 1]
+ * ad.pad(ad.tensor([1, 2, 4]), 2, { mode: 'linear_ramp' }).toArray();    // => [0, 0.5, 1, 2, 4, 2, 0]
  */
 export function pad(x: TensorLike, widths: PadWidths, options?: PadOptions): Tensor;
 export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}, ...extra: unknown[]): Tensor {
@@ -85,31 +107,53 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}, 
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`pad: options must be an object such as { mode: 'reflect' } or { value: 1 }, got ${describe(options)}.`);
   }
+  const known = ['mode', ...Object.keys(OPTION_MODES)];
   for (const key of Object.keys(options)) {
-    if (key !== 'mode' && key !== 'value') throw new InvalidArgumentError(`pad: unknown option '${key}'; the options are mode and value.`);
+    if (!known.includes(key)) throw new InvalidArgumentError(`pad: unknown option '${key}'; the options are mode, value, endValues, statLength and reflectType.`);
   }
   const mode = options.mode ?? 'constant';
   if (!PAD_MODES.includes(mode)) throw new InvalidArgumentError(`pad: mode must be one of ${PAD_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(mode)}.`);
-  if (options.value !== undefined && (mode !== 'constant' || typeof options.value !== 'number')) {
+  for (const [key, modes] of Object.entries(OPTION_MODES)) {
+    const given = (options as Record<string, unknown>)[key];
+    if (given !== undefined && !modes.includes(mode)) {
+      throw new InvalidArgumentError(`pad: ${key} goes with mode ${modes.map((m) => `'${m}'`).join(' or ')} only, got it with mode '${mode}'.`);
+    }
+  }
+  if (options.value !== undefined && typeof options.value !== 'number') {
     throw new InvalidArgumentError(`pad: value must be a number and goes with mode 'constant' only, got ${describe(options.value)} with mode '${mode}'.`);
   }
-  const value = options.value ?? 0;
+  const reflectType = options.reflectType ?? 'even';
+  if (reflectType !== 'even' && reflectType !== 'odd') throw new InvalidArgumentError(`pad: reflectType must be 'even' or 'odd', got ${describe(reflectType)}.`);
+  const value = mode === 'empty' ? 0 : options.value ?? 0;
   const pairs = padWidths(widths, t.ndim), given = t.shape;
+  const ends = padPairs('endValues', options.endValues ?? 0, t.ndim, (e) => numberOption('endValues', e));
+  const lengths = padPairs('statLength', options.statLength ?? null, t.ndim, (e) => (e === null ? null : integerArg('pad', 'a statLength', e)));
   checkedSize('pad', t.shape.map((n, ax) => n + pairs[ax]![0] + pairs[ax]![1])); // before any index map is allocated
   pairs.forEach(([before, after], ax) => {
     if (before === 0 && after === 0) return;
     const n = t.shape[ax]!;
-    if (mode === 'constant') {
+    if (mode === 'constant' || mode === 'empty') {
       const side = (w: number) => full(t.shape.map((d, i) => (i === ax ? w : d)), value);
       t = concat([...(before > 0 ? [side(before)] : []), t, ...(after > 0 ? [side(after)] : [])], ax);
       return;
     }
     if (n === 0) throw new ShapeError(`pad: axis ${ax} of shape ${formatShape(given)} is empty; mode '${mode}' has nothing to repeat (use 'constant').`);
-    const index = new Int32Array(before + n + after);
-    for (let i = 0; i < index.length; i++) index[i] = borderIndex(mode, i - before, n);
-    t = take(t, index, ax);
+    if (mode === 'linear_ramp') t = linearRamp(t, ax, [before, after], ends[ax]!);
+    else if (mode === 'maximum' || mode === 'minimum' || mode === 'mean' || mode === 'median') t = statisticPad(t, ax, [before, after], lengths[ax]!, mode);
+    else if (reflectType === 'odd' && (mode === 'reflect' || mode === 'symmetric')) t = oddReflect(t, ax, [before, after], mode === 'symmetric');
+    else {
+      const index = new Int32Array(before + n + after);
+      for (let i = 0; i < index.length; i++) index[i] = borderIndex(mode, i - before, n);
+      t = take(t, index, ax);
+    }
   });
   return t;
+}
+
+/** A finite-or-not number option (NumPy takes any float), or an AdjointError naming it. */
+function numberOption(name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new InvalidArgumentError(`pad: ${name} must be numbers, got ${describe(v)}.`);
+  return v;
 }
 
 /**

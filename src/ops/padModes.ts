@@ -1,0 +1,126 @@
+/**
+ * @file pad's modes beyond the index maps (./rearrange.ts): NumPy's 'linear_ramp' (end_values),
+ * the statistics 'maximum', 'minimum', 'mean', 'median' (stat_length), and reflect_type 'odd' for
+ * 'reflect' and 'symmetric'. Each pads one axis at a time, as numpy.pad does (so a later axis pads
+ * the corners from the borders already made), with differentiable ops: a ramp is affine in the
+ * edge, a statistic's gradient flows to the entries it chose (max/min split among ties, median to
+ * its middle entries), an odd reflection is 2·edge − mirror.
+ */
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { describe } from '../tensor/create.js';
+import { Tensor } from '../tensor/tensor.js';
+import { add, div, mul, sub } from './binary.js';
+import { checkedMax, checkedMin, mean } from './reduce.js';
+import { median } from './quantiles.js';
+import { broadcastTo, concat, reshape, take } from './shape.js';
+
+/** One `[before, after]` pair per axis, from a value for all, a pair for all, or one pair per axis (NumPy's `_as_pairs`). */
+export function padPairs<T>(option: string, v: unknown, ndim: number, entry: (e: unknown) => T): Array<[T, T]> {
+  const pair = (w: unknown): [T, T] => {
+    if (!Array.isArray(w) || w.length !== 2) {
+      throw new InvalidArgumentError(`pad: each axis's ${option} must be a pair [before, after], got ${describe(w)}.`);
+    }
+    return [entry(w[0]), entry(w[1])];
+  };
+  if (!Array.isArray(v)) return Array.from({ length: ndim }, () => pair([v, v]));
+  if (v.length === 2 && v.every((w) => !Array.isArray(w))) return Array.from({ length: ndim }, () => pair(v));
+  if (v.length === 1) return Array.from({ length: ndim }, () => (Array.isArray(v[0]) ? pair(v[0]) : pair([v[0], v[0]])));
+  if (v.length !== ndim) {
+    throw new ShapeError(`pad: ${v.length} pairs of ${option} for a tensor of rank ${ndim}; give one [before, after] per axis (or one for all).`);
+  }
+  return v.map(pair);
+}
+
+/** The entries [from, from + count) of `t` along `axis` (the axis kept). */
+function range(t: Tensor, axis: number, from: number, count: number): Tensor {
+  return take(t, Int32Array.from({ length: count }, (_, i) => from + i), axis);
+}
+
+/** `t` (length 1 along `axis`) repeated to `width` along it. */
+function spread(t: Tensor, axis: number, width: number): Tensor {
+  return broadcastTo(t, t.shape.map((d, i) => (i === axis ? width : d)));
+}
+
+/**
+ * 'linear_ramp': from the end value at the outer border to the edge entry, the edge itself left out
+ * — numpy's linspace(end, edge, width, endpoint=False), end + i·(edge − end)/width; the side after
+ * reversed. Linear in the edge entry, so its gradient is (i/width) there.
+ */
+export function linearRamp(t: Tensor, axis: number, [before, after]: [number, number], [endBefore, endAfter]: [number, number]): Tensor {
+  const n = t.shape[axis]!;
+  const ramp = (edge: Tensor, end: number, width: number, reversed: boolean): Tensor => {
+    const steps = Float64Array.from({ length: width }, (_, i) => (reversed ? width - 1 - i : i));
+    const at = reshape(new Tensor(steps, [width]), t.shape.map((_, k) => (k === axis ? width : 1)));
+    return add(mul(at, div(sub(edge, end), width)), end);
+  };
+  const parts = [
+    ...(before > 0 ? [ramp(range(t, axis, 0, 1), endBefore, before, false)] : []),
+    t,
+    ...(after > 0 ? [ramp(range(t, axis, n - 1, 1), endAfter, after, true)] : []),
+  ];
+  return concat(parts, axis);
+}
+
+export type PadStatistic = 'maximum' | 'minimum' | 'mean' | 'median';
+const STATISTICS: Record<PadStatistic, (x: Tensor, axis: number) => Tensor> = {
+  maximum: (x, axis) => checkedMax(x, axis, true),
+  minimum: (x, axis) => checkedMin(x, axis, true),
+  mean: (x, axis) => mean(x, axis, true),
+  median: (x, axis) => median(x, axis, true),
+};
+
+/**
+ * 'maximum', 'minimum', 'mean', 'median': each side filled with the statistic of the `statLength`
+ * entries nearest it (the whole axis when null, at most the axis), as numpy.pad's stat_length.
+ */
+export function statisticPad(t: Tensor, axis: number, [before, after]: [number, number], [lengthBefore, lengthAfter]: [number | null, number | null],
+  stat: PadStatistic): Tensor {
+  const n = t.shape[axis]!;
+  const side = (width: number, length: number | null, atEnd: boolean): Tensor[] => {
+    if (width === 0) return [];
+    const count = Math.min(length ?? n, n);
+    if (count === 0) {
+      throw new InvalidArgumentError(`pad: statLength 0 gives no value to pad with in mode '${stat}' (axis ${axis}); use a length ≥ 1, or leave statLength out for the whole axis.`);
+    }
+    return [spread(STATISTICS[stat](range(t, axis, atEnd ? n - count : 0, count), axis), axis, width)];
+  };
+  return concat([...side(before, lengthBefore, false), t, ...side(after, lengthAfter, true)], axis);
+}
+
+/**
+ * reflect_type 'odd' for 'reflect' (`symmetric` false) and 'symmetric': numpy.pad's iteration
+ * (arraypad.py `_set_reflect_both`) written out on slices of length 1. Each round mirrors a chunk
+ * about the current outermost entry e, each value v becoming 2e − v, so wider borders continue the
+ * trend instead of repeating it; sides alternate chunk by chunk, as NumPy's do, a chunk at most as
+ * long as what is filled so far. A length-1 axis repeats its entry (NumPy's legacy rule).
+ */
+export function oddReflect(t: Tensor, axis: number, [before, after]: [number, number], symmetric: boolean): Tensor {
+  const n = t.shape[axis]!;
+  if (n === 1) return spread(t, axis, before + n + after);
+  const cells: Array<Tensor | undefined> = new Array<Tensor | undefined>(before + n + after);
+  const at = (p: number): Tensor => (cells[p] ??= range(t, axis, p - before, 1)); // original entries on demand
+  const odd = (edge: number, p: number) => sub(mul(at(edge), 2), at(p));
+  const edgeOffset = symmetric ? 1 : 0;
+  let left = before, right = after;
+  const total = before + n + after;
+  while (left > 0 || right > 0) {
+    // A chunk is at most what is filled so far (less the edge for 'reflect'), read once per round.
+    const chunkMax = total - left - right - (symmetric ? 0 : 1);
+    if (left > 0) {
+      const chunk = Math.min(chunkMax, left);
+      // NumPy reads padded[stop + chunk … stop + 1] right to left (stop = left − edgeOffset) and
+      // writes them to [left − chunk, left): position left − 1 − k gets 2·padded[left] − padded[left − edgeOffset + 1 + k … ].
+      const values = Array.from({ length: chunk }, (_, k) => odd(left, left - edgeOffset + 1 + k));
+      values.forEach((v, k) => { cells[left - 1 - k] = v; });
+      left -= chunk;
+    }
+    if (right > 0) {
+      const chunk = Math.min(chunkMax, right);
+      const edge = total - right - 1; // the current last filled position
+      const values = Array.from({ length: chunk }, (_, k) => odd(edge, edge - 1 + edgeOffset - k));
+      values.forEach((v, k) => { cells[edge + 1 + k] = v; });
+      right -= chunk;
+    }
+  }
+  return concat([...cells.slice(0, before) as Tensor[], t, ...cells.slice(before + n) as Tensor[]], axis);
+}
