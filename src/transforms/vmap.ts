@@ -123,7 +123,11 @@ export function vmap(f: TreeFunction<unknown>, inAxesOrOptions: AxisSpec | VmapO
   const orZero = (spec: AxisSpec | undefined): AxisSpec => (spec === undefined ? 0 : spec); // null is an axis spec (not mapped)
   const inAxes = options !== null ? orZero(options.inAxes) : inAxesOrOptions as AxisSpec;
   const outAxes = orZero(options !== null ? options.outAxes : outAxesGiven);
-  checkSpec(inAxes, 'inAxes');
+  try {
+    checkSpec(inAxes, 'inAxes');
+  } catch (e) {
+    throw misreadOptions(e, inAxes, outAxesGiven);
+  }
   checkSpec(outAxes, 'outAxes');
   return ((...args: unknown[]) => {
     if (Array.isArray(inAxes) && inAxes.length !== args.length) {
@@ -134,7 +138,12 @@ export function vmap(f: TreeFunction<unknown>, inAxesOrOptions: AxisSpec | VmapO
     }
     const specs = Array.isArray(inAxes) ? (inAxes as readonly AxisSpec[]) : args.map(() => inAxes);
     const mapped: Array<{ leaf: Tensor; axis: number; path: string }> = [];
-    const skeleton = args.map((a, i) => collect(a, specs[i]!, `argument ${i}`, mapped));
+    let skeleton: unknown[];
+    try {
+      skeleton = args.map((a, i) => collect(a, specs[i]!, `argument ${i}`, mapped));
+    } catch (e) {
+      throw misreadOptions(e, inAxes, outAxesGiven);
+    }
     if (mapped.length === 0) {
       throw new InvalidArgumentError(
         `vmap: no argument is mapped (every inAxes entry is null or the arguments hold no tensors); map at least one axis, e.g. vmap(f, 0).`,
@@ -178,6 +187,24 @@ function isOptions(x: unknown): x is VmapOptions {
   if (!isPlainObject(x)) return false;
   const keys = Object.keys(x);
   return keys.length > 0 && keys.every((k) => k === 'inAxes' || k === 'outAxes');
+}
+
+/**
+ * An options object with a key vmap does not take (PyTorch's `chunk_size`/`randomness`, JAX's
+ * `axis_name`/`axis_size`) is read as an axis spec for arguments with those keys; when it does not
+ * fit the arguments, say that instead of only that the structures differ.
+ */
+function misreadOptions(error: unknown, inAxes: AxisSpec, outAxesGiven: AxisSpec | undefined): unknown {
+  if (!(error instanceof InvalidArgumentError) || outAxesGiven !== undefined || !isPlainObject(inAxes)) return error;
+  const keys = Object.keys(inAxes);
+  const others = keys.filter((k) => k !== 'inAxes' && k !== 'outAxes');
+  if (others.length === 0 || others.length === keys.length) return error;
+  return new InvalidArgumentError(
+    `vmap: the options object has keys [${keys.join(', ')}], but vmap's only options are inAxes and outAxes (JAX's in_axes, out_axes), ` +
+      `so it was read as an axis spec for arguments with those keys, and does not fit as one. Leave out ${others.join(', ')}: vmap maps the ` +
+      'whole batch in one pass (for a batch in chunks, call it on slices and concatenate), and randomness comes from keys (a key per ' +
+      'example, mapped, or one key with null in inAxes). The spec\'s error: ' + (error as Error).message,
+  );
 }
 
 /** Marks a mapped leaf in an argument's skeleton. */
