@@ -146,8 +146,11 @@ const NOT_SCALAR = 'hessian: the function must return a single-element tensor or
 /**
  * A Hessian's nesting: JAX's jacfwd(jacrev(f)) — the output's structure outside, then the
  * argument's twice; for a scalar output, the argument's structure outside and inside.
+ * `Out` is read through `infer` so that the nesting waits for it: written as
+ * JacobianTree<JacobianTree<Out, Arg>, Arg>, `ad.jacrev(ad.hessian(f))` (a third derivative, hessian
+ * inferred against jacrev's overloads) failed to type-check, "Type instantiation is excessively deep".
  */
-export type HessianOf<Out, Arg> = JacobianTree<JacobianTree<Out, Arg>, Arg>;
+export type HessianOf<Out, Arg> = [Out] extends [infer O] ? JacobianTree<JacobianTree<O, Arg>, Arg> : never;
 
 /** A Hessian's nesting: the argument's structure outside and inside (the Jacobian of the gradient). */
 export type HessianTree<Arg> = JacobianTree<TensorTree<Arg>, Arg>;
