@@ -3,20 +3,20 @@
  * derivatives in a and b, a scalar kernel for special/hyp1f1.ts. Every form below runs as dual numbers (value,
  * ∂/∂a, ∂/∂b) when the derivatives are asked for:
  * - for large x > 0 the asymptotic series (DLMF 13.7.2) M ~ Γ(b)/Γ(a) eˣ x^{a−b} Σ (b − a)ₖ(1 − a)ₖ/(k! xᵏ), and for
- *   large x < 0, M ~ Γ(b)/Γ(b − a) |x|^{−a} Σ (a)ₖ(a − b + 1)ₖ/(k! |x|ᵏ) when the exponentially small other half
- *   (eˣ|x|^{a−b}/Γ(a)) is below the last digit; each only where its terms fall below 1e−17 of the sum before they
- *   start to grow again, summed in double-double;
+ *   large x < 0, M ~ Γ(b)/Γ(b − a) |x|^{−a} Σ (a)ₖ(a − b + 1)ₖ/(k! |x|ᵏ), each when the other half (its prefactor
+ *   times its series' largest term) is below 1e−18 of it and its terms fall below 1e−17 of the sum before they start
+ *   to grow again, summed in double-double;
  * - else the series, or eˣ times that of Kummer's transformation M(a, b, x) = eˣ M(b − a, b, −x) (DLMF 13.2.39),
  *   whichever cancels less (Σ|t| against |Σt|), in double-double when long (|x| > 5) or cancelling;
- * - where even that cancels past 1e14 (a ≪ 0 < x, or b − a ≪ 0 > x), the three-term recurrence in the first
- *   parameter (DLMF 13.3.1), started where the series still holds and run twice to measure how much it amplifies an
- *   error in its start; past an estimated 1e−13, NaN (a ≫ b with x ≪ 0 of similar size).
+ * - where even that cancels past 1e14 (a ≫ b with x ≪ 0, a ≪ 0 < x, b < 0 between poles), the series in exact
+ *   (BigInt fixed-point) arithmetic, kernels/hyp1f1Exact.ts.
  * The edges are JAX's: a = 0 gives 1 (b = 0 too), a = b gives eˣ, b a non-positive integer +∞ (SciPy's; unless a is a
  * non-positive integer with b ≤ a, when the series ends before the pole, as SciPy's does).
  */
 import { digamma, lgamma } from '../../tensor/kernels/gamma.js';
 import { cotDerivativePolynomial, polygammaWith } from '../../tensor/kernels/polygamma.js';
 import { gammaFn, gammaRatio, gammaSign, psiShift } from './gammaFunction.js';
+import { hyp1f1Exact, largestTermLog2 } from './hyp1f1Exact.js';
 import { ddAdd, ddDivDD, ddMul, ddMulDD, productError, twoSumError, type DD } from './doubleDouble.js';
 
 const EPS = 1.1102230246251565e-16;
@@ -53,7 +53,7 @@ function series(p: number, plo: number, q: number, z: number, pa: number, pb: nu
     if (t === 0 && !derivs) break; // a polynomial: (p)ₖ reached 0 (before any pole of (q)ₖ)
     s += t;
     abs += Math.abs(t);
-    if (k + 1 > past) {
+    if (k > past) { // k > −q: the term after the last sign change of q + k (near a pole of (q)ₖ, the largest) is in
       const small = Math.abs(t) <= EPS * 0.25 * Math.abs(s)
         && (!derivs || ((Math.abs(ta) <= EPS * 0.25 * Math.abs(sa) || ta === 0) && (Math.abs(tb) <= EPS * 0.25 * Math.abs(sb) || tb === 0)));
       if (small) break;
@@ -104,7 +104,7 @@ function seriesDD(p: number, plo: number, q: number, z: number, pa: number, pb: 
     if (!(Math.abs(T[0]) < Infinity)) { S[0] = sign * Infinity; S[1] = 0; abs = Infinity; break; } // overflow: M too, if all terms are positive
     ddAdd(S, S[0], S[1], T[0], T[1]);
     abs += Math.abs(T[0]);
-    if (k + 1 > past) {
+    if (k > past) {
       const tiny = 1e-34;
       const small = Math.abs(T[0]) <= tiny * Math.abs(S[0])
         && (!derivs || ((Math.abs(TA[0]) <= tiny * Math.abs(SA[0]) || TA[0] === 0) && (Math.abs(TB[0]) <= tiny * Math.abs(SB[0]) || TB[0] === 0)));
@@ -186,8 +186,42 @@ function prefactor(g: number, x: number, c: number, clo: number, sign: number, l
 }
 
 /** M(a, b, x) for x ≥ 40: the asymptotic form if it converges, else false. */
+/**
+ * log of the size of the asymptotic series Σ (p1)ₖ(p2)ₖ/(k! zᵏ) (its largest term before the smallest), for telling
+ * whether the half of M it belongs to is negligible: a terminating series (p1 or p2 a non-positive integer) says
+ * nothing about its size by converging (M(1, 91, 51.2): the eˣ half alone is 3.9e6, M is 2.25).
+ */
+function asymptoticLogSize(p1: number, p2: number, z: number): number {
+  // The largest term before the smallest (where it would be cut off); a series that grows from its first term is
+  // of the size of that term. Products of the ratios while they stay in range, logs after.
+  let t = 1, max = 1, min = 1, sizeAtMin = 1, log = 0;
+  const past = Math.max(-p1, -p2, 0);
+  for (let k = 0; k < 5000; k++) {
+    const r = Math.abs((p1 + k) * (p2 + k) / ((k + 1) * z));
+    if (r === 0) return Math.log(max) + log; // it ends
+    t *= r;
+    if (t > 1e200 || t < 1e-200) { // rescale (all four by the same factor)
+      const f = t; log += Math.log(f); t /= f; max /= f; min /= f; sizeAtMin /= f;
+    }
+    if (t > max) max = t;
+    if (t < min) { min = t; sizeAtMin = max; }
+    if (t < max * 2e-22) return Math.log(max) + log; // the largest is known, and the smallest far below it
+    if (k > past && r >= 1) break; // past the sign changes (p + k)/(k + 1)·… only grows: the smallest is behind
+  }
+  return Math.log(sizeAtMin) + log;
+}
+
 function largePositive(a: number, b: number, x: number, derivs: boolean): boolean {
   if (isNonPositiveInteger(a)) return false; // a polynomial: 1/Γ(a) = 0
+  // The other half, Γ(b)/Γ(b − a) (−x)^{−a} Σ (a)ₖ(a − b + 1)ₖ/(k!(−x)ᵏ) (DLMF 13.7.2), against this one,
+  // Γ(b)/Γ(a) eˣ x^{a−b}: below 1e−18 (b ≫ x breaks it: M(5, 71, 56.9) = 732.8, where this half alone is 2.0e5).
+  if (!isNonPositiveInteger(b - a)) {
+    const rest = -x + (b - 2 * a) * Math.log(x) + asymptoticLogSize(a, a - b + 1, x);
+    // Cheap first (the common case): for a, b − a > 0, log Γ(a) − log Γ(b − a) ≤ (a − ½) log a − a + 1.01 (Stirling;
+    // −log a below 1) + 0.13 (−min log Γ).
+    const bound = a > 0 && b - a > 0 ? (a >= 1 ? (a - 0.5) * Math.log(a) - a + 1.01 : -Math.log(a)) + 0.13 : Infinity;
+    if (!(rest + bound < -41.5) && !(lgamma(a) - lgamma(b - a) + rest < -41.5)) return false;
+  }
   if (!asymptotic(b - a, 1 - a, x, -1, 1, -1, 0, derivs)) return false;
   const c = a - b, clo = twoSumError(a, -b, c);
   const pre = prefactor(gammaRatio(b, a), x, c, clo, gammaSign(a) * gammaSign(b), () => lgamma(b) - lgamma(a));
@@ -206,7 +240,8 @@ function largeNegative(a: number, b: number, x: number, derivs: boolean): boolea
   const z = -x, d = b - a, dlo = twoSumError(b, -a, d);
   if (isNonPositiveInteger(d) && dlo === 0) return false; // 1/Γ(b − a) = 0: eˣ times a polynomial
   // The other half, Γ(b)/Γ(a) eˣ |x|^{a−b}, against this one, Γ(b)/Γ(b − a) |x|^{−a}: Γ(b − a)/Γ(a) eˣ |x|^{2a−b}.
-  const logRatio = lgamma(d) - lgamma(a) + x + (2 * a - b) * Math.log(z);
+  const logRatio = lgamma(d) - lgamma(a) + x + (2 * a - b) * Math.log(z)
+    + (isNonPositiveInteger(a) ? -Infinity : asymptoticLogSize(b - a, 1 - a, z)); // with its series' size, as largePositive
   if (!(logRatio < -41.5)) return false; // e^{−41.5} = 1e−18
   if (!asymptotic(a, a - b + 1, z, 1, 0, 1, -1, derivs)) return false;
   // Γ(b)/Γ(b − a) with b − a = d + dlo: Γ(d + dlo) = Γ(d)(1 + ψ(d)·dlo).
@@ -243,10 +278,14 @@ function bySeries(a: number, b: number, x: number, derivs: boolean): void {
     sr[0] *= e; sr[1] *= e; sr[2] *= e; sr[3] *= e;
   };
   const long = Math.abs(x) > 5; // past ~30 terms: double-double from the start
-  let kummer = x <= -1;
+  // b a non-positive integer (reached only with a a non-positive integer ≥ b): SciPy's M is the polynomial, the series
+  // ended before its pole, and Kummer's transformation does not hold for it (eˣ M(b − a, b, −x) is another polynomial
+  // times eˣ: M(−68, −68, x) would be eˣ, not Σₖ₌₀⁶⁸ xᵏ/k!).
+  const polynomialPastPole = isNonPositiveInteger(b);
+  let kummer = x <= -1 && !polynomialPastPole;
   run(kummer, long);
   let cancellation = sr[3]! / Math.abs(sr[0]!);
-  if (!(cancellation <= 1e3)) {
+  if (!(cancellation <= 1e3) && !polynomialPastPole) {
     const keep = Array.from(sr);
     run(!kummer, long);
     const other = sr[3]! / Math.abs(sr[0]!);
@@ -256,14 +295,20 @@ function bySeries(a: number, b: number, x: number, derivs: boolean): void {
     run(kummer, true);
     cancellation = sr[3]! / Math.abs(sr[0]!);
   }
-  if (!(cancellation <= 1e14) && b > 0) {
-    // The representation with z > 0 and a first parameter below −1, if one is: the series of a < 0 at x > 0, or
-    // Kummer's of b − a < 0 at x < 0.
-    if (x > 0 && a < -1) { byRecurrence(a, 0, b, x, 1, 0, 0, 1, 1, derivs); return; }
-    if (x < 0 && d < -1) { byRecurrence(d, dlo, b, -x, -1, 1, 0, 1, Math.exp(x), derivs); return; }
+  if (sr[0] === Infinity && a > 0 && b > 0 && (kummer ? d > 0 && x < 0 : x > 0)) {
+    // Positive terms past 1.8e308, or past 1.3e300 where double-double's splitting overflows (M(127, 0.016, 396.5) =
+    // 2.19e306): summed exactly unless the largest term alone overflows.
+    if (largestTermLog2(a, b, x) < 1024 && hyp1f1Exact(a, b, x, derivs, hyp1f1Result)) return;
+    hyp1f1Result[0] = Infinity; hyp1f1Result[1] = NaN; hyp1f1Result[2] = NaN; return;
   }
-  if (sr[0] === Infinity && a > 0 && b > 0 && (kummer ? d > 0 && x < 0 : x > 0)) { hyp1f1Result[0] = Infinity; hyp1f1Result[1] = NaN; hyp1f1Result[2] = NaN; return; }
-  if (!(cancellation <= 1e18)) sr.fill(NaN); // ≥ 1e−14 lost even in double-double
+  if (!(cancellation <= 1e14)) {
+    // Past what double-double keeps to 1e−14 (a ≫ b with x ≪ 0, a ≪ 0 < x, b < 0 between poles): the series in
+    // exact arithmetic (kernels/hyp1f1Exact.ts), 0.3–3 ms an element. (It replaces a recurrence in a, DLMF 13.3.1,
+    // whose error estimate fell short by up to 60× — 3.6e−13 at (135.5, 23.1, −12.4) — whose ∂M/∂a from an integer a
+    // was wrong by up to 10¹⁵ — (−194, 0.0245, 498) — and which amplified its start past use for a ≫ b, x ≪ 0.)
+    if (hyp1f1Exact(a, b, x, derivs, hyp1f1Result)) return;
+    sr.fill(NaN);
+  }
   hyp1f1Result[0] = sr[0]!; hyp1f1Result[1] = sr[1]!; hyp1f1Result[2] = sr[2]!;
 }
 
@@ -293,93 +338,6 @@ function general(a: number, b: number, x: number, derivs: boolean): void {
   if (x >= 40 && largePositive(a, b, x, derivs)) return;
   if (x <= -40 && largeNegative(a, b, x, derivs)) return;
   bySeries(a, b, x, derivs);
-}
-
-/**
- * M(p, q, z) for z > 0 and p < −1 whose series cancels past what double-double keeps (Σ|t|/|Σt| > 1e12: p ≪ −z or
- * p ≪ 0 ≪ z) by the recurrence in the first parameter (DLMF 13.3.1)
- *   M(α − 1) = (α M(α + 1) − (2α − q + z) M(α)) / (q − α),
- * run down from α = p₀ = p − ⌊p⌋ ∈ [0, 1) and p₀ + 1, whose series have positive terms (Zhang and Jin's CHGM does
- * the same): for α ≪ 0 both solutions oscillate, so errors grow only slowly. With `derivs`, the dual numbers of
- * M(α) in (a, b) through α = p − const (∂α = pa, pb) and q (qa, qb). Writes hyp1f1Result (times `scale`).
- */
-function byRecurrence(p: number, plo: number, q: number, z: number, pa: number, pb: number, qa: number, qb: number,
-  scale: number, derivs: boolean): void {
-  const n = Math.floor(p);
-  let s = p - n; // exact; p = s + n + plo, s in [0, 1)
-  // q − α is the divisor: keep it ≥ ½ along the way (q > 0 ≥ α from s down). An integer p (a polynomial, Laguerre's)
-  // starts from M(0) = 1 and M(−1): from M(1) it would carry the eˣ-sized solution that cancels to the polynomial.
-  if (Math.abs(q - s) < 0.5 || (s === 0 && plo === 0)) s -= 1;
-  // Start as far down as the series still holds (its cancellation below 1e12 at s and s + 1, double-double): the
-  // recurrence is unstable only where M is the smaller solution (small |α| against z), and stable or neutral below.
-  let lo = 1, hi = Math.floor(s - p) - 1; // candidate starts s − m, m in [lo, hi]
-  let best = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const start = s - mid, startLo = twoSumError(s, -mid, start) + plo;
-    seriesDD(start + 1, startLo, q, z, pa, pb, qa, qb, false);
-    let ok = sr[3]! <= 1e12 * Math.abs(sr[0]!);
-    if (ok) { seriesDD(start, startLo, q, z, pa, pb, qa, qb, false); ok = sr[3]! <= 1e12 * Math.abs(sr[0]!); }
-    if (ok) { best = mid; lo = mid + 1; } else hi = mid - 1;
-  }
-  let mUp: number, m: number, upA = 0, upB = 0, mA = 0, mB = 0;
-  const chain = (s1: number, s2: number) => hyp1f1Result[1]! * s1 + hyp1f1Result[2]! * s2; // ∂/∂(a, b) from ∂/∂(first, second)
-  if (best === 0) {
-    // M(s + 1) and M(s) with their derivatives in (first, second) parameter, chained to (a, b).
-    const up = s + 1, upLo = twoSumError(s, 1, up) + plo;
-    general(up + upLo, q, z, derivs);
-    mUp = hyp1f1Result[0]!;
-    if (derivs) { upA = chain(pa, qa); upB = chain(pb, qb); }
-    general(s + plo, q, z, derivs);
-    m = hyp1f1Result[0]!;
-    if (derivs) { mA = chain(pa, qa); mB = chain(pb, qb); }
-  } else {
-    const start = s - best, startLo = twoSumError(s, -best, start) + plo;
-    seriesDD(start + 1, startLo, q, z, pa, pb, qa, qb, derivs);
-    mUp = sr[0]!; upA = sr[1]!; upB = sr[2]!;
-    seriesDD(start, startLo, q, z, pa, pb, qa, qb, derivs);
-    m = sr[0]!; mA = sr[1]!; mB = sr[2]!;
-    s = start;
-  }
-  const first = recur(s, plo, p, q, z, pa, pb, qa, qb, m, mA, mB, mUp, upA, upB, derivs);
-  const r0 = rr[0]!, r1 = rr[1]!, r2 = rr[2]!, e0 = rr[3]!;
-  // The same run from M(s)·(1 + 2⁻²⁰): how much the recurrence amplifies an error in its start (it does where the
-  // wanted solution is the smaller one, e.g. a ≫ b, x ≪ 0). Past 1e−13 of estimated error, NaN.
-  recur(s, plo, p, q, z, pa, pb, qa, qb, m * (1 + 2 ** -20), mA, mB, mUp, upA, upB, false);
-  const amplification = Math.abs(rr[0]! * 2 ** (rr[3]! - e0) - r0) / Math.abs(r0) * 2 ** 20;
-  // The start's error (a few ε) and each step's, amplified: measured errors are ≈ amplification·ε, so this is conservative.
-  const ok = first && amplification * 4 * EPS * Math.sqrt(s - p + 1) < 1e-13;
-  const h = e0 / 2, f1 = scale * 2 ** Math.floor(h), f2 = 2 ** (e0 - Math.floor(h)); // scale·2^e0, in two steps
-  hyp1f1Result[0] = ok ? r0 * f1 * f2 : NaN;
-  hyp1f1Result[1] = ok ? r1 * f1 * f2 : NaN;
-  hyp1f1Result[2] = ok ? r2 * f1 * f2 : NaN;
-}
-
-/** recur's result: M(p) (and ∂a, ∂b) times 2^−rr[3]. */
-const rr = new Float64Array(4);
-
-/** The recurrence of byRecurrence from α = s down to p, rescaling by powers of 2 past 2^±600 (into rr). */
-function recur(s: number, plo: number, p: number, q: number, z: number, pa: number, pb: number, qa: number, qb: number,
-  m: number, mA: number, mB: number, mUp: number, upA: number, upB: number, derivs: boolean): boolean {
-  let log2Scale = 0;
-  for (let alpha = s + plo; alpha > p + plo + 0.5; alpha -= 1) {
-    const c1 = 2 * alpha - q + z, d = q - alpha;
-    const next = (alpha * mUp - c1 * m) / d;
-    if (derivs) {
-      // ∂α = (pa, pb), ∂q = (qa, qb): ∂c1 = 2∂α − ∂q, ∂d = ∂q − ∂α.
-      const nextA = (pa * mUp + alpha * upA - (2 * pa - qa) * m - c1 * mA - next * (qa - pa)) / d;
-      const nextB = (pb * mUp + alpha * upB - (2 * pb - qb) * m - c1 * mB - next * (qb - pb)) / d;
-      upA = mA; upB = mB; mA = nextA; mB = nextB;
-    }
-    mUp = m; m = next;
-    const size = Math.max(Math.abs(m), Math.abs(mUp), Math.abs(mA), Math.abs(mB));
-    if (size > 2 ** 600 || (size < 2 ** -600 && size > 0)) {
-      const e = Math.round(Math.log2(size)), f = 2 ** -e;
-      m *= f; mUp *= f; mA *= f; mB *= f; upA *= f; upB *= f; log2Scale += e;
-    }
-  }
-  rr[0] = m; rr[1] = mA; rr[2] = mB; rr[3] = log2Scale;
-  return Number.isFinite(m);
 }
 
 /** The limits at x = ±∞ (b > 0): +∞ (sign of 1/Γ(a)) or 0 upward; downward |x|^{−a}: 0, 1 or ∞. */
