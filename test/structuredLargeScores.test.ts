@@ -3,13 +3,16 @@
  * the non-projective DependencyCRF (Matrix-Tree theorem) wherever its weights or its elimination
  * leave floating point's range — every spanning arborescence enumerated in log space for n ≤ 5
  * (and for sparse longer sentences), log Z(s + c) = log Z(s) + n·c, marginals, entropy, its
- * gradient and Hessian-vector products, batches with padding, vmap over mixed routes.
+ * gradient and Hessian-vector products, batches with padding, vmap over mixed routes; and the
+ * projective one (Eisner's algorithm) at huge scores with ties, against the same trees at 0.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { gthLogDet, gthLogDetLogOps } from '../src/structured/gthLog.js';
+import { genericPrograms } from '../src/core/genericPrograms.js';
 import { internal } from './support/internalTensor.js';
+import { trees } from './structured/enumerate.js';
 
 const arr = (t: Tensor) => Array.from(t.toFloat64Array());
 
@@ -268,5 +271,93 @@ describe('non-projective DependencyCRF wherever the Matrix-Tree weights leave fl
       // Where a weight is 0 (the diagonal, the forbidden arc) only the linear form has a derivative.
       ga.forEach((x, i) => v[i]! > 0 && expect(Math.abs(x - gb[i]!)).toBeLessThanOrEqual(1e-12 * scale));
     }
+  });
+});
+
+describe('projective DependencyCRF (Eisner) at huge scores with ties', () => {
+  /** log Z, the marginals [(n + 1)²] and the entropy of the projective trees, by enumeration at scores S. */
+  function projectiveOracle(S: Scores, singleRoot: boolean) {
+    const n = S.length - 1, all = trees(n, true, singleRoot);
+    const scores = all.map((heads) => heads.reduce((a, h, i) => a + S[h]![i + 1]!, 0));
+    const logZ = logSumExp(scores), p = scores.map((x) => Math.exp(x - logZ));
+    const mu = new Array<number>((n + 1) ** 2).fill(0);
+    all.forEach((heads, t) => heads.forEach((h, i) => (mu[h * (n + 1) + i + 1] += p[t]!)));
+    return { logZ, mu, entropy: -p.reduce((a, q, t) => a + q * (scores[t]! - logZ), 0), count: all.length };
+  }
+
+  // Before: every score v = 2^996 (or anything from about 1e16) gave each tied alternative
+  // marginal 1 (columns summing to up to 10 at n = 3), the entropy lost log k, and at v = 1e10
+  // the marginals erred by 1e-7; the charts held sums of v that rounding could not tell apart.
+  it('all-equal scores v from 0 to 1e300: marginals and entropy those of v = 0, log Z = n·v + log(#trees)', () => {
+    for (const singleRoot of [false, true]) for (const n of [3, 5]) {
+      const want = projectiveOracle(square(new Array((n + 1) ** 2).fill(0), n), singleRoot);
+      for (const v of [0, 1e10, 1e15, 1e17, 2 ** 996, 1e300, -1e300]) {
+        const crf = new ad.DependencyCRF({ arcScores: ad.full([n + 1, n + 1], v), projective: true, singleRoot });
+        const logZ = crf.logPartition().item();
+        expect(Math.abs(logZ - (n * v + Math.log(want.count)))).toBeLessThanOrEqual(v === 0 ? 1e-14 : 4 * Number.EPSILON * Math.abs(n * v));
+        const mu = arr(crf.marginals());
+        for (const i of used(n)) expect(Math.abs(mu[i]! - want.mu[i]!), `v = ${v}, marginal ${i}`).toBeLessThanOrEqual(1e-14);
+        expect(Math.abs(crf.entropy().item() - Math.log(want.count)), `v = ${v}, entropy`).toBeLessThanOrEqual(1e-14);
+      }
+    }
+  });
+
+  it('per-word offsets (exact dyadic scores): log Z shifts by their sum, the marginals and entropy do not move', () => {
+    for (const singleRoot of [false, true]) {
+      const n = 5;
+      const base = square(uniforms(91, (n + 1) ** 2, 3).map((x) => Math.round(8 * x) / 8), n); // ties among the 1/8s
+      const want = projectiveOracle(base, singleRoot);
+      for (const scale of [2 ** 40, 2 ** 45]) {
+        const offsets = [0, 3, -5, 7, 1, -2].map((k) => k * scale); // by dependent: every tree takes one of each
+        const S = base.map((row) => row.map((x, m) => x + offsets[m]!)); // exact: 40 + 3 + 4 bits
+        const crf = new ad.DependencyCRF({ arcScores: ad.tensor(S), projective: true, singleRoot });
+        const total = offsets.reduce((a, c) => a + c, 0);
+        expect(Math.abs(crf.logPartition().item() - (want.logZ + total))).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(total));
+        const mu = arr(crf.marginals());
+        for (const i of used(n)) expect(Math.abs(mu[i]! - want.mu[i]!)).toBeLessThanOrEqual(1e-14);
+        expect(Math.abs(crf.entropy().item() - want.entropy)).toBeLessThanOrEqual(1e-13);
+        // The non-projective model's entropy (log Z − E[score]) no longer cancels there either.
+        const free = new ad.DependencyCRF({ arcScores: ad.tensor(S), projective: false, singleRoot });
+        expect(Math.abs(free.entropy().item() - bruteForce(base, singleRoot).entropy)).toBeLessThanOrEqual(1e-12);
+      }
+    }
+  });
+
+  it('a padded batch, vmap, Hessian-vector products and the generic program (ONNX export) at ties of 2^996', () => {
+    const v = 2 ** 996, N = 5, lengths = [4, 2];
+    const x = ad.tensor(Array.from({ length: 2 * N * N }, (_, i) => (Math.floor(i / N) % N > lengths[Math.floor(i / (N * N))]! ? NaN : v)), [2, N, N]);
+    const zero = (n: number) => projectiveOracle(square(new Array((n + 1) ** 2).fill(0), n), false);
+    const check = (mu: number[], what: string) => lengths.forEach((n, b) => {
+      const want = zero(n);
+      for (let h = 0; h < N; h++) for (let m = 0; m < N; m++) {
+        const got = mu[(b * N + h) * N + m]!;
+        expect(Math.abs(got - (h <= n && m <= n ? want.mu[h * (n + 1) + m]! : 0)), `${what} [${b}, ${h}, ${m}]`).toBeLessThanOrEqual(1e-14);
+      }
+    });
+    const build = (a: Tensor) => new ad.DependencyCRF({ arcScores: a, projective: true, lengths });
+    check(arr(build(x).marginals()), 'batch');
+    check(arr(ad.vmap((a: Tensor) => build(a).marginals())(ad.stack([x, x])) as Tensor).slice(2 * N * N), 'vmap');
+    // H·v: the Hessian is Cov(parts) of the same distribution as at scores 0.
+    const dir = ad.tensor(uniforms(93, 2 * N * N), [2, N, N]);
+    const logZ = (a: Tensor) => ad.sum(build(a).logPartition());
+    const hv = arr(ad.hvp(logZ, x, dir) as Tensor), hv0 = arr(ad.hvp(logZ, ad.zeros([2, N, N]), dir) as Tensor);
+    hv.forEach((h, i) => expect(Math.abs(h - hv0[i]!)).toBeLessThanOrEqual(1e-13));
+    genericPrograms.on = true;
+    try {
+      check(arr(build(x).marginals()), 'generic program');
+    } finally {
+      genericPrograms.on = false;
+    }
+  });
+
+  // Left: ties among trees whose score lies G nats below the sum of the words' best arcs (the best
+  // arcs cannot all be taken at once). The charts then hold numbers of size G, and α + β − log Z
+  // rounds by about G·ε: the two trees of [[0, −G, −G], [0, 0, 0], [0, 0, 0]] get marginals
+  // 0.49999976 at G = 1e10, 0.472 at 1e15 and 1 each from about 1e16 (what is below G's ulp, here
+  // log 2, is not in the scores' sums). The Matrix-Tree route, exact there, gives 0.5.
+  it('quantifies the limit: ties G nats below the words\' best arcs err by about G·ε (the Matrix-Tree route is exact)', () => {
+    const at = (G: number, projective: boolean) => arr(new ad.DependencyCRF({ arcScores: ad.tensor([[0, -G, -G], [0, 0, 0], [0, 0, 0]]), projective }).marginals())[1]!;
+    for (const G of [1e3, 1e6, 1e8, 1e10, 1e12]) expect(Math.abs(at(G, true) - 0.5), `G = ${G}`).toBeLessThanOrEqual(8 * G * Number.EPSILON);
+    for (const G of [1e6, 1e10, 1e17, 1e300]) expect(at(G, false)).toBe(0.5);
   });
 });

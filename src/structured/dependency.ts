@@ -16,7 +16,7 @@ import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch, usedEntries } from './batch.js';
 import { eisner } from './eisner.js';
-import { arcMask, eisnerLogPartition } from './eisnerLog.js';
+import { arcMask, centredArcs, eisnerLogPartition } from './eisnerLog.js';
 import { matrixTreeLogPartition } from './matrixTree.js';
 import { maxArborescence } from './arborescence.js';
 import { checkHeads } from './heads.js';
@@ -108,7 +108,21 @@ export class DependencyCRF {
   private logZ(arcs: Tensor): Tensor {
     if (!this.projective) return matrixTreeLogPartition(add(arcs, this.mask), this.lengths, this.singleRoot);
     // The kernels, or (while exporting to ONNX: core/genericPrograms.ts) the program they stand for.
-    return genericPrograms.on ? eisner(log, add(arcs, this.mask), this.lengths, this.singleRoot) : eisnerLogPartition(arcs, this.lengths, this.singleRoot);
+    // Both read the arcs less each word's best (centredArcs, and the kernels' loops).
+    if (!genericPrograms.on) return eisnerLogPartition(arcs, this.lengths, this.singleRoot);
+    const { centred, shift } = this.centred(arcs);
+    return add(eisner(log, add(centred, this.mask), this.lengths, this.singleRoot), shift);
+  }
+
+  /**
+   * The arc scores less each word's best usable score, and the sum of those (eisnerLog.ts's
+   * centredArcs): log Z, the marginals and the entropy computed from scores near 0. At scores of
+   * 1e10 with ties, Eisner's α + β − log Z (of size 3e10) had lost 1e-6 to rounding, and from about
+   * 1e16 each of k tied alternatives got marginal 1 and the entropy lost its log k; the
+   * non-projective entropy log Z − E[score] cancelled the same way.
+   */
+  private centred(arcs: Tensor): { centred: Tensor; shift: Tensor } {
+    return centredArcs(arcs, this.mask);
   }
 
   /** The semiring sum over projective trees (log Z, best score, entropy, Z). Projective models only. */
@@ -120,7 +134,10 @@ export class DependencyCRF {
     if (!this.projective) {
       throw new InvalidArgumentError(`${op}: a non-projective DependencyCRF is a determinant (the Matrix-Tree theorem), not a semiring dynamic program; use logPartition(), marginals(), entropy() and argmax(), or pass projective: true.`);
     }
-    return unbatch(semiring === log ? this.logZ(this.arcScores) : eisner(semiring, add(this.arcScores, this.mask), this.lengths, this.singleRoot), this.batched);
+    if (semiring === log) return unbatch(this.logZ(this.arcScores), this.batched);
+    // The entropy, like log Z, from scores near 0 (centred); the other semirings' values are scores.
+    const arcs = semiring === entropy ? this.centred(this.arcScores).centred : this.arcScores;
+    return unbatch(eisner(semiring, add(arcs, this.mask), this.lengths, this.singleRoot), this.batched);
   }
 
   logPartition(): Tensor;
@@ -145,8 +162,11 @@ export class DependencyCRF {
     if (extra.length > 0) extraArguments('DependencyCRF.entropy', 'DependencyCRF.entropy()', extra);
     if (this.projective) return this.sum(entropy);
     const marginals = grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor;
-    const usable = where(equal(add(this.arcScores, this.mask), -Infinity), 0, this.arcScores);
-    const logZ = this.logZ(this.arcScores);
+    // From the centred scores: log Z and E[score] both less Σ c_m, so that they do not cancel to
+    // rounding at large offsets (scores of 1e15 + x had H off by 0.06).
+    const { centred } = this.centred(this.arcScores);
+    const usable = where(equal(add(centred, this.mask), -Infinity), 0, centred);
+    const logZ = this.logZ(centred);
     const expected = sum(mul(marginals, usable), [1, 2]);
     return unbatch(where(equal(logZ, -Infinity), 0, sub(logZ, expected)), this.batched);
   }

@@ -11,12 +11,18 @@
  * with ⊕ = logsumexp and ⊗ = +. Every sum runs along a row of one chart and a column of another, so
  * each chart whose columns are read is also kept transposed: both operands of every ⊕ are then
  * contiguous.
+ *
+ * The arcs are read less c_m, the best usable score into each word m (0 if none is finite), and
+ * log Z = Σ_m c_m + the program's value: every tree has exactly one arc into each word, so the
+ * marginals are unchanged, and the charts hold numbers near 0 instead of sums of large scores. At
+ * scores of 1e10 with ties, α + β − log Z (of size 3e10) had lost 1e-6 to rounding; from about
+ * 1e16 each of k tied alternatives got marginal 1 (all-equal scores of 2^996: a column summed to k).
  */
 
-/** Offsets (in units of N², N the padded number of positions) of the charts in one item's packed block. */
-const CL = 0, CR = 1, IL = 2, IR = 3, INNER = 4, CLT = 5, CRT = 6, ILT = 7;
-/** Doubles per batch item in the packed charts: 8 charts of N × N, then log Z. */
-export const chartSize = (N: number) => 8 * N * N + 1;
+/** Offsets (in units of N², N the padded number of positions) of the charts in one item's packed block; ARC holds the arcs less c. */
+const CL = 0, CR = 1, IL = 2, IR = 3, INNER = 4, CLT = 5, CRT = 6, ILT = 7, ARC = 8;
+/** Doubles per batch item in the packed charts: 9 arrays of N × N, then log Z and log Z − Σ c. */
+export const chartSize = (N: number) => 9 * N * N + 2;
 
 /**
  * logsumexp of x[i + k] + y[j + k] for k = 0 … len − 1: the largest term first, then the sum of
@@ -41,16 +47,26 @@ function lse2(x: Float64Array, i: number, y: Float64Array, j: number, len: numbe
 export function eisnerInsideKernel(arcs: Float64Array, B: number, N: number, lengths: readonly number[], singleRoot: boolean, out: Float64Array): Float64Array {
   const NN = N * N, P = chartSize(N);
   for (let b = 0; b < B; b++) {
-    const a = b * NN, o = b * P, n = lengths[b]!;
+    const o = b * P, n = lengths[b]!;
     const cl = o + CL * NN, cr = o + CR * NN, il = o + IL * NN, ir = o + IR * NN, inn = o + INNER * NN, clt = o + CLT * NN, crt = o + CRT * NN, ilt = o + ILT * NN;
+    // The arcs less each word's best (see above), into the ARC chart; the program reads them there.
+    const a = o + ARC * NN;
+    let shift = 0;
+    for (let m = 1; m <= n; m++) {
+      let c = -Infinity;
+      for (let h = 0; h <= n; h++) if (h !== m) c = Math.max(c, arcs[b * NN + h * N + m]!);
+      if (!Number.isFinite(c)) c = 0;
+      shift += c;
+      for (let h = 0; h <= n; h++) if (h !== m) out[a + h * N + m] = arcs[b * NN + h * N + m]! - c;
+    }
     for (let s = 0; s <= n; s++) out[cl + s * N + s] = out[cr + s * N + s] = out[clt + s * N + s] = out[crt + s * N + s] = 0;
     for (let w = 1; w <= n; w++) {
       for (let s = 0; s + w <= n; s++) {
         const t = s + w, st = s * N + t, ts = t * N + s;
         const inner = lse2(out, cr + s * N + s, out, clt + t * N + s + 1, w); // C→[s, r] ⊗ C←[r + 1, t], r = s … t − 1
         out[inn + st] = inner;
-        out[ir + st] = inner + arcs[a + st]!;
-        const left = s === 0 ? -Infinity : inner + arcs[a + ts]!;
+        out[ir + st] = inner + out[a + st]!;
+        const left = s === 0 ? -Infinity : inner + out[a + ts]!;
         out[il + st] = out[ilt + ts] = left;
         const cLeft = s === 0 ? -Infinity : lse2(out, cl + s * N + s, out, ilt + t * N + s, w); // C←[s, r] ⊗ I←[r, t], r = s … t − 1
         out[cl + st] = out[clt + ts] = cLeft;
@@ -63,12 +79,13 @@ export function eisnerInsideKernel(arcs: Float64Array, B: number, N: number, len
     else {
       // arc(0 → r) ⊗ C←[1, r] ⊗ C→[r, n]: the arcs of row 0, C← along row 1, C→ down column n.
       let m = -Infinity;
-      for (let r = 1; r <= n; r++) m = Math.max(m, arcs[a + r]! + out[cl + N + r]! + out[crt + n * N + r]!);
+      for (let r = 1; r <= n; r++) m = Math.max(m, out[a + r]! + out[cl + N + r]! + out[crt + n * N + r]!);
       let acc = 0;
-      if (m !== -Infinity && m !== Infinity) for (let r = 1; r <= n; r++) acc += Math.exp(arcs[a + r]! + out[cl + N + r]! + out[crt + n * N + r]! - m);
+      if (m !== -Infinity && m !== Infinity) for (let r = 1; r <= n; r++) acc += Math.exp(out[a + r]! + out[cl + N + r]! + out[crt + n * N + r]! - m);
       logZ = m === -Infinity || m === Infinity ? m : m + Math.log(acc);
     }
-    out[o + 8 * NN] = logZ;
+    out[o + 9 * NN] = logZ + shift;
+    out[o + 9 * NN + 1] = logZ;
   }
   return out;
 }
@@ -76,7 +93,7 @@ export function eisnerInsideKernel(arcs: Float64Array, B: number, N: number, len
 /** log Z of each item from packed charts [B, chartSize(N)], into `out` [B]. */
 export function eisnerReadLogZ(charts: Float64Array, B: number, N: number, out: Float64Array): Float64Array {
   const P = chartSize(N);
-  for (let b = 0; b < B; b++) out[b] = charts[b * P + 8 * N * N]!;
+  for (let b = 0; b < B; b++) out[b] = charts[b * P + 9 * N * N]!;
   return out;
 }
 
@@ -98,15 +115,15 @@ export function eisnerAdjointKernel(
   const gCL = 0, gCR = NN, gIR = 2 * NN, gCLT = 3 * NN, gCRT = 4 * NN, gILT = 5 * NN;
   for (let b = 0; b < B; b++) {
     const gz = g[b]!;
-    const logZ = charts[b * P + 8 * NN]!;
+    const logZ = charts[b * P + 9 * NN + 1]!; // of the arcs less c, which the charts hold
     if (gz === 0 || logZ === -Infinity) continue;
     scratch.fill(0);
-    const a = b * NN, o = b * P, n = lengths[b]!;
+    const a = b * NN, o = b * P, n = lengths[b]!, arc = o + ARC * NN;
     const cl = o + CL * NN, cr = o + CR * NN, ir = o + IR * NN, inn = o + INNER * NN, clt = o + CLT * NN, crt = o + CRT * NN, ilt = o + ILT * NN;
     if (!singleRoot) scratch[gCR + n] = gz;
     else {
       for (let r = 1; r <= n; r++) {
-        const p = gz * Math.exp(arcs[a + r]! + charts[cl + N + r]! + charts[crt + n * N + r]! - logZ);
+        const p = gz * Math.exp(charts[arc + r]! + charts[cl + N + r]! + charts[crt + n * N + r]! - logZ);
         out[a + r] += p;
         scratch[gCL + N + r] += p;
         scratch[gCRT + n * N + r] += p;

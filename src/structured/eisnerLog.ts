@@ -9,8 +9,10 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, mul } from '../ops/binary.js';
-import { sum } from '../ops/reduce.js';
+import { add, mul, sub } from '../ops/binary.js';
+import { max, sum } from '../ops/reduce.js';
+import { isfinite } from '../ops/predicates.js';
+import { stopGradient, where } from '../ops/select.js';
 import { reshape } from '../ops/shape.js';
 import { hvp } from '../transforms/jvp.js';
 import { log } from './semirings.js';
@@ -34,12 +36,30 @@ export function arcMask(lengths: readonly number[], N: number): Tensor {
 }
 
 /**
- * Σ_b log Z_b by the semiring-generic program: what the primitives compute, differentiated twice for
- * their higher derivatives. No sentences (a vmap of 0 examples folded into the batch axis) sum to 0,
- * with derivative 0: the program itself needs at least one (its charts are concatenated per sentence).
+ * The arc scores [B, N, N] less c_m, the best score into each word m that `mask` allows (held
+ * constant; 0 where none is finite), and shift = Σ_m c_m [B]. Every tree has exactly one arc into
+ * each word, so log Z(s) = log Z(s − c) + shift and the marginals and the entropy are those of
+ * s − c, whose log-space sums add numbers near 0 (eisnerKernel.ts does the same in its loops).
  */
-const genericLogZ = (arcs: Tensor, p: EisnerParams) =>
-  (arcs.shape[0] === 0 ? sum(arcs) : sum(eisner(log, add(arcs, arcMask(p.lengths, arcs.shape[1]!)), p.lengths, p.singleRoot)));
+export function centredArcs(arcs: Tensor, mask: Tensor): { centred: Tensor; shift: Tensor } {
+  const [B, N] = arcs.shape as [number, number, number];
+  const best = stopGradient(max(add(arcs, mask), 1)); // [B, N]; −∞ in column 0 and past each sentence
+  const c = where(isfinite(best), best, 0);
+  return { centred: sub(arcs, reshape(c, [B, 1, N])), shift: sum(c, 1) };
+}
+
+/**
+ * Σ_b log Z_b by the semiring-generic program (on the centred arcs, as the kernels): what the
+ * primitives compute, differentiated twice for their higher derivatives. No sentences (a vmap of 0
+ * examples folded into the batch axis) sum to 0, with derivative 0: the program itself needs at
+ * least one (its charts are concatenated per sentence).
+ */
+const genericLogZ = (arcs: Tensor, p: EisnerParams) => {
+  if (arcs.shape[0] === 0) return sum(arcs);
+  const mask = arcMask(p.lengths, arcs.shape[1]!);
+  const { centred, shift } = centredArcs(arcs, mask);
+  return add(sum(eisner(log, add(centred, mask), p.lengths, p.singleRoot)), sum(shift));
+};
 
 /**
  * The vmap rule of all three primitives (batch.ts): the vmapped axis V joins the batch axis B, each
