@@ -8,6 +8,7 @@
  * each window, as PyTorch's.
  */
 import { max, mean } from '../ops/reduce.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { avgPool, maxPool } from '../ops/pooling.js';
 import { same, type NodeContext, type OperatorDef } from './importNode.js';
 
@@ -92,7 +93,7 @@ function poolOp(kind: 'max' | 'avg'): OperatorDef {
 }
 
 /** GlobalAveragePool / GlobalMaxPool: over every spatial axis, kept as length 1. */
-function globalPool(reduce: typeof mean): OperatorDef {
+function globalPool(reduce: (x: Tensor, axes: number[], keepdims: boolean) => Tensor): OperatorDef {
   return {
     attributes: [],
     compile: () => ([x]) => {

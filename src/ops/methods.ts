@@ -10,6 +10,7 @@ import * as linalg from './linalg.js';
 import * as select from './select.js';
 import type { Axis } from './reduce.js';
 import type { TakeOptions } from './indexModes.js';
+import type { MaskOptions, ReduceOptions } from './reductionOptions.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -20,8 +21,8 @@ declare module '../tensor/tensor.js' {
     neg(): Tensor; exp(): Tensor; log(): Tensor; log1p(): Tensor; expm1(): Tensor; sqrt(): Tensor; square(): Tensor;
     abs(): Tensor; sign(): Tensor; sin(): Tensor; cos(): Tensor; tanh(): Tensor; sigmoid(): Tensor;
     softplus(): Tensor; relu(): Tensor;
-    sum(axis?: Axis, keepdims?: boolean): Tensor; mean(axis?: Axis, keepdims?: boolean): Tensor;
-    max(axis?: Axis, keepdims?: boolean): Tensor; min(axis?: Axis, keepdims?: boolean): Tensor;
+    sum(axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor; mean(axis?: Axis | MaskOptions, keepdims?: boolean | MaskOptions): Tensor;
+    max(axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor; min(axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor;
     logsumexp(axis?: Axis, keepdims?: boolean): Tensor;
     softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor; cumsum(axis: number): Tensor;
     reshape(shape: Shape): Tensor; transpose(perm?: readonly number[]): Tensor;

@@ -3,14 +3,16 @@
  * and keepdims as `sum`) — composed of differentiable ops, two-pass for accuracy.
  */
 import { InvalidArgumentError } from '../core/errors.js';
-import { normalizeAxes, sizeOf } from '../tensor/shape.js';
+import { normalizeAxes, reducedShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, sub } from './binary.js';
+import { div, maximum, sub } from './binary.js';
 import { square } from './unary.js';
 import { rootSumSquares } from './squareScale.js';
 import { mean, sum, type Axis } from './reduce.js';
 import { where } from './select.js';
+import { reshape } from './shape.js';
+import { maskOf, type Mask } from './reductionOptions.js';
 import { isfinite } from './predicates.js';
 import { registerTensorMethods } from './methods.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -21,6 +23,17 @@ export interface MomentOptions {
   readonly ddof?: number | undefined;
   /** Keep the reduced axes as length 1 (default false). */
   readonly keepdims?: boolean | undefined;
+  /** Only the entries where this mask (broadcast to x's shape) is true take part (NumPy's where=): N is their count per slice. */
+  readonly where?: Mask | undefined;
+}
+
+/** The options of a moment, which may take the axis's place (`variance(x, { ddof: 1 })`). @internal */
+export function momentArguments(op: string, axis: Axis | MomentOptions | undefined, options: MomentOptions | undefined): [Axis | undefined, MomentOptions] {
+  if (typeof axis === 'object' && axis !== null && !Array.isArray(axis)) {
+    if (options !== undefined) throw new InvalidArgumentError(`${op}: options were given twice, in place of the axis and after it; pass ${op}(x, axis, options) or ${op}(x, options).`);
+    return [undefined, axis as MomentOptions];
+  }
+  return [axis as Axis | undefined, options ?? {}];
 }
 
 function checkOptions(op: string, options: MomentOptions): { ddof: number; keepdims: boolean } {
@@ -28,8 +41,8 @@ function checkOptions(op: string, options: MomentOptions): { ddof: number; keepd
     throw new InvalidArgumentError(`${op}: options must be an object like { ddof: 1, keepdims: true }, got ${String(options)}.`);
   }
   for (const key of Object.keys(options)) {
-    if (key !== 'ddof' && key !== 'keepdims') {
-      throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are ddof and keepdims.`);
+    if (key !== 'ddof' && key !== 'keepdims' && key !== 'where') {
+      throw new InvalidArgumentError(`${op}: unknown option '${key}'; the options are ddof, keepdims and where.`);
     }
   }
   const { ddof = 0, keepdims = false } = options;
@@ -48,14 +61,32 @@ function checkOptions(op: string, options: MomentOptions): { ddof: number; keepd
  * @example ad.variance(ad.tensor([[1, 2], [3, 5]]), 1) // [0.25, 1]
  * @example ad.variance(ad.tensor([1, 2, 3, 4]), undefined, { ddof: 1 }) // 5/3
  */
-export function variance(x: TensorLike, axis?: Axis, options?: MomentOptions): Tensor;
-export function variance(x: TensorLike, axis?: Axis, options: MomentOptions = {}, ...extra: unknown[]): Tensor {
+export function variance(x: TensorLike, axis?: Axis | MomentOptions, options?: MomentOptions): Tensor;
+export function variance(x: TensorLike, axis?: Axis | MomentOptions, options?: MomentOptions, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('variance', 'variance(x, axis?, options?)', extra, options);
+  [axis, options] = momentArguments('variance', axis, options);
   const t = asTensor(x, 'variance');
   const { ddof, keepdims } = checkOptions('variance', options);
   const axes = normalizeAxes(axis, t.ndim, 'variance');
+  if (options.where !== undefined) {
+    const { deviations, count } = maskedDeviations('variance', t, axes, options.where);
+    return div(sum(square(deviations), axes, keepdims), maximum(sub(keepdims ? count : sum(count, axes), ddof), 0));
+  }
   const count = sizeOf(axes.map((a) => t.shape[a]!));
   return div(sum(square(deviationsOf(t, axes)), axes, keepdims), Math.max(count - ddof, 0));
+}
+
+/**
+ * x − mean over the masked-in entries of `axes` (0 elsewhere, so masked-out entries get no
+ * gradient), corrected as deviationsOf, and the count of masked-in entries per slice (kept axes).
+ */
+function maskedDeviations(op: string, t: Tensor, axes: number[], given: Mask): { deviations: Tensor; count: Tensor } {
+  const mask = maskOf(op, given, t.shape);
+  const count = sum(mask, axes, true);
+  const meanOf = (v: Tensor) => div(sum(v, axes, true), count);
+  const rough = where(mask, sub(t, meanOf(where(mask, t, 0))), 0);
+  const correction = meanOf(rough);
+  return { deviations: where(mask, sub(rough, where(isfinite(correction), correction, 0)), 0), count };
 }
 
 /** x − mean(x) over `axes` (kept as length 1), with the mean's own rounding error removed. */
@@ -78,12 +109,18 @@ function deviationsOf(t: Tensor, axes: number[]): Tensor {
  * infinite derivative of √ at 0 meets exactly zero deviations: a strong zero), not NaN.
  * @example ad.std(ad.tensor([2, 4, 4, 4, 5, 5, 7, 9])) // 2
  */
-export function std(x: TensorLike, axis?: Axis, options?: MomentOptions): Tensor;
-export function std(x: TensorLike, axis?: Axis, options: MomentOptions = {}, ...extra: unknown[]): Tensor {
+export function std(x: TensorLike, axis?: Axis | MomentOptions, options?: MomentOptions): Tensor;
+export function std(x: TensorLike, axis?: Axis | MomentOptions, options?: MomentOptions, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('std', 'std(x, axis?, options?)', extra, options);
+  [axis, options] = momentArguments('std', axis, options);
   const t = asTensor(x, 'std');
   const { ddof, keepdims } = checkOptions('std', options);
   const axes = normalizeAxes(axis, t.ndim, 'std');
+  if (options.where !== undefined) {
+    const { deviations, count } = maskedDeviations('std', t, axes, options.where);
+    const root = rootSumSquares(deviations, axes, true, maximum(sub(count, ddof), 0));
+    return keepdims ? root : reshape(root, reducedShape(t.shape, axes, false));
+  }
   const count = sizeOf(axes.map((a) => t.shape[a]!));
   // Scaled by max|d| (./squareScale.ts): std([1e160, −1e160, 3e160]) was ∞, std([1e-170, −1e-170])
   // 0 with a NaN gradient. Equal entries keep s = 1 and the strong-zero gradient 0.
@@ -93,9 +130,9 @@ export function std(x: TensorLike, axis?: Axis, options: MomentOptions = {}, ...
 declare module '../tensor/tensor.js' {
   interface Tensor {
     /** `ad.variance(x, axis, options)`. @example ad.tensor([1, 2, 3]).variance() // 2/3 */
-    variance(axis?: Axis, options?: MomentOptions): Tensor;
+    variance(axis?: Axis | MomentOptions, options?: MomentOptions): Tensor;
     /** `ad.std(x, axis, options)`. @example ad.tensor([1, 3]).std() // 1 */
-    std(axis?: Axis, options?: MomentOptions): Tensor;
+    std(axis?: Axis | MomentOptions, options?: MomentOptions): Tensor;
   }
 }
 

@@ -16,6 +16,7 @@ import { maxIndex, minIndex } from './sort.js';
 import { prod } from '../products/prod.js';
 import { cumprod } from '../products/cumprod.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { maskOf, reductionOptions, type ReduceOptions } from './reductionOptions.js';
 
 /** x with NaN replaced by `fill`, flattened when no axis is given (NumPy's axis=None). */
 function filled(op: string, x: TensorLike, fill: number, axis: number | undefined): { t: Tensor; ax: number } {
@@ -32,12 +33,14 @@ function filled(op: string, x: TensorLike, fill: number, axis: number | undefine
  * gives 1. NaN entries get a zero gradient; the others prod's (exact with zeros, to every order).
  * @example ad.nanprod(ad.tensor([[2, NaN], [3, 4]]), 1).toArray(); // => [2, 12]
  */
-export function nanprod(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function nanprod(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+export function nanprod(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor;
+export function nanprod(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('nanprod', 'nanprod(x, axis?, keepdims?)', extra, keepdims);
+  const o = reductionOptions('nanprod', axis, keepdims, ['where', 'initial']);
   const t = asTensor(x, 'nanprod');
-  normalizeAxes(axis, t.ndim, 'nanprod'); // a bad axis named as nanprod's, not prod's
-  return prod(where(isnan(t), 1, t), axis, keepdims);
+  normalizeAxes(o.axis, t.ndim, 'nanprod'); // a bad axis named as nanprod's, not prod's
+  const kept = o.where === undefined ? t : where(maskOf('nanprod', o.where, t.shape), t, 1);
+  return prod(where(isnan(kept), 1, kept), o.axis, { keepdims: o.keepdims, initial: o.initial });
 }
 
 /**

@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { formatShape, keepdimsArg, normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, equal, mul, mulStrong, sub } from './binary.js';
+import { add, div, equal, maximum, minimum, mul, mulStrong, sub } from './binary.js';
 import { exp, reciprocal } from './unary.js';
 import { stopGradient, where } from './select.js';
 import { broadcastTo, reshape } from './shape.js';
@@ -15,6 +15,7 @@ import { shiftAxes } from './batching.js';
 import { logsumexpOfOuterSum } from './outerSum.js';
 import { flag, knownOptions } from './optionChecks.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { maskOf, needsInitial, reductionOptions, type MaskOptions, type ReduceOptions } from './reductionOptions.js';
 
 export type Axis = number | readonly number[];
 interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
@@ -107,9 +108,24 @@ function reduce(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undef
   return apply(prim, [t], { axes, keepdims: keepdimsArg(keepdims, prim.name) });
 }
 
-/** Sum over `axis` (all axes by default). @example ad.sum(ad.tensor([[1, 2], [3, 4]]), 0) // [4, 6] */
-export function sum(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function sum(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('sum', 'sum(x, axis?, keepdims?)', extra, keepdims); return reduce(sumP, x, axis, keepdims); }
+/**
+ * Sum over `axis` (all axes by default). In keepdims's place (or the axis's), NumPy's keywords
+ * `{ keepdims, where, initial }`: only the entries where the mask is true are summed (the others
+ * get a zero gradient), and `initial` is added.
+ * @example ad.sum(ad.tensor([[1, 2], [3, 4]]), 0) // [4, 6]
+ * @example ad.sum(ad.tensor([1, 2, 3]), { where: [true, false, true] }) // 4
+ */
+export function sum(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor;
+export function sum(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('sum', 'sum(x, axis?, keepdims?)', extra, keepdims);
+  if (keepdims === undefined || typeof keepdims === 'boolean') {
+    if (axis === undefined || typeof axis === 'number' || Array.isArray(axis)) return reduce(sumP, x, axis as Axis | undefined, keepdims ?? false);
+  }
+  const o = reductionOptions('sum', axis, keepdims, ['where', 'initial']);
+  const t = asTensor(x, 'sum');
+  const total = reduce(sumP, o.where === undefined ? t : where(maskOf('sum', o.where, t.shape), t, 0), o.axis, o.keepdims);
+  return o.initial === undefined ? total : add(total, o.initial);
+}
 
 /**
  * Maximum over `axis`, −∞ over an empty axis (the identity of max: the ⊕ of the max semiring, a
@@ -122,34 +138,48 @@ export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { retu
 
 /**
  * `ad.max` and `ad.min`: as NumPy (and unlike sum's 0 or logsumexp's −∞), an empty reduced axis has
- * no extremum, so it is an error rather than the identity ∓∞.
+ * no extremum, so it is an error rather than the identity ∓∞ — unless `initial` is given, which
+ * takes part in every slice (NumPy's `initial`); with `where`, only the masked-in entries do, and
+ * `initial` is required (NumPy and JAX raise without it).
  */
-function checkedExtremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
-  const t = asTensor(x, prim.name);
-  const axes = normalizeAxes(axis, t.ndim, prim.name);
+function checkedExtremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | ReduceOptions | undefined, keepdims: boolean | ReduceOptions | undefined): Tensor {
+  const op = prim.name;
+  const o = reductionOptions(op, axis, keepdims, ['where', 'initial']);
+  const t = asTensor(x, op);
+  const axes = normalizeAxes(o.axis, t.ndim, op);
+  if (o.where !== undefined && o.initial === undefined) throw needsInitial(op);
+  if (o.initial !== undefined) {
+    // The masked-out entries read as the identity ∓∞; initial then joins every slice (an empty one gives initial).
+    const identity = op === 'max' ? -Infinity : Infinity;
+    const masked = o.where === undefined ? t : where(maskOf(op, o.where, t.shape), t, identity);
+    return (op === 'max' ? maximum : minimum)(apply(prim, [masked], { axes, keepdims: o.keepdims }), o.initial);
+  }
   const empty = t.size === 0 ? axes.find((a) => t.shape[a] === 0) : undefined;
   if (empty !== undefined) {
     throw new InvalidArgumentError(
-      `${prim.name}: x of shape ${formatShape(t.shape)} is empty along axis ${empty}; the ${prim.name} of no values is undefined ` +
-        `(NumPy raises too). Reduce a non-empty axis, or check x.size first.`,
+      `${op}: x of shape ${formatShape(t.shape)} is empty along axis ${empty}; the ${op} of no values is undefined ` +
+        `(NumPy raises too). Reduce a non-empty axis, pass { initial }, or check x.size first.`,
     );
   }
-  return apply(prim, [t], { axes, keepdims: keepdimsArg(keepdims, prim.name) });
+  return apply(prim, [t], { axes, keepdims: o.keepdims });
 }
 
 /**
  * Maximum over `axis`; the gradient is split equally among tied maxima. An empty axis is an error.
+ * In keepdims's place (or the axis's), NumPy's keywords `{ keepdims, where, initial }`: `initial`
+ * joins every slice; `where` (which needs `initial`) leaves the masked-out entries out.
  * Exported as `ad.max`. @example ad.max(ad.tensor([1, 3, 2])) // 3
+ * @example ad.max(ad.tensor([1, 3, 2]), { where: [true, false, true], initial: 0 }) // 2
  */
-export function checkedMax(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function checkedMax(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('max', 'max(x, axis?, keepdims?)', extra, keepdims); return checkedExtremum(maxP, x, axis, keepdims); }
+export function checkedMax(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor;
+export function checkedMax(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('max', 'max(x, axis?, keepdims?)', extra, keepdims); return checkedExtremum(maxP, x, axis, keepdims); }
 
 /**
  * Minimum over `axis`; the gradient is split equally among tied minima. An empty axis is an error.
- * Exported as `ad.min`. @example ad.min(ad.tensor([1, 3, 2])) // 1
+ * Options as `max`. Exported as `ad.min`. @example ad.min(ad.tensor([1, 3, 2])) // 1
  */
-export function checkedMin(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function checkedMin(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('min', 'min(x, axis?, keepdims?)', extra, keepdims); return checkedExtremum(minP, x, axis, keepdims); }
+export function checkedMin(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor;
+export function checkedMin(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('min', 'min(x, axis?, keepdims?)', extra, keepdims); return checkedExtremum(minP, x, axis, keepdims); }
 
 /**
  * log Σ exp(x) over `axis`, without overflow. All −∞ gives −∞ with a zero gradient.
@@ -165,15 +195,24 @@ export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false, ...extra
   return logsumexpOfOuterSum(t, axes, keepdims) ?? apply(logsumexpP, [t], { axes, keepdims });
 }
 
-/** Mean over `axis`. @example ad.mean(ad.tensor([1, 2, 3, 6])) // 3 */
-export function mean(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function mean(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+/**
+ * Mean over `axis`. In keepdims's place (or the axis's), NumPy's keywords `{ keepdims, where }`:
+ * the mean of the masked-in entries (their sum over their count; NaN for a slice with none).
+ * @example ad.mean(ad.tensor([1, 2, 3, 6])) // 3
+ * @example ad.mean(ad.tensor([1, 2, 3, 6]), { where: [true, false, true, false] }) // 2
+ */
+export function mean(x: TensorLike, axis?: Axis | MaskOptions, keepdims?: boolean | MaskOptions): Tensor;
+export function mean(x: TensorLike, axis?: Axis | MaskOptions, keepdims?: boolean | MaskOptions, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('mean', 'mean(x, axis?, keepdims?)', extra, keepdims);
+  const o = reductionOptions('mean', axis, keepdims, ['where']);
   const t = asTensor(x, 'mean');
-  const axes = normalizeAxes(axis, t.ndim, 'mean');
-  keepdimsArg(keepdims, 'mean');
+  const axes = normalizeAxes(o.axis, t.ndim, 'mean');
+  if (o.where !== undefined) {
+    const mask = maskOf('mean', o.where, t.shape);
+    return div(sum(where(mask, t, 0), axes, o.keepdims), sum(mask, axes, o.keepdims));
+  }
   const count = sizeOf(axes.map((a) => t.shape[a]!));
-  return div(sum(t, axes, keepdims), count);
+  return div(sum(t, axes, o.keepdims), count);
 }
 
 /**

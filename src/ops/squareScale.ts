@@ -26,9 +26,10 @@ export function squareScale(largest: Tensor): Tensor {
 /**
  * √(Σx² / divisor) over `axis` as s·√(Σ(x/s)² / divisor), s = squareScale(max|x|) held constant
  * (the gradient is unchanged), so the squares neither overflow nor underflow: the 2-norm and
- * Frobenius norm (divisor 1), and std of the deviations (divisor N − ddof).
+ * Frobenius norm (divisor 1), and std of the deviations (divisor N − ddof; a tensor of counts with
+ * the reduced axes kept when N differs per slice, as std's `where`, which then keeps the dimensions).
  */
-export function rootSumSquares(x: Tensor, axis: Axis, keepdims: boolean, divisor = 1): Tensor {
+export function rootSumSquares(x: Tensor, axis: Axis, keepdims: boolean, divisor: number | Tensor = 1): Tensor {
   const meanSquare = (y: Tensor, keep: boolean) => (divisor === 1 ? sum(square(y), axis, keep) : div(sum(square(y), axis, keep), divisor));
   if (x.size === 0) return sqrt(meanSquare(x, keepdims)); // no max to scale by
   const scale = squareScale(stopGradient(max(abs(x), axis, true)));

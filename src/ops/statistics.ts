@@ -19,6 +19,7 @@ import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
 import { checkArgumentValues } from './argumentChecks.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { maskOf, reductionOptions, type MaskOptions } from './reductionOptions.js';
 
 /**
  * t's values for a check on bad input, or null where they are not to be read: under vmap (they
@@ -37,25 +38,33 @@ function nonzeros(op: string, x: TensorLike, axis: Axis | undefined, keepdims: b
 
 /**
  * 1 where every entry over `axis` is non-zero (NaN counts as true), else 0 (numpy.all); 1 over an
- * empty axis. No gradient.
+ * empty axis. No gradient. In keepdims's place (or the axis's), `{ keepdims, where }`: only the
+ * masked-in entries are tested (1 for a slice with none).
  * @example ad.all(ad.tensor([[1, 0], [2, 3]]), 1).toArray(); // => [0, 1]
+ * @example ad.all(ad.tensor([1, 0, 2]), { where: [true, false, true] }).item(); // => 1
  */
-export function all(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function all(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+export function all(x: TensorLike, axis?: Axis | MaskOptions, keepdims?: boolean | MaskOptions): Tensor;
+export function all(x: TensorLike, axis?: Axis | MaskOptions, keepdims?: boolean | MaskOptions, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('all', 'all(x, axis?, keepdims?)', extra, keepdims);
+  const o = reductionOptions('all', axis, keepdims, ['where']);
   const t = asTensor(x, 'all');
-  return equal(sum(equal(t, 0), normalizeAxes(axis, t.ndim, 'all'), keepdimsArg(keepdims, 'all')), 0);
+  const zeros = equal(t, 0);
+  return equal(sum(o.where === undefined ? zeros : mul(zeros, maskOf('all', o.where, t.shape)), normalizeAxes(o.axis, t.ndim, 'all'), o.keepdims), 0);
 }
 
 /**
  * 1 where some entry over `axis` is non-zero (NaN counts as true), else 0 (numpy.any); 0 over an
- * empty axis. No gradient.
+ * empty axis. No gradient. In keepdims's place (or the axis's), `{ keepdims, where }`: only the
+ * masked-in entries are tested (0 for a slice with none).
  * @example ad.any(ad.tensor([[1, 0], [0, 0]]), 1).toArray(); // => [1, 0]
  */
-export function any(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function any(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+export function any(x: TensorLike, axis?: Axis | MaskOptions, keepdims?: boolean | MaskOptions): Tensor;
+export function any(x: TensorLike, axis?: Axis | MaskOptions, keepdims?: boolean | MaskOptions, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('any', 'any(x, axis?, keepdims?)', extra, keepdims);
-  return greater(nonzeros('any', x, axis, keepdims), 0);
+  const o = reductionOptions('any', axis, keepdims, ['where']);
+  const t = asTensor(x, 'any');
+  const ones = notEqual(t, 0);
+  return greater(sum(o.where === undefined ? ones : mul(ones, maskOf('any', o.where, t.shape)), normalizeAxes(o.axis, t.ndim, 'any'), o.keepdims), 0);
 }
 
 /**

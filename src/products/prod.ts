@@ -6,7 +6,9 @@ import { leaveOneOutKernel, leaveOneOutTangentKernel, prodKernel } from '../tens
 import { keepdimsArg, normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { add } from '../ops/binary.js';
+import { add, mul } from '../ops/binary.js';
+import { where } from '../ops/select.js';
+import { maskOf, reductionOptions, type ReduceOptions } from '../ops/reductionOptions.js';
 import { sum, type Axis } from '../ops/reduce.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { chain } from '../ops/rules.js';
@@ -141,15 +143,20 @@ const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
  * ad.prod(ad.tensor([[1, 2], [3, 4]]), 1); // [2, 12]
  * ad.grad((x) => ad.prod(x))(ad.tensor([2, 0, 5])); // [0, 10, 0]
  */
-export function prod(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function prod(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+export function prod(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor;
+export function prod(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('prod', 'prod(x, axis?, keepdims?)', extra, keepdims);
-  const t = asTensor(x, 'prod');
-  const axes = normalizeAxes(axis, t.ndim, 'prod');
-  keepdimsArg(keepdims, 'prod');
-  if (axes.length === 0) return t;
-  const { rows, axis: ax } = mergeAxes(t, axes);
-  return reshape(apply(prodP, [rows], { axis: ax }), reducedShape(t.shape, axes, keepdims));
+  const o = reductionOptions('prod', axis, keepdims, ['where', 'initial']);
+  const given = asTensor(x, 'prod');
+  // NumPy's where= and initial=: the masked-out factors read as 1 (gradient exactly 0), initial multiplies in.
+  const t = o.where === undefined ? given : where(maskOf('prod', o.where, given.shape), given, 1);
+  const axes = normalizeAxes(o.axis, t.ndim, 'prod');
+  let product = t;
+  if (axes.length > 0) {
+    const { rows, axis: ax } = mergeAxes(t, axes);
+    product = reshape(apply(prodP, [rows], { axis: ax }), reducedShape(t.shape, axes, o.keepdims));
+  }
+  return o.initial === undefined ? product : mul(product, o.initial);
 }
 
 /**
@@ -172,7 +179,7 @@ declare module '../tensor/tensor.js' {
      * O(n) and is exact with any number of zero factors, to every order.
      * @example ad.tensor([[1, 2], [3, 4]]).prod(1); // [2, 12]
      */
-    prod(axis?: Axis, keepdims?: boolean): Tensor;
+    prod(axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor;
   }
 }
 

@@ -46,14 +46,17 @@ describe('keepdims must be a boolean (an options object in its place kept the ax
   const x = seq([2, 3]);
   const opts = bad<boolean>({ keepdims: false });
   it.each([
-    ['sum', () => ad.sum(x, 0, opts)],
-    ['mean', () => ad.mean(x, 0, opts)],
-    ['max', () => ad.max(x, 0, opts)],
-    ['min', () => ad.min(x, 0, opts)],
     ['logsumexp', () => ad.logsumexp(x, 0, opts)],
     ['maxIndex', () => ad.maxIndex(x, 0, opts)],
     ['minIndex', () => ad.minIndex(x, undefined, bad('yes'))],
   ])('%s', (op, run) => expectClearError(run, { op, fix: /keepdims must be true or false, got an object \(Object\)|keepdims must be true or false, got string 'yes'/, type: ad.InvalidArgumentError }));
+
+  it('sum, mean, max and min read an options object there as NumPy keywords (helper 113), keepdims included', () => {
+    expect(ad.sum(x, 0, { keepdims: false }).shape).toEqual([3]);
+    expect(ad.mean(x, 0, { keepdims: true }).shape).toEqual([1, 3]);
+    expect(ad.max(x, 0, { keepdims: false }).shape).toEqual([3]);
+    expect(() => ad.min(x, 0, bad({ keepdim: true }))).toThrow(/^min: unknown option 'keepdim'/);
+  });
 
   it('true and false still work', () => {
     expect(ad.sum(x, 0, true).toArray()).toEqual([[3, 5, 7]]);
@@ -134,7 +137,7 @@ describe('misuse that was accepted silently', () => {
   });
 
   it('pad with an unknown option (a misspelt mode padded with zeros)', () => {
-    expectClearError(() => ad.pad(seq([3]), 1, bad({ mdoe: 'edge' })), { op: 'pad', fix: /unknown option 'mdoe'; the options are mode and value/ });
+    expectClearError(() => ad.pad(seq([3]), 1, bad({ mdoe: 'edge' })), { op: 'pad', fix: /unknown option 'mdoe'; the options are mode, value, endValues, statLength and reflectType/ });
     expect(ad.pad(seq([3]), 1, { mode: 'edge' }).toArray()).toEqual([0, 0, 1, 2, 2]);
   });
 });
