@@ -36,7 +36,6 @@ export { zerosLike, onesLike, fullLike, diff, split, oneHot, kron } from './ops/
 export type { DiffOptions } from './ops/arrayHelpers.js';
 export { variance, std } from './ops/moments.js';
 export type { MomentOptions } from './ops/moments.js';
-export type { Mask, MaskOptions, ReduceOptions } from './ops/reductionOptions.js';
 export { all, any, countNonzero, ptp, average, cov, corrcoef } from './ops/statistics.js';
 export type { AverageOptions, CovOptions } from './ops/statistics.js';
 export { median, quantile, percentile, nanmedian, nanquantile, nanpercentile } from './ops/quantiles.js';
@@ -143,7 +142,7 @@ export type { PyTree } from './core/pytree.js';
 // Types that public signatures use (issue #15 item 2: every type a user meets is exported).
 export type { TensorTree, TensorLikeTree, TensorTrees, TensorLikeTrees, TensorPyTree, JacobianTree } from './core/pytree.js';
 export type { TreeFunction } from './core/functions.js';
-export type { Loosen, AuxOf, OutputOf, GradientOf, ArgumentsAt, ArgnumsOf } from './transforms/vjp.js';
+export type { Loosen, AuxOf, OutputOf, GradientOf, ArgumentAt, ArgumentsAt, ArgnumsOf, ReversedTuple } from './transforms/vjp.js';
 export type { HessianOf, HessianTree, JacobianFunction } from './transforms/jacobian.js';
 export type { JvpRule } from './transforms/customModes.js';
 export type { LoopStats } from './transforms/loop.js';

@@ -64,8 +64,13 @@ describe('hessian of a non-scalar function (JAX: jacfwd(jacrev(f)))', () => {
     expect(hs.toArray()).toEqual([[[[6, 0], [0, 0]], [[0, 0], [0, 12]]], [[[18, 0], [0, 0]], [[0, 0], [0, 24]]]]);
   });
 
-  it('keeps grad’s rule for single-element outputs (shape [n, n]) and lets errors from inside f through', () => {
-    expect(ad.hessian((x: ad.Tensor) => ad.reshape(ad.sum(ad.pow(x, 3)), [1]))(ad.tensor([1, 2])).toArray()).toEqual([[6, 0], [0, 12]]);
+  it('of a one-element output [1] is [1, n, n] (JAX, functorch), of a 0-d output or a number [n, n]; errors from inside f pass through', () => {
+    const h1 = ad.hessian((x: ad.Tensor) => ad.reshape(ad.sum(ad.pow(x, 3)), [1]))(ad.tensor([1, 2]));
+    expect(h1.shape).toEqual([1, 2, 2]);
+    expect(h1.toArray()).toEqual([[[6, 0], [0, 12]]]);
+    expect(ad.hessian((x: ad.Tensor) => ad.sum(ad.pow(x, 3)))(ad.tensor([1, 2])).toArray()).toEqual([[6, 0], [0, 12]]);
+    expect(ad.hessian((x: ad.Tensor) => ad.sum(ad.pow(x, 3)).item())(ad.tensor([1, 2])).toArray()).toEqual([[0, 0], [0, 0]]); // a number is a constant
+    expect(ad.hessian((x: ad.Tensor) => ad.reshape(ad.sum(ad.pow(x, 3)), [1, 1]))(ad.tensor([1, 2])).shape).toEqual([1, 1, 2, 2]);
     // grad of a non-scalar inside f is the user's error, not hessian's output: reported as grad's.
     expect(() => ad.hessian((x: ad.Tensor) => ad.grad((y: ad.Tensor) => y)(x))(ad.tensor([1, 2]))).toThrow(/^grad: the function must return a single-element/);
   });

@@ -36,18 +36,21 @@ export function argnumList(argnums: number | readonly number[], count: number, o
   if (list.length === 0) {
     throw new InvalidArgumentError(`${op}: argnums is an empty array; list at least one argument index, e.g. [0].`);
   }
-  for (const a of list) {
-    if (!Number.isInteger(a) || a < 0) {
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i]!;
+    if (!Number.isInteger(a)) {
       throw new InvalidArgumentError(
         `${op}: argnums ${shown} holds ${typeof a === 'number' ? a : describe(a)}; an argument index is an integer from 0 (the first argument) ` +
-          `to ${count - 1} (the last of the ${count} passed).`,
+          `to ${count - 1} (the last of the ${count} passed), or from −${count} counting from the end.`,
       );
     }
-    if (a >= count) {
+    if (a >= count || a < -count) {
       throw new InvalidArgumentError(
-        `${op}: argnums ${shown} refers to argument ${a}, but the function was called with ${count} argument(s).`,
+        `${op}: argnums ${shown} refers to argument ${a}, but the function was called with ${count} argument(s); ` +
+          `an index is from 0 to ${count - 1}, or from −${count} counting from the end.`,
       );
     }
+    if (a < 0) list[i] = a + count; // counting from the end, as Python's and JAX's argnums=-1
   }
   return list;
 }

@@ -7,7 +7,6 @@ import type { TreeFunction } from '../core/functions.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
 import { vmap } from './vmap.js';
-import { NonScalarOutputError } from '../core/errors.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, noExtraArguments } from './args.js';
 import { jvp } from './jvp.js';
 import {
@@ -95,7 +94,7 @@ export const jacrev: JacobianFunction = jacobianIn('jacrev', 'reverse');
 
 /**
  * The dense Hessian with respect to argument `argnums` (default 0), as JAX's `hessian`. Of a
- * scalar function (a number or a single-element tensor): the Jacobian of the gradient, nested
+ * scalar function (a number or a 0-d tensor): the Jacobian of the gradient, nested
  * with the argument's structure outside and inside; shape [...x.shape, ...x.shape] for one tensor.
  * Of any other output, JAX's `jacfwd(jacrev(f))`: shape [...out.shape, ...x.shape, ...x.shape],
  * nested output outside, then argument, then argument — the Hessian of each output element.
@@ -123,9 +122,16 @@ export function hessian(f: TreeFunction, argnums: number | readonly number[] | G
   noExtraArguments(extra, 'hessian', 'the function and argnums or { argnums, hasAux }, hessian(f, { argnums: 0, hasAux: true })');
   const { argnums: nums, hasAux } = gradOptions(argnums, 'hessian');
   const spec = hasAux ? { argnums: nums, hasAux: true } : nums;
-  // A scalar output: the Jacobian of the gradient (with aux: of [gradient, aux], the aux passed
-  // through, as JAX's hessian(has_aux=True)).
-  const ofGradient = jacobianAs(hasAux ? gradWithAuxFor(f, 'hessian', nums) : gradFor(f, 'hessian', nums), spec, 'hessian', 'auto');
+  // A scalar output (a number or a 0-d tensor): the Jacobian of the gradient (with aux: of
+  // [gradient, aux], the aux passed through, as JAX's hessian(has_aux=True)). Any other output —
+  // a one-element [1] too, whose Hessian is [1, ...x, ...x] — is not taken by this route.
+  const scalarOnly = (...a: unknown[]): unknown => {
+    const result = f(...a);
+    const out = hasAux && Array.isArray(result) ? result[0] : result;
+    if (typeof out !== 'number' && !(out instanceof Tensor && out.ndim === 0)) throw new NotScalar();
+    return result;
+  };
+  const ofGradient = jacobianAs(hasAux ? gradWithAuxFor(scalarOnly, 'hessian', nums) : gradFor(scalarOnly as TreeFunction, 'hessian', nums), spec, 'hessian', 'auto');
   // Any other output: JAX's hessian is jacfwd(jacrev(f)) — the Jacobian of the reverse-mode
   // Jacobian, whose rows are the gradients of the output's elements.
   const ofJacobian = jacobianAs(jacobianAs(f as TreeFunction<unknown>, spec, 'hessian', 'reverse'), spec, 'hessian', 'auto');
@@ -133,15 +139,14 @@ export function hessian(f: TreeFunction, argnums: number | readonly number[] | G
     try {
       return ofGradient(...args);
     } catch (e) {
-      // grad's scalar check, at this hessian's own output (not an error from inside f).
-      if (e instanceof NonScalarOutputError && e.message.startsWith(NOT_SCALAR)) return ofJacobian(...args);
+      if (e instanceof NotScalar) return ofJacobian(...args); // this hessian's own output (a nested one catches its own)
       throw e;
     }
   };
 }
 
-/** The opening of the error grad's scalar check raises for hessian's own output. */
-const NOT_SCALAR = 'hessian: the function must return a single-element tensor or a number, but it returned';
+/** hessian's own output is not a scalar: it takes JAX's jacfwd(jacrev(f)) route instead. */
+class NotScalar extends Error {}
 
 /**
  * A Hessian's nesting: JAX's jacfwd(jacrev(f)) — the output's structure outside, then the

@@ -29,17 +29,27 @@ export type OutputOf<F extends TreeFunction<unknown>> = ReturnType<F> extends re
 
 /** The gradient for `argnums` of a function with parameters `P`: one tree, or a tuple of them for an array of indices. */
 export type GradientOf<P extends readonly unknown[], N> = N extends number
-  ? TensorTree<P[N]>
+  ? TensorTree<ArgumentAt<P, N>>
   : N extends readonly number[]
-    ? { -readonly [K in keyof N]: TensorTree<P[N[K] & number]> }
+    ? { -readonly [K in keyof N]: TensorTree<ArgumentAt<P, N[K] & number>> }
     : never;
 
 /** The argument at `N`, or the tuple of those at each index of an array `N`. */
 export type ArgumentsAt<P extends readonly unknown[], N> = N extends number
-  ? P[N]
+  ? ArgumentAt<P, N>
   : N extends readonly number[]
-    ? { -readonly [K in keyof N]: P[N[K] & number] }
+    ? { -readonly [K in keyof N]: ArgumentAt<P, N[K] & number> }
     : never;
+
+/** The parameter at index `N`, counting from the end when `N` is negative (argnums −1: the last, as JAX's). */
+export type ArgumentAt<P extends readonly unknown[], N extends number> = number extends P['length']
+  ? P[number]
+  : `${N}` extends `-${infer K extends number}`
+    ? [never, ...ReversedTuple<P>][K]
+    : P[N];
+
+/** A tuple's elements in reverse order. */
+export type ReversedTuple<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R] ? [...ReversedTuple<R>, H] : [];
 
 /** The argnums an options object names (0 when it names none). */
 export type ArgnumsOf<O extends GradOptions> = O extends { readonly argnums: infer N } ? (undefined extends N ? 0 : N) : 0;

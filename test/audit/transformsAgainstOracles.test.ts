@@ -103,7 +103,13 @@ describe('argnums that are not argument indices', () => {
   it('name the bad entry and the valid range', () => {
     const f = (a: Tensor, b: Tensor) => ad.sum(ad.mul(a, b));
     const x = ad.tensor([1, 2]);
-    expect(() => ad.grad(f, -1)(x, x)).toThrow(/grad: argnums -1 holds -1; an argument index is an integer from 0 .* to 1/);
+    // A negative index counts from the end, as JAX's argnums=-1 (jax-ml/jax#10669); beyond −count it is refused.
+    const y = ad.tensor([3, 5]);
+    expect(ad.grad(f, -1)(x, y).toArray()).toEqual([1, 2]);
+    expect((ad.grad(f, [-2, -1])(x, y) as Tensor[]).map((g) => g.toArray())).toEqual([[3, 5], [1, 2]]);
+    expect((ad.jacobian(f, [0, -1])(x, y) as Tensor[]).map((g) => g.toArray())).toEqual([[3, 5], [1, 2]]);
+    expect(ad.hessian((a: Tensor, b: Tensor) => ad.sum(ad.mul(ad.mul(a, a), b)), -1)(x, y).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(() => ad.grad(f, -3)(x, x)).toThrow(/grad: argnums -3 refers to argument -3, but the function was called with 2 argument\(s\); an index is from 0 to 1, or from −2/);
     expect(() => ad.grad(f, [0, 0.5])(x, x)).toThrow(/grad: argnums \[0,0\.5\] holds 0\.5/);
     expect(() => ad.jacobian(f, [1, 2])(x, x)).toThrow(/jacobian: argnums \[1,2\] refers to argument 2, but the function was called with 2/);
   });

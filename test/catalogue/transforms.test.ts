@@ -42,7 +42,7 @@ describe('catalogue: transformations', () => {
     ['jacobian with argnums out of range', () => ad.jacobian((x: Tensor) => x, 1)(ad.tensor([1])), { op: 'jacobian', fix: /argnums 1 refers to argument 1/ }],
     ['jacobian of a string', () => ad.jacobian((x: Tensor) => x)(bad('1')), { op: 'jacobian', fix: /tensors or numbers/ }],
     ['jacobian with hasAux of a function returning one value', () => ad.jacobian((x: Tensor) => x, { hasAux: true })(ad.tensor([1])), { op: 'jacobian', fix: /pair \[output, aux\]/ }],
-    ['hessian of a vector function', () => ad.hessian((x: Tensor) => x)(ad.tensor([1, 2])), { op: 'hessian', fix: /ad\.sum/ }],
+    ['hessian of a function returning a string', () => ad.hessian((x: Tensor) => bad(String(x.size)))(ad.tensor([1, 2])), { op: 'hessian', fix: /tensors or numbers/ }],
     ['customVjp without a backward rule', () => ad.customVjp((x: Tensor) => x, bad(undefined)), { op: 'customVjp', fix: /function/ }],
     ['checkpoint of a non-function', () => ad.checkpoint(bad(null)), { op: 'checkpoint', fix: /expected a function/ }],
     ['jit of a non-function', () => ad.jit(bad({})), { op: 'jit', fix: /expected a function/ }],

@@ -19,6 +19,9 @@ export function signatures(): void {
   expectType<Params>()(ad.grad(loss)(params, x));
   expectType<Tensor>()(ad.grad(loss, 1)(params, x));
   expectType<[Params, Tensor]>()(ad.grad(loss, [0, 1])(params, x));
+  // A negative argnum counts from the end, as JAX's.
+  expectType<Tensor>()(ad.grad(loss, -1)(params, x));
+  expectType<[Tensor, Params]>()(ad.grad(loss, [-1, 0])(params, x));
   const withAux = (p: Params) => [ad.sum(p.w), { n: 3 }] as const;
   expectType<[Params, { readonly n: 3 }]>()(ad.grad(withAux, { hasAux: true })(params));
   expectType<[Tensor, Params]>()(ad.valueAndGrad(loss)(params, x));
