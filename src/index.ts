@@ -36,6 +36,7 @@ export { zerosLike, onesLike, fullLike, diff, split, oneHot, kron } from './ops/
 export type { DiffOptions } from './ops/arrayHelpers.js';
 export { variance, std } from './ops/moments.js';
 export type { MomentOptions } from './ops/moments.js';
+export type { Mask, MaskOptions, ReduceOptions } from './ops/reductionOptions.js';
 export { all, any, countNonzero, ptp, average, cov, corrcoef } from './ops/statistics.js';
 export type { AverageOptions, CovOptions } from './ops/statistics.js';
 export { median, quantile, percentile, nanmedian, nanquantile, nanpercentile } from './ops/quantiles.js';
