@@ -7,8 +7,11 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { broadcastTo } from '../ops/shape.js';
-import { add, mul, sub } from '../ops/binary.js';
-import { exp, square } from '../ops/unary.js';
+import { add, div, equal, greaterEqual, lessEqual, mul, sub } from '../ops/binary.js';
+import { exp, neg as negate, square } from '../ops/unary.js';
+import { logicalAnd, logicalNot, logicalOr } from '../ops/predicates.js';
+import { where } from '../ops/select.js';
+import { logNdtrDerivative } from '../special/normal.js';
 import { customJvp } from '../transforms/customJvp.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes, type Shape } from '../tensor/shape.js';
@@ -73,6 +76,60 @@ function draw(op: string, k: KeyLike, lower: Tensor, upper: Tensor, sampleShape:
 }
 
 /**
+ * (∂x/∂a, ∂x/∂b) = ((1 − u)φ(a)/φ(x), uφ(b)/φ(x)) (implicit reparameterisation of Φ(x) = (1 − u)Φ(a) + uΦ(b)).
+ * Between the tails as written, φ(bound)/φ(x) = exp((x² − bound²)/2). Where draw() used the upper tail (a ≥ 3),
+ * that form is a difference of squares of rounded numbers — a·ulp(x) relative (1e−6 at a = 1e5) — and ∞ − ∞ past
+ * |x| = 1.3e154; there, with s(t) = φ(t)/Q(t) (Q = 1 − Φ; s = 1/Mills ratio, logNdtrDerivative(−t), ≈ t), the
+ * draw's own Q(x) = Q(a)(1 − u + uρ), ρ = Q(b)/Q(a) = e^{−(b − a)(b + a)/2} s(a)/s(b), gives
+ *   ∂x/∂a = (1 − u)/(1 − u + uρ) · s(a)/s(x),   ∂x/∂b = u e^{−(b − a)(b + a)/2}/(1 − u + uρ) · s(a)/s(x),
+ * ratios of numbers near a (no squares, no cancellation; b = ∞ gives ρ = 0 and ∂x/∂b = 0). The lower tail (b ≤ −3)
+ * is its mirror image: a′ = −b, b′ = −a, x′ = −x, u′ = 1 − u, with ∂x/∂a = ∂x′/∂b′ and ∂x/∂b = ∂x′/∂a′. Each form is
+ * fed safe stand-in values where it is not selected, so its derivatives (second order) carry no NaN through where.
+ */
+function tangents(a: Tensor, b: Tensor, x: Tensor, u: Tensor): [Tensor, Tensor] {
+  // Which forms are needed, from the bounds' own values (a superset where they broadcast: no pairing needed); all
+  // three, selected per element, under vmap.
+  let hasUpper = true, hasLower = true, hasCentral = true;
+  if (!isBatched([a, b])) {
+    const lo = a.toFloat64Array(), hi = b.toFloat64Array();
+    hasUpper = lo.some((l) => l >= TAIL_START);
+    hasLower = hi.some((h) => h <= -TAIL_START);
+    hasCentral = lo.some((l) => l < TAIL_START) && hi.some((h) => h > -TAIL_START);
+  }
+  // Where the forms are mixed, each gets stand-in values where it is not selected, so its own derivatives carry no NaN
+  // through where; the masks are not formed when one form serves all (the common case: no cost over the one formula).
+  const mixed = Number(hasUpper) + Number(hasLower) + Number(hasCentral) > 1;
+  const upperTail = mixed ? greaterEqual(a, TAIL_START) : a, lowerTail = mixed ? logicalAnd(lessEqual(b, -TAIL_START), logicalNot(upperTail)) : a;
+  const central = mixed ? logicalNot(logicalOr(upperTail, lowerTail)) : a;
+  const inside = (mask: Tensor, v: Tensor, standIn: number) => (mixed ? where(mask, v, standIn) : v);
+  const forms: { mask: Tensor; tangents: [Tensor, Tensor] }[] = [];
+  if (hasCentral) {
+    // Between the tails: φ(bound)/φ(x) = exp((x² − bound²)/2), 0 for an infinite bound without underflow in φ(x).
+    const xc = inside(central, x, 0.5);
+    const ratio = (v: Tensor) => exp(mul(0.5, sub(square(xc), square(v))));
+    forms.push({ mask: central, tangents: [mul(sub(1, u), ratio(inside(central, a, 0))), mul(u, ratio(inside(central, b, 1)))] });
+  }
+  // A tail in the upper tail's variables (a′, b′, x′, u′): (∂x′/∂a′, ∂x′/∂b′).
+  const tail = (inTail: Tensor, a1: Tensor, b1: Tensor, x1: Tensor, u1: Tensor): [Tensor, Tensor] => {
+    const infinite = equal(b1, Infinity); // decay 0; stood in for too: (b − a)(b + a)'s derivative in a would be −∞ + ∞
+    const at = inside(inTail, a1, TAIL_START), xt = inside(inTail, x1, TAIL_START + 0.5);
+    const bt = where(mixed ? logicalOr(logicalNot(inTail), infinite) : infinite, add(at, 1), b1);
+    const s = (t: Tensor) => logNdtrDerivative(negate(t));
+    const decay = where(infinite, 0, exp(mul(-0.5, mul(sub(bt, at), add(bt, at))))); // φ(b)/φ(a) = Q(b)s(b)/(Q(a)s(a))
+    const sa = s(at), rho = div(mul(decay, sa), s(bt));
+    const scale = div(div(sa, s(xt)), add(sub(1, u1), mul(u1, rho)));
+    return [mul(sub(1, u1), scale), mul(mul(u1, decay), scale)];
+  };
+  if (hasUpper) forms.push({ mask: upperTail, tangents: tail(upperTail, a, b, x, u) });
+  if (hasLower) { // ∂x/∂a = ∂x′/∂b′, ∂x/∂b = ∂x′/∂a′
+    const [da, db] = tail(lowerTail, negate(b), negate(a), negate(x), sub(1, u));
+    forms.push({ mask: lowerTail, tangents: [db, da] });
+  }
+  const pick = (j: 0 | 1) => forms.slice(1).reduce((acc, f) => where(f.mask, f.tangents[j], acc), forms[0]!.tangents[j]);
+  return [pick(0), pick(1)];
+}
+
+/**
  * Standard normal values truncated to (lower, upper) (JAX's `random.truncated_normal`). The
  * bounds are numbers or tensors (±Infinity allowed); the shape defaults to their broadcast shape.
  * Differentiable in the bounds by implicit reparameterisation: x = Φ⁻¹((1 − u)Φ(a) + uΦ(b)) for the
@@ -94,9 +151,8 @@ export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike
       // u is the draw's own unit uniform: every branch of draw solves Φ(x) = (1 − u)Φ(a) + uΦ(b) for it.
       // (Recovering it as (Φ(x) − Φ(a)) / (Φ(b) − Φ(a)) is 0/0 once the bounds are in the upper tail.)
       const u = new Tensor(unitSample(op, k, sampleShape), [...sampleShape]);
-      // φ(bound)/φ(x) = exp((x² − bound²)/2): 0 for an infinite bound, without underflow in φ(x).
-      const ratio = (bound: Tensor) => exp(mul(0.5, sub(square(x), square(bound))));
-      const dx = add(mul(mul(sub(1, u), ratio(a)), da), mul(mul(u, ratio(b)), db));
+      const [ta, tb] = tangents(a, b, x, u);
+      const dx = add(mul(ta, da), mul(tb, db));
       return [x, dx];
     },
   );
