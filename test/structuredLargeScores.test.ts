@@ -361,3 +361,44 @@ describe('projective DependencyCRF (Eisner) at huge scores with ties', () => {
     for (const G of [1e6, 1e10, 1e17, 1e300]) expect(at(G, false)).toBe(0.5);
   });
 });
+
+describe('Alignment.sample where there is nothing, or only −∞, to draw', () => {
+  const thrown = (f: () => unknown): unknown => { try { f(); } catch (e) { return e; } return null; };
+
+  // Before, an empty lattice gave the walk's first alternatives, e.g. [[0, 0], [0, 0], [0, 0]]:
+  // states that end in no final state, so no alignment at all.
+  it('a lattice that allows no alignment throws an AdjointError naming the op, the item and the fix', () => {
+    const none = new ad.Alignment({ scores: ad.zeros([2, 4]) }); // 2 frames cannot move from state 0 to state 3
+    expect(none.logPartition().item()).toBe(-Infinity);
+    expect(none.argmax().states).toBeNull();
+    const e = thrown(() => none.sample(3, 1));
+    expect(e).toBeInstanceOf(ad.AdjointError);
+    expect((e as Error).message).toMatch(/^Alignment\.sample: the lattice \(2 frames, 4 states\) allows no alignment at all .*Give it more frames, more initialStates or finalStates, or skips\.$/);
+    // In a batch the item is named; the others sample as they would alone.
+    const batch = new ad.Alignment({ scores: ad.zeros([2, 3, 3]), lengths: [3, 1] });
+    expect((thrown(() => batch.sample(2, 1)) as Error).message).toMatch(/^Alignment\.sample: item 1 \(1 frames, 3 states\) allows no alignment at all/);
+    // With skips (or more final states) the same frames suffice.
+    const skipping = new ad.Alignment({ scores: ad.zeros([2, 3]), skips: [false, false, true] });
+    expect(skipping.sample(4, 1)).toEqual([[0, 2], [0, 2], [0, 2], [0, 2]]);
+  });
+
+  it('a lattice whose every alignment scores −∞ gives argmax()’s alignment, as the other models do', () => {
+    const scores = ad.tensor([[0, -Infinity, -Infinity], [-Infinity, -Infinity, -Infinity], [0, 0, 0]]);
+    const forbidden = new ad.Alignment({ scores });
+    expect(forbidden.logPartition().item()).toBe(-Infinity);
+    const best = forbidden.argmax().states as number[];
+    expect(best).toEqual([0, 1, 2]);
+    expect(forbidden.sample(3, 1)).toEqual([best, best, best]);
+    const crf = new ad.LinearChainCRF({ emissions: ad.zeros([3, 2]), transitions: ad.full([2, 2], -Infinity) });
+    expect(crf.sample(2, 1)).toEqual([crf.argmax().tags, crf.argmax().tags]);
+    // Beside a live item in a batch (4 frames): the dead one gets its argmax each time, the live
+    // one draws its two alignments of positive probability, 0 0 1 2 and 0 1 1 2 (equally likely).
+    const dead4 = ad.tensor([[0, -Infinity, -Infinity], [-Infinity, -Infinity, -Infinity], [0, 0, 0], [0, 0, 0]]);
+    const live4 = ad.tensor([[0, 1, -Infinity], [0, 0, 1], [2, 0, -Infinity], [0, 0, 0]]);
+    const pair = new ad.Alignment({ scores: ad.stack([dead4, live4]) });
+    const [dead, live] = pair.sample(50, 2) as number[][][];
+    expect(dead).toEqual(new Array(50).fill((pair.argmax().states as number[][])[0]));
+    const seen = new Set(live!.map((a) => a.join('')));
+    expect([...seen].sort()).toEqual(['0012', '0112']);
+  });
+});

@@ -206,22 +206,34 @@ export class Alignment {
    * `count` alignments drawn exactly from p (an array of state arrays, as `topk`'s; one per item for
    * a batch), by forward filtering and backward sampling through the sample semiring (sample.ts);
    * `key` is a key from `ad.random.key` or an integer seed (same key, same samples). An item whose
-   * every alignment scores −∞ gets `argmax()`'s alignment each time (the first the lattice allows):
-   * the walk's first alternatives there need not end in a final state.
+   * every alignment scores −∞ gets `argmax()`'s alignment each time (the first the lattice allows),
+   * as the other models' samples do when every structure is forbidden: the walk's first
+   * alternatives there need not end in a final state. An item whose lattice allows no alignment at
+   * all (too few frames to reach the final states; `argmax()` gives null, `topk` nothing) has
+   * nothing to draw from: an InvalidArgumentError names it.
    */
   sample(count: number, key: Key | number): number[][] | number[][][];
   sample(count: number, key: Key | number, ...extra: unknown[]): number[][] | number[][][] {
     if (extra.length > 0) extraArguments('Alignment.sample', 'Alignment.sample(count, key)', extra, key);
     unmapped(this, 'Alignment.sample');
     const [, T, S] = this.scores.shape as [number, number, number];
-    const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
-    const found = sampleStructures(count, key, 'Alignment.sample', (semiring, x) => this.sumOf(semiring, x), this.scores, read);
     const logZ = stopGradient(this.sumOf(log, this.scores)).values;
+    let paths: (number[] | null)[] = [];
     if (logZ.some((z) => z === -Infinity)) {
       const best = this.argmax().states;
-      const paths = (this.batched ? best : [best]) as (number[] | null)[];
-      paths.forEach((path, b) => { if (logZ[b] === -Infinity && path !== null) found[b] = found[b]!.map(() => [...path]); });
+      paths = (this.batched ? best : [best]) as (number[] | null)[];
+      const none = paths.findIndex((path) => path === null);
+      if (none >= 0) {
+        // Returned before as the walk's first alternatives: states that need not end in a final one.
+        const item = this.batched ? `item ${none} (${this.lengths[none]} frames, ${this.states[none]} states)` : `the lattice (${this.lengths[0]} frames, ${this.states[0]} states)`;
+        throw new InvalidArgumentError(
+          `Alignment.sample: ${item} allows no alignment at all — no path of one state per frame starts in the first ${this.initialStates} state(s), ends in the last ${this.finalStates} and moves by 0, 1 (or 2 where skips allow) each frame — so there is nothing to draw (argmax() gives null and topk() nothing there). Give it more frames, more initialStates or finalStates, or skips.`,
+        );
+      }
     }
+    const read = (flow: Float64Array, b: number) => Array.from({ length: this.lengths[b]! }, (_, t) => rowArgmax(flow, (b * T + t) * S, S));
+    const found = sampleStructures(count, key, 'Alignment.sample', (semiring, x) => this.sumOf(semiring, x), this.scores, read);
+    paths.forEach((path, b) => { if (logZ[b] === -Infinity) found[b] = found[b]!.map(() => [...path!]); });
     return this.batched ? found : found[0]!;
   }
 

@@ -843,8 +843,10 @@ describe('edge sizes: items of one word, frame or position', () => {
     expect((a.argmax().states as (number[] | null)[])[0]).toBeNull();
     expect((a.topk(2).states as number[][][])[0]).toEqual([]);
     expect(arr(ad.grad((x: Tensor) => ad.sum(new ad.Alignment({ scores: x, lengths: [2, 2], states: [3, 2] }).entropy()))(ad.tensor(uniforms(3, 12), [2, 2, 3]))).every(Number.isFinite)).toBe(true);
-    const drawn = a.sample(3, 1) as number[][][];
-    expect(drawn[1]!.every((s) => s.join() === '0,1')).toBe(true);
+    // Nothing to draw from item 0: sample names it (it returned states that were no alignment; helper 114).
+    expect(() => a.sample(3, 1)).toThrow(/Alignment\.sample: item 0 \(2 frames, 3 states\) allows no alignment at all/);
+    const drawn = new ad.Alignment({ scores: ad.tensor(uniforms(3, 12).slice(6), [1, 2, 3]), lengths: [2], states: [2] }).sample(3, 1) as number[][][];
+    expect(drawn[0]!.every((s) => s.join() === '0,1')).toBe(true);
   });
 });
 
