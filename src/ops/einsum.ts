@@ -8,9 +8,10 @@ import { mul } from './binary.js';
 import { sum } from './reduce.js';
 import { mm } from './linalg.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { InvalidArgumentError } from '../core/errors.js';
+import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { parseEinsum, type Label } from './einsumSpec.js';
+import { sublistSpec, type EinsumSublist } from './einsumSublist.js';
 
 /** An intermediate: a tensor and the label of each of its axes. */
 interface Term { readonly t: Tensor; readonly labels: readonly Label[] }
@@ -129,13 +130,32 @@ function contract(a: Term, b: Term, keep: ReadonlySet<Label>): Term {
  * right, put first in an implicit output); a subscript repeated within one term takes a diagonal
  * (`'ii->i'`, `'ii'` is the trace); axes of length 1 broadcast. Several operands are contracted a
  * pair at a time in a greedy order (smallest intermediates first), each pair by one `matmul`.
+ *
+ * The sublist form (NumPy's, and jnp.einsum's) is `einsum(a, [0, 1], b, [1, 2], [0, 2])`: each
+ * operand followed by its subscripts as integers in [0, 52), an optional output list last, and the
+ * string '...' where NumPy writes `Ellipsis`; 0–51 read as 'A'–'Z', 'a'–'z', so an implicit output
+ * is in integer order.
  * @example
  * const a = ad.tensor([[1, 2], [3, 4]]), b = ad.tensor([[5, 6], [7, 8]]);
  * ad.einsum('ij,jk->ik', a, b).toArray();    // => [[19, 22], [43, 50]]
  * ad.einsum('ii', a).item();                  // => 5
  * ad.einsum('ij->j', a).toArray();            // => [4, 6]
+ * ad.einsum(a, [0, 1], b, [1, 2], [0, 2]).toArray(); // => [[19, 22], [43, 50]]
  */
-export function einsum(spec: string, ...operands: TensorLike[]): Tensor {
+export function einsum(spec: string, ...operands: TensorLike[]): Tensor;
+export function einsum(...operandsAndSublists: Array<TensorLike | EinsumSublist>): Tensor;
+export function einsum(spec: string | TensorLike | EinsumSublist, ...rest: Array<TensorLike | EinsumSublist>): Tensor {
+  if (typeof spec === 'string') return einsumOf(spec, rest as TensorLike[]);
+  const sublists = sublistSpec([spec, ...rest]);
+  try {
+    return einsumOf(sublists.spec, sublists.operands);
+  } catch (e) { // the spec's message names letters the caller did not write: say how the sublists were read
+    if (!(e instanceof ShapeError || e instanceof InvalidArgumentError)) throw e;
+    throw new (e instanceof ShapeError ? ShapeError : InvalidArgumentError)(`${e.message} (The sublists were read as the spec '${sublists.spec}': 0–25 as 'A'–'Z', 26–51 as 'a'–'z'.)`);
+  }
+}
+
+function einsumOf(spec: string, operands: readonly TensorLike[]): Tensor {
   if (operands.length === 0) {
     throw new InvalidArgumentError(`einsum: no operands for '${spec}'; pass the tensors after the spec, e.g. einsum('ij,jk->ik', a, b).`);
   }
