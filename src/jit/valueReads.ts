@@ -24,7 +24,12 @@ export const valueReads: {
    * recording, whose graph holds no check: the check is left out). See ops/argumentChecks.ts.
    */
   guard: ((t: Tensor, check: (values: Float64Array) => void) => boolean) | null;
-} = { watcher: null, result: null, guard: null };
+  /**
+   * `grad`'s note of the one-element values read from traced tensors while its function runs (a
+   * number returned from among them is a gradient silently lost: see transforms/vjp.ts), or null.
+   */
+  scalars: Set<number> | null;
+} = { watcher: null, result: null, guard: null, scalars: null };
 
 /**
  * Reports library code's own read of `t`'s value to a running recording before the read itself,

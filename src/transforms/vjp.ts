@@ -8,6 +8,7 @@ import { record } from './record.js';
 import { autoJit, type RecordedOps } from '../jit/autoJit.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
 import { InvalidArgumentError, NonScalarOutputError } from '../core/errors.js';
+import { valueReads } from '../jit/valueReads.js';
 import { live } from '../core/trace.js';
 import { describe } from '../tensor/create.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, flattenLike, missingResult, noExtraArguments, rebuildArgs } from './args.js';
@@ -130,6 +131,21 @@ export function releasablePullback(
   return { pullback, release: () => rec.release() };
 }
 
+/**
+ * `out`, unless it is a number f read out of a traced tensor: grad would take it as a constant and
+ * give a zero gradient in silence (PyTorch's `loss.item()` habit; JAX raises at the read itself).
+ */
+function notRead(out: unknown, reads: ReadonlySet<number>, op: string): unknown {
+  if (typeof out === 'number' && reads.has(out)) {
+    throw new InvalidArgumentError(
+      `${op}: the function returned the number ${out}, read from a tensor that depends on its inputs (item(), toArray() or a ` +
+        `numeric context such as x * 2); a number is a constant to ${op}, so its gradient would be zero. Return the tensor ` +
+        `itself (ad.sum(x), not ad.sum(x).item()).`,
+    );
+  }
+  return out;
+}
+
 function scalarOutput(out: unknown, op: string): Tensor | number {
   if (typeof out === 'number') return out;
   if (out instanceof Tensor && out.size === 1) return out;
@@ -197,11 +213,19 @@ function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] |
     const partial = (...diff: any[]) => {
       const full = [...args];
       nums.forEach((a, i) => (full[a] = diff[i]));
-      const result = f(...full);
-      if (!hasAux) return scalarOutput(result, op);
+      // The one-element values f reads from traced tensors (item(), toArray(), x > 0, …): a number
+      // returned from among them is almost surely `loss.item()`, a constant to grad.
+      const outer = valueReads.scalars, reads = (valueReads.scalars = new Set<number>());
+      let result: unknown;
+      try {
+        result = f(...full);
+      } finally {
+        valueReads.scalars = outer;
+      }
+      if (!hasAux) return scalarOutput(notRead(result, reads, op), op);
       const [out, a] = splitAux(result, op);
       aux = a;
-      return scalarOutput(out, op);
+      return scalarOutput(notRead(out, reads, op), op);
     };
     const { leaves, def } = flattenArgs(nums.map((a) => args[a]), op);
     const rec = record((inputs) => partial(...rebuildArgs(def, inputs)), leaves);

@@ -1,0 +1,37 @@
+/** @file grad of a function that returns a number read out of a traced tensor (`loss.item()`): an error naming the fix, where it was a zero gradient in silence; numbers the function did not read stay constants. */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+
+const x = ad.tensor([1, 2, 3]);
+
+describe('grad of a number read from a traced tensor', () => {
+  it('is an InvalidArgumentError naming the op and the fix, for item(), toArray() and a numeric context', () => {
+    for (const f of [(v: ad.Tensor) => ad.sum(v).item(), (v: ad.Tensor) => ad.sum(v).toArray() as number, (v: ad.Tensor) => +ad.sum(v)]) {
+      expect(() => ad.grad(f)(x)).toThrow(ad.InvalidArgumentError);
+      expect(() => ad.grad(f)(x)).toThrow(/^grad: the function returned the number 6, read from a tensor that depends on its inputs.*ad\.sum\(x\), not ad\.sum\(x\)\.item\(\)/);
+    }
+    expect(() => ad.valueAndGrad((v: ad.Tensor) => ad.mean(v).item())(x)).toThrow(/^valueAndGrad: the function returned the number 2/);
+    expect(() => ad.grad((v: ad.Tensor) => [ad.sum(v).item(), { n: 1 }] as const, { hasAux: true })(x)).toThrow(/^grad: the function returned the number 6/);
+    expect(() => ad.hessian((v: ad.Tensor) => ad.sum(v).item())(x)).toThrow(/^hessian: the function returned the number 6/);
+  });
+
+  it('leaves constants alone: a constant branch after reading a value, a literal, and values read and not returned', () => {
+    // Piecewise: the value read decides the branch; the constant branch has gradient zero.
+    const hinge = (v: ad.Tensor) => (ad.sum(v).item() > 1 ? 0 : ad.sum(v));
+    expect(ad.grad(hinge)(x).toArray()).toEqual([0, 0, 0]);
+    expect(ad.grad(hinge)(ad.tensor([0.1, 0.2, 0.3])).toArray()).toEqual([1, 1, 1]);
+    expect(ad.grad(() => 3)(x).toArray()).toEqual([0, 0, 0]);
+    const logged: number[] = [];
+    expect(ad.grad((v: ad.Tensor) => { logged.push(ad.sum(v).item()); return ad.sum(ad.mul(v, v)); })(x).toArray()).toEqual([2, 4, 6]);
+    expect(logged).toEqual([6]);
+    // A read of an untraced tensor (a constant closed over) returned as is: a constant, no error.
+    const c = ad.tensor(5);
+    expect(ad.grad(() => c.item())(x).toArray()).toEqual([0, 0, 0]);
+  });
+
+  it('under an outer grad, the inner grad checks its own function only', () => {
+    // d/dx of (d/dy y·x at y = x) = d/dx x = 1: the inner function returns a tensor; the outer reads nothing.
+    const g = ad.grad((a: ad.Tensor) => ad.grad((y: ad.Tensor) => ad.mul(y, a))(a))(ad.tensor(2));
+    expect(g.item()).toBe(1);
+  });
+});
