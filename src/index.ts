@@ -2,7 +2,8 @@
 import './core/libraryFrames.js'; // first: marks where the library's code starts (see there)
 export { Tensor } from './tensor/tensor.js';
 export type { NestedArray, ReadonlyFloat64Array } from './tensor/tensor.js';
-export { tensor, scalar, zeros, ones, full, eye, arange, linspace } from './tensor/create.js';
+export { tensor, scalar, zeros, ones, full, eye, arange } from './tensor/create.js';
+export { linspace } from './ops/spaces.js';
 export type { TensorLike, TensorInput } from './tensor/create.js';
 export type { Shape } from './tensor/shape.js';
 export * as random from './random/index.js';

@@ -60,7 +60,8 @@ describe('tensor() is the identity on tensors, traced ones included', () => {
   it('where a copy would cut the gradient, the error names the op and the differentiable way', () => {
     const grad0 = (f: (x: Tensor) => Tensor) => () => ad.grad(f)(ad.tensor(3));
     expect(thrown(grad0((x) => ad.sum(ad.full([3], x)))).message).toMatch(/^full: .*cut its derivatives.*ad\.broadcastTo\(value, \[3\]\)/);
-    expect(thrown(grad0((x) => ad.sum(ad.linspace(num(x), 1, 3)))).message).toMatch(/^linspace: a .*ad\.linspace\(0, 1, n\)/);
+    // linspace differentiates tensor endpoints now, as jnp.linspace (helper 113): Σ (1 − i/2) over i = 0, 1, 2
+    expect(ad.grad((x: Tensor) => ad.sum(ad.linspace(x, 1, 3)))(ad.tensor(3)).item()).toBe(1.5);
     expect(thrown(grad0((x) => ad.sum(ad.arange(num(x))))).message).toMatch(/^arange: stop .*x\.item\(\)/);
     expect(thrown(grad0((x) => ad.sum(ad.random.normal([2], 0, num(x))))).message).toMatch(/^random\.normal: mean .*ad\.mul/);
     expect(thrown(grad0((x) => ad.sum(ad.tensor([x, x])))).message).toMatch(/^tensor: element \[0\] .*ad\.stack/);
@@ -78,7 +79,8 @@ describe('tensor() is the identity on tensors, traced ones included', () => {
     expect(ad.tensor([[ad.scalar(1), 2]]).toArray()).toEqual([[1, 2]]);
     expect(ad.full([2], ad.scalar(7)).toArray()).toEqual([7, 7]);
     expect(ad.scalar(ad.tensor([[5]])).shape).toEqual([]);
-    expect(ad.linspace(bad(ad.scalar(0)), bad(ad.tensor([1])), 3).toArray()).toEqual([0, 0.5, 1]);
+    // tensor endpoints broadcast as np.linspace(0, np.array([1]), 3)'s: shape [3, 1] (helper 113)
+    expect(ad.linspace(bad(ad.scalar(0)), bad(ad.tensor([1])), 3).toArray()).toEqual([[0], [0.5], [1]]);
     // A tensor leaked out of a finished grad is a plain value again.
     let leaked = ad.scalar(0);
     ad.grad((x: Tensor) => ((leaked = ad.mul(x, 2)), leaked))(ad.tensor(4));

@@ -7,7 +7,8 @@
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, formatShape, normalizeAxis } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, broadcastOperands, describe, eye, linspace, tensor, type TensorLike } from '../tensor/create.js';
+import { asTensor, broadcastOperands, describe, eye, tensor, type TensorLike } from '../tensor/create.js';
+import { geomspaceOfTensors, linspace } from './spaces.js';
 import { add, div, equal, greater, greaterEqual, less, maximum, mul, mulStrong, notEqual, pow, sub } from './binary.js';
 import { abs } from './unary.js';
 import { clip, stopGradient, where } from './select.js';
@@ -300,11 +301,11 @@ function spaceOptions(op: string, options: LogspaceOptions, known: readonly stri
 /**
  * `num` powers base^t for t evenly spaced from `start` to `stop` (numpy.logspace): base^start …
  * base^stop, stop left out with `endpoint: false`. float64, computed as NumPy's
- * (`pow(base, linspace(start, stop, num))`).
+ * (`pow(base, linspace(start, stop, num))`); tensor endpoints as linspace's (differentiable, mappable).
  * @example ad.logspace(0, 3, 4).toArray(); // => [1, 10, 100, 1000]
  */
-export function logspace(start: number, stop: number, num?: number, options?: LogspaceOptions): Tensor;
-export function logspace(start: number, stop: number, num = 50, options: LogspaceOptions = {}, ...extra: unknown[]): Tensor {
+export function logspace(start: TensorLike, stop: TensorLike, num?: number, options?: LogspaceOptions): Tensor;
+export function logspace(start: TensorLike, stop: TensorLike, num = 50, options: LogspaceOptions = {}, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('logspace', 'logspace(start, stop, num?, options?)', extra, options);
   const { endpoint, base } = spaceOptions('logspace', options, ['endpoint', 'base']);
   integerArg('logspace', 'num', num);
@@ -315,13 +316,15 @@ export function logspace(start: number, stop: number, num = 50, options: Logspac
  * `num` numbers from `start` to `stop` in geometric progression (numpy.geomspace): evenly spaced
  * in log10, with the first and last entries exactly start and stop. Both negative gives negative
  * numbers; zero is an error (as NumPy); opposite signs give NaN inside (NumPy warns and does the same).
+ * Tensor endpoints (differentiated, mapped, or arrays) follow the same recipe in ops.
  * @example ad.geomspace(1, 1000, 4).toArray(); // => [1, 10, 100, 1000]
  */
-export function geomspace(start: number, stop: number, num?: number, options?: LogspaceOptions): Tensor;
-export function geomspace(start: number, stop: number, num = 50, options: LogspaceOptions = {}, ...extra: unknown[]): Tensor {
+export function geomspace(start: TensorLike, stop: TensorLike, num?: number, options?: LogspaceOptions): Tensor;
+export function geomspace(start: TensorLike, stop: TensorLike, num = 50, options: LogspaceOptions = {}, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('geomspace', 'geomspace(start, stop, num?, options?)', extra, options);
   const { endpoint } = spaceOptions('geomspace', options, ['endpoint']);
   integerArg('geomspace', 'num', num);
+  if (start instanceof Tensor || stop instanceof Tensor) return geomspaceOfTensors(start, stop, num, endpoint);
   if (typeof start !== 'number' || typeof stop !== 'number') {
     throw new InvalidArgumentError(`geomspace: start and stop must be numbers, got ${describe(start)} and ${describe(stop)}.`);
   }

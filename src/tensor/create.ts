@@ -317,8 +317,8 @@ export function linspace(a: number, b: number, n: number, endpoint: boolean | { 
   return new Tensor(d, [n]);
 }
 
-/** linspace's `endpoint`: a boolean, or an options object `{ endpoint }` (default true). */
-function endpointArg(endpoint: unknown): boolean {
+/** linspace's `endpoint`: a boolean, or an options object `{ endpoint }` (default true). @internal */
+export function endpointArg(endpoint: unknown): boolean {
   if (typeof endpoint === 'boolean') return endpoint;
   if (typeof endpoint === 'object' && endpoint !== null && !Array.isArray(endpoint)) {
     const extra = Object.keys(endpoint).find((k) => k !== 'endpoint');

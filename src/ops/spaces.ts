@@ -1,0 +1,76 @@
+/**
+ * @file linspace with endpoints that are tensors — traced by grad or jit, mapped by vmap, or
+ * arrays of starts and stops — as jnp.linspace differentiates them: NumPy's values a + i·(b − a)/div
+ * written in ops (the same arithmetic as the numbers' kernel, so the same bits), so ∂/∂a = 1 − i/div
+ * and ∂/∂b = i/div. Array endpoints broadcast, the new axis first (NumPy's and JAX's axis=0).
+ * geomspace's tensor form follows NumPy's recipe the same way.
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { arange, asTensor, describe, endpointArg, linspace as linspaceOfNumbers, type TensorLike } from '../tensor/create.js';
+import { add, div, less, mul, pow, sub } from './binary.js';
+import { where } from './select.js';
+import { broadcastTo, concat, expandDims, reshape, take } from './shape.js';
+import { log10 } from './logBases.js';
+import { checkableValues } from './statistics.js';
+import { extraArguments } from '../core/extraArguments.js';
+
+/** The endpoints as tensors broadcast to one shape, or an AdjointError naming `op`. */
+function endpoints(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, number[]] {
+  const [lo, hi] = [asTensor(a, op), asTensor(b, op)];
+  const shape = broadcastShapes(op, lo.shape, hi.shape);
+  return [broadcastTo(lo, shape), broadcastTo(hi, shape), [...shape]];
+}
+
+/** `rows` (n along the first axis) with its last row replaced by `last` (the endpoint, set exactly as NumPy's). */
+function withLastRow(rows: Tensor, last: Tensor): Tensor {
+  const n = rows.shape[0]!;
+  return concat([take(rows, Int32Array.from({ length: n - 1 }, (_, i) => i), 0), expandDims(last, 0)], 0);
+}
+
+/**
+ * `n` evenly spaced values from `a` to `b` (numpy.linspace, jnp.linspace): `b` included, or left
+ * out with `endpoint` false (positional, or `{ endpoint: false }`) — the step then (b − a)/n rather
+ * than (b − a)/(n − 1). Values a + i·step, as NumPy's. The endpoints may be tensors: being
+ * differentiated (∂/∂a = 1 − i/div, ∂/∂b = i/div), mapped by vmap, or arrays of starts and stops,
+ * which broadcast and give shape [n, ...their shape].
+ * @example ad.linspace(0, 1, 5) // [0, 0.25, 0.5, 0.75, 1]
+ * @example ad.linspace(0, 1, 5, false) // [0, 0.2, 0.4, 0.6, 0.8]
+ * @example ad.grad((b: ad.Tensor) => ad.sum(ad.linspace(0, b, 5)))(ad.scalar(2)) // 2.5
+ */
+export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint?: boolean | { readonly endpoint?: boolean | undefined }): Tensor;
+export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint: boolean | { readonly endpoint?: boolean | undefined } = true, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('linspace', 'linspace(a, b, n, endpoint?)', extra, endpoint);
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) return linspaceOfNumbers(a, b, n, endpoint);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new InvalidArgumentError(`linspace: n (the number of values) must be a non-negative integer, got ${describe(n)}.`);
+  }
+  const closed = endpointArg(endpoint);
+  const [lo, hi, shape] = endpoints('linspace', a, b);
+  // numpy.linspace: div = n − 1 with the endpoint, n without; step = (b − a)/div; y = i·step + a.
+  const steps = closed ? n - 1 : n;
+  const i = reshape(arange(n), [n, ...shape.map(() => 1)]);
+  const rows = steps > 0 ? add(mul(i, div(sub(hi, lo), steps)), lo) : add(mul(i, 0), lo); // n ≤ 1: [a] (or none)
+  return closed && n > 1 ? withLastRow(rows, hi) : rows;
+}
+
+/**
+ * geomspace over tensor endpoints, numpy.geomspace's recipe in ops: both negative flips the sign,
+ * the exponents 10^linspace(log10 start, log10 stop), then the ends set to start and stop exactly.
+ * A zero endpoint is an error where its value can be read (NumPy's); under a trace it gives zeros.
+ * @internal
+ */
+export function geomspaceOfTensors(start: TensorLike, stop: TensorLike, num: number, endpoint: boolean): Tensor {
+  const [s, e] = endpoints('geomspace', start, stop);
+  for (const t of [s, e]) {
+    const values = checkableValues(t);
+    if (values !== null && values.some((v) => v === 0)) throw new InvalidArgumentError('geomspace: a geometric sequence cannot include zero (a start or stop is 0).');
+  }
+  const sign = where(mul(less(s, 0), less(e, 0)), -1, 1);
+  const [lo, hi] = [mul(s, sign), mul(e, sign)];
+  let rows = pow(10, linspace(log10(lo), log10(hi), num, endpoint));
+  if (num > 0) rows = concat([expandDims(lo, 0), take(rows, Int32Array.from({ length: num - 1 }, (_, i) => i + 1), 0)], 0);
+  if (num > 1 && endpoint) rows = withLastRow(rows, hi);
+  return mul(rows, sign);
+}
