@@ -6,7 +6,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { abs, add, div, equal, exp, greater, less, lgamma, log, mul, sub, where } from './ops.js';
-import { isfinite } from '../ops/predicates.js';
+import { isfinite, logicalOr } from '../ops/predicates.js';
 import { gammaincc } from '../special/gamma.js';
 import { args, fromLog, greaterZero, nanUnless, validAndNotNaN } from './args.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -51,9 +51,12 @@ export function cdf(x: TensorLike, beta: TensorLike, ...extra: unknown[]): Tenso
   if (extra.length > 0) extraArguments('stats.gennorm.cdf', 'stats.gennorm.cdf(x, beta)', extra, beta);
   const { x: xt, beta: b, xIn, finite, valid } = prepare('cdf', x, beta);
   const zero = equal(xt, 0);
-  const halfQ = mul(0.5, gammaincc(div(1, b), absPower(where(zero, 1, xIn), b)));
+  // Where |x|^β underflows (β = 1e5, |x| = ½), P(1/β, |x|^β) = |x|^{β/β}/Γ(1 + 1/β)·(1 + O(|x|^β)) is not 0: the
+  // CDF is ½ + x·f(0) to 1e−200 there, as at x = 0 (it returned ½ where SciPy and mpmath give 0.75000144).
+  const z = absPower(where(zero, 1, xIn), b), nearZero = logicalOr(zero, less(z, 1e-200));
+  const halfQ = mul(0.5, gammaincc(div(1, b), where(nearZero, 1, z)));
   const tails = where(less(xt, 0), halfQ, sub(1, halfQ));
   const atZero = add(0.5, mul(xt, exp(logNormaliser(b))));
-  const value = where(finite, where(zero, atZero, tails), where(greater(xt, 0), 1, 0));
+  const value = where(finite, where(nearZero, atZero, tails), where(greater(xt, 0), 1, 0));
   return nanUnless(valid, value);
 }

@@ -32,7 +32,9 @@ export const nbinom = refusingExtraIn('stats.nbinom', { logpmf: '(k, n, p, loc?)
     const nS = where(valid, nt!, 1), pS = where(valid, pt!, 0.5), js = where(inside, j, 0);
     const head = xlogy(nS, pS);
     const direct = where(equal(js, 0), head, add(sub(neg(log(add(nS, js))), betaln(nS, add(js, 1))), add(head, xlog1py(js, neg(pS)))));
-    const interior = logicalAnd(logicalAnd(inside, greaterEqual(js, 1)), logicalAnd(greaterEqual(add(nS, js), 30), less(pS, 1)));
+    // Loader's form from n ≥ 1: below, its log1p(k/n) overflows (k = 1e10, n = 1e−300 gave −∞ for −713.8), and the
+    // direct form has nothing to cancel (n·|log p| is small).
+    const interior = logicalAnd(logicalAnd(logicalAnd(inside, greaterEqual(js, 1)), greaterEqual(nS, 1)), logicalAnd(greaterEqual(add(nS, js), 30), less(pS, 1)));
     const nI = where(interior, nS, 1), jI = where(interior, js, 1), pI = where(interior, pS, 0.5);
     // logBinomialDensity(n, n + k, p, q) written out, with k itself where it would form (n + k) − n: through that
     // difference the shape-derivative of the middle term (0.095) reaches n twice with opposite signs, and the small

@@ -88,6 +88,7 @@ export function expint1(x: number): number { return expn(1, x); }
 /** The positive zero of Ei, x₀ = 0.372507410781366634461991866580…, as hi + lo. */
 const X0_HI = 0.3725074107813666;
 const X0_LO = 1.3140183414386028e-17;
+const LOG_X0 = -0.9874983466453419; // log x₀ (mpmath)
 
 /**
  * Ei(x) = −PV ∫_{−x}^∞ e^{−t}/t dt (SciPy's expi): −∞ at 0, −E₁(−x) below, the series about x₀ to x = 40, the
@@ -100,7 +101,9 @@ export function expi(x: number): number {
   if (x === Infinity) return Infinity;
   if (x <= 40) {
     const d = (x - X0_HI) - X0_LO; // exact to first order: x − X0_HI is exact within a factor 2 of x₀ (Sterbenz)
-    const logRatio = x > 0.5 * X0_HI && x < 2 * X0_HI ? Math.log1p(d / X0_HI) : Math.log(x / X0_HI) - X0_LO / X0_HI;
+    // log(x/x₀); below 1e−290 x/x₀ may round as a subnormal (Ei(5e−324) was −743.7517, not −743.8629): log x − log x₀.
+    const logRatio = x > 0.5 * X0_HI && x < 2 * X0_HI ? Math.log1p(d / X0_HI)
+      : x < 1e-290 ? Math.log(x) - LOG_X0 : Math.log(x / X0_HI) - X0_LO / X0_HI;
     // Σ T_k/k with T_k = P_k/k!: T₁ = 1, T_{k+1} = (x·T_k + x₀^k/k!)/(k + 1), in double-double: a term near the
     // peak k ≈ x is a product of k roundings in doubles (12 ulp at x = 25); all terms are positive.
     const t: DD = [1, 0], term: DD = [0, 0], sum: DD = [1, 0];

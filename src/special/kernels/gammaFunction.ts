@@ -19,6 +19,11 @@ export function sinPi(x: number): number {
   return Math.sin(Math.PI * r);
 }
 
+/** cos(πx), reduced exactly as sinPi. */
+function cosPi(x: number): number {
+  return Math.cos(Math.PI * (x - 2 * Math.round(x / 2)));
+}
+
 const SQRT_2PI = 2.5066282746310002;
 
 /**
@@ -94,20 +99,33 @@ export function poch(z: number, m: number): number {
     if (z === Infinity) return m > 0 ? Infinity : 0;
     return m === Infinity && z > 0 ? Infinity : NaN;
   }
+  // m ≤ −2⁵³ with |z| < 2⁵²: |Γ(z + m)/Γ(z)| ≤ 1/Γ(2⁵²)·… is 0 (z + m and 1 − z − m round to integers there, which
+  // would read as poles: ∞ or NaN).
+  if (m <= -9007199254740992 && Math.abs(z) < 4503599627370496) return 0;
   const x = z + m, lo = twoSumError(z, m, x);
   const zPole = isNonPositiveInteger(z), xPole = isNonPositiveInteger(x);
   if (zPole) return xPole && lo === 0 ? (m % 2 === 0 ? 1 : -1) * poch(1 - x, m) : 0; // 1/Γ(z) = 0 unless Γ(z + m) is a pole too
-  if (xPole) return Infinity;
+  // z + m is a pole only if exactly so: (1e−20)₋₁₀ = 1/((z − 1)⋯(z − 10)) = 1/10! though z + m rounds to −10.
+  if (xPole && lo === 0) return Infinity;
   if (z > 0 && x > 0) return gammaRatioPositive(z, m, x, lo);
+  // sin(π(x + lo)), exact in lo (which may be up to ½ where x is a large integer).
+  const sx = sinPi(x) * cosPi(lo) + cosPi(x) * sinPi(lo);
   if (z < 0 && x < 0) {
     // Γ(x)/Γ(z) = [sin(πz)/sin(πx)]·Γ(1 − z)/Γ(1 − x), and Γ(1 − z)/Γ(1 − x) = (1 − x)ₘ with 1 − x > 1.
     // 1 − (x + lo) = u + ulo exactly; moving both arguments of the ratio by ulo multiplies it by 1 + (ψ(v) − ψ(u))·ulo.
     const u = 1 - x, ulo = twoSumError(1, -x, u) - lo, v = u + m;
-    const sx = sinPi(x) + Math.PI * Math.cos(Math.PI * x) * lo; // sin(π(x + lo)) to first order in lo
     const ratio = gammaRatioPositive(u, m, v, twoSumError(u, m, v)) * (1 + (digamma(v) - digamma(u)) * ulo);
     return (sinPi(z) / sx) * ratio;
   }
-  // One of Γ(z), Γ(x) at a negative argument: Γ itself, or logs with the signs past its range.
+  if (x < 0) {
+    // z > 0 > x: Γ(x + lo) = π/(sin(π(x + lo)) Γ(1 − x − lo)) (reflection; near a pole of Γ, Γ(x) itself is ∞ or NaN
+    // while x + lo is not a pole), Γ(1 − x − lo) = Γ(u)(1 − ψ(u)·ulo) with u + ulo = 1 − x − lo exactly.
+    const u = 1 - x, ulo = twoSumError(1, -x, u) - lo;
+    const den = sx * gammaFn(u) * (1 - digamma(u) * ulo) * gammaFn(z);
+    if (den !== 0 && Math.abs(den) < Infinity) return Math.PI / den;
+    return Math.sign(sx) * gammaSign(z) * Math.exp(Math.log(Math.PI) - Math.log(Math.abs(sx)) - lgamma(u) - lgamma(z));
+  }
+  // z < 0 < x: Γ(x)/Γ(z), Γ itself, or logs with the signs past its range.
   const gx = gammaFn(x) * (1 + digamma(x) * lo), gz = gammaFn(z);
   const r = gx / gz;
   if (r !== 0 && Math.abs(r) < Infinity && Math.abs(gx) < Infinity && Math.abs(gz) < Infinity && gz !== 0 && gx !== 0) return r;
