@@ -17,7 +17,7 @@ import { where } from '../ops/select.js';
 import { concat, reshape, slice } from '../ops/shape.js';
 import { hvp } from '../transforms/jvp.js';
 import { everyExample } from '../transforms/vmap.js';
-import { gthAdjointKernel, gthForwardKernel, RANGE_SLOT, tapeSize } from './gthKernel.js';
+import { gthAdjointKernel, gthForwardKernel, RANGE_SLOT, tapeSize, TINY } from './gthKernel.js';
 import { foldedBatch } from './batch.js'; // the vmap rule: the vmapped axis joins the batch axis
 
 /** Whether the root takes exactly one dependent (rows then carry σ: R = 2). */
@@ -159,12 +159,41 @@ export function gthLogDet(rows: Tensor, singleRoot: boolean): Tensor {
  * gthLogDet, or null when some sentence's elimination (of any example, under vmap) left the range
  * where it keeps full accuracy (a pivot or fill below gthKernel.ts's TINY): then the caller takes
  * gthLogDetLogOps. The flag is read off the tape, a value read like the route's in matrixTree.ts.
+ *
+ * `logRows`, when given, are the logs of `rows` where some weights rounded below TINY (arcs masked
+ * with −1e9, as is common, or scores spread over thousands of nats): the kernels then ran without
+ * them, and their result stands if they could not have mattered. log Z is linear in each column's
+ * weights, so a weight w carries the share w·∂ log Z/∂w of Z, read off the adjoint of the
+ * elimination at w ≈ 0 (to first order; products of two shares are far smaller): if every
+ * sentence's shares sum below 2^−60, log Z errs by less and each marginal by less absolutely.
+ * Otherwise (a cycle whose only ways out are such arcs) null. One more adjoint pass, where the
+ * log-space route costs ten to twenty.
  */
-export function gthLogDetInRange(rows: Tensor, singleRoot: boolean): Tensor | null {
+export function gthLogDetInRange(rows: Tensor, singleRoot: boolean, logRows: Tensor | null = null): Tensor | null {
   const params: GthParams = { singleRoot };
   const tape = apply(tapeP, [rows], params);
   const T = tape.shape[1]!;
   const values = everyExample(tape, "DependencyCRF's Matrix-Tree range check");
   for (let at = RANGE_SLOT; at < values.length; at += T) if (values[at] !== 0) return null;
+  if (logRows !== null && !droppedWeightsNegligible(values, everyExample(logRows, "DependencyCRF's Matrix-Tree range check"), rows.shape as [number, number, number], singleRoot)) return null;
   return apply(logDetP, [rows, tape], params);
+}
+
+/** Whether the weights below TINY (finite logs in `logs`) carry less than 2^−60 of each sentence's Z (gthLogDetInRange). */
+function droppedWeightsNegligible(tape: Float64Array, logs: Float64Array, [, H, n]: [number, number, number], singleRoot: boolean): boolean {
+  const R = singleRoot ? 2 : 1, size = H * n, B = logs.length / size;
+  const gradient = gthAdjointKernel(tape, new Float64Array(B).fill(1), B, n, R, allocF64(logs.length)); // ∂ log det / ∂ rows
+  const LOG_TINY = Math.log(TINY);
+  for (let b = 0; b < B; b++) {
+    let share = 0;
+    for (let i = b * size; i < (b + 1) * size; i++) {
+      const x = logs[i]!;
+      if (x === -Infinity || x >= LOG_TINY) continue;
+      const g = gradient[i]!;
+      if (!(g >= 0 && g < Infinity)) return false;
+      share += Math.exp(x + Math.log(g));
+    }
+    if (!(share <= 2 ** -60)) return false;
+  }
+  return true;
 }

@@ -51,9 +51,10 @@ import { batchesOf, boxedPerExample, everyExample } from '../transforms/vmap.js'
  * Range. The shifted weights are at most 1, but an arc far below its word's best (800 nats: e^−800
  * is 0 in floating point), a path of arcs through eliminated words, or the way out of a cycle can
  * fall below floating point's range even for scores within ±100 (gthKernel.ts, Range), and then
- * log Z was −∞ and the marginals NaN. Such batches (`weightsInRange`, or the kernel's flag) run the
- * same elimination on the logs of the weights (gthLogDetLogOps: logsumexp and logaddexp for the
- * sums), exact for any finite scores; the common case keeps the kernels.
+ * log Z was −∞ and the marginals NaN. Such batches (the kernel's flag, or weights below the range,
+ * `weightsInRange`, that carry more than 2^−60 of Z) run the same elimination on the logs of the
+ * weights (gthLogDetLogOps: logsumexp and logaddexp for the sums), exact for any finite scores;
+ * the common case, and arcs masked with −1e9, keep the kernels.
  */
 export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[], singleRoot: boolean): Tensor {
   const [B, N] = arcs.shape as [number, number, number];
@@ -75,7 +76,9 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   if (lu.every(Boolean)) return luLogPartition(exp(logWeights), shift, lengths);
   const roots = examples.map((e) => lengths.map((len, b) => treeRoot(values, e * B + b, N, len, singleRoot)));
   const inRange = examples.every((e) => lengths.every((len, b) => weightsInRange(values, e * B + b, N, len)));
-  const gth = gthLogPartition(logWeights, shift, lengths, singleRoot, roots, inRange, perExample);
+  let moderate = true;
+  for (let i = 0; i < values.length; i++) if (Math.abs(values[i]!) > 1e15 && values[i]! > -Infinity) { moderate = false; break; }
+  const gth = gthLogPartition(logWeights, shift, lengths, singleRoot, roots, inRange, moderate, perExample);
   if (!lu.includes(true)) return gth;
   // Examples of both routes in one batch: each keeps its own (the other route's value, even NaN, is not selected).
   return where(perExample(lu.map((x) => [x ? 1 : 0]), [1]), luLogPartition(exp(logWeights), shift, lengths), gth);
@@ -87,7 +90,7 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
  * data of each example's into a tensor of one example's shape.
  */
 function gthLogPartition(
-  logWeights: Tensor, shift: Tensor, lengths: readonly number[], singleRoot: boolean, lastOf: number[][], inRange: boolean,
+  logWeights: Tensor, shift: Tensor, lengths: readonly number[], singleRoot: boolean, lastOf: number[][], inRange: boolean, moderate: boolean,
   perExample: (data: number[][], shape: number[]) => Tensor,
 ): Tensor {
   const [B, N] = logWeights.shape as [number, number, number];
@@ -134,7 +137,12 @@ function gthLogPartition(
     ? [reshape(where(idle, 0, -Infinity), [B, 1, n]), reshape(root, [B, 1, n])]
     : [reshape(where(idle, 0, root), [B, 1, n])];
   const logRows = concat([W, ...extra], 1);
-  const logDet = (inRange ? gthLogDetInRange(exp(logRows), singleRoot) : null) ?? gthLogDetLogOps(logRows, singleRoot);
+  // Weights out of range (arcs masked with −1e9, say): the kernels run without them if they carry
+  // a negligible share of Z (gthLogDetInRange), else the log-space elimination. Not past scores of
+  // 1e15 (`moderate`): there the linear route's second derivatives, rounded at ε times the scores,
+  // are no longer small, where the log-space route gives a point mass's exact zeros.
+  const logDet = (inRange || moderate ? gthLogDetInRange(exp(logRows), singleRoot, inRange ? null : stopGradient(logRows)) : null)
+    ?? gthLogDetLogOps(logRows, singleRoot);
   const logShift = sum(slice(shift, [0, 1], [B, n]), 1);
   const logZ = add(logDet, logShift);
   return dead === null ? logZ : where(dead, -Infinity, logZ);
