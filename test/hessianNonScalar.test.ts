@@ -69,7 +69,7 @@ describe('hessian of a non-scalar function (JAX: jacfwd(jacrev(f)))', () => {
     expect(h1.shape).toEqual([1, 2, 2]);
     expect(h1.toArray()).toEqual([[[6, 0], [0, 12]]]);
     expect(ad.hessian((x: ad.Tensor) => ad.sum(ad.pow(x, 3)))(ad.tensor([1, 2])).toArray()).toEqual([[6, 0], [0, 12]]);
-    expect(ad.hessian(() => 3)(ad.tensor([1, 2])).toArray()).toEqual([[0, 0], [0, 0]]); // a number is a constant
+    expect(ad.hessian((_x: ad.Tensor) => 3)(ad.tensor([1, 2])).toArray()).toEqual([[0, 0], [0, 0]]); // a number is a constant
     expect(ad.hessian((x: ad.Tensor) => ad.reshape(ad.sum(ad.pow(x, 3)), [1, 1]))(ad.tensor([1, 2])).shape).toEqual([1, 1, 2, 2]);
     // grad of a non-scalar inside f is the user's error, not hessian's output: reported as grad's.
     expect(() => ad.hessian((x: ad.Tensor) => ad.grad((y: ad.Tensor) => y)(x))(ad.tensor([1, 2]))).toThrow(/^grad: the function must return a single-element/);
