@@ -2,7 +2,8 @@
  * @file take's and gather's (takeAlongAxis's) out-of-range modes, JAX's keywords: 'clip' and 'wrap'
  * against NumPy 1.24's np.take(a, i, axis, mode=…); 'fill' (JAX's default, which NumPy has not)
  * against its documented rule written in NumPy — indices in [−n, n) normalised, the rest filled;
- * take_along_axis's against np.take_along_axis of np.clip / np.mod'ed indices (scratch/take_ref.py).
+ * take_along_axis's against np.take_along_axis of np.clip / np.mod'ed indices (scratch/take_ref.py;
+ * its 'clip' first adds n to a negative index, as jnp.take_along_axis normalises them).
  * Gradients by checkGrad to second order (a clipped index's cotangent at the clipped position, a
  * filled one's nowhere), vmap and jit against the loop, and the errors.
  */
@@ -106,7 +107,9 @@ const K = ad.tensor([[4, -5, 0], [-1, 7, 2], [3, -4, -8]]);
 
 describe('gather / takeAlongAxis: modes as jnp.take_along_axis', () => {
   it('values (np.take_along_axis of np.clip(K, 0, 2), np.mod(K, 3), and the fill rule)', () => {
-    expect(ad.takeAlongAxis(b, K, 1, { mode: 'clip' }).toArray()).toEqual([[-1.0, -4.0, -4.0], [2.0, 5.0, 5.0], [11.0, 8.0, 8.0]]);
+    // clip as jnp.take_along_axis: n added to a negative index first (−1 → 2, −5 → −2 → 0), then clamped;
+    // np.take_along_axis(b, np.clip(np.where(K < 0, K + 3, K), 0, 2), 1)
+    expect(ad.takeAlongAxis(b, K, 1, { mode: 'clip' }).toArray()).toEqual([[-1.0, -4.0, -4.0], [5.0, 5.0, 5.0], [11.0, 8.0, 8.0]]);
     expect(ad.gather(b, K, 1, { mode: 'wrap' }).toArray()).toEqual([[-2.5, -2.5, -4.0], [5.0, 3.5, 5.0], [8.0, 11.0, 9.5]]);
     expect(ad.gather(b, K, { mode: 'fill', fillValue: -9 }).toArray()).toEqual([[-9.0, -9.0, -4.0], [5.0, -9.0, 5.0], [-9.0, -9.0, -9.0]]);
     expect((ad.gather(b, K, 1, { mode: 'fill' }).toArray() as number[][])[0]).toEqual([NaN, NaN, -4.0]);
@@ -121,8 +124,8 @@ describe('gather / takeAlongAxis: modes as jnp.take_along_axis', () => {
       const g = (t: Tensor, k: Tensor) => ad.gather(t, k, 1, { mode, fillValue: mode === 'fill' ? 1 : undefined });
       expect(ad.vmap((k: Tensor) => g(b, k))(ks).toArray()).toEqual([g(b, K).toArray(), g(b, ad.neg(K)).toArray()]);
     }
-    // clip: K's row 0 [4, −5, 0] → [2, 0, 0]: the cotangent lands on the clipped positions
-    expect(ad.grad((t: Tensor) => ad.sum(ad.gather(t, K, 1, { mode: 'clip' })))(b).toArray()).toEqual([[2, 0, 1], [1, 0, 2], [2, 0, 1]]);
+    // clip: K's rows → [2, 0, 0], [2, 2, 2], [2, 0, 0]: the cotangent lands on the clipped positions
+    expect(ad.grad((t: Tensor) => ad.sum(ad.gather(t, K, 1, { mode: 'clip' })))(b).toArray()).toEqual([[2, 0, 1], [0, 0, 3], [2, 0, 1]]);
     expect(ad.grad((t: Tensor) => ad.sum(ad.gather(t, K, 1, { mode: 'fill', fillValue: 0 })))(b).toArray()).toEqual([[1, 0, 0], [0, 0, 2], [0, 0, 0]]);
   });
 });

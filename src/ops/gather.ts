@@ -201,8 +201,9 @@ function withAxis(shape: Shape, axis: number, length: number): number[] {
  * broadcast against each other, and the result has indices' length along `axis`. Negative indices
  * count from the end. Differentiable in x (the cotangent is scattered back, repeated indices adding).
  * `options` (after the axis, or in its place) are JAX's keywords: `mode` for out-of-range indices
- * ('raise' by default — JAX's default is 'fill' — or 'fill', 'clip', 'wrap', 'promise_in_bounds')
- * and `fillValue` (NaN) for mode 'fill'.
+ * ('raise' by default — JAX's default is 'fill' — or 'fill', 'clip', 'wrap', 'promise_in_bounds';
+ * as jnp.take_along_axis, 'clip' adds n to a negative index before clamping) and `fillValue` (NaN)
+ * for mode 'fill'.
  * @example
  * const x = ad.tensor([[10, 30, 20], [60, 40, 50]]);
  * ad.gather(x, ad.argsort(x), 1).toArray();           // => [[10, 20, 30], [40, 50, 60]]
@@ -221,7 +222,7 @@ export function gather(x: TensorLike, indices: TensorInput, axis: number | Gathe
   const shape = withAxis(common, ax, idx.shape[ax]!);
   if (n === 0 && idx.size > 0 && (mode === 'clip' || mode === 'wrap')) throw emptyAxisError('gather', ax, t.shape, mode);
   if (n === 0 && idx.size > 0 && mode === 'fill') return full(shape, fill);
-  const moded = modedIndexTensor(broadcastTo(idx, shape), n, mode);
+  const moded = modedIndexTensor(broadcastTo(idx, shape), n, mode, true); // jnp.take_along_axis: a negative index gets n added first
   const out = gatherAlong(broadcastTo(t, withAxis(common, ax, n)), moded.idx, ax, 'gather');
   return moded.outOfRange === null ? out : where(moded.outOfRange, fill, out);
 }

@@ -16,8 +16,8 @@ import { knownOptions } from './optionChecks.js';
 
 /**
  * What an index outside [−n, n) does: 'raise' (an error: NumPy's default and adjoint's),
- * 'clip' (clamped to [0, n − 1]; as NumPy's and JAX's 'clip', a negative index clamps to 0, it does
- * not count from the end), 'wrap' (taken modulo n), 'fill' (JAX's default: the entry is
+ * 'clip' (clamped to [0, n − 1]; in `take`, as NumPy's and jnp.take's, a negative index clamps to
+ * 0; in `gather`, as jnp.take_along_axis's, n is first added to a negative index), 'wrap' (taken modulo n), 'fill' (JAX's default: the entry is
  * `fillValue`, NaN unless given; indices in [−n, −1] still count from the end) or
  * 'promise_in_bounds' (JAX's promise that none is out of range: adjoint still checks, as 'raise').
  */
@@ -89,9 +89,11 @@ export function modedIndex(i: number, n: number, mode: IndexMode): number {
  * gather's kernel counts the remaining negatives from the end and checks every index, so a
  * fractional or NaN index is still an error). 'raise' and 'promise_in_bounds' leave them as given.
  */
-export function modedIndexTensor(idx: Tensor, n: number, mode: IndexMode): { idx: Tensor; outOfRange: Tensor | null } {
+export function modedIndexTensor(idx: Tensor, n: number, mode: IndexMode, negativeFirst = false): { idx: Tensor; outOfRange: Tensor | null } {
   switch (mode) {
-    case 'clip': return { idx: clip(idx, 0, n - 1), outOfRange: null };
+    // take's 'clip' clamps as NumPy's (−1 → 0); take_along_axis's first adds n to a negative
+    // index, as jnp.take_along_axis normalises every mode but 'promise_in_bounds' (−1 → n − 1).
+    case 'clip': return { idx: clip(negativeFirst ? where(less(idx, 0), add(idx, n), idx) : idx, 0, n - 1), outOfRange: null };
     // i − n·round(i/n) lies in [−n/2, n/2] for whole i (exact: i/n is at least 1/(2n) from a tie
     // unless it is one); a negative remainder moves up by n.
     case 'wrap': {
