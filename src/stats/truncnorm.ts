@@ -117,10 +117,16 @@ function prepare(op: string, x: TensorLike, a: TensorLike, b: TensorLike, loc: T
 export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;
 export function logpdf(x: TensorLike, a: TensorLike, b: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('stats.truncnorm.logpdf', 'stats.truncnorm.logpdf(x, a, b, loc?, scale?)', extra, scale);
-  const { z, a: at, b: bt, scale: s, valid, logMass } = prepare('logpdf', x, a, b, loc, scale);
+  const { z, a: at, b: bt, scale: s, valid, mass } = prepare('logpdf', x, a, b, loc, scale);
   const inside = logicalAnd(logicalAnd(greaterEqual(z, at), lessEqual(z, bt)), isfinite(z));
   const zIn = where(inside, z, 0);
-  return nanUnless(valid, where(inside, sub(sub(sub(mul(-0.5, square(zIn)), HALF_LOG_2PI), logMass), log(s)), -Infinity));
+  // In a tail, −z²/2 − log √(2π) − log Φ(e) (e = b, or −a with mass's base log Φ(−a)) is a difference of numbers of
+  // size e²/2 (5e9 at a = 1e5: 3e−8 relative off); written −(z − e)(z + e)/2 + log(φ(e)/Φ(e)) (φ/Φ =
+  // logNdtrDerivative, ≈ −e; (z − e)(z + e) is the same for ±e) nothing of that size is formed.
+  const tail = logicalOr(mass.left, mass.right), e = where(mass.left, bt, where(mass.right, neg(at), -1));
+  const nearEnd = add(mul(-0.5, mul(sub(zIn, e), add(zIn, e))), log(logNdtrDerivative(e)));
+  const head = where(tail, nearEnd, sub(mul(-0.5, square(zIn)), HALF_LOG_2PI));
+  return nanUnless(valid, where(inside, sub(sub(head, mass.rest), log(s)), -Infinity));
 }
 /** @example ad.stats.truncnorm.pdf(0, -1, 1) // 0.5843685672568165 */
 export function pdf(x: TensorLike, a: TensorLike, b: TensorLike, loc?: TensorLike, scale?: TensorLike): Tensor;

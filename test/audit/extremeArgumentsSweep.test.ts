@@ -47,3 +47,18 @@ describe('stats.nbinom.logpmf at tiny n', () => {
     expect(rel(T.nbinom.logpmf(1e10, 1e-300, 1e-300).item(), -713.8013788281542)).toBeLessThan(1e-15);
   });
 });
+
+describe('stats.truncnorm.logpdf far in a tail', () => {
+  it('forms no squares of the bound (−z²/2 − log Φ(−a) cancelled numbers of size 5e9 at a = 1e5: 3e−8 off)', () => {
+    // mpmath: −x²/2 − log √(2π) − log(Φ(b) − Φ(a)), and its a-derivative by mp.diff, at 60 digits.
+    const rows = [
+      [1e5, 1e5, 1e300, 11.512925465070229, 100000.00001], [1e5 + 1e-4, 1e5, Infinity, 1.512924985095715, 100000.00001],
+      [-1e5, -Infinity, -1e5, 11.512925465070229, 0], [40, 39, 1e5, -35.83578196882713, 39.02560741993011],
+      [-30.5, -31, -30, -11.722694576861421, 1.7045932838228663e-12], [0.3, -1, 2, -0.7637722388802102, 0.2955928616500336],
+    ];
+    for (const [x, a, b, v, da] of rows) {
+      expect(rel(T.truncnorm.logpdf(x!, a!, b!).item(), v!)).toBeLessThan(3e-16);
+      expect(rel(ad.grad((t: Tensor) => T.truncnorm.logpdf(x!, t, b!))(ad.scalar(a!)).item(), da!)).toBeLessThan(a === -31 ? 1e-14 : 1e-15);
+    }
+  });
+});
