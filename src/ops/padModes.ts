@@ -104,8 +104,14 @@ export function oddReflect(t: Tensor, axis: number, [before, after]: [number, nu
   let left = before, right = after;
   const total = before + n + after;
   while (left > 0 || right > 0) {
-    // A chunk is at most what is filled so far (less the edge for 'reflect'), read once per round.
-    const chunkMax = total - left - right - (symmetric ? 0 : 1);
+    // A chunk is at most what is filled so far, read once per round, cut to whole periods of the
+    // axis (n for 'symmetric', n − 1 for 'reflect', whose edge is left out). NumPy 1.24 took the
+    // whole filled length, so a border wider than the axis on one side reread part of the other
+    // side's border and stalled: pad([1, 2], [1, 9], symmetric odd) ended 5, 5, 5, 5 for 5, 5, 6, 6.
+    // numpy/numpy#25926, fixed by #25963 (NumPy 2.1) as here; jnp.pad's odd reflection (chunks of at
+    // most n − offset values of the latest border) agrees.
+    const filled = total - left - right;
+    const chunkMax = symmetric ? Math.floor(filled / n) * n : Math.floor((filled - 1) / (n - 1)) * (n - 1);
     if (left > 0) {
       const chunk = Math.min(chunkMax, left);
       // NumPy reads padded[stop + chunk … stop + 1] right to left (stop = left − edgeOffset) and

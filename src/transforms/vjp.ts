@@ -134,9 +134,12 @@ export function releasablePullback(
 /**
  * `out`, unless it is a number f read out of a traced tensor: grad would take it as a constant and
  * give a zero gradient in silence (PyTorch's `loss.item()` habit; JAX raises at the read itself).
+ * A returned 0 is let through: a value equal to a read one may be a literal, and 0 is the literal of
+ * a constant branch at its boundary — x.item() > 0 ? ad.square(x) : 0 (a ReLU, a hinge, a mask)
+ * evaluated at x = 0 reads the 0 it then returns, a legitimate program whose gradient is 0.
  */
 function notRead(out: unknown, reads: ReadonlySet<number>, op: string): unknown {
-  if (typeof out === 'number' && reads.has(out)) {
+  if (typeof out === 'number' && out !== 0 && reads.has(out)) {
     throw new InvalidArgumentError(
       `${op}: the function returned the number ${out}, read from a tensor that depends on its inputs (item(), toArray() or a ` +
         `numeric context such as x * 2); a number is a constant to ${op}, so its gradient would be zero. Return the tensor ` +
