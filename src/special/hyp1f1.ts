@@ -44,7 +44,7 @@ const hyp1f1P: Primitive<null> = naryPrimitive('hyp1f1', kernel(0), [
  * Kummer's confluent hypergeometric function ₁F₁(a; b; x) = Σₖ (a)ₖ/(b)ₖ xᵏ/k! (JAX's and SciPy's hyp1f1), broadcasting,
  * for real a, b, x. Within 6 ulp of mpmath for a, b in (0, 32] and |x| ≤ 700 (JAX's range), 9 for a < 0, 1.5e−13 out to
  * a, b in [−200, 200] and |x| ≤ 500 (docs/special.md); where double precision cancels (a ≫ b with x ≪ 0, b < 0) the
- * series in exact arithmetic, 0.3–5 ms an element. Edges
+ * series in exact arithmetic, 0.3–5 ms an element (NaN where that would pass ~1 s: a = 1e5, x = −1e5). Edges
  * as JAX: a = 0 gives 1 (b = 0 too), a = b gives eˣ, b = 0, −1, … +∞ (unless the series ends first, as SciPy).
  * Differentiable in x to any order, and once in a and b (to any order in x after that).
  * @example ad.special.hyp1f1(1, 2, 1) // e − 1
