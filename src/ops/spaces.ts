@@ -9,11 +9,11 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe, endpointArg, linspace as linspaceOfNumbers, type TensorLike } from '../tensor/create.js';
-import { add, div, less, mul, pow, sub } from './binary.js';
+import { add, div, equal, less, mul, pow, sub } from './binary.js';
 import { where } from './select.js';
 import { broadcastTo, concat, expandDims, reshape, take } from './shape.js';
 import { log10 } from './logBases.js';
-import { checkableValues } from './statistics.js';
+import { any, checkableValues } from './statistics.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 /** The endpoints as tensors broadcast to one shape, or an AdjointError naming `op`. */
@@ -51,7 +51,14 @@ export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint: bool
   // numpy.linspace: div = n − 1 with the endpoint, n without; step = (b − a)/div; y = i·step + a.
   const steps = closed ? n - 1 : n;
   const i = reshape(arange(n), [n, ...shape.map(() => 1)]);
-  const rows = steps > 0 ? add(mul(i, div(sub(hi, lo), steps)), lo) : add(mul(i, 0), lo); // n ≤ 1: [a] (or none)
+  // Where any step rounds to 0 (a == b in some column, or a subnormal range), NumPy takes
+  // (i/div)·(b − a) for every entry instead (numpy.linspace's any_step_zero, gh-5437): the same
+  // value to an ulp elsewhere, and the only one that moves at all in linspace(5e-324, 0, 5).
+  let rows: Tensor;
+  if (steps > 0) {
+    const delta = sub(hi, lo), step = div(delta, steps);
+    rows = add(where(any(equal(step, 0)), mul(div(i, steps), delta), mul(i, step)), lo);
+  } else rows = add(mul(i, 0), lo); // n ≤ 1: [a] (or none)
   return closed && n > 1 ? withLastRow(rows, hi) : rows;
 }
 

@@ -312,7 +312,10 @@ export function linspace(a: number, b: number, n: number, endpoint: boolean | { 
   // numpy.linspace: div = n − 1 with the endpoint, n without; step = (b − a)/div; the endpoint set exactly.
   const div = closed ? n - 1 : n;
   const step = div > 0 ? (hi - lo) / div : 0;
-  for (let i = 0; i < n; i++) d[i] = lo + i * step;
+  // A step that rounds to 0 (a subnormal range, or a == b) is NumPy's any_step_zero (gh-5437):
+  // the values are a + (i/div)·(b − a) then, so linspace(5e-324, 0, 5) descends as NumPy's does.
+  if (step === 0 && div > 0) for (let i = 0; i < n; i++) d[i] = lo + (i / div) * (hi - lo);
+  else for (let i = 0; i < n; i++) d[i] = lo + i * step;
   if (closed && n > 1) d[n - 1] = hi;
   return new Tensor(d, [n]);
 }

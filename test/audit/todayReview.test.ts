@@ -52,3 +52,27 @@ describe("grad's refusal of a returned read number lets a constant 0 branch thro
     expect(() => ad.grad(relu2)(ad.scalar(-0.5))).not.toThrow();
   });
 });
+
+describe("linspace follows numpy.linspace's rule for a step that rounds to 0", () => {
+  // np.linspace 1.24: where any step (b − a)/div == 0 the values are a + (i/div)·(b − a) for every
+  // entry (gh-5437's subnormal handling; one column with a == b is enough). Literals from NumPy.
+  it('a subnormal range descends as NumPy (numbers and tensor endpoints alike)', () => {
+    for (const a of [5e-324, ad.scalar(5e-324)]) {
+      expect(ad.linspace(a, 0, 5).toArray()).toEqual([5e-324, 5e-324, 5e-324, 0, 0]);
+      expect(ad.linspace(a, 0, 5, false).toArray()).toEqual([5e-324, 5e-324, 5e-324, 0, 0]);
+    }
+    expect(ad.linspace(0, 1e-323, 5).toArray()).toEqual([0, 0, 5e-324, 1e-323, 1e-323]);
+  });
+
+  it('array endpoints with one equal pair take the (i/div)·(b − a) form in every column, to the bit', () => {
+    expect(ad.linspace(2, ad.tensor([3, 2]), 7).toArray()).toEqual([[2, 2], [2.1666666666666665, 2], [2.3333333333333335, 2], [2.5, 2],
+      [2.6666666666666665, 2], [2.8333333333333335, 2], [3, 2]]);
+    expect(ad.linspace(ad.tensor([0.1, 0.1]), ad.tensor([0.7, 0.1]), 7, false).toArray()).toEqual([[0.1, 0.1], [0.18571428571428572, 0.1],
+      [0.2714285714285714, 0.1], [0.3571428571428571, 0.1], [0.44285714285714284, 0.1], [0.5285714285714286, 0.1], [0.6142857142857142, 0.1]]);
+    const col = ad.linspace(0.3, ad.tensor([1.7, -2.1, 0.3]), 7, false).toArray() as number[][];
+    expect(col.map((r) => r[1])).toEqual([0.3, -0.042857142857142816, -0.3857142857142856, -0.7285714285714284, -1.0714285714285712,
+      -1.4142857142857141, -1.757142857142857]);
+    // The gradient is the same either way: ∂/∂b = i/div.
+    expect(ad.grad((b: ad.Tensor) => ad.sum(ad.linspace(2, b, 5)))(ad.tensor([3, 2])).toArray()).toEqual([2.5, 2.5]);
+  });
+});
