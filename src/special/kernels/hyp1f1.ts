@@ -207,6 +207,9 @@ function accurateGammaRatio(n: number, d: number): number {
 function asymptoticLogSize(p1: number, p2: number, z: number): number {
   // The largest term before the smallest (where it would be cut off); a series that grows from its first term is
   // of the size of that term. Products of the ratios while they stay in range, logs after.
+  // p1, p2 ≥ 0: rₖ = (p1 + k)(p2 + k)/((k + 1)z) = ((k + 1) + p1 + p2 − 2 + (p1 − 1)(p2 − 1)/(k + 1))/z falls then
+  // rises (or only rises), so from r₀ < 1 the terms fall to their smallest first: the largest before it is t₀ = 1.
+  if (p1 >= 0 && p2 >= 0 && p1 * p2 < z) return 0;
   let t = 1, max = 1, min = 1, sizeAtMin = 1, log = 0;
   const past = Math.max(-p1, -p2, 0);
   for (let k = 0; k < 5000; k++) {
