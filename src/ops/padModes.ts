@@ -9,7 +9,9 @@
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, div, mul, sub } from './binary.js';
+import { add, div, equal, mul, sub } from './binary.js';
+import { where } from './select.js';
+import { any } from './statistics.js';
 import { checkedMax, checkedMin, mean } from './reduce.js';
 import { median } from './quantiles.js';
 import { broadcastTo, concat, reshape, take } from './shape.js';
@@ -51,7 +53,10 @@ export function linearRamp(t: Tensor, axis: number, [before, after]: [number, nu
   const ramp = (edge: Tensor, end: number, width: number, reversed: boolean): Tensor => {
     const steps = Float64Array.from({ length: width }, (_, i) => (reversed ? width - 1 - i : i));
     const at = reshape(new Tensor(steps, [width]), t.shape.map((_, k) => (k === axis ? width : 1)));
-    return add(mul(at, div(sub(edge, end), width)), end);
+    // As numpy.linspace: where any step of this side rounds to 0 (an edge entry equal to the end
+    // value, e.g. a zero row an earlier axis padded), every entry is end + (i/width)·(edge − end).
+    const delta = sub(edge, end), step = div(delta, width);
+    return add(where(any(equal(step, 0)), mul(div(at, width), delta), mul(at, step)), end);
   };
   const parts = [
     ...(before > 0 ? [ramp(range(t, axis, 0, 1), endBefore, before, false)] : []),

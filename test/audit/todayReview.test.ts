@@ -76,3 +76,24 @@ describe("linspace follows numpy.linspace's rule for a step that rounds to 0", (
     expect(ad.grad((b: ad.Tensor) => ad.sum(ad.linspace(2, b, 5)))(ad.tensor([3, 2])).toArray()).toEqual([2.5, 2.5]);
   });
 });
+
+describe("pad 'linear_ramp' takes numpy.linspace's zero-step form per side", () => {
+  it('an edge entry equal to the end value switches the whole side, as np.pad 1.24 (to the bit)', () => {
+    // np.pad([[0, .3], [.7, .1], [.9, .2]], ((0, 0), (7, 0)), 'linear_ramp'): the first row's step is 0,
+    // so every row is (i/7)·edge — 0.5, not 0.49999999999999994, in the second row.
+    const r = ad.pad(ad.tensor([[0, 0.3], [0.7, 0.1], [0.9, 0.2]]), [[0, 0], [7, 0]], { mode: 'linear_ramp' }).toArray();
+    expect(r).toEqual([[0, 0, 0, 0, 0, 0, 0, 0, 0.3],
+      [0, 0.09999999999999999, 0.19999999999999998, 0.3, 0.39999999999999997, 0.5, 0.6, 0.7, 0.1],
+      [0, 0.12857142857142856, 0.2571428571428571, 0.3857142857142857, 0.5142857142857142, 0.6428571428571429, 0.7714285714285714, 0.9, 0.2]]);
+    // The corners a later axis ramps from a zero row an earlier one made: np.pad([[1, 2], [3, 4]], ((2, 2), (7, 7)), 'linear_ramp')[:, :7].
+    const c = (ad.pad(ad.tensor([[1, 2], [3, 4]]), [[2, 2], [7, 7]], { mode: 'linear_ramp' }).toArray() as number[][]).map((row) => row.slice(0, 7));
+    expect(c).toEqual([[0, 0, 0, 0, 0, 0, 0],
+      [0, 0.07142857142857142, 0.14285714285714285, 0.21428571428571427, 0.2857142857142857, 0.35714285714285715, 0.42857142857142855],
+      [0, 0.14285714285714285, 0.2857142857142857, 0.42857142857142855, 0.5714285714285714, 0.7142857142857143, 0.8571428571428571],
+      [0, 0.42857142857142855, 0.8571428571428571, 1.2857142857142856, 1.7142857142857142, 2.142857142857143, 2.571428571428571],
+      [0, 0.21428571428571427, 0.42857142857142855, 0.6428571428571428, 0.8571428571428571, 1.0714285714285714, 1.2857142857142856],
+      [0, 0, 0, 0, 0, 0, 0]]);
+    // Still linear in the edge: d/dedge of the ramp entry i is i/width (plus 1 for the edge itself).
+    expect(ad.grad((x: ad.Tensor) => ad.sum(ad.pad(x, [4, 0], { mode: 'linear_ramp', endValues: 2 })))(ad.tensor([2, 5])).toArray()).toEqual([2.5, 1]);
+  });
+});
