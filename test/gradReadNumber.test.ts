@@ -29,6 +29,17 @@ describe('grad of a number read from a traced tensor', () => {
     expect(ad.grad((_v: ad.Tensor) => c.item())(x).toArray()).toEqual([0, 0, 0]);
   });
 
+  it('covers vjp, jacrev and jacobian (named), and lets a read of an argument itself through (a clip at its bound)', () => {
+    expect(() => ad.vjp((v: ad.Tensor) => ad.sum(v).item(), x)).toThrow(/^vjp: the function returned the number 6/);
+    expect(() => ad.jacrev((v: ad.Tensor) => ad.sum(v).item())(x)).toThrow(/^jacrev: the function returned the number 6/);
+    expect(() => ad.jacobian((v: ad.Tensor) => ad.sum(v).item())(x)).toThrow(/^jacobian: the function returned the number 6/);
+    // x.item() >= 1 ? 1 : x at x = 1 returns the literal 1, equal to the argument's own value read: a clip, gradient 0 there.
+    expect(ad.grad((v: ad.Tensor) => (v.item() >= 1 ? 1 : v))(ad.scalar(1)).item()).toBe(0);
+    expect(ad.grad((v: ad.Tensor) => (v.item() >= 1 ? 1 : v))(ad.scalar(0.5)).item()).toBe(1);
+    // The same bound on a computed value is refused (a literal cannot be told from the value read).
+    expect(() => ad.grad((v: ad.Tensor) => { const y = ad.mul(v, 2); return y.item() >= 2 ? 2 : y; })(ad.scalar(1))).toThrow(/returned the number 2/);
+  });
+
   it('under an outer grad, the inner grad checks its own function only', () => {
     // d/dx of (d/dy y·x at y = x) = d/dx x = 1: the inner function returns a tensor; the outer reads nothing.
     const g = ad.grad((a: ad.Tensor) => ad.grad((y: ad.Tensor) => ad.mul(y, a))(a))(ad.tensor(2));

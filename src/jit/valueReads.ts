@@ -25,10 +25,11 @@ export const valueReads: {
    */
   guard: ((t: Tensor, check: (values: Float64Array) => void) => boolean) | null;
   /**
-   * `grad`'s note of the one-element values read from traced tensors while its function runs (a
-   * number returned from among them is a gradient silently lost: see transforms/vjp.ts), or null.
+   * `grad`'s and `vjp`'s note of the one-element values read from traced tensors other than the
+   * function's inputs while it runs (a number returned from among them is a gradient silently
+   * lost: see transforms/vjp.ts), or null.
    */
-  scalars: Set<number> | null;
+  scalars: { readonly values: Set<number>; readonly inputs: ReadonlySet<Tensor> } | null;
 } = { watcher: null, result: null, guard: null, scalars: null };
 
 /**

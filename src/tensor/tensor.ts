@@ -135,7 +135,8 @@ export class Tensor {
     if (this.trace !== null) {
       if (this.buffer === null) checkReadable(this, how);
       if (valueReads.watcher !== null) valueReads.watcher(this, how);
-      if (valueReads.scalars !== null && this.size === 1) valueReads.scalars.add(this.first);
+      const noted = valueReads.scalars;
+      if (noted !== null && this.size === 1 && !noted.inputs.has(this)) noted.values.add(this.first);
     }
     if (valueReads.result !== null) valueReads.result(this, how);
   }

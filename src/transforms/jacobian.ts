@@ -10,7 +10,7 @@ import { vmap } from './vmap.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, noExtraArguments } from './args.js';
 import { jvp } from './jvp.js';
 import {
-  gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjp,
+  gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjpAs,
   type ArgnumsOf, type ArgumentsAt, type AuxOf, type GradOptions, type Loosen, type OutputOf,
 } from './vjp.js';
 
@@ -194,7 +194,7 @@ function jacobianAs(
     let blocks: Tensor[][];
     if (inSize === 0 || outSize === 0) blocks = outShapes.map((so) => x.map((l) => zeros([...so, ...l.shape])));
     else if (mode === 'forward' || (mode === 'auto' && inSize < outSize)) blocks = forwardBlocks(flatF, x, outShapes);
-    else blocks = reverseBlocks(flatF, x, probe.def, outShapes);
+    else blocks = reverseBlocks(flatF, x, probe.def, outShapes, op);
     const inner = (row: Tensor[]): unknown => {
       const tree = unflatten(inDef, row) as unknown[];
       return typeof argnums === 'number' ? tree[0] : listed.map((a) => tree[nums.indexOf(a)]);
@@ -220,8 +220,10 @@ function forwardBlocks(flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outS
 }
 
 /** Rows eᵀ J by reverse mode: one recording, per output leaf one backward pass batched over its basis. */
-function reverseBlocks(flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outDef: TreeDef, outShapes: ReadonlyArray<readonly number[]>): Tensor[][] {
-  const [, pullback] = vjp(flatF, ...x);
+function reverseBlocks(
+  flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outDef: TreeDef, outShapes: ReadonlyArray<readonly number[]>, op: string,
+): Tensor[][] {
+  const [, pullback] = vjpAs(flatF as TreeFunction<unknown>, x, false, op); // errors name op (jacrev, hessian)
   return outShapes.map((so, j) => {
     const seedFor = (e: Tensor) => unflatten(outDef, outShapes.map((s, k) => (k === j ? e : zeros(s)))) as PyTree;
     const rows = vmap((e: Tensor) => pullback(seedFor(e)) as Tensor[])(basis(so)) as Tensor[]; // each [n_j, ...in_i]

@@ -94,14 +94,14 @@ export function vjpAs(f: TreeFunction<unknown>, primals: readonly unknown[], has
   const { leaves, def } = flattenArgs(primals, op);
   let aux: unknown;
   const rec = record((inputs) => {
-    const result = f(...rebuildArgs(def, inputs));
+    const { result, reads } = readsDuring(inputs, () => f(...rebuildArgs(def, inputs)));
     if (!hasAux) {
       checkResult(result, op);
-      return result;
+      return notRead(result, reads, op);
     }
     const [out, a] = splitAux(result, op);
     aux = a;
-    return out;
+    return notRead(out, reads, op);
   }, leaves);
   const pullback: Pullback = (cotangent) => {
     const ct = flattenLike(cotangent, rec.outDef, `${op} pullback`, 'cotangent', 'function output');
@@ -129,6 +129,22 @@ export function releasablePullback(
   const pullback = (cotangent: PyTree): PyTree => rebuildArgs(def, rec.pullback(flatten(cotangent, `${op} pullback`).leaves))[0] as PyTree;
   rec.releaseWith(pullback);
   return { pullback, release: () => rec.release() };
+}
+
+/**
+ * Runs `run()` noting the one-element values it reads from traced tensors (item(), toArray(), x > 0,
+ * …) other than the differentiated `inputs` themselves: a number returned from among them is almost
+ * surely `loss.item()`, a constant to differentiation (see notRead). A read of an input is left out:
+ * `x.item() >= 1 ? 1 : x` at x = 1 returns a literal equal to it (a clip written as control flow).
+ */
+function readsDuring<T>(inputs: readonly Tensor[], run: () => T): { result: T; reads: ReadonlySet<number> } {
+  const outer = valueReads.scalars;
+  const noted = (valueReads.scalars = { values: new Set<number>(), inputs: new Set(inputs) });
+  try {
+    return { result: run(), reads: noted.values };
+  } finally {
+    valueReads.scalars = outer;
+  }
 }
 
 /**
@@ -213,25 +229,17 @@ function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] |
     // A repeated index (argnums [0, 0]) is differentiated once and its gradient given at each place.
     const nums = [...new Set(listed)];
     let aux: unknown;
-    const partial = (...diff: any[]) => {
+    const partial = (inputs: readonly Tensor[], ...diff: any[]) => {
       const full = [...args];
       nums.forEach((a, i) => (full[a] = diff[i]));
-      // The one-element values f reads from traced tensors (item(), toArray(), x > 0, …): a number
-      // returned from among them is almost surely `loss.item()`, a constant to grad.
-      const outer = valueReads.scalars, reads = (valueReads.scalars = new Set<number>());
-      let result: unknown;
-      try {
-        result = f(...full);
-      } finally {
-        valueReads.scalars = outer;
-      }
+      const { result, reads } = readsDuring(inputs, () => f(...full));
       if (!hasAux) return scalarOutput(notRead(result, reads, op), op);
       const [out, a] = splitAux(result, op);
       aux = a;
       return scalarOutput(notRead(out, reads, op), op);
     };
     const { leaves, def } = flattenArgs(nums.map((a) => args[a]), op);
-    const rec = record((inputs) => partial(...rebuildArgs(def, inputs)), leaves);
+    const rec = record((inputs) => partial(inputs, ...rebuildArgs(def, inputs)), leaves);
     last = { scalarOps: rec.scalarOps, generalOps: rec.generalOps };
     const value = rec.outLeaves[0]!;
     const v = value instanceof Tensor ? value : new Tensor(new Float64Array([value]), []);
