@@ -8,7 +8,7 @@ import { reshape, transpose } from '../ops/shape.js';
 import { stopGradient } from '../ops/select.js';
 import { vmap } from './vmap.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, noExtraArguments } from './args.js';
-import { jvp } from './jvp.js';
+import { jvpAs } from './jvp.js';
 import {
   gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjpAs,
   type ArgnumsOf, type ArgumentsAt, type AuxOf, type GradOptions, type Loosen, type OutputOf,
@@ -193,7 +193,7 @@ function jacobianAs(
     // blocks[j][i]: d out_j / d in_i, of shape [...out_j, ...in_i].
     let blocks: Tensor[][];
     if (inSize === 0 || outSize === 0) blocks = outShapes.map((so) => x.map((l) => zeros([...so, ...l.shape])));
-    else if (mode === 'forward' || (mode === 'auto' && inSize < outSize)) blocks = forwardBlocks(flatF, x, outShapes);
+    else if (mode === 'forward' || (mode === 'auto' && inSize < outSize)) blocks = forwardBlocks(flatF, x, outShapes, op);
     else blocks = reverseBlocks(flatF, x, probe.def, outShapes, op);
     const inner = (row: Tensor[]): unknown => {
       const tree = unflatten(inDef, row) as unknown[];
@@ -205,11 +205,11 @@ function jacobianAs(
 }
 
 /** Columns J e_k by forward mode: per input leaf, one JVP batched over its basis. */
-function forwardBlocks(flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outShapes: ReadonlyArray<readonly number[]>): Tensor[][] {
+function forwardBlocks(flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outShapes: ReadonlyArray<readonly number[]>, op: string): Tensor[][] {
   const blocks: Tensor[][] = outShapes.map(() => []);
   x.forEach((xi, i) => {
     const tangentsFor = (e: Tensor) => x.map((l, k) => (k === i ? e : zeros(l.shape)));
-    const cols = vmap((e: Tensor) => flatten(jvp(flatF, x, tangentsFor(e))[1], 'jacobian').leaves.map((t) => asTensor(t, 'jacobian')))(basis(xi.shape)) as Tensor[];
+    const cols = vmap((e: Tensor) => flatten(jvpAs(flatF as TreeFunction, x, tangentsFor(e), op, 'tangent')[1], 'jacobian').leaves.map((t) => asTensor(t, 'jacobian')))(basis(xi.shape)) as Tensor[];
     cols.forEach((c, j) => {
       const so = outShapes[j]!;
       // c: [n_i, ...out_j] → [...out_j, ...in_i]

@@ -8,6 +8,7 @@ import type { TreeFunction } from '../core/functions.js';
 import type { Loosen } from './vjp.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, flattenArgs, flattenLike, noExtraArguments, rebuildArgs } from './args.js';
+import { notRead, readsDuring } from './readNumbers.js';
 import { gradFor } from './vjp.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
 
@@ -31,8 +32,8 @@ export function jvp(f: TreeFunction, primals: readonly unknown[], tangents: read
   return jvpAs(f, primals, tangents, 'jvp', 'tangent');
 }
 
-/** jvp whose errors name `op` and call the tangents `tangentName` (hvp's direction v). */
-function jvpAs(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[], op: string, tangentName: string): [unknown, unknown] {
+/** jvp whose errors name `op` and call the tangents `tangentName` (hvp's direction v; jacfwd). @internal */
+export function jvpAs(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[], op: string, tangentName: string): [unknown, unknown] {
   const p = flattenArgs(primals, op);
   const t = flattenLike(tangents, p.def, op, tangentName, 'point').map((l) => asTensor(l, `${op} (${tangentName})`));
   p.leaves.forEach((x, i) => {
@@ -48,8 +49,9 @@ function jvpAs(f: TreeFunction, primals: readonly unknown[], tangents: readonly 
   const outPrimals: Array<Tensor | number> = [];
   const outTangents: Tensor[] = [];
   try {
-    const result = f(...rebuildArgs(p.def, inputs));
-    checkResult(result, op);
+    const { result: returned, reads } = readsDuring(inputs, () => f(...rebuildArgs(p.def, inputs)));
+    checkResult(returned, op);
+    const result = notRead(returned, reads, op);
     out = flatten(result, `${op} (output)`);
     for (const leaf of out.leaves) {
       if (!(leaf instanceof Tensor)) {

@@ -1,0 +1,42 @@
+/**
+ * @file The check that a differentiated function did not return a number it read out of a traced
+ * tensor (`loss.item()`): differentiation takes a number as a constant, so its derivative would be
+ * zero in silence. Used by grad, vjp (and so jacrev, jacobian, hessian) and jvp (jacfwd, hvp).
+ */
+import { InvalidArgumentError } from '../core/errors.js';
+import { valueReads } from '../jit/valueReads.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/**
+ * Runs `run()` noting the one-element values it reads from traced tensors (item(), toArray(), x > 0,
+ * …) other than the differentiated `inputs` themselves: a number returned from among them is almost
+ * surely `loss.item()`, a constant to differentiation (see notRead). A read of an input is left out:
+ * `x.item() >= 1 ? 1 : x` at x = 1 returns a literal equal to it (a clip written as control flow).
+ */
+export function readsDuring<T>(inputs: readonly Tensor[], run: () => T): { result: T; reads: ReadonlySet<number> } {
+  const outer = valueReads.scalars;
+  const noted = (valueReads.scalars = { values: new Set<number>(), inputs: new Set(inputs) });
+  try {
+    return { result: run(), reads: noted.values };
+  } finally {
+    valueReads.scalars = outer;
+  }
+}
+
+/**
+ * `out`, unless it is a number f read out of a traced tensor: grad would take it as a constant and
+ * give a zero gradient in silence (PyTorch's `loss.item()` habit; JAX raises at the read itself).
+ * A returned 0 is let through: a value equal to a read one may be a literal, and 0 is the literal of
+ * a constant branch at its boundary — x.item() > 0 ? ad.square(x) : 0 (a ReLU, a hinge, a mask)
+ * evaluated at x = 0 reads the 0 it then returns, a legitimate program whose gradient is 0.
+ */
+export function notRead(out: unknown, reads: ReadonlySet<number>, op: string): unknown {
+  if (typeof out === 'number' && out !== 0 && reads.has(out)) {
+    throw new InvalidArgumentError(
+      `${op}: the function returned the number ${out}, read from a tensor that depends on its inputs (item(), toArray() or a ` +
+        `numeric context such as x * 2); a number is a constant to ${op}, so its gradient would be zero. Return the tensor ` +
+        `itself (ad.sum(x), not ad.sum(x).item()).`,
+    );
+  }
+  return out;
+}
