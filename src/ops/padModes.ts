@@ -16,21 +16,35 @@ import { checkedMax, checkedMin, mean } from './reduce.js';
 import { median } from './quantiles.js';
 import { broadcastTo, concat, reshape, take } from './shape.js';
 
-/** One `[before, after]` pair per axis, from a value for all, a pair for all, or one pair per axis (NumPy's `_as_pairs`). */
+/**
+ * One `[before, after]` pair per axis, as NumPy's `_as_pairs` (numpy/lib/arraypad.py) reads
+ * pad_width, constant_values, end_values and stat_length: one value (also [v] or [[v]]) for every
+ * side; two values ([b, a] or [[b, a]]) as [before, after] for every axis; otherwise a table that
+ * broadcasts to (ndim, 2): one row per axis, of [before, after] or of one value for both sides.
+ */
 export function padPairs<T>(option: string, v: unknown, ndim: number, entry: (e: unknown) => T): Array<[T, T]> {
-  const pair = (w: unknown): [T, T] => {
-    if (!Array.isArray(w) || w.length !== 2) {
-      throw new InvalidArgumentError(`pad: each axis's ${option} must be a pair [before, after], got ${describe(w)}.`);
-    }
-    return [entry(w[0]), entry(w[1])];
-  };
-  if (!Array.isArray(v)) return Array.from({ length: ndim }, () => pair([v, v]));
-  if (v.length === 2 && v.every((w) => !Array.isArray(w))) return Array.from({ length: ndim }, () => pair(v));
-  if (v.length === 1) return Array.from({ length: ndim }, () => (Array.isArray(v[0]) ? pair(v[0]) : pair([v[0], v[0]])));
-  if (v.length !== ndim) {
-    throw new ShapeError(`pad: ${v.length} pairs of ${option} for a tensor of rank ${ndim}; give one [before, after] per axis (or one for all).`);
+  const all = (b: unknown, a: unknown): Array<[T, T]> => { const p: [T, T] = [entry(b), entry(a)]; return Array.from({ length: ndim }, () => p); };
+  if (!Array.isArray(v)) return all(v, v);
+  const rows = v as unknown[];
+  if (rows.every((w) => !Array.isArray(w))) {
+    if (rows.length === 1) return all(rows[0], rows[0]);
+    if (rows.length === 2) return all(rows[0], rows[1]);
+    throw new ShapeError(`pad: ${option} ${describe(v)} holds ${rows.length} values; give one value, [before, after], or one [before, after] per axis.`);
   }
-  return v.map(pair);
+  if (!rows.every((w) => Array.isArray(w) && w.every((e: unknown) => !Array.isArray(e)))) {
+    throw new InvalidArgumentError(`pad: each axis's ${option} must be a pair [before, after] (or one value), got ${describe(v)}.`);
+  }
+  const table = rows as unknown[][];
+  const width = table[0]!.length;
+  if (width < 1 || width > 2 || table.some((w) => w.length !== width)) {
+    throw new InvalidArgumentError(`pad: each axis's ${option} must be a pair [before, after] (or one value), got ${describe(table.find((w) => w.length !== 2 && w.length !== 1) ?? v)}.`);
+  }
+  const pairOf = (w: unknown[]): [T, T] => [entry(w[0]), entry(w[width - 1])];
+  if (table.length === 1) return Array.from({ length: ndim }, () => pairOf(table[0]!)); // [[v]] or [[b, a]]
+  if (table.length !== ndim) {
+    throw new ShapeError(`pad: ${table.length} pairs of ${option} for a tensor of rank ${ndim}; give one [before, after] per axis (or one for all).`);
+  }
+  return table.map(pairOf);
 }
 
 /** The entries [from, from + count) of `t` along `axis` (the axis kept). */

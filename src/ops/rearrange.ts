@@ -28,16 +28,22 @@ function asList(op: string, name: string, v: unknown, signed = false): number[] 
 }
 
 export type PadMode = 'constant' | 'edge' | 'reflect' | 'symmetric' | 'wrap' | 'linear_ramp' | 'maximum' | 'minimum' | 'mean' | 'median' | 'empty';
-/** A value for every side, one `[before, after]` for every axis, or one pair per axis (NumPy's form of end_values and stat_length). */
-export type PadPairs<T> = T | readonly [T, T] | ReadonlyArray<readonly [T, T]>;
+/**
+ * A value for every side (`v`, `[v]`), one `[before, after]` for every axis, or one pair (or one
+ * value) per axis: NumPy's forms of constant_values, end_values and stat_length.
+ */
+export type PadPairs<T> = T | readonly [T] | readonly [T, T] | ReadonlyArray<readonly [T, T] | readonly [T]>;
 export interface PadOptions {
   /**
    * How the border is filled (NumPy's modes): 'constant' (default), 'edge', 'reflect', 'symmetric',
    * 'wrap', 'linear_ramp', 'maximum', 'minimum', 'mean', 'median', or 'empty' (zeros, as JAX's).
    */
   readonly mode?: PadMode | undefined;
-  /** The fill value of mode 'constant' (default 0). */
-  readonly value?: number | undefined;
+  /**
+   * The fill value of mode 'constant' (NumPy's constant_values, default 0): one number, `[before,
+   * after]` for every axis, or `[[b0, a0], [b1, a1], …]` one pair per axis (later axes fill the corners).
+   */
+  readonly value?: PadPairs<number> | undefined;
   /** Mode 'linear_ramp': the value the ramp starts from at the outer border (NumPy's end_values, default 0). */
   readonly endValues?: PadPairs<number> | undefined;
   /** Modes 'maximum', 'minimum', 'mean', 'median': how many entries next to each side the statistic reads (NumPy's stat_length; the whole axis by default). */
@@ -89,7 +95,7 @@ function padWidths(widths: PadWidths, ndim: number): Array<[number, number]> {
 /**
  * x with a border along each axis, as NumPy's `pad`: `widths` is `[[before, after], …]` (one pair
  * per axis), one `[before, after]` for every axis, or one number for every side. Modes: 'constant'
- * (fill with `value`, default 0), 'edge' (repeat the edge), 'reflect' (mirror, edge not repeated),
+ * (fill with `value`, default 0: a number, or NumPy's [before, after] or one pair per axis), 'edge' (repeat the edge), 'reflect' (mirror, edge not repeated),
  * 'symmetric' (mirror, edge repeated), 'wrap' (periodic), each repeating as far as the width needs;
  * 'linear_ramp' (from `endValues`, default 0, to the edge), 'maximum', 'minimum', 'mean', 'median'
  * (of the `statLength` entries nearest each side, the whole axis by default) and 'empty' (zeros, as
@@ -119,13 +125,10 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}, 
       throw new InvalidArgumentError(`pad: ${key} goes with mode ${modes.map((m) => `'${m}'`).join(' or ')} only, got it with mode '${mode}'.`);
     }
   }
-  if (options.value !== undefined && typeof options.value !== 'number') {
-    throw new InvalidArgumentError(`pad: value must be a number and goes with mode 'constant' only, got ${describe(options.value)} with mode '${mode}'.`);
-  }
   const reflectType = options.reflectType ?? 'even';
   if (reflectType !== 'even' && reflectType !== 'odd') throw new InvalidArgumentError(`pad: reflectType must be 'even' or 'odd', got ${describe(reflectType)}.`);
-  const value = mode === 'empty' ? 0 : options.value ?? 0;
   const pairs = padWidths(widths, t.ndim), given = t.shape;
+  const values = padPairs('value', mode === 'empty' ? 0 : options.value ?? 0, t.ndim, (e) => numberOption('value', e));
   const ends = padPairs('endValues', options.endValues ?? 0, t.ndim, (e) => numberOption('endValues', e));
   const lengths = padPairs('statLength', options.statLength ?? null, t.ndim, (e) => (e === null ? null : integerArg('pad', 'a statLength', e)));
   checkedSize('pad', t.shape.map((n, ax) => n + pairs[ax]![0] + pairs[ax]![1])); // before any index map is allocated
@@ -133,8 +136,8 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}, 
     if (before === 0 && after === 0) return;
     const n = t.shape[ax]!;
     if (mode === 'constant' || mode === 'empty') {
-      const side = (w: number) => full(t.shape.map((d, i) => (i === ax ? w : d)), value);
-      t = concat([...(before > 0 ? [side(before)] : []), t, ...(after > 0 ? [side(after)] : [])], ax);
+      const side = (w: number, value: number) => full(t.shape.map((d, i) => (i === ax ? w : d)), value);
+      t = concat([...(before > 0 ? [side(before, values[ax]![0])] : []), t, ...(after > 0 ? [side(after, values[ax]![1])] : [])], ax);
       return;
     }
     if (n === 0) throw new ShapeError(`pad: axis ${ax} of shape ${formatShape(given)} is empty; mode '${mode}' has nothing to repeat (use 'constant').`);

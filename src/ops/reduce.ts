@@ -15,6 +15,7 @@ import { shiftAxes } from './batching.js';
 import { logsumexpOfOuterSum } from './outerSum.js';
 import { flag, knownOptions } from './optionChecks.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { logsumexpOptions, logsumexpWith, type LogsumexpOptions } from './logsumexpOptions.js';
 import { maskOf, needsInitial, reductionOptions, type MaskOptions, type ReduceOptions } from './reductionOptions.js';
 
 export type Axis = number | readonly number[];
@@ -182,17 +183,33 @@ export function checkedMin(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?
 export function checkedMin(x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('min', 'min(x, axis?, keepdims?)', extra, keepdims); return checkedExtremum(minP, x, axis, keepdims); }
 
 /**
- * log Σ exp(x) over `axis`, without overflow. All −∞ gives −∞ with a zero gradient.
+ * log Σ exp(x) over `axis`, without overflow. All −∞ gives −∞ with a zero gradient. In keepdims's
+ * place (or the axis's), jax.nn.logsumexp's keywords `{ keepdims, b, returnSign, where }`, as
+ * ad.special.logsumexp takes them (./logsumexpOptions.ts).
  * @example ad.logsumexp(ad.tensor([0, Math.log(3)])) // log 4
+ * @example ad.logsumexp(ad.tensor([0, 0, 5]), { where: [true, true, false] }) // log 2
  */
-export function logsumexp(x: TensorLike, axis?: Axis, keepdims?: boolean): Tensor;
-export function logsumexp(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unknown[]): Tensor {
+export function logsumexp(x: TensorLike, axis: Axis | undefined, options: LogsumexpOptions & { returnSign: true }): { value: Tensor; sign: Tensor };
+export function logsumexp(x: TensorLike, options: LogsumexpOptions & { returnSign: true }): { value: Tensor; sign: Tensor };
+export function logsumexp(x: TensorLike, axis?: Axis | (LogsumexpOptions & { returnSign?: false }), keepdims?: boolean | (LogsumexpOptions & { returnSign?: false })): Tensor;
+export function logsumexp(x: TensorLike, axis?: Axis | LogsumexpOptions, keepdims?: boolean | LogsumexpOptions): Tensor | { value: Tensor; sign: Tensor };
+export function logsumexp(x: TensorLike, axis?: Axis | LogsumexpOptions, keepdims: boolean | LogsumexpOptions = false, ...extra: unknown[]): Tensor | { value: Tensor; sign: Tensor } {
   if (extra.length > 0) extraArguments('logsumexp', 'logsumexp(x, axis?, keepdims?)', extra, keepdims);
+  if (isLogsumexpOptions(axis)) {
+    if (keepdims !== false) throw new InvalidArgumentError(`logsumexp: options in place of the axis come last; got ${String(keepdims)} after them. Pass logsumexp(x, axis, options) or logsumexp(x, options).`);
+    return logsumexpWith('logsumexp', x, undefined, logsumexpOptions('logsumexp', axis));
+  }
+  if (isLogsumexpOptions(keepdims)) return logsumexpWith('logsumexp', x, axis, logsumexpOptions('logsumexp', keepdims));
   const t = asTensor(x, 'logsumexp');
   const axes = normalizeAxes(axis, t.ndim, 'logsumexp');
   keepdims = keepdimsArg(keepdims, 'logsumexp');
   // Over an outer sum a + b along both operands: the log-semiring matmul (./outerSum.ts).
   return logsumexpOfOuterSum(t, axes, keepdims) ?? apply(logsumexpP, [t], { axes, keepdims });
+}
+
+/** An options object in an axis or keepdims place (not a tensor, list or typed array). */
+function isLogsumexpOptions(v: unknown): v is LogsumexpOptions {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor) && !ArrayBuffer.isView(v);
 }
 
 /**

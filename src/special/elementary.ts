@@ -1,15 +1,14 @@
 /**
  * @file The special functions that are a line of adjoint's ops: xlog1py, entr, expit and a
- * logsumexp with JAX's weights `b` and `returnSign`. Their derivatives come from those ops.
+ * logsumexp with JAX's weights `b`, `returnSign` and `where` (../ops/logsumexpOptions.ts). Their derivatives come from those ops.
  */
-import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, greater, greaterEqual, less, mul, mulStrong, sub } from '../ops/binary.js';
-import { abs, exp, log, log1p, neg, sign, sigmoid } from '../ops/unary.js';
-import { where, stopGradient } from '../ops/select.js';
-import { checkedMax, logsumexp as plainLogsumexp, sum, type Axis } from '../ops/reduce.js';
-import { isnan, isfinite, logicalAnd, logicalOr } from '../ops/predicates.js';
+import { exp, log, log1p, neg, sign, sigmoid } from '../ops/unary.js';
+import { where } from '../ops/select.js';
+import { sum, type Axis } from '../ops/reduce.js';
+import { isnan, logicalAnd, logicalOr } from '../ops/predicates.js';
 import { digamma } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import type { Primitive } from '../core/primitive.js';
@@ -18,6 +17,7 @@ import { gammaAtLeastOne, klDivergence, logRatio as logRatioScalar } from './ker
 import { callNary, naryPrimitive } from './elementwise.js';
 import { xlogy } from '../ops/logspace.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { logsumexpOptions, logsumexpWith, type LogsumexpOptions } from '../ops/logsumexpOptions.js';
 
 /**
  * x · log(1 + y), and 0 wherever x = 0 — even at y = −1 — unless y is NaN; NaN where x is (SciPy's xlog1py). The
@@ -117,17 +117,10 @@ export function factorial(n: TensorLike, ...extra: unknown[]): Tensor { if (extr
 export function expit(x: TensorLike): Tensor;
 export function expit(x: TensorLike, ...extra: unknown[]): Tensor { if (extra.length > 0) extraArguments('expit', 'expit(x)', extra, x); return sigmoid(x); }
 
-export interface LogsumexpOptions {
-  /** Weights, broadcast against `a`: the result is log |Σ b·eᵃ|. */
-  b?: TensorLike;
-  /** Keep the reduced axes with length 1. */
-  keepdims?: boolean;
-  /** Return `{ value, sign }` (sign of Σ b·eᵃ: −1, 0 or 1) instead of the value alone. */
-  returnSign?: boolean;
-}
+export type { LogsumexpOptions } from '../ops/logsumexpOptions.js';
 
 /**
- * log Σ b·eᵃ over `axis` (all axes by default), JAX's `logsumexp(a, axis, b, keepdims, return_sign)`.
+ * log Σ b·eᵃ over `axis` (all axes by default), JAX's `logsumexp(a, axis, b, keepdims, return_sign, where)`.
  * Without `b` it is ad.logsumexp. With `b` the terms are shifted by the (stopped) maximum of `a`, so
  * nothing overflows; a negative sum gives NaN unless `returnSign` is set, which returns
  * `{ value: log |Σ b·eᵃ|, sign }` (a zero sum: −∞ and sign 0).
@@ -138,35 +131,5 @@ export function logsumexp(a: TensorLike, axis?: Axis, options?: LogsumexpOptions
 export function logsumexp(a: TensorLike, axis: Axis | undefined, options: LogsumexpOptions): Tensor | { value: Tensor; sign: Tensor };
 export function logsumexp(a: TensorLike, axis?: Axis, options: LogsumexpOptions = {}, ...extra: unknown[]): Tensor | { value: Tensor; sign: Tensor } {
   if (extra.length > 0) extraArguments('logsumexp', 'logsumexp(a, axis?, options?)', extra, options);
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidArgumentError(`logsumexp: options must be an object { b?, keepdims?, returnSign? }, got ${String(options)}.`);
-  }
-  // JAX's and SciPy's third positional argument is b: logsumexp(a, axis, b). A tensor or an array
-  // here would otherwise be read as an options object without `b` and silently dropped.
-  if (options instanceof Tensor || Array.isArray(options)) {
-    throw new InvalidArgumentError('logsumexp: the third argument is an options object; pass the weights as { b } (JAX\'s and SciPy\'s positional b), e.g. special.logsumexp(a, axis, { b: weights }).');
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== 'b' && key !== 'keepdims' && key !== 'returnSign') {
-      throw new InvalidArgumentError(`logsumexp: unknown option '${key}'; the options are b, keepdims and returnSign.`);
-    }
-  }
-  const at = asTensor(a, 'logsumexp');
-  const keepdims = options.keepdims ?? false;
-  if (options.b === undefined) {
-    const value = plainLogsumexp(at, axis, keepdims);
-    return options.returnSign ? { value, sign: where(equal(value, -Infinity), 0, 1) } : value;
-  }
-  const b = asTensor(options.b, 'logsumexp');
-  // A zero weight removes its term whatever its exponent (SciPy's and JAX's a[b == 0] = −∞), so an
-  // exponent of 1000, ∞ or NaN beside it neither sets the shift nor turns the sum into 0·∞.
-  const am = where(equal(b, 0), -Infinity, at);
-  // Shift by the largest finite exponent (0 where none is finite), held constant: log Σ b e^{a−m} + m.
-  const m = stopGradient(checkedMax(where(isfinite(am), am, -Infinity), axis, true));
-  const shift = where(isfinite(m), m, 0);
-  const s = sum(mul(b, exp(sub(am, shift))), axis, true);
-  const value = add(log(abs(s)), shift); // log 0 = −∞ for a zero sum
-  const squeezeTo = (t: Tensor) => (keepdims ? t : sum(t, axis, false));
-  if (options.returnSign) return { value: squeezeTo(value), sign: squeezeTo(sign(s)) };
-  return squeezeTo(where(less(s, 0), NaN, value));
+  return logsumexpWith('logsumexp', a, axis, logsumexpOptions('logsumexp', options));
 }

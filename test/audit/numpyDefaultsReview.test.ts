@@ -80,7 +80,7 @@ describe('special.logsumexp with SciPy/JAX positional weights', () => {
   it('refuses a tensor or array third argument instead of dropping it', () => {
     expect(() => ad.special.logsumexp(v, 0, ad.tensor([1, 2, 3, 4, 5]) as never)).toThrow(/logsumexp: the third argument is an options object; pass the weights as \{ b \}/);
     expect(() => ad.special.logsumexp(v, 0, [1, 2, 3, 4, 5] as never)).toThrow(/pass the weights as \{ b \}/);
-    expect(() => ad.special.logsumexp(v, 0, { keepDims: true } as never)).toThrow(/logsumexp: unknown option 'keepDims'; the options are b, keepdims and returnSign/);
+    expect(() => ad.special.logsumexp(v, 0, { keepDims: true } as never)).toThrow(/logsumexp: unknown option 'keepDims'; the options are b, keepdims, returnSign and where/);
   });
 
   it('gives scipy.special.logsumexp(v, 0, b) with { b }', () => {
