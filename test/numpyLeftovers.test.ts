@@ -1,9 +1,9 @@
 /**
  * @file jnp/jax.nn gaps left after helper 113: pad's NumPy forms of constant_values (a number, [v],
- * [before, after], one pair or one value per axis) and logsumexp's jax.nn keywords (b, returnSign,
- * where) on ad.logsumexp and ad.special.logsumexp. References: NumPy 1.24.2's np.pad and SciPy
+ * [before, after], one pair or one value per axis), logsumexp's jax.nn keywords (b, returnSign,
+ * where) on ad.logsumexp and ad.special.logsumexp, and linspace's retstep and axis. References: NumPy 1.24.2's np.pad and SciPy
  * 1.10.1's special.logsumexp over the masked-in terms of each slice (JAX's where= leaves the others
- * out), printed by scratch/h118_pad.py and scratch/h118_lse.py; gradients by checkGrad to second
+ * out), printed by scratch/h118_pad.py, scratch/h118_lse.py and scratch/h118_lin.py; gradients by checkGrad to second
  * order and against the softmax of the masked-in terms; vmap against the loop; errors.
  */
 import { describe, expect, it } from 'vitest';
@@ -135,5 +135,58 @@ describe('logsumexp: jax.nn.logsumexp(a, axis, b, keepdims, return_sign, where)'
     expect(() => ad.logsumexp(a, 1, { keepdims: 1 as unknown as boolean })).toThrow(/^logsumexp: keepdims must be a boolean, got number 1/);
     expect(() => ad.logsumexp(a, { where: mask } as unknown as number, true)).toThrow(/^logsumexp: options in place of the axis come last/);
     expect(() => ad.special.logsumexp(a, 1, { where: 'yes' as unknown as boolean })).toThrow(/^logsumexp: where must be a tensor/);
+  });
+});
+
+describe('linspace: NumPy\'s retstep and axis', () => {
+  it('retstep returns [samples, step]; NaN where there is no step (np.linspace(..., retstep=True))', () => {
+    const [y, step] = ad.linspace(0, 1, 5, { retstep: true });
+    expect([arr(y), step.item()]).toEqual([[0, 0.25, 0.5, 0.75, 1], 0.25]);
+    const [y2, s2] = ad.linspace(2, 3, 4, { endpoint: false, retstep: true });
+    expect([arr(y2), s2.item()]).toEqual([[2, 2.25, 2.5, 2.75], 0.25]);
+    expect(ad.linspace(2, 3, 1, { retstep: true })[1].item()).toBeNaN();
+    expect(ad.linspace(2, 3, 1, { endpoint: false, retstep: true })[1].item()).toBe(1);
+    const [e, se] = ad.linspace(2, 3, 0, { retstep: true });
+    expect([e.shape, Number.isNaN(se.item())]).toEqual([[0], true]);
+    expect(arr(ad.linspace(0, 1, 3, { retstep: false }))).toEqual([0, 0.5, 1]);
+  });
+
+  it('axis places the new axis among the endpoints\' axes (np.linspace(a, b, n, axis=...))', () => {
+    const a = ad.tensor([0, 1, 2]), b = ad.tensor([[1], [5]]);
+    const [y, step] = ad.linspace(a, b, 4, { retstep: true, axis: -1 });
+    expect(y.shape).toEqual([2, 3, 4]);
+    expect(arr(y)).toEqual([[[0.0, 0.3333333333333333, 0.6666666666666666, 1.0], [1.0, 1.0, 1.0, 1.0], [2.0, 1.6666666666666667, 1.3333333333333335, 1.0]],
+      [[0.0, 1.6666666666666665, 3.333333333333333, 5.0], [1.0, 2.333333333333333, 3.6666666666666665, 5.0], [2.0, 3.0, 4.0, 5.0]]]);
+    expect(arr(step)).toEqual([[0.3333333333333333, 0.0, -0.3333333333333333], [1.6666666666666667, 1.3333333333333333, 1.0]]);
+    expect(arr(ad.linspace(a, b, 3, { axis: 1 }))).toEqual(
+      [[[0.0, 1.0, 2.0], [0.5, 1.0, 1.5], [1.0, 1.0, 1.0]], [[0.0, 1.0, 2.0], [2.5, 3.0, 3.5], [5.0, 5.0, 5.0]]]);
+    const [z, sz] = ad.linspace(ad.tensor([1, 2]), ad.tensor([3, 7]), 3, { endpoint: false, retstep: true, axis: 1 });
+    expect([arr(z), arr(sz)]).toEqual([[[1.0, 1.6666666666666665, 2.333333333333333], [2.0, 3.666666666666667, 5.333333333333334]], [0.6666666666666666, 1.6666666666666667]]);
+    expect(arr(ad.linspace(0, 1, 3, { axis: -1 }))).toEqual([0, 0.5, 1]);
+  });
+
+  it('gradients through the samples and the step (checkGrad to second order); vmap against the loop', () => {
+    const f = (a: Tensor, b: Tensor) => {
+      const [y, step] = ad.linspace(a, b, 4, { retstep: true, axis: -1 });
+      return ad.add(ad.sum(ad.mul(y, y)), ad.sum(ad.mul(step, step)));
+    };
+    const a = ad.tensor([0.5, -1, 2]), b = ad.tensor([[1.5], [4]]);
+    expect(ad.checkGrad(f, [a, b], { order: 2 }).ok).toBe(true);
+    // ∂step/∂b = 1/div, ∂step/∂a = −1/div (div = 3)
+    expect(ad.grad((t: Tensor) => ad.linspace(0, t, 4, { retstep: true })[1])(ad.scalar(2)).item()).toBeCloseTo(1 / 3, 15);
+    expect(ad.grad((t: Tensor) => ad.linspace(t, 2, 4, { endpoint: false, retstep: true })[1])(ad.scalar(2)).item()).toBe(-0.25);
+    const g = (t: Tensor) => ad.linspace(t, ad.tensor([3, 7]), 3, { axis: -1 });
+    const ts = ad.tensor([[1, 2], [0, -1], [5, 5]]);
+    expect(arr(ad.vmap(g)(ts))).toEqual([0, 1, 2].map((k) => arr(g(ad.take(ts, k, 0)))));
+    const h = (t: Tensor) => ad.linspace(0, t, 3, { retstep: true })[1];
+    expect(arr(ad.vmap(h)(ad.tensor([3, 6])))).toEqual([1.5, 3]);
+  });
+
+  it('errors name linspace and the fix', () => {
+    expect(() => ad.linspace(0, 1, 3, { axis: 1 })).toThrow(/^linspace: axis must be an integer in \[-1, 0\] \(the samples have 1 axes/);
+    expect(() => ad.linspace(ad.tensor([0, 1]), 1, 3, { axis: 2.5 })).toThrow(/^linspace: axis must be an integer in \[-2, 1\]/);
+    expect(() => ad.linspace(0, 1, 3, { retstep: 1 as unknown as boolean })).toThrow(/^linspace: retstep must be true or false, got number 1/);
+    expect(() => ad.linspace(0, 1, 3, { restep: true } as object)).toThrow(/^linspace: unknown option 'restep'; the options are endpoint, retstep and axis/);
+    expect(() => ad.linspace(0, 1, 3, { endpoint: 'no' as unknown as boolean })).toThrow(/^linspace: endpoint must be true or false/);
   });
 });

@@ -15,6 +15,7 @@ import { broadcastTo, concat, expandDims, reshape, take } from './shape.js';
 import { log10 } from './logBases.js';
 import { any, checkableValues } from './statistics.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { moveaxis } from './layout.js';
 
 /** The endpoints as tensors broadcast to one shape, or an AdjointError naming `op`. */
 function endpoints(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, number[]] {
@@ -29,20 +30,57 @@ function withLastRow(rows: Tensor, last: Tensor): Tensor {
   return concat([take(rows, Int32Array.from({ length: n - 1 }, (_, i) => i), 0), expandDims(last, 0)], 0);
 }
 
+/** linspace's options (NumPy's and jnp.linspace's keywords). */
+export interface LinspaceOptions {
+  /** Whether `b` is the last value (default true); false spaces n values over [a, b), step (b − a)/n. */
+  readonly endpoint?: boolean | undefined;
+  /** Return `[samples, step]` (NumPy's retstep): step (b − a)/div, shaped as the endpoints; NaN when there is no step (n ≤ 1 with the endpoint, n = 0 without). */
+  readonly retstep?: boolean | undefined;
+  /** Where the new axis of the samples goes among the endpoints' axes (default 0; −1 puts it last), as NumPy's axis. */
+  readonly axis?: number | undefined;
+}
+
 /**
  * `n` evenly spaced values from `a` to `b` (numpy.linspace, jnp.linspace): `b` included, or left
  * out with `endpoint` false (positional, or `{ endpoint: false }`) — the step then (b − a)/n rather
  * than (b − a)/(n − 1). Values a + i·step, as NumPy's. The endpoints may be tensors: being
  * differentiated (∂/∂a = 1 − i/div, ∂/∂b = i/div), mapped by vmap, or arrays of starts and stops,
- * which broadcast and give shape [n, ...their shape].
+ * which broadcast and give shape [n, ...their shape] — the new axis at `axis` instead with
+ * `{ axis }`. `{ retstep: true }` returns `[samples, step]` (NumPy's retstep).
  * @example ad.linspace(0, 1, 5) // [0, 0.25, 0.5, 0.75, 1]
  * @example ad.linspace(0, 1, 5, false) // [0, 0.2, 0.4, 0.6, 0.8]
  * @example ad.grad((b: ad.Tensor) => ad.sum(ad.linspace(0, b, 5)))(ad.scalar(2)) // 2.5
+ * @example ad.linspace(0, 1, 5, { retstep: true })[1] // 0.25
  */
-export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint?: boolean | { readonly endpoint?: boolean | undefined }): Tensor;
-export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint: boolean | { readonly endpoint?: boolean | undefined } = true, ...extra: unknown[]): Tensor {
+export function linspace(a: TensorLike, b: TensorLike, n: number, options: LinspaceOptions & { readonly retstep: true }): [Tensor, Tensor];
+export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint?: boolean | (LinspaceOptions & { readonly retstep?: false | undefined })): Tensor;
+export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint?: boolean | LinspaceOptions): Tensor | [Tensor, Tensor];
+export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint: boolean | LinspaceOptions = true, ...extra: unknown[]): Tensor | [Tensor, Tensor] {
   if (extra.length > 0) extraArguments('linspace', 'linspace(a, b, n, endpoint?)', extra, endpoint);
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) return linspaceOfNumbers(a, b, n, endpoint);
+  if (typeof endpoint !== 'object' || endpoint === null || Array.isArray(endpoint)) return samples(a, b, n, endpoint);
+  const unknown = Object.keys(endpoint).find((k) => k !== 'endpoint' && k !== 'retstep' && k !== 'axis');
+  if (unknown !== undefined) throw new InvalidArgumentError(`linspace: unknown option '${unknown}'; the options are endpoint, retstep and axis.`);
+  const { retstep, axis } = endpoint;
+  if (retstep !== undefined && typeof retstep !== 'boolean') throw new InvalidArgumentError(`linspace: retstep must be true or false, got ${describe(retstep)}.`);
+  const closed = endpointArg({ endpoint: endpoint.endpoint });
+  let out = samples(a, b, n, closed);
+  if (axis !== undefined) {
+    if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -out.ndim || axis >= out.ndim) {
+      throw new InvalidArgumentError(`linspace: axis must be an integer in [${-out.ndim}, ${out.ndim - 1}] (the samples have ${out.ndim} axes, the new one and the endpoints'), got ${describe(axis)}.`);
+    }
+    if (out.ndim > 1) out = moveaxis(out, 0, axis);
+  }
+  if (!retstep) return out;
+  // numpy.linspace: div = n − 1 (or n without the endpoint); step = (b − a)/div, NaN when div ≤ 0.
+  const steps = closed ? n - 1 : n;
+  if (steps <= 0) return [out, Tensor.scalar(NaN)];
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) return [out, Tensor.scalar((b - a) / steps)];
+  const [lo, hi] = endpoints('linspace', a, b);
+  return [out, div(sub(hi, lo), steps)];
+}
+
+function samples(a: TensorLike, b: TensorLike, n: number, endpoint: unknown): Tensor {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) return linspaceOfNumbers(a, b, n, endpoint as boolean);
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError(`linspace: n (the number of values) must be a non-negative integer, got ${describe(n)}.`);
   }
