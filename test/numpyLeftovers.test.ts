@@ -50,6 +50,26 @@ describe('pad: constant_values forms (np.pad / jnp.pad)', () => {
     expect(arr(ad.jit(g)(ad.tensor([1, 2])))).toEqual([7, 7, 1, 2, 9]);
   });
 
+  it('a tensor value (jnp.pad\'s traced constant_values): the same numbers, differentiable and mappable', () => {
+    for (const [cv, w] of want) {
+      if (cv === undefined) continue;
+      expect(arr(ad.pad(x, [[1, 2], [2, 1]], { value: ad.tensor(cv as number) }))).toEqual(w);
+    }
+    // d/dv Σ pad(x, 1, value = [[b0, a0], [b1, a1]]): axis 0's rows (3 wide), axis 1's columns (4 tall, corners included)
+    const count = ad.grad((v: Tensor) => ad.sum(ad.pad(x, 1, { value: v })))(ad.tensor([[1, 2], [3, 4]]));
+    expect(arr(count)).toEqual([[3, 3], [4, 4]]);
+    const f = (t: Tensor, v: Tensor) => ad.sum(ad.mul(ad.pad(ad.mul(t, t), [[1, 0], [2, 1]], { value: ad.mul(v, v) }), ad.arange(18).reshape([3, 6])));
+    expect(ad.checkGrad(f, [x, ad.tensor([[0.5, -1], [2, 1.5]])], { order: 2 }).ok).toBe(true);
+    expect(ad.checkGrad(f, [x, ad.tensor([0.5, -1])], { order: 2 }).ok).toBe(true);
+    const g = (v: Tensor) => ad.pad(x, [[0, 1], [1, 0]], { value: v });
+    const vs = ad.tensor([[[1, 2], [3, 4]], [[-1, 0], [9, 8]]]);
+    expect(arr(ad.vmap(g)(vs))).toEqual([0, 1].map((k) => arr(g(ad.take(vs, k, 0)))));
+    expect(arr(ad.vmap(g)(ad.tensor([5, 6])))).toEqual([arr(g(ad.scalar(5))), arr(g(ad.scalar(6)))]);
+    expect(arr(ad.jit(g)(ad.tensor([[1, 2], [3, 4]])))).toEqual(arr(ad.pad(x, [[0, 1], [1, 0]], { value: [[1, 2], [3, 4]] })));
+    expect(() => ad.pad(x, 1, { value: ad.ones([3, 2]) })).toThrow(/^pad: a value tensor of shape \[3, 2\] does not broadcast to \[2, 2\]/);
+    expect(() => ad.pad(ad.tensor([1, 2]), 1, { value: ad.ones([2, 1]) })).toThrow(/^pad: a value tensor of shape \[2, 1\] does not broadcast to \[1, 2\]/);
+  });
+
   it('errors name pad, the option and the fix', () => {
     // np.pad(x, 1, constant_values=[1, 2, 3]) and [[1, 2], [3, 4], [5, 6]]: cannot broadcast to (2, 2)
     expect(() => ad.pad(x, 1, { value: [1, 2, 3] as unknown as [number, number] })).toThrow(/^pad: value an array of length 3 holds 3 values; give one value, \[before, after\], or one \[before, after\] per axis/);

@@ -47,6 +47,27 @@ export function padPairs<T>(option: string, v: unknown, ndim: number, entry: (e:
   return table.map(pairOf);
 }
 
+/**
+ * constant_values given as a tensor (jnp.pad's form, differentiable and mappable): one scalar
+ * tensor per axis and side, broadcast as `_as_pairs` does — one entry for every side, two as
+ * [before, after] for every axis (unless shaped [2, 1]), otherwise a table broadcast to (ndim, 2).
+ */
+export function tensorPadPairs(v: Tensor, ndim: number): Array<[Tensor, Tensor]> {
+  let table: Tensor;
+  if (v.ndim < 3 && v.size === 1) table = broadcastTo(reshape(v, [1, 1]), [ndim, 2]);
+  else if (v.ndim < 3 && v.size === 2 && !(v.ndim === 2 && v.shape[0] === 2)) table = broadcastTo(reshape(v, [1, 2]), [ndim, 2]);
+  else {
+    const fits = v.ndim === 2 && (v.shape[0] === 1 || v.shape[0] === ndim) && (v.shape[1] === 1 || v.shape[1] === 2);
+    if (!fits) {
+      throw new ShapeError(`pad: a value tensor of shape [${v.shape.join(', ')}] does not broadcast to [${ndim}, 2]; give a scalar, [before, after], or one [before, after] per axis.`);
+    }
+    table = broadcastTo(v, [ndim, 2]);
+  }
+  const flat = reshape(table, [2 * ndim]);
+  const entry = (k: number) => reshape(take(flat, Int32Array.of(k), 0), []);
+  return Array.from({ length: ndim }, (_, ax) => [entry(2 * ax), entry(2 * ax + 1)] as [Tensor, Tensor]);
+}
+
 /** The entries [from, from + count) of `t` along `axis` (the axis kept). */
 function range(t: Tensor, axis: number, from: number, count: number): Tensor {
   return take(t, Int32Array.from({ length: count }, (_, i) => from + i), axis);

@@ -11,7 +11,7 @@ import { checkedSize } from '../tensor/checks.js';
 import { where } from './select.js';
 import { broadcastTo, concat, reshape, take } from './shape.js';
 import { extraArguments } from '../core/extraArguments.js';
-import { linearRamp, oddReflect, padPairs, statisticPad } from './padModes.js';
+import { linearRamp, oddReflect, padPairs, statisticPad, tensorPadPairs } from './padModes.js';
 
 /** A whole number ≥ 0 (or any integer with `signed`), or an AdjointError naming the op and argument. */
 function integerArg(op: string, name: string, v: unknown, signed = false): number {
@@ -41,9 +41,10 @@ export interface PadOptions {
   readonly mode?: PadMode | undefined;
   /**
    * The fill value of mode 'constant' (NumPy's constant_values, default 0): one number, `[before,
-   * after]` for every axis, or `[[b0, a0], [b1, a1], …]` one pair per axis (later axes fill the corners).
+   * after]` for every axis, or `[[b0, a0], [b1, a1], …]` one pair per axis (later axes fill the corners);
+   * or a tensor of those shapes (jnp.pad's traced constant_values: differentiable, mappable).
    */
-  readonly value?: PadPairs<number> | undefined;
+  readonly value?: PadPairs<number> | Tensor | undefined;
   /** Mode 'linear_ramp': the value the ramp starts from at the outer border (NumPy's end_values, default 0). */
   readonly endValues?: PadPairs<number> | undefined;
   /** Modes 'maximum', 'minimum', 'mean', 'median': how many entries next to each side the statistic reads (NumPy's stat_length; the whole axis by default). */
@@ -128,7 +129,9 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}, 
   const reflectType = options.reflectType ?? 'even';
   if (reflectType !== 'even' && reflectType !== 'odd') throw new InvalidArgumentError(`pad: reflectType must be 'even' or 'odd', got ${describe(reflectType)}.`);
   const pairs = padWidths(widths, t.ndim), given = t.shape;
-  const values = padPairs('value', mode === 'empty' ? 0 : options.value ?? 0, t.ndim, (e) => numberOption('value', e));
+  const values: Array<[number | Tensor, number | Tensor]> = options.value instanceof Tensor
+    ? tensorPadPairs(options.value, t.ndim)
+    : padPairs('value', mode === 'empty' ? 0 : options.value ?? 0, t.ndim, (e) => numberOption('value', e));
   const ends = padPairs('endValues', options.endValues ?? 0, t.ndim, (e) => numberOption('endValues', e));
   const lengths = padPairs('statLength', options.statLength ?? null, t.ndim, (e) => (e === null ? null : integerArg('pad', 'a statLength', e)));
   checkedSize('pad', t.shape.map((n, ax) => n + pairs[ax]![0] + pairs[ax]![1])); // before any index map is allocated
@@ -136,7 +139,10 @@ export function pad(x: TensorLike, widths: PadWidths, options: PadOptions = {}, 
     if (before === 0 && after === 0) return;
     const n = t.shape[ax]!;
     if (mode === 'constant' || mode === 'empty') {
-      const side = (w: number, value: number) => full(t.shape.map((d, i) => (i === ax ? w : d)), value);
+      const side = (w: number, value: number | Tensor) => {
+        const shape = t.shape.map((d, i) => (i === ax ? w : d));
+        return typeof value === 'number' ? full(shape, value) : broadcastTo(reshape(value, shape.map(() => 1)), shape);
+      };
       t = concat([...(before > 0 ? [side(before, values[ax]![0])] : []), t, ...(after > 0 ? [side(after, values[ax]![1])] : [])], ax);
       return;
     }
