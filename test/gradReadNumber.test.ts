@@ -44,6 +44,16 @@ describe('grad of a number read from a traced tensor', () => {
     expect(() => ad.grad((v: ad.Tensor) => { const y = ad.mul(v, 2); return y.item() >= 2 ? 2 : y; })(ad.scalar(1))).toThrow(/returned the number 2/);
   });
 
+  it('after a loop that reads a value every step (the latest 64 reads are kept), the returned read is still caught', () => {
+    const f = (v: ad.Tensor) => {
+      let y = ad.sum(v);
+      while (y.item() >= 1e-3) y = ad.mul(y, 0.99); // ~870 reads of distinct values
+      return ad.sum(ad.mul(v, y)).item();
+    };
+    expect(() => ad.grad(f)(x)).toThrow(/^grad: the function returned the number/);
+    expect(ad.grad((v: ad.Tensor) => { let y = ad.sum(v); while (y.item() >= 1e-3) y = ad.mul(y, 0.99); return y; })(x).toFloat64Array()[0]).toBeGreaterThan(0);
+  });
+
   it('under an outer grad, the inner grad checks its own function only', () => {
     // d/dx of (d/dy y·x at y = x) = d/dx x = 1: the inner function returns a tensor; the outer reads nothing.
     const g = ad.grad((a: ad.Tensor) => ad.grad((y: ad.Tensor) => ad.mul(y, a))(a))(ad.tensor(2));

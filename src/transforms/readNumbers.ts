@@ -13,13 +13,39 @@ import type { Tensor } from '../tensor/tensor.js';
  * surely `loss.item()`, a constant to differentiation (see notRead). A read of an input is left out:
  * `x.item() >= 1 ? 1 : x` at x = 1 returns a literal equal to it (a clip written as control flow).
  */
-export function readsDuring<T>(inputs: readonly Tensor[], run: () => T): { result: T; reads: ReadonlySet<number> } {
+export function readsDuring<T>(inputs: readonly Tensor[], run: () => T): { result: T; reads: RecentReads } {
   const outer = valueReads.scalars;
-  const noted = (valueReads.scalars = { values: new Set<number>(), inputs: new Set(inputs) });
+  const noted = (valueReads.scalars = new RecentReads(new Set(inputs)));
   try {
-    return { result: run(), reads: noted.values };
+    return { result: run(), reads: noted };
   } finally {
     valueReads.scalars = outer;
+  }
+}
+
+/** How many of the latest reads are kept: `loss.item()` is read just before it is returned. */
+const RECENT = 64;
+
+/**
+ * The latest RECENT one-element values read, in a ring: constant memory and time per read, where
+ * a loop reading a value every step (`while (y.item() >= 1)`) would otherwise keep every one.
+ */
+class RecentReads {
+  private readonly ring = new Float64Array(RECENT);
+  private count = 0;
+  constructor(readonly inputs: ReadonlySet<Tensor>) {}
+
+  note(value: number): void {
+    this.ring[this.count++ % RECENT] = value;
+  }
+
+  /** Whether `value` is among them (NaN matching NaN, as a Set's). */
+  has(value: number): boolean {
+    for (let i = 0, n = Math.min(this.count, RECENT); i < n; i++) {
+      const v = this.ring[i]!;
+      if (v === value || (v !== v && value !== value)) return true;
+    }
+    return false;
   }
 }
 
@@ -30,7 +56,7 @@ export function readsDuring<T>(inputs: readonly Tensor[], run: () => T): { resul
  * a constant branch at its boundary — x.item() > 0 ? ad.square(x) : 0 (a ReLU, a hinge, a mask)
  * evaluated at x = 0 reads the 0 it then returns, a legitimate program whose gradient is 0.
  */
-export function notRead(out: unknown, reads: ReadonlySet<number>, op: string): unknown {
+export function notRead(out: unknown, reads: { has(value: number): boolean }, op: string): unknown {
   if (typeof out === 'number' && out !== 0 && reads.has(out)) {
     throw new InvalidArgumentError(
       `${op}: the function returned the number ${out}, read from a tensor that depends on its inputs (item(), toArray() or a ` +
