@@ -33,7 +33,12 @@ export function checkableValues(t: Tensor): Float64Array | null {
 /** The number of entries of x ≠ 0 over `axis` (numpy.count_nonzero; NaN counts). */
 function nonzeros(op: string, x: TensorLike, axis: Axis | undefined, keepdims: boolean): Tensor {
   const t = asTensor(x, op);
-  return sum(notEqual(t, 0), normalizeAxes(axis, t.ndim, op), keepdimsArg(keepdims, op));
+  return counted(op, t, notEqual(t, 0), { axis, keepdims: keepdimsArg(keepdims, op), where: undefined });
+}
+
+/** How many entries of the 0/1 `indicator` (t's shape) are 1 over the axis, only where `where` is true. */
+function counted(op: string, t: Tensor, indicator: Tensor, o: { axis: Axis | undefined; keepdims: boolean; where: MaskOptions['where'] }): Tensor {
+  return sum(o.where === undefined ? indicator : mul(indicator, maskOf(op, o.where, t.shape)), normalizeAxes(o.axis, t.ndim, op), o.keepdims);
 }
 
 /**
@@ -48,8 +53,7 @@ export function all(x: TensorLike, axis?: Axis | MaskOptions, keepdims?: boolean
   if (extra.length > 0) extraArguments('all', 'all(x, axis?, keepdims?)', extra, keepdims);
   const o = reductionOptions('all', axis, keepdims, ['where']);
   const t = asTensor(x, 'all');
-  const zeros = equal(t, 0);
-  return equal(sum(o.where === undefined ? zeros : mul(zeros, maskOf('all', o.where, t.shape)), normalizeAxes(o.axis, t.ndim, 'all'), o.keepdims), 0);
+  return equal(counted('all', t, equal(t, 0), o), 0);
 }
 
 /**
@@ -63,8 +67,7 @@ export function any(x: TensorLike, axis?: Axis | MaskOptions, keepdims?: boolean
   if (extra.length > 0) extraArguments('any', 'any(x, axis?, keepdims?)', extra, keepdims);
   const o = reductionOptions('any', axis, keepdims, ['where']);
   const t = asTensor(x, 'any');
-  const ones = notEqual(t, 0);
-  return greater(sum(o.where === undefined ? ones : mul(ones, maskOf('any', o.where, t.shape)), normalizeAxes(o.axis, t.ndim, 'any'), o.keepdims), 0);
+  return greater(counted('any', t, notEqual(t, 0), o), 0);
 }
 
 /**

@@ -24,10 +24,38 @@ import { foldedBatch } from './batch.js'; // the vmap rule: the vmapped axis joi
 interface GthParams { readonly singleRoot: boolean }
 
 /**
- * log det [B] by the elimination of gthKernel.ts's layout, in ops: rows [B, n + R, n]. What the
- * primitives compute, to the bit, and what their higher derivatives differentiate.
+ * The operations GTH's elimination takes, on the weights themselves or on their logs. Being
+ * subtraction-free, the elimination carries over term by term: a sum becomes logsumexp (logaddexp
+ * for two), a product a sum, a quotient a difference, and a zeroed self-loop −∞.
  */
-export function gthLogDetOps(rows0: Tensor, singleRoot: boolean): Tensor {
+interface Semiring {
+  /** Σ over the rows (axis 1, kept): a column's total, the pivot. */
+  total(column: Tensor): Tensor;
+  over(a: Tensor, p: Tensor): Tensor;
+  times(a: Tensor, b: Tensor): Tensor;
+  plus(a: Tensor, b: Tensor): Tensor;
+  /** x with the word rows' diagonal (mask 0) emptied: no self-loops. */
+  offDiagonal(x: Tensor, mask: Tensor): Tensor;
+  /** The log of the pivots. */
+  logOf(pivots: Tensor): Tensor;
+}
+
+const weights: Semiring = {
+  total: (c) => sum(c, 1, true), over: (a, p) => div(a, p), times: (a, b) => mul(a, b), plus: (a, b) => add(a, b),
+  offDiagonal: (x, mask) => mul(x, mask), logOf: (t) => log(t),
+};
+
+const logWeights: Semiring = {
+  total: (c) => logsumexp(c, 1, true), over: (a, p) => sub(a, p), times: (a, b) => add(a, b), plus: (a, b) => logaddexp(a, b),
+  offDiagonal: (x, mask) => where(mask, x, -Infinity), logOf: (t) => t,
+};
+
+/**
+ * log det [B] by the elimination of gthKernel.ts's layout, in ops over `s`: rows [B, n + R, n]
+ * (weights, or their logs). Each step takes the first word's column total as the pivot p, scales
+ * its row by 1/p, and adds column × scaled row into the rest; log det = Σ log p (and σ).
+ */
+function eliminate(rows0: Tensor, singleRoot: boolean, s: Semiring): Tensor {
   const [B, H, n] = rows0.shape as [number, number, number];
   const R = H - n;
   let rows = rows0;
@@ -36,45 +64,35 @@ export function gthLogDetOps(rows0: Tensor, singleRoot: boolean): Tensor {
   for (let k = 0; k < steps; k++) {
     const m = n - k; // words left; eliminate the first
     const column = slice(rows, [0, 0, 0], [B, m + R, 1]); // W[i, k] of every row (W[k, k] = 0)
-    const p = sum(slice(column, [0, 0, 0], [B, m + 1, 1]), 1, true); // [B, 1, 1]: the word rows and the excess
+    const p = s.total(slice(column, [0, 0, 0], [B, m + 1, 1])); // [B, 1, 1]: the word rows and the excess
     pivots.push(p);
     if (m === 1) break;
-    const scaled = div(slice(rows, [0, 0, 1], [B, 1, m - 1]), p); // W[k, j] / p
-    const fill = mul(slice(column, [0, 1, 0], [B, m - 1 + R, 1]), scaled);
-    rows = mul(add(slice(rows, [0, 1, 1], [B, m - 1 + R, m - 1]), fill), offDiagonal(m - 1, R)); // no self-loops
+    const scaled = s.over(slice(rows, [0, 0, 1], [B, 1, m - 1]), p); // W[k, j] / p
+    const fill = s.times(slice(column, [0, 1, 0], [B, m - 1 + R, 1]), scaled);
+    rows = s.offDiagonal(s.plus(slice(rows, [0, 1, 1], [B, m - 1 + R, m - 1]), fill), offDiagonal(m - 1, R));
   }
   // One root dependent: σ of the word left is Σ_r s[r] · (its minor) over the pivots taken.
   if (singleRoot) pivots.push(slice(rows, [0, R, 0], [B, 1, 1]));
-  return sum(log(concat(pivots, 2)), [1, 2]);
+  return sum(s.logOf(concat(pivots, 2)), [1, 2]);
+}
+
+/**
+ * log det [B] by the elimination of gthKernel.ts's layout, in ops: rows [B, n + R, n]. What the
+ * primitives compute, to the bit, and what their higher derivatives differentiate.
+ */
+export function gthLogDetOps(rows0: Tensor, singleRoot: boolean): Tensor {
+  return eliminate(rows0, singleRoot, weights);
 }
 
 /**
  * The same elimination in log space, for rows whose elimination leaves floating point's range
- * (gthKernel.ts, Range): logRows [B, n + R, n] holds the log of every entry (−∞ for 0). Being
- * subtraction-free, GTH carries over term by term: p = logsumexp of the column, the scaled row
- * log A[k, c] − log p, the fill logaddexp(A[r, c], A[r, k] + that); log det = Σ log p (and σ).
- * Every log stays finite for any finite scores (a path's weight is a sum of its scores), so log Z
+ * (gthKernel.ts, Range): logRows [B, n + R, n] holds the log of every entry (−∞ for 0), and
+ * every log stays finite for any finite scores (a path's weight is a sum of its scores), so log Z
  * and its gradient, reverse mode through these ops, keep full accuracy. Ops only (about ten per
  * eliminated word): this route is taken only past the range, and differentiates to every order.
  */
 export function gthLogDetLogOps(logRows0: Tensor, singleRoot: boolean): Tensor {
-  const [B, H, n] = logRows0.shape as [number, number, number];
-  const R = H - n;
-  let rows = logRows0;
-  const logPivots: Tensor[] = [];
-  const steps = singleRoot ? n - 1 : n;
-  for (let k = 0; k < steps; k++) {
-    const m = n - k;
-    const column = slice(rows, [0, 0, 0], [B, m + R, 1]);
-    const logP = logsumexp(slice(column, [0, 0, 0], [B, m + 1, 1]), 1, true); // [B, 1, 1]
-    logPivots.push(logP);
-    if (m === 1) break;
-    const scaled = sub(slice(rows, [0, 0, 1], [B, 1, m - 1]), logP); // log(W[k, j] / p)
-    const fill = add(slice(column, [0, 1, 0], [B, m - 1 + R, 1]), scaled);
-    rows = where(offDiagonal(m - 1, R), logaddexp(slice(rows, [0, 1, 1], [B, m - 1 + R, m - 1]), fill), -Infinity);
-  }
-  if (singleRoot) logPivots.push(slice(rows, [0, R, 0], [B, 1, 1]));
-  return sum(concat(logPivots, 2), [1, 2]);
+  return eliminate(logRows0, singleRoot, logWeights);
 }
 
 /** [m + R, m]: 0 on the diagonal of the word rows, 1 elsewhere (the excess rows below). One per size. */
