@@ -67,6 +67,10 @@ function substituteRows(
   const forward = lower !== transposeA;
   // Element (i, p) of op(A).
   const rowStride = transposeA ? 1 : n, colStride = transposeA ? n : 1;
+  if (k === 1) {
+    substituteVector(a, aOff, rowStride, colStride, forward, unitDiagonal, x, xOff, r0, r1);
+    return;
+  }
   for (let step = r0; step < r1; step++) {
     const i = forward ? step : r1 - 1 - (step - r0);
     const xi = xOff + i * k;
@@ -82,6 +86,28 @@ function substituteRows(
       const d = a[ai + i * colStride]!;
       for (let j = 0; j < k; j++) x[xi + j] /= d;
     }
+  }
+}
+
+/**
+ * substituteRows for one right-hand side: each x_i kept in a local while the solved x_p are taken
+ * out of it — the same operations in the same order (the same bits), without a loop over k per
+ * entry of A (a solve against one vector at n = 512 took 3× as long that way).
+ */
+function substituteVector(
+  a: Float64Array, aOff: number, rowStride: number, colStride: number, forward: boolean, unitDiagonal: boolean,
+  x: Float64Array, xOff: number, r0: number, r1: number,
+): void {
+  for (let step = r0; step < r1; step++) {
+    const i = forward ? step : r1 - 1 - (step - r0);
+    const ai = aOff + i * rowStride;
+    const p0 = forward ? r0 : i + 1, p1 = forward ? i : r1;
+    let xi = x[xOff + i]!;
+    for (let p = p0; p < p1; p++) {
+      const f = a[ai + p * colStride]!;
+      if (f !== 0) xi -= f * x[xOff + p]!;
+    }
+    x[xOff + i] = unitDiagonal ? xi : xi / a[ai + i * colStride]!;
   }
 }
 

@@ -336,6 +336,43 @@ export function residentKernels(doubles: number): { view: Float64Array; run: Ker
 }
 
 /**
+ * C += A·B on blocks of matrices that stay in one memory for a whole algorithm (a blocked
+ * factorisation: ../linalg/lu.ts), every operand a block at a byte address with one row length
+ * `ld` (float64s) — no staging per product. m4 and n4 are multiples of 4.
+ */
+export interface ResidentProducts {
+  /** The memory's float64s; valid until the next product of any other caller. */
+  readonly view: Float64Array;
+  multiplyAdd(a: number, b: number, c: number, m4: number, k: number, n4: number, ld: number): void;
+}
+
+/**
+ * A memory of at least `doubles` float64s and products over it: the pool's shared memory where
+ * threads run (products of PARALLEL_WORK multiply-adds and more split by rows of C, as
+ * gemmBlockWasm's — the same bits as one thread), else the module's own (its tenant told to
+ * leave). Null where the kernel is off or unavailable, or for more than 64 MB.
+ */
+export function residentProducts(doubles: number): ResidentProducts | null {
+  if (doubles > MAX_DOUBLES || compiled() === null) return null;
+  const pool = threadPool();
+  if (pool === null) {
+    vacate();
+    const run = ensure(doubles)!;
+    return { view, multiplyAdd: (a, b, c, m4, k, n4, ld) => run.gemm(a, b, c, m4, k, ld, n4, ld * 8) };
+  }
+  const kernel = sharedKernels[0]!;
+  return {
+    view: pool.view(doubles),
+    multiplyAdd(a, b, c, m4, k, n4, ld) {
+      const args = [a, b, c, m4, k, ld, n4, ld * 8];
+      if (m4 >= PARALLEL_ROWS && m4 * k * n4 >= PARALLEL_WORK) {
+        pool.run({ name: 'matmul', kernel, args, steps: [ld * 8, 0, ld * 8, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4 });
+      } else pool.callHere(kernel, args);
+    },
+  };
+}
+
+/**
  * Turns the WebAssembly kernel on or off (tests run both; ad.config({ wasm: false }) keeps a site
  * under a strict CSP free of violation reports). Turning it on again does not retry a compilation
  * that failed. @internal
