@@ -5,9 +5,13 @@
 import { gemm } from '../matmul.js';
 import { invertLowerBlock } from './choleskyInverse.js';
 import { symmetricMean } from './eigh.js';
+import { choleskyResident } from './choleskyResident.js';
+import { residentProducts } from '../wasm/gemm.js';
 
 /** Panel width: blocks of this many columns are factored in plain loops, the rest is matrix products. */
 const NB = 48;
+/** Orders above this are factored in the matrix kernel's memory where it runs (./choleskyResident.ts). */
+const RESIDENT_AFTER = 56;
 
 /**
  * Unblocked Cholesky–Banachiewicz of the n×n block at `off` (row stride `ld`), reading its lower
@@ -37,6 +41,8 @@ function factorBlock(a: Float64Array, off: number, n: number, ld: number): numbe
  * subtract L21 L21ᵀ from the lower part of the trailing matrix one block column at a time.
  */
 export function choleskyInPlace(l: Float64Array, off: number, n: number): number {
+  const resident = n > RESIDENT_AFTER ? residentProducts((n + (-n & 3)) ** 2) : null;
+  if (resident !== null) return choleskyResident(resident, l, off, n);
   if (n <= 2 * NB) return finish(l, off, n, factorBlock(l, off, n, n));
   const panel = new Float64Array(n * NB), l21 = new Float64Array(n * NB), neg = new Float64Array(n * NB);
   const inv = new Float64Array(NB * NB), block = new Float64Array(n * NB);

@@ -336,14 +336,15 @@ export function residentKernels(doubles: number): { view: Float64Array; run: Ker
 }
 
 /**
- * C += A·B on blocks of matrices that stay in one memory for a whole algorithm (a blocked
- * factorisation: ../linalg/lu.ts), every operand a block at a byte address with one row length
- * `ld` (float64s) — no staging per product. m4 and n4 are multiples of 4.
+ * C += op(A)·B on blocks of matrices that stay in one memory for a whole algorithm (a blocked
+ * factorisation: ../linalg/lu.ts, ../linalg/choleskyResident.ts), every operand a block at a byte
+ * address with one row length `ld` (float64s) — no staging per product. C is m4×n4 and B k×n4;
+ * A is m4×k as stored, or with `transA` stored k×m4 (op(A) = Aᵀ). m4 and n4 are multiples of 4.
  */
 export interface ResidentProducts {
   /** The memory's float64s; valid until the next product of any other caller. */
   readonly view: Float64Array;
-  multiplyAdd(a: number, b: number, c: number, m4: number, k: number, n4: number, ld: number): void;
+  multiplyAdd(a: number, b: number, c: number, m4: number, k: number, n4: number, ld: number, transA?: boolean): void;
 }
 
 /**
@@ -358,15 +359,18 @@ export function residentProducts(doubles: number): ResidentProducts | null {
   if (pool === null) {
     vacate();
     const run = ensure(doubles)!;
-    return { view, multiplyAdd: (a, b, c, m4, k, n4, ld) => run.gemm(a, b, c, m4, k, ld, n4, ld * 8) };
+    return {
+      view,
+      multiplyAdd: (a, b, c, m4, k, n4, ld, transA = false) => (transA ? run.gemmTransA : run.gemm)(a, b, c, m4, k, ld, n4, ld * 8),
+    };
   }
-  const kernel = sharedKernels[0]!;
   return {
     view: pool.view(doubles),
-    multiplyAdd(a, b, c, m4, k, n4, ld) {
-      const args = [a, b, c, m4, k, ld, n4, ld * 8];
+    multiplyAdd(a, b, c, m4, k, n4, ld, transA = false) {
+      const kernel = sharedKernels[transA ? 1 : 0]!, args = [a, b, c, m4, k, ld, n4, ld * 8];
       if (m4 >= PARALLEL_ROWS && m4 * k * n4 >= PARALLEL_WORK) {
-        pool.run({ name: 'matmul', kernel, args, steps: [ld * 8, 0, ld * 8, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4 });
+        // A row of C moves A by a row (as stored) or by one float64 (transposed), C by a row.
+        pool.run({ name: 'matmul', kernel, args, steps: [transA ? 8 : ld * 8, 0, ld * 8, 0, 0, 0, 0, 0], rowsArg: 3, rows: m4, quantum: 4 });
       } else pool.callHere(kernel, args);
     },
   };
