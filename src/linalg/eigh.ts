@@ -7,13 +7,10 @@ import { eighKernel, symmetricMean } from '../tensor/kernels/linalg/eigh.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { eye, type TensorLike } from '../tensor/create.js';
 import { add, mul, mulStrong, sub } from '../ops/binary.js';
-import { isTraced } from '../tensor/checks.js';
-import { opaqueTrace } from '../tensor/tensor.js';
-import { valueReads } from '../jit/valueReads.js';
 import { reciprocal } from '../ops/unary.js';
 import { concat, expandDims, squeeze } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, checkSymmetric, noOptions, packRows, rows, squareArg, symmetricPart, whereInBatch } from './matrix.js';
+import { batchOf, checkFinite, checkSymmetric, constantZero, noOptions, packRows, rows, squareArg, symmetricPart, whereInBatch } from './matrix.js';
 import { diagEmbed, diagonal } from './diagonal.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -26,21 +23,6 @@ export function gapReciprocals(lambda: Tensor): Tensor {
   const gaps = sub(expandDims(lambda, -2), expandDims(lambda, -1)); // [i, j] = λⱼ − λᵢ
   const id = eye(n);
   return sub(reciprocal(add(gaps, id)), id);
-}
-
-/**
- * Whether the cotangent of the packed output has all-zero eigenvector rows and is a plain
- * constant: not traced by an enclosing transformation (whose derivative through V̄ would be lost —
- * a zero V̄ can still have a non-zero tangent), nor recorded by jit or an export, nor batched (a
- * recorded program must not depend on the values it was recorded at).
- */
-function constantZeroVectors(g: Tensor, n: number): boolean {
-  if (isTraced(g) || opaqueTrace(g) !== null || valueReads.watcher !== null) return false;
-  const gv = g.values, per = (n + 1) * n;
-  for (let o = 0; o < gv.length; o += per) {
-    for (let i = o + n; i < o + per; i++) if (gv[i] !== 0) return false;
-  }
-  return true;
 }
 
 /** The packed output [..., n+1, n]: row 0 the eigenvalues, rows 1…n the eigenvectors V. */
@@ -79,7 +61,7 @@ const eighP: Primitive<null> = definePrimitive<null>({
     const { values: lambdaBar, vectors: vBar } = split(g, n);
     // Eigenvalues alone (V̄ = 0, not traced: no derivative through it either): Ā = V diag(λ̄) Vᵀ,
     // one product instead of three, as PyTorch's rule when the vectors' gradient is undefined.
-    if (constantZeroVectors(g, n)) return [symmetricPart(mm(mul(v, expandDims(lambdaBar, -2)), v, false, true))];
+    if (constantZero(vBar)) return [symmetricPart(mm(mul(v, expandDims(lambdaBar, -2)), v, false, true))];
     const f = gapReciprocals(values);
     const inner = add(diagEmbed(lambdaBar, 0, n, n), mulStrong(f, mm(v, vBar, true, false)));
     return [symmetricPart(mm(mm(v, inner, false, false), v, false, true))];

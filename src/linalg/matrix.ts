@@ -1,7 +1,9 @@
 /** @file Helpers shared by the linalg ops: batch bookkeeping, argument checks, and small matrix expressions in adjoint's ops. */
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, opaqueTrace } from '../tensor/tensor.js';
+import { isTraced } from '../tensor/checks.js';
+import { valueReads } from '../jit/valueReads.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
@@ -187,4 +189,17 @@ export function packRows(count: number, parts: ReadonlyArray<{ data: Float64Arra
     for (const { data, per } of parts) { out.set(data.subarray(t * per, (t + 1) * per), at); at += per; }
   }
   return new Tensor(out, shape);
+}
+
+/**
+ * Whether the cotangent `part` (of a decomposition's output) is all zero and a plain constant — not
+ * traced by an enclosing transformation (a zero cotangent can have a non-zero derivative, which a
+ * rule that drops its terms would lose), not recorded by jit or an export (the program must not
+ * depend on the values it was recorded at), not batched — so that a rule may leave out its terms.
+ */
+export function constantZero(part: Tensor): boolean {
+  if (isTraced(part) || opaqueTrace(part) !== null || valueReads.watcher !== null) return false;
+  const v = part.values;
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
 }

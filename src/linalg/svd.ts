@@ -13,7 +13,7 @@ import { max } from '../ops/reduce.js';
 import { stopGradient, where } from '../ops/select.js';
 import { concat, expandDims, squeeze } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixArg, matrixTranspose, noMoreArguments, noOptions, optionsArg, packRows, rows } from './matrix.js';
+import { batchOf, checkFinite, constantZero, matrixArg, matrixTranspose, noMoreArguments, noOptions, optionsArg, packRows, rows } from './matrix.js';
 import { diagEmbed, diagonal } from './diagonal.js';
 import { gapReciprocals } from './eigh.js';
 
@@ -63,6 +63,8 @@ const svdP: Primitive<null> = definePrimitive<null>({
     const n = g.shape[g.ndim - 1]!, m = g.shape[g.ndim - 2]! - n - 1;
     const { u, s, vh } = split(res.out!, m, n);
     const { u: uBar, s: sBar, vh: vhBar } = split(g, m, n);
+    // Singular values alone (Ū = V̄ = 0, plain constants): Ā = U diag(s̄) Vᵀ, one product instead of four.
+    if (constantZero(uBar) && constantZero(vhBar)) return [mm(mul(u, column(sBar)), vh, false, false)];
     const { sc, c } = scaled(s);
     const f = gapReciprocals(mul(sc, sc)); //  c²·F
     const j = mulStrong(f, mm(u, uBar, true, false));

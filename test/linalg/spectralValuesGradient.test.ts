@@ -1,5 +1,6 @@
 /**
- * @file linalg.eigh's gradient when only the eigenvalues reach the loss: one product, V diag(λ̄) Vᵀ,
+ * @file linalg.eigh's gradient when only the eigenvalues reach the loss: one product, V diag(λ̄) Vᵀ
+ * (and svd's when only the singular values do: U diag(s̄) Vᵀ),
  * taken only for a plain zero cotangent of the vectors — never where that zero is traced (a
  * derivative through it would be lost), recorded by jit, or batched. Checked against the same
  * gradient written out, the general rule (jit), central differences, and the mixed second
@@ -69,5 +70,46 @@ describe('eigh: the gradient of a loss of the eigenvalues alone', () => {
     const mapped = ad.vmap(grad)(batch);
     const looped = ad.stack([0, 1, 2].map((t) => grad(matrixAt(batch, t))));
     expect(maxAbsDiff(mapped, looped)).toBeLessThan(1e-12);
+  });
+});
+
+describe('svd: the gradient of a loss of the singular values alone', () => {
+  it.each([[6, 6], [40, 25], [25, 40], [1, 5], [70, 70]])('%i×%i: U diag(w) Vᵀ, the jit (general) rule, and central differences agree', (m, n) => {
+    const k = Math.min(m, n), a = randn([m, n], 31 + m + n), w = randn([k], 32);
+    const loss = (x: ad.Tensor) => ad.sum(ad.mul(linalg.svd(x).s, w));
+    const g = ad.grad(loss)(a);
+    const { u, vh } = linalg.svd(a);
+    expect(maxAbsDiff(g, ad.matmul(ad.mul(u, ad.expandDims(w, 0)), vh))).toBeLessThan(1e-12);
+    const jitted = ad.jit(ad.grad(loss));
+    jitted(randn([m, n], 9));
+    expect(maxAbsDiff(jitted(a), g)).toBeLessThan(1e-12);
+    const d = randn([m, n], 33), h = 1e-6;
+    const fd = (loss(ad.add(a, ad.mul(h, d))).item() - loss(ad.sub(a, ad.mul(h, d))).item()) / (2 * h);
+    expect(Math.abs(ad.sum(ad.mul(g, d)).item() - fd)).toBeLessThan(1e-7 * Math.max(1, Math.abs(fd)));
+  });
+
+  it('svdvals and matrixNorm nuc: the gradient is U Vᵀ for a full-rank matrix', () => {
+    const a = randn([9, 7], 34);
+    const { u, vh } = linalg.svd(a);
+    const uv = ad.matmul(u, vh);
+    expect(maxAbsDiff(ad.grad((x: ad.Tensor) => ad.sum(linalg.svdvals(x)))(a), uv)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(ad.grad((x: ad.Tensor) => linalg.matrixNorm(x, 'nuc'))(a), uv)).toBeLessThan(1e-12);
+  });
+
+  it('the mixed second derivative through a term of u and vh weighted by c at c = 0', () => {
+    const a = randn([8, 6], 35), w = randn([6], 36), probe = randn([8, 6], 37);
+    const loss = (x: ad.Tensor, c: ad.Tensor) => { const r = linalg.svd(x); return ad.add(ad.sum(ad.mul(r.s, w)), ad.mul(c, ad.add(ad.sum(ad.pow(r.u, 4)), ad.sum(ad.pow(r.vh, 4))))); };
+    const mixed = ad.grad((c: ad.Tensor) => ad.sum(ad.mul(probe, ad.grad((x: ad.Tensor) => loss(x, c))(a))))(ad.scalar(0)).item();
+    const direct = ad.sum(ad.mul(probe, ad.grad((x: ad.Tensor) => { const r = linalg.svd(x); return ad.add(ad.sum(ad.pow(r.u, 4)), ad.sum(ad.pow(r.vh, 4))); })(a))).item();
+    expect(Math.abs(direct)).toBeGreaterThan(1e-3);
+    expect(Math.abs(mixed - direct)).toBeLessThan(1e-9 * Math.max(1, Math.abs(direct)));
+  });
+
+  it('only u reaches the loss (vh and s do not): the general rule still runs', () => {
+    const a = randn([7, 5], 38), d = randn([7, 5], 39), h = 1e-6;
+    const loss = (x: ad.Tensor) => ad.sum(ad.pow(linalg.svd(x).u, 4));
+    const g = ad.grad(loss)(a);
+    const fd = (loss(ad.add(a, ad.mul(h, d))).item() - loss(ad.sub(a, ad.mul(h, d))).item()) / (2 * h);
+    expect(Math.abs(ad.sum(ad.mul(g, d)).item() - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
   });
 });
