@@ -1,6 +1,7 @@
 /**
  * @file linalg.eigh's divide-and-conquer tridiagonal stage (src/tensor/kernels/linalg/
- * tridiagonalDivide.ts, secular.ts; orders from 192 on): against the QL iteration it replaces, on
+ * tridiagonalDivide.ts, secular.ts; orders from 64 on, 80 without WebAssembly, the reduction's
+ * reflections applied to its eigenvectors by blocks): against the QL iteration it replaces, on
  * the tridiagonal directly; through the public linalg.eigh against NumPy's eigvalsh (literals) and
  * the defining identities (AV = VΛ, VᵀV = I, ascending, signs) on random matrices straddling the
  * threshold and on the spectra that break careless implementations — repeated and clustered
@@ -105,17 +106,34 @@ function expectValuesAt(lam: Float64Array, expected: Record<number, number>, tol
 describe('eigh by divide and conquer: random matrices against NumPy', () => {
   // np.linalg.eigvalsh(randsym(n, seed=n)) at indices 0, 1, n//2, n−2, n−1.
   const numpy: Record<number, number[]> = {
+    63: [-4.312626198448637, -4.023133143479871, 0.09043753607173091, 3.8553708811433145, 4.180121543697396],
+    64: [-4.451851091689669, -4.213650452081372, -0.017636293904574357, 4.015909883309036, 4.646351313859822],
+    79: [-5.0399094677969725, -4.611046198700764, 0.01572270758611764, 4.568903964113484, 4.830491333588144],
+    80: [-4.843681752517743, -4.694771494708713, 0.0402280497807845, 4.688146211018421, 4.940641433486725],
     191: [-7.7387011789641, -7.397235910593321, -0.0008369904846812277, 7.611028359085236, 7.754800509581473],
     192: [-7.901122163872991, -7.810578324181326, -0.06580900475041637, 7.464412063939128, 7.768412726364356],
     250: [-8.969655620866268, -8.745632654178014, 0.01632427078626585, 8.750224439042277, 8.862308530562066],
     300: [-9.90077379508646, -9.666492719834293, 0.03199011847362462, 9.673227761570379, 9.77069030947739],
   };
-  it.each([191, 192, 250, 300])('n = %i: NumPy’s eigenvalues, AV = VΛ, VᵀV = I', (n) => {
+  it.each([63, 64, 191, 192, 250, 300])('n = %i: NumPy’s eigenvalues, AV = VΛ, VᵀV = I', (n) => {
     const a = randomSymmetric(n, n);
     const { lam, v } = eigh(a, n);
     const w = numpy[n]!;
     expectValuesAt(lam, { 0: w[0]!, 1: w[1]!, [n >> 1]: w[2]!, [-2]: w[3]!, [-1]: w[4]! });
     expectEigenpairs(a, n, lam, v);
+  });
+
+  it.each([79, 80])('n = %i without WebAssembly (QL below 80, divide and conquer from it): NumPy’s eigenvalues, AV = VΛ, VᵀV = I', (n) => {
+    ad.config({ wasm: false });
+    try {
+      const a = randomSymmetric(n, n);
+      const { lam, v } = eigh(a, n);
+      const w = numpy[n]!;
+      expectValuesAt(lam, { 0: w[0]!, 1: w[1]!, [n >> 1]: w[2]!, [-2]: w[3]!, [-1]: w[4]! });
+      expectEigenpairs(a, n, lam, v);
+    } finally {
+      ad.config({ wasm: true });
+    }
   });
 
   it('n = 250 scaled by −1e300: the eigenvalues scale (and reverse), the identities hold', () => {

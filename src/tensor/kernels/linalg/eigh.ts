@@ -1,12 +1,13 @@
 /**
  * @file Symmetric eigendecomposition A = V diag(λ) Vᵀ, batched: Householder reduction to
- * tridiagonal form (EISPACK's tred2), then the tridiagonal's eigenproblem — below order DIVIDE_MIN
+ * tridiagonal form (EISPACK's tred2), then the tridiagonal's eigenproblem — below order 64 (80)
  * by the implicit QL algorithm with Wilkinson-type shifts (tql2, as in JAMA), from it by divide and
  * conquer (./tridiagonalDivide.ts, LAPACK's dstedc) and one matrix product with the reduction's
  * transformation (as dsyevd). Backward stable; eigenvalues ascending. No AD here.
  */
 import { RotationSpace, paddedStride, rotationSpace } from '../wasm/rotations.js';
 import { gemm } from '../matmul.js';
+import { wasmKernelsAvailable } from '../wasm/gemm.js';
 import { compactWyFactor } from './qr.js';
 import { tridiagonalEigen, type LeafSolver } from './tridiagonalDivide.js';
 
@@ -83,8 +84,13 @@ function accumulateBlocked(u: Float64Array, n: number, d: Float64Array): void {
  * (the eigenvector basis as rows, as implicitQL wants it).
  */
 function tridiagonalize(u: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
-  if (!reduceInWasm(u, n, d, e)) reduce(u, n, d, e, plainRows(u, d, e));
+  reduceTridiagonal(u, n, d, e);
   accumulate(u, n, d, e);
+}
+
+/** tred2's first half (the reduction), in WebAssembly where it runs. */
+function reduceTridiagonal(u: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  if (!reduceInWasm(u, n, d, e)) reduce(u, n, d, e, plainRows(u, d, e));
 }
 
 /** The two row loops of tred2's reduction, over rows of u (float64 index `row` = j·n). */
@@ -329,29 +335,67 @@ function rotateRun(w: Float64Array, n: number, l: number, m: number, cs: Float64
 }
 
 /**
- * Orders from which the tridiagonal goes to divide and conquer instead of QL. Measured in one
- * process, the whole kernel, new ÷ old (QL), minimum of 15 alternating runs: 128 1.02, 160 1.05,
- * 192 0.96, 224 0.93, 256 0.88, 512 0.79 (WebAssembly on); with it off 128 0.97, 192 0.94, 256 0.89.
+ * Orders from which the tridiagonal goes to divide and conquer instead of QL (the matrix kernel in
+ * WebAssembly, and without). Measured in one process, the whole kernel, new ÷ old (QL), minimum of
+ * 15 alternating runs, WebAssembly on: 48 1.00, 64 0.91, 96 0.72, 128 0.91, 256 0.78, 512 0.69;
+ * off: 64 1.03, 80 0.95, 128 0.86, 256 0.77.
  */
-const DIVIDE_MIN = 192;
+const divideMin = () => (wasmKernelsAvailable() ? 64 : 80);
 
 /** The QL iteration on a small block of the divide and conquer, rotating the rows of w. */
 export const leafQL: LeafSolver = (m, dd, ee, w) => qlIterations(m, dd, ee, (l, last, cs) => rotateRun(w, m, l, last, cs));
 
 /**
- * The tridiagonal (d, e) solved by divide and conquer (./tridiagonalDivide.ts): its eigenvectors as
- * the rows of Sᵀ, then the rows of w, Vᵀ on entry, become Sᵀ Vᵀ — the eigenvectors of A as rows, one
- * matrix product — and d its eigenvalues, ascending. Non-finite input goes to the QL iteration,
- * which reports it as not converging.
+ * After the reduction (u: the tridiagonal's diagonal on its diagonal, the reflections' vectors
+ * below it; h = d the reflections' h; e[1…n−1] the off-diagonal), the tridiagonal solved by divide
+ * and conquer (./tridiagonalDivide.ts), eigenvectors S as columns, then A's eigenvectors V·S with
+ * V = (P₁ ⋯ P_{n−1})ᵀ = B_mᵀ ⋯ B₁ᵀ applied to S block by block (`applyReflections`, as LAPACK's
+ * dormtr after dstedc in dsyevd) instead of forming V (accumulate) and multiplying: n³ multiply-adds
+ * where forming V and one product took 2n³/3 + n³. Writes the batch entry's values (scaled back by
+ * 2^ex) and vectors, each signed as eighKernel's contract says. False if a leaf did not converge.
  */
-function divideAndConquer(w: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
-  for (let i = 0; i < n; i++) if (!Number.isFinite(d[i]!) || !Number.isFinite(e[i]!)) return implicitQL(w, n, d, e);
-  const values = new Float64Array(n), st = new Float64Array(n * n);
-  if (!tridiagonalEigen(n, d, e.subarray(1), leafQL, values, st, true)) return false;
-  const rows = new Float64Array(n * n);
-  gemm(st, 0, w, 0, rows, 0, n, n, n, false, false, true);
-  w.set(rows);
-  d.set(values);
+function divideAndConquer(u: Float64Array, n: number, h: Float64Array, e: Float64Array, ex: number, values: Float64Array, vectors: Float64Array): boolean {
+  const diag = new Float64Array(n);
+  for (let j = 0; j < n; j++) diag[j] = u[j * n + j]!;
+  const lam = new Float64Array(n), s = new Float64Array(n * n);
+  if (!tridiagonalEigen(n, diag, e.subarray(1, n), leafQL, lam, s)) return false;
+  applyReflections(u, n, h, s);
+  // Each column signed so that its first entry of largest magnitude is positive (read along rows).
+  const big = new Float64Array(n);
+  for (let r = 0; r < n; r++) for (let c = 0, o = r * n; c < n; c++) if (Math.abs(s[o + c]!) > Math.abs(big[c]!)) big[c] = s[o + c]!;
+  for (let c = 0; c < n; c++) { values[c] = lam[c]! * 2 ** ex; big[c] = big[c]! < 0 ? -1 : 1; }
+  for (let r = 0; r < n; r++) for (let c = 0, o = r * n; c < n; c++) vectors[o + c] = big[c]! * s[o + c]!;
+  return true;
+}
+
+/**
+ * s ← V s, V = (P₁ P₂ ⋯ P_{n−1})ᵀ the reduction's transformation (P_s = I − v_s v_sᵀ/h_s, v_s
+ * = u[s][0…s−1], P = I where h = 0). With B = P_{s0} ⋯ P_{s1−1} = I − Y T Yᵀ for each block of
+ * ACCUMULATE_NB reflections (compact WY, T as accumulateBlocked builds it), V = B_mᵀ ⋯ B₁ᵀ; B₁ᵀ
+ * is applied first. Bᵀ = I − Y Tᵀ Yᵀ touches rows 0 … s1 − 2 of s only (len of them, a leading
+ * block of rows, contiguous): s_blk −= Y (Tᵀ (Yᵀ s_blk)), three products in the matrix kernel.
+ */
+function applyReflections(u: Float64Array, n: number, h: Float64Array, s: Float64Array): void {
+  for (let s0 = 1; s0 < n; s0 += ACCUMULATE_NB) {
+    const s1 = Math.min(n, s0 + ACCUMULATE_NB), b = s1 - s0, len = s1 - 1;
+    const tau = new Float64Array(b), y = new Float64Array(len * b);
+    for (let c = 0; c < b; c++) {
+      const hs = h[s0 + c]!, row = (s0 + c) * n;
+      tau[c] = hs !== 0 ? 1 / hs : 0;
+      if (hs !== 0) for (let r = 0; r < s0 + c; r++) y[r * b + c] = u[row + r]!;
+    }
+    const t = compactWyFactor(y, len, b, tau);
+    const w = new Float64Array(b * n), tw = new Float64Array(b * n);
+    gemm(y, 0, s, 0, w, 0, b, len, n, true, false, true); // Yᵀ s_blk
+    gemm(t, 0, w, 0, tw, 0, b, b, n, true, false, true); // Tᵀ (Yᵀ s_blk)
+    for (let i = 0; i < tw.length; i++) tw[i] = -tw[i]!;
+    gemm(y, 0, tw, 0, s, 0, len, b, n, false, false); // s_blk += Y (−Tᵀ Yᵀ s_blk)
+  }
+}
+
+/** The reduction's diagonal (u's), its h (d) and off-diagonal (e[1…]) all finite. */
+function allFinite(u: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
+  for (let i = 0; i < n; i++) if (!Number.isFinite(u[i * n + i]!) || !Number.isFinite(d[i]!) || !Number.isFinite(e[i]!)) return false;
   return true;
 }
 
@@ -373,9 +417,19 @@ export function eighKernel(a: Float64Array, count: number, n: number, values: Fl
     for (let i = 0; i < n * n; i++) largest = Math.max(largest, Math.abs(v[i]!));
     const ex = largest > 0 && Number.isFinite(largest) ? Math.min(Math.max(Math.floor(Math.log2(largest)), -1022), 1023) : 0;
     if (ex !== 0) for (let i = 0; i < n * n; i++) v[i]! *= 2 ** -ex;
-    tridiagonalize(v, n, d, e);
+    if (n >= divideMin()) {
+      reduceTridiagonal(v, n, d, e);
+      // Non-finite input goes on to the QL iteration, which reports it as before.
+      if (allFinite(v, n, d, e)) {
+        if (!divideAndConquer(v, n, d, e, ex, values.subarray(t * n, (t + 1) * n), vectors.subarray(t * n * n, (t + 1) * n * n))) return t;
+        continue;
+      }
+      accumulate(v, n, d, e);
+    } else {
+      tridiagonalize(v, n, d, e);
+    }
     const w = v; // Vᵀ: the basis as rows
-    if (!(n >= DIVIDE_MIN ? divideAndConquer(w, n, d, e) : implicitQL(w, n, d, e))) return t;
+    if (!implicitQL(w, n, d, e)) return t;
     const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
     for (let c = 0; c < n; c++) {
       const row = order[c]! * n;
