@@ -129,3 +129,26 @@ describe('substitution against one vector', () => {
     for (let i = 0; i < n; i++) expect(gOne[i]).toBe(wide[i * 7]);
   });
 });
+
+describe('the resident factorisations beside a chain tape kept in the kernel memory', () => {
+  it.each([1, 2] as const)('threads %i: chainMatmul’s prefixes survive an LU and a Cholesky run between its forward and backward passes', (threads) => {
+    ad.config({ threads });
+    const ms = Array.from({ length: 30 }, (_, i) => ad.mul(0.5, randn([12, 12], 300 + i)));
+    const w = randn([12, 12], 400), a = randn([100, 100], 401);
+    const spd = ad.add(ad.matmul(a, linalg.matrixTranspose(a)), ad.mul(100, ad.eye(100)));
+    const loss = (list: ad.Tensor[], m: ad.Tensor) => {
+      const chain = ad.sum(ad.mul(ad.chainMatmul(list), w)); // its tape is left in the kernel's memory
+      return ad.add(chain, ad.add(linalg.slogdet(m).logAbsDet, ad.sum(linalg.cholesky(spd)))); // both factorisations then write it
+    };
+    const fold = (list: ad.Tensor[], m: ad.Tensor) => ad.add(ad.sum(ad.mul(list.reduce((p, q) => ad.matmul(p, q)), w)), ad.add(linalg.slogdet(m).logAbsDet, ad.sum(linalg.cholesky(spd))));
+    const [v, [gl, gm]] = ad.valueAndGrad(loss, [0, 1])(ms, a);
+    const [vf, [fl, fm]] = ad.valueAndGrad(fold, [0, 1])(ms, a);
+    expect(Math.abs(v.item() - vf.item())).toBeLessThan(1e-9 * Math.abs(vf.item()));
+    for (let i = 0; i < ms.length; i++) {
+      const x = gl[i]!.toFloat64Array(), y = fl[i]!.toFloat64Array();
+      for (let j = 0; j < x.length; j++) expect(Math.abs(x[j]! - y[j]!)).toBeLessThan(1e-9 * (1 + Math.abs(y[j]!)));
+    }
+    const x = gm.toFloat64Array(), y = fm.toFloat64Array();
+    for (let j = 0; j < x.length; j++) expect(Math.abs(x[j]! - y[j]!)).toBeLessThan(1e-12);
+  });
+});
