@@ -7,29 +7,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
-import { linalg, randn } from './support.js';
+import { linalg, luNaive, randn } from './support.js';
 
 afterEach(() => ad.config({ wasm: true, threads: 'auto' }));
-
-/** P A = L U by unblocked partial pivoting (dgetf2): the packed factors and the row permutation. */
-function luNaive(a: Float64Array, n: number): { lu: Float64Array; perm: number[] } {
-  const lu = Float64Array.from(a), perm = Array.from({ length: n }, (_, i) => i);
-  for (let k = 0; k < n; k++) {
-    let p = k;
-    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]!) > Math.abs(lu[p * n + k]!)) p = i;
-    if (p !== k) {
-      for (let j = 0; j < n; j++) { const s = lu[k * n + j]!; lu[k * n + j] = lu[p * n + j]!; lu[p * n + j] = s; }
-      [perm[k], perm[p]] = [perm[p]!, perm[k]!];
-    }
-    const pivot = lu[k * n + k]!;
-    if (pivot === 0) continue;
-    for (let i = k + 1; i < n; i++) {
-      const f = (lu[i * n + k]! /= pivot);
-      for (let j = k + 1; j < n; j++) lu[i * n + j] -= f * lu[k * n + j]!;
-    }
-  }
-  return { lu, perm };
-}
 
 /** luFactor's packed factors and pivots under a setting. */
 function factorUnder(a: ad.Tensor, setting: { wasm?: boolean; threads?: number | 'auto' }): { lu: Float64Array; pivots: Float64Array } {

@@ -29,3 +29,23 @@ export function matrixAt(x: Tensor, t: number): Tensor {
   const m = x.shape[x.ndim - 2]!, n = x.shape[x.ndim - 1]!;
   return ad.tensor(x.toFloat64Array().subarray(t * m * n, (t + 1) * m * n), [m, n]);
 }
+
+/** P A = L U by unblocked partial pivoting (dgetf2), an oracle: the packed factors and the row permutation. */
+export function luNaive(a: Float64Array, n: number): { lu: Float64Array; perm: number[] } {
+  const lu = Float64Array.from(a), perm = Array.from({ length: n }, (_, i) => i);
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(lu[i * n + k]!) > Math.abs(lu[p * n + k]!)) p = i;
+    if (p !== k) {
+      for (let j = 0; j < n; j++) { const s = lu[k * n + j]!; lu[k * n + j] = lu[p * n + j]!; lu[p * n + j] = s; }
+      [perm[k], perm[p]] = [perm[p]!, perm[k]!];
+    }
+    const pivot = lu[k * n + k]!;
+    if (pivot === 0) continue;
+    for (let i = k + 1; i < n; i++) {
+      const f = (lu[i * n + k]! /= pivot);
+      for (let j = k + 1; j < n; j++) lu[i * n + j] -= f * lu[k * n + j]!;
+    }
+  }
+  return { lu, perm };
+}
