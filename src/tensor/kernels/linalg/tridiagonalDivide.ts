@@ -20,7 +20,11 @@ const EPS = 2 ** -53; // unit roundoff, as LAPACK's dlamch('Epsilon')
  */
 export type LeafSolver = (n: number, d: Float64Array, e: Float64Array, w: Float64Array) => boolean;
 
-/** A solved block: its eigenvalues ascending and its eigenvectors as the columns of an m × m row-major matrix. */
+/**
+ * A solved block: its eigenvalues, in no particular order (the merge sorts the poles it needs sorted,
+ * dlaed1's indxq, so only the whole is sorted once), and its eigenvectors as the columns of an
+ * m × m row-major matrix, in the same order.
+ */
 interface Solved {
   readonly values: Float64Array;
   readonly vectors: Float64Array;
@@ -29,15 +33,15 @@ interface Solved {
 /**
  * Eigen-decomposition of the symmetric tridiagonal with diagonal d (length n) and off-diagonal e
  * (e[i] couples rows i and i + 1, length n − 1): eigenvalues ascending into `values`, eigenvectors
- * as the columns of `vectors` (n × n, row-major) — as its rows where `rows`. False if a leaf's QL
- * iteration did not converge.
+ * as the columns of `vectors` (n × n, row-major). False if a leaf's QL iteration did not converge.
  */
-export function tridiagonalEigen(n: number, d: Float64Array, e: Float64Array, leaf: LeafSolver, values: Float64Array, vectors: Float64Array, rows = false): boolean {
+export function tridiagonalEigen(n: number, d: Float64Array, e: Float64Array, leaf: LeafSolver, values: Float64Array, vectors: Float64Array): boolean {
   const work = Float64Array.from(d);
-  const solved = solve(work, e, 0, n, leaf, rows);
+  const solved = solve(work, e, 0, n, leaf);
   if (solved === null) return false;
-  values.set(solved.values);
-  vectors.set(solved.vectors);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => solved.values[x]! - solved.values[y]!);
+  for (let t = 0; t < n; t++) values[t] = solved.values[order[t]!]!;
+  for (let r = 0; r < n; r++) for (let t = 0, o = r * n; t < n; t++) vectors[o + t] = solved.vectors[o + order[t]!]!;
   return true;
 }
 
@@ -48,9 +52,9 @@ export function tridiagonalEigen(n: number, d: Float64Array, e: Float64Array, le
  *
  * T₁ and T₂ being T's blocks with |b| taken from the two diagonal entries next to the tear (dlaed0).
  */
-function solve(d: Float64Array, e: Float64Array, lo: number, hi: number, leaf: LeafSolver, rows = false): Solved | null {
+function solve(d: Float64Array, e: Float64Array, lo: number, hi: number, leaf: LeafSolver): Solved | null {
   const m = hi - lo;
-  if (m <= LEAF_MAX) return solveLeaf(d, e, lo, hi, leaf, rows);
+  if (m <= LEAF_MAX) return solveLeaf(d, e, lo, hi, leaf);
   const mid = lo + (m >> 1), b = e[mid - 1]!;
   d[mid - 1] -= Math.abs(b);
   d[mid] -= Math.abs(b);
@@ -58,23 +62,17 @@ function solve(d: Float64Array, e: Float64Array, lo: number, hi: number, leaf: L
   if (first === null) return null;
   const second = solve(d, e, mid, hi, leaf);
   if (second === null) return null;
-  return merge(first, second, b, rows);
+  return merge(first, second, b);
 }
 
-/** A small block by the QL iteration; its eigenpairs sorted ascending (the vectors as rows where `rows`). */
-function solveLeaf(d: Float64Array, e: Float64Array, lo: number, hi: number, leaf: LeafSolver, rows: boolean): Solved | null {
-  const m = hi - lo, dd = d.slice(lo, hi), ee = new Float64Array(m), w = new Float64Array(m * m);
+/** A small block by the QL iteration (its rotations accumulate the eigenvectors as w's rows: transposed here). */
+function solveLeaf(d: Float64Array, e: Float64Array, lo: number, hi: number, leaf: LeafSolver): Solved | null {
+  const m = hi - lo, values = d.slice(lo, hi), ee = new Float64Array(m), w = new Float64Array(m * m);
   for (let i = 1; i < m; i++) ee[i] = e[lo + i - 1]!;
   for (let i = 0; i < m; i++) w[i * m + i] = 1;
-  if (!leaf(m, dd, ee, w)) return null;
-  const order = Array.from({ length: m }, (_, i) => i).sort((x, y) => dd[x]! - dd[y]!);
-  const values = new Float64Array(m), vectors = new Float64Array(m * m);
-  for (let c = 0; c < m; c++) {
-    values[c] = dd[order[c]!]!;
-    const row = order[c]! * m; // w's rows are the eigenvectors
-    if (rows) vectors.set(w.subarray(row, row + m), c * m);
-    else for (let r = 0; r < m; r++) vectors[r * m + c] = w[row + r]!;
-  }
+  if (!leaf(m, values, ee, w)) return null;
+  const vectors = new Float64Array(m * m);
+  for (let c = 0; c < m; c++) for (let r = 0; r < m; r++) vectors[r * m + c] = w[c * m + r]!;
   return { values, vectors };
 }
 
@@ -90,7 +88,7 @@ const TOP = 0, DENSE = 1, BOTTOM = 2;
  * the secular equation's roots and its eigenvector matrix U (k × k); the merged eigenvectors are
  * Q·G·U for those (G the deflation's rotations) and the columns of Q·G for the deflated ones.
  */
-function merge(first: Solved, second: Solved, b: number, rows: boolean): Solved {
+function merge(first: Solved, second: Solved, b: number): Solved {
   const n1 = first.values.length, n2 = second.values.length, n = n1 + n2;
   const q = new Float64Array(n * n); // diag(Q₁, Q₂), rotated in place by the deflation
   for (let r = 0; r < n1; r++) q.set(first.vectors.subarray(r * n1, (r + 1) * n1), r * n);
@@ -102,37 +100,21 @@ function merge(first: Solved, second: Solved, b: number, rows: boolean): Solved 
   const rho = 2 * Math.abs(b);
   const kept = deflate(d, z, rho, q, n, type);
   const k = kept.length;
+  // The eigenpairs: the k roots with Q·G·U's columns, then the deflated poles with their columns of Q·G.
   const values = new Float64Array(n);
-  const columnOf = new Int32Array(n).fill(-1); // merged eigenpair → a column of q (deflated) or −1 − j (root j)
   const product = k > 0 ? rootVectors(d, z, rho, kept, q, n, n1, type, values) : new Float64Array(0);
-  // The roots (ascending) and the deflated poles (their columns of q as they are), merged into one ascending list.
   const isKept = new Uint8Array(n);
   for (const c of kept) isKept[c] = 1;
   const deflated: number[] = [];
   for (let c = 0; c < n; c++) if (!isKept[c]) deflated.push(c);
-  deflated.sort((x, y) => d[x]! - d[y]!);
-  const merged = new Float64Array(n);
-  for (let i = 0, j = 0, t = 0; t < n; t++) {
-    if (j >= deflated.length || (i < k && values[i]! <= d[deflated[j]!]!)) { merged[t] = values[i]!; columnOf[t] = -1 - i; i++; }
-    else { merged[t] = d[deflated[j]!]!; columnOf[t] = deflated[j]!; j++; }
-  }
+  deflated.forEach((c, i) => { values[k + i] = d[c]!; });
   const vectors = new Float64Array(n * n);
-  if (rows) {
-    for (let t = 0; t < n; t++) {
-      const c = columnOf[t]!, to = t * n;
-      if (c >= 0) for (let r = 0; r < n; r++) vectors[to + r] = q[r * n + c]!;
-      else for (let r = 0, j = -1 - c; r < n; r++) vectors[to + r] = product[r * k + j]!;
-    }
-  } else {
-    for (let r = 0; r < n; r++) { // along rows: the writes in order
-      const to = r * n, qr = r * n, pr = r * k;
-      for (let t = 0; t < n; t++) {
-        const c = columnOf[t]!;
-        vectors[to + t] = c >= 0 ? q[qr + c]! : product[pr - 1 - c]!;
-      }
-    }
+  for (let r = 0; r < n; r++) {
+    const to = r * n;
+    vectors.set(product.subarray(r * k, (r + 1) * k), to);
+    for (let i = 0, qr = r * n; i < deflated.length; i++) vectors[to + k + i] = q[qr + deflated[i]!]!;
   }
-  return { values: merged, vectors };
+  return { values, vectors };
 }
 
 /**
@@ -146,7 +128,7 @@ function merge(first: Solved, second: Solved, b: number, rows: boolean): Solved 
  *   separate and eigenvectors that are not orthogonal.
  * Rotations are applied to q's columns in place (a column of each block becomes DENSE). Returns the
  * kept poles' columns, ascending in d (they stay strictly ascending: a kept pole only moves
- * inside the interval of the pair it absorbed).
+ * inside the interval of the pair it absorbed). d need not be sorted on entry.
  */
 function deflate(d: Float64Array, z: Float64Array, rho: number, q: Float64Array, n: number, type: Uint8Array): number[] {
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[x]! - d[y]!);
