@@ -80,7 +80,7 @@ const rows = (n) => [
     adjoint: { f: (d) => solveLoss(d.A, d.B, d.W).item(), vg: (d) => { const [v, [ga, gb]] = solveVG(d.A, d.B, d.W); return { value: v.item(), grads: { A: ga, b: gb } }; }, note: 'sum(w ∘ solve(a, b)); plain: LU, unblocked' },
   },
   {
-    id: 'LA-EIGH', size: `n=${n} (tred2 + tql2)`, setup: () => setup(n),
+    id: 'LA-EIGH', size: `n=${n} (tred2 + divide and conquer)`, setup: () => setup(n),
     plain: {
       f: (d) => { const { values } = plainEigh(d); let v = 0; for (let i = 0; i < d.n; i++) v += values[i] * d.w[i]; return v; },
       vg: (d) => {
