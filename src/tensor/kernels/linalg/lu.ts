@@ -166,7 +166,14 @@ function factorPanel(lu: Float64Array, off: number, ld: number, rows: number, k0
       state.sign = -state.sign;
     }
     const pivot = lu[rk + k]!;
-    if (pivot === 0) { state.zero = true; continue; }
+    if (pivot === 0) {
+      state.zero = true;
+      // No multipliers: the column below stays as it is (±0, or NaN), as dgetf2 leaves it. Stored
+      // times `sign` like the multipliers, so that factorInMemory's negation at the end gives it
+      // back as it was (else L held −0 there with the kernel on, +0 with it off).
+      if (sign < 0) for (let i = k + 1; i < rows; i++) lu[off + i * ld + k] = -lu[off + i * ld + k]!;
+      continue;
+    }
     for (let i = k + 1; i < rows; i++) {
       const ri = off + i * ld;
       const f = lu[ri + k]! / pivot;
