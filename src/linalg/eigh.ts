@@ -3,7 +3,8 @@ import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { AdjointError } from '../core/errors.js';
-import { eighKernel, symmetricMean } from '../tensor/kernels/linalg/eigh.js';
+import { eighKernel } from '../tensor/kernels/linalg/eigh.js';
+import { symmetricPartInto } from '../tensor/kernels/linalg/symmetricPart.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { eye, type TensorLike } from '../tensor/create.js';
 import { add, mul, mulStrong, sub } from '../ops/binary.js';
@@ -44,11 +45,7 @@ const eighP: Primitive<null> = definePrimitive<null>({
     checkSymmetric('linalg.eigh', a!, count, n);
     const values = new Float64Array(count * n), vectors = new Float64Array(count * n * n);
     const sym = new Float64Array(a!.size);
-    const d = a!.values;
-    for (let t = 0; t < count; t++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      const o = t * n * n;
-      sym[o + i * n + j] = symmetricMean(d[o + i * n + j]!, d[o + j * n + i]!);
-    }
+    for (let t = 0; t < count; t++) symmetricPartInto(a!.values, t * n * n, n, sym, t * n * n);
     const failed = eighKernel(sym, count, n, values, vectors);
     if (failed >= 0) {
       throw new AdjointError(`linalg.eigh: the QL iteration did not converge for ${whereInBatch(a!.shape, failed)}; please report the matrix.`);

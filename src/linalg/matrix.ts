@@ -4,6 +4,7 @@ import { formatShape, sizeOf, type Shape } from '../tensor/shape.js';
 import { Tensor, opaqueTrace } from '../tensor/tensor.js';
 import { isTraced } from '../tensor/checks.js';
 import { valueReads } from '../jit/valueReads.js';
+import { firstAsymmetry } from '../tensor/kernels/linalg/symmetricPart.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
@@ -112,14 +113,13 @@ export function checkSymmetric(op: string, a: Tensor, count: number, n: number):
     const off = t * n * n;
     let big = 0;
     for (let i = 0; i < n * n; i++) big = Math.max(big, Math.abs(d[off + i]!));
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) {
-      const x = d[off + i * n + j]!, y = d[off + j * n + i]!;
-      if (Math.abs(x - y) > 1e-8 * big) {
-        throw new InvalidArgumentError(
-          `${op}: ${whereInBatch(a.shape, t)} is not symmetric: entry [${i}, ${j}] is ${x} but [${j}, ${i}] is ${y}. ` +
-            `Pass a symmetric matrix, e.g. its symmetric part ad.mul(ad.add(a, ad.linalg.matrixTranspose(a)), 0.5).`,
-        );
-      }
+    const pair = firstAsymmetry(d, off, n, 1e-8 * big);
+    if (pair !== null) {
+      const [i, j] = pair, x = d[off + i * n + j]!, y = d[off + j * n + i]!;
+      throw new InvalidArgumentError(
+        `${op}: ${whereInBatch(a.shape, t)} is not symmetric: entry [${i}, ${j}] is ${x} but [${j}, ${i}] is ${y}. ` +
+          `Pass a symmetric matrix, e.g. its symmetric part ad.mul(ad.add(a, ad.linalg.matrixTranspose(a)), 0.5).`,
+      );
     }
   }
 }

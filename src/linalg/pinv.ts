@@ -5,7 +5,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { pinvKernel, pinvSymmetricKernel } from '../tensor/kernels/linalg/pinv.js';
-import { symmetricMean } from '../tensor/kernels/linalg/eigh.js';
+import { symmetricPartInto } from '../tensor/kernels/linalg/symmetricPart.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -60,11 +60,8 @@ const pinvP: Primitive<PinvParams> = definePrimitive<PinvParams>({
     const out = allocF64(count * n * m);
     if (!hermitian) return new Tensor(pinvKernel(a!.values, count, m, n, rcond, out), [...batch, n, m]);
     checkSymmetric(op, a!, count, n);
-    const d = a!.values, sym = allocF64(a!.size);
-    for (let t = 0; t < count; t++) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      const o = t * n * n;
-      sym[o + i * n + j] = symmetricMean(d[o + i * n + j]!, d[o + j * n + i]!);
-    }
+    const sym = allocF64(a!.size);
+    for (let t = 0; t < count; t++) symmetricPartInto(a!.values, t * n * n, n, sym, t * n * n);
     const failed = pinvSymmetricKernel(sym, count, n, rcond, out);
     if (failed >= 0) throw new AdjointError(`${op}: the QL iteration did not converge for ${whereInBatch(a!.shape, failed)}; please report the matrix.`);
     return new Tensor(out, [...batch, n, n]);

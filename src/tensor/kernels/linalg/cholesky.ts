@@ -4,7 +4,7 @@
  */
 import { gemm } from '../matmul.js';
 import { invertLowerBlock } from './choleskyInverse.js';
-import { symmetricMean } from './eigh.js';
+import { symmetricPartInto } from './symmetricPart.js';
 import { choleskyResident } from './choleskyResident.js';
 import { residentProducts } from '../wasm/gemm.js';
 
@@ -96,7 +96,7 @@ export function choleskyKernel(a: Float64Array, count: number, n: number, out: F
   for (let t = 0; t < count; t++) {
     // The factor of the symmetric part ½(A + Aᵀ): only the lower triangle is read.
     const off = t * n * n;
-    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[off + i * n + j] = symmetricMean(a[off + i * n + j]!, a[off + j * n + i]!);
+    symmetricPartInto(a, off, n, out, off, true);
     const row = choleskyInPlace(out, t * n * n, n);
     if (row >= 0) return { failed: t, row };
   }
