@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import { eighKernel, leafQL } from '../src/tensor/kernels/linalg/eigh.js';
 import { tridiagonalEigen } from '../src/tensor/kernels/linalg/tridiagonalDivide.js';
+import { secularRoots, secularVectors } from '../src/tensor/kernels/linalg/secular.js';
 
 afterAll(() => ad.config({ wasm: true }));
 
@@ -225,6 +226,43 @@ describe('eigh by divide and conquer: hard spectra', () => {
     ({ lam, v } = eigh(a, n));
     expect([lam[0], lam[1], lam[n - 2], lam[n - 1]]).toEqual([-3, 0, 0, 3]);
     expectEigenpairs(a, n, lam, v);
+  });
+});
+
+describe('the secular equation 1 + ρ Σ zᵢ²/(dᵢ − λ) = 0', () => {
+  // mpmath (60 digits, bisection on the float64 data): each root's offset from the pole left of it
+  // and from the pole right of it. Root 1 is 2.5e-25 from d₁ = 0, root 5 2e-10 from d₆: the
+  // offsets must be right to their own precision, which computing λ first and subtracting is not.
+  const d = Float64Array.from([-1, 0, 1e-12, 1e-6, 0.5, 1, 1.000000001, 3]);
+  const z = Float64Array.from([0.30578815601162485, 1.0192938533720828e-7, 0.20385877067441657, 0.40771754134883315,
+    0.001019293853372083, 0.5096469266860414, 0.2548234633430207, 0.6115763120232497]);
+  const rho = 0.7, k = 8;
+  const left = [0.049003633318624717, 2.4999899999320315e-25, 1.9999842600705391e-7, 0.11292328818969708,
+    5.9382350034182316e-7, 8.0000006552157706e-10, 0.22731932838061985, 0.31075295548913181];
+  const right = [-0.95099636668137528, -9.9999999999974998e-13, -8.0000057399294605e-7, -0.38707571181030292,
+    -0.49999940617649966, -2.0000001721879394e-10, -1.7726806706193801];
+
+  it('each root as an offset from its nearer pole, to 1e-14 of itself; the eigenvectors orthonormal', () => {
+    const origin = new Int32Array(k), tau = new Float64Array(k), u = new Float64Array(k * k);
+    secularRoots(d, z, rho, k, origin, tau);
+    for (let j = 0; j < k; j++) {
+      expect([j, j + 1]).toContain(origin[j]);
+      const exact = origin[j] === j ? left[j]! : right[j]!;
+      expect(Math.abs(tau[j]! - exact)).toBeLessThanOrEqual(1e-14 * Math.abs(exact));
+    }
+    secularVectors(d, z, k, origin, tau, u);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+      let g = 0;
+      for (let i = 0; i < k; i++) g += u[i * k + a]! * u[i * k + b]!;
+      expect(Math.abs(g - (a === b ? 1 : 0))).toBeLessThan(1e-15 * k);
+    }
+    // (D + ρ z zᵀ) u_j = λ_j u_j, λ_j = d_{o_j} + τ_j.
+    for (let j = 0; j < k; j++) {
+      let zu = 0;
+      for (let i = 0; i < k; i++) zu += z[i]! * u[i * k + j]!;
+      const lambda = d[origin[j]!]! + tau[j]!;
+      for (let i = 0; i < k; i++) expect(Math.abs(d[i]! * u[i * k + j]! + rho * z[i]! * zu - lambda * u[i * k + j]!)).toBeLessThan(1e-15 * 4);
+    }
   });
 });
 
