@@ -90,13 +90,13 @@ function corner(x: Tensor, rows: number, cols: number): Tensor {
 //   L̇ = (L tril(M, −1))[:, :k],  U̇ = (triu(M) U)[:k, :].
 // Transposed, with L̄ and Ū padded by zeros to m×n:
 //   M̄ = tril(Lᵀ L̄, −1) + triu(Ū Uᵀ),  Ā = P L⁻ᵀ M̄ U⁻ᵀ.
-const luP: Primitive<null> = definePrimitive<null>({
+const luP: Primitive<{ op: string }> = definePrimitive<{ op: string }>({
   name: 'lu',
   saves: 'output',
-  forward: ([a]) => {
+  forward: ([a], { op }) => {
     const m = a!.shape[a!.ndim - 2]!, n = a!.shape[a!.ndim - 1]!, k = Math.min(m, n);
     const { batch, count } = batchOf(a!.shape);
-    checkFinite('linalg.lu', a!, m * n);
+    checkFinite(op, a!, m * n); // named as called: linalg.lu or linalg.luFactor
     let lu: Float64Array, perm: Int32Array;
     const pivots = new Float64Array(count * k);
     if (m === n) {
@@ -159,7 +159,7 @@ function luOf(op: string, a: TensorLike): { p: Tensor; l: Tensor; u: Tensor; piv
     const batch = t.shape.slice(0, -2), k = Math.min(m, n);
     return { p: broadcastTo(eye(m), [...batch, m, m]), l: zeros([...batch, m, k]), u: zeros([...batch, k, n]), pivots: zeros([...batch, k]) };
   }
-  return split(apply(luP, [t], null), m, n);
+  return split(apply(luP, [t], { op }), m, n);
 }
 
 /**

@@ -138,3 +138,14 @@ describe('the resident factorisations beside a chain tape kept in the kernel mem
     for (let j = 0; j < x.length; j++) expect(Math.abs(x[j]! - y[j]!)).toBeLessThan(1e-12);
   });
 });
+
+describe('errors name the op called', () => {
+  it('a non-finite entry: linalg.luFactor names itself (the shared primitive named linalg.lu), under jit and vmap too', () => {
+    const bad = ad.tensor([[1, NaN], [0, 1]]);
+    expect(() => linalg.luFactor(bad)).toThrow(/^linalg\.luFactor: /);
+    expect(() => linalg.lu(bad)).toThrow(/^linalg\.lu: /);
+    expect(() => ad.jit((x: ad.Tensor) => linalg.luFactor(x).lu)(bad)).toThrow(/linalg\.luFactor: /);
+    expect(() => ad.vmap((x: ad.Tensor) => linalg.luFactor(x).lu)(ad.stack([ad.eye(2), bad]))).toThrow(/linalg\.luFactor: /);
+    expect(linalg.luFactor(ad.eye(3)).pivots.toArray()).toEqual([0, 1, 2]);
+  });
+});
