@@ -75,9 +75,9 @@ const eighP: Primitive<null> = definePrimitive<null>({
 
 /**
  * Eigenvalues in ascending order and orthonormal eigenvectors (the columns of `vectors`) of
- * each symmetric matrix: a = vectors · diag(values) · vectorsᵀ. Householder tridiagonalisation
- * and implicit QL. Each eigenvector is signed so that its entry of largest magnitude is
- * positive. Eigenvectors of repeated eigenvalues are not unique and have no derivative: their
+ * each symmetric matrix: a = vectors · diag(values) · vectorsᵀ. Householder tridiagonalisation,
+ * then implicit QL (below order 64) or divide and conquer. Each eigenvector is signed so that its
+ * entry of largest magnitude is positive. Eigenvectors of repeated eigenvalues are not unique and have no derivative: their
  * gradients are ±∞/NaN (see docs/linalg.md); eigenvalues stay differentiable.
  * @example ad.linalg.eigh(ad.tensor([[2, 1], [1, 2]])).values // [1, 3]
  */
