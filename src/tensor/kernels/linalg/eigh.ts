@@ -88,29 +88,41 @@ function tridiagonalize(u: Float64Array, n: number, d: Float64Array, e: Float64A
   accumulate(u, n, d, e);
 }
 
-/** tred2's first half (the reduction), in WebAssembly where it runs. */
-function reduceTridiagonal(u: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
-  if (!reduceInWasm(u, n, d, e)) reduce(u, n, d, e, plainRows(u, d, e));
+/** tred2's first half (the reduction), in WebAssembly where it runs. Exported for tests. @internal */
+export function reduceTridiagonal(u: Float64Array, n: number, d: Float64Array, e: Float64Array): void {
+  if (!reduceInWasm(u, n, d, e)) reduce(u, n, d, e, plainRows(u, n, d, e));
 }
 
-/** The two row loops of tred2's reduction, over rows of u (float64 index `row` = j·n). */
+/** The two row loops of a step i of tred2's reduction, over rows j = 0 … i − 1 of u (n×n row-major). */
 interface ReductionRows {
-  /** Σ_{k=j+1}^{i−1} u[row + k]·d[k] (added to `start`), with e[k] += u[row + k]·f for those k. */
-  symv(row: number, j: number, i: number, f: number, start: number): number;
-  /** u[row + k] −= f·e[k] + g·d[k] for k = j … i−1. */
-  rank2(row: number, j: number, i: number, f: number, g: number): void;
+  /**
+   * The symmetric matrix–vector product: for each j, f = d[j], u[i][j] = f, and
+   * e[j] = e[j] + u[j][j]·f + Σ_{k=j+1}^{i−1} u[j][k]·d[k], with e[k] += u[j][k]·f for those k.
+   */
+  symvRows(i: number): void;
+  /** The rank-2 update: for each j, u[j][k] −= d[j]·e[k] + e[j]·d[k] (k = j … i − 1), then d[j] = u[j][i − 1], u[j][i] = 0. */
+  rank2Rows(i: number): void;
 }
 
 /** The row loops in JavaScript: tred2's operations in tred2's order. */
-function plainRows(u: Float64Array, d: Float64Array, e: Float64Array): ReductionRows {
+function plainRows(u: Float64Array, n: number, d: Float64Array, e: Float64Array): ReductionRows {
   return {
-    symv(row, j, i, f, start) {
-      let g = start;
-      for (let k = j + 1; k <= i - 1; k++) { const x = u[row + k]!; g += x * d[k]!; e[k] += x * f; }
-      return g;
+    symvRows(i) {
+      for (let j = 0; j < i; j++) {
+        const f = d[j]!, row = j * n;
+        u[i * n + j] = f;
+        let g = e[j]! + u[row + j]! * f;
+        for (let k = j + 1; k <= i - 1; k++) { const x = u[row + k]!; g += x * d[k]!; e[k] += x * f; }
+        e[j] = g;
+      }
     },
-    rank2(row, j, i, f, g) {
-      for (let k = j; k <= i - 1; k++) u[row + k] -= f * e[k]! + g * d[k]!;
+    rank2Rows(i) {
+      for (let j = 0; j < i; j++) {
+        const f = d[j]!, g = e[j]!, row = j * n;
+        for (let k = j; k <= i - 1; k++) u[row + k] -= f * e[k]! + g * d[k]!;
+        d[j] = u[row + i - 1]!;
+        u[row + i] = 0;
+      }
     },
   };
 }
@@ -119,10 +131,13 @@ function plainRows(u: Float64Array, d: Float64Array, e: Float64Array): Reduction
 const WASM_REDUCTION_MIN = 64;
 
 /**
- * The reduction with u, d and e in a WebAssembly memory and the row loops in SIMD (two elements
- * an instruction; the rank-2 update the same operations, the matrix–vector product's sums in two
- * lanes, so rounded differently from tred2's running sum): the reduction was 0.72 ns a flop in V8 at
- * every order from 192 to 768 — its scalar code, not memory, bound it. False where unavailable.
+ * The reduction with u, d and e in a WebAssembly memory and each step's two row loops in SIMD,
+ * one call a loop (the loop over rows inside the module: n²/2 calls each from JavaScript, one per
+ * row, had bound it — 260k at n = 512). Two elements an instruction; the rank-2 update the same
+ * operations, the matrix–vector product's sums in two lanes (the pairs' lane sums added to the
+ * running sum, then an odd last element), so rounded differently from tred2's running sum. Its
+ * bits are those of the earlier per-row kernels (rotations.ts: symvRows, rank2Rows). False where
+ * unavailable.
  */
 function reduceInWasm(v: Float64Array, n: number, d: Float64Array, e: Float64Array): boolean {
   if (n < WASM_REDUCTION_MIN) return false;
@@ -131,19 +146,9 @@ function reduceInWasm(v: Float64Array, n: number, d: Float64Array, e: Float64Arr
   const at = RotationSpace.rowAt(0, 0), dAt = at + n * n, eAt = dAt + n;
   const view = space.view, u = view.subarray(at, at + n * n), dv = view.subarray(dAt, dAt + n), ev = view.subarray(eAt, eAt + n);
   u.set(v);
-  const plain = plainRows(u, dv, ev);
   reduce(u, n, dv, ev, {
-    symv(row, j, i, f, start) {
-      const count = i - 1 - j, pairs = count >> 1;
-      let g = start + space.symv(at + row + j + 1, dAt + j + 1, eAt + j + 1, pairs, f);
-      if (count & 1) g = plain.symv(row, j + 2 * pairs, i, f, g); // the last element
-      return g;
-    },
-    rank2(row, j, i, f, g) {
-      const count = i - j, pairs = count >> 1;
-      space.rank2(at + row + j, dAt + j, eAt + j, pairs, f, g);
-      if (count & 1) plain.rank2(row, j + 2 * pairs, i, f, g);
-    },
+    symvRows: (i) => space.symvRows(at, dAt, eAt, n, i),
+    rank2Rows: (i) => space.rank2Rows(at, dAt, eAt, n, i),
   });
   v.set(u);
   d.set(dv);
@@ -169,23 +174,12 @@ function reduce(u: Float64Array, n: number, d: Float64Array, e: Float64Array, ro
       h -= f * g;
       d[i - 1] = f - g;
       for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j]!;
-        u[i * n + j] = f;
-        const row = j * n;
-        e[j] = rows.symv(row, j, i, f, e[j]! + u[row + j]! * f);
-      }
+      rows.symvRows(i);
       f = 0;
       for (let j = 0; j < i; j++) { e[j]! /= h; f += e[j]! * d[j]!; }
       const hh = f / (h + h);
       for (let j = 0; j < i; j++) e[j] -= hh * d[j]!;
-      for (let j = 0; j < i; j++) {
-        f = d[j]!; g = e[j]!;
-        const row = j * n;
-        rows.rank2(row, j, i, f, g);
-        d[j] = u[row + i - 1]!;
-        u[row + i] = 0;
-      }
+      rows.rank2Rows(i);
     }
     d[i] = h;
   }

@@ -36,6 +36,7 @@ const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 
 export const I32 = 0x7f;
 export const V128 = 0x7b;
+export const F64 = 0x7c;
 
 /** Instructions, each as its bytes. */
 export const op = {
@@ -47,6 +48,18 @@ export const op = {
   i32Mul: [0x6c],
   i32Shl: [0x74],
   i32GeS: [0x4e],
+  // For eigh's reduction row loops (./rotations.ts): i32 subtract, and, shift; scalar float64
+  // load/store (alignment 2^3, byte offset) and arithmetic; a one-armed if; a v128's lane as float64.
+  i32Sub: [0x6b],
+  i32And: [0x71],
+  i32ShrU: [0x76],
+  f64Load: (offset: number) => [0x2b, 3, ...uleb(offset)],
+  f64Store: (offset: number) => [0x39, 3, ...uleb(offset)],
+  f64Add: [0xa0],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  if: [0x04, 0x40],
+  f64x2ExtractLane: (lane: number) => [0xfd, ...uleb(33), lane],
   /** block / loop with no result, their end, branch and conditional branch to a label depth. */
   block: [0x02, 0x40],
   loop: [0x03, 0x40],

@@ -2,7 +2,7 @@
  * @file Plane rotations of pairs of rows, and the three inner products a one-sided Jacobi step
  * needs, in WebAssembly SIMD — for the eigenvector rotations of linalg.eigh's QL iteration and the
  * sweeps of linalg.svd's one-sided Jacobi, whose rows live in a memory of this module for the
- * whole run — and the two row loops of eigh's Householder reduction (symv, rank2). A rotation is lane-wise IEEE multiplies and adds, the same operations in the same
+ * whole run — and the two row loops of eigh's Householder reduction (symvRows, rank2Rows: a step's loop over all rows in one call). A rotation is lane-wise IEEE multiplies and adds, the same operations in the same
  * order as the scalar loops it replaces (the same bits); two pairs of elements a step, 0.2–0.3 ns
  * an element against ~2 in V8's scalar code (which did not vectorise it, measured on the bench
  * machine). The inner products sum in six lanes, so their rounding differs from a single running
@@ -13,7 +13,7 @@
  * The memory is made to measure for a run and replaced, never grown (growing detaches its
  * buffer, see ./gemm.ts); one above CACHED_BYTES is dropped after the run.
  */
-import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
+import { F64, I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { wasmKernelsAvailable } from './gemm.js';
 
 const P = 0, Q = 1, END = 2, AT = 3; // parameters: two rows' byte addresses, the first row's end, and an address of constants or results
@@ -69,48 +69,107 @@ function dotsSource(): FunctionSource {
 }
 
 /**
- * symv(u, d, e, end, at) — a row's part of tred2's symmetric matrix–vector product: with f the
- * float64 at `at`, for the pairs of elements from u up to end (d and e at the same positions):
- * g += u·d in two lanes (stored at at + 16), e += u·f.
+ * The locals of the two reduction row loops: parameters U, D, E (byte addresses of u, d, e), NB
+ * (u's row length in bytes), I (the step i); i32 locals J (8j), R (row j's address), P, PD, PE
+ * (the walk along row j, d and e), PEND (the end of its pairs), LEN (its length in bytes), IB (8i);
+ * float64 locals FS, GS, X; v128 locals FV, GV, XV.
  */
-function symvSource(): FunctionSource {
+const U = 0, D = 1, E = 2, NB = 3, I = 4, J = 5, R = 6, PP = 7, PD = 8, PE = 9, PEND = 10, LEN = 11, IB = 12;
+const FS = 13, GS = 14, XS = 15, FV = 16, GV = 17, XV = 18;
+const rowLocals: Array<[number, number]> = [[8, I32], [3, F64], [3, V128]];
+
+/**
+ * The loop over rows j = 0 … i − 1 of a step (`body` per row, R its address, J = 8j), with P, PD,
+ * PE at element `from` (j or j + 1) of row j, d and e, LEN the bytes from there to element i and
+ * PEND the end of its pairs (LEN rounded down to 16).
+ */
+function overRows(from: number, body: number[]): number[] {
   const { get, set, i32 } = op;
-  const U = 0, D = 1, E = 2, UEND = 3, FG = 4, F = 5, G = 6, X = 7; // params 0–4; v128 locals 5–7
-  const code = [
-    ...get(FG), ...op.v128Load64Splat(0), ...set(F),
-    ...op.f64x2Const(0), ...set(G),
+  return [
+    ...get(I), ...i32(3), ...op.i32Shl, ...set(IB),
+    ...i32(0), ...set(J), ...get(U), ...set(R),
     ...op.block, ...op.loop,
-    ...get(U), ...get(UEND), ...op.i32GeU, ...op.brIf(1),
-    ...get(U), ...op.v128Load(0), ...set(X),
-    ...get(G), ...get(X), ...get(D), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add, ...set(G),
-    ...get(E), ...get(E), ...op.v128Load(0), ...get(X), ...get(F), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(0),
-    ...get(U), ...i32(16), ...op.i32Add, ...set(U), ...get(D), ...i32(16), ...op.i32Add, ...set(D), ...get(E), ...i32(16), ...op.i32Add, ...set(E),
+    ...get(J), ...get(IB), ...op.i32GeU, ...op.brIf(1),
+    ...get(IB), ...get(J), ...op.i32Sub, ...i32(from), ...op.i32Sub, ...set(LEN),
+    ...get(R), ...get(J), ...op.i32Add, ...i32(from), ...op.i32Add, ...set(PP),
+    ...get(D), ...get(J), ...op.i32Add, ...i32(from), ...op.i32Add, ...set(PD),
+    ...get(E), ...get(J), ...op.i32Add, ...i32(from), ...op.i32Add, ...set(PE),
+    ...get(PP), ...get(LEN), ...i32(-16), ...op.i32And, ...op.i32Add, ...set(PEND),
+    ...body,
+    ...get(J), ...i32(8), ...op.i32Add, ...set(J), ...get(R), ...get(NB), ...op.i32Add, ...set(R),
     ...op.br(0), ...op.end, ...op.end,
-    ...get(FG), ...get(G), ...op.v128Store(16),
   ];
-  return { name: 'symv', params: 5, locals: [[3, V128]], code };
+}
+
+/** A loop over the pairs of elements from P to PEND, P, PD, PE advancing 16 bytes a pair. */
+function overPairs(body: number[]): number[] {
+  const { get, set, i32 } = op;
+  return [
+    ...op.block, ...op.loop,
+    ...get(PP), ...get(PEND), ...op.i32GeU, ...op.brIf(1),
+    ...body,
+    ...get(PP), ...i32(16), ...op.i32Add, ...set(PP), ...get(PD), ...i32(16), ...op.i32Add, ...set(PD), ...get(PE), ...i32(16), ...op.i32Add, ...set(PE),
+    ...op.br(0), ...op.end, ...op.end,
+  ];
 }
 
 /**
- * rank2(u, d, e, end, at) — a row's part of tred2's rank-2 update: with f, g the float64s at `at`
- * and at + 8, for the pairs from u up to end: u −= f·e + g·d (the scalar loop's operations and order).
+ * symvRows(u, d, e, nb, i) — a step's symmetric matrix–vector product, tred2's loop over rows
+ * j = 0 … i − 1 (u row-major at row length nb bytes; see reduce in ../linalg/eigh.ts): f = d[j],
+ * u[i][j] = f, g = e[j] + u[j][j]·f; over k = j + 1 … i − 1 by pairs: g₂ += u[j][k]·d[k] (two
+ * lanes), e[k] += u[j][k]·f; g += (lane 0 + lane 1); an odd last k: g += u·d[k], e[k] += u·f;
+ * e[j] = g. The operations and order of the per-row kernel it replaces (the same bits).
  */
-function rank2Source(): FunctionSource {
+function symvRowsSource(): FunctionSource {
   const { get, set, i32 } = op;
-  const U = 0, D = 1, E = 2, UEND = 3, FG = 4, F = 5, G = 6; // params 0–4; v128 locals 5–6
-  const code = [
-    ...get(FG), ...op.v128Load64Splat(0), ...set(F),
-    ...get(FG), ...op.v128Load64Splat(8), ...set(G),
-    ...op.block, ...op.loop,
-    ...get(U), ...get(UEND), ...op.i32GeU, ...op.brIf(1),
-    ...get(U),
-    ...get(U), ...op.v128Load(0),
-    ...get(F), ...get(E), ...op.v128Load(0), ...op.f64x2Mul, ...get(G), ...get(D), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add,
-    ...op.f64x2Sub, ...op.v128Store(0),
-    ...get(U), ...i32(16), ...op.i32Add, ...set(U), ...get(D), ...i32(16), ...op.i32Add, ...set(D), ...get(E), ...i32(16), ...op.i32Add, ...set(E),
-    ...op.br(0), ...op.end, ...op.end,
+  const row = [
+    ...get(D), ...get(J), ...op.i32Add, ...op.f64Load(0), ...set(FS),
+    ...get(U), ...get(I), ...get(NB), ...op.i32Mul, ...op.i32Add, ...get(J), ...op.i32Add, ...get(FS), ...op.f64Store(0),
+    ...get(E), ...get(J), ...op.i32Add, ...op.f64Load(0), ...get(R), ...get(J), ...op.i32Add, ...op.f64Load(0), ...get(FS), ...op.f64Mul, ...op.f64Add, ...set(GS),
+    ...get(FS), ...op.f64x2Splat, ...set(FV), ...op.f64x2Const(0), ...set(GV),
+    ...overPairs([
+      ...get(PP), ...op.v128Load(0), ...set(XV),
+      ...get(GV), ...get(XV), ...get(PD), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add, ...set(GV),
+      ...get(PE), ...get(PE), ...op.v128Load(0), ...get(XV), ...get(FV), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(0),
+    ]),
+    ...get(GS), ...get(GV), ...op.f64x2ExtractLane(0), ...get(GV), ...op.f64x2ExtractLane(1), ...op.f64Add, ...op.f64Add, ...set(GS),
+    ...get(LEN), ...i32(8), ...op.i32And, ...op.if,
+    ...get(PP), ...op.f64Load(0), ...set(XS),
+    ...get(GS), ...get(XS), ...get(PD), ...op.f64Load(0), ...op.f64Mul, ...op.f64Add, ...set(GS),
+    ...get(PE), ...get(PE), ...op.f64Load(0), ...get(XS), ...get(FS), ...op.f64Mul, ...op.f64Add, ...op.f64Store(0),
+    ...op.end,
+    ...get(E), ...get(J), ...op.i32Add, ...get(GS), ...op.f64Store(0),
   ];
-  return { name: 'rank2', params: 5, locals: [[2, V128]], code };
+  return { name: 'symvRows', params: 5, locals: rowLocals, code: overRows(8, row) };
+}
+
+/**
+ * rank2Rows(u, d, e, nb, i) — a step's rank-2 update, tred2's loop over rows j = 0 … i − 1:
+ * f = d[j], g = e[j]; u[j][k] −= f·e[k] + g·d[k] for k = j … i − 1 (by pairs, an odd last one
+ * alone: the same operations); then d[j] = u[j][i − 1], u[j][i] = 0. The per-row kernel's bits.
+ */
+function rank2RowsSource(): FunctionSource {
+  const { get, set, i32 } = op;
+  const row = [
+    ...get(D), ...get(J), ...op.i32Add, ...op.f64Load(0), ...set(FS),
+    ...get(E), ...get(J), ...op.i32Add, ...op.f64Load(0), ...set(GS),
+    ...get(FS), ...op.f64x2Splat, ...set(FV), ...get(GS), ...op.f64x2Splat, ...set(GV),
+    ...overPairs([
+      ...get(PP),
+      ...get(PP), ...op.v128Load(0),
+      ...get(FV), ...get(PE), ...op.v128Load(0), ...op.f64x2Mul, ...get(GV), ...get(PD), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add,
+      ...op.f64x2Sub, ...op.v128Store(0),
+    ]),
+    ...get(LEN), ...i32(8), ...op.i32And, ...op.if,
+    ...get(PP),
+    ...get(PP), ...op.f64Load(0),
+    ...get(FS), ...get(PE), ...op.f64Load(0), ...op.f64Mul, ...get(GS), ...get(PD), ...op.f64Load(0), ...op.f64Mul, ...op.f64Add,
+    ...op.f64Sub, ...op.f64Store(0),
+    ...op.end,
+    ...get(D), ...get(J), ...op.i32Add, ...get(R), ...get(IB), ...op.i32Add, ...i32(8), ...op.i32Sub, ...op.f64Load(0), ...op.f64Store(0),
+    ...get(R), ...get(IB), ...op.i32Add, ...op.f64Const0, ...op.f64Store(0),
+  ];
+  return { name: 'rank2Rows', params: 5, locals: rowLocals, code: overRows(0, row) };
 }
 
 type Kernel = (p: number, q: number, end: number, at: number) => void;
@@ -118,7 +177,7 @@ type RowKernel = (u: number, d: number, e: number, end: number, at: number) => v
 
 /** The module's size in bytes (its source built on every call). @internal */
 export function rotationModuleSize(): number {
-  return moduleBytes([rotateSource(), dotsSource(), symvSource(), rank2Source()]).length;
+  return moduleBytes([rotateSource(), dotsSource(), symvRowsSource(), rank2RowsSource()]).length;
 }
 
 /** Memories above this are dropped after their run (a 512² eigh needs 2 MB). */
@@ -143,11 +202,11 @@ export class RotationSpace {
 
   constructor(readonly bytes: number, module: WebAssembly.Module) {
     const memory = new WebAssembly.Memory({ initial: bytes >>> 16, maximum: bytes >>> 16 });
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<'rotate' | 'dots', Kernel> & Record<'symv' | 'rank2', RowKernel>;
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<'rotate' | 'dots', Kernel> & Record<'symvRows' | 'rank2Rows', RowKernel>;
     this.rotateKernel = exports.rotate;
     this.dotsKernel = exports.dots;
-    this.symvKernel = exports.symv;
-    this.rank2Kernel = exports.rank2;
+    this.symvKernel = exports.symvRows;
+    this.rank2Kernel = exports.rank2Rows;
     this.view = new Float64Array(memory.buffer);
   }
 
@@ -173,22 +232,16 @@ export class RotationSpace {
   }
 
   /**
-   * For `pairs` pairs of float64s at indices u, d, e: e += u·f, and returns Σ u·d summed in two
-   * lanes, (lane 0) + (lane 1).
+   * Step i of eigh's reduction over the n×n row-major u at float64 index `u` (d, e at indices `d`,
+   * `e`), all rows j < i in one call: the symmetric matrix–vector product (symvRows above).
    */
-  symv(u: number, d: number, e: number, pairs: number, f: number): number {
-    const v = this.view;
-    v[0] = f;
-    this.symvKernel(u * 8, d * 8, e * 8, (u + 2 * pairs) * 8, 0);
-    return v[2]! + v[3]!;
+  symvRows(u: number, d: number, e: number, n: number, i: number): void {
+    this.symvKernel(u * 8, d * 8, e * 8, n * 8, i);
   }
 
-  /** For `pairs` pairs of float64s at indices u, d, e: u −= f·e + g·d. */
-  rank2(u: number, d: number, e: number, pairs: number, f: number, g: number): void {
-    const v = this.view;
-    v[0] = f;
-    v[1] = g;
-    this.rank2Kernel(u * 8, d * 8, e * 8, (u + 2 * pairs) * 8, 0);
+  /** Step i's rank-2 update over all rows j < i, with d[j] = u[j][i − 1], u[j][i] = 0 (rank2Rows above). */
+  rank2Rows(u: number, d: number, e: number, n: number, i: number): void {
+    this.rank2Kernel(u * 8, d * 8, e * 8, n * 8, i);
   }
 
   /** Ends a run: a large memory is let go. */
@@ -210,7 +263,7 @@ export function rotationSpace(doubles: number): RotationSpace | null {
   if (!wasmKernelsAvailable()) return null;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(moduleBytes([rotateSource(), dotsSource(), symvSource(), rank2Source()]));
+      compiled = new WebAssembly.Module(moduleBytes([rotateSource(), dotsSource(), symvRowsSource(), rank2RowsSource()]));
     } catch {
       compiled = null;
     }
