@@ -101,15 +101,22 @@ function overRows(from: number, body: number[]): number[] {
   ];
 }
 
-/** A loop over the pairs of elements from P to PEND, P, PD, PE advancing 16 bytes a pair. */
-function overPairs(body: number[]): number[] {
+/**
+ * The pairs of elements from P to PEND, P, PD, PE advancing 16 bytes a pair: two pairs an
+ * iteration while two remain (`body(offset)` for each, in order: the same operations in the same
+ * order as one pair an iteration, with half the loop's own instructions), then a last pair.
+ */
+function overPairs(body: (offset: number) => number[]): number[] {
   const { get, set, i32 } = op;
+  const advance = (bytes: number) => [
+    ...get(PP), ...i32(bytes), ...op.i32Add, ...set(PP), ...get(PD), ...i32(bytes), ...op.i32Add, ...set(PD), ...get(PE), ...i32(bytes), ...op.i32Add, ...set(PE),
+  ];
   return [
     ...op.block, ...op.loop,
-    ...get(PP), ...get(PEND), ...op.i32GeU, ...op.brIf(1),
-    ...body,
-    ...get(PP), ...i32(16), ...op.i32Add, ...set(PP), ...get(PD), ...i32(16), ...op.i32Add, ...set(PD), ...get(PE), ...i32(16), ...op.i32Add, ...set(PE),
+    ...get(PP), ...i32(16), ...op.i32Add, ...get(PEND), ...op.i32GeU, ...op.brIf(1),
+    ...body(0), ...body(16), ...advance(32),
     ...op.br(0), ...op.end, ...op.end,
+    ...get(PP), ...get(PEND), ...op.i32Sub, ...op.if, ...body(0), ...advance(16), ...op.end,
   ];
 }
 
@@ -127,10 +134,10 @@ function symvRowsSource(): FunctionSource {
     ...get(U), ...get(I), ...get(NB), ...op.i32Mul, ...op.i32Add, ...get(J), ...op.i32Add, ...get(FS), ...op.f64Store(0),
     ...get(E), ...get(J), ...op.i32Add, ...op.f64Load(0), ...get(R), ...get(J), ...op.i32Add, ...op.f64Load(0), ...get(FS), ...op.f64Mul, ...op.f64Add, ...set(GS),
     ...get(FS), ...op.f64x2Splat, ...set(FV), ...op.f64x2Const(0), ...set(GV),
-    ...overPairs([
-      ...get(PP), ...op.v128Load(0), ...set(XV),
-      ...get(GV), ...get(XV), ...get(PD), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add, ...set(GV),
-      ...get(PE), ...get(PE), ...op.v128Load(0), ...get(XV), ...get(FV), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(0),
+    ...overPairs((o) => [
+      ...get(PP), ...op.v128Load(o), ...set(XV),
+      ...get(GV), ...get(XV), ...get(PD), ...op.v128Load(o), ...op.f64x2Mul, ...op.f64x2Add, ...set(GV),
+      ...get(PE), ...get(PE), ...op.v128Load(o), ...get(XV), ...get(FV), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store(o),
     ]),
     ...get(GS), ...get(GV), ...op.f64x2ExtractLane(0), ...get(GV), ...op.f64x2ExtractLane(1), ...op.f64Add, ...op.f64Add, ...set(GS),
     ...get(LEN), ...i32(8), ...op.i32And, ...op.if,
@@ -154,11 +161,11 @@ function rank2RowsSource(): FunctionSource {
     ...get(D), ...get(J), ...op.i32Add, ...op.f64Load(0), ...set(FS),
     ...get(E), ...get(J), ...op.i32Add, ...op.f64Load(0), ...set(GS),
     ...get(FS), ...op.f64x2Splat, ...set(FV), ...get(GS), ...op.f64x2Splat, ...set(GV),
-    ...overPairs([
+    ...overPairs((o) => [
       ...get(PP),
-      ...get(PP), ...op.v128Load(0),
-      ...get(FV), ...get(PE), ...op.v128Load(0), ...op.f64x2Mul, ...get(GV), ...get(PD), ...op.v128Load(0), ...op.f64x2Mul, ...op.f64x2Add,
-      ...op.f64x2Sub, ...op.v128Store(0),
+      ...get(PP), ...op.v128Load(o),
+      ...get(FV), ...get(PE), ...op.v128Load(o), ...op.f64x2Mul, ...get(GV), ...get(PD), ...op.v128Load(o), ...op.f64x2Mul, ...op.f64x2Add,
+      ...op.f64x2Sub, ...op.v128Store(o),
     ]),
     ...get(LEN), ...i32(8), ...op.i32And, ...op.if,
     ...get(PP),
