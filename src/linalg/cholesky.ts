@@ -3,7 +3,7 @@ import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { allocF64 } from '../tensor/alloc.js';
+import { allocF64, uninitializedF64 } from '../tensor/alloc.js';
 import { choleskyKernel } from '../tensor/kernels/linalg/cholesky.js';
 import { choleskyAdjointKernel } from '../tensor/kernels/linalg/choleskyAdjoint.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -34,7 +34,7 @@ const choleskyP: Primitive<null> = definePrimitive<null>({
     const n = a!.shape[a!.ndim - 1]!;
     const { count } = batchOf(a!.shape);
     checkSymmetric('linalg.cholesky', a!, count, n);
-    const out = allocF64(a!.size);
+    const out = uninitializedF64(a!.size); // every entry written (L and the zeros above it), or the call throws
     const { failed, row } = choleskyKernel(a!.values, count, n, out);
     if (failed >= 0) {
       // A NaN pivot also fails the test; say that the entries are not finite, not that a is indefinite.

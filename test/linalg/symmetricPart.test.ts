@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
-import { firstAsymmetry, symmetricPartInto } from '../../src/tensor/kernels/linalg/symmetricPart.js';
+import { firstAsymmetry, symmetricPartInto, symmetryDefect } from '../../src/tensor/kernels/linalg/symmetricPart.js';
 import { symmetricMean } from '../../src/tensor/kernels/linalg/eigh.js';
 
 describe('symmetricPartInto and firstAsymmetry', () => {
@@ -37,5 +37,19 @@ describe('symmetricPartInto and firstAsymmetry', () => {
     a[45 * n + 40] += 1; // row-major first
     expect(() => ad.linalg.cholesky(ad.tensor(a, [n, n]))).toThrow(/entry \[45, 40\]/);
     expect(() => ad.linalg.eigh(ad.tensor(a, [n, n]))).toThrow(/entry \[45, 40\]/);
+  });
+});
+
+describe('symmetryDefect', () => {
+  it.each([1, 5, 32, 33, 70])('n = %i: max |a_ij| and max |a_ij − a_ji| as the plain scans; NaN where an entry is NaN', (n) => {
+    const a = ad.random.normal([n, n], 40 + n).toFloat64Array();
+    a[(n - 1) * n + (n - 1)] = 50; // the largest entry on the diagonal
+    let big = 0, worst = 0;
+    for (let i = 0; i < n * n; i++) big = Math.max(big, Math.abs(a[i]!));
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) worst = Math.max(worst, Math.abs(a[i * n + j]! - a[j * n + i]!));
+    expect(symmetryDefect(a, 0, n)).toEqual({ big, worst });
+    a[Math.floor(n / 2) * n] = NaN;
+    const withNaN = symmetryDefect(a, 0, n);
+    expect(Number.isNaN(withNaN.big)).toBe(true);
   });
 });

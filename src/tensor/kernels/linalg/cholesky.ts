@@ -92,12 +92,18 @@ function finish(l: Float64Array, off: number, n: number, status: number): number
  * one is not positive definite, its index in the batch and the failing row.
  */
 export function choleskyKernel(a: Float64Array, count: number, n: number, out: Float64Array): { failed: number; row: number } {
-  out.set(a);
+  const resident = n > RESIDENT_AFTER ? residentProducts((n + (-n & 3)) ** 2) : null;
+  if (resident === null) out.set(a);
   for (let t = 0; t < count; t++) {
-    // The factor of the symmetric part ½(A + Aᵀ): only the lower triangle is read.
+    // The factor of the symmetric part ½(A + Aᵀ): resident, read straight from a (no copy of it
+    // first); else its lower triangle written into out and factored there.
     const off = t * n * n;
-    symmetricPartInto(a, off, n, out, off, true);
-    const row = choleskyInPlace(out, t * n * n, n);
+    let row: number;
+    if (resident !== null) row = choleskyResident(resident, a, off, n, out, off);
+    else {
+      symmetricPartInto(a, off, n, out, off, true);
+      row = choleskyInPlace(out, off, n);
+    }
     if (row >= 0) return { failed: t, row };
   }
   return { failed: -1, row: -1 };

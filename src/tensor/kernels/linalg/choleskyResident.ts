@@ -18,6 +18,7 @@
  * of [[A, 0], [0, I]] is [[U, 0], [0, I]].
  */
 import type { ResidentProducts } from '../wasm/gemm.js';
+import { symmetricMean } from './eigh.js';
 
 /** Diagonal blocks of this order are factored in plain loops. */
 const LEAF = 8;
@@ -30,20 +31,23 @@ const SYRK_LEAF = 16;
  * Factors the n×n matrix at `off` of `l` (its lower triangle read) in the kernel's memory `r`, of
  * at least np² float64s, np = n rounded up to a multiple of 4; writes L to the lower triangle and
  * zeroes the strict upper one. Returns −1, or the (0-based) row at which a leading minor was found
- * not positive (NaN included), as choleskyInPlace.
+ * not positive (NaN included), as choleskyInPlace. With `out`, L goes there instead (n×n at
+ * `outOff`) and the factor is of the symmetric part ½(A + Aᵀ) of the matrix at `off` (both
+ * triangles read, symmetricMean: ./symmetricPart.ts), with no copy of it made first.
  */
-export function choleskyResident(r: ResidentProducts, l: Float64Array, off: number, n: number): number {
+export function choleskyResident(r: ResidentProducts, l: Float64Array, off: number, n: number, out: Float64Array | null = null, outOff = 0): number {
   const np = n + (-n & 3), v = r.view;
-  // In: S = −U's start, the upper triangle of A: S[j, i] = −A[i, j] for j ≤ i (read from A's lower triangle).
-  // Only the upper triangle is read (the products' lower halves within diagonal blocks are never
-  // used), so only the padding is cleared.
-  transposeTriangle(l, off, n, v, 0, np, n, true);
+  // In: S = −U's start, the upper triangle of A: S[j, i] = −A[i, j] for j ≤ i (read from A's lower
+  // triangle, or from both). Only the upper triangle is read (the products' lower halves within
+  // diagonal blocks are never used), so only the padding is cleared.
+  copyIn(l, off, n, v, np, out !== null);
   for (let i = 0; i < n; i++) v.fill(0, i * np + n, (i + 1) * np);
   for (let i = n; i < np; i++) { v.fill(0, i * np, (i + 1) * np); v[i * np + i] = -1; }
   const failed = factor(r, np, 0, np);
   // Out: L[i, j] = U[j, i] = −S[j, i] for j ≤ i, zero above.
-  for (let i = 0; i < n; i++) l.fill(0, off + i * n + i + 1, off + (i + 1) * n);
-  transposeTriangle(v, 0, np, l, off, n, n, false);
+  const dst = out ?? l, dOff = out === null ? off : outOff;
+  for (let i = 0; i < n; i++) dst.fill(0, dOff + i * n + i + 1, dOff + (i + 1) * n);
+  copyOut(v, np, dst, dOff, n);
   return failed < n ? failed : -1;
 }
 
@@ -51,18 +55,37 @@ export function choleskyResident(r: ResidentProducts, l: Float64Array, off: numb
 const TILE = 32;
 
 /**
- * dst[dOff + j·dld + i] = −src[sOff + i·sld + j] over the lower (j ≤ i) or upper (j ≥ i) triangle
- * of n×n: a triangle copied transposed and negated, tile by tile so that the strided side stays in
- * cache (a plain double loop took about as long as the factorisation's products at n = 512).
+ * In: v[j·np + i] = −a_ij for j ≤ i < n (A's lower triangle into the upper one, negated), or with
+ * `symmetrize` −½(a_ij + a_ji) (symmetricMean), tile by tile so that the strided side stays in
+ * cache (a plain double loop took about as long as the factorisation's products at n = 512). The
+ * copy in and the copy out are separate functions: each reads one kind of array and writes the
+ * other (the kernel's memory may be shared), so each stays monomorphic (one function for both
+ * took 5 ns an element at n = 200).
  */
-function transposeTriangle(src: Float64Array, sOff: number, sld: number, dst: Float64Array, dOff: number, dld: number, n: number, lower: boolean): void {
+function copyIn(src: Float64Array, sOff: number, n: number, v: Float64Array, np: number, symmetrize: boolean): void {
   for (let i0 = 0; i0 < n; i0 += TILE) {
     const i1 = Math.min(n, i0 + TILE);
-    for (let j0 = lower ? 0 : i0; j0 < (lower ? i1 : n); j0 += TILE) {
-      const j1 = Math.min(n, j0 + TILE);
+    for (let j0 = 0; j0 < i1; j0 += TILE) {
+      const j1 = Math.min(i1, j0 + TILE);
       for (let i = i0; i < i1; i++) {
-        const si = sOff + i * sld, lo = lower ? j0 : Math.max(j0, i), hi = lower ? Math.min(j1, i + 1) : j1;
-        for (let j = lo; j < hi; j++) dst[dOff + j * dld + i] = -src[si + j]!;
+        const si = sOff + i * n, hi = Math.min(j1, i);
+        if (symmetrize) for (let j = j0; j < hi; j++) v[j * np + i] = -symmetricMean(src[si + j]!, src[sOff + j * n + i]!);
+        else for (let j = j0; j < hi; j++) v[j * np + i] = -src[si + j]!;
+        if (i >= j0 && i < j1) v[i * np + i] = -src[si + i]!;
+      }
+    }
+  }
+}
+
+/** Out: dst[dOff + i·n + j] = −v[j·np + i] for j ≤ i < n (the negated upper factor back as L), by tiles. */
+function copyOut(v: Float64Array, np: number, dst: Float64Array, dOff: number, n: number): void {
+  for (let i0 = 0; i0 < n; i0 += TILE) {
+    const i1 = Math.min(n, i0 + TILE);
+    for (let j0 = 0; j0 < i1; j0 += TILE) {
+      const j1 = Math.min(i1, j0 + TILE);
+      for (let i = i0; i < i1; i++) {
+        const di = dOff + i * n, hi = Math.min(j1, i + 1);
+        for (let j = j0; j < hi; j++) dst[di + j] = -v[j * np + i]!;
       }
     }
   }

@@ -45,3 +45,28 @@ export function firstAsymmetry(a: Float64Array, off: number, n: number, tol: num
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) if (Math.abs(a[off + i * n + j]! - a[off + j * n + i]!) > tol) return [i, j];
   return null;
 }
+
+/**
+ * max |a_ij| over the n×n matrix at `off` and max |a_ij − a_ji| over its pairs, in one pass over
+ * tiles (NaN if an entry, or a difference, is NaN — Math.max's rule — so that no test against
+ * them holds, as with the two separate scans this replaces).
+ */
+export function symmetryDefect(a: Float64Array, off: number, n: number): { big: number; worst: number } {
+  let big = 0, worst = 0;
+  for (let i0 = 0; i0 < n; i0 += TILE) {
+    const i1 = Math.min(n, i0 + TILE);
+    for (let j0 = 0; j0 < i1; j0 += TILE) {
+      const j1 = Math.min(i1, j0 + TILE);
+      for (let i = i0; i < i1; i++) {
+        const hi = Math.min(j1, i);
+        for (let j = j0; j < hi; j++) {
+          const x = a[off + i * n + j]!, y = a[off + j * n + i]!;
+          big = Math.max(big, Math.abs(x), Math.abs(y));
+          worst = Math.max(worst, Math.abs(x - y));
+        }
+        if (i >= j0 && i < j1) big = Math.max(big, Math.abs(a[off + i * n + i]!));
+      }
+    }
+  }
+  return { big, worst };
+}
