@@ -38,17 +38,19 @@ const SOLVE_LEAF = 8;
  * Same pivots and, up to rounding, the same factors as the unblocked algorithm.
  */
 export function luFactor(a: Float64Array, count: number, n: number): LuFactors {
-  const lu = a.slice();
+  const np = n + (-n & 3);
+  const resident = n > RESIDENT_AFTER ? residentProducts(np * np) : null;
+  // Resident, each matrix goes from a into the kernel's memory and its factors from there into lu
+  // (every entry); else lu starts as a copy of a and is factored in place.
+  const lu = resident !== null ? new Float64Array(a.length) : a.slice();
   const perm = new Int32Array(count * n);
   const parity = new Float64Array(count);
   let singular = -1;
-  const np = n + (-n & 3);
-  const resident = n > RESIDENT_AFTER ? residentProducts(np * np) : null;
   for (let t = 0; t < count; t++) {
     const off = t * n * n, p = perm.subarray(t * n, (t + 1) * n);
     for (let i = 0; i < n; i++) p[i] = i;
     const state = { sign: 1, zero: false };
-    if (resident !== null) factorInMemory(resident, lu, off, n, np, p, state);
+    if (resident !== null) factorInMemory(resident, a, lu, off, n, np, p, state);
     else if (n <= UNBLOCKED_MAX) factorPanel(lu, off, n, n, 0, n, p, state, 1);
     else factorRecursive(lu, off, n, 0, n, p, state);
     if (state.zero && singular < 0) singular = t;
@@ -61,21 +63,21 @@ export function luFactor(a: Float64Array, count: number, n: number): LuFactors {
 interface PivotState { sign: number; zero: boolean }
 
 /**
- * The recursive factorisation with the matrix in the matrix kernel's memory for the whole run
- * (copied in once and out once) and every product run there in place, on blocks of the matrix at
- * its row length — no packing or staging per product (at n = 512 those copies, and the products'
+ * The recursive factorisation of the matrix at `off` of `a`, into `lu`, with the matrix in the
+ * matrix kernel's memory for the whole run (copied in once and out once) and every product run
+ * there in place, on blocks of the matrix at its row length — no packing or staging per product (at n = 512 those copies, and the products'
  * own staging, took about as long as the products). The matrix is padded to np, a multiple of 4,
  * with the identity: the LU of [[A, 0], [0, I]] is that of A beside I's (a pad row never wins a
  * pivot: its entries in A's columns are 0, and a pivot moves only for a strictly larger entry).
  * The multipliers are kept negated while it runs, so that the update A22 −= L21·U12 is the
  * kernel's C += A·B with A = −L21 as stored; they are negated back (exactly) at the end.
  */
-function factorInMemory(r: ResidentProducts, lu: Float64Array, off: number, n: number, np: number, perm: Int32Array, state: PivotState): void {
+function factorInMemory(r: ResidentProducts, a: Float64Array, lu: Float64Array, off: number, n: number, np: number, perm: Int32Array, state: PivotState): void {
   const v = r.view;
   for (let i = 0; i < np; i++) {
     const row = i * np;
     if (i < n) {
-      v.set(lu.subarray(off + i * n, off + (i + 1) * n), row);
+      v.set(a.subarray(off + i * n, off + (i + 1) * n), row);
       v.fill(0, row + n, row + np);
     } else {
       v.fill(0, row, row + np);

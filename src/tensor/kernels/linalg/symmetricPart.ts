@@ -27,21 +27,10 @@ export function symmetricPartInto(a: Float64Array, off: number, n: number, out: 
 
 /**
  * The first pair (in row-major order of the lower triangle) with |a_ij − a_ji| > tol in the n×n
- * matrix at `off`, or null: found tile by tile, then (only when there is one) looked up in order.
+ * matrix at `off`, or null: a plain ordered scan, for the error message once symmetryDefect has
+ * found that there is one.
  */
 export function firstAsymmetry(a: Float64Array, off: number, n: number, tol: number): [number, number] | null {
-  let found = false;
-  for (let i0 = 0; i0 < n && !found; i0 += TILE) {
-    const i1 = Math.min(n, i0 + TILE);
-    for (let j0 = 0; j0 < i1 && !found; j0 += TILE) {
-      const j1 = Math.min(i1, j0 + TILE);
-      for (let i = i0; i < i1; i++) {
-        const hi = Math.min(j1, i);
-        for (let j = j0; j < hi; j++) if (Math.abs(a[off + i * n + j]! - a[off + j * n + i]!) > tol) found = true;
-      }
-    }
-  }
-  if (!found) return null;
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) if (Math.abs(a[off + i * n + j]! - a[off + j * n + i]!) > tol) return [i, j];
   return null;
 }

@@ -182,9 +182,12 @@ function rank2RowsSource(): FunctionSource {
 type Kernel = (p: number, q: number, end: number, at: number) => void;
 type RowKernel = (u: number, d: number, e: number, end: number, at: number) => void;
 
+/** The module's functions. */
+const moduleSource = (): FunctionSource[] => [rotateSource(), dotsSource(), symvRowsSource(), rank2RowsSource()];
+
 /** The module's size in bytes (its source built on every call). @internal */
 export function rotationModuleSize(): number {
-  return moduleBytes([rotateSource(), dotsSource(), symvRowsSource(), rank2RowsSource()]).length;
+  return moduleBytes(moduleSource()).length;
 }
 
 /** Memories above this are dropped after their run (a 512² eigh needs 2 MB). */
@@ -270,7 +273,7 @@ export function rotationSpace(doubles: number): RotationSpace | null {
   if (!wasmKernelsAvailable()) return null;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(moduleBytes([rotateSource(), dotsSource(), symvRowsSource(), rank2RowsSource()]));
+      compiled = new WebAssembly.Module(moduleBytes(moduleSource()));
     } catch {
       compiled = null;
     }
