@@ -1,6 +1,9 @@
 // Kernel speed (issue 7, item 3): matmul GFLOP/s of adjoint against plain JavaScript loops (the i-k-j loop and a 4×4 register-blocked loop), and elementwise and reduction throughput against plain loops over the same Float64Arrays.
 import * as ad from 'adjoint';
 import { measure } from './timing.mjs';
+// The same module instance as the package's own (dist/index.js imports this file): turns the native
+// product off and on, so that the table gives the WebAssembly kernel's rate beside it.
+import { nativeKernelInfo, useNativeKernel } from '../dist/tensor/kernels/native/nativeGemm.js';
 
 /** C = A·B by the i-k-j loop (what most hand-written JavaScript does). */
 function matmulIKJ(a, b, m, k, n) {
@@ -51,9 +54,21 @@ export function runKernels({ quick }) {
   for (const [m, k, n] of [[16, 16, 16], [128, 784, 256], [256, 256, 256]]) {
     const a = fill(m * k, 1), b = fill(k * n, 2);
     const A = ad.tensor(a, [m, k]), B = ad.tensor(b, [k, n]);
-    const t = measure({ ikj: () => matmulIKJ(a, b, m, k, n), blocked: () => matmulBlocked(a, b, m, k, n), adjoint: () => ad.matmul(A, B) }, settings);
+    const native = nativeKernelInfo().available;
+    const wasmOnly = () => {
+      useNativeKernel(false);
+      try {
+        return ad.matmul(A, B);
+      } finally {
+        useNativeKernel(true);
+      }
+    };
+    const t = measure({ ikj: () => matmulIKJ(a, b, m, k, n), blocked: () => matmulBlocked(a, b, m, k, n), adjoint: () => ad.matmul(A, B), ...(native ? { wasm: wasmOnly } : {}) }, settings);
     const gflops = (x) => (2 * m * k * n) / x.ms / 1e6;
-    rows.push({ kernel: 'matmul', size: `${m}x${k}x${n}`, unit: 'GFLOP/s', plain: gflops(t.ikj), plainBlocked: gflops(t.blocked), adjoint: gflops(t.adjoint) });
+    rows.push({
+      kernel: native ? 'matmul (native)' : 'matmul', size: `${m}x${k}x${n}`, unit: 'GFLOP/s', plain: gflops(t.ikj), plainBlocked: gflops(t.blocked), adjoint: gflops(t.adjoint),
+      ...(native ? { adjointWasm: gflops(t.wasm) } : {}),
+    });
   }
   const N = 1e6;
   const x = fill(N, 3), y = fill(N, 4);
@@ -75,10 +90,11 @@ export function runKernels({ quick }) {
 
 /** The kernel table as text. */
 export function formatKernels(rows) {
-  const head = ['kernel', 'size', 'unit', 'plain loop', 'plain blocked', 'adjoint', 'adjoint / best plain'];
+  const head = ['kernel', 'size', 'unit', 'plain loop', 'plain blocked', 'adjoint', 'adjoint WebAssembly', 'adjoint / best plain'];
   const body = rows.map((r) => {
     const best = Math.max(r.plain, r.plainBlocked ?? 0);
-    return [r.kernel, r.size, r.unit, r.plain.toFixed(2), r.plainBlocked === undefined ? '-' : r.plainBlocked.toFixed(2), r.adjoint.toFixed(2), (r.adjoint / best).toFixed(2)];
+    const opt = (v) => (v === undefined ? '-' : v.toFixed(2));
+    return [r.kernel, r.size, r.unit, r.plain.toFixed(2), opt(r.plainBlocked), r.adjoint.toFixed(2), opt(r.adjointWasm), (r.adjoint / best).toFixed(2)];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();

@@ -2,11 +2,13 @@
  * @file The gemm kernel against the naive triple loop — with the WebAssembly SIMD block kernel and
  * with the JavaScript kernel alone: every size class (multiples of the 4×4 block and leftovers in
  * rows, columns and both), k across the cache block, the four transpose combinations, offsets into
- * larger arrays, and accumulation into a non-zero C.
+ * larger arrays, and accumulation into a non-zero C. (The native kernel that replaces the
+ * WebAssembly one under Node where it is built: test/nativeGemm.test.ts.)
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { afterAll } from 'vitest';
+import { useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { useWasmKernels, wasmKernelsAvailable } from '../src/tensor/kernels/wasm/gemm.js';
 
@@ -25,6 +27,10 @@ function naive(a: Float64Array, b: Float64Array, m: number, k: number, n: number
 const values = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 2);
 
 afterAll(() => useWasmKernels(true));
+// The WebAssembly kernel's own tests: where Node's native build is loaded it would take these
+// products (with the same bits; test/nativeGemm.test.ts), so it is kept off here.
+beforeEach(() => useNativeKernel(false));
+afterEach(() => useNativeKernel(true));
 
 it('WebAssembly SIMD is available here (Node 20), so the suite exercises the Wasm kernel', () => {
   useWasmKernels(true);

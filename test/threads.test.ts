@@ -7,11 +7,12 @@
  * fails) give one thread with a reason and the same numbers; a caller that may not block (a
  * browser's main thread) spins instead of Atomics.wait.
  */
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { detectPlatform, type Platform } from '../src/tensor/threads/platform.js';
 import { setPlatform, sharedKernel, threadPool } from '../src/tensor/threads/pool.js';
+import { useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
 
 const values = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 2);
 
@@ -31,7 +32,11 @@ async function workersReady(threads: number): Promise<void> {
 
 const worked = () => threadPool()?.worked ?? 0;
 
+// These are the worker pool's tests: products run on its WebAssembly kernels, as in a browser (where
+// Node's native build is loaded it would take them: test/nativeGemm.test.ts has its threads).
+beforeEach(() => useNativeKernel(false));
 afterEach(() => {
+  useNativeKernel(true);
   setPlatform(null);
   ad.config({ threads: 'auto', wasm: true });
 });

@@ -71,6 +71,14 @@ const libraryRoot = (() => {
   return cut >= 0 ? start.url.slice(0, cut + 1) : null;
 })();
 
+/**
+ * The URL or path of the folder holding the library's modules (dist/ or src/) when they are files
+ * of their own, else null (a bundle). @internal
+ */
+export function libraryFolder(): string | null {
+  return libraryRoot;
+}
+
 /** Whether a frame is the library's own (or has no position to name): never reported as the user's line. */
 export function isLibraryFrame(frame: string): boolean {
   const p = positionOf(frame);

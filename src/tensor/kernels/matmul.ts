@@ -30,7 +30,8 @@ export function gemm(
   a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
   m: number, k: number, n: number, transA = false, transB = false, fresh = false,
 ): void {
-  // WebAssembly SIMD where available (./wasm/gemm.ts, extents padded to multiples of 4); else here.
+  // WebAssembly SIMD where available (./wasm/gemm.ts, extents padded to multiples of 4; natively
+  // where the Node build is loaded: ./native/nativeGemm.ts, the same bits); else here.
   if (gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, fresh)) return;
   if (k === 1) {
     // An outer product (a per-example gradient of a layer): one multiply-add per element of C,

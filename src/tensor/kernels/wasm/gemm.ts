@@ -27,7 +27,8 @@
  * same instructions in the same order whichever thread takes it, so the result is the same bits.
  */
 import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
-import { MAX_PAGES, sharedKernel, threadPool } from '../../threads/pool.js';
+import { MAX_PAGES, sharedKernel, threadPool, threadsInfo } from '../../threads/pool.js';
+import { nativeProducts } from '../native/nativeGemm.js';
 import { packArgs, packCode, packs, packsPanels, panelArgs, type PackKernel } from './pack.js';
 import { layout, stageAC, stageB, touchPages, unstage } from './staging.js';
 
@@ -236,6 +237,11 @@ export function gemmBlockWasm(
   const { mp, np, ob, oc, oa, total } = at;
   if (total > MAX_DOUBLES) return false;
   if (compiled() === null) return false;
+  const native = nativeProducts();
+  if (native !== null) { // the same products in the same order, natively: ../native/nativeGemm.ts
+    native(a, aOff, transA ? m : k, b, bOff, transB ? k : n, c, cOff, n, m, k, n, transA, transB, fresh, nativeThreads(m, k, n));
+    return true;
+  }
   const jScale = packed ? k * 8 : 8, bStep = packed ? 32 : np * 8; // the kernel's B layout arguments
   // The kernel's A: its panels (read by the transposed variant, a run of four per step), else A as stored.
   const readsT = transA || panels, aAt = panels ? oa * 8 : 0;
@@ -332,7 +338,25 @@ export function residentKernels(doubles: number): { view: Float64Array; run: Ker
   if (doubles > MAX_DOUBLES || compiled() === null) return null;
   vacate();
   const run = ensure(doubles)!;
-  return { view, run };
+  const native = nativeProducts();
+  if (native === null) return { view, run };
+  // The native kernel over the same memory, for the products whose operands are as stored (A with
+  // its row length rowA, B and C with n: the chains' products; no packed layouts).
+  const v = view;
+  return {
+    view: v,
+    run: {
+      ...run,
+      gemmSet: (a, b, c, m4, k, n, n4, rowA) => native(v, a / 8, rowA / 8, v, b / 8, n, v, c / 8, n, m4, k, n4, false, false, true, nativeThreads(m4, k, n4)),
+      // Cᵀ = Bᵀ·Aᵀ, stored [n4, m4]: each entry the same sum (a product's factors commute exactly).
+      gemmSetT: (a, b, c, m4, k, n, n4, rowA) => native(v, b / 8, n, v, a / 8, rowA / 8, v, c / 8, m4, n4, k, m4, true, true, true, nativeThreads(n4, k, m4)),
+    },
+  };
+}
+
+/** Threads for a native product of m×k×n: the configured count from PARALLEL_WORK multiply-adds and PARALLEL_ROWS rows, as for WebAssembly. @internal */
+export function nativeThreads(m: number, k: number, n: number): number {
+  return m >= PARALLEL_ROWS && m * k * n >= PARALLEL_WORK ? threadsInfo().threads : 1;
 }
 
 /**
@@ -355,6 +379,16 @@ export interface ResidentProducts {
  */
 export function residentProducts(doubles: number): ResidentProducts | null {
   if (doubles > MAX_DOUBLES || compiled() === null) return null;
+  const native = nativeProducts();
+  if (native !== null) { // the module's own memory, multiplied natively (../native/nativeGemm.ts)
+    vacate();
+    ensure(doubles);
+    const v = view;
+    return {
+      view: v,
+      multiplyAdd: (a, b, c, m4, k, n4, ld, transA = false) => native(v, a / 8, ld, v, b / 8, ld, v, c / 8, ld, m4, k, n4, transA, false, false, nativeThreads(m4, k, n4)),
+    };
+  }
   const pool = threadPool();
   if (pool === null) {
     vacate();
@@ -384,6 +418,11 @@ export function residentProducts(doubles: number): ResidentProducts | null {
 export function useWasmKernels(on: boolean): void {
   wanted = on;
   if (!on) vacate(); // a resident tape saves its prefixes out: from now on nothing runs in the module
+}
+
+/** Whether the compiled kernels are turned on (ad.config({ wasm })), whether or not they compile here: the native kernel follows the setting too. @internal */
+export function wasmKernelsWanted(): boolean {
+  return wanted;
 }
 
 /** Whether the WebAssembly kernel is on and compiles here (compiling it if this is the first ask). @internal */

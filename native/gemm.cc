@@ -1,0 +1,378 @@
+// adjoint's optional native matrix product for Node: C (+)= op(A)·op(B) in float64, blocked for
+// the caches (GotoBLAS's loop nest: B in blocks of KC rows × NC columns packed once for all the
+// threads, A in blocks of MC rows packed by each, a 6×8 register tile) with four-lane vectors where
+// the WebAssembly kernel has two. Built at install where a C++ compiler and Node's headers exist
+// (scripts/build-native.mjs); loaded by src/tensor/kernels/native/nativeGemm.ts, which falls back
+// to WebAssembly without it.
+//
+// Every element of C is computed as the WebAssembly kernel computes it, so the results are the
+// same bits: s = +0, then s = s + A[i,p]·B[p,j] for p = 0 … k−1 in order (each product rounded,
+// then each sum: the build turns fused multiply-adds off, -ffp-contract=off), then C = s (a fresh
+// C) or C = C + s. Blocking the depth only pauses that running sum: a partial s is stored exactly
+// and resumed, never added to another partial. Which thread computes a row changes nothing.
+#include <node_api.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace {
+
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v4du __attribute__((vector_size(32), aligned(8)));  // unaligned loads and stores
+
+constexpr int64_t MR = 6, NR = 8;  // the register tile: 6 rows × 8 columns, twelve 4-lane accumulators
+// Block sizes: on the bench machine (Zen 2: 32 kB L1, 512 kB L2) KC 128…512, MC 48…144 and NC
+// 256…1024 measured within noise of each other; the tile's loop is what bounds the speed.
+constexpr int64_t KC = 256;  // depth of a block: a 6×KC panel of A and a KC×8 strip of B in L1
+constexpr int64_t MC = 96;  // rows of A packed at a time (MC×KC in L2)
+constexpr int64_t NC = 1024;  // columns of B packed at a time (KC×NC in L2/L3)
+
+inline int64_t roundUp(int64_t x, int64_t q) { return (x + q - 1) / q * q; }
+
+// op(A)[i, p] is a[i·lda + p], or a[p·lda + i] with transA; op(B)[p, j] is b[p·ldb + j], or
+// b[j·ldb + p] with transB; C[i, j] is c[i·ldc + j].
+struct Product {
+  const double* a;
+  const double* b;
+  double* c;
+  int64_t m, k, n, lda, ldb, ldc;
+  bool transA, transB, fresh;
+};
+
+// Rows p0 + lo … p0 + hi − 1 of the block op(B)[p0 : p0 + kc, j0 : j0 + nc], packed into strips of
+// NR columns (strip s/NR at dst + s·kc, its row p at + p·NR), columns past nc as zeros (computed,
+// never stored). B is read along its stored rows, each in one pass: a strip at a time would read
+// one cache line from each of kc rows a row length apart.
+void packB(const Product& P, int64_t p0, int64_t kc, int64_t lo, int64_t hi, int64_t j0, int64_t nc, double* dst) {
+  const int64_t strips = roundUp(nc, NR) / NR, full = nc / NR;
+  if (!P.transB) {
+    for (int64_t p = lo; p < hi; p++) {
+      const double* src = P.b + (p0 + p) * P.ldb + j0;
+      for (int64_t s = 0; s < full; s++) std::memcpy(dst + s * NR * kc + p * NR, src + s * NR, NR * sizeof(double));
+      if (full < strips) {
+        double* d = dst + full * NR * kc + p * NR;
+        for (int64_t q = 0; q < NR; q++) d[q] = full * NR + q < nc ? src[full * NR + q] : 0;
+      }
+    }
+  } else {  // B stored [n, k]: its row j is column j of op(B)
+    for (int64_t j = 0; j < strips * NR; j++) {
+      double* d = dst + (j / NR) * NR * kc + j % NR;
+      if (j < nc) {
+        const double* src = P.b + (j0 + j) * P.ldb + p0;
+        for (int64_t p = lo; p < hi; p++) d[p * NR] = src[p];
+      } else {
+        for (int64_t p = lo; p < hi; p++) d[p * NR] = 0;
+      }
+    }
+  }
+}
+
+// op(A)[i0 + r0 + r, p0 + p] into panels of MR rows: panel r0/MR at dst + r0·kc, step p at + p·MR.
+void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, double* dst) {
+  for (int64_t r0 = 0; r0 < mc; r0 += MR) {
+    const int64_t h = std::min(MR, mc - r0);
+    double* d = dst + r0 * kc;
+    if (!P.transA) {
+      for (int64_t r = 0; r < MR; r++) {
+        if (r < h) {
+          const double* src = P.a + (i0 + r0 + r) * P.lda + p0;
+          for (int64_t p = 0; p < kc; p++) d[p * MR + r] = src[p];
+        } else {
+          for (int64_t p = 0; p < kc; p++) d[p * MR + r] = 0;
+        }
+      }
+    } else {
+      for (int64_t p = 0; p < kc; p++) {
+        const double* src = P.a + (p0 + p) * P.lda + i0 + r0;
+        int64_t r = 0;
+        for (; r < h; r++) d[p * MR + r] = src[r];
+        for (; r < MR; r++) d[p * MR + r] = 0;
+      }
+    }
+  }
+}
+
+// The MR×8 tile's running sums over kc steps of a packed panel of A and strip of B: 2·MR four-lane
+// accumulators, B's row in two registers, A's entries broadcast one at a time.
+inline void tile(int64_t kc, const double* __restrict ap, const double* __restrict bp, v4d acc[2 * MR]) {
+  v4d c0 = acc[0], c1 = acc[1], c2 = acc[2], c3 = acc[3], c4 = acc[4], c5 = acc[5];
+  v4d c6 = acc[6], c7 = acc[7], c8 = acc[8], c9 = acc[9], c10 = acc[10], c11 = acc[11];
+  for (int64_t p = 0; p < kc; p++) {
+    v4d b0 = *reinterpret_cast<const v4d*>(bp), b1 = *reinterpret_cast<const v4d*>(bp + 4);
+#if defined(__x86_64__) || defined(__i386__)
+    asm("" : "+x"(b0), "+x"(b1));  // held in registers: as memory operands they were loaded once per row (6 loads, not 1)
+#endif
+    v4d a = {ap[0], ap[0], ap[0], ap[0]};
+    c0 = c0 + a * b0; c1 = c1 + a * b1;
+    a = (v4d){ap[1], ap[1], ap[1], ap[1]};
+    c2 = c2 + a * b0; c3 = c3 + a * b1;
+    a = (v4d){ap[2], ap[2], ap[2], ap[2]};
+    c4 = c4 + a * b0; c5 = c5 + a * b1;
+    a = (v4d){ap[3], ap[3], ap[3], ap[3]};
+    c6 = c6 + a * b0; c7 = c7 + a * b1;
+    a = (v4d){ap[4], ap[4], ap[4], ap[4]};
+    c8 = c8 + a * b0; c9 = c9 + a * b1;
+    a = (v4d){ap[5], ap[5], ap[5], ap[5]};
+    c10 = c10 + a * b0; c11 = c11 + a * b1;
+    ap += MR;
+    bp += NR;
+  }
+  acc[0] = c0; acc[1] = c1; acc[2] = c2; acc[3] = c3; acc[4] = c4; acc[5] = c5;
+  acc[6] = c6; acc[7] = c7; acc[8] = c8; acc[9] = c9; acc[10] = c10; acc[11] = c11;
+}
+
+// Grow-only buffers of this thread's (slot 0: the packed B a product's threads share; slot 1: a
+// thread's packed A and partial sums), 32-byte aligned and uninitialised: no allocation (and no
+// fresh pages to fault in) per product once they have grown.
+double* scratch(int slot, size_t doubles) {
+  thread_local std::unique_ptr<v4d[]> buffer[2];
+  thread_local size_t capacity[2] = {0, 0};
+  if (capacity[slot] < doubles) {
+    capacity[slot] = std::max(doubles, capacity[slot] * 2);
+    buffer[slot].reset(new v4d[(capacity[slot] + 3) / 4]);
+  }
+  return reinterpret_cast<double*>(buffer[slot].get());
+}
+
+// Threads that wait for a job, started when first needed and never stopped (the process ends
+// them): a product's threads meet at a barrier once per block of B, which they pack together.
+class Team {
+ public:
+  // Runs job(t) for t = 0 … threads−1, t = 0 on the calling thread; returns when all have.
+  template <class Job>
+  void run(int threads, const Job& job) {
+    std::lock_guard<std::mutex> one(running_);  // one product at a time (Node's worker threads may load this too)
+    while (static_cast<int>(helpers_) < threads - 1) {
+      std::thread(&Team::serve, this, static_cast<int>(++helpers_)).detach();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = [&job](int t) { job(t); };
+      active_ = threads;
+      pending_ = threads - 1;
+      generation_++;
+    }
+    wake_.notify_all();
+    job(0);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+  }
+
+ private:
+  void serve(int id) {
+    uint64_t seen = 0;
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return generation_ != seen; });
+      seen = generation_;
+      if (id >= active_) continue;
+      std::function<void(int)> job = job_;
+      lock.unlock();
+      job(id);
+      lock.lock();
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+  std::mutex running_, mutex_;
+  std::condition_variable wake_, done_;
+  std::function<void(int)> job_;
+  uint64_t generation_ = 0;
+  int active_ = 0, pending_ = 0;
+  unsigned helpers_ = 0;
+};
+
+Team& team() {
+  static Team* t = new Team;  // never destroyed: its detached threads wait on it until the process ends
+  return *t;
+}
+
+// The threads of one product meet here: a sense-reversing spin barrier (they arrive within a block's
+// work of each other, so spinning beats sleeping), yielding after a while on a loaded machine.
+class Barrier {
+ public:
+  explicit Barrier(int threads) : threads_(threads) {}
+  void wait(bool& sense) {
+    if (threads_ == 1) return;
+    sense = !sense;
+    if (count_.fetch_add(1, std::memory_order_acq_rel) == threads_ - 1) {
+      count_.store(0, std::memory_order_relaxed);
+      sense_.store(sense, std::memory_order_release);
+      return;
+    }
+    for (int spins = 0; sense_.load(std::memory_order_acquire) != sense; spins++) {
+      if (spins > 4000) std::this_thread::yield();
+    }
+  }
+
+ private:
+  const int threads_;
+  std::atomic<int> count_{0};
+  std::atomic<bool> sense_{false};
+};
+
+// Rows of C handled together: their partial sums between depth blocks stay in each thread's scratch
+// (MB/threads rows × NC columns), and B is packed once per (MB rows, KC depth, NC columns) block.
+constexpr int64_t MB = 768;
+
+// Thread t of `threads` computing its share of the product: in each block of columns (NC), rows (MB)
+// and depth (KC), the threads pack B's block together (thread t a t-th run of its rows) into one of
+// two shared buffers (alternating, so one barrier a block suffices: a thread packing block b + 1 has
+// passed the barrier after block b's packing, which its partners passed only after computing block
+// b − 1), then each multiplies its rows (whole panels of MR rows) with its own packed A.
+void share(const Product& P, int t, int threads, double* const packedB[2], Barrier& barrier) {
+  const int64_t blocks = (P.k + KC - 1) / KC, kcMax = (P.k + blocks - 1) / blocks;  // even blocks
+  const int64_t ncMax = roundUp(std::min(NC, P.n), NR);
+  const int64_t perMax = roundUp((std::min(MB, P.m) + threads - 1) / threads, MR);  // rows of a thread in a block of MB
+  const int64_t sizeA = roundUp(roundUp(std::min(MC, perMax), MR) * kcMax, 4), sizeSums = blocks > 1 ? perMax * ncMax : 0;
+  double* const packedA = scratch(1, sizeA + sizeSums);
+  v4d* const sums = reinterpret_cast<v4d*>(packedA + sizeA);  // [row panel][strip][2·MR vectors]
+  bool sense = false;
+  int phase = 0;
+  for (int64_t jc = 0; jc < P.n; jc += NC) {
+    const int64_t nc = std::min(NC, P.n - jc), strips = roundUp(nc, NR) / NR;
+    for (int64_t mb = 0; mb < P.m; mb += MB) {
+      const int64_t mbRows = std::min(MB, P.m - mb), per = roundUp((mbRows + threads - 1) / threads, MR);
+      const int64_t r0 = mb + std::min(mbRows, t * per), r1 = mb + std::min(mbRows, (t + 1) * per);
+      for (int64_t blk = 0, pc = 0; pc < P.k; blk++, pc += kcMax, phase ^= 1) {
+        const int64_t kc = std::min(kcMax, P.k - pc);
+        const bool first = blk == 0, last = pc + kc >= P.k;
+        double* const bBlock = packedB[phase];
+        packB(P, pc, kc, kc * t / threads, kc * (t + 1) / threads, jc, nc, bBlock);  // each thread a run of the block's rows
+        barrier.wait(sense);
+        for (int64_t ic = r0; ic < r1; ic += MC) {
+          const int64_t mc = std::min(MC, r1 - ic), panels = roundUp(mc, MR) / MR;
+          packA(P, ic, mc, pc, kc, packedA);
+          for (int64_t s = 0; s < strips; s++) {
+            const double* bp = bBlock + s * NR * kc;
+            for (int64_t q = 0; q < panels; q++) {
+              const int64_t i = ic + q * MR, j = jc + s * NR;
+              v4d* partial = sums + (((i - r0) / MR) * strips + s) * 2 * MR;
+              v4d acc[2 * MR];
+              if (first) for (int e = 0; e < 2 * MR; e++) acc[e] = (v4d){0, 0, 0, 0};
+              else for (int e = 0; e < 2 * MR; e++) acc[e] = partial[e];
+              tile(kc, packedA + q * MR * kc, bp, acc);
+              if (!last) {
+                for (int e = 0; e < 2 * MR; e++) partial[e] = acc[e];
+                continue;
+              }
+              const int64_t h = std::min(MR, P.m - i), w = std::min(NR, P.n - j);
+              double* c = P.c + i * P.ldc + j;
+              if (h == MR && w == NR) {
+                for (int64_t r = 0; r < MR; r++) {
+                  v4du* row = reinterpret_cast<v4du*>(c + r * P.ldc);
+                  if (P.fresh) {
+                    row[0] = acc[2 * r];
+                    row[1] = acc[2 * r + 1];
+                  } else {
+                    row[0] = row[0] + acc[2 * r];
+                    row[1] = row[1] + acc[2 * r + 1];
+                  }
+                }
+              } else {
+                double e[MR * NR];
+                std::memcpy(e, acc, sizeof e);
+                for (int64_t r = 0; r < h; r++)
+                  for (int64_t x = 0; x < w; x++) {
+                    double& out = c[r * P.ldc + x];
+                    out = P.fresh ? e[r * NR + x] : out + e[r * NR + x];
+                  }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The whole product on `threads` threads (fewer where C has fewer panels of rows).
+void multiply(const Product& P, int threads) {
+  threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, roundUp(std::min(MB, P.m), MR) / MR)));
+  const int64_t blocks = (P.k + KC - 1) / KC, kcMax = (P.k + blocks - 1) / blocks;
+  const int64_t sizeB = roundUp(std::min(NC, P.n), NR) * kcMax;
+  double* const shared = scratch(0, 2 * sizeB);  // the caller's scratch: two blocks of packed B
+  double* const packedB[2] = {shared, shared + sizeB};
+  Barrier barrier(threads);
+  if (threads == 1) {
+    share(P, 0, 1, packedB, barrier);
+    return;
+  }
+  team().run(threads, [&](int t) { share(P, t, threads, packedB, barrier); });
+}
+
+// gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, fresh, threads):
+// Float64Arrays (over an ArrayBuffer or a SharedArrayBuffer: a WebAssembly memory's view is one),
+// element offsets and row lengths; C[m,n] (+)= op(A)·op(B), the rows of C split over `threads`
+// threads (the caller's among them).
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  constexpr size_t ARGS = 16;
+  size_t argc = ARGS;
+  napi_value argv[ARGS];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != ARGS) {
+    napi_throw_type_error(env, nullptr, "gemm: 16 arguments expected");
+    return nullptr;
+  }
+  double* data[3];
+  size_t length[3];
+  for (int t = 0; t < 3; t++) {
+    napi_typedarray_type type;
+    void* ptr;
+    if (napi_get_typedarray_info(env, argv[3 * t], &type, &length[t], &ptr, nullptr, nullptr) != napi_ok ||
+        type != napi_float64_array) {
+      napi_throw_type_error(env, nullptr, "gemm: A, B and C must be Float64Arrays");
+      return nullptr;
+    }
+    data[t] = static_cast<double*>(ptr);
+  }
+  int64_t v[10];  // aOff, lda, bOff, ldb, cOff, ldc, m, k, n, threads
+  const int at[10] = {1, 2, 4, 5, 7, 8, 9, 10, 11, 15};
+  for (int t = 0; t < 10; t++) {
+    if (napi_get_value_int64(env, argv[at[t]], &v[t]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "gemm: offsets, row lengths, extents and threads must be numbers");
+      return nullptr;
+    }
+  }
+  bool flags[3];
+  for (int t = 0; t < 3; t++) {
+    if (napi_get_value_bool(env, argv[12 + t], &flags[t]) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "gemm: transA, transB and fresh must be booleans");
+      return nullptr;
+    }
+  }
+  const int64_t aOff = v[0], lda = v[1], bOff = v[2], ldb = v[3], cOff = v[4], ldc = v[5], m = v[6], k = v[7], n = v[8];
+  const bool transA = flags[0], transB = flags[1], fresh = flags[2];
+  // The last element each operand reaches must lie inside it; a row length must hold a row.
+  const auto fits = [](int64_t off, int64_t rows, int64_t cols, int64_t ld, size_t len) {
+    return off >= 0 && cols <= ld && (rows == 0 || cols == 0 || static_cast<uint64_t>(off + (rows - 1) * ld + cols) <= len);
+  };
+  if (m < 0 || k < 0 || n < 0 || !fits(aOff, transA ? k : m, transA ? m : k, lda, length[0]) ||
+      !fits(bOff, transB ? n : k, transB ? k : n, ldb, length[1]) || !fits(cOff, m, n, ldc, length[2])) {
+    napi_throw_range_error(env, nullptr, "gemm: an operand is shorter than its offset, row length and extents need");
+    return nullptr;
+  }
+  const Product P{data[0] + aOff, data[1] + bOff, data[2] + cOff, m, k, n, lda, ldb, ldc, transA, transB, fresh};
+  if (m == 0 || n == 0) return nullptr;
+  if (k == 0) {  // an empty sum: C = 0 (fresh) or unchanged
+    if (fresh) for (int64_t i = 0; i < m; i++) std::fill(P.c + i * ldc, P.c + i * ldc + n, 0.0);
+    return nullptr;
+  }
+  multiply(P, static_cast<int>(std::min<int64_t>(std::max<int64_t>(v[9], 1), 64)));
+  return nullptr;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &fn);
+  napi_set_named_property(env, exports, "gemm", fn);
+  return exports;
+}

@@ -1,0 +1,50 @@
+// Builds adjoint's optional native matrix product for Node (native/gemm.cc → native/build/adjoint-native.node)
+// with the machine's C++ compiler against Node's own headers: `npm install` runs it. Where there is
+// no compiler, no headers, or the build fails, it says why in one line and exits 0 — adjoint then
+// multiplies with its WebAssembly kernel (the same API, about half the speed of this one on large
+// products). ADJOINT_NATIVE=0 skips the build (and, at run time, the loading).
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, 'native', 'gemm.cc');
+const target = join(root, 'native', 'build', 'adjoint-native.node');
+const say = (line) => console.log(`build-native: ${line}`);
+
+/** Node's headers: the npm setting nodedir (npm sets it where the headers are installed), beside the node binary, or the system's. */
+function nodeHeaders() {
+  const candidates = [
+    process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, 'include', 'node'),
+    join(dirname(process.execPath), '..', 'include', 'node'),
+    '/usr/include/node',
+    '/usr/local/include/node',
+  ];
+  return candidates.find((d) => d && existsSync(join(d, 'node_api.h'))) ?? null;
+}
+
+function build() {
+  if (process.env.ADJOINT_NATIVE === '0') return 'skipped (ADJOINT_NATIVE=0)';
+  if (!existsSync(source)) return `skipped (${source} is missing)`;
+  if (process.platform === 'win32') return 'skipped on Windows (the WebAssembly kernel is used)';
+  const headers = nodeHeaders();
+  if (headers === null) return "skipped: Node's headers (node_api.h) were not found (set npm's nodedir)";
+  const compiler = [process.env.CXX, 'c++', 'g++', 'clang++'].find((c) => c && spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (compiler === undefined) return 'skipped: no C++ compiler (c++, g++ or clang++; or set CXX)';
+  mkdirSync(dirname(target), { recursive: true });
+  // -march=native: built where it runs, for this machine's vector width. -ffp-contract=off: no
+  // fused multiply-adds, so each element is the WebAssembly kernel's sum, rounded as it rounds.
+  const flags = ['-O3', '-march=native', '-ffp-contract=off', '-std=c++17', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', `-I${headers}`];
+  if (process.platform === 'darwin') flags.push('-undefined', 'dynamic_lookup');
+  let out = spawnSync(compiler, [...flags, source, '-o', target], { encoding: 'utf8' });
+  if (out.status !== 0) out = spawnSync(compiler, [...flags.filter((f) => f !== '-march=native'), source, '-o', target], { encoding: 'utf8' }); // a compiler without it
+  if (out.status !== 0) {
+    rmSync(target, { force: true });
+    const why = (out.stderr || out.error?.message || '').trim().split('\n').slice(0, 2).join(' ');
+    return `failed with ${compiler} (${why}); the WebAssembly kernel is used`;
+  }
+  return `built ${target} with ${compiler}`;
+}
+
+say(build());

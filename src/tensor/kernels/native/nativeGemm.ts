@@ -1,0 +1,111 @@
+/**
+ * @file The optional native matrix product for Node: C (+)= op(A)·op(B) in C++ with the machine's
+ * full vector width (native/gemm.cc, built by `npm install` through scripts/build-native.mjs where
+ * a C++ compiler and Node's headers exist), loaded at run time with no import of Node built-ins
+ * (this file is the same in browser bundles: there, and wherever the build is missing, nothing
+ * loads and the WebAssembly kernel runs).
+ *
+ * Why: the WebAssembly kernel has two float64 lanes, and on the bench machine (AMD EPYC, Zen 2)
+ * its loop is bound by how fast the core issues instructions: about 15 GFLOP/s on one core. The
+ * native kernel (a 6×8 tile of four-lane accumulators, GotoBLAS's packing and blocking, its own
+ * threads meeting at a barrier per block) runs at 31–34 on one core and 55–80 on two.
+ *
+ * It replaces the WebAssembly kernel where that would run (../wasm/gemm.ts: gemmBlockWasm, the
+ * resident products of the matrix chains and blocked factorisations) and gives the same bits:
+ * each element is s = +0, then s = s + A[i,p]·B[p,j] for p in order (each product and each sum
+ * rounded: built without fused multiply-adds), then C = s or C + s — on any number of threads.
+ * Fused multiply-adds would be about 1.35× faster again, but every path that now agrees to the
+ * bit (the list and stacked forms of a chain, jit and eager, the JavaScript kernel on short
+ * depths) would then differ in the last bits. `ADJOINT_NATIVE=0` in the environment (or
+ * `useNativeKernel(false)`) keeps it off; `ad.config({ wasm: false })` turns it off with the
+ * WebAssembly kernels.
+ */
+import { libraryFolder } from '../../../core/libraryFrames.js';
+import { wasmKernelsWanted } from '../wasm/gemm.js';
+
+interface Addon {
+  gemm(
+    a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number,
+    m: number, k: number, n: number, transA: boolean, transB: boolean, fresh: boolean, threads: number,
+  ): void;
+}
+interface NodeProcess {
+  versions?: { node?: string };
+  env?: Record<string, string | undefined>;
+  getBuiltinModule?: (id: string) => unknown;
+}
+
+/** The build's file, relative to the folder of the library's modules (dist/ or src/). */
+const BUILD = '../native/build/adjoint-native.node';
+
+let wanted = true;
+/** The loaded addon, null where there is none (or it is off), undefined until first needed. */
+let addon: Addon | null | undefined;
+/** Why there is none. */
+let reason = 'not tried yet';
+
+/** Loads the build beside the package's files, once; null (with the reason kept) where that is not possible. */
+function load(): Addon | null {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  if (typeof proc?.versions?.node !== 'string' || typeof proc.getBuiltinModule !== 'function') {
+    reason = 'not Node (or a Node without process.getBuiltinModule)';
+    return null;
+  }
+  if (proc.env?.ADJOINT_NATIVE === '0') {
+    reason = 'ADJOINT_NATIVE=0';
+    return null;
+  }
+  const folder = libraryFolder();
+  if (folder === null) {
+    reason = "adjoint is bundled: the native build is found beside the package's own files";
+    return null;
+  }
+  try {
+    const { createRequire } = proc.getBuiltinModule('node:module') as { createRequire(from: string): (id: string) => unknown };
+    const { existsSync } = proc.getBuiltinModule('node:fs') as { existsSync(p: string | URL): boolean };
+    const base = /^[a-z][a-z0-9+.-]*:\/\//i.test(folder) ? folder : `file://${folder.startsWith('/') ? '' : '/'}${folder}`;
+    const file = new URL(BUILD, base);
+    if (file.protocol !== 'file:' || !existsSync(file)) {
+      reason = `no native build (${file.href}): npm install builds it where a C++ compiler and Node's headers exist`;
+      return null;
+    }
+    const loaded = createRequire(file.href)(file.href.startsWith('file:') ? decodeURIComponent(file.pathname) : file.href) as Partial<Addon>;
+    if (typeof loaded.gemm !== 'function') {
+      reason = `${file.href} has no gemm function`;
+      return null;
+    }
+    reason = '';
+    return loaded as Addon;
+  } catch (e) {
+    reason = `loading the native build failed (${e instanceof Error ? e.message : String(e)})`;
+    return null;
+  }
+}
+
+/** The addon where it is on and loads here. */
+function native(): Addon | null {
+  if (!wanted) return null;
+  if (addon === undefined) addon = load();
+  return addon;
+}
+
+/**
+ * The native product where the addon is loaded (and the compiled kernels are on: ad.config({ wasm })),
+ * else null: C[m,n] (+)= op(A)·op(B) with row lengths lda, ldb, ldc (`fresh`: C holds no values yet
+ * and is only written), the rows of C split over `threads` threads.
+ */
+export function nativeProducts(): Addon['gemm'] | null {
+  if (!wasmKernelsWanted()) return null;
+  return native()?.gemm ?? null;
+}
+
+/** Turns the native kernel on or off (tests compare it with the WebAssembly and JavaScript kernels). @internal */
+export function useNativeKernel(on: boolean): void {
+  wanted = on;
+}
+
+/** Whether the native kernel is on and loaded here, and if not, why. @internal */
+export function nativeKernelInfo(): { available: boolean; reason: string | null } {
+  const run = native();
+  return run !== null ? { available: true, reason: null } : { available: false, reason: wanted ? reason : 'turned off' };
+}
