@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <system_error>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -107,7 +108,7 @@ inline void tile(int64_t kc, const double* __restrict ap, const double* __restri
   v4d c6 = acc[6], c7 = acc[7], c8 = acc[8], c9 = acc[9], c10 = acc[10], c11 = acc[11];
   for (int64_t p = 0; p < kc; p++) {
     v4d b0 = *reinterpret_cast<const v4d*>(bp), b1 = *reinterpret_cast<const v4d*>(bp + 4);
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__AVX__)
     asm("" : "+x"(b0), "+x"(b1));  // held in registers: as memory operands they were loaded once per row (6 loads, not 1)
 #endif
     v4d a = {ap[0], ap[0], ap[0], ap[0]};
@@ -146,13 +147,24 @@ double* scratch(int slot, size_t doubles) {
 // them): a product's threads meet at a barrier once per block of B, which they pack together.
 class Team {
  public:
-  // Runs job(t) for t = 0 … threads−1, t = 0 on the calling thread; returns when all have.
+  // Starts helpers until threads − 1 wait (or the system refuses one); returns how many threads a
+  // job may then use, the caller's included.
+  int reserve(int threads) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    try {
+      // A new thread starts having seen the jobs so far: it waits for the next.
+      while (helpers_ < threads - 1) std::thread(&Team::serve, this, helpers_ + 1, generation_).detach(), helpers_++;
+    } catch (const std::system_error&) {
+      // The system refused another thread: fewer share the work (the same bits).
+    }
+    return std::min(threads, helpers_ + 1);
+  }
+
+  // Runs job(t) for t = 0 … threads−1 (threads reserved first), t = 0 on the calling thread;
+  // returns when all have.
   template <class Job>
   void run(int threads, const Job& job) {
     std::lock_guard<std::mutex> one(running_);  // one product at a time (Node's worker threads may load this too)
-    while (static_cast<int>(helpers_) < threads - 1) {
-      std::thread(&Team::serve, this, static_cast<int>(++helpers_)).detach();
-    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       job_ = [&job](int t) { job(t); };
@@ -167,8 +179,7 @@ class Team {
   }
 
  private:
-  void serve(int id) {
-    uint64_t seen = 0;
+  void serve(int id, uint64_t seen) {
     for (;;) {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return generation_ != seen; });
@@ -185,8 +196,7 @@ class Team {
   std::condition_variable wake_, done_;
   std::function<void(int)> job_;
   uint64_t generation_ = 0;
-  int active_ = 0, pending_ = 0;
-  unsigned helpers_ = 0;
+  int active_ = 0, pending_ = 0, helpers_ = 0;
 };
 
 Team& team() {
@@ -300,6 +310,7 @@ void multiply(const Product& P, int threads) {
   const int64_t sizeB = roundUp(std::min(NC, P.n), NR) * kcMax;
   double* const shared = scratch(0, 2 * sizeB);  // the caller's scratch: two blocks of packed B
   double* const packedB[2] = {shared, shared + sizeB};
+  if (threads > 1) threads = team().reserve(threads);
   Barrier barrier(threads);
   if (threads == 1) {
     share(P, 0, 1, packedB, barrier);
@@ -308,53 +319,53 @@ void multiply(const Product& P, int threads) {
   team().run(threads, [&](int t) { share(P, t, threads, packedB, barrier); });
 }
 
-// gemm(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, fresh, threads):
-// Float64Arrays (over an ArrayBuffer or a SharedArrayBuffer: a WebAssembly memory's view is one),
-// element offsets and row lengths; C[m,n] (+)= op(A)·op(B), the rows of C split over `threads`
-// threads (the caller's among them).
+// gemm(a, b, c, args): Float64Arrays (over an ArrayBuffer or a SharedArrayBuffer: a WebAssembly
+// memory's view is one) and the product's numbers as one more Float64Array — aOff, lda, bOff, ldb,
+// cOff, ldc (element offsets and row lengths), m, k, n, transA, transB, fresh (0 or 1) and the
+// thread count (one array: a call converting sixteen arguments took about 0.3 µs more, a third of
+// a 16³ product). C[m,n] (+)= op(A)·op(B), the rows of C split over the threads (the caller's among them).
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  constexpr size_t ARGS = 16;
+  constexpr size_t ARGS = 4;
+  constexpr size_t NUMBERS = 13;
   size_t argc = ARGS;
   napi_value argv[ARGS];
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != ARGS) {
-    napi_throw_type_error(env, nullptr, "gemm: 16 arguments expected");
+    napi_throw_type_error(env, nullptr, "gemm: 4 arguments expected (a, b, c, args)");
     return nullptr;
   }
-  double* data[3];
-  size_t length[3];
-  for (int t = 0; t < 3; t++) {
+  double* data[ARGS];
+  size_t length[ARGS];
+  for (size_t t = 0; t < ARGS; t++) {
     napi_typedarray_type type;
     void* ptr;
-    if (napi_get_typedarray_info(env, argv[3 * t], &type, &length[t], &ptr, nullptr, nullptr) != napi_ok ||
+    if (napi_get_typedarray_info(env, argv[t], &type, &length[t], &ptr, nullptr, nullptr) != napi_ok ||
         type != napi_float64_array) {
-      napi_throw_type_error(env, nullptr, "gemm: A, B and C must be Float64Arrays");
+      napi_throw_type_error(env, nullptr, "gemm: A, B, C and the arguments must be Float64Arrays");
       return nullptr;
     }
     data[t] = static_cast<double*>(ptr);
   }
-  int64_t v[10];  // aOff, lda, bOff, ldb, cOff, ldc, m, k, n, threads
-  const int at[10] = {1, 2, 4, 5, 7, 8, 9, 10, 11, 15};
-  for (int t = 0; t < 10; t++) {
-    if (napi_get_value_int64(env, argv[at[t]], &v[t]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "gemm: offsets, row lengths, extents and threads must be numbers");
-      return nullptr;
-    }
+  if (length[3] < NUMBERS) {
+    napi_throw_range_error(env, nullptr, "gemm: the arguments array needs 13 numbers");
+    return nullptr;
   }
-  bool flags[3];
-  for (int t = 0; t < 3; t++) {
-    if (napi_get_value_bool(env, argv[12 + t], &flags[t]) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "gemm: transA, transB and fresh must be booleans");
+  int64_t v[NUMBERS];
+  for (size_t t = 0; t < NUMBERS; t++) {
+    const double x = data[3][t];
+    if (!(x >= 0 && x <= 9007199254740991.0) || x != static_cast<double>(static_cast<int64_t>(x))) {
+      napi_throw_range_error(env, nullptr, "gemm: offsets, row lengths, extents, flags and threads must be whole numbers ≥ 0");
       return nullptr;
     }
+    v[t] = static_cast<int64_t>(x);
   }
   const int64_t aOff = v[0], lda = v[1], bOff = v[2], ldb = v[3], cOff = v[4], ldc = v[5], m = v[6], k = v[7], n = v[8];
-  const bool transA = flags[0], transB = flags[1], fresh = flags[2];
+  const bool transA = v[9] != 0, transB = v[10] != 0, fresh = v[11] != 0;
   // The last element each operand reaches must lie inside it; a row length must hold a row.
   const auto fits = [](int64_t off, int64_t rows, int64_t cols, int64_t ld, size_t len) {
-    return off >= 0 && cols <= ld && (rows == 0 || cols == 0 || static_cast<uint64_t>(off + (rows - 1) * ld + cols) <= len);
+    return cols <= ld && (rows == 0 || cols == 0 || static_cast<uint64_t>(off + (rows - 1) * ld + cols) <= len);
   };
-  if (m < 0 || k < 0 || n < 0 || !fits(aOff, transA ? k : m, transA ? m : k, lda, length[0]) ||
-      !fits(bOff, transB ? n : k, transB ? k : n, ldb, length[1]) || !fits(cOff, m, n, ldc, length[2])) {
+  if (!fits(aOff, transA ? k : m, transA ? m : k, lda, length[0]) || !fits(bOff, transB ? n : k, transB ? k : n, ldb, length[1]) ||
+      !fits(cOff, m, n, ldc, length[2])) {
     napi_throw_range_error(env, nullptr, "gemm: an operand is shorter than its offset, row length and extents need");
     return nullptr;
   }
@@ -364,7 +375,7 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     if (fresh) for (int64_t i = 0; i < m; i++) std::fill(P.c + i * ldc, P.c + i * ldc + n, 0.0);
     return nullptr;
   }
-  multiply(P, static_cast<int>(std::min<int64_t>(std::max<int64_t>(v[9], 1), 64)));
+  multiply(P, static_cast<int>(std::min<int64_t>(std::max<int64_t>(v[12], 1), 64)));
   return nullptr;
 }
 

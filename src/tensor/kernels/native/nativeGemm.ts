@@ -11,7 +11,8 @@
  * threads meeting at a barrier per block) runs at 31–34 on one core and 55–80 on two.
  *
  * It replaces the WebAssembly kernel where that would run (../wasm/gemm.ts: gemmBlockWasm, the
- * resident products of the matrix chains and blocked factorisations) and gives the same bits:
+ * resident products of the matrix chains and blocked factorisations), for products of
+ * NATIVE_MIN_WORK multiply-adds and more, and gives the same bits:
  * each element is s = +0, then s = s + A[i,p]·B[p,j] for p in order (each product and each sum
  * rounded: built without fused multiply-adds), then C = s or C + s — on any number of threads.
  * Fused multiply-adds would be about 1.35× faster again, but every path that now agrees to the
@@ -23,12 +24,17 @@
 import { libraryFolder } from '../../../core/libraryFrames.js';
 import { wasmKernelsWanted } from '../wasm/gemm.js';
 
+/** The addon's function: op(A), B and C, and their offsets, row lengths, extents, flags and thread count as 13 numbers. */
 interface Addon {
-  gemm(
-    a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number,
-    m: number, k: number, n: number, transA: boolean, transB: boolean, fresh: boolean, threads: number,
-  ): void;
+  gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
 }
+
+/** C[m,n] (+)= op(A)·op(B) with row lengths lda, ldb, ldc, the rows of C split over `threads` threads. */
+export type NativeProduct = (
+  a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number,
+  m: number, k: number, n: number, transA: boolean, transB: boolean, fresh: boolean, threads: number,
+) => void;
+
 interface NodeProcess {
   versions?: { node?: string };
   env?: Record<string, string | undefined>;
@@ -94,10 +100,31 @@ function native(): Addon | null {
  * else null: C[m,n] (+)= op(A)·op(B) with row lengths lda, ldb, ldc (`fresh`: C holds no values yet
  * and is only written), the rows of C split over `threads` threads.
  */
-export function nativeProducts(): Addon['gemm'] | null {
-  if (!wasmKernelsWanted()) return null;
-  return native()?.gemm ?? null;
+export function nativeProducts(m: number, k: number, n: number): NativeProduct | null {
+  if (m * k * n < NATIVE_MIN_WORK || !wasmKernelsWanted() || native() === null) return null;
+  return product;
 }
+
+/**
+ * Products with fewer multiply-adds stay with the WebAssembly kernel, which gives the same bits: a
+ * call into the addon costs about as much as a 16³ product's arithmetic (two hundred 16×16 factors
+ * of a chain took 1.3× as long natively), from 24³ the native kernel is 0.7× WebAssembly's time.
+ */
+const NATIVE_MIN_WORK = 20 * 20 * 20;
+
+/** Whether the native kernel is loaded and on (with the compiled kernels). @internal */
+export function nativeLoaded(): boolean {
+  return wasmKernelsWanted() && native() !== null;
+}
+
+/** The numbers of a call, in one array the addon reads (converting sixteen arguments cost a third of a 16³ product). */
+const args = new Float64Array(13);
+
+const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, fresh, threads) => {
+  args[0] = aOff; args[1] = lda; args[2] = bOff; args[3] = ldb; args[4] = cOff; args[5] = ldc;
+  args[6] = m; args[7] = k; args[8] = n; args[9] = +transA; args[10] = +transB; args[11] = +fresh; args[12] = threads;
+  addon!.gemm(a, b, c, args);
+};
 
 /** Turns the native kernel on or off (tests compare it with the WebAssembly and JavaScript kernels). @internal */
 export function useNativeKernel(on: boolean): void {

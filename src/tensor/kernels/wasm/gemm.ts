@@ -28,7 +28,7 @@
  */
 import { I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { MAX_PAGES, sharedKernel, threadPool, threadsInfo } from '../../threads/pool.js';
-import { nativeProducts } from '../native/nativeGemm.js';
+import { nativeLoaded, nativeProducts } from '../native/nativeGemm.js';
 import { packArgs, packCode, packs, packsPanels, panelArgs, type PackKernel } from './pack.js';
 import { layout, stageAC, stageB, touchPages, unstage } from './staging.js';
 
@@ -237,7 +237,7 @@ export function gemmBlockWasm(
   const { mp, np, ob, oc, oa, total } = at;
   if (total > MAX_DOUBLES) return false;
   if (compiled() === null) return false;
-  const native = nativeProducts();
+  const native = nativeProducts(m, k, n);
   if (native !== null) { // the same products in the same order, natively: ../native/nativeGemm.ts
     native(a, aOff, transA ? m : k, b, bOff, transB ? k : n, c, cOff, n, m, k, n, transA, transB, fresh, nativeThreads(m, k, n));
     return true;
@@ -338,18 +338,26 @@ export function residentKernels(doubles: number): { view: Float64Array; run: Ker
   if (doubles > MAX_DOUBLES || compiled() === null) return null;
   vacate();
   const run = ensure(doubles)!;
-  const native = nativeProducts();
-  if (native === null) return { view, run };
-  // The native kernel over the same memory, for the products whose operands are as stored (A with
-  // its row length rowA, B and C with n: the chains' products; no packed layouts).
+  if (!nativeLoaded()) return { view, run };
+  // The native kernel over the same memory where it pays (../native/nativeGemm.ts: the same bits),
+  // for the products whose operands are as stored (A with its row length rowA, B and C with n: the
+  // chains' products; no packed layouts).
   const v = view;
   return {
     view: v,
     run: {
       ...run,
-      gemmSet: (a, b, c, m4, k, n, n4, rowA) => native(v, a / 8, rowA / 8, v, b / 8, n, v, c / 8, n, m4, k, n4, false, false, true, nativeThreads(m4, k, n4)),
+      gemmSet(a, b, c, m4, k, n, n4, rowA) {
+        const native = nativeProducts(m4, k, n4);
+        if (native === null) run.gemmSet(a, b, c, m4, k, n, n4, rowA);
+        else native(v, a / 8, rowA / 8, v, b / 8, n, v, c / 8, n, m4, k, n4, false, false, true, nativeThreads(m4, k, n4));
+      },
       // Cᵀ = Bᵀ·Aᵀ, stored [n4, m4]: each entry the same sum (a product's factors commute exactly).
-      gemmSetT: (a, b, c, m4, k, n, n4, rowA) => native(v, b / 8, n, v, a / 8, rowA / 8, v, c / 8, m4, n4, k, m4, true, true, true, nativeThreads(n4, k, m4)),
+      gemmSetT(a, b, c, m4, k, n, n4, rowA) {
+        const native = nativeProducts(m4, k, n4);
+        if (native === null) run.gemmSetT(a, b, c, m4, k, n, n4, rowA);
+        else native(v, b / 8, n, v, a / 8, rowA / 8, v, c / 8, m4, n4, k, m4, true, true, true, nativeThreads(n4, k, m4));
+      },
     },
   };
 }
@@ -379,14 +387,17 @@ export interface ResidentProducts {
  */
 export function residentProducts(doubles: number): ResidentProducts | null {
   if (doubles > MAX_DOUBLES || compiled() === null) return null;
-  const native = nativeProducts();
-  if (native !== null) { // the module's own memory, multiplied natively (../native/nativeGemm.ts)
+  if (nativeLoaded()) { // the module's own memory, the products that pay multiplied natively (../native/nativeGemm.ts)
     vacate();
-    ensure(doubles);
+    const run = ensure(doubles)!;
     const v = view;
     return {
       view: v,
-      multiplyAdd: (a, b, c, m4, k, n4, ld, transA = false) => native(v, a / 8, ld, v, b / 8, ld, v, c / 8, ld, m4, k, n4, transA, false, false, nativeThreads(m4, k, n4)),
+      multiplyAdd(a, b, c, m4, k, n4, ld, transA = false) {
+        const native = nativeProducts(m4, k, n4);
+        if (native === null) (transA ? run.gemmTransA : run.gemm)(a, b, c, m4, k, ld, n4, ld * 8);
+        else native(v, a / 8, ld, v, b / 8, ld, v, c / 8, ld, m4, k, n4, transA, false, false, nativeThreads(m4, k, n4));
+      },
     };
   }
   const pool = threadPool();
