@@ -23,9 +23,14 @@ const UNBLOCKED_MAX = 96;
 const RESIDENT_AFTER = 64;
 /** Columns of the recursion's leaves, factored unblocked. */
 const LEAF = 16;
-/** Columns of factorInMemory's leaves, and rows of its triangular solves' leaves (multiples of 4, the kernel's block). */
+/**
+ * Columns of factorInMemory's leaves, and rows of its triangular solves' leaves (multiples of 4, the
+ * kernel's block). With the native product (../native/nativeGemm.ts) solve leaves of 4 rows took
+ * 0.85–0.9 of the time of 8 for the factorisation at 256 and 512 (more of the work in products);
+ * with WebAssembly's, 0.95–1.0.
+ */
 const PANEL_LEAF = 4;
-const SOLVE_LEAF = 8;
+const SOLVE_LEAF = 4;
 
 /**
  * LU with partial pivoting (LAPACK's dgetrf; the pivot of column k is its largest entry on or
