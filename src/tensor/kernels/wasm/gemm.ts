@@ -362,10 +362,16 @@ export function residentKernels(doubles: number): { view: Float64Array; run: Ker
   };
 }
 
-/** Threads for a native product of m×k×n: the configured count from PARALLEL_WORK multiply-adds and PARALLEL_ROWS rows, as for WebAssembly. @internal */
+/**
+ * Threads for a native product of m×k×n: the configured count from NATIVE_PARALLEL_WORK multiply-adds
+ * and PARALLEL_ROWS rows. The native kernel's own threads wake in about 25 µs (a condition
+ * variable, then a barrier per block of B), so they pay from 128³ (1-thread ÷ 2-thread time 1.18
+ * there, 0.83 at 96³, 1.43 at 160³); the same bits on any count. @internal
+ */
 export function nativeThreads(m: number, k: number, n: number): number {
-  return m >= PARALLEL_ROWS && m * k * n >= PARALLEL_WORK ? threadsInfo().threads : 1;
+  return m >= PARALLEL_ROWS && m * k * n >= NATIVE_PARALLEL_WORK ? threadsInfo().threads : 1;
 }
+const NATIVE_PARALLEL_WORK = 128 * 128 * 128;
 
 /**
  * C += op(A)·B on blocks of matrices that stay in one memory for a whole algorithm (a blocked
