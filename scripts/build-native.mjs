@@ -3,7 +3,7 @@
 // no compiler, no headers, or the build fails, it says why in one line and exits 0 — adjoint then
 // multiplies with its WebAssembly kernel (the same API, about half the speed of this one on large
 // products). ADJOINT_NATIVE=0 skips the build (and, at run time, the loading).
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'native', 'gemm.cc');
 const target = join(root, 'native', 'build', 'adjoint-native.node');
+const record = join(root, 'native', 'build', 'adjoint-native.json');
 const say = (line) => console.log(`build-native: ${line}`);
 
 /** Node's headers: the npm setting nodedir (npm sets it where the headers are installed), beside the node binary, or the system's. */
@@ -33,18 +34,29 @@ function build() {
   const compiler = [process.env.CXX, 'c++', 'g++', 'clang++'].find((c) => c && spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
   if (compiler === undefined) return 'skipped: no C++ compiler (c++, g++ or clang++; or set CXX)';
   mkdirSync(dirname(target), { recursive: true });
-  // -march=native: built where it runs, for this machine's vector width. -ffp-contract=off: no
-  // fused multiply-adds, so each element is the WebAssembly kernel's sum, rounded as it rounds.
-  const flags = ['-O3', '-march=native', '-ffp-contract=off', '-std=c++17', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', `-I${headers}`];
+  rmSync(record, { force: true });
+  // The instruction set: AVX2 where this machine has it (four float64 lanes), else the
+  // architecture's baseline — never -march=native, whose other extensions (AVX-512, BMI, …) the
+  // compiler may use anywhere: a node_modules built on one machine and run on an older CPU (a
+  // container image) would then die of an illegal instruction. The loader checks the CPU for what
+  // the record below says the build needs, and keeps to WebAssembly where it is missing.
+  // -ffp-contract=off: no fused multiply-adds, so each element is the WebAssembly kernel's sum,
+  // rounded as it rounds.
+  const avx2 = process.arch === 'x64' && /#define __AVX2__ 1/.test(spawnSync(compiler, ['-march=native', '-dM', '-E', '-x', 'c++', '-'], { input: '', encoding: 'utf8' }).stdout ?? '');
+  const isa = avx2 ? ['-mavx2'] : [];
+  const flags = ['-O3', ...isa, '-ffp-contract=off', '-std=c++17', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', `-I${headers}`];
   if (process.platform === 'darwin') flags.push('-undefined', 'dynamic_lookup');
-  let out = spawnSync(compiler, [...flags, source, '-o', target], { encoding: 'utf8' });
-  if (out.status !== 0) out = spawnSync(compiler, [...flags.filter((f) => f !== '-march=native'), source, '-o', target], { encoding: 'utf8' }); // a compiler without it
+  let used = [...flags, '-mtune=native'];
+  let out = spawnSync(compiler, [...used, source, '-o', target], { encoding: 'utf8' });
+  if (out.status !== 0) out = spawnSync(compiler, [...(used = flags), source, '-o', target], { encoding: 'utf8' }); // a compiler without -mtune=native
   if (out.status !== 0) {
     rmSync(target, { force: true });
     const why = (out.stderr || out.error?.message || '').trim().split('\n').slice(0, 2).join(' ');
     return `failed with ${compiler} (${why}); the WebAssembly kernel is used`;
   }
-  return `built ${target} with ${compiler}`;
+  // What the build needs of the CPU, as /proc/cpuinfo's flags name it.
+  writeFileSync(record, JSON.stringify({ requires: avx2 ? ['avx', 'avx2'] : [], arch: process.arch, compiler, flags: used.filter((f) => !f.startsWith('-I')) }, null, 2) + '\n');
+  return `built ${target} with ${compiler}${avx2 ? ' (AVX2)' : ''}`;
 }
 
 say(build());

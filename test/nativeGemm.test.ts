@@ -11,12 +11,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
-import { nativeKernelInfo, nativeProducts, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
+import { missingInstructions, nativeKernelInfo, nativeProducts, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const build = join(root, 'native/build/adjoint-native.node');
@@ -55,6 +56,23 @@ describe('the native build', () => {
     if (canBuild()) expect(existsSync(build), `${build} (npm install runs scripts/build-native.mjs)`).toBe(true);
     if (existsSync(build) && process.env.ADJOINT_NATIVE !== '0') expect(nativeKernelInfo()).toEqual({ available: true, reason: null });
     else expect(nativeKernelInfo().reason).toMatch(/native build|ADJOINT_NATIVE/);
+  });
+
+  it("records what it needs of the CPU, and is not loaded where that is missing (a node_modules moved to an older CPU)", () => {
+    const fs = { existsSync, readFileSync: (p: string) => readFileSync(p, 'utf8') };
+    const record = build.replace(/\.node$/, '.json');
+    if (existsSync(build)) {
+      const { requires } = JSON.parse(readFileSync(record, 'utf8')) as { requires: string[] };
+      expect(requires.every((f) => /^[a-z0-9_]+$/.test(f))).toBe(true);
+      expect(missingInstructions(fs, record, process.platform)).toBeNull(); // built here, for here
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'adjoint-native-'));
+    writeFileSync(join(dir, 'r.json'), JSON.stringify({ requires: ['avx2', 'no_such_extension'] }));
+    if (existsSync('/proc/cpuinfo')) expect(missingInstructions(fs, join(dir, 'r.json'), 'linux')).toMatch(/needs no_such_extension, which this CPU lacks: rebuild it here/);
+    expect(missingInstructions(fs, join(dir, 'r.json'), 'darwin')).toBeNull(); // trusted where there is no /proc/cpuinfo
+    writeFileSync(join(dir, 'none.json'), JSON.stringify({ requires: [] }));
+    expect(missingInstructions(fs, join(dir, 'none.json'), 'linux')).toBeNull();
+    expect(missingInstructions(fs, join(dir, 'missing.json'), 'linux')).toMatch(/no record of what it needs/);
   });
 
   it('is off with the compiled kernels (wasm: false) and when turned off, saying so', () => {

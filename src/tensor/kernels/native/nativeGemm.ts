@@ -68,16 +68,23 @@ function load(): Addon | null {
   }
   try {
     const { createRequire } = proc.getBuiltinModule('node:module') as { createRequire(from: string): (id: string) => unknown };
-    const { existsSync } = proc.getBuiltinModule('node:fs') as { existsSync(p: string | URL): boolean };
+    const fs = proc.getBuiltinModule('node:fs') as { existsSync(p: string): boolean; readFileSync(p: string, encoding: 'utf8'): string };
+    const { fileURLToPath } = proc.getBuiltinModule('node:url') as { fileURLToPath(u: URL): string };
     const base = /^[a-z][a-z0-9+.-]*:\/\//i.test(folder) ? folder : `file://${folder.startsWith('/') ? '' : '/'}${folder}`;
-    const file = new URL(BUILD, base);
-    if (file.protocol !== 'file:' || !existsSync(file)) {
-      reason = `no native build (${file.href}): npm install builds it where a C++ compiler and Node's headers exist`;
+    const url = new URL(BUILD, base);
+    const file = url.protocol === 'file:' ? fileURLToPath(url) : null;
+    if (file === null || !fs.existsSync(file)) {
+      reason = `no native build (${url.href}): npm install builds it where a C++ compiler and Node's headers exist`;
       return null;
     }
-    const loaded = createRequire(file.href)(file.href.startsWith('file:') ? decodeURIComponent(file.pathname) : file.href) as Partial<Addon>;
+    const missing = missingInstructions(fs, file.replace(/\.node$/, '.json'), (proc as { platform?: string }).platform);
+    if (missing !== null) {
+      reason = missing;
+      return null;
+    }
+    const loaded = createRequire(url.href)(file) as Partial<Addon>;
     if (typeof loaded.gemm !== 'function') {
-      reason = `${file.href} has no gemm function`;
+      reason = `${file} has no gemm function`;
       return null;
     }
     reason = '';
@@ -86,6 +93,23 @@ function load(): Addon | null {
     reason = `loading the native build failed (${e instanceof Error ? e.message : String(e)})`;
     return null;
   }
+}
+
+/**
+ * Why this CPU may not run the build, or null: the build's record (written beside it by
+ * scripts/build-native.mjs) names the instruction-set extensions it was compiled for (AVX2 where the
+ * building machine had it), and on Linux every one must be among /proc/cpuinfo's flags — a
+ * node_modules built on one machine and run on an older CPU (a container image moved between
+ * hosts) would otherwise die of an illegal instruction. Elsewhere (macOS) the record is trusted. @internal
+ */
+export function missingInstructions(fs: { existsSync(p: string): boolean; readFileSync(p: string, encoding: 'utf8'): string }, record: string, platform: string | undefined): string | null {
+  if (!fs.existsSync(record)) return `the native build has no record of what it needs (${record}): rebuild it with node scripts/build-native.mjs`;
+  const requires = (JSON.parse(fs.readFileSync(record, 'utf8')) as { requires?: unknown }).requires;
+  if (!Array.isArray(requires) || requires.length === 0 || platform !== 'linux') return null;
+  const line = /^flags\s*:(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+  const flags = new Set((line?.[1] ?? '').trim().split(/\s+/));
+  const absent = requires.filter((f) => typeof f !== 'string' || !flags.has(f));
+  return absent.length === 0 ? null : `the native build needs ${absent.join(', ')}, which this CPU lacks: rebuild it here with node scripts/build-native.mjs`;
 }
 
 /** The addon where it is on and loads here. */
