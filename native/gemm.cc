@@ -360,9 +360,16 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   }
   const int64_t aOff = v[0], lda = v[1], bOff = v[2], ldb = v[3], cOff = v[4], ldc = v[5], m = v[6], k = v[7], n = v[8];
   const bool transA = v[9] != 0, transB = v[10] != 0, fresh = v[11] != 0;
-  // The last element each operand reaches must lie inside it; a row length must hold a row.
+  // The last element each operand reaches, off + (rows − 1)·ld + cols − 1, must lie inside it; a row
+  // length must hold a row. Checked without forming that sum: (rows − 1)·ld of numbers up to 2^53
+  // overflows 64 bits (rows = ld = 2^32 + 1 wrapped to a few elements and passed, then the product
+  // read and wrote gigabytes past the arrays): off + cols ≤ len, then rows − 1 ≤ (len − off − cols) / ld.
   const auto fits = [](int64_t off, int64_t rows, int64_t cols, int64_t ld, size_t len) {
-    return cols <= ld && (rows == 0 || cols == 0 || static_cast<uint64_t>(off + (rows - 1) * ld + cols) <= len);
+    if (cols > ld) return false;
+    if (rows == 0 || cols == 0) return true;
+    const uint64_t size = len, start = static_cast<uint64_t>(off), row = static_cast<uint64_t>(cols);
+    if (start > size || row > size - start) return false;
+    return static_cast<uint64_t>(rows - 1) <= (size - start - row) / static_cast<uint64_t>(ld);  // ld ≥ cols > 0
   };
   if (!fits(aOff, transA ? k : m, transA ? m : k, lda, length[0]) || !fits(bOff, transB ? n : k, transB ? k : n, ldb, length[1]) ||
       !fits(cOff, m, n, ldc, length[2])) {
