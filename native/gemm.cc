@@ -388,9 +388,23 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
+// The team for the addon's other kernels (native/rows.cc): fn(context, t, threads) for t < threads,
+// threads reserved first (fewer where the system refuses one).
+void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context) {
+  threads = team().reserve(threads);
+  if (threads <= 1) {
+    fn(context, 0, 1);
+    return;
+  }
+  team().run(threads, [&](int t) { fn(context, t, threads); });
+}
+
+void adjointRegisterRows(napi_env env, napi_value exports);  // native/rows.cc
+
 NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &fn);
   napi_set_named_property(env, exports, "gemm", fn);
+  adjointRegisterRows(env, exports);
   return exports;
 }

@@ -1,15 +1,15 @@
-// Builds adjoint's optional native matrix product for Node (native/gemm.cc → native/build/adjoint-native.node)
+// Builds adjoint's optional native kernels for Node (native/gemm.cc, native/rows.cc → native/build/adjoint-native.node)
 // with the machine's C++ compiler against Node's own headers: `npm install` runs it. Where there is
 // no compiler, no headers, or the build fails, it says why in one line and exits 0 — adjoint then
 // multiplies with its WebAssembly kernel (the same API, about half the speed of this one on large
 // products). ADJOINT_NATIVE=0 skips the build (and, at run time, the loading).
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'native', 'gemm.cc');
+const sources = ['gemm.cc', 'rows.cc'].map((f) => join(root, 'native', f));
 const target = join(root, 'native', 'build', 'adjoint-native.node');
 const record = join(root, 'native', 'build', 'adjoint-native.json');
 const say = (line) => console.log(`build-native: ${line}`);
@@ -27,12 +27,15 @@ function nodeHeaders() {
 
 function build() {
   if (process.env.ADJOINT_NATIVE === '0') return 'skipped (ADJOINT_NATIVE=0)';
-  if (!existsSync(source)) return `skipped (${source} is missing)`;
+  const absent = sources.find((f) => !existsSync(f));
+  if (absent !== undefined) return `skipped (${absent} is missing)`;
   if (process.platform === 'win32') return 'skipped on Windows (the WebAssembly kernel is used)';
   const headers = nodeHeaders();
   if (headers === null) return "skipped: Node's headers (node_api.h) were not found (set npm's nodedir)";
-  const compiler = [process.env.CXX, 'c++', 'g++', 'clang++'].find((c) => c && spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
-  if (compiler === undefined) return 'skipped: no C++ compiler (c++, g++ or clang++; or set CXX)';
+  // CXX may carry arguments of its own ("ccache g++").
+  const found = [process.env.CXX, 'c++', 'g++', 'clang++'].map((c) => c?.trim().split(/\s+/) ?? []).find(([c, ...pre]) => c && spawnSync(c, [...pre, '--version'], { stdio: 'ignore' }).status === 0);
+  if (found === undefined) return 'skipped: no C++ compiler (c++, g++ or clang++; or set CXX)';
+  const [compiler, ...prefix] = found;
   mkdirSync(dirname(target), { recursive: true });
   rmSync(record, { force: true });
   // The instruction set: AVX2 where this machine has it (four float64 lanes), else the
@@ -42,18 +45,24 @@ function build() {
   // the record below says the build needs, and keeps to WebAssembly where it is missing.
   // -ffp-contract=off: no fused multiply-adds, so each element is the WebAssembly kernel's sum,
   // rounded as it rounds.
-  const avx2 = process.arch === 'x64' && /#define __AVX2__ 1/.test(spawnSync(compiler, ['-march=native', '-dM', '-E', '-x', 'c++', '-'], { input: '', encoding: 'utf8' }).stdout ?? '');
+  const avx2 = process.arch === 'x64' && /#define __AVX2__ 1/.test(spawnSync(compiler, [...prefix, '-march=native', '-dM', '-E', '-x', 'c++', '-'], { input: '', encoding: 'utf8' }).stdout ?? '');
   const isa = avx2 ? ['-mavx2'] : [];
   const flags = ['-O3', ...isa, '-ffp-contract=off', '-std=c++17', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', `-I${headers}`];
   if (process.platform === 'darwin') flags.push('-undefined', 'dynamic_lookup');
+  // Built into a temporary file and renamed into place: a build cut short (a killed install) never
+  // leaves a truncated addon where the loader looks (loading one ends the process with SIGBUS).
+  const partial = `${target}.${process.pid}.tmp`;
+  const compile = (extra) => spawnSync(compiler, [...prefix, ...extra, ...sources, '-o', partial], { encoding: 'utf8' });
   let used = [...flags, '-mtune=native'];
-  let out = spawnSync(compiler, [...used, source, '-o', target], { encoding: 'utf8' });
-  if (out.status !== 0) out = spawnSync(compiler, [...(used = flags), source, '-o', target], { encoding: 'utf8' }); // a compiler without -mtune=native
+  let out = compile(used);
+  if (out.status !== 0) out = compile((used = flags)); // a compiler without -mtune=native
   if (out.status !== 0) {
+    rmSync(partial, { force: true });
     rmSync(target, { force: true });
     const why = (out.stderr || out.error?.message || '').trim().split('\n').slice(0, 2).join(' ');
     return `failed with ${compiler} (${why}); the WebAssembly kernel is used`;
   }
+  renameSync(partial, target);
   // What the build needs of the CPU, as /proc/cpuinfo's flags name it.
   writeFileSync(record, JSON.stringify({ requires: avx2 ? ['avx', 'avx2'] : [], arch: process.arch, compiler, flags: used.filter((f) => !f.startsWith('-I')) }, null, 2) + '\n');
   return `built ${target} with ${compiler}${avx2 ? ' (AVX2)' : ''}`;

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
-import { missingInstructions, nativeKernelInfo, nativeProducts, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
+import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const build = join(root, 'native/build/adjoint-native.node');
@@ -136,6 +136,18 @@ describe.skipIf(!available)('the native product', () => {
     }
   });
 
+  it('takes products too large to copy into the WebAssembly memory (which went to the JavaScript kernel: 1400² took 1.8 s)', () => {
+    // A is 4 × 2,100,000 ones: 8.4 million float64s, over the 8 Mi the WebAssembly kernel's staging holds.
+    const [m, k, n] = [4, 2_100_000, 4];
+    const a = new Float64Array(m * k).fill(1), b = values(k * n, 3), c = new Float64Array(m * n);
+    gemm(a, 0, b, 0, c, 0, m, k, n, false, false, true);
+    // Each row is B's column sums added in order, bit for bit (1·b is b; the JavaScript kernel adds
+    // its sums per 256-deep block: other bits).
+    const sums = [0, 0, 0, 0];
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) sums[j]! += b[p * n + j]!;
+    expect(Array.from(c)).toEqual([...sums, ...sums, ...sums, ...sums]);
+  });
+
   it('propagates NaN, infinities and signed zeros as the naive loop does; k = 0 gives zeros', () => {
     const native = nativeProducts(1e9, 1, 1)!;
     const a = Float64Array.from([1, NaN, 2, 3, Infinity, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, -0, -0, 1, 1]);
@@ -187,3 +199,51 @@ describe.skipIf(!available)('the native product', () => {
     expect(runs[0]).toEqual(runs[1]);
   });
 });
+
+describe.skipIf(!available)('the native row kernels (a long product and its gradient\'s quotients)', () => {
+  /** productChains of src/tensor/kernels/products.ts: eight chains, the tail on chain 0, paired at the end. */
+  const chains = (x: Float64Array, start: number, end: number) => {
+    const a = [1, 1, 1, 1, 1, 1, 1, 1];
+    let p = start;
+    for (; p < end - 7; p += 8) for (let j = 0; j < 8; j++) a[j]! *= x[p + j]!;
+    for (; p < end; p++) a[0]! *= x[p]!;
+    return ((a[0]! * a[1]!) * (a[2]! * a[3]!)) * ((a[4]! * a[5]!) * (a[6]! * a[7]!));
+  };
+  const factors = (n: number, seed: number) => Float64Array.from(values(n, seed), (v) => Math.exp(0.01 * v));
+
+  it('multiply by the same chains and divide to the same quotients, bit for bit, on every thread count', () => {
+    const rows = nativeRows()!;
+    for (const [n, start, end] of [[4096, 0, 4096], [5000, 3, 4999], [100003, 0, 100003], [70001, 17, 69990]] as const) {
+      const x = factors(n, n);
+      const y = rows.product(x, start, end);
+      expect(y).toBe(chains(x, start, end));
+      for (const threads of [1, 2, 3]) {
+        const out = new Float64Array(n).fill(7);
+        rows.divide(out, x, y, start, end, threads);
+        for (let p = 0; p < n; p++) {
+          const want = p >= start && p < end ? y / x[p]! : 7;
+          if (out[p] !== want) expect(out[p], `${n} [${start}, ${end}) on ${threads} at ${p}`).toBe(want);
+        }
+      }
+    }
+  });
+
+  it("give ad.prod's value and gradient the WebAssembly and JavaScript paths' bits (with a zero, too), and refuse bad ranges", () => {
+    for (const zero of [false, true]) {
+      const x = factors(100003, 5);
+      if (zero) x[50000] = 0;
+      const runs = [true, false].map((native) => {
+        useNativeKernel(native);
+        const [v, g] = ad.valueAndGrad((t: ad.Tensor) => ad.prod(t))(ad.tensor(x));
+        return [v.item(), ...Array.from(g.toFloat64Array())];
+      });
+      expect(runs[0]).toEqual(runs[1]);
+    }
+    useNativeKernel(true);
+    const rows = nativeRows()!, x = new Float64Array(8);
+    expect(() => rows.product(x, 2, 9)).toThrow(RangeError);
+    expect(() => rows.divide(new Float64Array(4), x, 1, 0, 8, 1)).toThrow(RangeError); // out shorter than the range
+    expect(() => rows.product(x, 1.5, 4)).toThrow(/whole numbers/);
+  });
+});
+

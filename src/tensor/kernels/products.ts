@@ -1,5 +1,7 @@
 /** @file Product kernels along an axis: row products, cumulative products, linear recurrences and leave-one-out products (the log-magnitude of a product: ./logAbsProd.ts). */
 import { divideIntoVector, productChainsVector } from './wasm/vmath.js';
+import { nativeRows } from './native/nativeGemm.js';
+import { threadsInfo } from '../threads/pool.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
 import { scaledCumprod, scaledCumprodCotangent, scaledLeaveOneOut, scaledLeaveOneOutTangent, scaledProductExcept, scaledQuotients } from './scaledProducts.js';
@@ -18,6 +20,13 @@ function isNormal(y: number): boolean {
   return a >= MIN_NORMAL && a < Infinity;
 }
 
+/**
+ * Rows at least this long have their product and gradient quotients computed natively where Node's
+ * build is loaded (../native/nativeGemm.ts: nativeRows; where WebAssembly's copies would start to
+ * pay, ./wasm/vmath.ts), and the quotients split over the threads from NATIVE_SPLIT.
+ */
+const NATIVE_ROW = 4096;
+const NATIVE_SPLIT = 1 << 15;
 /** Rows at least this long are multiplied with several accumulators (shorter ones gain nothing). */
 const CHAINS_MIN = 32;
 
@@ -28,6 +37,8 @@ const CHAINS_MIN = 32;
  * but the result is as accurate: n roundings either way.
  */
 function productChains(x: Float64Array, start: number, end: number): number {
+  const native = end - start >= NATIVE_ROW ? nativeRows() : null; // long rows under Node: the same chains natively, in place
+  if (native !== null) return native.product(x, start, end);
   const vector = productChainsVector(x, start, end); // long rows: the same chains in WebAssembly SIMD
   if (vector !== null) return vector;
   let a0 = 1, a1 = 1, a2 = 1, a3 = 1, a4 = 1, a5 = 1, a6 = 1, a7 = 1;
@@ -159,6 +170,11 @@ export function linearRecurrenceKernel(a: Float64Array, b: Float64Array, shape: 
  * about a quarter faster than one per iteration).
  */
 function divideInto(out: Float64Array, x: Float64Array, c: number, start: number, end: number): void {
+  const native = end - start >= NATIVE_ROW ? nativeRows() : null;
+  if (native !== null) { // long rows under Node: natively, in place, split over the threads from NATIVE_SPLIT
+    native.divide(out, x, c, start, end, end - start >= NATIVE_SPLIT ? threadsInfo().threads : 1);
+    return;
+  }
   if (divideIntoVector(out, x, c, start, end)) return; // long rows: two quotients per instruction in WebAssembly
   let p = start;
   for (const last = end - 3; p < last; p += 4) {

@@ -27,6 +27,10 @@ import { wasmKernelsWanted } from '../wasm/gemm.js';
 /** The addon's function: op(A), B and C, and their offsets, row lengths, extents, flags and thread count as 13 numbers. */
 interface Addon {
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
+  /** native/rows.cc: a row's product by eight chains (args: start, end). */
+  product(x: Float64Array, args: Float64Array): number;
+  /** native/rows.cc: out[p] = c / x[p] (args: c, start, end, threads). */
+  divide(out: Float64Array, x: Float64Array, args: Float64Array): void;
 }
 
 /** C[m,n] (+)= op(A)·op(B) with row lengths lda, ldb, ldc, the rows of C split over `threads` threads. */
@@ -83,8 +87,8 @@ function load(): Addon | null {
       return null;
     }
     const loaded = createRequire(url.href)(file) as Partial<Addon>;
-    if (typeof loaded.gemm !== 'function') {
-      reason = `${file} has no gemm function`;
+    if (typeof loaded.gemm !== 'function' || typeof loaded.product !== 'function' || typeof loaded.divide !== 'function') {
+      reason = `${file} lacks gemm, product or divide: rebuild it with node scripts/build-native.mjs`;
       return null;
     }
     reason = '';
@@ -135,6 +139,32 @@ export function nativeProducts(m: number, k: number, n: number): NativeProduct |
  * of a chain took 1.3× as long natively), from 24³ the native kernel is 0.7× WebAssembly's time.
  */
 const NATIVE_MIN_WORK = 20 * 20 * 20;
+
+/**
+ * A long row's product and its gradient's quotients natively (native/rows.cc), where the addon is
+ * loaded and on: the same bits as productChains and the division loop of ../products.ts, on the
+ * arrays in place (no copy into a kernel's memory and back), the quotients split over `threads`.
+ * @internal
+ */
+export function nativeRows(): { product(x: Float64Array, start: number, end: number): number; divide(out: Float64Array, x: Float64Array, c: number, start: number, end: number, threads: number): void } | null {
+  return nativeLoaded() ? rows : null;
+}
+
+const rowArgs = new Float64Array(4);
+const rows = {
+  product(x: Float64Array, start: number, end: number): number {
+    rowArgs[0] = start;
+    rowArgs[1] = end;
+    return addon!.product(x, rowArgs);
+  },
+  divide(out: Float64Array, x: Float64Array, c: number, start: number, end: number, threads: number): void {
+    rowArgs[0] = c;
+    rowArgs[1] = start;
+    rowArgs[2] = end;
+    rowArgs[3] = threads;
+    addon!.divide(out, x, rowArgs);
+  },
+};
 
 /** Whether the native kernel is loaded and on (with the compiled kernels). @internal */
 export function nativeLoaded(): boolean {

@@ -232,16 +232,18 @@ export function gemmBlockWasm(
   // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save;
   // under 4 rows or columns, padding would more than double the work.
   if (m < 4 || n < 4 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
+  // The same products in the same order, natively (../native/nativeGemm.ts) — of any size: it works
+  // on the arrays in place, so the limit on what is copied into the module's memory is not its.
+  const native = nativeProducts(m, k, n);
+  if (native !== null) {
+    native(a, aOff, transA ? m : k, b, bOff, transB ? k : n, c, cOff, n, m, k, n, transA, transB, fresh, nativeThreads(m, k, n));
+    return true;
+  }
   const packed = packs(m, k, n), panels = packsPanels(m, k, n);
   const at = layout(m, k, n, packed, panels);
   const { mp, np, ob, oc, oa, total } = at;
   if (total > MAX_DOUBLES) return false;
   if (compiled() === null) return false;
-  const native = nativeProducts(m, k, n);
-  if (native !== null) { // the same products in the same order, natively: ../native/nativeGemm.ts
-    native(a, aOff, transA ? m : k, b, bOff, transB ? k : n, c, cOff, n, m, k, n, transA, transB, fresh, nativeThreads(m, k, n));
-    return true;
-  }
   const jScale = packed ? k * 8 : 8, bStep = packed ? 32 : np * 8; // the kernel's B layout arguments
   // The kernel's A: its panels (read by the transposed variant, a run of four per step), else A as stored.
   const readsT = transA || panels, aAt = panels ? oa * 8 : 0;

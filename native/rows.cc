@@ -1,0 +1,119 @@
+// adjoint's native row kernels for a long product's value and gradient (src/tensor/kernels/products.ts),
+// in the same addon as the matrix product (native/gemm.cc registers them, and lends its threads):
+//   product(x, args = [start, end]): x[start] ⋯ x[end − 1] by eight interleaved chains, as
+//     productChains in products.ts and productChainsVector in wasm/vmath.ts compute it — chain j
+//     multiplies x[start + 8q + j] for q in order, the tail goes to chain 0, and the chains pair as
+//     ((a0·a1)·(a2·a3))·((a4·a5)·(a6·a7)): the same bits (no reassociation: built without
+//     -ffast-math);
+//   divide(out, x, args = [c, start, end, threads]): out[p] = c / x[p] for p in [start, end), each
+//     the correctly rounded IEEE quotient, split over the threads (each writes, and first touches,
+//     its own part of out).
+// Both read and write the JavaScript arrays in place: no copy into a kernel's memory and back.
+#include <node_api.h>
+
+#include <algorithm>
+#include <cstdint>
+
+// Runs fn(context, t, threads) for t < threads on native/gemm.cc's threads (fewer where the system
+// refuses one; `threads` is then the count that runs).
+void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context);
+
+namespace {
+
+// The arrays and numbers of a call: Float64Arrays `names` first, then the numbers array last.
+bool arrays(napi_env env, napi_callback_info info, size_t count, double** data, size_t* length) {
+  napi_value argv[3];
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != count) {
+    napi_throw_type_error(env, nullptr, "rows: wrong number of arguments");
+    return false;
+  }
+  for (size_t t = 0; t < count; t++) {
+    napi_typedarray_type type;
+    void* ptr;
+    if (napi_get_typedarray_info(env, argv[t], &type, &length[t], &ptr, nullptr, nullptr) != napi_ok ||
+        type != napi_float64_array) {
+      napi_throw_type_error(env, nullptr, "rows: the arguments must be Float64Arrays");
+      return false;
+    }
+    data[t] = static_cast<double*>(ptr);
+  }
+  return true;
+}
+
+// A range [start, end) of an array of `length` from two numbers, or false (a range error thrown).
+bool range(napi_env env, double s, double e, size_t length, int64_t& start, int64_t& end) {
+  if (!(s >= 0 && e >= s && e <= static_cast<double>(length)) || s != static_cast<double>(static_cast<int64_t>(s)) ||
+      e != static_cast<double>(static_cast<int64_t>(e))) {
+    napi_throw_range_error(env, nullptr, "rows: the range must be whole numbers within the array");
+    return false;
+  }
+  start = static_cast<int64_t>(s);
+  end = static_cast<int64_t>(e);
+  return true;
+}
+
+napi_value Product(napi_env env, napi_callback_info info) {
+  double* data[2];
+  size_t length[2];
+  if (!arrays(env, info, 2, data, length)) return nullptr;
+  if (length[1] < 2) {
+    napi_throw_range_error(env, nullptr, "product: args needs start and end");
+    return nullptr;
+  }
+  int64_t start, end;
+  if (!range(env, data[1][0], data[1][1], length[0], start, end)) return nullptr;
+  const double* x = data[0];
+  double a[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+  int64_t p = start;
+  for (const int64_t last = end - 7; p < last; p += 8) {
+    for (int j = 0; j < 8; j++) a[j] *= x[p + j];
+  }
+  for (; p < end; p++) a[0] *= x[p];
+  napi_value result;
+  napi_create_double(env, ((a[0] * a[1]) * (a[2] * a[3])) * ((a[4] * a[5]) * (a[6] * a[7])), &result);
+  return result;
+}
+
+struct Quotients {
+  double* out;
+  const double* x;
+  double c;
+  int64_t start, end;
+};
+
+void quotients(void* context, int t, int threads) {
+  const Quotients& q = *static_cast<const Quotients*>(context);
+  const int64_t n = q.end - q.start;
+  const int64_t lo = q.start + n * t / threads, hi = q.start + n * (t + 1) / threads;
+  for (int64_t p = lo; p < hi; p++) q.out[p] = q.c / q.x[p];
+}
+
+napi_value Divide(napi_env env, napi_callback_info info) {
+  double* data[3];
+  size_t length[3];
+  if (!arrays(env, info, 3, data, length)) return nullptr;
+  if (length[2] < 4) {
+    napi_throw_range_error(env, nullptr, "divide: args needs c, start, end and threads");
+    return nullptr;
+  }
+  const double* args = data[2];
+  int64_t start, end;
+  if (!range(env, args[1], args[2], std::min(length[0], length[1]), start, end)) return nullptr;
+  Quotients q{data[0], data[1], args[0], start, end};
+  const int threads = static_cast<int>(std::max(1.0, std::min(args[3], 64.0)));
+  if (threads <= 1) quotients(&q, 0, 1);
+  else adjointRunOnTeam(threads, quotients, &q);
+  return nullptr;
+}
+
+}  // namespace
+
+// Adds product and divide to the addon's exports (called by native/gemm.cc's module init).
+void adjointRegisterRows(napi_env env, napi_value exports) {
+  napi_value fn;
+  napi_create_function(env, "product", NAPI_AUTO_LENGTH, Product, nullptr, &fn);
+  napi_set_named_property(env, exports, "product", fn);
+  napi_create_function(env, "divide", NAPI_AUTO_LENGTH, Divide, nullptr, &fn);
+  napi_set_named_property(env, exports, "divide", fn);
+}
