@@ -20,8 +20,9 @@ void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context);
 
 namespace {
 
-// The arrays and numbers of a call: Float64Arrays `names` first, then the numbers array last.
-bool arrays(napi_env env, napi_callback_info info, size_t count, double** data, size_t* length) {
+// The Float64Arrays of a call (`count` of them; the last holds its numbers, at least `numbers`), or
+// false with a type or range error thrown.
+bool arrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length) {
   napi_value argv[3];
   size_t argc = count;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != count) {
@@ -37,6 +38,10 @@ bool arrays(napi_env env, napi_callback_info info, size_t count, double** data, 
       return false;
     }
     data[t] = static_cast<double*>(ptr);
+  }
+  if (length[count - 1] < numbers) {
+    napi_throw_range_error(env, nullptr, "rows: the numbers array is too short");
+    return false;
   }
   return true;
 }
@@ -56,11 +61,7 @@ bool range(napi_env env, double s, double e, size_t length, int64_t& start, int6
 napi_value Product(napi_env env, napi_callback_info info) {
   double* data[2];
   size_t length[2];
-  if (!arrays(env, info, 2, data, length)) return nullptr;
-  if (length[1] < 2) {
-    napi_throw_range_error(env, nullptr, "product: args needs start and end");
-    return nullptr;
-  }
+  if (!arrays(env, info, 2, 2, data, length)) return nullptr;  // x, [start, end]
   int64_t start, end;
   if (!range(env, data[1][0], data[1][1], length[0], start, end)) return nullptr;
   const double* x = data[0];
@@ -92,11 +93,7 @@ void quotients(void* context, int t, int threads) {
 napi_value Divide(napi_env env, napi_callback_info info) {
   double* data[3];
   size_t length[3];
-  if (!arrays(env, info, 3, data, length)) return nullptr;
-  if (length[2] < 4) {
-    napi_throw_range_error(env, nullptr, "divide: args needs c, start, end and threads");
-    return nullptr;
-  }
+  if (!arrays(env, info, 3, 4, data, length)) return nullptr;  // out, x, [c, start, end, threads]
   const double* args = data[2];
   int64_t start, end;
   if (!range(env, args[1], args[2], std::min(length[0], length[1]), start, end)) return nullptr;
