@@ -2,7 +2,8 @@
 // with the machine's C++ compiler against Node's own headers: `npm install` runs it. Where there is
 // no compiler, no headers, or the build fails, it says why in one line and exits 0 — adjoint then
 // multiplies with its WebAssembly kernel (the same API, about half the speed of this one on large
-// products). ADJOINT_NATIVE=0 skips the build (and, at run time, the loading).
+// products). ADJOINT_NATIVE=0 skips the build (and, at run time, the loading); --if-missing builds
+// only where there is no build yet (npm test runs it first, after an install without scripts).
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -27,6 +28,8 @@ function nodeHeaders() {
 
 function build() {
   if (process.env.ADJOINT_NATIVE === '0') return 'skipped (ADJOINT_NATIVE=0)';
+  // --if-missing (npm test's pretest): only where no build is there yet (an install run with --ignore-scripts).
+  if (process.argv.includes('--if-missing') && existsSync(target) && existsSync(record)) return null;
   const absent = sources.find((f) => !existsSync(f));
   if (absent !== undefined) return `skipped (${absent} is missing)`;
   if (process.platform === 'win32') return 'skipped on Windows (the WebAssembly kernel is used)';
@@ -68,4 +71,5 @@ function build() {
   return `built ${target} with ${compiler}${avx2 ? ' (AVX2)' : ''}`;
 }
 
-say(build());
+const said = build();
+if (said !== null) say(said);
