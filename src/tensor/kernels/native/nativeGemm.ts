@@ -1,7 +1,8 @@
 /**
- * @file The optional native matrix product for Node: C (+)= op(A)·op(B) in C++ with the machine's
- * full vector width (native/gemm.cc, built by `npm install` through scripts/build-native.mjs where
- * a C++ compiler and Node's headers exist), loaded at run time with no import of Node built-ins
+ * @file The optional native kernels for Node — the matrix product C (+)= op(A)·op(B) in C++ with the
+ * machine's full vector width (native/gemm.cc) and a long row's product and quotients
+ * (native/rows.cc), built by `npm install` through scripts/build-native.mjs where a C++ compiler
+ * and Node's headers exist — loaded at run time with no import of Node built-ins
  * (this file is the same in browser bundles: there, and wherever the build is missing, nothing
  * loads and the WebAssembly kernel runs).
  *
@@ -24,8 +25,9 @@
 import { libraryFolder } from '../../../core/libraryFrames.js';
 import { wasmKernelsWanted } from '../wasm/gemm.js';
 
-/** The addon's function: op(A), B and C, and their offsets, row lengths, extents, flags and thread count as 13 numbers. */
+/** The addon's functions. */
 interface Addon {
+  /** native/gemm.cc: op(A), B and C, and their offsets, row lengths, extents, flags and thread count as 13 numbers. */
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
   /** native/rows.cc: a row's product by eight chains (args: start, end). */
   product(x: Float64Array, args: Float64Array): number;
@@ -129,8 +131,7 @@ function native(): Addon | null {
  * and is only written), the rows of C split over `threads` threads.
  */
 export function nativeProducts(m: number, k: number, n: number): NativeProduct | null {
-  if (m * k * n < NATIVE_MIN_WORK || !wasmKernelsWanted() || native() === null) return null;
-  return product;
+  return m * k * n >= NATIVE_MIN_WORK && nativeLoaded() ? product : null;
 }
 
 /**
@@ -142,7 +143,7 @@ const NATIVE_MIN_WORK = 20 * 20 * 20;
 
 /**
  * A long row's product and its gradient's quotients natively (native/rows.cc), where the addon is
- * loaded and on: the same bits as productChains and the division loop of ../products.ts, on the
+ * loaded and on: the same bits as productChains and the division loop of ../rowProducts.ts, on the
  * arrays in place (no copy into a kernel's memory and back), the quotients split over `threads`.
  * @internal
  */
@@ -171,7 +172,7 @@ export function nativeLoaded(): boolean {
   return wasmKernelsWanted() && native() !== null;
 }
 
-/** The numbers of a call, in one array the addon reads (converting sixteen arguments cost a third of a 16³ product). */
+/** The numbers of a product, in one array the addon reads (reused: no allocation per call). */
 const args = new Float64Array(13);
 
 const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, fresh, threads) => {
