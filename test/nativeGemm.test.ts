@@ -5,11 +5,13 @@
  * get. Against the naive sum bit for bit (every element is the same sum in the same order) across
  * its blocking boundaries (6-row panels, 8-column strips, 256-deep blocks resumed from stored
  * partial sums, 768-row and 1024-column blocks), every transpose, row lengths and offsets, a fresh
- * or a non-zero C, on 1, 2, 3 and 5 threads; equal to the WebAssembly kernel's bits, through the
+ * or a non-zero C, on 1, 2, 3 and 5 threads (split by rows and by columns) — with separate steps
+ * against the naive loop, with fused steps (where the CPU has FMA3) against the same loop with an
+ * exactly rounded fma; with separate steps equal to the WebAssembly kernel's bits, through the
  * products, the resident chains and the blocked factorisations; over shared memory; refusing bad
  * arguments.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,19 +19,99 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
-import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
+import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, useFusedSteps, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const build = join(root, 'native/build/adjoint-native.node');
 const values = (len: number, seed: number) => Float64Array.from({ length: len }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 2);
 
-/** C[m,n] as the naive loop sums it (s = 0, then s += op(A)[i,p]·op(B)[p,j] in order), added to c0 unless fresh. */
-function naive(a: Float64Array, lda: number, b: Float64Array, ldb: number, m: number, k: number, n: number, transA: boolean, transB: boolean): Float64Array {
+/** x = m·2^e exactly, m an integer (x finite). */
+function exact(x: number): [bigint, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const sign = bits >> 63n ? -1n : 1n, biased = Number((bits >> 52n) & 0x7ffn), fraction = bits & 0xfffffffffffffn;
+  return biased === 0 ? [sign * fraction, -1074] : [sign * (fraction | (1n << 52n)), biased - 1075];
+}
+
+/**
+ * fma(a, b, c): a·b + c rounded once, to nearest with ties to even — computed exactly in integers
+ * (the sum scaled to an integer, cut to 62 bits with a sticky bit, which Number() then rounds
+ * correctly; the tests' values stay far from overflow and subnormals). Non-finite operands and
+ * exact zeros follow IEEE 754's rules through the plain expression.
+ */
+function fmaExact(a: number, b: number, c: number): number {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return a * b + c;
+  if (a === 0 || b === 0) return a * b + c; // an exact product: the one rounding is the sum's
+  const [ma, ea] = exact(a), [mb, eb] = exact(b), [mc, ec] = exact(c);
+  const e = Math.min(ea + eb, ec);
+  let s = ((ma * mb) << BigInt(ea + eb - e)) + (mc << BigInt(ec - e));
+  if (s === 0n) return 0; // an exact cancellation rounds to +0
+  let shift = 0;
+  const size = (s < 0n ? -s : s).toString(2).length;
+  if (size > 62) {
+    shift = size - 62;
+    const magnitude = s < 0n ? -s : s, kept = magnitude >> BigInt(shift), sticky = (kept << BigInt(shift)) !== magnitude ? 1n : 0n;
+    s = (s < 0n ? -1n : 1n) * (kept | sticky);
+  }
+  return Number(s) * 2 ** (e + shift);
+}
+
+const word = new Float64Array(1), halves = new Uint32Array(word.buffer); // little-endian: halves[0] is the low word
+
+/** x's neighbour toward +∞ (up) or −∞ (x finite, non-zero). */
+function neighbour(x: number, up: boolean): number {
+  word[0] = x;
+  const away = up === x > 0; // away from zero: the magnitude's bits + 1
+  if (away) {
+    if (halves[0] === 0xffffffff) (halves[0] = 0), halves[1]!++;
+    else halves[0]!++;
+  } else if (halves[0] === 0) (halves[0] = 0xffffffff), halves[1]!--;
+  else halves[0]!--;
+  return word[0];
+}
+
+/** a·b = p + e exactly (Dekker's product with Veltkamp's split; no overflow or underflow). */
+function twoProduct(a: number, b: number): [number, number] {
+  const p = a * b, split = 134217729; // 2^27 + 1
+  const ta = split * a, ah = ta - (ta - a), al = a - ah;
+  const tb = split * b, bh = tb - (tb - b), bl = b - bh;
+  return [p, ((ah * bh - p) + ah * bl + al * bh) + al * bl];
+}
+
+/**
+ * The same fma in a few dozen flops, for the loops: Boldo and Melquiond's emulation ("Emulation of
+ * FMA and correctly rounded sums: proved algorithms using rounding to odd", IEEE Trans. Computers
+ * 2008): a·b = u + ul exactly, c + u = t + tl exactly, v = tl + ul rounded to odd, then t + v rounded
+ * to nearest is a·b + c rounded once. Checked against fmaExact below.
+ */
+function fmaFast(a: number, b: number, c: number): number {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c) || a === 0 || b === 0) return a * b + c;
+  const [u, ul] = twoProduct(a, b);
+  const t = c + u, z = t - c, tl = (c - (t - z)) + (u - z);
+  let v = tl + ul;
+  const zz = v - tl, err = (tl - (v - zz)) + (ul - zz);
+  if (err !== 0) { // inexact: of v and its neighbour toward the error, the one with an odd last bit
+    word[0] = v;
+    if (v === 0) v = err; // (cannot happen for these magnitudes; kept exact)
+    else if ((halves[0]! & 1) === 0) v = neighbour(v, err > 0);
+  }
+  return t + v;
+}
+
+/**
+ * C[m,n] as the naive loop sums it (s = 0, then s += op(A)[i,p]·op(B)[p,j] in order; with `fused`,
+ * s = fma(op(A)[i,p], op(B)[p,j], s)).
+ */
+function naive(a: Float64Array, lda: number, b: Float64Array, ldb: number, m: number, k: number, n: number, transA: boolean, transB: boolean, fused = false): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += (transA ? a[p * lda + i]! : a[i * lda + p]!) * (transB ? b[j * ldb + p]! : b[p * ldb + j]!);
+      for (let p = 0; p < k; p++) {
+        const x = transA ? a[p * lda + i]! : a[i * lda + p]!, y = transB ? b[j * ldb + p]! : b[p * ldb + j]!;
+        s = fused ? fmaFast(x, y, s) : s + x * y;
+      }
       c[i * n + j] = s;
     }
   }
@@ -46,15 +128,23 @@ function canBuild(): boolean {
 
 const available = nativeKernelInfo().available;
 
+/** Whether this CPU runs the fused steps (FMA3). */
+const fusable = available && (() => {
+  const was = useFusedSteps(true), fused = nativeKernelInfo().fused;
+  useFusedSteps(was);
+  return fused;
+})();
+
 afterEach(() => {
   useNativeKernel(true);
+  useFusedSteps(true);
   ad.config({ threads: 'auto', wasm: true });
 });
 
 describe('the native build', () => {
   it('is built by npm install where a compiler and headers exist, and then loaded', () => {
     if (canBuild()) expect(existsSync(build), `${build} (npm install runs scripts/build-native.mjs)`).toBe(true);
-    if (existsSync(build) && process.env.ADJOINT_NATIVE !== '0') expect(nativeKernelInfo()).toEqual({ available: true, reason: null });
+    if (existsSync(build) && process.env.ADJOINT_NATIVE !== '0') expect(nativeKernelInfo()).toMatchObject({ available: true, reason: null });
     else expect(nativeKernelInfo().reason).toMatch(/native build|ADJOINT_NATIVE/);
   });
 
@@ -77,7 +167,7 @@ describe('the native build', () => {
 
   it('is off with the compiled kernels (wasm: false) and when turned off, saying so', () => {
     useNativeKernel(false);
-    expect(nativeKernelInfo()).toEqual({ available: false, reason: 'turned off' });
+    expect(nativeKernelInfo()).toEqual({ available: false, reason: 'turned off', fused: false });
     expect(nativeProducts(1e9, 1, 1)).toBeNull();
     useNativeKernel(true);
     ad.config({ wasm: false });
@@ -86,11 +176,13 @@ describe('the native build', () => {
 });
 
 describe.skipIf(!available)('the native product', () => {
-  it('gives the naive sum bit for bit across every blocking boundary, transpose, row length, offset and thread count', () => {
+  it.each(fusable ? [false, true] : [false])('gives the naive sum bit for bit across every blocking boundary, transpose, row length, offset and thread count (fused steps: %s)', (fused) => {
+    useFusedSteps(fused);
     const native = nativeProducts(1e9, 1, 1)!;
     // m across 6-row panels and the 768-row blocks, n across 8-column strips and the 1024-column
-    // blocks, k across the 256-deep blocks (k = 257: two blocks of 129 and 128; 600: three).
-    const shapes = [[1, 2, 1], [5, 9, 13], [7, 257, 9], [13, 40, 1100], [33, 600, 17], [800, 20, 30], [6, 2, 8], [770, 260, 10]] as const;
+    // blocks, k across the 256-deep blocks (k = 257: two blocks of 129 and 128; 600: three); wide
+    // products split among threads by columns, tall ones by rows.
+    const shapes = [[1, 2, 1], [5, 9, 13], [7, 257, 9], [13, 40, 1100], [33, 600, 17], [800, 20, 30], [6, 2, 8], [770, 260, 10], [20, 30, 41]] as const;
     let seed = 3;
     for (const [m, k, n] of shapes) {
       for (const transA of [false, true]) {
@@ -101,7 +193,7 @@ describe.skipIf(!available)('the native product', () => {
             const aOff = seed % 5, bOff = (seed + 1) % 3, cOff = seed % 2;
             const a = values(aOff + lda * (transA ? k : m), seed++), b = values(bOff + ldb * (transB ? n : k), seed++);
             const c0 = values(cOff + ldc * m, seed++);
-            const ref = naive(a.subarray(aOff), lda, b.subarray(bOff), ldb, m, k, n, transA, transB);
+            const ref = naive(a.subarray(aOff), lda, b.subarray(bOff), ldb, m, k, n, transA, transB, fused);
             for (const threads of [1, 2, 3, 5]) {
               const c = c0.slice();
               native(a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, fresh, threads);
@@ -119,7 +211,8 @@ describe.skipIf(!available)('the native product', () => {
     }
   });
 
-  it('gives the WebAssembly kernel\'s bits through gemm, on one thread and on two', () => {
+  it('with separate steps, gives the WebAssembly kernel\'s bits through gemm, on one thread and on two', () => {
+    useFusedSteps(false);
     let seed = 40;
     for (const [m, k, n] of [[128, 784, 256], [300, 300, 300], [17, 1000, 33], [16, 16, 16], [64, 8, 200]] as const) {
       for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
@@ -148,13 +241,14 @@ describe.skipIf(!available)('the native product', () => {
     expect(Array.from(c)).toEqual([...sums, ...sums, ...sums, ...sums]);
   });
 
-  it('propagates NaN, infinities and signed zeros as the naive loop does; k = 0 gives zeros', () => {
+  it.each(fusable ? [false, true] : [false])('propagates NaN, infinities and signed zeros as the naive loop does; k = 0 gives zeros (fused steps: %s)', (fused) => {
+    useFusedSteps(fused);
     const native = nativeProducts(1e9, 1, 1)!;
     const a = Float64Array.from([1, NaN, 2, 3, Infinity, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, -0, -0, 1, 1]);
     const b = Float64Array.from({ length: 24 }, (_, i) => (i === 3 ? -0 : i - 5));
     const c = new Float64Array(36);
     native(a, 0, 4, b, 0, 6, c, 0, 6, 6, 4, 6, false, false, true, 1);
-    expect(Array.from(c).map((x) => Object.is(x, -0) ? '-0' : String(x))).toEqual(Array.from(naive(a, 4, b, 6, 6, 4, 6, false, false)).map((x) => Object.is(x, -0) ? '-0' : String(x)));
+    expect(Array.from(c).map((x) => Object.is(x, -0) ? '-0' : String(x))).toEqual(Array.from(naive(a, 4, b, 6, 6, 4, 6, false, false, fused)).map((x) => Object.is(x, -0) ? '-0' : String(x)));
     const z = new Float64Array(6).fill(9);
     native(a, 0, 1, b, 0, 3, z, 0, 3, 2, 0, 3, false, false, true, 1);
     expect(Array.from(z)).toEqual([0, 0, 0, 0, 0, 0]);
@@ -171,7 +265,7 @@ describe.skipIf(!available)('the native product', () => {
     const a = values(m * k, 1), b = values(k * n, 2);
     const c = share(new Float64Array(m * n));
     native(share(a), 0, k, share(b), 0, n, c, 0, n, m, k, n, false, false, true, 2);
-    expect(Array.from(c)).toEqual(Array.from(naive(a, k, b, n, m, k, n, false, false)));
+    expect(Array.from(c)).toEqual(Array.from(naive(a, k, b, n, m, k, n, false, false, nativeKernelInfo().fused)));
   });
 
   it('refuses operands that are not Float64Arrays or are too short for their extents', () => {
@@ -184,7 +278,8 @@ describe.skipIf(!available)('the native product', () => {
     expect(() => native(a, 0.5, 4, b, 0, 3, c, 0, 3, 3, 4, 3, false, false, true, 1)).toThrow(/whole numbers/);
   });
 
-  it('gives the WebAssembly kernel\'s bits in the blocked factorisations and the resident matrix chains', () => {
+  it('with separate steps, gives the WebAssembly kernel\'s bits in the blocked factorisations and the resident matrix chains', () => {
+    useFusedSteps(false);
     const spd = (n: number) => {
       const x = ad.random.normal(ad.random.key(n), [n, n]);
       return ad.add(ad.matmul(x, ad.transpose(x)), ad.mul(ad.eye(n), n));
@@ -197,6 +292,88 @@ describe.skipIf(!available)('the native product', () => {
       return [ad.linalg.cholesky(a), ad.linalg.solve(g, ad.ones([150, 3])), ad.linalg.slogdet(g).logAbsDet, ad.linalg.inv(g), ad.chainMatmul(stack), chainGrad].map((t) => Array.from(t.toFloat64Array()));
     });
     expect(runs[0]).toEqual(runs[1]);
+  });
+});
+
+describe('an exactly rounded fma (the fused steps\' oracle)', () => {
+  it('rounds a·b + c once', () => {
+    const e = 2 ** -52;
+    expect(fmaExact(1 + e, 1 - e, -1)).toBe(-(2 ** -104)); // separately: (1 − 2⁻¹⁰⁴ rounds to 1) − 1 = 0
+    expect((1 + e) * (1 - e) - 1).toBe(0);
+    expect(fmaExact(3, 5, 7)).toBe(22);
+    expect(fmaExact(0.1, 10, -1)).toBe(2 ** -54); // 0.1's error, which the rounded product hides
+    expect(fmaExact(1 + e, 1 + e, 0)).toBe((1 + e) * (1 + e)); // with c = 0, the product's rounding
+    expect(fmaExact(2, 3, -6)).toBe(0);
+    expect(Object.is(fmaExact(-2, 0, 0), 0)).toBe(true);
+    expect(fmaExact(Infinity, 1, 1)).toBe(Infinity);
+    // ties to even at the 53rd bit: 1 + 2⁻⁵³ rounds down to 1, 1 + 3·2⁻⁵³ up to 1 + 2⁻⁵¹
+    expect(fmaExact(2 ** -53, 1, 1)).toBe(1);
+    expect(fmaExact(3 * 2 ** -53, 1, 1)).toBe(1 + 2 ** -51);
+    expect(fmaExact(2 ** -53, 1 + e, 1)).toBe(1 + e); // just above the tie
+  });
+
+  it('is computed as fast by rounding to odd, with the same results (the loops use that one)', () => {
+    let seed = 1;
+    const random = () => Math.sin(seed++ * 12.9898) * 43758.5453 % 1;
+    for (let i = 0; i < 20000; i++) {
+      const a = random() * 2 ** Math.floor(random() * 40), b = random() * 2 ** Math.floor(random() * 40);
+      const c = i % 3 === 0 ? -a * b * (1 + random() * 2 ** -30) : random() * 2 ** Math.floor(random() * 80 - 20);
+      const want = fmaExact(a, b, c), got = fmaFast(a, b, c);
+      if (!Object.is(got, want)) expect(got, `fma(${a}, ${b}, ${c})`).toBe(want);
+    }
+    const e = 2 ** -52;
+    expect(fmaFast(1 + e, 1 - e, -1)).toBe(-(2 ** -104));
+    expect(fmaFast(2 ** -53, 1, 1)).toBe(1);
+    expect(fmaFast(3 * 2 ** -53, 1, 1)).toBe(1 + 2 ** -51);
+  });
+});
+
+describe.skipIf(!fusable)('fused steps', () => {
+  it('give the same bits on any number of threads, through gemm and the factorisations and chains', () => {
+    const runs = [1, 2].map((threads) => {
+      ad.config({ threads });
+      const [m, k, n] = [128, 784, 256];
+      const a = values(m * k, 1), b = values(k * n, 2), c = new Float64Array(m * n);
+      gemm(a, 0, b, 0, c, 0, m, k, n, false, false);
+      const x = ad.random.normal(ad.random.key(3), [200, 200]);
+      const spd = ad.add(ad.matmul(x, ad.transpose(x)), ad.mul(ad.eye(200), 200));
+      const stack = ad.mul(ad.random.normal(ad.random.key(5), [30, 24, 24]), 0.25);
+      return [c, ...[ad.linalg.cholesky(spd), ad.linalg.solve(x, ad.ones([200, 3])), ad.chainMatmul(stack)].map((t) => t.toFloat64Array())].map((v) => Array.from(v));
+    });
+    expect(runs[0]).toEqual(runs[1]);
+  });
+
+  it('stay within a few units in the last place of the separate steps (a sum of |a·b|)', () => {
+    const [m, k, n] = [64, 700, 96];
+    const a = values(m * k, 7), b = values(k * n, 8);
+    const [fused, separate] = [true, false].map((on) => {
+      useFusedSteps(on);
+      const c = new Float64Array(m * n);
+      gemm(a, 0, b, 0, c, 0, m, k, n, false, false);
+      return c;
+    });
+    let differ = 0;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let scale = 0;
+        for (let p = 0; p < k; p++) scale += Math.abs(a[i * k + p]! * b[p * n + j]!);
+        expect(Math.abs(fused[i * n + j]! - separate[i * n + j]!)).toBeLessThanOrEqual(k * 2 ** -53 * scale);
+        if (fused[i * n + j] !== separate[i * n + j]) differ++;
+      }
+    }
+    expect(differ).toBeGreaterThan(0); // the steps really are fused
+  });
+
+  it('are off with ADJOINT_FMA=0 in the environment, read when the addon loads', async () => {
+    vi.resetModules();
+    process.env.ADJOINT_FMA = '0';
+    try {
+      const fresh = await import('../src/tensor/kernels/native/nativeGemm.js');
+      expect(fresh.nativeKernelInfo()).toEqual({ available: true, reason: null, fused: false });
+    } finally {
+      delete process.env.ADJOINT_FMA;
+      vi.resetModules();
+    }
   });
 });
 

@@ -13,22 +13,26 @@
  *
  * It replaces the WebAssembly kernel where that would run (../wasm/gemm.ts: gemmBlockWasm, the
  * resident products of the matrix chains and blocked factorisations), for products of
- * NATIVE_MIN_WORK multiply-adds and more, and gives the same bits:
- * each element is s = +0, then s = s + A[i,p]·B[p,j] for p in order (each product and each sum
- * rounded: built without fused multiply-adds), then C = s or C + s — on any number of threads.
- * Fused multiply-adds would be about 1.35× faster again, but every path that now agrees to the
- * bit (the list and stacked forms of a chain, jit and eager, the JavaScript kernel on short
- * depths) would then differ in the last bits. `ADJOINT_NATIVE=0` in the environment (or
- * `useNativeKernel(false)`) keeps it off; `ad.config({ wasm: false })` turns it off with the
- * WebAssembly kernels.
+ * NATIVE_MIN_WORK multiply-adds and more. Each element is one running sum in order, s = +0, then
+ * s = s + A[i,p]·B[p,j] for p = 0 … k−1, then C = s or C + s, on any number of threads; each step
+ * is fused, s = fma(A[i,p], B[p,j], s) with one rounding, where the CPU has FMA3 (x86-64 since
+ * 2013), else separate (the product rounded, then the sum: the WebAssembly and JavaScript kernels'
+ * step, so then the bits are theirs). Fused steps run the products 1.34× faster on one core (42–43
+ * against 31–32 GFLOP/s) and are at least as accurate, as in every BLAS; what they give up is
+ * agreement to the last bit with the other kernels (a browser, a product below NATIVE_MIN_WORK).
+ * `ADJOINT_FMA=0` in the environment keeps the steps separate, so every product has the
+ * WebAssembly kernel's bits; `ADJOINT_NATIVE=0` (or `useNativeKernel(false)`) keeps the addon off;
+ * `ad.config({ wasm: false })` turns it off with the WebAssembly kernels.
  */
 import { libraryFolder } from '../../../core/libraryFrames.js';
 import { wasmKernelsWanted } from '../wasm/gemm.js';
 
 /** The addon's functions. */
 interface Addon {
-  /** native/gemm.cc: op(A), B and C, and their offsets, row lengths, extents, flags and thread count as 13 numbers. */
+  /** native/gemm.cc: op(A), B and C, and their offsets, row lengths, extents, flags, thread count and fused flag as 14 numbers. */
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
+  /** Whether this CPU runs the fused steps (AVX2 and FMA3). */
+  fma: boolean;
   /** native/rows.cc: a row's product by eight chains (args: start, end). */
   product(x: Float64Array, args: Float64Array): number;
   /** native/rows.cc: out[p] = c / x[p] (args: c, start, end, threads). */
@@ -51,6 +55,8 @@ interface NodeProcess {
 const BUILD = '../native/build/adjoint-native.node';
 
 let wanted = true;
+/** Fused steps where the CPU has them (ADJOINT_FMA=0 or useFusedSteps(false): separate). */
+let fusedWanted = true;
 /** The loaded addon, null where there is none (or it is off), undefined until first needed. */
 let addon: Addon | null | undefined;
 /** Why there is none. */
@@ -94,6 +100,7 @@ function load(): Addon | null {
       return null;
     }
     reason = '';
+    if (proc.env?.ADJOINT_FMA === '0') fusedWanted = false;
     return loaded as Addon;
   } catch (e) {
     reason = `loading the native build failed (${e instanceof Error ? e.message : String(e)})`;
@@ -135,8 +142,7 @@ export function nativeProducts(m: number, k: number, n: number): NativeProduct |
 }
 
 /**
- * Products with fewer multiply-adds stay with the WebAssembly kernel, which gives the same bits: a
- * call into the addon costs about as much as a 16³ product's arithmetic (two hundred 16×16 factors
+ * Products with fewer multiply-adds stay with the WebAssembly kernel: a call into the addon costs about as much as a 16³ product's arithmetic (two hundred 16×16 factors
  * of a chain took 1.3× as long natively), from 24³ the native kernel is 0.7× WebAssembly's time.
  */
 const NATIVE_MIN_WORK = 20 * 20 * 20;
@@ -173,11 +179,12 @@ export function nativeLoaded(): boolean {
 }
 
 /** The numbers of a product, in one array the addon reads (reused: no allocation per call). */
-const args = new Float64Array(13);
+const args = new Float64Array(14);
 
 const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, fresh, threads) => {
   args[0] = aOff; args[1] = lda; args[2] = bOff; args[3] = ldb; args[4] = cOff; args[5] = ldc;
   args[6] = m; args[7] = k; args[8] = n; args[9] = +transA; args[10] = +transB; args[11] = +fresh; args[12] = threads;
+  args[13] = +(fusedWanted && addon!.fma);
   addon!.gemm(a, b, c, args);
 };
 
@@ -186,8 +193,21 @@ export function useNativeKernel(on: boolean): void {
   wanted = on;
 }
 
-/** Whether the native kernel is on and loaded here, and if not, why. @internal */
-export function nativeKernelInfo(): { available: boolean; reason: string | null } {
+/**
+ * Fused steps on (where the CPU has them) or off (separate steps: the WebAssembly kernel's bits);
+ * returns the previous setting. Tests that compare the kernels to the bit turn them off. @internal
+ */
+export function useFusedSteps(on: boolean): boolean {
+  native(); // ADJOINT_FMA is read at load: after it, this call decides
+  const was = fusedWanted;
+  fusedWanted = on;
+  return was;
+}
+
+/** Whether the native kernel is on and loaded here (if not, why), and whether its steps are fused. @internal */
+export function nativeKernelInfo(): { available: boolean; reason: string | null; fused: boolean } {
   const run = native();
-  return run !== null ? { available: true, reason: null } : { available: false, reason: wanted ? reason : 'turned off' };
+  return run !== null
+    ? { available: true, reason: null, fused: fusedWanted && run.fma }
+    : { available: false, reason: wanted ? reason : 'turned off', fused: false };
 }
