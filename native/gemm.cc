@@ -490,6 +490,7 @@ void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context) {
 }
 
 void adjointRegisterRows(napi_env env, napi_value exports);  // native/rows.cc
+void adjointRegisterVmath(napi_env env, napi_value exports);  // native/vmath.cc
 
 NAPI_MODULE_INIT() {
   napi_value fn;
@@ -499,5 +500,6 @@ NAPI_MODULE_INIT() {
   napi_get_boolean(env, fusedSupported(), &fma);
   napi_set_named_property(env, exports, "fma", fma);
   adjointRegisterRows(env, exports);
+  adjointRegisterVmath(env, exports);
   return exports;
 }

@@ -18,15 +18,13 @@
 // refuses one; `threads` is then the count that runs).
 void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context);
 
-namespace {
-
-// The Float64Arrays of a call (`count` of them; the last holds its numbers, at least `numbers`), or
+// (Shared with native/vmath.cc.) The Float64Arrays of a call (`count` of them; the last holds its numbers, at least `numbers`), or
 // false with a type or range error thrown.
-bool arrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length) {
+bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length) {
   napi_value argv[3];
   size_t argc = count;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != count) {
-    napi_throw_type_error(env, nullptr, "rows: wrong number of arguments");
+    napi_throw_type_error(env, nullptr, "native kernels: wrong number of arguments");
     return false;
   }
   for (size_t t = 0; t < count; t++) {
@@ -34,23 +32,23 @@ bool arrays(napi_env env, napi_callback_info info, size_t count, size_t numbers,
     void* ptr;
     if (napi_get_typedarray_info(env, argv[t], &type, &length[t], &ptr, nullptr, nullptr) != napi_ok ||
         type != napi_float64_array) {
-      napi_throw_type_error(env, nullptr, "rows: the arguments must be Float64Arrays");
+      napi_throw_type_error(env, nullptr, "native kernels: the arguments must be Float64Arrays");
       return false;
     }
     data[t] = static_cast<double*>(ptr);
   }
   if (length[count - 1] < numbers) {
-    napi_throw_range_error(env, nullptr, "rows: the numbers array is too short");
+    napi_throw_range_error(env, nullptr, "native kernels: the numbers array is too short");
     return false;
   }
   return true;
 }
 
 // A range [start, end) of an array of `length` from two numbers, or false (a range error thrown).
-bool range(napi_env env, double s, double e, size_t length, int64_t& start, int64_t& end) {
+bool adjointRange(napi_env env, double s, double e, size_t length, int64_t& start, int64_t& end) {
   if (!(s >= 0 && e >= s && e <= static_cast<double>(length)) || s != static_cast<double>(static_cast<int64_t>(s)) ||
       e != static_cast<double>(static_cast<int64_t>(e))) {
-    napi_throw_range_error(env, nullptr, "rows: the range must be whole numbers within the array");
+    napi_throw_range_error(env, nullptr, "native kernels: the range must be whole numbers within the array");
     return false;
   }
   start = static_cast<int64_t>(s);
@@ -58,12 +56,14 @@ bool range(napi_env env, double s, double e, size_t length, int64_t& start, int6
   return true;
 }
 
+namespace {
+
 napi_value Product(napi_env env, napi_callback_info info) {
   double* data[2];
   size_t length[2];
-  if (!arrays(env, info, 2, 2, data, length)) return nullptr;  // x, [start, end]
+  if (!adjointArrays(env, info, 2, 2, data, length)) return nullptr;  // x, [start, end]
   int64_t start, end;
-  if (!range(env, data[1][0], data[1][1], length[0], start, end)) return nullptr;
+  if (!adjointRange(env, data[1][0], data[1][1], length[0], start, end)) return nullptr;
   const double* x = data[0];
   double a[8] = {1, 1, 1, 1, 1, 1, 1, 1};
   int64_t p = start;
@@ -93,10 +93,10 @@ void quotients(void* context, int t, int threads) {
 napi_value Divide(napi_env env, napi_callback_info info) {
   double* data[3];
   size_t length[3];
-  if (!arrays(env, info, 3, 4, data, length)) return nullptr;  // out, x, [c, start, end, threads]
+  if (!adjointArrays(env, info, 3, 4, data, length)) return nullptr;  // out, x, [c, start, end, threads]
   const double* args = data[2];
   int64_t start, end;
-  if (!range(env, args[1], args[2], std::min(length[0], length[1]), start, end)) return nullptr;
+  if (!adjointRange(env, args[1], args[2], std::min(length[0], length[1]), start, end)) return nullptr;
   Quotients q{data[0], data[1], args[0], start, end};
   const int threads = static_cast<int>(std::max(1.0, std::min(args[3], 64.0)));
   if (threads <= 1) quotients(&q, 0, 1);

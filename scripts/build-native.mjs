@@ -1,16 +1,16 @@
-// Builds adjoint's optional native kernels for Node (native/gemm.cc, native/rows.cc → native/build/adjoint-native.node)
+// Builds adjoint's optional native kernels for Node (native/gemm.cc, native/rows.cc, native/vmath.cc → native/build/adjoint-native.node)
 // with the machine's C++ compiler against Node's own headers: `npm install` runs it. Where there is
 // no compiler, no headers, or the build fails, it says why in one line and exits 0 — adjoint then
 // multiplies with its WebAssembly kernel (the same API, about half the speed of this one on large
 // products). ADJOINT_NATIVE=0 skips the build (and, at run time, the loading); --if-missing builds
-// only where there is no build yet (npm test runs it first, after an install without scripts).
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// only where there is no build yet or a source is newer (npm test runs it first, after an install without scripts).
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sources = ['gemm.cc', 'rows.cc'].map((f) => join(root, 'native', f));
+const sources = ['gemm.cc', 'rows.cc', 'vmath.cc'].map((f) => join(root, 'native', f));
 const target = join(root, 'native', 'build', 'adjoint-native.node');
 const record = join(root, 'native', 'build', 'adjoint-native.json');
 const say = (line) => console.log(`build-native: ${line}`);
@@ -28,8 +28,9 @@ function nodeHeaders() {
 
 function build() {
   if (process.env.ADJOINT_NATIVE === '0') return 'skipped (ADJOINT_NATIVE=0)';
-  // --if-missing (npm test's pretest): only where no build is there yet (an install run with --ignore-scripts).
-  if (process.argv.includes('--if-missing') && existsSync(target) && existsSync(record)) return null;
+  // --if-missing (npm test's pretest): only where no build is there yet (an install run with
+  // --ignore-scripts), or where a source is newer than the build (a checkout that changed them).
+  if (process.argv.includes('--if-missing') && existsSync(target) && existsSync(record) && sources.every((f) => !existsSync(f) || statSync(f).mtimeMs <= statSync(target).mtimeMs)) return null;
   const absent = sources.find((f) => !existsSync(f));
   if (absent !== undefined) return `skipped (${absent} is missing)`;
   if (process.platform === 'win32') return 'skipped on Windows (the WebAssembly kernel is used)';

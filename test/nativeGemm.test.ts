@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
-import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, useFusedSteps, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
+import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const build = join(root, 'native/build/adjoint-native.node');
@@ -424,3 +424,47 @@ describe.skipIf(!available)('the native row kernels (a long product and its grad
   });
 });
 
+
+describe.skipIf(!available)('the native tanh (native/vmath.cc)', () => {
+  it("gives Math.tanh's bits: random values over every branch, the thresholds and the special values, on every thread count", () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const n = 200_003; // not a multiple of four or eight: a padded last vector
+    const x = Float64Array.from({ length: n }, (_, i) => {
+      switch (i % 6) {
+        case 0: return (random() - 0.5) * 2; // |x| < 1: −t/(t + 2)
+        case 1: return (random() - 0.5) * 60; // past 22 too
+        case 2: return (random() - 0.5) * 2 ** (-60 * random()); // down past 2^−28
+        case 3: return (random() - 0.5) * 1e-300;
+        case 4: return (random() < 0.5 ? -1 : 1) * (0.2 + 2 * random()); // around k = 0, −1 and 1
+        default: return (random() - 0.5) * 1e6;
+      }
+    });
+    x.set([0, -0, NaN, Infinity, -Infinity, 1, -1, 22, -22, 21.999999999999996, 2 ** -28, -(2 ** -28), 2 ** -29, 5e-324, -5e-324,
+      0.34657359027997264, 0.5493061443340548, 1.0397207708399179, 0.9999999999999999, 1.0000000000000002, 1e-10]);
+    const tanh = nativeVmath()!.tanh;
+    for (const threads of [1, 2, 3]) {
+      const out = new Float64Array(n).fill(7);
+      tanh(out, x, threads);
+      for (let i = 0; i < n; i++) if (!Object.is(out[i], Math.tanh(x[i]!))) expect(out[i], `tanh(${x[i]}) on ${threads}`).toBe(Math.tanh(x[i]!));
+    }
+  });
+
+  it("gives ad.tanh and its gradient the WebAssembly path's bits, short and long, one thread and two", () => {
+    for (const n of [64, 1001, 40000]) {
+      const x = ad.mul(ad.random.normal(ad.random.key(n), [n]), 3);
+      const runs = [true, false].flatMap((native) => [1, 2].map((threads) => {
+        useNativeKernel(native);
+        ad.config({ threads });
+        const [v, g] = ad.valueAndGrad((t: ad.Tensor) => ad.sum(ad.mul(ad.tanh(t), t)))(x);
+        return [v.item(), ...Array.from(ad.tanh(x).toFloat64Array()), ...Array.from(g.toFloat64Array())];
+      }));
+      for (const r of runs.slice(1)) expect(r).toEqual(runs[0]);
+    }
+  });
+
+  it('refuses a range outside the arrays', () => {
+    const x = new Float64Array(8), out = new Float64Array(4);
+    expect(() => nativeVmath()!.tanh(out, x, 1)).toThrow(RangeError); // out shorter than x
+  });
+});

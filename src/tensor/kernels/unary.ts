@@ -2,6 +2,23 @@
 import { uninitializedF64 } from '../alloc.js';
 import { tanhAcross, vectorMath } from './wasm/vmath.js';
 import { parallelMap } from './parallelMap.js';
+import { nativeVmath } from './native/nativeGemm.js';
+import { threadsInfo } from '../threads/pool.js';
+
+/**
+ * tanh natively under Node (./native/nativeGemm.ts: Math.tanh's bits, four lanes, on the arrays in
+ * place), split over the threads from PARALLEL_TANH; false where the addon is not loaded. W1's hidden
+ * layer (32,768 entries): 0.23 ms on one thread, 0.12 on two, against WebAssembly's 0.34 and 0.36–0.39
+ * (its pool copies through the shared memory).
+ */
+function tanhNatively(x: Float64Array, out: Float64Array): boolean {
+  const n = x.length;
+  const native = n >= 64 ? nativeVmath() : null;
+  if (native === null) return false;
+  native.tanh(out, x, n >= PARALLEL_TANH ? threadsInfo().threads : 1);
+  return true;
+}
+const PARALLEL_TANH = 16384;
 
 export type UnaryKernel =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'
@@ -26,8 +43,8 @@ export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
     case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } break;
     case 'sin': if (!parallelMap('sin', x, out)) for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!); break;
     case 'cos': if (!parallelMap('cos', x, out)) for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!); break;
-    // Math.tanh's bits in WebAssembly from 64 elements, split across the threads from 16,384.
-    case 'tanh': if (!tanhAcross(x, out)) vectorMath('tanh', x, out, n); break;
+    // Math.tanh's bits natively (Node) or in WebAssembly from 64 elements, split across the threads from 16,384.
+    case 'tanh': if (!tanhNatively(x, out) && !tanhAcross(x, out)) vectorMath('tanh', x, out, n); break;
     // Stable sigmoid: never exponentiates a large positive number.
     case 'sigmoid':
       for (let i = 0; i < n; i++) {

@@ -11,6 +11,8 @@
  * native kernel (a 6×8 tile of four-lane accumulators, GotoBLAS's packing and blocking, its own
  * threads meeting at a barrier per block) runs at 31–34 on one core and 55–80 on two.
  *
+ * The addon also computes tanh over arrays (native/vmath.cc: Math.tanh's bits, four lanes).
+ *
  * It replaces the WebAssembly kernel where that would run (../wasm/gemm.ts: gemmBlockWasm, the
  * resident products of the matrix chains and blocked factorisations), for products of
  * NATIVE_MIN_WORK multiply-adds and more. Each element is one running sum in order, s = +0, then
@@ -37,6 +39,8 @@ interface Addon {
   product(x: Float64Array, args: Float64Array): number;
   /** native/rows.cc: out[p] = c / x[p] (args: c, start, end, threads). */
   divide(out: Float64Array, x: Float64Array, args: Float64Array): void;
+  /** native/vmath.cc: out[p] = tanh(x[p]), Math.tanh's bits (args: start, end, threads). */
+  tanh(out: Float64Array, x: Float64Array, args: Float64Array): void;
 }
 
 /** C[m,n] (+)= op(A)·op(B) with row lengths lda, ldb, ldc, the rows of C split over `threads` threads. */
@@ -95,8 +99,8 @@ function load(): Addon | null {
       return null;
     }
     const loaded = createRequire(url.href)(file) as Partial<Addon>;
-    if (typeof loaded.gemm !== 'function' || typeof loaded.product !== 'function' || typeof loaded.divide !== 'function') {
-      reason = `${file} lacks gemm, product or divide: rebuild it with node scripts/build-native.mjs`;
+    if (typeof loaded.gemm !== 'function' || typeof loaded.product !== 'function' || typeof loaded.divide !== 'function' || typeof loaded.tanh !== 'function') {
+      reason = `${file} lacks gemm, product, divide or tanh (an older build): rebuild it with node scripts/build-native.mjs`;
       return null;
     }
     reason = '';
@@ -170,6 +174,25 @@ const rows = {
     rowArgs[2] = end;
     rowArgs[3] = threads;
     addon!.divide(out, x, rowArgs);
+  },
+};
+
+/**
+ * tanh over an array natively (native/vmath.cc), where the addon is loaded and on: out[p] =
+ * tanh(x[p]) for p < x.length, Math.tanh's bits (wasm/transcendental.ts's algorithm, four lanes),
+ * split over `threads`. @internal
+ */
+export function nativeVmath(): { tanh(out: Float64Array, x: Float64Array, threads: number): void } | null {
+  return nativeLoaded() ? vmath : null;
+}
+
+const vmathArgs = new Float64Array(3);
+const vmath = {
+  tanh(out: Float64Array, x: Float64Array, threads: number): void {
+    vmathArgs[0] = 0;
+    vmathArgs[1] = x.length;
+    vmathArgs[2] = threads;
+    addon!.tanh(out, x, vmathArgs);
   },
 };
 
