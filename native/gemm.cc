@@ -138,8 +138,20 @@ inline void tile(int64_t kc, const double* __restrict ap, const double* __restri
   acc[6] = c6; acc[7] = c7; acc[8] = c8; acc[9] = c9; acc[10] = c10; acc[11] = c11;
 }
 
+// Fused steps need x86, GCC's or clang's target attribute and __builtin_cpu_supports. A compiler
+// that says it lacks the builtin (__has_builtin: GCC 10+, clang) gets separate steps only, not a
+// build error — which would lose the whole addon (the row kernels and tanh too); GCC before 10 has it.
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_cpu_supports)
 #define ADJOINT_FUSED 1
+#endif
+#else
+#define ADJOINT_FUSED 1
+#endif
+#endif
+
+#if defined(ADJOINT_FUSED)
 // The same tile with fused steps, acc = fma(a, b, acc): compiled for AVX2 and FMA3 whatever the
 // build's flags, and called only where the CPU has both (fusedSupported).
 __attribute__((target("avx2,fma"))) void tileFused(int64_t kc, const double* __restrict ap, const double* __restrict bp, v4d acc[2 * MR]) {

@@ -8,7 +8,7 @@
 // arithmetic: built with -ffp-contract=off and without -ffast-math, no fused multiply-adds, no
 // reassociation):
 //   tanh x = x for |x| < 2^−28;  sign(x)·(1 − 2/(t + 2)), t = expm1(2|x|), for 1 ≤ |x| < 22;
-//   sign(x)·(−t/(t + 2)), t = expm1(−2|x|), for |x| < 1;  ±1 from 22 on (and at ±∞); NaN as NaN.
+//   sign(x)·(−t/(t + 2)), t = expm1(−2|x|), for |x| < 1;  ±1 from 22 on (and at ±∞); x's NaN, quieted, for NaN.
 // expm1(u) there (2 ≤ u < 44, or −2 < u ≤ −2^−27): k = 0 for |u| below HIGH(0x3fd62e43), k = −1
 // below HIGH(0x3ff0a2b2), else trunc(u/ln2 ± 1/2); hi = u − k·LN2_HI, lo = k·LN2_LO, r = hi − lo,
 // c = (hi − r) − lo; hfx = r/2, hxs = r·hfx, r1 = 1 + hxs(Q1 + hxs(Q2 + hxs(Q3 + hxs(Q4 + hxs·Q5)))),
@@ -98,6 +98,11 @@ __attribute__((always_inline)) inline v4d tanh4(v4d x) {
   z = select(splat(1) - splat(2) / (y + splat(2)), -y / (y + splat(2)), b);
   z = select(a, z, a < splat(0x1p-28));
   z = select(splat(1), z, a >= splat(22));
+  // NaN: x's own NaN, quieted — what Math.tanh returns (fdlibm's 1/x ± 1 passes x's payload and
+  // sign through). Not left to the arithmetic above: which operand's NaN an instruction passes on is
+  // the compiler's choice (clang's build returned −NaN for +NaN, through u = −2|x|).
+  const v4u QUIET = (v4u){0x0008000000000000ull, 0x0008000000000000ull, 0x0008000000000000ull, 0x0008000000000000ull};
+  z = select((v4d)((v4u)a | QUIET), z, a != a);
   return (v4d)(((v4u)x & sign) | (v4u)z);
 }
 
