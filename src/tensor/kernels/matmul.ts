@@ -31,7 +31,9 @@ export function gemm(
   m: number, k: number, n: number, transA = false, transB = false, fresh = false,
 ): void {
   // WebAssembly SIMD where available (./wasm/gemm.ts, extents padded to multiples of 4; natively
-  // where the Node build is loaded: ./native/nativeGemm.ts, the same bits); else here.
+  // where the Node build is loaded: ./native/nativeGemm.ts, the same sums in the same order — the
+  // same bits with separate steps, ADJOINT_FMA=0; fused where the CPU has FMA3, the last bits may
+  // differ); else here.
   if (gemmBlockWasm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, fresh)) return;
   if (k === 1) {
     // An outer product (a per-example gradient of a layer): one multiply-add per element of C,

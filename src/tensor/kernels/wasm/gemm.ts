@@ -232,8 +232,9 @@ export function gemmBlockWasm(
   // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save;
   // under 4 rows or columns, padding would more than double the work.
   if (m < 4 || n < 4 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
-  // The same products in the same order, natively (../native/nativeGemm.ts) — of any size: it works
-  // on the arrays in place, so the limit on what is copied into the module's memory is not its.
+  // The same sums in the same order, natively (../native/nativeGemm.ts: the same bits with separate
+  // steps, ADJOINT_FMA=0; each step fused where the CPU has FMA3) — of any size: it works on the
+  // arrays in place, so the limit on what is copied into the module's memory is not its.
   const native = nativeProducts(m, k, n);
   if (native !== null) {
     native(a, aOff, transA ? m : k, b, bOff, transB ? k : n, c, cOff, n, m, k, n, transA, transB, fresh, nativeThreads(m, k, n));
@@ -341,7 +342,8 @@ export function residentKernels(doubles: number): { view: Float64Array; run: Ker
   vacate();
   const run = ensure(doubles)!;
   if (!nativeLoaded()) return { view, run };
-  // The native kernel over the same memory where it pays (../native/nativeGemm.ts: the same bits),
+  // The native kernel over the same memory where it pays (../native/nativeGemm.ts: the same sums in
+  // the same order, so the same bits with separate steps; fused ones may differ in the last bits),
   // for the products whose operands are as stored (A with its row length rowA, B and C with n: the
   // chains' products; no packed layouts).
   const v = view;
