@@ -59,8 +59,11 @@ interface NodeProcess {
 const BUILD = '../native/build/adjoint-native.node';
 
 let wanted = true;
-/** Fused steps where the CPU has them (ADJOINT_FMA=0 or useFusedSteps(false): separate). */
-let fusedWanted = true;
+/**
+ * Fused steps where the CPU has them (ADJOINT_FMA=0 in the environment or useFusedSteps(false):
+ * separate). The environment is read as the module loads, so a later useFusedSteps decides.
+ */
+let fusedWanted = (globalThis as { process?: NodeProcess }).process?.env?.ADJOINT_FMA !== '0';
 /** The loaded addon, null where there is none (or it is off), undefined until first needed. */
 let addon: Addon | null | undefined;
 /** Why there is none. */
@@ -104,7 +107,6 @@ function load(): Addon | null {
       return null;
     }
     reason = '';
-    if (proc.env?.ADJOINT_FMA === '0') fusedWanted = false;
     return loaded as Addon;
   } catch (e) {
     reason = `loading the native build failed (${e instanceof Error ? e.message : String(e)})`;
@@ -221,7 +223,6 @@ export function useNativeKernel(on: boolean): void {
  * returns the previous setting. Tests that compare the kernels to the bit turn them off. @internal
  */
 export function useFusedSteps(on: boolean): boolean {
-  native(); // ADJOINT_FMA is read at load: after it, this call decides
   const was = fusedWanted;
   fusedWanted = on;
   return was;
