@@ -41,14 +41,13 @@ function build() {
   if (found === undefined) return 'skipped: no C++ compiler (c++, g++ or clang++; or set CXX)';
   const [compiler, ...prefix] = found;
   mkdirSync(dirname(target), { recursive: true });
-  rmSync(record, { force: true });
   // The instruction set: AVX2 where this machine has it (four float64 lanes), else the
   // architecture's baseline — never -march=native, whose other extensions (AVX-512, BMI, …) the
   // compiler may use anywhere: a node_modules built on one machine and run on an older CPU (a
   // container image) would then die of an illegal instruction. The loader checks the CPU for what
   // the record below says the build needs, and keeps to WebAssembly where it is missing.
-  // -ffp-contract=off: no fused multiply-adds, so each element is the WebAssembly kernel's sum,
-  // rounded as it rounds.
+  // -ffp-contract=off: the compiler fuses no multiply-add of its own, so the separate steps are the
+  // WebAssembly kernel's, rounded as it rounds (the fused steps are explicit: gemm.cc's tileFused).
   const avx2 = process.arch === 'x64' && /#define __AVX2__ 1/.test(spawnSync(compiler, [...prefix, '-march=native', '-dM', '-E', '-x', 'c++', '-'], { input: '', encoding: 'utf8' }).stdout ?? '');
   const isa = avx2 ? ['-mavx2'] : [];
   const flags = ['-O3', ...isa, '-ffp-contract=off', '-std=c++17', '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', `-I${headers}`];
@@ -63,12 +62,16 @@ function build() {
   if (out.status !== 0) {
     rmSync(partial, { force: true });
     rmSync(target, { force: true });
+    rmSync(record, { force: true });
     const why = (out.stderr || out.error?.message || '').trim().split('\n').slice(0, 2).join(' ');
     return `failed with ${compiler} (${why}); the WebAssembly kernel is used`;
   }
   renameSync(partial, target);
-  // What the build needs of the CPU, as /proc/cpuinfo's flags name it.
-  writeFileSync(record, JSON.stringify({ requires: avx2 ? ['avx', 'avx2'] : [], arch: process.arch, compiler, flags: used.filter((f) => !f.startsWith('-I')) }, null, 2) + '\n');
+  // What the build needs of the CPU, as /proc/cpuinfo's flags name it — also written aside and
+  // renamed into place, so that a process loading the addon meanwhile reads a whole record (the old
+  // build's, from this machine, until then).
+  writeFileSync(`${record}.${process.pid}.tmp`, JSON.stringify({ requires: avx2 ? ['avx', 'avx2'] : [], arch: process.arch, compiler, flags: used.filter((f) => !f.startsWith('-I')) }, null, 2) + '\n');
+  renameSync(`${record}.${process.pid}.tmp`, record);
   return `built ${target} with ${compiler}${avx2 ? ' (AVX2)' : ''}`;
 }
 
