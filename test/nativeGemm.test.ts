@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
+import { nativeState, restoreNative } from './nativeState.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const build = join(root, 'native/build/adjoint-native.node');
@@ -126,20 +127,9 @@ function canBuild(): boolean {
   return [process.env.CXX, 'c++', 'g++', 'clang++'].some((c) => c && spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
 }
 
-const available = nativeKernelInfo().available;
+const { available, fusable } = nativeState();
 
-/** Whether this CPU runs the fused steps (FMA3). */
-const fusable = available && (() => {
-  const was = useFusedSteps(true), fused = nativeKernelInfo().fused;
-  useFusedSteps(was);
-  return fused;
-})();
-
-afterEach(() => {
-  useNativeKernel(true);
-  useFusedSteps(true);
-  ad.config({ threads: 'auto', wasm: true });
-});
+afterEach(restoreNative);
 
 describe('the native build', () => {
   it('is built by npm install where a compiler and headers exist, and then loaded', () => {

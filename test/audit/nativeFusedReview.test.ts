@@ -25,20 +25,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import * as ad from 'adjoint';
 import { nativeKernelInfo, nativeProducts, nativeVmath, useFusedSteps, useNativeKernel } from '../../src/tensor/kernels/native/nativeGemm.js';
+import { nativeState, restoreNative } from '../nativeState.js';
 
-const available = nativeKernelInfo().available;
-/** Whether the loaded addon runs fused steps (the CPU has AVX2 and FMA3). */
-const fusable = available && (() => {
-  const was = useFusedSteps(true), fused = nativeKernelInfo().fused;
-  useFusedSteps(was);
-  return fused;
-})();
+const { available, fusable } = nativeState();
 
-afterEach(() => {
-  useNativeKernel(true);
-  useFusedSteps(true);
-  ad.config({ threads: 'auto', wasm: true });
-});
+afterEach(restoreNative);
 
 const f64 = new Float64Array(1), u64 = new BigUint64Array(f64.buffer);
 const bitsOf = (x: number): bigint => ((f64[0] = x), u64[0]!);
