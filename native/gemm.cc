@@ -2,7 +2,7 @@
 // the caches (GotoBLAS's loop nest: B in blocks of KC rows × NC columns packed once for all the
 // threads, A in blocks of MC rows packed by each, a 6×8 register tile) with four-lane vectors where
 // the WebAssembly kernel has two. Built at install where a C++ compiler and Node's headers exist
-// (scripts/build-native.mjs); loaded by src/tensor/kernels/native/nativeGemm.ts, which falls back
+// (scripts/build-native.mjs); loaded by src/tensor/kernels/native/nativeGemm.ts (its threads: native/team.h), which falls back
 // to WebAssembly without it.
 //
 // Every element of C is one running sum in order: s = +0, then s = s + A[i,p]·B[p,j] for p = 0 …
@@ -16,23 +16,21 @@
 // step issues twelve multiplies and twelve adds where the fused one issues twelve.
 #include <node_api.h>
 
+#include "team.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <functional>
-#include <mutex>
-#include <system_error>
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <thread>
-#include <vector>
 
 namespace {
+
+using adjoint_native::Barrier;
+using adjoint_native::team;
 
 typedef double v4d __attribute__((vector_size(32)));
 typedef double v4du __attribute__((vector_size(32), aligned(8)));  // unaligned loads and stores
@@ -205,91 +203,6 @@ double* scratch(int slot, size_t doubles) {
   }
   return reinterpret_cast<double*>(buffer[slot].get());
 }
-
-// Threads that wait for a job, started when first needed and never stopped (the process ends
-// them): a product's threads meet at a barrier once per block of B, which they pack together.
-class Team {
- public:
-  // Starts helpers until threads − 1 wait (or the system refuses one); returns how many threads a
-  // job may then use, the caller's included.
-  int reserve(int threads) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    try {
-      // A new thread starts having seen the jobs so far: it waits for the next.
-      while (helpers_ < threads - 1) std::thread(&Team::serve, this, helpers_ + 1, generation_).detach(), helpers_++;
-    } catch (const std::system_error&) {
-      // The system refused another thread: fewer share the work (the same bits).
-    }
-    return std::min(threads, helpers_ + 1);
-  }
-
-  // Runs job(t) for t = 0 … threads−1 (threads reserved first), t = 0 on the calling thread;
-  // returns when all have.
-  template <class Job>
-  void run(int threads, const Job& job) {
-    std::lock_guard<std::mutex> one(running_);  // one product at a time (Node's worker threads may load this too)
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      job_ = [&job](int t) { job(t); };
-      active_ = threads;
-      pending_ = threads - 1;
-      generation_++;
-    }
-    wake_.notify_all();
-    job(0);
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
-  }
-
- private:
-  void serve(int id, uint64_t seen) {
-    for (;;) {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return generation_ != seen; });
-      seen = generation_;
-      if (id >= active_) continue;
-      std::function<void(int)> job = job_;
-      lock.unlock();
-      job(id);
-      lock.lock();
-      if (--pending_ == 0) done_.notify_one();
-    }
-  }
-  std::mutex running_, mutex_;
-  std::condition_variable wake_, done_;
-  std::function<void(int)> job_;
-  uint64_t generation_ = 0;
-  int active_ = 0, pending_ = 0, helpers_ = 0;
-};
-
-Team& team() {
-  static Team* t = new Team;  // never destroyed: its detached threads wait on it until the process ends
-  return *t;
-}
-
-// The threads of one product meet here: a sense-reversing spin barrier (they arrive within a block's
-// work of each other, so spinning beats sleeping), yielding after a while on a loaded machine.
-class Barrier {
- public:
-  explicit Barrier(int threads) : threads_(threads) {}
-  void wait(bool& sense) {
-    if (threads_ == 1) return;
-    sense = !sense;
-    if (count_.fetch_add(1, std::memory_order_acq_rel) == threads_ - 1) {
-      count_.store(0, std::memory_order_relaxed);
-      sense_.store(sense, std::memory_order_release);
-      return;
-    }
-    for (int spins = 0; sense_.load(std::memory_order_acquire) != sense; spins++) {
-      if (spins > 4000) std::this_thread::yield();
-    }
-  }
-
- private:
-  const int threads_;
-  std::atomic<int> count_{0};
-  std::atomic<bool> sense_{false};
-};
 
 // Rows of C handled together: their partial sums between depth blocks stay in each thread's scratch
 // (MB/threads rows × NC columns), and B is packed once per (MB rows, KC depth, NC columns) block.

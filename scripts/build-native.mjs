@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sources = ['gemm.cc', 'rows.cc', 'vmath.cc'].map((f) => join(root, 'native', f));
+/** What the sources include of their own (a change to it, too, makes --if-missing rebuild). */
+const ownHeaders = ['team.h'].map((f) => join(root, 'native', f));
 const target = join(root, 'native', 'build', 'adjoint-native.node');
 const record = join(root, 'native', 'build', 'adjoint-native.json');
 const say = (line) => console.log(`build-native: ${line}`);
@@ -30,8 +32,8 @@ function build() {
   if (process.env.ADJOINT_NATIVE === '0') return 'skipped (ADJOINT_NATIVE=0)';
   // --if-missing (npm test's pretest): only where no build is there yet (an install run with
   // --ignore-scripts), or where a source is newer than the build (a checkout that changed them).
-  if (process.argv.includes('--if-missing') && existsSync(target) && existsSync(record) && sources.every((f) => !existsSync(f) || statSync(f).mtimeMs <= statSync(target).mtimeMs)) return null;
-  const absent = sources.find((f) => !existsSync(f));
+  if (process.argv.includes('--if-missing') && existsSync(target) && existsSync(record) && [...sources, ...ownHeaders].every((f) => !existsSync(f) || statSync(f).mtimeMs <= statSync(target).mtimeMs)) return null;
+  const absent = [...sources, ...ownHeaders].find((f) => !existsSync(f));
   if (absent !== undefined) return `skipped (${absent} is missing)`;
   if (process.platform === 'win32') return 'skipped on Windows (the WebAssembly kernel is used)';
   const headers = nodeHeaders();

@@ -21,6 +21,7 @@ import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
 import { nativeState, restoreNative } from './nativeState.js';
+import { packedFiles } from './packaging/buildPackage.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const build = join(root, 'native/build/adjoint-native.node');
@@ -153,6 +154,16 @@ describe('the native build', () => {
     writeFileSync(join(dir, 'none.json'), JSON.stringify({ requires: [] }));
     expect(missingInstructions(fs, join(dir, 'none.json'), 'linux')).toBeNull();
     expect(missingInstructions(fs, join(dir, 'missing.json'), 'linux')).toMatch(/no record of what it needs/);
+  });
+
+  it('is published with every file its build reads: the sources build-native.mjs compiles and what they include', () => {
+    const packed = new Set(packedFiles());
+    const script = readFileSync(join(root, 'scripts/build-native.mjs'), 'utf8');
+    const arrays = [...script.matchAll(/^const (?:sources|ownHeaders) = \[([^\]]*)\]/gm)].map((m) => m[1]!).join(',');
+    const listed = [...arrays.matchAll(/'([\w.]+)'/g)].map((m) => `native/${m[1]}`);
+    expect(listed).toEqual(expect.arrayContaining(['native/gemm.cc', 'native/rows.cc', 'native/vmath.cc', 'native/team.h']));
+    const included = listed.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/#include "([^"]+)"/g)].map((m) => `native/${m[1]}`));
+    for (const f of [...listed, ...included, 'scripts/build-native.mjs']) expect(packed.has(f), `${f} in npm pack's files`).toBe(true);
   });
 
   it('is off with the compiled kernels (wasm: false) and when turned off, saying so', () => {
