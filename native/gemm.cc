@@ -280,13 +280,19 @@ void share(const Product& P, int t, int threads, double* const packedB[2], Barri
   }
 }
 
-// The whole product on `threads` threads (fewer where C has fewer panels of rows).
-// The whole product on the calling thread, B packed into its own scratch.
-void alone(const Product& P) {
+// Two buffers for blocks of P's packed B (they alternate: one barrier a block), in the calling
+// thread's scratch.
+void packedBBuffers(const Product& P, double* packedB[2]) {
   const int64_t blocks = (P.k + KC - 1) / KC, kcMax = (P.k + blocks - 1) / blocks;
   const int64_t sizeB = roundUp(std::min(NC, P.n), NR) * kcMax;
-  double* const own = scratch(0, 2 * sizeB);
-  double* const packedB[2] = {own, own + sizeB};
+  packedB[0] = scratch(0, 2 * sizeB);
+  packedB[1] = packedB[0] + sizeB;
+}
+
+// The whole product on the calling thread, B packed into its own scratch.
+void alone(const Product& P) {
+  double* packedB[2];
+  packedBBuffers(P, packedB);
   Barrier one(1);
   share(P, 0, 1, packedB, one);
 }
@@ -299,6 +305,7 @@ void alone(const Product& P) {
 // 64×512×1024 0.94 against 1.69, 128³ 0.088 against 0.102, 512³ 3.3 against 3.55; level at
 // 784×128×256 and 384×512×256); rows won on tall products (1024×256×64 0.45 against 0.56,
 // 2000×100×100 0.56 against 0.70), where a thread's strips are few and packing A is most of its work.
+// The whole product on `threads` threads (fewer where C has fewer strips of columns or panels of rows).
 void multiply(const Product& P, int threads) {
   if (threads > 1 && P.m <= 2 * P.n && P.n >= 2 * NR) {
     const int64_t strips = roundUp(P.n, NR) / NR;
@@ -316,16 +323,14 @@ void multiply(const Product& P, int threads) {
     return;
   }
   threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, roundUp(std::min(MB, P.m), MR) / MR)));
-  const int64_t blocks = (P.k + KC - 1) / KC, kcMax = (P.k + blocks - 1) / blocks;
-  const int64_t sizeB = roundUp(std::min(NC, P.n), NR) * kcMax;
-  double* const shared = scratch(0, 2 * sizeB);  // the caller's scratch: two blocks of packed B
-  double* const packedB[2] = {shared, shared + sizeB};
   if (threads > 1) threads = team().reserve(threads);
-  Barrier barrier(threads);
   if (threads == 1) {
-    share(P, 0, 1, packedB, barrier);
+    alone(P);
     return;
   }
+  double* packedB[2];
+  packedBBuffers(P, packedB);  // the caller's scratch, shared by the threads
+  Barrier barrier(threads);
   team().run(threads, [&](int t) { share(P, t, threads, packedB, barrier); });
 }
 

@@ -1,15 +1,15 @@
 /** @file Elementwise kernels of one operand: one tight loop per function over a Float64Array. */
 import { uninitializedF64 } from '../alloc.js';
-import { tanhAcross, vectorMath } from './wasm/vmath.js';
+import { PARALLEL_TANH, tanhAcross, vectorMath } from './wasm/vmath.js';
 import { parallelMap } from './parallelMap.js';
 import { nativeVmath } from './native/nativeGemm.js';
 import { threadsInfo } from '../threads/pool.js';
 
 /**
  * tanh natively under Node (./native/nativeGemm.ts: Math.tanh's bits, four lanes, on the arrays in
- * place), split over the threads from PARALLEL_TANH; false where the addon is not loaded. W1's hidden
- * layer (32,768 entries): 0.23 ms on one thread, 0.12 on two, against WebAssembly's 0.34 and 0.36–0.39
- * (its pool copies through the shared memory).
+ * place), split over the threads from PARALLEL_TANH as the WebAssembly path is; false where the
+ * addon is not loaded. W1's hidden layer (32,768 entries): 0.23 ms on one thread, 0.12 on two,
+ * against WebAssembly's 0.34–0.49 and 0.36–0.39 (its pool copies through the shared memory).
  */
 function tanhNatively(x: Float64Array, out: Float64Array): boolean {
   const n = x.length;
@@ -18,7 +18,6 @@ function tanhNatively(x: Float64Array, out: Float64Array): boolean {
   native.tanh(out, x, n >= PARALLEL_TANH ? threadsInfo().threads : 1);
   return true;
 }
-const PARALLEL_TANH = 16384;
 
 export type UnaryKernel =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'

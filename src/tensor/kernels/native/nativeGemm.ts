@@ -9,7 +9,8 @@
  * Why: the WebAssembly kernel has two float64 lanes, and on the bench machine (AMD EPYC, Zen 2)
  * its loop is bound by how fast the core issues instructions: about 15 GFLOP/s on one core. The
  * native kernel (a 6×8 tile of four-lane accumulators, GotoBLAS's packing and blocking, its own
- * threads meeting at a barrier per block) runs at 31–34 on one core and 55–80 on two.
+ * threads) runs at 42–43 on one core with fused steps (31–34 with separate ones, below) and 56–80
+ * on two.
  *
  * The addon also computes tanh over arrays (native/vmath.cc: Math.tanh's bits, four lanes).
  *
@@ -148,8 +149,9 @@ export function nativeProducts(m: number, k: number, n: number): NativeProduct |
 }
 
 /**
- * Products with fewer multiply-adds stay with the WebAssembly kernel: a call into the addon costs about as much as a 16³ product's arithmetic (two hundred 16×16 factors
- * of a chain took 1.3× as long natively), from 24³ the native kernel is 0.7× WebAssembly's time.
+ * Products with fewer multiply-adds stay with the WebAssembly kernel: a call into the addon costs
+ * about as much as a 16³ product's arithmetic (two hundred 16×16 factors of a chain took 1.3× as
+ * long natively), from 24³ the native kernel is 0.7× WebAssembly's time.
  */
 const NATIVE_MIN_WORK = 20 * 20 * 20;
 

@@ -333,11 +333,11 @@ const sharedTanh = sharedKernel(() => ({
 }));
 
 /**
- * Arrays of at least this many elements are split across the threads by `tanhAcross`: on one
- * thread tanh takes about 10.5 ns an element (W1's hidden layer, 32,768 entries, 0.34 ms), the two
- * copies through the shared memory about 1 ns.
+ * Arrays of at least this many elements are split across the threads by `tanhAcross` (and by the
+ * native tanh: ../unary.ts): on one thread tanh takes about 10.5 ns an element (W1's hidden layer,
+ * 32,768 entries, 0.34 ms), the two copies through the shared memory about 1 ns.
  */
-const PARALLEL_TANH = 16384;
+export const PARALLEL_TANH = 16384;
 
 /**
  * out = tanh(x) with the elements split across the worker threads (chunks of multiples of four: the
