@@ -27,6 +27,9 @@
 #include <cstring>
 #include <memory>
 
+// The call's Float64Arrays, checked (native/rows.cc).
+bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length);
+
 namespace {
 
 using adjoint_native::Barrier;
@@ -340,30 +343,10 @@ void multiply(const Product& P, int threads) {
 // thread count (one array, checked in one loop; sixteen separate arguments measured the same per
 // call). C[m,n] (+)= op(A)·op(B), the rows of C split over the threads (the caller's among them).
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  constexpr size_t ARGS = 4;
   constexpr size_t NUMBERS = 13, MOST = 14;  // the 14th, fused steps (1) or separate (0), may be left off: separate
-  size_t argc = ARGS;
-  napi_value argv[ARGS];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != ARGS) {
-    napi_throw_type_error(env, nullptr, "gemm: 4 arguments expected (a, b, c, args)");
-    return nullptr;
-  }
-  double* data[ARGS];
-  size_t length[ARGS];
-  for (size_t t = 0; t < ARGS; t++) {
-    napi_typedarray_type type;
-    void* ptr;
-    if (napi_get_typedarray_info(env, argv[t], &type, &length[t], &ptr, nullptr, nullptr) != napi_ok ||
-        type != napi_float64_array) {
-      napi_throw_type_error(env, nullptr, "gemm: A, B, C and the arguments must be Float64Arrays");
-      return nullptr;
-    }
-    data[t] = static_cast<double*>(ptr);
-  }
-  if (length[3] < NUMBERS) {
-    napi_throw_range_error(env, nullptr, "gemm: the arguments array needs 13 numbers (14 with the fused flag)");
-    return nullptr;
-  }
+  double* data[4];
+  size_t length[4];
+  if (!adjointArrays(env, info, 4, NUMBERS, data, length)) return nullptr;  // a, b, c, args
   int64_t v[MOST] = {};
   for (size_t t = 0; t < std::min(MOST, length[3]); t++) {
     const double x = data[3][t];

@@ -18,12 +18,12 @@
 // refuses one; `threads` is then the count that runs).
 void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context);
 
-// (Shared with native/vmath.cc.) The Float64Arrays of a call (`count` of them; the last holds its numbers, at least `numbers`), or
-// false with a type or range error thrown.
+// (Shared with native/gemm.cc and native/vmath.cc.) The Float64Arrays of a call (`count` of them, at
+// most 4; the last holds its numbers, at least `numbers`), or false with a type or range error thrown.
 bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length) {
-  napi_value argv[3];
+  napi_value argv[4];
   size_t argc = count;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != count) {
+  if (count > 4 || napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != count) {
     napi_throw_type_error(env, nullptr, "native kernels: wrong number of arguments");
     return false;
   }
