@@ -13,7 +13,10 @@
 // off, -ffp-contract=off), which is what the WebAssembly and JavaScript kernels compute, so the
 // results are theirs to the bit; or fused, s = fma(A[i,p], B[p,j], s) with one rounding (x86's
 // FMA3, where the CPU has it: `fma` on the exports), about 1.4× faster on this loop — the separate
-// step issues twelve multiplies and twelve adds where the fused one issues twelve.
+// step issues twelve multiplies and twelve adds where the fused one issues twelve. Fused steps run
+// on AVX-512's eight lanes where the CPU has them (`avx512` on the exports; a 12×16 tile: 1.8–1.9×
+// the four-lane tile's speed on a Sapphire Rapids core, 47–60 GFLOP/s at 128×784×256 and 512³), the
+// same sums step for step, so the same bits as on four lanes.
 #include <node_api.h>
 
 #include "team.h"
@@ -38,10 +41,14 @@ using adjoint_native::team;
 typedef double v4d __attribute__((vector_size(32)));
 typedef double v4du __attribute__((vector_size(32), aligned(8)));  // unaligned loads and stores
 
-constexpr int64_t MR = 6, NR = 8;  // the register tile: 6 rows × 8 columns, twelve 4-lane accumulators
+// The register tiles: 6 rows × 8 columns (twelve 4-lane accumulators) for AVX2, 12 × 16
+// (twenty-four 8-lane accumulators: AVX-512 has 32 vector registers) where the CPU has AVX-512.
+constexpr int64_t MR256 = 6, NR256 = 8;
+constexpr int64_t MR512 = 12, NR512 = 16;
+constexpr int64_t MRMAX = 12, NRMAX = 16;
 // Block sizes: on the bench machine (Zen 2: 32 kB L1, 512 kB L2) KC 128…512, MC 48…144 and NC
 // 256…1024 measured within noise of each other; the tile's loop is what bounds the speed.
-constexpr int64_t KC = 256;  // depth of a block: a 6×KC panel of A and a KC×8 strip of B in L1
+constexpr int64_t KC = 256;  // depth of a block: a panel of A and a strip of B (KC×16: 32 kB) in L1
 constexpr int64_t MC = 96;  // rows of A packed at a time (MC×KC in L2)
 constexpr int64_t NC = 1024;  // columns of B packed at a time (KC×NC in L2/L3)
 
@@ -49,19 +56,26 @@ inline int64_t roundUp(int64_t x, int64_t q) { return (x + q - 1) / q * q; }
 
 // op(A)[i, p] is a[i·lda + p], or a[p·lda + i] with transA; op(B)[p, j] is b[p·ldb + j], or
 // b[j·ldb + p] with transB; C[i, j] is c[i·ldc + j].
+// tile(kc, ap, bp, acc): a register tile's running sums acc[r·nr + x] (mr rows × nr columns of C,
+// 32-byte aligned) carried through kc steps of a packed panel of A and strip of B.
+typedef void (*Tile)(int64_t kc, const double* ap, const double* bp, double* acc);
+
 struct Product {
   const double* a;
   const double* b;
   double* c;
   int64_t m, k, n, lda, ldb, ldc;
-  bool transA, transB, fresh, fused;
+  bool transA, transB, fresh;
+  int64_t mr, nr;  // the register tile's rows and columns
+  Tile tile;
 };
 
 // Rows p0 + lo … p0 + hi − 1 of the block op(B)[p0 : p0 + kc, j0 : j0 + nc], packed into strips of
-// NR columns (strip s/NR at dst + s·kc, its row p at + p·NR), columns past nc as zeros (computed,
+// NR = P.nr columns (strip s/NR at dst + s·kc, its row p at + p·NR), columns past nc as zeros (computed,
 // never stored). B is read along its stored rows, each in one pass: a strip at a time would read
 // one cache line from each of kc rows a row length apart.
 void packB(const Product& P, int64_t p0, int64_t kc, int64_t lo, int64_t hi, int64_t j0, int64_t nc, double* dst) {
+  const int64_t NR = P.nr;
   const int64_t strips = roundUp(nc, NR) / NR, full = nc / NR;
   if (!P.transB) {
     for (int64_t p = lo; p < hi; p++) {
@@ -85,8 +99,9 @@ void packB(const Product& P, int64_t p0, int64_t kc, int64_t lo, int64_t hi, int
   }
 }
 
-// op(A)[i0 + r0 + r, p0 + p] into panels of MR rows: panel r0/MR at dst + r0·kc, step p at + p·MR.
+// op(A)[i0 + r0 + r, p0 + p] into panels of MR = P.mr rows: panel r0/MR at dst + r0·kc, step p at + p·MR.
 void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, double* dst) {
+  const int64_t MR = P.mr;
   for (int64_t r0 = 0; r0 < mc; r0 += MR) {
     const int64_t h = std::min(MR, mc - r0);
     double* d = dst + r0 * kc;
@@ -110,9 +125,10 @@ void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, dou
   }
 }
 
-// The MR×8 tile's running sums over kc steps of a packed panel of A and strip of B: 2·MR four-lane
+// The 6×8 tile's running sums over kc steps of a packed panel of A and strip of B: twelve four-lane
 // accumulators, B's row in two registers, A's entries broadcast one at a time.
-inline void tile(int64_t kc, const double* __restrict ap, const double* __restrict bp, v4d acc[2 * MR]) {
+void tile(int64_t kc, const double* __restrict ap, const double* __restrict bp, double* sums) {
+  v4d* const acc = reinterpret_cast<v4d*>(sums);
   v4d c0 = acc[0], c1 = acc[1], c2 = acc[2], c3 = acc[3], c4 = acc[4], c5 = acc[5];
   v4d c6 = acc[6], c7 = acc[7], c8 = acc[8], c9 = acc[9], c10 = acc[10], c11 = acc[11];
   for (int64_t p = 0; p < kc; p++) {
@@ -132,8 +148,8 @@ inline void tile(int64_t kc, const double* __restrict ap, const double* __restri
     c8 = c8 + a * b0; c9 = c9 + a * b1;
     a = (v4d){ap[5], ap[5], ap[5], ap[5]};
     c10 = c10 + a * b0; c11 = c11 + a * b1;
-    ap += MR;
-    bp += NR;
+    ap += MR256;
+    bp += NR256;
   }
   acc[0] = c0; acc[1] = c1; acc[2] = c2; acc[3] = c3; acc[4] = c4; acc[5] = c5;
   acc[6] = c6; acc[7] = c7; acc[8] = c8; acc[9] = c9; acc[10] = c10; acc[11] = c11;
@@ -155,8 +171,7 @@ inline void tile(int64_t kc, const double* __restrict ap, const double* __restri
 #if defined(ADJOINT_FUSED)
 // The same tile with fused steps, acc = fma(a, b, acc): compiled for AVX2 and FMA3 whatever the
 // build's flags, and called only where the CPU has both (fusedSupported).
-__attribute__((target("avx2,fma"))) void tileFused(int64_t kc, const double* __restrict ap, const double* __restrict bp, v4d acc[2 * MR]) {
-  const double* sums = reinterpret_cast<const double*>(acc);
+__attribute__((target("avx2,fma"))) void tileFused(int64_t kc, const double* __restrict ap, const double* __restrict bp, double* sums) {
   __m256d c0 = _mm256_loadu_pd(sums), c1 = _mm256_loadu_pd(sums + 4), c2 = _mm256_loadu_pd(sums + 8);
   __m256d c3 = _mm256_loadu_pd(sums + 12), c4 = _mm256_loadu_pd(sums + 16), c5 = _mm256_loadu_pd(sums + 20);
   __m256d c6 = _mm256_loadu_pd(sums + 24), c7 = _mm256_loadu_pd(sums + 28), c8 = _mm256_loadu_pd(sums + 32);
@@ -175,10 +190,10 @@ __attribute__((target("avx2,fma"))) void tileFused(int64_t kc, const double* __r
     c8 = _mm256_fmadd_pd(a, b0, c8); c9 = _mm256_fmadd_pd(a, b1, c9);
     a = _mm256_broadcast_sd(ap + 5);
     c10 = _mm256_fmadd_pd(a, b0, c10); c11 = _mm256_fmadd_pd(a, b1, c11);
-    ap += MR;
-    bp += NR;
+    ap += MR256;
+    bp += NR256;
   }
-  double* out = reinterpret_cast<double*>(acc);
+  double* out = sums;
   _mm256_storeu_pd(out, c0); _mm256_storeu_pd(out + 4, c1); _mm256_storeu_pd(out + 8, c2);
   _mm256_storeu_pd(out + 12, c3); _mm256_storeu_pd(out + 16, c4); _mm256_storeu_pd(out + 20, c5);
   _mm256_storeu_pd(out + 24, c6); _mm256_storeu_pd(out + 28, c7); _mm256_storeu_pd(out + 32, c8);
@@ -189,9 +204,46 @@ bool fusedSupported() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
+
+// The fused steps on AVX-512's eight lanes: a 12×16 tile, each of its 12 rows two 8-lane
+// accumulators (24 of the 32 registers), B's row in two, A's entries broadcast one at a time — per
+// step 24 fused multiply-adds against 14 loads, so the two FMA pipes, not the loads, set the pace.
+// The same sums, step for step, as the 6×8 tile: only the width differs, not the bits.
+#define ADJOINT_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+__attribute__((target("avx512f"))) void tileFused512(int64_t kc, const double* __restrict ap, const double* __restrict bp, double* sums) {
+#define ADJOINT_LOAD(r) __m512d l##r = _mm512_loadu_pd(sums + 16 * r), h##r = _mm512_loadu_pd(sums + 16 * r + 8);
+  ADJOINT_ROWS(ADJOINT_LOAD)
+#undef ADJOINT_LOAD
+  for (int64_t p = 0; p < kc; p++) {
+    const __m512d b0 = _mm512_loadu_pd(bp), b1 = _mm512_loadu_pd(bp + 8);
+#define ADJOINT_STEP(r)                       \
+  {                                           \
+    const __m512d a = _mm512_set1_pd(ap[r]);  \
+    l##r = _mm512_fmadd_pd(a, b0, l##r);      \
+    h##r = _mm512_fmadd_pd(a, b1, h##r);      \
+  }
+    ADJOINT_ROWS(ADJOINT_STEP)
+#undef ADJOINT_STEP
+    ap += MR512;
+    bp += NR512;
+  }
+#define ADJOINT_STORE(r) _mm512_storeu_pd(sums + 16 * r, l##r); _mm512_storeu_pd(sums + 16 * r + 8, h##r);
+  ADJOINT_ROWS(ADJOINT_STORE)
+#undef ADJOINT_STORE
+}
+#undef ADJOINT_ROWS
+
+// AVX-512 (its foundation, with the operating system saving the wide registers: the builtin checks
+// both) for the 12×16 tile.
+bool wideSupported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f");
+}
 #else
-void tileFused(int64_t kc, const double* ap, const double* bp, v4d acc[2 * MR]) { tile(kc, ap, bp, acc); }  // never called
+void tileFused(int64_t kc, const double* ap, const double* bp, double* acc) { tile(kc, ap, bp, acc); }  // never called
+void tileFused512(int64_t kc, const double* ap, const double* bp, double* acc) { tile(kc, ap, bp, acc); }  // never called
 bool fusedSupported() { return false; }
+bool wideSupported() { return false; }
 #endif
 
 // Grow-only buffers of this thread's (slot 0: the packed B a product's threads share; slot 1: a
@@ -217,12 +269,13 @@ constexpr int64_t MB = 768;
 // passed the barrier after block b's packing, which its partners passed only after computing block
 // b − 1), then each multiplies its rows (whole panels of MR rows) with its own packed A.
 void share(const Product& P, int t, int threads, double* const packedB[2], Barrier& barrier) {
+  const int64_t MR = P.mr, NR = P.nr;
   const int64_t blocks = (P.k + KC - 1) / KC, kcMax = (P.k + blocks - 1) / blocks;  // even blocks
   const int64_t ncMax = roundUp(std::min(NC, P.n), NR);
   const int64_t perMax = roundUp((std::min(MB, P.m) + threads - 1) / threads, MR);  // rows of a thread in a block of MB
   const int64_t sizeA = roundUp(roundUp(std::min(MC, perMax), MR) * kcMax, 4), sizeSums = blocks > 1 ? perMax * ncMax : 0;
   double* const packedA = scratch(1, sizeA + sizeSums);
-  v4d* const sums = reinterpret_cast<v4d*>(packedA + sizeA);  // [row panel][strip][2·MR vectors]
+  double* const sums = packedA + sizeA;  // [row panel][strip][MR·NR], 32-byte aligned (sizeA and MR·NR multiples of 4)
   bool sense = false;
   int phase = 0;
   for (int64_t jc = 0; jc < P.n; jc += NC) {
@@ -243,36 +296,28 @@ void share(const Product& P, int t, int threads, double* const packedB[2], Barri
             const double* bp = bBlock + s * NR * kc;
             for (int64_t q = 0; q < panels; q++) {
               const int64_t i = ic + q * MR, j = jc + s * NR;
-              v4d* partial = sums + (((i - r0) / MR) * strips + s) * 2 * MR;
-              v4d acc[2 * MR];
-              if (first) for (int e = 0; e < 2 * MR; e++) acc[e] = (v4d){0, 0, 0, 0};
-              else for (int e = 0; e < 2 * MR; e++) acc[e] = partial[e];
-              if (P.fused) tileFused(kc, packedA + q * MR * kc, bp, acc);
-              else tile(kc, packedA + q * MR * kc, bp, acc);
+              double* partial = sums + (((i - r0) / MR) * strips + s) * MR * NR;
+              alignas(64) double acc[MRMAX * NRMAX];
+              if (first) std::fill(acc, acc + MR * NR, 0.0);
+              else std::memcpy(acc, partial, MR * NR * sizeof(double));
+              P.tile(kc, packedA + q * MR * kc, bp, acc);
               if (!last) {
-                for (int e = 0; e < 2 * MR; e++) partial[e] = acc[e];
+                std::memcpy(partial, acc, MR * NR * sizeof(double));
                 continue;
               }
               const int64_t h = std::min(MR, P.m - i), w = std::min(NR, P.n - j);
               double* c = P.c + i * P.ldc + j;
               if (h == MR && w == NR) {
+                const v4d* sum = reinterpret_cast<const v4d*>(acc);
                 for (int64_t r = 0; r < MR; r++) {
                   v4du* row = reinterpret_cast<v4du*>(c + r * P.ldc);
-                  if (P.fresh) {
-                    row[0] = acc[2 * r];
-                    row[1] = acc[2 * r + 1];
-                  } else {
-                    row[0] = row[0] + acc[2 * r];
-                    row[1] = row[1] + acc[2 * r + 1];
-                  }
+                  for (int64_t x = 0; x < NR / 4; x++) row[x] = P.fresh ? sum[r * NR / 4 + x] : row[x] + sum[r * NR / 4 + x];
                 }
               } else {
-                double e[MR * NR];
-                std::memcpy(e, acc, sizeof e);
                 for (int64_t r = 0; r < h; r++)
                   for (int64_t x = 0; x < w; x++) {
                     double& out = c[r * P.ldc + x];
-                    out = P.fresh ? e[r * NR + x] : out + e[r * NR + x];
+                    out = P.fresh ? acc[r * NR + x] : out + acc[r * NR + x];
                   }
               }
             }
@@ -287,7 +332,7 @@ void share(const Product& P, int t, int threads, double* const packedB[2], Barri
 // thread's scratch.
 void packedBBuffers(const Product& P, double* packedB[2]) {
   const int64_t blocks = (P.k + KC - 1) / KC, kcMax = (P.k + blocks - 1) / blocks;
-  const int64_t sizeB = roundUp(std::min(NC, P.n), NR) * kcMax;
+  const int64_t sizeB = roundUp(std::min(NC, P.n), P.nr) * kcMax;
   packedB[0] = scratch(0, 2 * sizeB);
   packedB[1] = packedB[0] + sizeB;
 }
@@ -310,6 +355,7 @@ void alone(const Product& P) {
 // 2000×100×100 0.56 against 0.70), where a thread's strips are few and packing A is most of its work.
 // The whole product on `threads` threads (fewer where C has fewer strips of columns or panels of rows).
 void multiply(const Product& P, int threads) {
+  const int64_t MR = P.mr, NR = P.nr;
   if (threads > 1 && P.m <= 2 * P.n && P.n >= 2 * NR) {
     const int64_t strips = roundUp(P.n, NR) / NR;
     threads = static_cast<int>(std::min<int64_t>(threads, strips));
@@ -343,7 +389,7 @@ void multiply(const Product& P, int threads) {
 // thread count (one array, checked in one loop; sixteen separate arguments measured the same per
 // call). C[m,n] (+)= op(A)·op(B), the rows of C split over the threads (the caller's among them).
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  constexpr size_t NUMBERS = 13, MOST = 14;  // the 14th, fused steps (1) or separate (0), may be left off: separate
+  constexpr size_t NUMBERS = 13, MOST = 14;  // the 14th, the steps (below), may be left off: separate
   double* data[4];
   size_t length[4];
   if (!adjointArrays(env, info, 4, NUMBERS, data, length)) return nullptr;  // a, b, c, args
@@ -357,9 +403,15 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     v[t] = static_cast<int64_t>(x);
   }
   const int64_t aOff = v[0], lda = v[1], bOff = v[2], ldb = v[3], cOff = v[4], ldc = v[5], m = v[6], k = v[7], n = v[8];
-  const bool transA = v[9] != 0, transB = v[10] != 0, fresh = v[11] != 0, fused = v[13] != 0;
-  static const bool canFuse = fusedSupported();
-  if (fused && !canFuse) {
+  const bool transA = v[9] != 0, transB = v[10] != 0, fresh = v[11] != 0;
+  // Steps: 0 separate; 1 fused, on the widest vectors the CPU has (AVX-512's where it has them);
+  // 2 fused on AVX2's four lanes (the same bits as 1: tests and timings compare the two).
+  static const bool canFuse = fusedSupported(), wide = canFuse && wideSupported();
+  if (v[13] > 2) {
+    napi_throw_range_error(env, nullptr, "gemm: the steps are 0 (separate), 1 (fused, widest vectors) or 2 (fused, four lanes)");
+    return nullptr;
+  }
+  if (v[13] != 0 && !canFuse) {
     napi_throw_range_error(env, nullptr, "gemm: fused steps asked for, but this CPU (or build) has no FMA3: see the exports' fma");
     return nullptr;
   }
@@ -379,7 +431,9 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, nullptr, "gemm: an operand is shorter than its offset, row length and extents need");
     return nullptr;
   }
-  const Product P{data[0] + aOff, data[1] + bOff, data[2] + cOff, m, k, n, lda, ldb, ldc, transA, transB, fresh, fused};
+  const bool use512 = v[13] == 1 && wide;
+  const Product P{data[0] + aOff, data[1] + bOff, data[2] + cOff, m, k, n, lda, ldb, ldc, transA, transB, fresh,
+                  use512 ? MR512 : MR256, use512 ? NR512 : NR256, use512 ? tileFused512 : v[13] != 0 ? tileFused : tile};
   if (m == 0 || n == 0) return nullptr;
   if (k == 0) {  // an empty sum: C = 0 (fresh) or unchanged
     if (fresh) for (int64_t i = 0; i < m; i++) std::fill(P.c + i * ldc, P.c + i * ldc + n, 0.0);
@@ -412,6 +466,9 @@ NAPI_MODULE_INIT() {
   napi_value fma;
   napi_get_boolean(env, fusedSupported(), &fma);
   napi_set_named_property(env, exports, "fma", fma);
+  napi_value avx512;
+  napi_get_boolean(env, fusedSupported() && wideSupported(), &avx512);
+  napi_set_named_property(env, exports, "avx512", avx512);
   adjointRegisterRows(env, exports);
   adjointRegisterVmath(env, exports);
   return exports;

@@ -3,11 +3,12 @@
  * src/tensor/kernels/native/nativeGemm.ts): built by `npm install` wherever a C++ compiler and
  * Node's headers exist (as here and in CI), and then the product the WebAssembly kernel's callers
  * get. Against the naive sum bit for bit (every element is the same sum in the same order) across
- * its blocking boundaries (6-row panels, 8-column strips, 256-deep blocks resumed from stored
- * partial sums, 768-row and 1024-column blocks), every transpose, row lengths and offsets, a fresh
- * or a non-zero C, on 1, 2, 3 and 5 threads (split by rows and by columns) — with separate steps
- * against the naive loop, with fused steps (where the CPU has FMA3) against the same loop with an
- * exactly rounded fma; with separate steps equal to the WebAssembly kernel's bits, through the
+ * its blocking boundaries (6-row panels and 8-column strips of the four-lane tile, 12 and 16 of the
+ * eight-lane one, 256-deep blocks resumed from stored partial sums, 768-row and 1024-column blocks),
+ * every transpose, row lengths and offsets, a fresh or a non-zero C, on 1, 2, 3 and 5 threads
+ * (split by rows and by columns) — with separate steps against the naive loop, with fused steps
+ * (where the CPU has FMA3; on four lanes and, where it has AVX-512, on eight) against the same loop
+ * with an exactly rounded fma; with separate steps equal to the WebAssembly kernel's bits, through the
  * products, the resident chains and the blocked factorisations; over shared memory; refusing bad
  * arguments.
  */
@@ -19,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
-import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel } from '../src/tensor/kernels/native/nativeGemm.js';
+import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
 import { nativeState, restoreNative } from './nativeState.js';
 import { packedFiles } from './packaging/buildPackage.js';
 
@@ -128,7 +129,13 @@ function canBuild(): boolean {
   return [process.env.CXX, 'c++', 'g++', 'clang++'].some((c) => c && spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
 }
 
-const { available, fusable } = nativeState();
+const { available, fusable, wide } = nativeState();
+/** The kernels' steps to compare: separate, fused on four lanes, fused on eight (where they run). */
+const stepModes = [{ fused: false, lanes: 4 }, ...(fusable ? [{ fused: true, lanes: 4 }] : []), ...(wide ? [{ fused: true, lanes: 8 }] : [])];
+const useSteps = ({ fused, lanes }: { fused: boolean; lanes: number }) => {
+  useFusedSteps(fused);
+  useWideVectors(lanes === 8);
+};
 
 afterEach(restoreNative);
 
@@ -168,7 +175,7 @@ describe('the native build', () => {
 
   it('is off with the compiled kernels (wasm: false) and when turned off, saying so', () => {
     useNativeKernel(false);
-    expect(nativeKernelInfo()).toEqual({ available: false, reason: 'turned off', fused: false });
+    expect(nativeKernelInfo()).toEqual({ available: false, reason: 'turned off', fused: false, lanes: 0 });
     expect(nativeProducts(1e9, 1, 1)).toBeNull();
     useNativeKernel(true);
     ad.config({ wasm: false });
@@ -177,13 +184,15 @@ describe('the native build', () => {
 });
 
 describe.skipIf(!available)('the native product', () => {
-  it.each(fusable ? [false, true] : [false])('gives the naive sum bit for bit across every blocking boundary, transpose, row length, offset and thread count (fused steps: %s)', (fused) => {
-    useFusedSteps(fused);
+  it.each(stepModes)('gives the naive sum bit for bit across every blocking boundary, transpose, row length, offset and thread count (fused steps: $fused, $lanes lanes)', (mode) => {
+    useSteps(mode);
+    const { fused } = mode;
+    expect(nativeKernelInfo()).toMatchObject(mode);
     const native = nativeProducts(1e9, 1, 1)!;
-    // m across 6-row panels and the 768-row blocks, n across 8-column strips and the 1024-column
-    // blocks, k across the 256-deep blocks (k = 257: two blocks of 129 and 128; 600: three); wide
-    // products split among threads by columns, tall ones by rows.
-    const shapes = [[1, 2, 1], [5, 9, 13], [7, 257, 9], [13, 40, 1100], [33, 600, 17], [800, 20, 30], [6, 2, 8], [770, 260, 10], [20, 30, 41]] as const;
+    // m across 6- and 12-row panels and the 768-row blocks, n across 8- and 16-column strips and the
+    // 1024-column blocks, k across the 256-deep blocks (k = 257: two blocks of 129 and 128; 600:
+    // three); wide products split among threads by columns, tall ones by rows.
+    const shapes = [[1, 2, 1], [5, 9, 13], [7, 257, 9], [13, 40, 1100], [33, 600, 17], [800, 20, 30], [6, 2, 8], [770, 260, 10], [20, 30, 41], [12, 3, 16], [25, 300, 47], [24, 7, 32]] as const;
     let seed = 3;
     for (const [m, k, n] of shapes) {
       for (const transA of [false, true]) {
@@ -242,8 +251,9 @@ describe.skipIf(!available)('the native product', () => {
     expect(Array.from(c)).toEqual([...sums, ...sums, ...sums, ...sums]);
   });
 
-  it.each(fusable ? [false, true] : [false])('propagates NaN, infinities and signed zeros as the naive loop does; k = 0 gives zeros (fused steps: %s)', (fused) => {
-    useFusedSteps(fused);
+  it.each(stepModes)('propagates NaN, infinities and signed zeros as the naive loop does; k = 0 gives zeros (fused steps: $fused, $lanes lanes)', (mode) => {
+    useSteps(mode);
+    const { fused } = mode;
     const native = nativeProducts(1e9, 1, 1)!;
     const a = Float64Array.from([1, NaN, 2, 3, Infinity, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, -0, -0, 1, 1]);
     const b = Float64Array.from({ length: 24 }, (_, i) => (i === 3 ? -0 : i - 5));
@@ -368,12 +378,44 @@ describe.skipIf(!fusable)('fused steps', () => {
     expect(differ).toBeGreaterThan(0); // the steps really are fused
   });
 
+  it.skipIf(!wide)('give the same bits on AVX-512\'s eight lanes as on four, through gemm, the factorisations and the chains', () => {
+    const runs = [true, false].map((on) => {
+      useWideVectors(on);
+      expect(nativeKernelInfo().lanes).toBe(on ? 8 : 4);
+      return [1, 2].flatMap((threads) => {
+        ad.config({ threads });
+        const products = ([[128, 784, 256, false, false], [784, 128, 256, true, false], [100, 33, 77, false, true], [37, 1000, 29, true, true]] as const).map(([m, k, n, transA, transB], i) => {
+          const a = values(m * k, 10 + i), b = values(k * n, 20 + i), c = values(m * n, 30 + i);
+          gemm(a, 0, b, 0, c, 0, m, k, n, transA, transB);
+          return c;
+        });
+        const x = ad.random.normal(ad.random.key(3), [200, 200]);
+        const spd = ad.add(ad.matmul(x, ad.transpose(x)), ad.mul(ad.eye(200), 200));
+        const stack = ad.mul(ad.random.normal(ad.random.key(5), [30, 40, 40]), 0.2);
+        return [...products, ...[ad.linalg.cholesky(spd), ad.linalg.inv(x), ad.chainMatmul(stack)].map((t) => t.toFloat64Array())].map((v) => Array.from(v));
+      });
+    });
+    expect(runs[0]).toEqual(runs[1]);
+  });
+
+  it.skipIf(!wide)('keep to four lanes with ADJOINT_AVX512=0 in the environment, read when the module loads', async () => {
+    vi.resetModules();
+    process.env.ADJOINT_AVX512 = '0';
+    try {
+      const fresh = await import('../src/tensor/kernels/native/nativeGemm.js');
+      expect(fresh.nativeKernelInfo()).toEqual({ available: true, reason: null, fused: true, lanes: 4 });
+    } finally {
+      delete process.env.ADJOINT_AVX512;
+      vi.resetModules();
+    }
+  });
+
   it('are off with ADJOINT_FMA=0 in the environment, read when the module loads', async () => {
     vi.resetModules();
     process.env.ADJOINT_FMA = '0';
     try {
       const fresh = await import('../src/tensor/kernels/native/nativeGemm.js');
-      expect(fresh.nativeKernelInfo()).toEqual({ available: true, reason: null, fused: false });
+      expect(fresh.nativeKernelInfo()).toEqual({ available: true, reason: null, fused: false, lanes: 4 });
     } finally {
       delete process.env.ADJOINT_FMA;
       vi.resetModules();

@@ -114,7 +114,7 @@ export function runTorch(workloads, settings, env = process.env) {
       const note = `failed: the PyTorch process ended without results (status ${r.status}${r.signal ? `, ${r.signal}` : ''})`;
       return { rows: ws.flatMap((w) => TORCH_IMPLS.map((impl) => emptyRow(w, impl, note))), status: `pytorch: ${note}` };
     }
-    const { version, results } = JSON.parse(line.slice('@@torch '.length));
+    const { version, blas, results } = JSON.parse(line.slice('@@torch '.length));
     const buf = readFileSync(files.out);
     const out = new Float64Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
     const rows = [];
@@ -123,7 +123,7 @@ export function runTorch(workloads, settings, env = process.env) {
       const ref = { f: w.adjoint.f(d), vg: w.adjoint.vg(d) };
       const refValue = ref.vg.value ?? ref.f;
       for (const res of results.filter((x) => x.workload === w.id && x.size === w.size)) {
-        const notes = [`torch ${version}`, res.note];
+        const notes = [`torch ${version}`, blas, res.note];
         if (res.skip || res.error) {
           rows.push(emptyRow(w, res.impl, [...notes, res.skip ?? `failed: ${res.error}`].filter(Boolean).join('; ')));
           continue;
@@ -145,7 +145,7 @@ export function runTorch(workloads, settings, env = process.env) {
       }
       w.adjoint.dispose?.(d);
     }
-    return { rows, status: `pytorch: torch ${version} via ${py.exe}` };
+    return { rows, status: `pytorch: torch ${version} via ${py.exe}; ${blas}` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -36,6 +36,8 @@ interface Addon {
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
   /** Whether this CPU runs the fused steps (AVX2 and FMA3). */
   fma: boolean;
+  /** Whether it runs them on AVX-512's eight lanes too (a 12×16 tile; older builds lack the flag). */
+  avx512?: boolean;
   /** native/rows.cc: a row's product by eight chains (args: start, end). */
   product(x: Float64Array, args: Float64Array): number;
   /** native/rows.cc: out[p] = c / x[p] (args: c, start, end, threads). */
@@ -65,6 +67,8 @@ let wanted = true;
  * separate). The environment is read as the module loads, so a later useFusedSteps decides.
  */
 let fusedWanted = (globalThis as { process?: NodeProcess }).process?.env?.ADJOINT_FMA !== '0';
+/** Fused steps on AVX-512's eight lanes where the CPU has them (ADJOINT_AVX512=0 or useWideVectors(false): four lanes, the same bits). */
+let wideWanted = (globalThis as { process?: NodeProcess }).process?.env?.ADJOINT_AVX512 !== '0';
 /** The loaded addon, null where there is none (or it is off), undefined until first needed. */
 let addon: Addon | null | undefined;
 /** Why there is none. */
@@ -211,7 +215,7 @@ const args = new Float64Array(14);
 const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, fresh, threads) => {
   args[0] = aOff; args[1] = lda; args[2] = bOff; args[3] = ldb; args[4] = cOff; args[5] = ldc;
   args[6] = m; args[7] = k; args[8] = n; args[9] = +transA; args[10] = +transB; args[11] = +fresh; args[12] = threads;
-  args[13] = +(fusedWanted && addon!.fma);
+  args[13] = fusedWanted && addon!.fma ? (wideWanted && addon!.avx512 === true ? 1 : 2) : 0; // native/gemm.cc's steps
   addon!.gemm(a, b, c, args);
 };
 
@@ -230,10 +234,24 @@ export function useFusedSteps(on: boolean): boolean {
   return was;
 }
 
-/** Whether the native kernel is on and loaded here (if not, why), and whether its steps are fused. @internal */
-export function nativeKernelInfo(): { available: boolean; reason: string | null; fused: boolean } {
+/**
+ * Fused steps on AVX-512's eight lanes where the CPU has them (on), or on AVX2's four (off): the same
+ * sums step for step, so the same bits — tests and timings compare the two; returns the previous
+ * setting. @internal
+ */
+export function useWideVectors(on: boolean): boolean {
+  const was = wideWanted;
+  wideWanted = on;
+  return was;
+}
+
+/**
+ * Whether the native kernel is on and loaded here (if not, why), whether its steps are fused, and
+ * the float64 lanes of its products' vectors (8 with AVX-512, else 4; 0 where it is off). @internal
+ */
+export function nativeKernelInfo(): { available: boolean; reason: string | null; fused: boolean; lanes: number } {
   const run = native();
-  return run !== null
-    ? { available: true, reason: null, fused: fusedWanted && run.fma }
-    : { available: false, reason: wanted ? reason : 'turned off', fused: false };
+  if (run === null) return { available: false, reason: wanted ? reason : 'turned off', fused: false, lanes: 0 };
+  const fused = fusedWanted && run.fma;
+  return { available: true, reason: null, fused, lanes: fused && wideWanted && run.avx512 === true ? 8 : 4 };
 }
