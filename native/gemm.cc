@@ -56,9 +56,19 @@ inline int64_t roundUp(int64_t x, int64_t q) { return (x + q - 1) / q * q; }
 
 // op(A)[i, p] is a[i·lda + p], or a[p·lda + i] with transA; op(B)[p, j] is b[p·ldb + j], or
 // b[j·ldb + p] with transB; C[i, j] is c[i·ldc + j].
-// tile(kc, ap, bp, acc): a register tile's running sums acc[r·nr + x] (mr rows × nr columns of C,
-// 32-byte aligned) carried through kc steps of a packed panel of A and strip of B.
-typedef void (*Tile)(int64_t kc, const double* ap, const double* bp, double* acc);
+// Where a register tile's running sums (mr rows × nr columns of C) start and go: from zeros (in =
+// null) or from in[r·nr + x], a partial sum stored after an earlier depth block; to out[r·ldo + x],
+// replacing it (a partial sum, a fresh C), or with add, as out + sum (C = C + s: one addition of the
+// finished sum). in and out may be the same.
+struct TileIO {
+  const double* in;
+  double* out;
+  int64_t ldo;
+  bool add;
+};
+
+// tile(kc, ap, bp, io): the tile's sums carried through kc steps of a packed panel of A and strip of B.
+typedef void (*Tile)(int64_t kc, const double* ap, const double* bp, const TileIO& io);
 
 struct Product {
   const double* a;
@@ -71,11 +81,11 @@ struct Product {
 };
 
 // Rows p0 + lo … p0 + hi − 1 of the block op(B)[p0 : p0 + kc, j0 : j0 + nc], packed into strips of
-// NR = P.nr columns (strip s/NR at dst + s·kc, its row p at + p·NR), columns past nc as zeros (computed,
+// NR columns (the tile's) (strip s/NR at dst + s·kc, its row p at + p·NR), columns past nc as zeros (computed,
 // never stored). B is read along its stored rows, each in one pass: a strip at a time would read
 // one cache line from each of kc rows a row length apart.
+template <int64_t NR>
 void packB(const Product& P, int64_t p0, int64_t kc, int64_t lo, int64_t hi, int64_t j0, int64_t nc, double* dst) {
-  const int64_t NR = P.nr;
   const int64_t strips = roundUp(nc, NR) / NR, full = nc / NR;
   if (!P.transB) {
     for (int64_t p = lo; p < hi; p++) {
@@ -99,20 +109,22 @@ void packB(const Product& P, int64_t p0, int64_t kc, int64_t lo, int64_t hi, int
   }
 }
 
-// op(A)[i0 + r0 + r, p0 + p] into panels of MR = P.mr rows: panel r0/MR at dst + r0·kc, step p at + p·MR.
+// op(A)[i0 + r0 + r, p0 + p] into panels of MR rows (the tile's): panel r0/MR at dst + r0·kc, step
+// p at + p·MR. A stored by rows is read down MR rows at once (MR streams, each along its row) and
+// written along the panel: row by row, every store went a panel's step apart.
+template <int64_t MR>
 void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, double* dst) {
-  const int64_t MR = P.mr;
   for (int64_t r0 = 0; r0 < mc; r0 += MR) {
     const int64_t h = std::min(MR, mc - r0);
     double* d = dst + r0 * kc;
     if (!P.transA) {
-      for (int64_t r = 0; r < MR; r++) {
-        if (r < h) {
-          const double* src = P.a + (i0 + r0 + r) * P.lda + p0;
-          for (int64_t p = 0; p < kc; p++) d[p * MR + r] = src[p];
-        } else {
-          for (int64_t p = 0; p < kc; p++) d[p * MR + r] = 0;
-        }
+      const double* src = P.a + (i0 + r0) * P.lda + p0;
+      if (h == MR) {
+        for (int64_t p = 0; p < kc; p++)
+          for (int64_t r = 0; r < MR; r++) d[p * MR + r] = src[r * P.lda + p];
+      } else {
+        for (int64_t p = 0; p < kc; p++)
+          for (int64_t r = 0; r < MR; r++) d[p * MR + r] = r < h ? src[r * P.lda + p] : 0;
       }
     } else {
       for (int64_t p = 0; p < kc; p++) {
@@ -126,33 +138,40 @@ void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, dou
 }
 
 // The 6×8 tile's running sums over kc steps of a packed panel of A and strip of B: twelve four-lane
-// accumulators, B's row in two registers, A's entries broadcast one at a time.
-void tile(int64_t kc, const double* __restrict ap, const double* __restrict bp, double* sums) {
-  v4d* const acc = reinterpret_cast<v4d*>(sums);
-  v4d c0 = acc[0], c1 = acc[1], c2 = acc[2], c3 = acc[3], c4 = acc[4], c5 = acc[5];
-  v4d c6 = acc[6], c7 = acc[7], c8 = acc[8], c9 = acc[9], c10 = acc[10], c11 = acc[11];
+// accumulators (row r's low and high halves lr, hr), B's row in two registers, A's entries broadcast
+// one at a time.
+#define ADJOINT_ROWS6(X) X(0) X(1) X(2) X(3) X(4) X(5)
+void tile(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
+  const v4d zero = {0, 0, 0, 0};
+#define ADJOINT_LOAD(r)                                                           \
+  v4d l##r = io.in ? *reinterpret_cast<const v4du*>(io.in + 8 * r) : zero;       \
+  v4d h##r = io.in ? *reinterpret_cast<const v4du*>(io.in + 8 * r + 4) : zero;
+  ADJOINT_ROWS6(ADJOINT_LOAD)
+#undef ADJOINT_LOAD
   for (int64_t p = 0; p < kc; p++) {
     v4d b0 = *reinterpret_cast<const v4d*>(bp), b1 = *reinterpret_cast<const v4d*>(bp + 4);
 #if defined(__AVX__)
     asm("" : "+x"(b0), "+x"(b1));  // held in registers: as memory operands they were loaded once per row (6 loads, not 1)
 #endif
-    v4d a = {ap[0], ap[0], ap[0], ap[0]};
-    c0 = c0 + a * b0; c1 = c1 + a * b1;
-    a = (v4d){ap[1], ap[1], ap[1], ap[1]};
-    c2 = c2 + a * b0; c3 = c3 + a * b1;
-    a = (v4d){ap[2], ap[2], ap[2], ap[2]};
-    c4 = c4 + a * b0; c5 = c5 + a * b1;
-    a = (v4d){ap[3], ap[3], ap[3], ap[3]};
-    c6 = c6 + a * b0; c7 = c7 + a * b1;
-    a = (v4d){ap[4], ap[4], ap[4], ap[4]};
-    c8 = c8 + a * b0; c9 = c9 + a * b1;
-    a = (v4d){ap[5], ap[5], ap[5], ap[5]};
-    c10 = c10 + a * b0; c11 = c11 + a * b1;
+#define ADJOINT_STEP(r)                             \
+  {                                                 \
+    const v4d a = {ap[r], ap[r], ap[r], ap[r]};     \
+    l##r = l##r + a * b0;                           \
+    h##r = h##r + a * b1;                           \
+  }
+    ADJOINT_ROWS6(ADJOINT_STEP)
+#undef ADJOINT_STEP
     ap += MR256;
     bp += NR256;
   }
-  acc[0] = c0; acc[1] = c1; acc[2] = c2; acc[3] = c3; acc[4] = c4; acc[5] = c5;
-  acc[6] = c6; acc[7] = c7; acc[8] = c8; acc[9] = c9; acc[10] = c10; acc[11] = c11;
+#define ADJOINT_STORE(r)                                                    \
+  {                                                                         \
+    v4du* o = reinterpret_cast<v4du*>(io.out + r * io.ldo);                 \
+    o[0] = io.add ? o[0] + l##r : l##r;                                     \
+    o[1] = io.add ? o[1] + h##r : h##r;                                     \
+  }
+  ADJOINT_ROWS6(ADJOINT_STORE)
+#undef ADJOINT_STORE
 }
 
 // Fused steps need x86, GCC's or clang's target attribute and __builtin_cpu_supports. A compiler
@@ -171,33 +190,37 @@ void tile(int64_t kc, const double* __restrict ap, const double* __restrict bp, 
 #if defined(ADJOINT_FUSED)
 // The same tile with fused steps, acc = fma(a, b, acc): compiled for AVX2 and FMA3 whatever the
 // build's flags, and called only where the CPU has both (fusedSupported).
-__attribute__((target("avx2,fma"))) void tileFused(int64_t kc, const double* __restrict ap, const double* __restrict bp, double* sums) {
-  __m256d c0 = _mm256_loadu_pd(sums), c1 = _mm256_loadu_pd(sums + 4), c2 = _mm256_loadu_pd(sums + 8);
-  __m256d c3 = _mm256_loadu_pd(sums + 12), c4 = _mm256_loadu_pd(sums + 16), c5 = _mm256_loadu_pd(sums + 20);
-  __m256d c6 = _mm256_loadu_pd(sums + 24), c7 = _mm256_loadu_pd(sums + 28), c8 = _mm256_loadu_pd(sums + 32);
-  __m256d c9 = _mm256_loadu_pd(sums + 36), c10 = _mm256_loadu_pd(sums + 40), c11 = _mm256_loadu_pd(sums + 44);
+__attribute__((target("avx2,fma"))) void tileFused(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
+#define ADJOINT_LOAD(r)                                                         \
+  __m256d l##r = io.in ? _mm256_loadu_pd(io.in + 8 * r) : _mm256_setzero_pd();  \
+  __m256d h##r = io.in ? _mm256_loadu_pd(io.in + 8 * r + 4) : _mm256_setzero_pd();
+  ADJOINT_ROWS6(ADJOINT_LOAD)
+#undef ADJOINT_LOAD
   for (int64_t p = 0; p < kc; p++) {
     const __m256d b0 = _mm256_loadu_pd(bp), b1 = _mm256_loadu_pd(bp + 4);
-    __m256d a = _mm256_broadcast_sd(ap);
-    c0 = _mm256_fmadd_pd(a, b0, c0); c1 = _mm256_fmadd_pd(a, b1, c1);
-    a = _mm256_broadcast_sd(ap + 1);
-    c2 = _mm256_fmadd_pd(a, b0, c2); c3 = _mm256_fmadd_pd(a, b1, c3);
-    a = _mm256_broadcast_sd(ap + 2);
-    c4 = _mm256_fmadd_pd(a, b0, c4); c5 = _mm256_fmadd_pd(a, b1, c5);
-    a = _mm256_broadcast_sd(ap + 3);
-    c6 = _mm256_fmadd_pd(a, b0, c6); c7 = _mm256_fmadd_pd(a, b1, c7);
-    a = _mm256_broadcast_sd(ap + 4);
-    c8 = _mm256_fmadd_pd(a, b0, c8); c9 = _mm256_fmadd_pd(a, b1, c9);
-    a = _mm256_broadcast_sd(ap + 5);
-    c10 = _mm256_fmadd_pd(a, b0, c10); c11 = _mm256_fmadd_pd(a, b1, c11);
+#define ADJOINT_STEP(r)                          \
+  {                                              \
+    const __m256d a = _mm256_broadcast_sd(ap + r); \
+    l##r = _mm256_fmadd_pd(a, b0, l##r);         \
+    h##r = _mm256_fmadd_pd(a, b1, h##r);         \
+  }
+    ADJOINT_ROWS6(ADJOINT_STEP)
+#undef ADJOINT_STEP
     ap += MR256;
     bp += NR256;
   }
-  double* out = sums;
-  _mm256_storeu_pd(out, c0); _mm256_storeu_pd(out + 4, c1); _mm256_storeu_pd(out + 8, c2);
-  _mm256_storeu_pd(out + 12, c3); _mm256_storeu_pd(out + 16, c4); _mm256_storeu_pd(out + 20, c5);
-  _mm256_storeu_pd(out + 24, c6); _mm256_storeu_pd(out + 28, c7); _mm256_storeu_pd(out + 32, c8);
-  _mm256_storeu_pd(out + 36, c9); _mm256_storeu_pd(out + 40, c10); _mm256_storeu_pd(out + 44, c11);
+#define ADJOINT_STORE(r)                                                                  \
+  {                                                                                       \
+    double* o = io.out + r * io.ldo;                                                      \
+    if (io.add) {                                                                         \
+      l##r = _mm256_add_pd(_mm256_loadu_pd(o), l##r);                                     \
+      h##r = _mm256_add_pd(_mm256_loadu_pd(o + 4), h##r);                                 \
+    }                                                                                     \
+    _mm256_storeu_pd(o, l##r);                                                            \
+    _mm256_storeu_pd(o + 4, h##r);                                                        \
+  }
+  ADJOINT_ROWS6(ADJOINT_STORE)
+#undef ADJOINT_STORE
 }
 
 bool fusedSupported() {
@@ -210,8 +233,10 @@ bool fusedSupported() {
 // step 24 fused multiply-adds against 14 loads, so the two FMA pipes, not the loads, set the pace.
 // The same sums, step for step, as the 6×8 tile: only the width differs, not the bits.
 #define ADJOINT_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
-__attribute__((target("avx512f"))) void tileFused512(int64_t kc, const double* __restrict ap, const double* __restrict bp, double* sums) {
-#define ADJOINT_LOAD(r) __m512d l##r = _mm512_loadu_pd(sums + 16 * r), h##r = _mm512_loadu_pd(sums + 16 * r + 8);
+__attribute__((target("avx512f"))) void tileFused512(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
+#define ADJOINT_LOAD(r)                                                           \
+  __m512d l##r = io.in ? _mm512_loadu_pd(io.in + 16 * r) : _mm512_setzero_pd();  \
+  __m512d h##r = io.in ? _mm512_loadu_pd(io.in + 16 * r + 8) : _mm512_setzero_pd();
   ADJOINT_ROWS(ADJOINT_LOAD)
 #undef ADJOINT_LOAD
   for (int64_t p = 0; p < kc; p++) {
@@ -227,7 +252,16 @@ __attribute__((target("avx512f"))) void tileFused512(int64_t kc, const double* _
     ap += MR512;
     bp += NR512;
   }
-#define ADJOINT_STORE(r) _mm512_storeu_pd(sums + 16 * r, l##r); _mm512_storeu_pd(sums + 16 * r + 8, h##r);
+#define ADJOINT_STORE(r)                                    \
+  {                                                         \
+    double* o = io.out + r * io.ldo;                        \
+    if (io.add) {                                           \
+      l##r = _mm512_add_pd(_mm512_loadu_pd(o), l##r);       \
+      h##r = _mm512_add_pd(_mm512_loadu_pd(o + 8), h##r);   \
+    }                                                       \
+    _mm512_storeu_pd(o, l##r);                              \
+    _mm512_storeu_pd(o + 8, h##r);                          \
+  }
   ADJOINT_ROWS(ADJOINT_STORE)
 #undef ADJOINT_STORE
 }
@@ -240,11 +274,12 @@ bool wideSupported() {
   return __builtin_cpu_supports("avx512f");
 }
 #else
-void tileFused(int64_t kc, const double* ap, const double* bp, double* acc) { tile(kc, ap, bp, acc); }  // never called
-void tileFused512(int64_t kc, const double* ap, const double* bp, double* acc) { tile(kc, ap, bp, acc); }  // never called
+void tileFused(int64_t kc, const double* ap, const double* bp, const TileIO& io) { tile(kc, ap, bp, io); }  // never called
+void tileFused512(int64_t kc, const double* ap, const double* bp, const TileIO& io) { tile(kc, ap, bp, io); }  // never called
 bool fusedSupported() { return false; }
 bool wideSupported() { return false; }
 #endif
+#undef ADJOINT_ROWS6
 
 // Grow-only buffers of this thread's (slot 0: the packed B a product's threads share; slot 1: a
 // thread's packed A and partial sums), 32-byte aligned and uninitialised: no allocation (and no
@@ -268,8 +303,8 @@ constexpr int64_t MB = 768;
 // two shared buffers (alternating, so one barrier a block suffices: a thread packing block b + 1 has
 // passed the barrier after block b's packing, which its partners passed only after computing block
 // b − 1), then each multiplies its rows (whole panels of MR rows) with its own packed A.
-void share(const Product& P, int t, int threads, double* const packedB[2], Barrier& barrier) {
-  const int64_t MR = P.mr, NR = P.nr;
+template <int64_t MR, int64_t NR>
+void shareTiles(const Product& P, int t, int threads, double* const packedB[2], Barrier& barrier) {
   const int64_t blocks = (P.k + KC - 1) / KC, kcMax = (P.k + blocks - 1) / blocks;  // even blocks
   const int64_t ncMax = roundUp(std::min(NC, P.n), NR);
   const int64_t perMax = roundUp((std::min(MB, P.m) + threads - 1) / threads, MR);  // rows of a thread in a block of MB
@@ -287,33 +322,29 @@ void share(const Product& P, int t, int threads, double* const packedB[2], Barri
         const int64_t kc = std::min(kcMax, P.k - pc);
         const bool first = blk == 0, last = pc + kc >= P.k;
         double* const bBlock = packedB[phase];
-        packB(P, pc, kc, kc * t / threads, kc * (t + 1) / threads, jc, nc, bBlock);  // each thread a run of the block's rows
+        packB<NR>(P, pc, kc, kc * t / threads, kc * (t + 1) / threads, jc, nc, bBlock);  // each thread a run of the block's rows
         barrier.wait(sense);
         for (int64_t ic = r0; ic < r1; ic += MC) {
           const int64_t mc = std::min(MC, r1 - ic), panels = roundUp(mc, MR) / MR;
-          packA(P, ic, mc, pc, kc, packedA);
+          packA<MR>(P, ic, mc, pc, kc, packedA);
           for (int64_t s = 0; s < strips; s++) {
             const double* bp = bBlock + s * NR * kc;
             for (int64_t q = 0; q < panels; q++) {
               const int64_t i = ic + q * MR, j = jc + s * NR;
               double* partial = sums + (((i - r0) / MR) * strips + s) * MR * NR;
-              alignas(64) double acc[MRMAX * NRMAX];
-              if (first) std::fill(acc, acc + MR * NR, 0.0);
-              else std::memcpy(acc, partial, MR * NR * sizeof(double));
-              P.tile(kc, packedA + q * MR * kc, bp, acc);
-              if (!last) {
-                std::memcpy(partial, acc, MR * NR * sizeof(double));
+              const double* start = first ? nullptr : partial;
+              const double* ap = packedA + q * MR * kc;
+              if (!last) {  // a partial sum, kept for the next depth block
+                P.tile(kc, ap, bp, TileIO{start, partial, NR, false});
                 continue;
               }
               const int64_t h = std::min(MR, P.m - i), w = std::min(NR, P.n - j);
               double* c = P.c + i * P.ldc + j;
-              if (h == MR && w == NR) {
-                const v4d* sum = reinterpret_cast<const v4d*>(acc);
-                for (int64_t r = 0; r < MR; r++) {
-                  v4du* row = reinterpret_cast<v4du*>(c + r * P.ldc);
-                  for (int64_t x = 0; x < NR / 4; x++) row[x] = P.fresh ? sum[r * NR / 4 + x] : row[x] + sum[r * NR / 4 + x];
-                }
-              } else {
+              if (h == MR && w == NR) {  // straight into C
+                P.tile(kc, ap, bp, TileIO{start, c, P.ldc, !P.fresh});
+              } else {  // C's edge: the whole tile aside, then its part inside C
+                alignas(64) double acc[MRMAX * NRMAX];
+                P.tile(kc, ap, bp, TileIO{start, acc, NR, false});
                 for (int64_t r = 0; r < h; r++)
                   for (int64_t x = 0; x < w; x++) {
                     double& out = c[r * P.ldc + x];
@@ -326,6 +357,12 @@ void share(const Product& P, int t, int threads, double* const packedB[2], Barri
       }
     }
   }
+}
+
+// share with the product's tile.
+void share(const Product& P, int t, int threads, double* const packedB[2], Barrier& barrier) {
+  if (P.mr == MR512 && P.nr == NR512) shareTiles<MR512, NR512>(P, t, threads, packedB, barrier);
+  else shareTiles<MR256, NR256>(P, t, threads, packedB, barrier);
 }
 
 // Two buffers for blocks of P's packed B (they alternate: one barrier a block), in the calling
