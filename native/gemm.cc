@@ -1,9 +1,9 @@
 // adjoint's optional native matrix product for Node: C (+)= op(A)·op(B) in float64, blocked for
 // the caches (GotoBLAS's loop nest: B in blocks of KC rows × NC columns packed once for all the
-// threads, A in blocks of MC rows packed by each, a 6×8 register tile) with four-lane vectors where
-// the WebAssembly kernel has two. Built at install where a C++ compiler and Node's headers exist
+// threads, A in blocks of MC rows packed by each, a 6×8 or 12×16 register tile) with four- or
+// eight-lane vectors where the WebAssembly kernel has two. Built at install where a C++ compiler and Node's headers exist
 // (scripts/build-native.mjs); loaded by src/tensor/kernels/native/nativeGemm.ts (its threads: native/team.h), which falls back
-// to WebAssembly without it.
+// to WebAssembly without it; its register tiles: native/tiles.h.
 //
 // Every element of C is one running sum in order: s = +0, then s = s + A[i,p]·B[p,j] for p = 0 …
 // k−1, then C = s (a fresh C) or C = C + s. Blocking the depth only pauses that sum: a partial s is
@@ -20,10 +20,7 @@
 #include <node_api.h>
 
 #include "team.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#endif
+#include "tiles.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -36,16 +33,23 @@ bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t n
 namespace {
 
 using adjoint_native::Barrier;
+using adjoint_native::fusedSupported;
+using adjoint_native::MR256;
+using adjoint_native::MR512;
+using adjoint_native::MRMAX;
+using adjoint_native::NR256;
+using adjoint_native::NR512;
+using adjoint_native::NRMAX;
+using adjoint_native::Tile;
+using adjoint_native::TileIO;
+using adjoint_native::tile;
+using adjoint_native::tileFused;
+using adjoint_native::tileFused512;
+using adjoint_native::v4d;
 using adjoint_native::team;
+using adjoint_native::v4du;
+using adjoint_native::wideSupported;
 
-typedef double v4d __attribute__((vector_size(32)));
-typedef double v4du __attribute__((vector_size(32), aligned(8)));  // unaligned loads and stores
-
-// The register tiles: 6 rows × 8 columns (twelve 4-lane accumulators) for AVX2, 12 × 16
-// (twenty-four 8-lane accumulators: AVX-512 has 32 vector registers) where the CPU has AVX-512.
-constexpr int64_t MR256 = 6, NR256 = 8;
-constexpr int64_t MR512 = 12, NR512 = 16;
-constexpr int64_t MRMAX = 12, NRMAX = 16;
 // Block sizes: on the bench machine (Zen 2: 32 kB L1, 512 kB L2) KC 128…512, MC 48…144 and NC
 // 256…1024 measured within noise of each other; the tile's loop is what bounds the speed.
 constexpr int64_t KC = 256;  // depth of a block: a panel of A and a strip of B (KC×16: 32 kB) in L1
@@ -56,20 +60,6 @@ inline int64_t roundUp(int64_t x, int64_t q) { return (x + q - 1) / q * q; }
 
 // op(A)[i, p] is a[i·lda + p], or a[p·lda + i] with transA; op(B)[p, j] is b[p·ldb + j], or
 // b[j·ldb + p] with transB; C[i, j] is c[i·ldc + j].
-// Where a register tile's running sums (mr rows × nr columns of C) start and go: from zeros (in =
-// null) or from in[r·nr + x], a partial sum stored after an earlier depth block; to out[r·ldo + x],
-// replacing it (a partial sum, a fresh C), or with add, as out + sum (C = C + s: one addition of the
-// finished sum). in and out may be the same.
-struct TileIO {
-  const double* in;
-  double* out;
-  int64_t ldo;
-  bool add;
-};
-
-// tile(kc, ap, bp, io): the tile's sums carried through kc steps of a packed panel of A and strip of B.
-typedef void (*Tile)(int64_t kc, const double* ap, const double* bp, const TileIO& io);
-
 struct Product {
   const double* a;
   const double* b;
@@ -81,8 +71,8 @@ struct Product {
 };
 
 // Rows p0 + lo … p0 + hi − 1 of the block op(B)[p0 : p0 + kc, j0 : j0 + nc], packed into strips of
-// NR columns (the tile's) (strip s/NR at dst + s·kc, its row p at + p·NR), columns past nc as zeros (computed,
-// never stored). B is read along its stored rows, each in one pass: a strip at a time would read
+// NR columns, the tile's (strip s/NR at dst + s·kc, its row p at + p·NR), columns past nc as zeros
+// (computed, never stored). B is read along its stored rows, each in one pass: a strip at a time would read
 // one cache line from each of kc rows a row length apart.
 template <int64_t NR>
 void packB(const Product& P, int64_t p0, int64_t kc, int64_t lo, int64_t hi, int64_t j0, int64_t nc, double* dst) {
@@ -137,149 +127,6 @@ void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, dou
   }
 }
 
-// The 6×8 tile's running sums over kc steps of a packed panel of A and strip of B: twelve four-lane
-// accumulators (row r's low and high halves lr, hr), B's row in two registers, A's entries broadcast
-// one at a time.
-#define ADJOINT_ROWS6(X) X(0) X(1) X(2) X(3) X(4) X(5)
-void tile(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
-  const v4d zero = {0, 0, 0, 0};
-#define ADJOINT_LOAD(r)                                                           \
-  v4d l##r = io.in ? *reinterpret_cast<const v4du*>(io.in + 8 * r) : zero;       \
-  v4d h##r = io.in ? *reinterpret_cast<const v4du*>(io.in + 8 * r + 4) : zero;
-  ADJOINT_ROWS6(ADJOINT_LOAD)
-#undef ADJOINT_LOAD
-  for (int64_t p = 0; p < kc; p++) {
-    v4d b0 = *reinterpret_cast<const v4d*>(bp), b1 = *reinterpret_cast<const v4d*>(bp + 4);
-#if defined(__AVX__)
-    asm("" : "+x"(b0), "+x"(b1));  // held in registers: as memory operands they were loaded once per row (6 loads, not 1)
-#endif
-#define ADJOINT_STEP(r)                             \
-  {                                                 \
-    const v4d a = {ap[r], ap[r], ap[r], ap[r]};     \
-    l##r = l##r + a * b0;                           \
-    h##r = h##r + a * b1;                           \
-  }
-    ADJOINT_ROWS6(ADJOINT_STEP)
-#undef ADJOINT_STEP
-    ap += MR256;
-    bp += NR256;
-  }
-#define ADJOINT_STORE(r)                                                    \
-  {                                                                         \
-    v4du* o = reinterpret_cast<v4du*>(io.out + r * io.ldo);                 \
-    o[0] = io.add ? o[0] + l##r : l##r;                                     \
-    o[1] = io.add ? o[1] + h##r : h##r;                                     \
-  }
-  ADJOINT_ROWS6(ADJOINT_STORE)
-#undef ADJOINT_STORE
-}
-
-// Fused steps need x86, GCC's or clang's target attribute and __builtin_cpu_supports. A compiler
-// that says it lacks the builtin (__has_builtin: GCC 10+, clang) gets separate steps only, not a
-// build error — which would lose the whole addon (the row kernels and tanh too); GCC before 10 has it.
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#if defined(__has_builtin)
-#if __has_builtin(__builtin_cpu_supports)
-#define ADJOINT_FUSED 1
-#endif
-#else
-#define ADJOINT_FUSED 1
-#endif
-#endif
-
-#if defined(ADJOINT_FUSED)
-// The same tile with fused steps, acc = fma(a, b, acc): compiled for AVX2 and FMA3 whatever the
-// build's flags, and called only where the CPU has both (fusedSupported).
-__attribute__((target("avx2,fma"))) void tileFused(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
-#define ADJOINT_LOAD(r)                                                         \
-  __m256d l##r = io.in ? _mm256_loadu_pd(io.in + 8 * r) : _mm256_setzero_pd();  \
-  __m256d h##r = io.in ? _mm256_loadu_pd(io.in + 8 * r + 4) : _mm256_setzero_pd();
-  ADJOINT_ROWS6(ADJOINT_LOAD)
-#undef ADJOINT_LOAD
-  for (int64_t p = 0; p < kc; p++) {
-    const __m256d b0 = _mm256_loadu_pd(bp), b1 = _mm256_loadu_pd(bp + 4);
-#define ADJOINT_STEP(r)                          \
-  {                                              \
-    const __m256d a = _mm256_broadcast_sd(ap + r); \
-    l##r = _mm256_fmadd_pd(a, b0, l##r);         \
-    h##r = _mm256_fmadd_pd(a, b1, h##r);         \
-  }
-    ADJOINT_ROWS6(ADJOINT_STEP)
-#undef ADJOINT_STEP
-    ap += MR256;
-    bp += NR256;
-  }
-#define ADJOINT_STORE(r)                                                                  \
-  {                                                                                       \
-    double* o = io.out + r * io.ldo;                                                      \
-    if (io.add) {                                                                         \
-      l##r = _mm256_add_pd(_mm256_loadu_pd(o), l##r);                                     \
-      h##r = _mm256_add_pd(_mm256_loadu_pd(o + 4), h##r);                                 \
-    }                                                                                     \
-    _mm256_storeu_pd(o, l##r);                                                            \
-    _mm256_storeu_pd(o + 4, h##r);                                                        \
-  }
-  ADJOINT_ROWS6(ADJOINT_STORE)
-#undef ADJOINT_STORE
-}
-
-bool fusedSupported() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-
-// The fused steps on AVX-512's eight lanes: a 12×16 tile, each of its 12 rows two 8-lane
-// accumulators (24 of the 32 registers), B's row in two, A's entries broadcast one at a time — per
-// step 24 fused multiply-adds against 14 loads, so the two FMA pipes, not the loads, set the pace.
-// The same sums, step for step, as the 6×8 tile: only the width differs, not the bits.
-#define ADJOINT_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
-__attribute__((target("avx512f"))) void tileFused512(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
-#define ADJOINT_LOAD(r)                                                           \
-  __m512d l##r = io.in ? _mm512_loadu_pd(io.in + 16 * r) : _mm512_setzero_pd();  \
-  __m512d h##r = io.in ? _mm512_loadu_pd(io.in + 16 * r + 8) : _mm512_setzero_pd();
-  ADJOINT_ROWS(ADJOINT_LOAD)
-#undef ADJOINT_LOAD
-  for (int64_t p = 0; p < kc; p++) {
-    const __m512d b0 = _mm512_loadu_pd(bp), b1 = _mm512_loadu_pd(bp + 8);
-#define ADJOINT_STEP(r)                       \
-  {                                           \
-    const __m512d a = _mm512_set1_pd(ap[r]);  \
-    l##r = _mm512_fmadd_pd(a, b0, l##r);      \
-    h##r = _mm512_fmadd_pd(a, b1, h##r);      \
-  }
-    ADJOINT_ROWS(ADJOINT_STEP)
-#undef ADJOINT_STEP
-    ap += MR512;
-    bp += NR512;
-  }
-#define ADJOINT_STORE(r)                                    \
-  {                                                         \
-    double* o = io.out + r * io.ldo;                        \
-    if (io.add) {                                           \
-      l##r = _mm512_add_pd(_mm512_loadu_pd(o), l##r);       \
-      h##r = _mm512_add_pd(_mm512_loadu_pd(o + 8), h##r);   \
-    }                                                       \
-    _mm512_storeu_pd(o, l##r);                              \
-    _mm512_storeu_pd(o + 8, h##r);                          \
-  }
-  ADJOINT_ROWS(ADJOINT_STORE)
-#undef ADJOINT_STORE
-}
-#undef ADJOINT_ROWS
-
-// AVX-512 (its foundation, with the operating system saving the wide registers: the builtin checks
-// both) for the 12×16 tile.
-bool wideSupported() {
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f");
-}
-#else
-void tileFused(int64_t kc, const double* ap, const double* bp, const TileIO& io) { tile(kc, ap, bp, io); }  // never called
-void tileFused512(int64_t kc, const double* ap, const double* bp, const TileIO& io) { tile(kc, ap, bp, io); }  // never called
-bool fusedSupported() { return false; }
-bool wideSupported() { return false; }
-#endif
-#undef ADJOINT_ROWS6
 
 // Grow-only buffers of this thread's (slot 0: the packed B a product's threads share; slot 1: a
 // thread's packed A and partial sums), 32-byte aligned and uninitialised: no allocation (and no
