@@ -21,7 +21,7 @@ function sample(fn, inner) {
  * Times each function of `fns` ({ name: fn }) and returns { name: { ms, runs } }, `ms` the median
  * milliseconds per call and `runs` the number of timed calls. Each function is first warmed up
  * (at least `warmupRuns` calls and `warmupMs`), then measured in `rounds` rounds that visit every
- * function in turn; in each round a function runs for about budgetMs / rounds, with at least
+ * function in turn (in reverse order every other round); in each round a function runs for about budgetMs / rounds, with at least
  * minRuns / rounds and at most maxRuns / rounds calls. Calls shorter than `minSampleMs` are
  * batched into one sample.
  */
@@ -41,7 +41,10 @@ export function measure(fns, { warmupRuns = 3, warmupMs = 300, rounds = 3, budge
   const perRoundMin = Math.ceil(minRuns / rounds);
   const perRoundMax = Math.max(perRoundMin, Math.ceil(maxRuns / rounds));
   for (let r = 0; r < rounds; r++) {
-    for (const s of state) {
+    // Every other round visits the functions in reverse (A B C, C B A, …): a machine whose speed
+    // drifts during the run (a shared VM's did, severalfold within seconds) then slows the first
+    // and the last alike instead of whichever comes last.
+    for (const s of r % 2 === 0 ? state : [...state].reverse()) {
       const end = performance.now() + budgetMs / rounds;
       let k = 0;
       while (k < perRoundMin || (k < perRoundMax && performance.now() < end)) {

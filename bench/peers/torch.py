@@ -98,8 +98,9 @@ def _median(xs):
 
 
 def measure(fns, warmupRuns=3, warmupMs=300, rounds=3, budgetMs=2000, minRuns=6, maxRuns=300, minSampleMs=2, **_):
-    """bench/timing.mjs's measure: warm-up, then `rounds` rounds visiting each function in turn;
-    calls shorter than minSampleMs are batched into one sample; returns {name: (median ms, runs)}."""
+    """bench/timing.mjs's measure: warm-up, then `rounds` rounds visiting each function in turn
+    (in reverse every other round); calls shorter than minSampleMs are batched into one sample;
+    returns {name: (median ms, runs)}."""
     state = []
     for name, fn in fns.items():
         t0 = _now_ms()
@@ -111,8 +112,8 @@ def measure(fns, warmupRuns=3, warmupMs=300, rounds=3, budgetMs=2000, minRuns=6,
         state.append({'name': name, 'fn': fn, 'inner': max(1, math.ceil(minSampleMs / est)), 'samples': [], 'runs': 0})
     per_min = math.ceil(minRuns / rounds)
     per_max = max(per_min, math.ceil(maxRuns / rounds))
-    for _ in range(rounds):
-        for s in state:
+    for r in range(rounds):
+        for s in (state if r % 2 == 0 else state[::-1]):
             end = _now_ms() + budgetMs / rounds
             k = 0
             while k < per_min or (k < per_max and _now_ms() < end):
