@@ -5,7 +5,7 @@
  * in JAX. Of a traced Key (one `jit` passed in, or derived from one) they are traced Keys. Both
  * kinds go through the primitives of ./keyPrimitives.ts; plain keys are hashed directly (./key.ts).
  */
-import { stack } from '../ops/shape.js';
+import { stack, take } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { foldIn as foldInKey, key as keyOf, Key, keyData as keyDataOf, keyOfWords, split as splitKey, wordsTensorOf } from './key.js';
 import { constantWords, foldInWordsTensor, keyOfSeedTensor, keyTensor, splitWordsTensor } from './keyPrimitives.js';
@@ -29,16 +29,33 @@ export function key(seed: number | bigint | Tensor, ...extra: unknown[]): Key | 
 /**
  * `n` new keys from one (JAX's `random.split`). Of a key (or seed), an array of keys; of a key
  * given as a tensor of its two words, a tensor of shape [n, 2], one key per row (under `vmap`, each
- * example's keys).
+ * example's keys), which iterates by row: `const [a, b] = ad.random.split(k)` either way.
  * @example ad.random.split(ad.random.key(0)).length // 2
  */
 export function split(k: Key | number | bigint, n?: number): Key[];
-export function split(k: Tensor, n?: number): Tensor;
+export function split(k: Tensor, n?: number): Tensor & Iterable<Tensor>;
 export function split(k: Key | number | bigint | Tensor, n = 2, ...extra: unknown[]): Key[] | Tensor {
   if (extra.length > 0) extraArguments('random.split', 'random.split(k, n?)', extra, n);
   const t = keyTensor(k, 'random.split');
   if (t === null) return splitKey(k as Key | number | bigint, n);
-  return splitWordsTensor(t, n, !(k instanceof Tensor));
+  const keys = splitWordsTensor(t, n, !(k instanceof Tensor));
+  return keys instanceof Tensor ? iterableKeys(keys) : keys;
+}
+
+/**
+ * The [n, 2] keys of a split, iterable by row, so that `const [a, b] = split(k)` reads the same for
+ * a key given as a tensor — inside `vmap`, each example's — as for a key (JAX's idiom; its key
+ * arrays iterate). Only split's results iterate: tensors in general do not, since test frameworks
+ * compare iterables entry by entry (a `toEqual` of two tensors would walk them to 0-d entries).
+ */
+function iterableKeys(keys: Tensor): Tensor & Iterable<Tensor> {
+  const rows = keys.shape[0]!;
+  Object.defineProperty(keys, Symbol.iterator, {
+    value: function* splitKeys(): Generator<Tensor, void, undefined> {
+      for (let i = 0; i < rows; i++) yield take(keys, i, 0);
+    },
+  });
+  return keys as Tensor & Iterable<Tensor>;
 }
 
 /**
