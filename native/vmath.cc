@@ -144,6 +144,51 @@ void tanhRun(void* context, int t, int threads) {
   }
 }
 
+// tanh's first-order VJP over [start, end): out[p] = g·(1 − y·y) with y = tanh(x) saved, as
+// src/tensor/kernels/unary.ts's unaryVjpKernel computes it — the product y·y rounded, then the
+// difference, then the product with g (no fused multiply-add: the build turns contraction off) —
+// and its strong zero: 0 where g or 1 − y·y is 0 (a zero cotangent stays zero). The same bits.
+struct VjpJob {
+  double* out;
+  const double* g;
+  const double* y;
+  int64_t start, end;
+};
+
+void tanhVjpRun(void* context, int t, int threads) {
+  const VjpJob& job = *static_cast<const VjpJob*>(context);
+  const int64_t n = job.end - job.start, quads = n / 4;
+  const int64_t lo = job.start + quads * t / threads * 4, hi = t == threads - 1 ? job.end : job.start + quads * (t + 1) / threads * 4;
+  const v4d one = splat(1), zero = splat(0);
+  int64_t p = lo;
+  for (; p + 4 <= hi; p += 4) {
+    v4d g, y;
+    std::memcpy(&g, job.g + p, sizeof g);
+    std::memcpy(&y, job.y + p, sizeof y);
+    const v4d d = one - y * y;
+    const v4d r = select(zero, g * d, (g == zero) | (d == zero));
+    std::memcpy(job.out + p, &r, sizeof r);
+  }
+  for (; p < hi; p++) {
+    const double g = job.g[p], y = job.y[p], d = 1 - y * y;
+    job.out[p] = g == 0 || d == 0 ? 0 : g * d;
+  }
+}
+
+napi_value TanhVjp(napi_env env, napi_callback_info info) {
+  double* data[4];
+  size_t length[4];
+  if (!adjointArrays(env, info, 4, 3, data, length)) return nullptr;  // out, g, y, [start, end, threads]
+  const double* args = data[3];
+  int64_t start, end;
+  if (!adjointRange(env, args[0], args[1], std::min(length[0], std::min(length[1], length[2])), start, end)) return nullptr;
+  VjpJob job{data[0], data[1], data[2], start, end};
+  const int threads = static_cast<int>(std::max(1.0, std::min(args[2], 64.0)));
+  if (threads <= 1) tanhVjpRun(&job, 0, 1);
+  else adjointRunOnTeam(threads, tanhVjpRun, &job);
+  return nullptr;
+}
+
 napi_value Tanh(napi_env env, napi_callback_info info) {
   double* data[3];
   size_t length[3];
@@ -165,4 +210,6 @@ void adjointRegisterVmath(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "tanh", NAPI_AUTO_LENGTH, Tanh, nullptr, &fn);
   napi_set_named_property(env, exports, "tanh", fn);
+  napi_create_function(env, "tanhVjp", NAPI_AUTO_LENGTH, TanhVjp, nullptr, &fn);
+  napi_set_named_property(env, exports, "tanhVjp", fn);
 }

@@ -509,8 +509,28 @@ describe.skipIf(!available)('the native tanh (native/vmath.cc)', () => {
     }
   });
 
+  it("computes tanh's VJP, g·(1 − y²) with the strong zero, to unaryVjpKernel's bits on every thread count", () => {
+    const n = 100_003; // not a multiple of four: a scalar tail
+    let seed = 5;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pick = (i: number, specials: readonly number[]) => (i % 13 === 0 ? specials[(i / 13) % specials.length]! : (random() - 0.5) * 4);
+    // y = ±1 makes 1 − y² zero (the strong zero against g = ±∞ or NaN); g = ±0 likewise.
+    const g = Float64Array.from({ length: n }, (_, i) => pick(i, [0, -0, NaN, Infinity, -Infinity, 1e-300, 5e-324, 2]));
+    const y = Float64Array.from({ length: n }, (_, i) => pick(i + 7, [1, -1, 0, -0, NaN, Infinity, 1 - 2 ** -53, 0.5]));
+    const want = Float64Array.from({ length: n }, (_, i) => {
+      const d = 1 - y[i]! * y[i]!;
+      return g[i] === 0 || d === 0 ? 0 : g[i]! * d;
+    });
+    for (const threads of [1, 2, 3]) {
+      const out = new Float64Array(n).fill(7);
+      expect(nativeVmath()!.tanhVjp(out, g, y, threads)).toBe(true);
+      for (let i = 0; i < n; i++) if (!Object.is(out[i], want[i])) expect(out[i], `g ${g[i]}, y ${y[i]} on ${threads}`).toBe(want[i]);
+    }
+  });
+
   it('refuses a range outside the arrays', () => {
     const x = new Float64Array(8), out = new Float64Array(4);
     expect(() => nativeVmath()!.tanh(out, x, 1)).toThrow(RangeError); // out shorter than x
+    expect(() => nativeVmath()!.tanhVjp(out, x, x, 1)).toThrow(RangeError);
   });
 });

@@ -19,6 +19,13 @@ function tanhNatively(x: Float64Array, out: Float64Array): boolean {
   return true;
 }
 
+/** tanh's VJP natively where the addon is loaded (64 entries and more; threads from PARALLEL_TANH); false elsewhere. */
+function tanhVjpNatively(g: Float64Array, y: Float64Array, out: Float64Array): boolean {
+  const n = g.length;
+  const native = n >= 64 ? nativeVmath() : null;
+  return native !== null && native.tanhVjp(out, g, y, n >= PARALLEL_TANH ? threadsInfo().threads : 1);
+}
+
 export type UnaryKernel =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'
   | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'softplus' | 'relu' | 'step' | 'reciprocal' | 'round';
@@ -99,7 +106,9 @@ export function unaryVjpKernel(op: UnaryVjpKernel, g: Float64Array, s: Float64Ar
     case 'expm1': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, Math.exp(s[i]!)); break; // eˣ (s = x)
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 0.5 / s[i]!); break; // 0.5/y
     case 'square': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 2 * s[i]!); break; // 2x
-    case 'tanh': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, 1 - y * y); } break; // 1 − y²
+    case 'tanh': // 1 − y²; natively (the same bits) on long arrays, split over the threads as tanh is
+      if (!tanhVjpNatively(g, s, out)) for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, 1 - y * y); }
+      break;
     case 'sigmoid': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, y * (1 - y)); } break; // y(1 − y)
     case 'relu': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]! > 0 ? 1 : 0); break; // x > 0
     case 'reciprocal': for (let i = 0; i < n; i++) { const y = s[i]!; out[i] = strong(g[i]!, -(y * y)); } break; // −y²

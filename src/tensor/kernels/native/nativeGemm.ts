@@ -46,6 +46,8 @@ interface Addon {
   divide(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = tanh(x[p]), Math.tanh's bits (args: start, end, threads). */
   tanh(out: Float64Array, x: Float64Array, args: Float64Array): void;
+  /** native/vmath.cc: out[p] = g[p]·(1 − y[p]²) with the strong zero, unaryVjpKernel's bits (args: start, end, threads). */
+  tanhVjp?(out: Float64Array, g: Float64Array, y: Float64Array, args: Float64Array): void;
 }
 
 /** C[m,n] (+)= op(A)·op(B) with row lengths lda, ldb, ldc, the rows of C split over `threads` threads. */
@@ -192,17 +194,35 @@ const rows = {
  * tanh(x[p]) for p < x.length, Math.tanh's bits (wasm/transcendental.ts's algorithm, four lanes),
  * split over `threads`. @internal
  */
-export function nativeVmath(): { tanh(out: Float64Array, x: Float64Array, threads: number): void } | null {
+export function nativeVmath(): NativeVmath | null {
   return nativeLoaded() ? vmath : null;
 }
 
+/** The addon's elementwise kernels. @internal */
+export interface NativeVmath {
+  tanh(out: Float64Array, x: Float64Array, threads: number): void;
+  /**
+   * tanh's first-order VJP, out = g·(1 − y²) (0 where g or 1 − y² is 0), over g.length entries, or
+   * false where the build predates it.
+   */
+  tanhVjp(out: Float64Array, g: Float64Array, y: Float64Array, threads: number): boolean;
+}
+
 const vmathArgs = new Float64Array(3);
-const vmath = {
+const vmath: NativeVmath = {
   tanh(out: Float64Array, x: Float64Array, threads: number): void {
     vmathArgs[0] = 0;
     vmathArgs[1] = x.length;
     vmathArgs[2] = threads;
     addon!.tanh(out, x, vmathArgs);
+  },
+  tanhVjp(out: Float64Array, g: Float64Array, y: Float64Array, threads: number): boolean {
+    if (addon!.tanhVjp === undefined) return false;
+    vmathArgs[0] = 0;
+    vmathArgs[1] = g.length;
+    vmathArgs[2] = threads;
+    addon!.tanhVjp(out, g, y, vmathArgs);
+    return true;
   },
 };
 
