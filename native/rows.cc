@@ -7,12 +7,15 @@
 //     -ffast-math);
 //   divide(out, x, args = [c, start, end, threads]): out[p] = c / x[p] for p in [start, end), each
 //     the correctly rounded IEEE quotient, split over the threads (each writes, and first touches,
-//     its own part of out).
+//     its own part of out);
+//   columnSums(out, x, args = [outer, n, inner, threads]): the sums over the middle axis of an
+//     (outer, n, inner) array (reduce.ts's lane sums, below).
 // Both read and write the JavaScript arrays in place: no copy into a kernel's memory and back.
 #include <node_api.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 // Runs fn(context, t, threads) for t < threads on native/gemm.cc's threads (fewer where the system
 // refuses one; `threads` is then the count that runs).
@@ -104,6 +107,77 @@ napi_value Divide(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Column sums: out[o·inner + c] = Σ_i x[(o·n + i)·inner + c], each a running sum from +0 in the
+// order i = 0 … n − 1 — reduce.ts's reduceLanes, lane by lane, so the same bits — four columns to a
+// vector, the columns split over the threads (a bias's gradient: the sum over a batch's rows).
+struct SumJob {
+  double* out;
+  const double* x;
+  int64_t outer, n, inner;
+};
+
+typedef double v4d __attribute__((vector_size(32)));
+
+void columnSumsRun(void* context, int t, int threads) {
+  const SumJob& job = *static_cast<const SumJob*>(context);
+  const int64_t quads = (job.inner + 3) / 4, inner = job.inner;
+  const int64_t c0 = std::min(inner, quads * t / threads * 4), c1 = t == threads - 1 ? inner : std::min(inner, quads * (t + 1) / threads * 4);
+  for (int64_t o = 0; o < job.outer; o++) {
+    const double* x = job.x + o * job.n * inner;
+    double* out = job.out + o * inner;
+    int64_t c = c0;
+    for (; c + 16 <= c1; c += 16) {  // four vectors at once: four independent chains of adds
+      v4d s0 = {0, 0, 0, 0}, s1 = s0, s2 = s0, s3 = s0;
+      for (int64_t i = 0; i < job.n; i++) {
+        const double* row = x + i * inner + c;
+        v4d a, b, d, e;
+        std::memcpy(&a, row, sizeof a);
+        std::memcpy(&b, row + 4, sizeof b);
+        std::memcpy(&d, row + 8, sizeof d);
+        std::memcpy(&e, row + 12, sizeof e);
+        s0 += a; s1 += b; s2 += d; s3 += e;
+      }
+      std::memcpy(out + c, &s0, sizeof s0);
+      std::memcpy(out + c + 4, &s1, sizeof s1);
+      std::memcpy(out + c + 8, &s2, sizeof s2);
+      std::memcpy(out + c + 12, &s3, sizeof s3);
+    }
+    for (; c < c1; c++) {
+      double s = 0;
+      for (int64_t i = 0; i < job.n; i++) s += x[i * inner + c];
+      out[c] = s;
+    }
+  }
+}
+
+// columnSums(out, x, args = [outer, n, inner, threads]).
+napi_value ColumnSums(napi_env env, napi_callback_info info) {
+  double* data[3];
+  size_t length[3];
+  if (!adjointArrays(env, info, 3, 4, data, length)) return nullptr;
+  const double* args = data[2];
+  int64_t v[3];
+  for (int k = 0; k < 3; k++) {
+    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
+      napi_throw_range_error(env, nullptr, "columnSums: outer, n and inner must be whole numbers >= 0");
+      return nullptr;
+    }
+    v[k] = static_cast<int64_t>(args[k]);
+  }
+  const int64_t outer = v[0], n = v[1], inner = v[2];
+  // outer·n·inner ≤ x's length and outer·inner ≤ out's, checked without overflow.
+  const auto fits = [](int64_t a, int64_t b, size_t len) { return a == 0 || b <= static_cast<int64_t>(len) / a; };
+  if (!fits(outer, inner, length[0]) || !fits(outer, inner, length[1]) || (outer * inner > 0 && !fits(outer * inner, n, length[1]))) {
+    napi_throw_range_error(env, nullptr, "columnSums: the arrays are shorter than outer, n and inner need");
+    return nullptr;
+  }
+  SumJob job{data[0], data[1], outer, n, inner};
+  const int threads = static_cast<int>(std::max(1.0, std::min(args[3], 64.0)));
+  if (threads <= 1 || inner < 32) columnSumsRun(&job, 0, 1);
+  else adjointRunOnTeam(threads, columnSumsRun, &job);
+  return nullptr;
+}
+
 }  // namespace
 
 // Adds product and divide to the addon's exports (called by native/gemm.cc's module init).
@@ -113,4 +187,6 @@ void adjointRegisterRows(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "product", fn);
   napi_create_function(env, "divide", NAPI_AUTO_LENGTH, Divide, nullptr, &fn);
   napi_set_named_property(env, exports, "divide", fn);
+  napi_create_function(env, "columnSums", NAPI_AUTO_LENGTH, ColumnSums, nullptr, &fn);
+  napi_set_named_property(env, exports, "columnSums", fn);
 }

@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
+import { reduceKernel } from '../src/tensor/kernels/reduce.js';
 import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
 import { nativeState, restoreNative } from './nativeState.js';
 import { packedFiles } from './packaging/buildPackage.js';
@@ -424,6 +425,26 @@ describe.skipIf(!fusable)('fused steps', () => {
 });
 
 describe.skipIf(!available)('the native row kernels (a long product and its gradient\'s quotients)', () => {
+  it('sum over an axis with columns after it (reduceKernel) to the JavaScript lanes\' bits, on every thread count', () => {
+    let seed = 9;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    // Magnitudes from 1e-8 to 1e8 (so the order of the adds shows in the bits), and ±0, ±∞, NaN.
+    const entry = (i: number) => (i % 97 === 0 ? [-0, 0, NaN, Infinity, -Infinity][(i / 97) % 5]! : (random() - 0.5) * 10 ** (16 * random() - 8));
+    for (const [shape, axis] of [[[128, 256], 0], [[3, 100, 7], 1], [[5, 1000, 33], 1], [[2, 40, 17, 3], 1], [[600, 4], 0], [[1, 70, 1029], 1]] as const) {
+      const size = shape.reduce((p: number, q: number) => p * q, 1);
+      const x = Float64Array.from({ length: size }, (_, i) => entry(i));
+      const runs = [false, true].flatMap((native) => [1, 2, 3].map((threads) => {
+        useNativeKernel(native);
+        ad.config({ threads });
+        return Array.from(reduceKernel('sum', x, shape, [axis])).map((v) => (Object.is(v, -0) ? '-0' : String(v)));
+      }));
+      for (const r of runs.slice(1)) expect(r).toEqual(runs[0]);
+    }
+    const out = new Float64Array(4);
+    expect(() => nativeRows()!.columnSums(out, new Float64Array(8), 1, 2, 5, 1)).toThrow(RangeError); // x shorter than 1·2·5
+    expect(() => nativeRows()!.columnSums(out, new Float64Array(20), 1, 2, 5, 1)).toThrow(RangeError); // out shorter than 5
+  });
+
   /** productChains of src/tensor/kernels/products.ts: eight chains, the tail on chain 0, paired at the end. */
   const chains = (x: Float64Array, start: number, end: number) => {
     const a = [1, 1, 1, 1, 1, 1, 1, 1];

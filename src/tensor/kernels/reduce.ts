@@ -3,6 +3,8 @@ import { sizeOf, type Shape } from '../shape.js';
 import { allocF64, uninitializedF64 } from '../alloc.js';
 import { vectorMath, vectorized } from './wasm/vmath.js';
 import { rowSum } from './rowSum.js';
+import { nativeRows } from './native/nativeGemm.js';
+import { threadsInfo } from '../threads/pool.js';
 
 export type ReduceKernel = 'sum' | 'max' | 'min' | 'logsumexp';
 
@@ -10,6 +12,14 @@ export type ReduceKernel = 'sum' | 'max' | 'min' | 'logsumexp';
 function around(shape: Shape, axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
 }
+
+/**
+ * Sums over an axis with rows after it (a bias's gradient, 128 × 256 in W1) go to the native
+ * kernel from this many entries (a call costs about a microsecond), and over its threads from
+ * PARALLEL_SUM.
+ */
+const NATIVE_SUM_MIN = 1024;
+const PARALLEL_SUM = 16384;
 
 /** Reduces one axis, keeping it as length 1. */
 function reduceOne(op: ReduceKernel, x: Float64Array, shape: Shape, axis: number): Float64Array {
@@ -19,6 +29,11 @@ function reduceOne(op: ReduceKernel, x: Float64Array, shape: Shape, axis: number
   if (op === 'sum' && inner === 1) { // contiguous rows, NumPy's order (./rowSum.ts); reduceRow's dispatch per row cost 8 % on rows of 4
     for (let o = 0; o < outer; o++) out[o] = rowSum(x, o * n, n);
     return out;
+  }
+  if (op === 'sum' && inner >= 4 && x.length >= NATIVE_SUM_MIN) {
+    // Natively where the addon is loaded: the same sums, four columns to a vector, split over the threads.
+    const native = nativeRows();
+    if (native !== null && native.columnSums(out, x, outer, n, inner, x.length >= PARALLEL_SUM ? threadsInfo().threads : 1)) return out;
   }
   const scratch = op === 'logsumexp' && inner > 1 ? new Float64Array(inner) : null;
   for (let o = 0; o < outer; o++) {

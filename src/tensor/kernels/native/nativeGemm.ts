@@ -1,6 +1,6 @@
 /**
  * @file The optional native kernels for Node — the matrix product C (+)= op(A)·op(B) in C++ with the
- * machine's full vector width (native/gemm.cc) and a long row's product and quotients
+ * machine's full vector width (native/gemm.cc) and a long row's product and quotients, and column sums
  * (native/rows.cc), built by `npm install` through scripts/build-native.mjs where a C++ compiler
  * and Node's headers exist — loaded at run time with no import of Node built-ins
  * (this file is the same in browser bundles: there, and wherever the build is missing, nothing
@@ -44,6 +44,8 @@ interface Addon {
   product(x: Float64Array, args: Float64Array): number;
   /** native/rows.cc: out[p] = c / x[p] (args: c, start, end, threads). */
   divide(out: Float64Array, x: Float64Array, args: Float64Array): void;
+  /** native/rows.cc: out[o·inner + c] = Σ_i x[(o·n + i)·inner + c] in order (args: outer, n, inner, threads). */
+  columnSums?(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = tanh(x[p]), Math.tanh's bits (args: start, end, threads). */
   tanh(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = g[p]·(1 − y[p]²) with the strong zero, unaryVjpKernel's bits (args: start, end, threads). */
@@ -164,17 +166,28 @@ export function nativeProducts(m: number, k: number, n: number): NativeProduct |
 const NATIVE_MIN_WORK = 20 * 20 * 20;
 
 /**
- * A long row's product and its gradient's quotients natively (native/rows.cc), where the addon is
- * loaded and on: the same bits as productChains and the division loop of ../rowProducts.ts, on the
- * arrays in place (no copy into a kernel's memory and back), the quotients split over `threads`.
- * @internal
+ * A long row's product and its gradient's quotients, and sums over an axis with columns after it,
+ * natively (native/rows.cc), where the addon is loaded and on: the same bits as productChains and
+ * the division loop of ../rowProducts.ts, and as ../reduce.ts's lane sums, on the arrays in place
+ * (no copy into a kernel's memory and back), split over `threads`. @internal
  */
-export function nativeRows(): { product(x: Float64Array, start: number, end: number): number; divide(out: Float64Array, x: Float64Array, c: number, start: number, end: number, threads: number): void } | null {
+export function nativeRows(): NativeRows | null {
   return nativeLoaded() ? rows : null;
 }
 
+/** The addon's row kernels. @internal */
+export interface NativeRows {
+  product(x: Float64Array, start: number, end: number): number;
+  divide(out: Float64Array, x: Float64Array, c: number, start: number, end: number, threads: number): void;
+  /**
+   * out[o·inner + c] = Σ_i x[(o·n + i)·inner + c], each from +0 in the order i = 0 … n − 1 (reduce.ts's
+   * lane sums, the same bits), the columns split over `threads`; false where the build predates it.
+   */
+  columnSums(out: Float64Array, x: Float64Array, outer: number, n: number, inner: number, threads: number): boolean;
+}
+
 const rowArgs = new Float64Array(4);
-const rows = {
+const rows: NativeRows = {
   product(x: Float64Array, start: number, end: number): number {
     rowArgs[0] = start;
     rowArgs[1] = end;
@@ -186,6 +199,15 @@ const rows = {
     rowArgs[2] = end;
     rowArgs[3] = threads;
     addon!.divide(out, x, rowArgs);
+  },
+  columnSums(out: Float64Array, x: Float64Array, outer: number, n: number, inner: number, threads: number): boolean {
+    if (addon!.columnSums === undefined) return false;
+    rowArgs[0] = outer;
+    rowArgs[1] = n;
+    rowArgs[2] = inner;
+    rowArgs[3] = threads;
+    addon!.columnSums(out, x, rowArgs);
+    return true;
   },
 };
 
