@@ -9,7 +9,9 @@
 //     the correctly rounded IEEE quotient, split over the threads (each writes, and first touches,
 //     its own part of out);
 //   columnSums(out, x, args = [outer, n, inner, threads]): the sums over the middle axis of an
-//     (outer, n, inner) array (reduce.ts's lane sums, below).
+//     (outer, n, inner) array (reduce.ts's lane sums, below);
+//   combineRows(out, full, row, args = [rows, n, op, rowFirst, threads]): a row combined with
+//     every row of a matrix (binary.ts's loops, below).
 // Both read and write the JavaScript arrays in place: no copy into a kernel's memory and back.
 #include <node_api.h>
 
@@ -150,6 +152,75 @@ void columnSumsRun(void* context, int t, int threads) {
   }
 }
 
+// A row repeated down a matrix, combined with it: out[r·n + j] = a[r·n + j] ∘ row[j] (or row[j] ∘
+// a[r·n + j] with rowFirst), ∘ one of + − × ÷ — a bias added to every row of a batch. Each entry
+// the one IEEE operation, operands in the same order as binary.ts's loops: the same bits.
+struct RowsJob {
+  double* out;
+  const double* full;
+  const double* row;
+  int64_t rows, n;
+  int op;  // 0 add, 1 sub, 2 mul, 3 div
+  bool rowFirst;
+};
+
+template <int Op, bool RowFirst>
+void combineRows(const RowsJob& job, int64_t r0, int64_t r1) {
+  for (int64_t r = r0; r < r1; r++) {
+    const double* a = job.full + r * job.n;
+    double* out = job.out + r * job.n;
+    for (int64_t j = 0; j < job.n; j++) {
+      const double x = RowFirst ? job.row[j] : a[j], y = RowFirst ? a[j] : job.row[j];
+      out[j] = Op == 0 ? x + y : Op == 1 ? x - y : Op == 2 ? x * y : x / y;
+    }
+  }
+}
+
+void rowsRun(void* context, int t, int threads) {
+  const RowsJob& job = *static_cast<const RowsJob*>(context);
+  const int64_t r0 = job.rows * t / threads, r1 = job.rows * (t + 1) / threads;
+  const int which = job.op * 2 + (job.rowFirst ? 1 : 0);
+  switch (which) {
+    case 0: combineRows<0, false>(job, r0, r1); break;
+    case 1: combineRows<0, true>(job, r0, r1); break;
+    case 2: combineRows<1, false>(job, r0, r1); break;
+    case 3: combineRows<1, true>(job, r0, r1); break;
+    case 4: combineRows<2, false>(job, r0, r1); break;
+    case 5: combineRows<2, true>(job, r0, r1); break;
+    case 6: combineRows<3, false>(job, r0, r1); break;
+    default: combineRows<3, true>(job, r0, r1);
+  }
+}
+
+// combineRows(out, full, row, args = [rows, n, op, rowFirst, threads]).
+napi_value CombineRows(napi_env env, napi_callback_info info) {
+  double* data[4];
+  size_t length[4];
+  if (!adjointArrays(env, info, 4, 5, data, length)) return nullptr;
+  const double* args = data[3];
+  for (int k = 0; k < 2; k++) {
+    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
+      napi_throw_range_error(env, nullptr, "combineRows: rows and n must be whole numbers >= 0");
+      return nullptr;
+    }
+  }
+  const int64_t rows = static_cast<int64_t>(args[0]), n = static_cast<int64_t>(args[1]);
+  const int op = static_cast<int>(args[2]);
+  if (!(args[2] == 0 || args[2] == 1 || args[2] == 2 || args[2] == 3)) {
+    napi_throw_range_error(env, nullptr, "combineRows: op is 0 (add), 1 (sub), 2 (mul) or 3 (div)");
+    return nullptr;
+  }
+  if (static_cast<int64_t>(length[2]) < n || (rows > 0 && (n > static_cast<int64_t>(std::min(length[0], length[1])) / rows))) {
+    napi_throw_range_error(env, nullptr, "combineRows: the arrays are shorter than rows and n need");
+    return nullptr;
+  }
+  RowsJob job{data[0], data[1], data[2], rows, n, op, args[3] != 0};
+  const int threads = static_cast<int>(std::max(1.0, std::min(args[4], 64.0)));
+  if (threads <= 1 || rows < 2) rowsRun(&job, 0, 1);
+  else adjointRunOnTeam(static_cast<int>(std::min<int64_t>(threads, rows)), rowsRun, &job);
+  return nullptr;
+}
+
 // columnSums(out, x, args = [outer, n, inner, threads]).
 napi_value ColumnSums(napi_env env, napi_callback_info info) {
   double* data[3];
@@ -189,4 +260,6 @@ void adjointRegisterRows(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "divide", fn);
   napi_create_function(env, "columnSums", NAPI_AUTO_LENGTH, ColumnSums, nullptr, &fn);
   napi_set_named_property(env, exports, "columnSums", fn);
+  napi_create_function(env, "combineRows", NAPI_AUTO_LENGTH, CombineRows, nullptr, &fn);
+  napi_set_named_property(env, exports, "combineRows", fn);
 }

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { reduceKernel } from '../src/tensor/kernels/reduce.js';
+import { binaryKernel } from '../src/tensor/kernels/binary.js';
 import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
 import { nativeState, restoreNative } from './nativeState.js';
 import { packedFiles } from './packaging/buildPackage.js';
@@ -425,6 +426,28 @@ describe.skipIf(!fusable)('fused steps', () => {
 });
 
 describe.skipIf(!available)('the native row kernels (a long product and its gradient\'s quotients)', () => {
+  it('combines a row repeated down a matrix (a bias) to the JavaScript walk\'s bits: + − × ÷, either side, every thread count', () => {
+    let seed = 13;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const entry = (i: number) => (i % 89 === 0 ? [-0, 0, NaN, Infinity, -Infinity][(i / 89) % 5]! : (random() - 0.5) * 10 ** (8 * random() - 4));
+    for (const [full, rowShape] of [[[128, 256], [256]], [[64, 100], [1, 100]], [[3, 50, 40], [40]], [[2, 2, 1100], [1, 1, 1100]]] as const) {
+      const size = full.reduce((p: number, q: number) => p * q, 1), n = full[full.length - 1]!;
+      const x = Float64Array.from({ length: size }, (_, i) => entry(i)), row = Float64Array.from({ length: n }, (_, i) => entry(i + 5));
+      for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+        for (const rowFirst of [false, true]) {
+          const runs = [false, true].flatMap((native) => [1, 2, 3].map((threads) => {
+            useNativeKernel(native);
+            ad.config({ threads });
+            const out = rowFirst ? binaryKernel(op, row, rowShape, x, full, full) : binaryKernel(op, x, full, row, rowShape, full);
+            return Array.from(out).map((v) => (Object.is(v, -0) ? '-0' : String(v)));
+          }));
+          for (const r of runs.slice(1)) expect(r, `${op} ${full} ${rowFirst}`).toEqual(runs[0]);
+        }
+      }
+    }
+    expect(() => nativeRows()!.combineRows(new Float64Array(8), new Float64Array(8), new Float64Array(4), 3, 4, 0, false, 1)).toThrow(RangeError);
+  });
+
   it('sum over an axis with columns after it (reduceKernel) to the JavaScript lanes\' bits, on every thread count', () => {
     let seed = 9;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;

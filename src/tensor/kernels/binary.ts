@@ -2,6 +2,8 @@
 import { broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
 import { ieeePow } from './pow.js';
+import { nativeRows } from './native/nativeGemm.js';
+import { threadsInfo } from '../threads/pool.js';
 
 export type BinaryKernel =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
@@ -155,6 +157,8 @@ export function binaryKernel(
     binaryRun(op, out, 0, a, 0, 1, b, 0, 0, size);
   } else if (a.length === 1 && b.length === size) {
     binaryRun(op, out, 0, a, 0, 0, b, 0, 1, size);
+  } else if (rowsNatively(op, out, a, aShape, b, bShape, outShape)) {
+    // a row repeated down the other operand (a bias), natively: done
   } else {
     const strides = [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)];
     forEachRow(outShape, strides, (o, off, inner) =>
@@ -162,6 +166,31 @@ export function binaryKernel(
     );
   }
   return out;
+}
+
+/** Entries from which a row repeated down a matrix goes to the native kernel, and from which to its threads. */
+const NATIVE_ROWS_MIN = 4096;
+const PARALLEL_ROWS = 16384;
+
+/**
+ * a ∘ b for ∘ = + − × ÷ where one operand is full and the other one row repeated down it (x + b for
+ * a bias b of x's last length), natively where the addon is loaded (./native/nativeGemm.ts: the
+ * same operation per entry, operands in the same order, so the same bits; W1's hidden layer's bias,
+ * 128 × 256, in a fraction of the general walk's time, which makes three views a row). False
+ * elsewhere: the general walk runs.
+ */
+function rowsNatively(op: BinaryKernel, out: Float64Array, a: Float64Array, aShape: Shape, b: Float64Array, bShape: Shape, outShape: Shape): boolean {
+  const code = op === 'add' ? 0 : op === 'sub' ? 1 : op === 'mul' ? 2 : op === 'div' ? 3 : -1;
+  const n = outShape[outShape.length - 1] ?? 1, size = out.length;
+  if (code < 0 || size < NATIVE_ROWS_MIN || n < 4) return false;
+  // A row: n entries, the last axis n (so every other axis 1).
+  const isRow = (shape: Shape, len: number) => len === n && shape[shape.length - 1] === n;
+  let full: Float64Array, row: Float64Array, rowFirst: boolean;
+  if (a.length === size && shapesEqual(aShape, outShape) && isRow(bShape, b.length)) [full, row, rowFirst] = [a, b, false];
+  else if (b.length === size && shapesEqual(bShape, outShape) && isRow(aShape, a.length)) [full, row, rowFirst] = [b, a, true];
+  else return false;
+  const native = nativeRows();
+  return native !== null && native.combineRows(out, full, row, size / n, n, code, rowFirst, size >= PARALLEL_ROWS ? threadsInfo().threads : 1);
 }
 
 /** where(cond ≠ 0, a, b) with broadcasting of all three. */

@@ -46,6 +46,8 @@ interface Addon {
   divide(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/rows.cc: out[o·inner + c] = Σ_i x[(o·n + i)·inner + c] in order (args: outer, n, inner, threads). */
   columnSums?(out: Float64Array, x: Float64Array, args: Float64Array): void;
+  /** native/rows.cc: out = full ∘ row repeated down it (args: rows, n, op 0–3 = + − × ÷, rowFirst, threads). */
+  combineRows?(out: Float64Array, full: Float64Array, row: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = tanh(x[p]), Math.tanh's bits (args: start, end, threads). */
   tanh(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = g[p]·(1 − y[p]²) with the strong zero, unaryVjpKernel's bits (args: start, end, threads). */
@@ -184,6 +186,11 @@ export interface NativeRows {
    * lane sums, the same bits), the columns split over `threads`; false where the build predates it.
    */
   columnSums(out: Float64Array, x: Float64Array, outer: number, n: number, inner: number, threads: number): boolean;
+  /**
+   * out[r·n + j] = full[r·n + j] ∘ row[j] (row[j] ∘ full[r·n + j] with rowFirst), ∘ = + − × ÷ for op
+   * 0–3 (binary.ts's loops, the same bits), the rows split over `threads`; false where the build predates it.
+   */
+  combineRows(out: Float64Array, full: Float64Array, row: Float64Array, rows: number, n: number, op: number, rowFirst: boolean, threads: number): boolean;
 }
 
 const rowArgs = new Float64Array(4);
@@ -209,7 +216,18 @@ const rows: NativeRows = {
     addon!.columnSums(out, x, rowArgs);
     return true;
   },
+  combineRows(out: Float64Array, full: Float64Array, row: Float64Array, rows: number, n: number, op: number, rowFirst: boolean, threads: number): boolean {
+    if (addon!.combineRows === undefined) return false;
+    combineArgs[0] = rows;
+    combineArgs[1] = n;
+    combineArgs[2] = op;
+    combineArgs[3] = +rowFirst;
+    combineArgs[4] = threads;
+    addon!.combineRows(out, full, row, combineArgs);
+    return true;
+  },
 };
+const combineArgs = new Float64Array(5);
 
 /**
  * tanh over an array natively (native/vmath.cc), where the addon is loaded and on: out[p] =
