@@ -106,6 +106,13 @@ __attribute__((always_inline)) inline v4d tanh4(v4d x) {
   return (v4d)(((v4u)x & sign) | (v4u)z);
 }
 
+// Thread t's part of [start, end): whole runs of four entries (a vector's), the rest to the last thread.
+void shareOf(int64_t start, int64_t end, int t, int threads, int64_t& lo, int64_t& hi) {
+  const int64_t quads = (end - start) / 4;
+  lo = start + quads * t / threads * 4;
+  hi = t == threads - 1 ? end : start + quads * (t + 1) / threads * 4;
+}
+
 struct Job {
   double* out;
   const double* x;
@@ -115,8 +122,8 @@ struct Job {
 // A thread's run of [start, end): whole vectors, then the last few lanes through a padded vector.
 void tanhRun(void* context, int t, int threads) {
   const Job& job = *static_cast<const Job*>(context);
-  const int64_t n = job.end - job.start, quads = n / 4;
-  const int64_t lo = job.start + quads * t / threads * 4, hi = t == threads - 1 ? job.end : job.start + quads * (t + 1) / threads * 4;
+  int64_t lo, hi;
+  shareOf(job.start, job.end, t, threads, lo, hi);
   int64_t p = lo;
   for (; p + 8 <= hi; p += 8) {  // two vectors a step: the second's dependency chain overlaps the first's
     v4d v, w;
@@ -157,8 +164,8 @@ struct VjpJob {
 
 void tanhVjpRun(void* context, int t, int threads) {
   const VjpJob& job = *static_cast<const VjpJob*>(context);
-  const int64_t n = job.end - job.start, quads = n / 4;
-  const int64_t lo = job.start + quads * t / threads * 4, hi = t == threads - 1 ? job.end : job.start + quads * (t + 1) / threads * 4;
+  int64_t lo, hi;
+  shareOf(job.start, job.end, t, threads, lo, hi);
   const v4d one = splat(1), zero = splat(0);
   int64_t p = lo;
   for (; p + 4 <= hi; p += 4) {

@@ -194,6 +194,7 @@ export interface NativeRows {
 }
 
 const rowArgs = new Float64Array(4);
+const combineArgs = new Float64Array(5);
 const rows: NativeRows = {
   product(x: Float64Array, start: number, end: number): number {
     rowArgs[0] = start;
@@ -227,7 +228,6 @@ const rows: NativeRows = {
     return true;
   },
 };
-const combineArgs = new Float64Array(5);
 
 /**
  * tanh over an array natively (native/vmath.cc), where the addon is loaded and on: out[p] =
