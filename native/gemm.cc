@@ -342,6 +342,7 @@ void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context) {
 
 void adjointRegisterRows(napi_env env, napi_value exports);  // native/rows.cc
 void adjointRegisterVmath(napi_env env, napi_value exports);  // native/vmath.cc
+void adjointRegisterChain(napi_env env, napi_value exports);  // native/chain.cc
 
 NAPI_MODULE_INIT() {
   napi_value fn;
@@ -355,5 +356,6 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "avx512", avx512);
   adjointRegisterRows(env, exports);
   adjointRegisterVmath(env, exports);
+  adjointRegisterChain(env, exports);
   return exports;
 }

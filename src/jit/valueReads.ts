@@ -29,7 +29,7 @@ export const valueReads: {
    * function's inputs while it runs (a number returned from among them is a gradient silently
    * lost: see transforms/vjp.ts), or null.
    */
-  scalars: { note(value: number): void; readonly inputs: ReadonlySet<Tensor> } | null;
+  scalars: { note(value: number): void; isInput(t: Tensor): boolean } | null;
 } = { watcher: null, result: null, guard: null, scalars: null };
 
 /**

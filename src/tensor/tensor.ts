@@ -136,7 +136,7 @@ export class Tensor {
       if (this.buffer === null) checkReadable(this, how);
       if (valueReads.watcher !== null) valueReads.watcher(this, how);
       const noted = valueReads.scalars;
-      if (noted !== null && this.size === 1 && !noted.inputs.has(this)) noted.note(this.first);
+      if (noted !== null && this.size === 1 && !noted.isInput(this)) noted.note(this.first);
     }
     if (valueReads.result !== null) valueReads.result(this, how);
   }

@@ -15,7 +15,7 @@ import type { Tensor } from '../tensor/tensor.js';
  */
 export function readsDuring<T>(inputs: readonly Tensor[], run: () => T): { result: T; reads: RecentReads } {
   const outer = valueReads.scalars;
-  const noted = (valueReads.scalars = new RecentReads(new Set(inputs)));
+  const noted = (valueReads.scalars = new RecentReads(inputs));
   try {
     return { result: run(), reads: noted };
   } finally {
@@ -33,7 +33,15 @@ const RECENT = 64;
 class RecentReads {
   private readonly ring = new Float64Array(RECENT);
   private count = 0;
-  constructor(readonly inputs: ReadonlySet<Tensor>) {}
+  /** The inputs as a set, made at the first read that needs it (200 leaves: ~10 µs a call that reads nothing would pay). */
+  private set: ReadonlySet<Tensor> | null = null;
+  constructor(private readonly inputs: readonly Tensor[]) {}
+
+  /** Whether `t` is one of the differentiated inputs (whose reads are left out). */
+  isInput(t: Tensor): boolean {
+    if (this.inputs.length <= 8) return this.inputs.includes(t);
+    return (this.set ??= new Set(this.inputs)).has(t);
+  }
 
   note(value: number): void {
     this.ring[this.count++ % RECENT] = value;

@@ -10,7 +10,10 @@ import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { chainGradient, type Mat } from './oracle.js';
 import { expectNear } from './cases.js';
-import { rankOneFactors } from '../../src/tensor/kernels/chainRankOne.js';
+import { rankOneCotangents, rankOneFactors } from '../../src/tensor/kernels/chainRankOne.js';
+import type { Matrix, OneBuffer } from '../../src/tensor/kernels/chain.js';
+import { nativeRankOneChain, useNativeKernel } from '../../src/tensor/kernels/native/nativeGemm.js';
+import { nativeState, restoreNative } from '../nativeState.js';
 
 const toMat = (t: Tensor) => t.toArray() as Mat;
 
@@ -28,6 +31,7 @@ describe('chainMatmul with a rank-one output cotangent', () => {
     ['26×26 (not multiples of 4)', [26, 26, 26, 26, 26]],
     ['rectangular', [25, 5, 2, 7, 4]],
     ['a tall product of thin factors', [30, 1, 1, 3, 2]],
+    ['12×12 and 16×16 (natively from 12 rows; the sweep without the addon)', [12, 12, 12, 16, 16]],
     ['below the threshold (the sweep): 8×8', [8, 8, 8, 8, 8]],
   ];
 
@@ -98,5 +102,67 @@ describe('chainMatmul with a rank-one output cotangent', () => {
     const grads = ad.grad((xs: Tensor[]) => ad.sum(ad.mul(ad.chainMatmul(xs), w)))(ms) as Tensor[];
     const oracle = oracleOf(ms, toMat(w));
     grads.forEach((g, i) => expectNear(g.toFloat64Array(), oracle[i]!, 1e-12, oracle[i]!.map(() => 1), `near rank one, factor ${i}`));
+  });
+});
+
+describe.skipIf(!nativeState().available)('the rank-one sweep natively (native/chain.cc)', () => {
+  /** Factors of the given extents as plain matrices, one buffer each or all in one (at offsets). */
+  function matrices(extents: number[], seed: number, oneArray: boolean): Matrix[] {
+    let s = seed;
+    const random = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
+    const sizes = extents.slice(1).map((c, i) => extents[i]! * c);
+    const all = Float64Array.from({ length: sizes.reduce((a, b) => a + b, 0) + 3 }, (_, i) => (i % 17 === 5 ? 0 : i % 29 === 3 ? -0 : random() * 10 ** ((i % 7) - 3)));
+    let at = 3;
+    return extents.slice(1).map((c, i) => {
+      const r = extents[i]!, m = oneArray ? { data: all, at, rows: r, cols: c } : { data: all.slice(at, at + r * c), at: 0, rows: r, cols: c };
+      at += r * c;
+      return m;
+    });
+  }
+  const run = (native: boolean, ms: Matrix[], u: Float64Array, v: Float64Array, needs: boolean[], oneBuffer: boolean) => {
+    useNativeKernel(native);
+    try {
+      const first = needs.findIndex(Boolean);
+      const out = new Array<Float64Array | null>(ms.length).fill(null);
+      const whole: OneBuffer | null = oneBuffer ? { array: null } : null;
+      rankOneCotangents(ms, u, v, needs, first, out, whole);
+      return whole !== null ? [Array.from(whole.array!)] : out.map((o) => (o === null ? null : Array.from(o)));
+    } finally {
+      restoreNative();
+    }
+  };
+
+  it.each([
+    ['square 12×12', [12, 12, 12, 12, 12, 12]],
+    ['rectangular', [7, 3, 9, 1, 5, 11]],
+    ['one factor', [4, 6]],
+    ['long rows (not multiples of 4)', [13, 130, 5, 67]],
+  ])("%s: the JavaScript loops' bits, every factor or some, in chunks or in one buffer", (_, extents) => {
+    for (const oneArray of [false, true]) {
+      const ms = matrices(extents, 11 + extents.length, oneArray);
+      const u = Float64Array.from({ length: extents[0]! }, (_, i) => (i === 1 ? -0 : Math.cos(i + 1) * 3));
+      const v = Float64Array.from({ length: extents[extents.length - 1]! }, (_, i) => Math.sin(i + 2) / 7);
+      const every = ms.map(() => true), some = ms.map((_, i) => i % 2 === 1 || i === ms.length - 1);
+      for (const needs of [every, some]) {
+        for (const oneBuffer of [false, true]) {
+          const natively = run(true, ms, u, v, needs, oneBuffer), loops = run(false, ms, u, v, needs, oneBuffer);
+          expect(natively.map((o) => o?.map((x) => Object.is(x, -0) ? '-0' : x))).toEqual(loops.map((o) => o?.map((x) => Object.is(x, -0) ? '-0' : x)));
+        }
+      }
+    }
+  });
+
+  it('refuses arguments that do not describe a chain', () => {
+    const native = nativeRankOneChain()!;
+    const m = new Float64Array(4), u = new Float64Array(2), v = new Float64Array(2), out = new Float64Array(4);
+    const args = (...xs: number[]) => Float64Array.from(xs);
+    expect(() => native([m], [out], u, v, args(1, 0, 0, 2, 2, 0))).not.toThrow();
+    expect(() => native([m], [out], u, v, args(1, 0, 1, 2, 2, 0))).toThrow(RangeError); // past the factor's array
+    expect(() => native([m], [out], u, v, args(1, 0, 0, 2, 2, 1))).toThrow(RangeError); // past the output's
+    expect(() => native([m, m], [out, out], u, v, args(2, 0, 0, 2, 2, 0, 0, 1, 2, 0))).toThrow(RangeError); // 2×2 then 1×2
+    expect(() => native([m], [out], u, v, args(1, 1, 0, 2, 2, 0))).toThrow(RangeError); // first ≥ n
+    expect(() => native([m], [out], u, v, args(1, 0, 0.5, 2, 2, 0))).toThrow(/whole numbers/);
+    expect(() => native([new Float32Array(4) as unknown as Float64Array], [out], u, v, args(1, 0, 0, 2, 2, 0))).toThrow(TypeError);
+    expect(() => native([m], [out], new Float64Array(1), v, args(1, 0, 0, 2, 2, 0))).toThrow(RangeError); // u shorter than the rows
   });
 });

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import { expectNear } from './cases.js';
+import { useNativeKernel } from '../../src/tensor/kernels/native/nativeGemm.js';
+import { restoreNative } from '../nativeState.js';
 
 /** `count` matrices size × size, entries scaled so that long products stay of order one. */
 const factors = (count: number, size: number, seed: number): Tensor[] =>
@@ -18,6 +20,22 @@ function withoutWasm<T>(run: () => T): T {
   }
 }
 
+/**
+ * `run` with the native kernel on and then off: where the addon is loaded, chains whose every
+ * product runs natively skip the resident memory (chainResident.ts `nativeChain`), so the resident
+ * paths at those extents are exercised with it off.
+ */
+function eachKernel(run: (label: string) => void): void {
+  for (const native of [true, false]) {
+    useNativeKernel(native);
+    try {
+      run(native ? 'native on' : 'native off');
+    } finally {
+      restoreNative();
+    }
+  }
+}
+
 function expectSame(actual: Tensor[], expected: Tensor[], what: string): void {
   expect(actual.length).toBe(expected.length);
   actual.forEach((t, i) => {
@@ -29,7 +47,7 @@ function expectSame(actual: Tensor[], expected: Tensor[], what: string): void {
 describe('chainMatmul resident in WebAssembly memory', () => {
   const loss = (w: Tensor) => (ms: Tensor[]) => ad.sum(ad.mul(ad.chainMatmul(ms), w));
 
-  it('long chains, kept whole (200 of 16×16) or run step by step (100 of 64×64): cotangents leave in several runs', () => {
+  it('long chains, kept whole (200 of 16×16) or run step by step (100 of 64×64): cotangents leave in several runs', () => eachKernel((kernel) => {
     for (const [count, size] of [[200, 16], [100, 64], [3, 64]] as const) {
       const ms = factors(count, size, 31), w = ad.random.normal([size, size], 32);
       const grad = ad.valueAndGrad(loss(w));
@@ -41,9 +59,9 @@ describe('chainMatmul resident in WebAssembly memory', () => {
       const some = [1, count - 2, count - 1];
       const f = (...xs: Tensor[]) => loss(w)(xs);
       const picked = ad.grad(f, some)(...ms) as Tensor[];
-      expectSame(picked, some.map((i) => refGrads[i]!), `${count}×${size} some`);
+      expectSame(picked, some.map((i) => refGrads[i]!), `${count}×${size} some, ${kernel}`);
     }
-  });
+  }));
 
   it('a pullback kept while other products run: the prefixes move out first, and every pullback agrees', () => {
     const ms = factors(30, 8, 40), w = ad.random.normal([8, 8], 41), ct = ad.random.normal([], 42);
@@ -77,14 +95,16 @@ describe('chainMatmul resident in WebAssembly memory', () => {
     // The chain's result goes through a matmul, which takes the kernel's memory between the chain's
     // forward and backward passes: the backward pass then copies each factor in, and its 184-wide
     // and wider cotangents fill the output region before a run of 256 kB is complete.
-    for (const extents of [[4, 120, 20, 192, 160], [24, 264, 48, 196, 48, 32, 204, 212, 60]]) {
-      const ms = extents.slice(1).map((c, i) => ad.mul(ad.random.normal([extents[i]!, c], 70 + i), 1 / Math.sqrt(extents[i]!)));
-      const W = ad.random.normal([extents[extents.length - 1]!, 16], 79);
-      // sin: a full-rank cotangent (sum(P W) would be of rank one: kernels/chainRankOne.ts).
-      const f = (xs: Tensor[]) => ad.sum(ad.sin(ad.matmul(ad.chainMatmul(xs), W)));
-      const grads = ad.grad(f)(ms) as Tensor[];
-      expectSame(grads, withoutWasm(() => ad.grad(f)(ms) as Tensor[]), `${JSON.stringify(extents)} moved out`);
-    }
+    eachKernel((kernel) => {
+      for (const extents of [[4, 120, 20, 192, 160], [24, 264, 48, 196, 48, 32, 204, 212, 60]]) {
+        const ms = extents.slice(1).map((c, i) => ad.mul(ad.random.normal([extents[i]!, c], 70 + i), 1 / Math.sqrt(extents[i]!)));
+        const W = ad.random.normal([extents[extents.length - 1]!, 16], 79);
+        // sin: a full-rank cotangent (sum(P W) would be of rank one: kernels/chainRankOne.ts).
+        const f = (xs: Tensor[]) => ad.sum(ad.sin(ad.matmul(ad.chainMatmul(xs), W)));
+        const grads = ad.grad(f)(ms) as Tensor[];
+        expectSame(grads, withoutWasm(() => ad.grad(f)(ms) as Tensor[]), `${JSON.stringify(extents)} moved out, ${kernel}`);
+      }
+    });
   });
 
   it('a pullback after the kernel memory was replaced by a larger product, and after the WebAssembly kernels were turned off', () => {

@@ -3,7 +3,8 @@ import { gemm } from './matmul.js';
 import { Chunks } from './chunks.js';
 import { copyRun, transposeInto } from './layout.js';
 import { rankOneCotangents, rankOneFactors } from './chainRankOne.js';
-import { ResidentTape, residentCotangents, residentPlan, residentProducts } from './chainResident.js';
+import { nativeRankOneChain } from './native/nativeGemm.js';
+import { ResidentTape, nativeChain, residentCotangents, residentPlan, residentProducts } from './chainResident.js';
 
 /** A row-major matrix: its values and its two extents. */
 export interface Matrix {
@@ -54,8 +55,7 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
   for (let i = 1; i < n; i++) {
     const m = ms[i]!;
     place(i);
-    if (chunks.reused && i < n - 1) bufs[i]!.fill(0, offs[i]!, offs[i]! + rows * m.cols); // gemm adds into C
-    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, m.at, bufs[i]!, offs[i]!, rows, m.rows, m.cols);
+    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, m.at, bufs[i]!, offs[i]!, rows, m.rows, m.cols, false, false, true); // written, not added to
   }
   return { bufs, offs, chunks: chunks.made };
 }
@@ -80,12 +80,8 @@ export function chainValue(ms: readonly Matrix[]): Float64Array {
   let spare: Float64Array | null = null;
   for (let i = 1; i < n; i++) {
     const m = ms[i]!;
-    let c: Float64Array;
-    if (spare !== null && spare.length === rows * m.cols) {
-      c = spare;
-      c.fill(0);
-    } else c = new Float64Array(rows * m.cols);
-    gemm(acc, accAt, m.data, m.at, c, 0, rows, m.rows, m.cols);
+    const c = spare !== null && spare.length === rows * m.cols ? spare : new Float64Array(rows * m.cols);
+    gemm(acc, accAt, m.data, m.at, c, 0, rows, m.rows, m.cols, false, false, true); // written, not added to
     if (i > 1) spare = acc; // a buffer of ours from the step before (never the caller's M_0)
     acc = c;
     accAt = 0;
@@ -129,6 +125,11 @@ function smallSweep(
 
 /** The chain's row count from which a rank-one cotangent takes matrix–vector products (see chainCotangents). */
 const RANK_ONE_ROWS = 24;
+/**
+ * The same where they run natively (native/chain.cc): paired against the sweep on 200 square
+ * factors, 0.95 of its time at 12 rows, 0.77 at 16, 0.68–0.77 from 32 to 128; 1.17 at 8.
+ */
+const NATIVE_RANK_ONE_ROWS = 12;
 
 /**
  * A caller's request for the cotangents as one array, M̄_first … in order: where a sweep can leave
@@ -172,7 +173,7 @@ export function chainCotangents(
   // Ḡ = u vᵀ: matrix–vector products, the prefixes unread (./chainRankOne.ts) — 3 Σ rᵢcᵢ scalar
   // steps against the sweep's 2·rows·Σ rᵢcᵢ multiply-adds in the SIMD kernel, which on 200 square
   // factors cost the same at rows ≈ 22 (24: 0.90 of the sweep's time, 32: 0.52, 64: 0.57; 16: 1.26).
-  const uv = rows >= RANK_ONE_ROWS ? rankOneFactors(g, rows, ms[n - 1]!.cols) : null;
+  const uv = rows >= (nativeRankOneChain() !== null ? NATIVE_RANK_ONE_ROWS : RANK_ONE_ROWS) ? rankOneFactors(g, rows, ms[n - 1]!.cols) : null;
   if (uv !== null) {
     rankOneCotangents(ms, uv.u, uv.v, needs, first, out, oneBuffer);
     return out;
@@ -185,6 +186,7 @@ export function chainCotangents(
   const plan = residentPlan(ms);
   if (plan !== null && residentCotangents(ms, plan, prefixes, g, needs, first, out, oneBuffer)) return out;
   if (work < SMALL_WORK) return smallSweep(ms, prefixes, g, needs, first, widest, chunks, out);
+  if (nativeChain(ms)) return nativeSweep(ms, prefixes, g, needs, first, widest, total, out, oneBuffer);
   const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
   const scratch = new Float64Array(largest);
   const last = ms[n - 1]!;
@@ -208,6 +210,47 @@ export function chainCotangents(
     out[0] = chunks.take(rows * ms[0]!.cols);
     transposeInto(Q, 0, ms[0]!.cols, rows, out[0]!); // M̄_0 = R_0 = Q_0ᵀ
   }
+  return out;
+}
+
+/**
+ * The sweep of `chainCotangents` where every product runs natively (./chainResident.ts
+ * `nativeChain`): R itself, M̄_i = P_{i−1}ᵀ R_i written straight into its place and
+ * R_{i−1} = R_i M_iᵀ, the transposed operands read where they lie (the native kernel packs its
+ * operands whatever their layout). The same sums in the same order as the transposed form's
+ * products (each entry the same in-order chain over the rows), so the same bits.
+ */
+function nativeSweep(
+  ms: readonly Matrix[], prefixes: Prefixes, g: Float64Array, needs: readonly unknown[], first: number, widest: number,
+  total: number, out: Array<Float64Array | null>, oneBuffer: OneBuffer | null,
+): Array<Float64Array | null> {
+  const rows = ms[0]!.rows;
+  // Each M̄_i at its place in one array (asked for: no view per factor), or a view of a chunk.
+  const whole = oneBuffer !== null ? new Float64Array(total) : null;
+  const chunks = whole === null ? new Chunks(total) : null;
+  let end = total;
+  const place = (i: number, size: number): [Float64Array, number] => {
+    if (whole !== null) return [whole, (end -= size)];
+    out[i] = chunks!.take(size);
+    return [out[i]!, 0];
+  };
+  const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
+  let R = g;
+  for (let i = ms.length - 1, turn = 0; i >= Math.max(first, 1); i--, turn ^= 1) {
+    const m = ms[i]!; // [a, b]; R_i is [rows, b], P_{i−1} is [rows, a]
+    if (needs[i]) {
+      const [c, at] = place(i, m.rows * m.cols);
+      gemm(prefixes.bufs[i - 1]!, prefixes.offs[i - 1]!, R, 0, c, at, m.rows, rows, m.cols, true, false, true); // M̄_i = P_{i−1}ᵀ R_i
+    }
+    if (i - 1 < first) continue;
+    gemm(R, 0, m.data, m.at, turns[turn]!, 0, rows, m.cols, m.rows, false, true, true); // R_{i−1} = R_i M_iᵀ  [rows, a]
+    R = turns[turn]!;
+  }
+  if (first === 0) {
+    const size = rows * ms[0]!.cols, [c, at] = place(0, size);
+    c.set(R.subarray(0, size), at);
+  }
+  if (oneBuffer !== null) oneBuffer.array = whole;
   return out;
 }
 

@@ -13,6 +13,7 @@
  */
 import { Chunks } from './chunks.js';
 import type { Matrix, OneBuffer } from './chain.js';
+import { nativeRankOneChain } from './native/nativeGemm.js';
 
 /**
  * u, v with g = u vᵀ to within a few roundings of every entry (|g_ij − u_i v_j| ≤ 8ε|u_i v_j|),
@@ -59,6 +60,11 @@ export function rankOneCotangents(
   out: Array<Float64Array | null>, oneBuffer: OneBuffer | null,
 ): void {
   const n = ms.length;
+  const native = nativeRankOneChain();
+  if (native !== null) {
+    nativeCotangents(native, ms, u, v, needs, first, out, oneBuffer);
+    return;
+  }
   // a_i = P_{i−1}ᵀ u for i ≥ first: a_i has M_i's row count, a_i[k] = Σ_j a_{i−1}[j] M_{i−1}[j, k].
   const a: Float64Array[] = new Array<Float64Array>(n);
   a[0] = u;
@@ -80,6 +86,40 @@ export function rankOneCotangents(
     }
     if (i > first) b = times(m, b);
   }
+  if (oneBuffer !== null) oneBuffer.array = whole;
+}
+
+/**
+ * The same cotangents by native/chain.cc (the same sums in the same order, so the same bits): one
+ * call for the whole chain, the outputs allocated here as above.
+ */
+function nativeCotangents(
+  native: NonNullable<ReturnType<typeof nativeRankOneChain>>, ms: readonly Matrix[], u: Float64Array, v: Float64Array,
+  needs: readonly unknown[], first: number, out: Array<Float64Array | null>, oneBuffer: OneBuffer | null,
+): void {
+  const n = ms.length;
+  const args = new Float64Array(2 + 4 * n);
+  args[0] = n;
+  args[1] = first;
+  let total = 0;
+  for (let i = first; i < n; i++) if (needs[i]) total += ms[i]!.rows * ms[i]!.cols;
+  const whole = oneBuffer !== null ? new Float64Array(total) : null;
+  const chunks = whole === null ? new Chunks(total) : null;
+  const mats = new Array<Float64Array>(n), outs = new Array<Float64Array | null>(n).fill(null);
+  for (let i = 0, place = 0; i < n; i++) {
+    const m = ms[i]!, size = m.rows * m.cols, f = 2 + 4 * i;
+    mats[i] = m.data;
+    args[f] = m.at;
+    args[f + 1] = m.rows;
+    args[f + 2] = m.cols;
+    if (i < first || !needs[i]) continue;
+    if (whole !== null) { // no view per factor: the one array and each place in it
+      outs[i] = whole;
+      args[f + 3] = place;
+      place += size;
+    } else outs[i] = out[i] = chunks!.take(size);
+  }
+  native(mats, outs, u, v, args);
   if (oneBuffer !== null) oneBuffer.array = whole;
 }
 

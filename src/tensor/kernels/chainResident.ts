@@ -8,6 +8,7 @@
 import { PARALLEL_WORK, moveIn, occupies, residentKernels, type Kernels, type Tenant } from './wasm/gemm.js';
 import { copyRun, transposeInto } from './layout.js';
 import { CHUNK, Chunks } from './chunks.js';
+import { nativeProducts } from './native/nativeGemm.js';
 import type { Matrix, OneBuffer, Prefixes } from './chain.js';
 
 /** The extents of a chain that can run resident: its row count and its widest factor extent. */
@@ -23,7 +24,7 @@ export interface ResidentPlan {
  */
 export function residentPlan(ms: readonly Matrix[]): ResidentPlan | null {
   const rows = ms[0]!.rows;
-  if (rows % 4 !== 0) return null;
+  if (rows % 4 !== 0 || nativeChain(ms)) return null;
   let widest = 0;
   for (const m of ms) {
     if (m.cols % 4 !== 0 || rows * m.rows * m.cols >= PARALLEL_WORK) return null;
@@ -64,6 +65,18 @@ export function residentProducts(
     acc = done;
   }
   return true;
+}
+
+/**
+ * Whether every product of the chain (and of its backward pass: the same volumes) runs natively,
+ * where `gemm` works on the arrays in place (./native/nativeGemm.ts) and packs its operands itself:
+ * copying them into this memory first would only add a move of every matrix (at 64×64, 13% of a
+ * weighted chain's value and gradient went to those copies and their zeroed buffers).
+ */
+export function nativeChain(ms: readonly Matrix[]): boolean {
+  const rows = ms[0]!.rows;
+  for (let i = 1; i < ms.length; i++) if (nativeProducts(rows, ms[i]!.rows, ms[i]!.cols) === null) return false;
+  return ms.length > 1;
 }
 
 /** The float64s of the factors when they lie one after another in one buffer (a stacked chain), else 0. */

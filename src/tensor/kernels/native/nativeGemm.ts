@@ -48,6 +48,8 @@ interface Addon {
   columnSums?(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/rows.cc: out = full ∘ row repeated down it (args: rows, n, op 0–3 = + − × ÷, rowFirst, threads). */
   combineRows?(out: Float64Array, full: Float64Array, row: Float64Array, args: Float64Array): void;
+  /** native/chain.cc: a chain's cotangents a_i b_iᵀ for Ḡ = u vᵀ (args: n, first, then at, rows, cols, outAt per factor). */
+  rankOneChain?(mats: readonly Float64Array[], outs: ReadonlyArray<Float64Array | null>, u: Float64Array, v: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = tanh(x[p]), Math.tanh's bits (args: start, end, threads). */
   tanh(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = g[p]·(1 − y[p]²) with the strong zero, unaryVjpKernel's bits (args: start, end, threads). */
@@ -228,6 +230,15 @@ const rows: NativeRows = {
     return true;
   },
 };
+
+/**
+ * The backward pass of a matrix chain whose output cotangent is u vᵀ, natively (native/chain.cc),
+ * where the addon is loaded and on and has it (else null): outs[i] = a_i b_iᵀ (from outAt) for i ≥
+ * first where outs[i] is given, with ../chainRankOne.ts's sums in its order (the same bits). @internal
+ */
+export function nativeRankOneChain(): ((mats: readonly Float64Array[], outs: ReadonlyArray<Float64Array | null>, u: Float64Array, v: Float64Array, args: Float64Array) => void) | null {
+  return nativeLoaded() ? (addon!.rankOneChain ?? null) : null;
+}
 
 /**
  * tanh over an array natively (native/vmath.cc), where the addon is loaded and on: out[p] =

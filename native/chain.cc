@@ -1,0 +1,169 @@
+// adjoint's native backward pass of a matrix chain whose output cotangent has rank one
+// (src/tensor/kernels/chainRankOne.ts computes the same in JavaScript, with the same bits):
+//   rankOneChain(mats, outs, u, v, args = [n, first, then per factor: at, rows, cols, outAt]):
+//   with Ḡ = u vᵀ, M̄_i = a_i b_iᵀ, a_0 = u, a_i = M_{i−1}ᵀ a_{i−1}; b_{n−1} = v, b_i = M_{i+1} b_{i+1},
+//   written into outs[i] from element outAt (a Float64Array, or null/undefined for a factor not
+//   needed) for i ≥ first: each its own array, or one array for all of them at their places.
+// mats[i] holds M_i row-major from element `at` (a stacked chain's factors share one buffer).
+// Each entry is the JavaScript loop's sum in its order, each step a product rounded then a sum
+// rounded (-ffp-contract=off: no fused multiply-add), so the same bits:
+//   a_i[k] = (((0 + x_0·M[0,k]) + x_1·M[1,k]) + …)   (the rows in order, vectorised over k);
+//   b_i[j] = (((0 + M[j,0]·x_0) + M[j,1]·x_1) + …)   (a dot product in order: four rows at once);
+//   M̄_i[j,k] = a_i[j]·b_i[k].
+#include <node_api.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace {
+
+struct Factor {
+  const double* m;
+  int64_t rows, cols;
+};
+
+// y = Mᵀx: y[k] = Σ_j x_j · M[j,k], rows in order (each y[k] its own running sum from +0).
+void transposedTimes(const Factor& f, const double* x, double* y) {
+  for (int64_t k = 0; k < f.cols; k++) y[k] = 0;
+  for (int64_t j = 0; j < f.rows; j++) {
+    const double xj = x[j];
+    const double* row = f.m + j * f.cols;
+    for (int64_t k = 0; k < f.cols; k++) y[k] = y[k] + xj * row[k];
+  }
+}
+
+// y = M x: y[j] = Σ_k M[j,k] · x_k in order, four rows' sums interleaved (independent chains).
+void times(const Factor& f, const double* x, double* y) {
+  const int64_t n = f.cols;
+  int64_t j = 0;
+  for (; j + 4 <= f.rows; j += 4) {
+    const double *r0 = f.m + j * n, *r1 = r0 + n, *r2 = r1 + n, *r3 = r2 + n;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int64_t k = 0; k < n; k++) {
+      const double xk = x[k];
+      s0 = s0 + r0[k] * xk;
+      s1 = s1 + r1[k] * xk;
+      s2 = s2 + r2[k] * xk;
+      s3 = s3 + r3[k] * xk;
+    }
+    y[j] = s0;
+    y[j + 1] = s1;
+    y[j + 2] = s2;
+    y[j + 3] = s3;
+  }
+  for (; j < f.rows; j++) {
+    const double* r = f.m + j * n;
+    double s = 0;
+    for (int64_t k = 0; k < n; k++) s = s + r[k] * x[k];
+    y[j] = s;
+  }
+}
+
+// out = x yᵀ, rows × cols, row-major.
+void outer(const double* x, int64_t rows, const double* y, int64_t cols, double* out) {
+  for (int64_t j = 0; j < rows; j++) {
+    const double xj = x[j];
+    double* o = out + j * cols;
+    for (int64_t k = 0; k < cols; k++) o[k] = xj * y[k];
+  }
+}
+
+// The Float64Array `value` (its data and length), or false where it is not one.
+bool floats(napi_env env, napi_value value, double*& data, size_t& length) {
+  napi_typedarray_type type;
+  void* ptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &ptr, nullptr, nullptr) != napi_ok || type != napi_float64_array) return false;
+  data = static_cast<double*>(ptr);
+  return true;
+}
+
+bool whole(double x, double most) {
+  return x >= 0 && x <= most && x == static_cast<double>(static_cast<int64_t>(x));
+}
+
+napi_value Fail(napi_env env, const char* message) {
+  napi_throw_range_error(env, nullptr, message);
+  return nullptr;
+}
+
+// rankOneChain(mats, outs, u, v, args): see the top of this file.
+napi_value RankOneChain(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  size_t argc = 5;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 5) {
+    napi_throw_type_error(env, nullptr, "rankOneChain: wrong number of arguments");
+    return nullptr;
+  }
+  double *u, *v, *args;
+  size_t uLength, vLength, argsLength;
+  if (!floats(env, argv[2], u, uLength) || !floats(env, argv[3], v, vLength) || !floats(env, argv[4], args, argsLength)) {
+    napi_throw_type_error(env, nullptr, "rankOneChain: u, v and args must be Float64Arrays");
+    return nullptr;
+  }
+  if (argsLength < 2 || !whole(args[0], 1e9) || !whole(args[1], 1e9)) return Fail(env, "rankOneChain: args starts with n and first, whole numbers");
+  const int64_t n = static_cast<int64_t>(args[0]), first = static_cast<int64_t>(args[1]);
+  if (n < 1 || first >= n || argsLength < static_cast<size_t>(2 + 4 * n)) return Fail(env, "rankOneChain: args holds at, rows, cols and outAt for each of n factors, first < n");
+  std::vector<Factor> fs(n);
+  std::vector<double*> outs(n, nullptr);
+  int64_t vectors = 0;
+  for (int64_t i = 0; i < n; i++) {
+    const double* f = args + 2 + 4 * i;
+    if (!whole(f[0], 9007199254740991.0) || !whole(f[1], 1e9) || !whole(f[2], 1e9) || !whole(f[3], 9007199254740991.0)) {
+      return Fail(env, "rankOneChain: at, rows, cols and outAt must be whole numbers >= 0");
+    }
+    napi_value mat, out;
+    double* data;
+    size_t length;
+    if (napi_get_element(env, argv[0], static_cast<uint32_t>(i), &mat) != napi_ok || !floats(env, mat, data, length)) {
+      napi_throw_type_error(env, nullptr, "rankOneChain: mats must be an array of Float64Arrays");
+      return nullptr;
+    }
+    const int64_t at = static_cast<int64_t>(f[0]), rows = static_cast<int64_t>(f[1]), cols = static_cast<int64_t>(f[2]);
+    if (at > static_cast<int64_t>(length) || rows * cols > static_cast<int64_t>(length) - at) return Fail(env, "rankOneChain: a factor reaches past its array");
+    if (i > 0 && fs[i - 1].cols != rows) return Fail(env, "rankOneChain: the factors do not line up");
+    fs[i] = Factor{data + at, rows, cols};
+    vectors += rows;
+    if (i < first) continue;
+    if (napi_get_element(env, argv[1], static_cast<uint32_t>(i), &out) != napi_ok) return Fail(env, "rankOneChain: outs must be an array");
+    napi_valuetype kind;
+    napi_typeof(env, out, &kind);
+    if (kind == napi_null || kind == napi_undefined) continue;
+    const int64_t outAt = static_cast<int64_t>(f[3]);
+    if (!floats(env, out, outs[i], length) || outAt > static_cast<int64_t>(length) || rows * cols > static_cast<int64_t>(length) - outAt) {
+      return Fail(env, "rankOneChain: each needed out must be a Float64Array with rows·cols entries from outAt");
+    }
+    outs[i] += outAt;
+  }
+  if (static_cast<int64_t>(uLength) < fs[0].rows || static_cast<int64_t>(vLength) < fs[n - 1].cols) return Fail(env, "rankOneChain: u and v are shorter than the chain's rows and columns");
+  // a_i for every i (a_0 = u), one after another; then b, carried down from v.
+  std::vector<double> a(vectors);
+  std::vector<int64_t> aAt(n);
+  for (int64_t k = 0; k < fs[0].rows; k++) a[k] = u[k];
+  for (int64_t i = 1, at = fs[0].rows; i < n; at += fs[i].rows, i++) {
+    aAt[i] = at;
+    transposedTimes(fs[i - 1], a.data() + aAt[i - 1], a.data() + at);
+  }
+  int64_t widest = 0;
+  for (const Factor& f : fs) widest = std::max(widest, std::max(f.rows, f.cols));
+  std::vector<double> b(widest), next(widest);
+  for (int64_t k = 0; k < fs[n - 1].cols; k++) b[k] = v[k];
+  for (int64_t i = n - 1; i >= first; i--) {
+    const Factor& f = fs[i];
+    if (outs[i] != nullptr) outer(a.data() + aAt[i], f.rows, b.data(), f.cols, outs[i]);
+    if (i > first) {
+      times(f, b.data(), next.data());
+      b.swap(next);
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// Adds rankOneChain to the addon's exports (called by native/gemm.cc's module init).
+void adjointRegisterChain(napi_env env, napi_value exports) {
+  napi_value fn;
+  napi_create_function(env, "rankOneChain", NAPI_AUTO_LENGTH, RankOneChain, nullptr, &fn);
+  napi_set_named_property(env, exports, "rankOneChain", fn);
+}
