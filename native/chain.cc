@@ -16,6 +16,9 @@
 #include <cstdint>
 #include <vector>
 
+// The Float64Array `value` (its data and length), or false where it is not one (native/rows.cc).
+bool adjointFloats(napi_env env, napi_value value, double*& data, size_t& length);
+
 namespace {
 
 struct Factor {
@@ -69,15 +72,6 @@ void outer(const double* x, int64_t rows, const double* y, int64_t cols, double*
   }
 }
 
-// The Float64Array `value` (its data and length), or false where it is not one.
-bool floats(napi_env env, napi_value value, double*& data, size_t& length) {
-  napi_typedarray_type type;
-  void* ptr;
-  if (napi_get_typedarray_info(env, value, &type, &length, &ptr, nullptr, nullptr) != napi_ok || type != napi_float64_array) return false;
-  data = static_cast<double*>(ptr);
-  return true;
-}
-
 bool whole(double x, double most) {
   return x >= 0 && x <= most && x == static_cast<double>(static_cast<int64_t>(x));
 }
@@ -97,7 +91,7 @@ napi_value RankOneChain(napi_env env, napi_callback_info info) {
   }
   double *u, *v, *args;
   size_t uLength, vLength, argsLength;
-  if (!floats(env, argv[2], u, uLength) || !floats(env, argv[3], v, vLength) || !floats(env, argv[4], args, argsLength)) {
+  if (!adjointFloats(env, argv[2], u, uLength) || !adjointFloats(env, argv[3], v, vLength) || !adjointFloats(env, argv[4], args, argsLength)) {
     napi_throw_type_error(env, nullptr, "rankOneChain: u, v and args must be Float64Arrays");
     return nullptr;
   }
@@ -115,7 +109,7 @@ napi_value RankOneChain(napi_env env, napi_callback_info info) {
     napi_value mat, out;
     double* data;
     size_t length;
-    if (napi_get_element(env, argv[0], static_cast<uint32_t>(i), &mat) != napi_ok || !floats(env, mat, data, length)) {
+    if (napi_get_element(env, argv[0], static_cast<uint32_t>(i), &mat) != napi_ok || !adjointFloats(env, mat, data, length)) {
       napi_throw_type_error(env, nullptr, "rankOneChain: mats must be an array of Float64Arrays");
       return nullptr;
     }
@@ -130,7 +124,7 @@ napi_value RankOneChain(napi_env env, napi_callback_info info) {
     napi_typeof(env, out, &kind);
     if (kind == napi_null || kind == napi_undefined) continue;
     const int64_t outAt = static_cast<int64_t>(f[3]);
-    if (!floats(env, out, outs[i], length) || outAt > static_cast<int64_t>(length) || rows * cols > static_cast<int64_t>(length) - outAt) {
+    if (!adjointFloats(env, out, outs[i], length) || outAt > static_cast<int64_t>(length) || rows * cols > static_cast<int64_t>(length) - outAt) {
       return Fail(env, "rankOneChain: each needed out must be a Float64Array with rows·cols entries from outAt");
     }
     outs[i] += outAt;

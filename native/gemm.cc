@@ -329,6 +329,19 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
+// C[m,n] += A·B for A, B and C stored by rows with row lengths lda, ldb, ldc, for the addon's other
+// kernels (native/lu.cc): steps as `gemm`'s (0 separate, 1 fused on the widest vectors, 2 fused
+// on four lanes; fused where the CPU has FMA3 only), the rows of C split over `threads`.
+void adjointMultiplyAdd(const double* a, int64_t lda, const double* b, int64_t ldb, double* c, int64_t ldc, int64_t m, int64_t k, int64_t n,
+                        int steps, int threads) {
+  static const bool canFuse = fusedSupported(), wide = canFuse && wideSupported();
+  if (m == 0 || n == 0 || k == 0) return;
+  const bool fused = steps != 0 && canFuse, use512 = fused && steps == 1 && wide;
+  const Product P{a, b, c, m, k, n, lda, ldb, ldc, false, false, false,
+                  use512 ? MR512 : MR256, use512 ? NR512 : NR256, use512 ? tileFused512 : fused ? tileFused : tile};
+  multiply(P, std::max(1, std::min(threads, 64)));
+}
+
 // The team for the addon's other kernels (native/rows.cc): fn(context, t, threads) for t < threads,
 // threads reserved first (fewer where the system refuses one).
 void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context) {
@@ -343,6 +356,8 @@ void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context) {
 void adjointRegisterRows(napi_env env, napi_value exports);  // native/rows.cc
 void adjointRegisterVmath(napi_env env, napi_value exports);  // native/vmath.cc
 void adjointRegisterChain(napi_env env, napi_value exports);  // native/chain.cc
+void adjointRegisterLu(napi_env env, napi_value exports);  // native/lu.cc
+void adjointRegisterTriangular(napi_env env, napi_value exports);  // native/triangular.cc
 
 NAPI_MODULE_INIT() {
   napi_value fn;
@@ -357,5 +372,7 @@ NAPI_MODULE_INIT() {
   adjointRegisterRows(env, exports);
   adjointRegisterVmath(env, exports);
   adjointRegisterChain(env, exports);
+  adjointRegisterLu(env, exports);
+  adjointRegisterTriangular(env, exports);
   return exports;
 }

@@ -49,6 +49,16 @@ bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t n
   return true;
 }
 
+// (Shared with native/chain.cc, native/lu.cc and native/triangular.cc.) The Float64Array `value`
+// (its data and length), or false where it is not one.
+bool adjointFloats(napi_env env, napi_value value, double*& data, size_t& length) {
+  napi_typedarray_type type;
+  void* ptr;
+  if (napi_get_typedarray_info(env, value, &type, &length, &ptr, nullptr, nullptr) != napi_ok || type != napi_float64_array) return false;
+  data = static_cast<double*>(ptr);
+  return true;
+}
+
 // A range [start, end) of an array of `length` from two numbers, or false (a range error thrown).
 bool adjointRange(napi_env env, double s, double e, size_t length, int64_t& start, int64_t& end) {
   if (!(s >= 0 && e >= s && e <= static_cast<double>(length)) || s != static_cast<double>(static_cast<int64_t>(s)) ||

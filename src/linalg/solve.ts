@@ -53,8 +53,17 @@ const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
     const count = kept.count;
     const bBar = luSolveTransposed(kept.factors, g.values, count, n, k, allocF64(b.size));
     const aBar = allocF64(a.size), x = r.out!.values;
-    for (let t = 0; t < count; t++) gemm(bBar, t * n * k, x, t * n * k, aBar, t * n * n, n, k, n, false, true, true);
-    for (let i = 0; i < aBar.length; i++) aBar[i] = -aBar[i]!;
+    if (k === 1) { // one right-hand side: Ā = −(0 + b̄ xᵀ), gemm's outer product and the negation in one pass
+      for (let t = 0, o = 0; t < count; t++) {
+        for (let i = 0; i < n; i++) {
+          const bi = bBar[t * n + i]!;
+          for (let j = 0; j < n; j++, o++) aBar[o] = -(0 + bi * x[t * n + j]!);
+        }
+      }
+    } else {
+      for (let t = 0; t < count; t++) gemm(bBar, t * n * k, x, t * n * k, aBar, t * n * n, n, k, n, false, true, true);
+      for (let i = 0; i < aBar.length; i++) aBar[i] = -aBar[i]!;
+    }
     return [new Tensor(aBar, a.shape), new Tensor(bBar, b.shape)];
   },
   freshCotangents: true,

@@ -2,6 +2,8 @@
 import { gemm } from '../matmul.js';
 import { substitute } from './triangular.js';
 import { residentProducts, type ResidentProducts } from '../wasm/gemm.js';
+import { nativeLuFactor } from '../native/nativeGemm.js';
+import { threadsInfo } from '../../threads/pool.js';
 
 export interface LuFactors {
   /** L (unit lower, below the diagonal) and U (upper, diagonal included) packed in one n×n matrix per batch entry. */
@@ -89,14 +91,20 @@ function factorInMemory(r: ResidentProducts, a: Float64Array, lu: Float64Array, 
       v[row + i] = 1;
     }
   }
-  const padded = np === n ? perm : new Int32Array(np).map((_, i) => (i < n ? perm[i]! : i));
-  factorBlock(r, np, 0, np, padded, state);
-  if (padded !== perm) perm.set(padded.subarray(0, n));
-  for (let i = 0; i < n; i++) {
-    const row = i * np;
-    for (let j = 0; j < i; j++) v[row + j] = -v[row + j]!;
-    lu.set(v.subarray(row, row + n), off + i * n);
+  const native = nativeLuFactor();
+  if (native !== null) { // the same recursion natively (native/lu.cc): the same bits, no call per product
+    const order = Float64Array.from({ length: np }, (_, i) => (i < n ? perm[i]! : i));
+    const found = native(v, order, np, threadsInfo().threads, n); // the multipliers negated back there
+    for (let i = 0; i < n; i++) perm[i] = order[i]!;
+    state.sign *= found.sign;
+    state.zero ||= found.zero;
+  } else {
+    const padded = np === n ? perm : new Int32Array(np).map((_, i) => (i < n ? perm[i]! : i));
+    factorBlock(r, np, 0, np, padded, state);
+    if (padded !== perm) perm.set(padded.subarray(0, n));
+    for (let i = 0; i < n; i++) for (let j = 0, row = i * np; j < i; j++) v[row + j] = -v[row + j]!;
   }
+  for (let i = 0; i < n; i++) lu.set(v.subarray(i * np, i * np + n), off + i * n);
 }
 
 /** Columns [c0, c1) of the resident matrix (row length ld), recursively: as factorRecursive, in place. */

@@ -1,5 +1,13 @@
 /** @file Triangular substitution on row-major matrices: op(A) X = B solved in place of B, batched, blocked for many right-hand sides (no AD here). */
 import { gemm } from '../matmul.js';
+import { nativeSubstituteVector } from '../native/nativeGemm.js';
+
+/**
+ * Rows from which a solve against one vector runs natively where the addon is loaded
+ * (native/triangular.cc: the same steps, so the same bits; four rows' sums at once, where the loop
+ * here waits on each subtraction — 4.4 ns a multiply-add at n = 512).
+ */
+const NATIVE_ROWS = 16;
 
 /** Rows substituted directly at the leaves of the recursive solve, and the fewest right-hand sides for which it pays. */
 const LEAF = 16;
@@ -68,15 +76,19 @@ function substituteRows(
   // Element (i, p) of op(A).
   const rowStride = transposeA ? 1 : n, colStride = transposeA ? n : 1;
   if (k === 1) {
-    substituteVector(a, aOff, rowStride, colStride, forward, unitDiagonal, x, xOff, r0, r1);
+    const native = r1 - r0 >= NATIVE_ROWS ? nativeSubstituteVector() : null;
+    if (native !== null) native(a, aOff, n, transposeA, forward, unitDiagonal, x, xOff, r0, r1);
+    else substituteVector(a, aOff, rowStride, colStride, forward, unitDiagonal, x, xOff, r0, r1);
     return;
   }
+  // Each row takes the solved rows out in the order they were solved (forward: p = r0 … i − 1;
+  // backward: p = r1 − 1 … i + 1), as substituteVector's column form must.
   for (let step = r0; step < r1; step++) {
     const i = forward ? step : r1 - 1 - (step - r0);
     const xi = xOff + i * k;
     const ai = aOff + i * rowStride;
-    const p0 = forward ? r0 : i + 1, p1 = forward ? i : r1;
-    for (let p = p0; p < p1; p++) {
+    const count = forward ? i - r0 : r1 - 1 - i, first = forward ? r0 : r1 - 1, dp = forward ? 1 : -1;
+    for (let q = 0, p = first; q < count; q++, p += dp) {
       const f = a[ai + p * colStride]!;
       if (f === 0) continue;
       const xp = xOff + p * k;
@@ -90,24 +102,55 @@ function substituteRows(
 }
 
 /**
- * substituteRows for one right-hand side: each x_i kept in a local while the solved x_p are taken
- * out of it — the same operations in the same order (the same bits), without a loop over k per
- * entry of A (a solve against one vector at n = 512 took 3× as long that way).
+ * substituteRows for one right-hand side — the same operations in the same order (the same bits),
+ * without a loop over k per entry of A (a solve against one vector at n = 512 took 3× as long that
+ * way). Where op(A)'s rows lie along A's rows, by rows: each x_i kept in a local while the solved
+ * x_p are taken out of it. Where they lie down A's columns (op(A) = Aᵀ), by columns: each x_p, once
+ * solved, taken out of every x_i still to come, along A's row p — each x_i still receives its
+ * terms in the order the x_p were solved, and A is read along its rows (at n = 512 the walk down
+ * the columns, a cache line per entry, took three times as long).
  */
 function substituteVector(
   a: Float64Array, aOff: number, rowStride: number, colStride: number, forward: boolean, unitDiagonal: boolean,
   x: Float64Array, xOff: number, r0: number, r1: number,
 ): void {
+  if (colStride !== 1) {
+    // op(A)(i, p) = a[aOff + p·colStride + i]: for each solved p, the x_i after it in solving order.
+    for (let step = r0; step < r1; step++) {
+      const p = forward ? step : r1 - 1 - (step - r0);
+      const ap = aOff + p * colStride;
+      const xp = unitDiagonal ? x[xOff + p]! : x[xOff + p]! / a[ap + p]!;
+      x[xOff + p] = xp;
+      if (forward) {
+        for (let i = p + 1; i < r1; i++) {
+          const f = a[ap + i]!;
+          if (f !== 0) x[xOff + i] -= f * xp;
+        }
+      } else {
+        for (let i = p - 1; i >= r0; i--) {
+          const f = a[ap + i]!;
+          if (f !== 0) x[xOff + i] -= f * xp;
+        }
+      }
+    }
+    return;
+  }
   for (let step = r0; step < r1; step++) {
     const i = forward ? step : r1 - 1 - (step - r0);
     const ai = aOff + i * rowStride;
-    const p0 = forward ? r0 : i + 1, p1 = forward ? i : r1;
     let xi = x[xOff + i]!;
-    for (let p = p0; p < p1; p++) {
-      const f = a[ai + p * colStride]!;
-      if (f !== 0) xi -= f * x[xOff + p]!;
+    if (forward) {
+      for (let p = r0; p < i; p++) {
+        const f = a[ai + p]!;
+        if (f !== 0) xi -= f * x[xOff + p]!;
+      }
+    } else {
+      for (let p = r1 - 1; p > i; p--) {
+        const f = a[ai + p]!;
+        if (f !== 0) xi -= f * x[xOff + p]!;
+      }
     }
-    x[xOff + i] = unitDiagonal ? xi : xi / a[ai + i * colStride]!;
+    x[xOff + i] = unitDiagonal ? xi : xi / a[ai + i]!;
   }
 }
 

@@ -50,6 +50,10 @@ interface Addon {
   combineRows?(out: Float64Array, full: Float64Array, row: Float64Array, args: Float64Array): void;
   /** native/chain.cc: a chain's cotangents a_i b_iᵀ for Ḡ = u vᵀ (args: n, first, then at, rows, cols, outAt per factor). */
   rankOneChain?(mats: readonly Float64Array[], outs: ReadonlyArray<Float64Array | null>, u: Float64Array, v: Float64Array, args: Float64Array): void;
+  /** native/lu.cc: the resident LU of linalg/lu.ts (args: ld, threads, steps; sign and zero written back). */
+  luFactor?(v: Float64Array, perm: Float64Array, args: Float64Array): void;
+  /** native/triangular.cc: op(A) x = b against one vector, linalg/triangular.ts's steps (args: aOff, n, transposeA, forward, unitDiagonal, xOff, r0, r1). */
+  substituteVector?(a: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = tanh(x[p]), Math.tanh's bits (args: start, end, threads). */
   tanh(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = g[p]·(1 − y[p]²) with the strong zero, unaryVjpKernel's bits (args: start, end, threads). */
@@ -241,6 +245,55 @@ export function nativeRankOneChain(): ((mats: readonly Float64Array[], outs: Rea
 }
 
 /**
+ * The LU factorisation of linalg/lu.ts's factorInMemory natively (native/lu.cc), where the addon is
+ * loaded and on and has it (else null): the ld×ld matrix at the start of `v` factored in place with
+ * the same recursion, leaves and products, so the same bits (the multipliers of the first
+ * `negateBack` rows given back their sign); `perm` (as float64s) permuted with the rows; the
+ * products from 128³ on `threads`. Returns det(P)'s sign and whether a pivot was zero. @internal
+ */
+export function nativeLuFactor(): ((v: Float64Array, perm: Float64Array, ld: number, threads: number, negateBack: number) => { sign: number; zero: boolean }) | null {
+  return nativeLoaded() && addon!.luFactor !== undefined ? luFactor : null;
+}
+
+const luArgs = new Float64Array(6);
+function luFactor(v: Float64Array, perm: Float64Array, ld: number, threads: number, negateBack: number): { sign: number; zero: boolean } {
+  luArgs[0] = ld;
+  luArgs[1] = threads;
+  luArgs[2] = steps();
+  luArgs[5] = negateBack;
+  addon!.luFactor!(v, perm, luArgs);
+  return { sign: luArgs[3]!, zero: luArgs[4] === 1 };
+}
+
+/**
+ * A triangular solve against one vector natively (native/triangular.cc), where the addon is loaded
+ * and on and has it (else null): rows [r0, r1) of x, op(A)(i, p) = a[aOff + i·n + p] (or
+ * a[aOff + p·n + i] transposed), with linalg/triangular.ts substituteVector's steps in its order,
+ * so the same bits. @internal
+ */
+export function nativeSubstituteVector(): ((a: Float64Array, aOff: number, n: number, transposeA: boolean, forward: boolean, unitDiagonal: boolean, x: Float64Array, xOff: number, r0: number, r1: number) => void) | null {
+  return nativeLoaded() && addon!.substituteVector !== undefined ? substituteVector : null;
+}
+
+const substituteArgs = new Float64Array(8);
+function substituteVector(a: Float64Array, aOff: number, n: number, transposeA: boolean, forward: boolean, unitDiagonal: boolean, x: Float64Array, xOff: number, r0: number, r1: number): void {
+  substituteArgs[0] = aOff;
+  substituteArgs[1] = n;
+  substituteArgs[2] = +transposeA;
+  substituteArgs[3] = +forward;
+  substituteArgs[4] = +unitDiagonal;
+  substituteArgs[5] = xOff;
+  substituteArgs[6] = r0;
+  substituteArgs[7] = r1;
+  addon!.substituteVector!(a, x, substituteArgs);
+}
+
+/** native/gemm.cc's steps as set: 0 separate, 1 fused on the widest vectors, 2 fused on four lanes. */
+function steps(): number {
+  return fusedWanted && addon!.fma ? (wideWanted && addon!.avx512 === true ? 1 : 2) : 0;
+}
+
+/**
  * tanh over an array natively (native/vmath.cc), where the addon is loaded and on: out[p] =
  * tanh(x[p]) for p < x.length, Math.tanh's bits (wasm/transcendental.ts's algorithm, four lanes),
  * split over `threads`. @internal
@@ -288,7 +341,7 @@ const args = new Float64Array(14);
 const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, transA, transB, fresh, threads) => {
   args[0] = aOff; args[1] = lda; args[2] = bOff; args[3] = ldb; args[4] = cOff; args[5] = ldc;
   args[6] = m; args[7] = k; args[8] = n; args[9] = +transA; args[10] = +transB; args[11] = +fresh; args[12] = threads;
-  args[13] = fusedWanted && addon!.fma ? (wideWanted && addon!.avx512 === true ? 1 : 2) : 0; // native/gemm.cc's steps
+  args[13] = steps(); // native/gemm.cc's
   addon!.gemm(a, b, c, args);
 };
 

@@ -1,0 +1,145 @@
+// adjoint's native triangular solve against one vector (src/tensor/kernels/linalg/triangular.ts's
+// substituteVector computes the same in JavaScript, with the same bits):
+//   substituteVector(a, x, args = [aOff, n, transposeA, forward, unitDiagonal, xOff, r0, r1]):
+//   op(A) x = b for rows [r0, r1) of x (b in x, from xOff), op(A)(i, p) = a[aOff + i·n + p], or
+//   a[aOff + p·n + i] with transposeA; forward where op(A) is lower triangular. Each x_i takes the
+//   solved x_p out in the order they were solved, x_i −= op(A)(i, p)·x_p, skipping a zero
+//   op(A)(i, p), then divides by the diagonal (not with unitDiagonal): the JavaScript loop's steps
+//   (-ffp-contract=off: no fused multiply-add).
+// op(A)'s rows along A's rows: four rows at once, each its own running sum over the rows solved
+// before the four, then the four among themselves in order — where one row at a time waits on its
+// subtraction every step. op(A)'s rows down A's columns: by columns, each x_p once solved taken out
+// of every x_i still to come along A's row p (contiguous).
+#include <node_api.h>
+
+#include <cmath>
+#include <cstdint>
+
+// The Float64Array `value` (its data and length), or false where it is not one (native/rows.cc).
+bool adjointFloats(napi_env env, napi_value value, double*& data, size_t& length);
+
+namespace {
+
+// Forward, by rows: x_i −= Σ_{p < i} a[i·n + p] x_p, p in order, from r0.
+void forwardRows(const double* a, int64_t n, bool unit, double* x, int64_t r0, int64_t r1) {
+  int64_t i = r0;
+  for (; i + 4 <= r1; i += 4) {
+    const double *a0 = a + i * n, *a1 = a0 + n, *a2 = a1 + n, *a3 = a2 + n;
+    double s0 = x[i], s1 = x[i + 1], s2 = x[i + 2], s3 = x[i + 3];
+    for (int64_t p = r0; p < i; p++) {
+      const double xp = x[p];
+      if (a0[p] != 0) s0 -= a0[p] * xp;
+      if (a1[p] != 0) s1 -= a1[p] * xp;
+      if (a2[p] != 0) s2 -= a2[p] * xp;
+      if (a3[p] != 0) s3 -= a3[p] * xp;
+    }
+    x[i] = s0 = unit ? s0 : s0 / a0[i];
+    if (a1[i] != 0) s1 -= a1[i] * s0;
+    x[i + 1] = s1 = unit ? s1 : s1 / a1[i + 1];
+    if (a2[i] != 0) s2 -= a2[i] * s0;
+    if (a2[i + 1] != 0) s2 -= a2[i + 1] * s1;
+    x[i + 2] = s2 = unit ? s2 : s2 / a2[i + 2];
+    if (a3[i] != 0) s3 -= a3[i] * s0;
+    if (a3[i + 1] != 0) s3 -= a3[i + 1] * s1;
+    if (a3[i + 2] != 0) s3 -= a3[i + 2] * s2;
+    x[i + 3] = unit ? s3 : s3 / a3[i + 3];
+  }
+  for (; i < r1; i++) {
+    const double* ai = a + i * n;
+    double s = x[i];
+    for (int64_t p = r0; p < i; p++)
+      if (ai[p] != 0) s -= ai[p] * x[p];
+    x[i] = unit ? s : s / ai[i];
+  }
+}
+
+// Backward, by rows: x_i −= Σ_{p > i} a[i·n + p] x_p, p from r1 − 1 down.
+void backwardRows(const double* a, int64_t n, bool unit, double* x, int64_t r0, int64_t r1) {
+  int64_t i = r1 - 1;
+  for (; i - 3 >= r0; i -= 4) {
+    const double *a0 = a + i * n, *a1 = a0 - n, *a2 = a1 - n, *a3 = a2 - n;  // rows i, i − 1, i − 2, i − 3
+    double s0 = x[i], s1 = x[i - 1], s2 = x[i - 2], s3 = x[i - 3];
+    for (int64_t p = r1 - 1; p > i; p--) {
+      const double xp = x[p];
+      if (a0[p] != 0) s0 -= a0[p] * xp;
+      if (a1[p] != 0) s1 -= a1[p] * xp;
+      if (a2[p] != 0) s2 -= a2[p] * xp;
+      if (a3[p] != 0) s3 -= a3[p] * xp;
+    }
+    x[i] = s0 = unit ? s0 : s0 / a0[i];
+    if (a1[i] != 0) s1 -= a1[i] * s0;
+    x[i - 1] = s1 = unit ? s1 : s1 / a1[i - 1];
+    if (a2[i] != 0) s2 -= a2[i] * s0;
+    if (a2[i - 1] != 0) s2 -= a2[i - 1] * s1;
+    x[i - 2] = s2 = unit ? s2 : s2 / a2[i - 2];
+    if (a3[i] != 0) s3 -= a3[i] * s0;
+    if (a3[i - 1] != 0) s3 -= a3[i - 1] * s1;
+    if (a3[i - 2] != 0) s3 -= a3[i - 2] * s2;
+    x[i - 3] = unit ? s3 : s3 / a3[i - 3];
+  }
+  for (; i >= r0; i--) {
+    const double* ai = a + i * n;
+    double s = x[i];
+    for (int64_t p = r1 - 1; p > i; p--)
+      if (ai[p] != 0) s -= ai[p] * x[p];
+    x[i] = unit ? s : s / ai[i];
+  }
+}
+
+// By columns (op(A) = Aᵀ): x_p solved, then x_i −= a[p·n + i]·x_p for the rows after p in solving order.
+void columns(const double* a, int64_t n, bool forward, bool unit, double* x, int64_t r0, int64_t r1) {
+  for (int64_t step = r0; step < r1; step++) {
+    const int64_t p = forward ? step : r1 - 1 - (step - r0);
+    const double* ap = a + p * n;
+    const double xp = unit ? x[p] : x[p] / ap[p];
+    x[p] = xp;
+    if (forward) {
+      for (int64_t i = p + 1; i < r1; i++)
+        if (ap[i] != 0) x[i] -= ap[i] * xp;
+    } else {
+      for (int64_t i = p - 1; i >= r0; i--)
+        if (ap[i] != 0) x[i] -= ap[i] * xp;
+    }
+  }
+}
+
+// substituteVector(a, x, args): see the top of this file.
+napi_value SubstituteVector(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  size_t argc = 3;
+  double *a, *x, *args;
+  size_t aLength, xLength, argsLength;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 3 || !adjointFloats(env, argv[0], a, aLength) ||
+      !adjointFloats(env, argv[1], x, xLength) || !adjointFloats(env, argv[2], args, argsLength)) {
+    napi_throw_type_error(env, nullptr, "substituteVector: pass A, x and the numbers as three Float64Arrays");
+    return nullptr;
+  }
+  bool whole = argsLength >= 8;
+  for (size_t t = 0; whole && t < 8; t++) whole = args[t] >= 0 && args[t] <= 9007199254740991.0 && args[t] == std::floor(args[t]);
+  if (!whole) {
+    napi_throw_range_error(env, nullptr, "substituteVector: args is [aOff, n, transposeA, forward, unitDiagonal, xOff, r0, r1], whole numbers >= 0");
+    return nullptr;
+  }
+  const int64_t aOff = static_cast<int64_t>(args[0]), n = static_cast<int64_t>(args[1]), xOff = static_cast<int64_t>(args[5]);
+  const int64_t r0 = static_cast<int64_t>(args[6]), r1 = static_cast<int64_t>(args[7]);
+  // A's n×n block and x's n entries lie inside their arrays, and r0 ≤ r1 ≤ n.
+  if (r0 > r1 || r1 > n || (n > 0 && (static_cast<double>(aOff) + static_cast<double>(n) * static_cast<double>(n) > static_cast<double>(aLength) ||
+                                      xOff + n > static_cast<int64_t>(xLength)))) {
+    napi_throw_range_error(env, nullptr, "substituteVector: A's n×n block or x's n entries reach past their arrays, or r0 ≤ r1 ≤ n fails");
+    return nullptr;
+  }
+  const bool transposeA = args[2] != 0, forward = args[3] != 0, unit = args[4] != 0;
+  if (transposeA) columns(a + aOff, n, forward, unit, x + xOff, r0, r1);
+  else if (forward) forwardRows(a + aOff, n, unit, x + xOff, r0, r1);
+  else backwardRows(a + aOff, n, unit, x + xOff, r0, r1);
+  return nullptr;
+}
+
+}  // namespace
+
+// Adds substituteVector to the addon's exports (called by native/gemm.cc's module init).
+void adjointRegisterTriangular(napi_env env, napi_value exports) {
+  napi_value fn;
+  napi_create_function(env, "substituteVector", NAPI_AUTO_LENGTH, SubstituteVector, nullptr, &fn);
+  napi_set_named_property(env, exports, "substituteVector", fn);
+}
