@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 void adjointMultiplyAdd(const double* a, int64_t lda, const double* b, int64_t ldb, double* c, int64_t ldc, int64_t m, int64_t k, int64_t n,
@@ -30,6 +31,15 @@ namespace {
 constexpr int64_t PANEL_LEAF = 4, SOLVE_LEAF = 4;  // lu.ts's
 constexpr int64_t NATIVE_MIN_WORK = 20 * 20 * 20;  // ../src/tensor/kernels/native/nativeGemm.ts
 constexpr int64_t PARALLEL_ROWS = 16, NATIVE_PARALLEL_WORK = 128 * 128 * 128;  // wasm/gemm.ts's nativeThreads
+
+typedef double v4d __attribute__((vector_size(32)));
+inline v4d splat(double x) { return (v4d){x, x, x, x}; }
+inline v4d load4(const double* p) {
+  v4d v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void store4(double* p, v4d v) { std::memcpy(p, &v, sizeof v); }
 
 struct Lu {
   double* v;
@@ -45,6 +55,16 @@ void multiplyAdd(Lu& L, int64_t a, int64_t b, int64_t c, int64_t m, int64_t k, i
   const int64_t ld = L.ld;
   const double *A = L.v + a, *B = L.v + b;
   double* C = L.v + c;
+  if (m * k * n < NATIVE_MIN_WORK && n == 4) {  // a leaf's update of the 4 columns to its right (the most frequent)
+    const v4d b0 = load4(B), b1 = load4(B + ld), b2 = load4(B + 2 * ld), b3 = load4(B + 3 * ld);
+    for (int64_t i = 0; i < m; i++) {
+      const double* a = A + i * ld;
+      v4d s = splat(0);  // the same steps as below, four columns at once
+      for (int64_t p = 0; p < k; p++) s = s + splat(a[p]) * (p == 0 ? b0 : p == 1 ? b1 : p == 2 ? b2 : p == 3 ? b3 : load4(B + p * ld));
+      store4(C + i * ld, load4(C + i * ld) + s);
+    }
+    return;
+  }
   if (m * k * n < NATIVE_MIN_WORK) {  // each entry C + s, s the sum from +0 in order, separate steps
     thread_local std::vector<double> row;
     if (static_cast<int64_t>(row.size()) < n) row.resize(n);

@@ -54,10 +54,11 @@ const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
     const bBar = luSolveTransposed(kept.factors, g.values, count, n, k, allocF64(b.size));
     const aBar = allocF64(a.size), x = r.out!.values;
     if (k === 1) { // one right-hand side: Ā = −(0 + b̄ xᵀ), gemm's outer product and the negation in one pass
-      for (let t = 0, o = 0; t < count; t++) {
+      for (let t = 0; t < count; t++) {
+        const xt = x.subarray(t * n, (t + 1) * n);
         for (let i = 0; i < n; i++) {
-          const bi = bBar[t * n + i]!;
-          for (let j = 0; j < n; j++, o++) aBar[o] = -(0 + bi * x[t * n + j]!);
+          const bi = bBar[t * n + i]!, row = aBar.subarray((t * n + i) * n, (t * n + i + 1) * n);
+          for (let j = 0; j < n; j++) row[j] = -(0 + bi * xt[j]!);
         }
       }
     } else {
