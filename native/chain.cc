@@ -2,8 +2,9 @@
 // (src/tensor/kernels/chainRankOne.ts computes the same in JavaScript, with the same bits):
 //   rankOneChain(mats, outs, u, v, args = [n, first, then per factor: at, rows, cols, outAt]):
 //   with Ḡ = u vᵀ, M̄_i = a_i b_iᵀ, a_0 = u, a_i = M_{i−1}ᵀ a_{i−1}; b_{n−1} = v, b_i = M_{i+1} b_{i+1},
-//   written into outs[i] from element outAt (a Float64Array, or null/undefined for a factor not
-//   needed) for i ≥ first: each its own array, or one array for all of them at their places.
+//   written into outs[i] from element outAt for i ≥ first (outAt −1, or a null or undefined
+//   outs[i], for a factor not needed). mats and outs hold an array per factor, or one array (one
+//   element) for all of them at their offsets.
 // mats[i] holds M_i row-major from element `at` (a stacked chain's factors share one buffer).
 // Each entry is the JavaScript loop's sum in its order, each step a product rounded then a sum
 // rounded (-ffp-contract=off: no fused multiply-add), so the same bits:
@@ -101,33 +102,46 @@ napi_value RankOneChain(napi_env env, napi_callback_info info) {
   std::vector<Factor> fs(n);
   std::vector<double*> outs(n, nullptr);
   int64_t vectors = 0;
+  // One array in `mats` (or `outs`) holds every factor (every cotangent), at its offset: one element
+  // read for the chain, where 200 of them took about as long as the arithmetic at 8×8.
+  uint32_t matCount = 0, outCount = 0;
+  if (napi_get_array_length(env, argv[0], &matCount) != napi_ok || napi_get_array_length(env, argv[1], &outCount) != napi_ok ||
+      matCount == 0 || outCount == 0) {
+    napi_throw_type_error(env, nullptr, "rankOneChain: mats and outs must be non-empty arrays");
+    return nullptr;
+  }
+  double *data = nullptr, *outData = nullptr;
+  size_t length = 0, outLength = 0;
   for (int64_t i = 0; i < n; i++) {
     const double* f = args + 2 + 4 * i;
-    if (!whole(f[0], 9007199254740991.0) || !whole(f[1], 1e9) || !whole(f[2], 1e9) || !whole(f[3], 9007199254740991.0)) {
-      return Fail(env, "rankOneChain: at, rows, cols and outAt must be whole numbers >= 0");
+    if (!whole(f[0], 9007199254740991.0) || !whole(f[1], 1e9) || !whole(f[2], 1e9) || !(f[3] == -1 || whole(f[3], 9007199254740991.0))) {
+      return Fail(env, "rankOneChain: at, rows and cols must be whole numbers >= 0, and outAt too or -1");
     }
     napi_value mat, out;
-    double* data;
-    size_t length;
-    if (napi_get_element(env, argv[0], static_cast<uint32_t>(i), &mat) != napi_ok || !adjointFloats(env, mat, data, length)) {
-      napi_throw_type_error(env, nullptr, "rankOneChain: mats must be an array of Float64Arrays");
-      return nullptr;
+    if (i == 0 || matCount > 1) {
+      if (napi_get_element(env, argv[0], static_cast<uint32_t>(matCount > 1 ? i : 0), &mat) != napi_ok || !adjointFloats(env, mat, data, length)) {
+        napi_throw_type_error(env, nullptr, "rankOneChain: mats must be an array of Float64Arrays");
+        return nullptr;
+      }
     }
     const int64_t at = static_cast<int64_t>(f[0]), rows = static_cast<int64_t>(f[1]), cols = static_cast<int64_t>(f[2]);
     if (at > static_cast<int64_t>(length) || rows * cols > static_cast<int64_t>(length) - at) return Fail(env, "rankOneChain: a factor reaches past its array");
     if (i > 0 && fs[i - 1].cols != rows) return Fail(env, "rankOneChain: the factors do not line up");
     fs[i] = Factor{data + at, rows, cols};
     vectors += rows;
-    if (i < first) continue;
-    if (napi_get_element(env, argv[1], static_cast<uint32_t>(i), &out) != napi_ok) return Fail(env, "rankOneChain: outs must be an array");
-    napi_valuetype kind;
-    napi_typeof(env, out, &kind);
-    if (kind == napi_null || kind == napi_undefined) continue;
+    if (i < first || f[3] < 0) continue;
+    if (outData == nullptr || outCount > 1) {
+      if (napi_get_element(env, argv[1], static_cast<uint32_t>(outCount > 1 ? i : 0), &out) != napi_ok) return Fail(env, "rankOneChain: outs must be an array");
+      napi_valuetype kind;
+      napi_typeof(env, out, &kind);
+      if (kind == napi_null || kind == napi_undefined) continue;
+      if (!adjointFloats(env, out, outData, outLength)) return Fail(env, "rankOneChain: each needed out must be a Float64Array");
+    }
     const int64_t outAt = static_cast<int64_t>(f[3]);
-    if (!adjointFloats(env, out, outs[i], length) || outAt > static_cast<int64_t>(length) || rows * cols > static_cast<int64_t>(length) - outAt) {
+    if (outAt > static_cast<int64_t>(outLength) || rows * cols > static_cast<int64_t>(outLength) - outAt) {
       return Fail(env, "rankOneChain: each needed out must be a Float64Array with rows·cols entries from outAt");
     }
-    outs[i] += outAt;
+    outs[i] = outData + outAt;
   }
   if (static_cast<int64_t>(uLength) < fs[0].rows || static_cast<int64_t>(vLength) < fs[n - 1].cols) return Fail(env, "rankOneChain: u and v are shorter than the chain's rows and columns");
   // a_i for every i (a_0 = u), one after another; then b, carried down from v.

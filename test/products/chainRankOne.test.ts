@@ -31,8 +31,9 @@ describe('chainMatmul with a rank-one output cotangent', () => {
     ['26×26 (not multiples of 4)', [26, 26, 26, 26, 26]],
     ['rectangular', [25, 5, 2, 7, 4]],
     ['a tall product of thin factors', [30, 1, 1, 3, 2]],
-    ['12×12 and 16×16 (natively from 12 rows; the sweep without the addon)', [12, 12, 12, 16, 16]],
-    ['below the threshold (the sweep): 8×8', [8, 8, 8, 8, 8]],
+    ['12×12 and 16×16 (natively from 8 rows; the sweep without the addon)', [12, 12, 12, 16, 16]],
+    ['8×8 (natively from 8 rows; the sweep without the addon)', [8, 8, 8, 8, 8, 8]],
+    ['below the threshold (the sweep): 6×6', [6, 6, 6, 6, 6]],
   ];
 
   it.each(shapes)('%s: the gradient of sum(P) and of αᵀPβ equal the leave-one-out oracle and the fold of matmul', (_, extents) => {
@@ -137,6 +138,7 @@ describe.skipIf(!nativeState().available)('the rank-one sweep natively (native/c
     ['rectangular', [7, 3, 9, 1, 5, 11]],
     ['one factor', [4, 6]],
     ['long rows (not multiples of 4)', [13, 130, 5, 67]],
+    ['past a chunk of 32,768 (each cotangent a view of a chunk)', [181, 190, 187]],
   ])("%s: the JavaScript loops' bits, every factor or some, in chunks or in one buffer", (_, extents) => {
     for (const oneArray of [false, true]) {
       const ms = matrices(extents, 11 + extents.length, oneArray);

@@ -127,9 +127,10 @@ function smallSweep(
 const RANK_ONE_ROWS = 24;
 /**
  * The same where they run natively (native/chain.cc): paired against the sweep on 200 square
- * factors, 0.95 of its time at 12 rows, 0.77 at 16, 0.68–0.77 from 32 to 128; 1.17 at 8.
+ * factors, 0.95 of its time at 8 rows stacked (1.04 as a list of 200 tensors, whose reads by the
+ * addon cost as much as the arithmetic), 0.84 at 12, 0.65–0.77 from 16 to 128.
  */
-const NATIVE_RANK_ONE_ROWS = 12;
+const NATIVE_RANK_ONE_ROWS = 8;
 
 /**
  * A caller's request for the cotangents as one array, M̄_first … in order: where a sweep can leave

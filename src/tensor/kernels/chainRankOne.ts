@@ -11,7 +11,7 @@
  * special one: the cotangent of sum(P) is 𝟙𝟙ᵀ, and of a bilinear form αᵀPβ — a transfer-matrix
  * partition function, an HMM's likelihood as a chain of matrices — it is αβᵀ.
  */
-import { Chunks } from './chunks.js';
+import { CHUNK, Chunks } from './chunks.js';
 import type { Matrix, OneBuffer } from './chain.js';
 import { nativeRankOneChain } from './native/nativeGemm.js';
 
@@ -98,26 +98,33 @@ function nativeCotangents(
   needs: readonly unknown[], first: number, out: Array<Float64Array | null>, oneBuffer: OneBuffer | null,
 ): void {
   const n = ms.length;
-  const args = new Float64Array(2 + 4 * n);
+  const args = new Float64Array(2 + 4 * n).fill(-1);
   args[0] = n;
   args[1] = first;
   let total = 0;
   for (let i = first; i < n; i++) if (needs[i]) total += ms[i]!.rows * ms[i]!.cols;
-  const whole = oneBuffer !== null ? new Float64Array(total) : null;
+  // The cotangents in one array where asked, or where they fit a chunk (then views of it for the
+  // list form); else a chunk's view each. The factors as one array where they share one (a stack).
+  const whole = oneBuffer !== null || total <= CHUNK ? new Float64Array(total) : null;
   const chunks = whole === null ? new Chunks(total) : null;
-  const mats = new Array<Float64Array>(n), outs = new Array<Float64Array | null>(n).fill(null);
+  const shared = ms.every((m) => m.data === ms[0]!.data);
+  const mats = shared ? [ms[0]!.data] : new Array<Float64Array>(n);
+  const outs = whole !== null ? [whole] : new Array<Float64Array | null>(n).fill(null);
   for (let i = 0, place = 0; i < n; i++) {
     const m = ms[i]!, size = m.rows * m.cols, f = 2 + 4 * i;
-    mats[i] = m.data;
+    if (!shared) mats[i] = m.data;
     args[f] = m.at;
     args[f + 1] = m.rows;
     args[f + 2] = m.cols;
     if (i < first || !needs[i]) continue;
-    if (whole !== null) { // no view per factor: the one array and each place in it
-      outs[i] = whole;
+    if (whole !== null) { // no view per factor where one array is asked for: the array and each place in it
       args[f + 3] = place;
+      if (oneBuffer === null) out[i] = new Float64Array(whole.buffer, place * 8, size);
       place += size;
-    } else outs[i] = out[i] = chunks!.take(size);
+    } else {
+      args[f + 3] = 0;
+      outs[i] = out[i] = chunks!.take(size);
+    }
   }
   native(mats, outs, u, v, args);
   if (oneBuffer !== null) oneBuffer.array = whole;

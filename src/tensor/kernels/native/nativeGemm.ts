@@ -48,7 +48,7 @@ interface Addon {
   columnSums?(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/rows.cc: out = full ∘ row repeated down it (args: rows, n, op 0–3 = + − × ÷, rowFirst, threads). */
   combineRows?(out: Float64Array, full: Float64Array, row: Float64Array, args: Float64Array): void;
-  /** native/chain.cc: a chain's cotangents a_i b_iᵀ for Ḡ = u vᵀ (args: n, first, then at, rows, cols, outAt per factor). */
+  /** native/chain.cc: a chain's cotangents a_i b_iᵀ for Ḡ = u vᵀ (args: n, first, then at, rows, cols, outAt (−1: not needed) per factor; mats and outs one array per factor, or one for all). */
   rankOneChain?(mats: readonly Float64Array[], outs: ReadonlyArray<Float64Array | null>, u: Float64Array, v: Float64Array, args: Float64Array): void;
   /** native/lu.cc: the resident LU of linalg/lu.ts (args: ld, threads, steps; sign and zero written back). */
   luFactor?(v: Float64Array, perm: Float64Array, args: Float64Array): void;
