@@ -78,7 +78,8 @@ export type JacobianTree<Out, Arg> = 0 extends 1 & Out
 export type TreeDef =
   | { readonly kind: 'leaf' }
   | { readonly kind: 'null' } // an empty node: no children, no leaves (JAX's None)
-  | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
+  // `flat`: every child is a leaf (a list of parameters), rebuilt as one slice of the leaves
+  | { readonly kind: 'array'; readonly children: readonly TreeDef[]; readonly flat?: true }
   | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
 
 const LEAF: TreeDef = { kind: 'leaf' };
@@ -107,6 +108,11 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
     }
     if (node === null) return NULL_NODE;
     const isArray = Array.isArray(node);
+    if (isArray && allLeaves(node as unknown[])) { // a list of tensors and numbers: no walk per element
+      const list = node as ReadonlyArray<Tensor | number>;
+      for (let i = 0; i < list.length; i++) leaves.push(list[i]!);
+      return flatArray(list.length);
+    }
     if (isArray || isPlainObject(node)) {
       if (path.has(node)) {
         throw new InvalidArgumentError(
@@ -148,6 +154,26 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
   return { leaves, def };
 }
 
+/** Whether every element of `list` is a tensor or a number (a hole is not). */
+function allLeaves(list: readonly unknown[]): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (!(c instanceof Tensor || typeof c === 'number')) return false;
+  }
+  return true;
+}
+
+/** The structure of a list of `n` leaves (kept for the lengths met most: the structures are immutable). */
+function flatArray(n: number): TreeDef {
+  let def = flatArrays.get(n);
+  if (def === undefined) {
+    def = { kind: 'array', children: new Array<TreeDef>(n).fill(LEAF), flat: true };
+    if (flatArrays.size < 64) flatArrays.set(n, def);
+  }
+  return def;
+}
+const flatArrays = new Map<number, TreeDef>();
+
 /** Whether `v` is an ad.random Key (branded in random/key.ts, which core does not import). @internal */
 export function isPrngKey(v: unknown): boolean {
   return typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[Symbol.for('adjoint.prngKey')] === true;
@@ -159,7 +185,12 @@ export function unflatten<T>(def: TreeDef, leaves: readonly T[]): unknown {
   const build = (d: TreeDef): unknown => {
     if (d.kind === 'leaf') return leaves[k++];
     if (d.kind === 'null') return null;
-    if (d.kind === 'array') return d.children.map(build);
+    if (d.kind === 'array') {
+      if (d.flat !== true) return d.children.map(build);
+      const list = leaves.slice(k, k + d.children.length); // a list of leaves in one slice
+      k += d.children.length;
+      return list;
+    }
     const out: Record<string, unknown> = {};
     d.keys.forEach((key, i) => (out[key] = build(d.children[i]!)));
     return out;
