@@ -23,8 +23,8 @@
 void adjointMultiplyAdd(const double* a, int64_t lda, const double* b, int64_t ldb, double* c, int64_t ldc, int64_t m, int64_t k, int64_t n,
                         int steps, int threads);  // native/gemm.cc
 
-// The Float64Array `value` (its data and length), or false where it is not one (native/rows.cc).
-bool adjointFloats(napi_env env, napi_value value, double*& data, size_t& length);
+// The call's Float64Arrays, checked (native/rows.cc).
+bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length);
 
 namespace {
 
@@ -194,16 +194,12 @@ void factorBlock(Lu& L, int64_t c0, int64_t c1) {
 
 // luFactor(v, perm, args): see the top of this file.
 napi_value LuFactor(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  size_t argc = 3;
-  double *v, *perm, *args;
-  size_t vLength, permLength, argsLength;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 3 || !adjointFloats(env, argv[0], v, vLength) ||
-      !adjointFloats(env, argv[1], perm, permLength) || !adjointFloats(env, argv[2], args, argsLength)) {
-    napi_throw_type_error(env, nullptr, "luFactor: pass the matrix, the permutation and the numbers as three Float64Arrays");
-    return nullptr;
-  }
-  if (argsLength < 5 || !(args[0] >= 0 && args[0] <= 1e8) || args[0] != std::floor(args[0]) || static_cast<int64_t>(args[0]) % 4 != 0 ||
+  double* data[3];
+  size_t length[3];
+  if (!adjointArrays(env, info, 3, 5, data, length)) return nullptr;  // the matrix, the permutation, args
+  double *v = data[0], *perm = data[1], *args = data[2];
+  const size_t vLength = length[0], permLength = length[1], argsLength = length[2];
+  if (!(args[0] >= 0 && args[0] <= 1e8) || args[0] != std::floor(args[0]) || static_cast<int64_t>(args[0]) % 4 != 0 ||
       !(args[2] == 0 || args[2] == 1 || args[2] == 2)) {
     napi_throw_range_error(env, nullptr, "luFactor: args is [ld (a multiple of 4), threads, steps (0, 1 or 2), sign, zero, rows to negate back]");
     return nullptr;

@@ -23,7 +23,7 @@
 // refuses one; `threads` is then the count that runs).
 void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context);
 
-// (Shared with native/gemm.cc and native/vmath.cc.) The Float64Arrays of a call (`count` of them, at
+// (Shared with native/gemm.cc, native/vmath.cc, native/lu.cc and native/triangular.cc.) The Float64Arrays of a call (`count` of them, at
 // most 4; the last holds its numbers, at least `numbers`), or false with a type or range error thrown.
 bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length) {
   napi_value argv[4];
@@ -49,7 +49,7 @@ bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t n
   return true;
 }
 
-// (Shared with native/chain.cc, native/lu.cc and native/triangular.cc.) The Float64Array `value`
+// (Shared with native/chain.cc.) The Float64Array `value`
 // (its data and length), or false where it is not one.
 bool adjointFloats(napi_env env, napi_value value, double*& data, size_t& length) {
   napi_typedarray_type type;

@@ -15,74 +15,51 @@
 #include <cmath>
 #include <cstdint>
 
-// The Float64Array `value` (its data and length), or false where it is not one (native/rows.cc).
-bool adjointFloats(napi_env env, napi_value value, double*& data, size_t& length);
+// The call's Float64Arrays, checked (native/rows.cc).
+bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length);
 
 namespace {
 
-// Forward, by rows: x_i −= Σ_{p < i} a[i·n + p] x_p, p in order, from r0.
-void forwardRows(const double* a, int64_t n, bool unit, double* x, int64_t r0, int64_t r1) {
-  int64_t i = r0;
-  for (; i + 4 <= r1; i += 4) {
-    const double *a0 = a + i * n, *a1 = a0 + n, *a2 = a1 + n, *a3 = a2 + n;
-    double s0 = x[i], s1 = x[i + 1], s2 = x[i + 2], s3 = x[i + 3];
-    for (int64_t p = r0; p < i; p++) {
+// By rows: x_i −= Σ a[i·n + p] x_p over the rows p solved before i, in the order they were solved
+// (forward: p = r0 … i − 1; backward: p = r1 − 1 … i + 1). Step s solves row(s); four rows at once,
+// each its own running sum over the rows solved before the four, then the four among themselves.
+template <bool Forward>
+void rows(const double* a, int64_t n, bool unit, double* x, int64_t r0, int64_t r1) {
+  constexpr int64_t d = Forward ? 1 : -1;
+  const auto row = [&](int64_t s) { return Forward ? r0 + s : r1 - 1 - s; };
+  const int64_t count = r1 - r0;
+  int64_t s = 0;
+  for (; s + 4 <= count; s += 4) {
+    const int64_t i = row(s);
+    const double *a0 = a + i * n, *a1 = a0 + d * n, *a2 = a1 + d * n, *a3 = a2 + d * n;
+    double s0 = x[i], s1 = x[i + d], s2 = x[i + 2 * d], s3 = x[i + 3 * d];
+    for (int64_t q = 0; q < s; q++) {
+      const int64_t p = row(q);
       const double xp = x[p];
       if (a0[p] != 0) s0 -= a0[p] * xp;
       if (a1[p] != 0) s1 -= a1[p] * xp;
       if (a2[p] != 0) s2 -= a2[p] * xp;
       if (a3[p] != 0) s3 -= a3[p] * xp;
     }
+    const int64_t i1 = i + d, i2 = i + 2 * d, i3 = i + 3 * d;
     x[i] = s0 = unit ? s0 : s0 / a0[i];
     if (a1[i] != 0) s1 -= a1[i] * s0;
-    x[i + 1] = s1 = unit ? s1 : s1 / a1[i + 1];
+    x[i1] = s1 = unit ? s1 : s1 / a1[i1];
     if (a2[i] != 0) s2 -= a2[i] * s0;
-    if (a2[i + 1] != 0) s2 -= a2[i + 1] * s1;
-    x[i + 2] = s2 = unit ? s2 : s2 / a2[i + 2];
+    if (a2[i1] != 0) s2 -= a2[i1] * s1;
+    x[i2] = s2 = unit ? s2 : s2 / a2[i2];
     if (a3[i] != 0) s3 -= a3[i] * s0;
-    if (a3[i + 1] != 0) s3 -= a3[i + 1] * s1;
-    if (a3[i + 2] != 0) s3 -= a3[i + 2] * s2;
-    x[i + 3] = unit ? s3 : s3 / a3[i + 3];
+    if (a3[i1] != 0) s3 -= a3[i1] * s1;
+    if (a3[i2] != 0) s3 -= a3[i2] * s2;
+    x[i3] = unit ? s3 : s3 / a3[i3];
   }
-  for (; i < r1; i++) {
+  for (; s < count; s++) {
+    const int64_t i = row(s);
     const double* ai = a + i * n;
-    double s = x[i];
-    for (int64_t p = r0; p < i; p++)
-      if (ai[p] != 0) s -= ai[p] * x[p];
-    x[i] = unit ? s : s / ai[i];
-  }
-}
-
-// Backward, by rows: x_i −= Σ_{p > i} a[i·n + p] x_p, p from r1 − 1 down.
-void backwardRows(const double* a, int64_t n, bool unit, double* x, int64_t r0, int64_t r1) {
-  int64_t i = r1 - 1;
-  for (; i - 3 >= r0; i -= 4) {
-    const double *a0 = a + i * n, *a1 = a0 - n, *a2 = a1 - n, *a3 = a2 - n;  // rows i, i − 1, i − 2, i − 3
-    double s0 = x[i], s1 = x[i - 1], s2 = x[i - 2], s3 = x[i - 3];
-    for (int64_t p = r1 - 1; p > i; p--) {
-      const double xp = x[p];
-      if (a0[p] != 0) s0 -= a0[p] * xp;
-      if (a1[p] != 0) s1 -= a1[p] * xp;
-      if (a2[p] != 0) s2 -= a2[p] * xp;
-      if (a3[p] != 0) s3 -= a3[p] * xp;
-    }
-    x[i] = s0 = unit ? s0 : s0 / a0[i];
-    if (a1[i] != 0) s1 -= a1[i] * s0;
-    x[i - 1] = s1 = unit ? s1 : s1 / a1[i - 1];
-    if (a2[i] != 0) s2 -= a2[i] * s0;
-    if (a2[i - 1] != 0) s2 -= a2[i - 1] * s1;
-    x[i - 2] = s2 = unit ? s2 : s2 / a2[i - 2];
-    if (a3[i] != 0) s3 -= a3[i] * s0;
-    if (a3[i - 1] != 0) s3 -= a3[i - 1] * s1;
-    if (a3[i - 2] != 0) s3 -= a3[i - 2] * s2;
-    x[i - 3] = unit ? s3 : s3 / a3[i - 3];
-  }
-  for (; i >= r0; i--) {
-    const double* ai = a + i * n;
-    double s = x[i];
-    for (int64_t p = r1 - 1; p > i; p--)
-      if (ai[p] != 0) s -= ai[p] * x[p];
-    x[i] = unit ? s : s / ai[i];
+    double t = x[i];
+    for (int64_t q = 0; q < s; q++)
+      if (ai[row(q)] != 0) t -= ai[row(q)] * x[row(q)];
+    x[i] = unit ? t : t / ai[i];
   }
 }
 
@@ -105,16 +82,12 @@ void columns(const double* a, int64_t n, bool forward, bool unit, double* x, int
 
 // substituteVector(a, x, args): see the top of this file.
 napi_value SubstituteVector(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  size_t argc = 3;
-  double *a, *x, *args;
-  size_t aLength, xLength, argsLength;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 3 || !adjointFloats(env, argv[0], a, aLength) ||
-      !adjointFloats(env, argv[1], x, xLength) || !adjointFloats(env, argv[2], args, argsLength)) {
-    napi_throw_type_error(env, nullptr, "substituteVector: pass A, x and the numbers as three Float64Arrays");
-    return nullptr;
-  }
-  bool whole = argsLength >= 8;
+  double* data[3];
+  size_t length[3];
+  if (!adjointArrays(env, info, 3, 8, data, length)) return nullptr;  // A, x, args
+  double *a = data[0], *x = data[1], *args = data[2];
+  const size_t aLength = length[0], xLength = length[1];
+  bool whole = true;
   for (size_t t = 0; whole && t < 8; t++) whole = args[t] >= 0 && args[t] <= 9007199254740991.0 && args[t] == std::floor(args[t]);
   if (!whole) {
     napi_throw_range_error(env, nullptr, "substituteVector: args is [aOff, n, transposeA, forward, unitDiagonal, xOff, r0, r1], whole numbers >= 0");
@@ -130,8 +103,8 @@ napi_value SubstituteVector(napi_env env, napi_callback_info info) {
   }
   const bool transposeA = args[2] != 0, forward = args[3] != 0, unit = args[4] != 0;
   if (transposeA) columns(a + aOff, n, forward, unit, x + xOff, r0, r1);
-  else if (forward) forwardRows(a + aOff, n, unit, x + xOff, r0, r1);
-  else backwardRows(a + aOff, n, unit, x + xOff, r0, r1);
+  else if (forward) rows<true>(a + aOff, n, unit, x + xOff, r0, r1);
+  else rows<false>(a + aOff, n, unit, x + xOff, r0, r1);
   return nullptr;
 }
 
