@@ -70,51 +70,92 @@ struct Product {
   Tile tile;
 };
 
+// The packing's moves: four doubles at a time where the build has AVX (copy4), and a 4×4 block
+// transposed in registers (transpose4: d[q·ld + r] = s[r·ls + q] for r, q < 4; two unpacks and two
+// lane permutes per pair of outputs, against sixteen scalar loads and stores, which bound the
+// packing of a transposed operand). Copies only: the packed values, so the products' bits, are the same.
+#if defined(__AVX__)
+inline void copy4(double* d, const double* s) { _mm256_storeu_pd(d, _mm256_loadu_pd(s)); }
+inline void transpose4(const double* s, int64_t ls, double* d, int64_t ld) {
+  const __m256d r0 = _mm256_loadu_pd(s), r1 = _mm256_loadu_pd(s + ls), r2 = _mm256_loadu_pd(s + 2 * ls), r3 = _mm256_loadu_pd(s + 3 * ls);
+  const __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);  // [r0₀ r1₀ r0₂ r1₂], [r0₁ r1₁ r0₃ r1₃]
+  const __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+  _mm256_storeu_pd(d, _mm256_permute2f128_pd(t0, t2, 0x20));
+  _mm256_storeu_pd(d + ld, _mm256_permute2f128_pd(t1, t3, 0x20));
+  _mm256_storeu_pd(d + 2 * ld, _mm256_permute2f128_pd(t0, t2, 0x31));
+  _mm256_storeu_pd(d + 3 * ld, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
+#else
+inline void copy4(double* d, const double* s) { d[0] = s[0], d[1] = s[1], d[2] = s[2], d[3] = s[3]; }
+inline void transpose4(const double* s, int64_t ls, double* d, int64_t ld) {
+  for (int64_t q = 0; q < 4; q++)
+    for (int64_t r = 0; r < 4; r++) d[q * ld + r] = s[r * ls + q];
+}
+#endif
+
 // Rows p0 + lo … p0 + hi − 1 of the block op(B)[p0 : p0 + kc, j0 : j0 + nc], packed into strips of
 // NR columns, the tile's (strip s/NR at dst + s·kc, its row p at + p·NR), columns past nc as zeros
 // (computed, never stored). B is read along its stored rows, each in one pass: a strip at a time would read
-// one cache line from each of kc rows a row length apart.
+// one cache line from each of kc rows a row length apart. A transposed B (stored [n, k]) goes by
+// 4×4 blocks: four of its rows, four steps of each.
 template <int64_t NR>
 void packB(const Product& P, int64_t p0, int64_t kc, int64_t lo, int64_t hi, int64_t j0, int64_t nc, double* dst) {
   const int64_t strips = roundUp(nc, NR) / NR, full = nc / NR;
   if (!P.transB) {
     for (int64_t p = lo; p < hi; p++) {
       const double* src = P.b + (p0 + p) * P.ldb + j0;
-      for (int64_t s = 0; s < full; s++) std::memcpy(dst + s * NR * kc + p * NR, src + s * NR, NR * sizeof(double));
+      for (int64_t s = 0; s < full; s++)
+        for (int64_t q = 0; q < NR; q += 4) copy4(dst + s * NR * kc + p * NR + q, src + s * NR + q);
       if (full < strips) {
         double* d = dst + full * NR * kc + p * NR;
         for (int64_t q = 0; q < NR; q++) d[q] = full * NR + q < nc ? src[full * NR + q] : 0;
       }
     }
   } else {  // B stored [n, k]: its row j is column j of op(B)
-    for (int64_t j = 0; j < strips * NR; j++) {
-      double* d = dst + (j / NR) * NR * kc + j % NR;
-      if (j < nc) {
-        const double* src = P.b + (j0 + j) * P.ldb + p0;
-        for (int64_t p = lo; p < hi; p++) d[p * NR] = src[p];
-      } else {
-        for (int64_t p = lo; p < hi; p++) d[p * NR] = 0;
+    const int64_t nc4 = nc / 4 * 4, hi4 = lo + (hi - lo) / 4 * 4;
+    for (int64_t j = 0; j < strips * NR; j += 4) {
+      double* d = dst + (j / NR) * NR * kc + j % NR;  // four columns of a strip (NR is a multiple of 4)
+      const double* src = P.b + (j0 + j) * P.ldb + p0;
+      if (j < nc4) {
+        for (int64_t p = lo; p < hi4; p += 4) transpose4(src + p, P.ldb, d + p * NR, NR);
+        for (int64_t p = hi4; p < hi; p++)
+          for (int64_t r = 0; r < 4; r++) d[p * NR + r] = src[r * P.ldb + p];
+      } else {  // the last columns, some past nc
+        for (int64_t p = lo; p < hi; p++)
+          for (int64_t r = 0; r < 4; r++) d[p * NR + r] = j + r < nc ? src[r * P.ldb + p] : 0;
       }
     }
   }
 }
 
 // op(A)[i0 + r0 + r, p0 + p] into panels of MR rows (the tile's): panel r0/MR at dst + r0·kc, step
-// p at + p·MR. A stored by rows is read down MR rows at once (MR streams, each along its row) and
-// written along the panel: row by row, every store went a panel's step apart.
+// p at + p·MR. A stored by rows is read by 4×4 blocks (four rows, four steps of each) and written
+// along the panel; a transposed A (stored [k, m]) is a run of MR of its row at each step.
 template <int64_t MR>
 void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, double* dst) {
+  static_assert(MR % 4 == 0 || MR == 6, "panels of whole 4-row blocks, or the 6-row tile's");
   for (int64_t r0 = 0; r0 < mc; r0 += MR) {
     const int64_t h = std::min(MR, mc - r0);
     double* d = dst + r0 * kc;
     if (!P.transA) {
       const double* src = P.a + (i0 + r0) * P.lda + p0;
-      if (h == MR) {
+      if (h == MR && MR % 4 == 0) {
+        const int64_t kc4 = kc / 4 * 4;
+        for (int64_t p = 0; p < kc4; p += 4)
+          for (int64_t g = 0; g < MR; g += 4) transpose4(src + g * P.lda + p, P.lda, d + p * MR + g, MR);
+        for (int64_t p = kc4; p < kc; p++)
+          for (int64_t r = 0; r < MR; r++) d[p * MR + r] = src[r * P.lda + p];
+      } else if (h == MR) {
         for (int64_t p = 0; p < kc; p++)
           for (int64_t r = 0; r < MR; r++) d[p * MR + r] = src[r * P.lda + p];
       } else {
         for (int64_t p = 0; p < kc; p++)
           for (int64_t r = 0; r < MR; r++) d[p * MR + r] = r < h ? src[r * P.lda + p] : 0;
+      }
+    } else if (h == MR && MR % 4 == 0) {
+      for (int64_t p = 0; p < kc; p++) {
+        const double* src = P.a + (p0 + p) * P.lda + i0 + r0;
+        for (int64_t r = 0; r < MR; r += 4) copy4(d + p * MR + r, src + r);
       }
     } else {
       for (int64_t p = 0; p < kc; p++) {
@@ -126,7 +167,6 @@ void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, dou
     }
   }
 }
-
 
 // Grow-only buffers of this thread's (slot 0: the packed B a product's threads share; slot 1: a
 // thread's packed A and partial sums), 32-byte aligned and uninitialised: no allocation (and no
@@ -192,11 +232,12 @@ void shareTiles(const Product& P, int t, int threads, double* const packedB[2], 
               } else {  // C's edge: the whole tile aside, then its part inside C
                 alignas(64) double acc[MRMAX * NRMAX];
                 P.tile(kc, ap, bp, TileIO{start, acc, NR, false});
-                for (int64_t r = 0; r < h; r++)
-                  for (int64_t x = 0; x < w; x++) {
-                    double& out = c[r * P.ldc + x];
-                    out = P.fresh ? acc[r * NR + x] : out + acc[r * NR + x];
-                  }
+                for (int64_t r = 0; r < h; r++) {
+                  double* out = c + r * P.ldc;
+                  const double* sum = acc + r * NR;
+                  if (P.fresh) std::memcpy(out, sum, w * sizeof(double));
+                  else for (int64_t x = 0; x < w; x++) out[x] = out[x] + sum[x];
+                }
               }
             }
           }

@@ -194,7 +194,7 @@ describe.skipIf(!available)('the native product', () => {
     // m across 6- and 12-row panels and the 768-row blocks, n across 8- and 16-column strips and the
     // 1024-column blocks, k across the 256-deep blocks (k = 257: two blocks of 129 and 128; 600:
     // three); wide products split among threads by columns, tall ones by rows.
-    const shapes = [[1, 2, 1], [5, 9, 13], [7, 257, 9], [13, 40, 1100], [33, 600, 17], [800, 20, 30], [6, 2, 8], [770, 260, 10], [20, 30, 41], [12, 3, 16], [25, 300, 47], [24, 7, 32]] as const;
+    const shapes = [[1, 2, 1], [5, 9, 13], [7, 257, 9], [13, 40, 1100], [33, 600, 17], [800, 20, 30], [6, 2, 8], [770, 260, 10], [20, 30, 41], [12, 3, 16], [25, 300, 47], [24, 7, 32], [48, 13, 37]] as const;
     let seed = 3;
     for (const [m, k, n] of shapes) {
       for (const transA of [false, true]) {

@@ -67,6 +67,12 @@ describe('the large-array paths, with their output memory poisoned', () => {
     { name: 'outer product (depth 1)', fn: (a, c) => ad.matmul(a, c), args: [ad.random.normal([80, 1], 7), ad.random.normal([1, 90], 8)] },
     { name: 'batched matmul, broadcast', fn: (a, c) => ad.matmul(a, c), args: [ad.random.normal([3, 40, 12], 9), ad.random.normal([12, 50], 10)] },
     { name: 'take along an axis', fn: (x) => ad.take(x, ad.tensor([5, 0, 5, 95, 17]), 0), args: [x] },
+    // Matrix chains: prefixes, values and cotangents carved from uninitialized chunks or one array.
+    { name: 'chainMatmul, 12 stacked 32×32 (native or resident)', fn: (s) => ad.chainMatmul(s), args: [ad.mul(ad.random.normal([12, 32, 32], 11), 0.2)] },
+    { name: 'sum of chainMatmul, 12 stacked 32×32 (rank-one cotangent)', fn: (s) => ad.sum(ad.chainMatmul(s)), args: [ad.mul(ad.random.normal([12, 32, 32], 12), 0.2)] },
+    { name: 'chainMatmul of a list, 20×20 and 20×9', fn: (a, b, c) => ad.chainMatmul([a, b, c]), args: [ad.random.normal([20, 20], 13), ad.random.normal([20, 20], 14), ad.random.normal([20, 9], 15)] },
+    { name: 'chainMatmul of a list, 6×6 (small products)', fn: (a, b, c, d) => ad.chainMatmul([a, b, c, d]), args: [6, 7, 8, 9].map((seed) => ad.random.normal([6, 6], seed)) },
+    { name: 'sum of chainMatmul, 40 stacked 8×8', fn: (s) => ad.sum(ad.chainMatmul(s)), args: [ad.mul(ad.random.normal([40, 8, 8], 16), 0.3)] },
   ];
   it.each(programs)('$name', ({ fn, args }) => {
     expectSameWithPoison(() => derivatives(fn, args, 21));

@@ -1,4 +1,5 @@
 /** @file Matrix-chain kernels: the prefix products of a chain, and its backward pass — resident in WebAssembly memory where every extent is a multiple of 4 (./chainResident.ts), else untransposed products in the blocked `gemm` or direct kernels for small products — the outputs carved from a few chunks (./chunks.ts). */
+import { uninitializedF64 } from '../alloc.js';
 import { gemm } from './matmul.js';
 import { Chunks } from './chunks.js';
 import { copyRun, transposeInto } from './layout.js';
@@ -39,7 +40,7 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
   /** Where P_i goes: a place in the chunks, the last a buffer of its own. */
   const place = (i: number): void => {
     if (i === n - 1) {
-      bufs.push(new Float64Array(rows * ms[i]!.cols));
+      bufs.push(uninitializedF64(rows * ms[i]!.cols)); // written by a product or a copy
       offs.push(0);
     } else {
       offs.push(chunks.reserve(rows * ms[i]!.cols));
@@ -71,7 +72,7 @@ export function chainValue(ms: readonly Matrix[]): Float64Array {
   const rows = ms[0]!.rows, n = ms.length;
   const plan = residentPlan(ms);
   if (plan !== null) {
-    const out = new Float64Array(rows * ms[n - 1]!.cols);
+    const out = uninitializedF64(rows * ms[n - 1]!.cols);
     if (residentProducts(ms, plan, (i, view, at) => {
       if (i === n - 1) copyRun(out, 0, view, at, out.length);
     })) return out;
@@ -80,7 +81,7 @@ export function chainValue(ms: readonly Matrix[]): Float64Array {
   let spare: Float64Array | null = null;
   for (let i = 1; i < n; i++) {
     const m = ms[i]!;
-    const c = spare !== null && spare.length === rows * m.cols ? spare : new Float64Array(rows * m.cols);
+    const c = spare !== null && spare.length === rows * m.cols ? spare : uninitializedF64(rows * m.cols);
     gemm(acc, accAt, m.data, m.at, c, 0, rows, m.rows, m.cols, false, false, true); // written, not added to
     if (i > 1) spare = acc; // a buffer of ours from the step before (never the caller's M_0)
     acc = c;
@@ -103,7 +104,7 @@ function smallSweep(
   chunks: Chunks, out: Array<Float64Array | null>,
 ): Array<Float64Array | null> {
   const rows = ms[0]!.rows;
-  const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
+  const turns = [uninitializedF64(rows * widest), uninitializedF64(rows * widest)]; // written, never added to
   let R = g;
   for (let i = ms.length - 1, turn = 0; i >= Math.max(first, 1); i--, turn ^= 1) {
     const m = ms[i]!;
@@ -227,7 +228,7 @@ function nativeSweep(
 ): Array<Float64Array | null> {
   const rows = ms[0]!.rows;
   // Each M̄_i at its place in one array (asked for: no view per factor), or a view of a chunk.
-  const whole = oneBuffer !== null ? new Float64Array(total) : null;
+  const whole = oneBuffer !== null ? uninitializedF64(total) : null; // every place written by a product or a copy
   const chunks = whole === null ? new Chunks(total) : null;
   let end = total;
   const place = (i: number, size: number): [Float64Array, number] => {
@@ -235,7 +236,7 @@ function nativeSweep(
     out[i] = chunks!.take(size);
     return [out[i]!, 0];
   };
-  const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
+  const turns = [uninitializedF64(rows * widest), uninitializedF64(rows * widest)]; // written, never added to
   let R = g;
   for (let i = ms.length - 1, turn = 0; i >= Math.max(first, 1); i--, turn ^= 1) {
     const m = ms[i]!; // [a, b]; R_i is [rows, b], P_{i−1} is [rows, a]

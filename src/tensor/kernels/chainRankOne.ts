@@ -11,6 +11,7 @@
  * special one: the cotangent of sum(P) is 𝟙𝟙ᵀ, and of a bilinear form αᵀPβ — a transfer-matrix
  * partition function, an HMM's likelihood as a chain of matrices — it is αβᵀ.
  */
+import { uninitializedF64 } from '../alloc.js';
 import { CHUNK, Chunks } from './chunks.js';
 import type { Matrix, OneBuffer } from './chain.js';
 import { nativeRankOneChain } from './native/nativeGemm.js';
@@ -71,7 +72,7 @@ export function rankOneCotangents(
   for (let i = 1; i < n; i++) a[i] = transposedTimes(ms[i - 1]!, a[i - 1]!);
   let total = 0;
   for (let i = first; i < n; i++) if (needs[i]) total += ms[i]!.rows * ms[i]!.cols;
-  const whole = oneBuffer !== null ? new Float64Array(total) : null;
+  const whole = oneBuffer !== null ? uninitializedF64(total) : null; // every place an outer product's
   const chunks = whole === null ? new Chunks(total) : null;
   // Offsets into the one array, in order from `first`.
   let end = total;
@@ -105,7 +106,7 @@ function nativeCotangents(
   for (let i = first; i < n; i++) if (needs[i]) total += ms[i]!.rows * ms[i]!.cols;
   // The cotangents in one array where asked, or where they fit a chunk (then views of it for the
   // list form); else a chunk's view each. The factors as one array where they share one (a stack).
-  const whole = oneBuffer !== null || total <= CHUNK ? new Float64Array(total) : null;
+  const whole = oneBuffer !== null || total <= CHUNK ? uninitializedF64(total) : null; // every place written natively
   const chunks = whole === null ? new Chunks(total) : null;
   const shared = ms.every((m) => m.data === ms[0]!.data);
   const mats = shared ? [ms[0]!.data] : new Array<Float64Array>(n);
@@ -119,7 +120,7 @@ function nativeCotangents(
     if (i < first || !needs[i]) continue;
     if (whole !== null) { // no view per factor where one array is asked for: the array and each place in it
       args[f + 3] = place;
-      if (oneBuffer === null) out[i] = new Float64Array(whole.buffer, place * 8, size);
+      if (oneBuffer === null) out[i] = new Float64Array(whole.buffer, whole.byteOffset + place * 8, size);
       place += size;
     } else {
       args[f + 3] = 0;

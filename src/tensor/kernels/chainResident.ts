@@ -5,6 +5,7 @@
  * one or two here). For chains of products below the threads' size whose extents are all
  * multiples of 4 (the kernel's blocks); ./chain.ts runs the rest.
  */
+import { uninitializedF64 } from '../alloc.js';
 import { PARALLEL_WORK, moveIn, occupies, residentKernels, type Kernels, type Tenant } from './wasm/gemm.js';
 import { copyRun, transposeInto } from './layout.js';
 import { CHUNK, Chunks } from './chunks.js';
@@ -240,7 +241,7 @@ function oneTarget(ms: readonly Matrix[], needs: readonly unknown[]): { array: F
     placeOf[i] = total;
     if (needs[i]) total += m.rows * m.cols;
   });
-  return { array: new Float64Array(total), placeOf };
+  return { array: uninitializedF64(total), placeOf }; // every place copied into
 }
 
 /**
@@ -369,7 +370,7 @@ export function residentTape(ms: readonly Matrix[], plan: ResidentPlan, onVacate
     const from = i === 1 ? factorAt[0]! : prefixAt[i - 1]!;
     run.gemmSet(from * 8, factorAt[i]! * 8, into * 8, rows, m.rows, m.cols, m.cols, m.rows * 8); // P_i = P_{i−1} M_i
   }
-  const value = new Float64Array(rows * ms[n - 1]!.cols);
+  const value = uninitializedF64(rows * ms[n - 1]!.cols);
   copyRun(value, 0, view, last, value.length);
   const tape = new ResidentTape(ms, plan.widest, { view, run }, factorAt, prefixAt, last, cotangents, value, onVacate);
   moveIn(tape);

@@ -1,4 +1,5 @@
 /** @file Buffers carved one after another from chunks of 256 kB: the outputs of a matrix chain (its prefixes, its cotangents) without a fresh array per small matrix. */
+import { uninitializedF64 } from '../alloc.js';
 
 /**
  * Chunk size in elements (256 kB, as the slabs of ../alloc.ts). The outputs of a chain — its
@@ -14,8 +15,10 @@ export const CHUNK = 32768;
 /**
  * Buffers carved one after another from chunks, named by (buffer, offset) so that no view is
  * made. `total` is how many elements will be reserved in all: no chunk is larger than what is
- * left of it (a short chain does not zero a whole chunk it will not use). A chunk is fresh (zeroed)
- * memory, or one of `spares` of the same length (used memory: `reused` says so); `made` lists them.
+ * left of it. A chunk is fresh memory whose contents are unspecified (`uninitializedF64`: every
+ * user writes each place it reserves before reading it — a product written, not added to, or a
+ * copy — so zeroing 6.5 MB of cotangents at 64×64 would be a pass over memory for nothing), or one
+ * of `spares` of the same length (used memory: `reused` says so); `made` lists them.
  */
 export class Chunks {
   chunk: Float64Array = new Float64Array(0);
@@ -44,13 +47,13 @@ export class Chunks {
   private next(size: number): void {
     const i = this.spares.findIndex((c) => c.length === size);
     this.reused = i >= 0;
-    this.chunk = this.reused ? this.spares.splice(i, 1)[0]! : new Float64Array(size);
+    this.chunk = this.reused ? this.spares.splice(i, 1)[0]! : uninitializedF64(size);
     this.made.push(this.chunk);
   }
 
   /** n elements as a view (a typed-array view costs less than a fresh buffer, but not nothing). */
   take(n: number): Float64Array {
     const off = this.reserve(n);
-    return off === 0 && n === this.chunk.length ? this.chunk : new Float64Array(this.chunk.buffer, off * 8, n);
+    return off === 0 && n === this.chunk.length ? this.chunk : new Float64Array(this.chunk.buffer, this.chunk.byteOffset + off * 8, n);
   }
 }
