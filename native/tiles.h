@@ -34,14 +34,17 @@ struct TileIO {
   bool add;
 };
 
-// tile(kc, ap, bp, io): the tile's sums carried through kc steps of a packed panel of A and strip of B.
-typedef void (*Tile)(int64_t kc, const double* ap, const double* bp, const TileIO& io);
+// tile(kc, ap, aStep, bp, bStep, io): the tile's sums carried through kc steps of a panel of A and
+// a strip of B — step p's MR entries of A at ap + p·aStep, its NR of B at bp + p·bStep: a packed
+// panel and strip (aStep = MR, bStep = NR), or the operands where they lie (a transposed A's
+// stored rows, aStep its row length; B's stored rows, bStep its row length).
+typedef void (*Tile)(int64_t kc, const double* ap, int64_t aStep, const double* bp, int64_t bStep, const TileIO& io);
 
 // The 6×8 tile's running sums over kc steps of a packed panel of A and strip of B: twelve four-lane
 // accumulators (row r's low and high halves lr, hr), B's row in two registers, A's entries broadcast
 // one at a time.
 #define ADJOINT_ROWS6(X) X(0) X(1) X(2) X(3) X(4) X(5)
-inline void tile(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
+inline void tile(int64_t kc, const double* __restrict ap, int64_t aStep, const double* __restrict bp, int64_t bStep, const TileIO& io) {
   const v4d zero = {0, 0, 0, 0};
 #define ADJOINT_LOAD(r)                                                           \
   v4d l##r = io.in ? *reinterpret_cast<const v4du*>(io.in + 8 * r) : zero;       \
@@ -49,7 +52,7 @@ inline void tile(int64_t kc, const double* __restrict ap, const double* __restri
   ADJOINT_ROWS6(ADJOINT_LOAD)
 #undef ADJOINT_LOAD
   for (int64_t p = 0; p < kc; p++) {
-    v4d b0 = *reinterpret_cast<const v4d*>(bp), b1 = *reinterpret_cast<const v4d*>(bp + 4);
+    v4d b0 = *reinterpret_cast<const v4du*>(bp), b1 = *reinterpret_cast<const v4du*>(bp + 4);
 #if defined(__AVX__)
     asm("" : "+x"(b0), "+x"(b1));  // held in registers: as memory operands they were loaded once per row (6 loads, not 1)
 #endif
@@ -61,8 +64,8 @@ inline void tile(int64_t kc, const double* __restrict ap, const double* __restri
   }
     ADJOINT_ROWS6(ADJOINT_STEP)
 #undef ADJOINT_STEP
-    ap += MR256;
-    bp += NR256;
+    ap += aStep;
+    bp += bStep;
   }
 #define ADJOINT_STORE(r)                                                    \
   {                                                                         \
@@ -90,7 +93,7 @@ inline void tile(int64_t kc, const double* __restrict ap, const double* __restri
 #if defined(ADJOINT_FUSED)
 // The same tile with fused steps, acc = fma(a, b, acc): compiled for AVX2 and FMA3 whatever the
 // build's flags, and called only where the CPU has both (fusedSupported).
-__attribute__((target("avx2,fma"))) inline void tileFused(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
+__attribute__((target("avx2,fma"))) inline void tileFused(int64_t kc, const double* __restrict ap, int64_t aStep, const double* __restrict bp, int64_t bStep, const TileIO& io) {
 #define ADJOINT_LOAD(r)                                                         \
   __m256d l##r = io.in ? _mm256_loadu_pd(io.in + 8 * r) : _mm256_setzero_pd();  \
   __m256d h##r = io.in ? _mm256_loadu_pd(io.in + 8 * r + 4) : _mm256_setzero_pd();
@@ -106,8 +109,8 @@ __attribute__((target("avx2,fma"))) inline void tileFused(int64_t kc, const doub
   }
     ADJOINT_ROWS6(ADJOINT_STEP)
 #undef ADJOINT_STEP
-    ap += MR256;
-    bp += NR256;
+    ap += aStep;
+    bp += bStep;
   }
 #define ADJOINT_STORE(r)                                                                  \
   {                                                                                       \
@@ -133,7 +136,7 @@ inline bool fusedSupported() {
 // step 24 fused multiply-adds against 14 loads, so the two FMA pipes, not the loads, set the pace.
 // The same sums, step for step, as the 6×8 tile: only the width differs, not the bits.
 #define ADJOINT_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
-__attribute__((target("avx512f"))) inline void tileFused512(int64_t kc, const double* __restrict ap, const double* __restrict bp, const TileIO& io) {
+__attribute__((target("avx512f"))) inline void tileFused512(int64_t kc, const double* __restrict ap, int64_t aStep, const double* __restrict bp, int64_t bStep, const TileIO& io) {
 #define ADJOINT_LOAD(r)                                                           \
   __m512d l##r = io.in ? _mm512_loadu_pd(io.in + 16 * r) : _mm512_setzero_pd();  \
   __m512d h##r = io.in ? _mm512_loadu_pd(io.in + 16 * r + 8) : _mm512_setzero_pd();
@@ -149,8 +152,8 @@ __attribute__((target("avx512f"))) inline void tileFused512(int64_t kc, const do
   }
     ADJOINT_ROWS(ADJOINT_STEP)
 #undef ADJOINT_STEP
-    ap += MR512;
-    bp += NR512;
+    ap += aStep;
+    bp += bStep;
   }
 #define ADJOINT_STORE(r)                                    \
   {                                                         \
@@ -174,8 +177,8 @@ inline bool wideSupported() {
   return __builtin_cpu_supports("avx512f");
 }
 #else
-inline void tileFused(int64_t kc, const double* ap, const double* bp, const TileIO& io) { tile(kc, ap, bp, io); }  // never called
-inline void tileFused512(int64_t kc, const double* ap, const double* bp, const TileIO& io) { tile(kc, ap, bp, io); }  // never called
+inline void tileFused(int64_t kc, const double* ap, int64_t aStep, const double* bp, int64_t bStep, const TileIO& io) { tile(kc, ap, aStep, bp, bStep, io); }  // never called
+inline void tileFused512(int64_t kc, const double* ap, int64_t aStep, const double* bp, int64_t bStep, const TileIO& io) { tile(kc, ap, aStep, bp, bStep, io); }  // never called
 inline bool fusedSupported() { return false; }
 inline bool wideSupported() { return false; }
 #endif
