@@ -7,7 +7,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { add, minimum, mul, sub } from '../ops/binary.js';
+import { add, lessEqual, mul, sub } from '../ops/binary.js';
+import { where } from '../ops/select.js';
 import { abs, square } from '../ops/unary.js';
 import { logaddexp } from '../ops/logspace.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -57,8 +58,9 @@ export function squaredError(predictions: TensorLike, targets?: TensorLike | nul
 
 /**
  * The Huber loss, elementwise (`optax.huber_loss`; PyTorch's `huber_loss` with `reduction: 'none'`):
- * with e = predictions − targets, ½e² where |e| ≤ δ and δ(|e| − ½δ) beyond, computed as optax does
- * (q = min(|e|, δ); ½q² + δ(|e| − q)), so the derivative is e clipped to [−δ, δ], continuous at |e| = δ.
+ * with e = predictions − targets, ½e² where |e| ≤ δ and ½δ² + δ(|e| − δ) beyond (optax's values), so
+ * the derivative is e clipped to [−δ, δ], continuous at |e| = δ, and the second derivative 1 inside
+ * (at e = 0 too, as PyTorch's) and 0 beyond.
  * @example
  * ad.losses.huberLoss(ad.tensor([0.5, 3]), ad.tensor([0, 0]), 1).toArray(); // => [0.125, 2.5]
  */
@@ -68,9 +70,11 @@ export function huberLoss(predictions: TensorLike, targets?: TensorLike | null, 
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
     throw new InvalidArgumentError(`huberLoss: delta must be a finite number > 0, got ${describe(delta)}.`);
   }
-  const absErrors = abs(errors('huberLoss', predictions, targets));
-  const quadratic = minimum(absErrors, delta);
-  return add(mul(0.5, square(quadratic)), mul(delta, sub(absErrors, quadratic)));
+  // ½e² inside |e| ≤ δ, ½δ² + δ(|e| − δ) outside: the values of optax's ½q² + δ(|e| − q), q = min(|e|, δ),
+  // but branch by branch, so the second derivative is 1 inside, at e = 0 too (through min and abs,
+  // whose derivative at 0 is 0, it was 0 there; PyTorch's is 1), and 0 outside.
+  const e = errors('huberLoss', predictions, targets), absErrors = abs(e);
+  return where(lessEqual(absErrors, delta), mul(0.5, square(e)), add(0.5 * delta * delta, mul(delta, sub(absErrors, delta))));
 }
 
 /**

@@ -32,8 +32,10 @@ const logaddexpP = binaryPrimitive('logaddexp', (a, b, out) => logaddexpWeight(a
 // d(x log y) = log y dx + (x/y) dy, with a strong zero: 0 wherever x = 0, even at y = 0, since xlogy(0, y) = 0 for
 // every y. (∂/∂x = log y is −∞ at y = 0: a genuine limit.) x/y divided, not x·(1/y): 1/y overflows for subnormal y and
 // its derivative −(1/y)² from y = 1e−154, where x/y and −(x/y)/y are finite — entr′(7e−313) = −(log x + x/x) was −∞
-// for +717.7 and entr″(1e−300) +∞ for −1e300. The inner where keeps 0/0 out of the branch the outer one drops.
-const xOverY = (x: Tensor, y: Tensor) => { const zero = equal(x, 0); return where(zero, 0, div(x, where(zero, 1, y))); };
+// for +717.7 and entr″(1e−300) +∞ for −1e300. Only at x = y = 0 (0/0) is x/y replaced by 0: at x = 0 < |y| it is
+// x/y itself (0), so its x-derivative 1/y — the mixed second derivative ∂²/∂x∂y — is there (it was cut to 0 with
+// the whole x = 0 line, where ∂/∂y of log y gave 1/y: an asymmetric Hessian).
+const xOverY = (x: Tensor, y: Tensor) => where(mul(equal(x, 0), equal(y, 0)), 0, div(x, y));
 const xlogyP = binaryPrimitive('xlogy', (_x, y) => log(y), (x, y) => xOverY(x, y));
 
 /**

@@ -8,12 +8,14 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
-import { add, equal, less, mul, sub } from './binary.js';
+import { add, equal, less, mulStrong, sub } from './binary.js';
 import { abs, exp, log, sign } from './unary.js';
 import { stopGradient, where } from './select.js';
 import { isfinite, isnan } from './predicates.js';
 import { checkedMax, logsumexp as plainLogsumexp, sum, type Axis } from './reduce.js';
 import { maskOf, type Mask } from './reductionOptions.js';
+import { broadcastTo } from './shape.js';
+import { broadcastShapes } from '../tensor/shape.js';
 
 export interface LogsumexpOptions {
   /** Weights, broadcast against `a`: the result is log |Σ b·eᵃ| (NaN for a negative sum unless `returnSign`). */
@@ -62,9 +64,8 @@ export function logsumexpWith(op: string, a: TensorLike, axis: Axis | undefined,
   let at = asTensor(a, op);
   const keepdims = options.keepdims ?? false;
   const b = options.b === undefined ? undefined : options.b instanceof Tensor || typeof options.b === 'number' ? asTensor(options.b, op) : weightsOf(op, options.b);
-  // A zero weight removes its term whatever its exponent (SciPy's and JAX's a[b == 0] = −∞), so an
-  // exponent of 1000, ∞ or NaN beside it neither sets the shift nor turns the sum into 0·∞.
-  if (b !== undefined) at = where(equal(b, 0), -Infinity, at);
+  // With weights, the terms are a and b broadcast together (so is a mask: to that shape).
+  if (b !== undefined) at = broadcastTo(at, broadcastShapes(op, at.shape, b.shape));
   // A masked-out term is a −∞ exponent (e⁻∞ = 0 adds nothing, with a zero gradient, even where the
   // entry is ∞ or NaN); a slice with none left is log 0 = −∞, as JAX's max(initial=−∞) and sum give.
   if (options.where !== undefined) at = where(maskOf(op, options.where, at.shape), at, -Infinity);
@@ -73,10 +74,15 @@ export function logsumexpWith(op: string, a: TensorLike, axis: Axis | undefined,
     // JAX's sign(Σ e^{a−m}): 0 for an empty sum (−∞), NaN for NaN, else 1.
     return options.returnSign ? { value, sign: stopGradient(where(isnan(value), NaN, where(equal(value, -Infinity), 0, 1))) } : value;
   }
-  // Shift by the largest finite exponent (0 where none is finite), held constant: log Σ b e^{a−m} + m.
-  const m = stopGradient(checkedMax(where(isfinite(at), at, -Infinity), axis, true));
+  // Shift by the largest finite exponent among the weighted terms (0 where none is finite), held
+  // constant: log Σ b e^{a−m} + m. A zero weight takes no part in the shift and its term is a strong
+  // 0 · e^{a−m}, so an exponent of 1000, ∞ or NaN beside it neither sets the shift nor turns the sum
+  // into 0·∞ (SciPy's and JAX's a[b == 0] = −∞) — but the term's derivative in b is still e^{a−m}/Σ
+  // (that −∞ made it 0: a weight starting at 0 could never move; PyTorch's is e^{a}/Σ b eᵃ too).
+  const weighted = where(equal(b, 0), -Infinity, at);
+  const m = stopGradient(checkedMax(where(isfinite(weighted), weighted, -Infinity), axis, true));
   const shift = where(isfinite(m), m, 0);
-  const s = sum(mul(b, exp(sub(at, shift))), axis, true);
+  const s = sum(mulStrong(b, exp(sub(at, shift))), axis, true);
   const value = add(log(abs(s)), shift); // log 0 = −∞ for a zero sum
   const squeezeTo = (t: Tensor) => (keepdims ? t : sum(t, axis, false));
   if (options.returnSign) return { value: squeezeTo(value), sign: squeezeTo(stopGradient(sign(s))) };

@@ -98,8 +98,8 @@ export function divmod(a: TensorLike, b: TensorLike, ...extra: unknown[]): [Tens
 
 /**
  * `[fractional, integral]` parts of x (numpy.modf), both with x's sign: modf(−3) = [−0, −3],
- * modf(±∞) = [±0, ±∞], NaN gives NaN twice. The fractional part has derivative 1 (0 at whole
- * numbers, where it jumps), the integral part 0.
+ * modf(±∞) = [±0, ±∞], NaN gives NaN twice. The fractional part has derivative 1 (at whole numbers
+ * too, as PyTorch's frac and JAX's modf: the right-hand derivative), the integral part 0.
  * @example ad.modf(ad.tensor([2.5, -0.5])).map((t) => t.toArray()); // => [[0.5, -0.5], [2, -0]]
  */
 export function modf(x: TensorLike): [Tensor, Tensor];
@@ -109,7 +109,10 @@ export function modf(x: TensorLike, ...extra: unknown[]): [Tensor, Tensor] {
   const whole = trunc(t);
   const s = stopGradient(t);
   const frac = sub(t, whole);
-  return [where(logicalOr(equal(frac, 0), isinf(s)), copysign(0, s), frac), whole];
+  // A whole number's fractional part is a zero with x's sign, still of derivative 1 in x:
+  // copysign(0, x) − (x − x) with the first x held constant (x − x is +0; a −0 keeps its sign).
+  const signedZero = sub(copysign(0, s), sub(s, t));
+  return [where(isinf(s), copysign(0, s), where(equal(frac, 0), signedZero, frac)), whole];
 }
 
 /**

@@ -24,10 +24,15 @@ const ofZ = (op: string, f: (z: Tensor) => Tensor) => (x: TensorLike, loc: Tenso
   const { z, valid } = standardize(op, x, loc, scale);
   return nanUnless(valid, f(z));
 };
-/** A family's log-density f(z) − log scale. */
-const logDensity = (op: string, f: (z: Tensor) => Tensor) => (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+/**
+ * A family's log-density f(z) − log scale; with `support`, −∞ outside it, the whole density chosen
+ * there (not f alone), so a point outside has no derivative in loc or scale either (−∞ is constant:
+ * the −log scale term gave −1/scale, where SciPy's limit and JAX give 0).
+ */
+const logDensity = (op: string, f: (z: Tensor) => TensorLike, support?: (z: Tensor) => Tensor) => (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
   const { z, scale: s, valid } = standardize(op, x, loc, scale);
-  return nanUnless(valid, sub(f(z), log(s)));
+  const inside = sub(f(z), log(s));
+  return nanUnless(valid, support === undefined ? inside : inSupport(support(z), inside, -Infinity));
 };
 /** A quantile function loc + scale·g(q). */
 const quantile = (op: string, g: (q: Tensor) => Tensor) => (q: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
@@ -41,7 +46,7 @@ const probability = (q: Tensor, value: Tensor) => where(inUnitInterval(q), value
 /** The exponential distribution, density e^{−z}/scale on z ≥ 0 (jax.scipy.stats.expon). */
 export const expon = refusingExtraIn('stats.expon', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)', logcdf: '(x, loc?, scale?)', sf: '(x, loc?, scale?)', logsf: '(x, loc?, scale?)', ppf: '(q, loc?, scale?)' }, {
   /** @example ad.stats.expon.logpdf(1) // −1 */
-  logpdf: logDensity('stats.expon.logpdf', (z) => inSupport(positive(z), neg(z), -Infinity)),
+  logpdf: logDensity('stats.expon.logpdf', (z) => neg(z), positive),
   /** @example ad.stats.expon.pdf(0) // 1 */
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(expon.logpdf(x, loc, scale)),
   /** 1 − e^{−z} as −expm1(−z). @example ad.stats.expon.cdf(1e-20) // 1e-20 */
@@ -123,7 +128,7 @@ export const cauchy = refusingExtraIn('stats.cauchy', { logpdf: '(x, loc?, scale
 /** The uniform distribution on [loc, loc + scale] (jax.scipy.stats.uniform). */
 export const uniform = refusingExtraIn('stats.uniform', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)', ppf: '(q, loc?, scale?)' }, {
   /** −log scale inside, −∞ outside. @example ad.stats.uniform.logpdf(0.5) // 0 */
-  logpdf: logDensity('stats.uniform.logpdf', (z) => where(inUnitInterval(z), 0, -Infinity)),
+  logpdf: logDensity('stats.uniform.logpdf', () => 0, inUnitInterval),
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(uniform.logpdf(x, loc, scale)),
   /** @example ad.stats.uniform.cdf(0.25) // 0.25 */
   cdf: ofZ('stats.uniform.cdf', (z) => clip(z, 0, 1)),

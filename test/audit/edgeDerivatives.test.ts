@@ -1,0 +1,109 @@
+/**
+ * @file Derivatives at edge inputs that a differential run against PyTorch (float64) found wrong:
+ * each case against its closed form. modf's fractional part at whole numbers, xlogy's mixed second
+ * derivative at x = 0, logsumexp's derivative in a zero weight, the Huber loss's curvature at 0, and
+ * location–scale log-densities outside their support.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+
+const values = (t: ad.Tensor): number[] => Array.from(t.toFloat64Array());
+
+describe('modf: the fractional part has derivative 1 at whole numbers too', () => {
+  it('as PyTorch’s frac and JAX’s modf, with the signed zeros kept', () => {
+    const x = ad.tensor([1, 2.5, -3, 0, -0, -0.25]);
+    expect(values(ad.grad((z: ad.Tensor) => ad.sum(ad.modf(z)[0]))(x))).toEqual([1, 1, 1, 1, 1, 1]);
+    const [frac, whole] = ad.modf(x);
+    expect(values(frac).map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([0, 0.5, '-0', 0, '-0', -0.25]);
+    expect(values(whole).map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([1, 2, -3, 0, '-0', '-0']);
+    // ±∞: fractional part ±0, held constant (x − x would be NaN there).
+    const inf = ad.tensor([Infinity, -Infinity]);
+    expect(values(ad.modf(inf)[0]).map((v) => Object.is(v, -0) ? '-0' : v)).toEqual([0, '-0']);
+    expect(values(ad.grad((z: ad.Tensor) => ad.sum(ad.modf(z)[0]))(inf))).toEqual([0, 0]);
+  });
+});
+
+describe('xlogy: the Hessian at x = 0 is symmetric', () => {
+  it('∂²/∂x∂y = 1/y in both orders, and the Hessian', () => {
+    for (const y of [0.957, 3, 1e-300]) {
+      const h = ad.hessian((z: ad.Tensor) => ad.xlogy(ad.take(z, 0), ad.take(z, 1)))(ad.tensor([0, y]));
+      const [[hxx, hxy], [hyx, hyy]] = h.toArray() as number[][];
+      expect(hxy).toBe(1 / y);
+      expect(hyx).toBe(1 / y);
+      expect(hxx).toBe(0);
+      expect(hyy).toBe(0); // −x/y² at x = 0
+      expect(ad.grad((x: ad.Tensor) => ad.grad((yy: ad.Tensor) => ad.xlogy(x, yy))(y))(0).item()).toBe(1 / y);
+      expect(ad.grad((yy: ad.Tensor) => ad.grad((x: ad.Tensor) => ad.xlogy(x, yy))(0))(y).item()).toBe(1 / y);
+    }
+  });
+
+  it('keeps its strong zero: at x = y = 0 the value is 0 and the y-derivative 0', () => {
+    const [gx, gy] = ad.grad((x: ad.Tensor, y: ad.Tensor) => ad.xlogy(x, y), [0, 1])(ad.scalar(0), ad.scalar(0));
+    expect(ad.xlogy(0, 0).item()).toBe(0);
+    expect(gx!.item()).toBe(-Infinity); // log y at y = 0: a genuine limit
+    expect(gy!.item()).toBe(0);
+  });
+});
+
+describe('logsumexp with weights b: the derivative in a zero weight', () => {
+  const a = [0.5, 1, -0.3];
+  const total = Math.exp(0.5) * 1 + Math.exp(1) * 2;
+  it('is e^{a_j} / Σ b eᵃ, by grad and by jvp', () => {
+    const x = ad.tensor(a);
+    const g = values(ad.grad((b: ad.Tensor) => ad.logsumexp(x, 0, { b }))(ad.tensor([1, 2, 0])));
+    a.forEach((v, j) => expect(g[j]).toBeCloseTo(Math.exp(v) / total, 15));
+    const [, t] = ad.jvp((b: ad.Tensor) => ad.logsumexp(x, 0, { b }) as ad.Tensor, [ad.tensor([1, 2, 0])], [ad.tensor([0, 0, 1])]);
+    expect((t as ad.Tensor).item()).toBeCloseTo(Math.exp(-0.3) / total, 15);
+  });
+
+  it('while a zero weight still removes its term from the value and the shift, whatever its exponent', () => {
+    for (const big of [1000, Infinity, NaN]) {
+      const f = (x: ad.Tensor) => ad.logsumexp(x, 0, { b: [1, 0] }) as ad.Tensor;
+      expect(f(ad.tensor([0, big])).item()).toBe(0);
+      expect(values(ad.grad(f)(ad.tensor([0, big])))).toEqual([1, 0]);
+    }
+  });
+
+  it('broadcasts a against b, and a mask against both', () => {
+    const v = ad.logsumexp(ad.tensor([0, 1]), 1, { b: [[1, 1], [2, 0]], where: [[true, true], [true, false]] }) as ad.Tensor;
+    expect(values(v)[0]).toBeCloseTo(Math.log(1 + Math.E), 15);
+    expect(values(v)[1]).toBeCloseTo(Math.log(2), 15);
+  });
+});
+
+describe('huberLoss: second derivative 1 inside |e| ≤ δ, at e = 0 too', () => {
+  it('matches ½e² and δ(|e| − ½δ) to the second derivative', () => {
+    const huber = (e: ad.Tensor) => ad.losses.huberLoss(e, null, 1.5);
+    const d1 = ad.grad(huber), d2 = ad.grad(ad.grad(huber));
+    for (const e of [0, 1e-9, -0.7, 1.5, -1.5]) {
+      expect(d2(e).item()).toBe(1);
+      expect(d1(e).item()).toBe(e === 0 ? 0 : e);
+    }
+    for (const e of [2, -3]) {
+      expect(d2(e).item()).toBe(0);
+      expect(d1(e).item()).toBe(Math.sign(e) * 1.5);
+      expect(huber(ad.scalar(e)).item()).toBe(1.5 * (Math.abs(e) - 0.75));
+    }
+    expect(values(ad.losses.huberLoss(ad.tensor([0.5, 3]), ad.tensor([0, 0]), 1))).toEqual([0.125, 2.5]);
+  });
+});
+
+describe('location–scale log-densities outside their support: −∞, with no derivative', () => {
+  it.each([
+    ['uniform', (x: ad.Tensor, l: ad.Tensor, s: ad.Tensor) => ad.stats.uniform.logpdf(x, l, s), [0.1, 0.3, 1]],
+    ['uniform, above', (x: ad.Tensor, l: ad.Tensor, s: ad.Tensor) => ad.stats.uniform.logpdf(x, l, s), [1.4, 0.3, 1]],
+    ['expon', (x: ad.Tensor, l: ad.Tensor, s: ad.Tensor) => ad.stats.expon.logpdf(x, l, s), [-1, 0, 2]],
+  ] as const)('%s', (_name, f, [x, l, s]) => {
+    const args = [ad.scalar(x), ad.scalar(l), ad.scalar(s)] as const;
+    expect(f(...args).item()).toBe(-Infinity);
+    expect(ad.grad(f, [0, 1, 2])(...args).map((g) => g.item())).toEqual([0, 0, 0]);
+  });
+
+  it('inside, the scale derivative is still −1/scale (and the expon slopes)', () => {
+    const [gx, gl, gs] = ad.grad((x: ad.Tensor, l: ad.Tensor, s: ad.Tensor) => ad.stats.uniform.logpdf(x, l, s), [0, 1, 2])(ad.scalar(0.5), ad.scalar(0.3), ad.scalar(2));
+    expect([gx!.item(), gl!.item(), gs!.item()]).toEqual([0, 0, -0.5]);
+    const [ex, el, es] = ad.grad((x: ad.Tensor, l: ad.Tensor, s: ad.Tensor) => ad.stats.expon.logpdf(x, l, s), [0, 1, 2])(ad.scalar(3), ad.scalar(1), ad.scalar(2));
+    // log p = −(x − loc)/s − log s: ∂x = −1/s, ∂loc = 1/s, ∂s = (x − loc)/s² − 1/s.
+    expect([ex!.item(), el!.item(), es!.item()]).toEqual([-0.5, 0.5, 0]);
+  });
+});
