@@ -1,7 +1,7 @@
 /** @file The table of every primitive (and the composite ops), with input domains and shapes: one row per op. */
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
-import { mulStrong } from '../src/ops/binary.js';
+import { divStrong, mulStrong } from '../src/ops/binary.js';
 import { mm } from '../src/ops/linalg.js';
 import { logMatmulOf } from '../src/ops/logMatmul.js';
 import { leaveOneOutProd, leaveOneOutTangent } from '../src/products/prod.js';
@@ -75,6 +75,7 @@ export const opTable: OpRow[] = [
   binary('maximum', ad.maximum),
   binary('minimum', ad.minimum),
   binary('mulStrong', (a, b) => mulStrong(internal(a), internal(b))),
+  binary('divStrong', (a, b) => divStrong(internal(a), internal(b)), 'real', 'awayFromZero'),
   ...(['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'] as const).map(
     (name): OpRow => ({ ...binary(name, ad[name]), zeroGradient: true }),
   ),

@@ -5,6 +5,7 @@
  * recorded jit programs (jit/program.ts, jit/programLoops.ts).
  */
 
+import { quotientStrong } from '../tensor/kernels/quotient.js';
 import { ieeePow } from '../tensor/kernels/pow.js';
 
 /**
@@ -19,7 +20,15 @@ export const enum Op {
   GREATER = 24, GREATER_EQUAL = 25, LESS = 26, LESS_EQUAL = 27, EQUAL = 28, NOT_EQUAL = 29, SIGN = 30,
   /** A constant operand: its adjoint is dropped. */
   CONST = 31,
+  /** The strong quotient of derivative rules (`divStrong`: g/x, 0 where g = 0; tensor/kernels/quotient.ts). */
+  DIV_STRONG = 32,
 }
+
+/**
+ * Op codes below this are the 0-d ops; a recorded program's other slot kinds (jit/program.ts:
+ * INPUT, CONSTANT, GENERAL) and the fused groups' WHERE (jit/elementwiseCodegen.ts) lie above it.
+ */
+export const SCALAR_CODE_LIMIT = 48;
 
 /** In a recorded program (jit/program.ts): a 0-d constant, whose value is already in the numbers column. */
 export const SCALAR_CONSTANT: number = Op.CONST;
@@ -51,6 +60,7 @@ export const SCALAR_OPS: ReadonlyMap<string, { code: number; fn: ScalarFn }> = n
   ['mul', Op.MUL, (a, b) => a * b],
   ['div', Op.DIV, (a, b) => a / b],
   ['mulStrong', Op.MUL_STRONG, strong],
+  ['divStrong', Op.DIV_STRONG, quotientStrong],
   ['pow', Op.POW, ieeePow],
   ['maximum', Op.MAXIMUM, (a, b) => Math.max(a, b)],
   ['minimum', Op.MINIMUM, (a, b) => Math.min(a, b)],
@@ -114,13 +124,13 @@ export function scalarForward(code: number, a: number, b: number): number {
 /**
  * Runs consecutive 0-d ops of a recorded program (jit/program.ts) on the numbers column `v`:
  * slot k gets op code[k] of slots a[k] and b[k] (a unary op has b = a). Stops at the first slot
- * whose code is not a scalar op (32 or more) and returns its index, or `to`. The common ops are
+ * whose code is not a scalar op (SCALAR_CODE_LIMIT or more) and returns its index, or `to`. The common ops are
  * spelled out as in `scalarForward`, whose results they equal bit for bit.
  */
 export function runScalars(code: Uint8Array, a: Int32Array, b: Int32Array, v: Float64Array, from: number, to: number): number {
   for (let k = from; k < to; k++) {
     const c = code[k]!;
-    if (c >= 32) return k;
+    if (c >= SCALAR_CODE_LIMIT) return k;
     const x = v[a[k]!]!;
     switch (c) {
       case Op.CONST: break; // a constant: its value is in place
@@ -144,7 +154,7 @@ export function runScalars(code: Uint8Array, a: Int32Array, b: Int32Array, v: Fl
 
 /** Whether op `code` reads two inputs (the rest of the scalar ops read one). */
 export function scalarArity(code: number): 1 | 2 {
-  return (code >= Op.ADD && code <= Op.MINIMUM) || (code >= Op.GREATER && code <= Op.NOT_EQUAL) ? 2 : 1;
+  return (code >= Op.ADD && code <= Op.MINIMUM) || (code >= Op.GREATER && code <= Op.NOT_EQUAL) || code === Op.DIV_STRONG ? 2 : 1;
 }
 
 /**

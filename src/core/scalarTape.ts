@@ -28,6 +28,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Primitive, Residuals } from './primitive.js';
 import { addCotangents } from './accumulate.js';
 import { Op, sigmoidOf, signOf, strong } from './scalarOps.js';
+import { quotientStrong } from '../tensor/kernels/quotient.js';
 import { ieeePow } from '../tensor/kernels/pow.js';
 import type { RecordTrace } from '../jit/recordTrace.js';
 import { addRecorded, walkRecorded } from '../jit/scalarTapeRecorded.js';
@@ -227,7 +228,6 @@ export class ScalarTape {
         case Op.SIN: d[k] = Math.cos(out[in0[k]!]!); break;
         case Op.COS: d[k] = -Math.sin(out[in0[k]!]!); break;
         case Op.SOFTPLUS: d[k] = sigmoidOf(out[in0[k]!]!); break;
-        case Op.LOG: d[k] = 1 / out[in0[k]!]!; break;
         case Op.LOG1P: d[k] = 1 / (out[in0[k]!]! + 1); break;
         case Op.SQRT: d[k] = 0.5 / out[k]!; break;
         default: break;
@@ -257,10 +257,16 @@ export class ScalarTape {
           plain[j]! += times(g, out[i]!);
           break;
         }
-        case Op.DIV: { // d(a/b) = da / b − (a/b) db / b
+        case Op.DIV: { // d(a/b) = da / b − (a/b) db / b, da / b the strong quotient
           const j = in1[k]!, b = out[j]!;
-          plain[i]! += times(g, 1 / b);
+          plain[i]! += quotientStrong(g, b);
           plain[j]! += times(g, -(out[k]! / b));
+          break;
+        }
+        case Op.DIV_STRONG: { // d(g/x) = dg / x − (q/x) dx, both strong quotients
+          const j = in1[k]!, x = out[j]!;
+          plain[i]! += quotientStrong(g, x);
+          plain[j]! += times(g, -quotientStrong(out[k]!, x));
           break;
         }
         case Op.POW: { // b aᵇ⁻¹ da (strong: d(a⁰)/da = 0 at a = 0) + aᵇ log a db (0 at a = 0)
@@ -278,7 +284,7 @@ export class ScalarTape {
         }
         case Op.NEG: plain[i]! += -g; break;
         case Op.EXP: plain[i]! += times(g, out[k]!); break; // (eˣ)' = eˣ
-        case Op.LOG: plain[i]! += times(g, d[k]!); break; // 1/x
+        case Op.LOG: plain[i]! += quotientStrong(g, out[i]!); break; // g/x, strong
         case Op.LOG1P: plain[i]! += times(g, d[k]!); break; // 1/(1+x)
         case Op.EXPM1: plain[i]! += times(g, Math.exp(out[i]!)); break; // eˣ, not y + 1 (cancels for x ≪ 0)
         case Op.SQRT: plain[i]! += times(g, d[k]!); break; // 1/(2√x)

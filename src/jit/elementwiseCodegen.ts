@@ -6,7 +6,7 @@
 import { scalarExpression, scalarForward } from '../core/scalarOps.js';
 import { rowSum } from '../tensor/kernels/rowSum.js';
 
-/** `where`'s code inside a group (the 0-d codes are below 32). */
+/** `where`'s code inside a group (the 0-d codes are below SCALAR_CODE_LIMIT, 48). */
 export const WHERE = 64;
 export type Reduction = 'sum' | 'max' | 'min' | 'logsumexp';
 export const REDUCTIONS: ReadonlySet<string> = new Set(['sum', 'max', 'min', 'logsumexp']);

@@ -29,7 +29,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { sizeOf, type Shape } from '../tensor/shape.js';
-import { Op, SCALAR_CONSTANT, scalarArity } from '../core/scalarOps.js';
+import { Op, SCALAR_CONSTANT, scalarArity, SCALAR_CODE_LIMIT } from '../core/scalarOps.js';
 import type { Primitive } from '../core/primitive.js';
 import { codegenAvailable } from './programLoops.js';
 import { VECTOR_MIN, vectorMath, vectorized } from '../tensor/kernels/wasm/vmath.js';
@@ -185,7 +185,7 @@ export function findGroups(p: FusionSource): FusedGroup[] {
   for (let k = 0; k < n; k++) {
     const c = code[k]!;
     if (callOf[k]! >= 0) for (const s of calls[callOf[k]!]!.inputs) readers[s]!.add(k);
-    else if (c < 32 && c !== SCALAR_CONSTANT) {
+    else if (c < SCALAR_CODE_LIMIT && c !== SCALAR_CONSTANT) {
       readers[a[k]!]!.add(k);
       readers[b[k]!]!.add(k);
     }

@@ -16,14 +16,14 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from '../core/primitive.js';
-import { SCALAR_CONSTANT, runScalars, scalarForward } from '../core/scalarOps.js';
+import { SCALAR_CONSTANT, runScalars, scalarForward, SCALAR_CODE_LIMIT } from '../core/scalarOps.js';
 import { compileLoop, findLoops, type ScalarLoop } from './programLoops.js';
 import { detach } from '../tensor/alloc.js';
 import type { Shape } from '../tensor/shape.js';
 import { fuseAccumulation, type CallSlot } from './programFusion.js';
 import { findGroups, runGroup, type FusedGroup } from './elementwiseFusion.js';
 
-/** Slot kinds beyond the scalar op codes (which are below 32). */
+/** Slot kinds beyond the scalar op codes (which are below SCALAR_CODE_LIMIT). */
 export const INPUT = 250;
 export const CONSTANT = 251;
 export const GENERAL = 252;
@@ -73,7 +73,7 @@ export class Program {
     for (let k = 0; k < this.code.length; k++) {
       const c = this.code[k]!;
       if (c === SCALAR_CONSTANT) constants++;
-      else if (c < 32) scalarOps++;
+      else if (c < SCALAR_CODE_LIMIT) scalarOps++;
       else if (c === GENERAL) generalOps++;
       else if (c === INPUT) inputs++;
     }
@@ -135,7 +135,7 @@ export class Program {
     const last = new Int32Array(n).fill(-1);
     for (let k = 0; k < n; k++) {
       const c = code[k]!;
-      if (c < 32) {
+      if (c < SCALAR_CODE_LIMIT) {
         last[a[k]!] = k;
         last[b[k]!] = k;
       } else if (c === GENERAL) {
@@ -185,14 +185,14 @@ export class Program {
       if (to > from) steps.push({ from, to, loop: null, fused: null });
     };
     for (let k = 0; k < n;) {
-      if (code[k]! >= 32) {
+      if (code[k]! >= SCALAR_CODE_LIMIT) {
         if (fusion === null || fusion.member[k] === 0) steps.push({ from: k, to: k, loop: null, fused: null });
         else if (fusion.byRoot.has(k)) steps.push({ from: k, to: k, loop: null, fused: fusion.byRoot.get(k)! });
         k++;
         continue;
       }
       let end = k;
-      while (end < n && code[end]! < 32) end++;
+      while (end < n && code[end]! < SCALAR_CODE_LIMIT) end++;
       let at = k;
       if (lastRead !== null) {
         for (const l of findLoops(code, a, b, k, end)) {
@@ -409,7 +409,7 @@ export class ProgramBuilder {
       if (c === GENERAL) {
         callOf[k] = a[k]!;
         for (const s of calls[a[k]!]!.inputs) readers[s]!++;
-      } else if (c < 32 && c !== SCALAR_CONSTANT) {
+      } else if (c < SCALAR_CODE_LIMIT && c !== SCALAR_CONSTANT) {
         readers[a[k]!]!++;
         readers[b[k]!]!++;
       }
@@ -432,7 +432,7 @@ export class ProgramBuilder {
     for (let k = n - 1; k >= 0; k--) {
       if (live[k] === 0) continue;
       const c = code[k]!;
-      if (c < 32) {
+      if (c < SCALAR_CODE_LIMIT) {
         live[a[k]!] = 1;
         live[b[k]!] = 1;
       } else if (c === GENERAL) {
@@ -456,7 +456,7 @@ export class ProgramBuilder {
         nA[j] = nB[j] = j;
         valueSlots.push(j);
         values.push(this.constantValues.get(k)!);
-      } else if (c < 32) {
+      } else if (c < SCALAR_CODE_LIMIT) {
         nA[j] = renumber[a[k]!]!;
         nB[j] = renumber[b[k]!]!;
       } else if (c === INPUT) {
@@ -478,7 +478,7 @@ export class ProgramBuilder {
     let tensorCount = 0;
     for (let k = 0; k < m; k++) {
       const c = nCode[k]!;
-      if (c < 32) continue;
+      if (c < SCALAR_CODE_LIMIT) continue;
       if (tensorOf[k] === -1) tensorOf[k] = tensorCount++;
       if (c === GENERAL) for (const s of nCalls[nA[k]!]!.inputs) if (tensorOf[s] === -1) tensorOf[s] = tensorCount++;
     }

@@ -8,7 +8,7 @@
  * remembering the program slot of its value, and the backward walk *emits* each rule's ops into
  * the program (`ProgramBuilder.emit`, which also computes their values) instead of computing
  * numbers: adjoints are program slots. The rules are those of the numeric walk in scalarTape.ts —
- * the ops' VJPs from src/ops, `mulStrong` for the chain rule — so a replay computes what running
+ * the ops' VJPs from src/ops, `mulStrong` for the chain rule, `divStrong` for a rule's g/x — so a replay computes what running
  * the VJP rules computes. Selections in rules (ties of maximum, the sign of abs, relu's step,
  * pow at a = 0) are written with the 0-d comparison ops, whose values are 0 and 1.
  */
@@ -21,7 +21,7 @@ import type { ProgramBuilder } from './program.js';
 export const RECORDED_OPS: ReadonlySet<number> = new Set<number>([
   Op.ADD, Op.SUB, Op.MUL, Op.MUL_STRONG, Op.DIV, Op.POW, Op.MAXIMUM, Op.MINIMUM, Op.NEG, Op.EXP, Op.LOG,
   Op.LOG1P, Op.EXPM1, Op.SQRT, Op.SQUARE, Op.ABS, Op.SIN, Op.COS, Op.TANH, Op.SIGMOID, Op.SOFTPLUS,
-  Op.RELU, Op.RECIPROCAL,
+  Op.RELU, Op.RECIPROCAL, Op.DIV_STRONG,
 ]);
 
 /** Adds program slot `c` to entry e's recorded adjoint (its first contribution is taken as is). */
@@ -80,9 +80,13 @@ export function walkRecorded(
         add(i, () => chain(at(j)));
         add(j, () => chain(at(i)));
         break;
-      case Op.DIV: // d(a/b) = da / b − (a/b) db / b
-        add(i, () => chain(emit(Op.RECIPROCAL, at(j))));
+      case Op.DIV: // d(a/b) = da / b − (a/b) db / b, da / b the strong quotient
+        add(i, () => emit(Op.DIV_STRONG, G, at(j)));
         add(j, () => chain(emit(Op.NEG, emit(Op.DIV, at(k), at(j)))));
+        break;
+      case Op.DIV_STRONG: // d(g/x) = dg / x − (q/x) dx, both strong quotients
+        add(i, () => emit(Op.DIV_STRONG, G, at(j)));
+        add(j, () => chain(emit(Op.NEG, emit(Op.DIV_STRONG, at(k), at(j)))));
         break;
       case Op.POW: // b aᵇ⁻¹ da (strong: d(a⁰)/da = 0 at a = 0) + aᵇ log a db (0 at a = 0)
         add(i, () => chain(emit(Op.MUL_STRONG, at(j), emit(Op.POW, at(i), emit(Op.SUB, at(j), constant(1))))));
@@ -102,7 +106,7 @@ export function walkRecorded(
       case Op.RELU: add(i, () => chain(emit(Op.GREATER, at(i), constant(0)))); break; // relu'(0) = 0
       case Op.NEG: add(i, () => emit(Op.NEG, G)); break;
       case Op.EXP: add(i, () => chain(at(k))); break; // (eˣ)' = eˣ
-      case Op.LOG: add(i, () => chain(emit(Op.RECIPROCAL, at(i)))); break; // 1/x
+      case Op.LOG: add(i, () => emit(Op.DIV_STRONG, G, at(i))); break; // g/x, strong
       case Op.LOG1P: add(i, () => chain(emit(Op.RECIPROCAL, emit(Op.ADD, at(i), constant(1))))); break; // 1/(1+x)
       case Op.EXPM1: add(i, () => chain(emit(Op.EXP, at(i)))); break; // eˣ (not y + 1, which cancels for x ≪ 0)
       case Op.SQRT: add(i, () => chain(emit(Op.DIV, constant(0.5), at(k)))); break; // 1/(2√x)

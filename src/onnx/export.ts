@@ -18,7 +18,7 @@ import { AdjointError, InvalidArgumentError } from '../core/errors.js';
 import { captureSite } from '../core/anomaly.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import type { TreeDef } from '../core/pytree.js';
-import { SCALAR_OPS, SCALAR_CONSTANT, scalarArity } from '../core/scalarOps.js';
+import { SCALAR_OPS, SCALAR_CONSTANT, scalarArity, SCALAR_CODE_LIMIT } from '../core/scalarOps.js';
 import { recordProgram } from '../jit/jit.js';
 import { CONSTANT, GENERAL, INPUT, type GeneralCall, type Program } from '../jit/program.js';
 import { checkFunction } from '../transforms/args.js';
@@ -185,7 +185,7 @@ function writeProgram(g: GraphBuilder, program: Program, inputs: readonly Operan
       const t = constants[a[k]!]!;
       values[k] = { name: g.floats(t.toFloat64Array(), t.shape), shape: t.shape };
     } else if (c === SCALAR_CONSTANT) values[k] = { name: g.floats(constantOf.get(k)!), shape: [] };
-    else if (c < 32) {
+    else if (c < SCALAR_CODE_LIMIT) {
       const ins = scalarArity(c) === 2 ? [values[a[k]!]!, values[b[k]!]!] : [values[a[k]!]!];
       values[k] = { name: exportRules[SCALAR_NAMES[c]!]!(g, ins, null, []), shape: [] };
     } else if (c === GENERAL) {

@@ -196,6 +196,18 @@ const mulStrong: Binary = (g, a, b) => {
   return where(g, zero, g.floats(0), mul(g, a, b));
 };
 
+/**
+ * divStrong: g/x as adjoint's kernel computes it — exactly 0 where g = 0 (even at x = 0) or 1/x = 0,
+ * g/x where 1/x overflows at a non-zero x, and g·(1/x) elsewhere (Div alone rounded differently,
+ * which a gradient's cancellations made 1e−12 relative).
+ */
+const divStrong: Binary = (g, a, b) => {
+  const r = g.node('Reciprocal', [b]);
+  const zero = g.node('Or', [eq(g, a, g.floats(0)), eq(g, r, g.floats(0))]);
+  const overflow = g.node('And', [g.node('IsInf', [r]), g.node('Not', [eq(g, b, g.floats(0))])]);
+  return where(g, zero, g.floats(0), where(g, overflow, g.node('Div', [a, b]), mul(g, a, r)));
+};
+
 /** A comparison's 0/1 result. */
 const compare = (opType: string, negate = false): Binary => (g, a, b) => {
   const c = g.node(opType, [a, b]);
@@ -226,7 +238,7 @@ const unaryOps: Record<string, Unary> = {
 
 const binaryOps: Record<string, Binary> = {
   add: op2('Add'), sub: op2('Sub'), mul: op2('Mul'), div: op2('Div'), pow: op2('Pow'),
-  maximum: op2('Max'), minimum: op2('Min'), mulStrong,
+  maximum: op2('Max'), minimum: op2('Min'), mulStrong, divStrong,
   greater: compare('Greater'), greaterEqual: compare('GreaterOrEqual'), less: compare('Less'),
   lessEqual: compare('LessOrEqual'), equal: compare('Equal'), notEqual: compare('Equal', true),
   atan2, hypot, logaddexp, xlogy,

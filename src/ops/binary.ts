@@ -7,7 +7,7 @@ import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { chain, scaleTangent, sumTangents, unbroadcastIf } from './rules.js';
-import { log, neg, reciprocal } from './unary.js';
+import { log, neg } from './unary.js';
 import { where } from './select.js';
 import { broadcastingRule } from './batching.js';
 import { noteOuterSum } from './outerSum.js';
@@ -57,11 +57,11 @@ const mulP = binaryPrimitive('mul', 'inputs',
                 n[1] ? unbroadcastIf(true, chain(g, x(r, 0)), s(r, 1)) : null],
   (ta, tb, a, b, out) => sumTangents(out.shape, scaleTangent(ta, b), scaleTangent(tb, a)));
 
-// d(a/b) = da / b − (a/b) db / b
+// d(a/b) = da / b − (a/b) db / b; da / b as the strong quotient (finite where 1/b overflows).
 const divP = binaryPrimitive('div', 'both',
-  (g, r, n) => [n[0] ? unbroadcastIf(true, chain(g, reciprocal(x(r, 1))), s(r, 0)) : null,
+  (g, r, n) => [n[0] ? unbroadcastIf(true, divStrong(g, x(r, 1)), s(r, 0)) : null,
                 n[1] ? unbroadcastIf(true, chain(g, neg(div(r.out!, x(r, 1)))), s(r, 1)) : null],
-  (ta, tb, _a, b, out) => sumTangents(out.shape, scaleTangent(ta, reciprocal(b)), scaleTangent(tb, neg(div(out, b)))));
+  (ta, tb, _a, b, out) => sumTangents(out.shape, ta && divStrong(ta, b), scaleTangent(tb, neg(div(out, b)))));
 
 // d(aᵇ) = b aᵇ⁻¹ da + aᵇ log(a) db; the db factor is taken as 0 at a = 0 (its limit for b > 0),
 // so integer powers of zero (x² at 0) never produce 0·log 0 = NaN.
@@ -92,6 +92,13 @@ const mulStrongP = binaryPrimitive('mulStrong', 'inputs',
   (g, r, n) => [n[0] ? unbroadcastIf(true, mulStrong(g, x(r, 1)), s(r, 0)) : null,
                 n[1] ? unbroadcastIf(true, mulStrong(g, x(r, 0)), s(r, 1)) : null],
   (ta, tb, a, b, out) => sumTangents(out.shape, ta && mulStrong(ta, b), tb && mulStrong(a, tb)));
+
+// Strong quotient g/x (0 where g = 0, even at x = 0; tensor/kernels/quotient.ts), used by derivative
+// rules for 1/x: d(g/x) = dg / x − (q/x) dx, each again a strong quotient or product.
+const divStrongP = binaryPrimitive('divStrong', 'both',
+  (g, r, n) => [n[0] ? unbroadcastIf(true, divStrong(g, x(r, 1)), s(r, 0)) : null,
+                n[1] ? unbroadcastIf(true, chain(g, neg(divStrong(r.out!, x(r, 1)))), s(r, 1)) : null],
+  (ta, tb, _a, b, out) => sumTangents(out.shape, ta && divStrong(ta, b), scaleTangent(tb, neg(divStrong(out, b)))));
 
 // Comparisons are piecewise constant: zero derivative, never recorded.
 const greaterP = binaryPrimitive('greater', 'none', null, null);
@@ -129,6 +136,11 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor;
 export function minimum(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(minimumP, a, b, extra); }
 /** a · b where a zero factor gives exactly 0 even against ∞ or NaN (the strong zero of derivative rules). */
 export function mulStrong(a: TensorLike, b: TensorLike): Tensor { return call(mulStrongP, a, b); }
+/**
+ * g / x where g = 0 gives exactly 0 even at x = 0 (the strong zero of derivative rules), divided
+ * where 1/x overflows (|x| < 2⁻¹⁰²⁴) and g · (1/x) elsewhere. @internal
+ */
+export function divStrong(g: TensorLike, x: TensorLike): Tensor { return call(divStrongP, g, x); }
 /** 1 where a > b, else 0 (no gradient). @example ad.greater(ad.tensor([1, 3]), 2) // [0, 1] */
 export function greater(a: TensorLike, b: TensorLike): Tensor;
 export function greater(a: TensorLike, b: TensorLike, ...extra: unknown[]): Tensor { return call(greaterP, a, b, extra); }

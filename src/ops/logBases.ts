@@ -8,16 +8,15 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { uninitializedF64 } from '../tensor/alloc.js';
 import { logBaseKernel } from '../tensor/kernels/logBase.js';
-import { mul, pow } from './binary.js';
-import { reciprocal } from './unary.js';
-import { chain, scaleTangent } from './rules.js';
+import { divStrong, mul, pow } from './binary.js';
 import { broadcastingRule } from './batching.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 /**
  * log_base x as one primitive: the kernel rounds once (ln x · log₂e rounded twice was an ulp off
  * NumPy on ~30 % of inputs for log2, ~16 % for log10). Derivative log_base(e)/x, in the order the
- * composite ln(x)·c computed it — (g·c)·(1/x) with a strong zero, and t·(1/x)·c forward — so
+ * composite ln(x)·c computed it — (g·c)·(1/x) with a strong zero, and t·(1/x)·c forward, each
+ * (·)·(1/x) as the strong quotient, divided where 1/x overflows (ops/binary.ts divStrong) — so
  * gradients keep their bits; the rules are ops, so they differentiate again.
  */
 function logBasePrimitive(name: 'log2' | 'log10', base: 2 | 10, c: number): Primitive<null> {
@@ -25,8 +24,8 @@ function logBasePrimitive(name: 'log2' | 'log10', base: 2 | 10, c: number): Prim
     name,
     saves: 'inputs',
     forward: ([x]) => new Tensor(logBaseKernel(base, x!.values, uninitializedF64(x!.size)), x!.shape),
-    vjp: (g, r) => [chain(mul(g, c), reciprocal(r.inputs[0]!))],
-    jvp: ([t], [x]) => { const d = scaleTangent(t!, reciprocal(x!)); return d === null ? null : mul(d, c); },
+    vjp: (g, r) => [divStrong(mul(g, c), r.inputs[0]!)],
+    jvp: ([t], [x]) => (t === null ? null : mul(divStrong(t!, x!), c)),
     batch: broadcastingRule(() => prim),
   });
   return prim;

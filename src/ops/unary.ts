@@ -4,8 +4,8 @@ import { definePrimitive, type Primitive, type Saves } from '../core/primitive.j
 import { unaryKernel, unaryVjpKernel, type UnaryKernel, type UnaryVjpKernel } from '../tensor/kernels/unary.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { add, div, greater, mul, sub } from './binary.js';
-import { chain, linearTangent, scaleTangent } from './rules.js';
+import { add, div, divStrong, greater, mul, sub } from './binary.js';
+import { chain, linearTangent } from './rules.js';
 import { broadcastingRule } from './batching.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -15,17 +15,19 @@ import { extraArguments } from '../core/extraArguments.js';
  * first-order VJP is one kernel pass (unaryVjpKernel, the same bits) reading the one residual
  * the derivative uses: the input ('inputs') or the output ('output').
  */
-function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y: Tensor) => Tensor) | null, fused?: UnaryVjpKernel): Primitive<null> {
+function elementwise(name: UnaryKernel, saves: Saves, derivative: ((x: Tensor, y: Tensor) => Tensor) | null, fused?: UnaryVjpKernel, quotient = false): Primitive<null> {
+  // With `quotient`, the derivative is 1/d and is applied as the strong quotient g/d (ops/binary.ts).
+  const apply = quotient ? divStrong : chain;
   const prim: Primitive<null> = definePrimitive<null>({
     name,
     saves,
     forward: ([x]) => new Tensor(unaryKernel(name, x!.values), x!.shape),
-    vjp: derivative && ((g, r) => [chain(g, derivative(r.inputs[0]!, r.out!))]),
+    vjp: derivative && ((g, r) => [apply(g, derivative(r.inputs[0]!, r.out!))]),
     ...(fused && {
       fusedVjp: (g, r) => [new Tensor(unaryVjpKernel(fused, g.values, (saves === 'output' ? r.out! : r.inputs[0]!).values), g.shape)],
       freshCotangents: true, // a new buffer from the kernel
     }),
-    jvp: derivative && (([t], [x], y) => scaleTangent(t!, derivative(x!, y))),
+    jvp: derivative && (([t], [x], y) => (t === null ? null : apply(t!, derivative(x!, y)))),
     batch: broadcastingRule(() => prim),
   });
   return prim;
@@ -49,7 +51,7 @@ const negP: Primitive<null> = definePrimitive<null>({
 });
 
 const expP = elementwise('exp', 'output', (_x, y) => y, 'exp'); // (eˣ)' = eˣ
-const logP = elementwise('log', 'inputs', (x) => reciprocal(x), 'log'); // (log x)' = 1/x
+const logP = elementwise('log', 'inputs', (x) => x, 'log', true); // (log x)' = 1/x, as g/x: finite at subnormal x
 const log1pP = elementwise('log1p', 'inputs', (x) => reciprocal(add(x, 1)), 'log1p'); // 1/(1+x)
 // eˣ from the input, not y + 1 from the output, which cancels for x ≪ 0 (expm1′(−20) lost 8 digits,
 // expm1′(−40) was 0; PyTorch and JAX use y + 1). Costs an exp per element, and expm1 is not hot.

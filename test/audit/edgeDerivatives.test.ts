@@ -107,3 +107,43 @@ describe('location–scale log-densities outside their support: −∞, with no 
     expect([ex!.item(), el!.item(), es!.item()]).toEqual([-0.5, 0.5, 0]);
   });
 });
+
+describe('1/x in derivative rules at deep subnormals: g/x, not g·(1/x) = ∞', () => {
+  const x = 1e-310; // 1/x overflows (|x| < 2⁻¹⁰²⁴), g/x need not
+  it('log, log2, log10 and the numerator of div, by grad, jvp and jit', () => {
+    expect(ad.grad((z: ad.Tensor) => ad.mul(z, ad.log(z)))(x).item()).toBe(Math.log(x) + 1); // log z + z/z
+    expect(ad.grad((z: ad.Tensor) => ad.mul(1e-300, ad.log(z)))(x).item()).toBe(1e-300 / x);
+    expect(ad.grad((z: ad.Tensor) => ad.mul(1e-300, ad.log2(z)))(x).item()).toBe((1e-300 * Math.LOG2E) / x);
+    expect(ad.grad((z: ad.Tensor) => ad.mul(1e-300, ad.log10(z)))(x).item()).toBe((1e-300 * Math.LOG10E) / x);
+    expect(ad.grad((a: ad.Tensor) => ad.mul(1e-300, ad.div(a, x)))(1).item()).toBe(1e-300 / x);
+    expect((ad.jvp((z: ad.Tensor) => ad.log(z), [ad.scalar(x)], [ad.scalar(1e-300)])[1] as ad.Tensor).item()).toBe(1e-300 / x);
+    // Tensors (the fused first-order kernel and the ops rule at second order) and 0-d (the scalar tape), eager and jitted.
+    const f = (z: ad.Tensor) => ad.sum(ad.mul(z, ad.log(z)));
+    const points = ad.tensor([x, -0 + 3e-320, 2.5, 1e-300]);
+    const eager = values(ad.grad(f)(points));
+    expect(eager).toEqual([Math.log(x) + 1, Math.log(3e-320) + 1, Math.log(2.5) + 2.5 * (1 / 2.5), Math.log(1e-300) + 1e-300 * (1 / 1e-300)]);
+    expect(values(ad.jit(ad.grad(f))(points))).toEqual(eager);
+    const scalar = ad.grad((z: ad.Tensor) => ad.mul(z, ad.log(z)));
+    const jitted = ad.jit(scalar);
+    for (const z of [x, 3e-320, 2.5]) {
+      expect(jitted(ad.scalar(z)).item()).toBe(scalar(ad.scalar(z)).item());
+      expect(jitted(ad.scalar(z)).item()).toBe(Math.log(z) + (z < 2 ** -1022 ? z / z : z * (1 / z)));
+    }
+  });
+
+  it('keeps the strong zero: a zero cotangent at x = 0 gives 0, not 0/0', () => {
+    const g = ad.grad((z: ad.Tensor) => ad.sum(ad.where(ad.greater(z, 0), ad.log(z), 0)))(ad.tensor([0, 2]));
+    expect(values(g)).toEqual([0, 0.5]);
+    expect(ad.grad((z: ad.Tensor) => ad.log(z))(0).item()).toBe(Infinity);
+  });
+
+  it('a Kullback–Leibler gradient through a target that underflowed to a subnormal stays finite', () => {
+    const a = ad.tensor([-1.6884377368330525, 0.1375973740592907, -3.736292244927375, 0.47219353704795114]);
+    const b = ad.tensor([-1.4150132729968405, -1.4150132729968405, -700, 30]); // softmax(b)[2] ≈ 9.2e−318
+    const g = values(ad.grad((bb: ad.Tensor) => ad.sum(ad.losses.klDivergence(ad.logSoftmax(a), ad.softmax(bb))))(b));
+    expect(g.every(Number.isFinite)).toBe(true);
+    // PyTorch (float64): [-6.65e-13, -7.07e-13, -6.7e-315, 1.37e-12]
+    expect(g[0]).toBeCloseTo(-6.650036280175849e-13, 24);
+    expect(g[3]).toBeCloseTo(1.3713474800169934e-12, 24);
+  });
+});

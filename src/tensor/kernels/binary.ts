@@ -2,12 +2,13 @@
 import { broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
 import { ieeePow } from './pow.js';
+import { quotientStrong } from './quotient.js';
 import { nativeRows } from './native/nativeGemm.js';
 import { threadsInfo } from '../threads/pool.js';
 
 export type BinaryKernel =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'mulStrong' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual';
+  | 'mulStrong' | 'divStrong' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual';
 
 /**
  * out[i] = f(a[ia], b[ib]) over n elements with strides sa, sb ∈ {0, 1, …}.
@@ -37,6 +38,8 @@ function binaryRun(
         out[o + i] = x === 0 || y === 0 ? 0 : x * y;
       }
       break;
+    // Strong quotient (derivative rules' g/x): 0 where g = 0, divided where 1/x overflows (./quotient.ts).
+    case 'divStrong': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = quotientStrong(a[ia]!, b[ib]!); break;
     case 'greater': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! > b[ib]! ? 1 : 0; break;
     case 'greaterEqual': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! >= b[ib]! ? 1 : 0; break;
     case 'less': for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia]! < b[ib]! ? 1 : 0; break;

@@ -1,4 +1,5 @@
 /** @file Elementwise kernels of one operand: one tight loop per function over a Float64Array. */
+import { quotientStrong } from './quotient.js';
 import { uninitializedF64 } from '../alloc.js';
 import { PARALLEL_TANH, tanhAcross, vectorMath } from './wasm/vmath.js';
 import { parallelMap } from './parallelMap.js';
@@ -101,7 +102,7 @@ export function unaryVjpKernel(op: UnaryVjpKernel, g: Float64Array, s: Float64Ar
   const out = uninitializedF64(n); // every case writes every entry
   switch (op) {
     case 'exp': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]!); break; // y
-    case 'log': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / s[i]!); break; // 1/x
+    case 'log': for (let i = 0; i < n; i++) out[i] = quotientStrong(g[i]!, s[i]!); break; // g/x, strong (./quotient.ts)
     case 'log1p': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 1 / (s[i]! + 1)); break; // 1/(x + 1)
     case 'expm1': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, Math.exp(s[i]!)); break; // eˣ (s = x)
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, 0.5 / s[i]!); break; // 0.5/y
