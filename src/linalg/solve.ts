@@ -3,7 +3,7 @@ import { apply } from '../core/trace.js';
 import { leadingAxesRule } from '../ops/batching.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { allocF64 } from '../tensor/alloc.js';
+import { allocF64, uninitializedF64 } from '../tensor/alloc.js';
 import { luFactor, luSolve, luSolveTransposed, type LuFactors } from '../tensor/kernels/linalg/lu.js';
 import { gemm } from '../tensor/kernels/matmul.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -52,7 +52,7 @@ const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
     if (kept === null || kept.a !== a.values || kept.n !== n || kept.factors.singular >= 0) return null;
     const count = kept.count;
     const bBar = luSolveTransposed(kept.factors, g.values, count, n, k, allocF64(b.size));
-    const aBar = allocF64(a.size), x = r.out!.values;
+    const aBar = uninitializedF64(a.size), x = r.out!.values; // every entry written below
     if (k === 1) { // one right-hand side: Ā = −(0 + b̄ xᵀ), gemm's outer product and the negation in one pass
       for (let t = 0; t < count; t++) {
         const xt = x.subarray(t * n, (t + 1) * n);

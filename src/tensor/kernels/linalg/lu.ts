@@ -4,6 +4,7 @@ import { substitute } from './triangular.js';
 import { residentProducts, type ResidentProducts } from '../wasm/gemm.js';
 import { nativeLuFactor } from '../native/nativeGemm.js';
 import { threadsInfo } from '../../threads/pool.js';
+import { uninitializedF64 } from '../../alloc.js';
 
 export interface LuFactors {
   /** L (unit lower, below the diagonal) and U (upper, diagonal included) packed in one n×n matrix per batch entry. */
@@ -46,10 +47,14 @@ const SOLVE_LEAF = 4;
  */
 export function luFactor(a: Float64Array, count: number, n: number): LuFactors {
   const np = n + (-n & 3);
-  const resident = n > RESIDENT_AFTER ? residentProducts(np * np) : null;
+  // An order that needs no padding is factored natively where it lies (in lu, a copy of a): the
+  // same recursion on the same numbers as in the kernel's memory, without copying each matrix in and
+  // its factors out (two passes over 512 kB at n = 256).
+  const inPlace = n > RESIDENT_AFTER && np === n ? nativeLuFactor() : null;
+  const resident = n > RESIDENT_AFTER && inPlace === null ? residentProducts(np * np) : null;
   // Resident, each matrix goes from a into the kernel's memory and its factors from there into lu
   // (every entry); else lu starts as a copy of a and is factored in place.
-  const lu = resident !== null ? new Float64Array(a.length) : a.slice();
+  const lu = resident !== null ? uninitializedF64(a.length) : a.slice();
   const perm = new Int32Array(count * n);
   const parity = new Float64Array(count);
   let singular = -1;
@@ -57,7 +62,8 @@ export function luFactor(a: Float64Array, count: number, n: number): LuFactors {
     const off = t * n * n, p = perm.subarray(t * n, (t + 1) * n);
     for (let i = 0; i < n; i++) p[i] = i;
     const state = { sign: 1, zero: false };
-    if (resident !== null) factorInMemory(resident, a, lu, off, n, np, p, state);
+    if (inPlace !== null) factorNatively(inPlace, lu.subarray(off, off + n * n), n, p, state);
+    else if (resident !== null) factorInMemory(resident, a, lu, off, n, np, p, state);
     else if (n <= UNBLOCKED_MAX) factorPanel(lu, off, n, n, 0, n, p, state, 1);
     else factorRecursive(lu, off, n, 0, n, p, state);
     if (state.zero && singular < 0) singular = t;
@@ -93,11 +99,7 @@ function factorInMemory(r: ResidentProducts, a: Float64Array, lu: Float64Array, 
   }
   const native = nativeLuFactor();
   if (native !== null) { // the same recursion natively (native/lu.cc): the same bits, no call per product
-    const order = Float64Array.from({ length: np }, (_, i) => (i < n ? perm[i]! : i));
-    const found = native(v, order, np, threadsInfo().threads, n); // the multipliers negated back there
-    for (let i = 0; i < n; i++) perm[i] = order[i]!;
-    state.sign *= found.sign;
-    state.zero ||= found.zero;
+    factorNatively(native, v, np, perm, state, n);
   } else {
     const padded = np === n ? perm : new Int32Array(np).map((_, i) => (i < n ? perm[i]! : i));
     factorBlock(r, np, 0, np, padded, state);
@@ -105,6 +107,19 @@ function factorInMemory(r: ResidentProducts, a: Float64Array, lu: Float64Array, 
     for (let i = 0; i < n; i++) for (let j = 0, row = i * np; j < i; j++) v[row + j] = -v[row + j]!;
   }
   for (let i = 0; i < n; i++) lu.set(v.subarray(i * np, i * np + n), off + i * n);
+}
+
+/**
+ * The matrix v (ld × ld, rows ld apart; the first n rows and columns the matrix, the rest padding)
+ * factored by native/lu.cc's recursion, its multipliers negated back there; the pivots into perm's
+ * first n entries.
+ */
+function factorNatively(native: NonNullable<ReturnType<typeof nativeLuFactor>>, v: Float64Array, ld: number, perm: Int32Array, state: PivotState, n = ld): void {
+  const order = Float64Array.from({ length: ld }, (_, i) => (i < n ? perm[i]! : i));
+  const found = native(v, order, ld, threadsInfo().threads, n);
+  for (let i = 0; i < n; i++) perm[i] = order[i]!;
+  state.sign *= found.sign;
+  state.zero ||= found.zero;
 }
 
 /** Columns [c0, c1) of the resident matrix (row length ld), recursively: as factorRecursive, in place. */
