@@ -153,9 +153,11 @@ void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, dou
       } else if (h == MR) {
         for (int64_t p = 0; p < kc; p++)
           for (int64_t r = 0; r < MR; r++) d[p * MR + r] = src[r * P.lda + p];
-      } else {
-        for (int64_t p = 0; p < kc; p++)
-          for (int64_t r = 0; r < MR; r++) d[p * MR + r] = r < h ? src[r * P.lda + p] : 0;
+      } else {  // the last rows: the panel zeroed at once, then the rows there are (a per-step fill of the rest
+                // became a `rep stos` of a few doubles a step, a fifth of the packing at 32³)
+        std::memset(d, 0, kc * MR * sizeof(double));
+        for (int64_t r = 0; r < h; r++)
+          for (int64_t p = 0; p < kc; p++) d[p * MR + r] = src[r * P.lda + p];
       }
     } else if (h == MR && P.directA) {
       continue;
@@ -165,11 +167,10 @@ void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, dou
         for (int64_t r = 0; r < MR; r += 4) copy4(d + p * MR + r, src + r);
       }
     } else {
+      if (h < MR) std::memset(d, 0, kc * MR * sizeof(double));
       for (int64_t p = 0; p < kc; p++) {
         const double* src = P.a + (p0 + p) * P.lda + i0 + r0;
-        int64_t r = 0;
-        for (; r < h; r++) d[p * MR + r] = src[r];
-        for (; r < MR; r++) d[p * MR + r] = 0;
+        for (int64_t r = 0; r < h; r++) d[p * MR + r] = src[r];
       }
     }
   }
