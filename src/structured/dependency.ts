@@ -3,7 +3,7 @@
  * algorithm against a semiring) or not (the Matrix-Tree theorem); marginals are gradients of log Z.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones } from '../tensor/create.js';
+import { ones, tensor } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { genericPrograms } from '../core/genericPrograms.js';
@@ -246,7 +246,9 @@ export class DependencyCRF {
    * Projective: by sampling through Eisner's algorithm in the sample semiring (sample.ts).
    * Non-projective: by Wilson's algorithm (wilson.ts), loop-erased random walks from each word to
    * the root, each step to a head drawn in proportion to exp(arc score); with one root dependent,
-   * that word is drawn first from the root arcs' marginals. When no tree has a finite score every
+   * that word is drawn first from the root arcs' marginals. Where the walks would circle for long
+   * (words that prefer each other by tens of nats: about e^c steps), the tree is drawn word by word
+   * from the model's marginals given the heads drawn before, exact too. When no tree has a finite score every
    * sample is the tree `argmax` reports (score −∞).
    */
   sample(count: number, key: Key | number): number[][] | number[][][];
@@ -264,8 +266,17 @@ export class DependencyCRF {
     const scores = stopGradient(add(this.arcScores, this.mask)).toFloat64Array();
     const marginals = this.singleRoot ? stopGradient(grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor).toFloat64Array() : null;
     // Sample s of sentence b draws from foldIn(foldIn(key, b), s): one stream per sentence.
+    // Where the walks would not end: the marginals of sentence b with each fixed word's other heads forbidden.
+    const headMarginals = (b: number, len: number) => (fixed: Int32Array) => {
+      const a = new Float64Array((len + 1) * (len + 1));
+      for (let h = 0; h <= len; h++) {
+        for (let m = 0; m <= len; m++) a[h * (len + 1) + m] = fixed[m]! >= 0 && fixed[m] !== h ? -Infinity : scores[(b * N + h) * N + m]!;
+      }
+      const p = new DependencyCRF({ arcScores: tensor(a, [len + 1, len + 1]), projective: false, singleRoot: this.singleRoot }).marginals().toFloat64Array();
+      return (h: number, m: number) => p[h * (len + 1) + m]!;
+    };
     const found = this.lengths.map((len, b) => wilsonSamples(
-      len, (h, m) => scores[(b * N + h) * N + m]!, this.singleRoot, (r) => marginals![b * N * N + r]!, count, foldIn(root, b),
+      len, (h, m) => scores[(b * N + h) * N + m]!, this.singleRoot, (r) => marginals![b * N * N + r]!, count, foldIn(root, b), headMarginals(b, len),
     ));
     return this.batched ? found : found[0]!;
   }

@@ -62,17 +62,53 @@ function drawHead(tables: HeadTables, m: number, u: number): number {
  * has probability ∝ Π over its arcs of the walk's step probabilities, which is ∝ Π exp(score):
  * each word's normaliser appears once in every tree. Returns heads[i] = the head of word i + 1.
  */
-function wilsonTree(n: number, tables: HeadTables, root: number, uniforms: UniformStream): number[] {
+function wilsonTree(n: number, tables: HeadTables, root: number, uniforms: UniformStream): number[] | null {
   const inTree = new Uint8Array(n + 1);
   const next = new Int32Array(n + 1);
   inTree[root] = 1;
   inTree[0] = 1; // the root position (with one root dependent r = root, its head: 0)
+  let steps = 0;
   for (let i = 1; i <= n; i++) {
     let u = i;
-    while (!inTree[u]) u = next[u] = drawHead(tables, u, uniforms.next());
+    while (!inTree[u]) {
+      u = next[u] = drawHead(tables, u, uniforms.next());
+      if (++steps > WALK_STEPS) return null;
+    }
     for (u = i; !inTree[u]; u = next[u]!) inTree[u] = 1;
   }
   return Array.from({ length: n }, (_, i) => (i + 1 === root ? 0 : next[i + 1]!));
+}
+
+/**
+ * Steps of the walks after which a tree is drawn the other way (`conditionalTree`). Wilson's walks
+ * take the mean hitting time of the tree, which is exponential in how strongly the arcs hold the
+ * walk away from it: two words preferring each other by c nats over every other head circle for
+ * about e^c steps (c = 25: about 10¹¹, a hang). Benign scores need a few steps a word.
+ */
+const WALK_STEPS = 100_000;
+
+/**
+ * One tree drawn word by word from exact conditional marginals: word m's head from p(h → m | the
+ * heads drawn before), by `headMarginals(fixed)`, then fixed. The product of the conditionals is
+ * p(tree), so the draw is exact; it costs a marginals computation a word (O(n⁴) in all), so it only
+ * serves where the walks would not end. Returns heads[i] = the head of word i + 1.
+ */
+function conditionalTree(n: number, headMarginals: (fixed: Int32Array) => (h: number, m: number) => number, uniforms: UniformStream): number[] {
+  const fixed = new Int32Array(n + 1).fill(-1);
+  for (let m = 1; m <= n; m++) {
+    const p = headMarginals(fixed);
+    let total = 0;
+    for (let h = 0; h <= n; h++) if (h !== m) total += Math.max(p(h, m), 0);
+    let x = uniforms.next() * total, head = -1;
+    for (let h = 0; h <= n; h++) {
+      if (h === m || !(p(h, m) > 0)) continue;
+      head = h; // the last possible one, should rounding leave x above every running sum
+      if (x < p(h, m)) break;
+      x -= p(h, m);
+    }
+    fixed[m] = head;
+  }
+  return Array.from(fixed.subarray(1));
 }
 
 /** The tree argmax and sample return when no tree has a finite score: word 1 on the root, every other word on word 1. */
@@ -88,17 +124,30 @@ export function someTree(n: number): number[] {
  * arc, so that is the probability that r is the root's dependent), then the other words walk among
  * the words to r — the trees with root dependent r have probability ∝ exp(score(0, r)) times the
  * product over the word arcs, so given r they are the arborescences of the words rooted at r. When
- * no tree has a finite score, every sample is `someTree(n)`.
+ * no tree has a finite score, every sample is `someTree(n)`. A tree whose walks run past WALK_STEPS
+ * is drawn again word by word from `headMarginals(fixed)` — the marginals p(h → m) of the model with
+ * each fixed word's other heads forbidden (`conditionalTree`), exact too.
  */
 export function wilsonSamples(
   n: number, score: (h: number, m: number) => number, singleRoot: boolean, rootMarginal: (r: number) => number, count: number, key: Key,
+  headMarginals: (fixed: Int32Array) => (h: number, m: number) => number,
 ): number[][] {
   const tables = headTables(n, score, !singleRoot);
   const finite = (h: number, m: number) => score(h, m) > -Infinity;
   const out: number[][] = [];
+  // Once a tree's walks have run past WALK_STEPS, the sentence's later trees are drawn word by word
+  // at once (the walks would run as long again): sample s still depends on samples before it only
+  // through that switch, so a shorter run of samples is the start of a longer one.
+  let walks = true;
+  const draw = (uniforms: UniformStream, root: number): number[] => {
+    const tree = walks ? wilsonTree(n, tables, root, uniforms) : null;
+    if (tree !== null) return tree;
+    walks = false;
+    return conditionalTree(n, headMarginals, uniforms);
+  };
   if (!singleRoot) {
     if (!reachesAllWords(n, [0], finite)) return Array.from({ length: count }, () => someTree(n));
-    for (let s = 0; s < count; s++) out.push(wilsonTree(n, tables, 0, new UniformStream(foldIn(key, s), 4 * n)));
+    for (let s = 0; s < count; s++) out.push(draw(new UniformStream(foldIn(key, s), 4 * n), 0));
     return out;
   }
   // The root dependents r that can carry a tree (a marginal that rounding left above 0 for an r with
@@ -115,7 +164,7 @@ export function wilsonSamples(
       if (x < weights[k]!) break;
       x -= weights[k]!;
     }
-    out.push(wilsonTree(n, tables, r, uniforms));
+    out.push(draw(uniforms, r));
   }
   return out;
 }

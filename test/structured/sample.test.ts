@@ -183,6 +183,22 @@ describe('sample of the other models against brute force (χ², validity)', () =
       }
     });
 
+    it('words that prefer each other by 30 nats (walks of about e³⁰ steps): drawn word by word from the marginals, the same distribution, at once', () => {
+      // Wilson's walks circle 1 → 2 → 1 … about e^30 times before they reach the root (a hang); past
+      // a step budget the tree is drawn from the exact conditionals instead, and so are the rest.
+      const n = 3, c = 30;
+      const arcs = Array.from({ length: (n + 1) ** 2 }, (_, k) => {
+        const [h, m] = [Math.floor(k / (n + 1)), k % (n + 1)];
+        return h === m ? 0 : (h === 1 && m === 2) || (h === 2 && m === 1) ? c : ((h * 7 + m * 3) % 5) / 4 - 0.5;
+      });
+      for (const singleRoot of [false, true]) {
+        const parser = new ad.DependencyCRF({ arcScores: ad.tensor(arcs, [n + 1, n + 1]), projective: false, singleRoot });
+        const samples = parser.sample(draws, 12) as number[][];
+        checkSamples(trees(n, false, singleRoot), arcScoreOf(arcs, n), samples);
+        expect(parser.sample(40, 12)).toEqual(samples.slice(0, 40)); // a shorter run is the start of a longer one
+      }
+    });
+
     it('a padded batch: each sentence its own samples from its own distribution; the same key gives the same samples', () => {
       const draw = seeded(91, { forbidden: 1 / 8, real: true });
       const [B, N, lengths] = [2, 5, [4, 2]];
