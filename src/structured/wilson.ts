@@ -106,6 +106,9 @@ function conditionalTree(n: number, headMarginals: (fixed: Int32Array) => (h: nu
       if (x < p(h, m)) break;
       x -= p(h, m);
     }
+    // A word of a sentence that has a tree always has a head of positive marginal (the marginals of the
+    // Matrix-Tree route are accurate to rounding at any spread of scores); never return a non-tree.
+    if (head < 0) throw new Error(`internal: DependencyCRF.sample found no head of positive marginal for word ${m}`);
     fixed[m] = head;
   }
   return Array.from(fixed.subarray(1));
