@@ -52,7 +52,7 @@ import { batchesOf, boxedPerExample, everyExample } from '../transforms/vmap.js'
  * is 0 in floating point), a path of arcs through eliminated words, or the way out of a cycle can
  * fall below floating point's range even for scores within ±100 (gthKernel.ts, Range), and then
  * log Z was −∞ and the marginals NaN. Such batches (the kernel's flag, or weights below the range,
- * `weightsInRange`, that carry more than 2^−60 of Z) run the same elimination on the logs of the
+ * `weightRange`, that carry more than 2^−60 of Z) run the same elimination on the logs of the
  * weights (gthLogDetLogOps: logsumexp and logaddexp for the sums), exact for any finite scores;
  * the common case, and arcs masked with −1e9, keep the kernels.
  */
@@ -75,10 +75,13 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
   const lu = examples.map((e) => !singleRoot && lengths.every((len, b) => luIsAccurate(values, e * B + b, N, len)));
   if (lu.every(Boolean)) return luLogPartition(exp(logWeights), shift, lengths);
   const roots = examples.map((e) => lengths.map((len, b) => treeRoot(values, e * B + b, N, len, singleRoot)));
-  const inRange = examples.every((e) => lengths.every((len, b) => weightsInRange(values, e * B + b, N, len)));
+  const ranges = examples.flatMap((e) => lengths.map((len, b) => weightRange(values, e * B + b, N, len)));
+  const inRange = ranges.every((r) => r === IN_RANGE);
+  // The kernels' route only where no weight lies between those two (see weightRange); else log space.
+  const kernels = !ranges.includes(TOO_SMALL);
   let moderate = true;
   for (let i = 0; i < values.length; i++) if (Math.abs(values[i]!) > 1e15 && values[i]! > -Infinity) { moderate = false; break; }
-  const gth = gthLogPartition(logWeights, shift, lengths, singleRoot, roots, inRange, moderate, perExample);
+  const gth = gthLogPartition(logWeights, shift, lengths, singleRoot, roots, inRange, kernels && (inRange || moderate), perExample);
   if (!lu.includes(true)) return gth;
   // Examples of both routes in one batch: each keeps its own (the other route's value, even NaN, is not selected).
   return where(perExample(lu.map((x) => [x ? 1 : 0]), [1]), luLogPartition(exp(logWeights), shift, lengths), gth);
@@ -90,7 +93,7 @@ export function matrixTreeLogPartition(arcs: Tensor, lengths: readonly number[],
  * data of each example's into a tensor of one example's shape.
  */
 function gthLogPartition(
-  logWeights: Tensor, shift: Tensor, lengths: readonly number[], singleRoot: boolean, lastOf: number[][], inRange: boolean, moderate: boolean,
+  logWeights: Tensor, shift: Tensor, lengths: readonly number[], singleRoot: boolean, lastOf: number[][], inRange: boolean, kernels: boolean,
   perExample: (data: number[][], shape: number[]) => Tensor,
 ): Tensor {
   const [B, N] = logWeights.shape as [number, number, number];
@@ -141,32 +144,44 @@ function gthLogPartition(
   // a negligible share of Z (gthLogDetInRange), else the log-space elimination. Not past scores of
   // 1e15 (`moderate`): there the linear route's second derivatives, rounded at ε times the scores,
   // are no longer small, where the log-space route gives a point mass's exact zeros.
-  const logDet = (inRange || moderate ? gthLogDetInRange(exp(logRows), singleRoot, inRange ? null : stopGradient(logRows)) : null)
+  const logDet = (kernels ? gthLogDetInRange(exp(logRows), singleRoot, inRange ? null : stopGradient(logRows)) : null)
     ?? gthLogDetLogOps(logRows, singleRoot);
   const logShift = sum(slice(shift, [0, 1], [B, n]), 1);
   const logZ = add(logDet, logShift);
   return dead === null ? logZ : where(dead, -Infinity, logZ);
 }
 
-/** The log of gthKernel.ts's TINY (2^−900 = e^−623.8), less a little: a weight e^{score − best} below it takes the log-space route. */
-const LOG_TINY = -620;
+/**
+ * A weight e^{score − best} at least e^LOG_SAFE ≈ 2^−450 keeps the kernels' derivatives finite to the
+ * second order: their first-order cotangents reach about n/w (gthKernel.ts keeps them finite down to
+ * its TINY, 2^−900), and the second order multiplies two of them — with weights of e^−490 the Hessian
+ * of log Z and the gradients of `entropy` and `kl` came out ±∞ and NaN where they are ~1e−44 and
+ * ~5e−5 (brute force). Below LOG_ZERO a weight is exactly 0 in float64: the kernels run without it,
+ * checked negligible (gthLogDetInRange). In between, the elimination runs in log space.
+ */
+const LOG_SAFE = -310;
+const LOG_ZERO = -745.2;
+/** Sentence b's arcs: all within −LOG_SAFE nats of the best into their word; some only below LOG_ZERO; or some in between. */
+const IN_RANGE = 0, ZEROED = 1, TOO_SMALL = 2;
 
 /**
- * Whether every arc of sentence b with a finite score lies within −LOG_TINY nats of the best arc
- * into its word, so that its weight e^{score − best} is at least TINY (gthKernel.ts, Range): else
- * weights round towards 0 before the elimination sees them (a cycle whose ways out are 800 nats
- * down: log Z −∞) and the elimination runs in log space.
+ * How the arcs of sentence b with a finite score lie against the best arc into their word (see
+ * LOG_SAFE): IN_RANGE, ZEROED (some weights round to exactly 0: arcs masked with −1e9, a cycle
+ * whose ways out are thousands of nats down) or TOO_SMALL.
  */
-function weightsInRange(arcs: ArrayLike<number>, b: number, N: number, length: number): boolean {
+function weightRange(arcs: ArrayLike<number>, b: number, N: number, length: number): number {
+  let range = IN_RANGE;
   for (let m = 1; m <= length; m++) {
     let top = -Infinity;
     for (let h = 0; h <= length; h++) if (h !== m) top = Math.max(top, arcs[(b * N + h) * N + m]!);
     for (let h = 0; h <= length; h++) {
       const x = arcs[(b * N + h) * N + m]!;
-      if (h !== m && x > -Infinity && x - top < LOG_TINY) return false;
+      if (h === m || !(x > -Infinity) || x - top >= LOG_SAFE) continue;
+      if (x - top >= LOG_ZERO) return TOO_SMALL;
+      range = ZEROED;
     }
   }
-  return true;
+  return range;
 }
 
 /**
