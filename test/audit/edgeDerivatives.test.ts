@@ -190,3 +190,15 @@ describe('non-projective DependencyCRF with arcs hundreds of nats below the best
     });
   });
 });
+
+describe('det where det itself leaves the normal range: the adjugate', () => {
+  it('s·[[1, 2], [−1, 3]]: gradient s·[[3, 1], [−2, 1]] and the constant Hessian, from s = 1e−162 (det subnormal) to 1e160 (det = ∞)', () => {
+    for (const s of [1, 1e-150, 1e-160, 1e-162, 1e150, 1e160]) {
+      const a = ad.mul(s, ad.tensor([[1, 2], [-1, 3]]));
+      values(ad.grad(ad.linalg.det)(a)).forEach((g, i) => expect(g / s).toBeCloseTo([3, 1, -2, 1][i]!, 13));
+      const h = values(ad.hessian(ad.linalg.det)(a)); // ∂²det/∂a₀₀∂a₁₁ = 1, ∂²det/∂a₀₁∂a₁₀ = −1
+      expect(h[3]).toBeCloseTo(1, 13);
+      expect(h[6]).toBeCloseTo(-1, 13);
+    }
+  });
+});

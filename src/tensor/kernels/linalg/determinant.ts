@@ -85,9 +85,17 @@ export function readLogAbsDet(f: Float64Array, count: number, n: number, out: Fl
  * Aᵀ: NaN). Beyond 2²⁶ the SVD's adjugate is used instead (linalg/det.ts).
  */
 const LOG_NEAR_SINGULAR = -26 * Math.LN2;
+/**
+ * det A itself outside the normal range: below 2⁻¹⁰²² it is a subnormal number that has lost
+ * digits (s·[[1, 2], [−1, 3]] at s = 1e−162: the gradient det·A⁻ᵀ 1.2% off, a Hessian entry −0.395
+ * for −1), above 2¹⁰²⁴ it is ∞ — while the adjugate, a product of n − 1 singular values, may be
+ * representable. There too the SVD's adjugate is used.
+ */
+const LOG_MIN_NORMAL = -1022 * Math.LN2, LOG_MAX = 1024 * Math.LN2;
 
 /**
- * 1 per matrix whose determinant is (numerically) singular, |det A| ≤ 2⁻²⁶ Π_j ‖a_j‖, else 0; read
+ * 1 per matrix whose determinant is (numerically) singular, |det A| ≤ 2⁻²⁶ Π_j ‖a_j‖, or outside the
+ * normal range (LOG_MIN_NORMAL), else 0; read
  * from log|det A| in the packed factors (no overflow). Column norms are scaled by their largest
  * entry. A zero column, or det A = 0, gives 1.
  */
@@ -103,7 +111,8 @@ export function nearSingularKernel(a: Float64Array, f: Float64Array, count: numb
       if (big > 0 && big < Infinity) for (let i = 0; i < n; i++) { const x = a[o + i * n + j]! / big; s += x * x; }
       logBound += big === 0 ? -Infinity : Math.log(big) + 0.5 * Math.log(s);
     }
-    out[t] = logAbsDet === -Infinity || logAbsDet <= logBound + LOG_NEAR_SINGULAR ? 1 : 0;
+    const outOfRange = logAbsDet < LOG_MIN_NORMAL || logAbsDet >= LOG_MAX;
+    out[t] = logAbsDet === -Infinity || outOfRange || logAbsDet <= logBound + LOG_NEAR_SINGULAR ? 1 : 0;
   }
   return out;
 }
