@@ -9,7 +9,7 @@
 // The same recursion (Toledo 1997, LAPACK's dgetrf2: left half of the columns, U12 = L11⁻¹ A12,
 // A22 −= L21 U12, right half), the same split points and leaves (4 columns; triangular solves of
 // 4 rows) and the same arithmetic in the same order as lu.ts's, each product as lu.ts's would run
-// it: below 20³ multiply-adds with separate steps (the WebAssembly kernel's sums, whose bits those
+// it: below 16³ multiply-adds with separate steps (the WebAssembly kernel's sums, whose bits those
 // are), from there by native/gemm.cc with the given steps, on the threads from 16 rows and 128³. So
 // the factors are lu.ts's to the bit; what goes is a call from JavaScript into the addon for every
 // product and the JavaScript leaves (at n = 512 the leaves and calls took more time than the products).
@@ -29,7 +29,7 @@ bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t n
 namespace {
 
 constexpr int64_t PANEL_LEAF = 4, SOLVE_LEAF = 4;  // lu.ts's
-constexpr int64_t NATIVE_MIN_WORK = 20 * 20 * 20;  // ../src/tensor/kernels/native/nativeGemm.ts
+constexpr int64_t NATIVE_MIN_WORK = 16 * 16 * 16;  // ../src/tensor/kernels/native/nativeGemm.ts
 constexpr int64_t PARALLEL_ROWS = 16, NATIVE_PARALLEL_WORK = 128 * 128 * 128;  // wasm/gemm.ts's nativeThreads
 
 typedef double v4d __attribute__((vector_size(32)));

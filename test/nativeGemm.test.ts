@@ -22,7 +22,7 @@ import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { reduceKernel } from '../src/tensor/kernels/reduce.js';
 import { binaryKernel } from '../src/tensor/kernels/binary.js';
-import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
+import { missingInstructions, nativeKernelInfo, nativeProductList, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
 import { nativeState, restoreNative } from './nativeState.js';
 import { packedFiles } from './packaging/buildPackage.js';
 
@@ -291,6 +291,44 @@ describe.skipIf(!available)('the native product', () => {
     expect(() => native(a, 0.5, 4, b, 0, 3, c, 0, 3, 3, 4, 3, false, false, true, 1)).toThrow(/whole numbers/);
   });
 
+  it('runs a list of products in one call (gemmMany), each with its own call\'s bits, later ones reading what earlier ones wrote', () => {
+    // Products over four arrays at offsets, every transpose, row lengths past the extents, fresh or
+    // added to, one and two threads; C of one product is an operand of the next.
+    const arrays = [values(4000, 1), values(4000, 2), values(4000, 3), values(4000, 4)];
+    const products: Array<[number, number, number, number, number, number, number, number, number, number, number, number, boolean, boolean, boolean, number]> = [];
+    for (let q = 0; q < 40; q++) {
+      const m = 1 + ((q * 7) % 29), k = 1 + ((q * 11) % 31), n = 1 + ((q * 5) % 27), transA = q % 2 === 1, transB = q % 3 === 1;
+      const lda = (transA ? m : k) + (q % 4), ldb = (transB ? k : n) + (q % 3), ldc = n + (q % 2);
+      const a = q % 4, b = (q + 1) % 4, c = (q + 2) % 4; // c differs from a and b: no product reads what it writes
+      products.push([a, 3 * q, lda, b, q, ldb, c, 2 * q, ldc, m, k, n, transA, transB, q % 5 !== 0, q % 7 === 3 ? 2 : 1]);
+    }
+    const oneByOne = arrays.map((x) => x.slice()), listed = arrays.map((x) => x.slice());
+    const native = nativeProducts(1e9, 1, 1)!;
+    for (const [a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, tA, tB, fresh, threads] of products) {
+      native(oneByOne[a]!, aOff, lda, oneByOne[b]!, bOff, ldb, oneByOne[c]!, cOff, ldc, m, k, n, tA, tB, fresh, threads);
+    }
+    const list = nativeProductList()!;
+    for (const [a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, n, tA, tB, fresh, threads] of products) {
+      list.add(listed[a]!, aOff, lda, listed[b]!, bOff, ldb, listed[c]!, cOff, ldc, m, k, n, tA, tB, fresh, threads);
+    }
+    list.run();
+    expect(listed.map((x) => Array.from(x))).toEqual(oneByOne.map((x) => Array.from(x)));
+    list.run(); // empty now: nothing runs again
+    expect(listed.map((x) => Array.from(x))).toEqual(oneByOne.map((x) => Array.from(x)));
+  });
+
+  it('refuses a list with a bad product before running any of it', () => {
+    const list = nativeProductList()!;
+    const a = values(12, 1), b = values(12, 2), c = new Float64Array(9), d = new Float64Array(9);
+    list.add(a, 0, 4, b, 0, 3, d, 0, 3, 3, 4, 3, false, false, true, 1); // fine
+    list.add(a, 1, 4, b, 0, 3, c, 0, 3, 3, 4, 3, false, false, true, 1); // A too short from offset 1
+    expect(() => list.run()).toThrow(/shorter than its offset/);
+    expect(Array.from(d)).toEqual(new Array(9).fill(0)); // the first product did not run either
+    const list2 = nativeProductList()!;
+    list2.add(a, 0.5, 4, b, 0, 3, c, 0, 3, 3, 4, 3, false, false, true, 1);
+    expect(() => list2.run()).toThrow(/whole numbers/);
+  });
+
   it('with separate steps, gives the WebAssembly kernel\'s bits in the blocked factorisations and the resident matrix chains', () => {
     useFusedSteps(false);
     const spd = (n: number) => {
@@ -302,7 +340,10 @@ describe.skipIf(!available)('the native product', () => {
       const a = spd(200), g = ad.random.normal(ad.random.key(9), [150, 150]);
       const stack = ad.mul(ad.random.normal(ad.random.key(5), [30, 24, 24]), 0.25);
       const chainGrad = ad.grad((t: ad.Tensor) => ad.sum(ad.sin(ad.chainMatmul(t))))(stack);
-      return [ad.linalg.cholesky(a), ad.linalg.solve(g, ad.ones([150, 3])), ad.linalg.slogdet(g).logAbsDet, ad.linalg.inv(g), ad.chainMatmul(stack), chainGrad].map((t) => Array.from(t.toFloat64Array()));
+      const small = ad.mul(ad.random.normal(ad.random.key(6), [40, 16, 16]), 0.3); // natively only as a list of products
+      const smallGrad = ad.grad((t: ad.Tensor) => ad.sum(ad.sin(ad.chainMatmul(t))))(small);
+      return [ad.linalg.cholesky(a), ad.linalg.solve(g, ad.ones([150, 3])), ad.linalg.slogdet(g).logAbsDet, ad.linalg.inv(g), ad.chainMatmul(stack), chainGrad, ad.chainMatmul(small), smallGrad]
+        .map((t) => Array.from(t.toFloat64Array()));
     });
     expect(runs[0]).toEqual(runs[1]);
   });

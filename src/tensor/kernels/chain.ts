@@ -4,7 +4,8 @@ import { gemm } from './matmul.js';
 import { Chunks } from './chunks.js';
 import { copyRun, transposeInto } from './layout.js';
 import { rankOneCotangents, rankOneFactors } from './chainRankOne.js';
-import { nativeRankOneChain } from './native/nativeGemm.js';
+import { nativeProductList, nativeRankOneChain, type ProductList } from './native/nativeGemm.js';
+import { nativeThreads } from './wasm/gemm.js';
 import { ResidentTape, nativeChain, residentCotangents, residentPlan, residentProducts } from './chainResident.js';
 
 /** A row-major matrix: its values and its two extents. */
@@ -53,11 +54,13 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
     copyRun(bufs[i]!, offs[i]!, view, at, rows * ms[i]!.cols);
   });
   if (resident) return { bufs, offs, chunks: chunks.made };
+  const list = chainList(ms);
   for (let i = 1; i < n; i++) {
     const m = ms[i]!;
     place(i);
-    gemm(bufs[i - 1]!, offs[i - 1]!, m.data, m.at, bufs[i]!, offs[i]!, rows, m.rows, m.cols, false, false, true); // written, not added to
+    product(list, bufs[i - 1]!, offs[i - 1]!, m.data, m.at, bufs[i]!, offs[i]!, rows, m.rows, m.cols, false, false); // written, not added to
   }
+  list?.run();
   return { bufs, offs, chunks: chunks.made };
 }
 
@@ -79,15 +82,34 @@ export function chainValue(ms: readonly Matrix[]): Float64Array {
   }
   let acc = ms[0]!.data, accAt = ms[0]!.at;
   let spare: Float64Array | null = null;
+  const list = chainList(ms);
   for (let i = 1; i < n; i++) {
     const m = ms[i]!;
     const c = spare !== null && spare.length === rows * m.cols ? spare : uninitializedF64(rows * m.cols);
-    gemm(acc, accAt, m.data, m.at, c, 0, rows, m.rows, m.cols, false, false, true); // written, not added to
+    product(list, acc, accAt, m.data, m.at, c, 0, rows, m.rows, m.cols, false, false); // written, not added to
     if (i > 1) spare = acc; // a buffer of ours from the step before (never the caller's M_0)
     acc = c;
     accAt = 0;
   }
+  list?.run();
   return n === 1 ? acc.slice(accAt, accAt + rows * ms[0]!.cols) : acc;
+}
+
+/** One list for a chain's native products (a call into the addon for all of them), where every product runs natively; else null. */
+function chainList(ms: readonly Matrix[]): ProductList | null {
+  return nativeChain(ms) ? nativeProductList() : null;
+}
+
+/**
+ * C = op(A)·op(B), written (C's block holds no values yet): added to `list` (run later, in order)
+ * where there is one, else now through `gemm`. The same numbers either way, so the same bits.
+ */
+function product(
+  list: ProductList | null, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
+  m: number, k: number, n: number, transA: boolean, transB: boolean,
+): void {
+  if (list === null) gemm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, true);
+  else list.add(a, aOff, transA ? m : k, b, bOff, transB ? k : n, c, cOff, n, m, k, n, transA, transB, true, nativeThreads(m, k, n));
 }
 
 /** Products below this many multiply-adds stay in JavaScript in `gemm` (its WebAssembly threshold). */
@@ -187,8 +209,8 @@ export function chainCotangents(
   const chunks = new Chunks(total);
   const plan = residentPlan(ms);
   if (plan !== null && residentCotangents(ms, plan, prefixes, g, needs, first, out, oneBuffer)) return out;
-  if (work < SMALL_WORK) return smallSweep(ms, prefixes, g, needs, first, widest, chunks, out);
   if (nativeChain(ms)) return nativeSweep(ms, prefixes, g, needs, first, widest, total, out, oneBuffer);
+  if (work < SMALL_WORK) return smallSweep(ms, prefixes, g, needs, first, widest, chunks, out);
   const turns = [new Float64Array(rows * widest), new Float64Array(rows * widest)];
   const scratch = new Float64Array(largest);
   const last = ms[n - 1]!;
@@ -237,17 +259,19 @@ function nativeSweep(
     return [out[i]!, 0];
   };
   const turns = [uninitializedF64(rows * widest), uninitializedF64(rows * widest)]; // written, never added to
+  const list = chainList(ms);
   let R = g;
   for (let i = ms.length - 1, turn = 0; i >= Math.max(first, 1); i--, turn ^= 1) {
     const m = ms[i]!; // [a, b]; R_i is [rows, b], P_{i−1} is [rows, a]
     if (needs[i]) {
       const [c, at] = place(i, m.rows * m.cols);
-      gemm(prefixes.bufs[i - 1]!, prefixes.offs[i - 1]!, R, 0, c, at, m.rows, rows, m.cols, true, false, true); // M̄_i = P_{i−1}ᵀ R_i
+      product(list, prefixes.bufs[i - 1]!, prefixes.offs[i - 1]!, R, 0, c, at, m.rows, rows, m.cols, true, false); // M̄_i = P_{i−1}ᵀ R_i
     }
     if (i - 1 < first) continue;
-    gemm(R, 0, m.data, m.at, turns[turn]!, 0, rows, m.cols, m.rows, false, true, true); // R_{i−1} = R_i M_iᵀ  [rows, a]
+    product(list, R, 0, m.data, m.at, turns[turn]!, 0, rows, m.cols, m.rows, false, true); // R_{i−1} = R_i M_iᵀ  [rows, a]
     R = turns[turn]!;
   }
+  list?.run(); // before R_0 is read below
   if (first === 0) {
     const size = rows * ms[0]!.cols, [c, at] = place(0, size);
     c.set(R.subarray(0, size), at);

@@ -36,6 +36,8 @@ import { wasmKernelsWanted } from '../wasm/gemm.js';
 interface Addon {
   /** native/gemm.cc: op(A), B and C, and their offsets, row lengths, extents, flags, thread count and fused flag as 14 numbers. */
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
+  /** native/gemm.cc: products in order in one call (args: count, steps, then sixteen numbers per product: see ProductList). */
+  gemmMany?(arrays: readonly Float64Array[], args: Float64Array): void;
   /** Whether this CPU runs the fused steps (AVX2 and FMA3). */
   fma: boolean;
   /** Whether it runs them on AVX-512's eight lanes too (a 12×16 tile; older builds lack the flag). */
@@ -168,10 +170,15 @@ export function nativeProducts(m: number, k: number, n: number): NativeProduct |
 
 /**
  * Products with fewer multiply-adds stay with the WebAssembly kernel: a call into the addon costs
- * about as much as a 16³ product's arithmetic (two hundred 16×16 factors of a chain took 1.3× as
- * long natively), from 24³ the native kernel is 0.7× WebAssembly's time.
+ * about as much as a 16³ product's arithmetic. From 16³ the native kernel is at least level: a lone
+ * `matmul` of 16×16 matrices level with WebAssembly (2.50 against 2.62 µs, its value and gradient
+ * 10.9 against 10.6), 18×18 0.89 (value and gradient 0.64); a chain's products, one call for all
+ * (ProductList), 0.76–0.81 of the resident WebAssembly chain's time at 200 factors of 16×16 — and
+ * 1.2–2.5× slower at 12×12 and 8×8, where the kernel's own set-up per product is the cost. Chains
+ * and lone products have one threshold, so a chain's products and the same products as `matmul`
+ * ops (the chain under an outer transformation or `jit`) give the same bits.
  */
-const NATIVE_MIN_WORK = 20 * 20 * 20;
+const NATIVE_MIN_WORK = 16 * 16 * 16;
 
 /**
  * A long row's product and its gradient's quotients, and sums over an axis with columns after it,
@@ -344,6 +351,76 @@ const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, 
   args[13] = steps(); // native/gemm.cc's
   addon!.gemm(a, b, c, args);
 };
+
+/**
+ * Native products gathered, then run in order in one call into the addon (native/gemm.cc's
+ * gemmMany): a later product may read what an earlier one wrote. Each is the product `gemm` would
+ * compute with the same numbers — the same bits as one call each — without a call's cost per
+ * product (0.3–0.4 µs, a fifth of a 32³ product's time; a chain's value and gradient made 600).
+ * Null from `nativeProductList` where the addon is not loaded, off, or too old to have it. @internal
+ */
+export class ProductList {
+  private readonly arrays: Float64Array[] = [];
+  private numbers = new Float64Array(2 + EACH * 32);
+  private count = 0;
+  private recent: Float64Array | null = null;
+  private recentAt = -1;
+
+  /** C[m,n] (+)= op(A)·op(B), as `NativeProduct` (row lengths lda, ldb, ldc; `fresh`: C is only written). */
+  add(
+    a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number,
+    m: number, k: number, n: number, transA: boolean, transB: boolean, fresh: boolean, threads: number,
+  ): void {
+    if (2 + EACH * (this.count + 1) > this.numbers.length) {
+      const more = new Float64Array(2 * this.numbers.length);
+      more.set(this.numbers);
+      this.numbers = more;
+    }
+    const v = this.numbers, at = 2 + EACH * this.count++;
+    v[at] = this.place(a); v[at + 1] = aOff; v[at + 2] = lda;
+    v[at + 3] = this.place(b); v[at + 4] = bOff; v[at + 5] = ldb;
+    v[at + 6] = this.place(c); v[at + 7] = cOff; v[at + 8] = ldc;
+    v[at + 9] = m; v[at + 10] = k; v[at + 11] = n;
+    v[at + 12] = +transA; v[at + 13] = +transB; v[at + 14] = +fresh; v[at + 15] = threads;
+  }
+
+  /** Runs the products added, in order, and empties the list. */
+  run(): void {
+    if (this.count === 0) return;
+    this.numbers[0] = this.count;
+    this.numbers[1] = steps();
+    addon!.gemmMany!(this.arrays, this.numbers);
+    this.count = 0;
+  }
+
+  /**
+   * The array's index in `arrays`: one of the last four added, else added (an array listed twice is
+   * harmless; a chain's factors as separate arrays are each read once, where a Map's lookups cost
+   * 3% of a chain's value at 32×32). Consecutive products share operands: the one asked for last is
+   * remembered.
+   */
+  private place(x: Float64Array): number {
+    if (x === this.recent) return this.recentAt;
+    const arrays = this.arrays;
+    let at = arrays.length - 1;
+    while (at >= 0 && at >= arrays.length - 4 && arrays[at] !== x) at--;
+    if (at < 0 || at < arrays.length - 4) {
+      at = arrays.length;
+      arrays.push(x);
+    }
+    this.recent = x;
+    this.recentAt = at;
+    return at;
+  }
+}
+
+/** Numbers per product in ProductList's array: three operands' index, offset and row length, m, k, n, the flags and the threads. */
+const EACH = 16;
+
+/** An empty ProductList where the native kernel is loaded and on and the addon has gemmMany, else null. @internal */
+export function nativeProductList(): ProductList | null {
+  return nativeLoaded() && typeof addon?.gemmMany === 'function' ? new ProductList() : null;
+}
 
 /** Turns the native kernel on or off (tests compare it with the WebAssembly and JavaScript kernels). @internal */
 export function useNativeKernel(on: boolean): void {
