@@ -21,6 +21,7 @@ typedef double v4du __attribute__((vector_size(32), aligned(8)));  // unaligned 
 // (twenty-four 8-lane accumulators: AVX-512 has 32 vector registers) where the CPU has AVX-512.
 constexpr int64_t MR256 = 6, NR256 = 8;
 constexpr int64_t MR512 = 12, NR512 = 16;
+constexpr int64_t MR512S = 8;  // the 8-row tile (tileFused512x8), same columns
 constexpr int64_t MRMAX = 12, NRMAX = 16;
 
 // Where a register tile's running sums (mr rows × nr columns of C) start and go: from zeros (in =
@@ -135,25 +136,32 @@ inline bool fusedSupported() {
 // accumulators (24 of the 32 registers), B's row in two, A's entries broadcast one at a time — per
 // step 24 fused multiply-adds against 14 loads, so the two FMA pipes, not the loads, set the pace.
 // The same sums, step for step, as the 6×8 tile: only the width differs, not the bits.
+// tileFused512x8 is the same loop over 8 rows (16 multiply-adds against 10 loads: still the FMA
+// pipes' pace, and 16 accumulators cover their latency), for products whose rows are a multiple of
+// 8 and not of 12 (16, 32, 64, 128, 512, …), which the 12-row tile pads with rows of zeros: 16 rows
+// took two panels of 12, a third of the tile's work spent on padding (see gemm.cc's tileRows).
 #define ADJOINT_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
-__attribute__((target("avx512f"))) inline void tileFused512(int64_t kc, const double* __restrict ap, int64_t aStep, const double* __restrict bp, int64_t bStep, const TileIO& io) {
+#define ADJOINT_ROWS8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define ADJOINT_TILE512(NAME, ROWS)                                                                                     \
+  __attribute__((target("avx512f"))) inline void NAME(int64_t kc, const double* __restrict ap, int64_t aStep,           \
+                                                      const double* __restrict bp, int64_t bStep, const TileIO& io) {  \
+    ROWS(ADJOINT_LOAD)                                                                                                  \
+    for (int64_t p = 0; p < kc; p++) {                                                                                  \
+      const __m512d b0 = _mm512_loadu_pd(bp), b1 = _mm512_loadu_pd(bp + 8);                                            \
+      ROWS(ADJOINT_STEP)                                                                                                \
+      ap += aStep;                                                                                                      \
+      bp += bStep;                                                                                                      \
+    }                                                                                                                   \
+    ROWS(ADJOINT_STORE)                                                                                                 \
+  }
 #define ADJOINT_LOAD(r)                                                           \
   __m512d l##r = io.in ? _mm512_loadu_pd(io.in + 16 * r) : _mm512_setzero_pd();  \
   __m512d h##r = io.in ? _mm512_loadu_pd(io.in + 16 * r + 8) : _mm512_setzero_pd();
-  ADJOINT_ROWS(ADJOINT_LOAD)
-#undef ADJOINT_LOAD
-  for (int64_t p = 0; p < kc; p++) {
-    const __m512d b0 = _mm512_loadu_pd(bp), b1 = _mm512_loadu_pd(bp + 8);
 #define ADJOINT_STEP(r)                       \
   {                                           \
     const __m512d a = _mm512_set1_pd(ap[r]);  \
     l##r = _mm512_fmadd_pd(a, b0, l##r);      \
     h##r = _mm512_fmadd_pd(a, b1, h##r);      \
-  }
-    ADJOINT_ROWS(ADJOINT_STEP)
-#undef ADJOINT_STEP
-    ap += aStep;
-    bp += bStep;
   }
 #define ADJOINT_STORE(r)                                    \
   {                                                         \
@@ -165,9 +173,13 @@ __attribute__((target("avx512f"))) inline void tileFused512(int64_t kc, const do
     _mm512_storeu_pd(o, l##r);                              \
     _mm512_storeu_pd(o + 8, h##r);                          \
   }
-  ADJOINT_ROWS(ADJOINT_STORE)
+ADJOINT_TILE512(tileFused512, ADJOINT_ROWS)
+ADJOINT_TILE512(tileFused512x8, ADJOINT_ROWS8)
+#undef ADJOINT_LOAD
+#undef ADJOINT_STEP
 #undef ADJOINT_STORE
-}
+#undef ADJOINT_TILE512
+#undef ADJOINT_ROWS8
 #undef ADJOINT_ROWS
 
 // AVX-512 (its foundation, with the operating system saving the wide registers: the builtin checks
@@ -179,6 +191,7 @@ inline bool wideSupported() {
 #else
 inline void tileFused(int64_t kc, const double* ap, int64_t aStep, const double* bp, int64_t bStep, const TileIO& io) { tile(kc, ap, aStep, bp, bStep, io); }  // never called
 inline void tileFused512(int64_t kc, const double* ap, int64_t aStep, const double* bp, int64_t bStep, const TileIO& io) { tile(kc, ap, aStep, bp, bStep, io); }  // never called
+inline void tileFused512x8(int64_t kc, const double* ap, int64_t aStep, const double* bp, int64_t bStep, const TileIO& io) { tile(kc, ap, aStep, bp, bStep, io); }  // never called
 inline bool fusedSupported() { return false; }
 inline bool wideSupported() { return false; }
 #endif

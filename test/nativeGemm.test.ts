@@ -191,10 +191,15 @@ describe.skipIf(!available)('the native product', () => {
     const { fused } = mode;
     expect(nativeKernelInfo()).toMatchObject(mode);
     const native = nativeProducts(1e9, 1, 1)!;
-    // m across 6- and 12-row panels and the 768-row blocks, n across 8- and 16-column strips and the
-    // 1024-column blocks, k across the 256-deep blocks (k = 257: two blocks of 129 and 128; 600:
-    // three); wide products split among threads by columns, tall ones by rows.
-    const shapes = [[1, 2, 1], [5, 9, 13], [7, 257, 9], [13, 40, 1100], [33, 600, 17], [800, 20, 30], [6, 2, 8], [770, 260, 10], [20, 30, 41], [12, 3, 16], [25, 300, 47], [24, 7, 32], [48, 13, 37]] as const;
+    // m across 6-, 8- and 12-row panels (eight lanes take 8-row panels up to 128 rows where they pad
+    // fewer rows than 12: 1, 5, 7, 13, 16, 25, 40 here; 12 for 20, 24, 33, 48 and past 128) and the
+    // 768-row blocks, n across 8- and 16-column strips and the 1024-column blocks, k across the
+    // 256-deep blocks (k = 257: two blocks of 129 and 128; 600: three); wide products split among
+    // threads by columns, tall ones by rows.
+    const shapes = [
+      [1, 2, 1], [5, 9, 13], [7, 257, 9], [13, 40, 1100], [33, 600, 17], [800, 20, 30], [6, 2, 8], [770, 260, 10], [20, 30, 41],
+      [12, 3, 16], [25, 300, 47], [24, 7, 32], [48, 13, 37], [16, 260, 20], [40, 30, 33],
+    ] as const;
     let seed = 3;
     for (const [m, k, n] of shapes) {
       for (const transA of [false, true]) {

@@ -394,17 +394,18 @@ export class ProductList {
   }
 
   /**
-   * The array's index in `arrays`: one of the last four added, else added (an array listed twice is
-   * harmless; a chain's factors as separate arrays are each read once, where a Map's lookups cost
-   * 3% of a chain's value at 32×32). Consecutive products share operands: the one asked for last is
-   * remembered.
+   * The array's index in `arrays`: one of the last WINDOW added, else added (an array listed twice
+   * is harmless, only read twice; a Map's lookups cost 3% of a chain's value at 32×32). A chain's
+   * sweep uses five arrays over and over (a prefix chunk, the two turns, the cotangents, the
+   * factors), which a window of four missed every step: 400 arrays read for a chain of 200 (8% of
+   * the sweep at 16×16). Its factors as separate arrays come once each.
    */
   private place(x: Float64Array): number {
     if (x === this.recent) return this.recentAt;
-    const arrays = this.arrays;
+    const arrays = this.arrays, last = arrays.length - WINDOW;
     let at = arrays.length - 1;
-    while (at >= 0 && at >= arrays.length - 4 && arrays[at] !== x) at--;
-    if (at < 0 || at < arrays.length - 4) {
+    while (at >= 0 && at >= last && arrays[at] !== x) at--;
+    if (at < 0 || at < last) {
       at = arrays.length;
       arrays.push(x);
     }
@@ -413,6 +414,9 @@ export class ProductList {
     return at;
   }
 }
+
+/** How many of the arrays added last ProductList looks through for one it was given before. */
+const WINDOW = 8;
 
 /** Numbers per product in ProductList's array: three operands' index, offset and row length, m, k, n, the flags and the threads. */
 const EACH = 16;
