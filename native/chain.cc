@@ -22,18 +22,29 @@ bool adjointFloats(napi_env env, napi_value value, double*& data, size_t& length
 
 namespace {
 
+typedef double v4d __attribute__((vector_size(32)));
+typedef double v4du __attribute__((vector_size(32), aligned(8)));  // unaligned loads and stores
+
 struct Factor {
   const double* m;
   int64_t rows, cols;
 };
 
-// y = Mᵀx: y[k] = Σ_j x_j · M[j,k], rows in order (each y[k] its own running sum from +0).
+// y = Mᵀx: y[k] = Σ_j x_j · M[j,k], rows in order (each y[k] its own running sum from +0), four
+// k at a time (GCC kept this loop and `outer` scalar, guarding against overlap: they took 30% of a
+// chain's value and gradient at 8×8). Lane by lane the same product and sum, so the same bits.
 void transposedTimes(const Factor& f, const double* x, double* y) {
+  const int64_t n4 = f.cols / 4 * 4;
   for (int64_t k = 0; k < f.cols; k++) y[k] = 0;
   for (int64_t j = 0; j < f.rows; j++) {
     const double xj = x[j];
+    const v4d xv = {xj, xj, xj, xj};
     const double* row = f.m + j * f.cols;
-    for (int64_t k = 0; k < f.cols; k++) y[k] = y[k] + xj * row[k];
+    for (int64_t k = 0; k < n4; k += 4) {
+      v4du* yk = reinterpret_cast<v4du*>(y + k);
+      *yk = *yk + xv * *reinterpret_cast<const v4du*>(row + k);
+    }
+    for (int64_t k = n4; k < f.cols; k++) y[k] = y[k] + xj * row[k];
   }
 }
 
@@ -64,12 +75,15 @@ void times(const Factor& f, const double* x, double* y) {
   }
 }
 
-// out = x yᵀ, rows × cols, row-major.
+// out = x yᵀ, rows × cols, row-major (four columns at a time).
 void outer(const double* x, int64_t rows, const double* y, int64_t cols, double* out) {
+  const int64_t n4 = cols / 4 * 4;
   for (int64_t j = 0; j < rows; j++) {
     const double xj = x[j];
+    const v4d xv = {xj, xj, xj, xj};
     double* o = out + j * cols;
-    for (int64_t k = 0; k < cols; k++) o[k] = xj * y[k];
+    for (int64_t k = 0; k < n4; k += 4) *reinterpret_cast<v4du*>(o + k) = xv * *reinterpret_cast<const v4du*>(y + k);
+    for (int64_t k = n4; k < cols; k++) o[k] = xj * y[k];
   }
 }
 
