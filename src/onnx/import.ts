@@ -15,9 +15,10 @@ import { isPlainObject } from '../core/pytree.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe, tensor, type TensorInput } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { decodeModel, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.js';
+import { decodeModel, type ModelProto, type ValueInfoProto } from './proto.js';
 import { constantValue, kindOf, NodeContext, type Kind, type Run, type Value } from './importNode.js';
-import { OPERATORS } from './importOperators.js';
+import { neededBeforeRun, ordered } from './importScope.js';
+import { compileSubgraph, definitionOf } from './importSubgraph.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 /** The default domain's opsets the importer knows (each operator follows its definition at the model's opset). */
@@ -68,30 +69,6 @@ function opsetOf(model: ModelProto): number {
   return version;
 }
 
-/** The nodes in an order where every input is produced before it is used (ONNX asks writers for one; this also mends those that did not). */
-function ordered(graph: GraphProto, defined: Set<string>): NodeProto[] {
-  const nodes = graph.node ?? [];
-  const producer = new Map<string, number>();
-  nodes.forEach((n, i) => (n.output ?? []).forEach((o) => o !== '' && producer.set(o, i)));
-  const done = new Set(defined), out: NodeProto[] = [], placed = new Array<boolean>(nodes.length).fill(false);
-  let progress = true;
-  while (out.length < nodes.length && progress) {
-    progress = false;
-    nodes.forEach((n, i) => {
-      if (placed[i] || !(n.input ?? []).every((x) => x === '' || done.has(x))) return;
-      placed[i] = progress = true;
-      out.push(n);
-      for (const o of n.output ?? []) done.add(o);
-    });
-  }
-  if (out.length < nodes.length) {
-    const n = nodes.find((_, i) => !placed[i])!;
-    const missing = (n.input ?? []).find((x) => x !== '' && !done.has(x))!;
-    fail(`node '${n.name || n.opType}' (${n.opType}) reads '${missing}', which ${producer.has(missing) ? 'is part of a cycle' : 'no node, initializer or graph input provides'}.`);
-  }
-  return out;
-}
-
 /** The ValueInfo's declared kind and shape (a dim_param or an unknown dim is null). */
 function declared(info: ValueInfoProto): { kind: Kind; shape: Array<number | string | null> | null } {
   const t = info.type?.tensorType;
@@ -127,28 +104,11 @@ export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint
   const nodes = ordered(graph, new Set([...initial.keys(), ...inputInfo.keys()]));
 
   // Compile every node: an unknown operator, domain or attribute is an error here.
-  const contexts = nodes.map((n, i) => new NodeContext(n, i, opset));
-  const defs = contexts.map((node, i) => {
-    if (node.opType === '') fail(`node '${node.name}' has no operator.`);
-    const domain = nodes[i]!.domain ?? '';
-    if (domain !== '' && domain !== 'ai.onnx') node.fail(`operators of domain '${domain}' are not supported (only the default ONNX domain is).`);
-    const def = OPERATORS[node.opType] ?? node.fail(`operator '${node.opType}' is not supported by adjoint's importer (docs/onnx.md lists those that are).`);
-    for (const a of node.attributeNames()) if (!def.attributes.includes(a)) node.fail(`attribute '${a}' is not supported.`);
-    return def;
-  });
+  const contexts = nodes.map((n, i) => new NodeContext(n, i, opset, compileSubgraph));
+  const defs = contexts.map((node, i) => definitionOf(node, nodes[i]!));
 
-  // Which values must be known before the run: the static inputs of each node, and, walking back,
-  // everything those are computed from (a Shape or Size node needs only its input's shape).
-  const needed = new Map<string, string>(); // value → the node that needs it, for the error
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = contexts[i]!, def = defs[i]!;
-    for (const k of def.staticInputs ?? []) {
-      const name = node.inputs[k];
-      if (name !== undefined && name !== '') needed.set(name, needed.get(name) ?? `input ${k} of node '${node.name}' (${node.opType})`);
-    }
-    const why = node.outputs.map((o) => needed.get(o)).find((w) => w !== undefined);
-    if (why !== undefined && !def.shapeOnly) for (const x of node.inputs) if (x !== '' && !needed.has(x)) needed.set(x, why);
-  }
+  // Which values must be known before the run (shapes, axes, pads…, and what they are computed from).
+  const needed = neededBeforeRun(contexts, defs); // value → the node that needs it, for the error
   for (const info of inputs) {
     const why = needed.get(info.name ?? '');
     if (why !== undefined) {

@@ -169,14 +169,25 @@ const scatterElements: OperatorDef = {
   },
 };
 
-/** TopK: the k largest (or smallest) entries along `axis` and their positions, sorted; ties by position. */
+/**
+ * TopK: the k largest (or smallest) entries along `axis` and their positions, sorted; ties by
+ * position. TopK-1 (opsets 1–9) takes k as an attribute; TopK-10 made it the second input, K
+ * (a 1-element tensor), and TopK-11 added `largest` and `sorted`.
+ */
 const topK: OperatorDef = {
-  attributes: ['axis', 'largest', 'sorted'],
+  attributes: ['axis', 'largest', 'sorted', 'k'],
   staticInputs: [1],
   compile: (node) => {
     const axis = node.int('axis', -1), largest = node.int('largest', 1) === 1;
+    const legacy = node.opset < 10;
+    if (legacy && !node.has('k')) node.fail('attribute k is required (TopK-1, opsets 1–9).');
+    if (legacy && node.inputs.length > 1) node.fail('K is an attribute before opset 10 (TopK-1), not an input.');
+    if (!legacy && node.has('k')) node.fail(`attribute k belongs to TopK-1 (opsets 1–9); at opset ${node.opset} K is the second input.`);
+    const kAttribute = legacy ? node.int('k', 0) : undefined;
     return ([x, kIn]) => {
-      const t = x!.tensor, k = oneNumber(node, kIn!, 'K'), ax = axisIn(node, axis, t.ndim);
+      const t = x!.tensor, ax = axisIn(node, axis, t.ndim);
+      const k = kAttribute ?? oneNumber(node, kIn ?? node.runError('K (input 1) is required.'), 'K');
+      if (!Number.isInteger(k) || k < 0 || k > t.shape[ax]!) node.runError(`k = ${k} must be an integer in [0, ${t.shape[ax]}] (the length of axis ${ax}).`);
       const { values, indices } = topk(largest ? t : neg(t), k, ax);
       return [same(x!, largest ? values : neg(values)), { tensor: indices, kind: 'int' }];
     };

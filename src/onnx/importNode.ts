@@ -6,7 +6,8 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { AttributeType, DataType, tensorValues, type AttributeProto, type NodeProto, type TensorProto } from './proto.js';
+import { AttributeType, DataType, tensorValues, type AttributeProto, type GraphProto, type NodeProto, type TensorProto } from './proto.js';
+import { outerNames } from './importScope.js';
 
 /**
  * The element kind a value stands for. adjoint computes in float64 throughout; integers and
@@ -43,6 +44,24 @@ export interface OperatorDef {
   compile(node: NodeContext): Run;
 }
 
+/**
+ * A graph attribute compiled (an If's branch): it runs on the values of the enclosing scopes it reads
+ * by name (ONNX IR: a subgraph may refer to any name visible in its enclosing graphs).
+ */
+export interface Subgraph {
+  /** The enclosing scopes' values it reads by name, its own nested subgraphs' included. */
+  readonly outer: readonly string[];
+  /** Those of them its operators need known before the run (shapes, axes…): name → the node that needs it. */
+  readonly neededOuter: ReadonlyMap<string, string>;
+  /** The number of its outputs. */
+  readonly outputCount: number;
+  /** Runs it: `outer` holds the values it reads, `known` those of them known before the run. */
+  run(outer: ReadonlyMap<string, Value>, known: ReadonlySet<string>): Value[];
+}
+
+/** Compiles a graph attribute of `owner` (kept apart so that this file does not import the operator table). */
+export type SubgraphCompiler = (graph: GraphProto, owner: NodeContext, attribute: string) => Subgraph;
+
 /** The kind of an ONNX element type. */
 export function kindOf(dataType: number): Kind | null {
   switch (dataType) {
@@ -74,24 +93,52 @@ export function constantValue(t: TensorProto, where: string): Value {
 export class NodeContext {
   readonly name: string;
   readonly opType: string;
+  /**
+   * The node's inputs, then the values of this scope that its graph attributes read by name (its
+   * `captured` ones): a run gets them all, in this order, so the order of the nodes, what is known
+   * before the run and what is folded at import see a branch's reads as inputs of its node.
+   */
   readonly inputs: readonly string[];
+  /** The names its graph attributes read from the enclosing scopes (none for most operators). */
+  readonly captured: readonly string[];
   readonly outputs: readonly string[];
   private readonly attrs = new Map<string, AttributeProto>();
+  private readonly compiled = new Map<string, Subgraph>();
 
   constructor(
     node: NodeProto,
     index: number,
     /** The default domain's opset the model imports. */
     readonly opset: number,
+    /** How its graph attributes compile (absent where none may appear). */
+    private readonly compileGraph?: SubgraphCompiler,
   ) {
     this.opType = node.opType ?? '';
     this.name = node.name || `#${index} (${this.opType})`;
     // Trailing empty names are omitted inputs as much as missing ones are.
     const inputs = [...(node.input ?? [])];
     while (inputs.length > 0 && inputs[inputs.length - 1] === '') inputs.pop();
-    this.inputs = inputs;
     this.outputs = node.output ?? [];
     for (const a of node.attribute ?? []) this.attrs.set(a.name ?? '', a);
+    const graphs = (node.attribute ?? []).flatMap((a) => (a.g === undefined ? [] : [a.g]));
+    this.captured = [...new Set(graphs.flatMap(outerNames))];
+    this.inputs = [...inputs, ...this.captured];
+  }
+
+  /** The graph attribute `name` compiled (once), or an import-time error if the node has none. */
+  subgraph(name: string): Subgraph {
+    const known = this.compiled.get(name);
+    if (known !== undefined) return known;
+    const g = this.get(name, AttributeType.GRAPH)?.g ?? this.fail(`attribute ${name} (a graph) is required.`);
+    if (this.compileGraph === undefined) this.fail(`graph attribute ${name} cannot be compiled here.`);
+    const compiled = this.compileGraph(g, this, name);
+    this.compiled.set(name, compiled);
+    return compiled;
+  }
+
+  /** Every graph attribute of the node, compiled. */
+  subgraphs(): Subgraph[] {
+    return [...this.attrs.values()].filter((a) => a.g !== undefined).map((a) => this.subgraph(a.name ?? ''));
   }
 
   /** An import-time error naming this node and its operator. */

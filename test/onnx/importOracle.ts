@@ -25,6 +25,8 @@ export interface Case {
   attributes?: AttributeProto[];
   outputs?: ReadonlyArray<OutputSpec>;
   opset?: number;
+  /** The node's inputs where they are not all of `inputs` (an If's branches read the others by name). */
+  nodeInputs?: readonly string[];
 }
 
 export const attr = {
@@ -70,7 +72,7 @@ export function buildModel(c: Case, precision: Precision): ModelProto {
     opsetImport: [{ domain: '', version: c.opset ?? 17 }],
     graph: {
       name: c.op,
-      node: [{ opType: c.op, name: `the_${c.op}`, input: c.inputs.map((s) => s?.name ?? ''), output: outputs.map((o) => o.name), attribute: c.attributes ?? [] }],
+      node: [{ opType: c.op, name: `the_${c.op}`, input: c.nodeInputs ? [...c.nodeInputs] : c.inputs.map((s) => s?.name ?? ''), output: outputs.map((o) => o.name), attribute: c.attributes ?? [] }],
       initializer: given.filter((s) => s.init).map((s) => initializer(s, precision)),
       input: given.filter((s) => !s.init).map((s) => info(s.name, s.type, s.shape)),
       output: outputs.map((o) => info(o.name, o.type ?? (given[0]?.type === 'int64' ? 'int64' : 'float'))),

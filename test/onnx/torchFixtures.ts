@@ -1,4 +1,4 @@
-/** @file The PyTorch fixtures of test/onnx/fixtures (make_fixtures.py, make_more_fixtures.py): loading them and comparing with them. */
+/** @file The PyTorch fixtures of test/onnx/fixtures (make_fixtures.py, make_more_fixtures.py, make_loss_if_fixtures.py): loading them and comparing with them. */
 import { expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as ad from '../../src/index.js';
@@ -35,3 +35,19 @@ export function relativeError(a: ad.Tensor, b: Stored): number {
   });
   return err / scale;
 }
+
+/** One run of a make_loss_if_fixtures.py case: inputs (int64 ones are class targets), outputs, cotangents, gradients. */
+export interface TorchRun {
+  inputs: Record<string, Stored & { dtype: 'float' | 'int64' }>;
+  outputs: Record<string, Stored>;
+  cotangents: Record<string, Stored>;
+  inputGradients: Record<string, Stored>;
+  paramGradients: Record<string, Stored>;
+}
+/** A make_loss_if_fixtures.py case: the exported model (base64), its opset, and its runs. */
+export interface TorchCase { opset: number; onnx: string; runs: TorchRun[] }
+
+/** The cases of losses.json or if.json, by name. */
+export const loadCases = (file: string) => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Record<string, TorchCase>;
+export const bytesOf = (c: TorchCase) => new Uint8Array(Buffer.from(c.onnx, 'base64'));
+export const feedsOf = (r: TorchRun) => Object.fromEntries(Object.entries(r.inputs).map(([k, v]) => [k, asTensor(v)]));
