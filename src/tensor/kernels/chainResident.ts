@@ -159,9 +159,12 @@ class CotangentRuns {
       if (all && at === 0) this.whole!.array = array;
       else for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = array.subarray(placeOf[pending[t]!]!, placeOf[pending[t]!]! + pending[t + 2]!);
     } else {
-      const copy = this.view.slice(cursor, this.runEnd); // (half the time of ArrayBuffer.prototype.slice here)
+      // Copied into memory that is not zeroed first: TypedArray.prototype.slice zero-fills its new
+      // buffer and then copies (6% of a weighted chain's value and gradient at 8×8 went to that fill).
+      const copy = uninitializedF64(this.runEnd - cursor);
+      copy.set(this.view.subarray(cursor, this.runEnd));
       if (all) this.whole!.array = copy;
-      else for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = new Float64Array(copy.buffer, (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
+      else for (let t = 0; t < 3 * this.count; t += 3) this.out[pending[t]!] = new Float64Array(copy.buffer, copy.byteOffset + (pending[t + 1]! - cursor) * 8, pending[t + 2]!);
     }
     this.count = 0;
     this.runEnd = cursor;
