@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <new>
 #include <vector>
 
 // The Float64Array `value` (its data and length), or false where it is not one (native/rows.cc).
@@ -97,7 +98,7 @@ napi_value Fail(napi_env env, const char* message) {
 }
 
 // rankOneChain(mats, outs, u, v, args): see the top of this file.
-napi_value RankOneChain(napi_env env, napi_callback_info info) {
+napi_value RankOneChainUnguarded(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   size_t argc = 5;
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 5) {
@@ -106,37 +107,51 @@ napi_value RankOneChain(napi_env env, napi_callback_info info) {
   }
   double *u, *v, *args;
   size_t uLength, vLength, argsLength;
-  if (!adjointFloats(env, argv[2], u, uLength) || !adjointFloats(env, argv[3], v, vLength) || !adjointFloats(env, argv[4], args, argsLength)) {
+  if (!adjointFloats(env, argv[4], args, argsLength)) {
     napi_throw_type_error(env, nullptr, "rankOneChain: u, v and args must be Float64Arrays");
     return nullptr;
   }
   if (argsLength < 2 || !whole(args[0], 1e9) || !whole(args[1], 1e9)) return Fail(env, "rankOneChain: args starts with n and first, whole numbers");
   const int64_t n = static_cast<int64_t>(args[0]), first = static_cast<int64_t>(args[1]);
   if (n < 1 || first >= n || argsLength < static_cast<size_t>(2 + 4 * n)) return Fail(env, "rankOneChain: args holds at, rows, cols and outAt for each of n factors, first < n");
-  std::vector<Factor> fs(n);
-  std::vector<double*> outs(n, nullptr);
-  int64_t vectors = 0;
-  // One array in `mats` (or `outs`) holds every factor (every cotangent), at its offset: one element
-  // read for the chain, where 200 of them took about as long as the arithmetic at 8×8.
+  // Reading an element of `mats` or `outs` may run JavaScript (a getter), which could detach or free
+  // a buffer already looked at: the numbers are copied out of args first, then every element needed
+  // is fetched, and only then are the arrays' memory and lengths read (no JavaScript after that).
+  const std::vector<double> numbers(args + 2, args + 2 + 4 * n);
   uint32_t matCount = 0, outCount = 0;
   if (napi_get_array_length(env, argv[0], &matCount) != napi_ok || napi_get_array_length(env, argv[1], &outCount) != napi_ok ||
       matCount == 0 || outCount == 0) {
     napi_throw_type_error(env, nullptr, "rankOneChain: mats and outs must be non-empty arrays");
     return nullptr;
   }
-  double *data = nullptr, *outData = nullptr;
-  size_t length = 0, outLength = 0;
+  // One array in `mats` (or `outs`) holds every factor (every cotangent), at its offset: one element
+  // read for the chain, where 200 of them took about as long as the arithmetic at 8×8.
+  std::vector<napi_value> matValues(matCount > 1 ? n : 1), outValues(outCount > 1 ? n : 1, nullptr);
   for (int64_t i = 0; i < n; i++) {
-    const double* f = args + 2 + 4 * i;
+    const double* f = numbers.data() + 4 * i;
     if (!whole(f[0], 9007199254740991.0) || !whole(f[1], 1e9) || !whole(f[2], 1e9) || !(f[3] == -1 || whole(f[3], 9007199254740991.0))) {
       return Fail(env, "rankOneChain: at, rows and cols must be whole numbers >= 0, and outAt too or -1");
     }
-    napi_value mat, out;
-    if (i == 0 || matCount > 1) {
-      if (napi_get_element(env, argv[0], static_cast<uint32_t>(matCount > 1 ? i : 0), &mat) != napi_ok || !adjointFloats(env, mat, data, length)) {
-        napi_throw_type_error(env, nullptr, "rankOneChain: mats must be an array of Float64Arrays");
-        return nullptr;
-      }
+    if ((i == 0 || matCount > 1) && napi_get_element(env, argv[0], static_cast<uint32_t>(matCount > 1 ? i : 0), &matValues[matCount > 1 ? i : 0]) != napi_ok) {
+      return nullptr;  // a getter threw: its error stands
+    }
+    const size_t o = outCount > 1 ? i : 0;
+    if (i >= first && f[3] >= 0 && outValues[o] == nullptr && napi_get_element(env, argv[1], static_cast<uint32_t>(o), &outValues[o]) != napi_ok) return nullptr;
+  }
+  if (!adjointFloats(env, argv[2], u, uLength) || !adjointFloats(env, argv[3], v, vLength)) {
+    napi_throw_type_error(env, nullptr, "rankOneChain: u, v and args must be Float64Arrays");
+    return nullptr;
+  }
+  std::vector<Factor> fs(n);
+  std::vector<double*> outs(n, nullptr);
+  int64_t vectors = 0;
+  double *data = nullptr, *outData = nullptr;
+  size_t length = 0, outLength = 0;
+  for (int64_t i = 0; i < n; i++) {
+    const double* f = numbers.data() + 4 * i;
+    if ((i == 0 || matCount > 1) && !adjointFloats(env, matValues[matCount > 1 ? i : 0], data, length)) {
+      napi_throw_type_error(env, nullptr, "rankOneChain: mats must be an array of Float64Arrays");
+      return nullptr;
     }
     const int64_t at = static_cast<int64_t>(f[0]), rows = static_cast<int64_t>(f[1]), cols = static_cast<int64_t>(f[2]);
     if (at > static_cast<int64_t>(length) || rows * cols > static_cast<int64_t>(length) - at) return Fail(env, "rankOneChain: a factor reaches past its array");
@@ -145,7 +160,7 @@ napi_value RankOneChain(napi_env env, napi_callback_info info) {
     vectors += rows;
     if (i < first || f[3] < 0) continue;
     if (outData == nullptr || outCount > 1) {
-      if (napi_get_element(env, argv[1], static_cast<uint32_t>(outCount > 1 ? i : 0), &out) != napi_ok) return Fail(env, "rankOneChain: outs must be an array");
+      napi_value out = outValues[outCount > 1 ? i : 0];
       napi_valuetype kind;
       napi_typeof(env, out, &kind);
       if (kind == napi_null || kind == napi_undefined) continue;
@@ -179,6 +194,15 @@ napi_value RankOneChain(napi_env env, napi_callback_info info) {
     }
   }
   return nullptr;
+}
+
+// rankOneChain, with a failed allocation (numbers past memory) a RangeError, not an abort.
+napi_value RankOneChain(napi_env env, napi_callback_info info) {
+  try {
+    return RankOneChainUnguarded(env, info);
+  } catch (const std::bad_alloc&) {
+    return Fail(env, "rankOneChain: not enough memory for the chain's vectors");
+  }
 }
 
 }  // namespace

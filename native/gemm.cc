@@ -1,6 +1,6 @@
 // adjoint's optional native matrix product for Node: C (+)= op(A)·op(B) in float64, blocked for
 // the caches (GotoBLAS's loop nest: B in blocks of KC rows × NC columns packed once for all the
-// threads, A in blocks of MC rows packed by each, a 6×8 or 12×16 register tile) with four- or
+// threads, A in blocks of MC rows packed by each, a 6×8, 12×16 or 8×16 register tile) with four- or
 // eight-lane vectors where the WebAssembly kernel has two. Built at install where a C++ compiler and Node's headers exist
 // (scripts/build-native.mjs); loaded by src/tensor/kernels/native/nativeGemm.ts (its threads: native/team.h), which falls back
 // to WebAssembly without it; its register tiles: native/tiles.h.
@@ -14,7 +14,8 @@
 // results are theirs to the bit; or fused, s = fma(A[i,p], B[p,j], s) with one rounding (x86's
 // FMA3, where the CPU has it: `fma` on the exports), about 1.4× faster on this loop — the separate
 // step issues twelve multiplies and twelve adds where the fused one issues twelve. Fused steps run
-// on AVX-512's eight lanes where the CPU has them (`avx512` on the exports; a 12×16 tile: 1.8–1.9×
+// on AVX-512's eight lanes where the CPU has them (`avx512` on the exports; a 12×16 tile, 8×16 for
+// up to 128 rows where it pads fewer: 1.8–1.9×
 // the four-lane tile's speed on a Sapphire Rapids core, 47–60 GFLOP/s at 128×784×256 and 512³), the
 // same sums step for step, so the same bits as on four lanes.
 #include <node_api.h>
@@ -26,6 +27,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 // The call's Float64Arrays, checked (native/rows.cc).
 bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length);
@@ -457,26 +459,22 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 // one call each; a call into the addon costs about as much as a 16³ product's arithmetic (0.3–0.4 µs
 // of the 1.6 µs of a 32³ product), which a chain of 200 factors paid 600 times in its value and gradient.
 // Every product is checked before the first runs.
+//
+// Reading an element of `arrays` may run JavaScript (a getter), which could detach or free any
+// buffer already looked at: so the numbers are copied out of args first, the elements the products
+// name are fetched next (each once, only those), and only then are the arrays' memory and lengths
+// read, with no JavaScript after that.
 napi_value GemmMany(napi_env env, napi_callback_info info) {
-  constexpr int64_t EACH = 16;
+  constexpr size_t EACH = 16;
   napi_value argv[2];
-  size_t argc = 2;
-  double* args;
-  size_t argsLength;
+  size_t argc = 2, argsLength = 0;
+  double* args = nullptr;
+  bool isArray = false;
   uint32_t count = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 2 ||
-      napi_get_array_length(env, argv[0], &count) != napi_ok || !adjointFloats(env, argv[1], args, argsLength)) {
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 2 || napi_is_array(env, argv[0], &isArray) != napi_ok ||
+      !isArray || napi_get_array_length(env, argv[0], &count) != napi_ok || !adjointFloats(env, argv[1], args, argsLength)) {
     napi_throw_type_error(env, nullptr, "gemmMany: pass an array of Float64Arrays and the numbers as a Float64Array");
     return nullptr;
-  }
-  std::unique_ptr<double*[]> data(new double*[count + 1]);
-  std::unique_ptr<size_t[]> length(new size_t[count + 1]);
-  for (uint32_t i = 0; i < count; i++) {
-    napi_value element;
-    if (napi_get_element(env, argv[0], i, &element) != napi_ok || !adjointFloats(env, element, data[i], length[i])) {
-      napi_throw_type_error(env, nullptr, "gemmMany: every element of arrays must be a Float64Array");
-      return nullptr;
-    }
   }
   int64_t head[2];
   if (argsLength < 2 || !wholeNumbers(args, 2, head) || head[0] > static_cast<int64_t>((argsLength - 2) / EACH)) {
@@ -487,30 +485,56 @@ napi_value GemmMany(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, nullptr, error);
     return nullptr;
   }
-  const int64_t products = head[0];
-  std::unique_ptr<Product[]> list(new Product[products]);
-  std::unique_ptr<int64_t[]> threads(new int64_t[products]);
-  for (int64_t q = 0; q < products; q++) {
-    int64_t v[EACH];
-    if (!wholeNumbers(args + 2 + EACH * q, EACH, v)) {
+  const size_t products = static_cast<size_t>(head[0]);
+  try {
+    std::vector<int64_t> v(EACH * products);
+    if (!wholeNumbers(args + 2, EACH * products, v.data())) {
       napi_throw_range_error(env, nullptr, NUMBERS_ERROR);
       return nullptr;
     }
-    if (v[0] >= count || v[3] >= count || v[6] >= count) {
-      napi_throw_range_error(env, nullptr, "gemmMany: an operand's index lies past the arrays");
-      return nullptr;
+    std::vector<int64_t> used;  // the indices the products name, sorted, each once
+    used.reserve(3 * products);
+    for (size_t q = 0; q < products; q++) {
+      for (const size_t at : {EACH * q, EACH * q + 3, EACH * q + 6}) {
+        if (v[at] >= static_cast<int64_t>(count)) {
+          napi_throw_range_error(env, nullptr, "gemmMany: an operand's index lies past the arrays");
+          return nullptr;
+        }
+        used.push_back(v[at]);
+      }
     }
-    // gemm's numbers in gemm's order (aOff, lda, bOff, ldb, cOff, ldc, m, k, n, flags).
-    const int64_t numbers[12] = {v[1], v[2], v[4], v[5], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14]};
-    double* const operands[3] = {data[v[0]], data[v[3]], data[v[6]]};
-    const size_t lengths[3] = {length[v[0]], length[v[3]], length[v[6]]};
-    if (!checkedProduct(numbers, operands, lengths, head[1], list[q])) {
-      napi_throw_range_error(env, nullptr, SHORT_ERROR);
-      return nullptr;
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    std::vector<napi_value> elements(used.size());
+    for (size_t j = 0; j < used.size(); j++) {
+      if (napi_get_element(env, argv[0], static_cast<uint32_t>(used[j]), &elements[j]) != napi_ok) return nullptr;  // a getter threw: its error stands
     }
-    threads[q] = v[15];
+    std::vector<double*> data(used.size());
+    std::vector<size_t> length(used.size());
+    for (size_t j = 0; j < used.size(); j++) {
+      if (!adjointFloats(env, elements[j], data[j], length[j])) {
+        napi_throw_type_error(env, nullptr, "gemmMany: every array a product names must be a Float64Array");
+        return nullptr;
+      }
+    }
+    const auto slot = [&](int64_t index) { return static_cast<size_t>(std::lower_bound(used.begin(), used.end(), index) - used.begin()); };
+    std::vector<Product> list(products);
+    for (size_t q = 0; q < products; q++) {
+      const int64_t* w = v.data() + EACH * q;
+      // gemm's numbers in gemm's order (aOff, lda, bOff, ldb, cOff, ldc, m, k, n, flags).
+      const int64_t numbers[12] = {w[1], w[2], w[4], w[5], w[7], w[8], w[9], w[10], w[11], w[12], w[13], w[14]};
+      const size_t a = slot(w[0]), b = slot(w[3]), c = slot(w[6]);
+      double* const operands[3] = {data[a], data[b], data[c]};
+      const size_t lengths[3] = {length[a], length[b], length[c]};
+      if (!checkedProduct(numbers, operands, lengths, head[1], list[q])) {
+        napi_throw_range_error(env, nullptr, SHORT_ERROR);
+        return nullptr;
+      }
+    }
+    for (size_t q = 0; q < products; q++) run(list[q], v[EACH * q + 15]);
+  } catch (const std::bad_alloc&) {
+    napi_throw_range_error(env, nullptr, "gemmMany: not enough memory for the list of products");
   }
-  for (int64_t q = 0; q < products; q++) run(list[q], threads[q]);
   return nullptr;
 }
 

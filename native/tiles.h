@@ -137,9 +137,9 @@ inline bool fusedSupported() {
 // step 24 fused multiply-adds against 14 loads, so the two FMA pipes, not the loads, set the pace.
 // The same sums, step for step, as the 6×8 tile: only the width differs, not the bits.
 // tileFused512x8 is the same loop over 8 rows (16 multiply-adds against 10 loads: still the FMA
-// pipes' pace, and 16 accumulators cover their latency), for products whose rows are a multiple of
-// 8 and not of 12 (16, 32, 64, 128, 512, …), which the 12-row tile pads with rows of zeros: 16 rows
-// took two panels of 12, a third of the tile's work spent on padding (see gemm.cc's tileRows).
+// pipes' pace, and 16 accumulators cover their latency), for products of up to 128 rows where it
+// pads fewer rows than the 12-row tile (16, 32, 64, 128 among them): 16 rows took two panels of
+// 12, a third of the tile's work spent on padding (gemm.cc's tileFor chooses).
 #define ADJOINT_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 #define ADJOINT_ROWS8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 #define ADJOINT_TILE512(NAME, ROWS)                                                                                     \
@@ -183,7 +183,7 @@ ADJOINT_TILE512(tileFused512x8, ADJOINT_ROWS8)
 #undef ADJOINT_ROWS
 
 // AVX-512 (its foundation, with the operating system saving the wide registers: the builtin checks
-// both) for the 12×16 tile.
+// both) for the 12×16 and 8×16 tiles.
 inline bool wideSupported() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f");

@@ -322,6 +322,34 @@ describe.skipIf(!available)('the native product', () => {
     expect(listed.map((x) => Array.from(x))).toEqual(oneByOne.map((x) => Array.from(x)));
   });
 
+  it('gemmMany reads the arrays only after every getter has run, fetches only the arrays named, and refuses indices past them', async () => {
+    const { createRequire } = await import('node:module');
+    const addon = createRequire(import.meta.url)(build) as { gemmMany(arrays: unknown[], args: Float64Array): void; fma: boolean };
+    const args = (...products: number[][]) => Float64Array.from([products.length, 0, ...products.flat()]);
+    const a = values(4, 1), b = values(4, 2);
+    // C (index 2) = A·B, 2×2×2, one thread.
+    const p = (ia: number, ib: number, ic: number) => [ia, 0, 2, ib, 0, 2, ic, 0, 2, 2, 2, 2, 0, 0, 1, 1];
+    const c = new Float64Array(4);
+    addon.gemmMany([a, b, c], args(p(0, 1, 2)));
+    expect(Array.from(c)).toEqual([a[0]! * b[0]! + a[1]! * b[2]!, a[0]! * b[1]! + a[1]! * b[3]!, a[2]! * b[0]! + a[3]! * b[2]!, a[2]! * b[1]! + a[3]! * b[3]!]);
+    expect(() => addon.gemmMany([a, b, c], args(p(0, 1, 3)))).toThrow(/index lies past the arrays/);
+    // An array of 2^32 − 1 holes: only the elements named are read (no allocation per element).
+    const sparse: Float64Array[] = [];
+    sparse.length = 2 ** 32 - 1;
+    sparse[0] = a; sparse[1] = b; sparse[2] = c;
+    expect(() => addon.gemmMany(sparse, args(p(0, 1, 2)))).not.toThrow();
+    expect(() => addon.gemmMany(sparse, args(p(0, 1, 4000000000)))).toThrow(/not a|Float64Array/); // a hole
+    // A getter that detaches another operand runs before any memory is read: an error, not a write to freed memory.
+    const big = new Float64Array(1 << 16), small = values(4, 3);
+    const withGetter: Float64Array[] = [small, small];
+    Object.defineProperty(withGetter, 2, { get: () => { structuredClone(big.buffer, { transfer: [big.buffer] }); return new Float64Array(4); } });
+    withGetter[3] = big;
+    expect(() => addon.gemmMany(withGetter, args(p(0, 1, 2), p(0, 1, 3)))).toThrow(/shorter than its offset/);
+    const throwing: Float64Array[] = [a, b];
+    Object.defineProperty(throwing, 2, { get: () => { throw new Error('from a getter'); } });
+    expect(() => addon.gemmMany(throwing, args(p(0, 1, 2)))).toThrow('from a getter');
+  });
+
   it('refuses a list with a bad product before running any of it', () => {
     const list = nativeProductList()!;
     const a = values(12, 1), b = values(12, 2), c = new Float64Array(9), d = new Float64Array(9);
@@ -329,6 +357,10 @@ describe.skipIf(!available)('the native product', () => {
     list.add(a, 1, 4, b, 0, 3, c, 0, 3, 3, 4, 3, false, false, true, 1); // A too short from offset 1
     expect(() => list.run()).toThrow(/shorter than its offset/);
     expect(Array.from(d)).toEqual(new Array(9).fill(0)); // the first product did not run either
+    // The refused list is empty afterwards: the next run runs only what is added next.
+    list.add(a, 0, 4, b, 0, 3, d, 0, 3, 3, 4, 3, false, false, true, 1);
+    list.run();
+    expect(Array.from(d)).not.toEqual(new Array(9).fill(0));
     const list2 = nativeProductList()!;
     list2.add(a, 0.5, 4, b, 0, 3, c, 0, 3, 3, 4, 3, false, false, true, 1);
     expect(() => list2.run()).toThrow(/whole numbers/);
@@ -400,6 +432,22 @@ describe.skipIf(!fusable)('fused steps', () => {
       return [c, ...[ad.linalg.cholesky(spd), ad.linalg.solve(x, ad.ones([200, 3])), ad.chainMatmul(stack)].map((t) => t.toFloat64Array())].map((v) => Array.from(v));
     });
     expect(runs[0]).toEqual(runs[1]);
+  });
+
+  it('give a chain the bits of the same products as matmul ops, whichever kernel each product takes (2, 6 and 64 rows)', () => {
+    // A chain's products run as one list natively only where `gemm` would run them natively; the
+    // others (fewer than 4 rows, a depth under 8) stay where gemm keeps them.
+    for (const [rows, s] of [[2, 64], [6, 40], [64, 24]] as const) {
+      const first = ad.random.normal(ad.random.key(rows), [rows, s]);
+      const rest = [1, 2, 3].map((i) => ad.mul(ad.random.normal(ad.random.key(rows + i), [s, s]), 1 / Math.sqrt(s)));
+      const ms = [first, ...rest];
+      const fold = (xs: ad.Tensor[]) => xs.reduce((acc, m) => ad.matmul(acc, m));
+      expect(Array.from(ad.chainMatmul(ms).toFloat64Array())).toEqual(Array.from(fold(ms).toFloat64Array()));
+      const loss = (f: (xs: ad.Tensor[]) => ad.Tensor) => (...xs: ad.Tensor[]) => ad.sum(ad.sin(f(xs)));
+      const g = ad.grad(loss(ad.chainMatmul), [0, 1, 2, 3])(...ms) as ad.Tensor[];
+      const gf = ad.grad(loss(fold), [0, 1, 2, 3])(...ms) as ad.Tensor[];
+      expect(g.map((t) => Array.from(t.toFloat64Array()))).toEqual(gf.map((t) => Array.from(t.toFloat64Array())));
+    }
   });
 
   it('stay within a few units in the last place of the separate steps (a sum of |a·b|)', () => {

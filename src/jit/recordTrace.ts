@@ -153,6 +153,23 @@ function onlyRecording(t: Tensor): RecordTrace | null | undefined {
   return t.trace instanceof RecordTrace && t.trace.active && t.primal!.trace === null ? t.trace : undefined;
 }
 
+/**
+ * Whether every one of `ts` is plain or boxed only by one active jit recording at first order (no
+ * transformation above it will differentiate what is computed from them), and that recording
+ * keeps fused kernels (not the ONNX exporter's): a specialised path may then run its kernels as
+ * recorded calls of primitives of its own, where an outer transformation would need its ops.
+ * False where none is boxed at all. @internal
+ */
+export function recordedAtFirstOrder(ts: readonly Tensor[]): boolean {
+  let rec: RecordTrace | null = null;
+  for (const t of ts) {
+    const r = onlyRecording(t);
+    if (r === undefined || (r !== null && rec !== null && r !== rec)) return false;
+    rec ??= r;
+  }
+  return rec !== null && rec.fusedVjps;
+}
+
 /** Fused first-order rules as primitives of their own, one per primitive (made on first use). */
 const fusedRules = new WeakMap<Primitive<any>, Primitive<FusedParams>>();
 

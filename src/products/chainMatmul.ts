@@ -12,6 +12,8 @@ import { lend, reclaim, type Loan } from './prefixPool.js';
 import type { Holder } from '../core/memory.js';
 import { untraced } from './firstOrder.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { recordedAtFirstOrder } from '../jit/recordTrace.js';
+import { recordedForward, recordedValue } from './chainRecorded.js';
 
 const chainMatmulP = chainPrimitive('chainMatmul');
 /** The same node over one stacked [n, s, s] input (one leaf, one cotangent). */
@@ -41,7 +43,8 @@ function tracedPrefixes(ms: readonly Tensor[]): Tensor[] {
  * differentiated again.
  */
 function chainForward(ms: readonly Tensor[], holder: Holder): ChainForward {
-  return untraced(...ms) ? plainForward(ms.map(asMatrix), () => ms, holder, listForm) : tracedForward(ms, listForm);
+  if (untraced(...ms)) return plainForward(ms.map(asMatrix), () => ms, holder, listForm);
+  return recordedAtFirstOrder(ms) ? recordedForward(ms, false) : tracedForward(ms, listForm);
 }
 
 /** The chain of plain factors `mats` (as tensors, `factors()`, only where an outer transformation traces the cotangent). */
@@ -139,6 +142,7 @@ function evaluate(ms: Tensor[]): Tensor {
   if (untraced(...ms)) {
     return new Tensor(chainValue(ms.map(asMatrix)), [ms[0]!.shape[0]!, ms[ms.length - 1]!.shape[1]!]);
   }
+  if (recordedAtFirstOrder(ms)) return recordedValue(ms, false); // jit: one recorded call
   return ms.reduce((acc, m) => matmul(acc, m)); // forward mode: each product's JVP
 }
 
@@ -228,7 +232,12 @@ function chainMatmulStacked(stackT: Tensor): Tensor {
     );
   }
   if (n === 1) return take(stackT, 0, 0);
-  const evaluateStack = ([t]: Tensor[]): Tensor => (untraced(t!) ? new Tensor(chainValue(stackedMatrices(t!)), [r!, r!]) : evaluate(unstack(t!)));
-  return runChain(chainMatmulStackP, [stackT], evaluateStack, ([t], holder) =>
-    untraced(t!) ? plainForward(stackedMatrices(t!), () => unstack(t!), holder, stackForm) : tracedForward(unstack(t!), stackForm));
+  const evaluateStack = ([t]: Tensor[]): Tensor => {
+    if (untraced(t!)) return new Tensor(chainValue(stackedMatrices(t!)), [r!, r!]);
+    return recordedAtFirstOrder([t!]) ? recordedValue([t!], true) : evaluate(unstack(t!));
+  };
+  return runChain(chainMatmulStackP, [stackT], evaluateStack, ([t], holder) => {
+    if (untraced(t!)) return plainForward(stackedMatrices(t!), () => unstack(t!), holder, stackForm);
+    return recordedAtFirstOrder([t!]) ? recordedForward([t!], true) : tracedForward(unstack(t!), stackForm);
+  });
 }

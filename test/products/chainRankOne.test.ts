@@ -167,4 +167,18 @@ describe.skipIf(!nativeState().available)('the rank-one sweep natively (native/c
     expect(() => native([new Float32Array(4) as unknown as Float64Array], [out], u, v, args(1, 0, 0, 2, 2, 0))).toThrow(TypeError);
     expect(() => native([m], [out], new Float64Array(1), v, args(1, 0, 0, 2, 2, 0))).toThrow(RangeError); // u shorter than the rows
   });
+
+  it('reads every array after the last getter of mats or outs has run: a getter that detaches u or a factor gets an error, not a write to freed memory', () => {
+    const native = nativeRankOneChain()!;
+    const args = Float64Array.from([2, 0, 0, 2, 2, 0, 0, 2, 2, 4]);
+    const u = new Float64Array(2).fill(1), v = new Float64Array(2).fill(1);
+    const m0 = new Float64Array(4).fill(1), out = new Float64Array(8);
+    const mats: Float64Array[] = [m0];
+    Object.defineProperty(mats, 1, { get: () => { structuredClone(u.buffer, { transfer: [u.buffer] }); return new Float64Array(4).fill(1); } });
+    expect(() => native(mats, [out], u, v, args)).toThrow(RangeError); // u has no entries left
+    const thrower: Float64Array[] = [m0];
+    Object.defineProperty(thrower, 1, { get: () => { throw new Error('from a getter'); } });
+    expect(() => native(thrower, [out], new Float64Array(2), v, args)).toThrow('from a getter');
+    expect(Array.from(out)).toEqual(new Array(8).fill(0)); // nothing written
+  });
 });

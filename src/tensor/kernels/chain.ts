@@ -5,7 +5,7 @@ import { Chunks } from './chunks.js';
 import { copyRun, transposeInto } from './layout.js';
 import { rankOneCotangents, rankOneFactors } from './chainRankOne.js';
 import { nativeProductList, nativeRankOneChain, type ProductList } from './native/nativeGemm.js';
-import { nativeThreads } from './wasm/gemm.js';
+import { nativeShape, nativeThreads } from './wasm/gemm.js';
 import { ResidentTape, nativeChain, residentCotangents, residentPlan, residentProducts } from './chainResident.js';
 
 /** A row-major matrix: its values and its two extents. */
@@ -64,6 +64,45 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
   return { bufs, offs, chunks: chunks.made };
 }
 
+/**
+ * The prefixes P_1 … P_{n−1} of a chain one after another in one array (P_{n−1}, the chain's value,
+ * last), where a jit program carries them from the forward pass to the backward as one value
+ * (../../products/chainRecorded.ts); `prefixesOf` reads them back as Prefixes.
+ */
+export function chainPrefixesFlat(ms: readonly Matrix[]): Float64Array {
+  const rows = ms[0]!.rows, n = ms.length;
+  const offs = flatOffsets(ms);
+  const out = uninitializedF64(offs[n]!); // written by the products or copies below
+  const plan = residentPlan(ms);
+  if (plan !== null && residentProducts(ms, plan, (i, view, at) => copyRun(out, offs[i]!, view, at, rows * ms[i]!.cols))) return out;
+  const list = chainList(ms);
+  for (let i = 1; i < n; i++) {
+    const m = ms[i]!;
+    const [a, aOff] = i === 1 ? [ms[0]!.data, ms[0]!.at] : [out, offs[i - 1]!];
+    product(list, a, aOff, m.data, m.at, out, offs[i]!, rows, m.rows, m.cols, false, false);
+  }
+  list?.run();
+  return out;
+}
+
+/** Where P_i lies in chainPrefixesFlat's array (i = 1 … n − 1), and its length at [n]. */
+export function flatOffsets(ms: readonly Matrix[]): number[] {
+  const rows = ms[0]!.rows, offs = [0, 0];
+  for (let i = 1; i < ms.length; i++) offs.push(offs[i]! + rows * ms[i]!.cols);
+  return offs;
+}
+
+/** chainPrefixesFlat's array as Prefixes (P_0 is M_0 itself). */
+export function prefixesOf(ms: readonly Matrix[], flat: Float64Array): Prefixes {
+  const offs = flatOffsets(ms);
+  const bufs = [ms[0]!.data], at = [ms[0]!.at];
+  for (let i = 1; i < ms.length; i++) {
+    bufs.push(flat);
+    at.push(offs[i]!);
+  }
+  return { bufs, offs: at, chunks: [] };
+}
+
 /** P_i of `p` as an array of its own extent (a view, or the buffer itself). */
 export function prefixView(p: Prefixes, i: number, size: number): Float64Array {
   const buf = p.bufs[i]!, off = p.offs[i]!;
@@ -102,14 +141,21 @@ function chainList(ms: readonly Matrix[]): ProductList | null {
 
 /**
  * C = op(A)·op(B), written (C's block holds no values yet): added to `list` (run later, in order)
- * where there is one, else now through `gemm`. The same numbers either way, so the same bits.
+ * where there is one and `gemm` would run it natively, else now through `gemm` (after the products
+ * listed before it). `gemm` keeps products with fewer than 4 rows or columns, or a depth under 8, in
+ * JavaScript whatever their volume (a chain of 2-row products, a sweep's products of depth 6): the
+ * same path either way, so the same bits.
  */
 function product(
   list: ProductList | null, a: Float64Array, aOff: number, b: Float64Array, bOff: number, c: Float64Array, cOff: number,
   m: number, k: number, n: number, transA: boolean, transB: boolean,
 ): void {
-  if (list === null) gemm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, true);
-  else list.add(a, aOff, transA ? m : k, b, bOff, transB ? k : n, c, cOff, n, m, k, n, transA, transB, true, nativeThreads(m, k, n));
+  if (list !== null && nativeShape(m, k, n)) {
+    list.add(a, aOff, transA ? m : k, b, bOff, transB ? k : n, c, cOff, n, m, k, n, transA, transB, true, nativeThreads(m, k, n));
+    return;
+  }
+  list?.run();
+  gemm(a, aOff, b, bOff, c, cOff, m, k, n, transA, transB, true);
 }
 
 /** Products below this many multiply-adds stay in JavaScript in `gemm` (its WebAssembly threshold). */

@@ -10,7 +10,8 @@
  * its loop is bound by how fast the core issues instructions: about 15 GFLOP/s on one core. The
  * native kernel (a 6×8 tile of four-lane accumulators, GotoBLAS's packing and blocking, its own
  * threads) runs at 42–43 on one core with fused steps (31–34 with separate ones, below) and 56–80
- * on two; where the CPU has AVX-512, a 12×16 tile of eight-lane accumulators (native/tiles.h) at
+ * on two; where the CPU has AVX-512, a 12×16 tile of eight-lane accumulators (8×16 up to 128 rows
+ * where it pads fewer; native/tiles.h) at
  * 1.8–1.9× the four-lane tile's rate (47–68 GFLOP/s on one core of an Intel Xeon, Sapphire Rapids),
  * the same bits as four lanes. `ADJOINT_AVX512=0` keeps to four.
  *
@@ -40,7 +41,7 @@ interface Addon {
   gemmMany?(arrays: readonly Float64Array[], args: Float64Array): void;
   /** Whether this CPU runs the fused steps (AVX2 and FMA3). */
   fma: boolean;
-  /** Whether it runs them on AVX-512's eight lanes too (a 12×16 tile; older builds lack the flag). */
+  /** Whether it runs them on AVX-512's eight lanes too (a 12×16 or 8×16 tile; older builds lack the flag). */
   avx512?: boolean;
   /** native/rows.cc: a row's product by eight chains (args: start, end). */
   product(x: Float64Array, args: Float64Array): number;
@@ -384,13 +385,19 @@ export class ProductList {
     v[at + 12] = +transA; v[at + 13] = +transB; v[at + 14] = +fresh; v[at + 15] = threads;
   }
 
-  /** Runs the products added, in order, and empties the list. */
+  /** Runs the products added, in order, and empties the list (also where the addon refuses them). */
   run(): void {
     if (this.count === 0) return;
     this.numbers[0] = this.count;
     this.numbers[1] = steps();
-    addon!.gemmMany!(this.arrays, this.numbers);
-    this.count = 0;
+    try {
+      addon!.gemmMany!(this.arrays, this.numbers);
+    } finally {
+      this.count = 0;
+      this.arrays.length = 0;
+      this.recent = null;
+      this.recentAt = -1;
+    }
   }
 
   /**

@@ -217,6 +217,20 @@ const sharedKernels = ['gemm', 'gemmTransA', 'gemmSet', 'gemmTransASet'].map((na
 /** The pool's kernel numbers for pack and packT. */
 const sharedPack = ['pack', 'packT'].map((name) => sharedKernel(() => ({ module: sharedModuleOnce(), name })));
 
+/** Whether gemmBlockWasm takes a product of these extents (else `gemm` keeps it in JavaScript). */
+function compiledShape(m: number, k: number, n: number): boolean {
+  return m >= 4 && n >= 4 && m * n * k >= MIN_WORK && k >= MIN_DEPTH;
+}
+
+/**
+ * Whether `gemm` would run a product of these extents natively (the addon loaded and on): what a
+ * list of products (../native/nativeGemm.ts ProductList) may take, so that a product gives the bits
+ * one call of `gemm` would. @internal
+ */
+export function nativeShape(m: number, k: number, n: number): boolean {
+  return compiledShape(m, k, n) && nativeProducts(m, k, n) !== null;
+}
+
 /**
  * Computes C[m,n] += op(A)·op(B) in WebAssembly (C = op(A)·op(B) when `fresh`: C holds no values yet),
  * extents padded to multiples of 4 (`Layout`); returns false (having done nothing) when the
@@ -231,7 +245,7 @@ export function gemmBlockWasm(
   // C is copied in and out (2 moves per element) for k multiply-adds per element: shallow products
   // (outer products, k = 1: per-example gradients of a layer) cost more in copies than they save;
   // under 4 rows or columns, padding would more than double the work.
-  if (m < 4 || n < 4 || m * n * k < MIN_WORK || k < MIN_DEPTH) return false;
+  if (!compiledShape(m, k, n)) return false;
   // The same sums in the same order, natively (../native/nativeGemm.ts: the same bits with separate
   // steps, ADJOINT_FMA=0; each step fused where the CPU has FMA3) — of any size: it works on the
   // arrays in place, so the limit on what is copied into the module's memory is not its.

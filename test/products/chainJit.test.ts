@@ -1,0 +1,81 @@
+/**
+ * @file chainMatmul inside `jit` at first order (src/products/chainRecorded.ts): its kernels as
+ * two recorded calls — the prefixes, then the cotangents — not a matmul per factor and step. The
+ * replays give the eager path's bits, on new values too, in the list and stack forms, for chains
+ * that take the resident WebAssembly kernel, the native kernel or the JavaScript loops, and for
+ * gradients of some factors only; under an outer transformation (hvp) and in an ONNX export the
+ * ops form stays.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+const bits = (t: Tensor) => Array.from(t.toFloat64Array()).map((x) => (Object.is(x, -0) ? '-0' : x));
+
+/** n factors of the given extents' chain (rows of the first, then the columns of each), scaled to keep the product of order 1. */
+function factors(extents: readonly number[], seed: number): Tensor[] {
+  return extents.slice(1).map((c, i) => ad.mul(ad.random.normal(ad.random.key(seed + i), [extents[i]!, c]), 1 / Math.sqrt(extents[i]!)));
+}
+
+const weightsFor = (p: Tensor, seed: number) => ad.random.normal(ad.random.key(seed), p.shape);
+
+describe('chainMatmul under jit', () => {
+  const lists: Array<[string, number[]]> = [
+    ['8×8, resident', [8, 8, 8, 8, 8, 8, 8, 8]],
+    ['32×32, native', Array.from({ length: 21 }, () => 32)],
+    ['rectangular, the JavaScript loops', [5, 7, 3, 9, 4]],
+    ['2 rows of 64×64 factors', [2, 64, 64, 64]],
+  ];
+
+  it.each(lists)('%s: jit(valueAndGrad) gives the eager bits, recording the chain as two calls, and replays them on new values', (_, extents) => {
+    const ms = factors(extents, extents.length), again = factors(extents, 100 + extents.length);
+    const W = weightsFor(ad.chainMatmul(ms), 7);
+    const loss = (...xs: Tensor[]) => ad.sum(ad.mul(ad.chainMatmul(xs), W));
+    const argnums = ms.map((_, i) => i);
+    const eager = ad.valueAndGrad(loss, argnums), jitted = ad.jit(ad.valueAndGrad(loss, argnums));
+    for (const xs of [ms, again, ms]) {
+      const [v, g] = eager(...xs) as [Tensor, Tensor[]];
+      const [vj, gj] = jitted(...xs) as [Tensor, Tensor[]];
+      expect(vj.item()).toBe(v.item());
+      expect(gj.map(bits)).toEqual(g.map(bits));
+    }
+    const [entry] = jitted.cacheInfo();
+    expect(entry!.calls['chainMatmul.prefixes']).toBe(1);
+    expect(entry!.calls['chainMatmul.cotangents']).toBe(1);
+    expect(entry!.calls['matmul'] ?? 0).toBe(0);
+  });
+
+  it('the stack form: the gradient of the stack, and jit of the value alone', () => {
+    for (const [n, s] of [[30, 24], [50, 8], [40, 16]] as const) {
+      const stack = ad.mul(ad.random.normal(ad.random.key(n + s), [n, s, s]), 1 / Math.sqrt(s));
+      const other = ad.mul(ad.random.normal(ad.random.key(n + s + 1), [n, s, s]), 1 / Math.sqrt(s));
+      const loss = (t: Tensor) => ad.sum(ad.sin(ad.chainMatmul(t)));
+      const jg = ad.jit(ad.grad(loss)), jv = ad.jit((t: Tensor) => ad.chainMatmul(t));
+      for (const t of [stack, other]) {
+        expect(bits(jg(t))).toEqual(bits(ad.grad(loss)(t)));
+        expect(bits(jv(t))).toEqual(bits(ad.chainMatmul(t)));
+      }
+      expect(jv.cacheInfo()[0]!.calls['chainMatmul.value']).toBe(1);
+    }
+  });
+
+  it('gradients of some factors only, and factors that are constants of the jitted function', () => {
+    const ms = factors([12, 12, 12, 12, 12, 12], 3);
+    const fixed = factors([12, 12], 9)[0]!;
+    const loss = (a: Tensor, b: Tensor) => ad.sum(ad.square(ad.chainMatmul([ms[0]!, a, fixed, b, ms[4]!])));
+    const eager = ad.grad(loss, [1]), jitted = ad.jit(ad.grad(loss, [1]));
+    expect((jitted(ms[1]!, ms[3]!) as Tensor[]).map(bits)).toEqual((eager(ms[1]!, ms[3]!) as Tensor[]).map(bits));
+    const both = ad.jit(ad.grad(loss, [0, 1]));
+    expect((both(ms[2]!, ms[1]!) as Tensor[]).map(bits)).toEqual((ad.grad(loss, [0, 1])(ms[2]!, ms[1]!) as Tensor[]).map(bits));
+  });
+
+  it('keeps the ops form where the chain is differentiated again (hvp under jit) and in an ONNX export', () => {
+    const stack = ad.mul(ad.random.normal(ad.random.key(4), [6, 8, 8]), 0.3), v = ad.random.normal(ad.random.key(5), [6, 8, 8]);
+    const loss = (t: Tensor) => ad.sum(ad.sin(ad.chainMatmul(t)));
+    const jh = ad.jit((t: Tensor, u: Tensor) => ad.hvp(loss, t, u));
+    expect(bits(jh(stack, v))).toEqual(bits(ad.hvp(loss, stack, v)));
+    expect(jh.cacheInfo()[0]!.calls['chainMatmul.prefixes'] ?? 0).toBe(0);
+    const back = ad.onnx.importModel<Tensor>(ad.onnx.exportModel(ad.grad(loss), [stack]));
+    expect(bits(back(stack))).toEqual(bits(ad.grad(loss)(stack)));
+  });
+});
