@@ -30,6 +30,10 @@ class Team {
     } catch (const std::system_error&) {
       // The system refused another thread: fewer share the work (the same bits).
     }
+    // More threads than cores (a setting above the machine's count): a spinning helper would hold
+    // a core another thread needs, so they sleep at once, as the worker pool's do.
+    const unsigned cores = std::thread::hardware_concurrency();
+    spin_.store(cores == 0 || static_cast<unsigned>(helpers_ + 1) <= cores, std::memory_order_relaxed);
     return std::min(threads, helpers_ + 1);
   }
 
@@ -61,7 +65,8 @@ class Team {
   // gradient on two threads, three products and two tanh passes, measured level with one thread
   // with every helper asleep between jobs).
   template <class Ready>
-  static void spinFor(const Ready& ready) {
+  void spinFor(const Ready& ready) const {
+    if (!spin_.load(std::memory_order_relaxed)) return;
     const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(SPIN_MICROSECONDS);
     for (int spins = 0; !ready(); spins++) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -91,6 +96,7 @@ class Team {
   std::function<void(int)> job_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> pending_{0};
+  std::atomic<bool> spin_{true};
   int active_ = 0, helpers_ = 0;
 };
 
