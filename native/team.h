@@ -73,17 +73,21 @@ class Team {
       __builtin_ia32_pause();
 #endif
       if ((spins & 63) == 63 && std::chrono::steady_clock::now() > until) return;
+      if ((spins & 1023) == 1023) std::this_thread::yield();  // a loaded machine's other threads get the core
     }
   }
   static constexpr int SPIN_MICROSECONDS = 200;
 
   void serve(int id, uint64_t seen) {
-    for (;;) {
-      spinFor([&] { return generation_.load(std::memory_order_acquire) != seen; });
+    for (bool ran = false;;) {
+      // Only a helper that took part in the last job watches for the next (one left out of a
+      // narrower job sleeps, rather than spin and contend for the mutex with those at work).
+      if (ran) spinFor([&] { return generation_.load(std::memory_order_acquire) != seen; });
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
       seen = generation_.load(std::memory_order_relaxed);
-      if (id >= active_) continue;
+      ran = id < active_;
+      if (!ran) continue;
       std::function<void(int)> job = job_;
       lock.unlock();
       job(id);

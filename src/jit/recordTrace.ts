@@ -155,7 +155,8 @@ function onlyRecording(t: Tensor): RecordTrace | null | undefined {
 
 /**
  * Whether every one of `ts` is plain or boxed only by one active jit recording at first order (no
- * transformation above it will differentiate what is computed from them), and that recording
+ * transformation above it will differentiate what is computed from them alone: a rule must still
+ * check the cotangent it is given, which another transformation may trace), and that recording
  * keeps fused kernels (not the ONNX exporter's): a specialised path may then run its kernels as
  * recorded calls of primitives of its own, where an outer transformation would need its ops.
  * False where none is boxed at all. @internal

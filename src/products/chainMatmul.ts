@@ -44,7 +44,8 @@ function tracedPrefixes(ms: readonly Tensor[]): Tensor[] {
  */
 function chainForward(ms: readonly Tensor[], holder: Holder): ChainForward {
   if (untraced(...ms)) return plainForward(ms.map(asMatrix), () => ms, holder, listForm);
-  return recordedAtFirstOrder(ms) ? recordedForward(ms, false) : tracedForward(ms, listForm);
+  if (!recordedAtFirstOrder(ms)) return tracedForward(ms, listForm);
+  return recordedForward(ms, false, (g, needs, later) => listForm.traced(tracedRule(ms, [ms[0]!, ...later], g, listForm.factorNeeds(needs, ms.length)), needs));
 }
 
 /** The chain of plain factors `mats` (as tensors, `factors()`, only where an outer transformation traces the cotangent). */
@@ -238,6 +239,10 @@ function chainMatmulStacked(stackT: Tensor): Tensor {
   };
   return runChain(chainMatmulStackP, [stackT], evaluateStack, ([t], holder) => {
     if (untraced(t!)) return plainForward(stackedMatrices(t!), () => unstack(t!), holder, stackForm);
-    return recordedAtFirstOrder([t!]) ? recordedForward([t!], true) : tracedForward(unstack(t!), stackForm);
+    if (!recordedAtFirstOrder([t!])) return tracedForward(unstack(t!), stackForm);
+    return recordedForward([t!], true, (g, needs, later) => {
+      const ms = unstack(t!);
+      return stackForm.traced(tracedRule(ms, [ms[0]!, ...later], g, stackForm.factorNeeds(needs, ms.length)), needs);
+    });
   });
 }

@@ -7,7 +7,9 @@
  * backward call as an ordinary value (the eager tape keeps them in chunks instead); the value is
  * the last of them. Only taken where nothing above the recording differentiates the chain
  * (`recordedAtFirstOrder`): these primitives have no rules of their own. The kernels are the eager
- * path's (../tensor/kernels/chain.ts), so a replay gives the eager bits.
+ * path's (../tensor/kernels/chain.ts), so a replay gives the eager bits. Where the cotangent is
+ * traced by another transformation (the factors are not), the rule is the ops form over these
+ * prefixes.
  */
 import { definePrimitive } from '../core/primitive.js';
 import { apply } from '../core/trace.js';
@@ -15,6 +17,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { chainCotangents, chainPrefixesFlat, chainValue, prefixesOf, type Matrix, type OneBuffer } from '../tensor/kernels/chain.js';
 import { reshape, slice } from '../ops/shape.js';
 import type { ChainForward } from './chainNode.js';
+import { recordedAtFirstOrder } from '../jit/recordTrace.js';
 
 interface Form {
   /** The inputs are one stack [n, s, s] (else one 2-D tensor per factor). */
@@ -82,10 +85,20 @@ const chainSweepP = definePrimitive<SweepParams>({
 });
 
 /**
- * The chain of `xs` (one tensor per factor, or one stack) as the two recorded calls: its value, and
- * the rule that pulls a cotangent back through the prefixes the first call left.
+ * The rule in ops, for a cotangent that another transformation traces (the factors are constants
+ * to it): the chain's formula over the prefixes P_1 … P_{n−2} as tensors (views of the first call's
+ * array), differentiated by that transformation as any ops are.
  */
-export function recordedForward(xs: readonly Tensor[], stacked: boolean): ChainForward {
+export type TracedChainRule = (g: Tensor, needs: readonly boolean[], prefixes: Tensor[]) => Array<Tensor | null>;
+
+/**
+ * The chain of `xs` (one tensor per factor, or one stack) as the two recorded calls: its value, and
+ * the rule that pulls a cotangent back through the prefixes the first call left — where the
+ * cotangent, too, is only recorded; else `traced` (a gradient of the gradient with respect to
+ * something the cotangent depends on, a jvp of the gradient, linearize: the sweep's primitive has
+ * no rules, and an outer trace would take it for a constant).
+ */
+export function recordedForward(xs: readonly Tensor[], stacked: boolean, traced: TracedChainRule): ChainForward {
   const form: Form = { stacked };
   const shapes = stacked ? null : xs.map((x) => x.shape);
   const n = stacked ? xs[0]!.shape[0]! : xs.length;
@@ -96,6 +109,15 @@ export function recordedForward(xs: readonly Tensor[], stacked: boolean): ChainF
   const rule = (g: Tensor, needs: readonly boolean[]): Array<Tensor | null> => {
     const factorNeeds = stacked ? new Array<boolean>(n).fill(Boolean(needs[0])) : needs.map(Boolean);
     if (!factorNeeds.some((x) => x)) return xs.map(() => null);
+    if (!recordedAtFirstOrder([...xs, g])) {
+      const prefixes: Tensor[] = [];
+      for (let i = 1, at = 0; i < n - 1; i++) {
+        const c = stacked ? rows : shapes![i]![1]!;
+        prefixes.push(reshape(slice(flat, [at], [rows * c]), [rows, c]));
+        at += rows * c;
+      }
+      return traced(g, needs, prefixes);
+    }
     const cts = apply(chainSweepP, [...xs, flat, g], { stacked, needs: factorNeeds });
     if (stacked) return [reshape(cts, xs[0]!.shape)];
     let at = 0;

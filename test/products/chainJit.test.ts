@@ -69,6 +69,28 @@ describe('chainMatmul under jit', () => {
     expect((both(ms[2]!, ms[1]!) as Tensor[]).map(bits)).toEqual((ad.grad(loss, [0, 1])(ms[2]!, ms[1]!) as Tensor[]).map(bits));
   });
 
+  it('differentiates through the cotangent where another transformation traces it and not the factors (the ops form over the recorded prefixes)', () => {
+    const rnd = (seed: number, shape: number[]) => ad.mul(ad.random.normal(ad.random.key(seed), shape), 0.3);
+    const A = rnd(1, [4, 4]), B = rnd(2, [4, 4]), w = rnd(3, [4, 4]), t = rnd(4, [4, 4]), S = rnd(5, [3, 4, 4]);
+    const same = (f: (...xs: Tensor[]) => Tensor, ...xs: Tensor[]) => expect(bits(ad.jit(f)(...xs))).toEqual(bits(f(...xs)));
+    // A meta-gradient: the outer grad in w reaches the inner gradient's cotangent only.
+    const inner = (wi: Tensor, b: Tensor) => ad.grad((a: Tensor) => ad.sum(ad.mul(ad.chainMatmul([a, b]), wi)))(A);
+    same((wi: Tensor, b: Tensor) => ad.grad((x: Tensor) => ad.sum(ad.square(inner(x, b))))(wi), w, B);
+    // The same in the stack form.
+    const innerStack = (wi: Tensor, s: Tensor) => ad.grad((x: Tensor) => ad.sum(ad.mul(ad.chainMatmul(x), wi)))(ad.add(s, 0));
+    same((wi: Tensor, s: Tensor) => ad.grad((x: Tensor) => ad.sum(ad.square(innerStack(x, s))))(wi), w, S);
+    // A jvp of the gradient in w, linearize, and a pullback differentiated in its cotangent.
+    same((wi: Tensor, b: Tensor, ti: Tensor) => ad.jvp((x: Tensor) => inner(x, b), [wi], [ti])[1], w, B, t);
+    same((a: Tensor, b: Tensor, ti: Tensor) => ad.linearize((x: Tensor) => ad.chainMatmul([x, b]), a)[1](ti), A, B, t);
+    const pulled = (c: Tensor, b: Tensor): Tensor => {
+      const r = ad.vjp((a: Tensor) => ad.chainMatmul([a, b]), A)[1](c) as Tensor | Tensor[];
+      return Array.isArray(r) ? r[0]! : r;
+    };
+    same((ct: Tensor, b: Tensor) => ad.grad((c: Tensor) => ad.sum(ad.square(pulled(c, b))))(ct), w, B);
+    const meta = (wi: Tensor, b: Tensor) => ad.grad((x: Tensor) => ad.sum(ad.square(inner(x, b))))(wi);
+    expect(ad.sum(ad.square(meta(w, B))).item()).toBeGreaterThan(1); // not a zero gradient (it was, in jit)
+  });
+
   it('keeps the ops form where the chain is differentiated again (hvp under jit) and in an ONNX export', () => {
     const stack = ad.mul(ad.random.normal(ad.random.key(4), [6, 8, 8]), 0.3), v = ad.random.normal(ad.random.key(5), [6, 8, 8]);
     const loss = (t: Tensor) => ad.sum(ad.sin(ad.chainMatmul(t)));
