@@ -10,8 +10,12 @@
  * path's (../tensor/kernels/chain.ts), so a replay gives the eager bits. Where the cotangent is
  * traced by another transformation (the factors are not), the rule is the ops form over these
  * prefixes.
+ *
+ * The three primitives live in recorded programs only, as jit's guards and fused rules do: they are
+ * not registered (no tape, vmap or ONNX export ever meets them), so the tables of every registered
+ * primitive (checkGrad, batching rules, ONNX mappings) do not list them.
  */
-import { definePrimitive } from '../core/primitive.js';
+import type { Primitive } from '../core/primitive.js';
 import { apply } from '../core/trace.js';
 import { Tensor } from '../tensor/tensor.js';
 import { chainCotangents, chainPrefixesFlat, chainValue, prefixesOf, type Matrix, type OneBuffer } from '../tensor/kernels/chain.js';
@@ -37,7 +41,7 @@ function matricesOf(inputs: readonly Tensor[], { stacked }: Form): Matrix[] {
 }
 
 /** The chain's value alone (jit of a function that only evaluates it). */
-const chainValueP = definePrimitive<Form>({
+const chainValueP: Primitive<Form> = {
   name: 'chainMatmul.value',
   saves: 'none',
   forward: (inputs, form) => {
@@ -46,7 +50,7 @@ const chainValueP = definePrimitive<Form>({
   },
   vjp: null,
   jvp: null,
-});
+};
 
 /** The chain's value as one recorded call. */
 export function recordedValue(xs: readonly Tensor[], stacked: boolean): Tensor {
@@ -54,7 +58,7 @@ export function recordedValue(xs: readonly Tensor[], stacked: boolean): Tensor {
 }
 
 /** The prefixes P_1 … P_{n−1} of the factors, one after another in a 1-D tensor. */
-const chainPrefixesP = definePrimitive<Form>({
+const chainPrefixesP: Primitive<Form> = {
   name: 'chainMatmul.prefixes',
   saves: 'none',
   forward: (inputs, form) => {
@@ -63,10 +67,10 @@ const chainPrefixesP = definePrimitive<Form>({
   },
   vjp: null,
   jvp: null,
-});
+};
 
 /** The needed factors' cotangents one after another (in order) in a 1-D tensor, from [...factors, prefixes, g]. */
-const chainSweepP = definePrimitive<SweepParams>({
+const chainSweepP: Primitive<SweepParams> = {
   name: 'chainMatmul.cotangents',
   saves: 'none',
   forward: (inputs, params) => {
@@ -82,7 +86,7 @@ const chainSweepP = definePrimitive<SweepParams>({
   },
   vjp: null,
   jvp: null,
-});
+};
 
 /**
  * The rule in ops, for a cotangent that another transformation traces (the factors are constants
