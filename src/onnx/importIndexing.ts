@@ -180,6 +180,9 @@ const topK: OperatorDef = {
   compile: (node) => {
     const axis = node.int('axis', -1), largest = node.int('largest', 1) === 1;
     const legacy = node.opset < 10;
+    for (const name of ['largest', 'sorted']) {
+      if (node.opset < 11 && node.has(name)) node.fail(`attribute ${name} belongs to TopK-11 (opset 11 on); at opset ${node.opset} TopK has only axis${legacy ? ' and k' : ''}.`);
+    }
     if (legacy && !node.has('k')) node.fail('attribute k is required (TopK-1, opsets 1–9).');
     if (legacy && node.inputs.length > 1) node.fail('K is an attribute before opset 10 (TopK-1), not an input.');
     if (!legacy && node.has('k')) node.fail(`attribute k belongs to TopK-1 (opsets 1–9); at opset ${node.opset} K is the second input.`);

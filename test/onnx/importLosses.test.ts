@@ -195,4 +195,11 @@ describe('TopK-1 attribute rules', () => {
     expect(topk(11, [attr.int('k', 2)], [x, { name: 'k', data: [2], shape: [1], type: 'int64', init: true }])).toThrow(/attribute k belongs to TopK-1 \(opsets 1–9\); at opset 11 K is the second input/);
     expect(topk(9, [attr.int('k', 2)], [x])).not.toThrow();
   });
+
+  it('largest and sorted belong to TopK-11 (an invalid model before opset 11 is refused, not read)', () => {
+    const k = { name: 'k', data: [2], shape: [1], type: 'int64' as const, init: true };
+    expect(topk(9, [attr.int('k', 2), attr.int('largest', 0)], [x])).toThrow(/attribute largest belongs to TopK-11 \(opset 11 on\); at opset 9 TopK has only axis and k/);
+    expect(topk(10, [attr.int('sorted', 1)], [x, k])).toThrow(/attribute sorted belongs to TopK-11/);
+    expect(topk(11, [attr.int('largest', 0), attr.int('sorted', 1)], [x, k])).not.toThrow();
+  });
 });
