@@ -22,7 +22,8 @@ import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { reduceKernel } from '../src/tensor/kernels/reduce.js';
 import { binaryKernel } from '../src/tensor/kernels/binary.js';
-import { missingInstructions, nativeKernelInfo, nativeProductList, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
+import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
+import { nativeProductList } from '../src/tensor/kernels/native/productList.js';
 import { nativeState, restoreNative } from './nativeState.js';
 import { packedFiles } from './packaging/buildPackage.js';
 

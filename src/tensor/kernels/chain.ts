@@ -4,7 +4,8 @@ import { gemm } from './matmul.js';
 import { Chunks } from './chunks.js';
 import { copyRun, transposeInto } from './layout.js';
 import { rankOneCotangents, rankOneFactors } from './chainRankOne.js';
-import { nativeProductList, nativeRankOneChain, type ProductList } from './native/nativeGemm.js';
+import { nativeRankOneChain } from './native/nativeGemm.js';
+import { nativeProductList, type ProductList } from './native/productList.js';
 import { nativeShape, nativeThreads } from './wasm/gemm.js';
 import { ResidentTape, nativeChain, residentCotangents, residentPlan, residentProducts } from './chainResident.js';
 
