@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { matmul } from '../ops/linalg.js';
 import { stack, take, transpose } from '../ops/shape.js';
-import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
+import { asMatrix, chainPrimitive, runChain, stackedMatrices, type ChainForward } from './chainNode.js';
 import { lend, reclaim, type Loan } from './prefixPool.js';
 import type { Holder } from '../core/memory.js';
 import { untraced } from './firstOrder.js';
@@ -19,7 +19,6 @@ const chainMatmulP = chainPrimitive('chainMatmul');
 /** The same node over one stacked [n, s, s] input (one leaf, one cotangent). */
 const chainMatmulStackP = chainPrimitive('chainMatmulStack');
 
-const asMatrix = (t: Tensor): Matrix => ({ data: t.values, at: 0, rows: t.shape[0]!, cols: t.shape[1]! });
 
 /** The prefix products P_0 … P_{n−1} as ordinary matmuls (traced: an outer transformation differentiates them). */
 function tracedPrefixes(ms: readonly Tensor[]): Tensor[] {
@@ -198,15 +197,6 @@ function concatenated(cts: readonly Float64Array[], each: number): Float64Array 
   const out = new Float64Array(cts.length * each);
   for (let i = 0; i < cts.length; i++) out.set(cts[i]!, i * each);
   return out;
-}
-
-/** The factors of a plain stack [n, s, s] as matrices in its buffer. */
-function stackedMatrices(stackT: Tensor): Matrix[] {
-  const [n, s] = stackT.shape as [number, number, number];
-  const data = stackT.values, ss = s * s;
-  const mats = new Array<Matrix>(n);
-  for (let i = 0; i < n; i++) mats[i] = { data, at: i * ss, rows: s, cols: s };
-  return mats;
 }
 
 /** The factors of a stack as [s, s] tensors: views of its buffer where it is plain, else take ops (traced). */

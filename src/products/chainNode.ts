@@ -3,6 +3,7 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { live, ReverseTrace, topTrace, unbox } from '../core/trace.js';
 import { retainBytes, retainResidual, type Holder } from '../core/memory.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Matrix } from '../tensor/kernels/chain.js';
 
 /** A chain's backward rule: input cotangents (null where not needed) from the output's cotangent. */
 export type ChainRule = (g: Tensor, needs: readonly boolean[]) => Array<Tensor | null>;
@@ -60,4 +61,16 @@ export function runChain(
   for (const r of residuals) retainResidual(top.memory, top.level, top.since, r);
   if (residualBytes > 0) retainBytes(top.memory, residualBytes);
   return top.record(prim, { rule }, args, out);
+}
+
+/** A plain 2-D tensor as a chain kernel's matrix (../tensor/kernels/chain.ts). */
+export const asMatrix = (t: Tensor): Matrix => ({ data: t.values, at: 0, rows: t.shape[0]!, cols: t.shape[1]! });
+
+/** The factors of a plain stack [n, s, s] as matrices in its buffer. */
+export function stackedMatrices(stackT: Tensor): Matrix[] {
+  const [n, s] = stackT.shape as [number, number, number];
+  const data = stackT.values, ss = s * s;
+  const mats = new Array<Matrix>(n);
+  for (let i = 0; i < n; i++) mats[i] = { data, at: i * ss, rows: s, cols: s };
+  return mats;
 }

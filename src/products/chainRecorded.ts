@@ -20,7 +20,7 @@ import { apply } from '../core/trace.js';
 import { Tensor } from '../tensor/tensor.js';
 import { chainCotangents, chainPrefixesFlat, chainValue, prefixesOf, type Matrix, type OneBuffer } from '../tensor/kernels/chain.js';
 import { reshape, slice } from '../ops/shape.js';
-import type { ChainForward } from './chainNode.js';
+import { asMatrix, stackedMatrices, type ChainForward } from './chainNode.js';
 import { recordedAtFirstOrder } from '../jit/recordTrace.js';
 
 interface Form {
@@ -35,9 +35,7 @@ interface SweepParams extends Form {
 
 /** The factors of the inputs as matrices over their values. */
 function matricesOf(inputs: readonly Tensor[], { stacked }: Form): Matrix[] {
-  if (!stacked) return inputs.map((t) => ({ data: t.values, at: 0, rows: t.shape[0]!, cols: t.shape[1]! }));
-  const t = inputs[0]!, [n, s] = t.shape as [number, number, number];
-  return Array.from({ length: n }, (_, i) => ({ data: t.values, at: i * s * s, rows: s, cols: s }));
+  return stacked ? stackedMatrices(inputs[0]!) : inputs.map(asMatrix);
 }
 
 /** The chain's value alone (jit of a function that only evaluates it). */

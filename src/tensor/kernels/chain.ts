@@ -87,7 +87,7 @@ export function chainPrefixesFlat(ms: readonly Matrix[]): Float64Array {
 }
 
 /** Where P_i lies in chainPrefixesFlat's array (i = 1 … n − 1), and its length at [n]. */
-export function flatOffsets(ms: readonly Matrix[]): number[] {
+function flatOffsets(ms: readonly Matrix[]): number[] {
   const rows = ms[0]!.rows, offs = [0, 0];
   for (let i = 1; i < ms.length; i++) offs.push(offs[i]! + rows * ms[i]!.cols);
   return offs;
