@@ -20,6 +20,7 @@
 // same sums step for step, so the same bits as on four lanes.
 #include <node_api.h>
 
+#include "schedule.h"
 #include "team.h"
 #include "tiles.h"
 
@@ -36,7 +37,9 @@ bool adjointFloats(napi_env env, napi_value value, double*& data, size_t& length
 
 namespace {
 
+using adjoint_native::anyIndependent;
 using adjoint_native::Barrier;
+using adjoint_native::Footprint;
 using adjoint_native::fusedSupported;
 using adjoint_native::MR256;
 using adjoint_native::MR512;
@@ -45,6 +48,8 @@ using adjoint_native::MRMAX;
 using adjoint_native::NR256;
 using adjoint_native::NR512;
 using adjoint_native::NRMAX;
+using adjoint_native::runConcurrently;
+using adjoint_native::Span;
 using adjoint_native::Tile;
 using adjoint_native::TileIO;
 using adjoint_native::tile;
@@ -410,6 +415,23 @@ bool checkedProduct(const int64_t* v, double* const* data, const size_t* length,
   return true;
 }
 
+// The memory a checked product reads (op(A), op(B) as stored, and C where it adds to C) and writes (C).
+Span spanOf(const double* at, int64_t rows, int64_t cols, int64_t ld) {
+  if (rows == 0 || cols == 0) return Span{};
+  const uintptr_t lo = reinterpret_cast<uintptr_t>(at);
+  return Span{lo, lo + static_cast<uintptr_t>((rows - 1) * ld + cols) * sizeof(double)};
+}
+Footprint footprintOf(const Product& P) {
+  Footprint f;
+  if (P.m == 0 || P.n == 0) return f;  // nothing runs
+  f.write = spanOf(P.c, P.m, P.n, P.ldc);
+  if (P.k == 0) return f;  // a fresh C is zeroed, else left
+  f.reads[0] = P.transA ? spanOf(P.a, P.k, P.m, P.lda) : spanOf(P.a, P.m, P.k, P.lda);
+  f.reads[1] = P.transB ? spanOf(P.b, P.n, P.k, P.ldb) : spanOf(P.b, P.k, P.n, P.ldb);
+  if (!P.fresh) f.reads[2] = f.write;
+  return f;
+}
+
 // A checked product on `threads` threads (1…64); an empty sum (k = 0) makes a fresh C zero.
 void run(const Product& P, int64_t threads) {
   if (P.m == 0 || P.n == 0) return;
@@ -451,14 +473,17 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// gemmMany(arrays, args): a list of products in one call, in order (a later one may read what an
-// earlier one wrote: a chain's prefixes, its backward sweep). `arrays` is an array of Float64Arrays;
+// gemmMany(arrays, args[, threads]): a list of products in one call, as if in order (a later one may
+// read what an earlier one wrote: a chain's prefixes, its backward sweep). `arrays` is an array of Float64Arrays;
 // args is a Float64Array: the count, the steps (as gemm's), then per product sixteen numbers —
 // the index in `arrays` of A, then aOff, lda; B's index, bOff, ldb; C's index, cOff, ldc; m, k, n,
 // transA, transB, fresh and threads. Each product is gemm's with those numbers, so the same bits as
 // one call each; a call into the addon costs about as much as a 16³ product's arithmetic (0.3–0.4 µs
 // of the 1.6 µs of a 32³ product), which a chain of 200 factors paid 600 times in its value and gradient.
-// Every product is checked before the first runs.
+// Every product is checked before the first runs. With `threads` above 1 (a whole number up to 64)
+// and every product on one thread of its own, products that touch no common memory run at once on
+// that many threads (native/schedule.h: each waits only for earlier ones whose memory it shares —
+// a chain's two products per factor in its backward pass run side by side); the same results.
 //
 // Reading an element of `arrays` may run JavaScript (a getter), which could detach or free any
 // buffer already looked at: so the numbers are copied out of args first, the elements the products
@@ -466,14 +491,20 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
 // read, with no JavaScript after that.
 napi_value GemmMany(napi_env env, napi_callback_info info) {
   constexpr size_t EACH = 16;
-  napi_value argv[2];
-  size_t argc = 2, argsLength = 0;
+  napi_value argv[3];
+  size_t argc = 3, argsLength = 0;
   double* args = nullptr;
   bool isArray = false;
   uint32_t count = 0;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc != 2 || napi_is_array(env, argv[0], &isArray) != napi_ok ||
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 2 || argc > 3 || napi_is_array(env, argv[0], &isArray) != napi_ok ||
       !isArray || napi_get_array_length(env, argv[0], &count) != napi_ok || !adjointFloats(env, argv[1], args, argsLength)) {
     napi_throw_type_error(env, nullptr, "gemmMany: pass an array of Float64Arrays and the numbers as a Float64Array");
+    return nullptr;
+  }
+  double concurrent = 1;
+  if (argc == 3 && (napi_get_value_double(env, argv[2], &concurrent) != napi_ok || !(concurrent >= 1 && concurrent <= 64) ||
+                    concurrent != static_cast<double>(static_cast<int>(concurrent)))) {
+    napi_throw_range_error(env, nullptr, "gemmMany: threads is a whole number from 1 to 64");
     return nullptr;
   }
   int64_t head[2];
@@ -531,7 +562,13 @@ napi_value GemmMany(napi_env env, napi_callback_info info) {
         return nullptr;
       }
     }
-    for (size_t q = 0; q < products; q++) run(list[q], v[EACH * q + 15]);
+    bool alone = concurrent > 1 && products > 1;  // every product on one thread (one inside another's team job would wait forever)
+    for (size_t q = 0; alone && q < products; q++) alone = v[EACH * q + 15] <= 1;
+    std::vector<Footprint> footprints(alone ? products : 0);
+    for (size_t q = 0; q < footprints.size(); q++) footprints[q] = footprintOf(list[q]);
+    const int threads = alone && anyIndependent(products, footprints.data()) ? team().reserve(static_cast<int>(concurrent)) : 1;
+    if (threads > 1) runConcurrently(products, footprints.data(), threads, [&](size_t q) { run(list[q], 1); });
+    else for (size_t q = 0; q < products; q++) run(list[q], v[EACH * q + 15]);
   } catch (const std::bad_alloc&) {
     napi_throw_range_error(env, nullptr, "gemmMany: not enough memory for the list of products");
   }

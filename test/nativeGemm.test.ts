@@ -323,6 +323,55 @@ describe.skipIf(!available)('the native product', () => {
     expect(listed.map((x) => Array.from(x))).toEqual(oneByOne.map((x) => Array.from(x)));
   });
 
+  it('gemmMany on several threads: products that share no memory at once, the results of running them in order', async () => {
+    // Random lists over four arrays where products' operands overlap others' outputs in part —
+    // read after write, write after read, write after write, C added to — on 2, 3 and 5 threads
+    // (native/schedule.h: each waits for every earlier product whose memory it shares).
+    const { createRequire } = await import('node:module');
+    const addon = createRequire(import.meta.url)(build) as { gemmMany(arrays: unknown[], args: Float64Array, threads?: number): void; fma: boolean };
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 16807) % 2147483647) % n);
+    for (let trial = 0; trial < 24; trial++) {
+      const arrays = [0, 1, 2, 3].map((i) => values(6000, trial * 4 + i + 1));
+      const numbers: number[] = [];
+      const count = 2 + rnd(60);
+      for (let q = 0; q < count; q++) {
+        const m = 1 + rnd(40), k = rnd(3) === 0 ? rnd(3) : 1 + rnd(40), n = 1 + rnd(40), transA = rnd(2), transB = rnd(2);
+        const a = rnd(4), b = rnd(4);
+        let c = rnd(4);
+        while (c === a || c === b) c = (c + 1) % 4; // a product never writes what it reads itself
+        const lda = (transA ? m : k) + rnd(3), ldb = (transB ? k : n) + rnd(3), ldc = n + rnd(3);
+        const span = (rows: number, ld: number) => Math.max(0, rows - 1) * ld + ld;
+        const at = (size: number) => rnd(Math.max(1, 6000 - size));
+        numbers.push(a, at(span(transA ? k : m, lda)), lda, b, at(span(transB ? n : k, ldb)), ldb, c, at(span(m, ldc)), ldc, m, k, n, transA, transB, rnd(3) === 0 ? 0 : 1, 1);
+      }
+      const steps = addon.fma ? 1 : 0;
+      const args = Float64Array.from([count, steps, ...numbers]);
+      const inOrder = arrays.map((x) => x.slice());
+      addon.gemmMany(inOrder, args);
+      for (const threads of [2, 3, 5]) {
+        const atOnce = arrays.map((x) => x.slice());
+        addon.gemmMany(atOnce, args, threads);
+        expect(atOnce).toEqual(inOrder);
+      }
+    }
+    const a = values(4, 1), b = values(4, 2), c = new Float64Array(4);
+    const one = Float64Array.from([1, 0, 0, 0, 2, 1, 0, 2, 2, 0, 2, 2, 2, 2, 0, 0, 1, 1]);
+    for (const bad of [0, 65, 1.5, Number.NaN, '2']) expect(() => addon.gemmMany([a, b, c], one, bad as number)).toThrow(/threads is a whole number from 1 to 64/);
+  });
+
+  it('a chain\'s backward pass on two threads (its products side by side) has the bits of one thread', () => {
+    const stack = ad.mul(ad.random.normal(ad.random.key(3), [24, 64, 64]), 0.2), w = ad.random.normal(ad.random.key(4), [64, 64]);
+    const vg = ad.valueAndGrad((t: ad.Tensor) => ad.sum(ad.mul(ad.chainMatmul(t), w)));
+    const runs = [1, 2].map((threads) => {
+      ad.config({ threads });
+      const [v, g] = vg(stack);
+      return [v.item(), Array.from(g.toFloat64Array())];
+    });
+    ad.config({ threads: 'auto' });
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('gemmMany reads the arrays only after every getter has run, fetches only the arrays named, and refuses indices past them', async () => {
     const { createRequire } = await import('node:module');
     const addon = createRequire(import.meta.url)(build) as { gemmMany(arrays: unknown[], args: Float64Array): void; fma: boolean };

@@ -37,8 +37,8 @@ import { wasmKernelsWanted } from '../wasm/gemm.js';
 interface Addon {
   /** native/gemm.cc: op(A), B and C, and their offsets, row lengths, extents, flags, thread count and fused flag as 14 numbers. */
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
-  /** native/gemm.cc: products in order in one call (args: count, steps, then sixteen numbers per product: see ProductList). */
-  gemmMany?(arrays: readonly Float64Array[], args: Float64Array): void;
+  /** native/gemm.cc: products as if in order in one call (args: count, steps, then sixteen numbers per product: see ProductList), those sharing no memory at once on `threads` (older builds run them in order). */
+  gemmMany?(arrays: readonly Float64Array[], args: Float64Array, threads?: number): void;
   /** Whether this CPU runs the fused steps (AVX2 and FMA3). */
   fma: boolean;
   /** Whether it runs them on AVX-512's eight lanes too (a 12×16 or 8×16 tile; older builds lack the flag). */
@@ -357,9 +357,9 @@ const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, 
  * native/gemm.cc's gemmMany where the native kernel is loaded and on and the addon has it (else
  * null), with the steps as set (./productList.ts gathers its products). @internal
  */
-export function nativeGemmMany(): { run(arrays: readonly Float64Array[], args: Float64Array): void; steps: number } | null {
+export function nativeGemmMany(): { run(arrays: readonly Float64Array[], args: Float64Array, threads: number): void; steps: number } | null {
   if (!nativeLoaded() || typeof addon?.gemmMany !== 'function') return null;
-  return { run: (arrays, args) => addon!.gemmMany!(arrays, args), steps: steps() };
+  return { run: (arrays, args, threads) => (threads > 1 ? addon!.gemmMany!(arrays, args, threads) : addon!.gemmMany!(arrays, args)), steps: steps() };
 }
 
 /** Turns the native kernel on or off (tests compare it with the WebAssembly and JavaScript kernels). @internal */

@@ -1,11 +1,14 @@
 /** @file Native products gathered and run in one call into the addon (native/gemm.cc's gemmMany). */
 import { nativeGemmMany } from './nativeGemm.js';
+import { nativeListThreads } from '../wasm/gemm.js';
 
 /**
  * Native products gathered, then run in order in one call into the addon (native/gemm.cc's
  * gemmMany): a later product may read what an earlier one wrote. Each is the product `gemm` would
  * compute with the same numbers — the same bits as one call each — without a call's cost per
  * product (0.3–0.4 µs, a fifth of a 32³ product's time; a chain's value and gradient made 600).
+ * A list of large enough products runs on the configured threads, those that share no memory at
+ * once (each product's bits are its own, whichever thread runs it).
  * Null from `nativeProductList` where the addon is not loaded, off, or too old to have it. @internal
  */
 export class ProductList {
@@ -15,6 +18,7 @@ export class ProductList {
 
   private numbers = new Float64Array(2 + EACH * 32);
   private count = 0;
+  private work = 0;
   private recent: Float64Array | null = null;
   private recentAt = -1;
 
@@ -34,6 +38,7 @@ export class ProductList {
     v[at + 6] = this.place(c); v[at + 7] = cOff; v[at + 8] = ldc;
     v[at + 9] = m; v[at + 10] = k; v[at + 11] = n;
     v[at + 12] = +transA; v[at + 13] = +transB; v[at + 14] = +fresh; v[at + 15] = threads;
+    this.work += m * k * n;
   }
 
   /** Runs the products added, in order, and empties the list (also where the addon refuses them). */
@@ -42,9 +47,10 @@ export class ProductList {
     this.numbers[0] = this.count;
     this.numbers[1] = this.many.steps;
     try {
-      this.many.run(this.arrays, this.numbers);
+      this.many.run(this.arrays, this.numbers, nativeListThreads(this.work, this.count));
     } finally {
       this.count = 0;
+      this.work = 0;
       this.arrays.length = 0;
       this.recent = null;
       this.recentAt = -1;

@@ -392,6 +392,20 @@ export function nativeThreads(m: number, k: number, n: number): number {
 const NATIVE_PARALLEL_WORK = 128 * 128 * 128;
 
 /**
+ * Threads for a list of `products` native products (../native/productList.ts) of `work`
+ * multiply-adds in all, each on one thread: the configured count where they average
+ * NATIVE_LIST_PRODUCT multiply-adds or more, and the products that share no memory run at once (a
+ * chain's backward pass: its two products per factor side by side). Smaller products gain nothing:
+ * each hands the one before's output to the other core (a chain's value and gradient of 200
+ * factors, paired against one thread: 64×64 0.78–0.84 of the time, 40×40 and 48×48 level,
+ * 32×32 1.1–1.4, 16×16 1.5). @internal
+ */
+export function nativeListThreads(work: number, products: number): number {
+  return products > 1 && work >= products * NATIVE_LIST_PRODUCT ? threadsInfo().threads : 1;
+}
+const NATIVE_LIST_PRODUCT = 56 * 56 * 56;
+
+/**
  * C += op(A)·B on blocks of matrices that stay in one memory for a whole algorithm (a blocked
  * factorisation: ../linalg/lu.ts, ../linalg/choleskyResident.ts), every operand a block at a byte
  * address with one row length `ld` (float64s) — no staging per product. C is m4×n4 and B k×n4;
