@@ -91,6 +91,30 @@ describe('chainMatmul under jit', () => {
     expect(ad.sum(ad.square(meta(w, B))).item()).toBeGreaterThan(1); // not a zero gradient (it was, in jit)
   });
 
+  it('composes with vmap inside jit, grad outside jit, and checkpoint inside jit, as the eager compositions do', () => {
+    for (const s of [8, 32]) {
+      const batch = ad.mul(ad.random.normal(ad.random.key(s), [3, 12, s, s]), 1 / Math.sqrt(s));
+      const W = ad.random.normal(ad.random.key(s + 1), [s, s]);
+      const loss = (t: Tensor) => ad.sum(ad.mul(ad.chainMatmul(t), W));
+      // jit(vmap(grad)): each example's gradient, as the eager vmap's and as each example's own grad.
+      const perExample = ad.vmap(ad.grad(loss)) as (t: Tensor) => Tensor;
+      const jv = ad.jit(perExample);
+      const eager = perExample(batch);
+      expect(bits(jv(batch))).toEqual(bits(eager));
+      for (let b = 0; b < 3; b++) {
+        const own = ad.grad(loss)(ad.take(batch, b, 0));
+        expect(ad.allclose(ad.take(eager, b, 0), own, { rtol: 1e-12, atol: 1e-12 })).toBe(true);
+      }
+      // grad(jit(f)): the jitted value differentiated from outside.
+      const stack = ad.take(batch, 0, 0);
+      expect(bits(ad.grad(ad.jit(loss))(stack))).toEqual(bits(ad.grad(loss)(stack)));
+      // A checkpointed chain inside jit: recomputed in the backward pass, the same gradient.
+      const ck = (t: Tensor) => ad.sum(ad.mul(ad.checkpoint((u: Tensor) => ad.chainMatmul(u))(t), W));
+      const jc = ad.jit(ad.grad(ck));
+      for (const t of [stack, ad.take(batch, 1, 0)]) expect(bits(jc(t))).toEqual(bits(ad.grad(loss)(t)));
+    }
+  });
+
   it('keeps the ops form where the chain is differentiated again (hvp under jit) and in an ONNX export', () => {
     const stack = ad.mul(ad.random.normal(ad.random.key(4), [6, 8, 8]), 0.3), v = ad.random.normal(ad.random.key(5), [6, 8, 8]);
     const loss = (t: Tensor) => ad.sum(ad.sin(ad.chainMatmul(t)));
