@@ -425,8 +425,11 @@ Span spanOf(const double* at, int64_t rows, int64_t cols, int64_t ld) {
 Footprint footprintOf(const Product& P) {
   Footprint f;
   if (P.m == 0 || P.n == 0) return f;  // nothing runs
+  if (P.k == 0) {  // a fresh C is zeroed, else left
+    if (P.fresh) f.write = spanOf(P.c, P.m, P.n, P.ldc);
+    return f;
+  }
   f.write = spanOf(P.c, P.m, P.n, P.ldc);
-  if (P.k == 0) return f;  // a fresh C is zeroed, else left
   f.reads[0] = P.transA ? spanOf(P.a, P.k, P.m, P.lda) : spanOf(P.a, P.m, P.k, P.lda);
   f.reads[1] = P.transB ? spanOf(P.b, P.n, P.k, P.ldb) : spanOf(P.b, P.k, P.n, P.ldb);
   if (!P.fresh) f.reads[2] = f.write;
@@ -582,7 +585,8 @@ napi_value GemmMany(napi_env env, napi_callback_info info) {
     for (size_t q = 0; alone && q < products; q++) alone = v[EACH * q + 15] <= 1;
     std::vector<Footprint> footprints(alone ? products : 0);
     for (size_t q = 0; q < footprints.size(); q++) footprints[q] = footprintOf(list[q]);
-    const int threads = alone && anyIndependent(products, footprints.data()) ? team().reserve(static_cast<int>(concurrent)) : 1;
+    const int wanted = static_cast<int>(std::min<double>(concurrent, static_cast<double>(products)));  // no helper without a product
+    const int threads = alone && anyIndependent(products, footprints.data()) ? team().reserve(wanted) : 1;
     if (threads > 1) runConcurrently(products, footprints.data(), threads, [&](size_t q) { run(list[q], 1); });
     else for (size_t q = 0; q < products; q++) run(list[q], v[EACH * q + 15]);
   } catch (const std::bad_alloc&) {
@@ -628,6 +632,9 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "gemm", fn);
   napi_create_function(env, "gemmMany", NAPI_AUTO_LENGTH, GemmMany, nullptr, &fn);
   napi_set_named_property(env, exports, "gemmMany", fn);
+  napi_value concurrent;  // gemmMany takes its third argument, the threads (older builds take two)
+  napi_get_boolean(env, true, &concurrent);
+  napi_set_named_property(env, exports, "gemmManyThreads", concurrent);
   napi_value fma;
   napi_get_boolean(env, fusedSupported(), &fma);
   napi_set_named_property(env, exports, "fma", fma);

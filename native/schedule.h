@@ -59,11 +59,14 @@ inline bool anyIndependent(size_t count, const Footprint* footprints) {
 template <class Run>
 void runConcurrently(size_t count, const Footprint* footprints, int threads, const Run& run) {
   constexpr size_t WINDOW = 8;
-  // finished[u]: how many of thread u's operations (u, u + threads, …) have finished.
-  std::unique_ptr<std::atomic<size_t>[]> finished(new std::atomic<size_t>[threads]);
-  for (int u = 0; u < threads; u++) finished[u].store(0, std::memory_order_relaxed);
+  // finished[u]: how many of thread u's operations (u, u + threads, …) have finished; a cache line
+  // each, so that one thread's count does not move the line another is writing.
+  struct alignas(64) Count {
+    std::atomic<size_t> n{0};
+  };
+  std::unique_ptr<Count[]> finished(new Count[threads]);
   const size_t T = static_cast<size_t>(threads);
-  const auto isDone = [&](size_t p) { return finished[p % T].load(std::memory_order_acquire) > p / T; };
+  const auto isDone = [&](size_t p) { return finished[p % T].n.load(std::memory_order_acquire) > p / T; };
   const auto waitFor = [&](size_t p) {
     for (int spins = 0; !isDone(p); spins++) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -88,7 +91,7 @@ void runConcurrently(size_t count, const Footprint* footprints, int threads, con
       } catch (...) {
         failed.store(true, std::memory_order_relaxed);
       }
-      finished[t].store(q / T + 1, std::memory_order_release);
+      finished[t].n.store(q / T + 1, std::memory_order_release);
     }
   });
   if (failed.load()) throw std::bad_alloc();

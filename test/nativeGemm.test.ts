@@ -331,15 +331,17 @@ describe.skipIf(!available)('the native product', () => {
     const addon = createRequire(import.meta.url)(build) as { gemmMany(arrays: unknown[], args: Float64Array, threads?: number): void; fma: boolean };
     let seed = 7;
     const rnd = (n: number) => ((seed = (seed * 16807) % 2147483647) % n);
-    for (let trial = 0; trial < 24; trial++) {
-      const arrays = [0, 1, 2, 3].map((i) => values(6000, trial * 4 + i + 1));
+    for (let trial = 0; trial < 32; trial++) {
+      // Separate arrays, or (every other trial) four overlapping views of one buffer.
+      const shared = trial % 2 === 1 ? values(12000, trial) : null;
+      const arrays = [0, 1, 2, 3].map((i) => (shared === null ? values(6000, trial * 4 + i + 1) : shared.subarray(i * 2000, i * 2000 + 6000)));
       const numbers: number[] = [];
       const count = 2 + rnd(60);
       for (let q = 0; q < count; q++) {
         const m = 1 + rnd(40), k = rnd(3) === 0 ? rnd(3) : 1 + rnd(40), n = 1 + rnd(40), transA = rnd(2), transB = rnd(2);
         const a = rnd(4), b = rnd(4);
         let c = rnd(4);
-        while (c === a || c === b) c = (c + 1) % 4; // a product never writes what it reads itself
+        while (c === a || c === b) c = (c + 1) % 4; // another array (views of one buffer may still overlap)
         const lda = (transA ? m : k) + rnd(3), ldb = (transB ? k : n) + rnd(3), ldc = n + rnd(3);
         const span = (rows: number, ld: number) => Math.max(0, rows - 1) * ld + ld;
         const at = (size: number) => rnd(Math.max(1, 6000 - size));
@@ -347,10 +349,15 @@ describe.skipIf(!available)('the native product', () => {
       }
       const steps = addon.fma ? 1 : 0;
       const args = Float64Array.from([count, steps, ...numbers]);
-      const inOrder = arrays.map((x) => x.slice());
+      const copy = () => {
+        if (shared === null) return arrays.map((x) => x.slice());
+        const again = shared.slice();
+        return [0, 1, 2, 3].map((i) => again.subarray(i * 2000, i * 2000 + 6000));
+      };
+      const inOrder = copy();
       addon.gemmMany(inOrder, args);
       for (const threads of [2, 3, 5]) {
-        const atOnce = arrays.map((x) => x.slice());
+        const atOnce = copy();
         addon.gemmMany(atOnce, args, threads);
         expect(atOnce).toEqual(inOrder);
       }

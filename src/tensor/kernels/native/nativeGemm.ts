@@ -37,8 +37,10 @@ import { wasmKernelsWanted } from '../wasm/gemm.js';
 interface Addon {
   /** native/gemm.cc: op(A), B and C, and their offsets, row lengths, extents, flags, thread count and fused flag as 14 numbers. */
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
-  /** native/gemm.cc: products as if in order in one call (args: count, steps, then sixteen numbers per product: see ProductList), those sharing no memory at once on `threads` (older builds run them in order). */
+  /** native/gemm.cc: products as if in order in one call (args: count, steps, then sixteen numbers per product: see ProductList), those sharing no memory at once on `threads` (where gemmManyThreads says it takes them). */
   gemmMany?(arrays: readonly Float64Array[], args: Float64Array, threads?: number): void;
+  /** Whether gemmMany takes its third argument (builds before it throw on one). */
+  gemmManyThreads?: boolean;
   /** Whether this CPU runs the fused steps (AVX2 and FMA3). */
   fma: boolean;
   /** Whether it runs them on AVX-512's eight lanes too (a 12×16 or 8×16 tile; older builds lack the flag). */
@@ -359,7 +361,8 @@ const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, 
  */
 export function nativeGemmMany(): { run(arrays: readonly Float64Array[], args: Float64Array, threads: number): void; steps: number } | null {
   if (!nativeLoaded() || typeof addon?.gemmMany !== 'function') return null;
-  return { run: (arrays, args, threads) => (threads > 1 ? addon!.gemmMany!(arrays, args, threads) : addon!.gemmMany!(arrays, args)), steps: steps() };
+  const threaded = addon.gemmManyThreads === true;
+  return { run: (arrays, args, threads) => (threads > 1 && threaded ? addon!.gemmMany!(arrays, args, threads) : addon!.gemmMany!(arrays, args)), steps: steps() };
 }
 
 /** Turns the native kernel on or off (tests compare it with the WebAssembly and JavaScript kernels). @internal */
