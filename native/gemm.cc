@@ -56,6 +56,7 @@ using adjoint_native::tile;
 using adjoint_native::tileFused;
 using adjoint_native::tileFused512;
 using adjoint_native::tileFused512x8;
+using adjoint_native::tileFused512x8Rows;
 using adjoint_native::v4d;
 using adjoint_native::team;
 using adjoint_native::v4du;
@@ -79,9 +80,11 @@ struct Product {
   bool transA, transB, fresh;
   int64_t mr, nr;  // the register tile's rows and columns
   Tile tile;
+  Tile tileRows;  // the tile over A stored by rows where it lies (its aStep A's row length), or null
   // Read where they lie, not packed (set by multiply): a transposed A's full panels (each step's MR
   // entries are consecutive in a stored row), B's full strips (each step's NR in a stored row).
   bool directA = false, directB = false;
+  bool directRowsA = false;  // A stored by rows (not transposed), its full panels read in place by tileRows
 };
 
 // The packing's moves: four doubles at a time where the build has AVX (copy4), and a 4×4 block
@@ -154,7 +157,9 @@ void packA(const Product& P, int64_t i0, int64_t mc, int64_t p0, int64_t kc, dou
   for (int64_t r0 = 0; r0 < mc; r0 += MR) {
     const int64_t h = std::min(MR, mc - r0);
     double* d = dst + r0 * kc;
-    if (!P.transA) {
+    if (!P.transA && h == MR && P.directRowsA) {
+      continue;
+    } else if (!P.transA) {
       const double* src = P.a + (i0 + r0) * P.lda + p0;
       if (h == MR && MR % 4 == 0) {
         const int64_t kc4 = kc / 4 * 4;
@@ -242,20 +247,21 @@ void shareTiles(const Product& P, int t, int threads, double* const packedB[2], 
               const int64_t i = ic + q * MR, j = jc + s * NR;
               double* partial = sums + (((i - r0) / MR) * strips + s) * MR * NR;
               const double* start = first ? nullptr : partial;
-              const bool inA = P.directA && (q + 1) * MR <= mc;  // a full panel, read in A
-              const double* ap = inA ? P.a + pc * P.lda + i : packedA + q * MR * kc;
+              const bool inA = (P.directA || P.directRowsA) && (q + 1) * MR <= mc;  // a full panel, read in A
+              const double* ap = !inA ? packedA + q * MR * kc : P.transA ? P.a + pc * P.lda + i : P.a + i * P.lda + pc;
               const int64_t aStep = inA ? P.lda : MR;
+              const Tile kernel = inA && !P.transA ? P.tileRows : P.tile;
               if (!last) {  // a partial sum, kept for the next depth block
-                P.tile(kc, ap, aStep, bp, bStep, TileIO{start, partial, NR, false});
+                kernel(kc, ap, aStep, bp, bStep, TileIO{start, partial, NR, false});
                 continue;
               }
               const int64_t h = std::min(MR, P.m - i), w = std::min(NR, P.n - j);
               double* c = P.c + i * P.ldc + j;
               if (h == MR && w == NR) {  // straight into C
-                P.tile(kc, ap, aStep, bp, bStep, TileIO{start, c, P.ldc, !P.fresh});
+                kernel(kc, ap, aStep, bp, bStep, TileIO{start, c, P.ldc, !P.fresh});
               } else {  // C's edge: the whole tile aside, then its part inside C
                 alignas(64) double acc[MRMAX * NRMAX];
-                P.tile(kc, ap, aStep, bp, bStep, TileIO{start, acc, NR, false});
+                kernel(kc, ap, aStep, bp, bStep, TileIO{start, acc, NR, false});
                 const int64_t w4 = w / 4 * 4;
                 for (int64_t r = 0; r < h; r++) {
                   double* out = c + r * P.ldc;
@@ -306,7 +312,10 @@ void alone(const Product& P) {
 // packing, one thread, fused steps: a transposed A 0.74–0.93 of the time at 20³–160³ (1.08 at 256³,
 // 1.22 at 512³, where a panel's steps lie 2–4 kB apart in few cache sets), B 0.86–0.98 at 20³–96³
 // (1.02–1.04 at 128³–160³). Bounded by the span, not the extents: a block of a 512-wide matrix
-// read in place would step 4 kB at a time.
+// read in place would step 4 kB at a time. An untransposed A goes in place too where the 8-row
+// tile has a loop over its rows (tileFused512x8Rows: eight rows read side by side, a step apart):
+// single products paired against packing, whole processes, 0.85–0.93 of the time at 32³, 64³,
+// 128³, 16×256×64, 64×256×64, 16×1024×64 and 8×512×64; a chain's value 0.85 at 16×16 and 32×32.
 constexpr int64_t DIRECT_A_MAX = 160 * 160, DIRECT_B_MAX = 96 * 96;
 
 // Two ways to share a product among threads. By columns: each thread multiplies A by its own run
@@ -322,6 +331,7 @@ void multiply(const Product& given, int threads) {
   Product P = given;
   P.directA = P.transA && P.k * P.lda <= DIRECT_A_MAX;  // the stored rows' span: a small block of a wide matrix is read packed
   P.directB = !P.transB && P.k * P.ldb <= DIRECT_B_MAX;
+  P.directRowsA = !P.transA && P.tileRows != nullptr && P.m * P.lda <= DIRECT_A_MAX;
   const int64_t MR = P.mr, NR = P.nr;
   if (threads > 1 && P.m <= 2 * P.n && P.n >= 2 * NR) {
     const int64_t strips = roundUp(P.n, NR) / NR;
@@ -390,15 +400,15 @@ const char* stepsError(int64_t steps) {
 // the same bits.
 struct TileChoice {
   int64_t mr, nr;
-  Tile tile;
+  Tile tile, tileRows;
 };
 TileChoice tileFor(int64_t m, int64_t steps) {
   static const bool wide = fusedSupported() && wideSupported();
   if (steps == 1 && wide) {
     const bool eight = m <= 128 && roundUp(m, MR512S) - m < roundUp(m, MR512) - m;
-    return eight ? TileChoice{MR512S, NR512, tileFused512x8} : TileChoice{MR512, NR512, tileFused512};
+    return eight ? TileChoice{MR512S, NR512, tileFused512x8, tileFused512x8Rows} : TileChoice{MR512, NR512, tileFused512, nullptr};
   }
-  return TileChoice{MR256, NR256, steps != 0 ? tileFused : tile};
+  return TileChoice{MR256, NR256, steps != 0 ? tileFused : tile, nullptr};
 }
 
 // The product of gemm's numbers v (aOff, lda, bOff, ldb, cOff, ldc, m, k, n, transA, transB, fresh)
@@ -412,7 +422,7 @@ bool checkedProduct(const int64_t* v, double* const* data, const size_t* length,
     return false;
   }
   const TileChoice t = tileFor(m, steps);
-  P = Product{data[0] + aOff, data[1] + bOff, data[2] + cOff, m, k, n, lda, ldb, ldc, transA, transB, fresh, t.mr, t.nr, t.tile};
+  P = Product{data[0] + aOff, data[1] + bOff, data[2] + cOff, m, k, n, lda, ldb, ldc, transA, transB, fresh, t.mr, t.nr, t.tile, t.tileRows};
   return true;
 }
 
@@ -605,7 +615,7 @@ void adjointMultiplyAdd(const double* a, int64_t lda, const double* b, int64_t l
   static const bool canFuse = fusedSupported();
   if (m == 0 || n == 0 || k == 0) return;
   const TileChoice t = tileFor(m, canFuse ? steps : 0);
-  const Product P{a, b, c, m, k, n, lda, ldb, ldc, false, false, false, t.mr, t.nr, t.tile};
+  const Product P{a, b, c, m, k, n, lda, ldb, ldc, false, false, false, t.mr, t.nr, t.tile, t.tileRows};
   multiply(P, std::max(1, std::min(threads, 64)));
 }
 
