@@ -397,7 +397,7 @@ const NATIVE_PARALLEL_WORK = 128 * 128 * 128;
  * NATIVE_LIST_PRODUCT multiply-adds or more, and the products that share no memory run at once (a
  * chain's backward pass: its two products per factor side by side). Smaller products gain nothing:
  * each hands the one before's output to the other core (a chain's value and gradient of 200
- * factors, paired against one thread: 64×64 0.71–0.88 of the time, 40×40 and 48×48 level,
+ * factors, paired against one thread: 64×64 0.71–0.93 of the time, 40×40 and 48×48 level,
  * 32×32 1.1–1.4, 16×16 1.5). @internal
  */
 export function nativeListThreads(work: number, products: number): number {
