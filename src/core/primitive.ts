@@ -69,6 +69,13 @@ export interface Primitive<P = unknown> {
    */
   readonly fusedVjp?: (g: Tensor, res: Residuals, params: P, needs: readonly boolean[]) => Array<Tensor | null> | null;
   /**
+   * Optional, for a primitive whose outputs are read only by calls that copy what they keep (the
+   * prefixes of jit's recorded chain): a replayed jit program (jit/program.ts) hands an output back
+   * here once it has read it for the last time — never a program's output — and the primitive may
+   * reuse its memory for a later output, as the eager chain reuses its tapes' prefixes.
+   */
+  readonly recycle?: (out: Tensor) => void;
+  /**
    * Optional, with `fusedVjp`: true where it never returns null and each cotangent it returns is
    * in a buffer of its own (no input's, no other cotangent's). A replayed jit program then adds
    * later cotangents into that buffer in place (jit/programFusion.ts), as the backward pass does.

@@ -234,7 +234,7 @@ export class Program {
       const k = step.from;
       if (step.fused !== null) {
         runGroup(step.fused, tensors, tensorOf, nums, scalar);
-        for (const s of step.fused.leaves) if (lastUse[s] === k) tensors[tensorOf[s]!] = null;
+        for (const s of step.fused.leaves) if (lastUse[s] === k) this.drop(tensors, s);
         continue;
       }
       const c = code[k]!;
@@ -256,7 +256,7 @@ export class Program {
         // Drop tensors this call read for the last time, so a replay holds no more than it needs.
         for (let i = 0; i < slots.length; i++) {
           const s = slots[i]!;
-          if (lastUse[s] === k) tensors[tensorOf[s]!] = null;
+          if (lastUse[s] === k) this.drop(tensors, s);
         }
       }
       tensors[tensorOf[k]!] = t;
@@ -269,6 +269,15 @@ export class Program {
     });
     this.numbers = nums;
     return out;
+  }
+
+  /** Lets go of slot s's tensor, read for the last time: handed back to its primitive where that recycles its outputs. */
+  private drop(tensors: Array<Tensor | null>, s: number): void {
+    const ti = this.tensorOf[s]!, t = tensors[ti];
+    tensors[ti] = null;
+    if (t == null || this.code[s] !== GENERAL) return;
+    const prim = this.calls[this.a[s]!]!.prim;
+    if (prim.recycle !== undefined && !tensors.includes(t)) prim.recycle(t);
   }
 }
 

@@ -115,6 +115,31 @@ describe('chainMatmul under jit', () => {
     }
   });
 
+  it('one forward pulled back twice inside jit, and replays that reuse the prefixes\' memory, give the eager bits', () => {
+    // The prefixes' array goes back to the chain once the program has read it for the last time
+    // (jit/program.ts drop, Primitive.recycle): the second pullback must still read the first's.
+    const stack = ad.mul(ad.random.normal(ad.random.key(21), [40, 32, 32]), 1 / Math.sqrt(32));
+    const c1 = ad.random.normal(ad.random.key(22), [32, 32]), c2 = ad.random.normal(ad.random.key(23), [32, 32]);
+    type Pullback = (c: Tensor) => Tensor[];
+    const twice = (t: Tensor) => {
+      const [, first] = ad.vjp((u: Tensor) => ad.chainMatmul(u), t) as [Tensor, Pullback];
+      const g1 = first(c1)[0]!;
+      // A second chain of the same extents between the first's two pullbacks: its prefixes must not
+      // take the first's memory, which the second pullback below still reads.
+      const [, second] = ad.vjp((u: Tensor) => ad.chainMatmul(ad.mul(u, 1.5)), t) as [Tensor, Pullback];
+      return [g1, first(c2)[0]!, second(c1)[0]!, ad.chainMatmul(t)];
+    };
+    const jitted = ad.jit(twice);
+    for (let round = 0; round < 4; round++) {
+      const t = round % 2 === 0 ? stack : ad.mul(stack, 1.5);
+      const eager = twice(t), replayed = jitted(t) as Tensor[];
+      expect(replayed.map(bits)).toEqual(eager.map(bits));
+    }
+    const [entry] = jitted.cacheInfo();
+    expect(entry!.calls['chainMatmul.prefixes']).toBe(2);
+    expect(entry!.calls['chainMatmul.cotangents']).toBe(3);
+  });
+
   it('keeps the ops form where the chain is differentiated again (hvp under jit) and in an ONNX export', () => {
     const stack = ad.mul(ad.random.normal(ad.random.key(4), [6, 8, 8]), 0.3), v = ad.random.normal(ad.random.key(5), [6, 8, 8]);
     const loss = (t: Tensor) => ad.sum(ad.sin(ad.chainMatmul(t)));

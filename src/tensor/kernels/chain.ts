@@ -68,12 +68,14 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
 /**
  * The prefixes P_1 … P_{n−1} of a chain one after another in one array (P_{n−1}, the chain's value,
  * last), where a jit program carries them from the forward pass to the backward as one value
- * (../../products/chainRecorded.ts); `prefixesOf` reads them back as Prefixes.
+ * (../../products/chainRecorded.ts); `prefixesOf` reads them back as Prefixes. The array is one of
+ * `spares` of its length where there is one (taken out of the list), else fresh.
  */
-export function chainPrefixesFlat(ms: readonly Matrix[]): Float64Array {
+export function chainPrefixesFlat(ms: readonly Matrix[], spares: Float64Array[] = []): Float64Array {
   const rows = ms[0]!.rows, n = ms.length;
   const offs = flatOffsets(ms);
-  const out = uninitializedF64(offs[n]!); // written by the products or copies below
+  const spare = spares.findIndex((x) => x.length === offs[n]!);
+  const out = spare >= 0 ? spares.splice(spare, 1)[0]! : uninitializedF64(offs[n]!); // written by the products or copies below
   const plan = residentPlan(ms);
   if (plan !== null && residentProducts(ms, plan, (i, view, at) => copyRun(out, offs[i]!, view, at, rows * ms[i]!.cols))) return out;
   const list = chainList(ms);
