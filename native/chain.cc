@@ -207,7 +207,7 @@ napi_value RankOneChain(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-// Adds rankOneChain to the addon's exports (called by native/gemm.cc's module init).
+// Adds rankOneChain to the addon's exports (called by native/gemmCalls.cc's module init).
 void adjointRegisterChain(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "rankOneChain", NAPI_AUTO_LENGTH, RankOneChain, nullptr, &fn);

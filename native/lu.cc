@@ -233,7 +233,7 @@ napi_value LuFactor(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-// Adds luFactor to the addon's exports (called by native/gemm.cc's module init).
+// Adds luFactor to the addon's exports (called by native/gemmCalls.cc's module init).
 void adjointRegisterLu(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "luFactor", NAPI_AUTO_LENGTH, LuFactor, nullptr, &fn);

@@ -1,5 +1,5 @@
 // adjoint's native row kernels for a long product's value and gradient (src/tensor/kernels/products.ts),
-// in the same addon as the matrix product (native/gemm.cc registers them, and lends its threads):
+// in the same addon as the matrix product (native/gemmCalls.cc registers them, native/gemm.cc lends its threads):
 //   product(x, args = [start, end]): x[start] ⋯ x[end − 1] by eight interleaved chains, as
 //     productChains in products.ts and productChainsVector in wasm/vmath.ts compute it — chain j
 //     multiplies x[start + 8q + j] for q in order, the tail goes to chain 0, and the chains pair as
@@ -261,7 +261,7 @@ napi_value ColumnSums(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-// Adds product and divide to the addon's exports (called by native/gemm.cc's module init).
+// Adds product and divide to the addon's exports (called by native/gemmCalls.cc's module init).
 void adjointRegisterRows(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "product", NAPI_AUTO_LENGTH, Product, nullptr, &fn);

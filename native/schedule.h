@@ -1,5 +1,5 @@
 // A list's operations run on several threads at once where they touch no common memory
-// (native/gemm.cc's gemmMany: a chain's backward pass alternates two products per factor, R_{i−1} =
+// (native/gemmCalls.cc's gemmMany: a chain's backward pass alternates two products per factor, R_{i−1} =
 // R_i M_iᵀ and M̄_i = P_{i−1}ᵀ R_i, each too small to split but independent of the other). Included
 // by gemm.cc only.
 #ifndef ADJOINT_NATIVE_SCHEDULE_H

@@ -110,7 +110,7 @@ napi_value SubstituteVector(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-// Adds substituteVector to the addon's exports (called by native/gemm.cc's module init).
+// Adds substituteVector to the addon's exports (called by native/gemmCalls.cc's module init).
 void adjointRegisterTriangular(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "substituteVector", NAPI_AUTO_LENGTH, SubstituteVector, nullptr, &fn);

@@ -212,7 +212,7 @@ napi_value Tanh(napi_env env, napi_callback_info info) {
 
 }  // namespace
 
-// Adds tanh to the addon's exports (called by native/gemm.cc's module init).
+// Adds tanh to the addon's exports (called by native/gemmCalls.cc's module init).
 void adjointRegisterVmath(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "tanh", NAPI_AUTO_LENGTH, Tanh, nullptr, &fn);

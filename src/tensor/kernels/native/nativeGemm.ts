@@ -35,9 +35,9 @@ import { wasmKernelsWanted } from '../wasm/gemm.js';
 
 /** The addon's functions. */
 interface Addon {
-  /** native/gemm.cc: op(A), B and C, and their offsets, row lengths, extents, flags, thread count and fused flag as 14 numbers. */
+  /** native/gemmCalls.cc: op(A), B and C, and their offsets, row lengths, extents, flags, thread count and fused flag as 14 numbers. */
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, args: Float64Array): void;
-  /** native/gemm.cc: products as if in order in one call (args: count, steps, then sixteen numbers per product: see ProductList), those sharing no memory at once on `threads` (where gemmManyThreads says it takes them). */
+  /** native/gemmCalls.cc: products as if in order in one call (args: count, steps, then sixteen numbers per product: see ProductList), those sharing no memory at once on `threads` (where gemmManyThreads says it takes them). */
   gemmMany?(arrays: readonly Float64Array[], args: Float64Array, threads?: number): void;
   /** Whether gemmMany takes its third argument (builds before it throw on one). */
   gemmManyThreads?: boolean;
@@ -356,7 +356,7 @@ const product: NativeProduct = (a, aOff, lda, b, bOff, ldb, c, cOff, ldc, m, k, 
 };
 
 /**
- * native/gemm.cc's gemmMany where the native kernel is loaded and on and the addon has it (else
+ * native/gemmCalls.cc's gemmMany where the native kernel is loaded and on and the addon has it (else
  * null), with the steps as set (./productList.ts gathers its products). @internal
  */
 export function nativeGemmMany(): { run(arrays: readonly Float64Array[], args: Float64Array, threads: number): void; steps: number } | null {

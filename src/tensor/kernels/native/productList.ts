@@ -1,9 +1,9 @@
-/** @file Native products gathered and run in one call into the addon (native/gemm.cc's gemmMany). */
+/** @file Native products gathered and run in one call into the addon (native/gemmCalls.cc's gemmMany). */
 import { nativeGemmMany } from './nativeGemm.js';
 import { nativeListThreads } from '../wasm/gemm.js';
 
 /**
- * Native products gathered, then run in order in one call into the addon (native/gemm.cc's
+ * Native products gathered, then run in order in one call into the addon (native/gemmCalls.cc's
  * gemmMany): a later product may read what an earlier one wrote. Each is the product `gemm` would
  * compute with the same numbers — the same bits as one call each — without a call's cost per
  * product (0.3–0.4 µs, a fifth of a 32³ product's time; a chain's value and gradient made 600).
