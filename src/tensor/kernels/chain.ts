@@ -1,7 +1,7 @@
 /** @file Matrix-chain kernels: the prefix products of a chain, and its backward pass — resident in WebAssembly memory where every extent is a multiple of 4 (./chainResident.ts), else untransposed products in the blocked `gemm` or direct kernels for small products — the outputs carved from a few chunks (./chunks.ts). */
 import { uninitializedF64 } from '../alloc.js';
 import { gemm } from './matmul.js';
-import { Chunks } from './chunks.js';
+import { Chunks, takeSpare } from './chunks.js';
 import { copyRun, transposeInto } from './layout.js';
 import { rankOneCotangents, rankOneFactors } from './chainRankOne.js';
 import { nativeRankOneChain } from './native/nativeGemm.js';
@@ -74,8 +74,7 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
 export function chainPrefixesFlat(ms: readonly Matrix[], spares: Float64Array[] = []): Float64Array {
   const rows = ms[0]!.rows, n = ms.length;
   const offs = flatOffsets(ms);
-  const spare = spares.findIndex((x) => x.length === offs[n]!);
-  const out = spare >= 0 ? spares.splice(spare, 1)[0]! : uninitializedF64(offs[n]!); // written by the products or copies below
+  const out = takeSpare(spares, offs[n]!) ?? uninitializedF64(offs[n]!); // written by the products or copies below
   const plan = residentPlan(ms);
   if (plan !== null && residentProducts(ms, plan, (i, view, at) => copyRun(out, offs[i]!, view, at, rows * ms[i]!.cols))) return out;
   const list = chainList(ms);

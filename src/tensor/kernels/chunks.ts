@@ -45,9 +45,9 @@ export class Chunks {
   }
 
   private next(size: number): void {
-    const i = this.spares.findIndex((c) => c.length === size);
-    this.reused = i >= 0;
-    this.chunk = this.reused ? this.spares.splice(i, 1)[0]! : uninitializedF64(size);
+    const spare = takeSpare(this.spares, size);
+    this.reused = spare !== null;
+    this.chunk = spare ?? uninitializedF64(size);
     this.made.push(this.chunk);
   }
 
@@ -56,4 +56,10 @@ export class Chunks {
     const off = this.reserve(n);
     return off === 0 && n === this.chunk.length ? this.chunk : new Float64Array(this.chunk.buffer, this.chunk.byteOffset + off * 8, n);
   }
+}
+
+/** One of `spares` of exactly `size` elements, taken out of the list, or null where none is. @internal */
+export function takeSpare(spares: Float64Array[], size: number): Float64Array | null {
+  const i = spares.findIndex((c) => c.length === size);
+  return i < 0 ? null : spares.splice(i, 1)[0]!;
 }
