@@ -36,6 +36,33 @@ describe('slab allocation', () => {
     expect(isSlabView(internal(g1!).values) || isSlabView(internal(g2!).values)).toBe(false);
   });
 
+  it('many small results leave together: views of shared buffers of at most a slab, disjoint, not slab views, with their own values', () => {
+    for (const [count, size] of [[300, 100], [400, 100], [3, 4096], [50, 9]] as const) {
+      const xs = Array.from({ length: count }, () => ad.ones([size]));
+      const loss = (ps: Tensor[]) => ps.reduce((acc, p, i) => ad.add(acc, ad.sum(ad.mul(ad.exp(p), i + 1))), ad.scalar(0));
+      const gs = ad.grad(loss)(xs) as Tensor[];
+      const buffers = new Map<ArrayBufferLike, Array<[number, number]>>();
+      gs.forEach((g, i) => {
+        const values = internal(g).values;
+        expect(isSlabView(values)).toBe(false);
+        expect(Array.from(new Set(values))).toEqual([Math.E * (i + 1)]); // d/dp (i + 1) Σ exp p at p = 1
+        expect(g.shape).toEqual([size]);
+        const spans = buffers.get(values.buffer) ?? [];
+        spans.push([values.byteOffset, values.byteOffset + values.byteLength]);
+        buffers.set(values.buffer, spans);
+        if (i === 0) values[0] = 7; // writing one result leaves the others alone
+      });
+      for (const [buffer, spans] of buffers) {
+        expect(buffer.byteLength).toBeLessThanOrEqual(32768 * 8);
+        spans.sort((p, q) => p[0] - q[0]);
+        for (let k = 1; k < spans.length; k++) expect(spans[k]![0]).toBeGreaterThanOrEqual(spans[k - 1]![1]);
+      }
+      expect(gs.slice(1).every((g, i) => internal(g).values[0] === Math.E * (i + 2))).toBe(true);
+      if (count * size > 32768) expect(buffers.size).toBeGreaterThan(1);
+      if (count > 3 && count * size <= 32768) expect(buffers.size).toBe(1); // one allocation for all of them
+    }
+  });
+
   it('values are those of ordinary allocation: a gradient computed twice, and against finite differences', () => {
     const E = ad.random.normal([20, 12], 3), T = ad.random.normal([12, 12], 4);
     const logZ = (e: Tensor, t: Tensor) => {

@@ -388,6 +388,31 @@ describe('library code that iterates on values, signatures and zeros', () => {
     expect(cyc(ad.tensor([1]), o as { k: number }).toArray()).toEqual([2]);
     expect(cyc.cacheInfo()).toEqual([]); // runs as is
   });
+
+  it('signatures: equal parts in a row are written once with their count, and every arrangement keys apart', () => {
+    const f = ad.jit((xs: Tensor[], tag: unknown[]) => ad.add(ad.sum(xs[0]!), ad.mul(ad.sum(xs[xs.length - 1]!), tag.length)));
+    const a = ad.ones([2]), b = ad.ones([3]);
+    const calls: Array<[Tensor[], unknown[]]> = [
+      [[a, a, a], []],
+      [[a, a, b], []],
+      [[a, b, b], []],
+      [[a, b, a], []],
+      [[a, a, a], ['x', 'x']],
+      [[a, a, a], ['x*2']], // a string that spells a count is quoted: no clash with ['x', 'x']
+      [[a, a, a], [[1, 1], [1, 1]]],
+      [[a, a, a], [[1, 1, 1, 1]]],
+    ];
+    for (const [xs, tag] of calls) {
+      const want = 2 + xs[xs.length - 1]!.size * tag.length;
+      expect(f(xs, tag).item()).toBe(want);
+      expect(f(xs, tag).item()).toBe(want); // the replay of its own program
+    }
+    expect(f.cacheInfo().map((e) => e.signature)).toEqual([
+      '([T[2]*3],[])', '([T[2]*2,T[3]],[])', '([T[2],T[3]*2],[])', '([T[2],T[3],T[2]],[])',
+      '([T[2]*3],[s"x"*2])', '([T[2]*3],[s"x*2"])', '([T[2]*3],[[n1*2]*2])', '([T[2]*3],[[n1*4]])',
+    ]);
+    expect(f.cacheInfo().every((e) => e.replays === 1)).toBe(true);
+  });
   it('JSON.stringify of a traced tensor is a value read', () => {
     const h = ad.jit((x: Tensor) => (JSON.stringify(x) === '[1]' ? ad.mul(x, 100) : ad.neg(x)));
     expect(h(ad.tensor([1])).toArray()).toEqual([100]);

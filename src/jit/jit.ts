@@ -17,6 +17,7 @@
  * happen on the recording call only.
  */
 import { Tensor } from '../tensor/tensor.js';
+import type { Shape } from '../tensor/shape.js';
 import { anyTraceRunning, live } from '../core/trace.js';
 import { RecordTrace } from './recordTrace.js';
 import type { OutputSource, Program } from './program.js';
@@ -24,7 +25,7 @@ import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.
 import { valueReads } from './valueReads.js';
 import { anomaly } from '../core/anomaly.js';
 import { profiler } from '../core/profile.js';
-import { detach, inArena } from '../tensor/alloc.js';
+import { detach, detachAll, inArena } from '../tensor/alloc.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction, noExtraArguments } from '../transforms/args.js';
 import { checkOptions } from '../transforms/loopArgs.js';
@@ -139,7 +140,7 @@ export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions 
       if (!sameBytes(entry.hashed, sig.hashed)) return fn(...args);
       let leaves: unknown[];
       try {
-        leaves = inArena(() => entry.program!.run(tensors)).map(detachLeaf);
+        leaves = detachAll(inArena(() => entry.program!.run(tensors)));
         for (const i of entry.keyLeaves) leaves[i] = keyOfWords(leaves[i] as Tensor, 'jit');
       } catch {
         // A call threw on these values (cholesky of a matrix that is not positive definite): the
@@ -327,16 +328,20 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[
   const path = new Set<object>();
   const hashed: ArrayBufferView[] = [];
   let unkeyable: string | null = null;
-  const walk = (v: unknown, at: string): string => {
+  // Where the walk is, as segments ("0", "[3]", ".w"), spelled out only where a place is reported:
+  // building each leaf's path string was most of a call's cost for 200 tensors in a list.
+  const trail: Array<string | number> = [];
+  const here = (): string => trail.map((seg) => (typeof seg === 'number' ? `[${seg}]` : seg)).join('');
+  const walk = (v: unknown): string => {
     if (v instanceof Tensor) {
       tensors.push(live(v));
-      paths?.push(at);
-      return `T[${v.shape.join(',')}]`;
+      paths?.push(here());
+      return shapeKey(v.shape);
     }
     if (v instanceof Key) {
       // A PRNG key is an input too — its two words — so a new key replays the program (JAX's jit(step)(params, key)).
       tensors.push(live(keyWordsTensor(v)));
-      paths?.push(at);
+      paths?.push(here());
       return 'K';
     }
     if (Array.isArray(v) || isPlainObject(v)) {
@@ -344,11 +349,32 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[
       path.add(v);
       let key: string;
       if (Array.isArray(v)) {
-        const parts: string[] = [];
-        for (let i = 0; i < v.length; i++) parts.push(i in v ? walk(v[i], `${at}[${i}]`) : 'hole');
-        key = `[${parts.join(',')}]`;
+        // Equal parts in a row as one part and its count, `part*count` ('*' appears in no part
+        // outside a quoted string): a list of 200 tensors of one shape keys as `[T[8,8]*200]`, a
+        // short string to hash where the parts spelled out took 1,400 characters.
+        key = '[';
+        let last = '', count = 0;
+        for (let i = 0; i < v.length; i++) {
+          trail.push(i);
+          const part = i in v ? walk(v[i]) : 'hole';
+          trail.pop();
+          if (count > 0 && part === last) {
+            count++;
+            continue;
+          }
+          if (count > 0) key += (key.length > 1 ? ',' : '') + (count > 1 ? `${last}*${count}` : last);
+          last = part;
+          count = 1;
+        }
+        if (count > 0) key += (key.length > 1 ? ',' : '') + (count > 1 ? `${last}*${count}` : last);
+        key += ']';
       } else {
-        key = `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${walk(v[k], `${at}.${k}`)}`).join(',')}}`;
+        key = `{${Object.keys(v).map((k) => {
+          trail.push(`.${k}`);
+          const part = `${JSON.stringify(k)}:${walk(v[k])}`;
+          trail.pop();
+          return part;
+        }).join(',')}}`;
       }
       path.delete(v);
       return key;
@@ -379,15 +405,31 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[
         if (v === null) return 'null';
         const kind = (v as object).constructor?.name ?? 'object';
         unkeyable ??=
-          `argument ${at} is a ${kind}, mutable state jit cannot key by value (a kept program could replay stale ` +
+          `argument ${here()} is a ${kind}, mutable state jit cannot key by value (a kept program could replay stale ` +
           `values), so the function runs as is; pass its tensors and numbers in arrays or plain objects instead`;
         return `?${kind}`;
       }
       default: return `${typeof v}:${String(v)}`; // undefined, bigint
     }
   };
-  const key = `(${args.map((a, i) => walk(a, String(i))).join(',')})`;
+  let key = '(';
+  for (let i = 0; i < args.length; i++) {
+    trail.push(String(i));
+    key += (i > 0 ? ',' : '') + walk(args[i]);
+    trail.pop();
+  }
+  key += ')';
   return { key, hashed, unkeyable };
+}
+
+/** A tensor's part of a key: `T[` its extents `]`, built without an array join for the common ranks. */
+function shapeKey(shape: Shape): string {
+  switch (shape.length) {
+    case 0: return 'T[]';
+    case 1: return 'T[' + shape[0] + ']';
+    case 2: return 'T[' + shape[0] + ',' + shape[1] + ']';
+    default: return `T[${shape.join(',')}]`;
+  }
 }
 
 /**

@@ -8,7 +8,7 @@ import { flatten, type TreeDef } from '../core/pytree.js';
 import { ShapeError } from '../core/errors.js';
 import { accumulate, resetCotangent } from '../core/cotangents.js';
 import { releaseTrace, releaseWith } from '../core/memory.js';
-import { detach, inArena } from '../tensor/alloc.js';
+import { detachAll, inArena } from '../tensor/alloc.js';
 
 export interface Recording {
   /** Output leaves, unboxed at the recording trace (numbers stay numbers). */
@@ -77,7 +77,7 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
   }
   const outNodes: Array<TapeNode | null> = outLeaves.map((l) => (l instanceof Tensor && l.trace === trace ? trace.nodeOf(l) : null));
   // Outputs leave the recording: copied out of allocation slabs (see tensor/alloc.ts).
-  const outPrimals = outLeaves.map((l) => (l instanceof Tensor ? detach(unbox(l, trace)) : l));
+  const outPrimals = detachAll(outLeaves.map((l) => (l instanceof Tensor ? unbox(l, trace) : l)));
   const allInputs = [...inputs, ...capturedInputs];
   const leafNodes = allInputs.map((b) => b.node!);
   let tape: TapeNode[] | null = trace.tape;
@@ -106,11 +106,11 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
       });
       inArena(() => backward(tape!, trace.scalars));
       const zero = zeroCotangents(leafNodes, allInputs);
-      return leafNodes.map((n, i) => {
-        const g = n.ct === null ? zero(allInputs[i]!.shape) : detach(n.ct);
+      return detachAll(leafNodes.map((n, i) => {
+        const g = n.ct === null ? zero(allInputs[i]!.shape) : n.ct;
         resetCotangent(n);
         return g;
-      });
+      }));
     },
     release() {
       tape = null;

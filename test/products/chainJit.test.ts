@@ -115,11 +115,17 @@ describe('chainMatmul under jit', () => {
     }
   });
 
-  it('one forward pulled back twice inside jit, and replays that reuse the prefixes\' memory, give the eager bits', () => {
+  it.each([
+    ['32×32, native', 32],
+    ['8×8, resident: the first forward\'s tape leaves the memory for the second chain and saves its prefixes', 8],
+  ])('one forward pulled back twice inside jit, and replays that reuse the prefixes\' memory, give the eager bits (%s)', (_, s) => {
     // The prefixes' array goes back to the chain once the program has read it for the last time
     // (jit/program.ts drop, Primitive.recycle): the second pullback must still read the first's.
-    const stack = ad.mul(ad.random.normal(ad.random.key(21), [40, 32, 32]), 1 / Math.sqrt(32));
-    const c1 = ad.random.normal(ad.random.key(22), [32, 32]), c2 = ad.random.normal(ad.random.key(23), [32, 32]);
+    // At 8×8 the prefixes stay in the kernel's memory until the second chain takes it; the array
+    // gets them then (chainRecorded.ts lazyTapes), and a tape leaving after its array was handed
+    // back (the next round's first chain) must not write into it.
+    const stack = ad.mul(ad.random.normal(ad.random.key(21), [40, s, s]), 1 / Math.sqrt(s));
+    const c1 = ad.random.normal(ad.random.key(22), [s, s]), c2 = ad.random.normal(ad.random.key(23), [s, s]);
     type Pullback = (c: Tensor) => Tensor[];
     const twice = (t: Tensor) => {
       const [, first] = ad.vjp((u: Tensor) => ad.chainMatmul(u), t) as [Tensor, Pullback];
@@ -138,6 +144,42 @@ describe('chainMatmul under jit', () => {
     const [entry] = jitted.cacheInfo();
     expect(entry!.calls['chainMatmul.prefixes']).toBe(2);
     expect(entry!.calls['chainMatmul.cotangents']).toBe(3);
+  });
+
+  it('the list form at 8×8: every factor\'s gradient a view of the sweep\'s one array, as eager, on replays with new values', () => {
+    const ms = factors(Array.from({ length: 41 }, () => 8), 31), again = factors(Array.from({ length: 41 }, () => 8), 71);
+    const W = weightsFor(ad.chainMatmul(ms), 5);
+    const loss = (xs: Tensor[]) => ad.sum(ad.mul(ad.chainMatmul(xs), W));
+    const jitted = ad.jit(ad.grad(loss));
+    for (const xs of [ms, again, ms, again]) {
+      const g = jitted(xs) as Tensor[];
+      expect(g.map(bits)).toEqual((ad.grad(loss)(xs) as Tensor[]).map(bits));
+      expect(g.map((t) => t.shape)).toEqual(xs.map((t) => t.shape));
+    }
+    const [entry] = jitted.cacheInfo();
+    expect(entry!.calls['chainMatmul.cotangent']).toBe(40);
+    expect(entry!.calls['slice'] ?? 0).toBe(0); // no copy per factor (and grad drops the value's)
+  });
+
+  it('a tape that leaves the memory after its prefixes\' array went to another chain of another kind does not write into it', () => {
+    // jit A: 49 factors 8×8 (resident; its prefix array, 48 × 64 = 3,072 entries, a length no other
+    // test here uses, is handed back at the end of the replay while its tape is still in the
+    // memory). jit B: a 6-row chain with a prefix array of the same length (32 × 6·16; not resident:
+    // it takes that array and writes it whole), then a resident chain C, whose forward makes A's
+    // tape leave — before B's prefixes are read.
+    const A = ad.mul(ad.random.normal(ad.random.key(41), [49, 8, 8]), 1 / Math.sqrt(8));
+    const b = [ad.random.normal(ad.random.key(42), [6, 16]), ...factors(Array.from({ length: 33 }, () => 16), 43)];
+    const C = ad.mul(ad.random.normal(ad.random.key(44), [12, 8, 8]), 1 / Math.sqrt(8));
+    const lossA = (t: Tensor) => ad.sum(ad.sin(ad.chainMatmul(t)));
+    const lossB = (xs: Tensor[], t: Tensor) => ad.add(ad.sum(ad.sin(ad.chainMatmul(xs))), ad.sum(ad.sin(ad.chainMatmul(t))));
+    const ja = ad.jit(ad.grad(lossA)), jb = ad.jit(ad.grad(lossB, [0, 1]));
+    const expected = ad.grad(lossB, [0, 1])(b, C) as [Tensor[], Tensor], expectedA = bits(ad.grad(lossA)(A));
+    for (let round = 0; round < 3; round++) {
+      expect(bits(ja(A))).toEqual(expectedA); // nothing between this replay and jb's may use the memory
+      const [gb, gc] = jb(b, C) as [Tensor[], Tensor];
+      expect(gb.map(bits)).toEqual(expected[0].map(bits));
+      expect(bits(gc)).toEqual(bits(expected[1]));
+    }
   });
 
   it('keeps the ops form where the chain is differentiated again (hvp under jit) and in an ONNX export', () => {

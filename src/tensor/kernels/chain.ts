@@ -7,7 +7,7 @@ import { rankOneCotangents, rankOneFactors } from './chainRankOne.js';
 import { nativeRankOneChain } from './native/nativeGemm.js';
 import { nativeProductList, type ProductList } from './native/productList.js';
 import { nativeShape, nativeThreads } from './wasm/gemm.js';
-import { ResidentTape, nativeChain, residentCotangents, residentPlan, residentProducts } from './chainResident.js';
+import { ResidentTape, nativeChain, residentCotangents, residentPlan, residentProducts, residentTape } from './chainResident.js';
 
 /** A row-major matrix: its values and its two extents. */
 export interface Matrix {
@@ -70,13 +70,27 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
  * last), where a jit program carries them from the forward pass to the backward as one value
  * (../../products/chainRecorded.ts); `prefixesOf` reads them back as Prefixes. The array is one of
  * `spares` of its length where there is one (taken out of the list), else fresh.
+ *
+ * With `leave`, a chain that can run resident leaves its forward pass in the kernel's memory as a
+ * tape (as the eager chain does, ./chainResident.ts) and only P_{n−1} is written into the array:
+ * P_1 … P_{n−2} reach it when the tape leaves the memory — `leave(tape, save)` is called then, and
+ * `save()` copies them in — so a backward pass that finds the tape still there copies nothing in
+ * or out. Until then the array's other entries are unspecified; `tape` is null where the chain
+ * did not stay (every entry written).
  */
-export function chainPrefixesFlat(ms: readonly Matrix[], spares: Float64Array[] = []): Float64Array {
+export function chainPrefixesFlat(
+  ms: readonly Matrix[], spares: Float64Array[] = [], leave: ((tape: ResidentTape, save: () => void) => void) | null = null,
+): { flat: Float64Array; tape: ResidentTape | null } {
   const rows = ms[0]!.rows, n = ms.length;
   const offs = flatOffsets(ms);
   const out = takeSpare(spares, offs[n]!) ?? uninitializedF64(offs[n]!); // written by the products or copies below
   const plan = residentPlan(ms);
-  if (plan !== null && residentProducts(ms, plan, (i, view, at) => copyRun(out, offs[i]!, view, at, rows * ms[i]!.cols))) return out;
+  const tape = plan === null || leave === null ? null : residentTape(ms, plan, (t) => leave(t, () => t.saveInto(out, offs)));
+  if (tape !== null) {
+    out.set(tape.value, offs[n - 1]!);
+    return { flat: out, tape };
+  }
+  if (plan !== null && residentProducts(ms, plan, (i, view, at) => copyRun(out, offs[i]!, view, at, rows * ms[i]!.cols))) return { flat: out, tape: null };
   const list = chainList(ms);
   for (let i = 1; i < n; i++) {
     const m = ms[i]!;
@@ -84,7 +98,7 @@ export function chainPrefixesFlat(ms: readonly Matrix[], spares: Float64Array[] 
     product(list, a, aOff, m.data, m.at, out, offs[i]!, rows, m.rows, m.cols, false, false);
   }
   list?.run();
-  return out;
+  return { flat: out, tape: null };
 }
 
 /** Where P_i lies in chainPrefixesFlat's array (i = 1 … n − 1), and its length at [n]. */

@@ -321,6 +321,13 @@ export class ResidentTape implements Tenant {
     return { bufs, offs, chunks: chunks.made };
   }
 
+  /** The inner prefixes P_1 … P_{n−2} copied out into `flat`, P_i from `at[i]`; the tape must be present. */
+  saveInto(flat: Float64Array, at: readonly number[]): void {
+    const { ms } = this, rows = ms[0]!.rows;
+    const { view } = this.held();
+    for (let i = 1; i < ms.length - 1; i++) copyRun(flat, at[i]!, view, this.prefixAt[i]!, rows * ms[i]!.cols);
+  }
+
   /**
    * The cotangents of the factors that `needs` (from index `first`), for the output cotangent g,
    * into `out` (`sweep`); the tape must be present. With `oneBuffer` they leave as views of one
