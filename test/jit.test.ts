@@ -401,6 +401,9 @@ describe('library code that iterates on values, signatures and zeros', () => {
       [[a, a, a], ['x*2']], // a string that spells a count is quoted: no clash with ['x', 'x']
       [[a, a, a], [[1, 1], [1, 1]]],
       [[a, a, a], [[1, 1, 1, 1]]],
+      // A typed array whose class name spells a run (found by a differential run): quoted, no clash with [1, 1, X].
+      [[a, a, a], [1, 1, new ({ X: class extends Float64Array {} }).X(0)]],
+      [[a, a, a], [new ({ 'n1*2,X': class extends Float64Array {} })['n1*2,X'](0)]],
     ];
     for (const [xs, tag] of calls) {
       const want = 2 + xs[xs.length - 1]!.size * tag.length;
@@ -410,6 +413,7 @@ describe('library code that iterates on values, signatures and zeros', () => {
     expect(f.cacheInfo().map((e) => e.signature)).toEqual([
       '([T[2]*3],[])', '([T[2]*2,T[3]],[])', '([T[2],T[3]*2],[])', '([T[2],T[3],T[2]],[])',
       '([T[2]*3],[s"x"*2])', '([T[2]*3],[s"x*2"])', '([T[2]*3],[[n1*2]*2])', '([T[2]*3],[[n1*4]])',
+      '([T[2]*3],[n1*2,X()])', '([T[2]*3],["n1*2,X"()])',
     ]);
     expect(f.cacheInfo().every((e) => e.replays === 1)).toBe(true);
   });

@@ -380,7 +380,9 @@ function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: string[
       return key;
     }
     if (ArrayBuffer.isView(v)) {
-      const name = v.constructor.name;
+      // The class's name as it is where it is an identifier (every built-in typed array), quoted
+      // where it is not: a subclass named `n1*2,X` must not read as a run of parts (a fuzzed collision).
+      const name = /^[A-Za-z_$][\w$]*$/.test(v.constructor.name) ? v.constructor.name : JSON.stringify(v.constructor.name);
       if (v instanceof DataView || v.byteLength > SPELLED_OUT * 8) {
         hashed.push(v);
         return `${name}(#${v.byteLength}:${bytesHash(v)})`;
