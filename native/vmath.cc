@@ -1,7 +1,8 @@
 // adjoint's native tanh over a Float64Array, in the same addon as the matrix product (native/gemm.cc
 // registers it, and lends its threads):
-//   tanh(out, x, args = [start, end, threads]): out[p] = tanh(x[p]) for p in [start, end), four
-//     lanes at a time (two with SSE2 only), split over the threads, on the arrays in place.
+//   tanh(out, x, args = [start, end, threads]): out[p] = tanh(x[p]) for p in [start, end), eight
+//     lanes at a time where the CPU has AVX-512, else four (two with SSE2 only), split over the
+//     threads, on the arrays in place. The lane code is native/tanhLanes.h, compiled for each width.
 // The algorithm is src/tensor/kernels/wasm/transcendental.ts's tanhCode step for step — fdlibm's
 // s_tanh.c over its s_expm1.c, as V8's Math.tanh computes them, every branch a lane-wise select —
 // so the results are Math.tanh's to the bit (each lane's arithmetic is plain IEEE double
@@ -35,76 +36,19 @@ namespace {
 typedef double v4d __attribute__((vector_size(32)));
 typedef int64_t v4i __attribute__((vector_size(32)));
 typedef uint64_t v4u __attribute__((vector_size(32)));
+typedef double v8d __attribute__((vector_size(64)));
+typedef int64_t v8i __attribute__((vector_size(64)));
+typedef uint64_t v8u __attribute__((vector_size(64)));
 
-inline v4d splat(double v) { return (v4d){v, v, v, v}; }
-inline v4d fromBits(uint64_t b) {
-  double v;
-  std::memcpy(&v, &b, sizeof v);
-  return splat(v);
-}
-// WebAssembly's v128.bitselect(a, b, mask): a's bits where the mask is set, b's elsewhere.
-inline v4d select(v4d a, v4d b, v4i mask) { return (v4d)(((v4i)a & mask) | ((v4i)b & ~mask)); }
-inline v4d truncate(v4d v) {
-#if defined(__AVX__)
-  return (v4d)_mm256_round_pd((__m256d)v, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-#else
-  return (v4d){std::trunc(v[0]), std::trunc(v[1]), std::trunc(v[2]), std::trunc(v[3])};
-#endif
-}
+#define ADJOINT_LANES_TARGET
+namespace narrow {
+#include "tanhLanes.h"
+}  // namespace narrow
+#undef ADJOINT_LANES_TARGET
+using narrow::select;
+using narrow::splat;
 
-const double INVLN2 = 1.44269504088896338700;
-const double LN2_HI = 6.93147180369123816490e-1;  // 0x3fe62e42 fee00000
-const double LN2_LO = 1.90821492927058770002e-10;
-const double Q1 = -3.33333333333331316428e-2, Q2 = 1.58730158725481460165e-3, Q3 = -7.93650757867487942473e-5,
-             Q4 = 4.00821782732936239552e-6, Q5 = -2.01099218183624371326e-7;
-const double EXP_MAGIC = 4503599627371519.0;  // 2^52 + 1023: k added to it sits in the low bits, ready for the exponent field
-const uint64_t SIGN = 0x8000000000000000ull;
-
-// tanh of four lanes, the operations of tanhCode in its order.
-__attribute__((always_inline)) inline v4d tanh4(v4d x) {
-  const v4d HALF_LN2 = fromBits(0x3fd62e4300000000ull), THREE_HALVES_LN2 = fromBits(0x3ff0a2b200000000ull);
-  const v4u sign = (v4u){SIGN, SIGN, SIGN, SIGN};
-  const v4d a = (v4d)((v4u)x & ~sign);  // |x|
-  const v4i b = a >= splat(1);
-  const v4d u = select(a * splat(2), -(a * splat(2)), b);  // 2|x| from 1 on, −2|x| below
-  // k: 0 below HALF_LN2, −1 below THREE_HALVES_LN2, else trunc(u/ln2 ± 1/2) (the half with u's sign)
-  const v4d half = (v4d)(((v4u)u & sign) | (v4u)splat(0.5));
-  v4d k = select(splat(-1), truncate(u * splat(INVLN2) + half), a * splat(2) < THREE_HALVES_LN2);
-  k = select(k, splat(0), a * splat(2) >= HALF_LN2);
-  v4d h = u - k * splat(LN2_HI);
-  v4d c = k * splat(LN2_LO);
-  const v4d r = h - c;
-  c = (h - r) - c;
-  h = r * splat(0.5);
-  const v4d s = r * h;
-  v4d e = s * splat(Q5) + splat(Q4);
-  e = e * s + splat(Q3);
-  e = e * s + splat(Q2);
-  e = e * s + splat(Q1);
-  e = e * s + splat(1);
-  v4d y = splat(3) - e * h;
-  e = s * ((e - y) / (splat(6) - r * y));
-  v4d z = r - (r * e - s);
-  e = ((r * (e - c)) - c) - s;
-  // 2^k (w) and 2^−k (h) from the bits
-  const v4d w = (v4d)((v4u)(k + splat(EXP_MAGIC)) << 52);
-  h = (v4d)((v4u)(splat(EXP_MAGIC) - k) << 52);
-  y = ((r - (e + h)) + splat(1)) * w;
-  y = select(((splat(1) - h) - (e - r)) * w, y, k < splat(20));
-  y = select(((splat(1) - (e - r)) * w) - splat(1), y, (k <= splat(-2)) | (k > splat(56)));
-  y = select(splat(0.5) * (r - e) - splat(0.5), y, k == splat(-1));
-  y = select(z, y, k == splat(0));
-  // tanh |x|, then |x| itself below 2^−28, 1 from 22 on, and x's sign
-  z = select(splat(1) - splat(2) / (y + splat(2)), -y / (y + splat(2)), b);
-  z = select(a, z, a < splat(0x1p-28));
-  z = select(splat(1), z, a >= splat(22));
-  // NaN: x's own NaN, quieted — what Math.tanh returns (fdlibm's 1/x ± 1 passes x's payload and
-  // sign through). Not left to the arithmetic above: which operand's NaN an instruction passes on is
-  // the compiler's choice (clang's build returned −NaN for +NaN, through u = −2|x|).
-  const v4u QUIET = (v4u){0x0008000000000000ull, 0x0008000000000000ull, 0x0008000000000000ull, 0x0008000000000000ull};
-  z = select((v4d)((v4u)a | QUIET), z, a != a);
-  return (v4d)(((v4u)x & sign) | (v4u)z);
-}
+inline v4d tanh4(v4d x) { return narrow::tanhLanes(x); }
 
 // Thread t's part of [start, end): whole runs of four entries (a vector's), the rest to the last thread.
 void shareOf(int64_t start, int64_t end, int t, int threads, int64_t& lo, int64_t& hi) {
@@ -119,12 +63,51 @@ struct Job {
   int64_t start, end;
 };
 
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__)) && defined(__has_builtin)
+#if __has_builtin(__builtin_cpu_supports)
+#define ADJOINT_WIDE_TANH 1
+#endif
+#endif
+
+#if defined(ADJOINT_WIDE_TANH)
+#define ADJOINT_LANES_TARGET __attribute__((target("avx512f,avx512dq")))
+namespace wide {
+#include "tanhLanes.h"
+}  // namespace wide
+#undef ADJOINT_LANES_TARGET
+
+// Eight lanes at a time where the CPU has AVX-512 (its foundation and the int64 conversions of
+// DQ): the same lane arithmetic, half the instructions an element (the divider's throughput per
+// element is the same on either width). Whole pairs of vectors from p; returns where it stopped.
+__attribute__((target("avx512f,avx512dq"))) int64_t tanhWide(const double* x, double* out, int64_t p, int64_t hi) {
+  for (; p + 16 <= hi; p += 16) {
+    v8d v, w;
+    std::memcpy(&v, x + p, sizeof v);
+    std::memcpy(&w, x + p + 8, sizeof w);
+    v = wide::tanhLanes(v);
+    w = wide::tanhLanes(w);
+    std::memcpy(out + p, &v, sizeof v);
+    std::memcpy(out + p + 8, &w, sizeof w);
+  }
+  return p;
+}
+
+bool wideTanhSupported() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+}
+const bool WIDE_TANH = wideTanhSupported();
+#endif
+
 // A thread's run of [start, end): whole vectors, then the last few lanes through a padded vector.
 void tanhRun(void* context, int t, int threads) {
   const Job& job = *static_cast<const Job*>(context);
   int64_t lo, hi;
   shareOf(job.start, job.end, t, threads, lo, hi);
   int64_t p = lo;
+#if defined(ADJOINT_WIDE_TANH)
+  if (WIDE_TANH) p = tanhWide(job.x, job.out, p, hi);
+#endif
   for (; p + 8 <= hi; p += 8) {  // two vectors a step: the second's dependency chain overlaps the first's
     v4d v, w;
     std::memcpy(&v, job.x + p, sizeof v);
@@ -166,7 +149,7 @@ void tanhVjpRun(void* context, int t, int threads) {
   const VjpJob& job = *static_cast<const VjpJob*>(context);
   int64_t lo, hi;
   shareOf(job.start, job.end, t, threads, lo, hi);
-  const v4d one = splat(1), zero = splat(0);
+  const v4d one = splat<v4d>(1), zero = splat<v4d>(0);
   int64_t p = lo;
   for (; p + 4 <= hi; p += 4) {
     v4d g, y;

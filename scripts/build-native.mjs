@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sources = ['gemm.cc', 'gemmCalls.cc', 'rows.cc', 'vmath.cc', 'chain.cc', 'lu.cc', 'triangular.cc'].map((f) => join(root, 'native', f));
 /** What the sources include of their own (a change to it, too, makes --if-missing rebuild). */
-const ownHeaders = ['gemm.h', 'schedule.h', 'team.h', 'tiles.h'].map((f) => join(root, 'native', f));
+const ownHeaders = ['gemm.h', 'schedule.h', 'tanhLanes.h', 'team.h', 'tiles.h'].map((f) => join(root, 'native', f));
 const target = join(root, 'native', 'build', 'adjoint-native.node');
 const record = join(root, 'native', 'build', 'adjoint-native.json');
 const say = (line) => console.log(`build-native: ${line}`);

@@ -689,6 +689,11 @@ describe.skipIf(!available)('the native tanh (native/vmath.cc)', () => {
       tanh(out, x, threads);
       for (let i = 0; i < n; i++) if (!Object.is(out[i], Math.tanh(x[i]!))) expect(out[i], `tanh(${x[i]}) on ${threads}`).toBe(Math.tanh(x[i]!));
     }
+    // Runs of 15: below the eight-lane loop's two vectors (AVX-512 CPUs), so the four-lane code
+    // computes every entry — the path of CPUs without AVX-512 — and its padded last vector.
+    const out = new Float64Array(n).fill(7);
+    for (let i = 0; i + 15 <= 60_000; i += 15) tanh(out.subarray(i, i + 15), x.subarray(i, i + 15), 1);
+    for (let i = 0; i < 60_000; i++) if (!Object.is(out[i], Math.tanh(x[i]!))) expect(out[i], `tanh(${x[i]}) in a run of 15`).toBe(Math.tanh(x[i]!));
   });
 
   it("gives ad.tanh and its gradient the WebAssembly path's bits, short and long, one thread and two", () => {

@@ -7,10 +7,12 @@ import { nativeVmath } from './native/nativeGemm.js';
 import { threadsInfo } from '../threads/pool.js';
 
 /**
- * tanh natively under Node (./native/nativeGemm.ts: Math.tanh's bits, four lanes, on the arrays in
- * place), split over the threads from PARALLEL_TANH as the WebAssembly path is; false where the
- * addon is not loaded. W1's hidden layer (32,768 entries): 0.23 ms on one thread, 0.12 on two,
- * against WebAssembly's 0.34–0.49 and 0.36–0.39 (its pool copies through the shared memory).
+ * tanh natively under Node (./native/nativeGemm.ts: Math.tanh's bits, eight lanes with AVX-512 or
+ * four, on the arrays in place), split over the threads from PARALLEL_TANH as the WebAssembly path
+ * is; false where the addon is not loaded. W1's hidden layer (32,768 entries): 0.23 ms on one
+ * thread with four lanes, 0.12 on two, against WebAssembly's 0.34–0.49 and 0.36–0.39 (its pool
+ * copies through the shared memory); eight lanes and one division where there were two for the
+ * last step: 0.72 of the four lanes' time (alternating processes, medians; 0.43–0.78).
  */
 function tanhNatively(x: Float64Array, out: Float64Array): boolean {
   const n = x.length;
