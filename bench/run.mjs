@@ -1,5 +1,6 @@
-// Runs the benchmark workloads (plain JavaScript vs adjoint), each workload in a process of its own (own-child.mjs),
-// then each JavaScript peer group in a process of its own (peers/child.mjs), and prints one table and writes bench/results.json.
+// Runs the benchmark workloads (plain JavaScript vs adjoint), each workload in a process of its own (own-child.mjs)
+// with PyTorch's forms of it right after (peers/torch.mjs), then each JavaScript peer group in a process of its own
+// (peers/child.mjs), and prints one table and writes bench/results.json.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { formatTable, machineInfo, writeResults } from './report.mjs';
@@ -54,10 +55,21 @@ async function main() {
   const rows = [];
   const peerRows = new Set();
   const t0 = performance.now();
+  // PyTorch right after each workload's own rows, in a Python process of its own (peers/torch.mjs),
+  // where a Python with torch is found: this VM's speed drifts by up to 2× within minutes (a 512³
+  // product 3.6 ms, then 8.8), and PyTorch run once after all of adjoint's workloads was timed
+  // minutes away from them — one run put W1 at 0.44 of PyTorch's time, the next at 1.21.
+  const torchRows = [], torchStatus = [];
+  let torchMs = 0;
   for (const id of [...new Set(select(opts.only).map((w) => w.id))]) {
     const r = runOwnGroup(id, opts);
     rows.push(...r.rows);
     if (r.failed) process.exitCode = 1;
+    const start = performance.now();
+    const t = runTorch(select([id]), settings);
+    torchRows.push(...t.rows);
+    if (t.rows.length > 0) torchStatus.push(t.status);
+    torchMs += performance.now() - start;
   }
   // The peers, each group in its own process; their rows go after each workload's own rows.
   const plainF = new Map(rows.filter((x) => x.impl === 'plain').map((x) => [`${x.workload}|${x.size}`, x.f_ms]));
@@ -78,13 +90,8 @@ async function main() {
     r.rows.forEach(addPeerRow);
     console.error(`  peer ${group} done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
-  // PyTorch, in a Python process of its own (peers/torch.mjs), where a Python with torch is found.
-  if (ids.length) {
-    const start = performance.now();
-    const r = runTorch(select(opts.only), settings);
-    r.rows.forEach(addPeerRow);
-    console.error(`  ${r.status}; done in ${((performance.now() - start) / 1000).toFixed(1)} s`);
-  }
+  torchRows.forEach(addPeerRow);
+  if (torchStatus.length) console.error(`  ${[...new Set(torchStatus)].join('; ')}; ${(torchMs / 1000).toFixed(1)} s in all, beside each workload`);
   // W4 again, adjoint and PyTorch alike, with glibc told to keep freed blocks (./keptHeap.mjs).
   if (ids.includes('W4') && keptHeapAvailable()) {
     const start = performance.now();

@@ -61,13 +61,15 @@ function concat(parts) {
 }
 
 /** The first Python that imports torch: $ADJOINT_BENCH_PYTHON, python3 on the PATH, /usr/bin/python3 (Debian's python3-torch). */
+let python = null; // found once per process: run.mjs calls runTorch once per workload
 function findPython() {
+  if (python !== null) return python;
   const tried = [process.env.ADJOINT_BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
   for (const exe of tried) {
     const r = spawnSync(exe, ['-c', 'import torch, numpy'], { stdio: 'ignore', timeout: 60_000 });
-    if (r.status === 0) return { exe };
+    if (r.status === 0) return (python = { exe });
   }
-  return { exe: null, tried };
+  return (python = { exe: null, tried });
 }
 
 const emptyRow = (w, impl, note) => ({ workload: w.id, impl, size: w.size, f_ms: null, vg_ms: null, ratio_vs_plain: null, ratio_vs_own_f: null, runs: null, note });
