@@ -11,9 +11,10 @@
  * traced by another transformation (the factors are not), the rule is the ops form over these
  * prefixes.
  *
- * The three primitives live in recorded programs only, as jit's guards and fused rules do: they are
- * not registered (no tape, vmap or ONNX export ever meets them), so the tables of every registered
- * primitive (checkGrad, batching rules, ONNX mappings) do not list them.
+ * These primitives (the value, the prefixes, the cotangents and one factor's cotangent) live in
+ * recorded programs only, as jit's guards and fused rules do: they are not registered (no tape,
+ * vmap or ONNX export ever meets them), so the tables of every registered primitive (checkGrad,
+ * batching rules, ONNX mappings) do not list them.
  */
 import type { Primitive } from '../core/primitive.js';
 import { apply } from '../core/trace.js';
@@ -77,6 +78,11 @@ const SPARE_FLATS = 4;
  */
 const lazyTapes = new WeakMap<Float64Array, ResidentTape>();
 
+/** A tape leaving the memory: its prefixes into the array, unless the array was handed back. */
+function saveIfListed(tape: ResidentTape, flat: Float64Array, save: () => void): void {
+  if (lazyTapes.get(flat) === tape) save();
+}
+
 interface PrefixesParams extends Form {
   /** Every entry written at once (no tape left in the kernel's memory): for the traced rule, which reads the prefixes as tensors. */
   readonly written: boolean;
@@ -87,10 +93,7 @@ const chainPrefixesP: Primitive<PrefixesParams> = {
   name: 'chainMatmul.prefixes',
   saves: 'none',
   forward: (inputs, params) => {
-    const leave = params.written ? null : (tape: ResidentTape, save: () => void): void => {
-      if (lazyTapes.get(flat) === tape) save();
-    };
-    const { flat, tape } = chainPrefixesFlat(matricesOf(inputs, params), spareFlats, leave);
+    const { flat, tape } = chainPrefixesFlat(matricesOf(inputs, params), spareFlats, params.written ? null : saveIfListed);
     if (tape !== null) lazyTapes.set(flat, tape);
     return new Tensor(flat, [flat.length]);
   },

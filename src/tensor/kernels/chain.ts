@@ -73,19 +73,19 @@ export function chainPrefixes(ms: readonly Matrix[], spares?: Float64Array[]): P
  *
  * With `leave`, a chain that can run resident leaves its forward pass in the kernel's memory as a
  * tape (as the eager chain does, ./chainResident.ts) and only P_{n−1} is written into the array:
- * P_1 … P_{n−2} reach it when the tape leaves the memory — `leave(tape, save)` is called then, and
+ * P_1 … P_{n−2} reach it when the tape leaves the memory — `leave(tape, array, save)` is called then, and
  * `save()` copies them in — so a backward pass that finds the tape still there copies nothing in
  * or out. Until then the array's other entries are unspecified; `tape` is null where the chain
  * did not stay (every entry written).
  */
 export function chainPrefixesFlat(
-  ms: readonly Matrix[], spares: Float64Array[] = [], leave: ((tape: ResidentTape, save: () => void) => void) | null = null,
+  ms: readonly Matrix[], spares: Float64Array[] = [], leave: ((tape: ResidentTape, flat: Float64Array, save: () => void) => void) | null = null,
 ): { flat: Float64Array; tape: ResidentTape | null } {
   const rows = ms[0]!.rows, n = ms.length;
   const offs = flatOffsets(ms);
   const out = takeSpare(spares, offs[n]!) ?? uninitializedF64(offs[n]!); // written by the products or copies below
   const plan = residentPlan(ms);
-  const tape = plan === null || leave === null ? null : residentTape(ms, plan, (t) => leave(t, () => t.saveInto(out, offs)));
+  const tape = plan === null || leave === null ? null : residentTape(ms, plan, (t) => leave(t, out, () => t.saveInto(out, offs)));
   if (tape !== null) {
     out.set(tape.value, offs[n - 1]!);
     return { flat: out, tape };
