@@ -11,6 +11,7 @@ import { formatKernels, runKernels } from './kernels.mjs';
 import { formatThreads, runThreads } from './threads.mjs';
 import { PEER_GROUPS } from './peers/index.mjs';
 import { runTorch } from './peers/torch.mjs';
+import { formatPaired, runPaired } from './paired.mjs';
 import { KEPT_HEAP_ENV, keptHeapAvailable, keptHeapRows } from './keptHeap.mjs';
 
 /**
@@ -59,7 +60,8 @@ async function main() {
   // where a Python with torch is found: this VM's speed drifts by up to 2× within minutes (a 512³
   // product 3.6 ms, then 8.8), and PyTorch run once after all of adjoint's workloads was timed
   // minutes away from them — one run put W1 at 0.44 of PyTorch's time, the next at 1.21.
-  const torchRows = [], torchStatus = [];
+  // Then adjoint's fastest form and PyTorch's again, in paired rounds (./paired.mjs): the ratio to read.
+  const torchRows = [], torchStatus = [], paired = [];
   let torchMs = 0;
   for (const id of [...new Set(select(opts.only).map((w) => w.id))]) {
     const r = runOwnGroup(id, opts);
@@ -69,6 +71,7 @@ async function main() {
     const t = runTorch(select([id]), settings);
     torchRows.push(...t.rows);
     if (t.rows.length > 0) torchStatus.push(t.status);
+    paired.push(...(await runPaired(id, select([id]), r.rows, t.rows, opts)));
     torchMs += performance.now() - start;
   }
   // The peers, each group in its own process; their rows go after each workload's own rows.
@@ -146,6 +149,10 @@ async function main() {
   }
   console.log('');
   console.log(formatTable(rows));
+  if (paired.length) {
+    console.log('');
+    console.log(formatPaired(paired));
+  }
   if (kernels.length) {
     console.log('');
     console.log(formatKernels(kernels));
@@ -162,7 +169,7 @@ async function main() {
     if (bad.some((r) => !peerRows.has(r))) process.exitCode = 1;
   }
   const out = fileURLToPath(new URL('./results.json', import.meta.url));
-  writeResults(out, { machine, options: { quick: opts.quick, only: opts.only }, rows, kernels, threads });
+  writeResults(out, { machine, options: { quick: opts.quick, only: opts.only }, rows, paired, kernels, threads });
   console.log(`\nwrote ${out} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 }
 

@@ -56,3 +56,26 @@ export function measure(fns, { warmupRuns = 3, warmupMs = 300, rounds = 3, budge
   }
   return Object.fromEntries(state.map((s) => [s.name, { ms: median(s.samples), runs: s.runs }]));
 }
+
+/**
+ * One slot of paired timing (./paired.mjs; torch.py's `slot` is the same): with `warm`, a warm-up
+ * first (3 calls and 300 ms); then samples of back-to-back calls (batched to `minSampleMs`) for
+ * about `budgetMs`, at least 3 calls. Returns { ms, runs }: the median ms per call and the calls.
+ */
+export function timeSlot(fn, budgetMs, warm, minSampleMs = 2) {
+  if (warm) {
+    const t0 = performance.now();
+    for (let n = 0; n < 3 || performance.now() - t0 < 300; n++) sink.last = fn();
+  }
+  const t0 = performance.now();
+  sink.last = fn();
+  const inner = Math.max(1, Math.ceil(minSampleMs / Math.max(performance.now() - t0, 1e-4)));
+  const samples = [];
+  let runs = 0;
+  const end = performance.now() + budgetMs;
+  while (runs < 3 || performance.now() < end) {
+    samples.push(sample(fn, inner));
+    runs += inner;
+  }
+  return { ms: median(samples), runs };
+}

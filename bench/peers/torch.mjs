@@ -62,7 +62,7 @@ function concat(parts) {
 
 /** The first Python that imports torch: $ADJOINT_BENCH_PYTHON, python3 on the PATH, /usr/bin/python3 (Debian's python3-torch). */
 let python = null; // found once per process: run.mjs calls runTorch once per workload
-function findPython() {
+export function findPython() {
   if (python !== null) return python;
   const tried = [process.env.ADJOINT_BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean);
   for (const exe of tried) {
@@ -70,6 +70,38 @@ function findPython() {
     if (r.status === 0) return (python = { exe });
   }
   return (python = { exe: null, tried });
+}
+
+/** The workloads PyTorch has a form for. */
+export const torchForms = (workloads) => workloads.filter((w) => SPEC[w.id]);
+
+export const TORCH_SCRIPT = fileURLToPath(new URL('./torch.py', import.meta.url));
+
+/**
+ * torch.py's inputs for workloads `ws` in a fresh temporary folder `dir` (the caller removes it):
+ * the manifest (the timing settings and, per workload, its kind, scalars and where its arrays lie)
+ * and the arrays of every workload back to back as little-endian float64 (what numpy.fromfile
+ * reads); `entries` pairs each workload with its data `d`.
+ */
+export function torchInputs(ws, settings) {
+  const dir = mkdtempSync(join(tmpdir(), 'adjoint-torch-'));
+  const chunks = [];
+  let offset = 0;
+  const entries = ws.map((w) => {
+    const d = w.setup();
+    const spec = SPEC[w.id](d);
+    const arrays = {};
+    for (const [name, a, shape] of spec.arrays) {
+      arrays[name] = { offset, length: a.length, shape };
+      chunks.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      offset += a.length;
+    }
+    return { w, d, entry: { id: w.id, size: w.size, kind: spec.kind, arrays, scalars: spec.scalars } };
+  });
+  const files = { manifest: join(dir, 'manifest.json'), data: join(dir, 'data.bin'), out: join(dir, 'out.bin') };
+  writeFileSync(files.manifest, JSON.stringify({ settings, workloads: entries.map((e) => e.entry) }));
+  writeFileSync(files.data, Buffer.concat(chunks));
+  return { dir, files, entries };
 }
 
 const emptyRow = (w, impl, note) => ({ workload: w.id, impl, size: w.size, f_ms: null, vg_ms: null, ratio_vs_plain: null, ratio_vs_own_f: null, runs: null, note });
@@ -81,34 +113,16 @@ const sig = (x) => Number(x.toPrecision(4));
  * of the gradients from adjoint's (run once here on the same data), and says MISMATCH above 1e-9.
  */
 export function runTorch(workloads, settings, env = process.env) {
-  const ws = workloads.filter((w) => SPEC[w.id]);
+  const ws = torchForms(workloads);
   if (ws.length === 0) return { rows: [], status: 'pytorch: no workload with a PyTorch form selected' };
   const py = findPython();
   if (py.exe === null) {
     const note = `skipped: no Python with torch and numpy (tried ${py.tried.join(', ')}; Debian: apt install python3-torch)`;
     return { rows: ws.flatMap((w) => TORCH_IMPLS.map((impl) => emptyRow(w, impl, note))), status: `pytorch: ${note}` };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'adjoint-torch-'));
+  const { dir, files, entries } = torchInputs(ws, settings);
   try {
-    // The arrays of every workload, back to back as little-endian float64 (what numpy.fromfile reads).
-    const chunks = [];
-    let offset = 0;
-    const entries = ws.map((w) => {
-      const d = w.setup();
-      const spec = SPEC[w.id](d);
-      const arrays = {};
-      for (const [name, a, shape] of spec.arrays) {
-        arrays[name] = { offset, length: a.length, shape };
-        chunks.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-        offset += a.length;
-      }
-      return { w, d, entry: { id: w.id, size: w.size, kind: spec.kind, arrays, scalars: spec.scalars } };
-    });
-    const files = { manifest: join(dir, 'manifest.json'), data: join(dir, 'data.bin'), out: join(dir, 'out.bin') };
-    writeFileSync(files.manifest, JSON.stringify({ settings, workloads: entries.map((e) => e.entry) }));
-    writeFileSync(files.data, Buffer.concat(chunks));
-    const script = fileURLToPath(new URL('./torch.py', import.meta.url));
-    const r = spawnSync(py.exe, [script, files.manifest, files.data, files.out], {
+    const r = spawnSync(py.exe, [TORCH_SCRIPT, files.manifest, files.data, files.out], {
       stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 3600_000, env,
     });
     const line = (r.stdout ?? '').split('\n').reverse().find((l) => l.startsWith('@@torch '));

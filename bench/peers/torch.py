@@ -1,7 +1,8 @@
 """PyTorch (CPU, float64) as a bench peer: W1-W7 written as a PyTorch user would, the same algorithm
 as adjoint's workload, on the data node sends (never regenerated here).
 
-Run by bench/peers/torch.mjs: python3 torch.py <manifest.json> <data.bin> <out.bin>. The manifest
+Run by bench/peers/torch.mjs: python3 torch.py <manifest.json> <data.bin> <out.bin>; for the
+paired rounds of bench/paired.mjs, python3 torch.py --serve <manifest.json> <data.bin> (see serve). The manifest
 holds the timing settings (bench/harness.mjs SETTINGS) and, per workload, its kind and the byte
 ranges of its float64 arrays in data.bin. Each workload is timed on one thread and on the default
 thread count; the value and gradients of each configuration go to out.bin, and one line
@@ -312,11 +313,64 @@ KINDS = {'la-chol': la_chol, 'la-slogdet': la_slogdet, 'la-solve': la_solve, 'la
          'mlp': w1, 'hvp': w7, 'crf': w2, 'pcfg': w3, 'prod': w4, 'chain': w5, 'scalar': w6}
 
 
-def main():
-    manifest_path, data_path, out_path = sys.argv[1:4]
+def _load(manifest_path, data_path):
+    """The manifest, and per workload its arrays as tensors (copied out of data.bin)."""
     with open(manifest_path) as fh:
         manifest = json.load(fh)
     data = np.fromfile(data_path, dtype='<f8')
+    arrays = [{k: torch.from_numpy(data[r['offset']:r['offset'] + r['length']].copy()).reshape(r['shape']) for k, r in w['arrays'].items()}
+              for w in manifest['workloads']]
+    return manifest, arrays
+
+
+def slot(fn, budget_ms, warm, min_sample_ms=2):
+    """One slot of paired timing (bench/paired.mjs; timeSlot in bench/timing.mjs): with `warm`, a
+    warm-up first (3 calls and 300 ms); then samples of back-to-back calls (batched to min_sample_ms)
+    for about budget_ms, at least 3 calls; returns (median ms per call, calls)."""
+    if warm:
+        t0 = _now_ms()
+        n = 0
+        while n < 3 or _now_ms() - t0 < 300:
+            fn()
+            n += 1
+    t0 = _now_ms()
+    fn()
+    inner = max(1, math.ceil(min_sample_ms / max(_now_ms() - t0, 1e-4)))
+    samples, runs, end = [], 0, _now_ms() + budget_ms
+    while runs < 3 or _now_ms() < end:
+        t0 = _now_ms()
+        for _ in range(inner):
+            fn()
+        samples.append((_now_ms() - t0) / inner)
+        runs += inner
+    return _median(samples), runs
+
+
+def serve(manifest_path, data_path):
+    """Paired timing (bench/paired.mjs), on one thread: after '@@ready', each stdin line
+    {"size": s, "ms": budget} times the value and gradient of the workload of size s for one slot
+    (warmed up on its first request) and answers '@@t {"ms": median, "runs": calls}'."""
+    manifest, arrays = _load(manifest_path, data_path)
+    torch.set_num_threads(1)
+    _blas_threads(1)
+    fns = {w['size']: KINDS[w['kind']](a, w['scalars'])[1] for w, a in zip(manifest['workloads'], arrays)}
+    warmed = set()
+    print('@@ready', flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        req = json.loads(line)
+        ms, runs = slot(fns[req['size']], float(req['ms']), req['size'] not in warmed)
+        warmed.add(req['size'])
+        print('@@t ' + json.dumps({'ms': ms, 'runs': runs}), flush=True)
+
+
+def main():
+    if sys.argv[1] == '--serve':
+        serve(*sys.argv[2:4])
+        return
+    manifest_path, data_path, out_path = sys.argv[1:4]
+    manifest, all_arrays = _load(manifest_path, data_path)
     settings = manifest['settings']
     default_threads = torch.get_num_threads()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
@@ -327,8 +381,7 @@ def main():
     out = open(out_path, 'wb')
     offset = 0
     results = []
-    for w in manifest['workloads']:
-        arrays = {k: torch.from_numpy(data[r['offset']:r['offset'] + r['length']].copy()).reshape(r['shape']) for k, r in w['arrays'].items()}
+    for w, arrays in zip(manifest['workloads'], all_arrays):
         for impl, threads, note in configs:
             row = {'workload': w['id'], 'size': w['size'], 'impl': impl, 'threads': threads, 'note': note}
             results.append(row)
