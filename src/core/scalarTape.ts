@@ -32,6 +32,7 @@ import { quotientStrong } from '../tensor/kernels/quotient.js';
 import { ieeePow } from '../tensor/kernels/pow.js';
 import type { RecordTrace } from '../jit/recordTrace.js';
 import { addRecorded, walkRecorded } from '../jit/scalarTapeRecorded.js';
+import { Statements } from '../jit/statements.js';
 
 /** The primitive behind each code, for the traced (higher-order) walk. */
 const primitiveOf: Array<Primitive<any> | undefined> = [];
@@ -75,6 +76,9 @@ export interface Adjoints {
   derivative: Float64Array;
   /** Under a jit recording: each entry's adjoint as a program slot (−1: none yet). */
   recorded: Int32Array | null;
+  /** Under a jit recording: statement-level preaccumulation's bookkeeping (../jit/statements.ts), and each entry's local value there as a program slot. */
+  statements: Statements | null;
+  localSlot: Int32Array | null;
 }
 
 /**
@@ -188,8 +192,12 @@ export class ScalarTape {
     let derivative = spareDerivatives;
     spareDerivatives = null;
     if (derivative === null || derivative.length < this.length) derivative = new Float64Array(Math.max(this.length, 1024));
-    const recorded = this.recording === null ? null : new Int32Array(this.length).fill(-1);
-    return { plain, traced: null, derivative, recorded };
+    const recording = this.recording !== null;
+    const recorded = recording ? new Int32Array(this.length).fill(-1) : null;
+    return {
+      plain, traced: null, derivative, recorded,
+      statements: recording ? new Statements(this.length) : null, localSlot: recording ? new Int32Array(this.length) : null,
+    };
   }
 
   /** Returns a walk's adjoint buffer for reuse. */
@@ -200,6 +208,7 @@ export class ScalarTape {
 
   /** Adds a cotangent arriving from a general node (through a bridge) to `slot`'s adjoint. */
   seed(adj: Adjoints, slot: number, ct: Tensor): void {
+    if (adj.statements !== null) adj.statements.outside[slot] = 1;
     const rec = this.recording;
     if (rec !== null && (ct.trace === null || (ct.trace === rec && ct.primal!.trace === null))) {
       // Under a recording, a plain or recorded cotangent is a program slot.

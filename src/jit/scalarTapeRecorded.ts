@@ -32,7 +32,11 @@ export function addRecorded(program: ProgramBuilder, adjoints: Int32Array, e: nu
 /**
  * Propagates the adjoints (program slots in `adj.recorded`) of entries [from, to) to their inputs,
  * newest first, emitting each rule's ops; IMPORT entries hand theirs to the general node as a
- * recorded value; entries with a traced adjoint go to `traced(k)`.
+ * recorded value; entries with a traced adjoint go to `traced(k)`. At first order, statements are
+ * preaccumulated (./statements.ts): a root pushes its adjoint to each leaf of its statement in one
+ * product, G · ∂root/∂leaf, so the gradient agrees with the numeric walk (eager `grad`) to
+ * rounding; a replay still equals its recording bit for bit (the recording's values are the
+ * emitted ops').
  */
 export function walkRecorded(
   tape: ScalarTape, adj: Adjoints, from: number, to: number,
@@ -44,10 +48,8 @@ export function walkRecorded(
   const at = (e: number) => tape.recordedSlot(e);
   const emit = (code: number, a: number, b = -1) => program.emit(code, a, b);
   const constant = (v: number) => program.scalarConstant(v);
-  /** Adds contribution `c()` to entry e's adjoint; a constant's adjoint is not needed, so not made. */
-  const add = (e: number, c: () => number) => {
-    if (op[e] !== Op.CONST) addRecorded(program, r, e, c());
-  };
+  /** A statement's seed: the slot of the constant 1 (a product with it is left out). */
+  const ONE = constant(1);
   // Pre-pass, as in the numeric walk: the transcendental local derivatives first, in a run of
   // their own. They read forward values only, so a replay computes them in a loop whose calls
   // overlap, instead of inside the backward loop's dependent chain (W6: 6.5 ms against 5.2).
@@ -56,15 +58,45 @@ export function walkRecorded(
     if (op[k] === Op.SIN) derivative[k - from] = emit(Op.COS, at(in0[k]!)); // cos x
     else if (op[k] === Op.COS) derivative[k - from] = emit(Op.NEG, emit(Op.SIN, at(in0[k]!))); // −sin x
   }
-  for (let k = to - 1; k >= from; k--) {
-    if (adj.traced !== null && adj.traced[k] != null) {
-      traced(k);
-      continue;
+  const st = adj.statements!, owner = st.owner, local = adj.localSlot!;
+  const defer = adj.traced === null && st.begin(op, in0, in1, from, to);
+  /** The statement whose local values the current entry's contributions are (−1: its adjoint's own). */
+  let root = -1;
+  /** Leaf x's pending G · ∂root/∂leaf into its adjoint. */
+  const flush = (x: number): void => {
+    const R = owner[x]!;
+    owner[x] = -1;
+    addRecorded(program, r, x, local[x] === ONE ? r[R]! : emit(Op.MUL_STRONG, r[R]!, local[x]!));
+  };
+  /** Contribution `c()` to input x of the current entry; a constant's adjoint is not needed, so not made. */
+  const add = (x: number, c: () => number): void => {
+    if (op[x] === Op.CONST) return;
+    if (root < 0) {
+      if (owner[x]! >= 0) flush(x);
+      addRecorded(program, r, x, c());
+      return;
     }
-    const G = r[k]!;
-    if (G < 0) continue; // no adjoint reached this entry
+    if (st.interior(x)) {
+      owner[x] = root;
+      local[x] = c();
+      return;
+    }
+    const o = owner[x]!;
+    if (o === root) {
+      local[x] = emit(Op.ADD, local[x]!, c());
+      return;
+    }
+    if (o >= 0) flush(x);
+    else st.pend(x);
+    owner[x] = root;
+    local[x] = c();
+  };
+
+  /** Entry k's rule for its adjoint G (a slot; ONE in a local sweep): each input e's contribution `c()` to `add(e, c)`. */
+  const rule = (k: number, G: number, add: (e: number, c: () => number) => void): void => {
     const i = in0[k]!, j = in1[k]!;
-    const chain = (d: number) => emit(Op.MUL_STRONG, G, d);
+    // Inside a statement a product with the seed 1 is left out; elsewhere every rule is the numeric walk's.
+    const chain = (d: number) => (G === ONE && root >= 0 ? d : emit(Op.MUL_STRONG, G, d));
     switch (op[k]) {
       case Op.CONST: break;
       // The numeric walk's adjoints are 0 + c₁ + c₂ + … (a zeroed array added into), never −0;
@@ -117,5 +149,27 @@ export function walkRecorded(
       case Op.RECIPROCAL: add(i, () => chain(emit(Op.NEG, emit(Op.SQUARE, at(k))))); break; // −y²
       default: throw new Error(`internal: op code ${op[k]} on a recorded scalar tape`);
     }
+  };
+
+  for (let k = to - 1; k >= from; k--) {
+    if (adj.traced !== null && adj.traced[k] != null) {
+      traced(k);
+      continue;
+    }
+    let G: number;
+    if (defer && st.interior(k)) {
+      root = owner[k]!;
+      if (root < 0) continue; // its reader passed nothing
+      owner[k] = -1;
+      G = local[k]!;
+    } else {
+      if (owner[k]! >= 0) flush(k);
+      G = r[k]!;
+      if (G < 0) continue; // no adjoint reached this entry
+      root = defer && st.readsInterior(op, in0, in1, k) && st.choose(op, in0, in1, k) ? k : -1;
+      if (root === k) G = ONE; // the statement's seed
+    }
+    rule(k, G, add);
   }
+  if (defer) st.end(flush);
 }
