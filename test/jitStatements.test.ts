@@ -61,6 +61,18 @@ describe('jit preaccumulates statements of 0-d ops', () => {
     check(f, df);
   });
 
+  it('a statement with a quotient is left to the rules one op at a time: eager bits, no 1/b overflow', () => {
+    // x/y + x·y at a subnormal y, cotangent 1e-10: preaccumulated, the partial 1/y would be +∞ where
+    // eager's 1e-10/y is 1e300 (found by a differential run).
+    const f = (x: Tensor, y: Tensor) => ad.add(ad.div(x, y), ad.mul(x, y));
+    const pulled = (x: Tensor, y: Tensor) => ad.vjp(f, x, y)[1](ad.scalar(1e-10));
+    const [gx, gy] = ad.jit(pulled)(ad.scalar(1e-10), ad.scalar(1e-310)) as Tensor[];
+    const [ex, ey] = pulled(ad.scalar(1e-10), ad.scalar(1e-310)) as Tensor[];
+    expect(gx!.item()).toBe(ex!.item());
+    expect(gy!.item()).toBe(ey!.item());
+    expect(Number.isFinite(gx!.item())).toBe(true);
+  });
+
   it('W6 records fewer backward ops a step than one rule per op', () => {
     const recurrence = (a: Tensor, b: Tensor) => {
       let x = ad.scalar(0.5);

@@ -59,6 +59,10 @@ export function walkRecorded(
     else if (op[k] === Op.COS) derivative[k - from] = emit(Op.NEG, emit(Op.SIN, at(in0[k]!))); // −sin x
   }
   const st = adj.statements!, owner = st.owner, local = adj.localSlot!;
+  // With traced adjoints (an outer transformation differentiates this backward pass) the rules run
+  // one entry at a time. `begin`, which marks the older entries this segment reads, is then
+  // skipped; that is safe because adj.traced never becomes null again, so no older segment of
+  // this pass draws statements either.
   const defer = adj.traced === null && st.begin(op, in0, in1, from, to);
   /** The statement whose local values the current entry's contributions are (−1: its adjoint's own). */
   let root = -1;

@@ -88,7 +88,8 @@ export class Statements {
     for (let k = from; k < to; k++) {
       const code = op[k]!;
       if (code === Op.CONST || code === Op.IMPORT) continue; // an import's in0 indexes the imported nodes
-      for (const x of [in0[k]!, in1[k]!]) {
+      for (let which = 0; which < 2; which++) {
+        const x = which === 0 ? in0[k]! : in1[k]!;
         if (x >= from) {
           if (flags[x - from]! < 2) flags[x - from]!++;
         } else if (x >= 0) outside[x] = 1; // read from this segment: a root when its own is walked
@@ -117,23 +118,25 @@ export class Statements {
   }
 
   /**
-   * Whether root k's statement is preaccumulated; where not, its interior entries become roots of
-   * their own (their flags cleared) and k runs its rule on its adjoint. Preaccumulating adds one
-   * product per leaf (G · ∂root/∂leaf) and saves every product with the seed 1 — the chain-rule
-   * products of the root and of the interior entries that the root's adjoint reaches unscaled
-   * (through sums, and a difference's first operand); it is taken where it saves more products
-   * than it adds (W6's step: four saved, three added). So no recorded program grows, and where the
-   * count would only stay level the rules run one entry at a time, with the numeric walk's bits
-   * (a statement of many leaves under a scaling rule, tanh of a sum of products, stays as it was).
+   * Whether root k's statement is preaccumulated; where not, k runs its rule on its adjoint and
+   * the statement's interior entries become roots of their own (their flags cleared). Preaccumulating adds one product per leaf (G · ∂root/∂leaf) and saves every
+   * chain-rule product with the seed 1 — the root's and those of the interior entries the root's
+   * adjoint reaches unscaled (through sums, and a difference's first operand); it is taken where
+   * it saves more than it adds (W6's step: four saved, three added). Where the count would only
+   * stay level the rules run one entry at a time, with the numeric walk's bits (a statement of
+   * many leaves under a scaling rule, tanh of a sum of products, stays as it was). Nor is a
+   * statement with a quotient (a/b, log) taken: at the seed its rule forms 1/b, which overflows
+   * for a subnormal b where g/b, eager's, need not.
    */
   choose(op: Uint8Array, in0: Int32Array, in1: Int32Array, k: number): boolean {
     const members = this.members, seed = this.seed, stamp = this.stamp;
     members[0] = k;
     seed[0] = 1;
-    let count = 1, saved = 0, leaves = 0;
+    let count = 1, saved = 0, leaves = 0, quotient = false;
     const mark = k + 1; // the leaves met, stamped with this root
     for (let m = 0; m < count; m++) {
       const e = members[m]!, code = op[e]!, unscaled = seed[m] === 1;
+      quotient ||= code === Op.DIV || code === Op.DIV_STRONG || code === Op.LOG;
       for (let which = 0; which < 2; which++) {
         const x = which === 0 ? in0[e]! : in1[e]!;
         if (x < 0 || op[x] === Op.CONST) continue;
@@ -147,8 +150,12 @@ export class Statements {
         }
       }
     }
-    if (saved > leaves) return true;
-    for (let m = 1; m < count; m++) this.flags[members[m]! - this.from] = 0; // roots of their own
+    if (saved > leaves && !quotient) return true;
+    // Every entry of the statement becomes a root of its own. (Clearing only the root's inputs
+    // would let them root the rest as statements of their own; on a loop whose carried value is
+    // read once a step, tanh(w·x + c), that rest is the whole loop, preaccumulated from one root:
+    // no product saved a step, the gradient only rounded differently.)
+    for (let m = 1; m < count; m++) this.flags[members[m]! - this.from] = 0;
     return false;
   }
 
