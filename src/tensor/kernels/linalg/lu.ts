@@ -54,7 +54,10 @@ export function luFactor(a: Float64Array, count: number, n: number): LuFactors {
   const resident = n > RESIDENT_AFTER && inPlace === null ? residentProducts(np * np) : null;
   // Resident, each matrix goes from a into the kernel's memory and its factors from there into lu
   // (every entry); else lu starts as a copy of a and is factored in place.
-  const lu = resident !== null ? uninitializedF64(a.length) : a.slice();
+  // (Copied by set into uninitialised memory: slice zero-fills its new buffer first. The copy alone,
+  // alternating in one process: 0.70 of slice's time at n = 256, 0.86 at 512.)
+  const lu = uninitializedF64(a.length);
+  if (resident === null) lu.set(a);
   const perm = new Int32Array(count * n);
   const parity = new Float64Array(count);
   let singular = -1;
