@@ -1,4 +1,5 @@
-// One thread against two (issue 17, goal 2): W1's value and gradient and a 512³ matmul with
+// One thread against two (issue 17, goal 2): W1's value and gradient (as written, and under ad.jit,
+// its fastest form) and a 512³ matmul with
 // ad.config({ threads: 1 }) and ({ threads: 2 }), timed in alternating rounds in one process so
 // that load drift hits both alike; the row is the 1-thread/2-thread ratio of the medians (above 1:
 // two threads are faster). Also the product sizes where threads start to pay (the threshold in
@@ -10,14 +11,16 @@ import * as ad from 'adjoint';
 import { measure } from './timing.mjs';
 import w1 from './workloads/w1.mjs';
 
-/** The timed work: W1's value and gradient, or an n³ product. */
+/** The timed work: W1's value and gradient (as written, or under ad.jit: its fastest form), or an n³ product. */
 function work(name) {
-  if (name === 'w1') {
+  if (name === 'w1' || name === 'w1-jit') {
     const d = w1.setup();
-    return () => w1.adjoint.vg(d);
+    if (name === 'w1') return () => w1.adjoint.vg(d);
+    const jitted = w1.alternatives.find((a) => a.impl === 'adjoint-jit');
+    return () => jitted.vg(d);
   }
   const n = Number(/^mm(\d+)$/.exec(name)?.[1]);
-  if (!Number.isInteger(n)) throw new Error(`--work: w1 or mmN (an n³ product), not ${name}`);
+  if (!Number.isInteger(n)) throw new Error(`--work: w1, w1-jit or mmN (an n³ product), not ${name}`);
   const a = ad.random.normal([n, n], 1), b = ad.random.normal([n, n], 2);
   return () => ad.matmul(a, b);
 }
@@ -85,9 +88,9 @@ export async function runThreads({ quick = false } = {}) {
     ? { warmupRuns: 1, warmupMs: 100, rounds: 3, budgetMs: 600, minRuns: 6, maxRuns: 60 }
     : { warmupRuns: 3, warmupMs: 300, rounds: 6, budgetMs: 3000, minRuns: 12, maxRuns: 300 };
   const info = ad.backendInfo();
-  const rows = ['w1', 'mm512', 'mm256', 'mm192', 'mm160', 'mm128', 'mm96'].map((name) => pair(name, settings));
+  const rows = ['w1', 'w1-jit', 'mm512', 'mm256', 'mm192', 'mm160', 'mm128', 'mm96'].map((name) => pair(name, settings));
   if (mainThreadCpuMs() !== null) {
-    for (const row of rows.slice(0, 3)) Object.assign(row, cpuEstimate(row.work, quick ? 300 : 1500));
+    for (const row of rows.slice(0, 4)) Object.assign(row, cpuEstimate(row.work, quick ? 300 : 1500));
   }
   ad.config({ threads: 'auto' });
   return { threads: info.threads, reason: info.threadsReason ?? null, rows };
@@ -96,7 +99,7 @@ export async function runThreads({ quick = false } = {}) {
 export function formatThreads({ threads, reason, rows }) {
   const head = `threads: 1 against 2 (pool of ${threads}${reason ? `: ${reason}` : ''}); ratio = 1-thread ms / 2-thread ms (wall);\n` +
     '  cpu ratio = the main thread\'s CPU ms per call, 1 thread / 2 threads (about the wall ratio on an idle machine; see bench/threads.mjs)';
-  const lines = rows.map((r) => `  ${r.work.padEnd(6)} 1 thread ${r.oneMs.toFixed(3).padStart(9)} ms   2 threads ${r.twoMs.toFixed(3).padStart(9)} ms   ratio ${r.ratio.toFixed(2)}` +
+  const lines = rows.map((r) => `  ${r.work.padEnd(7)} 1 thread ${r.oneMs.toFixed(3).padStart(9)} ms   2 threads ${r.twoMs.toFixed(3).padStart(9)} ms   ratio ${r.ratio.toFixed(2)}` +
     (r.cpuRatio === undefined ? '' : `   cpu ${r.oneCpuMs.toFixed(2)} / ${r.twoMainCpuMs.toFixed(2)} ms, cpu ratio ${r.cpuRatio.toFixed(2)}`));
   return [head, ...lines].join('\n');
 }
@@ -109,7 +112,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   if (opt('--fixed') !== null) {
     const threads = Number(opt('--fixed'));
-    const fn = work(opt('--work') ?? 'w1');
+    const fn = work(opt('--work') ?? 'w1'); // w1 | w1-jit | mmN
     ad.config({ threads }); // whole-process timing includes the workers' start (the first calls run on one thread meanwhile)
     const runs = Number(opt('--runs') ?? 20);
     for (let i = 0; i < runs; i++) fn();
