@@ -96,8 +96,8 @@ export function walkRecorded(
     local[x] = c();
   };
 
-  /** Entry k's rule for its adjoint G (a slot; ONE in a local sweep): each input e's contribution `c()` to `add(e, c)`. */
-  const rule = (k: number, G: number, add: (e: number, c: () => number) => void): void => {
+  /** Entry k's rule for its adjoint G (a slot; in a statement its local adjoint, ONE at the root): each input's contribution to `add`. */
+  const rule = (k: number, G: number): void => {
     const i = in0[k]!, j = in1[k]!;
     // Inside a statement a product with the seed 1 is left out; elsewhere every rule is the numeric walk's.
     const chain = (d: number) => (G === ONE && root >= 0 ? d : emit(Op.MUL_STRONG, G, d));
@@ -173,7 +173,7 @@ export function walkRecorded(
       root = defer && st.readsInterior(op, in0, in1, k) && st.choose(op, in0, in1, k) ? k : -1;
       if (root === k) G = ONE; // the statement's seed
     }
-    rule(k, G, add);
+    rule(k, G);
   }
   if (defer) st.end(flush);
 }
