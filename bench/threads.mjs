@@ -33,6 +33,20 @@ async function threadsStarted(threads) {
   await new Promise((resolve) => setTimeout(resolve, 300));
 }
 
+/**
+ * W1's forms run for `ms` first. V8 optimises the functions an eager value and gradient passes
+ * through (about 250) over its first several hundred calls, on background threads: measured by
+ * each thread's CPU time, about 0.4 ms a call of compilation beside eager W1's 2.5 ms on the main
+ * thread in calls 50–650, 0.1 ms after 2,000 calls. On two cores those threads take the core that
+ * ours would use, so without this a short run measures V8's warm-up, not the threads (a training
+ * loop's later calls do not pay it).
+ */
+function settle(name, fn, ms) {
+  if (!name.startsWith('w1')) return;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) fn();
+}
+
 /** Times `name` on 1 and on 2 threads in alternating rounds; returns the medians and their ratio. */
 function pair(name, settings) {
   const fn = work(name);
@@ -40,6 +54,7 @@ function pair(name, settings) {
     ad.config({ threads });
     return fn();
   };
+  settle(name, on(2), settings.settleMs);
   const r = measure({ one: on(1), two: on(2) }, settings);
   return { work: name, oneMs: r.one.ms, twoMs: r.two.ms, ratio: r.one.ms / r.two.ms, runs: r.one.runs + r.two.runs };
 }
@@ -85,8 +100,8 @@ function cpuEstimate(name, cpuMs) {
 export async function runThreads({ quick = false } = {}) {
   await threadsStarted(2);
   const settings = quick
-    ? { warmupRuns: 1, warmupMs: 100, rounds: 3, budgetMs: 600, minRuns: 6, maxRuns: 60 }
-    : { warmupRuns: 3, warmupMs: 300, rounds: 6, budgetMs: 3000, minRuns: 12, maxRuns: 300 };
+    ? { warmupRuns: 1, warmupMs: 100, rounds: 3, budgetMs: 600, minRuns: 6, maxRuns: 60, settleMs: 3000 }
+    : { warmupRuns: 3, warmupMs: 300, rounds: 6, budgetMs: 3000, minRuns: 12, maxRuns: 300, settleMs: 6000 };
   const info = ad.backendInfo();
   const rows = ['w1', 'w1-jit', 'mm512', 'mm256', 'mm192', 'mm160', 'mm128', 'mm96'].map((name) => pair(name, settings));
   if (mainThreadCpuMs() !== null) {
