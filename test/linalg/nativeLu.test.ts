@@ -103,7 +103,8 @@ describe.skipIf(!available)('the native solve against one vector', () => {
           const want = b.slice(), got = b.slice();
           reference(a, aOff, n, transposeA, forward, unit, want, xOff, r0, r1);
           native(a, aOff, n, transposeA, forward, unit, got, xOff, r0, r1);
-          expect(Array.from(got).map(String), `n ${n} ${transposeA ? 'Aᵀ' : 'A'} ${forward ? 'forward' : 'backward'} ${unit ? 'unit' : ''} [${r0}, ${r1})`).toEqual(Array.from(want).map(String));
+          const bits = (x: Float64Array) => Array.from(x, (v) => (Object.is(v, -0) ? '-0' : String(v))); // −0 told apart
+          expect(bits(got), `n ${n} ${transposeA ? 'Aᵀ' : 'A'} ${forward ? 'forward' : 'backward'} ${unit ? 'unit' : ''} [${r0}, ${r1})`).toEqual(bits(want));
         }
       }
     }
