@@ -11,7 +11,9 @@
 //   columnSums(out, x, args = [outer, n, inner, threads]): the sums over the middle axis of an
 //     (outer, n, inner) array (reduce.ts's lane sums, below);
 //   combineRows(out, full, row, args = [rows, n, op, rowFirst, threads]): a row combined with
-//     every row of a matrix (binary.ts's loops, below).
+//     every row of a matrix (binary.ts's loops, below);
+//   negOuter(out, u, v, args = [m, n, threads]): the outer product −u vᵀ as linalg/solve.ts forms
+//     a solve's Ā = −b̄ xᵀ (below).
 // Both read and write the JavaScript arrays in place: no copy into a kernel's memory and back.
 #include <node_api.h>
 
@@ -231,6 +233,51 @@ napi_value CombineRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// The negated outer product out[i·n + j] = −(0 + u[i]·v[j]): the product, added to +0 (so a −0
+// product gives +0 before the negation, as a matrix product's sum from +0 would), negated — the
+// JavaScript expression's three steps in its order (built without -ffast-math: 0 + p is not folded
+// to p), so its bits. Rows split over the threads (each writes, and first touches, its own rows).
+struct OuterJob {
+  double* out;
+  const double* u;
+  const double* v;
+  int64_t m, n;
+};
+
+void negOuterRun(void* context, int t, int threads) {
+  const OuterJob& job = *static_cast<const OuterJob*>(context);
+  const int64_t r0 = job.m * t / threads, r1 = job.m * (t + 1) / threads;
+  for (int64_t r = r0; r < r1; r++) {
+    const double ur = job.u[r];
+    double* out = job.out + r * job.n;
+    for (int64_t j = 0; j < job.n; j++) out[j] = -(0.0 + ur * job.v[j]);
+  }
+}
+
+// negOuter(out, u, v, args = [m, n, threads]).
+napi_value NegOuter(napi_env env, napi_callback_info info) {
+  double* data[4];
+  size_t length[4];
+  if (!adjointArrays(env, info, 4, 3, data, length)) return nullptr;
+  const double* args = data[3];
+  for (int k = 0; k < 2; k++) {
+    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
+      napi_throw_range_error(env, nullptr, "negOuter: m and n must be whole numbers >= 0");
+      return nullptr;
+    }
+  }
+  const int64_t m = static_cast<int64_t>(args[0]), n = static_cast<int64_t>(args[1]);
+  if (static_cast<int64_t>(length[1]) < m || static_cast<int64_t>(length[2]) < n || (m > 0 && n > static_cast<int64_t>(length[0]) / m)) {
+    napi_throw_range_error(env, nullptr, "negOuter: out needs m·n entries, u m and v n");
+    return nullptr;
+  }
+  OuterJob job{data[0], data[1], data[2], m, n};
+  const int threads = static_cast<int>(std::max(1.0, std::min(args[2], 64.0)));
+  if (threads <= 1 || m < 2) negOuterRun(&job, 0, 1);
+  else adjointRunOnTeam(static_cast<int>(std::min<int64_t>(threads, m)), negOuterRun, &job);
+  return nullptr;
+}
+
 // columnSums(out, x, args = [outer, n, inner, threads]).
 napi_value ColumnSums(napi_env env, napi_callback_info info) {
   double* data[3];
@@ -272,4 +319,6 @@ void adjointRegisterRows(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "columnSums", fn);
   napi_create_function(env, "combineRows", NAPI_AUTO_LENGTH, CombineRows, nullptr, &fn);
   napi_set_named_property(env, exports, "combineRows", fn);
+  napi_create_function(env, "negOuter", NAPI_AUTO_LENGTH, NegOuter, nullptr, &fn);
+  napi_set_named_property(env, exports, "negOuter", fn);
 }

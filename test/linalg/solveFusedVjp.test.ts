@@ -26,6 +26,29 @@ describe('solve: the fused first-order VJP', () => {
     expectClose(gb!, rb!, 1e-12);
   });
 
+  it.each([[1, 70], [3, 90], [2, 8]])('one right-hand side, %i × n = %i: Ā = −(0 + b̄ xᵀ) entry by entry, −0 included (native from 64²)', (count, n) => {
+    // x with zero entries (b's, A diagonal there) and b̄ of both signs: products ±0, each Ā entry −0 then.
+    const d = ad.add(ad.mul(0.1, randn([count, n, n], 5)), ad.mul(3, ad.eye(n)));
+    const zeroRows = ad.tensor(Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1)), [n, 1]);
+    const a = ad.add(ad.mul(d, ad.mul(zeroRows, ad.transpose(zeroRows))), ad.mul(3, ad.mul(ad.eye(n), ad.sub(1, zeroRows))));
+    const b = ad.mul(randn([count, n, 1], 6), zeroRows);
+    const w = randn([count, n, 1], 7);
+    const f = (m: Tensor, r: Tensor) => ad.sum(ad.mul(linalg.solve(m, r), w));
+    const [ga, gb] = ad.grad(f, [0, 1])(a, b) as Tensor[];
+    const x = linalg.solve(a, b).toFloat64Array(), gbv = gb!.toFloat64Array(), gav = ga!.toFloat64Array();
+    let negativeZeros = 0;
+    for (let t = 0; t < count; t++) {
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          const want = -(0 + gbv[t * n + i]! * x[t * n + j]!), got = gav[(t * n + i) * n + j]!;
+          if (!Object.is(got, want)) expect.fail(`[${t}, ${i}, ${j}]: ${got} against ${want}`);
+          if (Object.is(want, -0)) negativeZeros++;
+        }
+      }
+    }
+    expect(negativeZeros).toBeGreaterThan(count * n);
+  });
+
   it('batched [3, 20, 20] with [3, 20, 2], and a vector right-hand side', () => {
     const a = ad.add(randn([3, 20, 20], 1), ad.mul(4, ad.eye(20))), b = randn([3, 20, 2], 2);
     const f = (m: Tensor, r: Tensor) => ad.sum(ad.square(linalg.solve(m, r)));

@@ -53,6 +53,7 @@ interface Addon {
   columnSums?(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/rows.cc: out = full ∘ row repeated down it (args: rows, n, op 0–3 = + − × ÷, rowFirst, threads). */
   combineRows?(out: Float64Array, full: Float64Array, row: Float64Array, args: Float64Array): void;
+  negOuter?(out: Float64Array, u: Float64Array, v: Float64Array, args: Float64Array): void;
   /** native/chain.cc: a chain's cotangents a_i b_iᵀ for Ḡ = u vᵀ (args: n, first, then at, rows, cols, outAt (−1: not needed) per factor; mats and outs one array per factor, or one for all). */
   rankOneChain?(mats: readonly Float64Array[], outs: ReadonlyArray<Float64Array | null>, u: Float64Array, v: Float64Array, args: Float64Array): void;
   /** native/lu.cc: the resident LU of linalg/lu.ts (args: ld, threads, steps; sign and zero written back). */
@@ -207,6 +208,11 @@ export interface NativeRows {
    * 0–3 (binary.ts's loops, the same bits), the rows split over `threads`; false where the build predates it.
    */
   combineRows(out: Float64Array, full: Float64Array, row: Float64Array, rows: number, n: number, op: number, rowFirst: boolean, threads: number): boolean;
+  /**
+   * out[i·n + j] = −(0 + u[i]·v[j]) for i < m, j < n (linalg/solve.ts's Ā = −b̄ xᵀ, the same bits),
+   * the rows split over `threads`; false where the build predates it.
+   */
+  negOuter(out: Float64Array, u: Float64Array, v: Float64Array, m: number, n: number, threads: number): boolean;
 }
 
 const rowArgs = new Float64Array(4);
@@ -241,6 +247,14 @@ const rows: NativeRows = {
     combineArgs[3] = +rowFirst;
     combineArgs[4] = threads;
     addon!.combineRows(out, full, row, combineArgs);
+    return true;
+  },
+  negOuter(out: Float64Array, u: Float64Array, v: Float64Array, m: number, n: number, threads: number): boolean {
+    if (addon!.negOuter === undefined) return false;
+    rowArgs[0] = m;
+    rowArgs[1] = n;
+    rowArgs[2] = threads;
+    addon!.negOuter(out, u, v, rowArgs);
     return true;
   },
 };
