@@ -204,18 +204,24 @@ void rowsRun(void* context, int t, int threads) {
   }
 }
 
+// Whether args[0 … count) are whole numbers ≥ 0 (within 2⁵³); else false with `message` thrown as a range error.
+bool wholeNumbers(napi_env env, const double* args, int count, const char* message) {
+  for (int k = 0; k < count; k++) {
+    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
+      napi_throw_range_error(env, nullptr, message);
+      return false;
+    }
+  }
+  return true;
+}
+
 // combineRows(out, full, row, args = [rows, n, op, rowFirst, threads]).
 napi_value CombineRows(napi_env env, napi_callback_info info) {
   double* data[4];
   size_t length[4];
   if (!adjointArrays(env, info, 4, 5, data, length)) return nullptr;
   const double* args = data[3];
-  for (int k = 0; k < 2; k++) {
-    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
-      napi_throw_range_error(env, nullptr, "combineRows: rows and n must be whole numbers >= 0");
-      return nullptr;
-    }
-  }
+  if (!wholeNumbers(env, args, 2, "combineRows: rows and n must be whole numbers >= 0")) return nullptr;
   const int64_t rows = static_cast<int64_t>(args[0]), n = static_cast<int64_t>(args[1]);
   const int op = static_cast<int>(args[2]);
   if (!(args[2] == 0 || args[2] == 1 || args[2] == 2 || args[2] == 3)) {
@@ -260,12 +266,7 @@ napi_value NegOuter(napi_env env, napi_callback_info info) {
   size_t length[4];
   if (!adjointArrays(env, info, 4, 3, data, length)) return nullptr;
   const double* args = data[3];
-  for (int k = 0; k < 2; k++) {
-    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
-      napi_throw_range_error(env, nullptr, "negOuter: m and n must be whole numbers >= 0");
-      return nullptr;
-    }
-  }
+  if (!wholeNumbers(env, args, 2, "negOuter: m and n must be whole numbers >= 0")) return nullptr;
   const int64_t m = static_cast<int64_t>(args[0]), n = static_cast<int64_t>(args[1]);
   if (static_cast<int64_t>(length[1]) < m || static_cast<int64_t>(length[2]) < n || (m > 0 && n > static_cast<int64_t>(length[0]) / m)) {
     napi_throw_range_error(env, nullptr, "negOuter: out needs m·n entries, u m and v n");

@@ -55,16 +55,8 @@ const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
     const count = kept.count;
     const bBar = luSolveTransposed(kept.factors, g.values, count, n, k, allocF64(b.size));
     const aBar = uninitializedF64(a.size), x = r.out!.values; // every entry written below
-    if (k === 1 && nativeOuter(aBar, bBar, x, count, n)) {
-      // the same steps natively (native/rows.cc negOuter)
-    } else if (k === 1) { // one right-hand side: Ā = −(0 + b̄ xᵀ), gemm's outer product and the negation in one pass
-      for (let t = 0; t < count; t++) {
-        const xt = x.subarray(t * n, (t + 1) * n);
-        for (let i = 0; i < n; i++) {
-          const bi = bBar[t * n + i]!, row = aBar.subarray((t * n + i) * n, (t * n + i + 1) * n);
-          for (let j = 0; j < n; j++) row[j] = -(0 + bi * xt[j]!);
-        }
-      }
+    if (k === 1) { // one right-hand side: Ā = −(0 + b̄ xᵀ), gemm's outer product and the negation in one pass
+      if (!nativeOuter(aBar, bBar, x, count, n)) outerNegated(aBar, bBar, x, count, n);
     } else {
       for (let t = 0; t < count; t++) gemm(bBar, t * n * k, x, t * n * k, aBar, t * n * n, n, k, n, false, true, true);
       for (let i = 0; i < aBar.length; i++) aBar[i] = -aBar[i]!;
@@ -88,10 +80,20 @@ const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
 /** Outer products of at least this many entries go native, and from PARALLEL_OUTER over the threads. */
 const NATIVE_OUTER_MIN = 4096, PARALLEL_OUTER = 16384;
 
+/** Ā_t = −(0 + b̄_t x_tᵀ) for each of `count` batch entries (n × n each): the product, added to +0, negated. */
+function outerNegated(aBar: Float64Array, bBar: Float64Array, x: Float64Array, count: number, n: number): void {
+  for (let t = 0; t < count; t++) {
+    const xt = x.subarray(t * n, (t + 1) * n);
+    for (let i = 0; i < n; i++) {
+      const bi = bBar[t * n + i]!, row = aBar.subarray((t * n + i) * n, (t * n + i + 1) * n);
+      for (let j = 0; j < n; j++) row[j] = -(0 + bi * xt[j]!);
+    }
+  }
+}
+
 /**
- * Ā_t = −(0 + b̄_t x_tᵀ) for each of `count` batch entries (n × n each) natively, where the addon
- * has it: the JavaScript loop's steps (native/rows.cc negOuter), so its bits; 6× faster at n = 256.
- * False (nothing written) elsewhere.
+ * outerNegated natively where the addon has it (native/rows.cc negOuter: the same three steps, so
+ * the same bits; about 2 ns an entry in JavaScript at n = 256). False (nothing written) elsewhere.
  */
 function nativeOuter(aBar: Float64Array, bBar: Float64Array, x: Float64Array, count: number, n: number): boolean {
   const native = n * n >= NATIVE_OUTER_MIN ? nativeRows() : null;
