@@ -31,42 +31,57 @@ struct Factor {
   int64_t rows, cols;
 };
 
-// y = Mᵀx: y[k] = Σ_j x_j · M[j,k], rows in order (each y[k] its own running sum from +0), four
-// k at a time (GCC kept this loop and `outer` scalar, guarding against overlap: they took 30% of a
-// chain's value and gradient at 8×8). Lane by lane the same product and sum, so the same bits.
-void transposedTimes(const Factor& f, const double* x, double* y) {
-  const int64_t n4 = f.cols / 4 * 4;
-  for (int64_t k = 0; k < f.cols; k++) y[k] = 0;
+// W·4 columns of y = Mᵀx from k: W four-lane running sums held in registers over all the rows.
+template <int W>
+void columnSums(const Factor& f, const double* x, double* y, int64_t k) {
+  v4d s[W];
+  for (int w = 0; w < W; w++) s[w] = v4d{0, 0, 0, 0};
   for (int64_t j = 0; j < f.rows; j++) {
     const double xj = x[j];
     const v4d xv = {xj, xj, xj, xj};
-    const double* row = f.m + j * f.cols;
-    for (int64_t k = 0; k < n4; k += 4) {
-      v4du* yk = reinterpret_cast<v4du*>(y + k);
-      *yk = *yk + xv * *reinterpret_cast<const v4du*>(row + k);
-    }
-    for (int64_t k = n4; k < f.cols; k++) y[k] = y[k] + xj * row[k];
+    const v4du* row = reinterpret_cast<const v4du*>(f.m + j * f.cols + k);
+    for (int w = 0; w < W; w++) s[w] = s[w] + xv * row[w];
+  }
+  for (int w = 0; w < W; w++) reinterpret_cast<v4du*>(y + k)[w] = s[w];
+}
+
+// y = Mᵀx: y[k] = Σ_j x_j · M[j,k], rows in order (each y[k] its own running sum from +0), in
+// blocks of sixteen, eight or four columns whose sums stay in registers over all the rows (GCC kept
+// a loop over y in memory scalar, guarding against overlap: with `outer` it took 30% of a chain's
+// value and gradient at 8×8; four columns at a time through memory, each row's sums then waited on
+// a store and a load). Lane by lane the same product and sum, so the same bits.
+void transposedTimes(const Factor& f, const double* x, double* y) {
+  int64_t k = 0;
+  for (; k + 16 <= f.cols; k += 16) columnSums<4>(f, x, y, k);
+  if (k + 8 <= f.cols) columnSums<2>(f, x, y, k), k += 8;
+  if (k + 4 <= f.cols) columnSums<1>(f, x, y, k), k += 4;
+  for (; k < f.cols; k++) {
+    double s = 0;
+    for (int64_t j = 0; j < f.rows; j++) s = s + x[j] * f.m[j * f.cols + k];
+    y[k] = s;
   }
 }
 
-// y = M x: y[j] = Σ_k M[j,k] · x_k in order, four rows' sums interleaved (independent chains).
+// y = M x: y[j] = Σ_k M[j,k] · x_k in order, eight rows' sums interleaved (independent chains:
+// each sum's additions wait on the one before, so four rows left the adder idle half the time).
 void times(const Factor& f, const double* x, double* y) {
   const int64_t n = f.cols;
   int64_t j = 0;
-  for (; j + 4 <= f.rows; j += 4) {
-    const double *r0 = f.m + j * n, *r1 = r0 + n, *r2 = r1 + n, *r3 = r2 + n;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (; j + 8 <= f.rows; j += 8) {
+    const double* r = f.m + j * n;
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     for (int64_t k = 0; k < n; k++) {
       const double xk = x[k];
-      s0 = s0 + r0[k] * xk;
-      s1 = s1 + r1[k] * xk;
-      s2 = s2 + r2[k] * xk;
-      s3 = s3 + r3[k] * xk;
+      s0 = s0 + r[k] * xk;
+      s1 = s1 + r[n + k] * xk;
+      s2 = s2 + r[2 * n + k] * xk;
+      s3 = s3 + r[3 * n + k] * xk;
+      s4 = s4 + r[4 * n + k] * xk;
+      s5 = s5 + r[5 * n + k] * xk;
+      s6 = s6 + r[6 * n + k] * xk;
+      s7 = s7 + r[7 * n + k] * xk;
     }
-    y[j] = s0;
-    y[j + 1] = s1;
-    y[j + 2] = s2;
-    y[j + 3] = s3;
+    y[j] = s0, y[j + 1] = s1, y[j + 2] = s2, y[j + 3] = s3, y[j + 4] = s4, y[j + 5] = s5, y[j + 6] = s6, y[j + 7] = s7;
   }
   for (; j < f.rows; j++) {
     const double* r = f.m + j * n;

@@ -261,7 +261,10 @@ export function chainCotangents(
   // factors cost the same at rows ≈ 22 (24: 0.90 of the sweep's time, 32: 0.52, 64: 0.57; 16: 1.26).
   const uv = rows >= (nativeRankOneChain() !== null ? NATIVE_RANK_ONE_ROWS : RANK_ONE_ROWS) ? rankOneFactors(g, rows, ms[n - 1]!.cols) : null;
   if (uv !== null) {
-    rankOneCotangents(ms, uv.u, uv.v, needs, first, out, oneBuffer);
+    // The factors where a present tape holds them, one run of the kernel's memory: for a list of
+    // factors, one array for the native sweep to read where it would read one per factor.
+    const resident = prefixes instanceof ResidentTape && prefixes.present ? prefixes.factors() : ms;
+    rankOneCotangents(resident, uv.u, uv.v, needs, first, out, oneBuffer);
     return out;
   }
   if (prefixes instanceof ResidentTape) {

@@ -302,6 +302,15 @@ export class ResidentTape implements Tenant {
     return occupies(this);
   }
 
+  /**
+   * The factors as they lie in the memory (one view, at their offsets), read in place until
+   * anything else uses the memory; the tape must be present.
+   */
+  factors(): Matrix[] {
+    const { view } = this.held();
+    return this.ms.map((m, i) => ({ data: view, at: this.factorAt[i]!, rows: m.rows, cols: m.cols }));
+  }
+
   /** The prefixes copied out of the memory (P_1 … P_{n−2} into chunks, from `spares` where they fit); the tape must be present. */
   saveOut(spares?: Float64Array[]): Prefixes {
     const { ms } = this, n = ms.length, rows = ms[0]!.rows;
