@@ -6,6 +6,7 @@ import { record } from '../transforms/record.js';
 import { chainPrimitive, runChain, type ChainForward } from './chainNode.js';
 import { recordFold } from './recordedFold.js';
 import { extraArguments } from '../core/extraArguments.js';
+import type { Holder } from '../core/memory.js';
 
 const chainProductP = chainPrimitive('chainProduct');
 
@@ -59,7 +60,7 @@ function sweep(n: number, g: Tensor, needs: readonly boolean[], pull: (i: number
 }
 
 function chainForward(op: AssociativeOp, recompute: boolean) {
-  return (xs: readonly Tensor[]): ChainForward => {
+  return (xs: readonly Tensor[], holder: Holder): ChainForward => {
     const n = xs.length;
     const step = (a: Tensor, b: Tensor, i: number) => combine(op, a, b, i);
     const fold = recordFold(xs, step, recompute);
@@ -68,9 +69,10 @@ function chainForward(op: AssociativeOp, recompute: boolean) {
       // The fold's tape: one backward pass gives every element's cotangent.
       const rec = fold.rec;
       const rule = (g: Tensor, needs: readonly boolean[]) => rec.pullback([g]).map((ct, i) => (needs[i] ? ct : null));
-      // With `recompute: false` the tape is kept whatever it holds, counted as the fold's tape is;
-      // otherwise it holds the prefixes only, counted as such.
-      if (!recompute) rec.releaseWith(rule);
+      // With `recompute: false` the tape is kept whatever it holds, counted as the fold's tape is
+      // (until the tape holding this node is released); otherwise it holds the prefixes only,
+      // counted as such.
+      if (!recompute) rec.releaseAlong(holder);
       return { out: P[n - 1]!, rule, residuals: fold.held };
     }
     for (let i = P.length; i < n; i++) P.push(step(P[i - 1]!, xs[i]!, i));

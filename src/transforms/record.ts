@@ -7,7 +7,7 @@ import { backward } from '../core/backward.js';
 import { flatten, type TreeDef } from '../core/pytree.js';
 import { ShapeError } from '../core/errors.js';
 import { accumulate, resetCotangent } from '../core/cotangents.js';
-import { releaseTrace, releaseWith } from '../core/memory.js';
+import { releaseAlong, releaseTrace, releaseWith, type Holder } from '../core/memory.js';
 import { detachAll, inArena } from '../tensor/alloc.js';
 
 export interface Recording {
@@ -25,6 +25,8 @@ export interface Recording {
   release(): void;
   /** Releases the accounting when `owner` (a pullback the user keeps) is garbage-collected. */
   releaseWith(owner: object): void;
+  /** Releases the accounting with `holder`, the tape whose backward pass alone reads this one's. */
+  releaseAlong(holder: Holder): void;
   /** Entries of the scalar tape (0-d ops) and general tape nodes the function recorded (what jit/autoJit.ts weighs). */
   readonly scalarOps: number;
   readonly generalOps: number;
@@ -119,6 +121,9 @@ export function record(fn: (inputs: Tensor[]) => unknown, leaves: readonly Tenso
     },
     releaseWith(owner) {
       releaseWith(owner, trace.memory);
+    },
+    releaseAlong(holder) {
+      releaseAlong(trace.memory, holder);
     },
   };
 }

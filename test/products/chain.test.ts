@@ -260,6 +260,23 @@ describe('chainProduct with a semiring', () => {
     }
   });
 
+  it('{ recompute: false } counts its kept tape as long as the tape holding the chain: released as grad returns, held with a vjp pullback', () => {
+    const K = 4, ms = Array.from({ length: 5 }, (_, i) => ad.random.normal([K, K], 150 + i));
+    const maxPlus = (a: Tensor, b: Tensor) => ad.max(ad.add(ad.expandDims(a, 2), ad.expandDims(b, 0)), 1);
+    const kept = (xs: Tensor[]) => ad.chainProduct(xs, maxPlus, { recompute: false });
+    const base = ad.memoryStats().residualBytes;
+    ad.resetPeakMemory();
+    ad.grad((xs: Tensor[]) => ad.sum(kept(xs)))(ms);
+    expect(ad.memoryStats().peakResidualBytes).toBeGreaterThan(base); // the [i, k, j] sums, counted while kept
+    expect(ad.memoryStats().residualBytes).toBe(base); // and released on return, with no collection
+    const [, pullback] = ad.vjp((...xs: Tensor[]) => kept(xs), ...ms);
+    const held = ad.memoryStats().residualBytes - base;
+    expect(held).toBeGreaterThanOrEqual(4 * K * K * K * 8); // four steps' sums at least, while the pullback can run
+    const fold = ad.vjp((...xs: Tensor[]) => xs.reduce(maxPlus), ...ms)[1];
+    const w = ad.random.normal([K, K], 160);
+    (pullback(w) as Tensor[]).forEach((g, i) => expect(Array.from(g.data)).toEqual(Array.from((fold(w) as Tensor[])[i]!.data)));
+  });
+
   it('differentiates an operator that closes over a tensor being differentiated', () => {
     // A tempered log-semiring: τ · logsumexp((a + b) / τ); d/dτ must reach through the operator.
     const ms = [ad.random.normal([2, 2], 70), ad.random.normal([2, 2], 71), ad.random.normal([2, 2], 72)];
