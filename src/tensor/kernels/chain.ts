@@ -213,7 +213,8 @@ const RANK_ONE_ROWS = 24;
 /**
  * The same where they run natively (native/chain.cc): paired against the sweep on 200 square
  * factors, 0.95 of its time at 8 rows stacked (1.04 as a list of 200 tensors, whose reads by the
- * addon cost as much as the arithmetic), 0.84 at 12, 0.65–0.77 from 16 to 128.
+ * addon cost as much as the arithmetic — since read as one array where the forward pass's resident
+ * tape holds them, below), 0.84 at 12, 0.65–0.77 from 16 to 128.
  */
 const NATIVE_RANK_ONE_ROWS = 8;
 
