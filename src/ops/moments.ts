@@ -6,11 +6,11 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { normalizeAxes, reducedShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, maximum, sub } from './binary.js';
+import { div, lessEqual, maximum, sub } from './binary.js';
 import { square } from './unary.js';
 import { rootSumSquares } from './squareScale.js';
 import { mean, sum, type Axis } from './reduce.js';
-import { where } from './select.js';
+import { stopGradient, where } from './select.js';
 import { reshape } from './shape.js';
 import { maskOf, type Mask } from './reductionOptions.js';
 import { isfinite } from './predicates.js';
@@ -68,12 +68,18 @@ export function variance(x: TensorLike, axis?: Axis | MomentOptions, options?: M
   const t = asTensor(x, 'variance');
   const { ddof, keepdims } = checkOptions('variance', options);
   const axes = normalizeAxes(axis, t.ndim, 'variance');
+  // With ddof ≥ the count, numpy.var divides by 0 (+∞, or NaN where every deviation is 0): a value
+  // that no longer depends on x, so its derivative is 0 (torch's is NaN). The sum's gradient is
+  // stopped there; the rule of s/0 itself would give ±∞ and NaN.
   if (options.where !== undefined) {
     const { deviations, count } = maskedDeviations('variance', t, axes, options.where);
-    return div(sum(square(deviations), axes, keepdims), maximum(sub(keepdims ? count : sum(count, axes), ddof), 0));
+    const s = sum(square(deviations), axes, keepdims);
+    const dof = sub(keepdims ? count : sum(count, axes), ddof), none = lessEqual(dof, 0);
+    return where(none, div(stopGradient(s), 0), div(s, where(none, 1, dof)));
   }
   const count = sizeOf(axes.map((a) => t.shape[a]!));
-  return div(sum(square(deviationsOf(t, axes)), axes, keepdims), Math.max(count - ddof, 0));
+  const s = sum(square(deviationsOf(t, axes)), axes, keepdims);
+  return count - ddof > 0 ? div(s, count - ddof) : div(stopGradient(s), 0);
 }
 
 /**

@@ -156,6 +156,35 @@ describe('nanvar and nanstd with ddof ≥ the count of non-NaN entries', () => {
   });
 });
 
+describe('variance and std with ddof ≥ the count', () => {
+  // numpy.var divides by 0 there (+∞, or NaN where every deviation is 0): a value that no longer
+  // depends on x, derivative 0 as docs/ops.md says. variance's gradient was NaN over distinct
+  // entries (its JVP −∞), where std's and nanvar's were 0.
+  const x = ad.tensor([1, 3]), m = ad.tensor([[1, 2, 3], [4, 5, 6]]);
+  it('have NumPy\'s values and a zero derivative in every mode', () => {
+    expect(ad.variance(x, 0, { ddof: 2 }).item()).toBe(Infinity);
+    expect(ad.variance(ad.tensor([2]), 0, { ddof: 1 }).item()).toBeNaN();
+    for (const [f, at] of [
+      [(v: ad.Tensor) => ad.variance(v, 0, { ddof: 2 }), x],
+      [(v: ad.Tensor) => ad.variance(v, 0, { ddof: 3 }), x],
+      [(v: ad.Tensor) => ad.std(v, 0, { ddof: 2 }), x],
+      [(v: ad.Tensor) => ad.variance(v, 0, { ddof: 1 }), ad.tensor([2])],
+      [(v: ad.Tensor) => ad.sum(ad.variance(v, 1, { ddof: 3 })), m],
+    ] as const) {
+      expect(Array.from(ad.grad(f)(at).toFloat64Array())).toEqual(new Array(at.size).fill(0));
+      expect(ad.jvp(f, [at], [ad.onesLike(at)])[1].item()).toBe(0);
+      expect(Array.from(ad.hessian(f)(at).toFloat64Array()).every((h) => h === 0)).toBe(true);
+    }
+  });
+  it('per slice under a mask: the slices left with no degree of freedom only', () => {
+    const w = [[true, true, false], [true, false, false]];
+    const f = (v: ad.Tensor) => ad.sum(ad.mul(ad.variance(v, 1, { ddof: 1, where: w }), ad.tensor([1, 1])));
+    expect(ad.variance(m, 1, { ddof: 1, where: w }).toArray()).toEqual([0.5, NaN]);
+    expect(ad.grad((v: ad.Tensor) => ad.nansum(ad.variance(v, 1, { ddof: 1, where: w })))(m).toArray()).toEqual([[-1, 1, 0], [0, 0, 0]]);
+    expect((ad.grad(f)(m).toArray() as number[][])[1]).toEqual([0, 0, 0]);
+  });
+});
+
 describe('median of values near the overflow threshold', () => {
   // An odd count's middle entry was (a + a)/2: 1e308 + 1e308 = ∞. NumPy takes the entry itself.
   it('is the middle entry for an odd count', () => {
