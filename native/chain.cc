@@ -63,7 +63,8 @@ void transposedTimes(const Factor& f, const double* x, double* y) {
 }
 
 // y = M x: y[j] = Σ_k M[j,k] · x_k in order, eight rows' sums interleaved (independent chains:
-// each sum's additions wait on the one before, so four rows left the adder idle half the time).
+// each sum's additions wait on the one before; eight in flight cover the adders' latency, where
+// four could not — a reading of the latencies, not a measurement: the chains timed level at 8×8).
 void times(const Factor& f, const double* x, double* y) {
   const int64_t n = f.cols;
   int64_t j = 0;
