@@ -67,6 +67,8 @@ export class CheckpointedLoop {
   /** The loop's length and states, once known. */
   private n = 0;
   private c = 1;
+  /** A one-step loop on two reverse levels, its step taped in the backward pass only (see `start`). */
+  private singleUntaped = false;
 
   constructor(
     private readonly trace: ReverseTrace,
@@ -148,9 +150,26 @@ export class CheckpointedLoop {
     this.keep(this.init, 1); // the initial carry is one of the c states
   }
 
-  /** scan's forward phase: revolve's schedule for n steps, run up to the first taped step (the last step). */
-  start(n: number, c: number): void {
+  /**
+   * scan's forward phase: revolve's schedule for n steps, run up to the first taped step (the last
+   * step). With `twoLevels` (the loop recorded on two reverse levels, ./twoLevel.ts) a loop of one
+   * step runs it untaped here and tapes it in the backward pass, as revolve does every step but the
+   * last when n ≥ 2: taped here, the step's tape took the initial carry itself as its input, and
+   * under grad of grad of grad a function nonlinear in the innermost gradient came out wrong
+   * through a closure the step read (d²/dw² (f′)² of a one-step sin(w·c): −0.181 for 0.118; n ≥ 2
+   * agreed with the unrolled loop). One more step call, there only.
+   */
+  start(n: number, c: number, twoLevels = false): void {
     this.open(n, c);
+    this.singleUntaped = twoLevels && n === 1 && this.outputFromSchedule;
+    if (this.singleUntaped) {
+      const r = this.step(this.init, 0, this.xRow(0));
+      this.finalCarry = r.carry;
+      this.ys[0] = r.y;
+      this.forwardPhase = false;
+      this.schedule = revolve(this.reversal, n, c, this.init);
+      return;
+    }
     this.forwardPhase = this.outputFromSchedule;
     this.schedule = revolve(this.reversal, n, c, this.init);
     if (this.outputFromSchedule) this.schedule.next();
@@ -189,9 +208,9 @@ export class CheckpointedLoop {
     if (this.schedule === null) {
       // A second pullback: the schedule is spent, so reverse again from the initial carry.
       this.keep(this.init, 1);
-      this.forwardPhase = this.outputFromSchedule;
+      this.forwardPhase = this.outputFromSchedule && !this.singleUntaped; // see start
       this.schedule = revolve(this.reversal, this.n, this.c, this.init);
-      if (this.outputFromSchedule) this.schedule.next();
+      if (this.forwardPhase) this.schedule.next();
     }
     this.carryCt = carryCt;
     this.yCt = yCt;

@@ -252,8 +252,10 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
     const innerXs = xsIn.map((x) => unbox(x, top));
     const loop = new CheckpointedLoop(top, stepFn, (t) => xRow(innerXs, t), innerInit, stats, true);
     let captured: Tensor[] = [];
+    // grad of grad: the reverse level right below records the loop too, as two nodes (./twoLevel.ts).
+    const outer = reverseRightBelow(top);
     const forward = () => {
-      const { captured: advanceCaptured } = runCapturing(top, () => loop.start(n, c));
+      const { captured: advanceCaptured } = runCapturing(top, () => loop.start(n, c, outer !== null));
       captured = [...new Set([...advanceCaptured, ...loop.tapedCaptured])];
       // The region keeps xs and the closed-over values for its backward pass (init is a stored carry).
       retainKept(top, [...innerXs, ...captured.map((b) => b.primal!)]);
@@ -268,8 +270,6 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
       const xsCts = innerXs.map((_, i) => stack(r.xRows.map((row) => row[i]!), xsAxes[i]!));
       return [...r.init, ...xsCts, ...r.captured];
     };
-    // grad of grad: the reverse level right below records the loop too, as two nodes (./twoLevel.ts).
-    const outer = reverseRightBelow(top);
     if (outer !== null) return recordTwoLevel('scan', top, outer, inputs, { forward, backward, rerun: (ins) => loopAt(ins, kc, stepFn, xsAxes, yAxis) });
     const { out } = forward();
     return recordRegion('scan', top, inputs, { out, captured, backward }) as Tensor[];
