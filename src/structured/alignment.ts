@@ -84,19 +84,49 @@ export class Alignment {
     if (T < 1 || S < 1) throw wrongShape(op, 'scores', '[T, S] with T ≥ 1 frames and S ≥ 1 states', options.scores as Tensor);
     this.lengths = lengthsOption(options.lengths, B, T, op);
     this.states = lengthsOption(options.states, B, S, op, 'states');
-    // Frames past an item's length and states past its count are never read (batch.ts): NaN, +∞ or
-    // 1e300 there made the entropy and the real semiring NaN and argmax, topk and sample wrong.
-    const keep = Array.from({ length: B * T * S }, (_, k) => (Math.floor(k / S) % T < this.lengths[Math.floor(k / (T * S))]! && k % S < this.states[Math.floor(k / (T * S))]! ? 1 : 0));
-    this.scores = usedEntries(given.scores, keep, [B, T, S]);
     this.initialStates = count(options.initialStates, 'initialStates', op);
     this.finalStates = count(options.finalStates, 'finalStates', op);
     this.skips = skipsOption(options.skips, B, S, op);
     this.checkpoints = checkpointsOption(options.checkpoints, op);
+    // Only the cells some alignment passes through are read (batch.ts): frames past an item's
+    // length and states past its count, and inside them the cells no allowed path reaches. NaN or
+    // +∞ there made the entropy and the real semiring NaN and argmax, topk and sample wrong (an
+    // argmax outside the lattice, with log Z right: its kernel never met them).
+    this.scores = usedEntries(given.scores, this.cellsOnPaths(B, T, S), [B, T, S]);
     const mask = (f: (s: number, b: number) => boolean) =>
       tensor(Array.from({ length: B * S }, (_, k) => (f(k % S, Math.floor(k / S)) ? 0 : -Infinity)), [B, S]);
     this.skipScores = mask((s, b) => this.skips[b]![s]!);
     this.initial = mask((s, b) => s < Math.min(this.initialStates, this.states[b]!));
     this.final = mask((s, b) => s < this.states[b]! && s >= this.states[b]! - this.finalStates);
+  }
+
+  /**
+   * 1 for each cell (b, t, s) on at least one allowed alignment of item b, else 0: s reachable at
+   * frame t from the initial states by the allowed moves (stay, advance, skip into s where skips
+   * allows), and the final states reachable from it by frame lengths[b] − 1.
+   */
+  private cellsOnPaths(B: number, T: number, S: number): number[] {
+    const keep = new Array<number>(B * T * S).fill(0);
+    for (let b = 0; b < B; b++) {
+      const n = this.lengths[b]!, m = this.states[b]!, skip = this.skips[b]!;
+      const ahead = Array.from({ length: n }, () => new Uint8Array(m)); // reached from the start
+      for (let s = 0; s < Math.min(this.initialStates, m); s++) ahead[0]![s] = 1;
+      for (let t = 1; t < n; t++) {
+        for (let s = 0; s < m; s++) {
+          const p = ahead[t - 1]!;
+          ahead[t]![s] = p[s]! || (s >= 1 && p[s - 1]!) || (s >= 2 && skip[s] && p[s - 2]!) ? 1 : 0;
+        }
+      }
+      let behind = new Uint8Array(m); // reaches a final state by the last frame
+      for (let s = Math.max(0, m - this.finalStates); s < m; s++) behind[s] = 1;
+      for (let t = n - 1; t >= 0; t--) {
+        for (let s = 0; s < m; s++) if (ahead[t]![s] && behind[s]) keep[(b * T + t) * S + s] = 1;
+        const earlier = new Uint8Array(m);
+        for (let s = 0; s < m; s++) earlier[s] = behind[s]! || (s + 1 < m && behind[s + 1]!) || (s + 2 < m && skip[s + 2] && behind[s + 2]!) ? 1 : 0;
+        behind = earlier;
+      }
+    }
+    return keep;
   }
 
   /**
