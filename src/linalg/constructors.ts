@@ -154,6 +154,6 @@ export function choSolve(factor: ChoFactor | readonly [TensorLike, boolean], b: 
   if (typeof lower !== 'boolean') throw new InvalidArgumentError(`${op}: the factor's lower must be true or false, got ${describe(lower)}.`);
   const s = solveOperands(op, squareArg(op, c, 'c'), b);
   // lower: l y = b, lᵀ x = y.  upper: uᵀ y = b, u x = y.
-  const y = solveTriangular(s.a, s.b, { lower, transposeA: !lower, unitDiagonal: false, left: true, op });
+  const y = solveTriangular(s.a, s.b, { lower, transposeA: !lower, unitDiagonal: false, left: true });
   return s.finish(solveTriangular(s.a, y, { lower, transposeA: lower, unitDiagonal: false, left: true }));
 }

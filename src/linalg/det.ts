@@ -12,7 +12,7 @@ import { sum } from '../ops/reduce.js';
 import { where } from '../ops/select.js';
 import { broadcastTo, expandDims, slice, squeeze } from '../ops/shape.js';
 import { adjugatePrimitive, adjugateTranspose } from './adjugate.js';
-import { batchOf, checkFinite, matrixTranspose, squareArg } from './matrix.js';
+import { batchOf, matrixTranspose, squareArg } from './matrix.js';
 import { trace } from './diagonal.js';
 import { invOf, solveSquare } from './solve.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -34,13 +34,11 @@ function perBatch(a: Tensor, f: Tensor, read: (f: Float64Array, count: number, n
 // never recorded. (Named for the one result the public API takes from it directly.)
 // `tryCholesky` false (det) keeps to LU, whose product of pivots is exact on triangular and
 // diagonal integer matrices where Cholesky's (√2)²·4 is not.
-// A NaN or ±∞ in a is an error naming `op`, as for linalg.lu (see solve.ts).
-const signDetP: Primitive<{ tryCholesky: boolean; op: string }> = definePrimitive<{ tryCholesky: boolean; op: string }>({
+const signDetP: Primitive<{ tryCholesky: boolean }> = definePrimitive<{ tryCholesky: boolean }>({
   name: 'signDet',
   saves: 'none',
-  forward: ([a], { tryCholesky, op }) => {
+  forward: ([a], { tryCholesky }) => {
     const n = a!.shape[a!.ndim - 1]!;
-    checkFinite(op, a!, n * n);
     const { batch, count } = batchOf(a!.shape);
     return new Tensor(detFactorKernel(a!.values, count, n, tryCholesky, allocF64(count * factorSize(n))), [...batch, factorSize(n)]);
   },
@@ -159,7 +157,7 @@ export function det(a: TensorLike): Tensor;
 export function det(a: TensorLike, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('linalg.det', 'linalg.det(a)', extra, a);
   const t = squareArg('linalg.det', a);
-  return apply(detP, [t, apply(signDetP, [t], { tryCholesky: false, op: 'linalg.det' })], null);
+  return apply(detP, [t, apply(signDetP, [t], { tryCholesky: false })], null);
 }
 
 /**
@@ -172,7 +170,7 @@ export function slogdet(a: TensorLike): { sign: Tensor; logAbsDet: Tensor };
 export function slogdet(a: TensorLike, ...extra: unknown[]): { sign: Tensor; logAbsDet: Tensor } {
   if (extra.length > 0) extraArguments('linalg.slogdet', 'linalg.slogdet(a)', extra, a);
   const t = squareArg('linalg.slogdet', a);
-  const f = apply(signDetP, [t], { tryCholesky: true, op: 'linalg.slogdet' });
+  const f = apply(signDetP, [t], { tryCholesky: true });
   // The sign is entry 1 of each packed factorisation (kernels/linalg/determinant.ts), sliced out
   // with an op so that a jit recording replays it.
   const begin = f.shape.map(() => 0), size = [...f.shape];

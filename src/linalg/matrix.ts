@@ -136,24 +136,6 @@ export function checkFinite(op: string, a: Tensor, perMatrix: number): void {
   }
 }
 
-/** Throws unless every entry of the triangle a triangular solve reads (the diagonal too, unless unit) is finite. */
-export function checkFiniteTriangle(op: string, a: Tensor, n: number, lower: boolean, unitDiagonal: boolean): void {
-  const d = a.values, nn = n * n;
-  for (let off = 0; off < d.length; off += nn) {
-    for (let i = 0; i < n; i++) {
-      const from = lower ? 0 : unitDiagonal ? i + 1 : i, to = lower ? (unitDiagonal ? i : i + 1) : n;
-      for (let j = from; j < to; j++) {
-        const x = d[off + i * n + j]!;
-        if (!Number.isFinite(x)) {
-          throw new InvalidArgumentError(
-            `${op}: ${whereInBatch(a.shape, off / nn)} has a non-finite entry (${x}) at [${i}, ${j}] of the triangle it reads; pass finite values (ad.detectAnomalies finds where a NaN came from).`,
-          );
-        }
-      }
-    }
-  }
-}
-
 /** The transpose of the last two axes (a batch of matrices transposed). */
 export function matrixTranspose(x: TensorLike): Tensor;
 export function matrixTranspose(x: TensorLike, ...extra: unknown[]): Tensor {

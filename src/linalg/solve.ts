@@ -14,7 +14,7 @@ import { sub } from '../ops/binary.js';
 import { neg } from '../ops/unary.js';
 import { broadcastTo } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFinite, matrixTranspose, noOptions, squareArg, whereInBatch } from './matrix.js';
+import { batchOf, matrixTranspose, noOptions, squareArg, whereInBatch } from './matrix.js';
 import { solveOperands } from './operands.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -33,9 +33,6 @@ const solveP: Primitive<SolveParams> = definePrimitive<SolveParams>({
   forward: ([a, b], { op }) => {
     const n = a!.shape[a!.ndim - 1]!, k = b!.shape[b!.ndim - 1]!;
     const { count } = batchOf(a!.shape);
-    // A NaN or ±∞ in a is an error, as for linalg.lu: elimination skips a zero multiplier, so an
-    // infinite entry could leave a finite, meaningless answer (det [[1, ∞], [0, 2]] came out 2).
-    if (op !== null) checkFinite(op, a!, n * n);
     const factors = luFactor(a!.values, count, n);
     if (op !== null && factors.singular >= 0) {
       throw new InvalidArgumentError(

@@ -10,7 +10,7 @@ import type { TensorLike } from '../tensor/create.js';
 import { mul, sub } from '../ops/binary.js';
 import { neg } from '../ops/unary.js';
 import { mm } from '../ops/linalg.js';
-import { batchOf, checkFiniteTriangle, noOptions, squareArg, triangleMask } from './matrix.js';
+import { batchOf, noOptions, squareArg, triangleMask } from './matrix.js';
 import { solveOperands } from './operands.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -36,12 +36,11 @@ function onTriangle(x: Tensor, o: TriangularOptions): Tensor {
 //   Ẋ = op(A)⁻¹ (Ḃ − op(Ȧ) X).
 // For X op(A) = B (right): B̄ = X̄ op(A)⁻ᵀ, op(A)̄ = −Xᵀ B̄, Ẋ = (Ḃ − X op(Ȧ)) op(A)⁻¹.
 // Ā and Ȧ are restricted to the triangle the solve reads (strictly, with a unit diagonal).
-const triangularSolveP: Primitive<TriangularParams> = definePrimitive<TriangularParams>({
+const triangularSolveP: Primitive<TriangularOptions> = definePrimitive<TriangularOptions>({
   name: 'triangularSolve',
   saves: 'both',
   forward: ([a, b], o) => {
     const n = a!.shape[a!.ndim - 1]!, k = o.left ? b!.shape[b!.ndim - 1]! : b!.shape[b!.ndim - 2]!;
-    if (o.op !== undefined) checkFiniteTriangle(o.op, a!, n, o.lower, o.unitDiagonal);
     const { count } = batchOf(a!.shape);
     return new Tensor(triangularSolveKernel(a!.values, b!.values, count, n, k, o, allocF64(b!.size)), b!.shape);
   },
@@ -68,15 +67,8 @@ const triangularSolveP: Primitive<TriangularParams> = definePrimitive<Triangular
   batch: leadingAxesRule(() => triangularSolveP),
 });
 
-/**
- * The solve's options, and for a public op its name: then a NaN or ±∞ in the triangle read is an
- * error (as linalg.lu and linalg.cholesky), where the substitution would skip a zero coefficient's
- * product with it and leave a finite answer. Derivative rules leave it out: ±∞/NaN there.
- */
-type TriangularParams = TriangularOptions & { readonly op?: string };
-
 /** The primitive on operands already checked and broadcast. @internal */
-export function solveTriangular(a: Tensor, b: Tensor, o: TriangularParams): Tensor {
+export function solveTriangular(a: Tensor, b: Tensor, o: TriangularOptions): Tensor {
   return apply(triangularSolveP, [a, b], o);
 }
 
@@ -111,7 +103,7 @@ export function triangularSolve(a: TensorLike, b: TensorLike, options: Triangula
     left: flag('left', options.left, true),
   };
   const s = solveOperands(op, squareArg(op, a), b, o.left);
-  return s.finish(solveTriangular(s.a, s.b, { ...o, op }));
+  return s.finish(solveTriangular(s.a, s.b, o));
 }
 
 /**
@@ -127,6 +119,6 @@ export function choleskySolve(l: TensorLike, b: TensorLike, ...extra: unknown[])
   if (extra.length > 0) extraArguments('linalg.choleskySolve', 'linalg.choleskySolve(l, b)', extra, b);
   const op = 'linalg.choleskySolve';
   const s = solveOperands(op, squareArg(op, l, 'l'), b);
-  const y = solveTriangular(s.a, s.b, { lower: true, transposeA: false, unitDiagonal: false, left: true, op });
+  const y = solveTriangular(s.a, s.b, { lower: true, transposeA: false, unitDiagonal: false, left: true });
   return s.finish(solveTriangular(s.a, y, { lower: true, transposeA: true, unitDiagonal: false, left: true }));
 }
