@@ -215,6 +215,14 @@ bool wholeNumbers(napi_env env, const double* args, int count, const char* messa
   return true;
 }
 
+// fn over `rows` rows on the threads asked for (`threads` as passed: clamped to 1…64, and to the
+// rows), or on this thread alone for one thread or one row.
+void overRows(double threads, int64_t rows, void (*fn)(void*, int, int), void* job) {
+  const int asked = static_cast<int>(std::max(1.0, std::min(threads, 64.0)));
+  if (asked <= 1 || rows < 2) fn(job, 0, 1);
+  else adjointRunOnTeam(static_cast<int>(std::min<int64_t>(asked, rows)), fn, job);
+}
+
 // combineRows(out, full, row, args = [rows, n, op, rowFirst, threads]).
 napi_value CombineRows(napi_env env, napi_callback_info info) {
   double* data[4];
@@ -233,9 +241,7 @@ napi_value CombineRows(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   RowsJob job{data[0], data[1], data[2], rows, n, op, args[3] != 0};
-  const int threads = static_cast<int>(std::max(1.0, std::min(args[4], 64.0)));
-  if (threads <= 1 || rows < 2) rowsRun(&job, 0, 1);
-  else adjointRunOnTeam(static_cast<int>(std::min<int64_t>(threads, rows)), rowsRun, &job);
+  overRows(args[4], rows, rowsRun, &job);
   return nullptr;
 }
 
@@ -273,9 +279,7 @@ napi_value NegOuter(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   OuterJob job{data[0], data[1], data[2], m, n};
-  const int threads = static_cast<int>(std::max(1.0, std::min(args[2], 64.0)));
-  if (threads <= 1 || m < 2) negOuterRun(&job, 0, 1);
-  else adjointRunOnTeam(static_cast<int>(std::min<int64_t>(threads, m)), negOuterRun, &job);
+  overRows(args[2], m, negOuterRun, &job);
   return nullptr;
 }
 
