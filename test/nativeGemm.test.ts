@@ -581,7 +581,7 @@ describe.skipIf(!available)('the native row kernels (a long product and its grad
     let seed = 13;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const entry = (i: number) => (i % 89 === 0 ? [-0, 0, NaN, Infinity, -Infinity][(i / 89) % 5]! : (random() - 0.5) * 10 ** (8 * random() - 4));
-    for (const [full, rowShape] of [[[128, 256], [256]], [[64, 100], [1, 100]], [[3, 50, 40], [40]], [[2, 2, 1100], [1, 1, 1100]]] as const) {
+    for (const [full, rowShape] of [[[128, 256], [256]], [[300, 256], [256]], [[64, 100], [1, 100]], [[3, 50, 40], [40]], [[2, 2, 1100], [1, 1, 1100]]] as const) { // 300 × 256: past PARALLEL_ROWS
       const size = full.reduce((p: number, q: number) => p * q, 1), n = full[full.length - 1]!;
       const x = Float64Array.from({ length: size }, (_, i) => entry(i)), row = Float64Array.from({ length: n }, (_, i) => entry(i + 5));
       for (const op of ['add', 'sub', 'mul', 'div'] as const) {
