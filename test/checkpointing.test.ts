@@ -122,6 +122,43 @@ describe('scan', () => {
     }
   });
 
+  it('to fourth order, scan, foriLoop and whileLoop of 1–3 steps equal the unrolled loop at every checkpoints', () => {
+    // The class of the one-step bug above: a differentiated value read through the closure, an
+    // initial carry constant or depending on w, nested to four reverse levels, with and without a
+    // nonlinearity of a gradient between the levels (f ↦ (f′)²).
+    const step = (w: Tensor) => (c: Tensor) => ad.sin(ad.add(ad.mul(w, c), 0.3));
+    const squaredGrad = (g: (w: Tensor) => Tensor) => (w: Tensor) => ad.square(ad.grad(g)(w));
+    const derivative = (g: (w: Tensor) => Tensor, k: number) => {
+      let f = g;
+      for (let i = 0; i < k; i++) f = ad.grad(f);
+      return f(ad.scalar(1.1)).item();
+    };
+    for (const n of [1, 2, 3]) {
+      for (const init of [() => ad.scalar(0.7), (w: Tensor) => ad.mul(w, 0.5)]) {
+        const unrolled = (w: Tensor) => {
+          let c = init(w);
+          for (let i = 0; i < n; i++) c = step(w)(c);
+          return c;
+        };
+        for (const checkpoints of ['all', 1, 2, 'sqrt'] as const) {
+          const forms = {
+            scan: (w: Tensor) => ad.scan(step(w), init(w), { length: n, checkpoints }) as Tensor,
+            foriLoop: (w: Tensor) => ad.foriLoop(0, n, (_i: number, c: Tensor) => step(w)(c), init(w), { checkpoints }) as Tensor,
+            whileLoop: (w: Tensor) => ad.whileLoop((s: Tensor[]) => s[1]!.item() < n, (s: Tensor[]) => [step(w)(s[0]!), ad.add(s[1]!, 1)], [init(w), ad.scalar(0)], { checkpoints })[0]!,
+          };
+          for (const [name, g] of Object.entries(forms)) {
+            for (const [G, U] of [[g, unrolled], [squaredGrad(g), squaredGrad(unrolled)]] as const) {
+              for (const k of [1, 2, 3, 4]) {
+                const want = derivative(U, k);
+                expect(derivative(G, k), `${name} n=${n} ${checkpoints} order ${k}`).toBeCloseTo(want, 9 - Math.ceil(Math.log10(1 + Math.abs(want))));
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
   it('stores far less than all', () => {
     const Wbig = ad.random.normal([64, 64], 5, 0, 0.1);
     const loss = (ck: ad.Checkpoints) => (w: Tensor) =>
