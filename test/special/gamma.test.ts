@@ -29,8 +29,26 @@ describe('gammainc and gammaincc', () => {
   });
 
   it('has SciPy\'s edge values', () => {
-    expect(S.gammainc(ad.tensor([2, 2, 2, -1, 0, 2]), ad.tensor([0, Infinity, -1, 1, 1, NaN])).toArray()).toEqual([0, 1, NaN, NaN, NaN, NaN]);
+    expect(S.gammainc(ad.tensor([2, 2, 2, -1, 0, 2]), ad.tensor([0, Infinity, -1, 1, 0, NaN])).toArray()).toEqual([0, 1, NaN, NaN, NaN, NaN]);
     expect(S.gammaincc(2, 0).item()).toBe(1);
+    // The ends of a, as SciPy 1.10's and PyTorch's igam/igamc (printed there): P(0, x > 0) = 1, P(∞, x < ∞) = 0;
+    // P(0, 0) and P(∞, ∞) NaN. (They were NaN for every a = 0 and a = ∞.)
+    const xs = ad.tensor([1e-300, 1e-10, 0.5, 30, 1e10, Infinity]);
+    expect(S.gammainc(0, xs).toArray()).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(S.gammaincc(0, xs).toArray()).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(S.gammainc(Infinity, ad.tensor([0, 1e-300, 0.5, 30, 1e10, Infinity])).toArray()).toEqual([0, 0, 0, 0, 0, NaN]);
+    expect(S.gammaincc(Infinity, ad.tensor([0, 1e-300, 0.5, 30, 1e10, Infinity])).toArray()).toEqual([1, 1, 1, 1, 1, NaN]);
+    expect(S.gammaincc(0, 0).item()).toBeNaN();
+    // Their derivatives: in x, 0 (the functions are constant there); in a at a = 0, the one-sided
+    // −E₁(x) (Q(a, x) ~ a·E₁(x) as a → 0⁺), against a forward difference; at a = ∞, 0.
+    for (const x of [0.5, 2, 30]) {
+      expect(gradAt(S.gammainc, [0, x], 1)).toBe(0);
+      expect(Math.abs(gradAt(S.gammaincc, [Infinity, x], 1))).toBe(0);
+      expect(gradAt(S.gammainc, [Infinity, x], 0)).toBe(0);
+      const h = 1e-8, forward = (S.gammainc(h, x).item() - 1) / h;
+      expect(gradAt(S.gammainc, [0, x], 0)).toBe(-S.exp1(x).item());
+      expect(relErr(gradAt(S.gammainc, [0, x], 0), forward)).toBeLessThan(1e-6);
+    }
     expect(relErr(S.gammaincc(10, 100).item(), 1.1253473960842734e-31)).toBeLessThan(4e-14); // mpmath; not 1 − P = 0
   });
 

@@ -14,6 +14,7 @@ import { erfc } from '../../tensor/kernels/erf.js';
 import { hurwitzZeta } from './zeta.js';
 import { logGammaPrefactor } from './stirling.js';
 import { dualFraction, fractionResult } from './dualFraction.js';
+import { expn } from './expint.js';
 
 const EPS = 1e-16;
 const MAX_TERMS = 1_000_000;
@@ -123,10 +124,15 @@ function legendre(n: number, out: Float64Array): void {
 }
 
 /**
- * P(a, x), Q(a, x) and, when `withDerivative`, ∂P/∂a into gammaResult. a ≤ 0, x < 0 or NaN give
- * NaN (SciPy's domain); x = 0 gives P = 0, x = +∞ gives P = 1 (∂P/∂a = 0 at both).
+ * P(a, x), Q(a, x) and, when `withDerivative`, ∂P/∂a into gammaResult. a < 0, x < 0 or NaN give
+ * NaN; x = 0 gives P = 0, x = +∞ gives P = 1 (∂P/∂a = 0 at both). The ends of a as SciPy's and
+ * PyTorch's igam (Cephes): a = 0 gives the limit P = 1 for x > 0 (Q(a, x) ~ a·E₁(x) as a → 0⁺, so
+ * ∂P/∂a there is the one-sided −E₁(x)), NaN at x = 0; a = +∞ gives P = 0 for finite x (∂P/∂a = 0),
+ * NaN at x = +∞. JAX's igamma gives NaN for every a ≤ 0.
  */
 export function incompleteGamma(a: number, x: number, withDerivative: boolean): void {
+  if (a === 0 && x > 0) { gammaResult[0] = 1; gammaResult[1] = 0; gammaResult[2] = withDerivative ? -expn(1, x) : NaN; return; }
+  if (a === Infinity && x >= 0 && x < Infinity) { gammaResult[0] = 0; gammaResult[1] = 1; gammaResult[2] = 0; return; }
   if (!(a > 0) || !(x >= 0) || a === Infinity) { gammaResult.fill(NaN); return; }
   if (x === 0 || x === Infinity) { gammaResult[0] = x === 0 ? 0 : 1; gammaResult[1] = 1 - gammaResult[0]; gammaResult[2] = 0; return; }
   if (a >= 1e6 && Math.abs(x - a) <= 0.1 * a) { temmeLargeA(a, x, withDerivative); return; }
@@ -193,6 +199,8 @@ export function logIncompleteGamma(a: number, x: number, upper: boolean): void {
  * for a below, at or above 1; a ≤ 0, x < 0 or NaN give NaN (as P).
  */
 export function gammaDensity(a: number, x: number): number {
+  // At the ends of a, ∂P/∂x of the constant limits above: 0 (1/Γ(0) = 0; e^{−x}x^{a−1}/Γ(a) → 0 as a → ∞).
+  if ((a === 0 && x > 0) || (a === Infinity && x >= 0 && x < Infinity)) return 0;
   if (!(a > 0) || !(x >= 0) || a === Infinity) return NaN;
   if (x === 0) return a < 1 ? Infinity : a === 1 ? 1 : 0;
   if (x === Infinity) return 0;
