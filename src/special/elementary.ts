@@ -8,7 +8,7 @@ import { add, div, equal, greater, greaterEqual, less, mul, mulStrong, sub } fro
 import { exp, log, log1p, neg, sign, sigmoid } from '../ops/unary.js';
 import { where } from '../ops/select.js';
 import { sum, type Axis } from '../ops/reduce.js';
-import { isnan, logicalAnd, logicalOr } from '../ops/predicates.js';
+import { isinf, isnan, logicalAnd, logicalOr } from '../ops/predicates.js';
 import { digamma } from '../ops/special.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import type { Primitive } from '../core/primitive.js';
@@ -20,7 +20,7 @@ import { extraArguments } from '../core/extraArguments.js';
 import { logsumexpOptions, logsumexpWith, type LogsumexpOptions } from '../ops/logsumexpOptions.js';
 
 /**
- * x · log(1 + y), and 0 wherever x = 0 — even at y = −1 — unless y is NaN; NaN where x is (SciPy's xlog1py). The
+ * x · log(1 + y), and 0 wherever x = 0 — even at y = −1 — unless y is NaN; NaN where x is, and at x = ±∞, y = 0 (SciPy's xlog1py). The
  * gradient keeps the strong zero: ∂/∂y = x/(1 + y) is 0 where x = 0.
  * @example ad.special.xlog1py(ad.tensor([0, 2]), ad.tensor([-1, Math.E - 1])) // [0, 2]
  */
@@ -28,8 +28,10 @@ export function xlog1py(x: TensorLike, y: TensorLike): Tensor;
 export function xlog1py(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('xlog1py', 'xlog1py(x, y)', extra, y);
   const xt = asTensor(x, 'xlog1py'), yt = asTensor(y, 'xlog1py');
-  // The strong zero would turn NaN·log1p(0) into 0: NaN in either operand is NaN.
-  return where(logicalOr(isnan(xt), isnan(yt)), NaN, mulStrong(xt, log1p(yt)));
+  // The strong zero would turn NaN·log1p(0) and ±∞·log1p(0) into 0: NaN in either operand is NaN, and so is
+  // ±∞·0 (SciPy's and JAX's, as xlogy(±∞, 1)); the strong zero stays on x's side.
+  const undefinedProduct = logicalOr(logicalOr(isnan(xt), isnan(yt)), logicalAnd(isinf(xt), equal(yt, 0)));
+  return where(undefinedProduct, NaN, mulStrong(xt, log1p(yt)));
 }
 
 /**
@@ -60,7 +62,7 @@ const klDivP: Primitive<null> = naryPrimitive('klDiv',
   [([x, y]) => callNary(logRatioP, x!, y!), ([x, y]) => div(sub(y!, x!), y!)]);
 
 /**
- * The relative entropy term x log(x/y) for x, y > 0, 0 at x = 0 ≤ y, +∞ otherwise (SciPy's rel_entr);
+ * The relative entropy term x log(x/y) for x, y > 0 (−∞ at y = +∞), 0 at x = 0 ≤ y, NaN where x or y is, +∞ otherwise (SciPy's rel_entr);
  * its gradient is (log(x/y) + 1, −x/y). log(x/y) keeps its digits near x = y and does not overflow with x/y.
  * @example ad.special.relEntr(ad.tensor([0, 1, 2]), ad.tensor([3, 1, 1])) // [0, 0, 2 log 2]
  */
@@ -70,11 +72,12 @@ export function relEntr(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tens
   const xt = asTensor(x, 'relEntr'), yt = asTensor(y, 'relEntr');
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
-  return where(both, mul(xs, callNary(logRatioP, xs, ys)), where(zeroX, 0, Infinity));
+  // NaN in either operand is NaN (SciPy's), not the +∞ of the domain's outside.
+  return where(logicalOr(isnan(xt), isnan(yt)), NaN, where(both, mul(xs, callNary(logRatioP, xs, ys)), where(zeroX, 0, Infinity)));
 }
 
 /**
- * x log(x/y) − x + y for x, y > 0, y at x = 0 ≤ y, +∞ otherwise (SciPy's kl_div, the elementwise
+ * x log(x/y) − x + y for x, y > 0, y at x = 0 ≤ y, NaN where x or y is, +∞ otherwise (SciPy's kl_div, the elementwise
  * term of the generalised Kullback–Leibler divergence); gradient (log(x/y), 1 − x/y). Near x = y, where
  * the terms cancel to (x − y)²/(2y), Loader's series keeps full relative accuracy.
  * @example ad.special.klDiv(1, 1) // 0
@@ -85,7 +88,7 @@ export function klDiv(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor
   const xt = asTensor(x, 'klDiv'), yt = asTensor(y, 'klDiv');
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
-  return where(both, callNary(klDivP, xs, ys), where(zeroX, yt, Infinity));
+  return where(logicalOr(isnan(xt), isnan(yt)), NaN, where(both, callNary(klDivP, xs, ys), where(zeroX, yt, Infinity)));
 }
 
 // n! = Γ(n + 1) by its kernel (gammaAtLeastOne: within 5 ulp, where exp(lgamma) was 1,160 off near 151 and 5! was

@@ -152,18 +152,21 @@ export function betaFn(a: number, b: number): number {
   }
   if (isNonPositiveInteger(a)) return negativeIntegerBeta(a, b);
   if (isNonPositiveInteger(b)) return negativeIntegerBeta(b, a);
-  if (!(Math.abs(a) < Infinity && Math.abs(b) < Infinity)) return NaN;
+  if (a === -Infinity || b === -Infinity) return Infinity; // a pole of Γ, as SciPy's
+  if (a === Infinity || b === Infinity) return gammaSign(Math.min(a, b)) * Math.exp(betaln(a, b)); // ±∞ (a negative partner), NaN
   const s = a + b, lo = twoSumError(a, b, s);
   if (isNonPositiveInteger(s) && lo === 0) return 0;
   const ga = gammaFn(a), gb = gammaFn(b), gs = gammaFn(s) * (1 + digamma(s) * lo);
   const r = Math.abs(ga) > Math.abs(gb) ? (ga / gs) * gb : (gb / gs) * ga;
   if (r !== 0 && Math.abs(r) < Infinity && Math.abs(ga) < Infinity && Math.abs(gb) < Infinity && Math.abs(gs) < Infinity) return r;
-  return gammaSign(a) * gammaSign(b) * gammaSign(s) * Math.exp(lgamma(a) + lgamma(b) - lgamma(s));
+  // Γ overflowed or underflowed: the sign times exp(betaln), whose Stirling difference keeps B(−0.5, 1e10)'s digits
+  // (exp of the three lgammas lost 2.6e−5 there, and all of B(−0.5, 1e300) = −3.5e150: it gave −1).
+  return gammaSign(a) * gammaSign(b) * gammaSign(s) * Math.exp(betaln(a, b));
 }
 
 /** B(a, b) at a non-positive integer a: Cephes' beta_negint. */
 function negativeIntegerBeta(a: number, b: number): number {
-  if (b === Math.floor(b) && 1 - a - b > 0) return (b % 2 === 0 ? 1 : -1) * betaFn(1 - a - b, b);
+  if (b === Math.floor(b) && b > -Infinity && 1 - a - b > 0) return (b % 2 === 0 ? 1 : -1) * betaFn(1 - a - b, b);
   return Infinity;
 }
 

@@ -58,11 +58,43 @@ export function logGammaPrefactor(a: number, x: number): number {
  */
 export function betaln(a: number, b: number): number {
   const big = Math.max(a, b), s = Math.min(a, b);
-  if (!(s > 0) || big < 10) return lgamma(a) + lgamma(b) - lgamma(a + b); // log |B| off the positive axis, as SciPy
+  if (!(s > 0)) return betalnOffAxis(a, b);
+  if (big < 10) return lgamma(a) + lgamma(b) - lgamma(a + b);
   if (big === Infinity) return -Infinity;
-  const corr = stirlerr(big) - stirlerr(big + s) - (big - 0.5) * Math.log1p(s / big);
+  const corr = stirlingDifference(big, s);
   if (s < 10) return lgamma(s) + corr - s * Math.log(big + s) + s;
   return HALF_LOG_2PI - 0.5 * Math.log(s) - s * Math.log1p(big / s) + corr + stirlerr(s);
+}
+
+/**
+ * lgamma(big) − lgamma(big + s) + s log(big + s) − s for big, big + s ≥ 10, without their cancellation (Stirling's
+ * form of each, the logs as log1p): stirlerr(big) − stirlerr(big + s) − (big − ½) log1p(s/big). s may be negative.
+ */
+function stirlingDifference(big: number, s: number): number {
+  return stirlerr(big) - stirlerr(big + s) - (big - 0.5) * Math.log1p(s / big);
+}
+
+/** Γ's poles: 0, −1, −2, … (every double below −2⁵² is one, −∞ too). */
+const isPole = (x: number) => x <= 0 && x === Math.floor(x);
+
+/**
+ * log |B(a, b)| where a or b is ≤ 0 (SciPy's betaln, Cephes' beta): +∞ at a pole of Γ(a) or Γ(b), except that
+ * for a pole a and an integer b with 1 − a − b > 0 the poles cancel, B(a, b) = (−1)ᵇ B(1 − a − b, b) (Cephes'
+ * beta_negint); −∞ where only Γ(a + b) has a pole; +∞ for a negative a and b = +∞ (|Γ(a)| b^{−a}). For a large
+ * b (≥ 10, with a + b ≥ 10) and a negative a, lgamma(b) − lgamma(a + b) by Stirling's difference: the plain sum lost
+ * |lgamma(b)|·ε, 2e−6 of betaln(−0.5, 1e10), and all of betaln(−0.5, 1e300) (0 for 346.65).
+ */
+function betalnOffAxis(a: number, b: number): number {
+  if (Number.isNaN(a) || Number.isNaN(b)) return NaN;
+  if (isPole(a) || isPole(b)) {
+    const [p, q] = isPole(a) ? [a, b] : [b, a];
+    return q === Math.floor(q) && p > -Infinity && 1 - p - q > 0 ? betaln(1 - p - q, q) : Infinity;
+  }
+  if (isPole(a + b)) return -Infinity;
+  const big = Math.max(a, b), s = Math.min(a, b);
+  if (big === Infinity) return Infinity;
+  if (big >= 10 && big + s >= 10) return lgamma(s) + stirlingDifference(big, s) - s * Math.log(big + s) + s;
+  return lgamma(a) + lgamma(b) - lgamma(a + b);
 }
 
 /** B₂ₖ/(2k), k = 1 … 7: the digamma asymptotic series ψ(s) ~ log s − 1/(2s) − Σ B₂ₖ/(2k s^{2k}) (A&S 6.3.18). */
@@ -112,6 +144,7 @@ export function gammaAtLeastOne(x: number): number {
  * log(x/y) while the ratio is a normal number, log x − log y beyond (x/y = ∞ gave relEntr(1.6e109, 9e−246) = ∞).
  */
 export function logRatio(x: number, y: number): number {
+  if (y === Infinity) return x < Infinity ? -Infinity : NaN; // log(x/∞) (d/y below would be ∞/∞)
   const d = x - y;
   if (Math.abs(d) <= 0.5 * y) return Math.log1p(d / y);
   const r = x / y;

@@ -11,6 +11,7 @@ const BERNOULLI_DIVISORS = [
   1.1646782814350067249e14, -4.5979787224074726105e15, 1.8152105401943546773e17, -7.1661652561756670113e18,
 ];
 const EPS = 1.1102230246251565e-16;
+const LOG_EPS = Math.log(EPS);
 
 /**
  * ζ(s, q) for s > 1 (s = 1 gives +∞, s < 1 NaN, as Cephes and JAX). q ≤ 0: +∞ at the poles
@@ -23,6 +24,13 @@ export function hurwitzZeta(s: number, q: number): number {
     if (q === Math.floor(q)) return Infinity;
     if (s !== Math.floor(s)) return NaN;
   }
+  if (q === Infinity) return 0;
+  // The first term alone where the rest, Σₖ≥₁ (q + k)^{−s} ≤ (q + 1)^{−s}(1 + (q + 1)/(s − 1)), is below ε of it (in logs,
+  // so that it holds where the terms underflow): for large s, ζ(s, q) = q^{−s} (1, 0 or +∞ at s = +∞, as SciPy), where
+  // the Euler–Maclaurin terms below formed ∞·0 = NaN.
+  // And 0 where the whole, at most q^{−s}(1 + q/(s − 1)), is below the smallest double (ζ(1e300, 1e300)).
+  if (q > 0 && -s * Math.log1p(1 / q) + Math.log1p((q + 1) / (s - 1)) < LOG_EPS) return q === 1 ? 1 : Math.pow(q, -s); // 1^∞ is NaN in JavaScript
+  if (q >= 1 && -s * Math.log(q) + Math.log1p(q / (s - 1)) < -746) return 0;
   let sum = Math.pow(q, -s);
   let a = q, b = 0;
   for (let i = 0; i < 9 || a <= 9; ) {
