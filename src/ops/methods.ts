@@ -37,19 +37,24 @@ declare module '../tensor/tensor.js' {
 }
 
 type Method = (this: Tensor, ...args: any[]) => Tensor;
+type Op = (x: Tensor, ...rest: unknown[]) => Tensor;
 const methods: Record<string, Method> = {};
-const install = (ops: Record<string, unknown>, names: readonly string[]) => {
-  for (const name of names) {
-    const op = ops[name] as (x: Tensor, ...rest: unknown[]) => Tensor;
-    methods[name] = function (this: Tensor, ...rest: unknown[]) { return op(this, ...rest); };
-  }
+/**
+ * `x.name(...rest)` calls `ops()[name](x, ...rest)`, the namespace read when the method is called, not when this
+ * module loads: ops/ and tensor/ import each other, and a bundler that does not keep ES modules' live bindings
+ * through such a cycle (Rolldown, under Vite 8, initialises `binary`'s namespace object after this module's body
+ * has run) left `binary` undefined here — every bundle crashed as it loaded.
+ */
+const install = (ops: () => Record<string, unknown>, names: readonly string[]) => {
+  for (const name of names) methods[name] = function (this: Tensor, ...rest: unknown[]) { return (ops()[name] as Op)(this, ...rest); };
 };
-install(binary, ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal']);
-install(unary, ['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'square', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'relu']);
-install({ ...reduce, max: reduce.checkedMax, min: reduce.checkedMin }, ['sum', 'mean', 'max', 'min', 'logsumexp', 'softmax', 'logSoftmax', 'cumsum']);
-install(shape, ['reshape', 'transpose', 'squeeze', 'expandDims', 'broadcastTo', 'slice', 'take']);
-install(linalg, ['matmul', 'dot']);
-install(select, ['clip']);
+install(() => binary, ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal']);
+install(() => unary, ['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'square', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus', 'relu']);
+let reductions: Record<string, unknown> | null = null; // built at the first call (see install)
+install(() => (reductions ??= { ...reduce, max: reduce.checkedMax, min: reduce.checkedMin }), ['sum', 'mean', 'max', 'min', 'logsumexp', 'softmax', 'logSoftmax', 'cumsum']);
+install(() => shape, ['reshape', 'transpose', 'squeeze', 'expandDims', 'broadcastTo', 'slice', 'take']);
+install(() => linalg, ['matmul', 'dot']);
+install(() => select, ['clip']);
 // x.where(a, b): x is the condition (arguments past a and b reach where, which refuses them).
 methods['where'] = function (this: Tensor, ...rest: unknown[]) { return (select.where as (...args: unknown[]) => Tensor)(this, ...rest); };
 Object.assign(Tensor.prototype, methods);

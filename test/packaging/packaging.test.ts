@@ -1,6 +1,7 @@
 /**
  * @file adjoint loads everywhere users put it: ESM import and require() on Node, a `.cts` file
- * and an ES module type-checked against the package (under each moduleResolution), and bundles by esbuild, Rollup and webpack in ESM, IIFE and
+ * and an ES module type-checked against the package (under each moduleResolution), and bundles by esbuild, Rollup, Rolldown (Vite 8's bundler, and
+ * Vite itself) and webpack in ESM, IIFE and
  * CommonJS formats, minified and not — each built from the package as `npm pack` would publish it
  * and run; minified bundles keep the error names and anomaly mode's site in the user's code; the
  * declarations name exactly the runtime's exports; the README's bundle sizes are what
@@ -15,6 +16,8 @@ import { build } from 'esbuild';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import webpack from 'webpack';
+import { rolldown } from 'rolldown';
+import { build as viteBuild } from 'vite';
 import ts from 'typescript';
 import { buildPackage, repoRoot } from './buildPackage.js';
 import { measure, sideEffectFree } from '../../scripts/bundle-size.mjs';
@@ -193,6 +196,31 @@ describe('Rollup', () => {
       expectReport(run(file, format), file, false);
     });
   }
+});
+
+describe('Rolldown (Vite 8 bundles with it)', () => {
+  // Rolldown initialised a namespace object (`import * as binary`) only after a module in the library's import
+  // cycle (ops/methods.ts) had used it in its body: every Vite 8 bundle threw as it loaded.
+  for (const format of formats) {
+    for (const minify of [false, true]) {
+      it(`${format}${minify ? ', minified' : ''}`, async () => {
+        const bundle = await rolldown({ input: join(project, 'main.mjs'), logLevel: 'silent' });
+        const file = join(project, `rolldown-${format}${minify ? '-min' : ''}.${ext(format)}`);
+        await bundle.write({ file, format, name: 'app', minify });
+        await bundle.close();
+        expectReport(run(file, format), file, minify);
+      });
+    }
+  }
+
+  it('Vite 8, a production build of the program (ES module, minified)', async () => {
+    await viteBuild({
+      root: project, configFile: false, logLevel: 'silent',
+      build: { outDir: join(project, 'vite-out'), emptyOutDir: true, minify: true, lib: { entry: join(project, 'main.mjs'), formats: ['es'], fileName: () => 'vite.mjs' } },
+    });
+    const file = join(project, 'vite-out', 'vite.mjs');
+    expectReport(run(file, 'esm'), file, true);
+  });
 });
 
 describe('webpack (production: minified by terser)', () => {
