@@ -57,6 +57,16 @@ describe('derivatives', () => {
     expect(d(ad.acosh)(1e200)).toBe(1e-200);
     expect(d(ad.acosh)(1 + 2 ** -40)).toBeCloseTo(1 / Math.sqrt(2 ** -39), 0);
   });
+  it('keep relative accuracy at second order near 0, where the product rule on (1 − x)(1 + x) cancelled', () => {
+    // asin″(x) = x/(1 − x²)^{3/2}, acos″ = −asin″, atanh″(x) = 2x/(1 − x²)²: ≈ x and 2x here (they were 8e−8 off at 1e−10, 0 at 1e−300).
+    const d2 = (f: (x: Tensor) => Tensor) => (x: number) => ad.grad(ad.grad(f))(x).item();
+    for (const x of [1e-300, -1e-10, 1e-5, 0.3, -0.49, 0.51, 0.9]) {
+      const q = 1 - x * x;
+      expect(Math.abs(d2(ad.asin)(x) / (x / q ** 1.5) - 1), `asin″(${x})`).toBeLessThan(2e-15);
+      expect(Math.abs(d2(ad.acos)(x) / (-x / q ** 1.5) - 1), `acos″(${x})`).toBeLessThan(2e-15);
+      expect(Math.abs(d2(ad.atanh)(x) / ((2 * x) / (q * q)) - 1), `atanh″(${x})`).toBeLessThan(2e-15);
+    }
+  });
   it('are +∞ at the ends of asin/acosh/atanh, and 0 when a where does not select them', () => {
     expect(d(ad.asin)(1)).toBe(Infinity);
     expect(d(ad.acosh)(1)).toBe(Infinity);
