@@ -96,6 +96,40 @@ describe('WebAssembly kernel with extents padded to multiples of 4', () => {
   });
 });
 
+describe('JavaScript kernel (the fallback where WebAssembly is off: wasm: false, a CSP without wasm-unsafe-eval)', () => {
+  it("gives the WebAssembly kernel's bits — the naive running sum, then C = s or C + s — across its k blocks of 256", () => {
+    // It added each block's partial sums to C ((C + s₁) + s₂), so from k = 257 its last bits (and where a
+    // sum overflows, its value: 1e308 + 1e308 − 1e308 in two blocks) differed from the other kernels'.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 800 }), fc.integer({ min: 1, max: 13 }),
+        fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 1000 }),
+        (m, k, n, transA, transB, fresh, off, seed) => {
+          useWasmKernels(false);
+          const a = values(off + m * k, seed), b = values(off + k * n, seed + 1);
+          const c0 = fresh ? new Float64Array(off + m * n).fill(NaN) : values(off + m * n, seed + 2); // a fresh C is never read
+          c0.fill(7, 0, off);
+          const c = c0.slice();
+          gemm(a, off, b, off, c, off, m, k, n, transA, transB, fresh);
+          const ref = naive(a.subarray(off), b.subarray(off), m, k, n, transA, transB);
+          for (let i = 0; i < off; i++) expect(c[i]).toBe(7);
+          for (let i = 0; i < m * n; i++) expect(c[off + i], `${[m, k, n, transA, transB, fresh]}`).toBe(fresh ? ref[i]! : c0[off + i]! + ref[i]!);
+        },
+      ),
+      { seed: 23, numRuns: 200 },
+    );
+    const big = new Float64Array(258);
+    big[0] = 1e308; big[256] = 1e308; big[257] = -1e308;
+    for (const wasm of [true, false]) {
+      useWasmKernels(wasm);
+      const c = new Float64Array(1);
+      gemm(big, 0, new Float64Array(258).fill(1), 0, c, 0, 1, 258, 1, false, false, true);
+      expect(c[0], `wasm ${wasm}`).toBe(Infinity); // (1e308 + … + 1e308) overflows before − 1e308, in both
+    }
+    useWasmKernels(true);
+  });
+});
+
 describe('packed B strips (large products: B copied into the kernel as contiguous 4-column strips)', () => {
   it('give the naive loop bit for bit, for every transpose, a fresh or a non-zero C, leftover columns and offsets', () => {
     useWasmKernels(true);

@@ -5,6 +5,13 @@ import { uninitializedF64 } from '../alloc.js';
 const KC = 256; // depth of a block of B rows kept hot in cache
 
 let scratch = new Float64Array(0);
+let sums = new Float64Array(0);
+
+/** A reusable buffer for a product's sums before they are added to C (see gemm). */
+function sumsOf(size: number): Float64Array {
+  if (sums.length < size) sums = new Float64Array(Math.max(size, 2 * sums.length));
+  return sums;
+}
 
 /** A reusable buffer of at least `size` elements (kernels run one at a time). */
 function scratchOf(size: number): Float64Array {
@@ -46,7 +53,17 @@ export function gemm(
     }
     return;
   }
-  if (fresh) c.fill(0, cOff, cOff + m * n); // the loops below accumulate into C
+  // s = 0 + Σ_p op(A)[i,p]·op(B)[p,j] as one running sum in p's order, then C = s (fresh) or C + s: the
+  // WebAssembly kernel's sums (and the native one's with separate steps), so the same bits. The k loop is
+  // blocked (KC) and each block continues the sums left in `out` by the one before; a C that is added to
+  // with more than one block takes the sums in a scratch buffer first (C + s, not ((C + s₁) + s₂)).
+  const blocks = k > KC;
+  const direct = fresh || blocks; // the sums are written (and read back between blocks), not added to C
+  let out = c, oOff = cOff;
+  if (!fresh && blocks) {
+    out = sumsOf(m * n);
+    oOff = 0;
+  }
   if (transB) {
     const bt = scratchOf(k * n);
     for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bt[p * n + j] = b[bOff + j * k + p]!;
@@ -59,11 +76,19 @@ export function gemm(
   const m4 = m - (m % 4), n4 = n - (n % 4);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const k1 = Math.min(k, k0 + KC);
+    const resume = k0 > 0; // the sums so far are in `out`
     for (let i = 0; i < m4; i += 4) {
       const a0 = aOff + i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
       for (let j = 0; j < n4; j += 4) {
+        let o = oOff + i * n + j;
         let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        if (resume) {
+          c00 = out[o]!; c01 = out[o + 1]!; c02 = out[o + 2]!; c03 = out[o + 3]!;
+          c10 = out[o + n]!; c11 = out[o + n + 1]!; c12 = out[o + n + 2]!; c13 = out[o + n + 3]!;
+          c20 = out[o + 2 * n]!; c21 = out[o + 2 * n + 1]!; c22 = out[o + 2 * n + 2]!; c23 = out[o + 2 * n + 3]!;
+          c30 = out[o + 3 * n]!; c31 = out[o + 3 * n + 1]!; c32 = out[o + 3 * n + 2]!; c33 = out[o + 3 * n + 3]!;
+        }
         for (let p = k0, bp = bOff + k0 * n + j, q = k0 * ps; p < k1; p++, bp += n, q += ps) {
           const b0 = b[bp]!, b1 = b[bp + 1]!, b2 = b[bp + 2]!, b3 = b[bp + 3]!;
           const x0 = a[a0 + q]!, x1 = a[a1 + q]!, x2 = a[a2 + q]!, x3 = a[a3 + q]!;
@@ -72,42 +97,52 @@ export function gemm(
           c20 += x2 * b0; c21 += x2 * b1; c22 += x2 * b2; c23 += x2 * b3;
           c30 += x3 * b0; c31 += x3 * b1; c32 += x3 * b2; c33 += x3 * b3;
         }
-        let o = cOff + i * n + j;
-        c[o] += c00; c[o + 1] += c01; c[o + 2] += c02; c[o + 3] += c03; o += n;
-        c[o] += c10; c[o + 1] += c11; c[o + 2] += c12; c[o + 3] += c13; o += n;
-        c[o] += c20; c[o + 1] += c21; c[o + 2] += c22; c[o + 3] += c23; o += n;
-        c[o] += c30; c[o + 1] += c31; c[o + 2] += c32; c[o + 3] += c33;
+        if (direct) {
+          out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03; o += n;
+          out[o] = c10; out[o + 1] = c11; out[o + 2] = c12; out[o + 3] = c13; o += n;
+          out[o] = c20; out[o + 1] = c21; out[o + 2] = c22; out[o + 3] = c23; o += n;
+          out[o] = c30; out[o + 1] = c31; out[o + 2] = c32; out[o + 3] = c33;
+        } else {
+          out[o] += c00; out[o + 1] += c01; out[o + 2] += c02; out[o + 3] += c03; o += n;
+          out[o] += c10; out[o + 1] += c11; out[o + 2] += c12; out[o + 3] += c13; o += n;
+          out[o] += c20; out[o + 1] += c21; out[o + 2] += c22; out[o + 3] += c23; o += n;
+          out[o] += c30; out[o + 1] += c31; out[o + 2] += c32; out[o + 3] += c33;
+        }
       }
       // Leftover columns: four rows at a time, one column.
       for (let j = n4; j < n; j++) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        const o = oOff + i * n + j;
+        let s0 = resume ? out[o]! : 0, s1 = resume ? out[o + n]! : 0, s2 = resume ? out[o + 2 * n]! : 0, s3 = resume ? out[o + 3 * n]! : 0;
         for (let p = k0, bp = bOff + k0 * n + j, q = k0 * ps; p < k1; p++, bp += n, q += ps) {
           const y = b[bp]!;
           s0 += a[a0 + q]! * y; s1 += a[a1 + q]! * y; s2 += a[a2 + q]! * y; s3 += a[a3 + q]! * y;
         }
-        const o = cOff + i * n + j;
-        c[o] += s0; c[o + n] += s1; c[o + 2 * n] += s2; c[o + 3 * n] += s3;
+        if (direct) { out[o] = s0; out[o + n] = s1; out[o + 2 * n] = s2; out[o + 3 * n] = s3; }
+        else { out[o] += s0; out[o + n] += s1; out[o + 2 * n] += s2; out[o + 3 * n] += s3; }
       }
     }
     // Leftover rows: one row at a time, four columns, then one.
     for (let i = m4; i < m; i++) {
-      const ai = aOff + i * rs, ci = cOff + i * n;
+      const ai = aOff + i * rs, ci = oOff + i * n;
       let j = 0;
       for (; j < n4; j += 4) {
-        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        let s0 = resume ? out[ci + j]! : 0, s1 = resume ? out[ci + j + 1]! : 0, s2 = resume ? out[ci + j + 2]! : 0, s3 = resume ? out[ci + j + 3]! : 0;
         for (let p = k0, bp = bOff + k0 * n + j, q = k0 * ps; p < k1; p++, bp += n, q += ps) {
           const x = a[ai + q]!;
           s0 += x * b[bp]!; s1 += x * b[bp + 1]!; s2 += x * b[bp + 2]!; s3 += x * b[bp + 3]!;
         }
-        c[ci + j] += s0; c[ci + j + 1] += s1; c[ci + j + 2] += s2; c[ci + j + 3] += s3;
+        if (direct) { out[ci + j] = s0; out[ci + j + 1] = s1; out[ci + j + 2] = s2; out[ci + j + 3] = s3; }
+        else { out[ci + j] += s0; out[ci + j + 1] += s1; out[ci + j + 2] += s2; out[ci + j + 3] += s3; }
       }
       for (; j < n; j++) {
-        let s = 0;
+        let s = resume ? out[ci + j]! : 0;
         for (let p = k0, bp = bOff + k0 * n + j, q = k0 * ps; p < k1; p++, bp += n, q += ps) s += a[ai + q]! * b[bp]!;
-        c[ci + j] += s;
+        if (direct) out[ci + j] = s;
+        else out[ci + j] += s;
       }
     }
   }
+  if (out !== c) for (let i = 0; i < m; i++) for (let j = 0, o = cOff + i * n, so = i * n; j < n; j++) c[o + j] += out[so + j]!;
 }
 
 /**
