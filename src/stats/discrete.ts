@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { add, equal, floor, greater, greaterEqual, less, lessEqual, log, log1p, logicalAnd, neg, sub, where, xlogy } from './ops.js';
+import { add, equal, floor, greater, greaterEqual, less, lessEqual, log, log1p, logicalAnd, logicalOr, neg, sub, where, xlogy } from './ops.js';
 import { gammaincc, betaln } from '../special/gamma.js';
 import { xlog1py } from '../special/elementary.js';
 import { logBinomialDensity, logGammaDensity } from './gamma.js';
@@ -78,8 +78,8 @@ export const binom = refusingExtraIn('stats.binom', { logpmf: '(k, n, p, loc?)',
     const inside = logicalAnd(integerFrom(j, 0), lessEqual(j, nt!));
     const js = safe(inside, j);
     const rest = sub(nt!, js);
-    // C(n, 0) = 1 for every n: exactly 0 there (betaln's rounding would give ±2e-16).
-    const logChoose = where(equal(js, 0), 0, neg(add(log1p(nt!), betaln(add(rest, 1), add(js, 1)))));
+    // C(n, 0) = C(n, n) = 1 for every n: exactly 0 there (betaln's rounding gave ±4e-16: binom.logpmf(5, 5, 1)).
+    const logChoose = where(logicalOr(equal(js, 0), equal(rest, 0)), 0, neg(add(log1p(nt!), betaln(add(rest, 1), add(js, 1)))));
     const edge = add(logChoose, add(xlogy(js, pt!), xlog1py(rest, neg(pt!))));
     // 0 < k < n: Loader's saddle-point form (logBinomialDensity); the direct sum above cancels terms of size
     // n·|log p| (binom.logpmf(588463769900, 588913586068, 0.99923627…) was −13.1764912605 for −13.1764915178).
@@ -102,7 +102,9 @@ export const geom = refusingExtraIn('stats.geom', { logpmf: '(k, p, loc?)', pmf:
     const j = sub(kt!, l!);
     const inside = integerFrom(j, 1);
     const js = where(inside, j, 1);
-    return nanUnless(validAndNotNaN(isProbability(pt!), kt!, l!), inSupport(inside, add(xlog1py(sub(js, 1), neg(pt!)), log(pt!)), -Infinity));
+    // p in (0, 1], as SciPy's (p = 0, no success ever, is outside its domain: NaN, not −∞ everywhere).
+    const valid = validAndNotNaN(logicalAnd(greater(pt!, 0), lessEqual(pt!, 1)), kt!, l!);
+    return nanUnless(valid, inSupport(inside, add(xlog1py(sub(js, 1), neg(pt!)), log(pt!)), -Infinity));
   },
   pmf: (k: TensorLike, p: TensorLike, loc: TensorLike = 0) => fromLog(geom.logpmf(k, p, loc)),
 });

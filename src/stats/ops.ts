@@ -8,7 +8,7 @@ export { clip, where } from '../ops/select.js';
 export { logSigmoid, xlogy } from '../ops/logspace.js';
 export { logit } from '../ops/activations.js';
 export { floor } from '../ops/rounding.js';
-export { logicalAnd } from '../ops/predicates.js';
+export { logicalAnd, logicalOr } from '../ops/predicates.js';
 export { sum } from '../ops/reduce.js';
 export { digamma, lgamma } from '../ops/special.js';
 export { polyval } from '../ops/interpolation.js';

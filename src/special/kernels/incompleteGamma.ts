@@ -182,6 +182,20 @@ export function logIncompleteGamma(a: number, x: number, upper: boolean): void {
     logGammaResult[2] = Math.log(x) - digamma(a + 1) + dSum / sum;
     return;
   }
+  if (x < a + 1) {
+    // Below the mean Q is small only for a small a (Q ~ a·E₁(x) as a → 0), and then still normal unless a is
+    // subnormal: log of Q itself (incompleteGamma's own series for Q), ∂/∂x = −density/Q, ∂/∂a = −(∂P/∂a)/Q.
+    // Legendre's fraction, which serves x above the mean, did not converge here: gamma.logsf(1e−300, 1e−300)
+    // was −688.11 for log(6.90e−298) = −684.24.
+    incompleteGamma(a, x, true);
+    const q = gammaResult[1]!;
+    if (q >= 2.2250738585072014e-308) {
+      logGammaResult[0] = Math.log(q);
+      logGammaResult[1] = -gammaDensity(a, x) / q;
+      logGammaResult[2] = -gammaResult[2]! / q;
+      return;
+    }
+  }
   let g = x + 1 - a, dg = -1;
   if (x < 1e150) {
     fractionA = a; fractionX = x;
