@@ -67,3 +67,23 @@ describe('zeta at a large s', () => {
     expect(S.zeta(54, 1).item()).toBe(1);
   });
 });
+
+describe('stats at the edges (the same grid, scipy.stats)', () => {
+  it('gamma.logsf below the mean for a tiny shape: log Q itself (Legendre\'s fraction gave −688.11 for −684.24)', () => {
+    // mpmath (60 digits): log Q(a, x) and its derivatives in x and a.
+    expect(rel(ad.stats.gamma.logsf(1e-300, 1e-300).item(), -684.2385489328826)).toBeLessThan(1e-15);
+    expect(rel(ad.stats.gamma.logsf(1e-100, 1e-300).item(), -685.3388352300826)).toBeLessThan(1e-15);
+    expect(rel(ad.stats.gamma.logsf(1e-300, 1e-200).item(), -453.9800396334781)).toBeLessThan(1e-15);
+    const [a, x] = [0.3, 0.2];
+    expect(rel(ad.grad((y: Tensor) => ad.stats.gamma.logsf(y, a))(ad.scalar(x)).item(), -2.4652957949891565)).toBeLessThan(1e-14);
+    expect(rel(ad.grad((b: Tensor) => ad.stats.gamma.logsf(x, b))(ad.scalar(a)).item(), 2.988030363627726)).toBeLessThan(1e-13);
+    expect(rel(ad.grad((y: Tensor) => ad.stats.gamma.logsf(y, 1e-10))(ad.scalar(1e-10)).item(), -445461377.4792941)).toBeLessThan(1e-13);
+  });
+
+  it('binom.logpmf(n, n, 1) is exactly 0, and geom.logpmf with p = 0 is NaN (SciPy\'s domain 0 < p ≤ 1)', () => {
+    expect(ad.stats.binom.logpmf(5, 5, 1).item()).toBe(0);
+    expect(ad.stats.binom.logpmf(0, 5, 0).item()).toBe(0);
+    expect(ad.stats.geom.logpmf(3, 0).item()).toBeNaN();
+    expect(ad.stats.geom.logpmf(1, 1).item()).toBe(0);
+  });
+});
