@@ -57,6 +57,7 @@ function interleave(evens: Tensor, odds: Tensor, axis: number): Tensor {
  * @example
  * ad.associativeScan(ad.add, ad.tensor([1, 2, 3, 4])); // [1, 3, 6, 10]
  */
+export function associativeScan<T>(fn: (a: TensorTree<T>, b: TensorTree<T>) => unknown, elems: T, options?: AssociativeScanOptions): TensorTree<T>;
 export function associativeScan<T>(fn: (a: TensorTree<T>, b: TensorTree<T>) => unknown, elems: T, options: AssociativeScanOptions = {}, ...extra: unknown[]): TensorTree<T> {
   if (typeof fn !== 'function') throw new InvalidArgumentError(`associativeScan: fn must be a function (a, b) => a ∘ b, got ${describe(fn)}.`);
   checkFunction(fn, 'associativeScan');

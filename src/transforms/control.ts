@@ -195,6 +195,7 @@ function bound(v: unknown, name: string): number {
  * @example
  * ad.foriLoop(0, 3, (i, x) => ad.add(ad.mul(x, 2), i), ad.scalar(1)); // ((1·2 + 0)·2 + 1)·2 + 2 = 12
  */
+export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body: (i: number, carry: TensorTree<NoInfer<C>>) => TensorLikeTree<NoInfer<C>>, init: C, options?: ForiLoopOptions): TensorTree<C>;
 export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body: (i: number, carry: TensorTree<NoInfer<C>>) => TensorLikeTree<NoInfer<C>>, init: C, options: ForiLoopOptions = {}, ...extra: unknown[]): TensorTree<C> {
   checkLoopFunction(body, 'foriLoop', 'body', '(i, carry) => next carry');
   noExtraArguments(extra, 'foriLoop', 'lower, upper, body, init and options, foriLoop(lower, upper, body, init, { checkpoints })');

@@ -178,8 +178,8 @@ export function vmap(f: TreeFunction<unknown>, inAxesOrOptions: AxisSpec | VmapO
 
 /** vmap's axes as an options object (JAX's keyword arguments `in_axes`, `out_axes`). */
 export interface VmapOptions {
-  readonly inAxes?: AxisSpec;
-  readonly outAxes?: AxisSpec;
+  readonly inAxes?: AxisSpec | undefined;
+  readonly outAxes?: AxisSpec | undefined;
 }
 
 /** Whether vmap's second argument is its options: a plain object with keys among inAxes and outAxes only. */

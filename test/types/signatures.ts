@@ -152,4 +152,12 @@ export function signatures(): void {
   // @ts-expect-error data has no mutating methods
   x.data.fill(0);
   expectType<Float64Array>()(x.toFloat64Array()); // the writable copy
+
+  // Optional options may be given as undefined (exactOptionalPropertyTypes), as the runtime allows.
+  expectType<Tensor>()(ad.vmap((a: Tensor) => ad.sum(a), { inAxes: 0, outAxes: undefined })(x));
+  // Extra arguments, which the runtime refuses, do not compile.
+  // @ts-expect-error foriLoop takes lower, upper, body, init and options
+  ad.foriLoop(0, 3, (_i: number, c: Tensor) => c, x, undefined, x);
+  // @ts-expect-error associativeScan takes fn, elems and options
+  ad.associativeScan((a: Tensor, b: Tensor) => ad.add(a, b), x, {}, x);
 }
