@@ -76,3 +76,21 @@ describe('linearTranspose', () => {
     expect(dw.toArray()).toEqual([2, -2, 4]);
   });
 });
+
+describe('number leaves of an output', () => {
+  it('come back as 0-d tensors from vjp, vjpWithAux, jvp and linearize, as their types say (and as JAX\'s arrays)', () => {
+    // They came back as numbers, where the declared type (TensorTree) promised tensors: y.n.shape compiled and was undefined.
+    const x = ad.tensor([1, 2]);
+    const [y, pullback] = ad.vjp((a: ad.Tensor) => ({ s: ad.sum(a), n: 3 }), x);
+    expect(y.n).toBeInstanceOf(ad.Tensor);
+    expect([y.n.shape, y.n.item()]).toEqual([[], 3]);
+    expect(pullback({ s: 1, n: 1 })[0].toArray()).toEqual([1, 1]);
+    const [p, t] = ad.jvp((a: number) => a * 2, [3], [1]);
+    expect(p).toBeInstanceOf(ad.Tensor);
+    expect([p.item(), t.item()]).toEqual([6, 0]);
+    const [out, jvpFn] = ad.linearize((_a: ad.Tensor) => 3, x);
+    expect(out).toBeInstanceOf(ad.Tensor);
+    expect(jvpFn(x).item()).toBe(0);
+    expect(ad.vjpWithAux((_a: ad.Tensor) => [3, 1] as const, x)[0]).toBeInstanceOf(ad.Tensor);
+  });
+});

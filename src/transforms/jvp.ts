@@ -55,7 +55,7 @@ export function jvpAs(f: TreeFunction, primals: readonly unknown[], tangents: re
     out = flatten(result, `${op} (output)`);
     for (const leaf of out.leaves) {
       if (!(leaf instanceof Tensor)) {
-        outPrimals.push(leaf);
+        outPrimals.push(asTensor(leaf as number, op)); // a number the function returned comes back a 0-d tensor, as JAX's arrays (and the type)
         outTangents.push(zeros([]));
         continue;
       }

@@ -1,6 +1,6 @@
 /** @file Reverse mode: vjp, grad and valueAndGrad. */
 import { Tensor } from '../tensor/tensor.js';
-import { ones } from '../tensor/create.js';
+import { ones, scalar } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { flatten, isPlainObject, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees } from '../core/pytree.js';
 import type { TreeFunction } from '../core/functions.js';
@@ -110,7 +110,8 @@ export function vjpAs(f: TreeFunction<unknown>, primals: readonly unknown[], has
     return cotangents as TensorTrees<readonly PyTree[]>;
   };
   rec.releaseWith(pullback);
-  const out = unflatten(rec.outDef, rec.outLeaves);
+  // A number the function returned comes back a 0-d tensor, as JAX's arrays (and vjp's type, TensorTree).
+  const out = unflatten(rec.outDef, rec.outLeaves.map((l) => (typeof l === 'number' ? scalar(l) : l)));
   if (anomaly.enabled) checkAnomalies(out, `the output of ${op}`);
   return [out, pullback, releaseAux(aux)];
 }

@@ -57,6 +57,10 @@ export function gemm(
   // WebAssembly kernel's sums (and the native one's with separate steps), so the same bits. The k loop is
   // blocked (KC) and each block continues the sums left in `out` by the one before; a C that is added to
   // with more than one block takes the sums in a scratch buffer first (C + s, not ((C + s₁) + s₂)).
+  if (k === 0) { // no terms: s = 0
+    if (fresh) c.fill(0, cOff, cOff + m * n);
+    return;
+  }
   const blocks = k > KC;
   const direct = fresh || blocks; // the sums are written (and read back between blocks), not added to C
   let out = c, oOff = cOff;
