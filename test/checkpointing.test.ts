@@ -317,7 +317,7 @@ describe('whileLoop: online checkpointing', () => {
 
   it('n = 137, c = 5: 625 body calls online, against 612 offline (revolve knowing n) and 749 for a counting pass then revolve', () => {
     const stats: Partial<ad.ScanStats> = {};
-    ad.grad((s: Tensor) => ad.whileLoop((c: { x: Tensor; k: number }) => c.k < 137, (c: { x: Tensor; k: number }) => ({ x: ad.sin(c.x), k: c.k + 1 }), { x: s, k: 0 }, { checkpoints: 5, stats }).x)(ad.tensor(0.3));
+    ad.grad((s: Tensor) => ad.whileLoop((c: { x: Tensor; k: Tensor }) => c.k.item() < 137, (c: { x: Tensor; k: Tensor }) => ({ x: ad.sin(c.x), k: ad.add(c.k, 1) }), { x: s, k: 0 }, { checkpoints: 5, stats }).x)(ad.tensor(0.3));
     expect([stats.length, stats.stepCalls, optimalForwardSteps(137, 5) + 137, 2 * 137 + optimalForwardSteps(137, 5)]).toEqual([137, 625, 612, 749]);
   });
 });

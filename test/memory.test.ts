@@ -76,7 +76,7 @@ describe('memory and depth', () => {
     const loss = (w: Tensor) => {
       const h = ad.scan((c: Tensor, x: Tensor) => ad.tanh(ad.add(ad.matmul(w, c), x)), ad.zeros([8]), { xs: ad.mul(xs, w.sum()), checkpoints: 3 });
       const custom = ad.customVjp((a: Tensor) => ad.sin(a), (g: Tensor, { args }) => [ad.mul(g, ad.cos(args[0]))]);
-      const k = ad.whileLoop((c: { v: Tensor; i: number }) => c.i < 40, (c: { v: Tensor; i: number }) => ({ v: ad.sin(ad.matmul(w, c.v)), i: c.i + 1 }), { v: custom(h), i: 0 }, { checkpoints: 4 });
+      const k = ad.whileLoop((c: { v: Tensor; i: Tensor }) => c.i.item() < 40, (c: { v: Tensor; i: Tensor }) => ({ v: ad.sin(ad.matmul(w, c.v)), i: ad.add(c.i, 1) }), { v: custom(h), i: 0 }, { checkpoints: 4 });
       return ad.add(ad.sum(block(k.v)), ad.sum(h));
     };
     const mid = ad.memoryStats().residualBytes;
@@ -86,7 +86,7 @@ describe('memory and depth', () => {
     expect(ad.memoryStats().residualBytes).toBe(mid);
     // A loop whose output the loss does not use gets no cotangent: its stored carries go with the tape all the same.
     ad.grad((w: Tensor) => {
-      ad.whileLoop((c: { v: Tensor; i: number }) => c.i < 30, (c: { v: Tensor; i: number }) => ({ v: ad.sin(ad.matmul(w, c.v)), i: c.i + 1 }), { v: ad.ones([8]), i: 0 }, { checkpoints: 6 });
+      ad.whileLoop((c: { v: Tensor; i: Tensor }) => c.i.item() < 30, (c: { v: Tensor; i: Tensor }) => ({ v: ad.sin(ad.matmul(w, c.v)), i: ad.add(c.i, 1) }), { v: ad.ones([8]), i: 0 }, { checkpoints: 6 });
       return ad.sum(w);
     })(W);
     expect(ad.memoryStats().residualBytes).toBe(mid);

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { ReverseTrace, live, unbox } from '../core/trace.js';
-import { flatten, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
+import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TreeDef } from '../core/pytree.js';
 import { describeTree, leavesLike, noExtraArguments } from './args.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { retainKept } from '../core/memory.js';
@@ -45,23 +45,30 @@ export interface WhileLoopOptions {
  *   (x) => ad.mul(0.5, ad.add(x, ad.div(a, x))), a, { checkpoints: 3 });
  * ad.grad(sqrtNewton)(ad.tensor(4)); // 0.25
  */
-export function whileLoop<C>(cond: (carry: C) => boolean | Tensor, body: (carry: C) => C, init: C, options?: WhileLoopOptions): C;
 export function whileLoop<C>(
-  cond: (carry: C) => boolean | Tensor,
-  body: (carry: C) => C,
+  cond: (carry: TensorTree<NoInfer<C>>) => boolean | Tensor,
+  body: (carry: TensorTree<NoInfer<C>>) => TensorLikeTree<NoInfer<C>>,
   init: C,
-  options: WhileLoopOptions = {},
-  ...extra: unknown[]
-): C {
-  checkLoopFunction(cond, 'whileLoop', 'cond', '(carry) => boolean');
+  options?: WhileLoopOptions,
+): TensorTree<C>;
+export function whileLoop<C>(cond: (carry: C) => boolean | Tensor, body: (carry: C) => C, init: C, options: WhileLoopOptions = {}, ...extra: unknown[]): C {
   noExtraArguments(extra, 'whileLoop', 'cond, body, init and options, whileLoop(cond, body, init, { checkpoints, maxIterations })');
+  return runWhileLoop(cond, body, init, options);
+}
+
+/**
+ * whileLoop as the runtime sees it: `cond` and `body` get the carry with its number leaves as tensors
+ * (the public signature says so: TensorTree), typed here as the carry itself.
+ */
+function runWhileLoop<C>(cond: (carry: C) => boolean | Tensor, body: (carry: C) => C, init: C, options: WhileLoopOptions): C {
+  checkLoopFunction(cond, 'whileLoop', 'cond', '(carry) => boolean');
   checkLoopFunction(body, 'whileLoop', 'body', '(carry) => next carry');
   checkOptions(options, 'whileLoop', ['checkpoints', 'stats', 'maxIterations']);
   checkStats(options.stats, 'whileLoop');
   if (holdsKey(init)) {
     // PRNG keys in the carry: the loop carries their words, cond and body see keys (./keyCarry.ts).
     const keys = (carry: C) => wordsAsKeys(carry, init, 'whileLoop') as C;
-    return keys(whileLoop((c: C) => cond(keys(c)), (c: C) => keysAsWords(body(keys(c))) as C, keysAsWords(init) as C, options));
+    return keys(runWhileLoop((c: C) => cond(keys(c)), (c: C) => keysAsWords(body(keys(c))) as C, keysAsWords(init) as C, options));
   }
   const initFlat = flatten(init, 'whileLoop (init)');
   const initLeaves = initFlat.leaves.map((l) => asTensor(l, 'whileLoop'));
@@ -271,7 +278,7 @@ export function whileLoop<C>(
     // are not counted in stats).
     const outer = reverseRightBelow(top);
     if (outer !== null) {
-      const rerun = (ins: Tensor[]) => flatten(whileLoop(cond, body, rebuild(ins), { checkpoints: c, maxIterations: options.maxIterations }), 'whileLoop').leaves as Tensor[];
+      const rerun = (ins: Tensor[]) => flatten(runWhileLoop(cond, body, rebuild(ins), { checkpoints: c, maxIterations: options.maxIterations }), 'whileLoop').leaves as Tensor[];
       return rebuild(recordTwoLevel('whileLoop', top, outer, regionInputs, { forward, backward, rerun }));
     }
     const { out } = forward();

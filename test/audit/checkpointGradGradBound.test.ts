@@ -35,7 +35,7 @@ describe('grad of grad of a checkpointed loop keeps the bound', () => {
     ad.sum(ad.sin(ad.scan((c: Tensor) => { counter.calls++; return ad.sin(ad.mul(c, s)); }, X0, { length: n, checkpoints: ck, stats })));
   const fo = (n: number, ck: ad.Checkpoints): F => (s) => ad.sum(ad.sin(ad.foriLoop(0, n, (_i, c: Tensor) => ad.sin(ad.mul(c, s)), X0, { checkpoints: ck })));
   const wl = (n: number, ck: ad.Checkpoints, stats?: Partial<ad.LoopStats>): F => (s) =>
-    ad.sum(ad.sin(ad.whileLoop((c: { h: Tensor; k: number }) => c.k < n, (c: { h: Tensor; k: number }) => ({ h: ad.sin(ad.mul(c.h, s)), k: c.k + 1 }), { h: X0, k: 0 }, { checkpoints: ck, stats }).h));
+    ad.sum(ad.sin(ad.whileLoop((c: { h: Tensor; k: Tensor }) => c.k.item() < n, (c: { h: Tensor; k: Tensor }) => ({ h: ad.sin(ad.mul(c.h, s)), k: ad.add(c.k, 1) }), { h: X0, k: 0 }, { checkpoints: ck, stats }).h));
   const s0 = ad.scalar(0.9);
 
   it('scan: peak residual memory flat in n; 3·(t(n, c) + n) step calls; c stored carries', () => {

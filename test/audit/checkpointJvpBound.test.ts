@@ -63,7 +63,7 @@ describe('grad of jvp of a checkpointed loop keeps the bound', () => {
   it('foriLoop and whileLoop: peak flat in n', () => {
     const fori = (n: number) => (s: Tensor, x: Tensor) => ad.foriLoop(0, n, (_i, c: Tensor) => ad.sin(ad.mul(c, s)), x, { checkpoints: 4 });
     const wl = (n: number, st?: Partial<ad.LoopStats>) => (s: Tensor, x: Tensor) =>
-      ad.whileLoop((c: { h: Tensor; k: number }) => c.k < n, (c: { h: Tensor; k: number }) => ({ h: ad.sin(ad.mul(c.h, s)), k: c.k + 1 }), { h: x, k: 0 }, { checkpoints: 4, stats: st }).h;
+      ad.whileLoop((c: { h: Tensor; k: Tensor }) => c.k.item() < n, (c: { h: Tensor; k: Tensor }) => ({ h: ad.sin(ad.mul(c.h, s)), k: ad.add(c.k, 1) }), { h: x, k: 0 }, { checkpoints: 4, stats: st }).h;
     const pf = [100, 600].map((n) => peakOf(() => ad.grad(loss(fori(n)))(ad.scalar(0.9))));
     const st: Partial<ad.LoopStats> = {};
     const pw = [100, 600].map((n) => peakOf(() => ad.grad(loss(wl(n, st)))(ad.scalar(0.9))));
@@ -132,10 +132,10 @@ describe('gradients equal the unbounded program and central differences', () => 
   it("whileLoop: a carry leaf that gains a tangent only in a later step, and a loop that runs no step: equal 'all'", () => {
     const counter = { calls: 0 };
     const f = (ck: ad.Checkpoints, m: number, st?: Partial<ad.LoopStats>) => (s: Tensor) => ad.sum(tangentOf((x) => {
-      const c = ad.whileLoop((c: { h: Tensor; a: Tensor; k: number }) => c.k < m, (c: { h: Tensor; a: Tensor; k: number }) => (counter.calls++, {
+      const c = ad.whileLoop((c: { h: Tensor; a: Tensor; k: Tensor }) => c.k.item() < m, (c: { h: Tensor; a: Tensor; k: Tensor }) => (counter.calls++, {
         h: ad.sin(ad.mul(c.h, s)),
-        a: c.k >= 3 ? ad.add(c.a, ad.mul(c.h, s)) : ad.mul(c.a, 1.5),
-        k: c.k + 1,
+        a: c.k.item() >= 3 ? ad.add(c.a, ad.mul(c.h, s)) : ad.mul(c.a, 1.5),
+        k: ad.add(c.k, 1),
       }), { h: x, a: ad.ones([3]), k: 0 }, { checkpoints: ck, stats: st });
       return ad.add(ad.mul(c.h, s), ad.square(c.a));
     }, ad.tensor([0.2, 0.5, 0.9]), ad.tensor([1, -0.5, 2])));
@@ -186,8 +186,8 @@ describe('gradients equal the unbounded program and central differences', () => 
   it("whileLoop with a pytree carry, a counter and closures: equals 'all' and central differences", () => {
     const f = (ck: ad.Checkpoints) => (w: Tensor) => ad.sum(ad.square(tangentOf((h0) => {
       const g = ad.sum(ad.square(h0));
-      const c = ad.whileLoop((c: { h: Tensor; acc: Tensor; k: number }) => c.k < 17,
-        (c: { h: Tensor; acc: Tensor; k: number }) => ({ h: ad.tanh(ad.add(ad.matmul(w, c.h), ad.mul(g, 0.1))), acc: ad.add(c.acc, ad.sum(c.h)), k: c.k + 1 }),
+      const c = ad.whileLoop((c: { h: Tensor; acc: Tensor; k: Tensor }) => c.k.item() < 17,
+        (c: { h: Tensor; acc: Tensor; k: Tensor }) => ({ h: ad.tanh(ad.add(ad.matmul(w, c.h), ad.mul(g, 0.1))), acc: ad.add(c.acc, ad.sum(c.h)), k: ad.add(c.k, 1) }),
         { h: h0, acc: ad.scalar(0), k: 0 }, { checkpoints: ck });
       return ad.add(c.h, c.acc);
     }, H0, VH)));

@@ -65,7 +65,7 @@ describe('grad of vmap of a checkpointed loop keeps the bound', () => {
   it('foriLoop and whileLoop: peak flat in n', () => {
     const fori = (n: number) => (s: Tensor, x: Tensor) => ad.sum(ad.foriLoop(0, n, (_i, c: Tensor) => ad.sin(ad.mul(c, s)), x, { checkpoints: 4 }));
     const wl = (n: number) => (s: Tensor, x: Tensor) =>
-      ad.sum(ad.whileLoop((c: { h: Tensor; k: number }) => c.k < n, (c: { h: Tensor; k: number }) => ({ h: ad.sin(ad.mul(c.h, s)), k: c.k + 1 }), { h: x, k: 0 }, { checkpoints: 4 }).h);
+      ad.sum(ad.whileLoop((c: { h: Tensor; k: Tensor }) => c.k.item() < n, (c: { h: Tensor; k: Tensor }) => ({ h: ad.sin(ad.mul(c.h, s)), k: ad.add(c.k, 1) }), { h: x, k: 0 }, { checkpoints: 4 }).h);
     const pf = [100, 600].map((n) => peakOf(() => ad.grad(batched(fori(n)))(ad.scalar(0.9))));
     const pw = [100, 600].map((n) => peakOf(() => ad.grad(batched(wl(n)))(ad.scalar(0.9))));
     // foriLoop is a scan over arange(lower, upper), which its region keeps (8 bytes a step), batched or not
@@ -130,7 +130,7 @@ describe('gradients equal the unbounded program and central differences', () => 
     // whileLoop: k is shared (cond reads it as a number), h per-example
     const st: Partial<ad.LoopStats> = {};
     const wl = (ck: ad.Checkpoints) => (s: Tensor) => ad.sum(ad.vmap((x: Tensor) =>
-      ad.whileLoop((c: { h: Tensor; k: number }) => c.k < 30, (c: { h: Tensor; k: number }) => ({ h: ad.sin(ad.mul(c.h, s)), k: c.k + 1 }), { h: x, k: 0 }, { checkpoints: ck, stats: st }).h)(x0));
+      ad.whileLoop((c: { h: Tensor; k: Tensor }) => c.k.item() < 30, (c: { h: Tensor; k: Tensor }) => ({ h: ad.sin(ad.mul(c.h, s)), k: ad.add(c.k, 1) }), { h: x, k: 0 }, { checkpoints: ck, stats: st }).h)(x0));
     const gw = ad.grad(wl(3))(ad.scalar(1.3)).item();
     expect([st.length, st.checkpoints]).toEqual([30, 3]);
     expect(gw).toBe(ad.grad(wl('all'))(ad.scalar(1.3)).item());

@@ -137,9 +137,9 @@ describe('implicit solvers inside checkpoint and checkpointed loops keep their c
   it.each(solvers)('%s in checkpoint and in a checkpointed whileLoop', (_, step) => {
     const g = ad.grad((l: ad.Tensor) => ad.sum(ad.checkpoint((c: ad.Tensor) => step(l, c))(c0)))(ad.tensor(0.5)).item();
     expect(Math.abs(g + 4 / 3)).toBeLessThan(1e-9);
-    type S = { i: number; c: ad.Tensor };
+    type S = { i: ad.Tensor; c: ad.Tensor };
     const w = ad.grad((l: ad.Tensor) =>
-      ad.sum(ad.whileLoop((s: S) => s.i < 3, (s: S) => ({ i: s.i + 1, c: step(l, s.c) }), { i: 0, c: c0 }, { checkpoints: 1 }).c))(ad.tensor(0.5)).item();
+      ad.sum(ad.whileLoop((s: S) => s.i.item() < 3, (s: S) => ({ i: ad.add(s.i, 1), c: step(l, s.c) }), { i: 0, c: c0 }, { checkpoints: 1 }).c))(ad.tensor(0.5)).item();
     expect(Math.abs(w + 16 / 9)).toBeLessThan(1e-9);
   });
   it('reversibleMomentum in checkpoint', () => {

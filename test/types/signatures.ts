@@ -153,6 +153,11 @@ export function signatures(): void {
   x.data.fill(0);
   expectType<Float64Array>()(x.toFloat64Array()); // the writable copy
 
+  // whileLoop: cond, body and the result see number leaves of the carry as tensors (as foriLoop and scan).
+  expectType<{ x: Tensor; k: Tensor }>()(ad.whileLoop((c) => c.k.item() < 3, (c) => ({ x: ad.sin(c.x), k: ad.add(c.k, 1) }), { x, k: 0 }));
+  // @ts-expect-error the counter is a tensor inside the loop, not a number
+  ad.whileLoop((c: { x: Tensor; k: number }) => c.k < 3, (c) => c, { x, k: 0 });
+
   // Optional options may be given as undefined (exactOptionalPropertyTypes), as the runtime allows.
   expectType<Tensor>()(ad.vmap((a: Tensor) => ad.sum(a), { inAxes: 0, outAxes: undefined })(x));
   // Extra arguments, which the runtime refuses, do not compile.
