@@ -32,6 +32,7 @@ export function key(seed: number | bigint | Tensor, ...extra: unknown[]): Key | 
  * example's keys), which iterates by row: `const [a, b] = ad.random.split(k)` either way.
  * @example ad.random.split(ad.random.key(0)).length // 2
  */
+export function split(k: Key | number | bigint): [Key, Key];
 export function split(k: Key | number | bigint, n?: number): Key[];
 export function split(k: Tensor, n?: number): Tensor & Iterable<Tensor>;
 export function split(k: Key | number | bigint | Tensor, n = 2, ...extra: unknown[]): Key[] | Tensor {

@@ -153,6 +153,10 @@ export function signatures(): void {
   x.data.fill(0);
   expectType<Float64Array>()(x.toFloat64Array()); // the writable copy
 
+  // random.split of one key without n gives exactly two keys (no `!` under noUncheckedIndexedAccess).
+  expectType<[ad.random.Key, ad.random.Key]>()(ad.random.split(ad.random.key(0)));
+  expectType<ad.random.Key[]>()(ad.random.split(ad.random.key(0), 3));
+
   // whileLoop: cond, body and the result see number leaves of the carry as tensors (as foriLoop and scan).
   expectType<{ x: Tensor; k: Tensor }>()(ad.whileLoop((c) => c.k.item() < 3, (c) => ({ x: ad.sin(c.x), k: ad.add(c.k, 1) }), { x, k: 0 }));
   // @ts-expect-error the counter is a tensor inside the loop, not a number
