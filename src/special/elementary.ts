@@ -19,6 +19,9 @@ import { xlogy } from '../ops/logspace.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { logsumexpOptions, logsumexpWith, type LogsumexpOptions } from '../ops/logsumexpOptions.js';
 
+/** 1 where x or y is NaN (these functions' NaN rule, which their strong zeros and domain branches would hide). */
+const eitherNaN = (x: Tensor, y: Tensor) => logicalOr(isnan(x), isnan(y));
+
 /**
  * x · log(1 + y), and 0 wherever x = 0 — even at y = −1 — unless y is NaN; NaN where x is, and at x = ±∞, y = 0 (SciPy's xlog1py). The
  * gradient keeps the strong zero: ∂/∂y = x/(1 + y) is 0 where x = 0.
@@ -30,7 +33,7 @@ export function xlog1py(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tens
   const xt = asTensor(x, 'xlog1py'), yt = asTensor(y, 'xlog1py');
   // The strong zero would turn NaN·log1p(0) and ±∞·log1p(0) into 0: NaN in either operand is NaN, and so is
   // ±∞·0 (SciPy's and JAX's, as xlogy(±∞, 1)); the strong zero stays on x's side.
-  const undefinedProduct = logicalOr(logicalOr(isnan(xt), isnan(yt)), logicalAnd(isinf(xt), equal(yt, 0)));
+  const undefinedProduct = logicalOr(eitherNaN(xt, yt), logicalAnd(isinf(xt), equal(yt, 0)));
   return where(undefinedProduct, NaN, mulStrong(xt, log1p(yt)));
 }
 
@@ -73,7 +76,7 @@ export function relEntr(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tens
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
   // NaN in either operand is NaN (SciPy's), not the +∞ of the domain's outside.
-  return where(logicalOr(isnan(xt), isnan(yt)), NaN, where(both, mul(xs, callNary(logRatioP, xs, ys)), where(zeroX, 0, Infinity)));
+  return where(eitherNaN(xt, yt), NaN, where(both, mul(xs, callNary(logRatioP, xs, ys)), where(zeroX, 0, Infinity)));
 }
 
 /**
@@ -88,7 +91,7 @@ export function klDiv(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor
   const xt = asTensor(x, 'klDiv'), yt = asTensor(y, 'klDiv');
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
-  return where(logicalOr(isnan(xt), isnan(yt)), NaN, where(both, callNary(klDivP, xs, ys), where(zeroX, yt, Infinity)));
+  return where(eitherNaN(xt, yt), NaN, where(both, callNary(klDivP, xs, ys), where(zeroX, yt, Infinity)));
 }
 
 // n! = Γ(n + 1) by its kernel (gammaAtLeastOne: within 5 ulp, where exp(lgamma) was 1,160 off near 151 and 5! was

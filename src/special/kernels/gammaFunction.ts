@@ -8,7 +8,7 @@
  * + stirlerr(z + m) − stirlerr(z).
  */
 import { digamma, lgamma } from '../../tensor/kernels/gamma.js';
-import { betaln, gammaAtLeastOne, stirlerr } from './stirling.js';
+import { betaln, gammaAtLeastOne, isPole, stirlerr } from './stirling.js';
 import { twoSumError } from './doubleDouble.js';
 
 /** sin(πx), reduced exactly: r = x − 2 round(x/2) ∈ [−1, 1], folded to [−½, ½] by sin(π(±1 − r)) (1 − r exact). */
@@ -58,7 +58,7 @@ export function gammaSign(x: number): number {
   return f % 2 === 0 ? 1 : -1;
 }
 
-const isNonPositiveInteger = (v: number) => v <= 0 && v === Math.floor(v) && v > -Infinity;
+const isNonPositiveInteger = (v: number) => isPole(v) && v > -Infinity;
 
 /**
  * Γ(x)/Γ(z) for z > 0 and x = z + m > 0, where x − lo is the rounded sum. With z and x ≥ 10 and |m| < z/4

@@ -74,8 +74,8 @@ function stirlingDifference(big: number, s: number): number {
   return stirlerr(big) - stirlerr(big + s) - (big - 0.5) * Math.log1p(s / big);
 }
 
-/** Γ's poles: 0, −1, −2, … (every double below −2⁵² is one, −∞ too). */
-const isPole = (x: number) => x <= 0 && x === Math.floor(x);
+/** Γ's poles: 0, −1, −2, … (every double below −2⁵² is one, −∞ too). @internal */
+export const isPole = (x: number) => x <= 0 && x === Math.floor(x);
 
 /**
  * log |B(a, b)| where a or b is ≤ 0 (SciPy's betaln, Cephes' beta): +∞ at a pole of Γ(a) or Γ(b), except that
