@@ -138,14 +138,14 @@ export { jit } from './jit/jit.js';
 export { vmap } from './transforms/vmap.js';
 export type { AxisSpec, VmapOptions } from './transforms/vmap.js';
 export type { JitOptions, JitCacheEntry, Jitted } from './jit/jit.js';
-export type { CustomVjpContext } from './transforms/custom.js';
+export type { ArgumentCotangents, CustomVjpContext, NullableTree } from './transforms/custom.js';
 export { detectAnomalies } from './core/detectAnomalies.js';
 export type { AnomalyOptions } from './core/anomaly.js';
 export { checkGrad, assertGrad } from './testing/checkGrad.js';
 export type { CheckGradOptions, GradCheck, GradCheckResult, CheckGradArgs } from './testing/checkGrad.js';
 export type { PyTree } from './core/pytree.js';
 // Types that public signatures use (issue #15 item 2: every type a user meets is exported).
-export type { TensorTree, TensorLikeTree, TensorTrees, TensorLikeTrees, TensorPyTree, JacobianTree } from './core/pytree.js';
+export type { TensorTree, TensorLikeTree, TensorTrees, TensorLikeTrees, TensorPyTree, JacobianTree, TupleInferred, CarryLike } from './core/pytree.js';
 export type { TreeFunction } from './core/functions.js';
 export type { Loosen, AuxOf, OutputOf, GradientOf, ArgumentAt, ArgumentsAt, ArgnumsOf, ReversedTuple } from './transforms/vjp.js';
 export type { HessianOf, HessianTree, JacobianFunction } from './transforms/jacobian.js';

@@ -1,4 +1,8 @@
-/** @file grad of a function that returns a number read out of a traced tensor (`loss.item()`): an error naming the fix, where it was a zero gradient in silence; numbers the function did not read stay constants. */
+/**
+ * @file grad of a function that returns a number read out of a traced tensor (`loss.item()`), or
+ * computes its result with JavaScript arithmetic on traced tensors (`x * 2`, `Math.sin(x)`): an error
+ * naming the fix, where it was a zero derivative in silence; numbers the function did not read stay constants.
+ */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 
@@ -58,5 +62,59 @@ describe('grad of a number read from a traced tensor', () => {
     // d/dx of (d/dy y·x at y = x) = d/dx x = 1: the inner function returns a tensor; the outer reads nothing.
     const g = ad.grad((a: ad.Tensor) => ad.grad((y: ad.Tensor) => ad.mul(y, a))(a))(ad.tensor(2));
     expect(g.item()).toBe(1);
+  });
+
+  describe('JavaScript arithmetic on a traced tensor (a numeric context), with a result that no longer depends on the inputs', () => {
+    const lost = /the function used a traced tensor as a JavaScript number .*toArray\(\), data.* does not depend on its inputs.*ad\.mul\(x, 2\).*x\.item\(\) > 1/;
+    // Written as a JavaScript user would: the tensor in Math.sin or x * 2 gives its value, a constant to every transformation.
+    const num = (t: ad.Tensor) => t as unknown as number;
+
+    it('is an error in grad, valueAndGrad, vjp, jvp, hvp, jacobian, hessian and argmin, not a zero derivative', () => {
+      expect(() => ad.grad((t: ad.Tensor) => Math.sin(num(t)))(1)).toThrow(ad.InvalidArgumentError);
+      for (const [name, run] of [
+        ['grad', () => ad.grad((t: ad.Tensor) => Math.sin(num(t)))(1)],
+        ['grad', () => ad.grad((t: ad.Tensor) => num(t) * 2)(3)],
+        ['grad', () => ad.grad((t: ad.Tensor) => ad.sin(num(t) * 2))(3)], // a tensor made from the number
+        ['grad', () => ad.grad((t: ad.Tensor) => ({ y: [num(t) ** 2] }).y[0]!)(3)],
+        ['valueAndGrad', () => ad.valueAndGrad((t: ad.Tensor) => ad.exp(+num(t)))(1)],
+        ['vjp', () => ad.vjp((t: ad.Tensor) => ({ a: ad.exp(+num(t)), b: 2 * num(t) }), 1)],
+        ['jvp', () => ad.jvp((t: ad.Tensor) => Math.sin(num(t)), [1], [1])],
+        ['hvp', () => ad.hvp((t: ad.Tensor) => num(t) * num(t), 1, 1)],
+        ['jacobian', () => ad.jacobian((t: ad.Tensor) => ad.tensor([+num(t), 2 * num(t)]))(1)],
+        ['hessian', () => ad.hessian((t: ad.Tensor) => num(t) ** 3)(2)],
+        ['argmin', () => ad.argmin((w: ad.Tensor) => (num(w) - 1) ** 2, 0)],
+        // Values taken out in bulk, computed with, and put back into a tensor.
+        ['grad', () => ad.grad((t: ad.Tensor) => ad.sum(ad.tensor((t.toArray() as number[]).map((v) => v * v))))(ad.tensor([1, 2]))],
+        ['grad', () => ad.grad((t: ad.Tensor) => ad.sum(ad.tensor(Array.from(t.data, Math.sin))))(ad.tensor([1, 2]))],
+        ['grad', () => ad.grad((t: ad.Tensor) => ad.sum(ad.tensor(t.toFloat64Array().map(Math.exp))))(ad.tensor([1, 2]))],
+      ] as const) {
+        expect(run, name).toThrow(new RegExp(`^${name}: ${lost.source}`));
+      }
+    });
+
+    it('under nested grads, the outer one sees an inner function that used its tensor as a number', () => {
+      // d/dy of (d/dx x·(2y)) = 2; the inner gradient 2y is computed from the number y * 2, a constant to the outer grad.
+      expect(() => ad.grad((y: ad.Tensor) => ad.grad((x: ad.Tensor) => ad.mul(x, num(y) * 2))(1))(3)).toThrow(/^grad: the function used a traced tensor/);
+      expect(ad.grad((y: ad.Tensor) => ad.grad((x: ad.Tensor) => ad.mul(x, ad.mul(y, 2)))(1))(3).item()).toBe(2);
+    });
+
+    it('leaves programs alone whose result still depends on the inputs, or is zero, or whose branch was read explicitly', () => {
+      const abs = (t: ad.Tensor) => (num(t) > 0 ? t : ad.neg(t));
+      expect(ad.grad(abs)(-2).item()).toBe(-1);
+      // A value read in a numeric context is a constant (as stopGradient), the rest still differentiated.
+      expect(ad.grad((t: ad.Tensor) => ad.mul(t, Math.exp(num(t))))(0).item()).toBe(1);
+      // The flat branch of a ReLU is zero: let through, as the literal 0 is.
+      expect(ad.grad((t: ad.Tensor) => (num(t) > 0 ? t : 0))(-1).item()).toBe(0);
+      expect(ad.grad((t: ad.Tensor) => (num(t) > 0 ? t : ad.zeros([])))(-1).item()).toBe(0);
+      // A constant branch compared with an explicit read: the way the error names.
+      expect(ad.grad((t: ad.Tensor) => (t.item() > 1 ? 1 : t))(2).item()).toBe(0);
+      expect(() => ad.grad((t: ad.Tensor) => (num(t) > 1 ? 1 : t))(2)).toThrow(lost);
+      // A loop condition on the carry (whileLoop's cond reads it) with a result that depends on x.
+      const loop = (t: ad.Tensor) => ad.whileLoop((c: { k: ad.Tensor; v: ad.Tensor }) => num(c.k) < 3, (c) => ({ k: ad.add(c.k, 1), v: ad.mul(c.v, 2) }), { k: ad.scalar(0), v: t }).v;
+      expect(ad.grad(loop)(1).item()).toBe(8);
+      // Values of constants (untraced tensors) used as numbers are just numbers.
+      const c = ad.tensor(3);
+      expect(ad.grad((t: ad.Tensor) => ad.mul(t, num(c) * 2))(1).item()).toBe(6);
+    });
   });
 });

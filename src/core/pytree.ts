@@ -50,6 +50,22 @@ export type TensorLikeTree<T> = 0 extends 1 & T
       ? { readonly [K in keyof T]: TensorLikeTree<T[K]> }
       : never;
 
+/**
+ * Any loop carry (scan, foriLoop, whileLoop); the empty tuple in the union makes TypeScript infer an
+ * array literal as a tuple (`[w, optState]` is `[Tensor, AdamState]`, not `(Tensor | AdamState)[]`),
+ * as a carry is read position by position.
+ */
+export type TupleInferred = Tensor | number | null | object | [];
+
+/**
+ * What a loop body may return as the next carry: the carry's structure (numbers accepted for
+ * tensors) or, for a tuple carry, an array of its element types, as a body typed `=> Tensor[]`
+ * returns (the runtime checks the length).
+ */
+export type CarryLike<C> =
+  | TensorLikeTree<C>
+  | (C extends readonly [unknown, ...unknown[]] ? readonly TensorLikeTree<C[number]>[] : never);
+
 /** A pytree whose leaves are all tensors. */
 export type TensorPyTree = Tensor | null | readonly TensorPyTree[] | { readonly [key: string]: TensorPyTree };
 

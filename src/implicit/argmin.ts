@@ -1,7 +1,7 @@
 /** @file argmin: the minimiser of a loss, differentiable with respect to everything the loss closes over (implicit function theorem). */
 import { Tensor } from '../tensor/tensor.js';
 import type { PyTree, TensorLikeTree, TensorTree } from '../core/pytree.js';
-import { grad, valueAndGrad } from '../transforms/vjp.js';
+import { gradFor, valueAndGradFor } from '../transforms/vjp.js';
 import { Space } from './space.js';
 import { solveImplicit, StartingPoint, type ImplicitProblem } from './levels.js';
 import { hessianOperator, type HvpMode, type LeafOperator } from './hessian.js';
@@ -88,8 +88,8 @@ const OPTIONS = {
  *   ad.mul(ad.mul(0.5, lam), ad.square(w))), ad.tensor(0));
  * ad.grad(fit)(1); // −31/225
  */
-export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options?: ArgminOptions<T>): TensorTree<T>;
-export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: ArgminOptions<T> = {}, ...extra: unknown[]): TensorTree<T> {
+export function argmin<T>(loss: (theta: TensorTree<T>) => PyTree, theta0: T, options?: ArgminOptions<T>): TensorTree<T>;
+export function argmin<T>(loss: (theta: TensorTree<T>) => PyTree, theta0: T, options: ArgminOptions<T> = {}, ...extra: unknown[]): TensorTree<T> {
   if (extra.length > 0) extraArguments('argmin', 'argmin(loss, theta0, options?)', extra, options);
   checkCallable('argmin', 'loss', loss, '(theta) => ad.sum(ad.square(theta))');
   checkOptions('argmin', options, OPTIONS);
@@ -105,7 +105,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
   const hvpMode = options.hvp ?? 'exact';
   const tol = options.tol ?? 1e-9;
 
-  const gradient = (x: readonly Tensor[]): Tensor[] => space.leaves(grad(f)(space.rebuild(x)), 'the gradient of loss must have');
+  const gradient = (x: readonly Tensor[]): Tensor[] => space.leaves(gradFor(f, 'argmin')(space.rebuild(x)), 'the gradient of loss must have');
   // H u = g for a backward pass, H v = r for a forward-mode pass (H is symmetric: one system for both).
   const system = (x: readonly Tensor[]): DerivativeSystem => {
     const H = hessianOperator(f, x, space, hvpMode);
@@ -131,7 +131,7 @@ export function argmin<T>(loss: (theta: T) => PyTree, theta0: T, options: Argmin
     },
     solve: () => {
       const fg = (x: Float64Array) => {
-        const [value, g] = valueAndGrad(f)(space.toTree(x));
+        const [value, g] = valueAndGradFor(f, 'argmin')(space.toTree(x));
         return { f: value.item(), g: space.toFlat(g, 'the gradient of loss must have') };
       };
       const settings = { tol, maxIter: options.maxIter ?? 1000, memory: options.memory ?? 10 };

@@ -6,7 +6,7 @@ import { max } from '../ops/reduce.js';
 import { zeros } from '../tensor/create.js';
 import { stopGradient } from '../ops/select.js';
 import type { PyTree } from '../core/pytree.js';
-import { grad, releasablePullback } from '../transforms/vjp.js';
+import { gradFor, releasablePullback } from '../transforms/vjp.js';
 import type { Space } from './space.js';
 
 /** How Hessian-vector products are computed: exactly by automatic differentiation, or by centered differences of gradients. */
@@ -27,11 +27,11 @@ export type LeafOperator = ((v: readonly Tensor[]) => Tensor[]) & { release?: ()
  * relative. Exact for quadratic losses up to rounding.
  */
 export function hessianOperator(loss: (x: any) => PyTree, x: readonly Tensor[], space: Space, mode: HvpMode): LeafOperator {
-  const g = (leaves: readonly Tensor[]): Tensor[] => space.leaves(grad(loss)(space.rebuild(leaves)), 'the gradient');
+  const g = (leaves: readonly Tensor[]): Tensor[] => space.leaves(gradFor(loss, 'grad')(space.rebuild(leaves)), 'the gradient');
   if (mode === 'exact') {
     let linear: ReturnType<typeof releasablePullback> | null = null;
     const apply: LeafOperator = (v) => {
-      linear ??= releasablePullback((z: PyTree) => grad(loss)(z), space.rebuild(x), 'argmin');
+      linear ??= releasablePullback((z: PyTree) => gradFor(loss, 'grad')(z), space.rebuild(x), 'argmin');
       return space.leaves(linear.pullback(space.rebuild(v)), 'a Hessian-vector product');
     };
     apply.release = () => linear?.release();

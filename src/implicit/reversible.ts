@@ -6,7 +6,7 @@ import { redirectsAbove, redirectsBelow, withRedirects } from '../core/redirects
 import { RecordTrace } from '../jit/recordTrace.js';
 import { flatten, type PyTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { grad } from '../transforms/vjp.js';
+import { gradFor } from '../transforms/vjp.js';
 import { recordRegion, runCapturing } from '../transforms/customNode.js';
 import { record } from '../transforms/record.js';
 import { BatchTrace, eachExample } from '../transforms/vmap.js';
@@ -183,7 +183,7 @@ class Run {
 
   private gradient(w: Float64Array, t: number): Float64Array {
     this.info.gradientEvaluations++;
-    return this.space.toFlat(grad((p: any) => this.loss(p, t))(this.space.toTree(w)), 'the gradient of loss must have');
+    return this.space.toFlat(gradFor((p: any) => this.loss(p, t), 'grad')(this.space.toTree(w)), 'the gradient of loss must have');
   }
 
   forward(w0: Float64Array, alpha: Float64Array, gamma: Float64Array): FixedPointVector {
@@ -226,7 +226,7 @@ class Run {
         wt = w.values();
       }
       // g_t = ∇L(w_t, t), taped so its VJP gives H·(·) and the mixed second derivatives at once.
-      const rec = record((ins) => grad((p: any) => this.loss(p, t))(this.space.rebuild(ins)), this.space.toLeaves(wt), trace);
+      const rec = record((ins) => gradFor((p: any) => this.loss(p, t), 'grad')(this.space.rebuild(ins)), this.space.toLeaves(wt), trace);
       this.info.gradientEvaluations++;
       try {
         const g = this.space.flatOfLeaves(rec.outLeaves as Tensor[]);

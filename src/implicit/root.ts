@@ -69,8 +69,8 @@ const OPTIONS = {
  * const cbrt = (a) => ad.root((x) => ad.sub(ad.pow(x, 3), a), ad.tensor(1));
  * ad.grad(cbrt)(8); // 1/12
  */
-export function root<T>(F: (x: T) => PyTree, x0: T, options?: RootOptions): TensorTree<T>;
-export function root<T>(F: (x: T) => PyTree, x0: T, options: RootOptions = {}, ...extra: unknown[]): TensorTree<T> {
+export function root<T>(F: (x: TensorTree<T>) => PyTree, x0: T, options?: RootOptions): TensorTree<T>;
+export function root<T>(F: (x: TensorTree<T>) => PyTree, x0: T, options: RootOptions = {}, ...extra: unknown[]): TensorTree<T> {
   if (extra.length > 0) extraArguments('root', 'root(F, x0, options?)', extra, options);
   checkCallable('root', 'F', F, '(x) => ad.sub(ad.pow(x, 3), 2)');
   checkOptions('root', options, OPTIONS);

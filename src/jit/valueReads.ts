@@ -27,9 +27,10 @@ export const valueReads: {
   /**
    * `grad`'s and `vjp`'s note of the one-element values read from traced tensors other than the
    * function's inputs while it runs (a number returned from among them is a gradient silently
-   * lost: see transforms/vjp.ts), or null.
+   * lost: see transforms/readNumbers.ts), and whether any traced tensor met a numeric context
+   * (`x * 2`, `Math.sin(x)`), or null.
    */
-  scalars: { note(value: number): void; isInput(t: Tensor): boolean } | null;
+  scalars: { note(value: number): void; isInput(t: Tensor): boolean; numericContext(): void } | null;
 } = { watcher: null, result: null, guard: null, scalars: null };
 
 /**

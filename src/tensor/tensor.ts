@@ -73,6 +73,7 @@ export class Tensor {
    * so read it once into a variable rather than in a loop; `toFloat64Array()` gives a writable copy.
    */
   get data(): ReadonlyFloat64Array {
+    this.noteValuesLeave();
     return this.values.slice();
   }
 
@@ -156,6 +157,7 @@ export class Tensor {
   /** A number for a 0-d tensor, nested arrays otherwise. */
   toArray(): number | NestedArray {
     this.noteRead('toArray()');
+    this.noteValuesLeave();
     if (this.shape.length === 0) return this.first;
     return nest(this.values, this.shape, 0, 0) as NestedArray;
   }
@@ -167,7 +169,18 @@ export class Tensor {
 
   /** A copy of the values in row-major order. */
   toFloat64Array(): Float64Array {
+    this.noteValuesLeave();
     return this.values.slice();
+  }
+
+  /**
+   * Tells a running grad (or vjp, jvp) that this traced tensor's values left as numbers for JavaScript to
+   * compute with (a numeric context, toArray(), data): a result made only of such numbers is a
+   * derivative lost in silence (transforms/readNumbers.ts). item() is not noted: it is the explicit
+   * read of a branch's condition (x.item() > 1 ? 1 : x). @internal
+   */
+  noteValuesLeave(): void {
+    if (this.trace !== null && valueReads.scalars !== null) valueReads.scalars.numericContext();
   }
 
   toString(): string {
@@ -186,6 +199,7 @@ export class Tensor {
   [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
     if (hint === 'string') return this.toString();
     this.noteRead('a numeric context (x > 0, x * 2, Math.exp(x))');
+    this.noteValuesLeave();
     if (this.size !== 1) {
       throw new ShapeError(
         `numeric context: a tensor of shape [${this.shape.join(',')}] (${this.size} elements) was used as a number ` +

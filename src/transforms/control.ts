@@ -9,7 +9,7 @@ import { holdsKey, keysAsWords, wordsAsKeys } from './keyCarry.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
+import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TupleInferred, type CarryLike } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { equal } from '../ops/binary.js';
 import { trunc } from '../ops/rounding.js';
@@ -102,7 +102,7 @@ function checkBranch(f: unknown, op: string, name: string): void {
  * ad.vmap(safeLog)(ad.tensor([1, -1])); // [0, -0]
  */
 export function cond<Ops extends unknown[], R>(
-  pred: boolean | number | Tensor, trueFn: (...operands: Ops) => R, falseFn: (...operands: Ops) => R, ...operands: Ops
+  pred: boolean | number | Tensor, trueFn: (...operands: Ops) => R, falseFn: (...operands: Ops) => TensorLikeTree<NoInfer<R>>, ...operands: Ops
 ): TensorTree<R> {
   checkBranch(trueFn, 'cond', 'trueFn');
   checkBranch(falseFn, 'cond', 'falseFn');
@@ -195,8 +195,8 @@ function bound(v: unknown, name: string): number {
  * @example
  * ad.foriLoop(0, 3, (i, x) => ad.add(ad.mul(x, 2), i), ad.scalar(1)); // ((1·2 + 0)·2 + 1)·2 + 2 = 12
  */
-export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body: (i: number, carry: TensorTree<NoInfer<C>>) => TensorLikeTree<NoInfer<C>>, init: C, options?: ForiLoopOptions): TensorTree<C>;
-export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body: (i: number, carry: TensorTree<NoInfer<C>>) => TensorLikeTree<NoInfer<C>>, init: C, options: ForiLoopOptions = {}, ...extra: unknown[]): TensorTree<C> {
+export function foriLoop<C extends TupleInferred>(lower: number | Tensor, upper: number | Tensor, body: (i: number, carry: TensorTree<NoInfer<C>>) => CarryLike<NoInfer<C>>, init: C, options?: ForiLoopOptions): TensorTree<C>;
+export function foriLoop<C extends TupleInferred>(lower: number | Tensor, upper: number | Tensor, body: (i: number, carry: TensorTree<NoInfer<C>>) => CarryLike<NoInfer<C>>, init: C, options: ForiLoopOptions = {}, ...extra: unknown[]): TensorTree<C> {
   checkLoopFunction(body, 'foriLoop', 'body', '(i, carry) => next carry');
   noExtraArguments(extra, 'foriLoop', 'lower, upper, body, init and options, foriLoop(lower, upper, body, init, { checkpoints })');
   checkOptions(options, 'foriLoop', ['checkpoints', 'stats']);
@@ -205,7 +205,7 @@ export function foriLoop<C>(lower: number | Tensor, upper: number | Tensor, body
   if (holdsKey(init)) {
     // PRNG keys in the carry: the loop carries their words, body sees keys (./keyCarry.ts).
     const keys = (carry: unknown) => wordsAsKeys(carry, init, 'foriLoop') as TensorTree<C>;
-    return keys(foriLoop(lower, upper, (i, c) => keysAsWords(body(i, keys(c))) as never, keysAsWords(init), options));
+    return keys(foriLoop(lower, upper, (i, c) => keysAsWords(body(i, keys(c))) as never, keysAsWords(init) as TupleInferred, options));
   }
   const lo = bound(lower, 'lower'), hi = bound(upper, 'upper');
   if (hi <= lo) return branchResult(init, 'foriLoop', 'init') as TensorTree<C>;

@@ -1,6 +1,7 @@
 /** @file customVjp (a user-supplied backward rule) and checkpoint (recompute instead of store). */
 import { JvpTrace, ReverseTrace, topTrace, unbox, type Trace } from '../core/trace.js';
-import { flatten, isPlainObject, mapTree, type PyTree, type TensorTree, type TreeDef } from '../core/pytree.js';
+import { flatten, isPlainObject, mapTree, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees, type TreeDef } from '../core/pytree.js';
+import type { Loosen } from './vjp.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
@@ -26,10 +27,32 @@ export interface CustomVjpOptions<A extends unknown[] = PyTree[], R = PyTree> {
   readonly jvp?: JvpRule<A, R> | undefined;
 }
 
+/**
+ * What a custom backward rule returns: one cotangent per argument, in that argument's structure
+ * (numbers accepted for tensors), or null for a zero cotangent (JAX's None), for an argument or any subtree.
+ */
+export type ArgumentCotangents<A extends readonly unknown[]> = { readonly [K in keyof A]: NullableTree<TensorLikeTree<A[K]>> };
+
+/** A tree in which any subtree may be null (a zero cotangent there). */
+export type NullableTree<T> = 0 extends 1 & T
+  ? T // any stays any
+  : PyTree extends T
+  ? PyTree // any tree at all (its nodes may already be null)
+  : T extends Tensor | number | null
+  ? T | null
+  : T extends readonly unknown[]
+    ? { readonly [K in keyof T]: NullableTree<T[K]> } | null
+    : T extends object
+      ? { readonly [K in keyof T]: NullableTree<T[K]> } | null
+      : T | null;
+
 /** What a custom backward rule receives besides the cotangent. */
 export interface CustomVjpContext<A extends unknown[], R> {
-  /** The arguments of the call (values, boxed at outer levels under higher-order transformations). */
-  readonly args: A;
+  /**
+   * The arguments of the call, every leaf a tensor (a number passed is given as a 0-d tensor): values,
+   * boxed at outer levels under higher-order transformations.
+   */
+  readonly args: TensorTrees<A>;
   /** The output of the call. */
   readonly out: R;
 }
@@ -75,15 +98,15 @@ function nullAsZero(ct: unknown, arg: unknown, op: string): unknown {
  */
 export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
-  backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => unknown[],
+  backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => ArgumentCotangents<NoInfer<A>>,
   options?: CustomVjpOptions<A, R>,
-): (...args: A) => R;
+): (...args: Loosen<A>) => R;
 export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
-  backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => unknown[],
+  backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => readonly unknown[],
   options: CustomVjpOptions<A, R> = {},
   ...extra: unknown[]
-): (...args: A) => R {
+): (...args: Loosen<A>) => R {
   checkFunction(f, 'customVjp');
   noExtraArguments(extra, 'customVjp', 'the function, its backward rule and options, customVjp(f, backward, { jvp })');
   checkFunction(backward, 'customVjp');
@@ -124,14 +147,14 @@ export function customVjp<A extends unknown[], R extends PyTree>(
         const [, tangentOut] = checkRuleResult(jvpRule(primals, tangents), name);
         return boxWithTangents(top, out, tangentOut, name) as R;
       }
-      const rule = (ct: PyTree) => backward(ct as TensorTree<R>, { args: primals as A, out });
+      const rule = (ct: PyTree) => backward(ct as TensorTree<R>, { args: primals as unknown as TensorTrees<A>, out });
       const tangentOut = transposeOfVjp(rule, out, tangents, name, backward, recording ? 'null' : 'throw');
       if (tangentOut !== null) return boxWithTangents(top, out, tangentOut, name) as R;
     }
     if (top instanceof BatchTrace) {
       // The custom function of the batch: f and its rules mapped, so outer levels still see the rule.
       // (vmapWithin: f and the rules may read the batch's other values through their closure.)
-      return liftBatched(top, leaves, def, (axes, batched) => customVjp(
+      return liftBatched(top, leaves, def, (axes, batched) => customVjp<any[], PyTree>(
         vmapWithin(top, f, axes) as (...a: any[]) => PyTree,
         (ct, { args: a, out }) => sumShared(vmapWithin(top, (c: any, x: any, o: any) => backward(c, { args: x, out: o }), [0, axes, 0])(ct, a, out) as any[], batched, name),
         jvpRule === undefined ? {} : { jvp: (p, t) => vmapWithin(top, jvpRule, [axes, axes])(p, t) as [any, any] },
@@ -153,7 +176,7 @@ export function customVjp<A extends unknown[], R extends PyTree>(
       out,
       captured,
       backward: (ct) => {
-        const cts = backward(ct as TensorTree<R>, { args: innerArgs, out });
+        const cts = backward(ct as TensorTree<R>, { args: innerArgs as unknown as TensorTrees<A>, out });
         if (!Array.isArray(cts) || cts.length !== innerArgs.length) {
           throw new InvalidArgumentError(
             `customVjp: the backward rule must return an array with one cotangent per argument (${innerArgs.length}), got ` +
@@ -165,7 +188,7 @@ export function customVjp<A extends unknown[], R extends PyTree>(
       },
     }) as R;
   };
-  return call;
+  return call as (...args: Loosen<A>) => R; // numbers are boxed as 0-d tensors on the way in (flattenArgs)
 }
 
 /**
@@ -206,8 +229,8 @@ function nestingError(e: unknown): unknown {
  * const block = ad.checkpoint((h) => ad.tanh(ad.tanh(h)));
  * ad.grad((h) => ad.sum(block(h)))(ad.tensor([0.1, 0.2]));
  */
-export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R): (...args: A) => R;
-export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R, ...extra: unknown[]): (...args: A) => R {
+export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R): (...args: Loosen<A>) => R;
+export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R, ...extra: unknown[]): (...args: Loosen<A>) => R {
   checkFunction(f, 'checkpoint');
   noExtraArguments(extra, 'checkpoint', 'only the function, checkpoint(f) (it always recomputes the whole region)');
   const call = (...args: A): R => {
@@ -248,6 +271,6 @@ export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A
       },
     }) as R;
   };
-  return call;
+  return call as (...args: Loosen<A>) => R; // numbers are boxed as 0-d tensors on the way in (flattenArgs)
 }
 

@@ -1,6 +1,7 @@
 /** @file customJvp: a function whose forward derivative the user gives; reverse mode transposes it. */
 import { JvpTrace, ReverseTrace, topTrace, unbox, type Trace } from '../core/trace.js';
 import type { PyTree } from '../core/pytree.js';
+import type { Loosen } from './vjp.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction, flattenArgs, noExtraArguments, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
@@ -31,12 +32,12 @@ import type { TreeDef } from '../core/pytree.js';
  * );
  * ad.grad(safeNorm)(ad.tensor([0, 0])); // [0, 0]
  */
-export function customJvp<A extends unknown[], R extends PyTree>(f: (...args: A) => R, jvpRule: JvpRule<A, R>): (...args: A) => R;
+export function customJvp<A extends unknown[], R extends PyTree>(f: (...args: A) => R, jvpRule: JvpRule<A, R>): (...args: Loosen<A>) => R;
 export function customJvp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
   jvpRule: JvpRule<A, R>,
   ...extra: unknown[]
-): (...args: A) => R {
+): (...args: Loosen<A>) => R {
   checkFunction(f, 'customJvp');
   noExtraArguments(extra, 'customJvp', 'the function and its rule, customJvp(f, jvpRule)');
   checkFunction(jvpRule, 'customJvp');
@@ -87,6 +88,6 @@ export function customJvp<A extends unknown[], R extends PyTree>(
       backward: (ct) => transposeOfJvp(rule, innerArgs, ct, name),
     }) as R;
   };
-  return call;
+  return call as (...args: Loosen<A>) => R; // numbers are boxed as 0-d tensors on the way in (flattenArgs)
 }
 

@@ -14,7 +14,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { normal } from '../tensor/random.js';
 import { JvpTrace, ReverseTrace, innermostReverseTrace, unbox, type Trace } from '../core/trace.js';
-import { flatten, mapTree, unflatten, type PyTree, type TreeDef } from '../core/pytree.js';
+import { flatten, mapTree, unflatten, type PyTree, type TensorLikeTree, type TensorTrees, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { sum } from '../ops/reduce.js';
@@ -25,8 +25,14 @@ import { runCapturing } from './customNode.js';
 import { BatchTrace, type AxisSpec } from './vmap.js';
 import { broadcastTo, reshape } from '../ops/shape.js';
 
-/** A forward rule: primals and tangents (each in the arguments' structure, A) to `[out, tangentOut]` (each in the output's, R). */
-export type JvpRule<A extends unknown[] = PyTree[], R = PyTree> = (primals: A, tangents: A) => [R, R];
+/**
+ * A forward rule: primals and tangents (each in the arguments' structure, A, every leaf a tensor, as
+ * the rule receives them) to `[out, tangentOut]` (each in the output's structure, R; numbers accepted).
+ */
+export type JvpRule<A extends unknown[] = PyTree[], R = PyTree> = (
+  primals: TensorTrees<A>,
+  tangents: TensorTrees<A>,
+) => readonly [TensorLikeTree<R>, TensorLikeTree<R>];
 
 /** A forward rule as the machinery calls it, on the arguments' values whatever their types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -79,8 +79,8 @@ export function jvpAs(f: TreeFunction, primals: readonly unknown[], tangents: re
  * @example
  * ad.hvp((x) => ad.sum(ad.pow(x, 3)), ad.tensor([1, 2]), ad.tensor([1, 0])); // [6, 0]
  */
-export function hvp<T>(f: (x: T) => PyTree, x: T, v: TensorLikeTree<T>): TensorTree<T>;
-export function hvp<T>(f: (x: T) => PyTree, x: T, v: TensorLikeTree<T>, ...extra: unknown[]): TensorTree<T> {
+export function hvp<T>(f: (x: TensorTree<T>) => PyTree, x: T, v: TensorLikeTree<T>): TensorTree<T>;
+export function hvp<T>(f: (x: TensorTree<T>) => PyTree, x: T, v: TensorLikeTree<T>, ...extra: unknown[]): TensorTree<T> {
   checkFunction(f, 'hvp');
   noExtraArguments(extra, 'hvp', 'the function, the point and the direction, hvp(f, x, v) (x and v may be pytrees)');
   return jvpAs(gradFor(f as TreeFunction, 'hvp'), [x], [v], 'hvp', 'direction v')[1] as TensorTree<T>;

@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
 import { ReverseTrace, unbox, type Trace } from '../core/trace.js';
-import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
+import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TupleInferred, type CarryLike } from '../core/pytree.js';
 import { retainKept } from '../core/memory.js';
 import { reshape, stack, take } from '../ops/shape.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
@@ -43,7 +43,7 @@ export type ScanRow<Xs> = [Xs] extends [undefined] ? undefined : TensorTree<Xs>;
  * ys in y's structure, each leaf stacked along a new leading axis. A step declared apart from the
  * call returns a tuple only if it says so: `return [carry, y] as const`.
  */
-export type ScanResult<Carry, R> = R extends TensorLikeTree<Carry>
+export type ScanResult<Carry, R> = R extends CarryLike<Carry>
   ? TensorTree<Carry>
   : R extends readonly [unknown, infer Y]
     ? [TensorTree<Carry>, TensorTree<Y>]
@@ -77,7 +77,7 @@ export type ScanStepCheck<Carry, R> = [ScanResult<Carry, R>] extends [never]
  * `[carry, y]` (as `jax.lax.scan`). To learn that, step is called once on init and a zero row of
  * xs with nothing taped, and the result discarded.
  */
-export function scan<Carry, R extends number | object | readonly [unknown, unknown], Xs = undefined>(
+export function scan<Carry extends TupleInferred, R extends number | object | readonly [unknown, unknown], Xs = undefined>(
   step: (carry: TensorTree<Carry>, x: ScanRow<Xs>) => R & ScanStepCheck<Carry, R>, init: Carry, options?: ScanOptions<Xs>,
 ): ScanResult<Carry, R>;
 export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, options: ScanOptions<unknown> = {}, ...extra: unknown[]): unknown {

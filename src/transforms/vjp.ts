@@ -234,6 +234,15 @@ export function gradWithAuxFor(f: (...args: any[]) => any, op: string, argnums: 
   };
 }
 
+/** `valueAndGrad(f)` of f's first argument, whose errors name `op` (argmin's L-BFGS is built on it). @internal */
+export function valueAndGradFor(f: (...args: any[]) => any, op: string): (...args: any[]) => [Tensor, any] {
+  const vg = gradImpl(f, 0, op);
+  return (...args: any[]) => {
+    const [value, gradient] = vg(...args);
+    return [value, gradient];
+  };
+}
+
 /** `grad(f)` whose errors name `op` (hvp and hessian are built on it). @internal */
 export function gradFor(f: (...args: any[]) => PyTree, op: string, argnums: number | readonly number[] = 0): (...args: any[]) => any {
   const vg = gradImpl(f, argnums, op);
@@ -247,16 +256,16 @@ export function gradFor(f: (...args: any[]) => PyTree, op: string, argnums: numb
  * const df = ad.grad((x) => ad.sum(ad.square(x)));
  * df(ad.tensor([1, 2, 3])); // [2, 4, 6]
  */
-export function grad<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[0]>;
-export function grad<F extends TreeFunction, const N extends number | readonly number[]>(
+export function grad<F extends TreeFunction<Tensor | number>>(f: F): (...args: Loosen<Parameters<F>>) => TensorTree<Parameters<F>[0]>;
+export function grad<F extends TreeFunction<Tensor | number>, const N extends number | readonly number[]>(
   f: F,
   argnums: N,
 ): (...args: Loosen<Parameters<F>>) => GradientOf<Parameters<F>, N>;
-export function grad<F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
+export function grad<F extends TreeFunction<readonly [Tensor | number, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [GradientOf<Parameters<F>, ArgnumsOf<O>>, AuxOf<F>];
-export function grad<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
+export function grad<F extends TreeFunction<Tensor | number>, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => GradientOf<Parameters<F>, ArgnumsOf<O>>;
@@ -276,16 +285,16 @@ export function grad(f: (...args: any[]) => any, argnums: number | readonly numb
  * @example
  * const [loss, g] = ad.valueAndGrad((w) => ad.sum(ad.square(w)))(ad.tensor([3, 4])); // 25, [6, 8]
  */
-export function valueAndGrad<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[0]>];
-export function valueAndGrad<F extends TreeFunction, const N extends number | readonly number[]>(
+export function valueAndGrad<F extends TreeFunction<Tensor | number>>(f: F): (...args: Loosen<Parameters<F>>) => [Tensor, TensorTree<Parameters<F>[0]>];
+export function valueAndGrad<F extends TreeFunction<Tensor | number>, const N extends number | readonly number[]>(
   f: F,
   argnums: N,
 ): (...args: Loosen<Parameters<F>>) => [Tensor, GradientOf<Parameters<F>, N>];
-export function valueAndGrad<F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
+export function valueAndGrad<F extends TreeFunction<readonly [Tensor | number, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [[Tensor, AuxOf<F>], GradientOf<Parameters<F>, ArgnumsOf<O>>];
-export function valueAndGrad<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
+export function valueAndGrad<F extends TreeFunction<Tensor | number>, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [Tensor, GradientOf<Parameters<F>, ArgnumsOf<O>>];

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { ReverseTrace, live, unbox } from '../core/trace.js';
-import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TreeDef } from '../core/pytree.js';
+import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TreeDef, type TupleInferred, type CarryLike } from '../core/pytree.js';
 import { describeTree, leavesLike, noExtraArguments } from './args.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { retainKept } from '../core/memory.js';
@@ -45,13 +45,13 @@ export interface WhileLoopOptions {
  *   (x) => ad.mul(0.5, ad.add(x, ad.div(a, x))), a, { checkpoints: 3 });
  * ad.grad(sqrtNewton)(ad.tensor(4)); // 0.25
  */
-export function whileLoop<C>(
+export function whileLoop<C extends TupleInferred>(
   cond: (carry: TensorTree<NoInfer<C>>) => boolean | Tensor,
-  body: (carry: TensorTree<NoInfer<C>>) => TensorLikeTree<NoInfer<C>>,
+  body: (carry: TensorTree<NoInfer<C>>) => CarryLike<NoInfer<C>>,
   init: C,
   options?: WhileLoopOptions,
 ): TensorTree<C>;
-export function whileLoop<C>(cond: (carry: C) => boolean | Tensor, body: (carry: C) => C, init: C, options: WhileLoopOptions = {}, ...extra: unknown[]): C {
+export function whileLoop<C extends TupleInferred>(cond: (carry: C) => boolean | Tensor, body: (carry: C) => C, init: C, options: WhileLoopOptions = {}, ...extra: unknown[]): C {
   noExtraArguments(extra, 'whileLoop', 'cond, body, init and options, whileLoop(cond, body, init, { checkpoints, maxIterations })');
   return runWhileLoop(cond, body, init, options);
 }

@@ -26,6 +26,9 @@ export function signatures(): void {
   expectType<[Params, { readonly n: 3 }]>()(ad.grad(withAux, { hasAux: true })(params));
   expectType<[Tensor, Params]>()(ad.valueAndGrad(loss)(params, x));
   expectType<[[Tensor, { readonly n: 3 }], Params]>()(ad.valueAndGrad(withAux, { hasAux: true })(params));
+  // grad and valueAndGrad need a scalar output (a tree-valued f is jacobian's or vjp's).
+  // @ts-expect-error a tree of outputs has no gradient
+  ad.grad((t: Tensor) => ({ a: ad.sum(t) }));
   // Numbers where tensors are declared (Loosen).
   expectType<Tensor>()(ad.grad((t: Tensor) => ad.sin(t))(2));
 
@@ -169,4 +172,56 @@ export function signatures(): void {
   ad.foriLoop(0, 3, (_i: number, c: Tensor) => c, x, undefined, x);
   // @ts-expect-error associativeScan takes fn, elems and options
   ad.associativeScan((a: Tensor, b: Tensor) => ad.add(a, b), x, {}, x);
+
+  // Callbacks see what the runtime passes: number leaves of a starting point or direction arrive as tensors.
+  expectType<Tensor>()(ad.argmin((w) => { expectType<Tensor>()(w); return ad.square(ad.sub(w, 1)); }, 0));
+  expectType<{ a: Tensor; b: [Tensor] }>()(ad.argmin((p) => { expectType<{ a: Tensor; b: [Tensor] }>()(p); return ad.add(ad.square(p.a), ad.square(p.b[0])); }, { a: 1, b: [2] as [number] }));
+  expectType<Tensor>()(ad.root((z) => { expectType<Tensor>()(z); return ad.sub(ad.pow(z, 3), 2); }, 1));
+  expectType<Tensor>()(ad.hvp((z) => { expectType<Tensor>()(z); return ad.pow(z, 3); }, 2, 1));
+  // @ts-expect-error the loss receives a tensor, not a number (JavaScript arithmetic on it would leave the trace)
+  ad.argmin((w: number) => (w - 1) ** 2, 0);
+  // @ts-expect-error the same for hvp
+  ad.hvp((z: number) => z * z, 2, 1);
+  // The functions customVjp, customJvp and checkpoint return take numbers where tensors are declared (as grad's do).
+  const scaled = ad.checkpoint((t: Tensor, k: Tensor) => ad.mul(t, k));
+  expectType<Tensor>()(scaled(2, x));
+  const clipped = ad.customVjp((t: Tensor) => t, (g, ctx) => {
+    expectType<[t: Tensor]>()(ctx.args);
+    return [ad.clip(g, -1, 1)];
+  });
+  expectType<Tensor>()(clipped(3));
+  // ctx.args and a rule's primals hold tensors for arguments declared as numbers.
+  ad.customVjp((n: number, t: Tensor) => ad.pow(t, n), (g: Tensor, { args: [n, t] }) => {
+    expectType<Tensor>()(n);
+    return [null, ad.mul(g, ad.mul(n, ad.pow(t, ad.sub(n, 1))))];
+  });
+  ad.customJvp((n: number, t: Tensor) => ad.pow(t, n), ([n, t], [, dt]) => {
+    expectType<Tensor>()(n);
+    return [ad.pow(t, n), ad.mul(dt, ad.mul(n, ad.pow(t, ad.sub(n, 1))))];
+  });
+  // An array literal carry is a tuple: a parameter and its optimizer state side by side.
+  const adam = ad.optimizers.adam({ lr: 0.1 });
+  const trained = ad.scan(([w, state]) => {
+    const g = ad.grad((v: Tensor) => ad.sum(ad.square(v)))(w);
+    const [w2, state2] = adam.step(w, g, state);
+    return [w2, state2];
+  }, [x, adam.init(x)], { length: 3 });
+  expectType<Tensor>()(trained[0]);
+  expectType<Tensor>()(trained[1].count);
+  const fibonacci = ad.foriLoop(0, 3, (_i, [a, b]) => [b, ad.add(a, b)], [x, 1]);
+  expectType<[Tensor, Tensor]>()(fibonacci);
+  // A body typed to return an array still fits a tuple carry (the runtime checks the length).
+  const halved = ad.whileLoop((c: Tensor[]) => ad.sum(c[0]!).item() > 1, (c: Tensor[]) => [ad.mul(c[0]!, 0.5), c[1]!], [x, x]);
+  expectType<[Tensor, Tensor]>()(halved);
+  // cond: one branch may give a number where the other gives a tensor.
+  expectType<Tensor>()(ad.cond(true, () => x, () => 0));
+  expectType<{ a: Tensor }>()(ad.cond(x, () => ({ a: 0 }), () => ({ a: x })));
+
+  // A backward rule returns one cotangent per argument, each in its argument's structure or null.
+  ad.customVjp((p: Params) => ad.sum(p.w), (g) => [{ w: g, b: null }]);
+  ad.customVjp((a: Tensor, b: Tensor) => ad.mul(a, b), (g) => [g, null]);
+  // @ts-expect-error one cotangent per argument
+  ad.customVjp((a: Tensor, b: Tensor) => ad.mul(a, b), (g) => [g]);
+  // @ts-expect-error a cotangent in its argument's structure
+  ad.customVjp((p: Params) => ad.sum(p.w), (g) => [{ w: g }]);
 }
