@@ -1,5 +1,6 @@
 /** @file Reverse mode: vjp, grad and valueAndGrad. */
 import { Tensor } from '../tensor/tensor.js';
+import type { Key } from '../random/key.js';
 import { ones, scalar } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { flatten, isPlainObject, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees } from '../core/pytree.js';
@@ -13,8 +14,27 @@ import { live } from '../core/trace.js';
 import { describe } from '../tensor/create.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, flattenLike, missingResult, noExtraArguments, rebuildArgs } from './args.js';
 
-/** Argument types as callers may pass them: a number wherever a Tensor is declared. */
-export type Loosen<P extends readonly unknown[]> = { [K in keyof P]: P[K] extends Tensor ? Tensor | number : P[K] };
+/** Argument types as callers may pass them: a number wherever a Tensor is declared, at any depth of a pytree. */
+export type Loosen<P extends readonly unknown[]> = { [K in keyof P]: LooseArgument<P[K]> };
+
+/**
+ * One argument as a caller may pass it: a Tensor leaf may be a number, inside arrays and plain
+ * objects too (`{ w: 1, b: [2] }` for `{ w: Tensor; b: [Tensor] }`), as the runtime boxes them.
+ * Other types stay as declared.
+ */
+export type LooseArgument<T> = 0 extends 1 & T
+  ? T
+  : PyTree extends T
+    ? T // any tree at all: numbers are already in it
+    : T extends Tensor
+      ? Tensor | number
+      : T extends Key | ((...args: never[]) => unknown)
+        ? T
+        : T extends readonly unknown[]
+          ? { [K in keyof T]: LooseArgument<T[K]> }
+          : T extends object
+            ? { [K in keyof T]: LooseArgument<T[K]> }
+            : T;
 
 /**
  * The pullback of `vjp`: an output cotangent in (the output's structure, numbers accepted for

@@ -29,8 +29,12 @@ export function signatures(): void {
   // grad and valueAndGrad need a scalar output (a tree-valued f is jacobian's or vjp's).
   // @ts-expect-error a tree of outputs has no gradient
   ad.grad((t: Tensor) => ({ a: ad.sum(t) }));
-  // Numbers where tensors are declared (Loosen).
+  // Numbers where tensors are declared (Loosen), at any depth of a pytree argument.
   expectType<Tensor>()(ad.grad((t: Tensor) => ad.sin(t))(2));
+  expectType<Params>()(ad.grad(loss)({ w: 1, b: x }, 3));
+  expectType<[Tensor, Tensor]>()(ad.grad((p: [Tensor, Tensor]) => ad.mul(p[0], p[1]))([2, 3]));
+  // @ts-expect-error but not a string where a tensor is declared
+  ad.grad(loss)({ w: '1', b: x }, x);
 
   // vjp and its pullback: typed from f.
   const [out, pullback] = ad.vjp(loss, params, x);
