@@ -285,6 +285,12 @@ export function grad<F extends TreeFunction<readonly [Tensor | number, unknown]>
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [GradientOf<Parameters<F>, ArgnumsOf<O>>, AuxOf<F>];
+// hasAux with f returning an array literal not typed as a pair (`return [loss, aux]` without `as const`):
+// the gradient keeps its type; the aux is one of the array's element types.
+export function grad<F extends TreeFunction<readonly unknown[]>, const O extends GradOptions & { readonly hasAux: true }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [GradientOf<Parameters<F>, ArgnumsOf<O>>, ReturnType<F>[number]];
 export function grad<F extends TreeFunction<Tensor | number>, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
@@ -314,6 +320,10 @@ export function valueAndGrad<F extends TreeFunction<readonly [Tensor | number, u
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [[Tensor, AuxOf<F>], GradientOf<Parameters<F>, ArgnumsOf<O>>];
+export function valueAndGrad<F extends TreeFunction<readonly unknown[]>, const O extends GradOptions & { readonly hasAux: true }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [[Tensor, ReturnType<F>[number]], GradientOf<Parameters<F>, ArgnumsOf<O>>];
 export function valueAndGrad<F extends TreeFunction<Tensor | number>, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,

@@ -25,6 +25,10 @@ export function signatures(): void {
   const withAux = (p: Params) => [ad.sum(p.w), { n: 3 }] as const;
   expectType<[Params, { readonly n: 3 }]>()(ad.grad(withAux, { hasAux: true })(params));
   expectType<[Tensor, Params]>()(ad.valueAndGrad(loss)(params, x));
+  // hasAux on an array literal without `as const`: the gradient keeps its type, the aux is an element type.
+  const arrayAux = (p: Params) => [ad.sum(p.w), { n: 3 }];
+  expectType<[Params, Tensor | { n: number }]>()(ad.grad(arrayAux, { hasAux: true })(params));
+  expectType<[[Tensor, Tensor | { n: number }], Params]>()(ad.valueAndGrad(arrayAux, { hasAux: true })(params));
   expectType<[[Tensor, { readonly n: 3 }], Params]>()(ad.valueAndGrad(withAux, { hasAux: true })(params));
   // grad and valueAndGrad need a scalar output (a tree-valued f is jacobian's or vjp's).
   // @ts-expect-error a tree of outputs has no gradient
