@@ -1,7 +1,7 @@
 /** @file root: a solution of F(x) = 0, differentiable with respect to everything F closes over (implicit function theorem). */
 import type { Tensor } from '../tensor/tensor.js';
 import type { PyTree, TensorTree } from '../core/pytree.js';
-import { jvp } from '../transforms/jvp.js';
+import { jvpAs } from '../transforms/jvp.js';
 import { releasablePullback } from '../transforms/vjp.js';
 import { Space } from './space.js';
 import { StartingPoint, solveImplicit, type ImplicitProblem } from './levels.js';
@@ -92,7 +92,7 @@ export function root<T>(F: (x: TensorTree<T>) => PyTree, x0: T, options: RootOpt
     let linear: ReturnType<typeof releasablePullback> | null = null;
     const matvec = transpose || solver !== 'gmres'
       ? (v: PyTree) => (linear ??= releasablePullback((z: PyTree) => f(z), space.rebuild(x), 'root')).pullback(v)
-      : (v: PyTree) => jvp(f, [space.rebuild(x)], [v])[1];
+      : (v: PyTree) => jvpAs(f, [space.rebuild(x)], [v], 'root', 'direction')[1] as PyTree;
     return {
       kind: solver, matvec, space, reporter,
       release: () => linear?.release(),
@@ -110,7 +110,7 @@ export function root<T>(F: (x: TensorTree<T>) => PyTree, x0: T, options: RootOpt
       const flatF = (x: Float64Array) => space.flatOfLeaves(Fx(space.toLeaves(x)));
       const jacobianAt = (x: Float64Array) => {
         const at = space.toTree(x);
-        return (v: Float64Array) => space.toFlat(jvp(f, [at], [space.toTree(v)])[1], 'a Jacobian-vector product must have');
+        return (v: Float64Array) => space.toFlat(jvpAs(f, [at], [space.toTree(v)], 'root', 'direction')[1], 'a Jacobian-vector product must have');
       };
       const r = newtonKrylov(flatF, jacobianAt, space.flatOfLeaves(start.values()), {
         tol, maxIter: options.maxIter ?? 100, solver, restart: options.restart ?? 30,

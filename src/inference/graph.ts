@@ -48,7 +48,7 @@ export function buildGraph(edges: unknown, V: number, op: string): MRFGraph {
       throw new ShapeError(`${op}: edges must have shape [E, 2], got ${formatShape(edges.shape)}; ${usage}.`);
     }
     E = edges.shape[0]!;
-    flat = edges.toFloat64Array();
+    flat = edges.values.slice();
   } else if (Array.isArray(edges)) {
     E = edges.length;
     const out = new Float64Array(2 * E);

@@ -108,7 +108,7 @@ export function edgeWeightsOption(value: Tensor | readonly number[], E: number, 
   if (given !== null && opaqueTrace(given) !== null) {
     throw new InvalidArgumentError(`${op}: edgeWeights ${formatShape(given.shape)} differ per example under vmap; they are constants of the graph, so pass them from outside the mapped function.`);
   }
-  const rho = given === null ? Float64Array.from(value as readonly number[]) : given.toFloat64Array();
+  const rho = given === null ? Float64Array.from(value as readonly number[]) : given.values.slice();
   if ((given !== null && given.ndim !== 1) || rho.length !== E) {
     const shape = given === null ? `[${rho.length}]` : formatShape(given.shape);
     throw new ShapeError(`${op}: edgeWeights must have shape [E] = [${E}] (one per edge), got ${shape}; pass one appearance probability per edge.`);

@@ -212,7 +212,7 @@ function labelsArg(labels: unknown, V: number, K: number, op: string): number[] 
   if (labels instanceof Tensor && opaqueTrace(labels) !== null) {
     throw new InvalidArgumentError(`${op}: labels ${formatShape(labels.shape)} differ per example under vmap; pass ${want} from outside the mapped function, or loop over the examples.`);
   }
-  const values = labels instanceof Tensor ? (labels.ndim === 1 ? Array.from(labels.toFloat64Array()) : null) : Array.isArray(labels) ? labels : null;
+  const values = labels instanceof Tensor ? (labels.ndim === 1 ? Array.from(labels.values.slice()) : null) : Array.isArray(labels) ? labels : null;
   if (values === null) throw new InvalidArgumentError(`${op}: labels must be ${want}, got ${describe(labels)}.`);
   if (values.length !== V) throw new InvalidArgumentError(`${op}: labels has ${values.length} entries but the model has ${V} variables; pass ${want}.`);
   const bad = values.findIndex((k) => !Number.isInteger(k) || k < 0 || k >= K);

@@ -30,7 +30,7 @@ export const valueReads: {
    * lost: see transforms/readNumbers.ts), and whether any traced tensor met a numeric context
    * (`x * 2`, `Math.sin(x)`), or null.
    */
-  scalars: { note(value: number): void; isInput(t: Tensor): boolean; numericContext(): void } | null;
+  scalars: { note(value: number): void; isInput(t: Tensor): boolean; numericContext(t: Tensor): void } | null;
 } = { watcher: null, result: null, guard: null, scalars: null };
 
 /**

@@ -39,7 +39,7 @@ export function completeQ(a: Tensor): Tensor {
   const m = a.shape[a.ndim - 2]!, n = a.shape[a.ndim - 1]!;
   const { batch, count } = batchOf(a.shape);
   const q = new Float64Array(count * m * m);
-  completeQKernel(a.toFloat64Array(), count, m, n, q);
+  completeQKernel(a.values.slice(), count, m, n, q);
   return new Tensor(q, [...batch, m, m]);
 }
 
@@ -49,7 +49,7 @@ export function completeQ(a: Tensor): Tensor {
  */
 export function completeColumns(q: Tensor): Tensor {
   const m = q.shape[q.ndim - 2]!, k = q.shape[q.ndim - 1]!;
-  const full = completeQ(q), out = full.toFloat64Array(), from = q.toFloat64Array();
+  const full = completeQ(q), out = full.values.slice(), from = q.values.slice();
   for (let b = 0; b < batchOf(q.shape).count; b++) {
     for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) out[b * m * m + i * m + j] = from[b * m * k + i * k + j]!;
   }

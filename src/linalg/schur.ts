@@ -14,7 +14,7 @@ function schurPacked(a: Tensor): Tensor {
   const { batch, count } = batchOf(a.shape);
   checkFinite('linalg.schur', a, n * n);
   const t = new Float64Array(count * n * n), z = new Float64Array(count * n * n);
-  const failed = realSchurKernel(a.toFloat64Array(), count, n, t, z);
+  const failed = realSchurKernel(a.values.slice(), count, n, t, z);
   if (failed >= 0) throw new AdjointError(`linalg.schur: the QR iteration did not converge for ${whereInBatch(a.shape, failed)}; please report the matrix.`);
   return packRows(count, [{ data: t, per: n * n }, { data: z, per: n * n }], [...batch, 2 * n, n]);
 }
@@ -25,7 +25,7 @@ function hessenbergPacked(a: Tensor): Tensor {
   const { batch, count } = batchOf(a.shape);
   checkFinite('linalg.hessenberg', a, n * n);
   const h = new Float64Array(count * n * n), q = new Float64Array(count * n * n);
-  hessenbergKernel(a.toFloat64Array(), count, n, h, q);
+  hessenbergKernel(a.values.slice(), count, n, h, q);
   return packRows(count, [{ data: h, per: n * n }, { data: q, per: n * n }], [...batch, 2 * n, n]);
 }
 

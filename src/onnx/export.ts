@@ -111,7 +111,7 @@ export function exportModelProto(fn: (...args: never[]) => unknown, exampleArgs:
       shape = names[o.slot]!.shape;
     } else {
       const v = o.value instanceof Tensor ? o.value : Tensor.scalar(o.value as number);
-      source = g.floats(v.toFloat64Array(), v.shape);
+      source = g.floats(v.values.slice(), v.shape);
       shape = v.shape;
     }
     g.nodes.push({ opType: 'Identity', input: [source], output: [outputs[i]!] });
@@ -183,7 +183,7 @@ function writeProgram(g: GraphBuilder, program: Program, inputs: readonly Operan
     if (c === INPUT) values[k] = inputs[a[k]!]!;
     else if (c === CONSTANT) {
       const t = constants[a[k]!]!;
-      values[k] = { name: g.floats(t.toFloat64Array(), t.shape), shape: t.shape };
+      values[k] = { name: g.floats(t.values.slice(), t.shape), shape: t.shape };
     } else if (c === SCALAR_CONSTANT) values[k] = { name: g.floats(constantOf.get(k)!), shape: [] };
     else if (c < SCALAR_CODE_LIMIT) {
       const ins = scalarArity(c) === 2 ? [values[a[k]!]!, values[b[k]!]!] : [values[a[k]!]!];

@@ -90,7 +90,7 @@ function windowCounts(axes: readonly AxisWindows[]): Tensor {
 function firstMax({ taps, firstInside }: Windows): Tensor {
   const last = taps.ndim - 1, values = stopGradient(taps);
   let at = maxIndex(values, last, true);
-  if (firstInside.toFloat64Array().some((k) => k > 0)) {
+  if (firstInside.values.slice().some((k) => k > 0)) {
     at = where(equal(gatherAlong(values, at, last, 'maxPool'), -Infinity), firstInside, at);
   }
   return squeeze(gatherAlong(taps, at, last, 'maxPool'), last);

@@ -36,7 +36,7 @@ function weights(op: string, p: unknown, n: number, draws: number, replace: bool
   if (p.ndim !== 1 || p.shape[0] !== n) {
     throw new ShapeError(`${op}: p must have shape [${n}] (one weight per entry of a), got ${formatShape(p.shape)}; pass one weight per entry.`);
   }
-  const v = p.toFloat64Array();
+  const v = p.values.slice();
   if (!v.every((w) => w >= 0 && w < Infinity)) throw new InvalidArgumentError(`${op}: p must be finite and ≥ 0, got ${Array.from(v).join(', ')}; pass probabilities or weights.`);
   const positive = v.filter((w) => w > 0).length;
   if (positive === 0) throw new InvalidArgumentError(`${op}: p is all 0, so nothing can be drawn; give some entry a positive weight.`);
@@ -120,7 +120,7 @@ export function choice(k: KeyLike, a: number | Tensor, shape: Shape = [], option
   let index: Float64Array;
   if (draws === 0) index = new Float64Array(0);
   else if (options.p === undefined) {
-    index = replace ? randint(key, [draws], 0, n).toFloat64Array() : shuffledOrder(op, key, n).subarray(0, draws);
+    index = replace ? randint(key, [draws], 0, n).values.slice() : shuffledOrder(op, key, n).subarray(0, draws);
   } else {
     const p = weights(op, options.p, n, draws, replace);
     index = replace ? weightedWithReplacement(op, key, p, draws) : weightedWithoutReplacement(op, key, p, draws);

@@ -187,7 +187,7 @@ export function binomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Shape
     return eachExample([constant(trials), constant(prob)], ([t, q]) => {
       checkTrials(op, typeof n === 'number' ? n : t!);
       checkProbability(op, typeof p === 'number' ? p : q!, false);
-      return new Tensor(binomialValues(toKey(key, op), broadcastTo(t!, s).toFloat64Array(), broadcastTo(q!, s).toFloat64Array()), [...s]);
+      return new Tensor(binomialValues(toKey(key, op), broadcastTo(t!, s).values.slice(), broadcastTo(q!, s).values.slice()), [...s]);
     });
   });
 }
@@ -215,14 +215,14 @@ export function multinomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Sh
     const trials = asTensor(param(op, 'n', n, batch), op);
     return eachExample([constant(trials), constant(weights)], ([t, w]) => {
       checkTrials(op, typeof n === 'number' ? n : t!);
-      const wv = broadcastTo(w!, [...batch, K]).toFloat64Array();
+      const wv = broadcastTo(w!, [...batch, K]).values.slice();
       if (!wv.every((v) => v >= 0 && v < Infinity)) throw new InvalidArgumentError(`${op}: p must be finite and ≥ 0 everywhere; pass category weights (they need not sum to 1).`);
       for (let r = 0; r < wv.length / K; r++) {
         if (wv.subarray(r * K, (r + 1) * K).every((v) => v === 0)) {
           throw new InvalidArgumentError(`${op}: row ${r} of p (shape ${formatShape([...batch, K])}) is all zeros, which gives no category a chance; pass at least one positive weight per row.`);
         }
       }
-      return multinomialValues(toKey(key, op), broadcastTo(t!, batch).toFloat64Array(), wv, K, [...batch, K]);
+      return multinomialValues(toKey(key, op), broadcastTo(t!, batch).values.slice(), wv, K, [...batch, K]);
     });
   });
 }

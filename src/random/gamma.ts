@@ -30,7 +30,7 @@ function shapeValues(op: string, name: string, a: Param, shape: Shape): Float64A
   }
   const n = sampleSize(op, shape, 2);
   if (typeof a === 'number') return new Float64Array(n).fill(a);
-  return broadcastTo(a, shape).toFloat64Array();
+  return broadcastTo(a, shape).values.slice();
 }
 
 /** The draws (or their logs) on plain values of `a`, one key per element as JAX's `_gamma_impl`. */
@@ -52,7 +52,7 @@ function draw(op: string, k: KeyLike, a: Param, name: string, shape: Shape, logS
 function sampleDerivative(op: string, name: string, logSpace: boolean): (a: Tensor, x: Tensor) => Tensor {
   return customJvp(
     (a: Tensor, x: Tensor) => eachExample([a, x], ([a, x]) => {
-      const av = broadcastTo(a!, x!.shape).toFloat64Array(), xv = x!.toFloat64Array();
+      const av = broadcastTo(a!, x!.shape).values.slice(), xv = x!.values.slice();
       const g = new Float64Array(xv.length);
       for (let i = 0; i < g.length; i++) g[i] = logSpace ? gammaLogSampleDerivative(av[i]!, xv[i]!) : gammaSampleDerivative(av[i]!, xv[i]!);
       return new Tensor(g, [...x!.shape]);

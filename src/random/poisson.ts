@@ -133,7 +133,7 @@ export function poisson(k: KeyLike, lam: TensorLike, shape?: Shape, ...extra: un
   const rate = param(op, 'lam', lam, sampleShape);
   if (rate instanceof Tensor && isBatched([constant(rate)])) return eachExample([constant(rate)], ([plain]) => poisson(key, plain!, sampleShape));
   const n = sampleSize(op, sampleShape, 1);
-  const values = typeof rate === 'number' ? new Float64Array(n).fill(rate) : broadcastTo(rate, sampleShape).toFloat64Array();
+  const values = typeof rate === 'number' ? new Float64Array(n).fill(rate) : broadcastTo(rate, sampleShape).values.slice();
   for (const v of values) {
     if (!(v >= 0 && v < Infinity)) {
       throw new InvalidArgumentError(`${op}: lam must be finite and ≥ 0${typeof rate === 'number' ? `, got ${v}` : ` everywhere, got ${v}`}; pass a rate (the mean count) ≥ 0.`);

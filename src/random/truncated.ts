@@ -42,7 +42,7 @@ export function nextAfter(x: number, dir: 1 | -1): number {
 function boundValues(op: string, name: string, v: TensorLike, shape: Shape): Float64Array {
   const p = param(op, name, v, shape);
   if (typeof p === 'number') return new Float64Array(1).fill(p);
-  return broadcastTo(p, shape).toFloat64Array();
+  return broadcastTo(p, shape).values.slice();
 }
 
 /** The draws on plain bounds: u uniform between Φ(lower) and Φ(upper) (as erfs), x = Φ⁻¹(u), clamped inside. */
@@ -91,7 +91,7 @@ function tangents(a: Tensor, b: Tensor, x: Tensor, u: Tensor): [Tensor, Tensor] 
   // three, selected per element, under vmap.
   let hasUpper = true, hasLower = true, hasCentral = true;
   if (!isBatched([a, b])) {
-    const lo = a.toFloat64Array(), hi = b.toFloat64Array();
+    const lo = a.values.slice(), hi = b.values.slice();
     hasUpper = lo.some((l) => l >= TAIL_START);
     hasLower = hi.some((h) => h <= -TAIL_START);
     hasCentral = lo.some((l) => l < TAIL_START) && hi.some((h) => h > -TAIL_START);

@@ -166,7 +166,7 @@ function onTheVmaps(lp: Tensor, batches: readonly BatchTrace[], op: string): Ten
 
 /** N integer lengths in lo … hi, from an array or a 1-D tensor. */
 function lengthList(value: unknown, N: number, lo: number, hi: number, op: string, name: string): number[] {
-  const list = value instanceof Tensor ? Array.from(value.toFloat64Array()) : value;
+  const list = value instanceof Tensor ? Array.from(value.values.slice()) : value;
   const want = `${N} integers in ${lo} … ${hi === Infinity ? '∞' : hi}, one per sequence`;
   if (!Array.isArray(list) || list.length !== N) throw new InvalidArgumentError(`${op}: ${name} must be ${want}, got ${describe(value)}.`);
   const b = list.findIndex((x) => !Number.isInteger(x) || x < lo || x > hi);
@@ -178,7 +178,7 @@ function lengthList(value: unknown, N: number, lo: number, hi: number, op: strin
 function targetRows(targets: unknown, sizes: readonly number[], single: boolean, op: string): number[][] {
   const N = sizes.length;
   const rows = targets instanceof Tensor
-    ? (targets.ndim === 1 ? Array.from(targets.toFloat64Array()) : (targets.toArray() as number[][]))
+    ? (targets.ndim === 1 ? Array.from(targets.values.slice()) : (targets.toArray() as number[][]))
     : targets;
   if (!Array.isArray(rows)) throw new InvalidArgumentError(`${op}: targets must be a Tensor or an array of label indices, got ${describe(targets)}.`);
   const padded = rows.length > 0 && Array.isArray(rows[0]);

@@ -191,7 +191,7 @@ export class DependencyCRF {
       const scores = stopGradient(add(this.arcScores, this.mask)).values;
       trees = this.lengths.map((len, b) => bestTree(len, (h, m) => scores[(b * N + h) * N + m]!, this.singleRoot));
     }
-    const score = Array.from(stopGradient(this.scoreAs(this.batched ? trees : trees[0], 'DependencyCRF.argmax')).toFloat64Array());
+    const score = Array.from(stopGradient(this.scoreAs(this.batched ? trees : trees[0], 'DependencyCRF.argmax')).values.slice());
     return this.batched ? { heads: trees, score } : { heads: trees[0]!, score: score[0]! };
   }
 
@@ -263,8 +263,8 @@ export class DependencyCRF {
     sampleCount(count, op);
     const root = toKey(key, op);
     const N = this.arcScores.shape[1]!;
-    const scores = stopGradient(add(this.arcScores, this.mask)).toFloat64Array();
-    const marginals = this.singleRoot ? stopGradient(grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor).toFloat64Array() : null;
+    const scores = stopGradient(add(this.arcScores, this.mask)).values.slice();
+    const marginals = this.singleRoot ? stopGradient(grad((a: Tensor) => sum(this.logZ(a)))(this.arcScores) as Tensor).values.slice() : null;
     // Sample s of sentence b draws from foldIn(foldIn(key, b), s): one stream per sentence.
     // Where the walks would not end: the marginals of sentence b with each fixed word's other heads forbidden.
     const headMarginals = (b: number, len: number) => (fixed: Int32Array) => {
@@ -272,7 +272,7 @@ export class DependencyCRF {
       for (let h = 0; h <= len; h++) {
         for (let m = 0; m <= len; m++) a[h * (len + 1) + m] = fixed[m]! >= 0 && fixed[m] !== h ? -Infinity : scores[(b * N + h) * N + m]!;
       }
-      const p = new DependencyCRF({ arcScores: tensor(a, [len + 1, len + 1]), projective: false, singleRoot: this.singleRoot }).marginals().toFloat64Array();
+      const p = new DependencyCRF({ arcScores: tensor(a, [len + 1, len + 1]), projective: false, singleRoot: this.singleRoot }).marginals().values.slice();
       return (h: number, m: number) => p[h * (len + 1) + m]!;
     };
     const found = this.lengths.map((len, b) => wilsonSamples(

@@ -32,13 +32,13 @@ export interface KBest<T> {
 export function kBest<T>(op: string, k: number, sumOf: (semiring: Semiring, x: Tensor) => Tensor, x: Tensor, read: (flow: Float64Array, b: number) => T): KBest<T> {
   const semiring = kmax(topkCount(k, op));
   const [best, pullback] = vjp((y: Tensor) => sumOf(semiring, y), x);
-  const values = stopGradient(best as Tensor).toFloat64Array(); // [B, k]
+  const values = stopGradient(best as Tensor).values.slice(); // [B, k]
   const B = values.length / k;
   const out: KBest<T> = { structures: Array.from({ length: B }, () => []), scores: Array.from({ length: B }, () => []) };
   for (let i = 0; i < k; i++) {
     const live = Array.from({ length: B * k }, (_, j) => (j % k === i && values[j]! > -Infinity ? 1 : 0));
     if (!live.includes(1)) break; // the lists are sorted: no item has a structure past this rank
-    const flow = stopGradient((pullback(tensor(live, [B, k])) as Tensor[])[0]!).toFloat64Array();
+    const flow = stopGradient((pullback(tensor(live, [B, k])) as Tensor[])[0]!).values.slice();
     for (let b = 0; b < B; b++) {
       if (live[b * k + i] === 0) continue;
       out.structures[b]!.push(read(flow, b));

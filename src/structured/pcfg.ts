@@ -132,9 +132,9 @@ export class PCFG {
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => inside(argmaxSemiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]));
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).toFloat64Array();
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values.slice();
     const trees = this.lengths.map((len, b) => treeFromFlow(flow, len, N, n, b * n * (n + 1) * N));
-    const scores = Array.from(stopGradient(best as Tensor).toFloat64Array());
+    const scores = Array.from(stopGradient(best as Tensor).values.slice());
     return this.batched ? { tree: trees, score: scores } : { tree: trees[0]!, score: scores[0]! };
   }
 

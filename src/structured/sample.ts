@@ -47,7 +47,7 @@ function sampler(): Sampler {
     // output nothing reads, with checkpoints: 'all') but calls them with zeros when it reruns a step
     // (scan's checkpointing), so drawing there shifted every later draw: SemiMarkovCRF.sample gave
     // other (equally exact) samples with checkpoints than without, for the same key.
-    if (!cotangent.toFloat64Array().some((v) => v !== 0)) return zeros(x.shape);
+    if (!cotangent.values.slice().some((v) => v !== 0)) return zeros(x.shape);
     const noisy = add(stopGradient(x), gumbel(foldIn(current, counter++), x.shape));
     const hit = equal(noisy, max(noisy, axis, true));
     const chosen = mul(hit, equal(cumsum(hit, axis), 1));
@@ -89,7 +89,7 @@ export function sampleStructures<T>(
   const seed = ones((total as Tensor).shape);
   for (let s = 0; s < count; s++) {
     reseed(foldIn(root, s));
-    const flow = stopGradient((pullback(seed) as Tensor[])[0]!).toFloat64Array();
+    const flow = stopGradient((pullback(seed) as Tensor[])[0]!).values.slice();
     for (let b = 0; b < B; b++) out[b]!.push(read(flow, b));
   }
   return out;

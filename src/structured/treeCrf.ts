@@ -122,9 +122,9 @@ export class TreeCRF {
     unmapped(this, 'TreeCRF.argmax');
     const B = this.spans.shape[0]!;
     const [best, pullback] = vjp((s: Tensor) => spanInside(argmaxSemiring, s, this.lengths), this.spans);
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).toFloat64Array();
+    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values.slice();
     const trees = this.lengths.map((_, b) => this.treeFromFlow(flow, b));
-    const scores = Array.from(stopGradient(best as Tensor).toFloat64Array());
+    const scores = Array.from(stopGradient(best as Tensor).values.slice());
     return this.batched ? { tree: trees, score: scores } : { tree: trees[0]!, score: scores[0]! };
   }
 

@@ -180,7 +180,7 @@ export class Tensor {
    * read of a branch's condition (x.item() > 1 ? 1 : x). @internal
    */
   noteValuesLeave(): void {
-    if (this.trace !== null && valueReads.scalars !== null) valueReads.scalars.numericContext();
+    if (this.trace !== null && valueReads.scalars !== null) valueReads.scalars.numericContext(this);
   }
 
   toString(): string {

@@ -2,6 +2,7 @@
 import { JvpTrace, ReverseTrace, topTrace, unbox, type Trace } from '../core/trace.js';
 import { flatten, isPlainObject, mapTree, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees, type TreeDef } from '../core/pytree.js';
 import type { Loosen } from './vjp.js';
+import { notRead, nudged, readsDuring } from './readNumbers.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
@@ -29,9 +30,13 @@ export interface CustomVjpOptions<A extends unknown[] = PyTree[], R = PyTree> {
 
 /**
  * What a custom backward rule returns: one cotangent per argument, in that argument's structure
- * (numbers accepted for tensors), or null for a zero cotangent (JAX's None), for an argument or any subtree.
+ * (numbers accepted for tensors), or null for a zero cotangent (JAX's None), for an argument or any
+ * subtree; or an array of such cotangents whose length the runtime checks.
  */
-export type ArgumentCotangents<A extends readonly unknown[]> = { readonly [K in keyof A]: NullableTree<TensorLikeTree<A[K]>> };
+export type ArgumentCotangents<A extends readonly unknown[]> =
+  | { readonly [K in keyof A]: NullableTree<TensorLikeTree<A[K]>> }
+  // An array built apart (`const cts = [...]; return cts`, `args.map(...)`): the runtime checks its length.
+  | readonly NullableTree<TensorLikeTree<A[number]>>[];
 
 /** A tree in which any subtree may be null (a zero cotangent there). */
 export type NullableTree<T> = 0 extends 1 & T
@@ -258,7 +263,11 @@ export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A
         enter();
         let rec: Recording | null = null;
         try {
-          rec = record((ins) => f(...(rebuildArgs(def, ins) as A)), inner, top);
+          // Recomputed under a tape of its own: the check grad makes of its function (transforms/readNumbers.ts).
+          rec = record((ins) => {
+            const { result, reads } = readsDuring(ins, () => f(...(rebuildArgs(def, ins) as A)));
+            return notRead(result, reads, 'checkpoint', (sign) => f(...(rebuildArgs(def, nudged(inner, sign)) as A))) as R;
+          }, inner, top);
           const cts = rec.pullback(flatten(ct, 'checkpoint').leaves);
           const byBox = new Map(rec.captured.map((b, i) => [b, cts[inner.length + i]!]));
           return [...cts.slice(0, inner.length), ...captured.map((b) => byBox.get(b) ?? zeros(b.shape))];

@@ -8,7 +8,7 @@ import type { TreeFunction } from '../core/functions.js';
 import type { Loosen } from './vjp.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, flattenArgs, flattenLike, noExtraArguments, rebuildArgs } from './args.js';
-import { notRead, readsDuring } from './readNumbers.js';
+import { notRead, nudged, readsDuring } from './readNumbers.js';
 import { gradFor } from './vjp.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
 
@@ -51,7 +51,7 @@ export function jvpAs(f: TreeFunction, primals: readonly unknown[], tangents: re
   try {
     const { result: returned, reads } = readsDuring(inputs, () => f(...rebuildArgs(p.def, inputs)));
     checkResult(returned, op);
-    const result = notRead(returned, reads, op);
+    const result = notRead(returned, reads, op, (sign) => f(...rebuildArgs(p.def, nudged(p.leaves, sign))));
     out = flatten(result, `${op} (output)`);
     for (const leaf of out.leaves) {
       if (!(leaf instanceof Tensor)) {

@@ -25,7 +25,7 @@ export function linearize<F extends TreeFunction>(
 export function linearize(f: TreeFunction, ...primals: unknown[]): [unknown, (...tangents: unknown[]) => unknown] {
   checkFunction(f, 'linearize');
   if (primals.length === 0) throw new InvalidArgumentError('linearize: give the point to linearize at: linearize(f, ...primals).');
-  const [out, pullback] = vjp(f, ...primals) as [PyTree, Pullback];
+  const [out, pullback] = vjpAs(f, primals, false, 'linearize') as [PyTree, Pullback, unknown];
   const seed = mapTree(out, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), 'linearize (output)');
   const primalTree = flatten(primals, 'linearize');
   const jvpFn = (...tangents: unknown[]): unknown => {

@@ -4,7 +4,8 @@
  * (`x * 2`, `Math.sin(x)`: a tensor in a numeric context gives its value): differentiation takes a
  * number as a constant, so its derivative would be zero in silence. JavaScript has no operator
  * overloading, and `x > 0` (a branch, legitimate) reaches the tensor exactly as `x * 2` does, so the
- * second check judges the result: nothing of it depends on the inputs, and it is not all zero.
+ * second check judges the result: nothing of it depends on the inputs through the trace, it is not
+ * all zero, and it changes when the inputs move a little (a constant branch does not).
  * Used by grad, vjp (and so jacrev, jacobian, hessian) and jvp (jacfwd, hvp).
  */
 import { InvalidArgumentError } from '../core/errors.js';
@@ -19,14 +20,12 @@ import type { Trace } from '../core/trace.js';
  * `x.item() >= 1 ? 1 : x` at x = 1 returns a literal equal to it (a clip written as control flow).
  */
 export function readsDuring<T>(inputs: readonly Tensor[], run: () => T): { result: T; reads: RecentReads } {
-  const outer = valueReads.scalars;
-  const noted = (valueReads.scalars = new RecentReads(inputs));
+  const outer = valueReads.scalars as RecentReads | null;
+  const noted = (valueReads.scalars = new RecentReads(inputs, outer));
   try {
     return { result: run(), reads: noted };
   } finally {
     valueReads.scalars = outer;
-    // An inner grad's function that met a numeric context ran inside the outer one's too.
-    if (noted.sawNumericContext) outer?.numericContext();
   }
 }
 
@@ -44,7 +43,11 @@ class RecentReads {
   sawNumericContext = false;
   /** The inputs as a set, made at the first read that needs it (200 leaves: ~10 µs a call that reads nothing would pay). */
   private set: ReadonlySet<Tensor> | null = null;
-  constructor(private readonly inputs: readonly Tensor[]) {}
+  /** The trace the differentiated inputs belong to (null when there are none). */
+  readonly trace: Trace | null;
+  constructor(private readonly inputs: readonly Tensor[], private readonly outer: RecentReads | null) {
+    this.trace = inputs[0]?.trace ?? null;
+  }
 
   /** Whether `t` is one of the differentiated inputs (whose reads are left out). */
   isInput(t: Tensor): boolean {
@@ -52,13 +55,20 @@ class RecentReads {
     return (this.set ??= new Set(this.inputs)).has(t);
   }
 
-  numericContext(): void {
-    this.sawNumericContext = true;
-  }
-
-  /** The trace the differentiated inputs belong to (null when there are none). */
-  get trace(): Trace | null {
-    return this.inputs[0]?.trace ?? null;
+  /**
+   * `t`'s values left as numbers: noted by the innermost running transformation whose inputs `t`
+   * depends on (its trace is on t's chain of boxes). Only that one: in grad(grad(abs)) the read of
+   * x > 0 belongs to the inner function, whose result depends on x; the outer one's result, the
+   * inner gradient ±1, is constant by nature. A tensor of no running differentiation (a constant, a
+   * value traced only by jit) is noted by none.
+   */
+  numericContext(t: Tensor): void {
+    for (let scope: RecentReads | null = this; scope !== null; scope = scope.outer) {
+      if (scope.trace !== null && onChain(t, scope.trace)) {
+        scope.sawNumericContext = true;
+        return;
+      }
+    }
   }
 
   note(value: number): void {
@@ -82,7 +92,7 @@ class RecentReads {
  * a constant branch at its boundary — x.item() > 0 ? ad.square(x) : 0 (a ReLU, a hinge, a mask)
  * evaluated at x = 0 reads the 0 it then returns, a legitimate program whose gradient is 0.
  */
-export function notRead(out: unknown, reads: RecentReads, op: string): unknown {
+export function notRead(out: unknown, reads: RecentReads, op: string, rerun: Rerun | null = null): unknown {
   if (typeof out === 'number' && out !== 0 && reads.has(out)) {
     throw new InvalidArgumentError(
       `${op}: the function returned the number ${out}, read from a tensor that depends on its inputs (item(), toArray() or a ` +
@@ -90,12 +100,13 @@ export function notRead(out: unknown, reads: RecentReads, op: string): unknown {
         `itself (ad.sum(x), not ad.sum(x).item()).`,
     );
   }
-  if (reads.sawNumericContext && lostInNumbers(out, reads.trace)) {
+  if (reads.sawNumericContext && lostInNumbers(out, reads.trace) && !constantNearby(out, rerun)) {
     throw new InvalidArgumentError(
       `${op}: the function used a traced tensor as a JavaScript number (x * 2, Math.sin(x), x > 0, toArray(), data: its ` +
-        `values leave as numbers) and returned a result that does not depend on its inputs, so its derivative would be zero ` +
-        `in silence. JavaScript arithmetic on a tensor leaves the trace: compute with adjoint ops (ad.mul(x, 2), ad.sin(x)). ` +
-        `If a constant result is meant (a flat branch such as x > 1 ? 1 : x), compare with an explicit read, x.item() > 1.`,
+        `values leave as numbers) and returned a result that does not depend on its inputs through the trace, yet changes ` +
+        `with them (run again at inputs moved by 2^-24 either way), so its derivative would be zero in silence. JavaScript ` +
+        `arithmetic on a tensor leaves the trace: compute with adjoint ops (ad.mul(x, 2), ad.sin(x)). A value read with ` +
+        `x.item() is taken as a constant by intent.`,
     );
   }
   return out;
@@ -112,7 +123,7 @@ function lostInNumbers(out: unknown, trace: Trace | null): boolean {
   const visit = (node: unknown, depth: number): boolean => {
     if (depth > 64) return true; // a cycle or a pathological tree: flatten reports it
     if (node instanceof Tensor) {
-      for (let x: Tensor | null = node; x !== null; x = x.below) if (x.trace === trace) return true;
+      if (onChain(node, trace)) return true;
       if (node.trace === null && !nonzero) nonzero = node.values.some((v) => v !== 0);
       return node.trace !== null; // another trace's tensor: not this check's to judge
     }
@@ -125,4 +136,76 @@ function lostInNumbers(out: unknown, trace: Trace | null): boolean {
     return false;
   };
   return !visit(out, 0) && nonzero;
+}
+
+/** Whether `t` is boxed at `trace`, or lies over a value that is (its chain of boxes, down). */
+function onChain(t: Tensor, trace: Trace): boolean {
+  for (let x: Tensor | null = t; x !== null; x = x.below) if (x.trace === trace) return true;
+  return false;
+}
+
+/**
+ * `f` run again, untraced, at its inputs moved by a relative 2⁻²⁴ up (sign 1) or down (−1): its
+ * result without any aux. See constantNearby.
+ */
+export type Rerun = (sign: 1 | -1) => unknown;
+
+/** `leaves` moved by sign·2⁻²⁴·max(|v|, 1) each, as plain tensors: Rerun's inputs. */
+export function nudged(leaves: readonly Tensor[], sign: 1 | -1): Tensor[] {
+  return leaves.map((l) => {
+    const v = l.values;
+    const out = new Float64Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = v[i]! + sign * NUDGE * Math.max(Math.abs(v[i]!), 1);
+    return new Tensor(out, l.shape);
+  });
+}
+
+const NUDGE = 2 ** -24;
+
+/**
+ * Whether the result stays the same, to the bit, when the inputs move a little one way or the other:
+ * then it is a constant branch (x > 0 ? 1 : -1, Math.round(x), a clip at its bound), whose derivative
+ * zero is right; arithmetic in JavaScript (x * 2, Math.sin(x)) moves with the inputs both ways. Two
+ * reruns cost two evaluations of f, only where the result was found disconnected after a numeric
+ * read; an input sitting on a branch's boundary moves it one way only. A rerun that throws, or no
+ * rerun, counts as not constant (the error stands).
+ */
+function constantNearby(out: unknown, rerun: Rerun | null): boolean {
+  if (rerun === null) return false;
+  const here = numbersOf(out);
+  if (here === null) return false;
+  for (const sign of [1, -1] as const) {
+    let moved: number[] | null;
+    try {
+      moved = numbersOf(rerun(sign));
+    } catch {
+      return false;
+    }
+    if (moved !== null && moved.length === here.length && moved.every((v, i) => v === here[i] || (v !== v && here[i] !== here[i]))) return true;
+  }
+  return false;
+}
+
+/** The values of a result's leaves in order, or null where one cannot be read (a batched box). */
+function numbersOf(out: unknown): number[] | null {
+  const values: number[] = [];
+  const visit = (node: unknown, depth: number): boolean => {
+    if (depth > 64) return false;
+    if (node instanceof Tensor) {
+      try {
+        for (const v of node.values) values.push(v);
+      } catch {
+        return false;
+      }
+      return true;
+    }
+    if (typeof node === 'number') {
+      values.push(node);
+      return true;
+    }
+    if (Array.isArray(node)) return node.every((c) => visit(c, depth + 1));
+    if (node !== null && typeof node === 'object') return Object.values(node).every((c) => visit(c, depth + 1));
+    return true;
+  };
+  return visit(out, 0) ? values : null;
 }

@@ -9,7 +9,7 @@ import { record } from './record.js';
 import { autoJit, type RecordedOps } from '../jit/autoJit.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
 import { InvalidArgumentError, NonScalarOutputError } from '../core/errors.js';
-import { notRead, readsDuring } from './readNumbers.js';
+import { notRead, nudged, readsDuring, type Rerun } from './readNumbers.js';
 import { live } from '../core/trace.js';
 import { describe } from '../tensor/create.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, flattenLike, missingResult, noExtraArguments, rebuildArgs } from './args.js';
@@ -113,15 +113,19 @@ export function vjpWithAux(f: TreeFunction<readonly [PyTree, unknown]>, ...prima
 export function vjpAs(f: TreeFunction<unknown>, primals: readonly unknown[], hasAux: boolean, op: string): [unknown, Pullback, unknown] {
   const { leaves, def } = flattenArgs(primals, op);
   let aux: unknown;
+  const rerun: Rerun = (sign) => {
+    const r = f(...rebuildArgs(def, nudged(leaves, sign)));
+    return hasAux ? splitAux(r, op)[0] : r;
+  };
   const rec = record((inputs) => {
     const { result, reads } = readsDuring(inputs, () => f(...rebuildArgs(def, inputs)));
     if (!hasAux) {
       checkResult(result, op);
-      return notRead(result, reads, op);
+      return notRead(result, reads, op, rerun);
     }
     const [out, a] = splitAux(result, op);
     aux = a;
-    return notRead(out, reads, op);
+    return notRead(out, reads, op, rerun);
   }, leaves);
   const pullback: Pullback = (cotangent) => {
     const ct = flattenLike(cotangent, rec.outDef, `${op} pullback`, 'cotangent', 'function output');
@@ -216,14 +220,21 @@ function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] |
     // A repeated index (argnums [0, 0]) is differentiated once and its gradient given at each place.
     const nums = [...new Set(listed)];
     let aux: unknown;
-    const partial = (inputs: readonly Tensor[], ...diff: any[]) => {
+    const withDiff = (diff: readonly unknown[]) => {
       const full = [...args];
       nums.forEach((a, i) => (full[a] = diff[i]));
-      const { result, reads } = readsDuring(inputs, () => f(...full));
-      if (!hasAux) return scalarOutput(notRead(result, reads, op), op);
+      return full;
+    };
+    const rerun: Rerun = (sign) => {
+      const r = f(...withDiff(rebuildArgs(def, nudged(leaves, sign))));
+      return hasAux ? splitAux(r, op)[0] : r;
+    };
+    const partial = (inputs: readonly Tensor[], ...diff: any[]) => {
+      const { result, reads } = readsDuring(inputs, () => f(...withDiff(diff)));
+      if (!hasAux) return scalarOutput(notRead(result, reads, op, rerun), op);
       const [out, a] = splitAux(result, op);
       aux = a;
-      return scalarOutput(notRead(out, reads, op), op);
+      return scalarOutput(notRead(out, reads, op, rerun), op);
     };
     const { leaves, def } = flattenArgs(nums.map((a) => args[a]), op);
     const rec = record((inputs) => partial(inputs, ...rebuildArgs(def, inputs)), leaves);

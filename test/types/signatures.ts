@@ -228,8 +228,11 @@ export function signatures(): void {
   // A backward rule returns one cotangent per argument, each in its argument's structure or null.
   ad.customVjp((p: Params) => ad.sum(p.w), (g) => [{ w: g, b: null }]);
   ad.customVjp((a: Tensor, b: Tensor) => ad.mul(a, b), (g) => [g, null]);
-  // @ts-expect-error one cotangent per argument
-  ad.customVjp((a: Tensor, b: Tensor) => ad.mul(a, b), (g) => [g]);
+  // An array built apart: its length is the runtime's to check.
+  ad.customVjp((a: Tensor, b: Tensor) => ad.mul(a, b), (g, { args: [a, b] }) => {
+    const cotangents = [ad.mul(g, b), ad.mul(g, a)];
+    return cotangents;
+  });
   // @ts-expect-error a cotangent in its argument's structure
   ad.customVjp((p: Params) => ad.sum(p.w), (g) => [{ w: g }]);
 }
