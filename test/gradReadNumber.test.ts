@@ -139,7 +139,7 @@ describe('grad of a number read from a traced tensor', () => {
       expect(ad.grad(abs)(-2).item()).toBe(-1);
       // A value read in a numeric context is a constant (as stopGradient), the rest still differentiated.
       expect(ad.grad((t: ad.Tensor) => ad.mul(t, Math.exp(num(t))))(0).item()).toBe(1);
-      // The flat branch of a ReLU is zero: let through, as the literal 0 is.
+      // The flat branch of a ReLU: a constant (the same when x moves), let through.
       expect(ad.grad((t: ad.Tensor) => (num(t) > 0 ? t : 0))(-1).item()).toBe(0);
       expect(ad.grad((t: ad.Tensor) => (num(t) > 0 ? t : ad.zeros([])))(-1).item()).toBe(0);
       // Constant branches, told from arithmetic by running f again at inputs moved a little either way.
@@ -153,6 +153,10 @@ describe('grad of a number read from a traced tensor', () => {
       expect(ad.grad(ad.checkpoint((t: ad.Tensor) => (num(t) > 0 ? ad.scalar(1) : t)))(2).item()).toBe(0);
       // Arithmetic moves either way, even where it is flat to the bit on one side (exp at 0 moves both ways).
       expect(() => ad.grad((t: ad.Tensor) => Math.exp(num(t)))(0)).toThrow(lost);
+      // A zero result is judged as well: Math.sin at 0 moves, a ReLU's flat branch does not.
+      expect(() => ad.grad((t: ad.Tensor) => Math.sin(num(t)))(0)).toThrow(lost);
+      expect(() => ad.grad((t: ad.Tensor) => num(t) * 2)(0)).toThrow(lost);
+      expect(ad.grad((t: ad.Tensor) => (num(t) > 0 ? t : 0))(0).item()).toBe(0);
       // A loop condition on the carry (whileLoop's cond reads it) with a result that depends on x.
       const loop = (t: ad.Tensor) => ad.whileLoop((c: { k: ad.Tensor; v: ad.Tensor }) => num(c.k) < 3, (c) => ({ k: ad.add(c.k, 1), v: ad.mul(c.v, 2) }), { k: ad.scalar(0), v: t }).v;
       expect(ad.grad(loop)(1).item()).toBe(8);

@@ -4,9 +4,10 @@
  * (`x * 2`, `Math.sin(x)`: a tensor in a numeric context gives its value): differentiation takes a
  * number as a constant, so its derivative would be zero in silence. JavaScript has no operator
  * overloading, and `x > 0` (a branch, legitimate) reaches the tensor exactly as `x * 2` does, so the
- * second check judges the result: nothing of it depends on the inputs through the trace, it is not
- * all zero, and it changes when the inputs move a little (a constant branch does not).
- * Used by grad, vjp (and so jacrev, jacobian, hessian) and jvp (jacfwd, hvp).
+ * second check judges the result: nothing of it depends on the inputs through the trace, and it
+ * changes when the inputs move a little (a constant branch does not).
+ * Used by grad, vjp (and so jacrev, jacobian, hessian, linearize), jvp (jacfwd, hvp, root), argmin
+ * and checkpoint's recomputed body.
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { valueReads } from '../jit/valueReads.js';
@@ -113,29 +114,29 @@ export function notRead(out: unknown, reads: RecentReads, op: string, rerun: Rer
 }
 
 /**
- * Whether `out` holds no tensor of `trace` (nor of a trace above it) and some nonzero value: every
- * derivative of it is zero. All-zero results are let through, as the literal 0 is above: the flat
- * branch of a ReLU or a hinge (x > 0 ? x : 0) at its boundary.
+ * Whether `out` has leaves and none of them is a tensor of `trace` (nor of a trace above it): every
+ * derivative of it is zero. A zero result is judged too (Math.sin(x) at 0 is 0): the flat branch of
+ * a ReLU (x > 0 ? x : 0) is then told apart by constantNearby, as any constant branch.
  */
 function lostInNumbers(out: unknown, trace: Trace | null): boolean {
   if (trace === null) return false;
-  let nonzero = false;
+  let leaves = 0;
   const visit = (node: unknown, depth: number): boolean => {
     if (depth > 64) return true; // a cycle or a pathological tree: flatten reports it
     if (node instanceof Tensor) {
       if (onChain(node, trace)) return true;
-      if (node.trace === null && !nonzero) nonzero = node.values.some((v) => v !== 0);
+      leaves++;
       return node.trace !== null; // another trace's tensor: not this check's to judge
     }
     if (typeof node === 'number') {
-      if (node !== 0) nonzero = true;
+      leaves++;
       return false;
     }
     if (Array.isArray(node)) return node.some((c) => visit(c, depth + 1));
     if (node !== null && typeof node === 'object') return Object.values(node).some((c) => visit(c, depth + 1));
     return false;
   };
-  return !visit(out, 0) && nonzero;
+  return !visit(out, 0) && leaves > 0;
 }
 
 /** Whether `t` is boxed at `trace`, or lies over a value that is (its chain of boxes, down). */
