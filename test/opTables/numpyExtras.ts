@@ -54,6 +54,8 @@ export const numpyExtraRows: OpRow[] = [
   { name: 'cummin (axis -1, reverse)', covers: ['minimum', 'cumsum', 'gather'], fn: (x) => ad.cummin(x, -1, { reverse: true }), domains: ['real'], shapes: [[[5]], [[2, 4]]] },
   { name: 'cumlogsumexp', covers: ['logaddexp', 'concat'], fn: (x) => ad.cumlogsumexp(x, 0), domains: ['real'], shapes: [[[5]], [[6, 2]]] },
   { name: 'cumlogsumexp (axis 1, reverse)', covers: ['logaddexp', 'concat'], fn: (x) => ad.cumlogsumexp(x, 1, { reverse: true }), domains: ['real'], shapes: [[[2, 3]]] },
+  { name: 'cumulativeSum (includeInitial)', covers: ['cumsum', 'concat'], fn: (x) => ad.cumulativeSum(x, { axis: -1, includeInitial: true }), domains: ['real'], shapes: [[[4]], [[2, 3]]] },
+  { name: 'cumulativeProd (axis 0, includeInitial)', covers: ['cumprod', 'concat'], fn: (x) => ad.cumulativeProd(x, { axis: 0, includeInitial: true }), domains: ['real'], shapes: [[[4]], [[3, 2]]] },
 
   // Layout.
   { name: 'moveaxis', covers: ['transpose'], fn: (x) => ad.moveaxis(x, [0, -1], [1, 0]), domains: ['real'], shapes: [[[2, 3, 4]]] },
