@@ -72,6 +72,7 @@ export { histogram, bincount, digitize, isin, lexsort } from './ops/numpyCountin
 export type { HistogramOptions, BincountOptions, IsinOptions } from './ops/numpyCounting.js';
 export { nonzero, argwhere, flatnonzero, unique } from './ops/numpyPositions.js';
 export type { NonzeroOptions, UniqueOptions, UniqueResult } from './ops/numpyPositions.js';
+export { uniqueValues, uniqueCounts, uniqueInverse, uniqueAll, type UniqueSizeOptions, type UniqueAllResult } from './ops/numpyUniqueApi.js';
 export {
   diagonal, trace, fmax, fmin, divmod, modf, fix, rint, positive, floatPower, isposinf, isneginf, arrayEqual, arrayEquiv,
   broadcastArrays, broadcastShapes, indices, tri, rollaxis,
