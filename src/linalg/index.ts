@@ -31,3 +31,4 @@ export { schur, hessenberg } from './schur.js';
 export type { HessenbergOptions } from './schur.js';
 export { solveSylvester } from './sylvester.js';
 export { sqrtm } from './sqrtm.js';
+export { cross, outer, matmul, tensordot, vecdot } from './arrayApi.js';
