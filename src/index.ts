@@ -81,6 +81,8 @@ export { mod as remainder } from './ops/rounding.js';
 export { nanprod, nancumsum, nancumprod, nanMaxIndex, nanMinIndex } from './ops/numpyNanCumulative.js';
 export { cumulativeSum, cumulativeProd, type RunningOptions } from './ops/numpyCumulative.js';
 export { unstack, permuteDims, vecdot, matvec, vecmat } from './ops/numpyArrayApi.js';
+export { matrixTranspose } from './linalg/matrix.js';
+export { finfo, type FloatInfo } from './ops/finfo.js';
 export { ediff1d, gradient, unwrap, trimZeros } from './ops/numpyDifferences.js';
 export type { GradientOptions } from './ops/numpyDifferences.js';
 export { select, piecewise, choose, compress, extract, resize } from './ops/numpySelection.js';

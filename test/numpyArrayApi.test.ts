@@ -56,6 +56,19 @@ describe('numpy 2 array-API names', () => {
     expect(ad.vmap((x: ad.Tensor) => ad.matvec(A, x))(batch).toArray()).toEqual(ad.matvec(A, batch).toArray());
   });
 
+  it('matrixTranspose swaps the last two axes; finfo gives float64\'s limits under numpy\'s names', () => {
+    const x = ad.tensor(values(24, 12), [2, 3, 4]);
+    expect(ad.matrixTranspose(x).toArray()).toEqual(ad.transpose(x, [0, 2, 1]).toArray());
+    const f = ad.finfo();
+    expect([f.eps, f.epsneg, f.tiny, f.smallestSubnormal, f.max, f.min]).toEqual([Number.EPSILON, Number.EPSILON / 2, 2.2250738585072014e-308, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE]);
+    expect(1 + f.eps).not.toBe(1);
+    expect(1 + f.eps / 2).toBe(1);
+    expect(f.tiny / 2).toBeGreaterThan(0); // subnormal, not zero
+    expect(2 ** f.maxexp).toBe(Infinity);
+    expect(ad.finfo(x)).toBe(f);
+    expect(() => ad.finfo('float32' as never)).toThrow(/^finfo: adjoint computes in float64 only/);
+  });
+
   it('name the op and the shapes when they do not line up', () => {
     expect(() => ad.matvec(ad.zeros([2, 3]), ad.zeros([2]))).toThrow(/^matvec: A must be \[\.\.\., m, n\] and v \[\.\.\., n\] with one n, got \[2,3\] and \[2\]/);
     expect(() => ad.vecmat(ad.zeros([3]), ad.zeros([2, 3]))).toThrow(/^vecmat: v must be \[\.\.\., m\] and A \[\.\.\., m, n\] with one m/);

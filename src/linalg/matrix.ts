@@ -136,7 +136,11 @@ export function checkFinite(op: string, a: Tensor, perMatrix: number): void {
   }
 }
 
-/** The transpose of the last two axes (a batch of matrices transposed). */
+/**
+ * The transpose of the last two axes, a batch of matrices transposed (numpy.matrix_transpose,
+ * jnp.matrix_transpose; also `ad.linalg.matrixTranspose`).
+ * @example ad.matrixTranspose(ad.zeros([2, 3, 4])).shape; // => [2, 4, 3]
+ */
 export function matrixTranspose(x: TensorLike): Tensor;
 export function matrixTranspose(x: TensorLike, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('linalg.matrixTranspose', 'linalg.matrixTranspose(x)', extra, x);
