@@ -128,6 +128,16 @@ describe('grad of a number read from a traced tensor', () => {
       expect(ad.grad((r: ad.Tensor) => ad.mean(ad.random.poisson(key, r, [50])))(3).item()).toBe(0);
     });
 
+    it('catches a number among traced leaves ([x, x * 2]) and lets a constant number beside them through', () => {
+      expect(() => ad.jacobian((t: ad.Tensor) => [t, num(t) * 2])(1)).toThrow(new RegExp(`^jacobian: ${lost.source}`));
+      expect(() => ad.vjp((t: ad.Tensor) => ({ a: ad.sin(t), b: Math.cos(num(t)) }), 1)).toThrow(new RegExp(`^vjp: ${lost.source}`));
+      expect(() => ad.jvp((t: ad.Tensor) => [ad.exp(t), num(t) ** 2], [2], [1])).toThrow(new RegExp(`^jvp: ${lost.source}`));
+      // A constant beside the traced output (a flag from a branch) is a constant: no error.
+      const [out] = ad.vjp((t: ad.Tensor) => ({ y: ad.square(t), positive: num(t) > 0 ? 1 : 0 }), 3);
+      expect([out.y.item(), out.positive.item()]).toEqual([9, 1]);
+      expect((ad.jacobian((t: ad.Tensor) => [ad.square(t), num(t) > 0 ? 1 : 0])(ad.scalar(3)) as ad.Tensor[]).map((j) => j.item())).toEqual([6, 0]);
+    });
+
     it('under nested grads, the outer one sees an inner function that used its tensor as a number', () => {
       // d/dy of (d/dx x·(2y)) = 2; the inner gradient 2y is computed from the number y * 2, a constant to the outer grad.
       expect(() => ad.grad((y: ad.Tensor) => ad.grad((x: ad.Tensor) => ad.mul(x, num(y) * 2))(1))(3)).toThrow(/^grad: the function used a traced tensor/);

@@ -101,42 +101,52 @@ export function notRead(out: unknown, reads: RecentReads, op: string, rerun: Rer
         `itself (ad.sum(x), not ad.sum(x).item()).`,
     );
   }
-  if (reads.sawNumericContext && lostInNumbers(out, reads.trace) && !constantNearby(out, rerun)) {
-    throw new InvalidArgumentError(
-      `${op}: the function used a traced tensor as a JavaScript number (x * 2, Math.sin(x), x > 0, toArray(), data: its ` +
-        `values leave as numbers) and returned a result that does not depend on its inputs through the trace, yet changes ` +
-        `with them (run again at inputs moved by 2^-24 either way), so its derivative would be zero in silence. JavaScript ` +
-        `arithmetic on a tensor leaves the trace: compute with adjoint ops (ad.mul(x, 2), ad.sin(x)). A value read with ` +
-        `x.item() is taken as a constant by intent.`,
-    );
+  if (reads.sawNumericContext && reads.trace !== null) {
+    const leaves = leavesOf(out);
+    const lost = leaves === null ? [] : suspects(leaves);
+    if (lost.length > 0 && !constantNearby(leaves!, lost, rerun)) {
+      throw new InvalidArgumentError(
+        `${op}: the function used a traced tensor as a JavaScript number (x * 2, Math.sin(x), x > 0, toArray(), data: its ` +
+          `values leave as numbers) and returned a result (or a number within it) that does not depend on its inputs through ` +
+          `the trace, yet changes with them (run again at inputs moved by 2^-24 either way), so its derivative would be zero ` +
+          `in silence. JavaScript arithmetic on a tensor leaves the trace: compute with adjoint ops (ad.mul(x, 2), ad.sin(x)). ` +
+          `A value read with x.item() is taken as a constant by intent.`,
+      );
+    }
   }
   return out;
 }
 
-/**
- * Whether `out` has leaves and none of them is a tensor of `trace` (nor of a trace above it): every
- * derivative of it is zero. A zero result is judged too (Math.sin(x) at 0 is 0): the flat branch of
- * a ReLU (x > 0 ? x : 0) is then told apart by constantNearby, as any constant branch.
- */
-function lostInNumbers(out: unknown, trace: Trace | null): boolean {
-  if (trace === null) return false;
-  let leaves = 0;
+/** A result's leaves in order (tensors and numbers), or null past a depth of 64 (a cycle: flatten reports it). */
+function leavesOf(out: unknown): Array<Tensor | number> | null {
+  const leaves: Array<Tensor | number> = [];
   const visit = (node: unknown, depth: number): boolean => {
-    if (depth > 64) return true; // a cycle or a pathological tree: flatten reports it
-    if (node instanceof Tensor) {
-      if (onChain(node, trace)) return true;
-      leaves++;
-      return node.trace !== null; // another trace's tensor: not this check's to judge
+    if (depth > 64) return false;
+    if (node instanceof Tensor || typeof node === 'number') {
+      leaves.push(node);
+      return true;
     }
-    if (typeof node === 'number') {
-      leaves++;
-      return false;
-    }
-    if (Array.isArray(node)) return node.some((c) => visit(c, depth + 1));
-    if (node !== null && typeof node === 'object') return Object.values(node).some((c) => visit(c, depth + 1));
-    return false;
+    if (Array.isArray(node)) return node.every((c) => visit(c, depth + 1));
+    if (node !== null && typeof node === 'object') return Object.values(node).every((c) => visit(c, depth + 1));
+    return true;
   };
-  return !visit(out, 0) && leaves > 0;
+  return visit(out, 0) ? leaves : null;
+}
+
+/**
+ * The positions of the leaves whose derivative would be lost: all of them when no leaf is traced
+ * (grad(Math.sin), ad.exp(x * 2)); beside traced leaves, the bare numbers among them ([x, x * 2]).
+ * A tensor of another trace (an outer level's) counts as traced: not this check's to judge. A zero
+ * result is judged too (Math.sin(x) at 0): a ReLU's flat branch (x > 0 ? x : 0) is told apart by
+ * constantNearby, as any constant branch.
+ */
+function suspects(leaves: ReadonlyArray<Tensor | number>): number[] {
+  const traced = leaves.some((l) => l instanceof Tensor && l.trace !== null);
+  const out: number[] = [];
+  leaves.forEach((l, i) => {
+    if (!traced || typeof l === 'number') out.push(i);
+  });
+  return out;
 }
 
 /** Whether `t` is boxed at `trace`, or lies over a value that is (its chain of boxes, down). */
@@ -164,49 +174,30 @@ export function nudged(leaves: readonly Tensor[], sign: 1 | -1): Tensor[] {
 const NUDGE = 2 ** -24;
 
 /**
- * Whether the result stays the same, to the bit, when the inputs move a little one way or the other:
- * then it is a constant branch (x > 0 ? 1 : -1, Math.round(x), a clip at its bound), whose derivative
- * zero is right; arithmetic in JavaScript (x * 2, Math.sin(x)) moves with the inputs both ways. Two
- * reruns cost two evaluations of f, only where the result was found disconnected after a numeric
- * read; an input sitting on a branch's boundary moves it one way only. A rerun that throws, or no
- * rerun, counts as not constant (the error stands).
+ * Whether the suspect leaves stay the same, to the bit, when the inputs move a little one way or the
+ * other: then they are a constant branch (x > 0 ? 1 : -1, Math.round(x), a clip at its bound), whose
+ * derivative zero is right; arithmetic in JavaScript (x * 2, Math.sin(x)) moves with the inputs both
+ * ways. Two reruns cost two evaluations of f, only where a leaf was found disconnected after a
+ * numeric read; an input sitting on a branch's boundary moves it one way only. A rerun that throws,
+ * gives another structure, or cannot be run counts as not constant (the error stands).
  */
-function constantNearby(out: unknown, rerun: Rerun | null): boolean {
+function constantNearby(leaves: ReadonlyArray<Tensor | number>, suspect: readonly number[], rerun: Rerun | null): boolean {
   if (rerun === null) return false;
-  const here = numbersOf(out);
-  if (here === null) return false;
   for (const sign of [1, -1] as const) {
-    let moved: number[] | null;
     try {
-      moved = numbersOf(rerun(sign));
+      const moved = leavesOf(rerun(sign));
+      if (moved !== null && moved.length === leaves.length && suspect.every((i) => sameValues(leaves[i]!, moved[i]!))) return true;
     } catch {
       return false;
     }
-    if (moved !== null && moved.length === here.length && moved.every((v, i) => v === here[i] || (v !== v && here[i] !== here[i]))) return true;
   }
   return false;
 }
 
-/** The values of a result's leaves in order, or null where one cannot be read (a batched box). */
-function numbersOf(out: unknown): number[] | null {
-  const values: number[] = [];
-  const visit = (node: unknown, depth: number): boolean => {
-    if (depth > 64) return false;
-    if (node instanceof Tensor) {
-      try {
-        for (const v of node.values) values.push(v);
-      } catch {
-        return false;
-      }
-      return true;
-    }
-    if (typeof node === 'number') {
-      values.push(node);
-      return true;
-    }
-    if (Array.isArray(node)) return node.every((c) => visit(c, depth + 1));
-    if (node !== null && typeof node === 'object') return Object.values(node).every((c) => visit(c, depth + 1));
-    return true;
-  };
-  return visit(out, 0) ? values : null;
+/** Whether two leaves hold the same values, bit for bit (NaN matching NaN); a batched box's cannot be read (throws). */
+function sameValues(a: Tensor | number, b: Tensor | number): boolean {
+  const u = typeof a === 'number' ? [a] : a.values, v = typeof b === 'number' ? [b] : b.values;
+  if (u.length !== v.length) return false;
+  for (let i = 0; i < u.length; i++) if (!(u[i] === v[i] || (u[i] !== u[i] && v[i] !== v[i]))) return false;
+  return true;
 }
