@@ -63,6 +63,20 @@ each(['variance', 'std', 'nanvar', 'nanstd', 'average', 'cummax', 'cummin', 'cum
   'standardize', 'sort', 'argsort'], () => [m, 0, {}]);
 each(['quantile', 'percentile', 'nanquantile', 'nanpercentile'], () => [m, 0.5, 0, {}]);
 each(['softmax', 'logSoftmax', 'nancumsum', 'nancumprod'], () => [m, 0]);
+// numpy 2's array-API names
+each(['cumulativeSum', 'cumulativeProd'], () => [m, { axis: 1 }]);
+each(['uniqueValues', 'uniqueCounts', 'uniqueInverse', 'uniqueAll'], () => [v, {}]);
+cases['unstack'] = () => [m, 0];
+cases['permuteDims'] = () => [m, [1, 0]];
+each(['vecdot', 'linalg.vecdot'], () => [m, v, -1]);
+cases['matvec'] = () => [m, v];
+cases['vecmat'] = () => [ad.tensor([1, 2]), m];
+cases['matrixTranspose'] = () => [m];
+cases['finfo'] = () => ['float64'];
+each(['linalg.cross'], () => [v, v, -1]);
+cases['linalg.matmul'] = () => [sq, sq];
+cases['linalg.outer'] = () => [v, v];
+cases['linalg.tensordot'] = () => [m, ad.transpose(m), 1];
 each(['cov', 'corrcoef'], () => [m, {}]);
 // creation
 each(['tensor', 'asarray', 'array'], () => [[1, 2, 3, 4, 5, 6], [2, 3]]);
