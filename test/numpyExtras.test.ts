@@ -280,6 +280,13 @@ describe('layout (brute force)', () => {
     expect(sparse.map((g) => g.shape)).toEqual([[1, 3, 1], [2, 1, 1], [1, 1, 4]]);
     sparse.forEach((g, k) => expect(ad.broadcastTo(g, [2, 3, 4]).toArray()).toEqual(xy[k]!.toArray()));
   });
+  it('meshgrid reads only a plain object last as options: an array or typed array there is a vector, told to be wrapped', () => {
+    const loose = ad.meshgrid as (...args: unknown[]) => ad.Tensor[];
+    expect(() => loose(ad.tensor([1, 2, 3]), [10, 20])).toThrow(/meshgrid: expected a Tensor or a number, got an array of length 2; wrap the array with ad\.tensor/);
+    expect(() => loose(ad.tensor([1, 2, 3]), new Float64Array([10, 20]))).toThrow(/meshgrid: expected a Tensor or a number/);
+    expect(ad.meshgrid(ad.tensor([1, 2]), Object.assign(Object.create(null), { indexing: 'ij' })).map((g) => g.shape)).toEqual([[2]]);
+    expect(() => ad.meshgrid(ad.tensor([1, 2]), { indexing: 'ij', sparse: 1 as unknown as boolean })).toThrow(/sparse must be true or false/);
+  });
 });
 
 describe('method forms', () => {

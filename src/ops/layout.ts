@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { broadcastTo, concat, reshape, transpose } from './shape.js';
 import { registerTensorMethods } from './methods.js';
-import { flag, knownOptions } from './optionChecks.js';
+import { flag, isPlainObject, knownOptions } from './optionChecks.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 /** One axis or a list of axes, normalised, or an AdjointError naming the op (repeats are refused). */
@@ -209,7 +209,8 @@ export interface MeshgridOptions {
  */
 export function meshgrid(...args: Array<TensorLike | MeshgridOptions>): Tensor[] {
   const last = args[args.length - 1];
-  const hasOptions = last !== undefined && typeof last === 'object' && !(last instanceof Tensor);
+  // Only a plain object: an array or typed array last is a coordinate vector (meshgrid([1, 2], [3, 4])).
+  const hasOptions = isPlainObject(last);
   const options = (hasOptions ? last : {}) as MeshgridOptions;
   knownOptions('meshgrid', options, ['indexing', 'sparse'], "{ indexing: 'ij' }");
   const sparse = flag('meshgrid', 'sparse', options.sparse, false);

@@ -6,12 +6,21 @@
 import { InvalidArgumentError } from '../core/errors.js';
 import { describe } from '../tensor/create.js';
 
+/**
+ * Whether `v` is a plain object (an object literal, or one without a prototype): what a trailing
+ * options argument is, where arrays, typed arrays and tensors are operands.
+ */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 /** `options` is a plain object whose keys are all in `known` (`example` shows one in the error). */
 export function knownOptions(op: string, options: unknown, known: readonly string[], example: string): void {
   // Only a plain object: a tensor or typed array where the options go (a NumPy positional argument,
   // as cov(x, y) or bincount(x, w)) was read as options and named its own fields ('unknown option buffer').
-  const proto = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
+  if (!isPlainObject(options)) {
     throw new InvalidArgumentError(`${op}: options must be an object like ${example}, got ${describe(options)}.`);
   }
   for (const key of Object.keys(options as object)) {
