@@ -118,7 +118,8 @@ export {
 } from './ops/numpyNames.js';
 export { pad, flip, roll, tile, repeat, tril, triu } from './ops/rearrange.js';
 export type { PadMode, PadOptions, PadPairs, PadWidths } from './ops/rearrange.js';
-export { einsum } from './ops/einsum.js';
+export { einsum, einsumPath } from './ops/einsum.js';
+export type { EinsumOptions, EinsumOptimize, EinsumPath } from './ops/einsumPath.js';
 export type { EinsumSublist } from './ops/einsumSublist.js';
 export { conv, convTranspose, type ConvOptions, type ConvTransposeOptions, type ConvPadding, type PerAxis } from './ops/conv.js';
 export { maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool } from './ops/pooling.js';

@@ -12,6 +12,8 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { parseEinsum, type Label } from './einsumSpec.js';
 import { sublistSpec, type EinsumSublist } from './einsumSublist.js';
+import { contractionPath, pathReport, type EinsumOptions, type EinsumPath } from './einsumPath.js';
+import { isPlainObject, knownOptions } from './optionChecks.js';
 
 /** An intermediate: a tensor and the label of each of its axes. */
 interface Term { readonly t: Tensor; readonly labels: readonly Label[] }
@@ -66,15 +68,15 @@ function keptLabels(terms: readonly Term[], i: number, j: number, output: readon
 }
 
 /**
- * The pair to contract next, greedily (as opt_einsum's 'greedy'): the one whose result is
- * smallest relative to its operands (result size − operand sizes), ties to the fewer
- * multiplications. Outer products grow the data and so come last.
+ * The pair to contract next among the first `among` terms (a step of the path), greedily: the one
+ * whose result is smallest relative to its operands (result size − operand sizes), ties to the
+ * fewer multiplications. Outer products grow the data and so come last.
  */
-function nextPair(terms: readonly Term[], output: readonly Label[], sizes: ReadonlyMap<Label, number>): [number, number] {
+function nextPair(terms: readonly Term[], among: number, output: readonly Label[], sizes: ReadonlyMap<Label, number>): [number, number] {
   let best: [number, number] = [0, 1], bestCost = Infinity, bestFlops = Infinity;
   const size = (ls: Iterable<Label>) => product([...ls].map((l) => sizes.get(l)!));
-  for (let i = 0; i < terms.length; i++) {
-    for (let j = i + 1; j < terms.length; j++) {
+  for (let i = 0; i < among; i++) {
+    for (let j = i + 1; j < among; j++) {
       const cost = size(keptLabels(terms, i, j, output)) - terms[i]!.t.size - terms[j]!.t.size;
       const flops = size(new Set([...terms[i]!.labels, ...terms[j]!.labels]));
       if (cost < bestCost || (cost === bestCost && flops < bestFlops)) [best, bestCost, bestFlops] = [[i, j], cost, flops];
@@ -129,7 +131,8 @@ function contract(a: Term, b: Term, keep: ReadonlySet<Label>): Term {
  * used exactly once, in alphabetical (ASCII) order. `...` stands for broadcast axes (aligned on the
  * right, put first in an implicit output); a subscript repeated within one term takes a diagonal
  * (`'ii->i'`, `'ii'` is the trace); axes of length 1 broadcast. Several operands are contracted a
- * pair at a time in a greedy order (smallest intermediates first), each pair by one `matmul`.
+ * pair at a time, each pair by one `matmul`, in the order of NumPy's greedy path (`einsumPath`);
+ * a trailing `{ optimize }` chooses another ('optimal', false, a memory limit, or a path).
  *
  * The sublist form (NumPy's, and jnp.einsum's) is `einsum(a, [0, 1], b, [1, 2], [0, 2])`: each
  * operand followed by its subscripts as integers in [0, 52), an optional output list last, and the
@@ -143,34 +146,82 @@ function contract(a: Term, b: Term, keep: ReadonlySet<Label>): Term {
  * ad.einsum(a, [0, 1], b, [1, 2], [0, 2]).toArray(); // => [[19, 22], [43, 50]]
  */
 export function einsum(spec: string, ...operands: TensorLike[]): Tensor;
-export function einsum(...operandsAndSublists: Array<TensorLike | EinsumSublist>): Tensor;
-export function einsum(spec: string | TensorLike | EinsumSublist, ...rest: Array<TensorLike | EinsumSublist>): Tensor {
-  if (typeof spec === 'string') return einsumOf(spec, rest as TensorLike[]);
-  const sublists = sublistSpec([spec, ...rest]);
+export function einsum(spec: string, ...operandsThenOptions: [...TensorLike[], EinsumOptions]): Tensor;
+export function einsum(...operandsAndSublists: Array<TensorLike | EinsumSublist | EinsumOptions>): Tensor;
+export function einsum(spec: string | TensorLike | EinsumSublist | EinsumOptions, ...rest: Array<TensorLike | EinsumSublist | EinsumOptions>): Tensor {
+  const { args, optimize } = withOptions('einsum', [spec, ...rest]);
+  if (typeof args[0] === 'string') return einsumOf(args[0], args.slice(1) as TensorLike[], optimize);
+  const sublists = sublistSpec(args);
   try {
-    return einsumOf(sublists.spec, sublists.operands);
+    return einsumOf(sublists.spec, sublists.operands, optimize);
   } catch (e) { // the spec's message names letters the caller did not write: say how the sublists were read
     if (!(e instanceof ShapeError || e instanceof InvalidArgumentError)) throw e;
     throw new (e instanceof ShapeError ? ShapeError : InvalidArgumentError)(`${e.message} (The sublists were read as the spec '${sublists.spec}': 0–25 as 'A'–'Z', 26–51 as 'a'–'z'.)`);
   }
 }
 
-function einsumOf(spec: string, operands: readonly TensorLike[]): Tensor {
+/** The arguments without a trailing options object (a plain object last), and its `optimize`. */
+export function withOptions(op: string, all: readonly unknown[]): { args: unknown[]; optimize: unknown } {
+  const last = all[all.length - 1];
+  if (all.length < 2 || !isPlainObject(last)) return { args: [...all], optimize: undefined };
+  knownOptions(op, last, ['optimize'], "{ optimize: 'optimal' }");
+  return { args: all.slice(0, -1), optimize: last['optimize'] };
+}
+
+function einsumOf(spec: string, operands: readonly TensorLike[], optimize: unknown): Tensor {
   if (operands.length === 0) {
     throw new InvalidArgumentError(`einsum: no operands for '${spec}'; pass the tensors after the spec, e.g. einsum('ij,jk->ik', a, b).`);
   }
   const ts = operands.map((x) => asTensor(x, 'einsum'));
   const { inputs, output, sizes } = parseEinsum(spec, ts.map((t) => t.shape));
+  const path = contractionPath('einsum', { inputs, output, sizes }, optimize);
   let terms = ts.map((t, i) => dropBroadcast(diagonals({ t, labels: inputs[i]! }), sizes));
   terms = terms.map((_, i) => sumLoneLabels(terms, i, output));
-  while (terms.length > 1) {
-    const [i, j] = nextPair(terms, output, sizes);
-    const keep = keptLabels(terms, i, j, output);
-    // The last product can often come out in the output's order if the other operand gives its rows.
-    const inOrder = (x: Term, y: Term) => roles(x, y, keep).labels.every((l, k) => l === output[k]);
-    const swap = terms.length === 2 && !inOrder(terms[i]!, terms[j]!) && inOrder(terms[j]!, terms[i]!);
-    const joined = swap ? contract(terms[j]!, terms[i]!, keep) : contract(terms[i]!, terms[j]!, keep);
-    terms = [...terms.filter((_, k) => k !== i && k !== j), joined];
+  for (const step of path) {
+    // The step's operands first, the others after; pairs taken among the step's (a step of more
+    // than two: its products in the greedy pair order), the result appended, as NumPy's paths say.
+    let group = step.map((p) => terms[p]!);
+    const rest = terms.filter((_, k) => !step.includes(k));
+    while (group.length > 1) {
+      const all = [...group, ...rest];
+      const [i, j] = nextPair(all, group.length, output, sizes);
+      const keep = keptLabels(all, i, j, output);
+      // The last product can often come out in the output's order if the other operand gives its rows.
+      const inOrder = (x: Term, y: Term) => roles(x, y, keep).labels.every((l, k) => l === output[k]);
+      const last = group.length === 2 && rest.length === 0;
+      const swap = last && !inOrder(group[i]!, group[j]!) && inOrder(group[j]!, group[i]!);
+      const joined = swap ? contract(group[j]!, group[i]!, keep) : contract(group[i]!, group[j]!, keep);
+      group = [...group.filter((_, k) => k !== i && k !== j), joined];
+    }
+    terms = [...rest, group[0]!];
   }
   return arrange(terms[0]!, output);
+}
+
+/**
+ * The contraction path einsum takes for these operands, and NumPy's report of it
+ * (numpy.einsum_path, jnp.einsum_path): `[['einsum_path', ...steps], report]`, each step the
+ * positions contracted among the operands left (the result appended at the end). The default is
+ * NumPy's greedy strategy, which einsum itself follows, so the path is the one einsum runs; a
+ * trailing `{ optimize }` asks for 'optimal' (NumPy's exhaustive search), false (one step) or a
+ * memory limit, as in einsum. The path can be passed back: `einsum(spec, a, b, c, { optimize: path })`.
+ * Spec and sublist forms as einsum's; only the operands' shapes are read.
+ * @example
+ * const a = ad.ones([2, 30]), b = ad.ones([30, 40]), c = ad.ones([40, 2]);
+ * const [path] = ad.einsumPath('ij,jk,kl->il', a, b, c);
+ * path; // => ['einsum_path', [1, 2], [0, 1]]
+ */
+export function einsumPath(spec: string, ...operands: TensorLike[]): [EinsumPath, string];
+export function einsumPath(spec: string, ...operandsThenOptions: [...TensorLike[], EinsumOptions]): [EinsumPath, string];
+export function einsumPath(...operandsAndSublists: Array<TensorLike | EinsumSublist | EinsumOptions>): [EinsumPath, string];
+export function einsumPath(spec: string | TensorLike | EinsumSublist | EinsumOptions, ...rest: Array<TensorLike | EinsumSublist | EinsumOptions>): [EinsumPath, string] {
+  const { args, optimize } = withOptions('einsumPath', [spec, ...rest]);
+  const form = typeof args[0] === 'string' ? { spec: args[0], operands: args.slice(1) as TensorLike[] } : sublistSpec(args);
+  if (form.operands.length === 0) {
+    throw new InvalidArgumentError(`einsumPath: no operands for '${form.spec}'; pass the tensors after the spec, e.g. einsumPath('ij,jk,kl->il', a, b, c).`);
+  }
+  const shapes = form.operands.map((x) => asTensor(x, 'einsumPath').shape);
+  const problem = parseEinsum(form.spec, shapes);
+  const steps = contractionPath('einsumPath', problem, optimize);
+  return [['einsum_path', ...steps], pathReport(problem, steps)];
 }

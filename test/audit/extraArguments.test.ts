@@ -421,7 +421,8 @@ const receivers: Record<string, () => object> = {
  * (tree.map's trees, einsum's operands, cond's and switch's operands, vjp's primals, …)
  */
 const variadic: Record<string, string> = {
-  einsum: 'einsum(spec, ...operands): one operand per term of the spec (a wrong count is an error of its own)',
+  einsum: 'einsum(spec, ...operands, options?): one operand per term of the spec (a wrong count is an error of its own)',
+  einsumPath: 'einsumPath(spec, ...operands, options?): one operand per term of the spec, as einsum',
   'tree.map': 'tree.map(fn, tree, ...rest): any number of trees of the same structure',
   vjp: 'vjp(f, ...primals): one primal per argument of f',
   vjpWithAux: 'vjpWithAux(f, ...primals): one primal per argument of f',

@@ -235,4 +235,13 @@ export function signatures(): void {
   });
   // @ts-expect-error a cotangent in its argument's structure
   ad.customVjp((p: Params) => ad.sum(p.w), (g) => [{ w: g }]);
+
+  // einsum's options last; einsumPath's path and report, and the path passed back.
+  const path = ad.einsumPath('ij,jk,kl->il', x, x, x);
+  expectType<[ad.EinsumPath, string]>()(path);
+  expectType<Tensor>()(ad.einsum('ij,jk,kl->il', x, x, x, { optimize: path[0] }));
+  expectType<Tensor>()(ad.einsum('ij,jk', x, x, { optimize: ['greedy', 1e6] }));
+  expectType<Tensor>()(ad.einsum(x, [0, 1], x, [1, 2], { optimize: 'optimal' }));
+  // @ts-expect-error optimize is 'greedy', 'optimal', a flag, a limit or a path
+  ad.einsum('ij,jk', x, x, { optimize: 'dp' });
 }
