@@ -7,9 +7,10 @@
  */
 import { stack, take } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { foldIn as foldInKey, key as keyOf, Key, keyData as keyDataOf, keyOfWords, split as splitKey, wordsTensorOf } from './key.js';
+import { checkKeyShape, foldIn as foldInKey, key as keyOf, Key, keyData as keyDataOf, keyOfWords, split as splitKey, wordsTensorOf } from './key.js';
 import { constantWords, foldInWordsTensor, keyOfSeedTensor, keyTensor, splitWordsTensor } from './keyPrimitives.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { InvalidArgumentError } from '../core/errors.js';
 
 /**
  * A key from an integer seed, as JAX's `random.key` / `PRNGKey` (see key.ts: the seed's 64-bit
@@ -24,6 +25,47 @@ export function key(seed: Tensor): Tensor;
 export function key(seed: number | bigint | Tensor, ...extra: unknown[]): Key | Tensor {
   if (extra.length > 0) extraArguments('random.key', 'random.key(seed)', extra, seed);
   return seed instanceof Tensor ? keyOfSeedTensor(seed) : keyOf(seed);
+}
+
+/**
+ * JAX's older name for `key` (jax.random.PRNGKey): the same key from the same seed. (JAX's
+ * PRNGKey gives the key's raw uint32[2] words; here both names give a key, whose words
+ * `keyData` reads, and every sampler takes either.)
+ * @example ad.random.keyData(ad.random.PRNGKey(42)) // [0, 42]
+ */
+export function PRNGKey(seed: number | bigint): Key;
+export function PRNGKey(seed: Tensor): Tensor;
+export function PRNGKey(seed: number | bigint | Tensor, ...extra: unknown[]): Key | Tensor {
+  if (extra.length > 0) extraArguments('random.PRNGKey', 'random.PRNGKey(seed)', extra, seed);
+  return renamed('random.key', 'random.PRNGKey', () => (seed instanceof Tensor ? keyOfSeedTensor(seed) : keyOf(seed)));
+}
+
+/**
+ * A key for another use (jax.random.clone): JAX's key-reuse checks aside, where it is the
+ * identity, so it is here — the key itself, a key given as a tensor of its words (checked to be
+ * one), or for an integer seed `key(seed)`. Draws with a key and its clone are equal.
+ * @example ad.random.keyData(ad.random.clone(ad.random.key(3))) // [0, 3]
+ */
+export function clone(k: Key | number | bigint): Key;
+export function clone(k: Tensor): Tensor;
+export function clone(k: Key | number | bigint | Tensor, ...extra: unknown[]): Key | Tensor {
+  if (extra.length > 0) extraArguments('random.clone', 'random.clone(key)', extra, k);
+  if (k instanceof Key) return k;
+  if (k instanceof Tensor) {
+    checkKeyShape(k, 'random.clone');
+    return k;
+  }
+  return renamed('random.key', 'random.clone', () => keyOf(k));
+}
+
+/** `run()`, with an InvalidArgumentError that names `from` told as `to`'s (an alias's own name in its messages). */
+function renamed<T>(from: string, to: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof InvalidArgumentError && e.message.startsWith(`${from}:`)) throw new InvalidArgumentError(`${to}:${e.message.slice(from.length + 1)}`);
+    throw e;
+  }
 }
 
 /**

@@ -307,6 +307,8 @@ each(['random.gumbel', 'random.bits', 'random.rademacher', 'random.maxwell'], ()
 r('wrapKeyData', () => [[0, 1]]);
 r('threefry2x32', () => [key, [0, 1]]);
 r('key', () => [0]);
+r('PRNGKey', () => [0]);
+r('clone', () => [key]);
 r('split', () => [key, 2]);
 r('foldIn', () => [key, 1]);
 r('keyData', () => [key]);
