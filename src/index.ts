@@ -83,6 +83,7 @@ export { cumulativeSum, cumulativeProd, type RunningOptions } from './ops/numpyC
 export { unstack, permuteDims, vecdot, matvec, vecmat } from './ops/numpyArrayApi.js';
 export { matrixTranspose } from './linalg/matrix.js';
 export { finfo, type FloatInfo } from './ops/finfo.js';
+export { astype, iinfo, isdtype, type DType, type DTypeKind, type IntInfo } from './ops/dtypes.js';
 export { ediff1d, gradient, unwrap, trimZeros } from './ops/numpyDifferences.js';
 export type { GradientOptions } from './ops/numpyDifferences.js';
 export { select, piecewise, choose, compress, extract, resize } from './ops/numpySelection.js';

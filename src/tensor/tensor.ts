@@ -67,6 +67,11 @@ export class Tensor {
     return new Tensor(null, SCALAR_SHAPE, v);
   }
 
+  /** The element type, as NumPy's `x.dtype`: always 'float64', the one type adjoint computes in (`ad.astype` gives other types' values). */
+  get dtype(): 'float64' {
+    return 'float64';
+  }
+
   /**
    * The values in row-major order, as a read-only copy: writing into it (`t.data[0] = 99`) is a
    * compile error, and at run time it changes the copy, never the tensor. Each read copies (O(n)),

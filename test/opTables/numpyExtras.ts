@@ -57,6 +57,10 @@ export const numpyExtraRows: OpRow[] = [
   { name: 'cumulativeSum (includeInitial)', covers: ['cumsum', 'concat'], fn: (x) => ad.cumulativeSum(x, { axis: -1, includeInitial: true }), domains: ['real'], shapes: [[[4]], [[2, 3]]] },
   { name: 'cumulativeProd (axis 0, includeInitial)', covers: ['cumprod', 'concat'], fn: (x) => ad.cumulativeProd(x, { axis: 0, includeInitial: true }), domains: ['real'], shapes: [[[4]], [[3, 2]]] },
 
+  // dtypes (values kept in float64): integer and bool casts have derivative 0 (float casts, derivative 1, are in test/dtypes.test.ts).
+  { name: 'astype int8', covers: ['trunc', 'where'], zeroGradient: true, fn: (x) => ad.astype(ad.mul(x, 100), 'int8'), domains: ['real'], shapes: [[[5]], [[2, 3]]] },
+  { name: 'astype bool', covers: ['notEqual'], zeroGradient: true, fn: (x) => ad.astype(x, 'bool'), domains: ['real'], shapes: [[[4]]] },
+
   // Layout.
   { name: 'moveaxis', covers: ['transpose'], fn: (x) => ad.moveaxis(x, [0, -1], [1, 0]), domains: ['real'], shapes: [[[2, 3, 4]]] },
   { name: 'swapaxes', covers: ['transpose'], fn: (x) => ad.swapaxes(x, 0, 2), domains: ['real'], shapes: [[[2, 3, 2]]] },

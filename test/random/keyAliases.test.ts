@@ -37,7 +37,7 @@ describe('random.clone', () => {
   });
 
   it('under jit and vmap, the identity', () => {
-    const drawJit = ad.jit((k: ad.Key) => random.normal(random.clone(k), [2]));
+    const drawJit = ad.jit((k: ad.random.Key) => random.normal(random.clone(k), [2]));
     expect(drawJit(random.key(9)).toArray()).toEqual(random.normal(random.key(9), [2]).toArray());
     expect(drawJit(random.key(10)).toArray()).toEqual(random.normal(random.key(10), [2]).toArray());
     const keys = random.keyData(random.split(random.key(0), 3));
