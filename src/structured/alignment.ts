@@ -292,6 +292,7 @@ export class Alignment {
       scores: [this.scores],
       logZ: ([x]) => this.sumOf(log, x!),
       structure: `lengths [${this.lengths.join(', ')}], states [${this.states.join(', ')}], skips ${JSON.stringify(this.skips)}, initialStates ${this.initialStates}, finalStates ${this.finalStates}`,
+      entropy: () => this.entropy(),
     };
   }
 

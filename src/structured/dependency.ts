@@ -219,6 +219,7 @@ export class DependencyCRF {
       scores: [this.arcScores],
       logZ: ([arcs]) => this.logZ(arcs!),
       structure: `projective ${this.projective}, singleRoot ${this.singleRoot}, lengths [${this.lengths.join(', ')}]`,
+      entropy: () => this.entropy(),
     };
   }
 

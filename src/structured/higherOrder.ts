@@ -129,6 +129,7 @@ export class HigherOrderCRF extends TagModel {
       scores: [this.emissions, this.transitions, this.start, this.end],
       logZ: ([e, t, s, f]) => new HigherOrderCRF({ emissions: e!, transitions: t!, start: s!, end: f!, lengths, checkpoints }).chainSum(log, e!, t!),
       structure: `order ${this.order}, lengths [${lengths.join(', ')}]`,
+      entropy: () => this.entropy(),
     };
   }
 

@@ -199,6 +199,7 @@ export class LinearChainCRF {
       scores: [this.emissions, this.transitions, this.start, this.end],
       logZ: ([e, t, s, f]) => factoredChainSum(log, factoredPotentials(e!, t!, s!, f!, this.lengths), this.checkpoints),
       structure: `lengths [${this.lengths.join(', ')}]`,
+      entropy: () => this.entropy(),
     };
   }
 

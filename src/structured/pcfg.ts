@@ -196,6 +196,7 @@ export class PCFG {
       scores: [this.terminals, this.rules, this.root],
       logZ: ([terminals, rules, root]) => inside(log, { terminals: terminals!, rules: rules!, root: root! }, this.lengths),
       structure: `lengths [${this.lengths.join(', ')}]`,
+      entropy: () => this.entropy(),
     };
   }
 

@@ -219,6 +219,7 @@ export class SemiMarkovCRF {
       scores: [this.segments, this.transitions, this.start, this.end],
       logZ: ([g, t, s, f]) => semiMarkovLogPartition(g!, t!, s!, f!, this.lengths),
       structure: `lengths [${this.lengths.join(', ')}]`,
+      entropy: () => this.entropy(),
     };
   }
 

@@ -207,6 +207,7 @@ export class TreeCRF {
       scores: [this.spans],
       logZ: ([spans]) => spanInside(log, spans!, this.lengths),
       structure: `lengths [${this.lengths.join(', ')}]`,
+      entropy: () => this.entropy(),
     };
   }
 

@@ -203,6 +203,7 @@ export class VariableOrderCRF extends TagModel {
       scores: [this.emissions, this.weights],
       logZ: ([e, w]) => this.chainSum(log, e!, w!),
       structure: `contexts ${JSON.stringify(this.contexts)}, lengths [${this.lengths.join(', ')}]`,
+      entropy: () => this.entropy(),
     };
   }
 
