@@ -90,6 +90,46 @@ describe('ad.losses at extreme logits', () => {
   });
 });
 
+describe('ad.losses: derivatives in labels and targets of 0', () => {
+  // −Σ y·logSoftmax(z) is linear in y and Σ t·(log t − log p) has ∂/∂(log p) = −t: a where around the
+  // whole term had made both derivatives 0 where a label or target is 0.
+  it('softmaxCrossEntropy: ∂/∂y = −logSoftmax(z) at every label, 0 included (PyTorch, optax)', () => {
+    const z = ad.tensor([[2, 0, -1], [0.5, -3, 1]]), y = ad.tensor([[1, 0, 0], [0, 0.25, 0.75]]);
+    const want = ad.neg(ad.logSoftmax(z, -1)).toFloat64Array();
+    expectAllClose(ad.grad((w: Tensor) => ad.sum(L.softmaxCrossEntropy(z, w)))(y), Array.from(want), 1e-15);
+    const [, tangent] = ad.jvp((w: Tensor) => ad.sum(L.softmaxCrossEntropy(z, w)), [y], [ad.tensor([[0, 1, 0], [1, 0, 0]])]);
+    expect(tangent.item()).toBeCloseTo(want[1]! + want[3]!, 14);
+    // label smoothing's strength α: ∂L/∂α = Σ (y − 1/K)·(−logSoftmax) at α = 0 as just above it
+    const smoothed = (a: Tensor) => ad.add(ad.mul(ad.sub(1, a), ad.tensor([[1, 0, 0]])), ad.div(a, 3));
+    const dAlpha = (a: number) => ad.grad((al: Tensor) => ad.sum(L.softmaxCrossEntropy(ad.tensor([[2, 0, -1]]), smoothed(al))))(ad.tensor(a)).item();
+    expect(dAlpha(0)).toBeCloseTo(dAlpha(1e-12), 9);
+    expect(dAlpha(0)).toBeGreaterThan(1.6);
+    // the mixed second derivative ∂²L/∂z∂y = −(I − softmax) per row, zero labels included
+    const mixed = ad.grad((w: Tensor) => ad.sum(ad.mul(ad.grad((v: Tensor) => ad.sum(L.softmaxCrossEntropy(v, w)))(z), ad.tensor([[1, 0, 0], [0, 1, 0]]))))(y);
+    const sm = ad.softmax(z, -1).toArray() as number[][];
+    expectAllClose(mixed, [-1 + sm[0]![0]!, sm[0]![0]!, sm[0]![0]!, sm[1]![1]!, -1 + sm[1]![1]!, sm[1]![1]!], 1e-14);
+  });
+
+  it('softmaxCrossEntropy: a label of 0 on a −∞ logit still adds 0, its gradients finite', () => {
+    const z = ad.tensor([[-Infinity, 0, 1]]), y = ad.tensor([[0, 0.5, 0.5]]);
+    expect(Number.isFinite(L.softmaxCrossEntropy(z, y).item())).toBe(true);
+    expect(ad.grad((w: Tensor) => ad.sum(L.softmaxCrossEntropy(w, y)))(z).toFloat64Array().every(Number.isFinite)).toBe(true);
+    expect(ad.grad((w: Tensor) => ad.sum(L.softmaxCrossEntropy(z, w)))(y).toFloat64Array()[0]).toBe(0);
+  });
+
+  it('klDivergence: ∂/∂t = log t + 1 − log p (−∞ at t = 0, as PyTorch), ∂²/∂(log p)∂t = −1 everywhere', () => {
+    const lp = ad.log(ad.tensor([[0.2, 0.3, 0.5]])), t0 = ad.tensor([[0.6, 0, 0.4]]);
+    const g = ad.grad((w: Tensor) => ad.sum(L.klDivergence(lp, w)))(t0).toFloat64Array();
+    expect(g[0]).toBeCloseTo(Math.log(0.6) + 1 - Math.log(0.2), 14);
+    expect(g[1]).toBe(-Infinity);
+    expect(g[2]).toBeCloseTo(Math.log(0.4) + 1 - Math.log(0.5), 14);
+    const mixed = ad.grad((w: Tensor) => ad.sum(ad.grad((l: Tensor) => ad.sum(L.klDivergence(l, w)))(lp)))(t0);
+    expect(mixed.toArray()).toEqual([[-1, -1, -1]]);
+    expect(L.klDivergence(ad.tensor([[-Infinity, 0]]), ad.tensor([[0, 1]])).toArray()).toEqual([0]);
+    expect(ad.grad((l: Tensor) => ad.sum(L.klDivergence(l, ad.tensor([[0, 1]]))))(ad.tensor([[-Infinity, 0]])).toArray()).toEqual([[0, -1]]);
+  });
+});
+
 describe('ad.losses: second order, vmap and jit', () => {
   const labels = ad.tensor([1, 0, 2]);
   const smooth: Array<[string, (x: Tensor, y: Tensor) => Tensor, Tensor, Tensor]> = [

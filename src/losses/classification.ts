@@ -11,7 +11,8 @@ import { asTensor, describe, tensor, type TensorInput, type TensorLike } from '.
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { add, div, equal, lessEqual, maximum, mul, pow, sub } from '../ops/binary.js';
 import { exp, log, sigmoid, sqrt, square } from '../ops/unary.js';
-import { logSigmoid } from '../ops/logspace.js';
+import { logSigmoid, xlogy } from '../ops/logspace.js';
+import { logicalAnd } from '../ops/predicates.js';
 import { logSoftmax, logsumexp, sum } from '../ops/reduce.js';
 import { where } from '../ops/select.js';
 import { expandDims, reshape } from '../ops/shape.js';
@@ -39,7 +40,17 @@ export function softmaxCrossEntropy(logits: TensorLike, labels: TensorLike, ...e
   if (extra.length > 0) extraArguments('softmaxCrossEntropy', 'softmaxCrossEntropy(logits, labels)', extra, labels);
   const [z, y] = samePair('softmaxCrossEntropy', logits, labels, ['logits', 'labels']);
   lastAxis('softmaxCrossEntropy', z, 'logits');
-  return mul(-1, sum(where(equal(y, 0), 0, mul(y, logSoftmax(z, -1))), -1));
+  return mul(-1, sum(mul(y, zeroWhereUnused(y, logSoftmax(z, -1))), -1));
+}
+
+/**
+ * `logs` with 0 where the weight is 0 and the log is −∞ (a class of probability 0 under both): so
+ * that 0 · (−∞) adds 0, not NaN, while every other entry stays — the loss stays linear in the
+ * weights, its derivative in a weight of 0 being −log, not 0 (a where around the whole product
+ * had dropped it: ∂/∂α of the loss under label smoothing came out with the wrong sign at α = 0).
+ */
+function zeroWhereUnused(weights: Tensor, logs: Tensor): Tensor {
+  return where(logicalAnd(equal(weights, 0), equal(logs, -Infinity)), 0, logs);
 }
 
 /**
@@ -187,7 +198,7 @@ export function cosineDistance(predictions: TensorLike, targets: TensorLike, opt
  * KL(targets ‖ predictions) = Σ targets · (log targets − logPredictions) over the last axis
  * (`optax.kl_divergence`; PyTorch's `kl_div(logPredictions, targets, reduction='none')` summed over the
  * last axis). A target of 0 contributes 0, whatever its log-prediction (−∞ included, where optax and
- * PyTorch give NaN).
+ * PyTorch give NaN); the derivative in that target is log t + 1 − log p = −∞, as PyTorch's.
  * @example
  * ad.losses.klDivergence(ad.log(ad.tensor([0.5, 0.5])), ad.tensor([1, 0])).item(); // => 0.6931471805599453
  */
@@ -196,8 +207,10 @@ export function klDivergence(logPredictions: TensorLike, targets: TensorLike, ..
   if (extra.length > 0) extraArguments('klDivergence', 'klDivergence(logPredictions, targets)', extra, targets);
   const [lp, t] = samePair('klDivergence', logPredictions, targets, ['logPredictions', 'targets']);
   lastAxis('klDivergence', lp, 'logPredictions');
-  const zero = equal(t, 0);
-  return sum(where(zero, 0, mul(t, sub(log(where(zero, 1, t)), lp))), -1);
+  // t log t as xlogy (0 at t = 0, its derivative log t + 1 there −∞, as PyTorch's), and −t · log p
+  // with a log p of −∞ under a target of 0 taken as 0: linear in log p, whose cross derivative
+  // with t is −1 everywhere (a where around the whole term had made it 0 at t = 0).
+  return sum(sub(xlogy(t, t), mul(t, zeroWhereUnused(t, lp))), -1);
 }
 
 /**
