@@ -4,11 +4,13 @@ import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { notEqual, pow } from '../ops/binary.js';
+import { div, greater, mul, notEqual, pow } from '../ops/binary.js';
+import { isfinite, logicalAnd } from '../ops/predicates.js';
+import { stopGradient, where } from '../ops/select.js';
 import { abs } from '../ops/unary.js';
 import { max, min, sum } from '../ops/reduce.js';
 import { rootSumSquares } from '../ops/squareScale.js';
-import { expandDims, reshape, transpose } from '../ops/shape.js';
+import { expandDims, reshape, squeeze, transpose } from '../ops/shape.js';
 import { svd } from './svd.js';
 import { namedAs } from './matrix.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -38,8 +40,25 @@ function vectorNorm(x: Tensor, ord: NormOrder | undefined, axis: number, keepdim
   if (ord === -Infinity) return min(abs(x), axis, keepdims);
   if (ord === 1) return sum(abs(x), axis, keepdims);
   if (ord === 0) return sum(notEqual(x, 0), axis, keepdims); // a count: no derivative
-  if (typeof ord === 'number' && Number.isFinite(ord)) return pow(sum(pow(abs(x), ord), axis, keepdims), 1 / ord);
+  if (typeof ord === 'number' && Number.isFinite(ord)) return pNorm(x, ord, axis, keepdims);
   throw new InvalidArgumentError(`linalg.norm: ord ${shownOrd(ord)} is not a vector norm; use a number, Infinity or -Infinity (or give two axes for 'fro'/'nuc').`);
+}
+
+/**
+ * (Σ|x|^p)^{1/p} for a finite p ∉ {0, 1, 2} as m·(Σ|x/m|^p)^{1/p}, m the largest |x| (p > 0) or the
+ * smallest (p < 0), held constant (the norm is homogeneous, so any constant m gives the same
+ * function and derivative): the powers stay within [0, 1] per entry, the sum within [1, n]. Unscaled,
+ * |x|^p and |x|^{p−1} over- or underflowed where the norm does not: ‖[2e200, 1e200, …]‖₋₁ was right
+ * but its gradient 0 (NaN at 1e160), ‖[2e−50, 1e−50]‖₁₀ was 0. Where m is 0, ∞ or NaN the sum is
+ * taken as it stands (its value then 0, ∞ or NaN as before).
+ */
+function pNorm(x: Tensor, p: number, axis: number, keepdims: boolean): Tensor {
+  const a = abs(x);
+  if (x.shape[axis] === 0) return pow(sum(pow(a, p), axis, keepdims), 1 / p);
+  const extreme = stopGradient(p > 0 ? max(a, axis, true) : min(a, axis, true));
+  const m = where(logicalAnd(isfinite(extreme), greater(extreme, 0)), extreme, 1);
+  const scaled = mul(m, pow(sum(pow(div(a, m), p), axis, true), 1 / p));
+  return keepdims ? scaled : squeeze(scaled, axis);
 }
 
 function matrixNorm(x: Tensor, ord: NormOrder | undefined, rowAxis: number, colAxis: number, keepdims: boolean): Tensor {

@@ -113,6 +113,11 @@ export function cond(x: TensorLike, p?: CondOrder, ...extra: unknown[]): Tensor 
     const s = namedAs(op, () => svd(t).s), k = Math.min(m, n);
     const ratio = p === -2 ? div(lastEntry(s, k - 1), lastEntry(s, 0)) : div(lastEntry(s, 0), lastEntry(s, k - 1));
     r = sum(ratio, -1); // drops the kept axis (one entry)
+  } else if (p === 'nuc') {
+    // ‖a‖_* ‖a⁻¹‖_* = (Σ σᵢ)(Σ 1/σᵢ) from one SVD of a: a singular a gives ∞ (0 · ∞, a zero matrix,
+    // NaN, then ∞ below), where the norm of an inverse full of ±∞ and NaN stopped in its SVD.
+    const s = namedAs(op, () => svd(squareArg(op, t)).s);
+    r = mul(sum(s, -1), sum(div(1, s), -1));
   } else {
     const sq = squareArg(op, t);
     r = mul(norm(sq, p, [-2, -1]), norm(invOf(sq, null), p, [-2, -1]));

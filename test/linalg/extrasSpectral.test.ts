@@ -59,6 +59,10 @@ describe('cond', () => {
     expect(linalg.cond(t(TALL)).item()).toBeCloseTo(REF['cond_tall'] as number, 13);
     expect(linalg.cond(t([[1, 2], [2, 4]]), 1).item()).toBe(Infinity);
     expect(linalg.cond(ad.stack([t(A1), ad.eye(3)]), 'fro').shape).toEqual([2]);
+    // 'nuc' too (its inverse's SVD used to stop on the ±∞ entries), in a batch beside a regular one
+    expect(linalg.cond(t([[1, 2], [2, 4]]), 'nuc').item()).toBe(Infinity);
+    expect(linalg.cond(t([[1, 0], [0, 0]]), 'nuc').item()).toBe(Infinity);
+    expect(linalg.cond(ad.stack([t([[2, 1], [1, 3]]), t([[1, 2], [2, 4]])]), 'nuc').toArray()).toEqual([5, Infinity]); // numpy.linalg.cond([[2, 1], [1, 3]], 'nuc') = 5
   });
 });
 
@@ -77,6 +81,26 @@ describe('vectorNorm, matrixNorm', () => {
     expectClose(linalg.matrixNorm(x, -2), t(m.m2), 1e-14);
     expectClose(linalg.matrixNorm(x, Infinity), t(m.inf), 1e-15);
     expectClose(linalg.matrixNorm(x, 1, [0, 2]), t(m.one_d02), 1e-15);
+  });
+
+  it('a p-norm is homogeneous: at 1e±200 its value and gradient are those at 1 scaled (they were 0, NaN or lost)', () => {
+    const base = ad.tensor([2, 1, 0.5, -3]);
+    for (const p of [-3, -1, -0.5, 0.5, 3, 10]) {
+      const value = linalg.vectorNorm(base, p).item(), grad = ad.grad((v: Tensor) => linalg.vectorNorm(v, p))(base).toFloat64Array();
+      for (const scale of [1e200, 1e-200, 1e160, 1e-160]) {
+        const x = ad.mul(base, scale);
+        expect(linalg.vectorNorm(x, p).item() / (value * scale)).toBeCloseTo(1, 13);
+        const g = ad.grad((v: Tensor) => linalg.vectorNorm(v, p))(x).toFloat64Array();
+        g.forEach((gi, i) => expect(gi / grad[i]!, `p = ${p}, scale ${scale}`).toBeCloseTo(1, 12));
+      }
+    }
+    // numpy's edges: a zero entry makes a negative-p norm 0; ∞ and NaN pass through
+    expect(linalg.vectorNorm(ad.tensor([0, 1, 2]), -1).item()).toBe(0);
+    expect(linalg.vectorNorm(ad.tensor([0, 0]), 3).item()).toBe(0);
+    expect(linalg.vectorNorm(ad.tensor([Infinity, 1]), 3).item()).toBe(Infinity);
+    expect(linalg.vectorNorm(ad.tensor([Infinity, 1]), -3).item()).toBe(1);
+    expect(linalg.vectorNorm(ad.tensor([NaN, 1]), 3).item()).toBeNaN();
+    expect(linalg.norm(ad.ones([2, 3]), 0.5, 1).toArray()).toEqual([9, 9]);
   });
 });
 
