@@ -13,7 +13,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import { parseEinsum, type Label } from './einsumSpec.js';
 import { sublistSpec, type EinsumSublist } from './einsumSublist.js';
 import { contractionPath, pathReport, type EinsumOptions, type EinsumPath } from './einsumPath.js';
-import { isPlainObject, knownOptions } from './optionChecks.js';
+import { knownOptions } from './optionChecks.js';
+import { isPlainObject } from '../core/pytree.js';
 
 /** An intermediate: a tensor and the label of each of its axes. */
 interface Term { readonly t: Tensor; readonly labels: readonly Label[] }

@@ -9,7 +9,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { broadcastTo, concat, reshape, transpose } from './shape.js';
 import { registerTensorMethods } from './methods.js';
-import { flag, isPlainObject, knownOptions } from './optionChecks.js';
+import { flag, knownOptions } from './optionChecks.js';
+import { isPlainObject } from '../core/pytree.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 /** One axis or a list of axes, normalised, or an AdjointError naming the op (repeats are refused). */

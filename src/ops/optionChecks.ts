@@ -5,16 +5,7 @@
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import { describe } from '../tensor/create.js';
-
-/**
- * Whether `v` is a plain object (an object literal, or one without a prototype): what a trailing
- * options argument is, where arrays, typed arrays and tensors are operands.
- */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
+import { isPlainObject } from '../core/pytree.js';
 
 /** `options` is a plain object whose keys are all in `known` (`example` shows one in the error). */
 export function knownOptions(op: string, options: unknown, known: readonly string[], example: string): void {

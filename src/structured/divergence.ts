@@ -48,7 +48,7 @@ function checkSame(p: ScoreForm, q: ScoreForm | null, op: string): asserts q is 
 function expectations(p: ScoreForm, q: ScoreForm, tangents: Tensor[]): { logZp: Tensor; expected: Tensor; misses: Tensor } {
   const logZ = (...scores: Tensor[]) => p.logZ(scores);
   const [logZp, expected] = jvp(logZ, p.scores, tangents) as [Tensor, Tensor];
-  const [, misses] = jvp(logZ, p.scores.map(stopGradient), q.scores.map((t) => equal(stopGradient(t), -Infinity))) as [Tensor, Tensor];
+  const [, misses] = jvp(logZ, p.scores.map((t) => stopGradient(t)), q.scores.map((t) => equal(stopGradient(t), -Infinity))) as [Tensor, Tensor];
   return { logZp, expected, misses };
 }
 
