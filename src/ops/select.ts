@@ -48,7 +48,8 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike, ...extra: 
 
 /**
  * Limits x to [lo, hi]: `minimum(maximum(x, lo), hi)`, as numpy.clip and jnp.clip, so where
- * lo > hi the result is hi, and NaN in x or a bound gives NaN. The gradient is 1 inside the
+ * lo > hi the result is hi, and NaN in x or a bound gives NaN (as jnp.clip and NumPy's clip with
+ * array bounds; NumPy 1.24 ignores a NaN given as a plain number bound). The gradient is 1 inside the
  * interval, boundaries included (as torch.clamp), flows to `lo` or `hi` where they are the value,
  * and is 0 everywhere at NaN.
  * @example ad.clip(ad.tensor([-2, 0.5, 3]), 0, 1) // [0, 0.5, 1]

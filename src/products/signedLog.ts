@@ -127,14 +127,19 @@ export class SignedLog {
     return SignedLog.withZero(mul(this.sign, o.sign), add(this.logAbs, o.logAbs), zero);
   }
 
-  /** Quotient: signs multiply, logs subtract (a zero divisor gives logAbs = +∞). At a zero numerator a, d(a/b) = da/b. */
+  /**
+   * Quotient: signs multiply, logs subtract. A zero divisor gives logAbs = +∞ with the numerator's
+   * sign, ±∞ as x/0 in IEEE (0/0 is NaN); its sign 0 had made x/0 come out 0. At a zero numerator
+   * a, d(a/b) = da/b.
+   */
   div(other: SignedLog | TensorLike): SignedLog;
   div(other: SignedLog | TensorLike, ...extra: unknown[]): SignedLog {
     if (extra.length > 0) extraArguments('SignedLog.div', 'SignedLog.div(other)', extra, other);
     const o = SignedLog.from(other, 'SignedLog.div');
     broadcastShapes('SignedLog.div', this.shape, o.shape);
     const zero = this.zero && mulStrong(this.zero, mul(o.sign, exp(neg(o.logAbs))));
-    return SignedLog.withZero(mul(this.sign, o.sign), sub(this.logAbs, o.logAbs), zero);
+    const divisorSign = where(equal(o.sign, 0), 1, o.sign);
+    return SignedLog.withZero(mul(this.sign, divisorSign), sub(this.logAbs, o.logAbs), zero);
   }
 
   /** Sum: the two-term `sum`, so it is exact when they cancel and smooth in its derivatives (even at ties). */

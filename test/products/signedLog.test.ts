@@ -76,6 +76,14 @@ describe('SignedLog', () => {
     expectNear(arr(A.add(2).toTensor()), a.map((v) => v + 2), 1e-14);
   });
 
+  it('a zero divisor gives ±∞ with the numerator’s sign (0/0 NaN), as x/0 in IEEE: it gave 0', () => {
+    const q = sl([2, -3, 0]).div(sl([0, 0, 0]));
+    expect(arr(q.sign)).toEqual([1, -1, 0]);
+    expect(arr(q.toTensor())).toEqual([Infinity, -Infinity, NaN]);
+    expect(arr(sl([1]).div(sl([0])).mul(ad.tensor([5])).toTensor())).toEqual([Infinity]);
+    expect(arr(ad.grad((z: Tensor) => ad.sum(ad.SignedLog.fromTensor(z).div(sl([0])).toTensor()))(ad.tensor([2])))).toEqual([Infinity]);
+  });
+
   it('terms that cancel give an exact zero: log-magnitude −∞ and sign 0', () => {
     const r = sl([2.5, -1e-300]).add(sl([-2.5, 1e-300]));
     expect(arr(r.logAbs)).toEqual([-Infinity, -Infinity]);
