@@ -6,7 +6,10 @@ import { leaveOneOutKernel, leaveOneOutTangentKernel, prodKernel } from '../tens
 import { keepdimsArg, normalizeAxes, reducedShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { add, mul } from '../ops/binary.js';
+import { add, div, equal, less, mul, sub } from '../ops/binary.js';
+import { abs, exp, log, sign } from '../ops/unary.js';
+import { isnan, logicalAnd } from '../ops/predicates.js';
+import { mod } from '../ops/rounding.js';
 import { where } from '../ops/select.js';
 import { maskOf, reductionOptions, type ReduceOptions } from '../ops/reductionOptions.js';
 import { sum, type Axis } from '../ops/reduce.js';
@@ -131,9 +134,32 @@ const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
     const x = r.inputs[0]!;
     return [new Tensor(leaveOneOutKernel(x.values, x.shape, axis, g.values, r.out!.values), x.shape)];
   },
-  jvp: ([t], [x], _y, { axis }) => (t === null ? null : sum(chain(t, leaveOneOutProd(x!, axis)), axis, true)),
+  jvp: ([t], [x], _y, { axis }) => (t === null ? null : cancelledTangent(sum(chain(t, leaveOneOutProd(x!, axis)), axis, true), x!, t, axis)),
   batch: alongAxisRule(() => prodP),
 });
+
+/**
+ * ẏ = Σ ṫ_i L_i where that sum met ∞ − ∞: leave-one-out products past float64 whose terms cancel
+ * (x = [1e300, 1e300, 1e300] along [1, −1, 0]: L_i = 1e600 each, ẏ exactly 0, computed NaN). No
+ * zero factor is possible there (with one, a single L_i is non-zero; with two, none), so
+ * ẏ = y·Σ ṫ_i/x_i = ± exp(Σ log|x| + log|s|) with s = Σ ṫ_i/x_i, 0 where s is 0 — in range
+ * wherever ẏ is. Rows without NaN, or with a NaN in x or ṫ, keep the direct sum's bits.
+ */
+function cancelledTangent(direct: Tensor, x: Tensor, t: Tensor, axis: number): Tensor {
+  const given = add(sum(isnan(x), axis, true), sum(isnan(t), axis, true));
+  const repair = logicalAnd(isnan(direct), equal(given, 0));
+  const safeX = where(equal(x, 0), 1, x); // only rows without zeros are repaired
+  const s = sum(div(t, safeX), axis, true);
+  const magnitude = exp(add(sum(log(abs(safeX)), axis, true), log(abs(where(equal(s, 0), 1, s)))));
+  const viaLogs = where(equal(s, 0), 0, mul(mul(prodSigns(x, axis), sign(s)), magnitude));
+  return where(repair, viaLogs, direct);
+}
+
+/** The sign of the product along `axis` (±1; the count of negative factors' parity), with no overflow. */
+function prodSigns(x: Tensor, axis: number): Tensor {
+  const negatives = sum(less(x, 0), axis, true);
+  return sub(1, mul(2, mod(negatives, 2)));
+}
 
 /**
  * Product over `axis` (all axes by default). The gradient costs O(n) and is exact with no, one or

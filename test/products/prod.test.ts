@@ -88,6 +88,24 @@ describe('prod at second and third order with zeros', () => {
   });
 });
 
+describe('prod forward mode where the leave-one-out products overflow', () => {
+  it('terms that cancel past float64 give their exact sum, not NaN (as cumprod’s last entry does)', () => {
+    const tangent = (x: number[], v: number[]) => ad.jvp((z: ad.Tensor) => ad.prod(z), [ad.tensor(x)], [ad.tensor(v)])[1].item();
+    // L_i = 1e600 each: Σ v_i L_i is exactly 0, then −1e600 (−∞ in float64)
+    expect(tangent([1e300, 1e300, 1e300], [1, -1, 0])).toBe(0);
+    expect(tangent([1e300, 1e300, 1e300], [1, -2, 0])).toBe(-Infinity);
+    expect(tangent([-1e300, 1e300, 1e300, 2], [1e-10, 1e-10, 0, 0])).toBe(0); // L = ∓2e600
+    // the same as cumprod's last entry, along rows, under jit; a NaN given stays NaN; ordinary rows keep their bits
+    const x = ad.tensor([[1e300, 1e300, 1e300], [1.5, 2, 3]]), v = ad.tensor([[1, -1, 0], [1, 0.5, -2]]);
+    const rows = ad.jvp((z: ad.Tensor) => ad.prod(z, 1), [x], [v])[1].toArray() as number[];
+    const last = ad.jvp((z: ad.Tensor) => ad.take(ad.cumprod(z, 1), 2, 1), [x], [v])[1].toArray() as number[];
+    expect(rows).toEqual([0, 2 * 3 + 0.5 * 1.5 * 3 - 2 * 1.5 * 2]);
+    expect(rows[0]).toBe(last[0]);
+    expect(ad.jit((a: ad.Tensor, b: ad.Tensor) => ad.jvp((z: ad.Tensor) => ad.prod(z, 1), [a], [b])[1])(x, v).toArray()).toEqual(rows);
+    expect(tangent([1e300, 1e300, NaN], [1, -1, 0])).toBeNaN();
+  });
+});
+
 describe('prod along axes', () => {
   // Rows with no, one, two and three zeros in one tensor: each row takes its own method.
   const rows = [[1.5, -2, 0.5, 3], [1.5, 0, 0.5, 3], [0, -2, 0.5, 0], [0, 0, 0.5, 0]];
