@@ -69,6 +69,7 @@ export const notExportable: Readonly<Record<string, string>> = {
   beta: 'B(a, b) from Γ and betaln\'s Stirling form (as gamma)',
   poch: 'the Pochhammer symbol from Γ ratios and Stirling differences (as gamma)',
   psiShift: "ψ(s + t) − ψ(s), beta's and poch's derivative, by recurrence and an asymptotic series (as digamma)",
+  trigammaShift: "ψ′(s + t) − ψ′(s), the second derivatives of betaln, beta and poch, by recurrence and an asymptotic series (as digamma)",
   expn: 'the exponential integral E_n by a series or a continued fraction run to convergence',
   expi: 'the exponential integral Ei by series run to convergence (as expn)',
   spence: "Spence's function by a dilogarithm series (as expn)",

@@ -13,7 +13,7 @@ import { neg } from '../ops/unary.js';
 import { digamma, polygamma } from '../ops/special.js';
 import { zerosLike } from '../ops/arrayHelpers.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
-import { betaFn, gammaFn, gammaSign, poch as pochScalar, psiShift as psiShiftScalar } from './kernels/gammaFunction.js';
+import { betaFn, gammaFn, gammaSign, poch as pochScalar, psiShift as psiShiftScalar, trigammaShift as trigammaShiftScalar } from './kernels/gammaFunction.js';
 import { callNary, naryPrimitive } from './elementwise.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -27,10 +27,16 @@ const kernel = (f: (x: number) => number) => (x: Float64Array) => {
 const gammaP = unaryPrimitive<null>('gamma', 'both', kernel(gammaFn), (x, y) => mul(y, digamma(x)));
 // Piecewise constant: its derivative is 0 (NaN only where its value is).
 const gammasgnP = unaryPrimitive<null>('gammasgn', 'inputs', kernel(gammaSign), (x) => zerosLike(x));
-// ψ(s + t) − ψ(s); ∂/∂s = ψ′(s + t) − ψ′(s), ∂/∂t = ψ′(s + t).
+// ψ′(s + t) − ψ′(s) by its kernel (no cancellation for t ≪ s); ∂/∂s = ψ″(s + t) − ψ″(s), ∂/∂t = ψ″(s + t).
+const trigammaShiftP: Primitive<null> = naryPrimitive('trigammaShift',
+  ([s, t], out) => { for (let i = 0; i < out.length; i++) out[i] = trigammaShiftScalar(s![i]!, t![i]!); },
+  [([s, t]) => sub(polygamma(2, add(s!, t!)), polygamma(2, s!)), ([s, t]) => polygamma(2, add(s!, t!))]);
+/** ψ′(s + t) − ψ′(s), keeping its digits for t ≪ s: the s-derivative of ψ(s + t) − ψ(s). @internal */
+export const trigammaShift = (s: Tensor, t: Tensor): Tensor => callNary(trigammaShiftP, s, t);
+// ψ(s + t) − ψ(s); ∂/∂s = ψ′(s + t) − ψ′(s) (trigammaShift), ∂/∂t = ψ′(s + t).
 const psiShiftP: Primitive<null> = naryPrimitive('psiShift',
   ([s, t], out) => { for (let i = 0; i < out.length; i++) out[i] = psiShiftScalar(s![i]!, t![i]!); },
-  [([s, t]) => sub(polygamma(1, add(s!, t!)), polygamma(1, s!)), ([s, t]) => polygamma(1, add(s!, t!))]);
+  [([s, t]) => trigammaShift(s!, t!), ([s, t]) => polygamma(1, add(s!, t!))]);
 const psiShift = (s: Tensor, t: Tensor) => callNary(psiShiftP, s, t);
 // ∂B/∂a = B(ψ(a) − ψ(a + b)), ∂B/∂b = B(ψ(b) − ψ(a + b)) (DLMF 5.12.1 differentiated).
 const betaP = naryPrimitive('beta', ([a, b], out) => { for (let i = 0; i < out.length; i++) out[i] = betaFn(a![i]!, b![i]!); }, [

@@ -6,7 +6,7 @@
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
 import type { OpRow } from '../ops.table.js';
-import { psiShiftOf } from '../../src/special/gammaFunction.js';
+import { psiShiftOf, trigammaShift } from '../../src/special/gammaFunction.js';
 import { fresnelPhaseOf, logOverXMinusOne } from '../../src/special/spence.js';
 import { hyp1f1GradA, hyp1f1GradB } from '../../src/special/hyp1f1.js';
 import { internal } from '../support/internalTensor.js';
@@ -24,6 +24,7 @@ export const specialRemainderRows: OpRow[] = [
   { name: 'poch', covers: ['poch', 'psiShift', 'digamma'], fn: (z, m) => S.poch(z, m), domains: ['positive', 'positive'], shapes: BINARY },
   { name: 'poch (m of either sign)', covers: ['poch', 'psiShift'], fn: (z, m) => S.poch(ad.add(z, 3), ad.mul(0.5, m)), domains: ['positive', 'real'], shapes: BINARY },
   { name: 'psiShift', covers: ['psiShift', 'polygamma'], fn: (s, t) => psiShiftOf(internal(s), internal(ad.sub(t, 1))), domains: ['positive', 'positive'], shapes: [[[], []], [[3], [3]]] },
+  { name: 'trigammaShift', covers: ['trigammaShift', 'polygamma'], fn: (s, t) => trigammaShift(internal(s), internal(ad.sub(t, 1))), domains: ['positive', 'positive'], shapes: [[[], []], [[3], [3]]] },
   { name: 'expn', covers: ['expn'], fn: (x) => S.expn(2, x), domains: ['positive'], shapes: UNARY },
   { name: 'expn (broadcast n, E₀ and below in the chain)', covers: ['expn'], fn: (x) => S.expn(ad.tensor([0, 1, 3]), x), domains: ['positive'], shapes: [[[3]], [[2, 3]]] },
   { name: 'exp1', covers: ['expn'], fn: (x) => S.exp1(ad.mul(0.5, x)), domains: ['positive'], shapes: UNARY },
