@@ -162,7 +162,7 @@ export function einsum(spec: string | TensorLike | EinsumSublist | EinsumOptions
 }
 
 /** The arguments without a trailing options object (a plain object last), and its `optimize`. */
-export function withOptions(op: string, all: readonly unknown[]): { args: unknown[]; optimize: unknown } {
+function withOptions(op: string, all: readonly unknown[]): { args: unknown[]; optimize: unknown } {
   const last = all[all.length - 1];
   if (all.length < 2 || !isPlainObject(last)) return { args: [...all], optimize: undefined };
   knownOptions(op, last, ['optimize'], "{ optimize: 'optimal' }");

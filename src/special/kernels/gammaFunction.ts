@@ -195,6 +195,8 @@ export function psiShift(s: number, t: number): number {
 /** B₂ₖ, k = 1 … 7: ψ′(x) ~ 1/x + 1/(2x²) + Σ B₂ₖ/x^{2k+1} (A&S 6.4.12). */
 const TRIGAMMA_ASYMPTOTIC = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6];
 const COT1 = cotDerivativePolynomial(1);
+/** ψ′(v) (the polygamma kernel at order 1). @internal */
+export const trigamma = (v: number): number => polygammaWith(1, COT1, v);
 
 /**
  * ψ′(s + t) − ψ′(s), the derivative of psiShift in s (and of betaln's gradient), keeping its relative
@@ -206,7 +208,7 @@ const COT1 = cotDerivativePolynomial(1);
  */
 export function trigammaShift(s: number, t: number): number {
   const u = s + t;
-  if (!(s > 0 && u > 0 && s < Infinity && u < Infinity)) return polygammaWith(1, COT1, u) - polygammaWith(1, COT1, s);
+  if (!(s > 0 && u > 0 && s < Infinity && u < Infinity)) return trigamma(u) - trigamma(s);
   if (t === 0) return 0;
   let shift = 0;
   while (s < 10 || s + t < 10) {

@@ -14,8 +14,7 @@
  * non-positive integer with b ≤ a, when the series ends before the pole, as SciPy's does).
  */
 import { digamma, lgamma } from '../../tensor/kernels/gamma.js';
-import { cotDerivativePolynomial, polygammaWith } from '../../tensor/kernels/polygamma.js';
-import { gammaFn, gammaRatio, gammaSign, psiShift } from './gammaFunction.js';
+import { gammaFn, gammaRatio, gammaSign, psiShift, trigamma } from './gammaFunction.js';
 import { hyp1f1Exact, largestTermLog2 } from './hyp1f1Exact.js';
 import { ddAdd, ddDivDD, ddMul, ddMulDD, productError, twoSumError, type DD } from './doubleDouble.js';
 
@@ -29,9 +28,6 @@ const sr = new Float64Array(6);
 
 const isNonPositiveInteger = (v: number) => v <= 0 && v === Math.floor(v);
 const productErrorOf = (a: number, b: number, p: number) => (Math.abs(p) < 1e300 ? productError(a, b, p) : 0);
-const COT1 = cotDerivativePolynomial(1);
-/** ψ′(v), for reading a rounding error back into ψ: ψ(v + lo) = ψ(v) + ψ′(v)·lo. */
-const trigamma = (v: number) => polygammaWith(1, COT1, v);
 
 /**
  * Σₖ (p)ₖ/(q)ₖ zᵏ/k! into sr (p + plo exact), with its derivatives in a and b for p, q linear in them (∂p/∂a = pa, …).
