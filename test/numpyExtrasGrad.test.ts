@@ -202,13 +202,35 @@ describe('searchsorted, a primitive', () => {
   });
 });
 
+describe('empty reductions, as jnp', () => {
+  it('median and quantile of an empty axis are NaN, shaped as any reduction', () => {
+    expect(ad.median(ad.zeros([0])).item()).toBeNaN();
+    expect(ad.median(ad.zeros([2, 0]), 1).toArray()).toEqual([NaN, NaN]);
+    expect(ad.median(ad.zeros([2, 0]), 1, true).shape).toEqual([2, 1]);
+    expect(ad.nanmedian(ad.zeros([0, 3]), 0).toArray()).toEqual([NaN, NaN, NaN]);
+    const q = ad.quantile(ad.zeros([3, 0]), [0.25, 0.75], 1);
+    expect(q.shape).toEqual([2, 3]);
+    expect(Array.from(q.toFloat64Array()).every(Number.isNaN)).toBe(true);
+    expect(ad.percentile(ad.zeros([0]), 50).item()).toBeNaN();
+    expect(ad.median(ad.zeros([0, 2]), 1).shape).toEqual([0]); // an empty batch of full lanes
+    expect(ad.grad((x: ad.Tensor) => ad.sum(ad.median(x, 1)))(ad.zeros([2, 0])).shape).toEqual([2, 0]);
+  });
+
+  it('logsumexp with weights b over an empty axis is −∞ (as without b; jax.nn.logsumexp)', () => {
+    expect(ad.special.logsumexp(ad.zeros([0]), undefined, { b: ad.zeros([0]) }).item()).toBe(-Infinity);
+    expect(ad.special.logsumexp(ad.zeros([3, 0]), 1, { b: 2 }).toArray()).toEqual([-Infinity, -Infinity, -Infinity]);
+    expect(ad.logsumexp(ad.zeros([0]), undefined, { b: ad.zeros([0]) }).item()).toBe(-Infinity);
+    const r = ad.special.logsumexp(ad.zeros([2, 0]), 1, { b: 1, returnSign: true }) as { value: ad.Tensor; sign: ad.Tensor };
+    expect([r.value.toArray(), r.sign.toArray()]).toEqual([[-Infinity, -Infinity], [0, 0]]);
+  });
+});
+
 describe('errors name the op, the shapes and the fix', () => {
   const cases: Array<[string, () => unknown, RegExp]> = [
     ['quantile q outside [0, 1]', () => ad.quantile(ad.ones([3]), 1.5), /quantile: q must lie in \[0, 1\], got 1.5/],
     ['percentile q outside [0, 100]', () => ad.percentile(ad.ones([3]), [50, 101]), /percentile: q must lie in \[0, 100\]/],
     ['quantile unknown method', () => ad.quantile(ad.ones([3]), 0.5, 0, { method: 'hazen' as 'linear' }), /quantile: unknown method 'hazen'; use one of 'linear'/],
     ['quantile unknown option', () => ad.quantile(ad.ones([3]), 0.5, 0, { interpolation: 'linear' } as never), /quantile: unknown option 'interpolation'/],
-    ['median of an empty axis', () => ad.median(ad.zeros([2, 0]), 1), /median: x of shape \[2,0\] is empty/],
     ['median keepdims not boolean', () => ad.median(ad.ones([2]), 0, 1 as never), /median: keepdims must be true or false/],
     ['all axis out of range', () => ad.all(ad.ones([2]), 1), /all: axis 1 is out of range/],
     ['average weights mismatch', () => ad.average(ad.ones([2, 3]), 0, { weights: ad.ones([3]) }), /average: weights of shape \[3\] do not fit axis 0/],
@@ -221,7 +243,12 @@ describe('errors name the op, the shapes and the fix', () => {
     ['cov aweights length', () => ad.cov(ad.ones([2, 3]), { aweights: ad.ones([2]) }), /cov: aweights of shape \[2\] must be 1-D with one weight per observation \(3\)/],
     ['corrcoef bias', () => ad.corrcoef(ad.ones([2, 3]), { bias: true } as never), /corrcoef: unknown option 'bias'/],
     ['nanvar unknown option', () => ad.nanvar(ad.ones([2]), 0, { dof: 1 } as never), /nanvar: unknown option 'dof'/],
-    ['nanmax of an empty axis', () => ad.nanmax(ad.zeros([0])), /max: x of shape \[0\] is empty/],
+    ['nanmax of an empty axis', () => ad.nanmax(ad.zeros([0])), /^nanmax: x of shape \[0\] is empty along axis 0; the maximum of no values/],
+    ['nanmin of an empty axis', () => ad.nanmin(ad.zeros([2, 0]), 1), /^nanmin: x of shape \[2,0\] is empty along axis 1; the minimum/],
+    ['ptp of an empty axis', () => ad.ptp(ad.zeros([0])), /^ptp: x of shape \[0\] is empty/],
+    ['nanargmax of an empty axis', () => ad.nanargmax(ad.zeros([0])), /^nanMaxIndex: x of shape \[0\] is empty along its flattened length/],
+    ['nanargmin of an empty axis', () => ad.nanargmin(ad.zeros([3, 0]), 1), /^nanMinIndex: x of shape \[3, 0\] is empty along axis 1/],
+    ['average, zero weights over all axes', () => ad.average(ad.zeros([0]), undefined, { weights: ad.zeros([0]) }), /^average: the weights sum to zero over all axes/],
     ['nanstd axis', () => ad.nanstd(ad.ones([2]), 2), /nanstd: axis 2 is out of range/],
     ['cummax reverse not boolean', () => ad.cummax(ad.ones([2]), 0, { reverse: 1 as never }), /cummax: reverse must be true or false/],
     ['cumlogsumexp axis', () => ad.cumlogsumexp(ad.ones([2]), 3), /cumlogsumexp: axis 3 is out of range/],

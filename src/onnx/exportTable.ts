@@ -60,7 +60,8 @@ export const notExportable: Readonly<Record<string, string>> = {
   i0e: 'a Bessel function (as i0)',
   i1: 'a Bessel function (as i0)',
   i1e: 'a Bessel function (as i0)',
-  besselIOverPower: "I_n(x)/x^n, i1's and i1e's derivative (as i0)",
+  besselIOverPower: "I_n(x)/x^n, i1's derivative (as i0)",
+  besselIScaledDerivative: "the derivatives of i0e and i1e, by quadrature or an asymptotic series (as i0)",
   zeta: 'the Hurwitz zeta function by Euler–Maclaurin summation of data-dependent length, with no ONNX operator',
   // The rest of jax.scipy.special (helper 109): Γ and its ratios through Stirling's forms and lgamma, series and
   // continued fractions run to convergence, exact phase reductions in double-double.

@@ -80,7 +80,7 @@ export function logsumexpWith(op: string, a: TensorLike, axis: Axis | undefined,
   // into 0·∞ (SciPy's and JAX's a[b == 0] = −∞) — but the term's derivative in b is still e^{a−m}/Σ
   // (that −∞ made it 0: a weight starting at 0 could never move; PyTorch's is e^{a}/Σ b eᵃ too).
   const weighted = where(equal(b, 0), -Infinity, at);
-  const m = stopGradient(checkedMax(where(isfinite(weighted), weighted, -Infinity), axis, true));
+  const m = stopGradient(checkedMax(where(isfinite(weighted), weighted, -Infinity), axis, { keepdims: true, initial: -Infinity })); // −∞ over an empty axis
   const shift = where(isfinite(m), m, 0);
   const s = sum(mulStrong(b, exp(sub(at, shift))), axis, true);
   const value = add(log(abs(s)), shift); // log 0 = −∞ for a zero sum

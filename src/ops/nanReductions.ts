@@ -10,7 +10,7 @@ import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { add, div, equal, lessEqual, maximum, minimum, sub } from './binary.js';
 import { sqrt, square } from './unary.js';
 import { where } from './select.js';
-import { checkedMax, checkedMin, max, min, sum, type Axis } from './reduce.js';
+import { extremumAs, max, min, sum, type Axis } from './reduce.js';
 import { isfinite, isnan } from './predicates.js';
 import { momentArguments, type MomentOptions } from './moments.js';
 import { maskOf, needsInitial, reductionOptions, type Mask, type MaskOptions, type ReduceOptions } from './reductionOptions.js';
@@ -74,7 +74,7 @@ function nanExtremum(op: 'nanmax' | 'nanmin', x: TensorLike, axis: Axis | Reduce
     return (op === 'nanmax' ? maximum : minimum)((op === 'nanmax' ? max : min)(filled, axes, o.keepdims), o.initial);
   }
   // max's rule on the masked values: ties split equally, NaN entries get nothing. An empty axis is max's error.
-  const extremum = (op === 'nanmax' ? checkedMax : checkedMin)(filled, axes, o.keepdims);
+  const extremum = extremumAs(op, op === 'nanmax', filled, axes, o.keepdims);
   return where(equal(counts(nan, axes, o.keepdims), 0), NaN, extremum);
 }
 

@@ -69,7 +69,10 @@ export function nancumprod(x: TensorLike, axis?: number, ...extra: unknown[]): T
 
 function nanPosition(op: string, which: typeof maxIndex, fill: number, x: TensorLike, axis: number | undefined, keepdims: boolean): Tensor {
   const t = asTensor(x, op);
-  if (axis !== undefined) normalizeAxis(axis, t.ndim, op); // a bad axis named as this op's, not maxIndex's
+  const ax = axis === undefined ? undefined : normalizeAxis(axis, t.ndim, op); // a bad axis named as this op's, not maxIndex's
+  if (t.size === 0 && (ax === undefined || t.shape[ax] === 0)) {
+    throw new InvalidArgumentError(`${op}: x of shape [${t.shape.join(', ')}] is empty along ${ax === undefined ? 'its flattened length' : `axis ${ax}`}; there is no position to point to (NumPy raises too).`);
+  }
   const position = which(where(isnan(t), fill, t), axis, keepdims);
   // A lane of NaNs has no position: −1, as jnp's (NumPy raises 'All-NaN slice encountered').
   return where(all(isnan(t), axis, keepdims), -1, position);

@@ -36,21 +36,18 @@ export interface QuantileOptions {
 
 /**
  * x's reduced axes moved last and merged into one of length n, sorted along it (NaN last), with
- * what the result needs to be put back in shape; an empty reduction is an error (NumPy gives NaN
- * and warns). `count` is the number of entries a lane's statistic reads: n, or with `skipNaN` the
+ * what the result needs to be put back in shape; an empty reduction gives NaN (jnp's). `count` is the number of entries a lane's statistic reads: n, or with `skipNaN` the
  * lane's non-NaN ones (sorted first). `invalid` marks the lanes whose statistic is NaN: any NaN
  * (NumPy's median and quantile), or nothing but NaN (nanmedian, nanquantile).
  */
 function sortedLanes(op: string, x: TensorLike, axis: Axis | undefined, skipNaN: boolean) {
-  const t = asTensor(x, op);
-  const axes = normalizeAxes(axis, t.ndim, op);
+  const given = asTensor(x, op);
+  const axes = normalizeAxes(axis, given.ndim, op);
+  // An empty reduction reads as one NaN per lane (its reduced axes of length 1): NaN, as jnp's
+  // median and quantile (NumPy's median gives NaN and warns; its quantile raises).
+  const empty = axes.some((a) => given.shape[a] === 0);
+  const t = empty ? full(given.shape.map((d, i) => (axes.includes(i) ? 1 : d)), NaN) : given;
   const n = sizeOf(axes.map((a) => t.shape[a]!));
-  if (n === 0) {
-    throw new InvalidArgumentError(
-      `${op}: x of shape ${formatShape(t.shape)} is empty along the reduced axes [${axes.join(', ')}]; the ${op} of no values is undefined. ` +
-        'Reduce a non-empty axis, or check x.size first.',
-    );
-  }
   const rest = t.shape.filter((_, i) => !axes.includes(i));
   const moved = axes.length === 0 ? t : moveaxis(t, axes, axes.map((_, k) => t.ndim - axes.length + k));
   const lanes = reshape(moved, [...rest, n]);

@@ -143,26 +143,30 @@ export function min(x: TensorLike, axis?: Axis, keepdims = false): Tensor { retu
  * takes part in every slice (NumPy's `initial`); with `where`, only the masked-in entries do, and
  * `initial` is required (NumPy and JAX raise without it).
  */
-function checkedExtremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | ReduceOptions | undefined, keepdims: boolean | ReduceOptions | undefined): Tensor {
-  const op = prim.name;
+function checkedExtremum(prim: Primitive<ReduceParams>, x: TensorLike, axis: Axis | ReduceOptions | undefined, keepdims: boolean | ReduceOptions | undefined, op: string = prim.name): Tensor {
   const o = reductionOptions(op, axis, keepdims, ['where', 'initial']);
   const t = asTensor(x, op);
   const axes = normalizeAxes(o.axis, t.ndim, op);
   if (o.where !== undefined && o.initial === undefined) throw needsInitial(op);
   if (o.initial !== undefined) {
     // The masked-out entries read as the identity ∓∞; initial then joins every slice (an empty one gives initial).
-    const identity = op === 'max' ? -Infinity : Infinity;
+    const isMax = prim === maxP, identity = isMax ? -Infinity : Infinity;
     const masked = o.where === undefined ? t : where(maskOf(op, o.where, t.shape), t, identity);
-    return (op === 'max' ? maximum : minimum)(apply(prim, [masked], { axes, keepdims: o.keepdims }), o.initial);
+    return (isMax ? maximum : minimum)(apply(prim, [masked], { axes, keepdims: o.keepdims }), o.initial);
   }
   const empty = t.size === 0 ? axes.find((a) => t.shape[a] === 0) : undefined;
   if (empty !== undefined) {
     throw new InvalidArgumentError(
-      `${op}: x of shape ${formatShape(t.shape)} is empty along axis ${empty}; the ${op} of no values is undefined ` +
+      `${op}: x of shape ${formatShape(t.shape)} is empty along axis ${empty}; the ${prim === maxP ? 'maximum' : 'minimum'} of no values is undefined ` +
         `(NumPy raises too). Reduce a non-empty axis, pass { initial }, or check x.size first.`,
     );
   }
   return apply(prim, [t], { axes, keepdims: o.keepdims });
+}
+
+/** max or min with `checkedMax`'s checks, its errors naming `op` (a function built on it: ptp, nanmax). @internal */
+export function extremumAs(op: string, isMax: boolean, x: TensorLike, axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor {
+  return checkedExtremum(isMax ? maxP : minP, x, axis, keepdims, op);
 }
 
 /**

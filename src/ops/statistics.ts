@@ -12,7 +12,7 @@ import { div, equal, greater, maximum, mul, notEqual, sub } from './binary.js';
 import { sqrt } from './unary.js';
 import { clip } from './select.js';
 import { broadcastTo, concat, reshape, squeeze, transpose } from './shape.js';
-import { checkedMax, checkedMin, mean, sum, type Axis } from './reduce.js';
+import { extremumAs, mean, sum, type Axis } from './reduce.js';
 import { matmul } from './linalg.js';
 import { atleast2d } from './layout.js';
 import { registerTensorMethods } from './methods.js';
@@ -91,7 +91,7 @@ export function ptp(x: TensorLike, axis?: Axis, keepdims = false, ...extra: unkn
   const t = asTensor(x, 'ptp');
   normalizeAxes(axis, t.ndim, 'ptp');
   keepdimsArg(keepdims, 'ptp');
-  return sub(checkedMax(t, axis, keepdims), checkedMin(t, axis, keepdims));
+  return sub(extremumAs('ptp', true, t, axis, keepdims), extremumAs('ptp', false, t, axis, keepdims));
 }
 
 /** Options of `average`. */
@@ -132,7 +132,7 @@ export function average(x: TensorLike, axis?: Axis, options: AverageOptions = {}
     scale = sum(w, axes, keepdims);
     checkArgumentValues(scale, (values) => {
       if (values.some((v) => v === 0)) {
-        throw new InvalidArgumentError(`average: the weights sum to zero over axis ${String(axis)} (x of shape ${formatShape(t.shape)}), so they cannot be normalised; give weights with a non-zero sum.`);
+        throw new InvalidArgumentError(`average: the weights sum to zero ${axis === undefined ? 'over all axes' : `over axis ${String(axis)}`} (x of shape ${formatShape(t.shape)}), so they cannot be normalised; give weights with a non-zero sum.`);
       }
     });
     avg = div(sum(mul(t, w), axes, keepdims), scale);

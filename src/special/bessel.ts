@@ -1,16 +1,17 @@
 /**
  * @file Modified Bessel functions of the first kind, I₀ and I₁, and their exponentially scaled
  * forms e^{−|x|}I₀, e^{−|x|}I₁ (JAX's i0, i1, i0e, i1e): four primitives over one kernel
- * (kernels/bessel.ts), each derivative written in the others (A&S 9.6.27: I₀′ = I₁, I₁′ = I₀ − I₁/x).
+ * (kernels/bessel.ts); I₀′ = I₁, I₁′ = I₀ − I₁/x (A&S 9.6.27), and the scaled forms' derivatives of every
+ * order from a primitive of their own (kernels/besselDerivative.ts).
  */
 import type { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from '../core/primitive.js';
 import type { TensorLike } from '../tensor/create.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { mul, sub } from '../ops/binary.js';
-import { sign } from '../ops/unary.js';
 import { callUnary, unaryPrimitive } from '../ops/pointwise.js';
 import { besselI, besselIOverPower, besselIScaled } from './kernels/bessel.js';
+import { besselIScaledDerivative } from './kernels/besselDerivative.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 const kernel = (f: (nu: 0 | 1, x: number) => number, nu: 0 | 1) => (x: Float64Array) => {
@@ -20,29 +21,37 @@ const kernel = (f: (nu: 0 | 1, x: number) => number, nu: 0 | 1) => (x: Float64Ar
 };
 
 /**
- * e^{−s|x|} I_n(x)/xⁿ (s = 1 for the scaled family), its own primitive: I₁(x)/x as i1(x)/x lost I₁(x)
- * where x/2 underflows (i1′(5e−324) was 1 for ½) and its autodiff derivative I₁′/x − I₁/x² cancelled
- * (relative error ~ε/x² in i1″ near 0, NaN once x² underflowed). Its derivative is
- * x·(e^{−s|x|} I_{n+1}/x^{n+1}) − s·sign(x)·(e^{−s|x|} I_n/xⁿ), since (x⁻ⁿ I_n)′ = x⁻ⁿ I_{n+1} (A&S 9.6.28).
+ * I_n(x)/xⁿ, its own primitive: I₁(x)/x as i1(x)/x lost I₁(x) where x/2 underflows (i1′(5e−324)
+ * was 1 for ½) and its autodiff derivative I₁′/x − I₁/x² cancelled (relative error ~ε/x² in i1″
+ * near 0, NaN once x² underflowed). Its derivative is x·(I_{n+1}/x^{n+1}), since (x⁻ⁿ I_n)′ = x⁻ⁿ I_{n+1}
+ * (A&S 9.6.28).
  */
-const overPowerP: Primitive<{ readonly n: number; readonly scaled: boolean }> = unaryPrimitive<{ readonly n: number; readonly scaled: boolean }>('besselIOverPower', 'inputs',
-  (x, { n, scaled }) => {
+const overPowerP: Primitive<{ readonly n: number }> = unaryPrimitive<{ readonly n: number }>('besselIOverPower', 'inputs',
+  (x, { n }) => {
     const out = allocF64(x.length);
-    for (let i = 0; i < x.length; i++) out[i] = besselIOverPower(n, scaled, x[i]!);
+    for (let i = 0; i < x.length; i++) out[i] = besselIOverPower(n, x[i]!);
     return out;
   },
-  (x, _y, { n, scaled }): Tensor => {
-    const up = mul(x, callUnary(overPowerP, x, { n: n + 1, scaled }));
-    return scaled ? sub(up, mul(sign(x), callUnary(overPowerP, x, { n, scaled }))) : up;
-  });
-const overX = (scaled: boolean, x: Tensor): Tensor => callUnary(overPowerP, x, { n: 1, scaled });
+  (x, _y, { n }): Tensor => mul(x, callUnary(overPowerP, x, { n: n + 1 })));
+
+/**
+ * dᵐ/dxᵐ e^{−|x|} I_ν(x), m ≥ 1, the derivatives of i0e and i1e, its own primitive
+ * (kernels/besselDerivative.ts): as differences of i0e and i1e (i0e′ = i1e − sign(x)·i0e) each
+ * order lost log₁₀(2|x|) digits. Its derivative is the next order.
+ */
+const scaledDerivativeP: Primitive<{ readonly nu: 0 | 1; readonly order: number }> = unaryPrimitive<{ readonly nu: 0 | 1; readonly order: number }>(
+  'besselIScaledDerivative', 'inputs',
+  (x, { nu, order }) => {
+    const out = allocF64(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = besselIScaledDerivative(nu, order, x[i]!);
+    return out;
+  },
+  (x, _y, { nu, order }): Tensor => callUnary(scaledDerivativeP, x, { nu, order: order + 1 }));
 
 const i0P = unaryPrimitive<null>('i0', 'inputs', kernel(besselI, 0), (x) => i1(x)); // I₀′ = I₁
-const i1P = unaryPrimitive<null>('i1', 'inputs', kernel(besselI, 1), (x) => sub(i0(x), overX(false, x))); // I₁′ = I₀ − I₁/x
-// (e^{−|x|}I₀)′ = e^{−|x|}(I₁ − sign(x) I₀); (e^{−|x|}I₁)′ = e^{−|x|}(I₀ − I₁/x − sign(x) I₁).
-const i0eP = unaryPrimitive<null>('i0e', 'inputs', kernel(besselIScaled, 0), (x) => sub(i1e(x), mul(sign(x), i0e(x))));
-const i1eP = unaryPrimitive<null>('i1e', 'inputs', kernel(besselIScaled, 1),
-  (x) => sub(sub(i0e(x), overX(true, x)), mul(sign(x), i1e(x))));
+const i1P = unaryPrimitive<null>('i1', 'inputs', kernel(besselI, 1), (x) => sub(i0(x), callUnary(overPowerP, x, { n: 1 }))); // I₁′ = I₀ − I₁/x
+const i0eP = unaryPrimitive<null>('i0e', 'inputs', kernel(besselIScaled, 0), (x) => callUnary(scaledDerivativeP, x, { nu: 0, order: 1 }));
+const i1eP = unaryPrimitive<null>('i1e', 'inputs', kernel(besselIScaled, 1), (x) => callUnary(scaledDerivativeP, x, { nu: 1, order: 1 }));
 
 /**
  * I₀(x), the modified Bessel function of the first kind of order 0 (even; overflows past |x| ≈ 713.9).

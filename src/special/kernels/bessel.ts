@@ -223,21 +223,17 @@ export function besselI(nu: 0 | 1, x: number): number {
 }
 
 /**
- * e^{−s|x|} I_n(x)/xⁿ for an integer n ≥ 1 (s = 1 scaled, 0 not), even in x, ½ⁿ/n! at 0. It is
- * the series 2⁻ⁿ Σₖ yᵏ/(k!(k + n)!) for |x| ≤ 30 (no division by x, so no 0/0 and no cancellation
- * in its derivative x·(I_{n+1}/x^{n+1})), and beyond, I_n from I₀, I₁ by the recurrence
- * I_{k+1} = I_{k−1} − (2k/x) I_k (A&S 9.6.26; stable for n < x) over xⁿ.
+ * I_n(x)/xⁿ for an integer n ≥ 1, even in x, ½ⁿ/n! at 0. It is the series 2⁻ⁿ Σₖ yᵏ/(k!(k + n)!)
+ * for |x| ≤ 30 (no division by x, so no 0/0 and no cancellation in its derivative x·(I_{n+1}/x^{n+1})),
+ * and beyond, I_n from I₀, I₁ by the recurrence I_{k+1} = I_{k−1} − (2k/x) I_k (A&S 9.6.26; stable
+ * for n < x) over xⁿ.
  */
-export function besselIOverPower(n: number, scaled: boolean, x: number): number {
+export function besselIOverPower(n: number, x: number): number {
   const ax = Math.abs(x);
   if (Number.isNaN(x)) return NaN;
-  if (ax === Infinity) return scaled ? 0 : Infinity;
-  if (ax <= SERIES_LIMIT) {
-    const v = besselSeries(n, ax) * Math.pow(0.5, n);
-    return scaled ? v * Math.exp(-ax) : v;
-  }
+  if (ax === Infinity) return Infinity;
+  if (ax <= SERIES_LIMIT) return besselSeries(n, ax) * Math.pow(0.5, n);
   let prev = besselIScaled(0, ax), cur = besselIScaled(1, ax);
   for (let k = 1; k < n; k++) { const next = prev - ((2 * k) / ax) * cur; prev = cur; cur = next; }
-  const v = cur / Math.pow(ax, n);
-  return scaled ? v : unscale(v, ax);
+  return unscale(cur / Math.pow(ax, n), ax);
 }
