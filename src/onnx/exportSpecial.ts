@@ -94,7 +94,8 @@ function logRatioNodes(g: GraphBuilder, x: string, y: string): string {
   const d = g.node('Sub', [x, y]), r = g.node('Div', [x, y]);
   const far = g.node('Sub', [g.node('Log', [x]), g.node('Log', [y])]);
   const mid = g.node('Where', [g.node('Greater', [r, g.floats(1e-300)]), g.node('Where', [g.node('Less', [r, g.floats(1e300)]), g.node('Log', [r]), far]), far]);
-  const close = g.node('LessOrEqual', [g.node('Abs', [d]), g.node('Mul', [y, g.floats(0.5)])]);
+  // At y = ∞, ∞ ≤ ∞ would pick log1p(−∞/∞) = NaN: the kernel's −∞ (NaN for x = ∞ too) is log x − log y's.
+  const close = g.node('And', [g.node('LessOrEqual', [g.node('Abs', [d]), g.node('Mul', [y, g.floats(0.5)])]), g.node('Less', [y, g.floats(Infinity)])]);
   return g.node('Where', [close, log1p(g, g.node('Div', [d, y])), mid]);
 }
 const logRatio: Lowering<null> = (g, [x, y]) => logRatioNodes(g, x!.name, y!.name);

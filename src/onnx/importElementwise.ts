@@ -13,6 +13,7 @@ import { ceil, floor, fmod, mod, round, trunc } from '../ops/rounding.js';
 import { isnan } from '../ops/predicates.js';
 import { elu, gelu as geluOf, leakyRelu, softsign } from '../ops/activations.js';
 import { ones, zeros } from '../tensor/create.js';
+import { astype } from '../ops/dtypes.js';
 import { kindOf, oneNumber, same, type Kind, type OperatorDef, type Value } from './importNode.js';
 
 // ---- Operator builders ----
@@ -83,11 +84,29 @@ const modOp: OperatorDef = {
   },
 };
 
-/** Casting: to float the values are kept (float32 is computed in float64), to integers truncated, to bool tested against 0. */
+/** Casting by kind alone (CastLike, whose target's width a value does not carry): to float the values are kept (float32 is computed in float64), to integers truncated, to bool tested against 0. */
 function castTo(v: Value, kind: Kind): Value {
   if (kind === v.kind || kind === 'float') return { tensor: v.tensor, kind };
   if (kind === 'bool') return { tensor: notEqual(v.tensor, 0), kind };
   return { tensor: v.kind === 'bool' ? v.tensor : trunc(v.tensor), kind };
+}
+
+/** The narrow float types a Cast rounds to (to nearest, ties to even; ±∞ past the largest finite value, as the spec says). */
+const FLOAT_TYPES: Readonly<Record<number, 'float32' | 'float16' | 'bfloat16'>> = { 1: 'float32', 10: 'float16', 16: 'bfloat16' };
+/** The integer types of up to 32 bits, as [bits, signed]: an integer cast out of range keeps the low bits (two's complement, the spec's example 200 → −56 in int8). */
+const INT_TYPES: Readonly<Record<number, readonly [number, boolean]>> = { 2: [8, false], 3: [8, true], 4: [16, false], 5: [16, true], 6: [32, true], 12: [32, false] };
+
+/** Cast to the element type `to`: castTo's kinds, then the target's width (ONNX Cast, "discard higher bits" between integers). */
+function castToType(v: Value, to: number, kind: Kind): Value {
+  const narrowFloat = FLOAT_TYPES[to];
+  if (narrowFloat !== undefined) return { tensor: astype(v.tensor, narrowFloat), kind };
+  const out = castTo(v, kind);
+  const width = INT_TYPES[to];
+  if (width === undefined || v.kind === 'bool') return out;
+  // From floats out of range the spec leaves the result undefined; from integers, the low bits.
+  const [bits, signed] = width, m = 2 ** bits;
+  const low = mod(out.tensor, m); // in [0, m): numpy.mod takes the divisor's sign
+  return { tensor: signed ? where(greaterEqual(low, m / 2), sub(low, m), low) : low, kind };
 }
 
 const cast: OperatorDef = {
@@ -95,7 +114,7 @@ const cast: OperatorDef = {
   compile: (node) => {
     const to = node.int('to', 0);
     const kind = kindOf(to) ?? node.fail(`casting to element type ${to} is not supported (float types, integer types and bool are).`);
-    return ([x]) => [castTo(x!, kind)];
+    return ([x]) => [castToType(x!, to, kind)];
   },
 };
 

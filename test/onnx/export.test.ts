@@ -10,6 +10,15 @@ describe('onnx.exportModel', () => {
     await expectExportMatches((W: ad.Tensor, x: ad.Tensor) => ad.sum(ad.tanh(ad.matmul(x, W)), 1), [W, x]);
   });
 
+  it('relEntr at y = +∞ is −∞ (NaN for x = ∞), as the kernel and SciPy: the lowering took log1p(−∞/∞)', async () => {
+    const x = ad.tensor([1e16, 1, 5e-324, 1e308, Infinity, 2, 0]), y = ad.tensor([Infinity, Infinity, Infinity, Infinity, Infinity, 3, Infinity]);
+    const f = (a: ad.Tensor, b: ad.Tensor) => ad.special.relEntr(a, b);
+    const [got] = await run(await session(ad.onnx.exportModel(f, [x, y])), [x, y]);
+    const want = f(x, y).toArray() as number[];
+    expect(want.slice(0, 5)).toEqual([-Infinity, -Infinity, -Infinity, -Infinity, NaN]);
+    expect(Array.from(got!.data)).toEqual(want);
+  });
+
   it('names inputs and outputs by their place in the argument and result trees', () => {
     const params = { W1: ad.ones([2, 2]), b: [ad.zeros([2]), ad.zeros([2])] };
     const f = (p: typeof params, x: ad.Tensor) => ({ loss: ad.sum(ad.matmul(x, p.W1)), parts: [ad.add(p.b[0]!, x), p.b[1]!] });

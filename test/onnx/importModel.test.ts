@@ -10,6 +10,7 @@ import * as ad from '../../src/index.js';
 import { importModel } from '../../src/onnx/import.js';
 import { DataType, encodeModel, float64Bytes, type ModelProto, type NodeProto, type TensorProto } from '../../src/onnx/proto.js';
 import { attr, buildModel, floats, ints, type Case } from './importOracle.js';
+import { ort, run, session } from './ortSupport.js';
 
 const vector = (name: string, dims: Array<number | string>, elemType: number = DataType.DOUBLE) => ({
   name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
@@ -103,6 +104,48 @@ describe('importModel: import-time errors', () => {
     expect(() => importModel(graphModel([{ opType: 'Add', name: 'a', input: ['x', 'nowhere'], output: ['y'] }]))).toThrow(/reads 'nowhere', which no node, initializer or graph input provides/);
     expect(() => importModel(graphModel([{ opType: 'Relu', input: ['x'], output: ['y'] }], {}, 5))).toThrow(/opset 5 is outside/);
     expect(() => importModel(new Uint8Array([1, 2, 3]))).toThrow(/cannot decode/);
+  });
+});
+
+describe('importModel: Cast to a narrower type, as ONNX Runtime', () => {
+  // x (int64) → the narrow integer type (the low bits: the spec's 200 → −56 in int8) → double.
+  const narrowInt = (to: number) => graphModel([
+    { opType: 'Cast', input: ['x'], output: ['n'], attribute: [attr.int('to', to)] },
+    { opType: 'Cast', input: ['n'], output: ['y'], attribute: [attr.int('to', DataType.DOUBLE)] },
+  ], { input: [vector('x', ['n'], DataType.INT64)], output: [vector('y', ['n'])] });
+  const cases: Array<[string, number, number[], number[]]> = [
+    ['int8', DataType.INT8, [200, -129, 300, -1000, 127, -128], [-56, 127, 44, 24, 127, -128]],
+    ['uint8', DataType.UINT8, [256, -1, 1000, 255], [0, 255, 232, 255]],
+    ['int16', 5, [32768, -32769, 70000], [-32768, 32767, 4464]],
+    ['uint16', 4, [65536, -1], [0, 65535]],
+    ['int32', DataType.INT32, [2 ** 31, 2 ** 32 + 7, -(2 ** 31) - 1], [-(2 ** 31), 7, 2 ** 31 - 1]],
+    ['uint32', 12, [-1, 2 ** 32 + 3], [2 ** 32 - 1, 3]],
+  ];
+  it.each(cases)('int64 → %s keeps the low bits', async (_, to, x, want) => {
+    const bytes = narrowInt(to);
+    expect(importModel<ad.Tensor>(bytes)(ad.tensor(x)).toArray()).toEqual(want);
+    const s = await session(bytes);
+    const out = await s.run({ x: new ort.Tensor('int64', BigInt64Array.from(x, BigInt), [x.length]) });
+    expect(Array.from(out.y!.data as Float64Array)).toEqual(want);
+  });
+
+  it('double → float, float16, bfloat16 rounds to the format (±∞ past its range), with derivative 1', async () => {
+    const x = [1e300, -1e300, 3.5e38, 1e-50, 0.1, 16777217, 65520, 1 / 3];
+    for (const [to, dtype] of [[DataType.FLOAT, 'float32'], [10, 'float16'], [16, 'bfloat16']] as const) {
+      const bytes = graphModel([
+        { opType: 'Cast', input: ['x'], output: ['f'], attribute: [attr.int('to', to)] },
+        { opType: 'Cast', input: ['f'], output: ['y'], attribute: [attr.int('to', DataType.DOUBLE)] },
+      ], { input: [vector('x', ['n'])], output: [vector('y', ['n'])] });
+      const model = importModel<ad.Tensor>(bytes);
+      const got = model(ad.tensor(x)).toArray();
+      expect(got).toEqual(ad.astype(ad.tensor(x), dtype).toArray());
+      if (to === DataType.FLOAT) {
+        expect(got).toEqual(x.map(Math.fround));
+        const [ort] = await run(await session(bytes), [ad.tensor(x)]);
+        expect(Array.from(ort!.data)).toEqual(got);
+      }
+      expect(ad.grad((t: ad.Tensor) => ad.sum(model(t)))(ad.tensor([0.1, 2])).toArray()).toEqual([1, 1]);
+    }
   });
 });
 
