@@ -154,7 +154,7 @@ export type { PyTree } from './core/pytree.js';
 // Types that public signatures use (issue #15 item 2: every type a user meets is exported).
 export type { TensorTree, TensorLikeTree, TensorTrees, TensorLikeTrees, TensorPyTree, JacobianTree, TupleInferred, CarryLike } from './core/pytree.js';
 export type { TreeFunction } from './core/functions.js';
-export type { Loosen, LooseArgument, AuxOf, OutputOf, GradientOf, ArgumentAt, ArgumentsAt, ArgnumsOf, ReversedTuple } from './transforms/vjp.js';
+export type { Loosen, LooseArgument, AuxOf, OutputOf, ArrayAuxOf, ArrayOutputOf, GradientOf, ArgumentAt, ArgumentsAt, ArgnumsOf, ReversedTuple } from './transforms/vjp.js';
 export type { HessianOf, HessianTree, JacobianFunction } from './transforms/jacobian.js';
 export type { JvpRule } from './transforms/customModes.js';
 export type { LoopStats } from './transforms/loop.js';

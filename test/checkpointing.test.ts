@@ -212,8 +212,14 @@ describe('whileLoop: online checkpointing', () => {
       advance: (s: number, from: number, to: number) => { if (s !== from) wrongState++; calls += to - from; return to; },
       store: (p: number) => { held.add(p); stored++; peak = Math.max(peak, stored); },
       release: (p: number) => { if (!held.delete(p)) wrongState++; stored--; },
-      *reverseStep(t: number, s: number) { if (s !== t) wrongState++; order.push(t); },
+      *reverseStep(t: number, s: number) {
+        if (s !== t) wrongState++;
+        order.push(t);
+        // The states handed to revolveFrom keep no released one reachable (it held ~2c carries at its peak).
+        if (states.some((v) => v !== undefined && !held.has(v))) wrongState++;
+      },
     };
+    let states: Array<number | undefined> = [];
     const placement = new OnlinePlacement(capacity);
     for (let i = 1; i < n; i++) {
       const { drop, store } = placement.offer(i);
@@ -222,7 +228,8 @@ describe('whileLoop: online checkpointing', () => {
     }
     calls += n; // the forward pass, which learns n
     const c = capacity(Math.max(n - 1, 0));
-    for (const _ of revolveFrom(loop, placement.positions, placement.positions, n, c)) { /* drain */ }
+    states = [...placement.positions];
+    for (const _ of revolveFrom(loop, placement.positions, states, n, c)) { /* drain */ }
     const inOrder = order.length === n && order.every((t, i) => t === n - 1 - i);
     return { calls, peak, ok: inOrder && wrongState === 0 && stored === 1, c, positions: placement.positions };
   }

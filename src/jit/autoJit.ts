@@ -57,7 +57,7 @@ export function autoJit<A extends unknown[], R>(eager: (...args: A) => R, lastRu
     if (!autoJitSetting.on || gaveUp || anyTraceRunning()) return eager(...args);
     if (jitted === null) {
       const out = eager(...args);
-      if (worthJit(lastRun())) jitted = jit(running);
+      if (worthJit(lastRun())) jitted = jit(running) as unknown as (...args: A) => R; // (generic A: Loosen<A> is A's supertype, unprovable here)
       return out;
     }
     ran = false;

@@ -30,6 +30,7 @@ import { checkFunction, noExtraArguments } from '../transforms/args.js';
 import { checkOptions } from '../transforms/loopArgs.js';
 import { CYCLIC, sameBytes, signatureOf, type Signature } from './signature.js';
 import type { TreeFunction } from '../core/functions.js';
+import type { Loosen } from '../transforms/vjp.js';
 import { Key, keyOfWords, keyWordsTensor } from '../random/key.js';
 
 export interface JitOptions {
@@ -70,8 +71,8 @@ export interface JitCacheEntry {
   readonly replays: number;
 }
 
-/** A jitted function: the function itself, plus a view of its cache. */
-export type Jitted<F extends TreeFunction<unknown>> = F & {
+/** A jitted function: the function (numbers taken where tensors are declared, as every transformation's), plus a view of its cache. */
+export type Jitted<F extends TreeFunction<unknown>> = ((...args: Loosen<Parameters<F>>) => ReturnType<F>) & {
   /** One entry per signature seen (oldest first). */
   cacheInfo(): JitCacheEntry[];
   /** Drops every kept program (the next call records again). */

@@ -9,6 +9,7 @@ import * as shape from './shape.js';
 import * as linalg from './linalg.js';
 import * as select from './select.js';
 import type { Axis } from './reduce.js';
+import type { LogsumexpOptions } from './logsumexpOptions.js';
 import type { TakeOptions } from './indexModes.js';
 import type { MaskOptions, ReduceOptions } from './reductionOptions.js';
 
@@ -23,7 +24,9 @@ declare module '../tensor/tensor.js' {
     softplus(): Tensor; relu(): Tensor;
     sum(axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor; mean(axis?: Axis | MaskOptions, keepdims?: boolean | MaskOptions): Tensor;
     max(axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor; min(axis?: Axis | ReduceOptions, keepdims?: boolean | ReduceOptions): Tensor;
-    logsumexp(axis?: Axis, keepdims?: boolean): Tensor;
+    logsumexp(axis: Axis | undefined, options: LogsumexpOptions & { returnSign: true }): { value: Tensor; sign: Tensor };
+    logsumexp(options: LogsumexpOptions & { returnSign: true }): { value: Tensor; sign: Tensor };
+    logsumexp(axis?: Axis | (LogsumexpOptions & { returnSign?: false }), keepdims?: boolean | (LogsumexpOptions & { returnSign?: false })): Tensor;
     softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor; cumsum(axis: number): Tensor;
     reshape(shape: Shape): Tensor; transpose(perm?: readonly number[]): Tensor;
     squeeze(axis?: number | readonly number[]): Tensor; expandDims(axis: number): Tensor;

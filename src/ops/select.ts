@@ -88,7 +88,8 @@ const stopGradientP: Primitive<null> = definePrimitive<null>({
  * @example ad.stopGradient({ w: ad.ones([2]), b: 0 }).b.item() // 0
  */
 export function stopGradient(x: TensorLike): Tensor;
-export function stopGradient<T extends object>(tree: T): TensorTree<T>;
+// An argument typed `any` (an unannotated lambda's parameter under grad) resolves here with T = object: a Tensor, the usual case.
+export function stopGradient<T extends object>(tree: T): {} extends T ? Tensor : TensorTree<T>;
 export function stopGradient(x: unknown, ...extra: unknown[]): unknown {
   if (extra.length > 0) extraArguments('stopGradient', 'stopGradient(x)', extra, x);
   if (Array.isArray(x) || isPlainObject(x)) return mapTree(x, (leaf) => stopGradient(leaf), 'stopGradient');

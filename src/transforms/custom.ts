@@ -2,6 +2,7 @@
 import { JvpTrace, ReverseTrace, topTrace, unbox, type Trace } from '../core/trace.js';
 import { flatten, isPlainObject, mapTree, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees, type TreeDef } from '../core/pytree.js';
 import type { Loosen } from './vjp.js';
+import type { TreeFunction } from '../core/functions.js';
 import { notRead, nudged, readsDuring } from './readNumbers.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -101,6 +102,12 @@ function nullAsZero(ct: unknown, arg: unknown, op: string): unknown {
  * const clipGrad = ad.customVjp((x) => x, (g) => [ad.clip(g, -1, 1)]);
  * ad.grad((x) => ad.sum(ad.mul(clipGrad(x), 10)))(ad.tensor([1, 2])); // [1, 1]
  */
+export function customVjp<F extends TreeFunction>(
+  f: F,
+  backward: (cotangent: TensorTree<ReturnType<F>>, ctx: CustomVjpContext<Parameters<F>, ReturnType<F>>) => ArgumentCotangents<NoInfer<Parameters<F>>>,
+  options?: CustomVjpOptions<Parameters<F>, ReturnType<F>>,
+): (...args: Loosen<Parameters<F>>) => ReturnType<F>;
+// With explicit type arguments, customVjp<Args, Result>(…).
 export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
   backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => ArgumentCotangents<NoInfer<A>>,
@@ -234,6 +241,8 @@ function nestingError(e: unknown): unknown {
  * const block = ad.checkpoint((h) => ad.tanh(ad.tanh(h)));
  * ad.grad((h) => ad.sum(block(h)))(ad.tensor([0.1, 0.2]));
  */
+export function checkpoint<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => ReturnType<F>;
+// With explicit type arguments, checkpoint<Args, Result>(…).
 export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R): (...args: Loosen<A>) => R;
 export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R, ...extra: unknown[]): (...args: Loosen<A>) => R {
   checkFunction(f, 'checkpoint');

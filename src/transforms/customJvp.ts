@@ -2,6 +2,7 @@
 import { JvpTrace, ReverseTrace, topTrace, unbox, type Trace } from '../core/trace.js';
 import type { PyTree } from '../core/pytree.js';
 import type { Loosen } from './vjp.js';
+import type { TreeFunction } from '../core/functions.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { checkFunction, flattenArgs, noExtraArguments, rebuildArgs } from './args.js';
 import { recordRegion, runCapturing } from './customNode.js';
@@ -32,6 +33,8 @@ import type { TreeDef } from '../core/pytree.js';
  * );
  * ad.grad(safeNorm)(ad.tensor([0, 0])); // [0, 0]
  */
+export function customJvp<F extends TreeFunction>(f: F, jvpRule: JvpRule<Parameters<F>, ReturnType<F>>): (...args: Loosen<Parameters<F>>) => ReturnType<F>;
+// With explicit type arguments, customJvp<Args, Result>(…).
 export function customJvp<A extends unknown[], R extends PyTree>(f: (...args: A) => R, jvpRule: JvpRule<A, R>): (...args: Loosen<A>) => R;
 export function customJvp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,

@@ -11,7 +11,7 @@ import { argnumList, checkFunction, checkResult, flattenArgs, noExtraArguments }
 import { jvpAs } from './jvp.js';
 import {
   gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjpAs,
-  type ArgnumsOf, type ArgumentsAt, type AuxOf, type GradOptions, type Loosen, type OutputOf,
+  type ArgnumsOf, type ArgumentsAt, type ArrayAuxOf, type ArrayOutputOf, type AuxOf, type GradOptions, type Loosen, type OutputOf,
 } from './vjp.js';
 
 /** The standard basis of tensors of `shape`, stacked: [size, ...shape]. */
@@ -39,6 +39,11 @@ export function jacobian<F extends TreeFunction<readonly [PyTree, unknown]>, con
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [JacobianTree<OutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
+// hasAux with f returning an array literal not typed as a pair: output and aux told apart as grad's are.
+export function jacobian<F extends TreeFunction<readonly PyTree[]>, const O extends GradOptions & { readonly hasAux: true }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [JacobianTree<ArrayOutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, ArrayAuxOf<F>];
 export function jacobian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
@@ -57,6 +62,9 @@ export interface JacobianFunction {
   <F extends TreeFunction<readonly [PyTree, unknown]>, const O extends GradOptions & { readonly hasAux: true }>(
     f: F, options: O,
   ): (...args: Loosen<Parameters<F>>) => [JacobianTree<OutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
+  <F extends TreeFunction<readonly PyTree[]>, const O extends GradOptions & { readonly hasAux: true }>(
+    f: F, options: O,
+  ): (...args: Loosen<Parameters<F>>) => [JacobianTree<ArrayOutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, ArrayAuxOf<F>];
   <F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
     f: F, options: O,
   ): (...args: Loosen<Parameters<F>>) => JacobianTree<ReturnType<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>;
@@ -112,6 +120,10 @@ export function hessian<F extends TreeFunction<readonly [PyTree, unknown]>, cons
   f: F,
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [HessianOf<OutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, AuxOf<F>];
+export function hessian<F extends TreeFunction<readonly PyTree[]>, const O extends GradOptions & { readonly hasAux: true }>(
+  f: F,
+  options: O,
+): (...args: Loosen<Parameters<F>>) => [HessianOf<ArrayOutputOf<F>, ArgumentsAt<Parameters<F>, ArgnumsOf<O>>>, ArrayAuxOf<F>];
 export function hessian<F extends TreeFunction, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,

@@ -97,19 +97,25 @@ export function* revolve<S>(loop: LoopReversal<S>, n: number, c: number, init: S
  * is released (all but the initial one). That costs `reversalCost(positions, n, c)` advances,
  * revolve's t(n_j, c − j) summed over the segments. If reversing from the initial state alone
  * costs less (t(n, c)), the stored states are dropped and that is done instead, so the count never
- * exceeds the offline t(n, c).
+ * exceeds the offline t(n, c). `states` is the caller's to give up: its entries are cleared as they are released.
  */
-export function* revolveFrom<S>(loop: LoopReversal<S>, positions: readonly number[], states: readonly S[], n: number, c: number): Generator<void, void, void> {
+export function* revolveFrom<S>(loop: LoopReversal<S>, positions: readonly number[], states: Array<S | undefined>, n: number, c: number): Generator<void, void, void> {
   if (positions.length > c || positions[0] !== 0) throw new Error('internal: revolveFrom needs at most c states, the first at 0');
+  // A released state is also cleared from `states`: the generator holds that array for the whole
+  // backward pass, so a released state left in it stayed reachable (about 2c carries held at the peak).
+  const releaseAt = (j: number) => {
+    loop.release(positions[j]!);
+    states[j] = undefined;
+  };
   if (reversalCost(positions, n, c) > optimalForwardSteps(n, c)) {
-    for (let j = positions.length - 1; j >= 1; j--) loop.release(positions[j]!);
+    for (let j = positions.length - 1; j >= 1; j--) releaseAt(j);
     yield* revolve(loop, n, c, states[0]!);
     return;
   }
   for (let j = positions.length - 1; j >= 0; j--) {
     const end = j + 1 < positions.length ? positions[j + 1]! : n;
     if (end > positions[j]!) yield* reverseRange(loop, positions[j]!, end, c - j, states[j]!);
-    if (j > 0) loop.release(positions[j]!);
+    if (j > 0) releaseAt(j);
   }
 }
 

@@ -45,6 +45,18 @@ export type Pullback<Out = PyTree, Args extends readonly unknown[] = readonly Py
 /** What `f` returns beside its output when it returns `[output, aux]` (hasAux). */
 export type AuxOf<F extends TreeFunction<unknown>> = ReturnType<F> extends readonly [unknown, infer A] ? A : unknown;
 
+/**
+ * The aux of `f` returning an array literal not typed as a pair (`return [loss, { acc }]` without
+ * `as const`), whose element type E is output | aux: the members that are not a tensor or number,
+ * or E itself when aux is a tensor or number too.
+ */
+export type ArrayAuxOf<F extends TreeFunction<unknown>> = ReturnType<F> extends readonly (infer E)[]
+  ? ([Exclude<E, Tensor | number>] extends [never] ? E : Exclude<E, Tensor | number>) : unknown;
+
+/** Such an array's output: its tensor and number members (E itself when there are none). */
+export type ArrayOutputOf<F extends TreeFunction<unknown>> = ReturnType<F> extends readonly (infer E)[]
+  ? ([Extract<E, Tensor | number>] extends [never] ? E : Extract<E, Tensor | number>) : PyTree;
+
 /** What `f` returns before its aux when it returns `[output, aux]` (hasAux). */
 export type OutputOf<F extends TreeFunction<unknown>> = ReturnType<F> extends readonly [infer O, unknown] ? O : PyTree;
 
@@ -297,11 +309,11 @@ export function grad<F extends TreeFunction<readonly [Tensor | number, unknown]>
   options: O,
 ): (...args: Loosen<Parameters<F>>) => [GradientOf<Parameters<F>, ArgnumsOf<O>>, AuxOf<F>];
 // hasAux with f returning an array literal not typed as a pair (`return [loss, aux]` without `as const`):
-// the gradient keeps its type; the aux is one of the array's element types.
+// the gradient keeps its type; the aux is the array's element types other than tensors and numbers.
 export function grad<F extends TreeFunction<readonly unknown[]>, const O extends GradOptions & { readonly hasAux: true }>(
   f: F,
   options: O,
-): (...args: Loosen<Parameters<F>>) => [GradientOf<Parameters<F>, ArgnumsOf<O>>, ReturnType<F>[number]];
+): (...args: Loosen<Parameters<F>>) => [GradientOf<Parameters<F>, ArgnumsOf<O>>, ArrayAuxOf<F>];
 export function grad<F extends TreeFunction<Tensor | number>, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,
@@ -334,7 +346,7 @@ export function valueAndGrad<F extends TreeFunction<readonly [Tensor | number, u
 export function valueAndGrad<F extends TreeFunction<readonly unknown[]>, const O extends GradOptions & { readonly hasAux: true }>(
   f: F,
   options: O,
-): (...args: Loosen<Parameters<F>>) => [[Tensor, ReturnType<F>[number]], GradientOf<Parameters<F>, ArgnumsOf<O>>];
+): (...args: Loosen<Parameters<F>>) => [[Tensor, ArrayAuxOf<F>], GradientOf<Parameters<F>, ArgnumsOf<O>>];
 export function valueAndGrad<F extends TreeFunction<Tensor | number>, const O extends GradOptions & { readonly hasAux?: false | undefined }>(
   f: F,
   options: O,

@@ -25,10 +25,15 @@ export function signatures(): void {
   const withAux = (p: Params) => [ad.sum(p.w), { n: 3 }] as const;
   expectType<[Params, { readonly n: 3 }]>()(ad.grad(withAux, { hasAux: true })(params));
   expectType<[Tensor, Params]>()(ad.valueAndGrad(loss)(params, x));
-  // hasAux on an array literal without `as const`: the gradient keeps its type, the aux is an element type.
+  // hasAux on an array literal without `as const`: the gradient keeps its type, the aux is the element
+  // types other than tensors and numbers (all of them when the aux is a tensor or number too).
   const arrayAux = (p: Params) => [ad.sum(p.w), { n: 3 }];
-  expectType<[Params, Tensor | { n: number }]>()(ad.grad(arrayAux, { hasAux: true })(params));
-  expectType<[[Tensor, Tensor | { n: number }], Params]>()(ad.valueAndGrad(arrayAux, { hasAux: true })(params));
+  expectType<[Params, { n: number }]>()(ad.grad(arrayAux, { hasAux: true })(params));
+  expectType<[[Tensor, { n: number }], Params]>()(ad.valueAndGrad(arrayAux, { hasAux: true })(params));
+  expectType<[Tensor, Tensor]>()(ad.grad((t: Tensor) => [ad.sum(t), ad.mean(t)], { hasAux: true })(x));
+  expectType<[Tensor, { n: number }]>()(ad.jacobian((t: Tensor) => [ad.exp(t), { n: 3 }], { hasAux: true })(x));
+  expectType<[Tensor, { n: number }]>()(ad.jacfwd((t: Tensor) => [ad.exp(t), { n: 3 }], { hasAux: true })(x));
+  expectType<[Tensor, { n: number }]>()(ad.hessian((t: Tensor) => [ad.sum(ad.exp(t)), { n: 3 }], { hasAux: true })(x));
   expectType<[[Tensor, { readonly n: 3 }], Params]>()(ad.valueAndGrad(withAux, { hasAux: true })(params));
   // grad and valueAndGrad need a scalar output (a tree-valued f is jacobian's or vjp's).
   // @ts-expect-error a tree of outputs has no gradient
@@ -190,6 +195,18 @@ export function signatures(): void {
   ad.argmin((w: number) => (w - 1) ** 2, 0);
   // @ts-expect-error the same for hvp
   ad.hvp((z: number) => z * z, 2, 1);
+  // Unannotated lambdas (as in the docs' examples) compile, as grad's do, and stopGradient of one is a Tensor.
+  const clipGrad = ad.customVjp((t) => t, (g) => [ad.clip(g, -1, 1)]);
+  ad.grad((t) => ad.sum(ad.mul(clipGrad(t), 10)))(x); // (grad of an unannotated lambda is any, deliberately)
+  expectType<Tensor>()(ad.checkpoint((h) => ad.tanh(h))(x));
+  expectType<Tensor>()(ad.customJvp((t) => ad.exp(t), ([t], [dt]) => [ad.exp(t), ad.mul(ad.exp(t), dt)])(x));
+  ad.grad((t) => ad.mul(t, ad.stopGradient(t)))(x);
+  expectType<Tensor>()(ad.stopGradient(JSON.parse('0') as any)); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expectType<{ w: Tensor; b: Tensor }>()(ad.stopGradient({ w: x, b: 0 }));
+  // x.logsumexp takes ad.logsumexp's options; jit's function takes numbers where tensors are declared.
+  expectType<{ value: Tensor; sign: Tensor }>()(x.logsumexp(1, { returnSign: true }));
+  expectType<Tensor>()(x.logsumexp({ keepdims: true }));
+  expectType<Tensor>()(ad.jit((a: Tensor) => ad.exp(a))(3));
   // The functions customVjp, customJvp and checkpoint return take numbers where tensors are declared (as grad's do).
   const scaled = ad.checkpoint((t: Tensor, k: Tensor) => ad.mul(t, k));
   expectType<Tensor>()(scaled(2, x));
