@@ -92,8 +92,10 @@ export interface MemoryStats {
 /**
  * Bytes of residuals that reverse mode holds now and held at peak: the values derivative rules
  * saved for the backward pass and the carries stored by checkpointed loops. A `grad` or
- * `valueAndGrad` call releases its tape when it returns; a `vjp` pullback holds its tape until
- * the pullback is garbage-collected.
+ * `valueAndGrad` call releases its tape when it returns (as do jacobian, hessian and the structured
+ * models' decoders); a `vjp` pullback holds its tape until the pullback is garbage-collected, which
+ * a FinalizationRegistry learns only when the event loop turns: in a synchronous loop of `vjp`
+ * calls the count keeps the dropped pullbacks' residuals until the loop yields.
  * @example
  * ad.resetPeakMemory();
  * ad.grad((x) => ad.sum(ad.tanh(ad.tanh(x))))(ad.ones([1000]));

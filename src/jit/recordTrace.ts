@@ -268,9 +268,13 @@ export function recordFusedVjp(prim: Primitive<any>, g: Tensor, res: Residuals, 
   }
   if (cts === null) return null;
   const slots = operands.map((x) => rec!.slotOf(x));
+  // The backward pass hands the tape's parent nodes as `needs` (truthy where a cotangent is wanted):
+  // kept as they are, a program held the whole tape of the call that recorded it (8 MB activations
+  // and all, per cached signature).
+  const kept = needs.map(Boolean);
   return cts.map((ct, index) => {
     if (ct === null) return null;
-    const p: FusedParams = { params, needs, index, saved, hasOut: res.out !== null, shapes: res.shapes };
+    const p: FusedParams = { params, needs: kept, index, saved, hasOut: res.out !== null, shapes: res.shapes };
     const box = Tensor.box(ct, rec!);
     box.slot = rec!.program.call(fusedRule(prim), p, slots, ct);
     return box;

@@ -9,15 +9,19 @@ import type { Holder } from '../core/memory.js';
  * only while the tape holding it lives. A tape's holder is released when the tape can no longer
  * be pulled back: grad and valueAndGrad release theirs as they return, a vjp pullback's when the
  * pullback is collected, record.ts walks no released tape. From then on the chunks are free for
- * the next chain. Until then they are held weakly (a pullback kept for long keeps nothing alive
- * here), and a chain whose prefixes left as tensors (its rule ran under an outer transformation,
- * which may keep them) is never reclaimed.
+ * the next chain. Until then they are held strongly but within a budget (at most MAX loans and
+ * BUDGET bytes; past either the oldest loan is forgotten, its chunks left to the collector). They
+ * were held by WeakRefs, but a WeakRef keeps its target alive until the current job ends
+ * (ECMAScript's KeepDuringJob): a synchronous loop of vjp calls on a chain, whose tapes are
+ * released only when the event loop turns, kept every chunk it made (708 kB a call for 40
+ * factors 48×48, 1.35 GB after 2,000). A chain whose prefixes left as tensors (its rule ran
+ * under an outer transformation, which may keep them) is never reclaimed.
  */
 
 /** The chunks of one chain, lent while `holder` (its tape's) is not released. */
 export interface Loan {
   readonly holder: Holder;
-  readonly chunks: ReadonlyArray<WeakRef<Float64Array>>;
+  readonly chunks: readonly Float64Array[];
   /** Set when the prefixes were handed out as tensors: the chunks are never reclaimed. */
   escaped: boolean;
 }
@@ -25,7 +29,11 @@ export interface Loan {
 /** Loans not yet returned, oldest first; at most MAX (an older one is forgotten, never reclaimed). */
 let loans: Loan[] = [];
 const MAX = 64;
-const weak = typeof WeakRef === 'function';
+/** The most bytes of chunks the loans hold (a forgotten loan's chunks go to the collector once its tape is gone). */
+const BUDGET = 64 * 1024 * 1024;
+let held = 0;
+
+const bytesOf = (loan: Loan) => loan.chunks.reduce((n, c) => n + c.byteLength, 0);
 
 /** The chunks of every loan whose tape has been released and whose prefixes never escaped (the loans end). */
 export function reclaim(): Float64Array[] {
@@ -34,11 +42,9 @@ export function reclaim(): Float64Array[] {
   const open: Loan[] = [];
   for (const loan of loans) {
     if (loan.holder.released !== true) open.push(loan);
-    else if (!loan.escaped) {
-      for (const ref of loan.chunks) {
-        const c = ref.deref();
-        if (c !== undefined) free.push(c);
-      }
+    else {
+      held -= bytesOf(loan);
+      if (!loan.escaped) free.push(...loan.chunks);
     }
   }
   loans = open;
@@ -47,10 +53,11 @@ export function reclaim(): Float64Array[] {
 
 /** Lends `chunks` to a chain recorded on the tape of `holder`, until that holder is released. */
 export function lend(holder: Holder, chunks: readonly Float64Array[]): Loan {
-  const loan: Loan = { holder, chunks: weak ? chunks.map((c) => new WeakRef(c)) : [], escaped: false };
+  const loan: Loan = { holder, chunks: [...chunks], escaped: false };
   if (loan.chunks.length > 0) {
     loans.push(loan);
-    if (loans.length > MAX) loans.shift();
+    held += bytesOf(loan);
+    while (loans.length > MAX || (held > BUDGET && loans.length > 1)) held -= bytesOf(loans.shift()!);
   }
   return loan;
 }

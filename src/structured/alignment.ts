@@ -5,14 +5,14 @@
  * semiring; occupation probabilities are its gradient.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones, tensor } from '../tensor/create.js';
+import { tensor } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, slice, stack, take, transpose } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
-import { grad, vjp } from '../transforms/vjp.js';
+import { grad } from '../transforms/vjp.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { argmaxSemiring, entropy, log, semiringZero, type Semiring } from './semirings.js';
 import { runChain } from './chain.js';
@@ -28,6 +28,7 @@ import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { ctcLogLikelihood, type CTCParams } from './ctcLog.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { argmaxFlow } from './argmaxFlow.js';
 
 export interface AlignmentOptions {
   /** scores[t, s]: frame t in state s, [T, S], or a padded batch [B, T, S]. */
@@ -206,8 +207,8 @@ export class Alignment {
     unmapped(this, 'Alignment.argmax');
     const [B, T, S] = this.scores.shape as [number, number, number];
     const trace = (x: Tensor) => {
-      const [best, pullback] = vjp((y: Tensor) => this.sumOf(argmaxSemiring, y), x);
-      return { best: Array.from(stopGradient(best as Tensor).values), flow: stopGradient((pullback(ones([B])) as Tensor[])[0]!).values };
+      const { best, flow } = argmaxFlow((y: Tensor) => this.sumOf(argmaxSemiring, y), x);
+      return { best: Array.from(best.values), flow };
     };
     const scored = trace(this.scores);
     const dead = scored.best.map((s) => s === -Infinity);

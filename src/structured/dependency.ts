@@ -3,7 +3,7 @@
  * algorithm against a semiring) or not (the Matrix-Tree theorem); marginals are gradients of log Z.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones, tensor } from '../tensor/create.js';
+import { tensor } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { genericPrograms } from '../core/genericPrograms.js';
@@ -11,7 +11,7 @@ import { add, equal, mul, sub } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack, take } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
-import { grad, vjp } from '../transforms/vjp.js';
+import { grad } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch, usedEntries } from './batch.js';
@@ -28,6 +28,7 @@ import type { HeadsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { forEachStructure, lengthsOption, optionsObject, sampleCount, semiringArg, unmapped, wrongShape } from './validate.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { argmaxFlow } from './argmaxFlow.js';
 
 export interface DependencyCRFOptions {
   /**
@@ -181,11 +182,10 @@ export class DependencyCRF {
   argmax(...extra: unknown[]): HeadsAndScore | HeadsAndScore<number[][], number[]> {
     if (extra.length > 0) extraArguments('DependencyCRF.argmax', 'DependencyCRF.argmax()', extra);
     unmapped(this, 'DependencyCRF.argmax');
-    const [B, N] = this.arcScores.shape as [number, number, number];
+    const [, N] = this.arcScores.shape as [number, number, number];
     let trees: number[][];
     if (this.projective) {
-      const [, pullback] = vjp((a: Tensor) => eisner(argmaxSemiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores);
-      const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values;
+      const { flow } = argmaxFlow((a: Tensor) => eisner(argmaxSemiring, add(a, this.mask), this.lengths, this.singleRoot), this.arcScores);
       trees = this.lengths.map((_, b) => this.headsFromFlow(flow, b));
     } else {
       const scores = stopGradient(add(this.arcScores, this.mask)).values;

@@ -5,7 +5,7 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/create.js';
 import { stopGradient } from '../ops/select.js';
-import { vjp } from '../transforms/vjp.js';
+import { withVjp, type Pullback } from '../transforms/vjp.js';
 import { kmax } from './kmax.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { describe } from '../tensor/describe.js';
@@ -31,8 +31,11 @@ export interface KBest<T> {
  */
 export function kBest<T>(op: string, k: number, sumOf: (semiring: Semiring, x: Tensor) => Tensor, x: Tensor, read: (flow: Float64Array, b: number) => T): KBest<T> {
   const semiring = kmax(topkCount(k, op));
-  const [best, pullback] = vjp((y: Tensor) => sumOf(semiring, y), x);
-  const values = stopGradient(best as Tensor).values.slice(); // [B, k]
+  return withVjp((y: Tensor) => sumOf(semiring, y), [x], (best, pullback) => kBestFrom(k, stopGradient(best as Tensor).values.slice(), pullback, read));
+}
+
+/** The k best structures of each sentence from their scores `values` [B, k] and the pullback of the kmax sum (one backward pass per rank). */
+function kBestFrom<T>(k: number, values: Float64Array, pullback: Pullback, read: (flow: Float64Array, b: number) => T): KBest<T> {
   const B = values.length / k;
   const out: KBest<T> = { structures: Array.from({ length: B }, () => []), scores: Array.from({ length: B }, () => []) };
   for (let i = 0; i < k; i++) {

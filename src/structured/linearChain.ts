@@ -1,6 +1,6 @@
 /** @file LinearChainCRF: log-partition, marginals, Viterbi, entropy, scoring and sampling, all from one forward algorithm. */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones, zeros } from '../tensor/create.js';
+import { zeros } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import type { Key } from '../random/key.js';
 import type { TagsAndScore } from './results.js';
@@ -9,8 +9,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, take, stack } from '../ops/shape.js';
-import { stopGradient } from '../ops/select.js';
-import { grad, vjp } from '../transforms/vjp.js';
+import { grad } from '../transforms/vjp.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { chainPotentials, chainSum, factoredChainSum, factoredPotentials, type ChainPotentials } from './chain.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
@@ -26,6 +25,7 @@ import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { argmaxFlow } from './argmaxFlow.js';
 
 export interface LinearChainCRFOptions {
   /** Emission scores [n, K], or a batch [B, n, K] (padded to the longest sequence). */
@@ -144,13 +144,12 @@ export class LinearChainCRF {
   argmax(...extra: unknown[]): TagsAndScore | TagsAndScore<number[][], number[]> {
     if (extra.length > 0) extraArguments('LinearChainCRF.argmax', 'LinearChainCRF.argmax()', extra);
     unmapped(this, 'LinearChainCRF.argmax');
-    const [B, n, K] = this.emissions.shape as [number, number, number];
+    const [, n, K] = this.emissions.shape as [number, number, number];
     const viterbi = (e: Tensor) =>
       factoredChainSum(argmaxSemiring, factoredPotentials(e, this.transitions, this.start, this.end, this.lengths), this.checkpoints);
-    const [best, pullback] = vjp(viterbi, this.emissions);
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values; // [B, n, K], 1 on each best path
+    const { best, flow } = argmaxFlow(viterbi, this.emissions); // flow: [B, n, K], 1 on each best path
     const paths = rowsFromFlow(flow, this.lengths, n, K);
-    const scores = Array.from(stopGradient(best as Tensor).values);
+    const scores = Array.from(best.values);
     return this.batched ? { tags: paths, score: scores } : { tags: paths[0]!, score: scores[0]! };
   }
 

@@ -1,12 +1,11 @@
 /** @file PCFG: log-partition, span and rule marginals, the best tree, entropy and tree scores, all from one inside algorithm. */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones, zeros } from '../tensor/create.js';
+import { zeros } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack, take } from '../ops/shape.js';
-import { stopGradient } from '../ops/select.js';
-import { grad, vjp } from '../transforms/vjp.js';
+import { grad } from '../transforms/vjp.js';
 import { inside, type GrammarScores } from './inside.js';
 import { treeFromFlow, treeParts, type ParseTree } from './parseTree.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
@@ -19,6 +18,7 @@ import type { TreeAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, scoresOfShape, semiringArg, unmapped, wrongShape } from './validate.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { argmaxFlow } from './argmaxFlow.js';
 
 export interface PCFGOptions {
   /** terminals[i, A]: score of nonterminal A over word i, [n, N], or a padded batch [B, n, N]. */
@@ -131,10 +131,9 @@ export class PCFG {
     unmapped(this, 'PCFG.argmax');
     const { n, N } = this;
     const B = this.terminals.shape[0]!;
-    const [best, pullback] = vjp((s: Tensor) => inside(argmaxSemiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]));
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values.slice();
+    const { best, flow } = argmaxFlow((s: Tensor) => inside(argmaxSemiring, this.scores(s), this.lengths), zeros([B, n, n + 1, N]));
     const trees = this.lengths.map((len, b) => treeFromFlow(flow, len, N, n, b * n * (n + 1) * N));
-    const scores = Array.from(stopGradient(best as Tensor).values.slice());
+    const scores = Array.from(best.values);
     return this.batched ? { tree: trees, score: scores } : { tree: trees[0]!, score: scores[0]! };
   }
 

@@ -13,7 +13,7 @@ import { stopGradient, where } from '../ops/select.js';
 import { gumbel } from '../random/continuous.js';
 import { foldIn, toKey, type Key } from '../random/key.js';
 import { customVjp } from '../transforms/custom.js';
-import { vjp } from '../transforms/vjp.js';
+import { withVjp } from '../transforms/vjp.js';
 import type { Semiring } from './semirings.js';
 import { sampleCount } from './validate.js';
 
@@ -83,14 +83,15 @@ export function sampleStructures<T>(
   sampleCount(count, op);
   const root = toKey(key, op);
   const { semiring, reseed } = sampler();
-  const [total, pullback] = vjp((y: Tensor) => sumOf(semiring, y), x);
-  const B = (total as Tensor).size;
-  const out: T[][] = Array.from({ length: B }, () => []);
-  const seed = ones((total as Tensor).shape);
-  for (let s = 0; s < count; s++) {
-    reseed(foldIn(root, s));
-    const flow = stopGradient((pullback(seed) as Tensor[])[0]!).values.slice();
-    for (let b = 0; b < B; b++) out[b]!.push(read(flow, b));
-  }
-  return out;
+  return withVjp((y: Tensor) => sumOf(semiring, y), [x], (total, pullback) => {
+    const B = (total as Tensor).size;
+    const out: T[][] = Array.from({ length: B }, () => []);
+    const seed = ones((total as Tensor).shape);
+    for (let s = 0; s < count; s++) {
+      reseed(foldIn(root, s));
+      const flow = stopGradient((pullback(seed) as Tensor[])[0]!).values.slice();
+      for (let b = 0; b < B; b++) out[b]!.push(read(flow, b));
+    }
+    return out;
+  });
 }

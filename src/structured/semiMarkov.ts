@@ -4,7 +4,6 @@
  * the best segmentation and the entropy are gradients and semiring swaps of it.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
@@ -12,8 +11,7 @@ import { genericPrograms } from '../core/genericPrograms.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack, take } from '../ops/shape.js';
-import { stopGradient } from '../ops/select.js';
-import { grad, vjp } from '../transforms/vjp.js';
+import { grad } from '../transforms/vjp.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
@@ -27,6 +25,7 @@ import { semiMarkovSum } from './semiMarkovSum.js';
 import { semiMarkovLogPartition } from './semiMarkovLog.js';
 import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, unmapped, wrongShape } from './validate.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { argmaxFlow } from './argmaxFlow.js';
 
 /** One labelled segment: words start … end − 1 labelled `label`. */
 export interface Segment { start: number; end: number; label: number }
@@ -145,11 +144,9 @@ export class SemiMarkovCRF {
   argmax(...extra: unknown[]): SegmentsAndScore | SegmentsAndScore<Segment[][], number[]> {
     if (extra.length > 0) extraArguments('SemiMarkovCRF.argmax', 'SemiMarkovCRF.argmax()', extra);
     unmapped(this, 'SemiMarkovCRF.argmax');
-    const B = this.segments.shape[0]!;
-    const [best, pullback] = vjp((s: Tensor) => this.sumOf(argmaxSemiring, s, this.transitions), this.segments);
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values;
+    const { best, flow } = argmaxFlow((s: Tensor) => this.sumOf(argmaxSemiring, s, this.transitions), this.segments);
     const out = this.lengths.map((_, b) => this.segmentsFromFlow(flow, b));
-    const scores = Array.from(stopGradient(best as Tensor).values);
+    const scores = Array.from(best.values);
     return this.batched ? { segments: out, score: scores } : { segments: out[0]!, score: scores[0]! };
   }
 

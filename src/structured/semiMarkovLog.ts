@@ -11,7 +11,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { broadcastTo, concat, reshape, slice } from '../ops/shape.js';
-import { grad, vjp } from '../transforms/vjp.js';
+import { grad, withVjp } from '../transforms/vjp.js';
+import type { TreeFunction } from '../core/functions.js';
 import { jvp } from '../transforms/jvp.js';
 import { log } from './semirings.js';
 import { semiMarkovSum } from './semiMarkovSum.js';
@@ -97,8 +98,7 @@ const marginalsP: Primitive<Params> = definePrimitive<Params>({
   forward: (inputs, { lengths }) => adjoint(inputs, new Float64Array(inputs[0]!.shape[0]!).fill(1), lengths),
   vjp: (ct, r, { lengths }) => {
     const [G, T, s, e] = r.inputs as [Tensor, Tensor, Tensor, Tensor];
-    const [, pullback] = vjp(perSentenceGradients(lengths), G, T, s, e);
-    return [...(pullback(ct) as Tensor[]), null];
+    return withVjp(perSentenceGradients(lengths) as TreeFunction<unknown>, [G, T, s, e], (_, pullback) => [...(pullback(ct) as Tensor[]), null]);
   },
   jvp: (tangents, primals, _out, { lengths }) => {
     const xs = primals.slice(0, 4) as Tensor[];

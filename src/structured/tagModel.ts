@@ -1,10 +1,8 @@
 /** @file What every tagging model shares once it has a semiring sum and a score: batches with lengths, log Z, entropy, marginals, Viterbi, log p. */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones } from '../tensor/create.js';
 import { stack } from '../ops/shape.js';
-import { stopGradient } from '../ops/select.js';
 import { sum } from '../ops/reduce.js';
-import { grad, vjp } from '../transforms/vjp.js';
+import { grad } from '../transforms/vjp.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
 import { logProbabilityOf } from './logProbability.js';
 import { batchedScores, perItem, unbatch, usedPositions } from './batch.js';
@@ -15,6 +13,7 @@ import type { Key } from '../random/key.js';
 import type { TagsAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { argmaxFlow } from './argmaxFlow.js';
 
 /** The index of the largest of K values starting at `offset` (the first on ties). */
 export function rowArgmax(data: Float64Array, offset: number, K: number): number {
@@ -118,11 +117,10 @@ export abstract class TagModel {
   argmax(...extra: unknown[]): TagsAndScore | TagsAndScore<number[][], number[]> {
     if (extra.length > 0) extraArguments(`${this.op}.argmax`, 'argmax()', extra);
     unmapped(this, `${this.op}.argmax`);
-    const [B, n, K] = this.emissions.shape as [number, number, number];
-    const [best, pullback] = vjp((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters), this.emissions);
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values;
+    const [, n, K] = this.emissions.shape as [number, number, number];
+    const { best, flow } = argmaxFlow((e: Tensor) => this.chainSum(argmaxSemiring, e, this.parameters), this.emissions);
     const tags = rowsFromFlow(flow, this.lengths, n, K);
-    const score = Array.from(stopGradient(best as Tensor).values);
+    const score = Array.from(best.values);
     return this.batched ? { tags, score } : { tags: tags[0]!, score: score[0]! };
   }
 

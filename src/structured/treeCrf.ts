@@ -4,11 +4,9 @@
  * and KL, all from one inside algorithm (spanInside.ts) run in different semirings.
  */
 import type { Tensor } from '../tensor/tensor.js';
-import { ones } from '../tensor/create.js';
 import { sum } from '../ops/reduce.js';
 import { reshape, stack, take } from '../ops/shape.js';
-import { stopGradient } from '../ops/select.js';
-import { grad, vjp } from '../transforms/vjp.js';
+import { grad } from '../transforms/vjp.js';
 import { spanInside } from './spanInside.js';
 import { treeParts, type ParseTree } from './parseTree.js';
 import { argmaxSemiring, entropy, log, type Semiring } from './semirings.js';
@@ -21,6 +19,7 @@ import type { TreeAndScore } from './results.js';
 import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, semiringArg, unmapped, wrongShape } from './validate.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { argmaxFlow } from './argmaxFlow.js';
 
 export interface TreeCRFOptions {
   /**
@@ -120,11 +119,9 @@ export class TreeCRF {
   argmax(...extra: unknown[]): TreeAndScore | TreeAndScore<ParseTree[], number[]> {
     if (extra.length > 0) extraArguments('TreeCRF.argmax', 'TreeCRF.argmax()', extra);
     unmapped(this, 'TreeCRF.argmax');
-    const B = this.spans.shape[0]!;
-    const [best, pullback] = vjp((s: Tensor) => spanInside(argmaxSemiring, s, this.lengths), this.spans);
-    const flow = stopGradient((pullback(ones([B])) as Tensor[])[0]!).values.slice();
+    const { best, flow } = argmaxFlow((s: Tensor) => spanInside(argmaxSemiring, s, this.lengths), this.spans);
     const trees = this.lengths.map((_, b) => this.treeFromFlow(flow, b));
-    const scores = Array.from(stopGradient(best as Tensor).values.slice());
+    const scores = Array.from(best.values);
     return this.batched ? { tree: trees, score: scores } : { tree: trees[0]!, score: scores[0]! };
   }
 

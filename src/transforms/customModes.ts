@@ -19,7 +19,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { sum } from '../ops/reduce.js';
 import { asTensor } from '../tensor/create.js';
-import { vjp } from './vjp.js';
+import { withVjp } from './vjp.js';
 import { flattenLike } from './args.js';
 import { runCapturing } from './customNode.js';
 import { BatchTrace, type AxisSpec } from './vmap.js';
@@ -105,7 +105,7 @@ export function transposeOfVjp(
     }
     return cts as PyTree;
   };
-  const at = (point: PyTree, v: unknown) => vjp(checked, point)[1](v as PyTree)[0] as PyTree;
+  const at = (point: PyTree, v: unknown) => withVjp(checked, [point], (_, pullback) => pullback(v as PyTree)[0] as PyTree);
   if (nonlinear === 'null' && nonlinearRules.has(key)) return null;
   const zero = zerosLike(out, name);
   const jv = at(zero, tangents);
@@ -141,8 +141,7 @@ export function transposeOfVjp(
 /** The VJP of a function given by a forward `rule`: the transpose of v ↦ rule(primals, v)[1], at `cotangent`. */
 export function transposeOfJvp(rule: UntypedJvpRule, primals: any[], cotangent: PyTree, name: string): Tensor[] {
   const tangentOut = (...v: any[]) => checkRuleResult(rule(primals, v), name)[1] as PyTree;
-  const [, pullback] = vjp(tangentOut, ...primals.map((p) => zerosLike(p, name)));
-  return flatten(pullback(cotangent), name).leaves.map((l) => asTensor(l, name));
+  return withVjp(tangentOut, primals.map((p) => zerosLike(p, name)), (_, pullback) => flatten(pullback(cotangent), name).leaves.map((l) => asTensor(l, name)));
 }
 
 /** A rule's `[out, tangentOut]`, checked. */

@@ -10,7 +10,7 @@ import { vmap } from './vmap.js';
 import { argnumList, checkFunction, checkResult, flattenArgs, noExtraArguments } from './args.js';
 import { jvpAs } from './jvp.js';
 import {
-  gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, vjpAs,
+  gradFor, gradOptions, gradWithAuxFor, releaseAux, splitAux, withVjp,
   type ArgnumsOf, type ArgumentsAt, type ArrayAuxOf, type ArrayOutputOf, type AuxOf, type GradOptions, type Loosen, type OutputOf,
 } from './vjp.js';
 
@@ -235,10 +235,10 @@ function forwardBlocks(flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outS
 function reverseBlocks(
   flatF: (...leaves: Tensor[]) => PyTree, x: Tensor[], outDef: TreeDef, outShapes: ReadonlyArray<readonly number[]>, op: string,
 ): Tensor[][] {
-  const [, pullback] = vjpAs(flatF as TreeFunction<unknown>, x, false, op); // errors name op (jacrev, hessian)
-  return outShapes.map((so, j) => {
+  // errors name op (jacrev, hessian); the tape is released as the rows are out (withVjp)
+  return withVjp(flatF as TreeFunction<unknown>, x, (_, pullback) => outShapes.map((so, j) => {
     const seedFor = (e: Tensor) => unflatten(outDef, outShapes.map((s, k) => (k === j ? e : zeros(s)))) as PyTree;
     const rows = vmap((e: Tensor) => pullback(seedFor(e)) as Tensor[])(basis(so)) as Tensor[]; // each [n_j, ...in_i]
     return rows.map((r, i) => reshape(r, [...so, ...x[i]!.shape]));
-  });
+  }), op);
 }
