@@ -76,6 +76,9 @@ function checkThreads(value: unknown): ThreadSetting {
 export function config(options?: BackendConfig): Required<BackendConfig>;
 export function config(options: BackendConfig = {}, ...extra: unknown[]): Required<BackendConfig> {
   if (extra.length > 0) extraArguments('config', 'config(options?)', extra, options);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError(`config: options must be an object such as { threads: 1 }, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : `${typeof options} ${String(options)}`}; call config() to read the settings.`);
+  }
   for (const key of Object.keys(options) as Array<keyof BackendConfig>) {
     if (key !== 'wasm' && key !== 'codegen' && key !== 'threads' && key !== 'autoJit') {
       throw new InvalidArgumentError(`config: unknown option '${String(key)}'. The options are threads ('auto' or a count), wasm, codegen and autoJit (booleans).`);

@@ -27,6 +27,16 @@ export function detectAnomalies<T>(fn: () => T, options: AnomalyOptions = {}, ..
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`detectAnomalies: options must be an object such as { strict: true }, got ${String(options)}.`);
   }
+  // A misspelt key (strcit) or a flag given as a string ('false' is truthy) would turn a check off silently.
+  for (const key of Object.keys(options)) {
+    if (key !== 'strict' && key !== 'nanOnly' && key !== 'pass') {
+      throw new InvalidArgumentError(`detectAnomalies: unknown option '${key}'; the options are strict, nanOnly and pass.`);
+    }
+  }
+  for (const key of ['strict', 'nanOnly'] as const) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== 'boolean') throw new InvalidArgumentError(`detectAnomalies: ${key} must be true or false, got ${JSON.stringify(v) ?? String(v)}.`);
+  }
   if (options.pass !== undefined && !PASSES.includes(options.pass)) {
     throw new InvalidArgumentError(`detectAnomalies: pass must be 'both', 'forward' or 'backward', got ${JSON.stringify(options.pass)}.`);
   }

@@ -124,6 +124,9 @@ export function profile<T>(fn: () => T, ...extra: unknown[]): { result: T; profi
 export function formatProfile(p: Profile): string;
 export function formatProfile(p: Profile, ...extra: unknown[]): string {
   if (extra.length > 0) extraArguments('formatProfile', 'formatProfile(p)', extra, p);
+  if (p === null || typeof p !== 'object' || !Array.isArray(p.forward) || !Array.isArray(p.backward)) {
+    throw new InvalidArgumentError(`formatProfile: expected the profile ad.profile returns ({ result, forward, backward, … }), got ${p === null ? 'null' : typeof p}.`);
+  }
   const ops = [...new Set([...p.forward.map((r) => r.op), ...p.backward.map((r) => r.op)])];
   const f = new Map(p.forward.map((r) => [r.op, r])), b = new Map(p.backward.map((r) => [r.op, r]));
   ops.sort((x, y) => (f.get(y)?.ms ?? 0) + (b.get(y)?.ms ?? 0) - (f.get(x)?.ms ?? 0) - (b.get(x)?.ms ?? 0));

@@ -4,6 +4,7 @@
  */
 
 /** TensorProto.DataType values used by adjoint. */
+import { InvalidArgumentError } from '../core/errors.js';
 export const DataType = {
   FLOAT: 1,
   UINT8: 2,
@@ -118,8 +119,8 @@ export interface ModelProto {
   metadataProps?: StringStringEntryProto[];
 }
 
-/** Thrown on bytes that are not a well-formed protobuf message. */
-export class ProtoDecodeError extends Error {
+/** Thrown on bytes that are not a well-formed protobuf message: an InvalidArgumentError (so an AdjointError), as every bad input. */
+export class ProtoDecodeError extends InvalidArgumentError {
   constructor(message: string) {
     super(`onnx: cannot decode the model: ${message}`);
     this.name = 'ProtoDecodeError';

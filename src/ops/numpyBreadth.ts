@@ -384,6 +384,8 @@ export function arraySplit(x: TensorLike, indicesOrSections: number | readonly n
   if (t.ndim === 0) throw new ShapeError('arraySplit: x is 0-d; it needs an axis to split along (reshape it to [1] first).');
   const sections = integerArg('arraySplit', 'the number of sections', indicesOrSections);
   if (sections === 0) throw new InvalidArgumentError('arraySplit: the number of sections must be at least 1, got 0.');
+  // A list of that many tensors is past what a JavaScript heap holds (2²⁸ aborted the process, uncatchably).
+  if (sections > 2 ** 24) throw new InvalidArgumentError(`arraySplit: ${sections} sections would be ${sections} tensors; at most 2^24 (16777216) are made. Split into fewer pieces.`);
   const n = t.shape[normalizeAxis(axis, t.ndim, 'arraySplit')]!;
   const each = Math.floor(n / sections), extras = n % sections;
   const cuts: number[] = [];

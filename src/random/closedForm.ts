@@ -11,7 +11,7 @@ import { add, div, less, lessEqual, mul, pow, sub } from '../ops/binary.js';
 import { where } from '../ops/select.js';
 import { exp, log, log1p, neg, sqrt, square } from '../ops/unary.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { broadcastShapes, type Shape } from '../tensor/shape.js';
+import { broadcastShapes, checkShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { customJvp } from '../transforms/customJvp.js';
 import { logNdtr } from '../special/normal.js';
@@ -114,6 +114,7 @@ export function maxwell(k: KeyLike, shape?: Shape): Tensor;
 export function maxwell(k: KeyLike, shape: Shape = [], ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('random.maxwell', 'random.maxwell(k, shape?)', extra, shape);
   const op = 'random.maxwell';
+  checkShape(shape, op);
   return keyed(op, k, [] as const, (key) => maxwellDraws(op, key, shape));
 }
 

@@ -12,7 +12,7 @@ import { diagonal } from '../linalg/diagonal.js';
 import { matrixTranspose } from '../linalg/matrix.js';
 import { qr } from '../linalg/qr.js';
 import { describe } from '../tensor/describe.js';
-import type { Shape } from '../tensor/shape.js';
+import { checkShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { keyed } from './batching.js';
 import { normalNoise, type KeyLike } from './continuous.js';
@@ -34,6 +34,7 @@ export function orthogonal(k: KeyLike, n: number, shape: Shape = [], m: number =
       throw new InvalidArgumentError(`${op}: ${name} must be a non-negative integer (a matrix size), got ${describe(v)}; pass e.g. 3.`);
     }
   }
+  checkShape(shape, op);
   return keyed(op, k, [] as const, (key) => {
     const rows = Math.max(n, m), cols = Math.min(n, m);
     const zShape = [...shape, rows, cols];

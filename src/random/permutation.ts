@@ -102,6 +102,7 @@ export function permutation(k: KeyLike, x: number | Tensor, axis = 0, independen
     if (!Number.isInteger(x) || x < 0) {
       throw new InvalidArgumentError(`${op}: n must be a non-negative integer, got ${x}; pass the number of items to permute, or a tensor to shuffle.`);
     }
+    normalizeAxis(axis, 1, op); // arange(n) has the one axis (0 or −1); anything else was ignored
     return order(x);
   }
   if (!(x instanceof Tensor)) {

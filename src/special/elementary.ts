@@ -18,6 +18,7 @@ import { callNary, naryPrimitive } from './elementwise.js';
 import { xlogy } from '../ops/logspace.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { logsumexpOptions, logsumexpWith, type LogsumexpOptions } from '../ops/logsumexpOptions.js';
+import { broadcastShapes } from '../tensor/shape.js';
 
 /** 1 where x or y is NaN (these functions' NaN rule, which their strong zeros and domain branches would hide). */
 const eitherNaN = (x: Tensor, y: Tensor) => logicalOr(isnan(x), isnan(y));
@@ -31,6 +32,7 @@ export function xlog1py(x: TensorLike, y: TensorLike): Tensor;
 export function xlog1py(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('xlog1py', 'xlog1py(x, y)', extra, y);
   const xt = asTensor(x, 'xlog1py'), yt = asTensor(y, 'xlog1py');
+  broadcastShapes('xlog1py', xt.shape, yt.shape); // an error naming xlog1py, not the logicalAnd inside
   // The strong zero would turn NaN·log1p(0) and ±∞·log1p(0) into 0: NaN in either operand is NaN, and so is
   // ±∞·0 (SciPy's and JAX's, as xlogy(±∞, 1)); the strong zero stays on x's side.
   const undefinedProduct = logicalOr(eitherNaN(xt, yt), logicalAnd(isinf(xt), equal(yt, 0)));
@@ -73,6 +75,7 @@ export function relEntr(x: TensorLike, y: TensorLike): Tensor;
 export function relEntr(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('relEntr', 'relEntr(x, y)', extra, y);
   const xt = asTensor(x, 'relEntr'), yt = asTensor(y, 'relEntr');
+  broadcastShapes('relEntr', xt.shape, yt.shape); // an error naming relEntr, not the logicalAnd inside
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
   // NaN in either operand is NaN (SciPy's), not the +∞ of the domain's outside.
@@ -89,6 +92,7 @@ export function klDiv(x: TensorLike, y: TensorLike): Tensor;
 export function klDiv(x: TensorLike, y: TensorLike, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('klDiv', 'klDiv(x, y)', extra, y);
   const xt = asTensor(x, 'klDiv'), yt = asTensor(y, 'klDiv');
+  broadcastShapes('klDiv', xt.shape, yt.shape); // an error naming klDiv, not the logicalAnd inside
   const { both, xs, ys } = positivePair(xt, yt);
   const zeroX = logicalAnd(equal(xt, 0), greaterEqual(yt, 0));
   return where(eitherNaN(xt, yt), NaN, where(both, callNary(klDivP, xs, ys), where(zeroX, yt, Infinity)));

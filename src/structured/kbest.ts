@@ -59,6 +59,8 @@ export function topkCount(k: unknown, op: string): number {
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
     throw new InvalidArgumentError(`${op}: k must be an integer ≥ 1 (how many best structures to return), got ${describe(k)}; pass e.g. topk(3).`);
   }
+  // The kmax semiring keeps k scores per entry of every table: 1e7 aborted the process (out of memory, uncatchably).
+  if (k > 2 ** 20) throw new InvalidArgumentError(`${op}: k = ${k} is more than 2^20 (1048576): the k-best tables keep k scores per entry. Ask for fewer, or sample() structures instead.`);
   return k;
 }
 

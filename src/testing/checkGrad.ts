@@ -11,6 +11,7 @@ import { stopGradient } from '../ops/select.js';
 import { add, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { knownOptions } from '../ops/optionChecks.js';
 
 export interface CheckGradOptions {
   /** Highest derivative order to check (1 = gradients; 2 adds the derivatives of the VJP). Default 2. */
@@ -79,6 +80,30 @@ function unitDirection(like: readonly Tensor[], seed: number): Tensor[] {
  * const r = ad.checkGrad((x) => ad.sum(ad.tanh(x)), [ad.tensor([0.1, 0.5])]);
  * r.ok; // true
  */
+/**
+ * The options with their defaults, each checked: a check that cannot fail (`modes: []`,
+ * `directions: 0`, an unknown key such as `tolerance` ignored) would let a wrong gradient pass.
+ */
+function checkedOptions(op: string, options: CheckGradOptions): Required<CheckGradOptions> {
+  knownOptions(op, options, ['order', 'modes', 'directions', 'eps', 'rtol', 'atol', 'seed'], '{ order: 1, rtol: 1e-6 }');
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)); // an option given as undefined means its default
+  const o = { order: 2, modes: ['reverse', 'forward'] as const, directions: 2, eps: 1e-5, rtol: 1e-5, atol: 1e-7, seed: 0, ...given } as Required<CheckGradOptions>;
+  const bad = (name: string, want: string, got: unknown) =>
+    new InvalidArgumentError(`${op}: ${name} must be ${want}, got ${describe(got)}.`);
+  if (!Number.isInteger(o.order) || o.order < 1) throw bad('order', 'a whole number ≥ 1 (1: gradients, 2: also their derivatives)', o.order);
+  if (!Array.isArray(o.modes) || o.modes.length === 0 || o.modes.some((m) => m !== 'reverse' && m !== 'forward')) {
+    throw bad('modes', "a non-empty list of 'reverse' and 'forward'", o.modes);
+  }
+  if (!Number.isInteger(o.directions) || o.directions < 1) throw bad('directions', 'a whole number ≥ 1', o.directions);
+  if (!(typeof o.eps === 'number' && o.eps > 0 && Number.isFinite(o.eps))) throw bad('eps', 'a finite step > 0', o.eps);
+  for (const name of ['rtol', 'atol'] as const) {
+    const v = o[name];
+    if (!(typeof v === 'number' && v >= 0 && Number.isFinite(v))) throw bad(name, 'a finite tolerance ≥ 0', v);
+  }
+  if (!Number.isInteger(o.seed)) throw bad('seed', 'an integer', o.seed);
+  return o;
+}
+
 export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options?: CheckGradOptions): GradCheckResult;
 export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options: CheckGradOptions = {}, ...extra: unknown[]): GradCheckResult {
   if (extra.length > 0) extraArguments('checkGrad', 'checkGrad(f, args, options?)', extra, options);
@@ -91,8 +116,7 @@ export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, 
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`checkGrad: options must be an object such as { order: 1 }, got ${describe(options)}.`);
   }
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)); // an option given as undefined means its default
-  const o = { order: 2, modes: ['reverse', 'forward'] as const, directions: 2, eps: 1e-5, rtol: 1e-5, atol: 1e-7, seed: 0, ...given } as Required<CheckGradOptions>;
+  const o = checkedOptions('checkGrad', options);
   const checks: GradCheck[] = [];
   run(f as Fn, [...(args as readonly PyTree[])], 1, o, checks);
   const maxRelativeError = checks.reduce((m, c) => Math.max(m, c.relativeError), 0);

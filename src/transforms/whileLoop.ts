@@ -301,7 +301,10 @@ function truthy(v: unknown, i: number): boolean {
       );
     }
     noteLibraryRead(t, "whileLoop's condition");
-    return t.item() !== 0;
+    const value = t.item();
+    // NaN !== 0 looped on to maxIterations (or forever); cond refuses a NaN predicate too.
+    if (Number.isNaN(value)) throw new InvalidArgumentError(`whileLoop: cond returned NaN at iteration ${i}; it must be true or false (a comparison such as ad.greater(x, 0)).`);
+    return value !== 0;
   }
   throw new InvalidArgumentError(
     `whileLoop: cond must return a boolean or a single-element tensor, but at iteration ${i} it returned ${describe(v)}; did it forget to return?`,
