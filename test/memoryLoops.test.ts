@@ -35,6 +35,26 @@ describe('memory in synchronous loops', () => {
     expect(arrayBuffers() - start).toBeLessThan(100 * MB); // it grew 210 MB (every chunk kept by its WeakRef)
   });
 
+  it("once a chain's pullbacks are collected, its chunks go too (the pool keeps released ones only weakly)", async () => {
+    const ms = Array.from({ length: 40 }, (_, i) => ad.random.normal(ad.random.key(i), [200, 200]));
+    const settle = async () => {
+      for (let k = 0; k < 5; k++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 20)); // the FinalizationRegistry releases the tapes between turns
+      }
+      return process.memoryUsage().arrayBuffers;
+    };
+    const pullThrice = () => { // (not in the async frame, which may keep its last locals)
+      for (let i = 0; i < 3; i++) {
+        const [, pullback] = ad.vjp((...m: ad.Tensor[]) => ad.chainMatmul(m), ...ms); // 12 MB of prefixes each
+        pullback(ms[0]!);
+      }
+    };
+    const start = await settle();
+    pullThrice();
+    expect((await settle()) - start).toBeLessThan(4 * MB); // held strongly after release, 36 MB stayed
+  });
+
   it('a jitted value and gradient keeps no activations of the call that recorded it', () => {
     const [k1, k2, k3] = ad.random.split(ad.random.key(0), 3);
     const p = { W1: ad.mul(ad.random.normal(k1!, [64, 256]), 0.1), W2: ad.mul(ad.random.normal(k2!, [256, 1]), 0.1) };

@@ -11,6 +11,8 @@ export interface Holder {
   released?: boolean;
   /** Holders of tapes that live inside this one's (read only from its backward pass): released with it. */
   dependents?: Holder[];
+  /** Called once when the holder is released (the prefix pool lets go of a chain's chunks then). */
+  onRelease?: Array<() => void>;
 }
 
 const state = { current: 0, peak: 0 };
@@ -44,6 +46,11 @@ export function releaseTrace(holder: Holder): void {
     state.current -= h.residualBytes;
     h.residualBytes = 0;
     h.released = true;
+    if (h.onRelease !== undefined) {
+      const callbacks = h.onRelease;
+      h.onRelease = undefined;
+      for (const f of callbacks) f();
+    }
     if (h.dependents !== undefined) {
       pending.push(...h.dependents);
       h.dependents = undefined;

@@ -72,7 +72,7 @@ export interface JitCacheEntry {
 }
 
 /** A jitted function: the function (numbers taken where tensors are declared, as every transformation's), plus a view of its cache. */
-export type Jitted<F extends TreeFunction<unknown>> = ((...args: Loosen<Parameters<F>>) => ReturnType<F>) & {
+export type Jitted<F extends TreeFunction<unknown>> = F & ((...args: Loosen<Parameters<F>>) => ReturnType<F>) & {
   /** One entry per signature seen (oldest first). */
   cacheInfo(): JitCacheEntry[];
   /** Drops every kept program (the next call records again). */

@@ -87,9 +87,9 @@ const stopGradientP: Primitive<null> = definePrimitive<null>({
  * @example ad.grad((x) => ad.mul(x, ad.stopGradient(x)))(ad.tensor(3)) // 3, not 6
  * @example ad.stopGradient({ w: ad.ones([2]), b: 0 }).b.item() // 0
  */
-export function stopGradient(x: TensorLike): Tensor;
-// An argument typed `any` (an unannotated lambda's parameter under grad) resolves here with T = object: a Tensor, the usual case.
-export function stopGradient<T extends object>(tree: T): {} extends T ? Tensor : TensorTree<T>;
+// Generic, so that an argument typed `any` (an unannotated lambda's parameter under grad) resolves here: a Tensor.
+export function stopGradient<T extends TensorLike>(x: T): Tensor;
+export function stopGradient<T extends object>(tree: T): TensorTree<T>;
 export function stopGradient(x: unknown, ...extra: unknown[]): unknown {
   if (extra.length > 0) extraArguments('stopGradient', 'stopGradient(x)', extra, x);
   if (Array.isArray(x) || isPlainObject(x)) return mapTree(x, (leaf) => stopGradient(leaf), 'stopGradient');

@@ -72,15 +72,6 @@ function unitDirection(like: readonly Tensor[], seed: number): Tensor[] {
 }
 
 /**
- * Checks the derivatives of `f` at `args` (pytrees). For random directions u (output) and v
- * (input) it compares the reverse-mode directional derivative ⟨Jᵀu, v⟩ with the centered
- * difference (uᵀf(x+εv) − uᵀf(x−εv)) / 2ε, and with forward mode ⟨u, Jv⟩. With `order: 2` it then
- * checks x ↦ ⟨vjp(f, x)(u), w⟩ the same way, which tests every rule's own derivatives.
- * @example
- * const r = ad.checkGrad((x) => ad.sum(ad.tanh(x)), [ad.tensor([0.1, 0.5])]);
- * r.ok; // true
- */
-/**
  * The options with their defaults, each checked: a check that cannot fail (`modes: []`,
  * `directions: 0`, an unknown key such as `tolerance` ignored) would let a wrong gradient pass.
  */
@@ -104,6 +95,15 @@ function checkedOptions(op: string, options: CheckGradOptions): Required<CheckGr
   return o;
 }
 
+/**
+ * Checks the derivatives of `f` at `args` (pytrees). For random directions u (output) and v
+ * (input) it compares the reverse-mode directional derivative ⟨Jᵀu, v⟩ with the centered
+ * difference (uᵀf(x+εv) − uᵀf(x−εv)) / 2ε, and with forward mode ⟨u, Jv⟩. With `order: 2` it then
+ * checks x ↦ ⟨vjp(f, x)(u), w⟩ the same way, which tests every rule's own derivatives.
+ * @example
+ * const r = ad.checkGrad((x) => ad.sum(ad.tanh(x)), [ad.tensor([0.1, 0.5])]);
+ * r.ok; // true
+ */
 export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options?: CheckGradOptions): GradCheckResult;
 export function checkGrad<F extends TreeFunction>(f: F, args: CheckGradArgs<F>, options: CheckGradOptions = {}, ...extra: unknown[]): GradCheckResult {
   if (extra.length > 0) extraArguments('checkGrad', 'checkGrad(f, args, options?)', extra, options);

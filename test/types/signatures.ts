@@ -207,6 +207,9 @@ export function signatures(): void {
   expectType<{ value: Tensor; sign: Tensor }>()(x.logsumexp(1, { returnSign: true }));
   expectType<Tensor>()(x.logsumexp({ keepdims: true }));
   expectType<Tensor>()(ad.jit((a: Tensor) => ad.exp(a))(3));
+  // ... and keeps the function's own overloads; stopGradient keeps an all-optional object's type.
+  expectType<Tensor>()(ad.jit(ad.logsumexp)(x));
+  expectType<{ w?: Tensor; b?: Tensor }>()(ad.stopGradient({} as { w?: Tensor; b?: Tensor }));
   // The functions customVjp, customJvp and checkpoint return take numbers where tensors are declared (as grad's do).
   const scaled = ad.checkpoint((t: Tensor, k: Tensor) => ad.mul(t, k));
   expectType<Tensor>()(scaled(2, x));
