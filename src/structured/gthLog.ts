@@ -95,13 +95,18 @@ export function gthLogDetLogOps(logRows0: Tensor, singleRoot: boolean): Tensor {
   return eliminate(logRows0, singleRoot, logWeights);
 }
 
-/** [m + R, m]: 0 on the diagonal of the word rows, 1 elsewhere (the excess rows below). One per size. */
+/**
+ * [m + R, m]: 0 on the diagonal of the word rows, 1 elsewhere (the excess rows below). One per size,
+ * the OFF_DIAGONALS most recent (sentences of every length up to M kept ~M³/3 float64s unbounded).
+ */
 const offDiagonals = new Map<string, Tensor>();
+const OFF_DIAGONALS = 64;
 function offDiagonal(m: number, R: number): Tensor {
   const key = `${m},${R}`;
   let t = offDiagonals.get(key);
   if (t === undefined) {
     t = new Tensor(Float64Array.from({ length: (m + R) * m }, (_, i) => (Math.floor(i / m) === i % m ? 0 : 1)), [m + R, m]);
+    if (offDiagonals.size >= OFF_DIAGONALS) offDiagonals.delete(offDiagonals.keys().next().value!);
     offDiagonals.set(key, t);
   }
   return t;
