@@ -10,7 +10,7 @@
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
-import { formatShape, shapesEqual } from '../tensor/shape.js';
+import { formatShape, normalizeAxes, shapesEqual } from '../tensor/shape.js';
 import { add, div, mul, sub } from './binary.js';
 import { sqrt, square } from './unary.js';
 import { mean, type Axis } from './reduce.js';
@@ -65,6 +65,7 @@ export function standardize(x: TensorLike, axis: Axis = -1, options: Standardize
   if (extra.length > 0) extraArguments('standardize', 'standardize(x, axis?, options?)', extra, options);
   checkOptionKeys('standardize', options, ['epsilon', 'mean', 'variance']);
   const t = asTensor(x, 'standardize'), epsilon = epsilonOf('standardize', options.epsilon);
+  normalizeAxes(axis, t.ndim, 'standardize'); // checked here, so a bad axis names standardize, not mean
   const m = options.mean === undefined ? mean(t, axis, true) : asTensor(options.mean, 'standardize');
   const v = options.variance !== undefined ? asTensor(options.variance, 'standardize')
     : options.mean === undefined ? mean(square(sub(t, m)), axis, true) : sub(mean(square(t), axis, true), square(m));

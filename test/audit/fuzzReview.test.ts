@@ -82,4 +82,8 @@ describe('sizes that aborted the process, and errors that were not AdjointErrors
       adjointError(() => f(ad.ones([2]), ad.ones([3])), new RegExp(`^${name}:`));
     }
   });
+  it('standardize names itself for a bad axis (it named mean)', () => {
+    adjointError(() => ad.standardize(ad.tensor([1, 2, 3]), NaN), /^standardize: an axis must be an integer/);
+    adjointError(() => ad.standardize(ad.tensor([1, 2, 3]), [0, 1]), /^standardize: axis 1 is out of range/);
+  });
 });
