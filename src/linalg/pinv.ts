@@ -111,7 +111,7 @@ export function pinv(a: TensorLike, options: PinvOptions = {}, ...extra: unknown
 export interface LstsqResult {
   /** x minimising ‖a x − b‖ (the least-norm one when a is rank-deficient): [..., n, k], or [n] for a vector b. */
   readonly solution: Tensor;
-  /** ‖a x − b‖² per column of b: [..., k], or [] for a vector b (always computed, as JAX's default). */
+  /** ‖a x − b‖² per column of b: [..., k], or [1] for a vector b (jnp.linalg.lstsq's; always computed, as JAX's default). */
   readonly residuals: Tensor;
   /** The number of singular values above rcond · max s, per matrix: [...]. */
   readonly rank: Tensor;
@@ -157,6 +157,6 @@ export function lstsq(a: TensorLike, b: TensorLike, rcond?: number, ...extra: un
   // An empty a has no largest singular value: its rank is 0.
   const rank = Math.min(m, n) === 0 ? sum(s, -1) : sum(greater(s, mul(max(s, -1, true), cut)), -1);
   return vector
-    ? { solution: reshape(x, [n]), residuals: reshape(residuals, []), rank, singularValues: s }
+    ? { solution: reshape(x, [n]), residuals, rank, singularValues: s } // residuals [1]: jnp's norm(b[:, None] − a x, axis=0)²
     : { solution: x, residuals, rank, singularValues: s };
 }

@@ -117,8 +117,10 @@ function quantileOf(op: string, x: TensorLike, qt: Tensor, axis: Axis | undefine
     case 'nearest': out = pick(round(fixed)); break; // numpy.around: ties to even
     // gamma ½ between two entries, 0 on one (NumPy's _get_gamma_mask).
     case 'midpoint': out = lerp(pick(lo), pick(add(lo, 1)), where(equal(fixed, lo), 0, 0.5)); break;
-    // gamma = position − floor(position): differentiable in q, (n − 1)(b − a), as JAX's.
-    case 'linear': out = lerp(pick(lo), pick(add(lo, 1)), sub(position, lo)); break;
+    // gamma = position − floor(position) between the entries at floor and ceil of the position: differentiable in
+    // q, (n − 1)(b − a), as JAX's; at a knot (an integer position) floor = ceil, so the q-derivative there is 0, as
+    // jnp.quantile's and torch.quantile's (it was the slope to the right: 8 for q = ½ of [5, 1, 3, 2, 7], torch 0).
+    case 'linear': out = lerp(pick(lo), pick(ceil(fixed)), sub(position, lo)); break;
   }
   out = where(invalid, NaN, out);
   const kept = keepdims ? reducedShape(t.shape, axes, true) : rest;
@@ -130,7 +132,7 @@ function quantileOf(op: string, x: TensorLike, qt: Tensor, axis: Axis | undefine
  * or tensor in [0, 1]) puts its axes first in the result. The default method 'linear' reads
  * position q·(n − 1) of the sorted values, interpolating between its neighbours; 'lower',
  * 'higher', 'nearest' and 'midpoint' as NumPy's. NaN in a lane gives NaN. Differentiable in x
- * and, with 'linear', in q (the slope between the neighbours).
+ * and, with 'linear', in q (the slope between the neighbours; 0 at a knot, as jnp's and torch's).
  * @example
  * ad.quantile(ad.tensor([1, 2, 3, 4]), 0.5).item();                         // => 2.5
  * ad.quantile(ad.tensor([1, 2, 3, 4]), [0.25, 1]).toArray();                // => [1.75, 4]

@@ -95,8 +95,9 @@ export const logistic = refusingExtraIn('stats.logistic', { logpdf: '(x, loc?, s
 /**
  * tan(π(q − ½)) as −1/tan(πq) below ¼ and 1/tan(π(1 − q)) above ¾ (1 − q exact there): q − ½ rounds away
  * the digits of a small q, so tan(π(q − ½)) was −1.6e16 for every q below 1e−17 (−3.2e299 at q = 1e−300).
+ * ppf(±0) = −∞ whatever the zero's sign (SciPy's).
  */
-const cauchyQuantile = (q: Tensor) => where(less(q, 0.25), div(-1, tan(mul(Math.PI, q))),
+const cauchyQuantile = (q: Tensor) => where(less(q, 0.25), div(-1, tan(mul(Math.PI, add(q, 0)))), // q + 0: −0 is +0 (−1/tan(−0) was +∞)
   where(greater(q, 0.75), div(1, tan(mul(Math.PI, sub(1, q)))), tan(mul(Math.PI, sub(q, 0.5)))));
 
 /**

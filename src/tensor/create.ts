@@ -264,7 +264,8 @@ const RANGE_FIX =
   'scale a range with ad.add(ad.mul(ad.arange(n), step), start) to keep derivatives.';
 
 /**
- * Evenly spaced values in [start, stop): `arange(stop)` or `arange(start, stop, step = 1)`.
+ * Evenly spaced values in [start, stop): `arange(stop)` or `arange(start, stop, step = 1)`, NumPy's to the bit
+ * (⌈(stop − start)/step⌉ values: start, start + step, then start + i·((start + step) − start)).
  * @example ad.arange(4) // [0, 1, 2, 3]
  */
 export function arange(startOrStop: number, stop?: number, step?: number): Tensor;
@@ -278,7 +279,12 @@ export function arange(startOrStop: number, stop?: number, step = 1, ...extra: u
   const n = Math.max(0, Math.ceil((end - start) / by));
   if (!(n <= MAX_TENSOR_SIZE)) throw tooLarge('arange', `[${n}]`, n);
   const d = allocChecked('arange', [n]);
-  for (let i = 0; i < n; i++) d[i] = start + i * by;
+  // NumPy's fill (and so jnp.arange's, which calls it): the first two values, then start + i·delta with
+  // delta = (start + step) − start, the step as the first two values hold it (start + i·step differs in the last bits).
+  if (n > 0) d[0] = start;
+  if (n > 1) d[1] = start + by;
+  const delta = start + by - start;
+  for (let i = 2; i < n; i++) d[i] = start + i * delta;
   return new Tensor(d, [n]);
 }
 

@@ -95,4 +95,27 @@ describe('hyp1f1 where the double-precision methods cancel', () => {
     // float((a/b)*mpmath.hyp1f1(a + 1, b + 1, x)) at 90 digits
     expect(rel(ad.grad((t: Tensor) => S.hyp1f1(148.72, 3.82, t))(ad.scalar(-157.03)).item(), DX)).toBeLessThan(2e-15);
   });
+
+  // A terminating series (a a non-positive integer) at a root: every run's sum lay within its truncation noise, so the
+  // exact sum reran at ever more bits and gave up (NaN in value and derivatives). References: the series summed in
+  // mpmath at 80 digits (value exactly 0), mpmath.diff in a, b and x. Found by a review against mpmath.
+  it.each([
+    // a, b, x, ∂M/∂a, ∂M/∂b, ∂M/∂x
+    [-1, 1, 1, 0.71828182845904524, 1, -1],
+    [-2, 3, 2, 0.21529867903299795, 0.25, -1 / 3],
+    [-2, 3, 6, -0.83531848839229223, -0.41666666666666667, 1 / 3],
+    [-1, 0.1, 0.1, 0.95381214416391724, 9.9999999999999994, -9.9999999999999994],
+    [-1, 5, 5, 0.43773306190778831, 0.2, -0.2],
+  ])('M(%d, %d, %d) = 0 exactly at a root of the polynomial, with finite derivatives', (a, b, x, da, db, dx) => {
+    expect(S.hyp1f1(a, b, x).item()).toBe(0);
+    const g = ad.grad((a: Tensor, b: Tensor, x: Tensor) => S.hyp1f1(a, b, x), [0, 1, 2])(ad.scalar(a), ad.scalar(b), ad.scalar(x));
+    expect(rel(g[0].item(), da)).toBeLessThan(1e-14);
+    expect(rel(g[1].item(), db)).toBeLessThan(1e-14);
+    expect(rel(g[2].item(), dx)).toBeLessThan(1e-14);
+  });
+
+  it('keeps the tiny values beside such a root (M(−3, 1, x) at the double nearest a root of the Laguerre polynomial)', () => {
+    expect(rel(S.hyp1f1(-3, 1, 0.41577455678347908).item(), 1.2068879383359003e-17)).toBeLessThan(1e-13);
+    expect(rel(S.hyp1f1(-10, 1, 0.13779347054049243).item(), 4.8975634419631134e-18)).toBeLessThan(1e-13);
+  });
 });

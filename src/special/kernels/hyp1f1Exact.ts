@@ -133,33 +133,43 @@ export function hyp1f1Exact(a: number, b: number, x: number, derivs: boolean, ou
   // Units of 2^−F lost to truncation: ≤ 1 a term, multiplied by the largest rise after it; then as many bits again
   // as the sum is below its first term (read from a first run).
   let F = 64 + 16 + Math.ceil(shape.rise + Math.log2(shape.terms + 2));
+  // eˣ = 2ⁿ e^{x − n ln 2} with the reduced argument exact to 2⁻⁷⁰ (Cody–Waite).
+  let n = 0, e = 1;
+  if (kummer) { n = Math.round(x * Math.LOG2E); e = Math.exp((x - n * LN2_HI) - n * LN2_LO); }
+  // A sum within its truncation noise (at most 2^noise units: a unit a term, times the largest rise) is known only to
+  // be small: a terminating series at its root (M(−1, 1, 1) = 1 − 1 = 0, M(−2, 3, 2) = 1 − 4/3 + 1/3) is 0 at
+  // every precision. Past ZERO_F bits such a sum is below half the smallest double, so 0 is its rounding.
+  const noise = Math.ceil(shape.rise + Math.log2(shape.terms + 2)) + 2;
+  const ZERO_F = noise + 2 + n + 1075;
+  const tiny = (v: bigint) => bitLength(v) <= noise;
+  // The bits a sum still needs: as many as it falls below its first term (2^F), or, within the noise, up to ZERO_F.
+  const need = (v: bigint, F: number) => (tiny(v) ? ZERO_F - F : F + 1 - bitLength(v));
+  const big = (u: bigint, v: bigint) => ((u < 0n ? -u : u) > (v < 0n ? -v : v) ? u : v);
   let r = run(P, B, Z, E, pqz, F, pa, pb, 0, 1, derivs);
   let rerun = true;
   for (let attempt = 0; attempt < 6; attempt++) {
     if (!r.ok) return false;
-    const bits = (v: bigint) => (v === 0n ? -Infinity : bitLength(v));
-    const below = Math.max(F + 1 - bits(r.s), derivs ? F + 1 - Math.max(bits(r.sa), bits(r.sb)) : 0);
+    const below = Math.max(need(r.s, F), derivs ? need(big(r.sa, r.sb), F) : 0);
     if (rerun && below > 0) {
-      F += Number.isFinite(below) ? below + 8 : 200;
+      F += below + 8;
       r = run(P, B, Z, E, pqz, F, pa, pb, 0, 1, derivs);
-      if (Number.isFinite(below)) rerun = false;
+      rerun = false;
       continue;
     }
-    // A posteriori: the same sums at 40 more bits must agree to 2⁻⁵⁶ (the derivatives to 2⁻⁵⁰ of the larger).
+    // A posteriori: the same sums at 40 more bits must agree to 2⁻⁵⁶ (the derivatives to 2⁻⁵⁰ of the larger), or
+    // both lie within the noise past ZERO_F bits (the value 0).
     const check = run(P, B, Z, E, pqz, F + 40, pa, pb, 0, 1, derivs);
+    const zero = (u: bigint, v: bigint) => F >= ZERO_F && tiny(u) && tiny(v);
     const agree = (u: bigint, v: bigint, tol: number, size: bigint) => {
       const d = (u << 40n) - v;
-      return d === 0n || bitLength(d) <= bitLength(size) - tol;
+      return d === 0n || bitLength(d) <= bitLength(size) - tol || zero(u, v);
     };
-    const big = (u: bigint, v: bigint) => ((u < 0n ? -u : u) > (v < 0n ? -v : v) ? u : v);
     if (check.ok && agree(r.s, check.s, 56, check.s)
       && (!derivs || (agree(r.sa, check.sa, 50, big(check.sa, check.sb)) && agree(r.sb, check.sb, 50, big(check.sa, check.sb))))) {
-      // eˣ = 2ⁿ e^{x − n ln 2} with the reduced argument exact to 2⁻⁷⁰ (Cody–Waite).
-      let n = 0, e = 1;
-      if (kummer) { n = Math.round(x * Math.LOG2E); e = Math.exp((x - n * LN2_HI) - n * LN2_LO); }
       const G = F + 40;
-      out[0] = toDouble(check.s, G, e, n);
-      if (derivs) { out[1] = toDouble(check.sa, G, e, n); out[2] = toDouble(check.sb, G, e, n); }
+      const value = (u: bigint, v: bigint) => (zero(u, v) ? 0 : toDouble(v, G, e, n));
+      out[0] = value(r.s, check.s);
+      if (derivs) { out[1] = value(r.sa, check.sa); out[2] = value(r.sb, check.sb); }
       return true;
     }
     F += 64; rerun = true;
