@@ -1,5 +1,5 @@
 /**
- * @file Normalisation in functional form: jax.nn.standardize, and PyTorch's layer_norm, group_norm and
+ * @file Normalisation in functional form: jax.nn.standardize, and PyTorch's layer_norm, rms_norm, group_norm and
  * batch_norm (torch.nn.functional: no module state), composed from differentiable ops.
  *
  * All are one pattern: subtract a mean, divide by √(variance + ε), then an optional per-feature
@@ -100,15 +100,51 @@ export function layerNorm(x: TensorLike, normalizedShape: number | readonly numb
   if (extra.length > 0) extraArguments('layerNorm', 'layerNorm(x, normalizedShape, options?)', extra, options);
   checkOptionKeys('layerNorm', options, ['weight', 'bias', 'epsilon']);
   const t = asTensor(x, 'layerNorm'), epsilon = epsilonOf('layerNorm', options.epsilon);
+  const shape = trailingShape('layerNorm', t, normalizedShape);
+  const axes = shape.map((_, i) => t.ndim - shape.length + i);
+  return affine('layerNorm', standardize(t, axes, { epsilon }), options, shape, shape, 'normalizedShape');
+}
+
+/** Options of `rmsNorm` (torch.nn.functional.rms_norm's weight and eps). */
+export interface RmsNormOptions {
+  /** Per-feature scale, shaped as the normalised shape. */
+  readonly weight?: TensorLike | undefined;
+  /** Added to the mean square under the square root (default 2⁻⁵², float64's machine epsilon: torch's default). */
+  readonly epsilon?: number | undefined;
+}
+
+/**
+ * Root-mean-square normalisation as PyTorch's `rms_norm(x, normalizedShape, weight, eps)` (Zhang &
+ * Sennrich 2019): x · 1/√(mean(x²) + ε) over its last `normalizedShape.length` axes, which must equal
+ * `normalizedShape`, then scaled by `weight` (shaped `normalizedShape`). No mean is subtracted and
+ * there is no bias. ε defaults to float64's machine epsilon, as torch's for float64 (flax's RMSNorm
+ * uses 1e−6: pass it).
+ * @example
+ * ad.rmsNorm(ad.tensor([[3, 4]]), [2], { epsilon: 0 }).toArray(); // => [[0.848528137423857, 1.131370849898476]]
+ */
+export function rmsNorm(x: TensorLike, normalizedShape: number | readonly number[], options?: RmsNormOptions): Tensor;
+export function rmsNorm(x: TensorLike, normalizedShape: number | readonly number[], options: RmsNormOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('rmsNorm', 'rmsNorm(x, normalizedShape, options?)', extra, options);
+  checkOptionKeys('rmsNorm', options, ['weight', 'epsilon']);
+  const t = asTensor(x, 'rmsNorm');
+  const epsilon = options.epsilon === undefined ? Number.EPSILON : epsilonOf('rmsNorm', options.epsilon);
+  const shape = trailingShape('rmsNorm', t, normalizedShape);
+  const axes = shape.map((_, i) => t.ndim - shape.length + i);
+  // torch's composite: x · rsqrt(mean(x²) + ε), rsqrt being 1/√ (the same bits).
+  const scaled = mul(t, div(1, sqrt(add(mean(square(t), axes, true), epsilon))));
+  return affine('rmsNorm', scaled, options, shape, shape, 'normalizedShape');
+}
+
+/** normalizedShape checked as the trailing axes of t (a number is one axis). */
+function trailingShape(op: string, t: Tensor, normalizedShape: number | readonly number[]): readonly number[] {
   const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
   if (!Array.isArray(shape) || shape.length === 0 || shape.length > t.ndim || !shapesEqual(t.shape.slice(t.ndim - shape.length), shape)) {
     throw new ShapeError(
-      `layerNorm: normalizedShape ${Array.isArray(shape) ? formatShape(shape) : describe(normalizedShape)} must be the trailing axes of the input ` +
+      `${op}: normalizedShape ${Array.isArray(shape) ? formatShape(shape) : describe(normalizedShape)} must be the trailing axes of the input ` +
         `${formatShape(t.shape)} (e.g. ${formatShape(t.shape.slice(-1))}); to normalise other axes use standardize(x, axes).`,
     );
   }
-  const axes = shape.map((_, i) => t.ndim - shape.length + i);
-  return affine('layerNorm', standardize(t, axes, { epsilon }), options, shape, shape, 'normalizedShape');
+  return shape;
 }
 
 /** Shape [C, 1, …] that lines a per-channel vector up with axis 1 of x [N, C, …]. */

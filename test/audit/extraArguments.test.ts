@@ -201,6 +201,18 @@ cases['convTranspose'] = () => [ad.ones([1, 1, 4, 4]), ad.ones([1, 2, 2, 2]), {}
 each(['maxPool', 'avgPool'], () => [ad.ones([1, 1, 4]), [2], {}]);
 each(['adaptiveAvgPool', 'adaptiveMaxPool'], () => [ad.ones([1, 1, 4]), [2]]);
 cases['layerNorm'] = () => [m, 3, {}];
+cases['rmsNorm'] = () => [m, 3, {}];
+cases['dropout'] = () => [key, v, 0.5];
+cases['glu'] = () => [ad.tensor([1, 2, 3, 4]), -1];
+cases['softmin'] = () => [m, 0];
+cases['prelu'] = () => [m, ad.tensor([0.25])];
+each(['hardShrink', 'softShrink'], () => [v, 0.5]);
+cases['tanhShrink'] = () => [v];
+cases['threshold'] = () => [v, 0.3, 0];
+cases['normalize'] = () => [m, {}];
+cases['cdist'] = () => [m, m, 2];
+cases['dynamicSlice'] = () => [m, [0, 1], [1, 2]];
+cases['dynamicUpdateSlice'] = () => [m, ad.ones([1, 2]), [0, 1]];
 cases['groupNorm'] = () => [ad.ones([2, 4, 3]), 2, {}];
 cases['batchNorm'] = () => [m, null, null, { training: true }];
 cases['dotProductAttention'] = () => [ad.ones([2, 1, 2]), ad.ones([2, 1, 2]), ad.ones([2, 1, 2]), {}];

@@ -92,7 +92,7 @@ describe('linalg.lstsq', () => {
     expect(residuals.shape).toEqual([3, 2]);
   });
 
-  it('a vector b gives a vector solution and a residual of shape [1] (jnp'"'"'s); batch axes broadcast', () => {
+  it("a vector b gives a vector solution and a residual of shape [1] (jnp's); batch axes broadcast", () => {
     const r = linalg.lstsq(t([[1, 0], [1, 1], [1, 2]]), ad.tensor([1, 2, 4]));
     expectClose(r.solution, ad.tensor([5 / 6, 1.5]), 1e-14);
     expect(r.residuals.shape).toEqual([1]); // jnp.linalg.lstsq's (and NumPy's for a full-rank tall a)
