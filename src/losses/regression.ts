@@ -9,7 +9,8 @@ import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add, lessEqual, mul, sub } from '../ops/binary.js';
 import { where } from '../ops/select.js';
-import { abs, square } from '../ops/unary.js';
+import { abs, log1p, square } from '../ops/unary.js';
+import { sinh } from '../ops/trig.js';
 import { logaddexp } from '../ops/logspace.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -87,5 +88,9 @@ export function logCosh(predictions: TensorLike, targets?: TensorLike | null): T
 export function logCosh(predictions: TensorLike, targets?: TensorLike | null, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('logCosh', 'logCosh(predictions, targets?)', extra, targets);
   const e = errors('logCosh', predictions, targets);
-  return sub(logaddexp(e, mul(-1, e)), Math.LN2);
+  // Near 0, log cosh e = log1p(cosh e − 1) = log1p(2 sinh²(e/2)), which keeps its digits (and its derivative,
+  // tanh e): optax's logaddexp(e, −e) − log 2 cancels there (1.1e−16 for 5e−17 at e = 1e−8, 0 below 1e−12).
+  const near = lessEqual(abs(e), 1);
+  const half = sinh(mul(where(near, e, 0), 0.5)); // 0 where not taken: sinh(e/2) overflows past 1420
+  return where(near, log1p(mul(2, square(half))), sub(logaddexp(e, mul(-1, e)), Math.LN2));
 }

@@ -11,7 +11,7 @@ import { add, div, equal, greater, less, lessEqual, maximum, mul, sub } from './
 import { abs, log1p, neg, reciprocal, sin, square } from './unary.js';
 import { exp2 } from './logBases.js';
 import { stopGradient, where } from './select.js';
-import { isfinite, isnan, logicalOr } from './predicates.js';
+import { isfinite, isnan, logicalAnd, logicalOr } from './predicates.js';
 import { callUnary, unaryPrimitive } from './pointwise.js';
 import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
@@ -105,7 +105,7 @@ export function heaviside(x: TensorLike, atZero: TensorLike, ...extra: unknown[]
 /**
  * log₂(2ᵃ + 2ᵇ) without overflow (numpy.logaddexp2, its formula): max(a, b) + log₂(1 + 2^−|a − b|),
  * and a + 1 at a tie (so ±∞ with itself stays ±∞). The gradient is 2ᵃ/(2ᵃ + 2ᵇ) and 2ᵇ/(2ᵃ + 2ᵇ),
- * ½ each at a tie (written ½a + ½b + 1 there).
+ * ½ each at a tie (written ½a + ½b + 1 + (ln 2/8)(a − b)² there, for the second derivative).
  * @example ad.logaddexp2(ad.tensor([1, 1000, 3]), ad.tensor([1, 1000, -Infinity])).toArray(); // => [2, 1001, 3]
  */
 export function logaddexp2(a: TensorLike, b: TensorLike): Tensor;
@@ -115,7 +115,11 @@ export function logaddexp2(a: TensorLike, b: TensorLike, ...extra: unknown[]): T
   const tie = equal(ta, tb);
   const gap = abs(sub(ta, where(tie, 0, tb))); // the branch not taken at a tie stays finite
   const general = add(maximum(ta, tb), mul(log1p(exp2(neg(gap))), Math.LOG2E));
-  return where(tie, add(add(mul(ta, 0.5), mul(tb, 0.5)), 1), general);
+  // At a finite tie, + (ln 2/8)(a − b)², 0 there, gives the Hessian (ln 2/4)[[1, −1], [−1, 1]] (it was 0); a − b
+  // taken as 0 − 0 elsewhere, so ∞ − ∞ reaches no gradient.
+  const finiteTie = logicalAnd(tie, isfinite(ta));
+  const d = sub(where(finiteTie, ta, 0), where(finiteTie, tb, 0));
+  return where(tie, add(add(add(mul(ta, 0.5), mul(tb, 0.5)), 1), mul(square(d), Math.LN2 / 8)), general);
 }
 
 /** Options of `isclose` and `allclose`. */

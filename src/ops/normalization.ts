@@ -12,8 +12,10 @@ import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { formatShape, normalizeAxes, shapesEqual } from '../tensor/shape.js';
 import { add, div, mul, sub } from './binary.js';
-import { sqrt, square } from './unary.js';
-import { mean, type Axis } from './reduce.js';
+import { abs, sqrt, square } from './unary.js';
+import { squareScale } from './squareScale.js';
+import { stopGradient } from './select.js';
+import { max, mean, type Axis } from './reduce.js';
 import { reshape } from './shape.js';
 import { checkOptionKeys, flag } from './poolShapes.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -67,6 +69,15 @@ export function standardize(x: TensorLike, axis: Axis = -1, options: Standardize
   const t = asTensor(x, 'standardize'), epsilon = epsilonOf('standardize', options.epsilon);
   normalizeAxes(axis, t.ndim, 'standardize'); // checked here, so a bad axis names standardize, not mean
   const m = options.mean === undefined ? mean(t, axis, true) : asTensor(options.mean, 'standardize');
+  if (options.mean === undefined && options.variance === undefined && t.size > 0) {
+    // Both statistics computed: the deviations d scaled by s = squareScale(max |d|), held constant — 1 inside
+    // 2^±50 (the same bits as the plain form), a power past it so that mean(d²) neither overflows nor underflows:
+    // (d/s) / √(mean((d/s)²) + ε/s²) is d/√(mean(d²) + ε), and was 0 for [1e200, 3e200, −2e200].
+    const d = sub(t, m);
+    const scale = squareScale(stopGradient(max(abs(d), axis, true)));
+    const ds = div(d, scale);
+    return div(ds, sqrt(add(mean(square(ds), axis, true), div(epsilon, square(scale)))));
+  }
   const v = options.variance !== undefined ? asTensor(options.variance, 'standardize')
     : options.mean === undefined ? mean(square(sub(t, m)), axis, true) : sub(mean(square(t), axis, true), square(m));
   return normalise(t, m, v, epsilon);
@@ -130,8 +141,11 @@ export function rmsNorm(x: TensorLike, normalizedShape: number | readonly number
   const epsilon = options.epsilon === undefined ? Number.EPSILON : epsilonOf('rmsNorm', options.epsilon);
   const shape = trailingShape('rmsNorm', t, normalizedShape);
   const axes = shape.map((_, i) => t.ndim - shape.length + i);
-  // torch's composite: x · rsqrt(mean(x²) + ε), rsqrt being 1/√ (the same bits).
-  const scaled = mul(t, div(1, sqrt(add(mean(square(t), axes, true), epsilon))));
+  // torch's composite x · rsqrt(mean(x²) + ε), rsqrt being 1/√ (the same bits), over x/s with s = squareScale(max |x|)
+  // held constant (1 inside 2^±50: the same bits; past it mean(x²) would overflow or underflow), ε as ε/s².
+  const scale = t.size > 0 ? squareScale(stopGradient(max(abs(t), axes, true))) : 1;
+  const ts = div(t, scale);
+  const scaled = mul(ts, div(1, sqrt(add(mean(square(ts), axes, true), div(epsilon, square(scale))))));
   return affine('rmsNorm', scaled, options, shape, shape, 'normalizedShape');
 }
 

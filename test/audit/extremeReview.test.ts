@@ -1,0 +1,70 @@
+/**
+ * @file Extreme inputs where a value or derivative was silently wrong, found by a review against PyTorch 1.13 and
+ * mpmath (closed forms at 40–60 digits). Each case failed before its fix.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+const L = ad.losses;
+const rel = (got: number, want: number) => (got === want ? 0 : Math.abs(got - want) / Math.abs(want));
+const values = (t: Tensor) => Array.from(t.toFloat64Array());
+
+describe('norms, normalisation and losses at extreme scales', () => {
+  it('cosineSimilarity of vectors whose norms overflow or underflow when squared (was 0, ∞, NaN)', () => {
+    // (x·y)/(‖x‖‖y‖): [1, 1]·[1, 2]/(√2 √5) = 3/√10; [1, 0]·[1, 2]/√5 = 1/√5.
+    expect(rel(L.cosineSimilarity(ad.tensor([1e200, 1e200]), ad.tensor([1, 2])).item(), 0.9486832980505138)).toBeLessThan(1e-15);
+    expect(rel(L.cosineSimilarity(ad.tensor([1e160, 1e160]), ad.tensor([1e160, 2e160])).item(), 0.9486832980505138)).toBeLessThan(1e-15);
+    expect(rel(L.cosineSimilarity(ad.tensor([1e-200, 1e-200]), ad.tensor([1, 2])).item(), 0.9486832980505138)).toBeLessThan(1e-15);
+    expect(rel(L.cosineSimilarity(ad.tensor([5e-324, 0]), ad.tensor([1, 2])).item(), 0.4472135954999579)).toBeLessThan(1e-15);
+    // The gradient scales as 1/‖x‖: at [1e−200, 1e−200] it is ±(1/(2√10))·1e200·… = ±1.5811388300841898e199.
+    const g = values(ad.grad((x: Tensor) => L.cosineSimilarity(x, ad.tensor([1, 2])))(ad.tensor([1e-200, 1e-200])));
+    expect(rel(g[0]!, -1.5811388300841898e199)).toBeLessThan(1e-14);
+    expect(rel(g[1]!, 1.5811388300841898e199)).toBeLessThan(1e-14);
+  });
+
+  it('layerNorm, batchNorm and rmsNorm where the variance overflows (were 0): scale-invariant, so those of small inputs', () => {
+    const big = values(ad.layerNorm(ad.tensor([[1e200, 3e200, -2e200]]), [3]));
+    const small = values(ad.layerNorm(ad.tensor([[1, 3, -2]]), [3], { epsilon: 0 }));
+    big.forEach((v, i) => expect(rel(v, small[i]!)).toBeLessThan(1e-15));
+    expect(ad.batchNorm(ad.tensor([[[1e200]], [[-1e200]]]), null, null, { training: true }).toArray()).toEqual([[[1]], [[-1]]]);
+    const rms = values(ad.rmsNorm(ad.tensor([[3e200, 4e200]]), [2]));
+    expect(rel(rms[0]!, 0.848528137423857)).toBeLessThan(1e-15);
+    expect(rel(rms[1]!, 1.131370849898476)).toBeLessThan(1e-15);
+    // The gradient: that of the small input divided by the scale 1e200.
+    const w = ad.tensor([[1, 2, 3]]);
+    const gBig = values(ad.grad((x: Tensor) => ad.sum(ad.mul(ad.layerNorm(x, [3]), w)))(ad.tensor([[1e200, 3e200, -2e200]])));
+    const gSmall = values(ad.grad((x: Tensor) => ad.sum(ad.mul(ad.layerNorm(x, [3], { epsilon: 0 }), w)))(ad.tensor([[1, 3, -2]])));
+    gBig.forEach((v, i) => expect(rel(v * 1e200, gSmall[i]!)).toBeLessThan(1e-14));
+  });
+
+  it('ordinary inputs keep their bits (the scale is 1 inside 2^±50)', () => {
+    expect(ad.standardize(ad.tensor([1, 2, 3]), -1, { epsilon: 0 }).toArray()).toEqual([-1.224744871391589, 0, 1.224744871391589]);
+    expect(ad.rmsNorm(ad.tensor([[3, 4]]), [2], { epsilon: 0 }).toArray()).toEqual([[0.848528137423857, 1.131370849898476]]);
+  });
+
+  it('softmaxCrossEntropyWithIntegerLabels with a large common offset (was 4 for 4.1429)', () => {
+    // mpmath: logsumexp([0, 2, −2]) − (−2) = 4.142931628499899.
+    expect(rel(L.softmaxCrossEntropyWithIntegerLabels(ad.tensor([[1e16, 1e16 + 2, 1e16 - 2]]), [2]).item(), 4.142931628499899)).toBeLessThan(1e-15);
+    expect(L.softmaxCrossEntropyWithIntegerLabels(ad.tensor([[1e200, 1e200]]), [1]).item()).toBe(Math.LN2);
+    expect(L.softmaxCrossEntropyWithIntegerLabels(ad.tensor([[0, 1000]]), [1]).toArray()).toEqual([0]);
+  });
+
+  it('logCosh near a zero residual keeps its digits, and its derivative tanh (was 1.1e−16 for 5e−17)', () => {
+    // log cosh e = e²/2 − e⁴/12 + …
+    expect(rel(L.logCosh(ad.tensor([1e-8])).item(), 5e-17)).toBeLessThan(1e-15);
+    expect(rel(L.logCosh(ad.tensor([1e-12])).item(), 5e-25)).toBeLessThan(1e-15);
+    expect(rel(L.logCosh(ad.tensor([0.5])).item(), 0.12011450695827752)).toBeLessThan(1e-15);
+    const g = values(ad.grad((t: Tensor) => ad.sum(L.logCosh(t)))(ad.tensor([1e-12, 1e-5, 0.5, 3])));
+    [1e-12, 1e-5, 0.5, 3].forEach((e, i) => expect(rel(g[i]!, Math.tanh(e))).toBeLessThan(1e-15));
+    expect(L.logCosh(ad.tensor([-1000, 1000])).toArray()).toEqual([999.3068528194401, 999.3068528194401]);
+  });
+
+  it("logaddexp2's second derivative at a tie is ln 2/4, as just beside it (was 0)", () => {
+    const second = (x: number) => ad.grad(ad.grad((t: Tensor) => ad.logaddexp2(t, 0)))(x).item();
+    expect(rel(second(0), Math.LN2 / 4)).toBeLessThan(1e-15);
+    expect(rel(second(1e-300), Math.LN2 / 4)).toBeLessThan(1e-15);
+    expect(ad.logaddexp2(ad.tensor([Infinity, -Infinity, 3]), ad.tensor([Infinity, -Infinity, 3])).toArray()).toEqual([Infinity, -Infinity, 4]);
+    expect(ad.grad((x: Tensor) => ad.sum(ad.logaddexp2(x, x)))(ad.tensor([Infinity, -Infinity, 3])).toArray()).toEqual([1, 1, 1]);
+  });
+});
