@@ -5,6 +5,9 @@ import { ReverseTrace, unbox, type Trace } from '../core/trace.js';
 import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TupleInferred, type CarryLike } from '../core/pytree.js';
 import { retainKept } from '../core/memory.js';
 import { reshape, stack, take } from '../ops/shape.js';
+import { flip } from '../ops/rearrange.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { describe } from '../tensor/create.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { probeStep, scanLength, splitResult, type StepShapes } from './scanStep.js';
 import { CheckpointedLoop, newStats, type LoopStats, type StepFn } from './loop.js';
@@ -30,6 +33,13 @@ export interface ScanOptions<Xs = PyTree> {
   checkpoints?: Checkpoints | undefined;
   /** Filled in with counts (step calls, stored carries) as the scan and its backward pass run. */
   stats?: Partial<ScanStats> | undefined;
+  /**
+   * Run from the last row of xs to the first (jax.lax.scan's `reverse`): the same as reversing the
+   * leading axes of xs and of ys, so ys come back in xs's order (default false).
+   */
+  reverse?: boolean | undefined;
+  /** jax.lax.scan's unrolling hint (a count or a boolean), accepted for ported code: it changes no result here. */
+  unroll?: number | boolean | undefined;
 }
 
 export type ScanStats = LoopStats;
@@ -83,14 +93,21 @@ export function scan<Carry extends TupleInferred, R extends number | object | re
 export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, options: ScanOptions<unknown> = {}, ...extra: unknown[]): unknown {
   const step = stepFunction as (carry: unknown, x: unknown) => unknown;
   checkLoopFunction(step, 'scan', 'step', '(carry, x) => carry or [carry, y]');
-  noExtraArguments(extra, 'scan', 'step, init and options, scan(step, init, { xs, length, checkpoints })');
-  checkOptions(options, 'scan', ['length', 'xs', 'checkpoints', 'stats']);
+  noExtraArguments(extra, 'scan', 'step, init and options, scan(step, init, { xs, length, checkpoints, reverse })');
+  checkOptions(options, 'scan', ['length', 'xs', 'checkpoints', 'stats', 'reverse', 'unroll']);
   checkStats(options.stats, 'scan');
+  const reverse = options.reverse ?? false;
+  if (typeof reverse !== 'boolean') throw new InvalidArgumentError(`scan: option reverse must be true or false, got ${describe(reverse)}.`);
+  const unroll = options.unroll;
+  if (unroll !== undefined && typeof unroll !== 'boolean' && !(typeof unroll === 'number' && Number.isInteger(unroll) && unroll >= 1)) {
+    throw new InvalidArgumentError(`scan: option unroll must be a whole number ≥ 1 or a boolean (a hint; it changes no result), got ${describe(unroll)}.`);
+  }
   if (holdsKey(init)) return scanOverKeys(step, init, options);
   const initFlat = flatten(init, 'scan (init)');
   const initLeaves = initFlat.leaves.map((l) => asTensor(l, 'scan'));
   const xsFlat = options.xs === undefined ? null : flatten(options.xs, 'scan (xs)');
-  const xsLeaves = xsFlat ? xsFlat.leaves.map((l) => asTensor(l, 'scan')) : [];
+  // reverse: the rows of xs last to first, and the ys stacked back in xs's order (below, in assemble).
+  const xsLeaves = xsFlat ? xsFlat.leaves.map((l) => (reverse ? flipRows(asTensor(l, 'scan')) : asTensor(l, 'scan'))) : [];
   const n = scanLength(options.length, xsLeaves);
   const c = resolveCheckpoints(options.checkpoints, n, 'scan');
   const stats = newStats(options.stats);
@@ -119,7 +136,7 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
     ys.length === 0 ? shapes.yShapes!.map((shape) => zeros([0, ...shape])) : ys[0]!.map((_, i) => stack(ys.map((row) => row[i]!), yAxis));
   const assemble = (flat: Tensor[]): PyTree => {
     const out = unflatten(shapes.carryDef, flat.slice(0, k)) as PyTree;
-    return shapes.pairs ? [out, unflatten(shapes.yDef!, flat.slice(k)) as PyTree] : out;
+    return shapes.pairs ? [out, unflatten(shapes.yDef!, reverse ? flat.slice(k).map(flipRows) : flat.slice(k)) as PyTree] : out;
   };
 
   // regionTrace replaces, in the array it is given, boxes of a paused trace by what they read as
@@ -281,6 +298,9 @@ export function scan(stepFunction: (carry: never, x: never) => unknown, init: un
  * their words (./keyCarry.ts) and `step` sees keys; keys among the ys come back as their stacked
  * words, [n, 2] (a batch of keys, as `random.keyData(keys)` gives).
  */
+/** A leaf's leading axis reversed (a 0-d leaf has none: scanLength reports it). */
+const flipRows = (x: Tensor): Tensor => (x.ndim === 0 ? x : flip(x, 0));
+
 function scanOverKeys(step: (carry: unknown, x: unknown) => unknown, init: unknown, options: ScanOptions<unknown>): unknown {
   const words = keysAsWords(init);
   const carryDef = flatten(words, 'scan (init)').def;
