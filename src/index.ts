@@ -107,6 +107,7 @@ export * as linalg from './linalg/index.js';
 export * as special from './special/index.js';
 export * as stats from './stats/index.js';
 export * as losses from './losses/index.js';
+export * as initializers from './random/initializers.js';
 export type { TriangularSolveOptions, NormOrder } from './linalg/index.js';
 export { sort, argsort, topk, maxIndex, minIndex } from './ops/sort.js';
 export type { SortOptions, TopkOptions } from './ops/sort.js';

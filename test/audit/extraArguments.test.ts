@@ -213,6 +213,16 @@ cases['normalize'] = () => [m, {}];
 cases['cdist'] = () => [m, m, 2];
 cases['dynamicSlice'] = () => [m, [0, 1], [1, 2]];
 cases['dynamicUpdateSlice'] = () => [m, ad.ones([1, 2]), [0, 1]];
+each(['initializers.glorotUniform', 'initializers.glorotNormal', 'initializers.lecunUniform', 'initializers.lecunNormal',
+  'initializers.heUniform', 'initializers.heNormal', 'initializers.xavierUniform', 'initializers.xavierNormal',
+  'initializers.kaimingUniform', 'initializers.kaimingNormal'], () => [{}]);
+cases['initializers.varianceScaling'] = () => [1, 'fan_in', 'normal', {}];
+cases['initializers.normal'] = () => [0.1];
+cases['initializers.uniform'] = () => [0.1];
+cases['initializers.truncatedNormal'] = () => [0.1, -2, 2];
+cases['initializers.constant'] = () => [3];
+cases['initializers.orthogonal'] = () => [1, -1];
+each(['initializers.zeros', 'initializers.ones'], () => [key, [2, 2]]);
 cases['groupNorm'] = () => [ad.ones([2, 4, 3]), 2, {}];
 cases['batchNorm'] = () => [m, null, null, { training: true }];
 cases['dotProductAttention'] = () => [ad.ones([2, 1, 2]), ad.ones([2, 1, 2]), ad.ones([2, 1, 2]), {}];
