@@ -130,8 +130,8 @@ export { standardize, layerNorm, rmsNorm, groupNorm, batchNorm } from './ops/nor
 export type { StandardizeOptions, NormOptions, BatchNormOptions, RmsNormOptions } from './ops/normalization.js';
 export { dropout, glu, softmin, prelu, hardShrink, softShrink, tanhShrink, threshold, normalize, cdist } from './ops/functional.js';
 export type { NormalizeOptions } from './ops/functional.js';
-export { nllLoss, crossEntropy } from './losses/torchStyle.js';
-export type { NllLossOptions, CrossEntropyOptions, Reduction } from './losses/torchStyle.js';
+export { nllLoss, crossEntropy, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits, klDiv } from './losses/torchStyle.js';
+export type { NllLossOptions, CrossEntropyOptions, Reduction, ReductionOptions, SmoothL1Options, BinaryCrossEntropyOptions, KlDivOptions } from './losses/torchStyle.js';
 export { dynamicSlice, dynamicUpdateSlice } from './ops/dynamicSlice.js';
 export type { StartIndices } from './ops/dynamicSlice.js';
 export { dotProductAttention } from './ops/attention.js';

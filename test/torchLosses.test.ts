@@ -1,5 +1,6 @@
 /**
- * @file crossEntropy and nllLoss (torch.nn.functional's, src/losses/torchStyle.ts) against PyTorch 1.13's values
+ * @file crossEntropy, nllLoss, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits and klDiv
+ * (torch.nn.functional's, src/losses/torchStyle.ts) against PyTorch 1.13's values
  * and autograd gradients (test/torchLossesReference.py): class indices with ignore_index −100, class weights and
  * label smoothing, class probabilities, every reduction, the unbatched form; and their errors.
  */
@@ -13,6 +14,8 @@ const t = ad.tensor(reference.t as unknown as number[][]);
 const w = ad.tensor(reference.w as unknown as number[]);
 const p = ad.tensor(reference.p as unknown as number[][][]);
 const lp = ad.tensor(reference.lp as unknown as number[][][]);
+const [a, b, y, q] = [reference.a, reference.b, reference.y, reference.q].map((v) => ad.tensor(v as unknown as number[][])) as [Tensor, Tensor, Tensor, Tensor];
+const pw = ad.tensor(reference.pw as unknown as number[]), ew = ad.tensor(reference.ew as unknown as number[][]);
 
 function expectClose(got: Tensor, want: unknown, tol: number): void {
   const g = got.toFloat64Array(), v = [want].flat(4) as number[];
@@ -20,11 +23,21 @@ function expectClose(got: Tensor, want: unknown, tol: number): void {
   v.forEach((wi, i) => expect(Math.abs(g[i]! - wi), `entry ${i}: ${g[i]} against ${wi}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(wi))));
 }
 
-describe('crossEntropy and nllLoss against torch.nn.functional', () => {
+describe('crossEntropy, nllLoss and the reduced pointwise losses against torch.nn.functional', () => {
   it.each(reference.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const o = c.options as { target?: string; reduction?: ad.Reduction; labelSmoothing?: number; weighted?: boolean; unbatched?: boolean };
+    const o = c.options as { target?: string; reduction?: ad.Reduction; labelSmoothing?: number; weighted?: boolean; unbatched?: boolean; loss?: string; beta?: number; logTarget?: boolean };
     let f: (a: Tensor) => Tensor, arg: Tensor;
-    if (o.unbatched) {
+    if (o.loss !== undefined) {
+      arg = a;
+      const reduction = o.reduction;
+      f = {
+        mseLoss: (u: Tensor) => ad.mseLoss(u, b, { reduction }),
+        l1Loss: (u: Tensor) => ad.l1Loss(u, b, { reduction }),
+        smoothL1Loss: (u: Tensor) => ad.smoothL1Loss(u, b, { reduction, beta: o.beta }),
+        bce: (u: Tensor) => ad.binaryCrossEntropyWithLogits(u, y, { reduction, ...(o.weighted ? { weight: ew, posWeight: pw } : {}) }),
+        klDiv: (u: Tensor) => ad.klDiv(ad.logSoftmax(u, 1), o.logTarget ? ad.log(q) : q, { reduction: reduction as ad.Reduction, logTarget: o.logTarget }),
+      }[o.loss]!;
+    } else if (o.unbatched) {
       f = (a) => ad.crossEntropy(a, ad.scalar(2), { reduction: 'none' });
       arg = ad.reshape(ad.take(ad.take(x, 0, 2), 0, 1), [4]);
     } else if (c.name.startsWith('nllLoss')) {
@@ -47,6 +60,11 @@ describe('crossEntropy and nllLoss against torch.nn.functional', () => {
     expect(gw.shape).toEqual([3]);
     ad.assertGrad((a: Tensor) => ad.crossEntropy(a, t, { weight: w, labelSmoothing: 0.1 }), [x], { order: 2 });
     ad.assertGrad((q: Tensor) => ad.crossEntropy(x, q, { labelSmoothing: 0.1 }), [p], { order: 2 });
+  });
+
+  it('smoothL1Loss with beta 0 is l1Loss, its derivative 0 at a tie as l1Loss (torch 1.13: −1 there)', () => {
+    expect(ad.smoothL1Loss(a, b, { beta: 0, reduction: 'none' }).toArray()).toEqual(ad.l1Loss(a, b, { reduction: 'none' }).toArray());
+    expect(ad.grad((u: Tensor) => ad.smoothL1Loss(u, b, { beta: 0, reduction: 'sum' }))(a).toArray()).toEqual(ad.grad((u: Tensor) => ad.l1Loss(u, b, { reduction: 'sum' }))(a).toArray());
   });
 
   it('checks its arguments', () => {

@@ -11,8 +11,10 @@ import { extraArguments } from '../core/extraArguments.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, ones, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
-import { add, div, equal, mul } from '../ops/binary.js';
-import { neg } from '../ops/unary.js';
+import { add, div, equal, less, maximum, mul, sub } from '../ops/binary.js';
+import { abs, log1p, exp, neg, square } from '../ops/unary.js';
+import { broadcastOperands } from '../tensor/create.js';
+import { xlogy } from '../ops/logspace.js';
 import { where } from '../ops/select.js';
 import { expandDims, reshape } from '../ops/shape.js';
 import { gather } from '../ops/gather.js';
@@ -191,4 +193,127 @@ export function crossEntropy(input: TensorLike, target: TensorInput, options: Cr
     reduced = div(sum(smooth), sum(ignored === null ? counted : where(ignored, 0, counted)));
   }
   return unbatch(p, add(mul(nll, 1 - epsilon), mul(reduced, epsilon / classes)));
+}
+
+/** Options of the pointwise losses: the reduction ('mean' by default, as PyTorch's). */
+export interface ReductionOptions {
+  /** 'mean' (default), 'sum' or 'none'. */
+  readonly reduction?: Reduction | undefined;
+}
+
+function reductionOf(op: string, options: { readonly reduction?: Reduction | undefined }): Reduction {
+  const reduction = options.reduction ?? 'mean';
+  if (reduction !== 'none' && reduction !== 'sum' && reduction !== 'mean') throw new InvalidArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}.`);
+  return reduction;
+}
+
+/** A pointwise loss reduced: kept, summed, or averaged over every entry. */
+function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), loss.size);
+}
+
+/** input − target, broadcast (PyTorch broadcasts them, with a warning where the shapes differ). */
+function difference(op: string, input: TensorLike, target: TensorLike): Tensor {
+  const [x, y] = broadcastOperands(op, input, target);
+  return sub(x, y);
+}
+
+/**
+ * (input − target)², reduced, as `torch.nn.functional.mse_loss` (`losses.squaredError` unreduced).
+ * @example ad.mseLoss(ad.tensor([1, 2]), ad.tensor([0, 0])).item() // 2.5
+ */
+export function mseLoss(input: TensorLike, target: TensorLike, options?: ReductionOptions): Tensor;
+export function mseLoss(input: TensorLike, target: TensorLike, options: ReductionOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('mseLoss', 'mseLoss(input, target, options?)', extra, options);
+  checkOptionKeys('mseLoss', options, ['reduction']);
+  return reduce(square(difference('mseLoss', input, target)), reductionOf('mseLoss', options));
+}
+
+/**
+ * |input − target|, reduced, as `torch.nn.functional.l1_loss` (derivative 0 where they are equal, as torch's).
+ * @example ad.l1Loss(ad.tensor([1, -2]), ad.tensor([0, 0])).item() // 1.5
+ */
+export function l1Loss(input: TensorLike, target: TensorLike, options?: ReductionOptions): Tensor;
+export function l1Loss(input: TensorLike, target: TensorLike, options: ReductionOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('l1Loss', 'l1Loss(input, target, options?)', extra, options);
+  checkOptionKeys('l1Loss', options, ['reduction']);
+  return reduce(abs(difference('l1Loss', input, target)), reductionOf('l1Loss', options));
+}
+
+/** Options of `smoothL1Loss`. */
+export interface SmoothL1Options extends ReductionOptions {
+  /** Where the quadratic part ends (default 1; 0 gives l1Loss). */
+  readonly beta?: number | undefined;
+}
+
+/**
+ * ½d²/β where |d| < β, |d| − ½β beyond (d = input − target), reduced, as
+ * `torch.nn.functional.smooth_l1_loss` (β = 0: l1Loss). Its derivative at d = 0 is 0 and its second 1/β.
+ * @example ad.smoothL1Loss(ad.tensor([0.5, 3]), ad.tensor([0, 0])).item() // (0.125 + 2.5)/2
+ */
+export function smoothL1Loss(input: TensorLike, target: TensorLike, options?: SmoothL1Options): Tensor;
+export function smoothL1Loss(input: TensorLike, target: TensorLike, options: SmoothL1Options = {}, ...extra: unknown[]): Tensor {
+  const op = 'smoothL1Loss';
+  if (extra.length > 0) extraArguments(op, 'smoothL1Loss(input, target, options?)', extra, options);
+  checkOptionKeys(op, options, ['reduction', 'beta']);
+  const beta = options.beta ?? 1;
+  if (typeof beta !== 'number' || !Number.isFinite(beta) || beta < 0) throw new InvalidArgumentError(`${op}: beta must be a finite number ≥ 0, got ${describe(beta)}.`);
+  const d = difference(op, input, target), a = abs(d);
+  const loss = beta === 0 ? a : where(less(a, beta), div(mul(0.5, square(d)), beta), sub(a, 0.5 * beta));
+  return reduce(loss, reductionOf(op, options));
+}
+
+/** Options of `binaryCrossEntropyWithLogits` (torch's keywords). */
+export interface BinaryCrossEntropyOptions extends ReductionOptions {
+  /** A weight per entry (broadcast against the loss). */
+  readonly weight?: TensorLike | undefined;
+  /** A weight on the positive term, broadcast along the last axis (the classes): recall against precision. */
+  readonly posWeight?: TensorLike | undefined;
+}
+
+/**
+ * −w·[p·y·log σ(x) + (1 − y)·log(1 − σ(x))] with p = posWeight, reduced, as
+ * `torch.nn.functional.binary_cross_entropy_with_logits`, computed as (1 − y)x + (1 + (p − 1)y)·softplus(−x)
+ * with softplus(−x) = log1p(e^−|x|) + max(−x, 0), finite at any logit (`losses.sigmoidBinaryCrossEntropy` unreduced).
+ * @example ad.binaryCrossEntropyWithLogits(ad.tensor([0]), ad.tensor([1])).item() // log 2
+ */
+export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyOptions): Tensor;
+export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLike, options: BinaryCrossEntropyOptions = {}, ...extra: unknown[]): Tensor {
+  const op = 'binaryCrossEntropyWithLogits';
+  if (extra.length > 0) extraArguments(op, 'binaryCrossEntropyWithLogits(input, target, options?)', extra, options);
+  checkOptionKeys(op, options, ['reduction', 'weight', 'posWeight']);
+  const [x, y] = broadcastOperands(op, input, target);
+  const softplusNeg = add(log1p(exp(neg(abs(x)))), maximum(neg(x), 0)); // log(1 + e^−x)
+  const positive = options.posWeight === undefined ? softplusNeg : mul(add(1, mul(sub(asTensor(options.posWeight, op), 1), y)), softplusNeg);
+  let loss = add(mul(sub(1, y), x), positive);
+  if (options.weight !== undefined) loss = mul(loss, asTensor(options.weight, op));
+  return reduce(loss, reductionOf(op, options));
+}
+
+/** Options of `klDiv` (torch's keywords). */
+export interface KlDivOptions {
+  /** 'mean' (default: over every entry, torch's), 'batchmean' (the sum over the first axis's length: the KL divergence proper), 'sum' or 'none'. */
+  readonly reduction?: Reduction | 'batchmean' | undefined;
+  /** Whether the target holds log-probabilities (default false). */
+  readonly logTarget?: boolean | undefined;
+}
+
+/**
+ * target·(log target − input) pointwise, input holding log-probabilities, reduced, as
+ * `torch.nn.functional.kl_div` (0 where target is 0; with `logTarget`, e^target·(target − input)).
+ * 'batchmean' divides the sum by the batch size (input's first axis), the KL divergence per example.
+ * @example ad.klDiv(ad.log(ad.tensor([[0.5, 0.5]])), ad.tensor([[1, 0]]), { reduction: 'batchmean' }).item() // log 2
+ */
+export function klDiv(input: TensorLike, target: TensorLike, options?: KlDivOptions): Tensor;
+export function klDiv(input: TensorLike, target: TensorLike, options: KlDivOptions = {}, ...extra: unknown[]): Tensor {
+  const op = 'klDiv';
+  if (extra.length > 0) extraArguments(op, 'klDiv(input, target, options?)', extra, options);
+  checkOptionKeys(op, options, ['reduction', 'logTarget']);
+  const logTarget = options.logTarget ?? false;
+  if (typeof logTarget !== 'boolean') throw new InvalidArgumentError(`${op}: logTarget must be true or false, got ${describe(logTarget)}.`);
+  const reduction = options.reduction ?? 'mean';
+  const [x, t] = broadcastOperands(op, input, target);
+  const loss = logTarget ? mul(exp(t), sub(t, x)) : sub(xlogy(t, t), mul(t, x));
+  if (reduction === 'batchmean') return x.ndim === 0 ? sum(loss) : div(sum(loss), x.shape[0]!);
+  return reduce(loss, reductionOf(op, { reduction }));
 }

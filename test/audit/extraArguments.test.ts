@@ -215,6 +215,7 @@ cases['dynamicSlice'] = () => [m, [0, 1], [1, 2]];
 cases['dynamicUpdateSlice'] = () => [m, ad.ones([1, 2]), [0, 1]];
 cases['crossEntropy'] = () => [m, ad.tensor([0, 2]), {}];
 cases['nllLoss'] = () => [m, ad.tensor([0, 2]), {}];
+each(['mseLoss', 'l1Loss', 'smoothL1Loss', 'binaryCrossEntropyWithLogits', 'klDiv'], () => [m, m, {}]);
 each(['initializers.glorotUniform', 'initializers.glorotNormal', 'initializers.lecunUniform', 'initializers.lecunNormal',
   'initializers.heUniform', 'initializers.heNormal', 'initializers.xavierUniform', 'initializers.xavierNormal',
   'initializers.kaimingUniform', 'initializers.kaimingNormal'], () => [{}]);
