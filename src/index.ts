@@ -128,8 +128,8 @@ export { maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool } from './ops/poolin
 export type { PoolOptions, AvgPoolOptions } from './ops/pooling.js';
 export { standardize, layerNorm, rmsNorm, groupNorm, batchNorm } from './ops/normalization.js';
 export type { StandardizeOptions, NormOptions, BatchNormOptions, RmsNormOptions } from './ops/normalization.js';
-export { dropout, glu, softmin, prelu, hardShrink, softShrink, tanhShrink, threshold, normalize, cdist } from './ops/functional.js';
-export type { NormalizeOptions } from './ops/functional.js';
+export { dropout, glu, softmin, prelu, hardShrink, softShrink, tanhShrink, threshold, normalize, cdist, pixelShuffle, pixelUnshuffle, gumbelSoftmax } from './ops/functional.js';
+export type { NormalizeOptions, GumbelSoftmaxOptions } from './ops/functional.js';
 export { nllLoss, crossEntropy, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits, klDiv } from './losses/torchStyle.js';
 export type { NllLossOptions, CrossEntropyOptions, Reduction, ReductionOptions, SmoothL1Options, BinaryCrossEntropyOptions, KlDivOptions } from './losses/torchStyle.js';
 export { dynamicSlice, dynamicUpdateSlice } from './ops/dynamicSlice.js';

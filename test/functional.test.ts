@@ -112,6 +112,34 @@ describe('dropout', () => {
   });
 });
 
+describe('pixelShuffle, pixelUnshuffle and gumbelSoftmax', () => {
+  it("pixelShuffle is torch's (values of torch.nn.functional.pixel_shuffle(arange(96).reshape(2, 8, 2, 3), 2)); unshuffle inverts it", () => {
+    const x = ad.reshape(ad.arange(96), [2, 8, 2, 3]);
+    const y = ad.pixelShuffle(x, 2);
+    expect(y.shape).toEqual([2, 2, 4, 6]);
+    expect(Array.from(y.toFloat64Array()).slice(0, 20)).toEqual([0, 6, 1, 7, 2, 8, 12, 18, 13, 19, 14, 20, 3, 9, 4, 10, 5, 11, 15, 21]);
+    expect(ad.pixelUnshuffle(y, 2).toArray()).toEqual(x.toArray());
+    expect(ad.pixelShuffle(ad.reshape(ad.arange(9), [9, 1, 1]), 3).shape).toEqual([1, 3, 3]);
+    expect(() => ad.pixelShuffle(ad.ones([3, 2, 2]), 2)).toThrow(/pixelShuffle: the input \[3,2,2\] must be \[\.\.\., C·r², H, W\] with r = 2/);
+    expect(() => ad.pixelUnshuffle(ad.ones([1, 3, 2]), 2)).toThrow(/pixelUnshuffle: the input \[1,3,2\] must be/);
+  });
+  it('gumbelSoftmax: softmax((logits + Gumbel noise from the key)/τ); hard gives the one-hot with the soft gradient', () => {
+    const key = ad.random.key(4), logits = ad.tensor([[1, 2, 3], [0, -1, 0.5]]);
+    const soft = ad.gumbelSoftmax(key, logits, { tau: 0.5 });
+    expect(soft.toArray()).toEqual(ad.softmax(ad.div(ad.add(logits, ad.random.gumbel(key, [2, 3])), 0.5), -1).toArray());
+    const hard = ad.gumbelSoftmax(key, logits, { tau: 0.5, hard: true });
+    const rows = hard.toArray() as number[][];
+    rows.forEach((row, i) => {
+      expect(row.filter((v) => v === 1).length).toBe(1);
+      expect(row.indexOf(1)).toBe((ad.maxIndex(soft, -1).toArray() as number[])[i]);
+    });
+    const w = ad.tensor([[1, 2, 3], [4, 5, 6]]);
+    const g = (h: boolean) => ad.grad((l: Tensor) => ad.sum(ad.mul(ad.gumbelSoftmax(key, l, { tau: 0.5, hard: h }), w)))(logits).toArray();
+    expect(g(true)).toEqual(g(false));
+    expect(() => ad.gumbelSoftmax(key, logits, { tau: 0 })).toThrow(/gumbelSoftmax: tau must be a finite number > 0/);
+  });
+});
+
 describe('dynamicSlice and dynamicUpdateSlice (jax.lax), starts clamped as XLA clamps them', () => {
   const grid = ad.reshape(ad.arange(12), [3, 4]);
   it('slices at number or tensor starts, clamped into range', () => {

@@ -1,6 +1,7 @@
 /**
  * @file torch.nn.functional's and jax.nn's remaining layers as composites of adjoint's ops — dropout (flax's
- * bits), glu, softmin, prelu, the shrinks, threshold, Lp normalisation and cdist — so every transformation
+ * bits), glu, softmin, prelu, the shrinks, threshold, Lp normalisation, cdist, pixel (un)shuffle and the
+ * Gumbel-softmax — so every transformation
  * (grad to any order, jvp, vmap, jit, ONNX export) comes with them. Each follows its PyTorch function's
  * value, NaN handling and gradient at its kinks, named where JAX has no such function.
  */
@@ -13,11 +14,14 @@ import { abs, neg, sigmoid, sqrt, tanh } from './unary.js';
 import { add, div, equal, greater, less, lessEqual, mul, pow, sub } from './binary.js';
 import { logicalAnd } from './predicates.js';
 import { max, softmax, sum } from './reduce.js';
-import { where } from './select.js';
-import { expandDims, reshape } from './shape.js';
+import { stopGradient, where } from './select.js';
+import { expandDims, reshape, transpose } from './shape.js';
+import { maxIndex } from './sort.js';
+import { arange } from '../tensor/create.js';
 import { split, zerosLike } from './arrayHelpers.js';
 import { checkOptionKeys } from './poolShapes.js';
 import { bernoulli } from '../random/discrete.js';
+import { gumbel } from '../random/continuous.js';
 import type { KeyLike } from '../random/continuous.js';
 
 /** A finite number ≥ 0 (or > 0 with `positive`) for an op's scalar parameter. */
@@ -208,4 +212,82 @@ export function cdist(x1: TensorLike, x2: TensorLike, p = 2, ...extra: unknown[]
   const diff = abs(sub(expandDims(a, -2), expandDims(b, -3))); // [..., P, R, M]
   if (p === 0) return sum(where(equal(diff, 0), 0, 1), -1);
   return pNorm(diff, p, -1, false);
+}
+
+/** The upscale factor r of pixelShuffle / pixelUnshuffle: a whole number ≥ 1. */
+function factor(op: string, r: unknown): number {
+  if (typeof r !== 'number' || !Number.isInteger(r) || r < 1) throw new InvalidArgumentError(`${op}: the factor must be a whole number ≥ 1, got ${describe(r)}.`);
+  return r;
+}
+
+/**
+ * Channels to space, as `torch.nn.functional.pixel_shuffle` (sub-pixel convolution; ONNX's DepthToSpace
+ * in CRD mode): [..., C·r², H, W] to [..., C, H·r, W·r], out[..., c, h·r + i, w·r + j] = x[..., c·r² + i·r + j, h, w].
+ * @example ad.pixelShuffle(ad.reshape(ad.arange(4), [4, 1, 1]), 2).toArray(); // => [[[0, 1], [2, 3]]]
+ */
+export function pixelShuffle(x: TensorLike, upscaleFactor: number): Tensor;
+export function pixelShuffle(x: TensorLike, upscaleFactor: number, ...extra: unknown[]): Tensor {
+  const op = 'pixelShuffle';
+  if (extra.length > 0) extraArguments(op, 'pixelShuffle(x, upscaleFactor)', extra, upscaleFactor);
+  const t = asTensor(x, op), r = factor(op, upscaleFactor);
+  if (t.ndim < 3 || t.shape[t.ndim - 3]! % (r * r) !== 0) {
+    throw new ShapeError(`${op}: the input ${formatShape(t.shape)} must be [..., C·r², H, W] with r = ${r}: its channel axis (third from last) a multiple of ${r * r}.`);
+  }
+  const lead = t.shape.slice(0, -3), [c, h, w] = t.shape.slice(-3) as [number, number, number], k = lead.length;
+  const split6 = reshape(t, [...lead, c / (r * r), r, r, h, w]); // [..., C, i, j, H, W]
+  const perm = [...lead.map((_, i) => i), k, k + 3, k + 1, k + 4, k + 2]; // [..., C, H, i, W, j]
+  return reshape(transpose(split6, perm), [...lead, c / (r * r), h * r, w * r]);
+}
+
+/**
+ * Space to channels, the inverse of pixelShuffle (`torch.nn.functional.pixel_unshuffle`; ONNX's SpaceToDepth):
+ * [..., C, H·r, W·r] to [..., C·r², H, W].
+ * @example ad.pixelUnshuffle(ad.tensor([[[0, 1], [2, 3]]]), 2).toArray(); // => [[[0]], [[1]], [[2]], [[3]]]
+ */
+export function pixelUnshuffle(x: TensorLike, downscaleFactor: number): Tensor;
+export function pixelUnshuffle(x: TensorLike, downscaleFactor: number, ...extra: unknown[]): Tensor {
+  const op = 'pixelUnshuffle';
+  if (extra.length > 0) extraArguments(op, 'pixelUnshuffle(x, downscaleFactor)', extra, downscaleFactor);
+  const t = asTensor(x, op), r = factor(op, downscaleFactor);
+  if (t.ndim < 3 || t.shape[t.ndim - 2]! % r !== 0 || t.shape[t.ndim - 1]! % r !== 0) {
+    throw new ShapeError(`${op}: the input ${formatShape(t.shape)} must be [..., C, H·r, W·r] with r = ${r}: its last two axes multiples of ${r}.`);
+  }
+  const lead = t.shape.slice(0, -3), [c, h, w] = t.shape.slice(-3) as [number, number, number], k = lead.length;
+  const split6 = reshape(t, [...lead, c, h / r, r, w / r, r]); // [..., C, H, i, W, j]
+  const perm = [...lead.map((_, i) => i), k, k + 2, k + 4, k + 1, k + 3]; // [..., C, i, j, H, W]
+  return reshape(transpose(split6, perm), [...lead, c * r * r, h / r, w / r]);
+}
+
+/** Options of `gumbelSoftmax` (torch.nn.functional.gumbel_softmax's keywords). */
+export interface GumbelSoftmaxOptions {
+  /** The temperature τ > 0 (default 1). */
+  readonly tau?: number | undefined;
+  /** One-hot samples with the soft sample's gradient (the straight-through estimator; default false). */
+  readonly hard?: boolean | undefined;
+  /** The class axis (default −1). */
+  readonly axis?: number | undefined;
+}
+
+/**
+ * A relaxed categorical sample (Jang, Gu & Poole 2017; Maddison et al. 2017), as
+ * `torch.nn.functional.gumbel_softmax`: softmax((logits + g)/τ) along `axis`, g standard Gumbel noise
+ * drawn from `key` (`random.gumbel`). With `hard`, the one-hot of its largest entry in the forward pass
+ * and the soft sample's gradient (yHard − stopGradient(y) + y).
+ * @example ad.gumbelSoftmax(ad.random.key(0), ad.tensor([1, 2, 3]), { hard: true }) // a one-hot row
+ */
+export function gumbelSoftmax(key: KeyLike, logits: TensorLike, options?: GumbelSoftmaxOptions): Tensor;
+export function gumbelSoftmax(key: KeyLike, logits: TensorLike, options: GumbelSoftmaxOptions = {}, ...extra: unknown[]): Tensor {
+  const op = 'gumbelSoftmax';
+  if (extra.length > 0) extraArguments(op, 'gumbelSoftmax(key, logits, options?)', extra, options);
+  checkOptionKeys(op, options, ['tau', 'hard', 'axis']);
+  const t = asTensor(logits, op);
+  const tau = nonNegative(op, 'tau', options.tau ?? 1, true);
+  const hard = options.hard ?? false;
+  if (typeof hard !== 'boolean') throw new InvalidArgumentError(`${op}: hard must be true or false, got ${describe(hard)}.`);
+  const axis = normalizeAxis(options.axis ?? -1, t.ndim, op);
+  const y = softmax(div(add(t, gumbel(key, [...t.shape])), tau), axis);
+  if (!hard) return y;
+  const classes = reshape(arange(t.shape[axis]!), t.shape.map((n, i) => (i === axis ? n : 1)));
+  const yHard = where(equal(classes, maxIndex(y, axis, true)), 1, 0);
+  return add(sub(yHard, stopGradient(y)), y);
 }
