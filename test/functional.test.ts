@@ -81,6 +81,12 @@ describe('against torch.nn.functional (values and gradients, float64)', () => {
     expect(ad.grad((a: Tensor) => ad.sum(ad.normalize(a)))(ad.tensor([[0, 0]])).toArray()).toEqual([[1e12, 1e12]]);
   });
 
+  it("cdist with p = ∞ gives each coordinate at the maximum the whole gradient (torch's), and rows of length 0 are 0 apart", () => {
+    // torch.cdist([[0, 1, 2]], [[1, 0, 1]], p=inf).sum().backward(): [[-1, 1, 1]] (all three differences are 1).
+    expect(ad.grad((a: Tensor) => ad.sum(ad.cdist(a, ad.tensor([[1, 0, 1]]), Infinity)))(ad.tensor([[0, 1, 2]])).toArray()).toEqual([[-1, 1, 1]]);
+    for (const p of [0, 1, 2, 3, Infinity]) expect(ad.cdist(ad.zeros([2, 0]), ad.zeros([3, 0]), p).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+  });
+
   it('checks its arguments', () => {
     expect(() => ad.glu(ad.ones([3]))).toThrow(/glu: axis -1 of the input \[3\] has odd length 3/);
     expect(() => ad.prelu(ad.ones([2, 3]), ad.ones([2]))).toThrow(/prelu: weight of shape \[2\] must have one entry, or one per channel/);
@@ -140,17 +146,22 @@ describe('pixelShuffle, pixelUnshuffle and gumbelSoftmax', () => {
   });
 });
 
-describe('dynamicSlice and dynamicUpdateSlice (jax.lax), starts clamped as XLA clamps them', () => {
+describe('dynamicSlice and dynamicUpdateSlice (jax.lax), negative starts from the end, then clamped as XLA clamps them', () => {
   const grid = ad.reshape(ad.arange(12), [3, 4]);
   it('slices at number or tensor starts, clamped into range', () => {
     expect(ad.dynamicSlice(ad.arange(6), [ad.scalar(4)], [3]).toArray()).toEqual([3, 4, 5]);
-    expect(ad.dynamicSlice(grid, [1, ad.scalar(-2)], [2, 2]).toArray()).toEqual([[4, 5], [8, 9]]);
+    // A negative start counts from the end (jax.lax's _dynamic_slice_indices): −2 of 4 is 2.
+    expect(ad.dynamicSlice(grid, [1, ad.scalar(-2)], [2, 2]).toArray()).toEqual([[6, 7], [10, 11]]);
+    expect(ad.dynamicSlice(ad.arange(6), [-2], [2]).toArray()).toEqual([4, 5]);
+    expect(ad.dynamicSlice(ad.arange(6), [-9], [2]).toArray()).toEqual([0, 1]); // −9 + 6 = −3, clamped to 0
     expect(ad.dynamicSlice(grid, ad.tensor([2, 1]), [1, 3]).toArray()).toEqual([[9, 10, 11]]);
     expect(ad.dynamicSlice(grid, [0, 0], [3, 0]).shape).toEqual([3, 0]);
   });
   it('updates a block, clamped into range; the gradient splits between x and the update', () => {
     expect(ad.dynamicUpdateSlice(ad.zeros([5]), ad.tensor([1, 2]), [ad.scalar(1)]).toArray()).toEqual([0, 1, 2, 0, 0]);
     expect(ad.dynamicUpdateSlice(ad.zeros([5]), ad.tensor([1, 2]), [9]).toArray()).toEqual([0, 0, 0, 1, 2]);
+    expect(ad.dynamicUpdateSlice(ad.zeros([5]), ad.tensor([1]), [-1]).toArray()).toEqual([0, 0, 0, 0, 1]);
+    expect(ad.vmap((s: Tensor) => ad.dynamicUpdateSlice(ad.zeros([4]), ad.tensor([7]), [s]))(ad.tensor([-1, 0])).toArray()).toEqual([[0, 0, 0, 7], [7, 0, 0, 0]]);
     expect(ad.dynamicUpdateSlice(ad.zeros([3, 4]), ad.ones([2, 2]), [5, 1]).toArray()).toEqual([[0, 0, 0, 0], [0, 1, 1, 0], [0, 1, 1, 0]]);
     const [gx, gu] = ad.grad((a: Tensor, u: Tensor) => ad.sum(ad.mul(ad.dynamicUpdateSlice(a, u, [ad.scalar(1)]), ad.tensor([1, 2, 3, 4]))), [0, 1])(ad.zeros([4]), ad.ones([2]));
     expect(gx!.toArray()).toEqual([1, 0, 0, 4]);

@@ -24,6 +24,12 @@ describe('variance scaling', () => {
     expect(values(I.varianceScaling(1, 'fan_geo_avg', 'uniform', { inAxis: 1, outAxis: 0 })(key, [32, 16, 3, 3])))
       .toEqual(values(ad.mul(ad.random.uniform(key, [32, 16, 3, 3], -1, 1), Math.sqrt(3 / Math.sqrt(144 * 288)))));
   });
+  it('takes batchAxis as a number or a list (JAX\'s batch_axis)', () => {
+    // [batch 4, in 30, out 20]: the batch is in neither fan, so fan_in 30.
+    const want = values(ad.mul(ad.random.uniform(key, [4, 30, 20], -1, 1), Math.sqrt(3 / 30)));
+    expect(values(I.lecunUniform({ batchAxis: 0 })(key, [4, 30, 20]))).toEqual(want);
+    expect(values(I.lecunUniform({ batchAxis: [0] })(key, [4, 30, 20]))).toEqual(want);
+  });
   it('has the promised variances and ranges', () => {
     const shape = [400, 300];
     expect(Math.abs(variance(I.glorotNormal()(key, shape)) / (2 / 700) - 1)).toBeLessThan(0.03);

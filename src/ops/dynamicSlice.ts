@@ -2,8 +2,8 @@
  * @file jax.lax.dynamic_slice and dynamic_update_slice: a block of static size at start positions that
  * may be tensors — computed inside `jit`, per example under `vmap`, a loop counter in `scan` — which
  * `slice` (numbers only) cannot take. Composites of `take` (a gather when the positions are traced)
- * and `where`, so every transformation comes with them. As XLA's, each start is clamped so the
- * block lies inside x: start ↦ min(max(start, 0), n − size).
+ * and `where`, so every transformation comes with them. As jax.lax's, a negative start counts from the end
+ * (start + n), then each start is clamped so the block lies inside x: start ↦ min(max(start, 0), n − size).
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -32,23 +32,24 @@ function clampedStarts(op: string, starts: StartIndices, shape: readonly number[
   } else {
     throw new InvalidArgumentError(`${op}: startIndices must list one start (a number or 0-d tensor) per axis of x ${formatShape(shape)}, got ${describe(starts)}.`);
   }
+  // A negative start counts from the end (start + n), as jax.lax's (its allow_negative_indices), then the clamp.
   return list.map((s, i) => {
-    const hi = shape[i]! - sizes[i]!;
+    const n = shape[i]!, hi = n - sizes[i]!;
     if (typeof s === 'number') {
       if (!Number.isInteger(s)) throw new InvalidArgumentError(`${op}: start ${s} of axis ${i} must be an integer.`);
-      return asTensor(Math.min(Math.max(s, 0), hi), op);
+      return asTensor(Math.min(Math.max(s < 0 ? s + n : s, 0), hi), op);
     }
     if (!(s instanceof Tensor) || s.ndim !== 0) {
       throw new InvalidArgumentError(`${op}: the start of axis ${i} must be a number or a 0-d tensor, got ${describe(s)}.`);
     }
-    return clip(s, 0, hi);
+    return clip(where(less(s, 0), add(s, n), s), 0, hi);
   });
 }
 
 /**
  * The block of x of shape `sliceSizes` starting at `startIndices` (one per axis: numbers, 0-d
- * tensors, or one tensor of shape [rank]), as `jax.lax.dynamic_slice`: each start is clamped so the
- * block lies inside x. Differentiable in x (the cotangent lands in the block); the starts may be
+ * tensors, or one tensor of shape [rank]), as `jax.lax.dynamic_slice`: a negative start counts from the end,
+ * then each start is clamped so the block lies inside x. Differentiable in x (the cotangent lands in the block); the starts may be
  * traced (inside jit, vmap, scan).
  * @example ad.dynamicSlice(ad.arange(6), [ad.scalar(4)], [3]).toArray(); // => [3, 4, 5] (start clamped to 3)
  */
@@ -71,7 +72,8 @@ export function dynamicSlice(x: TensorLike, startIndices: StartIndices, sliceSiz
 
 /**
  * x with the block at `startIndices` replaced by `update` (of x's rank, each extent at most x's),
- * as `jax.lax.dynamic_update_slice`: each start is clamped so the block lies inside x.
+ * as `jax.lax.dynamic_update_slice`: a negative start counts from the end, then each is clamped so the block
+ * lies inside x.
  * Differentiable in x (outside the block) and in update; the starts may be traced.
  * @example ad.dynamicUpdateSlice(ad.zeros([5]), ad.tensor([1, 2]), [ad.scalar(1)]).toArray(); // => [0, 1, 2, 0, 0]
  */

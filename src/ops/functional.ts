@@ -197,7 +197,7 @@ function safeRoot(s: Tensor, p: number): Tensor {
  * The p-norm distance between each row of x1 and each row of x2, as `torch.cdist`: x1 [..., P, M]
  * and x2 [..., R, M] (batch axes broadcast) give [..., P, R] with entry ‖x1ᵢ − x2ⱼ‖ₚ. p ≥ 0 or
  * Infinity (default 2; p = 0 counts the differing coordinates). Differentiable, with a zero gradient
- * where two rows coincide (as torch's). Memory [..., P, R, M]: the differences, which keeps a
+ * where two rows coincide (as torch's); for p = ∞ each coordinate at the maximum gets the whole gradient (torch's). Memory [..., P, R, M]: the differences, which keeps a
  * distance near 0 accurate where the ‖a‖² + ‖b‖² − 2a·b form cancels.
  * @example ad.cdist(ad.tensor([[0, 0]]), ad.tensor([[3, 4], [0, 0]])).toArray(); // => [[5, 0]]
  */
@@ -211,6 +211,13 @@ export function cdist(x1: TensorLike, x2: TensorLike, p = 2, ...extra: unknown[]
   if (typeof p !== 'number' || !(p >= 0)) throw new InvalidArgumentError(`cdist: p must be a number ≥ 0 or Infinity, got ${describe(p)}.`);
   const diff = abs(sub(expandDims(a, -2), expandDims(b, -3))); // [..., P, R, M]
   if (p === 0) return sum(where(equal(diff, 0), 0, 1), -1);
+  if (p === Infinity) {
+    // Rows of length 0 are 0 apart (max over nothing is −∞). The maximum with torch's gradient: each coordinate at
+    // the maximum gets all of it (max splits it between ties): m + Σ over them of (d − stopGradient(d)), which is m.
+    if (a.shape[a.ndim - 1] === 0) return sum(diff, -1);
+    const m = stopGradient(max(diff, -1, true));
+    return reshape(add(m, sum(where(equal(diff, m), sub(diff, stopGradient(diff)), 0), -1, true)), diff.shape.slice(0, -1));
+  }
   return pNorm(diff, p, -1, false);
 }
 

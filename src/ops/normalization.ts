@@ -13,7 +13,7 @@ import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { formatShape, normalizeAxes, shapesEqual } from '../tensor/shape.js';
 import { add, div, mul, sub } from './binary.js';
 import { abs, sqrt, square } from './unary.js';
-import { squareScale } from './squareScale.js';
+import { overflowScale } from './squareScale.js';
 import { stopGradient } from './select.js';
 import { max, mean, type Axis } from './reduce.js';
 import { reshape } from './shape.js';
@@ -70,11 +70,13 @@ export function standardize(x: TensorLike, axis: Axis = -1, options: Standardize
   normalizeAxes(axis, t.ndim, 'standardize'); // checked here, so a bad axis names standardize, not mean
   const m = options.mean === undefined ? mean(t, axis, true) : asTensor(options.mean, 'standardize');
   if (options.mean === undefined && options.variance === undefined && t.size > 0) {
-    // Both statistics computed: the deviations d scaled by s = squareScale(max |d|), held constant — 1 inside
-    // 2^±50 (the same bits as the plain form), a power past it so that mean(d²) neither overflows nor underflows:
-    // (d/s) / √(mean((d/s)²) + ε/s²) is d/√(mean(d²) + ε), and was 0 for [1e200, 3e200, −2e200].
+    // Both statistics computed: the deviations d scaled by s = overflowScale(max |d|), held constant — 1 up to
+    // 2^50, a power of two past it (so the same bits as the plain form wherever that does not overflow), so that
+    // mean(d²) does not overflow: (d/s) / √(mean((d/s)²) + ε/s²) is d/√(mean(d²) + ε), and was 0 for
+    // [1e200, 3e200, −2e200]. Tiny deviations are not scaled up: ε/s² would overflow, and their squares'
+    // underflow matters only where ε dominates them anyway.
     const d = sub(t, m);
-    const scale = squareScale(stopGradient(max(abs(d), axis, true)));
+    const scale = overflowScale(stopGradient(max(abs(d), axis, true)));
     const ds = div(d, scale);
     return div(ds, sqrt(add(mean(square(ds), axis, true), div(epsilon, square(scale)))));
   }
@@ -141,9 +143,9 @@ export function rmsNorm(x: TensorLike, normalizedShape: number | readonly number
   const epsilon = options.epsilon === undefined ? Number.EPSILON : epsilonOf('rmsNorm', options.epsilon);
   const shape = trailingShape('rmsNorm', t, normalizedShape);
   const axes = shape.map((_, i) => t.ndim - shape.length + i);
-  // torch's composite x · rsqrt(mean(x²) + ε), rsqrt being 1/√ (the same bits), over x/s with s = squareScale(max |x|)
-  // held constant (1 inside 2^±50: the same bits; past it mean(x²) would overflow or underflow), ε as ε/s².
-  const scale = t.size > 0 ? squareScale(stopGradient(max(abs(t), axes, true))) : 1;
+  // torch's composite x · rsqrt(mean(x²) + ε), rsqrt being 1/√ (the same bits), over x/s with s = overflowScale(max |x|)
+  // held constant (1 up to 2^50, a power of two past it: the same bits wherever mean(x²) does not overflow), ε as ε/s².
+  const scale = t.size > 0 ? overflowScale(stopGradient(max(abs(t), axes, true))) : 1;
   const ts = div(t, scale);
   const scaled = mul(ts, div(1, sqrt(add(mean(square(ts), axes, true), div(epsilon, square(scale))))));
   return affine('rmsNorm', scaled, options, shape, shape, 'normalizedShape');

@@ -1,9 +1,12 @@
 /** @file The scale that keeps Σ(x/s)² inside the floating-point range (norm, std). */
 import type { Tensor } from '../tensor/tensor.js';
 import { div, greater, less, mul } from './binary.js';
+import { logicalAnd } from './predicates.js';
 import { abs, sqrt, square } from './unary.js';
 import { max, sum, type Axis } from './reduce.js';
 import { stopGradient, where } from './select.js';
+import { floor } from './rounding.js';
+import { exp2, log2 } from './logBases.js';
 
 // Entries up to 2^50 square to 2^100 (room for 2^923 terms in float64, 2^27 in float32); from
 // 2^-50 they square to 2^-100, above the subnormals of both. Inside that range s = 1, so the sum of
@@ -35,4 +38,15 @@ export function rootSumSquares(x: Tensor, axis: Axis, keepdims: boolean, divisor
   const scale = squareScale(stopGradient(max(abs(x), axis, true)));
   const scaled = mul(scale, sqrt(meanSquare(div(x, scale), true)));
   return keepdims ? scaled : sum(scaled, axis, false); // the reduced axes have length 1
+}
+
+/**
+ * A power of two at most `largest` where `largest` is past 2^50 (and finite), else 1: for the deviations of
+ * the normalisations (./normalization.ts), whose squares overflow from about 1e154. Dividing by a power of two
+ * is exact, so the scaled form's bits are the plain form's wherever that does not overflow; and nothing is
+ * scaled up (below 1 the squares underflow only where ε already dominates them, and ε/s² would overflow).
+ */
+export function overflowScale(largest: Tensor): Tensor {
+  const big = logicalAnd(greater(largest, HUGE), less(largest, Infinity));
+  return where(big, exp2(floor(log2(where(big, largest, 1)))), 1);
 }

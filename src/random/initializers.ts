@@ -32,8 +32,8 @@ export interface FanAxes {
   readonly inAxis?: number | readonly number[] | undefined;
   /** The output axis or axes (default −1). */
   readonly outAxis?: number | readonly number[] | undefined;
-  /** Axes that are a batch of independent parameters, in neither fan (default none). */
-  readonly batchAxis?: readonly number[] | undefined;
+  /** An axis or axes that are a batch of independent parameters, in neither fan (default none). */
+  readonly batchAxis?: number | readonly number[] | undefined;
 }
 
 const NAME = 'initializers';
@@ -52,7 +52,8 @@ function fans(op: string, shape: Shape, axes: FanAxes): [number, number] {
   const size = (a: number | readonly number[] | undefined, fallback: number) =>
     (a === undefined ? [fallback] : typeof a === 'number' ? [a] : a).reduce((p, ax) => p * shape[normalizeAxis(ax, shape.length, op)]!, 1);
   const inSize = size(axes.inAxis, -2), outSize = size(axes.outAxis, -1);
-  const batchSize = (axes.batchAxis ?? []).reduce((p, ax) => p * shape[normalizeAxis(ax, shape.length, op)]!, 1);
+  const batch = axes.batchAxis ?? [];
+  const batchSize = (typeof batch === 'number' ? [batch] : batch).reduce((p, ax) => p * shape[normalizeAxis(ax, shape.length, op)]!, 1);
   const total = shape.reduce((p, d) => p * d, 1);
   const receptive = total / inSize / outSize / batchSize;
   return [inSize * receptive, outSize * receptive];

@@ -38,6 +38,17 @@ describe('norms, normalisation and losses at extreme scales', () => {
     gBig.forEach((v, i) => expect(rel(v * 1e200, gSmall[i]!)).toBeLessThan(1e-14));
   });
 
+  it('tiny deviations are not scaled up: ε dominates, as in the plain formula (torch 1.13 float64 layer_norm)', () => {
+    const x = ad.tensor([[1e-200, 3e-200, -2e-200]]);
+    const ln = values(ad.layerNorm(x, [3]));
+    [1.0540925533894597e-198, 7.378647873726217e-198, -8.432740427115679e-198].forEach((v, i) => expect(rel(ln[i]!, v)).toBeLessThan(1e-15));
+    const g = values(ad.grad((z: Tensor) => ad.take(ad.reshape(ad.layerNorm(z, [3]), [3]), 0, 0))(x));
+    [210.8185106778919, -105.40925533894595, -105.40925533894595].forEach((v, i) => expect(rel(g[i]!, v)).toBeLessThan(1e-14));
+    expect(rel(values(ad.rmsNorm(x, [3]))[0]!, 1e-200 / Math.sqrt(Number.EPSILON))).toBeLessThan(1e-15);
+    // Near-constant lanes keep the plain formula's bits (the scale, where there is one, is a power of two).
+    expect(ad.standardize(ad.tensor([0, 2e-17, -3e-17, 2e-17])).toArray()).toEqual([-7.90569415042095e-16, 5.533985905294664e-15, -1.0277402395547232e-14, 5.533985905294664e-15]);
+  });
+
   it('ordinary inputs keep their bits (the scale is 1 inside 2^±50)', () => {
     expect(ad.standardize(ad.tensor([1, 2, 3]), -1, { epsilon: 0 }).toArray()).toEqual([-1.224744871391589, 0, 1.224744871391589]);
     expect(ad.rmsNorm(ad.tensor([[3, 4]]), [2], { epsilon: 0 }).toArray()).toEqual([[0.848528137423857, 1.131370849898476]]);
