@@ -215,6 +215,7 @@ cases['dynamicSlice'] = () => [m, [0, 1], [1, 2]];
 cases['dynamicUpdateSlice'] = () => [m, ad.ones([1, 2]), [0, 1]];
 each(['pixelShuffle', 'pixelUnshuffle'], () => [ad.ones([4, 2, 2]), 2]);
 cases['gumbelSoftmax'] = () => [key, v, {}];
+cases['interpolate'] = () => [ad.ones([1, 1, 4]), { size: 2 }];
 cases['crossEntropy'] = () => [m, ad.tensor([0, 2]), {}];
 cases['nllLoss'] = () => [m, ad.tensor([0, 2]), {}];
 each(['mseLoss', 'l1Loss', 'smoothL1Loss', 'binaryCrossEntropyWithLogits', 'klDiv'], () => [m, m, {}]);
