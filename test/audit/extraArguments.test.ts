@@ -454,6 +454,7 @@ const receivers: Record<string, () => object> = {
  * (tree.map's trees, einsum's operands, cond's and switch's operands, vjp's primals, …)
  */
 const variadic: Record<string, string> = {
+  at: 'at(x, ...indices): one index per leading axis of x (jnp\'s x.at[i, j, …]); its methods refuse extra arguments (test/indexUpdate.test.ts)',
   einsum: 'einsum(spec, ...operands, options?): one operand per term of the spec (a wrong count is an error of its own)',
   einsumPath: 'einsumPath(spec, ...operands, options?): one operand per term of the spec, as einsum',
   'tree.map': 'tree.map(fn, tree, ...rest): any number of trees of the same structure',

@@ -1,0 +1,61 @@
+/**
+ * @file ad.at (jnp's x.at[…]): reads and pure updates at integer positions of the leading axes, against NumPy's
+ * advanced indexing and JAX's update semantics (every update at a repeated position applied; set's last wins),
+ * out-of-range modes, gradients, vmap and jit.
+ */
+import { describe, expect, it } from 'vitest';
+import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
+
+const grid = ad.reshape(ad.arange(6), [2, 3]);
+
+describe('ad.at', () => {
+  it("reads as NumPy's advanced indexing on the leading axes (indices broadcast together, negatives from the end)", () => {
+    // numpy: np.arange(6).reshape(2, 3)[[1, 0], [2, -1]] = [5, 2]; [1] = [3, 4, 5]; [[[0], [1]], [0, 2]] = [[0, 2], [3, 5]]
+    expect(ad.at(grid, [1, 0], [2, -1]).get().toArray()).toEqual([5, 2]);
+    expect(ad.at(grid, 1).get().toArray()).toEqual([3, 4, 5]);
+    expect(ad.at(grid, [[0], [1]], [0, 2]).get().toArray()).toEqual([[0, 2], [3, 5]]);
+    expect(ad.at(grid, ad.tensor([[1, 1]])).get().shape).toEqual([1, 2, 3]);
+  });
+  it("updates as JAX's: add sums repeats, multiply/divide/power take their product, min/max the extreme, set's last wins", () => {
+    expect(ad.at(ad.zeros([3]), [0, 2, 0]).add(ad.tensor([1, 2, 3])).toArray()).toEqual([4, 0, 2]);
+    expect(ad.at(ad.ones([3]), [0, 2, 0]).subtract(ad.tensor([1, 2, 3])).toArray()).toEqual([-3, 1, -1]);
+    expect(ad.at(ad.ones([3]), [0, 0, 2]).multiply(ad.tensor([2, 3, 4])).toArray()).toEqual([6, 1, 4]);
+    expect(ad.at(ad.ones([3]), [0, 0, 2]).mul(ad.tensor([2, 3, 4])).toArray()).toEqual([6, 1, 4]);
+    expect(ad.at(ad.full([2], 12), [0, 0]).divide(ad.tensor([2, 3])).toArray()).toEqual([2, 12]);
+    expect(ad.at(ad.full([2], 2), [1, 1]).power(ad.tensor([2, 3])).toArray()).toEqual([2, 64]);
+    expect(ad.at(ad.full([3], 5), [0, 0, 1]).min(ad.tensor([2, 3, 9])).toArray()).toEqual([2, 5, 5]);
+    expect(ad.at(ad.full([3], 5), [0, 0, 1]).max(ad.tensor([2, 7, 9])).toArray()).toEqual([7, 9, 5]);
+    expect(ad.at(ad.zeros([3]), [1, 1, 2]).set(ad.tensor([5, 6, 7])).toArray()).toEqual([0, 6, 7]);
+    expect(ad.at(ad.zeros([2, 2]), 1, 0).set(5).toArray()).toEqual([[0, 0], [5, 0]]);
+    expect(ad.at(grid, 1).set(ad.tensor([7, 8, 9])).toArray()).toEqual([[0, 1, 2], [7, 8, 9]]);
+    expect(ad.at(grid, [0, 1]).add(10).toArray()).toEqual([[10, 11, 12], [13, 14, 15]]); // a scalar broadcast
+  });
+  it("out of range: an error by default; 'clip', 'drop' (updates ignored) and 'fill' (reads give fillValue)", () => {
+    expect(() => ad.at(ad.zeros([3]), [0, 5]).add(ad.tensor([1, 2]))).toThrow(/at: index 5 \(entry 1 of index 0\) is out of range for axis 0 of length 3/);
+    expect(ad.at(ad.zeros([3]), [0, 5, -4]).add(ad.tensor([1, 2, 3]), { mode: 'drop' }).toArray()).toEqual([1, 0, 0]);
+    expect(ad.at(ad.zeros([3]), [0, 5]).set(ad.tensor([1, 2]), { mode: 'clip' }).toArray()).toEqual([1, 0, 2]);
+    expect(ad.at(ad.arange(3), [0, 5]).get({ mode: 'fill', fillValue: -1 }).toArray()).toEqual([0, -1]);
+    expect(ad.at(ad.arange(3), [0, 5]).get({ mode: 'drop' }).toArray()).toEqual([0, NaN]);
+    expect(ad.at(ad.arange(3), [0, 5]).get({ mode: 'clip' }).toArray()).toEqual([0, 2]);
+  });
+  it('differentiates in x and the values; maps under vmap and replays under jit with traced indices', () => {
+    const [gx, gv] = ad.grad((x: Tensor, v: Tensor) => ad.sum(ad.mul(ad.at(x, [1, 1, 2]).set(v), ad.tensor([1, 2, 3]))), [0, 1])(ad.zeros([3]), ad.tensor([5, 6, 7]));
+    expect([gx!.toArray(), gv!.toArray()]).toEqual([[1, 0, 0], [0, 2, 3]]); // written positions take nothing from x; an overwritten update nothing
+    const [mx, mv] = ad.grad((x: Tensor, v: Tensor) => ad.sum(ad.at(x, [0, 0]).multiply(v)), [0, 1])(ad.tensor([2, 3]), ad.tensor([5, 7]));
+    expect([mx!.toArray(), mv!.toArray()]).toEqual([[35, 1], [14, 10]]);
+    ad.assertGrad((x: Tensor, v: Tensor) => ad.sum(ad.square(ad.at(x, [0, 2, 0]).add(v))), [ad.tensor([0.5, -1, 2]), ad.tensor([1, 2, 3])], { order: 2 });
+    expect(ad.vmap((i: Tensor) => ad.at(ad.zeros([4]), i).add(1))(ad.tensor([0, 3, 3])).toArray()).toEqual([[1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 1]]);
+    const f = ad.jit((x: Tensor, i: Tensor) => ad.at(x, i).add(1));
+    expect(f(ad.zeros([3]), ad.tensor([2, 2])).toArray()).toEqual([0, 0, 2]);
+    expect(f(ad.zeros([3]), ad.tensor([0, 1])).toArray()).toEqual([1, 1, 0]);
+  });
+  it('checks its arguments', () => {
+    expect(() => ad.at(grid)).toThrow(/at: give at least one index/);
+    expect(() => ad.at(grid, 0, 0, 0)).toThrow(/at: 3 indices for x of shape \[2,3\]/);
+    expect(() => ad.at(grid, [0, 1], [0, 1, 2])).toThrow(/at: /);
+    expect(() => ad.at(grid, 0).add(1, { mode: 'wrap' as never })).toThrow(/at: mode must be 'raise', 'clip', 'drop' or 'fill'/);
+    expect(() => ad.at(grid, 0).set(1, { fillValue: 0 })).toThrow(/at: fillValue is for get/);
+    expect(() => (ad.at(grid, 0).add as (...a: unknown[]) => unknown)(1, {}, 3)).toThrow(/at\(…\)\.add: .*would be ignored/);
+  });
+});
