@@ -52,6 +52,7 @@ describe('ad.at', () => {
   });
   it('checks its arguments', () => {
     expect(() => ad.at(grid)).toThrow(/at: give at least one index/);
+    expect(() => ad.at(grid, [1.5]).get()).toThrow(/at: index 1.5 \(entry 0 of index 0\) is not a whole number/);
     expect(() => ad.at(grid, 0, 0, 0)).toThrow(/at: 3 indices for x of shape \[2,3\]/);
     expect(() => ad.at(grid, [0, 1], [0, 1, 2])).toThrow(/at: /);
     expect(() => ad.at(grid, 0).add(1, { mode: 'wrap' as never })).toThrow(/at: mode must be 'raise', 'clip', 'drop' or 'fill'/);

