@@ -49,6 +49,14 @@ describe('norms, normalisation and losses at extreme scales', () => {
     expect(ad.standardize(ad.tensor([0, 2e-17, -3e-17, 2e-17])).toArray()).toEqual([-7.90569415042095e-16, 5.533985905294664e-15, -1.0277402395547232e-14, 5.533985905294664e-15]);
   });
 
+  it('the eager route (values known small: no scale ops) and the recorded one (jit, vmap: scaled) give the same bits', () => {
+    const x = ad.random.normal([4, 6], 3), w = ad.random.normal([4, 6], 4);
+    const f = (t: Tensor) => ad.sum(ad.mul(ad.layerNorm(t, [6]), w));
+    expect(values(ad.jit(ad.grad(f))(x))).toEqual(values(ad.grad(f)(x)));
+    expect(values(ad.jit((t: Tensor) => ad.rmsNorm(t, 6))(x))).toEqual(values(ad.rmsNorm(x, 6)));
+    expect(values(ad.vmap((t: Tensor) => ad.layerNorm(t, [6]))(x))).toEqual(values(ad.layerNorm(x, [6])));
+  });
+
   it('ordinary inputs keep their bits (the scale is 1 inside 2^±50)', () => {
     expect(ad.standardize(ad.tensor([1, 2, 3]), -1, { epsilon: 0 }).toArray()).toEqual([-1.224744871391589, 0, 1.224744871391589]);
     expect(ad.rmsNorm(ad.tensor([[3, 4]]), [2], { epsilon: 0 }).toArray()).toEqual([[0.848528137423857, 1.131370849898476]]);
