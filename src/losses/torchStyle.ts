@@ -114,8 +114,7 @@ function parse(op: string, input: TensorLike, target: TensorInput, options: NllL
   const weight = options.weight === undefined ? undefined : asTensor(options.weight, op);
   const ignoreIndex = options.ignoreIndex ?? -100;
   if (typeof ignoreIndex !== 'number' || !Number.isInteger(ignoreIndex)) throw new InvalidArgumentError(`${op}: ignoreIndex must be an integer, got ${describe(ignoreIndex)}.`);
-  const reduction = options.reduction ?? 'mean';
-  if (reduction !== 'none' && reduction !== 'sum' && reduction !== 'mean') throw new InvalidArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}.`);
+  const reduction = reductionOf(op, options);
   // PyTorch's unbatched form: scores [C] with a 0-d class index, or [C] probabilities.
   const unbatched = x.ndim === 1;
   if (unbatched) {

@@ -18,9 +18,17 @@ import { opaqueTrace, type Tensor } from '../tensor/tensor.js';
  * holds no check (a read there would stop the export). @internal
  */
 export function checkArgumentValues(t: Tensor, check: (values: Float64Array) => void): void {
+  const values = readableValues(t);
+  if (values !== null) return check(values);
+  if (valueReads.guard !== null) valueReads.guard(stopGradient(t), check);
+}
+
+/**
+ * t's values where they are t's own and may be read now — eagerly, and under grad — else null: while vmap
+ * batches t (each example's values are not the argument's) or jit (or an ONNX export) records. @internal
+ */
+export function readableValues(t: Tensor): Float64Array | null {
   const s = stopGradient(t);
-  if (!isTraced(s)) return check(s.values);
-  // Readable where no vmap batches it and no jit (or export) records: under grad, say.
-  if (opaqueTrace(s) === null && valueReads.watcher === null) return check(s.values);
-  if (valueReads.guard !== null) valueReads.guard(s, check);
+  if (!isTraced(s) || (opaqueTrace(s) === null && valueReads.watcher === null)) return s.values;
+  return null;
 }

@@ -8,9 +8,8 @@
  * differentiated too (the gradient of a batch-statistics batch norm couples the batch, as it must).
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { opaqueTrace, type Tensor } from '../tensor/tensor.js';
-import { isTraced } from '../tensor/checks.js';
-import { valueReads } from '../jit/valueReads.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { readableValues } from './argumentChecks.js';
 import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { formatShape, normalizeAxes, shapesEqual } from '../tensor/shape.js';
 import { add, div, mul, sub } from './binary.js';
@@ -59,9 +58,8 @@ function epsilonOf(op: string, v: unknown): number {
  * for any data.
  */
 function plainRange(t: Tensor): boolean {
-  const s = stopGradient(t);
-  if (isTraced(s) && (opaqueTrace(s) !== null || valueReads.watcher !== null)) return false;
-  const v = s.values;
+  const v = readableValues(t);
+  if (v === null) return false;
   for (let i = 0; i < v.length; i++) if (!(Math.abs(v[i]!) <= PLAIN_RANGE)) return false;
   return true;
 }
