@@ -50,6 +50,44 @@ describe('ad.at', () => {
     expect(f(ad.zeros([3]), ad.tensor([2, 2])).toArray()).toEqual([0, 0, 2]);
     expect(f(ad.zeros([3]), ad.tensor([0, 1])).toArray()).toEqual([1, 1, 0]);
   });
+  it("min/max derivatives at ties are JAX's (lax scatter_min/max JVP): the mean over x's entry and the updates equal to the result", () => {
+    // Oracle: JAX's rule written out per position p of x (rows [4] × trailing [2]) for updates j at rows r_j.
+    // Small whole numbers make ties common; 'drop' sends rows ≥ 4 nowhere.
+    const oracle = (x: number[], u: number[], rows: number[], w: number[], pick: (a: number, b: number) => number) => {
+      const out = x.slice(), gx = new Array<number>(8).fill(0), gu = new Array<number>(u.length).fill(0);
+      rows.forEach((r, j) => { if (r < 4) for (let c = 0; c < 2; c++) out[r * 2 + c] = pick(out[r * 2 + c]!, u[j * 2 + c]!); });
+      for (let p = 0; p < 8; p++) {
+        const mine = rows.flatMap((r, j) => (r === p >> 1 ? [j * 2 + (p & 1)] : []));
+        if (mine.length === 0) { gx[p] = w[p]!; continue; }
+        const fromX = x[p] === out[p] ? 1 : 0, winners = mine.filter((q) => u[q] === out[p]);
+        const k = fromX + winners.length;
+        gx[p] = (fromX * w[p]!) / k;
+        for (const q of winners) gu[q] = w[p]! / k;
+      }
+      return { out, gx, gu };
+    };
+    let seed = 7;
+    const draw = (n: number, m: number) => Array.from({ length: n }, () => ((seed = (seed * 69069 + 1) % 2 ** 32), seed % m));
+    for (let trial = 0; trial < 40; trial++) {
+      const x = draw(8, 3), rows = draw(5, trial % 2 === 0 ? 4 : 6), u = draw(10, 3), w = draw(8, 5).map((v) => v + 1);
+      for (const [name, pick] of [['min', Math.min], ['max', Math.max]] as const) {
+        const f = (xt: Tensor, ut: Tensor) => ad.sum(ad.mul(ad.at(xt, ad.tensor(rows))[name](ut, { mode: 'drop' }), ad.tensor(w, [4, 2])));
+        const { out, gx, gu } = oracle(x, u, rows, w, pick);
+        const xt = ad.tensor(x, [4, 2]), ut = ad.tensor(u, [5, 2]);
+        expect(ad.at(xt, ad.tensor(rows))[name](ut, { mode: 'drop' }).toArray().flat()).toEqual(out);
+        const [gxt, gut] = ad.grad(f, [0, 1])(xt, ut);
+        expect(gxt!.toArray().flat()).toEqual(gx.map((v) => expect.closeTo(v, 14)));
+        expect(gut!.toArray().flat()).toEqual(gu.map((v) => expect.closeTo(v, 14)));
+        // Forward mode agrees: the tangent along x's and the values' unit directions summed against w.
+        const [, tangent] = ad.jvp(f, [xt, ut], [ad.ones([4, 2]), ad.ones([5, 2])]);
+        expect(tangent.item()).toBeCloseTo([...gx, ...gu].reduce((a, b) => a + b, 0), 12);
+        // Under jit and vmap (the indices traced): the same numbers.
+        expect(ad.jit(ad.grad(f, [0, 1]))(xt, ut).map((g) => g.toArray())).toEqual([gxt!.toArray(), gut!.toArray()]);
+      }
+    }
+    const batched = ad.vmap(ad.grad((x: Tensor, i: Tensor) => ad.sum(ad.at(x, i).max(ad.tensor([2, 2])))), [0, 0])(ad.tensor([[2, 1], [1, 1]]), ad.tensor([[0, 0], [1, 0]]));
+    expect(batched.toArray()).toEqual([[1 / 3, 1], [0, 0]]); // row 1: both entries lose to the 2s
+  });
   it('checks its arguments', () => {
     expect(() => ad.at(grid)).toThrow(/at: give at least one index/);
     expect(() => ad.at(grid, [1.5]).get()).toThrow(/at: index 1.5 \(entry 0 of index 0\) is not a whole number/);

@@ -10,14 +10,15 @@
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, describe, tensor, zeros, type TensorInput, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, ones, tensor, zeros, type TensorInput, type TensorLike } from '../tensor/create.js';
 import { broadcastShapes, formatShape } from '../tensor/shape.js';
-import { add, div, greaterEqual, less, maximum, minimum, mul, pow, sub } from './binary.js';
+import { add, div, equal, greater, greaterEqual, less, maximum, minimum, mul, pow, sub } from './binary.js';
 import { logicalAnd } from './predicates.js';
 import { clip, where } from './select.js';
 import { broadcastTo, concat, reshape, slice, take } from './shape.js';
 import { scatter, scatterAdd } from './gather.js';
-import { segmentMax, segmentMin, segmentProd } from './segment.js';
+import { segmentMax, segmentMin, segmentProd, segmentSum } from './segment.js';
+import { customJvp } from '../transforms/customJvp.js';
 import { checkArgumentValues } from './argumentChecks.js';
 import { checkOptionKeys } from './poolShapes.js';
 
@@ -132,13 +133,35 @@ export function at(x: TensorLike, ...indices: AtIndex[]): IndexUpdater {
     const { row, valid } = positions(mode);
     return valid === null ? { row, extra: false } : { row: where(valid, row, rows), extra: true };
   };
-  const padded = (extra: boolean) => (extra ? concat([flatRows, zeros([1, ...rest])], 0) : flatRows);
+  const padded = (extra: boolean, y = flatRows) => (extra ? concat([y, zeros([1, ...rest])], 0) : y);
   const cut = (y: Tensor, extra: boolean) => (extra ? slice(y, [0, ...rest.map(() => 0)], [rows, ...rest]) : y);
   /** x combined with one segment reduction of the values per row (rows without updates get the identity). */
   const combine = (values: TensorLike, options: AtOptions, reduce: typeof segmentProd, join: (a: Tensor, b: Tensor) => Tensor) => {
     const { row, extra } = target(modeOf(options, true));
     const reduced = cut(reduce(valuesOf(values), row, { numSegments: rows + (extra ? 1 : 0) }), extra);
     return back(join(flatRows, reduced));
+  };
+  /**
+   * min or max: the values as `combine`'s, the derivative JAX's (lax's scatter_min/max JVP): where x's entry
+   * and k of the updates at its position all equal the result, each of them gets 1/(k + 1) of the tangent
+   * (the updates alone 1/k where x lost), so a tie's derivative is their mean, as `max`'s reduction gives.
+   * An untouched position passes x's tangent; a NaN result gets none.
+   */
+  const extreme = (values: TensorLike, options: AtOptions, reduce: typeof segmentMin, join: (a: Tensor, b: Tensor) => Tensor) => {
+    const { row, extra } = target(modeOf(options, true));
+    const segmentsOf = { numSegments: rows + (extra ? 1 : 0) };
+    const value = (x: Tensor, u: Tensor, at: Tensor) => join(x, cut(reduce(u, at, segmentsOf), extra));
+    const withMeanTies = customJvp(value, ([x, u, at], [dx, du]) => {
+      const out = value(x, u, at);
+      const outAt = take(padded(extra, out), at, 0); // the result where each update lands
+      const fromX = equal(x, out), fromU = equal(u, outAt);
+      const sumAt = (w: Tensor) => cut(segmentSum(w, at, segmentsOf), extra);
+      const contenders = add(fromX, sumAt(fromU));
+      const mean = div(add(mul(fromX, dx), sumAt(mul(fromU, du))), maximum(contenders, 1));
+      const touched = greater(sumAt(ones(u.shape)), 0);
+      return [out, where(touched, where(greater(contenders, 0), mean, 0), dx)];
+    });
+    return back(withMeanTies(flatRows, valuesOf(values), row));
   };
   const rowIndex = (row: Tensor) => reshape(row, [size, ...rest.map(() => 1)]);
   const updater: IndexUpdater = {
@@ -167,8 +190,8 @@ export function at(x: TensorLike, ...indices: AtIndex[]): IndexUpdater {
     mul: (values, options = {}) => combine(values, options, segmentProd, mul),
     divide: (values, options = {}) => combine(values, options, segmentProd, div),
     power: (values, options = {}) => combine(values, options, segmentProd, pow),
-    min: (values, options = {}) => combine(values, options, segmentMin, minimum),
-    max: (values, options = {}) => combine(values, options, segmentMax, maximum),
+    min: (values, options = {}) => extreme(values, options, segmentMin, minimum),
+    max: (values, options = {}) => extreme(values, options, segmentMax, maximum),
   };
   for (const [name, method] of Object.entries(updater)) {
     (updater as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
