@@ -89,6 +89,8 @@ export const notExportable: Readonly<Record<string, string>> = {
   erfcinv: 'erfc⁻¹ through the normal quantile (as ndtri)',
   ndtriSlope: "ndtri's derivative 1/(p·φ/Φ), through logNdtr's slope (as logNdtr)",
   erfcinvSlope: "erfcinv's derivative, through logNdtr's slope (as logNdtr)",
+  erfcx: "e^(x²)·erfc(x) by Cody's rational forms, not mapped to ONNX nodes yet (erfc's graph multiplies by e^(-x²), which underflows where erfcx does not)",
+  erfcxDerivative: "erfcx's derivatives by a power series or a recurrence run to convergence, which a fixed ONNX graph does not express",
   cholesky: 'a factorization: ONNX has no such operator',
   triangularSolve: 'a triangular solve: ONNX has no such operator',
   solve: 'a linear solve (an LU factorization): ONNX has no such operator',

@@ -12,6 +12,7 @@ export { betainc } from './beta.js';
 export { i0, i0e, i1, i1e } from './bessel.js';
 export { zeta } from './zeta.js';
 export { ndtr, logNdtr, ndtri, erfcinv } from './normal.js';
+export { erfcx } from './erfcx.js';
 export { xlog1py, entr, relEntr, klDiv, factorial, expit, logsumexp } from './elementary.js';
 export type { LogsumexpOptions } from './elementary.js';
 export { gamma, gammasgn, beta, poch } from './gammaFunction.js';

@@ -289,7 +289,7 @@ cases['linalg.solveSylvester'] = () => [sq, sq, sq];
 // ---- ad.special
 each(['special.lgamma', 'special.gammaln', 'special.digamma', 'special.erf', 'special.erfc', 'special.erfinv', 'special.i0',
   'special.i0e', 'special.i1', 'special.i1e', 'special.ndtr', 'special.logNdtr', 'special.entr', 'special.expit',
-  'special.logit', 'special.ndtri', 'special.erfcinv', 'special.factorial'], () => [v]);
+  'special.logit', 'special.ndtri', 'special.erfcinv', 'special.factorial', 'special.erfcx'], () => [v]);
 each(['special.xlogy', 'special.xlog1py', 'special.relEntr', 'special.klDiv', 'special.betaln'], () => [v, v]);
 each(['special.gammainc', 'special.gammaincc'], () => [2, v]);
 cases['special.polygamma'] = () => [1, v];

@@ -43,6 +43,9 @@ export const specialExtraRows: OpRow[] = [
   },
   { name: 'ndtri', covers: ['ndtri', 'ndtriSlope'], fn: (x) => S.ndtri(unit(x)), domains: ['real'], shapes: UNARY },
   { name: 'erfcinv', covers: ['erfcinv', 'erfcinvSlope'], fn: (x) => S.erfcinv(ad.mul(2, unit(x))), domains: ['real'], shapes: UNARY },
+  { name: 'erfcx', covers: ['erfcx', 'erfcxDerivative'], fn: (x) => S.erfcx(x), domains: ['real'], shapes: UNARY },
+  // From x = 0.5 on the derivatives come from the downward recurrence (here 1 + 2|x|).
+  { name: 'erfcx (recurrence)', covers: ['erfcxDerivative'], fn: (x) => S.erfcx(ad.add(ad.mul(2, ad.abs(x)), 1)), domains: ['awayFromZero'], shapes: UNARY },
   { name: 'xlog1py', covers: ['mulStrong', 'log1p'], fn: (x, y) => S.xlog1py(x, y), domains: ['real', 'aboveMinusOne'], shapes: BINARY },
   { name: 'entr', covers: ['xlogy'], fn: (x) => S.entr(x), domains: ['positive'], shapes: UNARY },
   { name: 'relEntr', covers: ['logRatio', 'div'], fn: (x, y) => S.relEntr(x, y), domains: ['positive', 'positive'], shapes: BINARY },

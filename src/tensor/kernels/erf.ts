@@ -44,21 +44,32 @@ function erfSmall(x: number): number {
  * the rounding of y² is not amplified by y².
  */
 export function erfcLarge(y: number, lo = 0): number {
-  let r: number;
+  const r = erfcxLarge(y);
+  const s = Math.trunc(16 * y) / 16;
+  return Math.exp(-s * s) * Math.exp(-(y - s) * (y + s)) * (r - lo * TWO_OVER_SQRT_PI);
+}
+
+/**
+ * e^{y²} erfc(y) for y > 0.46875 (Cody's rational forms without their Gaussian factor: CALERF's
+ * JINT = 2); 0 at y = ∞, 1/(y√π) to the last bit once 1/y² is below an ulp.
+ */
+export function erfcxLarge(y: number): number {
   if (y <= 4) {
     let num = C[8]! * y;
     let den = y;
     for (let i = 0; i < 7; i++) { num = (num + C[i]!) * y; den = (den + D[i]!) * y; }
-    r = (num + C[7]!) / (den + D[7]!);
-  } else {
-    const z = 1 / (y * y);
-    let num = P[5]! * z;
-    let den = z;
-    for (let i = 0; i < 4; i++) { num = (num + P[i]!) * z; den = (den + Q[i]!) * z; }
-    r = (ONE_OVER_SQRT_PI - (z * (num + P[4]!)) / (den + Q[4]!)) / y;
+    return (num + C[7]!) / (den + D[7]!);
   }
-  const s = Math.trunc(16 * y) / 16;
-  return Math.exp(-s * s) * Math.exp(-(y - s) * (y + s)) * (r - lo * TWO_OVER_SQRT_PI);
+  const z = 1 / (y * y);
+  let num = P[5]! * z;
+  let den = z;
+  for (let i = 0; i < 4; i++) { num = (num + P[i]!) * z; den = (den + Q[i]!) * z; }
+  return (ONE_OVER_SQRT_PI - (z * (num + P[4]!)) / (den + Q[4]!)) / y;
+}
+
+/** erf(x) for |x| ≤ 0.46875, Cody's first interval (erfcx's: e^{x²}(1 − erf x) there). */
+export function erfNearZero(x: number): number {
+  return erfSmall(x);
 }
 
 /**
