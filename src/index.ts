@@ -182,6 +182,8 @@ export { whileLoop } from './transforms/whileLoop.js';
 export type { WhileLoopOptions } from './transforms/whileLoop.js';
 export { cond, switchBranch as switch, foriLoop } from './transforms/control.js';
 export { associativeScan } from './transforms/associativeScan.js';
+export { map } from './transforms/laxMap.js';
+export type { MapOptions } from './transforms/laxMap.js';
 export type { AssociativeScanOptions } from './transforms/associativeScan.js';
 export type { ForiLoopOptions } from './transforms/control.js';
 
