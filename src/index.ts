@@ -129,6 +129,8 @@ export type { PoolOptions, AvgPoolOptions } from './ops/pooling.js';
 export { standardize, layerNorm, rmsNorm, groupNorm, batchNorm } from './ops/normalization.js';
 export type { StandardizeOptions, NormOptions, BatchNormOptions, RmsNormOptions } from './ops/normalization.js';
 export { dropout, glu, softmin, prelu, hardShrink, softShrink, tanhShrink, threshold, normalize, cdist, pixelShuffle, pixelUnshuffle, gumbelSoftmax } from './ops/functional.js';
+export { unfold, fold } from './ops/unfold.js';
+export type { UnfoldOptions } from './ops/unfold.js';
 export type { NormalizeOptions, GumbelSoftmaxOptions } from './ops/functional.js';
 export { nllLoss, crossEntropy, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits, klDiv } from './losses/torchStyle.js';
 export type { NllLossOptions, CrossEntropyOptions, Reduction, ReductionOptions, SmoothL1Options, BinaryCrossEntropyOptions, KlDivOptions } from './losses/torchStyle.js';
@@ -241,4 +243,4 @@ export type { Profile, OpTime } from './core/profile.js';
 
 export { config, backendInfo } from './config.js';
 export type { BackendConfig, BackendInfo } from './config.js';
-import './core/libraryEnd.js'; // last: marks where the library's code ends
+import './zzLibraryEnd.js'; // last: marks where the library's code ends

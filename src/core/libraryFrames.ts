@@ -5,14 +5,20 @@
  * No URL of the library is known in advance: `import.meta.url` is undefined once a bundler turns
  * the library into an IIFE or CommonJS bundle, and then the library shares one file with the
  * user's code. Function names do not help either (a minifier renames them). What is known is
- * where the library's code *starts and ends*: this module is the first that `index.ts` imports
- * and `libraryEnd.ts` the last, and ES module order puts their bodies first and last among the
- * library's modules — in the package's own files, and in a bundle, where every bundler that
- * hoists modules into one scope (esbuild, Rollup, Vite, webpack in production) emits them in that
- * order and never puts the user's modules between them (the library imports none of them).
+ * where the library's code *starts and ends*: `_libraryStart.ts` is the first module whose body
+ * runs (this module imports it, and `index.ts` imports this one first) and `zzLibraryEnd.ts` the
+ * last, and ES module order puts their bodies first and last among the library's modules — in the
+ * package's own files, and in a bundle, where every bundler that hoists modules into one scope
+ * (esbuild, Rollup, Vite, webpack in production) emits them in that order and never puts the user's
+ * modules between them (the library imports none of them). Their names sort first and last among
+ * dist/'s files, so a bundler that emits modules by path (webpack in development, whose module ids
+ * are the paths) also puts them first and last; the user's own modules, outside
+ * node_modules/adjoint/, sort outside that range. (A build emitting modules in an order of neither
+ * kind — webpack in production with `concatenateModules: false`, whose ids are hashes — can
+ * interleave them, and anomaly mode may then name a line of the library.)
  * Each marker records the position of a stack frame captured in its module body. Then:
- * - the markers are in files of their own (`…/core/libraryFrames.js`): every frame under their
- *   folder's parent is the library's (dist/ or src/, a CDN path, a source-mapped path);
+ * - the markers are in files of their own (`…/_libraryStart.js`): every frame under their
+ *   folder is the library's (dist/ or src/, a CDN path, a source-mapped path);
  * - both markers are in one file (a bundle): the library's frames are those of that file whose
  *   line and column lie between the two markers.
  * Frames without a source position (builtins such as `Array.prototype.map`, `node:internal`,
@@ -26,8 +32,9 @@ interface Position {
   readonly column: number;
 }
 
-// The first statement, so that no library code precedes the start marker's position.
-const startStack = new Error().stack ?? '';
+import { libraryStartStack } from '../_libraryStart.js';
+
+const startStack = libraryStartStack;
 
 /** The position a frame points at, or null for a frame without one (a builtin, generated code). */
 function positionOf(frame: string): Position | null {
@@ -57,17 +64,17 @@ function firstPosition(stack: string): Position | null {
 const start = firstPosition(startStack);
 let end: Position | null = null;
 
-/** Records the end marker's position (called once, by libraryEnd.ts). @internal */
+/** Records the end marker's position (called once, by zzLibraryEnd.ts). @internal */
 export function markLibraryEnd(stack: string): void {
   end = firstPosition(stack);
 }
 
 const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.column <= b.column);
 
-/** The folder holding core/ (the library's root) when the markers are files of their own, else null. */
+/** The folder holding the start marker (the library's root) when the markers are files of their own, else null. */
 const libraryRoot = (() => {
   if (start === null) return null;
-  const cut = start.url.lastIndexOf('/core/libraryFrames.');
+  const cut = start.url.lastIndexOf('/_libraryStart.');
   return cut >= 0 ? start.url.slice(0, cut + 1) : null;
 })();
 

@@ -214,6 +214,8 @@ cases['cdist'] = () => [m, m, 2];
 cases['dynamicSlice'] = () => [m, [0, 1], [1, 2]];
 cases['dynamicUpdateSlice'] = () => [m, ad.ones([1, 2]), [0, 1]];
 each(['pixelShuffle', 'pixelUnshuffle'], () => [ad.ones([4, 2, 2]), 2]);
+cases['unfold'] = () => [ad.ones([1, 1, 3, 3]), 2, {}];
+cases['fold'] = () => [ad.ones([1, 4, 4]), [3, 3], 2, {}];
 cases['gumbelSoftmax'] = () => [key, v, {}];
 cases['interpolate'] = () => [ad.ones([1, 1, 4]), { size: 2 }];
 cases['crossEntropy'] = () => [m, ad.tensor([0, 2]), {}];

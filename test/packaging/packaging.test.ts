@@ -244,6 +244,33 @@ describe('webpack (production: minified by terser)', () => {
   }
 });
 
+describe('webpack (development: modules emitted by path, each in its own function)', () => {
+  // The library's modules are ordered by path here, not by execution; its markers' names sort first and last.
+  const builds: Array<[string, webpack.Configuration]> = [
+    ['devtool false', { mode: 'development', devtool: false }],
+    ['inline-source-map (the guide\'s)', { mode: 'development', devtool: 'inline-source-map' }],
+  ];
+  for (const [name, config] of builds) {
+    it(`${name}: the results, and anomaly mode's site is the user's line`, async () => {
+      const filename = `webpack-dev-${name.split(' ')[0]}.cjs`;
+      const stats = await new Promise<webpack.Stats>((resolve, reject) => {
+        webpack({
+          ...config, context: project, entry: './main.mjs', target: 'node',
+          output: { path: project, filename, library: { type: 'commonjs2' } }, performance: { hints: false },
+        }, (err, s) => (err ? reject(err) : resolve(s!)));
+      });
+      expect(stats.toJson({ all: false, errors: true })).toMatchObject({ errors: [] });
+      const file = join(project, filename);
+      const r = run(file, 'cjs');
+      expect(r.grad).toEqual([0, 1.3817732906760363, 0.0770037537313969]);
+      const first = r.anomaly.site.split('\n')[0]!;
+      expect(first).toMatch(/^userModel \(/);
+      const m = /:(\d+):\d+\)?$/.exec(first)!;
+      expect(readFileSync(file, 'utf8').split('\n')[Number(m[1]) - 1]).toMatch(/return .*sqrt\(/); // userModel's own line
+    });
+  }
+});
+
 describe('worker threads from a bundle (esbuild), in Node', () => {
   for (const format of formats) {
     it(`${format}: 2 threads start and compute chunks, equal one thread bit for bit, and the process exits`, async () => {
@@ -269,6 +296,15 @@ describe('the published files', () => {
     for (const link of links) expect(files, `README link ${link}`).toContain(link.replace(/^\.\//, ''));
     for (const f of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']) expect(files).toContain(f);
     expect(existsSync(join(project, 'node_modules/adjoint/dist/index.d.ts'))).toBe(true);
+  });
+
+  it('declare no top-level module, exports or require, which a CommonJS wrapper (Parcel without scope hoisting, its dev server) binds', () => {
+    // `let module` at the top of a module was a SyntaxError inside Parcel's function(require, module, exports) wrapper.
+    const clashes = files.filter((f) => f.startsWith('dist/') && f.endsWith('.js')).flatMap((f) => {
+      const text = readFileSync(join(project, 'node_modules/adjoint', f), 'utf8');
+      return [...text.matchAll(/^(?:let|const|var|function\*?|class)\s+(module|exports|require|__filename|__dirname)\b/gm)].map((m) => `${f}: ${m[1]}`);
+    });
+    expect(clashes).toEqual([]);
   });
 });
 

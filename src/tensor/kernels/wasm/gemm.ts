@@ -147,7 +147,7 @@ const gemmSource = (all: boolean): FunctionSource[] =>
     })));
 
 const PAGE = 65536;
-let module: WebAssembly.Module | null = null;
+let gemmModule: WebAssembly.Module | null = null;
 /** Whether the kernel may be used (ad.config({ wasm })). */
 let wanted = true;
 /** Whether it compiled: null until first needed (compiling is what a strict CSP reports). */
@@ -169,13 +169,13 @@ function compiled(): WebAssembly.Module | null {
   if (available === null) {
     try {
       const bytes = moduleBytes(gemmSource(true));
-      module = new WebAssembly.Module(bytes);
+      gemmModule = new WebAssembly.Module(bytes);
       available = true;
     } catch {
       available = false; // no WebAssembly, no SIMD, or a host that refuses to compile it
     }
   }
-  return available ? module : null;
+  return available ? gemmModule : null;
 }
 
 /** A memory of at least `doubles` float64s (a fresh, larger one when needed; never grown). */

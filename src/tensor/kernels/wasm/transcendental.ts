@@ -3,10 +3,13 @@
  * for ./encode.ts: range reduction, a polynomial, reconstruction, and the special values as
  * lane-wise selects (no branches). Used through ./vmath.ts.
  *
- * Accuracy (test/vmath.test.ts, 10⁶ random and edge inputs each): exp and log give V8's Math.exp
- * and Math.log (fdlibm, within 1 ulp of the exact value) to the bit — the same algorithms with
- * their branches as lane-wise selects, and so are tanh and Math.tanh; log1p is within 1 ulp of Math.log1p (so within 2 of the
- * exact value). ±0, ±∞, NaN, negative inputs, subnormal inputs and results and the overflow and
+ * Accuracy (test/vmath.test.ts, 10⁶ random and edge inputs each): exp and log give the fdlibm
+ * algorithms of Node 20's V8 (Math.exp and Math.log there, within 1 ulp of the exact value) to the
+ * bit — the same algorithms with their branches as lane-wise selects, and so is tanh; log1p is within
+ * 1 ulp of Math.log1p (so within 2 of the exact value). Newer V8s (Chromium 156's) round some of
+ * Math.exp, Math.log and Math.tanh differently, so there an array of 64 elements or more (these
+ * kernels) and a shorter one (Math) can differ by an ulp or two; docs/internals.md says so, and
+ * `ad.config({ wasm: false })` keeps every length on Math. ±0, ±∞, NaN, negative inputs, subnormal inputs and results and the overflow and
  * underflow thresholds give exactly Math's values. Without FMA (not in the SIMD proposal) each
  * lane's arithmetic is plain IEEE double arithmetic: an element's result does not depend on its
  * lane, its neighbour or the length of the array.
