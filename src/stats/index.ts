@@ -19,4 +19,6 @@ export { vonmises, wrapcauchy } from './circular.js';
 export { nbinom, betabinom } from './overdispersed.js';
 export { multinomial } from './multinomial.js';
 export { mode, rankdata, sem } from './sampleStatistics.js';
+export { gaussianKde } from './gaussianKde.js';
+export type { GaussianKde, GaussianKdeOptions, BandwidthMethod } from './gaussianKde.js';
 export type { ModeOptions, ModeResult, RankMethod, RankdataOptions, SemOptions, NanPolicy } from './sampleStatistics.js';

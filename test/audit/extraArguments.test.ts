@@ -332,6 +332,7 @@ dists(['betabinom'], ['logpmf', 'pmf'], () => [ints, 3, 2, 2, 0]);
 dists(['multinomial'], ['logpmf', 'pmf'], () => [ad.tensor([1, 2, 0]), 3, ad.tensor([0.2, 0.3, 0.5])]);
 cases['stats.mode'] = () => [m, 0, {}];
 cases['stats.sem'] = () => [m, 0, {}];
+cases['stats.gaussianKde'] = () => [ad.tensor([1, 2, 4]), {}];
 cases['stats.rankdata'] = () => [v, 'average', {}];
 
 // ---- ad.random
