@@ -9,7 +9,7 @@ import { expNegSquareScalar } from '../tensor/kernels/erf.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { allocF64 } from '../tensor/alloc.js';
 import type { TensorLike } from '../tensor/create.js';
-import { mul } from './binary.js';
+import { mul, mulStrong } from './binary.js';
 import { neg } from './unary.js';
 import { registerTensorMethods } from './methods.js';
 import { callUnary, unaryPrimitive } from './pointwise.js';
@@ -33,7 +33,7 @@ const expNegSquareP = unaryPrimitive<{ readonly c: 1 | 0.5 | -1 | -0.5 }>('expNe
   const out = allocF64(x.length);
   for (let i = 0; i < x.length; i++) out[i] = expNegSquareScalar(x[i]!, c);
   return out;
-}, (x, y, { c }) => mul(mul(-2 * c, x), y));
+}, (x, y, { c }) => mulStrong(mul(-2 * c, x), y)); // strong: at x = ±∞ (y = 0) the limit 0, not ∞·0 = NaN
 /** e^{−c·x²} (c = ±1 or ±½) without the rounding of x² (expNegSquareScalar). @internal */
 export function expNegSquare(x: Tensor, c: 1 | 0.5 | -1 | -0.5): Tensor { return callUnary(expNegSquareP, x, { c }); }
 // erf'(x) = 2/√π e^{−x²} (A&S 7.1.19); erfc' = −erf'.

@@ -86,4 +86,11 @@ describe('norms, normalisation and losses at extreme scales', () => {
     expect(ad.logaddexp2(ad.tensor([Infinity, -Infinity, 3]), ad.tensor([Infinity, -Infinity, 3])).toArray()).toEqual([Infinity, -Infinity, 4]);
     expect(ad.grad((x: Tensor) => ad.sum(ad.logaddexp2(x, x)))(ad.tensor([Infinity, -Infinity, 3])).toArray()).toEqual([1, 1, 1]);
   });
+
+  it("the Gaussians' derivatives at ±∞ are their limit 0 (erf″, erfc″, ndtr″ were ∞·0 = NaN)", () => {
+    const second = (f: (x: Tensor) => Tensor) => ad.grad((x: Tensor) => ad.sum(ad.grad((y: Tensor) => ad.sum(f(y)))(x)))(ad.tensor([Infinity, -Infinity, 1, NaN])).toArray();
+    expect(second(ad.erf)).toEqual([0, 0, -0.8302149948411894, NaN]);
+    expect(second(ad.erfc)).toEqual([0, 0, 0.8302149948411894, NaN]);
+    expect(second(ad.special.ndtr)).toEqual([0, 0, -0.24197072451914337, NaN]);
+  });
 });
