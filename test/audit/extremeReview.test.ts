@@ -93,4 +93,12 @@ describe('norms, normalisation and losses at extreme scales', () => {
     expect(second(ad.erfc)).toEqual([0, 0, 0.8302149948411894, NaN]);
     expect(second(ad.special.ndtr)).toEqual([0, 0, -0.24197072451914337, NaN]);
   });
+
+  it("softsign's derivative keeps its digits for large |x| (1/(1 + |x|)², not the quotient rule's difference)", () => {
+    const d = ad.grad((t: Tensor) => ad.sum(ad.softsign(t)))(ad.tensor([1e10, -1e17, 3, Infinity])).toArray() as number[];
+    expect(Math.abs(d[0]! / (1 / (1 + 1e10) ** 2) - 1)).toBeLessThan(1e-15);
+    expect(Math.abs(d[1]! / 1e-34 - 1)).toBeLessThan(1e-15);
+    expect(d.slice(2)).toEqual([0.0625, 0]);
+    expect(ad.softsign(ad.tensor([Infinity, -Infinity, 0.5, -3])).toArray()).toEqual([1, -1, 1 / 3, -0.75]);
+  });
 });
