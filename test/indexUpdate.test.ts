@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
 import type { Tensor } from 'adjoint';
+import { sliceCases } from './indexUpdateSlicesReference.js';
 
 const grid = ad.reshape(ad.arange(6), [2, 3]);
 
@@ -87,6 +88,27 @@ describe('ad.at', () => {
     }
     const batched = ad.vmap(ad.grad((x: Tensor, i: Tensor) => ad.sum(ad.at(x, i).max(ad.tensor([2, 2])))), [0, 0])(ad.tensor([[2, 1], [1, 1]]), ad.tensor([[0, 0], [1, 0]]));
     expect(batched.toArray()).toEqual([[1 / 3, 1], [0, 0]]); // row 1: both entries lose to the 2s
+  });
+  it.each(sliceCases.map((c) => [JSON.stringify(c.index), c] as const))("slices among the indices, %s: NumPy's layout, assignment, add.at and minimum.at", (_name, c) => {
+    const x = ad.sub(ad.mul(ad.reshape(ad.arange(60), [4, 5, 3]), 0.5), 7);
+    const index = c.index as ad.AtIndex[];
+    const got = ad.at(x, ...index).get();
+    expect(got.shape).toEqual(c.get.shape);
+    expect([...got.toFloat64Array()]).toEqual(c.get.values);
+    const v = ad.tensor(c.values, c.get.shape);
+    expect([...ad.at(x, ...index).set(v).toFloat64Array()]).toEqual(c.set);
+    expect([...ad.at(x, ...index).add(v).toFloat64Array()]).toEqual(c.add.map((e) => expect.closeTo(e, 12)));
+    expect([...ad.at(x, ...index).min(v).toFloat64Array()]).toEqual(c.min);
+  });
+  it('slices: gradients, jit and vmap, and errors', () => {
+    const g = ad.grad((x: Tensor, v: Tensor) => ad.sum(ad.square(ad.at(x, null, { start: 1, step: 2 }).add(v))), [0, 1])(ad.ones([2, 4]), ad.ones([2, 2]));
+    expect(g.map((t) => t.toArray())).toEqual([[[2, 4, 2, 4], [2, 4, 2, 4]], [[4, 4], [4, 4]]]);
+    const f = ad.jit((x: Tensor) => ad.at(x, { step: -1 }).get());
+    expect(f(ad.tensor([1, 2, 3])).toArray()).toEqual([3, 2, 1]);
+    expect(ad.vmap((row: Tensor) => ad.at(row, { stop: 2 }).set(0))(ad.ones([2, 3])).toArray()).toEqual([[0, 0, 1], [0, 0, 1]]);
+    expect(() => ad.at(ad.ones([3]), { step: 0 }).get()).toThrow(/step of slice index 0 is 0/);
+    expect(() => ad.at(ad.ones([3]), { begin: 1 } as never).get()).toThrow(/unknown part 'begin'/);
+    expect(() => ad.at(ad.ones([3]), { start: 0.5 }).get()).toThrow(/start of slice index 0 must be a whole number/);
   });
   it('checks its arguments', () => {
     expect(() => ad.at(grid)).toThrow(/at: give at least one index/);

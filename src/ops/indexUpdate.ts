@@ -22,8 +22,19 @@ import { customJvp } from '../transforms/customJvp.js';
 import { checkArgumentValues } from './argumentChecks.js';
 import { checkOptionKeys } from './poolShapes.js';
 
-/** An index on one axis: a number, a (nested) list or a tensor of whole numbers (negative counts from the end). */
-export type AtIndex = number | readonly unknown[] | Tensor;
+/**
+ * An index on one axis: a number, a (nested) list or a tensor of whole numbers (negative counts from the end),
+ * or a slice: `null` for the whole axis (Python's `:`), or `{ start, stop, step }` (Python's `start:stop:step`,
+ * each part optional).
+ */
+export type AtIndex = number | readonly unknown[] | Tensor | null | AtSlice;
+
+/** A slice of one axis, as Python's `start:stop:step`: parts left out (or null) take Python's defaults. */
+export interface AtSlice {
+  readonly start?: number | null | undefined;
+  readonly stop?: number | null | undefined;
+  readonly step?: number | null | undefined;
+}
 
 /**
  * What an index outside [−n, n) does: 'raise' (the default, as `take`'s: an error, checked where the values
@@ -66,24 +77,23 @@ export interface IndexUpdater {
 const OP = 'at';
 
 /**
- * Reads and pure updates at integer positions of x's leading axes, as jnp's `x.at[i, j, …]`: one index per
- * leading axis (a number, a list or a tensor of whole numbers, negative counting from the end), the indices
- * broadcast together (NumPy's advanced indexing). `ad.at(x, i).add(v)` is `x.at[i].add(v)`, and
- * `ad.at(x, rows, cols).set(v)` is `x.at[rows, cols].set(v)`. Slices are not indices here: take them with
- * `slice`, or `dynamicSlice` / `dynamicUpdateSlice` for a moving block.
+ * Reads and pure updates at positions of x's leading axes, as jnp's `x.at[i, j, …]`: one index per leading
+ * axis — a number, a list or a tensor of whole numbers (negative counting from the end), broadcast together
+ * (NumPy's advanced indexing), or a slice, `null` for `:` and `{ start, stop, step }` for `start:stop:step` —
+ * with NumPy's layout of the result (the advanced indices' axes where they stand when they are adjacent, else
+ * first). `ad.at(x, i).add(v)` is `x.at[i].add(v)`, `ad.at(x, rows, cols).set(v)` is `x.at[rows, cols].set(v)`,
+ * and `ad.at(x, null, 1).set(0)` is `x.at[:, 1].set(0)`. For a block that moves under jit, `dynamicSlice` and
+ * `dynamicUpdateSlice`.
  * @example ad.at(ad.zeros([3]), [0, 2, 0]).add(ad.tensor([1, 2, 3])).toArray(); // => [4, 0, 2]
  * @example ad.at(ad.zeros([2, 2]), 1, 0).set(5).toArray(); // => [[0, 0], [5, 0]]
+ * @example ad.at(ad.zeros([2, 3]), null, { start: 1 }).set(1).toArray(); // => [[0, 1, 1], [0, 1, 1]]
  */
 export function at(x: TensorLike, ...indices: AtIndex[]): IndexUpdater {
   const t = asTensor(x, OP);
   if (indices.length === 0) throw new InvalidArgumentError(`${OP}: give at least one index (one per leading axis of x ${formatShape(t.shape)}).`);
   if (indices.length > t.ndim) throw new ShapeError(`${OP}: ${indices.length} indices for x of shape ${formatShape(t.shape)}, which has ${t.ndim} axes.`);
   const k = indices.length, lead = t.shape.slice(0, k), rest = t.shape.slice(k);
-  const raw = indices.map((ix, i) => {
-    if (ix instanceof Tensor || typeof ix === 'number' || Array.isArray(ix)) return ix instanceof Tensor || typeof ix === 'number' ? asTensor(ix, OP) : tensor(ix as TensorInput);
-    throw new InvalidArgumentError(`${OP}: index ${i} must be a number, a list or a tensor of whole numbers, got ${describe(ix)}.`);
-  });
-  const shape = raw.reduce<readonly number[]>((s, ix) => broadcastShapes(OP, s, ix.shape), []);
+  const { raw, shape } = layout(indices, lead);
   const size = shape.reduce((p, d) => p * d, 1), rows = lead.reduce((p, d) => p * d, 1);
   const flatRows = reshape(t, [rows, ...rest]);
 
@@ -202,3 +212,68 @@ export function at(x: TensorLike, ...indices: AtIndex[]): IndexUpdater {
   }
   return updater;
 }
+
+/** Whether an index is a slice (`null`, or an object of start, stop and step). */
+function isSlice(ix: unknown): ix is AtSlice | null {
+  return ix === null || (typeof ix === 'object' && !(ix instanceof Tensor) && !Array.isArray(ix));
+}
+
+/** The positions a slice selects on an axis of length n, as Python's slice(start, stop, step).indices(n). */
+function slicePositions(s: AtSlice | null, n: number, i: number): Float64Array {
+  const parts = s ?? {};
+  const unknown = Object.keys(parts).filter((key) => !['start', 'stop', 'step'].includes(key));
+  if (unknown.length > 0) throw new InvalidArgumentError(`${OP}: index ${i} is a slice with unknown part '${unknown[0]}'; a slice is { start, stop, step }, each optional.`);
+  const part = (name: 'start' | 'stop' | 'step') => {
+    const v = parts[name];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new InvalidArgumentError(`${OP}: the ${name} of slice index ${i} must be a whole number or null, got ${describe(v)}.`);
+    return v;
+  };
+  const step = part('step') ?? 1;
+  if (step === 0) throw new InvalidArgumentError(`${OP}: the step of slice index ${i} is 0; it must be a non-zero whole number.`);
+  // Python's rules: negative ends count from the end, then clamp to [0, n] (step > 0) or [−1, n − 1] (step < 0).
+  const [low, high] = step > 0 ? [0, n] : [-1, n - 1];
+  const end = (v: number | null, fallback: number) => (v === null ? fallback : Math.min(Math.max(v < 0 ? v + n : v, low), high));
+  const start = end(part('start'), step > 0 ? 0 : n - 1), stop = end(part('stop'), step > 0 ? n : -1);
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  return Float64Array.from({ length: count }, (_, j) => start + j * step);
+}
+
+/**
+ * The indices as tensors laid out as NumPy lays out x[indices]: the advanced indices (numbers, lists, tensors)
+ * broadcast together into one block of axes — where the first of them stands when they are adjacent, first of
+ * all when a slice parts them — and each slice an axis of its own, in order. Each tensor broadcasts to `shape`.
+ */
+function layout(indices: readonly AtIndex[], lead: readonly number[]): { raw: Tensor[]; shape: readonly number[] } {
+  const advanced = indices.map((ix, i) => {
+    if (isSlice(ix)) return null;
+    if (ix instanceof Tensor || typeof ix === 'number') return asTensor(ix, OP);
+    if (Array.isArray(ix)) return tensor(ix as TensorInput);
+    throw new InvalidArgumentError(`${OP}: index ${i} must be a number, a list or a tensor of whole numbers, or a slice (null or { start, stop, step }), got ${describe(ix)}.`);
+  });
+  const slices = indices.map((ix, i) => (isSlice(ix) ? slicePositions(ix, lead[i]!, i) : null));
+  const block = advanced.reduce<readonly number[]>((s, ix) => (ix === null ? s : broadcastShapes(OP, s, ix.shape)), []);
+  const where = advanced.flatMap((ix, i) => (ix === null ? [] : [i]));
+  const adjacent = where.length === 0 || where[where.length - 1]! - where[0]! === where.length - 1;
+  // Axis order of the result: slice axes by index position, the advanced block as one entry.
+  const order: Array<number | 'block'> = [];
+  if (where.length > 0 && !adjacent) order.push('block');
+  indices.forEach((_, i) => {
+    if (slices[i] !== null) order.push(i);
+    else if (adjacent && i === where[0]) order.push('block');
+  });
+  const shape = order.flatMap((o) => (o === 'block' ? [...block] : [slices[o]!.length]));
+  const blockAt = order.slice(0, order.indexOf('block')).length; // slice axes before the block
+  const raw = indices.map((_, i) => {
+    const ix = advanced[i];
+    if (ix !== null && ix !== undefined) {
+      const padded = [...new Array<number>(block.length - ix.ndim).fill(1), ...ix.shape];
+      return reshape(ix, [...new Array<number>(blockAt).fill(1), ...padded, ...new Array<number>(shape.length - blockAt - block.length).fill(1)]);
+    }
+    const axis = order.slice(0, order.indexOf(i)).reduce<number>((p, o) => p + (o === 'block' ? block.length : 1), 0);
+    const dims = shape.map((d, j) => (j === axis ? d : 1));
+    return reshape(tensor(slices[i]!), dims);
+  });
+  return { raw, shape };
+}
+
