@@ -135,7 +135,7 @@ export type { NormalizeOptions, GumbelSoftmaxOptions } from './ops/functional.js
 export { nllLoss, crossEntropy, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits, klDiv } from './losses/torchStyle.js';
 export type { NllLossOptions, CrossEntropyOptions, Reduction, ReductionOptions, SmoothL1Options, BinaryCrossEntropyOptions, KlDivOptions } from './losses/torchStyle.js';
 export { at } from './ops/indexUpdate.js';
-export type { AtIndex, AtMode, AtOptions, IndexUpdater } from './ops/indexUpdate.js';
+export type { AtIndex, AtMode, AtOptions, AtSlice, IndexUpdater } from './ops/indexUpdate.js';
 export { interpolate } from './ops/interpolate.js';
 export type { InterpolateOptions, InterpolateMode } from './ops/interpolate.js';
 export { dynamicSlice, dynamicUpdateSlice } from './ops/dynamicSlice.js';
