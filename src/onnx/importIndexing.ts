@@ -1,17 +1,18 @@
 /**
  * @file ONNX's indexing operators in adjoint's ops: Gather (known indices through `take`, indices
  * computed by the model — token ids, say — through `gather`), GatherElements, Slice (negative and
- * clamped bounds, any step), Pad, Trilu, ScatterElements and TopK.
+ * clamped bounds, any step), Pad, Trilu, ScatterElements, TopK and NonZero.
  */
 import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
 import { add, less } from '../ops/binary.js';
 import { where } from '../ops/select.js';
-import { reshape, slice, take } from '../ops/shape.js';
+import { reshape, slice, stack, take } from '../ops/shape.js';
+import { nonzero } from '../ops/numpyPositions.js';
 import { gather, scatter, scatterAdd } from '../ops/gather.js';
 import { topk } from '../ops/sort.js';
 import { neg } from '../ops/unary.js';
-import { ones } from '../tensor/create.js';
+import { ones, zeros } from '../tensor/create.js';
 import { pad, tril, triu, type PadMode } from '../ops/rearrange.js';
 import { numbers, oneNumber, same, type OperatorDef } from './importNode.js';
 import { axisIn } from './importShape.js';
@@ -197,8 +198,24 @@ const topK: OperatorDef = {
   },
 };
 
+/**
+ * NonZero: the positions of x's non-zero entries, [rank, count], in row-major order (numpy.nonzero stacked;
+ * PyTorch exports boolean masks, torch.nonzero and, before opset 11, arange of a shape through it). Its
+ * count depends on x's values, so it reads them (a value read under jit: the function runs as written).
+ */
+const nonZero: OperatorDef = {
+  attributes: [],
+  compile: () => ([x]) => {
+    const t = x!.tensor;
+    if (t.ndim === 0) return [{ tensor: zeros([0, t.item() !== 0 ? 1 : 0]), kind: 'int' }];
+    const positions = nonzero(t);
+    return [{ tensor: positions[0]!.shape[0] === 0 ? zeros([t.ndim, 0]) : stack(positions, 0), kind: 'int' }];
+  },
+};
+
 /** Indexing operators by ONNX name. */
 export const INDEXING: Record<string, OperatorDef> = {
+  NonZero: nonZero,
   Gather: gatherOp,
   GatherElements: gatherElements,
   Slice: sliceOp,

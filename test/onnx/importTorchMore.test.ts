@@ -25,6 +25,7 @@ describe.each([
   ['interpolate', 'F.interpolate nearest, bilinear (half-pixel and align_corners), bicubic'],
   ['shuffle', 'nn.PixelShuffle and nn.PixelUnshuffle'],
   ['grid_sample', 'F.grid_sample (bilinear zeros and reflection, nearest border): gradients in the image and the grid'],
+  ['masked', 'x[x > 0] and torch.nonzero (NonZero, then Transpose and GatherND; make_mask_fixtures.py)'],
 ])('PyTorch %s: %s', (name) => {
   const { bytes, fixture } = load(name);
   const model = importModel<ad.Tensor>(bytes);
