@@ -242,6 +242,11 @@ const binaryOps: Record<string, Binary> = {
   greater: compare('Greater'), greaterEqual: compare('GreaterOrEqual'), less: compare('Less'),
   lessEqual: compare('LessOrEqual'), equal: compare('Equal'), notEqual: compare('Equal', true),
   atan2, hypot, logaddexp, xlogy,
+  // u/hypot(u, v), hypot's derivative (0 where hypot is 0).
+  hypotSlope: (g, u, v) => {
+    const h = hypot(g, u, v);
+    return where(g, eq(g, h, g.floats(0)), g.floats(0), div(g, u, h));
+  },
   // C's fmod (std::fmod in ONNX Runtime's Mod kernel): exact, with the dividend's sign, as JavaScript's %.
   fmod: (g, a, b) => g.node('Mod', [a, b], { fmod: 1 }),
 };

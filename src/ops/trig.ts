@@ -11,6 +11,8 @@ import { abs, neg, reciprocal, sqrt, square } from './unary.js';
 import { where } from './select.js';
 import { registerTensorMethods } from './methods.js';
 import { binaryPrimitive, callBinary, callUnary, unaryPrimitive } from './pointwise.js';
+import { callNary, naryPrimitive } from '../special/elementwise.js';
+import type { Primitive } from '../core/primitive.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 const trig = (name: SpecialKernel, saves: 'inputs' | 'output', derivative: (x: Tensor, y: Tensor) => Tensor) =>
@@ -42,9 +44,23 @@ const atanhP = trig('atanh', 'inputs', (x) => reciprocal(oneMinusSquare(x)));
 const overSquare = (u: Tensor, h: Tensor) => where(equal(h, 0), 0, div(div(u, h), h));
 // ∂ atan2(y, x)/∂y = x/(x² + y²), ∂/∂x = −y/(x² + y²); both 0 at the origin, where atan2 jumps.
 const atan2P = binaryPrimitive('atan2', (y, x) => overSquare(x, hypot(y, x)), (y, x) => neg(overSquare(y, hypot(y, x))));
-// ∂ hypot(a, b)/∂a = a/hypot(a, b); 0 at the origin (a subgradient, as abs'(0) = 0).
-const hypotPartial = (u: Tensor, h: Tensor) => where(equal(h, 0), 0, div(u, h));
-const hypotP = binaryPrimitive('hypot', (a, _b, h) => hypotPartial(a, h), (_a, b, h) => hypotPartial(b, h));
+/**
+ * u/hypot(u, v), hypot's partial in u (0 at the origin: a subgradient, as abs'(0) = 0), a primitive of its own:
+ * differentiated as a quotient it gave ∂/∂u = 1/h − u·(u/h)/h², which cancels where |u| ≫ |v| (∂²hypot/∂a² =
+ * b²/h³ came out 0 for 1e−24 at (1e8, 1)). Here ∂/∂u = (v/h)²/h and ∂/∂v = −(u/h)(v/h)/h, whole.
+ */
+const hypotSlopeP: Primitive<null> = naryPrimitive('hypotSlope', ([u, v], out) => {
+  for (let i = 0; i < out.length; i++) {
+    const h = Math.hypot(u![i]!, v![i]!); // binaryMath.ts's hypot kernel
+    out[i] = h === 0 ? 0 : u![i]! / h;
+  }
+}, [
+  ([u, v]) => slopePartial(v!, v!, hypot(u!, v!)),
+  ([u, v]) => neg(slopePartial(u!, v!, hypot(u!, v!))),
+]);
+/** (p/h)(q/h)/h, 0 where h = 0. */
+const slopePartial = (p: Tensor, q: Tensor, h: Tensor) => where(equal(h, 0), 0, div(mul(div(p, h), div(q, h)), h));
+const hypotP = binaryPrimitive('hypot', (a, b) => callNary(hypotSlopeP, a, b), (a, b) => callNary(hypotSlopeP, b, a));
 
 /** Tangent. @example ad.tan(ad.tensor([0, Math.PI / 4])) // [0, 0.9999999999999999] */
 export function tan(x: TensorLike): Tensor;

@@ -101,4 +101,11 @@ describe('norms, normalisation and losses at extreme scales', () => {
     expect(d.slice(2)).toEqual([0.0625, 0]);
     expect(ad.softsign(ad.tensor([Infinity, -Infinity, 0.5, -3])).toArray()).toEqual([1, -1, 1 / 3, -0.75]);
   });
+
+  it("hypot's second derivatives keep their digits when one argument dominates (mpmath)", () => {
+    const h = (a: number, b: number) => ad.hessian((v: Tensor) => ad.hypot(ad.take(v, 0), ad.take(v, 1)))(ad.tensor([a, b])).toFloat64Array();
+    // mpmath: ∂²/∂a² = b²/r³, ∂²/∂a∂b = −ab/r³, ∂²/∂b² = a²/r³.
+    const want = [[1e8, 1, [1e-24, -9.999999999999999e-17, -9.999999999999999e-17, 9.999999999999999e-9]], [1, 1e-9, [1e-18, -1e-9, -1e-9, 1]]] as const;
+    for (const [a, b, w] of want) [...h(a, b)].forEach((v, i) => expect(Math.abs(v / w[i]! - 1)).toBeLessThan(1e-15));
+  });
 });

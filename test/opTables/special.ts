@@ -31,7 +31,7 @@ export const specialRows: OpRow[] = [
   { name: 'acosh', fn: (x) => ad.acosh(ad.add(x, 1)), domains: ['positive'], shapes: UNARY },
   { name: 'atanh', covers: ['atanh', 'tanh'], fn: (x) => ad.atanh(inUnitInterval(x)), domains: ['real'], shapes: UNARY },
   { name: 'atan2', covers: ['atan2', 'hypot'], fn: (y, x) => ad.atan2(y, x), domains: ['awayFromZero', 'awayFromZero'], shapes: BINARY },
-  { name: 'hypot', fn: (a, b) => ad.hypot(a, b), domains: ['awayFromZero', 'real'], shapes: BINARY },
+  { name: 'hypot', covers: ['hypot', 'hypotSlope'], fn: (a, b) => ad.hypot(a, b), domains: ['awayFromZero', 'real'], shapes: BINARY },
 
   // Log-space helpers and moments.
   { name: 'logaddexp', fn: (a, b) => ad.logaddexp(a, b), domains: ['real', 'real'], shapes: BINARY },
