@@ -6,7 +6,7 @@
 import { specialKernel, type SpecialKernel } from '../tensor/kernels/special.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
-import { add, div, equal, less, mul, sub } from './binary.js';
+import { add, div, equal, greater, less, mul, sub } from './binary.js';
 import { abs, neg, reciprocal, sqrt, square } from './unary.js';
 import { where } from './select.js';
 import { registerTensorMethods } from './methods.js';
@@ -30,7 +30,13 @@ const inverseSqrtOneMinusSquare = (x: Tensor) => reciprocal(sqrt(oneMinusSquare(
 const tanP = trig('tan', 'output', (_x, y) => add(1, square(y))); // tan' = 1 + tan²
 const asinP = trig('asin', 'inputs', (x) => inverseSqrtOneMinusSquare(x)); // asin' = 1/√(1 − x²)
 const acosP = trig('acos', 'inputs', (x) => neg(inverseSqrtOneMinusSquare(x))); // acos' = −asin'
-const atanP = trig('atan', 'inputs', (x) => reciprocal(add(1, square(x)))); // atan' = 1/(1 + x²)
+// atan' = 1/(1 + x²); past |x| = 1e70, where 1 + x² is x², as (1/x)²: x² overflows from 1.34e154 (atan' was 0 for
+// subnormal values there) and atan″ = −2x/(1 + x²)² from 1.2e77 (0 for −2/x³ up to 1e102); (1/x)² differentiates as
+// −2/x³ whole. The other branch sees x replaced by 1, so it never makes ∞ or NaN.
+const atanP = trig('atan', 'inputs', (x) => {
+  const huge = greater(abs(x), 1e70);
+  return where(huge, square(reciprocal(where(huge, x, 1))), reciprocal(add(1, square(x))));
+});
 const sinhP = trig('sinh', 'inputs', (x) => cosh(x)); // sinh' = cosh
 const coshP = trig('cosh', 'inputs', (x) => sinh(x)); // cosh' = sinh
 // asinh' = 1/√(1 + x²) = 1/hypot(1, x), which does not overflow for |x| > 1e154.

@@ -108,4 +108,14 @@ describe('norms, normalisation and losses at extreme scales', () => {
     const want = [[1e8, 1, [1e-24, -9.999999999999999e-17, -9.999999999999999e-17, 9.999999999999999e-9]], [1, 1e-9, [1e-18, -1e-9, -1e-9, 1]]] as const;
     for (const [a, b, w] of want) [...h(a, b)].forEach((v, i) => expect(Math.abs(v / w[i]! - 1)).toBeLessThan(1e-15));
   });
+
+  it("atan's derivatives for huge |x|: 1/x² and −2/x³ where x² or (1 + x²)² overflow (they were 0)", () => {
+    const x = ad.tensor([1e155, -2e154, 1e100, 1e80]);
+    const first = ad.grad((t: Tensor) => ad.sum(ad.atan(t)))(x).toFloat64Array();
+    const second = ad.grad((t: Tensor) => ad.sum(ad.grad((u: Tensor) => ad.sum(ad.atan(u)))(t)))(x).toFloat64Array();
+    expect(Math.abs(first[0]! / 1e-310 - 1)).toBeLessThan(1e-4); // subnormal: its own precision
+    expect(Math.abs(first[1]! / 2.5e-309 - 1)).toBeLessThan(1e-5);
+    expect([first[2], first[3]]).toEqual([1e-200, 1e-160]);
+    expect([second[2], second[3]]).toEqual([-2e-300, -2e-240]);
+  });
 });
