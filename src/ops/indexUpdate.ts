@@ -1,6 +1,6 @@
 /**
  * @file jnp's `x.at[i, j, …]` indexed reads and updates, as `ad.at(x, i, j, …)`: integer indices (numbers,
- * lists or tensors, broadcast together) on the leading axes of x, NumPy's advanced indexing, and the pure
+ * lists or tensors, broadcast together) and slices on the leading axes of x, NumPy's indexing, and the pure
  * updates set, add, subtract, multiply, divide, power, min and max — every update at a repeated position
  * applied (add: summed; multiply, divide, power: their product; min, max: the extreme), as JAX's, except
  * `set`, whose last update wins (JAX leaves the order undefined). Composites of take, scatter, scatterAdd and
