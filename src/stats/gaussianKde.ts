@@ -121,12 +121,17 @@ export function gaussianKde(dataset: TensorLike, options: GaussianKdeOptions = {
     const diff = sub(expandDims(transpose(wp), 1), expandDims(transpose(whitenedData), 0)); // [m, n, d]
     return add(mul(-0.5, sum(square(diff), -1)), logNorm);
   };
-  /** Σᵢ wᵢ N(mean; xᵢ, Σ + cov) over this estimate's points, for the kernel's covariance plus `cov`. */
-  const convolved = (cov: Tensor, mean: Tensor, target: GaussianKde) => {
+  /**
+   * Σᵢ wᵢ N(meanⱼ; xᵢ, Σ + cov) over `target`'s points xᵢ (Σ its kernel's covariance), for each column meanⱼ of
+   * means [d, k]: [k], all pairs in one triangular solve.
+   */
+  const convolved = (cov: Tensor, means: Tensor, target: GaussianKde) => {
     const l = cholesky(add(target.covariance, cov));
     const norm = exp(sub(mul(-1, sum(log(diagonal(l)))), d * HALF_LOG_2PI));
-    const white = triangularSolve(l, sub(target.dataset, expandDims(mean, 1)), { lower: true });
-    return mul(norm, sum(mul(exp(mul(-0.5, sum(square(white), 0))), target.weights)));
+    const k = means.shape[1]!;
+    const diffs = reshape(sub(expandDims(target.dataset, 1), expandDims(means, 2)), [d, k * target.n]); // [d, k·n]
+    const squared = reshape(sum(square(triangularSolve(l, diffs, { lower: true })), 0), [k, target.n]);
+    return mul(norm, sum(mul(exp(mul(-0.5, squared)), target.weights), 1));
   };
   const kde: GaussianKde = {
     dataset: data, weights: w, neff, factor, covariance, invCov, d, n,
@@ -138,7 +143,7 @@ export function gaussianKde(dataset: TensorLike, options: GaussianKdeOptions = {
       if (m.shape[0] !== d) throw new ShapeError(`${op}(…).integrateGaussian: mean must have ${d} entries, got ${formatShape(asTensor(mean, op).shape)}.`);
       const c2 = c.ndim < 2 ? reshape(c, [1, 1]) : c;
       if (c2.shape[0] !== d || c2.shape[1] !== d) throw new ShapeError(`${op}(…).integrateGaussian: cov must be [${d}, ${d}], got ${formatShape(c.shape)}.`);
-      return convolved(c2, m, kde);
+      return reshape(convolved(c2, reshape(m, [d, 1]), kde), []);
     },
     integrateBox1d(low, high) {
       const method = `${op}(…).integrateBox1d`;
@@ -153,8 +158,7 @@ export function gaussianKde(dataset: TensorLike, options: GaussianKdeOptions = {
       if (other.d !== d) throw new ShapeError(`${op}(…).integrateKde: the estimates have dimensions ${d} and ${other.d}; they must match.`);
       // Over the smaller dataset's points, the larger's convolution at each (JAX's order).
       const [small, large] = n < other.n ? [kde, other] : [other, kde];
-      const each = Array.from({ length: small.n }, (_, j) => mul(take(small.weights, j), convolved(small.covariance, take(small.dataset, j, 1), large)));
-      return each.reduce((a, b) => add(a, b));
+      return sum(mul(small.weights, convolved(small.covariance, small.dataset, large)));
     },
     resample(key, shape = []) {
       const [indexKey, noiseKey] = split(key as Key);
