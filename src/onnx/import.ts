@@ -6,9 +6,10 @@
  * node's operator and attributes (an unsupported one is an error now, not at the first call), the
  * order of the nodes, which values are known before a run — constants, and values computed from
  * constants and from other values' shapes (Shape → Gather → Concat → Reshape) — and which of those
- * can be folded right away. Values an operator needs as numbers (shapes, axes, pads) must be known
- * before the run; a float initializer that feeds one stays a constant, the others are the model's
- * parameters. A run then walks the remaining nodes in order, on tensors.
+ * can be folded right away. Values an operator needs as numbers (shapes, axes, pads) are known
+ * before the run where they can be, and otherwise read from the run's values (a value read, as
+ * `cond`'s predicate); a float initializer that feeds one stays a constant, the others are the
+ * model's parameters. A run then walks the remaining nodes in order, on tensors.
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { isPlainObject } from '../core/pytree.js';
@@ -16,7 +17,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { describe, tensor, type TensorInput } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { decodeModel, type ModelProto, type ValueInfoProto } from './proto.js';
-import { constantValue, kindOf, NodeContext, type Kind, type Run, type Value } from './importNode.js';
+import { constantValue, kindOf, NodeContext, readStaticInput, type Kind, type Run, type Value } from './importNode.js';
 import { neededBeforeRun, ordered } from './importScope.js';
 import { compileSubgraph, definitionOf } from './importSubgraph.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -55,6 +56,8 @@ interface Step {
   readonly run: Run;
   /** Per input: known before the run. */
   readonly known: readonly boolean[];
+  /** The static inputs (shapes, axes…) computed from the inputs' values, read as numbers during the run. */
+  readonly reads: readonly number[];
 }
 
 const fail = (message: string): never => {
@@ -107,15 +110,10 @@ export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint
   const contexts = nodes.map((n, i) => new NodeContext(n, i, opset, compileSubgraph));
   const defs = contexts.map((node, i) => definitionOf(node, nodes[i]!));
 
-  // Which values must be known before the run (shapes, axes, pads…, and what they are computed from).
-  const needed = neededBeforeRun(contexts, defs); // value → the node that needs it, for the error
-  for (const info of inputs) {
-    const why = needed.get(info.name ?? '');
-    if (why !== undefined) {
-      fail(`${why} must be known before the run (a shape, axes, pads…), but it depends on the values of graph input '${info.name}'; ` +
-        `adjoint computes such values from constants and from shapes only.`);
-    }
-  }
+  // Which values are read as numbers (shapes, axes, pads…, and what they are computed from): those
+  // computed from constants and shapes are known before the run; those computed from the inputs'
+  // values are read during it (readStaticInput).
+  const needed = neededBeforeRun(contexts, defs);
   const paramNames = [...initial.entries()].filter(([name, v]) => v.kind === 'float' && !needed.has(name)).map(([name]) => name);
   const params = new Set(paramNames);
 
@@ -138,7 +136,8 @@ export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint
       node.outputs.forEach((o, k) => o !== '' && outs[k] !== undefined && constants.set(o, outs[k]!));
       return;
     }
-    steps.push({ node, run, known: knownInputs });
+    const reads = (def.staticInputs ?? []).filter((k) => k < node.inputs.length && !knownInputs[k] && node.inputs[k] !== '');
+    steps.push({ node, run, known: knownInputs, reads });
   });
   const outputNames = (graph.output ?? []).map((o) => o.name ?? '');
   const produced = new Set([...known, ...inputInfo.keys(), ...params, ...steps.flatMap((s) => s.node.outputs)]);
@@ -197,8 +196,10 @@ export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint
       env.set(name, { tensor: t, kind: 'float' });
     }
     for (const [name, v] of feeds(args)) env.set(name, v);
-    for (const { node, run: step, known: k } of steps) {
-      const outs = step(node.inputs.map((x) => (x === '' ? undefined : env.get(x))), k);
+    for (const { node, run: step, known: k, reads } of steps) {
+      const values = node.inputs.map((x) => (x === '' ? undefined : env.get(x)));
+      for (const r of reads) readStaticInput(node, r, values[r]!);
+      const outs = step(values, k);
       node.outputs.forEach((o, i) => o !== '' && outs[i] !== undefined && env.set(o, outs[i]!));
     }
     const result = outputNames.map((o) => env.get(o)?.tensor ?? fail(`graph output '${o}' was not computed.`));

@@ -48,6 +48,8 @@ const ifOp: OperatorDef = {
     const thenBranch = node.subgraph('then_branch'), elseBranch = node.subgraph('else_branch');
     // ONNX If: "the number of outputs of then_branch and else_branch must match the If's".
     for (const [name, g] of [['then_branch', thenBranch], ['else_branch', elseBranch]] as const) {
+      // ONNX If: a branch has "no inputs"; it reads the enclosing graphs' values by name.
+      if (g.inputNames.length > 0) node.fail(`${name} declares inputs (${g.inputNames.join(', ')}); an If branch takes none.`);
       if (g.outputCount !== node.outputs.length) node.fail(`${name} has ${g.outputCount} outputs, but the node has ${node.outputs.length}; they must be equal.`);
     }
     const first = node.inputs.length - node.captured.length;

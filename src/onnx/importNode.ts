@@ -8,6 +8,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { AttributeType, DataType, tensorValues, type AttributeProto, type GraphProto, type NodeProto, type TensorProto } from './proto.js';
 import { outerNames } from './importScope.js';
+import { isBatched } from '../transforms/vmap.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 
 /**
  * The element kind a value stands for. adjoint computes in float64 throughout; integers and
@@ -45,18 +47,27 @@ export interface OperatorDef {
 }
 
 /**
- * A graph attribute compiled (an If's branch): it runs on the values of the enclosing scopes it reads
- * by name (ONNX IR: a subgraph may refer to any name visible in its enclosing graphs).
+ * A graph attribute compiled (an If's branch, a Loop's or Scan's body): it runs on its declared
+ * inputs and on the values of the enclosing scopes it reads by name (ONNX IR: a subgraph may refer
+ * to any name visible in its enclosing graphs).
  */
 export interface Subgraph {
   /** The enclosing scopes' values it reads by name, its own nested subgraphs' included. */
   readonly outer: readonly string[];
   /** Those of them its operators need known before the run (shapes, axes…): name → the node that needs it. */
   readonly neededOuter: ReadonlyMap<string, string>;
+  /** The names of its declared inputs (none for an If's branches). */
+  readonly inputNames: readonly string[];
   /** The number of its outputs. */
   readonly outputCount: number;
-  /** Runs it: `outer` holds the values it reads, `known` those of them known before the run. */
+  /** Each output's declared element kind and shape, where its ValueInfo gives every dim as a number. */
+  readonly outputTypes: ReadonlyArray<{ readonly kind: Kind; readonly shape: readonly number[] } | null>;
+  /** Runs it without inputs: `outer` holds the values it reads, `known` those of them known before the run. */
   run(outer: ReadonlyMap<string, Value>, known: ReadonlySet<string>): Value[];
+  /** Runs it on its declared inputs `args` (`argsKnown[k]`: args[k] is known before the run); says which outputs are known. */
+  runWith(
+    outer: ReadonlyMap<string, Value>, known: ReadonlySet<string>, args: readonly Value[], argsKnown: readonly boolean[],
+  ): { values: Value[]; known: boolean[] };
 }
 
 /** Compiles a graph attribute of `owner` (kept apart so that this file does not import the operator table). */
@@ -204,6 +215,21 @@ export class NodeContext {
   runError(message: string): never {
     throw new InvalidArgumentError(`onnx model: node '${this.name}' (${this.opType}): ${message}`);
   }
+}
+
+/**
+ * A static input (a shape, axes, pads…) that is not known before the run, being computed from the
+ * values of the model's inputs (the offsets of PyTorch's EmbeddingBag slice the indices): its
+ * numbers are read as they are — a value read a running jit recording sees (it then runs as
+ * written, never replaying numbers read for other inputs), and an error under vmap where they
+ * differ across the batch (each example's output would have its own shape).
+ */
+export function readStaticInput(node: NodeContext, k: number, v: Value): void {
+  if (isBatched(v.tensor)) {
+    node.runError(`input ${k} ('${node.inputs[k]}') is read as numbers (a shape, axes, pads…), but under vmap it differs across the batch; ` +
+      'map the examples one at a time (their outputs may differ in shape).');
+  }
+  noteLibraryRead(v.tensor, `input ${k} of ONNX node '${node.name}' (${node.opType}), read as numbers`);
 }
 
 /** The values of a value known before the run (a static input), as numbers. */

@@ -14,8 +14,9 @@ import { RECURRENT } from './importRecurrent.js';
 import { GRID_SAMPLE } from './importGridSample.js';
 import { LOSSES } from './importLosses.js';
 import { CONTROL } from './importControl.js';
+import { LOOPS } from './importLoop.js';
 
 /** ONNX operator name → its definition (default domain, opsets 7–22 as each operator's notes say). */
 export const OPERATORS: Readonly<Record<string, OperatorDef>> = { ...ELEMENTWISE, ...SHAPE, ...INDEXING, ...REDUCE, ...NN,
   ...UNARY, ...SCATTER, ...NORMALIZE, ...SPATIAL, ...RESIZE, ...GRID_SAMPLE, ...RECURRENT,
-  ...LOSSES, ...CONTROL };
+  ...LOSSES, ...CONTROL, ...LOOPS };

@@ -1,11 +1,12 @@
 /**
- * @file Compiling a graph attribute (an If's then_branch or else_branch) into a function of the
- * enclosing scopes' values it reads, and looking up a node's operator (shared with the model's
- * graph in import.ts).
+ * @file Compiling a graph attribute (an If's branches, a Loop's or Scan's body) into a function of
+ * its declared inputs and of the enclosing scopes' values it reads, and looking up a node's
+ * operator (shared with the model's graph in import.ts).
  */
 import { InvalidArgumentError } from '../core/errors.js';
 import type { GraphProto, NodeProto } from './proto.js';
-import { constantValue, NodeContext, type OperatorDef, type Subgraph, type Value } from './importNode.js';
+import { constantValue, kindOf, NodeContext, readStaticInput, type Kind, type OperatorDef, type Subgraph, type Value } from './importNode.js';
+import type { ValueInfoProto } from './proto.js';
 import { OPERATORS } from './importOperators.js';
 import { neededBeforeRun, ordered, outerNames } from './importScope.js';
 
@@ -19,20 +20,31 @@ export function definitionOf(node: NodeContext, proto: NodeProto): OperatorDef {
   return def;
 }
 
+/** A body output's declared element kind and shape, where its ValueInfo states them (every dim a number), else null. */
+function declaredType(info: ValueInfoProto): { kind: Kind; shape: number[] } | null {
+  const t = info.type?.tensorType;
+  const kind = t?.elemType === undefined ? null : kindOf(t.elemType);
+  if (kind === null || t?.shape === undefined) return null;
+  const dims = t.shape.dim ?? []; // a shape with no dims: a scalar
+  if (!dims.every((d) => typeof d.dimValue === 'number')) return null;
+  return { kind, shape: dims.map((d) => d.dimValue!) };
+}
+
 /**
- * `graph`, an attribute of `owner`, as a Subgraph. Its initializers and Constant nodes are
- * constants; nothing is folded at import, since a branch that is not taken may not fit the shapes
- * of the run (PyTorch's diagonal guards a GatherND that way). Its nodes compile now, so an
- * unsupported operator or attribute in either branch is an import-time error.
+ * `graph`, an attribute of `owner`, as a Subgraph. Its declared inputs are bound by the owner on
+ * each run (a Loop's iteration number, condition and carried values; a Scan's states and slices);
+ * its initializers and Constant nodes are constants; nothing is folded at import, since a branch
+ * that is not taken may not fit the shapes of the run (PyTorch's diagonal guards a GatherND that
+ * way). Its nodes compile now, so an unsupported operator or attribute anywhere in it is an
+ * import-time error.
  */
 export function compileSubgraph(graph: GraphProto, owner: NodeContext, attribute: string): Subgraph {
   const where = ` in the ${attribute} of node '${owner.name}' (${owner.opType})`;
-  // ONNX If: "then_branch: Graph to run if condition is true … has N outputs" and no inputs.
-  if ((graph.input ?? []).length > 0) owner.fail(`${attribute} declares inputs (${(graph.input ?? []).map((i) => i.name).join(', ')}); an If branch takes none.`);
+  const inputNames = (graph.input ?? []).map((i) => i.name ?? '');
   const constants = new Map<string, Value>();
   for (const init of graph.initializer ?? []) constants.set(init.name ?? '', constantValue(init, `initializer '${init.name}'${where}`));
   const outer = outerNames(graph);
-  const nodes = ordered(graph, new Set([...constants.keys(), ...outer]), where);
+  const nodes = ordered(graph, new Set([...constants.keys(), ...inputNames, ...outer]), where);
   const contexts = nodes.map((n, i) => new NodeContext(n, i, owner.opset, compileSubgraph));
   const defs = contexts.map((node, i) => definitionOf(node, nodes[i]!));
   const outerSet = new Set(outer);
@@ -40,29 +52,42 @@ export function compileSubgraph(graph: GraphProto, owner: NodeContext, attribute
   const steps = contexts.map((node, i) => ({ node, def: defs[i]!, run: defs[i]!.compile(node) }));
   const outputs = (graph.output ?? []).map((o) => o.name ?? '');
 
+  const runWith: Subgraph['runWith'] = (values, knownOuter, args, argsKnown) => {
+    if (args.length !== inputNames.length) owner.runError(`its ${attribute} declares ${inputNames.length} inputs, but ${args.length} were given.`);
+    const env = new Map(constants), known = new Set(constants.keys());
+    inputNames.forEach((name, k) => {
+      env.set(name, args[k]!);
+      if (argsKnown[k]) known.add(name);
+      else known.delete(name); // an input shadows a constant of the same name
+    });
+    const read = (x: string) => env.get(x) ?? values.get(x);
+    const isKnown = (x: string) => x === '' || known.has(x) || (!env.has(x) && knownOuter.has(x));
+    for (const { node, def, run } of steps) {
+      const flags = node.inputs.map(isKnown);
+      const inputs = node.inputs.map((x) => (x === '' ? undefined : read(x)));
+      for (const k of def.staticInputs ?? []) if (!flags[k] && inputs[k] !== undefined) readStaticInput(node, k, inputs[k]!);
+      const outs = run(inputs, flags);
+      const outputsKnown = def.shapeOnly === true || flags.every(Boolean);
+      node.outputs.forEach((o, k) => {
+        if (o === '' || outs[k] === undefined) return;
+        env.set(o, outs[k]!);
+        if (outputsKnown) known.add(o);
+        else known.delete(o);
+      });
+    }
+    return {
+      values: outputs.map((o) => read(o) ?? owner.runError(`output '${o}' of its ${attribute} was not computed.`)),
+      known: outputs.map(isKnown),
+    };
+  };
+
   return {
     outer,
     neededOuter,
+    inputNames,
     outputCount: outputs.length,
-    run(values, knownOuter) {
-      const env = new Map(constants), known = new Set(constants.keys());
-      const read = (x: string) => env.get(x) ?? values.get(x);
-      const isKnown = (x: string) => x === '' || known.has(x) || (!env.has(x) && knownOuter.has(x));
-      for (const { node, def, run } of steps) {
-        const flags = node.inputs.map(isKnown);
-        for (const k of def.staticInputs ?? []) {
-          // neededBeforeRun made the owner's import check these; a nested scope can still hand over an unknown one.
-          if (k < node.inputs.length && !flags[k]) node.runError(`input ${k} ('${node.inputs[k]}') must be known before the run, but depends on the values of the model's inputs.`);
-        }
-        const outs = run(node.inputs.map((x) => (x === '' ? undefined : read(x))), flags);
-        const outputsKnown = def.shapeOnly === true || flags.every(Boolean);
-        node.outputs.forEach((o, k) => {
-          if (o === '' || outs[k] === undefined) return;
-          env.set(o, outs[k]!);
-          if (outputsKnown) known.add(o);
-        });
-      }
-      return outputs.map((o) => read(o) ?? owner.runError(`output '${o}' of its ${attribute} was not computed.`));
-    },
+    outputTypes: (graph.output ?? []).map(declaredType),
+    runWith,
+    run: (values, knownOuter) => runWith(values, knownOuter, [], []).values,
   };
 }

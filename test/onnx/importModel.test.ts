@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from '../../src/index.js';
 import { importModel } from '../../src/onnx/import.js';
-import { DataType, encodeModel, float64Bytes, type ModelProto, type NodeProto, type TensorProto } from '../../src/onnx/proto.js';
+import { DataType, encodeModel, float64Bytes, int64Bytes, type ModelProto, type NodeProto, type TensorProto } from '../../src/onnx/proto.js';
 import { attr, buildModel, floats, ints, type Case } from './importOracle.js';
 import { ort, run, session } from './ortSupport.js';
 
@@ -16,6 +16,7 @@ const vector = (name: string, dims: Array<number | string>, elemType: number = D
   name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
 });
 const doubles = (name: string, dims: number[], values: number[]): TensorProto => ({ name, dims, dataType: DataType.DOUBLE, rawData: float64Bytes(values) });
+const ints64 = (name: string, values: number[]): TensorProto => ({ name, dims: [values.length], dataType: DataType.INT64, rawData: int64Bytes(values) });
 
 function graphModel(nodes: NodeProto[], extra: Partial<NonNullable<ModelProto['graph']>> = {}, opset = 17): Uint8Array {
   return encodeModel({
@@ -92,12 +93,27 @@ describe('importModel: import-time errors', () => {
     expect(() => importModel(graphModel([{ opType: 'Cast', input: ['x'], output: ['y'], attribute: [attr.int('to', 8)] }]))).toThrow(/casting to element type 8/);
   });
 
-  it('a shape that depends on the input values', () => {
+  it('a shape that depends on the input values is read from them at the run: a value read under jit, an error under vmap where it differs', () => {
+    // y = reshape(x, [x[0,0], −1]): the target's first extent is x's first value
     const bytes = graphModel([
-      { opType: 'Cast', input: ['x'], output: ['s'], attribute: [attr.int('to', 7)] },
+      { opType: 'Cast', input: ['x'], output: ['xi'], attribute: [attr.int('to', 7)] },
+      { opType: 'Slice', input: ['xi', 'zeros', 'ones'], output: ['corner'] },
+      { opType: 'Reshape', input: ['corner', 'one'], output: ['first'] },
+      { opType: 'Concat', input: ['first', 'minusOne'], output: ['s'], attribute: [attr.int('axis', 0)] },
       { opType: 'Reshape', name: 'rs', input: ['x', 's'], output: ['y'] },
-    ]);
-    expect(() => importModel(bytes)).toThrow(/input 1 of node 'rs' \(Reshape\) must be known before the run.*graph input 'x'/);
+    ], { initializer: [ints64('zeros', [0, 0]), ints64('ones', [1, 1]), ints64('one', [1]), ints64('minusOne', [-1])] });
+    const model = importModel<ad.Tensor>(bytes);
+    const x = ad.tensor([[2, 1, 0], [3, 4, 5]]);
+    expect(model({ x }).shape).toEqual([2, 3]);
+    expect(model({ x: ad.tensor([[6, 1, 0], [3, 4, 5]]) }).shape).toEqual([6, 1]);
+    expect(ad.grad((x: ad.Tensor) => ad.sum(ad.square(model({ x }))))(x).toArray()).toEqual([[4, 2, 0], [6, 8, 10]]);
+    const jitted = ad.jit((x: ad.Tensor) => model({ x }));
+    expect(jitted(x).shape).toEqual([2, 3]);
+    expect(jitted(ad.tensor([[3, 1, 0], [3, 4, 5]])).shape).toEqual([3, 2]);
+    expect(jitted.cacheInfo()[0]!.status).toBe('eager');
+    expect(jitted.cacheInfo()[0]!.reason).toMatch(/^input 1 of ONNX node 'rs' \(Reshape\), read as numbers/);
+    expect(() => ad.vmap((x: ad.Tensor) => model({ x }))(ad.stack([x, ad.tensor([[3, 1, 0], [3, 4, 5]])])))
+      .toThrow(/node 'rs' \(Reshape\): input 1 \('s'\) is read as numbers \(a shape, axes, pads…\), but under vmap it differs across the batch/);
   });
 
   it('an input nothing provides, and an opset outside 7–22', () => {

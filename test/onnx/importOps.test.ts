@@ -9,6 +9,7 @@ import { attr, compareWithOrt, floats, ints, type Case } from './importOracle.js
 import { readFileSync } from 'node:fs';
 import { OPERATORS } from '../../src/onnx/importOperators.js';
 import { MORE_CASES } from './importMoreCases.js';
+import { LOOP_CASES, SCAN_CASES } from './importLoopCases.js';
 import { IF_CASES, LOSS_CASES } from './importLossIfCases.js';
 
 const x23 = floats('x', [2, 3]);
@@ -237,8 +238,9 @@ describe('importModel against ONNX Runtime, operator by operator', () => {
 
   it('covers every operator of the table', () => {
     // The later groups' cases are in importMoreCases.ts (run by importMore.test.ts), the losses' and
-    // If's in importLossIfCases.ts (run by importLosses.test.ts and importIf.test.ts).
-    const tested = new Set([...Object.values(CASES), ...Object.values(MORE_CASES), ...Object.values(LOSS_CASES), ...Object.values(IF_CASES)].map((c) => c.op));
+    // If's in importLossIfCases.ts (run by importLosses.test.ts and importIf.test.ts), Loop's and Scan's in importLoopCases.ts (importLoop.test.ts).
+    const tested = new Set([...Object.values(CASES), ...Object.values(MORE_CASES), ...Object.values(LOSS_CASES), ...Object.values(IF_CASES),
+      ...Object.values(LOOP_CASES), ...Object.values(SCAN_CASES)].map((c) => c.op));
     expect(Object.keys(OPERATORS).filter((op) => !tested.has(op))).toEqual([]);
   });
 
