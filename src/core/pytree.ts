@@ -220,6 +220,38 @@ export function mapTree(tree: unknown, fn: (leaf: Tensor | number, index: number
   return unflatten(def, leaves.map(fn));
 }
 
+/**
+ * `tree` flattened in the order of `def`: where its objects hold the same keys as def's in another
+ * order (a tree rebuilt by `ad.tree.map`, which sorts keys as JAX does, against one written by hand),
+ * their leaves are taken in def's key order, so that leaf i of each is the same entry. Its own
+ * structure (for the caller's check with `treesMatch`) otherwise.
+ */
+export function flattenLike(tree: unknown, def: TreeDef, op: string): { leaves: Array<Tensor | number>; def: TreeDef } {
+  const own = flatten(tree, op);
+  if (treesMatch(own.def, def) || !sameKeys(own.def, def)) return own;
+  return flatten(inKeyOrder(tree, def), op);
+}
+
+/** Whether two structures are the same up to the order of each object's keys. */
+function sameKeys(a: TreeDef, b: TreeDef): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'leaf' || a.kind === 'null') return true;
+  const bc = (b as typeof a).children;
+  if (a.children.length !== bc.length) return false;
+  if (a.kind === 'array') return a.children.every((c, i) => sameKeys(c, bc[i]!));
+  const bk = (b as typeof a).keys, at = new Map(bk.map((k, i) => [k, i] as const));
+  return a.keys.every((k, i) => at.has(k) && sameKeys(a.children[i]!, bc[at.get(k)!]!));
+}
+
+/** `tree` with every object's keys in `def`'s order (the structures are the same up to that order: `sameKeys`). */
+function inKeyOrder(tree: unknown, def: TreeDef): unknown {
+  if (def.kind === 'array') return (tree as unknown[]).map((c, i) => inKeyOrder(c, def.children[i]!));
+  if (def.kind !== 'object') return tree;
+  const obj = tree as Record<string, unknown>, out: Record<string, unknown> = {};
+  def.keys.forEach((k, i) => (out[k] = inKeyOrder(obj[k], def.children[i]!)));
+  return out;
+}
+
 export function treesMatch(a: TreeDef, b: TreeDef): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'leaf' || a.kind === 'null') return true;

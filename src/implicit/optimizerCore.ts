@@ -4,7 +4,7 @@ import { describe } from '../tensor/describe.js';
 import { asTensor, full, zeros, type TensorLike } from '../tensor/create.js';
 import { add, sub } from '../ops/binary.js';
 import { reshape } from '../ops/shape.js';
-import { flatten, unflatten, treesMatch, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
+import { flatten, flattenLike, unflatten, treesMatch, type PyTree, type TreeDef, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkOptions, type Rule } from './options.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -26,12 +26,14 @@ export interface Optimizer<S extends PyTree = PyTree> {
   step<P extends object | number>(params: P, grads: TensorLikeTree<P>, state: S): [TensorTree<P>, S];
 }
 
-export function leavesOf(tree: unknown, what: string, op: string) {
+/** A tree's leaves as tensors (in the key order of `like`, where given and the keys are the same: `flattenLike`). */
+export function leavesOf(tree: unknown, what: string, op: string, like?: TreeDef) {
   if (tree === undefined || tree === null) {
     const whose = what.startsWith('state') ? "; pass the state this optimizer's init(params) made, or the one its last step returned" : '';
     throw new InvalidArgumentError(`optimizers.${op}: ${what} is ${tree}${whose}.`);
   }
-  const { leaves, def } = flatten(tree, `optimizers.${op} (${what})`);
+  const where = `optimizers.${op} (${what})`;
+  const { leaves, def } = like === undefined ? flatten(tree, where) : flattenLike(tree, like, where);
   return { leaves: leaves.map((l) => asTensor(l, `optimizers.${op}`)), def };
 }
 
@@ -39,7 +41,7 @@ export function leavesOf(tree: unknown, what: string, op: string) {
 export function aligned(op: string, params: unknown, ...others: Array<[unknown, string]>) {
   const p = leavesOf(params, 'params', op);
   const rest = others.map(([tree, what]) => {
-    const o = leavesOf(tree, what, op);
+    const o = leavesOf(tree, what, op, p.def);
     if (!treesMatch(o.def, p.def)) {
       throw new ShapeError(`optimizers.${op}: ${what} must have the structure of params (the same nesting of arrays and objects).`);
     }

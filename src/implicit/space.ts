@@ -1,7 +1,7 @@
 /** @file Pytrees of tensors as flat Float64Array vectors, so the solvers' inner loops are plain typed-array arithmetic. */
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor } from '../tensor/create.js';
-import { flatten, treesMatch, unflatten, type TreeDef } from '../core/pytree.js';
+import { flatten, flattenLike, treesMatch, unflatten, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, shapesEqual, type Shape } from '../tensor/shape.js';
 import { shown } from './options.js';
@@ -61,7 +61,7 @@ export class Space {
     if (tree === undefined) {
       throw new InvalidArgumentError(`${this.op}: ${must} ${wanted}, got undefined; did a function forget to \`return\` its result?`);
     }
-    const { leaves, def } = flatten(tree, this.op);
+    const { leaves, def } = flattenLike(tree, this.def, this.op);
     if (!treesMatch(def, this.def) || leaves.length !== this.shapes.length) {
       throw new ShapeError(
         `${this.op}: ${must} ${wanted}, but its pytree has ${leaves.length} leaves arranged differently from ${this.ref}'s ${this.shapes.length}; ` +

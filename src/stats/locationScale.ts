@@ -111,6 +111,17 @@ function log1pSquare(z: Tensor): Tensor {
   return where(far, mul(2, log(abs(where(far, z, 1)))), log1p(square(where(far, 0, z))));
 }
 
+/**
+ * log sf of the standard Cauchy distribution, log(atan2(1, z)/π); past z = 1e8, where atan2(1, z) is
+ * 1/z to the last bit (the next term, 1/(3z³), is 3e−17 of it), −log z − log π: its derivative −1/z
+ * stays right where the atan2 form's, −1/((1 + z²) atan2(1, z)), loses digits once 1 + z² nears the
+ * float64 limit and is 0 past 1e154.
+ */
+function cauchyLogSf(z: Tensor): Tensor {
+  const far = greater(z, 1e8), near = where(far, 0, z);
+  return where(far, sub(neg(log(where(far, z, 1))), LOG_PI), logProbability(div(atan2Safe(near), Math.PI), div(atan2Safe(neg(near)), Math.PI)));
+}
+
 /** The Cauchy distribution, density 1/(π scale (1 + z²)) (jax.scipy.stats.cauchy). */
 export const cauchy = refusingExtraIn('stats.cauchy', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)', logcdf: '(x, loc?, scale?)', sf: '(x, loc?, scale?)', logsf: '(x, loc?, scale?)', ppf: '(q, loc?, scale?)', isf: '(q, loc?, scale?)' }, {
   /** @example ad.stats.cauchy.logpdf(0) // −log π */
@@ -118,9 +129,9 @@ export const cauchy = refusingExtraIn('stats.cauchy', { logpdf: '(x, loc?, scale
   pdf: (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1) => fromLog(cauchy.logpdf(x, loc, scale)),
   /** ½ + atan(z)/π as atan2(1, −z)/π, accurate in the lower tail. @example ad.stats.cauchy.cdf(0) // 0.5 */
   cdf: ofZ('stats.cauchy.cdf', (z) => div(atan2Safe(neg(z)), Math.PI)),
-  logcdf: ofZ('stats.cauchy.logcdf', (z) => logProbability(div(atan2Safe(neg(z)), Math.PI), div(atan2Safe(z), Math.PI))),
+  logcdf: ofZ('stats.cauchy.logcdf', (z) => cauchyLogSf(neg(z))),
   sf: ofZ('stats.cauchy.sf', (z) => div(atan2Safe(z), Math.PI)),
-  logsf: ofZ('stats.cauchy.logsf', (z) => logProbability(div(atan2Safe(z), Math.PI), div(atan2Safe(neg(z)), Math.PI))),
+  logsf: ofZ('stats.cauchy.logsf', cauchyLogSf),
   /** loc + scale·tan(π(q − ½)), accurate in both tails. @example ad.stats.cauchy.ppf(0.75) // 1 */
   ppf: quantile('stats.cauchy.ppf', (q) => probability(q, cauchyQuantile(q))),
   isf: quantile('stats.cauchy.isf', (q) => probability(q, neg(cauchyQuantile(q)))),
