@@ -10,6 +10,7 @@ export * as beta from './beta.js';
 export * as lognorm from './lognorm.js';
 export { gamma, chi2 } from './gamma.js';
 export { expon, laplace, logistic, cauchy, uniform } from './locationScale.js';
+export { gumbelR, gumbelL } from './gumbel.js';
 export { poisson, bernoulli, binom, geom } from './discrete.js';
 export { dirichlet, multivariateNormal } from './multivariate.js';
 export * as truncnorm from './truncnorm.js';

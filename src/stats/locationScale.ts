@@ -20,7 +20,7 @@ function standardize(op: string, x: TensorLike, loc: TensorLike, scale: TensorLi
 }
 
 /** A family's function of z alone (a CDF), NaN for invalid scales. */
-const ofZ = (op: string, f: (z: Tensor) => Tensor) => (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+export const ofZ = (op: string, f: (z: Tensor) => Tensor) => (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
   const { z, valid } = standardize(op, x, loc, scale);
   return nanUnless(valid, f(z));
 };
@@ -29,19 +29,19 @@ const ofZ = (op: string, f: (z: Tensor) => Tensor) => (x: TensorLike, loc: Tenso
  * there (not f alone), so a point outside has no derivative in loc or scale either (−∞ is constant:
  * the −log scale term gave −1/scale, where SciPy's limit and JAX give 0).
  */
-const logDensity = (op: string, f: (z: Tensor) => TensorLike, support?: (z: Tensor) => Tensor) => (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+export const logDensity = (op: string, f: (z: Tensor) => TensorLike, support?: (z: Tensor) => Tensor) => (x: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
   const { z, scale: s, valid } = standardize(op, x, loc, scale);
   const inside = sub(f(z), log(s));
   return nanUnless(valid, support === undefined ? inside : inSupport(support(z), inside, -Infinity));
 };
 /** A quantile function loc + scale·g(q). */
-const quantile = (op: string, g: (q: Tensor) => Tensor) => (q: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
+export const quantile = (op: string, g: (q: Tensor) => Tensor) => (q: TensorLike, loc: TensorLike = 0, scale: TensorLike = 1): Tensor => {
   const [qt, l, s] = args(op, q, loc, scale);
   return nanUnless(greaterZero(s!), add(l!, mul(s!, g(qt!))));
 };
 const positive = (z: Tensor) => greaterEqual(z, 0);
 /** q in [0, 1], else NaN. */
-const probability = (q: Tensor, value: Tensor) => where(inUnitInterval(q), value, NaN);
+export const probability = (q: Tensor, value: Tensor) => where(inUnitInterval(q), value, NaN);
 
 /** The exponential distribution, density e^{−z}/scale on z ≥ 0 (jax.scipy.stats.expon). */
 export const expon = refusingExtraIn('stats.expon', { logpdf: '(x, loc?, scale?)', pdf: '(x, loc?, scale?)', cdf: '(x, loc?, scale?)', logcdf: '(x, loc?, scale?)', sf: '(x, loc?, scale?)', logsf: '(x, loc?, scale?)', ppf: '(q, loc?, scale?)' }, {

@@ -312,7 +312,7 @@ const dists = (names: readonly string[], fns: readonly string[], args: Args) => 
   const stats = ad.stats as unknown as Record<string, Record<string, unknown>>;
   for (const d of names) for (const f of fns) if (stats[d]![f] !== undefined) cases[`stats.${d}.${f}`] = args;
 };
-dists(['norm', 'expon', 'laplace', 'logistic', 'cauchy', 'uniform'], ['logpdf', 'pdf', 'cdf', 'logcdf', 'sf', 'logsf', 'ppf', 'isf'], () => [v, 0, 1]);
+dists(['norm', 'expon', 'laplace', 'logistic', 'cauchy', 'uniform', 'gumbelR', 'gumbelL'], ['logpdf', 'pdf', 'cdf', 'logcdf', 'sf', 'logsf', 'ppf', 'isf'], () => [v, 0, 1]);
 dists(['beta'], ['logpdf', 'pdf', 'cdf', 'logcdf', 'sf', 'logsf'], () => [v, 2, 3, 0, 1]);
 dists(['truncnorm'], ['logpdf', 'pdf', 'cdf', 'logcdf', 'sf', 'logsf', 'ppf'], () => [v, -1, 1, 0, 1]);
 cases['stats.truncnorm.logGaussMass'] = () => [ad.scalar(-1), ad.scalar(1)];
