@@ -127,6 +127,8 @@ export { conv, convTranspose, type ConvOptions, type ConvTransposeOptions, type 
 export { maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool } from './ops/pooling.js';
 export type { PoolOptions, AvgPoolOptions } from './ops/pooling.js';
 export { standardize, layerNorm, rmsNorm, groupNorm, batchNorm } from './ops/normalization.js';
+export { rnn, gru, lstm } from './ops/recurrent.js';
+export type { RecurrentOptions, RnnOptions, LstmOptions, RecurrentResult, LstmResult } from './ops/recurrent.js';
 export type { StandardizeOptions, NormOptions, BatchNormOptions, RmsNormOptions } from './ops/normalization.js';
 export { dropout, glu, softmin, prelu, hardShrink, softShrink, tanhShrink, threshold, normalize, cdist, pixelShuffle, pixelUnshuffle, gumbelSoftmax } from './ops/functional.js';
 export { unfold, fold } from './ops/unfold.js';

@@ -234,6 +234,10 @@ each(['initializers.zeros', 'initializers.ones'], () => [key, [2, 2]]);
 cases['groupNorm'] = () => [ad.ones([2, 4, 3]), 2, {}];
 cases['batchNorm'] = () => [m, null, null, { training: true }];
 cases['dotProductAttention'] = () => [ad.ones([2, 1, 2]), ad.ones([2, 1, 2]), ad.ones([2, 1, 2]), {}];
+const recurrentWeights = (g: number) => ({ weight_ih_l0: ad.zeros([g, 2]), weight_hh_l0: ad.zeros([g, 1]) });
+cases['rnn'] = () => [ad.ones([3, 1, 2]), recurrentWeights(1), {}];
+cases['gru'] = () => [ad.ones([3, 1, 2]), recurrentWeights(3), {}];
+cases['lstm'] = () => [ad.ones([3, 1, 2]), recurrentWeights(4), {}];
 each(['ctcLoss'], () => [logProbs, [1, 2], [5], [2], {}]);
 // products
 cases['chainMatmul'] = () => [[sq, sq]];
