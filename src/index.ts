@@ -16,6 +16,7 @@ export {
 export {
   neg, exp, log, log1p, expm1, sqrt, square, abs, sign, sin, cos, tanh, sigmoid, softplus, relu, reciprocal,
 } from './ops/unary.js';
+export type { SoftplusOptions } from './ops/unary.js';
 export { where, clip, stopGradient } from './ops/select.js';
 export { sum, mean, checkedMax as max, checkedMin as min, logsumexp, softmax, logSoftmax, cumsum } from './ops/reduce.js';
 export type { Axis } from './ops/reduce.js';
@@ -136,6 +137,14 @@ export type { UnfoldOptions } from './ops/unfold.js';
 export type { NormalizeOptions, GumbelSoftmaxOptions } from './ops/functional.js';
 export { nllLoss, crossEntropy, mseLoss, l1Loss, smoothL1Loss, binaryCrossEntropyWithLogits, klDiv } from './losses/torchStyle.js';
 export type { NllLossOptions, CrossEntropyOptions, Reduction, ReductionOptions, SmoothL1Options, BinaryCrossEntropyOptions, KlDivOptions } from './losses/torchStyle.js';
+export { poissonNllLoss, gaussianNllLoss, binaryCrossEntropy, huberLoss, softMarginLoss, multilabelSoftMarginLoss } from './losses/torchLikelihood.js';
+export type {
+  PoissonNllLossOptions, GaussianNllLossOptions, BinaryCrossEntropyProbabilityOptions, HuberLossOptions, MultilabelSoftMarginLossOptions,
+} from './losses/torchLikelihood.js';
+export { marginRankingLoss, hingeEmbeddingLoss, multiMarginLoss, multilabelMarginLoss, cosineEmbeddingLoss, tripletMarginLoss } from './losses/torchMargin.js';
+export type { MarginOptions, MultiMarginLossOptions, TripletMarginLossOptions } from './losses/torchMargin.js';
+export { pairwiseDistance } from './ops/pairwiseDistance.js';
+export type { PairwiseDistanceOptions } from './ops/pairwiseDistance.js';
 export { at } from './ops/indexUpdate.js';
 export type { AtIndex, AtMode, AtOptions, AtSlice, IndexUpdater } from './ops/indexUpdate.js';
 export { interpolate } from './ops/interpolate.js';

@@ -8,7 +8,8 @@ import { describe } from '../tensor/describe.js';
 import { zeros } from '../tensor/create.js';
 import { unflatten, type PyTree, type TensorLikeTree, type TensorTree } from '../core/pytree.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { add, div, greater, less, mul } from '../ops/binary.js';
+import { add, div, greater, lessEqual, mul } from '../ops/binary.js';
+import { checkOptions, nonNegative } from './options.js';
 import { sqrt, square } from '../ops/unary.js';
 import { clip as clipValues, where } from '../ops/select.js';
 import { sum } from '../ops/reduce.js';
@@ -65,24 +66,37 @@ export function clip(maxDelta: Hyperparameter, ...extra: unknown[]): GradientTra
   });
 }
 
+/** The options of `clipByGlobalNorm`. */
+export interface ClipByGlobalNormOptions {
+  /**
+   * ε added to the norm, default 0 (optax's): the gradients are rescaled by maxNorm/(‖g‖ + ε) when that is
+   * below 1. torch.nn.utils.clip_grad_norm_ uses 1e−6.
+   */
+  epsilon?: number | undefined;
+}
+
 /**
  * Rescales the gradients so their global norm (over every leaf) is at most maxNorm: unchanged if
- * ‖g‖ < maxNorm, else g·maxNorm/‖g‖ (optax.clip_by_global_norm; Pascanu et al. 2013).
+ * ‖g‖ + ε ≤ maxNorm, else g·maxNorm/(‖g‖ + ε) (optax.clip_by_global_norm with ε = 0, Pascanu et al.
+ * 2013; torch.nn.utils.clip_grad_norm_ with ε = 1e−6).
  * @example
  * const opt = ad.optimizers.chain(ad.optimizers.clipByGlobalNorm(1), ad.optimizers.sgd({ lr: 1 }));
  * const params = { w: ad.tensor([0, 0]), b: ad.tensor(0) };
  * const [p] = opt.step(params, { w: ad.tensor([3, 0]), b: ad.tensor(4) }, opt.init(params)); // w = [-0.6, 0], b = -0.8
  */
-export function clipByGlobalNorm(maxNorm: Hyperparameter): GradientTransform<Record<string, never>>;
-export function clipByGlobalNorm(maxNorm: Hyperparameter, ...extra: unknown[]): GradientTransform<Record<string, never>> {
-  if (extra.length > 0) extraArguments('optimizers.clipByGlobalNorm', 'optimizers.clipByGlobalNorm(maxNorm)', extra, maxNorm);
+export function clipByGlobalNorm(maxNorm: Hyperparameter, options?: ClipByGlobalNormOptions): GradientTransform<Record<string, never>>;
+export function clipByGlobalNorm(maxNorm: Hyperparameter, options: ClipByGlobalNormOptions = {}, ...extra: unknown[]): GradientTransform<Record<string, never>> {
+  if (extra.length > 0) extraArguments('optimizers.clipByGlobalNorm', 'optimizers.clipByGlobalNorm(maxNorm, options?)', extra, options);
   const h = threshold('clipByGlobalNorm', 'maxNorm', maxNorm, '1');
+  checkOptions('optimizers.clipByGlobalNorm', options, { epsilon: nonNegative }, { example: '{ epsilon: 1e-6 }' });
+  const eps = options.epsilon ?? 0;
   return stateless('clipByGlobalNorm', (grads, count) => {
     const m = value('clipByGlobalNorm', 'maxNorm', h, count);
     const squares = grads.reduce<Tensor>((acc, g) => add(acc, sum(square(g))), zeros([]));
     const norm = sqrt(where(greater(squares, 0), squares, 1)); // 0 only where it is not used: keep √ off 0
-    const keep = less(where(greater(squares, 0), norm, 0), m);
-    return grads.map((g) => where(keep, g, mul(div(g, norm), m)));
+    const denominator = eps === 0 ? norm : add(norm, eps);
+    const keep = lessEqual(where(greater(squares, 0), denominator, eps), m);
+    return grads.map((g) => where(keep, g, mul(div(g, denominator), m)));
   });
 }
 

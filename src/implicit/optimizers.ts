@@ -2,7 +2,9 @@
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { unflatten, type PyTree } from '../core/pytree.js';
-import { add, div, mul, pow, sub } from '../ops/binary.js';
+import { add, div, equal, mul, pow, sub } from '../ops/binary.js';
+import { where } from '../ops/select.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { sqrt, square } from '../ops/unary.js';
 import { flag, nonNegative } from './options.js';
 import { aligned, checkHyperparameters, checkState, decayRate, hyperparameter, momentumRate, value, zerosLike, type Hyperparameter, type Optimizer } from './optimizerCore.js';
@@ -15,12 +17,15 @@ export type { AdamOptions, LionState, AmsgradState } from './adamVariants.js';
 export { rmsprop, adagrad } from './rmsprop.js';
 export type { RmspropOptions, RmspropState, AdagradState } from './rmsprop.js';
 export { clip, clipByGlobalNorm, addDecayedWeights, chain } from './gradientTransforms.js';
-export type { GradientTransform, ChainState } from './gradientTransforms.js';
+export type { GradientTransform, ChainState, ClipByGlobalNormOptions } from './gradientTransforms.js';
 export * as schedules from './schedules.js';
 export type { ReversibleMomentumOptions, ReversibleInfo } from './reversible.js';
 
 export type SgdState = { count: Tensor };
 export type MomentumState = { count: Tensor; velocity: PyTree };
+
+/** A dampening in [0, 1]. */
+const dampeningRule = { what: 'a number in [0, 1]', ok: (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1 };
 export type AdamState = { count: Tensor; mu: PyTree; nu: PyTree };
 
 /**
@@ -50,20 +55,35 @@ export function sgd(options: { lr: Hyperparameter }, ...extra: unknown[]): Optim
   };
 }
 
+/** The options of `momentum`. */
+export interface MomentumOptions {
+  lr: Hyperparameter;
+  /** β, default 0.9. */
+  beta?: Hyperparameter | undefined;
+  nesterov?: boolean | undefined;
+  /** torch.optim.SGD's dampening d, default 0: v ← β·v + (1 − d)·grads after the first step, whose v is grads (PyTorch's). */
+  dampening?: number | undefined;
+}
+
 /**
  * Gradient descent with (heavy-ball) momentum, as in optax and PyTorch: v ← β·v + grads, then
- * params ← params − lr·v; with `nesterov`, params ← params − lr·(grads + β·v).
+ * params ← params − lr·v; with `nesterov`, params ← params − lr·(grads + β·v). With `dampening` d
+ * (torch.optim.SGD's), v ← β·v + (1 − d)·grads from the second step on, the first step's v being
+ * grads itself, as PyTorch initialises its buffer; nesterov then needs d = 0 (PyTorch's rule).
  * @example
  * const opt = ad.optimizers.momentum({ lr: 0.1, beta: 0.9 });
  * let params = ad.tensor([1]), state = opt.init(params);
  * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.9]
  * [params, state] = opt.step(params, ad.tensor([1]), state); // [0.71]: v = 1.9
  */
-export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | undefined; nesterov?: boolean | undefined }): Optimizer<MomentumState>;
-export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | undefined; nesterov?: boolean | undefined }, ...extra: unknown[]): Optimizer<MomentumState> {
+export function momentum(options: MomentumOptions): Optimizer<MomentumState>;
+export function momentum(options: MomentumOptions, ...extra: unknown[]): Optimizer<MomentumState> {
   if (extra.length > 0) extraArguments('optimizers.momentum', 'optimizers.momentum(options)', extra, options);
-  checkHyperparameters('momentum', options, { beta: momentumRate, nesterov: flag });
-  const beta = options.beta ?? 0.9;
+  checkHyperparameters('momentum', options, { beta: momentumRate, nesterov: flag, dampening: dampeningRule });
+  const beta = options.beta ?? 0.9, dampening = options.dampening ?? 0;
+  if (options.nesterov && dampening !== 0) {
+    throw new InvalidArgumentError(`optimizers.momentum: nesterov needs dampening 0 (as torch.optim.SGD), got dampening ${dampening}.`);
+  }
   return {
     init(params, ...extra: unknown[]) {
       if (extra.length > 0) extraArguments('optimizers.momentum.init', 'init(params)', extra, params);
@@ -75,7 +95,9 @@ export function momentum(options: { lr: Hyperparameter; beta?: Hyperparameter | 
       const a = aligned('momentum', params, [grads, 'grads'], [state.velocity, 'state.velocity']);
       const lr = value('momentum', 'lr', options.lr, state.count);
       const b = value('momentum', 'beta', beta, state.count);
-      const v = a.rest[1]!.map((vi, i) => add(mul(b, vi), a.rest[0]![i]!));
+      // PyTorch's first buffer is the gradient itself; later ones take (1 − d) of it.
+      const keep = dampening === 0 ? 1 : where(equal(state.count, 0), 1, 1 - dampening);
+      const v = a.rest[1]!.map((vi, i) => add(mul(b, vi), dampening === 0 ? a.rest[0]![i]! : mul(keep, a.rest[0]![i]!)));
       const next = a.params.map((p, i) => sub(p, mul(lr, options.nesterov ? add(a.rest[0]![i]!, mul(b, v[i]!)) : v[i]!)));
       return [unflatten(a.def, next) as never, { count: add(state.count, 1), velocity: unflatten(a.def, v) as PyTree }];
     },

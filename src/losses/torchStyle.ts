@@ -21,6 +21,7 @@ import { gather } from '../ops/gather.js';
 import { logSoftmax, sum } from '../ops/reduce.js';
 import { checkArgumentValues } from '../ops/argumentChecks.js';
 import { checkOptionKeys } from '../ops/poolShapes.js';
+import { reduce, reductionOf, sameShape, within } from './torchCommon.js';
 
 /** How a per-position loss is reduced: kept ('none'), summed, or averaged (by the weights of the positions counted). */
 export type Reduction = 'none' | 'sum' | 'mean';
@@ -200,17 +201,6 @@ export interface ReductionOptions {
   readonly reduction?: Reduction | undefined;
 }
 
-function reductionOf(op: string, options: { readonly reduction?: Reduction | undefined }): Reduction {
-  const reduction = options.reduction ?? 'mean';
-  if (reduction !== 'none' && reduction !== 'sum' && reduction !== 'mean') throw new InvalidArgumentError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${describe(reduction)}.`);
-  return reduction;
-}
-
-/** A pointwise loss reduced: kept, summed, or averaged over every entry. */
-function reduce(loss: Tensor, reduction: Reduction): Tensor {
-  return reduction === 'none' ? loss : reduction === 'sum' ? sum(loss) : div(sum(loss), loss.size);
-}
-
 /** input − target, broadcast (PyTorch broadcasts them, with a warning where the shapes differ). */
 function difference(op: string, input: TensorLike, target: TensorLike): Tensor {
   const [x, y] = broadcastOperands(op, input, target);
@@ -264,9 +254,9 @@ export function smoothL1Loss(input: TensorLike, target: TensorLike, options: Smo
 
 /** Options of `binaryCrossEntropyWithLogits` (torch's keywords). */
 export interface BinaryCrossEntropyOptions extends ReductionOptions {
-  /** A weight per entry (broadcast against the loss). */
+  /** A weight per entry: the input's shape, or one that broadcasts to it (never enlarging the loss). */
   readonly weight?: TensorLike | undefined;
-  /** A weight on the positive term, broadcast along the last axis (the classes): recall against precision. */
+  /** A weight on the positive term, [C] for classes on the last axis (recall against precision); broadcast as `weight`. */
   readonly posWeight?: TensorLike | undefined;
 }
 
@@ -274,6 +264,8 @@ export interface BinaryCrossEntropyOptions extends ReductionOptions {
  * −w·[p·y·log σ(x) + (1 − y)·log(1 − σ(x))] with p = posWeight, reduced, as
  * `torch.nn.functional.binary_cross_entropy_with_logits`, computed as (1 − y)x + (1 + (p − 1)y)·softplus(−x)
  * with softplus(−x) = log1p(e^−|x|) + max(−x, 0), finite at any logit (`losses.sigmoidBinaryCrossEntropy` unreduced).
+ * The target has the input's shape (a ShapeError otherwise, as PyTorch's "Target size must be the same as input
+ * size": input [4, 1] against target [4] would broadcast to a [4, 4] loss); weight and posWeight broadcast to it.
  * @example ad.binaryCrossEntropyWithLogits(ad.tensor([0]), ad.tensor([1])).item() // log 2
  */
 export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLike, options?: BinaryCrossEntropyOptions): Tensor;
@@ -281,11 +273,11 @@ export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLi
   const op = 'binaryCrossEntropyWithLogits';
   if (extra.length > 0) extraArguments(op, 'binaryCrossEntropyWithLogits(input, target, options?)', extra, options);
   checkOptionKeys(op, options, ['reduction', 'weight', 'posWeight']);
-  const [x, y] = broadcastOperands(op, input, target);
+  const x = asTensor(input, op), y = sameShape(op, x, target, ['input', 'target']);
   const softplusNeg = add(log1p(exp(neg(abs(x)))), maximum(neg(x), 0)); // log(1 + e^−x)
-  const positive = options.posWeight === undefined ? softplusNeg : mul(add(1, mul(sub(asTensor(options.posWeight, op), 1), y)), softplusNeg);
+  const positive = options.posWeight === undefined ? softplusNeg : mul(add(1, mul(sub(within(op, 'posWeight', options.posWeight, x.shape), 1), y)), softplusNeg);
   let loss = add(mul(sub(1, y), x), positive);
-  if (options.weight !== undefined) loss = mul(loss, asTensor(options.weight, op));
+  if (options.weight !== undefined) loss = mul(loss, within(op, 'weight', options.weight, x.shape));
   return reduce(loss, reductionOf(op, options));
 }
 

@@ -177,8 +177,8 @@ export function normalize(x: TensorLike, options: NormalizeOptions = {}, ...extr
   return div(t, where(less(n, epsilon), epsilon, n));
 }
 
-/** (Σ aᵖ)^(1/p) over `axes` (kept) of a ≥ 0 (max for p = ∞); a zero sum is 0 with a zero gradient. */
-function pNorm(a: Tensor, p: number, axes: number | readonly number[], keepdims = true): Tensor {
+/** (Σ aᵖ)^(1/p) over `axes` (kept) of a ≥ 0 (max for p = ∞); a zero sum is 0 with a zero gradient. @internal */
+export function pNorm(a: Tensor, p: number, axes: number | readonly number[], keepdims = true): Tensor {
   if (p === Infinity) return max(a, axes as number | number[], keepdims);
   if (p === 1) return sum(a, axes as number | number[], keepdims);
   if (p === 2) return safeRoot(sum(mul(a, a), axes as number | number[], keepdims), 2);

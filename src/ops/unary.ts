@@ -8,6 +8,10 @@ import { add, div, divStrong, greater, mul, sub } from './binary.js';
 import { chain, linearTangent } from './rules.js';
 import { broadcastingRule } from './batching.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { describe } from '../tensor/describe.js';
+import { where } from './select.js';
+import { checkOptionKeys } from './poolShapes.js';
 
 /**
  * An elementwise op whose derivative is f'(x), given as a function of the saved input `x`
@@ -112,9 +116,44 @@ export function tanh(x: TensorLike, ...extra: unknown[]): Tensor { return call(t
 /** 1 / (1 + e⁻ˣ), computed without overflow. @example ad.sigmoid(0) // 0.5 */
 export function sigmoid(x: TensorLike): Tensor;
 export function sigmoid(x: TensorLike, ...extra: unknown[]): Tensor { return call(sigmoidP, x, extra); }
-/** log(1 + eˣ), computed without overflow. @example ad.softplus(0) // log 2 */
-export function softplus(x: TensorLike): Tensor;
-export function softplus(x: TensorLike, ...extra: unknown[]): Tensor { return call(softplusP, x, extra); }
+/** Options of `softplus` (torch.nn.functional.softplus's keywords). */
+export interface SoftplusOptions {
+  /** The sharpness β: log(1 + e^(βx))/β (default 1; a finite number other than 0). */
+  readonly beta?: number | undefined;
+  /** Where βx exceeds it, the value is x itself, as torch's (default 20). */
+  readonly threshold?: number | undefined;
+}
+
+/**
+ * log(1 + eˣ), computed without overflow. With options, torch.nn.functional.softplus:
+ * log(1 + e^(βx))/β, and x itself where βx > threshold (derivative 1 there, σ(βx) elsewhere).
+ * @example ad.softplus(0) // log 2
+ */
+export function softplus(x: TensorLike, options?: SoftplusOptions): Tensor;
+export function softplus(x: TensorLike, options?: SoftplusOptions, ...extra: unknown[]): Tensor {
+  // Not an object: one argument, or an Array method's index and array (xs.map(ad.softplus)), or torch's positional beta (refused).
+  if (typeof options !== 'object' || options === null) {
+    if (options !== undefined || extra.length > 0) extraArguments('softplus', 'softplus(x, options?)', [options, ...extra], x);
+    return call(softplusP, x);
+  }
+  if (extra.length > 0) extraArguments('softplus', 'softplus(x, options?)', extra, options);
+  return softplusWith(x, options);
+}
+/**
+ * torch's softplus(x, beta, threshold) as a composite of the primitive: where(βx > threshold, x,
+ * softplus(βx)/β). The one-argument softplus stays the primitive (its ONNX Softplus, its fused rules).
+ */
+function softplusWith(x: TensorLike, options: SoftplusOptions): Tensor {
+  checkOptionKeys('softplus', options, ['beta', 'threshold']);
+  const beta = options.beta ?? 1, threshold = options.threshold ?? 20;
+  if (typeof beta !== 'number' || !Number.isFinite(beta) || beta === 0) throw new InvalidArgumentError(`softplus: beta must be a finite number other than 0, got ${describe(beta)}.`);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new InvalidArgumentError(`softplus: threshold must be a number, got ${describe(threshold)}.`);
+  const t = asTensor(x, 'softplus');
+  if (beta === 1 && threshold === Infinity) return call(softplusP, t);
+  const scaled = beta === 1 ? t : mul(t, beta);
+  const smooth = beta === 1 ? call(softplusP, scaled) : div(call(softplusP, scaled), beta);
+  return where(greater(scaled, threshold), t, smooth);
+}
 /** max(x, 0); relu'(0) = 0. @example ad.relu(ad.tensor([-1, 2])) // [0, 2] */
 export function relu(x: TensorLike): Tensor;
 export function relu(x: TensorLike, ...extra: unknown[]): Tensor { return call(reluP, x, extra); }

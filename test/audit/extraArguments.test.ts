@@ -37,7 +37,7 @@ const cases: Record<string, Args> = {};
 const each = (names: readonly string[], args: Args) => { for (const n of names) cases[n] = args; };
 
 // ---- ad.*: elementwise, one operand
-each(['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'square', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid', 'softplus',
+each(['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'square', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid',
   'relu', 'reciprocal', 'stopGradient', 'lgamma', 'digamma', 'erf', 'erfc', 'erfinv', 'tan', 'asin', 'acos', 'atan', 'sinh',
   'cosh', 'asinh', 'acosh', 'atanh', 'logSigmoid', 'silu', 'swish', 'selu', 'mish', 'softsign', 'hardSigmoid', 'hardSwish',
   'hardSilu', 'relu6', 'floor', 'ceil', 'trunc', 'isnan', 'isinf', 'isfinite', 'logicalNot', 'log2', 'log10', 'exp2',
@@ -52,6 +52,7 @@ each(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'great
   'vdot', 'copysign', 'logaddexp2', 'floorDivide', 'fmax', 'fmin', 'divmod', 'remainder', 'subtract', 'multiply', 'divide',
   'trueDivide', 'power', 'xlogy', 'nextafter', 'atan2', 'arctan2', 'arrayEquiv', 'polyadd', 'polysub', 'polymul',
   'floatPower', 'heaviside', 'polyval'], () => [v, v]);
+cases['softplus'] = () => [v, {}]; // softplus(x, { beta, threshold })
 cases['ldexp'] = () => [v, ints];
 each(['gcd', 'lcm'], () => [ints, ad.tensor([4, 6, 3])]);
 each(['matmul', 'logMatmul'], () => [sq, sq]);
@@ -221,6 +222,13 @@ cases['interpolate'] = () => [ad.ones([1, 1, 4]), { size: 2 }];
 cases['crossEntropy'] = () => [m, ad.tensor([0, 2]), {}];
 cases['nllLoss'] = () => [m, ad.tensor([0, 2]), {}];
 each(['mseLoss', 'l1Loss', 'smoothL1Loss', 'binaryCrossEntropyWithLogits', 'klDiv'], () => [m, m, {}]);
+each(['poissonNllLoss', 'binaryCrossEntropy', 'huberLoss', 'softMarginLoss', 'multilabelSoftMarginLoss', 'hingeEmbeddingLoss',
+  'pairwiseDistance'], () => [v, v, {}]);
+cases['gaussianNllLoss'] = () => [m, m, m, {}];
+each(['marginRankingLoss', 'tripletMarginLoss'], () => [v, v, v, {}]);
+cases['cosineEmbeddingLoss'] = () => [m, m, ad.tensor([1, -1]), {}];
+cases['multiMarginLoss'] = () => [m, ad.tensor([0, 2]), {}];
+cases['multilabelMarginLoss'] = () => [m, ad.tensor([[0, -1, 2], [1, 2, -1]]), {}];
 each(['initializers.glorotUniform', 'initializers.glorotNormal', 'initializers.lecunUniform', 'initializers.lecunNormal',
   'initializers.heUniform', 'initializers.heNormal', 'initializers.xavierUniform', 'initializers.xavierNormal',
   'initializers.kaimingUniform', 'initializers.kaimingNormal'], () => [{}]);
@@ -386,7 +394,8 @@ cases['losses.ctcLoss'] = () => [logProbs, [1, 2], [5], [2], {}];
 // ---- ad.optimizers (the factories; their objects' methods are below)
 const adamLike = ['adam', 'adamax', 'adamw', 'adabelief', 'nadam', 'amsgrad', 'radam', 'lamb', 'lion', 'rmsprop', 'adagrad', 'sgd', 'momentum'];
 each(adamLike.map((n) => `optimizers.${n}`), () => [{ lr: 0.1 }]);
-each(['optimizers.clip', 'optimizers.clipByGlobalNorm', 'optimizers.addDecayedWeights'], () => [1]);
+each(['optimizers.clip', 'optimizers.addDecayedWeights'], () => [1]);
+cases['optimizers.clipByGlobalNorm'] = () => [1, {}];
 cases['optimizers.reversibleMomentum'] = () => [(p: Tensor) => loss(p), v, { steps: 2, lr: 0.1 }];
 cases['optimizers.schedules.constant'] = () => [1];
 cases['optimizers.schedules.polynomial'] = () => [{ initValue: 1, endValue: 0, transitionSteps: 10 }];
@@ -706,7 +715,7 @@ describe("an Array method's index and array still pass", () => {
     xs.forEach(ad.tanh);
   });
   it('the message names the op, its signature and the argument; extras that are all undefined pass', () => {
-    expect(() => (ad.softplus as (...a: unknown[]) => Tensor)(v, 2)).toThrow(/^softplus: takes softplus\(x\); got 1 more argument, number 2, which would be ignored\.$/);
+    expect(() => (ad.softplus as (...a: unknown[]) => Tensor)(v, 2)).toThrow(/^softplus: takes softplus\(x, options\?\); got 1 more argument, number 2, which would be ignored\.$/);
     expect(() => (ad.sum as (...a: unknown[]) => Tensor)(m, 0, false, 5)).toThrow(/^sum: takes sum\(x, axis\?, keepdims\?\); got 1 more argument, number 5, which would be ignored\.$/);
     expect(() => (ad.linalg.eigh as (...a: unknown[]) => unknown)(sq, 0, 1)).toThrow(/^linalg\.eigh: takes linalg\.eigh\(a\); got 2 more arguments, among them number 0, which would be ignored\.$/);
     expect(() => (ad.add as (...a: unknown[]) => Tensor)(v, v, v)).toThrow(ad.InvalidArgumentError);
