@@ -129,6 +129,7 @@ export { maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool } from './ops/poolin
 export type { PoolOptions, AvgPoolOptions } from './ops/pooling.js';
 export { standardize, layerNorm, rmsNorm, groupNorm, batchNorm } from './ops/normalization.js';
 export { rnn, gru, lstm } from './ops/recurrent.js';
+export { sparsePlus, sparseSigmoid, squareplus } from './ops/sparseActivations.js';
 export type { RecurrentOptions, RnnOptions, LstmOptions, RecurrentResult, LstmResult } from './ops/recurrent.js';
 export type { StandardizeOptions, NormOptions, BatchNormOptions, RmsNormOptions } from './ops/normalization.js';
 export { dropout, glu, softmin, prelu, hardShrink, softShrink, tanhShrink, threshold, normalize, cdist, pixelShuffle, pixelUnshuffle, gumbelSoftmax } from './ops/functional.js';

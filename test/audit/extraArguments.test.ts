@@ -39,7 +39,7 @@ const each = (names: readonly string[], args: Args) => { for (const n of names) 
 // ---- ad.*: elementwise, one operand
 each(['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'square', 'abs', 'sign', 'sin', 'cos', 'tanh', 'sigmoid',
   'relu', 'reciprocal', 'stopGradient', 'lgamma', 'digamma', 'erf', 'erfc', 'erfinv', 'tan', 'asin', 'acos', 'atan', 'sinh',
-  'cosh', 'asinh', 'acosh', 'atanh', 'logSigmoid', 'silu', 'swish', 'selu', 'mish', 'softsign', 'hardSigmoid', 'hardSwish',
+  'cosh', 'asinh', 'acosh', 'atanh', 'logSigmoid', 'silu', 'swish', 'selu', 'mish', 'softsign', 'sparsePlus', 'sparseSigmoid', 'hardSigmoid', 'hardSwish',
   'hardSilu', 'relu6', 'floor', 'ceil', 'trunc', 'isnan', 'isinf', 'isfinite', 'logicalNot', 'log2', 'log10', 'exp2',
   'zerosLike', 'onesLike', 'ravel', 'cbrt', 'signbit', 'sinc', 'deg2rad', 'rad2deg', 'frexp', 'modf', 'fix', 'rint',
   'positive', 'isposinf', 'isneginf', 'i0', 'conj', 'conjugate', 'isreal', 'iscomplex', 'spacing', 'absolute', 'negative',
@@ -53,6 +53,7 @@ each(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'great
   'trueDivide', 'power', 'xlogy', 'nextafter', 'atan2', 'arctan2', 'arrayEquiv', 'polyadd', 'polysub', 'polymul',
   'floatPower', 'heaviside', 'polyval'], () => [v, v]);
 cases['softplus'] = () => [v, {}]; // softplus(x, { beta, threshold })
+cases['squareplus'] = () => [v, 4];
 cases['ldexp'] = () => [v, ints];
 each(['gcd', 'lcm'], () => [ints, ad.tensor([4, 6, 3])]);
 each(['matmul', 'logMatmul'], () => [sq, sq]);
