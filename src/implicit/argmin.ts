@@ -1,5 +1,7 @@
 /** @file argmin: the minimiser of a loss, differentiable with respect to everything the loss closes over (implicit function theorem). */
 import { Tensor } from '../tensor/tensor.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { describe } from '../tensor/describe.js';
 import type { PyTree, TensorLikeTree, TensorTree } from '../core/pytree.js';
 import { gradFor, valueAndGradFor } from '../transforms/vjp.js';
 import { Space } from './space.js';
@@ -91,6 +93,13 @@ const OPTIONS = {
 export function argmin<T>(loss: (theta: TensorTree<T>) => PyTree, theta0: T, options?: ArgminOptions<T>): TensorTree<T>;
 export function argmin<T>(loss: (theta: TensorTree<T>) => PyTree, theta0: T, options: ArgminOptions<T> = {}, ...extra: unknown[]): TensorTree<T> {
   if (extra.length > 0) extraArguments('argmin', 'argmin(loss, theta0, options?)', extra, options);
+  if (typeof loss !== 'function' && ((loss as unknown) instanceof Tensor || Array.isArray(loss) || typeof loss === 'number')) {
+    // numpy.argmin's name: say where that one is (ad.argmin minimises a function)
+    throw new InvalidArgumentError(
+      `argmin: loss must be a function, e.g. (theta) => ad.sum(ad.square(theta)); got ${describe(loss)}. ad.argmin minimises a function ` +
+        '(jaxopt-style, differentiable by the implicit function theorem); for the index of the smallest entry (numpy.argmin) use ad.minIndex(x, axis?).',
+    );
+  }
   checkCallable('argmin', 'loss', loss, '(theta) => ad.sum(ad.square(theta))');
   checkOptions('argmin', options, OPTIONS);
   checkTolerance('argmin', 'tol', options.tol);

@@ -81,12 +81,49 @@ function bottom(t: Tensor): Float64Array {
 const linearRules = new WeakSet<object>();
 const nonlinearRules = new WeakSet<object>();
 
+/** Whether two trees of leaves agree to 1e−8 relative (to their largest entry, plus 1 for values near 0). */
+function agree(a: ReadonlyArray<Tensor | number>, b: ReadonlyArray<Tensor | number>, factor = 1): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] instanceof Tensor ? bottom(a[i] as Tensor) : [a[i] as number], y = b[i] instanceof Tensor ? bottom(b[i] as Tensor) : [b[i] as number];
+    let scale = 0, diff = 0;
+    for (let k = 0; k < x.length; k++) {
+      scale = Math.max(scale, Math.abs(factor * x[k]!), Math.abs(y[k]!));
+      diff = Math.max(diff, Math.abs(factor * x[k]! - y[k]!));
+    }
+    if (!(diff <= 1e-8 * (1 + scale))) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether a map of trees looks linear: `map(0) = 0`, `map(c·p) = c·map(p)` for random points p at
+ * scales 1, 10 and 1000 and c of both signs (a rule that is homogeneous only for one sign — relu of
+ * the cotangent — or only up to a threshold — clipping — fails one of them; an affine one fails at 0),
+ * and its derivative the same at 0 and at a random point (`derivativeAt`).
+ */
+function looksLinear(
+  values: (point: PyTree) => ReadonlyArray<Tensor | number>, derivativeAt: (point: PyTree) => ReadonlyArray<Tensor | number>,
+  like: unknown, name: string,
+): boolean {
+  let seed = 17;
+  const random = (scale: number) => mapTree(like, (l) => normal(l instanceof Tensor ? [...l.shape] : [], seed++, 0, scale), name) as PyTree;
+  const scaled = (tree: PyTree, c: number) => mapTree(tree, (l) => (l instanceof Tensor ? l.mul(c) : (l as number) * c), name) as PyTree;
+  const zero = zerosLike(like, name);
+  const atZero = values(zero);
+  if (!agree(atZero, atZero, 0)) return false; // map(0) = 0
+  for (const scale of [1, 10, 1000]) {
+    const p = random(scale), base = values(p);
+    for (const c of [-2.5, 3]) if (!agree(base, values(scaled(p, c)), c)) return false;
+  }
+  return agree(derivativeAt(zero), derivativeAt(random(10)));
+}
+
 /**
  * J·v for a function whose reverse rule is `rule` (cotangent of `out` → cotangents of the
  * arguments, as an array): the transpose of the rule, applied to the tangents. The rule must be
- * linear in its cotangent; the first time, that is checked by transposing it at two cotangents
- * (0 and a large random one) — a linear map's transpose is the same at every point. A rule that is
- * not linear throws, or with `nonlinear: 'null'` gives null.
+ * linear in its cotangent; the first time, that is checked (`looksLinear`: zero at 0, homogeneous
+ * at random cotangents of several sizes and both signs, the same transpose at 0 and at a random
+ * one). A rule that is not linear throws, or with `nonlinear: 'null'` gives null.
  */
 export function transposeOfVjp(
   rule: (ct: PyTree) => unknown, out: PyTree, tangents: unknown[], name: string, key: object, nonlinear: 'throw' | 'null' = 'throw',
@@ -110,38 +147,49 @@ export function transposeOfVjp(
   const zero = zerosLike(out, name);
   const jv = at(zero, tangents);
   if (!linearRules.has(key)) {
-    // Random tangents and a random, large cotangent point: the user's tangents may be zero and tell nothing.
-    let seed = 17;
-    const random = (tree: unknown) => mapTree(tree, (l) => normal(l instanceof Tensor ? [...l.shape] : [], seed++, 0, 10), name) as PyTree;
-    const v = random(tangents);
-    const a = flatten(at(zero, v), name).leaves, b = flatten(at(random(out), v), name).leaves;
-    for (let i = 0; i < a.length; i++) {
-      const leaf = a[i];
-      const x = leaf instanceof Tensor ? bottom(leaf) : [leaf], y = b[i] instanceof Tensor ? bottom(b[i] as Tensor) : [b[i] as number];
-      let scale = 0, diff = 0;
-      for (let k = 0; k < x.length; k++) {
-        scale = Math.max(scale, Math.abs(x[k]!), Math.abs(y[k]!));
-        diff = Math.max(diff, Math.abs(x[k]! - y[k]!));
-      }
-      if (diff > 1e-8 * (1 + scale)) {
-        nonlinearRules.add(key);
-        if (nonlinear === 'null') return null;
-        throw new InvalidArgumentError(
-          `customVjp: forward mode (jvp, hvp's inner pass, a forward-mode jacobian) through ${name} needs its Jacobian, but its ` +
-            `backward rule is not linear in the cotangent (gradient clipping, say), so it defines none to transpose. Give the ` +
-            `forward derivative you mean: ad.customVjp(f, backward, { jvp: (primals, tangents) => [out, tangentOut] }), or use reverse mode.`,
-        );
-      }
+    // Random tangents (the user's may be zero and tell nothing), and the rule's values themselves.
+    const v = mapTree(tangents, (l) => normal(l instanceof Tensor ? [...l.shape] : [], 5, 0, 10), name) as PyTree;
+    const linear = looksLinear((ct) => flatten(checked(ct), name).leaves, (ct) => flatten(at(ct, v), name).leaves, out, name);
+    if (!linear) {
+      nonlinearRules.add(key);
+      if (nonlinear === 'null') return null;
+      throw new InvalidArgumentError(
+        `customVjp: forward mode (jvp, hvp's inner pass, a forward-mode jacobian) through ${name} needs its Jacobian, but its ` +
+          `backward rule is not linear in the cotangent (gradient clipping, say), so it defines none to transpose. Give the ` +
+          `forward derivative you mean: ad.customVjp(f, backward, { jvp: (primals, tangents) => [out, tangentOut] }), or use reverse mode.`,
+      );
     }
     linearRules.add(key);
   }
   return jv;
 }
 
-/** The VJP of a function given by a forward `rule`: the transpose of v ↦ rule(primals, v)[1], at `cotangent`. */
+/** Forward rules found linear in their tangents (checked once per rule). */
+const linearJvpRules = new WeakSet<object>();
+
+/**
+ * The VJP of a function given by a forward `rule`: the transpose of v ↦ rule(primals, v)[1], at
+ * `cotangent`. The tangent map must be linear (JAX's custom_jvp asks the same: reverse mode transposes
+ * it); the first time, that is checked as `transposeOfVjp` checks a backward rule, and a rule that is
+ * not linear (abs or the square of the tangent, an affine one) throws where its transpose would be a
+ * silently wrong gradient.
+ */
 export function transposeOfJvp(rule: UntypedJvpRule, primals: any[], cotangent: PyTree, name: string): Tensor[] {
   const tangentOut = (...v: any[]) => checkRuleResult(rule(primals, v), name)[1] as PyTree;
-  return withVjp(tangentOut, primals.map((p) => zerosLike(p, name)), (_, pullback) => flatten(pullback(cotangent), name).leaves.map((l) => asTensor(l, name)));
+  const pullbackAt = (v: PyTree[], ct: PyTree) => withVjp(tangentOut, v, (_, pullback) => flatten(pullback(ct), name).leaves.map((l) => asTensor(l, name)));
+  if (!linearJvpRules.has(rule)) {
+    const ct = mapTree(cotangent, (l) => normal(l instanceof Tensor ? [...l.shape] : [], 5, 0, 10), name) as PyTree;
+    const linear = looksLinear((v) => flatten(tangentOut(...(v as PyTree[])), name).leaves, (v) => pullbackAt(v as PyTree[], ct), primals, name);
+    if (!linear) {
+      throw new InvalidArgumentError(
+        `customJvp: reverse mode (grad, vjp, a reverse-mode jacobian) through ${name} transposes its forward rule, but the ` +
+          `tangent it returns is not linear in the input tangents (abs or a square of a tangent, or a constant added), so it has ` +
+          `no transpose. Return a tangent linear in the tangents (J·t), or give the reverse rule too with ad.customVjp.`,
+      );
+    }
+    linearJvpRules.add(rule);
+  }
+  return pullbackAt(primals.map((p) => zerosLike(p, name)), cotangent);
 }
 
 /** A rule's `[out, tangentOut]`, checked. */
