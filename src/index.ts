@@ -200,6 +200,7 @@ export { map } from './transforms/laxMap.js';
 export type { MapOptions } from './transforms/laxMap.js';
 export type { AssociativeScanOptions } from './transforms/associativeScan.js';
 export type { ForiLoopOptions } from './transforms/control.js';
+export { odeint, OdeintError, type OdeintOptions } from './transforms/odeint.js';
 
 export { prod } from './products/prod.js';
 export { cumprod } from './products/cumprod.js';

@@ -266,6 +266,7 @@ cases['whileLoop'] = () => [(h: Tensor) => ad.sum(h).item() < 3, (h: Tensor) => 
 cases['foriLoop'] = () => [0, 2, (_i: number, c: Tensor) => ad.add(c, 1), v, {}];
 cases['map'] = () => [(x: Tensor) => ad.square(x), v, {}];
 cases['associativeScan'] = () => [ad.add, v, {}];
+cases['odeint'] = () => [(y: Tensor) => ad.neg(y), v, ad.tensor([0, 0.1]), {}];
 each(['checkGrad', 'assertGrad'], () => [loss, [v], { order: 1, modes: ['reverse'] }]);
 each(['cg', 'minres', 'gmres'], () => [(u: Tensor) => ad.matmul(sq, u), v, {}]);
 cases['argmin'] = () => [loss, ad.ones([3]), {}];
