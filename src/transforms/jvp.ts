@@ -9,7 +9,8 @@ import type { Loosen } from './vjp.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, flattenArgs, flattenLike, noExtraArguments, rebuildArgs } from './args.js';
 import { notRead, nudged, readsDuring } from './readNumbers.js';
-import { gradFor } from './vjp.js';
+import { gradFor, releaseAux, splitAux } from './vjp.js';
+import { describe } from '../tensor/describe.js';
 import { anomaly, checkAnomalies } from '../core/anomaly.js';
 
 /**
@@ -22,14 +23,38 @@ export function jvp<F extends TreeFunction>(
   f: F,
   primals: Loosen<Parameters<F>>,
   tangents: TensorLikeTrees<Parameters<F>>,
+  options?: { readonly hasAux?: false | undefined },
 ): [TensorTree<ReturnType<F>>, TensorTree<ReturnType<F>>];
-export function jvp(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[], ...extra: unknown[]): [unknown, unknown] {
+/**
+ * With `{ hasAux: true }` (jax.jvp's has_aux), `f` returns `[output, aux]`: the aux comes back third,
+ * as values (not differentiated), `[output, tangentOut, aux]`.
+ * @example
+ * const [y, dy, aux] = ad.jvp((x) => [ad.sin(x), { x2: ad.square(x) }], [ad.tensor(0)], [ad.tensor(1)], { hasAux: true }); // 0, 1, { x2: 0 }
+ */
+export function jvp<F extends TreeFunction<readonly [PyTree, unknown]>>(
+  f: F,
+  primals: Loosen<Parameters<F>>,
+  tangents: TensorLikeTrees<Parameters<F>>,
+  options: { readonly hasAux: true },
+): [TensorTree<ReturnType<F>[0]>, TensorTree<ReturnType<F>[0]>, TensorTree<ReturnType<F>[1]>];
+export function jvp(f: TreeFunction, primals: readonly unknown[], tangents: readonly unknown[], options?: { readonly hasAux?: boolean | undefined }, ...extra: unknown[]): unknown[] {
   checkFunction(f, 'jvp');
-  noExtraArguments(extra, 'jvp', 'the function, primals and tangents, jvp(f, [x], [v]) (no hasAux: return an aux beside the output, [out, aux], and ignore its tangent)');
+  noExtraArguments(extra, 'jvp', 'the function, primals, tangents and options, jvp(f, [x], [v], { hasAux })');
   if (!Array.isArray(primals) || !Array.isArray(tangents)) {
     throw new InvalidArgumentError('jvp: pass primals and tangents as arrays, one entry per argument: jvp(f, [x], [v]).');
   }
-  return jvpAs(f, primals, tangents, 'jvp', 'tangent');
+  if (options !== undefined && (typeof options !== 'object' || options === null || Object.keys(options).some((k) => k !== 'hasAux'))) {
+    throw new InvalidArgumentError(`jvp: the fourth argument is the options, { hasAux: true } (jax.jvp's has_aux), got ${describe(options)}.`);
+  }
+  if (options?.hasAux !== true) return jvpAs(f, primals, tangents, 'jvp', 'tangent');
+  let aux: unknown;
+  const withoutAux = (...args: unknown[]) => {
+    const [out, a] = splitAux(f(...args), 'jvp');
+    aux = a;
+    return out as PyTree;
+  };
+  const [out, tangentOut] = jvpAs(withoutAux, primals, tangents, 'jvp', 'tangent');
+  return [out, tangentOut, releaseAux(aux)];
 }
 
 /** jvp whose errors name `op` and call the tangents `tangentName` (hvp's direction v; jacfwd). @internal */

@@ -253,7 +253,7 @@ cases['chainMatmul'] = () => [[sq, sq]];
 cases['chainProduct'] = () => [[v, v], ad.add, {}];
 // transformations, loops, solvers
 each(['grad', 'valueAndGrad', 'jacobian', 'jacfwd', 'jacrev', 'hessian'], () => [loss, { argnums: 0 }]);
-cases['jvp'] = () => [ad.sin, [v], [v]];
+cases['jvp'] = () => [ad.sin, [v], [v], {}];
 cases['hvp'] = () => [loss, v, v];
 cases['customVjp'] = () => [(t: Tensor) => ad.mul(t, 2), (g: Tensor) => [ad.mul(g, 2)], {}];
 cases['checkpoint'] = () => [ad.sin];

@@ -162,7 +162,9 @@ describe("JAX's positional hasAux and jvp's has_aux", () => {
     expect(call(ad.valueAndGrad, f, 0, true)).toThrow(/valueAndGrad: takes/);
     expect(call(ad.jacobian, f, 0, true)).toThrow(/jacobian: takes/);
     expect(call(ad.hessian, f, 0, true)).toThrow(/hessian: takes/);
-    expect(call(ad.jvp, f, [T(1)], [T(1)], { hasAux: true })).toThrow(/jvp: takes the function, primals and tangents/);
+    // jvp takes { hasAux } now (jax.jvp's has_aux); f here returns no pair, which it names.
+    expect(call(ad.jvp, f, [T(1)], [T(1)], { hasAux: true })).toThrow(/jvp: with hasAux the function must return a pair/);
+    expect(call(ad.jvp, f, [T(1)], [T(1)], {}, 7)).toThrow(/jvp: takes the function, primals, tangents and options/);
     expect(ad.grad(f, 0)(T([1, 2])).toArray()).toEqual([2, 4]);
   });
 });
