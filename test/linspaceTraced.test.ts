@@ -62,3 +62,13 @@ describe('linspace / logspace / geomspace with tensor endpoints', () => {
     expect(() => ad.geomspace(ad.tensor([1, 0]), 5, 3)).toThrow(/^geomspace: a geometric sequence cannot include zero/);
   });
 });
+
+describe('linspace without n', () => {
+  it('takes 50 values, as numpy.linspace and jnp.linspace (a JAX-port review found it required)', () => {
+    const x = ad.linspace(0, 1);
+    expect(x.shape).toEqual([50]);
+    expect(x.toFloat64Array()[49]).toBe(1);
+    expect(ad.linspace(0, 1, undefined, false).toFloat64Array()[1]).toBe(0.02);
+    expect(ad.linspace(ad.scalar(0), ad.scalar(2)).shape).toEqual([50]);
+  });
+});

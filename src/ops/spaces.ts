@@ -41,7 +41,7 @@ export interface LinspaceOptions {
 }
 
 /**
- * `n` evenly spaced values from `a` to `b` (numpy.linspace, jnp.linspace): `b` included, or left
+ * `n` evenly spaced values from `a` to `b` (numpy.linspace, jnp.linspace; n = 50 by default, as both): `b` included, or left
  * out with `endpoint` false (positional, or `{ endpoint: false }`) — the step then (b − a)/n rather
  * than (b − a)/(n − 1). Values a + i·step, as NumPy's. The endpoints may be tensors: being
  * differentiated (∂/∂a = 1 − i/div, ∂/∂b = i/div), mapped by vmap, or arrays of starts and stops,
@@ -52,10 +52,10 @@ export interface LinspaceOptions {
  * @example ad.grad((b: ad.Tensor) => ad.sum(ad.linspace(0, b, 5)))(ad.scalar(2)) // 2.5
  * @example ad.linspace(0, 1, 5, { retstep: true })[1] // 0.25
  */
-export function linspace(a: TensorLike, b: TensorLike, n: number, options: LinspaceOptions & { readonly retstep: true }): [Tensor, Tensor];
-export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint?: boolean | (LinspaceOptions & { readonly retstep?: false | undefined })): Tensor;
-export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint?: boolean | LinspaceOptions): Tensor | [Tensor, Tensor];
-export function linspace(a: TensorLike, b: TensorLike, n: number, endpoint: boolean | LinspaceOptions = true, ...extra: unknown[]): Tensor | [Tensor, Tensor] {
+export function linspace(a: TensorLike, b: TensorLike, n: number | undefined, options: LinspaceOptions & { readonly retstep: true }): [Tensor, Tensor];
+export function linspace(a: TensorLike, b: TensorLike, n?: number, endpoint?: boolean | (LinspaceOptions & { readonly retstep?: false | undefined })): Tensor;
+export function linspace(a: TensorLike, b: TensorLike, n?: number, endpoint?: boolean | LinspaceOptions): Tensor | [Tensor, Tensor];
+export function linspace(a: TensorLike, b: TensorLike, n = 50, endpoint: boolean | LinspaceOptions = true, ...extra: unknown[]): Tensor | [Tensor, Tensor] {
   if (extra.length > 0) extraArguments('linspace', 'linspace(a, b, n, endpoint?)', extra, endpoint);
   if (typeof endpoint !== 'object' || endpoint === null || Array.isArray(endpoint)) return samples(a, b, n, endpoint);
   const unknown = Object.keys(endpoint).find((k) => k !== 'endpoint' && k !== 'retstep' && k !== 'axis');
