@@ -61,3 +61,18 @@ describe('customJvp: reverse mode needs a forward rule linear in the tangents', 
     expect(ad.grad(f as (t: ad.Tensor) => ad.Tensor)(x).item()).toBe(3);
   });
 });
+
+describe('the linearity checks: huge coefficients, and rules that vanish at the first point', () => {
+  it('a linear rule whose coefficient overflows at a large probe (eˣ at x = 704) is still linear', () => {
+    const exp = ad.customJvp((t: ad.Tensor) => ad.exp(t), (([p]: ad.Tensor[], [t]: ad.Tensor[]) => [ad.exp(p!), ad.mul(t!, ad.exp(p!))]) as never) as (t: ad.Tensor) => ad.Tensor;
+    expect(ad.grad(exp)(ad.scalar(704)).item()).toBe(Math.exp(704));
+    const expVjp = ad.customVjp((t: ad.Tensor) => ad.exp(t), (g: ad.Tensor, { args: [t] }: { args: [ad.Tensor] }) => [ad.mul(g, ad.exp(t))]);
+    expect(ad.jvp(expVjp, [ad.scalar(704)], [ad.scalar(1)])[1].item()).toBe(Math.exp(704));
+  });
+
+  it('x·t², 0 at x = 0 for every t, is checked again at the next point (it was cached as linear, then gave 0 at x = 2)', () => {
+    const f = ad.customJvp(triple, (([p]: ad.Tensor[], [t]: ad.Tensor[]) => [triple(p!), ad.mul(p!, ad.square(t!))]) as never) as (t: ad.Tensor) => ad.Tensor;
+    expect(ad.grad(f)(ad.scalar(0)).item()).toBe(0);
+    expect(() => ad.grad(f)(ad.scalar(2))).toThrow(/customJvp: reverse mode .* is not linear in the input tangents/);
+  });
+});

@@ -232,6 +232,12 @@ export function flattenLike(tree: unknown, def: TreeDef, op: string): { leaves: 
   return flatten(inKeyOrder(tree, def), op);
 }
 
+/** `tree` with its objects' keys in `def`'s order where they are the same keys in another order; otherwise `tree` itself. */
+export function reorderLike(tree: unknown, def: TreeDef, op: string): unknown {
+  const own = flatten(tree, op).def;
+  return treesMatch(own, def) || !sameKeys(own, def) ? tree : inKeyOrder(tree, def);
+}
+
 /** Whether two structures are the same up to the order of each object's keys. */
 function sameKeys(a: TreeDef, b: TreeDef): boolean {
   if (a.kind !== b.kind) return false;

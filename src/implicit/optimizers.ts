@@ -69,7 +69,8 @@ export interface MomentumOptions {
  * Gradient descent with (heavy-ball) momentum, as in optax and PyTorch: v ← β·v + grads, then
  * params ← params − lr·v; with `nesterov`, params ← params − lr·(grads + β·v). With `dampening` d
  * (torch.optim.SGD's), v ← β·v + (1 − d)·grads from the second step on, the first step's v being
- * grads itself, as PyTorch initialises its buffer; nesterov then needs d = 0 (PyTorch's rule).
+ * grads itself, as PyTorch initialises its buffer; nesterov then needs d = 0 (PyTorch's rule), and with
+ * β = 0 (no buffer in PyTorch) d does nothing.
  * @example
  * const opt = ad.optimizers.momentum({ lr: 0.1, beta: 0.9 });
  * let params = ad.tensor([1]), state = opt.init(params);
@@ -80,7 +81,8 @@ export function momentum(options: MomentumOptions): Optimizer<MomentumState>;
 export function momentum(options: MomentumOptions, ...extra: unknown[]): Optimizer<MomentumState> {
   if (extra.length > 0) extraArguments('optimizers.momentum', 'optimizers.momentum(options)', extra, options);
   checkHyperparameters('momentum', options, { beta: momentumRate, nesterov: flag, dampening: dampeningRule });
-  const beta = options.beta ?? 0.9, dampening = options.dampening ?? 0;
+  // torch.optim.SGD keeps no buffer with momentum 0, so dampening does nothing there.
+  const beta = options.beta ?? 0.9, dampening = options.beta === 0 ? 0 : options.dampening ?? 0;
   if (options.nesterov && dampening !== 0) {
     throw new InvalidArgumentError(`optimizers.momentum: nesterov needs dampening 0 (as torch.optim.SGD), got dampening ${dampening}.`);
   }

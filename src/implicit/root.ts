@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { PyTree, TensorTree } from '../core/pytree.js';
 import { jvpAs } from '../transforms/jvp.js';
 import { releasablePullback } from '../transforms/vjp.js';
+import { reorderLike } from '../core/pytree.js';
 import { Space } from './space.js';
 import { StartingPoint, solveImplicit, type ImplicitProblem } from './levels.js';
 import { derivativeSolve, type DerivativeSystem } from './linearSolve.js';
@@ -83,7 +84,9 @@ export function root<T>(F: (x: TensorTree<T>) => PyTree, x0: T, options: RootOpt
   Object.assign(info, { converged: false, message: '', iterations: 0, evaluations: 0, jvps: 0, residualNorm: NaN });
   const reporter = new Reporter('root', info, options);
   let solves = 0;
-  const f = F as (x: any) => PyTree;
+  // F's result in x0's key order (a tree rebuilt by tree.map has its keys sorted): the derivative
+  // solves pair F's leaves with x's by position, as the forward solve does by key.
+  const f = (x: any): PyTree => reorderLike((F as (x: any) => PyTree)(x), space.def, 'root') as PyTree;
   const tol = options.tol ?? 1e-10;
   const Fx = (x: readonly Tensor[]): Tensor[] => space.leaves(f(space.rebuild(x)), 'F must return');
 

@@ -12,7 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe, ones, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { add, div, equal, less, maximum, mul, sub } from '../ops/binary.js';
-import { abs, log1p, exp, neg, square } from '../ops/unary.js';
+import { abs, log1p, exp, neg, softplus, square } from '../ops/unary.js';
 import { broadcastOperands } from '../tensor/create.js';
 import { xlogy } from '../ops/logspace.js';
 import { where } from '../ops/select.js';
@@ -274,7 +274,9 @@ export function binaryCrossEntropyWithLogits(input: TensorLike, target: TensorLi
   if (extra.length > 0) extraArguments(op, 'binaryCrossEntropyWithLogits(input, target, options?)', extra, options);
   checkOptionKeys(op, options, ['reduction', 'weight', 'posWeight']);
   const x = asTensor(input, op), y = sameShape(op, x, target, ['input', 'target']);
-  const softplusNeg = add(log1p(exp(neg(abs(x)))), maximum(neg(x), 0)); // log(1 + e^−x)
+  // log(1 + e^−x) by the softplus primitive: log1p(e^−|x|) + max(−x, 0) took |x|′(0) = 0, so its second derivative at a
+  // zero logit was 0 for σ(0)(1 − σ(0)) = ¼ (zero-initialised logits: a Newton or Laplace curvature of 0).
+  const softplusNeg = softplus(neg(x));
   const positive = options.posWeight === undefined ? softplusNeg : mul(add(1, mul(sub(within(op, 'posWeight', options.posWeight, x.shape), 1), y)), softplusNeg);
   let loss = add(mul(sub(1, y), x), positive);
   if (options.weight !== undefined) loss = mul(loss, within(op, 'weight', options.weight, x.shape));

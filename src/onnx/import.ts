@@ -198,7 +198,7 @@ export function importModel<Out extends ModelOutputs = ModelOutputs>(bytes: Uint
     for (const [name, v] of feeds(args)) env.set(name, v);
     for (const { node, run: step, known: k, reads } of steps) {
       const values = node.inputs.map((x) => (x === '' ? undefined : env.get(x)));
-      for (const r of reads) readStaticInput(node, r, values[r]!);
+      for (const r of reads) values[r] = readStaticInput(node, r, values[r]!);
       const outs = step(values, k);
       node.outputs.forEach((o, i) => o !== '' && outs[i] !== undefined && env.set(o, outs[i]!));
     }

@@ -5,7 +5,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { sizeOf } from '../tensor/shape.js';
-import { add, less } from '../ops/binary.js';
+import { add, less, mul } from '../ops/binary.js';
 import { where } from '../ops/select.js';
 import { reshape, slice, stack, take } from '../ops/shape.js';
 import { nonzero } from '../ops/numpyPositions.js';
@@ -106,14 +106,18 @@ const sliceOp: OperatorDef = {
 /** Pad: pads [begin₀, begin₁, …, end₀, end₁, …] (negative ones crop), constant value, axes (opset 18); modes constant, reflect, edge, wrap. */
 const padOp: OperatorDef = {
   attributes: ['mode', 'pads', 'value'],
-  staticInputs: [1, 2, 3],
+  // constant_value (input 2) is a value, not a shape: read as a number where known before the run, else
+  // padded in as a tensor (differentiable, and per example under vmap).
+  staticInputs: [1, 3],
   compile: (node) => {
     const mode = node.oneOf('mode', node.string('mode', 'constant'), ['constant', 'reflect', 'edge', 'wrap']);
     const legacy = node.opset < 11;
-    return ([x, padsIn, valueIn, axesIn]) => {
+    return ([x, padsIn, valueIn, axesIn], known) => {
       let t = x!.tensor;
       const pads = legacy ? node.ints('pads') ?? node.runError('attribute pads is required.') : numbers(padsIn!);
-      const value = legacy ? node.float('value', 0) : valueIn ? oneNumber(node, valueIn, 'constant_value') : 0;
+      const traced = !legacy && valueIn !== undefined && !known[2];
+      if (traced && valueIn!.tensor.size !== 1) node.runError(`constant_value must hold one value, got shape ${JSON.stringify(valueIn!.tensor.shape)}.`);
+      const value = legacy ? node.float('value', 0) : valueIn && !traced ? oneNumber(node, valueIn, 'constant_value') : 0;
       const axes = axesIn ? numbers(axesIn).map((a) => axisIn(node, a, t.ndim)) : t.shape.map((_, i) => i);
       if (pads.length !== 2 * axes.length) node.runError(`pads has ${pads.length} entries for ${axes.length} axes; it needs two per axis.`);
       const widths = t.shape.map((): [number, number] => [0, 0]);
@@ -128,6 +132,11 @@ const padOp: OperatorDef = {
       if (size.some((d) => d < 0)) node.runError(`pads ${JSON.stringify(pads)} crop more than the shape ${JSON.stringify(t.shape)} holds.`);
       t = slice(t, begin, size);
       const padMode: PadMode = mode === 'constant' ? 'constant' : mode === 'reflect' ? 'reflect' : mode === 'edge' ? 'edge' : 'wrap';
+      if (traced && padMode === 'constant') {
+        // x padded with 0, plus v times the padding's indicator
+        const border = pad(zeros(t.shape), widths, { mode: 'constant', value: 1 });
+        return [same(x!, add(pad(t, widths, { mode: 'constant', value: 0 }), mul(border, reshape(valueIn!.tensor, []))))];
+      }
       return [same(x!, pad(t, widths, padMode === 'constant' ? { mode: padMode, value } : { mode: padMode }))];
     };
   },

@@ -16,7 +16,7 @@ import { less, notEqual } from '../ops/binary.js';
 import { logicalAnd } from '../ops/predicates.js';
 import { anyExample, isBatched } from '../transforms/vmap.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
-import type { NodeContext, OperatorDef, Subgraph, Value } from './importNode.js';
+import { sharedByBatch, type NodeContext, type OperatorDef, type Subgraph, type Value } from './importNode.js';
 
 /** The enclosing scopes' values a node's body reads (its `captured` inputs, after the first `first`), and which are known. */
 function capturedScope(node: NodeContext, inputs: ReadonlyArray<Value | undefined>, known: readonly boolean[], first: number) {
@@ -37,7 +37,12 @@ function capturedScope(node: NodeContext, inputs: ReadonlyArray<Value | undefine
 function scalarOf(node: NodeContext, v: Value, known: boolean, what: string): number | Tensor {
   const t = v.tensor;
   if (t.size !== 1) node.runError(`${what} must hold one value, got shape ${formatShape(t.shape)}.`);
-  if (!known && isBatched(t)) return t.ndim === 0 ? t : reshape(t, []);
+  if (!known && isBatched(t)) {
+    const shared = sharedByBatch(t, `${what} of ONNX ${node.opType} node '${node.name}'`); // the same for every example: one loop
+    if (shared === null) return t.ndim === 0 ? t : reshape(t, []);
+    if (Number.isNaN(shared[0]!)) node.runError(`${what} is NaN.`);
+    return shared[0]!;
+  }
   if (!known) noteLibraryRead(t, `${what} of ONNX ${node.opType} node '${node.name}'`);
   const x = known ? t.values[0]! : t.item();
   if (Number.isNaN(x)) node.runError(`${what} is NaN.`);

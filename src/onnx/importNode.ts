@@ -8,7 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import { AttributeType, DataType, tensorValues, type AttributeProto, type GraphProto, type NodeProto, type TensorProto } from './proto.js';
 import { outerNames } from './importScope.js';
-import { isBatched } from '../transforms/vmap.js';
+import { everyExample, isBatched } from '../transforms/vmap.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
 
 /**
@@ -218,18 +218,35 @@ export class NodeContext {
 }
 
 /**
+ * The values of a tensor under vmap when every example holds the same ones (one example's worth), or
+ * null where they differ.
+ */
+export function sharedByBatch(t: Tensor, reason: string): Float64Array | null {
+  const all = everyExample(t, reason), size = t.size;
+  for (let i = size; i < all.length; i++) if (!Object.is(all[i], all[i % size]) && all[i] !== all[i % size]) return null;
+  return all.slice(0, size);
+}
+
+/**
  * A static input (a shape, axes, pads…) that is not known before the run, being computed from the
  * values of the model's inputs (the offsets of PyTorch's EmbeddingBag slice the indices): its
  * numbers are read as they are — a value read a running jit recording sees (it then runs as
- * written, never replaying numbers read for other inputs), and an error under vmap where they
- * differ across the batch (each example's output would have its own shape).
+ * written, never replaying numbers read for other inputs). Under vmap, numbers every example shares
+ * are read once; numbers that differ across the batch are an error (each example's output would
+ * have its own shape). Returns the value the operator reads.
  */
-export function readStaticInput(node: NodeContext, k: number, v: Value): void {
+export function readStaticInput(node: NodeContext, k: number, v: Value): Value {
+  const what = `input ${k} of ONNX node '${node.name}' (${node.opType}), read as numbers`;
   if (isBatched(v.tensor)) {
-    node.runError(`input ${k} ('${node.inputs[k]}') is read as numbers (a shape, axes, pads…), but under vmap it differs across the batch; ` +
-      'map the examples one at a time (their outputs may differ in shape).');
+    const shared = sharedByBatch(v.tensor, what);
+    if (shared === null) {
+      node.runError(`input ${k} ('${node.inputs[k]}') is read as numbers (a shape, axes, pads…), but under vmap it differs across the batch; ` +
+        'map the examples one at a time (their outputs may differ in shape).');
+    }
+    return { tensor: new Tensor(shared, [...v.tensor.shape]), kind: v.kind };
   }
-  noteLibraryRead(v.tensor, `input ${k} of ONNX node '${node.name}' (${node.opType}), read as numbers`);
+  noteLibraryRead(v.tensor, what);
+  return v;
 }
 
 /** The values of a value known before the run (a static input), as numbers. */

@@ -19,6 +19,10 @@ import { axisIn } from './importShape.js';
 
 type Reducer = (x: Tensor, axes: number[], keepdims: boolean) => Tensor;
 
+/** The shape of a reduction of `shape` over `axes`. */
+const reducedShape = (shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] =>
+  keepdims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+
 /** A Reduce* operator; `inputSince` is the opset from which its axes are an input. */
 function reduction(fn: Reducer, inputSince: number): OperatorDef {
   return {
@@ -102,7 +106,8 @@ export function softmaxLike(fn: (x: Tensor, axis: number) => Tensor): OperatorDe
 /** Reductions and axis operators by ONNX name. */
 export const REDUCE: Record<string, OperatorDef> = {
   ReduceSum: reduction(sum, 13),
-  ReduceMean: reduction(mean, 18),
+  // Over no entries ONNX Runtime's ReduceMean is 0, not NumPy's NaN (PyTorch's EmbeddingBag gives an empty bag 0 and exports through it).
+  ReduceMean: reduction((x, axes, keepdims) => (axes.some((a) => x.shape[a] === 0) ? zeros(reducedShape(x.shape, axes, keepdims)) : mean(x, axes, keepdims)), 18),
   ReduceMax: reduction(max, 18),
   ReduceMin: reduction(min, 18),
   ReduceProd: reduction(prod, 18),

@@ -9,6 +9,7 @@ import { broadcastShapes, formatShape, sizeOf } from '../tensor/shape.js';
 import { full } from '../tensor/create.js';
 import { broadcastTo, concat, reshape, slice, transpose } from '../ops/shape.js';
 import { tile } from '../ops/rearrange.js';
+import { add, mul } from '../ops/binary.js';
 import { constantValue, numbers, oneNumber, same, type NodeContext, type OperatorDef, type Value } from './importNode.js';
 
 /** An axis in [−rank, rank) as a position, or a run-time error naming the node. */
@@ -186,17 +187,23 @@ const constantOfShape: OperatorDef = {
   },
 };
 
-/** Range: start + i·delta for i < max(⌈(limit − start)/delta⌉, 0). */
+/**
+ * Range: start + i·delta for i < max(⌈(limit − start)/delta⌉, 0). All three are read as numbers (they fix
+ * the length); a start or delta computed from the inputs' values is also a value the output is
+ * differentiated in, so there the output is start + i·delta as ops.
+ */
 const rangeOp: OperatorDef = {
   attributes: [],
   staticInputs: [0, 1, 2],
-  compile: (node) => ([start, limit, delta]) => {
+  compile: (node) => ([start, limit, delta], known) => {
     const [s, l, d] = [oneNumber(node, start!, 'start'), oneNumber(node, limit!, 'limit'), oneNumber(node, delta!, 'delta')];
     if (d === 0) node.runError('delta is 0.');
     const n = Math.max(Math.ceil((l - s) / d), 0);
     const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = s + i * d;
-    return [{ tensor: new Tensor(values, [n]), kind: start!.kind }];
+    for (let i = 0; i < n; i++) values[i] = known[0] && known[2] ? s + i * d : i;
+    const steps = new Tensor(values, [n]);
+    if (known[0] && known[2]) return [{ tensor: steps, kind: start!.kind }];
+    return [{ tensor: add(reshape(start!.tensor, []), mul(steps, reshape(delta!.tensor, []))), kind: start!.kind }];
   },
 };
 

@@ -65,7 +65,7 @@ export function compileSubgraph(graph: GraphProto, owner: NodeContext, attribute
     for (const { node, def, run } of steps) {
       const flags = node.inputs.map(isKnown);
       const inputs = node.inputs.map((x) => (x === '' ? undefined : read(x)));
-      for (const k of def.staticInputs ?? []) if (!flags[k] && inputs[k] !== undefined) readStaticInput(node, k, inputs[k]!);
+      for (const k of def.staticInputs ?? []) if (!flags[k] && inputs[k] !== undefined) inputs[k] = readStaticInput(node, k, inputs[k]!);
       const outs = run(inputs, flags);
       const outputsKnown = def.shapeOnly === true || flags.every(Boolean);
       node.outputs.forEach((o, k) => {

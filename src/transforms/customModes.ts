@@ -81,14 +81,24 @@ function bottom(t: Tensor): Float64Array {
 const linearRules = new WeakSet<object>();
 const nonlinearRules = new WeakSet<object>();
 
-/** Whether two trees of leaves agree to 1e−8 relative (to their largest entry, plus 1 for values near 0). */
-function agree(a: ReadonlyArray<Tensor | number>, b: ReadonlyArray<Tensor | number>, factor = 1): boolean {
+/** What the probes of `looksLinear` have seen: a nonzero finite entry (without one, a rule that is 0 here says nothing). */
+interface Seen { informative: boolean }
+
+/**
+ * Whether two trees of leaves agree, factor·a = b, to 1e−8 relative (to their largest entry, plus 1 for
+ * values near 0). Entries where either side is not finite are skipped: a linear rule with a huge
+ * coefficient (eˣ near x = 709) overflows at a large probe, and ∞ − ∞ says nothing about linearity.
+ */
+function agree(a: ReadonlyArray<Tensor | number>, b: ReadonlyArray<Tensor | number>, factor: number, seen: Seen): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i] instanceof Tensor ? bottom(a[i] as Tensor) : [a[i] as number], y = b[i] instanceof Tensor ? bottom(b[i] as Tensor) : [b[i] as number];
     let scale = 0, diff = 0;
     for (let k = 0; k < x.length; k++) {
-      scale = Math.max(scale, Math.abs(factor * x[k]!), Math.abs(y[k]!));
-      diff = Math.max(diff, Math.abs(factor * x[k]! - y[k]!));
+      const fx = factor * x[k]!, yk = y[k]!;
+      if (!Number.isFinite(fx) || !Number.isFinite(yk)) continue;
+      if (yk !== 0) seen.informative = true;
+      scale = Math.max(scale, Math.abs(fx), Math.abs(yk));
+      diff = Math.max(diff, Math.abs(fx - yk));
     }
     if (!(diff <= 1e-8 * (1 + scale))) return false;
   }
@@ -104,18 +114,21 @@ function agree(a: ReadonlyArray<Tensor | number>, b: ReadonlyArray<Tensor | numb
 function looksLinear(
   values: (point: PyTree) => ReadonlyArray<Tensor | number>, derivativeAt: (point: PyTree) => ReadonlyArray<Tensor | number>,
   like: unknown, name: string,
-): boolean {
+): boolean | 'unsure' {
   let seed = 17;
   const random = (scale: number) => mapTree(like, (l) => normal(l instanceof Tensor ? [...l.shape] : [], seed++, 0, scale), name) as PyTree;
   const scaled = (tree: PyTree, c: number) => mapTree(tree, (l) => (l instanceof Tensor ? l.mul(c) : (l as number) * c), name) as PyTree;
   const zero = zerosLike(like, name);
+  const seen: Seen = { informative: false }, ignored: Seen = { informative: false };
   const atZero = values(zero);
-  if (!agree(atZero, atZero, 0)) return false; // map(0) = 0
+  if (!agree(atZero, atZero, 0, ignored)) return false; // map(0) = 0
   for (const scale of [1, 10, 1000]) {
     const p = random(scale), base = values(p);
-    for (const c of [-2.5, 3]) if (!agree(base, values(scaled(p, c)), c)) return false;
+    for (const c of [-2.5, 3]) if (!agree(base, values(scaled(p, c)), c, seen)) return false;
   }
-  return agree(derivativeAt(zero), derivativeAt(random(10)));
+  if (!agree(derivativeAt(zero), derivativeAt(random(10)), 1, ignored)) return false;
+  // A rule that is 0 at every probe here (x·t² at x = 0) is linear at this point, but says nothing about others.
+  return seen.informative ? true : 'unsure';
 }
 
 /**
@@ -150,7 +163,7 @@ export function transposeOfVjp(
     // Random tangents (the user's may be zero and tell nothing), and the rule's values themselves.
     const v = mapTree(tangents, (l) => normal(l instanceof Tensor ? [...l.shape] : [], 5, 0, 10), name) as PyTree;
     const linear = looksLinear((ct) => flatten(checked(ct), name).leaves, (ct) => flatten(at(ct, v), name).leaves, out, name);
-    if (!linear) {
+    if (linear === false) {
       nonlinearRules.add(key);
       if (nonlinear === 'null') return null;
       throw new InvalidArgumentError(
@@ -159,7 +172,7 @@ export function transposeOfVjp(
           `forward derivative you mean: ad.customVjp(f, backward, { jvp: (primals, tangents) => [out, tangentOut] }), or use reverse mode.`,
       );
     }
-    linearRules.add(key);
+    if (linear === true) linearRules.add(key); // 'unsure': checked again at the next point
   }
   return jv;
 }
@@ -180,14 +193,14 @@ export function transposeOfJvp(rule: UntypedJvpRule, primals: any[], cotangent: 
   if (!linearJvpRules.has(rule)) {
     const ct = mapTree(cotangent, (l) => normal(l instanceof Tensor ? [...l.shape] : [], 5, 0, 10), name) as PyTree;
     const linear = looksLinear((v) => flatten(tangentOut(...(v as PyTree[])), name).leaves, (v) => pullbackAt(v as PyTree[], ct), primals, name);
-    if (!linear) {
+    if (linear === false) {
       throw new InvalidArgumentError(
         `customJvp: reverse mode (grad, vjp, a reverse-mode jacobian) through ${name} transposes its forward rule, but the ` +
           `tangent it returns is not linear in the input tangents (abs or a square of a tangent, or a constant added), so it has ` +
           `no transpose. Return a tangent linear in the tangents (J·t), or give the reverse rule too with ad.customVjp.`,
       );
     }
-    linearJvpRules.add(rule);
+    if (linear === true) linearJvpRules.add(rule);
   }
   return pullbackAt(primals.map((p) => zerosLike(p, name)), cotangent);
 }

@@ -22,6 +22,11 @@ describe('optimizers.momentum({ dampening })', () => {
     expect(zero.step(p, g, zero.init(p))[0].toArray()).toEqual(plain.step(p, g, plain.init(p))[0].toArray());
     expect(() => ad.optimizers.momentum({ lr: 0.1, nesterov: true, dampening: 0.1 })).toThrow(/nesterov needs dampening 0 \(as torch.optim.SGD\)/);
     expect(() => ad.optimizers.momentum({ lr: 0.1, dampening: 2 })).toThrow(/dampening/);
+    // momentum 0: PyTorch keeps no buffer, and dampening does nothing (plain SGD)
+    const still = ad.optimizers.momentum({ lr: 0.1, beta: 0, dampening: 0.3 });
+    let w = ad.tensor([1]), st = still.init(w);
+    for (let i = 0; i < 3; i++) [w, st] = still.step(w, ad.tensor([1]), st);
+    expect(w.item()).toBeCloseTo(0.7, 15);
   });
 });
 

@@ -61,4 +61,13 @@ describe('solvers: a function returning its tree with the keys in another order'
     expect(Array.from(r.w.toFloat64Array(), (v) => Math.round(v * 1e12) / 1e12)).toEqual([1, 2]);
     expect(Math.round(r.b.item() * 1e12) / 1e12).toBe(3);
   });
+
+  it('root\'s gradient with F\'s keys sorted: the derivative solves pair F\'s leaves with x\'s by key too (it gave 13 for 31)', () => {
+    const solveFor = (s: ad.Tensor) => ad.root((q: { w: ad.Tensor; b: ad.Tensor }) => ad.tree.map((v: ad.Tensor) => v, { w: ad.sub(q.w, s), b: ad.sub(q.b, ad.mul(s, 3)) }) as never,
+      { w: ad.scalar(0), b: ad.scalar(0) }) as { w: ad.Tensor; b: ad.Tensor };
+    const g = ad.grad((s: ad.Tensor) => { const r = solveFor(s); return ad.add(r.w, ad.mul(10, r.b)); })(ad.scalar(2)).item();
+    expect(g).toBeCloseTo(31, 10);
+    const [, t] = ad.jvp((s: ad.Tensor) => { const r = solveFor(s); return ad.add(r.w, ad.mul(10, r.b)); }, [ad.scalar(2)], [ad.scalar(1)]);
+    expect(t.item()).toBeCloseTo(31, 10);
+  });
 });

@@ -135,7 +135,15 @@ describe('Loop under jit and vmap', () => {
     const model = importModel<ad.Tensor>(bytesOf(c));
     const feeds = feedsOf(c.runs[0]!);
     expect(() => ad.vmap((o: ad.Tensor) => model({ ...feeds, offsets: o }))(ad.tensor([[0, 4, 5], [0, 1, 2]])))
-      .toThrow(/input 1 \('.*'\) is read as numbers \(a shape, axes, pads…\), but under vmap it differs across the batch/);
+      .toThrow(/input \d \('.*'\) is read as numbers \(a shape, axes, pads…\), but under vmap it differs across the batch/);
+    // the same offsets for every example, though batched: read once
+    const same = ad.vmap((o: ad.Tensor) => model({ ...feeds, offsets: o }))(ad.tensor([[0, 4, 5], [0, 4, 5]]));
+    expect(ad.take(same, 1, 0).toArray()).toEqual(model(feeds).toArray());
+    // a batched trip count every example shares: one loop, scan outputs allowed
+    const fedTrip = importModel<Record<string, ad.Tensor>>(encodeModel(buildModel(LOOP_CASES['Loop with a fed trip count, a carried value and a scan output']!, 'double')));
+    const x = ad.random.normal([2, 3], 3);
+    const ys = ad.vmap((m: ad.Tensor) => fedTrip({ M: m, x }).ys!)(ad.tensor([2, 2]));
+    expect(ad.take(ys, 0, 0).toArray()).toEqual(fedTrip({ M: ad.tensor(2), x }).ys!.toArray());
     // offsets shared by the batch: the indices and weights mapped
     const w = feeds.weights!;
     const mapped = ad.vmap((ws: ad.Tensor) => model({ ...feeds, weights: ws }))(ad.stack([w, ad.mul(2, w)], 0));

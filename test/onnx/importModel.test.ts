@@ -116,6 +116,29 @@ describe('importModel: import-time errors', () => {
       .toThrow(/node 'rs' \(Reshape\): input 1 \('s'\) is read as numbers \(a shape, axes, pads…\), but under vmap it differs across the batch/);
   });
 
+  it('Pad\'s constant value and Range\'s start and delta fed from inputs are values: differentiated, not read as constants', () => {
+    const padModel = importModel<ad.Tensor>(graphModel([{ opType: 'Pad', input: ['x', 'pads', 'v'], output: ['y'] }], {
+      initializer: [ints64('pads', [0, 1, 0, 2])], input: [vector('x', [2, 3]), vector('v', [])],
+    }));
+    const x = ad.ones([2, 3]);
+    expect(padModel({ x, v: ad.tensor(7) }).toArray()).toEqual([[7, 1, 1, 1, 7, 7], [7, 1, 1, 1, 7, 7]]);
+    expect(ad.grad((v: ad.Tensor) => ad.sum(padModel({ x, v })))(ad.tensor(7)).item()).toBe(6); // the padded entries (it was 0)
+    expect(ad.vmap((v: ad.Tensor) => padModel({ x, v }))(ad.tensor([1, 2])).shape).toEqual([2, 2, 6]);
+    const rangeModel = importModel<ad.Tensor>(graphModel([{ opType: 'Range', input: ['s', 'limit', 'd'], output: ['y'] }], {
+      initializer: [doubles('limit', [], [10])], input: [vector('s', []), vector('d', [])],
+    }));
+    expect(rangeModel({ s: ad.tensor(1), d: ad.tensor(3) }).toArray()).toEqual([1, 4, 7]);
+    const [gs, gd] = ad.grad((s: ad.Tensor, d: ad.Tensor) => ad.sum(rangeModel({ s, d })), [0, 1])(ad.tensor(1), ad.tensor(3)) as [ad.Tensor, ad.Tensor];
+    expect([gs.item(), gd.item()]).toEqual([3, 3]); // Σ (s + i·d): 3 terms, Σ i = 3 (both were 0)
+  });
+
+  it('ReduceMean over an empty axis is 0, as ONNX Runtime (PyTorch\'s EmbeddingBag exports an empty bag\'s mean through it)', () => {
+    const model = importModel<ad.Tensor>(graphModel([{ opType: 'ReduceMean', input: ['x', 'axes'], output: ['y'], attribute: [attr.int('keepdims', 0)] }], {
+      initializer: [ints64('axes', [0])], input: [vector('x', [0, 3])],
+    }, 18));
+    expect(model({ x: ad.zeros([0, 3]) }).toArray()).toEqual([0, 0, 0]);
+  });
+
   it('an input nothing provides, and an opset outside 7–22', () => {
     expect(() => importModel(graphModel([{ opType: 'Add', name: 'a', input: ['x', 'nowhere'], output: ['y'] }]))).toThrow(/reads 'nowhere', which no node, initializer or graph input provides/);
     expect(() => importModel(graphModel([{ opType: 'Relu', input: ['x'], output: ['y'] }], {}, 5))).toThrow(/opset 5 is outside/);
