@@ -126,7 +126,15 @@ export type { EinsumOptions, EinsumOptimize, EinsumPath } from './ops/einsumPath
 export type { EinsumSublist } from './ops/einsumSublist.js';
 export { conv, convTranspose, type ConvOptions, type ConvTransposeOptions, type ConvPadding, type PerAxis } from './ops/conv.js';
 export { maxPool, avgPool, adaptiveAvgPool, adaptiveMaxPool } from './ops/pooling.js';
-export type { PoolOptions, AvgPoolOptions } from './ops/pooling.js';
+export type { PoolOptions, AvgPoolOptions, MaxPoolOptions } from './ops/pooling.js';
+export { maxUnpool, type MaxUnpoolOptions } from './ops/unpool.js';
+export { linear, bilinear } from './ops/linearLayers.js';
+export { embedding, type EmbeddingOptions } from './ops/embedding.js';
+export { embeddingBag, type EmbeddingBagOptions } from './ops/embeddingBag.js';
+export { instanceNorm, localResponseNorm, type InstanceNormOptions, type LocalResponseNormOptions } from './ops/normalizationExtras.js';
+export { affineGrid, gridSample, type AffineGridOptions, type GridSampleOptions, type GridSampleMode, type GridPaddingMode } from './ops/spatialTransform.js';
+export { pdist } from './ops/pdist.js';
+export { channelShuffle } from './ops/channelShuffle.js';
 export { standardize, layerNorm, rmsNorm, groupNorm, batchNorm } from './ops/normalization.js';
 export { rnn, gru, lstm } from './ops/recurrent.js';
 export { sparsePlus, sparseSigmoid, squareplus } from './ops/sparseActivations.js';

@@ -31,9 +31,16 @@ export interface PoolOptions {
   readonly ceilMode?: boolean | undefined;
 }
 
+export interface MaxPoolOptions extends PoolOptions {
+  /** Also return each maximum's position in its input plane (PyTorch's return_indices): `{ values, indices }`. */
+  readonly returnIndices?: boolean | undefined;
+}
+
 export interface AvgPoolOptions extends PoolOptions {
   /** Divide by the whole window, padding included (PyTorch's count_include_pad; default true, as PyTorch and flax). */
   readonly countIncludePad?: boolean | undefined;
+  /** Divide every window's sum by this whole number ≠ 0 instead (PyTorch's divisor_override). */
+  readonly divisorOverride?: number | undefined;
 }
 
 /**

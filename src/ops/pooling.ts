@@ -16,24 +16,29 @@
  * argmax is a no-gradient index). Work is O(out · K), the windows' own size.
  */
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, full, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, full, type TensorLike } from '../tensor/create.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { div, equal } from './binary.js';
 import { sum } from './reduce.js';
-import { concat, reshape, squeeze, take } from './shape.js';
+import { broadcastTo, concat, reshape, squeeze, take } from './shape.js';
 import { stopGradient, where } from './select.js';
 import { maxIndex } from './sort.js';
 import { gatherAlong } from './gather.js';
 import {
-  adaptiveWindows, checkOptionKeys, flag, poolLayout, poolWindows, windowSizes, type AxisWindows, type AvgPoolOptions, type PoolOptions,
+  adaptiveWindows, checkOptionKeys, flag, poolLayout, poolWindows, windowSizes, type AxisWindows, type AvgPoolOptions, type MaxPoolOptions,
 } from './poolShapes.js';
 import { extraArguments } from '../core/extraArguments.js';
 
-export type { PoolOptions, AvgPoolOptions } from './poolShapes.js';
+export type { PoolOptions, AvgPoolOptions, MaxPoolOptions } from './poolShapes.js';
 
-/** x's windows as [...lead, …out, K], and the first tap of each window inside the input ([…out, 1]). */
+/**
+ * x's windows as [...lead, …out, K], the first tap of each window inside the input ([…out, 1]), and
+ * the flat input position of every (window, tap) pair (window-major; P, one past the input, for padding).
+ */
 interface Windows {
   readonly taps: Tensor;
   readonly firstInside: Tensor;
+  readonly positions: Int32Array;
 }
 
 /**
@@ -64,7 +69,11 @@ function windowTaps(x: Tensor, lead: number, axes: readonly AxisWindows[], padVa
   }
   const flatX = reshape(x, [...leadShape, P]);
   const withPad = concat([flatX, full([...leadShape, 1], padValue)], lead);
-  return { taps: reshape(take(withPad, index, lead), [...leadShape, ...outs, K]), firstInside: new Tensor(firstInside, [...outs, 1]) };
+  return {
+    taps: reshape(take(withPad, index, lead), [...leadShape, ...outs, K]),
+    firstInside: new Tensor(firstInside, [...outs, 1]),
+    positions: index,
+  };
 }
 
 /** The divisor of every window, [...out]: the product of the per-axis counts. */
@@ -85,19 +94,21 @@ function windowCounts(axes: readonly AxisWindows[]): Tensor {
 /**
  * The first maximum of each window (taps on the last axis); its gradient goes to that tap only. A
  * window whose maximum is −∞ (every input tap −∞) points at its first input tap, not at a padding
- * tap before it, as PyTorch's kernel (which starts from the first input position).
+ * tap before it, as PyTorch's kernel (which starts from the first input position). `at`: the tap
+ * taken ([...lead, …out, 1]).
  */
-function firstMax({ taps, firstInside }: Windows): Tensor {
-  const last = taps.ndim - 1, values = stopGradient(taps);
-  let at = maxIndex(values, last, true);
+function firstMax({ taps, firstInside }: Windows): { values: Tensor; at: Tensor } {
+  const last = taps.ndim - 1, constant = stopGradient(taps);
+  let at = maxIndex(constant, last, true);
   if (firstInside.values.slice().some((k) => k > 0)) {
-    at = where(equal(gatherAlong(values, at, last, 'maxPool'), -Infinity), firstInside, at);
+    at = where(equal(gatherAlong(constant, at, last, 'maxPool'), -Infinity), firstInside, at);
   }
-  return squeeze(gatherAlong(taps, at, last, 'maxPool'), last);
+  return { values: squeeze(gatherAlong(taps, at, last, 'maxPool'), last), at };
 }
 
-const MAX_KEYS = ['stride', 'padding', 'dilation', 'ceilMode'];
-const AVG_KEYS = [...MAX_KEYS, 'countIncludePad'];
+const POOL_KEYS = ['stride', 'padding', 'dilation', 'ceilMode'];
+const MAX_KEYS = [...POOL_KEYS, 'returnIndices'];
+const AVG_KEYS = [...POOL_KEYS, 'countIncludePad', 'divisorOverride'];
 
 /**
  * Max pooling as PyTorch's `max_pool1d/2d/3d`: x is `[batch, channels, …spatial]` or unbatched
@@ -107,18 +118,30 @@ const AVG_KEYS = [...MAX_KEYS, 'countIncludePad'];
  * before; JAX's upper-case spellings too), `dilation`,
  * and `ceilMode`. Padding never wins (it is −∞). The gradient goes to the maximum of each window;
  * among tied maxima, to the first in window order (row-major over the window), as PyTorch.
+ * `returnIndices: true` returns `{ values, indices }`, indices (float64 whole numbers, shaped as values)
+ * the position of each maximum in its input plane, the spatial axes flattened row-major (PyTorch's
+ * convention, what `maxUnpool` takes).
  * @example
  * ad.maxPool(ad.tensor([[[1, 3, 2, 5, 4]]]), [2]).toArray();                    // => [[[3, 5]]]
  * ad.maxPool(ad.tensor([[[1, 3, 2, 5, 4]]]), [2], { ceilMode: true }).toArray(); // => [[[3, 5, 4]]]
+ * ad.maxPool(ad.tensor([[[1, 3, 2, 5, 4]]]), [2], { returnIndices: true }).indices.toArray(); // => [[[1, 3]]]
  */
-export function maxPool(x: TensorLike, window: readonly number[], options?: PoolOptions): Tensor;
-export function maxPool(x: TensorLike, window: readonly number[], options: PoolOptions = {}, ...extra: unknown[]): Tensor {
+export function maxPool(x: TensorLike, window: readonly number[], options: MaxPoolOptions & { readonly returnIndices: true }): { values: Tensor; indices: Tensor };
+export function maxPool(x: TensorLike, window: readonly number[], options?: MaxPoolOptions & { readonly returnIndices?: false | undefined }): Tensor;
+export function maxPool(x: TensorLike, window: readonly number[], options?: MaxPoolOptions): Tensor | { values: Tensor; indices: Tensor };
+export function maxPool(x: TensorLike, window: readonly number[], options: MaxPoolOptions = {}, ...extra: unknown[]): Tensor | { values: Tensor; indices: Tensor } {
   if (extra.length > 0) extraArguments('maxPool', 'maxPool(x, window, options?)', extra, options);
   checkOptionKeys('maxPool', options, MAX_KEYS);
+  const returnIndices = flag('maxPool', 'returnIndices', options.returnIndices, false);
   const xt = asTensor(x, 'maxPool'), sizes = windowSizes('maxPool', window);
   const { lead } = poolLayout('maxPool', xt.shape, sizes.length);
   const axes = poolWindows('maxPool', xt.shape, sizes, options, lead, false);
-  return firstMax(windowTaps(xt, lead, axes, -Infinity));
+  const windows = windowTaps(xt, lead, axes, -Infinity);
+  const { values, at } = firstMax(windows);
+  if (!returnIndices) return values;
+  // The taken tap's flat input position: the window table broadcast over the leading axes, gathered at it.
+  const table = broadcastTo(new Tensor(Float64Array.from(windows.positions), windows.taps.shape.slice(lead)), windows.taps.shape);
+  return { values, indices: squeeze(gatherAlong(table, at, at.ndim - 1, 'maxPool'), at.ndim - 1) };
 }
 
 /**
@@ -126,7 +149,9 @@ export function maxPool(x: TensorLike, window: readonly number[], options: PoolO
  * `countIncludePad` (PyTorch's count_include_pad, default true as PyTorch and flax): divide by the
  * whole window, padding included; `false` divides by the input entries in the window only. Taps
  * past the padding (a ceil-mode last window) are never counted. `dilation` is allowed (PyTorch's
- * avg_pool has none; ONNX's AveragePool has it). The gradient spreads evenly over each window.
+ * avg_pool has none; ONNX's AveragePool has it). `divisorOverride` (PyTorch's divisor_override, a whole
+ * number ≠ 0) divides every window's sum by itself instead (PyTorch's avg_pool1d has none; adjoint's
+ * 1-d pool takes it too). The gradient spreads evenly over each window.
  * @example
  * ad.avgPool(ad.tensor([[[1, 3, 2, 6]]]), [2]).toArray();                                  // => [[[2, 4]]]
  * ad.avgPool(ad.tensor([[[2, 4]]]), [2], { padding: 1 }).toArray();                        // => [[[1, 2]]]
@@ -139,8 +164,12 @@ export function avgPool(x: TensorLike, window: readonly number[], options: AvgPo
   const xt = asTensor(x, 'avgPool'), sizes = windowSizes('avgPool', window);
   const { lead } = poolLayout('avgPool', xt.shape, sizes.length);
   const includePad = flag('avgPool', 'countIncludePad', options.countIncludePad, true);
+  const divisor = options.divisorOverride;
+  if (divisor !== undefined && (typeof divisor !== 'number' || !Number.isInteger(divisor) || divisor === 0)) {
+    throw new InvalidArgumentError(`avgPool: divisorOverride must be a whole number other than 0 (PyTorch's divisor_override), got ${describe(divisor)}.`);
+  }
   const axes = poolWindows('avgPool', xt.shape, sizes, options, lead, includePad);
-  return div(sum(windowTaps(xt, lead, axes, 0).taps, -1), windowCounts(axes));
+  return div(sum(windowTaps(xt, lead, axes, 0).taps, -1), divisor ?? windowCounts(axes));
 }
 
 /**
@@ -170,5 +199,5 @@ export function adaptiveMaxPool(x: TensorLike, outputSize: readonly number[], ..
   if (extra.length > 0) extraArguments('adaptiveMaxPool', 'adaptiveMaxPool(x, outputSize)', extra, outputSize);
   const xt = asTensor(x, 'adaptiveMaxPool'), sizes = windowSizes('adaptiveMaxPool', outputSize, 'outputSize');
   const { lead } = poolLayout('adaptiveMaxPool', xt.shape, sizes.length);
-  return firstMax(windowTaps(xt, lead, adaptiveWindows('adaptiveMaxPool', xt.shape, sizes, lead), -Infinity));
+  return firstMax(windowTaps(xt, lead, adaptiveWindows('adaptiveMaxPool', xt.shape, sizes, lead), -Infinity)).values;
 }
