@@ -13,18 +13,24 @@
  * bounds"). 'bilinear' mixes the 2^D neighbours with weights linear in the position (trilinear for
  * D = 3); 'bicubic' (D = 2 only, as PyTorch) the sixteen around it with Keys' weights (a = −0.75),
  * padding each tap's pixel instead of the position, as PyTorch; 'nearest' takes the pixel at the
- * position rounded half to even (no grid gradient). Each tap is one `gather` from the flattened image.
+ * position rounded half to even in 2-D and half away from zero in 3-D, as PyTorch 1.13's kernels (no grid gradient). Each tap is one `gather` from the flattened image.
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, greater, greaterEqual, less, lessEqual, mul, sub } from './binary.js';
-import { abs } from './unary.js';
+import { abs, sign } from './unary.js';
 import { logicalAnd } from './predicates.js';
 import { clip, stopGradient, where } from './select.js';
-import { floor, fmod, round } from './rounding.js';
+import { floor, fmod, round, trunc } from './rounding.js';
 import { reshape, slice } from './shape.js';
 import { gather } from './gather.js';
 
 export type GridSampleMode = 'bilinear' | 'nearest' | 'bicubic';
+
+/** x rounded half away from zero (C's round), from its integer part and the exact remainder x − trunc(x). */
+function roundHalfAway(x: Tensor): Tensor {
+  const whole = trunc(x);
+  return where(greaterEqual(abs(sub(x, whole)), 0.5), add(whole, sign(x)), whole);
+}
 export type GridPaddingMode = 'zeros' | 'border' | 'reflection';
 
 /**
@@ -99,7 +105,9 @@ export function sampleGrid(x: Tensor, grid: Tensor, mode: GridSampleMode, paddin
     return mul(gather(flat, index!, 2), inside!);
   };
   let out: Tensor;
-  if (mode === 'nearest') out = tap(positions.map((p) => round(p)));
+  // PyTorch 1.13 rounds a 2-D nearest position half to even (nearbyint) but a 3-D one half away from zero
+  // (std::round): at a tie, −0.5 and size − 0.5 with alignCorners false, they read different pixels.
+  if (mode === 'nearest') out = tap(positions.map((p) => (positions.length === 3 ? roundHalfAway(p) : round(p))));
   else {
     const low = positions.map((p) => floor(stopGradient(p)));
     const frac = positions.map((p, d) => sub(p, low[d]!));

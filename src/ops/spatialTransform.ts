@@ -94,7 +94,7 @@ const PADDINGS: readonly GridPaddingMode[] = ['zeros', 'border', 'reflection'];
  * grid [N, H_out, W_out, 2] give [N, C, H_out, W_out]; input [N, C, D, H, W] and grid
  * [N, D_out, H_out, W_out, 3] give [N, C, D_out, H_out, W_out]. A grid point's last axis holds
  * (x, y[, z]) in [−1, 1], x along the width. `mode` 'bilinear' (trilinear for 5-D), 'nearest'
- * (half to even) or 'bicubic' (Keys, a = −0.75; 4-D only); `paddingMode` 'zeros', 'border' or
+ * (ties half to even in 4-D, half away from zero in 5-D, as PyTorch's kernels) or 'bicubic' (Keys, a = −0.75; 4-D only); `paddingMode` 'zeros', 'border' or
  * 'reflection'; `alignCorners` as `affineGrid`'s. Differentiable in the input and (but for
  * 'nearest') in the grid, with PyTorch's derivatives: 0 in a clamped coordinate at and past the edges.
  * @example
