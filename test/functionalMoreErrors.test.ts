@@ -76,5 +76,10 @@ describe('errors name the function, the shapes and the fix', () => {
     throws(() => ad.maxUnpool(x, [[[[0, 1], [2, 3]]]], [2, 2], { outputSize: [4] }), ad.InvalidArgumentError, /maxUnpool: outputSize must be 2 whole numbers ≥ 1/);
     throws(() => ad.maxUnpool(ad.ones([1, 1, 1]), [[[0]]], [1], { padding: 1 }), ad.ShapeError, /maxUnpool: the output's spatial size \[-1\].*is not positive/);
     expect(ad.maxUnpool(x, [[[[0, 1], [2, 3]]]], [2, 2], { outputSize: [1, 1, 5, 3] }).shape).toEqual([1, 1, 5, 3]);
+    // Unbatched [C, H, W]: PyTorch's _unpool_output_size takes 2 or 2 + 2 numbers whatever the rank (its first two
+    // ignored), not the input's rank of 3 (a review found [1, 2, 5, 3] refused and [1, 5, 3] accepted)
+    const u = ad.ones([1, 2, 2]);
+    expect(ad.maxUnpool(u, [[[0, 1], [2, 3]]], [2, 2], { outputSize: [1, 2, 5, 3] }).shape).toEqual([1, 5, 3]);
+    throws(() => ad.maxUnpool(u, [[[0, 1], [2, 3]]], [2, 2], { outputSize: [1, 5, 3] }), ad.InvalidArgumentError, /maxUnpool: outputSize must be 2 whole numbers ≥ 1 \(the spatial size\) or 4/);
   });
 });

@@ -32,8 +32,11 @@ function unpoolSize(op: string, inSize: readonly number[], kernel: readonly numb
     if (defaults.some((s) => s < 1)) throw new ShapeError(`${op}: the output's spatial size [${defaults.join(', ')}] ((in − 1)·stride − 2·padding + kernel) is not positive; use less padding.`);
     return defaults;
   }
-  if (!Array.isArray(given) || !(given.length === D || given.length === rank) || !given.every((s) => Number.isInteger(s) && s >= 1)) {
-    throw new InvalidArgumentError(`${op}: outputSize must be ${D} whole numbers ≥ 1 (the spatial size) or the whole output shape (${rank} numbers), got ${describe(given)}.`);
+  // PyTorch's _unpool_output_size takes the spatial size, or D + 2 numbers whose first two it ignores, whatever
+  // the input's rank (an unbatched [C, H, W] input takes [N, C, H, W]-style sizes too).
+  if (!Array.isArray(given) || !(given.length === D || given.length === D + 2) || !given.every((s) => Number.isInteger(s) && s >= 1)) {
+    throw new InvalidArgumentError(`${op}: outputSize must be ${D} whole numbers ≥ 1 (the spatial size) or ${D + 2} (a batched output shape, ` +
+      `PyTorch's form, whose first two are not read), got ${describe(given)}${rank === D + 1 ? ` (for this unbatched input too)` : ''}.`);
   }
   const size = (given as number[]).slice(given.length - D);
   size.forEach((s, d) => {
