@@ -76,3 +76,10 @@ describe('the linearity checks: huge coefficients, and rules that vanish at the 
     expect(() => ad.grad(f)(ad.scalar(2))).toThrow(/customJvp: reverse mode .* is not linear in the input tangents/);
   });
 });
+
+describe('the linearity check reaches large cotangents', () => {
+  it('a rule linear only below a threshold (g below 1e5, 2g above) is refused in forward mode', () => {
+    const f = ad.customVjp(triple, (g: ad.Tensor) => [ad.where(ad.less(ad.abs(g), 1e5), g, ad.mul(2, g))]);
+    expect(() => ad.jvp(f, [x], [ad.scalar(1)])).toThrow(/not linear in the cotangent/);
+  });
+});
