@@ -13,7 +13,7 @@ import { reshape } from '../ops/shape.js';
 import { where } from '../ops/select.js';
 import { isBatched } from '../transforms/vmap.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
-import type { NodeContext, OperatorDef, Subgraph, Value } from './importNode.js';
+import { capturedScope, type NodeContext, type OperatorDef, type Subgraph, type Value } from './importNode.js';
 
 /** The condition's one value: read directly when known before the run, otherwise as a value read that jit sees. */
 function conditionValue(node: NodeContext, c: Tensor, known: boolean): number {
@@ -55,12 +55,7 @@ const ifOp: OperatorDef = {
     const first = node.inputs.length - node.captured.length;
     if (first !== 1) node.fail(`If takes one input, the condition, got ${first}; its branches read other values by name.`);
     return (inputs, known) => {
-      const outer = new Map<string, Value>(), knownOuter = new Set<string>();
-      node.captured.forEach((name, j) => {
-        const v = inputs[first + j];
-        if (v !== undefined) outer.set(name, v);
-        if (known[first + j]) knownOuter.add(name);
-      });
+      const { outer, knownOuter } = capturedScope(node, inputs, known, first);
       const run = (g: Subgraph) => g.run(outer, knownOuter);
       const c = (inputs[0] ?? node.runError('the condition (input 0) is missing.')).tensor;
       if (c.size !== 1) node.runError(`the condition must hold one value, got shape ${formatShape(c.shape)}.`);

@@ -16,18 +16,7 @@ import { less, notEqual } from '../ops/binary.js';
 import { logicalAnd } from '../ops/predicates.js';
 import { anyExample, isBatched } from '../transforms/vmap.js';
 import { noteLibraryRead } from '../jit/valueReads.js';
-import { sharedByBatch, type NodeContext, type OperatorDef, type Subgraph, type Value } from './importNode.js';
-
-/** The enclosing scopes' values a node's body reads (its `captured` inputs, after the first `first`), and which are known. */
-function capturedScope(node: NodeContext, inputs: ReadonlyArray<Value | undefined>, known: readonly boolean[], first: number) {
-  const outer = new Map<string, Value>(), knownOuter = new Set<string>();
-  node.captured.forEach((name, j) => {
-    const v = inputs[first + j];
-    if (v !== undefined) outer.set(name, v);
-    if (known[first + j]) knownOuter.add(name);
-  });
-  return { outer, knownOuter };
-}
+import { capturedScope, sharedByBatch, type NodeContext, type OperatorDef, type Subgraph, type Value } from './importNode.js';
 
 /**
  * A one-element trip count or condition: its number where the batch shares it (read directly when

@@ -70,6 +70,20 @@ export interface Subgraph {
   ): { values: Value[]; known: boolean[] };
 }
 
+/**
+ * The enclosing scopes' values a node's graph attributes read (its `captured` inputs, from index
+ * `first` of the run's inputs) by name, and those of them known before the run: what a Subgraph runs on.
+ */
+export function capturedScope(node: NodeContext, inputs: ReadonlyArray<Value | undefined>, known: readonly boolean[], first: number) {
+  const outer = new Map<string, Value>(), knownOuter = new Set<string>();
+  node.captured.forEach((name, j) => {
+    const v = inputs[first + j];
+    if (v !== undefined) outer.set(name, v);
+    if (known[first + j]) knownOuter.add(name);
+  });
+  return { outer, knownOuter };
+}
+
 /** Compiles a graph attribute of `owner` (kept apart so that this file does not import the operator table). */
 export type SubgraphCompiler = (graph: GraphProto, owner: NodeContext, attribute: string) => Subgraph;
 
