@@ -168,7 +168,7 @@ export { tensorMethodNames } from './ops/methods.js';
 
 export { grad, valueAndGrad, vjp, vjpWithAux } from './transforms/vjp.js';
 export type { Pullback, GradOptions } from './transforms/vjp.js';
-export { linearize, linearTranspose } from './transforms/linearize.js';
+export { linearize, linearizeWithAux, linearTranspose } from './transforms/linearize.js';
 export { jvp, hvp } from './transforms/jvp.js';
 export { jacobian, jacfwd, jacrev, hessian } from './transforms/jacobian.js';
 export { customVjp, checkpoint } from './transforms/custom.js';

@@ -66,6 +66,22 @@ describe('linearize', () => {
   });
 });
 
+describe('linearizeWithAux', () => {
+  it('gives [out, jvpFn, aux] with jvpFn equal to jvp, aux not differentiated (JAX\'s has_aux)', () => {
+    const g = (u: Tensor, w: Tensor) => [ad.mul(ad.sin(u), w), { u2: ad.mul(u, u), tag: 'note' }] as const;
+    const [out, jvpFn, aux] = ad.linearizeWithAux(g, x, y);
+    expect(out.toArray()).toEqual(ad.mul(ad.sin(x), y).toArray());
+    expect(aux.u2.toArray()).toEqual(ad.mul(x, x).toArray());
+    expect(aux.tag).toBe('note');
+    const [tu, tw] = [ad.tensor([0.3, -2]), ad.tensor([1, 5])];
+    const want = ad.jvp((u: Tensor, w: Tensor) => ad.mul(ad.sin(u), w), [x, y], [tu, tw])[1];
+    (jvpFn(tu, tw).toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo((want.toArray() as number[])[i]!, 14));
+    expect(() => ad.linearizeWithAux((u: Tensor) => ad.sin(u) as never, x)).toThrow(/linearizeWithAux/);
+    // @ts-expect-error one tangent per primal
+    expect(() => jvpFn(tu)).toThrow(/linearizeWithAux: jvpFn takes one tangent per primal/);
+  });
+});
+
 describe('linearTranspose', () => {
   it('transposes a linear map: ⟨u, A v⟩ = ⟨Aᵀu, v⟩', () => {
     const A = ad.tensor([[1, 2], [3, 4], [5, 6]]);

@@ -6,7 +6,7 @@ import { flatten, mapTree, unflatten, type PyTree, type TensorLikeTrees, type Te
 import type { TreeFunction } from '../core/functions.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, flattenLike } from './args.js';
-import { vjp, vjpAs, type Loosen, type Pullback } from './vjp.js';
+import { vjp, vjpAs, type AuxOf, type Loosen, type OutputOf, type Pullback } from './vjp.js';
 
 /**
  * `[out, jvpFn]`: `f`'s output at `primals`, and `jvpFn(...tangents)` = J·tangents (one tangent per
@@ -24,28 +24,51 @@ export function linearize<F extends TreeFunction>(
 ): [TensorTree<ReturnType<F>>, (...tangents: TensorLikeTrees<Parameters<F>>) => TensorTree<ReturnType<F>>];
 export function linearize(f: TreeFunction, ...primals: unknown[]): [unknown, (...tangents: unknown[]) => unknown] {
   checkFunction(f, 'linearize');
-  if (primals.length === 0) throw new InvalidArgumentError('linearize: give the point to linearize at: linearize(f, ...primals).');
-  const [out, pullback] = vjpAs(f, primals, false, 'linearize') as [PyTree, Pullback, unknown];
-  const seed = mapTree(out, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), 'linearize (output)');
-  const primalTree = flatten(primals, 'linearize');
+  const [out, jvpFn] = linearizeAs(f, primals, false, 'linearize');
+  return [out, jvpFn];
+}
+
+/**
+ * `linearize` of a function that returns `[output, aux]`: `[out, jvpFn, aux]`, aux not
+ * differentiated (JAX's `linearize(f, *primals, has_aux=True)`; the primals are variadic, hence the
+ * name, as `vjpWithAux`).
+ * @example
+ * const [y, jvpFn, aux] = ad.linearizeWithAux((x) => [ad.sin(x), { at: x }], ad.tensor([0, 1]));
+ * jvpFn(ad.tensor([1, 1])); // [cos 0, cos 1]
+ */
+export function linearizeWithAux<F extends TreeFunction<readonly [PyTree, unknown]>>(
+  f: F,
+  ...primals: Loosen<Parameters<F>>
+): [TensorTree<OutputOf<F>>, (...tangents: TensorLikeTrees<Parameters<F>>) => TensorTree<OutputOf<F>>, AuxOf<F>];
+export function linearizeWithAux(f: TreeFunction<readonly [PyTree, unknown]>, ...primals: unknown[]): [unknown, (...tangents: any[]) => unknown, unknown] {
+  checkFunction(f, 'linearizeWithAux');
+  return linearizeAs(f, primals, true, 'linearizeWithAux');
+}
+
+/** linearize, of `f`'s output (or, `hasAux`, of the first of its `[output, aux]`), with errors naming `op`. */
+function linearizeAs(f: TreeFunction<unknown>, primals: readonly unknown[], hasAux: boolean, op: string): [unknown, (...tangents: unknown[]) => unknown, unknown] {
+  if (primals.length === 0) throw new InvalidArgumentError(`${op}: give the point to linearize at: ${op}(f, ...primals).`);
+  const [out, pullback, aux] = vjpAs(f, primals, hasAux, op) as [PyTree, Pullback, unknown];
+  const seed = mapTree(out, (leaf) => zeros(leaf instanceof Tensor ? leaf.shape : []), `${op} (output)`);
+  const primalTree = flatten(primals, op);
   const jvpFn = (...tangents: unknown[]): unknown => {
     if (tangents.length !== primals.length) {
-      throw new ShapeError(`linearize: jvpFn takes one tangent per primal (${primals.length}), each in its primal's structure; got ${tangents.length}.`);
+      throw new ShapeError(`${op}: jvpFn takes one tangent per primal (${primals.length}), each in its primal's structure; got ${tangents.length}.`);
     }
-    const t = flattenLike(tangents, primalTree.def, 'linearize', 'tangents', 'primals');
+    const t = flattenLike(tangents, primalTree.def, op, 'tangents', 'primals');
     t.forEach((leaf, i) => {
       const p = primalTree.leaves[i]!;
       const ps = p instanceof Tensor ? p.shape : [];
       const ts = leaf instanceof Tensor ? leaf.shape : [];
       if (!shapesEqual(ps, ts)) {
-        throw new ShapeError(`linearize: tangent leaf ${i} has shape ${formatShape(ts)} but its primal has shape ${formatShape(ps)}; they must be equal.`);
+        throw new ShapeError(`${op}: tangent leaf ${i} has shape ${formatShape(ts)} but its primal has shape ${formatShape(ps)}; they must be equal.`);
       }
     });
     // pullback is linear in the cotangent; the pullback of pullback, at any point, is its transpose J.
     const [, transpose] = vjp((ct: PyTree) => pullback(ct) as PyTree, seed as PyTree);
     return transpose(unflatten(primalTree.def, t) as PyTree)[0];
   };
-  return [out, jvpFn];
+  return [out, jvpFn, aux];
 }
 
 /**

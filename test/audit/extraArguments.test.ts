@@ -491,6 +491,7 @@ const variadic: Record<string, string> = {
   vjp: 'vjp(f, ...primals): one primal per argument of f',
   vjpWithAux: 'vjpWithAux(f, ...primals): one primal per argument of f',
   linearize: 'linearize(f, ...primals): one primal per argument of f',
+  linearizeWithAux: 'linearizeWithAux(f, ...primals): one primal per argument of f',
   linearTranspose: 'linearTranspose(f, ...primals): one primal per argument of f',
   cond: 'cond(pred, trueFn, falseFn, ...operands): the operands passed to the branch',
   switch: 'switch(index, branches, ...operands): the operands passed to the branch',

@@ -53,6 +53,10 @@ export function signatures(): void {
   expectType<Tensor>()(y);
   expectType<[Tensor]>()(back(ad.tensor(1)));
   expectType<'note'>()(aux);
+  const [ly, ljvp, laux] = ad.linearizeWithAux((t: Tensor) => [ad.mul(t, t), 'note'] as const, x);
+  expectType<Tensor>()(ly);
+  expectType<Tensor>()(ljvp(x));
+  expectType<'note'>()(laux);
 
   // Forward mode.
   const pair = (t: Tensor) => ({ s: ad.sin(t), c: [ad.cos(t)] as [Tensor] });
