@@ -14,7 +14,7 @@ import { Key } from './key.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 export { Key, wrapKeyData, threefry2x32 } from './key.js';
-export { key, PRNGKey, clone, split, foldIn, keyData } from './keyTensors.js';
+export { key, PRNGKey, clone, split, foldIn, keyData, type NestedKeys } from './keyTensors.js';
 export type { KeyLike } from './continuous.js';
 export { gumbel } from './continuous.js';
 export { bits, bernoulli, categorical, randint } from './discrete.js';

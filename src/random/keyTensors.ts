@@ -5,7 +5,7 @@
  * in JAX. Of a traced Key (one `jit` passed in, or derived from one) they are traced Keys. Both
  * kinds go through the primitives of ./keyPrimitives.ts; plain keys are hashed directly (./key.ts).
  */
-import { stack, take } from '../ops/shape.js';
+import { reshape, stack, take } from '../ops/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkKeyShape, foldIn as foldInKey, key as keyOf, Key, keyData as keyDataOf, keyOfWords, split as splitKey, wordsTensorOf } from './key.js';
 import { constantWords, foldInWordsTensor, keyOfSeedTensor, keyTensor, splitWordsTensor } from './keyPrimitives.js';
@@ -72,17 +72,49 @@ function renamed<T>(from: string, to: string, run: () => T): T {
  * `n` new keys from one (JAX's `random.split`). Of a key (or seed), an array of keys; of a key
  * given as a tensor of its two words, a tensor of shape [n, 2], one key per row (under `vmap`, each
  * example's keys), which iterates by row: `const [a, b] = ad.random.split(k)` either way.
+ * `n` may be a shape, as JAX's `num` tuple: the keys of `split(k, size)` in row-major order (JAX's
+ * bits), as nested arrays of keys (`split(k, [2, 3])[1][2]`), or of a tensor key a tensor
+ * [...shape, 2]; `keyData` of the nested arrays gives that tensor.
  * @example ad.random.split(ad.random.key(0)).length // 2
+ * @example ad.random.split(ad.random.key(0), [2, 3])[1]!.length // 3
  */
 export function split(k: Key | number | bigint): [Key, Key];
 export function split(k: Key | number | bigint, n?: number): Key[];
+export function split(k: Key | number | bigint, shape: readonly []): Key;
+export function split(k: Key | number | bigint, shape: readonly [number]): Key[];
+export function split(k: Key | number | bigint, shape: readonly [number, number]): Key[][];
+export function split(k: Key | number | bigint, shape: readonly number[]): NestedKeys;
 export function split(k: Tensor, n?: number): Tensor & Iterable<Tensor>;
-export function split(k: Key | number | bigint | Tensor, n = 2, ...extra: unknown[]): Key[] | Tensor {
+export function split(k: Tensor, shape: readonly number[]): Tensor;
+export function split(k: Key | number | bigint | Tensor, n: number | readonly number[] = 2, ...extra: unknown[]): Key[] | Tensor | NestedKeys {
   if (extra.length > 0) extraArguments('random.split', 'random.split(k, n?)', extra, n);
+  if (Array.isArray(n)) return splitShaped(k, n as readonly unknown[]);
   const t = keyTensor(k, 'random.split');
-  if (t === null) return splitKey(k as Key | number | bigint, n);
-  const keys = splitWordsTensor(t, n, !(k instanceof Tensor));
+  if (t === null) return splitKey(k as Key | number | bigint, n as number);
+  const keys = splitWordsTensor(t, n as number, !(k instanceof Tensor));
   return keys instanceof Tensor ? iterableKeys(keys) : keys;
+}
+
+/** Keys nested in arrays, one level per axis of a shape (split's result for a shape); a shape [] is one key. */
+export type NestedKeys = Key | NestedKeys[];
+
+/** split(k, shape): the keys of split(k, size) in row-major order, nested by `shape` (or a tensor [...shape, 2]). */
+function splitShaped(k: Key | number | bigint | Tensor, shape: readonly unknown[]): Tensor | NestedKeys {
+  let size = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new InvalidArgumentError(`random.split: a shape of keys must list non-negative integers, got [${shape.map(String).join(', ')}]; e.g. split(key, [2, 3]).`);
+    }
+    size *= d;
+  }
+  const flat = split(k as Key, size) as Key[] | Tensor;
+  if (flat instanceof Tensor) return reshape(flat, [...(shape as number[]), 2]);
+  let at = 0;
+  const nest = (axis: number): NestedKeys => {
+    if (axis === shape.length) return flat[at++]!;
+    return Array.from({ length: shape[axis] as number }, () => nest(axis + 1));
+  };
+  return nest(0);
 }
 
 /**
@@ -128,9 +160,18 @@ export function foldIn(k: Key | number | bigint | Tensor, data: number | Tensor,
  * @example ad.random.keyData(ad.random.key(7)) // [0, 7]
  */
 export function keyData(k: Key | number | bigint): [number, number];
-export function keyData(keys: readonly Key[]): Tensor;
-export function keyData(k: Key | number | bigint | readonly Key[], ...extra: unknown[]): [number, number] | Tensor {
+export function keyData(keys: readonly Key[] | readonly NestedKeys[]): Tensor;
+export function keyData(k: Key | number | bigint | readonly Key[] | readonly NestedKeys[], ...extra: unknown[]): [number, number] | Tensor {
   if (extra.length > 0) extraArguments('random.keyData', 'random.keyData(k)', extra, k);
+  if (Array.isArray(k) && k.some((x) => Array.isArray(x))) {
+    // Nested arrays of keys (split's result for a shape): their words [...shape, 2].
+    const rows = (k as unknown[]).map((x) => (Array.isArray(x) ? keyData(x as readonly Key[]) : x));
+    const first = rows[0];
+    if (!rows.every((r) => r instanceof Tensor && first instanceof Tensor && r.shape.join() === first.shape.join())) {
+      throw new InvalidArgumentError('random.keyData: nested arrays of keys must be rectangular, every entry an array of the same shape (as split(key, shape) returns).');
+    }
+    return stack(rows as Tensor[], 0);
+  }
   if (Array.isArray(k) && k.length > 0 && k.every((x) => x instanceof Key) && k.some((x) => wordsTensorOf(x) !== null)) {
     // The same values as keyDataOf's rows (words are exact in float64), as one tensor that a recording keeps as a call.
     return stack(k.map((x: Key) => wordsTensorOf(x) ?? new Tensor(Float64Array.of(x.words[0], x.words[1]), [2])), 0);

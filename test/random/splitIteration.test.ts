@@ -55,3 +55,39 @@ describe('random.split of a key given as a tensor', () => {
     expect(ad.add(keys, 0).toArray()).toEqual(keys.toArray()); // an ordinary tensor to every op
   });
 });
+
+describe('random.split with a shape (JAX\'s num tuple)', () => {
+  it('gives the keys of split(key, size) in row-major order, nested by the shape, for keys and tensor keys', () => {
+    const key = ad.random.key(3);
+    const grid = ad.random.split(key, [2, 3]);
+    const flat = ad.random.split(key, 6).map((k) => ad.random.keyData(k));
+    expect(grid.length).toBe(2);
+    expect(grid.map((row) => row.map((k) => ad.random.keyData(k)))).toEqual([flat.slice(0, 3), flat.slice(3)]);
+    const words = ad.random.keyData(grid);
+    expect(words.shape).toEqual([2, 3, 2]);
+    expect(words.toArray()).toEqual([flat.slice(0, 3), flat.slice(3)]);
+    expect(ad.random.split(ad.tensor(ad.random.keyData(key)), [2, 3]).toArray()).toEqual(words.toArray());
+    expect(ad.random.keyData(ad.random.split(key, []))).toEqual(ad.random.keyData(ad.random.split(key, 1)[0]!)); // a shape [] is one key
+    expect(ad.random.split(key, [4]).map((k) => ad.random.keyData(k))).toEqual(ad.random.split(key, 4).map((k) => ad.random.keyData(k)));
+    expect(ad.random.split(key, [0, 3])).toEqual([]);
+  });
+
+  it('under jit and vmap, as the flat split', () => {
+    const f = ad.jit((k: ad.Tensor) => ad.random.split(k, [2, 2]));
+    const k5 = ad.tensor(ad.random.keyData(ad.random.key(5)));
+    expect(f(k5).toArray()).toEqual(ad.random.keyData(ad.random.split(ad.random.key(5), [2, 2])).toArray());
+    const k6 = ad.tensor(ad.random.keyData(ad.random.key(6)));
+    expect(f(k6).toArray()).toEqual(ad.random.keyData(ad.random.split(ad.random.key(6), [2, 2])).toArray());
+    const keys = ad.random.keyData(ad.random.split(ad.random.key(0), 4));
+    const mapped = ad.vmap((k: ad.Tensor) => ad.random.split(k, [3]))(keys);
+    expect(mapped.shape).toEqual([4, 3, 2]);
+    expect(ad.take(mapped, 2, 0).toArray()).toEqual(ad.random.split(ad.take(keys, 2, 0), [3]).toArray());
+  });
+
+  it('refuses a shape with a negative or fractional extent, and ragged nested keys', () => {
+    expect(() => ad.random.split(ad.random.key(0), [2, -1])).toThrow(/random.split: a shape of keys must list non-negative integers, got \[2, -1\]/);
+    expect(() => ad.random.split(ad.random.key(0), [1.5])).toThrow(/non-negative integers/);
+    const ks = ad.random.split(ad.random.key(0), 3);
+    expect(() => ad.random.keyData([[ks[0]!, ks[1]!], [ks[2]!]])).toThrow(/random.keyData: nested arrays of keys must be rectangular/);
+  });
+});
