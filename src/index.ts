@@ -178,7 +178,7 @@ export { jit } from './jit/jit.js';
 export { vmap } from './transforms/vmap.js';
 export type { AxisSpec, VmapOptions } from './transforms/vmap.js';
 export type { JitOptions, JitCacheEntry, Jitted } from './jit/jit.js';
-export type { ArgumentCotangents, CustomVjpContext, NullableTree } from './transforms/custom.js';
+export type { ArgumentCotangents, CustomVjpContext, CustomVjpRules, NullableTree } from './transforms/custom.js';
 export { detectAnomalies } from './core/detectAnomalies.js';
 export type { AnomalyOptions } from './core/anomaly.js';
 export { checkGrad, assertGrad } from './testing/checkGrad.js';

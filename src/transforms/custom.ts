@@ -1,5 +1,6 @@
 /** @file customVjp (a user-supplied backward rule) and checkpoint (recompute instead of store). */
-import { JvpTrace, ReverseTrace, topTrace, unbox, type Trace } from '../core/trace.js';
+import { JvpTrace, ReverseTrace, anyTraceRunning, topTrace, unbox, type Trace } from '../core/trace.js';
+import { isResidualRules, residualForm, type ResidualRules } from './customVjpResiduals.js';
 import { flatten, isPlainObject, mapTree, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees, type TreeDef } from '../core/pytree.js';
 import type { Loosen } from './vjp.js';
 import type { TreeFunction } from '../core/functions.js';
@@ -51,6 +52,15 @@ export type NullableTree<T> = 0 extends 1 & T
     : T extends object
       ? { readonly [K in keyof T]: NullableTree<T[K]> } | null
       : T | null;
+
+/**
+ * customVjp's rules in JAX's form (jax.custom_vjp's `defvjp(fwd, bwd)`): `fwd` gives the output and
+ * the residuals its backward pass needs, `bwd` the arguments' cotangents from them (null for a zero one).
+ */
+export interface CustomVjpRules<A extends unknown[], R, Res> {
+  readonly fwd: (...args: A) => readonly [R, Res];
+  readonly bwd: (residuals: Res, cotangent: TensorTree<R>) => ArgumentCotangents<NoInfer<A>>;
+}
 
 /** What a custom backward rule receives besides the cotangent. */
 export interface CustomVjpContext<A extends unknown[], R> {
@@ -113,14 +123,37 @@ export function customVjp<A extends unknown[], R extends PyTree>(
   backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => ArgumentCotangents<NoInfer<A>>,
   options?: CustomVjpOptions<A, R>,
 ): (...args: Loosen<A>) => R;
+// JAX's form: customVjp(f, { fwd, bwd }).
+export function customVjp<F extends TreeFunction, Res>(
+  f: F,
+  rules: CustomVjpRules<Parameters<F>, ReturnType<F>, Res>,
+  options?: CustomVjpOptions<Parameters<F>, ReturnType<F>>,
+): (...args: Loosen<Parameters<F>>) => ReturnType<F>;
 export function customVjp<A extends unknown[], R extends PyTree>(
   f: (...args: A) => R,
-  backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => readonly unknown[],
+  backward: ((cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => readonly unknown[]) | ResidualRules<A, R, unknown>,
   options: CustomVjpOptions<A, R> = {},
   ...extra: unknown[]
 ): (...args: Loosen<A>) => R {
   checkFunction(f, 'customVjp');
+  if (isResidualRules(backward)) {
+    // JAX's form: fwd and bwd run under a transformation, f alone where none runs (as jax.custom_vjp).
+    noExtraArguments(extra, 'customVjp', 'the function, its rules and options, customVjp(f, { fwd, bwd }, { jvp })');
+    const form = residualForm(backward, f.name ? `customVjp(${f.name})` : 'customVjp');
+    const named = Object.defineProperty(form.forward, 'name', { value: f.name }) as (...args: A) => R;
+    const custom = customVjpRule(named, form.backward as (ct: TensorTree<R>, ctx: CustomVjpContext<A, R>) => readonly unknown[], options) as (...args: A) => R;
+    return ((...args: A): R => (anyTraceRunning() ? custom(...args) : f(...args))) as (...args: Loosen<A>) => R;
+  }
   noExtraArguments(extra, 'customVjp', 'the function, its backward rule and options, customVjp(f, backward, { jvp })');
+  return customVjpRule(f, backward as (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => readonly unknown[], options);
+}
+
+/** customVjp of a backward rule `backward(cotangent, { args, out })`. */
+function customVjpRule<A extends unknown[], R extends PyTree>(
+  f: (...args: A) => R,
+  backward: (cotangent: TensorTree<R>, ctx: CustomVjpContext<A, R>) => readonly unknown[],
+  options: CustomVjpOptions<A, R>,
+): (...args: Loosen<A>) => R {
   checkFunction(backward, 'customVjp');
   if (options !== null && typeof options === 'object') checkOptions(options, 'customVjp', ['jvp']);
   if (options === null || typeof options !== 'object' || (options.jvp !== undefined && typeof options.jvp !== 'function')) {

@@ -222,6 +222,16 @@ export function signatures(): void {
     return [ad.clip(g, -1, 1)];
   });
   expectType<Tensor>()(clipped(3));
+  // JAX's form: bwd's residuals are typed from fwd's, its cotangent from f's output.
+  const sinTimes = ad.customVjp((a: Tensor, b: Tensor) => ad.mul(ad.sin(a), b), {
+    fwd: (a: Tensor, b: Tensor) => [ad.mul(ad.sin(a), b), { c: ad.cos(a), b }] as const,
+    bwd: (res, g) => {
+      expectType<{ readonly c: Tensor; readonly b: Tensor }>()(res);
+      expectType<Tensor>()(g);
+      return [ad.mul(ad.mul(res.c, g), res.b), null];
+    },
+  });
+  expectType<Tensor>()(sinTimes(x, 2));
   // ctx.args and a rule's primals hold tensors for arguments declared as numbers.
   ad.customVjp((n: number, t: Tensor) => ad.pow(t, n), (g: Tensor, { args: [n, t] }) => {
     expectType<Tensor>()(n);
