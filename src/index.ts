@@ -17,7 +17,8 @@ export {
   neg, exp, log, log1p, expm1, sqrt, square, abs, sign, sin, cos, tanh, sigmoid, softplus, relu, reciprocal,
 } from './ops/unary.js';
 export type { SoftplusOptions } from './ops/unary.js';
-export { where, clip, stopGradient } from './ops/select.js';
+export { clip, stopGradient } from './ops/select.js';
+export { where } from './ops/whereApi.js';
 export { sum, mean, checkedMax as max, checkedMin as min, logsumexp, softmax, logSoftmax, cumsum } from './ops/reduce.js';
 export type { Axis } from './ops/reduce.js';
 export {

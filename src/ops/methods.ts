@@ -27,13 +27,13 @@ declare module '../tensor/tensor.js' {
     logsumexp(axis: Axis | undefined, options: LogsumexpOptions & { returnSign: true }): { value: Tensor; sign: Tensor };
     logsumexp(options: LogsumexpOptions & { returnSign: true }): { value: Tensor; sign: Tensor };
     logsumexp(axis?: Axis | (LogsumexpOptions & { returnSign?: false }), keepdims?: boolean | (LogsumexpOptions & { returnSign?: false })): Tensor;
-    softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor; cumsum(axis: number): Tensor;
+    softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor; cumsum(axis?: number | null, options?: { readonly reverse?: boolean | undefined }): Tensor;
     reshape(shape: Shape): Tensor; transpose(perm?: readonly number[]): Tensor;
     squeeze(axis?: number | readonly number[]): Tensor; expandDims(axis: number): Tensor;
     broadcastTo(shape: Shape): Tensor; slice(begin: readonly number[], size?: readonly number[]): Tensor;
-    take(indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions): Tensor;
+    take(indices: number | readonly number[] | readonly (readonly unknown[])[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions): Tensor;
     matmul(y: TensorLike): Tensor; dot(y: TensorLike): Tensor;
-    clip(lo: TensorLike, hi: TensorLike): Tensor; where(a: TensorLike, b: TensorLike): Tensor;
+    clip(lo?: TensorLike | null, hi?: TensorLike | null): Tensor; where(a: TensorLike, b: TensorLike): Tensor;
     /** The matrix transpose (all axes reversed). */
     readonly T: Tensor;
   }

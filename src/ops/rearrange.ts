@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxes, normalizeAxis } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, opaqueTrace } from '../tensor/tensor.js';
+import { noteLibraryRead } from '../jit/valueReads.js';
 import { asTensor, describe, full, type TensorLike } from '../tensor/create.js';
 import { checkedSize } from '../tensor/checks.js';
 import { where } from './select.js';
@@ -240,14 +241,14 @@ export function tile(x: TensorLike, reps: number | readonly number[], ...extra: 
  * ad.repeat(ad.tensor([1, 2]), 2).toArray();            // => [1, 1, 2, 2]
  * ad.repeat(ad.tensor([[1, 2], [3, 4]]), [1, 2], 0).toArray(); // => [[1, 2], [3, 4], [3, 4]]
  */
-export function repeat(x: TensorLike, repeats: number | readonly number[], axis?: number): Tensor;
-export function repeat(x: TensorLike, repeats: number | readonly number[], axis?: number, ...extra: unknown[]): Tensor {
+export function repeat(x: TensorLike, repeats: number | readonly number[] | Tensor, axis?: number): Tensor;
+export function repeat(x: TensorLike, repeats: number | readonly number[] | Tensor, axis?: number, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('repeat', 'repeat(x, repeats, axis?)', extra, axis);
   const given = asTensor(x, 'repeat');
   const t = axis === undefined ? reshape(given, [given.size]) : given;
   const ax = axis === undefined ? 0 : normalizeAxis(axis, t.ndim, 'repeat');
   const n = t.shape[ax]!;
-  const counts = asList('repeat', 'repeats', repeats);
+  const counts = asList('repeat', 'repeats', repeats instanceof Tensor ? countsOf(repeats) : repeats);
   if (counts.length !== 1 && counts.length !== n) {
     throw new ShapeError(`repeat: ${counts.length} counts for axis ${ax} of length ${n} (shape ${formatShape(t.shape)}); give one count, or one per entry.`);
   }
@@ -264,6 +265,21 @@ export function repeat(x: TensorLike, repeats: number | readonly number[], axis?
   let k = 0;
   counts.forEach((c, i) => index.fill(i, k, (k += c)));
   return take(t, index, ax);
+}
+
+/**
+ * repeat's counts given as a tensor (jnp.repeat's array repeats): its values, a 0-d or 1-D tensor
+ * whose values can be read (the output's length depends on them; under jit the call is noted as a
+ * value read, and traced counts under vmap or a derivative are an error).
+ */
+function countsOf(repeats: Tensor): number | number[] {
+  if (repeats.ndim > 1) throw new ShapeError(`repeat: repeats of shape ${formatShape(repeats.shape)} must be a number or a 1-D list of counts.`);
+  if (opaqueTrace(repeats) !== null) {
+    throw new InvalidArgumentError('repeat: repeats is a traced tensor (under vmap or a derivative), but the output\'s length depends on its values; pass the counts as numbers.');
+  }
+  noteLibraryRead(repeats, "repeat's counts");
+  const values = Array.from(repeats.values);
+  return repeats.ndim === 0 ? values[0]! : values;
 }
 
 /** 1 where `keep(row, col)` holds, over the last two axes of `t`, for where(). */

@@ -276,15 +276,19 @@ function cumsumAlong(x: Tensor, axis: number, reverse: boolean): Tensor {
 }
 
 /**
- * Cumulative sum along `axis`; `{ reverse: true }` sums from the last entry back (jax.lax.cumsum's
- * reverse, as cumprod, cummax, cummin and cumlogsumexp take it).
+ * Cumulative sum along `axis`; without one (or with null), of the flattened x, as numpy.cumsum and
+ * jnp.cumsum. `{ reverse: true }` sums from the last entry back (jax.lax.cumsum's reverse, as
+ * cumprod, cummax, cummin and cumlogsumexp take it).
  * @example ad.cumsum(ad.tensor([1, 2, 3]), 0) // [1, 3, 6]
  * @example ad.cumsum(ad.tensor([1, 2, 3]), 0, { reverse: true }) // [6, 5, 3]
+ * @example ad.cumsum(ad.tensor([[1, 2], [3, 4]])) // [1, 3, 6, 10]
  */
-export function cumsum(x: TensorLike, axis: number, options?: { readonly reverse?: boolean | undefined }): Tensor;
-export function cumsum(x: TensorLike, axis: number, options: { readonly reverse?: boolean | undefined } = {}, ...extra: unknown[]): Tensor {
-  if (extra.length > 0) extraArguments('cumsum', 'cumsum(x, axis, options?)', extra, options);
+export function cumsum(x: TensorLike, axis?: number | null, options?: { readonly reverse?: boolean | undefined }): Tensor;
+export function cumsum(x: TensorLike, axis?: number | null, options: { readonly reverse?: boolean | undefined } = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cumsum', 'cumsum(x, axis?, options?)', extra, options);
   const t = asTensor(x, 'cumsum');
   knownOptions('cumsum', options, ['reverse'], '{ reverse: true }');
-  return cumsumAlong(t, normalizeAxis(axis, t.ndim, 'cumsum'), flag('cumsum', 'reverse', options.reverse, false));
+  const reverse = flag('cumsum', 'reverse', options.reverse, false);
+  if (axis === undefined || axis === null) return cumsumAlong(reshape(t, [t.size]), 0, reverse); // numpy's axis=None: the flattened x
+  return cumsumAlong(t, normalizeAxis(axis, t.ndim, 'cumsum'), reverse);
 }

@@ -51,13 +51,16 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike, ...extra: 
  * lo > hi the result is hi, and NaN in x or a bound gives NaN (as jnp.clip and NumPy's clip with
  * array bounds; NumPy 1.24 ignores a NaN given as a plain number bound). The gradient is 1 inside the
  * interval, boundaries included (as torch.clamp), flows to `lo` or `hi` where they are the value,
- * and is 0 everywhere at NaN.
+ * and is 0 everywhere at NaN. A bound left out or null is no bound (numpy.clip's None, jnp.clip's
+ * min/max left out).
  * @example ad.clip(ad.tensor([-2, 0.5, 3]), 0, 1) // [0, 0.5, 1]
+ * @example ad.clip(ad.tensor([-2, 0.5, 3]), null, 1) // [-2, 0.5, 1]
  */
-export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike): Tensor;
-export function clip(x: TensorLike, lo: TensorLike, hi: TensorLike, ...extra: unknown[]): Tensor {
+export function clip(x: TensorLike, lo?: TensorLike | null, hi?: TensorLike | null): Tensor;
+export function clip(x: TensorLike, lo?: TensorLike | null, hi?: TensorLike | null, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('clip', 'clip(x, lo, hi)', extra, hi);
-  const [t, l, h] = [asTensor(x, 'clip'), asTensor(lo, 'clip'), asTensor(hi, 'clip')];
+  const bound = (b: TensorLike | null | undefined, none: number) => (b === null || b === undefined ? new Tensor(Float64Array.of(none), []) : asTensor(b, 'clip'));
+  const [t, l, h] = [asTensor(x, 'clip'), bound(lo, -Infinity), bound(hi, Infinity)];
   broadcastShapes('clip', t.shape, l.shape, h.shape); // errors name clip, not the ops below
   // Raise to lo first, then lower to hi: hi wins where the bounds cross (testing x against both
   // bounds in one where would leave x < lo at lo even when lo > hi).

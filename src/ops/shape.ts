@@ -12,7 +12,7 @@ import { Tensor, opaqueTrace } from '../tensor/tensor.js';
 import { axisAndOptions, takeWithTracedIndices } from './gather.js';
 import { emptyAxisError, indexModeOptions, modedIndex, type TakeOptions } from './indexModes.js';
 import { where } from './select.js';
-import { asTensor, describe, full, zeros, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, full, tensor, zeros, type TensorLike } from '../tensor/create.js';
 import { formatEntry } from '../tensor/describe.js';
 import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
@@ -350,8 +350,8 @@ function recordedValue(t: Tensor): boolean {
  * @example ad.take(ad.tensor([[1, 2], [3, 4]]), [3, 0]) // [4, 1]
  * @example ad.take(ad.tensor([10, 20, 30]), [5, -1], { mode: 'fill', fillValue: 0 }) // [0, 30]
  */
-export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions): Tensor;
-export function take(x: TensorLike, indices: number | readonly number[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions, ...extra: unknown[]): Tensor {
+export function take(x: TensorLike, indices: number | readonly number[] | readonly (readonly unknown[])[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions): Tensor;
+export function take(x: TensorLike, indices: number | readonly number[] | readonly (readonly unknown[])[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('take', 'take(x, indices, axis?, options?)', extra, options);
   let ax0: number | undefined;
   [ax0, options] = axisAndOptions<number | undefined, TakeOptions>('take', axis, options, undefined);
@@ -371,6 +371,11 @@ export function take(x: TensorLike, indices: number | readonly number[] | Int32A
   else if (indices instanceof Tensor) {
     noteLibraryRead(indices, "take's indices"); // under jit: runs as written, with a reason naming take
     [raw, indexShape] = [indices.values, [...indices.shape]];
+  }
+  else if (Array.isArray(indices) && indices.some((i) => Array.isArray(i))) {
+    // Nested arrays (numpy.take's list of lists): the indices' shape is theirs, as a tensor of them.
+    const nested = tensor(indices as readonly unknown[]);
+    [raw, indexShape] = [nested.values, [...nested.shape]];
   }
   else if (Array.isArray(indices) || (ArrayBuffer.isView(indices) && !(indices instanceof DataView))) {
     const list = indices as ArrayLike<unknown>;
@@ -442,12 +447,32 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[], ...ext
   return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
 }
 
-/** Inserts an axis of length 1 at `axis`. @example ad.expandDims(ad.zeros([3]), 0).shape // [1, 3] */
-export function expandDims(x: TensorLike, axis: number): Tensor;
-export function expandDims(x: TensorLike, axis: number, ...extra: unknown[]): Tensor {
+/**
+ * Inserts an axis of length 1 at `axis`; or, given a list of axes (numpy.expand_dims's tuple), one
+ * at each, the axes counted in the result (whose rank is x's plus their number).
+ * @example ad.expandDims(ad.zeros([3]), 0).shape // [1, 3]
+ * @example ad.expandDims(ad.zeros([3]), [0, -1]).shape // [1, 3, 1]
+ */
+export function expandDims(x: TensorLike, axis: number | readonly number[]): Tensor;
+export function expandDims(x: TensorLike, axis: number | readonly number[], ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('expandDims', 'expandDims(x, axis)', extra, axis);
   const t = asTensor(x, 'expandDims');
-  const ax = newAxis(axis, t, 'expandDims');
+  if (Array.isArray(axis)) {
+    const rank = t.ndim + axis.length;
+    for (const a of axis as readonly unknown[]) {
+      if (typeof a === 'number' && Number.isInteger(a) && (a < -rank || a >= rank)) {
+        throw new InvalidArgumentError(
+          `expandDims: axis ${a} is out of range for inserting ${axis.length} axes into a tensor of rank ${t.ndim} (shape ${formatShape(t.shape)}); ` +
+            `the axes count in the result, so use integers in [${-rank}, ${rank - 1}].`,
+        );
+      }
+    }
+    const inserted = normalizeAxes(axis, rank, 'expandDims');
+    const shape: number[] = [];
+    for (let i = 0, from = 0; i < rank; i++) shape.push(inserted.includes(i) ? 1 : t.shape[from++]!);
+    return reshape(t, shape);
+  }
+  const ax = newAxis(axis as number, t, 'expandDims');
   const shape = [...t.shape];
   shape.splice(ax, 0, 1);
   return reshape(t, shape);

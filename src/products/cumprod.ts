@@ -12,6 +12,7 @@ import { add, mulStrong } from '../ops/binary.js';
 import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
 import { linearRecurrence, shiftNext, shiftPrev } from './recurrence.js';
+import { reshape } from '../ops/shape.js';
 import { untraced } from './firstOrder.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import { jvp } from '../transforms/jvp.js';
@@ -237,19 +238,18 @@ export interface CumprodOptions {
  * Cumulative product along `axis`. Its derivatives never divide by x, so they are exact with any
  * number of zeros, to every order. `exclusive` leaves each element out of its own product (the
  * first is 1); `reverse` runs from the end. The exclusive products from both ends multiply to the
- * leave-one-out products.
+ * leave-one-out products. Without an axis (or with null), along the flattened x, as numpy.cumprod.
  * @example
  * ad.cumprod(ad.tensor([1, 2, 3, 4]), 0); // [1, 2, 6, 24]
  * ad.cumprod(ad.tensor([1, 2, 3, 4]), 0, { exclusive: true, reverse: true }); // [24, 12, 4, 1]
  */
-export function cumprod(x: TensorLike, axis: number, options?: CumprodOptions): Tensor;
-export function cumprod(x: TensorLike, axis: number, options: CumprodOptions = {}, ...extra: unknown[]): Tensor {
-  if (extra.length > 0) extraArguments('cumprod', 'cumprod(x, axis, options?)', extra, options);
+export function cumprod(x: TensorLike, axis?: number | null, options?: CumprodOptions): Tensor;
+export function cumprod(x: TensorLike, axis?: number | null, options: CumprodOptions = {}, ...extra: unknown[]): Tensor {
+  if (extra.length > 0) extraArguments('cumprod', 'cumprod(x, axis?, options?)', extra, options);
   const t = asTensor(x, 'cumprod');
-  if (axis === undefined) {
-    throw new InvalidArgumentError(`cumprod: pass the axis to multiply along, e.g. cumprod(x, 0) or cumprod(x, -1) (x has shape ${formatShape(t.shape)}).`);
-  }
   checkCumprodOptions(options);
+  // numpy's and jnp's axis=None: the product along the flattened x.
+  if (axis === undefined || axis === null) return cumprodAlong(reshape(t, [t.size]), 0, options.reverse ?? false, options.exclusive ?? false);
   // A 0-d tensor is a one-element sequence along axis 0 (or −1), as a [1] vector would be.
   if (t.ndim === 0) {
     if (axis !== 0 && axis !== -1) {
@@ -281,7 +281,7 @@ declare module '../tensor/tensor.js' {
      * element out of its own product, `reverse` runs from the end; derivatives exact with zeros.
      * @example ad.tensor([1, 2, 3, 4]).cumprod(0); // [1, 2, 6, 24]
      */
-    cumprod(axis: number, options?: CumprodOptions): Tensor;
+    cumprod(axis?: number | null, options?: CumprodOptions): Tensor;
   }
 }
 

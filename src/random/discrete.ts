@@ -13,7 +13,7 @@ import { reshape } from '../ops/shape.js';
 import { isfinite } from '../ops/predicates.js';
 import { isTraced } from '../tensor/checks.js';
 import { checkArgumentValues } from '../ops/argumentChecks.js';
-import { asTensor, type TensorLike } from '../tensor/create.js';
+import { asTensor, tensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { broadcastStrides, formatShape, normalizeAxis, stridesOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -217,45 +217,105 @@ const EXACT_SPAN = 2 ** 26;
 /**
  * Uniform integers in [low, high) (JAX's `random.randint` with int64, x64 mode): two 64-bit
  * streams from `split(key)`, combined modulo high − low as JAX does to reduce the modulo bias.
+ * `low` and `high` may be arrays or tensors broadcasting to `shape` (JAX's array minval/maxval),
+ * each entry drawn in its own range from the same bits.
  * @example ad.random.randint(ad.random.key(0), [3, 3], 0, 8) // => [[7, 2, 6], [2, 1, 0], [6, 7, 7]]
  */
-export function randint(k: KeyLike, shape: Shape, low: number, high: number): Tensor;
-export function randint(k: KeyLike, shape: Shape, low: number, high: number, ...extra: unknown[]): Tensor {
+export function randint(k: KeyLike, shape: Shape, low: number | readonly unknown[] | Tensor, high: number | readonly unknown[] | Tensor): Tensor;
+export function randint(k: KeyLike, shape: Shape, low: number | readonly unknown[] | Tensor, high: number | readonly unknown[] | Tensor, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('random.randint', 'random.randint(k, shape, low, high)', extra, high);
   const op = 'random.randint';
-  for (const [name, v] of [['low', low], ['high', high]] as const) {
-    // ±2^53 included: high = 2^53 is the natural bound of [0, 2^53), and every draw (< high, ≥ low) is still a safe integer.
-    if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > 2 ** 53) {
-      const why = typeof v === 'number' && Number.isInteger(v) ? `${v} is beyond ±2^53, where float64 skips integers; pass bounds in [-2^53, 2^53]` : 'pass whole numbers (Math.floor or Math.round them)';
-      throw new InvalidArgumentError(`${op}: ${name} must be an integer, got ${describe(v)}; ${why}.`);
-    }
+  if (typeof low !== 'number' || typeof high !== 'number') {
+    const [lows, spans] = boundsAlong(op, shape, low, high);
+    return noiseTensor(noise(op, k, shape, 2, (w0, w1, n) => randintWords(w0, w1, n, lows, spans)), shape);
   }
-  const span = high - low;
-  if (!(span > 0)) throw new InvalidArgumentError(`${op}: low must be less than high, got low = ${low}, high = ${high}; the integers drawn are in [low, high).`);
-  if (span > 2 ** 53) throw new InvalidArgumentError(`${op}: high − low = ${span} is more than 2^53; float64 cannot hold every integer of that range, so narrow it.`);
+  checkBound(op, 'low', low);
+  checkBound(op, 'high', high);
+  const span = checkSpan(op, low, high, '');
   return noiseTensor(noise(op, k, shape, 2, (w0, w1, n) => randintWords(w0, w1, n, low, span)), shape);
 }
 
-/** randint's n draws in [low, low + span) from the key (w0, w1): the two 64-bit streams of its split. */
-function randintWords(w0: number, w1: number, n: number, low: number, span: number): Float64Array {
+/** randint's bound checked: a whole number within ±2^53. */
+function checkBound(op: string, name: string, v: unknown): void {
+  // ±2^53 included: high = 2^53 is the natural bound of [0, 2^53), and every draw (< high, ≥ low) is still a safe integer.
+  if (typeof v !== 'number' || !Number.isInteger(v) || Math.abs(v) > 2 ** 53) {
+    const why = typeof v === 'number' && Number.isInteger(v) ? `${v} is beyond ±2^53, where float64 skips integers; pass bounds in [-2^53, 2^53]` : 'pass whole numbers (Math.floor or Math.round them)';
+    throw new InvalidArgumentError(`${op}: ${name} must be an integer, got ${describe(v)}; ${why}.`);
+  }
+}
+
+/** high − low, checked to be in (0, 2^53]; `where` names the entry for array bounds. */
+function checkSpan(op: string, low: number, high: number, where: string): number {
+  const span = high - low;
+  if (!(span > 0)) throw new InvalidArgumentError(`${op}: low must be less than high${where}, got low = ${low}, high = ${high}; the integers drawn are in [low, high).`);
+  if (span > 2 ** 53) throw new InvalidArgumentError(`${op}: high − low = ${span}${where} is more than 2^53; float64 cannot hold every integer of that range, so narrow it.`);
+  return span;
+}
+
+/** Array bounds of randint broadcast to `shape`: each entry's low and span (values read: bounds are constants). */
+function boundsAlong(op: string, shape: Shape, low: number | readonly unknown[] | Tensor, high: number | readonly unknown[] | Tensor): [Float64Array, Float64Array] {
+  const read = (b: number | readonly unknown[] | Tensor, name: string): Tensor => {
+    const t = b instanceof Tensor ? b : typeof b === 'number' ? asTensor(b, op) : tensor(b);
+    if (isTraced(t)) {
+      throw new InvalidArgumentError(`${op}: ${name} is a traced tensor (under vmap, jit or a derivative); randint reads its bounds as constants: pass numbers or a constant array.`);
+    }
+    if (!broadcastsTo(t.shape, shape)) {
+      throw new ShapeError(`${op}: ${name} of shape ${formatShape(t.shape)} does not broadcast to the sample shape ${formatShape(shape)}; give bounds of that shape, or of one that broadcasts to it.`);
+    }
+    return t;
+  };
+  const [lo, hi] = [read(low, 'low'), read(high, 'high')];
+  const size = shape.reduce((a, d) => a * d, 1);
+  const lows = new Float64Array(size), spans = new Float64Array(size);
+  const loStrides = broadcastStrides(lo.shape, shape), hiStrides = broadcastStrides(hi.shape, shape), strides = stridesOf(shape);
+  for (let i = 0; i < size; i++) {
+    let a = 0, b = 0;
+    for (let d = 0, rest = i; d < shape.length; d++) {
+      const idx = Math.floor(rest / strides[d]!);
+      rest -= idx * strides[d]!;
+      a += idx * loStrides[d]!;
+      b += idx * hiStrides[d]!;
+    }
+    const l = lo.values[a]!, h = hi.values[b]!;
+    checkBound(op, 'low', l);
+    checkBound(op, 'high', h);
+    lows[i] = l;
+    spans[i] = checkSpan(op, l, h, ` at entry ${i}`);
+  }
+  return [lows, spans];
+}
+
+/**
+ * randint's n draws in [low, low + span) from the key (w0, w1): the two 64-bit streams of its split.
+ * `low` and `span` are numbers, or one per draw (array bounds; the same bits, each entry's own range).
+ */
+function randintWords(w0: number, w1: number, n: number, low: number | Float64Array, span: number | Float64Array): Float64Array {
   const [k1, k2] = split(new Key(w0, w1), 2);
   const higher = words64(k1!.words[0], k1!.words[1], n), lower = words64(k2!.words[0], k2!.words[1], n);
   const out = new Float64Array(n);
-  if (span <= EXACT_SPAN) {
-    // h mod s for h = hi·2^32 + lo: each product stays below 2^52, so doubles compute it exactly.
-    const m32 = 2 ** 32 % span, multiplier = (m32 * m32) % span;
-    for (let i = 0; i < n; i++) {
-      const h = ((higher.hi[i]! % span) * m32 + higher.lo[i]!) % span;
-      const l = ((lower.hi[i]! % span) * m32 + lower.lo[i]!) % span;
-      out[i] = low + ((h * multiplier + l) % span);
+  let s = -1, m32 = 0, multiplier = 0, big = 0n, bigMultiplier = 0n;
+  for (let i = 0; i < n; i++) {
+    const si = typeof span === 'number' ? span : span[i]!, li = typeof low === 'number' ? low : low[i]!;
+    if (si !== s) { // the multiplier (2^64 mod s) of this span, as JAX's (2^32 mod s)² mod s
+      s = si;
+      if (s <= EXACT_SPAN) {
+        m32 = 2 ** 32 % s;
+        multiplier = (m32 * m32) % s;
+      } else {
+        big = BigInt(s);
+        bigMultiplier = ((2n ** 32n % big) * (2n ** 32n % big)) % big;
+      }
     }
-  } else {
-    // Wide ranges: JAX's uint64 arithmetic (its product wraps modulo 2^64) with bigints.
-    const s = BigInt(span), multiplier = ((2n ** 32n % s) * (2n ** 32n % s)) % s;
-    const word = (w: { hi: Uint32Array; lo: Uint32Array }, i: number) => (BigInt(w.hi[i]!) << 32n) | BigInt(w.lo[i]!);
-    for (let i = 0; i < n; i++) {
-      const offset = BigInt.asUintN(64, (word(higher, i) % s) * multiplier + (word(lower, i) % s)) % s;
-      out[i] = low + Number(offset);
+    if (s <= EXACT_SPAN) {
+      // h mod s for h = hi·2^32 + lo: each product stays below 2^52, so doubles compute it exactly.
+      const h = ((higher.hi[i]! % s) * m32 + higher.lo[i]!) % s;
+      const l = ((lower.hi[i]! % s) * m32 + lower.lo[i]!) % s;
+      out[i] = li + ((h * multiplier + l) % s);
+    } else {
+      // Wide ranges: JAX's uint64 arithmetic (its product wraps modulo 2^64) with bigints.
+      const word = (w: { hi: Uint32Array; lo: Uint32Array }) => (BigInt(w.hi[i]!) << 32n) | BigInt(w.lo[i]!);
+      const offset = BigInt.asUintN(64, (word(higher) % big) * bigMultiplier + (word(lower) % big)) % big;
+      out[i] = li + Number(offset);
     }
   }
   return out;
