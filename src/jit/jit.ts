@@ -114,6 +114,7 @@ export function jit<F extends TreeFunction<unknown>>(fn: F, options: JitOptions 
   checkFunction(fn, 'jit');
   noExtraArguments(extra, 'jit', 'the function and options, jit(f, { maxSignatures })');
   // A misspelt or JAX-only option (staticArgnums) would be ignored silently.
+  jaxOnlyOptions(options);
   checkOptions(options, 'jit', ['maxSignatures']);
   const maxSignatures = options.maxSignatures ?? 32;
   if (!Number.isInteger(maxSignatures) || maxSignatures < 1) {
@@ -283,5 +284,28 @@ function replaceTensors(v: unknown, map: (t: Tensor) => Tensor, mapKey: (words: 
     return out;
   }
   return v;
+}
+
+/**
+ * jax.jit's static_argnums / static_argnames / donate_argnums, refused with what adjoint does
+ * instead: every argument that is not a tensor is static already (its value is part of the call's
+ * signature), and buffers are never donated (no dispose: memory is the garbage collector's).
+ */
+function jaxOnlyOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null) return;
+  for (const name of ['staticArgnums', 'staticArgnames', 'static_argnums', 'static_argnames']) {
+    if (name in options) {
+      throw new InvalidArgumentError(
+        `jit: there is no '${name}' option: every argument that is not a tensor (numbers, strings, booleans, arrays and objects of them, typed arrays) ` +
+          `is static already, its value part of the call's signature, so a new value records a new program. To make a tensor static, pass its values ` +
+          `(x.toArray(), or a typed array such as x.values) instead of the tensor.`,
+      );
+    }
+  }
+  for (const name of ['donateArgnums', 'donateArgnames', 'donate_argnums', 'donate_argnames']) {
+    if (name in options) {
+      throw new InvalidArgumentError(`jit: there is no '${name}' option: adjoint never reuses an argument's memory (there is no dispose; the garbage collector frees it), so there is nothing to donate; leave it out.`);
+    }
+  }
 }
 

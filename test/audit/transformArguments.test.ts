@@ -100,7 +100,13 @@ describe('scan and whileLoop: a carry whose keys come in another order than init
 describe('jit options', () => {
   it('an unknown option or options that are not an object throw instead of being ignored', () => {
     const f = (x: Tensor) => ad.mul(x, 2);
-    expect(() => ad.jit(f, { staticArgnums: [1] } as never)).toThrow(/jit: unknown option 'staticArgnums'; the options are maxSignatures/);
+    expect(() => ad.jit(f, { maxSignature: 2 } as never)).toThrow(/jit: unknown option 'maxSignature'; the options are maxSignatures/);
+    // JAX's static and donated arguments: refused with what adjoint does instead (non-tensor arguments are static already).
+    expect(() => ad.jit(f, { staticArgnums: [1] } as never)).toThrow(/jit: there is no 'staticArgnums' option: every argument that is not a tensor .* is static already/);
+    expect(() => ad.jit(f, { donateArgnums: [0] } as never)).toThrow(/jit: there is no 'donateArgnums' option/);
+    const scaled = ad.jit((x: Tensor, v: Float64Array) => ad.mul(x, ad.tensor(v)));
+    expect(scaled(T([1, 2]), Float64Array.of(3, 4)).toArray()).toEqual([3, 8]);
+    expect(scaled(T([1, 2]), Float64Array.of(5, 6)).toArray()).toEqual([5, 12]); // a typed array is static: a new program
     expect(() => ad.jit(f, 5 as never)).toThrow(ad.InvalidArgumentError);
     expect(ad.jit(f, { maxSignatures: 2 })(T([1, 2])).toArray()).toEqual([2, 4]);
   });
