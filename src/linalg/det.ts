@@ -101,8 +101,9 @@ function detDerivative(a: Tensor, d: Tensor, mask: Tensor): Tensor {
   if (valueBlind(mask)) return batchedDetDerivative(a, d, mask);
   const formula = () => mul(perMatrix(d), matrixTranspose(invOf(a, null)));
   if (!mask.values.includes(1)) return formula();
-  const adjT = adjugateT(a);
-  return mask.values.every((x) => x === 1) ? adjT : where(perMatrix(mask), adjT, formula());
+  // A mixed batch takes the double where too: where(mask, adjT, formula()) sent 0·NaN (the singular
+  // matrices' unselected det·A⁻ᵀ) into a second reverse pass, NaN for their Hessian blocks.
+  return mask.values.every((x) => x === 1) ? adjugateT(a) : batchedDetDerivative(a, d, mask);
 }
 
 /**

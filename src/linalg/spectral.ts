@@ -4,10 +4,10 @@ import { formatShape } from '../tensor/shape.js';
 import { describe } from '../tensor/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { div, greater, mul, notEqual } from '../ops/binary.js';
+import { div, greater, mul, notEqual, sub } from '../ops/binary.js';
 import { abs } from '../ops/unary.js';
 import { max, sum } from '../ops/reduce.js';
-import { isnan, logicalAnd, logicalNot } from '../ops/predicates.js';
+import { isfinite, isnan, logicalAnd, logicalNot } from '../ops/predicates.js';
 import { where } from '../ops/select.js';
 import { slice } from '../ops/shape.js';
 import { checkOptions } from '../transforms/loopArgs.js';
@@ -123,7 +123,11 @@ export function cond(x: TensorLike, p?: CondOrder, ...extra: unknown[]): Tensor 
     r = mul(norm(sq, p, [-2, -1]), norm(invOf(sq, null), p, [-2, -1]));
   }
   // A singular a: a⁻¹ has ±∞ and NaN, its norm NaN (or s_max/s_min = 0/0 for a zero matrix);
-  // NumPy reports ∞ for every p unless a had a NaN itself.
+  // NumPy reports ∞ for every p unless a had a NaN itself. That ∞ has no derivative: it is 1/(e − e)
+  // for e the sum of a's finite entries, whose derivative is NaN in every mode (−∞ + ∞), as JAX's
+  // and PyTorch's at a singular a — a constant ∞ would give 0 where the NaN of r's own rule is
+  // masked (eagerly, p = 1 at a 3×3 of rank 2) and NaN where it is not (under vmap and jit).
   const aHasNaN = greater(sum(isnan(t), [-2, -1]), 0);
-  return where(logicalAnd(isnan(r), logicalNot(aHasNaN)), Infinity, r);
+  const entries = sum(where(isfinite(t), t, 0), [-2, -1]);
+  return where(logicalAnd(isnan(r), logicalNot(aHasNaN)), div(1, sub(entries, entries)), r);
 }
