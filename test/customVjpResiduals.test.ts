@@ -67,7 +67,7 @@ describe('customVjp(f, { fwd, bwd })', () => {
     const residual = ad.customVjp(
       (p: { w: Tensor; b: Tensor }, x: Tensor, k: number) => ad.tanh(ad.add(ad.mul(p.w, x), ad.mul(p.b, k))),
       {
-        fwd: (p: { w: Tensor; b: Tensor }, x: Tensor, k: number) => {
+        fwd: (p: { w: Tensor; b: Tensor }, x: Tensor, k: Tensor) => { // a number argument arrives as a 0-d tensor
           const out = ad.tanh(ad.add(ad.mul(p.w, x), ad.mul(p.b, k)));
           return [out, { d: ad.sub(1, ad.square(out)), p, x, k }] as const;
         },

@@ -124,10 +124,11 @@ export function cond(x: TensorLike, p?: CondOrder, ...extra: unknown[]): Tensor 
   }
   // A singular a: a⁻¹ has ±∞ and NaN, its norm NaN (or s_max/s_min = 0/0 for a zero matrix);
   // NumPy reports ∞ for every p unless a had a NaN itself. That ∞ has no derivative: it is 1/(e − e)
-  // for e the sum of a's finite entries, whose derivative is NaN in every mode (−∞ + ∞), as JAX's
-  // and PyTorch's at a singular a — a constant ∞ would give 0 where the NaN of r's own rule is
-  // masked (eagerly, p = 1 at a 3×3 of rank 2) and NaN where it is not (under vmap and jit).
+  // for e the sum of a's finite entries scaled by 2^−1000 (so that it cannot overflow, where e − e
+  // would be NaN), whose derivative is NaN in every mode (−∞ + ∞), as JAX's and PyTorch's at a
+  // singular a — a constant ∞ would give 0 where the NaN of r's own rule is masked (eagerly, p = 1
+  // at a 3×3 of rank 2) and NaN where it is not (under vmap and jit).
   const aHasNaN = greater(sum(isnan(t), [-2, -1]), 0);
-  const entries = sum(where(isfinite(t), t, 0), [-2, -1]);
+  const entries = sum(mul(where(isfinite(t), t, 0), 2 ** -1000), [-2, -1]);
   return where(logicalAnd(isnan(r), logicalNot(aHasNaN)), div(1, sub(entries, entries)), r);
 }

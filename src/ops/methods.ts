@@ -29,7 +29,7 @@ declare module '../tensor/tensor.js' {
     logsumexp(axis?: Axis | (LogsumexpOptions & { returnSign?: false }), keepdims?: boolean | (LogsumexpOptions & { returnSign?: false })): Tensor;
     softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor; cumsum(axis?: number | null, options?: { readonly reverse?: boolean | undefined }): Tensor;
     reshape(shape: Shape): Tensor; transpose(perm?: readonly number[]): Tensor;
-    squeeze(axis?: number | readonly number[]): Tensor; expandDims(axis: number): Tensor;
+    squeeze(axis?: number | readonly number[]): Tensor; expandDims(axis: number | readonly number[]): Tensor;
     broadcastTo(shape: Shape): Tensor; slice(begin: readonly number[], size?: readonly number[]): Tensor;
     take(indices: number | readonly number[] | readonly (readonly unknown[])[] | Int32Array | Float64Array | Tensor, axis?: number | TakeOptions, options?: TakeOptions): Tensor;
     matmul(y: TensorLike): Tensor; dot(y: TensorLike): Tensor;

@@ -270,12 +270,12 @@ export function repeat(x: TensorLike, repeats: number | readonly number[] | Tens
 /**
  * repeat's counts given as a tensor (jnp.repeat's array repeats): its values, a 0-d or 1-D tensor
  * whose values can be read (the output's length depends on them; under jit the call is noted as a
- * value read, and traced counts under vmap or a derivative are an error).
+ * value read, under a derivative the counts are constants, and counts mapped by vmap are an error).
  */
 function countsOf(repeats: Tensor): number | number[] {
   if (repeats.ndim > 1) throw new ShapeError(`repeat: repeats of shape ${formatShape(repeats.shape)} must be a number or a 1-D list of counts.`);
   if (opaqueTrace(repeats) !== null) {
-    throw new InvalidArgumentError('repeat: repeats is a traced tensor (under vmap or a derivative), but the output\'s length depends on its values; pass the counts as numbers.');
+    throw new InvalidArgumentError('repeat: repeats is mapped by vmap (each example its own counts), but the output\'s length depends on its values; pass counts every example shares (numbers, or a tensor outside the mapped function).');
   }
   noteLibraryRead(repeats, "repeat's counts");
   const values = Array.from(repeats.values);

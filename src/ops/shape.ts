@@ -374,7 +374,12 @@ export function take(x: TensorLike, indices: number | readonly number[] | readon
   }
   else if (Array.isArray(indices) && indices.some((i) => Array.isArray(i))) {
     // Nested arrays (numpy.take's list of lists): the indices' shape is theirs, as a tensor of them.
-    const nested = tensor(indices as readonly unknown[]);
+    let nested: Tensor;
+    try {
+      nested = tensor(indices as readonly unknown[]);
+    } catch (e) {
+      throw new InvalidArgumentError(`take: nested index arrays must be rectangular, as a tensor of them (${e instanceof Error ? e.message.replace(/^tensor: /, '') : String(e)})`);
+    }
     [raw, indexShape] = [nested.values, [...nested.shape]];
   }
   else if (Array.isArray(indices) || (ArrayBuffer.isView(indices) && !(indices instanceof DataView))) {

@@ -55,10 +55,12 @@ export type NullableTree<T> = 0 extends 1 & T
 
 /**
  * customVjp's rules in JAX's form (jax.custom_vjp's `defvjp(fwd, bwd)`): `fwd` gives the output and
- * the residuals its backward pass needs, `bwd` the arguments' cotangents from them (null for a zero one).
+ * the residuals its backward pass needs, `bwd` the arguments' cotangents from them (null for a zero
+ * one). `fwd` runs under a transformation, where an argument passed as a number arrives as a 0-d
+ * tensor (as `ctx.args` in the other form), so its arguments are typed as tensors.
  */
 export interface CustomVjpRules<A extends unknown[], R, Res> {
-  readonly fwd: (...args: A) => readonly [R, Res];
+  readonly fwd: (...args: TensorTrees<A>) => readonly [R, Res];
   readonly bwd: (residuals: Res, cotangent: TensorTree<R>) => ArgumentCotangents<NoInfer<A>>;
 }
 
@@ -137,7 +139,9 @@ export function customVjp<A extends unknown[], R extends PyTree>(
 ): (...args: Loosen<A>) => R {
   checkFunction(f, 'customVjp');
   if (isResidualRules(backward)) {
-    // JAX's form: fwd and bwd run under a transformation, f alone where none runs (as jax.custom_vjp).
+    // JAX's form: fwd and bwd run under a transformation, f alone where none runs. (JAX runs f under
+    // vmap and jit without a derivative too; here fwd does, so that a jit program recorded that way
+    // keeps the rule for a derivative taken of its replay: the same value, by fwd's contract.)
     noExtraArguments(extra, 'customVjp', 'the function, its rules and options, customVjp(f, { fwd, bwd }, { jvp })');
     const form = residualForm(backward, f.name ? `customVjp(${f.name})` : 'customVjp');
     const named = Object.defineProperty(form.forward, 'name', { value: f.name }) as (...args: A) => R;

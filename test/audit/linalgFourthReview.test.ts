@@ -55,5 +55,8 @@ describe('cond at a singular matrix', () => {
     // A regular matrix keeps its finite gradient; a NaN in a keeps cond NaN (NumPy).
     expect((ad.grad((a: Tensor) => L.cond(a, 1))(ad.tensor([[2, 1], [1, 3]])).toArray() as number[][]).flat().every(Number.isFinite)).toBe(true);
     expect(L.cond(ad.tensor([[1, NaN], [0, 1]]), 1).item()).toBeNaN();
+    // singular with entries whose sum overflows: still ∞ (a first form of the fix gave NaN: ∞ − ∞)
+    expect(L.cond(ad.tensor([[1e308, 0, 1e308], [0, 1, 0], [1e308, 0, 1e308]]), 1).item()).toBe(Infinity);
+    expect(L.cond(ad.tensor([[1.5e308, 1.5e308, 0], [1.5e308, 1.5e308, 0], [0, 0, 1]]), 'fro').item()).toBe(Infinity);
   });
 });
