@@ -9,7 +9,9 @@ import { definePrimitive, type Primitive } from '../core/primitive.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { eye } from '../tensor/create.js';
 import { mul, sub } from '../ops/binary.js';
-import { expandDims } from '../ops/shape.js';
+import { expandDims, stack, take } from '../ops/shape.js';
+import { neg } from '../ops/unary.js';
+import { onesLike } from '../ops/arrayHelpers.js';
 import { matmul } from '../ops/linalg.js';
 import { sum } from '../ops/reduce.js';
 import { stopGradient, where } from '../ops/select.js';
@@ -79,3 +81,29 @@ export function adjugatePrimitive(det: (x: Tensor) => Tensor): Primitive<null> {
 export function adjugateTranspose(a: Tensor, primitive: Primitive<null>): Tensor {
   return apply(primitive, [a], null);
 }
+
+/**
+ * adj(A)ᵀ of matrices of order n ≤ 3 as the cofactor polynomials themselves, C_ij = (−1)^(i+j)·M_ij
+ * (M_ij the minor without row i and column j): differentiated exactly to every order and at every
+ * rank, where the SVD form's derivative holds only to second order where singular values repeat
+ * (the zero matrix, or rank ≤ n − 2: det's third derivative there was NaN, or wrong at 0). Null for n > 3.
+ */
+export function cofactorMatrix(a: Tensor): Tensor | null {
+  const n = a.shape[a.ndim - 1]!;
+  if (n > 3) return null;
+  if (n === 0) return a;
+  const at = (i: number, j: number): Tensor => take(take(a, i, -2), j, -1); // [...batch]
+  let rows: Tensor[][];
+  if (n === 1) rows = [[onesLike(at(0, 0))]];
+  else if (n === 2) rows = [[at(1, 1), neg(at(1, 0))], [neg(at(0, 1)), at(0, 0)]];
+  else {
+    const minor = (i: number, j: number): Tensor => {
+      const [r0, r1] = [0, 1, 2].filter((r) => r !== i) as [number, number];
+      const [c0, c1] = [0, 1, 2].filter((c) => c !== j) as [number, number];
+      return sub(mul(at(r0, c0), at(r1, c1)), mul(at(r0, c1), at(r1, c0)));
+    };
+    rows = [0, 1, 2].map((i) => [0, 1, 2].map((j) => ((i + j) % 2 === 0 ? minor(i, j) : neg(minor(i, j)))));
+  }
+  return stack(rows.map((row) => stack(row, -1)), -2);
+}
+

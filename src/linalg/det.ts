@@ -11,7 +11,7 @@ import { mul, mulStrong } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { where } from '../ops/select.js';
 import { broadcastTo, expandDims, slice, squeeze } from '../ops/shape.js';
-import { adjugatePrimitive, adjugateTranspose } from './adjugate.js';
+import { adjugatePrimitive, adjugateTranspose, cofactorMatrix } from './adjugate.js';
 import { batchOf, matrixTranspose, squareArg } from './matrix.js';
 import { trace } from './diagonal.js';
 import { invOf, solveSquare } from './solve.js';
@@ -89,9 +89,12 @@ const nearSingularP: Primitive<null> = definePrimitive<null>({
  */
 const valueBlind = (mask: Tensor): boolean => opaqueTrace(mask) !== null || valueReads.watcher !== null;
 
-/** adj(A)ᵀ, the derivative of det A at any rank, and differentiable at any rank (./adjugate.ts). */
+/**
+ * adj(A)ᵀ, the derivative of det A at any rank, and differentiable at any rank (./adjugate.ts): for
+ * n ≤ 3 the cofactor polynomials (exact to every order), beyond from the SVD (exact to second order).
+ */
 const adjugateP = adjugatePrimitive((x) => det(x));
-const adjugateT = (a: Tensor): Tensor => adjugateTranspose(a, adjugateP);
+const adjugateT = (a: Tensor): Tensor => cofactorMatrix(a) ?? adjugateTranspose(a, adjugateP);
 
 /**
  * ∂ det A / ∂A = adj(A)ᵀ: det(A)·A⁻ᵀ, except for the matrices of a batch that are near singular

@@ -37,6 +37,24 @@ describe('det: second order on a batch mixing singular and regular matrices', ()
   });
 });
 
+describe('det: third order at rank ≤ n − 2 (n ≤ 3)', () => {
+  it('is constant, as for a cubic: the zero matrix and the all-ones matrix give the regular matrix\'s D³det[V, V, ·] (it was diagonal at 0, NaN at 𝟙𝟙ᵀ)', () => {
+    const V = ad.tensor([[0.3, -1.2, 0.5], [0.7, 0.1, -0.4], [1.1, 0.2, 0.9]]);
+    const forward = (A: Tensor) => ad.grad((X: Tensor) => ad.jvp((Y: Tensor) => ad.jvp((Z: Tensor) => L.det(Z), [Y], [V])[1], [X], [V])[1])(A);
+    const reverse = (A: Tensor) => ad.grad((X: Tensor) => ad.sum(ad.mul(ad.grad((Y: Tensor) => ad.sum(ad.mul(ad.grad(L.det)(Y), V)))(X), V)))(A);
+    // D³det[V, V, ·]_ij = 2·cofactor_ij(V) for 3×3 (det is cubic): [[0.34, −2.14, 0.06], [2.36, −0.56, −2.76], [0.86, 0.94, 1.74]]
+    const want = [0.34, -2.14, 0.06, 2.36, -0.56, -2.76, 0.86, 0.94, 1.74];
+    for (const A of [ad.tensor([[2, 0, 1], [1, 3, 0], [0, 1, 4]]), ad.zeros([3, 3]), ad.ones([3, 3]), ad.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])]) {
+      for (const got of [forward(A), reverse(A)]) (got.toArray() as number[][]).flat().forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 13));
+    }
+    const mapped = ad.vmap(reverse)(ad.stack([ad.zeros([3, 3]), ad.eye(3)])).toArray() as number[][][];
+    mapped.forEach((m) => m.flat().forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 13)));
+    // 2×2 and 1×1: the cofactor matrix itself at a singular matrix
+    expect(ad.grad(L.det)(ad.tensor([[1, 2], [2, 4]])).toArray()).toEqual([[4, -2], [-2, 1]]);
+    expect(ad.grad(L.det)(ad.tensor([[0]])).toArray()).toEqual([[1]]);
+  });
+});
+
 describe('cond at a singular matrix', () => {
   it('is ∞ with no finite gradient for every p (NaN, or ±∞ where the formula divides by a zero singular value), eagerly, under vmap and under jit (it was 0 eagerly for p = 1 at a 3×3 of rank 2)', () => {
     const singular = [ad.tensor([[1, 2, 3], [2, 4, 6], [0, 1, 1]]), ad.tensor([[1, 2], [2, 4]]), ad.zeros([2, 2])];
