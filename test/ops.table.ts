@@ -12,6 +12,7 @@ import { linalgExtraRows } from './opTables/linalgExtras.js';
 import { specialRows } from './opTables/special.js';
 import { specialExtraRows } from './opTables/specialExtras.js';
 import { specialRemainderRows } from './opTables/specialRemainder.js';
+import { specialMoreRows } from './opTables/specialMore.js';
 import { indexingRows } from './opTables/indexing.js';
 import { convRows } from './opTables/conv.js';
 import { nnRows } from './opTables/nn.js';
@@ -206,6 +207,7 @@ export const opTable: OpRow[] = [
   ...specialRows,
   ...specialExtraRows,
   ...specialRemainderRows,
+  ...specialMoreRows,
   ...indexingRows,
   ...convRows,
   ...nnRows,
