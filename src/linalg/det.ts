@@ -127,12 +127,21 @@ function batchedDetDerivative(a: Tensor, d: Tensor, mask: Tensor): Tensor {
 // d det A = det A · tr(A⁻¹ dA), so Ā = ḡ det(A) A⁻ᵀ (the adjugate, transposed, times ḡ). Where A
 // is near singular that formula loses the adjugate's digits (exactly singular it is 0·∞ = NaN);
 // there the adjugate comes from the SVD instead: the polynomial det has a finite derivative everywhere.
+// Up to 3×3 the adjugate is its cofactor polynomials at every matrix: exact to every order, where
+// det(A)·A⁻ᵀ lost digits at ill-conditioned matrices the near-singular test does not flag (the third
+// derivative 170 off at [[1, 2, 3], [4, 5, 6], [7, 8, 9 + 1e−5]], the Hessian 2e−4).
 const detP: Primitive<null> = definePrimitive<null>({
   name: 'det',
   saves: 'both',
   forward: ([a, f]) => perBatch(a!, f!, detFromFactors),
-  vjp: (g, r) => [mulStrong(perMatrix(g), detDerivative(r.inputs[0]!, r.out!, apply(nearSingularP, [r.inputs[0]!, r.inputs[1]!], null))), null],
+  vjp: (g, r) => {
+    const small = cofactorMatrix(r.inputs[0]!); // n ≤ 3: the cofactor polynomials, exact at every rank and order
+    if (small !== null) return [mulStrong(perMatrix(g), small), null];
+    return [mulStrong(perMatrix(g), detDerivative(r.inputs[0]!, r.out!, apply(nearSingularP, [r.inputs[0]!, r.inputs[1]!], null))), null];
+  },
   fusedVjp: (g, r) => {
+    const small = cofactorMatrix(r.inputs[0]!);
+    if (small !== null) return [mulStrong(perMatrix(g), small), null];
     const a = r.inputs[0]!, f = r.inputs[1]!, d = r.out!, scale = allocF64(g.size), gd = g.values, od = d.values;
     for (let i = 0; i < scale.length; i++) scale[i] = gd[i] === 0 ? 0 : gd[i]! * od[i]!;
     const fused = fusedInverseTranspose(a, f, new Tensor(scale, g.shape));
@@ -146,6 +155,8 @@ const detP: Primitive<null> = definePrimitive<null>({
   },
   jvp: ([t], [a, f], out) => {
     if (t === null) return null;
+    const small = cofactorMatrix(a!);
+    if (small !== null) return sum(mul(small, t), [-2, -1]);
     const mask = apply(nearSingularP, [a!, f!], null);
     const regular = !valueBlind(mask) && !mask.values.includes(1);
     return regular ? mul(out, trace(solveSquare(a!, t))) : sum(mul(detDerivative(a!, out, mask), t), [-2, -1]);

@@ -2,7 +2,7 @@
  * @file `ad.special`: the special functions under jax.scipy.special's names — the incomplete gamma
  * and beta functions, the normal CDF family, Bessel I₀/I₁, Hurwitz ζ — beside the library's
  * existing ones (lgamma as gammaln, digamma, polygamma, erf, erfc, erfinv, xlogy, logit); Γ itself, beta, poch, the
- * exponential integrals, spence, fresnel, bernoulli, hyp1f1, hyp2f1, the Bessel J₀…J_v, the associated Legendre
+ * exponential integrals, spence, fresnel, bernoulli, hyp1f1, the Bessel J₀…J_v, the associated Legendre
  * functions and softmax under SciPy's axis default.
  */
 export { lgamma, lgamma as gammaln, digamma, polygamma, erf, erfc, erfinv } from '../ops/special.js';
@@ -21,7 +21,6 @@ export { expi, exp1, expn } from './expint.js';
 export { spence, fresnel } from './spence.js';
 export { bernoulli } from './bernoulli.js';
 export { hyp1f1 } from './hyp1f1.js';
-export { hyp2f1 } from './hyp2f1.js';
 export { besselJn } from './besselJn.js';
 export type { BesselJnOptions } from './besselJn.js';
 export { lpmn, lpmnValues } from './legendre.js';

@@ -330,7 +330,6 @@ each(['special.beta', 'special.poch'], () => [v, v]);
 cases['special.expn'] = () => [2, v];
 cases['special.bernoulli'] = () => [4];
 cases['special.hyp1f1'] = () => [1, 2, v];
-cases['special.hyp2f1'] = () => [1, 2, 3, v];
 cases['special.besselJn'] = () => [v, {}];
 cases['special.lpmn'] = () => [2, 2, v];
 cases['special.lpmnValues'] = () => [2, 2, v, true];

@@ -49,6 +49,10 @@ describe('det: third order at rank ≤ n − 2 (n ≤ 3)', () => {
     }
     const mapped = ad.vmap(reverse)(ad.stack([ad.zeros([3, 3]), ad.eye(3)])).toArray() as number[][][];
     mapped.forEach((m) => m.flat().forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 13)));
+    // ill-conditioned but not flagged near-singular: det·A⁻ᵀ lost digits there (Hessian 2e−4 off, third derivative 170)
+    const ill = ad.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9 + 1e-5]]);
+    expect((ad.hessian(L.det)(ill).toArray() as number[][][][])[0]![0]![1]![1]).toBeCloseTo(9 + 1e-5, 12);
+    (reverse(ill).toArray() as number[][]).flat().forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 13));
     // 2×2 and 1×1: the cofactor matrix itself at a singular matrix
     expect(ad.grad(L.det)(ad.tensor([[1, 2], [2, 4]])).toArray()).toEqual([[4, -2], [-2, 1]]);
     expect(ad.grad(L.det)(ad.tensor([[0]])).toArray()).toEqual([[1]]);

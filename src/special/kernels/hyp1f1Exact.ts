@@ -11,9 +11,9 @@
  * Kummer's transformation M(a, b, x) = eˣ M(b − a, b, −x) (DLMF 13.2.39) it sums the one whose largest term is
  * smaller against M. Cost: 0.3–5 ms an element (up to ~2,000 bits and ~1,500 terms at a = 200, |x| = 500).
  */
-/** A double as m·2^e with m an odd BigInt (or 0). @internal (also ./hyp2f1Exact.ts's) */
+/** A double as m·2^e with m an odd BigInt (or 0). */
 const VIEW = new DataView(new ArrayBuffer(8));
-export function decompose(v: number): [bigint, number] {
+function decompose(v: number): [bigint, number] {
   if (v === 0) return [0n, 0];
   VIEW.setFloat64(0, v);
   const hi = VIEW.getUint32(0), lo = VIEW.getUint32(4);
