@@ -1,5 +1,5 @@
 /** @file The public `where`: elementwise selection with three arguments, numpy's `nonzero` with one (np.where(cond), jnp.where(cond, size=…)). */
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { where as select } from './select.js';
 import { nonzero, type NonzeroOptions } from './numpyPositions.js';
@@ -18,7 +18,7 @@ export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor;
 export function where(cond: TensorLike, options?: NonzeroOptions): Tensor[];
 export function where(cond: TensorLike, a?: TensorLike | NonzeroOptions, b?: TensorLike, ...extra: unknown[]): Tensor | Tensor[] {
   if (extra.length > 0) extraArguments('where', 'where(cond, a, b)', extra, b);
-  if (b === undefined && (a === undefined || (typeof a === 'object' && a !== null && !('shape' in a)))) return nonzero(cond, (a ?? {}) as NonzeroOptions);
+  if (b === undefined && (a === undefined || (typeof a === 'object' && a !== null && !(a instanceof Tensor)))) return nonzero(cond, (a ?? {}) as NonzeroOptions);
   if (a === undefined || b === undefined) {
     throw new InvalidArgumentError('where: give both branches, where(cond, a, b), or the condition alone for the indices where it holds (numpy.where(cond), i.e. nonzero).');
   }

@@ -9,7 +9,7 @@ import { max } from '../ops/reduce.js';
 import { where } from '../ops/select.js';
 import { maxIndex, topk } from '../ops/sort.js';
 import { moveaxis } from '../ops/layout.js';
-import { reshape } from '../ops/shape.js';
+import { broadcastTo, reshape } from '../ops/shape.js';
 import { isfinite } from '../ops/predicates.js';
 import { isTraced } from '../tensor/checks.js';
 import { checkArgumentValues } from '../ops/argumentChecks.js';
@@ -264,19 +264,11 @@ function boundsAlong(op: string, shape: Shape, low: number | readonly unknown[] 
     }
     return t;
   };
-  const [lo, hi] = [read(low, 'low'), read(high, 'high')];
   const size = shape.reduce((a, d) => a * d, 1);
+  const [lo, hi] = [broadcastTo(read(low, 'low'), shape).values, broadcastTo(read(high, 'high'), shape).values];
   const lows = new Float64Array(size), spans = new Float64Array(size);
-  const loStrides = broadcastStrides(lo.shape, shape), hiStrides = broadcastStrides(hi.shape, shape), strides = stridesOf(shape);
   for (let i = 0; i < size; i++) {
-    let a = 0, b = 0;
-    for (let d = 0, rest = i; d < shape.length; d++) {
-      const idx = Math.floor(rest / strides[d]!);
-      rest -= idx * strides[d]!;
-      a += idx * loStrides[d]!;
-      b += idx * hiStrides[d]!;
-    }
-    const l = lo.values[a]!, h = hi.values[b]!;
+    const l = lo[i]!, h = hi[i]!;
     checkBound(op, 'low', l);
     checkBound(op, 'high', h);
     lows[i] = l;
