@@ -81,6 +81,8 @@ export const notExportable: Readonly<Record<string, string>> = {
   hyp1f1: 'the confluent hypergeometric function by series, asymptotic series and recurrences chosen per element',
   hyp1f1GradA: "hyp1f1's derivative in a (as hyp1f1)",
   hyp1f1GradB: "hyp1f1's derivative in b (as hyp1f1)",
+  besselJn: 'Bessel functions J₀ … J_v by series, Hankel expansions and recurrences chosen per element (as i0)',
+  legendreP: 'the associated Legendre tables by recurrences over orders and degrees, with their z-derivatives',
   logNdtr: 'log Φ through the tail rational form of erfc and logs of it, not mapped to ONNX nodes yet',
   logNdtrSlope: "φ/Φ, logNdtr's derivative (as logNdtr)",
   logNdtrCurvature: "(φ/Φ)′, logNdtr's second derivative, by a continued fraction in the lower tail (as logNdtr)",
