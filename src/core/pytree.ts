@@ -9,9 +9,24 @@ import { Tensor } from '../tensor/tensor.js';
 import { InvalidArgumentError } from './errors.js';
 import { describe } from '../tensor/create.js';
 import type { Key } from '../random/key.js';
+import { auxEqual, nodeParts, rebuildNode, registeredNode, type NodeRegistration } from './pytreeNodes.js';
 
-/** A tensor or number, or arrays and plain objects of them, nested to any depth; `null` is an empty node. */
-export type PyTree = Tensor | number | null | readonly PyTree[] | { readonly [key: string]: PyTree };
+/**
+ * The classes registered as pytree nodes (ad.tree.registerPytreeNode, registerDataclass), for the
+ * types: empty here, filled by the program that registers them, by declaration merging —
+ * `declare module 'adjoint' { interface PytreeNodeTypes { linear: Linear } }` (any key, the class's
+ * instance type as the value). Their instances are then pytrees to the types as they are at run
+ * time: accepted where a pytree goes, and gradients, cotangents and mapped trees of one are typed
+ * as the class itself.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface, @typescript-eslint/no-empty-object-type
+export interface PytreeNodeTypes {}
+
+/** The instance types of the registered classes (never until PytreeNodeTypes is filled). */
+export type RegisteredPytreeNode = PytreeNodeTypes[keyof PytreeNodeTypes];
+
+/** A tensor or number, or arrays and plain objects of them, nested to any depth; `null` is an empty node; instances of registered classes. */
+export type PyTree = Tensor | number | null | readonly PyTree[] | { readonly [key: string]: PyTree } | RegisteredPytreeNode;
 
 /**
  * The same structure with every leaf a tensor: what gradients come back as. An `any` argument
@@ -23,6 +38,8 @@ export type TensorTree<T> = 0 extends 1 & T
   ? TensorPyTree // any tree at all: named, not expanded
   : T extends Tensor | number
   ? Tensor
+  : T extends RegisteredPytreeNode
+  ? NoInfer<T> // an instance of a registered class comes back as one (its children hold tensors); NoInfer: a step's parameter type must not become a loop's carry type
   : T extends Key
   ? Key // a PRNG key in a loop's carry stays a key (transforms/keyCarry.ts)
   : T extends null
@@ -40,6 +57,8 @@ export type TensorLikeTree<T> = 0 extends 1 & T
   ? PyTree
   : T extends Tensor | number
   ? Tensor | number
+  : T extends RegisteredPytreeNode
+  ? NoInfer<T>
   : T extends Key
   ? Key
   : T extends null
@@ -96,7 +115,9 @@ export type TreeDef =
   | { readonly kind: 'null' } // an empty node: no children, no leaves (JAX's None)
   // `flat`: every child is a leaf (a list of parameters), rebuilt as one slice of the leaves
   | { readonly kind: 'array'; readonly children: readonly TreeDef[]; readonly flat?: true }
-  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
+  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
+  // an instance of a registered class (./pytreeNodes.ts): its children's structures and its auxiliary data
+  | { readonly kind: 'node'; readonly reg: NodeRegistration; readonly aux: unknown; readonly children: readonly TreeDef[] };
 
 const LEAF: TreeDef = { kind: 'leaf' };
 export const NULL_NODE: TreeDef = { kind: 'null' };
@@ -129,14 +150,16 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
       for (let i = 0; i < list.length; i++) leaves.push(list[i]!);
       return flatArray(list.length);
     }
-    if (isArray || isPlainObject(node)) {
-      if (path.has(node)) {
+    const reg = isArray ? undefined : registeredNode(node);
+    if (isArray || reg !== undefined || isPlainObject(node)) {
+      const branch = node as object;
+      if (path.has(branch)) {
         throw new InvalidArgumentError(
           `${op}: the argument contains itself at ${at()} (a cyclic structure); pass a tree of tensors ` +
             `and numbers without cycles, or close over the cyclic object instead of passing it.`,
         );
       }
-      path.add(node);
+      path.add(branch);
       const child = (c: unknown, k: string | number): TreeDef => {
         keys.push(k);
         const d = walk(c);
@@ -145,12 +168,15 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
       };
       let def: TreeDef;
       if (isArray) def = { kind: 'array', children: (node as unknown[]).map(child) };
-      else {
+      else if (reg !== undefined) {
+        const { children, aux } = nodeParts(reg, branch, op);
+        def = { kind: 'node', reg, aux, children: children.map(child) };
+      } else {
         const obj = node as Record<string, unknown>;
         const names = Object.keys(obj);
         def = { kind: 'object', keys: names, children: names.map((k) => child(obj[k], k)) };
       }
-      path.delete(node);
+      path.delete(branch);
       return def;
     }
     if (isPrngKey(node)) {
@@ -163,7 +189,12 @@ export function flatten(tree: unknown, op = 'pytree'): { leaves: Array<Tensor | 
     throw new InvalidArgumentError(
       `${op}: the leaf at ${at()} is ${describe(node)}; leaves of arguments and results must be ` +
         `tensors or numbers (in nested arrays and plain objects, with null for an empty entry). ` +
-        (node === undefined ? 'Write null where an entry is meant to be empty, or leave the key out.' : 'Close over other values instead of passing them.'),
+        (node === undefined
+          ? 'Write null where an entry is meant to be empty, or leave the key out.'
+          : typeof node === 'object' && node !== null && !ArrayBuffer.isView(node)
+            ? 'Close over other values instead of passing them, or register the class as a pytree node ' +
+              '(ad.tree.registerPytreeNode(Class, flatten, unflatten) or ad.tree.registerDataclass(Class, dataFields, metaFields), as JAX\'s).'
+            : 'Close over other values instead of passing them.'),
     );
   };
   const def = walk(tree);
@@ -207,6 +238,7 @@ export function unflatten<T>(def: TreeDef, leaves: readonly T[]): unknown {
       k += d.children.length;
       return list;
     }
+    if (d.kind === 'node') return rebuildNode(d.reg, d.aux, d.children.map(build));
     const out: Record<string, unknown> = {};
     d.keys.forEach((key, i) => (out[key] = build(d.children[i]!)));
     return out;
@@ -245,6 +277,7 @@ function sameKeys(a: TreeDef, b: TreeDef): boolean {
   const bc = (b as typeof a).children;
   if (a.children.length !== bc.length) return false;
   if (a.kind === 'array') return a.children.every((c, i) => sameKeys(c, bc[i]!));
+  if (a.kind === 'node') return sameNode(a, b as typeof a) && a.children.every((c, i) => sameKeys(c, bc[i]!));
   const bk = (b as typeof a).keys, at = new Map(bk.map((k, i) => [k, i] as const));
   return a.keys.every((k, i) => at.has(k) && sameKeys(a.children[i]!, bc[at.get(k)!]!));
 }
@@ -252,6 +285,10 @@ function sameKeys(a: TreeDef, b: TreeDef): boolean {
 /** `tree` with every object's keys in `def`'s order (the structures are the same up to that order: `sameKeys`). */
 function inKeyOrder(tree: unknown, def: TreeDef): unknown {
   if (def.kind === 'array') return (tree as unknown[]).map((c, i) => inKeyOrder(c, def.children[i]!));
+  if (def.kind === 'node') {
+    const { children, aux } = nodeParts(def.reg, tree as object, 'pytree');
+    return rebuildNode(def.reg, aux, children.map((c, i) => inKeyOrder(c, def.children[i]!)));
+  }
   if (def.kind !== 'object') return tree;
   const obj = tree as Record<string, unknown>, out: Record<string, unknown> = {};
   def.keys.forEach((k, i) => (out[k] = inKeyOrder(obj[k], def.children[i]!)));
@@ -267,5 +304,11 @@ export function treesMatch(a: TreeDef, b: TreeDef): boolean {
     const bk = (b as typeof a).keys;
     if (a.keys.some((k, i) => k !== bk[i])) return false;
   }
+  if (a.kind === 'node' && !sameNode(a, b as typeof a)) return false;
   return a.children.every((c, i) => treesMatch(c, bc[i]!));
+}
+
+/** Whether two registered nodes' structures agree at the node itself: one class, equal auxiliary data. */
+function sameNode(a: { reg: NodeRegistration; aux: unknown }, b: { reg: NodeRegistration; aux: unknown }): boolean {
+  return a.reg === b.reg && auxEqual(a.aux, b.aux);
 }

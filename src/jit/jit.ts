@@ -21,6 +21,7 @@ import { anyTraceRunning, live } from '../core/trace.js';
 import { RecordTrace } from './recordTrace.js';
 import type { OutputSource, Program } from './program.js';
 import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
+import { mapNodeChildren, NOT_A_NODE } from '../core/pytreeNodes.js';
 import { valueReads } from './valueReads.js';
 import { anomaly } from '../core/anomaly.js';
 import { profiler } from '../core/profile.js';
@@ -278,6 +279,8 @@ function replaceTensors(v: unknown, map: (t: Tensor) => Tensor, mapKey: (words: 
   if (v instanceof Tensor) return map(v);
   if (v instanceof Key) return mapKey(keyWordsTensor(v));
   if (Array.isArray(v)) return v.map((c) => replaceTensors(c, map, mapKey));
+  const node = mapNodeChildren(v, (c) => replaceTensors(c, map, mapKey), 'jit');
+  if (node !== NOT_A_NODE) return node;
   if (isPlainObject(v)) {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v)) out[k] = replaceTensors(v[k], map, mapKey);

@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Shape } from '../tensor/shape.js';
 import { live } from '../core/trace.js';
 import { isPlainObject } from '../core/pytree.js';
+import { auxKey, nodeParts, registeredNode } from '../core/pytreeNodes.js';
 import { Key, keyWordsTensor } from '../random/key.js';
 
 /** Identities for functions and symbols in signatures: compared by reference. */
@@ -61,7 +62,8 @@ export interface Signature {
 /**
  * The cache key of an argument list, collecting its tensors (live values) in order: tensors by
  * shape, arrays and plain objects by structure (holes of sparse arrays included), numbers and
- * other primitives by value, typed arrays by type and values, functions and symbols by identity.
+ * other primitives by value, typed arrays by type and values, functions and symbols by identity,
+ * instances of registered pytree classes by class, auxiliary data and children.
  * Other objects (class instances, Maps, Sets, Dates) are mutable state jit cannot see change, so
  * a call with one runs as is (JAX rejects them). Throws CYCLIC for an argument that contains itself.
  * `paths`, if given, gets each tensor's place in the arguments.
@@ -85,6 +87,16 @@ export function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: 
       tensors.push(live(keyWordsTensor(v)));
       paths?.push(here());
       return 'K';
+    }
+    const reg = registeredNode(v);
+    if (reg !== undefined) {
+      // A registered node: its class and auxiliary data (static, compared by value), then its children as a list.
+      if (path.has(v as object)) throw CYCLIC;
+      path.add(v as object);
+      const { children, aux } = nodeParts(reg, v as object, 'jit');
+      const key = `N${auxKey(reg)}(${auxKey(aux)})${walk(children.slice())}`;
+      path.delete(v as object);
+      return key;
     }
     if (Array.isArray(v) || isPlainObject(v)) {
       if (path.has(v)) throw CYCLIC;

@@ -157,7 +157,7 @@ function outputNames(def: TreeDef): string[] {
   const names: string[] = [];
   const walk = (d: TreeDef, at: string) => {
     if (d.kind === 'leaf') names.push(at);
-    else if (d.kind === 'array') d.children.forEach((c, i) => walk(c, `${at}.${i}`));
+    else if (d.kind === 'array' || d.kind === 'node') d.children.forEach((c, i) => walk(c, `${at}.${i}`));
     else if (d.kind === 'object') d.children.forEach((c, i) => walk(c, `${at}.${d.keys[i]!}`));
   };
   walk(def, 'out');

@@ -2,6 +2,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, describe } from '../tensor/create.js';
 import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
+import { childrenLike, nodeLabel } from '../core/pytreeNodes.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 
 /** Arguments as flat tensor leaves plus the structure to rebuild them. */
@@ -65,8 +66,8 @@ export function describeTree(def: TreeDef, limit = 120): string {
     if (out.length > limit) return;
     if (d.kind === 'leaf') out += '*';
     else if (d.kind === 'null') out += 'null';
-    else if (d.kind === 'array') {
-      out += '[';
+    else if (d.kind === 'array' || d.kind === 'node') {
+      out += d.kind === 'node' ? `${nodeLabel(d.reg, d.aux)}[` : '[';
       d.children.forEach((c, i) => (i > 0 && (out += ', '), walk(c)));
       out += ']';
     } else {
@@ -107,6 +108,10 @@ export function leavesLike(tree: unknown, def: TreeDef): Array<Tensor | number> 
     if (d.kind === 'null') return node === null; // None is a prefix only of None, as in JAX
     if (d.kind === 'array') {
       return Array.isArray(node) && node.length === d.children.length && d.children.every((c, i) => walk(node[i], c));
+    }
+    if (d.kind === 'node') {
+      const children = childrenLike(node, d, 'pytree');
+      return children !== null && d.children.every((c, i) => walk(children[i], c));
     }
     if (!isPlainObject(node) || Object.keys(node).length !== d.keys.length) return false;
     // Own enumerable keys, as flatten reads them (Object.keys).

@@ -7,6 +7,7 @@ import type { TreeFunction } from '../core/functions.js';
 import { notRead, nudged, readsDuring } from './readNumbers.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
+import { mapNodeChildren, nodeParts, NOT_A_NODE, registeredNode } from '../core/pytreeNodes.js';
 import { asTensor, describe, zeros } from '../tensor/create.js';
 import { retainKept } from '../core/memory.js';
 import { checkFunction, flattenArgs, flattenLike, noExtraArguments, rebuildArgs } from './args.js';
@@ -95,6 +96,12 @@ function nullAsZero(ct: unknown, arg: unknown, op: string): unknown {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(ct)) out[k] = Object.prototype.hasOwnProperty.call(arg, k) ? nullAsZero(ct[k], arg[k], op) : ct[k];
     return out;
+  }
+  const reg = registeredNode(arg);
+  if (reg !== undefined && registeredNode(ct) === reg) {
+    const argChildren = nodeParts(reg, arg as object, op).children;
+    const node = mapNodeChildren(ct, (c, i) => nullAsZero(c, argChildren[i], op), op);
+    if (node !== NOT_A_NODE) return node;
   }
   return ct;
 }

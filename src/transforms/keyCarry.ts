@@ -7,6 +7,7 @@
  * primitives on those words: under `jit` a replay draws from the next call's key.
  */
 import { isPlainObject } from '../core/pytree.js';
+import { mapNodeChildren, nodeParts, NOT_A_NODE, registeredNode } from '../core/pytreeNodes.js';
 import { Key, keyOfWords, keyWordsTensor } from '../random/key.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -15,7 +16,8 @@ export function holdsKey(tree: unknown): boolean {
   if (tree instanceof Key) return true;
   if (Array.isArray(tree)) return tree.some(holdsKey);
   if (isPlainObject(tree)) return Object.keys(tree).some((k) => holdsKey(tree[k]));
-  return false;
+  const reg = registeredNode(tree);
+  return reg !== undefined && nodeParts(reg, tree as object, 'a loop carry').children.some(holdsKey);
 }
 
 /** `tree` with every key replaced by its words, a tensor [2] (a traced key's own words tensor). */
@@ -27,7 +29,8 @@ export function keysAsWords(tree: unknown): unknown {
     for (const k of Object.keys(tree)) out[k] = keysAsWords(tree[k]);
     return out;
   }
-  return tree;
+  const node = mapNodeChildren(tree, keysAsWords, 'a loop carry');
+  return node === NOT_A_NODE ? tree : node;
 }
 
 /** `tree` (of `like`'s nesting, its keys as words) with the words where `like` holds keys made keys again. */
@@ -38,6 +41,12 @@ export function wordsAsKeys(tree: unknown, like: unknown, op: string): unknown {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(tree)) out[k] = wordsAsKeys(tree[k], like[k], op);
     return out;
+  }
+  const reg = registeredNode(like);
+  if (reg !== undefined && registeredNode(tree) === reg) {
+    const likeChildren = nodeParts(reg, like as object, op).children;
+    const node = mapNodeChildren(tree, (c, i) => wordsAsKeys(c, likeChildren[i], op), op);
+    if (node !== NOT_A_NODE) return node;
   }
   return tree;
 }

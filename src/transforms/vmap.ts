@@ -15,6 +15,7 @@ import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.j
 import { redirectContext } from '../core/redirects.js';
 import type { Primitive } from '../core/primitive.js';
 import { flatten, isPlainObject, isPrngKey, unflatten, type TreeDef } from '../core/pytree.js';
+import { mapNodeChildren, nodeParts, NOT_A_NODE, rebuildNode, registeredNode, type NodeRegistration } from '../core/pytreeNodes.js';
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, type TreeFunction } from '../core/functions.js';
 import { noExtraArguments } from './args.js';
@@ -226,6 +227,11 @@ function collect(arg: unknown, spec: AxisSpec, path: string, mapped: Array<{ lea
     }
     if (Array.isArray(arg)) return arg.map((c, i) => collect(c, spec, `${path}[${i}]`, mapped));
     if (isPlainObject(arg)) return mapObject(arg, (c, key) => collect(c, spec, `${path}.${key}`, mapped));
+    const reg = registeredNode(arg);
+    if (reg !== undefined) {
+      const { children, aux } = nodeParts(reg, arg as object, 'vmap');
+      return new NodeSkeleton(reg, aux, children.map((c, i) => collect(c, spec, `${path}[${i}]`, mapped)));
+    }
     if (isPrngKey(arg)) {
       // JAX maps a key array (vmap(f)(random.split(key, n))); adjoint's split gives an array of Keys.
       throw new InvalidArgumentError(
@@ -257,7 +263,13 @@ function fill(skeleton: unknown, next: () => Tensor): unknown {
   if (skeleton === MAPPED) return next();
   if (Array.isArray(skeleton)) return skeleton.map((c) => fill(c, next));
   if (isPlainObject(skeleton)) return mapObject(skeleton, (c) => fill(c, next));
+  if (skeleton instanceof NodeSkeleton) return rebuildNode(skeleton.reg, skeleton.aux, skeleton.children.map((c) => fill(c, next)));
   return skeleton;
+}
+
+/** A registered node in an argument's skeleton: its class, auxiliary data and children's skeletons (rebuilt by fill once the leaves are batched). */
+class NodeSkeleton {
+  constructor(readonly reg: NodeRegistration, readonly aux: unknown, readonly children: unknown[]) {}
 }
 
 /** Whether `obj` has the keys `keys` and no other (but for keys holding undefined: an empty subtree). */
@@ -293,6 +305,10 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
     const shared = out instanceof Tensor ? l! : new Tensor(new Float64Array([out]), []);
     if (spec === null) return out;
     return fromFront(broadcastTo(reshape(shared, [1, ...shared.shape]), [size, ...shared.shape]), spec, path, true);
+  }
+  if (spec === null || typeof spec === 'number') { // an instance of a registered class: each child on the same axis
+    const node = mapNodeChildren(out, (c, i) => unbatchOutput(c, spec, trace, size, `${path}[${i}]`), 'vmap');
+    if (node !== NOT_A_NODE) return node;
   }
   // A tree of axes must have the result's structure where it branches (JAX: a tree prefix of it):
   // an array for an object or an object for an array was handed down whole and refused at a leaf.

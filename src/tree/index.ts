@@ -9,16 +9,21 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/create.js';
-import { flatten as flattenTree, isPlainObject, unflatten as unflattenTree, type TreeDef } from '../core/pytree.js';
+import { flatten as flattenTree, isPlainObject, unflatten as unflattenTree, type RegisteredPytreeNode, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describeTree, leavesLike } from '../transforms/args.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { childrenLike } from '../core/pytreeNodes.js';
+
+export { registerPytreeNode, registerDataclass } from '../core/pytreeNodes.js';
 
 /** The types of the leaves of a tree type T (tensors or numbers). */
 export type LeafOf<T> = 0 extends 1 & T
   ? Tensor | number
   : T extends Tensor | number
     ? T
+    : T extends RegisteredPytreeNode
+      ? { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : LeafOf<T[K]> }[keyof T] // its fields' leaves (methods have none)
     : T extends null
       ? never // an empty node has no leaves
     : T extends readonly (infer E)[]
@@ -32,6 +37,8 @@ export type LeafMap<T, R> = 0 extends 1 & T
   ? T // an untyped tree stays untyped
   : T extends Tensor | number
     ? R
+    : T extends RegisteredPytreeNode
+    ? NoInfer<T> // typed as the class; its leaves are fn's results at run time
     : T extends null
       ? null // kept, as jax.tree.map keeps None
     : T extends readonly unknown[]
@@ -59,6 +66,7 @@ class Structure implements TreeStructure {
 function sortedKeys(def: TreeDef): TreeDef {
   if (def.kind === 'leaf' || def.kind === 'null') return def;
   if (def.kind === 'array') return { kind: 'array', children: def.children.map(sortedKeys) };
+  if (def.kind === 'node') return { ...def, children: def.children.map(sortedKeys) }; // a registered node's children keep their order
   const order = def.keys.map((_, i) => i).sort((i, j) => (def.keys[i]! < def.keys[j]! ? -1 : def.keys[i]! > def.keys[j]! ? 1 : 0));
   return { kind: 'object', keys: order.map((i) => def.keys[i]!), children: order.map((i) => sortedKeys(def.children[i]!)) };
 }
@@ -85,6 +93,10 @@ function subtreesAt(tree: unknown, def: TreeDef): unknown[] | null {
     // null is a tree prefix only of null (jax.tree.map(f, None, x) is an error unless x is None)
     if (d.kind === 'null') return node === null;
     if (d.kind === 'array') return Array.isArray(node) && node.length === d.children.length && d.children.every((c, i) => walk(node[i], c));
+    if (d.kind === 'node') {
+      const children = childrenLike(node, d, 'tree.map');
+      return children !== null && d.children.every((c, i) => walk(children[i], c));
+    }
     return isPlainObject(node) && Object.keys(node).length === d.keys.length &&
       d.keys.every((k, i) => Object.prototype.propertyIsEnumerable.call(node, k) && walk(node[k], d.children[i]!));
   };

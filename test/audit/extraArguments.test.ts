@@ -428,6 +428,8 @@ cases['tree.flatten'] = () => [{ a: v }];
 cases['tree.structure'] = () => [{ a: v }];
 cases['tree.unflatten'] = () => [ad.tree.structure({ a: v }), [v]];
 cases['tree.reduce'] = () => [(acc: Tensor, leaf: Tensor) => ad.add(acc, ad.sum(leaf)), { a: v }, 0];
+cases['tree.registerPytreeNode'] = () => [class Node {}, () => [[], null], () => ({})];
+cases['tree.registerDataclass'] = () => [class Record {}, [], []];
 cases['onnx.exportModel'] = () => [ad.exp, [v], {}];
 cases['onnx.importModel'] = () => [ad.onnx.exportModel(ad.exp, [v])];
 cases['semirings.kmax'] = () => [2];
