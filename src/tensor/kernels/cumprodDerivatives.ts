@@ -54,6 +54,15 @@ function plain(a: number, b: number): number {
   return r;
 }
 
+/**
+ * x · r for a recurrence's coefficient x and its running tangent or cotangent r, as mulStrong: 0
+ * where either is 0, whatever the other (∞, NaN) — what the product written with mul and prod
+ * gives, whose rules multiply strongly. Else plain's IEEE product.
+ */
+function carry(x: number, r: number): number {
+  return r === 0 || x === 0 ? 0 : plain(x, r);
+}
+
 /** a + b, noting an overflow (a sum that falls into the subnormals is exact). */
 function sum(a: number, b: number): number {
   const r = a + b;
@@ -92,7 +101,7 @@ export function cumprodTangentKernel(
         if (!(Math.abs(v) < Infinity && Math.abs(tv) < Infinity)) finite = false;
         if (!inRange(e, zeroBefore)) bad = true;
         const b = strong(tv, e);
-        r = k === 0 ? b : sum(plain(v, r), b); // r_0 = b_0, as linearRecurrenceKernel
+        r = k === 0 ? b : sum(carry(v, r), b); // r_0 = b_0, as linearRecurrenceKernel
         out[exclusive ? p + step : p] = r; // exclusive: ė_0 = 0 stays
         if (v === 0) zeroBefore = true;
       }
@@ -146,7 +155,7 @@ export function cumprodHessianKernel(
         if (!(Math.abs(v) < Infinity && Math.abs(uv) < Infinity && Math.abs(g[p]!) < Infinity)) finite = false;
         if (!inRange(e, zeroBefore)) bad = true;
         B[k] = r;
-        if (k < n - 1) { const b = strong(uv, e); r = k === 0 ? b : sum(plain(v, r), b); }
+        if (k < n - 1) { const b = strong(uv, e); r = k === 0 ? b : sum(carry(v, r), b); }
         if (v === 0) zeroBefore = true;
       }
       // From the end: s_k = x_{k+1} s_{k+1} + g_k (g_{k+1} when exclusive), β_k = x_{k+1} β_{k+1} + u_{k+1} s_{k+1}.
@@ -156,8 +165,8 @@ export function cumprodHessianKernel(
         if (k === n - 1) s = gi;
         else {
           const xn = x[p + step]!;
-          beta = sum(plain(xn, beta), strong(u[p + step]!, s));
-          s = sum(plain(xn, s), gi);
+          beta = sum(carry(xn, beta), strong(u[p + step]!, s));
+          s = sum(carry(xn, s), gi);
         }
         out[p] = sum(strong(beta, E[p]!), strong(s, B[k]!));
       }
@@ -227,11 +236,11 @@ export function cumprodSecondTangentKernel(
         if (!(Math.abs(v) < Infinity && Math.abs(tv) < Infinity && Math.abs(uv) < Infinity)) finite = false;
         if (!inRange(e, zeroBefore)) bad = true;
         const drive = sum(strong(uv, a), strong(tv, b));
-        c = k === 0 ? drive : sum(plain(v, c), drive);
+        c = k === 0 ? drive : sum(carry(v, c), drive);
         out[exclusive ? p + step : p] = c;
         const at = strong(tv, e), bt = strong(uv, e);
-        a = k === 0 ? at : sum(plain(v, a), at);
-        b = k === 0 ? bt : sum(plain(v, b), bt);
+        a = k === 0 ? at : sum(carry(v, a), at);
+        b = k === 0 ? bt : sum(carry(v, b), bt);
         if (v === 0) zeroBefore = true;
       }
       if (bad && finite) scaledCumprodSecondTangentLane(x, t, u, out, start, step, n, exclusive);

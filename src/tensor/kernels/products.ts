@@ -91,7 +91,8 @@ function repairCumprod(x: Float64Array, out: Float64Array, p: number, step: numb
 
 /**
  * The first-order linear recurrence r_k = a_k · r_{k−1} + b_k along `axis`, r_{−1} = 0; with
- * `reverse`, r_k = a_k · r_{k+1} + b_k from the end. `a` and `b` have the same shape.
+ * `reverse`, r_k = a_k · r_{k+1} + b_k from the end. `a` and `b` have the same shape. A zero r_{k−1}
+ * or a_k contributes nothing (a strong zero, as mulStrong): a_k = ∞ or NaN against r_{k−1} = 0 gives r_k = b_k.
  */
 export function linearRecurrenceKernel(a: Float64Array, b: Float64Array, shape: Shape, axis: number, reverse: boolean): Float64Array {
   const out = new Float64Array(a.length);
@@ -104,7 +105,9 @@ export function linearRecurrenceKernel(a: Float64Array, b: Float64Array, shape: 
       let r = b[p]!; // r_0 = b_0: a_0 multiplies nothing (not even as ∞ · 0)
       out[p] = r;
       p += step;
-      for (let i = 1; i < n; i++, p += step) { r = a[p]! * r + b[p]!; out[p] = r; }
+      // a_k · r_{k−1} as mulStrong (0 where either is 0, whatever the other): the recurrence runs
+      // tangents and cotangents (cumprod's rules), where a zero is a strong zero.
+      for (let i = 1; i < n; i++, p += step) { const ak = a[p]!; r = r === 0 || ak === 0 ? b[p]! : ak * r + b[p]!; out[p] = r; }
     }
   }
   return out;
@@ -338,7 +341,7 @@ function inclusiveCotangentLane(x: Float64Array, out: Float64Array, g: Float64Ar
     const v = x[p]!;
     p -= step;
     if (v === 0) firstZeroFactor = k;
-    const t = v * sk;
+    const t = sk === 0 || v === 0 ? 0 : v * sk; // a strong zero, as mulStrong: whatever the other factor (∞, NaN)
     if (!isNormal(t) && v !== 0 && sk !== 0) outOfRange = true;
     sk = t + g[p]!;
     if (!isNormal(sk) && sk !== 0) outOfRange = true;
@@ -360,7 +363,7 @@ function exclusiveCotangentLane(x: Float64Array, out: Float64Array, g: Float64Ar
     const v = x[p]!, b = g[p]!;
     p -= step;
     if (v === 0) firstZeroFactor = k;
-    const t = v * sk;
+    const t = sk === 0 || v === 0 ? 0 : v * sk; // a strong zero, as mulStrong: whatever the other factor (∞, NaN)
     if (!isNormal(t) && v !== 0 && sk !== 0) outOfRange = true;
     sk = t + b;
     if (!isNormal(sk) && sk !== 0) outOfRange = true;

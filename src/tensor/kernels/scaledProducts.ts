@@ -332,14 +332,16 @@ export function scaledCumprodCotangent(
     const b = exclusive ? (k < n - 1 ? g[p + step]! : 0) : g[p]!;
     // While s is a plain number within [LO, HI] (se = 0) and x_{k+1} s_{k+1}, b_k and their sum are
     // too (or 0), the scaled steps below are these plain operations: the same roundings, no calls.
-    const t = k < n - 1 ? sm * x[p + step]! : sm, u = t + b;
+    // x_{k+1} s_{k+1} as mulStrong (0 where either is 0, whatever the other: ∞, NaN), as the fast loop.
+    const xn = k < n - 1 ? x[p + step]! : 1;
+    const t = sm === 0 || xn === 0 ? 0 : sm * xn, u = t + b;
     const at = Math.abs(t), ab = Math.abs(b), au = Math.abs(u);
     if (se === 0 && at <= HI && (at >= LO || t === 0) && ab <= HI && (ab >= LO || b === 0) && au >= LO && au <= HI) sm = u;
     else {
-      if (k < n - 1) {
-        const v = x[p + step]!, w = sm * v;
+      if (sm === 0 || xn === 0) { sm = 0; se = 0; } else if (k < n - 1) {
+        const w = sm * xn;
         if (Math.abs(w) >= LO && Math.abs(w) <= HI) sm = w;
-        else { sm = renormalized(sm, v); se += carried; }
+        else { sm = renormalized(sm, xn); se += carried; }
       }
       sm = addScaled(sm, se, b); se = carried;
     }
