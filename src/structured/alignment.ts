@@ -24,7 +24,7 @@ import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
 import type { StatesAndScore } from './results.js';
-import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { crossEntropyOf, entropyOf, klOf, type ScoreForm } from './divergence.js';
 import { ctcLogLikelihood, type CTCParams } from './ctcLog.js';
 import { genericPrograms } from '../core/genericPrograms.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -293,7 +293,8 @@ export class Alignment {
       scores: [this.scores],
       logZ: ([x]) => this.sumOf(log, x!),
       structure: `lengths [${this.lengths.join(', ')}], states [${this.states.join(', ')}], skips ${JSON.stringify(this.skips)}, initialStates ${this.initialStates}, finalStates ${this.finalStates}`,
-      entropy: () => this.entropy(),
+      entropy: () => this.entropy(), // nothing is centred (countFixed), so its own scores
+      countFixed: [null], // paths of different lengths
     };
   }
 

@@ -25,7 +25,7 @@ import { sampleStructures } from './sample.js';
 import { someTree, wilsonSamples } from './wilson.js';
 import { foldIn, toKey, type Key } from '../random/key.js';
 import type { HeadsAndScore } from './results.js';
-import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { crossEntropyOf, entropyOf, klOf, type ScoreForm } from './divergence.js';
 import { forEachStructure, lengthsOption, optionsObject, sampleCount, semiringArg, unmapped, wrongShape } from './validate.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { argmaxFlow } from './argmaxFlow.js';
@@ -219,7 +219,8 @@ export class DependencyCRF {
       scores: [this.arcScores],
       logZ: ([arcs]) => this.logZ(arcs!),
       structure: `projective ${this.projective}, singleRoot ${this.singleRoot}, lengths [${this.lengths.join(', ')}]`,
-      entropy: () => this.entropy(),
+      entropy: () => this.entropy(), // centred already (its own centring): accurate at any offset
+      countFixed: ['item'], // a tree of n words: n arcs
     };
   }
 

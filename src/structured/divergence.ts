@@ -6,9 +6,13 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { InvalidArgumentError } from '../core/errors.js';
-import { add, equal, greater, lessEqual, minimum, mul, sub } from '../ops/binary.js';
+import { add, div, equal, greater, greaterEqual, lessEqual, minimum, mul, notEqual, sub } from '../ops/binary.js';
 import { abs } from '../ops/unary.js';
+import { floor } from '../ops/rounding.js';
 import { sum } from '../ops/reduce.js';
+import { isfinite } from '../ops/predicates.js';
+import { sort } from '../ops/sort.js';
+import { arange } from '../tensor/create.js';
 import { stopGradient, where } from '../ops/select.js';
 import { jvp } from '../transforms/jvp.js';
 import { formatShape } from '../tensor/shape.js';
@@ -23,8 +27,62 @@ export interface ScoreForm {
   scores: Tensor[];
   logZ: (scores: Tensor[]) => Tensor;
   structure: string;
-  /** The model's own entropy H(p) (one per batch item, or 0-d for one model), for KL = H(p, q) − H(p). */
-  entropy: () => Tensor;
+  /**
+   * The model's entropy H(p) (one per batch item) from score tensors of its structure: given
+   * `centred` scores (the model's own moved by constants, the same distribution), for KL = H(p, q) − H(p)
+   * and the model's `entropy()`. A model whose own entropy is accurate at any offset may ignore them.
+   */
+  entropy: (scores: Tensor[]) => Tensor;
+  /**
+   * Per score tensor, where every structure of a batch item uses the same number of its entries
+   * (a chain's emissions, a tree's arcs): 'item' for a tensor whose axis 0 is the batch, 'shared'
+   * for one all items share; null where the count varies (a semi-Markov model's segments). Such a
+   * tensor may be moved by a constant (per item, or in all) without changing the distribution or
+   * any cross-entropy: see `centred`.
+   */
+  countFixed: ReadonlyArray<'item' | 'shared' | null>;
+}
+
+/**
+ * The score tensors with each fixed-count tensor moved by a constant, the median of its finite
+ * non-zero entries (per batch item for 'item'), where that brings them near 0. Every structure's
+ * score moves by the same amount (the constant times the fixed count), so p, q, H(p, q) and KL are
+ * unchanged as exact values (and as functions: the constant is held fixed under differentiation,
+ * so the gradients are too); but log Z and E_p[θ] no longer carry an offset G common to the
+ * entries that cancels in log Z_q − E_p[θ_q] after costing G·ε (all arcs 10³⁰⁰ gave a
+ * cross-entropy of 0 for log 3, a KL of −0.95), and the entropy semiring's weights exp(a − log Z)
+ * no longer lose G·ε (a chain's entropy was 7e−5 off with 10¹² added to its emissions). The median,
+ * not the largest entry: a large score on a few entries (a root row every tree uses once) stays
+ * where it is, for klOf's choice of c, rather than moving the other entries by it.
+ */
+export function centred(form: ScoreForm): Tensor[] {
+  return form.scores.map((t, i) => {
+    const kind = form.countFixed[i];
+    if (kind === null || kind === undefined || t.size === 0 || (kind === 'item' && t.ndim < 2)) return t;
+    const rows = kind === 'item' ? t.shape[0]! : 1, width = t.size / rows;
+    const flat = stopGradient(reshape(t, [rows, width]));
+    // The finite entries other than 0: a model's unused entries (padding, a dependency model's
+    // arcs into the root) hold 0, and a used 0 moves exactly (0 − c = −c) whatever c is.
+    const used = mul(isfinite(flat), notEqual(flat, 0));
+    const sorted = sort(where(used, flat, Infinity), 1); // the used entries first, in order
+    const count = sum(used, 1, true), positions = arange(width);
+    const at = (k: Tensor) => sum(where(equal(positions, k), sorted, 0), 1, true); // 0 where k is −1 (none used)
+    const median = at(floor(div(sub(count, 1), 2))), spread = sub(at(sub(count, 1)), at(Tensor.scalar(0)));
+    // Moved only where every used entry lies within a factor of two of the median (|median| ≥ 2 ·
+    // spread): there each subtraction is exact (Sterbenz), so no score is rounded and tied
+    // structures stay tied; elsewhere the offset is not common to the entries, and nothing moves.
+    const constant = where(greaterEqual(abs(median), mul(2, spread)), median, 0);
+    return sub(t, reshape(constant, kind === 'item' ? [rows, ...t.shape.slice(1).map(() => 1)] : []));
+  });
+}
+
+/**
+ * H(p) from the model's scores moved to near 0 (`centred`): the entropy semiring's weights
+ * exp(a − log Z) lose G·ε where every score carries an offset G (a chain's entropy was 7e−5 off
+ * with 10¹² added to its emissions).
+ */
+export function entropyOf(form: ScoreForm): Tensor {
+  return form.entropy(centred(form));
 }
 
 /** Finite scores as they are, −∞ (a forbidden part) as 0: what a part adds to E_p[score] when p uses it with probability 0. */
@@ -45,10 +103,10 @@ function checkSame(p: ScoreForm, q: ScoreForm | null, op: string): asserts q is 
  * mode), and E_p[number of parts q forbids], > 0 exactly when p gives probability to a structure q
  * gives none.
  */
-function expectations(p: ScoreForm, q: ScoreForm, tangents: Tensor[]): { logZp: Tensor; expected: Tensor; misses: Tensor } {
+function expectations(p: ScoreForm, thetaP: Tensor[], q: ScoreForm, tangents: Tensor[]): { logZp: Tensor; expected: Tensor; misses: Tensor } {
   const logZ = (...scores: Tensor[]) => p.logZ(scores);
-  const [logZp, expected] = jvp(logZ, p.scores, tangents) as [Tensor, Tensor];
-  const [, misses] = jvp(logZ, p.scores.map((t) => stopGradient(t)), q.scores.map((t) => equal(stopGradient(t), -Infinity))) as [Tensor, Tensor];
+  const [logZp, expected] = jvp(logZ, thetaP, tangents) as [Tensor, Tensor];
+  const [, misses] = jvp(logZ, thetaP.map((t) => stopGradient(t)), q.scores.map((t) => equal(stopGradient(t), -Infinity))) as [Tensor, Tensor];
   return { logZp, expected, misses };
 }
 
@@ -64,8 +122,9 @@ function finish(value: Tensor, logZp: Tensor, misses: Tensor): Tensor {
  */
 export function crossEntropyOf(p: ScoreForm, q: ScoreForm | null, op: string): Tensor {
   checkSame(p, q, op);
-  const { logZp, expected, misses } = expectations(p, q, q.scores.map(usable));
-  return finish(sub(q.logZ(q.scores), expected), logZp, misses);
+  const thetaQ = centred(q);
+  const { logZp, expected, misses } = expectations(p, centred(p), q, thetaQ.map(usable));
+  return finish(sub(q.logZ(thetaQ), expected), logZp, misses);
 }
 
 /**
@@ -84,13 +143,14 @@ export function crossEntropyOf(p: ScoreForm, q: ScoreForm | null, op: string): T
  */
 export function klOf(p: ScoreForm, q: ScoreForm | null, op: string): Tensor {
   checkSame(p, q, op);
-  const thetaP = p.scores.map((t) => stopGradient(usable(t))), thetaQ = q.scores.map((t) => stopGradient(usable(t)));
+  const scoresP = centred(p), scoresQ = centred(q);
+  const thetaP = scoresP.map((t) => stopGradient(usable(t))), thetaQ = scoresQ.map((t) => stopGradient(usable(t)));
   const size = (c: number) => thetaQ.reduce<Tensor>((total, t, i) => add(total, sum(abs(sub(t, mul(c, thetaP[i]!))))), Tensor.scalar(0));
   const [n0, n1, n2] = [size(0), size(1), size(-1)];
   const c = where(lessEqual(n0, minimum(n1, n2)), 0, where(lessEqual(n1, n2), 1, -1));
-  const direction = q.scores.map((t, i) => sub(usable(t), mul(c, usable(p.scores[i]!))));
-  const { logZp, expected, misses } = expectations(p, q, direction);
-  const entropyP = reshape(p.entropy(), logZp.shape);
-  const value = add(sub(sub(q.logZ(q.scores), mul(c, logZp)), expected), mul(sub(c, 1), entropyP));
+  const direction = scoresQ.map((t, i) => sub(usable(t), mul(c, usable(scoresP[i]!))));
+  const { logZp, expected, misses } = expectations(p, scoresP, q, direction);
+  const entropyP = reshape(p.entropy(scoresP), logZp.shape);
+  const value = add(sub(sub(q.logZ(scoresQ), mul(c, logZp)), expected), mul(sub(c, 1), entropyP));
   return finish(value, logZp, misses);
 }

@@ -10,7 +10,7 @@ import { sum } from '../ops/reduce.js';
 import { broadcastTo, reshape, slice, take, transpose } from '../ops/shape.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { runChain } from './chain.js';
-import { log, type Semiring } from './semirings.js';
+import { entropy, log, type Semiring } from './semirings.js';
 import type { ScoreForm } from './divergence.js';
 import { TagModel, tagEmissions } from './tagModel.js';
 import { checkpointsOption, optionsObject, scoresOfShape, scoresTensor, wrongShape } from './validate.js';
@@ -129,7 +129,8 @@ export class HigherOrderCRF extends TagModel {
       scores: [this.emissions, this.transitions, this.start, this.end],
       logZ: ([e, t, s, f]) => new HigherOrderCRF({ emissions: e!, transitions: t!, start: s!, end: f!, lengths, checkpoints }).chainSum(log, e!, t!),
       structure: `order ${this.order}, lengths [${lengths.join(', ')}]`,
-      entropy: () => this.entropy(),
+      entropy: ([e, t, s, f]) => new HigherOrderCRF({ emissions: e!, transitions: t!, start: s!, end: f!, lengths, checkpoints }).chainSum(entropy, e!, t!),
+      countFixed: ['item', 'shared', 'shared', 'shared'], // n emissions, n − k transitions, one start and one end window
     };
   }
 

@@ -23,7 +23,7 @@ import { rowArgmax, rowsFromFlow } from './tagModel.js';
 import { usedPositions } from './batch.js';
 import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
-import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { crossEntropyOf, entropyOf, klOf, type ScoreForm } from './divergence.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { argmaxFlow } from './argmaxFlow.js';
 
@@ -120,7 +120,7 @@ export class LinearChainCRF {
   entropy(): Tensor;
   entropy(...extra: unknown[]): Tensor {
     if (extra.length > 0) extraArguments('LinearChainCRF.entropy', 'LinearChainCRF.entropy()', extra);
-    return this.sum(entropy);
+    return this.unbatch(entropyOf(this.scoreForm())); // from scores moved near 0: accurate at any offset
   }
 
   /**
@@ -198,7 +198,8 @@ export class LinearChainCRF {
       scores: [this.emissions, this.transitions, this.start, this.end],
       logZ: ([e, t, s, f]) => factoredChainSum(log, factoredPotentials(e!, t!, s!, f!, this.lengths), this.checkpoints),
       structure: `lengths [${this.lengths.join(', ')}]`,
-      entropy: () => this.entropy(),
+      entropy: ([e, t, s, f]) => factoredChainSum(entropy, factoredPotentials(e!, t!, s!, f!, this.lengths), this.checkpoints),
+      countFixed: ['item', 'shared', 'shared', 'shared'], // a sequence of length n: n emissions, n − 1 transitions, one start, one end
     };
   }
 

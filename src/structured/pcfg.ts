@@ -15,7 +15,7 @@ import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
 import type { TreeAndScore } from './results.js';
-import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { crossEntropyOf, entropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, scoresOfShape, semiringArg, unmapped, wrongShape } from './validate.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { argmaxFlow } from './argmaxFlow.js';
@@ -97,7 +97,7 @@ export class PCFG {
   entropy(): Tensor;
   entropy(...extra: unknown[]): Tensor {
     if (extra.length > 0) extraArguments('PCFG.entropy', 'PCFG.entropy()', extra);
-    return this.sum(entropy);
+    return unbatch(entropyOf(this.scoreForm()), this.batched); // from scores moved near 0: accurate at any offset
   }
 
   /**
@@ -195,7 +195,8 @@ export class PCFG {
       scores: [this.terminals, this.rules, this.root],
       logZ: ([terminals, rules, root]) => inside(log, { terminals: terminals!, rules: rules!, root: root! }, this.lengths),
       structure: `lengths [${this.lengths.join(', ')}]`,
-      entropy: () => this.entropy(),
+      entropy: ([terminals, rules, root]) => inside(entropy, { terminals: terminals!, rules: rules!, root: root! }, this.lengths),
+      countFixed: ['item', 'shared', 'shared'], // n words: n terminals, n − 1 binary rules, one root
     };
   }
 

@@ -20,7 +20,7 @@ import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
 import type { SegmentsAndScore } from './results.js';
-import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { crossEntropyOf, entropyOf, klOf, type ScoreForm } from './divergence.js';
 import { semiMarkovSum } from './semiMarkovSum.js';
 import { semiMarkovLogPartition } from './semiMarkovLog.js';
 import { checkpointsOption, lengthsOption, optionsObject, scoresOfShape, semiringArg, unmapped, wrongShape } from './validate.js';
@@ -118,7 +118,7 @@ export class SemiMarkovCRF {
   entropy(): Tensor;
   entropy(...extra: unknown[]): Tensor {
     if (extra.length > 0) extraArguments('SemiMarkovCRF.entropy', 'SemiMarkovCRF.entropy()', extra);
-    return this.sum(entropy);
+    return unbatch(entropyOf(this.scoreForm()), this.batched); // from scores moved near 0: accurate at any offset
   }
 
   /**
@@ -216,7 +216,8 @@ export class SemiMarkovCRF {
       scores: [this.segments, this.transitions, this.start, this.end],
       logZ: ([g, t, s, f]) => semiMarkovLogPartition(g!, t!, s!, f!, this.lengths),
       structure: `lengths [${this.lengths.join(', ')}]`,
-      entropy: () => this.entropy(),
+      entropy: ([g, t, st, f]) => semiMarkovSum(entropy, g!, t!, st!, f!, this.lengths, this.checkpoints),
+      countFixed: [null, null, 'shared', 'shared'], // segments and transitions: as many as segments; one start, one end
     };
   }
 

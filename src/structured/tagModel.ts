@@ -11,7 +11,7 @@ import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
 import type { TagsAndScore } from './results.js';
-import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { crossEntropyOf, entropyOf, klOf, type ScoreForm } from './divergence.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { argmaxFlow } from './argmaxFlow.js';
 
@@ -81,7 +81,7 @@ export abstract class TagModel {
   entropy(): Tensor;
   entropy(...extra: unknown[]): Tensor {
     if (extra.length > 0) extraArguments(`${this.op}.entropy`, 'entropy()', extra);
-    return this.sum(entropy);
+    return unbatch(entropyOf(this.scoreForm()), this.batched); // from scores moved near 0: accurate at any offset
   }
 
   /** log p(y) = score(y) − log Z (−∞ for a forbidden sequence, also when every sequence is). */

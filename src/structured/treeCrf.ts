@@ -16,7 +16,7 @@ import { kBest, kBestResult } from './kbest.js';
 import { sampleStructures } from './sample.js';
 import type { Key } from '../random/key.js';
 import type { TreeAndScore } from './results.js';
-import { crossEntropyOf, klOf, type ScoreForm } from './divergence.js';
+import { crossEntropyOf, entropyOf, klOf, type ScoreForm } from './divergence.js';
 import { lengthsOption, optionsObject, semiringArg, unmapped, wrongShape } from './validate.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { argmaxFlow } from './argmaxFlow.js';
@@ -92,7 +92,7 @@ export class TreeCRF {
   entropy(): Tensor;
   entropy(...extra: unknown[]): Tensor {
     if (extra.length > 0) extraArguments('TreeCRF.entropy', 'TreeCRF.entropy()', extra);
-    return this.sum(entropy);
+    return unbatch(entropyOf(this.scoreForm()), this.batched); // from scores moved near 0: accurate at any offset
   }
 
   /**
@@ -204,7 +204,8 @@ export class TreeCRF {
       scores: [this.spans],
       logZ: ([spans]) => spanInside(log, spans!, this.lengths),
       structure: `lengths [${this.lengths.join(', ')}]`,
-      entropy: () => this.entropy(),
+      entropy: ([spans]) => spanInside(entropy, spans!, this.lengths),
+      countFixed: ['item'], // a binary bracketing of n words: the same number of spans
     };
   }
 

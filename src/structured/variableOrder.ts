@@ -13,7 +13,7 @@ import { sum } from '../ops/reduce.js';
 import { concat, reshape, slice, take, transpose } from '../ops/shape.js';
 import type { Checkpoints } from '../transforms/scan.js';
 import { runChain } from './chain.js';
-import { log, type Semiring } from './semirings.js';
+import { entropy, log, type Semiring } from './semirings.js';
 import type { ScoreForm } from './divergence.js';
 import { TagModel, tagEmissions } from './tagModel.js';
 import { checkpointsOption, optionsObject, scoresOfShape } from './validate.js';
@@ -203,7 +203,8 @@ export class VariableOrderCRF extends TagModel {
       scores: [this.emissions, this.weights],
       logZ: ([e, w]) => this.chainSum(log, e!, w!),
       structure: `contexts ${JSON.stringify(this.contexts)}, lengths [${this.lengths.join(', ')}]`,
-      entropy: () => this.entropy(),
+      entropy: ([e, w]) => this.chainSum(entropy, e!, w!),
+      countFixed: ['item', null], // n emissions; the contexts matched vary
     };
   }
 

@@ -155,6 +155,57 @@ describe('crossEntropy and kl: batches, gradients, misuse', () => {
     }
   });
 
+  it('crossEntropy and kl are unchanged by an offset on a tensor every structure uses a fixed number of times, up to 10³⁰⁰', () => {
+    // Every arc 1e300 is the uniform distribution over trees: its cross-entropy against q was 0 for
+    // log 3 and the KL −0.95 for 0.146 (a structured-models review): log Z and E_p[θ] carried the
+    // offset, which cancelled after costing G·ε. Also checks each model's fixed-count declaration:
+    // an offset of 7 on such a tensor must leave the entropy (the distribution) as it is.
+    // Scores on a grid of 1/64, so that adding G ≤ 1e12 to them is exact: the offset models are then the same distributions.
+    const r = (shape: number[], seed: number) => ad.div(ad.round(ad.mul(ad.random.normal(ad.random.key(seed), shape), 64)), 64);
+    type Family = { make: (seed: number, g: number, i: number) => Divergent; fixed: number };
+    const families: Record<string, Family> = {
+      LinearChainCRF: { fixed: 4, make: (s, g, i) => new ad.LinearChainCRF({
+        emissions: ad.add(r([3, 2], s), i === 0 ? g : 0), transitions: ad.add(r([2, 2], s + 1), i === 1 ? g : 0),
+        start: ad.add(r([2], s + 2), i === 2 ? g : 0), end: ad.add(r([2], s + 3), i === 3 ? g : 0) }) },
+      HigherOrderCRF: { fixed: 4, make: (s, g, i) => new ad.HigherOrderCRF({
+        emissions: ad.add(r([4, 2], s), i === 0 ? g : 0), transitions: ad.add(r([2, 2, 2], s + 1), i === 1 ? g : 0),
+        start: ad.add(r([2, 2], s + 2), i === 2 ? g : 0), end: ad.add(r([2, 2], s + 3), i === 3 ? g : 0) }) },
+      VariableOrderCRF: { fixed: 1, make: (s, g) => new ad.VariableOrderCRF({ emissions: ad.add(r([4, 2], s), g), contexts: [[0, 1], [1, 1, 0], [1]], weights: r([3], s + 1) }) },
+      SemiMarkovCRF: { fixed: 2, make: (s, g, i) => new ad.SemiMarkovCRF({ segments: r([3, 2, 2], s), transitions: r([2, 2], s + 1),
+        start: ad.add(r([2], s + 2), i === 0 ? g : 0), end: ad.add(r([2], s + 3), i === 1 ? g : 0) }) },
+      PCFG: { fixed: 3, make: (s, g, i) => new ad.PCFG({ terminals: ad.add(r([3, 2], s), i === 0 ? g : 0), rules: ad.add(r([2, 2, 2], s + 1), i === 1 ? g : 0), root: ad.add(r([2], s + 2), i === 2 ? g : 0) }) },
+      TreeCRF: { fixed: 1, make: (s, g) => new ad.TreeCRF({ spans: ad.add(r([3, 3, 2], s), g) }) },
+      'DependencyCRF projective': { fixed: 1, make: (s, g) => new ad.DependencyCRF({ arcScores: ad.add(r([4, 4], s), g), projective: true }) },
+      'DependencyCRF non-projective, single root': { fixed: 1, make: (s, g) => new ad.DependencyCRF({ arcScores: ad.add(r([4, 4], s), g), projective: false, singleRoot: true }) },
+    };
+    for (const [name, { make, fixed }] of Object.entries(families)) {
+      for (let i = 0; i < fixed; i++) {
+        close(make(1, 7, i).entropy().item(), make(1, 0, i).entropy().item(), 1e-12);
+        const [ce, kl] = [make(1, 0, i).crossEntropy(make(2, 0, i)).item(), make(1, 0, i).kl(make(2, 0, i)).item()];
+        for (const g of [1e6, 1e12]) {
+          for (const [gp, gq] of [[g, 0], [0, g], [g, g], [g, -g]]) {
+            const p = make(1, gp!, i), q = make(2, gq!, i);
+            expect(Math.abs(p.crossEntropy(q).item() - ce), `${name} tensor ${i}, G = ${gp} in p and ${gq} in q: cross-entropy`).toBeLessThanOrEqual(1e-9);
+            expect(Math.abs(p.kl(q).item() - kl), `${name} tensor ${i}, G = ${gp} in p and ${gq} in q: KL`).toBeLessThanOrEqual(1e-9);
+          }
+        }
+      }
+    }
+    // All-equal scores of 10³⁰⁰ are all-zero scores: the uniform distribution.
+    const arcs = (a: ad.Tensor) => new ad.DependencyCRF({ arcScores: a, projective: false });
+    const q = arcs(ad.tensor([[0, 1, -1], [0, 0, 0.5], [0, 2, 0]]));
+    close(q.crossEntropy(arcs(ad.full([3, 3], 1e300))).item(), q.crossEntropy(arcs(ad.zeros([3, 3]))).item(), 1e-14);
+    close(q.kl(arcs(ad.full([3, 3], 1e300))).item(), q.kl(arcs(ad.zeros([3, 3]))).item(), 1e-14);
+    const flat = new ad.LinearChainCRF({ emissions: ad.full([1, 2], 1e300), transitions: ad.zeros([2, 2]) });
+    close(flat.crossEntropy(flat).item(), Math.log(2), 1e-15);
+    // The gradient is the exact one too (the offset is a constant to differentiation): KL's in q's emissions is μ_q − μ_p.
+    const T = r([2, 2], 9), Ep = r([3, 2], 10), Eq = r([3, 2], 11);
+    const chain = (e: ad.Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: T });
+    const g = ad.grad((e: ad.Tensor) => chain(Ep).kl(chain(e)))(ad.add(Eq, 1e12));
+    const want = ad.sub(chain(Eq).marginals().unary, chain(Ep).marginals().unary);
+    Array.from(g.toFloat64Array()).forEach((v, k) => close(v, want.toFloat64Array()[k]!, 1e-9));
+  });
+
   it('a model of another kind, shape, length or option is an error naming the method', () => {
     const chain = new ad.LinearChainCRF({ emissions: ad.zeros([3, 2]), transitions: ad.zeros([2, 2]) });
     expect(() => chain.kl(new ad.LinearChainCRF({ emissions: ad.zeros([4, 2]), transitions: ad.zeros([2, 2]) }))).toThrow(/LinearChainCRF.kl: other must be a model of the same kind/);
