@@ -67,4 +67,33 @@ describe('ad.tree', () => {
     expect(() => ad.tree.map(3 as never, { a: 1 })).toThrow(/tree\.map: the first argument must be a function/);
     expect(() => ad.tree.leaves({ a: 'x' } as never)).toThrow(/tree\.leaves: the leaf at \.a is/);
   });
+
+  it('paths: mapWithPath, leavesWithPath, flattenWithPath and keystr, as jax.tree\'s *_with_path and keystr', () => {
+    const tree = { w: ad.tensor([1, 2]), layers: [{ b: 3 }, null, { b: 4 }], 'a key': 5 };
+    const pairs = ad.tree.leavesWithPath(tree);
+    expect(pairs.map(([p]) => p)).toEqual([['a key'], ['layers', 0, 'b'], ['layers', 2, 'b'], ['w']]);
+    expect(pairs.map(([p]) => ad.tree.keystr(p))).toEqual(['["a key"]', '.layers[0].b', '.layers[2].b', '.w']);
+    expect(pairs.map(([, l]) => l)).toEqual(ad.tree.leaves(tree));
+    const [withPath, structure] = ad.tree.flattenWithPath(tree);
+    expect(String(structure)).toBe(String(ad.tree.structure(tree)));
+    expect(ad.tree.unflatten(structure, withPath.map(([p]) => ad.tree.keystr(p)))).toEqual({ w: '.w', layers: [{ b: '.layers[0].b' }, null, { b: '.layers[2].b' }], 'a key': '["a key"]' });
+    // Several trees, keys in any order, as map; the path comes first.
+    const other = { 'a key': 50, layers: [{ b: 30 }, null, { b: 40 }], w: ad.tensor([10, 20]) };
+    const seen: string[] = [];
+    const sums = ad.tree.mapWithPath((path, a: ad.Tensor | number, b: ad.Tensor | number) => (seen.push(ad.tree.keystr(path)), ad.add(a, b)), tree, other);
+    expect(seen).toEqual(['["a key"]', '.layers[0].b', '.layers[2].b', '.w']);
+    expect(sums.w.toArray()).toEqual([11, 22]);
+    expect(sums.layers[1]).toBeNull();
+    // A dataclass's children are named by their fields; other registered nodes' by position.
+    class Pair {
+      constructor(readonly left: ad.Tensor | number, readonly right: ad.Tensor | number) {}
+    }
+    ad.tree.registerDataclass(Pair, ['left', 'right']);
+    class Box {
+      constructor(readonly inside: number) {}
+    }
+    ad.tree.registerPytreeNode(Box, (b) => [[b.inside], null], (_, [x]) => new Box(x as number));
+    expect(ad.tree.leavesWithPath([new Pair(1, new Box(2) as never)]).map(([p]) => ad.tree.keystr(p))).toEqual(['[0].left', '[0].right[0]']);
+    expect(() => ad.tree.keystr('w' as never)).toThrow(/array of keys/);
+  });
 });

@@ -23,6 +23,8 @@ export interface NodeRegistration {
   readonly flatten: (node: object) => readonly [readonly unknown[], unknown];
   /** An instance from auxiliary data and children (as many, in the same order, as flatten gave). */
   readonly unflatten: (aux: unknown, children: unknown[]) => unknown;
+  /** The children's names for paths (tree.leavesWithPath): a dataclass's data fields; positions where absent. */
+  readonly childNames?: readonly string[];
   /** The auxiliary data in words, where the registration knows better than JSON (a dataclass's `name=value` pairs). */
   readonly describeAux?: (aux: unknown) => string;
 }
@@ -228,5 +230,6 @@ export function registerDataclass<T extends object>(
       return out;
     },
     describeAux: (aux) => meta.map((k, i) => `${k}=${inWords((aux as unknown[])[i])}`).join(', '),
+    childNames: data,
   });
 }

@@ -134,6 +134,76 @@ export function map<T, Rest extends unknown[], R>(
   return unflattenTree(def, leaves.map((l, i) => apply(l, ...others.map((o) => o[i])))) as LeafMap<T, R>;
 }
 
+/** A place in a tree: object keys (and a dataclass's field names) as strings, array indices (and a registered node's child positions) as numbers. */
+export type TreePath = ReadonlyArray<string | number>;
+
+/** The path of every leaf of `def`, in order. */
+function pathsOf(def: TreeDef): TreePath[] {
+  const out: TreePath[] = [];
+  const walk = (d: TreeDef, at: Array<string | number>): void => {
+    if (d.kind === 'leaf') out.push(at.slice());
+    else if (d.kind === 'array') d.children.forEach((c, i) => walk(c, [...at, i]));
+    else if (d.kind === 'node') d.children.forEach((c, i) => walk(c, [...at, d.reg.childNames?.[i] ?? i]));
+    else if (d.kind === 'object') d.children.forEach((c, i) => walk(c, [...at, d.keys[i]!]));
+  };
+  walk(def, []);
+  return out;
+}
+
+/**
+ * `map` with each leaf's path first, as `jax.tree.map_with_path`: `fn(path, leaf, ...leavesOfTheOtherTrees)`.
+ * @example
+ * // Weight decay on the weights only: a path ending in 'w'.
+ * ad.tree.mapWithPath((path, p) => (path.at(-1) === 'w' ? ad.mul(p, 0.99) : p), { w: ad.ones([2]), b: ad.ones([2]) });
+ */
+export function mapWithPath<T, Rest extends unknown[], R>(
+  fn: (path: TreePath, leaf: LeafOf<NoInfer<T>>, ...rest: { [K in keyof Rest]: LeafOf<NoInfer<Rest[K]>> }) => R, tree: T, ...rest: Rest
+): LeafMap<T, R> {
+  checkFn(fn, 'tree.mapWithPath', '(path, leaf, ...leavesOfTheOtherTrees) => value');
+  const paths = pathsOf(flattenSorted(tree, 'tree.mapWithPath').def);
+  let i = 0;
+  const apply = fn as (path: TreePath, leaf: unknown, ...rest: unknown[]) => R;
+  return map(((leaf: unknown, ...others: unknown[]) => apply(paths[i++]!, leaf, ...others)) as never, tree, ...rest) as LeafMap<T, R>;
+}
+
+/**
+ * Each leaf with its path, in `leaves`' order, as `jax.tree.leaves_with_path`.
+ * @example ad.tree.leavesWithPath({ b: 4, a: [1, 2] }); // [[['a', 0], 1], [['a', 1], 2], [['b'], 4]]
+ */
+export function leavesWithPath<T>(tree: T): Array<[TreePath, LeafOf<T>]>;
+export function leavesWithPath<T>(tree: T, ...extra: unknown[]): Array<[TreePath, LeafOf<T>]> {
+  if (extra.length > 0) extraArguments('tree.leavesWithPath', 'tree.leavesWithPath(tree)', extra, tree);
+  const { leaves: l, def } = flattenSorted(tree, 'tree.leavesWithPath');
+  const paths = pathsOf(def);
+  return l.map((leaf, i) => [paths[i]!, leaf as LeafOf<T>]);
+}
+
+/**
+ * `[leavesWithPath, structure]`, as `jax.tree.flatten_with_path`; `unflatten(structure, leaves)` puts a tree back.
+ * @example const [pairs, s] = ad.tree.flattenWithPath({ w: 1, b: [2] }); ad.tree.keystr(pairs[0][0]); // ".b[0]"
+ */
+export function flattenWithPath<T>(tree: T): [Array<[TreePath, LeafOf<T>]>, TreeStructure];
+export function flattenWithPath<T>(tree: T, ...extra: unknown[]): [Array<[TreePath, LeafOf<T>]>, TreeStructure] {
+  if (extra.length > 0) extraArguments('tree.flattenWithPath', 'tree.flattenWithPath(tree)', extra, tree);
+  const { leaves: l, def } = flattenSorted(tree, 'tree.flattenWithPath');
+  const paths = pathsOf(def);
+  return [l.map((leaf, i) => [paths[i]!, leaf as LeafOf<T>]), new Structure(def, l.length)];
+}
+
+/**
+ * A path written out, as `jax.tree_util.keystr`: `.name` for an object key or a field, `[i]` for a
+ * position (a key that is not an identifier as `["a key"]`).
+ * @example ad.tree.keystr(['layers', 0, 'w']); // ".layers[0].w"
+ */
+export function keystr(path: TreePath): string;
+export function keystr(path: TreePath, ...extra: unknown[]): string {
+  if (extra.length > 0) extraArguments('tree.keystr', 'tree.keystr(path)', extra, path);
+  if (!Array.isArray(path) || !path.every((k) => typeof k === 'string' || typeof k === 'number')) {
+    throw new InvalidArgumentError(`tree.keystr: the path must be an array of keys (strings) and positions (numbers), as tree.leavesWithPath gives, got ${describe(path)}.`);
+  }
+  return (path as TreePath).map((k) => (typeof k === 'number' ? `[${k}]` : /^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`)).join('');
+}
+
 /**
  * The leaves of `tree` in order (arrays by index, objects by sorted key), as `jax.tree.leaves`.
  * @example ad.tree.leaves({ b: 4, a: [1, ad.tensor([2, 3])] }).length; // 3, a's leaves first

@@ -428,6 +428,9 @@ cases['tree.flatten'] = () => [{ a: v }];
 cases['tree.structure'] = () => [{ a: v }];
 cases['tree.unflatten'] = () => [ad.tree.structure({ a: v }), [v]];
 cases['tree.reduce'] = () => [(acc: Tensor, leaf: Tensor) => ad.add(acc, ad.sum(leaf)), { a: v }, 0];
+cases['tree.leavesWithPath'] = () => [{ a: v }];
+cases['tree.flattenWithPath'] = () => [{ a: v }];
+cases['tree.keystr'] = () => [['a', 0]];
 cases['tree.registerPytreeNode'] = () => [class Node {}, () => [[], null], () => ({})];
 cases['tree.registerDataclass'] = () => [class Record {}, [], []];
 cases['onnx.exportModel'] = () => [ad.exp, [v], {}];
@@ -493,6 +496,7 @@ const variadic: Record<string, string> = {
   einsum: 'einsum(spec, ...operands, options?): one operand per term of the spec (a wrong count is an error of its own)',
   einsumPath: 'einsumPath(spec, ...operands, options?): one operand per term of the spec, as einsum',
   'tree.map': 'tree.map(fn, tree, ...rest): any number of trees of the same structure',
+  'tree.mapWithPath': 'tree.mapWithPath(fn, tree, ...rest): any number of trees of the same structure, as tree.map',
   vjp: 'vjp(f, ...primals): one primal per argument of f',
   vjpWithAux: 'vjpWithAux(f, ...primals): one primal per argument of f',
   linearize: 'linearize(f, ...primals): one primal per argument of f',
