@@ -173,6 +173,7 @@ export { linearize, linearizeWithAux, linearTranspose } from './transforms/linea
 export { jvp, hvp } from './transforms/jvp.js';
 export { jacobian, jacfwd, jacrev, hessian } from './transforms/jacobian.js';
 export { customVjp, checkpoint } from './transforms/custom.js';
+export type { CheckpointPolicy, CheckpointOptions, CheckpointOp, CheckpointStats } from './transforms/checkpointPolicy.js';
 export type { CustomVjpOptions } from './transforms/custom.js';
 export { customJvp } from './transforms/customJvp.js';
 export { jit } from './jit/jit.js';

@@ -142,10 +142,27 @@ export function apply<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tenso
   return applyGeneral(prim, inputs, params);
 }
 
+/**
+ * Consulted before a forward kernel runs on plain values, when set: a saved output for the call, or
+ * null to compute it. Set by a checkpoint policy while its region runs (transforms/checkpointPolicy.ts).
+ */
+let forwardMemo: (<P>(prim: Primitive<P>, inputs: Tensor[], params: P) => Tensor | null) | null = null;
+
+/** Sets the forward memo (null: none) and returns the one it replaces. @internal */
+export function swapForwardMemo(memo: typeof forwardMemo): typeof forwardMemo {
+  const before = forwardMemo;
+  forwardMemo = memo;
+  return before;
+}
+
 /** `apply` past the 0-d fast path (for callers that tried applyScalar themselves). */
 export function applyGeneral<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
   const top = topTrace(inputs);
   if (top === null) {
+    if (forwardMemo !== null) { // a checkpoint policy's saved outputs (transforms/checkpointPolicy.ts)
+      const saved = forwardMemo(prim, inputs, params);
+      if (saved !== null) return saved;
+    }
     const out = profiler.active ? timedForward(prim, inputs, params) : prim.forward(inputs, params);
     if (anomaly.enabled) checkForward(prim.name, out, inputs);
     return out;

@@ -13,6 +13,7 @@ import { retainKept } from '../core/memory.js';
 import { checkFunction, flattenArgs, flattenLike, noExtraArguments, rebuildArgs } from './args.js';
 import { recordRegion, regionTrace, runCapturing } from './customNode.js';
 import { checkOptions } from './loopArgs.js';
+import { checkpointPolicy, SavedOutputs, type CheckpointOptions } from './checkpointPolicy.js';
 import { record, type Recording } from './record.js';
 import { BatchTrace, vmapWithin } from './vmap.js';
 import {
@@ -285,22 +286,25 @@ function nestingError(e: unknown): unknown {
  * const block = ad.checkpoint((h) => ad.tanh(ad.tanh(h)));
  * ad.grad((h) => ad.sum(block(h)))(ad.tensor([0.1, 0.2]));
  */
-export function checkpoint<F extends TreeFunction>(f: F): (...args: Loosen<Parameters<F>>) => ReturnType<F>;
+export function checkpoint<F extends TreeFunction>(f: F, options?: CheckpointOptions): (...args: Loosen<Parameters<F>>) => ReturnType<F>;
 // With explicit type arguments, checkpoint<Args, Result>(…).
-export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R): (...args: Loosen<A>) => R;
-export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R, ...extra: unknown[]): (...args: Loosen<A>) => R {
+export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R, options?: CheckpointOptions): (...args: Loosen<A>) => R;
+export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A) => R, options?: CheckpointOptions, ...extra: unknown[]): (...args: Loosen<A>) => R {
   checkFunction(f, 'checkpoint');
-  noExtraArguments(extra, 'checkpoint', 'only the function, checkpoint(f) (it always recomputes the whole region)');
+  noExtraArguments(extra, 'checkpoint', 'the function and its options, checkpoint(f, { policy, stats })');
+  const policy = checkpointPolicy(options);
+  if (policy === 'everything') return f as (...args: Loosen<A>) => R; // nothing recomputed: the region is taped as any code
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'checkpoint');
     // The innermost running reverse trace, even if the arguments are constants: f may close over its values.
     const top = regionTrace(leaves);
     if (!(top instanceof ReverseTrace)) return f(...(rebuildArgs(def, leaves) as A));
     const inner = leaves.map((x) => unbox(x, top));
+    const saved = new SavedOutputs(policy, options?.stats);
     let forward: { result: R; captured: Tensor[] };
     enter();
     try {
-      forward = runCapturing(top, () => call(...(rebuildArgs(def, inner) as A)));
+      forward = runCapturing(top, () => (saved.active ? saved.record(() => call(...(rebuildArgs(def, inner) as A))) : call(...(rebuildArgs(def, inner) as A))));
     } catch (e) {
       throw nestingError(e);
     } finally {
@@ -317,10 +321,11 @@ export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A
         let rec: Recording | null = null;
         try {
           // Recomputed under a tape of its own: the check grad makes of its function (transforms/readNumbers.ts).
-          rec = record((ins) => {
+          // The recomputation, answering the ops the policy saved from the forward pass's outputs.
+          rec = saved.replay(() => record((ins) => {
             const { result, reads } = readsDuring(ins, () => f(...(rebuildArgs(def, ins) as A)));
             return notRead(result, reads, 'checkpoint', (sign) => f(...(rebuildArgs(def, nudged(inner, sign)) as A))) as R;
-          }, inner, top);
+          }, inner, top));
           const cts = rec.pullback(flatten(ct, 'checkpoint').leaves);
           const byBox = new Map(rec.captured.map((b, i) => [b, cts[inner.length + i]!]));
           return [...cts.slice(0, inner.length), ...captured.map((b) => byBox.get(b) ?? zeros(b.shape))];

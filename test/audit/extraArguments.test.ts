@@ -267,7 +267,7 @@ each(['grad', 'valueAndGrad', 'jacobian', 'jacfwd', 'jacrev', 'hessian'], () => 
 cases['jvp'] = () => [ad.sin, [v], [v], {}];
 cases['hvp'] = () => [loss, v, v];
 cases['customVjp'] = () => [(t: Tensor) => ad.mul(t, 2), (g: Tensor) => [ad.mul(g, 2)], {}];
-cases['checkpoint'] = () => [ad.sin];
+cases['checkpoint'] = () => [ad.sin, {}];
 cases['customJvp'] = () => [ad.sin, (ps: Tensor[], ts: Tensor[]) => [ad.sin(ps[0]!), ad.mul(ad.cos(ps[0]!), ts[0]!)]];
 cases['jit'] = () => [ad.sin, {}];
 cases['vmap'] = () => [ad.sin, 0, 0];
