@@ -33,8 +33,13 @@ declare module 'adjoint' {
   interface PytreeNodeTypes {
     linear: Linear;
     mlp: MLP;
+    marker: Marker;
   }
 }
+
+/** A class with no fields: registered, it must not make every object type read as it (the types compare both ways). */
+class Marker {}
+ad.tree.registerPytreeNode(Marker, () => [[], undefined], () => new Marker());
 
 const x = ad.random.normal([6, 3], 1), y = ad.random.normal([6, 2], 2);
 const model = new MLP([new Linear(ad.random.normal([3, 4], 3), ad.random.normal([4], 4), 'tanh'), new Linear(ad.random.normal([4, 2], 5), ad.zeros([2]), 'none')], 'net');
@@ -189,5 +194,56 @@ describe('ad.tree over registered nodes', () => {
     expect(() => ad.tree.leaves(new Bad(ad.ones([1])))).toThrow(/must return \[children, aux\]/);
     expect(() => ad.tree.registerDataclass(class {}, ['a'] as never, ['a'] as never)).toThrow(/named once/);
     expect(() => ad.tree.registerPytreeNode((() => 0) as never, () => [[], 0], () => ({}))).toThrow(/must be a class/);
+  });
+
+  it('a diff review\'s cases: stopGradient of a node, jit keys auxiliary data by value, odd auxiliary data, clear errors, types', () => {
+    const lin = new Linear(ad.tensor([1, 2]), ad.tensor([3]), 'none');
+    const stopped = ad.stopGradient(lin);
+    expect(stopped).toBeInstanceOf(Linear);
+    expect(ad.grad((l: Linear) => ad.sum(ad.mul(l.w, ad.stopGradient(l).w)))(lin).w.toArray()).toEqual([1, 2]);
+    // jit: −0 and 0, and a typed array changed in place, are different auxiliary data (the function may read them).
+    class Scaled {
+      constructor(readonly w: ad.Tensor, readonly by: { n: number } | Float64Array) {}
+    }
+    ad.tree.registerPytreeNode(Scaled, (s) => [[s.w], s.by], (by, [w]) => new Scaled(w as ad.Tensor, by as { n: number }));
+    const inverse = ad.jit((s: Scaled) => ad.mul(s.w, 1 / (s.by instanceof Float64Array ? s.by[0]! : s.by.n)));
+    expect(inverse(new Scaled(ad.tensor([1]), { n: 0 })).toArray()).toEqual([Infinity]);
+    expect(inverse(new Scaled(ad.tensor([1]), { n: -0 })).toArray()).toEqual([-Infinity]);
+    const by = new Float64Array([2]);
+    expect(inverse(new Scaled(ad.tensor([1]), by)).toArray()).toEqual([0.5]);
+    by[0] = 5;
+    expect(inverse(new Scaled(ad.tensor([1]), by)).toArray()).toEqual([0.2]);
+    // A symbol or a cyclic object as auxiliary data.
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const aux of [Symbol.for('x'), cyclic]) {
+      const node = new Scaled(ad.tensor([4]), aux as never);
+      expect(ad.jit((s: Scaled) => ad.mul(s.w, 2))(node).toArray()).toEqual([8]);
+      expect(ad.tree.map((l: ad.Tensor | number) => l, node)).toBeInstanceOf(Scaled);
+    }
+    expect(String(ad.tree.structure(new Scaled(ad.tensor([1]), NaN as never)))).toBe('Scaled(NaN)[*]');
+    // Tensors inside an auxiliary output node are released from the finished tape, as plain ones.
+    const [, aux] = ad.grad((l: Linear) => [ad.sum(l.w), new Linear(ad.mul(l.w, 2), l.b, 'none')] as const, { hasAux: true })(lin);
+    expect(aux).toBeInstanceOf(Linear);
+    expect((aux.w as unknown as { trace: unknown }).trace).toBeNull();
+    // Errors that say what is wrong.
+    class Flat {
+      constructor(readonly w: ad.Tensor) {}
+    }
+    ad.tree.registerPytreeNode(Flat, (f) => [{ w: f.w } as never, 0], () => new Flat(ad.ones([1])));
+    expect(() => ad.tree.leaves(new Flat(ad.ones([1])))).toThrow(/whose children are an object \(Object\), not an array/);
+    class ReadOnly {
+      constructor(private readonly value: ad.Tensor) {}
+      get w(): ad.Tensor {
+        return this.value;
+      }
+    }
+    ad.tree.registerDataclass(ReadOnly, ['w']);
+    expect(() => ad.tree.map((l: ad.Tensor | number) => l, new ReadOnly(ad.ones([1])))).toThrow(/field 'w' cannot be assigned.*registerPytreeNode/);
+    expect(() => ad.tree.registerPytreeNode(ad.Tensor, () => [[], 0], () => ad.ones([1]))).toThrow(/tensors are leaves already/);
+    // Types: a registered class with no fields does not swallow other object types.
+    const [ga] = ad.grad((xs: [ad.Tensor, ad.Tensor]) => ad.sum(ad.mul(xs[0], xs[1])))([ad.tensor([1]), ad.tensor([2])]);
+    const typed: ad.Tensor = ga;
+    expect(typed.toArray()).toEqual([2]);
   });
 });

@@ -25,6 +25,14 @@ export interface PytreeNodeTypes {}
 /** The instance types of the registered classes (never until PytreeNodeTypes is filled). */
 export type RegisteredPytreeNode = PytreeNodeTypes[keyof PytreeNodeTypes];
 
+/**
+ * true where T is one of the registered classes' instance types — assignable both ways, not only
+ * to it: an object type with more fields (or any object, against a class with none) is not one.
+ */
+export type IsRegisteredNode<T> = true extends {
+  [K in keyof PytreeNodeTypes]: [T] extends [PytreeNodeTypes[K]] ? ([PytreeNodeTypes[K]] extends [T] ? true : false) : false;
+}[keyof PytreeNodeTypes] ? true : false;
+
 /** A tensor or number, or arrays and plain objects of them, nested to any depth; `null` is an empty node; instances of registered classes. */
 export type PyTree = Tensor | number | null | readonly PyTree[] | { readonly [key: string]: PyTree } | RegisteredPytreeNode;
 
@@ -38,7 +46,7 @@ export type TensorTree<T> = 0 extends 1 & T
   ? TensorPyTree // any tree at all: named, not expanded
   : T extends Tensor | number
   ? Tensor
-  : T extends RegisteredPytreeNode
+  : IsRegisteredNode<T> extends true
   ? NoInfer<T> // an instance of a registered class comes back as one (its children hold tensors); NoInfer: a step's parameter type must not become a loop's carry type
   : T extends Key
   ? Key // a PRNG key in a loop's carry stays a key (transforms/keyCarry.ts)
@@ -57,7 +65,7 @@ export type TensorLikeTree<T> = 0 extends 1 & T
   ? PyTree
   : T extends Tensor | number
   ? Tensor | number
-  : T extends RegisteredPytreeNode
+  : IsRegisteredNode<T> extends true
   ? NoInfer<T>
   : T extends Key
   ? Key

@@ -14,6 +14,8 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import { extraArguments } from './extraArguments.js';
+import { Tensor } from '../tensor/tensor.js';
+import { describe } from '../tensor/describe.js';
 
 /** A class's registration: how its instances are taken apart and rebuilt. */
 export interface NodeRegistration {
@@ -45,8 +47,10 @@ export function registeredNode(v: unknown): NodeRegistration | undefined {
 export function nodeParts(reg: NodeRegistration, node: object, op: string): { children: readonly unknown[]; aux: unknown } {
   const parts = reg.flatten(node);
   if (!Array.isArray(parts) || parts.length !== 2 || !Array.isArray(parts[0])) {
+    const got = !Array.isArray(parts) ? describe(parts)
+      : parts.length !== 2 ? `an array of ${parts.length}` : `[children, aux] whose children are ${describe(parts[0])}, not an array`;
     throw new InvalidArgumentError(
-      `${op}: the registered flatten of ${reg.name} returned ${Array.isArray(parts) ? `an array of ${parts.length}` : typeof parts}; it must return ` +
+      `${op}: the registered flatten of ${reg.name} returned ${got}; it must return ` +
         '[children, aux]: an array of the children (pytrees: tensors, numbers, arrays, objects, registered nodes) and the auxiliary data (anything, or undefined).',
     );
   }
@@ -81,14 +85,20 @@ export function mapNodeChildren(v: unknown, fn: (child: unknown, index: number) 
 
 /** Identities for objects met as auxiliary data (compared by identity). */
 const objectIds = new WeakMap<object, number>();
+const symbolIds = new Map<symbol, number>();
 let nextId = 1;
 
 /**
  * A string that is equal for two auxiliary data exactly when they are equal: primitives by value
  * (0 and −0 alike, as ==), arrays and plain objects entry by entry, other objects and functions by identity.
  */
-export function auxKey(aux: unknown): string {
+export function auxKey(aux: unknown, path: Set<object> = new Set()): string {
   switch (typeof aux) {
+    case 'symbol': {
+      let id = symbolIds.get(aux);
+      if (id === undefined) symbolIds.set(aux, (id = nextId++));
+      return `y${id}`;
+    }
     case 'undefined': return 'u';
     case 'number': return `n${aux === 0 ? 0 : aux}`;
     case 'string': return `s${JSON.stringify(aux)}`;
@@ -97,12 +107,15 @@ export function auxKey(aux: unknown): string {
     default: break;
   }
   if (aux === null) return 'z';
-  if (Array.isArray(aux)) return `[${aux.map(auxKey).join(',')}]`;
   const obj = aux as object;
   const proto = typeof aux === 'object' ? Object.getPrototypeOf(obj) : undefined;
-  if (proto === Object.prototype || proto === null) {
+  if ((Array.isArray(aux) || proto === Object.prototype || proto === null) && !path.has(obj)) {
+    path.add(obj); // an array or object that contains itself is compared by identity where it recurs
     const rec = obj as Record<string, unknown>;
-    return `{${Object.keys(rec).map((k) => `${JSON.stringify(k)}:${auxKey(rec[k])}`).join(',')}}`;
+    const key = Array.isArray(aux) ? `[${aux.map((a) => auxKey(a, path)).join(',')}]`
+      : `{${Object.keys(rec).map((k) => `${JSON.stringify(k)}:${auxKey(rec[k], path)}`).join(',')}}`;
+    path.delete(obj);
+    return key;
   }
   let id = objectIds.get(obj);
   if (id === undefined) objectIds.set(obj, (id = nextId++));
@@ -118,6 +131,8 @@ export function nodeLabel(reg: NodeRegistration, aux: unknown): string {
 
 function inWords(value: unknown): string {
   if (typeof value === 'function') return `function ${value.name}`;
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'symbol') return value.toString();
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
@@ -135,8 +150,8 @@ function checkClass(type: unknown, op: string): asserts type is NodeClass {
     throw new InvalidArgumentError(`${op}: the first argument must be a class (its instances become pytree nodes), got ${typeof type === 'function' ? 'a function without a prototype (an arrow function?)' : typeof type}.`);
   }
   const proto = type.prototype as object;
-  if (proto === Object.prototype || proto === Array.prototype) {
-    throw new InvalidArgumentError(`${op}: plain objects and arrays are pytree nodes already; register your own classes only.`);
+  if (proto === Object.prototype || proto === Array.prototype || proto instanceof Tensor || proto === Tensor.prototype) {
+    throw new InvalidArgumentError(`${op}: plain objects and arrays are pytree nodes and tensors are leaves already; register your own classes only.`);
   }
   if (registry.has(proto)) {
     throw new InvalidArgumentError(`${op}: ${type.name || 'this class'} is registered already (a class has one registration, as in JAX: duplicate registration is an error).`);
@@ -182,7 +197,9 @@ export function registerPytreeNode<T extends object>(
 }
 
 /**
- * Registers a class whose instances are records of named fields, as `jax.tree_util.register_dataclass`:
+ * Registers a class whose instances are records of named fields, as `jax.tree_util.register_dataclass`
+ * (its fields public and assignable: a class with `#private` fields or getters registers with
+ * registerPytreeNode and an unflatten that calls its constructor):
  * the `dataFields` are children (tensors and numbers, or trees of them), the `metaFields` auxiliary data
  * (static configuration, compared by value). An instance is rebuilt without calling the constructor:
  * an object with the class's prototype and the fields assigned (so a constructor's side effects and
@@ -225,8 +242,18 @@ export function registerDataclass<T extends object>(
     },
     unflatten: (aux, children) => {
       const out = Object.create(proto) as Record<string, unknown>;
-      data.forEach((k, i) => (out[k] = children[i]));
-      meta.forEach((k, i) => (out[k] = (aux as unknown[])[i]));
+      const set = (k: string, value: unknown) => {
+        try {
+          out[k] = value;
+        } catch (e) {
+          throw new InvalidArgumentError(
+            `${op}: rebuilding a ${type.name || 'instance'} assigns its fields to an object with the class's prototype, and field '${k}' cannot be assigned ` +
+              `(${(e as Error).message}): a getter without a setter? Register the class with tree.registerPytreeNode and an unflatten that calls the constructor.`,
+          );
+        }
+      };
+      data.forEach((k, i) => set(k, children[i]));
+      meta.forEach((k, i) => set(k, (aux as unknown[])[i]));
       return out;
     },
     describeAux: (aux) => meta.map((k, i) => `${k}=${inWords((aux as unknown[])[i])}`).join(', '),

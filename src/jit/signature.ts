@@ -94,7 +94,18 @@ export function signatureOf(args: readonly unknown[], tensors: Tensor[], paths: 
       if (path.has(v as object)) throw CYCLIC;
       path.add(v as object);
       const { children, aux } = nodeParts(reg, v as object, 'jit');
-      const key = `N${auxKey(reg)}(${auxKey(aux)})${walk(children.slice())}`;
+      // The auxiliary data keyed as an argument is (−0 apart from 0, typed arrays by value, class
+      // instances unkeyable), as the function may read it; a tensor there is not an input.
+      const before = tensors.length;
+      trail.push('<aux>');
+      const auxPart = walk(aux);
+      trail.pop();
+      if (tensors.length !== before) {
+        tensors.length = before;
+        if (paths !== null) paths.length = before;
+        unkeyable ??= `the auxiliary data of the ${reg.name} at ${here()} holds a tensor, which jit cannot key by value, so the function runs as is; put tensors among the node's children`;
+      }
+      const key = `N${auxKey(reg)}(${auxPart})${walk(children.slice())}`;
       path.delete(v as object);
       return key;
     }

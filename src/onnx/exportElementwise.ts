@@ -191,7 +191,7 @@ const xlogy: Binary = (g, x, y) => {
   return where(g, zero, mul(g, x, g.floats(0)), mul(g, x, g.node('Log', [y])));
 };
 /** mulStrong: the product, and exactly 0 where either factor is 0 (0 · ∞ = 0: the strong zero). */
-const mulStrong: Binary = (g, a, b) => {
+export const mulStrong: Binary = (g, a, b) => {
   const zero = g.node('Or', [eq(g, a, g.floats(0)), eq(g, b, g.floats(0))]);
   return where(g, zero, g.floats(0), mul(g, a, b));
 };

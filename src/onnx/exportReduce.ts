@@ -6,6 +6,7 @@
  * n nodes for an axis of length n, which is what the recorded program's kernel loops over too.
  */
 import { rules, type GraphBuilder, type Lowering, type Operand } from './graph.js';
+import { mulStrong } from './exportElementwise.js';
 
 interface ReduceParams { readonly axes: readonly number[]; readonly keepdims: boolean }
 
@@ -121,14 +122,14 @@ const leaveOneOutProd: Lowering<{ axis: number }> = (g, [x], { axis }, out) => {
   return join(g, before.map((b, k) => g.node('Mul', [b, after[k]!])), axis);
 };
 
-/** r_k = a_k · r_{k−1} + b_k along `axis` (r_0 = b_0; from the end with reverse). */
+/** r_k = a_k · r_{k−1} + b_k along `axis` (r_0 = b_0; from the end with reverse), the product strong (0 where either is 0) as the kernel's. */
 const linearRecurrence: Lowering<{ axis: number; reverse: boolean }> = (g, [a, b], { axis, reverse }, shape) => {
   if (emptyAlong(a!, axis)) return g.zeros(shape);
   const as = split(g, a!, axis), bs = split(g, b!, axis);
   const out = new Array<string>(as.length);
   let r: string | null = null;
   for (const k of order(as.length, reverse)) {
-    r = r === null ? bs[k]! : g.node('Add', [g.node('Mul', [as[k]!, r]), bs[k]!]);
+    r = r === null ? bs[k]! : g.node('Add', [mulStrong(g, as[k]!, r), bs[k]!]);
     out[k] = r;
   }
   return join(g, out, axis);

@@ -10,6 +10,7 @@ import { add, greater, less, notEqual } from './binary.js';
 import { sumTangents, unbroadcastIf } from './rules.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { isPlainObject, mapTree, type TensorTree } from '../core/pytree.js';
+import { registeredNode } from '../core/pytreeNodes.js';
 
 // The cotangent goes to the selected branch only, as exact zeros elsewhere: so a branch that was
 // not taken (sqrt at 0 in where(x > 0, sqrt(x), 0)) receives 0 and contributes 0, never NaN.
@@ -86,7 +87,7 @@ const stopGradientP: Primitive<null> = definePrimitive<null>({
 
 /**
  * The same value, treated as a constant by every transformation (its derivative is zero). Of a
- * pytree (arrays and plain objects of tensors, as jax.lax.stop_gradient takes), each leaf.
+ * pytree (arrays, plain objects and registered nodes of tensors, as jax.lax.stop_gradient takes), each leaf.
  * @example ad.grad((x) => ad.mul(x, ad.stopGradient(x)))(ad.tensor(3)) // 3, not 6
  * @example ad.stopGradient({ w: ad.ones([2]), b: 0 }).b.item() // 0
  */
@@ -95,6 +96,6 @@ export function stopGradient<T extends TensorLike>(x: T): Tensor;
 export function stopGradient<T extends object>(tree: T): TensorTree<T>;
 export function stopGradient(x: unknown, ...extra: unknown[]): unknown {
   if (extra.length > 0) extraArguments('stopGradient', 'stopGradient(x)', extra, x);
-  if (Array.isArray(x) || isPlainObject(x)) return mapTree(x, (leaf) => stopGradient(leaf), 'stopGradient');
+  if (Array.isArray(x) || isPlainObject(x) || registeredNode(x) !== undefined) return mapTree(x, (leaf) => stopGradient(leaf), 'stopGradient');
   return apply(stopGradientP, [asTensor(x as TensorLike, 'stopGradient')], null);
 }

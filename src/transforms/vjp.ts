@@ -4,6 +4,7 @@ import type { Key } from '../random/key.js';
 import { ones, scalar } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { flatten, isPlainObject, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TensorTrees } from '../core/pytree.js';
+import { mapNodeChildren, NOT_A_NODE } from '../core/pytreeNodes.js';
 import type { TreeFunction } from '../core/functions.js';
 import { record } from './record.js';
 import { autoJit, type RecordedOps } from '../jit/autoJit.js';
@@ -242,7 +243,8 @@ export function releaseAux(aux: unknown): unknown {
     for (const k of Object.keys(aux)) out[k] = releaseAux(aux[k]);
     return out;
   }
-  return aux;
+  const node = mapNodeChildren(aux, releaseAux, 'aux');
+  return node === NOT_A_NODE ? aux : node;
 }
 
 function gradImpl(f: (...args: any[]) => any, spec: number | readonly number[] | GradOptions, op: string) {

@@ -15,7 +15,7 @@ import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.j
 import { redirectContext } from '../core/redirects.js';
 import type { Primitive } from '../core/primitive.js';
 import { flatten, isPlainObject, isPrngKey, unflatten, type TreeDef } from '../core/pytree.js';
-import { mapNodeChildren, nodeParts, NOT_A_NODE, rebuildNode, registeredNode, type NodeRegistration } from '../core/pytreeNodes.js';
+import { mapNodeChildren, nodeParts, rebuildNode, registeredNode, type NodeRegistration } from '../core/pytreeNodes.js';
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, type TreeFunction } from '../core/functions.js';
 import { noExtraArguments } from './args.js';
@@ -306,9 +306,15 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
     if (spec === null) return out;
     return fromFront(broadcastTo(reshape(shared, [1, ...shared.shape]), [size, ...shared.shape]), spec, path, true);
   }
-  if (spec === null || typeof spec === 'number') { // an instance of a registered class: each child on the same axis
-    const node = mapNodeChildren(out, (c, i) => unbatchOutput(c, spec, trace, size, `${path}[${i}]`), 'vmap');
-    if (node !== NOT_A_NODE) return node;
+  const reg = registeredNode(out);
+  if (reg !== undefined) { // an instance of a registered class: each child on the same axis
+    if (spec !== null && typeof spec !== 'number') {
+      throw new InvalidArgumentError(
+        `vmap: outAxes at ${path} is a tree, but the result there is a ${reg.name} (a registered pytree node); give one number or null for all of it ` +
+          '(axis trees reach into arrays and plain objects only).',
+      );
+    }
+    return mapNodeChildren(out, (c, i) => unbatchOutput(c, spec, trace, size, `${path}[${i}]`), 'vmap');
   }
   // A tree of axes must have the result's structure where it branches (JAX: a tree prefix of it):
   // an array for an object or an object for an array was handed down whole and refused at a leaf.

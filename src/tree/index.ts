@@ -9,7 +9,7 @@
  */
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../tensor/create.js';
-import { flatten as flattenTree, isPlainObject, unflatten as unflattenTree, type RegisteredPytreeNode, type TreeDef } from '../core/pytree.js';
+import { flatten as flattenTree, isPlainObject, unflatten as unflattenTree, type IsRegisteredNode, type TreeDef } from '../core/pytree.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describeTree, leavesLike } from '../transforms/args.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -22,7 +22,7 @@ export type LeafOf<T> = 0 extends 1 & T
   ? Tensor | number
   : T extends Tensor | number
     ? T
-    : T extends RegisteredPytreeNode
+    : IsRegisteredNode<T> extends true
       ? { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? never : LeafOf<T[K]> }[keyof T] // its fields' leaves (methods have none)
     : T extends null
       ? never // an empty node has no leaves
@@ -37,7 +37,7 @@ export type LeafMap<T, R> = 0 extends 1 & T
   ? T // an untyped tree stays untyped
   : T extends Tensor | number
     ? R
-    : T extends RegisteredPytreeNode
+    : IsRegisteredNode<T> extends true
     ? NoInfer<T> // typed as the class; its leaves are fn's results at run time
     : T extends null
       ? null // kept, as jax.tree.map keeps None

@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from 'adjoint';
+import { run, session } from '../onnx/ortSupport.js';
 
 /** The cumulative product along a 1-D x by a chain of muls: the oracle. */
 function chainCumprod(x: ad.Tensor, reverse: boolean, exclusive: boolean): ad.Tensor {
@@ -54,5 +55,18 @@ describe('cumprod with ∞ and NaN factors: strong zeros as the mul chain', () =
         }),
       { numRuns: 300, seed: 20261207 },
     );
+  });
+
+  it('exported to ONNX, the derivatives keep the strong zeros (ONNX Runtime gives the library\'s values)', async () => {
+    const cases: Array<[number[], number[]]> = [[[2, NaN, 3], [1, 0, 0]], [[2, Infinity, 0], [1, 0, 0]], [[0, Infinity, 3], [0, 1, 0]]];
+    for (const [xs, g] of cases) {
+      const pull = (x: ad.Tensor, ct: ad.Tensor) => ad.vjp((v: ad.Tensor) => ad.cumprod(v, 0), x)[1](ct)[0];
+      const push = (x: ad.Tensor, t: ad.Tensor) => ad.jvp((v: ad.Tensor) => ad.cumprod(v, 0), [x], [t])[1];
+      for (const fn of [pull, push]) {
+        const args = [ad.tensor(xs), ad.tensor(g)];
+        const [got] = await run(await session(ad.onnx.exportModel(fn, args)), args);
+        same(Array.from(got!.data), Array.from(fn(args[0]!, args[1]!).toFloat64Array()));
+      }
+    }
   });
 });
