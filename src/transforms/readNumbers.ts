@@ -13,6 +13,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { valueReads } from '../jit/valueReads.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Trace } from '../core/trace.js';
+import { nodeParts, registeredNode } from '../core/pytreeNodes.js';
 
 /**
  * Runs `run()` noting the one-element values it reads from traced tensors (item(), toArray(), x > 0,
@@ -127,6 +128,8 @@ function leavesOf(out: unknown): Array<Tensor | number> | null {
       return true;
     }
     if (Array.isArray(node)) return node.every((c) => visit(c, depth + 1));
+    const reg = registeredNode(node); // a registered node: its children (its auxiliary data is no output)
+    if (reg !== undefined) return nodeParts(reg, node as object, 'pytree').children.every((c) => visit(c, depth + 1));
     if (node !== null && typeof node === 'object') return Object.values(node).every((c) => visit(c, depth + 1));
     return true;
   };
