@@ -159,11 +159,9 @@ export function swapForwardMemo(memo: typeof forwardMemo): typeof forwardMemo {
 export function applyGeneral<P>(prim: Primitive<P>, inputs: Tensor[], params: P): Tensor {
   const top = topTrace(inputs);
   if (top === null) {
-    if (forwardMemo !== null) { // a checkpoint policy's saved outputs (transforms/checkpointPolicy.ts)
-      const saved = forwardMemo(prim, inputs, params);
-      if (saved !== null) return saved;
-    }
-    const out = profiler.active ? timedForward(prim, inputs, params) : prim.forward(inputs, params);
+    // A checkpoint policy's saved outputs first (transforms/checkpointPolicy.ts), when one is active.
+    let out = forwardMemo !== null ? forwardMemo(prim, inputs, params) : null;
+    if (out === null) out = profiler.active ? timedForward(prim, inputs, params) : prim.forward(inputs, params);
     if (anomaly.enabled) checkForward(prim.name, out, inputs);
     return out;
   }
