@@ -185,7 +185,7 @@ export { detectAnomalies } from './core/detectAnomalies.js';
 export type { AnomalyOptions } from './core/anomaly.js';
 export { checkGrad, assertGrad } from './testing/checkGrad.js';
 export type { CheckGradOptions, GradCheck, GradCheckResult, CheckGradArgs } from './testing/checkGrad.js';
-export type { PyTree, PytreeNodeTypes, RegisteredPytreeNode } from './core/pytree.js';
+export type { PyTree, PytreeNodeTypes, RegisteredPytreeNode, IsRegisteredNode } from './core/pytree.js';
 // Types that public signatures use (issue #15 item 2: every type a user meets is exported).
 export type { TensorTree, TensorLikeTree, TensorTrees, TensorLikeTrees, TensorPyTree, JacobianTree, TupleInferred, CarryLike } from './core/pytree.js';
 export type { TreeFunction } from './core/functions.js';

@@ -60,6 +60,33 @@ describe('checkpoint policies', () => {
     expect(seen.has('matmul:2') && seen.has('tanh:1')).toBe(true);
   });
 
+  it('a review\'s cases: random draws of different settings are not confused, numbers are boxed under every policy, saved outputs are residuals', () => {
+    // randint's bounds live in a closure among the primitive's parameters: two draws from one key with
+    // different bounds must not answer each other (they did under a save-everything policy: 2.13 off).
+    const h = ad.random.normal([8], 9), key = ad.tensor([7, 11]);
+    const draws = (v: ad.Tensor, s: ad.Tensor) => ad.sum(ad.add(ad.take(v, ad.random.randint(s, [4], 0, 8)), ad.mul(3, ad.take(v, ad.random.randint(s, [4], 0, 4)))));
+    const want = bits(ad.grad(draws)(h, key));
+    for (const policy of [() => true, (op: ad.CheckpointOp) => op.name.startsWith('random')] as ad.CheckpointPolicy[]) {
+      expect(bits(ad.grad(ad.checkpoint(draws, { policy }))(h, key))).toEqual(want);
+    }
+    // Numbers reach f as 0-d tensors whatever the policy.
+    for (const policy of policies) expect(ad.checkpoint((v: ad.Tensor) => v.shape.length, { policy })(3 as never)).toBe(0);
+    // A predicate's truthy answer saves.
+    const stats: Partial<ad.CheckpointStats> = {};
+    ad.grad(loss(ad.checkpoint(block, { policy: (op) => (op.name === 'matmul' ? 1 : 0) as never, stats })))(x);
+    expect(stats.saved).toBe(2);
+    // What a policy saves is held as residuals.
+    const held = (policy: ad.CheckpointPolicy) => {
+      const before = ad.memoryStats().residualBytes;
+      const kept = ad.vjp((v: ad.Tensor) => ad.sum(ad.checkpoint(block, { policy })(v)), x); // its tape held while the pullback lives
+      const bytes = ad.memoryStats().residualBytes - before;
+      expect(kept.length).toBe(2);
+      return bytes;
+    };
+    expect(held('dots')).toBe(held('nothing') + 2 * 4 * 8 * 8); // the two saved [4, 8] products
+    expect(() => ad.checkpoint(block, { stats: { saved: 'x' } as never })).toThrow(/stats must be an object/);
+  });
+
   it('the options are checked: JAX names and keyword options answered with what to write', () => {
     expect(() => ad.checkpoint(block, { policy: 'dots_saveable' as never })).toThrow(/JAX's dots_saveable is 'dots'/);
     expect(() => ad.checkpoint(block, { policy: 'save_only_these_names' as never })).toThrow(/checkpoint the pieces between the values/);

@@ -10,9 +10,13 @@
  * adjoint runs programs as they are written (define-by-run), so a saved output is found again by
  * what the op computes, not by a place in a traced program: the recomputation runs the region
  * again, and an op the policy saves is looked up by its primitive, its parameters and its inputs'
- * shapes and values (a 128-bit hash of their bits). The same op on the same inputs computes the same
- * output, so a hit returns exactly what the kernel would have; a miss (inputs that differ) computes
- * as usual. What is saved lives as long as the region's backward pass can run.
+ * shapes and values (a 128-bit hash of their bits); ops whose parameters hold a function (a
+ * sampler's settings) are never saved. The same op on the same inputs computes the same output, so
+ * a hit returns what the kernel would have; a miss (inputs that differ) computes as usual. (A
+ * kernel that also leaves something behind — solve keeps its last LU factors for its fused
+ * backward step — is not run again on a hit, and its backward pass takes its general rule: the
+ * same gradient to rounding.) What is saved lives as long as the region's backward pass can run,
+ * counted in memoryStats as the region's residuals.
  */
 import { Tensor } from '../tensor/tensor.js';
 import type { Primitive } from '../core/primitive.js';
@@ -59,8 +63,9 @@ export function checkpointPolicy(options: unknown): CheckpointPolicy {
     throw new InvalidArgumentError(`checkpoint: the second argument is the options, { policy, stats }, got ${describe(options)}.`);
   }
   const stats = (options as { stats?: unknown }).stats;
-  if (stats !== undefined && (typeof stats !== 'object' || stats === null || Array.isArray(stats) || !Object.isExtensible(stats))) {
-    throw new InvalidArgumentError(`checkpoint: option stats must be an object to fill in ({ saved, reused }), got ${describe(stats)}.`);
+  if (stats !== undefined && (typeof stats !== 'object' || stats === null || Array.isArray(stats) || !Object.isExtensible(stats) ||
+    (['saved', 'reused'] as const).some((k) => (stats as Record<string, unknown>)[k] !== undefined && typeof (stats as Record<string, unknown>)[k] !== 'number'))) {
+    throw new InvalidArgumentError(`checkpoint: option stats must be an object to fill in ({ saved, reused }: numbers, or left out), got ${describe(stats)}.`);
   }
   const extra = Object.keys(options).filter((k) => k !== 'policy' && k !== 'stats');
   if (extra.length > 0) {
@@ -87,7 +92,7 @@ export function checkpointPolicy(options: unknown): CheckpointPolicy {
 function saves(policy: CheckpointPolicy, prim: Primitive<unknown>, inputs: readonly Tensor[]): boolean {
   if (policy === 'dots') return prim.name === 'matmul';
   if (policy === 'dotsWithNoBatchDims') return prim.name === 'matmul' && inputs.every((x) => x.ndim <= 2);
-  if (typeof policy === 'function') return policy({ name: prim.name, shapes: inputs.map((x) => x.shape.slice()) }) === true;
+  if (typeof policy === 'function') return Boolean(policy({ name: prim.name, shapes: inputs.map((x) => x.shape.slice()) }));
   return false;
 }
 
@@ -103,6 +108,11 @@ export class SavedOutputs {
   /** Whether the policy saves anything at all (else the region runs as before, with no lookups). */
   get active(): boolean {
     return this.policy !== 'nothing' && this.policy !== 'everything';
+  }
+
+  /** The outputs saved so far (held as long as the region's backward pass can run: residuals, for memoryStats). */
+  get kept(): Tensor[] {
+    return [...this.outputs.values()];
   }
 
   /** Runs `fn` saving the outputs of the ops the policy names. */
@@ -145,15 +155,52 @@ export class SavedOutputs {
 
 /** The call as a string: primitive, parameters, and each input's shape and a hash of its values; null where the parameters cannot be written out. */
 function callKey(prim: Primitive<unknown>, inputs: readonly Tensor[], params: unknown): string | null {
-  let spelled: string;
-  try {
-    spelled = JSON.stringify(params) ?? '';
-  } catch {
-    return null;
-  }
+  const spelled = spell(params, 0);
+  if (spelled === null) return null;
   let key = `${prim.name}|${spelled}`;
   for (const x of inputs) key += `|${x.shape.join(',')}:${valueHash(x.values)}`;
   return key;
+}
+
+/**
+ * Parameters written out so that different parameters never read alike: numbers by their exact
+ * value (−0, NaN and ±∞ apart), strings quoted, arrays and plain objects entry by entry, typed
+ * arrays by their values. null — not saved — for anything else: a function (a sampler's settings
+ * live in a closure that JSON would drop, so two draws of different ranges read alike) or a class
+ * instance, whose state the text cannot show.
+ */
+function spell(v: unknown, depth: number): string | null {
+  if (depth > 16) return null;
+  switch (typeof v) {
+    case 'number': return Object.is(v, -0) ? '-0' : String(v);
+    case 'string': return JSON.stringify(v);
+    case 'boolean': return v ? 'T' : 'F';
+    case 'undefined': return 'U';
+    case 'bigint': return `${v}n`;
+    case 'object': break;
+    default: return null; // functions and symbols
+  }
+  if (v === null) return 'N';
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    return `${v.constructor.name}(${Array.from(v as unknown as ArrayLike<number | bigint>, (x) => (Object.is(x, -0) ? '-0' : String(x))).join(',')})`;
+  }
+  const parts: string[] = [];
+  if (Array.isArray(v)) {
+    for (const x of v) {
+      const p = spell(x, depth + 1);
+      if (p === null) return null;
+      parts.push(p);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return null;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const p = spell(x, depth + 1);
+    if (p === null) return null;
+    parts.push(`${JSON.stringify(k)}:${p}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /**

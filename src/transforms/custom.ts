@@ -293,7 +293,12 @@ export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A
   checkFunction(f, 'checkpoint');
   noExtraArguments(extra, 'checkpoint', 'the function and its options, checkpoint(f, { policy, stats })');
   const policy = checkpointPolicy(options);
-  if (policy === 'everything') return f as (...args: Loosen<A>) => R; // nothing recomputed: the region is taped as any code
+  if (policy === 'everything') { // nothing recomputed: the region is taped as any code (numbers boxed as the other policies box them)
+    return ((...args: A): R => {
+      const { leaves, def } = flattenArgs(args, 'checkpoint');
+      return f(...(rebuildArgs(def, leaves) as A));
+    }) as (...args: Loosen<A>) => R;
+  }
   const call = (...args: A): R => {
     const { leaves, def } = flattenArgs(args, 'checkpoint');
     // The innermost running reverse trace, even if the arguments are constants: f may close over its values.
@@ -312,7 +317,7 @@ export function checkpoint<A extends unknown[], R extends PyTree>(f: (...args: A
     }
     const { result: out, captured } = forward;
     // Only the inputs and the closed-over values are kept for the backward pass: its residuals.
-    retainKept(top, [...inner, ...captured.map((b) => b.primal!)]);
+    retainKept(top, [...inner, ...captured.map((b) => b.primal!), ...saved.kept]);
     return recordRegion('checkpoint', top, leaves, {
       out,
       captured,
