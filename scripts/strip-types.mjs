@@ -4,7 +4,7 @@
  * `ts.transpileModule` would reprint the code; this keeps every character that is not a type, as
  * Node's `--experimental-strip-types` and ts-blank-space do. It covers what samples use: annotations
  * (`x: T`, `(): T`), `as T`, `satisfies T`, `x!`, type arguments and parameters, `x?:`,
- * `interface`/`type` declarations and `import type`.
+ * `interface`/`type` declarations, `declare module` augmentations and `import type`.
  */
 import ts from 'typescript';
 
@@ -20,6 +20,9 @@ export function stripTypes(source) {
       case ts.SyntaxKind.InterfaceDeclaration:
       case ts.SyntaxKind.TypeAliasDeclaration:
         cuts.push([node.getStart(file), node.end]);
+        return;
+      case ts.SyntaxKind.ModuleDeclaration: // `declare module 'adjoint' { … }`: an augmentation of types only
+        if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) cuts.push([node.getStart(file), node.end]);
         return;
       case ts.SyntaxKind.ImportDeclaration:
         if (node.importClause?.isTypeOnly) cuts.push([node.getStart(file), node.end]);

@@ -65,6 +65,8 @@ function expectSameParams(got: unknown, want: Plain, tol = 0): void {
   }
 }
 
+const bits = (t: ad.Tensor) => Array.from(t.toFloat64Array());
+
 describe('registered pytree nodes through the transformations', () => {
   const want = ad.grad(plainLoss)(toPlain(model), x, y);
 
@@ -245,5 +247,15 @@ describe('ad.tree over registered nodes', () => {
     const [ga] = ad.grad((xs: [ad.Tensor, ad.Tensor]) => ad.sum(ad.mul(xs[0], xs[1])))([ad.tensor([1]), ad.tensor([2])]);
     const typed: ad.Tensor = ga;
     expect(typed.toArray()).toEqual([2]);
+  });
+
+  it('vmap takes registered nodes of axes as inAxes and outAxes trees (a pytree prefix, as JAX)', () => {
+    const lin = new Linear(ad.random.normal([5, 3], 1), ad.tensor([1, 2, 3]), 'none');
+    const shifted = ad.vmap((l: Linear) => ad.add(l.w, l.b), [new Linear(0 as never, null as never, 'none')])(lin);
+    expect(bits(shifted)).toEqual(bits(ad.add(lin.w, lin.b)));
+    const made = ad.vmap((row: ad.Tensor) => new Linear(ad.mul(row, 2), ad.tensor([9]), 'tanh'), 0, new Linear(1 as never, null as never, 'tanh'))(ad.random.normal([5, 3], 2));
+    expect(made).toBeInstanceOf(Linear);
+    expect([made.w.shape, made.b.shape]).toEqual([[3, 5], [1]]);
+    expect(() => ad.vmap((l: Linear) => l.w, [new Linear(0 as never, null as never, 'tanh')])(lin)).toThrow(/inAxes at argument 0 is a Linear\("tanh"\) of axes but the argument there is a Linear\("none"\)/);
   });
 });

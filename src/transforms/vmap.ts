@@ -15,18 +15,18 @@ import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.j
 import { redirectContext } from '../core/redirects.js';
 import type { Primitive } from '../core/primitive.js';
 import { flatten, isPlainObject, isPrngKey, unflatten, type TreeDef } from '../core/pytree.js';
-import { mapNodeChildren, nodeParts, rebuildNode, registeredNode, type NodeRegistration } from '../core/pytreeNodes.js';
+import { childrenLike, mapNodeChildren, nodeLabel, nodeParts, rebuildNode, registeredNode, type NodeRegistration } from '../core/pytreeNodes.js';
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, type TreeFunction } from '../core/functions.js';
 import { noExtraArguments } from './args.js';
-import type { TensorTree } from '../core/pytree.js';
+import type { RegisteredPytreeNode, TensorTree } from '../core/pytree.js';
 import type { Loosen } from './vjp.js';
 import { describe } from '../tensor/create.js';
 import { valueReads } from '../jit/valueReads.js';
 import { broadcastTo, reshape, stack, take, transpose } from '../ops/shape.js';
 
 /** Where a leaf's batch axis is: an axis, or null for a value shared by every example. */
-export type AxisSpec = number | null | readonly AxisSpec[] | { readonly [key: string]: AxisSpec };
+export type AxisSpec = number | null | readonly AxisSpec[] | { readonly [key: string]: AxisSpec } | RegisteredPytreeNode;
 
 /** The trace of one `vmap` call: its boxes hold the batch (leading axis of length `size`) below them. */
 export class BatchTrace extends Trace {
@@ -208,6 +208,12 @@ function misreadOptions(error: unknown, inAxes: AxisSpec, outAxesGiven: AxisSpec
   );
 }
 
+/** A value for an error: a registered node by its class and auxiliary data (`a Lin("tanh")`), anything else as describe gives it. */
+function inWords(v: unknown): string {
+  const reg = registeredNode(v);
+  return reg === undefined ? describe(v) : `a ${nodeLabel(reg, nodeParts(reg, v as object, 'vmap').aux)}`;
+}
+
 /** Marks a mapped leaf in an argument's skeleton. */
 const MAPPED = Symbol('mapped leaf');
 
@@ -240,6 +246,15 @@ function collect(arg: unknown, spec: AxisSpec, path: string, mapped: Array<{ lea
       );
     }
     throw new InvalidArgumentError(`vmap: ${path} is ${describe(arg)}; mapped arguments hold tensors (in arrays and plain objects), pass null in inAxes for others.`);
+  }
+  const specReg = registeredNode(spec);
+  if (specReg !== undefined) { // a registered node of axes over a node of the same class and auxiliary data
+    const { children: specs, aux } = nodeParts(specReg, spec as object, 'vmap');
+    const children = childrenLike(arg, { reg: specReg, aux, children: specs }, 'vmap');
+    if (children === null) {
+      throw new InvalidArgumentError(`vmap: inAxes at ${path} is a ${nodeLabel(specReg, aux)} of axes but the argument there is ${inWords(arg)}; the spec must match the argument's structure (class and auxiliary data too).`);
+    }
+    return new NodeSkeleton(specReg, aux, children.map((c, i) => collect(c, specs[i] as AxisSpec, `${path}[${i}]`, mapped)));
   }
   if (Array.isArray(spec)) {
     if (!Array.isArray(arg) || arg.length !== spec.length) {
@@ -309,10 +324,14 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
   const reg = registeredNode(out);
   if (reg !== undefined) { // an instance of a registered class: each child on the same axis
     if (spec !== null && typeof spec !== 'number') {
-      throw new InvalidArgumentError(
-        `vmap: outAxes at ${path} is a tree, but the result there is a ${reg.name} (a registered pytree node); give one number or null for all of it ` +
-          '(axis trees reach into arrays and plain objects only).',
-      );
+      const { children: specs, aux } = registeredNode(spec) === reg ? nodeParts(reg, spec as object, 'vmap') : { children: null, aux: undefined };
+      if (specs === null || childrenLike(out, { reg, aux, children: specs }, 'vmap') === null) {
+        throw new InvalidArgumentError(
+          `vmap: outAxes at ${path} is ${inWords(spec)}, but the result there is ${inWords(out)}; give one number or null for all of it, ` +
+            'or a node of the same class and auxiliary data whose children are axes.',
+        );
+      }
+      return mapNodeChildren(out, (c, i) => unbatchOutput(c, specs[i] as AxisSpec, trace, size, `${path}[${i}]`), 'vmap');
     }
     return mapNodeChildren(out, (c, i) => unbatchOutput(c, spec, trace, size, `${path}[${i}]`), 'vmap');
   }
@@ -386,8 +405,10 @@ function checkSpec(spec: unknown, name: string): void {
   if (spec === null || (typeof spec === 'number' && Number.isInteger(spec))) return;
   if (Array.isArray(spec)) return spec.forEach((s) => checkSpec(s, name));
   if (isPlainObject(spec)) return Object.values(spec).forEach((s) => checkSpec(s, name));
+  const reg = registeredNode(spec); // an instance of a registered class whose children are axes
+  if (reg !== undefined) return nodeParts(reg, spec as object, 'vmap').children.forEach((s) => checkSpec(s, name));
   throw new InvalidArgumentError(
-    `vmap: ${name} entries must be integers, null, or arrays and plain objects of them (a pytree prefix of the arguments), got ${describe(spec)}.`,
+    `vmap: ${name} entries must be integers, null, or arrays, plain objects and registered nodes of them (a pytree prefix of the arguments), got ${describe(spec)}.`,
   );
 }
 
