@@ -178,7 +178,7 @@ describe('errors name vmap, the shapes and the fix', () => {
       'vmap: in axis 0 is out of range for argument 1 of shape []; a 0-d tensor has no axis to map: give null for it in inAxes (every example then shares it), or pass the batch as a tensor with an axis for it.');
     expect(err(() => ad.vmap(ad.mul)(x, 2))).toMatch(/^vmap: argument 1 is a number, which has no axis to map; pass null for it in inAxes/);
     expect(err(() => ad.vmap((p: { a: Tensor }) => p.a, [{ a: 0, b: 0 }])({ a: x }))).toMatch(/^vmap: inAxes at argument 0 has keys \[a, b\] but the argument there is an object with keys \[a\]/);
-    expect(err(() => ad.vmap(ad.neg, 0.5 as never))).toMatch(/^vmap: inAxes entries must be integers, null, or arrays and plain objects of them/);
+    expect(err(() => ad.vmap(ad.neg, 0.5 as never))).toMatch(/^vmap: inAxes entries must be integers, null, or arrays, plain objects and registered nodes of them/);
     expect(err(() => ad.vmap(ad.neg, [0, 0])(x))).toMatch(/^vmap: inAxes has 2 entries but the function was called with 1 argument\(s\)/);
   });
 
