@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { InvalidArgumentError } from './errors.js';
 import { describe } from '../tensor/create.js';
 import type { Key } from '../random/key.js';
-import { auxEqual, nodeParts, rebuildNode, registeredNode, type NodeRegistration } from './pytreeNodes.js';
+import { auxEqual, nodeParts, registeredNode, type NodeRegistration } from './pytreeNodes.js';
 
 /**
  * The classes registered as pytree nodes (ad.tree.registerPytreeNode, registerDataclass), for the
@@ -246,7 +246,7 @@ export function unflatten<T>(def: TreeDef, leaves: readonly T[]): unknown {
       k += d.children.length;
       return list;
     }
-    if (d.kind === 'node') return rebuildNode(d.reg, d.aux, d.children.map(build));
+    if (d.kind === 'node') return d.reg.unflatten(d.aux, d.children.map(build));
     const out: Record<string, unknown> = {};
     d.keys.forEach((key, i) => (out[key] = build(d.children[i]!)));
     return out;
@@ -295,7 +295,7 @@ function inKeyOrder(tree: unknown, def: TreeDef): unknown {
   if (def.kind === 'array') return (tree as unknown[]).map((c, i) => inKeyOrder(c, def.children[i]!));
   if (def.kind === 'node') {
     const { children, aux } = nodeParts(def.reg, tree as object, 'pytree');
-    return rebuildNode(def.reg, aux, children.map((c, i) => inKeyOrder(c, def.children[i]!)));
+    return def.reg.unflatten(aux, children.map((c, i) => inKeyOrder(c, def.children[i]!)));
   }
   if (def.kind !== 'object') return tree;
   const obj = tree as Record<string, unknown>, out: Record<string, unknown> = {};

@@ -67,11 +67,6 @@ export function childrenLike(node: unknown, def: { reg: NodeRegistration; aux: u
   return auxEqual(aux, def.aux) && children.length === def.children.length ? children : null;
 }
 
-/** An instance rebuilt from `aux` and `children` by the registration's unflatten. */
-export function rebuildNode(reg: NodeRegistration, aux: unknown, children: unknown[]): unknown {
-  return reg.unflatten(aux, children);
-}
-
 /** What `mapNodeChildren` returns for a value that is not a registered node. */
 export const NOT_A_NODE: unique symbol = Symbol('not a registered node');
 

@@ -15,7 +15,8 @@ import { Trace, apply, innermostActive, live, withPaused } from '../core/trace.j
 import { redirectContext } from '../core/redirects.js';
 import type { Primitive } from '../core/primitive.js';
 import { flatten, isPlainObject, isPrngKey, unflatten, type TreeDef } from '../core/pytree.js';
-import { childrenLike, mapNodeChildren, nodeLabel, nodeParts, rebuildNode, registeredNode, type NodeRegistration } from '../core/pytreeNodes.js';
+import { mapNodeChildren, nodeParts, registeredNode } from '../core/pytreeNodes.js';
+import { NodeSkeleton, inWords, matchSpecNode } from './vmapNodes.js';
 import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { checkFunction, checkResult, type TreeFunction } from '../core/functions.js';
 import { noExtraArguments } from './args.js';
@@ -208,12 +209,6 @@ function misreadOptions(error: unknown, inAxes: AxisSpec, outAxesGiven: AxisSpec
   );
 }
 
-/** A value for an error: a registered node by its class and auxiliary data (`a Lin("tanh")`), anything else as describe gives it. */
-function inWords(v: unknown): string {
-  const reg = registeredNode(v);
-  return reg === undefined ? describe(v) : `a ${nodeLabel(reg, nodeParts(reg, v as object, 'vmap').aux)}`;
-}
-
 /** Marks a mapped leaf in an argument's skeleton. */
 const MAPPED = Symbol('mapped leaf');
 
@@ -247,15 +242,11 @@ function collect(arg: unknown, spec: AxisSpec, path: string, mapped: Array<{ lea
     }
     throw new InvalidArgumentError(`vmap: ${path} is ${describe(arg)}; mapped arguments hold tensors (in arrays and plain objects), pass null in inAxes for others.`);
   }
-  const specReg = registeredNode(spec);
-  if (specReg !== undefined) { // a registered node of axes over a node of the same class and auxiliary data
-    const { children: specs, aux } = nodeParts(specReg, spec as object, 'vmap');
-    const children = childrenLike(arg, { reg: specReg, aux, children: specs }, 'vmap');
-    if (children === null) {
-      throw new InvalidArgumentError(`vmap: inAxes at ${path} is a ${nodeLabel(specReg, aux)} of axes but the argument there is ${inWords(arg)}; the spec must match the argument's structure (class and auxiliary data too).`);
-    }
-    return new NodeSkeleton(specReg, aux, children.map((c, i) => collect(c, specs[i] as AxisSpec, `${path}[${i}]`, mapped)));
+  const node = matchSpecNode(spec, arg); // a registered node of axes over a node of the same class and auxiliary data
+  if (node === null) {
+    throw new InvalidArgumentError(`vmap: inAxes at ${path} is ${inWords(spec)} of axes but the argument there is ${inWords(arg)}; the spec must match the argument's structure (class and auxiliary data too).`);
   }
+  if (node !== undefined) return new NodeSkeleton(node.reg, node.aux, node.children.map((c, i) => collect(c, node.specs[i] as AxisSpec, `${path}[${i}]`, mapped)));
   if (Array.isArray(spec)) {
     if (!Array.isArray(arg) || arg.length !== spec.length) {
       throw new InvalidArgumentError(`vmap: inAxes at ${path} is an array of ${spec.length} but the argument there is ${describe(arg)}; the spec must match the argument's structure.`);
@@ -278,13 +269,8 @@ function fill(skeleton: unknown, next: () => Tensor): unknown {
   if (skeleton === MAPPED) return next();
   if (Array.isArray(skeleton)) return skeleton.map((c) => fill(c, next));
   if (isPlainObject(skeleton)) return mapObject(skeleton, (c) => fill(c, next));
-  if (skeleton instanceof NodeSkeleton) return rebuildNode(skeleton.reg, skeleton.aux, skeleton.children.map((c) => fill(c, next)));
+  if (skeleton instanceof NodeSkeleton) return skeleton.rebuild(skeleton.children.map((c) => fill(c, next)));
   return skeleton;
-}
-
-/** A registered node in an argument's skeleton: its class, auxiliary data and children's skeletons (rebuilt by fill once the leaves are batched). */
-class NodeSkeleton {
-  constructor(readonly reg: NodeRegistration, readonly aux: unknown, readonly children: unknown[]) {}
 }
 
 /** Whether `obj` has the keys `keys` and no other (but for keys holding undefined: an empty subtree). */
@@ -324,14 +310,14 @@ function unbatchOutput(out: unknown, spec: AxisSpec, trace: BatchTrace, size: nu
   const reg = registeredNode(out);
   if (reg !== undefined) { // an instance of a registered class: each child on the same axis
     if (spec !== null && typeof spec !== 'number') {
-      const { children: specs, aux } = registeredNode(spec) === reg ? nodeParts(reg, spec as object, 'vmap') : { children: null, aux: undefined };
-      if (specs === null || childrenLike(out, { reg, aux, children: specs }, 'vmap') === null) {
+      const node = matchSpecNode(spec, out);
+      if (node === null || node === undefined) {
         throw new InvalidArgumentError(
           `vmap: outAxes at ${path} is ${inWords(spec)}, but the result there is ${inWords(out)}; give one number or null for all of it, ` +
             'or a node of the same class and auxiliary data whose children are axes.',
         );
       }
-      return mapNodeChildren(out, (c, i) => unbatchOutput(c, specs[i] as AxisSpec, trace, size, `${path}[${i}]`), 'vmap');
+      return mapNodeChildren(out, (c, i) => unbatchOutput(c, node.specs[i] as AxisSpec, trace, size, `${path}[${i}]`), 'vmap');
     }
     return mapNodeChildren(out, (c, i) => unbatchOutput(c, spec, trace, size, `${path}[${i}]`), 'vmap');
   }
