@@ -104,6 +104,14 @@ describe('all, any, countNonzero, ptp, average, cov, corrcoef (numpy)', () => {
     close(ad.corrcoef(X, { rowvar: false }), ref.corrcoef.cols);
     close(ad.corrcoef(X, { y: ad.tensor(ref.Y) }), ref.corrcoef.withY);
   });
+  it('corrcoef: a NaN or ∞ in one variable spoils only that variable\'s row and column (numpy.corrcoef)', () => {
+    // numpy.corrcoef([[1, nan, 1], [1, 2, 3], [2, 0, 1]]) (NumPy 1.24): the other two variables keep 1 and −0.5.
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const r = ad.corrcoef(ad.tensor([[1, bad, 1], [1, 2, 3], [2, 0, 1]])).toArray() as number[][];
+      expect(r[0]!.every(Number.isNaN) && r.every((row) => Number.isNaN(row[0]))).toBe(true);
+      expect([r[1]![1], r[1]![2], r[2]![1], r[2]![2]]).toEqual([1, -0.5, -0.5, 1]);
+    }
+  });
 });
 
 describe('NaN-ignoring reductions (numpy)', () => {

@@ -7,13 +7,14 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, keepdimsArg, normalizeAxes, normalizeAxis } from '../tensor/shape.js';
 import { opaqueTrace, type Tensor } from '../tensor/tensor.js';
 import { valueReads } from '../jit/valueReads.js';
-import { asTensor, describe, eye, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, type TensorLike } from '../tensor/create.js';
 import { div, equal, greater, maximum, mul, notEqual, sub } from './binary.js';
 import { sqrt } from './unary.js';
 import { clip } from './select.js';
 import { broadcastTo, concat, reshape, squeeze, transpose } from './shape.js';
 import { extremumAs, mean, sum, type Axis } from './reduce.js';
 import { matmul } from './linalg.js';
+import { diagonal as matrixDiagonal } from '../linalg/diagonal.js';
 import { atleast2d } from './layout.js';
 import { registerTensorMethods } from './methods.js';
 import { flag, knownOptions } from './optionChecks.js';
@@ -252,7 +253,9 @@ export function corrcoef(x: TensorLike, options: Omit<CovOptions, 'bias' | 'ddof
   const c = cov(X, { rowvar: true });
   if (c.ndim === 0) return div(c, c);
   const n = c.shape[0]!;
-  const s = sqrt(sum(mul(c, eye(n)), 1)); // the standard deviations, √diag(c)
+  // The standard deviations, √diag(c), taken as the diagonal: not Σ_j c_ij·I_ij, where a NaN or ∞
+  // covariance of one variable (0·NaN = NaN) would spoil every other variable's row.
+  const s = sqrt(matrixDiagonal(c));
   return clip(div(div(c, reshape(s, [n, 1])), reshape(s, [1, n])), -1, 1);
 }
 
