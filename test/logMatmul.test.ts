@@ -207,3 +207,39 @@ describe('logMatmul shapes and errors', () => {
     expect(() => ad.logMatmul(1, ad.zeros([2]))).toThrow(/at least one axis/);
   });
 });
+
+describe('logMatmul: every mode weighs terms by the operands, not by their rounded sum', () => {
+  // a[0, ·] = [0, 0.01] against b[·, 0] = 10¹⁷: a + b rounds both terms to 10¹⁷, but the exact
+  // weights are 1/(1 + e^0.01) and e^0.01/(1 + e^0.01). The fused first-order VJP had them; the
+  // generic rules (vmap, forward mode, second order) weighed both ½ (a differential review against
+  // PyTorch found vmap(grad(f)) ≠ grad(f)).
+  const p0 = 1 / (1 + Math.exp(0.01)), p1 = 1 - p0;
+  const a = ad.tensor([[0, 0.01], [0.3, -0.2]]);
+  const b = ad.tensor([[1e17, 0], [1e17, 1]]);
+  const f = (x: Tensor) => ad.sum(ad.take(ad.logMatmul(x, b), [0], 1));
+  const close = (got: ArrayLike<number>, want: number[], tol = 1e-15) => want.forEach((w, i) => expect(Math.abs(got[i]! - w)).toBeLessThanOrEqual(tol));
+
+  it('grad, vmap(grad), jit(grad) and jvp agree with the exact weights', () => {
+    close(ad.grad(f)(a).toFloat64Array(), [p0, p1]);
+    close((ad.vmap(ad.grad(f))(ad.expandDims(a, 0)) as Tensor).toFloat64Array(), [p0, p1]);
+    close(ad.jit(ad.grad(f))(a).toFloat64Array(), [p0, p1]);
+    const [, tangent] = ad.jvp(f, [a], [ad.tensor([[1, 0], [0, 0]])]);
+    close([tangent.item()], [p0]);
+  });
+
+  it('second order: the Hessian of log(e^(a₀ + B) + e^(a₁ + B)) is p(1 − p)[[1, −1], [−1, 1]] at B = 10¹⁷', () => {
+    const h = p0 * p1;
+    const g2 = ad.hessian((x: Tensor) => ad.sum(ad.logMatmul(ad.reshape(x, [1, 2]), ad.tensor([[1e17], [1e17]]))))(ad.tensor([0, 0.01]));
+    close(g2.toFloat64Array(), [h, -h, -h, h], 1e-16);
+  });
+
+  it('the broadcast form over an outer sum (rewritten to logMatmul) gives grad(f) = vmap(grad(f))', () => {
+    const x = ad.reshape(ad.mul(ad.arange(64), 0.01), [8, 8, 1]);
+    const T = ad.tensor(Float64Array.from({ length: 64 }, (_, q) => (q === 0 || q === 8 ? 1e17 : 0)), [1, 8, 8]);
+    const lse = (y: Tensor) => ad.sum(ad.take(ad.logsumexp(ad.add(y, T), 1), [0], 1));
+    const direct = ad.grad(lse)(x).toFloat64Array();
+    const mapped = (ad.vmap(ad.grad(lse))(ad.expandDims(x, 0)) as Tensor).toFloat64Array();
+    close(direct, [p0, p1]);
+    close(mapped, Array.from(direct));
+  });
+});

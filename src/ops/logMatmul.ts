@@ -16,7 +16,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { add, equal, mul, mulStrong, sub } from './binary.js';
 import { exp, reciprocal } from './unary.js';
-import { sum } from './reduce.js';
+import { max, sum } from './reduce.js';
+import { isfinite } from './predicates.js';
 import { reshape, transpose } from './shape.js';
 import { stopGradient, where } from './select.js';
 import { alignBatched } from './batching.js';
@@ -59,17 +60,24 @@ const asTerms = (a: Tensor, b: Tensor): [Tensor, Tensor] =>
 
 /**
  * P[…, i, j, k] = exp(a[i, j] + b[j, k] − out[i, k]): for each (i, k) the softmax over j of the
- * broadcast terms, written as logsumexp's weights (ops/reduce.ts softmaxWeights): exp(x − out) with
- * out held constant, divided by its own sum so out's rounding cancels; an all −∞ (i, k) has
- * weights 0 (shift read as 0, empty sum as 1), and an (i, k) at +∞ (a term +∞, none NaN) takes
- * logsumexp's limit, 1/count on its terms at +∞ and 0 on the others. Differentiable, so the rules
- * below are too.
+ * broadcast terms, as the kernel's first-order VJP takes it (tensor/kernels/logMatmul.ts), so that
+ * every mode — vmap, forward mode, higher orders — agrees with it. The terms are formed from the
+ * shifted operands, x = (a − ma) + (b − mb) with ma_i = max_j a[i, j] and mb_k = max_j b[j, k] (0
+ * where not finite), never as a + b: where the operands differ in size by more than 2⁵³ that sum
+ * rounds away a's differences (a[i, ·] = [0, 0.01] against b[·, k] = 10¹⁷ would weigh both terms ½
+ * instead of 1/(1 + e^±0.01)), while the shifted terms that carry weight are near 0 and keep them.
+ * Each (i, k) is shifted again by its largest term and divided by its own sum (logsumexp's weights,
+ * ops/reduce.ts softmaxWeights; the shifts are constants, which the normalisation makes exact at
+ * every order); an all −∞ (i, k) has weights 0 (shift read as 0, empty sum as 1), and an (i, k) at
+ * +∞ (a term +∞, none NaN) takes logsumexp's limit, 1/count on its terms at +∞ and 0 on the others.
+ * Differentiable, so the rules below are too.
  */
-function weights(a: Tensor, b: Tensor, out: Tensor): Tensor {
-  const [ta, tb] = asTerms(a, b);
-  const lse = stopGradient(reshape(out, [...out.shape.slice(0, -1), 1, out.shape[out.ndim - 1]!]));
-  const x = add(ta, tb), atInfinity = where(equal(x, Infinity), 0, -Infinity);
-  const e = exp(where(equal(lse, Infinity), atInfinity, sub(x, where(equal(lse, -Infinity), 0, lse))));
+function weights(a: Tensor, b: Tensor): Tensor {
+  const finiteOrZero = (m: Tensor) => stopGradient(where(isfinite(m), m, 0));
+  const [ta, tb] = asTerms(sub(a, finiteOrZero(max(a, -1, true))), sub(b, finiteOrZero(max(b, -2, true))));
+  const x = add(ta, tb), top = stopGradient(max(x, x.ndim - 2, true)); // [..., m, k, n], [..., m, 1, n]
+  const atInfinity = where(equal(x, Infinity), 0, -Infinity);
+  const e = exp(where(equal(top, Infinity), atInfinity, sub(x, where(equal(top, -Infinity), 0, top))));
   const s = sum(e, e.ndim - 2, true);
   return mul(e, reciprocal(where(equal(s, 0), 1, s)));
 }
@@ -88,7 +96,7 @@ const logMatmulP: Primitive<LogMatmulParams> = definePrimitive<LogMatmulParams>(
   vjp: (g, r, { transA }, needs) => {
     const [a, b] = r.inputs as [Tensor, Tensor];
     const gk = reshape(g, [...g.shape.slice(0, -1), 1, g.shape[g.ndim - 1]!]);
-    const ct = mulStrong(gk, weights(opOf(a, transA), b, r.out!)); // […, m, k, n]
+    const ct = mulStrong(gk, weights(opOf(a, transA), b)); // […, m, k, n]
     return [
       needs[0] ? unbroadcastIf(true, opOf(sum(ct, ct.ndim - 1), transA), a.shape) : null,
       needs[1] ? unbroadcastIf(true, sum(ct, ct.ndim - 3), b.shape) : null,
@@ -100,11 +108,11 @@ const logMatmulP: Primitive<LogMatmulParams> = definePrimitive<LogMatmulParams>(
     return [da && new Tensor(da, a.shape), db && new Tensor(db, b.shape)];
   },
   freshCotangents: true, // the kernel's two new buffers
-  jvp: ([ta, tb], [a, b], out, { transA }) => {
+  jvp: ([ta, tb], [a, b], _out, { transA }) => {
     if (ta === null && tb === null) return null;
     const [xa, xb] = asTerms(opOf(ta ?? a!, transA), tb ?? b!);
     const t = ta === null ? xb : tb === null ? xa : add(xa, xb);
-    return sum(mulStrong(t, weights(opOf(a!, transA), b!, out)), t.ndim - 2);
+    return sum(mulStrong(t, weights(opOf(a!, transA), b!)), t.ndim - 2);
   },
   // The primitive broadcasts batch axes, so a vmapped call is one call with the batch as one more.
   batch: ([a, b], batched, p) => apply(logMatmulP, alignBatched([a!, b!], batched), p),

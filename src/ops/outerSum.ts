@@ -16,7 +16,10 @@
  * applies in every mode (eager, under grad, vmap and jit alike), so a value never depends on
  * whether it is being differentiated. The result equals the direct form to rounding (each entry
  * max-shifted, −∞ and non-finite rows as the direct form has them: tensor/kernels/logMatmul.ts),
- * and so does its gradient, at every order (logMatmul's rules are differentiable). The sum itself
+ * and so does its gradient, at every order (logMatmul's rules are differentiable) — but where the
+ * operands are more than 2⁵³ apart, so that a + b rounds away a's differences, the rewrite's
+ * gradient weighs the exact terms and the direct form's the rounded ones (identical weights), the
+ * same in every mode (./logMatmul.ts, `weights`). The sum itself
  * is still computed where it was written; a jit program drops it when nothing else reads it.
  */
 import { Tensor } from '../tensor/tensor.js';
