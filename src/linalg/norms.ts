@@ -26,6 +26,7 @@ export function vectorNorm(x: TensorLike, ord: number = 2, axis?: number | reado
   const t = asTensor(x, op);
   if (typeof ord !== 'number' || Number.isNaN(ord)) throw new InvalidArgumentError(`${op}: ord must be a number (2, 1, 0, Infinity, -Infinity or any p), got ${describe(ord)}; for 'fro' or 'nuc' use linalg.matrixNorm.`);
   keepdimsArg(op, keepdims);
+  if (axis === undefined && t.ndim === 0) return norm(reshape(t, [1]), ord, -1); // one entry: its norm, 0-d (as torch)
   const list = axis === undefined ? t.shape.map((_, i) => i) : typeof axis === 'number' ? [axis] : Array.isArray(axis) ? axis : null;
   if (list === null) throw new InvalidArgumentError(`${op}: axis must be a number or an array of numbers, got ${describe(axis)}.`);
   // torch.linalg.vector_norm reads dim=[] as every axis, NumPy's array API as none (|x|): either

@@ -83,6 +83,15 @@ describe('vectorNorm, matrixNorm', () => {
     expectClose(linalg.matrixNorm(x, 1, [0, 2]), t(m.one_d02), 1e-15);
   });
 
+  it('of a 0-d tensor with axis omitted: its one entry\'s norm, 0-d (torch.linalg.vector_norm(tensor(-2.)) = 2)', () => {
+    for (const [ord, want] of [[2, 2], [1, 2], [Infinity, 2], [-Infinity, 2], [0, 1], [3, 2]] as const) {
+      const r = linalg.vectorNorm(ad.tensor(-2), ord);
+      expect([r.shape, r.item()]).toEqual([[], want]);
+    }
+    expect(linalg.vectorNorm(ad.tensor(-2), 2, undefined, true).shape).toEqual([]);
+    expect(ad.grad((v: Tensor) => linalg.vectorNorm(v))(ad.tensor(-2)).item()).toBe(-1);
+  });
+
   it('a p-norm is homogeneous: at 1e±200 its value and gradient are those at 1 scaled (they were 0, NaN or lost)', () => {
     const base = ad.tensor([2, 1, 0.5, -3]);
     for (const p of [-3, -1, -0.5, 0.5, 3, 10]) {
