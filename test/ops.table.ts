@@ -4,7 +4,7 @@ import type { Tensor } from 'adjoint';
 import { divStrong, mulStrong } from '../src/ops/binary.js';
 import { mm } from '../src/ops/linalg.js';
 import { logMatmulOf } from '../src/ops/logMatmul.js';
-import { leaveOneOutProd, leaveOneOutTangent } from '../src/products/prod.js';
+import { leaveOneOutProd, leaveOneOutTangent, prodCotangentOf } from '../src/products/prod.js';
 import { linearRecurrence } from '../src/products/recurrence.js';
 import { cumprodCotangent, cumprodHessian, cumprodSecondTangent, cumprodTangent } from '../src/products/cumprod.js';
 import { linalgRows } from './opTables/linalg.js';
@@ -158,6 +158,8 @@ export const opTable: OpRow[] = [
   { name: 'leaveOneOutProd', domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 0), shapes: [[[4]], [[3, 2]]] },
   { name: 'leaveOneOutProd (axis 1)', covers: ['leaveOneOutProd'], domains: ['real'], fn: (x) => leaveOneOutProd(internal(x), 1), shapes: [[[2, 3]]] },
   // prod's H·t (its second-order rule), x and t of one shape.
+  { name: 'prodCotangent', covers: ['prodCotangent', 'leaveOneOutProd', 'leaveOneOutTangent'], domains: ['real', 'real'], fn: (x, g) => prodCotangentOf(internal(x), internal(g), 0), shapes: [[[4], [1]], [[3, 2], [1, 2]]] },
+  { name: 'prodCotangent (axis 1)', covers: ['prodCotangent'], domains: ['real', 'real'], fn: (x, g) => prodCotangentOf(internal(x), internal(g), 1), shapes: [[[2, 3], [2, 1]]] },
   { name: 'leaveOneOutTangent', covers: ['leaveOneOutTangent', 'leaveOneOutProd'], domains: ['real', 'real'], fn: (x, t) => leaveOneOutTangent(internal(x), internal(t), 0), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },
   { name: 'leaveOneOutTangent (axis 1)', covers: ['leaveOneOutTangent'], domains: ['real', 'real'], fn: (x, t) => leaveOneOutTangent(internal(x), internal(t), 1), shapes: [[[2, 3], [2, 3]]] },
   { name: 'linearRecurrence', domains: ['real', 'real'], fn: (a, b) => linearRecurrence(internal(a), internal(b), 0, false), shapes: [[[4], [4]], [[3, 2], [3, 2]]] },

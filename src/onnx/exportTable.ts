@@ -122,6 +122,7 @@ export const notExportable: Readonly<Record<string, string>> = {
   gthTape: "the Matrix-Tree theorem's subtraction-free elimination as one kernel (a non-projective DependencyCRF, which also reads its scores to choose its route, so it does not record as a graph)",
   gthLogDet: "log det read from gthTape's tapes (which have no ONNX form)",
   gthAdjoint: "the adjoint of gthTape's elimination as one kernel (as gthTape)",
+  prodCotangent: "prod's cotangent ḡ·L under a transformation as one kernel that scales each L_i by ḡ before it leaves the float64 range (no ONNX form); while exporting, prod's rules record ḡ·leaveOneOutProd instead, which exports",
   leaveOneOutTangent: "prod's second derivative H·t as one kernel with a rescaled fallback (no ONNX form); while exporting, prod's rules record the recurrences it stands for (cumprods), which export",
   cumprodTangent: "cumprod's tangent as one kernel with a rescaled fallback (no ONNX form); while exporting, cumprod's rules record the recurrences it stands for, which export",
   cumprodCotangent: "cumprod's cotangent under a transformation as one kernel with a rescaled fallback (as cumprodTangent; exporting records the recurrences instead)",

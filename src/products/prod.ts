@@ -13,7 +13,7 @@ import { mod } from '../ops/rounding.js';
 import { where } from '../ops/select.js';
 import { maskOf, reductionOptions, type ReduceOptions } from '../ops/reductionOptions.js';
 import { sum, type Axis } from '../ops/reduce.js';
-import { reshape, transpose } from '../ops/shape.js';
+import { broadcastTo, reshape, transpose } from '../ops/shape.js';
 import { chain } from '../ops/rules.js';
 import { registerTensorMethods } from '../ops/methods.js';
 import { jvp } from '../transforms/jvp.js';
@@ -99,6 +99,53 @@ function hessianTimes(x: Tensor, t: Tensor, axis: number): Tensor {
   return genericPrograms.on ? leaveOneOutTangentOps(x, t, axis) : leaveOneOutTangent(x, t, axis);
 }
 
+/*
+ * x̄ = ḡ · L, the cotangent of y = Π x_i (ḡ one per row, the product's axis of length 1), as one
+ * primitive: its kernel is the fused first-order VJP's (leaveOneOutKernel with the scale ḡ), which
+ * folds ḡ into each L_i before it leaves the float64 range, where ḡ times a separate L would
+ * overflow or underflow first: at x = [1e300, 1e300, 1e−300] with ḡ = 1/y = 1e−300 (the gradient of
+ * log Π x), x̄₂ = 1e300 but L₂ = 1e600 = ∞ (vmap(grad) and jacrev gave ∞ there). So every mode
+ * computes the cotangent eager grad computes, to the bit. Its rules, linear in ḡ and with ḡ a
+ * constant per row (so ḡ · (H t) = H (ḡ t): the scale goes in before H's products too):
+ *   in ḡ: JVP  ṫ_ḡ · L (this primitive again);  VJP  Σ_i c_i L_i (prod's JVP in direction c)
+ *   in x: JVP  H (ḡ ṫ);                          VJP  H (ḡ c)   (H symmetric)
+ */
+const prodCotangentP: Primitive<AxisParams> = definePrimitive<AxisParams>({
+  name: 'prodCotangent',
+  saves: 'inputs',
+  // The row products again (one pass), so the kernel takes the fused VJP's method per row, bit for bit.
+  forward: ([x, g], { axis }) => new Tensor(leaveOneOutKernel(x!.values, x!.shape, axis, g!.values, prodKernel(x!.values, x!.shape, axis)), x!.shape),
+  vjp: (c, r, { axis }, needs) => {
+    const [x, g] = r.inputs as [Tensor, Tensor];
+    return [needs[0] ? hessianTimes(x, chain(g, c), axis) : null, needs[1] ? prodTangent(x, c, axis) : null];
+  },
+  jvp: ([tx, tg], [x, g], _out, { axis }) => {
+    const fromX = tx === null ? null : hessianTimes(x!, chain(g!, tx), axis);
+    const fromG = tg === null ? null : prodCotangent(x!, tg, axis);
+    return fromX === null ? fromG : fromG === null ? fromX : add(fromX, fromG);
+  },
+  batch: alongAxisRule(() => prodCotangentP),
+});
+
+/**
+ * ḡ · L along `axis` (ḡ with that axis of length 1), scaled inside the kernel (see prodCotangentP);
+ * while the ONNX exporter records (genericPrograms.on), ḡ times leaveOneOutProd, which exports.
+ */
+function prodCotangent(x: Tensor, g: Tensor, axis: number): Tensor {
+  if (genericPrograms.on) return chain(g, leaveOneOutProd(x, axis));
+  return apply(prodCotangentP, [x, broadcastTo(g, x.shape.map((d, i) => (i === axis ? 1 : d)))], { axis });
+}
+
+/** ḡ · L along `axis` as the primitive (the op table's row; prod's rules call prodCotangent). @internal */
+export function prodCotangentOf(x: Tensor, g: Tensor, axis: number): Tensor {
+  return apply(prodCotangentP, [x, g], { axis });
+}
+
+/** ẏ = Σ_i ṫ_i L_i along `axis` (kept, length 1): the product's tangent, with cancelledTangent's repair. */
+function prodTangent(x: Tensor, t: Tensor, axis: number): Tensor {
+  return cancelledTangent(sum(chain(t, leaveOneOutProd(x, axis)), axis, true), x, t, axis);
+}
+
 /** L_i = Π_{j≠i} x_j along `axis` (normalised). @internal */
 export function leaveOneOutProd(x: Tensor, axis: number): Tensor {
   return apply(leaveOneOutP, [x], { axis });
@@ -112,9 +159,10 @@ export function leaveOneOutProd(x: Tensor, axis: number): Tensor {
  * pass, O(1) extra memory, exact because no x_i is 0. With one zero at z, x̄ is ḡ · Π_{j≠z} x_j at
  * z and 0 elsewhere; with two or more, x̄ = 0. When y underflowed to 0 (or overflowed) without a
  * zero factor, y / x_i would be wrong, so the row takes prefix × suffix products instead.
- * Under an outer transformation the rule is ḡ · leaveOneOutProd(x), whose own rules (above) are
- * exact at every order — the division trick is not used there, since x̄ = ḡ y / x differentiates
- * into terms that cancel (catastrophically when one x_i is tiny), and is wrong at a zero.
+ * Under an outer transformation the rule is prodCotangent(x, ḡ): the same kernel's value as a
+ * primitive whose own rules (above) are those of ḡ · leaveOneOutProd(x), exact at every order — the
+ * division trick is not differentiated there, since x̄ = ḡ y / x differentiates into terms that
+ * cancel (catastrophically when one x_i is tiny), and is wrong at a zero.
  * JVP: ẏ = Σ_i ẋ_i L_i.
  */
 const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
@@ -124,17 +172,15 @@ const prodP: Primitive<AxisParams> = definePrimitive<AxisParams>({
     const shape = x!.shape.map((d, i) => (i === axis ? 1 : d));
     return new Tensor(prodKernel(x!.values, x!.shape, axis), shape);
   },
-  vjp: (g, r, { axis }) => [chain(g, leaveOneOutProd(r.inputs[0]!, axis))],
-  // The first-order kernel as the primitive's fused VJP rather than a branch on untraced(g, x)
-  // inside `vjp`: it differs from ḡ · leaveOneOutProd(x) in the last bit (ḡ·y/x_i against
-  // ḡ·Π_{j≠i} x_j), and a jit recording — which traces g and x — records a fused VJP as one call
-  // (jit/recordTrace.ts), so jit(grad(prod)) replays this kernel, as grad(prod) runs it (it ran
-  // the generic rule and differed by an ulp).
+  vjp: (g, r, { axis }) => [prodCotangent(r.inputs[0]!, g, axis)],
+  // The first-order kernel as the primitive's fused VJP: the generic rule's prodCotangent gives
+  // the same bits (the same kernel), and this skips its broadcast and second pass for the row
+  // products; a jit recording records a fused VJP as one call (jit/recordTrace.ts).
   fusedVjp: (g, r, { axis }) => {
     const x = r.inputs[0]!;
     return [new Tensor(leaveOneOutKernel(x.values, x.shape, axis, g.values, r.out!.values), x.shape)];
   },
-  jvp: ([t], [x], _y, { axis }) => (t === null ? null : cancelledTangent(sum(chain(t, leaveOneOutProd(x!, axis)), axis, true), x!, t, axis)),
+  jvp: ([t], [x], _y, { axis }) => (t === null ? null : prodTangent(x!, t, axis)),
   batch: alongAxisRule(() => prodP),
 });
 

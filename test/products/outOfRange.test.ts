@@ -50,3 +50,37 @@ describe('cumprod with partial products out of range', () => {
     expect(arr(ad.cumprod(ad.tensor([2 ** -1000, 2 ** -1000, 2 ** 1000, 2]), 0, { exclusive: true }))).toEqual([1, 2 ** -1000, 0, 2 ** -1000]);
   });
 });
+
+describe("prod's cotangent in every mode: ḡ folded into each leave-one-out product before it leaves the range", () => {
+  // x = [2¹⁰⁰⁰, 2¹⁰⁰⁰, 2⁻¹⁰⁰⁰]: y = 2¹⁰⁰⁰ and the gradient of log y is 1/x = [2⁻¹⁰⁰⁰, 2⁻¹⁰⁰⁰, 2¹⁰⁰⁰],
+  // but L₂ = 2²⁰⁰⁰ = ∞: ḡ·L with ḡ = 2⁻¹⁰⁰⁰ applied afterwards gave ∞ under vmap, jacrev and
+  // forward-over-reverse, where eager grad (the fused kernel) was exact (a review of fused against
+  // generic rules).
+  const x = ad.tensor([2 ** 1000, 2 ** 1000, 2 ** -1000]);
+  const logProd = (v: Tensor) => ad.log(ad.prod(v));
+  const want = [2 ** -1000, 2 ** -1000, 2 ** 1000];
+
+  it('grad, jit(grad), vmap(grad), jit(vmap(grad)) and jacrev agree with 1/x', () => {
+    expect(arr(ad.grad(logProd)(x))).toEqual(want);
+    expect(arr(ad.jit(ad.grad(logProd))(x))).toEqual(want);
+    expect(arr(ad.vmap(ad.grad(logProd))(ad.reshape(x, [1, 3])) as Tensor)).toEqual(want);
+    expect(arr(ad.jit(ad.vmap(ad.grad(logProd)))(ad.reshape(x, [1, 3])) as Tensor)).toEqual(want);
+    expect(arr(ad.jacrev(logProd)(x))).toEqual(want);
+  });
+
+  it('a zero factor: ḡ · Π of the others, in range although that product is not', () => {
+    const f = (v: Tensor) => ad.mul(ad.prod(v), 2 ** -1000);
+    const z = ad.tensor([0, 2 ** 1000, 2 ** 1000, 2]); // x̄₀ = 2⁻¹⁰⁰⁰ · 2²⁰⁰¹ = 2¹⁰⁰¹
+    expect(arr(ad.grad(f)(z))).toEqual([2 ** 1001, 0, 0, 0]);
+    expect(arr(ad.vmap(ad.grad(f))(ad.reshape(z, [1, 4])) as Tensor)).toEqual([2 ** 1001, 0, 0, 0]);
+  });
+
+  it('the generic cotangent is the fused one bit for bit on ordinary rows (vmap against grad)', () => {
+    const rows = ad.tensor([[1.1, -2.3, 0.7, 3.9], [0, 2, 5, -1], [0, 0, 3, 1], [1e-200, 1e-200, 1e150, 7]]);
+    for (let r = 0; r < 4; r++) {
+      const row = ad.take(rows, [r], 0);
+      const f = (v: Tensor) => ad.sum(ad.mul(ad.prod(v, 1), 1.5));
+      expect(arr(ad.vmap(ad.grad(f))(ad.expandDims(row, 0)) as Tensor)).toEqual(arr(ad.grad(f)(row)));
+    }
+  });
+});
