@@ -5,6 +5,7 @@
  */
 import { scalarExpression, scalarForward } from '../core/scalarOps.js';
 import { rowSum } from '../tensor/kernels/rowSum.js';
+import { transientFailure } from '../core/transient.js';
 
 /** `where`'s code inside a group (the 0-d codes are below SCALAR_CODE_LIMIT, 48). */
 export const WHERE = 64;
@@ -73,7 +74,7 @@ export interface Epilogue {
  * row: the strides of pointer k along axis d at P[D + k·D + d]. Arrays, in order: the leaves, the
  * kept nodes, r (the reduced layout: R, and the VJP's g and y) and w (the domain, row-major: W).
  */
-export function generate(st: Structure): FusedFn | null {
+export function generate(st: Structure): FusedFn | null | undefined {
   const { depth, pointerOf, nLeaves, nodes, kept, ending, operand, scratch, epilogue, rows, epilogueRows, rowDepth } = st;
   const nKept = kept.length;
   const ptr = (array: number) => pointerOf[array]!;
@@ -180,8 +181,8 @@ export function generate(st: Structure): FusedFn | null {
   try {
     return new Function('sf', 'rowSum', `"use strict"; return function fusedLoop(L, O, P, R, Y, S, W, vexp, Q) {\n${src.join('\n')}\n};`)(
       scalarForward, rowSum) as FusedFn;
-  } catch {
-    return null;
+  } catch (e) {
+    return transientFailure(e) ? undefined : null; // undefined: this moment's failure (../core/transient.ts), not cached
   }
 }
 

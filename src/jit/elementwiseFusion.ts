@@ -351,6 +351,7 @@ function buildGroup(
   let fn = compiled.get(key);
   if (fn === undefined) {
     fn = generate(structure);
+    if (fn === undefined) return null; // a transient failure: unfused this time, not cached
     fusionStats.compiled++;
     if (compiled.size > 4096) compiled.clear();
     compiled.set(key, fn);

@@ -12,6 +12,7 @@
  * repeat, the interpreter (`runScalars`) runs it.
  */
 import { SCALAR_CONSTANT, scalarArity, scalarExpression, scalarForward } from '../core/scalarOps.js';
+import { transientFailure } from '../core/transient.js';
 
 /** Inputs a body slot reads: none for a constant (its value is in memory already). */
 const arity = (code: number) => (code === SCALAR_CONSTANT ? 0 : scalarArity(code));
@@ -51,7 +52,8 @@ export function codegenAvailable(): boolean {
   if (codegenWorks === null) {
     try {
       codegenWorks = new Function('return 1')() === 1;
-    } catch {
+    } catch (e) {
+      if (transientFailure(e)) return false; // this call only (../core/transient.ts)
       codegenWorks = false;
     }
   }
@@ -170,6 +172,7 @@ export function compileLoop(
   let fn = compiled.get(key);
   if (fn === undefined) {
     fn = generate(code.subarray(start, start + p), inputs, kept, last);
+    if (fn === undefined) return null; // a transient failure: the interpreter this time, not cached
     if (compiled.size > 4096) compiled.clear();
     compiled.set(key, fn);
   }
@@ -180,7 +183,7 @@ export function compileLoop(
  * The source of one body shape: codes of the body's positions, how each input reads, which
  * positions go to memory in every copy (`kept`) and which only from the last copy (`last`).
  */
-function generate(body: Uint8Array, inputs: readonly InputKind[], kept: Uint8Array, last: Uint8Array): LoopFn | null {
+function generate(body: Uint8Array, inputs: readonly InputKind[], kept: Uint8Array, last: Uint8Array): LoopFn | null | undefined {
   const p = body.length;
   const head: string[] = ['let k = o[0];'];
   const lines: string[] = [];
@@ -233,7 +236,7 @@ function generate(body: Uint8Array, inputs: readonly InputKind[], kept: Uint8Arr
   const src = `${head.join('\n')}\nfor (let i = 0; i < n; i++) {\n${lines.join('\n')}\n${tail.join(' ')}\nk += ${p};\n}\n${after.join('\n')}`;
   try {
     return new Function('sf', `"use strict"; return function rolledLoop(v, o, n) {\n${src}\n};`)(scalarForward) as LoopFn;
-  } catch {
-    return null;
+  } catch (e) {
+    return transientFailure(e) ? undefined : null; // undefined: this moment's failure (../core/transient.ts), not cached
   }
 }

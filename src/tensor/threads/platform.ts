@@ -9,6 +9,7 @@
  * `Cross-Origin-Embedder-Policy: require-corp`); elsewhere `crossOriginIsolated` is false and
  * nothing is attempted (so no CSP violation is reported either).
  */
+import { transientFailure } from '../../core/transient.js';
 
 /** A started worker: post it one message, stop it, hear of its failure. */
 export interface WorkerHandle {
@@ -65,6 +66,7 @@ export function detectPlatform(): Platform | string {
       threads = nodeProcess.getBuiltinModule('node:worker_threads') as typeof threads;
       os = nodeProcess.getBuiltinModule('node:os') as typeof os;
     } catch (e) {
+      if (transientFailure(e)) throw e; // a stack overflow, not a missing module: the caller does not cache it
       return `this host has no worker_threads (${e instanceof Error ? e.message : String(e)})`;
     }
     const WorkerClass = threads?.Worker;

@@ -15,6 +15,7 @@
  * The pool starts when first needed (a large kernel, or `backendInfo`), never at load time.
  * Node workers are unref'd: an idle pool never keeps a process alive.
  */
+import { transientFailure } from '../../core/transient.js';
 import { AdjointError } from '../../core/errors.js';
 import { detectPlatform, type Platform, type WorkerHandle } from './platform.js';
 import {
@@ -176,36 +177,63 @@ class Pool {
     Atomics.store(ctl, CLAIM, this.gen * 256);
     Atomics.store(ctl, GEN, this.gen);
     Atomics.notify(ctl, GEN);
-    meanwhile?.();
     const fn = this.fns[job.kernel]!;
     const args = this.args, own = this.own.fill(0, 0, count);
     const rowsOf = (chunk: number) => Math.min(chunkRows, job.rows - chunk * chunkRows);
-    for (;;) {
-      const v = Atomics.load(ctl, CLAIM);
-      const chunk = v & 255;
-      if (chunk >= count) break;
-      if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) !== v) continue;
-      const row0 = chunk * chunkRows;
-      for (let i = 0; i < nargs; i++) args[i] = job.args[i]! + row0 * job.steps[i]!;
-      args[job.rowsArg] = rowsOf(chunk);
-      fn.apply(null, nargs === MAX_ARGS ? args : args.slice(0, nargs));
-      Atomics.add(ctl, DONE, 1);
-      own[chunk] = 1;
-    }
-    if (done !== undefined) for (let c = 0; c < count; c++) if (own[c] === 1) done(c * chunkRows, rowsOf(c));
-    // Only chunks a worker has claimed (and is computing) remain: spin for them a while (SPIN_MS),
-    // then sleep where the host allows it.
-    for (let until = performance.now() + this.spinMs, spin = 0; Atomics.load(ctl, DONE) < count; spin++) {
-      if ((spin & 255) === 255 && performance.now() > until) break;
-    }
-    for (let d = Atomics.load(ctl, DONE); d < count; d = Atomics.load(ctl, DONE)) {
-      if (this.host.canWait) Atomics.wait(ctl, DONE, d, 1000);
+    let computing = false; // the caller holds a claimed chunk it has not counted in DONE
+    try {
+      meanwhile?.();
+      for (;;) {
+        const v = Atomics.load(ctl, CLAIM);
+        const chunk = v & 255;
+        if (chunk >= count) break;
+        if (Atomics.compareExchange(ctl, CLAIM, v, v + 1) !== v) continue;
+        computing = true;
+        const row0 = chunk * chunkRows;
+        for (let i = 0; i < nargs; i++) args[i] = job.args[i]! + row0 * job.steps[i]!;
+        args[job.rowsArg] = rowsOf(chunk);
+        fn.apply(null, nargs === MAX_ARGS ? args : args.slice(0, nargs));
+        Atomics.add(ctl, DONE, 1);
+        computing = false;
+        own[chunk] = 1;
+      }
+      if (done !== undefined) for (let c = 0; c < count; c++) if (own[c] === 1) done(c * chunkRows, rowsOf(c));
+      // Only chunks a worker has claimed (and is computing) remain: spin for them a while (SPIN_MS),
+      // then sleep where the host allows it.
+      for (let until = performance.now() + this.spinMs, spin = 0; Atomics.load(ctl, DONE) < count; spin++) {
+        if ((spin & 255) === 255 && performance.now() > until) break;
+      }
+      this.waitDone(count);
+    } catch (e) {
+      this.abandon(count, computing);
+      throw e;
     }
     if (Atomics.load(ctl, FAULT) !== 0) {
       this.failure = 'a kernel threw in a worker thread';
       throw new AdjointError(`${job.name}: a kernel threw in a worker thread (a bug in adjoint; ad.config({ threads: 1 }) avoids it)`);
     }
     if (done !== undefined) for (let c = 0; c < count; c++) if (own[c] === 0) done(c * chunkRows, rowsOf(c));
+  }
+
+  /** Waits (sleeping where the host allows it) until `count` chunks of the job are done. */
+  private waitDone(count: number): void {
+    const ctl = this.control;
+    for (let d = Atomics.load(ctl, DONE); d < count; d = Atomics.load(ctl, DONE)) {
+      if (this.host.canWait) Atomics.wait(ctl, DONE, d, 1000);
+    }
+  }
+
+  /**
+   * After an exception on the caller's side of a job (a stack overflow in its chunk, in staging
+   * the operands, in copying chunks out): no chunk is claimed from now on, and every chunk already
+   * claimed is finished before the exception goes on. Otherwise a worker still computing one would
+   * add it to the next job's DONE, and that job's caller would copy out a chunk nobody computed (a
+   * review saw thousands of stale entries in the next `sin` after a caught stack overflow).
+   */
+  private abandon(count: number, computing: boolean): void {
+    const claimed = Math.min(Atomics.exchange(this.control, CLAIM, this.gen * 256 + 255) & 255, count);
+    if (computing) Atomics.add(this.control, DONE, 1); // the caller's chunk, given up
+    this.waitDone(claimed);
   }
 
   /** Runs `kernel` on the calling thread only (work that is not split: a product's serial chains). */
@@ -262,7 +290,12 @@ function current(): Pool | string {
   // threads: 1 needs nothing of the host (a parked pool stays as it is): where workers are
   // forbidden or missing, it is the setting that keeps adjoint from looking for them at all.
   if (setting === 1) return 'threads: 1 is set';
-  platform ??= detectPlatform();
+  try {
+    platform ??= detectPlatform();
+  } catch (e) {
+    if (!transientFailure(e)) throw e;
+    return notNow(e);
+  }
   if (typeof platform === 'string') return (pool = platform);
   const threads = wanted(platform);
   if (threads <= 1) return 'this machine has one core';
@@ -271,6 +304,7 @@ function current(): Pool | string {
   try {
     pool = new Pool(threads, platform, kernelSources.map((make) => make()));
   } catch (e) {
+    if (transientFailure(e)) return notNow(e); // pool stays null: tried again on the next large kernel
     // Node's permission model (--permission; --experimental-permission on Node 20) refuses a
     // Worker with ERR_ACCESS_DENIED unless node runs with --allow-worker; a browser, by its CSP.
     const denied = (e as { code?: unknown } | null)?.code === 'ERR_ACCESS_DENIED';
@@ -279,6 +313,11 @@ function current(): Pool | string {
       : "under a Content-Security-Policy, allow worker-src blob: or set ad.config({ threads: 1 })");
   }
   return pool;
+}
+
+/** Why there are no threads for this call only: a transient failure (../../core/transient.ts), not kept. */
+function notNow(e: unknown): string {
+  return `threads could not start just now (${e instanceof Error ? e.message : String(e)}); they are tried again on the next large kernel`;
 }
 
 /** The pool when it runs with more than one thread (starting it if needed), else null. @internal */

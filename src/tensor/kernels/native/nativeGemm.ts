@@ -32,6 +32,7 @@
  */
 import { libraryFolder } from '../../../core/libraryFrames.js';
 import { wasmKernelsWanted } from '../wasm/gemm.js';
+import { transientFailure } from '../../../core/transient.js';
 
 /** The addon's functions. */
 interface Addon {
@@ -95,7 +96,7 @@ let addon: Addon | null | undefined;
 let reason = 'not tried yet';
 
 /** Loads the build beside the package's files, once; null (with the reason kept) where that is not possible. */
-function load(): Addon | null {
+function load(): Addon | null | undefined {
   const proc = (globalThis as { process?: NodeProcess }).process;
   if (typeof proc?.versions?.node !== 'string' || typeof proc.getBuiltinModule !== 'function') {
     reason = 'not Node (or a Node without process.getBuiltinModule)';
@@ -134,6 +135,7 @@ function load(): Addon | null {
     reason = '';
     return loaded as Addon;
   } catch (e) {
+    if (transientFailure(e)) return undefined; // this call only: tried again next time (../../../core/transient.ts)
     reason = `loading the native build failed (${e instanceof Error ? e.message : String(e)})`;
     return null;
   }
@@ -159,8 +161,8 @@ export function missingInstructions(fs: { existsSync(p: string): boolean; readFi
 /** The addon where it is on and loads here. */
 function native(): Addon | null {
   if (!wanted) return null;
-  if (addon === undefined) addon = load();
-  return addon;
+  if (addon === undefined) addon = load(); // undefined again after a transient failure: tried next time
+  return addon ?? null;
 }
 
 /**

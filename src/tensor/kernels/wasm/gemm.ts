@@ -31,6 +31,7 @@ import { MAX_PAGES, sharedKernel, threadPool, threadsInfo } from '../../threads/
 import { nativeLoaded, nativeProducts } from '../native/nativeGemm.js';
 import { packArgs, packCode, packs, packsPanels, panelArgs, type PackKernel } from './pack.js';
 import { layout, stageAC, stageB, touchPages, unstage } from './staging.js';
+import { transientFailure } from '../../../core/transient.js';
 
 // Parameters: byte addresses of A, B, C; m4 (rows, a multiple of 4), k, n (row length of C, and
 // of B unpacked), n4 (columns to compute, a multiple of 4), A's row length in bytes (k·8 for A
@@ -171,7 +172,8 @@ function compiled(): WebAssembly.Module | null {
       const bytes = moduleBytes(gemmSource(true));
       gemmModule = new WebAssembly.Module(bytes);
       available = true;
-    } catch {
+    } catch (e) {
+      if (transientFailure(e)) return null; // a stack overflow or refused memory: this call only, tried again next time
       available = false; // no WebAssembly, no SIMD, or a host that refuses to compile it
     }
   }

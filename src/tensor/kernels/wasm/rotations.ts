@@ -15,6 +15,7 @@
  */
 import { F64, I32, V128, moduleBytes, op, type FunctionSource } from './encode.js';
 import { wasmKernelsAvailable } from './gemm.js';
+import { transientFailure } from '../../../core/transient.js';
 
 const P = 0, Q = 1, END = 2, AT = 3; // parameters: two rows' byte addresses, the first row's end, and an address of constants or results
 
@@ -274,7 +275,8 @@ export function rotationSpace(doubles: number): RotationSpace | null {
   if (compiled === undefined) {
     try {
       compiled = new WebAssembly.Module(moduleBytes(moduleSource()));
-    } catch {
+    } catch (e) {
+      if (transientFailure(e)) return null; // this call only (../../../core/transient.ts)
       compiled = null;
     }
   }

@@ -20,6 +20,7 @@ import { wasmKernelsAvailable } from './gemm.js';
 import { touchPages } from './staging.js';
 import { RunSlot } from '../../runSlot.js';
 import { MAX_PAGES, sharedKernel, threadPool, type Pool } from '../../threads/pool.js';
+import { transientFailure } from '../../../core/transient.js';
 
 export type VectorOp = 'exp' | 'log' | 'log1p' | 'tanh';
 
@@ -157,7 +158,8 @@ function ready(): Record<VectorOp, Kernel> | null {
       product = (exports as unknown as { product: Product }).product;
       view = new Float64Array(memory.buffer);
       available = true;
-    } catch {
+    } catch (e) {
+      if (transientFailure(e)) return null; // this call only (../../../core/transient.ts)
       available = false;
     }
   }
