@@ -227,6 +227,18 @@ describe('logMatmul: every mode weighs terms by the operands, not by their round
     close([tangent.item()], [p0]);
   });
 
+  it('where the shifted terms would round or overflow (the maxima at different j), every mode takes a + b as the kernel does', () => {
+    // a + b = [0, 0.5] exactly, but the shifted terms are −2⁵³ − 0.5 and −2⁵³; a + b = [0, 0] with shifted terms −∞, −∞.
+    for (const [A, B, want] of [
+      [[[2 ** 53, 0]], [[-(2 ** 53)], [0.5]], [1 / (1 + Math.exp(0.5)), 1 - 1 / (1 + Math.exp(0.5))]],
+      [[[1e308, -1e308]], [[-1e308], [1e308]], [0.5, 0.5]],
+    ] as const) {
+      const g = (x: Tensor) => ad.sum(ad.logMatmul(x, ad.tensor(B as unknown as number[][])));
+      const x = ad.tensor(A as unknown as number[][]);
+      for (const got of [ad.grad(g)(x), ad.jacrev(g)(x), ad.jacfwd(g)(x), (ad.vmap(ad.grad(g))(ad.expandDims(x, 0)) as Tensor)]) close(got.toFloat64Array(), [...want]);
+    }
+  });
+
   it('second order: the Hessian of log(e^(a₀ + B) + e^(a₁ + B)) is p(1 − p)[[1, −1], [−1, 1]] at B = 10¹⁷', () => {
     const h = p0 * p1;
     const g2 = ad.hessian((x: Tensor) => ad.sum(ad.logMatmul(ad.reshape(x, [1, 2]), ad.tensor([[1e17], [1e17]]))))(ad.tensor([0, 0.01]));

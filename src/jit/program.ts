@@ -22,6 +22,7 @@ import { detach } from '../tensor/alloc.js';
 import type { Shape } from '../tensor/shape.js';
 import { fuseAccumulation, type CallSlot } from './programFusion.js';
 import { findGroups, runGroup, type FusedGroup } from './elementwiseFusion.js';
+import { transientFailures } from '../core/transient.js';
 
 /** Slot kinds beyond the scalar op codes (which are below SCALAR_CODE_LIMIT). */
 export const INPUT = 250;
@@ -216,7 +217,14 @@ export class Program {
    */
   run(args: readonly Tensor[]): unknown[] {
     const { code, a, b, scalar, calls, constants, tensorOf } = this;
-    const plan = (this.plan ??= this.makePlan(args));
+    let plan = this.plan;
+    if (plan === null) {
+      const failures = transientFailures();
+      plan = this.makePlan(args);
+      // A plan made while code generation failed for the moment (a stack overflow,
+      // core/transient.ts) runs unfused this once; the next run makes the plan again.
+      if (transientFailures() === failures) this.plan = plan;
+    }
     const lastUse = this.dropAt ?? this.lastUse;
     const nums = this.numbers ?? this.numbersColumn();
     this.numbers = null; // a run inside a run (a kernel calling a jitted function) gets its own

@@ -14,10 +14,10 @@ import { logMatmulKernel, logMatmulVjpKernel, type LogMatmulShape } from '../ten
 import { broadcastShapes, broadcastStrides, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
-import { add, equal, mul, mulStrong, sub } from './binary.js';
+import { add, equal, greaterEqual, mul, mulStrong, sub } from './binary.js';
 import { exp, reciprocal } from './unary.js';
 import { max, sum } from './reduce.js';
-import { isfinite } from './predicates.js';
+import { isfinite, logicalAnd } from './predicates.js';
 import { reshape, transpose } from './shape.js';
 import { stopGradient, where } from './select.js';
 import { alignBatched } from './batching.js';
@@ -25,6 +25,9 @@ import { unbroadcastIf } from './rules.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 interface LogMatmulParams { readonly transA: boolean }
+
+/** log of the kernel's TINY = 2⁻⁹⁶⁸ (tensor/kernels/logMatmul.ts): below it the kernel takes an entry directly. */
+const LOG_TINY = -968 * Math.LN2;
 
 /** The batch geometry of op(a)[…, m, k] (a stored [… , k, m] under transA) against b[…, k, n], checked. */
 function geometry(a: Tensor, b: Tensor, transA: boolean): LogMatmulShape & { out: number[] } {
@@ -60,22 +63,31 @@ const asTerms = (a: Tensor, b: Tensor): [Tensor, Tensor] =>
 
 /**
  * P[…, i, j, k] = exp(a[i, j] + b[j, k] − out[i, k]): for each (i, k) the softmax over j of the
- * broadcast terms, as the kernel's first-order VJP takes it (tensor/kernels/logMatmul.ts), so that
- * every mode — vmap, forward mode, higher orders — agrees with it. The terms are formed from the
- * shifted operands, x = (a − ma) + (b − mb) with ma_i = max_j a[i, j] and mb_k = max_j b[j, k] (0
- * where not finite), never as a + b: where the operands differ in size by more than 2⁵³ that sum
- * rounds away a's differences (a[i, ·] = [0, 0.01] against b[·, k] = 10¹⁷ would weigh both terms ½
- * instead of 1/(1 + e^±0.01)), while the shifted terms that carry weight are near 0 and keep them.
- * Each (i, k) is shifted again by its largest term and divided by its own sum (logsumexp's weights,
- * ops/reduce.ts softmaxWeights; the shifts are constants, which the normalisation makes exact at
- * every order); an all −∞ (i, k) has weights 0 (shift read as 0, empty sum as 1), and an (i, k) at
- * +∞ (a term +∞, none NaN) takes logsumexp's limit, 1/count on its terms at +∞ and 0 on the others.
- * Differentiable, so the rules below are too.
+ * broadcast terms, with the terms the kernel's first-order VJP takes (tensor/kernels/logMatmul.ts),
+ * so that every mode — vmap, forward mode, higher orders — agrees with it:
+ * - the shifted terms (a − ma) + (b − mb), ma_i = max_j a[i, j] and mb_k = max_j b[j, k], where the
+ *   kernel's product C[i, k] = Σ_j exp of them is at least TINY and both maxima are finite. There
+ *   the terms that carry weight are near 0 and keep a's differences where a + b would round them
+ *   away (operands 2⁵³ apart: a[i, ·] = [0, 0.01] against b[·, k] = 10¹⁷ weighs ½, ½ as a + b);
+ * - a + b itself elsewhere, as the kernel computes such entries directly: where the row's and the
+ *   column's maxima sit at different j the shifted terms are large and would round (or overflow:
+ *   a = [10³⁰⁸, −10³⁰⁸] against b = [−10³⁰⁸, 10³⁰⁸] has a + b = [0, 0], shifted −∞ both).
+ * Each (i, k) is then shifted by its largest term and divided by its own sum (logsumexp's weights,
+ * ops/reduce.ts softmaxWeights; the shifts and the choice are constants, which the normalisation
+ * makes exact at every order: both forms have the same derivatives in a and b); an all −∞ (i, k)
+ * has weights 0 (shift read as 0, empty sum as 1), and an (i, k) at +∞ (a term +∞, none NaN)
+ * takes logsumexp's limit, 1/count on its terms at +∞ and 0 on the others. Differentiable, so the
+ * rules below are too.
  */
 function weights(a: Tensor, b: Tensor): Tensor {
-  const finiteOrZero = (m: Tensor) => stopGradient(where(isfinite(m), m, 0));
-  const [ta, tb] = asTerms(sub(a, finiteOrZero(max(a, -1, true))), sub(b, finiteOrZero(max(b, -2, true))));
-  const x = add(ta, tb), top = stopGradient(max(x, x.ndim - 2, true)); // [..., m, k, n], [..., m, 1, n]
+  const ma = stopGradient(max(a, -1, true)), mb = stopGradient(max(b, -2, true));
+  const [ta, tb] = asTerms(a, b);
+  const [sa, sb] = asTerms(sub(a, where(isfinite(ma), ma, 0)), sub(b, where(isfinite(mb), mb, 0)));
+  const shifted = add(sa, sb), direct = add(ta, tb); // [..., m, k, n]
+  // The kernel's test, C ≥ TINY with finite maxima: the largest shifted term ≥ log TINY (C lies in [top, k·top]).
+  const [fa, fb] = asTerms(isfinite(ma), isfinite(mb));
+  const kept = logicalAnd(logicalAnd(fa, fb), greaterEqual(stopGradient(max(shifted, shifted.ndim - 2, true)), LOG_TINY));
+  const x = where(kept, shifted, direct), top = stopGradient(max(x, x.ndim - 2, true)); // [..., m, 1, n]
   const atInfinity = where(equal(x, Infinity), 0, -Infinity);
   const e = exp(where(equal(top, Infinity), atInfinity, sub(x, where(equal(top, -Infinity), 0, top))));
   const s = sum(e, e.ndim - 2, true);

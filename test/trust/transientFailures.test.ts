@@ -7,6 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as ad from 'adjoint';
+import type { Tensor } from 'adjoint';
 import { sharedKernel, setPlatform, threadPool } from '../../src/tensor/threads/pool.js';
 import { transientFailure } from '../../src/core/transient.js';
 import { CLAIM } from '../../src/tensor/threads/workerSource.js';
@@ -73,10 +74,27 @@ describe('a stack overflow or refused memory at first use is not cached as "unav
     }
   };
 
-  it('transientFailure: RangeError and InternalError, not the errors of a host without the feature', () => {
+  it('transientFailure: a stack overflow (V8/JavaScriptCore, SpiderMonkey), not a host without the feature nor refused memory', () => {
     expect(transientFailure(new RangeError('Maximum call stack size exceeded'))).toBe(true);
     expect(transientFailure(Object.assign(new Error('too much recursion'), { name: 'InternalError' }))).toBe(true);
-    for (const e of [new WebAssembly.CompileError('no SIMD'), new EvalError('CSP'), new TypeError('x'), 'text']) expect(transientFailure(e)).toBe(false);
+    // Refused memory repeats under a capped address space (ulimit -v): retried on every call it cost 780× (the diff review).
+    const permanent = [new RangeError('WebAssembly.Memory(): could not allocate memory'), new RangeError('Array buffer allocation failed'),
+      new WebAssembly.CompileError('no SIMD'), new EvalError('CSP'), new TypeError('x'), 'text'];
+    for (const e of permanent) expect(transientFailure(e)).toBe(false);
+  });
+
+  it('a jit program whose first replay met a stack overflow in code generation runs unfused that once, fused from the next', () => {
+    const f = (x: Tensor) => ad.sum(ad.exp(ad.mul(ad.sin(x), 2)));
+    const x = ad.tensor(values(4096, 3));
+    const jitted = ad.jit(f);
+    const want = jitted(x).item(); // recorded
+    const Fn = globalThis.Function;
+    vi.stubGlobal('Function', overflow);
+    expect(jitted(x).item()).toBe(want); // replayed, its plan made while code could not be generated
+    vi.stubGlobal('Function', Fn);
+    expect(jitted.cacheInfo()[0]?.fusedGroups).toBe(0);
+    expect(jitted(x).item()).toBe(want);
+    expect(jitted.cacheInfo()[0]?.fusedGroups).toBeGreaterThan(0);
   });
 
   it('the WebAssembly kernels: unavailable for that call, compiled on the next (a CompileError still turns them off)', async () => {

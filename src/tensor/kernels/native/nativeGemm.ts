@@ -135,7 +135,10 @@ function load(): Addon | null | undefined {
     reason = '';
     return loaded as Addon;
   } catch (e) {
-    if (transientFailure(e)) return undefined; // this call only: tried again next time (../../../core/transient.ts)
+    if (transientFailure(e)) { // this call only: tried again next time (../../../core/transient.ts)
+      reason = `loading the native build failed for the moment (${e instanceof Error ? e.message : String(e)}); it is tried again`;
+      return undefined;
+    }
     reason = `loading the native build failed (${e instanceof Error ? e.message : String(e)})`;
     return null;
   }
