@@ -25,9 +25,9 @@ export function transientFailure(e: unknown): boolean {
 }
 
 /**
- * How many transient failures setup code has met so far: `jit` compares it before and after
- * recording a program and does not keep one built while code generation failed for the moment
- * (it would stay unfused for its whole life). @internal
+ * How many transient failures setup code has met so far: a jit program (jit/program.ts `run`)
+ * compares it before and after making its plan and does not keep a plan made while code
+ * generation failed for the moment (it would stay unfused for its whole life). @internal
  */
 export function transientFailures(): number {
   return count;

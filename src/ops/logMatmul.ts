@@ -10,7 +10,7 @@ import { apply } from '../core/trace.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { ShapeError } from '../core/errors.js';
 import { checkedSize } from '../tensor/checks.js';
-import { logMatmulKernel, logMatmulVjpKernel, type LogMatmulShape } from '../tensor/kernels/logMatmul.js';
+import { TINY, logMatmulKernel, logMatmulVjpKernel, type LogMatmulShape } from '../tensor/kernels/logMatmul.js';
 import { broadcastShapes, broadcastStrides, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
@@ -26,8 +26,8 @@ import { extraArguments } from '../core/extraArguments.js';
 
 interface LogMatmulParams { readonly transA: boolean }
 
-/** log of the kernel's TINY = 2⁻⁹⁶⁸ (tensor/kernels/logMatmul.ts): below it the kernel takes an entry directly. */
-const LOG_TINY = -968 * Math.LN2;
+/** log of the kernel's TINY (tensor/kernels/logMatmul.ts): below it the kernel takes an entry directly. */
+const LOG_TINY = Math.log(TINY);
 
 /** The batch geometry of op(a)[…, m, k] (a stored [… , k, m] under transA) against b[…, k, n], checked. */
 function geometry(a: Tensor, b: Tensor, transA: boolean): LogMatmulShape & { out: number[] } {
@@ -81,11 +81,12 @@ const asTerms = (a: Tensor, b: Tensor): [Tensor, Tensor] =>
  */
 function weights(a: Tensor, b: Tensor): Tensor {
   const ma = stopGradient(max(a, -1, true)), mb = stopGradient(max(b, -2, true));
+  const finiteA = isfinite(ma), finiteB = isfinite(mb);
   const [ta, tb] = asTerms(a, b);
-  const [sa, sb] = asTerms(sub(a, where(isfinite(ma), ma, 0)), sub(b, where(isfinite(mb), mb, 0)));
+  const [sa, sb] = asTerms(sub(a, where(finiteA, ma, 0)), sub(b, where(finiteB, mb, 0)));
   const shifted = add(sa, sb), direct = add(ta, tb); // [..., m, k, n]
   // The kernel's test, C ≥ TINY with finite maxima: the largest shifted term ≥ log TINY (C lies in [top, k·top]).
-  const [fa, fb] = asTerms(isfinite(ma), isfinite(mb));
+  const [fa, fb] = asTerms(finiteA, finiteB);
   const kept = logicalAnd(logicalAnd(fa, fb), greaterEqual(stopGradient(max(shifted, shifted.ndim - 2, true)), LOG_TINY));
   const x = where(kept, shifted, direct), top = stopGradient(max(x, x.ndim - 2, true)); // [..., m, 1, n]
   const atInfinity = where(equal(x, Infinity), 0, -Infinity);

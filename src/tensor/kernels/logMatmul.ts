@@ -25,7 +25,7 @@ import { gemm } from './matmul.js';
 import { vectorMath } from './wasm/vmath.js';
 
 /** Below this C[i, k] the entry is computed directly (see the accuracy note). */
-const TINY = 2 ** -968;
+export const TINY = 2 ** -968;
 /** Above this |ḡ / C| the VJP takes an entry directly too, so the scaled cotangent never overflows in the products. */
 const HUGE = 2 ** 960;
 
