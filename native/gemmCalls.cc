@@ -262,6 +262,7 @@ void adjointRegisterVmath(napi_env env, napi_value exports);  // native/vmath.cc
 void adjointRegisterChain(napi_env env, napi_value exports);  // native/chain.cc
 void adjointRegisterLu(napi_env env, napi_value exports);  // native/lu.cc
 void adjointRegisterTriangular(napi_env env, napi_value exports);  // native/triangular.cc
+void adjointRegisterHeap(napi_env env, napi_value exports);  // native/heap.cc
 
 NAPI_MODULE_INIT() {
   napi_value fn;
@@ -283,5 +284,6 @@ NAPI_MODULE_INIT() {
   adjointRegisterChain(env, exports);
   adjointRegisterLu(env, exports);
   adjointRegisterTriangular(env, exports);
+  adjointRegisterHeap(env, exports);
   return exports;
 }

@@ -171,7 +171,7 @@ describe('the native build', () => {
     const script = readFileSync(join(root, 'scripts/build-native.mjs'), 'utf8');
     const arrays = [...script.matchAll(/^const (?:sources|ownHeaders) = \[([^\]]*)\]/gm)].map((m) => m[1]!).join(',');
     const listed = [...arrays.matchAll(/'([\w.]+)'/g)].map((m) => `native/${m[1]}`);
-    expect(listed).toEqual(expect.arrayContaining(['native/gemm.cc', 'native/rows.cc', 'native/vmath.cc', 'native/chain.cc', 'native/lu.cc', 'native/triangular.cc', 'native/team.h', 'native/tiles.h']));
+    expect(listed).toEqual(expect.arrayContaining(['native/gemm.cc', 'native/rows.cc', 'native/vmath.cc', 'native/chain.cc', 'native/lu.cc', 'native/triangular.cc', 'native/heap.cc', 'native/team.h', 'native/tiles.h']));
     const included = listed.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/#include "([^"]+)"/g)].map((m) => `native/${m[1]}`));
     for (const f of [...listed, ...included, 'scripts/build-native.mjs']) expect(packed.has(f), `${f} in npm pack's files`).toBe(true);
   });

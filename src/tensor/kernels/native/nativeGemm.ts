@@ -65,6 +65,8 @@ interface Addon {
   tanh(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/vmath.cc: out[p] = g[p]·(1 − y[p]²) with the strong zero, unaryVjpKernel's bits (args: start, end, threads). */
   tanhVjp?(out: Float64Array, g: Float64Array, y: Float64Array, args: Float64Array): void;
+  /** native/heap.cc: glibc's malloc set to keep freed blocks for reuse; what it did (older builds lack it). */
+  keepHeap?(): string;
 }
 
 /** C[m,n] (+)= op(A)·op(B) with row lengths lda, ldb, ldc, the rows of C split over `threads` threads. */
@@ -94,6 +96,13 @@ let wideWanted = (globalThis as { process?: NodeProcess }).process?.env?.ADJOINT
 let addon: Addon | null | undefined;
 /** Why there is none. */
 let reason = 'not tried yet';
+/**
+ * What the addon did to the C library's allocator when it loaded (native/heap.cc: on glibc, freed
+ * blocks of up to 32 MiB kept for the next results, so a fresh gradient does not fault its pages in
+ * again after every garbage collection): 'kept', "the environment's settings", 'not glibc',
+ * 'refused', or 'off' (ADJOINT_KEEP_HEAP=0), 'not loaded', or 'an older build'.
+ */
+let heap = 'not loaded';
 
 /** Loads the build beside the package's files, once; null (with the reason kept) where that is not possible. */
 function load(): Addon | null | undefined {
@@ -133,6 +142,7 @@ function load(): Addon | null | undefined {
       return null;
     }
     reason = '';
+    heap = proc.env?.ADJOINT_KEEP_HEAP === '0' ? 'off' : typeof loaded.keepHeap === 'function' ? loaded.keepHeap() : 'an older build';
     return loaded as Addon;
   } catch (e) {
     if (transientFailure(e)) { // this call only: tried again next time (../../../core/transient.ts)
@@ -419,4 +429,9 @@ export function nativeKernelInfo(): { available: boolean; reason: string | null;
   if (run === null) return { available: false, reason: wanted ? reason : 'turned off', fused: false, lanes: 0 };
   const fused = fusedWanted && run.fma;
   return { available: true, reason: null, fused, lanes: fused && wideWanted && run.avx512 === true ? 8 : 4 };
+}
+
+/** What loading the addon did to the C library's allocator (see `heap`); 'not loaded' before it loads or where it cannot. @internal */
+export function nativeHeapInfo(): string {
+  return heap;
 }
