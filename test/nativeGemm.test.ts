@@ -599,6 +599,45 @@ describe.skipIf(!available)('the native row kernels (a long product and its grad
     expect(() => nativeRows()!.combineRows(new Float64Array(8), new Float64Array(8), new Float64Array(4), 3, 4, 0, false, 1)).toThrow(RangeError);
   });
 
+  it('combines two runs, or a run and a number, to the JavaScript loops\' bits: + − × ÷ and the strong product, every thread count', () => {
+    let seed = 29;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    // Magnitudes from 1e-320 (subnormal) to 1e300, and ±0, ±∞, NaN, so an operand order or a lost strong zero shows.
+    const entry = (i: number) => (i % 7 === 0 ? [-0, 0, NaN, Infinity, -Infinity, 5e-324, -1e308][(i / 7) % 7]! : (random() - 0.5) * 10 ** (620 * random() - 320));
+    // The first entry where two results differ (Object.is: −0 against +0 counts), or −1.
+    const firstDifference = (u: Float64Array, v: Float64Array) => {
+      for (let i = 0; i < u.length; i++) if (!Object.is(u[i], v[i])) return i;
+      return u.length === v.length ? -1 : u.length;
+    };
+    const bits = (v: Float64Array) => Array.from(v).map((z) => (Object.is(z, -0) ? '-0' : String(z)));
+    for (const n of [1024, 1031, 5000, 65536 + 13]) { // 65,549: past PARALLEL_COMBINE, not a whole number of lines
+      const x = Float64Array.from({ length: n }, (_, i) => entry(i)), z = Float64Array.from({ length: n }, (_, i) => entry(i + 3));
+      for (const op of ['add', 'sub', 'mul', 'div', 'mulStrong'] as const) {
+        for (const scalar of [null, 0, -0, Infinity, NaN, 3.5]) {
+          const runs = [false, true].flatMap((native) => [1, 2, 3].map((threads) => {
+            useNativeKernel(native);
+            ad.config({ threads });
+            return scalar === null ? binaryKernel(op, x, [n], z, [n], [n]) : binaryKernel(op, x, [n], Float64Array.of(scalar), [], [n]);
+          }));
+          for (const r of runs.slice(1)) expect(firstDifference(r, runs[0]!), `${op} ${n} ${scalar}`).toBe(-1);
+        }
+      }
+    }
+    // In place (out the first operand) and with the number read from out itself: the same as into a fresh array.
+    ad.config({ threads: 2 });
+    const n = 70000, x = Float64Array.from({ length: n }, (_, i) => entry(i)), z = Float64Array.from({ length: n }, (_, i) => entry(i + 1));
+    const fresh = new Float64Array(n);
+    expect(nativeRows()!.combine(fresh, x, z, 0, n, 2, 2)).toBe(true);
+    const inPlace = x.slice();
+    nativeRows()!.combine(inPlace, inPlace, z, 0, n, 2, 2);
+    expect(bits(inPlace)).toEqual(bits(fresh));
+    const self = x.slice(), first = self[0]!;
+    nativeRows()!.combine(self, self, null, self[0]!, n, 3, 2);
+    expect(bits(self)).toEqual(bits(x.map((v) => v / first)));
+    expect(() => nativeRows()!.combine(new Float64Array(8), new Float64Array(8), new Float64Array(4), 0, 8, 0, 1)).toThrow(RangeError); // b shorter than n
+    expect(() => nativeRows()!.combine(new Float64Array(8), new Float64Array(8), new Float64Array(8), 0, 8, 5, 1)).toThrow(RangeError); // no op 5
+  });
+
   it('sum over an axis with columns after it (reduceKernel) to the JavaScript lanes\' bits, on every thread count', () => {
     let seed = 9;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;

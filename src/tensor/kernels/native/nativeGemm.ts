@@ -55,6 +55,8 @@ interface Addon {
   /** native/rows.cc: out = full ∘ row repeated down it (args: rows, n, op 0–3 = + − × ÷, rowFirst, threads). */
   combineRows?(out: Float64Array, full: Float64Array, row: Float64Array, args: Float64Array): void;
   negOuter?(out: Float64Array, u: Float64Array, v: Float64Array, args: Float64Array): void;
+  /** native/rows.cc: out[p] = a[p] ∘ b[p] (or ∘ b[0]) for ∘ = + − × ÷ or the strong product (args: n, op 0–4, scalar, threads). */
+  combine?(out: Float64Array, a: Float64Array, b: Float64Array, args: Float64Array): void;
   /** native/chain.cc: a chain's cotangents a_i b_iᵀ for Ḡ = u vᵀ (args: n, first, then at, rows, cols, outAt (−1: not needed) per factor; mats and outs one array per factor, or one for all). */
   rankOneChain?(mats: readonly Float64Array[], outs: ReadonlyArray<Float64Array | null>, u: Float64Array, v: Float64Array, args: Float64Array): void;
   /** native/lu.cc: the resident LU of linalg/lu.ts (args: ld, threads, steps; sign and zero written back). */
@@ -228,9 +230,16 @@ export interface NativeRows {
    * the rows split over `threads`; false where the build predates it.
    */
   negOuter(out: Float64Array, u: Float64Array, v: Float64Array, m: number, n: number, threads: number): boolean;
+  /**
+   * out[p] = a[p] ∘ b[p] for p < n — or a[p] ∘ y with b null — ∘ = + − × ÷ or the strong product for
+   * op 0–4 (binary.ts's arithmetic loops, the same bits), split over `threads`; false where the build predates it.
+   */
+  combine(out: Float64Array, a: Float64Array, b: Float64Array | null, y: number, n: number, op: number, threads: number): boolean;
 }
 
 const rowArgs = new Float64Array(4);
+/** combine's number operand, as an array of one. */
+const scalarOperand = new Float64Array(1);
 const combineArgs = new Float64Array(5);
 const rows: NativeRows = {
   product(x: Float64Array, start: number, end: number): number {
@@ -270,6 +279,16 @@ const rows: NativeRows = {
     rowArgs[1] = n;
     rowArgs[2] = threads;
     addon!.negOuter(out, u, v, rowArgs);
+    return true;
+  },
+  combine(out: Float64Array, a: Float64Array, b: Float64Array | null, y: number, n: number, op: number, threads: number): boolean {
+    if (addon!.combine === undefined) return false;
+    rowArgs[0] = n;
+    rowArgs[1] = op;
+    rowArgs[2] = b === null ? 1 : 0;
+    rowArgs[3] = threads;
+    if (b === null) scalarOperand[0] = y;
+    addon!.combine(out, a, b ?? scalarOperand, rowArgs);
     return true;
   },
 };
