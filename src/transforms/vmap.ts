@@ -22,7 +22,7 @@ import { checkFunction, checkResult, type TreeFunction } from '../core/functions
 import { noExtraArguments } from './args.js';
 import type { RegisteredPytreeNode, TensorTree } from '../core/pytree.js';
 import type { Loosen } from './vjp.js';
-import { describe } from '../tensor/create.js';
+import { arange, describe } from '../tensor/create.js';
 import { valueReads } from '../jit/valueReads.js';
 import { broadcastTo, reshape, stack, take, transpose } from '../ops/shape.js';
 
@@ -510,6 +510,22 @@ export function eachExample<T>(run: () => T, op: string, batch?: BatchTrace): T 
     results.push(flatten(withPaused(trace, slice, run), `${op} (under vmap)`));
   }
   const first = results[0]!;
-  const leaves = first.leaves.map((_, k) => trace.box(stack(results.map((r) => r.leaves[k]!), 0)));
+  const leaves = first.leaves.map((_, k) => restack(trace, results.map((r) => r.leaves[k]!)));
   return unflatten(first.def, leaves) as T;
+}
+
+/**
+ * One leaf of eachExample's results, example b's value from column[b], as a value batched at `trace`.
+ * Where an example's value is a box of a transformation inside the vmap (vmap(grad(f)): grad's
+ * trace is above the batch's), boxing the stack at the batch would put that box under the batch's,
+ * out of its own trace's sight — its derivative lost (vmap(grad(score)) of a mapped tag sequence gave
+ * zeros). There the stack stays at its trace and each example takes its own row: take(stack, b) with
+ * b the batched example index, an op every trace above the batch records as it does any other.
+ */
+function restack(trace: BatchTrace, column: Array<Tensor | number>): Tensor {
+  const stacked = stack(column, 0);
+  const above = column.some((x) => x instanceof Tensor && x.trace !== null && x.trace.level > trace.level);
+  if (!above) return trace.box(stacked);
+  const example = trace.box(arange(column.length));
+  return take(stacked, example, 0);
 }

@@ -20,6 +20,16 @@ function againstLoop(f: (x: Tensor, y: Tensor) => Tensor, xs: Tensor, ys: Tensor
   const loop = (x: Tensor) => ad.stack(Array.from({ length: B }, (_, b) => f(ad.take(x, b, 0), ad.take(ys, b, 0))), 0);
   close(ad.vmap(f)(xs, ys) as Tensor, loop(xs));
   close(ad.grad((x: Tensor) => ad.sum(ad.square(ad.vmap(f)(x, ys) as Tensor)))(xs), ad.grad((x: Tensor) => ad.sum(ad.square(loop(x))))(xs));
+  // Derivatives inside the vmap, each example's own (vmap(grad(score)) of mapped tags gave zeros:
+  // the per-example results were boxed at the batch, under grad's boxes): grad, jvp, jit of both.
+  const loss = (x: Tensor, y: Tensor) => ad.sum(ad.square(f(x, y)));
+  const each = (d: (x: Tensor, y: Tensor) => Tensor) => ad.stack(Array.from({ length: B }, (_, b) => d(ad.take(xs, b, 0), ad.take(ys, b, 0))), 0);
+  const perExampleGrad = each((x, y) => ad.grad((z: Tensor) => loss(z, y))(x));
+  close(ad.vmap(ad.grad(loss))(xs, ys) as Tensor, perExampleGrad);
+  close(ad.jit(ad.vmap(ad.grad(loss)))(xs, ys) as Tensor, perExampleGrad);
+  const tangent = (x: Tensor) => ad.cos(ad.mul(x, 3));
+  const jvpOf = (x: Tensor, y: Tensor) => ad.jvp((z: Tensor) => loss(z, y), [x], [tangent(x)])[1] as Tensor;
+  close(ad.vmap(jvpOf)(xs, ys) as Tensor, each(jvpOf));
 }
 
 describe('structures mapped by vmap, against the loop', () => {
