@@ -263,6 +263,7 @@ void adjointRegisterChain(napi_env env, napi_value exports);  // native/chain.cc
 void adjointRegisterLu(napi_env env, napi_value exports);  // native/lu.cc
 void adjointRegisterTriangular(napi_env env, napi_value exports);  // native/triangular.cc
 void adjointRegisterHeap(napi_env env, napi_value exports);  // native/heap.cc
+void adjointRegisterTranspose(napi_env env, napi_value exports);  // native/transpose.cc
 
 NAPI_MODULE_INIT() {
   napi_value fn;
@@ -285,5 +286,6 @@ NAPI_MODULE_INIT() {
   adjointRegisterLu(env, exports);
   adjointRegisterTriangular(env, exports);
   adjointRegisterHeap(env, exports);
+  adjointRegisterTranspose(env, exports);
   return exports;
 }

@@ -22,6 +22,7 @@ import * as ad from 'adjoint';
 import { gemm } from '../src/tensor/kernels/matmul.js';
 import { reduceKernel } from '../src/tensor/kernels/reduce.js';
 import { binaryKernel } from '../src/tensor/kernels/binary.js';
+import { transposeKernel } from '../src/tensor/kernels/layout.js';
 import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
 import { nativeProductList } from '../src/tensor/kernels/native/productList.js';
 import { nativeState, restoreNative } from './nativeState.js';
@@ -171,7 +172,7 @@ describe('the native build', () => {
     const script = readFileSync(join(root, 'scripts/build-native.mjs'), 'utf8');
     const arrays = [...script.matchAll(/^const (?:sources|ownHeaders) = \[([^\]]*)\]/gm)].map((m) => m[1]!).join(',');
     const listed = [...arrays.matchAll(/'([\w.]+)'/g)].map((m) => `native/${m[1]}`);
-    expect(listed).toEqual(expect.arrayContaining(['native/gemm.cc', 'native/rows.cc', 'native/vmath.cc', 'native/chain.cc', 'native/lu.cc', 'native/triangular.cc', 'native/heap.cc', 'native/team.h', 'native/tiles.h']));
+    expect(listed).toEqual(expect.arrayContaining(['native/gemm.cc', 'native/rows.cc', 'native/vmath.cc', 'native/chain.cc', 'native/lu.cc', 'native/triangular.cc', 'native/heap.cc', 'native/transpose.cc', 'native/team.h', 'native/tiles.h']));
     const included = listed.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/#include "([^"]+)"/g)].map((m) => `native/${m[1]}`));
     for (const f of [...listed, ...included, 'scripts/build-native.mjs']) expect(packed.has(f), `${f} in npm pack's files`).toBe(true);
   });
@@ -636,6 +637,32 @@ describe.skipIf(!available)('the native row kernels (a long product and its grad
     expect(bits(self)).toEqual(bits(x.map((v) => v / first)));
     expect(() => nativeRows()!.combine(new Float64Array(8), new Float64Array(8), new Float64Array(4), 0, 8, 0, 1)).toThrow(RangeError); // b shorter than n
     expect(() => nativeRows()!.combine(new Float64Array(8), new Float64Array(8), new Float64Array(8), 0, 8, 5, 1)).toThrow(RangeError); // no op 5
+  });
+
+  it('transposes a matrix, or a stack\'s last two axes, as the JavaScript loop does, on every thread count', () => {
+    for (const [shape, perm] of [
+      [[32, 32], [1, 0]], [[128, 256], [1, 0]], [[37, 1000], [1, 0]], [[1000, 37], [1, 0]], [[600, 500], [1, 0]], // 300,000: past PARALLEL_TRANSPOSE
+      [[3, 50, 40], [0, 2, 1]], [[2, 3, 17, 33], [0, 1, 3, 2]], [[5, 300, 200], [0, 2, 1]],
+      [[3, 50, 40], [1, 0, 2]], [[4, 1, 2000], [0, 2, 1]], [[6, 20, 30], [2, 1, 0]], // not a swap of the last two, or a copy: the loop
+    ] as const) {
+      const size = shape.reduce((p: number, q: number) => p * q, 1);
+      const x = Float64Array.from({ length: size }, (_, i) => (i % 11 === 0 ? [-0, NaN, Infinity, 5e-324][(i / 11) % 4]! : Math.sin(i) * 10 ** (i % 7)));
+      const runs = [false, true].flatMap((native) => [1, 2, 3].map((threads) => {
+        useNativeKernel(native);
+        ad.config({ threads });
+        return transposeKernel(x, shape, perm);
+      }));
+      for (const r of runs.slice(1)) {
+        let differ = -1;
+        for (let i = 0; i < r.length && differ < 0; i++) if (!Object.is(r[i], runs[0]![i])) differ = i;
+        expect(differ, `${shape} ${perm}`).toBe(-1);
+      }
+    }
+    const expected = [0, 3, 1, 4, 2, 5, 6, 9, 7, 10, 8, 11]; // two 2 × 3 matrices
+    const out = new Float64Array(12);
+    expect(nativeRows()!.transpose(out, Float64Array.from({ length: 12 }, (_, i) => i), 2, 2, 3, 1)).toBe(true);
+    expect(Array.from(out)).toEqual(expected);
+    expect(() => nativeRows()!.transpose(new Float64Array(12), new Float64Array(11), 2, 2, 3, 1)).toThrow(RangeError);
   });
 
   it('sum over an axis with columns after it (reduceKernel) to the JavaScript lanes\' bits, on every thread count', () => {

@@ -1,12 +1,15 @@
 /** @file Data movement: transposes, slices, padding, concatenation and gathers along an axis. */
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import { allocF64, uninitializedF64 } from '../alloc.js';
+import { nativeRows } from './native/nativeGemm.js';
+import { threadsInfo } from '../threads/pool.js';
 
 /** out = x with axes permuted: out.shape[i] = shape[perm[i]]. */
 export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly number[]): Float64Array {
   const ndim = shape.length;
   const out = uninitializedF64(x.length); // a permutation: every entry written
   if (x.length === 0) return out;
+  if (x.length >= NATIVE_TRANSPOSE_MIN && transposeNatively(x, shape, perm, out)) return out;
   const inStrides = stridesOf(shape);
   const outShape = perm.map((p) => shape[p]!);
   const strides = perm.map((p) => inStrides[p]!); // input stride of each output axis
@@ -33,6 +36,27 @@ export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly nu
     }
   }
   return out;
+}
+
+/**
+ * Entries from which a matrix's transpose, or a stack's with its last two axes swapped, is copied by
+ * the native addon where it is loaded (./native/nativeGemm.ts's transpose: the same copies, in tiles):
+ * V8 reloads each typed array's length and data pointer per entry in the loop above: a 128 × 256
+ * transpose (`ad.transpose`, a fresh result each) took 98 µs against 293 on one thread, 784 × 256
+ * 0.62 ms against 1.47. From PARALLEL_TRANSPOSE entries on the threads.
+ */
+const NATIVE_TRANSPOSE_MIN = 1024;
+const PARALLEL_TRANSPOSE = 262144;
+
+/** out = x with perm, natively, where perm swaps the last two axes and keeps the others (a matrix's transpose among them); false elsewhere. */
+function transposeNatively(x: Float64Array, shape: Shape, perm: readonly number[], out: Float64Array): boolean {
+  const ndim = shape.length;
+  if (ndim < 2 || perm[ndim - 2] !== ndim - 1 || perm[ndim - 1] !== ndim - 2) return false;
+  for (let i = 0; i < ndim - 2; i++) if (perm[i] !== i) return false;
+  const rows = shape[ndim - 2]!, cols = shape[ndim - 1]!;
+  if (rows === 1 || cols === 1) return false; // the same order: the loop above is a copy
+  const native = nativeRows();
+  return native !== null && native.transpose(out, x, x.length / (rows * cols), rows, cols, x.length >= PARALLEL_TRANSPOSE ? threadsInfo().threads : 1);
 }
 
 /** Runs shorter than this are copied by a loop: `set(subarray(…))` makes a view object per run, which costs more than copying a few dozen numbers. */

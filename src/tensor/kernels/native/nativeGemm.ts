@@ -57,6 +57,8 @@ interface Addon {
   negOuter?(out: Float64Array, u: Float64Array, v: Float64Array, args: Float64Array): void;
   /** native/rows.cc: out[p] = a[p] ∘ b[p] (or ∘ b[0]) for ∘ = + − × ÷ or the strong product (args: n, op 0–4, scalar, threads). */
   combine?(out: Float64Array, a: Float64Array, b: Float64Array, args: Float64Array): void;
+  /** native/transpose.cc: out[b][j][i] = x[b][i][j] for `batch` matrices of rows × cols (args: batch, rows, cols, threads). */
+  transpose?(out: Float64Array, x: Float64Array, args: Float64Array): void;
   /** native/chain.cc: a chain's cotangents a_i b_iᵀ for Ḡ = u vᵀ (args: n, first, then at, rows, cols, outAt (−1: not needed) per factor; mats and outs one array per factor, or one for all). */
   rankOneChain?(mats: readonly Float64Array[], outs: ReadonlyArray<Float64Array | null>, u: Float64Array, v: Float64Array, args: Float64Array): void;
   /** native/lu.cc: the resident LU of linalg/lu.ts (args: ld, threads, steps; sign and zero written back). */
@@ -235,6 +237,8 @@ export interface NativeRows {
    * op 0–4 (binary.ts's arithmetic loops, the same bits), split over `threads`; false where the build predates it.
    */
   combine(out: Float64Array, a: Float64Array, b: Float64Array | null, y: number, n: number, op: number, threads: number): boolean;
+  /** out[b][j][i] = x[b][i][j] for `batch` matrices of rows × cols (layout.ts's transposeKernel, copies), split over `threads`; false where the build predates it. */
+  transpose(out: Float64Array, x: Float64Array, batch: number, rows: number, cols: number, threads: number): boolean;
 }
 
 const rowArgs = new Float64Array(4);
@@ -289,6 +293,15 @@ const rows: NativeRows = {
     rowArgs[3] = threads;
     if (b === null) scalarOperand[0] = y;
     addon!.combine(out, a, b ?? scalarOperand, rowArgs);
+    return true;
+  },
+  transpose(out: Float64Array, x: Float64Array, batch: number, rows: number, cols: number, threads: number): boolean {
+    if (addon!.transpose === undefined) return false;
+    rowArgs[0] = batch;
+    rowArgs[1] = rows;
+    rowArgs[2] = cols;
+    rowArgs[3] = threads;
+    addon!.transpose(out, x, rowArgs);
     return true;
   },
 };
