@@ -264,6 +264,7 @@ void adjointRegisterLu(napi_env env, napi_value exports);  // native/lu.cc
 void adjointRegisterTriangular(napi_env env, napi_value exports);  // native/triangular.cc
 void adjointRegisterHeap(napi_env env, napi_value exports);  // native/heap.cc
 void adjointRegisterTranspose(napi_env env, napi_value exports);  // native/transpose.cc
+void adjointRegisterElementwise(napi_env env, napi_value exports);  // native/elementwise.cc
 
 NAPI_MODULE_INIT() {
   napi_value fn;
@@ -287,5 +288,6 @@ NAPI_MODULE_INIT() {
   adjointRegisterTriangular(env, exports);
   adjointRegisterHeap(env, exports);
   adjointRegisterTranspose(env, exports);
+  adjointRegisterElementwise(env, exports);
   return exports;
 }

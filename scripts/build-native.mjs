@@ -1,4 +1,4 @@
-// Builds adjoint's optional native kernels for Node (native/gemm.cc, native/rows.cc, native/vmath.cc, native/chain.cc, native/lu.cc, native/triangular.cc, native/heap.cc, native/transpose.cc → native/build/adjoint-native.node)
+// Builds adjoint's optional native kernels for Node (native/gemm.cc, native/rows.cc, native/vmath.cc, native/chain.cc, native/lu.cc, native/triangular.cc, native/heap.cc, native/transpose.cc, native/elementwise.cc → native/build/adjoint-native.node)
 // with the machine's C++ compiler against Node's own headers: `npm install` runs it. Where there is
 // no compiler, no headers, or the build fails, it says why in one line and exits 0 — adjoint then
 // multiplies with its WebAssembly kernel (the same API, about half the speed of this one on large
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sources = ['gemm.cc', 'gemmCalls.cc', 'rows.cc', 'vmath.cc', 'chain.cc', 'lu.cc', 'triangular.cc', 'heap.cc', 'transpose.cc'].map((f) => join(root, 'native', f));
+const sources = ['gemm.cc', 'gemmCalls.cc', 'rows.cc', 'vmath.cc', 'chain.cc', 'lu.cc', 'triangular.cc', 'heap.cc', 'transpose.cc', 'elementwise.cc'].map((f) => join(root, 'native', f));
 /** What the sources include of their own (a change to it, too, makes --if-missing rebuild). */
 const ownHeaders = ['gemm.h', 'schedule.h', 'tanhLanes.h', 'team.h', 'tiles.h'].map((f) => join(root, 'native', f));
 const target = join(root, 'native', 'build', 'adjoint-native.node');

@@ -23,6 +23,7 @@ import { gemm } from '../src/tensor/kernels/matmul.js';
 import { reduceKernel } from '../src/tensor/kernels/reduce.js';
 import { binaryKernel } from '../src/tensor/kernels/binary.js';
 import { transposeKernel } from '../src/tensor/kernels/layout.js';
+import { unaryKernel, unaryVjpKernel } from '../src/tensor/kernels/unary.js';
 import { missingInstructions, nativeKernelInfo, nativeProducts, nativeRows, nativeVmath, useFusedSteps, useNativeKernel, useWideVectors } from '../src/tensor/kernels/native/nativeGemm.js';
 import { nativeProductList } from '../src/tensor/kernels/native/productList.js';
 import { nativeState, restoreNative } from './nativeState.js';
@@ -172,7 +173,7 @@ describe('the native build', () => {
     const script = readFileSync(join(root, 'scripts/build-native.mjs'), 'utf8');
     const arrays = [...script.matchAll(/^const (?:sources|ownHeaders) = \[([^\]]*)\]/gm)].map((m) => m[1]!).join(',');
     const listed = [...arrays.matchAll(/'([\w.]+)'/g)].map((m) => `native/${m[1]}`);
-    expect(listed).toEqual(expect.arrayContaining(['native/gemm.cc', 'native/rows.cc', 'native/vmath.cc', 'native/chain.cc', 'native/lu.cc', 'native/triangular.cc', 'native/heap.cc', 'native/transpose.cc', 'native/team.h', 'native/tiles.h']));
+    expect(listed).toEqual(expect.arrayContaining(['native/gemm.cc', 'native/rows.cc', 'native/vmath.cc', 'native/chain.cc', 'native/lu.cc', 'native/triangular.cc', 'native/heap.cc', 'native/transpose.cc', 'native/elementwise.cc', 'native/team.h', 'native/tiles.h']));
     const included = listed.flatMap((f) => [...readFileSync(join(root, f), 'utf8').matchAll(/#include "([^"]+)"/g)].map((m) => `native/${m[1]}`));
     for (const f of [...listed, ...included, 'scripts/build-native.mjs']) expect(packed.has(f), `${f} in npm pack's files`).toBe(true);
   });
@@ -637,6 +638,37 @@ describe.skipIf(!available)('the native row kernels (a long product and its grad
     expect(bits(self)).toEqual(bits(x.map((v) => v / first)));
     expect(() => nativeRows()!.combine(new Float64Array(8), new Float64Array(8), new Float64Array(4), 0, 8, 0, 1)).toThrow(RangeError); // b shorter than n
     expect(() => nativeRows()!.combine(new Float64Array(8), new Float64Array(8), new Float64Array(8), 0, 8, 5, 1)).toThrow(RangeError); // no op 5
+  });
+
+  it('runs the one-operand arithmetic ops and their fused VJPs to the JavaScript loops\' bits, on every thread count', () => {
+    let seed = 41;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const edges = [-0, 0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 1e-310, 1e308, -1e308, 1, -1, 0.5];
+    const entry = (i: number) => (i % 5 === 0 ? edges[(i / 5) % edges.length]! : (random() - 0.5) * 10 ** (620 * random() - 320));
+    const differ = (u: Float64Array, v: Float64Array) => {
+      for (let i = 0; i < u.length; i++) if (!Object.is(u[i], v[i])) return i;
+      return -1;
+    };
+    for (const n of [1024, 1031, 70001]) { // 70,001: past PARALLEL_UNARY, not a whole number of lines
+      const x = Float64Array.from({ length: n }, (_, i) => entry(i)), g = Float64Array.from({ length: n }, (_, i) => entry(i + 2));
+      const both = (run: () => Float64Array) => [false, true].flatMap((native) => [1, 2, 3].map((threads) => {
+        useNativeKernel(native);
+        ad.config({ threads });
+        return run();
+      }));
+      for (const op of ['neg', 'sqrt', 'square', 'abs', 'sign', 'relu', 'step', 'reciprocal'] as const) {
+        const runs = both(() => unaryKernel(op, x));
+        for (const r of runs.slice(1)) expect(differ(r, runs[0]!), `${op} ${n}`).toBe(-1);
+      }
+      for (const op of ['exp', 'square', 'sqrt', 'sigmoid', 'relu', 'reciprocal', 'log1p'] as const) {
+        const runs = both(() => unaryVjpKernel(op, g, x));
+        for (const r of runs.slice(1)) expect(differ(r, runs[0]!), `${op}' ${n}`).toBe(-1);
+      }
+    }
+    const out = new Float64Array(8);
+    expect(() => nativeRows()!.unary(out, new Float64Array(4), 8, 0, 1)).toThrow(RangeError); // x shorter than n
+    expect(() => nativeRows()!.unary(out, new Float64Array(8), 8, 8, 1)).toThrow(RangeError); // no op 8
+    expect(() => nativeRows()!.unaryVjp(out, new Float64Array(8), new Float64Array(7), 8, 0, 1)).toThrow(RangeError);
   });
 
   it('transposes a matrix, or a stack\'s last two axes, as the JavaScript loop does, on every thread count', () => {

@@ -3,7 +3,7 @@ import { quotientStrong } from './quotient.js';
 import { uninitializedF64 } from '../alloc.js';
 import { PARALLEL_TANH, tanhAcross, vectorMath } from './wasm/vmath.js';
 import { parallelMap } from './parallelMap.js';
-import { nativeVmath } from './native/nativeGemm.js';
+import { nativeRows, nativeVmath } from './native/nativeGemm.js';
 import { threadsInfo } from '../threads/pool.js';
 
 /**
@@ -37,6 +37,35 @@ function tanhVjpNatively(g: Float64Array, y: Float64Array, out: Float64Array): b
   return native !== null && native.tanhVjp(out, g, y, n >= PARALLEL_TANH_VJP ? threadsInfo().threads : 1);
 }
 
+/**
+ * Entries from which the arithmetic ops below run natively where the addon is loaded (./native/
+ * nativeGemm.ts's unary and unaryVjp: the loops' expressions per entry, so their bits), and from which
+ * on its threads. V8 reloads each typed array's length and data pointer per entry in these loops:
+ * on 128 × 256 entries, one thread, a fresh result each, relu 46 µs against 358–474 (the loop with the
+ * addon off), its VJP 49 against 529–549, square 43 against 113–164.
+ */
+const NATIVE_UNARY_MIN = 1024;
+const PARALLEL_UNARY = 65536;
+/** The native kernel's op codes (native/elementwise.cc). */
+const NATIVE_UNARY: Partial<Record<UnaryKernel, number>> = { neg: 0, sqrt: 1, square: 2, abs: 3, sign: 4, relu: 5, step: 6, reciprocal: 7 };
+const NATIVE_UNARY_VJP: Partial<Record<UnaryVjpKernel, number>> = { exp: 0, square: 1, sqrt: 2, sigmoid: 3, relu: 4, reciprocal: 5, log1p: 6 };
+
+/** out = f(x) natively (op one of NATIVE_UNARY's) where the addon is loaded and x is long; false elsewhere. */
+function unaryNatively(op: UnaryKernel, x: Float64Array, out: Float64Array): boolean {
+  const code = NATIVE_UNARY[op], n = x.length;
+  if (code === undefined || n < NATIVE_UNARY_MIN) return false;
+  const native = nativeRows();
+  return native !== null && native.unary(out, x, n, code, n >= PARALLEL_UNARY ? threadsInfo().threads : 1);
+}
+
+/** out = g·f′(s) natively (op one of NATIVE_UNARY_VJP's) where the addon is loaded and g is long; false elsewhere. */
+function unaryVjpNatively(op: UnaryVjpKernel, g: Float64Array, s: Float64Array, out: Float64Array): boolean {
+  const code = NATIVE_UNARY_VJP[op], n = g.length;
+  if (code === undefined || n < NATIVE_UNARY_MIN || s.length < n) return false;
+  const native = nativeRows();
+  return native !== null && native.unaryVjp(out, g, s, n, code, n >= PARALLEL_UNARY ? threadsInfo().threads : 1);
+}
+
 export type UnaryKernel =
   | 'neg' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'abs' | 'sign'
   | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'softplus' | 'relu' | 'step' | 'reciprocal' | 'round';
@@ -45,6 +74,7 @@ export type UnaryKernel =
 export function unaryKernel(op: UnaryKernel, x: Float64Array): Float64Array {
   const n = x.length;
   const out = uninitializedF64(n); // every case writes every entry
+  if (unaryNatively(op, x, out)) return out;
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; break;
     // WebAssembly SIMD on long arrays (exp, log and tanh: Math's values to the bit; log1p within 1 ulp).
@@ -110,6 +140,7 @@ const strong = (g: number, d: number) => (g === 0 || d === 0 ? 0 : g * d);
 export function unaryVjpKernel(op: UnaryVjpKernel, g: Float64Array, s: Float64Array): Float64Array {
   const n = g.length;
   const out = uninitializedF64(n); // every case writes every entry
+  if (unaryVjpNatively(op, g, s, out)) return out;
   switch (op) {
     case 'exp': for (let i = 0; i < n; i++) out[i] = strong(g[i]!, s[i]!); break; // y
     case 'log': for (let i = 0; i < n; i++) out[i] = quotientStrong(g[i]!, s[i]!); break; // g/x, strong (./quotient.ts)

@@ -59,6 +59,10 @@ interface Addon {
   combine?(out: Float64Array, a: Float64Array, b: Float64Array, args: Float64Array): void;
   /** native/transpose.cc: out[b][j][i] = x[b][i][j] for `batch` matrices of rows × cols (args: batch, rows, cols, threads). */
   transpose?(out: Float64Array, x: Float64Array, args: Float64Array): void;
+  /** native/elementwise.cc: out[p] = f(x[p]) (args: n, op 0–7, threads). */
+  unary?(out: Float64Array, x: Float64Array, args: Float64Array): void;
+  /** native/elementwise.cc: out[p] = g[p]·f′ from s[p], the strong zero (args: n, op 0–6, threads). */
+  unaryVjp?(out: Float64Array, g: Float64Array, s: Float64Array, args: Float64Array): void;
   /** native/chain.cc: a chain's cotangents a_i b_iᵀ for Ḡ = u vᵀ (args: n, first, then at, rows, cols, outAt (−1: not needed) per factor; mats and outs one array per factor, or one for all). */
   rankOneChain?(mats: readonly Float64Array[], outs: ReadonlyArray<Float64Array | null>, u: Float64Array, v: Float64Array, args: Float64Array): void;
   /** native/lu.cc: the resident LU of linalg/lu.ts (args: ld, threads, steps; sign and zero written back). */
@@ -239,6 +243,10 @@ export interface NativeRows {
   combine(out: Float64Array, a: Float64Array, b: Float64Array | null, y: number, n: number, op: number, threads: number): boolean;
   /** out[b][j][i] = x[b][i][j] for `batch` matrices of rows × cols (layout.ts's transposeKernel, copies), split over `threads`; false where the build predates it. */
   transpose(out: Float64Array, x: Float64Array, batch: number, rows: number, cols: number, threads: number): boolean;
+  /** out[p] = f(x[p]) for p < n, f by op (native/elementwise.cc's list; unary.ts's loops, the same bits), split over `threads`; false where the build predates it. */
+  unary(out: Float64Array, x: Float64Array, n: number, op: number, threads: number): boolean;
+  /** out[p] = g[p]·f′ from s[p] with the strong zero, f′ by op (native/elementwise.cc's list; unaryVjpKernel's bits), split over `threads`; false where the build predates it. */
+  unaryVjp(out: Float64Array, g: Float64Array, s: Float64Array, n: number, op: number, threads: number): boolean;
 }
 
 const rowArgs = new Float64Array(4);
@@ -302,6 +310,22 @@ const rows: NativeRows = {
     rowArgs[2] = cols;
     rowArgs[3] = threads;
     addon!.transpose(out, x, rowArgs);
+    return true;
+  },
+  unary(out: Float64Array, x: Float64Array, n: number, op: number, threads: number): boolean {
+    if (addon!.unary === undefined) return false;
+    rowArgs[0] = n;
+    rowArgs[1] = op;
+    rowArgs[2] = threads;
+    addon!.unary(out, x, rowArgs);
+    return true;
+  },
+  unaryVjp(out: Float64Array, g: Float64Array, s: Float64Array, n: number, op: number, threads: number): boolean {
+    if (addon!.unaryVjp === undefined) return false;
+    rowArgs[0] = n;
+    rowArgs[1] = op;
+    rowArgs[2] = threads;
+    addon!.unaryVjp(out, g, s, rowArgs);
     return true;
   },
 };
