@@ -10,7 +10,7 @@ import { formatShape } from '../tensor/shape.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { live } from '../core/trace.js';
 import type { Checkpoints } from '../transforms/scan.js';
-import { eachExample, isBatched } from '../transforms/vmap.js';
+import { batchesOf, eachExample, isBatched } from '../transforms/vmap.js';
 import type { Semiring } from './semirings.js';
 
 /**
@@ -166,5 +166,11 @@ export function plainStructure(value: unknown): unknown {
  * mapped tensor cannot give for the whole batch at once. Anything else runs as `run()`.
  */
 export function forEachStructure<T>(given: unknown, op: string, run: () => T): T {
-  return given instanceof Tensor && isBatched(given) ? eachExample(run, op) : run();
+  if (!(given instanceof Tensor) || !isBatched(given)) return run();
+  // Per example of the vmap that maps the structure — not the innermost running one, which may map
+  // something else (jacfwd's own vmap over its basis tangents) — and again for each further vmap
+  // mapping it (nested vmaps): inside, the structure reads as that example's slice.
+  const batches = batchesOf(given);
+  if (batches.length === 0) return run(); // every vmap mapping it is paused here: it reads as a slice
+  return eachExample(() => forEachStructure(given, op, run), op, batches[batches.length - 1]!);
 }

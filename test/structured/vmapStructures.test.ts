@@ -33,6 +33,23 @@ function againstLoop(f: (x: Tensor, y: Tensor) => Tensor, xs: Tensor, ys: Tensor
 }
 
 describe('structures mapped by vmap, against the loop', () => {
+  it('per example of the vmap that maps the structure: under jacfwd\'s own vmap, and nested vmaps', () => {
+    const E = grid([2, 3, 2], 7), T = grid([2, 2], 8), Y = ad.tensor([[0, 1, 1], [1, 1, 0]]);
+    const score = (e: Tensor, y: Tensor, t: Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: t }).logProbability(y);
+    const each = (f: (e: Tensor, y: Tensor) => Tensor) => ad.stack([0, 1].map((b) => f(ad.take(E, b, 0), ad.take(Y, b, 0))), 0);
+    // jacfwd maps its basis tangents by a vmap of its own, inside the one mapping the tags (it read them whole and threw).
+    close(ad.vmap(ad.jacfwd(score, 2), [0, 0, null])(E, Y, T) as Tensor, each((e, y) => ad.jacfwd(score, 2)(e, y, T) as Tensor));
+    close(ad.vmap(ad.jacrev(score, 2), [0, 0, null])(E, Y, T) as Tensor, each((e, y) => ad.jacrev(score, 2)(e, y, T) as Tensor));
+    // Tags mapped by two vmaps: each level per example.
+    const E2 = ad.stack([E, ad.neg(E)]), Y2 = ad.stack([Y, ad.tensor([[1, 0, 0], [0, 0, 1]])]);
+    const nested = (f: (e: Tensor, y: Tensor, t: Tensor) => Tensor) => ad.vmap(ad.vmap(f, [0, 0, null]), [0, 0, null])(E2, Y2, T) as Tensor;
+    const loop2 = (f: (e: Tensor, y: Tensor, t: Tensor) => Tensor) =>
+      ad.stack([0, 1].map((a) => ad.stack([0, 1].map((b) => f(ad.take(ad.take(E2, a, 0), b, 0), ad.take(ad.take(Y2, a, 0), b, 0), T)), 0)), 0);
+    close(nested(score), loop2(score));
+    const gradT = (e: Tensor, y: Tensor, t: Tensor) => ad.grad(score, 2)(e, y, t) as Tensor;
+    close(nested(gradT), loop2(gradT));
+  });
+
   it('LinearChainCRF.logProbability and score with mapped tags', () => {
     const T = grid([3, 3], 1);
     const crf = (e: Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: T });
