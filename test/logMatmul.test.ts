@@ -185,6 +185,22 @@ describe('logMatmul gradients', () => {
     const [, u] = ad.jvp(broadcastForm, [a, b], [ta, tb]);
     expectNear((t as Tensor).toFloat64Array(), (u as Tensor).toFloat64Array(), 1e-13);
   });
+
+  it.each([
+    ['a batch of a against a shared b, b\'s tangent alone', [2, 3, 1, 4], [4, 2], 'b'],
+    ['a batch of a against a shared b of one batch axis, b\'s tangent alone', [2, 1, 3, 4], [1, 4, 2], 'b'],
+    ['a shared a against a batch of b, a\'s tangent alone', [3, 4], [2, 3, 4, 2], 'a'],
+    ['a batch of a against a shared b, a\'s tangent alone', [2, 3, 1, 4], [4, 2], 'a'],
+    ['a batch of a against a shared b, both tangents', [2, 3, 1, 4], [4, 2], 'ab'],
+  ] as const)('the JVP with operands of different batch ranks: %s (its shape was wrong: summed over a batch axis)', (_name, sa, sb, which) => {
+    const a = ad.random.normal([...sa], 21), b = ad.random.normal([...sb], 22);
+    const ta = ad.random.normal([...sa], 23), tb = ad.random.normal([...sb], 24);
+    const f = (g: typeof ad.logMatmul) => which === 'a' ? ad.jvp((x: Tensor) => g(x, b), [a], [ta]) : which === 'b' ? ad.jvp((y: Tensor) => g(a, y), [b], [tb]) : ad.jvp(g, [a, b], [ta, tb]);
+    const [y, t] = f(ad.logMatmul) as [Tensor, Tensor];
+    const [, u] = f(broadcastForm) as [Tensor, Tensor];
+    expect(t.shape).toEqual(y.shape);
+    expectNear(t.toFloat64Array(), u.toFloat64Array(), 1e-13);
+  });
 });
 
 describe('logMatmul shapes and errors', () => {

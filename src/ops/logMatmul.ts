@@ -125,7 +125,10 @@ const logMatmulP: Primitive<LogMatmulParams> = definePrimitive<LogMatmulParams>(
     if (ta === null && tb === null) return null;
     const [xa, xb] = asTerms(opOf(ta ?? a!, transA), tb ?? b!);
     const t = ta === null ? xb : tb === null ? xa : add(xa, xb);
-    return sum(mulStrong(t, weights(opOf(a!, transA), b!)), t.ndim - 2);
+    // Summed over j counted from the end: one operand's tangent alone can have fewer batch axes than
+    // the weights (a shared b against a batch of a), and then t.ndim − 2 named a batch axis.
+    const terms = mulStrong(t, weights(opOf(a!, transA), b!));
+    return sum(terms, terms.ndim - 2);
   },
   // The primitive broadcasts batch axes, so a vmapped call is one call with the batch as one more.
   batch: ([a, b], batched, p) => apply(logMatmulP, alignBatched([a!, b!], batched), p),

@@ -33,6 +33,14 @@ function againstLoop(f: (x: Tensor, y: Tensor) => Tensor, xs: Tensor, ys: Tensor
 }
 
 describe('structures mapped by vmap, against the loop', () => {
+  it('forward mode over a vmap with shared transitions carrying the tangent (logMatmul\'s JVP against a shared operand)', () => {
+    const E = grid([2, 3, 2], 9), T = grid([2, 2], 10), V = grid([2, 2], 11);
+    const lz = (e: Tensor, t: Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: t }).logPartition();
+    const loop = (t: Tensor) => ad.stack([0, 1].map((b) => lz(ad.take(E, b, 0), t)), 0);
+    close(ad.jvp((t: Tensor) => ad.vmap(lz, [0, null])(E, t) as Tensor, [T], [V])[1] as Tensor, ad.jvp(loop, [T], [V])[1] as Tensor);
+    close(ad.hvp((t: Tensor) => ad.sum(ad.vmap(lz, [0, null])(E, t) as Tensor), T, V) as Tensor, ad.hvp((t: Tensor) => ad.sum(loop(t)), T, V) as Tensor);
+  });
+
   it('per example of the vmap that maps the structure: under jacfwd\'s own vmap, and nested vmaps', () => {
     const E = grid([2, 3, 2], 7), T = grid([2, 2], 8), Y = ad.tensor([[0, 1, 1], [1, 1, 0]]);
     const score = (e: Tensor, y: Tensor, t: Tensor) => new ad.LinearChainCRF({ emissions: e, transitions: t }).logProbability(y);
