@@ -195,7 +195,7 @@ describe('logMatmul gradients', () => {
   ] as const)('the JVP with operands of different batch ranks: %s (its shape was wrong: summed over a batch axis)', (_name, sa, sb, which) => {
     const a = ad.random.normal([...sa], 21), b = ad.random.normal([...sb], 22);
     const ta = ad.random.normal([...sa], 23), tb = ad.random.normal([...sb], 24);
-    const f = (g: typeof ad.logMatmul) => which === 'a' ? ad.jvp((x: Tensor) => g(x, b), [a], [ta]) : which === 'b' ? ad.jvp((y: Tensor) => g(a, y), [b], [tb]) : ad.jvp(g, [a, b], [ta, tb]);
+    const f = (g: (x: Tensor, y: Tensor) => Tensor) => which === 'a' ? ad.jvp((x: Tensor) => g(x, b), [a], [ta]) : which === 'b' ? ad.jvp((y: Tensor) => g(a, y), [b], [tb]) : ad.jvp(g, [a, b], [ta, tb]);
     const [y, t] = f(ad.logMatmul) as [Tensor, Tensor];
     const [, u] = f(broadcastForm) as [Tensor, Tensor];
     expect(t.shape).toEqual(y.shape);
