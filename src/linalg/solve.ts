@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../core/errors.js';
 import { allocF64, uninitializedF64 } from '../tensor/alloc.js';
 import { luFactor, luSolve, luSolveTransposed, type LuFactors } from '../tensor/kernels/linalg/lu.js';
 import { gemm } from '../tensor/kernels/matmul.js';
-import { nativeRows } from '../tensor/kernels/native/nativeGemm.js';
+import { nativeRows } from '../tensor/kernels/native/nativeRows.js';
 import { threadsInfo } from '../tensor/threads/pool.js';
 import { Tensor } from '../tensor/tensor.js';
 import { eye, type TensorLike } from '../tensor/create.js';

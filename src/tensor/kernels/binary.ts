@@ -3,7 +3,7 @@ import { broadcastStrides, shapesEqual, sizeOf, type Shape } from '../shape.js';
 import { uninitializedF64 } from '../alloc.js';
 import { ieeePow } from './pow.js';
 import { quotientStrong } from './quotient.js';
-import { nativeRows } from './native/nativeGemm.js';
+import { nativeRows } from './native/nativeRows.js';
 import { threadsInfo } from '../threads/pool.js';
 
 export type BinaryKernel =
@@ -71,7 +71,7 @@ function contiguousRun(
 }
 
 /**
- * Entries from which a run goes to the native kernel (./native/nativeGemm.ts's combine: the same
+ * Entries from which a run goes to the native kernel (./native/nativeRows.ts's combine: the same
  * operation per entry, operands in the same order, so the same bits), and from which to its threads.
  * V8 reloads each typed array's length and data pointer per entry in these loops (about 4 ns an
  * entry on a Zen 3 core; the native loop is near memory speed): `mul` of 32,768 entries, a fresh

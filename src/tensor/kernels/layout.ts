@@ -1,7 +1,7 @@
 /** @file Data movement: transposes, slices, padding, concatenation and gathers along an axis. */
 import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import { allocF64, uninitializedF64 } from '../alloc.js';
-import { nativeRows } from './native/nativeGemm.js';
+import { nativeRows } from './native/nativeRows.js';
 import { threadsInfo } from '../threads/pool.js';
 
 /** out = x with axes permuted: out.shape[i] = shape[perm[i]]. */
@@ -40,7 +40,7 @@ export function transposeKernel(x: Float64Array, shape: Shape, perm: readonly nu
 
 /**
  * Entries from which a matrix's transpose, or a stack's with its last two axes swapped, is copied by
- * the native addon where it is loaded (./native/nativeGemm.ts's transpose: the same copies, in tiles):
+ * the native addon where it is loaded (./native/nativeRows.ts's transpose: the same copies, in tiles):
  * V8 reloads each typed array's length and data pointer per entry in the loop above: a 128 × 256
  * transpose (`ad.transpose`, a fresh result each) took 98 µs against 293 on one thread, 784 × 256
  * 0.62 ms against 1.47. From PARALLEL_TRANSPOSE entries on the threads.

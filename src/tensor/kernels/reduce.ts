@@ -3,7 +3,7 @@ import { sizeOf, type Shape } from '../shape.js';
 import { allocF64, uninitializedF64 } from '../alloc.js';
 import { vectorMath, vectorized } from './wasm/vmath.js';
 import { rowSum } from './rowSum.js';
-import { nativeRows } from './native/nativeGemm.js';
+import { nativeRows } from './native/nativeRows.js';
 import { threadsInfo } from '../threads/pool.js';
 
 export type ReduceKernel = 'sum' | 'max' | 'min' | 'logsumexp';

@@ -5,7 +5,7 @@
  * small tests the product kernels (./products.ts) make of a row.
  */
 import { divideIntoVector, productChainsVector } from './wasm/vmath.js';
-import { nativeRows } from './native/nativeGemm.js';
+import { nativeRows } from './native/nativeRows.js';
 import { threadsInfo } from '../threads/pool.js';
 
 /** The smallest positive normal float64; below it a product has lost relative precision. */

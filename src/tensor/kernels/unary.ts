@@ -3,7 +3,8 @@ import { quotientStrong } from './quotient.js';
 import { uninitializedF64 } from '../alloc.js';
 import { PARALLEL_TANH, tanhAcross, vectorMath } from './wasm/vmath.js';
 import { parallelMap } from './parallelMap.js';
-import { nativeRows, nativeVmath } from './native/nativeGemm.js';
+import { nativeVmath } from './native/nativeGemm.js';
+import { nativeRows } from './native/nativeRows.js';
 import { threadsInfo } from '../threads/pool.js';
 
 /**
@@ -39,7 +40,7 @@ function tanhVjpNatively(g: Float64Array, y: Float64Array, out: Float64Array): b
 
 /**
  * Entries from which the arithmetic ops below run natively where the addon is loaded (./native/
- * nativeGemm.ts's unary and unaryVjp: the loops' expressions per entry, so their bits), and from which
+ * nativeRows.ts's unary and unaryVjp: the loops' expressions per entry, so their bits), and from which
  * on its threads. V8 reloads each typed array's length and data pointer per entry in these loops:
  * on 128 × 256 entries, one thread, a fresh result each, relu 46 µs against 358–474 (the loop with the
  * addon off), its VJP 49 against 529–549, square 43 against 113–164.
