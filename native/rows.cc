@@ -75,6 +75,18 @@ bool adjointRange(napi_env env, double s, double e, size_t length, int64_t& star
   return true;
 }
 
+// (Shared with native/transpose.cc.) Whether args[0 … count) are whole numbers ≥ 0 (within 2⁵³); else
+// false with `message` thrown as a range error.
+bool adjointWholeNumbers(napi_env env, const double* args, int count, const char* message) {
+  for (int k = 0; k < count; k++) {
+    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
+      napi_throw_range_error(env, nullptr, message);
+      return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 
 napi_value Product(napi_env env, napi_callback_info info) {
@@ -206,16 +218,6 @@ void rowsRun(void* context, int t, int threads) {
   }
 }
 
-// Whether args[0 … count) are whole numbers ≥ 0 (within 2⁵³); else false with `message` thrown as a range error.
-bool wholeNumbers(napi_env env, const double* args, int count, const char* message) {
-  for (int k = 0; k < count; k++) {
-    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
-      napi_throw_range_error(env, nullptr, message);
-      return false;
-    }
-  }
-  return true;
-}
 
 // fn over `rows` rows on the threads asked for (`threads` as passed: clamped to 1…64, and to the
 // rows), or on this thread alone for one thread or one row.
@@ -231,7 +233,7 @@ napi_value CombineRows(napi_env env, napi_callback_info info) {
   size_t length[4];
   if (!adjointArrays(env, info, 4, 5, data, length)) return nullptr;
   const double* args = data[3];
-  if (!wholeNumbers(env, args, 2, "combineRows: rows and n must be whole numbers >= 0")) return nullptr;
+  if (!adjointWholeNumbers(env, args, 2, "combineRows: rows and n must be whole numbers >= 0")) return nullptr;
   const int64_t rows = static_cast<int64_t>(args[0]), n = static_cast<int64_t>(args[1]);
   const int op = static_cast<int>(args[2]);
   if (!(args[2] == 0 || args[2] == 1 || args[2] == 2 || args[2] == 3)) {
@@ -298,7 +300,7 @@ napi_value Combine(napi_env env, napi_callback_info info) {
   size_t length[4];
   if (!adjointArrays(env, info, 4, 4, data, length)) return nullptr;
   const double* args = data[3];
-  if (!wholeNumbers(env, args, 1, "combine: n must be a whole number >= 0")) return nullptr;
+  if (!adjointWholeNumbers(env, args, 1, "combine: n must be a whole number >= 0")) return nullptr;
   const int64_t n = static_cast<int64_t>(args[0]);
   if (!(args[1] == 0 || args[1] == 1 || args[1] == 2 || args[1] == 3 || args[1] == 4)) {
     napi_throw_range_error(env, nullptr, "combine: op is 0 (add), 1 (sub), 2 (mul), 3 (div) or 4 (strong product)");
@@ -341,7 +343,7 @@ napi_value NegOuter(napi_env env, napi_callback_info info) {
   size_t length[4];
   if (!adjointArrays(env, info, 4, 3, data, length)) return nullptr;
   const double* args = data[3];
-  if (!wholeNumbers(env, args, 2, "negOuter: m and n must be whole numbers >= 0")) return nullptr;
+  if (!adjointWholeNumbers(env, args, 2, "negOuter: m and n must be whole numbers >= 0")) return nullptr;
   const int64_t m = static_cast<int64_t>(args[0]), n = static_cast<int64_t>(args[1]);
   if (static_cast<int64_t>(length[1]) < m || static_cast<int64_t>(length[2]) < n || (m > 0 && n > static_cast<int64_t>(length[0]) / m)) {
     napi_throw_range_error(env, nullptr, "negOuter: out needs m·n entries, u m and v n");
@@ -358,15 +360,8 @@ napi_value ColumnSums(napi_env env, napi_callback_info info) {
   size_t length[3];
   if (!adjointArrays(env, info, 3, 4, data, length)) return nullptr;
   const double* args = data[2];
-  int64_t v[3];
-  for (int k = 0; k < 3; k++) {
-    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
-      napi_throw_range_error(env, nullptr, "columnSums: outer, n and inner must be whole numbers >= 0");
-      return nullptr;
-    }
-    v[k] = static_cast<int64_t>(args[k]);
-  }
-  const int64_t outer = v[0], n = v[1], inner = v[2];
+  if (!adjointWholeNumbers(env, args, 3, "columnSums: outer, n and inner must be whole numbers >= 0")) return nullptr;
+  const int64_t outer = static_cast<int64_t>(args[0]), n = static_cast<int64_t>(args[1]), inner = static_cast<int64_t>(args[2]);
   // outer·n·inner ≤ x's length and outer·inner ≤ out's, checked without overflow.
   const auto fits = [](int64_t a, int64_t b, size_t len) { return a == 0 || b <= static_cast<int64_t>(len) / a; };
   if (!fits(outer, inner, length[0]) || !fits(outer, inner, length[1]) || (outer * inner > 0 && !fits(outer * inner, n, length[1]))) {

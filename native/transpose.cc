@@ -11,8 +11,9 @@
 #include <algorithm>
 #include <cstdint>
 
-// The call's Float64Arrays, checked (native/rows.cc), and the team's threads (native/gemm.cc).
+// The call's Float64Arrays and numbers, checked (native/rows.cc), and the team's threads (native/gemm.cc).
 bool adjointArrays(napi_env env, napi_callback_info info, size_t count, size_t numbers, double** data, size_t* length);
+bool adjointWholeNumbers(napi_env env, const double* args, int count, const char* message);
 void adjointRunOnTeam(int threads, void (*fn)(void*, int, int), void* context);
 
 namespace {
@@ -59,15 +60,8 @@ napi_value Transpose(napi_env env, napi_callback_info info) {
   size_t length[3];
   if (!adjointArrays(env, info, 3, 4, data, length)) return nullptr;
   const double* args = data[2];
-  int64_t v[3];
-  for (int k = 0; k < 3; k++) {
-    if (!(args[k] >= 0 && args[k] <= 9007199254740991.0) || args[k] != static_cast<double>(static_cast<int64_t>(args[k]))) {
-      napi_throw_range_error(env, nullptr, "transpose: batch, rows and cols must be whole numbers >= 0");
-      return nullptr;
-    }
-    v[k] = static_cast<int64_t>(args[k]);
-  }
-  const int64_t batch = v[0], rows = v[1], cols = v[2];
+  if (!adjointWholeNumbers(env, args, 3, "transpose: batch, rows and cols must be whole numbers >= 0")) return nullptr;
+  const int64_t batch = static_cast<int64_t>(args[0]), rows = static_cast<int64_t>(args[1]), cols = static_cast<int64_t>(args[2]);
   // batch·rows·cols ≤ both arrays' lengths, checked without overflow.
   const int64_t shorter = static_cast<int64_t>(std::min(length[0], length[1]));
   if (batch > 0 && rows > 0 && (cols > shorter / batch / rows)) {
