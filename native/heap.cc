@@ -17,13 +17,16 @@
 // variables below.
 //
 // Left alone where the process's owner already chose: MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_,
-// MALLOC_TOP_PAD_ or MALLOC_MMAP_MAX_ in the environment, or glibc.malloc tunables in GLIBC_TUNABLES;
+// MALLOC_TOP_PAD_ or MALLOC_MMAP_MAX_ in the environment the process started with (glibc reads them
+// then, not later), or glibc.malloc tunables in GLIBC_TUNABLES;
 // and where the C library is not glibc (musl, macOS, Windows: their allocators do not trim this way).
 // Returns what it did: "kept", "the environment's settings", "not glibc" or "refused" (mallopt failed).
 #include <node_api.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -34,18 +37,43 @@ namespace {
 constexpr int MMAP_THRESHOLD = 32 << 20;  // glibc's DEFAULT_MMAP_THRESHOLD_MAX (64-bit)
 constexpr int TRIM_THRESHOLD = 64 << 20;  // twice it: where the adaptation puts the trim threshold
 
+#if defined(__GLIBC__)
+// Whether the process STARTED with malloc's parameters in its environment: glibc reads them only then,
+// so the environment as it is now (which a program may have changed since) is not the question. On
+// Linux the starting environment is /proc/self/environ; elsewhere (or unreadable) the current one.
+bool startedWithMallocSettings() {
+  std::string environ;
+  if (FILE* f = std::fopen("/proc/self/environ", "rb")) {
+    char chunk[4096];
+    for (size_t got; (got = std::fread(chunk, 1, sizeof chunk, f)) > 0;) environ.append(chunk, got);
+    std::fclose(f);
+  } else {
+    for (const char* name : {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_"})
+      if (std::getenv(name) != nullptr) return true;
+    const char* tunables = std::getenv("GLIBC_TUNABLES");
+    return tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr;
+  }
+  // NUL-separated NAME=value entries.
+  for (size_t at = 0; at < environ.size();) {
+    const size_t end = environ.find('\0', at);
+    const std::string entry = environ.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    for (const char* name : {"MALLOC_MMAP_THRESHOLD_=", "MALLOC_TRIM_THRESHOLD_=", "MALLOC_TOP_PAD_=", "MALLOC_MMAP_MAX_="})
+      if (entry.compare(0, std::strlen(name), name) == 0) return true;
+    if (entry.compare(0, 15, "GLIBC_TUNABLES=") == 0 && entry.find("glibc.malloc.") != std::string::npos) return true;
+    if (end == std::string::npos) break;
+    at = end + 1;
+  }
+  return false;
+}
+#endif
+
 const char* keep() {
 #if defined(__GLIBC__)
-  static const char* outcome = nullptr;  // once per process (the addon may load in several threads' environments)
-  if (outcome != nullptr) return outcome;
-  const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if (std::getenv("MALLOC_MMAP_THRESHOLD_") != nullptr || std::getenv("MALLOC_TRIM_THRESHOLD_") != nullptr ||
-      std::getenv("MALLOC_TOP_PAD_") != nullptr || std::getenv("MALLOC_MMAP_MAX_") != nullptr ||
-      (tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr)) {
-    outcome = "the environment's settings";
-  } else {
-    outcome = mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1 && mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1 ? "kept" : "refused";
-  }
+  // Once per process, decided by the first caller (a function's static: thread-safe where Worker
+  // threads load the addon at once).
+  static const char* const outcome = startedWithMallocSettings() ? "the environment's settings"
+                                     : mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1 && mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1 ? "kept"
+                                                                                                                                      : "refused";
   return outcome;
 #else
   return "not glibc";

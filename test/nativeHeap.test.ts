@@ -51,6 +51,15 @@ describe.skipIf(!existsSync(build))('the native addon keeps freed heap memory fo
     expect(child('console.log(addon.keepHeap())', cleanEnv({ [name]: value }))).toEqual(["the environment's settings"]);
   });
 
+  it.runIf(glibc && procStat)('reads the environment the process started with, which glibc read, not the one it has now', () => {
+    // Set after start: glibc never saw it, so the thresholds are still to be set.
+    expect(child("process.env.MALLOC_TOP_PAD_ = '0'; console.log(addon.keepHeap())", cleanEnv())).toEqual(['kept']);
+    // Given at start and removed since: glibc applied it, so it is left alone.
+    expect(child('delete process.env.MALLOC_TRIM_THRESHOLD_; console.log(addon.keepHeap())', cleanEnv({ MALLOC_TRIM_THRESHOLD_: '1048576' }))).toEqual([
+      "the environment's settings",
+    ]);
+  });
+
   it.runIf(!glibc)('says so where the C library is not glibc', () => {
     expect(child('console.log(addon.keepHeap())', cleanEnv())).toEqual(['not glibc']);
   });
