@@ -23,6 +23,7 @@
 // Returns what it did: "kept", "the environment's settings", "not glibc" or "refused" (mallopt failed).
 #include <node_api.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -38,9 +39,19 @@ constexpr int MMAP_THRESHOLD = 32 << 20;  // glibc's DEFAULT_MMAP_THRESHOLD_MAX 
 constexpr int TRIM_THRESHOLD = 64 << 20;  // twice it: where the adaptation puts the trim threshold
 
 #if defined(__GLIBC__)
+// Whether one NAME=value entry of an environment sets malloc's parameters.
+bool setsMalloc(const std::string& entry) {
+  const size_t eq = entry.find('=');
+  const std::string name = entry.substr(0, eq);
+  for (const char* variable : {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_"})
+    if (name == variable) return true;
+  return name == "GLIBC_TUNABLES" && eq != std::string::npos && entry.find("glibc.malloc.", eq) != std::string::npos;
+}
+
 // Whether the process STARTED with malloc's parameters in its environment: glibc reads them only then,
 // so the environment as it is now (which a program may have changed since) is not the question. On
-// Linux the starting environment is /proc/self/environ; elsewhere (or unreadable) the current one.
+// Linux the starting environment is /proc/self/environ (NUL-separated entries); elsewhere (or
+// unreadable) the current one.
 bool startedWithMallocSettings() {
   std::string environ;
   if (FILE* f = std::fopen("/proc/self/environ", "rb")) {
@@ -48,19 +59,12 @@ bool startedWithMallocSettings() {
     for (size_t got; (got = std::fread(chunk, 1, sizeof chunk, f)) > 0;) environ.append(chunk, got);
     std::fclose(f);
   } else {
-    for (const char* name : {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_"})
-      if (std::getenv(name) != nullptr) return true;
-    const char* tunables = std::getenv("GLIBC_TUNABLES");
-    return tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr;
+    for (const char* name : {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_MMAP_MAX_", "GLIBC_TUNABLES"})
+      if (const char* value = std::getenv(name)) environ.append(name).append("=").append(value).push_back('\0');
   }
-  // NUL-separated NAME=value entries.
   for (size_t at = 0; at < environ.size();) {
-    const size_t end = environ.find('\0', at);
-    const std::string entry = environ.substr(at, end == std::string::npos ? std::string::npos : end - at);
-    for (const char* name : {"MALLOC_MMAP_THRESHOLD_=", "MALLOC_TRIM_THRESHOLD_=", "MALLOC_TOP_PAD_=", "MALLOC_MMAP_MAX_="})
-      if (entry.compare(0, std::strlen(name), name) == 0) return true;
-    if (entry.compare(0, 15, "GLIBC_TUNABLES=") == 0 && entry.find("glibc.malloc.") != std::string::npos) return true;
-    if (end == std::string::npos) break;
+    const size_t end = std::min(environ.find('\0', at), environ.size());
+    if (setsMalloc(environ.substr(at, end - at))) return true;
     at = end + 1;
   }
   return false;
