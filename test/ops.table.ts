@@ -109,7 +109,9 @@ export const opTable: OpRow[] = [
   { name: 'broadcastTo', domains: ['real'], fn: (x) => ad.broadcastTo(x, [2, 3, 4]), shapes: [[[4]], [[3, 1]], [[]]] },
   { name: 'slice', covers: ['slice', 'pad'], domains: ['real'], fn: (x) => ad.slice(x, [1, 0], [2, -1]), shapes: [[[4, 3]]] },
   { name: 'concat', domains: ['real', 'real'], fn: (a, b) => ad.concat([a, b], 1), shapes: [[[2, 3], [2, 1]]] },
-  { name: 'stack', covers: ['concat', 'reshape'], domains: ['real', 'real'], fn: (a, b) => ad.stack([a, b], 0), shapes: [[[3], [3]], [[2, 2], [2, 2]]] },
+  { name: 'concat (axis 0: the parts are runs of the cotangent)', covers: ['concat'], domains: ['real', 'real', 'real'], fn: (a, b, c) => ad.concat([a, b, c], 0), shapes: [[[2, 3], [1, 3], [2, 3]]] },
+  { name: 'stack', domains: ['real', 'real'], fn: (a, b) => ad.stack([a, b], 0), shapes: [[[3], [3]], [[2, 2], [2, 2]]] },
+  { name: 'stack (inner axes)', covers: ['stack'], domains: ['real', 'real', 'real'], fn: (a, b, c) => ad.stack([a, b, c], -1), shapes: [[[2, 3], [2, 3], [2, 3]], [[3], [3], [3]]] },
   { name: 'take', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.take(x, [2, 0, 2, -1], 0), shapes: [[[3]], [[3, 2]]] },
   { name: 'take (axis 1)', covers: ['take', 'scatterAdd'], domains: ['real'], fn: (x) => ad.take(x, [1, 1, 0], 1), shapes: [[[2, 3]]] },
 

@@ -1,6 +1,6 @@
 /**
  * @file ONNX forms of the shape and indexing primitives: reshape, transpose, broadcastTo, slice,
- * pad, concat, take/scatterAdd (Gather, ScatterElements with reduction 'add'), the gathers and
+ * pad, concat, stack, take/scatterAdd (Gather, ScatterElements with reduction 'add'), the gathers and
  * scatters along an axis (GatherElements, ScatterElements), and the matrix diagonals.
  * Indices known when the function was recorded become int64 initializers; index tensors computed
  * by the graph (float values in adjoint) are cast to int64.
@@ -27,6 +27,13 @@ const pad: Lowering<BoxParams> = (g, [x], { begin, size, big }) => {
 };
 
 const concat: Lowering<{ axis: number }> = (g, xs, { axis }) => g.node('Concat', xs.map((x) => x.name), { axis });
+
+/** stack: each input given the new axis (a Reshape), then Concat along it. */
+const stack: Lowering<{ axis: number }> = (g, xs, { axis }, out) => {
+  const one = [...out];
+  one[axis] = 1;
+  return g.node('Concat', xs.map((x) => g.reshape(x!.name, one)), { axis });
+};
 
 interface TakeParams { readonly indices: Int32Array; readonly axis: number; readonly n: number }
 
@@ -88,6 +95,7 @@ export const shapeRules = rules({
   slice,
   pad,
   concat,
+  stack,
   take,
   scatterAdd,
   gather,

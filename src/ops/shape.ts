@@ -1,10 +1,10 @@
 /** @file Shape ops: reshape, transpose, broadcastTo, slice/pad, concat/stack, take, squeeze/expandDims. */
-import { apply } from '../core/trace.js';
+import { apply, live } from '../core/trace.js';
 import { allocF64 } from '../tensor/alloc.js';
 import { definePrimitive, type Primitive } from '../core/primitive.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastKernel } from '../tensor/kernels/binary.js';
-import { boxCopy, concatKernel, scatterAddKernel, takeKernel, transposeKernel } from '../tensor/kernels/layout.js';
+import { boxCopy, concatKernel, scatterAddKernel, splitKernel, takeKernel, transposeKernel } from '../tensor/kernels/layout.js';
 import {
   broadcastShapes, checkShape, formatShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, type Shape,
 } from '../tensor/shape.js';
@@ -205,7 +205,7 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
   return apply(sliceP, [t], { begin: b, size: s, big: t.shape });
 }
 
-// concat's transpose slices the cotangent back into the parts.
+// concat's transpose cuts the cotangent back into the parts.
 const concatP = definePrimitive<{ axis: number }>({
   name: 'concat',
   saves: 'none',
@@ -214,18 +214,54 @@ const concatP = definePrimitive<{ axis: number }>({
     shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
     return new Tensor(concatKernel(xs.map((x) => x.values), xs.map((x) => x.shape), axis), shape);
   },
-  vjp: (g, r, { axis }, needs) => {
-    let offset = 0;
-    return r.shapes.map((s, i) => {
-      const begin = g.shape.map((_, k) => (k === axis ? offset : 0));
-      offset += s[axis]!;
-      return needs[i] ? slice(g, begin, s) : null;
-    });
-  },
+  vjp: (g, r, { axis }, needs) => joinedParts(g, axis, r.shapes, needs, false),
   jvp: (ts, xs, _y, { axis }) =>
     ts.every((t) => t === null) ? null : concat(ts.map((t, i) => t ?? zeros(xs[i]!.shape)), axis),
   batch: (xs, batched, { axis }, size) => concat(allBatched(xs, batched, size), axis + 1),
 });
+
+// stack is concat along a new axis, one primitive (not an expandDims per tensor and a concat: 3 ops
+// per tensor, forward and back); its transpose cuts the cotangent into the parts without that axis.
+const stackP: Primitive<{ axis: number }> = definePrimitive<{ axis: number }>({
+  name: 'stack',
+  saves: 'none',
+  forward: (xs, { axis }) => {
+    const one = [...xs[0]!.shape], shape = [...xs[0]!.shape];
+    one.splice(axis, 0, 1);
+    shape.splice(axis, 0, xs.length);
+    return new Tensor(concatKernel(xs.map((x) => x.values), xs.map(() => one), axis), shape);
+  },
+  vjp: (g, r, { axis }, needs) => joinedParts(g, axis, r.shapes, needs, true),
+  jvp: (ts, xs, _y, { axis }) =>
+    ts.every((t) => t === null) ? null : stack(ts.map((t, i) => t ?? zeros(xs[i]!.shape)), axis),
+  batch: (xs, batched, { axis }, size) => apply(stackP, allBatched(xs, batched, size), { axis: axis + 1 }),
+});
+
+/**
+ * The cotangents of a concatenation's parts (`stacked`: of a stack's, each one entry along `axis`
+ * and shaped as its input, without it). At first order one pass over g, each part a view of it
+ * where the parts are runs of it (every axis before `axis` of extent 1): a stack of 200 small
+ * tensors pulls back as 200 views, not 200 slice ops. Under an outer transformation, slice ops it
+ * records.
+ */
+function joinedParts(g: Tensor, axis: number, shapes: readonly Shape[], needs: readonly boolean[], stacked: boolean): Array<Tensor | null> {
+  const extent = (s: Shape): number => (stacked ? 1 : s[axis]!);
+  if (live(g).trace === null) {
+    const inner = sizeOf(g.shape.slice(axis + 1));
+    const parts = splitKernel(g.values, sizeOf(g.shape.slice(0, axis)), shapes.map((s) => extent(s) * inner), needs);
+    return parts.map((p, i) => (p === null ? null : new Tensor(p, [...shapes[i]!])));
+  }
+  let offset = 0;
+  return shapes.map((s, i) => {
+    const begin = g.shape.map((_, k) => (k === axis ? offset : 0));
+    const size = [...g.shape];
+    size[axis] = extent(s);
+    offset += extent(s);
+    if (!needs[i]) return null;
+    const part = slice(g, begin, size);
+    return stacked ? reshape(part, s) : part;
+  });
+}
 
 /** The tensors of concat or stack, given as one non-empty array (not as separate arguments, as torch.cat(a, b) might suggest). */
 function tensorList(op: string, xs: readonly TensorLike[]): Tensor[] {
@@ -265,8 +301,7 @@ export function stack(xs: readonly TensorLike[], axis = 0, ...extra: unknown[]):
       throw new ShapeError(`stack: tensor ${i} has shape ${formatShape(t.shape)} but tensor 0 has ${formatShape(ts[0]!.shape)}; stacked tensors must have equal shapes.`);
     }
   }
-  const ax = newAxis(axis, ts[0]!, 'stack');
-  return concat(ts.map((t) => expandDims(t, ax)), ax);
+  return apply(stackP, ts, { axis: newAxis(axis, ts[0]!, 'stack') });
 }
 
 interface TakeParams { readonly indices: Int32Array; readonly axis: number; readonly n: number }
