@@ -1,5 +1,5 @@
 /** @file scan: a loop over steps with a carry, reversed in bounded memory by binomial checkpointing. */
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { asTensor, zeros } from '../tensor/create.js';
 import { ReverseTrace, unbox, type Trace } from '../core/trace.js';
 import { flatten, unflatten, type PyTree, type TensorLikeTree, type TensorTree, type TupleInferred, type CarryLike } from '../core/pytree.js';
@@ -90,10 +90,19 @@ export type ScanStepCheck<Carry, R> = [ScanResult<Carry, R>] extends [never]
 export function scan<Carry extends TupleInferred, R extends number | object | readonly [unknown, unknown], Xs = undefined>(
   step: (carry: TensorTree<Carry>, x: ScanRow<Xs>) => R & ScanStepCheck<Carry, R>, init: Carry, options?: ScanOptions<Xs>,
 ): ScanResult<Carry, R>;
-export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, options: ScanOptions<unknown> = {}, ...extra: unknown[]): unknown {
+/**
+ * jax.lax.scan's positional form: `xs` (a tensor or an array of them; null with `length` in the
+ * options) third, the options fourth.
+ * @example ad.scan((s: ad.Tensor, x: ad.Tensor) => [ad.add(s, x), s] as const, ad.scalar(0), ad.arange(4)) // [6, [0, 0, 1, 3]]
+ */
+export function scan<Carry extends TupleInferred, R extends number | object | readonly [unknown, unknown], Xs extends Tensor | readonly unknown[] | null>(
+  step: (carry: TensorTree<Carry>, x: ScanRow<Exclude<Xs, null>>) => R & ScanStepCheck<Carry, R>, init: Carry, xs: Xs,
+  options?: Omit<ScanOptions<Xs>, 'xs'>,
+): ScanResult<Carry, R>;
+export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, third: unknown = {}, ...extra: unknown[]): unknown {
   const step = stepFunction as (carry: unknown, x: unknown) => unknown;
   checkLoopFunction(step, 'scan', 'step', '(carry, x) => carry or [carry, y]');
-  noExtraArguments(extra, 'scan', 'step, init and options, scan(step, init, { xs, length, checkpoints, reverse })');
+  const options = positionalXs(third, extra);
   checkOptions(options, 'scan', ['length', 'xs', 'checkpoints', 'stats', 'reverse', 'unroll']);
   checkStats(options.stats, 'scan');
   const reverse = options.reverse ?? false;
@@ -312,4 +321,20 @@ function scanOverKeys(step: (carry: unknown, x: unknown) => unknown, init: unkno
     return result;
   }, words, options);
   return pairs ? [wordsAsKeys((out as unknown[])[0], init, 'scan'), (out as unknown[])[1]] : wordsAsKeys(out, init, 'scan');
+}
+
+/**
+ * The options of a scan call: the third argument, or — jax.lax.scan's form, xs positional — the
+ * fourth with the third (a tensor, an array of them, or null) as `xs`.
+ */
+function positionalXs(third: unknown, extra: unknown[]): ScanOptions<unknown> {
+  const form = 'scan(step, init, { xs, length, checkpoints, reverse }) or, as jax.lax.scan, scan(step, init, xs, { length, checkpoints, reverse })';
+  if (!(third instanceof Tensor || Array.isArray(third) || third === null)) {
+    noExtraArguments(extra, 'scan', `step, init and options: ${form}`);
+    return third as ScanOptions<unknown>;
+  }
+  if (extra.length > 1) noExtraArguments(extra.slice(1), 'scan', `step, init, xs and options: ${form}`);
+  const options = extra[0] ?? {};
+  checkOptions(options, 'scan', ['length', 'checkpoints', 'stats', 'reverse', 'unroll']);
+  return third === null ? (options as ScanOptions<unknown>) : { ...(options as ScanOptions<unknown>), xs: third };
 }
