@@ -3,6 +3,7 @@ import { checkAnomalies, withAnomalyMode, type AnomalyOptions } from './anomaly.
 import { checkFunction, checkSynchronous } from './functions.js';
 import { InvalidArgumentError } from './errors.js';
 import { extraArguments } from './extraArguments.js';
+import { literal } from '../tensor/describe.js';
 
 const PASSES = ['both', 'forward', 'backward'];
 
@@ -35,10 +36,10 @@ export function detectAnomalies<T>(fn: () => T, options: AnomalyOptions = {}, ..
   }
   for (const key of ['strict', 'nanOnly'] as const) {
     const v = options[key];
-    if (v !== undefined && typeof v !== 'boolean') throw new InvalidArgumentError(`detectAnomalies: ${key} must be true or false, got ${JSON.stringify(v) ?? String(v)}.`);
+    if (v !== undefined && typeof v !== 'boolean') throw new InvalidArgumentError(`detectAnomalies: ${key} must be true or false, got ${literal(v)}.`);
   }
   if (options.pass !== undefined && !PASSES.includes(options.pass)) {
-    throw new InvalidArgumentError(`detectAnomalies: pass must be 'both', 'forward' or 'backward', got ${JSON.stringify(options.pass)}.`);
+    throw new InvalidArgumentError(`detectAnomalies: pass must be 'both', 'forward' or 'backward', got ${literal(options.pass)}.`);
   }
   return withAnomalyMode(options, () => {
     const result = fn();

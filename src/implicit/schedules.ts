@@ -12,6 +12,7 @@ import { clip, where } from '../ops/select.js';
 import { floor } from '../ops/rounding.js';
 import { checkOptions, finite, flag, type Rule } from './options.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { literal } from '../tensor/describe.js';
 
 /** A function of the step count (a number or a scalar tensor; the optimizers pass their state's count). */
 export type Schedule = (count: TensorLike) => Tensor;
@@ -172,7 +173,7 @@ export function join(schedules: ReadonlyArray<(count: Tensor) => TensorLike>, bo
   }
   if (!Array.isArray(boundaries) || boundaries.length !== schedules.length - 1 || !boundaries.every((b) => finite.ok(b))) {
     throw new InvalidArgumentError(
-      `optimizers.schedules.join: boundaries must be ${schedules.length - 1} finite step numbers (one fewer than the schedules), got ${JSON.stringify(boundaries)}.`,
+      `optimizers.schedules.join: boundaries must be ${schedules.length - 1} finite step numbers (one fewer than the schedules), got ${literal(boundaries)}.`,
     );
   }
   return (count) => {

@@ -8,6 +8,7 @@ import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { describe } from '../tensor/describe.js';
 import { broadcastShapes, formatShape, shapesEqual } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { allocChecked } from '../tensor/checks.js';
 import { asTensor, zeros, type TensorLike } from '../tensor/create.js';
 import { broadcastTo, concat, reshape, take } from '../ops/shape.js';
 import { cholesky } from './cholesky.js';
@@ -90,7 +91,7 @@ export function hilbert(n: number, ...extra: unknown[]): Tensor {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
     throw new InvalidArgumentError(`linalg.hilbert: n must be a non-negative integer (the matrix's size), got ${describe(n)}.`);
   }
-  const h = new Float64Array(n * n);
+  const h = allocChecked('linalg.hilbert', [n, n]);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) h[i * n + j] = 1 / (i + j + 1);
   return new Tensor(h, [n, n]);
 }

@@ -1,7 +1,7 @@
 /** @file linalg.norm: vector and matrix norms with numpy.linalg.norm's ord and axis conventions. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
-import { describe } from '../tensor/describe.js';
+import { describe, literal } from '../tensor/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { div, greater, mul, notEqual, pow } from '../ops/binary.js';
@@ -115,8 +115,8 @@ export function norm(x: TensorLike, ord?: NormOrder, axis?: number | readonly nu
   if (axis.length === 1) return vectorNorm(t, ord, normalizeAxis(axis[0]!, t.ndim, 'linalg.norm'), keepdims);
   if (axis.length === 2) {
     const r = normalizeAxis(axis[0]!, t.ndim, 'linalg.norm'), c = normalizeAxis(axis[1]!, t.ndim, 'linalg.norm');
-    if (r === c) throw new InvalidArgumentError(`linalg.norm: the two axes ${JSON.stringify(axis)} name the same axis of ${formatShape(t.shape)}; pass two different axes.`);
+    if (r === c) throw new InvalidArgumentError(`linalg.norm: the two axes ${literal(axis)} name the same axis of ${formatShape(t.shape)}; pass two different axes.`);
     return matrixNorm(t, ord, r, c, keepdims);
   }
-  throw new InvalidArgumentError(`linalg.norm: axis must be a number or two numbers, got ${JSON.stringify(axis)}.`);
+  throw new InvalidArgumentError(`linalg.norm: axis must be a number or two numbers, got ${literal(axis)}.`);
 }

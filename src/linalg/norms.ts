@@ -1,7 +1,7 @@
 /** @file torch.linalg's vectorNorm and matrixNorm: linalg.norm with the vector or matrix reading made explicit. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
-import { describe } from '../tensor/describe.js';
+import { describe, literal } from '../tensor/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { reshape, transpose } from '../ops/shape.js';
@@ -33,7 +33,7 @@ export function vectorNorm(x: TensorLike, ord: number = 2, axis?: number | reado
   // reading would silently give the other's users a different answer.
   if (list.length === 0) throw new InvalidArgumentError(`${op}: axis [] is ambiguous (torch reduces every axis, NumPy's vector_norm none); omit axis for the norm of all entries, or use ad.abs(x) for none.`);
   const axes = list.map((a) => normalizeAxis(a, t.ndim, op));
-  if (new Set(axes).size !== axes.length) throw new InvalidArgumentError(`${op}: axis ${JSON.stringify(list)} names an axis of ${formatShape(t.shape)} twice.`);
+  if (new Set(axes).size !== axes.length) throw new InvalidArgumentError(`${op}: axis ${literal(list)} names an axis of ${formatShape(t.shape)} twice.`);
   const rest = t.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const size = axes.reduce((p, a) => p * t.shape[a]!, 1);
   const flat = reshape(transpose(t, [...rest, ...axes]), [...rest.map((i) => t.shape[i]!), size]);

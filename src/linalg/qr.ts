@@ -13,6 +13,7 @@ import { concat, slice } from '../ops/shape.js';
 import { mm } from '../ops/linalg.js';
 import { batchOf, checkFinite, matrixArg, matrixTranspose, noMoreArguments, noOptions, optionsArg, packRows, rows, triangleMask } from './matrix.js';
 import { solveTriangular } from './triangular.js';
+import { literal } from '../tensor/describe.js';
 
 /** tril(x, −1): the strictly lower triangle. */
 const strictlyLower = (x: Tensor) => mul(x, triangleMask(x.shape[x.ndim - 1]!, true, 0));
@@ -124,7 +125,7 @@ function qrMode(extra: readonly unknown[]): QrMode {
   const mode = typeof extra[0] === 'string' ? extra[0] : options !== null ? options.mode ?? 'reduced' : 'reduced';
   if (options === null && typeof extra[0] !== 'string') noOptions('linalg.qr', extra, "pass the mode as qr(a, { mode: 'complete' }) or qr(a, 'complete')");
   if (mode !== 'reduced' && mode !== 'complete' && mode !== 'r') {
-    throw new InvalidArgumentError(`linalg.qr: mode must be 'reduced', 'complete' or 'r', got ${JSON.stringify(mode)}.`);
+    throw new InvalidArgumentError(`linalg.qr: mode must be 'reduced', 'complete' or 'r', got ${literal(mode)}.`);
   }
   return mode;
 }

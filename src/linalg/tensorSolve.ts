@@ -1,7 +1,7 @@
 /** @file linalg.tensorsolve and linalg.tensorinv (numpy.linalg): solve and inv of a tensor read as a square matrix. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape, normalizeAxis, sizeOf } from '../tensor/shape.js';
-import { describe } from '../tensor/describe.js';
+import { describe, literal } from '../tensor/describe.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asTensor, type TensorLike } from '../tensor/create.js';
 import { reshape, transpose } from '../ops/shape.js';
@@ -22,7 +22,7 @@ export function tensorsolve(a: TensorLike, b: TensorLike, axes?: readonly number
   if (axes !== undefined) {
     if (!Array.isArray(axes)) throw new InvalidArgumentError(`${op}: axes must be an array of axes of a, got ${describe(axes)}.`);
     const moved = axes.map((x) => normalizeAxis(x, at.ndim, op));
-    if (new Set(moved).size !== moved.length) throw new InvalidArgumentError(`${op}: axes ${JSON.stringify(axes)} name an axis of a ${formatShape(at.shape)} twice; list each once.`);
+    if (new Set(moved).size !== moved.length) throw new InvalidArgumentError(`${op}: axes ${literal(axes)} name an axis of a ${formatShape(at.shape)} twice; list each once.`);
     at = transpose(at, [...at.shape.map((_, i) => i).filter((i) => !moved.includes(i)), ...moved]);
   }
   const lead = at.shape.slice(0, bt.ndim), xShape = at.shape.slice(bt.ndim);

@@ -9,7 +9,7 @@
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { extraArguments } from '../core/extraArguments.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asTensor, describe, ones, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
+import { asTensor, describe, ones, tensor, type TensorInput, type TensorLike, tensorArg } from '../tensor/create.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import { add, div, equal, less, maximum, mul, sub } from '../ops/binary.js';
 import { abs, log1p, exp, neg, softplus, square } from '../ops/unary.js';
@@ -111,7 +111,7 @@ interface Parsed {
 
 function parse(op: string, input: TensorLike, target: TensorInput, options: NllLossOptions, keys: readonly string[]): Parsed {
   checkOptionKeys(op, options, keys);
-  let x = asTensor(input, op), t = target instanceof Tensor || typeof target === 'number' ? asTensor(target, op) : tensor(target);
+  let x = asTensor(input, op), t = target instanceof Tensor || typeof target === 'number' ? asTensor(target, op) : tensorArg(target, op);
   const weight = options.weight === undefined ? undefined : asTensor(options.weight, op);
   const ignoreIndex = options.ignoreIndex ?? -100;
   if (typeof ignoreIndex !== 'number' || !Number.isInteger(ignoreIndex)) throw new InvalidArgumentError(`${op}: ignoreIndex must be an integer, got ${describe(ignoreIndex)}.`);

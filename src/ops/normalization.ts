@@ -217,7 +217,7 @@ export function groupNorm(x: TensorLike, numGroups: number, options: NormOptions
  * over the batch and every spatial position. With `training: true` the batch's own mean and biased
  * variance are used (and differentiated); the running statistics may be null, and are not updated
  * (PyTorch updates them in place: r ← (1 − momentum)·r + momentum·s, with the unbiased variance — do
- * that yourself from `ad.mean`/`ad.variance` if you keep them). With `training: false` (the default)
+ * that yourself from `ad.mean`/`ad.variance` if you keep them), but are checked, as PyTorch checks them. With `training: false` (the default)
  * `runningMean` and `runningVar` ([channels]) are used as given.
  * @example
  * const x = ad.tensor([[[1], [10]], [[3], [30]]]);
@@ -232,6 +232,17 @@ export function batchNorm(x: TensorLike, runningMean: TensorLike | null, running
   const training = flag('batchNorm', 'training', options.training, false);
   checkChannels('batchNorm', t);
   const c = t.shape[1]!, shape = channelShape(t);
+  // The running statistics, checked as PyTorch checks them in both modes (null allowed in training).
+  const stat = (v: TensorLike | null, name: string): Tensor | null => {
+    if (v === null || v === undefined) {
+      if (training) return null;
+      throw new InvalidArgumentError(`batchNorm: ${name} is needed when training is false (evaluation uses the running statistics); pass it, or { training: true }.`);
+    }
+    const s = asTensor(v, 'batchNorm');
+    if (!shapesEqual(s.shape, [c])) throw new ShapeError(`batchNorm: ${name} of shape ${formatShape(s.shape)} must be [${c}], one per channel of the input ${formatShape(t.shape)}.`);
+    return reshape(s, shape);
+  };
+  const mean = stat(runningMean, 'runningMean'), variance = stat(runningVar, 'runningVar');
   let y: Tensor;
   if (training) {
     // PyTorch's _verify_batch_size refuses exactly one value per channel (batch · positions = 1);
@@ -239,13 +250,7 @@ export function batchNorm(x: TensorLike, runningMean: TensorLike | null, running
     if (t.size > 0 && t.size === c) throw new ShapeError(`batchNorm: input ${formatShape(t.shape)} has 1 value per channel; training-mode statistics need more than 1 (PyTorch's rule).`);
     y = standardize(t, [0, ...Array.from({ length: t.ndim - 2 }, (_, i) => i + 2)], { epsilon });
   } else {
-    const stat = (v: TensorLike | null, name: string): Tensor => {
-      if (v === null || v === undefined) throw new InvalidArgumentError(`batchNorm: ${name} is needed when training is false (evaluation uses the running statistics); pass it, or { training: true }.`);
-      const s = asTensor(v, 'batchNorm');
-      if (!shapesEqual(s.shape, [c])) throw new ShapeError(`batchNorm: ${name} of shape ${formatShape(s.shape)} must be [${c}], one per channel of the input ${formatShape(t.shape)}.`);
-      return reshape(s, shape);
-    };
-    y = normalise(t, stat(runningMean, 'runningMean'), stat(runningVar, 'runningVar'), epsilon);
+    y = normalise(t, mean!, variance!, epsilon);
   }
   return affine('batchNorm', y, options, [c], shape, 'one per channel');
 }

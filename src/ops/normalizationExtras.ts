@@ -119,6 +119,11 @@ export function localResponseNorm(x: TensorLike, size: number, options: LocalRes
   const [alpha, beta, k] = coefficients as [number, number, number];
   const [n, c] = t.shape as [number, number];
   const squares = reshape(square(t), [n, 1, c, t.size / (n * c)]);
-  const meanSquare = avgPool(squares, [size, 1], { stride: 1, padding: [[Math.floor(size / 2), Math.floor((size - 1) / 2)], [0, 0]] });
+  // A window of 2c + 1 channels or more covers every channel from each one (it reaches c back and
+  // c on): the same sums as the narrower window w = 2c + 1, divided by size instead of w. So a huge
+  // size (1e300) pools over w, not over padding of its own length.
+  const w = Math.min(size, 2 * c + 1);
+  const pooled = avgPool(squares, [w, 1], { stride: 1, padding: [[Math.floor(w / 2), Math.floor((w - 1) / 2)], [0, 0]] });
+  const meanSquare = w < size ? mul(pooled, w / size) : pooled;
   return div(t, reshape(pow(add(mul(meanSquare, alpha), k), beta), t.shape));
 }

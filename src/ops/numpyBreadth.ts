@@ -454,7 +454,7 @@ export function append(arr: TensorLike, values: TensorLike, axis?: number, ...ex
 function positions(op: string, obj: number | readonly number[]): { list: number[]; single: boolean } {
   if (typeof obj === 'number') return { list: [integerArg(op, 'the index', obj, true)], single: true };
   if (!Array.isArray(obj)) throw new InvalidArgumentError(`${op}: obj must be an integer or a list of integers, got ${describe(obj)}.`);
-  return { list: obj.map((i) => integerArg(op, 'an index', i, true)), single: false };
+  return { list: Array.from(obj, (i) => integerArg(op, 'an index', i, true)), single: false }; // a hole read as undefined, refused
 }
 
 /**

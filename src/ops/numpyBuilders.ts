@@ -8,7 +8,7 @@
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { broadcastShapes, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { arange, asTensor, describe, ones, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
+import { arange, asTensor, describe, ones, tensor, type TensorInput, type TensorLike, tensorArg } from '../tensor/create.js';
 import { flatten, unflatten } from '../core/pytree.js';
 import type { TensorTree } from '../core/pytree.js';
 import type { TreeFunction } from '../core/functions.js';
@@ -206,7 +206,7 @@ export function fromfunction<F extends TreeFunction<unknown>>(fn: F, shape: numb
   if (typeof fn !== 'function') throw new InvalidArgumentError(`fromfunction: fn must be a function of one index per axis, got ${describe(fn)}.`);
   const list = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(list)) throw new InvalidArgumentError(`fromfunction: shape must be a list of whole numbers such as [2, 3], got ${describe(shape)}.`);
-  const dims = list.map((d) => integerArg('fromfunction', 'each length of shape', d));
+  const dims = Array.from(list as readonly unknown[], (d) => integerArg('fromfunction', 'each length of shape', d as number)); // a hole ([1, , 3]) read as undefined, refused
   const call = (...xs: Tensor[]): unknown => {
     const out = (fn as (...a: Tensor[]) => unknown)(...xs);
     return typeof out === 'number' ? asTensor(out, 'fromfunction') : out;
@@ -225,7 +225,7 @@ export function fromfunction<F extends TreeFunction<unknown>>(fn: F, shape: numb
  */
 export function ix_(...args: Array<TensorLike | readonly number[]>): Tensor[] {
   return args.map((a, i) => {
-    const t = Array.isArray(a) ? tensor(a as number[]) : asTensor(a as TensorLike, 'ix_');
+    const t = Array.isArray(a) ? tensorArg(a as number[], 'ix_') : asTensor(a as TensorLike, 'ix_');
     if (t.ndim !== 1) throw new ShapeError(`ix_: argument ${i} has shape ${formatShape(t.shape)}; each argument must be 1-d (ad.ravel it first).`);
     return reshape(t, args.map((_, j) => (j === i ? t.size : 1)));
   });

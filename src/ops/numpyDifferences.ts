@@ -45,8 +45,8 @@ export function ediff1d(ary: TensorLike, toEnd?: TensorLike, toBegin?: TensorLik
 
 /** Options of `gradient`. */
 export interface GradientOptions {
-  /** The axis or axes to differentiate along (default all, in order). */
-  readonly axis?: number | readonly number[] | undefined;
+  /** The axis or axes to differentiate along (default, or null: all, in order). */
+  readonly axis?: number | readonly number[] | null | undefined;
   /** 1 (default) or 2: the order of the one-sided differences at the two ends. */
   readonly edgeOrder?: 1 | 2 | undefined;
 }
@@ -144,7 +144,10 @@ export function gradient(f: TensorLike, spacing: number | TensorLike | ReadonlyA
   if (edgeOrder !== 1 && edgeOrder !== 2) throw new InvalidArgumentError(`gradient: edgeOrder must be 1 or 2 (as NumPy's), got ${describe(edgeOrder)}.`);
   if (t.ndim === 0) throw new ShapeError('gradient: f is 0-d; it needs an axis of at least two samples.');
   const given = options.axis;
-  const axes = given === undefined ? t.shape.map((_, i) => i) : (typeof given === 'number' ? [given] : [...given]).map((a) => normalizeAxis(a, t.ndim, 'gradient'));
+  if (given !== undefined && given !== null && typeof given !== 'number' && !Array.isArray(given)) {
+    throw new InvalidArgumentError(`gradient: axis must be an axis, a list of axes or null (all of them, as NumPy's None), got ${describe(given)}.`);
+  }
+  const axes = given === undefined || given === null ? t.shape.map((_, i) => i) : (typeof given === 'number' ? [given] : [...given]).map((a) => normalizeAxis(a, t.ndim, 'gradient'));
   if (new Set(axes).size !== axes.length) throw new InvalidArgumentError(`gradient: the axes ${describe(given)} repeat an axis.`);
   let steps: ReadonlyArray<number | TensorLike>;
   if (Array.isArray(spacing)) {

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { formatShape } from '../tensor/shape.js';
+import { MAX_TENSOR_SIZE, allocChecked } from '../tensor/checks.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, asTensor, describe, tensor, type TensorLike } from '../tensor/create.js';
 import { add, div, mul, sub } from './binary.js';
@@ -124,11 +125,29 @@ export function ravelMultiIndex(multiIndex: readonly TensorLike[], dims: number 
   return asTensor(total, 'ravelMultiIndex');
 }
 
-/** The positions (rows, columns) of an n×m mask, row-major, as NumPy's nonzero of it. */
-function maskPositions(n: number, m: number, keep: (i: number, j: number) => boolean): [Tensor, Tensor] {
-  const rows: number[] = [], cols: number[] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) if (keep(i, j)) { rows.push(i); cols.push(j); }
-  return [tensor(rows), tensor(cols)];
+/**
+ * The positions (rows, columns) of a triangle of an n×m matrix, row-major, as NumPy's nonzero of
+ * its mask: row i holds the columns [lo(i), hi(i)) clipped to [0, m). Counted first, so a triangle
+ * larger than a tensor can hold is refused before anything is allocated.
+ */
+function trianglePositions(op: string, n: number, m: number, lo: (i: number) => number, hi: (i: number) => number): [Tensor, Tensor] {
+  const span = (i: number) => Math.max(0, Math.min(m, hi(i)) - Math.max(0, lo(i)));
+  let total = 0;
+  for (let i = 0; i < n && total <= MAX_TENSOR_SIZE; i++) total += span(i);
+  if (total > MAX_TENSOR_SIZE) {
+    throw new ShapeError(
+      `${op}: the triangle of a ${n}×${m} matrix has more than ${MAX_TENSOR_SIZE.toLocaleString('en-US')} (2^32) positions, more than a tensor can hold; ` +
+        `ask for a smaller n, or work through the rows in pieces.`,
+    );
+  }
+  const rows = allocChecked(op, [total]), cols = allocChecked(op, [total]);
+  for (let i = 0, at = 0; i < n; i++) {
+    for (let j = Math.max(0, lo(i)), end = Math.min(m, hi(i)); j < end; j++, at++) {
+      rows[at] = i;
+      cols[at] = j;
+    }
+  }
+  return [new Tensor(rows, [total]), new Tensor(cols, [total])];
 }
 
 /**
@@ -142,7 +161,7 @@ export function trilIndices(n: number, k = 0, m?: number, ...extra: unknown[]): 
   integerArg('trilIndices', 'n', n);
   integerArg('trilIndices', 'k', k, true);
   const cols = m === undefined ? n : integerArg('trilIndices', 'm', m);
-  return maskPositions(n, cols, (i, j) => j - i <= k);
+  return trianglePositions('trilIndices', n, cols, () => 0, (i) => i + k + 1); // column − row ≤ k
 }
 
 /**
@@ -156,7 +175,7 @@ export function triuIndices(n: number, k = 0, m?: number, ...extra: unknown[]): 
   integerArg('triuIndices', 'n', n);
   integerArg('triuIndices', 'k', k, true);
   const cols = m === undefined ? n : integerArg('triuIndices', 'm', m);
-  return maskPositions(n, cols, (i, j) => j - i >= k);
+  return trianglePositions('triuIndices', n, cols, (i) => i + k, () => cols); // column − row ≥ k
 }
 
 /** The last two lengths of a matrix argument of the …From forms. */

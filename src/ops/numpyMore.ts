@@ -231,7 +231,7 @@ export function arrayEquiv(a1: TensorLike, a2: TensorLike, ...extra: unknown[]):
  */
 export function broadcastShapes(...shapes: Shape[]): number[] {
   shapes.forEach((s, i) => {
-    if (!Array.isArray(s) || s.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
+    if (!Array.isArray(s) || Array.from(s as readonly unknown[]).some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) { // holes read as undefined
       throw new InvalidArgumentError(`broadcastShapes: shape ${i} must be a list of whole numbers ≥ 0, got ${describe(s)}.`);
     }
   });

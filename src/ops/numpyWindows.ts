@@ -9,10 +9,12 @@ import { asTensor, ones, tensor, zeros, type TensorLike } from '../tensor/create
 import { div, mul } from './binary.js';
 import { i0 } from '../special/bessel.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { checkedSize } from '../tensor/checks.js';
 
 /** M as a whole number (NumPy's windows take M < 1 as empty), or an AdjointError. */
 function points(op: string, M: number): number {
   if (typeof M !== 'number' || !Number.isInteger(M)) throw new InvalidArgumentError(`${op}: M (the number of points) must be an integer, got ${String(M)}.`);
+  if (M > 1) checkedSize(op, [M]); // a window longer than a tensor holds: the size error, not the array's RangeError
   return M;
 }
 

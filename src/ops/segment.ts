@@ -9,7 +9,7 @@
  */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { arange, asTensor, describe, full, ones, tensor, type TensorInput, type TensorLike } from '../tensor/create.js';
+import { arange, asTensor, describe, full, ones, tensor, type TensorInput, type TensorLike, tensorArg } from '../tensor/create.js';
 import { formatShape } from '../tensor/shape.js';
 import { div, equal, greaterEqual, less, maximum, mul, sub } from './binary.js';
 import { neg } from './unary.js';
@@ -51,7 +51,7 @@ interface Segments {
 function segments(op: string, data: TensorLike, segmentIds: TensorInput, options: SegmentOptions): Segments {
   checkOptionKeys(op, options, ['numSegments', 'indicesAreSorted']);
   const x = asTensor(data, op);
-  const ids = segmentIds instanceof Tensor ? segmentIds : tensor(segmentIds);
+  const ids = segmentIds instanceof Tensor ? segmentIds : tensorArg(segmentIds, op);
   if (x.ndim === 0 || ids.ndim !== 1 || ids.shape[0] !== x.shape[0]) {
     throw new ShapeError(
       `${op}: segmentIds of shape ${formatShape(ids.shape)} must be 1-d with one id per row of data (shape ${formatShape(x.shape)}), ` +

@@ -13,7 +13,7 @@ import { axisAndOptions, takeWithTracedIndices } from './gather.js';
 import { emptyAxisError, indexModeOptions, modedIndex, type TakeOptions } from './indexModes.js';
 import { where } from './select.js';
 import { asTensor, describe, full, tensor, zeros, type TensorLike } from '../tensor/create.js';
-import { formatEntry } from '../tensor/describe.js';
+import { formatEntry, literal } from '../tensor/describe.js';
 import { checkedSize } from '../tensor/checks.js';
 import { linearTangent, sumToShape } from './rules.js';
 import { allBatched, shiftAxes } from './batching.js';
@@ -103,7 +103,7 @@ export function transpose(x: TensorLike, perm?: readonly number[], ...extra: unk
   const p = perm ? perm.map((a) => normalizeAxis(a, t.ndim, 'transpose')) : t.shape.map((_, i) => t.ndim - 1 - i);
   if (p.length !== t.ndim || new Set(p).size !== p.length) {
     throw new InvalidArgumentError(
-      `transpose: perm ${JSON.stringify(perm)} is not a permutation of the ${t.ndim} axes of a tensor of shape ${formatShape(t.shape)}; ` +
+      `transpose: perm ${literal(perm)} is not a permutation of the ${t.ndim} axes of a tensor of shape ${formatShape(t.shape)}; ` +
         `list each axis once (${t.ndim} entries), e.g. [${t.shape.map((_, i) => t.ndim - 1 - i).join(', ')}] to reverse them.`,
     );
   }

@@ -21,7 +21,7 @@ import { noise } from './keyPrimitives.js';
 import { split } from './keyTensors.js';
 import { unitUniform } from './threefry.js';
 import { rademacher } from './locationScale.js';
-import { checkPositive, param, valuesToCheck, type Param } from './params.js';
+import { checkPositive, param, valuesToCheck, type Param, optionalShape } from './params.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 /** A parameter's shape: a number's is []. */
@@ -29,7 +29,7 @@ const shapeOf = (v: TensorLike): Shape => (v instanceof Tensor ? v.shape : []);
 
 /** The sample shape: `shape` if given, else the broadcast of the parameters' shapes (JAX's default for shape=None). */
 export function defaultShape(op: string, shape: Shape | undefined, ...params: TensorLike[]): Shape {
-  return shape ?? params.map(shapeOf).reduce((a, b) => broadcastShapes(op, a, b), []);
+  return optionalShape(op, shape) ?? params.map(shapeOf).reduce((a, b) => broadcastShapes(op, a, b), []);
 }
 
 /** A checked parameter as a tensor (a number becomes a 0-d tensor), for the ops below. */

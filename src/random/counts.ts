@@ -19,7 +19,7 @@ import { constant, eachExample, keyed } from './batching.js';
 import { unitSample, type KeyLike } from './continuous.js';
 import { defaultShape } from './closedForm.js';
 import { split, toKey, type Key } from './key.js';
-import { broadcastsTo, param, sampleSize, valuesToCheck } from './params.js';
+import { broadcastsTo, param, sampleSize, valuesToCheck, optionalShape } from './params.js';
 import { unitUniform } from './threefry.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -207,7 +207,7 @@ export function multinomial(k: KeyLike, n: TensorLike, p: TensorLike, shape?: Sh
     const weights = asTensor(p, op);
     if (weights.ndim < 1) throw new ShapeError(`${op}: p must have at least one axis (the K categories, shape [..., K]), got a scalar; pass e.g. ad.tensor([0.2, 0.8]).`);
     const K = weights.shape[weights.ndim - 1]!;
-    const batch = shape ?? weights.shape.slice(0, -1);
+    const batch = optionalShape(op, shape) ?? weights.shape.slice(0, -1);
     if (!broadcastsTo(weights.shape.slice(0, -1), batch)) {
       throw new ShapeError(`${op}: shape ${formatShape(batch)} is the batch shape and must end with p's batch shape ${formatShape(weights.shape.slice(0, -1))} (p ${formatShape(weights.shape)} without its last axis); pass e.g. [n, ...that].`);
     }

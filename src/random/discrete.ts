@@ -15,13 +15,13 @@ import { isTraced } from '../tensor/checks.js';
 import { checkArgumentValues } from '../ops/argumentChecks.js';
 import { asTensor, tensor, type TensorLike } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
-import { broadcastStrides, formatShape, normalizeAxis, stridesOf, type Shape } from '../tensor/shape.js';
+import { broadcastStrides, checkShape, formatShape, normalizeAxis, stridesOf, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkOptions } from '../transforms/loopArgs.js';
 import { noiseTensor, toGumbel, unitNoise, type KeyLike } from './continuous.js';
 import { Key, split } from './key.js';
 import { noise } from './keyPrimitives.js';
-import { broadcastsTo, checkParam, param, sampleSize } from './params.js';
+import { broadcastsTo, checkParam, param, sampleSize, optionalShape } from './params.js';
 import { hashCounts, words64 } from './threefry.js';
 import { constant, eachExample, isBatched, keyed } from './batching.js';
 import { extraArguments } from '../core/extraArguments.js';
@@ -45,7 +45,7 @@ export function bernoulli(k: KeyLike, p?: TensorLike, shape?: Shape): Tensor;
 export function bernoulli(k: KeyLike, p: TensorLike = 0.5, shape?: Shape, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('random.bernoulli', 'random.bernoulli(k, p?, shape?)', extra, shape);
   const op = 'random.bernoulli';
-  const sampleShape = shape ?? (p instanceof Tensor ? p.shape : []);
+  const sampleShape = optionalShape(op, shape) ?? (p instanceof Tensor ? p.shape : []);
   const u = noiseTensor(unitNoise(op, k, sampleShape), sampleShape);
   const prob = param(op, 'p', p, sampleShape);
   checkParam(prob, (values) => {
@@ -225,6 +225,10 @@ export function randint(k: KeyLike, shape: Shape, low: number | readonly unknown
 export function randint(k: KeyLike, shape: Shape, low: number | readonly unknown[] | Tensor, high: number | readonly unknown[] | Tensor, ...extra: unknown[]): Tensor {
   if (extra.length > 0) extraArguments('random.randint', 'random.randint(k, shape, low, high)', extra, high);
   const op = 'random.randint';
+  checkShape(shape, op);
+  if (low === undefined || high === undefined) {
+    throw new InvalidArgumentError(`${op}: low and high are required (integers are drawn in [low, high)), got ${describe(low)} and ${describe(high)}; e.g. random.randint(key, [3], 0, 10).`);
+  }
   if (typeof low !== 'number' || typeof high !== 'number') {
     const [lows, spans] = boundsAlong(op, shape, low, high);
     return noiseTensor(noise(op, k, shape, 2, (w0, w1, n) => randintWords(w0, w1, n, lows, spans)), shape);

@@ -16,7 +16,7 @@ import type { KeyLike } from './continuous.js';
 import { gammaLogSampleDerivative, gammaOne, gammaSampleDerivative } from './gammaDraw.js';
 import { toKey } from './key.js';
 import { eachExample, isBatched, keyed } from './batching.js';
-import { checkPositive, param, sampleSize, valuesToCheck, type Param } from './params.js';
+import { checkPositive, param, sampleSize, valuesToCheck, type Param, optionalShape } from './params.js';
 import { hashCounts } from './threefry.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -71,7 +71,7 @@ function sampleDerivative(op: string, name: string, logSpace: boolean): (a: Tens
  * differentiable in `a`: the shared core of gamma, loggamma, beta, dirichlet, chisquare and t.
  */
 export function gammaSample(op: string, k: KeyLike, a: TensorLike, name: string, shape: Shape | undefined, logSpace: boolean): Tensor {
-  const sampleShape = shape ?? (a instanceof Tensor ? a.shape : []);
+  const sampleShape = optionalShape(op, shape) ?? (a instanceof Tensor ? a.shape : []);
   const checked = param(op, name, a, sampleShape);
   if (typeof checked === 'number') return draw(op, k, checked, name, sampleShape, logSpace);
   const derivative = sampleDerivative(op, name, logSpace);

@@ -17,7 +17,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { standardNormal, TINY, type KeyLike } from './continuous.js';
 import { gammaSample } from './gamma.js';
 import { split, toKey } from './key.js';
-import { broadcastsTo, checkPositive, param, valuesToCheck, type Param } from './params.js';
+import { broadcastsTo, checkPositive, param, valuesToCheck, type Param, optionalShape } from './params.js';
 import { keyed } from './batching.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -36,7 +36,7 @@ export function beta(k: KeyLike, a: TensorLike, b: TensorLike, shape?: Shape, ..
   if (extra.length > 0) extraArguments('random.beta', 'random.beta(k, a, b, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.beta', k, [a, b] as const, (key, [a, b]) => beta(key, a, b, shape));
   const op = 'random.beta';
-  const sampleShape = shape ?? broadcastShapes(op, shapeOf(a), shapeOf(b));
+  const sampleShape = optionalShape(op, shape) ?? broadcastShapes(op, shapeOf(a), shapeOf(b));
   const [ka, kb] = split(toKey(k, op), 2);
   const la = gammaSample(op, ka!, a, 'a', sampleShape, true), lb = gammaSample(op, kb!, b, 'b', sampleShape, true);
   // The shift m cancels in the value; stopGradient keeps it out of the derivative (JAX's lax.max: the same value).
@@ -96,7 +96,7 @@ export function chisquare(k: KeyLike, df: TensorLike, shape?: Shape, ...extra: u
   if (extra.length > 0) extraArguments('random.chisquare', 'random.chisquare(k, df, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.chisquare', k, [df] as const, (key, [df]) => chisquare(key, df, shape));
   const op = 'random.chisquare';
-  const sampleShape = shape ?? shapeOf(df);
+  const sampleShape = optionalShape(op, shape) ?? shapeOf(df);
   return mul(exp(gammaSample(op, k, halfDf(op, df, sampleShape), 'df', sampleShape, true)), 2);
 }
 
@@ -112,7 +112,7 @@ export function t(k: KeyLike, df: TensorLike, shape?: Shape, ...extra: unknown[]
   if (extra.length > 0) extraArguments('random.t', 'random.t(k, df, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.t', k, [df] as const, (key, [df]) => t(key, df, shape));
   const op = 'random.t';
-  const sampleShape = shape ?? shapeOf(df);
+  const sampleShape = optionalShape(op, shape) ?? shapeOf(df);
   const [kn, kg] = split(toKey(k, op), 2);
   const half = halfDf(op, df, sampleShape);
   const z = new Tensor(standardNormal(op, kn!, sampleShape), [...sampleShape]);

@@ -19,7 +19,7 @@ import { defaultShape } from './closedForm.js';
 import { gammaSample } from './gamma.js';
 import { split, toKey } from './key.js';
 import { exponential, rademacher } from './locationScale.js';
-import { checkPositive, param } from './params.js';
+import { checkPositive, optionalShape, param } from './params.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 /**
@@ -94,11 +94,12 @@ export function ball(k: KeyLike, d: number, p = 2, shape: Shape = [], ...extra: 
     throw new InvalidArgumentError(`${op}: d must be a positive integer (the dimension), got ${describe(d)}; pass e.g. 3.`);
   }
   checkPower(op, p);
+  const batch = optionalShape(op, shape) ?? []; // [...shape, d] is spread before any sampler sees the shape
   return keyed(op, k, [] as const, (key) => {
     const [k1, k2] = split(toKey(key, op), 2);
-    const g = signedPower(op, k1!, p, [...shape, d]);
-    const e = exponential(k2!, shape);
+    const g = signedPower(op, k1!, p, [...batch, d]);
+    const e = exponential(k2!, batch);
     const radius = pow(add(sum(pow(abs(g), p), -1), e), 1 / p);
-    return div(g, reshape(radius, [...shape, 1]));
+    return div(g, reshape(radius, [...batch, 1]));
   });
 }

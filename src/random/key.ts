@@ -265,7 +265,7 @@ export function threefry2x32(k: Key | number | bigint, counts: ArrayLike<number>
   if (extra.length > 0) extraArguments('random.threefry2x32', 'random.threefry2x32(k, counts)', extra, counts);
   const { words } = toKey(k, 'random.threefry2x32');
   const n = counts?.length;
-  if (typeof n !== 'number' || typeof counts === 'string') {
+  if (typeof n !== 'number' || typeof counts === 'string' || typeof counts === 'function') { // a function's length is its arity
     throw new InvalidArgumentError(`random.threefry2x32: counts must be an array of integers in [0, 2^32), got ${describe(counts)}; pass e.g. [0, 1].`);
   }
   for (let i = 0; i < n; i++) {

@@ -23,7 +23,7 @@ import { broadcastShapes, formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkedSize } from '../tensor/checks.js';
 import { normalNoise, type KeyLike } from './continuous.js';
-import { broadcastsTo } from './params.js';
+import { broadcastsTo, optionalShape } from './params.js';
 import { keyed } from './batching.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -63,7 +63,7 @@ export function multivariateNormal(k: KeyLike, mean: TensorLike, cov: TensorLike
     );
   }
   const batch = broadcastShapes(op, mu.shape.slice(0, -1), sigma.shape.slice(0, -2));
-  const sampleShape = shape ?? batch;
+  const sampleShape = optionalShape(op, shape) ?? batch;
   checkedSize(op, sampleShape); // an array of sizes, before its entries are read
   if (!broadcastsTo(batch, sampleShape)) {
     throw new ShapeError(

@@ -8,7 +8,7 @@ import { add, mul } from '../ops/binary.js';
 import { checkableValues, checkedSize } from '../tensor/checks.js';
 import { checkArgumentValues } from '../ops/argumentChecks.js';
 import { describe } from '../tensor/describe.js';
-import { formatShape, type Shape } from '../tensor/shape.js';
+import { checkShape, formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from '../tensor/create.js';
 import { MAX_STREAM_WORDS } from './threefry.js';
@@ -26,6 +26,17 @@ export function sampleSize(op: string, shape: Shape, wordsPerValue: number): num
     );
   }
   return n;
+}
+
+/**
+ * A sampler's optional sample shape: undefined where it is left out (undefined or null: the
+ * parameters' shape), else checked as a shape — a number or a string there would otherwise meet
+ * the broadcasting code (`shape.join is not a function`).
+ */
+export function optionalShape(op: string, shape: unknown): Shape | undefined {
+  if (shape === undefined || shape === null) return undefined;
+  checkShape(shape as Shape, op);
+  return shape as Shape;
 }
 
 /** A parameter as given: a number, or a tensor (possibly being differentiated). */

@@ -18,7 +18,7 @@ import { constant, eachExample, isBatched, keyed } from './batching.js';
 import { broadcastTo } from '../ops/shape.js';
 import type { KeyLike } from './continuous.js';
 import { split, toKey, type Key } from './key.js';
-import { param, sampleSize } from './params.js';
+import { param, sampleSize, optionalShape } from './params.js';
 import { hashCounts, unitUniform } from './threefry.js';
 import { extraArguments } from '../core/extraArguments.js';
 
@@ -129,7 +129,7 @@ export function poisson(k: KeyLike, lam: TensorLike, shape?: Shape, ...extra: un
   if (k instanceof Tensor) return keyed('random.poisson', k, [lam] as const, (key, [lam]) => poisson(key, lam, shape));
   const op = 'random.poisson';
   const key = toKey(k, op);
-  const sampleShape = shape ?? (lam instanceof Tensor ? lam.shape : []);
+  const sampleShape = optionalShape(op, shape) ?? (lam instanceof Tensor ? lam.shape : []);
   const rate = param(op, 'lam', lam, sampleShape);
   if (rate instanceof Tensor && isBatched([constant(rate)])) return eachExample([constant(rate)], ([plain]) => poisson(key, plain!, sampleShape));
   const n = sampleSize(op, sampleShape, 1);

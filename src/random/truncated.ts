@@ -20,7 +20,7 @@ import { eachExample, isBatched, keyed } from './batching.js';
 import { unitSample, type KeyLike } from './continuous.js';
 import { erf, erfinv } from './erf.js';
 import { TAIL_START, upperTailDraw } from './normalTail.js';
-import { param } from './params.js';
+import { param, optionalShape } from './params.js';
 import { extraArguments } from '../core/extraArguments.js';
 
 const view = new DataView(new ArrayBuffer(8));
@@ -143,7 +143,7 @@ export function truncatedNormal(k: KeyLike, lower: TensorLike, upper: TensorLike
   if (extra.length > 0) extraArguments('random.truncatedNormal', 'random.truncatedNormal(k, lower, upper, shape?)', extra, shape);
   if (k instanceof Tensor) return keyed('random.truncatedNormal', k, [lower, upper] as const, (key, [lower, upper]) => truncatedNormal(key, lower, upper, shape));
   const op = 'random.truncatedNormal';
-  const sampleShape = shape ?? broadcastShapes(op, asTensor(lower, op).shape, asTensor(upper, op).shape);
+  const sampleShape = optionalShape(op, shape) ?? broadcastShapes(op, asTensor(lower, op).shape, asTensor(upper, op).shape);
   const sample: (a: Tensor, b: Tensor) => Tensor = customJvp(
     (a: Tensor, b: Tensor) => draw(op, k, a, b, sampleShape),
     ([a, b]: [Tensor, Tensor], [da, db]: [Tensor, Tensor]) => {

@@ -12,6 +12,7 @@ import { concat, reshape, stack, take, transpose } from '../ops/shape.js';
 import { topk } from '../ops/sort.js';
 import type { Semiring } from './semirings.js';
 import { extraArguments } from '../core/extraArguments.js';
+import { guardSemiring } from './semiringGuard.js';
 
 /**
  * The pairs (i, j) of ranks, i major, that can be among the k best sums a_i + b_j of two lists
@@ -19,6 +20,13 @@ import { extraArguments } from '../core/extraArguments.js';
  * pair is matched or beaten by the (i + 1)(j + 1) > k pairs (i′ ≤ i, j′ ≤ j), all of which come
  * before it in i-major order, so with ties kept in that order it is never among the first k.
  */
+/**
+ * The largest k: its candidate pairs (about k·ln k, below) are 14.5 million at 2^20, and every ⊗
+ * forms that many candidates per element; a larger list cannot be built (2^31 crashed the process
+ * growing the pair list).
+ */
+const MAX_K = 2 ** 20;
+
 function candidatePairs(k: number): { i: number[]; j: number[] } {
   const i: number[] = [], j: number[] = [];
   for (let r = 0; r < k; r++) for (let c = 0; (r + 1) * (c + 1) <= k; c++) { i.push(r); j.push(c); }
@@ -54,8 +62,10 @@ const best = (candidates: Tensor, k: number) => topk(candidates, k, 0).values;
 export function kmax(k: number): Semiring;
 export function kmax(k: number, ...extra: unknown[]): Semiring {
   if (extra.length > 0) extraArguments('semirings.kmax', 'semirings.kmax(k)', extra, k);
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) {
-    throw new InvalidArgumentError(`semirings.kmax: k must be an integer ≥ 1 (how many best structures to keep), got ${describe(k)}; pass e.g. kmax(3).`);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > MAX_K) {
+    throw new InvalidArgumentError(
+      `semirings.kmax: k must be an integer ≥ 1 and at most ${MAX_K.toLocaleString('en-US')} (how many best structures to keep), got ${describe(k)}; pass e.g. kmax(3).`,
+    );
   }
   const pairs = candidatePairs(k);
   const convert = (scores: Tensor) => {
@@ -84,5 +94,5 @@ export function kmax(k: number, ...extra: unknown[]): Semiring {
     },
     one: (shape) => convert(full(shape, 0)),
   };
-  return semiring;
+  return guardSemiring(semiring);
 }

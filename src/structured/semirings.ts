@@ -12,6 +12,7 @@ import { reshape, slice, stack } from '../ops/shape.js';
 import { stopGradient, where } from '../ops/select.js';
 import { full, zeros } from '../tensor/create.js';
 import { kmax } from './kmax.js';
+import { guardSemiring } from './semiringGuard.js';
 
 /**
  * A commutative semiring over tensors. Elements carry a leading axis of `size` components (1 for
@@ -30,7 +31,7 @@ export interface Semiring {
   times(a: Tensor, b: Tensor): Tensor;
   /** a ⊕ b, elementwise. */
   plus(a: Tensor, b: Tensor): Tensor;
-  /** ⊕ over element axis `axis` (0-based among the element axes; the component axis is not counted). */
+  /** ⊕ over element axis `axis` (0-based among the element axes, negative from the end; the component axis is not counted). */
   sum(x: Tensor, axis: number): Tensor;
   /** The multiplicative identity with element shape `shape`. */
   one(shape: readonly number[]): Tensor;
@@ -178,4 +179,6 @@ export function semiringZero(semiring: Semiring, shape: readonly number[]): Tens
  * The semirings, by name: `ad.semirings.log`, `.max`, `.argmax`, `.real`, `.entropy`, and
  * `.kmax(k)` (the k best scores; kmax.ts).
  */
-export const semirings = { log, max: maxSemiring, argmax: argmaxSemiring, real, entropy, kmax } as const;
+export const semirings = {
+  log: guardSemiring(log), max: guardSemiring(maxSemiring), argmax: guardSemiring(argmaxSemiring), real: guardSemiring(real), entropy: guardSemiring(entropy), kmax,
+} as const;

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/create.js';
 import { describe } from '../tensor/describe.js';
 import { formatShape } from '../tensor/shape.js';
+import { MAX_TENSOR_SIZE } from '../tensor/checks.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { live } from '../core/trace.js';
 import type { Checkpoints } from '../transforms/scan.js';
@@ -108,10 +109,12 @@ export function semiringArg(semiring: unknown, op: string): Semiring {
   return semiring as Semiring;
 }
 
-/** A count of samples: an integer ≥ 0. */
+/** A count of samples: an integer from 0 to 2^32 (the samples come back as one tensor, at least an entry each). */
 export function sampleCount(count: unknown, op: string): number {
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-    throw new InvalidArgumentError(`${op}: count must be an integer ≥ 0 (the number of samples), got ${describe(count)}; pass e.g. sample(10, seed).`);
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_TENSOR_SIZE) {
+    throw new InvalidArgumentError(
+      `${op}: count must be an integer ≥ 0 and at most 2^32 (the number of samples, returned as one tensor), got ${describe(count)}; pass e.g. sample(10, seed).`,
+    );
   }
   return count;
 }

@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../tensor/tensor.js';
 import { tensor, zeros } from '../tensor/create.js';
-import { describe } from '../tensor/describe.js';
+import { describe, literal } from '../tensor/describe.js';
 import { InvalidArgumentError } from '../core/errors.js';
 import { add } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
@@ -81,8 +81,8 @@ function checkContexts(contexts: unknown, K: number, op: string): number[][] {
   return contexts.map((c: unknown, i) => {
     const why = !Array.isArray(c) ? `is ${describe(c)}, not an array of tags`
       : c.length === 0 ? 'is empty'
-        : c.some((y) => !Number.isInteger(y) || y < 0 || y >= K) ? `${JSON.stringify(c)} has a tag that is not an integer in 0 … ${K - 1}`
-          : seen.has(c.join(',')) ? `${JSON.stringify(c)} repeats an earlier context` : null;
+        : c.some((y) => !Number.isInteger(y) || y < 0 || y >= K) ? `${literal(c)} has a tag that is not an integer in 0 … ${K - 1}`
+          : seen.has(c.join(',')) ? `${literal(c)} repeats an earlier context` : null;
     if (why !== null) throw new InvalidArgumentError(`${op}: contexts[${i}] ${why}; pass ${want}.`);
     seen.add((c as number[]).join(','));
     return [...(c as number[])];

@@ -1,5 +1,5 @@
 /** @file Making tensors: from numbers, nested arrays and typed arrays; constant fills, ranges and identity. */
-import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { AdjointError, InvalidArgumentError, ShapeError } from '../core/errors.js';
 import { allocChecked, isTraced, numberArg, fixFor, tooLarge, MAX_TENSOR_SIZE } from './checks.js';
 import { describe } from './describe.js';
 import { broadcastShapes, checkShape, formatShape, shapesEqual, sizeOf, type Shape } from './shape.js';
@@ -62,6 +62,19 @@ export function scalar(v: TensorLike, ...extra: unknown[]): Tensor {
     );
   }
   throw new InvalidArgumentError(`scalar: expected a number, got ${describe(v)}; ${fixFor(v)}`);
+}
+
+/**
+ * `tensor(value)` for an argument of `op` that may be nested arrays (class targets, indices): its
+ * errors name `op`, not `tensor`. @internal
+ */
+export function tensorArg(value: TensorInput, op: string): Tensor {
+  try {
+    return tensor(value);
+  } catch (e) {
+    if (!(e instanceof AdjointError) || !e.message.startsWith('tensor: ')) throw e;
+    throw new (e.constructor as new (message: string) => AdjointError)(`${op}: ${e.message.slice('tensor: '.length)}`);
+  }
 }
 
 /** Numbers become 0-d tensors; tensors pass through. @internal */

@@ -41,3 +41,16 @@ function isTensorLike(v: unknown): v is { shape: readonly number[] } {
   return typeof v === 'object' && v !== null && Array.isArray((v as { shape?: unknown }).shape) &&
     typeof (v as { size?: unknown }).size === 'number' && typeof (v as { item?: unknown }).item === 'function';
 }
+
+/**
+ * A value the user passed, written out as JSON for an error message (`[0, 2, 1]`, `"r"`), where
+ * `JSON.stringify` itself would throw or say nothing: a BigInt shows as `10n`, anything else it
+ * cannot write (a cycle, undefined, a function) as `describe` says it.
+ */
+export function literal(v: unknown): string {
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? describe(v);
+  } catch {
+    return describe(v);
+  }
+}

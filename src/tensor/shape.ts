@@ -1,6 +1,6 @@
 /** @file Shapes: validation, sizes, strides, NumPy broadcasting and axis normalisation. */
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
-import { describe, formatEntry } from './describe.js';
+import { describe, formatEntry, literal } from './describe.js';
 
 export type Shape = readonly number[];
 
@@ -135,7 +135,7 @@ export function normalizeAxes(axis: number | readonly number[] | undefined, ndim
     let at = sorted.length;
     while (at > 0 && sorted[at - 1]! > v) at--;
     if (at > 0 && sorted[at - 1] === v) {
-      throw new InvalidArgumentError(`${op}: axes ${JSON.stringify(axis)} repeat an axis (negative axes count from the end); list each axis once.`);
+      throw new InvalidArgumentError(`${op}: axes ${literal(axis)} repeat an axis (negative axes count from the end); list each axis once.`);
     }
     sorted.splice(at, 0, v);
   }

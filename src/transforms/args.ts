@@ -4,6 +4,7 @@ import { asTensor, describe } from '../tensor/create.js';
 import { flatten, isPlainObject, unflatten, type TreeDef } from '../core/pytree.js';
 import { childrenLike, nodeLabel } from '../core/pytreeNodes.js';
 import { InvalidArgumentError, ShapeError } from '../core/errors.js';
+import { literal } from '../tensor/describe.js';
 
 /** Arguments as flat tensor leaves plus the structure to rebuild them. */
 export interface FlatArgs {
@@ -33,7 +34,7 @@ export function argnumList(argnums: number | readonly number[], count: number, o
   }
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
   // As written (JSON would show NaN and Infinity as null).
-  const shown = typeof argnums === 'number' ? String(argnums) : `[${list.map((a) => (typeof a === 'number' ? String(a) : JSON.stringify(a))).join(',')}]`;
+  const shown = typeof argnums === 'number' ? String(argnums) : `[${list.map((a) => (typeof a === 'number' ? String(a) : literal(a))).join(',')}]`;
   if (list.length === 0) {
     throw new InvalidArgumentError(`${op}: argnums is an empty array; list at least one argument index, e.g. [0].`);
   }

@@ -163,7 +163,9 @@ function vjpRecorded(f: TreeFunction<unknown>, primals: readonly unknown[], hasA
     aux = a;
     return notRead(out, reads, op, rerun);
   }, leaves);
-  const pullback: Pullback = (cotangent) => {
+  const pullback: Pullback = (cotangent: unknown, ...extra: unknown[]) => {
+    // One cotangent, shaped as the output (a tuple output's cotangent is one array): JAX's TypeError for more.
+    noExtraArguments(extra, `${op} pullback`, 'one cotangent shaped as the function\'s output (for several outputs, one array or object of them)');
     const ct = flattenLike(cotangent, rec.outDef, `${op} pullback`, 'cotangent', 'function output');
     const cotangents = rebuildArgs(def, rec.pullback(ct));
     if (anomaly.enabled) checkAnomalies(cotangents, `the cotangents a ${op} pullback returns`);
