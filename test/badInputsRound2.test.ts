@@ -37,6 +37,10 @@ describe('sizes past a tensor, refused before anything is built', () => {
     const m = ad.special.multigammaln(ad.tensor([2.5, 4]), 3).toArray() as number[];
     expect(m[0]).toBeCloseTo(1.8809954616117743, 13);
     expect(m[1]).toBeCloseTo(5.402975080909175, 13);
+    // A large a is summed in blocks of terms (here one j at a time): the same values.
+    const many = ad.special.multigammaln(ad.full([1_100_000], 3), 4).data;
+    const one = ad.special.multigammaln(ad.scalar(3), 4).item();
+    expect(many.every((v) => Math.abs(v - one) <= 1e-14 * Math.abs(one))).toBe(true);
     expect(ad.grad((a: Tensor) => ad.special.multigammaln(a, 3))(ad.scalar(4)).item()).toBeCloseTo(
       [0, 1, 2].reduce((s, j) => s + (ad.digamma(ad.scalar(4 - j / 2)).item() as number), 0), 13,
     );
@@ -115,5 +119,8 @@ describe('silent results for input PyTorch refuses', () => {
     const [, pullback] = ad.vjp(ad.sin, ad.tensor([1, 2]));
     refused(() => (pullback as (...a: unknown[]) => unknown)(ad.tensor([1, 1]), ad.tensor([1, 1])), /vjp pullback: takes one cotangent/);
     expect((pullback(ad.tensor([1, 1])) as Tensor[])[0]!.toArray()).toEqual([Math.cos(1), Math.cos(2)]);
+    // As Array.prototype.map's callback (element, index, array): the one idiom that adds arguments.
+    const rows = [ad.tensor([1, 0]), ad.tensor([0, 1])].map(pullback as (ct: Tensor) => unknown) as Tensor[][];
+    expect(rows.map((r) => r[0]!.toArray())).toEqual([[Math.cos(1), 0], [0, Math.cos(2)]]);
   });
 });

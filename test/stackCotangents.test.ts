@@ -1,9 +1,9 @@
 /**
- * @file stack and concat pull back in one pass (src/ops/shape.ts joinedParts): at first order each
- * part's cotangent is a view of the output's cotangent where the parts are runs of it, or a copy
- * where they are not. Checked against the same gradients written without stack (sums of
- * weighted parts), with leaves reached twice (a view then a sum, which must not write into the
- * shared cotangent), at higher order, under jit and vmap.
+ * @file stack and concat pull back in one pass (src/ops/shape.ts joinedParts): at first order the
+ * parts' cotangents are cut out of the output's in one kernel, each into a buffer of its own.
+ * Checked against the same gradients written without stack (sums of weighted parts), with leaves
+ * reached twice, at higher order, under jit and vmap; and a small part's gradient does not keep
+ * the large cotangent it was cut from.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from 'adjoint';
@@ -11,6 +11,8 @@ import type { Tensor } from 'adjoint';
 
 const key = ad.random.key(7);
 const parts = (n: number, shape: number[]) => Array.from({ length: n }, (_, i) => ad.random.normal(ad.random.foldIn(key, i), shape));
+/** The bytes of the buffer behind a tensor's values (what keeping it keeps alive). */
+const bufferBytes = (t: Tensor) => (t as unknown as { values: Float64Array }).values.buffer.byteLength;
 const close = (a: Tensor, b: Tensor) => expect(Array.from(a.data)).toEqual(Array.from(b.data).map((v) => expect.closeTo(v, 12)));
 
 describe('stack and concat cotangents', () => {
@@ -39,6 +41,14 @@ describe('stack and concat cotangents', () => {
     const [ga2, gc] = ad.grad((p: Tensor, q: Tensor) => ad.sum(ad.mul(ad.concat([p, q], 1), w1)), [0, 1])(a, c);
     close(ga2!, ad.slice(w1, [0, 0], [2, 3]));
     close(gc!, ad.slice(w1, [0, 3], [2, 2]));
+  });
+
+  it("a small part's gradient is not a view of a large cotangent, nor of a slab", () => {
+    const big = ad.random.normal(key, [20000, 8]);
+    const g = ad.grad((t: Tensor) => ad.sum(ad.sin(ad.concat([t, big], 0))))(ad.zeros([1, 8]));
+    expect(bufferBytes(g)).toBeLessThan(8 * 8 * 100);
+    const gs = ad.grad((ys: Tensor[]) => ad.sum(ad.sin(ad.stack(ys))))(parts(64, []));
+    for (const gi of gs) expect(bufferBytes(gi)).toBeLessThan(8 * 64 * 4);
   });
 
   it('second order, forward mode, jit and vmap agree with the parts written out', () => {

@@ -239,10 +239,9 @@ const stackP: Primitive<{ axis: number }> = definePrimitive<{ axis: number }>({
 
 /**
  * The cotangents of a concatenation's parts (`stacked`: of a stack's, each one entry along `axis`
- * and shaped as its input, without it). At first order one pass over g, each part a view of it
- * where the parts are runs of it (every axis before `axis` of extent 1): a stack of 200 small
- * tensors pulls back as 200 views, not 200 slice ops. Under an outer transformation, slice ops it
- * records.
+ * and shaped as its input, without it). At first order one pass over g into the parts' buffers: a
+ * stack of 200 small tensors pulls back in one kernel, not 200 slice ops. Under an outer
+ * transformation, slice ops it records.
  */
 function joinedParts(g: Tensor, axis: number, shapes: readonly Shape[], needs: readonly boolean[], stacked: boolean): Array<Tensor | null> {
   const extent = (s: Shape): number => (stacked ? 1 : s[axis]!);

@@ -164,8 +164,11 @@ function vjpRecorded(f: TreeFunction<unknown>, primals: readonly unknown[], hasA
     return notRead(out, reads, op, rerun);
   }, leaves);
   const pullback: Pullback = (cotangent: unknown, ...extra: unknown[]) => {
-    // One cotangent, shaped as the output (a tuple output's cotangent is one array): JAX's TypeError for more.
-    noExtraArguments(extra, `${op} pullback`, 'one cotangent shaped as the function\'s output (for several outputs, one array or object of them)');
+    // One cotangent, shaped as the output (a tuple output's cotangent is one array): JAX's TypeError
+    // for more — but for the index and array `cts.map(pullback)` passes, the one idiom that adds them.
+    if (!mapCallback(cotangent, extra)) {
+      noExtraArguments(extra, `${op} pullback`, 'one cotangent shaped as the function\'s output (for several outputs, one array or object of them)');
+    }
     const ct = flattenLike(cotangent, rec.outDef, `${op} pullback`, 'cotangent', 'function output');
     const cotangents = rebuildArgs(def, rec.pullback(ct));
     if (anomaly.enabled) checkAnomalies(cotangents, `the cotangents a ${op} pullback returns`);
@@ -390,4 +393,9 @@ export function valueAndGrad(
     const [value, gradient, aux] = vg(...args);
     return hasAux ? [[value, aux], gradient] : [value, gradient];
   };
+}
+
+/** Whether a function was called as Array.prototype.map/forEach's callback: (element, index, the array). */
+function mapCallback(first: unknown, extra: readonly unknown[]): boolean {
+  return extra.length === 2 && typeof extra[0] === 'number' && Array.isArray(extra[1]) && extra[1][extra[0]] === first;
 }

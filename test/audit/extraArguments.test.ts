@@ -272,7 +272,7 @@ cases['customJvp'] = () => [ad.sin, (ps: Tensor[], ts: Tensor[]) => [ad.sin(ps[0
 cases['jit'] = () => [ad.sin, {}];
 cases['vmap'] = () => [ad.sin, 0, 0];
 cases['detectAnomalies'] = () => [() => ad.exp(v), {}];
-cases['scan'] = () => [(h: Tensor) => [ad.tanh(h), h], v, { length: 2 }];
+cases['scan'] = () => [(h: Tensor) => [ad.tanh(h), h], v, null, { length: 2 }]; // the positional form (xs null), its four parameters
 cases['whileLoop'] = () => [(h: Tensor) => ad.sum(h).item() < 3, (h: Tensor) => ad.add(h, 1), v, {}];
 cases['foriLoop'] = () => [0, 2, (_i: number, c: Tensor) => ad.add(c, 1), v, {}];
 cases['map'] = () => [(x: Tensor) => ad.square(x), v, {}];

@@ -190,9 +190,10 @@ export function concatKernel(parts: Float64Array[], shapes: Shape[], axis: numbe
 
 /**
  * concatKernel's inverse: x as `outer` rows, each the parts' runs of `widths` one after another,
- * cut into the parts `wanted` (null for the rest). With one row each part is one run of x and is
- * returned as a view of it (tensor storage is never written: core/cotangents.ts); otherwise each
- * is copied out run by run.
+ * cut into the parts `wanted` (null for the rest), each copied into a buffer of its own (from the
+ * slabs inside a backward pass: tensor/alloc.ts). Not views of x: a small part would keep all of x
+ * alive (a learnt token's gradient beside a large constant it was concatenated with), and a view
+ * shorter than a slab's smallest request escapes the slabs' detaching.
  */
 export function splitKernel(x: Float64Array, outer: number, widths: readonly number[], wanted: readonly unknown[]): Array<Float64Array | null> {
   let rowWidth = 0;
@@ -200,13 +201,13 @@ export function splitKernel(x: Float64Array, outer: number, widths: readonly num
   const parts: Array<Float64Array | null> = [];
   for (let p = 0, start = 0; p < widths.length; start += widths[p]!, p++) {
     const w = widths[p]!;
-    if (!wanted[p]) parts.push(null);
-    else if (outer === 1) parts.push(x.subarray(start, start + w));
-    else {
-      const part = uninitializedF64(outer * w); // every run written
-      for (let o = 0; o < outer; o++) copyRun(part, o * w, x, o * rowWidth + start, w);
-      parts.push(part);
+    if (!wanted[p]) {
+      parts.push(null);
+      continue;
     }
+    const part = uninitializedF64(outer * w); // every run written
+    for (let o = 0; o < outer; o++) copyRun(part, o * w, x, o * rowWidth + start, w);
+    parts.push(part);
   }
   return parts;
 }
