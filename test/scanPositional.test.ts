@@ -28,6 +28,7 @@ describe('scan(step, init, xs, options)', () => {
     expect(s.item()).toBe(14);
     const t = ad.scan((c: Tensor) => ad.add(c, 1), ad.scalar(0), null, { length: 5 });
     expect(t.item()).toBe(5);
+    expect(ad.scan((c: Tensor) => ad.add(c, 1), ad.scalar(0), undefined as never, { length: 3 }).item()).toBe(3); // JAX's xs=None
     const [total, prefix] = ad.scan((c: Tensor, x: Tensor) => [ad.add(c, x), c] as const, ad.scalar(0), ad.arange(4));
     expect(total.item()).toBe(6);
     expect(prefix.toArray()).toEqual([0, 0, 1, 3]);

@@ -99,7 +99,7 @@ export function scan<Carry extends TupleInferred, R extends number | object | re
   step: (carry: TensorTree<Carry>, x: ScanRow<Exclude<Xs, null>>) => R & ScanStepCheck<Carry, R>, init: Carry, xs: Xs,
   options?: Omit<ScanOptions<Xs>, 'xs'>,
 ): ScanResult<Carry, R>;
-export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, third: unknown = {}, ...extra: unknown[]): unknown {
+export function scan(stepFunction: (carry: never, x: never) => unknown, init: unknown, third?: unknown, ...extra: unknown[]): unknown {
   const step = stepFunction as (carry: unknown, x: unknown) => unknown;
   checkLoopFunction(step, 'scan', 'step', '(carry, x) => carry or [carry, y]');
   const options = positionalXs(third, extra);
@@ -329,12 +329,14 @@ function scanOverKeys(step: (carry: unknown, x: unknown) => unknown, init: unkno
  */
 function positionalXs(third: unknown, extra: unknown[]): ScanOptions<unknown> {
   const form = 'scan(step, init, { xs, length, checkpoints, reverse }) or, as jax.lax.scan, scan(step, init, xs, { length, checkpoints, reverse })';
-  if (!(third instanceof Tensor || Array.isArray(third) || third === null)) {
+  // undefined as xs, with options after it, is xs left out (JAX's xs=None).
+  const positional = third instanceof Tensor || Array.isArray(third) || third === null || (third === undefined && extra.length > 0);
+  if (!positional) {
     noExtraArguments(extra, 'scan', `step, init and options: ${form}`);
-    return third as ScanOptions<unknown>;
+    return (third ?? {}) as ScanOptions<unknown>;
   }
   if (extra.length > 1) noExtraArguments(extra.slice(1), 'scan', `step, init, xs and options: ${form}`);
   const options = extra[0] ?? {};
   checkOptions(options, 'scan', ['length', 'checkpoints', 'stats', 'reverse', 'unroll']);
-  return third === null ? (options as ScanOptions<unknown>) : { ...(options as ScanOptions<unknown>), xs: third };
+  return third === null || third === undefined ? (options as ScanOptions<unknown>) : { ...(options as ScanOptions<unknown>), xs: third };
 }
