@@ -73,6 +73,9 @@ describe('raw JavaScript errors that are now AdjointErrors, and valid input that
     refused(() => ad.broadcastShapes([1, , 3] as number[], [3]), /broadcastShapes: shape 0/); // eslint-disable-line no-sparse-arrays
     refused(() => ad.delete(ad.tensor([1, 2, 3, 4]), [1, , 3] as number[]), /delete: an index must be an integer, got undefined/); // eslint-disable-line no-sparse-arrays
     refused(() => ad.fromfunction((i: Tensor, j: Tensor) => ad.add(i, j), [1, , 3] as number[]), /fromfunction/); // eslint-disable-line no-sparse-arrays
+    refused(() => ad.transpose(ad.zeros([2, 3, 4]), [2, , 0] as number[]), /transpose: an axis must be an integer, got undefined/); // eslint-disable-line no-sparse-arrays
+    refused(() => ad.split(ad.arange(6), [1, , 4] as number[]), /split/); // eslint-disable-line no-sparse-arrays
+    refused(() => ad.linalg.norm(ad.ones([2, 2]), 2, [0, , 1] as never), /linalg\.norm/); // eslint-disable-line no-sparse-arrays
   });
 
   it('error messages that quoted a BigInt now show it', () => {

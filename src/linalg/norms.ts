@@ -32,7 +32,7 @@ export function vectorNorm(x: TensorLike, ord: number = 2, axis?: number | reado
   // torch.linalg.vector_norm reads dim=[] as every axis, NumPy's array API as none (|x|): either
   // reading would silently give the other's users a different answer.
   if (list.length === 0) throw new InvalidArgumentError(`${op}: axis [] is ambiguous (torch reduces every axis, NumPy's vector_norm none); omit axis for the norm of all entries, or use ad.abs(x) for none.`);
-  const axes = list.map((a) => normalizeAxis(a, t.ndim, op));
+  const axes = Array.from(list, (a) => normalizeAxis(a, t.ndim, op)); // holes refused
   if (new Set(axes).size !== axes.length) throw new InvalidArgumentError(`${op}: axis ${literal(list)} names an axis of ${formatShape(t.shape)} twice.`);
   const rest = t.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const size = axes.reduce((p, a) => p * t.shape[a]!, 1);

@@ -129,7 +129,7 @@ export function split(x: TensorLike, indicesOrSections: number | readonly number
     }
     cuts = Array.from({ length: sections - 1 }, (_, i) => ((i + 1) * n) / sections);
   } else if (Array.isArray(indicesOrSections)) {
-    cuts = indicesOrSections.map((i) => integer('split', 'a split index', i, true));
+    cuts = Array.from(indicesOrSections, (i) => integer('split', 'a split index', i, true)); // a hole read as undefined, refused
   } else {
     throw new InvalidArgumentError(`split: indicesOrSections must be a number of sections or a list of split indices, got ${describe(indicesOrSections)}.`);
   }

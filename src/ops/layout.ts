@@ -18,7 +18,7 @@ function axisList(op: string, name: string, axes: number | readonly number[], nd
   if (typeof axes !== 'number' && !Array.isArray(axes)) {
     throw new InvalidArgumentError(`${op}: ${name} must be an axis or a list of axes, got ${describe(axes)}.`);
   }
-  const list = (typeof axes === 'number' ? [axes] : axes).map((a) => normalizeAxis(a, ndim, op));
+  const list = Array.from(typeof axes === 'number' ? [axes] : axes, (a) => normalizeAxis(a, ndim, op)); // holes refused
   if (new Set(list).size !== list.length) {
     throw new InvalidArgumentError(`${op}: ${name} [${String(axes)}] repeats an axis; each axis may appear once.`);
   }

@@ -20,7 +20,7 @@ import { extraArguments } from '../core/extraArguments.js';
 function shapeArg(op: string, name: string, dims: number | readonly number[]): number[] {
   const list = typeof dims === 'number' ? [dims] : dims;
   if (!Array.isArray(list)) throw new InvalidArgumentError(`${op}: ${name} must be a list of whole numbers such as [2, 3], got ${describe(dims)}.`);
-  return list.map((d) => integerArg(op, `${name} (each length)`, d));
+  return Array.from(list, (d) => integerArg(op, `${name} (each length)`, d)); // holes read as undefined, refused
 }
 
 /** Row-major ('C') or column-major ('F') strides of a shape. @internal */

@@ -260,7 +260,7 @@ export function indices(dimensions: readonly number[], sparse: true): Tensor[];
 export function indices(dimensions: readonly number[], sparse = false, ...extra: unknown[]): Tensor | Tensor[] {
   if (extra.length > 0) extraArguments('indices', 'indices(dimensions, sparse?)', extra, sparse);
   if (!Array.isArray(dimensions)) throw new InvalidArgumentError(`indices: dimensions must be a list of whole numbers, got ${describe(dimensions)}.`);
-  const dims = dimensions.map((d) => integerArg('indices', 'a dimension', d));
+  const dims = Array.from(dimensions, (d) => integerArg('indices', 'a dimension', d)); // holes read as undefined, refused
   if (typeof sparse !== 'boolean') throw new InvalidArgumentError(`indices: sparse must be true or false, got ${describe(sparse)}.`);
   const axes = dims.map((d, i) => reshape(arange(d), dims.map((e, j) => (i === j ? d : 1))));
   if (sparse) return axes;

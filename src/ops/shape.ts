@@ -100,7 +100,7 @@ export function transpose(x: TensorLike, perm?: readonly number[], ...extra: unk
       `transpose: perm must be an array of axes, got ${describe(perm)}; pass the whole permutation as one array, e.g. ad.transpose(x, [1, 0]) for shape ${formatShape(t.shape)}.`,
     );
   }
-  const p = perm ? perm.map((a) => normalizeAxis(a, t.ndim, 'transpose')) : t.shape.map((_, i) => t.ndim - 1 - i);
+  const p = perm ? Array.from(perm, (a) => normalizeAxis(a, t.ndim, 'transpose')) : t.shape.map((_, i) => t.ndim - 1 - i); // holes refused
   if (p.length !== t.ndim || new Set(p).size !== p.length) {
     throw new InvalidArgumentError(
       `transpose: perm ${literal(perm)} is not a permutation of the ${t.ndim} axes of a tensor of shape ${formatShape(t.shape)}; ` +
